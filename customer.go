@@ -1,0 +1,169 @@
+package supportbot
+
+import "time"
+
+// Customer is a person with an installment account.
+type Customer struct {
+	ID             string
+	Name           string
+	Phone          string // normalised: 11 digits, see NormalizePhone
+	IDCardLast4    string // upper case; "X" as the check character
+	Language       Lang
+	PendingRefunds int // refunds in progress; closure waits for them
+}
+
+// Card is a bank card bound for repayment. Only its last 4 digits are known.
+type Card struct {
+	ID      string
+	Bank    string
+	Last4   string
+	Default bool
+	Frozen  bool // the bank declines every debit on it
+}
+
+// Masked is the card as shown to customers: 招商银行 **** 6789.
+func (c Card) Masked() string { return c.Bank + " **** " + c.Last4 }
+
+// Bill statuses.
+const (
+	BillPaid   = "paid"
+	BillUnpaid = "unpaid"
+)
+
+// Plan is one order paid in installments.
+type Plan struct {
+	ID              string
+	CustomerID      string
+	OrderNo         string
+	Product         string
+	Partner         string // the financing partner, e.g. 小米分期
+	Principal       Money
+	Periods         int
+	PrepayFeeRateBP int64 // prepayment fee in basis points of the not-yet-due principal
+	AutoRepay       bool
+	Bills           []Bill // ordered by period
+}
+
+// Bill is one period of a plan.
+type Bill struct {
+	PlanID    string
+	Period    int
+	DueDate   Date
+	Principal Money
+	Fee       Money
+	LateFee   Money
+	Status    string // BillPaid or BillUnpaid
+}
+
+// Overdue reports whether b is unpaid and its due date has passed.
+func (b Bill) Overdue(today Date) bool { return b.Status == BillUnpaid && b.DueDate < today }
+
+// Amount is what the period costs when paid on time (principal and fee).
+func (b Bill) Amount() Money { return b.Principal + b.Fee }
+
+// Open reports whether the plan still has an unpaid bill.
+func (p Plan) Open() bool {
+	for _, b := range p.Bills {
+		if b.Status == BillUnpaid {
+			return true
+		}
+	}
+	return false
+}
+
+// PaidPeriods counts the paid bills.
+func (p Plan) PaidPeriods() int {
+	n := 0
+	for _, b := range p.Bills {
+		if b.Status == BillPaid {
+			n++
+		}
+	}
+	return n
+}
+
+// NextDue is the earliest unpaid bill, if any.
+func (p Plan) NextDue() (Bill, bool) {
+	for _, b := range p.Bills {
+		if b.Status == BillUnpaid {
+			return b, true
+		}
+	}
+	return Bill{}, false
+}
+
+// Remaining is the principal, fees and late fees of every unpaid bill.
+func (p Plan) Remaining() Money {
+	var m Money
+	for _, b := range p.Bills {
+		if b.Status == BillUnpaid {
+			m += b.Principal + b.Fee + b.LateFee
+		}
+	}
+	return m
+}
+
+// Scheduled repayment statuses.
+const (
+	ScheduledScheduled  = "scheduled"
+	ScheduledProcessing = "processing"
+	ScheduledDone       = "done"
+	ScheduledCancelled  = "cancelled"
+)
+
+// ScheduledRepayment is a future-dated debit the customer booked.
+type ScheduledRepayment struct {
+	ID         string
+	CustomerID string
+	PlanID     string
+	Period     int
+	Amount     Money
+	CardID     string
+	RunAt      time.Time
+	Status     string
+}
+
+// CustomerData is everything the core system exports about one customer; the
+// unit of import.
+type CustomerData struct {
+	Customer  Customer
+	Cards     []Card
+	Plans     []Plan
+	Scheduled []ScheduledRepayment
+}
+
+// AuditEntry is one line of the append-only audit log.
+type AuditEntry struct {
+	ID         int64
+	Time       time.Time
+	Action     string
+	CustomerID string
+	ChatID     int64
+	Details    map[string]any // ids and amount_fen the action concerned
+}
+
+// Notice is a message-center entry: a confirmation kept for the customer. Kind
+// and Params are rendered in the reader's language when shown.
+type Notice struct {
+	ID         int64
+	CustomerID string
+	Time       time.Time
+	Kind       string
+	Params     map[string]string
+}
+
+// Conversation is the state of one chat with the bot: who it is linked to, the
+// flow and step it is in, and what the flow has collected so far.
+type Conversation struct {
+	ChatID     int64
+	UserID     int64
+	Lang       Lang
+	LangChosen bool   // set with /lang; the client's language no longer overrides it
+	CustomerID string // "" until the chat is identified
+	Flow       string // "" when idle
+	State      string
+	Slots      map[string]string
+	Nonce      string // changes whenever a step offers buttons; stale buttons carry an old one
+	Misses     int    // free-text questions in a row the bot could not answer
+	UpdatedAt  time.Time
+}

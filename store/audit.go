@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"supportbot"
+)
+
+// AppendAudit adds an entry to the audit log.
+func (tx *Tx) AppendAudit(ctx context.Context, e supportbot.AuditEntry) error {
+	details, err := json.Marshal(e.Details)
+	if err != nil {
+		return err
+	}
+	if e.Details == nil {
+		details = []byte("{}")
+	}
+	_, err = tx.tx.ExecContext(ctx, `
+		INSERT INTO audit_log (time, action, customer_id, chat_id, details) VALUES (?, ?, ?, ?, ?)`,
+		formatTime(tx.now), e.Action, e.CustomerID, e.ChatID, string(details))
+	if err != nil {
+		return fmt.Errorf("append audit %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// Audit lists the audit log in order, of one customer when customerID is set.
+func (db *DB) Audit(ctx context.Context, customerID string) ([]supportbot.AuditEntry, error) {
+	rows, err := db.db.QueryContext(ctx, `
+		SELECT id, time, action, customer_id, chat_id, details FROM audit_log
+		WHERE ? = '' OR customer_id = ? ORDER BY id`, customerID, customerID)
+	if err != nil {
+		return nil, fmt.Errorf("list audit: %w", err)
+	}
+	defer rows.Close()
+	var list []supportbot.AuditEntry
+	for rows.Next() {
+		var e supportbot.AuditEntry
+		var t, details string
+		if err := rows.Scan(&e.ID, &t, &e.Action, &e.CustomerID, &e.ChatID, &details); err != nil {
+			return nil, err
+		}
+		if e.Time, err = parseTime(t); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(details), &e.Details); err != nil {
+			return nil, fmt.Errorf("audit %d details: %w", e.ID, err)
+		}
+		list = append(list, e)
+	}
+	return list, rows.Err()
+}
+
+// AddNotice adds a message-center entry for a customer.
+func (tx *Tx) AddNotice(ctx context.Context, n supportbot.Notice) error {
+	params, err := json.Marshal(n.Params)
+	if err != nil {
+		return err
+	}
+	_, err = tx.tx.ExecContext(ctx, `
+		INSERT INTO notices (customer_id, time, kind, params) VALUES (?, ?, ?, ?)`,
+		n.CustomerID, formatTime(tx.now), n.Kind, string(params))
+	if err != nil {
+		return fmt.Errorf("add notice %s: %w", n.Kind, err)
+	}
+	return nil
+}
+
+// Notices lists a customer's latest message-center entries, newest first.
+func (tx *Tx) Notices(ctx context.Context, customerID string, limit int) ([]supportbot.Notice, error) {
+	rows, err := tx.tx.QueryContext(ctx, `
+		SELECT id, customer_id, time, kind, params FROM notices
+		WHERE customer_id = ? ORDER BY id DESC LIMIT ?`, customerID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list notices: %w", err)
+	}
+	defer rows.Close()
+	var list []supportbot.Notice
+	for rows.Next() {
+		var n supportbot.Notice
+		var t, params string
+		if err := rows.Scan(&n.ID, &n.CustomerID, &t, &n.Kind, &params); err != nil {
+			return nil, err
+		}
+		if n.Time, err = parseTime(t); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(params), &n.Params); err != nil {
+			return nil, err
+		}
+		list = append(list, n)
+	}
+	return list, rows.Err()
+}

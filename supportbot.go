@@ -1,0 +1,108 @@
+// Package supportbot holds the domain of the installment support bot: customers,
+// plans, bills, money, the channel-neutral events and replies that flow between the
+// chat channels and the conversation engine, and the error vocabulary.
+//
+// It depends on the standard library only; every other package speaks in its types.
+package supportbot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Lang is a conversation language. Chinese is the default.
+type Lang string
+
+const (
+	LangZH Lang = "zh"
+	LangEN Lang = "en"
+)
+
+// ParseLang maps a Telegram language_code (or any BCP 47 tag) to a supported
+// language: English for "en…", Chinese for everything else.
+func ParseLang(code string) Lang {
+	if strings.HasPrefix(strings.ToLower(code), "en") {
+		return LangEN
+	}
+	return LangZH
+}
+
+// Money is an amount in fen (分), the smallest unit of the yuan. Never a float.
+type Money int64
+
+// String formats m as the customer sees it: ¥1,749.44.
+func (m Money) String() string {
+	sign := ""
+	v := int64(m)
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	yuan, fen := v/100, v%100
+	digits := fmt.Sprint(yuan)
+	var b strings.Builder
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return fmt.Sprintf("%s¥%s.%02d", sign, b.String(), fen)
+}
+
+// Date is a calendar date, "2006-01-02", in the support timezone. Its string
+// order is its time order.
+type Date string
+
+const dateLayout = "2006-01-02"
+
+// ParseDate checks that s is a valid YYYY-MM-DD date.
+func ParseDate(s string) (Date, error) {
+	if _, err := time.Parse(dateLayout, s); err != nil {
+		return "", Errorf(EINVALID, "not a date: %q", s)
+	}
+	return Date(s), nil
+}
+
+// DateOf is the calendar date of t in loc.
+func DateOf(t time.Time, loc *time.Location) Date {
+	return Date(t.In(loc).Format(dateLayout))
+}
+
+// Time is midnight at the start of d in loc.
+func (d Date) Time(loc *time.Location) time.Time {
+	t, _ := time.ParseInLocation(dateLayout, string(d), loc)
+	return t
+}
+
+// AddDays is d moved by n days.
+func (d Date) AddDays(n int) Date {
+	return Date(d.Time(time.UTC).AddDate(0, 0, n).Format(dateLayout))
+}
+
+// DaysUntil is the number of days from d to other (negative when other is earlier).
+func (d Date) DaysUntil(other Date) int {
+	return int(other.Time(time.UTC).Sub(d.Time(time.UTC)).Hours() / 24)
+}
+
+// Format renders d the way lang expects: 2026年12月15日 or Dec 15, 2026.
+func (d Date) Format(lang Lang) string {
+	t := d.Time(time.UTC)
+	if t.IsZero() {
+		return string(d)
+	}
+	if lang == LangEN {
+		return t.Format("Jan 2, 2006")
+	}
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+}
+
+// MaskPhone keeps the first 3 and last 4 digits of a phone: 138****8000.
+// Logs and agent cards use it; the full number never leaves the store.
+func MaskPhone(phone string) string {
+	p := strings.TrimPrefix(phone, "+86")
+	if len(p) < 7 {
+		return "****"
+	}
+	return p[:3] + strings.Repeat("*", len(p)-7) + p[len(p)-4:]
+}
