@@ -167,3 +167,15 @@ type Conversation struct {
 	Misses     int    // free-text questions in a row the bot could not answer
 	UpdatedAt  time.Time
 }
+
+// Payment is money the bot moved: one per idempotency key.
+type Payment struct {
+	ID         int64
+	Key        string // the quote or request id; unique
+	Kind       string // "early_repayment", "repay_bill"
+	CustomerID string
+	PlanID     string
+	CardID     string
+	Amount     Money
+	CreatedAt  time.Time
+}

@@ -39,6 +39,9 @@ type Reply struct {
 	Buttons [][]Button `json:"buttons,omitempty"`
 	// AskContact shows a one-tap "share my phone number" keyboard with this label.
 	AskContact string `json:"ask_contact,omitempty"`
+	// Keyboard adds plain reply-keyboard buttons (sent back as text) below the
+	// contact button.
+	Keyboard []string `json:"keyboard,omitempty"`
 	// RemoveKeyboard hides a previously shown reply keyboard.
 	RemoveKeyboard bool `json:"remove_keyboard,omitempty"`
 	// CopyFrom relays a customer's or agent's message (photo, document…) by id.

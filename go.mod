@@ -1,6 +1,6 @@
 module supportbot
 
-go 1.22
+go 1.24
 
 require (
 	github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1 // indirect

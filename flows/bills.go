@@ -1,0 +1,146 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/looplab/fsm"
+
+	"supportbot"
+)
+
+// Bill lookup: every plan of the customer with what is paid, due and overdue.
+func billFlow() *spec {
+	return &spec{
+		name:          "bill",
+		needsCustomer: true,
+		initial:       "idle",
+		events: fsm.Events{
+			{Name: "show", Src: []string{"idle"}, Dst: "shown"},
+		},
+		callbacks: func(s *Step) fsm.Callbacks {
+			return fsm.Callbacks{
+				"enter_shown": func(_ ctxT, e *fsm.Event) { e.Err = showBills(s) },
+			}
+		},
+		start: func(s *Step, _ string) error { return s.fire("bill", "show") },
+	}
+}
+
+func showBills(s *Step) error {
+	defer s.finish()
+	plans, err := s.tx.Plans(s.ctx, s.conv.CustomerID)
+	if err != nil {
+		return err
+	}
+	var open []supportbot.Plan
+	settled := 0
+	for _, p := range plans {
+		if p.Open() {
+			open = append(open, p)
+		} else {
+			settled++
+		}
+	}
+	if len(open) == 0 {
+		key := "bill.none"
+		if settled > 0 {
+			key = "bill.all_settled"
+		}
+		s.say(s.T(key, "settled", settled), s.menuRows()...)
+		return nil
+	}
+	var total supportbot.Money
+	for _, p := range open {
+		total += p.Remaining()
+	}
+	s.say(s.T("bill.header", "count", len(open), "total", money(total)))
+	overdue := false
+	for _, p := range open {
+		text, late := planSummary(s, p)
+		overdue = overdue || late
+		s.say(text,
+			[]supportbot.Button{s.viewBtn(s.T("bill.btn_schedule"), "sched", p.ID)},
+			[]supportbot.Button{s.menuBtn(s.T("menu.repay"), "repay:"+p.ID)})
+	}
+	var footer []string
+	if overdue {
+		footer = append(footer, s.T("bill.overdue_means"))
+	}
+	if settled > 0 {
+		footer = append(footer, s.T("bill.settled_count", "settled", settled))
+	}
+	footer = append(footer, s.T("bill.footer"))
+	s.say(strings.Join(footer, "\n\n"), s.menuRows()...)
+	return nil
+}
+
+// planSummary renders one open plan; it reports whether a bill is overdue.
+func planSummary(s *Step, p supportbot.Plan) (string, bool) {
+	lines := []string{
+		"📱 " + p.Product,
+		s.T("bill.order", "order", p.OrderNo, "partner", p.Partner),
+		s.T("bill.progress", "paid", p.PaidPeriods(), "periods", p.Periods, "amount", money(p.Bills[0].Amount())),
+	}
+	if next, ok := p.NextDue(); ok && !next.Overdue(s.today) {
+		lines = append(lines, s.T("bill.next_due", "date", next.DueDate.Format(s.conv.Lang), "amount", money(next.Amount())))
+	}
+	overdue := false
+	for _, b := range p.Bills {
+		if b.Overdue(s.today) {
+			overdue = true
+			lines = append(lines, s.T("bill.overdue", "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
+				"amount", money(b.Amount()), "late_fee", money(b.LateFee)))
+		}
+	}
+	if overdue {
+		if next, ok := nextNotOverdue(p, s.today); ok {
+			lines = append(lines, s.T("bill.next_due", "date", next.DueDate.Format(s.conv.Lang), "amount", money(next.Amount())))
+		}
+	}
+	lines = append(lines, s.T("bill.remaining", "amount", money(p.Remaining())))
+	return strings.Join(lines, "\n"), overdue
+}
+
+func nextNotOverdue(p supportbot.Plan, today supportbot.Date) (supportbot.Bill, bool) {
+	for _, b := range p.Bills {
+		if b.Status == supportbot.BillUnpaid && !b.Overdue(today) {
+			return b, true
+		}
+	}
+	return supportbot.Bill{}, false
+}
+
+// showSchedule lists every period of one of the customer's plans. The plan is
+// looked up with the customer's id, so a forged button shows nothing.
+func showSchedule(s *Step, planID string) error {
+	if s.conv.CustomerID == "" {
+		return startIdentify(s, "bill", "")
+	}
+	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, planID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		s.say(s.T("button.expired"), s.menuRows()...)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	lines := []string{s.T("sched.header", "product", p.Product, "order", p.OrderNo)}
+	for _, b := range p.Bills {
+		status := s.T("sched.paid")
+		switch {
+		case b.Overdue(s.today):
+			status = s.T("sched.overdue", "late_fee", money(b.LateFee))
+		case b.Status == supportbot.BillUnpaid:
+			status = s.T("sched.unpaid")
+		}
+		lines = append(lines, fmt.Sprintf("%2d. %s  %s  %s", b.Period, b.DueDate.Format(s.conv.Lang), money(b.Amount()), status))
+	}
+	lines = append(lines, s.T("bill.remaining", "amount", money(p.Remaining())))
+	var rows [][]supportbot.Button
+	if p.Open() {
+		rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu.repay"), "repay:"+p.ID)})
+	}
+	rows = append(rows, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
+	s.say(strings.Join(lines, "\n"), rows...)
+	return nil
+}

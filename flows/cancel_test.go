@@ -1,0 +1,88 @@
+package flows_test
+
+import (
+	"testing"
+	"time"
+
+	"supportbot"
+)
+
+func TestCancelTheFarScheduledRepayment(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/cancel_schedule")
+	c.expect("你的预约还款", "Redmi K70 第 7 期 · ¥249.92 · 招商银行 **** 6789 · 2026年12月14日 09:00 扣款",
+		"（2 小时内执行，无法取消）", "（处理中，无法取消）")
+	c.press("取消第 1 笔")
+	c.expect("处理中", "无法取消") // S3 processing runs first
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期")
+	c.expect("确认取消这笔预约还款吗", "不收取任何费用")
+	c.reject("到期。取消后请务必") // its bill is due 12-15, not within 3 days
+	ok := c.button("确认取消").Data
+	c.pressData(ok)
+	c.expect("已取消预约还款", "不会扣款")
+	c.pressData(ok)
+	c.expect("已经取消过了")
+	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledCancelled {
+		t.Errorf("S1 status = %s, want cancelled", got)
+	}
+	entries := h.audit("cancel_scheduled")
+	if len(entries) != 1 || entries[0].Details["scheduled_id"] != "S1" || entries[0].Details["amount_fen"] != float64(24992) {
+		t.Fatalf("cancel_scheduled audit = %+v, want one for S1 of 24992", entries)
+	}
+	c.send("/messages")
+	c.expect("已取消预约还款：Redmi K70 第 7 期，¥249.92")
+}
+
+func TestCancelRefusesTheOneWithinTwoHours(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "en")
+	c.identify(phoneZhang)
+	c.send("/cancel_schedule")
+	c.press("Xiaomi Book period 3")
+	c.expect("runs within 2 hours", "can no longer be cancelled", "Talk to a human")
+	if got := h.scheduled("C1")["S2"]; got != supportbot.ScheduledScheduled {
+		t.Errorf("S2 status = %s, want scheduled", got)
+	}
+}
+
+func TestCancelWarnsWhenTheBillIsDueSoon(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	h.advance(7 * 24 * time.Hour) // 11-28: P4 period 3 is due 12-01, S9 runs 11-30
+	c.send("/cancel_schedule")
+	c.send("1")
+	c.expect("2026年12月1日 到期。取消后请务必在到期日前手动还款", "逾期")
+	c.send("确认")
+	c.expect("已取消预约还款", "2026年12月1日 到期", "我的账单")
+}
+
+func TestForgedCancelOfAnotherCustomersScheduleDoesNothing(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/cancel_schedule")
+	nonce := c.button("Redmi K70 第 7 期").Data[2:8]
+	for _, data := range []string{"s:" + nonce + ":cancel:pick:S9", "s:" + nonce + ":cancel:ok:S9"} {
+		c.pressData(data)
+		c.expect("按钮已过期")
+		c.reject("Xiaomi Watch")
+	}
+	if got := h.scheduled("C3")["S9"]; got != supportbot.ScheduledScheduled {
+		t.Errorf("王芳's S9 status = %s, want scheduled", got)
+	}
+	if n := len(h.audit("cancel_scheduled")); n != 0 {
+		t.Errorf("cancel_scheduled entries = %d, want 0", n)
+	}
+}
+
+func TestNoScheduledRepaymentsOffersTheBills(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(300, "en")
+	c.identify(phoneBob)
+	c.send("/cancel_schedule")
+	c.expect("no scheduled repayments", "My bills")
+}

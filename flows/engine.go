@@ -1,0 +1,233 @@
+package flows
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"supportbot"
+	"supportbot/locale"
+)
+
+// Config is what the engine needs from outside.
+type Config struct {
+	Begin      BeginFunc
+	Catalog    *locale.Catalog
+	Classifier Classifier
+	Answers    Answers
+	Payments   Payments       // LedgerPayments when nil
+	Location   *time.Location // the support timezone: "today" and due dates are in it
+	Now        func() time.Time
+	Logger     *slog.Logger
+	// Hotline and Hours are told to customers when no agent can take the chat.
+	Hotline string
+	Hours   string
+}
+
+// Engine routes events to flows. It is safe for concurrent use; events of one
+// chat are handled one at a time.
+type Engine struct {
+	cfg   Config
+	flows map[string]*spec
+	locks [64]sync.Mutex
+	seed  maphash.Seed
+}
+
+// New returns an engine with every flow registered.
+func New(cfg Config) *Engine {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Payments == nil {
+		cfg.Payments = LedgerPayments{}
+	}
+	e := &Engine{cfg: cfg, flows: map[string]*spec{}, seed: maphash.MakeSeed()}
+	for _, sp := range []*spec{identifyFlow(), billFlow(), repayFlow(), cancelFlow(), messagesFlow(), agentFlow()} {
+		e.flows[sp.name] = sp
+	}
+	return e
+}
+
+// Handle runs one event and returns the replies to send. A redelivered update
+// (same UpdateID) returns no replies and changes nothing. On an internal error
+// nothing is written and the replies hold an apology for the customer.
+func (e *Engine) Handle(ctx context.Context, ev supportbot.Event) ([]supportbot.Reply, error) {
+	mu := &e.locks[maphash.Comparable(e.seed, ev.ChatID)%uint64(len(e.locks))]
+	mu.Lock()
+	defer mu.Unlock()
+
+	replies, lang, err := e.handle(ctx, ev)
+	if err != nil {
+		return []supportbot.Reply{{ChatID: ev.ChatID, Text: e.cfg.Catalog.T(lang, "error.internal")}}, err
+	}
+	return replies, nil
+}
+
+func (e *Engine) handle(ctx context.Context, ev supportbot.Event) ([]supportbot.Reply, supportbot.Lang, error) {
+	lang := supportbot.ParseLang(ev.LanguageCode)
+	tx, err := e.cfg.Begin(ctx)
+	if err != nil {
+		return nil, lang, err
+	}
+	defer tx.Rollback()
+
+	if ev.UpdateID != 0 {
+		if fresh, err := tx.MarkUpdate(ctx, ev.UpdateID); err != nil {
+			return nil, lang, err
+		} else if !fresh {
+			return nil, lang, nil
+		}
+	}
+	conv, err := tx.Conversation(ctx, ev.ChatID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		conv = &supportbot.Conversation{ChatID: ev.ChatID, Lang: lang}
+	} else if err != nil {
+		return nil, lang, err
+	}
+	if ev.UserID != 0 {
+		conv.UserID = ev.UserID
+	}
+	if !conv.LangChosen && ev.LanguageCode != "" {
+		conv.Lang = lang
+	}
+	if conv.Slots == nil {
+		conv.Slots = map[string]string{}
+	}
+	now := e.cfg.Now()
+	s := &Step{ctx: ctx, e: e, tx: tx, conv: conv, ev: ev, now: now,
+		today: supportbot.DateOf(now, e.cfg.Location)}
+	before := conv.Flow + "/" + conv.State
+	if err := e.route(s); err != nil {
+		return nil, conv.Lang, err
+	}
+	// A step that moved the flow on invalidates the buttons of the step before.
+	if after := conv.Flow + "/" + conv.State; after != before && !s.renewed {
+		conv.Nonce = ""
+		if conv.Flow != "" {
+			s.nonce()
+		}
+	}
+	if err := tx.SaveConversation(ctx, conv); err != nil {
+		return nil, conv.Lang, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, conv.Lang, fmt.Errorf("commit step: %w", err)
+	}
+	for i := range s.out {
+		if s.out[i].ChatID == 0 {
+			s.out[i].ChatID = ev.ChatID
+		}
+	}
+	return s.out, conv.Lang, nil
+}
+
+// Step is one event being handled: the transaction, the conversation, and the
+// replies collected so far.
+type Step struct {
+	ctx     context.Context
+	e       *Engine
+	tx      Tx
+	conv    *supportbot.Conversation
+	ev      supportbot.Event
+	now     time.Time
+	today   supportbot.Date
+	out     []supportbot.Reply
+	renewed bool
+}
+
+// T renders a message in the conversation's language.
+func (s *Step) T(key string, args ...any) string {
+	return s.e.cfg.Catalog.T(s.conv.Lang, key, args...)
+}
+
+// say adds a reply with inline buttons, one row per argument.
+func (s *Step) say(text string, rows ...[]supportbot.Button) {
+	s.out = append(s.out, supportbot.Reply{Text: text, Buttons: rows})
+}
+
+// reply adds a prepared reply.
+func (s *Step) reply(r supportbot.Reply) { s.out = append(s.out, r) }
+
+// nonce is the token the current step's buttons carry; the first call in a
+// step makes a new one, so every older step button becomes stale.
+func (s *Step) nonce() string {
+	if !s.renewed {
+		s.conv.Nonce = randomToken(6)
+		s.renewed = true
+	}
+	return s.conv.Nonce
+}
+
+// btn is a button for the current step of the current flow: pressed later, it
+// reaches the flow only while the step is still current.
+func (s *Step) btn(label, action string) supportbot.Button {
+	return supportbot.Button{Text: label, Data: "s:" + s.nonce() + ":" + s.conv.Flow + ":" + action}
+}
+
+// menuBtn starts a flow whenever it is pressed.
+func (s *Step) menuBtn(label, flow string) supportbot.Button {
+	return supportbot.Button{Text: label, Data: "m:" + flow}
+}
+
+// viewBtn shows something read-only (a plan's schedule, an FAQ answer); it
+// stays valid, and checks ownership when pressed.
+func (s *Step) viewBtn(label, view, arg string) supportbot.Button {
+	return supportbot.Button{Text: label, Data: "v:" + view + ":" + arg}
+}
+
+func (s *Step) cancelBtn() supportbot.Button {
+	return supportbot.Button{Text: s.T("btn.cancel"), Data: "x"}
+}
+
+func (s *Step) humanBtn() supportbot.Button {
+	return s.menuBtn(s.T("btn.human"), "agent")
+}
+
+// finish leaves the current flow.
+func (s *Step) finish() {
+	s.conv.Flow, s.conv.State, s.conv.Nonce = "", "", ""
+	s.conv.Slots = map[string]string{}
+}
+
+// customer is the linked customer. A chat whose customer disappeared is unlinked.
+func (s *Step) customer() (*supportbot.Customer, error) {
+	if s.conv.CustomerID == "" {
+		return nil, supportbot.Errorf(supportbot.EFORBIDDEN, "not identified")
+	}
+	c, err := s.tx.Customer(s.ctx, s.conv.CustomerID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		s.conv.CustomerID = ""
+	}
+	return c, err
+}
+
+func (s *Step) audit(action string, details map[string]any) error {
+	return s.tx.AppendAudit(s.ctx, supportbot.AuditEntry{
+		Action: action, CustomerID: s.conv.CustomerID, ChatID: s.conv.ChatID, Details: details})
+}
+
+func (s *Step) notice(kind string, params map[string]string) error {
+	return s.tx.AddNotice(s.ctx, supportbot.Notice{CustomerID: s.conv.CustomerID, Kind: kind, Params: params})
+}
+
+// money formats an amount; Chinese and English both use ¥1,749.44.
+func money(m supportbot.Money) string { return m.String() }
+
+// randomToken is n random lower-case base32 characters.
+func randomToken(n int) string {
+	b := make([]byte, (n*5+7)/8)
+	rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:n]
+}

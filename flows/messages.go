@@ -1,0 +1,44 @@
+package flows
+
+import (
+	"strings"
+
+	"github.com/looplab/fsm"
+)
+
+// Messages shows the customer's message center: the confirmations of what they
+// did (cancellations, repayments, closure requests).
+func messagesFlow() *spec {
+	return &spec{
+		name:          "messages",
+		needsCustomer: true,
+		initial:       "idle",
+		events:        fsm.Events{{Name: "show", Src: []string{"idle"}, Dst: "shown"}},
+		callbacks: func(s *Step) fsm.Callbacks {
+			return fsm.Callbacks{"enter_shown": func(_ ctxT, e *fsm.Event) { e.Err = showMessages(s) }}
+		},
+		start: func(s *Step, _ string) error { return s.fire("messages", "show") },
+	}
+}
+
+func showMessages(s *Step) error {
+	defer s.finish()
+	list, err := s.tx.Notices(s.ctx, s.conv.CustomerID, 10)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		s.say(s.T("messages.none"), s.menuRows()...)
+		return nil
+	}
+	lines := []string{s.T("messages.header")}
+	for _, n := range list {
+		args := make([]any, 0, 2*len(n.Params))
+		for k, v := range n.Params {
+			args = append(args, k, v)
+		}
+		lines = append(lines, "• "+when(s, n.Time)+"\n  "+s.T("notice."+n.Kind, args...))
+	}
+	s.say(strings.Join(lines, "\n"), s.menuRows()...)
+	return nil
+}

@@ -1,0 +1,290 @@
+package flows
+
+import (
+	"strings"
+
+	"supportbot"
+)
+
+// commands maps a slash command to the flow it starts.
+var commands = map[string]string{
+	"bill":            "bill",
+	"repay":           "repay",
+	"cancel_schedule": "cancel",
+	"close_account":   "close",
+	"closure_status":  "closure",
+	"agent":           "agent",
+	"messages":        "messages",
+}
+
+// intents maps a classifier's flow intent to a flow.
+var intents = map[string]string{
+	"bill":             "bill",
+	"early-repayment":  "repay",
+	"cancel-scheduled": "cancel",
+	"close-account":    "close",
+	"agent":            "agent",
+}
+
+// cancelWords leave any flow when typed (or sent by a reply-keyboard button).
+var cancelWords = map[string]bool{"取消": true, "退出": true, "cancel": true, "quit": true, "stop": true}
+
+func (e *Engine) route(s *Step) error {
+	ev := s.ev
+	switch ev.Kind {
+	case supportbot.EventCommand:
+		return e.command(s, strings.ToLower(ev.Text), strings.TrimSpace(ev.Args))
+	case supportbot.EventButton:
+		return e.button(s, ev.Data)
+	case supportbot.EventContact:
+		return linkContact(s)
+	case supportbot.EventText:
+		if sp := e.flows[s.conv.Flow]; sp != nil && sp.handle != nil {
+			if ok, err := sp.handle(s, ""); ok || err != nil {
+				return err
+			}
+		}
+		text := strings.TrimSpace(ev.Text)
+		if cancelWords[strings.ToLower(text)] || text == s.T("btn.cancel") {
+			return s.cancel()
+		}
+		if isHumanWord(text) || text == s.T("btn.human") {
+			return s.startFlow("agent", "")
+		}
+		return s.freeText(text)
+	default:
+		if sp := e.flows[s.conv.Flow]; sp != nil && sp.handle != nil {
+			if ok, err := sp.handle(s, ""); ok || err != nil {
+				return err
+			}
+		}
+		s.say(s.T("media.unsupported"), s.menuRows()...)
+		return nil
+	}
+}
+
+func (e *Engine) command(s *Step, cmd, args string) error {
+	if sp := e.flows[s.conv.Flow]; sp != nil && sp.handle != nil && s.conv.Flow == "agent" {
+		// While a human has the chat, everything but /end and /lang goes to them.
+		if ok, err := sp.handle(s, ""); ok || err != nil {
+			return err
+		}
+	}
+	switch cmd {
+	case "start", "menu":
+		s.finish()
+		s.menu("menu.greeting")
+	case "help":
+		s.say(s.T("help"), s.menuRows()...)
+	case "lang":
+		return s.setLang(args)
+	case "cancel":
+		return s.cancel()
+	case "logout":
+		return s.logout()
+	default:
+		if name, ok := commands[cmd]; ok {
+			return s.startFlow(name, args)
+		}
+		s.say(s.T("command.unknown"), s.menuRows()...)
+	}
+	return nil
+}
+
+func (e *Engine) button(s *Step, data string) error {
+	kind, rest, _ := strings.Cut(data, ":")
+	switch kind {
+	case "m":
+		name, arg, _ := strings.Cut(rest, ":")
+		if name == "menu" {
+			s.finish()
+			s.menu("menu.again")
+			return nil
+		}
+		if _, ok := e.flows[name]; ok {
+			return s.startFlow(name, arg)
+		}
+	case "v":
+		view, arg, _ := strings.Cut(rest, ":")
+		return s.view(view, arg)
+	case "l":
+		return s.setLang(rest)
+	case "x":
+		return s.cancel()
+	case "s":
+		nonce, rest, _ := strings.Cut(rest, ":")
+		name, action, _ := strings.Cut(rest, ":")
+		sp := e.flows[name]
+		if sp == nil {
+			break
+		}
+		if nonce == "" || nonce != s.conv.Nonce || name != s.conv.Flow {
+			if sp.stale != nil {
+				if ok, err := sp.stale(s, action); ok || err != nil {
+					return err
+				}
+			}
+			break
+		}
+		if ok, err := sp.handle(s, action); ok || err != nil {
+			return err
+		}
+		s.say(s.T("input.unexpected"))
+		return nil
+	}
+	s.say(s.T("button.expired"), s.menuRows()...)
+	return nil
+}
+
+// startFlow starts a flow, first identifying the chat if the flow needs a
+// customer; Identify resumes it afterwards.
+func (s *Step) startFlow(name, arg string) error {
+	sp := s.e.flows[name]
+	if sp == nil {
+		s.say(s.T("command.unknown"), s.menuRows()...)
+		return nil
+	}
+	if sp.needsCustomer {
+		if _, err := s.customer(); supportbot.ErrorCode(err) == supportbot.EFORBIDDEN || supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+			return startIdentify(s, name, arg)
+		} else if err != nil {
+			return err
+		}
+	}
+	s.finish()
+	s.conv.Misses = 0
+	return sp.start(s, arg)
+}
+
+func (s *Step) cancel() error {
+	if s.conv.Flow == "" {
+		s.say(s.T("leave.nothing"), s.menuRows()...)
+		return nil
+	}
+	s.finish()
+	s.reply(supportbot.Reply{Text: s.T("leave.done"), RemoveKeyboard: true})
+	s.menu("menu.again")
+	return nil
+}
+
+func (s *Step) logout() error {
+	if s.conv.CustomerID == "" {
+		s.say(s.T("logout.not_linked"), s.menuRows()...)
+		return nil
+	}
+	if err := s.audit("logout", nil); err != nil {
+		return err
+	}
+	s.finish()
+	s.conv.CustomerID = ""
+	s.say(s.T("logout.done"), s.menuRows()...)
+	return nil
+}
+
+func (s *Step) setLang(arg string) error {
+	switch strings.ToLower(arg) {
+	case "zh", "中文", "cn":
+		s.conv.Lang = supportbot.LangZH
+	case "en", "english":
+		s.conv.Lang = supportbot.LangEN
+	case "":
+		s.say(s.T("lang.choose"), []supportbot.Button{
+			{Text: "中文", Data: "l:zh"}, {Text: "English", Data: "l:en"}})
+		return nil
+	default:
+		s.say(s.T("lang.unknown"), []supportbot.Button{
+			{Text: "中文", Data: "l:zh"}, {Text: "English", Data: "l:en"}})
+		return nil
+	}
+	s.conv.LangChosen = true
+	s.menu("lang.done")
+	return nil
+}
+
+// menu greets with the main menu.
+func (s *Step) menu(key string) {
+	s.say(s.T(key), s.menuRows()...)
+}
+
+func (s *Step) menuRows() [][]supportbot.Button {
+	other := supportbot.Button{Text: "English", Data: "l:en"}
+	if s.conv.Lang == supportbot.LangEN {
+		other = supportbot.Button{Text: "中文", Data: "l:zh"}
+	}
+	return [][]supportbot.Button{
+		{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.repay"), "repay")},
+		{s.menuBtn(s.T("menu.cancel"), "cancel"), s.menuBtn(s.T("menu.close"), "close")},
+		{s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn()},
+		{other},
+	}
+}
+
+// view shows a read-only page named by a view button.
+func (s *Step) view(view, arg string) error {
+	switch view {
+	case "sched":
+		return showSchedule(s, arg)
+	case "faq":
+		if s.showAnswer(arg) {
+			return nil
+		}
+	}
+	s.say(s.T("button.expired"), s.menuRows()...)
+	return nil
+}
+
+// freeText answers text that no flow step was waiting for.
+func (s *Step) freeText(text string) error {
+	if text == "" {
+		s.menu("menu.again")
+		return nil
+	}
+	c := s.e.cfg.Classifier.Classify(text)
+	if c.Confident {
+		switch c.Kind {
+		case "flow":
+			if name, ok := intents[c.ID]; ok {
+				return s.startFlow(name, "")
+			}
+		case "faq":
+			if s.showAnswer(c.ID) {
+				s.conv.Misses = 0
+				return nil
+			}
+		}
+	}
+	s.conv.Misses++
+	if s.conv.Misses >= 2 {
+		s.say(s.T("faq.offer_human"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
+		return nil
+	}
+	var rows [][]supportbot.Button
+	for _, id := range c.Suggestions {
+		if title := s.e.cfg.Answers.Title(id, s.conv.Lang); title != "" {
+			rows = append(rows, []supportbot.Button{s.viewBtn(title, "faq", id)})
+		} else if name, ok := intents[id]; ok {
+			rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu."+name), name)})
+		}
+	}
+	if len(rows) > 0 {
+		s.say(s.T("faq.suggest"), append(rows, []supportbot.Button{s.humanBtn()})...)
+		return nil
+	}
+	s.say(s.T("faq.none"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
+	return nil
+}
+
+// showAnswer replies with an FAQ answer and its related flow.
+func (s *Step) showAnswer(id string) bool {
+	text, flow, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang)
+	if !ok {
+		return false
+	}
+	var rows [][]supportbot.Button
+	if name, ok := intents[flow]; ok {
+		rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu."+name), name)})
+	}
+	rows = append(rows, []supportbot.Button{s.humanBtn()})
+	s.say(text, rows...)
+	return true
+}

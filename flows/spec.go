@@ -1,0 +1,77 @@
+package flows
+
+import (
+	"context"
+	"errors"
+
+	"github.com/looplab/fsm"
+)
+
+// spec declares a flow: its state machine and how it starts and takes events.
+type spec struct {
+	name string
+	// needsCustomer flows run Identify first and then resume.
+	needsCustomer bool
+	// initial is the state the machine is built at before the flow starts.
+	initial string
+	events  fsm.Events
+	// callbacks are bound to one step: the machine is rebuilt per event.
+	callbacks func(s *Step) fsm.Callbacks
+	// start begins the flow; arg comes from the menu button or command.
+	start func(s *Step, arg string) error
+	// handle takes an event while the chat is in the flow; false means the event
+	// is not for the flow (the router then treats it as a new request).
+	handle func(s *Step, action string) (bool, error)
+	// stale, if set, answers a button of this flow from an older step.
+	stale func(s *Step, action string) (bool, error)
+}
+
+// errUnexpected is what fire returns for an event the current state does not take.
+var errUnexpected = errors.New("event not expected in this state")
+
+// states lists every state the spec's events name.
+func (sp *spec) states() map[string]bool {
+	m := map[string]bool{sp.initial: true}
+	for _, ev := range sp.events {
+		m[ev.Dst] = true
+		for _, src := range ev.Src {
+			m[src] = true
+		}
+	}
+	return m
+}
+
+// fire builds the flow's machine at the saved state (or the initial one when
+// the chat is elsewhere or the saved name is not a state of this flow), fires
+// event and saves the new state unless a callback left the flow.
+func (s *Step) fire(name, event string, args ...any) error {
+	sp := s.e.flows[name]
+	state := s.conv.State
+	if s.conv.Flow != sp.name || !sp.states()[state] {
+		state = sp.initial
+		s.conv.Slots = map[string]string{}
+	}
+	s.conv.Flow, s.conv.State = sp.name, state
+	m := fsm.NewFSM(state, sp.events, sp.callbacks(s))
+	err := m.Event(s.ctx, event, args...)
+	var (
+		noTransition fsm.NoTransitionError
+		invalid      fsm.InvalidEventError
+		canceled     fsm.CanceledError
+	)
+	switch {
+	case errors.As(err, &noTransition):
+		err = noTransition.Err
+	case errors.As(err, &invalid):
+		return errUnexpected
+	case errors.As(err, &canceled):
+		err = canceled.Err
+	}
+	if s.conv.Flow == sp.name {
+		s.conv.State = m.Current()
+	}
+	return err
+}
+
+// ctxT shortens callback signatures.
+type ctxT = context.Context

@@ -1,0 +1,105 @@
+package flows
+
+import (
+	"context"
+
+	"supportbot"
+)
+
+// Tx is one database transaction: everything a step reads and changes. The
+// engine commits it only when the whole step succeeded.
+type Tx interface {
+	Commit() error
+	Rollback() error
+
+	// MarkUpdate records an update id; false means it was handled before.
+	MarkUpdate(ctx context.Context, updateID int64) (bool, error)
+	// Conversation returns ENOTFOUND for a chat seen for the first time.
+	Conversation(ctx context.Context, chatID int64) (*supportbot.Conversation, error)
+	SaveConversation(ctx context.Context, c *supportbot.Conversation) error
+
+	// CustomerByPhone and Customer return ENOTFOUND when there is none.
+	CustomerByPhone(ctx context.Context, phone string) (*supportbot.Customer, error)
+	Customer(ctx context.Context, id string) (*supportbot.Customer, error)
+	Cards(ctx context.Context, customerID string) ([]supportbot.Card, error)
+	Plans(ctx context.Context, customerID string) ([]supportbot.Plan, error)
+	// Plan returns ENOTFOUND when the plan is not the customer's.
+	Plan(ctx context.Context, customerID, planID string) (*supportbot.Plan, error)
+	Scheduled(ctx context.Context, customerID string) ([]supportbot.ScheduledRepayment, error)
+
+	// Payment returns ENOTFOUND when no payment has the key.
+	Payment(ctx context.Context, key string) (*supportbot.Payment, error)
+	// RecordPayment returns ECONFLICT when the key was used before.
+	RecordPayment(ctx context.Context, p *supportbot.Payment) error
+	// PayBills marks the periods (every unpaid one when none are given) paid.
+	PayBills(ctx context.Context, customerID, planID string, periods ...int) (int, error)
+	// CancelPlanSchedules cancels the plan's still-scheduled repayments.
+	CancelPlanSchedules(ctx context.Context, customerID, planID string) ([]string, error)
+	// CancelScheduled cancels one if it is the customer's and still scheduled.
+	CancelScheduled(ctx context.Context, customerID, id string) (bool, error)
+
+	AppendAudit(ctx context.Context, e supportbot.AuditEntry) error
+	AddNotice(ctx context.Context, n supportbot.Notice) error
+	Notices(ctx context.Context, customerID string, limit int) ([]supportbot.Notice, error)
+}
+
+// BeginFunc starts a transaction.
+type BeginFunc func(ctx context.Context) (Tx, error)
+
+// Classifier tells what free text is about.
+type Classifier interface {
+	Classify(text string) Classification
+}
+
+// Classification is a Classifier's verdict on one text.
+type Classification struct {
+	// Kind is "flow" (ID names a flow intent), "faq" (ID names a topic) or
+	// "none". Confident is set when the top match is good enough to act on;
+	// otherwise Suggestions holds the closest topics, if any are close.
+	Kind        string
+	ID          string
+	Score       float64
+	Confident   bool
+	Suggestions []string
+}
+
+// Answers gives the FAQ's answers and titles.
+type Answers interface {
+	// Answer is the topic's answer in lang and the flow it relates to, if any.
+	Answer(id string, lang supportbot.Lang) (text, flow string, ok bool)
+	// Title is a short label for a button.
+	Title(id string, lang supportbot.Lang) string
+}
+
+// Payments moves money. The key is the idempotency key of the charge: a
+// gateway that sees it twice charges once.
+type Payments interface {
+	// Charge debits the card; it returns an error with code EDECLINED when the
+	// bank refuses, and nothing was taken.
+	Charge(ctx context.Context, c Charge) error
+}
+
+// Charge is one debit.
+type Charge struct {
+	Key        string
+	CustomerID string
+	PlanID     string
+	Card       supportbot.Card
+	Amount     supportbot.Money
+}
+
+// EDECLINED is the error code of a charge the bank refused.
+const EDECLINED = "declined"
+
+// LedgerPayments is the built-in payment path: the payment is only recorded in
+// the database (by the flow, in the step's transaction). It declines frozen
+// cards the way a bank would.
+type LedgerPayments struct{}
+
+// Charge implements Payments.
+func (LedgerPayments) Charge(_ context.Context, c Charge) error {
+	if c.Card.Frozen {
+		return supportbot.Errorf(EDECLINED, "card %s declined by the bank", c.Card.ID)
+	}
+	return nil
+}
