@@ -3,6 +3,7 @@ package locale
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"regexp"
 	"slices"
 	"sort"
@@ -13,7 +14,7 @@ import (
 	"supportbot"
 )
 
-//go:embed *.yaml
+//go:embed zh/*.yaml en/*.yaml
 var files embed.FS
 
 // Catalog renders messages by key.
@@ -26,13 +27,27 @@ type Catalog struct {
 func Load() (*Catalog, error) {
 	c := &Catalog{msgs: map[supportbot.Lang]map[string]string{}}
 	for _, lang := range []supportbot.Lang{supportbot.LangZH, supportbot.LangEN} {
-		body, err := files.ReadFile(string(lang) + ".yaml")
+		// One file per area (core, closure, …), so each flow keeps its texts.
+		names, err := fs.Glob(files, string(lang)+"/*.yaml")
 		if err != nil {
 			return nil, err
 		}
 		m := map[string]string{}
-		if err := yaml.Unmarshal(body, &m); err != nil {
-			return nil, fmt.Errorf("locale %s: %w", lang, err)
+		for _, name := range names {
+			body, err := files.ReadFile(name)
+			if err != nil {
+				return nil, err
+			}
+			part := map[string]string{}
+			if err := yaml.Unmarshal(body, &part); err != nil {
+				return nil, fmt.Errorf("locale %s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("locale %s: key %s defined twice", name, k)
+				}
+				m[k] = v
+			}
 		}
 		c.msgs[lang] = m
 	}
