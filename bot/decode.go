@@ -1,0 +1,142 @@
+package bot
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"supportbot"
+)
+
+// maxText bounds what reaches the engine from one message; Telegram's own
+// limit is 4096 characters, a forged update could send more.
+const maxText = 4096
+
+// extra holds the update fields tgbotapi v5.5.1 does not know.
+type extra struct {
+	Message *struct {
+		MessageThreadID int64 `json:"message_thread_id"`
+		IsTopicMessage  bool  `json:"is_topic_message"`
+	} `json:"message"`
+}
+
+// incoming is one decoded update.
+type incoming struct {
+	update   tgbotapi.Update
+	threadID int64
+	event    supportbot.Event
+	// ok is false for updates the bot ignores (channels, other groups, edits…).
+	ok       bool
+	callback string // callback query id to answer
+}
+
+// decodeUpdate turns one raw update into an event for a private chat. Updates
+// from other chats, and kinds the bot does not handle, come back with ok false.
+func decodeUpdate(raw json.RawMessage) (incoming, error) {
+	var in incoming
+	if err := json.Unmarshal(raw, &in.update); err != nil {
+		return in, err
+	}
+	var x extra
+	if err := json.Unmarshal(raw, &x); err == nil && x.Message != nil {
+		in.threadID = x.Message.MessageThreadID
+	}
+	u := in.update
+	ev := supportbot.Event{UpdateID: int64(u.UpdateID), Time: time.Now()}
+	switch {
+	case u.Message != nil:
+		m := u.Message
+		if m.Chat == nil || m.From == nil || m.From.IsBot {
+			return in, nil
+		}
+		ev.ChatID, ev.UserID, ev.MessageID = m.Chat.ID, m.From.ID, int64(m.MessageID)
+		ev.FirstName, ev.LanguageCode = m.From.FirstName, m.From.LanguageCode
+		switch {
+		case m.Contact != nil:
+			ev.Kind, ev.Phone, ev.ContactUserID = supportbot.EventContact, m.Contact.PhoneNumber, m.Contact.UserID
+		case m.IsCommand():
+			ev.Kind, ev.Text, ev.Args = supportbot.EventCommand, m.Command(), clip(m.CommandArguments())
+		case m.Text != "":
+			ev.Kind, ev.Text = supportbot.EventText, clip(m.Text)
+		default:
+			ev.Kind, ev.Text = supportbot.EventMedia, clip(m.Caption)
+		}
+		in.ok = m.Chat.IsPrivate() || m.Chat.IsSuperGroup() || m.Chat.IsGroup()
+	case u.CallbackQuery != nil:
+		q := u.CallbackQuery
+		in.callback = q.ID
+		if q.From == nil || q.Message == nil || q.Message.Chat == nil {
+			return in, nil
+		}
+		ev.Kind, ev.Data = supportbot.EventButton, q.Data
+		ev.ChatID, ev.UserID = q.Message.Chat.ID, q.From.ID
+		ev.FirstName, ev.LanguageCode = q.From.FirstName, q.From.LanguageCode
+		in.ok = q.Message.Chat.IsPrivate()
+	}
+	in.event = ev
+	return in, nil
+}
+
+// clip cuts s to maxText characters on a rune boundary.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= maxText {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxText])
+}
+
+// private reports whether the update is from a private chat.
+func (in incoming) private() bool {
+	switch {
+	case in.update.Message != nil:
+		return in.update.Message.Chat.IsPrivate()
+	case in.update.CallbackQuery != nil:
+		return in.update.CallbackQuery.Message != nil && in.update.CallbackQuery.Message.Chat.IsPrivate()
+	}
+	return false
+}
+
+// splitText cuts text into pieces of at most limit UTF-16 code units (how
+// Telegram counts), preferring line boundaries.
+func splitText(text string, limit int) []string {
+	var parts []string
+	for utf16Len(text) > limit {
+		cut, units, lastNL := 0, 0, -1
+		for i, r := range text {
+			n := 1
+			if r >= 0x10000 {
+				n = 2
+			}
+			if units+n > limit {
+				cut = i
+				break
+			}
+			units += n
+			if r == '\n' {
+				lastNL = i
+			}
+		}
+		if lastNL > 0 {
+			cut = lastNL
+		}
+		parts = append(parts, strings.TrimRight(text[:cut], "\n"))
+		text = strings.TrimLeft(text[cut:], "\n")
+	}
+	return append(parts, text)
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}

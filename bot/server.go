@@ -1,0 +1,370 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"supportbot"
+)
+
+// Handler runs one event and returns the replies; flows.Engine is one.
+type Handler interface {
+	Handle(ctx context.Context, ev supportbot.Event) ([]supportbot.Reply, error)
+}
+
+// Config configures the adapter.
+type Config struct {
+	Token    string
+	Endpoint string // format string: token, then method
+	// PollTimeout is the getUpdates long-poll timeout (default 30 s).
+	PollTimeout time.Duration
+	// Workers bounds how many chats are handled at once (default 16).
+	Workers int
+	// Commands are registered with setMyCommands, per language ("" = default).
+	Commands map[string][]Command
+	Logger   *slog.Logger
+}
+
+// Command is an entry of the command menu Telegram shows.
+type Command struct{ Command, Description string }
+
+// Server connects the engine to Telegram.
+type Server struct {
+	cfg     Config
+	api     *tgbotapi.BotAPI
+	handler Handler
+	log     *slog.Logger
+	poll    *pollTransport
+}
+
+// ErrUnauthorized is returned by New when Telegram rejects the token.
+var ErrUnauthorized = errors.New("TELEGRAM_BOT_TOKEN rejected by Telegram (getMe: 401 Unauthorized)")
+
+// New connects to the Bot API (getMe) and returns the adapter.
+func New(cfg Config, h Handler) (*Server, error) {
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = 30 * time.Second
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	poll := &pollTransport{base: http.DefaultTransport, ctx: context.Background()}
+	// The library's default client has no timeout; a long poll must outlive
+	// its own timeout, by a margin.
+	client := &http.Client{Transport: poll, Timeout: cfg.PollTimeout + 10*time.Second}
+	tgbotapi.SetLogger(discardLogger{})
+	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.Endpoint, client)
+	if err != nil {
+		var te *tgbotapi.Error
+		if errors.As(err, &te) && te.Code == http.StatusUnauthorized || strings.Contains(err.Error(), "Unauthorized") {
+			return nil, ErrUnauthorized
+		}
+		return nil, fmt.Errorf("connect to Telegram: %s", scrub(err, cfg.Token))
+	}
+	s := &Server{cfg: cfg, api: api, handler: h, log: cfg.Logger.With("component", "bot"), poll: poll}
+	return s, nil
+}
+
+// Username is the bot's @username.
+func (s *Server) Username() string { return s.api.Self.UserName }
+
+// Run registers the commands and long-polls until ctx is done. Updates of a
+// batch are handled (different chats in parallel, each chat in order) before
+// the batch is confirmed, so a crash redelivers rather than loses them.
+func (s *Server) Run(ctx context.Context) error {
+	s.poll.set(ctx)
+	if err := s.setup(ctx); err != nil {
+		return err
+	}
+	var offset int64
+	failures := 0
+	for ctx.Err() == nil {
+		raws, err := s.getUpdates(offset)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			failures++
+			wait := backoff(err, failures)
+			s.log.Warn("getUpdates failed", "err", scrub(err, s.cfg.Token), "retry_in", wait)
+			sleep(ctx, wait)
+			continue
+		}
+		failures = 0
+		next := s.handleBatch(ctx, raws)
+		if next > offset {
+			offset = next
+		}
+	}
+	return nil
+}
+
+func (s *Server) setup(ctx context.Context) error {
+	if _, err := s.api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
+		return fmt.Errorf("deleteWebhook: %s", scrub(err, s.cfg.Token))
+	}
+	for lang, cmds := range s.cfg.Commands {
+		list := make([]tgbotapi.BotCommand, len(cmds))
+		for i, c := range cmds {
+			list[i] = tgbotapi.BotCommand{Command: c.Command, Description: c.Description}
+		}
+		c := tgbotapi.NewSetMyCommands(list...)
+		c.LanguageCode = lang
+		if _, err := s.api.Request(c); err != nil {
+			s.log.Warn("setMyCommands failed", "lang", lang, "err", scrub(err, s.cfg.Token))
+		}
+	}
+	return nil
+}
+
+func (s *Server) getUpdates(offset int64) ([]json.RawMessage, error) {
+	p := tgbotapi.Params{}
+	p.AddNonZero64("offset", offset)
+	p.AddNonZero("limit", 100)
+	p.AddNonZero("timeout", int(s.cfg.PollTimeout/time.Second))
+	p.AddInterface("allowed_updates", []string{"message", "callback_query"})
+	resp, err := s.api.MakeRequest("getUpdates", p)
+	if err != nil {
+		return nil, err
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(resp.Result, &raws); err != nil {
+		return nil, fmt.Errorf("decode updates: %w", err)
+	}
+	return raws, nil
+}
+
+// handleBatch handles one batch and returns the offset that confirms it.
+func (s *Server) handleBatch(ctx context.Context, raws []json.RawMessage) int64 {
+	var next int64
+	byChat := map[int64][]incoming{}
+	var order []int64
+	for _, raw := range raws {
+		var head struct {
+			UpdateID int64 `json:"update_id"`
+		}
+		json.Unmarshal(raw, &head)
+		if head.UpdateID >= next {
+			next = head.UpdateID + 1
+		}
+		in, err := decodeUpdate(raw)
+		if err != nil {
+			s.log.Warn("malformed update skipped", "update_id", head.UpdateID, "err", err)
+			continue
+		}
+		if in.callback != "" {
+			s.answerCallback(in.callback)
+		}
+		if !in.ok || !in.private() {
+			continue
+		}
+		id := in.event.ChatID
+		if _, seen := byChat[id]; !seen {
+			order = append(order, id)
+		}
+		byChat[id] = append(byChat[id], in)
+	}
+	sem := make(chan struct{}, s.cfg.Workers)
+	var wg sync.WaitGroup
+	for _, id := range order {
+		list := byChat[id]
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			for _, in := range list {
+				s.handle(ctx, in)
+			}
+		}()
+	}
+	wg.Wait()
+	return next
+}
+
+// handle runs one event and sends its replies.
+func (s *Server) handle(ctx context.Context, in incoming) {
+	start := time.Now()
+	replies, err := s.handler.Handle(context.WithoutCancel(ctx), in.event)
+	if err != nil {
+		s.log.Error("handle update", "update_id", in.event.UpdateID, "chat", chatHash(in.event.ChatID), "err", err)
+	}
+	for _, r := range replies {
+		if err := s.Send(ctx, r); err != nil {
+			s.log.Error("send reply", "chat", chatHash(r.ChatID), "err", scrub(err, s.cfg.Token))
+		}
+	}
+	s.log.Debug("update handled", "update_id", in.event.UpdateID, "chat", chatHash(in.event.ChatID),
+		"kind", in.event.Kind, "replies", len(replies), "duration", time.Since(start))
+}
+
+func (s *Server) answerCallback(id string) {
+	if _, err := s.api.Request(tgbotapi.NewCallback(id, "")); err != nil {
+		s.log.Warn("answerCallbackQuery failed", "err", scrub(err, s.cfg.Token))
+	}
+}
+
+// Send delivers one reply, split at Telegram's length limit, retrying 429
+// (after retry_after), 5xx and network errors with backoff; permanent errors
+// (403 blocked, 400 chat not found) are returned at once.
+func (s *Server) Send(ctx context.Context, r supportbot.Reply) error {
+	parts := splitText(r.Text, 4096)
+	for i, text := range parts {
+		p := tgbotapi.Params{}
+		p.AddNonZero64("chat_id", r.ChatID)
+		p.AddNonZero64("message_thread_id", r.ThreadID)
+		p["text"] = text
+		if i == len(parts)-1 { // the keyboard goes with the last piece
+			if markup := replyMarkup(r); markup != nil {
+				if err := p.AddInterface("reply_markup", markup); err != nil {
+					return err
+				}
+			}
+		}
+		if err := s.call(ctx, "sendMessage", p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// call makes one request, retrying what can be retried.
+func (s *Server) call(ctx context.Context, method string, p tgbotapi.Params) error {
+	for attempt := 1; ; attempt++ {
+		_, err := s.api.MakeRequest(method, p)
+		if err == nil || permanent(err) || attempt == 6 {
+			return err
+		}
+		wait := backoff(err, attempt)
+		s.log.Warn("telegram request failed, retrying", "method", method, "attempt", attempt,
+			"retry_in", wait, "err", scrub(err, s.cfg.Token))
+		if !sleep(ctx, wait) {
+			return ctx.Err()
+		}
+	}
+}
+
+func replyMarkup(r supportbot.Reply) any {
+	switch {
+	case len(r.Buttons) > 0:
+		rows := make([][]tgbotapi.InlineKeyboardButton, 0, len(r.Buttons))
+		for _, row := range r.Buttons {
+			var out []tgbotapi.InlineKeyboardButton
+			for _, b := range row {
+				out = append(out, tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
+			}
+			rows = append(rows, out)
+		}
+		return tgbotapi.NewInlineKeyboardMarkup(rows...)
+	case r.AskContact != "":
+		rows := [][]tgbotapi.KeyboardButton{{tgbotapi.NewKeyboardButtonContact(r.AskContact)}}
+		if len(r.Keyboard) > 0 {
+			var row []tgbotapi.KeyboardButton
+			for _, k := range r.Keyboard {
+				row = append(row, tgbotapi.NewKeyboardButton(k))
+			}
+			rows = append(rows, row)
+		}
+		kb := tgbotapi.NewReplyKeyboard(rows...)
+		kb.OneTimeKeyboard = true
+		return kb
+	case r.RemoveKeyboard:
+		return tgbotapi.NewRemoveKeyboard(true)
+	}
+	return nil
+}
+
+// permanent reports errors that no retry will fix: the chat is gone or the
+// request is wrong.
+func permanent(err error) bool {
+	var te *tgbotapi.Error
+	if errors.As(err, &te) {
+		return te.Code == 400 || te.Code == 401 || te.Code == 403 || te.Code == 404
+	}
+	return false
+}
+
+// backoff is how long to wait before attempt+1: Telegram's retry_after for a
+// 429, otherwise exponential with jitter, capped at 30 s.
+func backoff(err error, attempt int) time.Duration {
+	var te *tgbotapi.Error
+	if errors.As(err, &te) && te.RetryAfter > 0 {
+		return time.Duration(te.RetryAfter) * time.Second
+	}
+	d := 250 * time.Millisecond << min(attempt-1, 7)
+	d = min(d, 30*time.Second)
+	return d/2 + rand.N(d/2+1)
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// scrub removes the token from an error text: transport errors carry the URL,
+// and the URL carries the token.
+func scrub(err error, token string) string {
+	if err == nil {
+		return ""
+	}
+	if token == "" {
+		return err.Error()
+	}
+	return strings.ReplaceAll(err.Error(), token, "<token>")
+}
+
+// chatHash identifies a chat in logs without its id.
+func chatHash(id int64) string {
+	sum := sha256.Sum256([]byte(strconv.FormatInt(id, 10)))
+	return hex.EncodeToString(sum[:6])
+}
+
+// pollTransport ties getUpdates requests to the run context, so shutdown does
+// not wait for a long poll; sends keep going until they finish.
+type pollTransport struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	ctx  context.Context
+}
+
+func (t *pollTransport) set(ctx context.Context) {
+	t.mu.Lock()
+	t.ctx = ctx
+	t.mu.Unlock()
+}
+
+func (t *pollTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/getUpdates") {
+		t.mu.Lock()
+		ctx := t.ctx
+		t.mu.Unlock()
+		r = r.WithContext(ctx)
+	}
+	return t.base.RoundTrip(r)
+}
+
+type discardLogger struct{}
+
+func (discardLogger) Println(...any)        {}
+func (discardLogger) Printf(string, ...any) {}

@@ -1,0 +1,160 @@
+// Package console is a chat channel on a terminal: the same engine as on
+// Telegram, typed into stdin. Buttons print as numbered options; typing the
+// number presses the button. "/contact PHONE" stands in for sharing the
+// Telegram contact. It works with piped input and stops at end of input.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"supportbot"
+)
+
+// Handler runs one event; flows.Engine is one.
+type Handler interface {
+	Handle(ctx context.Context, ev supportbot.Event) ([]supportbot.Reply, error)
+}
+
+// Chat is one console conversation.
+type Chat struct {
+	Handler Handler
+	In      io.Reader
+	Out     io.Writer
+	// UserID is the console user's id (also the chat id).
+	UserID int64
+	// Prompt is printed before each line is read; empty for piped input.
+	Prompt string
+	// OnError is told about failed steps (the customer sees the apology).
+	OnError func(error)
+
+	options []option
+}
+
+// option is a numbered choice: an inline button or a keyboard text.
+type option struct {
+	data, text string
+	contact    bool
+}
+
+// Run reads lines until end of input or ctx is done. start, if set, is sent
+// first (e.g. "/start" for an interactive session).
+func (c *Chat) Run(ctx context.Context, start string) error {
+	if start != "" {
+		c.send(ctx, c.parse(start))
+	}
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(c.In)
+		sc.Buffer(make([]byte, 64*1024), 1<<20)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		errc <- sc.Err()
+		close(lines)
+	}()
+	for {
+		fmt.Fprint(c.Out, c.Prompt)
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				fmt.Fprintln(c.Out)
+				return <-errc
+			}
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			if c.Prompt == "" {
+				fmt.Fprintf(c.Out, "> %s\n", line)
+			}
+			c.send(ctx, c.parse(line))
+		}
+	}
+}
+
+// parse turns a typed line into an event.
+func (c *Chat) parse(line string) supportbot.Event {
+	line = strings.TrimSpace(line)
+	ev := supportbot.Event{ChatID: c.UserID, UserID: c.UserID, FirstName: "Console", Kind: supportbot.EventText, Text: line}
+	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(c.options) {
+		o := c.options[n-1]
+		switch {
+		case o.contact:
+			ev.Text = "" // sharing needs a number: tell how
+			fmt.Fprintln(c.Out, "(type /contact PHONE to share a phone number as your Telegram contact)")
+			return supportbot.Event{}
+		case o.data != "":
+			ev.Kind, ev.Data, ev.Text = supportbot.EventButton, o.data, ""
+		default:
+			ev.Text = o.text
+		}
+		return ev
+	}
+	if !strings.HasPrefix(line, "/") {
+		return ev
+	}
+	cmd, args, _ := strings.Cut(line[1:], " ")
+	cmd, _, _ = strings.Cut(cmd, "@")
+	if cmd == "contact" {
+		// /contact PHONE [USER_ID]: a different user id plays a forwarded contact.
+		f := strings.Fields(args)
+		ev.Kind, ev.Text, ev.ContactUserID = supportbot.EventContact, "", c.UserID
+		if len(f) > 0 {
+			ev.Phone = f[0]
+		}
+		if len(f) > 1 {
+			ev.ContactUserID, _ = strconv.ParseInt(f[1], 10, 64)
+		}
+		return ev
+	}
+	ev.Kind, ev.Text, ev.Args = supportbot.EventCommand, cmd, strings.TrimSpace(args)
+	return ev
+}
+
+func (c *Chat) send(ctx context.Context, ev supportbot.Event) {
+	if ev.Kind == "" {
+		return
+	}
+	replies, err := c.Handler.Handle(ctx, ev)
+	if err != nil && c.OnError != nil {
+		c.OnError(err)
+	}
+	if len(replies) > 0 {
+		c.options = c.options[:0]
+	}
+	for _, r := range replies {
+		c.print(r)
+	}
+}
+
+func (c *Chat) print(r supportbot.Reply) {
+	fmt.Fprintln(c.Out, "🤖 "+strings.ReplaceAll(r.Text, "\n", "\n   "))
+	for _, row := range r.Buttons {
+		var cells []string
+		for _, b := range row {
+			c.options = append(c.options, option{data: b.Data, text: b.Text})
+			cells = append(cells, fmt.Sprintf("[%d] %s", len(c.options), b.Text))
+		}
+		fmt.Fprintln(c.Out, "   "+strings.Join(cells, "  "))
+	}
+	if r.AskContact != "" {
+		c.options = append(c.options, option{contact: true})
+		cells := []string{fmt.Sprintf("[%d] %s (/contact PHONE)", len(c.options), r.AskContact)}
+		for _, k := range r.Keyboard {
+			c.options = append(c.options, option{text: k})
+			cells = append(cells, fmt.Sprintf("[%d] %s", len(c.options), k))
+		}
+		fmt.Fprintln(c.Out, "   "+strings.Join(cells, "  "))
+	}
+}
