@@ -17,11 +17,14 @@ func NormalizePhone(phone string) string {
 		}
 	}
 	d := b.String()
+	international := strings.HasPrefix(strings.TrimLeft(phone, " ("), "+")
 	switch {
 	case len(d) == 13 && strings.HasPrefix(d, "86"):
 		d = d[2:]
 	case len(d) == 15 && strings.HasPrefix(d, "0086"):
 		d = d[4:]
+	case international: // +1 415…: another country's number
+		return ""
 	}
 	if len(d) != 11 || d[0] != '1' {
 		return ""

@@ -1,0 +1,119 @@
+package supportbot_test
+
+import (
+	"testing"
+	"time"
+
+	"supportbot"
+)
+
+func bill(period int, due string, principal, fee, late supportbot.Money, status string) supportbot.Bill {
+	return supportbot.Bill{Period: period, DueDate: supportbot.Date(due), Principal: principal, Fee: fee, LateFee: late, Status: status}
+}
+
+func TestComputePayoff(t *testing.T) {
+	const today = "2026-11-21"
+	paid, unpaid := supportbot.BillPaid, supportbot.BillUnpaid
+	tests := []struct {
+		name  string
+		rate  int64
+		bills []supportbot.Bill
+		want  supportbot.Payoff
+	}{
+		{"nothing owed", 150, []supportbot.Bill{bill(1, "2026-10-21", 1000, 10, 0, paid)},
+			supportbot.Payoff{PrepayRateBP: 150}},
+		{"all future, no rate: principal only, fees waived", 0, []supportbot.Bill{
+			bill(1, "2026-12-21", 1000, 10, 0, unpaid), bill(2, "2027-01-21", 1000, 10, 0, unpaid)},
+			supportbot.Payoff{Principal: 2000, NotDue: 2000, Total: 2000}},
+		{"due today counts as due: its fee is owed, no prepay fee on it", 100, []supportbot.Bill{
+			bill(1, today, 1000, 10, 0, unpaid), bill(2, "2026-12-21", 1000, 10, 0, unpaid)},
+			supportbot.Payoff{Principal: 2000, DueFees: 10, NotDue: 1000, PrepayFee: 10, PrepayRateBP: 100, Total: 2020}},
+		{"overdue: fee and late fee owed; paid periods ignored", 0, []supportbot.Bill{
+			bill(1, "2026-09-15", 24992, 0, 0, paid), bill(2, "2026-10-15", 24992, 100, 1200, unpaid),
+			bill(3, "2026-11-15", 24992, 100, 300, unpaid), bill(4, "2026-12-15", 24988, 100, 0, unpaid)},
+			supportbot.Payoff{Principal: 74972, DueFees: 200, LateFees: 1500, NotDue: 24988, Total: 76672}},
+		{"rounding: exactly half a fen rounds up", 50, []supportbot.Bill{bill(1, "2026-12-21", 101, 0, 0, unpaid)},
+			// 101 × 50 / 10000 = 0.505 fen → 1 fen
+			supportbot.Payoff{Principal: 101, NotDue: 101, PrepayFee: 1, PrepayRateBP: 50, Total: 102}},
+		{"rounding: just under half rounds down", 49, []supportbot.Bill{bill(1, "2026-12-21", 101, 0, 0, unpaid)},
+			// 101 × 49 / 10000 = 0.4949 fen → 0
+			supportbot.Payoff{Principal: 101, NotDue: 101, PrepayFee: 0, PrepayRateBP: 49, Total: 101}},
+		{"rounding: 1.5% of 2,999.00", 150, []supportbot.Bill{bill(1, "2026-12-21", 299900, 0, 0, unpaid)},
+			// 299900 × 150 / 10000 = 4498.5 → 4499
+			supportbot.Payoff{Principal: 299900, NotDue: 299900, PrepayFee: 4499, PrepayRateBP: 150, Total: 304399}},
+		{"large amounts do not overflow", 10000, []supportbot.Bill{bill(1, "2026-12-21", 1_000_000_000_00, 0, 0, unpaid)},
+			supportbot.Payoff{Principal: 1_000_000_000_00, NotDue: 1_000_000_000_00, PrepayFee: 1_000_000_000_00, PrepayRateBP: 10000, Total: 2_000_000_000_00}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := supportbot.ComputePayoff(supportbot.Plan{PrepayFeeRateBP: tt.rate, Bills: tt.bills}, today)
+			if got != tt.want {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMoneyString(t *testing.T) {
+	for m, want := range map[supportbot.Money]string{
+		0: "¥0.00", 5: "¥0.05", 174944: "¥1,749.44", 100000000: "¥1,000,000.00", -1250: "-¥12.50", 99999: "¥999.99",
+	} {
+		if got := m.String(); got != want {
+			t.Errorf("Money(%d) = %q, want %q", m, got, want)
+		}
+	}
+}
+
+func TestNormalizePhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"+86 138-0013-8000": "13800138000", "8613800138000": "13800138000", "13800138000": "13800138000",
+		"+8613800138000": "13800138000", "0086 138 0013 8000": "13800138000", "(+86) 138.0013.8000": "13800138000",
+		"23800138000": "", "1380013800": "", "+1 415 555 0100": "", "138001380001": "", "phone": "", "": "",
+	} {
+		if got := supportbot.NormalizePhone(in); got != want {
+			t.Errorf("NormalizePhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := supportbot.MaskPhone("13800138000"); got != "138****8000" {
+		t.Errorf("MaskPhone = %q", got)
+	}
+}
+
+func TestBusinessHours(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	h, err := supportbot.ParseBusinessHours("09:00-21:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(hh, mm int) time.Time { return time.Date(2026, 11, 21, hh, mm, 0, 0, loc) }
+	if !h.Contains(at(9, 0), loc) || h.Contains(at(21, 0), loc) || h.Contains(at(8, 59), loc) {
+		t.Error("Contains is wrong at the edges")
+	}
+	if got := h.NextOpen(at(22, 0), loc); !got.Equal(time.Date(2026, 11, 22, 9, 0, 0, 0, loc)) {
+		t.Errorf("NextOpen after closing = %v", got)
+	}
+	if got := h.NextOpen(at(7, 0), loc); !got.Equal(at(9, 0)) {
+		t.Errorf("NextOpen before opening = %v", got)
+	}
+	for _, bad := range []string{"9-21", "21:00-09:00", "09:00-25:00", "09:00-21:00x", "", "09:60-10:00"} {
+		if _, err := supportbot.ParseBusinessHours(bad); err == nil {
+			t.Errorf("ParseBusinessHours(%q) accepted", bad)
+		}
+	}
+}
+
+func TestDate(t *testing.T) {
+	d := supportbot.Date("2026-11-21")
+	if got := d.AddDays(10); got != "2026-12-01" {
+		t.Errorf("AddDays = %s", got)
+	}
+	if got := d.DaysUntil("2026-12-01"); got != 10 {
+		t.Errorf("DaysUntil = %d", got)
+	}
+	if got := d.Format(supportbot.LangEN); got != "Nov 21, 2026" {
+		t.Errorf("Format en = %s", got)
+	}
+	if _, err := supportbot.ParseDate("2026-02-30"); err == nil {
+		t.Error("ParseDate accepted Feb 30")
+	}
+}
