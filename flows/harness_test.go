@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	_ "time/tzdata"
 
 	"supportbot"
 	"supportbot/flows"
