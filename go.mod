@@ -3,9 +3,9 @@ module supportbot
 go 1.24
 
 require (
-	github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1 // indirect
-	github.com/joho/godotenv v1.5.1 // indirect
-	github.com/looplab/fsm v1.0.3 // indirect
-	github.com/mattn/go-sqlite3 v1.14.52 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
+	github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1
+	github.com/joho/godotenv v1.5.1
+	github.com/looplab/fsm v1.0.3
+	github.com/mattn/go-sqlite3 v1.14.52
+	gopkg.in/yaml.v3 v3.0.1
 )

@@ -1,0 +1,249 @@
+package faq
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"supportbot"
+)
+
+func mustLoad(t testing.TB) *Index {
+	t.Helper()
+	ix, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func TestStem(t *testing.T) {
+	for in, want := range map[string]string{
+		"repayments": "repayment", "bills": "bill", "billing": "bill", "fees": "fee",
+		"cancelled": "cancel", "canceled": "cancel", "cancelling": "cancel",
+		"schedule": "schedul", "scheduled": "schedul", "schedules": "schedul",
+		"paid": "pay", "paying": "pay", "companies": "company", "due": "due",
+		"setting": "set", "this": "this", "plus": "plus", "address": "address",
+	} {
+		if got := stem(in); got != want {
+			t.Errorf("stem(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTokenize(t *testing.T) {
+	sy, err := newSynonyms(map[string][]string{
+		"payoff": {"提前还款", "结清", "pay off"},
+		"repay":  {"还款", "repayment"},
+		"want":   {"我要", "i want"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		in      string
+		uni, bi []string
+	}{
+		// Chinese: characters and their bigrams; particles go, the gap closes.
+		{"手机的电池", []string{"手", "机", "电", "池"}, []string{"手|机", "机|电", "电|池"}},
+		// the longest phrase wins: 提前还款 is not 提前 + 还款; concepts are
+		// words already and take no part in bigrams.
+		{"我要提前还款", []string{"#want", "#payoff"}, nil},
+		{"手机提前还款", []string{"手", "机", "#payoff"}, []string{"手|机"}},
+		// English: case and punctuation fold, stop words go, stems meet synonyms.
+		{"I WANT to Pay-Off my Repayments!", []string{"#want", "#payoff", "#repay"}, nil},
+		// full-width letters are ASCII letters.
+		{"ＡＰＰ里结清", []string{"app", "里", "#payoff"}, nil},
+		// mixed: bigrams never cross a change of script or punctuation.
+		{"我要 pay off 小米，手机", []string{"#want", "#payoff", "小", "米", "手", "机"}, []string{"小|米", "手|机"}},
+		// whitespace inside Chinese does not break a phrase apart.
+		{"还 款", []string{"#repay"}, nil},
+	} {
+		got := sy.tokenize(c.in)
+		if !reflect.DeepEqual(got.uni, c.uni) || !reflect.DeepEqual(got.bi, c.bi) {
+			t.Errorf("tokenize(%q) = %q %q, want %q %q", c.in, got.uni, got.bi, c.uni, c.bi)
+		}
+	}
+}
+
+func TestSynonyms(t *testing.T) {
+	ix := mustLoad(t)
+	// Every group of the domain's synonyms ends up as one token, in both
+	// languages, however the customer says it.
+	for _, group := range [][]string{
+		{"结清", "提前还款", "还清", "一次性还清", "pay off", "settle", "early repayment"},
+		{"销户", "注销", "关闭账户", "close", "closure"},
+		{"人工", "客服", "真人", "agent", "human", "customer service"},
+		{"扣款", "还款", "还钱", "repayment", "repay", "pay"},
+		{"预约", "预定", "scheduled", "booked"},
+		{"账单", "待还", "bills", "statement"},
+		{"手续费", "费用", "fee", "charges"},
+		{"逾期", "晚还", "没按时还", "overdue", "late"},
+		{"征信", "信用记录", "credit record"},
+		{"消息中心", "message center"},
+		{"小米金融", "天星金融", "Mi Finance"},
+	} {
+		want := ix.syn.tokenize(group[0]).uni
+		if len(want) != 1 || !strings.HasPrefix(want[0], "#") {
+			t.Errorf("%q is not a concept: %q", group[0], want)
+			continue
+		}
+		for _, s := range group[1:] {
+			if got := ix.syn.tokenize(s).uni; !reflect.DeepEqual(got, want) {
+				t.Errorf("%q → %q, want %q like %q", s, got, want, group[0])
+			}
+		}
+	}
+	if _, err := newSynonyms(map[string][]string{"a": {"结清"}, "b": {"结清"}}); err == nil {
+		t.Error("a phrase in two concepts was accepted")
+	}
+}
+
+// required are the ids the bot wires to; the knowledge base may have more.
+var required = map[Kind][]string{
+	KindFlow: {"bill", "early-repayment", "cancel-scheduled", "close-account", "agent"},
+	KindFAQ: {"turn-off-installments", "view-installment-details", "early-repayment", "early-repayment-fee",
+		"contact-support", "repayment-channels", "auto-repayment", "manual-repayment", "payment-methods",
+		"cancel-scheduled-repayment", "cancel-scheduled-fees", "cancel-confirmation", "installment-unavailable",
+		"bind-bank-card", "official-notices", "repayment-failed", "overdue-consequences",
+		"close-account-prerequisites", "close-account-how", "close-account-identity",
+		"close-account-processing-time", "after-closure"},
+}
+
+func TestKnowledgeBase(t *testing.T) {
+	ix := mustLoad(t)
+	for kind, ids := range required {
+		for _, id := range ids {
+			if _, ok := ix.Lookup(kind, id); !ok {
+				t.Errorf("%s %q missing", kind, id)
+			}
+		}
+	}
+	for _, e := range ix.Entries() {
+		for _, l := range langs {
+			if title := e.Title[l]; utf8.RuneCountInString(title) > MaxTitle || title == "" {
+				t.Errorf("%s %s title %q", e.ID, l, title)
+			}
+			if e.Kind == KindFAQ && strings.TrimSpace(e.Answer[l]) == "" {
+				t.Errorf("%s has no %s answer", e.ID, l)
+			}
+		}
+		// Ids travel in callback data ("faq:<id>", "flow:<id>"): 64 bytes at most.
+		if len("flow:"+e.ID) > supportbot.MaxButtonData {
+			t.Errorf("id %q too long for button data", e.ID)
+		}
+		// English answers may quote a Chinese term (消息中心) for the app's menus, no more.
+		if e.Kind == KindFAQ && (hanShare(e.Answer["zh"]) < 0.3 || hanShare(e.Answer["en"]) > 0.05) {
+			t.Errorf("%s: an answer in the wrong language", e.ID)
+		}
+	}
+	// The topic wins a shared id; Lookup reaches the flow.
+	if e, _ := ix.Entry("early-repayment"); e.Kind != KindFAQ || e.Flow != "early-repayment" {
+		t.Errorf("Entry(early-repayment) = %s %s", e.Kind, e.ID)
+	}
+	if e, ok := ix.Lookup(KindFlow, "early-repayment"); !ok || e.Answer != nil {
+		t.Errorf("Lookup(flow, early-repayment) = %+v", e)
+	}
+}
+
+func hanShare(s string) float64 {
+	var han, all float64
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			all++
+		}
+		if unicode.Is(unicode.Han, r) {
+			han++
+		}
+	}
+	return han / all
+}
+
+func TestValidate(t *testing.T) {
+	ok := Entry{ID: "x", Kind: KindFAQ, Guide: "000_098f4af54974958d.md",
+		Questions: map[string][]string{"zh": {"问"}, "en": {"q"}},
+		Answer:    map[string]string{"zh": "答", "en": "a"}, Title: map[string]string{"zh": "题", "en": "t"}}
+	if err := validate([]Entry{ok}); err != nil {
+		t.Fatal(err)
+	}
+	noEN := ok
+	noEN.Answer = map[string]string{"zh": "答"}
+	longTitle := ok
+	longTitle.Title = map[string]string{"zh": "题", "en": strings.Repeat("t", MaxTitle+1)}
+	badFlow := ok
+	badFlow.Flow = "nope"
+	for name, es := range map[string][]Entry{
+		"duplicate": {ok, ok}, "no English answer": {noEN}, "long title": {longTitle}, "unknown flow": {badFlow},
+	} {
+		if validate(es) == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestClassify(t *testing.T) {
+	ix := mustLoad(t)
+	for text, want := range map[string]string{
+		"我要提前还款":                    "flow/early-repayment",
+		"怎么提前还款":                    "faq/early-repayment",
+		"转人工":                       "flow/agent",
+		"I want to talk to a human": "flow/agent",
+	} {
+		r := ix.Classify(text)
+		if got := string(r.Kind) + "/" + r.ID; got != want || r.Band != BandAnswer {
+			t.Errorf("Classify(%q) = %s %s %.2f, want %s answered", text, got, r.Band, r.Score, want)
+		}
+	}
+	for _, text := range []string{"", "？？", "今天天气怎么样"} {
+		if r := ix.Classify(text); r.Band == BandAnswer {
+			t.Errorf("Classify(%q) answered %s/%s", text, r.Kind, r.ID)
+		}
+	}
+	if r := ix.Classify(""); r.Kind != KindNone || r.ID != "" || r.Score != 0 {
+		t.Errorf("Classify(\"\") = %+v", r)
+	}
+	for _, text := range []string{"分期还款", "预约", "销户 征信", "费用"} {
+		r := ix.Classify(text)
+		if r.Score < 0 || r.Score > 1 || (r.Band == BandSuggest) != (len(r.Suggestions) > 0) || len(r.Suggestions) > 2 {
+			t.Errorf("Classify(%q) = %+v", text, r)
+		}
+		if len(r.Suggestions) == 2 && r.Suggestions[0] == r.Suggestions[1] {
+			t.Errorf("Classify(%q): the same suggestion twice", text)
+		}
+	}
+}
+
+func TestDecision(t *testing.T) {
+	for _, c := range []struct {
+		r    Result
+		want string
+	}{
+		{Result{Kind: KindFlow, ID: "bill", Score: 0.91234, Band: BandAnswer}, `{"kind":"flow","id":"bill","score":0.912}`},
+		{Result{Kind: KindFAQ, ID: "contact-support", Score: 0.3, Band: BandSuggest, Suggestions: []string{"contact-support", "agent"}}, `{"kind":"none","id":"","score":0.3}`},
+		{Result{Kind: KindNone, Band: BandNone}, `{"kind":"none","id":"","score":0}`},
+	} {
+		b, _ := json.Marshal(c.r.Decision())
+		if string(b) != c.want {
+			t.Errorf("%+v → %s, want %s", c.r, b, c.want)
+		}
+	}
+}
+
+func BenchmarkClassify(b *testing.B) {
+	ix := mustLoad(b)
+	rows := loadEval(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ix.Classify(rows[i%len(rows)].text)
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		mustLoad(b)
+	}
+}
