@@ -21,13 +21,21 @@ type Config struct {
 	Catalog    *locale.Catalog
 	Classifier Classifier
 	Answers    Answers
-	Payments   Payments       // LedgerPayments when nil
-	Location   *time.Location // the support timezone: "today" and due dates are in it
-	Now        func() time.Time
-	Logger     *slog.Logger
+	Payments   Payments // LedgerPayments when nil
+	// Misses, if set, is told the questions the bot could not answer, after
+	// the step commits, so operators can grow the FAQ.
+	Misses   MissLog
+	Location *time.Location // the support timezone: "today" and due dates are in it
+	Now      func() time.Time
+	Logger   *slog.Logger
 	// Hotline and Hours are told to customers when no agent can take the chat.
 	Hotline string
 	Hours   string
+}
+
+// MissLog keeps unanswered questions; it masks personal data itself.
+type MissLog interface {
+	RecordMiss(ctx context.Context, text string) error
 }
 
 // Engine routes events to flows. It is safe for concurrent use; events of one
@@ -125,6 +133,11 @@ func (e *Engine) handle(ctx context.Context, ev supportbot.Event) ([]supportbot.
 	if err := tx.Commit(); err != nil {
 		return nil, conv.Lang, fmt.Errorf("commit step: %w", err)
 	}
+	if s.missed != "" && e.cfg.Misses != nil {
+		if err := e.cfg.Misses.RecordMiss(ctx, s.missed); err != nil {
+			e.cfg.Logger.Warn("record faq miss", "err", err)
+		}
+	}
 	for i := range s.out {
 		if s.out[i].ChatID == 0 {
 			s.out[i].ChatID = ev.ChatID
@@ -145,6 +158,7 @@ type Step struct {
 	today   supportbot.Date
 	out     []supportbot.Reply
 	renewed bool
+	missed  string // a question the bot could not answer
 }
 
 // T renders a message in the conversation's language.

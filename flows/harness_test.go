@@ -35,6 +35,7 @@ type harness struct {
 	now    time.Time
 	cat    *locale.Catalog
 	charge func(flows.Charge) error
+	missed []string
 }
 
 // start is the fixed "now" of every flow test: 2026-11-21 10:00 in Shanghai.
@@ -81,6 +82,7 @@ func (h *harness) open() {
 		Classifier: fakeClassifier{},
 		Answers:    fakeAnswers{},
 		Payments:   paymentsFunc(h.pay),
+		Misses:     missFunc(func(text string) { h.mu.Lock(); h.missed = append(h.missed, text); h.mu.Unlock() }),
 		Location:   shanghai,
 		Now:        h.clock,
 		Hotline:    "400-100-5678",
@@ -106,6 +108,10 @@ func (h *harness) pay(c flows.Charge) error {
 	}
 	return flows.LedgerPayments{}.Charge(context.Background(), c)
 }
+
+type missFunc func(string)
+
+func (f missFunc) RecordMiss(_ context.Context, text string) error { f(text); return nil }
 
 type paymentsFunc func(flows.Charge) error
 
@@ -313,3 +319,5 @@ func (h *harness) scheduled(customerID string) map[string]string {
 func eventWithID(id int64, command string) supportbot.Event {
 	return supportbot.Event{UpdateID: id, Kind: supportbot.EventCommand, Text: strings.TrimPrefix(command, "/")}
 }
+
+func eventMedia() supportbot.Event { return supportbot.Event{Kind: supportbot.EventMedia} }

@@ -254,6 +254,7 @@ func (s *Step) freeText(text string) error {
 		}
 	}
 	s.conv.Misses++
+	s.missed = text
 	if s.conv.Misses >= 2 {
 		s.say(s.T("faq.offer_human"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
 		return nil

@@ -1,0 +1,36 @@
+package flows_test
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestFreeTextAnswersStartsFlowsOrAdmitsNotKnowing(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "en")
+	c.send("提前还款要手续费吗") // confident FAQ
+	c.expect("ANSWER(early-repayment-fee,en)", "Repay early", "Talk to a human")
+
+	c.send("怎么还款") // weak: two closest topics offered
+	c.expect("not sure which one", "TITLE(early-repayment)", "TITLE(manual-repayment)", "Talk to a human")
+
+	c.send("what's the weather") // second miss in a row: a human, proactively
+	c.expect("Shall I get you a human agent", "Talk to a human")
+	if !slices.Equal(h.missed, []string{"怎么还款", "what's the weather"}) {
+		t.Errorf("misses recorded = %q", h.missed)
+	}
+
+	c.send("my bill") // a flow intent about my data: identify first
+	c.expect("Share my phone number")
+}
+
+func TestHumanWordsAndMediaNeverDeadEnd(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.send("转人工")
+	c.expect("400-100-5678", "09:00-21:00")
+	c.event(eventMedia())
+	c.expect("只能看懂文字", "转人工")
+	c.send("/nosuchcommand")
+	c.expect("没有这个命令", "转人工")
+}
