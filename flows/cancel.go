@@ -220,7 +220,20 @@ func findScheduled(s *Step, id string) (*scheduledView, error) {
 	return nil, nil
 }
 
+// refuse says why v cannot be cancelled, and keeps the refusal in the audit
+// log and the message center: the customer may want to show it to an agent.
 func refuse(s *Step, v *scheduledView, key string) error {
+	reason := strings.TrimPrefix(key, "cancel.refuse_")
+	if err := s.audit("cancel_scheduled_refused", map[string]any{
+		"scheduled_id": v.ID, "plan_id": v.PlanID, "amount_fen": int64(v.Amount), "reason": reason,
+	}); err != nil {
+		return err
+	}
+	if err := s.notice("cancel_refused", map[string]string{
+		"product": v.Product, "period": strconv.Itoa(v.Period), "amount": money(v.Amount), "reason": "@" + key + "_short",
+	}); err != nil {
+		return err
+	}
 	text := v.line(s) + "\n\n" + s.T(key)
 	s.say(text, []supportbot.Button{s.humanBtn()}, []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
 	return nil

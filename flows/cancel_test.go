@@ -46,6 +46,11 @@ func TestCancelRefusesTheOneWithinTwoHours(t *testing.T) {
 	if got := h.scheduled("C1")["S2"]; got != supportbot.ScheduledScheduled {
 		t.Errorf("S2 status = %s, want scheduled", got)
 	}
+	if e := h.audit("cancel_scheduled_refused"); len(e) != 1 || e[0].Details["reason"] != "soon" {
+		t.Errorf("refusal audit = %+v", e)
+	}
+	c.send("/messages")
+	c.expect("Scheduled repayment not cancelled: Xiaomi Book period 3, ¥1,005.00 (runs within 2 hours, can't be cancelled)")
 }
 
 func TestCancelWarnsWhenTheBillIsDueSoon(t *testing.T) {

@@ -35,6 +35,9 @@ func showMessages(s *Step) error {
 	for _, n := range list {
 		args := make([]any, 0, 2*len(n.Params))
 		for k, v := range n.Params {
+			if key, ok := strings.CutPrefix(v, "@"); ok { // a message key, rendered in the reader's language
+				v = s.T(key)
+			}
 			args = append(args, k, v)
 		}
 		lines = append(lines, "• "+when(s, n.Time)+"\n  "+s.T("notice."+n.Kind, args...))
