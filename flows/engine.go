@@ -62,7 +62,7 @@ func New(cfg Config) *Engine {
 		cfg.Payments = LedgerPayments{}
 	}
 	e := &Engine{cfg: cfg, flows: map[string]*spec{}, seed: maphash.MakeSeed()}
-	for _, sp := range []*spec{identifyFlow(), billFlow(), repayFlow(), cancelFlow(), messagesFlow(), agentFlow()} {
+	for _, sp := range []*spec{identifyFlow(), billFlow(), repayFlow(), cancelFlow(), closeFlow(), closureFlow(), messagesFlow(), agentFlow()} {
 		e.flows[sp.name] = sp
 	}
 	return e

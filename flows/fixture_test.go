@@ -18,10 +18,12 @@ import (
 //	C2 Bob 13900139000 (en): everything paid
 //	C3 王芳 13700137000: one plan (period 2 overdue), a good default card K8 and a
 //	  frozen K9; S9 runs 11-30 for period 3, due 12-01
+//	C4 李娜 13600136000: everything paid, a refund in progress, ID ends 002X
 const (
 	phoneZhang = "+86 138-0013-8000"
 	phoneBob   = "8613900139000"
 	phoneWang  = "13700137000"
+	phoneLi    = "13600136000"
 )
 
 func monthly(plan string, first supportbot.Date, n int, each, last, fee supportbot.Money, paid int) []supportbot.Bill {
@@ -79,5 +81,16 @@ func fixture() []supportbot.CustomerData {
 				{ID: "S9", CustomerID: "C3", PlanID: "P4", Period: 3, Amount: 10000, CardID: "K8", RunAt: time.Date(2026, 11, 30, 9, 0, 0, 0, shanghai), Status: supportbot.ScheduledScheduled},
 			},
 		},
+		customerLi(1),
+	}
+}
+
+// customerLi is C4 with the given number of refunds in progress.
+func customerLi(pendingRefunds int) supportbot.CustomerData {
+	return supportbot.CustomerData{
+		Customer: supportbot.Customer{ID: "C4", Name: "李娜", Phone: "13600136000", IDCardLast4: "002X", Language: "zh", PendingRefunds: pendingRefunds},
+		Cards:    []supportbot.Card{{ID: "K7", Bank: "中国银行", Last4: "7777", Default: true}},
+		Plans: []supportbot.Plan{{ID: "P5", CustomerID: "C4", OrderNo: "5241000000003", Product: "Redmi Pad", Partner: "小米分期", Principal: 60000, Periods: 3,
+			Bills: monthly("P5", "2026-06-10", 3, 20000, 20000, 0, 3)}},
 	}
 }

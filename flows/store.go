@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"time"
 
 	"supportbot"
 )
@@ -37,6 +38,22 @@ type Tx interface {
 	CancelPlanSchedules(ctx context.Context, customerID, planID string) ([]string, error)
 	// CancelScheduled cancels one if it is the customer's and still scheduled.
 	CancelScheduled(ctx context.Context, customerID, id string) (bool, error)
+
+	// ClosureLock is the customer's failed identity checks for closure and the
+	// time closure is locked until; an expired lock reads as 0 and zero time.
+	ClosureLock(ctx context.Context, customerID string) (failures int, lockedUntil time.Time, err error)
+	// RecordClosureFailure counts a failed check; the lockAfter-th in a row
+	// locks closure for lockFor. While locked it counts nothing.
+	RecordClosureFailure(ctx context.Context, customerID string, lockAfter int, lockFor time.Duration) (failures int, lockedUntil time.Time, err error)
+	// ResetClosureFailures forgets the failures after a successful check.
+	ResetClosureFailures(ctx context.Context, customerID string) error
+	// OpenClosureRequest (status submitted) and LatestClosureRequest return
+	// ENOTFOUND when there is none.
+	OpenClosureRequest(ctx context.Context, customerID string) (*supportbot.ClosureRequest, error)
+	LatestClosureRequest(ctx context.Context, customerID string) (*supportbot.ClosureRequest, error)
+	// CreateClosureRequest allocates the reference CR-YYYYMMDD-NNNN of today;
+	// ECONFLICT when the customer already has an open request.
+	CreateClosureRequest(ctx context.Context, customerID string, today, from, to supportbot.Date) (*supportbot.ClosureRequest, error)
 
 	AppendAudit(ctx context.Context, e supportbot.AuditEntry) error
 	AddNotice(ctx context.Context, n supportbot.Notice) error

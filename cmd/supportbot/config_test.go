@@ -1,0 +1,52 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestConfigDefaults(t *testing.T) {
+	c, err := LoadConfig(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DatabasePath != "data/supportbot.db" || c.Location.String() != "Asia/Shanghai" || c.Hours.String() != "09:00-21:00" ||
+		!strings.HasPrefix(c.APIEndpoint, "https://api.telegram.org/") {
+		t.Errorf("defaults: %+v", c)
+	}
+}
+
+func TestConfigNamesTheBadVariable(t *testing.T) {
+	for _, tt := range []struct{ key, value string }{
+		{"AGENT_CHAT_ID", "staff"},
+		{"AGENT_USER_IDS", "1,two"},
+		{"BUSINESS_HOURS", "9am-9pm"},
+		{"BUSINESS_HOURS", "21:00-09:00"},
+		{"SUPPORT_TIMEZONE", "Mars/Olympus"},
+		{"LOG_LEVEL", "loud"},
+		{"LOG_FORMAT", "xml"},
+		{"TELEGRAM_API_ENDPOINT", "http://127.0.0.1:8081/"},
+		{"WEBHOOK_URL", "not a url"},
+	} {
+		_, err := LoadConfig(env(map[string]string{tt.key: tt.value}))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.key+":") {
+			t.Errorf("%s=%q: error %v, want one naming %s", tt.key, tt.value, err, tt.key)
+		}
+	}
+	_, err := LoadConfig(env(map[string]string{"WEBHOOK_URL": "https://bot.example.com/hook"}))
+	if err == nil || !strings.Contains(err.Error(), "WEBHOOK_SECRET") {
+		t.Errorf("webhook without secret: %v", err)
+	}
+}
+
+func TestConfigParsesAgents(t *testing.T) {
+	c, err := LoadConfig(env(map[string]string{"AGENT_CHAT_ID": "-1001234", "AGENT_USER_IDS": " 11, 22 ,"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AgentChatID != -1001234 || len(c.AgentUserIDs) != 2 || c.AgentUserIDs[1] != 22 {
+		t.Errorf("got %+v", c)
+	}
+}

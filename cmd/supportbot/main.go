@@ -1,0 +1,99 @@
+// Command supportbot runs the installment support bot: on Telegram when
+// TELEGRAM_BOT_TOKEN is set, otherwise as a console chat on the demo data.
+// Subcommands: import, audit, ask, closure.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // SUPPORT_TIMEZONE works on machines without a zoneinfo database
+
+	"github.com/joho/godotenv"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := Run(ctx, os.Args[1:], environ(), os.Stdin, os.Stdout, os.Stderr)
+	var usage usageError
+	switch {
+	case err == nil:
+	case errors.As(err, &usage):
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "supportbot:", err)
+		os.Exit(1)
+	}
+}
+
+// environ is the process environment over the values of ./.env, if present:
+// a variable set in the environment wins.
+func environ() func(string) string {
+	dotenv, _ := godotenv.Read(".env")
+	return func(key string) string {
+		if v, ok := os.LookupEnv(key); ok {
+			return v
+		}
+		return dotenv[key]
+	}
+}
+
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+const usage = `usage:
+  supportbot                         run the bot (console chat on the demo data without TELEGRAM_BOT_TOKEN)
+  supportbot import FILE.json        upsert customers, cards, plans, bills and scheduled repayments
+  supportbot audit [--customer ID] [--json]
+                                     print the audit log
+  supportbot ask "text"              classify one question: {"kind":…,"id":…,"score":…}
+  supportbot closure set REF completed|rejected [REASON]
+                                     decide a closure request (a rejection needs a reason)`
+
+// Run is the whole program with its inputs made explicit, so tests can run it.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		m := &Main{Config: cfg, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+		defer m.Close()
+		return m.Run(ctx)
+	}
+	switch args[0] {
+	case "import":
+		if len(args) != 2 {
+			return usageError(usage)
+		}
+		return runImport(ctx, cfg, args[1], stdout)
+	case "audit":
+		fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		customer := fs.String("customer", "", "only this customer's entries")
+		asJSON := fs.Bool("json", false, "one JSON object per line")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
+			return usageError(usage)
+		}
+		return runAudit(ctx, cfg, *customer, *asJSON, stdout)
+	case "ask":
+		if len(args) != 2 {
+			return usageError(usage)
+		}
+		return runAsk(args[1], stdout)
+	case "closure":
+		return runClosure(ctx, cfg, args[1:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return usageError(usage)
+}

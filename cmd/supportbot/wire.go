@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"supportbot/bot"
+	"supportbot/console"
+	"supportbot/demo"
+	"supportbot/faq"
+	"supportbot/flows"
+	"supportbot/importer"
+	"supportbot/locale"
+	"supportbot/store"
+)
+
+// Main is the running program: configuration, then everything it wires.
+type Main struct {
+	Config Config
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Now is the clock (tests move it); time.Now when nil.
+	Now func() time.Time
+
+	DB     *store.DB
+	Engine *flows.Engine
+	Logger *slog.Logger
+}
+
+// Open opens the database and builds the engine.
+func (m *Main) Open(ctx context.Context) error {
+	if m.Now == nil {
+		m.Now = time.Now
+	}
+	m.Logger = newLogger(m.Config, m.Stderr)
+	db, err := store.Open(ctx, m.Config.DatabasePath)
+	if err != nil {
+		return err
+	}
+	db.Now = m.Now
+	m.DB = db
+	catalog, err := locale.Load()
+	if err != nil {
+		return err
+	}
+	index, err := faq.Load()
+	if err != nil {
+		return err
+	}
+	kb := knowledge{index}
+	m.Engine = flows.New(flows.Config{
+		Begin:      func(ctx context.Context) (flows.Tx, error) { return begin(ctx, db) },
+		Catalog:    catalog,
+		Classifier: kb,
+		Answers:    kb,
+		Location:   m.Config.Location,
+		Now:        m.Now,
+		Logger:     m.Logger.With("component", "flows"),
+		Hotline:    m.Config.Hotline,
+		Hours:      m.Config.Hours.String(),
+	})
+	return nil
+}
+
+// begin hides the concrete *store.Tx behind the engine's interface (a nil
+// *store.Tx must not become a non-nil interface).
+func begin(ctx context.Context, db *store.DB) (flows.Tx, error) {
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx, nil
+}
+
+// Close releases what Open acquired.
+func (m *Main) Close() error {
+	if m.DB != nil {
+		return m.DB.Close()
+	}
+	return nil
+}
+
+// Run runs the bot: on Telegram with a token, otherwise in the console.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	if m.Config.Token == "" {
+		return m.runConsole(ctx)
+	}
+	srv, err := bot.New(bot.Config{
+		Token:    m.Config.Token,
+		Endpoint: m.Config.APIEndpoint,
+		Commands: botCommands(),
+		Logger:   m.Logger,
+	}, m.Engine)
+	if err != nil {
+		return err
+	}
+	m.Logger.Info("bot started", "username", srv.Username(), "mode", "long polling")
+	return srv.Run(ctx)
+}
+
+func (m *Main) runConsole(ctx context.Context) error {
+	if err := m.loadDemo(ctx); err != nil {
+		return err
+	}
+	chat := &console.Chat{Handler: m.Engine, In: m.Stdin, Out: m.Stdout, UserID: 1,
+		OnError: func(err error) { m.Logger.Error("step failed", "err", err) }}
+	start := ""
+	if f, ok := m.Stdin.(*os.File); ok && isTerminal(f) {
+		chat.Prompt = "> "
+		start = "/start"
+		fmt.Fprintln(m.Stdout, "Console chat on the demo data. Type a message, a number to press a button, /contact PHONE to share a phone number (e.g. /contact 13800138000), Ctrl-D to quit.")
+	}
+	return chat.Run(ctx, start)
+}
+
+// loadDemo imports the demo data into an empty database.
+func (m *Main) loadDemo(ctx context.Context) error {
+	n, err := m.DB.CountCustomers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	data, err := importer.Parse(demo.DataAt(m.Now(), m.Config.Location))
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	_, err = m.DB.Import(ctx, data)
+	return err
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// botCommands is the command menu Telegram shows, per language.
+func botCommands() map[string][]bot.Command {
+	return map[string][]bot.Command{
+		"": {
+			{Command: "start", Description: "开始 / 主菜单"},
+			{Command: "bill", Description: "查看账单"},
+			{Command: "repay", Description: "提前还款"},
+			{Command: "cancel_schedule", Description: "取消预约还款"},
+			{Command: "close_account", Description: "注销分期账户"},
+			{Command: "messages", Description: "消息中心"},
+			{Command: "agent", Description: "转人工客服"},
+			{Command: "lang", Description: "切换语言 / Language"},
+			{Command: "help", Description: "帮助"},
+			{Command: "cancel", Description: "退出当前操作"},
+		},
+		"en": {
+			{Command: "start", Description: "Start / main menu"},
+			{Command: "bill", Description: "My bills"},
+			{Command: "repay", Description: "Repay early"},
+			{Command: "cancel_schedule", Description: "Cancel a scheduled repayment"},
+			{Command: "close_account", Description: "Close my installment account"},
+			{Command: "messages", Description: "Message center"},
+			{Command: "agent", Description: "Talk to a human"},
+			{Command: "lang", Description: "Language / 切换语言"},
+			{Command: "help", Description: "Help"},
+			{Command: "cancel", Description: "Stop what I'm doing"},
+		},
+	}
+}

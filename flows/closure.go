@@ -1,0 +1,406 @@
+package flows
+
+import (
+	"crypto/subtle"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/looplab/fsm"
+
+	"supportbot"
+)
+
+const (
+	// closureTries wrong answers to the identity check in a row lock closure
+	// for closureLockFor. Counted per customer, not per chat.
+	closureTries   = 3
+	closureLockFor = 24 * time.Hour
+	// A closure request is expected to be done within 3 to 5 business days.
+	closureDaysMin = 3
+	closureDaysMax = 5
+)
+
+// Close the installment account: check the preconditions → explain what
+// closure means → verify the last 4 characters of the ID card → submit a
+// request that support agents complete or reject. One open request per
+// customer; asking again shows it.
+func closeFlow() *spec {
+	return &spec{
+		name:          "close",
+		needsCustomer: true,
+		initial:       "idle",
+		events: fsm.Events{
+			{Name: "check", Src: []string{"idle"}, Dst: "confirming"},
+			{Name: "verify", Src: []string{"confirming"}, Dst: "verifying"},
+			{Name: "fail", Src: []string{"verifying"}, Dst: "verifying"},
+			{Name: "pass", Src: []string{"verifying"}, Dst: "submitted"},
+		},
+		callbacks: func(s *Step) fsm.Callbacks {
+			return fsm.Callbacks{
+				"enter_confirming": func(_ ctxT, _ *fsm.Event) { explainClosure(s) },
+				"enter_verifying":  func(_ ctxT, e *fsm.Event) { e.Err = askIDCard(s) },
+				// after_, not enter_: a wrong answer is a self-transition.
+				"after_fail":      func(_ ctxT, e *fsm.Event) { e.Err = wrongIDCard(s) },
+				"enter_submitted": func(_ ctxT, e *fsm.Event) { e.Err = submitClosure(s) },
+			}
+		},
+		start:  startClose,
+		handle: handleClose,
+	}
+}
+
+// Closure status (/closure_status): the customer's latest closure request.
+func closureFlow() *spec {
+	return &spec{
+		name:          "closure",
+		needsCustomer: true,
+		initial:       "idle",
+		events:        fsm.Events{{Name: "show", Src: []string{"idle"}, Dst: "shown"}},
+		callbacks: func(s *Step) fsm.Callbacks {
+			return fsm.Callbacks{"enter_shown": func(_ ctxT, e *fsm.Event) { e.Err = showClosure(s) }}
+		},
+		start: func(s *Step, _ string) error { return s.fire("closure", "show") },
+	}
+}
+
+// startClose says why closure cannot go ahead, if it cannot: an open or
+// completed request, the identity lock, or unmet preconditions.
+func startClose(s *Step, _ string) error {
+	if done, err := closureOnFile(s); done || err != nil {
+		return err
+	}
+	if done, err := closureLocked(s); done || err != nil {
+		return err
+	}
+	if done, err := closureBlocked(s); done || err != nil {
+		return err
+	}
+	return s.fire("close", "check")
+}
+
+// closureOnFile shows the customer's open request (one is enough), or says
+// the account is closed already; it reports whether it did.
+func closureOnFile(s *Step) (bool, error) {
+	r, err := s.tx.LatestClosureRequest(s.ctx, s.conv.CustomerID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	switch r.Status {
+	case supportbot.ClosureSubmitted:
+		s.finish()
+		s.say(s.T("closure.exists")+"\n\n"+s.closureText(r),
+			[]supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn()})
+		return true, nil
+	case supportbot.ClosureCompleted:
+		s.finish()
+		s.say(s.T("closure.already_closed")+"\n\n"+s.closureText(r), []supportbot.Button{s.humanBtn()})
+		return true, nil
+	}
+	return false, nil // rejected: the customer may ask again
+}
+
+// closureLocked tells a locked customer until when; it reports whether it did.
+func closureLocked(s *Step) (bool, error) {
+	_, until, err := s.tx.ClosureLock(s.ctx, s.conv.CustomerID)
+	if err != nil || !until.After(s.now) {
+		return false, err
+	}
+	s.finish()
+	s.say(s.T("closure.locked", "time", when(s, until)), []supportbot.Button{s.humanBtn()},
+		[]supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
+	return true, nil
+}
+
+// closureCheck is where the customer stands on each precondition of closure.
+type closureCheck struct {
+	openPlans   int
+	owed        supportbot.Money // Plan.Remaining of the open plans
+	cancellable int              // scheduled repayments the customer can cancel
+	waiting     int              // scheduled or processing ones that can no longer be cancelled
+	refunds     int
+}
+
+func (k closureCheck) ok() bool {
+	return k.openPlans == 0 && k.cancellable == 0 && k.waiting == 0 && k.refunds == 0
+}
+
+func checkClosure(s *Step) (closureCheck, error) {
+	var k closureCheck
+	c, err := s.customer()
+	if err != nil {
+		return k, err
+	}
+	k.refunds = c.PendingRefunds
+	open, err := openPlans(s)
+	if err != nil {
+		return k, err
+	}
+	for _, p := range open {
+		k.openPlans++
+		k.owed += p.Remaining()
+	}
+	views, err := scheduledViews(s)
+	if err != nil {
+		return k, err
+	}
+	for _, v := range active(views) {
+		// The cancel flow's own rule: processing, or running within 2 hours.
+		if v.refusal(s.now) != "" {
+			k.waiting++
+		} else {
+			k.cancellable++
+		}
+	}
+	return k, nil
+}
+
+// closureBlocked names every precondition and how it stands, in one message,
+// with the flows that fix the unmet ones; it reports whether one is unmet.
+func closureBlocked(s *Step) (bool, error) {
+	k, err := checkClosure(s)
+	if err != nil || k.ok() {
+		return false, err
+	}
+	s.finish()
+	lines := []string{s.T("closure.blocked")}
+	var fixes []supportbot.Button
+	if k.openPlans > 0 {
+		lines = append(lines, s.T("closure.check_unpaid", "count", k.openPlans, "amount", money(k.owed)))
+		fixes = append(fixes, s.menuBtn(s.T("menu.repay"), "repay"))
+	} else {
+		lines = append(lines, s.T("closure.check_unpaid_ok"))
+	}
+	if k.cancellable+k.waiting == 0 {
+		lines = append(lines, s.T("closure.check_scheduled_ok"))
+	}
+	if k.cancellable > 0 {
+		lines = append(lines, s.T("closure.check_scheduled", "count", k.cancellable))
+		fixes = append(fixes, s.menuBtn(s.T("menu.cancel"), "cancel"))
+	}
+	if k.waiting > 0 {
+		lines = append(lines, s.T("closure.check_processing", "count", k.waiting))
+	}
+	if k.refunds > 0 {
+		lines = append(lines, s.T("closure.check_refund", "count", k.refunds))
+	} else {
+		lines = append(lines, s.T("closure.check_refund_ok"))
+	}
+	lines = append(lines, "", s.T("closure.blocked_footer"))
+	var rows [][]supportbot.Button
+	if len(fixes) > 0 {
+		rows = append(rows, fixes)
+	}
+	rows = append(rows, []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
+	s.say(strings.Join(lines, "\n"), rows...)
+	return true, nil
+}
+
+func explainClosure(s *Step) {
+	s.say(s.T("closure.explain"),
+		[]supportbot.Button{s.btn(s.T("closure.btn_go"), "go")},
+		[]supportbot.Button{s.cancelBtn(), s.humanBtn()})
+}
+
+func handleClose(s *Step, action string) (bool, error) {
+	if action == "" {
+		if s.ev.Kind != supportbot.EventText {
+			return false, nil
+		}
+		text := strings.TrimSpace(s.ev.Text)
+		switch s.conv.State {
+		case "confirming":
+			if !confirmWords[strings.ToLower(text)] {
+				return false, nil
+			}
+			action = "go"
+		case "verifying":
+			if cancelWords[strings.ToLower(text)] || text == s.T("btn.cancel") || isHumanWord(text) || text == s.T("btn.human") {
+				return false, nil
+			}
+			return true, checkIDCard(s, text)
+		default:
+			return false, nil
+		}
+	}
+	if action != "go" || s.conv.State != "confirming" {
+		return false, nil
+	}
+	// Another chat of the customer may have locked closure meanwhile.
+	if done, err := closureLocked(s); done || err != nil {
+		return true, err
+	}
+	return true, s.fire("close", "verify")
+}
+
+func askIDCard(s *Step) error {
+	c, err := s.customer()
+	if err != nil {
+		return err
+	}
+	if idCardAnswer(c.IDCardLast4) == "" { // nothing to check against: a person must
+		s.finish()
+		s.say(s.T("closure.no_id"), []supportbot.Button{s.humanBtn()})
+		return nil
+	}
+	failures, _, err := s.tx.ClosureLock(s.ctx, s.conv.CustomerID)
+	if err != nil {
+		return err
+	}
+	s.say(s.T("closure.ask_id", "tries", closureTries-failures, "hours", int(closureLockFor.Hours())),
+		[]supportbot.Button{s.cancelBtn(), s.humanBtn()})
+	return nil
+}
+
+// idCardPattern is what the last 4 characters of a resident ID card can be:
+// three digits and a check character, a digit or X.
+var idCardPattern = regexp.MustCompile(`^[0-9]{3}[0-9X]$`)
+
+// idCardAnswer normalises a typed answer: full-width characters (１２３Ｘ)
+// folded to ASCII, spaces dropped, upper case.
+func idCardAnswer(text string) string {
+	var b strings.Builder
+	for _, r := range text {
+		if r >= 0xFF01 && r <= 0xFF5E { // the full-width forms of ASCII
+			r -= 0xFEE0
+		}
+		if unicode.IsSpace(r) {
+			continue
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
+}
+
+// checkIDCard takes an answer to the identity check. An answer that cannot be
+// the last 4 characters of an ID card is asked again without counting.
+func checkIDCard(s *Step, text string) error {
+	if done, err := closureLocked(s); done || err != nil {
+		return err
+	}
+	answer := idCardAnswer(text)
+	if !idCardPattern.MatchString(answer) {
+		s.say(s.T("closure.id_format"), []supportbot.Button{s.cancelBtn(), s.humanBtn()})
+		return nil
+	}
+	c, err := s.customer()
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(answer), []byte(idCardAnswer(c.IDCardLast4))) != 1 {
+		return s.fire("close", "fail")
+	}
+	if err := s.tx.ResetClosureFailures(s.ctx, c.ID); err != nil {
+		return err
+	}
+	return s.fire("close", "pass")
+}
+
+func wrongIDCard(s *Step) error {
+	failures, until, err := s.tx.RecordClosureFailure(s.ctx, s.conv.CustomerID, closureTries, closureLockFor)
+	if err != nil {
+		return err
+	}
+	left := max(closureTries-failures, 0)
+	// Never the answer itself: it is part of an ID number.
+	if err := s.audit("closure_identity_failed", map[string]any{"failures": failures, "remaining": left}); err != nil {
+		return err
+	}
+	if until.IsZero() {
+		s.say(s.T("closure.id_wrong", "tries", left), []supportbot.Button{s.cancelBtn(), s.humanBtn()})
+		return nil
+	}
+	if err := s.audit("closure_locked", map[string]any{"failures": failures, "locked_until": until.UTC().Format(time.RFC3339)}); err != nil {
+		return err
+	}
+	s.finish()
+	s.say(s.T("closure.locked_now", "tries", closureTries, "time", when(s, until)), []supportbot.Button{s.humanBtn()},
+		[]supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
+	return nil
+}
+
+// submitClosure files the request, once: the preconditions are checked again,
+// since another chat or an import may have changed them since the start.
+func submitClosure(s *Step) error {
+	if done, err := closureOnFile(s); done || err != nil {
+		return err
+	}
+	if done, err := closureBlocked(s); done || err != nil {
+		return err
+	}
+	s.finish()
+	from, to := s.today.AddBusinessDays(closureDaysMin), s.today.AddBusinessDays(closureDaysMax)
+	r, err := s.tx.CreateClosureRequest(s.ctx, s.conv.CustomerID, s.today, from, to)
+	if supportbot.ErrorCode(err) == supportbot.ECONFLICT {
+		_, err := closureOnFile(s)
+		return err
+	} else if err != nil {
+		return err
+	}
+	if err := s.audit("closure_request", map[string]any{
+		"reference": r.Reference, "expected_from": string(from), "expected_to": string(to),
+	}); err != nil {
+		return err
+	}
+	lang := s.conv.Lang
+	if err := s.notice("closure_request", map[string]string{
+		"reference": r.Reference, "from": from.Format(lang), "to": to.Format(lang),
+	}); err != nil {
+		return err
+	}
+	s.say(s.T("closure.submitted", "reference", r.Reference, "from", from.Format(lang), "to", to.Format(lang),
+		"min", closureDaysMin, "max", closureDaysMax),
+		[]supportbot.Button{s.menuBtn(s.T("menu.closure"), "closure"), s.menuBtn(s.T("menu.messages"), "messages")})
+	return nil
+}
+
+func showClosure(s *Step) error {
+	defer s.finish()
+	r, err := s.tx.LatestClosureRequest(s.ctx, s.conv.CustomerID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		s.say(s.T("closure.none"), []supportbot.Button{s.menuBtn(s.T("menu.close"), "close")},
+			[]supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
+		return nil
+	} else if err != nil {
+		return err
+	}
+	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn()}}
+	if r.Status == supportbot.ClosureRejected {
+		rows = append([][]supportbot.Button{{s.menuBtn(s.T("menu.close"), "close")}}, rows...)
+	}
+	s.say(s.closureText(r), rows...)
+	return nil
+}
+
+func (s *Step) closureText(r *supportbot.ClosureRequest) string {
+	return closureText(func(key string, args ...any) string { return s.T(key, args...) }, s.conv.Lang, s.e.cfg.Location, r)
+}
+
+// closureText describes a request: reference, status, dates.
+func closureText(t func(string, ...any) string, lang supportbot.Lang, loc *time.Location, r *supportbot.ClosureRequest) string {
+	lines := []string{
+		t("closure.status_header", "reference", r.Reference),
+		t("closure.status_"+r.Status, "reason", r.Reason),
+	}
+	if r.Status == supportbot.ClosureCompleted && r.Reason != "" {
+		lines = append(lines, t("closure.status_note", "reason", r.Reason))
+	}
+	lines = append(lines, t("closure.status_submitted_on", "date", supportbot.DateOf(r.CreatedAt, loc).Format(lang)))
+	if r.Open() {
+		lines = append(lines, t("closure.status_expected", "from", r.ExpectedFrom.Format(lang), "to", r.ExpectedTo.Format(lang)))
+	} else {
+		lines = append(lines, t("closure.status_decided_on", "date", supportbot.DateOf(r.UpdatedAt, loc).Format(lang)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ClosureUpdate renders, in lang, what a customer is told when a support agent
+// decided their closure request (store.DB.SetClosureStatus): for the channel
+// that delivers it to the customer's chats.
+func (e *Engine) ClosureUpdate(lang supportbot.Lang, r *supportbot.ClosureRequest) string {
+	t := func(key string, args ...any) string { return e.cfg.Catalog.T(lang, key, args...) }
+	return t("closure.update") + "\n\n" + closureText(t, lang, e.cfg.Location, r)
+}

@@ -1,0 +1,298 @@
+package flows_test
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"supportbot"
+)
+
+var reference = regexp.MustCompile(`CR-\d{8}-\d{4}`)
+
+// ref is the closure reference in the last replies.
+func (c *chat) ref() string {
+	c.h.t.Helper()
+	ref := reference.FindString(c.text())
+	if ref == "" {
+		c.h.t.Fatalf("no closure reference in:\n%s", c.text())
+	}
+	return ref
+}
+
+// startClosure runs /close_account up to the identity question.
+func (c *chat) startClosure() {
+	c.h.t.Helper()
+	c.send("/close_account")
+	c.press("✅")
+}
+
+func TestClosureNamesUnpaidBillsAndScheduledRepayments(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/close_account")
+	// P1: 6×249.92 + 249.88 + 12.00 late fee; P2: 4×(1,000.00 + 5.00).
+	c.expect("暂时还不能注销分期账户",
+		"❌ 未结清的账单：2 笔分期尚未还清，共 ¥5,781.40",
+		"❌ 预约还款：1 笔待执行，请先取消",                   // S1
+		"❌ 预约还款：2 笔正在处理或即将扣款，已无法取消，请等扣款完成后再申请", // S2 runs within 2 hours, S3 processing
+		"✅ 处理中的退款：没有",
+		"[💰 提前还款]", "[🗓 取消预约还款]", "[👤 转人工]")
+	if got, want := c.button("提前还款").Data, "m:repay"; got != want {
+		t.Errorf("repay button data = %q, want %q", got, want)
+	}
+	c.press("取消预约还款")
+	c.expect("你的预约还款", "Redmi K70 第 7 期")
+
+	// Not in the closure flow: an ID-like answer is just text.
+	c.send("/close_account")
+	c.send("123X")
+	c.reject("注销申请已提交")
+	if n := len(h.audit("closure_request")); n != 0 {
+		t.Errorf("closure_request entries = %d, want 0", n)
+	}
+}
+
+func TestClosureWaitsForARefundThenGoesAhead(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(400, "zh")
+	c.identify(phoneLi)
+	c.send("/close_account")
+	c.expect("✅ 未结清的账单：没有", "✅ 预约还款：没有",
+		"❌ 处理中的退款：1 笔退款尚未完成，请等退款完成后再申请注销", "[👤 转人工]")
+	c.reject("[💰 提前还款]", "[🗓 取消预约还款]", "继续注销")
+
+	// The refund finishes in the core system.
+	if _, err := h.db.Import(context.Background(), []supportbot.CustomerData{customerLi(0)}); err != nil {
+		t.Fatal(err)
+	}
+	c.send("/close_account")
+	c.expect("注销分期账户意味着", "不能再使用分期付款", "征信记录会照常保留", "无法通过机器人撤销")
+	c.press("继续注销")
+	c.expect("身份证号码最后 4 位", "还可以尝试 3 次", "锁定 24 小时")
+	c.send("　００２ｘ ") // full-width, lower-case x, spaces around
+	c.expect("✅ 注销申请已提交，编号 CR-20261121-",
+		"3–5 个工作日", "2026年11月25日 至 2026年11月27日 之间", "/closure_status", "[📄 注销进度]")
+	if ref := c.ref(); !regexp.MustCompile(`^CR-20261121-\d{4}$`).MatchString(ref) {
+		t.Errorf("reference %q does not match CR-20261121-NNNN", ref)
+	}
+	c.press("注销进度")
+	c.expect("📄 注销申请 CR-20261121-", "状态：处理中", "提交日期：2026年11月21日", "预计完成：2026年11月25日 至 2026年11月27日")
+}
+
+func TestClosureHappyPathAndAskingAgain(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(300, "en")
+	c.identify(phoneBob)
+	c.send("/closure_status")
+	c.expect("You haven't asked to close your account yet", "[🔒 Close account]")
+
+	c.send("/close_account")
+	c.expect("✅ You can ask to close your account", "no longer buy on installments", "credit history stays on record", "the bot cannot undo it", "[Cancel]", "[👤 Talk to a human]")
+	goOn := c.button("Go on").Data
+	c.pressData(goOn)
+	c.expect("last 4 characters of the ID card number", "Tries left: 3.")
+	c.send("4321")
+	// Saturday 11-21: 3 business days on is Wednesday 11-25, 5 is Friday 11-27.
+	c.expect("Closure request submitted, reference CR-20261121-", "within 3–5 business days: between Nov 25, 2026 and Nov 27, 2026")
+	ref := c.ref()
+	if !regexp.MustCompile(`^CR-20261121-\d{4}$`).MatchString(ref) {
+		t.Errorf("reference %q does not match CR-20261121-NNNN", ref)
+	}
+	entries := h.audit("closure_request")
+	if len(entries) != 1 || entries[0].CustomerID != "C2" || entries[0].Details["reference"] != ref {
+		t.Fatalf("closure_request audit = %+v, want one of C2 for %s", entries, ref)
+	}
+	c.pressData(goOn)
+	c.expect("This button has expired")
+
+	c.send("/close_account")
+	c.expect("You already have a closure request in progress", ref, "Status: in progress")
+	c.reject("Go on")
+	if n := len(h.audit("closure_request")); n != 1 {
+		t.Errorf("closure_request entries after asking again = %d, want 1", n)
+	}
+
+	c.send("/closure_status")
+	c.expect("📄 Closure request "+ref, "Status: in progress", "Submitted: Nov 21, 2026", "Expected: between Nov 25, 2026 and Nov 27, 2026")
+	c.send("/messages")
+	c.expect("Closure request submitted: reference " + ref + ", expected between Nov 25, 2026 and Nov 27, 2026")
+
+	// An agent rejects it: the customer sees why and may ask again.
+	h.advance(2 * 24 * time.Hour)
+	r, chats, err := h.db.SetClosureStatus(context.Background(), ref, supportbot.ClosureRejected, "an order is being returned")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(chats, []int64{300}) || r.CustomerID != "C2" {
+		t.Errorf("SetClosureStatus told chats %v of %s, want [300] of C2", chats, r.CustomerID)
+	}
+	update := h.eng.ClosureUpdate(supportbot.LangZH, r)
+	for _, want := range []string{"你的注销申请有了处理结果", ref, "状态：未通过。原因：an order is being returned", "处理日期：2026年11月23日"} {
+		if !regexp.MustCompile(regexp.QuoteMeta(want)).MatchString(update) {
+			t.Errorf("ClosureUpdate lacks %q; got:\n%s", want, update)
+		}
+	}
+	c.send("/closure_status")
+	c.expect("Status: rejected. Reason: an order is being returned", "Decided: Nov 23, 2026", "[🔒 Close account]")
+	c.send("/messages")
+	c.expect("Closure request " + ref + " rejected: an order is being returned")
+
+	c.startClosure()
+	c.send("4321")
+	second := c.ref()
+	if second == ref || !regexp.MustCompile(`^CR-20261123-\d{4}$`).MatchString(second) {
+		t.Errorf("second reference = %q, want a new CR-20261123-NNNN", second)
+	}
+	if _, _, err := h.db.SetClosureStatus(context.Background(), second, supportbot.ClosureCompleted, ""); err != nil {
+		t.Fatal(err)
+	}
+	c.send("/close_account")
+	c.expect("Your installment account is already closed", second, "Status: completed")
+	c.reject("Go on")
+}
+
+func TestClosureLocksAfterThreeWrongAnswersPerCustomer(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(300, "en")
+	c.identify(phoneBob)
+	c.startClosure()
+	c.send("1111")
+	c.expect("not the last 4 characters", "Tries left: 2.")
+	c.send("twelve") // cannot be an ID ending: asked again, not counted
+	c.expect("3 digits, then a digit or X")
+	c.send("2222")
+	c.expect("Tries left: 1.")
+	c.send("333X")
+	c.expect("wrong 3 times in a row", "closure is locked until Nov 22, 2026 10:00", "[👤 Talk to a human]")
+	if n := len(h.audit("closure_identity_failed")); n != 3 {
+		t.Errorf("closure_identity_failed entries = %d, want 3", n)
+	}
+	if locked := h.audit("closure_locked"); len(locked) != 1 || locked[0].CustomerID != "C2" {
+		t.Errorf("closure_locked entries = %+v, want one for C2", locked)
+	}
+	c.send("4321") // the right answer, too late: the flow is over
+	c.reject("Closure request submitted")
+
+	c.send("/close_account")
+	c.expect("closure is locked until Nov 22, 2026 10:00", "[👤 Talk to a human]")
+	c.reject("Go on")
+
+	h.open() // a restart keeps the lock
+	c.send("/close_account")
+	c.expect("closure is locked until Nov 22, 2026 10:00")
+
+	other := h.chat(301, "zh") // another chat of the same customer
+	other.identify(phoneBob)
+	other.send("/close_account")
+	other.expect("注销功能已锁定至 2026年11月22日 10:00")
+	other.reject("继续注销")
+
+	h.advance(24*time.Hour - time.Minute)
+	c.send("/close_account")
+	c.expect("locked until Nov 22, 2026 10:00")
+
+	h.advance(2 * time.Minute) // 24 h and a minute after the lock
+	c.startClosure()
+	c.expect("Tries left: 3.")
+	c.send("4321")
+	c.expect("Closure request submitted, reference CR-20261122-", "between Nov 25, 2026 and Nov 27, 2026")
+	if n := len(h.audit("closure_request")); n != 1 {
+		t.Errorf("closure_request entries = %d, want 1", n)
+	}
+}
+
+func TestClosureLockFromAnotherChatStopsAWaitingAnswer(t *testing.T) {
+	h := newHarness(t, fixture())
+	a := h.chat(300, "en")
+	a.identify(phoneBob)
+	a.startClosure()
+	a.expect("Tries left: 3.")
+
+	b := h.chat(301, "en")
+	b.identify(phoneBob)
+	b.startClosure()
+	b.send("1111")
+	b.expect("Tries left: 2.")
+	a.send("2222") // the count is the customer's, not the chat's
+	a.expect("Tries left: 1.")
+	b.send("3333")
+	b.expect("closure is locked until")
+
+	a.send("4321")
+	a.expect("closure is locked until Nov 22, 2026 10:00")
+	a.reject("Closure request submitted")
+	if n := len(h.audit("closure_request")); n != 0 {
+		t.Errorf("closure_request entries = %d, want 0", n)
+	}
+}
+
+func TestClosureRightAnswerResetsTheCount(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(300, "en")
+	c.identify(phoneBob)
+	c.startClosure()
+	c.send("1111")
+	c.send("2222")
+	c.expect("Tries left: 1.")
+	c.send("４３２１")
+	ref := c.ref()
+	if _, _, err := h.db.SetClosureStatus(context.Background(), ref, supportbot.ClosureRejected, "test"); err != nil {
+		t.Fatal(err)
+	}
+	c.startClosure()
+	c.expect("Tries left: 3.")
+	c.send("1111")
+	c.expect("Tries left: 2.")
+	if n := len(h.audit("closure_locked")); n != 0 {
+		t.Errorf("closure_locked entries = %d, want 0", n)
+	}
+}
+
+func TestClosureIdentifiesFirstThenResumes(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(300, "en")
+	c.send("/close_account")
+	c.expect("verify who you are")
+	c.share(phoneBob, 300)
+	c.expect("✅ Verified", "Closing your installment account means", "Go on")
+}
+
+func TestClosureLeavesOnCancel(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(300, "zh")
+	c.identify(phoneBob)
+	c.startClosure()
+	c.send("取消")
+	c.expect("已取消")
+	c.send("4321")
+	c.reject("注销申请已提交")
+}
+
+func TestAddBusinessDays(t *testing.T) {
+	for _, tc := range []struct {
+		from supportbot.Date
+		n    int
+		want supportbot.Date
+	}{
+		{"2026-11-21", 0, "2026-11-21"}, // Saturday
+		{"2026-11-21", 1, "2026-11-23"},
+		{"2026-11-21", 3, "2026-11-25"},
+		{"2026-11-21", 5, "2026-11-27"},
+		{"2026-11-22", 1, "2026-11-23"}, // Sunday
+		{"2026-11-23", 3, "2026-11-26"}, // Monday
+		{"2026-11-23", 5, "2026-11-30"},
+		{"2026-11-25", 3, "2026-11-30"}, // Wednesday
+		{"2026-11-25", 5, "2026-12-02"},
+		{"2026-11-27", 1, "2026-11-30"}, // Friday
+		{"2026-12-31", 3, "2027-01-05"}, // New Year's Day counts: no holiday calendar
+		{"2028-02-28", 2, "2028-03-01"}, // Monday, leap year
+	} {
+		if got := tc.from.AddBusinessDays(tc.n); got != tc.want {
+			t.Errorf("%s + %d business days = %s, want %s", tc.from, tc.n, got, tc.want)
+		}
+	}
+}
