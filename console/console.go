@@ -1,7 +1,7 @@
 // Package console is a chat channel on a terminal: the same engine as on
 // Telegram, typed into stdin. Buttons print as numbered options; typing the
 // number presses the button. "/contact PHONE" stands in for sharing the
-// Telegram contact. It works with piped input and stops at end of input.
+// Telegram contact ("/contact_of USER_ID PHONE" forwards someone else's). It works with piped input and stops at end of input.
 package console
 
 import (
@@ -106,16 +106,14 @@ func (c *Chat) parse(line string) supportbot.Event {
 	}
 	cmd, args, _ := strings.Cut(line[1:], " ")
 	cmd, _, _ = strings.Cut(cmd, "@")
-	if cmd == "contact" {
-		// /contact PHONE [USER_ID]: a different user id plays a forwarded contact.
-		f := strings.Fields(args)
-		ev.Kind, ev.Text, ev.ContactUserID = supportbot.EventContact, "", c.UserID
-		if len(f) > 0 {
-			ev.Phone = f[0]
-		}
-		if len(f) > 1 {
-			ev.ContactUserID, _ = strconv.ParseInt(f[1], 10, 64)
-		}
+	switch cmd {
+	case "contact": // /contact PHONE: sharing one's own Telegram contact
+		ev.Kind, ev.Text, ev.Phone, ev.ContactUserID = supportbot.EventContact, "", strings.TrimSpace(args), c.UserID
+		return ev
+	case "contact_of": // /contact_of USER_ID PHONE: forwarding someone else's
+		owner, phone, _ := strings.Cut(strings.TrimSpace(args), " ")
+		ev.Kind, ev.Text, ev.Phone = supportbot.EventContact, "", strings.TrimSpace(phone)
+		ev.ContactUserID, _ = strconv.ParseInt(owner, 10, 64)
 		return ev
 	}
 	ev.Kind, ev.Text, ev.Args = supportbot.EventCommand, cmd, strings.TrimSpace(args)

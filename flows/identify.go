@@ -63,10 +63,11 @@ func linkContact(s *Step) error {
 		if err := s.audit("identify_refused", map[string]any{"reason": "not_own_contact"}); err != nil {
 			return err
 		}
-		askContact(s, "identify.not_own")
 		if s.conv.Flow != "identify" {
+			s.say(s.T("identify.not_own"))
 			return s.fire("identify", "ask")
 		}
+		askContact(s, "identify.not_own")
 		return nil
 	}
 	phone := supportbot.NormalizePhone(ev.Phone)

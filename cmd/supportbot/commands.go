@@ -90,6 +90,23 @@ func runAsk(text string, out io.Writer) error {
 	return json.NewEncoder(out).Encode(index.Classify(text).Decision())
 }
 
+// runMisses lists the most frequent unanswered questions.
+func runMisses(ctx context.Context, cfg Config, limit int, out io.Writer) error {
+	db, err := store.Open(ctx, cfg.DatabasePath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	misses, err := db.Misses(ctx, limit)
+	if err != nil {
+		return err
+	}
+	for _, m := range misses {
+		fmt.Fprintf(out, "%5d  %s  %s\n", m.Count, m.LastSeen.Format("2006-01-02"), m.Text)
+	}
+	return nil
+}
+
 // knowledge adapts the FAQ index to what the engine asks of it.
 type knowledge struct{ ix *faq.Index }
 

@@ -1,6 +1,6 @@
 // Command supportbot runs the installment support bot: on Telegram when
 // TELEGRAM_BOT_TOKEN is set, otherwise as a console chat on the demo data.
-// Subcommands: import, audit, ask, closure.
+// Subcommands: import, audit, ask, faq misses, closure.
 package main
 
 import (
@@ -55,6 +55,7 @@ const usage = `usage:
   supportbot audit [--customer ID] [--json]
                                      print the audit log
   supportbot ask "text"              classify one question: {"kind":…,"id":…,"score":…}
+  supportbot faq misses [--limit N]  the most frequent questions the bot could not answer (masked)
   supportbot closure set REF completed|rejected [REASON]
                                      decide a closure request (a rejection needs a reason)`
 
@@ -91,6 +92,14 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAsk(args[1], stdout)
 	case "closure":
 		return runClosure(ctx, cfg, args[1:], stdout)
+	case "faq":
+		fs := flag.NewFlagSet("faq misses", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		limit := fs.Int("limit", 20, "how many")
+		if len(args) < 2 || args[1] != "misses" || fs.Parse(args[2:]) != nil || fs.NArg() != 0 {
+			return usageError(usage)
+		}
+		return runMisses(ctx, cfg, *limit, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

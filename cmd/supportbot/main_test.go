@@ -225,3 +225,55 @@ func TestTelegramCancelScheduledFarAndRefusedNear(t *testing.T) {
 		t.Errorf("audit:\n%s", audit)
 	}
 }
+
+func TestConsoleWithPipedInput(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	in := strings.NewReader("/start\n/contact_of 999 13800138000\n/contact +86 138 0013 8000\n/bill\n1\n")
+	var out bytes.Buffer
+	err := Run(context.Background(), nil, env(map[string]string{"DATABASE_PATH": db}), in, &out, &bytes.Buffer{})
+	if err != nil {
+		t.Fatalf("console: %v", err)
+	}
+	text := out.String()
+	for _, want := range []string{"你好", "[1] 📋 我的账单", "只能分享你自己的联系方式", "验证成功，张伟", "Redmi K70", "还款计划"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("console output lacks %q:\n%s", want, text)
+		}
+	}
+	if i, j := strings.Index(text, "只能分享"), strings.Index(text, "Redmi K70"); j < i {
+		t.Errorf("bills shown before the real contact")
+	}
+}
+
+func TestAskAndMisses(t *testing.T) {
+	a := &app{t: t, env: map[string]string{"DATABASE_PATH": filepath.Join(t.TempDir(), "bot.db")}}
+	var d struct {
+		Kind  string  `json:"kind"`
+		ID    string  `json:"id"`
+		Score float64 `json:"score"`
+	}
+	if err := json.Unmarshal([]byte(a.run("ask", "提前还款要手续费吗")), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Kind != "faq" || d.ID != "early-repayment-fee" || d.Score <= 0 {
+		t.Errorf("ask = %+v", d)
+	}
+	if err := json.Unmarshal([]byte(a.run("ask", "今天天气怎么样")), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Kind != "none" || d.ID != "" {
+		t.Errorf("ask out of scope = %+v", d)
+	}
+	in := strings.NewReader("今天天气怎么样\n我的身份证 110101199001011234 丢了\n今天天气怎么样\n")
+	var out bytes.Buffer
+	if err := Run(context.Background(), nil, env(a.env), in, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	misses := a.run("faq", "misses")
+	if !strings.Contains(misses, "    2  ") || !strings.Contains(misses, "今天天气怎么样") {
+		t.Errorf("misses:\n%s", misses)
+	}
+	if strings.Contains(misses, "110101199001011234") {
+		t.Errorf("an ID number was kept unmasked:\n%s", misses)
+	}
+}

@@ -63,6 +63,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Logger:     m.Logger.With("component", "flows"),
 		Hotline:    m.Config.Hotline,
 		Hours:      m.Config.Hours.String(),
+		Misses:     db,
 	})
 	return nil
 }
@@ -158,6 +159,7 @@ func botCommands() map[string][]bot.Command {
 			{Command: "cancel_schedule", Description: "取消预约还款"},
 			{Command: "close_account", Description: "注销分期账户"},
 			{Command: "messages", Description: "消息中心"},
+			{Command: "closure_status", Description: "注销申请进度"},
 			{Command: "agent", Description: "转人工客服"},
 			{Command: "lang", Description: "切换语言 / Language"},
 			{Command: "help", Description: "帮助"},
@@ -170,6 +172,7 @@ func botCommands() map[string][]bot.Command {
 			{Command: "cancel_schedule", Description: "Cancel a scheduled repayment"},
 			{Command: "close_account", Description: "Close my installment account"},
 			{Command: "messages", Description: "Message center"},
+			{Command: "closure_status", Description: "Closure request status"},
 			{Command: "agent", Description: "Talk to a human"},
 			{Command: "lang", Description: "Language / 切换语言"},
 			{Command: "help", Description: "Help"},
