@@ -57,3 +57,10 @@ type Button struct {
 
 // MaxButtonData is Telegram's limit on callback data, in bytes.
 const MaxButtonData = 64
+
+// OutboxMessage is a reply waiting in the outbox to be sent.
+type OutboxMessage struct {
+	ID       int64
+	Reply    Reply
+	Attempts int // failed attempts so far
+}

@@ -36,6 +36,14 @@ type Config struct {
 	// Commands are registered with setMyCommands, per language ("" = default).
 	Commands map[string][]Command
 	Logger   *slog.Logger
+	// Outbox, if set, is where the handler leaves replies (in its own
+	// transaction); the server sends from it. Without it, replies returned by
+	// the handler are sent directly.
+	Outbox Outbox
+	// Limits bound the sending rate (DefaultLimits when zero).
+	Limits Limits
+	// FlushTimeout bounds how long shutdown spends sending what is left.
+	FlushTimeout time.Duration
 }
 
 // Command is an entry of the command menu Telegram shows.
@@ -48,6 +56,7 @@ type Server struct {
 	handler Handler
 	log     *slog.Logger
 	poll    *pollTransport
+	sender  *sender // nil without an outbox
 }
 
 // ErrUnauthorized is returned by New when Telegram rejects the token.
@@ -64,6 +73,12 @@ func New(cfg Config, h Handler) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits
+	}
+	if cfg.FlushTimeout <= 0 {
+		cfg.FlushTimeout = 5 * time.Second
+	}
 	poll := &pollTransport{base: http.DefaultTransport, ctx: context.Background()}
 	// The library's default client has no timeout; a long poll must outlive
 	// its own timeout, by a margin.
@@ -78,6 +93,9 @@ func New(cfg Config, h Handler) (*Server, error) {
 		return nil, fmt.Errorf("connect to Telegram: %s", scrub(err, cfg.Token))
 	}
 	s := &Server{cfg: cfg, api: api, handler: h, log: cfg.Logger.With("component", "bot"), poll: poll}
+	if cfg.Outbox != nil {
+		s.sender = newSender(s, cfg.Outbox, cfg.Limits, 16)
+	}
 	return s, nil
 }
 
@@ -87,10 +105,25 @@ func (s *Server) Username() string { return s.api.Self.UserName }
 // Run registers the commands and long-polls until ctx is done. Updates of a
 // batch are handled (different chats in parallel, each chat in order) before
 // the batch is confirmed, so a crash redelivers rather than loses them.
+//
+// On shutdown (ctx done) it stops taking updates, lets the batch in hand
+// finish, and sends what the outbox can within FlushTimeout.
 func (s *Server) Run(ctx context.Context) error {
 	s.poll.set(ctx)
 	if err := s.setup(ctx); err != nil {
 		return err
+	}
+	if s.sender != nil {
+		sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan struct{})
+		go func() { s.sender.run(sendCtx); close(done) }()
+		defer func() {
+			stopSending()
+			<-done
+			flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.FlushTimeout)
+			defer cancel()
+			s.sender.flush(flushCtx)
+		}()
 	}
 	var offset int64
 	failures := 0
@@ -204,9 +237,13 @@ func (s *Server) handle(ctx context.Context, in incoming) {
 	if err != nil {
 		s.log.Error("handle update", "update_id", in.event.UpdateID, "chat", chatHash(in.event.ChatID), "err", err)
 	}
-	for _, r := range replies {
-		if err := s.Send(ctx, r); err != nil {
-			s.log.Error("send reply", "chat", chatHash(r.ChatID), "err", scrub(err, s.cfg.Token))
+	if s.sender != nil {
+		s.sender.poke()
+	} else {
+		for _, r := range replies {
+			if err := s.Send(ctx, r); err != nil {
+				s.log.Error("send reply", "chat", chatHash(r.ChatID), "err", scrub(err, s.cfg.Token))
+			}
 		}
 	}
 	s.log.Debug("update handled", "update_id", in.event.UpdateID, "chat", chatHash(in.event.ChatID),
@@ -219,44 +256,54 @@ func (s *Server) answerCallback(id string) {
 	}
 }
 
-// Send delivers one reply, split at Telegram's length limit, retrying 429
-// (after retry_after), 5xx and network errors with backoff; permanent errors
-// (403 blocked, 400 chat not found) are returned at once.
+// Send delivers one reply now, retrying 429 (after retry_after), 5xx and
+// network errors with backoff; permanent errors (403 blocked, 400 chat not
+// found) are returned at once. With an outbox, prefer enqueueing.
 func (s *Server) Send(ctx context.Context, r supportbot.Reply) error {
+	for attempt := 1; ; attempt++ {
+		err := s.sendOnce(ctx, r)
+		if err == nil || permanent(err) || attempt == 6 {
+			return err
+		}
+		wait := backoff(err, attempt)
+		s.log.Warn("send failed, retrying", "attempt", attempt, "retry_in", wait, "err", scrub(err, s.cfg.Token))
+		if !sleep(ctx, wait) {
+			return ctx.Err()
+		}
+	}
+}
+
+// sendOnce makes one attempt at delivering a reply: its text split at
+// Telegram's limit (the keyboard goes with the last piece), or a copy of a
+// relayed message.
+func (s *Server) sendOnce(_ context.Context, r supportbot.Reply) error {
+	if r.CopyFromMessage != 0 {
+		p := tgbotapi.Params{}
+		p.AddNonZero64("chat_id", r.ChatID)
+		p.AddNonZero64("message_thread_id", r.ThreadID)
+		p.AddNonZero64("from_chat_id", r.CopyFromChat)
+		p.AddNonZero64("message_id", r.CopyFromMessage)
+		_, err := s.api.MakeRequest("copyMessage", p)
+		return err
+	}
 	parts := splitText(r.Text, 4096)
 	for i, text := range parts {
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
 		p.AddNonZero64("message_thread_id", r.ThreadID)
 		p["text"] = text
-		if i == len(parts)-1 { // the keyboard goes with the last piece
+		if i == len(parts)-1 {
 			if markup := replyMarkup(r); markup != nil {
 				if err := p.AddInterface("reply_markup", markup); err != nil {
 					return err
 				}
 			}
 		}
-		if err := s.call(ctx, "sendMessage", p); err != nil {
+		if _, err := s.api.MakeRequest("sendMessage", p); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// call makes one request, retrying what can be retried.
-func (s *Server) call(ctx context.Context, method string, p tgbotapi.Params) error {
-	for attempt := 1; ; attempt++ {
-		_, err := s.api.MakeRequest(method, p)
-		if err == nil || permanent(err) || attempt == 6 {
-			return err
-		}
-		wait := backoff(err, attempt)
-		s.log.Warn("telegram request failed, retrying", "method", method, "attempt", attempt,
-			"retry_in", wait, "err", scrub(err, s.cfg.Token))
-		if !sleep(ctx, wait) {
-			return ctx.Err()
-		}
-	}
 }
 
 func replyMarkup(r supportbot.Reply) any {

@@ -22,6 +22,9 @@ type Config struct {
 	Classifier Classifier
 	Answers    Answers
 	Payments   Payments // LedgerPayments when nil
+	// Outbox makes every step write its replies to the outbox in its own
+	// transaction (Handle still returns them); the channel sends from there.
+	Outbox bool
 	// Misses, if set, is told the questions the bot could not answer, after
 	// the step commits, so operators can grow the FAQ.
 	Misses   MissLog
@@ -78,7 +81,13 @@ func (e *Engine) Handle(ctx context.Context, ev supportbot.Event) ([]supportbot.
 
 	replies, lang, err := e.handle(ctx, ev)
 	if err != nil {
-		return []supportbot.Reply{{ChatID: ev.ChatID, Text: e.cfg.Catalog.T(lang, "error.internal")}}, err
+		sorry := []supportbot.Reply{{ChatID: ev.ChatID, Text: e.cfg.Catalog.T(lang, "error.internal")}}
+		if e.cfg.Outbox {
+			if qerr := e.enqueue(ctx, sorry); qerr != nil {
+				e.cfg.Logger.Error("enqueue apology", "err", qerr)
+			}
+		}
+		return sorry, err
 	}
 	return replies, nil
 }
@@ -130,6 +139,16 @@ func (e *Engine) handle(ctx context.Context, ev supportbot.Event) ([]supportbot.
 	if err := tx.SaveConversation(ctx, conv); err != nil {
 		return nil, conv.Lang, err
 	}
+	for i := range s.out {
+		if s.out[i].ChatID == 0 {
+			s.out[i].ChatID = ev.ChatID
+		}
+	}
+	if e.cfg.Outbox {
+		if err := tx.Enqueue(ctx, s.out); err != nil {
+			return nil, conv.Lang, err
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, conv.Lang, fmt.Errorf("commit step: %w", err)
 	}
@@ -138,12 +157,20 @@ func (e *Engine) handle(ctx context.Context, ev supportbot.Event) ([]supportbot.
 			e.cfg.Logger.Warn("record faq miss", "err", err)
 		}
 	}
-	for i := range s.out {
-		if s.out[i].ChatID == 0 {
-			s.out[i].ChatID = ev.ChatID
-		}
-	}
 	return s.out, conv.Lang, nil
+}
+
+// enqueue writes messages to the outbox in a transaction of their own.
+func (e *Engine) enqueue(ctx context.Context, replies []supportbot.Reply) error {
+	tx, err := e.cfg.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.Enqueue(ctx, replies); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // Step is one event being handled: the transaction, the conversation, and the

@@ -55,6 +55,9 @@ type Tx interface {
 	// ECONFLICT when the customer already has an open request.
 	CreateClosureRequest(ctx context.Context, customerID string, today, from, to supportbot.Date) (*supportbot.ClosureRequest, error)
 
+	// Enqueue writes replies to the outbox; they are sent after the commit.
+	Enqueue(ctx context.Context, replies []supportbot.Reply) error
+
 	AppendAudit(ctx context.Context, e supportbot.AuditEntry) error
 	AddNotice(ctx context.Context, n supportbot.Notice) error
 	Notices(ctx context.Context, customerID string, limit int) ([]supportbot.Notice, error)

@@ -55,7 +55,7 @@ func (tx *Tx) SaveConversation(ctx context.Context, c *supportbot.Conversation) 
 			user_id = excluded.user_id, lang = excluded.lang, lang_chosen = excluded.lang_chosen,
 			customer_id = excluded.customer_id, flow = excluded.flow, state = excluded.state,
 			slots = excluded.slots, nonce = excluded.nonce, misses = excluded.misses,
-			updated_at = excluded.updated_at`,
+			updated_at = excluded.updated_at, unreachable = 0`,
 		c.ChatID, c.UserID, string(c.Lang), c.LangChosen, customer, c.Flow, c.State,
 		string(slots), c.Nonce, c.Misses, formatTime(c.UpdatedAt))
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"supportbot/bot"
 	"supportbot/bot/telegramtest"
 )
 
@@ -41,7 +42,8 @@ func MustRunMain(t *testing.T) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &Main{Config: cfg, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Now: func() time.Time { return now }}
+	m := &Main{Config: cfg, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Now: func() time.Time { return now },
+		Limits: bot.Limits{PerSecond: 1000, PerChat: 100, PerChatBurst: 100, PerGroupMinute: 6000}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()

@@ -26,6 +26,9 @@ type Main struct {
 	Stderr io.Writer
 	// Now is the clock (tests move it); time.Now when nil.
 	Now func() time.Time
+	// Limits are the sending limits toward Telegram (bot.DefaultLimits when
+	// zero); tests and the load test raise them.
+	Limits bot.Limits
 
 	DB     *store.DB
 	Engine *flows.Engine
@@ -64,6 +67,8 @@ func (m *Main) Open(ctx context.Context) error {
 		Hotline:    m.Config.Hotline,
 		Hours:      m.Config.Hours.String(),
 		Misses:     db,
+		// On Telegram replies go through the outbox; the console prints them.
+		Outbox: m.Config.Token != "",
 	})
 	return nil
 }
@@ -99,6 +104,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Endpoint: m.Config.APIEndpoint,
 		Commands: botCommands(),
 		Logger:   m.Logger,
+		Outbox:   m.DB,
+		Limits:   m.Limits,
 	}, m.Engine)
 	if err != nil {
 		return err

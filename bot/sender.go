@@ -1,0 +1,199 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+
+	"supportbot"
+)
+
+// Outbox is where replies wait to be sent; the store implements it.
+type Outbox interface {
+	// DueMessages lists the first due pending message of each chat.
+	DueMessages(ctx context.Context, now time.Time, limit int) ([]supportbot.OutboxMessage, error)
+	MarkSent(ctx context.Context, id int64) error
+	RetryLater(ctx context.Context, id int64, at time.Time, reason string) error
+	// MarkFailed gives up; chatGone also gives up the chat's other messages.
+	MarkFailed(ctx context.Context, id int64, reason string, chatGone bool) error
+}
+
+// Limits are Telegram's sending limits (about 30 messages/s overall, 1/s per
+// chat with short bursts, 20/min per group); the load test raises them.
+type Limits struct {
+	PerSecond      float64 // all chats together
+	PerChat        float64 // messages per second to one private chat
+	PerChatBurst   int
+	PerGroupMinute float64 // messages per minute to one group
+}
+
+// DefaultLimits are Telegram's published limits.
+var DefaultLimits = Limits{PerSecond: 30, PerChat: 1, PerChatBurst: 5, PerGroupMinute: 20}
+
+// sender delivers the outbox: in order per chat, many chats at once, within
+// the limits, retrying what Telegram asks to retry.
+type sender struct {
+	srv      *Server
+	outbox   Outbox
+	limits   Limits
+	global   *rate.Limiter
+	workers  int
+	wake     chan struct{}
+	mu       sync.Mutex
+	chats    map[int64]*rate.Limiter
+	inFlight map[int64]bool // outbox ids being sent
+}
+
+func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
+	return &sender{srv: srv, outbox: out, limits: l, workers: workers,
+		global:   rate.NewLimiter(rate.Limit(l.PerSecond), max(1, int(l.PerSecond))),
+		wake:     make(chan struct{}, 1),
+		chats:    map[int64]*rate.Limiter{},
+		inFlight: map[int64]bool{},
+	}
+}
+
+// poke tells the sender there is something new to send.
+func (s *sender) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// chatLimiter is the limiter of one chat (groups have negative ids).
+func (s *sender) chatLimiter(chatID int64) *rate.Limiter {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, ok := s.chats[chatID]
+	if !ok {
+		if len(s.chats) > 100_000 { // forget idle chats rather than grow without bound
+			s.chats = map[int64]*rate.Limiter{}
+		}
+		if chatID < 0 {
+			l = rate.NewLimiter(rate.Limit(s.limits.PerGroupMinute/60), max(1, s.limits.PerChatBurst))
+		} else {
+			l = rate.NewLimiter(rate.Limit(s.limits.PerChat), max(1, s.limits.PerChatBurst))
+		}
+		s.chats[chatID] = l
+	}
+	return l
+}
+
+// run sends until ctx is done.
+func (s *sender) run(ctx context.Context) {
+	sem := make(chan struct{}, s.workers)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for ctx.Err() == nil {
+		wait := s.round(ctx, sem, &wg)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-s.wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// round starts sending every due message it may send now, and returns how
+// long to wait before looking again.
+func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGroup) time.Duration {
+	wait := time.Second
+	msgs, err := s.outbox.DueMessages(ctx, time.Now(), 500)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.srv.log.Error("read outbox", "err", err)
+		}
+		return wait
+	}
+	for _, m := range msgs {
+		s.mu.Lock()
+		busy := s.inFlight[m.ID]
+		s.mu.Unlock()
+		if busy {
+			continue
+		}
+		r := s.chatLimiter(m.Reply.ChatID).Reserve()
+		if d := r.Delay(); d > 0 {
+			r.Cancel()
+			wait = min(wait, d)
+			continue
+		}
+		if err := s.global.Wait(ctx); err != nil {
+			return wait
+		}
+		s.mu.Lock()
+		s.inFlight[m.ID] = true
+		s.mu.Unlock()
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done(); s.poke() }()
+			s.deliver(ctx, m)
+			s.mu.Lock()
+			delete(s.inFlight, m.ID)
+			s.mu.Unlock()
+		}()
+	}
+	return wait
+}
+
+// deliver makes one attempt and records its outcome.
+func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) {
+	err := s.srv.sendOnce(ctx, m.Reply)
+	// Outcomes are written even while shutting down: a sent message must not
+	// be sent again after the restart.
+	ctx = context.WithoutCancel(ctx)
+	var rerr error
+	switch {
+	case err == nil:
+		rerr = s.outbox.MarkSent(ctx, m.ID)
+	case permanent(err):
+		gone := chatGone(err)
+		s.srv.log.Warn("message given up", "chat", chatHash(m.Reply.ChatID), "chat_gone", gone, "err", scrub(err, s.srv.cfg.Token))
+		rerr = s.outbox.MarkFailed(ctx, m.ID, scrub(err, s.srv.cfg.Token), gone)
+	default:
+		wait := backoff(err, m.Attempts+1)
+		s.srv.log.Warn("send failed, will retry", "chat", chatHash(m.Reply.ChatID), "attempt", m.Attempts+1,
+			"retry_in", wait, "err", scrub(err, s.srv.cfg.Token))
+		rerr = s.outbox.RetryLater(ctx, m.ID, time.Now().Add(wait), scrub(err, s.srv.cfg.Token))
+	}
+	if rerr != nil {
+		s.srv.log.Error("record outbox outcome", "id", m.ID, "err", rerr)
+	}
+}
+
+// flush sends what it can until the outbox is empty or ctx ends.
+func (s *sender) flush(ctx context.Context) {
+	sem := make(chan struct{}, s.workers)
+	var wg sync.WaitGroup
+	for ctx.Err() == nil {
+		msgs, err := s.outbox.DueMessages(ctx, time.Now(), 1)
+		if err != nil || len(msgs) == 0 {
+			break
+		}
+		wait := s.round(ctx, sem, &wg)
+		wg.Wait()
+		if !sleep(ctx, min(wait, 50*time.Millisecond)) {
+			break
+		}
+	}
+	wg.Wait()
+}
+
+// chatGone reports errors meaning the chat will never take a message.
+func chatGone(err error) bool {
+	var te *tgbotapi.Error
+	if !errors.As(err, &te) {
+		return false
+	}
+	msg := strings.ToLower(te.Message)
+	return te.Code == 403 || strings.Contains(msg, "chat not found") || strings.Contains(msg, "user is deactivated")
+}
