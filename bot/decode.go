@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -57,8 +58,15 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		switch {
 		case m.Contact != nil:
 			ev.Kind, ev.Phone, ev.ContactUserID = supportbot.EventContact, m.Contact.PhoneNumber, m.Contact.UserID
-		case m.IsCommand():
-			ev.Kind, ev.Text, ev.Args = supportbot.EventCommand, m.Command(), clip(m.CommandArguments())
+		case strings.HasPrefix(m.Text, "/") && len(m.Text) > 1:
+			// Parsed here: the library's Command() trusts the entity offsets
+			// and panics on a forged update.
+			cmd, args := m.Text[1:], ""
+			if i := strings.IndexFunc(cmd, unicode.IsSpace); i >= 0 {
+				cmd, args = cmd[:i], cmd[i:]
+			}
+			cmd, _, _ = strings.Cut(cmd, "@")
+			ev.Kind, ev.Text, ev.Args = supportbot.EventCommand, clip(cmd), clip(strings.TrimSpace(args))
 		case m.Text != "":
 			ev.Kind, ev.Text = supportbot.EventText, clip(m.Text)
 		default:
