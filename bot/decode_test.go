@@ -45,7 +45,7 @@ func TestSplitText(t *testing.T) {
 		{"short", 10, []string{"short"}},
 		{"aaaa\nbbbb\ncccc", 10, []string{"aaaa\nbbbb", "cccc"}},
 		{"aaaaaaaaaaaaaaa", 10, []string{"aaaaaaaaaa", "aaaaa"}}, // no line break: cut hard
-		{"😀😀😀😀😀😀", 4, []string{"😀😀", "😀😀", "😀😀"}},          // two UTF-16 units each
+		{"😀😀😀😀😀😀", 4, []string{"😀😀", "😀😀", "😀😀"}},                // two UTF-16 units each
 	} {
 		if got := splitText(tt.text, tt.limit); strings.Join(got, "|") != strings.Join(tt.want, "|") {
 			t.Errorf("splitText(%q, %d) = %q, want %q", tt.text, tt.limit, got, tt.want)
