@@ -6,7 +6,10 @@
 package supportbot
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -105,4 +108,10 @@ func MaskPhone(phone string) string {
 		return "****"
 	}
 	return p[:3] + strings.Repeat("*", len(p)-7) + p[len(p)-4:]
+}
+
+// ChatRef names a chat in logs without its id (a chat id is a Telegram user id).
+func ChatRef(chatID int64) string {
+	sum := sha256.Sum256([]byte("chat:" + strconv.FormatInt(chatID, 10)))
+	return hex.EncodeToString(sum[:6])
 }

@@ -152,16 +152,20 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) {
 	// be sent again after the restart.
 	ctx = context.WithoutCancel(ctx)
 	var rerr error
+	if err != nil {
+		s.srv.metrics.SendError(errorCode(err))
+	}
 	switch {
 	case err == nil:
+		s.srv.metrics.Sent()
 		rerr = s.outbox.MarkSent(ctx, m.ID)
 	case permanent(err):
 		gone := chatGone(err)
-		s.srv.log.Warn("message given up", "chat", chatHash(m.Reply.ChatID), "chat_gone", gone, "err", scrub(err, s.srv.cfg.Token))
+		s.srv.log.Warn("message given up", "chat", supportbot.ChatRef(m.Reply.ChatID), "chat_gone", gone, "err", scrub(err, s.srv.cfg.Token))
 		rerr = s.outbox.MarkFailed(ctx, m.ID, scrub(err, s.srv.cfg.Token), gone)
 	default:
 		wait := backoff(err, m.Attempts+1)
-		s.srv.log.Warn("send failed, will retry", "chat", chatHash(m.Reply.ChatID), "attempt", m.Attempts+1,
+		s.srv.log.Warn("send failed, will retry", "chat", supportbot.ChatRef(m.Reply.ChatID), "attempt", m.Attempts+1,
 			"retry_in", wait, "err", scrub(err, s.srv.cfg.Token))
 		rerr = s.outbox.RetryLater(ctx, m.ID, time.Now().Add(wait), scrub(err, s.srv.cfg.Token))
 	}
@@ -196,4 +200,14 @@ func chatGone(err error) bool {
 	}
 	msg := strings.ToLower(te.Message)
 	return te.Code == 403 || strings.Contains(msg, "chat not found") || strings.Contains(msg, "user is deactivated")
+}
+
+// errorCode is Telegram's error code, or 0 for network errors and answers
+// that were not JSON (a proxy's 502 page).
+func errorCode(err error) int {
+	var te *tgbotapi.Error
+	if errors.As(err, &te) {
+		return te.Code
+	}
+	return 0
 }

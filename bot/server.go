@@ -2,15 +2,12 @@ package bot
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -44,7 +41,22 @@ type Config struct {
 	Limits Limits
 	// FlushTimeout bounds how long shutdown spends sending what is left.
 	FlushTimeout time.Duration
+	// Metrics, if set, counts updates and sends.
+	Metrics Metrics
 }
+
+// Metrics counts what the adapter does.
+type Metrics interface {
+	Update(kind string, d time.Duration) // one update handled (kind "ignored" for the rest)
+	Sent()                               // one message delivered
+	SendError(code int)                  // a failed send; 0 for network errors
+}
+
+type noMetrics struct{}
+
+func (noMetrics) Update(string, time.Duration) {}
+func (noMetrics) Sent()                        {}
+func (noMetrics) SendError(int)                {}
 
 // Command is an entry of the command menu Telegram shows.
 type Command struct{ Command, Description string }
@@ -57,6 +69,7 @@ type Server struct {
 	log     *slog.Logger
 	poll    *pollTransport
 	sender  *sender // nil without an outbox
+	metrics Metrics
 }
 
 // ErrUnauthorized is returned by New when Telegram rejects the token.
@@ -92,7 +105,10 @@ func New(cfg Config, h Handler) (*Server, error) {
 		}
 		return nil, fmt.Errorf("connect to Telegram: %s", scrub(err, cfg.Token))
 	}
-	s := &Server{cfg: cfg, api: api, handler: h, log: cfg.Logger.With("component", "bot"), poll: poll}
+	s := &Server{cfg: cfg, api: api, handler: h, log: cfg.Logger.With("component", "bot"), poll: poll, metrics: cfg.Metrics}
+	if s.metrics == nil {
+		s.metrics = noMetrics{}
+	}
 	if cfg.Outbox != nil {
 		s.sender = newSender(s, cfg.Outbox, cfg.Limits, 16)
 	}
@@ -110,21 +126,11 @@ func (s *Server) Username() string { return s.api.Self.UserName }
 // finish, and sends what the outbox can within FlushTimeout.
 func (s *Server) Run(ctx context.Context) error {
 	s.poll.set(ctx)
-	if err := s.setup(ctx); err != nil {
-		return err
+	if _, err := s.api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
+		return fmt.Errorf("deleteWebhook: %s", scrub(err, s.cfg.Token))
 	}
-	if s.sender != nil {
-		sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
-		done := make(chan struct{})
-		go func() { s.sender.run(sendCtx); close(done) }()
-		defer func() {
-			stopSending()
-			<-done
-			flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.FlushTimeout)
-			defer cancel()
-			s.sender.flush(flushCtx)
-		}()
-	}
+	s.setCommands()
+	defer s.startSending(ctx)()
 	var offset int64
 	failures := 0
 	for ctx.Err() == nil {
@@ -148,10 +154,25 @@ func (s *Server) Run(ctx context.Context) error {
 	return nil
 }
 
-func (s *Server) setup(ctx context.Context) error {
-	if _, err := s.api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
-		return fmt.Errorf("deleteWebhook: %s", scrub(err, s.cfg.Token))
+// startSending runs the outbox sender, if there is one, and returns the
+// function that stops it and flushes what it can within FlushTimeout.
+func (s *Server) startSending(ctx context.Context) (stop func()) {
+	if s.sender == nil {
+		return func() {}
 	}
+	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() { s.sender.run(sendCtx); close(done) }()
+	return func() {
+		stopSending()
+		<-done
+		flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.FlushTimeout)
+		defer cancel()
+		s.sender.flush(flushCtx)
+	}
+}
+
+func (s *Server) setCommands() {
 	for lang, cmds := range s.cfg.Commands {
 		list := make([]tgbotapi.BotCommand, len(cmds))
 		for i, c := range cmds {
@@ -163,7 +184,6 @@ func (s *Server) setup(ctx context.Context) error {
 			s.log.Warn("setMyCommands failed", "lang", lang, "err", scrub(err, s.cfg.Token))
 		}
 	}
-	return nil
 }
 
 func (s *Server) getUpdates(offset int64) ([]json.RawMessage, error) {
@@ -205,6 +225,7 @@ func (s *Server) handleBatch(ctx context.Context, raws []json.RawMessage) int64 
 			s.answerCallback(in.callback)
 		}
 		if !in.ok || !in.private() {
+			s.metrics.Update("ignored", 0)
 			continue
 		}
 		id := in.event.ChatID
@@ -235,19 +256,18 @@ func (s *Server) handle(ctx context.Context, in incoming) {
 	start := time.Now()
 	replies, err := s.handler.Handle(context.WithoutCancel(ctx), in.event)
 	if err != nil {
-		s.log.Error("handle update", "update_id", in.event.UpdateID, "chat", chatHash(in.event.ChatID), "err", err)
+		s.log.Error("handle update", "update_id", in.event.UpdateID, "chat", supportbot.ChatRef(in.event.ChatID), "err", err)
 	}
 	if s.sender != nil {
 		s.sender.poke()
 	} else {
 		for _, r := range replies {
 			if err := s.Send(ctx, r); err != nil {
-				s.log.Error("send reply", "chat", chatHash(r.ChatID), "err", scrub(err, s.cfg.Token))
+				s.log.Error("send reply", "chat", supportbot.ChatRef(r.ChatID), "err", scrub(err, s.cfg.Token))
 			}
 		}
 	}
-	s.log.Debug("update handled", "update_id", in.event.UpdateID, "chat", chatHash(in.event.ChatID),
-		"kind", in.event.Kind, "replies", len(replies), "duration", time.Since(start))
+	s.metrics.Update(string(in.event.Kind), time.Since(start))
 }
 
 func (s *Server) answerCallback(id string) {
@@ -379,12 +399,6 @@ func scrub(err error, token string) string {
 		return err.Error()
 	}
 	return strings.ReplaceAll(err.Error(), token, "<token>")
-}
-
-// chatHash identifies a chat in logs without its id.
-func chatHash(id int64) string {
-	sum := sha256.Sum256([]byte(strconv.FormatInt(id, 10)))
-	return hex.EncodeToString(sum[:6])
 }
 
 // pollTransport ties getUpdates requests to the run context, so shutdown does

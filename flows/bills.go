@@ -54,14 +54,21 @@ func showBills(s *Step) error {
 	for _, p := range open {
 		total += p.Remaining()
 	}
+	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	if err != nil {
+		return err
+	}
 	s.say(s.T("bill.header", "count", len(open), "total", money(total)))
 	overdue := false
 	for _, p := range open {
-		text, late := planSummary(s, p)
+		text, late := planSummary(s, p, defaultCard(cards))
 		overdue = overdue || late
-		s.say(text,
-			[]supportbot.Button{s.viewBtn(s.T("bill.btn_schedule"), "sched", p.ID)},
-			[]supportbot.Button{s.menuBtn(s.T("menu.repay"), "repay:"+p.ID)})
+		rows := [][]supportbot.Button{{s.viewBtn(s.T("bill.btn_schedule"), "sched", p.ID)}}
+		if payableSoon(p, s.today) {
+			rows = append(rows, []supportbot.Button{s.menuBtn(s.T("pay.btn_bill"), "pay:"+p.ID)})
+		}
+		rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu.repay"), "repay:"+p.ID)})
+		s.say(text, rows...)
 	}
 	var footer []string
 	if overdue {
@@ -76,7 +83,8 @@ func showBills(s *Step) error {
 }
 
 // planSummary renders one open plan; it reports whether a bill is overdue.
-func planSummary(s *Step, p supportbot.Plan) (string, bool) {
+// card is the default card, which auto-repayment debits (nil when none).
+func planSummary(s *Step, p supportbot.Plan, card *supportbot.Card) (string, bool) {
 	lines := []string{
 		"📱 " + p.Product,
 		s.T("bill.order", "order", p.OrderNo, "partner", p.Partner),
@@ -99,6 +107,9 @@ func planSummary(s *Step, p supportbot.Plan) (string, bool) {
 		}
 	}
 	lines = append(lines, s.T("bill.remaining", "amount", money(p.Remaining())))
+	if line := autopayLine(s, p, card); line != "" {
+		lines = append(lines, line)
+	}
 	return strings.Join(lines, "\n"), overdue
 }
 

@@ -22,6 +22,7 @@ type Config struct {
 	Classifier Classifier
 	Answers    Answers
 	Payments   Payments // LedgerPayments when nil
+	Metrics    Metrics
 	// Outbox makes every step write its replies to the outbox in its own
 	// transaction (Handle still returns them); the channel sends from there.
 	Outbox bool
@@ -36,6 +37,19 @@ type Config struct {
 	Hours   string
 }
 
+// Metrics counts what conversations do; nil counts nothing.
+type Metrics interface {
+	Flow(flow, event string) // started, completed, abandoned
+	FAQ(outcome string)      // flow, answered, unsure, missed
+	Action(action string)    // an audited action
+}
+
+type noMetrics struct{}
+
+func (noMetrics) Flow(string, string) {}
+func (noMetrics) FAQ(string)          {}
+func (noMetrics) Action(string)       {}
+
 // MissLog keeps unanswered questions; it masks personal data itself.
 type MissLog interface {
 	RecordMiss(ctx context.Context, text string) error
@@ -44,10 +58,11 @@ type MissLog interface {
 // Engine routes events to flows. It is safe for concurrent use; events of one
 // chat are handled one at a time.
 type Engine struct {
-	cfg   Config
-	flows map[string]*spec
-	locks [64]sync.Mutex
-	seed  maphash.Seed
+	cfg     Config
+	flows   map[string]*spec
+	metrics Metrics
+	locks   [64]sync.Mutex
+	seed    maphash.Seed
 }
 
 // New returns an engine with every flow registered.
@@ -64,8 +79,11 @@ func New(cfg Config) *Engine {
 	if cfg.Payments == nil {
 		cfg.Payments = LedgerPayments{}
 	}
-	e := &Engine{cfg: cfg, flows: map[string]*spec{}, seed: maphash.MakeSeed()}
-	for _, sp := range []*spec{identifyFlow(), billFlow(), repayFlow(), cancelFlow(), closeFlow(), closureFlow(), messagesFlow(), agentFlow()} {
+	e := &Engine{cfg: cfg, flows: map[string]*spec{}, seed: maphash.MakeSeed(), metrics: cfg.Metrics}
+	if e.metrics == nil {
+		e.metrics = noMetrics{}
+	}
+	for _, sp := range []*spec{identifyFlow(), billFlow(), repayFlow(), cancelFlow(), closeFlow(), closureFlow(), messagesFlow(), agentFlow(), payFlow(), autopayFlow(), cardsFlow()} {
 		e.flows[sp.name] = sp
 	}
 	return e
@@ -79,7 +97,11 @@ func (e *Engine) Handle(ctx context.Context, ev supportbot.Event) ([]supportbot.
 	mu.Lock()
 	defer mu.Unlock()
 
-	replies, lang, err := e.handle(ctx, ev)
+	start := time.Now()
+	var where [2]string // the flow and state the event left the chat in
+	replies, lang, err := e.handle(ctx, ev, &where)
+	e.cfg.Logger.Info("update", "update_id", ev.UpdateID, "chat", supportbot.ChatRef(ev.ChatID), "kind", ev.Kind,
+		"flow", where[0], "state", where[1], "replies", len(replies), "duration", time.Since(start), "failed", err != nil)
 	if err != nil {
 		sorry := []supportbot.Reply{{ChatID: ev.ChatID, Text: e.cfg.Catalog.T(lang, "error.internal")}}
 		if e.cfg.Outbox {
@@ -92,7 +114,7 @@ func (e *Engine) Handle(ctx context.Context, ev supportbot.Event) ([]supportbot.
 	return replies, nil
 }
 
-func (e *Engine) handle(ctx context.Context, ev supportbot.Event) ([]supportbot.Reply, supportbot.Lang, error) {
+func (e *Engine) handle(ctx context.Context, ev supportbot.Event, where *[2]string) ([]supportbot.Reply, supportbot.Lang, error) {
 	lang := supportbot.ParseLang(ev.LanguageCode)
 	tx, err := e.cfg.Begin(ctx)
 	if err != nil {
@@ -152,6 +174,7 @@ func (e *Engine) handle(ctx context.Context, ev supportbot.Event) ([]supportbot.
 	if err := tx.Commit(); err != nil {
 		return nil, conv.Lang, fmt.Errorf("commit step: %w", err)
 	}
+	where[0], where[1] = conv.Flow, conv.State
 	if s.missed != "" && e.cfg.Misses != nil {
 		if err := e.cfg.Misses.RecordMiss(ctx, s.missed); err != nil {
 			e.cfg.Logger.Warn("record faq miss", "err", err)
@@ -236,8 +259,23 @@ func (s *Step) humanBtn() supportbot.Button {
 	return s.menuBtn(s.T("btn.human"), "agent")
 }
 
-// finish leaves the current flow.
+// finish ends the current flow: it has done what it was for (or said why not).
 func (s *Step) finish() {
+	if s.conv.Flow != "" {
+		s.e.metrics.Flow(s.conv.Flow, "completed")
+	}
+	s.reset()
+}
+
+// leave abandons the current flow, if any, for something else.
+func (s *Step) leave() {
+	if s.conv.Flow != "" {
+		s.e.metrics.Flow(s.conv.Flow, "abandoned")
+	}
+	s.reset()
+}
+
+func (s *Step) reset() {
 	s.conv.Flow, s.conv.State, s.conv.Nonce = "", "", ""
 	s.conv.Slots = map[string]string{}
 }
@@ -255,6 +293,7 @@ func (s *Step) customer() (*supportbot.Customer, error) {
 }
 
 func (s *Step) audit(action string, details map[string]any) error {
+	s.e.metrics.Action(action)
 	return s.tx.AppendAudit(s.ctx, supportbot.AuditEntry{
 		Action: action, CustomerID: s.conv.CustomerID, ChatID: s.conv.ChatID, Details: details})
 }

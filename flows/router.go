@@ -15,6 +15,9 @@ var commands = map[string]string{
 	"closure_status":  "closure",
 	"agent":           "agent",
 	"messages":        "messages",
+	"pay":             "pay",
+	"autopay":         "autopay",
+	"cards":           "cards",
 }
 
 // intents maps a classifier's flow intent to a flow.
@@ -24,6 +27,9 @@ var intents = map[string]string{
 	"cancel-scheduled": "cancel",
 	"close-account":    "close",
 	"agent":            "agent",
+	"pay-bill":         "pay",
+	"autopay":          "autopay",
+	"cards":            "cards",
 }
 
 // cancelWords leave any flow when typed (or sent by a reply-keyboard button).
@@ -72,7 +78,7 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 	}
 	switch cmd {
 	case "start", "menu":
-		s.finish()
+		s.leave()
 		s.menu("menu.greeting")
 	case "help":
 		s.say(s.T("help"), s.menuRows()...)
@@ -97,7 +103,7 @@ func (e *Engine) button(s *Step, data string) error {
 	case "m":
 		name, arg, _ := strings.Cut(rest, ":")
 		if name == "menu" {
-			s.finish()
+			s.leave()
 			s.menu("menu.again")
 			return nil
 		}
@@ -151,8 +157,9 @@ func (s *Step) startFlow(name, arg string) error {
 			return err
 		}
 	}
-	s.finish()
+	s.leave()
 	s.conv.Misses = 0
+	s.e.metrics.Flow(name, "started")
 	return sp.start(s, arg)
 }
 
@@ -161,7 +168,7 @@ func (s *Step) cancel() error {
 		s.say(s.T("leave.nothing"), s.menuRows()...)
 		return nil
 	}
-	s.finish()
+	s.leave()
 	s.reply(supportbot.Reply{Text: s.T("leave.done"), RemoveKeyboard: true})
 	s.menu("menu.again")
 	return nil
@@ -175,7 +182,7 @@ func (s *Step) logout() error {
 	if err := s.audit("logout", nil); err != nil {
 		return err
 	}
-	s.finish()
+	s.leave()
 	s.conv.CustomerID = ""
 	s.say(s.T("logout.done"), s.menuRows()...)
 	return nil
@@ -244,10 +251,12 @@ func (s *Step) freeText(text string) error {
 		switch c.Kind {
 		case "flow":
 			if name, ok := intents[c.ID]; ok {
+				s.e.metrics.FAQ("flow")
 				return s.startFlow(name, "")
 			}
 		case "faq":
 			if s.showAnswer(c.ID) {
+				s.e.metrics.FAQ("answered")
 				s.conv.Misses = 0
 				return nil
 			}
@@ -256,6 +265,7 @@ func (s *Step) freeText(text string) error {
 	s.conv.Misses++
 	s.missed = text
 	if s.conv.Misses >= 2 {
+		s.e.metrics.FAQ("missed")
 		s.say(s.T("faq.offer_human"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
 		return nil
 	}
@@ -268,9 +278,11 @@ func (s *Step) freeText(text string) error {
 		}
 	}
 	if len(rows) > 0 {
+		s.e.metrics.FAQ("unsure")
 		s.say(s.T("faq.suggest"), append(rows, []supportbot.Button{s.humanBtn()})...)
 		return nil
 	}
+	s.e.metrics.FAQ("missed")
 	s.say(s.T("faq.none"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
 	return nil
 }

@@ -38,6 +38,16 @@ type Tx interface {
 	CancelPlanSchedules(ctx context.Context, customerID, planID string) ([]string, error)
 	// CancelScheduled cancels one if it is the customer's and still scheduled.
 	CancelScheduled(ctx context.Context, customerID, id string) (bool, error)
+	// CancelPeriodSchedules cancels the still-scheduled repayments of exactly
+	// these periods of the plan (none when no period is given).
+	CancelPeriodSchedules(ctx context.Context, customerID, planID string, periods ...int) ([]string, error)
+	// SetAutoRepay switches a plan's auto-repayment and reports whether it
+	// changed; ENOTFOUND when the plan is not the customer's.
+	SetAutoRepay(ctx context.Context, customerID, planID string, on bool) (bool, error)
+	// SetDefaultCard makes the card the customer's only default and reports
+	// whether it changed; ENOTFOUND when the card is not the customer's,
+	// EINVALID when it is frozen.
+	SetDefaultCard(ctx context.Context, customerID, cardID string) (bool, error)
 
 	// ClosureLock is the customer's failed identity checks for closure and the
 	// time closure is locked until; an expired lock reads as 0 and zero time.
@@ -54,6 +64,13 @@ type Tx interface {
 	// CreateClosureRequest allocates the reference CR-YYYYMMDD-NNNN of today;
 	// ECONFLICT when the customer already has an open request.
 	CreateClosureRequest(ctx context.Context, customerID string, today, from, to supportbot.Date) (*supportbot.ClosureRequest, error)
+
+	// CustomerConversations lists the reachable chats linked to a customer.
+	CustomerConversations(ctx context.Context, customerID string) ([]supportbot.Conversation, error)
+	// ClosureNotices lists decided closure requests not yet told; ClosureNotified
+	// marks one told.
+	ClosureNotices(ctx context.Context) ([]supportbot.ClosureRequest, error)
+	ClosureNotified(ctx context.Context, ref string) error
 
 	// Enqueue writes replies to the outbox; they are sent after the commit.
 	Enqueue(ctx context.Context, replies []supportbot.Reply) error

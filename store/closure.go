@@ -251,3 +251,39 @@ func (tx *Tx) customerChats(ctx context.Context, customerID string) ([]int64, er
 	}
 	return ids, rows.Err()
 }
+
+// ClosureNotices lists the decided requests whose customer has not been told.
+func (tx *Tx) ClosureNotices(ctx context.Context) ([]supportbot.ClosureRequest, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT reference FROM closure_requests WHERE notify = 1 ORDER BY updated_at`)
+	if err != nil {
+		return nil, fmt.Errorf("list closure notices: %w", err)
+	}
+	var refs []string
+	for rows.Next() {
+		var ref string
+		if err := rows.Scan(&ref); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		refs = append(refs, ref)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	list := make([]supportbot.ClosureRequest, 0, len(refs))
+	for _, ref := range refs {
+		r, err := tx.findClosure(ctx, `reference = ?`, ref)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, *r)
+	}
+	return list, nil
+}
+
+// ClosureNotified clears a request's notification flag.
+func (tx *Tx) ClosureNotified(ctx context.Context, ref string) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE closure_requests SET notify = 0 WHERE reference = ?`, ref)
+	return err
+}

@@ -76,3 +76,24 @@ func (tx *Tx) MarkUpdate(ctx context.Context, updateID int64) (bool, error) {
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// CustomerConversations lists the reachable chats linked to a customer.
+func (tx *Tx) CustomerConversations(ctx context.Context, customerID string) ([]supportbot.Conversation, error) {
+	rows, err := tx.tx.QueryContext(ctx, `
+		SELECT chat_id, lang FROM conversations WHERE customer_id = ? AND unreachable = 0 ORDER BY chat_id`, customerID)
+	if err != nil {
+		return nil, fmt.Errorf("list conversations of customer: %w", err)
+	}
+	defer rows.Close()
+	var list []supportbot.Conversation
+	for rows.Next() {
+		var c supportbot.Conversation
+		var lang string
+		if err := rows.Scan(&c.ChatID, &lang); err != nil {
+			return nil, err
+		}
+		c.Lang = supportbot.Lang(lang)
+		list = append(list, c)
+	}
+	return list, rows.Err()
+}

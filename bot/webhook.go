@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// maxWebhookBody bounds an update's size; Telegram's are far smaller.
+const maxWebhookBody = 1 << 20
+
+// Serve is Run for webhook mode: it registers url (with the secret token
+// Telegram echoes in every request) and sends from the outbox until ctx is
+// done. Updates arrive through WebhookHandler, served by the caller's HTTP
+// server.
+func (s *Server) Serve(ctx context.Context, url, secret string) error {
+	p := tgbotapi.Params{"url": url, "secret_token": secret}
+	p.AddNonZero("max_connections", 40)
+	p.AddInterface("allowed_updates", []string{"message", "callback_query"})
+	if _, err := s.api.MakeRequest("setWebhook", p); err != nil {
+		return fmt.Errorf("setWebhook: %s", scrub(err, s.cfg.Token))
+	}
+	s.setCommands()
+	defer s.startSending(ctx)()
+	<-ctx.Done()
+	return nil
+}
+
+// WebhookHandler takes Telegram's webhook requests: a request without the
+// right X-Telegram-Bot-Api-Secret-Token is refused (401) before anything is
+// read, a body over 1 MB is refused (413), and an update is handled — its
+// effects and replies committed — before the 200, so a crash makes Telegram
+// redeliver rather than lose it (processed update ids make that harmless).
+func (s *Server) WebhookHandler(secret string) http.Handler {
+	sem := make(chan struct{}, s.cfg.Workers)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+		if subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 || secret == "" {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+			return
+		} else if err != nil {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		in, err := decodeUpdate(json.RawMessage(body))
+		if err != nil {
+			// Telegram would redeliver it forever: take it, and say so in the log.
+			s.log.Warn("malformed webhook update skipped", "err", err)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		if in.callback != "" {
+			s.answerCallback(in.callback)
+		}
+		if in.ok && in.private() {
+			select {
+			case sem <- struct{}{}: // bounded: under overload Telegram waits and retries
+			case <-r.Context().Done():
+				return
+			}
+			s.handle(r.Context(), in)
+			<-sem
+		} else {
+			s.metrics.Update("ignored", 0)
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}

@@ -1,0 +1,266 @@
+package flows
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/looplab/fsm"
+
+	"supportbot"
+)
+
+// Auto-repayment (/autopay): each open plan with its auto-repayment on (and
+// the card it debits: the default one) or off; switch one → confirm → done.
+func autopayFlow() *spec {
+	return &spec{
+		name:          "autopay",
+		needsCustomer: true,
+		initial:       "idle",
+		events: fsm.Events{
+			{Name: "list", Src: []string{"idle"}, Dst: "listed"},
+			{Name: "ask", Src: []string{"listed", "confirming"}, Dst: "confirming"},
+			{Name: "set", Src: []string{"confirming"}, Dst: "done"},
+		},
+		callbacks: func(s *Step) fsm.Callbacks {
+			return fsm.Callbacks{
+				"enter_listed": func(_ ctxT, e *fsm.Event) { e.Err = listAutopay(s) },
+				// after_, not enter_: asking about another plan is a self-transition.
+				"after_ask": func(_ ctxT, e *fsm.Event) {
+					askAutopay(s, e.Args[0].(*supportbot.Plan), e.Args[1].(bool), e.Args[2].(*supportbot.Card))
+				},
+				"enter_done": func(_ ctxT, e *fsm.Event) {
+					e.Err = setAutopay(s, e.Args[0].(*supportbot.Plan), e.Args[1].(bool), e.Args[2].(*supportbot.Card))
+				},
+			}
+		},
+		start:  func(s *Step, _ string) error { return s.fire("autopay", "list") },
+		handle: handleAutopay,
+		stale:  staleAutopay,
+	}
+}
+
+// autopayLine is a plan's auto-repayment as bill views show it, or "" when off.
+func autopayLine(s *Step, p supportbot.Plan, card *supportbot.Card) string {
+	switch {
+	case !p.AutoRepay:
+		return ""
+	case card == nil:
+		return s.T("autopay.bill_line_no_card")
+	}
+	return s.T("autopay.bill_line", "card", card.Masked())
+}
+
+func listAutopay(s *Step) error {
+	open, err := openPlans(s)
+	if err != nil {
+		return err
+	}
+	if len(open) == 0 {
+		s.finish()
+		s.say(s.T("autopay.none"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
+		return nil
+	}
+	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	if err != nil {
+		return err
+	}
+	card := defaultCard(cards)
+	lines := []string{s.T("autopay.header")}
+	var rows [][]supportbot.Button
+	for i, p := range open {
+		n := strconv.Itoa(i + 1)
+		status := s.T("autopay.off")
+		if p.AutoRepay {
+			status = s.T("autopay.on_no_card")
+			if card != nil {
+				status = s.T("autopay.on", "card", card.Masked())
+			}
+		}
+		lines = append(lines, s.T("autopay.item", "n", n, "product", p.Product, "order", p.OrderNo, "status", status))
+		if p.AutoRepay {
+			rows = append(rows, []supportbot.Button{s.btn(s.T("autopay.btn_off", "n", n, "product", p.Product), "off:"+p.ID)})
+		} else {
+			rows = append(rows, []supportbot.Button{s.btn(s.T("autopay.btn_on", "n", n, "product", p.Product), "on:"+p.ID)})
+		}
+	}
+	lines = append(lines, "")
+	switch {
+	case card == nil:
+		lines = append(lines, s.T("autopay.footer_no_card"))
+	case card.Frozen:
+		lines = append(lines, s.T("autopay.footer_frozen", "card", card.Masked()))
+	default:
+		lines = append(lines, s.T("autopay.footer", "card", card.Masked()))
+	}
+	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
+	s.say(strings.Join(lines, "\n"), rows...)
+	return nil
+}
+
+func handleAutopay(s *Step, action string) (bool, error) {
+	if action == "" {
+		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" &&
+			confirmWords[strings.ToLower(strings.TrimSpace(s.ev.Text))] {
+			return true, confirmAutopay(s, s.conv.Slots["plan"], s.conv.Slots["op"] == "on")
+		}
+		return guardCardNumber(s)
+	}
+	verb, arg, _ := strings.Cut(action, ":")
+	switch verb {
+	case "on", "off":
+		return true, pickAutopay(s, arg, verb == "on")
+	case "ok":
+		op, planID, _ := strings.Cut(arg, ":")
+		if planID != s.conv.Slots["plan"] || op != s.conv.Slots["op"] {
+			s.say(s.T("button.expired"), s.menuRows()...)
+			return true, nil
+		}
+		return true, confirmAutopay(s, planID, op == "on")
+	}
+	return false, nil
+}
+
+// autopayPlan finds one of the customer's open plans and the card its
+// auto-repayment would debit; it answers and returns nil when there is none,
+// or when turning on cannot work (no card, a frozen default card).
+func autopayPlan(s *Step, planID string, on bool) (*supportbot.Plan, *supportbot.Card, error) {
+	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, planID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		s.say(s.T("button.expired"), s.menuRows()...)
+		return nil, nil, nil
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if !p.Open() {
+		s.finish()
+		s.say(s.T("repay.already_settled", "product", p.Product), []supportbot.Button{s.menuBtn(s.T("menu.autopay"), "autopay")})
+		return nil, nil, nil
+	}
+	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	card := defaultCard(cards)
+	if on && card == nil {
+		s.finish()
+		s.say(s.T("autopay.no_card")+"\n\n"+s.T("cards.bind_howto"), []supportbot.Button{s.humanBtn()},
+			[]supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
+		return nil, nil, nil
+	}
+	if on && card.Frozen {
+		s.finish()
+		s.say(s.T("autopay.card_frozen", "card", card.Masked()), []supportbot.Button{s.menuBtn(s.T("menu.cards"), "cards"), s.humanBtn()})
+		return nil, nil, nil
+	}
+	return p, card, nil
+}
+
+func pickAutopay(s *Step, planID string, on bool) error {
+	p, card, err := autopayPlan(s, planID, on)
+	if p == nil || err != nil {
+		return err
+	}
+	if p.AutoRepay == on {
+		s.say(autopayAlready(s, p, on))
+		return nil
+	}
+	return s.fire("autopay", "ask", p, on, card)
+}
+
+func autopayAlready(s *Step, p *supportbot.Plan, on bool) string {
+	if on {
+		return s.T("autopay.already_on", "product", p.Product)
+	}
+	return s.T("autopay.already_off", "product", p.Product)
+}
+
+func askAutopay(s *Step, p *supportbot.Plan, on bool, card *supportbot.Card) {
+	op, key, btn := "off", "autopay.confirm_off", "autopay.btn_confirm_off"
+	if on {
+		op, key, btn = "on", "autopay.confirm_on", "autopay.btn_confirm_on"
+	}
+	s.conv.Slots["plan"], s.conv.Slots["op"] = p.ID, op
+	masked := ""
+	if card != nil {
+		masked = card.Masked()
+	}
+	s.say(s.T(key, "product", p.Product, "card", masked),
+		[]supportbot.Button{s.btn(s.T(btn), "ok:"+op+":"+p.ID)},
+		[]supportbot.Button{{Text: s.T("autopay.btn_keep"), Data: "x"}, s.humanBtn()})
+}
+
+func confirmAutopay(s *Step, planID string, on bool) error {
+	p, card, err := autopayPlan(s, planID, on)
+	if p == nil || err != nil {
+		return err
+	}
+	return s.fire("autopay", "set", p, on, card)
+}
+
+func setAutopay(s *Step, p *supportbot.Plan, on bool, card *supportbot.Card) error {
+	s.finish()
+	changed, err := s.tx.SetAutoRepay(s.ctx, s.conv.CustomerID, p.ID, on)
+	if err != nil {
+		return err
+	}
+	if !changed {
+		s.say(autopayAlready(s, p, on), []supportbot.Button{s.menuBtn(s.T("menu.autopay"), "autopay")})
+		return nil
+	}
+	action, cardID, masked := "autopay_off", "", ""
+	if on {
+		action = "autopay_on"
+	}
+	if card != nil {
+		cardID, masked = card.ID, card.Masked()
+	}
+	if err := s.audit(action, map[string]any{"plan_id": p.ID, "card_id": cardID}); err != nil {
+		return err
+	}
+	params := map[string]string{"product": p.Product}
+	if on {
+		params["card"] = masked
+	}
+	if err := s.notice(action, params); err != nil {
+		return err
+	}
+	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.autopay"), "autopay"), s.menuBtn(s.T("menu.messages"), "messages")}}
+	if !on {
+		s.say(s.T("autopay.done_off", "product", p.Product), rows...)
+		return nil
+	}
+	text := s.T("autopay.done_on", "product", p.Product, "card", masked)
+	sched, err := s.tx.Scheduled(s.ctx, s.conv.CustomerID)
+	if err != nil {
+		return err
+	}
+	// Auto-repayment debits on due dates to come; what is overdue already
+	// is still to be paid by hand.
+	if d := dueNow(*p, s.today, sched); d.Overdue {
+		text += "\n\n" + s.T("autopay.overdue_hint", "periods", periodList(s, d.periods()), "amount", money(d.Total))
+		rows = append([][]supportbot.Button{{s.menuBtn(s.T("pay.btn_bill"), "pay:"+p.ID)}}, rows...)
+	}
+	s.say(text, rows...)
+	return nil
+}
+
+// staleAutopay answers an old confirm button whose switch is done already:
+// nothing more is done (and nothing audited again).
+func staleAutopay(s *Step, action string) (bool, error) {
+	rest, ok := strings.CutPrefix(action, "ok:")
+	if !ok || s.conv.CustomerID == "" {
+		return false, nil
+	}
+	op, planID, _ := strings.Cut(rest, ":")
+	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, planID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		return false, nil
+	} else if err != nil {
+		return true, err
+	}
+	if p.AutoRepay != (op == "on") {
+		return false, nil
+	}
+	s.say(autopayAlready(s, p, op == "on"), []supportbot.Button{s.menuBtn(s.T("menu.autopay"), "autopay")})
+	return true, nil
+}

@@ -1,0 +1,127 @@
+package flows_test
+
+import (
+	"strings"
+	"testing"
+
+	"supportbot"
+)
+
+func TestAutopayOnAndOffPerPlanWithConfirmation(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/autopay")
+	c.expect("1. Redmi K70（订单号 5241015123456）：未开启", "2. Xiaomi Book（订单号 5241015999999）：未开启",
+		"默认卡 招商银行 **** 6789", "开启 1. Redmi K70", "开启 2. Xiaomi Book")
+	c.press("开启 1. Redmi K70")
+	c.expect("确认为「Redmi K70」开启自动还款吗", "招商银行 **** 6789", "余额充足")
+	if h.plan("C1", "P1").AutoRepay {
+		t.Fatal("auto-repay turned on before the confirmation")
+	}
+	ok := c.button("确认开启").Data
+	c.pressData(ok)
+	c.expect("已为「Redmi K70」开启自动还款", "招商银行 **** 6789",
+		"已逾期的第 6 期（¥261.92）请现在手动还清", "还这期")
+	if !h.plan("C1", "P1").AutoRepay || h.plan("C1", "P2").AutoRepay {
+		t.Fatalf("auto-repay P1 = %v, P2 = %v; want on, off", h.plan("C1", "P1").AutoRepay, h.plan("C1", "P2").AutoRepay)
+	}
+	c.pressData(ok) // the old confirm button
+	c.expect("已经是开启状态，没有重复操作")
+	on := h.audit("autopay_on")
+	if len(on) != 1 || on[0].CustomerID != "C1" || on[0].Details["plan_id"] != "P1" || on[0].Details["card_id"] != "K1" {
+		t.Fatalf("autopay_on audit = %+v, want one for C1 P1 K1", on)
+	}
+
+	c.send("/bill")
+	if n := strings.Count(c.text(), "自动还款：已开启（招商银行 **** 6789）"); n != 1 {
+		t.Errorf("bill views show auto-repay on %d times, want once (P1):\n%s", n, c.text())
+	}
+
+	c.send("/autopay")
+	c.expect("1. Redmi K70（订单号 5241015123456）：✅ 已开启（招商银行 **** 6789）", "2. Xiaomi Book（订单号 5241015999999）：未开启")
+	c.press("关闭 1. Redmi K70")
+	c.expect("确认关闭「Redmi K70」的自动还款吗", "手动还款")
+	c.send("确认")
+	c.expect("已关闭「Redmi K70」的自动还款")
+	if h.plan("C1", "P1").AutoRepay {
+		t.Error("auto-repay still on")
+	}
+	if off := h.audit("autopay_off"); len(off) != 1 || off[0].Details["plan_id"] != "P1" || off[0].Details["card_id"] != "K1" {
+		t.Errorf("autopay_off audit = %+v, want one for P1 K1", off)
+	}
+	c.send("/messages")
+	c.expect("已开启自动还款：Redmi K70，扣款卡 招商银行 **** 6789", "已关闭自动还款：Redmi K70")
+}
+
+func TestAutopayInEnglish(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(500, "en")
+	c.identify(phoneZhao)
+	c.send("/autopay")
+	c.expect("1. Redmi Note 13 (order 5241000000006): ✅ on (农业银行 **** 5555)")
+	c.press("Turn off 1. Redmi Note 13")
+	c.expect("Turn off auto-repay for \"Redmi Note 13\"?", "send /pay")
+	c.press("Turn it off")
+	c.expect("Auto-repay is off for \"Redmi Note 13\"")
+	if h.plan("C5", "P6").AutoRepay {
+		t.Error("auto-repay still on")
+	}
+	if n := len(h.audit("autopay_off")); n != 1 {
+		t.Errorf("autopay_off entries = %d, want 1", n)
+	}
+}
+
+func TestAutopayKeepItChangesNothing(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/autopay")
+	c.press("开启 2. Xiaomi Book")
+	ok := c.button("确认开启").Data
+	c.press("不改了")
+	c.expect("已取消")
+	c.pressData(ok)
+	c.expect("按钮已过期")
+	if h.plan("C1", "P2").AutoRepay {
+		t.Error("auto-repay turned on without a confirmation")
+	}
+	if n := len(h.audit("autopay_on")); n != 0 {
+		t.Errorf("autopay_on entries = %d, want 0", n)
+	}
+}
+
+func TestAutopayWithoutACardExplainsBinding(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(700, "en")
+	c.identify(phoneSun)
+	c.send("/autopay")
+	c.expect("1. Xiaomi Band (order 5241000000008): off", "no bank card bound yet")
+	c.press("Turn on 1. Xiaomi Band")
+	c.expect("auto-repay can't be turned on", "Xiaomi mall app", "Add a card in your own name", "send /cards")
+	c.reject("Turn it on")
+	if h.plan("C7", "P8").AutoRepay {
+		t.Error("auto-repay turned on without a card")
+	}
+	if n := len(h.audit("autopay_on")); n != 0 {
+		t.Errorf("autopay_on entries = %d, want 0", n)
+	}
+}
+
+func TestAutopayRefusesAFrozenDefaultCard(t *testing.T) {
+	data := payFixture()
+	data[2].Cards = []supportbot.Card{
+		{ID: "K8", Bank: "建设银行", Last4: "8888"},
+		{ID: "K9", Bank: "工商银行", Last4: "4321", Default: true, Frozen: true},
+	}
+	h := newHarness(t, data)
+	c := h.chat(200, "zh")
+	c.identify(phoneWang)
+	c.send("/autopay")
+	c.expect("默认卡 工商银行 **** 4321 已冻结")
+	c.press("开启 1. Xiaomi Watch")
+	c.expect("已冻结，银行会拒绝扣款，暂时无法开启自动还款", "/cards")
+	if h.plan("C3", "P4").AutoRepay {
+		t.Error("auto-repay turned on with a frozen card")
+	}
+}

@@ -1,0 +1,194 @@
+package flows
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"supportbot"
+)
+
+// What the flows that move money (early repayment, paying a bill) share:
+// a quote with an id that is the payment's idempotency key, valid for
+// quoteTTL and only for the bills it was computed from (fingerprint); the card
+// to charge; the charge itself with its declined and already-paid answers.
+//
+// A quoting flow keeps its quote in the slots "plan", "quote", "amount" (fen),
+// "card", "expires" (Unix seconds) and "fp"; its quote step offers buttons
+// "ok:<quote>" (confirm), "cards" (choose a card) and "card:<id>".
+
+// quoteTTL is how long a quote can be confirmed.
+const quoteTTL = 15 * time.Minute
+
+// confirmWords confirm a step when typed.
+var confirmWords = map[string]bool{"确认": true, "确定": true, "是": true, "好": true, "yes": true, "y": true, "confirm": true, "ok": true}
+
+func argString(args []any, i int) string {
+	if i < len(args) {
+		s, _ := args[i].(string)
+		return s
+	}
+	return ""
+}
+
+func openPlans(s *Step) ([]supportbot.Plan, error) {
+	plans, err := s.tx.Plans(s.ctx, s.conv.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	var open []supportbot.Plan
+	for _, p := range plans {
+		if p.Open() {
+			open = append(open, p)
+		}
+	}
+	return open, nil
+}
+
+// fingerprint identifies the unpaid state of a plan: a quote is only good for
+// the bills it was computed from.
+func fingerprint(p *supportbot.Plan) string {
+	h := sha256.New()
+	for _, b := range p.Bills {
+		fmt.Fprintf(h, "%d|%s|%d|%d|%d|%s;", b.Period, b.DueDate, b.Principal, b.Fee, b.LateFee, b.Status)
+	}
+	fmt.Fprintf(h, "%d", p.PrepayFeeRateBP)
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+func newQuoteID() string { return "Q" + strings.ToUpper(randomToken(7)) }
+
+// quoteCard is the card a quote charges: the one chosen in the slots if the
+// customer still has it, else the default (Cards lists it first).
+func quoteCard(s *Step, cards []supportbot.Card) supportbot.Card {
+	card := cards[0]
+	for _, c := range cards {
+		if c.ID == s.conv.Slots["card"] {
+			card = c
+		}
+	}
+	return card
+}
+
+// newQuote starts a quote of plan p for amount on card: it replaces the slots
+// and returns the quote id and when it expires. extra slots are kept with it.
+func newQuote(s *Step, p *supportbot.Plan, amount supportbot.Money, card supportbot.Card, extra ...string) (string, time.Time) {
+	qid := newQuoteID()
+	expires := s.now.Add(quoteTTL)
+	s.conv.Slots = map[string]string{
+		"plan": p.ID, "quote": qid, "amount": strconv.FormatInt(int64(amount), 10),
+		"card": card.ID, "expires": strconv.FormatInt(expires.Unix(), 10), "fp": fingerprint(p),
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		s.conv.Slots[extra[i]] = extra[i+1]
+	}
+	return qid, expires
+}
+
+// quoteExpired reports whether the quote in the slots is past its time.
+func quoteExpired(s *Step) bool {
+	expires, _ := strconv.ParseInt(s.conv.Slots["expires"], 10, 64)
+	return s.now.Unix() > expires
+}
+
+// quoteChanged reports whether p or the amount is not what was quoted.
+func quoteChanged(s *Step, p *supportbot.Plan, amount supportbot.Money) bool {
+	return fingerprint(p) != s.conv.Slots["fp"] || strconv.FormatInt(int64(amount), 10) != s.conv.Slots["amount"]
+}
+
+// validUntil is the time a quote expires, as the customer reads it.
+func validUntil(s *Step, t time.Time) string { return t.In(s.e.cfg.Location).Format("15:04") }
+
+func customerCard(s *Step, id string) (*supportbot.Card, error) {
+	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cards {
+		if c.ID == id {
+			return &c, nil
+		}
+	}
+	return nil, nil
+}
+
+// chooseCard offers the customer's cards for the quote; "card:<id>" re-quotes.
+func chooseCard(s *Step) error {
+	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	if err != nil {
+		return err
+	}
+	var rows [][]supportbot.Button
+	for _, c := range cards {
+		rows = append(rows, []supportbot.Button{s.btn(c.Masked(), "card:"+c.ID)})
+	}
+	rows = append(rows, []supportbot.Button{s.cancelBtn()})
+	s.say(s.T("repay.choose_card"), rows...)
+	return nil
+}
+
+// chargeQuote charges the quote in the slots once: the quote id is the
+// gateway's idempotency key and the payment's, so a repeat never pays twice.
+// ok is false when it has answered the customer instead: the bank declined
+// (nothing changed) or the quote was paid already.
+func chargeQuote(s *Step, kind string, p *supportbot.Plan, card *supportbot.Card, amount supportbot.Money) (pay *supportbot.Payment, ok bool, err error) {
+	qid := s.conv.Slots["quote"]
+	err = s.e.cfg.Payments.Charge(s.ctx, Charge{Key: qid, CustomerID: s.conv.CustomerID, PlanID: p.ID, Card: *card, Amount: amount})
+	if supportbot.ErrorCode(err) == EDECLINED {
+		return nil, false, declined(s, kind, card)
+	} else if err != nil {
+		return nil, false, err
+	}
+	pay = &supportbot.Payment{Key: qid, Kind: kind, CustomerID: s.conv.CustomerID, PlanID: p.ID, CardID: card.ID, Amount: amount}
+	if err := s.tx.RecordPayment(s.ctx, pay); supportbot.ErrorCode(err) == supportbot.ECONFLICT {
+		_, err := staleQuote(s, "ok:"+qid)
+		return nil, false, err
+	} else if err != nil {
+		return nil, false, err
+	}
+	return pay, true, nil
+}
+
+// declined tells the bank said no; nothing changed, the quote stands, and the
+// customer can pick another card, check this one, or ask a human.
+func declined(s *Step, kind string, card *supportbot.Card) error {
+	amount, _ := strconv.ParseInt(s.conv.Slots["amount"], 10, 64)
+	if err := s.audit("payment_declined", map[string]any{"kind": kind, "plan_id": s.conv.Slots["plan"], "card_id": card.ID,
+		"amount_fen": amount, "quote_id": s.conv.Slots["quote"]}); err != nil {
+		return err
+	}
+	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	if err != nil {
+		return err
+	}
+	var rows [][]supportbot.Button
+	for _, c := range cards {
+		if c.ID != card.ID {
+			rows = append(rows, []supportbot.Button{s.btn(s.T("repay.btn_use_card", "card", c.Masked()), "card:"+c.ID)})
+		}
+	}
+	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
+	s.say(s.T("repay.declined", "card", card.Masked()), rows...)
+	return nil
+}
+
+// staleQuote answers an old confirm button: if its quote was paid, say so
+// (never pay again); otherwise it is merely expired.
+func staleQuote(s *Step, action string) (bool, error) {
+	qid, ok := strings.CutPrefix(action, "ok:")
+	if !ok || s.conv.CustomerID == "" {
+		return false, nil
+	}
+	pay, err := s.tx.Payment(s.ctx, qid)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND || (err == nil && pay.CustomerID != s.conv.CustomerID) {
+		return false, nil
+	} else if err != nil {
+		return true, err
+	}
+	s.say(s.T("repay.already_paid", "amount", money(pay.Amount), "time", when(s, pay.CreatedAt), "reference", pay.Key),
+		[]supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")})
+	return true, nil
+}

@@ -1,0 +1,98 @@
+// Package metrics counts what the bot does, for Prometheus. Its *Metrics
+// satisfies the small metrics interfaces that bot/ and flows/ declare; it
+// knows nothing of either.
+package metrics
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds the bot's collectors in a registry of its own (no globals).
+type Metrics struct {
+	reg        *prometheus.Registry
+	updates    *prometheus.CounterVec
+	latency    prometheus.Histogram
+	flows      *prometheus.CounterVec
+	faq        *prometheus.CounterVec
+	actions    *prometheus.CounterVec
+	sent       prometheus.Counter
+	sendErrors *prometheus.CounterVec
+	handoffs   prometheus.Gauge
+	firstReply prometheus.Histogram
+}
+
+// New registers every collector. depth, if set, reports the outbox depth
+// when scraped.
+func New(depth func(context.Context) (int, error)) *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry()}
+	m.updates = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "supportbot_updates_total", Help: "Updates handled, by kind (text, command, button, contact, media, ignored)."}, []string{"kind"})
+	m.latency = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "supportbot_update_duration_seconds", Help: "Time to handle one update, store transaction included.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}})
+	m.flows = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "supportbot_flow_events_total", Help: "Flows started, completed and abandoned, by flow."}, []string{"flow", "event"})
+	m.faq = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "supportbot_faq_total", Help: "Free-text questions by outcome: answered, flow, unsure, missed."}, []string{"outcome"})
+	m.actions = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "supportbot_actions_total", Help: "Audited actions (money moved, schedules cancelled, closures…), by action."}, []string{"action"})
+	m.sent = prometheus.NewCounter(prometheus.CounterOpts{Name: "supportbot_messages_sent_total", Help: "Messages delivered to Telegram."})
+	m.sendErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "supportbot_send_errors_total", Help: "Failed sends to Telegram, by error code (0: network or non-JSON answer)."}, []string{"code"})
+	m.handoffs = prometheus.NewGauge(prometheus.GaugeOpts{Name: "supportbot_handoffs_open", Help: "Tickets waiting for or with an agent."})
+	m.firstReply = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "supportbot_handoff_first_reply_seconds", Help: "From hand-off to the first agent reply.",
+		Buckets: prometheus.ExponentialBuckets(15, 2, 10)})
+	m.reg.MustRegister(m.updates, m.latency, m.flows, m.faq, m.actions, m.sent, m.sendErrors, m.handoffs, m.firstReply,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if depth != nil {
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "supportbot_outbox_depth", Help: "Messages waiting in the outbox."}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			n, err := depth(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(n)
+		}))
+	}
+	return m
+}
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }
+
+// Update counts one handled update and its duration.
+func (m *Metrics) Update(kind string, d time.Duration) {
+	m.updates.WithLabelValues(kind).Inc()
+	m.latency.Observe(d.Seconds())
+}
+
+// Flow counts a flow event: started, completed or abandoned.
+func (m *Metrics) Flow(flow, event string) { m.flows.WithLabelValues(flow, event).Inc() }
+
+// FAQ counts a free-text outcome.
+func (m *Metrics) FAQ(outcome string) { m.faq.WithLabelValues(outcome).Inc() }
+
+// Action counts an audited action.
+func (m *Metrics) Action(action string) { m.actions.WithLabelValues(action).Inc() }
+
+// Sent counts a delivered message.
+func (m *Metrics) Sent() { m.sent.Inc() }
+
+// SendError counts a failed send by its Telegram error code.
+func (m *Metrics) SendError(code int) { m.sendErrors.WithLabelValues(strconv.Itoa(code)).Inc() }
+
+// Handoffs sets the number of open tickets.
+func (m *Metrics) Handoffs(n int) { m.handoffs.Set(float64(n)) }
+
+// FirstReply observes the wait for an agent's first reply.
+func (m *Metrics) FirstReply(d time.Duration) { m.firstReply.Observe(d.Seconds()) }
