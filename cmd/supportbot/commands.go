@@ -107,6 +107,20 @@ func runMisses(ctx context.Context, cfg Config, limit int, out io.Writer) error 
 	return nil
 }
 
+// runBackup copies the database with SQLite's online backup API.
+func runBackup(ctx context.Context, cfg Config, path string, out io.Writer) error {
+	db, err := store.Open(ctx, cfg.DatabasePath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, path); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "backed up %s to %s\n", cfg.DatabasePath, path)
+	return nil
+}
+
 // knowledge adapts the FAQ index to what the engine asks of it.
 type knowledge struct{ ix *faq.Index }
 

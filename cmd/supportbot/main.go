@@ -1,6 +1,6 @@
 // Command supportbot runs the installment support bot: on Telegram when
 // TELEGRAM_BOT_TOKEN is set, otherwise as a console chat on the demo data.
-// Subcommands: import, audit, ask, faq misses, closure.
+// Subcommands: import, audit, ask, faq misses, closure, backup.
 package main
 
 import (
@@ -55,6 +55,7 @@ const usage = `usage:
   supportbot audit [--customer ID] [--json]
                                      print the audit log
   supportbot ask "text"              classify one question: {"kind":…,"id":…,"score":…}
+  supportbot backup FILE             write a consistent copy of the database (safe while the bot runs)
   supportbot faq misses [--limit N]  the most frequent questions the bot could not answer (masked)
   supportbot closure set REF completed|rejected [REASON]
                                      decide a closure request (a rejection needs a reason)`
@@ -100,6 +101,11 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return usageError(usage)
 		}
 		return runMisses(ctx, cfg, *limit, stdout)
+	case "backup":
+		if len(args) != 2 {
+			return usageError(usage)
+		}
+		return runBackup(ctx, cfg, args[1], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,14 +22,18 @@ var now = time.Date(2026, 11, 21, 10, 0, 0, 0, shanghai)
 
 // app is the whole bot, running on a temp database against the fake Bot API.
 type app struct {
-	t   *testing.T
-	srv *telegramtest.Server
-	env map[string]string
+	t    *testing.T
+	srv  *telegramtest.Server
+	env  map[string]string
+	m    *Main
+	logs *syncBuffer // what the bot logged
+	stop func()      // stops the bot (also done at cleanup)
 }
 
 // MustRunMain imports testdata/customers.json and runs the bot until the test
-// ends, exactly as `supportbot` does with a token.
-func MustRunMain(t *testing.T) *app {
+// ends, exactly as `supportbot` does with a token. extra overrides the
+// environment (LOG_LEVEL, WEBHOOK_URL…).
+func MustRunMain(t *testing.T, extra ...string) *app {
 	t.Helper()
 	srv := telegramtest.Start(t)
 	a := &app{t: t, srv: srv, env: map[string]string{
@@ -36,30 +41,76 @@ func MustRunMain(t *testing.T) *app {
 		"TELEGRAM_API_ENDPOINT": srv.Endpoint(),
 		"DATABASE_PATH":         filepath.Join(t.TempDir(), "bot.db"),
 		"LOG_LEVEL":             "error",
+		"LISTEN_ADDR":           "127.0.0.1:0",
 	}}
+	for i := 0; i+1 < len(extra); i += 2 {
+		a.env[extra[i]] = extra[i+1]
+	}
 	a.run("import", "testdata/customers.json")
+	a.start()
+	return a
+}
+
+// start runs the bot on the app's database until stop or the test's end.
+func (a *app) start() {
+	a.t.Helper()
 	cfg, err := LoadConfig(env(a.env))
 	if err != nil {
-		t.Fatal(err)
+		a.t.Fatal(err)
 	}
-	m := &Main{Config: cfg, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Now: func() time.Time { return now },
+	a.logs = &syncBuffer{}
+	a.m = &Main{Config: cfg, Stdout: &bytes.Buffer{}, Stderr: a.logs, Now: func() time.Time { return now },
 		Limits: bot.Limits{PerSecond: 1000, PerChat: 100, PerChatBurst: 100, PerGroupMinute: 6000}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("bot stopped with %v", err)
+	go func() { done <- a.m.Run(ctx) }()
+	var once sync.Once
+	a.stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					a.t.Errorf("bot stopped with %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				a.t.Error("bot did not stop")
 			}
-		case <-time.After(10 * time.Second):
-			t.Error("bot did not stop")
+			a.m.Close()
+		})
+	}
+	a.t.Cleanup(a.stop)
+}
+
+// addr waits for the bot's HTTP server and returns its address.
+func (a *app) addr() string {
+	a.t.Helper()
+	for i := 0; i < 500; i++ {
+		if addr := a.m.listening(); addr != "" {
+			return addr
 		}
-		m.Close()
-	})
-	return a
+		time.Sleep(10 * time.Millisecond)
+	}
+	a.t.Fatal("the HTTP server did not start")
+	return ""
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger and the test at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // run runs a subcommand on the app's database and returns its output.

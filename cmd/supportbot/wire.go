@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"supportbot/bot"
@@ -15,6 +16,7 @@ import (
 	"supportbot/flows"
 	"supportbot/importer"
 	"supportbot/locale"
+	"supportbot/metrics"
 	"supportbot/store"
 )
 
@@ -33,6 +35,11 @@ type Main struct {
 	DB     *store.DB
 	Engine *flows.Engine
 	Logger *slog.Logger
+
+	Metrics *metrics.Metrics
+
+	mu   sync.Mutex
+	addr string // where the HTTP server listens, once it does
 }
 
 // Open opens the database and builds the engine.
@@ -56,7 +63,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	kb := knowledge{index}
+	m.Metrics = metrics.New(db.OutboxDepth)
 	m.Engine = flows.New(flows.Config{
+		Metrics:    m.Metrics,
 		Begin:      func(ctx context.Context) (flows.Tx, error) { return begin(ctx, db) },
 		Catalog:    catalog,
 		Classifier: kb,
@@ -99,19 +108,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.Token == "" {
 		return m.runConsole(ctx)
 	}
-	srv, err := bot.New(bot.Config{
-		Token:    m.Config.Token,
-		Endpoint: m.Config.APIEndpoint,
-		Commands: botCommands(),
-		Logger:   m.Logger,
-		Outbox:   m.DB,
-		Limits:   m.Limits,
-	}, m.Engine)
-	if err != nil {
-		return err
-	}
-	m.Logger.Info("bot started", "username", srv.Username(), "mode", "long polling")
-	return srv.Run(ctx)
+	return m.runTelegram(ctx)
 }
 
 func (m *Main) runConsole(ctx context.Context) error {

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"supportbot/bot"
+)
+
+// retention is how long processed update ids and sent messages are kept.
+const retention = 7 * 24 * time.Hour
+
+// runTelegram runs the bot on Telegram: long polling, or webhook mode when
+// WEBHOOK_URL is set, with /healthz and /metrics on LISTEN_ADDR either way.
+func (m *Main) runTelegram(ctx context.Context) error {
+	met := m.Metrics
+	srv, err := bot.New(bot.Config{
+		Token:    m.Config.Token,
+		Endpoint: m.Config.APIEndpoint,
+		Commands: botCommands(),
+		Logger:   m.Logger,
+		Outbox:   m.DB,
+		Limits:   m.Limits,
+		Metrics:  met,
+	}, m.Engine)
+	if err != nil {
+		return err
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := m.DB.Ping(pctx); err != nil {
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", met.Handler())
+	mode := "long polling"
+	if m.Config.WebhookURL != "" {
+		u, _ := url.Parse(m.Config.WebhookURL) // validated by LoadConfig
+		path := u.Path
+		if path == "" {
+			path = "/"
+		}
+		mux.Handle(path, srv.WebhookHandler(m.Config.WebhookSecret))
+		mode = "webhook"
+	}
+	ln, err := net.Listen("tcp", m.Config.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("LISTEN_ADDR: %w", err)
+	}
+	m.mu.Lock()
+	m.addr = ln.Addr().String()
+	m.mu.Unlock()
+	httpSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if err := httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("http server", "err", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		m.background(ctx)
+	}()
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		httpSrv.Shutdown(sctx) // finishes webhook requests in flight
+	}()
+	m.Logger.Info("bot started", "username", srv.Username(), "mode", mode, "listen", ln.Addr().String())
+	if mode == "webhook" {
+		return srv.Serve(ctx, m.Config.WebhookURL, m.Config.WebhookSecret)
+	}
+	return srv.Run(ctx)
+}
+
+// background does the periodic work: notifications customers are owed, and
+// pruning what only matters for a while.
+func (m *Main) background(ctx context.Context) {
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	lastPrune := time.Time{}
+	for {
+		if n, err := m.Engine.Notify(ctx); err != nil && ctx.Err() == nil {
+			m.Logger.Error("queue notifications", "err", err)
+		} else if n > 0 {
+			m.Logger.Info("notifications queued", "messages", n)
+		}
+		if time.Since(lastPrune) > time.Hour {
+			lastPrune = time.Now()
+			if n, err := m.DB.Prune(ctx, m.Now().Add(-retention)); err != nil && ctx.Err() == nil {
+				m.Logger.Error("prune", "err", err)
+			} else if n > 0 {
+				m.Logger.Info("pruned", "rows", n)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// listening is the HTTP server's address once it listens.
+func (m *Main) listening() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.addr
+}
