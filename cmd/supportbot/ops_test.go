@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+)
+
+// freeAddr finds a loopback port for a bot whose webhook URL must name it.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestWebhookModeEndToEnd(t *testing.T) {
+	addr := freeAddr(t)
+	hook := "http://" + addr + "/telegram/hook"
+	a := MustRunMain(t, "WEBHOOK_URL", hook, "WEBHOOK_SECRET", "s3cret_token", "LISTEN_ADDR", addr)
+	a.addr()
+	deadline := time.Now().Add(5 * time.Second)
+	for a.srv.Webhook().URL == "" && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if wh := a.srv.Webhook(); wh.URL != hook || wh.SecretToken != "s3cret_token" || wh.MaxConnections == 0 {
+		t.Fatalf("webhook = %+v", wh)
+	}
+
+	// A forged request: wrong secret, nothing processed.
+	forged := []byte(`{"update_id":999,"message":{"message_id":1,"date":1,"chat":{"id":7100,"type":"private"},"from":{"id":7100,"first_name":"M"},"text":"/start"}}`)
+	if status, err := a.srv.PostWebhook(context.Background(), "wrong", forged); err != nil || status != http.StatusUnauthorized {
+		t.Errorf("wrong secret: %d %v, want 401", status, err)
+	}
+	big := append([]byte(`{"update_id":1000,"message":{"text":"`), bytes.Repeat([]byte("x"), 1<<20+10)...)
+	if status, err := a.srv.PostWebhook(context.Background(), "s3cret_token", big); err != nil || status != http.StatusRequestEntityTooLarge {
+		t.Errorf("huge body: %d %v, want 413", status, err)
+	}
+
+	c := a.customer(7101, "en")
+	a.srv.SendText(c.user, "/bill")
+	if err := a.srv.DeliverWebhook(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.next("Share my phone number")
+	a.srv.ShareContact(c.user, "13800138000", c.user.ID)
+	if err := a.srv.DeliverWebhook(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.next("Remaining ¥4,020.00")
+	if n := len(a.srv.SentTo(7100)); n != 0 {
+		t.Errorf("the forged update was answered %d times", n)
+	}
+
+	// Back to long polling: the webhook is deleted.
+	a.stop()
+	delete(a.env, "WEBHOOK_URL")
+	a.env["LISTEN_ADDR"] = "127.0.0.1:0"
+	a.start()
+	a.addr()
+	for a.srv.Webhook().URL != "" && time.Now().Before(deadline.Add(5*time.Second)) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if url := a.srv.Webhook().URL; url != "" {
+		t.Errorf("webhook still set after switching to polling: %s", url)
+	}
+}
+
+func TestHealthAndMetricsMoveDuringASession(t *testing.T) {
+	a := MustRunMain(t)
+	base := "http://" + a.addr()
+	if status, body := get(t, base+"/healthz"); status != 200 || strings.TrimSpace(body) != "ok" {
+		t.Errorf("/healthz = %d %q", status, body)
+	}
+	metric := func(name string) float64 {
+		_, body := get(t, base+"/metrics")
+		var v float64
+		for _, line := range strings.Split(body, "\n") {
+			if strings.HasPrefix(line, name+" ") {
+				fmt.Sscan(strings.TrimPrefix(line, name+" "), &v)
+			}
+		}
+		return v
+	}
+	before := metric(`supportbot_updates_total{kind="command"}`)
+	c := a.customer(7201, "zh")
+	c.say("/repay", "分享我的手机号")
+	a.srv.ShareContact(c.user, "13800138000", c.user.ID)
+	msgs := c.press(c.next("要提前结清哪一笔分期"), "Redmi K70", "合计应付")
+	c.press(msgs, "确认还款", "提前还款成功")
+	c.say("提前还款要手续费吗", "手续费")
+
+	for name, atLeast := range map[string]float64{
+		`supportbot_updates_total{kind="command"}`:                        before + 1,
+		`supportbot_updates_total{kind="contact"}`:                        1,
+		`supportbot_updates_total{kind="button"}`:                         2,
+		`supportbot_flow_events_total{event="started",flow="repay"}`:      1,
+		`supportbot_flow_events_total{event="completed",flow="identify"}`: 1,
+		`supportbot_flow_events_total{event="completed",flow="repay"}`:    1,
+		`supportbot_actions_total{action="early_repayment"}`:              1,
+		`supportbot_faq_total{outcome="answered"}`:                        1,
+		`supportbot_update_duration_seconds_count`:                        5,
+	} {
+		if got := metric(name); got < atLeast {
+			t.Errorf("%s = %v, want at least %v", name, got, atLeast)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for metric("supportbot_outbox_depth") != 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := metric("supportbot_messages_sent_total"); got < 6 {
+		t.Errorf("messages sent = %v", got)
+	}
+}
+
+// TestLogsCarryNoPersonalData runs a full session at debug level and checks
+// that no phone, ID number, card number, name or message text is logged.
+func TestLogsCarryNoPersonalData(t *testing.T) {
+	a := MustRunMain(t, "LOG_LEVEL", "debug", "LOG_FORMAT", "json")
+	c := a.customer(7301, "zh")
+	c.say("/bill", "分享我的手机号")
+	a.srv.ShareContact(c.user, "+86 138-0013-8000", 999) // forged first
+	c.next("只能分享你自己的联系方式")
+	a.srv.ShareContact(c.user, "+86 138-0013-8000", c.user.ID)
+	c.next("点「查看还款计划」")
+	msgs := c.say("/repay", "要提前结清哪一笔分期")
+	msgs = c.press(msgs, "Xiaomi Book", "合计应付")
+	c.press(msgs, "确认还款", "提前还款成功")
+	c.say("我的卡号是6222020200112233445 手机13900001111 身份证11010119900101123X", "")
+	msgs = c.say("/cancel_schedule", "预约还款")
+	c.press(msgs, "Redmi K70 第 7 期", "确认取消")
+	a.stop()
+
+	logs := a.logs.String()
+	if !strings.Contains(logs, `"msg":"update"`) || !strings.Contains(logs, `"flow"`) {
+		t.Fatalf("no per-update log lines:\n%s", logs)
+	}
+	for _, secret := range []string{
+		"13800138000", "138-0013-8000", "8613800138000", "13900001111", "6222020200112233445",
+		"11010119900101123X", "123X", "6789", "张伟", "我的卡号", "提前还款成功", "Xiaomi Book", a.srv.Token(),
+		`"chat":7301`, `"chat_id":7301`,
+	} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log contains %q", secret)
+		}
+	}
+}
+
+func TestBackupWhileRunning(t *testing.T) {
+	a := MustRunMain(t)
+	c := a.customer(7401, "zh")
+	c.say("/bill", "分享我的手机号")
+	a.srv.ShareContact(c.user, "13800138000", c.user.ID)
+	c.next("点「查看还款计划」")
+	path := filepath.Join(t.TempDir(), "copy.db")
+	if out := a.run("backup", path); !strings.Contains(out, "backed up") {
+		t.Errorf("backup said %q", out)
+	}
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var customers, linked int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM customers`).Scan(&customers); err != nil {
+		t.Fatal(err)
+	}
+	db.QueryRow(`SELECT COUNT(*) FROM conversations WHERE customer_id = 'C1'`).Scan(&linked)
+	if customers != 2 || linked != 1 {
+		t.Errorf("backup has %d customers, %d linked chats; want 2 and 1", customers, linked)
+	}
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"backup", path}, env(a.env), strings.NewReader(""), &out, &out); err == nil {
+		t.Error("backup overwrote an existing file")
+	}
+}
