@@ -219,10 +219,11 @@ func (s *Step) menuRows() [][]supportbot.Button {
 		other = supportbot.Button{Text: "中文", Data: "l:zh"}
 	}
 	return [][]supportbot.Button{
-		{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.repay"), "repay")},
-		{s.menuBtn(s.T("menu.cancel"), "cancel"), s.menuBtn(s.T("menu.close"), "close")},
-		{s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn()},
-		{other},
+		{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.pay"), "pay")},
+		{s.menuBtn(s.T("menu.repay"), "repay"), s.menuBtn(s.T("menu.cancel"), "cancel")},
+		{s.menuBtn(s.T("menu.autopay"), "autopay"), s.menuBtn(s.T("menu.cards"), "cards")},
+		{s.menuBtn(s.T("menu.close"), "close"), s.menuBtn(s.T("menu.messages"), "messages")},
+		{s.humanBtn(), other},
 	}
 }
 
