@@ -165,7 +165,42 @@ type Conversation struct {
 	Slots      map[string]string
 	Nonce      string // changes whenever a step offers buttons; stale buttons carry an old one
 	Misses     int    // free-text questions in a row the bot could not answer
+	// Transcript is the last messages of the chat, for an agent's context card.
+	Transcript []Line
 	UpdatedAt  time.Time
+}
+
+// Line is one message of a transcript.
+type Line struct {
+	Time time.Time `json:"t"`
+	From string    `json:"f"` // "customer", "bot" or "agent"
+	Text string    `json:"x"`
+}
+
+// Ticket statuses.
+const (
+	TicketOpen     = "open"     // waiting for or with an agent
+	TicketClosed   = "closed"   // an agent closed it, or the customer left
+	TicketReferred = "referred" // no staff chat: the customer was given the hotline
+)
+
+// Ticket is a hand-off of one chat to a person.
+type Ticket struct {
+	ID           int64
+	ChatID       int64
+	CustomerID   string // "" when the customer had not identified
+	Status       string
+	TopicID      int64 // forum topic in the staff chat; 0 until created
+	AgentID      int64
+	AgentName    string
+	Reason       string // what the customer was doing or asking
+	PreviousID   int64  // the chat's previous ticket, if any
+	CreatedAt    time.Time
+	ClaimedAt    time.Time
+	FirstReplyAt time.Time
+	ClosedAt     time.Time
+	Rating       int // 1–5, 0 when not rated
+	Reminded     bool
 }
 
 // Payment is money the bot moved: one per idempotency key.

@@ -1,6 +1,9 @@
 package supportbot
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // EventKind says what the customer did.
 type EventKind string
@@ -27,6 +30,7 @@ type Event struct {
 	Phone         string
 	ContactUserID int64
 	MessageID     int64 // the channel's message id (for relaying media)
+	ThreadID      int64 // the forum topic, for messages in the staff chat
 	Time          time.Time
 }
 
@@ -44,6 +48,12 @@ type Reply struct {
 	Keyboard []string `json:"keyboard,omitempty"`
 	// RemoveKeyboard hides a previously shown reply keyboard.
 	RemoveKeyboard bool `json:"remove_keyboard,omitempty"`
+	// TicketID sends into the forum topic of a hand-off ticket in the staff
+	// chat, which the sender creates (named TopicName) when the ticket has none
+	// or Telegram lost it; CloseTopic closes that topic instead of sending.
+	TicketID   int64  `json:"ticket_id,omitempty"`
+	TopicName  string `json:"topic_name,omitempty"`
+	CloseTopic bool   `json:"close_topic,omitempty"`
 	// CopyFrom relays a customer's or agent's message (photo, document…) by id.
 	CopyFromChat    int64 `json:"copy_from_chat,omitempty"`
 	CopyFromMessage int64 `json:"copy_from_message,omitempty"`
@@ -63,4 +73,22 @@ type OutboxMessage struct {
 	ID       int64
 	Reply    Reply
 	Attempts int // failed attempts so far
+}
+
+// Summary is the event as a transcript line: the text, or what was sent.
+func (e Event) Summary() string {
+	switch e.Kind {
+	case EventText:
+		return e.Text
+	case EventCommand:
+		return strings.TrimSpace("/" + e.Text + " " + e.Args)
+	case EventButton:
+		return "[button]"
+	case EventContact:
+		return "[contact]"
+	}
+	if e.Text != "" {
+		return "[media] " + e.Text
+	}
+	return "[media]"
 }

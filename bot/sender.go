@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +23,10 @@ type Outbox interface {
 	RetryLater(ctx context.Context, id int64, at time.Time, reason string) error
 	// MarkFailed gives up; chatGone also gives up the chat's other messages.
 	MarkFailed(ctx context.Context, id int64, reason string, chatGone bool) error
+	// TicketTopic is the forum topic of a hand-off ticket, 0 if none yet;
+	// SetTicketTopic records it (0: lost, make a new one).
+	TicketTopic(ctx context.Context, ticketID int64) (int64, error)
+	SetTicketTopic(ctx context.Context, ticketID, topicID int64) error
 }
 
 // Limits are Telegram's sending limits (about 30 messages/s overall, 1/s per
@@ -147,7 +153,12 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 
 // deliver makes one attempt and records its outcome.
 func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) {
-	err := s.srv.sendOnce(ctx, m.Reply)
+	var err error
+	if m.Reply.TicketID != 0 {
+		err = s.deliverToTopic(ctx, m.Reply)
+	} else {
+		err = s.srv.sendOnce(ctx, m.Reply)
+	}
 	// Outcomes are written even while shutting down: a sent message must not
 	// be sent again after the restart.
 	ctx = context.WithoutCancel(ctx)
@@ -163,6 +174,8 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) {
 		gone := chatGone(err)
 		s.srv.log.Warn("message given up", "chat", supportbot.ChatRef(m.Reply.ChatID), "chat_gone", gone, "err", scrub(err, s.srv.cfg.Token))
 		rerr = s.outbox.MarkFailed(ctx, m.ID, scrub(err, s.srv.cfg.Token), gone)
+	case errors.Is(err, errTopicLost):
+		rerr = s.outbox.RetryLater(ctx, m.ID, time.Now(), err.Error())
 	default:
 		wait := backoff(err, m.Attempts+1)
 		s.srv.log.Warn("send failed, will retry", "chat", supportbot.ChatRef(m.Reply.ChatID), "attempt", m.Attempts+1,
@@ -210,4 +223,73 @@ func errorCode(err error) int {
 		return te.Code
 	}
 	return 0
+}
+
+// deliverToTopic sends into a ticket's forum topic, creating the topic first
+// when the ticket has none, and again when Telegram lost it (an agent deleted
+// or closed it by hand): the customer never silently disappears. CloseTopic
+// closes it instead.
+func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply) error {
+	topic, err := s.outbox.TicketTopic(ctx, r.TicketID)
+	if err != nil {
+		return err
+	}
+	if r.CloseTopic {
+		if topic == 0 {
+			return nil
+		}
+		p := tgbotapi.Params{}
+		p.AddNonZero64("chat_id", r.ChatID)
+		p.AddNonZero64("message_thread_id", topic)
+		_, err := s.srv.api.MakeRequest("closeForumTopic", p)
+		if topicLost(err) {
+			return nil // nothing left to close
+		}
+		return err
+	}
+	if topic == 0 {
+		name := r.TopicName
+		if name == "" {
+			name = fmt.Sprintf("#T%d", r.TicketID)
+		}
+		p := tgbotapi.Params{"name": name}
+		p.AddNonZero64("chat_id", r.ChatID)
+		resp, err := s.srv.api.MakeRequest("createForumTopic", p)
+		if err != nil {
+			return err
+		}
+		var created struct {
+			ThreadID int64 `json:"message_thread_id"`
+		}
+		if err := json.Unmarshal(resp.Result, &created); err != nil || created.ThreadID == 0 {
+			return fmt.Errorf("createForumTopic: unexpected answer %s", resp.Result)
+		}
+		topic = created.ThreadID
+		if err := s.outbox.SetTicketTopic(ctx, r.TicketID, topic); err != nil {
+			return err
+		}
+	}
+	r.ThreadID = topic
+	err = s.srv.sendOnce(ctx, r)
+	if topicLost(err) {
+		if serr := s.outbox.SetTicketTopic(ctx, r.TicketID, 0); serr != nil {
+			return serr
+		}
+		return errTopicLost
+	}
+	return err
+}
+
+// errTopicLost makes the sender retry at once, into a new topic.
+var errTopicLost = errors.New("forum topic lost; a new one will be made")
+
+// topicLost reports Telegram saying a topic is gone or closed.
+func topicLost(err error) bool {
+	var te *tgbotapi.Error
+	if !errors.As(err, &te) {
+		return false
+	}
+	msg := strings.ToLower(te.Message)
+	return strings.Contains(msg, "thread not found") || strings.Contains(msg, "topic_closed") ||
+		strings.Contains(msg, "topic_deleted") || strings.Contains(msg, "topic_id_invalid")
 }

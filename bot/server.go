@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -43,6 +44,10 @@ type Config struct {
 	FlushTimeout time.Duration
 	// Metrics, if set, counts updates and sends.
 	Metrics Metrics
+	// AgentChatID is the staff supergroup; messages there from AgentIDs reach
+	// the handler (with their forum topic), everyone else's are ignored.
+	AgentChatID int64
+	AgentIDs    []int64
 }
 
 // Metrics counts what the adapter does.
@@ -224,7 +229,7 @@ func (s *Server) handleBatch(ctx context.Context, raws []json.RawMessage) int64 
 		if in.callback != "" {
 			s.answerCallback(in.callback)
 		}
-		if !in.ok || !in.private() {
+		if !s.accept(&in) {
 			s.metrics.Update("ignored", 0)
 			continue
 		}
@@ -429,3 +434,22 @@ type discardLogger struct{}
 
 func (discardLogger) Println(...any)        {}
 func (discardLogger) Printf(string, ...any) {}
+
+// accept reports whether an update goes to the handler: private chats, and
+// listed agents' messages in the staff chat (tagged with their topic).
+func (s *Server) accept(in *incoming) bool {
+	if !in.ok {
+		return false
+	}
+	if in.private() {
+		return true
+	}
+	if s.cfg.AgentChatID == 0 || in.event.ChatID != s.cfg.AgentChatID || in.update.Message == nil {
+		return false
+	}
+	if !slices.Contains(s.cfg.AgentIDs, in.event.UserID) {
+		return false // not an agent: never relayed, never obeyed
+	}
+	in.event.ThreadID = in.threadID
+	return true
+}

@@ -68,7 +68,7 @@ func (s *Server) WebhookHandler(secret string) http.Handler {
 		if in.callback != "" {
 			s.answerCallback(in.callback)
 		}
-		if in.ok && in.private() {
+		if s.accept(&in) {
 			select {
 			case sem <- struct{}{}: // bounded: under overload Telegram waits and retries
 			case <-r.Context().Done():

@@ -48,7 +48,7 @@ func showBills(s *Step) error {
 			key = "bill.all_settled"
 		}
 		s.say(s.T(key, "settled", settled), s.menuRows()...)
-		return nil
+		return s.appendAnnouncement()
 	}
 	var total supportbot.Money
 	for _, p := range open {
@@ -78,8 +78,12 @@ func showBills(s *Step) error {
 		footer = append(footer, s.T("bill.settled_count", "settled", settled))
 	}
 	footer = append(footer, s.T("bill.footer"))
-	s.say(strings.Join(footer, "\n\n"), s.menuRows()...)
-	return nil
+	rows, err := s.remindOffer(s.menuRows())
+	if err != nil {
+		return err
+	}
+	s.say(strings.Join(footer, "\n\n"), rows...)
+	return s.appendAnnouncement()
 }
 
 // planSummary renders one open plan; it reports whether a bill is overdue.

@@ -32,23 +32,37 @@ type Config struct {
 	Location *time.Location // the support timezone: "today" and due dates are in it
 	Now      func() time.Time
 	Logger   *slog.Logger
+	// AgentChatID is the staff supergroup hand-offs go to; 0: none, the
+	// customer gets Hotline instead. Events from it are agents' (the channel
+	// lets through only listed agents).
+	AgentChatID int64
 	// Hotline and Hours are told to customers when no agent can take the chat.
 	Hotline string
-	Hours   string
+	Hours   supportbot.BusinessHours
+	// ReminderDays are how many days before a due date reminders go out (3
+	// and 1 when empty); ReminderHour is the local hour they go out from (10
+	// when 0). None goes out between 21:00 and 09:00.
+	ReminderDays []int
+	ReminderHour int
+	// AnnounceBatch is how many chats one Notify queues a broadcast
+	// announcement to (40 when 0); the outbox sender paces the sending.
+	AnnounceBatch int
 }
 
 // Metrics counts what conversations do; nil counts nothing.
 type Metrics interface {
-	Flow(flow, event string) // started, completed, abandoned
-	FAQ(outcome string)      // flow, answered, unsure, missed
-	Action(action string)    // an audited action
+	Flow(flow, event string)    // started, completed, abandoned
+	FAQ(outcome string)         // flow, answered, unsure, missed
+	Action(action string)       // an audited action
+	FirstReply(d time.Duration) // from hand-off to an agent's first reply
 }
 
 type noMetrics struct{}
 
-func (noMetrics) Flow(string, string) {}
-func (noMetrics) FAQ(string)          {}
-func (noMetrics) Action(string)       {}
+func (noMetrics) Flow(string, string)      {}
+func (noMetrics) FAQ(string)               {}
+func (noMetrics) Action(string)            {}
+func (noMetrics) FirstReply(time.Duration) {}
 
 // MissLog keeps unanswered questions; it masks personal data itself.
 type MissLog interface {
@@ -83,7 +97,7 @@ func New(cfg Config) *Engine {
 	if e.metrics == nil {
 		e.metrics = noMetrics{}
 	}
-	for _, sp := range []*spec{identifyFlow(), billFlow(), repayFlow(), cancelFlow(), closeFlow(), closureFlow(), messagesFlow(), agentFlow(), payFlow(), autopayFlow(), cardsFlow()} {
+	for _, sp := range []*spec{identifyFlow(), billFlow(), repayFlow(), cancelFlow(), rateFlow(), closeFlow(), closureFlow(), messagesFlow(), agentFlow(), payFlow(), autopayFlow(), cardsFlow(), remindFlow()} {
 		e.flows[sp.name] = sp
 	}
 	return e
@@ -98,6 +112,12 @@ func (e *Engine) Handle(ctx context.Context, ev supportbot.Event) ([]supportbot.
 	defer mu.Unlock()
 
 	start := time.Now()
+	if e.cfg.AgentChatID != 0 && ev.ChatID == e.cfg.AgentChatID {
+		replies, err := e.handleStaff(ctx, ev)
+		e.cfg.Logger.Info("staff update", "update_id", ev.UpdateID, "kind", ev.Kind, "replies", len(replies),
+			"duration", time.Since(start), "failed", err != nil)
+		return replies, err
+	}
 	var where [2]string // the flow and state the event left the chat in
 	replies, lang, err := e.handle(ctx, ev, &where)
 	e.cfg.Logger.Info("update", "update_id", ev.UpdateID, "chat", supportbot.ChatRef(ev.ChatID), "kind", ev.Kind,
@@ -147,9 +167,15 @@ func (e *Engine) handle(ctx context.Context, ev supportbot.Event, where *[2]stri
 	now := e.cfg.Now()
 	s := &Step{ctx: ctx, e: e, tx: tx, conv: conv, ev: ev, now: now,
 		today: supportbot.DateOf(now, e.cfg.Location)}
+	conv.Transcript = appendLine(conv.Transcript, supportbot.Line{Time: now, From: "customer", Text: ev.Summary()})
 	before := conv.Flow + "/" + conv.State
 	if err := e.route(s); err != nil {
 		return nil, conv.Lang, err
+	}
+	for _, r := range s.out {
+		if (r.ChatID == 0 || r.ChatID == ev.ChatID) && r.Text != "" {
+			conv.Transcript = appendLine(conv.Transcript, supportbot.Line{Time: now, From: "bot", Text: clipText(r.Text, 200)})
+		}
 	}
 	// A step that moved the flow on invalidates the buttons of the step before.
 	if after := conv.Flow + "/" + conv.State; after != before && !s.renewed {
@@ -209,6 +235,7 @@ type Step struct {
 	out     []supportbot.Reply
 	renewed bool
 	missed  string // a question the bot could not answer
+	from    string // the flow/state a new flow interrupted
 }
 
 // T renders a message in the conversation's language.

@@ -36,6 +36,8 @@ type harness struct {
 	cat    *locale.Catalog
 	charge func(flows.Charge) error
 	missed []string
+	// agentChat is the staff chat; set it and call open() to hand off.
+	agentChat int64
 }
 
 // start is the fixed "now" of every flow test: 2026-11-21 10:00 in Shanghai.
@@ -78,15 +80,16 @@ func (h *harness) open() {
 			}
 			return tx, nil
 		},
-		Catalog:    h.cat,
-		Classifier: fakeClassifier{},
-		Answers:    fakeAnswers{},
-		Payments:   paymentsFunc(h.pay),
-		Misses:     missFunc(func(text string) { h.mu.Lock(); h.missed = append(h.missed, text); h.mu.Unlock() }),
-		Location:   shanghai,
-		Now:        h.clock,
-		Hotline:    "400-100-5678",
-		Hours:      "09:00-21:00",
+		Catalog:     h.cat,
+		Classifier:  fakeClassifier{},
+		Answers:     fakeAnswers{},
+		Payments:    paymentsFunc(h.pay),
+		Misses:      missFunc(func(text string) { h.mu.Lock(); h.missed = append(h.missed, text); h.mu.Unlock() }),
+		Location:    shanghai,
+		Now:         h.clock,
+		Hotline:     "400-100-5678",
+		AgentChatID: h.agentChat,
+		Hours:       supportbot.BusinessHours{Open: 9 * time.Hour, Close: 21 * time.Hour},
 	})
 }
 

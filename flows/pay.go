@@ -225,7 +225,7 @@ func showBillQuote(s *Step, p *supportbot.Plan, note string) error {
 	}
 	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
 	s.say(strings.Join(lines, "\n"), rows...)
-	return nil
+	return s.appendAnnouncement()
 }
 
 // schedulesOf are the still-scheduled repayments of these periods of a plan:

@@ -110,7 +110,7 @@ func showQuote(s *Step, p *supportbot.Plan, note string) error {
 	}
 	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
 	s.say(strings.Join(lines, "\n"), rows...)
-	return nil
+	return s.appendAnnouncement()
 }
 
 // rate formats basis points as a percentage: 150 → 1.50%.

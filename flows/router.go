@@ -18,6 +18,7 @@ var commands = map[string]string{
 	"pay":             "pay",
 	"autopay":         "autopay",
 	"cards":           "cards",
+	"remind":          "remind",
 }
 
 // intents maps a classifier's flow intent to a flow.
@@ -37,6 +38,10 @@ var cancelWords = map[string]bool{"取消": true, "退出": true, "cancel": true
 
 func (e *Engine) route(s *Step) error {
 	ev := s.ev
+	if s.conv.Flow == "agent" { // handed off: the person answers, not the bot
+		_, err := e.flows["agent"].handle(s, buttonAction(ev))
+		return err
+	}
 	switch ev.Kind {
 	case supportbot.EventCommand:
 		return e.command(s, strings.ToLower(ev.Text), strings.TrimSpace(ev.Args))
@@ -70,16 +75,11 @@ func (e *Engine) route(s *Step) error {
 }
 
 func (e *Engine) command(s *Step, cmd, args string) error {
-	if sp := e.flows[s.conv.Flow]; sp != nil && sp.handle != nil && s.conv.Flow == "agent" {
-		// While a human has the chat, everything but /end and /lang goes to them.
-		if ok, err := sp.handle(s, ""); ok || err != nil {
-			return err
-		}
-	}
 	switch cmd {
 	case "start", "menu":
 		s.leave()
 		s.menu("menu.greeting")
+		return s.prependAnnouncement()
 	case "help":
 		s.say(s.T("help"), s.menuRows()...)
 	case "lang":
@@ -156,6 +156,9 @@ func (s *Step) startFlow(name, arg string) error {
 		} else if err != nil {
 			return err
 		}
+	}
+	if s.conv.Flow != "" {
+		s.from = s.conv.Flow + "/" + s.conv.State
 	}
 	s.leave()
 	s.conv.Misses = 0
@@ -301,4 +304,12 @@ func (s *Step) showAnswer(id string) bool {
 	rows = append(rows, []supportbot.Button{s.humanBtn()})
 	s.say(text, rows...)
 	return true
+}
+
+// buttonAction is a pressed button's data, "" for anything else.
+func buttonAction(ev supportbot.Event) string {
+	if ev.Kind == supportbot.EventButton {
+		return ev.Data
+	}
+	return ""
 }

@@ -72,6 +72,41 @@ type Tx interface {
 	ClosureNotices(ctx context.Context) ([]supportbot.ClosureRequest, error)
 	ClosureNotified(ctx context.Context, ref string) error
 
+	// OpenTicket, LastTicket and TicketByTopic return ENOTFOUND when there is
+	// none; CreateTicket returns ECONFLICT when the chat has an open one.
+	OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error)
+	LastTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error)
+	TicketByTopic(ctx context.Context, topicID int64) (*supportbot.Ticket, error)
+	CreateTicket(ctx context.Context, t *supportbot.Ticket) error
+	UpdateTicket(ctx context.Context, t *supportbot.Ticket) error
+	// QueuePosition is the ticket's place among unclaimed open tickets.
+	QueuePosition(ctx context.Context, t *supportbot.Ticket) (int, error)
+	// UnansweredTickets lists open tickets from before a time that no agent
+	// answered and no reminder was sent for.
+	UnansweredTickets(ctx context.Context, before time.Time) ([]supportbot.Ticket, error)
+	// SetClosureStatus decides a closure request (an agent's /closure).
+	SetClosureStatus(ctx context.Context, ref, status, reason string) (*supportbot.ClosureRequest, error)
+
+	// Reminders reports whether the customer asked for due-date reminders;
+	// SetReminders switches them and reports whether that changed anything.
+	Reminders(ctx context.Context, customerID string) (bool, error)
+	SetReminders(ctx context.Context, customerID string, on bool) (bool, error)
+	// ReminderPlans lists, with all their bills, the plans with an unpaid bill
+	// due on due and no reminder of kind recorded, of customers who asked for
+	// reminders and have a reachable chat. RecordReminder records one in the
+	// transaction that queues it; false means it was recorded before.
+	ReminderPlans(ctx context.Context, due supportbot.Date, kind string) ([]supportbot.Plan, error)
+	RecordReminder(ctx context.Context, customerID, planID string, period int, kind string) (bool, error)
+	// AnnouncementText is the operator's announcement in force, in lang; ""
+	// when none is (never set, cleared, expired).
+	AnnouncementText(ctx context.Context, lang supportbot.Lang) (string, error)
+	// AnnouncementRecipients lists up to limit reachable linked chats the
+	// announcement in force has yet to be broadcast to, with its id (0 when
+	// there is no broadcast to do); AnnouncementQueued records them queued,
+	// and done finishes the broadcast.
+	AnnouncementRecipients(ctx context.Context, limit int) (int64, []supportbot.Conversation, error)
+	AnnouncementQueued(ctx context.Context, id int64, chatIDs []int64, done bool) error
+
 	// Enqueue writes replies to the outbox; they are sent after the commit.
 	Enqueue(ctx context.Context, replies []supportbot.Reply) error
 

@@ -187,41 +187,11 @@ func (tx *Tx) ResetClosureFailures(ctx context.Context, customerID string) error
 // ENOTFOUND for an unknown reference and ECONFLICT when the request was
 // already decided.
 func (db *DB) SetClosureStatus(ctx context.Context, ref, status, reason string) (*supportbot.ClosureRequest, []int64, error) {
-	ref, reason = strings.ToUpper(strings.TrimSpace(ref)), strings.TrimSpace(reason)
-	switch {
-	case status != supportbot.ClosureCompleted && status != supportbot.ClosureRejected:
-		return nil, nil, supportbot.Errorf(supportbot.EINVALID, "status %q: want %s or %s", status, supportbot.ClosureCompleted, supportbot.ClosureRejected)
-	case status == supportbot.ClosureRejected && reason == "":
-		return nil, nil, supportbot.Errorf(supportbot.EINVALID, "a rejection needs a reason the customer can act on")
-	}
 	var r *supportbot.ClosureRequest
 	var chats []int64
 	err := db.update(ctx, func(tx *Tx) error {
 		var err error
-		if r, err = tx.findClosure(ctx, `reference = ?`, ref); err != nil {
-			return err
-		}
-		if !r.Open() {
-			return supportbot.Errorf(supportbot.ECONFLICT, "closure request %s is already %s", ref, r.Status)
-		}
-		res, err := tx.tx.ExecContext(ctx, `
-			UPDATE closure_requests SET status = ?, reason = ?, updated_at = ?, notify = 1
-			WHERE reference = ? AND status = 'submitted'`, status, reason, formatTime(tx.now), ref)
-		if err != nil {
-			return fmt.Errorf("update closure request %s: %w", ref, err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n != 1 {
-			return supportbot.Errorf(supportbot.ECONFLICT, "closure request %s changed meanwhile", ref)
-		}
-		r.Status, r.Reason, r.UpdatedAt = status, reason, tx.now
-		if err := tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "closure_status", CustomerID: r.CustomerID,
-			Details: map[string]any{"reference": ref, "status": status, "reason": reason}}); err != nil {
-			return err
-		}
-		if err := tx.AddNotice(ctx, supportbot.Notice{CustomerID: r.CustomerID, Kind: "closure_" + status,
-			Params: map[string]string{"reference": ref, "reason": reason}}); err != nil {
+		if r, err = tx.SetClosureStatus(ctx, ref, status, reason); err != nil {
 			return err
 		}
 		chats, err = tx.customerChats(ctx, r.CustomerID)
@@ -231,6 +201,46 @@ func (db *DB) SetClosureStatus(ctx context.Context, ref, status, reason string) 
 		return nil, nil, fmt.Errorf("set closure status: %w", err)
 	}
 	return r, chats, nil
+}
+
+// SetClosureStatus is DB.SetClosureStatus inside a transaction (an agent's
+// /closure command in the staff chat).
+func (tx *Tx) SetClosureStatus(ctx context.Context, ref, status, reason string) (*supportbot.ClosureRequest, error) {
+	ref, reason = strings.ToUpper(strings.TrimSpace(ref)), strings.TrimSpace(reason)
+	switch {
+	case status != supportbot.ClosureCompleted && status != supportbot.ClosureRejected:
+		return nil, supportbot.Errorf(supportbot.EINVALID, "status %q: want %s or %s", status, supportbot.ClosureCompleted, supportbot.ClosureRejected)
+	case status == supportbot.ClosureRejected && reason == "":
+		return nil, supportbot.Errorf(supportbot.EINVALID, "a rejection needs a reason the customer can act on")
+	}
+	r, err := tx.findClosure(ctx, `reference = ?`, ref)
+	if err != nil {
+		return nil, err
+	}
+	if !r.Open() {
+		return nil, supportbot.Errorf(supportbot.ECONFLICT, "closure request %s is already %s", ref, r.Status)
+	}
+	res, err := tx.tx.ExecContext(ctx, `
+		UPDATE closure_requests SET status = ?, reason = ?, updated_at = ?, notify = 1
+		WHERE reference = ? AND status = 'submitted'`, status, reason, formatTime(tx.now), ref)
+	if err != nil {
+		return nil, fmt.Errorf("update closure request %s: %w", ref, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return nil, err
+	} else if n != 1 {
+		return nil, supportbot.Errorf(supportbot.ECONFLICT, "closure request %s changed meanwhile", ref)
+	}
+	r.Status, r.Reason, r.UpdatedAt = status, reason, tx.now
+	if err := tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "closure_status", CustomerID: r.CustomerID,
+		Details: map[string]any{"reference": ref, "status": status, "reason": reason}}); err != nil {
+		return nil, err
+	}
+	if err := tx.AddNotice(ctx, supportbot.Notice{CustomerID: r.CustomerID, Kind: "closure_" + status,
+		Params: map[string]string{"reference": ref, "reason": reason}}); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // customerChats lists the chats linked to a customer.

@@ -13,12 +13,12 @@ import (
 // Conversation loads a chat's conversation; ENOTFOUND when the chat is new.
 func (tx *Tx) Conversation(ctx context.Context, chatID int64) (*supportbot.Conversation, error) {
 	c := supportbot.Conversation{ChatID: chatID}
-	var lang, slots, updated string
+	var lang, slots, transcript, updated string
 	var customer sql.NullString
 	err := tx.tx.QueryRowContext(ctx, `
-		SELECT user_id, lang, lang_chosen, customer_id, flow, state, slots, nonce, misses, updated_at
+		SELECT user_id, lang, lang_chosen, customer_id, flow, state, slots, nonce, misses, transcript, updated_at
 		FROM conversations WHERE chat_id = ?`, chatID).
-		Scan(&c.UserID, &lang, &c.LangChosen, &customer, &c.Flow, &c.State, &slots, &c.Nonce, &c.Misses, &updated)
+		Scan(&c.UserID, &lang, &c.LangChosen, &customer, &c.Flow, &c.State, &slots, &c.Nonce, &c.Misses, &transcript, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("conversation not found")
 	} else if err != nil {
@@ -27,6 +27,9 @@ func (tx *Tx) Conversation(ctx context.Context, chatID int64) (*supportbot.Conve
 	c.Lang, c.CustomerID = supportbot.Lang(lang), customer.String
 	if err := json.Unmarshal([]byte(slots), &c.Slots); err != nil {
 		return nil, fmt.Errorf("conversation %d slots: %w", chatID, err)
+	}
+	if err := json.Unmarshal([]byte(transcript), &c.Transcript); err != nil {
+		return nil, fmt.Errorf("conversation %d transcript: %w", chatID, err)
 	}
 	if c.UpdatedAt, err = parseTime(updated); err != nil {
 		return nil, err
@@ -43,21 +46,28 @@ func (tx *Tx) SaveConversation(ctx context.Context, c *supportbot.Conversation) 
 	if c.Slots == nil {
 		slots = []byte("{}")
 	}
+	transcript, err := json.Marshal(c.Transcript)
+	if err != nil {
+		return err
+	}
+	if c.Transcript == nil {
+		transcript = []byte("[]")
+	}
 	c.UpdatedAt = tx.now
 	var customer any
 	if c.CustomerID != "" {
 		customer = c.CustomerID
 	}
 	_, err = tx.tx.ExecContext(ctx, `
-		INSERT INTO conversations (chat_id, user_id, lang, lang_chosen, customer_id, flow, state, slots, nonce, misses, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO conversations (chat_id, user_id, lang, lang_chosen, customer_id, flow, state, slots, nonce, misses, transcript, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (chat_id) DO UPDATE SET
 			user_id = excluded.user_id, lang = excluded.lang, lang_chosen = excluded.lang_chosen,
 			customer_id = excluded.customer_id, flow = excluded.flow, state = excluded.state,
-			slots = excluded.slots, nonce = excluded.nonce, misses = excluded.misses,
+			slots = excluded.slots, nonce = excluded.nonce, misses = excluded.misses, transcript = excluded.transcript,
 			updated_at = excluded.updated_at, unreachable = 0`,
 		c.ChatID, c.UserID, string(c.Lang), c.LangChosen, customer, c.Flow, c.State,
-		string(slots), c.Nonce, c.Misses, formatTime(c.UpdatedAt))
+		string(slots), c.Nonce, c.Misses, string(transcript), formatTime(c.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("save conversation %d: %w", c.ChatID, err)
 	}

@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"supportbot"
 	"supportbot/faq"
@@ -105,6 +107,44 @@ func runMisses(ctx context.Context, cfg Config, limit int, out io.Writer) error 
 		fmt.Fprintf(out, "%5d  %s  %s\n", m.Count, m.LastSeen.Format("2006-01-02"), m.Text)
 	}
 	return nil
+}
+
+// runTickets lists hand-off tickets: who, status, how long they waited for an
+// agent, who took them, and the rating.
+func runTickets(ctx context.Context, cfg Config, open bool, out io.Writer) error {
+	db, err := store.Open(ctx, cfg.DatabasePath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	list, err := db.Tickets(ctx, open, 200)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%-7s %-9s %-8s %-16s %-10s %-12s %s\n", "ticket", "status", "customer", "opened", "wait", "agent", "rating")
+	for _, t := range list {
+		wait := "-"
+		switch {
+		case !t.FirstReplyAt.IsZero():
+			wait = t.FirstReplyAt.Sub(t.CreatedAt).Round(time.Second).String()
+		case t.Status == supportbot.TicketOpen:
+			wait = time.Since(t.CreatedAt).Round(time.Second).String() + "+"
+		}
+		rating := "-"
+		if t.Rating > 0 {
+			rating = strconv.Itoa(t.Rating)
+		}
+		fmt.Fprintf(out, "#T%-5d %-9s %-8s %-16s %-10s %-12s %s\n", t.ID, t.Status, or(t.CustomerID, "-"),
+			t.CreatedAt.In(cfg.Location).Format("2006-01-02 15:04"), wait, or(t.AgentName, "-"), rating)
+	}
+	return nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // runBackup copies the database with SQLite's online backup API.

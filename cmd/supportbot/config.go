@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"supportbot"
+	"supportbot/bot"
 )
 
 // Config is the bot's configuration, from the environment and .env.
@@ -26,6 +28,14 @@ type Config struct {
 	Hotline       string
 	LogLevel      slog.Level
 	LogFormat     string
+	// ReminderDays and ReminderHour: due-date reminders go out this many days
+	// before a due date, from this hour support time (REMINDER_DAYS,
+	// REMINDER_HOUR).
+	ReminderDays []int
+	ReminderHour int
+	// Limits are the sending limits, from SEND_LIMITS; zero means
+	// bot.DefaultLimits (Telegram's). Only a local test server takes more.
+	Limits bot.Limits
 }
 
 // LoadConfig reads the configuration through getenv; a bad value is an error
@@ -91,7 +101,39 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("LOG_FORMAT: want text or json: %q", c.LogFormat)
 	}
+	if c.ReminderDays, err = parseReminderDays(get("REMINDER_DAYS", "3,1")); err != nil {
+		return c, fmt.Errorf("REMINDER_DAYS: want days before a due date from 1 to 31, comma-separated, like 3,1: %q", getenv("REMINDER_DAYS"))
+	}
+	if c.ReminderHour, err = strconv.Atoi(get("REMINDER_HOUR", "10")); err != nil || c.ReminderHour < 9 || c.ReminderHour > 20 {
+		return c, fmt.Errorf("REMINDER_HOUR: want an hour from 9 to 20 (nothing is sent 21:00-09:00): %q", getenv("REMINDER_HOUR"))
+	}
+	if v := get("SEND_LIMITS", ""); v != "" {
+		if c.Limits, err = parseLimits(v); err != nil {
+			return c, fmt.Errorf("SEND_LIMITS: want global/s,per-chat/s,burst,group/min of positive numbers, like 30,1,5,20: %q", v)
+		}
+	}
 	return c, nil
+}
+
+// parseLimits reads "global/s,per-chat/s,burst,group/min", e.g. 3000,100,100,6000.
+func parseLimits(s string) (bot.Limits, error) {
+	f := strings.Split(s, ",")
+	if len(f) != 4 {
+		return bot.Limits{}, fmt.Errorf("want 4 fields, got %d", len(f))
+	}
+	var n [4]float64
+	for i, v := range f {
+		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || !(x > 0) || x > 1e9 {
+			return bot.Limits{}, fmt.Errorf("field %d: not a positive number", i+1)
+		}
+		n[i] = x
+	}
+	burst, err := strconv.Atoi(strings.TrimSpace(f[2]))
+	if err != nil {
+		return bot.Limits{}, fmt.Errorf("burst: not a whole number")
+	}
+	return bot.Limits{PerSecond: n[0], PerChat: n[1], PerChatBurst: burst, PerGroupMinute: n[3]}, nil
 }
 
 func validSecret(s string) bool {
@@ -104,4 +146,17 @@ func validSecret(s string) bool {
 		}
 	}
 	return true
+}
+
+// parseReminderDays reads "3,1": distinct days from 1 to 31.
+func parseReminderDays(s string) ([]int, error) {
+	var days []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 31 || slices.Contains(days, n) {
+			return nil, fmt.Errorf("bad day %q", f)
+		}
+		days = append(days, n)
+	}
+	return days, nil
 }

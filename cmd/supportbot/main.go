@@ -1,6 +1,6 @@
 // Command supportbot runs the installment support bot: on Telegram when
 // TELEGRAM_BOT_TOKEN is set, otherwise as a console chat on the demo data.
-// Subcommands: import, audit, ask, faq misses, closure, backup.
+// Subcommands: import, audit, ask, faq misses, closure, tickets, notice, backup.
 package main
 
 import (
@@ -55,10 +55,15 @@ const usage = `usage:
   supportbot audit [--customer ID] [--json]
                                      print the audit log
   supportbot ask "text"              classify one question: {"kind":…,"id":…,"score":…}
+  supportbot tickets [--open]        hand-off tickets with wait time, agent and rating
   supportbot backup FILE             write a consistent copy of the database (safe while the bot runs)
   supportbot faq misses [--limit N]  the most frequent questions the bot could not answer (masked)
   supportbot closure set REF completed|rejected [REASON]
-                                     decide a closure request (a rejection needs a reason)`
+                                     decide a closure request (a rejection needs a reason)
+  supportbot notice set --until TIME "text zh" "text en" [--broadcast]
+                                     show a service notice until TIME (RFC 3339 or "YYYY-MM-DD HH:MM" local)
+                                     at /start, in bills and quotes; --broadcast also sends it once to every linked chat
+  supportbot notice clear            end the service notice`
 
 // Run is the whole program with its inputs made explicit, so tests can run it.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -93,6 +98,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAsk(args[1], stdout)
 	case "closure":
 		return runClosure(ctx, cfg, args[1:], stdout)
+	case "notice":
+		return runNotice(ctx, cfg, args[1:], stdout)
 	case "faq":
 		fs := flag.NewFlagSet("faq misses", flag.ContinueOnError)
 		fs.SetOutput(stderr)
@@ -101,6 +108,14 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return usageError(usage)
 		}
 		return runMisses(ctx, cfg, *limit, stdout)
+	case "tickets":
+		fs := flag.NewFlagSet("tickets", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		open := fs.Bool("open", false, "only open tickets")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
+			return usageError(usage)
+		}
+		return runTickets(ctx, cfg, *open, stdout)
 	case "backup":
 		if len(args) != 2 {
 			return usageError(usage)

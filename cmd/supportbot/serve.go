@@ -20,14 +20,21 @@ const retention = 7 * 24 * time.Hour
 // WEBHOOK_URL is set, with /healthz and /metrics on LISTEN_ADDR either way.
 func (m *Main) runTelegram(ctx context.Context) error {
 	met := m.Metrics
+	limits := m.Limits // tests set them; otherwise SEND_LIMITS, or Telegram's
+	if limits == (bot.Limits{}) {
+		limits = m.Config.Limits
+	}
 	srv, err := bot.New(bot.Config{
 		Token:    m.Config.Token,
 		Endpoint: m.Config.APIEndpoint,
 		Commands: botCommands(),
 		Logger:   m.Logger,
 		Outbox:   m.DB,
-		Limits:   m.Limits,
+		Limits:   limits,
 		Metrics:  met,
+		// Only listed agents act in the staff chat.
+		AgentChatID: m.Config.AgentChatID,
+		AgentIDs:    m.Config.AgentUserIDs,
 	}, m.Engine)
 	if err != nil {
 		return err
@@ -99,6 +106,9 @@ func (m *Main) background(ctx context.Context) {
 			m.Logger.Error("queue notifications", "err", err)
 		} else if n > 0 {
 			m.Logger.Info("notifications queued", "messages", n)
+		}
+		if n, err := m.DB.OpenTickets(ctx); err == nil {
+			m.Metrics.Handoffs(n)
 		}
 		if time.Since(lastPrune) > time.Hour {
 			lastPrune = time.Now()

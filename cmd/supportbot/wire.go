@@ -65,19 +65,23 @@ func (m *Main) Open(ctx context.Context) error {
 	kb := knowledge{index}
 	m.Metrics = metrics.New(db.OutboxDepth)
 	m.Engine = flows.New(flows.Config{
-		Metrics:    m.Metrics,
-		Begin:      func(ctx context.Context) (flows.Tx, error) { return begin(ctx, db) },
-		Catalog:    catalog,
-		Classifier: kb,
-		Answers:    kb,
-		Location:   m.Config.Location,
-		Now:        m.Now,
-		Logger:     m.Logger.With("component", "flows"),
-		Hotline:    m.Config.Hotline,
-		Hours:      m.Config.Hours.String(),
-		Misses:     db,
+		Metrics:     m.Metrics,
+		Begin:       func(ctx context.Context) (flows.Tx, error) { return begin(ctx, db) },
+		Catalog:     catalog,
+		Classifier:  kb,
+		Answers:     kb,
+		Location:    m.Config.Location,
+		Now:         m.Now,
+		Logger:      m.Logger.With("component", "flows"),
+		Hotline:     m.Config.Hotline,
+		Hours:       m.Config.Hours,
+		AgentChatID: m.Config.AgentChatID,
+		Misses:      db,
 		// On Telegram replies go through the outbox; the console prints them.
 		Outbox: m.Config.Token != "",
+		// Due-date reminders: REMINDER_DAYS, REMINDER_HOUR.
+		ReminderDays: m.Config.ReminderDays,
+		ReminderHour: m.Config.ReminderHour,
 	})
 	return nil
 }
@@ -167,6 +171,7 @@ func botCommands() map[string][]bot.Command {
 			{Command: "closure_status", Description: "注销申请进度"},
 			{Command: "autopay", Description: "自动还款"},
 			{Command: "cards", Description: "我的银行卡"},
+			{Command: "remind", Description: "还款提醒 开/关"},
 			{Command: "agent", Description: "转人工客服"},
 			{Command: "lang", Description: "切换语言 / Language"},
 			{Command: "help", Description: "帮助"},
@@ -183,6 +188,7 @@ func botCommands() map[string][]bot.Command {
 			{Command: "closure_status", Description: "Closure request status"},
 			{Command: "autopay", Description: "Auto-repayment"},
 			{Command: "cards", Description: "My bank cards"},
+			{Command: "remind", Description: "Due-date reminders on/off"},
 			{Command: "agent", Description: "Talk to a human"},
 			{Command: "lang", Description: "Language / 切换语言"},
 			{Command: "help", Description: "Help"},

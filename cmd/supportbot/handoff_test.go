@@ -1,0 +1,136 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"supportbot/bot/telegramtest"
+)
+
+const staffChat = -100777
+
+var (
+	agentWang = telegramtest.User{ID: 9001, FirstName: "王丽"}
+	intruder  = telegramtest.User{ID: 5555, FirstName: "Mallory"}
+)
+
+// topicMessages waits until the ticket's topic has a message containing want.
+func (a *app) topicMessages(want string) (int64, []telegramtest.SentMessage) {
+	a.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		var hit int64
+		for _, m := range a.srv.SentTo(staffChat) {
+			if strings.Contains(m.Text, want) || (want == "[copy]" && m.CopyFromChat != 0) {
+				hit = m.ThreadID
+			}
+		}
+		if hit != 0 {
+			var in []telegramtest.SentMessage
+			for _, m := range a.srv.SentTo(staffChat) {
+				if m.ThreadID == hit {
+					in = append(in, m)
+				}
+			}
+			return hit, in
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	a.t.Fatalf("no staff message containing %q; staff chat has %d messages", want, len(a.srv.SentTo(staffChat)))
+	return 0, nil
+}
+
+func TestHandoffToAnAgentAndBack(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", "-100777", "AGENT_USER_IDS", "9001,9002")
+	c := a.customer(7501, "zh")
+	c.say("/repay", "分享我的手机号")
+	a.srv.ShareContact(c.user, "13800138000", c.user.ID)
+	c.press(c.next("要提前结清哪一笔分期"), "Xiaomi Book", "合计应付")
+	c.say("转人工", "排在第 1 位")
+
+	topic, msgs := a.topicMessages("工单 #T1")
+	card := msgs[0].Text
+	for _, want := range []string{"张伟（C1）✅ 已验证", "138****8000", "Xiaomi Book", "剩余 ¥4,020.00", "来由：repay/quoted", "最近的对话", "转人工"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("context card lacks %q:\n%s", want, card)
+		}
+	}
+	if topics := a.srv.Topics(); len(topics) != 1 || topics[0].Name != "#T1 张伟 C1" {
+		t.Errorf("topics = %+v, want one named #T1 张伟 C1", topics)
+	}
+
+	a.srv.SendText(c.user, "手续费能便宜点吗") // relayed, not answered by the bot
+	a.topicMessages("👤 手续费能便宜点吗")
+	a.srv.SendPhoto(c.user, "photo-file-1", "receipt")
+	a.topicMessages("[copy]")
+
+	a.srv.SendGroupText(staffChat, topic, intruder, "give me your card number")
+	a.srv.SendGroupText(staffChat, topic, agentWang, "您好，我来帮您看看")
+	got := joined(c.next("您好，我来帮您看看"))
+	if strings.Contains(got, "give me your card number") {
+		t.Fatalf("a non-agent's message reached the customer:\n%s", got)
+	}
+	if !strings.Contains(got, "王丽 正在为你服务") {
+		t.Errorf("the customer was not told who is helping:\n%s", got)
+	}
+
+	a.stop() // a restart in the middle keeps relaying
+	a.start()
+	a.srv.SendText(c.user, "好的谢谢")
+	a.topicMessages("👤 好的谢谢")
+	a.srv.SendGroupText(staffChat, topic, agentWang, "/faq early-repayment-fee")
+	c.next("手续费")
+	a.srv.SendGroupText(staffChat, topic, agentWang, "/note 客户想要减免手续费")
+	a.topicMessages("已记录内部备注")
+
+	a.srv.SendGroupText(staffChat, topic, agentWang, "/close")
+	msgs = c.next("1–5 星")
+	if !strings.Contains(joined(msgs), "回到机器人") {
+		t.Errorf("the customer was not told they are back with the bot")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !a.srv.Topics()[0].Closed && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !a.srv.Topics()[0].Closed {
+		t.Error("the topic was not closed")
+	}
+	c.press(msgs, "5⭐", "感谢你的评价（5 星）")
+	c.say("/bill", "点「查看还款计划」") // the bot answers for itself again
+
+	list := a.run("tickets")
+	if !strings.Contains(list, "#T1") || !strings.Contains(list, "closed") || !strings.Contains(list, "王丽") || !strings.HasSuffix(strings.TrimSpace(list), "5") {
+		t.Errorf("tickets:\n%s", list)
+	}
+}
+
+func TestHandoffRecreatesADeletedTopicAndLinksTheOldTicket(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", "-100777", "AGENT_USER_IDS", "9001")
+	c := a.customer(7601, "en") // not identified: the card says so
+	c.say("/agent", "number 1")
+	topic, msgs := a.topicMessages("工单 #T1")
+	if !strings.Contains(msgs[0].Text, "未验证") {
+		t.Errorf("card of an unidentified customer:\n%s", msgs[0].Text)
+	}
+	if _, err := a.srv.Bot(t).MakeRequest("deleteForumTopic", map[string]string{
+		"chat_id": "-100777", "message_thread_id": itoa(topic)}); err != nil {
+		t.Fatal(err)
+	}
+	a.srv.SendText(c.user, "hello? anyone there")
+	newTopic, _ := a.topicMessages("👤 hello? anyone there")
+	if newTopic == topic {
+		t.Fatal("the message went to the deleted topic")
+	}
+	a.srv.SendGroupText(staffChat, newTopic, agentWang, "Hi, I'm here")
+	c.next("Hi, I'm here")
+	c.say("/end", "back with the bot")
+	c.say("/agent", "number 1")
+	_, msgs = a.topicMessages("工单 #T2")
+	if !strings.Contains(msgs[0].Text, "上一个工单：#T1") {
+		t.Errorf("the new ticket's card does not link the old one:\n%s", msgs[0].Text)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,260 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/looplab/fsm"
+
+	"supportbot"
+)
+
+// Due-date reminders. A customer opts in with /remind (or the button after a
+// bill lookup); the periodic job (Notify) then tells them ReminderDays before
+// each due date, and on the day a bill becomes overdue, through the outbox.
+//
+// Each reminder goes out once: a row keyed by customer, plan, period and kind
+// is written in the transaction that queues it. It goes out from ReminderHour
+// local time on its day; a job that runs late may still send it until the
+// same hour the next day, but never between 21:00 and 09:00 (it waits for the
+// morning) — after that it is dropped, not sent late. A customer none of
+// whose chats the bot can reach gets nothing, and nothing is recorded: if
+// they come back while the reminder is still due, it goes out then.
+
+const (
+	quietFrom = 21 // no reminder goes out from 21:00…
+	quietTo   = 9  // …to 09:00, support time
+
+	kindOverdue = "overdue"
+)
+
+func remindFlow() *spec {
+	return &spec{
+		name:          "remind",
+		needsCustomer: true,
+		initial:       "idle",
+		events:        fsm.Events{{Name: "set", Src: []string{"idle"}, Dst: "set"}},
+		callbacks: func(s *Step) fsm.Callbacks {
+			return fsm.Callbacks{"enter_set": func(_ ctxT, e *fsm.Event) { e.Err = setReminders(s, argString(e.Args, 0)) }}
+		},
+		start: func(s *Step, arg string) error { return s.fire("remind", "set", arg) },
+	}
+}
+
+// setReminders switches reminders: /remind toggles, "on" and "off" (the
+// buttons) set; anything else only says how they are.
+func setReminders(s *Step, arg string) error {
+	s.finish()
+	on, err := s.tx.Reminders(s.ctx, s.conv.CustomerID)
+	if err != nil {
+		return err
+	}
+	want := on
+	switch strings.ToLower(strings.TrimSpace(arg)) {
+	case "":
+		want = !on
+	case "on", "开", "开启", "打开":
+		want = true
+	case "off", "关", "关闭":
+		want = false
+	}
+	if want != on {
+		if _, err := s.tx.SetReminders(s.ctx, s.conv.CustomerID, want); err != nil {
+			return err
+		}
+		action := "reminders_off"
+		if want {
+			action = "reminders_on"
+		}
+		if err := s.audit(action, nil); err != nil {
+			return err
+		}
+	}
+	menu := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}
+	if !want {
+		s.say(s.T("remind.off"), []supportbot.Button{s.menuBtn(s.T("remind.btn_on"), "remind:on")}, menu)
+		return nil
+	}
+	s.say(s.T("remind.on", "days", dayList(s.conv.Lang, s.e.reminderDaysBefore()), "hour", fmt.Sprintf("%02d", s.e.reminderHour())),
+		[]supportbot.Button{s.menuBtn(s.T("remind.btn_off"), "remind:off")}, menu)
+	return nil
+}
+
+// remindOffer puts the opt-in button above rows for a customer who has not
+// asked for reminders (bill replies offer it).
+func (s *Step) remindOffer(rows [][]supportbot.Button) ([][]supportbot.Button, error) {
+	on, err := s.tx.Reminders(s.ctx, s.conv.CustomerID)
+	if err != nil || on {
+		return rows, err
+	}
+	return append([][]supportbot.Button{{s.menuBtn(s.T("remind.btn_on"), "remind:on")}}, rows...), nil
+}
+
+// dayList renders 3, 1 as "3、1" or "3 and 1".
+func dayList(lang supportbot.Lang, days []int) string {
+	parts := make([]string, len(days))
+	for i, d := range days {
+		parts[i] = strconv.Itoa(d)
+	}
+	if lang != supportbot.LangEN {
+		return strings.Join(parts, "、")
+	}
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+func (e *Engine) reminderDaysBefore() []int {
+	if len(e.cfg.ReminderDays) == 0 {
+		return []int{3, 1}
+	}
+	return e.cfg.ReminderDays
+}
+
+func (e *Engine) reminderHour() int {
+	if e.cfg.ReminderHour <= 0 {
+		return 10
+	}
+	return e.cfg.ReminderHour
+}
+
+// reminderKind is one reminder of a bill: its name and the day it is for,
+// relative to the due date.
+type reminderKind struct {
+	name   string
+	offset int // the due date is the reminder's day plus offset
+}
+
+func (e *Engine) reminderKinds() []reminderKind {
+	var kinds []reminderKind
+	for _, n := range e.reminderDaysBefore() {
+		kinds = append(kinds, reminderKind{name: "due_" + strconv.Itoa(n), offset: n})
+	}
+	return append(kinds, reminderKind{name: kindOverdue, offset: -1})
+}
+
+// reminderDays are the days whose reminders may go out at now: today's from
+// ReminderHour on, and yesterday's until they are a day late; none between
+// 21:00 and 09:00.
+func (e *Engine) reminderDays(now time.Time) []supportbot.Date {
+	loc := e.cfg.Location
+	if h := now.In(loc).Hour(); h < quietTo || h >= quietFrom {
+		return nil
+	}
+	today := supportbot.DateOf(now, loc)
+	var days []supportbot.Date
+	for _, d := range []supportbot.Date{today, today.AddDays(-1)} {
+		y, m, day := d.Time(loc).Date()
+		moment := time.Date(y, m, day, e.reminderHour(), 0, 0, 0, loc)
+		if !now.Before(moment) && now.Sub(moment) < 24*time.Hour {
+			days = append(days, d)
+		}
+	}
+	return days
+}
+
+// remindDue is the Notify job of due-date reminders.
+func (e *Engine) remindDue(ctx context.Context, tx Tx, now time.Time) ([]supportbot.Reply, error) {
+	today := supportbot.DateOf(now, e.cfg.Location)
+	var out []supportbot.Reply
+	for _, day := range e.reminderDays(now) {
+		for _, k := range e.reminderKinds() {
+			due := day.AddDays(k.offset)
+			plans, err := tx.ReminderPlans(ctx, due, k.name)
+			if err != nil {
+				return nil, err
+			}
+			for i := range plans {
+				msgs, err := e.remindPlan(ctx, tx, &plans[i], due, k.name, today)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, msgs...)
+			}
+		}
+	}
+	return out, nil
+}
+
+// remindPlan records and renders the reminders of kind for p's unpaid bills due on due.
+func (e *Engine) remindPlan(ctx context.Context, tx Tx, p *supportbot.Plan, due supportbot.Date, kind string, today supportbot.Date) ([]supportbot.Reply, error) {
+	var out []supportbot.Reply
+	var chats []supportbot.Conversation
+	for _, b := range p.Bills {
+		if b.DueDate != due || b.Status != supportbot.BillUnpaid || b.Overdue(today) != (kind == kindOverdue) {
+			continue
+		}
+		if chats == nil {
+			var err error
+			if chats, err = tx.CustomerConversations(ctx, p.CustomerID); err != nil {
+				return nil, err
+			}
+			if len(chats) == 0 {
+				return nil, nil // unreachable: not recorded, see the top of the file
+			}
+		}
+		if fresh, err := tx.RecordReminder(ctx, p.CustomerID, p.ID, b.Period, kind); err != nil {
+			return nil, err
+		} else if !fresh {
+			continue
+		}
+		var card *supportbot.Card
+		if p.AutoRepay {
+			cards, err := tx.Cards(ctx, p.CustomerID)
+			if err != nil {
+				return nil, err
+			}
+			card = defaultCard(cards)
+		}
+		for _, c := range chats {
+			out = append(out, e.reminder(c, kind, p, b, card, today))
+		}
+	}
+	return out, nil
+}
+
+// reminder renders one reminder for one chat. card is the card auto-repayment
+// debits (nil when the plan has it off, or no card is bound).
+func (e *Engine) reminder(c supportbot.Conversation, kind string, p *supportbot.Plan, b supportbot.Bill, card *supportbot.Card, today supportbot.Date) supportbot.Reply {
+	t := func(key string, args ...any) string { return e.cfg.Catalog.T(c.Lang, key, args...) }
+	args := []any{"product", p.Product, "order", p.OrderNo, "period", b.Period, "date", b.DueDate.Format(c.Lang),
+		"amount", money(b.Principal + b.Fee + b.LateFee), "late_fee", money(b.LateFee)}
+	pay := []supportbot.Button{{Text: t("remind.btn_pay"), Data: "m:pay:" + p.ID}}
+	bill := []supportbot.Button{{Text: t("menu.bill"), Data: "m:bill"}}
+	debits := card != nil && !card.Frozen
+	var lines []string
+	var rows [][]supportbot.Button
+	switch {
+	case kind == kindOverdue:
+		lines = append(lines, t("remind.overdue", args...))
+		if b.LateFee > 0 {
+			lines = append(lines, t("remind.late_fee", args...))
+		}
+		if p.AutoRepay {
+			lines = append(lines, t("remind.autopay_failed"))
+		}
+		rows = [][]supportbot.Button{pay, bill}
+	case p.AutoRepay && debits:
+		lines = append(lines, t("remind.autopay", append(args, "card", card.Masked())...))
+		rows = [][]supportbot.Button{bill}
+	default:
+		when := t("remind.in_days", "days", today.DaysUntil(b.DueDate))
+		switch today.DaysUntil(b.DueDate) {
+		case 0:
+			when = t("remind.today")
+		case 1:
+			when = t("remind.tomorrow")
+		}
+		lines = append(lines, t("remind.due", append(args, "when", when)...))
+		if p.AutoRepay {
+			lines = append(lines, t("remind.autopay_no_card"))
+		}
+		rows = [][]supportbot.Button{pay, bill}
+	}
+	lines = append(lines, t("remind.footer"))
+	return supportbot.Reply{ChatID: c.ChatID, Text: strings.Join(lines, "\n"), Buttons: rows}
+}

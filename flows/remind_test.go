@@ -1,0 +1,346 @@
+package flows_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"supportbot"
+	"supportbot/flows"
+)
+
+const (
+	phoneZhou = "13100131000"
+	phoneAmy  = "13000130000"
+	phoneWu   = "15000150000"
+)
+
+// remindFixture adds, to the fixture, customers with bills due around start
+// (2026-11-21):
+//
+//	C20 周明 (zh), card 招商银行 6789: PR1 Redmi 14C, period 2 due 11-24, period 3 due 12-24
+//	C21 Amy (en), card 招商银行 6789: PR2 Xiaomi Band 9, auto-repay on, period 1 due 11-24
+//	C22 吴磊 (zh), card 建设银行 2222: PR3 Xiaomi TV, period 1 due 11-20 (late fee 5.00), period 2 due 11-22
+func remindFixture() []supportbot.CustomerData {
+	pr1 := monthly("PR1", "2026-10-24", 3, 50000, 50000, 100, 1)
+	pr3 := monthly("PR3", "2026-11-20", 2, 80000, 80000, 0, 0)
+	pr3[1].DueDate = "2026-11-22"
+	pr3[0].LateFee = 500
+	return append(fixture(),
+		supportbot.CustomerData{
+			Customer: supportbot.Customer{ID: "C20", Name: "周明", Phone: phoneZhou, IDCardLast4: "2020", Language: "zh"},
+			Cards:    []supportbot.Card{{ID: "K20", Bank: "招商银行", Last4: "6789", Default: true}},
+			Plans: []supportbot.Plan{{ID: "PR1", CustomerID: "C20", OrderNo: "5241000000020", Product: "Redmi 14C", Partner: "小米分期",
+				Principal: 150000, Periods: 3, Bills: pr1}},
+		},
+		supportbot.CustomerData{
+			Customer: supportbot.Customer{ID: "C21", Name: "Amy Wang", Phone: phoneAmy, IDCardLast4: "2121", Language: "en"},
+			Cards:    []supportbot.Card{{ID: "K21", Bank: "招商银行", Last4: "6789", Default: true}},
+			Plans: []supportbot.Plan{{ID: "PR2", CustomerID: "C21", OrderNo: "5241000000021", Product: "Xiaomi Band 9", Partner: "小米分期",
+				Principal: 30000, Periods: 1, AutoRepay: true, Bills: monthly("PR2", "2026-11-24", 1, 30000, 30000, 0, 0)}},
+		},
+		supportbot.CustomerData{
+			Customer: supportbot.Customer{ID: "C22", Name: "吴磊", Phone: phoneWu, IDCardLast4: "2222", Language: "zh"},
+			Cards:    []supportbot.Card{{ID: "K22", Bank: "建设银行", Last4: "2222", Default: true}},
+			Plans: []supportbot.Plan{{ID: "PR3", CustomerID: "C22", OrderNo: "5241000000022", Product: "Xiaomi TV", Partner: "小米分期",
+				Principal: 160000, Periods: 2, Bills: pr3}},
+		},
+	)
+}
+
+// notify runs the periodic job once and returns how many messages it queued.
+func (h *harness) notify(eng ...*flows.Engine) int {
+	h.t.Helper()
+	e := h.eng
+	if len(eng) > 0 {
+		e = eng[0]
+	}
+	n, err := e.Notify(context.Background())
+	if err != nil {
+		h.t.Fatalf("notify: %v", err)
+	}
+	return n
+}
+
+// drainOutbox takes every pending message out of the outbox (marking it
+// sent), in the order the sender would send each chat's.
+func (h *harness) drainOutbox() []supportbot.Reply {
+	h.t.Helper()
+	ctx := context.Background()
+	var out []supportbot.Reply
+	for {
+		msgs, err := h.db.DueMessages(ctx, h.clock().Add(365*24*time.Hour), 100)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if len(msgs) == 0 {
+			return out
+		}
+		for _, m := range msgs {
+			out = append(out, m.Reply)
+			if err := h.db.MarkSent(ctx, m.ID); err != nil {
+				h.t.Fatal(err)
+			}
+		}
+	}
+}
+
+// block makes a chat unreachable, the way the sender does when Telegram says
+// the user blocked the bot.
+func (h *harness) block(chatID int64) {
+	h.t.Helper()
+	ctx := context.Background()
+	if err := h.db.Enqueue(ctx, []supportbot.Reply{{ChatID: chatID, Text: "probe"}}); err != nil {
+		h.t.Fatal(err)
+	}
+	msgs, err := h.db.DueMessages(ctx, h.clock().Add(time.Hour), 1000)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if m.Reply.ChatID == chatID {
+			if err := h.db.MarkFailed(ctx, m.ID, "Forbidden: bot was blocked by the user", true); err != nil {
+				h.t.Fatal(err)
+			}
+			return
+		}
+	}
+	h.t.Fatalf("probe to chat %d not in the outbox", chatID)
+}
+
+func replyText(rs []supportbot.Reply) string {
+	var b strings.Builder
+	for _, r := range rs {
+		b.WriteString(r.Text + "\n")
+		for _, row := range r.Buttons {
+			for _, btn := range row {
+				b.WriteString("[" + btn.Text + "|" + btn.Data + "] ")
+			}
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+func expectIn(t *testing.T, rs []supportbot.Reply, wants ...string) {
+	t.Helper()
+	text := replyText(rs)
+	for _, w := range wants {
+		if !strings.Contains(text, w) {
+			t.Errorf("messages lack %q; got:\n%s", w, text)
+		}
+	}
+}
+
+func TestRemindersGoOutOnceOnTheirDayFromTheHour(t *testing.T) {
+	h := newHarness(t, remindFixture())
+	h.advance(-2 * time.Hour) // 2026-11-21 08:00
+	c := h.chat(2000, "zh")
+	c.identify(phoneZhou)
+	c.send("/remind")
+	c.expect("还款提醒已开启", "还款日前 3、1 天", "10:00 以后", "关闭还款提醒")
+
+	if n := h.notify(); n != 0 {
+		t.Fatalf("at 08:00 %d reminders were queued, want none before 10:00", n)
+	}
+	h.advance(119 * time.Minute) // 09:59
+	if n := h.notify(); n != 0 {
+		t.Fatalf("at 09:59 %d reminders were queued, want none", n)
+	}
+	h.advance(time.Minute) // 10:00
+	if n := h.notify(); n != 1 {
+		t.Fatalf("at 10:00 %d reminders were queued, want 1", n)
+	}
+	msgs := h.drainOutbox()
+	if len(msgs) != 1 || msgs[0].ChatID != 2000 {
+		t.Fatalf("messages = %+v, want one to chat 2000", msgs)
+	}
+	expectIn(t, msgs, "「Redmi 14C」（订单号 5241000000020）第 2 期将于 2026年11月24日（还有 3 天）到期，应还 ¥501.00",
+		"[💳 立即还款|m:pay:PR1]", "发 /remind 可以关闭")
+
+	if n := h.notify(); n != 0 {
+		t.Errorf("a second run queued %d, want none", n)
+	}
+	h.open() // restart
+	if n := h.notify(); n != 0 {
+		t.Errorf("after a restart %d were queued, want none", n)
+	}
+
+	c.pressData("m:pay:PR1") // the reminder's button quotes that plan's bill
+	c.expect("本期账单：Redmi 14C", "第 2 期（还款日 2026年11月24日）")
+	c.send("/cancel")
+
+	h.advance(24 * time.Hour) // 11-22: nothing is due in 3 or 1 days
+	if n := h.notify(); n != 0 {
+		t.Errorf("on 11-22 %d were queued, want none", n)
+	}
+	h.advance(24 * time.Hour) // 11-23: one day before
+	if n := h.notify(); n != 1 {
+		t.Fatalf("on 11-23 %d were queued, want the one-day reminder", n)
+	}
+	expectIn(t, h.drainOutbox(), "2026年11月24日（明天）到期")
+	h.advance(24 * time.Hour) // 11-24: the due date itself
+	if n := h.notify(); n != 0 {
+		t.Errorf("on the due date %d were queued, want none", n)
+	}
+	h.advance(24 * time.Hour) // 11-25: overdue since today
+	if n := h.notify(); n != 1 {
+		t.Fatalf("on the day it went overdue %d were queued, want 1", n)
+	}
+	expectIn(t, h.drainOutbox(), "⚠️ 逾期提醒：「Redmi 14C」", "第 2 期（还款日 2026年11月24日）已逾期，应还 ¥501.00", "滞纳金", "征信", "m:pay:PR1")
+	h.advance(24 * time.Hour)
+	if n := h.notify(); n != 0 {
+		t.Errorf("the day after, %d were queued, want none", n)
+	}
+}
+
+func TestRemindersWaitOutTheNight(t *testing.T) {
+	h := newHarness(t, remindFixture())
+	h.advance(-2 * time.Hour) // 08:00
+	c := h.chat(2000, "zh")
+	c.identify(phoneZhou)
+	c.send("/remind")
+
+	h.advance(14 * time.Hour) // 22:00: the bot was down all day
+	if n := h.notify(); n != 0 {
+		t.Fatalf("at 22:00 %d were queued, want none at night", n)
+	}
+	h.advance(10*time.Hour + 59*time.Minute) // 11-22 08:59
+	if n := h.notify(); n != 0 {
+		t.Fatalf("at 08:59 %d were queued, want none at night", n)
+	}
+	h.advance(time.Minute) // 09:00, 23 hours late
+	if n := h.notify(); n != 1 {
+		t.Fatalf("at 09:00 the next morning %d were queued, want yesterday's reminder", n)
+	}
+	expectIn(t, h.drainOutbox(), "第 2 期将于 2026年11月24日（还有 2 天）到期")
+
+}
+
+func TestRemindersMoreThanADayLateAreDropped(t *testing.T) {
+	h := newHarness(t, remindFixture())
+	h.advance(-2 * time.Hour) // 11-21 08:00
+	c, w := h.chat(2000, "zh"), h.chat(2200, "zh")
+	c.identify(phoneZhou)
+	c.send("/remind")
+	w.identify(phoneWu)
+	w.send("/remind")
+
+	h.advance(26*time.Hour + 30*time.Minute) // 11-22 10:30: the bot was down since 11-21 08:00
+	if n := h.notify(); n != 0 {
+		t.Fatalf("%d queued, want none: every reminder of 11-21 is more than a day late", n)
+	}
+	h.advance(23*time.Hour + 30*time.Minute) // 11-23 10:00
+	if n := h.notify(); n != 2 {
+		t.Fatalf("on 11-23 %d queued, want 2", n)
+	}
+	msgs := h.drainOutbox()
+	expectIn(t, msgs, "「Redmi 14C」（订单号 5241000000020）第 2 期将于 2026年11月24日（明天）到期",
+		"「Xiaomi TV」（订单号 5241000000022）第 2 期（还款日 2026年11月22日）已逾期")
+	if text := replyText(msgs); strings.Contains(text, "还有 3 天") || strings.Contains(text, "2026年11月20日") {
+		t.Errorf("a reminder went out more than a day late:\n%s", text)
+	}
+}
+
+func TestRemindersSkipUnreachableChats(t *testing.T) {
+	h := newHarness(t, remindFixture())
+	h.advance(-2 * time.Hour)
+	a, b := h.chat(2000, "zh"), h.chat(2001, "en")
+	a.identify(phoneZhou)
+	b.identify(phoneZhou)
+	a.send("/remind")
+	h.block(2001)
+	w := h.chat(2200, "zh")
+	w.identify(phoneWu)
+	w.send("/remind")
+	h.block(2200)
+	h.drainOutbox()
+
+	h.advance(2 * time.Hour) // 10:00
+	if n := h.notify(); n != 1 {
+		t.Fatalf("%d queued, want 1: to the one reachable chat of 周明, none to 吴磊's blocked one", n)
+	}
+	msgs := h.drainOutbox()
+	if len(msgs) != 1 || msgs[0].ChatID != 2000 {
+		t.Fatalf("messages = %+v, want one to chat 2000", msgs)
+	}
+
+	// 吴磊's reminders were not marked sent: when he writes again the same
+	// day, they go out.
+	if n := h.notify(); n != 0 {
+		t.Fatalf("%d queued while 吴磊 is unreachable, want none", n)
+	}
+	h.advance(3 * time.Hour)
+	w.send("/start")
+	if n := h.notify(); n != 2 {
+		t.Fatalf("%d queued after 吴磊 came back, want 2 (overdue, due tomorrow)", n)
+	}
+	msgs = h.drainOutbox()
+	expectIn(t, msgs, "「Xiaomi TV」（订单号 5241000000022）第 1 期（还款日 2026年11月20日）已逾期，应还 ¥805.00", "其中滞纳金 ¥5.00",
+		"第 2 期将于 2026年11月22日（明天）到期，应还 ¥800.00")
+	for _, m := range msgs {
+		if m.ChatID != 2200 {
+			t.Errorf("message to chat %d, want 2200", m.ChatID)
+		}
+	}
+	if n := h.notify(); n != 0 {
+		t.Errorf("%d queued again", n)
+	}
+}
+
+func TestRemindersForAutoRepayAreANote(t *testing.T) {
+	h := newHarness(t, remindFixture())
+	h.advance(-2 * time.Hour)
+	c := h.chat(2100, "en")
+	c.identify(phoneAmy)
+	c.send("/remind")
+	c.expect("Due-date reminders are on", "3 and 1 day(s) before each due date", "from 10:00")
+	h.advance(2 * time.Hour)
+	if n := h.notify(); n != 1 {
+		t.Fatalf("%d queued, want 1", n)
+	}
+	msgs := h.drainOutbox()
+	expectIn(t, msgs, "period 1 of Xiaomi Band 9 (order 5241000000021), ¥300.00, will be debited from 招商银行 **** 6789 on Nov 24, 2026 by auto-repay")
+	if strings.Contains(replyText(msgs), "m:pay:") {
+		t.Errorf("the auto-repay note offers to pay now:\n%s", replyText(msgs))
+	}
+	h.advance(4 * 24 * time.Hour) // 11-25: the debit evidently failed
+	if n := h.notify(); n != 1 {
+		t.Fatalf("on the overdue day %d queued, want 1", n)
+	}
+	expectIn(t, h.drainOutbox(), "Overdue: period 1 of Xiaomi Band 9", "due Nov 24, 2026", "late fees", "auto-repay debit did not go through", "m:pay:PR2")
+}
+
+func TestRemindOptInAndOut(t *testing.T) {
+	h := newHarness(t, remindFixture())
+	h.advance(-2 * time.Hour)
+	c := h.chat(2000, "zh")
+	c.identify(phoneZhou)
+	c.send("/bill")
+	c.expect("开启还款提醒")
+	c.press("开启还款提醒")
+	c.expect("还款提醒已开启")
+	c.pressData("m:remind:on") // the old button again: still on, not toggled
+	c.expect("还款提醒已开启")
+	c.send("/bill")
+	c.reject("开启还款提醒")
+
+	c.send("/remind")
+	c.expect("还款提醒已关闭", "开启还款提醒")
+	c.send("/bill")
+	c.expect("开启还款提醒")
+	if on, off := len(h.audit("reminders_on")), len(h.audit("reminders_off")); on != 1 || off != 1 {
+		t.Errorf("audit: %d reminders_on, %d reminders_off; want 1 and 1", on, off)
+	}
+	h.advance(2 * time.Hour)
+	if n := h.notify(); n != 0 {
+		t.Errorf("%d reminders queued to a customer who opted out", n)
+	}
+
+	// Not identified yet: /remind identifies first, then turns them on.
+	d := h.chat(2001, "zh")
+	d.send("/remind")
+	d.share(phoneZhou, 2001)
+	d.expect("验证成功", "还款提醒已开启")
+}

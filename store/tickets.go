@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"supportbot"
+)
+
+const ticketColumns = `id, chat_id, customer_id, status, topic_id, agent_id, agent_name, reason, previous_id,
+	created_at, claimed_at, first_reply_at, closed_at, rating, reminded`
+
+type scanner interface{ Scan(...any) error }
+
+func scanTicket(row scanner) (*supportbot.Ticket, error) {
+	var t supportbot.Ticket
+	var created, claimed, first, closed string
+	if err := row.Scan(&t.ID, &t.ChatID, &t.CustomerID, &t.Status, &t.TopicID, &t.AgentID, &t.AgentName, &t.Reason,
+		&t.PreviousID, &created, &claimed, &first, &closed, &t.Rating, &t.Reminded); err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		s string
+		t *time.Time
+	}{{created, &t.CreatedAt}, {claimed, &t.ClaimedAt}, {first, &t.FirstReplyAt}, {closed, &t.ClosedAt}} {
+		if f.s == "" {
+			continue
+		}
+		v, err := parseTime(f.s)
+		if err != nil {
+			return nil, err
+		}
+		*f.t = v
+	}
+	return &t, nil
+}
+
+func optTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatTime(t)
+}
+
+func (tx *Tx) findTicket(ctx context.Context, where string, args ...any) (*supportbot.Ticket, error) {
+	t, err := scanTicket(tx.tx.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where+` ORDER BY id DESC LIMIT 1`, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("ticket not found")
+	} else if err != nil {
+		return nil, fmt.Errorf("find ticket: %w", err)
+	}
+	return t, nil
+}
+
+// OpenTicket is the chat's open ticket; ENOTFOUND if none.
+func (tx *Tx) OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error) {
+	return tx.findTicket(ctx, `chat_id = ? AND status = 'open'`, chatID)
+}
+
+// LastTicket is the chat's latest ticket, whatever its status; ENOTFOUND if none.
+func (tx *Tx) LastTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error) {
+	return tx.findTicket(ctx, `chat_id = ?`, chatID)
+}
+
+// TicketByTopic is the latest ticket living in a staff-chat topic; ENOTFOUND if none.
+func (tx *Tx) TicketByTopic(ctx context.Context, topicID int64) (*supportbot.Ticket, error) {
+	if topicID == 0 {
+		return nil, notFound("ticket not found")
+	}
+	return tx.findTicket(ctx, `topic_id = ?`, topicID)
+}
+
+// CreateTicket opens a ticket, linking the chat's previous one; ECONFLICT when
+// the chat already has an open ticket.
+func (tx *Tx) CreateTicket(ctx context.Context, t *supportbot.Ticket) error {
+	if prev, err := tx.LastTicket(ctx, t.ChatID); err == nil {
+		t.PreviousID = prev.ID
+	} else if supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
+		return err
+	}
+	t.CreatedAt = tx.now
+	res, err := tx.tx.ExecContext(ctx, `
+		INSERT INTO tickets (chat_id, customer_id, status, reason, previous_id, created_at, closed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		t.ChatID, t.CustomerID, t.Status, t.Reason, t.PreviousID, formatTime(t.CreatedAt), optTime(t.ClosedAt))
+	if isConstraint(err) {
+		return supportbot.Errorf(supportbot.ECONFLICT, "chat already has an open ticket")
+	} else if err != nil {
+		return fmt.Errorf("create ticket: %w", err)
+	}
+	t.ID, err = res.LastInsertId()
+	return err
+}
+
+// UpdateTicket saves a ticket's status, agent, times, rating and topic.
+func (tx *Tx) UpdateTicket(ctx context.Context, t *supportbot.Ticket) error {
+	_, err := tx.tx.ExecContext(ctx, `
+		UPDATE tickets SET status = ?, topic_id = ?, agent_id = ?, agent_name = ?, claimed_at = ?, first_reply_at = ?,
+			closed_at = ?, rating = ?, reminded = ?
+		WHERE id = ?`,
+		t.Status, t.TopicID, t.AgentID, t.AgentName, optTime(t.ClaimedAt), optTime(t.FirstReplyAt),
+		optTime(t.ClosedAt), t.Rating, t.Reminded, t.ID)
+	if err != nil {
+		return fmt.Errorf("update ticket %d: %w", t.ID, err)
+	}
+	return nil
+}
+
+// QueuePosition is the ticket's place among open tickets no agent has claimed
+// (1 = next).
+func (tx *Tx) QueuePosition(ctx context.Context, t *supportbot.Ticket) (int, error) {
+	var n int
+	err := tx.tx.QueryRowContext(ctx, `
+		SELECT COUNT(*) FROM tickets WHERE status = 'open' AND agent_id = 0 AND id <= ?`, t.ID).Scan(&n)
+	return n, err
+}
+
+// UnansweredTickets lists open tickets opened before the given time that no
+// agent has answered and no reminder was sent for.
+func (tx *Tx) UnansweredTickets(ctx context.Context, before time.Time) ([]supportbot.Ticket, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets
+		WHERE status = 'open' AND first_reply_at = '' AND reminded = 0 AND created_at < ? ORDER BY id`, formatTime(before))
+	if err != nil {
+		return nil, fmt.Errorf("unanswered tickets: %w", err)
+	}
+	defer rows.Close()
+	var list []supportbot.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, *t)
+	}
+	return list, rows.Err()
+}
+
+// Tickets lists tickets, newest first; only open ones when open is set.
+func (db *DB) Tickets(ctx context.Context, open bool, limit int) ([]supportbot.Ticket, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets
+		WHERE ? = 0 OR status = 'open' ORDER BY id DESC LIMIT ?`, open, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list tickets: %w", err)
+	}
+	defer rows.Close()
+	var list []supportbot.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, *t)
+	}
+	return list, rows.Err()
+}
+
+// OpenTickets counts open tickets.
+func (db *DB) OpenTickets(ctx context.Context) (int, error) {
+	var n int
+	err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE status = 'open'`).Scan(&n)
+	return n, err
+}
+
+// TicketTopic is the forum topic of a ticket (0 when it has none yet).
+func (db *DB) TicketTopic(ctx context.Context, ticketID int64) (int64, error) {
+	var topic int64
+	err := db.db.QueryRowContext(ctx, `SELECT topic_id FROM tickets WHERE id = ?`, ticketID).Scan(&topic)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, notFound("ticket %d not found", ticketID)
+	}
+	return topic, err
+}
+
+// SetTicketTopic records the forum topic a ticket lives in (0: lost, make a new one).
+func (db *DB) SetTicketTopic(ctx context.Context, ticketID, topicID int64) error {
+	_, err := db.db.ExecContext(ctx, `UPDATE tickets SET topic_id = ? WHERE id = ?`, topicID, ticketID)
+	return err
+}
