@@ -264,14 +264,14 @@ func handlePay(s *Step, action string) (bool, error) {
 	verb, arg, _ := strings.Cut(action, ":")
 	switch verb {
 	case "plan":
-		return true, quoteBill(s, arg, "")
+		return true, quoteOwnPlan(s, "pay", arg, "")
 	case "ok":
 		return true, confirmPay(s, arg)
 	case "cards":
 		return true, chooseCard(s)
 	case "card":
 		s.conv.Slots["card"] = arg
-		return true, quoteBill(s, s.conv.Slots["plan"], "")
+		return true, quoteOwnPlan(s, "pay", s.conv.Slots["plan"], "")
 	}
 	return false, nil
 }
@@ -301,23 +301,6 @@ func payText(s *Step) (bool, error) {
 		}
 	}
 	return guardCardNumber(s)
-}
-
-// quoteBill quotes one of the customer's open plans.
-func quoteBill(s *Step, planID, note string) error {
-	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, planID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		s.say(s.T("button.expired"), s.menuRows()...)
-		return nil
-	} else if err != nil {
-		return err
-	}
-	if !p.Open() {
-		s.finish()
-		s.say(s.T("repay.already_settled", "product", p.Product), s.menuRows()...)
-		return nil
-	}
-	return s.fire("pay", "quote", p, note)
 }
 
 // confirmPay pays the quote qid, if it is still the current, unexpired and

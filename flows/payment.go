@@ -192,3 +192,21 @@ func staleQuote(s *Step, action string) (bool, error) {
 		[]supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")})
 	return true, nil
 }
+
+// quoteOwnPlan quotes, in flow ("repay" or "pay"), one of the customer's open
+// plans; a plan of someone else's, or one already settled, quotes nothing.
+func quoteOwnPlan(s *Step, flow, planID, note string) error {
+	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, planID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		s.say(s.T("button.expired"), s.menuRows()...)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if !p.Open() {
+		s.finish()
+		s.say(s.T("repay.already_settled", "product", p.Product), s.menuRows()...)
+		return nil
+	}
+	return s.fire(flow, "quote", p, note)
+}

@@ -123,14 +123,14 @@ func handleRepay(s *Step, action string) (bool, error) {
 	verb, arg, _ := strings.Cut(action, ":")
 	switch verb {
 	case "plan":
-		return true, quotePlan(s, arg, "")
+		return true, quoteOwnPlan(s, "repay", arg, "")
 	case "ok":
 		return true, confirmRepay(s, arg)
 	case "cards":
 		return true, chooseCard(s)
 	case "card":
 		s.conv.Slots["card"] = arg
-		return true, quotePlan(s, s.conv.Slots["plan"], "")
+		return true, quoteOwnPlan(s, "repay", s.conv.Slots["plan"], "")
 	}
 	return false, nil
 }
@@ -156,23 +156,6 @@ func repayText(s *Step) (bool, error) {
 		}
 	}
 	return guardCardNumber(s)
-}
-
-// quotePlan quotes one of the customer's open plans.
-func quotePlan(s *Step, planID, note string) error {
-	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, planID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		s.say(s.T("button.expired"), s.menuRows()...)
-		return nil
-	} else if err != nil {
-		return err
-	}
-	if !p.Open() {
-		s.finish()
-		s.say(s.T("repay.already_settled", "product", p.Product), s.menuRows()...)
-		return nil
-	}
-	return s.fire("repay", "quote", p, note)
 }
 
 // confirmRepay pays the quote qid, if it is still the current, unexpired and
