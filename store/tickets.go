@@ -126,6 +126,10 @@ func (tx *Tx) UnansweredTickets(ctx context.Context, before time.Time) ([]suppor
 	if err != nil {
 		return nil, fmt.Errorf("unanswered tickets: %w", err)
 	}
+	return scanTickets(rows)
+}
+
+func scanTickets(rows *sql.Rows) ([]supportbot.Ticket, error) {
 	defer rows.Close()
 	var list []supportbot.Ticket
 	for rows.Next() {
@@ -145,16 +149,7 @@ func (db *DB) Tickets(ctx context.Context, open bool, limit int) ([]supportbot.T
 	if err != nil {
 		return nil, fmt.Errorf("list tickets: %w", err)
 	}
-	defer rows.Close()
-	var list []supportbot.Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, *t)
-	}
-	return list, rows.Err()
+	return scanTickets(rows)
 }
 
 // OpenTickets counts open tickets.
