@@ -53,6 +53,9 @@ type sender struct {
 	mu       sync.Mutex
 	chats    map[int64]*rate.Limiter
 	inFlight map[int64]bool // outbox ids being sent
+	// done holds the ids finished since the last outbox read: a list read
+	// while one was in flight still names it, and must not send it again.
+	done map[int64]bool
 }
 
 func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
@@ -61,6 +64,7 @@ func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
 		wake:     make(chan struct{}, 1),
 		chats:    map[int64]*rate.Limiter{},
 		inFlight: map[int64]bool{},
+		done:     map[int64]bool{},
 	}
 }
 
@@ -112,6 +116,9 @@ func (s *sender) run(ctx context.Context) {
 // long to wait before looking again.
 func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGroup) time.Duration {
 	wait := time.Second
+	s.mu.Lock()
+	clear(s.done)
+	s.mu.Unlock()
 	msgs, err := s.outbox.DueMessages(ctx, time.Now(), 500)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -121,7 +128,7 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 	}
 	for _, m := range msgs {
 		s.mu.Lock()
-		busy := s.inFlight[m.ID]
+		busy := s.inFlight[m.ID] || s.done[m.ID]
 		s.mu.Unlock()
 		if busy {
 			continue
@@ -145,6 +152,7 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 			s.deliver(ctx, m)
 			s.mu.Lock()
 			delete(s.inFlight, m.ID)
+			s.done[m.ID] = true
 			s.mu.Unlock()
 		}()
 	}

@@ -102,12 +102,24 @@ func New(cfg Config, h Handler) (*Server, error) {
 	// its own timeout, by a margin.
 	client := &http.Client{Transport: poll, Timeout: cfg.PollTimeout + 10*time.Second}
 	tgbotapi.SetLogger(discardLogger{})
-	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.Endpoint, client)
-	if err != nil {
+	// getMe: a rejected token fails at once; a 429 or 5xx at start-up is
+	// waited out a few times rather than ending the process.
+	var api *tgbotapi.BotAPI
+	var err error
+	for attempt := 1; ; attempt++ {
+		api, err = tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.Endpoint, client)
 		var te *tgbotapi.Error
-		if errors.As(err, &te) && te.Code == http.StatusUnauthorized || strings.Contains(err.Error(), "Unauthorized") {
+		if errors.As(err, &te) && te.Code == http.StatusUnauthorized || err != nil && strings.Contains(err.Error(), "Unauthorized") {
 			return nil, ErrUnauthorized
 		}
+		if err == nil || permanent(err) || attempt == 6 {
+			break
+		}
+		wait := backoff(err, attempt)
+		cfg.Logger.Warn("getMe failed, retrying", "attempt", attempt, "retry_in", wait, "err", scrub(err, cfg.Token))
+		time.Sleep(wait)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("connect to Telegram: %s", scrub(err, cfg.Token))
 	}
 	s := &Server{cfg: cfg, api: api, handler: h, log: cfg.Logger.With("component", "bot"), poll: poll, metrics: cfg.Metrics}
@@ -131,7 +143,10 @@ func (s *Server) Username() string { return s.api.Self.UserName }
 // finish, and sends what the outbox can within FlushTimeout.
 func (s *Server) Run(ctx context.Context) error {
 	s.poll.set(ctx)
-	if _, err := s.api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
+	if err := s.retry(ctx, "deleteWebhook", func() error {
+		_, err := s.api.Request(tgbotapi.DeleteWebhookConfig{})
+		return err
+	}); err != nil {
 		return fmt.Errorf("deleteWebhook: %s", scrub(err, s.cfg.Token))
 	}
 	s.setCommands()
@@ -275,9 +290,32 @@ func (s *Server) handle(ctx context.Context, in incoming) {
 	s.metrics.Update(string(in.event.Kind), time.Since(start))
 }
 
+// answerCallback stops the button's spinner; a few quick tries, since the
+// client spins until it is answered.
 func (s *Server) answerCallback(id string) {
-	if _, err := s.api.Request(tgbotapi.NewCallback(id, "")); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.retry(ctx, "answerCallbackQuery", func() error {
+		_, err := s.api.Request(tgbotapi.NewCallback(id, ""))
+		return err
+	}); err != nil {
 		s.log.Warn("answerCallbackQuery failed", "err", scrub(err, s.cfg.Token))
+	}
+}
+
+// retry calls fn until it succeeds, fails for good, or 6 attempts or ctx run
+// out, waiting retry_after or a jittered backoff in between.
+func (s *Server) retry(ctx context.Context, what string, fn func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || permanent(err) || attempt == 6 {
+			return err
+		}
+		wait := backoff(err, attempt)
+		s.log.Warn(what+" failed, retrying", "attempt", attempt, "retry_in", wait, "err", scrub(err, s.cfg.Token))
+		if !sleep(ctx, wait) {
+			return err
+		}
 	}
 }
 
@@ -285,17 +323,7 @@ func (s *Server) answerCallback(id string) {
 // network errors with backoff; permanent errors (403 blocked, 400 chat not
 // found) are returned at once. With an outbox, prefer enqueueing.
 func (s *Server) Send(ctx context.Context, r supportbot.Reply) error {
-	for attempt := 1; ; attempt++ {
-		err := s.sendOnce(ctx, r)
-		if err == nil || permanent(err) || attempt == 6 {
-			return err
-		}
-		wait := backoff(err, attempt)
-		s.log.Warn("send failed, retrying", "attempt", attempt, "retry_in", wait, "err", scrub(err, s.cfg.Token))
-		if !sleep(ctx, wait) {
-			return ctx.Err()
-		}
-	}
+	return s.retry(ctx, "send", func() error { return s.sendOnce(ctx, r) })
 }
 
 // sendOnce makes one attempt at delivering a reply: its text split at

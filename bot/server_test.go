@@ -188,3 +188,16 @@ func TestConfirmsUpdatesOnlyAfterHandling(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestStartupWaitsOutATransientError(t *testing.T) {
+	srv := telegramtest.Start(t)
+	srv.InjectFaults("getMe", 1, telegramtest.RateLimit(1))
+	srv.InjectFaults("deleteWebhook", 1, telegramtest.BadGateway())
+	e := &echo{}
+	run(t, srv, e)
+	srv.SendText(alice, "/start")
+	srv.WaitFor(t, alice.ID, 1, 10*time.Second)
+	if n := srv.Calls("getMe"); n != 2 {
+		t.Errorf("getMe calls = %d, want the 429 retried once", n)
+	}
+}

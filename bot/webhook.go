@@ -23,7 +23,10 @@ func (s *Server) Serve(ctx context.Context, url, secret string) error {
 	p := tgbotapi.Params{"url": url, "secret_token": secret}
 	p.AddNonZero("max_connections", 40)
 	p.AddInterface("allowed_updates", []string{"message", "callback_query"})
-	if _, err := s.api.MakeRequest("setWebhook", p); err != nil {
+	if err := s.retry(ctx, "setWebhook", func() error {
+		_, err := s.api.MakeRequest("setWebhook", p)
+		return err
+	}); err != nil {
 		return fmt.Errorf("setWebhook: %s", scrub(err, s.cfg.Token))
 	}
 	s.setCommands()
