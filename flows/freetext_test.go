@@ -3,6 +3,9 @@ package flows_test
 import (
 	"slices"
 	"testing"
+
+	"supportbot"
+	"supportbot/flows"
 )
 
 func TestFreeTextAnswersStartsFlowsOrAdmitsNotKnowing(t *testing.T) {
@@ -33,4 +36,17 @@ func TestHumanWordsAndMediaNeverDeadEnd(t *testing.T) {
 	c.expect("只能看懂文字", "转人工")
 	c.send("/nosuchcommand")
 	c.expect("没有这个命令", "转人工")
+}
+
+// TestEveryRelatedFlowButtonHasALabel: an FAQ answer's related flow is a
+// button whose label comes from the catalogue, never a raw key.
+func TestEveryRelatedFlowButtonHasALabel(t *testing.T) {
+	h := newHarness(t, fixture())
+	for intent, flow := range flows.Intents() {
+		for _, lang := range []supportbot.Lang{supportbot.LangZH, supportbot.LangEN} {
+			if got := h.cat.T(lang, "menu."+flow); got == "menu."+flow {
+				t.Errorf("intent %s: flow %s has no menu.%s label in %s", intent, flow, flow, lang)
+			}
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"maps"
 	"strings"
 
 	"supportbot"
@@ -28,10 +29,16 @@ var intents = map[string]string{
 	"cancel-scheduled": "cancel",
 	"close-account":    "close",
 	"agent":            "agent",
+	"remind":           "remind",
+	"messages":         "messages",
 	"pay-bill":         "pay",
 	"autopay":          "autopay",
 	"cards":            "cards",
 }
+
+// Intents lists the classifier intents and button flows the engine knows, by
+// the flow each starts (for tests and tools).
+func Intents() map[string]string { return maps.Clone(intents) }
 
 // cancelWords leave any flow when typed (or sent by a reply-keyboard button).
 var cancelWords = map[string]bool{"取消": true, "退出": true, "cancel": true, "quit": true, "stop": true}

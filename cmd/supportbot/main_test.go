@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"supportbot/bot"
+	"supportbot/faq"
+	"supportbot/flows"
 	"supportbot/bot/telegramtest"
 )
 
@@ -328,5 +330,24 @@ func TestAskAndMisses(t *testing.T) {
 	}
 	if strings.Contains(misses, "110101199001011234") {
 		t.Errorf("an ID number was kept unmasked:\n%s", misses)
+	}
+}
+
+// TestFAQFlowsExist: every flow an FAQ answer offers (or the classifier
+// starts) is one the engine can start.
+func TestFAQFlowsExist(t *testing.T) {
+	index, err := faq.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := flows.Intents()
+	for _, e := range index.Entries() {
+		id := e.Flow
+		if e.Kind == faq.KindFlow {
+			id = e.ID
+		}
+		if _, ok := known[id]; id != "" && !ok {
+			t.Errorf("FAQ entry %s names flow %q, which the engine does not know", e.ID, id)
+		}
 	}
 }
