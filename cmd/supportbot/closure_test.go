@@ -1,0 +1,67 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestTelegramClosureRequestStatusAndDecision(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", "-100777", "AGENT_USER_IDS", "9001")
+
+	// An owing customer is told exactly what blocks closure, with the fix.
+	owing := a.customer(7801, "en")
+	owing.say("/close_account", "Share my phone number")
+	a.srv.ShareContact(owing.user, "13800138000", owing.user.ID)
+	msgs := owing.next("send /close_account again")
+	text := joined(msgs)
+	for _, want := range []string{"❌ Unpaid bills: 2 plan(s) not paid off, ¥5,781.40", "❌ Scheduled repayments", "✅ Refunds in progress: none"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("blocked closure lacks %q:\n%s", want, text)
+		}
+	}
+	var labels []string
+	for _, b := range msgs[len(msgs)-1].Buttons() {
+		labels = append(labels, b.Text)
+	}
+	if l := strings.Join(labels, "|"); !strings.Contains(l, "Repay early") || !strings.Contains(l, "Cancel scheduled") {
+		t.Errorf("blocked closure offers %q, want repay and cancel", l)
+	}
+
+	// A settled customer gets a reference, can check it, and is told the decision.
+	c := a.customer(7802, "en")
+	c.say("/close_account", "Share my phone number")
+	a.srv.ShareContact(c.user, "13900139000", c.user.ID)
+	msgs = c.press(c.next("Do you want to go on?"), "Go on", "last 4 characters")
+	c.say("9999", "Tries left: 2")
+	msgs = c.say("4321", "Closure request submitted")
+	ref := regexp.MustCompile(`CR-20261121-\d{4}`).FindString(joined(msgs))
+	if ref == "" {
+		t.Fatalf("no reference in:\n%s", joined(msgs))
+	}
+	c.say("/closure_status", "in progress")
+	c.say("/close_account", "already have a closure request")
+
+	a.run("closure", "set", ref, "completed")
+	c.next("has been decided") // pushed by the running bot, within seconds
+	c.say("/closure_status", "completed")
+	if audit := a.run("audit", "--customer", "C2"); !strings.Contains(audit, "closure_request") || !strings.Contains(audit, "closure_status") {
+		t.Errorf("audit:\n%s", audit)
+	}
+}
+
+func TestTelegramClosureLocksAfterThreeWrongAnswers(t *testing.T) {
+	a := MustRunMain(t)
+	c := a.customer(7901, "zh")
+	c.say("/close_account", "分享我的手机号")
+	a.srv.ShareContact(c.user, "13900139000", c.user.ID)
+	c.press(c.next("继续"), "继续", "后 4 位")
+	c.say("1111", "2")
+	c.say("2222", "1")
+	c.say("3333", "锁定")
+	// A second chat of the same customer is locked too.
+	other := a.customer(7902, "zh")
+	other.say("/close_account", "分享我的手机号")
+	a.srv.ShareContact(other.user, "13900139000", other.user.ID)
+	other.next("锁定")
+}
