@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"supportbot/bot"
+	"supportbot/bot/telegramtest"
 	"supportbot/faq"
 	"supportbot/flows"
-	"supportbot/bot/telegramtest"
 )
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
