@@ -119,7 +119,7 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 	s.mu.Lock()
 	clear(s.done)
 	s.mu.Unlock()
-	msgs, err := s.outbox.DueMessages(ctx, time.Now(), 500)
+	msgs, err := s.outbox.DueMessages(ctx, s.srv.cfg.Now(), 500)
 	if err != nil {
 		if ctx.Err() == nil {
 			s.srv.log.Error("read outbox", "err", err)
@@ -183,12 +183,12 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) {
 		s.srv.log.Warn("message given up", "chat", supportbot.ChatRef(m.Reply.ChatID), "chat_gone", gone, "err", scrub(err, s.srv.cfg.Token))
 		rerr = s.outbox.MarkFailed(ctx, m.ID, scrub(err, s.srv.cfg.Token), gone)
 	case errors.Is(err, errTopicLost):
-		rerr = s.outbox.RetryLater(ctx, m.ID, time.Now(), err.Error())
+		rerr = s.outbox.RetryLater(ctx, m.ID, s.srv.cfg.Now(), err.Error())
 	default:
 		wait := backoff(err, m.Attempts+1)
 		s.srv.log.Warn("send failed, will retry", "chat", supportbot.ChatRef(m.Reply.ChatID), "attempt", m.Attempts+1,
 			"retry_in", wait, "err", scrub(err, s.srv.cfg.Token))
-		rerr = s.outbox.RetryLater(ctx, m.ID, time.Now().Add(wait), scrub(err, s.srv.cfg.Token))
+		rerr = s.outbox.RetryLater(ctx, m.ID, s.srv.cfg.Now().Add(wait), scrub(err, s.srv.cfg.Token))
 	}
 	if rerr != nil {
 		s.srv.log.Error("record outbox outcome", "id", m.ID, "err", rerr)
@@ -200,7 +200,7 @@ func (s *sender) flush(ctx context.Context) {
 	sem := make(chan struct{}, s.workers)
 	var wg sync.WaitGroup
 	for ctx.Err() == nil {
-		msgs, err := s.outbox.DueMessages(ctx, time.Now(), 1)
+		msgs, err := s.outbox.DueMessages(ctx, s.srv.cfg.Now(), 1)
 		if err != nil || len(msgs) == 0 {
 			break
 		}

@@ -48,6 +48,9 @@ type Config struct {
 	// the handler (with their forum topic), everyone else's are ignored.
 	AgentChatID int64
 	AgentIDs    []int64
+	// Now is the outbox's clock (the store stamps messages with the same
+	// one); time.Now when nil.
+	Now func() time.Time
 }
 
 // Metrics counts what the adapter does.
@@ -93,6 +96,9 @@ func New(cfg Config, h Handler) (*Server, error) {
 	}
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.FlushTimeout <= 0 {
 		cfg.FlushTimeout = 5 * time.Second

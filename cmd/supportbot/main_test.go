@@ -30,6 +30,26 @@ type app struct {
 	m    *Main
 	logs *syncBuffer // what the bot logged
 	stop func()      // stops the bot (also done at cleanup)
+
+	clockMu sync.Mutex
+	clock   time.Time // the bot's now; zero: the package's now
+}
+
+// now is the bot's clock.
+func (a *app) now() time.Time {
+	a.clockMu.Lock()
+	defer a.clockMu.Unlock()
+	if a.clock.IsZero() {
+		return now
+	}
+	return a.clock
+}
+
+// setClock moves the bot's clock.
+func (a *app) setClock(t time.Time) {
+	a.clockMu.Lock()
+	a.clock = t
+	a.clockMu.Unlock()
 }
 
 // MustRunMain imports testdata/customers.json and runs the bot until the test
@@ -61,7 +81,7 @@ func (a *app) start() {
 		a.t.Fatal(err)
 	}
 	a.logs = &syncBuffer{}
-	a.m = &Main{Config: cfg, Stdout: &bytes.Buffer{}, Stderr: a.logs, Now: func() time.Time { return now },
+	a.m = &Main{Config: cfg, Stdout: &bytes.Buffer{}, Stderr: a.logs, Now: a.now,
 		Limits: bot.Limits{PerSecond: 1000, PerChat: 100, PerChatBurst: 100, PerGroupMinute: 6000}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

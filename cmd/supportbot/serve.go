@@ -35,6 +35,7 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		// Only listed agents act in the staff chat.
 		AgentChatID: m.Config.AgentChatID,
 		AgentIDs:    m.Config.AgentUserIDs,
+		Now:         m.Now,
 	}, m.Engine)
 	if err != nil {
 		return err
