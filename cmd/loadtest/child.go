@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"supportbot"
+	"supportbot/bot"
+)
+
+// child is a bot running as a process of its own, so that its memory is its own.
+type child struct {
+	cmd     *exec.Cmd
+	started time.Time
+	stderr  *lockedBuffer
+	done    chan error
+}
+
+// botEnv is the environment of a child bot: ours without anything the bot
+// reads, plus kv.
+func botEnv(kv ...string) []string {
+	var env []string
+	for _, e := range os.Environ() {
+		k, _, _ := strings.Cut(e, "=")
+		switch {
+		case strings.HasPrefix(k, "TELEGRAM_"), strings.HasPrefix(k, "AGENT_"), strings.HasPrefix(k, "WEBHOOK_"),
+			strings.HasPrefix(k, "SUPPORT_"), strings.HasPrefix(k, "LOG_"),
+			k == "DATABASE_PATH", k == "LISTEN_ADDR", k == "BUSINESS_HOURS", k == "SEND_LIMITS":
+			continue
+		}
+		env = append(env, e)
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		env = append(env, kv[i]+"="+kv[i+1])
+	}
+	return env
+}
+
+// startChild runs bin with args in dir (where no .env is), logging to a buffer.
+func startChild(bin, dir string, env []string, args ...string) (*child, error) {
+	c := &child{cmd: exec.Command(bin, args...), stderr: &lockedBuffer{}, done: make(chan error, 1)}
+	c.cmd.Dir, c.cmd.Env = dir, env
+	c.cmd.Stdout, c.cmd.Stderr = c.stderr, c.stderr
+	c.started = time.Now()
+	if err := c.cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() { c.done <- c.cmd.Wait() }()
+	return c, nil
+}
+
+// waitPoll waits for the bot's first getUpdates and returns how long the bot
+// took to get there from its start.
+func (c *child) waitPoll(t *tap, timeout time.Duration) (time.Duration, error) {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if at := t.firstPoll.Load(); at != 0 {
+			return time.Unix(0, at).Sub(c.started), nil
+		}
+		select {
+		case err := <-c.done:
+			return 0, fmt.Errorf("bot exited before polling: %v\n%s", err, c.stderr.String())
+		case <-time.After(time.Millisecond):
+		}
+	}
+	return 0, fmt.Errorf("bot did not call getUpdates within %v\n%s", timeout, c.stderr.String())
+}
+
+// peakRSS is the process's peak resident set (VmHWM), in bytes.
+func (c *child) peakRSS() (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb * 1024, err
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", c.cmd.Process.Pid)
+}
+
+// stop asks the bot to shut down (SIGTERM) and waits for it.
+func (c *child) stop(timeout time.Duration) error {
+	c.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-c.done:
+		if err != nil {
+			return fmt.Errorf("bot exited with %v", err)
+		}
+		return nil
+	case <-time.After(timeout):
+		c.cmd.Process.Kill()
+		<-c.done
+		return fmt.Errorf("bot did not stop within %v; killed", timeout)
+	}
+}
+
+// errorLines are the lines the bot logged (it runs with LOG_LEVEL=error).
+func (c *child) errorLines() []string {
+	var lines []string
+	for _, l := range strings.Split(c.stderr.String(), "\n") {
+		if strings.TrimSpace(l) != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// echoHandler is the floor: it answers every update with what it carried,
+// touching no database and no flow.
+type echoHandler struct{}
+
+func (echoHandler) Handle(_ context.Context, ev supportbot.Event) ([]supportbot.Reply, error) {
+	text := ev.Text
+	switch ev.Kind {
+	case supportbot.EventCommand:
+		text = strings.TrimSpace("/" + ev.Text + " " + ev.Args)
+	case supportbot.EventContact:
+		text = ev.Phone
+	case supportbot.EventButton:
+		text = ev.Data
+	}
+	if text == "" {
+		text = "?"
+	}
+	return []supportbot.Reply{{ChatID: ev.ChatID, Text: text}}, nil
+}
+
+// runEcho is the echo bot's process: the same adapter (bot.New, its poll loop
+// and dispatcher) with the echo handler and direct sends (no outbox).
+func runEcho(ctx context.Context) error {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	srv, err := bot.New(bot.Config{
+		Token:    os.Getenv("TELEGRAM_BOT_TOKEN"),
+		Endpoint: os.Getenv("TELEGRAM_API_ENDPOINT"),
+		Logger:   logger,
+	}, echoHandler{})
+	if err != nil {
+		return err
+	}
+	return srv.Run(ctx)
+}
