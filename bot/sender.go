@@ -19,7 +19,8 @@ import (
 type Outbox interface {
 	// DueMessages lists the first due pending message of each chat.
 	DueMessages(ctx context.Context, now time.Time, limit int) ([]supportbot.OutboxMessage, error)
-	MarkSent(ctx context.Context, id int64) error
+	// MarkSent records deliveries; one call may carry many.
+	MarkSent(ctx context.Context, ids ...int64) error
 	RetryLater(ctx context.Context, id int64, at time.Time, reason string) error
 	// MarkFailed gives up; chatGone also gives up the chat's other messages.
 	MarkFailed(ctx context.Context, id int64, reason string, chatGone bool) error
@@ -44,27 +45,36 @@ var DefaultLimits = Limits{PerSecond: 30, PerChat: 1, PerChatBurst: 5, PerGroupM
 // sender delivers the outbox: in order per chat, many chats at once, within
 // the limits, retrying what Telegram asks to retry.
 type sender struct {
-	srv      *Server
-	outbox   Outbox
-	limits   Limits
-	global   *rate.Limiter
-	workers  int
-	wake     chan struct{}
-	mu       sync.Mutex
-	chats    map[int64]*rate.Limiter
-	inFlight map[int64]bool // outbox ids being sent
-	// done holds the ids finished since the last outbox read: a list read
-	// while one was in flight still names it, and must not send it again.
+	srv     *Server
+	outbox  Outbox
+	limits  Limits
+	global  *rate.Limiter
+	workers int
+	wake    chan struct{}
+	marks   chan int64 // delivered ids, marked sent in batches
+
+	mu    sync.Mutex
+	chats map[int64]*rate.Limiter
+	busy  map[chatKey]bool // chats a goroutine is delivering to
+	// done holds the ids delivered (or postponed) since before the last
+	// outbox read; true once that is committed. A read made before the
+	// commit still lists the id, and must not send it again.
 	done map[int64]bool
 }
 
+// chatKey is where a message goes: a chat, or a forum topic of one.
+type chatKey struct{ chat, thread, ticket int64 }
+
+func keyOf(r supportbot.Reply) chatKey { return chatKey{r.ChatID, r.ThreadID, r.TicketID} }
+
 func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
 	return &sender{srv: srv, outbox: out, limits: l, workers: workers,
-		global:   rate.NewLimiter(rate.Limit(l.PerSecond), max(1, int(l.PerSecond))),
-		wake:     make(chan struct{}, 1),
-		chats:    map[int64]*rate.Limiter{},
-		inFlight: map[int64]bool{},
-		done:     map[int64]bool{},
+		global: rate.NewLimiter(rate.Limit(l.PerSecond), max(1, int(l.PerSecond))),
+		wake:   make(chan struct{}, 1),
+		marks:  make(chan int64, 1024),
+		chats:  map[int64]*rate.Limiter{},
+		busy:   map[chatKey]bool{},
+		done:   map[int64]bool{},
 	}
 }
 
@@ -97,6 +107,8 @@ func (s *sender) chatLimiter(chatID int64) *rate.Limiter {
 
 // run sends until ctx is done.
 func (s *sender) run(ctx context.Context) {
+	stopMarking := s.startMarking()
+	defer stopMarking()
 	sem := make(chan struct{}, s.workers)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -112,73 +124,147 @@ func (s *sender) run(ctx context.Context) {
 	}
 }
 
-// round starts sending every due message it may send now, and returns how
-// long to wait before looking again.
+// startMarking records deliveries in batches: one transaction, one fsync,
+// for whatever was delivered meanwhile. stop drains what is left.
+func (s *sender) startMarking() (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			var ids []int64
+			select {
+			case id := <-s.marks:
+				ids = append(ids, id)
+			case <-quit:
+				for len(s.marks) > 0 {
+					ids = append(ids, <-s.marks)
+				}
+				s.mark(ids)
+				return
+			}
+			for len(ids) < 500 && len(s.marks) > 0 {
+				ids = append(ids, <-s.marks)
+			}
+			s.mark(ids)
+		}
+	}()
+	return func() { close(quit); <-done }
+}
+
+func (s *sender) mark(ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	// Written even while shutting down: a sent message must not be sent again
+	// after the restart. A failure leaves them pending: sent again (at least once).
+	if err := s.outbox.MarkSent(context.Background(), ids...); err != nil {
+		s.srv.log.Error("record sent messages", "count", len(ids), "err", err)
+	}
+	s.mu.Lock()
+	for _, id := range ids {
+		s.done[id] = true
+	}
+	s.mu.Unlock()
+	s.poke()
+}
+
+// round starts delivering, one goroutine per chat, what may be sent now, and
+// returns how long to wait before looking again.
 func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGroup) time.Duration {
 	wait := time.Second
 	s.mu.Lock()
-	clear(s.done)
+	for id, committed := range s.done {
+		if committed {
+			delete(s.done, id)
+		}
+	}
 	s.mu.Unlock()
-	msgs, err := s.outbox.DueMessages(ctx, s.srv.cfg.Now(), 500)
+	msgs, err := s.outbox.DueMessages(ctx, s.srv.cfg.Now(), 1000)
 	if err != nil {
 		if ctx.Err() == nil {
 			s.srv.log.Error("read outbox", "err", err)
 		}
 		return wait
 	}
+	var order []chatKey
+	groups := map[chatKey][]supportbot.OutboxMessage{}
+	s.mu.Lock()
 	for _, m := range msgs {
-		s.mu.Lock()
-		busy := s.inFlight[m.ID] || s.done[m.ID]
-		s.mu.Unlock()
-		if busy {
+		k := keyOf(m.Reply)
+		if _, seen := s.done[m.ID]; seen || s.busy[k] {
 			continue
 		}
-		r := s.chatLimiter(m.Reply.ChatID).Reserve()
-		if d := r.Delay(); d > 0 {
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], m)
+	}
+	s.mu.Unlock()
+	for _, k := range order {
+		batch := groups[k]
+		lim := s.chatLimiter(k.chat)
+		n := 0
+		for n < len(batch) && lim.Allow() {
+			n++
+		}
+		if n == 0 {
+			r := lim.Reserve()
+			wait = min(wait, r.Delay())
 			r.Cancel()
-			wait = min(wait, d)
 			continue
 		}
-		if err := s.global.Wait(ctx); err != nil {
+		batch = batch[:n]
+		s.mu.Lock()
+		s.busy[k] = true
+		s.mu.Unlock()
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
 			return wait
 		}
-		s.mu.Lock()
-		s.inFlight[m.ID] = true
-		s.mu.Unlock()
-		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
-			defer func() { <-sem; wg.Done(); s.poke() }()
-			s.deliver(ctx, m)
-			s.mu.Lock()
-			delete(s.inFlight, m.ID)
-			s.done[m.ID] = true
-			s.mu.Unlock()
+			defer func() {
+				s.mu.Lock()
+				delete(s.busy, k)
+				s.mu.Unlock()
+				<-sem
+				wg.Done()
+				s.poke()
+			}()
+			for _, m := range batch {
+				if s.global.Wait(ctx) != nil || !s.deliver(ctx, m) {
+					return // the rest of the chat waits: its order is kept
+				}
+			}
 		}()
 	}
 	return wait
 }
 
-// deliver makes one attempt and records its outcome.
-func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) {
+// deliver makes one attempt and records its outcome; it reports whether the
+// message went out.
+func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 	var err error
 	if m.Reply.TicketID != 0 {
 		err = s.deliverToTopic(ctx, m.Reply)
 	} else {
 		err = s.srv.sendOnce(ctx, m.Reply)
 	}
-	// Outcomes are written even while shutting down: a sent message must not
-	// be sent again after the restart.
+	if err == nil {
+		s.srv.metrics.Sent()
+		s.mu.Lock()
+		s.done[m.ID] = false
+		s.mu.Unlock()
+		s.marks <- m.ID
+		return true
+	}
+	s.srv.metrics.SendError(errorCode(err))
+	// Outcomes are written even while shutting down.
 	ctx = context.WithoutCancel(ctx)
 	var rerr error
-	if err != nil {
-		s.srv.metrics.SendError(errorCode(err))
-	}
 	switch {
-	case err == nil:
-		s.srv.metrics.Sent()
-		rerr = s.outbox.MarkSent(ctx, m.ID)
-	case permanent(err):
+	case permanent(err) && !errors.Is(err, errTopicLost):
 		gone := chatGone(err)
 		s.srv.log.Warn("message given up", "chat", supportbot.ChatRef(m.Reply.ChatID), "chat_gone", gone, "err", scrub(err, s.srv.cfg.Token))
 		rerr = s.outbox.MarkFailed(ctx, m.ID, scrub(err, s.srv.cfg.Token), gone)
@@ -193,10 +279,16 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) {
 	if rerr != nil {
 		s.srv.log.Error("record outbox outcome", "id", m.ID, "err", rerr)
 	}
+	s.mu.Lock()
+	s.done[m.ID] = true
+	s.mu.Unlock()
+	return false
 }
 
 // flush sends what it can until the outbox is empty or ctx ends.
 func (s *sender) flush(ctx context.Context) {
+	stopMarking := s.startMarking()
+	defer stopMarking()
 	sem := make(chan struct{}, s.workers)
 	var wg sync.WaitGroup
 	for ctx.Err() == nil {

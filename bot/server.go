@@ -103,7 +103,11 @@ func New(cfg Config, h Handler) (*Server, error) {
 	if cfg.FlushTimeout <= 0 {
 		cfg.FlushTimeout = 5 * time.Second
 	}
-	poll := &pollTransport{base: http.DefaultTransport, ctx: context.Background()}
+	// Keep connections to the Bot API alive across many chats at once (Go's
+	// default keeps 2 idle per host, and reconnects for the rest).
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 64
+	poll := &pollTransport{base: transport, ctx: context.Background()}
 	// The library's default client has no timeout; a long poll must outlive
 	// its own timeout, by a margin.
 	client := &http.Client{Transport: poll, Timeout: cfg.PollTimeout + 10*time.Second}

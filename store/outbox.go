@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"supportbot"
@@ -31,14 +32,19 @@ func (db *DB) Enqueue(ctx context.Context, replies []supportbot.Reply) error {
 	return db.update(ctx, func(tx *Tx) error { return tx.Enqueue(ctx, replies) })
 }
 
-// DueMessages lists, oldest first, the first pending message of each chat
-// (and forum topic) that is due by now: a chat's messages go out in order, and
-// one chat waiting for a retry holds back only itself.
+// DueMessages lists, oldest first, the pending messages due by now, leaving
+// out those behind a postponed message of the same chat (and forum topic): a
+// chat's messages go out in order, and one chat waiting for a retry holds
+// back only itself.
 func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]supportbot.OutboxMessage, error) {
+	at := formatTime(now)
 	rows, err := db.db.QueryContext(ctx, `
 		SELECT o.id, o.payload, o.attempts FROM outbox o
-		JOIN (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY chat_id, thread_id) head ON head.id = o.id
-		WHERE o.next_at <= ? ORDER BY o.id LIMIT ?`, formatTime(now), limit)
+		WHERE o.status = 'pending' AND o.next_at <= ?
+		  AND NOT EXISTS (SELECT 1 FROM outbox p
+			WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.thread_id = o.thread_id
+			  AND p.id < o.id AND p.next_at > ?)
+		ORDER BY o.id LIMIT ?`, at, at, limit)
 	if err != nil {
 		return nil, fmt.Errorf("due messages: %w", err)
 	}
@@ -58,11 +64,21 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]supp
 	return list, rows.Err()
 }
 
-// MarkSent records a delivered message.
-func (db *DB) MarkSent(ctx context.Context, id int64) error {
-	_, err := db.db.ExecContext(ctx, `UPDATE outbox SET status = 'sent', attempts = attempts + 1, done_at = ? WHERE id = ?`,
-		formatTime(db.Now()), id)
-	return err
+// MarkSent records delivered messages, all in one transaction (one fsync for
+// a batch of deliveries).
+func (db *DB) MarkSent(ctx context.Context, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		args := []any{formatTime(tx.now)}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		_, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', attempts = attempts + 1, done_at = ?
+			WHERE id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
+		return err
+	})
 }
 
 // RetryLater postpones a message after a failed attempt.

@@ -32,23 +32,25 @@ type app struct {
 	stop func()      // stops the bot (also done at cleanup)
 
 	clockMu sync.Mutex
-	clock   time.Time // the bot's now; zero: the package's now
+	clock   time.Time // the bot's time when set: it runs on from there
+	set     time.Time // when it was set
 }
 
-// now is the bot's clock.
+// now is the bot's clock: it starts at the package's now (or where setClock
+// put it) and runs at the speed of real time, so retries fall due.
 func (a *app) now() time.Time {
 	a.clockMu.Lock()
 	defer a.clockMu.Unlock()
 	if a.clock.IsZero() {
-		return now
+		a.clock, a.set = now, time.Now()
 	}
-	return a.clock
+	return a.clock.Add(time.Since(a.set))
 }
 
 // setClock moves the bot's clock.
 func (a *app) setClock(t time.Time) {
 	a.clockMu.Lock()
-	a.clock = t
+	a.clock, a.set = t, time.Now()
 	a.clockMu.Unlock()
 }
 
