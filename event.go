@@ -92,3 +92,9 @@ func (e Event) Summary() string {
 	}
 	return "[media]"
 }
+
+// Outcome is what handling one event produced.
+type Outcome struct {
+	Replies []Reply
+	Err     error // the event changed nothing; Replies hold an apology
+}

@@ -23,6 +23,12 @@ type Handler interface {
 	Handle(ctx context.Context, ev supportbot.Event) ([]supportbot.Reply, error)
 }
 
+// BatchHandler also takes a batch of events in one go (in order, one
+// transaction); the server prefers it for a getUpdates batch.
+type BatchHandler interface {
+	HandleBatch(ctx context.Context, evs []supportbot.Event) []supportbot.Outcome
+}
+
 // Config configures the adapter.
 type Config struct {
 	Token    string
@@ -238,6 +244,7 @@ func (s *Server) handleBatch(ctx context.Context, raws []json.RawMessage) int64 
 	var next int64
 	byChat := map[int64][]incoming{}
 	var order []int64
+	var accepted []incoming // in update order
 	for _, raw := range raws {
 		var head struct {
 			UpdateID int64 `json:"update_id"`
@@ -258,11 +265,36 @@ func (s *Server) handleBatch(ctx context.Context, raws []json.RawMessage) int64 
 			s.metrics.Update("ignored", 0)
 			continue
 		}
+		accepted = append(accepted, in)
 		id := in.event.ChatID
 		if _, seen := byChat[id]; !seen {
 			order = append(order, id)
 		}
 		byChat[id] = append(byChat[id], in)
+	}
+	if bh, ok := s.handler.(BatchHandler); ok && len(order) > 0 {
+		var evs []supportbot.Event
+		for _, in := range accepted {
+			evs = append(evs, in.event)
+		}
+		start := time.Now()
+		for i, out := range bh.HandleBatch(context.WithoutCancel(ctx), evs) {
+			if out.Err != nil {
+				s.log.Error("handle update", "update_id", evs[i].UpdateID, "chat", supportbot.ChatRef(evs[i].ChatID), "err", out.Err)
+			}
+			s.metrics.Update(string(evs[i].Kind), time.Since(start))
+			if s.sender == nil {
+				for _, r := range out.Replies {
+					if err := s.Send(ctx, r); err != nil {
+						s.log.Error("send reply", "chat", supportbot.ChatRef(r.ChatID), "err", scrub(err, s.cfg.Token))
+					}
+				}
+			}
+		}
+		if s.sender != nil {
+			s.sender.poke()
+		}
+		return next
 	}
 	sem := make(chan struct{}, s.cfg.Workers)
 	var wg sync.WaitGroup

@@ -243,14 +243,9 @@ func relayToAgent(s *Step, action string) error {
 	return nil
 }
 
-// handleStaff takes a listed agent's message in the staff chat: a command, or
-// a reply to relay to the customer of the topic's ticket.
-func (e *Engine) handleStaff(ctx context.Context, ev supportbot.Event) ([]supportbot.Reply, error) {
-	tx, err := e.cfg.Begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
+// staffStep takes a listed agent's message in the staff chat, inside tx: a
+// command, or a reply to relay to the customer of the topic's ticket.
+func (e *Engine) staffStep(ctx context.Context, tx Tx, ev supportbot.Event) ([]supportbot.Reply, error) {
 	if ev.UpdateID != 0 {
 		if fresh, err := tx.MarkUpdate(ctx, ev.UpdateID); err != nil || !fresh {
 			return nil, err
@@ -266,14 +261,14 @@ func (e *Engine) handleStaff(ctx context.Context, ev supportbot.Event) ([]suppor
 		if ev.Kind == supportbot.EventCommand {
 			out = append(out, here(staff("agent.no_ticket")))
 		}
-		return e.commitStaff(tx, out)
+		return e.queueStaff(ctx, tx, out)
 	} else if err != nil {
 		return nil, err
 	}
 	if t.Status != supportbot.TicketOpen {
 		if ev.Kind != supportbot.EventCommand || ev.Text != "closure" {
 			out = append(out, here(staff("agent.ticket_closed", "ticket", t.ID)))
-			return e.commitStaff(tx, out)
+			return e.queueStaff(ctx, tx, out)
 		}
 	}
 	conv, err := tx.Conversation(ctx, t.ChatID)
@@ -378,18 +373,15 @@ func (e *Engine) handleStaff(ctx context.Context, ev supportbot.Event) ([]suppor
 	if err := tx.SaveConversation(ctx, s.conv); err != nil {
 		return nil, err
 	}
-	return e.commitStaff(tx, append(s.out, out...))
+	return e.queueStaff(ctx, tx, append(s.out, out...))
 }
 
-// commitStaff queues the replies of a staff event and commits.
-func (e *Engine) commitStaff(tx Tx, out []supportbot.Reply) ([]supportbot.Reply, error) {
+// queueStaff queues the replies of a staff event.
+func (e *Engine) queueStaff(ctx context.Context, tx Tx, out []supportbot.Reply) ([]supportbot.Reply, error) {
 	if e.cfg.Outbox && len(out) > 0 {
-		if err := tx.Enqueue(context.Background(), out); err != nil {
+		if err := tx.Enqueue(ctx, out); err != nil {
 			return nil, err
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
 	}
 	return out, nil
 }

@@ -2,6 +2,8 @@ package flows_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -173,5 +175,42 @@ func TestPaymentGatewaySeesTheQuoteAsIdempotencyKey(t *testing.T) {
 	}
 	if e := h.audit("early_repayment"); len(e) != 1 || e[0].Details["quote_id"] != keys[0] {
 		t.Errorf("audit quote_id differs from the charge key %q: %+v", keys[0], e)
+	}
+}
+
+// TestBatchRollsBackOnlyTheFailingEvent: events of a batch share a commit,
+// but a failing one is undone alone, and its customer gets an apology.
+func TestBatchRollsBackOnlyTheFailingEvent(t *testing.T) {
+	h := newHarness(t, fixture())
+	a := h.chat(100, "zh")
+	a.identify(phoneWang)
+	a.send("/repay")
+	confirm := a.button("确认还款").Data
+	b := h.chat(200, "zh")
+	b.identify(phoneZhang)
+	h.charge = func(flows.Charge) error { return errors.New("gateway exploded") }
+
+	out := h.eng.HandleBatch(context.Background(), []supportbot.Event{
+		{UpdateID: 501, ChatID: 100, UserID: 100, Kind: supportbot.EventButton, Data: confirm},
+		{UpdateID: 502, ChatID: 200, UserID: 200, Kind: supportbot.EventCommand, Text: "logout"},
+	})
+	if out[0].Err == nil || !strings.Contains(out[0].Replies[0].Text, "出了点问题") {
+		t.Errorf("failing event: %+v", out[0])
+	}
+	if out[1].Err != nil || !strings.Contains(out[1].Replies[0].Text, "已解除") {
+		t.Errorf("the other event: %+v", out[1])
+	}
+	if n := len(h.audit("logout")); n != 1 {
+		t.Errorf("logout entries = %d: the good event was lost with the bad one", n)
+	}
+	if p := h.plan("C3", "P4"); !p.Open() || len(h.audit("early_repayment")) != 0 {
+		t.Error("the failed payment left a trace")
+	}
+	// The failed update was not marked processed: a redelivery is handled.
+	h.charge = nil
+	out = h.eng.HandleBatch(context.Background(), []supportbot.Event{
+		{UpdateID: 501, ChatID: 100, UserID: 100, Kind: supportbot.EventButton, Data: confirm}})
+	if out[0].Err != nil || !strings.Contains(out[0].Replies[0].Text, "提前还款成功") {
+		t.Errorf("redelivery: %+v", out[0])
 	}
 }

@@ -12,6 +12,11 @@ import (
 type Tx interface {
 	Commit() error
 	Rollback() error
+	// Savepoint marks where one event's changes start; RollbackToSavepoint
+	// undoes them alone, ReleaseSavepoint keeps them.
+	Savepoint(ctx context.Context) error
+	RollbackToSavepoint(ctx context.Context) error
+	ReleaseSavepoint(ctx context.Context) error
 
 	// MarkUpdate records an update id; false means it was handled before.
 	MarkUpdate(ctx context.Context, updateID int64) (bool, error)

@@ -155,6 +155,26 @@ func (tx *Tx) Rollback() error {
 	return nil
 }
 
+// Savepoint starts a nested unit of the transaction (one event of a batch).
+func (tx *Tx) Savepoint(ctx context.Context) error {
+	_, err := tx.tx.ExecContext(ctx, `SAVEPOINT step`)
+	return err
+}
+
+// RollbackToSavepoint undoes what was done since Savepoint, and ends it.
+func (tx *Tx) RollbackToSavepoint(ctx context.Context) error {
+	if _, err := tx.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT step`); err != nil {
+		return err
+	}
+	return tx.ReleaseSavepoint(ctx)
+}
+
+// ReleaseSavepoint keeps what was done since Savepoint, and ends it.
+func (tx *Tx) ReleaseSavepoint(ctx context.Context) error {
+	_, err := tx.tx.ExecContext(ctx, `RELEASE SAVEPOINT step`)
+	return err
+}
+
 // update runs fn in a transaction and commits it when fn succeeds.
 func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.Begin(ctx)
