@@ -47,7 +47,12 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.Now == nil {
 		m.Now = time.Now
 	}
-	m.Logger = newLogger(m.Config, m.Stderr)
+	cfg := m.Config
+	if cfg.Token == "" && cfg.LogLevel < slog.LevelWarn {
+		// The console shares the terminal with the chat: only problems.
+		cfg.LogLevel = slog.LevelWarn
+	}
+	m.Logger = newLogger(cfg, m.Stderr)
 	db, err := store.Open(ctx, m.Config.DatabasePath)
 	if err != nil {
 		return err
