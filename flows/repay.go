@@ -84,8 +84,17 @@ func showQuote(s *Step, p *supportbot.Plan, note string) error {
 		return nil
 	}
 	card := quoteCard(s, cards)
-	q := supportbot.ComputePayoff(*p, s.today)
-	qid, expires := newQuote(s, p, q.Total, card)
+	scope, err := payoffScope(s, p)
+	if err != nil {
+		return err
+	}
+	if len(scope.periods) == 0 { // every unpaid period is being debited already
+		s.finish()
+		s.say(s.T("repay.all_debiting", "product", p.Product, "periods", periodList(s, scope.debiting)), s.menuRows()...)
+		return nil
+	}
+	q := supportbot.ComputePayoff(scope.plan, s.today)
+	qid, expires := newQuote(s, p, q.Total, card, "periods", periodsKey(scope.periods), "debiting", periodsKey(scope.debiting))
 	var lines []string
 	if note != "" {
 		lines = append(lines, s.T(note, "amount", money(q.Total)), "")
@@ -93,6 +102,9 @@ func showQuote(s *Step, p *supportbot.Plan, note string) error {
 	lines = append(lines,
 		s.T("repay.quote_header", "product", p.Product, "order", p.OrderNo),
 		s.T("repay.quote_principal", "amount", money(q.Principal)))
+	if len(scope.debiting) > 0 {
+		lines = append(lines, s.T("repay.quote_debiting", "periods", periodList(s, scope.debiting)))
+	}
 	if q.DueFees > 0 {
 		lines = append(lines, s.T("repay.quote_fees", "amount", money(q.DueFees)))
 	}
@@ -178,8 +190,12 @@ func confirmRepay(s *Step, qid string) error {
 	if quoteExpired(s) {
 		return s.fire("repay", "quote", p, "repay.expired")
 	}
-	q := supportbot.ComputePayoff(*p, s.today)
-	if quoteChanged(s, p, q.Total) {
+	scope, err := payoffScope(s, p)
+	if err != nil {
+		return err
+	}
+	q := supportbot.ComputePayoff(scope.plan, s.today)
+	if quoteChanged(s, p, q.Total) || periodsKey(scope.periods) != slots["periods"] || periodsKey(scope.debiting) != slots["debiting"] {
 		return s.fire("repay", "quote", p, "repay.changed")
 	}
 	card, err := customerCard(s, slots["card"])
@@ -193,10 +209,11 @@ func confirmRepay(s *Step, qid string) error {
 	if !ok || err != nil {
 		return err
 	}
-	if _, err := s.tx.PayBills(s.ctx, s.conv.CustomerID, p.ID); err != nil {
+	if _, err := s.tx.PayBills(s.ctx, s.conv.CustomerID, p.ID, scope.periods...); err != nil {
 		return err
 	}
-	cancelled, err := s.tx.CancelPlanSchedules(s.ctx, s.conv.CustomerID, p.ID)
+	// Only the schedules of the periods paid now: one already debiting is left to run.
+	cancelled, err := s.tx.CancelPeriodSchedules(s.ctx, s.conv.CustomerID, p.ID, scope.periods...)
 	if err != nil {
 		return err
 	}
@@ -215,10 +232,52 @@ func confirmRepay(s *Step, qid string) error {
 	return s.fire("repay", "pay", pay)
 }
 
+// payoff is what a payoff covers.
+type payoff struct {
+	plan     supportbot.Plan // the plan without the periods being debited
+	periods  []int           // the unpaid periods it pays
+	debiting []int           // unpaid periods a scheduled repayment is debiting now
+}
+
+// payoffScope leaves out of a payoff the periods a scheduled repayment is
+// already debiting (processing, or running within the cancel cutoff): that
+// debit pays them, and paying them here too would charge twice.
+func payoffScope(s *Step, p *supportbot.Plan) (payoff, error) {
+	sched, err := s.tx.Scheduled(s.ctx, s.conv.CustomerID)
+	if err != nil {
+		return payoff{}, err
+	}
+	busy := map[int]bool{}
+	for _, r := range sched {
+		if r.PlanID == p.ID && (r.Status == supportbot.ScheduledProcessing ||
+			r.Status == supportbot.ScheduledScheduled && r.RunAt.Sub(s.now) < cancelCutoff) {
+			busy[r.Period] = true
+		}
+	}
+	sc := payoff{plan: *p}
+	sc.plan.Bills = nil
+	for _, b := range p.Bills {
+		switch {
+		case b.Status != supportbot.BillUnpaid:
+			sc.plan.Bills = append(sc.plan.Bills, b)
+		case busy[b.Period]:
+			sc.debiting = append(sc.debiting, b.Period)
+		default:
+			sc.plan.Bills = append(sc.plan.Bills, b)
+			sc.periods = append(sc.periods, b.Period)
+		}
+	}
+	return sc, nil
+}
+
 func paid(s *Step, pay *supportbot.Payment) error {
 	slots := s.conv.Slots
 	s.finish()
 	text := s.T("repay.done", "product", slots["product"], "amount", money(pay.Amount), "card", slots["card_masked"], "reference", pay.Key)
+	if slots["debiting"] != "" {
+		text = s.T("repay.done_but_debiting", "product", slots["product"], "amount", money(pay.Amount), "card", slots["card_masked"],
+			"reference", pay.Key, "periods", slots["debiting"])
+	}
 	if slots["cancelled"] != "0" {
 		text += "\n" + s.T("repay.done_cancelled", "count", slots["cancelled"])
 	}

@@ -13,6 +13,7 @@ import (
 
 func TestEarlyRepaymentWithAFee(t *testing.T) {
 	h := newHarness(t, fixture())
+	h.advance(-3 * time.Hour) // 07:00: S2 (period 3) runs at 11:00, not yet with the bank
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
 	c.send("/repay")
@@ -21,7 +22,7 @@ func TestEarlyRepaymentWithAFee(t *testing.T) {
 	// P2: principal 4×1,000.00; period 3 is due today, so its 5.00 fee is due;
 	// periods 4-6 are not due: 3,000.00 × 1.50% = 45.00; their fees are waived.
 	c.expect("未还本金：¥4,000.00", "已到期各期手续费：¥5.00", "提前还款手续费（费率 1.50%，按未到期本金 ¥3,000.00 计）：¥45.00",
-		"合计应付：¥4,050.00", "扣款卡：招商银行 **** 6789", "15 分钟", "10:15")
+		"合计应付：¥4,050.00", "扣款卡：招商银行 **** 6789", "15 分钟", "07:15")
 	confirm := c.button("确认还款").Data
 	c.pressData(confirm)
 	c.expect("提前还款成功", "¥4,050.00", "招商银行 **** 6789", "1 笔预约还款已自动取消")
@@ -51,16 +52,43 @@ func TestEarlyRepaymentWithAFee(t *testing.T) {
 	c.expect("提前还款成功：Xiaomi Book，¥4,050.00")
 }
 
+// TestEarlyRepaymentLeavesPeriodsBeingDebited: a period whose scheduled
+// repayment runs within 2 hours is already with the bank; the payoff leaves
+// it (and its schedule) to that debit instead of charging it twice.
+func TestEarlyRepaymentLeavesPeriodsBeingDebited(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.press("Xiaomi Book") // S2 debits period 3 in an hour
+	// Periods 4-6: 3,000.00 principal + 1.50% = 45.00; period 3 and its fee are left out.
+	c.expect("未还本金：¥3,000.00", "第 3 期正在自动扣款", "合计应付：¥3,045.00")
+	c.reject("已到期各期手续费")
+	c.press("确认还款")
+	c.expect("除正在自动扣款的第 3 期外已全部结清", "¥3,045.00")
+	if got := h.scheduled("C1")["S2"]; got != supportbot.ScheduledScheduled {
+		t.Errorf("S2 status = %s: the debit already with the bank must be left to run", got)
+	}
+	p := h.plan("C1", "P2")
+	for _, b := range p.Bills {
+		if want := b.Period != 3; (b.Status == supportbot.BillPaid) != want && b.Period > 2 {
+			t.Errorf("period %d status %s", b.Period, b.Status)
+		}
+	}
+}
+
 func TestEarlyRepaymentOverdueLateFeeNoPrepayFee(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "en")
 	c.identify(phoneZhang)
 	c.send("/repay")
 	c.press("Redmi K70")
-	// P1: 6×249.92 + 249.88 principal, 12.00 late fee of the overdue period, rate 0.
-	c.expect("Unpaid principal: ¥1,749.40", "Late fees: ¥12.00", "Prepayment fee (0.00% of the ¥1,499.48 principal not yet due): ¥0.00", "Total to pay: ¥1,761.40")
+	// P1: periods 6-12 less period 8 (S3 is debiting it): 5×249.92 + 249.88
+	// principal, 12.00 late fee of the overdue period 6, rate 0.
+	c.expect("Unpaid principal: ¥1,499.48", "Period 8 is being debited", "Late fees: ¥12.00",
+		"Prepayment fee (0.00% of the ¥1,249.56 principal not yet due): ¥0.00", "Total to pay: ¥1,511.48")
 	c.press("Confirm")
-	c.expect("Paid off!", "¥1,761.40")
+	c.expect("Paid!", "except period 8", "¥1,511.48")
 	c.reject("close your installment account") // P2 is still open
 }
 
