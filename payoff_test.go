@@ -117,3 +117,17 @@ func TestDate(t *testing.T) {
 		t.Error("ParseDate accepted Feb 30")
 	}
 }
+
+func TestMaskNumbers(t *testing.T) {
+	for in, want := range map[string]string{
+		"卡号6222021234567890123": "卡号****",
+		"身份证后四位 123X":           "身份证后四位 ****",
+		"手机 +86 13800138000 谢谢": "手机 +86 **** 谢谢",
+		"我还了500块":               "我还了500块",
+		"第 3 期":                 "第 3 期",
+	} {
+		if got := supportbot.MaskNumbers(in, 200); got != want {
+			t.Errorf("MaskNumbers(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

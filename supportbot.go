@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -114,4 +115,18 @@ func MaskPhone(phone string) string {
 func ChatRef(chatID int64) string {
 	sum := sha256.Sum256([]byte("chat:" + strconv.FormatInt(chatID, 10)))
 	return hex.EncodeToString(sum[:6])
+}
+
+// numberRun matches what could be a phone, card or ID number, or the end of
+// one (digits, full-width digits, a final X).
+var numberRun = regexp.MustCompile(`[0-9０-９]{3,}[xXｘＸ]|[0-9０-９]{4,}[0-9０-９xXｘＸ]*`)
+
+// MaskNumbers hides digit runs in a customer's text before it is kept
+// (transcripts, unanswered questions) and cuts it to max characters.
+func MaskNumbers(text string, max int) string {
+	text = numberRun.ReplaceAllString(text, "****")
+	if r := []rune(text); len(r) > max {
+		text = string(r[:max]) + "…"
+	}
+	return text
 }

@@ -243,7 +243,7 @@ func (e *Engine) step(ctx context.Context, tx Tx, ev supportbot.Event) (out []su
 	now := e.cfg.Now()
 	s := &Step{ctx: ctx, e: e, tx: tx, conv: conv, ev: ev, now: now,
 		today: supportbot.DateOf(now, e.cfg.Location)}
-	conv.Transcript = appendLine(conv.Transcript, supportbot.Line{Time: now, From: "customer", Text: ev.Summary()})
+	conv.Transcript = appendLine(conv.Transcript, supportbot.Line{Time: now, From: "customer", Text: supportbot.MaskNumbers(ev.Summary(), 200)})
 	before := conv.Flow + "/" + conv.State
 	if err := e.route(s); err != nil {
 		return nil, conv.Lang, "", where, err

@@ -59,7 +59,9 @@ func fingerprint(p *supportbot.Plan) string {
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
-func newQuoteID() string { return "Q" + strings.ToUpper(randomToken(7)) }
+// newQuoteID is a quote's id and its payment's idempotency key: 100 random
+// bits, so keys never collide across customers (it fits in a button).
+func newQuoteID() string { return "Q" + strings.ToUpper(randomToken(20)) }
 
 // quoteCard is the card a quote charges: the one chosen in the slots if the
 // customer still has it, else the default (Cards lists it first).
@@ -136,6 +138,17 @@ func chooseCard(s *Step) error {
 // (nothing changed) or the quote was paid already.
 func chargeQuote(s *Step, kind string, p *supportbot.Plan, card *supportbot.Card, amount supportbot.Money) (pay *supportbot.Payment, ok bool, err error) {
 	qid := s.conv.Slots["quote"]
+	// The key is checked before the gateway hears of it: a used key is never
+	// charged again (the transaction holds the only writer, so the check stands).
+	if _, err := s.tx.Payment(s.ctx, qid); err == nil {
+		if answered, err := staleQuote(s, "ok:"+qid); answered || err != nil {
+			return nil, false, err
+		}
+		s.say(s.T("button.expired"), s.menuRows()...)
+		return nil, false, nil
+	} else if supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
+		return nil, false, err
+	}
 	err = s.e.cfg.Payments.Charge(s.ctx, Charge{Key: qid, CustomerID: s.conv.CustomerID, PlanID: p.ID, Card: *card, Amount: amount})
 	if supportbot.ErrorCode(err) == EDECLINED {
 		return nil, false, declined(s, kind, card)
@@ -143,10 +156,7 @@ func chargeQuote(s *Step, kind string, p *supportbot.Plan, card *supportbot.Card
 		return nil, false, err
 	}
 	pay = &supportbot.Payment{Key: qid, Kind: kind, CustomerID: s.conv.CustomerID, PlanID: p.ID, CardID: card.ID, Amount: amount}
-	if err := s.tx.RecordPayment(s.ctx, pay); supportbot.ErrorCode(err) == supportbot.ECONFLICT {
-		_, err := staleQuote(s, "ok:"+qid)
-		return nil, false, err
-	} else if err != nil {
+	if err := s.tx.RecordPayment(s.ctx, pay); err != nil {
 		return nil, false, err
 	}
 	return pay, true, nil

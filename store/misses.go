@@ -3,21 +3,15 @@ package store
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"time"
-)
 
-// digitRun matches what could be a phone, ID or card number.
-var digitRun = regexp.MustCompile(`[0-9０-９]{4,}[0-9０-９xX]*`)
+	"supportbot"
+)
 
 // MaskQuestion hides digit runs (phones, ID and card numbers) in a question
 // before it is kept, and bounds its length.
 func MaskQuestion(text string) string {
-	text = digitRun.ReplaceAllString(text, "****")
-	if r := []rune(text); len(r) > 200 {
-		text = string(r[:200])
-	}
-	return text
+	return supportbot.MaskNumbers(text, 200)
 }
 
 // RecordMiss counts an unanswered question, masked.
