@@ -98,8 +98,13 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, s *
 			return err
 		}
 		for _, b := range p.Bills {
+			status, err := tx.keptStatus(ctx, `SELECT status FROM bills WHERE plan_id = ? AND period = ?`, b.Status,
+				map[string]bool{supportbot.BillPaid: true}, p.ID, b.Period)
+			if err != nil {
+				return err
+			}
 			if err := tx.upsert(ctx, billsTable, []any{p.ID, b.Period},
-				[]any{string(b.DueDate), b.Principal, b.Fee, b.LateFee, b.Status}, &s.Bills); err != nil {
+				[]any{string(b.DueDate), b.Principal, b.Fee, b.LateFee, status}, &s.Bills); err != nil {
 				return err
 			}
 		}
@@ -112,12 +117,35 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, s *
 		if err := tx.checkOwner(ctx, "plans", "plan", r.PlanID, c.ID); err != nil {
 			return err
 		}
+		status, err := tx.keptStatus(ctx, `SELECT status FROM scheduled_repayments WHERE id = ?`, r.Status,
+			map[string]bool{supportbot.ScheduledCancelled: true, supportbot.ScheduledDone: true}, r.ID)
+		if err != nil {
+			return err
+		}
 		if err := tx.upsert(ctx, scheduledTable, []any{r.ID},
-			[]any{c.ID, r.PlanID, r.Period, r.Amount, r.CardID, formatTime(r.RunAt), r.Status}, &s.Scheduled); err != nil {
+			[]any{c.ID, r.PlanID, r.Period, r.Amount, r.CardID, formatTime(r.RunAt), status}, &s.Scheduled); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// keptStatus is the status to import for a row: the file's, unless the row
+// already has a final one (a bill paid, a repayment cancelled or done —
+// perhaps by the bot, after the export was made). An older export must never
+// reopen a paid bill or revive a cancelled debit: that would charge twice.
+func (tx *Tx) keptStatus(ctx context.Context, query, incoming string, final map[string]bool, args ...any) (string, error) {
+	var current string
+	err := tx.tx.QueryRowContext(ctx, query, args...).Scan(&current)
+	if errors.Is(err, sql.ErrNoRows) {
+		return incoming, nil
+	} else if err != nil {
+		return "", fmt.Errorf("read status: %w", err)
+	}
+	if final[current] {
+		return current, nil
+	}
+	return incoming, nil
 }
 
 // checkOwner fails with ECONFLICT when the row id of table belongs to a

@@ -260,7 +260,7 @@ func TestImportRejected(t *testing.T) {
 	}, {
 		name: "constraint",
 		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
-			d[1].Plans[0].Bills[0].Status = "late"
+			d[1].Plans[0].Bills[0].Principal = -1
 			return d
 		},
 		code: supportbot.EINVALID, msg: "CHECK constraint failed",
@@ -298,5 +298,64 @@ func TestImportEmpty(t *testing.T) {
 	}
 	if after := dumpTables(t, path); after != before {
 		t.Errorf("an empty import changed the database")
+	}
+}
+
+// TestReimportKeepsFinalStatuses: an export made before the bot took a
+// payment or cancelled a debit must not reopen the bill or revive the debit.
+func TestReimportKeepsFinalStatuses(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openImportDB(t)
+	data := importSample()
+	mustImport(t, db, data)
+	c := data[0]
+	plan, sched := c.Plans[0], c.Scheduled[0]
+	var unpaid int
+	for _, b := range plan.Bills {
+		if b.Status == supportbot.BillUnpaid {
+			unpaid = b.Period
+			break
+		}
+	}
+	if unpaid == 0 || sched.Status != supportbot.ScheduledScheduled {
+		t.Fatal("the sample needs an unpaid bill and a scheduled repayment")
+	}
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.PayBills(ctx, c.Customer.ID, plan.ID, unpaid); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := tx.CancelScheduled(ctx, c.Customer.ID, sched.ID); err != nil || !ok {
+		t.Fatalf("cancel %s: %v %v", sched.ID, ok, err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	mustImport(t, db, importSample()) // the same, older, export again
+
+	tx, err = db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	p, err := tx.Plan(ctx, c.Customer.ID, plan.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range p.Bills {
+		if b.Period == unpaid && b.Status != supportbot.BillPaid {
+			t.Errorf("period %d reopened by a re-import", unpaid)
+		}
+	}
+	list, err := tx.Scheduled(ctx, c.Customer.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range list {
+		if r.ID == sched.ID && r.Status != supportbot.ScheduledCancelled {
+			t.Errorf("%s revived as %s by a re-import", r.ID, r.Status)
+		}
 	}
 }
