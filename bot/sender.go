@@ -17,7 +17,8 @@ import (
 
 // Outbox is where replies wait to be sent; the store implements it.
 type Outbox interface {
-	// DueMessages lists the first due pending message of each chat.
+	// DueMessages lists due pending messages in order, a bounded number of
+	// each chat, none behind a postponed one of the same chat.
 	DueMessages(ctx context.Context, now time.Time, limit int) ([]supportbot.OutboxMessage, error)
 	// MarkSent records deliveries; one call may carry many.
 	MarkSent(ctx context.Context, ids ...int64) error

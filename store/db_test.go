@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"supportbot"
 	"supportbot/store"
@@ -86,5 +87,25 @@ func TestRedeliveredUpdateIsMarkedOnce(t *testing.T) {
 			t.Errorf("delivery %d: fresh = %v, %v; want %v", i+1, fresh, err, want)
 		}
 		tx.Commit()
+	}
+}
+
+func TestDueMessagesDoNotLetOneChatCrowdOutTheRest(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t, filepath.Join(t.TempDir(), "bot.db"))
+	var backlog []supportbot.Reply
+	for i := 0; i < 100; i++ {
+		backlog = append(backlog, supportbot.Reply{ChatID: -100, Text: "relay"})
+	}
+	if err := db.Enqueue(ctx, append(backlog, supportbot.Reply{ChatID: 7, Text: "your reply"})); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := db.DueMessages(ctx, time.Now().Add(time.Hour), 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := msgs[len(msgs)-1]
+	if last.Reply.ChatID != 7 || len(msgs) != 21 {
+		t.Errorf("got %d messages, last to chat %d: the customer's reply is crowded out", len(msgs), last.Reply.ChatID)
 	}
 }

@@ -35,16 +35,22 @@ func (db *DB) Enqueue(ctx context.Context, replies []supportbot.Reply) error {
 // DueMessages lists, oldest first, the pending messages due by now, leaving
 // out those behind a postponed message of the same chat (and forum topic): a
 // chat's messages go out in order, and one chat waiting for a retry holds
-// back only itself.
+// back only itself. It lists at most 20 of any one chat.
 func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]supportbot.OutboxMessage, error) {
 	at := formatTime(now)
+	// At most perChat of each chat, so a backlog in one (a staff group at
+	// 20 messages a minute) cannot crowd every other chat out of the list.
+	const perChat = 20
 	rows, err := db.db.QueryContext(ctx, `
-		SELECT o.id, o.payload, o.attempts FROM outbox o
-		WHERE o.status = 'pending' AND o.next_at <= ?
-		  AND NOT EXISTS (SELECT 1 FROM outbox p
-			WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.thread_id = o.thread_id
-			  AND p.id < o.id AND p.next_at > ?)
-		ORDER BY o.id LIMIT ?`, at, at, limit)
+		SELECT id, payload, attempts FROM (
+			SELECT o.id, o.payload, o.attempts,
+				ROW_NUMBER() OVER (PARTITION BY o.chat_id, o.thread_id ORDER BY o.id) AS n
+			FROM outbox o
+			WHERE o.status = 'pending' AND o.next_at <= ?
+			  AND NOT EXISTS (SELECT 1 FROM outbox p
+				WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.thread_id = o.thread_id
+				  AND p.id < o.id AND p.next_at > ?)
+		) due WHERE n <= ? ORDER BY id LIMIT ?`, at, at, perChat, limit)
 	if err != nil {
 		return nil, fmt.Errorf("due messages: %w", err)
 	}
