@@ -69,8 +69,10 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 			ev.Kind, ev.Text, ev.Args = supportbot.EventCommand, clip(cmd), clip(strings.TrimSpace(args))
 		case m.Text != "":
 			ev.Kind, ev.Text = supportbot.EventText, clip(m.Text)
-		default:
+		case hasMedia(m):
 			ev.Kind, ev.Text = supportbot.EventMedia, clip(m.Caption)
+		default: // service messages: pins, topic edits, members joining…
+			return in, nil
 		}
 		in.ok = m.Chat.IsPrivate() || m.Chat.IsSuperGroup() || m.Chat.IsGroup()
 	case u.CallbackQuery != nil:
@@ -147,4 +149,10 @@ func utf16Len(s string) int {
 		}
 	}
 	return n
+}
+
+// hasMedia reports whether a message carries something to relay.
+func hasMedia(m *tgbotapi.Message) bool {
+	return len(m.Photo) > 0 || m.Document != nil || m.Video != nil || m.Voice != nil || m.Audio != nil ||
+		m.Sticker != nil || m.Animation != nil || m.VideoNote != nil || m.Location != nil || m.Venue != nil
 }

@@ -35,7 +35,7 @@ func agentFlow() *spec {
 		},
 		start: startAgent,
 		// While handed off, what the customer sends goes to the agent.
-		handle: func(s *Step, action string) (bool, error) { return true, relayToAgent(s, action) },
+		handle: relayToAgent,
 	}
 }
 
@@ -208,29 +208,31 @@ func or(s, def string) string {
 
 // relayToAgent passes what the customer sends to the ticket's topic; /end
 // leaves the queue.
-func relayToAgent(s *Step, action string) error {
+// It returns false when the ticket is gone (closed meanwhile): the chat is
+// back with the bot, which takes the event itself.
+func relayToAgent(s *Step, action string) (bool, error) {
 	t, err := s.tx.OpenTicket(s.ctx, s.conv.ChatID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND { // closed meanwhile
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
 		s.finish()
-		return nil
+		return false, nil
 	} else if err != nil {
-		return err
+		return true, err
 	}
 	ev := s.ev
 	switch {
 	case ev.Kind == supportbot.EventCommand && ev.Text == "end":
 		t.Status, t.ClosedAt = supportbot.TicketClosed, s.now
 		if err := s.tx.UpdateTicket(s.ctx, t); err != nil {
-			return err
+			return true, err
 		}
 		s.reply(supportbot.Reply{ChatID: s.e.cfg.AgentChatID, TicketID: t.ID, Text: s.staffT("agent.customer_left")})
 		s.reply(supportbot.Reply{ChatID: s.e.cfg.AgentChatID, TicketID: t.ID, CloseTopic: true})
 		s.finish()
 		s.say(s.T("agent.left"), s.menuRows()...)
-		return nil
+		return true, nil
 	case ev.Kind == supportbot.EventButton || action != "":
 		s.say(s.T("agent.with_agent"))
-		return nil
+		return true, nil
 	case ev.Kind == supportbot.EventText || ev.Kind == supportbot.EventCommand:
 		text := ev.Text
 		if ev.Kind == supportbot.EventCommand {
@@ -240,7 +242,7 @@ func relayToAgent(s *Step, action string) error {
 	default: // photos, documents, contacts: copied as they are
 		s.reply(supportbot.Reply{ChatID: s.e.cfg.AgentChatID, TicketID: t.ID, CopyFromChat: ev.ChatID, CopyFromMessage: ev.MessageID})
 	}
-	return nil
+	return true, nil
 }
 
 // staffStep takes a listed agent's message in the staff chat, inside tx: a

@@ -71,3 +71,27 @@ func TestHandoffQueueAfterHoursAndReminder(t *testing.T) {
 	c.send("/bill")
 	c.expect("Remaining")
 }
+
+func TestACustomerWhoseTicketVanishedIsBackWithTheBot(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "en")
+	c.identify(phoneZhang)
+	c.send("/agent")
+	tx, err := h.db.Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := tx.OpenTicket(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk.Status = supportbot.TicketClosed // closed behind the bot's back
+	if err := tx.UpdateTicket(context.Background(), tk); err != nil {
+		t.Fatal(err)
+	}
+	tx.Commit()
+	c.send("/bill")
+	c.expect("Remaining") // answered, not swallowed
+}

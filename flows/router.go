@@ -46,8 +46,9 @@ var cancelWords = map[string]bool{"取消": true, "退出": true, "cancel": true
 func (e *Engine) route(s *Step) error {
 	ev := s.ev
 	if s.conv.Flow == "agent" { // handed off: the person answers, not the bot
-		_, err := e.flows["agent"].handle(s, buttonAction(ev))
-		return err
+		if relayed, err := e.flows["agent"].handle(s, buttonAction(ev)); relayed || err != nil {
+			return err
+		}
 	}
 	switch ev.Kind {
 	case supportbot.EventCommand:

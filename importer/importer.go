@@ -103,7 +103,7 @@ func (p *parser) file(data []byte) []supportbot.CustomerData {
 }
 
 func (p *parser) customer(o *object, s *seen) supportbot.CustomerData {
-	c := supportbot.Customer{ID: o.str("id", true), Name: o.str("name", true)}
+	c := supportbot.Customer{ID: o.id(), Name: o.str("name", true)}
 	p.unique(s.customers, c.ID, field(o.path, "id"), "customer id")
 	if phone := o.str("phone", true); phone != "" {
 		path := field(o.path, "phone")
@@ -166,7 +166,7 @@ func (p *parser) customer(o *object, s *seen) supportbot.CustomerData {
 }
 
 func (p *parser) card(o *object) supportbot.Card {
-	c := supportbot.Card{ID: o.str("id", true), Bank: o.str("bank", true), Last4: o.str("last4", true)}
+	c := supportbot.Card{ID: o.id(), Bank: o.str("bank", true), Last4: o.str("last4", true)}
 	if c.Last4 != "" && !cardLast4.MatchString(c.Last4) {
 		p.fault(field(o.path, "last4"), "must be 4 digits")
 	}
@@ -178,7 +178,7 @@ func (p *parser) card(o *object) supportbot.Card {
 
 func (p *parser) plan(o *object, customerID string, s *seen) supportbot.Plan {
 	pl := supportbot.Plan{
-		ID:         o.str("id", true),
+		ID:         o.id(),
 		CustomerID: customerID,
 		OrderNo:    o.str("order_no", true),
 		Product:    o.str("product", true),
@@ -288,7 +288,7 @@ func (p *parser) bill(o *object, pl supportbot.Plan, periodAt map[int]string) (s
 
 func (p *parser) scheduled(o *object, customerID string, plans map[string]supportbot.Plan, cards map[string]bool, s *seen) supportbot.ScheduledRepayment {
 	r := supportbot.ScheduledRepayment{
-		ID:         o.str("id", true),
+		ID:         o.id(),
 		CustomerID: customerID,
 		PlanID:     o.str("plan_id", true),
 		CardID:     o.str("card_id", true),

@@ -200,3 +200,17 @@ func TestParseEveryFault(t *testing.T) {
 		t.Errorf("Parse error:\n%v\nwant:\n%s", err, want)
 	}
 }
+
+func TestIDsMustFitInAButton(t *testing.T) {
+	data := []byte(`{"customers":[{"id":"C 1","name":"x","phone":"13800138000","id_card_last4":"1234",
+		"cards":[],"plans":[{"id":"` + strings.Repeat("P", 40) + `","order_no":"1","product":"p","partner":"q",
+		"principal_fen":100,"periods":1,"prepay_fee_rate_bp":0,
+		"bills":[{"period":1,"due_date":"2026-01-01","principal_fen":100,"fee_fen":0,"late_fee_fen":0,"status":"paid"}]}],
+		"scheduled_repayments":[]}]}`)
+	_, err := importer.Parse(data)
+	for _, path := range []string{"customers[0].id:", "customers[0].plans[0].id:"} {
+		if err == nil || !strings.Contains(err.Error(), path) {
+			t.Errorf("error %v lacks %s", err, path)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -117,6 +118,19 @@ func (o *object) str(name string, required bool) string {
 	}
 	if required && strings.TrimSpace(s) == "" {
 		o.p.fault(field(o.path, name), "must not be empty")
+		return ""
+	}
+	return s
+}
+
+// idPattern is what an id may be: it travels in 64-byte button data.
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
+// id is a required identifier field.
+func (o *object) id() string {
+	s := o.str("id", true)
+	if s != "" && !idPattern.MatchString(s) {
+		o.p.fault(field(o.path, "id"), "must be 1-32 characters of A-Z, a-z, 0-9, _ and -")
 		return ""
 	}
 	return s

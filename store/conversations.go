@@ -26,10 +26,10 @@ func (tx *Tx) Conversation(ctx context.Context, chatID int64) (*supportbot.Conve
 	}
 	c.Lang, c.CustomerID = supportbot.Lang(lang), customer.String
 	if err := json.Unmarshal([]byte(slots), &c.Slots); err != nil {
-		return nil, fmt.Errorf("conversation %d slots: %w", chatID, err)
+		return nil, fmt.Errorf("conversation slots: %w", err)
 	}
 	if err := json.Unmarshal([]byte(transcript), &c.Transcript); err != nil {
-		return nil, fmt.Errorf("conversation %d transcript: %w", chatID, err)
+		return nil, fmt.Errorf("conversation transcript: %w", err)
 	}
 	if c.UpdatedAt, err = parseTime(updated); err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func (tx *Tx) SaveConversation(ctx context.Context, c *supportbot.Conversation) 
 		c.ChatID, c.UserID, string(c.Lang), c.LangChosen, customer, c.Flow, c.State,
 		string(slots), c.Nonce, c.Misses, string(transcript), formatTime(c.UpdatedAt))
 	if err != nil {
-		return fmt.Errorf("save conversation %d: %w", c.ChatID, err)
+		return fmt.Errorf("save conversation: %w", err)
 	}
 	return nil
 }

@@ -91,6 +91,14 @@ func (m *Main) runTelegram(ctx context.Context) error {
 	}()
 	m.Logger.Info("bot started", "username", srv.Username(), "mode", mode, "listen", ln.Addr().String())
 	if mode == "webhook" {
+		// Stop taking webhook requests first, so the sender's final flush
+		// includes the replies of the ones in flight.
+		go func() {
+			<-ctx.Done()
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			httpSrv.Shutdown(sctx)
+		}()
 		return srv.Serve(ctx, m.Config.WebhookURL, m.Config.WebhookSecret)
 	}
 	return srv.Run(ctx)
