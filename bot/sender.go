@@ -269,6 +269,10 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 		gone := chatGone(err)
 		s.srv.log.Warn("message given up", "chat", supportbot.ChatRef(m.Reply.ChatID), "chat_gone", gone, "err", scrub(err, s.srv.cfg.Token))
 		rerr = s.outbox.MarkFailed(ctx, m.ID, scrub(err, s.srv.cfg.Token), gone)
+		if rerr == nil && m.Reply.TicketID != 0 && s.srv.cfg.GaveUp != nil {
+			// The staff chat refuses the bot: the customer must not wait on a relay.
+			s.srv.cfg.GaveUp(ctx, m.Reply)
+		}
 	case errors.Is(err, errTopicLost):
 		rerr = s.outbox.RetryLater(ctx, m.ID, s.srv.cfg.Now(), err.Error())
 	default:

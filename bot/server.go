@@ -54,6 +54,9 @@ type Config struct {
 	// the handler (with their forum topic), everyone else's are ignored.
 	AgentChatID int64
 	AgentIDs    []int64
+	// GaveUp, if set, is told about a hand-off message the staff chat will
+	// never take (the bot was removed, forum topics are off…).
+	GaveUp func(ctx context.Context, r supportbot.Reply)
 	// Now is the outbox's clock (the store stamps messages with the same
 	// one); time.Now when nil.
 	Now func() time.Time

@@ -433,3 +433,38 @@ func clipText(s string, n int) string {
 	}
 	return s
 }
+
+// StaffUnreachable ends the ticket a staff-chat message could not be
+// delivered to, for good, and gives its customer the hotline instead: a
+// relay nobody reads must not keep them waiting.
+func (e *Engine) StaffUnreachable(ctx context.Context, ticketID int64) error {
+	tx, err := e.cfg.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	t, err := tx.Ticket(ctx, ticketID)
+	if err != nil || t.Status != supportbot.TicketOpen {
+		return err
+	}
+	t.Status, t.ClosedAt = supportbot.TicketReferred, e.cfg.Now()
+	if err := tx.UpdateTicket(ctx, t); err != nil {
+		return err
+	}
+	conv, err := tx.Conversation(ctx, t.ChatID)
+	if err != nil {
+		return err
+	}
+	if conv.Flow == "agent" {
+		conv.Flow, conv.State, conv.Nonce, conv.Slots = "", "", "", map[string]string{}
+		if err := tx.SaveConversation(ctx, conv); err != nil {
+			return err
+		}
+	}
+	text := e.cfg.Catalog.T(conv.Lang, "agent.unreachable") + "\n" +
+		e.cfg.Catalog.T(conv.Lang, "agent.hotline", "hotline", e.cfg.Hotline, "hours", e.cfg.Hours.String())
+	if err := tx.Enqueue(ctx, []supportbot.Reply{{ChatID: t.ChatID, Text: text}}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

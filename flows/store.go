@@ -77,9 +77,10 @@ type Tx interface {
 	ClosureNotices(ctx context.Context) ([]supportbot.ClosureRequest, error)
 	ClosureNotified(ctx context.Context, ref string) error
 
-	// OpenTicket, LastTicket and TicketByTopic return ENOTFOUND when there is
+	// OpenTicket, Ticket, LastTicket and TicketByTopic return ENOTFOUND when there is
 	// none; CreateTicket returns ECONFLICT when the chat has an open one.
 	OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error)
+	Ticket(ctx context.Context, id int64) (*supportbot.Ticket, error)
 	LastTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error)
 	TicketByTopic(ctx context.Context, topicID int64) (*supportbot.Ticket, error)
 	CreateTicket(ctx context.Context, t *supportbot.Ticket) error

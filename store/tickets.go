@@ -60,6 +60,11 @@ func (tx *Tx) OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket,
 	return tx.findTicket(ctx, `chat_id = ? AND status = 'open'`, chatID)
 }
 
+// Ticket finds a ticket by id; ENOTFOUND if none.
+func (tx *Tx) Ticket(ctx context.Context, id int64) (*supportbot.Ticket, error) {
+	return tx.findTicket(ctx, `id = ?`, id)
+}
+
 // LastTicket is the chat's latest ticket, whatever its status; ENOTFOUND if none.
 func (tx *Tx) LastTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error) {
 	return tx.findTicket(ctx, `chat_id = ?`, chatID)

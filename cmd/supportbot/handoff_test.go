@@ -134,3 +134,18 @@ func TestHandoffRecreatesADeletedTopicAndLinksTheOldTicket(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestHandoffToAStaffChatThatRefusesTheBot: when Telegram will never take the
+// staff chat's messages, the customer is told and given the hotline instead
+// of waiting on a relay nobody reads.
+func TestHandoffToAStaffChatThatRefusesTheBot(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", "-100777", "AGENT_USER_IDS", "9001")
+	a.srv.SetMissing(staffChat, true) // the bot was removed from the group
+	c := a.customer(7701, "zh")
+	c.say("/agent", "排在第 1 位")
+	c.next("无法把你转给在线客服")
+	c.say("/bill", "分享我的手机号") // back with the bot
+	if list := a.run("tickets"); !strings.Contains(list, "referred") {
+		t.Errorf("tickets:\n%s", list)
+	}
+}

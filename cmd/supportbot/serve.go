@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"supportbot"
 	"supportbot/bot"
 )
 
@@ -36,6 +37,11 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		AgentChatID: m.Config.AgentChatID,
 		AgentIDs:    m.Config.AgentUserIDs,
 		Now:         m.Now,
+		GaveUp: func(ctx context.Context, r supportbot.Reply) {
+			if err := m.Engine.StaffUnreachable(ctx, r.TicketID); err != nil {
+				m.Logger.Error("end unreachable ticket", "ticket", r.TicketID, "err", err)
+			}
+		},
 	}, m.Engine)
 	if err != nil {
 		return err
