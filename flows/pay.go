@@ -261,19 +261,7 @@ func handlePay(s *Step, action string) (bool, error) {
 	if action == "" {
 		return payText(s)
 	}
-	verb, arg, _ := strings.Cut(action, ":")
-	switch verb {
-	case "plan":
-		return true, quoteOwnPlan(s, "pay", arg, "")
-	case "ok":
-		return true, confirmPay(s, arg)
-	case "cards":
-		return true, chooseCard(s)
-	case "card":
-		s.conv.Slots["card"] = arg
-		return true, quoteOwnPlan(s, "pay", s.conv.Slots["plan"], "")
-	}
-	return false, nil
+	return quoteAction(s, "pay", action, confirmPay)
 }
 
 // payText accepts typed answers: a plan's number or order number while

@@ -220,3 +220,21 @@ func quoteOwnPlan(s *Step, flow, planID, note string) error {
 	}
 	return s.fire(flow, "quote", p, note)
 }
+
+// quoteAction takes a button of a quoting flow (repay, pay): a plan chosen,
+// the quote confirmed, another card asked for or chosen.
+func quoteAction(s *Step, flow, action string, confirm func(*Step, string) error) (bool, error) {
+	verb, arg, _ := strings.Cut(action, ":")
+	switch verb {
+	case "plan":
+		return true, quoteOwnPlan(s, flow, arg, "")
+	case "ok":
+		return true, confirm(s, arg)
+	case "cards":
+		return true, chooseCard(s)
+	case "card":
+		s.conv.Slots["card"] = arg
+		return true, quoteOwnPlan(s, flow, s.conv.Slots["plan"], "")
+	}
+	return false, nil
+}

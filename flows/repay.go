@@ -132,19 +132,7 @@ func handleRepay(s *Step, action string) (bool, error) {
 	if action == "" { // free text
 		return repayText(s)
 	}
-	verb, arg, _ := strings.Cut(action, ":")
-	switch verb {
-	case "plan":
-		return true, quoteOwnPlan(s, "repay", arg, "")
-	case "ok":
-		return true, confirmRepay(s, arg)
-	case "cards":
-		return true, chooseCard(s)
-	case "card":
-		s.conv.Slots["card"] = arg
-		return true, quoteOwnPlan(s, "repay", s.conv.Slots["plan"], "")
-	}
-	return false, nil
+	return quoteAction(s, "repay", action, confirmRepay)
 }
 
 // repayText accepts typed answers: a plan's number while choosing, "确认" or

@@ -39,8 +39,6 @@ type Tx interface {
 	RecordPayment(ctx context.Context, p *supportbot.Payment) error
 	// PayBills marks the periods (every unpaid one when none are given) paid.
 	PayBills(ctx context.Context, customerID, planID string, periods ...int) (int, error)
-	// CancelPlanSchedules cancels the plan's still-scheduled repayments.
-	CancelPlanSchedules(ctx context.Context, customerID, planID string) ([]string, error)
 	// CancelScheduled cancels one if it is the customer's and still scheduled.
 	CancelScheduled(ctx context.Context, customerID, id string) (bool, error)
 	// CancelPeriodSchedules cancels the still-scheduled repayments of exactly

@@ -65,28 +65,6 @@ func (tx *Tx) PayBills(ctx context.Context, customerID, planID string, periods .
 	return int(n), err
 }
 
-// CancelPlanSchedules cancels every still-scheduled repayment of a customer's
-// plan (after a payoff nothing is left for them to pay) and returns their ids.
-func (tx *Tx) CancelPlanSchedules(ctx context.Context, customerID, planID string) ([]string, error) {
-	rows, err := tx.tx.QueryContext(ctx, `
-		UPDATE scheduled_repayments SET status = 'cancelled'
-		WHERE customer_id = ? AND plan_id = ? AND status = 'scheduled'
-		RETURNING id`, customerID, planID)
-	if err != nil {
-		return nil, fmt.Errorf("cancel schedules of %s: %w", planID, err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
 // CancelScheduled cancels one scheduled repayment if it belongs to the
 // customer and is still scheduled; it reports whether it did. Ownership is in
 // the query, so a forged id of someone else's schedule changes nothing.
