@@ -37,7 +37,7 @@ type Tx interface {
 	Payment(ctx context.Context, key string) (*supportbot.Payment, error)
 	// RecordPayment returns ECONFLICT when the key was used before.
 	RecordPayment(ctx context.Context, p *supportbot.Payment) error
-	// PayBills marks the periods (every unpaid one when none are given) paid.
+	// PayBills marks the given periods paid (none given: nothing).
 	PayBills(ctx context.Context, customerID, planID string, periods ...int) (int, error)
 	// CancelScheduled cancels one if it is the customer's and still scheduled.
 	CancelScheduled(ctx context.Context, customerID, id string) (bool, error)

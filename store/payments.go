@@ -45,19 +45,19 @@ func (tx *Tx) RecordPayment(ctx context.Context, p *supportbot.Payment) error {
 	return err
 }
 
-// PayBills marks bills of a customer's plan paid: the given periods, or every
-// unpaid one when periods is empty. It returns how many changed.
+// PayBills marks the given unpaid periods of a customer's plan paid (none
+// given: nothing, like CancelPeriodSchedules). It returns how many changed.
 func (tx *Tx) PayBills(ctx context.Context, customerID, planID string, periods ...int) (int, error) {
-	query := `UPDATE bills SET status = 'paid'
-		WHERE status = 'unpaid' AND plan_id = (SELECT id FROM plans WHERE id = ? AND customer_id = ?)`
-	args := []any{planID, customerID}
-	if len(periods) > 0 {
-		query += ` AND period IN (?` + strings.Repeat(",?", len(periods)-1) + `)`
-		for _, p := range periods {
-			args = append(args, p)
-		}
+	if len(periods) == 0 {
+		return 0, nil
 	}
-	res, err := tx.tx.ExecContext(ctx, query, args...)
+	args := []any{planID, customerID}
+	for _, p := range periods {
+		args = append(args, p)
+	}
+	res, err := tx.tx.ExecContext(ctx, `UPDATE bills SET status = 'paid'
+		WHERE status = 'unpaid' AND plan_id = (SELECT id FROM plans WHERE id = ? AND customer_id = ?)
+		  AND period IN (?`+strings.Repeat(",?", len(periods)-1)+`)`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("pay bills of %s: %w", planID, err)
 	}
