@@ -50,3 +50,18 @@ func TestEveryRelatedFlowButtonHasALabel(t *testing.T) {
 		}
 	}
 }
+
+func TestSmallTalkIsAnsweredNotCountedAsAMiss(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.send("你好！")
+	c.expect("你好！我是分期客服助手", "我的账单")
+	c.send("谢谢")
+	c.expect("不客气")
+	c.send("今天天气怎么样")
+	c.expect("暂时回答不了") // the first miss, not the second
+	c.reject("要不要转人工")
+	if len(h.missed) != 1 {
+		t.Errorf("misses recorded = %q, want only the weather", h.missed)
+	}
+}

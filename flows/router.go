@@ -40,6 +40,16 @@ var intents = map[string]string{
 // the flow each starts (for tests and tools).
 func Intents() map[string]string { return maps.Clone(intents) }
 
+// smallTalk are greetings, thanks and goodbyes, answered as such.
+var smallTalk = map[string]string{
+	"你好": "hello", "您好": "hello", "你好啊": "hello", "在吗": "hello", "在不在": "hello", "哈喽": "hello", "嗨": "hello",
+	"早上好": "hello", "下午好": "hello", "晚上好": "hello", "hi": "hello", "hello": "hello", "hey": "hello",
+	"good morning": "hello", "good afternoon": "hello", "good evening": "hello",
+	"谢谢": "thanks", "多谢": "thanks", "谢谢你": "thanks", "感谢": "thanks", "好的谢谢": "thanks", "thanks": "thanks",
+	"thank you": "thanks", "thx": "thanks", "ty": "thanks",
+	"再见": "bye", "拜拜": "bye", "bye": "bye", "goodbye": "bye",
+}
+
 // cancelWords leave any flow when typed (or sent by a reply-keyboard button).
 var cancelWords = map[string]bool{"取消": true, "退出": true, "cancel": true, "quit": true, "stop": true}
 
@@ -256,6 +266,20 @@ func (s *Step) view(view, arg string) error {
 func (s *Step) freeText(text string) error {
 	if text == "" {
 		s.menu("menu.again")
+		return nil
+	}
+	switch smallTalk[strings.ToLower(strings.Trim(text, " !！。.~～?？,，"))] {
+	case "hello": // a greeting is not a question the bot failed to answer
+		s.conv.Misses = 0
+		s.menu("menu.greeting")
+		return nil
+	case "thanks":
+		s.conv.Misses = 0
+		s.menu("smalltalk.thanks")
+		return nil
+	case "bye":
+		s.conv.Misses = 0
+		s.say(s.T("smalltalk.bye"))
 		return nil
 	}
 	c := s.e.cfg.Classifier.Classify(text)
