@@ -199,3 +199,16 @@ func TestBackupWhileRunning(t *testing.T) {
 		t.Error("backup overwrote an existing file")
 	}
 }
+
+// TestPollingSurvivesABusyListenAddr: a taken LISTEN_ADDR costs /healthz and
+// /metrics, not the customers.
+func TestPollingSurvivesABusyListenAddr(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	a := MustRunMain(t, "LISTEN_ADDR", ln.Addr().String())
+	c := a.customer(7901, "en")
+	c.say("/start", "Hello")
+}

@@ -68,24 +68,30 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		mux.Handle(path, srv.WebhookHandler(m.Config.WebhookSecret))
 		mode = "webhook"
 	}
-	ln, err := net.Listen("tcp", m.Config.ListenAddr)
-	if err != nil {
-		return fmt.Errorf("LISTEN_ADDR: %w", err)
-	}
-	m.mu.Lock()
-	m.addr = ln.Addr().String()
-	m.mu.Unlock()
 	httpSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		if err := httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			m.Logger.Error("http server", "err", err)
-		}
-	}()
+	ln, err := net.Listen("tcp", m.Config.ListenAddr)
+	switch {
+	case err != nil && mode == "webhook":
+		return fmt.Errorf("LISTEN_ADDR: %w", err)
+	case err != nil:
+		// Polling needs no listener: customers are still served, only
+		// /healthz and /metrics are missing, and the log says so.
+		m.Logger.Error("LISTEN_ADDR unavailable: running without /healthz and /metrics", "addr", m.Config.ListenAddr, "err", err)
+	default:
+		m.mu.Lock()
+		m.addr = ln.Addr().String()
+		m.mu.Unlock()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				m.Logger.Error("http server", "err", err)
+			}
+		}()
+	}
+	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		m.background(ctx)
@@ -95,7 +101,7 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		defer cancel()
 		httpSrv.Shutdown(sctx) // finishes webhook requests in flight
 	}()
-	m.Logger.Info("bot started", "username", srv.Username(), "mode", mode, "listen", ln.Addr().String())
+	m.Logger.Info("bot started", "username", srv.Username(), "mode", mode, "listen", m.listening())
 	if mode == "webhook" {
 		// Stop taking webhook requests first, so the sender's final flush
 		// includes the replies of the ones in flight.
