@@ -183,6 +183,10 @@ func (s *Server) Run(ctx context.Context) error {
 			failures++
 			wait := backoff(err, failures)
 			s.log.Warn("getUpdates failed", "err", scrub(err, s.cfg.Token), "retry_in", wait)
+			var te *tgbotapi.Error
+			if errors.As(err, &te) && te.Code == http.StatusConflict && strings.Contains(te.Message, "webhook") {
+				s.api.Request(tgbotapi.DeleteWebhookConfig{}) // a webhook is still set: take it down again
+			}
 			sleep(ctx, wait)
 			continue
 		}

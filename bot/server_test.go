@@ -201,3 +201,15 @@ func TestStartupWaitsOutATransientError(t *testing.T) {
 		t.Errorf("getMe calls = %d, want the 429 retried once", n)
 	}
 }
+
+func TestPollingTakesDownALeftoverWebhook(t *testing.T) {
+	srv := telegramtest.Start(t)
+	srv.InjectFaults("deleteWebhook", 6, telegramtest.BadGateway()) // start-up fails to delete it
+	api := srv.Bot(t)
+	if _, err := api.MakeRequest("setWebhook", map[string]string{"url": "https://example.invalid/hook"}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, srv, &echo{})
+	srv.SendText(alice, "/start")
+	srv.WaitFor(t, alice.ID, 1, 20*time.Second)
+}
