@@ -58,6 +58,9 @@ func TestSmallTalkIsAnsweredNotCountedAsAMiss(t *testing.T) {
 	c.expect("你好！我是分期客服助手", "我的账单")
 	c.send("谢谢")
 	c.expect("不客气")
+	c.send("分期")
+	c.expect("请选择", "提前还款", "我的账单")
+	c.reject("分享我的手机号") // not a flow started on a guess
 	c.send("今天天气怎么样")
 	c.expect("暂时回答不了") // the first miss, not the second
 	c.reject("要不要转人工")

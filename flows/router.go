@@ -48,6 +48,8 @@ var smallTalk = map[string]string{
 	"谢谢": "thanks", "多谢": "thanks", "谢谢你": "thanks", "感谢": "thanks", "好的谢谢": "thanks", "thanks": "thanks",
 	"thank you": "thanks", "thx": "thanks", "ty": "thanks",
 	"再见": "bye", "拜拜": "bye", "bye": "bye", "goodbye": "bye",
+	"分期": "menu", "分期付款": "menu", "小米分期": "menu", "菜单": "menu", "帮助": "menu",
+	"installment": "menu", "installments": "menu", "menu": "menu", "help": "menu",
 }
 
 // cancelWords leave any flow when typed (or sent by a reply-keyboard button).
@@ -280,6 +282,10 @@ func (s *Step) freeText(text string) error {
 	case "bye":
 		s.conv.Misses = 0
 		s.say(s.T("smalltalk.bye"))
+		return nil
+	case "menu": // a bare topic word: which of it?
+		s.conv.Misses = 0
+		s.menu("smalltalk.which")
 		return nil
 	}
 	c := s.e.cfg.Classifier.Classify(text)
