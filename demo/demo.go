@@ -5,61 +5,19 @@ import (
 	"time"
 
 	"supportbot"
+	"supportbot/importer"
 )
 
 // The demo is written in the import schema, not as domain values, so that it
 // takes the same road into the database as a real export and the importer
 // vouches for it.
 type (
-	file struct {
-		Customers []customer `json:"customers"`
-	}
-	customer struct {
-		ID             string      `json:"id"`
-		Name           string      `json:"name"`
-		Phone          string      `json:"phone"`
-		IDCardLast4    string      `json:"id_card_last4"`
-		Language       string      `json:"language"`
-		PendingRefunds int         `json:"pending_refunds"`
-		Cards          []card      `json:"cards"`
-		Plans          []plan      `json:"plans"`
-		Scheduled      []scheduled `json:"scheduled_repayments"`
-	}
-	card struct {
-		ID      string `json:"id"`
-		Bank    string `json:"bank"`
-		Last4   string `json:"last4"`
-		Default bool   `json:"default,omitempty"`
-		Status  string `json:"status,omitempty"`
-	}
-	plan struct {
-		ID              string `json:"id"`
-		OrderNo         string `json:"order_no"`
-		Product         string `json:"product"`
-		Partner         string `json:"partner"`
-		PrincipalFen    int64  `json:"principal_fen"`
-		Periods         int    `json:"periods"`
-		PrepayFeeRateBP int64  `json:"prepay_fee_rate_bp"`
-		AutoRepay       bool   `json:"auto_repay,omitempty"`
-		Bills           []bill `json:"bills"`
-	}
-	bill struct {
-		Period       int    `json:"period"`
-		DueDate      string `json:"due_date"`
-		PrincipalFen int64  `json:"principal_fen"`
-		FeeFen       int64  `json:"fee_fen"`
-		LateFeeFen   int64  `json:"late_fee_fen"`
-		Status       string `json:"status"`
-	}
-	scheduled struct {
-		ID        string `json:"id"`
-		PlanID    string `json:"plan_id"`
-		Period    int    `json:"period"`
-		AmountFen int64  `json:"amount_fen"`
-		CardID    string `json:"card_id"`
-		RunAt     string `json:"run_at"`
-		Status    string `json:"status"`
-	}
+	file      = importer.File
+	customer  = importer.Customer
+	card      = importer.Card
+	plan      = importer.Plan
+	bill      = importer.Bill
+	scheduled = importer.Scheduled
 )
 
 // Data is the demo file for today in loc. The repayments that must be minutes

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"supportbot"
+	"supportbot/importer"
 )
 
 // persona is one generated customer and what the bot must tell them.
@@ -22,44 +23,6 @@ type persona struct {
 
 // The generated customers are written in the import schema (see importer/),
 // so they take the same road into the database as a real export.
-type (
-	exportFile struct {
-		Customers []exportCustomer `json:"customers"`
-	}
-	exportCustomer struct {
-		ID          string       `json:"id"`
-		Name        string       `json:"name"`
-		Phone       string       `json:"phone"`
-		IDCardLast4 string       `json:"id_card_last4"`
-		Language    string       `json:"language"`
-		Cards       []exportCard `json:"cards"`
-		Plans       []exportPlan `json:"plans"`
-	}
-	exportCard struct {
-		ID      string `json:"id"`
-		Bank    string `json:"bank"`
-		Last4   string `json:"last4"`
-		Default bool   `json:"default"`
-	}
-	exportPlan struct {
-		ID              string       `json:"id"`
-		OrderNo         string       `json:"order_no"`
-		Product         string       `json:"product"`
-		Partner         string       `json:"partner"`
-		PrincipalFen    int64        `json:"principal_fen"`
-		Periods         int          `json:"periods"`
-		PrepayFeeRateBP int64        `json:"prepay_fee_rate_bp"`
-		Bills           []exportBill `json:"bills"`
-	}
-	exportBill struct {
-		Period       int    `json:"period"`
-		DueDate      string `json:"due_date"`
-		PrincipalFen int64  `json:"principal_fen"`
-		FeeFen       int64  `json:"fee_fen"`
-		LateFeeFen   int64  `json:"late_fee_fen"`
-		Status       string `json:"status"`
-	}
-)
 
 var products = []struct{ name, partner string }{
 	{"Redmi K70", "小米分期"}, {"Xiaomi Book Pro 14", "小米分期"}, {"iPhone 16", "招联金融"},
@@ -78,26 +41,26 @@ func generate(n int, seed uint64, now time.Time, loc *time.Location) ([]byte, []
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	today := supportbot.DateOf(now, loc)
 	first := now.In(loc).AddDate(0, -3, 10)
-	f := exportFile{Customers: make([]exportCustomer, 0, n)}
+	f := importer.File{Customers: make([]importer.Customer, 0, n)}
 	people := make([]persona, 0, n)
 	for i := range n {
 		prod := products[rng.IntN(len(products))]
 		each := int64(10_000 + rng.IntN(80_000)) // fen per period
 		fee := int64(rng.IntN(5)) * 100
 		rate := int64(50 + rng.IntN(251)) // 0.50 %–3.00 %
-		c := exportCustomer{
+		c := importer.Customer{
 			ID:          fmt.Sprintf("L%06d", i),
 			Name:        fmt.Sprintf("客户%d", i),
 			Phone:       fmt.Sprintf("+86 139%08d", i),
 			IDCardLast4: fmt.Sprintf("%04d", rng.IntN(10000)),
 			Language:    "zh",
-			Cards:       []exportCard{{ID: "K1", Bank: banks[rng.IntN(len(banks))], Last4: fmt.Sprintf("%04d", rng.IntN(10000)), Default: true}},
+			Cards:       []importer.Card{{ID: "K1", Bank: banks[rng.IntN(len(banks))], Last4: fmt.Sprintf("%04d", rng.IntN(10000)), Default: true}},
 		}
-		p := exportPlan{ID: fmt.Sprintf("LP%06d", i), OrderNo: fmt.Sprintf("52410%08d", i), Product: prod.name,
+		p := importer.Plan{ID: fmt.Sprintf("LP%06d", i), OrderNo: fmt.Sprintf("52410%08d", i), Product: prod.name,
 			Partner: prod.partner, PrincipalFen: each * 12, Periods: 12, PrepayFeeRateBP: rate}
 		plan := supportbot.Plan{ID: p.ID, Product: p.Product, Periods: 12, PrepayFeeRateBP: rate}
 		for k := 1; k <= 12; k++ {
-			b := exportBill{Period: k, DueDate: first.AddDate(0, k-1, 0).Format("2006-01-02"),
+			b := importer.Bill{Period: k, DueDate: first.AddDate(0, k-1, 0).Format("2006-01-02"),
 				PrincipalFen: each, FeeFen: fee, Status: supportbot.BillUnpaid}
 			if k <= 3 {
 				b.Status = supportbot.BillPaid
@@ -106,7 +69,7 @@ func generate(n int, seed uint64, now time.Time, loc *time.Location) ([]byte, []
 			plan.Bills = append(plan.Bills, supportbot.Bill{PlanID: p.ID, Period: k, DueDate: supportbot.Date(b.DueDate),
 				Principal: supportbot.Money(each), Fee: supportbot.Money(fee), Status: b.Status})
 		}
-		c.Plans = []exportPlan{p}
+		c.Plans = []importer.Plan{p}
 		f.Customers = append(f.Customers, c)
 		people = append(people, persona{
 			index:     i,
