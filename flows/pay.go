@@ -259,52 +259,17 @@ func nothingDue(s *Step, p *supportbot.Plan, d billDue) error {
 
 func handlePay(s *Step, action string) (bool, error) {
 	if action == "" {
-		return payText(s)
+		return quoteText(s, "pay", confirmPay)
 	}
 	return quoteAction(s, "pay", action, confirmPay)
-}
-
-// payText accepts typed answers: a plan's number or order number while
-// choosing, "确认" or "yes" on a quote. A card number is refused anywhere.
-func payText(s *Step) (bool, error) {
-	if s.ev.Kind != supportbot.EventText {
-		return false, nil
-	}
-	text := strings.ToLower(strings.TrimSpace(s.ev.Text))
-	switch s.conv.State {
-	case "choosing":
-		open, err := openPlans(s)
-		if err != nil {
-			return true, err
-		}
-		n, err := strconv.Atoi(text)
-		for i := range open {
-			if (err == nil && n == i+1) || text == open[i].OrderNo {
-				return true, s.fire("pay", "quote", &open[i])
-			}
-		}
-	case "quoted":
-		if confirmWords[text] {
-			return true, confirmPay(s, s.conv.Slots["quote"])
-		}
-	}
-	return guardCardNumber(s)
 }
 
 // confirmPay pays the quote qid, if it is still the current, unexpired and
 // accurate quote; otherwise it re-quotes with the reason.
 func confirmPay(s *Step, qid string) error {
 	slots := s.conv.Slots
-	if qid == "" || qid != slots["quote"] {
-		s.say(s.T("button.expired"), s.menuRows()...)
-		return nil
-	}
-	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, slots["plan"])
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		s.finish()
-		s.say(s.T("button.expired"), s.menuRows()...)
-		return nil
-	} else if err != nil {
+	p, err := quotedPlan(s, qid)
+	if p == nil || err != nil {
 		return err
 	}
 	sched, err := s.tx.Scheduled(s.ctx, s.conv.CustomerID)

@@ -238,3 +238,47 @@ func quoteAction(s *Step, flow, action string, confirm func(*Step, string) error
 	}
 	return false, nil
 }
+
+// quoteText accepts typed answers in a quoting flow: a plan's number or order
+// number while choosing, "确认" or "yes" on a quote. A card number is refused
+// anywhere.
+func quoteText(s *Step, flow string, confirm func(*Step, string) error) (bool, error) {
+	if s.ev.Kind != supportbot.EventText {
+		return false, nil
+	}
+	text := strings.ToLower(strings.TrimSpace(s.ev.Text))
+	switch s.conv.State {
+	case "choosing":
+		open, err := openPlans(s)
+		if err != nil {
+			return true, err
+		}
+		n, err := strconv.Atoi(text)
+		for i := range open {
+			if (err == nil && n == i+1) || text == open[i].OrderNo {
+				return true, s.fire(flow, "quote", &open[i])
+			}
+		}
+	case "quoted":
+		if confirmWords[text] {
+			return true, confirm(s, s.conv.Slots["quote"])
+		}
+	}
+	return guardCardNumber(s)
+}
+
+// quotedPlan is the plan of the quote qid being confirmed; nil (with the
+// customer answered) when qid is not the current quote or the plan is gone.
+func quotedPlan(s *Step, qid string) (*supportbot.Plan, error) {
+	if qid == "" || qid != s.conv.Slots["quote"] {
+		s.say(s.T("button.expired"), s.menuRows()...)
+		return nil, nil
+	}
+	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, s.conv.Slots["plan"])
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		s.finish()
+		s.say(s.T("button.expired"), s.menuRows()...)
+		return nil, nil
+	}
+	return p, err
+}

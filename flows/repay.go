@@ -130,44 +130,17 @@ func rate(bp int64) string { return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) }
 
 func handleRepay(s *Step, action string) (bool, error) {
 	if action == "" { // free text
-		return repayText(s)
+		return quoteText(s, "repay", confirmRepay)
 	}
 	return quoteAction(s, "repay", action, confirmRepay)
-}
-
-// repayText accepts typed answers: a plan's number while choosing, "确认" or
-// "yes" on a quote. A card number is refused anywhere.
-func repayText(s *Step) (bool, error) {
-	text := strings.ToLower(strings.TrimSpace(s.ev.Text))
-	switch s.conv.State {
-	case "choosing":
-		if n, err := strconv.Atoi(text); err == nil {
-			open, err := openPlans(s)
-			if err != nil {
-				return true, err
-			}
-			if n >= 1 && n <= len(open) {
-				return true, s.fire("repay", "quote", &open[n-1])
-			}
-		}
-	case "quoted":
-		if confirmWords[text] {
-			return true, confirmRepay(s, s.conv.Slots["quote"])
-		}
-	}
-	return guardCardNumber(s)
 }
 
 // confirmRepay pays the quote qid, if it is still the current, unexpired and
 // accurate quote; otherwise it re-quotes with the reason.
 func confirmRepay(s *Step, qid string) error {
 	slots := s.conv.Slots
-	if qid == "" || qid != slots["quote"] {
-		s.say(s.T("button.expired"), s.menuRows()...)
-		return nil
-	}
-	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, slots["plan"])
-	if err != nil {
+	p, err := quotedPlan(s, qid)
+	if p == nil || err != nil {
 		return err
 	}
 	if !p.Open() {
