@@ -132,11 +132,8 @@ func showSchedule(s *Step, planID string) error {
 	if s.conv.CustomerID == "" {
 		return startIdentify(s, "bill", "")
 	}
-	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, planID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		s.say(s.T("button.expired"), s.menuRows()...)
-		return nil
-	} else if err != nil {
+	p, err := ownPlan(s, planID)
+	if p == nil || err != nil {
 		return err
 	}
 	lines := []string{s.T("sched.header", "product", p.Product, "order", p.OrderNo)}

@@ -49,6 +49,8 @@ type billDue struct {
 	// Busy are unpaid periods left out because the bank is already debiting a
 	// scheduled repayment of theirs: paying them too would charge twice.
 	Busy []int
+	// sched are the customer's scheduled repayments it was computed from.
+	sched []supportbot.ScheduledRepayment
 }
 
 // dueNow applies the rule: every overdue period (unpaid, due before today)
@@ -61,7 +63,7 @@ func dueNow(p supportbot.Plan, today supportbot.Date, sched []supportbot.Schedul
 			busy[r.Period] = true
 		}
 	}
-	var d billDue
+	d := billDue{sched: sched}
 	for _, b := range p.Bills {
 		if !b.Overdue(today) {
 			continue
@@ -168,14 +170,9 @@ func askPayPlan(s *Step) error {
 // showBillQuote quotes what is due now on p and asks to confirm it. note, if
 // set, says why the customer sees a new quote.
 func showBillQuote(s *Step, p *supportbot.Plan, note string) error {
-	sched, err := s.tx.Scheduled(s.ctx, s.conv.CustomerID)
-	if err != nil {
+	d, ok, err := payableNow(s, p)
+	if !ok || err != nil {
 		return err
-	}
-	d := dueNow(*p, s.today, sched)
-	if len(d.Bills) == 0 {
-		s.finish()
-		return nothingDue(s, p, d)
 	}
 	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
 	if err != nil {
@@ -215,7 +212,7 @@ func showBillQuote(s *Step, p *supportbot.Plan, note string) error {
 	lines = append(lines,
 		s.T("repay.quote_total", "amount", money(d.Total)),
 		s.T("repay.quote_card", "card", card.Masked()))
-	for _, r := range schedulesOf(sched, p.ID, d.periods()) {
+	for _, r := range schedulesOf(d.sched, p.ID, d.periods()) {
 		lines = append(lines, s.T("pay.quote_cancels", "period", r.Period, "time", when(s, r.RunAt)))
 	}
 	lines = append(lines, s.T("pay.quote_valid", "time", validUntil(s, expires)))
@@ -272,14 +269,9 @@ func confirmPay(s *Step, qid string) error {
 	if p == nil || err != nil {
 		return err
 	}
-	sched, err := s.tx.Scheduled(s.ctx, s.conv.CustomerID)
-	if err != nil {
+	d, ok, err := payableNow(s, p)
+	if !ok || err != nil {
 		return err
-	}
-	d := dueNow(*p, s.today, sched)
-	if len(d.Bills) == 0 {
-		s.finish()
-		return nothingDue(s, p, d)
 	}
 	if quoteExpired(s) {
 		return s.fire("pay", "quote", p, "repay.expired")
@@ -352,4 +344,19 @@ func billPaid(s *Step, pay *supportbot.Payment) error {
 	}
 	s.say(strings.Join(lines, "\n"), rows...)
 	return nil
+}
+
+// payableNow is what is due now on p; ok is false, with the customer told,
+// when nothing is (paid, or being debited already).
+func payableNow(s *Step, p *supportbot.Plan) (billDue, bool, error) {
+	sched, err := s.tx.Scheduled(s.ctx, s.conv.CustomerID)
+	if err != nil {
+		return billDue{}, false, err
+	}
+	d := dueNow(*p, s.today, sched)
+	if len(d.Bills) == 0 {
+		s.finish()
+		return d, false, nothingDue(s, p, d)
+	}
+	return d, true, nil
 }

@@ -206,11 +206,8 @@ func staleQuote(s *Step, action string) (bool, error) {
 // quoteOwnPlan quotes, in flow ("repay" or "pay"), one of the customer's open
 // plans; a plan of someone else's, or one already settled, quotes nothing.
 func quoteOwnPlan(s *Step, flow, planID, note string) error {
-	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, planID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		s.say(s.T("button.expired"), s.menuRows()...)
-		return nil
-	} else if err != nil {
+	p, err := ownPlan(s, planID)
+	if p == nil || err != nil {
 		return err
 	}
 	if !p.Open() {
@@ -274,9 +271,18 @@ func quotedPlan(s *Step, qid string) (*supportbot.Plan, error) {
 		s.say(s.T("button.expired"), s.menuRows()...)
 		return nil, nil
 	}
-	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, s.conv.Slots["plan"])
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+	p, err := ownPlan(s, s.conv.Slots["plan"])
+	if p == nil && err == nil {
 		s.finish()
+	}
+	return p, err
+}
+
+// ownPlan is one of the customer's plans; nil, with "expired" said, when the
+// id names no plan of theirs (a forged or stale button).
+func ownPlan(s *Step, planID string) (*supportbot.Plan, error) {
+	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, planID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
 		s.say(s.T("button.expired"), s.menuRows()...)
 		return nil, nil
 	}
