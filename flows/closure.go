@@ -218,7 +218,7 @@ func handleClose(s *Step, action string) (bool, error) {
 			}
 			action = "go"
 		case "verifying":
-			if cancelWords[strings.ToLower(text)] || text == s.T("btn.cancel") || isHumanWord(text) || text == s.T("btn.human") {
+			if s.wantsOut(text) || s.wantsHuman(text) {
 				return false, nil
 			}
 			return true, checkIDCard(s, text)

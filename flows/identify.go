@@ -29,7 +29,7 @@ func identifyFlow() *spec {
 				return false, nil
 			}
 			text := strings.TrimSpace(s.ev.Text)
-			if cancelWords[strings.ToLower(text)] || text == s.T("btn.cancel") || isHumanWord(text) || text == s.T("btn.human") {
+			if s.wantsOut(text) || s.wantsHuman(text) {
 				return false, nil
 			}
 			// A typed number proves nothing about who is typing.
@@ -100,8 +100,17 @@ func linkContact(s *Step) error {
 	return nil
 }
 
-// isHumanWord reports whether text asks for a person.
-func isHumanWord(text string) bool {
-	t := strings.ToLower(strings.TrimSpace(text))
-	return t == "转人工" || t == "人工" || t == "人工客服" || t == "talk to a human" || t == "human" || t == "agent"
+// wantsOut reports whether typed text asks to leave the flow (取消, the
+// keyboard's cancel button).
+func (s *Step) wantsOut(text string) bool {
+	text = strings.TrimSpace(text)
+	return cancelWords[strings.ToLower(text)] || text == s.T("btn.cancel")
+}
+
+// wantsHuman reports whether typed text asks for a person.
+func (s *Step) wantsHuman(text string) bool {
+	text = strings.TrimSpace(text)
+	t := strings.ToLower(text)
+	return t == "转人工" || t == "人工" || t == "人工客服" || t == "talk to a human" || t == "human" || t == "agent" ||
+		text == s.T("btn.human")
 }

@@ -76,10 +76,10 @@ func (e *Engine) route(s *Step) error {
 			}
 		}
 		text := strings.TrimSpace(ev.Text)
-		if cancelWords[strings.ToLower(text)] || text == s.T("btn.cancel") {
+		if s.wantsOut(text) {
 			return s.cancel()
 		}
-		if isHumanWord(text) || text == s.T("btn.human") {
+		if s.wantsHuman(text) {
 			return s.startFlow("agent", "")
 		}
 		return s.freeText(text)
