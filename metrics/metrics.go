@@ -24,13 +24,12 @@ type Metrics struct {
 	actions    *prometheus.CounterVec
 	sent       prometheus.Counter
 	sendErrors *prometheus.CounterVec
-	handoffs   prometheus.Gauge
 	firstReply prometheus.Histogram
 }
 
-// New registers every collector. depth, if set, reports the outbox depth
-// when scraped.
-func New(depth func(context.Context) (int, error)) *Metrics {
+// New registers every collector. depth and tickets, if set, report the
+// outbox depth and the open hand-off tickets when scraped.
+func New(depth, tickets func(context.Context) (int, error)) *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry()}
 	m.updates = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "supportbot_updates_total", Help: "Updates handled, by kind (text, command, button, contact, media, ignored)."}, []string{"kind"})
@@ -46,18 +45,25 @@ func New(depth func(context.Context) (int, error)) *Metrics {
 	m.sent = prometheus.NewCounter(prometheus.CounterOpts{Name: "supportbot_messages_sent_total", Help: "Messages delivered to Telegram."})
 	m.sendErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "supportbot_send_errors_total", Help: "Failed sends to Telegram, by error code (0: network or non-JSON answer)."}, []string{"code"})
-	m.handoffs = prometheus.NewGauge(prometheus.GaugeOpts{Name: "supportbot_handoffs_open", Help: "Tickets waiting for or with an agent."})
 	m.firstReply = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "supportbot_handoff_first_reply_seconds", Help: "From hand-off to the first agent reply.",
 		Buckets: prometheus.ExponentialBuckets(15, 2, 10)})
-	m.reg.MustRegister(m.updates, m.latency, m.flows, m.faq, m.actions, m.sent, m.sendErrors, m.handoffs, m.firstReply,
+	m.reg.MustRegister(m.updates, m.latency, m.flows, m.faq, m.actions, m.sent, m.sendErrors, m.firstReply,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if depth != nil {
-		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "supportbot_outbox_depth", Help: "Messages waiting in the outbox."}, func() float64 {
+	for _, g := range []struct {
+		name, help string
+		read       func(context.Context) (int, error)
+	}{
+		{"supportbot_outbox_depth", "Messages waiting in the outbox.", depth},
+		{"supportbot_handoffs_open", "Tickets waiting for or with an agent.", tickets},
+	} {
+		if g.read == nil {
+			continue
+		}
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: g.name, Help: g.help}, func() float64 {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
-			n, err := depth(ctx)
+			n, err := g.read(ctx)
 			if err != nil {
 				return -1
 			}
@@ -90,9 +96,6 @@ func (m *Metrics) Sent() { m.sent.Inc() }
 
 // SendError counts a failed send by its Telegram error code.
 func (m *Metrics) SendError(code int) { m.sendErrors.WithLabelValues(strconv.Itoa(code)).Inc() }
-
-// Handoffs sets the number of open tickets.
-func (m *Metrics) Handoffs(n int) { m.handoffs.Set(float64(n)) }
 
 // FirstReply observes the wait for an agent's first reply.
 func (m *Metrics) FirstReply(d time.Duration) { m.firstReply.Observe(d.Seconds()) }

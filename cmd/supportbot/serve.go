@@ -128,9 +128,6 @@ func (m *Main) background(ctx context.Context) {
 		} else if n > 0 {
 			m.Logger.Info("notifications queued", "messages", n)
 		}
-		if n, err := m.DB.OpenTickets(ctx); err == nil {
-			m.Metrics.Handoffs(n)
-		}
 		if time.Since(lastPrune) > time.Hour {
 			lastPrune = time.Now()
 			if n, err := m.DB.Prune(ctx, m.Now().Add(-retention)); err != nil && ctx.Err() == nil {

@@ -68,7 +68,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	kb := knowledge{index}
-	m.Metrics = metrics.New(db.OutboxDepth)
+	m.Metrics = metrics.New(db.OutboxDepth, db.OpenTickets)
 	m.Engine = flows.New(flows.Config{
 		Metrics:     m.Metrics,
 		Begin:       func(ctx context.Context) (flows.Tx, error) { return begin(ctx, db) },
