@@ -109,6 +109,7 @@ const (
 	ScheduledProcessing = "processing"
 	ScheduledDone       = "done"
 	ScheduledCancelled  = "cancelled"
+	ScheduledFailed     = "failed"
 )
 
 // ScheduledRepayment is a future-dated debit the customer booked.
@@ -121,6 +122,59 @@ type ScheduledRepayment struct {
 	CardID     string
 	RunAt      time.Time
 	Status     string
+	// Cancellable is the core's own cut-off (see Debiting); when false,
+	// NotCancellable says why.
+	Cancellable    bool
+	NotCancellable NotCancellableReason
+}
+
+// DebitCutoff is how long before it runs a scheduled repayment is with the
+// bank already: from then on it cannot be cancelled, and its period is left
+// out of anything else that would pay it.
+const DebitCutoff = 2 * time.Hour
+
+// Debiting reports whether the bank is already debiting r: it is processing,
+// or still scheduled but running within DebitCutoff of now. This is the one
+// rule for "already being debited": paying a bill, paying off a plan,
+// cancelling a scheduled repayment and closing the account all go by it.
+func (r ScheduledRepayment) Debiting(now time.Time) bool {
+	switch r.Status {
+	case ScheduledProcessing:
+		return true
+	case ScheduledScheduled:
+		return r.RunAt.Sub(now) < DebitCutoff
+	}
+	return false
+}
+
+// CancelRefusal is why r cannot be cancelled at now, or "" when it can.
+func (r ScheduledRepayment) CancelRefusal(now time.Time) NotCancellableReason {
+	switch r.Status {
+	case ScheduledProcessing:
+		return NotCancellableProcessing
+	case ScheduledDone:
+		return NotCancellableDone
+	case ScheduledCancelled:
+		return NotCancellableCancelled
+	case ScheduledFailed:
+		return NotCancellableFailed
+	}
+	if r.Debiting(now) {
+		return NotCancellableTooLate
+	}
+	return ""
+}
+
+// DebitingPeriods are the periods of plan planID that a scheduled repayment
+// in sched is already debiting at now.
+func DebitingPeriods(planID string, sched []ScheduledRepayment, now time.Time) map[int]bool {
+	busy := map[int]bool{}
+	for _, r := range sched {
+		if r.PlanID == planID && r.Debiting(now) {
+			busy[r.Period] = true
+		}
+	}
+	return busy
 }
 
 // CustomerData is everything the core system exports about one customer; the

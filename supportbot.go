@@ -35,6 +35,30 @@ func ParseLang(code string) Lang {
 // Money is an amount in fen (分), the smallest unit of the yuan. Never a float.
 type Money int64
 
+// MaxPlanMoney bounds every amount of one plan: ¥10,000,000 is more than any
+// installment plan of an electronics mall means, and far from int64's limits,
+// so sums of bounded amounts cannot wrap.
+const MaxPlanMoney Money = 10_000_000_00
+
+// MaxMoney bounds any sum the bot computes (a customer's plans together).
+const MaxMoney Money = 1_000 * MaxPlanMoney
+
+// ErrMoneyBounds is returned for an amount or a sum outside 0..MaxMoney.
+var ErrMoneyBounds = Errorf(EINVALID, "amount out of bounds")
+
+// SumMoney adds amounts, each and the sum within 0..MaxMoney; anything else
+// is ErrMoneyBounds, never a wrapped or negative total.
+func SumMoney(parts ...Money) (Money, error) {
+	var sum Money
+	for _, m := range parts {
+		if m < 0 || m > MaxMoney || sum > MaxMoney-m {
+			return 0, ErrMoneyBounds
+		}
+		sum += m
+	}
+	return sum, nil
+}
+
 // String formats m as the customer sees it: ¥1,749.44.
 func (m Money) String() string {
 	sign := ""

@@ -1,0 +1,215 @@
+package supportbot
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// What the installment core system (../shared/CORE_API.md) speaks, as domain
+// types: quotes, repayments, closure requests and the events it sends. The bot
+// reads customers, plans, bills, cards and schedules from the core and asks it
+// to act; it never decides alone that money moved.
+
+// QuoteKind says what a quote pays.
+type QuoteKind string
+
+const (
+	QuotePayoff QuoteKind = "payoff" // everything left on the plan (early repayment)
+	QuoteBill   QuoteKind = "bill"   // the due and overdue periods, or the periods asked for
+)
+
+// QuoteRequest asks the core what paying (part of) a plan costs now.
+type QuoteRequest struct {
+	CustomerID string
+	PlanID     string
+	Kind       QuoteKind
+	Periods    []int // only with QuoteBill; empty: the due and overdue periods
+}
+
+// QuoteParts are what a quote's amount is made of; they add up to it.
+type QuoteParts struct {
+	Principal Money
+	Fees      Money
+	LateFees  Money
+	PrepayFee Money
+}
+
+// Sum adds the parts, failing when the sum does not fit the money bounds.
+func (p QuoteParts) Sum() (Money, error) {
+	return SumMoney(p.Principal, p.Fees, p.LateFees, p.PrepayFee)
+}
+
+// Quote is the core's price for paying a plan now, valid until ExpiresAt.
+type Quote struct {
+	ID         string
+	CustomerID string
+	PlanID     string
+	Kind       QuoteKind
+	Periods    []int // the periods it pays
+	Amount     Money
+	Parts      QuoteParts
+	// Excluded are unpaid periods left out because a debit for them is already
+	// running (see Debiting).
+	Excluded  []int
+	ExpiresAt time.Time
+}
+
+// RepaymentRequest asks the core to charge a quote to a card.
+type RepaymentRequest struct {
+	QuoteID string
+	CardID  string
+	Amount  Money // must equal the quote's amount
+}
+
+// RepaymentStatus is where a repayment stands.
+type RepaymentStatus string
+
+const (
+	RepaymentSucceeded  RepaymentStatus = "succeeded"
+	RepaymentProcessing RepaymentStatus = "processing" // the partner answers later, by event
+	RepaymentDeclined   RepaymentStatus = "declined"   // the bank refused; nothing was taken
+	RepaymentFailed     RepaymentStatus = "failed"
+)
+
+// Final reports whether the status will not change any more.
+func (s RepaymentStatus) Final() bool { return s != RepaymentProcessing }
+
+// Repayment is money the core moved (or tried to) for one idempotency key.
+type Repayment struct {
+	ID                    string
+	Key                   string // the Idempotency-Key it was made with
+	QuoteID               string
+	CustomerID            string
+	PlanID                string
+	CardID                string
+	Amount                Money
+	Periods               []int
+	Status                RepaymentStatus
+	DeclineReason         string
+	CancelledScheduledIDs []string
+	CreatedAt             time.Time
+	SettledAt             time.Time // zero while processing
+}
+
+// NotCancellableReason says why a scheduled repayment cannot be cancelled.
+type NotCancellableReason string
+
+const (
+	NotCancellableProcessing NotCancellableReason = "processing" // the bank is debiting it
+	NotCancellableTooLate    NotCancellableReason = "too_late"   // it runs within the cut-off
+	NotCancellableDone       NotCancellableReason = "done"
+	NotCancellableCancelled  NotCancellableReason = "cancelled"
+	NotCancellableFailed     NotCancellableReason = "failed"
+)
+
+// NotEligibleReason says why an account cannot be closed yet.
+type NotEligibleReason string
+
+const (
+	NotEligibleUnpaid        NotEligibleReason = "unpaid"
+	NotEligibleScheduled     NotEligibleReason = "scheduled"
+	NotEligiblePendingRefund NotEligibleReason = "pending_refund"
+)
+
+// CoreCode is the code of a core system's refusal.
+type CoreCode string
+
+// The refusals the flows act on; the rest are reported as they are.
+const (
+	CoreCustomerNotFound  CoreCode = "customer_not_found"
+	CorePlanNotFound      CoreCode = "plan_not_found"
+	CoreCardNotFound      CoreCode = "card_not_found"
+	CoreQuoteNotFound     CoreCode = "quote_not_found"
+	CoreRepaymentNotFound CoreCode = "repayment_not_found"
+	CoreScheduledNotFound CoreCode = "scheduled_repayment_not_found"
+	CoreNotFound          CoreCode = "not_found"
+	CoreNothingToPay      CoreCode = "nothing_to_pay"
+	CoreQuoteExpired      CoreCode = "quote_expired"
+	CoreQuoteStale        CoreCode = "quote_stale"
+	CoreAmountMismatch    CoreCode = "amount_mismatch"
+	CoreCardFrozen        CoreCode = "card_frozen"
+	CoreNotCancellable    CoreCode = "not_cancellable"
+	CoreNotEligible       CoreCode = "not_eligible"
+	CoreAlreadyOpen       CoreCode = "already_open"
+	CoreInvalidRequest    CoreCode = "invalid_request"
+	CoreKeyReused         CoreCode = "idempotency_key_reused"
+)
+
+// CoreError is a final refusal of the core system (a 4xx answer): sending the
+// same request again gets the same answer.
+type CoreError struct {
+	Status  int // the HTTP status, when the core is remote
+	Code    CoreCode
+	Message string
+	// Reason is set with CoreNotCancellable, Reasons with CoreNotEligible,
+	// Closure (the open request) with CoreAlreadyOpen.
+	Reason  NotCancellableReason
+	Reasons []NotEligibleReason
+	Closure *ClosureRequest
+}
+
+func (e *CoreError) Error() string {
+	if e.Message == "" {
+		return fmt.Sprintf("core: %s", e.Code)
+	}
+	return fmt.Sprintf("core: %s: %s", e.Code, e.Message)
+}
+
+// NotFound reports whether the refusal means "no such thing (of this customer's)".
+func (e *CoreError) NotFound() bool {
+	switch e.Code {
+	case CoreCustomerNotFound, CorePlanNotFound, CoreCardNotFound, CoreQuoteNotFound,
+		CoreRepaymentNotFound, CoreScheduledNotFound, CoreNotFound:
+		return true
+	}
+	return false
+}
+
+// CoreErrorOf returns the core's refusal in err's chain, or nil.
+func CoreErrorOf(err error) *CoreError {
+	var ce *CoreError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	return nil
+}
+
+// ErrCoreUnavailable is in the chain of every error where the core did not
+// give a final answer in time: a timeout, a reset, a 5xx or 429 that retries
+// did not get past. The request may or may not have been executed; a money
+// action is retried with the same key, never a new one.
+var ErrCoreUnavailable = errors.New("core system unavailable")
+
+// CoreEventType is the type of an event the core posts to the bot.
+type CoreEventType string
+
+const (
+	EventRepaymentSucceeded          CoreEventType = "repayment.succeeded"
+	EventRepaymentFailed             CoreEventType = "repayment.failed"
+	EventScheduledRepaymentSucceeded CoreEventType = "scheduled_repayment.succeeded"
+	EventScheduledRepaymentFailed    CoreEventType = "scheduled_repayment.failed"
+	EventBillOverdue                 CoreEventType = "bill.overdue"
+	EventClosureRequestDecided       CoreEventType = "closure_request.decided"
+	EventCustomerUpdated             CoreEventType = "customer.updated"
+)
+
+// BillRef names one period of one customer's plan (bill.overdue).
+type BillRef struct {
+	CustomerID string
+	PlanID     string
+	Period     int
+}
+
+// CoreEvent is one event the core posted; exactly one of the data fields is
+// set, according to Type.
+type CoreEvent struct {
+	ID        string // evt_…; a redelivery has the same id
+	Type      CoreEventType
+	CreatedAt time.Time
+	Repayment *Repayment          // repayment.*
+	Scheduled *ScheduledRepayment // scheduled_repayment.*
+	Bill      *BillRef            // bill.overdue
+	Closure   *ClosureRequest     // closure_request.decided
+	Customer  *Customer           // customer.updated
+}
