@@ -32,7 +32,11 @@ func BenchmarkComputePayoff(b *testing.B) {
 		b.Run(fmt.Sprintf("periods=%d", c.periods), func(b *testing.B) {
 			var total supportbot.Money
 			for b.Loop() {
-				total += supportbot.ComputePayoff(p, "2026-11-21").Total
+				q, err := supportbot.ComputePayoff(p, "2026-11-21")
+				if err != nil {
+					b.Fatal(err)
+				}
+				total += q.Total
 			}
 			if total <= 0 {
 				b.Fatal("no payoff")

@@ -19,7 +19,7 @@ type ClosureRequest struct {
 	CreatedAt    time.Time
 	ExpectedFrom Date // the earliest and latest expected completion dates
 	ExpectedTo   Date
-	UpdatedAt    time.Time
+	DecidedAt    time.Time // zero while submitted
 }
 
 // Open reports whether the request still awaits an agent's decision.

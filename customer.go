@@ -1,6 +1,9 @@
 package supportbot
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Customer is a person with an installment account.
 type Customer struct {
@@ -212,13 +215,16 @@ type Conversation struct {
 	ChatID     int64
 	UserID     int64
 	Lang       Lang
-	LangChosen bool   // set with /lang; the client's language no longer overrides it
+	LangChosen bool   // set with /lang; neither the client's language nor the one on file overrides it
 	CustomerID string // "" until the chat is identified
-	Flow       string // "" when idle
-	State      string
-	Slots      map[string]string
-	Nonce      string // changes whenever a step offers buttons; stale buttons carry an old one
-	Misses     int    // free-text questions in a row the bot could not answer
+	// LinkedPhone is the phone (E.164) the chat was identified with: the link
+	// holds only while it is still the customer's phone on file.
+	LinkedPhone string
+	Flow        string // "" when idle
+	State       string
+	Slots       json.RawMessage // what the flow collected, in the flow's own typed form
+	Nonce       string          // changes whenever a step offers buttons; stale buttons carry an old one
+	Misses      int             // free-text questions in a row the bot could not answer
 	// Transcript is the last messages of the chat, for an agent's context card.
 	Transcript []Line
 	UpdatedAt  time.Time

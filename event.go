@@ -1,6 +1,7 @@
 package supportbot
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -14,11 +15,44 @@ const (
 	EventButton  EventKind = "button"  // an inline button; Data holds its callback data
 	EventContact EventKind = "contact" // a shared contact; Phone and ContactUserID are set
 	EventMedia   EventKind = "media"   // a photo, document or anything else without text
+
+	// Internal events: they enter a chat's inbox like a customer's, so that a
+	// chat's steps run one at a time, in order, whatever caused them.
+	EventSettled EventKind = "settled" // a money action of the chat has an outcome; Data is its key
+	EventCore    EventKind = "core"    // a core system event concerning the chat; Core is set
+	EventAgent   EventKind = "agent"   // an agent acted on the chat's ticket; Agent is set
 )
 
-// Event is one thing a customer did in one chat, channel-neutral.
+// AgentEventKind says what an agent did.
+type AgentEventKind string
+
+const (
+	AgentMessage AgentEventKind = "message" // a reply to relay (Text, or a copy of a message)
+	AgentClaim   AgentEventKind = "claim"   // took the ticket
+	AgentClose   AgentEventKind = "close"   // closed the ticket
+	AgentFAQ     AgentEventKind = "faq"     // sent an FAQ answer (Text is the topic id)
+)
+
+// AgentEvent is what an agent did in a ticket's topic, for the customer's chat.
+type AgentEvent struct {
+	Kind      AgentEventKind
+	TicketID  int64
+	AgentID   int64
+	AgentName string
+	Text      string
+	// CopyFromChat and CopyFromMessage name a photo or document to relay.
+	CopyFromChat    int64
+	CopyFromMessage int64
+}
+
+// Event is one thing that happened in one chat, channel-neutral: what a
+// customer (or an agent in the staff chat) did, or an internal event.
 type Event struct {
-	UpdateID      int64 // the channel's id for deduplication; 0 when it has none
+	// Source identifies the event for deduplication: an event whose source
+	// was taken before is dropped (a redelivered update, a core event sent
+	// again). "" when the channel has no such id (the console).
+	Source        string
+	UpdateID      int64 // the channel's update id, for logs
 	ChatID        int64
 	UserID        int64
 	FirstName     string
@@ -32,6 +66,21 @@ type Event struct {
 	MessageID     int64 // the channel's message id (for relaying media)
 	ThreadID      int64 // the forum topic, for messages in the staff chat
 	Time          time.Time
+	Core          *CoreEvent  `json:",omitempty"` // EventCore
+	Agent         *AgentEvent `json:",omitempty"` // EventAgent
+	// Masked is set when the channel masked card or ID numbers in Text
+	// before keeping it: the customer is warned, nothing unmasked is kept.
+	Masked bool `json:",omitempty"`
+}
+
+// UpdateSource is the Source of a Telegram update (update ids start at 0).
+func UpdateSource(updateID int64) string { return "u:" + strconv.FormatInt(updateID, 10) }
+
+// Queued is an event waiting in its chat's inbox.
+type Queued struct {
+	ID       int64
+	Event    Event
+	Attempts int // steps that failed on it so far
 }
 
 // Reply is one message to send to a chat.
@@ -86,6 +135,8 @@ func (e Event) Summary() string {
 		return "[button]"
 	case EventContact:
 		return "[contact]"
+	case EventSettled, EventCore, EventAgent:
+		return ""
 	}
 	if e.Text != "" {
 		return "[media] " + e.Text

@@ -15,26 +15,42 @@ type Payoff struct {
 // plus fee and late fee of every unpaid period due on or before today, plus the
 // prepayment fee on the principal not yet due. Fees of periods not yet due are
 // waived.
-func ComputePayoff(p Plan, today Date) Payoff {
+// Every sum is checked (SumMoney): amounts out of bounds are ErrMoneyBounds,
+// never a wrapped total.
+func ComputePayoff(p Plan, today Date) (Payoff, error) {
 	q := Payoff{PrepayRateBP: p.PrepayFeeRateBP}
+	if p.PrepayFeeRateBP < 0 || p.PrepayFeeRateBP > 10000 {
+		return q, ErrMoneyBounds
+	}
+	var err error
+	add := func(to *Money, m Money) {
+		if err == nil {
+			*to, err = SumMoney(*to, m)
+		}
+	}
 	for _, b := range p.Bills {
 		if b.Status != BillUnpaid {
 			continue
 		}
-		q.Principal += b.Principal
+		add(&q.Principal, b.Principal)
 		if b.DueDate <= today {
-			q.DueFees += b.Fee
-			q.LateFees += b.LateFee
+			add(&q.DueFees, b.Fee)
+			add(&q.LateFees, b.LateFee)
 		} else {
-			q.NotDue += b.Principal
+			add(&q.NotDue, b.Principal)
 		}
 	}
+	if err != nil {
+		return q, err
+	}
+	// NotDue ≤ MaxMoney (1e12) and the rate ≤ 10000: the product fits int64.
 	q.PrepayFee = Money(mulDivHalfUp(int64(q.NotDue), p.PrepayFeeRateBP, 10000))
-	q.Total = q.Principal + q.DueFees + q.LateFees + q.PrepayFee
-	return q
+	q.Total, err = SumMoney(q.Principal, q.DueFees, q.LateFees, q.PrepayFee)
+	return q, err
 }
 
-// mulDivHalfUp is a×b/d rounded half up, for non-negative a, b and positive d.
+// mulDivHalfUp is a×b/d rounded half up, for non-negative a, b and positive
+// d with a×b×2 within int64.
 func mulDivHalfUp(a, b, d int64) int64 {
 	return (a*b*2 + d) / (2 * d)
 }

@@ -46,7 +46,10 @@ func TestComputePayoff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := supportbot.ComputePayoff(supportbot.Plan{PrepayFeeRateBP: tt.rate, Bills: tt.bills}, today)
+			got, err := supportbot.ComputePayoff(supportbot.Plan{PrepayFeeRateBP: tt.rate, Bills: tt.bills}, today)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if got != tt.want {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}

@@ -4,10 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"errors"
 	"fmt"
-	"hash/maphash"
 	"log/slog"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -18,21 +17,31 @@ import (
 
 // Config is what the engine needs from outside.
 type Config struct {
-	Begin      BeginFunc
+	Store      Store
+	Core       Core
 	Catalog    *locale.Catalog
 	Classifier Classifier
 	Answers    Answers
-	Payments   Payments // LedgerPayments when nil
 	Metrics    Metrics
-	// Outbox makes every step write its replies to the outbox in its own
-	// transaction (Handle still returns them); the channel sends from there.
-	Outbox bool
 	// Misses, if set, is told the questions the bot could not answer, after
 	// the step commits, so operators can grow the FAQ.
 	Misses   MissLog
 	Location *time.Location // the support timezone: "today" and due dates are in it
 	Now      func() time.Time
 	Logger   *slog.Logger
+	// Turns gives a chat to one worker at a time across instances; nil: this
+	// process is the only one (SQLite), and turns are kept in memory.
+	Turns ChatTurns
+	// Jobs lets periodic jobs run on one instance at a time; nil: always.
+	Jobs Jobs
+	// Instance names this process in leases (a random name when empty).
+	Instance string
+	// Workers bounds how many chats are handled at once (32 when 0).
+	Workers int
+	// StepTimeout bounds the core calls of one step (15 s when 0): a core
+	// that does not answer gets the customer an honest "not now", not a
+	// stuck chat.
+	StepTimeout time.Duration
 	// AgentChatID is the staff supergroup hand-offs go to; 0: none, the
 	// customer gets Hotline instead. Events from it are agents' (the channel
 	// lets through only listed agents).
@@ -45,39 +54,78 @@ type Config struct {
 	// when 0). None goes out between 21:00 and 09:00.
 	ReminderDays []int
 	ReminderHour int
-	// AnnounceBatch is how many chats one Notify queues a broadcast
+	// AnnounceBatch is how many chats one round queues a broadcast
 	// announcement to (40 when 0); the outbox sender paces the sending.
 	AnnounceBatch int
+	// Wake, if set, is called after a step committed messages to the outbox
+	// (the sender starts at once instead of at its next poll).
+	Wake func()
+}
+
+// Classifier tells what free text is about.
+type Classifier interface {
+	Classify(text string) Classification
+}
+
+// Classification is a Classifier's verdict on one text.
+type Classification struct {
+	// Kind is "flow" (ID names a flow intent), "faq" (ID names a topic),
+	// "out_of_scope" (ID names something the bot does not handle: its answer
+	// says where to go) or "none". Confident is set when the top match is
+	// good enough to act on; otherwise Suggestions holds the closest topics.
+	Kind        string
+	ID          string
+	Score       float64
+	Confident   bool
+	Suggestions []string
+}
+
+// Answers gives the FAQ's answers and titles.
+type Answers interface {
+	// Answer is the topic's answer in lang and the flow it relates to, if any.
+	Answer(id string, lang supportbot.Lang) (text, flow string, ok bool)
+	// Title is a short label for a button.
+	Title(id string, lang supportbot.Lang) string
 }
 
 // Metrics counts what conversations do; nil counts nothing.
 type Metrics interface {
 	Flow(flow, event string)    // started, completed, abandoned
-	FAQ(outcome string)         // flow, answered, unsure, missed
+	FAQ(outcome string)         // flow, answered, unsure, missed, out_of_scope
 	Action(action string)       // an audited action
 	FirstReply(d time.Duration) // from hand-off to an agent's first reply
+	Step(kind string, d time.Duration, failed bool)
+	MoneyAction(kind string, state string)
 }
 
 type noMetrics struct{}
 
-func (noMetrics) Flow(string, string)      {}
-func (noMetrics) FAQ(string)               {}
-func (noMetrics) Action(string)            {}
-func (noMetrics) FirstReply(time.Duration) {}
+func (noMetrics) Flow(string, string)                 {}
+func (noMetrics) FAQ(string)                          {}
+func (noMetrics) Action(string)                       {}
+func (noMetrics) FirstReply(time.Duration)            {}
+func (noMetrics) Step(string, time.Duration, bool)    {}
+func (noMetrics) MoneyAction(kind string, st string) {}
 
 // MissLog keeps unanswered questions; it masks personal data itself.
 type MissLog interface {
 	RecordMiss(ctx context.Context, text string) error
 }
 
-// Engine routes events to flows. It is safe for concurrent use; events of one
-// chat are handled one at a time.
+// Engine runs the conversations: it takes events into chats' inboxes and
+// handles each chat's events one at a time, in order; it executes money
+// actions after the steps that confirmed them committed; it runs the
+// periodic jobs. Safe for concurrent use.
 type Engine struct {
 	cfg     Config
+	st      Store
+	core    Core
 	flows   map[string]*spec
 	metrics Metrics
-	locks   [64]sync.Mutex
-	seed    maphash.Seed
+	log     *slog.Logger
+	turns   ChatTurns
+	wake    chan struct{} // new events
+	work    chan struct{} // new money actions
 }
 
 // New returns an engine with every flow registered.
@@ -91,317 +139,358 @@ func New(cfg Config) *Engine {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.Payments == nil {
-		cfg.Payments = LedgerPayments{}
+	if cfg.Instance == "" {
+		cfg.Instance = "i-" + randomToken(8)
 	}
-	e := &Engine{cfg: cfg, flows: map[string]*spec{}, seed: maphash.MakeSeed(), metrics: cfg.Metrics}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 32
+	}
+	if cfg.StepTimeout <= 0 {
+		cfg.StepTimeout = 15 * time.Second
+	}
+	if cfg.Wake == nil {
+		cfg.Wake = func() {}
+	}
+	e := &Engine{cfg: cfg, st: cfg.Store, core: cfg.Core, flows: map[string]*spec{}, metrics: cfg.Metrics,
+		log: cfg.Logger, turns: cfg.Turns, wake: make(chan struct{}, 1), work: make(chan struct{}, 1)}
 	if e.metrics == nil {
 		e.metrics = noMetrics{}
 	}
-	for _, sp := range []*spec{identifyFlow(), billFlow(), repayFlow(), cancelFlow(), rateFlow(), closeFlow(), closureFlow(), messagesFlow(), agentFlow(), payFlow(), autopayFlow(), cardsFlow(), remindFlow()} {
+	if e.turns == nil {
+		e.turns = &memTurns{held: map[int64]bool{}}
+	}
+	for _, sp := range []*spec{identifyFlow(), billFlow(), repayFlow(), cancelFlow(), rateFlow(), closeFlow(), closureFlow(),
+		messagesFlow(), agentFlow(), payFlow(), autopayFlow(), cardsFlow(), remindFlow()} {
 		e.flows[sp.name] = sp
 	}
 	return e
 }
 
-// Handle runs one event and returns the replies to send. A redelivered update
-// (same UpdateID) returns no replies and changes nothing. On an internal error
-// nothing is written and the replies hold an apology for the customer.
-func (e *Engine) Handle(ctx context.Context, ev supportbot.Event) ([]supportbot.Reply, error) {
-	r := e.HandleBatch(ctx, []supportbot.Event{ev})[0]
-	return r.Replies, r.Err
+// Instance is the name this engine takes leases under.
+func (e *Engine) Instance() string { return e.cfg.Instance }
+
+// Submit takes events into their chats' inboxes, durably: once it returns
+// nil the events are committed and will be handled, whatever happens to
+// the process. A redelivered event (same Source) is dropped. Card and ID
+// numbers in a customer's text are masked before anything is kept.
+func (e *Engine) Submit(ctx context.Context, evs ...supportbot.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	for i := range evs {
+		maskEvent(&evs[i])
+	}
+	err := e.st.Update(ctx, func(tx Tx) error {
+		_, err := tx.PutEvents(ctx, evs)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("take events: %w", err)
+	}
+	e.poke()
+	return nil
 }
 
-// HandleBatch runs events in order in one transaction, each in a savepoint of
-// its own: a failing event is rolled back alone, and the batch costs one
-// commit (one fsync) instead of one per event. Results are in event order.
-func (e *Engine) HandleBatch(ctx context.Context, evs []supportbot.Event) []supportbot.Outcome {
-	defer e.lockChats(evs)()
-	res := make([]supportbot.Outcome, len(evs))
-	misses := make([]string, len(evs))
-	fail := func(i int, err error, lang supportbot.Lang) {
-		res[i] = supportbot.Outcome{Err: err, Replies: []supportbot.Reply{{ChatID: evs[i].ChatID, Text: e.cfg.Catalog.T(lang, "error.internal")}}}
+// maskEvent masks card and ID numbers in what the customer typed.
+func maskEvent(ev *supportbot.Event) {
+	switch ev.Kind {
+	case supportbot.EventText, supportbot.EventCommand, supportbot.EventMedia:
+		var a, b bool
+		ev.Text, a = supportbot.MaskSecrets(ev.Text)
+		ev.Args, b = supportbot.MaskSecrets(ev.Args)
+		ev.Masked = ev.Masked || a || b
 	}
-	tx, err := e.cfg.Begin(ctx)
-	if err != nil {
-		for i := range evs {
-			fail(i, err, supportbot.ParseLang(evs[i].LanguageCode))
+}
+
+func (e *Engine) poke() {
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (e *Engine) pokeWork() {
+	select {
+	case e.work <- struct{}{}:
+	default:
+	}
+}
+
+// Run handles events, executes money actions and runs the periodic jobs
+// until ctx is done; then it finishes the steps in hand.
+func (e *Engine) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() { defer wg.Done(); e.runInbox(ctx) }()
+	go func() { defer wg.Done(); e.runActions(ctx) }()
+	go func() { defer wg.Done(); e.runJobs(ctx) }()
+	wg.Wait()
+}
+
+// runInbox hands chats with waiting events to workers, one worker per chat.
+func (e *Engine) runInbox(ctx context.Context) {
+	sem := make(chan struct{}, e.cfg.Workers)
+	var mu sync.Mutex
+	busy := map[int64]bool{}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for ctx.Err() == nil {
+		chats, err := e.st.PendingChats(ctx, e.cfg.Now(), 4*e.cfg.Workers)
+		if err != nil && ctx.Err() == nil {
+			e.log.Error("read inbox", "err", err)
 		}
-		return e.apologise(ctx, res)
-	}
-	defer tx.Rollback()
-	for i, ev := range evs {
-		start := time.Now()
-		if err := tx.Savepoint(ctx); err != nil {
-			fail(i, err, supportbot.ParseLang(ev.LanguageCode))
+		started := 0
+		for _, chat := range chats {
+			mu.Lock()
+			if busy[chat] {
+				mu.Unlock()
+				continue
+			}
+			busy[chat] = true
+			mu.Unlock()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			started++
+			wg.Add(1)
+			go func() {
+				defer func() {
+					mu.Lock()
+					delete(busy, chat)
+					mu.Unlock()
+					<-sem
+					wg.Done()
+					e.poke() // the chat may have more, or another was skipped while it was busy
+				}()
+				e.processChat(context.WithoutCancel(ctx), ctx, chat)
+			}()
+		}
+		if started > 0 && len(chats) == 4*e.cfg.Workers {
 			continue
 		}
-		var replies []supportbot.Reply
-		var where [2]string // the flow and state the event left the chat in
-		lang := supportbot.ParseLang(ev.LanguageCode)
-		if e.cfg.AgentChatID != 0 && ev.ChatID == e.cfg.AgentChatID {
-			replies, err = e.staffStep(ctx, tx, ev)
-			where[0] = "staff"
-		} else {
-			replies, lang, misses[i], where, err = e.step(ctx, tx, ev)
+		select {
+		case <-ctx.Done():
+		case <-e.wake:
+		case <-tick.C:
 		}
-		if err == nil {
-			err = tx.ReleaseSavepoint(ctx)
-		}
+	}
+}
+
+// processChat handles a chat's waiting events in order while it holds the
+// chat's turn; stop ends it between steps.
+func (e *Engine) processChat(ctx, stop context.Context, chatID int64) {
+	for stop.Err() == nil {
+		ok, err := e.turns.TakeTurn(ctx, chatID)
 		if err != nil {
-			if rerr := tx.RollbackToSavepoint(ctx); rerr != nil {
-				e.cfg.Logger.Error("roll back step", "err", rerr)
+			e.log.Error("take chat turn", "chat", supportbot.ChatRef(chatID), "err", err)
+			return
+		}
+		if !ok {
+			return // another instance has it
+		}
+		q, err := e.st.NextEvent(ctx, chatID, e.cfg.Now())
+		if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+			if err := e.turns.GiveTurn(ctx, chatID); err != nil {
+				e.log.Warn("give chat turn", "err", err)
 			}
-			fail(i, err, lang)
-			misses[i] = ""
-		} else {
-			res[i].Replies = replies
+			return
+		} else if err != nil {
+			e.log.Error("read inbox", "chat", supportbot.ChatRef(chatID), "err", err)
+			e.turns.GiveTurn(ctx, chatID)
+			return
 		}
-		e.cfg.Logger.Info("update", "update_id", ev.UpdateID, "chat", supportbot.ChatRef(ev.ChatID), "kind", ev.Kind,
-			"flow", where[0], "state", where[1], "replies", len(replies), "duration", time.Since(start), "failed", err != nil)
-	}
-	if err := tx.Commit(); err != nil {
-		err = fmt.Errorf("commit steps: %w", err)
-		for i := range evs {
-			fail(i, err, supportbot.ParseLang(evs[i].LanguageCode))
-		}
-		return e.apologise(ctx, res)
-	}
-	for _, text := range misses {
-		if text != "" && e.cfg.Misses != nil {
-			if err := e.cfg.Misses.RecordMiss(ctx, text); err != nil {
-				e.cfg.Logger.Warn("record faq miss", "err", err)
-			}
-		}
-	}
-	return e.apologise(ctx, res)
-}
-
-// apologise queues the apologies of failed events (their own replies were
-// rolled back with them).
-func (e *Engine) apologise(ctx context.Context, res []supportbot.Outcome) []supportbot.Outcome {
-	if !e.cfg.Outbox {
-		return res
-	}
-	var sorry []supportbot.Reply
-	for _, r := range res {
-		if r.Err != nil {
-			sorry = append(sorry, r.Replies...)
-		}
-	}
-	if len(sorry) > 0 {
-		if err := e.enqueue(ctx, sorry); err != nil {
-			e.cfg.Logger.Error("enqueue apology", "err", err)
-		}
-	}
-	return res
-}
-
-// lockChats takes the locks of every chat of a batch, in one order (no
-// deadlock between batches), and returns their release.
-func (e *Engine) lockChats(evs []supportbot.Event) (unlock func()) {
-	var idx []int
-	for _, ev := range evs {
-		idx = append(idx, int(maphash.Comparable(e.seed, ev.ChatID)%uint64(len(e.locks))))
-	}
-	slices.Sort(idx)
-	idx = slices.Compact(idx)
-	for _, i := range idx {
-		e.locks[i].Lock()
-	}
-	return func() {
-		for _, i := range idx {
-			e.locks[i].Unlock()
-		}
+		e.runStep(ctx, q)
 	}
 }
 
-// step runs one customer event inside tx: it returns the replies, the chat's
-// language, a question the bot could not answer, and where the chat is now.
-func (e *Engine) step(ctx context.Context, tx Tx, ev supportbot.Event) (out []supportbot.Reply, lang supportbot.Lang, missed string, where [2]string, err error) {
-	lang = supportbot.ParseLang(ev.LanguageCode)
-	if ev.UpdateID != 0 {
-		if fresh, err := tx.MarkUpdate(ctx, ev.UpdateID); err != nil || !fresh {
-			return nil, lang, "", where, err
+// Drain handles every waiting event and executes every due money action,
+// until nothing is left: the console and tests call it instead of Run, so
+// that what follows an event is deterministic.
+func (e *Engine) Drain(ctx context.Context) error {
+	for round := 0; ctx.Err() == nil; round++ {
+		chats, err := e.st.PendingChats(ctx, e.cfg.Now(), 1000)
+		if err != nil {
+			return err
+		}
+		for _, chat := range chats {
+			e.processChat(ctx, ctx, chat)
+		}
+		n, err := e.executeActions(ctx, 100)
+		if err != nil {
+			return err
+		}
+		if len(chats) == 0 && n == 0 {
+			return nil
+		}
+		if round > 1000 {
+			return errors.New("drain: events keep coming")
 		}
 	}
-	conv, err := tx.Conversation(ctx, ev.ChatID)
+	return ctx.Err()
+}
+
+// memTurns is the chats' turns of the only process (SQLite).
+type memTurns struct {
+	mu   sync.Mutex
+	held map[int64]bool
+}
+
+func (m *memTurns) TakeTurn(_ context.Context, chatID int64) (bool, error) { return true, nil }
+func (m *memTurns) GiveTurn(_ context.Context, chatID int64) error         { return nil }
+
+// runStep handles one event of a chat. What the step reads comes first, from
+// the core and the bot's state, with no transaction open; what it changes is
+// written in one transaction with the event marked handled. A step whose
+// transaction fails is tried again later; one that keeps failing is given up
+// with an apology, so that the chat is never stuck behind it.
+func (e *Engine) runStep(ctx context.Context, q *supportbot.Queued) {
+	start := time.Now()
+	ev := q.Event
+	sctx, cancel := context.WithTimeout(ctx, e.cfg.StepTimeout)
+	s, err := e.prepare(sctx, q)
+	cancel()
+	if err == nil {
+		err = e.st.Update(ctx, s.apply)
+	}
+	if err != nil {
+		e.log.Error("step failed", "chat", supportbot.ChatRef(ev.ChatID), "kind", ev.Kind, "attempt", q.Attempts+1, "err", err)
+		e.metrics.Step(string(ev.Kind), time.Since(start), true)
+		e.failed(ctx, q, err)
+		return
+	}
+	e.metrics.Step(string(ev.Kind), time.Since(start), false)
+	e.log.Info("step", "update_id", ev.UpdateID, "chat", supportbot.ChatRef(ev.ChatID), "kind", ev.Kind,
+		"flow", s.conv.Flow, "state", s.conv.State, "replies", len(s.out)+len(s.late), "duration", time.Since(start))
+	if len(s.out)+len(s.late) > 0 {
+		e.cfg.Wake()
+	}
+	if s.actions {
+		e.pokeWork()
+	}
+	if s.missed != "" && e.cfg.Misses != nil {
+		if err := e.cfg.Misses.RecordMiss(ctx, s.missed); err != nil {
+			e.log.Warn("record faq miss", "err", err)
+		}
+	}
+}
+
+// stepAttempts is how often a failing step is tried before it is given up.
+const stepAttempts = 3
+
+// failed retries a failed step later, or gives it up with an apology.
+func (e *Engine) failed(ctx context.Context, q *supportbot.Queued, cause error) {
+	if q.Attempts+1 < stepAttempts {
+		wait := time.Duration(1<<q.Attempts) * 2 * time.Second
+		if err := e.st.RetryEvent(ctx, q.ID, e.cfg.Now().Add(wait)); err != nil {
+			e.log.Error("postpone event", "err", err)
+		}
+		return
+	}
+	lang := supportbot.ParseLang(q.Event.LanguageCode)
+	if c, err := e.st.Conversation(ctx, q.Event.ChatID); err == nil {
+		lang = c.Lang
+	}
+	err := e.st.Update(ctx, func(tx Tx) error {
+		if err := tx.DoneEvent(ctx, q.ID); err != nil {
+			return err
+		}
+		if q.Event.ChatID == e.cfg.AgentChatID || isInternal(q.Event.Kind) {
+			return nil // no apology to the staff chat, nor for what the customer did not do
+		}
+		return tx.Enqueue(ctx, []supportbot.Reply{{ChatID: q.Event.ChatID, Text: e.cfg.Catalog.T(lang, "error.internal")}})
+	})
+	if err != nil {
+		// The database itself fails: the event stays, and is tried when it is back.
+		e.log.Error("give up event", "err", err, "cause", cause)
+		e.st.RetryEvent(ctx, q.ID, e.cfg.Now().Add(time.Minute))
+		return
+	}
+	e.cfg.Wake()
+}
+
+func isInternal(k supportbot.EventKind) bool {
+	return k == supportbot.EventSettled || k == supportbot.EventCore || k == supportbot.EventAgent
+}
+
+// prepare runs the read half of a step: it loads the conversation, routes the
+// event and collects the step's replies and changes without writing them.
+func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, error) {
+	ev := q.Event
+	lang := supportbot.ParseLang(ev.LanguageCode)
+	conv, err := e.st.Conversation(ctx, ev.ChatID)
 	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
 		conv = &supportbot.Conversation{ChatID: ev.ChatID, Lang: lang}
 	} else if err != nil {
-		return nil, lang, "", where, err
-	}
-	if ev.UserID != 0 {
-		conv.UserID = ev.UserID
-	}
-	if !conv.LangChosen && ev.LanguageCode != "" {
-		conv.Lang = lang
-	}
-	if conv.Slots == nil {
-		conv.Slots = map[string]string{}
+		return nil, err
 	}
 	now := e.cfg.Now()
-	s := &Step{ctx: ctx, e: e, tx: tx, conv: conv, ev: ev, now: now,
-		today: supportbot.DateOf(now, e.cfg.Location)}
-	conv.Transcript = appendLine(conv.Transcript, supportbot.Line{Time: now, From: "customer", Text: supportbot.MaskNumbers(ev.Summary(), 200)})
-	before := conv.Flow + "/" + conv.State
-	if err := e.route(s); err != nil {
-		return nil, conv.Lang, "", where, err
+	s := &Step{ctx: ctx, e: e, q: q, conv: conv, ev: ev, now: now, today: supportbot.DateOf(now, e.cfg.Location),
+		core: newCoreCache(e.core)}
+	if ev.UserID != 0 && ev.ChatID != e.cfg.AgentChatID {
+		conv.UserID = ev.UserID
 	}
-	for _, r := range s.out {
-		if (r.ChatID == 0 || r.ChatID == ev.ChatID) && r.Text != "" {
-			conv.Transcript = appendLine(conv.Transcript, supportbot.Line{Time: now, From: "bot", Text: clipText(r.Text, 200)})
-		}
+	// The language: one chosen with /lang, else the customer's on file once
+	// identified, else the client's.
+	if !conv.LangChosen && conv.CustomerID == "" && ev.LanguageCode != "" {
+		conv.Lang = lang
 	}
-	// A step that moved the flow on invalidates the buttons of the step before.
-	if after := conv.Flow + "/" + conv.State; after != before && !s.renewed {
-		conv.Nonce = ""
-		if conv.Flow != "" {
+	if err := s.loadSlots(); err != nil {
+		e.log.Warn("conversation slots unreadable, flow reset", "chat", supportbot.ChatRef(ev.ChatID), "err", err)
+		s.reset()
+	}
+	before := s.saved()
+	if text := ev.Summary(); text != "" && ev.ChatID != e.cfg.AgentChatID {
+		conv.Transcript = appendLine(conv.Transcript, supportbot.Line{Time: now, From: "customer", Text: supportbot.MaskNumbers(text, 200)})
+	}
+	err = e.route(s)
+	if errors.Is(err, supportbot.ErrCoreUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+		// The core did not answer: nothing is half-done. The conversation
+		// stays where it was; the customer hears it honestly, with a person
+		// offered.
+		e.log.Warn("core unavailable during step", "chat", supportbot.ChatRef(ev.ChatID), "err", err)
+		return s.unavailable(before), nil
+	} else if err != nil {
+		return nil, err
+	}
+	if s.conv.Flow+"/"+s.conv.State != before.flowState && !s.renewed {
+		// A step that moved the flow on invalidates the buttons of the step before.
+		s.conv.Nonce = ""
+		if s.conv.Flow != "" {
 			s.nonce()
 		}
 	}
-	if err := tx.SaveConversation(ctx, conv); err != nil {
-		return nil, conv.Lang, "", where, err
-	}
-	for i := range s.out {
-		if s.out[i].ChatID == 0 {
-			s.out[i].ChatID = ev.ChatID
+	for _, r := range s.out {
+		if (r.ChatID == 0 || r.ChatID == ev.ChatID) && r.Text != "" && ev.ChatID != e.cfg.AgentChatID {
+			conv.Transcript = appendLine(conv.Transcript, supportbot.Line{Time: now, From: "bot", Text: clipText(r.Text, 200)})
 		}
 	}
-	if e.cfg.Outbox {
-		if err := tx.Enqueue(ctx, s.out); err != nil {
-			return nil, conv.Lang, "", where, err
-		}
-	}
-	return s.out, conv.Lang, s.missed, [2]string{conv.Flow, conv.State}, nil
+	return s, s.saveSlots()
 }
-
-// enqueue writes messages to the outbox in a transaction of their own.
-func (e *Engine) enqueue(ctx context.Context, replies []supportbot.Reply) error {
-	tx, err := e.cfg.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.Enqueue(ctx, replies); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// Step is one event being handled: the transaction, the conversation, and the
-// replies collected so far.
-type Step struct {
-	ctx     context.Context
-	e       *Engine
-	tx      Tx
-	conv    *supportbot.Conversation
-	ev      supportbot.Event
-	now     time.Time
-	today   supportbot.Date
-	out     []supportbot.Reply
-	renewed bool
-	missed  string // a question the bot could not answer
-	from    string // the flow/state a new flow interrupted
-}
-
-// T renders a message in the conversation's language.
-func (s *Step) T(key string, args ...any) string {
-	return s.e.cfg.Catalog.T(s.conv.Lang, key, args...)
-}
-
-// say adds a reply with inline buttons, one row per argument.
-func (s *Step) say(text string, rows ...[]supportbot.Button) {
-	s.out = append(s.out, supportbot.Reply{Text: text, Buttons: rows})
-}
-
-// reply adds a prepared reply.
-func (s *Step) reply(r supportbot.Reply) { s.out = append(s.out, r) }
-
-// nonce is the token the current step's buttons carry; the first call in a
-// step makes a new one, so every older step button becomes stale.
-func (s *Step) nonce() string {
-	if !s.renewed {
-		s.conv.Nonce = randomToken(6)
-		s.renewed = true
-	}
-	return s.conv.Nonce
-}
-
-// btn is a button for the current step of the current flow: pressed later, it
-// reaches the flow only while the step is still current.
-func (s *Step) btn(label, action string) supportbot.Button {
-	return supportbot.Button{Text: label, Data: "s:" + s.nonce() + ":" + s.conv.Flow + ":" + action}
-}
-
-// menuBtn starts a flow whenever it is pressed.
-func (s *Step) menuBtn(label, flow string) supportbot.Button {
-	return supportbot.Button{Text: label, Data: "m:" + flow}
-}
-
-// viewBtn shows something read-only (a plan's schedule, an FAQ answer); it
-// stays valid, and checks ownership when pressed.
-func (s *Step) viewBtn(label, view, arg string) supportbot.Button {
-	return supportbot.Button{Text: label, Data: "v:" + view + ":" + arg}
-}
-
-func (s *Step) cancelBtn() supportbot.Button {
-	return supportbot.Button{Text: s.T("btn.cancel"), Data: "x"}
-}
-
-func (s *Step) humanBtn() supportbot.Button {
-	return s.menuBtn(s.T("btn.human"), "agent")
-}
-
-// finish ends the current flow: it has done what it was for (or said why not).
-func (s *Step) finish() {
-	if s.conv.Flow != "" {
-		s.e.metrics.Flow(s.conv.Flow, "completed")
-	}
-	s.reset()
-}
-
-// leave abandons the current flow, if any, for something else.
-func (s *Step) leave() {
-	if s.conv.Flow != "" {
-		s.e.metrics.Flow(s.conv.Flow, "abandoned")
-	}
-	s.reset()
-}
-
-func (s *Step) reset() {
-	s.conv.Flow, s.conv.State, s.conv.Nonce = "", "", ""
-	s.conv.Slots = map[string]string{}
-}
-
-// customer is the linked customer. A chat whose customer disappeared is unlinked.
-func (s *Step) customer() (*supportbot.Customer, error) {
-	if s.conv.CustomerID == "" {
-		return nil, supportbot.Errorf(supportbot.EFORBIDDEN, "not identified")
-	}
-	c, err := s.tx.Customer(s.ctx, s.conv.CustomerID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		s.conv.CustomerID = ""
-	}
-	return c, err
-}
-
-func (s *Step) audit(action string, details map[string]any) error {
-	s.e.metrics.Action(action)
-	return s.tx.AppendAudit(s.ctx, supportbot.AuditEntry{
-		Action: action, CustomerID: s.conv.CustomerID, ChatID: s.conv.ChatID, Details: details})
-}
-
-func (s *Step) notice(kind string, params map[string]string) error {
-	return s.tx.AddNotice(s.ctx, supportbot.Notice{CustomerID: s.conv.CustomerID, Kind: kind, Params: params})
-}
-
-// money formats an amount; Chinese and English both use ¥1,749.44.
-func money(m supportbot.Money) string { return m.String() }
 
 // randomToken is n random lower-case base32 characters.
 func randomToken(n int) string {
 	b := make([]byte, (n*5+7)/8)
 	rand.Read(b)
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:n]
+}
+
+// appendLine keeps the last 10 lines of a transcript.
+func appendLine(lines []supportbot.Line, l supportbot.Line) []supportbot.Line {
+	lines = append(lines, l)
+	if len(lines) > 10 {
+		lines = lines[len(lines)-10:]
+	}
+	return lines
+}
+
+// clipText cuts s to n characters.
+func clipText(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

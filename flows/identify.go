@@ -24,7 +24,7 @@ func identifyFlow() *spec {
 			}
 		},
 		start: func(s *Step, _ string) error { return startIdentify(s, "", "") },
-		handle: func(s *Step, _ string) (bool, error) {
+		handle: func(s *Step, _ action) (bool, error) {
 			if s.ev.Kind != supportbot.EventText {
 				return false, nil
 			}
@@ -44,7 +44,7 @@ func startIdentify(s *Step, next, arg string) error {
 	if err := s.fire("identify", "ask"); err != nil {
 		return err
 	}
-	s.conv.Slots["next"], s.conv.Slots["next_arg"] = next, arg
+	s.slots.Next, s.slots.NextArg = next, arg
 	return nil
 }
 
@@ -60,9 +60,7 @@ func askContact(s *Step, key string) {
 func linkContact(s *Step) error {
 	ev := s.ev
 	if ev.ContactUserID == 0 || ev.ContactUserID != ev.UserID {
-		if err := s.audit("identify_refused", map[string]any{"reason": "not_own_contact"}); err != nil {
-			return err
-		}
+		s.audit("identify_refused", map[string]any{"reason": "not_own_contact"})
 		if s.conv.Flow != "identify" {
 			s.say(s.T("identify.not_own"))
 			return s.fire("identify", "ask")
@@ -70,27 +68,36 @@ func linkContact(s *Step) error {
 		askContact(s, "identify.not_own")
 		return nil
 	}
-	phone := supportbot.NormalizePhone(ev.Phone)
-	c, err := s.tx.CustomerByPhone(s.ctx, phone)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND || phone == "" {
-		if err := s.audit("identify_unknown", map[string]any{"phone": supportbot.MaskPhone(phone)}); err != nil {
+	// A shared contact's number is always international: country code first.
+	phone, ok := supportbot.ContactPhone(ev.Phone)
+	var c *supportbot.Customer
+	if ok {
+		var err error
+		c, err = s.e.core.CustomerByPhone(s.ctx, phone)
+		if ce := refusal(err); ce != nil && ce.NotFound() {
+			c = nil
+		} else if err != nil {
 			return err
 		}
+	}
+	if c == nil {
+		s.audit("identify_unknown", map[string]any{"phone": supportbot.MaskPhone(phone)})
 		s.finish()
 		s.reply(supportbot.Reply{Text: s.T("identify.unknown"), RemoveKeyboard: true})
 		s.say(s.T("identify.unknown_help"), []supportbot.Button{s.humanBtn()})
 		return nil
-	} else if err != nil {
-		return err
 	}
-	next, arg := s.conv.Slots["next"], s.conv.Slots["next_arg"]
+	next, arg := s.slots.Next, s.slots.NextArg
 	if s.conv.Flow != "identify" {
 		next, arg = "", ""
 	}
-	s.conv.CustomerID = c.ID
-	if err := s.audit("identify", nil); err != nil {
-		return err
+	s.conv.CustomerID, s.conv.LinkedPhone = c.ID, c.Phone
+	s.core.customers[c.ID] = c
+	if !s.conv.LangChosen && (c.Language == supportbot.LangZH || c.Language == supportbot.LangEN) {
+		// The customer's language on file counts once they are known.
+		s.conv.Lang = c.Language
 	}
+	s.audit("identify", nil)
 	s.finish()
 	s.reply(supportbot.Reply{Text: s.T("identify.done", "name", c.Name), RemoveKeyboard: true})
 	if next != "" {

@@ -1,9 +1,8 @@
 package flows
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
+	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,20 +10,20 @@ import (
 	"supportbot"
 )
 
-// What the flows that move money (early repayment, paying a bill) share:
-// a quote with an id that is the payment's idempotency key, valid for
-// quoteTTL and only for the bills it was computed from (fingerprint); the card
-// to charge; the charge itself with its declined and already-paid answers.
-//
-// A quoting flow keeps its quote in the slots "plan", "quote", "amount" (fen),
-// "card", "expires" (Unix seconds) and "fp"; its quote step offers buttons
-// "ok:<quote>" (confirm), "cards" (choose a card) and "card:<id>".
-
-// quoteTTL is how long a quote can be confirmed.
-const quoteTTL = 15 * time.Minute
+// What the flows that move money (early repayment, paying a bill) share: a
+// quote from the core, shown with its parts and the card, confirmed with a
+// button that carries the quote's id; confirming commits a money action
+// (pending) keyed by that quote, which the worker executes against the core
+// after the commit. The outcome comes back as an event of the chat
+// (settledPayment). A quote is only ever charged once: one quote, one key.
 
 // confirmWords confirm a step when typed.
-var confirmWords = map[string]bool{"确认": true, "确定": true, "是": true, "好": true, "yes": true, "y": true, "confirm": true, "ok": true}
+var confirmWords = map[string]bool{"确认": true, "确定": true, "是": true, "是的": true, "好": true, "好的": true, "可以": true,
+	"yes": true, "y": true, "yep": true, "confirm": true, "ok": true, "okay": true, "sure": true}
+
+// repayKey is the idempotency key of the repayment of a quote: the same
+// confirm, however often it is tapped or delivered, is one key.
+func repayKey(quoteID string) string { return "repay:" + quoteID }
 
 func argString(args []any, i int) string {
 	if i < len(args) {
@@ -34,181 +33,389 @@ func argString(args []any, i int) string {
 	return ""
 }
 
-func openPlans(s *Step) ([]supportbot.Plan, error) {
-	plans, err := s.tx.Plans(s.ctx, s.conv.CustomerID)
-	if err != nil {
-		return nil, err
-	}
-	var open []supportbot.Plan
-	for _, p := range plans {
-		if p.Open() {
-			open = append(open, p)
-		}
-	}
-	return open, nil
-}
+// quoteKinds are the quoting flows and what they ask the core for.
+var quoteKinds = map[string]supportbot.QuoteKind{"repay": supportbot.QuotePayoff, "pay": supportbot.QuoteBill}
 
-// fingerprint identifies the unpaid state of a plan: a quote is only good for
-// the bills it was computed from.
-func fingerprint(p *supportbot.Plan) string {
-	h := sha256.New()
-	for _, b := range p.Bills {
-		fmt.Fprintf(h, "%d|%s|%d|%d|%d|%s;", b.Period, b.DueDate, b.Principal, b.Fee, b.LateFee, b.Status)
-	}
-	fmt.Fprintf(h, "%d", p.PrepayFeeRateBP)
-	return hex.EncodeToString(h.Sum(nil)[:8])
-}
-
-// newQuoteID is a quote's id and its payment's idempotency key: 100 random
-// bits, so keys never collide across customers (it fits in a button).
-func newQuoteID() string { return "Q" + strings.ToUpper(randomToken(20)) }
-
-// quoteCard is the card a quote charges: the one chosen in the slots if the
-// customer still has it, else the default (Cards lists it first).
-func quoteCard(s *Step, cards []supportbot.Card) supportbot.Card {
-	card := cards[0]
+// usableCards are the cards a payment can use: the default first, frozen
+// ones left out (the bank declines every debit on them).
+func usableCards(cards []supportbot.Card) []supportbot.Card {
+	var out []supportbot.Card
 	for _, c := range cards {
-		if c.ID == s.conv.Slots["card"] {
-			card = c
+		if !c.Frozen {
+			out = append(out, c)
 		}
 	}
-	return card
+	return out
 }
 
-// newQuote starts a quote of plan p for amount on card: it replaces the slots
-// and returns the quote id and when it expires. extra slots are kept with it.
-func newQuote(s *Step, p *supportbot.Plan, amount supportbot.Money, card supportbot.Card, extra ...string) (string, time.Time) {
-	qid := newQuoteID()
-	expires := s.now.Add(quoteTTL)
-	s.conv.Slots = map[string]string{
-		"plan": p.ID, "quote": qid, "amount": strconv.FormatInt(int64(amount), 10),
-		"card": card.ID, "expires": strconv.FormatInt(expires.Unix(), 10), "fp": fingerprint(p),
+// quoteCard is the card a quote charges: the one chosen in the slots if it is
+// still usable, else the first usable one (the default, if it is).
+func quoteCard(s *Step, usable []supportbot.Card) supportbot.Card {
+	for _, c := range usable {
+		if c.ID == s.slots.Card {
+			return c
+		}
 	}
-	for i := 0; i+1 < len(extra); i += 2 {
-		s.conv.Slots[extra[i]] = extra[i+1]
+	return usable[0]
+}
+
+// getQuote asks the core to price plan p for flow, and shows the quote for
+// confirmation. note, if set, says why the customer sees a new quote.
+func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
+	cards, err := s.cards()
+	if err != nil {
+		return err
 	}
-	return qid, expires
+	usable := usableCards(cards)
+	if len(usable) == 0 {
+		s.finish()
+		text := s.T("repay.no_card")
+		if len(cards) > 0 {
+			text = s.T("repay.only_frozen")
+		}
+		s.say(text+"\n\n"+s.T("cards.bind_howto"), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
+		return nil
+	}
+	card := quoteCard(s, usable)
+	q, err := s.e.core.Quote(s.ctx, s.key("quote"), supportbot.QuoteRequest{CustomerID: s.conv.CustomerID, PlanID: p.ID, Kind: quoteKinds[flow]})
+	if ce := refusal(err); ce != nil {
+		s.finish()
+		if ce.Code == supportbot.CoreNothingToPay {
+			return nothingToPay(s, p)
+		}
+		if ce.NotFound() {
+			s.say(s.T("button.expired"), s.menuRows()...)
+			return nil
+		}
+		return err
+	} else if err != nil {
+		return err
+	}
+	if err := checkQuote(q, p.ID); err != nil {
+		return err
+	}
+	s.slots.Plan, s.slots.Card = p.ID, card.ID
+	s.slots.Quote = &quoteSlot{ID: q.ID, Kind: q.Kind, Amount: q.Amount, Periods: q.Periods, Excluded: q.Excluded,
+		Expires: q.ExpiresAt, Card: card.ID}
+
+	var lines []string
+	if note != "" {
+		lines = append(lines, s.T(note, "amount", money(q.Amount)), "")
+	}
+	if flow == "repay" {
+		lines = append(lines, payoffLines(s, p, q)...)
+	} else {
+		lines = append(lines, billLines(s, p, q)...)
+	}
+	if len(q.Excluded) > 0 {
+		lines = append(lines, s.T("pay.busy_left_out", "periods", periodList(s, q.Excluded)))
+	}
+	lines = append(lines,
+		s.T("repay.quote_total", "amount", money(q.Amount)),
+		s.T("repay.quote_card", "card", card.Masked()))
+	if frozen := len(cards) - len(usable); frozen > 0 {
+		lines = append(lines, s.T("repay.frozen_left_out", "count", frozen))
+	}
+	lines = append(lines, s.T("repay.quote_valid", "time", validUntil(s, q.ExpiresAt)))
+	rows := [][]supportbot.Button{{s.btn(s.T("repay.btn_confirm", "amount", money(q.Amount)), "ok", q.ID)}}
+	if len(usable) > 1 {
+		rows = append(rows, []supportbot.Button{s.btn(s.T("repay.btn_card"), "cards")})
+	}
+	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
+	s.say(strings.Join(lines, "\n"), rows...)
+	return s.appendAnnouncement()
 }
 
-// quoteExpired reports whether the quote in the slots is past its time.
-func quoteExpired(s *Step) bool {
-	expires, _ := strconv.ParseInt(s.conv.Slots["expires"], 10, 64)
-	return s.now.Unix() > expires
+// checkQuote refuses a quote that cannot be right: another plan's, money out
+// of bounds, or parts that do not add up to the amount. It is never shown,
+// let alone charged.
+func checkQuote(q *supportbot.Quote, planID string) error {
+	sum, err := q.Parts.Sum()
+	switch {
+	case q.PlanID != planID:
+		return supportbot.Errorf(supportbot.EINTERNAL, "core quoted plan %s for %s", q.PlanID, planID)
+	case err != nil || sum != q.Amount || q.Amount <= 0 || q.Amount > supportbot.MaxPlanMoney:
+		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s: amount %d is not the sum of its parts or out of bounds", q.ID, q.Amount)
+	case q.ExpiresAt.IsZero():
+		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s has no expiry", q.ID)
+	}
+	return nil
 }
 
-// quoteChanged reports whether p or the amount is not what was quoted.
-func quoteChanged(s *Step, p *supportbot.Plan, amount supportbot.Money) bool {
-	return fingerprint(p) != s.conv.Slots["fp"] || strconv.FormatInt(int64(amount), 10) != s.conv.Slots["amount"]
+// payoffLines are an early repayment quote's lines.
+func payoffLines(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
+	lines := []string{
+		s.T("repay.quote_header", "product", p.Product, "order", p.OrderNo),
+		s.T("repay.quote_principal", "amount", money(q.Parts.Principal)),
+	}
+	if q.Parts.Fees > 0 {
+		lines = append(lines, s.T("repay.quote_fees", "amount", money(q.Parts.Fees)))
+	}
+	if q.Parts.LateFees > 0 {
+		lines = append(lines, s.T("repay.quote_late_fees", "amount", money(q.Parts.LateFees)))
+	}
+	notDue := supportbot.Money(0)
+	for _, b := range p.Bills {
+		if b.Status == supportbot.BillUnpaid && b.DueDate > s.today && slices.Contains(q.Periods, b.Period) {
+			notDue += b.Principal
+		}
+	}
+	if p.PrepayFeeRateBP > 0 || q.Parts.PrepayFee > 0 {
+		lines = append(lines, s.T("repay.quote_prepay_fee", "rate", rate(p.PrepayFeeRateBP), "base", money(notDue), "amount", money(q.Parts.PrepayFee)))
+	} else {
+		lines = append(lines, s.T("repay.quote_no_prepay_fee"))
+	}
+	return lines
+}
+
+// billLines are a bill quote's lines: each period paid.
+func billLines(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
+	overdue := false
+	for _, n := range q.Periods {
+		if b, ok := billOf(p, n); ok && b.Overdue(s.today) {
+			overdue = true
+		}
+	}
+	header := "pay.quote_current"
+	if overdue {
+		header = "pay.quote_overdue"
+	}
+	lines := []string{s.T(header, "product", p.Product, "order", p.OrderNo)}
+	for _, n := range q.Periods {
+		b, ok := billOf(p, n)
+		if !ok {
+			continue
+		}
+		key := "pay.period"
+		switch {
+		case b.Overdue(s.today):
+			key = "pay.period_overdue"
+		case b.LateFee > 0:
+			key = "pay.period_late"
+		}
+		lines = append(lines, s.T(key, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang), "principal", money(b.Principal),
+			"fee", money(b.Fee), "late_fee", money(b.LateFee), "amount", money(b.Principal+b.Fee+b.LateFee)))
+	}
+	sched, _ := s.scheduled()
+	for _, r := range sched {
+		if r.PlanID == p.ID && r.Status == supportbot.ScheduledScheduled && slices.Contains(q.Periods, r.Period) {
+			lines = append(lines, s.T("pay.quote_cancels", "period", r.Period, "time", when(s, r.RunAt)))
+		}
+	}
+	return lines
+}
+
+func billOf(p *supportbot.Plan, period int) (supportbot.Bill, bool) {
+	for _, b := range p.Bills {
+		if b.Period == period {
+			return b, true
+		}
+	}
+	return supportbot.Bill{}, false
+}
+
+// nothingToPay says why there is nothing to pay on p now: it is paid off,
+// nothing is due yet, or the bank is debiting what is due.
+func nothingToPay(s *Step, p *supportbot.Plan) error {
+	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}}
+	if !p.Open() {
+		s.say(s.T("repay.already_settled", "product", p.Product), rows...)
+		return nil
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return err
+	}
+	var busy []int
+	for n := range supportbot.DebitingPeriods(p.ID, sched, s.now) {
+		busy = append(busy, n)
+	}
+	slices.Sort(busy)
+	if len(busy) > 0 {
+		s.say(s.T("pay.busy", "product", p.Product, "periods", periodList(s, busy)), rows...)
+		return nil
+	}
+	s.say(s.T("pay.nothing_due", "product", p.Product), rows...)
+	return nil
+}
+
+// rate formats basis points as a percentage: 150 → 1.50%.
+func rate(bp int64) string {
+	return strconv.FormatInt(bp/100, 10) + "." + strconv.FormatInt(bp%100/10, 10) + strconv.FormatInt(bp%10, 10) + "%"
+}
+
+// periodsKey is the periods as notices keep them: "6, 7".
+func periodsKey(ps []int) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = strconv.Itoa(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// periodList is the periods as the customer reads them: 6、7 or 6, 7.
+func periodList(s *Step, ps []int) string {
+	if s.conv.Lang == supportbot.LangEN {
+		return periodsKey(ps)
+	}
+	return strings.ReplaceAll(periodsKey(ps), ", ", "、")
 }
 
 // validUntil is the time a quote expires, as the customer reads it.
 func validUntil(s *Step, t time.Time) string { return t.In(s.e.cfg.Location).Format("15:04") }
 
-func customerCard(s *Step, id string) (*supportbot.Card, error) {
-	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cards {
-		if c.ID == id {
-			return &c, nil
-		}
-	}
-	return nil, nil
-}
-
-// chooseCard offers the customer's cards for the quote; "card:<id>" re-quotes.
+// chooseCard offers the customer's usable cards for the quote; frozen ones
+// are listed without a button, saying why.
 func chooseCard(s *Step) error {
-	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	cards, err := s.cards()
 	if err != nil {
 		return err
 	}
+	lines := []string{s.T("repay.choose_card")}
 	var rows [][]supportbot.Button
 	for _, c := range cards {
-		rows = append(rows, []supportbot.Button{s.btn(c.Masked(), "card:"+c.ID)})
+		if c.Frozen {
+			lines = append(lines, s.T("repay.card_frozen_line", "card", c.Masked()))
+			continue
+		}
+		rows = append(rows, []supportbot.Button{s.btn(c.Masked(), "card", c.ID)})
 	}
 	rows = append(rows, []supportbot.Button{s.cancelBtn()})
-	s.say(s.T("repay.choose_card"), rows...)
+	s.say(strings.Join(lines, "\n"), rows...)
 	return nil
 }
 
-// chargeQuote charges the quote in the slots once: the quote id is the
-// gateway's idempotency key and the payment's, so a repeat never pays twice.
-// ok is false when it has answered the customer instead: the bank declined
-// (nothing changed) or the quote was paid already.
-func chargeQuote(s *Step, kind string, p *supportbot.Plan, card *supportbot.Card, amount supportbot.Money) (pay *supportbot.Payment, ok bool, err error) {
-	qid := s.conv.Slots["quote"]
-	// The key is checked before the gateway hears of it: a used key is never
-	// charged again (the transaction holds the only writer, so the check stands).
-	if _, err := s.tx.Payment(s.ctx, qid); err == nil {
-		if answered, err := staleQuote(s, "ok:"+qid); answered || err != nil {
-			return nil, false, err
+// confirmPayment takes the confirm button (or a typed yes) of the quote qid:
+// if it is still the quote shown, unexpired, and its card still usable, it
+// commits the money action and says the payment is under way.
+func confirmPayment(s *Step, flow, qid string) error {
+	q := s.slots.Quote
+	if q == nil || qid == "" || qid != q.ID {
+		if answered, err := staleQuote(s, action{Name: "ok", Arg: qid}); answered || err != nil {
+			return err
 		}
 		s.say(s.T("button.expired"), s.menuRows()...)
-		return nil, false, nil
-	} else if supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
-		return nil, false, err
+		return nil
 	}
-	err = s.e.cfg.Payments.Charge(s.ctx, Charge{Key: qid, CustomerID: s.conv.CustomerID, PlanID: p.ID, Card: *card, Amount: amount})
-	if supportbot.ErrorCode(err) == EDECLINED {
-		return nil, false, declined(s, kind, card)
-	} else if err != nil {
-		return nil, false, err
+	if s.slots.Action != "" { // confirmed already: a double tap
+		return paymentUnderWay(s, s.slots.Action)
 	}
-	pay = &supportbot.Payment{Key: qid, Kind: kind, CustomerID: s.conv.CustomerID, PlanID: p.ID, CardID: card.ID, Amount: amount}
-	if err := s.tx.RecordPayment(s.ctx, pay); err != nil {
-		return nil, false, err
-	}
-	return pay, true, nil
-}
-
-// declined tells the bank said no; nothing changed, the quote stands, and the
-// customer can pick another card, check this one, or ask a human.
-func declined(s *Step, kind string, card *supportbot.Card) error {
-	amount, _ := strconv.ParseInt(s.conv.Slots["amount"], 10, 64)
-	if err := s.audit("payment_declined", map[string]any{"kind": kind, "plan_id": s.conv.Slots["plan"], "card_id": card.ID,
-		"amount_fen": amount, "quote_id": s.conv.Slots["quote"]}); err != nil {
-		return err
-	}
-	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	p, err := s.plan(s.slots.Plan)
 	if err != nil {
 		return err
 	}
-	var rows [][]supportbot.Button
-	for _, c := range cards {
-		if c.ID != card.ID {
-			rows = append(rows, []supportbot.Button{s.btn(s.T("repay.btn_use_card", "card", c.Masked()), "card:"+c.ID)})
-		}
+	if p == nil {
+		s.finish()
+		s.say(s.T("button.expired"), s.menuRows()...)
+		return nil
 	}
-	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
-	s.say(s.T("repay.declined", "card", card.Masked()), rows...)
+	if s.now.After(q.Expires) {
+		return s.fire(flow, "quote", p, "repay.expired")
+	}
+	card, err := s.card(q.Card)
+	if err != nil {
+		return err
+	}
+	if card == nil || card.Frozen {
+		return s.fire(flow, "quote", p, "repay.changed")
+	}
+	a := &supportbot.Action{Key: repayKey(q.ID), ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Kind: supportbot.ActionRepay,
+		Repay: &supportbot.RepaymentRequest{QuoteID: q.ID, CardID: card.ID, Amount: q.Amount},
+		Flow:  flow, PlanID: p.ID, Product: p.Product, Card: card.Masked(), Periods: q.Periods, MessageID: s.ev.MessageID}
+	s.startAction(a)
+	return s.fire(flow, "pay", a)
+}
+
+// startAction commits a money action with the step; the worker executes it
+// after the commit.
+func (s *Step) startAction(a *supportbot.Action) {
+	s.slots.Action = a.Key
+	s.actions = true
+	s.do(func(ctx context.Context, tx Tx) error {
+		err := tx.CreateAction(ctx, a)
+		if supportbot.ErrorCode(err) == supportbot.ECONFLICT {
+			return nil // the same confirm, delivered again: one action
+		}
+		return err
+	})
+}
+
+// paying tells the customer the payment is under way.
+func paying(s *Step, a *supportbot.Action) {
+	s.say(s.T("repay.paying", "amount", money(a.Repay.Amount), "card", a.Card))
+}
+
+// paymentUnderWay answers a confirm of a payment already confirmed.
+func paymentUnderWay(s *Step, key string) error {
+	a, err := s.e.st.Action(s.ctx, key)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		s.say(s.T("repay.paying_still"))
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return tellAction(s, a)
+}
+
+// tellAction says where a money action of the customer's stands.
+func tellAction(s *Step, a *supportbot.Action) error {
+	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
+	switch a.State {
+	case supportbot.ActionSucceeded:
+		s.say(s.T("repay.already_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", a.Key), rows...)
+	case supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing:
+		s.say(s.T("repay.paying_still"), rows...)
+	default:
+		return nil
+	}
 	return nil
 }
 
-// staleQuote answers an old confirm button: if its quote was paid, say so
-// (never pay again); otherwise it is merely expired.
-func staleQuote(s *Step, action string) (bool, error) {
-	qid, ok := strings.CutPrefix(action, "ok:")
-	if !ok || s.conv.CustomerID == "" {
+// staleQuote answers an old confirm button: if its quote was paid or is
+// being paid, say so (never pay again); otherwise it is merely expired.
+func staleQuote(s *Step, a action) (bool, error) {
+	if a.Name != "ok" || a.Arg == "" {
 		return false, nil
 	}
-	pay, err := s.tx.Payment(s.ctx, qid)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND || (err == nil && pay.CustomerID != s.conv.CustomerID) {
+	act, err := s.e.st.Action(s.ctx, repayKey(a.Arg))
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND || err == nil && act.CustomerID != s.conv.CustomerID {
 		return false, nil
 	} else if err != nil {
 		return true, err
 	}
-	s.say(s.T("repay.already_paid", "amount", money(pay.Amount), "time", when(s, pay.CreatedAt), "reference", pay.Key),
-		[]supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")})
-	return true, nil
+	if act.State != supportbot.ActionSucceeded && act.State.Open() == false {
+		return false, nil // declined or refused: nothing was paid, the button is just old
+	}
+	return true, tellAction(s, act)
 }
 
-// quoteOwnPlan quotes, in flow ("repay" or "pay"), one of the customer's open
-// plans; a plan of someone else's, or one already settled, quotes nothing.
+// quoteAction takes a button of a quoting flow: a plan chosen, the quote
+// confirmed, another card asked for or chosen.
+func quoteAction(s *Step, flow string, a action) (bool, error) {
+	switch a.Name {
+	case "plan":
+		return true, quoteOwnPlan(s, flow, a.Arg, "")
+	case "ok":
+		return true, confirmPayment(s, flow, a.Arg)
+	case "cards":
+		return true, chooseCard(s)
+	case "card":
+		s.slots.Card = a.Arg
+		return true, quoteOwnPlan(s, flow, s.slots.Plan, "")
+	}
+	return false, nil
+}
+
+// quoteOwnPlan quotes one of the customer's open plans; a plan of someone
+// else's quotes nothing.
 func quoteOwnPlan(s *Step, flow, planID, note string) error {
-	p, err := ownPlan(s, planID)
-	if p == nil || err != nil {
+	p, err := s.plan(planID)
+	if err != nil {
 		return err
+	}
+	if p == nil {
+		s.say(s.T("button.expired"), s.menuRows()...)
+		return nil
 	}
 	if !p.Open() {
 		s.finish()
@@ -218,73 +425,110 @@ func quoteOwnPlan(s *Step, flow, planID, note string) error {
 	return s.fire(flow, "quote", p, note)
 }
 
-// quoteAction takes a button of a quoting flow (repay, pay): a plan chosen,
-// the quote confirmed, another card asked for or chosen.
-func quoteAction(s *Step, flow, action string, confirm func(*Step, string) error) (bool, error) {
-	verb, arg, _ := strings.Cut(action, ":")
-	switch verb {
-	case "plan":
-		return true, quoteOwnPlan(s, flow, arg, "")
-	case "ok":
-		return true, confirm(s, arg)
-	case "cards":
-		return true, chooseCard(s)
-	case "card":
-		s.conv.Slots["card"] = arg
-		return true, quoteOwnPlan(s, flow, s.conv.Slots["plan"], "")
-	}
-	return false, nil
-}
-
 // quoteText accepts typed answers in a quoting flow: a plan's number or order
-// number while choosing, "确认" or "yes" on a quote. A card number is refused
-// anywhere.
-func quoteText(s *Step, flow string, confirm func(*Step, string) error) (bool, error) {
+// number while choosing, "确认" or "yes" on a quote.
+func quoteText(s *Step, flow string) (bool, error) {
 	if s.ev.Kind != supportbot.EventText {
 		return false, nil
 	}
 	text := strings.ToLower(strings.TrimSpace(s.ev.Text))
 	switch s.conv.State {
 	case "choosing":
-		open, err := openPlans(s)
+		open, err := s.openPlans()
 		if err != nil {
 			return true, err
 		}
 		n, err := strconv.Atoi(text)
 		for i := range open {
-			if (err == nil && n == i+1) || text == open[i].OrderNo {
+			if (err == nil && n == i+1) || text == strings.ToLower(open[i].OrderNo) {
 				return true, s.fire(flow, "quote", &open[i])
 			}
 		}
 	case "quoted":
-		if confirmWords[text] {
-			return true, confirm(s, s.conv.Slots["quote"])
+		if confirmWords[text] && s.slots.Quote != nil {
+			return true, confirmPayment(s, flow, s.slots.Quote.ID)
+		}
+	case "paying":
+		if confirmWords[text] && s.slots.Action != "" {
+			return true, paymentUnderWay(s, s.slots.Action)
 		}
 	}
-	return guardCardNumber(s)
+	return false, nil
 }
 
-// quotedPlan is the plan of the quote qid being confirmed; nil (with the
-// customer answered) when qid is not the current quote or the plan is gone.
-func quotedPlan(s *Step, qid string) (*supportbot.Plan, error) {
-	if qid == "" || qid != s.conv.Slots["quote"] {
-		s.say(s.T("button.expired"), s.menuRows()...)
-		return nil, nil
+// settledPayment tells the customer the outcome of a payment of flow: paid,
+// declined, refused by the core (a new quote is made when it went stale), or
+// still under way.
+func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.Action) error) error {
+	here := s.conv.Flow == a.Flow && s.slots.Action == a.Key // the chat still waits for it
+	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}}
+	amount := money(a.Repay.Amount)
+	switch a.State {
+	case supportbot.ActionSucceeded:
+		if here {
+			s.finish()
+		}
+		return paid(s, a)
+	case supportbot.ActionProcessing:
+		s.say(s.T("repay.processing", "amount", amount))
+		return nil
+	case supportbot.ActionPending, supportbot.ActionUnknown:
+		s.say(s.T("repay.slow", "amount", amount))
+		return nil
+	case supportbot.ActionDeclined:
+		s.audit("payment_declined", map[string]any{"plan_id": a.PlanID, "amount_fen": int64(a.Repay.Amount), "card_id": a.Repay.CardID,
+			"quote_id": a.Repay.QuoteID, "reason": declineReason(a)})
+		if here {
+			s.finish()
+		}
+		s.say(s.T("repay.declined", "card", a.Card), []supportbot.Button{s.menuBtn(s.T("repay.btn_other_card"), a.Flow+":"+a.PlanID)},
+			[]supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
+		return nil
+	case supportbot.ActionFailed:
+		s.audit("payment_failed", map[string]any{"plan_id": a.PlanID, "amount_fen": int64(a.Repay.Amount), "quote_id": a.Repay.QuoteID})
+		if here {
+			s.finish()
+		}
+		s.say(s.T("repay.failed", "amount", amount), []supportbot.Button{s.humanBtn()}, rows[0])
+		return nil
 	}
-	p, err := ownPlan(s, s.conv.Slots["plan"])
-	if p == nil && err == nil {
+	// Refused: nothing was taken.
+	code := supportbot.CoreCode("")
+	if a.Outcome.Refusal != nil {
+		code = a.Outcome.Refusal.Code
+	}
+	s.audit("payment_refused", map[string]any{"plan_id": a.PlanID, "amount_fen": int64(a.Repay.Amount), "quote_id": a.Repay.QuoteID,
+		"code": string(code)})
+	note := "repay.changed"
+	switch code {
+	case supportbot.CoreQuoteExpired:
+		note = "repay.expired"
+	case supportbot.CoreCardFrozen:
+		note = "repay.card_frozen_now"
+	}
+	if !here {
+		s.say(s.T("repay.not_paid", "amount", amount), []supportbot.Button{s.menuBtn(s.T("repay.btn_again"), a.Flow+":"+a.PlanID)}, rows[0])
+		return nil
+	}
+	p, err := s.plan(a.PlanID)
+	if err != nil {
+		return err
+	}
+	s.slots.Action = ""
+	if p == nil || !p.Open() {
 		s.finish()
+		s.say(s.T("repay.not_paid", "amount", amount), rows...)
+		return nil
 	}
-	return p, err
+	if code == supportbot.CoreCardFrozen {
+		s.slots.Card = ""
+	}
+	return s.fire(a.Flow, "quote", p, note)
 }
 
-// ownPlan is one of the customer's plans; nil, with "expired" said, when the
-// id names no plan of theirs (a forged or stale button).
-func ownPlan(s *Step, planID string) (*supportbot.Plan, error) {
-	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, planID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		s.say(s.T("button.expired"), s.menuRows()...)
-		return nil, nil
+func declineReason(a *supportbot.Action) string {
+	if r := a.Outcome.Repayment; r != nil {
+		return r.DeclineReason
 	}
-	return p, err
+	return ""
 }

@@ -53,14 +53,31 @@ var smallTalk = map[string]string{
 }
 
 // cancelWords leave any flow when typed (or sent by a reply-keyboard button).
-var cancelWords = map[string]bool{"取消": true, "退出": true, "cancel": true, "quit": true, "stop": true}
+var cancelWords = map[string]bool{"取消": true, "退出": true, "返回": true, "cancel": true, "quit": true, "stop": true, "back": true}
 
 func (e *Engine) route(s *Step) error {
 	ev := s.ev
+	switch {
+	case e.cfg.AgentChatID != 0 && ev.ChatID == e.cfg.AgentChatID:
+		return e.staffStep(s)
+	case ev.Kind == supportbot.EventSettled:
+		return e.settle(s)
+	case ev.Kind == supportbot.EventCore:
+		return e.coreEvent(s)
+	case ev.Kind == supportbot.EventAgent:
+		return agentEvent(s)
+	}
 	if s.conv.Flow == "agent" { // handed off: the person answers, not the bot
-		if relayed, err := e.flows["agent"].handle(s, buttonAction(ev)); relayed || err != nil {
+		if relayed, err := relayToAgent(s); relayed || err != nil {
 			return err
 		}
+	}
+	if ev.Masked {
+		// A card or ID number was typed (and masked before anything kept it):
+		// the bot never needs one.
+		s.audit("card_number_refused", map[string]any{"flow": s.conv.Flow})
+		s.say(s.T("cards.never_share"), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
+		return nil
 	}
 	switch ev.Kind {
 	case supportbot.EventCommand:
@@ -70,10 +87,8 @@ func (e *Engine) route(s *Step) error {
 	case supportbot.EventContact:
 		return linkContact(s)
 	case supportbot.EventText:
-		if sp := e.flows[s.conv.Flow]; sp != nil && sp.handle != nil {
-			if ok, err := sp.handle(s, ""); ok || err != nil {
-				return err
-			}
+		if ok, err := e.inFlow(s, action{}); ok || err != nil {
+			return err
 		}
 		text := strings.TrimSpace(ev.Text)
 		if s.wantsOut(text) {
@@ -84,14 +99,29 @@ func (e *Engine) route(s *Step) error {
 		}
 		return s.freeText(text)
 	default:
-		if sp := e.flows[s.conv.Flow]; sp != nil && sp.handle != nil {
-			if ok, err := sp.handle(s, ""); ok || err != nil {
-				return err
-			}
+		if ok, err := e.inFlow(s, action{}); ok || err != nil {
+			return err
 		}
 		s.say(s.T("media.unsupported"), s.menuRows()...)
 		return nil
 	}
+}
+
+// inFlow offers the event to the flow the chat is in; a flow that needs the
+// customer first checks that the chat is still theirs.
+func (e *Engine) inFlow(s *Step, a action) (bool, error) {
+	sp := e.flows[s.conv.Flow]
+	if sp == nil || sp.handle == nil {
+		return false, nil
+	}
+	if sp.needsCustomer {
+		if ok, err := s.linked(); err != nil {
+			return true, err
+		} else if !ok {
+			return true, startIdentify(s, sp.name, "")
+		}
+	}
+	return sp.handle(s, a)
 }
 
 func (e *Engine) command(s *Step, cmd, args string) error {
@@ -118,41 +148,43 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 }
 
 func (e *Engine) button(s *Step, data string) error {
-	kind, rest, _ := strings.Cut(data, ":")
-	switch kind {
-	case "m":
-		name, arg, _ := strings.Cut(rest, ":")
-		if name == "menu" {
+	c, err := DecodeCallback(data)
+	if err != nil {
+		s.say(s.T("button.expired"), s.menuRows()...)
+		return nil
+	}
+	switch c.Kind {
+	case CallbackMenu:
+		if c.Flow == "menu" {
 			s.leave()
 			s.menu("menu.again")
 			return nil
 		}
-		if _, ok := e.flows[name]; ok {
-			return s.startFlow(name, arg)
+		if _, ok := e.flows[c.Flow]; ok {
+			return s.startFlow(c.Flow, c.Arg)
 		}
-	case "v":
-		view, arg, _ := strings.Cut(rest, ":")
-		return s.view(view, arg)
-	case "l":
-		return s.setLang(rest)
-	case "x":
+	case CallbackView:
+		return s.view(c.Flow, c.Arg)
+	case CallbackLang:
+		return s.setLang(c.Arg)
+	case CallbackLeave:
 		return s.cancel()
-	case "s":
-		nonce, rest, _ := strings.Cut(rest, ":")
-		name, action, _ := strings.Cut(rest, ":")
-		sp := e.flows[name]
+	case CallbackStep:
+		sp := e.flows[c.Flow]
 		if sp == nil {
 			break
 		}
-		if nonce == "" || nonce != s.conv.Nonce || name != s.conv.Flow {
-			if sp.stale != nil {
-				if ok, err := sp.stale(s, action); ok || err != nil {
+		a := action{Name: c.Action, Arg: c.Arg}
+		if c.Nonce != s.conv.Nonce || c.Flow != s.conv.Flow {
+			if sp.stale != nil && s.conv.CustomerID != "" {
+				if ok, err := sp.stale(s, a); ok || err != nil {
 					return err
 				}
 			}
 			break
 		}
-		if ok, err := sp.handle(s, action); ok || err != nil {
+		a.Arg = s.chosen(a.Arg)
+		if ok, err := e.inFlow(s, a); ok || err != nil {
 			return err
 		}
 		s.say(s.T("input.unexpected"))
@@ -171,10 +203,10 @@ func (s *Step) startFlow(name, arg string) error {
 		return nil
 	}
 	if sp.needsCustomer {
-		if _, err := s.customer(); supportbot.ErrorCode(err) == supportbot.EFORBIDDEN || supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-			return startIdentify(s, name, arg)
-		} else if err != nil {
+		if ok, err := s.linked(); err != nil {
 			return err
+		} else if !ok {
+			return startIdentify(s, name, arg)
 		}
 	}
 	if s.conv.Flow != "" {
@@ -202,28 +234,26 @@ func (s *Step) logout() error {
 		s.say(s.T("logout.not_linked"), s.menuRows()...)
 		return nil
 	}
-	if err := s.audit("logout", nil); err != nil {
-		return err
-	}
+	s.audit("logout", nil)
 	s.leave()
-	s.conv.CustomerID = ""
+	s.conv.CustomerID, s.conv.LinkedPhone = "", ""
 	s.say(s.T("logout.done"), s.menuRows()...)
 	return nil
 }
 
 func (s *Step) setLang(arg string) error {
+	langBtns := []supportbot.Button{
+		s.button("中文", Callback{Kind: CallbackLang, Arg: "zh"}), s.button("English", Callback{Kind: CallbackLang, Arg: "en"})}
 	switch strings.ToLower(arg) {
 	case "zh", "中文", "cn":
 		s.conv.Lang = supportbot.LangZH
 	case "en", "english":
 		s.conv.Lang = supportbot.LangEN
 	case "":
-		s.say(s.T("lang.choose"), []supportbot.Button{
-			{Text: "中文", Data: "l:zh"}, {Text: "English", Data: "l:en"}})
+		s.say(s.T("lang.choose"), langBtns)
 		return nil
 	default:
-		s.say(s.T("lang.unknown"), []supportbot.Button{
-			{Text: "中文", Data: "l:zh"}, {Text: "English", Data: "l:en"}})
+		s.say(s.T("lang.unknown"), langBtns)
 		return nil
 	}
 	s.conv.LangChosen = true
@@ -237,9 +267,9 @@ func (s *Step) menu(key string) {
 }
 
 func (s *Step) menuRows() [][]supportbot.Button {
-	other := supportbot.Button{Text: "English", Data: "l:en"}
+	other := s.button("English", Callback{Kind: CallbackLang, Arg: "en"})
 	if s.conv.Lang == supportbot.LangEN {
-		other = supportbot.Button{Text: "中文", Data: "l:zh"}
+		other = s.button("中文", Callback{Kind: CallbackLang, Arg: "zh"})
 	}
 	return [][]supportbot.Button{
 		{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.pay"), "pay")},
@@ -302,6 +332,14 @@ func (s *Step) freeText(text string) error {
 				s.conv.Misses = 0
 				return nil
 			}
+		case "out_of_scope":
+			// Not ours: say where to go, with a person one tap away.
+			if answer, _, ok := s.e.cfg.Answers.Answer(c.ID, s.conv.Lang); ok {
+				s.e.metrics.FAQ("out_of_scope")
+				s.conv.Misses = 0
+				s.say(s.fill(answer), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
+				return nil
+			}
 		}
 	}
 	s.conv.Misses++
@@ -329,6 +367,11 @@ func (s *Step) freeText(text string) error {
 	return nil
 }
 
+// fill puts the configured facts into an answer: {hotline}, {hours}.
+func (s *Step) fill(text string) string {
+	return strings.NewReplacer("{hotline}", s.e.cfg.Hotline, "{hours}", s.e.cfg.Hours.String()).Replace(text)
+}
+
 // showAnswer replies with an FAQ answer and its related flow.
 func (s *Step) showAnswer(id string) bool {
 	text, flow, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang)
@@ -340,14 +383,6 @@ func (s *Step) showAnswer(id string) bool {
 		rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu."+name), name)})
 	}
 	rows = append(rows, []supportbot.Button{s.humanBtn()})
-	s.say(text, rows...)
+	s.say(s.fill(text), rows...)
 	return true
-}
-
-// buttonAction is a pressed button's data, "" for anything else.
-func buttonAction(ev supportbot.Event) string {
-	if ev.Kind == supportbot.EventButton {
-		return ev.Data
-	}
-	return ""
 }

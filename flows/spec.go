@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/looplab/fsm"
+
+	"supportbot"
 )
 
 // spec declares a flow: its state machine and how it starts and takes events.
@@ -19,12 +21,19 @@ type spec struct {
 	callbacks func(s *Step) fsm.Callbacks
 	// start begins the flow; arg comes from the menu button or command.
 	start func(s *Step, arg string) error
-	// handle takes an event while the chat is in the flow; false means the event
-	// is not for the flow (the router then treats it as a new request).
-	handle func(s *Step, action string) (bool, error)
+	// handle takes an event while the chat is in the flow: a button of its
+	// current step (a.Name set) or anything else (a.Name ""); false means the
+	// event is not for the flow (the router then treats it as a new request).
+	handle func(s *Step, a action) (bool, error)
 	// stale, if set, answers a button of this flow from an older step.
-	stale func(s *Step, action string) (bool, error)
+	stale func(s *Step, a action) (bool, error)
+	// settled, if set, tells the customer the outcome of a money action the
+	// flow confirmed (an EventSettled of the chat).
+	settled func(s *Step, a *supportbot.Action) error
 }
+
+// action is what a step button asks of its flow: a name and what it acts on.
+type action struct{ Name, Arg string }
 
 // errUnexpected is what fire returns for an event the current state does not take.
 var errUnexpected = errors.New("event not expected in this state")
@@ -49,7 +58,7 @@ func (s *Step) fire(name, event string, args ...any) error {
 	state := s.conv.State
 	if s.conv.Flow != sp.name || !sp.states()[state] {
 		state = sp.initial
-		s.conv.Slots = map[string]string{}
+		s.slots = slots{}
 	}
 	s.conv.Flow, s.conv.State = sp.name, state
 	m := fsm.NewFSM(state, sp.events, sp.callbacks(s))

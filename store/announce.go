@@ -32,7 +32,7 @@ func (db *DB) SetAnnouncement(ctx context.Context, zh, en string, until time.Tim
 		return 0, supportbot.Errorf(supportbot.EINVALID, "until %s is not in the future", until.Format(time.RFC3339))
 	}
 	var id int64
-	err := db.update(ctx, func(tx *Tx) error {
+	err := db.Update(ctx, func(tx *Tx) error {
 		if _, err := tx.clearAnnouncement(ctx); err != nil {
 			return err
 		}
@@ -40,17 +40,13 @@ func (db *DB) SetAnnouncement(ctx context.Context, zh, en string, until time.Tim
 		if broadcast {
 			state = 1
 		}
-		res, err := tx.tx.ExecContext(ctx, `
-			INSERT INTO announcements (text_zh, text_en, until, broadcast, active, created_at) VALUES (?, ?, ?, ?, 1, ?)`,
-			zh, en, formatTime(until), state, formatTime(tx.now))
-		if err != nil {
+		if err := tx.queryRow(ctx, `
+			INSERT INTO announcements (text_zh, text_en, until, broadcast, active, created_at) VALUES (?, ?, ?, ?, TRUE, ?)
+			RETURNING id`, zh, en, ms(until), state, ms(tx.now)).Scan(&id); err != nil {
 			return fmt.Errorf("insert announcement: %w", err)
 		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
 		return tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "announcement_set",
-			Details: map[string]any{"announcement_id": id, "until": formatTime(until), "broadcast": broadcast}})
+			Details: map[string]any{"announcement_id": id, "until": until.UTC().Format(time.RFC3339), "broadcast": broadcast}})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("set announcement: %w", err)
@@ -62,7 +58,7 @@ func (db *DB) SetAnnouncement(ctx context.Context, zh, en string, until time.Tim
 // still going; false when there was none.
 func (db *DB) ClearAnnouncement(ctx context.Context) (bool, error) {
 	var cleared int64
-	err := db.update(ctx, func(tx *Tx) error {
+	err := db.Update(ctx, func(tx *Tx) error {
 		var err error
 		if cleared, err = tx.clearAnnouncement(ctx); err != nil || cleared == 0 {
 			return err
@@ -80,35 +76,31 @@ func (db *DB) ClearAnnouncement(ctx context.Context) (bool, error) {
 // when there was none).
 func (tx *Tx) clearAnnouncement(ctx context.Context) (int64, error) {
 	var id int64
-	err := tx.tx.QueryRowContext(ctx, `SELECT id FROM announcements WHERE active = 1`).Scan(&id)
+	err := tx.queryRow(ctx, `SELECT id FROM announcements WHERE active = TRUE`).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	} else if err != nil {
 		return 0, fmt.Errorf("find announcement: %w", err)
 	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE announcements SET active = 0, cleared_at = ? WHERE id = ?`,
-		formatTime(tx.now), id); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE announcements SET active = FALSE, cleared_at = ? WHERE id = ?`,
+		ms(tx.now), id); err != nil {
 		return 0, fmt.Errorf("clear announcement %d: %w", id, err)
 	}
 	return id, nil
 }
 
-// activeAnnouncement is the announcement in force now: active and not
+// activeAnnouncement is the announcement in force at now: active and not
 // expired. ok is false when there is none.
-func (tx *Tx) activeAnnouncement(ctx context.Context) (id int64, zh, en string, broadcast int, ok bool, err error) {
-	var until string
-	err = tx.tx.QueryRowContext(ctx, `SELECT id, text_zh, text_en, until, broadcast FROM announcements WHERE active = 1`).
-		Scan(&id, &zh, &en, &until, &broadcast)
+func activeAnnouncement(ctx context.Context, r reader, now time.Time) (id int64, zh, en string, broadcast int, ok bool, err error) {
+	var until time.Time
+	err = r.queryRow(ctx, `SELECT id, text_zh, text_en, until, broadcast FROM announcements WHERE active = TRUE`).
+		Scan(&id, &zh, &en, msTime{&until}, &broadcast)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", "", 0, false, nil
 	} else if err != nil {
 		return 0, "", "", 0, false, fmt.Errorf("find announcement: %w", err)
 	}
-	t, err := parseTime(until)
-	if err != nil {
-		return 0, "", "", 0, false, err
-	}
-	if !tx.now.Before(t) {
+	if !now.Before(until) {
 		return 0, "", "", 0, false, nil
 	}
 	return id, zh, en, broadcast, true, nil
@@ -116,8 +108,8 @@ func (tx *Tx) activeAnnouncement(ctx context.Context) (id int64, zh, en string, 
 
 // AnnouncementText is the announcement in force in lang; "" when there is
 // none (never set, cleared, or expired).
-func (tx *Tx) AnnouncementText(ctx context.Context, lang supportbot.Lang) (string, error) {
-	_, zh, en, _, ok, err := tx.activeAnnouncement(ctx)
+func (db *DB) AnnouncementText(ctx context.Context, lang supportbot.Lang) (string, error) {
+	_, zh, en, _, ok, err := activeAnnouncement(ctx, db.read(), db.Now())
 	switch {
 	case err != nil || !ok:
 		return "", err
@@ -132,13 +124,13 @@ func (tx *Tx) AnnouncementText(ctx context.Context, lang supportbot.Lang) (strin
 // announcement in force; it returns the announcement's id, or 0 when no
 // broadcast is to be done (none in force, not a broadcast, or finished).
 func (tx *Tx) AnnouncementRecipients(ctx context.Context, limit int) (int64, []supportbot.Conversation, error) {
-	id, _, _, broadcast, ok, err := tx.activeAnnouncement(ctx)
+	id, _, _, broadcast, ok, err := activeAnnouncement(ctx, tx, tx.now)
 	if err != nil || !ok || broadcast != 1 {
 		return 0, nil, err
 	}
-	rows, err := tx.tx.QueryContext(ctx, `
+	rows, err := tx.query(ctx, `
 		SELECT c.chat_id, c.lang, c.customer_id FROM conversations c
-		WHERE c.customer_id IS NOT NULL AND c.unreachable = 0
+		WHERE c.customer_id IS NOT NULL AND c.unreachable = FALSE
 		  AND NOT EXISTS (SELECT 1 FROM announcement_deliveries d WHERE d.announcement_id = ? AND d.chat_id = c.chat_id)
 		ORDER BY c.chat_id LIMIT ?`, id, limit)
 	if err != nil {
@@ -163,17 +155,17 @@ func (tx *Tx) AnnouncementRecipients(ctx context.Context, limit int) (int64, []s
 // done marks the broadcast finished, so later runs look no further.
 func (tx *Tx) AnnouncementQueued(ctx context.Context, id int64, chatIDs []int64, done bool) error {
 	for _, chat := range chatIDs {
-		if _, err := tx.tx.ExecContext(ctx, `
+		if _, err := tx.exec(ctx, `
 			INSERT INTO announcement_deliveries (announcement_id, chat_id, queued_at) VALUES (?, ?, ?)`,
-			id, chat, formatTime(tx.now)); err != nil {
-			if isConstraint(err) {
+			id, chat, ms(tx.now)); err != nil {
+			if tx.d.unique(err) {
 				return supportbot.Errorf(supportbot.ECONFLICT, "announcement %d was queued to a chat before", id)
 			}
 			return fmt.Errorf("record announcement delivery: %w", err)
 		}
 	}
 	if done {
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE announcements SET broadcast = 2 WHERE id = ? AND broadcast = 1`, id); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE announcements SET broadcast = 2 WHERE id = ? AND broadcast = 1`, id); err != nil {
 			return fmt.Errorf("finish announcement broadcast: %w", err)
 		}
 	}

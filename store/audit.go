@@ -17,9 +17,9 @@ func (tx *Tx) AppendAudit(ctx context.Context, e supportbot.AuditEntry) error {
 	if e.Details == nil {
 		details = []byte("{}")
 	}
-	_, err = tx.tx.ExecContext(ctx, `
+	_, err = tx.exec(ctx, `
 		INSERT INTO audit_log (time, action, customer_id, chat_id, details) VALUES (?, ?, ?, ?, ?)`,
-		formatTime(tx.now), e.Action, e.CustomerID, e.ChatID, string(details))
+		ms(tx.now), e.Action, e.CustomerID, e.ChatID, string(details))
 	if err != nil {
 		return fmt.Errorf("append audit %s: %w", e.Action, err)
 	}
@@ -28,7 +28,7 @@ func (tx *Tx) AppendAudit(ctx context.Context, e supportbot.AuditEntry) error {
 
 // Audit lists the audit log in order, of one customer when customerID is set.
 func (db *DB) Audit(ctx context.Context, customerID string) ([]supportbot.AuditEntry, error) {
-	rows, err := db.db.QueryContext(ctx, `
+	rows, err := db.read().query(ctx, `
 		SELECT id, time, action, customer_id, chat_id, details FROM audit_log
 		WHERE ? = '' OR customer_id = ? ORDER BY id`, customerID, customerID)
 	if err != nil {
@@ -38,11 +38,8 @@ func (db *DB) Audit(ctx context.Context, customerID string) ([]supportbot.AuditE
 	var list []supportbot.AuditEntry
 	for rows.Next() {
 		var e supportbot.AuditEntry
-		var t, details string
-		if err := rows.Scan(&e.ID, &t, &e.Action, &e.CustomerID, &e.ChatID, &details); err != nil {
-			return nil, err
-		}
-		if e.Time, err = parseTime(t); err != nil {
+		var details string
+		if err := rows.Scan(&e.ID, msTime{&e.Time}, &e.Action, &e.CustomerID, &e.ChatID, &details); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(details), &e.Details); err != nil {
@@ -59,9 +56,9 @@ func (tx *Tx) AddNotice(ctx context.Context, n supportbot.Notice) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.tx.ExecContext(ctx, `
+	_, err = tx.exec(ctx, `
 		INSERT INTO notices (customer_id, time, kind, params) VALUES (?, ?, ?, ?)`,
-		n.CustomerID, formatTime(tx.now), n.Kind, string(params))
+		n.CustomerID, ms(tx.now), n.Kind, string(params))
 	if err != nil {
 		return fmt.Errorf("add notice %s: %w", n.Kind, err)
 	}
@@ -69,8 +66,8 @@ func (tx *Tx) AddNotice(ctx context.Context, n supportbot.Notice) error {
 }
 
 // Notices lists a customer's latest message-center entries, newest first.
-func (tx *Tx) Notices(ctx context.Context, customerID string, limit int) ([]supportbot.Notice, error) {
-	rows, err := tx.tx.QueryContext(ctx, `
+func (db *DB) Notices(ctx context.Context, customerID string, limit int) ([]supportbot.Notice, error) {
+	rows, err := db.read().query(ctx, `
 		SELECT id, customer_id, time, kind, params FROM notices
 		WHERE customer_id = ? ORDER BY id DESC LIMIT ?`, customerID, limit)
 	if err != nil {
@@ -80,11 +77,8 @@ func (tx *Tx) Notices(ctx context.Context, customerID string, limit int) ([]supp
 	var list []supportbot.Notice
 	for rows.Next() {
 		var n supportbot.Notice
-		var t, params string
-		if err := rows.Scan(&n.ID, &n.CustomerID, &t, &n.Kind, &params); err != nil {
-			return nil, err
-		}
-		if n.Time, err = parseTime(t); err != nil {
+		var params string
+		if err := rows.Scan(&n.ID, &n.CustomerID, msTime{&n.Time}, &n.Kind, &params); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(params), &n.Params); err != nil {

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"embed"
+	"encoding/base32"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,89 +13,164 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"sync"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 
 	"supportbot"
 )
 
-//go:embed migration/*.sql
+//go:embed migration/sqlite/*.sql migration/postgres/*.sql
 var migrations embed.FS
 
-// DB is the SQLite database.
-type DB struct {
-	db   *sql.DB
-	path string
-	// Now is the clock; tests replace it.
-	Now func() time.Time
+// Config says which database to open: PostgreSQL when URL is set
+// (postgres://…), otherwise SQLite at Path.
+type Config struct {
+	Path string
+	URL  string
 }
 
-// Open opens (creating if needed) the database at path and applies pending
-// migrations. Every durability and locking pragma is in the DSN, so that it
-// reaches every connection; one connection serialises the writers, which
-// SQLite does anyway, without "database is locked" failures.
-func Open(ctx context.Context, path string) (*DB, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("create database directory: %w", err)
-		}
+// DB is the bot's database: SQLite (one file, one process) or PostgreSQL
+// (shared by several instances). The same SQL serves both, written with ?
+// placeholders and portable statements; where they differ, the dialect says.
+type DB struct {
+	w    *sql.DB // writes (SQLite: the one writer connection)
+	r    *sql.DB // reads that need no transaction (SQLite: a pool of readers)
+	d    dialect
+	path string // SQLite file, "" for PostgreSQL
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+
+	commit    chan *pending
+	closeOnce sync.Once
+	stop      chan struct{}
+	done      sync.WaitGroup
+}
+
+// Open opens the database, creating a SQLite file if needed, and applies the
+// pending migrations (safe when several instances start at once on
+// PostgreSQL: the migrations run under an advisory lock).
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	var db *DB
+	var err error
+	if cfg.URL != "" {
+		db, err = openPostgres(ctx, cfg.URL)
+	} else {
+		db, err = openSQLite(cfg.Path)
 	}
-	q := url.Values{}
-	q.Set("_journal_mode", "WAL")
-	q.Set("_busy_timeout", "5000")
-	q.Set("_txlock", "immediate")
-	q.Set("_foreign_keys", "on")
-	q.Set("_synchronous", "FULL")
-	// Prepared statements are reused instead of parsed on every call.
-	q.Set("_stmt_cache_size", "64")
-	sqldb, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	sqldb.SetMaxOpenConns(1)
-	sqldb.SetConnMaxIdleTime(0)
-	db := &DB{db: sqldb, path: path, Now: time.Now}
-	if err := db.migrate(ctx); err != nil {
-		sqldb.Close()
 		return nil, err
 	}
+	if err := db.migrate(ctx); err != nil {
+		db.closeDBs()
+		return nil, err
+	}
+	db.startCommitters()
 	return db, nil
 }
 
-// Close closes the database.
-func (db *DB) Close() error { return db.db.Close() }
-
-// Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
-
-// migrate applies, in name order and each in its own transaction, the embedded
-// migrations not yet recorded.
-func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("create migrations table: %w", err)
-	}
-	names, err := fs.Glob(migrations, "migration/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := db.migrateFile(ctx, name); err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
+func openSQLite(path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create database directory for %s: %w", path, err)
 		}
 	}
-	return nil
+	// Every durability and locking pragma is in the DSN, so that it reaches
+	// every connection. One writer connection with immediate transactions:
+	// writers never fail with "database is locked". Readers use WAL snapshots
+	// beside it.
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "FULL")
+	q.Set("_stmt_cache_size", "64")
+	wq := cloneValues(q)
+	wq.Set("_txlock", "immediate")
+	w, err := sql.Open("sqlite3", "file:"+path+"?"+wq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	rq := cloneValues(q)
+	rq.Set("_query_only", "true")
+	r, err := sql.Open("sqlite3", "file:"+path+"?"+rq.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	return &DB{w: w, r: r, d: sqliteDialect, path: path, Now: time.Now}, nil
 }
 
-func (db *DB) migrateFile(ctx context.Context, name string) error {
-	tx, err := db.db.BeginTx(ctx, nil)
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// Dialect is "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.d.name }
+
+// Close stops the committers and closes the database.
+func (db *DB) Close() error {
+	var err error
+	db.closeOnce.Do(func() {
+		if db.stop != nil {
+			close(db.stop)
+			db.done.Wait()
+		}
+		err = db.closeDBs()
+	})
+	return err
+}
+
+func (db *DB) closeDBs() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		if rerr := db.r.Close(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.w.PingContext(ctx) }
+
+// migrate applies, in name order and each in its own transaction, the
+// embedded migrations of the dialect not yet recorded.
+func (db *DB) migrate(ctx context.Context) error {
+	return db.d.migrationLock(ctx, db.w, func(conn execer) error {
+		if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+			return fmt.Errorf("create migrations table: %w", err)
+		}
+		names, err := fs.Glob(migrations, "migration/"+db.d.name+"/*.sql")
+		if err != nil {
+			return err
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if err := db.migrateFile(ctx, conn, name); err != nil {
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
+		}
+		return nil
+	})
+}
+
+func (db *DB) migrateFile(ctx context.Context, conn execer, name string) error {
+	base := filepath.Base(name)
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, db.d.rebind(`SELECT COUNT(*) FROM migrations WHERE name = ?`), base).Scan(&n); err != nil {
 		return err
 	} else if n != 0 {
 		return nil
@@ -105,7 +182,7 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, formatTime(db.Now())); err != nil {
+	if _, err := tx.ExecContext(ctx, db.d.rebind(`INSERT INTO migrations (name, applied_at) VALUES (?, ?)`), base, db.Now().UTC().Format(time.RFC3339)); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -113,7 +190,7 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 
 // Migrations lists the applied migrations in order.
 func (db *DB) Migrations(ctx context.Context) ([]string, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
+	rows, err := db.r.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}
@@ -129,19 +206,203 @@ func (db *DB) Migrations(ctx context.Context) ([]string, error) {
 	return names, rows.Err()
 }
 
-// Tx is one transaction. Everything a conversation step changes happens in one.
+// execer is what a migration runs on: a pooled database or one connection.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// Tx is one write transaction.
 type Tx struct {
 	tx  *sql.Tx
+	d   dialect
 	now time.Time
 }
 
-// Begin starts an immediate (write-locking) transaction.
-func (db *DB) Begin(ctx context.Context) (*Tx, error) {
-	tx, err := db.db.BeginTx(ctx, nil)
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.d.rebind(query), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.d.rebind(query), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.d.rebind(query), args...)
+}
+
+// Now is the transaction's time.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// reader is a read-only view: outside any transaction, or inside one.
+type reader interface {
+	query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	queryRow(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// rdb reads outside a transaction.
+type rdb struct {
+	db *sql.DB
+	d  dialect
+}
+
+func (r rdb) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return r.db.QueryContext(ctx, r.d.rebind(query), args...)
+}
+
+func (r rdb) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return r.db.QueryRowContext(ctx, r.d.rebind(query), args...)
+}
+
+func (db *DB) read() rdb { return rdb{db: db.r, d: db.d} }
+
+// Update runs fn in a write transaction and commits it when fn succeeds.
+// Concurrent calls are committed together (group commit: one transaction,
+// each fn in a savepoint of its own, so a failing fn is rolled back alone and
+// the others still commit): many steps, one fsync. fn may run more than once
+// (a batch whose commit failed is retried fn by fn), so it must not keep
+// state from an earlier run.
+func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	p := &pending{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.commit <- p:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.stop:
+		return errClosed
+	}
+	select {
+	case err := <-p.done:
+		return err
+	case <-db.stop:
+		// Still answered: a committer finishes its batch before it stops.
+		return <-p.done
+	}
+}
+
+var errClosed = errors.New("database closed")
+
+// pending is one Update waiting for a committer.
+type pending struct {
+	ctx  context.Context
+	fn   func(*Tx) error
+	done chan error
+}
+
+// maxBatch bounds how many Updates one transaction carries.
+const maxBatch = 64
+
+func (db *DB) startCommitters() {
+	db.commit = make(chan *pending)
+	db.stop = make(chan struct{})
+	for range db.d.committers {
+		db.done.Add(1)
+		go db.committer()
+	}
+}
+
+// committer takes whatever Updates are waiting and commits them together.
+func (db *DB) committer() {
+	defer db.done.Done()
+	for {
+		var batch []*pending
+		select {
+		case p := <-db.commit:
+			batch = append(batch, p)
+		case <-db.stop:
+			return
+		}
+	collect:
+		for len(batch) < maxBatch {
+			select {
+			case p := <-db.commit:
+				batch = append(batch, p)
+			default:
+				break collect
+			}
+		}
+		db.runBatch(batch)
+	}
+}
+
+// runBatch commits a batch; if the batch as a whole cannot commit (a
+// serialization failure, a deadlock, a full disk), each Update is tried
+// again alone so that one bad neighbour fails only itself.
+func (db *DB) runBatch(batch []*pending) {
+	if len(batch) == 1 {
+		batch[0].done <- db.update(batch[0].ctx, batch[0].fn)
+		return
+	}
+	errs, err := db.tryBatch(batch)
+	if err != nil {
+		for _, p := range batch {
+			p.done <- db.update(p.ctx, p.fn)
+		}
+		return
+	}
+	for i, p := range batch {
+		p.done <- errs[i]
+	}
+}
+
+func (db *DB) tryBatch(batch []*pending) ([]error, error) {
+	ctx := context.Background()
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	errs := make([]error, len(batch))
+	for i, p := range batch {
+		if p.ctx.Err() != nil {
+			errs[i] = p.ctx.Err()
+			continue
+		}
+		if _, err := tx.tx.ExecContext(ctx, `SAVEPOINT step`); err != nil {
+			return nil, err
+		}
+		if errs[i] = p.fn(tx); errs[i] != nil {
+			if _, err := tx.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT step`); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := tx.tx.ExecContext(ctx, `RELEASE SAVEPOINT step`); err != nil {
+			return nil, err
+		}
+	}
+	return errs, tx.Commit()
+}
+
+// update runs fn alone in a transaction, retrying a serialization failure
+// or deadlock (PostgreSQL) a few times.
+func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.updateOnce(ctx, fn)
+		if err == nil || !db.d.retryable(err) || attempt == 5 {
+			return err
+		}
+		time.Sleep(time.Duration(attempt*attempt) * 5 * time.Millisecond)
+	}
+}
+
+func (db *DB) updateOnce(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{tx: tx, now: db.Now()}, nil
+	return &Tx{tx: tx, d: db.d, now: db.Now()}, nil
 }
 
 // Commit commits the transaction.
@@ -155,57 +416,66 @@ func (tx *Tx) Rollback() error {
 	return nil
 }
 
-// Savepoint starts a nested unit of the transaction (one event of a batch).
-func (tx *Tx) Savepoint(ctx context.Context) error {
-	_, err := tx.tx.ExecContext(ctx, `SAVEPOINT step`)
-	return err
+// Instants are stored as INTEGER milliseconds since the Unix epoch (UTC): one
+// fixed, comparable form on both databases. NULL means "no time".
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// optMS is t, or NULL for the zero time.
+func optMS(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ms(t)
 }
 
-// RollbackToSavepoint undoes what was done since Savepoint, and ends it.
-func (tx *Tx) RollbackToSavepoint(ctx context.Context) error {
-	if _, err := tx.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT step`); err != nil {
+// nullTime reads an optional instant.
+type nullTime struct{ t *time.Time }
+
+func (n nullTime) Scan(src any) error {
+	var v sql.NullInt64
+	if err := v.Scan(src); err != nil {
 		return err
 	}
-	return tx.ReleaseSavepoint(ctx)
-}
-
-// ReleaseSavepoint keeps what was done since Savepoint, and ends it.
-func (tx *Tx) ReleaseSavepoint(ctx context.Context) error {
-	_, err := tx.tx.ExecContext(ctx, `RELEASE SAVEPOINT step`)
-	return err
-}
-
-// update runs fn in a transaction and commits it when fn succeeds.
-func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		return err
+	if v.Valid {
+		*n.t = fromMS(v.Int64)
+	} else {
+		*n.t = time.Time{}
 	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return nil
 }
 
-const timeLayout = time.RFC3339Nano
+// msTime reads a required instant.
+type msTime struct{ t *time.Time }
 
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-func parseTime(s string) (time.Time, error) {
-	t, err := time.Parse(timeLayout, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("parse time %q: %w", s, err)
+func (m msTime) Scan(src any) error {
+	var v int64
+	switch x := src.(type) {
+	case int64:
+		v = x
+	case int32:
+		v = int64(x)
+	default:
+		return fmt.Errorf("instant: unexpected %T", src)
 	}
-	return t, nil
-}
-
-// isConstraint reports whether err is a SQLite constraint violation.
-func isConstraint(err error) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
+	*m.t = fromMS(v)
+	return nil
 }
 
 func notFound(format string, args ...any) error {
 	return supportbot.Errorf(supportbot.ENOTFOUND, format, args...)
+}
+
+// placeholders is "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// randomID is 20 random lower-case base32 characters (100 bits).
+func randomID() string {
+	b := make([]byte, 13)
+	rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:20]
 }

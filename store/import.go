@@ -47,7 +47,8 @@ func (s ImportStats) Changed() bool {
 // EINVALID. Either rejects the whole import.
 func (db *DB) Import(ctx context.Context, data []supportbot.CustomerData) (ImportStats, error) {
 	var s ImportStats
-	err := db.update(ctx, func(tx *Tx) error {
+	err := db.Update(ctx, func(tx *Tx) error {
+		s = ImportStats{}
 		for _, d := range data {
 			if err := tx.importCustomer(ctx, d, &s); err != nil {
 				return err
@@ -72,11 +73,26 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, s *
 	// Checked up front rather than by catching the UNIQUE violation, to name
 	// the holder; the phone itself stays out of the message.
 	var holder string
-	err := tx.tx.QueryRowContext(ctx, `SELECT id FROM customers WHERE phone = ? AND id <> ?`, c.Phone, c.ID).Scan(&holder)
+	err := tx.queryRow(ctx, `SELECT id FROM customers WHERE phone = ? AND id <> ?`, c.Phone, c.ID).Scan(&holder)
 	if err == nil {
 		return supportbot.Errorf(supportbot.ECONFLICT, "customer %s: phone already belongs to customer %s", c.ID, holder)
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("customer %s: check phone: %w", c.ID, err)
+	}
+	// A changed phone is the core's customer.updated: chats linked through
+	// the old one are unlinked (a recycled number must not show the old
+	// holder's bills to the new one).
+	var oldPhone string
+	err = tx.queryRow(ctx, `SELECT phone FROM customers WHERE id = ?`, c.ID).Scan(&oldPhone)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("customer %s: %w", c.ID, err)
+	}
+	if oldPhone != "" && oldPhone != c.Phone {
+		ev := supportbot.CoreEvent{ID: "evt_" + randomID(), Type: supportbot.EventCustomerUpdated, CreatedAt: tx.now,
+			Customer: &supportbot.Customer{ID: c.ID, Name: c.Name, Phone: c.Phone, Language: c.Language, PendingRefunds: c.PendingRefunds}}
+		if err := tx.EmitCoreEvent(ctx, ev); err != nil {
+			return err
+		}
 	}
 	if err := tx.upsert(ctx, customersTable, []any{c.ID},
 		[]any{c.Name, c.Phone, c.IDCardLast4, string(c.Language), c.PendingRefunds}, &s.Customers); err != nil {
@@ -123,7 +139,7 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, s *
 			return err
 		}
 		if err := tx.upsert(ctx, scheduledTable, []any{r.ID},
-			[]any{c.ID, r.PlanID, r.Period, r.Amount, r.CardID, formatTime(r.RunAt), status}, &s.Scheduled); err != nil {
+			[]any{c.ID, r.PlanID, r.Period, r.Amount, r.CardID, ms(r.RunAt), status}, &s.Scheduled); err != nil {
 			return err
 		}
 	}
@@ -136,7 +152,7 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, s *
 // reopen a paid bill or revive a cancelled debit: that would charge twice.
 func (tx *Tx) keptStatus(ctx context.Context, query, incoming string, final map[string]bool, args ...any) (string, error) {
 	var current string
-	err := tx.tx.QueryRowContext(ctx, query, args...).Scan(&current)
+	err := tx.queryRow(ctx, query, args...).Scan(&current)
 	if errors.Is(err, sql.ErrNoRows) {
 		return incoming, nil
 	} else if err != nil {
@@ -153,7 +169,7 @@ func (tx *Tx) keptStatus(ctx context.Context, query, incoming string, final map[
 // repayment between customers.
 func (tx *Tx) checkOwner(ctx context.Context, table, what, id, customerID string) error {
 	var owner string
-	err := tx.tx.QueryRowContext(ctx, `SELECT customer_id FROM `+table+` WHERE id = ?`, id).Scan(&owner)
+	err := tx.queryRow(ctx, `SELECT customer_id FROM `+table+` WHERE id = ?`, id).Scan(&owner)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
@@ -209,8 +225,8 @@ var (
 // only differences keeps a re-import from touching anything.
 func (tx *Tx) upsert(ctx context.Context, t table, key, cols []any, n *ImportCounts) error {
 	exec := func(query string, args ...any) (bool, error) {
-		res, err := tx.tx.ExecContext(ctx, query, args...)
-		if isConstraint(err) {
+		res, err := tx.exec(ctx, query, args...)
+		if tx.d.unique(err) || tx.d.foreignKey(err) {
 			return false, supportbot.Errorf(supportbot.EINVALID, "%s %v: %v", t.name, key, err)
 		} else if err != nil {
 			return false, fmt.Errorf("%s %v: %w", t.name, key, err)

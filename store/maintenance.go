@@ -13,6 +13,9 @@ import (
 // Backup writes a consistent copy of the database to path with SQLite's
 // online backup API: safe while the bot is running and writing.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.d.name != "sqlite" {
+		return fmt.Errorf("backup: use pg_dump for a PostgreSQL database")
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("backup %s: file exists", path)
 	}
@@ -26,7 +29,7 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		return err
 	}
 	defer dstConn.Close()
-	srcConn, err := db.db.Conn(ctx)
+	srcConn, err := db.w.Conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -49,24 +52,43 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	})
 }
 
-// Prune deletes what only matters for a while: processed update ids (Telegram
-// redelivers within hours, not weeks) and sent or failed outbox rows, older
-// than before. It reports how many rows went.
+// pruneChunk bounds one pruning transaction, so that pruning never holds
+// the writer long enough to stall the steps.
+const pruneChunk = 1000
+
+// Prune deletes what only matters for a while, older than before: handled
+// inbox rows (a redelivered update is recognised for that long), sent or
+// failed outbox rows, core event ids seen, reminder checks and expired
+// quotes of the embedded core. It deletes in chunks of bounded size, each
+// its own transaction, and reports how many rows went.
 func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 	var total int64
-	err := db.update(ctx, func(tx *Tx) error {
-		for _, q := range []string{
-			`DELETE FROM processed_updates WHERE processed_at < ?`,
-			`DELETE FROM outbox WHERE status <> 'pending' AND done_at < ?`,
-		} {
-			res, err := tx.tx.ExecContext(ctx, q, formatTime(before))
+	for _, q := range []string{
+		`DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE state = 'done' AND done_at < ? LIMIT ?)`,
+		`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status <> 'pending' AND done_at < ? LIMIT ?)`,
+		`DELETE FROM seen_events WHERE id IN (SELECT id FROM seen_events WHERE seen_at < ? LIMIT ?)`,
+		`DELETE FROM core_quotes WHERE id IN (SELECT id FROM core_quotes WHERE expires_at < ? LIMIT ?)`,
+		`DELETE FROM reminder_checks WHERE (customer_id, day) IN (SELECT customer_id, day FROM reminder_checks WHERE checked_at < ? LIMIT ?)`,
+		`DELETE FROM core_events WHERE seq IN (SELECT seq FROM core_events WHERE delivered_at < ? LIMIT ?)`,
+	} {
+		for ctx.Err() == nil {
+			var n int64
+			err := db.Update(ctx, func(tx *Tx) error {
+				res, err := tx.exec(ctx, q, ms(before), pruneChunk)
+				if err != nil {
+					return fmt.Errorf("prune: %w", err)
+				}
+				n, err = res.RowsAffected()
+				return err
+			})
 			if err != nil {
-				return fmt.Errorf("prune: %w", err)
+				return total, err
 			}
-			n, _ := res.RowsAffected()
 			total += n
+			if n < pruneChunk {
+				break
+			}
 		}
-		return nil
-	})
-	return total, err
+	}
+	return total, ctx.Err()
 }

@@ -16,11 +16,13 @@ func MaskQuestion(text string) string {
 
 // RecordMiss counts an unanswered question, masked.
 func (db *DB) RecordMiss(ctx context.Context, text string) error {
-	now := formatTime(db.Now())
-	_, err := db.db.ExecContext(ctx, `
-		INSERT INTO faq_misses (text, count, first_seen, last_seen) VALUES (?, 1, ?, ?)
-		ON CONFLICT (text) DO UPDATE SET count = count + 1, last_seen = excluded.last_seen`,
-		MaskQuestion(text), now, now)
+	err := db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `
+			INSERT INTO faq_misses (text, count, first_seen, last_seen) VALUES (?, 1, ?, ?)
+			ON CONFLICT (text) DO UPDATE SET count = faq_misses.count + 1, last_seen = excluded.last_seen`,
+			MaskQuestion(text), ms(tx.now), ms(tx.now))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("record faq miss: %w", err)
 	}
@@ -36,7 +38,7 @@ type Miss struct {
 
 // Misses lists the most frequent unanswered questions.
 func (db *DB) Misses(ctx context.Context, limit int) ([]Miss, error) {
-	rows, err := db.db.QueryContext(ctx, `
+	rows, err := db.read().query(ctx, `
 		SELECT text, count, last_seen FROM faq_misses ORDER BY count DESC, last_seen DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list faq misses: %w", err)
@@ -45,11 +47,7 @@ func (db *DB) Misses(ctx context.Context, limit int) ([]Miss, error) {
 	var list []Miss
 	for rows.Next() {
 		var m Miss
-		var last string
-		if err := rows.Scan(&m.Text, &m.Count, &last); err != nil {
-			return nil, err
-		}
-		if m.LastSeen, err = parseTime(last); err != nil {
+		if err := rows.Scan(&m.Text, &m.Count, msTime{&m.LastSeen}); err != nil {
 			return nil, err
 		}
 		list = append(list, m)

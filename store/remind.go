@@ -8,9 +8,9 @@ import (
 )
 
 // Reminders reports whether the customer asked for due-date reminders.
-func (tx *Tx) Reminders(ctx context.Context, customerID string) (bool, error) {
+func (db *DB) Reminders(ctx context.Context, customerID string) (bool, error) {
 	var n int
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reminder_subscriptions WHERE customer_id = ?`,
+	if err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM reminder_subscriptions WHERE customer_id = ?`,
 		customerID).Scan(&n); err != nil {
 		return false, fmt.Errorf("reminder subscription: %w", err)
 	}
@@ -23,9 +23,9 @@ func (tx *Tx) SetReminders(ctx context.Context, customerID string, on bool) (boo
 	query, args := `DELETE FROM reminder_subscriptions WHERE customer_id = ?`, []any{customerID}
 	if on {
 		query = `INSERT INTO reminder_subscriptions (customer_id, since) VALUES (?, ?) ON CONFLICT (customer_id) DO NOTHING`
-		args = append(args, formatTime(tx.now))
+		args = append(args, ms(tx.now))
 	}
-	res, err := tx.tx.ExecContext(ctx, query, args...)
+	res, err := tx.exec(ctx, query, args...)
 	if err != nil {
 		return false, fmt.Errorf("set reminders: %w", err)
 	}
@@ -33,28 +33,44 @@ func (tx *Tx) SetReminders(ctx context.Context, customerID string, on bool) (boo
 	return n > 0, err
 }
 
-// ReminderPlans lists, with all their bills, the plans that have an unpaid
-// bill due on due for which no reminder of kind was recorded, of customers
-// who asked for reminders and have a chat the bot can still reach.
-func (tx *Tx) ReminderPlans(ctx context.Context, due supportbot.Date, kind string) ([]supportbot.Plan, error) {
-	return tx.plans(ctx, `id IN (
-		SELECT b.plan_id FROM bills b
-		JOIN plans p ON p.id = b.plan_id
-		JOIN reminder_subscriptions s ON s.customer_id = p.customer_id
-		WHERE b.due_date = ? AND b.status = 'unpaid'
-		  AND NOT EXISTS (SELECT 1 FROM reminders r
-			WHERE r.customer_id = p.customer_id AND r.plan_id = b.plan_id AND r.period = b.period AND r.kind = ?)
-		  AND EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = p.customer_id AND c.unreachable = 0))`,
-		string(due), kind)
+// ReminderCustomers lists up to limit customers who asked for reminders,
+// have a chat the bot can reach, and were not checked for day yet: the
+// reminder pass costs what the subscribers do, not the whole customer base.
+func (db *DB) ReminderCustomers(ctx context.Context, day supportbot.Date, limit int) ([]string, error) {
+	rows, err := db.read().query(ctx, `
+		SELECT s.customer_id FROM reminder_subscriptions s
+		WHERE NOT EXISTS (SELECT 1 FROM reminder_checks k WHERE k.customer_id = s.customer_id AND k.day = ?)
+		  AND EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = s.customer_id AND c.unreachable = FALSE)
+		ORDER BY s.customer_id LIMIT ?`, string(day), limit)
+	if err != nil {
+		return nil, fmt.Errorf("list reminder subscribers: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// ReminderChecked records that a subscriber's reminders for day were looked at.
+func (tx *Tx) ReminderChecked(ctx context.Context, customerID string, day supportbot.Date) error {
+	_, err := tx.exec(ctx, `INSERT INTO reminder_checks (customer_id, day, checked_at) VALUES (?, ?, ?)
+		ON CONFLICT (customer_id, day) DO NOTHING`, customerID, string(day), ms(tx.now))
+	return err
 }
 
 // RecordReminder records that a reminder was queued; false means it had been
 // before, and must not be queued again.
 func (tx *Tx) RecordReminder(ctx context.Context, customerID, planID string, period int, kind string) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx, `
+	res, err := tx.exec(ctx, `
 		INSERT INTO reminders (customer_id, plan_id, period, kind, queued_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (customer_id, plan_id, period, kind) DO NOTHING`,
-		customerID, planID, period, kind, formatTime(tx.now))
+		customerID, planID, period, kind, ms(tx.now))
 	if err != nil {
 		return false, fmt.Errorf("record reminder: %w", err)
 	}

@@ -17,36 +17,16 @@ type scanner interface{ Scan(...any) error }
 
 func scanTicket(row scanner) (*supportbot.Ticket, error) {
 	var t supportbot.Ticket
-	var created, claimed, first, closed string
 	if err := row.Scan(&t.ID, &t.ChatID, &t.CustomerID, &t.Status, &t.TopicID, &t.AgentID, &t.AgentName, &t.Reason,
-		&t.PreviousID, &created, &claimed, &first, &closed, &t.Rating, &t.Reminded); err != nil {
+		&t.PreviousID, msTime{&t.CreatedAt}, nullTime{&t.ClaimedAt}, nullTime{&t.FirstReplyAt}, nullTime{&t.ClosedAt},
+		&t.Rating, &t.Reminded); err != nil {
 		return nil, err
-	}
-	for _, f := range []struct {
-		s string
-		t *time.Time
-	}{{created, &t.CreatedAt}, {claimed, &t.ClaimedAt}, {first, &t.FirstReplyAt}, {closed, &t.ClosedAt}} {
-		if f.s == "" {
-			continue
-		}
-		v, err := parseTime(f.s)
-		if err != nil {
-			return nil, err
-		}
-		*f.t = v
 	}
 	return &t, nil
 }
 
-func optTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return formatTime(t)
-}
-
-func (tx *Tx) findTicket(ctx context.Context, where string, args ...any) (*supportbot.Ticket, error) {
-	t, err := scanTicket(tx.tx.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where+` ORDER BY id DESC LIMIT 1`, args...))
+func findTicket(ctx context.Context, r reader, where string, args ...any) (*supportbot.Ticket, error) {
+	t, err := scanTicket(r.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where+` ORDER BY id DESC LIMIT 1`, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("ticket not found")
 	} else if err != nil {
@@ -56,58 +36,67 @@ func (tx *Tx) findTicket(ctx context.Context, where string, args ...any) (*suppo
 }
 
 // OpenTicket is the chat's open ticket; ENOTFOUND if none.
+func (db *DB) OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error) {
+	return findTicket(ctx, db.read(), `chat_id = ? AND status = 'open'`, chatID)
+}
+
+// OpenTicket reads the chat's open ticket inside the transaction.
 func (tx *Tx) OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error) {
-	return tx.findTicket(ctx, `chat_id = ? AND status = 'open'`, chatID)
+	return findTicket(ctx, tx, `chat_id = ? AND status = 'open'`, chatID)
 }
 
 // Ticket finds a ticket by id; ENOTFOUND if none.
+func (db *DB) Ticket(ctx context.Context, id int64) (*supportbot.Ticket, error) {
+	return findTicket(ctx, db.read(), `id = ?`, id)
+}
+
+// Ticket finds a ticket by id inside the transaction.
 func (tx *Tx) Ticket(ctx context.Context, id int64) (*supportbot.Ticket, error) {
-	return tx.findTicket(ctx, `id = ?`, id)
+	return findTicket(ctx, tx, `id = ?`, id)
 }
 
 // LastTicket is the chat's latest ticket, whatever its status; ENOTFOUND if none.
-func (tx *Tx) LastTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error) {
-	return tx.findTicket(ctx, `chat_id = ?`, chatID)
+func (db *DB) LastTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error) {
+	return findTicket(ctx, db.read(), `chat_id = ?`, chatID)
 }
 
 // TicketByTopic is the latest ticket living in a staff-chat topic; ENOTFOUND if none.
-func (tx *Tx) TicketByTopic(ctx context.Context, topicID int64) (*supportbot.Ticket, error) {
+func (db *DB) TicketByTopic(ctx context.Context, topicID int64) (*supportbot.Ticket, error) {
 	if topicID == 0 {
 		return nil, notFound("ticket not found")
 	}
-	return tx.findTicket(ctx, `topic_id = ?`, topicID)
+	return findTicket(ctx, db.read(), `topic_id = ?`, topicID)
 }
 
 // CreateTicket opens a ticket, linking the chat's previous one; ECONFLICT when
 // the chat already has an open ticket.
 func (tx *Tx) CreateTicket(ctx context.Context, t *supportbot.Ticket) error {
-	if prev, err := tx.LastTicket(ctx, t.ChatID); err == nil {
+	if prev, err := findTicket(ctx, tx, `chat_id = ?`, t.ChatID); err == nil {
 		t.PreviousID = prev.ID
 	} else if supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
 		return err
 	}
 	t.CreatedAt = tx.now
-	res, err := tx.tx.ExecContext(ctx, `
+	err := tx.queryRow(ctx, `
 		INSERT INTO tickets (chat_id, customer_id, status, reason, previous_id, created_at, closed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		t.ChatID, t.CustomerID, t.Status, t.Reason, t.PreviousID, formatTime(t.CreatedAt), optTime(t.ClosedAt))
-	if isConstraint(err) {
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		t.ChatID, t.CustomerID, t.Status, t.Reason, t.PreviousID, ms(t.CreatedAt), optMS(t.ClosedAt)).Scan(&t.ID)
+	if tx.d.unique(err) {
 		return supportbot.Errorf(supportbot.ECONFLICT, "chat already has an open ticket")
 	} else if err != nil {
 		return fmt.Errorf("create ticket: %w", err)
 	}
-	t.ID, err = res.LastInsertId()
-	return err
+	return nil
 }
 
 // UpdateTicket saves a ticket's status, agent, times, rating and topic.
 func (tx *Tx) UpdateTicket(ctx context.Context, t *supportbot.Ticket) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		UPDATE tickets SET status = ?, topic_id = ?, agent_id = ?, agent_name = ?, claimed_at = ?, first_reply_at = ?,
 			closed_at = ?, rating = ?, reminded = ?
 		WHERE id = ?`,
-		t.Status, t.TopicID, t.AgentID, t.AgentName, optTime(t.ClaimedAt), optTime(t.FirstReplyAt),
-		optTime(t.ClosedAt), t.Rating, t.Reminded, t.ID)
+		t.Status, t.TopicID, t.AgentID, t.AgentName, optMS(t.ClaimedAt), optMS(t.FirstReplyAt),
+		optMS(t.ClosedAt), t.Rating, t.Reminded, t.ID)
 	if err != nil {
 		return fmt.Errorf("update ticket %d: %w", t.ID, err)
 	}
@@ -117,17 +106,26 @@ func (tx *Tx) UpdateTicket(ctx context.Context, t *supportbot.Ticket) error {
 // QueuePosition is the ticket's place among open tickets no agent has claimed
 // (1 = next).
 func (tx *Tx) QueuePosition(ctx context.Context, t *supportbot.Ticket) (int, error) {
+	return queuePosition(ctx, tx, t)
+}
+
+// QueuePosition reads it outside a transaction.
+func (db *DB) QueuePosition(ctx context.Context, t *supportbot.Ticket) (int, error) {
+	return queuePosition(ctx, db.read(), t)
+}
+
+func queuePosition(ctx context.Context, r reader, t *supportbot.Ticket) (int, error) {
 	var n int
-	err := tx.tx.QueryRowContext(ctx, `
+	err := r.queryRow(ctx, `
 		SELECT COUNT(*) FROM tickets WHERE status = 'open' AND agent_id = 0 AND id <= ?`, t.ID).Scan(&n)
 	return n, err
 }
 
 // UnansweredTickets lists open tickets opened before the given time that no
 // agent has answered and no reminder was sent for.
-func (tx *Tx) UnansweredTickets(ctx context.Context, before time.Time) ([]supportbot.Ticket, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets
-		WHERE status = 'open' AND first_reply_at = '' AND reminded = 0 AND created_at < ? ORDER BY id`, formatTime(before))
+func (db *DB) UnansweredTickets(ctx context.Context, before time.Time) ([]supportbot.Ticket, error) {
+	rows, err := db.read().query(ctx, `SELECT `+ticketColumns+` FROM tickets
+		WHERE status = 'open' AND first_reply_at IS NULL AND reminded = FALSE AND created_at < ? ORDER BY id`, ms(before))
 	if err != nil {
 		return nil, fmt.Errorf("unanswered tickets: %w", err)
 	}
@@ -149,8 +147,8 @@ func scanTickets(rows *sql.Rows) ([]supportbot.Ticket, error) {
 
 // Tickets lists tickets, newest first; only open ones when open is set.
 func (db *DB) Tickets(ctx context.Context, open bool, limit int) ([]supportbot.Ticket, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets
-		WHERE ? = 0 OR status = 'open' ORDER BY id DESC LIMIT ?`, open, limit)
+	rows, err := db.read().query(ctx, `SELECT `+ticketColumns+` FROM tickets
+		WHERE ? = FALSE OR status = 'open' ORDER BY id DESC LIMIT ?`, open, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list tickets: %w", err)
 	}
@@ -160,14 +158,14 @@ func (db *DB) Tickets(ctx context.Context, open bool, limit int) ([]supportbot.T
 // OpenTickets counts open tickets.
 func (db *DB) OpenTickets(ctx context.Context) (int, error) {
 	var n int
-	err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE status = 'open'`).Scan(&n)
+	err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE status = 'open'`).Scan(&n)
 	return n, err
 }
 
 // TicketTopic is the forum topic of a ticket (0 when it has none yet).
 func (db *DB) TicketTopic(ctx context.Context, ticketID int64) (int64, error) {
 	var topic int64
-	err := db.db.QueryRowContext(ctx, `SELECT topic_id FROM tickets WHERE id = ?`, ticketID).Scan(&topic)
+	err := db.read().queryRow(ctx, `SELECT topic_id FROM tickets WHERE id = ?`, ticketID).Scan(&topic)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, notFound("ticket %d not found", ticketID)
 	}
@@ -176,6 +174,8 @@ func (db *DB) TicketTopic(ctx context.Context, ticketID int64) (int64, error) {
 
 // SetTicketTopic records the forum topic a ticket lives in (0: lost, make a new one).
 func (db *DB) SetTicketTopic(ctx context.Context, ticketID, topicID int64) error {
-	_, err := db.db.ExecContext(ctx, `UPDATE tickets SET topic_id = ? WHERE id = ?`, topicID, ticketID)
-	return err
+	return db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE tickets SET topic_id = ? WHERE id = ?`, topicID, ticketID)
+		return err
+	})
 }

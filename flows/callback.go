@@ -1,0 +1,119 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+
+	"supportbot"
+)
+
+// The button protocol: what an inline button carries back when pressed,
+// typed, with one encoder and one decoder. Telegram allows 1-64 bytes.
+
+// CallbackKind says what a button does.
+type CallbackKind byte
+
+const (
+	// CallbackStep belongs to one step of a flow: pressed while that step is
+	// current (its nonce matches) it reaches the flow; later it is stale.
+	CallbackStep CallbackKind = 's'
+	// CallbackMenu starts a flow (with an optional argument) whenever pressed.
+	CallbackMenu CallbackKind = 'm'
+	// CallbackView shows a read-only page (a plan's schedule, an FAQ answer);
+	// ownership is checked when pressed.
+	CallbackView CallbackKind = 'v'
+	// CallbackLang sets the language.
+	CallbackLang CallbackKind = 'l'
+	// CallbackLeave leaves the current flow ("Back").
+	CallbackLeave CallbackKind = 'x'
+)
+
+// Callback is a button's data.
+type Callback struct {
+	Kind   CallbackKind
+	Nonce  string // CallbackStep: the step it belongs to
+	Flow   string // CallbackStep, CallbackMenu: the flow; CallbackView: the view
+	Action string // CallbackStep: what the flow is asked to do
+	Arg    string // an id (plan, card, schedule, quote…), a language, a rating
+}
+
+// Encode renders the data: kind, then the fields in order, ':'-separated,
+// the argument last (it may contain ':'). Fields other than the argument
+// must not contain ':'; the whole must fit Telegram's 64 bytes.
+func (c Callback) Encode() (string, error) {
+	var parts []string
+	switch c.Kind {
+	case CallbackStep:
+		parts = []string{"s", c.Nonce, c.Flow, c.Action}
+	case CallbackMenu:
+		parts = []string{"m", c.Flow}
+	case CallbackView:
+		parts = []string{"v", c.Flow}
+	case CallbackLang:
+		parts = []string{"l"}
+	case CallbackLeave:
+		parts = []string{"x"}
+	default:
+		return "", fmt.Errorf("callback kind %q", c.Kind)
+	}
+	for _, p := range parts[1:] {
+		if p == "" || strings.Contains(p, ":") {
+			return "", fmt.Errorf("callback field %q is empty or has ':'", p)
+		}
+	}
+	if c.Arg != "" || c.Kind == CallbackLang {
+		parts = append(parts, c.Arg)
+	}
+	out := strings.Join(parts, ":")
+	if len(out) > supportbot.MaxButtonData {
+		return "", fmt.Errorf("callback data of %d bytes: %q", len(out), out)
+	}
+	return out, nil
+}
+
+// DecodeCallback parses button data; anything else — forged, truncated, from
+// an older protocol — is an error (the customer is told the button expired).
+func DecodeCallback(data string) (Callback, error) {
+	if data == "" || len(data) > supportbot.MaxButtonData {
+		return Callback{}, fmt.Errorf("callback data of %d bytes", len(data))
+	}
+	kind, rest, _ := strings.Cut(data, ":")
+	bad := func() (Callback, error) { return Callback{}, fmt.Errorf("malformed callback data %q", data) }
+	switch kind {
+	case "s":
+		f := strings.SplitN(rest, ":", 4)
+		if len(f) < 3 || f[0] == "" || f[1] == "" || f[2] == "" {
+			return bad()
+		}
+		c := Callback{Kind: CallbackStep, Nonce: f[0], Flow: f[1], Action: f[2]}
+		if len(f) == 4 {
+			c.Arg = f[3]
+		}
+		return c, nil
+	case "m", "v":
+		name, arg, _ := strings.Cut(rest, ":")
+		if name == "" {
+			return bad()
+		}
+		return Callback{Kind: CallbackKind(kind[0]), Flow: name, Arg: arg}, nil
+	case "l":
+		return Callback{Kind: CallbackLang, Arg: rest}, nil
+	case "x":
+		if rest != "" {
+			return bad()
+		}
+		return Callback{Kind: CallbackLeave}, nil
+	}
+	return bad()
+}
+
+// button makes an inline button; a callback that does not encode is a bug in
+// the flow, reported in the log, and the button leaves the flow instead.
+func (s *Step) button(label string, c Callback) supportbot.Button {
+	data, err := c.Encode()
+	if err != nil {
+		s.e.log.Error("button data", "err", err)
+		data, _ = Callback{Kind: CallbackLeave}.Encode()
+	}
+	return supportbot.Button{Text: label, Data: data}
+}

@@ -1,0 +1,87 @@
+package flows
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"supportbot"
+)
+
+// slots is what a flow collected so far, typed; it is saved with the
+// conversation (as JSON) and read back at the next step.
+type slots struct {
+	// Identify: the flow (and its argument) to resume once identified.
+	Next    string `json:"next,omitempty"`
+	NextArg string `json:"next_arg,omitempty"`
+	// Quoting flows: the plan, the quote shown, the card chosen.
+	Plan  string     `json:"plan,omitempty"`
+	Quote *quoteSlot `json:"quote,omitempty"`
+	Card  string     `json:"card,omitempty"`
+	// Cancel: the scheduled repayment; autopay: the switch asked for.
+	Scheduled string `json:"scheduled,omitempty"`
+	On        bool   `json:"on,omitempty"`
+	// Action is the key of the money action this flow confirmed.
+	Action string `json:"action,omitempty"`
+	// Choices are ids too long for a button, named by index ("#2").
+	Choices []string `json:"choices,omitempty"`
+}
+
+// quoteSlot is the quote the customer is looking at.
+type quoteSlot struct {
+	ID       string               `json:"id"`
+	Kind     supportbot.QuoteKind `json:"kind"`
+	Amount   supportbot.Money     `json:"amount"`
+	Periods  []int                `json:"periods,omitempty"`
+	Excluded []int                `json:"excluded,omitempty"`
+	Expires  time.Time            `json:"expires"`
+	Card     string               `json:"card"`
+}
+
+func (s *Step) loadSlots() error {
+	s.slots = slots{}
+	if len(s.conv.Slots) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(s.conv.Slots, &s.slots); err != nil {
+		return fmt.Errorf("slots: %w", err)
+	}
+	return nil
+}
+
+func (s *Step) saveSlots() error {
+	b, err := json.Marshal(s.slots)
+	if err != nil {
+		return err
+	}
+	s.conv.Slots = b
+	return nil
+}
+
+// choice is id as a button argument: itself when it fits, else its index
+// among the step's choices ("#2").
+func (s *Step) choice(id string) string {
+	if len(id) <= 24 {
+		return id
+	}
+	for i, c := range s.slots.Choices {
+		if c == id {
+			return "#" + strconv.Itoa(i)
+		}
+	}
+	s.slots.Choices = append(s.slots.Choices, id)
+	return "#" + strconv.Itoa(len(s.slots.Choices)-1)
+}
+
+// chosen is the id a button argument names.
+func (s *Step) chosen(arg string) string {
+	if len(arg) < 2 || arg[0] != '#' {
+		return arg
+	}
+	i, err := strconv.Atoi(arg[1:])
+	if err != nil || i < 0 || i >= len(s.slots.Choices) {
+		return ""
+	}
+	return s.slots.Choices[i]
+}

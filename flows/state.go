@@ -1,0 +1,167 @@
+package flows
+
+import (
+	"context"
+	"time"
+
+	"supportbot"
+)
+
+// The bot's own state, as the engine uses it: small interfaces by what their
+// consumer does, read outside any transaction (under the chat's turn) and
+// written in one transaction per step (Store.Update). Errors: ENOTFOUND when
+// a finder finds nothing; ECONFLICT where a uniqueness rule is documented.
+
+// Inbox keeps every event a chat must handle until its step committed.
+type Inbox interface {
+	// PendingChats lists up to limit chats with an event due by now.
+	PendingChats(ctx context.Context, now time.Time, limit int) ([]int64, error)
+	// NextEvent is the chat's oldest waiting event (ENOTFOUND when none is due).
+	NextEvent(ctx context.Context, chatID int64, now time.Time) (*supportbot.Queued, error)
+	// RetryEvent postpones an event whose step failed.
+	RetryEvent(ctx context.Context, id int64, at time.Time) error
+}
+
+// ConversationReader finds conversations.
+type ConversationReader interface {
+	// Conversation returns ENOTFOUND for a chat seen for the first time.
+	Conversation(ctx context.Context, chatID int64) (*supportbot.Conversation, error)
+	// CustomerConversations lists the reachable chats linked to a customer.
+	CustomerConversations(ctx context.Context, customerID string) ([]supportbot.Conversation, error)
+}
+
+// TicketReader finds hand-off tickets (ENOTFOUND when none).
+type TicketReader interface {
+	OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error)
+	Ticket(ctx context.Context, id int64) (*supportbot.Ticket, error)
+	LastTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error)
+	TicketByTopic(ctx context.Context, topicID int64) (*supportbot.Ticket, error)
+	// QueuePosition is the ticket's place among unclaimed open tickets.
+	QueuePosition(ctx context.Context, t *supportbot.Ticket) (int, error)
+	// UnansweredTickets lists open tickets from before a time that no agent
+	// answered and no reminder was sent for.
+	UnansweredTickets(ctx context.Context, before time.Time) ([]supportbot.Ticket, error)
+}
+
+// ActionReader finds money actions (ENOTFOUND when none has the key).
+type ActionReader interface {
+	Action(ctx context.Context, key string) (*supportbot.Action, error)
+}
+
+// ActionQueue hands money actions to the worker that executes them.
+type ActionQueue interface {
+	// ClaimActions takes due open actions no live lease holds, for owner.
+	ClaimActions(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]supportbot.Action, error)
+	// RetryAction leaves an action open in state, to be tried at next.
+	RetryAction(ctx context.Context, key, owner string, state supportbot.ActionState, next time.Time, out supportbot.ActionOutcome) error
+}
+
+// ClosureLockReader is the closure identity check's failures and lock.
+type ClosureLockReader interface {
+	ClosureLock(ctx context.Context, customerID string) (failures int, lockedUntil time.Time, err error)
+}
+
+// CustomerPrefs are what the customer chose in the bot.
+type CustomerPrefs interface {
+	// Reminders reports whether the customer asked for due-date reminders.
+	Reminders(ctx context.Context, customerID string) (bool, error)
+	// Notices lists the customer's latest message-center entries.
+	Notices(ctx context.Context, customerID string, limit int) ([]supportbot.Notice, error)
+}
+
+// Announcements are the operator's notice in force.
+type Announcements interface {
+	// AnnouncementText is the announcement in force, in lang; "" when none is.
+	AnnouncementText(ctx context.Context, lang supportbot.Lang) (string, error)
+}
+
+// ReminderSubscribers lists who is owed a look at their due dates today.
+type ReminderSubscribers interface {
+	// ReminderCustomers lists customers who asked for reminders, have a
+	// reachable chat, and were not checked for day yet.
+	ReminderCustomers(ctx context.Context, day supportbot.Date, limit int) ([]string, error)
+}
+
+// Store is the bot's own state.
+type Store interface {
+	Inbox
+	ConversationReader
+	TicketReader
+	ActionReader
+	ActionQueue
+	ClosureLockReader
+	CustomerPrefs
+	Announcements
+	ReminderSubscribers
+	// Update runs fn in one write transaction, committed when fn returns nil.
+	// fn may run more than once (a retried batch): it must not keep state
+	// between runs. No network call is made inside it.
+	Update(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is a step's write transaction.
+type Tx interface {
+	// PutEvents adds events to chats' inboxes (dropping a Source seen
+	// before); DoneEvent marks one handled (ECONFLICT: handled meanwhile).
+	PutEvents(ctx context.Context, evs []supportbot.Event) (int, error)
+	DoneEvent(ctx context.Context, id int64) error
+	// SeenEvent records a core event id; false means it was taken before.
+	SeenEvent(ctx context.Context, id string) (bool, error)
+
+	Conversation(ctx context.Context, chatID int64) (*supportbot.Conversation, error)
+	CustomerConversations(ctx context.Context, customerID string) ([]supportbot.Conversation, error)
+	SaveConversation(ctx context.Context, c *supportbot.Conversation) error
+	// Enqueue writes replies to the outbox; they are sent after the commit.
+	Enqueue(ctx context.Context, replies []supportbot.Reply) error
+	AppendAudit(ctx context.Context, e supportbot.AuditEntry) error
+	AddNotice(ctx context.Context, n supportbot.Notice) error
+
+	// CreateTicket returns ECONFLICT when the chat has an open ticket.
+	CreateTicket(ctx context.Context, t *supportbot.Ticket) error
+	UpdateTicket(ctx context.Context, t *supportbot.Ticket) error
+	OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error)
+	Ticket(ctx context.Context, id int64) (*supportbot.Ticket, error)
+	QueuePosition(ctx context.Context, t *supportbot.Ticket) (int, error)
+
+	// CreateAction returns ECONFLICT when the key was used before.
+	CreateAction(ctx context.Context, a *supportbot.Action) error
+	Action(ctx context.Context, key string) (*supportbot.Action, error)
+	// SettleAction records an outcome; false when the action was settled
+	// already. owner, when set, must hold its lease.
+	SettleAction(ctx context.Context, key, owner string, state supportbot.ActionState, out supportbot.ActionOutcome) (bool, error)
+	NoteAction(ctx context.Context, key string, out supportbot.ActionOutcome) error
+
+	// RecordClosureFailure counts a failed identity check (the lockAfter-th
+	// in a row locks closure for lockFor); ResetClosureFailures forgets them.
+	RecordClosureFailure(ctx context.Context, customerID string, lockAfter int, lockFor time.Duration) (int, time.Time, error)
+	ResetClosureFailures(ctx context.Context, customerID string) error
+
+	// SetReminders switches reminders and reports whether that changed
+	// anything; RecordReminder records one queued (false: it was before);
+	// ReminderChecked records a subscriber looked at for a day.
+	SetReminders(ctx context.Context, customerID string, on bool) (bool, error)
+	RecordReminder(ctx context.Context, customerID, planID string, period int, kind string) (bool, error)
+	ReminderChecked(ctx context.Context, customerID string, day supportbot.Date) error
+
+	// AnnouncementRecipients lists up to limit reachable linked chats the
+	// broadcast in force has yet to reach (id 0: no broadcast to do);
+	// AnnouncementQueued records them, done finishes the broadcast.
+	AnnouncementRecipients(ctx context.Context, limit int) (int64, []supportbot.Conversation, error)
+	AnnouncementQueued(ctx context.Context, id int64, chatIDs []int64, done bool) error
+}
+
+// ChatTurns gives a chat's events to one worker at a time, across every
+// instance of the bot: a chat's steps run one after another, in order.
+type ChatTurns interface {
+	// TakeTurn claims the chat for this instance until it gives the turn back
+	// (or the claim runs out after a crash); false when another holds it.
+	TakeTurn(ctx context.Context, chatID int64) (bool, error)
+	GiveTurn(ctx context.Context, chatID int64) error
+}
+
+// Jobs lets a periodic job run on one instance at a time.
+type Jobs interface {
+	// TakeJob claims the job named name until the claim runs out; false when
+	// another instance holds it.
+	TakeJob(ctx context.Context, name string, lease time.Duration) (bool, error)
+}

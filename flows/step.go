@@ -1,0 +1,371 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"time"
+
+	"supportbot"
+)
+
+// Step is one event being handled: the conversation, what the step read of
+// the core, the replies collected so far, and the changes it will write.
+// Flows read freely (the core over the network, the bot's state from the
+// database) and write nothing themselves: changes are collected (do, audit,
+// notice) and written in the step's one transaction, after every read.
+type Step struct {
+	ctx     context.Context
+	e       *Engine
+	q       *supportbot.Queued
+	conv    *supportbot.Conversation
+	slots   slots
+	ev      supportbot.Event
+	now     time.Time
+	today   supportbot.Date
+	core    *coreCache
+	out     []supportbot.Reply
+	late    []supportbot.Reply // replies a change adds in the transaction (they need an id it makes)
+	changes []func(ctx context.Context, tx Tx) error
+	renewed bool
+	actions bool   // a money action was created: the worker is told after the commit
+	missed  string // a question the bot could not answer
+	from    string // the flow/state a new flow interrupted
+}
+
+// snapshot is what a step must restore when it changes nothing.
+type snapshot struct {
+	conv      supportbot.Conversation
+	flowState string
+}
+
+func (s *Step) saved() snapshot {
+	c := *s.conv
+	c.Transcript = slices.Clone(c.Transcript)
+	return snapshot{conv: c, flowState: c.Flow + "/" + c.State}
+}
+
+// unavailable turns the step into an honest "the system is not answering":
+// the conversation is as it was before, nothing else is changed, the
+// customer can try again or ask for a person.
+func (s *Step) unavailable(before snapshot) *Step {
+	conv := before.conv
+	*s.conv = conv
+	s.out, s.late, s.changes, s.actions, s.missed = nil, nil, nil, false, ""
+	if s.ev.ChatID == s.e.cfg.AgentChatID {
+		s.reply(supportbot.Reply{ChatID: s.ev.ChatID, ThreadID: s.ev.ThreadID, Text: s.e.cfg.Catalog.T(supportbot.LangZH, "core.unavailable_staff")})
+		return s
+	}
+	if isInternal(s.ev.Kind) {
+		return s
+	}
+	s.say(s.T("core.unavailable"), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
+	return s
+}
+
+// apply writes the step in its transaction: the event handled, the changes,
+// the conversation, the replies.
+func (s *Step) apply(tx Tx) error {
+	ctx := context.WithoutCancel(s.ctx)
+	s.late = nil
+	if s.q != nil && s.q.ID != 0 {
+		if err := tx.DoneEvent(ctx, s.q.ID); err != nil {
+			return err
+		}
+	}
+	for _, fn := range s.changes {
+		if err := fn(ctx, tx); err != nil {
+			return err
+		}
+	}
+	if s.ev.ChatID != s.e.cfg.AgentChatID {
+		if err := tx.SaveConversation(ctx, s.conv); err != nil {
+			return err
+		}
+	}
+	out := append(slices.Clone(s.out), s.late...)
+	for i := range out {
+		if out[i].ChatID == 0 {
+			out[i].ChatID = s.ev.ChatID
+		}
+	}
+	return tx.Enqueue(ctx, out)
+}
+
+// do adds a change, written in the step's transaction.
+func (s *Step) do(fn func(ctx context.Context, tx Tx) error) { s.changes = append(s.changes, fn) }
+
+// T renders a message in the conversation's language.
+func (s *Step) T(key string, args ...any) string {
+	return s.e.cfg.Catalog.T(s.conv.Lang, key, args...)
+}
+
+// staffT renders a message for the staff chat, which works in Chinese.
+func (s *Step) staffT(key string, args ...any) string {
+	return s.e.cfg.Catalog.T(supportbot.LangZH, key, args...)
+}
+
+// say adds a reply with inline buttons, one row per argument.
+func (s *Step) say(text string, rows ...[]supportbot.Button) {
+	s.out = append(s.out, supportbot.Reply{Text: text, Buttons: rows})
+}
+
+// reply adds a prepared reply.
+func (s *Step) reply(r supportbot.Reply) { s.out = append(s.out, r) }
+
+// nonce is the token the current step's buttons carry; the first call in a
+// step makes a new one, so every older step button becomes stale.
+func (s *Step) nonce() string {
+	if !s.renewed {
+		s.conv.Nonce = randomToken(6)
+		s.renewed = true
+	}
+	return s.conv.Nonce
+}
+
+// btn is a button for the current step of the current flow: pressed later, it
+// reaches the flow only while the step is still current. arg, if any, names
+// what it acts on (long ids are kept in the slots).
+func (s *Step) btn(label, action string, arg ...string) supportbot.Button {
+	c := Callback{Kind: CallbackStep, Nonce: s.nonce(), Flow: s.conv.Flow, Action: action}
+	if len(arg) > 0 {
+		c.Arg = s.choice(arg[0])
+	}
+	return s.button(label, c)
+}
+
+// menuBtn starts a flow whenever it is pressed; flow may carry ":arg".
+func (s *Step) menuBtn(label, flow string) supportbot.Button {
+	name, arg, _ := cutArg(flow)
+	return s.button(label, Callback{Kind: CallbackMenu, Flow: name, Arg: arg})
+}
+
+// viewBtn shows something read-only (a plan's schedule, an FAQ answer); it
+// stays valid, and checks ownership when pressed.
+func (s *Step) viewBtn(label, view, arg string) supportbot.Button {
+	return s.button(label, Callback{Kind: CallbackView, Flow: view, Arg: arg})
+}
+
+func (s *Step) cancelBtn() supportbot.Button {
+	return s.button(s.T("btn.cancel"), Callback{Kind: CallbackLeave})
+}
+
+func (s *Step) humanBtn() supportbot.Button {
+	return s.menuBtn(s.T("btn.human"), "agent")
+}
+
+func cutArg(flow string) (name, arg string, ok bool) {
+	for i := 0; i < len(flow); i++ {
+		if flow[i] == ':' {
+			return flow[:i], flow[i+1:], true
+		}
+	}
+	return flow, "", false
+}
+
+// finish ends the current flow: it has done what it was for (or said why not).
+func (s *Step) finish() {
+	if s.conv.Flow != "" {
+		s.e.metrics.Flow(s.conv.Flow, "completed")
+	}
+	s.reset()
+}
+
+// leave abandons the current flow, if any, for something else.
+func (s *Step) leave() {
+	if s.conv.Flow != "" {
+		s.e.metrics.Flow(s.conv.Flow, "abandoned")
+	}
+	s.reset()
+}
+
+func (s *Step) reset() {
+	s.conv.Flow, s.conv.State, s.conv.Nonce = "", "", ""
+	s.slots = slots{}
+}
+
+// audit adds an audit entry to the step's changes.
+func (s *Step) audit(action string, details map[string]any) {
+	s.e.metrics.Action(action)
+	e := supportbot.AuditEntry{Action: action, CustomerID: s.conv.CustomerID, ChatID: s.conv.ChatID, Details: details}
+	s.do(func(ctx context.Context, tx Tx) error { return tx.AppendAudit(ctx, e) })
+}
+
+// notice adds a message-center entry to the step's changes.
+func (s *Step) notice(kind string, params map[string]string) {
+	n := supportbot.Notice{CustomerID: s.conv.CustomerID, Kind: kind, Params: params}
+	s.do(func(ctx context.Context, tx Tx) error { return tx.AddNotice(ctx, n) })
+}
+
+// customer is the linked customer, as the core has them now. A chat whose
+// customer is gone, or whose phone on file is no longer the one the chat was
+// identified with (a number changed hands), is unlinked: it returns
+// EFORBIDDEN, and the caller asks the customer to identify again.
+func (s *Step) customer() (*supportbot.Customer, error) {
+	if s.conv.CustomerID == "" {
+		return nil, supportbot.Errorf(supportbot.EFORBIDDEN, "not identified")
+	}
+	c, err := s.core.customer(s.ctx, s.conv.CustomerID)
+	if ce := supportbot.CoreErrorOf(err); ce != nil && ce.NotFound() {
+		s.unlink("customer_gone")
+		return nil, supportbot.Errorf(supportbot.EFORBIDDEN, "customer gone")
+	} else if err != nil {
+		return nil, err
+	}
+	if s.conv.LinkedPhone != "" && c.Phone != s.conv.LinkedPhone {
+		s.unlink("phone_changed")
+		return nil, supportbot.Errorf(supportbot.EFORBIDDEN, "phone changed")
+	}
+	return c, nil
+}
+
+// unlink forgets the chat's customer, audited, and says why.
+func (s *Step) unlink(reason string) {
+	s.audit("unlink", map[string]any{"reason": reason})
+	s.leave()
+	s.conv.CustomerID, s.conv.LinkedPhone = "", ""
+	s.reply(supportbot.Reply{Text: s.T("identify.relink")})
+}
+
+// linked reports whether the chat is still linked to its customer (checking
+// it with the core); the caller identifies the chat again when it is not.
+func (s *Step) linked() (bool, error) {
+	_, err := s.customer()
+	if supportbot.ErrorCode(err) == supportbot.EFORBIDDEN {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// key makes an idempotency key for a core action of this step: the same
+// step run again (a retried event) makes the same key.
+func (s *Step) key(what string) string {
+	if s.q != nil && s.q.ID != 0 {
+		return "sb-" + what + "-" + strconv.FormatInt(s.q.ID, 10)
+	}
+	return "sb-" + what + "-" + randomToken(16)
+}
+
+// money formats an amount; Chinese and English both use ¥1,749.44.
+func money(m supportbot.Money) string { return m.String() }
+
+// coreCache is the core as one step sees it: each read is asked once.
+type coreCache struct {
+	core      Core
+	customers map[string]*supportbot.Customer
+	plans     map[string][]supportbot.Plan
+	cards     map[string][]supportbot.Card
+	sched     map[string][]supportbot.ScheduledRepayment
+	closures  map[string][]supportbot.ClosureRequest
+}
+
+func newCoreCache(c Core) *coreCache {
+	return &coreCache{core: c, customers: map[string]*supportbot.Customer{}, plans: map[string][]supportbot.Plan{},
+		cards: map[string][]supportbot.Card{}, sched: map[string][]supportbot.ScheduledRepayment{},
+		closures: map[string][]supportbot.ClosureRequest{}}
+}
+
+func cached[T any](m map[string]T, id string, load func() (T, error)) (T, error) {
+	if v, ok := m[id]; ok {
+		return v, nil
+	}
+	v, err := load()
+	if err != nil {
+		return v, err
+	}
+	m[id] = v
+	return v, nil
+}
+
+func (c *coreCache) customer(ctx context.Context, id string) (*supportbot.Customer, error) {
+	return cached(c.customers, id, func() (*supportbot.Customer, error) { return c.core.Customer(ctx, id) })
+}
+
+// forget drops what the step read of a customer: the core changed it.
+func (c *coreCache) forget(id string) {
+	delete(c.plans, id)
+	delete(c.cards, id)
+	delete(c.sched, id)
+	delete(c.closures, id)
+}
+
+// plans, cards, scheduled and closures are the linked customer's, read once a step.
+func (s *Step) plans() ([]supportbot.Plan, error) {
+	id := s.conv.CustomerID
+	return cached(s.core.plans, id, func() ([]supportbot.Plan, error) { return s.core.core.Plans(s.ctx, id) })
+}
+
+func (s *Step) cards() ([]supportbot.Card, error) {
+	id := s.conv.CustomerID
+	return cached(s.core.cards, id, func() ([]supportbot.Card, error) { return s.core.core.Cards(s.ctx, id) })
+}
+
+func (s *Step) scheduled() ([]supportbot.ScheduledRepayment, error) {
+	id := s.conv.CustomerID
+	return cached(s.core.sched, id, func() ([]supportbot.ScheduledRepayment, error) { return s.core.core.Scheduled(s.ctx, id) })
+}
+
+func (s *Step) closures() ([]supportbot.ClosureRequest, error) {
+	id := s.conv.CustomerID
+	return cached(s.core.closures, id, func() ([]supportbot.ClosureRequest, error) { return s.core.core.ClosureRequests(s.ctx, id) })
+}
+
+// openPlans are the linked customer's plans with something unpaid.
+func (s *Step) openPlans() ([]supportbot.Plan, error) {
+	plans, err := s.plans()
+	if err != nil {
+		return nil, err
+	}
+	var open []supportbot.Plan
+	for _, p := range plans {
+		if p.Open() {
+			open = append(open, p)
+		}
+	}
+	return open, nil
+}
+
+// plan is one of the linked customer's plans; nil when the id names none of
+// theirs (a forged or stale button).
+func (s *Step) plan(id string) (*supportbot.Plan, error) {
+	plans, err := s.plans()
+	if err != nil {
+		return nil, err
+	}
+	for i := range plans {
+		if plans[i].ID == id {
+			return &plans[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// card is one of the linked customer's cards; nil when it is none of theirs.
+func (s *Step) card(id string) (*supportbot.Card, error) {
+	cards, err := s.cards()
+	if err != nil {
+		return nil, err
+	}
+	for i := range cards {
+		if cards[i].ID == id {
+			return &cards[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// refusal is the core's refusal in err, if it is one (with the code wanted
+// when codes are given).
+func refusal(err error, codes ...supportbot.CoreCode) *supportbot.CoreError {
+	ce := supportbot.CoreErrorOf(err)
+	if ce == nil || len(codes) > 0 && !slices.Contains(codes, ce.Code) {
+		return nil
+	}
+	return ce
+}
+
+// unavailableErr reports whether err means the core did not answer in time.
+func unavailableErr(err error) bool {
+	return errors.Is(err, supportbot.ErrCoreUnavailable) || errors.Is(err, context.DeadlineExceeded)
+}

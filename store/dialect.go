@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"github.com/mattn/go-sqlite3"
+)
+
+// dialect is what differs between SQLite and PostgreSQL. Statements are
+// written once, with ? placeholders, in SQL both accept (ON CONFLICT,
+// RETURNING, TRUE/FALSE, window functions); migrations are per dialect.
+type dialect struct {
+	name string
+	// rebind turns ? placeholders into the dialect's.
+	rebind func(string) string
+	// unique and foreignKey classify constraint violations by code.
+	unique, foreignKey func(error) bool
+	// retryable reports a transaction that may succeed when run again.
+	retryable func(error) bool
+	// migrationLock runs the migrations alone among instances.
+	migrationLock func(ctx context.Context, db *sql.DB, fn func(execer) error) error
+	// committers is how many transactions one process writes at once.
+	committers int
+	// skipLocked is " FOR UPDATE SKIP LOCKED" and forUpdate " FOR UPDATE"
+	// where the database has them (SQLite's one writer needs neither).
+	skipLocked, forUpdate string
+}
+
+var sqliteDialect = dialect{
+	name:   "sqlite",
+	rebind: func(q string) string { return q },
+	unique: func(err error) bool {
+		var se sqlite3.Error
+		return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
+	},
+	foreignKey: func(err error) bool {
+		var se sqlite3.Error
+		return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey
+	},
+	retryable: func(err error) bool {
+		var se sqlite3.Error
+		return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
+	},
+	// One process owns a SQLite file.
+	migrationLock: func(ctx context.Context, db *sql.DB, fn func(execer) error) error { return fn(db) },
+	// SQLite has one writer: one committer batches everything.
+	committers: 1,
+}
+
+var postgresDialect = dialect{
+	name:       "postgres",
+	rebind:     rebindDollar,
+	unique:     func(err error) bool { return pgCode(err) == "23505" },
+	foreignKey: func(err error) bool { return pgCode(err) == "23503" },
+	// serialization_failure, deadlock_detected
+	retryable: func(err error) bool { c := pgCode(err); return c == "40001" || c == "40P01" },
+	migrationLock: func(ctx context.Context, db *sql.DB, fn func(execer) error) error {
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		defer conn.Close()
+		// Instances starting at once take turns; the later ones find the
+		// migrations recorded and apply nothing.
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLockKey); err != nil {
+			return fmt.Errorf("migrations: lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockKey)
+		return fn(conn)
+	},
+	committers: 4,
+	skipLocked: " FOR UPDATE SKIP LOCKED",
+	forUpdate:  " FOR UPDATE",
+}
+
+// migrationLockKey is the advisory lock key of the migrations ("supportbt").
+const migrationLockKey int64 = 0x737570706f727462
+
+func pgCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+var rebound sync.Map // query → its $n form
+
+// rebindDollar turns ? into $1, $2, … (no statement of ours has a ? inside
+// a string literal).
+func rebindDollar(q string) string {
+	if v, ok := rebound.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	out := b.String()
+	rebound.Store(q, out)
+	return out
+}
+
+func openPostgres(ctx context.Context, url string) (*DB, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("open DATABASE_URL: %w", err)
+	}
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to DATABASE_URL: %w", err)
+	}
+	return &DB{w: db, r: db, d: postgresDialect}, nil
+}

@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"supportbot"
+)
+
+// The inbox keeps every event a chat must handle until the step that handled
+// it committed: Telegram updates (so the offset or webhook can be confirmed
+// at once), core events, settled money actions, agents' replies. A chat's
+// events are handled in id order, one at a time.
+
+// PutEvents stores events in their chats' inboxes in one transaction; an
+// event whose Source was stored before (a redelivered update or core event)
+// is dropped. It returns how many were new.
+func (db *DB) PutEvents(ctx context.Context, evs []supportbot.Event) (int, error) {
+	n := 0
+	err := db.Update(ctx, func(tx *Tx) error {
+		var err error
+		n, err = tx.PutEvents(ctx, evs)
+		return err
+	})
+	return n, err
+}
+
+// PutEvents stores events inside the transaction.
+func (tx *Tx) PutEvents(ctx context.Context, evs []supportbot.Event) (int, error) {
+	n := 0
+	for _, ev := range evs {
+		payload, err := json.Marshal(ev)
+		if err != nil {
+			return 0, err
+		}
+		var source any
+		if ev.Source != "" {
+			source = ev.Source
+		}
+		res, err := tx.exec(ctx, `
+			INSERT INTO inbox (chat_id, source, kind, payload, next_at, received_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (source) DO NOTHING`,
+			ev.ChatID, source, string(ev.Kind), string(payload), ms(tx.now), ms(tx.now))
+		if err != nil {
+			return 0, fmt.Errorf("put event in inbox: %w", err)
+		}
+		if k, err := res.RowsAffected(); err != nil {
+			return 0, err
+		} else {
+			n += int(k)
+		}
+	}
+	return n, nil
+}
+
+// PendingChats lists up to limit chats whose next event is due by now, the
+// chat with the oldest waiting event first. A chat whose next event waits
+// for a retry is not listed, though later events of it are due: they wait
+// behind it.
+func (db *DB) PendingChats(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+	rows, err := db.read().query(ctx, `
+		SELECT i.chat_id FROM inbox i
+		WHERE i.state = 'pending' AND i.next_at <= ?
+		  AND NOT EXISTS (SELECT 1 FROM inbox j WHERE j.chat_id = i.chat_id AND j.state = 'pending' AND j.id < i.id)
+		ORDER BY i.id LIMIT ?`, ms(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("list chats with pending events: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// NextEvent is the chat's oldest waiting event; ENOTFOUND when there is none,
+// or when it waits for a retry later than now (the chat's later events wait
+// behind it: order is kept).
+func (db *DB) NextEvent(ctx context.Context, chatID int64, now time.Time) (*supportbot.Queued, error) {
+	var q supportbot.Queued
+	var payload string
+	var next int64
+	err := db.read().queryRow(ctx, `
+		SELECT id, payload, attempts, next_at FROM inbox WHERE chat_id = ? AND state = 'pending'
+		ORDER BY id LIMIT 1`, chatID).Scan(&q.ID, &payload, &q.Attempts, &next)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && next > ms(now) {
+		return nil, notFound("no event waiting")
+	} else if err != nil {
+		return nil, fmt.Errorf("next event of chat: %w", err)
+	}
+	if err := json.Unmarshal([]byte(payload), &q.Event); err != nil {
+		return nil, fmt.Errorf("inbox %d payload: %w", q.ID, err)
+	}
+	return &q, nil
+}
+
+// DoneEvent marks an event handled, in the step's transaction, and forgets
+// its payload (it may hold a customer's words); the row stays, so that a
+// redelivery of the same source is recognised until it is pruned.
+func (tx *Tx) DoneEvent(ctx context.Context, id int64) error {
+	res, err := tx.exec(ctx, `UPDATE inbox SET state = 'done', payload = '{}', done_at = ? WHERE id = ? AND state = 'pending'`,
+		ms(tx.now), id)
+	if err != nil {
+		return fmt.Errorf("mark event %d done: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return supportbot.Errorf(supportbot.ECONFLICT, "event %d was handled meanwhile", id)
+	}
+	return nil
+}
+
+// RetryEvent postpones an event whose step failed.
+func (db *DB) RetryEvent(ctx context.Context, id int64, at time.Time) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE inbox SET attempts = attempts + 1, next_at = ? WHERE id = ? AND state = 'pending'`, ms(at), id)
+		return err
+	})
+}
+
+// InboxDepth is the number of events waiting.
+func (db *DB) InboxDepth(ctx context.Context) (int, error) {
+	var n int
+	err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM inbox WHERE state = 'pending'`).Scan(&n)
+	return n, err
+}
+
+// SeenEvent records a core event id in the transaction that handles it; false
+// means it was handled before (the core delivers at least once).
+func (tx *Tx) SeenEvent(ctx context.Context, id string) (bool, error) {
+	res, err := tx.exec(ctx, `INSERT INTO seen_events (id, seen_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, id, ms(tx.now))
+	if err != nil {
+		return false, fmt.Errorf("record core event %s: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

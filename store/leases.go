@@ -1,0 +1,60 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Leases let several instances share work through the database: a chat's
+// inbox is handled by one instance at a time (its turn), a periodic job runs
+// on one instance at a time. A lease is taken when free or run out, renewed
+// by its holder, and runs out by itself when the holder dies.
+
+// Leases are taken for one owner (an instance of the bot) for a while.
+type Leases struct {
+	db    *DB
+	owner string
+	ttl   time.Duration
+}
+
+// Leases returns the lease book of owner; a lease lasts ttl unless renewed.
+func (db *DB) Leases(owner string, ttl time.Duration) *Leases {
+	return &Leases{db: db, owner: owner, ttl: ttl}
+}
+
+// TakeTurn claims a chat's inbox (or renews this owner's claim); false when
+// another owner holds it.
+func (l *Leases) TakeTurn(ctx context.Context, chatID int64) (bool, error) {
+	return l.take(ctx, `chat_leases`, `chat_id`, chatID, l.ttl)
+}
+
+// GiveTurn gives a chat's inbox back.
+func (l *Leases) GiveTurn(ctx context.Context, chatID int64) error {
+	return l.db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `DELETE FROM chat_leases WHERE chat_id = ? AND owner = ?`, chatID, l.owner)
+		return err
+	})
+}
+
+// TakeJob claims a periodic job for lease (or renews this owner's claim).
+func (l *Leases) TakeJob(ctx context.Context, name string, lease time.Duration) (bool, error) {
+	return l.take(ctx, `job_leases`, `name`, name, lease)
+}
+
+func (l *Leases) take(ctx context.Context, table, key string, id any, ttl time.Duration) (bool, error) {
+	var ok bool
+	err := l.db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `INSERT INTO `+table+` (`+key+`, owner, until) VALUES (?, ?, ?)
+			ON CONFLICT (`+key+`) DO UPDATE SET owner = excluded.owner, until = excluded.until
+			WHERE `+table+`.until < ? OR `+table+`.owner = excluded.owner`,
+			id, l.owner, ms(tx.now.Add(ttl)), ms(tx.now))
+		if err != nil {
+			return fmt.Errorf("take lease %s %v: %w", table, id, err)
+		}
+		n, err := res.RowsAffected()
+		ok = n == 1
+		return err
+	})
+	return ok, err
+}
