@@ -20,6 +20,7 @@ type ClosureRequest struct {
 	ExpectedFrom Date // the earliest and latest expected completion dates
 	ExpectedTo   Date
 	UpdatedAt    time.Time
+	DecidedAt    time.Time // when it was completed or rejected; zero while submitted
 }
 
 // Open reports whether the request still awaits an agent's decision.
