@@ -293,7 +293,7 @@ func (c *Client) do(ctx context.Context, cl call, decode func([]byte) error) (er
 			last += fmt.Sprintf("; next try in %s is past the call's deadline", wait.Round(time.Millisecond))
 			break
 		}
-		c.log.Warn("core call not answered, retrying", "op", cl.op, "attempt", attempt, "cause", last, "wait", wait)
+		c.log.Warn("core call not answered, retrying", "op", cl.op, "key", cl.key, "attempt", attempt, "cause", last, "wait", wait)
 		if c.sleep(ctx, wait) != nil {
 			break
 		}

@@ -76,6 +76,15 @@ func (d *date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// orNil is s, or nil when it is empty: an empty list on the wire is the same
+// as none in the domain.
+func orNil[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
 // str is a nullable string; null is "".
 func str(p *string) string {
 	if p == nil {
@@ -323,7 +332,7 @@ func (w *wireQuote) domain(req supportbot.QuoteRequest) (*supportbot.Quote, erro
 	}
 	q := &supportbot.Quote{
 		ID: w.ID, CustomerID: w.CustomerID, PlanID: w.PlanID, Kind: supportbot.QuoteKind(w.Kind),
-		Periods: w.Periods, Amount: w.Amount.v, Excluded: w.Excluded, ExpiresAt: w.ExpiresAt.t,
+		Periods: orNil(w.Periods), Amount: w.Amount.v, Excluded: orNil(w.Excluded), ExpiresAt: w.ExpiresAt.t,
 		Parts: supportbot.QuoteParts{Principal: w.Parts.Principal.v, Fees: w.Parts.Fees.v,
 			LateFees: w.Parts.LateFees.v, PrepayFee: w.Parts.PrepayFee.v},
 	}
@@ -374,9 +383,9 @@ func (w *wireRepayment) domain(key string) (*supportbot.Repayment, error) {
 	}
 	return &supportbot.Repayment{
 		ID: w.ID, Key: w.Key, QuoteID: w.QuoteID, CustomerID: w.CustomerID, PlanID: w.PlanID,
-		CardID: w.CardID, Amount: w.Amount.v, Periods: w.Periods,
+		CardID: w.CardID, Amount: w.Amount.v, Periods: orNil(w.Periods),
 		Status: supportbot.RepaymentStatus(w.Status), DeclineReason: str(w.DeclineReason),
-		CancelledScheduledIDs: w.CancelledScheduledIDs, CreatedAt: w.CreatedAt.t, SettledAt: w.SettledAt.t,
+		CancelledScheduledIDs: orNil(w.CancelledScheduledIDs), CreatedAt: w.CreatedAt.t, SettledAt: w.SettledAt.t,
 	}, nil
 }
 
