@@ -112,10 +112,14 @@ type Config struct {
 	// HTTPClient sends the requests (default: one with its own pooled
 	// transport). Its redirects are not followed: the client works on a copy.
 	HTTPClient *http.Client
-	Reads      Policy // default DefaultReads()
-	Actions    Policy // default DefaultActions()
-	Logger     *slog.Logger
-	Metrics    Metrics // optional
+	// Reads is the policy of the GETs, quotes and identity checks (default
+	// DefaultReads()); Actions of repayments, cancellations, auto-repay,
+	// default card and closure requests (default DefaultActions()). A zero
+	// field of either takes its default.
+	Reads   Policy
+	Actions Policy
+	Logger  *slog.Logger
+	Metrics Metrics // optional
 	// MaxResponseBytes bounds an answer's body (default 4 MiB).
 	MaxResponseBytes int64
 	// Sleep waits between tries (default: a timer); tests replace it.
@@ -273,7 +277,7 @@ func (c *Client) do(ctx context.Context, cl call, decode func([]byte) error) (er
 				last += fmt.Sprintf(" (Retry-After %s)", a.retryAfter)
 			}
 		case a.status >= 400 && a.status < 500:
-			return coreError(a)
+			return fmt.Errorf("core %s: %w", cl.op, coreError(a))
 		default: // 1xx, 3xx: not an answer of the contract
 			return fmt.Errorf("core %s: %w: HTTP %d", cl.op, ErrInvalidAnswer, a.status)
 		}

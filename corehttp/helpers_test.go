@@ -88,7 +88,7 @@ type env struct {
 	metrics *metrics
 }
 
-func newEnv(t *testing.T, edit ...func(*corehttp.Config)) *env {
+func newEnv(t testing.TB, edit ...func(*corehttp.Config)) *env {
 	t.Helper()
 	e := &env{mem: newMemCore(), sleeps: &sleeps{}, log: &syncBuffer{}, metrics: &metrics{}}
 	e.core = coretest.Start(t, e.mem)
@@ -113,7 +113,7 @@ func newEnv(t *testing.T, edit ...func(*corehttp.Config)) *env {
 }
 
 // quote gets a quote for paying off C1001's plan P1.
-func (e *env) quote(t *testing.T, key string) *supportbot.Quote {
+func (e *env) quote(t testing.TB, key string) *supportbot.Quote {
 	t.Helper()
 	q, err := e.client.Quote(t.Context(), key, supportbot.QuoteRequest{CustomerID: "C1001", PlanID: "P1", Kind: supportbot.QuotePayoff})
 	if err != nil {
