@@ -27,10 +27,11 @@ const (
 type AgentEventKind string
 
 const (
-	AgentMessage AgentEventKind = "message" // a reply to relay (Text, or a copy of a message)
-	AgentClaim   AgentEventKind = "claim"   // took the ticket
-	AgentClose   AgentEventKind = "close"   // closed the ticket
-	AgentFAQ     AgentEventKind = "faq"     // sent an FAQ answer (Text is the topic id)
+	AgentMessage  AgentEventKind = "message"  // a reply to relay (Text, or a copy of a message)
+	AgentClaim    AgentEventKind = "claim"    // took the ticket
+	AgentClose    AgentEventKind = "close"    // closed the ticket
+	AgentFAQ      AgentEventKind = "faq"      // sent an FAQ answer (Text is the topic id)
+	AgentReferred AgentEventKind = "referred" // the staff chat refuses the bot: the customer gets the hotline
 )
 
 // AgentEvent is what an agent did in a ticket's topic, for the customer's chat.

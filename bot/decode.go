@@ -46,7 +46,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		in.threadID = x.Message.MessageThreadID
 	}
 	u := in.update
-	ev := supportbot.Event{UpdateID: int64(u.UpdateID), Time: time.Now()}
+	ev := supportbot.Event{UpdateID: int64(u.UpdateID), Source: supportbot.UpdateSource(int64(u.UpdateID)), Time: time.Now()}
 	switch {
 	case u.Message != nil:
 		m := u.Message

@@ -18,15 +18,12 @@ import (
 	"supportbot"
 )
 
-// Handler runs one event and returns the replies; flows.Engine is one.
+// Handler takes events into the bot, durably: once Submit returns nil the
+// events are committed (and will be handled, in order per chat, whatever
+// happens to the process), so the update can be confirmed to Telegram.
+// flows.Engine is one.
 type Handler interface {
-	Handle(ctx context.Context, ev supportbot.Event) ([]supportbot.Reply, error)
-}
-
-// BatchHandler also takes a batch of events in one go (in order, one
-// transaction); the server prefers it for a getUpdates batch.
-type BatchHandler interface {
-	HandleBatch(ctx context.Context, evs []supportbot.Event) []supportbot.Outcome
+	Submit(ctx context.Context, evs ...supportbot.Event) error
 }
 
 // Config configures the adapter.
@@ -35,14 +32,13 @@ type Config struct {
 	Endpoint string // format string: token, then method
 	// PollTimeout is the getUpdates long-poll timeout (default 30 s).
 	PollTimeout time.Duration
-	// Workers bounds how many chats are handled at once (default 16).
+	// Workers bounds how many webhook requests are taken at once (default 16).
 	Workers int
 	// Commands are registered with setMyCommands, per language ("" = default).
 	Commands map[string][]Command
 	Logger   *slog.Logger
-	// Outbox, if set, is where the handler leaves replies (in its own
-	// transaction); the server sends from it. Without it, replies returned by
-	// the handler are sent directly.
+	// Outbox is where the handler leaves replies (committed with the step
+	// that made them); the server sends from it.
 	Outbox Outbox
 	// Limits bound the sending rate (DefaultLimits when zero).
 	Limits Limits
@@ -85,7 +81,7 @@ type Server struct {
 	handler Handler
 	log     *slog.Logger
 	poll    *pollTransport
-	sender  *sender // nil without an outbox
+	sender  *sender
 	metrics Metrics
 }
 
@@ -145,9 +141,10 @@ func New(cfg Config, h Handler) (*Server, error) {
 	if s.metrics == nil {
 		s.metrics = noMetrics{}
 	}
-	if cfg.Outbox != nil {
-		s.sender = newSender(s, cfg.Outbox, cfg.Limits, 16)
+	if cfg.Outbox == nil {
+		return nil, errors.New("bot: an outbox is required")
 	}
+	s.sender = newSender(s, cfg.Outbox, cfg.Limits, 16)
 	return s, nil
 }
 
@@ -191,7 +188,14 @@ func (s *Server) Run(ctx context.Context) error {
 			continue
 		}
 		failures = 0
-		next := s.handleBatch(ctx, raws)
+		next, err := s.takeBatch(ctx, raws)
+		if err != nil {
+			// Not committed (the database is down): the offset stays, and
+			// Telegram gives the same updates again.
+			s.log.Error("take updates", "err", err)
+			sleep(ctx, backoff(err, 3))
+			continue
+		}
 		if next > offset {
 			offset = next
 		}
@@ -199,12 +203,12 @@ func (s *Server) Run(ctx context.Context) error {
 	return nil
 }
 
-// startSending runs the outbox sender, if there is one, and returns the
-// function that stops it and flushes what it can within FlushTimeout.
+// Wake tells the sender that new messages are in the outbox.
+func (s *Server) Wake() { s.sender.poke() }
+
+// startSending runs the outbox sender and returns the function that stops
+// it and flushes what it can within FlushTimeout.
 func (s *Server) startSending(ctx context.Context) (stop func()) {
-	if s.sender == nil {
-		return func() {}
-	}
 	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() { s.sender.run(sendCtx); close(done) }()
@@ -248,12 +252,13 @@ func (s *Server) getUpdates(offset int64) ([]json.RawMessage, error) {
 	return raws, nil
 }
 
-// handleBatch handles one batch and returns the offset that confirms it.
-func (s *Server) handleBatch(ctx context.Context, raws []json.RawMessage) int64 {
+// takeBatch decodes a getUpdates batch and hands the events to the handler
+// in one go; it returns the offset that confirms the batch, once the events
+// are committed. Malformed updates and ones the bot ignores are confirmed
+// too (with a log line): Telegram would only send them again.
+func (s *Server) takeBatch(ctx context.Context, raws []json.RawMessage) (int64, error) {
 	var next int64
-	byChat := map[int64][]incoming{}
-	var order []int64
-	var accepted []incoming // in update order
+	var evs []supportbot.Event
 	for _, raw := range raws {
 		var head struct {
 			UpdateID int64 `json:"update_id"`
@@ -274,71 +279,16 @@ func (s *Server) handleBatch(ctx context.Context, raws []json.RawMessage) int64 
 			s.metrics.Update("ignored", 0)
 			continue
 		}
-		accepted = append(accepted, in)
-		id := in.event.ChatID
-		if _, seen := byChat[id]; !seen {
-			order = append(order, id)
-		}
-		byChat[id] = append(byChat[id], in)
+		evs = append(evs, in.event)
 	}
-	if bh, ok := s.handler.(BatchHandler); ok && len(order) > 0 {
-		var evs []supportbot.Event
-		for _, in := range accepted {
-			evs = append(evs, in.event)
-		}
-		start := time.Now()
-		for i, out := range bh.HandleBatch(context.WithoutCancel(ctx), evs) {
-			if out.Err != nil {
-				s.log.Error("handle update", "update_id", evs[i].UpdateID, "chat", supportbot.ChatRef(evs[i].ChatID), "err", out.Err)
-			}
-			s.metrics.Update(string(evs[i].Kind), time.Since(start))
-			if s.sender == nil {
-				for _, r := range out.Replies {
-					if err := s.Send(ctx, r); err != nil {
-						s.log.Error("send reply", "chat", supportbot.ChatRef(r.ChatID), "err", scrub(err, s.cfg.Token))
-					}
-				}
-			}
-		}
-		if s.sender != nil {
-			s.sender.poke()
-		}
-		return next
-	}
-	sem := make(chan struct{}, s.cfg.Workers)
-	var wg sync.WaitGroup
-	for _, id := range order {
-		list := byChat[id]
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			for _, in := range list {
-				s.handle(ctx, in)
-			}
-		}()
-	}
-	wg.Wait()
-	return next
-}
-
-// handle runs one event and sends its replies.
-func (s *Server) handle(ctx context.Context, in incoming) {
 	start := time.Now()
-	replies, err := s.handler.Handle(context.WithoutCancel(ctx), in.event)
-	if err != nil {
-		s.log.Error("handle update", "update_id", in.event.UpdateID, "chat", supportbot.ChatRef(in.event.ChatID), "err", err)
+	if err := s.handler.Submit(context.WithoutCancel(ctx), evs...); err != nil {
+		return 0, err
 	}
-	if s.sender != nil {
-		s.sender.poke()
-	} else {
-		for _, r := range replies {
-			if err := s.Send(ctx, r); err != nil {
-				s.log.Error("send reply", "chat", supportbot.ChatRef(r.ChatID), "err", scrub(err, s.cfg.Token))
-			}
-		}
+	for _, ev := range evs {
+		s.metrics.Update(string(ev.Kind), time.Since(start))
 	}
-	s.metrics.Update(string(in.event.Kind), time.Since(start))
+	return next, nil
 }
 
 // answerCallback stops the button's spinner; a few quick tries, since the

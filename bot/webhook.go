@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -71,17 +72,25 @@ func (s *Server) WebhookHandler(secret string) http.Handler {
 		if in.callback != "" {
 			s.answerCallback(in.callback)
 		}
-		if s.accept(&in) {
-			select {
-			case sem <- struct{}{}: // bounded: under overload Telegram waits and retries
-			case <-r.Context().Done():
-				return
-			}
-			s.handle(r.Context(), in)
-			<-sem
-		} else {
+		if !s.accept(&in) {
 			s.metrics.Update("ignored", 0)
+			w.WriteHeader(http.StatusOK)
+			return
 		}
+		select {
+		case sem <- struct{}{}: // bounded: under overload Telegram waits and retries
+		case <-r.Context().Done():
+			return
+		}
+		defer func() { <-sem }()
+		start := time.Now()
+		if err := s.handler.Submit(context.WithoutCancel(r.Context()), in.event); err != nil {
+			// Not committed: Telegram delivers it again (the database is down).
+			s.log.Error("take webhook update", "err", err)
+			http.Error(w, "unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		s.metrics.Update(string(in.event.Kind), time.Since(start))
 		w.WriteHeader(http.StatusOK)
 	})
 }

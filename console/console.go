@@ -11,18 +11,29 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"supportbot"
 )
 
-// Handler runs one event; flows.Engine is one.
+// Handler takes events and handles them; flows.Engine is one. Drain handles
+// everything waiting (the console waits for each step, and the money actions
+// it confirmed, before it reads the next line).
 type Handler interface {
-	Handle(ctx context.Context, ev supportbot.Event) ([]supportbot.Reply, error)
+	Submit(ctx context.Context, evs ...supportbot.Event) error
+	Drain(ctx context.Context) error
+}
+
+// Outbox is where the replies wait; the console takes its chat's.
+type Outbox interface {
+	ChatMessages(ctx context.Context, chatID int64) ([]supportbot.OutboxMessage, error)
+	MarkSent(ctx context.Context, ids ...int64) error
 }
 
 // Chat is one console conversation.
 type Chat struct {
 	Handler Handler
+	Outbox  Outbox
 	In      io.Reader
 	Out     io.Writer
 	// UserID is the console user's id (also the chat id).
@@ -33,6 +44,7 @@ type Chat struct {
 	OnError func(error)
 
 	options []option
+	seq     int64
 }
 
 // option is a numbered choice: an inline button or a keyboard text.
@@ -124,15 +136,32 @@ func (c *Chat) send(ctx context.Context, ev supportbot.Event) {
 	if ev.Kind == "" {
 		return
 	}
-	replies, err := c.Handler.Handle(ctx, ev)
+	c.seq++
+	ev.Source = "console:" + strconv.FormatInt(c.seq, 10) + ":" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	err := c.Handler.Submit(ctx, ev)
+	if err == nil {
+		err = c.Handler.Drain(ctx)
+	}
 	if err != nil && c.OnError != nil {
 		c.OnError(err)
 	}
-	if len(replies) > 0 {
+	msgs, err := c.Outbox.ChatMessages(ctx, c.UserID)
+	if err != nil {
+		if c.OnError != nil {
+			c.OnError(err)
+		}
+		return
+	}
+	if len(msgs) > 0 {
 		c.options = c.options[:0]
 	}
-	for _, r := range replies {
-		c.print(r)
+	ids := make([]int64, 0, len(msgs))
+	for _, m := range msgs {
+		c.print(m.Reply)
+		ids = append(ids, m.ID)
+	}
+	if err := c.Outbox.MarkSent(ctx, ids...); err != nil && c.OnError != nil {
+		c.OnError(err)
 	}
 }
 

@@ -20,6 +20,11 @@ const agentReminder = 5 * time.Minute
 // topic with a context card, and a relay both ways until an agent closes it
 // or the customer sends /end. Without a staff chat the customer gets the
 // hotline and hours, and the ticket is still recorded.
+//
+// The customer's chat and the staff chat each take their own events in
+// turn: what an agent does to a customer's chat (a reply, a claim, closing
+// it) reaches that chat as an event of its own (EventAgent), so the
+// customer's conversation is only ever changed by the customer's steps.
 func agentFlow() *spec {
 	return &spec{
 		name:    "agent",
@@ -34,8 +39,6 @@ func agentFlow() *spec {
 			}
 		},
 		start: startAgent,
-		// While handed off, what the customer sends goes to the agent.
-		handle: relayToAgent,
 	}
 }
 
@@ -49,25 +52,30 @@ func rateFlow() *spec {
 			return fsm.Callbacks{"enter_asking": func(_ ctxT, _ *fsm.Event) {
 				row := make([]supportbot.Button, 5)
 				for i := range row {
-					row[i] = s.btn(strconv.Itoa(i+1)+"⭐", strconv.Itoa(i+1))
+					row[i] = s.btn(strconv.Itoa(i+1)+"⭐", "rate", strconv.Itoa(i+1))
 				}
 				s.say(s.T("agent.rate"), row)
 			}}
 		},
 		start: func(s *Step, _ string) error { return s.fire("rate", "ask") },
-		handle: func(s *Step, action string) (bool, error) {
-			n, err := strconv.Atoi(action)
-			if err != nil || n < 1 || n > 5 {
+		handle: func(s *Step, a action) (bool, error) {
+			n, err := strconv.Atoi(a.Arg)
+			if a.Name != "rate" || err != nil || n < 1 || n > 5 {
 				return false, nil // typed text: the customer moved on
 			}
-			t, err := s.tx.LastTicket(s.ctx, s.conv.ChatID)
+			t, err := s.e.st.LastTicket(s.ctx, s.conv.ChatID)
 			if err != nil {
 				return true, err
 			}
-			t.Rating = n
-			if err := s.tx.UpdateTicket(s.ctx, t); err != nil {
-				return true, err
-			}
+			id := t.ID
+			s.do(func(ctx context.Context, tx Tx) error {
+				t, err := tx.Ticket(ctx, id)
+				if err != nil {
+					return err
+				}
+				t.Rating = n
+				return tx.UpdateTicket(ctx, t)
+			})
 			s.finish()
 			s.say(s.T("agent.rated", "rating", n), s.menuRows()...)
 			return true, nil
@@ -76,28 +84,28 @@ func rateFlow() *spec {
 }
 
 func startAgent(s *Step, _ string) error {
-	if t, err := s.tx.OpenTicket(s.ctx, s.conv.ChatID); err == nil {
+	if t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID); err == nil {
 		// Already waiting: say where, and keep relaying.
 		s.conv.Flow, s.conv.State = "agent", "queued"
 		if t.AgentID != 0 {
 			s.conv.State = "claimed"
 		}
-		return tellQueue(s, t)
+		pos, err := s.e.st.QueuePosition(s.ctx, t)
+		if err != nil {
+			return err
+		}
+		s.reply(tellQueue(s, t, pos))
+		return nil
 	} else if supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
 		return err
 	}
 	t := &supportbot.Ticket{ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Status: supportbot.TicketOpen, Reason: s.reason()}
 	if s.e.cfg.AgentChatID == 0 {
 		t.Status, t.ClosedAt = supportbot.TicketReferred, s.now
-		if err := s.tx.CreateTicket(s.ctx, t); err != nil {
-			return err
-		}
+		s.do(func(ctx context.Context, tx Tx) error { return tx.CreateTicket(ctx, t) })
 		s.finish()
 		s.say(s.T("agent.hotline", "hotline", s.e.cfg.Hotline, "hours", s.e.cfg.Hours.String()), s.menuRows()...)
 		return nil
-	}
-	if err := s.tx.CreateTicket(s.ctx, t); err != nil {
-		return err
 	}
 	return s.fire("agent", "queue", t)
 }
@@ -109,7 +117,7 @@ func (s *Step) reason() string {
 		parts = append(parts, s.from)
 	}
 	for i := len(s.conv.Transcript) - 1; i >= 0; i-- {
-		if l := s.conv.Transcript[i]; l.From == "customer" && !strings.HasPrefix(l.Text, "[") {
+		if l := s.conv.Transcript[i]; l.From == "customer" && !strings.HasPrefix(l.Text, "[") && !strings.HasPrefix(l.Text, "/") {
 			parts = append(parts, clipText(l.Text, 100))
 			break
 		}
@@ -117,23 +125,43 @@ func (s *Step) reason() string {
 	return strings.Join(parts, " · ")
 }
 
-// queued posts the context card in a new topic and tells the customer.
+// queued opens the ticket (in the step's transaction: the card and the
+// topic name carry its number), posts the context card in a new topic and
+// tells the customer their place.
 func queued(s *Step, t *supportbot.Ticket) error {
 	card, name, err := contextCard(s, t)
 	if err != nil {
 		return err
 	}
-	s.reply(supportbot.Reply{ChatID: s.e.cfg.AgentChatID, TicketID: t.ID, TopicName: name, Text: card})
-	return tellQueue(s, t)
+	staff := s.e.cfg.AgentChatID
+	s.do(func(ctx context.Context, tx Tx) error {
+		tk := *t
+		if err := tx.CreateTicket(ctx, &tk); err != nil {
+			return err
+		}
+		pos, err := tx.QueuePosition(ctx, &tk)
+		if err != nil {
+			return err
+		}
+		s.late = append(s.late,
+			supportbot.Reply{ChatID: staff, TicketID: tk.ID, TopicName: fmt.Sprintf(name, tk.ID), Text: fmt.Sprintf(card, tk.ID, prevTicket(s, tk.PreviousID))},
+			tellQueue(s, &tk, pos))
+		return nil
+	})
+	return nil
+}
+
+// prevTicket is the card's line about the chat's previous ticket.
+func prevTicket(s *Step, id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return "\n" + s.staffT("card.previous", "ticket", id)
 }
 
 // tellQueue tells the customer their place, and when agents are back if
 // they are away.
-func tellQueue(s *Step, t *supportbot.Ticket) error {
-	pos, err := s.tx.QueuePosition(s.ctx, t)
-	if err != nil {
-		return err
-	}
+func tellQueue(s *Step, t *supportbot.Ticket, pos int) supportbot.Reply {
 	text := s.T("agent.queued", "position", max(pos, 1))
 	if t.AgentID != 0 {
 		text = s.T("agent.claimed", "agent", t.AgentName)
@@ -141,23 +169,25 @@ func tellQueue(s *Step, t *supportbot.Ticket) error {
 		back := h.NextOpen(s.now, s.e.cfg.Location)
 		text += "\n" + s.T("agent.after_hours", "hours", h.String(), "back", when(s, back))
 	}
-	s.reply(supportbot.Reply{Text: text + "\n" + s.T("agent.end_hint"), RemoveKeyboard: true})
-	return nil
+	return supportbot.Reply{Text: text + "\n" + s.T("agent.end_hint"), RemoveKeyboard: true}
 }
 
-// contextCard is the first post of a ticket's topic, and the topic's name.
+// contextCard is the first post of a ticket's topic, and the topic's name,
+// as formats with the ticket's number (%d) and, on the card, the previous
+// ticket's line (%s) to fill in once the ticket exists.
 func contextCard(s *Step, t *supportbot.Ticket) (string, string, error) {
 	name := s.ev.FirstName
-	lines := []string{}
+	esc := func(v string) string { return strings.ReplaceAll(v, "%", "%%") }
+	var lines []string
 	id := "—"
 	if t.CustomerID != "" {
-		c, err := s.tx.Customer(s.ctx, t.CustomerID)
+		c, err := s.customer()
 		if err != nil {
 			return "", "", err
 		}
 		name, id = c.Name, c.ID
-		lines = append(lines, s.staffT("card.customer_verified", "name", c.Name, "id", c.ID, "phone", supportbot.MaskPhone(c.Phone)))
-		plans, err := s.tx.Plans(s.ctx, c.ID)
+		lines = append(lines, esc(s.staffT("card.customer_verified", "name", c.Name, "id", c.ID, "phone", supportbot.MaskPhone(c.Phone))))
+		plans, err := s.plans()
 		if err != nil {
 			return "", "", err
 		}
@@ -171,32 +201,23 @@ func contextCard(s *Step, t *supportbot.Ticket) (string, string, error) {
 					overdue++
 				}
 			}
-			lines = append(lines, s.staffT("card.plan", "product", p.Product, "plan", p.ID, "paid", p.PaidPeriods(),
-				"periods", p.Periods, "remaining", money(p.Remaining()), "overdue", overdue))
+			lines = append(lines, esc(s.staffT("card.plan", "product", p.Product, "plan", p.ID, "paid", p.PaidPeriods(),
+				"periods", p.Periods, "remaining", money(p.Remaining()), "overdue", overdue)))
 		}
 	} else {
-		lines = append(lines, s.staffT("card.customer_unverified", "name", name))
+		lines = append(lines, esc(s.staffT("card.customer_unverified", "name", name)))
 	}
-	topic := fmt.Sprintf("#T%d %s %s", t.ID, name, id)
-	head := []string{s.staffT("card.title", "ticket", t.ID)}
-	lines = append(head, lines...)
-	lines = append(lines, s.staffT("card.lang", "lang", string(s.conv.Lang)), s.staffT("card.reason", "reason", or(t.Reason, "—")))
-	if t.PreviousID != 0 {
-		lines = append(lines, s.staffT("card.previous", "ticket", t.PreviousID))
-	}
+	topic := "#T%d " + esc(name) + " " + esc(id)
+	lines = append([]string{s.staffT("card.title", "ticket", "%d")}, lines...)
+	lines = append(lines, esc(s.staffT("card.lang", "lang", string(s.conv.Lang))), esc(s.staffT("card.reason", "reason", or(t.Reason, "—")))+"%s")
 	if len(s.conv.Transcript) > 0 {
-		lines = append(lines, s.staffT("card.transcript"))
+		lines = append(lines, esc(s.staffT("card.transcript")))
 		for _, l := range s.conv.Transcript {
-			lines = append(lines, fmt.Sprintf("[%s %s] %s", l.Time.In(s.e.cfg.Location).Format("15:04"), s.staffT("card.from_"+l.From), l.Text))
+			lines = append(lines, esc(fmt.Sprintf("[%s %s] %s", l.Time.In(s.e.cfg.Location).Format("15:04"), s.staffT("card.from_"+l.From), l.Text)))
 		}
 	}
-	lines = append(lines, "", s.staffT("card.help"))
+	lines = append(lines, "", esc(s.staffT("card.help")))
 	return strings.Join(lines, "\n"), topic, nil
-}
-
-// staffT renders a message for the staff chat, which works in Chinese.
-func (s *Step) staffT(key string, args ...any) string {
-	return s.e.cfg.Catalog.T(supportbot.LangZH, key, args...)
 }
 
 func or(s, def string) string {
@@ -207,30 +228,35 @@ func or(s, def string) string {
 }
 
 // relayToAgent passes what the customer sends to the ticket's topic; /end
-// leaves the queue.
-// It returns false when the ticket is gone (closed meanwhile): the chat is
-// back with the bot, which takes the event itself.
-func relayToAgent(s *Step, action string) (bool, error) {
-	t, err := s.tx.OpenTicket(s.ctx, s.conv.ChatID)
+// leaves the queue. It returns false when the ticket is gone (closed
+// meanwhile): the chat is back with the bot, which takes the event itself.
+func relayToAgent(s *Step) (bool, error) {
+	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
 	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
 		s.finish()
 		return false, nil
 	} else if err != nil {
 		return true, err
 	}
+	staff, id := s.e.cfg.AgentChatID, t.ID
 	ev := s.ev
 	switch {
 	case ev.Kind == supportbot.EventCommand && ev.Text == "end":
-		t.Status, t.ClosedAt = supportbot.TicketClosed, s.now
-		if err := s.tx.UpdateTicket(s.ctx, t); err != nil {
-			return true, err
-		}
-		s.reply(supportbot.Reply{ChatID: s.e.cfg.AgentChatID, TicketID: t.ID, Text: s.staffT("agent.customer_left")})
-		s.reply(supportbot.Reply{ChatID: s.e.cfg.AgentChatID, TicketID: t.ID, CloseTopic: true})
+		now := s.now
+		s.do(func(ctx context.Context, tx Tx) error {
+			t, err := tx.Ticket(ctx, id)
+			if err != nil || t.Status != supportbot.TicketOpen {
+				return err
+			}
+			t.Status, t.ClosedAt = supportbot.TicketClosed, now
+			return tx.UpdateTicket(ctx, t)
+		})
+		s.reply(supportbot.Reply{ChatID: staff, TicketID: id, Text: s.staffT("agent.customer_left")})
+		s.reply(supportbot.Reply{ChatID: staff, TicketID: id, CloseTopic: true})
 		s.finish()
 		s.say(s.T("agent.left"), s.menuRows()...)
 		return true, nil
-	case ev.Kind == supportbot.EventButton || action != "":
+	case ev.Kind == supportbot.EventButton:
 		s.say(s.T("agent.with_agent"))
 		return true, nil
 	case ev.Kind == supportbot.EventText || ev.Kind == supportbot.EventCommand:
@@ -238,233 +264,259 @@ func relayToAgent(s *Step, action string) (bool, error) {
 		if ev.Kind == supportbot.EventCommand {
 			text = strings.TrimSpace("/" + ev.Text + " " + ev.Args)
 		}
-		s.reply(supportbot.Reply{ChatID: s.e.cfg.AgentChatID, TicketID: t.ID, Text: "👤 " + text})
+		s.reply(supportbot.Reply{ChatID: staff, TicketID: id, Text: "👤 " + text})
+		if ev.Masked {
+			s.say(s.T("cards.never_share_relayed"))
+		}
 	default: // photos, documents, contacts: copied as they are
-		s.reply(supportbot.Reply{ChatID: s.e.cfg.AgentChatID, TicketID: t.ID, CopyFromChat: ev.ChatID, CopyFromMessage: ev.MessageID})
+		s.reply(supportbot.Reply{ChatID: staff, TicketID: id, CopyFromChat: ev.ChatID, CopyFromMessage: ev.MessageID})
 	}
 	return true, nil
 }
 
-// staffStep takes a listed agent's message in the staff chat, inside tx: a
-// command, or a reply to relay to the customer of the topic's ticket.
-func (e *Engine) staffStep(ctx context.Context, tx Tx, ev supportbot.Event) ([]supportbot.Reply, error) {
-	if ev.UpdateID != 0 {
-		if fresh, err := tx.MarkUpdate(ctx, ev.UpdateID); err != nil || !fresh {
-			return nil, err
+// agentEvent takes what an agent did on the chat's ticket, in the
+// customer's chat: a reply relayed, a claim, the ticket closed or referred.
+func agentEvent(s *Step) error {
+	a := s.ev.Agent
+	if a == nil {
+		return nil
+	}
+	t, err := s.e.st.Ticket(s.ctx, a.TicketID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	handedOff := s.conv.Flow == "agent"
+	say := func(text string) {
+		s.reply(supportbot.Reply{Text: text})
+		s.conv.Transcript = appendLine(s.conv.Transcript, supportbot.Line{Time: s.now, From: "agent", Text: clipText(text, 200)})
+	}
+	switch a.Kind {
+	case supportbot.AgentMessage, supportbot.AgentFAQ:
+		if t.Status != supportbot.TicketOpen {
+			return nil // the customer left meanwhile: nobody to relay to
 		}
+		if handedOff && s.conv.State == "queued" {
+			s.conv.State = "claimed"
+		}
+		switch {
+		case a.Kind == supportbot.AgentFAQ:
+			text, _, ok := s.e.cfg.Answers.Answer(a.Text, s.conv.Lang)
+			if ok {
+				say(s.fill(text))
+			}
+		case a.CopyFromMessage != 0:
+			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyFromMessage: a.CopyFromMessage})
+		default:
+			say("👩‍💼 " + a.AgentName + "：" + a.Text)
+		}
+	case supportbot.AgentClaim:
+		if t.Status != supportbot.TicketOpen {
+			return nil
+		}
+		if handedOff {
+			s.conv.State = "claimed"
+		}
+		say(s.T("agent.claimed", "agent", a.AgentName))
+	case supportbot.AgentClose:
+		say(s.T("agent.closed"))
+		if handedOff {
+			s.reset()
+		}
+		return s.fire("rate", "ask")
+	case supportbot.AgentReferred:
+		if handedOff {
+			s.reset()
+		}
+		s.say(s.T("agent.unreachable")+"\n"+s.T("agent.hotline", "hotline", s.e.cfg.Hotline, "hours", s.e.cfg.Hours.String()),
+			s.menuRows()...)
 	}
-	here := func(text string) supportbot.Reply {
-		return supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, Text: text}
+	return nil
+}
+
+// ClosureDecider decides closure requests: the embedded core's admin side
+// (an agent's /closure). With a remote core the core decides, and tells.
+type ClosureDecider interface {
+	DecideClosure(ctx context.Context, ref, status, reason string) (*supportbot.ClosureRequest, error)
+}
+
+// staffStep takes a listed agent's message in the staff chat: a command, or
+// a reply to relay to the customer of the topic's ticket.
+func (e *Engine) staffStep(s *Step) error {
+	ev := s.ev
+	here := func(text string) {
+		s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, Text: text})
 	}
-	staff := func(key string, args ...any) string { return e.cfg.Catalog.T(supportbot.LangZH, key, args...) }
-	var out []supportbot.Reply
-	t, err := tx.TicketByTopic(ctx, ev.ThreadID)
+	t, err := e.st.TicketByTopic(s.ctx, ev.ThreadID)
 	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
 		if ev.Kind == supportbot.EventCommand {
-			out = append(out, here(staff("agent.no_ticket")))
+			here(s.staffT("agent.no_ticket"))
 		}
-		return e.queueStaff(ctx, tx, out)
+		return nil
 	} else if err != nil {
-		return nil, err
+		return err
 	}
-	if t.Status != supportbot.TicketOpen {
-		if ev.Kind != supportbot.EventCommand || ev.Text != "closure" {
-			out = append(out, here(staff("agent.ticket_closed", "ticket", t.ID)))
-			return e.queueStaff(ctx, tx, out)
+	if t.Status != supportbot.TicketOpen && !(ev.Kind == supportbot.EventCommand && ev.Text == "closure") {
+		here(s.staffT("agent.ticket_closed", "ticket", t.ID))
+		return nil
+	}
+	id, chat, now := t.ID, t.ChatID, s.now
+	agent := &supportbot.AgentEvent{TicketID: id, AgentID: ev.UserID, AgentName: ev.FirstName}
+	// toCustomer sends the agent's doing to the customer's chat, as an event
+	// of that chat; the ticket is updated here, in the staff step.
+	toCustomer := func(kind supportbot.AgentEventKind, text string, update func(*supportbot.Ticket)) {
+		a := *agent
+		a.Kind, a.Text = kind, text
+		if kind == supportbot.AgentMessage && ev.Kind == supportbot.EventMedia {
+			a.CopyFromChat, a.CopyFromMessage = ev.ChatID, ev.MessageID
+		}
+		source := ev.Source
+		if source != "" {
+			source += ":" + strconv.FormatInt(chat, 10)
+		}
+		s.do(func(ctx context.Context, tx Tx) error {
+			t, err := tx.Ticket(ctx, id)
+			if err != nil {
+				return err
+			}
+			if update != nil {
+				update(t)
+			}
+			if err := tx.UpdateTicket(ctx, t); err != nil {
+				return err
+			}
+			_, err = tx.PutEvents(ctx, []supportbot.Event{{Source: source, ChatID: chat, Kind: supportbot.EventAgent, Agent: &a, Time: now}})
+			return err
+		})
+	}
+	claim := func(t *supportbot.Ticket) {
+		if t.AgentID == 0 {
+			t.AgentID, t.AgentName, t.ClaimedAt = agent.AgentID, agent.AgentName, now
 		}
 	}
-	conv, err := tx.Conversation(ctx, t.ChatID)
-	if err != nil {
-		return nil, err
-	}
-	now := e.cfg.Now()
-	s := &Step{ctx: ctx, e: e, tx: tx, conv: conv, ev: ev, now: now, today: supportbot.DateOf(now, e.cfg.Location)}
-	if conv.Slots == nil {
-		conv.Slots = map[string]string{}
-	}
-	toCustomer := func(text string) {
-		s.reply(supportbot.Reply{ChatID: t.ChatID, Text: text})
-		s.conv.Transcript = appendLine(s.conv.Transcript, supportbot.Line{Time: now, From: "agent", Text: text})
-	}
-	firstReply := func() {
+	replied := func(t *supportbot.Ticket) {
+		claim(t)
 		if t.FirstReplyAt.IsZero() {
 			t.FirstReplyAt = now
 			e.metrics.FirstReply(now.Sub(t.CreatedAt))
 		}
-	}
-	claim := func() {
-		if t.AgentID == ev.UserID {
-			return
-		}
-		t.AgentID, t.AgentName, t.ClaimedAt = ev.UserID, ev.FirstName, now
-		if s.conv.Flow == "agent" {
-			s.conv.State = "claimed"
-		}
-		toCustomer(s.T("agent.claimed", "agent", ev.FirstName))
 	}
 	switch {
 	case ev.Kind == supportbot.EventCommand:
 		arg := strings.TrimSpace(ev.Args)
 		switch ev.Text {
 		case "claim":
-			claim()
-			out = append(out, here(staff("agent.claim_ok", "agent", ev.FirstName)))
+			toCustomer(supportbot.AgentClaim, "", func(t *supportbot.Ticket) {
+				t.AgentID, t.AgentName, t.ClaimedAt = agent.AgentID, agent.AgentName, now
+			})
+			here(s.staffT("agent.claim_ok", "agent", ev.FirstName))
 		case "close":
-			t.Status, t.ClosedAt = supportbot.TicketClosed, now
-			if t.AgentID == 0 {
-				t.AgentID, t.AgentName = ev.UserID, ev.FirstName
-			}
-			if s.conv.Flow == "agent" {
-				s.reset()
-			}
-			toCustomer(s.T("agent.closed"))
-			if err := s.fire("rate", "ask"); err != nil {
-				return nil, err
-			}
-			out = append(out, here(staff("agent.close_ok")), supportbot.Reply{ChatID: ev.ChatID, TicketID: t.ID, CloseTopic: true})
+			toCustomer(supportbot.AgentClose, "", func(t *supportbot.Ticket) {
+				claim(t)
+				t.Status, t.ClosedAt = supportbot.TicketClosed, now
+			})
+			here(s.staffT("agent.close_ok"))
+			s.reply(supportbot.Reply{ChatID: ev.ChatID, TicketID: id, CloseTopic: true})
 		case "note":
-			if err := tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "ticket_note", CustomerID: t.CustomerID, ChatID: t.ChatID,
-				Details: map[string]any{"ticket_id": t.ID, "agent_id": ev.UserID}}); err != nil {
-				return nil, err
-			}
-			out = append(out, here(staff("agent.note_ok")))
+			s.audit("ticket_note", map[string]any{"ticket_id": id, "agent_id": ev.UserID, "text": supportbot.MaskNumbers(arg, 500)})
+			here(s.staffT("agent.note_ok"))
 		case "faq":
-			text, _, ok := e.cfg.Answers.Answer(arg, s.conv.Lang)
-			if !ok {
-				out = append(out, here(staff("agent.faq_unknown", "id", arg)))
+			if _, _, ok := e.cfg.Answers.Answer(arg, supportbot.LangZH); !ok {
+				here(s.staffT("agent.faq_unknown", "id", arg))
 				break
 			}
-			claim()
-			firstReply()
-			toCustomer(text)
-			out = append(out, here(staff("agent.faq_sent", "id", arg)))
+			toCustomer(supportbot.AgentFAQ, arg, replied)
+			here(s.staffT("agent.faq_sent", "id", arg))
 		case "closure":
 			f := strings.Fields(arg)
-			if len(f) < 2 {
-				out = append(out, here(staff("agent.closure_usage")))
-				break
+			d, ok := e.core.(ClosureDecider)
+			switch {
+			case !ok:
+				here(s.staffT("agent.closure_remote"))
+			case len(f) < 2:
+				here(s.staffT("agent.closure_usage"))
+			default:
+				r, err := d.DecideClosure(s.ctx, f[0], f[1], strings.Join(f[2:], " "))
+				if code := supportbot.ErrorCode(err); code == supportbot.EINVALID || code == supportbot.ENOTFOUND || code == supportbot.ECONFLICT {
+					here(s.staffT("agent.closure_failed", "error", supportbot.ErrorMessage(err)))
+					break
+				} else if err != nil {
+					return err
+				}
+				here(s.staffT("agent.closure_ok", "reference", r.Reference, "status", r.Status))
 			}
-			r, err := tx.SetClosureStatus(ctx, f[0], f[1], strings.Join(f[2:], " "))
-			if code := supportbot.ErrorCode(err); code == supportbot.EINVALID || code == supportbot.ENOTFOUND || code == supportbot.ECONFLICT {
-				out = append(out, here(staff("agent.closure_failed", "error", supportbot.ErrorMessage(err))))
-				break
-			} else if err != nil {
-				return nil, err
-			}
-			out = append(out, here(staff("agent.closure_ok", "reference", r.Reference, "status", r.Status)))
 		default:
-			out = append(out, here(staff("card.help")))
+			here(s.staffT("card.help"))
 		}
-	case ev.Kind == supportbot.EventText:
-		claim()
-		firstReply()
-		toCustomer("👩‍💼 " + ev.FirstName + "：" + ev.Text)
-	default:
-		claim()
-		firstReply()
-		s.reply(supportbot.Reply{ChatID: t.ChatID, CopyFromChat: ev.ChatID, CopyFromMessage: ev.MessageID})
+	default: // a reply: text, or a photo or document to copy
+		toCustomer(supportbot.AgentMessage, ev.Text, replied)
 	}
-	for i := range s.out { // what the customer's steps said goes to the customer
-		if s.out[i].ChatID == 0 {
-			s.out[i].ChatID = t.ChatID
-		}
-	}
-	if err := tx.UpdateTicket(ctx, t); err != nil {
-		return nil, err
-	}
-	if err := tx.SaveConversation(ctx, s.conv); err != nil {
-		return nil, err
-	}
-	return e.queueStaff(ctx, tx, append(s.out, out...))
-}
-
-// queueStaff queues the replies of a staff event.
-func (e *Engine) queueStaff(ctx context.Context, tx Tx, out []supportbot.Reply) ([]supportbot.Reply, error) {
-	if e.cfg.Outbox && len(out) > 0 {
-		if err := tx.Enqueue(ctx, out); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return nil
 }
 
 // remindTickets nudges the topic of every ticket nobody answered five
 // minutes into business hours, and tells its customer the wait.
-func (e *Engine) remindTickets(ctx context.Context, tx Tx, now time.Time) ([]supportbot.Reply, error) {
-	list, err := tx.UnansweredTickets(ctx, now.Add(-agentReminder))
+func (e *Engine) remindTickets(ctx context.Context, now time.Time) (int, error) {
+	list, err := e.st.UnansweredTickets(ctx, now.Add(-agentReminder))
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	var out []supportbot.Reply
+	n := 0
 	for i := range list {
 		t := &list[i]
 		if now.Sub(e.cfg.Hours.NextOpen(t.CreatedAt, e.cfg.Location)) < agentReminder {
 			continue // opened after hours: the clock starts when agents are back
 		}
 		lang := supportbot.LangZH
-		if c, err := tx.Conversation(ctx, t.ChatID); err == nil {
+		if c, err := e.st.Conversation(ctx, t.ChatID); err == nil {
 			lang = c.Lang
 		}
 		waited := int(now.Sub(t.CreatedAt).Minutes())
-		out = append(out,
-			supportbot.Reply{ChatID: e.cfg.AgentChatID, TicketID: t.ID, Text: e.cfg.Catalog.T(supportbot.LangZH, "agent.reminder", "minutes", waited)},
-			supportbot.Reply{ChatID: t.ChatID, Text: e.cfg.Catalog.T(lang, "agent.wait", "minutes", waited)})
-		t.Reminded = true
-		if err := tx.UpdateTicket(ctx, t); err != nil {
-			return nil, err
+		id := t.ID
+		err := e.st.Update(ctx, func(tx Tx) error {
+			t, err := tx.Ticket(ctx, id)
+			if err != nil || t.Reminded || !t.FirstReplyAt.IsZero() || t.Status != supportbot.TicketOpen {
+				return err
+			}
+			t.Reminded = true
+			if err := tx.UpdateTicket(ctx, t); err != nil {
+				return err
+			}
+			return tx.Enqueue(ctx, []supportbot.Reply{
+				{ChatID: e.cfg.AgentChatID, TicketID: t.ID, Text: e.cfg.Catalog.T(supportbot.LangZH, "agent.reminder", "minutes", waited)},
+				{ChatID: t.ChatID, Text: e.cfg.Catalog.T(lang, "agent.wait", "minutes", waited)}})
+		})
+		if err != nil {
+			return n, err
 		}
+		n += 2
 	}
-	return out, nil
-}
-
-// appendLine keeps the last 10 lines of a transcript.
-func appendLine(lines []supportbot.Line, l supportbot.Line) []supportbot.Line {
-	lines = append(lines, l)
-	if len(lines) > 10 {
-		lines = lines[len(lines)-10:]
-	}
-	return lines
-}
-
-// clipText cuts s to n characters.
-func clipText(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
+	return n, nil
 }
 
 // StaffUnreachable ends the ticket a staff-chat message could not be
-// delivered to, for good, and gives its customer the hotline instead: a
-// relay nobody reads must not keep them waiting.
+// delivered to, for good (the bot was removed, topics are off), and gives
+// its customer the hotline instead: a relay nobody reads must not keep them
+// waiting.
 func (e *Engine) StaffUnreachable(ctx context.Context, ticketID int64) error {
-	tx, err := e.cfg.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	t, err := tx.Ticket(ctx, ticketID)
-	if err != nil || t.Status != supportbot.TicketOpen {
-		return err
-	}
-	t.Status, t.ClosedAt = supportbot.TicketReferred, e.cfg.Now()
-	if err := tx.UpdateTicket(ctx, t); err != nil {
-		return err
-	}
-	conv, err := tx.Conversation(ctx, t.ChatID)
-	if err != nil {
-		return err
-	}
-	if conv.Flow == "agent" {
-		conv.Flow, conv.State, conv.Nonce, conv.Slots = "", "", "", map[string]string{}
-		if err := tx.SaveConversation(ctx, conv); err != nil {
+	now := e.cfg.Now()
+	err := e.st.Update(ctx, func(tx Tx) error {
+		t, err := tx.Ticket(ctx, ticketID)
+		if err != nil || t.Status != supportbot.TicketOpen {
 			return err
 		}
-	}
-	text := e.cfg.Catalog.T(conv.Lang, "agent.unreachable") + "\n" +
-		e.cfg.Catalog.T(conv.Lang, "agent.hotline", "hotline", e.cfg.Hotline, "hours", e.cfg.Hours.String())
-	if err := tx.Enqueue(ctx, []supportbot.Reply{{ChatID: t.ChatID, Text: text}}); err != nil {
+		t.Status, t.ClosedAt = supportbot.TicketReferred, now
+		if err := tx.UpdateTicket(ctx, t); err != nil {
+			return err
+		}
+		_, err = tx.PutEvents(ctx, []supportbot.Event{{ChatID: t.ChatID, Kind: supportbot.EventAgent, Time: now,
+			Source: "referred:" + strconv.FormatInt(t.ID, 10),
+			Agent:  &supportbot.AgentEvent{Kind: supportbot.AgentReferred, TicketID: t.ID}}})
 		return err
+	})
+	if err == nil {
+		e.poke()
 	}
-	return tx.Commit()
+	return err
 }

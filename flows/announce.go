@@ -20,7 +20,7 @@ const defaultAnnounceBatch = 40
 
 // announcement is the line shown for the announcement in force, "" when none is.
 func (s *Step) announcement() (string, error) {
-	text, err := s.tx.AnnouncementText(s.ctx, s.conv.Lang)
+	text, err := s.e.st.AnnouncementText(s.ctx, s.conv.Lang)
 	if err != nil || text == "" {
 		return "", err
 	}
@@ -49,39 +49,48 @@ func (s *Step) prependAnnouncement() error {
 	return nil
 }
 
-// broadcastAnnouncement is the Notify job of broadcasts: it queues the
+// broadcastAnnouncement is the job of broadcasts: it queues the
 // announcement in force to the next batch of linked, reachable chats it has
 // not been queued to, and records them in the same transaction, so a restart
 // resumes where it stopped and no chat gets it twice. Like reminders it waits
 // out the night (21:00-09:00 support time).
-func (e *Engine) broadcastAnnouncement(ctx context.Context, tx Tx, now time.Time) ([]supportbot.Reply, error) {
+func (e *Engine) broadcastAnnouncement(ctx context.Context, now time.Time) (int, error) {
 	if h := now.In(e.cfg.Location).Hour(); h < quietTo || h >= quietFrom {
-		return nil, nil
+		return 0, nil
 	}
 	limit := e.cfg.AnnounceBatch
 	if limit <= 0 {
 		limit = defaultAnnounceBatch
 	}
-	id, chats, err := tx.AnnouncementRecipients(ctx, limit)
-	if err != nil || id == 0 {
-		return nil, err
-	}
 	texts := map[supportbot.Lang]string{}
-	out := make([]supportbot.Reply, 0, len(chats))
-	ids := make([]int64, 0, len(chats))
-	for _, c := range chats {
-		text, ok := texts[c.Lang]
-		if !ok {
-			if text, err = tx.AnnouncementText(ctx, c.Lang); err != nil {
-				return nil, err
-			}
-			texts[c.Lang] = text
+	for _, lang := range []supportbot.Lang{supportbot.LangZH, supportbot.LangEN} {
+		text, err := e.st.AnnouncementText(ctx, lang)
+		if err != nil || text == "" {
+			return 0, err
 		}
-		out = append(out, supportbot.Reply{ChatID: c.ChatID, Text: e.cfg.Catalog.T(c.Lang, "announce.broadcast", "text", text),
-			Buttons: [][]supportbot.Button{{{Text: e.cfg.Catalog.T(c.Lang, "menu.bill"), Data: "m:bill"},
-				{Text: e.cfg.Catalog.T(c.Lang, "btn.menu"), Data: "m:menu"}}}})
-		ids = append(ids, c.ChatID)
+		texts[lang] = text
 	}
-	// A short batch was the last one.
-	return out, tx.AnnouncementQueued(ctx, id, ids, len(chats) < limit)
+	n := 0
+	err := e.st.Update(ctx, func(tx Tx) error {
+		n = 0
+		id, chats, err := tx.AnnouncementRecipients(ctx, limit)
+		if err != nil || id == 0 {
+			return err
+		}
+		out := make([]supportbot.Reply, 0, len(chats))
+		ids := make([]int64, 0, len(chats))
+		for _, c := range chats {
+			t := func(key string, args ...any) string { return e.cfg.Catalog.T(c.Lang, key, args...) }
+			out = append(out, supportbot.Reply{ChatID: c.ChatID, Text: t("announce.broadcast", "text", texts[c.Lang]),
+				Buttons: [][]supportbot.Button{{menuButton(t("menu.bill"), "bill", ""), menuButton(t("btn.menu"), "menu", "")}}})
+			ids = append(ids, c.ChatID)
+		}
+		n = len(out)
+		if err := tx.Enqueue(ctx, out); err != nil {
+			return err
+		}
+		// A short batch was the last one.
+		return tx.AnnouncementQueued(ctx, id, ids, len(chats) < limit)
+	})
+	return n, err
 }

@@ -51,7 +51,7 @@ func autopayLine(s *Step, p supportbot.Plan, card *supportbot.Card) string {
 }
 
 func listAutopay(s *Step) error {
-	open, err := openPlans(s)
+	open, err := s.openPlans()
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func listAutopay(s *Step) error {
 		s.say(s.T("autopay.none"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
 		return nil
 	}
-	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	cards, err := s.cards()
 	if err != nil {
 		return err
 	}
@@ -78,9 +78,9 @@ func listAutopay(s *Step) error {
 		}
 		lines = append(lines, s.T("autopay.item", "n", n, "product", p.Product, "order", p.OrderNo, "status", status))
 		if p.AutoRepay {
-			rows = append(rows, []supportbot.Button{s.btn(s.T("autopay.btn_off", "n", n, "product", p.Product), "off:"+p.ID)})
+			rows = append(rows, []supportbot.Button{s.btn(s.T("autopay.btn_off", "n", n, "product", p.Product), "off", p.ID)})
 		} else {
-			rows = append(rows, []supportbot.Button{s.btn(s.T("autopay.btn_on", "n", n, "product", p.Product), "on:"+p.ID)})
+			rows = append(rows, []supportbot.Button{s.btn(s.T("autopay.btn_on", "n", n, "product", p.Product), "on", p.ID)})
 		}
 	}
 	lines = append(lines, "")
@@ -97,25 +97,22 @@ func listAutopay(s *Step) error {
 	return nil
 }
 
-func handleAutopay(s *Step, action string) (bool, error) {
-	if action == "" {
+func handleAutopay(s *Step, a action) (bool, error) {
+	switch a.Name {
+	case "":
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" &&
 			confirmWords[strings.ToLower(strings.TrimSpace(s.ev.Text))] {
-			return true, confirmAutopay(s, s.conv.Slots["plan"], s.conv.Slots["op"] == "on")
+			return true, confirmAutopay(s, s.slots.Plan, s.slots.On)
 		}
-		return guardCardNumber(s)
-	}
-	verb, arg, _ := strings.Cut(action, ":")
-	switch verb {
+		return false, nil
 	case "on", "off":
-		return true, pickAutopay(s, arg, verb == "on")
-	case "ok":
-		op, planID, _ := strings.Cut(arg, ":")
-		if planID != s.conv.Slots["plan"] || op != s.conv.Slots["op"] {
+		return true, pickAutopay(s, a.Arg, a.Name == "on")
+	case "ok_on", "ok_off":
+		if a.Arg != s.slots.Plan || s.slots.On != (a.Name == "ok_on") {
 			s.say(s.T("button.expired"), s.menuRows()...)
 			return true, nil
 		}
-		return true, confirmAutopay(s, planID, op == "on")
+		return true, confirmAutopay(s, a.Arg, s.slots.On)
 	}
 	return false, nil
 }
@@ -124,19 +121,20 @@ func handleAutopay(s *Step, action string) (bool, error) {
 // auto-repayment would debit; it answers and returns nil when there is none,
 // or when turning on cannot work (no card, a frozen default card).
 func autopayPlan(s *Step, planID string, on bool) (*supportbot.Plan, *supportbot.Card, error) {
-	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, planID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+	p, err := s.plan(planID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p == nil {
 		s.say(s.T("button.expired"), s.menuRows()...)
 		return nil, nil, nil
-	} else if err != nil {
-		return nil, nil, err
 	}
 	if !p.Open() {
 		s.finish()
 		s.say(s.T("repay.already_settled", "product", p.Product), []supportbot.Button{s.menuBtn(s.T("menu.autopay"), "autopay")})
 		return nil, nil, nil
 	}
-	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	cards, err := s.cards()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -175,18 +173,18 @@ func autopayAlready(s *Step, p *supportbot.Plan, on bool) string {
 }
 
 func askAutopay(s *Step, p *supportbot.Plan, on bool, card *supportbot.Card) {
-	op, key, btn := "off", "autopay.confirm_off", "autopay.btn_confirm_off"
+	op, key, btn := "ok_off", "autopay.confirm_off", "autopay.btn_confirm_off"
 	if on {
-		op, key, btn = "on", "autopay.confirm_on", "autopay.btn_confirm_on"
+		op, key, btn = "ok_on", "autopay.confirm_on", "autopay.btn_confirm_on"
 	}
-	s.conv.Slots["plan"], s.conv.Slots["op"] = p.ID, op
+	s.slots.Plan, s.slots.On = p.ID, on
 	masked := ""
 	if card != nil {
 		masked = card.Masked()
 	}
 	s.say(s.T(key, "product", p.Product, "card", masked),
-		[]supportbot.Button{s.btn(s.T(btn), "ok:"+op+":"+p.ID)},
-		[]supportbot.Button{{Text: s.T("autopay.btn_keep"), Data: "x"}, s.humanBtn()})
+		[]supportbot.Button{s.btn(s.T(btn), op, p.ID)},
+		[]supportbot.Button{s.button(s.T("autopay.btn_keep"), Callback{Kind: CallbackLeave}), s.humanBtn()})
 }
 
 func confirmAutopay(s *Step, planID string, on bool) error {
@@ -199,11 +197,16 @@ func confirmAutopay(s *Step, planID string, on bool) error {
 
 func setAutopay(s *Step, p *supportbot.Plan, on bool, card *supportbot.Card) error {
 	s.finish()
-	changed, err := s.tx.SetAutoRepay(s.ctx, s.conv.CustomerID, p.ID, on)
-	if err != nil {
+	changed := p.AutoRepay != on
+	updated, err := s.e.core.SetAutoRepay(s.ctx, s.key("autopay"), s.conv.CustomerID, p.ID, on)
+	if ce := refusal(err); ce != nil && ce.NotFound() {
+		s.say(s.T("button.expired"), s.menuRows()...)
+		return nil
+	} else if err != nil {
 		return err
 	}
-	if !changed {
+	s.core.forget(s.conv.CustomerID)
+	if !changed || updated.AutoRepay != on {
 		s.say(autopayAlready(s, p, on), []supportbot.Button{s.menuBtn(s.T("menu.autopay"), "autopay")})
 		return nil
 	}
@@ -214,30 +217,22 @@ func setAutopay(s *Step, p *supportbot.Plan, on bool, card *supportbot.Card) err
 	if card != nil {
 		cardID, masked = card.ID, card.Masked()
 	}
-	if err := s.audit(action, map[string]any{"plan_id": p.ID, "card_id": cardID}); err != nil {
-		return err
-	}
+	s.audit(action, map[string]any{"plan_id": p.ID, "card_id": cardID})
 	params := map[string]string{"product": p.Product}
 	if on {
 		params["card"] = masked
 	}
-	if err := s.notice(action, params); err != nil {
-		return err
-	}
+	s.notice(action, params)
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.autopay"), "autopay"), s.menuBtn(s.T("menu.messages"), "messages")}}
 	if !on {
 		s.say(s.T("autopay.done_off", "product", p.Product), rows...)
 		return nil
 	}
 	text := s.T("autopay.done_on", "product", p.Product, "card", masked)
-	sched, err := s.tx.Scheduled(s.ctx, s.conv.CustomerID)
-	if err != nil {
-		return err
-	}
 	// Auto-repayment debits on due dates to come; what is overdue already
 	// is still to be paid by hand.
-	if d := dueNow(*p, s.today, sched); d.Overdue {
-		text += "\n\n" + s.T("autopay.overdue_hint", "periods", periodList(s, d.periods()), "amount", money(d.Total))
+	if total, overdue := dueNow(*p, s.today); overdue {
+		text += "\n\n" + s.T("autopay.overdue_hint", "periods", periodList(s, overduePeriods(*p, s.today)), "amount", money(total))
 		rows = append([][]supportbot.Button{{s.menuBtn(s.T("pay.btn_bill"), "pay:"+p.ID)}}, rows...)
 	}
 	s.say(text, rows...)
@@ -246,21 +241,29 @@ func setAutopay(s *Step, p *supportbot.Plan, on bool, card *supportbot.Card) err
 
 // staleAutopay answers an old confirm button whose switch is done already:
 // nothing more is done (and nothing audited again).
-func staleAutopay(s *Step, action string) (bool, error) {
-	rest, ok := strings.CutPrefix(action, "ok:")
-	if !ok || s.conv.CustomerID == "" {
+func staleAutopay(s *Step, a action) (bool, error) {
+	if a.Name != "ok_on" && a.Name != "ok_off" {
 		return false, nil
 	}
-	op, planID, _ := strings.Cut(rest, ":")
-	p, err := s.tx.Plan(s.ctx, s.conv.CustomerID, planID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		return false, nil
-	} else if err != nil {
-		return true, err
+	p, err := s.plan(a.Arg)
+	if err != nil || p == nil {
+		return err != nil, err
 	}
-	if p.AutoRepay != (op == "on") {
+	on := a.Name == "ok_on"
+	if p.AutoRepay != on {
 		return false, nil
 	}
-	s.say(autopayAlready(s, p, op == "on"), []supportbot.Button{s.menuBtn(s.T("menu.autopay"), "autopay")})
+	s.say(autopayAlready(s, p, on), []supportbot.Button{s.menuBtn(s.T("menu.autopay"), "autopay")})
 	return true, nil
+}
+
+// overduePeriods are a plan's overdue periods.
+func overduePeriods(p supportbot.Plan, today supportbot.Date) []int {
+	var ps []int
+	for _, b := range p.Bills {
+		if b.Overdue(today) {
+			ps = append(ps, b.Period)
+		}
+	}
+	return ps
 }

@@ -29,7 +29,7 @@ func billFlow() *spec {
 
 func showBills(s *Step) error {
 	defer s.finish()
-	plans, err := s.tx.Plans(s.ctx, s.conv.CustomerID)
+	plans, err := s.plans()
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func showBills(s *Step) error {
 	for _, p := range open {
 		total += p.Remaining()
 	}
-	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	cards, err := s.cards()
 	if err != nil {
 		return err
 	}
@@ -129,12 +129,18 @@ func nextNotOverdue(p supportbot.Plan, today supportbot.Date) (supportbot.Bill, 
 // showSchedule lists every period of one of the customer's plans. The plan is
 // looked up with the customer's id, so a forged button shows nothing.
 func showSchedule(s *Step, planID string) error {
-	if s.conv.CustomerID == "" {
+	if ok, err := s.linked(); err != nil {
+		return err
+	} else if !ok {
 		return startIdentify(s, "bill", "")
 	}
-	p, err := ownPlan(s, planID)
-	if p == nil || err != nil {
+	p, err := s.plan(planID)
+	if err != nil {
 		return err
+	}
+	if p == nil {
+		s.say(s.T("button.expired"), s.menuRows()...)
+		return nil
 	}
 	lines := []string{s.T("sched.header", "product", p.Product, "order", p.OrderNo)}
 	for _, b := range p.Bills {

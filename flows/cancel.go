@@ -11,14 +11,13 @@ import (
 	"supportbot"
 )
 
-// cancelCutoff: a scheduled repayment running sooner than this is already with
-// the bank and cannot be cancelled.
-const cancelCutoff = 2 * time.Hour
-
 // dueSoonDays: cancelling a repayment whose bill is due this soon earns a warning.
 const dueSoonDays = 3
 
-// Cancel a scheduled repayment: list → choose → confirm → cancelled, once.
+// Cancel a scheduled repayment: list → choose → confirm → cancelling (a money
+// action) → cancelled, once. Whether one can still be cancelled is the
+// core's cut-off (ScheduledRepayment.Cancellable: not once the bank is
+// debiting it — processing, or running within 2 hours).
 func cancelFlow() *spec {
 	return &spec{
 		name:          "cancel",
@@ -27,18 +26,19 @@ func cancelFlow() *spec {
 		events: fsm.Events{
 			{Name: "list", Src: []string{"idle"}, Dst: "choosing"},
 			{Name: "pick", Src: []string{"choosing", "confirming"}, Dst: "confirming"},
-			{Name: "confirm", Src: []string{"confirming"}, Dst: "cancelled"},
+			{Name: "confirm", Src: []string{"confirming"}, Dst: "cancelling"},
 		},
 		callbacks: func(s *Step) fsm.Callbacks {
 			return fsm.Callbacks{
-				"enter_choosing":  func(_ ctxT, e *fsm.Event) { e.Err = listScheduled(s) },
-				"after_pick":      func(_ ctxT, e *fsm.Event) { e.Err = askCancel(s, e.Args[0].(*scheduledView)) },
-				"enter_cancelled": func(_ ctxT, e *fsm.Event) { e.Err = cancelled(s, e.Args[0].(*scheduledView)) },
+				"enter_choosing":   func(_ ctxT, e *fsm.Event) { e.Err = listScheduled(s) },
+				"after_pick":       func(_ ctxT, e *fsm.Event) { e.Err = askCancel(s, e.Args[0].(*scheduledView)) },
+				"enter_cancelling": func(_ ctxT, e *fsm.Event) { cancelling(s, e.Args[0].(*scheduledView)) },
 			}
 		},
-		start:  func(s *Step, _ string) error { return s.fire("cancel", "list") },
-		handle: handleCancel,
-		stale:  staleCancel,
+		start:   func(s *Step, _ string) error { return s.fire("cancel", "list") },
+		handle:  handleCancel,
+		stale:   staleCancel,
+		settled: settledCancel,
 	}
 }
 
@@ -61,37 +61,61 @@ func (v *scheduledView) dueSoon(today supportbot.Date) bool {
 	return v.BillDue && v.DueDate != "" && today.DaysUntil(v.DueDate) <= dueSoonDays
 }
 
-// refusal is why v cannot be cancelled now, as a message key, or "".
-func (v *scheduledView) refusal(now time.Time) string {
-	switch {
-	case v.Status == supportbot.ScheduledProcessing:
-		return "cancel.refuse_processing"
-	case v.Status == supportbot.ScheduledDone:
-		return "cancel.refuse_done"
-	case v.Status == supportbot.ScheduledCancelled:
-		return "cancel.refuse_cancelled"
-	case v.RunAt.Sub(now) < cancelCutoff:
-		return "cancel.refuse_soon"
+// refusalKey is why v cannot be cancelled now, as a message key, or "". The
+// core's word counts (Cancellable); the bot's own rule is the same one.
+func (v *scheduledView) refusalKey(now time.Time) string {
+	reason := v.NotCancellable
+	if v.Cancellable {
+		reason = ""
+	} else if reason == "" {
+		reason = v.CancelRefusal(now)
+		if reason == "" {
+			reason = supportbot.NotCancellableTooLate
+		}
 	}
-	return ""
+	return refusalKey(reason)
+}
+
+func refusalKey(reason supportbot.NotCancellableReason) string {
+	switch reason {
+	case "":
+		return ""
+	case supportbot.NotCancellableProcessing:
+		return "cancel.refuse_processing"
+	case supportbot.NotCancellableDone:
+		return "cancel.refuse_done"
+	case supportbot.NotCancellableCancelled:
+		return "cancel.refuse_cancelled"
+	case supportbot.NotCancellableFailed:
+		return "cancel.refuse_failed"
+	}
+	return "cancel.refuse_soon"
 }
 
 func when(s *Step, t time.Time) string {
-	return supportbot.DateOf(t, s.e.cfg.Location).Format(s.conv.Lang) + " " + t.In(s.e.cfg.Location).Format("15:04")
+	d := supportbot.DateOf(t, s.e.cfg.Location)
+	day := d.Format(s.conv.Lang)
+	switch s.today.DaysUntil(d) {
+	case 0:
+		day = s.T("day.today")
+	case 1:
+		day = s.T("day.tomorrow")
+	}
+	return day + " " + t.In(s.e.cfg.Location).Format("15:04")
 }
 
 // scheduledViews lists the customer's scheduled repayments with their plans'
 // products, cards and bills.
 func scheduledViews(s *Step) ([]*scheduledView, error) {
-	list, err := s.tx.Scheduled(s.ctx, s.conv.CustomerID)
+	list, err := s.scheduled()
 	if err != nil {
 		return nil, err
 	}
-	plans, err := s.tx.Plans(s.ctx, s.conv.CustomerID)
+	plans, err := s.plans()
 	if err != nil {
 		return nil, err
 	}
-	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	cards, err := s.cards()
 	if err != nil {
 		return nil, err
 	}
@@ -145,22 +169,24 @@ func listScheduled(s *Step) error {
 	var rows [][]supportbot.Button
 	for i, v := range list {
 		line := fmt.Sprintf("%d. %s", i+1, v.line(s))
-		if key := v.refusal(s.now); key != "" {
+		if key := v.refusalKey(s.now); key != "" {
 			line += "\n   " + s.T(key+"_short")
 		}
 		lines = append(lines, line)
-		rows = append(rows, []supportbot.Button{s.btn(s.T("cancel.btn_pick", "n", i+1, "product", v.Product, "period", v.Period), "pick:"+v.ID)})
+		rows = append(rows, []supportbot.Button{s.btn(s.T("cancel.btn_pick", "n", i+1, "product", v.Product, "period", v.Period), "pick", v.ID)})
 	}
 	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
 	s.say(strings.Join(lines, "\n"), rows...)
 	return nil
 }
 
-func handleCancel(s *Step, action string) (bool, error) {
-	verb, id, _ := strings.Cut(action, ":")
-	if action == "" { // typed: a number while choosing, 确认 while confirming
+func handleCancel(s *Step, a action) (bool, error) {
+	verb, id := a.Name, a.Arg
+	if verb == "" { // typed: a number while choosing, 确认 while confirming
 		text := strings.ToLower(strings.TrimSpace(s.ev.Text))
 		switch {
+		case s.ev.Kind != supportbot.EventText:
+			return false, nil
 		case s.conv.State == "choosing":
 			n, err := strconv.Atoi(text)
 			if err != nil {
@@ -176,7 +202,9 @@ func handleCancel(s *Step, action string) (bool, error) {
 			}
 			verb, id = "pick", list[n-1].ID
 		case s.conv.State == "confirming" && confirmWords[text]:
-			verb, id = "ok", s.conv.Slots["scheduled"]
+			verb, id = "ok", s.slots.Scheduled
+		case s.conv.State == "cancelling" && confirmWords[text]:
+			return true, cancelUnderWay(s)
 		default:
 			return false, nil
 		}
@@ -193,13 +221,14 @@ func handleCancel(s *Step, action string) (bool, error) {
 	case "pick":
 		return true, s.fire("cancel", "pick", v)
 	case "ok":
-		if id != s.conv.Slots["scheduled"] {
+		if id != s.slots.Scheduled {
 			s.say(s.T("button.expired"), s.menuRows()...)
 			return true, nil
 		}
-		if key := v.refusal(s.now); key != "" {
+		if key := v.refusalKey(s.now); key != "" {
 			s.finish()
-			return true, refuse(s, v, key)
+			refuse(s, v, key)
+			return true, nil
 		}
 		return true, s.fire("cancel", "confirm", v)
 	}
@@ -222,78 +251,125 @@ func findScheduled(s *Step, id string) (*scheduledView, error) {
 
 // refuse says why v cannot be cancelled, and keeps the refusal in the audit
 // log and the message center: the customer may want to show it to an agent.
-func refuse(s *Step, v *scheduledView, key string) error {
-	reason := strings.TrimPrefix(key, "cancel.refuse_")
-	if err := s.audit("cancel_scheduled_refused", map[string]any{
-		"scheduled_id": v.ID, "plan_id": v.PlanID, "amount_fen": int64(v.Amount), "reason": reason,
-	}); err != nil {
-		return err
-	}
-	if err := s.notice("cancel_refused", map[string]string{
+func refuse(s *Step, v *scheduledView, key string) {
+	s.audit("cancel_scheduled_refused", map[string]any{
+		"scheduled_id": v.ID, "plan_id": v.PlanID, "period": v.Period, "reason": strings.TrimPrefix(key, "cancel.refuse_"),
+	})
+	s.notice("cancel_refused", map[string]string{
 		"product": v.Product, "period": strconv.Itoa(v.Period), "amount": money(v.Amount), "reason": "@" + key + "_short",
-	}); err != nil {
-		return err
-	}
+	})
 	text := v.line(s) + "\n\n" + s.T(key)
 	s.say(text, []supportbot.Button{s.humanBtn()}, []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
-	return nil
 }
 
 func askCancel(s *Step, v *scheduledView) error {
-	if key := v.refusal(s.now); key != "" {
+	if key := v.refusalKey(s.now); key != "" {
 		s.finish()
-		return refuse(s, v, key)
+		refuse(s, v, key)
+		return nil
 	}
-	s.conv.Slots["scheduled"] = v.ID
+	s.slots.Scheduled = v.ID
 	lines := []string{s.T("cancel.confirm"), v.line(s)}
 	if v.dueSoon(s.today) {
 		lines = append(lines, "", s.T("cancel.warn_due", "date", v.DueDate.Format(s.conv.Lang)))
 	}
 	lines = append(lines, "", s.T("cancel.free"))
 	s.say(strings.Join(lines, "\n"),
-		[]supportbot.Button{s.btn(s.T("cancel.btn_confirm"), "ok:"+v.ID)},
-		[]supportbot.Button{{Text: s.T("cancel.btn_keep"), Data: "x"}, s.humanBtn()})
+		[]supportbot.Button{s.btn(s.T("cancel.btn_confirm"), "ok", v.ID)},
+		[]supportbot.Button{s.button(s.T("cancel.btn_keep"), Callback{Kind: CallbackLeave}), s.humanBtn()})
 	return nil
 }
 
-func cancelled(s *Step, v *scheduledView) error {
-	s.finish()
-	ok, err := s.tx.CancelScheduled(s.ctx, s.conv.CustomerID, v.ID)
+// cancelKey is the idempotency key of cancelling id from the confirm step
+// shown with nonce: a double tap or a redelivery is the same key.
+func cancelKey(chatID int64, id, nonce string) string {
+	return "cancel:" + strconv.FormatInt(chatID, 10) + ":" + nonce + ":" + id
+}
+
+// cancelling commits the cancellation as a money action.
+func cancelling(s *Step, v *scheduledView) {
+	a := &supportbot.Action{Key: cancelKey(s.conv.ChatID, v.ID, s.conv.Nonce), ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID,
+		Kind: supportbot.ActionCancel, Scheduled: v.ID, Flow: "cancel", PlanID: v.PlanID, Product: v.Product, Card: v.Card,
+		Periods: []int{v.Period}, MessageID: s.ev.MessageID}
+	s.startAction(a)
+	s.say(s.T("cancel.cancelling", "line", v.line(s)))
+}
+
+func cancelUnderWay(s *Step) error {
+	s.say(s.T("cancel.still"))
+	return nil
+}
+
+// settledCancel tells the customer the outcome of a cancellation.
+func settledCancel(s *Step, a *supportbot.Action) error {
+	if s.conv.Flow == "cancel" && s.slots.Action == a.Key && !a.State.Open() {
+		s.finish()
+	}
+	views, err := scheduledViews(s)
 	if err != nil {
 		return err
 	}
-	if !ok { // changed under us since the list was read
-		s.say(s.T("button.expired"), s.menuRows()...)
-		return nil
+	v := &scheduledView{ScheduledRepayment: supportbot.ScheduledRepayment{ID: a.Scheduled, PlanID: a.PlanID}, Product: a.Product, Card: a.Card}
+	for _, x := range views {
+		if x.ID == a.Scheduled {
+			v = x
+		}
 	}
-	if err := s.audit("cancel_scheduled", map[string]any{
-		"scheduled_id": v.ID, "plan_id": v.PlanID, "period": v.Period, "amount_fen": int64(v.Amount),
-	}); err != nil {
-		return err
+	rows := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}
+	switch a.State {
+	case supportbot.ActionSucceeded:
+		s.audit("cancel_scheduled", map[string]any{"scheduled_id": v.ID, "plan_id": v.PlanID, "period": v.Period,
+			"amount_fen": int64(v.Amount), "key": a.Key})
+		s.notice("cancel_scheduled", map[string]string{"product": v.Product, "period": strconv.Itoa(v.Period),
+			"amount": money(v.Amount), "time": when(s, v.RunAt)})
+		text := s.T("cancel.done", "line", v.line(s))
+		if v.dueSoon(s.today) {
+			text += "\n\n" + s.T("cancel.warn_due", "date", v.DueDate.Format(s.conv.Lang))
+		}
+		s.say(text, rows)
+	case supportbot.ActionRefused:
+		reason := supportbot.NotCancellableReason("")
+		if r := a.Outcome.Refusal; r != nil {
+			reason = r.Reason
+			if r.NotFound() {
+				s.say(s.T("button.expired"), s.menuRows()...)
+				return nil
+			}
+		}
+		key := refusalKey(reason)
+		if key == "" {
+			key = "cancel.refuse_soon"
+		}
+		refuse(s, v, key)
+	case supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing:
+		s.say(s.T("cancel.slow"))
+	default:
+		s.say(s.T("cancel.failed"), []supportbot.Button{s.humanBtn()}, rows)
 	}
-	if err := s.notice("cancel_scheduled", map[string]string{
-		"product": v.Product, "period": strconv.Itoa(v.Period), "amount": money(v.Amount), "time": when(s, v.RunAt),
-	}); err != nil {
-		return err
-	}
-	text := s.T("cancel.done", "line", v.line(s))
-	if v.dueSoon(s.today) {
-		text += "\n\n" + s.T("cancel.warn_due", "date", v.DueDate.Format(s.conv.Lang))
-	}
-	s.say(text, []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")})
 	return nil
 }
 
-// staleCancel answers an old confirm button of a repayment already cancelled.
-func staleCancel(s *Step, action string) (bool, error) {
-	id, ok := strings.CutPrefix(action, "ok:")
-	if !ok || s.conv.CustomerID == "" {
+// staleCancel answers an old confirm button: the cancellation it confirmed
+// is under way or done; nothing more is done.
+func staleCancel(s *Step, a action) (bool, error) {
+	if a.Name != "ok" {
 		return false, nil
 	}
-	v, err := findScheduled(s, id)
-	if err != nil || v == nil || v.Status != supportbot.ScheduledCancelled {
-		return err != nil, err
+	act, err := s.e.st.Action(s.ctx, cancelKey(s.conv.ChatID, a.Arg, a.Nonce))
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		v, err := findScheduled(s, a.Arg)
+		if err != nil || v == nil || v.Status != supportbot.ScheduledCancelled {
+			return err != nil, err
+		}
+		s.say(s.T("cancel.already", "line", v.line(s)), []supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages")})
+		return true, nil
+	} else if err != nil {
+		return true, err
 	}
-	s.say(s.T("cancel.already", "line", v.line(s)), []supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages")})
+	if act.State.Open() {
+		s.say(s.T("cancel.still"))
+	} else {
+		s.say(s.T("cancel.already_done"), []supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages")})
+	}
 	return true, nil
 }

@@ -46,7 +46,7 @@ func defaultCard(cards []supportbot.Card) *supportbot.Card {
 }
 
 func listCards(s *Step) error {
-	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	cards, err := s.cards()
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func listCards(s *Step) error {
 		}
 		lines = append(lines, line)
 		if !c.Default && !c.Frozen {
-			rows = append(rows, []supportbot.Button{s.btn(s.T("cards.btn_default", "card", c.Masked()), "pick:"+c.ID)})
+			rows = append(rows, []supportbot.Button{s.btn(s.T("cards.btn_default", "card", c.Masked()), "pick", c.ID)})
 		}
 	}
 	lines = append(lines, "", s.T("cards.default_means"), s.T("cards.bind_short"))
@@ -78,23 +78,21 @@ func listCards(s *Step) error {
 	return nil
 }
 
-func handleCards(s *Step, action string) (bool, error) {
-	if action == "" {
+func handleCards(s *Step, a action) (bool, error) {
+	switch a.Name {
+	case "":
 		return cardsText(s)
-	}
-	verb, id, _ := strings.Cut(action, ":")
-	switch verb {
 	case "bind":
 		s.say(s.T("cards.bind_howto"))
 		return true, nil
 	case "pick":
-		return true, pickDefault(s, id)
+		return true, pickDefault(s, a.Arg)
 	case "ok":
-		if id != s.conv.Slots["card"] {
+		if a.Arg != s.slots.Card {
 			s.say(s.T("button.expired"), s.menuRows()...)
 			return true, nil
 		}
-		return true, confirmDefault(s, id)
+		return true, confirmDefault(s, a.Arg)
 	}
 	return false, nil
 }
@@ -108,7 +106,7 @@ func cardsText(s *Step) (bool, error) {
 	switch s.conv.State {
 	case "listed":
 		if n, err := strconv.Atoi(text); err == nil {
-			cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+			cards, err := s.cards()
 			if err != nil {
 				return true, err
 			}
@@ -118,15 +116,15 @@ func cardsText(s *Step) (bool, error) {
 		}
 	case "confirming":
 		if confirmWords[text] {
-			return true, confirmDefault(s, s.conv.Slots["card"])
+			return true, confirmDefault(s, s.slots.Card)
 		}
 	}
-	return guardCardNumber(s)
+	return false, nil
 }
 
 // pickDefault asks to confirm a new default card, if it can be one.
 func pickDefault(s *Step, id string) error {
-	card, err := customerCard(s, id)
+	card, err := s.card(id)
 	if err != nil {
 		return err
 	}
@@ -144,14 +142,14 @@ func pickDefault(s *Step, id string) error {
 }
 
 func askDefault(s *Step, card *supportbot.Card) {
-	s.conv.Slots["card"] = card.ID
+	s.slots.Card = card.ID
 	s.say(s.T("cards.confirm", "card", card.Masked()),
-		[]supportbot.Button{s.btn(s.T("cards.btn_confirm"), "ok:"+card.ID)},
-		[]supportbot.Button{{Text: s.T("cards.btn_keep"), Data: "x"}, s.humanBtn()})
+		[]supportbot.Button{s.btn(s.T("cards.btn_confirm"), "ok", card.ID)},
+		[]supportbot.Button{s.button(s.T("cards.btn_keep"), Callback{Kind: CallbackLeave}), s.humanBtn()})
 }
 
 func confirmDefault(s *Step, id string) error {
-	card, err := customerCard(s, id)
+	card, err := s.card(id)
 	if err != nil {
 		return err
 	}
@@ -165,7 +163,7 @@ func confirmDefault(s *Step, id string) error {
 
 func setDefault(s *Step, card *supportbot.Card) error {
 	s.finish()
-	cards, err := s.tx.Cards(s.ctx, s.conv.CustomerID)
+	cards, err := s.cards()
 	if err != nil {
 		return err
 	}
@@ -173,30 +171,27 @@ func setDefault(s *Step, card *supportbot.Card) error {
 	if d := defaultCard(cards); d != nil && d.Default {
 		previous = d.ID
 	}
-	changed, err := s.tx.SetDefaultCard(s.ctx, s.conv.CustomerID, card.ID)
-	switch supportbot.ErrorCode(err) {
-	case "":
-	case supportbot.EINVALID: // frozen since it was offered
+	changed := previous != card.ID
+	_, err = s.e.core.SetDefaultCard(s.ctx, s.key("default-card"), s.conv.CustomerID, card.ID)
+	switch ce := refusal(err); {
+	case ce != nil && ce.Code == supportbot.CoreCardFrozen: // frozen since it was offered
 		s.say(s.T("cards.frozen", "card", card.Masked()), []supportbot.Button{s.menuBtn(s.T("menu.cards"), "cards")})
 		return nil
-	case supportbot.ENOTFOUND:
+	case ce != nil && ce.NotFound():
 		s.say(s.T("button.expired"), s.menuRows()...)
 		return nil
-	default:
+	case err != nil:
 		return err
 	}
+	s.core.forget(s.conv.CustomerID)
 	if !changed {
 		s.say(s.T("cards.already_default", "card", card.Masked()), []supportbot.Button{s.menuBtn(s.T("menu.cards"), "cards")})
 		return nil
 	}
-	if err := s.audit("default_card", map[string]any{"card_id": card.ID, "previous_card_id": previous}); err != nil {
-		return err
-	}
-	if err := s.notice("default_card", map[string]string{"card": card.Masked()}); err != nil {
-		return err
-	}
+	s.audit("default_card", map[string]any{"card_id": card.ID, "previous_card_id": previous})
+	s.notice("default_card", map[string]string{"card": card.Masked()})
 	text := s.T("cards.done", "card", card.Masked())
-	plans, err := openPlans(s)
+	plans, err := s.openPlans()
 	if err != nil {
 		return err
 	}
@@ -215,88 +210,14 @@ func setDefault(s *Step, card *supportbot.Card) error {
 
 // staleCards answers an old confirm button of a card that is the default
 // already: nothing more is done.
-func staleCards(s *Step, action string) (bool, error) {
-	id, ok := strings.CutPrefix(action, "ok:")
-	if !ok || s.conv.CustomerID == "" {
+func staleCards(s *Step, a action) (bool, error) {
+	if a.Name != "ok" {
 		return false, nil
 	}
-	card, err := customerCard(s, id)
+	card, err := s.card(a.Arg)
 	if err != nil || card == nil || !card.Default {
 		return err != nil, err
 	}
 	s.say(s.T("cards.already_default", "card", card.Masked()), []supportbot.Button{s.menuBtn(s.T("menu.cards"), "cards")})
 	return true, nil
-}
-
-// cardNumberMin and cardNumberMax bound the length of a bank card number.
-const cardNumberMin, cardNumberMax = 13, 19
-
-// cardNumbers are the runs of 13 to 19 digits in text (single spaces or
-// dashes between digits allowed, full-width digits read as digits): what
-// looks like a full bank card number. A run after "+" is a phone number.
-func cardNumbers(text string) []string {
-	var found []string
-	var run strings.Builder
-	sep, phone := false, false // the previous rune was a separator in the run; the run follows "+"
-	prev := rune(0)
-	flush := func() {
-		if n := run.Len(); n >= cardNumberMin && n <= cardNumberMax && !phone {
-			found = append(found, run.String())
-		}
-		run.Reset()
-		sep, phone = false, false
-	}
-	for _, r := range text {
-		if r >= '０' && r <= '９' {
-			r = '0' + (r - '０')
-		}
-		switch {
-		case r >= '0' && r <= '9':
-			if run.Len() == 0 {
-				phone = prev == '+' || prev == '＋'
-			}
-			run.WriteRune(r)
-			sep = false
-		case (r == ' ' || r == '-') && run.Len() > 0 && !sep:
-			sep = true
-		default:
-			flush()
-		}
-		prev = r
-	}
-	flush()
-	return found
-}
-
-// guardCardNumber answers text that looks like a full card number: the bot
-// never needs one, and it should not be shared. An order number of the
-// customer's is not a card number. It reports whether it answered.
-func guardCardNumber(s *Step) (bool, error) {
-	if s.ev.Kind != supportbot.EventText {
-		return false, nil
-	}
-	found := cardNumbers(s.ev.Text)
-	if len(found) == 0 {
-		return false, nil
-	}
-	plans, err := s.tx.Plans(s.ctx, s.conv.CustomerID)
-	if err != nil {
-		return true, err
-	}
-	orders := map[string]bool{}
-	for _, p := range plans {
-		orders[p.OrderNo] = true
-	}
-	for _, n := range found {
-		if orders[n] {
-			continue
-		}
-		// The number itself is kept nowhere: not in the audit, not in the slots.
-		if err := s.audit("card_number_refused", map[string]any{"flow": s.conv.Flow}); err != nil {
-			return true, err
-		}
-		s.say(s.T("cards.never_share"), []supportbot.Button{s.humanBtn()})
-		return true, nil
-	}
-	return false, nil
 }

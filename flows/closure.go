@@ -1,8 +1,10 @@
 package flows
 
 import (
+	"context"
 	"crypto/subtle"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -14,7 +16,8 @@ import (
 
 const (
 	// closureTries wrong answers to the identity check in a row lock closure
-	// for closureLockFor. Counted per customer, not per chat.
+	// for closureLockFor. Counted per customer, not per chat, by the bot; the
+	// core only compares.
 	closureTries   = 3
 	closureLockFor = 24 * time.Hour
 	// A closure request is expected to be done within 3 to 5 business days.
@@ -23,9 +26,9 @@ const (
 )
 
 // Close the installment account: check the preconditions → explain what
-// closure means → verify the last 4 characters of the ID card → submit a
-// request that support agents complete or reject. One open request per
-// customer; asking again shows it.
+// closure means → verify the last 4 characters of the ID card (the core
+// compares) → submit a request (a money action) that the core completes or
+// rejects. One open request per customer; asking again shows it.
 func closeFlow() *spec {
 	return &spec{
 		name:          "close",
@@ -35,19 +38,20 @@ func closeFlow() *spec {
 			{Name: "check", Src: []string{"idle"}, Dst: "confirming"},
 			{Name: "verify", Src: []string{"confirming"}, Dst: "verifying"},
 			{Name: "fail", Src: []string{"verifying"}, Dst: "verifying"},
-			{Name: "pass", Src: []string{"verifying"}, Dst: "submitted"},
+			{Name: "pass", Src: []string{"verifying"}, Dst: "submitting"},
 		},
 		callbacks: func(s *Step) fsm.Callbacks {
 			return fsm.Callbacks{
 				"enter_confirming": func(_ ctxT, _ *fsm.Event) { explainClosure(s) },
 				"enter_verifying":  func(_ ctxT, e *fsm.Event) { e.Err = askIDCard(s) },
 				// after_, not enter_: a wrong answer is a self-transition.
-				"after_fail":      func(_ ctxT, e *fsm.Event) { e.Err = wrongIDCard(s) },
-				"enter_submitted": func(_ ctxT, e *fsm.Event) { e.Err = submitClosure(s) },
+				"after_fail":       func(_ ctxT, _ *fsm.Event) { wrongIDCard(s) },
+				"enter_submitting": func(_ ctxT, _ *fsm.Event) { submitClosure(s) },
 			}
 		},
-		start:  startClose,
-		handle: handleClose,
+		start:   startClose,
+		handle:  handleClose,
+		settled: settledClosure,
 	}
 }
 
@@ -80,13 +84,20 @@ func startClose(s *Step, _ string) error {
 	return s.fire("close", "check")
 }
 
+// latestClosure is the customer's newest closure request, nil when none.
+func latestClosure(s *Step) (*supportbot.ClosureRequest, error) {
+	list, err := s.closures()
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	return &list[0], nil
+}
+
 // closureOnFile shows the customer's open request (one is enough), or says
 // the account is closed already; it reports whether it did.
 func closureOnFile(s *Step) (bool, error) {
-	r, err := s.tx.LatestClosureRequest(s.ctx, s.conv.CustomerID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		return false, nil
-	} else if err != nil {
+	r, err := latestClosure(s)
+	if err != nil || r == nil {
 		return false, err
 	}
 	switch r.Status {
@@ -105,7 +116,7 @@ func closureOnFile(s *Step) (bool, error) {
 
 // closureLocked tells a locked customer until when; it reports whether it did.
 func closureLocked(s *Step) (bool, error) {
-	_, until, err := s.tx.ClosureLock(s.ctx, s.conv.CustomerID)
+	_, until, err := s.e.st.ClosureLock(s.ctx, s.conv.CustomerID)
 	if err != nil || !until.After(s.now) {
 		return false, err
 	}
@@ -120,7 +131,7 @@ type closureCheck struct {
 	openPlans   int
 	owed        supportbot.Money // Plan.Remaining of the open plans
 	cancellable int              // scheduled repayments the customer can cancel
-	waiting     int              // scheduled or processing ones that can no longer be cancelled
+	waiting     int              // scheduled or processing ones the bank is already debiting
 	refunds     int
 }
 
@@ -135,7 +146,7 @@ func checkClosure(s *Step) (closureCheck, error) {
 		return k, err
 	}
 	k.refunds = c.PendingRefunds
-	open, err := openPlans(s)
+	open, err := s.openPlans()
 	if err != nil {
 		return k, err
 	}
@@ -148,8 +159,8 @@ func checkClosure(s *Step) (closureCheck, error) {
 		return k, err
 	}
 	for _, v := range active(views) {
-		// The cancel flow's own rule: processing, or running within 2 hours.
-		if v.refusal(s.now) != "" {
+		// The cancel flow's rule: the bank is debiting it, or not.
+		if v.refusalKey(s.now) != "" {
 			k.waiting++
 		} else {
 			k.cancellable++
@@ -205,8 +216,8 @@ func explainClosure(s *Step) {
 		[]supportbot.Button{s.cancelBtn(), s.humanBtn()})
 }
 
-func handleClose(s *Step, action string) (bool, error) {
-	if action == "" {
+func handleClose(s *Step, a action) (bool, error) {
+	if a.Name == "" {
 		if s.ev.Kind != supportbot.EventText {
 			return false, nil
 		}
@@ -216,17 +227,20 @@ func handleClose(s *Step, action string) (bool, error) {
 			if !confirmWords[strings.ToLower(text)] {
 				return false, nil
 			}
-			action = "go"
+			a.Name = "go"
 		case "verifying":
 			if s.wantsOut(text) || s.wantsHuman(text) {
 				return false, nil
 			}
 			return true, checkIDCard(s, text)
+		case "submitting":
+			s.say(s.T("closure.submitting_still"))
+			return true, nil
 		default:
 			return false, nil
 		}
 	}
-	if action != "go" || s.conv.State != "confirming" {
+	if a.Name != "go" || s.conv.State != "confirming" {
 		return false, nil
 	}
 	// Another chat of the customer may have locked closure meanwhile.
@@ -237,16 +251,7 @@ func handleClose(s *Step, action string) (bool, error) {
 }
 
 func askIDCard(s *Step) error {
-	c, err := s.customer()
-	if err != nil {
-		return err
-	}
-	if idCardAnswer(c.IDCardLast4) == "" { // nothing to check against: a person must
-		s.finish()
-		s.say(s.T("closure.no_id"), []supportbot.Button{s.humanBtn()})
-		return nil
-	}
-	failures, _, err := s.tx.ClosureLock(s.ctx, s.conv.CustomerID)
+	failures, _, err := s.e.st.ClosureLock(s.ctx, s.conv.CustomerID)
 	if err != nil {
 		return err
 	}
@@ -275,8 +280,9 @@ func idCardAnswer(text string) string {
 	return b.String()
 }
 
-// checkIDCard takes an answer to the identity check. An answer that cannot be
-// the last 4 characters of an ID card is asked again without counting.
+// checkIDCard takes an answer to the identity check; the core compares. An
+// answer that cannot be the last 4 characters of an ID card is asked again
+// without counting.
 func checkIDCard(s *Step, text string) error {
 	if done, err := closureLocked(s); done || err != nil {
 		return err
@@ -286,86 +292,125 @@ func checkIDCard(s *Step, text string) error {
 		s.say(s.T("closure.id_format"), []supportbot.Button{s.cancelBtn(), s.humanBtn()})
 		return nil
 	}
-	c, err := s.customer()
+	ok, err := s.e.core.CheckIdentity(s.ctx, s.key("identity"), s.conv.CustomerID, answer)
 	if err != nil {
 		return err
 	}
-	if subtle.ConstantTimeCompare([]byte(answer), []byte(idCardAnswer(c.IDCardLast4))) != 1 {
+	if subtle.ConstantTimeEq(boolInt(ok), 1) != 1 {
 		return s.fire("close", "fail")
 	}
-	if err := s.tx.ResetClosureFailures(s.ctx, c.ID); err != nil {
-		return err
-	}
+	id := s.conv.CustomerID
+	s.do(func(ctx context.Context, tx Tx) error { return tx.ResetClosureFailures(ctx, id) })
 	return s.fire("close", "pass")
 }
 
-func wrongIDCard(s *Step) error {
-	failures, until, err := s.tx.RecordClosureFailure(s.ctx, s.conv.CustomerID, closureTries, closureLockFor)
-	if err != nil {
-		return err
+func boolInt(b bool) int32 {
+	if b {
+		return 1
 	}
-	left := max(closureTries-failures, 0)
-	// Never the answer itself: it is part of an ID number.
-	if err := s.audit("closure_identity_failed", map[string]any{"failures": failures, "remaining": left}); err != nil {
-		return err
-	}
-	if until.IsZero() {
-		s.say(s.T("closure.id_wrong", "tries", left), []supportbot.Button{s.cancelBtn(), s.humanBtn()})
-		return nil
-	}
-	if err := s.audit("closure_locked", map[string]any{"failures": failures, "locked_until": until.UTC().Format(time.RFC3339)}); err != nil {
-		return err
-	}
-	s.finish()
-	s.say(s.T("closure.locked_now", "tries", closureTries, "time", when(s, until)), []supportbot.Button{s.humanBtn()},
-		[]supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
-	return nil
+	return 0
 }
 
-// submitClosure files the request, once: the preconditions are checked again,
-// since another chat or an import may have changed them since the start.
-func submitClosure(s *Step) error {
-	if done, err := closureOnFile(s); done || err != nil {
-		return err
+// wrongIDCard counts a wrong answer in the step's transaction (two chats of
+// one customer count one after the other) and says what is left.
+func wrongIDCard(s *Step) {
+	id, chat := s.conv.CustomerID, s.conv.ChatID
+	s.e.metrics.Action("closure_identity_failed")
+	s.do(func(ctx context.Context, tx Tx) error {
+		failures, until, err := tx.RecordClosureFailure(ctx, id, closureTries, closureLockFor)
+		if err != nil {
+			return err
+		}
+		left := max(closureTries-failures, 0)
+		// Never the answer itself: it is part of an ID number.
+		if err := tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "closure_identity_failed", CustomerID: id, ChatID: chat,
+			Details: map[string]any{"failures": failures, "remaining": left}}); err != nil {
+			return err
+		}
+		if until.IsZero() {
+			s.late = append(s.late, supportbot.Reply{Text: s.T("closure.id_wrong", "tries", left),
+				Buttons: [][]supportbot.Button{{s.cancelBtn(), s.humanBtn()}}})
+			return nil
+		}
+		if err := tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "closure_locked", CustomerID: id, ChatID: chat,
+			Details: map[string]any{"failures": failures, "locked_until": until.UTC().Format(time.RFC3339)}}); err != nil {
+			return err
+		}
+		s.late = append(s.late, supportbot.Reply{Text: s.T("closure.locked_now", "tries", closureTries, "time", when(s, until)),
+			Buttons: [][]supportbot.Button{{s.humanBtn()}, {s.menuBtn(s.T("btn.menu"), "menu")}}})
+		// Locked: the flow ends (the conversation is saved after this change).
+		s.conv.Flow, s.conv.State, s.conv.Nonce, s.conv.Slots = "", "", "", nil
+		return nil
+	})
+}
+
+// submitClosure commits the closure request as a money action: the core
+// checks the preconditions again (another chat or the core itself may have
+// changed them) and answers with the reference.
+func submitClosure(s *Step) {
+	a := &supportbot.Action{Key: "closure:" + strconv.FormatInt(s.conv.ChatID, 10) + ":" + s.conv.Nonce + ":" + strconv.FormatInt(s.q.ID, 10),
+		ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Kind: supportbot.ActionClosure, Flow: "close"}
+	s.startAction(a)
+	s.say(s.T("closure.submitting"))
+}
+
+// settledClosure tells the customer the outcome of their closure request.
+func settledClosure(s *Step, a *supportbot.Action) error {
+	if s.conv.Flow == "close" && s.slots.Action == a.Key && !a.State.Open() {
+		s.finish()
 	}
-	if done, err := closureBlocked(s); done || err != nil {
-		return err
+	switch a.State {
+	case supportbot.ActionSucceeded:
+		r := a.Outcome.Closure
+		lang := s.conv.Lang
+		s.audit("closure_request", map[string]any{"reference": r.Reference, "expected_from": string(r.ExpectedFrom),
+			"expected_to": string(r.ExpectedTo), "key": a.Key})
+		s.notice("closure_request", map[string]string{"reference": r.Reference, "from": r.ExpectedFrom.Format(lang),
+			"to": r.ExpectedTo.Format(lang)})
+		s.say(s.T("closure.submitted", "reference", r.Reference, "from", r.ExpectedFrom.Format(lang), "to", r.ExpectedTo.Format(lang),
+			"min", closureDaysMin, "max", closureDaysMax),
+			[]supportbot.Button{s.menuBtn(s.T("menu.closure"), "closure"), s.menuBtn(s.T("menu.messages"), "messages")})
+		return nil
+	case supportbot.ActionRefused:
+		ce := a.Outcome.Refusal
+		switch {
+		case ce != nil && ce.Code == supportbot.CoreAlreadyOpen && ce.Closure != nil:
+			s.say(s.T("closure.exists")+"\n\n"+s.closureText(ce.Closure),
+				[]supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn()})
+			return nil
+		case ce != nil && ce.Code == supportbot.CoreNotEligible:
+			s.core.forget(s.conv.CustomerID)
+			if blocked, err := closureBlocked(s); blocked || err != nil {
+				return err
+			}
+			// The core sees a reason the bot does not: say it as the core did.
+			var lines []string
+			for _, r := range ce.Reasons {
+				lines = append(lines, s.T("closure.reason_"+string(r)))
+			}
+			s.say(s.T("closure.blocked")+"\n"+strings.Join(lines, "\n"), []supportbot.Button{s.humanBtn()})
+			return nil
+		}
+		s.say(s.T("closure.failed"), []supportbot.Button{s.humanBtn()})
+		return nil
+	case supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing:
+		s.say(s.T("closure.slow"))
+		return nil
 	}
-	s.finish()
-	from, to := s.today.AddBusinessDays(closureDaysMin), s.today.AddBusinessDays(closureDaysMax)
-	r, err := s.tx.CreateClosureRequest(s.ctx, s.conv.CustomerID, s.today, from, to)
-	if supportbot.ErrorCode(err) == supportbot.ECONFLICT {
-		_, err := closureOnFile(s)
-		return err
-	} else if err != nil {
-		return err
-	}
-	if err := s.audit("closure_request", map[string]any{
-		"reference": r.Reference, "expected_from": string(from), "expected_to": string(to),
-	}); err != nil {
-		return err
-	}
-	lang := s.conv.Lang
-	if err := s.notice("closure_request", map[string]string{
-		"reference": r.Reference, "from": from.Format(lang), "to": to.Format(lang),
-	}); err != nil {
-		return err
-	}
-	s.say(s.T("closure.submitted", "reference", r.Reference, "from", from.Format(lang), "to", to.Format(lang),
-		"min", closureDaysMin, "max", closureDaysMax),
-		[]supportbot.Button{s.menuBtn(s.T("menu.closure"), "closure"), s.menuBtn(s.T("menu.messages"), "messages")})
+	s.say(s.T("closure.failed"), []supportbot.Button{s.humanBtn()})
 	return nil
 }
 
 func showClosure(s *Step) error {
 	defer s.finish()
-	r, err := s.tx.LatestClosureRequest(s.ctx, s.conv.CustomerID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+	r, err := latestClosure(s)
+	if err != nil {
+		return err
+	}
+	if r == nil {
 		s.say(s.T("closure.none"), []supportbot.Button{s.menuBtn(s.T("menu.close"), "close")},
 			[]supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
 		return nil
-	} else if err != nil {
-		return err
 	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn()}}
 	if r.Status == supportbot.ClosureRejected {
@@ -391,15 +436,14 @@ func closureText(t func(string, ...any) string, lang supportbot.Lang, loc *time.
 	lines = append(lines, t("closure.status_submitted_on", "date", supportbot.DateOf(r.CreatedAt, loc).Format(lang)))
 	if r.Open() {
 		lines = append(lines, t("closure.status_expected", "from", r.ExpectedFrom.Format(lang), "to", r.ExpectedTo.Format(lang)))
-	} else {
-		lines = append(lines, t("closure.status_decided_on", "date", supportbot.DateOf(r.UpdatedAt, loc).Format(lang)))
+	} else if !r.DecidedAt.IsZero() {
+		lines = append(lines, t("closure.status_decided_on", "date", supportbot.DateOf(r.DecidedAt, loc).Format(lang)))
 	}
 	return strings.Join(lines, "\n")
 }
 
-// ClosureUpdate renders, in lang, what a customer is told when a support agent
-// decided their closure request (store.DB.SetClosureStatus): for the channel
-// that delivers it to the customer's chats.
+// ClosureUpdate renders, in lang, what a customer is told when their closure
+// request was decided.
 func (e *Engine) ClosureUpdate(lang supportbot.Lang, r *supportbot.ClosureRequest) string {
 	t := func(key string, args ...any) string { return e.cfg.Catalog.T(lang, key, args...) }
 	return t("closure.update") + "\n\n" + closureText(t, lang, e.cfg.Location, r)

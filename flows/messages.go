@@ -23,7 +23,7 @@ func messagesFlow() *spec {
 
 func showMessages(s *Step) error {
 	defer s.finish()
-	list, err := s.tx.Notices(s.ctx, s.conv.CustomerID, 10)
+	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, 10)
 	if err != nil {
 		return err
 	}

@@ -3,59 +3,72 @@ package flows
 import (
 	"context"
 	"time"
-
-	"supportbot"
 )
 
-// job is periodic work that decides what to tell whom, in the caller's transaction.
-type job func(ctx context.Context, tx Tx, now time.Time) ([]supportbot.Reply, error)
+// Periodic jobs: what people must be told without having asked — tickets
+// nobody answered, due-date reminders (remind.go), broadcast announcements
+// (announce.go). Each job decides what to tell whom and commits it with the
+// outbox messages, so a crash before the commit repeats it and after it the
+// outbox delivers. With several instances each job runs on one at a time.
 
-// Notify queues, in one transaction, what people must be told without having
-// asked: closure requests an agent decided, tickets nobody answered, due-date
-// reminders (remind.go), broadcast announcements (announce.go). The
-// channel calls it periodically; a crash before the commit repeats it, after
-// it the outbox delivers. It returns how many messages it queued.
-func (e *Engine) Notify(ctx context.Context) (int, error) {
-	tx, err := e.cfg.Begin(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	now := e.cfg.Now()
-	var out []supportbot.Reply
-	for _, j := range []job{e.closureNotices, e.remindTickets, e.remindDue, e.broadcastAnnouncement} {
-		msgs, err := j(ctx, tx, now)
-		if err != nil {
-			return 0, err
-		}
-		out = append(out, msgs...)
-	}
-	if err := tx.Enqueue(ctx, out); err != nil {
-		return 0, err
-	}
-	return len(out), tx.Commit()
+// job is one periodic job: it returns how many messages it queued.
+type job struct {
+	name string
+	run  func(ctx context.Context, now time.Time) (int, error)
 }
 
-// closureNotices tells customers the closure decisions agents made.
-func (e *Engine) closureNotices(ctx context.Context, tx Tx, _ time.Time) ([]supportbot.Reply, error) {
-	list, err := tx.ClosureNotices(ctx)
-	if err != nil {
-		return nil, err
+func (e *Engine) jobs() []job {
+	return []job{
+		{"ticket-reminders", e.remindTickets},
+		{"due-reminders", e.remindDue},
+		{"broadcast", e.broadcastAnnouncement},
 	}
-	var out []supportbot.Reply
-	for i := range list {
-		r := &list[i]
-		chats, err := tx.CustomerConversations(ctx, r.CustomerID)
-		if err != nil {
-			return nil, err
+}
+
+// jobEvery is the jobs' cadence; jobLease outlives a slow run.
+const (
+	jobEvery = 2 * time.Second
+	jobLease = time.Minute
+)
+
+func (e *Engine) runJobs(ctx context.Context) {
+	tick := time.NewTicker(jobEvery)
+	defer tick.Stop()
+	for ctx.Err() == nil {
+		if n, err := e.Notify(ctx); err != nil && ctx.Err() == nil {
+			e.log.Error("periodic jobs", "err", err)
+		} else if n > 0 {
+			e.log.Info("notifications queued", "messages", n)
+			e.cfg.Wake()
 		}
-		for _, c := range chats {
-			out = append(out, supportbot.Reply{ChatID: c.ChatID, Text: e.ClosureUpdate(c.Lang, r),
-				Buttons: [][]supportbot.Button{{{Text: e.cfg.Catalog.T(c.Lang, "menu.messages"), Data: "m:messages"}}}})
-		}
-		if err := tx.ClosureNotified(ctx, r.Reference); err != nil {
-			return nil, err
+		select {
+		case <-ctx.Done():
+		case <-tick.C:
 		}
 	}
-	return out, nil
+}
+
+// Notify runs every periodic job once (each on one instance at a time) and
+// returns how many messages they queued.
+func (e *Engine) Notify(ctx context.Context) (int, error) {
+	now := e.cfg.Now()
+	total := 0
+	var first error
+	for _, j := range e.jobs() {
+		if e.cfg.Jobs != nil {
+			ok, err := e.cfg.Jobs.TakeJob(ctx, j.name, jobLease)
+			if err != nil || !ok {
+				if first == nil {
+					first = err
+				}
+				continue
+			}
+		}
+		n, err := j.run(ctx, now)
+		total += n
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	return total, first
 }

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"slices"
 	"fmt"
 	"strconv"
 	"strings"
@@ -48,7 +49,7 @@ func remindFlow() *spec {
 // buttons) set; anything else only says how they are.
 func setReminders(s *Step, arg string) error {
 	s.finish()
-	on, err := s.tx.Reminders(s.ctx, s.conv.CustomerID)
+	on, err := s.e.st.Reminders(s.ctx, s.conv.CustomerID)
 	if err != nil {
 		return err
 	}
@@ -62,16 +63,16 @@ func setReminders(s *Step, arg string) error {
 		want = false
 	}
 	if want != on {
-		if _, err := s.tx.SetReminders(s.ctx, s.conv.CustomerID, want); err != nil {
+		id := s.conv.CustomerID
+		s.do(func(ctx context.Context, tx Tx) error {
+			_, err := tx.SetReminders(ctx, id, want)
 			return err
-		}
+		})
 		action := "reminders_off"
 		if want {
 			action = "reminders_on"
 		}
-		if err := s.audit(action, nil); err != nil {
-			return err
-		}
+		s.audit(action, nil)
 	}
 	menu := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}
 	if !want {
@@ -86,7 +87,7 @@ func setReminders(s *Step, arg string) error {
 // remindOffer puts the opt-in button above rows for a customer who has not
 // asked for reminders (bill replies offer it).
 func (s *Step) remindOffer(rows [][]supportbot.Button) ([][]supportbot.Button, error) {
-	on, err := s.tx.Reminders(s.ctx, s.conv.CustomerID)
+	on, err := s.e.st.Reminders(s.ctx, s.conv.CustomerID)
 	if err != nil || on {
 		return rows, err
 	}
@@ -157,64 +158,107 @@ func (e *Engine) reminderDays(now time.Time) []supportbot.Date {
 	return days
 }
 
-// remindDue is the Notify job of due-date reminders.
-func (e *Engine) remindDue(ctx context.Context, tx Tx, now time.Time) ([]supportbot.Reply, error) {
+// remindDue is the job of due-date reminders: a day's subscribers are each
+// looked at once (their plans read from the core, outside any transaction),
+// and what they are owed is queued with the reminders recorded and the
+// subscriber marked checked, in one transaction per subscriber. The pass
+// costs what the subscribers do, not the customer base.
+func (e *Engine) remindDue(ctx context.Context, now time.Time) (int, error) {
 	today := supportbot.DateOf(now, e.cfg.Location)
-	var out []supportbot.Reply
+	queued := 0
 	for _, day := range e.reminderDays(now) {
-		for _, k := range e.reminderKinds() {
-			due := day.AddDays(k.offset)
-			plans, err := tx.ReminderPlans(ctx, due, k.name)
+		// A subscriber whose plans cannot be read now is tried again at the
+		// next pass; the rest of the day's subscribers are not held up.
+		skip := map[string]bool{}
+		for ctx.Err() == nil {
+			ids, err := e.st.ReminderCustomers(ctx, day, 50+len(skip))
 			if err != nil {
-				return nil, err
+				return queued, err
 			}
-			for i := range plans {
-				msgs, err := e.remindPlan(ctx, tx, &plans[i], due, k.name, today)
-				if err != nil {
-					return nil, err
+			fresh := 0
+			for _, id := range ids {
+				if skip[id] {
+					continue
 				}
-				out = append(out, msgs...)
+				fresh++
+				n, err := e.remindCustomer(ctx, id, day, today)
+				if err != nil {
+					e.log.Warn("reminders of a customer", "err", err)
+					skip[id] = true
+					continue
+				}
+				queued += n
+			}
+			if fresh == 0 {
+				break
 			}
 		}
 	}
-	return out, nil
+	return queued, ctx.Err()
 }
 
-// remindPlan records and renders the reminders of kind for p's unpaid bills due on due.
-func (e *Engine) remindPlan(ctx context.Context, tx Tx, p *supportbot.Plan, due supportbot.Date, kind string, today supportbot.Date) ([]supportbot.Reply, error) {
-	var out []supportbot.Reply
-	var chats []supportbot.Conversation
-	for _, b := range p.Bills {
-		if b.DueDate != due || b.Status != supportbot.BillUnpaid || b.Overdue(today) != (kind == kindOverdue) {
-			continue
-		}
-		if chats == nil {
-			var err error
-			if chats, err = tx.CustomerConversations(ctx, p.CustomerID); err != nil {
-				return nil, err
-			}
-			if len(chats) == 0 {
-				return nil, nil // unreachable: not recorded, see the top of the file
-			}
-		}
-		if fresh, err := tx.RecordReminder(ctx, p.CustomerID, p.ID, b.Period, kind); err != nil {
-			return nil, err
-		} else if !fresh {
-			continue
-		}
-		var card *supportbot.Card
-		if p.AutoRepay {
-			cards, err := tx.Cards(ctx, p.CustomerID)
-			if err != nil {
-				return nil, err
-			}
-			card = defaultCard(cards)
-		}
-		for _, c := range chats {
-			out = append(out, e.reminder(c, kind, p, b, card, today))
+// remindCustomer queues the reminders one subscriber is owed for day.
+func (e *Engine) remindCustomer(ctx context.Context, customerID string, day, today supportbot.Date) (int, error) {
+	plans, err := e.core.Plans(ctx, customerID)
+	if ce := refusal(err); ce != nil && ce.NotFound() {
+		plans, err = nil, nil // gone from the core: nothing to remind of
+	} else if err != nil {
+		return 0, err
+	}
+	var cards []supportbot.Card
+	if slices.ContainsFunc(plans, func(p supportbot.Plan) bool { return p.AutoRepay && p.Open() }) {
+		if cards, err = e.core.Cards(ctx, customerID); err != nil {
+			return 0, err
 		}
 	}
-	return out, nil
+	type due struct {
+		p    *supportbot.Plan
+		b    supportbot.Bill
+		kind string
+	}
+	var owed []due
+	for i := range plans {
+		p := &plans[i]
+		for _, k := range e.reminderKinds() {
+			for _, b := range p.Bills {
+				if b.DueDate == day.AddDays(k.offset) && b.Status == supportbot.BillUnpaid && b.Overdue(today) == (k.name == kindOverdue) {
+					owed = append(owed, due{p, b, k.name})
+				}
+			}
+		}
+	}
+	n := 0
+	err = e.st.Update(ctx, func(tx Tx) error {
+		n = 0
+		chats, err := tx.CustomerConversations(ctx, customerID)
+		if err != nil {
+			return err
+		}
+		if len(chats) == 0 {
+			return nil // unreachable: not recorded, see the top of the file
+		}
+		var out []supportbot.Reply
+		for _, d := range owed {
+			if fresh, err := tx.RecordReminder(ctx, customerID, d.p.ID, d.b.Period, d.kind); err != nil {
+				return err
+			} else if !fresh {
+				continue
+			}
+			var card *supportbot.Card
+			if d.p.AutoRepay {
+				card = defaultCard(cards)
+			}
+			for _, c := range chats {
+				out = append(out, e.reminder(c, d.kind, d.p, d.b, card, today))
+			}
+		}
+		n = len(out)
+		if err := tx.Enqueue(ctx, out); err != nil {
+			return err
+		}
+		return tx.ReminderChecked(ctx, customerID, day)
+	})
+	return n, err
 }
 
 // reminder renders one reminder for one chat. card is the card auto-repayment
@@ -223,8 +267,8 @@ func (e *Engine) reminder(c supportbot.Conversation, kind string, p *supportbot.
 	t := func(key string, args ...any) string { return e.cfg.Catalog.T(c.Lang, key, args...) }
 	args := []any{"product", p.Product, "order", p.OrderNo, "period", b.Period, "date", b.DueDate.Format(c.Lang),
 		"amount", money(b.Principal + b.Fee + b.LateFee), "late_fee", money(b.LateFee)}
-	pay := []supportbot.Button{{Text: t("remind.btn_pay"), Data: "m:pay:" + p.ID}}
-	bill := []supportbot.Button{{Text: t("menu.bill"), Data: "m:bill"}}
+	pay := []supportbot.Button{menuButton(t("remind.btn_pay"), "pay", p.ID)}
+	bill := []supportbot.Button{menuButton(t("menu.bill"), "bill", "")}
 	debits := card != nil && !card.Frozen
 	var lines []string
 	var rows [][]supportbot.Button
@@ -257,4 +301,14 @@ func (e *Engine) reminder(c supportbot.Conversation, kind string, p *supportbot.
 	}
 	lines = append(lines, t("remind.footer"))
 	return supportbot.Reply{ChatID: c.ChatID, Text: strings.Join(lines, "\n"), Buttons: rows}
+}
+
+// menuButton is a button that starts a flow, for messages no step sends (a
+// job's or an event's); an argument too long for a button is left out.
+func menuButton(label, flow, arg string) supportbot.Button {
+	data, err := Callback{Kind: CallbackMenu, Flow: flow, Arg: arg}.Encode()
+	if err != nil {
+		data, _ = Callback{Kind: CallbackMenu, Flow: flow}.Encode()
+	}
+	return supportbot.Button{Text: label, Data: data}
 }

@@ -174,7 +174,7 @@ func (e *Engine) button(s *Step, data string) error {
 		if sp == nil {
 			break
 		}
-		a := action{Name: c.Action, Arg: c.Arg}
+		a := action{Name: c.Action, Arg: c.Arg, Nonce: c.Nonce}
 		if c.Nonce != s.conv.Nonce || c.Flow != s.conv.Flow {
 			if sp.stale != nil && s.conv.CustomerID != "" {
 				if ok, err := sp.stale(s, a); ok || err != nil {

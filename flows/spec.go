@@ -32,8 +32,9 @@ type spec struct {
 	settled func(s *Step, a *supportbot.Action) error
 }
 
-// action is what a step button asks of its flow: a name and what it acts on.
-type action struct{ Name, Arg string }
+// action is what a step button asks of its flow: a name, what it acts on,
+// and the nonce of the step it was shown with.
+type action struct{ Name, Arg, Nonce string }
 
 // errUnexpected is what fire returns for an event the current state does not take.
 var errUnexpected = errors.New("event not expected in this state")

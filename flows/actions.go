@@ -1,0 +1,221 @@
+package flows
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"supportbot"
+)
+
+// The money action worker: it executes, after the commit that created them,
+// the repayments, cancellations and closure requests customers confirmed,
+// each by its idempotency key, outside any transaction, with a deadline. An
+// action is claimed with a lease, so one instance executes it at a time; a
+// crash leaves it claimed until the lease runs out and another takes it over,
+// with the same key (the core executes a key once).
+//
+// Outcomes: a final answer settles the action (succeeded, declined, failed,
+// refused) and puts an EventSettled in its chat's inbox, in one transaction;
+// the chat's step tells the customer and audits it. No answer (timeout, 5xx,
+// 429) leaves it unknown: it is tried again, with backoff, after asking the
+// core what happened to the key. A repayment the partner answers later stays
+// processing until the core's event (or a periodic look) settles it.
+
+const (
+	actionLease   = time.Minute
+	actionTimeout = 30 * time.Second
+	// reconcileEvery is how often a processing repayment is looked at when
+	// no event came.
+	reconcileEvery = 5 * time.Minute
+)
+
+// runActions executes due money actions until ctx is done.
+func (e *Engine) runActions(ctx context.Context) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for ctx.Err() == nil {
+		n, err := e.executeActions(context.WithoutCancel(ctx), 16)
+		if err != nil && ctx.Err() == nil {
+			e.log.Error("money actions", "err", err)
+		}
+		if n > 0 {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-e.work:
+		case <-tick.C:
+		}
+	}
+}
+
+// executeActions claims and executes up to limit due actions; it returns how
+// many it took.
+func (e *Engine) executeActions(ctx context.Context, limit int) (int, error) {
+	list, err := e.st.ClaimActions(ctx, e.cfg.Instance, e.cfg.Now(), actionLease, limit)
+	if err != nil {
+		return 0, err
+	}
+	for i := range list {
+		e.execute(ctx, &list[i])
+	}
+	return len(list), nil
+}
+
+// execute makes one attempt at an action and records what came of it.
+func (e *Engine) execute(ctx context.Context, a *supportbot.Action) {
+	actx, cancel := context.WithTimeout(ctx, actionTimeout)
+	defer cancel()
+	state, out, err := e.attempt(actx, a)
+	e.metrics.MoneyAction(string(a.Kind), string(state))
+	if err != nil { // no final answer
+		e.log.Warn("money action without an answer", "key", a.Key, "kind", a.Kind, "attempt", a.Attempts, "err", err)
+		e.retry(ctx, a, supportbot.ActionUnknown, backoffFor(a.Attempts), out)
+		return
+	}
+	if state == supportbot.ActionProcessing {
+		e.retry(ctx, a, state, reconcileEvery, out)
+		return
+	}
+	e.settleAction(ctx, a.Key, e.cfg.Instance, state, out)
+}
+
+// attempt asks the core once: for a repayment tried before, it first asks
+// what happened to the key, so that an answer that was lost is found rather
+// than the request sent again.
+func (e *Engine) attempt(ctx context.Context, a *supportbot.Action) (supportbot.ActionState, supportbot.ActionOutcome, error) {
+	out := a.Outcome
+	switch a.Kind {
+	case supportbot.ActionRepay:
+		if a.Repay == nil {
+			return supportbot.ActionFailed, out, nil
+		}
+		if a.State != supportbot.ActionPending {
+			rep, err := e.core.Repayment(ctx, a.Key)
+			if ce := refusal(err); ce == nil && err == nil {
+				out.Repayment = rep
+				return repaymentState(rep), out, nil
+			} else if ce == nil || !ce.NotFound() {
+				return a.State, out, err
+			}
+			// Never executed under this key: sending it again is safe.
+		}
+		rep, err := e.core.Repay(ctx, a.Key, *a.Repay)
+		if ce := refusal(err); ce != nil {
+			out.Refusal = ce
+			return supportbot.ActionRefused, out, nil
+		} else if err != nil {
+			return a.State, out, err
+		}
+		out.Repayment = rep
+		return repaymentState(rep), out, nil
+	case supportbot.ActionCancel:
+		r, err := e.core.CancelScheduled(ctx, a.Key, a.CustomerID, a.Scheduled)
+		if ce := refusal(err); ce != nil {
+			out.Refusal = ce
+			return supportbot.ActionRefused, out, nil
+		} else if err != nil {
+			return a.State, out, err
+		}
+		out.Scheduled = r
+		return supportbot.ActionSucceeded, out, nil
+	case supportbot.ActionClosure:
+		r, err := e.core.RequestClosure(ctx, a.Key, a.CustomerID)
+		if ce := refusal(err); ce != nil {
+			out.Refusal = ce
+			return supportbot.ActionRefused, out, nil
+		} else if err != nil {
+			return a.State, out, err
+		}
+		out.Closure = r
+		return supportbot.ActionSucceeded, out, nil
+	}
+	return supportbot.ActionFailed, out, nil
+}
+
+func repaymentState(r *supportbot.Repayment) supportbot.ActionState {
+	switch r.Status {
+	case supportbot.RepaymentSucceeded:
+		return supportbot.ActionSucceeded
+	case supportbot.RepaymentDeclined:
+		return supportbot.ActionDeclined
+	case supportbot.RepaymentProcessing:
+		return supportbot.ActionProcessing
+	}
+	return supportbot.ActionFailed
+}
+
+// backoffFor is how long an unanswered action waits before its next try:
+// from seconds to ten minutes. It is never given up: the key stays the key.
+func backoffFor(attempts int) time.Duration {
+	d := 5 * time.Second << min(max(attempts-1, 0), 7)
+	return min(d, 10*time.Minute)
+}
+
+// retry leaves the action open and, the first time, tells the customer it
+// is taking longer than usual.
+func (e *Engine) retry(ctx context.Context, a *supportbot.Action, state supportbot.ActionState, wait time.Duration, out supportbot.ActionOutcome) {
+	tell := !out.Told
+	out.Told = true
+	err := e.st.RetryAction(ctx, a.Key, e.cfg.Instance, state, e.cfg.Now().Add(wait), out)
+	if err != nil {
+		e.log.Error("record money action", "key", a.Key, "err", err)
+		return
+	}
+	if tell {
+		err := e.st.Update(ctx, func(tx Tx) error {
+			_, err := tx.PutEvents(ctx, []supportbot.Event{{ChatID: a.ChatID, Kind: supportbot.EventSettled, Data: a.Key,
+				Source: "a:" + a.Key + ":slow", Time: e.cfg.Now()}})
+			return err
+		})
+		if err != nil {
+			e.log.Error("tell a slow money action", "key", a.Key, "err", err)
+		}
+		e.poke()
+	}
+}
+
+// settleAction records a final outcome and hands it to the action's chat, in
+// one transaction; owner "" settles whoever holds the lease (a core event).
+func (e *Engine) settleAction(ctx context.Context, key, owner string, state supportbot.ActionState, out supportbot.ActionOutcome) {
+	err := e.st.Update(ctx, func(tx Tx) error { return settleIn(ctx, tx, key, owner, state, out, e.cfg.Now()) })
+	if err != nil {
+		e.log.Error("settle money action", "key", key, "err", err)
+		return
+	}
+	e.poke()
+}
+
+func settleIn(ctx context.Context, tx Tx, key, owner string, state supportbot.ActionState, out supportbot.ActionOutcome, now time.Time) error {
+	a, err := tx.Action(ctx, key)
+	if err != nil {
+		return err
+	}
+	ok, err := tx.SettleAction(ctx, key, owner, state, out)
+	if err != nil || !ok {
+		return err // settled already: told once
+	}
+	_, err = tx.PutEvents(ctx, []supportbot.Event{{ChatID: a.ChatID, Kind: supportbot.EventSettled, Data: key,
+		Source: "a:" + key, Time: now}})
+	return err
+}
+
+// settle is the chat's step for an EventSettled: the flow that confirmed the
+// action tells the customer what came of it.
+func (e *Engine) settle(s *Step) error {
+	a, err := e.st.Action(s.ctx, s.ev.Data)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if strings.HasSuffix(s.ev.Source, ":slow") && !a.State.Open() {
+		return nil // settled since: the outcome event tells it
+	}
+	sp := e.flows[a.Flow]
+	if sp == nil || sp.settled == nil {
+		return nil
+	}
+	return sp.settled(s, a)
+}

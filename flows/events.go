@@ -1,0 +1,206 @@
+package flows
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"supportbot"
+)
+
+// Events of the core system (POSTed to /core/events, or emitted by the
+// embedded core). CoreEvent takes one: in one transaction it records its id
+// (a redelivery changes nothing), settles the money action it concerns, keeps
+// what concerns the customer (message center, audit) once, and puts an event
+// in the inbox of each of the customer's chats, whose steps tell them.
+
+// CoreEvent takes one core event; when it returns nil the event is
+// committed (the caller may acknowledge it).
+func (e *Engine) CoreEvent(ctx context.Context, ev supportbot.CoreEvent) error {
+	now := e.cfg.Now()
+	err := e.st.Update(ctx, func(tx Tx) error {
+		fresh, err := tx.SeenEvent(ctx, ev.ID)
+		if err != nil || !fresh {
+			return err
+		}
+		switch ev.Type {
+		case supportbot.EventRepaymentSucceeded, supportbot.EventRepaymentFailed:
+			return e.repaymentEvent(ctx, tx, ev, now)
+		}
+		customer, ok := eventCustomer(ev)
+		if !ok {
+			e.log.Warn("core event names no customer the bot can route", "event", ev.ID, "type", ev.Type)
+			return nil
+		}
+		if err := e.keepEvent(ctx, tx, ev, customer); err != nil {
+			return err
+		}
+		chats, err := tx.CustomerConversations(ctx, customer)
+		if err != nil {
+			return err
+		}
+		var evs []supportbot.Event
+		for _, c := range chats {
+			core := ev
+			evs = append(evs, supportbot.Event{ChatID: c.ChatID, Kind: supportbot.EventCore, Core: &core, Time: now,
+				Source: "e:" + ev.ID + ":" + strconv.FormatInt(c.ChatID, 10)})
+		}
+		_, err = tx.PutEvents(ctx, evs)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	e.poke()
+	return nil
+}
+
+// repaymentEvent settles the processing repayment an event tells of; a
+// repayment the bot did not make (no action with its key) is not its to tell.
+func (e *Engine) repaymentEvent(ctx context.Context, tx Tx, ev supportbot.CoreEvent, now time.Time) error {
+	r := ev.Repayment
+	if r == nil || r.Key == "" {
+		return nil
+	}
+	if _, err := tx.Action(ctx, r.Key); supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		e.log.Warn("repayment event for a key the bot did not use", "event", ev.ID)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	state := repaymentState(r)
+	if state == supportbot.ActionProcessing {
+		return nil
+	}
+	return settleIn(ctx, tx, r.Key, "", state, supportbot.ActionOutcome{Repayment: r}, now)
+}
+
+// eventCustomer is the customer an event concerns.
+func eventCustomer(ev supportbot.CoreEvent) (string, bool) {
+	switch {
+	case ev.Customer != nil:
+		return ev.Customer.ID, ev.Customer.ID != ""
+	case ev.Scheduled != nil:
+		return ev.Scheduled.CustomerID, ev.Scheduled.CustomerID != ""
+	case ev.Bill != nil:
+		return ev.Bill.CustomerID, ev.Bill.CustomerID != ""
+	case ev.Closure != nil:
+		return ev.Closure.CustomerID, ev.Closure.CustomerID != ""
+	}
+	return "", false
+}
+
+// keepEvent keeps, once per customer, what an event leaves in the message
+// center and the audit log.
+func (e *Engine) keepEvent(ctx context.Context, tx Tx, ev supportbot.CoreEvent, customer string) error {
+	var n *supportbot.Notice
+	audit := supportbot.AuditEntry{CustomerID: customer, Details: map[string]any{"event": ev.ID}}
+	switch ev.Type {
+	case supportbot.EventClosureRequestDecided:
+		r := ev.Closure
+		n = &supportbot.Notice{Kind: "closure_" + r.Status, Params: map[string]string{"reference": r.Reference, "reason": r.Reason}}
+		audit.Action = "closure_status"
+		audit.Details["reference"], audit.Details["status"], audit.Details["reason"] = r.Reference, r.Status, r.Reason
+	case supportbot.EventScheduledRepaymentSucceeded, supportbot.EventScheduledRepaymentFailed:
+		r := ev.Scheduled
+		kind := "scheduled_done"
+		if ev.Type == supportbot.EventScheduledRepaymentFailed {
+			kind = "scheduled_failed"
+		}
+		n = &supportbot.Notice{Kind: kind, Params: map[string]string{"period": strconv.Itoa(r.Period), "amount": money(r.Amount)}}
+		audit.Action = kind
+		audit.Details["scheduled_id"], audit.Details["amount_fen"] = r.ID, int64(r.Amount)
+	case supportbot.EventCustomerUpdated:
+		audit.Action = "customer_updated"
+	default:
+		return nil
+	}
+	if n != nil {
+		n.CustomerID = customer
+		if err := tx.AddNotice(ctx, *n); err != nil {
+			return err
+		}
+	}
+	return tx.AppendAudit(ctx, audit)
+}
+
+// coreEvent is a chat's step for a core event concerning its customer.
+func (e *Engine) coreEvent(s *Step) error {
+	ev := s.ev.Core
+	if ev == nil {
+		return nil
+	}
+	if customer, _ := eventCustomer(*ev); customer != s.conv.CustomerID {
+		return nil // the chat was unlinked (or relinked) since
+	}
+	switch ev.Type {
+	case supportbot.EventCustomerUpdated:
+		c := ev.Customer
+		if s.conv.LinkedPhone != "" && c.Phone != s.conv.LinkedPhone {
+			// The phone on file changed: whoever has this chat may no longer
+			// be the customer. They identify again.
+			s.unlink("phone_changed")
+			return nil
+		}
+		if !s.conv.LangChosen && (c.Language == supportbot.LangZH || c.Language == supportbot.LangEN) {
+			s.conv.Lang = c.Language
+		}
+	case supportbot.EventClosureRequestDecided:
+		s.reply(supportbot.Reply{Text: s.e.ClosureUpdate(s.conv.Lang, ev.Closure),
+			Buttons: [][]supportbot.Button{{s.menuBtn(s.T("menu.messages"), "messages")}}})
+	case supportbot.EventScheduledRepaymentSucceeded, supportbot.EventScheduledRepaymentFailed:
+		r := ev.Scheduled
+		product := r.PlanID
+		if p, err := s.plan(r.PlanID); err == nil && p != nil {
+			product = p.Product
+		}
+		if ev.Type == supportbot.EventScheduledRepaymentSucceeded {
+			s.say(s.T("sched_event.done", "product", product, "period", r.Period, "amount", money(r.Amount)),
+				[]supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill")})
+			return nil
+		}
+		s.say(s.T("sched_event.failed", "product", product, "period", r.Period, "amount", money(r.Amount)),
+			[]supportbot.Button{s.menuBtn(s.T("remind.btn_pay"), "pay:"+r.PlanID)}, []supportbot.Button{s.humanBtn()})
+	case supportbot.EventBillOverdue:
+		return overdueEvent(s, ev.Bill)
+	}
+	return nil
+}
+
+// overdueEvent is the overdue reminder of a customer who asked for
+// reminders, sent once (the reminder job records the same one).
+func overdueEvent(s *Step, ref *supportbot.BillRef) error {
+	on, err := s.e.st.Reminders(s.ctx, s.conv.CustomerID)
+	if err != nil || !on {
+		return err
+	}
+	p, err := s.plan(ref.PlanID)
+	if err != nil || p == nil {
+		return err
+	}
+	b, ok := billOf(p, ref.Period)
+	if !ok || b.Status != supportbot.BillUnpaid {
+		return nil
+	}
+	var card *supportbot.Card
+	if p.AutoRepay {
+		cards, err := s.cards()
+		if err != nil {
+			return err
+		}
+		card = defaultCard(cards)
+	}
+	r := s.e.reminder(*s.conv, kindOverdue, p, b, card, s.today)
+	customer, chat := s.conv.CustomerID, s.conv.ChatID
+	s.do(func(ctx context.Context, tx Tx) error {
+		// One reminder per bill for the customer, whichever chat or job is first.
+		fresh, err := tx.RecordReminder(ctx, customer, p.ID, b.Period, kindOverdue)
+		if err != nil || !fresh {
+			return err
+		}
+		r.ChatID = chat
+		s.late = append(s.late, r)
+		return nil
+	})
+	return nil
+}
