@@ -98,7 +98,7 @@ type ChatMessage struct {
 	MediaGroupID                string
 	InlineKeyboard              [][]Button // nil if none
 	Reactions                   []string   // the bot's
-	Service                     string     // forum_topic_created for a topic's first message
+	Service                     string     // forum_topic_created for a topic's first message (Text: the topic's name)
 	Date, EditDate              time.Time  // EditDate zero if never edited
 	Edits                       int
 }

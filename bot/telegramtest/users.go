@@ -49,8 +49,9 @@ func (s *Server) userMessage(chat, thread int64, u User, fill func(*wMessage)) i
 	return id
 }
 
-// SendText queues a private text message from u and returns its update_id. A
-// leading /command gets a bot_command entity, as Telegram adds.
+// SendText queues a private text message from u and returns its update_id (0
+// if the bot's allowed_updates exclude messages). A leading /command gets a
+// bot_command entity, as Telegram adds.
 func (s *Server) SendText(u User, text string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -125,8 +126,12 @@ func (s *Server) PressButton(u User, msg SentMessage, data string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[u.ID] = u
+	text := msg.Plain
+	if text == "" {
+		text = msg.Text
+	}
 	m := &wMessage{MessageID: msg.MessageID, ThreadID: msg.ThreadID, From: &s.bot, Date: msg.Date.Unix(),
-		Chat: s.chatWire(msg.ChatID), Text: msg.Text}
+		Chat: s.chatWire(msg.ChatID), Text: text}
 	if r := s.msgs[msgKey{msg.ChatID, msg.MessageID}]; r != nil {
 		m = r.wire
 	}
@@ -159,7 +164,8 @@ func (s *Server) ClickButton(u User, msg SentMessage, text string) (int64, error
 
 // PushRawUpdate queues raw as an update. A JSON object gets the next update_id
 // (replacing any it has); anything else is delivered verbatim, which breaks the
-// whole getUpdates response just as a corrupt update would.
+// whole getUpdates response just as a corrupt update would. allowed_updates
+// do not filter it.
 func (s *Server) PushRawUpdate(raw []byte) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
