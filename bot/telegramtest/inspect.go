@@ -1,7 +1,9 @@
 package telegramtest
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -13,23 +15,31 @@ import (
 )
 
 // SentMessage is a message the bot sent, in its current state: edits update
-// Text, ParseMode and Markup (and count in Edits); deleteMessage sets Deleted.
+// Text, Plain, Entities, ParseMode and Markup (and count in Edits);
+// deleteMessage sets Deleted.
 type SentMessage struct {
-	Method        string // sendMessage, sendPhoto, sendDocument or copyMessage
+	Method        string // sendMessage, sendPhoto, sendDocument, sendMediaGroup, copyMessage or copyMessages
 	ChatID        int64
 	ThreadID      int64 // message_thread_id, 0 if none
 	MessageID     int64
 	ReplyTo       int64  // reply_to_message_id
 	Text          string // text or caption as the bot sent it (before parse_mode)
 	ParseMode     string
-	FileID        string  // photo/document file_id (for copies: the source's)
-	Markup        *Markup // nil if none
-	CopyFromChat  int64   // copyMessage source
+	Plain         string   // text or caption as the user sees it (after parse_mode)
+	Entities      []Entity // of Plain
+	FileID        string   // photo/document file_id (for copies: the source's)
+	MediaGroupID  string   // album (sendMediaGroup, copyMessages of an album)
+	Markup        *Markup  // nil if none
+	CopyFromChat  int64    // copyMessage source
 	CopyOfMessage int64
 	Date          time.Time
 	Edits         int
 	Deleted       bool
 }
+
+// Styled lists the parts of Plain that entities of type typ cover, e.g.
+// Styled("bold") or Styled("code").
+func (m SentMessage) Styled(typ string) []string { return styled(m.Plain, m.Entities, typ) }
 
 // Buttons lists the inline keyboard's buttons row by row.
 func (m SentMessage) Buttons() []Button {
@@ -61,26 +71,57 @@ type Button struct {
 	RequestContact bool   `json:"request_contact,omitempty"`
 }
 
-// Topic is a forum topic created through the API (or implied by SendGroupText).
-type Topic struct {
-	ChatID, ThreadID int64
-	Name             string
-	IconColor        int64
-	Closed, Deleted  bool
-}
-
-// CallbackAnswer is a recorded answerCallbackQuery.
+// CallbackAnswer is a recorded answerCallbackQuery: what the user saw (Text
+// as a toast, or an alert when ShowAlert) after pressing a button.
 type CallbackAnswer struct {
 	QueryID, Text string
 	ShowAlert     bool
 	URL           string
 	CacheTime     int
+	ChatID        int64  // the pressed button's message
+	MessageID     int64  //
+	Data          string // the pressed button's callback data
+	Date          time.Time
 }
 
-// BotCommand is an entry of setMyCommands.
-type BotCommand struct {
-	Command     string `json:"command"`
-	Description string `json:"description"`
+// ChatMessage is the current state of a message in a chat, from the bot or a
+// user, as the people in the chat see it.
+type ChatMessage struct {
+	ChatID, ThreadID, MessageID int64
+	From                        int64 // sender's user id (the bot's for the bot's messages)
+	FromBot                     bool  // sent by the bot through the API
+	Text                        string
+	Entities                    []Entity // of Text
+	Caption                     bool     // Text is a media caption
+	MediaType                   string   // photo, video, audio, document or ""
+	FileID                      string
+	MediaGroupID                string
+	InlineKeyboard              [][]Button // nil if none
+	Reactions                   []string   // the bot's
+	Service                     string     // forum_topic_created for a topic's first message (Text: the topic's name)
+	Date, EditDate              time.Time  // EditDate zero if never edited
+	Edits                       int
+}
+
+// Styled lists the parts of Text that entities of type typ cover.
+func (m ChatMessage) Styled(typ string) []string { return styled(m.Text, m.Entities, typ) }
+
+// Buttons lists the inline keyboard's buttons row by row.
+func (m ChatMessage) Buttons() []Button {
+	var bs []Button
+	for _, row := range m.InlineKeyboard {
+		bs = append(bs, row...)
+	}
+	return bs
+}
+
+// Version is a state of a message: as sent, or after an edit.
+type Version struct {
+	Text           string // text or caption as the user sees it
+	Entities       []Entity
+	InlineKeyboard [][]Button // nil if none
+	Date           time.Time
+	By             string // the method that made it (sendMessage, editMessageText, …) or "user"
 }
 
 // Webhook is the webhook configuration set by setWebhook.
@@ -146,8 +187,8 @@ func (s *Server) UnansweredCallbacks() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var ids []string
-	for id, answered := range s.queries {
-		if !answered {
+	for id, q := range s.queries {
+		if !q.answered {
 			ids = append(ids, id)
 		}
 	}
@@ -162,22 +203,130 @@ func (s *Server) Calls(method string) int {
 	return s.calls[strings.ToLower(method)]
 }
 
-// Commands returns the last setMyCommands list.
-func (s *Server) Commands() []BotCommand {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]BotCommand(nil), s.commands...)
-}
-
 // Topics returns the forum topics in creation order.
 func (s *Server) Topics() []Topic {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Topic, len(s.topicSeq))
 	for i, t := range s.topicSeq {
-		out[i] = *t
+		out[i] = t.clone()
 	}
 	return out
+}
+
+// Messages returns the current state of every message in chatID that was
+// not deleted, by message id: the bot's and the users'.
+func (s *Server) Messages(chatID int64) []ChatMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []ChatMessage
+	for k, r := range s.msgs {
+		if k.chat == chatID {
+			out = append(out, s.chatMessage(r))
+		}
+	}
+	slices.SortFunc(out, func(a, b ChatMessage) int { return cmp.Compare(a.MessageID, b.MessageID) })
+	return out
+}
+
+// Message returns the current state of one message.
+func (s *Server) Message(chatID, messageID int64) (ChatMessage, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.msgs[msgKey{chatID, messageID}]; r != nil {
+		return s.chatMessage(r), true
+	}
+	return ChatMessage{}, false
+}
+
+// LiveKeyboards returns the messages in chatID that still carry an inline
+// keyboard, by message id: after a finished step there should be none but
+// the current one.
+func (s *Server) LiveKeyboards(chatID int64) []ChatMessage {
+	var out []ChatMessage
+	for _, m := range s.Messages(chatID) {
+		if len(m.Buttons()) > 0 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// EditsOf returns the versions a message's edits made, oldest first (nil if
+// it was never edited); each is the state right after that edit.
+func (s *Server) EditsOf(chatID, messageID int64) []Version {
+	v := s.Versions(chatID, messageID)
+	if len(v) < 2 {
+		return nil
+	}
+	return v[1:]
+}
+
+// Versions returns a message's history: as sent, then after each edit. A
+// deleted message has none.
+func (s *Server) Versions(chatID, messageID int64) []Version {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.msgs[msgKey{chatID, messageID}]; r != nil {
+		return cloneVersions(r.versions)
+	}
+	return nil
+}
+
+func cloneVersions(vs []Version) []Version {
+	out := slices.Clone(vs)
+	for i := range out {
+		out[i].Entities = slices.Clone(out[i].Entities)
+		out[i].InlineKeyboard = cloneKeyboard(out[i].InlineKeyboard)
+	}
+	return out
+}
+
+func cloneKeyboard(kb [][]Button) [][]Button {
+	if kb == nil {
+		return nil
+	}
+	out := make([][]Button, len(kb))
+	for i, row := range kb {
+		out[i] = slices.Clone(row)
+	}
+	return out
+}
+
+// inlineOf decodes a Message's reply_markup into its inline keyboard.
+func inlineOf(raw json.RawMessage) [][]Button {
+	if len(raw) == 0 {
+		return nil
+	}
+	var w struct {
+		Inline [][]Button `json:"inline_keyboard"`
+	}
+	json.Unmarshal(raw, &w)
+	if len(w.Inline) == 0 {
+		return nil
+	}
+	return w.Inline
+}
+
+// chatMessage builds the inspection view of r; s.mu must be held.
+func (s *Server) chatMessage(r *msgRec) ChatMessage {
+	w := r.wire
+	m := ChatMessage{ChatID: w.Chat.ID, ThreadID: w.ThreadID, MessageID: w.MessageID, FromBot: r.sent != nil,
+		Text: r.visible(), Entities: slices.Clone(r.ents), MediaGroupID: w.MediaGroupID,
+		InlineKeyboard: inlineOf(w.ReplyMarkup), Reactions: slices.Clone(r.reactions), Date: time.Unix(w.Date, 0),
+		Edits: max(0, len(r.versions)-1)}
+	if w.From != nil {
+		m.From = w.From.ID
+	}
+	m.MediaType, m.FileID = mediaOf(w)
+	m.Caption = w.Text == "" && m.MediaType != ""
+	if w.EditDate != 0 {
+		m.EditDate = time.Unix(w.EditDate, 0)
+	}
+	if w.TopicCreated != nil {
+		m.Service, m.Text = "forum_topic_created", w.TopicCreated.Name
+	}
+	return m
 }
 
 // Webhook returns the current webhook (zero URL if none).

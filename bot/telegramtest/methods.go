@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,28 +32,36 @@ type wChat struct {
 }
 
 type wMessage struct {
-	MessageID      int64           `json:"message_id"`
-	ThreadID       int64           `json:"message_thread_id,omitempty"`
-	From           *wUser          `json:"from,omitempty"`
-	Date           int64           `json:"date"`
-	Chat           wChat           `json:"chat"`
-	EditDate       int64           `json:"edit_date,omitempty"`
-	IsTopicMessage bool            `json:"is_topic_message,omitempty"`
-	ReplyTo        *wMessage       `json:"reply_to_message,omitempty"`
-	Text           string          `json:"text,omitempty"`
-	Entities       []wEntity       `json:"entities,omitempty"`
-	Caption        string          `json:"caption,omitempty"`
-	Photo          []wFile         `json:"photo,omitempty"`
-	Document       *wFile          `json:"document,omitempty"`
-	Contact        *wContact       `json:"contact,omitempty"`
-	TopicCreated   *wTopic         `json:"forum_topic_created,omitempty"`
-	ReplyMarkup    json.RawMessage `json:"reply_markup,omitempty"`
+	MessageID       int64           `json:"message_id"`
+	ThreadID        int64           `json:"message_thread_id,omitempty"`
+	From            *wUser          `json:"from,omitempty"`
+	Date            int64           `json:"date"`
+	Chat            wChat           `json:"chat"`
+	EditDate        int64           `json:"edit_date,omitempty"`
+	IsTopicMessage  bool            `json:"is_topic_message,omitempty"`
+	ReplyTo         *wMessage       `json:"reply_to_message,omitempty"`
+	MediaGroupID    string          `json:"media_group_id,omitempty"`
+	Text            string          `json:"text,omitempty"`
+	Entities        []wEntity       `json:"entities,omitempty"`
+	Caption         string          `json:"caption,omitempty"`
+	CaptionEntities []wEntity       `json:"caption_entities,omitempty"`
+	Photo           []wFile         `json:"photo,omitempty"`
+	Video           *wFile          `json:"video,omitempty"`
+	Audio           *wFile          `json:"audio,omitempty"`
+	Document        *wFile          `json:"document,omitempty"`
+	Contact         *wContact       `json:"contact,omitempty"`
+	TopicCreated    *wTopic         `json:"forum_topic_created,omitempty"`
+	ReplyMarkup     json.RawMessage `json:"reply_markup,omitempty"`
 }
 
 type wEntity struct {
-	Type   string `json:"type"`
-	Offset int    `json:"offset"`
-	Length int    `json:"length"`
+	Type          string `json:"type"`
+	Offset        int    `json:"offset"`
+	Length        int    `json:"length"`
+	URL           string `json:"url,omitempty"`
+	User          *wUser `json:"user,omitempty"`
+	Language      string `json:"language,omitempty"`
+	CustomEmojiID string `json:"custom_emoji_id,omitempty"`
 }
 
 type wFile struct {
@@ -60,6 +69,7 @@ type wFile struct {
 	FileUniqueID string `json:"file_unique_id"`
 	Width        int    `json:"width,omitempty"`
 	Height       int    `json:"height,omitempty"`
+	Duration     int    `json:"duration,omitempty"`
 	FileName     string `json:"file_name,omitempty"`
 	MimeType     string `json:"mime_type,omitempty"`
 	FileSize     int    `json:"file_size,omitempty"`
@@ -72,9 +82,10 @@ type wContact struct {
 }
 
 type wTopic struct {
-	ThreadID  int64  `json:"message_thread_id,omitempty"`
-	Name      string `json:"name"`
-	IconColor int64  `json:"icon_color"`
+	ThreadID          int64  `json:"message_thread_id,omitempty"`
+	Name              string `json:"name"`
+	IconColor         int64  `json:"icon_color"`
+	IconCustomEmojiID string `json:"icon_custom_emoji_id,omitempty"`
 }
 
 type wCallback struct {
@@ -86,7 +97,7 @@ type wCallback struct {
 }
 
 const (
-	errNotModified   = "message is not modified: specified new message content and reply markup are exactly the same as a content and reply markup of the current message"
+	errNotModified   = "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
 	errWebhookActive = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 	errPollConflict  = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 	defaultIconColor = 7322096
@@ -109,17 +120,24 @@ func (s *Server) call(ctx context.Context, method string, a *args) (any, *apiErr
 			Inline        bool `json:"supports_inline_queries"`
 		}{wUser: s.bot, CanJoinGroups: true}, nil
 	case "sendmessage":
-		text, err := checkText(a.str("text"), a.str("parse_mode"), 4096, false)
+		f, err := checkText(a.str("text"), a.str("parse_mode"), a.str("entities"), 4096, false)
 		if err != nil {
 			return nil, err
 		}
-		return s.post(a, "sendMessage", func(m *wMessage, sm *SentMessage) { m.Text, sm.Text = text, a.str("text") })
+		return s.post(a, "sendMessage", func(r *msgRec) {
+			s.setContent(r, f, false)
+			r.sent.Text = a.str("text")
+		})
 	case "sendphoto", "senddocument":
 		return s.sendFile(a, method)
 	case "copymessage":
 		return s.copyMessage(a)
-	case "editmessagetext", "editmessagereplymarkup":
-		return s.edit(a, method == "editmessagetext")
+	case "copymessages":
+		return s.copyMessages(a)
+	case "sendmediagroup":
+		return s.sendMediaGroup(a)
+	case "editmessagetext", "editmessagecaption", "editmessagereplymarkup":
+		return s.edit(a, method)
 	case "deletemessage":
 		r, err := s.message(a, "message to delete not found")
 		if err != nil {
@@ -127,6 +145,8 @@ func (s *Server) call(ctx context.Context, method string, a *args) (any, *apiErr
 		}
 		s.drop(r)
 		return true, nil
+	case "setmessagereaction":
+		return s.setReaction(a)
 	case "sendchataction":
 		if _, _, err := s.target(a); err != nil {
 			return nil, err
@@ -137,31 +157,29 @@ func (s *Server) call(ctx context.Context, method string, a *args) (any, *apiErr
 		return true, nil
 	case "answercallbackquery":
 		id := a.str("callback_query_id")
-		if answered, ok := s.queries[id]; !ok || answered {
+		q, ok := s.queries[id]
+		if !ok || q.answered {
 			return nil, bad("query is too old and response timeout expired or query ID is invalid")
 		}
-		s.queries[id] = true
+		q.answered = true
 		s.answers = append(s.answers, CallbackAnswer{QueryID: id, Text: a.str("text"), ShowAlert: a.bool("show_alert"),
-			URL: a.str("url"), CacheTime: int(a.int("cache_time"))})
+			URL: a.str("url"), CacheTime: int(a.int("cache_time")), ChatID: q.msg.chat, MessageID: q.msg.id, Data: q.data,
+			Date: s.now()})
 		return true, nil
 	case "setmycommands":
-		var cmds []BotCommand
-		if json.Unmarshal([]byte(a.str("commands")), &cmds) != nil {
-			return nil, bad("can't parse commands JSON object")
-		}
-		for _, c := range cmds {
-			if !validCommand(c.Command) {
-				return nil, bad("BOT_COMMAND_INVALID")
-			}
-			if c.Description == "" || len([]rune(c.Description)) > 256 {
-				return nil, bad("BOT_COMMAND_DESCRIPTION_INVALID")
-			}
-		}
-		s.commands = cmds
-		return true, nil
+		return s.setCommands(a)
 	case "getmycommands":
-		return append([]BotCommand{}, s.commands...), nil
+		k, err := commandKey(a)
+		if err != nil {
+			return nil, err
+		}
+		return append([]BotCommand{}, s.commandSets[k]...), nil
 	case "deletemycommands":
+		k, err := commandKey(a)
+		if err != nil {
+			return nil, err
+		}
+		delete(s.commandSets, k)
 		s.commands = nil
 		return true, nil
 	case "setwebhook":
@@ -186,6 +204,8 @@ func (s *Server) call(ctx context.Context, method string, a *args) (any, *apiErr
 		return s.createTopic(a)
 	case "closeforumtopic", "reopenforumtopic", "deleteforumtopic", "editforumtopic":
 		return s.manageTopic(a, method)
+	case "getforumtopiciconstickers":
+		return iconStickers(), nil
 	}
 	return nil, &apiError{code: 404, desc: "Not Found: method not found"}
 }
@@ -203,6 +223,7 @@ func (s *Server) getUpdates(ctx context.Context, a *args) (any, *apiError) {
 	if s.webhook.URL != "" {
 		return nil, &apiError{code: 409, desc: errWebhookActive}
 	}
+	s.setAllowed(a.str("allowed_updates"))
 	s.confirm(offset)
 	s.pollGen++
 	gen := s.pollGen
@@ -283,6 +304,18 @@ func (s *Server) chatID(a *args, key string) (int64, *apiError) {
 	return id, nil
 }
 
+// blockedErr is the 403 for a chat whose user blocked the bot (or a group that
+// removed it), nil otherwise.
+func (s *Server) blockedErr(chat int64) *apiError {
+	switch {
+	case s.blocked[chat] && chat > 0:
+		return &apiError{code: 403, desc: "Forbidden: bot was blocked by the user"}
+	case s.blocked[chat]:
+		return &apiError{code: 403, desc: "Forbidden: bot was kicked from the supergroup chat"}
+	}
+	return nil
+}
+
 // target resolves chat_id and message_thread_id of an outgoing message.
 func (s *Server) target(a *args) (chat, thread int64, err *apiError) {
 	if chat, err = s.chatID(a, "chat_id"); err != nil {
@@ -291,11 +324,10 @@ func (s *Server) target(a *args) (chat, thread int64, err *apiError) {
 	if thread = a.int("message_thread_id"); a.err != nil {
 		return 0, 0, a.err
 	}
+	if err = s.blockedErr(chat); err != nil {
+		return 0, 0, err
+	}
 	switch t := s.topics[msgKey{chat, thread}]; {
-	case s.blocked[chat] && chat > 0:
-		err = &apiError{code: 403, desc: "Forbidden: bot was blocked by the user"}
-	case s.blocked[chat]:
-		err = &apiError{code: 403, desc: "Forbidden: bot was kicked from the supergroup chat"}
 	case thread == 0:
 	case t == nil || t.Deleted:
 		err = bad("message thread not found")
@@ -305,9 +337,26 @@ func (s *Server) target(a *args) (chat, thread int64, err *apiError) {
 	return chat, thread, err
 }
 
+// replyTarget resolves reply_to_message_id in chat.
+func (s *Server) replyTarget(a *args, chat int64) (*wMessage, int64, *apiError) {
+	replyTo := a.int("reply_to_message_id")
+	if a.err != nil {
+		return nil, 0, a.err
+	}
+	if r := s.msgs[msgKey{chat, replyTo}]; r != nil {
+		c := *r.wire
+		c.ReplyTo = nil
+		return &c, replyTo, nil
+	}
+	if replyTo != 0 && !a.bool("allow_sending_without_reply") {
+		return nil, 0, bad("message to be replied not found")
+	}
+	return nil, replyTo, nil
+}
+
 // post creates a message from the bot after validating the common send options;
 // fill sets the content (already validated).
-func (s *Server) post(a *args, method string, fill func(*wMessage, *SentMessage)) (*wMessage, *apiError) {
+func (s *Server) post(a *args, method string, fill func(*msgRec)) (*wMessage, *apiError) {
 	chat, thread, err := s.target(a)
 	if err != nil {
 		return nil, err
@@ -316,35 +365,40 @@ func (s *Server) post(a *args, method string, fill func(*wMessage, *SentMessage)
 	if err != nil {
 		return nil, err
 	}
-	replyTo := a.int("reply_to_message_id")
-	if a.err != nil {
-		return nil, a.err
+	reply, replyTo, err := s.replyTarget(a, chat)
+	if err != nil {
+		return nil, err
 	}
-	var reply *wMessage
-	if r := s.msgs[msgKey{chat, replyTo}]; r != nil {
-		c := *r.wire
-		c.ReplyTo, reply = nil, &c
-	} else if replyTo != 0 && !a.bool("allow_sending_without_reply") {
-		return nil, bad("message to be replied not found")
+	if err := s.throttle(chat, 1); err != nil {
+		return nil, err
 	}
-	m := s.newMessage(chat, thread, s.bot)
+	r := s.botMessage(chat, thread, method, a.str("parse_mode"))
+	m := r.wire
 	if reply != nil {
 		m.ReplyTo = reply
 	}
 	m.ReplyMarkup = inlineJSON(mk)
-	sm := &SentMessage{Method: method, ChatID: chat, ThreadID: thread, MessageID: m.MessageID, ReplyTo: replyTo,
-		ParseMode: a.str("parse_mode"), Markup: mk, Date: time.Unix(m.Date, 0)}
-	fill(m, sm)
-	s.msgs[msgKey{chat, m.MessageID}].sent = sm
-	s.sent = append(s.sent, sm)
+	r.sent.ReplyTo, r.sent.Markup = replyTo, mk
+	fill(r)
+	r.record(method, s.now())
 	return m, nil
+}
+
+// botMessage creates and registers a message from the bot and its SentMessage.
+func (s *Server) botMessage(chat, thread int64, method, parseMode string) *msgRec {
+	m := s.newMessage(chat, thread, s.bot)
+	r := s.msgs[msgKey{chat, m.MessageID}]
+	r.sent = &SentMessage{Method: method, ChatID: chat, ThreadID: thread, MessageID: m.MessageID,
+		ParseMode: parseMode, Date: time.Unix(m.Date, 0)}
+	s.sent = append(s.sent, r.sent)
+	return r
 }
 
 // newMessage allocates the next message id in chat and registers the message.
 // Topic messages reply to the topic's service message, as on Telegram.
 func (s *Server) newMessage(chat, thread int64, from wUser) *wMessage {
 	s.msgIDs[chat]++
-	m := &wMessage{MessageID: s.msgIDs[chat], ThreadID: thread, From: &from, Date: time.Now().Unix(),
+	m := &wMessage{MessageID: s.msgIDs[chat], ThreadID: thread, From: &from, Date: s.now().Unix(),
 		Chat: s.chatWire(chat), IsTopicMessage: thread != 0}
 	if r := s.msgs[msgKey{chat, thread}]; thread != 0 && r != nil {
 		c := *r.wire
@@ -362,25 +416,83 @@ func (s *Server) chatWire(id int64) wChat {
 	return wChat{ID: id, Type: "private", FirstName: u.wire().FirstName, LastName: u.LastName, UserName: u.UserName}
 }
 
+// setContent sets a message's text (or caption) and entities, on the wire and
+// in its SentMessage.
+func (s *Server) setContent(r *msgRec, f formatted, caption bool) {
+	ws := s.wireEntities(f.ents)
+	if caption {
+		r.wire.Caption, r.wire.CaptionEntities = f.text, ws
+	} else {
+		r.wire.Text, r.wire.Entities = f.text, ws
+	}
+	r.ents = f.ents
+	if r.sent != nil {
+		r.sent.Plain, r.sent.Entities = f.text, slices.Clone(f.ents)
+	}
+}
+
+func (s *Server) wireEntities(ents []Entity) []wEntity {
+	var ws []wEntity
+	for _, e := range ents {
+		w := wEntity{Type: e.Type, Offset: e.Offset, Length: e.Length, URL: e.URL, Language: e.Language, CustomEmojiID: e.CustomEmojiID}
+		if e.UserID != 0 {
+			u := s.users[e.UserID].wire()
+			u.ID = e.UserID
+			w.User = &u
+		}
+		ws = append(ws, w)
+	}
+	return ws
+}
+
 func (s *Server) sendFile(a *args, method string) (any, *apiError) {
 	kind := strings.TrimPrefix(method, "send")
 	fileID := a.str(kind)
 	if fileID == "" {
 		return nil, bad("there is no " + kind + " in the request")
 	}
-	caption, err := checkText(a.str("caption"), a.str("parse_mode"), 1024, true)
+	caption, err := checkText(a.str("caption"), a.str("parse_mode"), a.str("caption_entities"), 1024, true)
 	if err != nil {
 		return nil, err
 	}
 	name := map[string]string{"photo": "sendPhoto", "document": "sendDocument"}[kind]
-	return s.post(a, name, func(m *wMessage, sm *SentMessage) {
-		m.Caption, sm.Text, sm.FileID = caption, a.str("caption"), fileID
-		if kind == "photo" {
-			m.Photo = photoSizes(fileID)
-		} else {
-			m.Document = &wFile{FileID: fileID, FileUniqueID: "u" + fileID, FileName: "document", MimeType: "application/octet-stream", FileSize: 1024}
-		}
+	return s.post(a, name, func(r *msgRec) {
+		s.setContent(r, caption, true)
+		r.sent.Text, r.sent.FileID = a.str("caption"), fileID
+		setMedia(r.wire, kind, fileID, "")
 	})
+}
+
+// setMedia attaches a file of kind (photo, video, audio, document) to m.
+func setMedia(m *wMessage, kind, fileID, fileName string) {
+	switch kind {
+	case "photo":
+		m.Photo = photoSizes(fileID)
+	case "video":
+		m.Video = &wFile{FileID: fileID, FileUniqueID: "u" + fileID, Width: 1280, Height: 720, Duration: 10, MimeType: "video/mp4", FileSize: 500000}
+	case "audio":
+		m.Audio = &wFile{FileID: fileID, FileUniqueID: "u" + fileID, Duration: 60, MimeType: "audio/mpeg", FileSize: 300000}
+	default:
+		if fileName == "" {
+			fileName = "document"
+		}
+		m.Document = &wFile{FileID: fileID, FileUniqueID: "u" + fileID, FileName: fileName, MimeType: "application/octet-stream", FileSize: 1024}
+	}
+}
+
+// mediaOf returns the kind and file_id of a message's media ("" if none).
+func mediaOf(m *wMessage) (kind, fileID string) {
+	switch {
+	case len(m.Photo) > 0:
+		return "photo", m.Photo[len(m.Photo)-1].FileID
+	case m.Video != nil:
+		return "video", m.Video.FileID
+	case m.Audio != nil:
+		return "audio", m.Audio.FileID
+	case m.Document != nil:
+		return "document", m.Document.FileID
+	}
+	return "", ""
 }
 
 func photoSizes(fileID string) []wFile {
@@ -402,28 +514,37 @@ func (s *Server) copyMessage(a *args) (any, *apiError) {
 	if src.wire.TopicCreated != nil {
 		return nil, bad("message can't be copied")
 	}
-	caption := src.wire.Caption
+	w := src.wire
+	caption := formatted{w.Caption, src.ents}
+	if w.Text != "" {
+		caption.ents = nil
+	}
 	if a.has("caption") {
-		c, err := checkText(a.str("caption"), a.str("parse_mode"), 1024, true)
-		if err != nil {
+		if caption, err = checkText(a.str("caption"), a.str("parse_mode"), a.str("caption_entities"), 1024, true); err != nil {
 			return nil, err
 		}
-		caption = c
 	}
-	m, err := s.post(a, "copyMessage", func(m *wMessage, sm *SentMessage) {
-		w := src.wire
-		m.Text, m.Entities, m.Photo, m.Document, m.Contact, m.Caption = w.Text, w.Entities, w.Photo, w.Document, w.Contact, caption
-		sm.Text, sm.CopyFromChat, sm.CopyOfMessage = w.Text+caption, from, w.MessageID
-		if len(w.Photo) > 0 {
-			sm.FileID = w.Photo[len(w.Photo)-1].FileID
-		} else if w.Document != nil {
-			sm.FileID = w.Document.FileID
-		}
+	m, err := s.post(a, "copyMessage", func(r *msgRec) {
+		s.copyContent(r, src, caption)
+		r.sent.Text = w.Text + caption.text
 	})
 	if err != nil {
 		return nil, err
 	}
 	return map[string]int64{"message_id": m.MessageID}, nil
+}
+
+// copyContent copies src's content into r, with caption for a media message.
+func (s *Server) copyContent(r *msgRec, src *msgRec, caption formatted) {
+	w := src.wire
+	r.wire.Photo, r.wire.Video, r.wire.Audio, r.wire.Document, r.wire.Contact = w.Photo, w.Video, w.Audio, w.Document, w.Contact
+	if w.Text != "" {
+		s.setContent(r, formatted{w.Text, src.ents}, false)
+	} else {
+		s.setContent(r, caption, true)
+	}
+	_, r.sent.FileID = mediaOf(w)
+	r.sent.CopyFromChat, r.sent.CopyOfMessage = w.Chat.ID, w.MessageID
 }
 
 // message finds the message named by chat_id and message_id.
@@ -456,15 +577,21 @@ func (s *Server) drop(r *msgRec) {
 	}
 }
 
-// edit implements editMessageText and editMessageReplyMarkup. Like Telegram, an
-// editMessageText without reply_markup removes the inline keyboard.
-func (s *Server) edit(a *args, text bool) (any, *apiError) {
+// edit implements editMessageText, editMessageCaption and
+// editMessageReplyMarkup. Like Telegram: an edit without reply_markup removes
+// the inline keyboard, only an inline keyboard can be attached, and an edit
+// that changes neither the text, its entities nor the keyboard is refused.
+func (s *Server) edit(a *args, method string) (any, *apiError) {
 	r, err := s.message(a, "message to edit not found")
 	if err != nil {
 		return nil, err
 	}
 	if r.sent == nil {
 		return nil, bad("message can't be edited")
+	}
+	m, sm := r.wire, r.sent
+	if err := s.blockedErr(m.Chat.ID); err != nil {
+		return nil, err
 	}
 	mk, err := parseMarkup(a.str("reply_markup"))
 	if err != nil {
@@ -476,23 +603,44 @@ func (s *Server) edit(a *args, text bool) (any, *apiError) {
 	if mk != nil && len(mk.Inline) == 0 {
 		mk = nil
 	}
-	m, sm, markup := r.wire, r.sent, inlineJSON(mk)
-	raw, mode, plain := sm.Text, sm.ParseMode, m.Text
-	if text {
-		if m.Text == "" {
+	markup := inlineJSON(mk)
+	kind, _ := mediaOf(m)
+	caption := kind != ""
+	cur := formatted{m.Text, r.ents}
+	if caption {
+		cur.text = m.Caption
+	}
+	next, raw, mode := cur, sm.Text, sm.ParseMode
+	switch method {
+	case "editmessagetext":
+		if caption {
 			return nil, bad("there is no text in the message to edit")
 		}
 		raw, mode = a.str("text"), a.str("parse_mode")
-		if plain, err = checkText(raw, mode, 4096, false); err != nil {
+		if next, err = checkText(raw, mode, a.str("entities"), 4096, false); err != nil {
+			return nil, err
+		}
+	case "editmessagecaption":
+		if !caption {
+			return nil, bad("there is no caption in the message to edit")
+		}
+		raw, mode = a.str("caption"), a.str("parse_mode")
+		if next, err = checkText(raw, mode, a.str("caption_entities"), 1024, true); err != nil {
 			return nil, err
 		}
 	}
-	if plain == m.Text && raw == sm.Text && bytes.Equal(markup, m.ReplyMarkup) {
+	if next.text == cur.text && slices.Equal(next.ents, cur.ents) && bytes.Equal(markup, m.ReplyMarkup) {
 		return nil, bad(errNotModified)
 	}
-	m.Text, m.ReplyMarkup, m.EditDate = plain, markup, time.Now().Unix()
+	if err := s.throttle(m.Chat.ID, 1); err != nil {
+		return nil, err
+	}
+	s.setContent(r, next, caption)
+	m.ReplyMarkup, m.EditDate = markup, s.now().Unix()
 	sm.Text, sm.ParseMode, sm.Markup = raw, mode, mk
 	sm.Edits++
+	r.record(map[string]string{"editmessagetext": "editMessageText", "editmessagecaption": "editMessageCaption",
+		"editmessagereplymarkup": "editMessageReplyMarkup"}[method], s.now())
 	return m, nil
 }
 
@@ -508,8 +656,9 @@ func (s *Server) setWebhook(a *args) (any, *apiError) {
 	if w.MaxConnections == 0 {
 		w.MaxConnections = 40
 	}
-	if au := a.str("allowed_updates"); au != "" && json.Unmarshal([]byte(au), &w.AllowedUpdates) != nil {
-		return nil, bad("can't parse allowed_updates")
+	if au := a.str("allowed_updates"); au != "" {
+		json.Unmarshal([]byte(au), &w.AllowedUpdates) // Telegram ignores a list it can't parse
+		s.setAllowed(au)
 	}
 	if a.bool("drop_pending_updates") {
 		s.dropPending()
@@ -519,86 +668,6 @@ func (s *Server) setWebhook(a *args) (any, *apiError) {
 	}
 	s.webhook = w
 	return true, nil
-}
-
-func (s *Server) createTopic(a *args) (any, *apiError) {
-	chat, err := s.chatID(a, "chat_id")
-	if err != nil {
-		return nil, err
-	}
-	name := a.str("name")
-	color := a.int("icon_color")
-	switch {
-	case a.err != nil:
-		return nil, a.err
-	case chat > 0:
-		return nil, bad("the chat is not a forum")
-	case s.blocked[chat]:
-		return nil, &apiError{code: 403, desc: "Forbidden: bot was kicked from the supergroup chat"}
-	case name == "" || len([]rune(name)) > 128:
-		return nil, bad("TOPIC_NAME_INVALID")
-	case color == 0:
-		color = defaultIconColor
-	}
-	t := s.addTopic(chat, 0, name, color)
-	return wTopic{ThreadID: t.ThreadID, Name: name, IconColor: color}, nil
-}
-
-// addTopic creates a topic and its forum_topic_created service message, whose id
-// is the thread id; thread 0 takes the chat's next message id.
-func (s *Server) addTopic(chat, thread int64, name string, color int64) *Topic {
-	if thread == 0 {
-		thread = s.msgIDs[chat] + 1
-	}
-	s.msgIDs[chat] = max(s.msgIDs[chat], thread)
-	bot := s.bot
-	s.msgs[msgKey{chat, thread}] = &msgRec{wire: &wMessage{MessageID: thread, ThreadID: thread, From: &bot,
-		Date: time.Now().Unix(), Chat: s.chatWire(chat), IsTopicMessage: true, TopicCreated: &wTopic{Name: name, IconColor: color}}}
-	t := &Topic{ChatID: chat, ThreadID: thread, Name: name, IconColor: color}
-	s.topics[msgKey{chat, thread}] = t
-	s.topicSeq = append(s.topicSeq, t)
-	return t
-}
-
-func (s *Server) manageTopic(a *args, method string) (any, *apiError) {
-	chat, err := s.chatID(a, "chat_id")
-	if err != nil {
-		return nil, err
-	}
-	t := s.topics[msgKey{chat, a.int("message_thread_id")}]
-	if a.err != nil {
-		return nil, a.err
-	}
-	if t == nil || t.Deleted {
-		return nil, bad("TOPIC_ID_INVALID")
-	}
-	switch method {
-	case "closeforumtopic", "reopenforumtopic":
-		if t.Closed == (method == "closeforumtopic") {
-			return nil, bad("TOPIC_NOT_MODIFIED")
-		}
-		t.Closed = !t.Closed
-	case "editforumtopic":
-		name := a.str("name")
-		if (name == "" || name == t.Name) && !a.has("icon_custom_emoji_id") {
-			return nil, bad("TOPIC_NOT_MODIFIED")
-		}
-		if name != "" {
-			t.Name = name
-		}
-	case "deleteforumtopic":
-		t.Deleted = true
-		for k, r := range s.msgs {
-			if k.chat == chat && (r.wire.ThreadID == t.ThreadID || k.id == t.ThreadID) {
-				s.drop(r)
-			}
-		}
-	}
-	return true, nil
-}
-
-func validCommand(c string) bool {
-	return c != "" && len(c) <= 32 && strings.Trim(c, "abcdefghijklmnopqrstuvwxyz0123456789_") == ""
 }
 
 // parseMarkup parses and validates reply_markup like Telegram does.

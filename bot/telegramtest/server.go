@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,36 +31,70 @@ type Server struct {
 	once  sync.Once
 	seq   atomic.Int64 // file ids, callback query ids
 
-	mu       sync.Mutex
-	notify   chan struct{} // closed and replaced on every state change
-	bot      wUser
-	latency  time.Duration
-	faults   []*faultRule
-	calls    map[string]int
-	nextUpd  int64
-	offset   int64
-	pending  []Update
-	pollGen  int64
-	msgIDs   map[int64]int64 // last message id per chat
-	msgs     map[msgKey]*msgRec
-	sent     []*SentMessage
-	users    map[int64]User
-	blocked  map[int64]bool
-	missing  map[int64]bool
-	topics   map[msgKey]*Topic
-	topicSeq []*Topic
-	queries  map[string]bool // callback query id → answered
-	answers  []CallbackAnswer
-	commands []BotCommand
-	webhook  Webhook
+	mu            sync.Mutex
+	notify        chan struct{} // closed and replaced on every state change
+	clock         func() time.Time
+	bot           wUser
+	latency       time.Duration
+	faults        []*faultRule
+	calls         map[string]int
+	nextUpd       int64
+	offset        int64
+	pending       []Update
+	pollGen       int64
+	allowed       []string        // allowed_updates as last set; nil = Telegram's default
+	msgIDs        map[int64]int64 // last message id per chat
+	msgs          map[msgKey]*msgRec
+	updMsgs       map[int64]msgKey // message carried by a user's message update
+	sent          []*SentMessage
+	users         map[int64]User
+	blocked       map[int64]bool
+	missing       map[int64]bool
+	topics        map[msgKey]*Topic
+	topicSeq      []*Topic
+	queries       map[string]*query // callback queries by id
+	answers       []CallbackAnswer
+	commands      []BotCommand // the last list setMyCommands set, whatever its scope
+	commandSets   map[commandSet][]BotCommand
+	webhook       Webhook
+	limits        RateLimits
+	groupSends    map[int64][]time.Time // recent messages per supergroup, for RateLimits
+	allSends      []time.Time
+	throttled     int
+	groupSeq      int64 // media_group_id
+	userReactions map[reactionKey][]string
 }
 
 type msgKey struct{ chat, id int64 }
 
 // msgRec is a message the server knows; sent is nil for users' and service messages.
 type msgRec struct {
-	wire *wMessage
-	sent *SentMessage
+	wire      *wMessage
+	sent      *SentMessage
+	ents      []Entity  // of the text or caption
+	versions  []Version // the original, then one per edit
+	reactions []string  // set by the bot with setMessageReaction
+}
+
+// record appends the message's current state to its history.
+func (r *msgRec) record(by string, at time.Time) {
+	r.versions = append(r.versions, Version{Text: r.visible(), Entities: slices.Clone(r.ents),
+		InlineKeyboard: inlineOf(r.wire.ReplyMarkup), Date: at, By: by})
+}
+
+// visible is the text or caption the recipient sees.
+func (r *msgRec) visible() string {
+	if r.wire.Text != "" {
+		return r.wire.Text
+	}
+	return r.wire.Caption
+}
+
+// query is a callback query sent to the bot.
+type query struct {
+	answered bool
+	msg      msgKey
+	data     string
 }
 
 // Update is a queued update: its update_id and the JSON delivered to the bot.
@@ -87,22 +122,40 @@ func WithBotUsername(name string) Option { return func(s *Server) { s.bot.UserNa
 // WithFirstUpdateID sets the update_id of the first update (default 100000001).
 func WithFirstUpdateID(id int64) Option { return func(s *Server) { s.nextUpd = id } }
 
+// WithClock makes the server read the time from now: message dates, edit
+// history and the rate limits. Tests of the limits use it to be deterministic.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock = now } }
+
+// WithAllowedUpdates presets the bot's allowed_updates, as if an earlier run of
+// the bot had set them (Telegram keeps the setting between calls and restarts).
+func WithAllowedUpdates(kinds ...string) Option {
+	return func(s *Server) { s.allowed = normalizeKinds(kinds) }
+}
+
+// WithRateLimits enforces Telegram's flood limits (off by default).
+func WithRateLimits(l RateLimits) Option { return func(s *Server) { s.limits = l } }
+
 // New starts a Server. Close it when done.
 func New(opts ...Option) *Server {
 	s := &Server{
-		token:   DefaultToken,
-		done:    make(chan struct{}),
-		notify:  make(chan struct{}),
-		bot:     wUser{ID: 123456, IsBot: true, FirstName: "Test Bot", UserName: "test_bot"},
-		calls:   map[string]int{},
-		nextUpd: 100000001,
-		msgIDs:  map[int64]int64{},
-		msgs:    map[msgKey]*msgRec{},
-		users:   map[int64]User{},
-		blocked: map[int64]bool{},
-		missing: map[int64]bool{},
-		topics:  map[msgKey]*Topic{},
-		queries: map[string]bool{},
+		token:         DefaultToken,
+		done:          make(chan struct{}),
+		notify:        make(chan struct{}),
+		clock:         time.Now,
+		bot:           wUser{ID: 123456, IsBot: true, FirstName: "Test Bot", UserName: "test_bot"},
+		calls:         map[string]int{},
+		nextUpd:       100000001,
+		msgIDs:        map[int64]int64{},
+		msgs:          map[msgKey]*msgRec{},
+		updMsgs:       map[int64]msgKey{},
+		users:         map[int64]User{},
+		blocked:       map[int64]bool{},
+		missing:       map[int64]bool{},
+		topics:        map[msgKey]*Topic{},
+		queries:       map[string]*query{},
+		commandSets:   map[commandSet][]BotCommand{},
+		groupSends:    map[int64][]time.Time{},
+		userReactions: map[reactionKey][]string{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -135,7 +188,11 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.latency = d
 }
 
-// SetBlocked marks a chat as having blocked the bot (403 on sends).
+// now is the server's clock; s.mu need not be held.
+func (s *Server) now() time.Time { return s.clock() }
+
+// SetBlocked marks a chat as having blocked the bot (403 on sends and edits)
+// without telling the bot; Block and Unblock also queue my_chat_member.
 func (s *Server) SetBlocked(chatID int64, blocked bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -206,7 +206,7 @@ func TestInlineKeyboardRoundTrip(t *testing.T) {
 		t.Fatalf("after markup edit: %+v", b)
 	}
 	_, err = bot.Send(tgbotapi.NewEditMessageReplyMarkup(42, got.MessageID, kb))
-	wantAPIError(t, err, 400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a content and reply markup of the current message")
+	wantAPIError(t, err, 400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
 	if _, err := bot.Request(tgbotapi.NewDeleteMessage(42, got.MessageID)); err != nil || !srv.SentTo(42)[0].Deleted {
 		t.Fatalf("delete: %v", err)
 	}

@@ -31,36 +31,34 @@ func (u User) wire() wUser {
 	return w
 }
 
-// push queues an update {"update_id":N, kind:v}; s.mu must be held.
-func (s *Server) push(kind string, v any) int64 {
-	id := s.nextUpd
-	s.nextUpd++
-	b, err := json.Marshal(map[string]any{"update_id": id, kind: v})
-	if err != nil {
-		panic(err) // our own wire types always marshal
-	}
-	s.pending = append(s.pending, Update{ID: id, JSON: b})
-	s.changed()
-	return id
-}
-
 // userMessage creates a message from u in chat (thread 0 = none); s.mu must be held.
 func (s *Server) userMessage(chat, thread int64, u User, fill func(*wMessage)) int64 {
 	s.users[u.ID] = u
 	m := s.newMessage(chat, thread, u.wire())
 	fill(m)
-	return s.push("message", m)
+	r := s.msgs[msgKey{chat, m.MessageID}]
+	if m.Text != "" { // Telegram marks a leading /command
+		r.ents = commandEntity(m.Text)
+		m.Entities = s.wireEntities(r.ents)
+	}
+	r.record("user", s.now())
+	id := s.push("message", m)
+	if id != 0 {
+		s.updMsgs[id] = msgKey{chat, m.MessageID}
+	}
+	return id
 }
 
-// SendText queues a private text message from u and returns its update_id. A
-// leading /command gets a bot_command entity, as Telegram adds.
+// SendText queues a private text message from u and returns its update_id (0
+// if the bot's allowed_updates exclude messages). A leading /command gets a
+// bot_command entity, as Telegram adds.
 func (s *Server) SendText(u User, text string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.userMessage(u.ID, 0, u, func(m *wMessage) { m.Text, m.Entities = text, commandEntity(text) })
+	return s.userMessage(u.ID, 0, u, func(m *wMessage) { m.Text = text })
 }
 
-func commandEntity(text string) []wEntity {
+func commandEntity(text string) []Entity {
 	i := 1
 	for i < len(text) && (text[i] == '_' || text[i] == '@' || text[i] >= '0' && text[i] <= '9' ||
 		text[i]|0x20 >= 'a' && text[i]|0x20 <= 'z') {
@@ -69,7 +67,7 @@ func commandEntity(text string) []wEntity {
 	if !strings.HasPrefix(text, "/") || i == 1 {
 		return nil
 	}
-	return []wEntity{{Type: "bot_command", Offset: 0, Length: i}}
+	return []Entity{{Type: "bot_command", Offset: 0, Length: i}}
 }
 
 // SendGroupText queues a message from u in supergroup chatID (negative). A
@@ -80,9 +78,9 @@ func (s *Server) SendGroupText(chatID, threadID int64, from User, text string) i
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if threadID != 0 && s.topics[msgKey{chatID, threadID}] == nil {
-		s.addTopic(chatID, threadID, fmt.Sprintf("Topic %d", threadID), defaultIconColor)
+		s.addTopic(chatID, threadID, fmt.Sprintf("Topic %d", threadID), defaultIconColor, "")
 	}
-	return s.userMessage(chatID, threadID, from, func(m *wMessage) { m.Text, m.Entities = text, commandEntity(text) })
+	return s.userMessage(chatID, threadID, from, func(m *wMessage) { m.Text = text })
 }
 
 // ShareContact queues a private message with a contact, as sent by a
@@ -128,15 +126,22 @@ func (s *Server) PressButton(u User, msg SentMessage, data string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[u.ID] = u
+	text := msg.Plain
+	if text == "" {
+		text = msg.Text
+	}
 	m := &wMessage{MessageID: msg.MessageID, ThreadID: msg.ThreadID, From: &s.bot, Date: msg.Date.Unix(),
-		Chat: s.chatWire(msg.ChatID), Text: msg.Text}
+		Chat: s.chatWire(msg.ChatID), Text: text}
 	if r := s.msgs[msgKey{msg.ChatID, msg.MessageID}]; r != nil {
 		m = r.wire
 	}
 	id := strconv.FormatInt(4_000_000_000_000_000+s.seq.Add(1), 10)
-	s.queries[id] = false
-	return s.push("callback_query", wCallback{ID: id, From: u.wire(), Message: m,
+	upd := s.push("callback_query", wCallback{ID: id, From: u.wire(), Message: m,
 		ChatInstance: strconv.FormatInt(-7_000_000_000_000_000-msg.ChatID, 10), Data: data})
+	if upd != 0 { // a query the bot never receives needs no answer
+		s.queries[id] = &query{msg: msgKey{msg.ChatID, msg.MessageID}, data: data}
+	}
+	return upd
 }
 
 // ClickButton presses the inline button labelled text on the current state of
@@ -159,7 +164,8 @@ func (s *Server) ClickButton(u User, msg SentMessage, text string) (int64, error
 
 // PushRawUpdate queues raw as an update. A JSON object gets the next update_id
 // (replacing any it has); anything else is delivered verbatim, which breaks the
-// whole getUpdates response just as a corrupt update would.
+// whole getUpdates response just as a corrupt update would. allowed_updates
+// do not filter it.
 func (s *Server) PushRawUpdate(raw []byte) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
