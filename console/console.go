@@ -120,11 +120,11 @@ func (c *Chat) parse(line string) supportbot.Event {
 	cmd, _, _ = strings.Cut(cmd, "@")
 	switch cmd {
 	case "contact": // /contact PHONE: sharing one's own Telegram contact
-		ev.Kind, ev.Text, ev.Phone, ev.ContactUserID = supportbot.EventContact, "", strings.TrimSpace(args), c.UserID
+		ev.Kind, ev.Text, ev.Phone, ev.ContactUserID = supportbot.EventContact, "", contactPhone(args), c.UserID
 		return ev
 	case "contact_of": // /contact_of USER_ID PHONE: forwarding someone else's
 		owner, phone, _ := strings.Cut(strings.TrimSpace(args), " ")
-		ev.Kind, ev.Text, ev.Phone = supportbot.EventContact, "", strings.TrimSpace(phone)
+		ev.Kind, ev.Text, ev.Phone = supportbot.EventContact, "", contactPhone(phone)
 		ev.ContactUserID, _ = strconv.ParseInt(owner, 10, 64)
 		return ev
 	}
@@ -184,4 +184,18 @@ func (c *Chat) print(r supportbot.Reply) {
 		}
 		fmt.Fprintln(c.Out, "   "+strings.Join(cells, "  "))
 	}
+}
+
+// contactPhone is a typed phone as Telegram would share it: international,
+// country code first. A mainland number typed the way people in China write
+// it (13800138000) gets its +86, as Telegram adds it; anything else is taken
+// as typed.
+func contactPhone(typed string) string {
+	typed = strings.TrimSpace(typed)
+	if !strings.HasPrefix(typed, "+") {
+		if p := supportbot.NormalizePhone(typed); p != "" {
+			return p
+		}
+	}
+	return typed
 }

@@ -340,6 +340,14 @@ func (c *Core) Repay(ctx context.Context, key string, r supportbot.RepaymentRequ
 	var refusal *supportbot.CoreError
 	err := c.db.Update(ctx, func(tx *store.Tx) error {
 		out, refusal = nil, nil
+		// A repeat of the key waits for the first; a customer's money moves
+		// one operation at a time.
+		if err := tx.Lock(ctx, "core-key:"+key); err != nil {
+			return err
+		}
+		if err := c.lockCustomerOfQuote(ctx, tx, r.QuoteID); err != nil {
+			return err
+		}
 		v := tx.CoreView()
 		if prev, err := v.RepaymentByKey(ctx, key); err == nil {
 			if prev.QuoteID != r.QuoteID || prev.CardID != r.CardID || prev.Amount != r.Amount {
@@ -640,6 +648,14 @@ func (c *Core) idempotent(ctx context.Context, key, op string, req, out any, run
 	var refusal *supportbot.CoreError
 	err := c.db.Update(ctx, func(tx *store.Tx) error {
 		refusal = nil
+		if err := tx.Lock(ctx, "core-key:"+key); err != nil {
+			return err
+		}
+		if id := customerOf(req); id != "" {
+			if err := tx.Lock(ctx, "core-customer:"+id); err != nil {
+				return err
+			}
+		}
 		if done, err := replay(ctx, tx.CoreView(), key, op, req, out); done || err != nil {
 			return err
 		}
@@ -663,6 +679,26 @@ func (c *Core) idempotent(ctx context.Context, key, op string, req, out any, run
 		return refusal
 	}
 	return nil
+}
+
+// lockCustomerOfQuote serialises the money operations of a quote's customer.
+func (c *Core) lockCustomerOfQuote(ctx context.Context, tx *store.Tx, quoteID string) error {
+	q, err := tx.CoreView().Quote(ctx, quoteID)
+	if err != nil {
+		return nil // an unknown quote is refused later
+	}
+	return tx.Lock(ctx, "core-customer:"+q.CustomerID)
+}
+
+// customerOf is the customer an action request names.
+func customerOf(req any) string {
+	switch r := req.(type) {
+	case supportbot.QuoteRequest:
+		return r.CustomerID
+	case map[string]string:
+		return r["customer_id"]
+	}
+	return ""
 }
 
 func mustJSON(v any) json.RawMessage {

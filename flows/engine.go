@@ -60,6 +60,15 @@ type Config struct {
 	// Wake, if set, is called after a step committed messages to the outbox
 	// (the sender starts at once instead of at its next poll).
 	Wake func()
+	// CoreEvents, if set, are events the core keeps for the bot to take (the
+	// embedded core's); a remote core posts them to /core/events instead.
+	CoreEvents CoreEventSource
+}
+
+// CoreEventSource is a core's events waiting for the bot.
+type CoreEventSource interface {
+	PendingCoreEvents(ctx context.Context, limit int) ([]supportbot.CoreEvent, error)
+	CoreEventDelivered(ctx context.Context, id string) error
 }
 
 // Classifier tells what free text is about.
@@ -312,6 +321,9 @@ func (e *Engine) processChat(ctx, stop context.Context, chatID int64) {
 // that what follows an event is deterministic.
 func (e *Engine) Drain(ctx context.Context) error {
 	for round := 0; ctx.Err() == nil; round++ {
+		if _, err := e.takeCoreEvents(ctx, e.cfg.Now()); err != nil {
+			return err
+		}
 		chats, err := e.st.PendingChats(ctx, e.cfg.Now(), 1000)
 		if err != nil {
 			return err
@@ -493,4 +505,26 @@ func clipText(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
+}
+
+// takeCoreEvents takes the events a core keeps for the bot (the embedded
+// core's), each committed before it is marked delivered: a crash between
+// the two delivers it again, and the event's id makes that harmless.
+func (e *Engine) takeCoreEvents(ctx context.Context, _ time.Time) (int, error) {
+	if e.cfg.CoreEvents == nil {
+		return 0, nil
+	}
+	list, err := e.cfg.CoreEvents.PendingCoreEvents(ctx, 100)
+	if err != nil {
+		return 0, err
+	}
+	for _, ev := range list {
+		if err := e.CoreEvent(ctx, ev); err != nil {
+			return 0, err
+		}
+		if err := e.cfg.CoreEvents.CoreEventDelivered(ctx, ev.ID); err != nil {
+			return 0, err
+		}
+	}
+	return 0, nil
 }

@@ -19,6 +19,7 @@ type job struct {
 
 func (e *Engine) jobs() []job {
 	return []job{
+		{"core-events", e.takeCoreEvents},
 		{"ticket-reminders", e.remindTickets},
 		{"due-reminders", e.remindDue},
 		{"broadcast", e.broadcastAnnouncement},

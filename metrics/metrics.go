@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"supportbot"
 )
 
 // Metrics holds the bot's collectors in a registry of its own (no globals).
@@ -25,11 +27,19 @@ type Metrics struct {
 	sent       prometheus.Counter
 	sendErrors *prometheus.CounterVec
 	firstReply prometheus.Histogram
+	steps      *prometheus.HistogramVec
+	stepFails  *prometheus.CounterVec
+	money      *prometheus.CounterVec
+	core       *prometheus.HistogramVec
+	coreErrors *prometheus.CounterVec
 }
 
-// New registers every collector. depth and tickets, if set, report the
-// outbox depth and the open hand-off tickets when scraped.
-func New(depth, tickets func(context.Context) (int, error)) *Metrics {
+// New registers every collector. depth, tickets, actions and inbox, if set,
+// report the outbox depth, the open hand-off tickets, the money actions
+// waiting for an outcome (by state) and the events waiting in the inbox,
+// when scraped.
+func New(depth, tickets func(context.Context) (int, error), actions func(context.Context) (map[supportbot.ActionState]int, error),
+	inbox func(context.Context) (int, error)) *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry()}
 	m.updates = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "supportbot_updates_total", Help: "Updates handled, by kind (text, command, button, contact, media, ignored)."}, []string{"kind"})
@@ -48,7 +58,22 @@ func New(depth, tickets func(context.Context) (int, error)) *Metrics {
 	m.firstReply = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "supportbot_handoff_first_reply_seconds", Help: "From hand-off to the first agent reply.",
 		Buckets: prometheus.ExponentialBuckets(15, 2, 10)})
+	m.steps = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "supportbot_step_duration_seconds", Help: "Time to handle one event of a chat (core calls and transaction), by event kind.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}}, []string{"kind"})
+	m.stepFails = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "supportbot_step_failures_total", Help: "Steps that failed (tried again, or given up with an apology), by event kind."}, []string{"kind"})
+	m.money = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "supportbot_money_action_attempts_total", Help: "Money action attempts against the core, by kind and the state they left it in."},
+		[]string{"kind", "state"})
+	m.core = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "supportbot_core_request_duration_seconds", Help: "Calls to the core system, by operation, retries included.",
+		Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"op"})
+	m.coreErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "supportbot_core_errors_total", Help: "Core calls without a result, by operation and outcome (refused, unavailable, invalid)."},
+		[]string{"op", "outcome"})
 	m.reg.MustRegister(m.updates, m.latency, m.flows, m.faq, m.actions, m.sent, m.sendErrors, m.firstReply,
+		m.steps, m.stepFails, m.money, m.core, m.coreErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, g := range []struct {
 		name, help string
@@ -56,6 +81,7 @@ func New(depth, tickets func(context.Context) (int, error)) *Metrics {
 	}{
 		{"supportbot_outbox_depth", "Messages waiting in the outbox.", depth},
 		{"supportbot_handoffs_open", "Tickets waiting for or with an agent.", tickets},
+		{"supportbot_inbox_depth", "Events waiting to be handled.", inbox},
 	} {
 		if g.read == nil {
 			continue
@@ -70,7 +96,41 @@ func New(depth, tickets func(context.Context) (int, error)) *Metrics {
 			return float64(n)
 		}))
 	}
+	if actions != nil {
+		for _, st := range []supportbot.ActionState{supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing} {
+			m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "supportbot_money_actions_open",
+				Help: "Money actions waiting for an outcome, by state.", ConstLabels: prometheus.Labels{"state": string(st)}},
+				func() float64 {
+					ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+					defer cancel()
+					n, err := actions(ctx)
+					if err != nil {
+						return -1
+					}
+					return float64(n[st])
+				}))
+		}
+	}
 	return m
+}
+
+// Step counts one handled event of a chat.
+func (m *Metrics) Step(kind string, d time.Duration, failed bool) {
+	m.steps.WithLabelValues(kind).Observe(d.Seconds())
+	if failed {
+		m.stepFails.WithLabelValues(kind).Inc()
+	}
+}
+
+// MoneyAction counts one attempt at a money action.
+func (m *Metrics) MoneyAction(kind, state string) { m.money.WithLabelValues(kind, state).Inc() }
+
+// CoreCall counts one call to the core system.
+func (m *Metrics) CoreCall(op, outcome string, d time.Duration) {
+	m.core.WithLabelValues(op).Observe(d.Seconds())
+	if outcome != "ok" {
+		m.coreErrors.WithLabelValues(op, outcome).Inc()
+	}
 }
 
 // Handler serves the metrics in the Prometheus text format.

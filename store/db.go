@@ -61,6 +61,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.Now = time.Now
 	if err := db.migrate(ctx); err != nil {
 		db.closeDBs()
 		return nil, err
@@ -101,7 +102,7 @@ func openSQLite(path string) (*DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
-	return &DB{w: w, r: r, d: sqliteDialect, path: path, Now: time.Now}, nil
+	return &DB{w: w, r: r, d: sqliteDialect, path: path}, nil
 }
 
 func cloneValues(v url.Values) url.Values {
@@ -163,7 +164,9 @@ func (db *DB) migrate(ctx context.Context) error {
 }
 
 func (db *DB) migrateFile(ctx context.Context, conn execer, name string) error {
-	base := filepath.Base(name)
+	// Recorded as migration/NAME.sql on both databases (the names SQLite
+	// databases of earlier versions hold).
+	base := "migration/" + filepath.Base(name)
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -229,6 +232,17 @@ func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return tx.tx.QueryRowContext(ctx, tx.d.rebind(query), args...)
+}
+
+// Lock takes a lock on name until the transaction ends: transactions that
+// lock the same name run one after the other (on PostgreSQL; SQLite's one
+// writer runs every transaction that way).
+func (tx *Tx) Lock(ctx context.Context, name string) error {
+	if tx.d.lock == "" {
+		return nil
+	}
+	_, err := tx.exec(ctx, tx.d.lock, name)
+	return err
 }
 
 // Now is the transaction's time.

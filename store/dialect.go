@@ -29,6 +29,9 @@ type dialect struct {
 	migrationLock func(ctx context.Context, db *sql.DB, fn func(execer) error) error
 	// committers is how many transactions one process writes at once.
 	committers int
+	// lock takes a transaction-scoped lock on a name ("" where one writer
+	// serialises everything anyway).
+	lock string
 	// skipLocked is " FOR UPDATE SKIP LOCKED" and forUpdate " FOR UPDATE"
 	// where the database has them (SQLite's one writer needs neither).
 	skipLocked, forUpdate string
@@ -79,6 +82,7 @@ var postgresDialect = dialect{
 	committers: 4,
 	skipLocked: " FOR UPDATE SKIP LOCKED",
 	forUpdate:  " FOR UPDATE",
+	lock:       `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
 }
 
 // migrationLockKey is the advisory lock key of the migrations ("supportbt").

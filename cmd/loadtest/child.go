@@ -138,36 +138,87 @@ func (l *lockedBuffer) String() string {
 }
 
 // echoHandler is the floor: it answers every update with what it carried,
-// touching no database and no flow.
-type echoHandler struct{}
-
-func (echoHandler) Handle(_ context.Context, ev supportbot.Event) ([]supportbot.Reply, error) {
-	text := ev.Text
-	switch ev.Kind {
-	case supportbot.EventCommand:
-		text = strings.TrimSpace("/" + ev.Text + " " + ev.Args)
-	case supportbot.EventContact:
-		text = ev.Phone
-	case supportbot.EventButton:
-		text = ev.Data
-	}
-	if text == "" {
-		text = "?"
-	}
-	return []supportbot.Reply{{ChatID: ev.ChatID, Text: text}}, nil
+// through an outbox in memory — no database, no flow — and the same sender.
+type echoHandler struct {
+	mu      sync.Mutex
+	seq     int64
+	pending []supportbot.OutboxMessage
+	wake    func()
 }
+
+func (h *echoHandler) Submit(_ context.Context, evs ...supportbot.Event) error {
+	h.mu.Lock()
+	for _, ev := range evs {
+		text := ev.Text
+		switch ev.Kind {
+		case supportbot.EventCommand:
+			text = strings.TrimSpace("/" + ev.Text + " " + ev.Args)
+		case supportbot.EventContact:
+			text = ev.Phone
+		case supportbot.EventButton:
+			text = ev.Data
+		}
+		if text == "" {
+			text = "?"
+		}
+		h.seq++
+		h.pending = append(h.pending, supportbot.OutboxMessage{ID: h.seq, Reply: supportbot.Reply{ChatID: ev.ChatID, Text: text}})
+	}
+	h.mu.Unlock()
+	if h.wake != nil {
+		h.wake()
+	}
+	return nil
+}
+
+func (h *echoHandler) DueMessages(_ context.Context, _ time.Time, limit int) ([]supportbot.OutboxMessage, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := min(limit, len(h.pending))
+	return append([]supportbot.OutboxMessage(nil), h.pending[:n]...), nil
+}
+
+func (h *echoHandler) MarkSent(_ context.Context, ids ...int64) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	done := map[int64]bool{}
+	for _, id := range ids {
+		done[id] = true
+	}
+	kept := h.pending[:0]
+	for _, m := range h.pending {
+		if !done[m.ID] {
+			kept = append(kept, m)
+		}
+	}
+	h.pending = kept
+	return nil
+}
+
+func (h *echoHandler) RetryLater(context.Context, int64, time.Time, string) error { return nil }
+
+func (h *echoHandler) MarkFailed(ctx context.Context, id int64, _ string, _ bool) error {
+	return h.MarkSent(ctx, id)
+}
+
+func (h *echoHandler) TicketTopic(context.Context, int64) (int64, error) { return 0, nil }
+func (h *echoHandler) SetTicketTopic(context.Context, int64, int64) error { return nil }
 
 // runEcho is the echo bot's process: the same adapter (bot.New, its poll loop
 // and dispatcher) with the echo handler and direct sends (no outbox).
 func runEcho(ctx context.Context) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	h := &echoHandler{}
 	srv, err := bot.New(bot.Config{
 		Token:    os.Getenv("TELEGRAM_BOT_TOKEN"),
 		Endpoint: os.Getenv("TELEGRAM_API_ENDPOINT"),
 		Logger:   logger,
-	}, echoHandler{})
+		Outbox:   h,
+		Limits:   bot.Limits{PerSecond: 100000, PerChat: 1000, PerChatBurst: 1000, PerGroupMinute: 6000},
+	}, h)
 	if err != nil {
 		return err
 	}
+	h.wake = srv.Wake
 	return srv.Run(ctx)
 }

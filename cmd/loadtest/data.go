@@ -78,9 +78,18 @@ func generate(n int, seed uint64, now time.Time, loc *time.Location) ([]byte, []
 			name:      c.Name,
 			product:   p.Product,
 			remaining: plan.Remaining(),
-			payoff:    supportbot.ComputePayoff(plan, today).Total,
+			payoff:    payoffTotal(plan, today),
 		})
 	}
 	b, err := json.Marshal(f)
 	return b, people, err
+}
+
+// payoffTotal is what paying off plan costs today (0 when it cannot be computed).
+func payoffTotal(plan supportbot.Plan, today supportbot.Date) supportbot.Money {
+	q, err := supportbot.ComputePayoff(plan, today)
+	if err != nil {
+		return 0
+	}
+	return q.Total
 }

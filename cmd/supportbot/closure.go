@@ -2,29 +2,34 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"supportbot"
-	"supportbot/store"
+	"supportbot/embedcore"
 )
 
-// runClosure runs `supportbot closure set REF STATUS [REASON]`: a support
-// agent completes or rejects a closure request. The store records it with an
-// audit entry and a message-center entry and flags it for notification; the
-// delivery to the customer's chats is the outbox's job, not this command's.
+// runClosure runs `supportbot closure set REF STATUS [REASON]`: a decision
+// on a closure request of the embedded core (completed, or rejected with a
+// reason). The embedded core records it and owes the bot an event; the
+// running bot tells the customer's chats and keeps it in the message
+// center. With CORE_URL set the core system decides, and tells the bot.
 func runClosure(ctx context.Context, cfg Config, args []string, out io.Writer) error {
 	if len(args) < 3 || args[0] != "set" {
 		return usageError(usage)
 	}
+	if cfg.CoreURL != "" {
+		return errors.New("closure set: closure requests are decided in the core system at CORE_URL, which tells the bot")
+	}
 	ref, status, reason := args[1], strings.ToLower(args[2]), strings.Join(args[3:], " ")
-	db, err := store.Open(ctx, cfg.DatabasePath)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	r, chats, err := db.SetClosureStatus(ctx, ref, status, reason)
+	r, err := embedcore.New(db, cfg.Location, nil).DecideClosure(ctx, ref, status, reason)
 	if code := supportbot.ErrorCode(err); code != "" && code != supportbot.EINTERNAL {
 		return fmt.Errorf("closure %s: %s", ref, supportbot.ErrorMessage(err))
 	} else if err != nil {
@@ -34,15 +39,6 @@ func runClosure(ctx context.Context, cfg Config, args []string, out io.Writer) e
 	if r.Reason != "" {
 		fmt.Fprintf(out, " (%s)", r.Reason)
 	}
-	fmt.Fprintf(out, "\ncustomer %s: message-center entry added", r.CustomerID)
-	if len(chats) == 0 {
-		fmt.Fprintln(out, "; no linked chat to notify")
-		return nil
-	}
-	ids := make([]string, len(chats))
-	for i, id := range chats {
-		ids[i] = fmt.Sprint(id)
-	}
-	fmt.Fprintf(out, "; to notify (pending delivery): chat %s\n", strings.Join(ids, ", "))
+	fmt.Fprintf(out, "\ncustomer %s: the running bot tells their chats and keeps it in their message center\n", r.CustomerID)
 	return nil
 }

@@ -15,7 +15,6 @@ import (
 	"supportbot/faq"
 	"supportbot/flows"
 	"supportbot/importer"
-	"supportbot/store"
 )
 
 // runImport validates a core-system export and upserts it; a bad file is
@@ -29,7 +28,7 @@ func runImport(ctx context.Context, cfg Config, path string, out io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("%s rejected, nothing imported:\n%w", path, err)
 	}
-	db, err := store.Open(ctx, cfg.DatabasePath)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -45,7 +44,7 @@ func runImport(ctx context.Context, cfg Config, path string, out io.Writer) erro
 
 // runAudit prints the audit log, as text or JSON lines.
 func runAudit(ctx context.Context, cfg Config, customer string, asJSON bool, out io.Writer) error {
-	db, err := store.Open(ctx, cfg.DatabasePath)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -94,7 +93,7 @@ func runAsk(text string, out io.Writer) error {
 
 // runMisses lists the most frequent unanswered questions.
 func runMisses(ctx context.Context, cfg Config, limit int, out io.Writer) error {
-	db, err := store.Open(ctx, cfg.DatabasePath)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -112,7 +111,7 @@ func runMisses(ctx context.Context, cfg Config, limit int, out io.Writer) error 
 // runTickets lists hand-off tickets: who, status, how long they waited for an
 // agent, who took them, and the rating.
 func runTickets(ctx context.Context, cfg Config, open bool, out io.Writer) error {
-	db, err := store.Open(ctx, cfg.DatabasePath)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -149,7 +148,7 @@ func or(s, def string) string {
 
 // runBackup copies the database with SQLite's online backup API.
 func runBackup(ctx context.Context, cfg Config, path string, out io.Writer) error {
-	db, err := store.Open(ctx, cfg.DatabasePath)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -15,19 +15,26 @@ import (
 
 // Config is the bot's configuration, from the environment and .env.
 type Config struct {
-	Token         string
-	APIEndpoint   string // format string: token, then method
-	DatabasePath  string
-	AgentChatID   int64
-	AgentUserIDs  []int64
-	WebhookURL    string
-	WebhookSecret string
-	ListenAddr    string
-	Location      *time.Location
-	Hours         supportbot.BusinessHours
-	Hotline       string
-	LogLevel      slog.Level
-	LogFormat     string
+	Token        string
+	APIEndpoint  string // format string: token, then method
+	DatabasePath string
+	// DatabaseURL (postgres://…) selects PostgreSQL instead of SQLite.
+	DatabaseURL string
+	// CoreURL selects the installment core system over HTTP (CORE_API.md);
+	// empty: the embedded core over the bot's database.
+	CoreURL          string
+	CoreToken        string
+	CoreEventsSecret string
+	AgentChatID      int64
+	AgentUserIDs     []int64
+	WebhookURL       string
+	WebhookSecret    string
+	ListenAddr       string
+	Location         *time.Location
+	Hours            supportbot.BusinessHours
+	Hotline          string
+	LogLevel         slog.Level
+	LogFormat        string
 	// ReminderDays and ReminderHour: due-date reminders go out this many days
 	// before a due date, from this hour support time (REMINDER_DAYS,
 	// REMINDER_HOUR).
@@ -48,14 +55,18 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return def
 	}
 	c := Config{
-		Token:         get("TELEGRAM_BOT_TOKEN", ""),
-		APIEndpoint:   get("TELEGRAM_API_ENDPOINT", "https://api.telegram.org/bot%s/%s"),
-		DatabasePath:  get("DATABASE_PATH", "data/supportbot.db"),
-		WebhookURL:    get("WEBHOOK_URL", ""),
-		WebhookSecret: get("WEBHOOK_SECRET", ""),
-		ListenAddr:    get("LISTEN_ADDR", ":8080"),
-		Hotline:       get("SUPPORT_HOTLINE", "400-100-5678"),
-		LogFormat:     get("LOG_FORMAT", "text"),
+		Token:            get("TELEGRAM_BOT_TOKEN", ""),
+		APIEndpoint:      get("TELEGRAM_API_ENDPOINT", "https://api.telegram.org/bot%s/%s"),
+		DatabasePath:     get("DATABASE_PATH", "data/supportbot.db"),
+		DatabaseURL:      get("DATABASE_URL", ""),
+		CoreURL:          get("CORE_URL", ""),
+		CoreToken:        get("CORE_TOKEN", ""),
+		CoreEventsSecret: get("CORE_EVENTS_SECRET", ""),
+		WebhookURL:       get("WEBHOOK_URL", ""),
+		WebhookSecret:    get("WEBHOOK_SECRET", ""),
+		ListenAddr:       get("LISTEN_ADDR", ":8080"),
+		Hotline:          get("SUPPORT_HOTLINE", "400-100-5678"),
+		LogFormat:        get("LOG_FORMAT", "text"),
 	}
 	var err error
 	if n := strings.Count(c.APIEndpoint, "%s"); n != 2 {
@@ -87,6 +98,24 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.WebhookSecret != "" && !validSecret(c.WebhookSecret) {
 		return c, fmt.Errorf("WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - only")
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			return c, fmt.Errorf("DATABASE_URL: want postgres://user:password@host:port/database, got a %q URL", schemeOf(c.DatabaseURL))
+		}
+	}
+	if c.CoreURL != "" {
+		u, err := url.Parse(c.CoreURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return c, fmt.Errorf("CORE_URL: not an http(s) URL: %q", c.CoreURL)
+		}
+		if c.CoreToken == "" {
+			return c, fmt.Errorf("CORE_TOKEN: required when CORE_URL is set")
+		}
+		if c.CoreEventsSecret == "" {
+			return c, fmt.Errorf("CORE_EVENTS_SECRET: required when CORE_URL is set (the core signs its events with it)")
+		}
 	}
 	tz := get("SUPPORT_TIMEZONE", "Asia/Shanghai")
 	if c.Location, err = time.LoadLocation(tz); err != nil {
@@ -159,4 +188,13 @@ func parseReminderDays(s string) ([]int, error) {
 		days = append(days, n)
 	}
 	return days, nil
+}
+
+// schemeOf is a URL's scheme, for an error that must not show the rest (it
+// may hold a password).
+func schemeOf(raw string) string {
+	if i := strings.Index(raw, "://"); i > 0 {
+		return raw[:i]
+	}
+	return "non"
 }

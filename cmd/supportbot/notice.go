@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"supportbot"
-	"supportbot/store"
 )
 
 const noticeUsage = `usage:
@@ -45,7 +44,7 @@ func runNotice(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	default:
 		return usageError(noticeUsage)
 	}
-	db, err := store.Open(ctx, cfg.DatabasePath)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}

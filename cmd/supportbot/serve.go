@@ -12,6 +12,7 @@ import (
 
 	"supportbot"
 	"supportbot/bot"
+	"supportbot/corehttp"
 )
 
 // retention is how long processed update ids and sent messages are kept.
@@ -46,6 +47,9 @@ func (m *Main) runTelegram(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.mu.Lock()
+	m.Bot = srv
+	m.mu.Unlock()
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -58,6 +62,15 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", met.Handler())
+	if m.Config.CoreURL != "" {
+		// The core's events: signed, committed before the 2xx.
+		events, err := corehttp.NewEventHandler(corehttp.EventsConfig{Secret: m.Config.CoreEventsSecret, Sink: m.Engine,
+			Logger: m.Logger.With("component", "core-events")})
+		if err != nil {
+			return err
+		}
+		mux.Handle("/core/events", events)
+	}
 	mode := "long polling"
 	if m.Config.WebhookURL != "" {
 		u, _ := url.Parse(m.Config.WebhookURL) // validated by LoadConfig
@@ -68,12 +81,16 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		mux.Handle(path, srv.WebhookHandler(m.Config.WebhookSecret))
 		mode = "webhook"
 	}
-	httpSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// A request whose body never completes is not held open: reads and
+	// writes are bounded, and idle keep-alive connections closed.
+	httpSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	ln, err := net.Listen("tcp", m.Config.ListenAddr)
 	switch {
-	case err != nil && mode == "webhook":
+	case err != nil && (mode == "webhook" || m.Config.CoreURL != ""):
+		// Telegram's updates or the core's events come in through it.
 		return fmt.Errorf("LISTEN_ADDR: %w", err)
 	case err != nil:
 		// Polling needs no listener: customers are still served, only
@@ -91,10 +108,14 @@ func (m *Main) runTelegram(ctx context.Context) error {
 			}
 		}()
 	}
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		m.background(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		m.Engine.Run(ctx) // the inbox, the money actions, the periodic jobs
 	}()
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -116,18 +137,12 @@ func (m *Main) runTelegram(ctx context.Context) error {
 	return srv.Run(ctx)
 }
 
-// background does the periodic work: notifications customers are owed, and
-// pruning what only matters for a while.
+// background prunes what only matters for a while, hourly.
 func (m *Main) background(ctx context.Context) {
-	tick := time.NewTicker(2 * time.Second)
+	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	lastPrune := time.Time{}
 	for {
-		if n, err := m.Engine.Notify(ctx); err != nil && ctx.Err() == nil {
-			m.Logger.Error("queue notifications", "err", err)
-		} else if n > 0 {
-			m.Logger.Info("notifications queued", "messages", n)
-		}
 		if time.Since(lastPrune) > time.Hour {
 			lastPrune = time.Now()
 			if n, err := m.DB.Prune(ctx, m.Now().Add(-retention)); err != nil && ctx.Err() == nil {

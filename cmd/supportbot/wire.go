@@ -9,7 +9,10 @@ import (
 	"sync"
 	"time"
 
+	"supportbot"
 	"supportbot/bot"
+	"supportbot/corehttp"
+	"supportbot/embedcore"
 	"supportbot/console"
 	"supportbot/demo"
 	"supportbot/faq"
@@ -35,6 +38,12 @@ type Main struct {
 	DB     *store.DB
 	Engine *flows.Engine
 	Logger *slog.Logger
+	// Core is what the bot talks to for money; Embedded is set when it is
+	// the embedded core (no CORE_URL).
+	Core     flows.Core
+	Embedded *embedcore.Core
+	// Bot is the Telegram adapter, once running.
+	Bot *bot.Server
 
 	Metrics *metrics.Metrics
 
@@ -42,7 +51,7 @@ type Main struct {
 	addr string // where the HTTP server listens, once it does
 }
 
-// Open opens the database and builds the engine.
+// Open opens the database, connects the core and builds the engine.
 func (m *Main) Open(ctx context.Context) error {
 	if m.Now == nil {
 		m.Now = time.Now
@@ -53,7 +62,7 @@ func (m *Main) Open(ctx context.Context) error {
 		cfg.LogLevel = slog.LevelWarn
 	}
 	m.Logger = newLogger(cfg, m.Stderr)
-	db, err := store.Open(ctx, m.Config.DatabasePath)
+	db, err := openDB(ctx, m.Config)
 	if err != nil {
 		return err
 	}
@@ -68,38 +77,101 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	kb := knowledge{index}
-	m.Metrics = metrics.New(db.OutboxDepth, db.OpenTickets)
-	m.Engine = flows.New(flows.Config{
+	m.Metrics = metrics.New(db.OutboxDepth, db.OpenTickets, db.OpenActions, db.InboxDepth)
+	if cfg.CoreURL != "" {
+		client, err := corehttp.New(corehttp.Config{BaseURL: cfg.CoreURL, Token: cfg.CoreToken,
+			Logger: m.Logger.With("component", "core"), Metrics: m.Metrics})
+		if err != nil {
+			return err
+		}
+		m.Core = client
+	} else {
+		m.Embedded = embedcore.New(db, cfg.Location, m.Now)
+		m.Core = m.Embedded
+	}
+	instance := instanceName()
+	var turns flows.ChatTurns
+	var jobs flows.Jobs
+	if db.Dialect() == "postgres" {
+		// Several instances share the database: a chat's turn and a job are
+		// leases in it.
+		leases := db.Leases(instance, 30*time.Second)
+		turns, jobs = leases, leases
+	}
+	ecfg := flows.Config{
+		Store:       stateStore{db},
+		Core:        m.Core,
 		Metrics:     m.Metrics,
-		Begin:       func(ctx context.Context) (flows.Tx, error) { return begin(ctx, db) },
 		Catalog:     catalog,
 		Classifier:  kb,
 		Answers:     kb,
 		Location:    m.Config.Location,
 		Now:         m.Now,
 		Logger:      m.Logger.With("component", "flows"),
+		Turns:       turns,
+		Jobs:        jobs,
+		Instance:    instance,
 		Hotline:     m.Config.Hotline,
 		Hours:       m.Config.Hours,
 		AgentChatID: m.Config.AgentChatID,
 		Misses:      db,
-		// On Telegram replies go through the outbox; the console prints them.
-		Outbox: m.Config.Token != "",
 		// Due-date reminders: REMINDER_DAYS, REMINDER_HOUR.
 		ReminderDays: m.Config.ReminderDays,
 		ReminderHour: m.Config.ReminderHour,
-	})
+		Wake:         func() { m.wakeSender() },
+	}
+	if m.Embedded != nil {
+		ecfg.CoreEvents = embeddedEvents{db}
+	}
+	m.Engine = flows.New(ecfg)
 	return nil
 }
 
-// begin hides the concrete *store.Tx behind the engine's interface (a nil
-// *store.Tx must not become a non-nil interface).
-func begin(ctx context.Context, db *store.DB) (flows.Tx, error) {
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return tx, nil
+// openDB opens the database the configuration names: PostgreSQL with
+// DATABASE_URL, else SQLite at DATABASE_PATH.
+func openDB(ctx context.Context, cfg Config) (*store.DB, error) {
+	return store.Open(ctx, store.Config{Path: cfg.DatabasePath, URL: cfg.DatabaseURL})
 }
+
+// instanceName names this process in leases: host and pid.
+func instanceName() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
+}
+
+// wakeSender tells the Telegram sender, once it runs, that messages wait.
+func (m *Main) wakeSender() {
+	m.mu.Lock()
+	b := m.Bot
+	m.mu.Unlock()
+	if b != nil {
+		b.Wake()
+	}
+}
+
+// stateStore is the database as the engine sees its own state.
+type stateStore struct{ *store.DB }
+
+func (s stateStore) Update(ctx context.Context, fn func(flows.Tx) error) error {
+	return s.DB.Update(ctx, func(tx *store.Tx) error { return fn(tx) })
+}
+
+// embeddedEvents are the events the embedded core owes the bot.
+type embeddedEvents struct{ db *store.DB }
+
+func (e embeddedEvents) PendingCoreEvents(ctx context.Context, limit int) ([]supportbot.CoreEvent, error) {
+	return e.db.PendingCoreEvents(ctx, limit)
+}
+
+func (e embeddedEvents) CoreEventDelivered(ctx context.Context, id string) error {
+	return e.db.Update(ctx, func(tx *store.Tx) error { return tx.CoreEventDelivered(ctx, id) })
+}
+
+var (
+	_ flows.Store = stateStore{}
+	_ flows.Tx    = (*store.Tx)(nil)
+	_ flows.Core  = (*embedcore.Core)(nil)
+)
 
 // Close releases what Open acquired.
 func (m *Main) Close() error {
@@ -121,10 +193,12 @@ func (m *Main) Run(ctx context.Context) error {
 }
 
 func (m *Main) runConsole(ctx context.Context) error {
-	if err := m.loadDemo(ctx); err != nil {
-		return err
+	if m.Embedded != nil {
+		if err := m.loadDemo(ctx); err != nil {
+			return err
+		}
 	}
-	chat := &console.Chat{Handler: m.Engine, In: m.Stdin, Out: m.Stdout, UserID: 1,
+	chat := &console.Chat{Handler: m.Engine, Outbox: m.DB, In: m.Stdin, Out: m.Stdout, UserID: 1,
 		OnError: func(err error) { m.Logger.Error("step failed", "err", err) }}
 	start := ""
 	if f, ok := m.Stdin.(*os.File); ok && isTerminal(f) {
