@@ -109,11 +109,11 @@ type Metrics interface {
 
 type noMetrics struct{}
 
-func (noMetrics) Flow(string, string)                 {}
-func (noMetrics) FAQ(string)                          {}
-func (noMetrics) Action(string)                       {}
-func (noMetrics) FirstReply(time.Duration)            {}
-func (noMetrics) Step(string, time.Duration, bool)    {}
+func (noMetrics) Flow(string, string)                {}
+func (noMetrics) FAQ(string)                         {}
+func (noMetrics) Action(string)                      {}
+func (noMetrics) FirstReply(time.Duration)           {}
+func (noMetrics) Step(string, time.Duration, bool)   {}
 func (noMetrics) MoneyAction(kind string, st string) {}
 
 // MissLog keeps unanswered questions; it masks personal data itself.

@@ -24,7 +24,9 @@ func repayFlow() *spec {
 			return fsm.Callbacks{
 				"enter_choosing": func(_ ctxT, e *fsm.Event) { e.Err = askPlan(s) },
 				// after_, not enter_: a new quote from "quoted" is a self-transition.
-				"after_quote":  func(_ ctxT, e *fsm.Event) { e.Err = getQuote(s, "repay", e.Args[0].(*supportbot.Plan), argString(e.Args, 1)) },
+				"after_quote": func(_ ctxT, e *fsm.Event) {
+					e.Err = getQuote(s, "repay", e.Args[0].(*supportbot.Plan), argString(e.Args, 1))
+				},
 				"enter_paying": func(_ ctxT, e *fsm.Event) { paying(s, e.Args[0].(*supportbot.Action)) },
 			}
 		},

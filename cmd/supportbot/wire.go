@@ -11,10 +11,10 @@ import (
 
 	"supportbot"
 	"supportbot/bot"
-	"supportbot/corehttp"
-	"supportbot/embedcore"
 	"supportbot/console"
+	"supportbot/corehttp"
 	"supportbot/demo"
+	"supportbot/embedcore"
 	"supportbot/faq"
 	"supportbot/flows"
 	"supportbot/importer"
