@@ -2,17 +2,23 @@ package flows_test
 
 import (
 	"context"
-	"path/filepath"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	_ "time/tzdata"
 
 	"supportbot"
+	"supportbot/corehttp"
+	"supportbot/corehttp/coretest"
+	"supportbot/embedcore"
 	"supportbot/flows"
 	"supportbot/locale"
 	"supportbot/store"
+	"supportbot/store/storetest"
 )
 
 var shanghai = mustLocation("Asia/Shanghai")
@@ -25,17 +31,24 @@ func mustLocation(name string) *time.Location {
 	return loc
 }
 
-// harness is an engine on a temp-file database with a clock the test moves.
+// harness is an engine on a fresh database (SQLite, or PostgreSQL when
+// SUPPORTBOT_TEST_DATABASE=postgres) with a clock the test moves, talking to
+// the embedded core directly or, when SUPPORTBOT_TEST_CORE=http, through the
+// HTTP client of the contract and the fake core server (which serves the
+// same embedded core): every flow test runs on both paths.
 type harness struct {
-	t      testing.TB
-	path   string
-	db     *store.DB
-	eng    *flows.Engine
-	mu     sync.Mutex
-	now    time.Time
-	cat    *locale.Catalog
-	charge func(flows.Charge) error
-	missed []string
+	t        testing.TB
+	cfg      store.Config
+	db       *store.DB
+	eng      *flows.Engine
+	embedded *embedcore.Core
+	fake     *coretest.Server // nil unless the core is reached over HTTP
+	hooks    *hooks
+	mu       sync.Mutex
+	now      time.Time
+	cat      *locale.Catalog
+	missed   []string
+	source   atomic.Int64
 	// agentChat is the staff chat; set it and call open() to hand off.
 	agentChat int64
 }
@@ -43,9 +56,12 @@ type harness struct {
 // start is the fixed "now" of every flow test: 2026-11-21 10:00 in Shanghai.
 var start = time.Date(2026, 11, 21, 10, 0, 0, 0, shanghai)
 
+// overHTTP reports whether this run reaches the core through the contract.
+func overHTTP() bool { return os.Getenv("SUPPORTBOT_TEST_CORE") == "http" }
+
 func newHarness(t testing.TB, data []supportbot.CustomerData) *harness {
 	t.Helper()
-	h := &harness{t: t, path: filepath.Join(t.TempDir(), "bot.db"), now: start}
+	h := &harness{t: t, cfg: storetest.Config(t), now: start, hooks: &hooks{}}
 	cat, err := locale.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -65,31 +81,42 @@ func (h *harness) open() {
 	if h.db != nil {
 		h.db.Close()
 	}
-	db, err := store.Open(context.Background(), h.path)
+	db, err := store.Open(context.Background(), h.cfg)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	h.t.Cleanup(func() { db.Close() })
 	db.Now = h.clock
 	h.db = db
+	h.embedded = embedcore.New(db, shanghai, h.clock)
+	var core flows.Core = h.embedded
+	if overHTTP() {
+		if h.fake != nil {
+			h.fake.Close()
+		}
+		h.fake = coretest.Start(h.t, h.embedded, coretest.WithClock(h.clock))
+		client, err := corehttp.New(corehttp.Config{BaseURL: h.fake.URL(), Token: h.fake.Token(),
+			Reads:   corehttp.Policy{AttemptTimeout: 2 * time.Second, Attempts: 2, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond},
+			Actions: corehttp.Policy{AttemptTimeout: 2 * time.Second, Attempts: 2, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}})
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		core = client
+	}
+	h.hooks.Core = core
 	h.eng = flows.New(flows.Config{
-		Begin: func(ctx context.Context) (flows.Tx, error) {
-			tx, err := db.Begin(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return tx, nil
-		},
+		Store:       stateStore{db},
+		Core:        h.hooks,
 		Catalog:     h.cat,
 		Classifier:  fakeClassifier{},
 		Answers:     fakeAnswers{},
-		Payments:    paymentsFunc(h.pay),
 		Misses:      missFunc(func(text string) { h.mu.Lock(); h.missed = append(h.missed, text); h.mu.Unlock() }),
 		Location:    shanghai,
 		Now:         h.clock,
 		Hotline:     "400-100-5678",
 		AgentChatID: h.agentChat,
 		Hours:       supportbot.BusinessHours{Open: 9 * time.Hour, Close: 21 * time.Hour},
+		CoreEvents:  embeddedEvents{db},
 	})
 }
 
@@ -105,20 +132,91 @@ func (h *harness) advance(d time.Duration) {
 	h.mu.Unlock()
 }
 
-func (h *harness) pay(c flows.Charge) error {
-	if h.charge != nil {
-		return h.charge(c)
+// drain handles everything waiting: events, money actions, the embedded
+// core's events.
+func (h *harness) drain() {
+	h.t.Helper()
+	if err := h.eng.Drain(context.Background()); err != nil {
+		h.t.Fatalf("drain: %v", err)
 	}
-	return flows.LedgerPayments{}.Charge(context.Background(), c)
+}
+
+// take returns, and marks sent, what waits in the outbox for a chat.
+func (h *harness) take(chatID int64) []supportbot.Reply {
+	h.t.Helper()
+	msgs, err := h.db.ChatMessages(context.Background(), chatID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	ids := make([]int64, len(msgs))
+	out := make([]supportbot.Reply, len(msgs))
+	for i, m := range msgs {
+		ids[i], out[i] = m.ID, m.Reply
+	}
+	if err := h.db.MarkSent(context.Background(), ids...); err != nil {
+		h.t.Fatal(err)
+	}
+	return out
+}
+
+// stateStore is the database as the engine sees its own state.
+type stateStore struct{ *store.DB }
+
+func (s stateStore) Update(ctx context.Context, fn func(flows.Tx) error) error {
+	return s.DB.Update(ctx, func(tx *store.Tx) error { return fn(tx) })
+}
+
+// embeddedEvents are the events the embedded core owes the bot.
+type embeddedEvents struct{ db *store.DB }
+
+func (e embeddedEvents) PendingCoreEvents(ctx context.Context, limit int) ([]supportbot.CoreEvent, error) {
+	return e.db.PendingCoreEvents(ctx, limit)
+}
+
+func (e embeddedEvents) CoreEventDelivered(ctx context.Context, id string) error {
+	return e.db.Update(ctx, func(tx *store.Tx) error { return tx.CoreEventDelivered(ctx, id) })
+}
+
+// hooks is the core with test doubles: a hook that is set answers instead
+// of the core (a declined card, a core that does not answer…).
+type hooks struct {
+	flows.Core
+	mu    sync.Mutex
+	repay func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error)
+	plans func(ctx context.Context, customerID string) ([]supportbot.Plan, error)
+}
+
+func (k *hooks) Repay(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+	k.mu.Lock()
+	f := k.repay
+	k.mu.Unlock()
+	if f != nil {
+		return f(ctx, key, r)
+	}
+	return k.Core.Repay(ctx, key, r)
+}
+
+func (k *hooks) Plans(ctx context.Context, customerID string) ([]supportbot.Plan, error) {
+	k.mu.Lock()
+	f := k.plans
+	k.mu.Unlock()
+	if f != nil {
+		return f(ctx, customerID)
+	}
+	return k.Core.Plans(ctx, customerID)
+}
+
+// DecideClosure passes an agent's /closure to the embedded core.
+func (k *hooks) DecideClosure(ctx context.Context, ref, status, reason string) (*supportbot.ClosureRequest, error) {
+	if d, ok := k.Core.(flows.ClosureDecider); ok {
+		return d.DecideClosure(ctx, ref, status, reason)
+	}
+	return nil, supportbot.Errorf(supportbot.EINVALID, "closure decided in the core")
 }
 
 type missFunc func(string)
 
 func (f missFunc) RecordMiss(_ context.Context, text string) error { f(text); return nil }
-
-type paymentsFunc func(flows.Charge) error
-
-func (f paymentsFunc) Charge(_ context.Context, c flows.Charge) error { return f(c) }
 
 // fakeClassifier knows a few phrases, enough to route text in flow tests; the
 // real classifier has its own tests in faq/.
@@ -162,10 +260,14 @@ func (h *harness) chat(id int64, lang string) *chat { return &chat{h: h, id: id,
 func (c *chat) event(ev supportbot.Event) []supportbot.Reply {
 	c.h.t.Helper()
 	ev.ChatID, ev.UserID, ev.LanguageCode = c.id, c.id, c.lang
-	replies, err := c.h.eng.Handle(context.Background(), ev)
-	if err != nil {
-		c.h.t.Fatalf("handle %+v: %v", ev, err)
+	if ev.Source == "" {
+		ev.Source = "test:" + strconv.FormatInt(c.h.source.Add(1), 10)
 	}
+	if err := c.h.eng.Submit(context.Background(), ev); err != nil {
+		c.h.t.Fatalf("submit %+v: %v", ev, err)
+	}
+	c.h.drain()
+	replies := c.h.take(c.id)
 	c.last = replies
 	for _, r := range replies {
 		for _, row := range r.Buttons {
@@ -286,15 +388,10 @@ func (h *harness) audit(action string) []supportbot.AuditEntry {
 	return out
 }
 
-// plan reads a plan as the store has it now.
+// plan reads a plan as the core has it now.
 func (h *harness) plan(customerID, planID string) *supportbot.Plan {
 	h.t.Helper()
-	tx, err := h.db.Begin(context.Background())
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer tx.Rollback()
-	p, err := tx.Plan(context.Background(), customerID, planID)
+	p, err := h.db.CoreView().Plan(context.Background(), customerID, planID)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -303,12 +400,7 @@ func (h *harness) plan(customerID, planID string) *supportbot.Plan {
 
 func (h *harness) scheduled(customerID string) map[string]string {
 	h.t.Helper()
-	tx, err := h.db.Begin(context.Background())
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer tx.Rollback()
-	list, err := tx.Scheduled(context.Background(), customerID)
+	list, err := h.db.CoreView().Scheduled(context.Background(), customerID)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -319,8 +411,18 @@ func (h *harness) scheduled(customerID string) map[string]string {
 	return m
 }
 
+// repayments is the core's ledger of a customer: every repayment executed.
+func (h *harness) repayments(customerID string) []supportbot.Repayment {
+	h.t.Helper()
+	list, err := h.db.CoreView().Repayments(context.Background(), customerID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return list
+}
+
 func eventWithID(id int64, command string) supportbot.Event {
-	return supportbot.Event{UpdateID: id, Kind: supportbot.EventCommand, Text: strings.TrimPrefix(command, "/")}
+	return supportbot.Event{UpdateID: id, Source: supportbot.UpdateSource(id), Kind: supportbot.EventCommand, Text: strings.TrimPrefix(command, "/")}
 }
 
 func eventMedia() supportbot.Event { return supportbot.Event{Kind: supportbot.EventMedia} }
