@@ -189,3 +189,47 @@ func (k knowledge) Title(id string, lang supportbot.Lang) string {
 	}
 	return e.Title[string(lang)]
 }
+
+// runActions lists money actions, newest first, with their age: what an
+// operator looks at when the core was unreachable (state unknown) or a
+// partner has not answered (processing). Nothing personal is printed: cards
+// are masked, amounts and ids are the business's.
+func runActions(ctx context.Context, cfg Config, state string, out io.Writer) error {
+	switch supportbot.ActionState(state) {
+	case "", supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing, supportbot.ActionSucceeded,
+		supportbot.ActionDeclined, supportbot.ActionFailed, supportbot.ActionRefused:
+	default:
+		return usageError("actions: --state is one of pending, unknown, processing, succeeded, declined, failed, refused")
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	list, err := db.Actions(ctx, supportbot.ActionState(state), 200)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%-10s %-8s %-9s %-12s %-8s %-14s %-8s %s\n", "state", "kind", "customer", "amount", "tries", "card", "age", "key")
+	for _, a := range list {
+		amount := "-"
+		if a.Repay != nil {
+			amount = a.Repay.Amount.String()
+		}
+		detail := ""
+		if r := a.Outcome.Refusal; r != nil {
+			detail = " (" + string(r.Code) + ")"
+		}
+		fmt.Fprintf(out, "%-10s %-8s %-9s %-12s %-8d %-14s %-8s %s%s\n", a.State, a.Kind, a.CustomerID, amount, a.Attempts,
+			or(last4(a.Card), "-"), time.Since(a.CreatedAt).Round(time.Second), a.Key, detail)
+	}
+	return nil
+}
+
+// last4 shows a masked card by its last 4 digits only.
+func last4(masked string) string {
+	if i := strings.LastIndex(masked, " "); i >= 0 {
+		return "****" + masked[i+1:]
+	}
+	return masked
+}

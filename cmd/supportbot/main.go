@@ -56,6 +56,7 @@ const usage = `usage:
                                      print the audit log
   supportbot ask "text"              classify one question: {"kind":…,"id":…,"score":…}
   supportbot tickets [--open]        hand-off tickets with wait time, agent and rating
+  supportbot actions [--state S]     money actions (repayments, cancellations, closure requests) and where they stand
   supportbot backup FILE             write a consistent copy of the database (safe while the bot runs)
   supportbot faq misses [--limit N]  the most frequent questions the bot could not answer (masked)
   supportbot closure set REF completed|rejected [REASON]
@@ -116,6 +117,14 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return usageError(usage)
 		}
 		return runTickets(ctx, cfg, *open, stdout)
+	case "actions":
+		fs := flag.NewFlagSet("actions", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		state := fs.String("state", "", "only actions in this state (pending, unknown, processing, succeeded, declined, failed, refused)")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
+			return usageError(usage)
+		}
+		return runActions(ctx, cfg, *state, stdout)
 	case "backup":
 		if len(args) != 2 {
 			return usageError(usage)

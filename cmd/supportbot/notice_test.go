@@ -72,21 +72,16 @@ func TestNoticeSetAndClearCommands(t *testing.T) {
 	}
 	text := func() string {
 		t.Helper()
-		db, err := store.Open(context.Background(), dbPath)
+		db, err := store.Open(context.Background(), store.Config{Path: dbPath})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		tx, err := db.Begin(context.Background())
+		zh, err := db.AnnouncementText(context.Background(), supportbot.LangZH)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer tx.Rollback()
-		zh, err := tx.AnnouncementText(context.Background(), supportbot.LangZH)
-		if err != nil {
-			t.Fatal(err)
-		}
-		en, err := tx.AnnouncementText(context.Background(), supportbot.LangEN)
+		en, err := db.AnnouncementText(context.Background(), supportbot.LangEN)
 		if err != nil {
 			t.Fatal(err)
 		}
