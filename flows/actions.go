@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"supportbot"
@@ -30,16 +31,37 @@ const (
 	reconcileEvery = 5 * time.Minute
 )
 
-// runActions executes due money actions until ctx is done.
+// actionWorkers bounds the money actions executed at once: each mostly
+// waits for the core, so a slow core does not hold up the others.
+const actionWorkers = 32
+
+// runActions executes due money actions, many at once, until ctx is done;
+// then it waits for the ones in hand.
 func (e *Engine) runActions(ctx context.Context) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	sem := make(chan struct{}, actionWorkers)
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	for ctx.Err() == nil {
-		n, err := e.executeActions(context.WithoutCancel(ctx), 16)
-		if err != nil && ctx.Err() == nil {
-			e.log.Error("money actions", "err", err)
+		free := actionWorkers - len(sem)
+		var list []supportbot.Action
+		var err error
+		if free > 0 {
+			list, err = e.st.ClaimActions(context.WithoutCancel(ctx), e.cfg.Instance, e.cfg.Now(), actionLease, free)
+			if err != nil && ctx.Err() == nil {
+				e.log.Error("claim money actions", "err", err)
+			}
 		}
-		if n > 0 {
+		for i := range list {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done(); e.pokeWork() }()
+				e.execute(context.WithoutCancel(ctx), &list[i])
+			}()
+		}
+		if len(list) > 0 && len(list) == free {
 			continue
 		}
 		select {

@@ -376,7 +376,7 @@ func (e *Engine) runStep(ctx context.Context, q *supportbot.Queued) {
 	}
 	e.metrics.Step(string(ev.Kind), time.Since(start), false)
 	e.log.Info("step", "update_id", ev.UpdateID, "chat", supportbot.ChatRef(ev.ChatID), "kind", ev.Kind,
-		"flow", s.conv.Flow, "state", s.conv.State, "replies", len(s.out)+len(s.late), "duration", time.Since(start))
+		"flow", s.conv.Flow, "state", s.conv.State, "replies", len(s.out)+len(s.late), "duration", time.Since(start), "queued", start.Sub(ev.Time))
 	if len(s.out)+len(s.late) > 0 {
 		e.cfg.Wake()
 	}

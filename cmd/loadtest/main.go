@@ -147,7 +147,7 @@ func run(ctx context.Context, o options, out, log io.Writer) error {
 			"TELEGRAM_API_ENDPOINT", t.endpoint(),
 			"DATABASE_PATH", dbPath,
 			"LISTEN_ADDR", "127.0.0.1:0",
-			"LOG_LEVEL", "error",
+			"LOG_LEVEL", logLevel(),
 			"SEND_LIMITS", o.limits))
 	}, supportScript, dbPath, log)
 	if err != nil {
@@ -243,6 +243,9 @@ func runPhase(ctx context.Context, o options, name string, d time.Duration, targ
 			r.notes = append(r.notes, fmt.Sprintf(format, args...))
 		}
 	}
+	if p := os.Getenv("LOADTEST_DUMP"); p != "" {
+		os.WriteFile(p, []byte(ch.stderr.String()), 0o600)
+	}
 	add(t.stray.Load(), "%d replies to no waiting customer", t.stray.Load())
 	add(t.dups.Load(), "%d messages delivered twice in a row to the same chat (duplicate sends)", t.dups.Load())
 	add(t.failed.Load(), "%d sendMessage calls refused by the server", t.failed.Load())
@@ -336,4 +339,12 @@ func report(w io.Writer, o options, importTime time.Duration, importSize int64, 
 	}
 	fmt.Fprintf(w, "updates_per_s=%.0f echo_updates_per_s=%s ratio=%s p50_ms=%.1f p99_ms=%.1f rss_mb=%.1f errors=%d\n",
 		ours.sum.perSecond, echoRate, ratio, ms(ours.sum.p50), ms(ours.sum.p99), float64(ours.rss)/mb, errs)
+}
+
+// logLevel is the bot's LOG_LEVEL: error, unless LOADTEST_BOT_LOG_LEVEL says.
+func logLevel() string {
+	if l := os.Getenv("LOADTEST_BOT_LOG_LEVEL"); l != "" {
+		return l
+	}
+	return "error"
 }

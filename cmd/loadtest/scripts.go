@@ -79,7 +79,10 @@ func supportScript(c *customer) error {
 		}
 	}
 	_, err = c.press(q, buttonData(q, "确认还款"), func(m reply) verdict {
-		if strings.Contains(m.text, "提前还款成功") && strings.Contains(m.text, p.payoff.String()) {
+		switch {
+		case strings.Contains(m.text, "正在从") && strings.Contains(m.text, p.payoff.String()):
+			return more // the money action is under way
+		case strings.Contains(m.text, "提前还款成功") && strings.Contains(m.text, p.payoff.String()):
 			return last
 		}
 		return unexpected
