@@ -134,6 +134,16 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		}()
 		return srv.Serve(ctx, m.Config.WebhookURL, m.Config.WebhookSecret)
 	}
+	if m.DB.Dialect() == "postgres" {
+		// Several instances share PostgreSQL in webhook mode; only one may
+		// poll (Telegram gives each update to one getUpdates), and a second
+		// one says so instead of stealing updates from the first.
+		pctx, err := m.holdPoller(ctx)
+		if err != nil {
+			return err
+		}
+		ctx = pctx
+	}
 	return srv.Run(ctx)
 }
 
@@ -164,4 +174,41 @@ func (m *Main) listening() string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.addr
+}
+
+// pollerLease is how long the polling instance's claim lasts unless renewed.
+const pollerLease = 30 * time.Second
+
+// holdPoller claims polling for this instance and keeps the claim while it
+// runs; the context it returns ends if the claim is lost. A second instance
+// is refused: several instances run in webhook mode.
+func (m *Main) holdPoller(ctx context.Context) (context.Context, error) {
+	leases := m.DB.Leases(m.Engine.Instance(), pollerLease)
+	ok, err := leases.TakeJob(ctx, "poller", pollerLease)
+	if err != nil {
+		return nil, fmt.Errorf("claim polling: %w", err)
+	}
+	if !ok {
+		return nil, errors.New("another instance is polling this bot on the same database: only one instance may poll; run several instances in webhook mode (WEBHOOK_URL)")
+	}
+	pctx, cancel := context.WithCancel(ctx)
+	go func() {
+		defer cancel()
+		tick := time.NewTicker(pollerLease / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-pctx.Done():
+				return
+			case <-tick.C:
+			}
+			if ok, err := leases.TakeJob(pctx, "poller", pollerLease); err == nil && !ok {
+				m.Logger.Error("another instance took over polling; this one stops polling")
+				return
+			} else if err != nil {
+				m.Logger.Warn("renew the polling claim", "err", err)
+			}
+		}
+	}()
+	return pctx, nil
 }
