@@ -184,12 +184,25 @@ const pollerLease = 30 * time.Second
 // is refused: several instances run in webhook mode.
 func (m *Main) holdPoller(ctx context.Context) (context.Context, error) {
 	leases := m.DB.Leases(m.Engine.Instance(), pollerLease)
-	ok, err := leases.TakeJob(ctx, "poller", pollerLease)
-	if err != nil {
-		return nil, fmt.Errorf("claim polling: %w", err)
-	}
-	if !ok {
-		return nil, errors.New("another instance is polling this bot on the same database: only one instance may poll; run several instances in webhook mode (WEBHOOK_URL)")
+	// A claim left by a poller that died runs out within pollerLease: wait
+	// that long before refusing (a restart after a crash is not a second
+	// instance).
+	deadline := time.Now().Add(pollerLease + 5*time.Second)
+	for {
+		ok, err := leases.TakeJob(ctx, "poller", pollerLease)
+		if err != nil {
+			return nil, fmt.Errorf("claim polling: %w", err)
+		}
+		if ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			return nil, errors.New("another instance is polling this bot on the same database: only one instance may poll; run several instances in webhook mode (WEBHOOK_URL)")
+		}
+		m.Logger.Warn("another instance holds polling; waiting for its claim to run out")
+		if !sleepCtx(ctx, 2*time.Second) {
+			return nil, ctx.Err()
+		}
 	}
 	pctx, cancel := context.WithCancel(ctx)
 	go func() {
@@ -211,4 +224,15 @@ func (m *Main) holdPoller(ctx context.Context) (context.Context, error) {
 		}
 	}()
 	return pctx, nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
