@@ -132,11 +132,26 @@ func splitText(text string, limit int) []string {
 		}
 		if lastNL > 0 {
 			cut = lastNL
+		} else {
+			cut = outsideMarkup(text, cut)
 		}
 		parts = append(parts, strings.TrimRight(text[:cut], "\n"))
 		text = strings.TrimLeft(text[cut:], "\n")
 	}
 	return append(parts, text)
+}
+
+// outsideMarkup moves a cut of HTML text back so that it falls outside a
+// tag and an entity (a message is cut on line boundaries when it can be).
+func outsideMarkup(text string, cut int) int {
+	head := text[:cut]
+	if lt := strings.LastIndexByte(head, '<'); lt > strings.LastIndexByte(head, '>') && lt > 0 {
+		cut, head = lt, head[:lt]
+	}
+	if amp := strings.LastIndexByte(head, '&'); amp > strings.LastIndexByte(head, ';') && amp > 0 {
+		cut = amp
+	}
+	return cut
 }
 
 func utf16Len(s string) int {

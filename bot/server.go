@@ -346,6 +346,7 @@ func (s *Server) sendOnce(_ context.Context, r supportbot.Reply) error {
 		p.AddNonZero64("chat_id", r.ChatID)
 		p.AddNonZero64("message_thread_id", r.ThreadID)
 		p["text"] = text
+		p["parse_mode"] = "HTML" // every reply is Telegram HTML, its values escaped
 		if i == len(parts)-1 {
 			if markup := replyMarkup(r); markup != nil {
 				if err := p.AddInterface("reply_markup", markup); err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"supportbot"
+	"supportbot/locale"
 )
 
 // Handler takes events and handles them; flows.Engine is one. Drain handles
@@ -166,7 +167,8 @@ func (c *Chat) send(ctx context.Context, ev supportbot.Event) {
 }
 
 func (c *Chat) print(r supportbot.Reply) {
-	fmt.Fprintln(c.Out, "🤖 "+strings.ReplaceAll(r.Text, "\n", "\n   "))
+	// Replies are Telegram HTML: the console shows their text.
+	fmt.Fprintln(c.Out, "🤖 "+strings.ReplaceAll(locale.Plain(r.Text), "\n", "\n   "))
 	for _, row := range r.Buttons {
 		var cells []string
 		for _, b := range row {

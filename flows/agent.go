@@ -10,6 +10,7 @@ import (
 	"github.com/looplab/fsm"
 
 	"supportbot"
+	"supportbot/locale"
 )
 
 // agentReminder: an unanswered ticket this far into business hours earns a
@@ -207,13 +208,13 @@ func contextCard(s *Step, t *supportbot.Ticket) (string, string, error) {
 	} else {
 		lines = append(lines, esc(s.staffT("card.customer_unverified", "name", name)))
 	}
-	topic := "#T%d " + esc(name) + " " + esc(id)
+	topic := "#T%d " + esc(locale.Plain(name)) + " " + esc(id)
 	lines = append([]string{s.staffT("card.title", "ticket", "%d")}, lines...)
 	lines = append(lines, esc(s.staffT("card.lang", "lang", string(s.conv.Lang))), esc(s.staffT("card.reason", "reason", or(t.Reason, "—")))+"%s")
 	if len(s.conv.Transcript) > 0 {
 		lines = append(lines, esc(s.staffT("card.transcript")))
 		for _, l := range s.conv.Transcript {
-			lines = append(lines, esc(fmt.Sprintf("[%s %s] %s", l.Time.In(s.e.cfg.Location).Format("15:04"), s.staffT("card.from_"+l.From), l.Text)))
+			lines = append(lines, esc(fmt.Sprintf("[%s %s] %s", l.Time.In(s.e.cfg.Location).Format("15:04"), s.staffT("card.from_"+l.From), locale.Escape(l.Text))))
 		}
 	}
 	lines = append(lines, "", esc(s.staffT("card.help")))
@@ -264,7 +265,7 @@ func relayToAgent(s *Step) (bool, error) {
 		if ev.Kind == supportbot.EventCommand {
 			text = strings.TrimSpace("/" + ev.Text + " " + ev.Args)
 		}
-		s.reply(supportbot.Reply{ChatID: staff, TicketID: id, Text: "👤 " + text})
+		s.reply(supportbot.Reply{ChatID: staff, TicketID: id, Text: "👤 " + locale.Escape(text)})
 		if ev.Masked {
 			s.say(s.T("cards.never_share_relayed"))
 		}
@@ -290,7 +291,7 @@ func agentEvent(s *Step) error {
 	handedOff := s.conv.Flow == "agent"
 	say := func(text string) {
 		s.reply(supportbot.Reply{Text: text})
-		s.conv.Transcript = appendLine(s.conv.Transcript, supportbot.Line{Time: s.now, From: "agent", Text: clipText(text, 200)})
+		s.conv.Transcript = appendLine(s.conv.Transcript, supportbot.Line{Time: s.now, From: "agent", Text: clipText(locale.Plain(text), 200)})
 	}
 	switch a.Kind {
 	case supportbot.AgentMessage, supportbot.AgentFAQ:
@@ -309,7 +310,7 @@ func agentEvent(s *Step) error {
 		case a.CopyFromMessage != 0:
 			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyFromMessage: a.CopyFromMessage})
 		default:
-			say("👩‍💼 " + a.AgentName + "：" + a.Text)
+			say("👩‍💼 " + locale.Escape(a.AgentName) + "：" + locale.Escape(a.Text))
 		}
 	case supportbot.AgentClaim:
 		if t.Status != supportbot.TicketOpen {

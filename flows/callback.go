@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"supportbot"
+	"supportbot/locale"
 )
 
 // The button protocol: what an inline button carries back when pressed,
@@ -115,5 +116,6 @@ func (s *Step) button(label string, c Callback) supportbot.Button {
 		s.e.log.Error("button data", "err", err)
 		data, _ = Callback{Kind: CallbackLeave}.Encode()
 	}
-	return supportbot.Button{Text: label, Data: data}
+	// A label is rendered like a message (HTML) but shown as plain text.
+	return supportbot.Button{Text: locale.Plain(label), Data: data}
 }

@@ -477,7 +477,7 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 	}
 	for _, r := range s.out {
 		if (r.ChatID == 0 || r.ChatID == ev.ChatID) && r.Text != "" && ev.ChatID != e.cfg.AgentChatID {
-			conv.Transcript = appendLine(conv.Transcript, supportbot.Line{Time: now, From: "bot", Text: clipText(r.Text, 200)})
+			conv.Transcript = appendLine(conv.Transcript, supportbot.Line{Time: now, From: "bot", Text: clipText(locale.Plain(r.Text), 200)})
 		}
 	}
 	return s, s.saveSlots()

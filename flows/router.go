@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"supportbot"
+	"supportbot/locale"
 )
 
 // commands maps a slash command to the flow it starts.
@@ -367,9 +368,11 @@ func (s *Step) freeText(text string) error {
 	return nil
 }
 
-// fill puts the configured facts into an answer: {hotline}, {hours}.
+// fill renders an FAQ answer (plain text) as HTML, with the configured facts
+// put in: {hotline}, {hours}.
 func (s *Step) fill(text string) string {
-	return strings.NewReplacer("{hotline}", s.e.cfg.Hotline, "{hours}", s.e.cfg.Hours.String()).Replace(text)
+	text = strings.NewReplacer("{hotline}", s.e.cfg.Hotline, "{hours}", s.e.cfg.Hours.String()).Replace(text)
+	return locale.Escape(text)
 }
 
 // showAnswer replies with an FAQ answer and its related flow.

@@ -3,6 +3,7 @@ package locale
 import (
 	"embed"
 	"fmt"
+	"html"
 	"io/fs"
 	"regexp"
 	"slices"
@@ -16,6 +17,15 @@ import (
 
 //go:embed zh/*.yaml en/*.yaml
 var files embed.FS
+
+// Messages are Telegram HTML (parse_mode HTML): a catalogue text may use
+// <b>, <i>, <code>, <pre> and friends, and every value filled into it is
+// escaped unless it is HTML already — the customer's name, a product, an
+// FAQ answer can hold '<' or '&' and must never break a message.
+
+// HTML is text that is HTML already (a rendered message, a line built of
+// rendered messages): filled into a template as it is.
+type HTML string
 
 // Catalog renders messages by key.
 type Catalog struct {
@@ -57,7 +67,9 @@ func Load() (*Catalog, error) {
 	return c, nil
 }
 
-var placeholder = regexp.MustCompile(`\{[a-z_0-9]+\}`)
+// placeholder is {name}, or {name|one|other}: the English plural of a count
+// (one when the count is 1, other otherwise).
+var placeholder = regexp.MustCompile(`\{([a-z_0-9]+)(\|[^{}|]*\|[^{}|]*)?\}`)
 
 func (c *Catalog) check() error {
 	zh, en := c.msgs[supportbot.LangZH], c.msgs[supportbot.LangEN]
@@ -84,8 +96,14 @@ func (c *Catalog) check() error {
 	return nil
 }
 
+// placeholders are the names a text fills, as a comparable string.
 func placeholders(s string) string {
-	p := placeholder.FindAllString(s, -1)
+	var p []string
+	for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
+		if m[2] == "" { // a plural form is not a value of its own
+			p = append(p, m[1])
+		}
+	}
 	sort.Strings(p)
 	return strings.Join(slices.Compact(p), ",")
 }
@@ -106,8 +124,10 @@ func (c *Catalog) Keys() []string {
 	return keys
 }
 
-// T renders key in lang; args are name, value pairs filling {name}. An unknown
-// key renders as itself (the catalogue test keeps that from happening).
+// T renders key in lang as Telegram HTML; args are name, value pairs filling
+// {name} — escaped, unless the value is HTML — and choosing {name|one|other}.
+// An unknown key renders as itself (the catalogue test keeps that from
+// happening).
 func (c *Catalog) T(lang supportbot.Lang, key string, args ...any) string {
 	m, ok := c.msgs[lang]
 	if !ok {
@@ -115,14 +135,62 @@ func (c *Catalog) T(lang supportbot.Lang, key string, args ...any) string {
 	}
 	s, ok := m[key]
 	if !ok {
-		return key
+		return html.EscapeString(key)
 	}
-	if len(args) == 0 {
-		return strings.TrimRight(s, "\n")
+	s = strings.TrimRight(s, "\n")
+	if len(args) == 0 && !strings.Contains(s, "{") {
+		return s
 	}
-	pairs := make([]string, 0, len(args))
+	vals := make(map[string]any, len(args)/2)
 	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+		vals[fmt.Sprint(args[i])] = args[i+1]
 	}
-	return strings.TrimRight(strings.NewReplacer(pairs...).Replace(s), "\n")
+	return placeholder.ReplaceAllStringFunc(s, func(ph string) string {
+		sm := placeholder.FindStringSubmatch(ph)
+		v, ok := vals[sm[1]]
+		if !ok {
+			return ph
+		}
+		if sm[2] != "" {
+			forms := strings.Split(sm[2][1:], "|")
+			if fmt.Sprint(v) == "1" {
+				return forms[0]
+			}
+			return forms[1]
+		}
+		return Escape(v)
+	})
+}
+
+// Escape renders a value for an HTML message: HTML as it is, anything else
+// as text with <, > and & escaped.
+func Escape(v any) string {
+	if h, ok := v.(HTML); ok {
+		return string(h)
+	}
+	return escaper.Replace(fmt.Sprint(v))
+}
+
+// escaper escapes what Telegram's HTML needs escaped, and nothing else.
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// Plain is a rendered message as plain text (a button's label, a topic's
+// name, a transcript line): the tags dropped, the entities read back.
+func Plain(h string) string {
+	if !strings.ContainsAny(h, "<&") {
+		return h
+	}
+	var b strings.Builder
+	in := false
+	for _, r := range h {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>' && in:
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return html.UnescapeString(b.String())
 }
