@@ -107,6 +107,16 @@ type Reply struct {
 	// CopyFrom relays a customer's or agent's message (photo, document…) by id.
 	CopyFromChat    int64 `json:"copy_from_chat,omitempty"`
 	CopyFromMessage int64 `json:"copy_from_message,omitempty"`
+	// Edit replaces the text and inline keyboard of this message of the chat
+	// (the one a pressed button belongs to) instead of sending a new one; a
+	// message that can no longer be edited gets a new message instead.
+	Edit int64 `json:"edit,omitempty"`
+	// Nonce is the step the reply's step buttons belong to: the sender keeps
+	// which message shows it, so that Strip can take its keyboard off.
+	Nonce string `json:"nonce,omitempty"`
+	// Strip takes the inline keyboard off the message that showed the step
+	// Strip (the customer left that step by typing): nothing else is sent.
+	Strip string `json:"strip,omitempty"`
 }
 
 // Button is an inline button. Data is at most 64 bytes (Telegram's limit).

@@ -82,7 +82,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 			return in, nil
 		}
 		ev.Kind, ev.Data = supportbot.EventButton, q.Data
-		ev.ChatID, ev.UserID = q.Message.Chat.ID, q.From.ID
+		ev.ChatID, ev.UserID, ev.MessageID = q.Message.Chat.ID, q.From.ID, int64(q.Message.MessageID)
 		ev.FirstName, ev.LanguageCode = q.From.FirstName, q.From.LanguageCode
 		in.ok = q.Message.Chat.IsPrivate()
 	}

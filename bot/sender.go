@@ -29,6 +29,10 @@ type Outbox interface {
 	// SetTicketTopic records it (0: lost, make a new one).
 	TicketTopic(ctx context.Context, ticketID int64) (int64, error)
 	SetTicketTopic(ctx context.Context, ticketID, topicID int64) error
+	// StepMessage is the message that shows step nonce's buttons in a chat
+	// (0 if none is known); SetStepMessage records it (0: forget it).
+	StepMessage(ctx context.Context, chatID int64, nonce string) (int64, error)
+	SetStepMessage(ctx context.Context, chatID int64, nonce string, messageID int64) error
 }
 
 // Limits are Telegram's sending limits (about 30 messages/s overall, 1/s per
@@ -247,10 +251,13 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 // message went out.
 func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 	var err error
-	if m.Reply.TicketID != 0 {
-		err = s.deliverToTopic(ctx, m.Reply)
-	} else {
-		err = s.srv.sendOnce(ctx, m.Reply)
+	switch r := m.Reply; {
+	case r.TicketID != 0:
+		err = s.deliverToTopic(ctx, r)
+	case r.Strip != "":
+		err = s.strip(ctx, r)
+	default:
+		err = s.deliverToChat(ctx, r)
 	}
 	if err == nil {
 		s.srv.metrics.Sent()
@@ -375,7 +382,7 @@ func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply) error {
 		}
 	}
 	r.ThreadID = topic
-	err = s.srv.sendOnce(ctx, r)
+	_, err = s.srv.sendOnce(ctx, r)
 	if topicLost(err) {
 		if serr := s.outbox.SetTicketTopic(ctx, r.TicketID, 0); serr != nil {
 			return serr
@@ -397,4 +404,58 @@ func topicLost(err error) bool {
 	msg := strings.ToLower(te.Message)
 	return strings.Contains(msg, "thread not found") || strings.Contains(msg, "topic_closed") ||
 		strings.Contains(msg, "topic_deleted") || strings.Contains(msg, "topic_id_invalid")
+}
+
+// deliverToChat sends a reply, or edits the message it replaces, and
+// remembers which message shows its step's buttons.
+func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply) error {
+	var id int64
+	var err error
+	if r.Edit != 0 && r.AskContact == "" && !r.RemoveKeyboard && utf16Len(r.Text) <= 4096 {
+		id, err = s.srv.editOnce(ctx, r)
+		if uneditable(err) {
+			id, err = s.srv.sendOnce(ctx, r) // too old, or gone: a new message says it
+		}
+	} else {
+		id, err = s.srv.sendOnce(ctx, r)
+	}
+	if err == nil && r.Nonce != "" && id != 0 {
+		if serr := s.outbox.SetStepMessage(ctx, r.ChatID, r.Nonce, id); serr != nil {
+			s.srv.log.Warn("record the step's message", "err", serr)
+		}
+	}
+	return err
+}
+
+// strip takes the keyboard off the message of a step the customer left.
+func (s *sender) strip(ctx context.Context, r supportbot.Reply) error {
+	id, err := s.outbox.StepMessage(ctx, r.ChatID, r.Strip)
+	if err != nil || id == 0 {
+		return err
+	}
+	p := tgbotapi.Params{}
+	p.AddNonZero64("chat_id", r.ChatID)
+	p.AddNonZero64("message_id", id)
+	if _, err := s.srv.api.MakeRequest("editMessageReplyMarkup", p); err != nil && !notModified(err) && !uneditable(err) {
+		return err
+	}
+	return s.outbox.SetStepMessage(ctx, r.ChatID, r.Strip, 0)
+}
+
+// notModified is Telegram refusing an edit that changes nothing: it is done.
+func notModified(err error) bool {
+	var te *tgbotapi.Error
+	return errors.As(err, &te) && strings.Contains(strings.ToLower(te.Message), "message is not modified")
+}
+
+// uneditable is Telegram refusing an edit of a message that cannot be
+// edited any more (deleted, too old, not the bot's).
+func uneditable(err error) bool {
+	var te *tgbotapi.Error
+	if !errors.As(err, &te) || te.Code != 400 {
+		return false
+	}
+	msg := strings.ToLower(te.Message)
+	return strings.Contains(msg, "message to edit not found") || strings.Contains(msg, "message can't be edited") ||
+		strings.Contains(msg, "message_id_invalid") || strings.Contains(msg, "there is no text in the message to edit")
 }

@@ -324,23 +324,27 @@ func (s *Server) retry(ctx context.Context, what string, fn func() error) error 
 // network errors with backoff; permanent errors (403 blocked, 400 chat not
 // found) are returned at once. With an outbox, prefer enqueueing.
 func (s *Server) Send(ctx context.Context, r supportbot.Reply) error {
-	return s.retry(ctx, "send", func() error { return s.sendOnce(ctx, r) })
+	return s.retry(ctx, "send", func() error { _, err := s.sendOnce(ctx, r); return err })
 }
 
 // sendOnce makes one attempt at delivering a reply: its text split at
 // Telegram's limit (the keyboard goes with the last piece), or a copy of a
-// relayed message.
-func (s *Server) sendOnce(_ context.Context, r supportbot.Reply) error {
+// relayed message. It returns the id of the (last) message sent.
+func (s *Server) sendOnce(_ context.Context, r supportbot.Reply) (int64, error) {
 	if r.CopyFromMessage != 0 {
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
 		p.AddNonZero64("message_thread_id", r.ThreadID)
 		p.AddNonZero64("from_chat_id", r.CopyFromChat)
 		p.AddNonZero64("message_id", r.CopyFromMessage)
-		_, err := s.api.MakeRequest("copyMessage", p)
-		return err
+		resp, err := s.api.MakeRequest("copyMessage", p)
+		if err != nil {
+			return 0, err
+		}
+		return messageID(resp.Result), nil
 	}
 	parts := splitText(r.Text, 4096)
+	var id int64
 	for i, text := range parts {
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
@@ -350,15 +354,45 @@ func (s *Server) sendOnce(_ context.Context, r supportbot.Reply) error {
 		if i == len(parts)-1 {
 			if markup := replyMarkup(r); markup != nil {
 				if err := p.AddInterface("reply_markup", markup); err != nil {
-					return err
+					return 0, err
 				}
 			}
 		}
-		if _, err := s.api.MakeRequest("sendMessage", p); err != nil {
-			return err
+		resp, err := s.api.MakeRequest("sendMessage", p)
+		if err != nil {
+			return 0, err
+		}
+		id = messageID(resp.Result)
+	}
+	return id, nil
+}
+
+// editOnce makes one attempt at replacing the text and inline keyboard of
+// the message r.Edit (no buttons: the keyboard goes).
+func (s *Server) editOnce(_ context.Context, r supportbot.Reply) (int64, error) {
+	p := tgbotapi.Params{}
+	p.AddNonZero64("chat_id", r.ChatID)
+	p.AddNonZero64("message_id", r.Edit)
+	p["text"] = r.Text
+	p["parse_mode"] = "HTML"
+	if len(r.Buttons) > 0 {
+		if err := p.AddInterface("reply_markup", replyMarkup(r)); err != nil {
+			return 0, err
 		}
 	}
-	return nil
+	if _, err := s.api.MakeRequest("editMessageText", p); err != nil && !notModified(err) {
+		return 0, err
+	}
+	return r.Edit, nil
+}
+
+// messageID reads the message_id of a sent message.
+func messageID(result json.RawMessage) int64 {
+	var m struct {
+		MessageID int64 `json:"message_id"`
+	}
+	json.Unmarshal(result, &m)
+	return m.MessageID
 }
 
 func replyMarkup(r supportbot.Reply) any {

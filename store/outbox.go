@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -141,4 +143,29 @@ func (db *DB) ChatMessages(ctx context.Context, chatID int64) ([]supportbot.Outb
 		list = append(list, m)
 	}
 	return list, rows.Err()
+}
+
+// StepMessage is the message of a chat that shows the buttons of step nonce;
+// 0 when the sender knows of none.
+func (db *DB) StepMessage(ctx context.Context, chatID int64, nonce string) (int64, error) {
+	var id int64
+	err := db.read().queryRow(ctx, `SELECT message_id FROM step_messages WHERE chat_id = ? AND nonce = ?`, chatID, nonce).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+// SetStepMessage records the message that shows the buttons of step nonce
+// (the chat's latest step); messageID 0 forgets it.
+func (db *DB) SetStepMessage(ctx context.Context, chatID int64, nonce string, messageID int64) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		if messageID == 0 {
+			_, err := tx.exec(ctx, `DELETE FROM step_messages WHERE chat_id = ? AND nonce = ?`, chatID, nonce)
+			return err
+		}
+		_, err := tx.exec(ctx, `INSERT INTO step_messages (chat_id, nonce, message_id) VALUES (?, ?, ?)
+			ON CONFLICT (chat_id) DO UPDATE SET nonce = excluded.nonce, message_id = excluded.message_id`, chatID, nonce, messageID)
+		return err
+	})
 }

@@ -201,8 +201,10 @@ func (h *echoHandler) MarkFailed(ctx context.Context, id int64, _ string, _ bool
 	return h.MarkSent(ctx, id)
 }
 
-func (h *echoHandler) TicketTopic(context.Context, int64) (int64, error)  { return 0, nil }
-func (h *echoHandler) SetTicketTopic(context.Context, int64, int64) error { return nil }
+func (h *echoHandler) TicketTopic(context.Context, int64) (int64, error)          { return 0, nil }
+func (h *echoHandler) SetTicketTopic(context.Context, int64, int64) error         { return nil }
+func (h *echoHandler) StepMessage(context.Context, int64, string) (int64, error)  { return 0, nil }
+func (h *echoHandler) SetStepMessage(context.Context, int64, string, int64) error { return nil }
 
 // runEcho is the echo bot's process: the same adapter (bot.New, its poll loop
 // and dispatcher) with the echo handler and direct sends (no outbox).
