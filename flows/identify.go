@@ -70,7 +70,7 @@ func linkContact(s *Step) error {
 		askContact(s, "identify.not_own")
 		return nil
 	}
-	phone := supportbot.NormalizePhone(ev.Phone)
+	phone := supportbot.ContactPhone(ev.Phone)
 	c, err := s.tx.CustomerByPhone(s.ctx, phone)
 	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND || phone == "" {
 		if err := s.audit("identify_unknown", map[string]any{"phone": supportbot.MaskPhone(phone)}); err != nil {
