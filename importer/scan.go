@@ -60,8 +60,12 @@ func formatBytes(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-func newScanner(r io.Reader, max int64) *scanner {
-	return &scanner{r: bufio.NewReaderSize(r, 64<<10), line: 1, max: max}
+func newScanner(r io.Reader, limit int64) *scanner {
+	size := 64 << 10
+	if b, ok := r.(interface{ Len() int }); ok { // a document in memory: no need for more
+		size = min(size, max(b.Len(), 16))
+	}
+	return &scanner{r: bufio.NewReaderSize(r, size), line: 1, max: limit}
 }
 
 // syntax records malformed JSON at the next byte, unless an error came first.
