@@ -9,7 +9,7 @@ import (
 type Customer struct {
 	ID             string
 	Name           string
-	Phone          string // normalised: 11 digits, see NormalizePhone
+	Phone          string // E.164 (+8613800138000): see ImportPhone and ContactPhone
 	IDCardLast4    string // upper case; "X" as the check character
 	Language       Lang
 	PendingRefunds int // refunds in progress; closure waits for them

@@ -67,21 +67,6 @@ func TestMoneyString(t *testing.T) {
 	}
 }
 
-func TestNormalizePhone(t *testing.T) {
-	for in, want := range map[string]string{
-		"+86 138-0013-8000": "13800138000", "8613800138000": "13800138000", "13800138000": "13800138000",
-		"+8613800138000": "13800138000", "0086 138 0013 8000": "13800138000", "(+86) 138.0013.8000": "13800138000",
-		"23800138000": "", "1380013800": "", "+1 415 555 0100": "", "138001380001": "", "phone": "", "": "",
-	} {
-		if got := supportbot.NormalizePhone(in); got != want {
-			t.Errorf("NormalizePhone(%q) = %q, want %q", in, got, want)
-		}
-	}
-	if got := supportbot.MaskPhone("13800138000"); got != "138****8000" {
-		t.Errorf("MaskPhone = %q", got)
-	}
-}
-
 func TestBusinessHours(t *testing.T) {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	h, err := supportbot.ParseBusinessHours("09:00-21:00")

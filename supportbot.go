@@ -125,16 +125,6 @@ func (d Date) Format(lang Lang) string {
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
-// MaskPhone keeps the first 3 and last 4 digits of a phone: 138****8000.
-// Logs and agent cards use it; the full number never leaves the store.
-func MaskPhone(phone string) string {
-	p := strings.TrimPrefix(phone, "+86")
-	if len(p) < 7 {
-		return "****"
-	}
-	return p[:3] + strings.Repeat("*", len(p)-7) + p[len(p)-4:]
-}
-
 // ChatRef names a chat in logs without its id (a chat id is a Telegram user id).
 func ChatRef(chatID int64) string {
 	sum := sha256.Sum256([]byte("chat:" + strconv.FormatInt(chatID, 10)))

@@ -195,7 +195,7 @@ func (c *Chat) print(r supportbot.Reply) {
 func contactPhone(typed string) string {
 	typed = strings.TrimSpace(typed)
 	if !strings.HasPrefix(typed, "+") {
-		if p := supportbot.NormalizePhone(typed); p != "" {
+		if p := supportbot.ImportPhone(typed); p != "" {
 			return p
 		}
 	}

@@ -61,7 +61,7 @@ func DataAt(now time.Time, loc *time.Location) []byte {
 		Partner: "小米分期", PrincipalFen: 99900, Periods: 6, AutoRepay: true}, 0, 4, today)
 
 	f := file{Customers: []customer{{
-		ID: "C1001", Name: "张伟", Phone: "+86 138 0013 8000", IDCardLast4: "123X", Language: "zh",
+		ID: "C1001", Name: "张伟", Phone: "+8613800138000", IDCardLast4: "123X", Language: "zh",
 		Cards: []card{{ID: "K1", Bank: "招商银行", Last4: "6789", Default: true}},
 		Plans: []plan{phone, laptop},
 		Scheduled: []scheduled{
@@ -69,28 +69,28 @@ func DataAt(now time.Time, loc *time.Location) []byte {
 			repay("S3002", phone, 7, "K1", runAt(time.Hour), supportbot.ScheduledScheduled),
 		},
 	}, {
-		ID: "C1002", Name: "李娜", Phone: "+86 139 0013 9000", IDCardLast4: "4567", Language: "zh",
+		ID: "C1002", Name: "李娜", Phone: "+8613900139000", IDCardLast4: "4567", Language: "zh",
 		Cards: []card{
 			{ID: "K1", Bank: "建设银行", Last4: "4321", Default: true},
 			{ID: "K2", Bank: "工商银行", Last4: "8888", Status: "frozen"},
 		},
 		Plans: []plan{overdue},
 	}, {
-		ID: "C1003", Name: "王芳", Phone: "+86 137 0013 7000", IDCardLast4: "2468", Language: "zh",
+		ID: "C1003", Name: "王芳", Phone: "+8613700137000", IDCardLast4: "2468", Language: "zh",
 		Cards: []card{{ID: "K1", Bank: "农业银行", Last4: "1122", Default: true}},
 		Plans: []plan{buds},
 	}, {
-		ID: "C1004", Name: "Emily Zhao", Phone: "+86 136 0013 6000", IDCardLast4: "1357", Language: "en",
+		ID: "C1004", Name: "Emily Zhao", Phone: "+8613600136000", IDCardLast4: "1357", Language: "en",
 		PendingRefunds: 1,
 		Cards:          []card{{ID: "K1", Bank: "Bank of China", Last4: "7788", Default: true}},
 		Plans:          []plan{band},
 	}, {
-		ID: "C1005", Name: "James Miller", Phone: "+86 135 0013 5000", IDCardLast4: "9090", Language: "en",
+		ID: "C1005", Name: "James Miller", Phone: "+8613500135000", IDCardLast4: "9090", Language: "en",
 		Cards:     []card{{ID: "K1", Bank: "HSBC China", Last4: "9012", Default: true}},
 		Plans:     []plan{pad},
 		Scheduled: []scheduled{repay("S3003", pad, 3, "K1", at(day(1), 10), supportbot.ScheduledScheduled)},
 	}, {
-		ID: "C1006", Name: "陈静", Phone: "+86 133 0013 3000", IDCardLast4: "8024", Language: "zh",
+		ID: "C1006", Name: "陈静", Phone: "+8613300133000", IDCardLast4: "8024", Language: "zh",
 		Cards:     []card{{ID: "K1", Bank: "交通银行", Last4: "3690", Default: true}},
 		Plans:     []plan{watch},
 		Scheduled: []scheduled{repay("S3004", watch, 4, "K1", runAt(-10*time.Minute), supportbot.ScheduledProcessing)},

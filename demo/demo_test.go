@@ -80,7 +80,7 @@ func checkDemo(t *testing.T, data []supportbot.CustomerData, now time.Time, toda
 		return s.Status == supportbot.ScheduledScheduled && s.RunAt.Sub(now) > 2*time.Hour
 	}
 
-	zw := get("C1001", "13800138000")
+	zw := get("C1001", "+8613800138000")
 	if zw.Customer.IDCardLast4 != "123X" || zw.Customer.Language != supportbot.LangZH {
 		t.Errorf("C1001 = %+v, want ID last 4 123X, zh", zw.Customer)
 	}
@@ -112,7 +112,7 @@ func checkDemo(t *testing.T, data []supportbot.CustomerData, now time.Time, toda
 		t.Errorf("C1001: a repayment ~10 days away: %v; one within 2 hours, its bill due within 3 days: %v", far, imminent)
 	}
 
-	ln := get("C1002", "13900139000")
+	ln := get("C1002", "+8613900139000")
 	var overdue bool
 	for _, p := range ln.Plans {
 		q := supportbot.ComputePayoff(p, today)
@@ -132,17 +132,17 @@ func checkDemo(t *testing.T, data []supportbot.CustomerData, now time.Time, toda
 	for id, want := range map[string]struct {
 		phone   string
 		refunds int
-	}{"C1003": {"13700137000", 0}, "C1004": {"13600136000", 1}} {
+	}{"C1003": {"+8613700137000", 0}, "C1004": {"+8613600136000", 1}} {
 		d := get(id, want.phone)
 		if !settled(d) || d.Customer.PendingRefunds != want.refunds {
 			t.Errorf("%s: settled %v with %d pending refunds; want settled with %d", id, settled(d), d.Customer.PendingRefunds, want.refunds)
 		}
 	}
-	if get("C1004", "13600136000").Customer.Language != supportbot.LangEN {
+	if get("C1004", "+8613600136000").Customer.Language != supportbot.LangEN {
 		t.Errorf("C1004 does not speak English")
 	}
 
-	jm := get("C1005", "13500135000")
+	jm := get("C1005", "+8613500135000")
 	var warned bool
 	for _, s := range jm.Scheduled {
 		warned = warned || cancellable(s) && dueSoon(billOf(jm, s))
@@ -151,7 +151,7 @@ func checkDemo(t *testing.T, data []supportbot.CustomerData, now time.Time, toda
 		t.Errorf("C1005: want English, an open plan, a cancellable repayment whose bill is due within 3 days")
 	}
 
-	cj := get("C1006", "13300133000")
+	cj := get("C1006", "+8613300133000")
 	if len(cj.Scheduled) != 1 || cj.Scheduled[0].Status != supportbot.ScheduledProcessing {
 		t.Errorf("C1006: want one processing repayment, got %+v", cj.Scheduled)
 	}

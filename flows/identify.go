@@ -69,9 +69,9 @@ func linkContact(s *Step) error {
 		return nil
 	}
 	// A shared contact's number is always international: country code first.
-	phone, ok := supportbot.ContactPhone(ev.Phone)
+	phone := supportbot.ContactPhone(ev.Phone)
 	var c *supportbot.Customer
-	if ok {
+	if phone != "" {
 		var err error
 		c, err = s.e.core.CustomerByPhone(s.ctx, phone)
 		if ce := refusal(err); ce != nil && ce.NotFound() {

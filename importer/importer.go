@@ -1,8 +1,10 @@
 package importer
 
 import (
-	"encoding/json"
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strings"
@@ -25,150 +27,437 @@ func (f Fault) String() string {
 	return f.Path + ": " + f.Message
 }
 
-// FaultsError is every fault of a rejected file, in file order.
+// FaultsError is every fault of a rejected file, in file order: the first
+// Limits.MaxFaults of them, and how many more there were.
 type FaultsError struct {
 	Faults []Fault
+	More   int
 }
 
 // Error lists the faults one per line.
 func (e *FaultsError) Error() string {
-	lines := make([]string, len(e.Faults))
+	lines := make([]string, len(e.Faults), len(e.Faults)+1)
 	for i, f := range e.Faults {
 		lines[i] = f.String()
+	}
+	if e.More > 0 {
+		lines = append(lines, fmt.Sprintf("… and %d more faults", e.More))
 	}
 	return strings.Join(lines, "\n")
 }
 
 // Unwrap makes a bad file an EINVALID error for supportbot.ErrorCode.
 func (e *FaultsError) Unwrap() error {
-	return supportbot.Errorf(supportbot.EINVALID, "the import file has %d faults", len(e.Faults))
+	return supportbot.Errorf(supportbot.EINVALID, "the import file has %d faults", len(e.Faults)+e.More)
 }
 
-// maxPeriods bounds a plan's periods, so that a typo such as 1200000 is a
-// fault rather than a loop over a million missing bills.
-const maxPeriods = 360
+// Limits bound what the decoder reads. A zero field takes its default.
+type Limits struct {
+	// MaxFileBytes bounds the file; the default, 4 GiB, is twice the size
+	// of an export of a million customers with a 12-period plan each.
+	MaxFileBytes int64
+	// MaxFaults bounds the faults listed; the rest are only counted.
+	MaxFaults int
+}
+
+// DefaultLimits are the limits of a zero Limits.
+var DefaultLimits = Limits{MaxFileBytes: 4 << 30, MaxFaults: 1000}
+
+// The schema's own limits: a longer value is a fault of its field. The
+// README's Import section lists them.
+const (
+	maxName      = 100 // characters: a customer's name
+	maxBank      = 50  // a card's bank
+	maxOrderNo   = 64  // a plan's order number
+	maxProduct   = 200 // a plan's product
+	maxPartner   = 50  // a plan's financing partner
+	maxPhoneText = 32  // a phone number as written, separators included
+	maxTimeText  = 40  // a date or an instant
+	maxCards     = 20  // cards of one customer
+	maxPlans     = 100 // plans of one customer
+	maxScheduled = 500 // scheduled repayments of one customer
+	maxRefunds   = 1000
+	// maxPeriods bounds a plan's periods, so that a typo such as 1200000
+	// is a fault rather than a loop over a million missing bills.
+	maxPeriods = 360
+)
+
+// Keys remembers the keys that must be unique across a file (customer ids,
+// phones, plan ids, scheduled repayment ids) and where each first appeared.
+// Parse keeps them in memory; a streaming import of a large file keeps them
+// in its database, so that memory does not grow with the file.
+type Keys interface {
+	// Add records that key, of kind ("customer id", "phone", "plan id",
+	// "scheduled repayment id"), appears at path. When the key was added
+	// before it records nothing and returns where it first appeared.
+	Add(kind, key, path string) (first string, err error)
+}
+
+// memoryKeys is Keys in a map: for files that fit in memory anyway.
+type memoryKeys map[string]string
+
+func (m memoryKeys) Add(kind, key, path string) (string, error) {
+	k := kind + "\x00" + key
+	if first, ok := m[k]; ok {
+		return first, nil
+	}
+	m[k] = path
+	return "", nil
+}
 
 var (
 	idCardLast4 = regexp.MustCompile(`^[0-9]{3}[0-9Xx]$`)
 	cardLast4   = regexp.MustCompile(`^[0-9]{4}$`)
 )
 
-// Parse reads and validates an export file. On any fault it returns no data
-// and a *FaultsError listing every fault found.
+// Parse reads and validates an export file held in memory (demo data,
+// tests). On any fault it returns no data and a *FaultsError listing every
+// fault found. A large file is read with a Decoder instead.
 func Parse(data []byte) ([]supportbot.CustomerData, error) {
-	p := &parser{}
-	out := p.file(data)
-	if len(p.faults) > 0 {
-		return nil, &FaultsError{Faults: p.faults}
+	d := NewDecoder(bytes.NewReader(data), nil, Limits{})
+	var out []supportbot.CustomerData
+	for {
+		c, ok := d.Next()
+		if !ok {
+			break
+		}
+		out = append(out, c)
+	}
+	if err := d.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// seen maps the ids that must be unique across the file to where they first
-// appeared, so a duplicate can point at its twin.
-type seen struct {
-	customers, phones, plans, scheduled map[string]string
+// Decoder reads an export file one customer at a time, in bounded memory
+// whatever the size of the file: it holds the customer being read, the
+// faults (at most Limits.MaxFaults) and what Keys keeps.
+type Decoder struct {
+	s      *scanner
+	keys   Keys
+	limits Limits
+	state  int
+	read   int      // customers read, valid or not
+	rootAt []string // the root's member names, for duplicates
+
+	faults   []Fault
+	more     int   // faults beyond limits.MaxFaults
+	stopped  bool  // a fault after which the file cannot be read on
+	err      error // a read error, or one of Keys
+	finished bool
+
+	// The customer being read and its budget (see spend).
+	customerAt   *path
+	values, text int
+	over         bool
 }
 
-func (p *parser) unique(in map[string]string, key, path, what string) {
-	if key == "" {
-		return
+const (
+	stateStart = iota
+	stateRoot
+	stateCustomers
+	stateDone
+)
+
+var customersPath = &path{name: "customers"}
+
+// NewDecoder returns a decoder of the export file r. keys nil keeps the keys
+// in memory.
+func NewDecoder(r io.Reader, keys Keys, limits Limits) *Decoder {
+	if limits.MaxFileBytes <= 0 {
+		limits.MaxFileBytes = DefaultLimits.MaxFileBytes
 	}
-	if first, dup := in[key]; dup {
-		p.fault(path, "duplicate %s, also at %s", what, first)
-		return
+	if limits.MaxFaults <= 0 {
+		limits.MaxFaults = DefaultLimits.MaxFaults
 	}
-	in[key] = path
+	if keys == nil {
+		keys = memoryKeys{}
+	}
+	return &Decoder{s: newScanner(r, limits.MaxFileBytes), keys: keys, limits: limits}
 }
 
-func (p *parser) file(data []byte) []supportbot.CustomerData {
-	if !json.Valid(data) {
-		p.syntax(data)
-		return nil
+// Customers is how many customers were read so far, valid or not.
+func (d *Decoder) Customers() int { return d.read }
+
+// Offset is how many bytes of the file were read so far.
+func (d *Decoder) Offset() int64 { return d.s.off }
+
+// Err is nil when the whole file was read and is valid; a *FaultsError when
+// it is not valid; another error when it could not be read. Call it after
+// Next has returned false.
+func (d *Decoder) Err() error {
+	if d.err != nil {
+		return d.err
 	}
-	root := p.object("", data)
-	if root == nil {
-		return nil
+	if len(d.faults) > 0 {
+		return &FaultsError{Faults: d.faults, More: d.more}
 	}
-	items := root.array("customers", true)
-	root.done()
-	s := &seen{map[string]string{}, map[string]string{}, map[string]string{}, map[string]string{}}
-	out := make([]supportbot.CustomerData, 0, len(items))
-	for i, raw := range items {
-		if o := p.object(index("customers", i), raw); o != nil {
-			out = append(out, p.customer(o, s))
+	return nil
+}
+
+func (d *Decoder) fault(at *path, format string, args ...any) {
+	if len(d.faults) >= d.limits.MaxFaults {
+		d.more++
+		return
+	}
+	d.faults = append(d.faults, Fault{Path: at.String(), Message: fmt.Sprintf(format, args...)})
+}
+
+// fatal is a fault after which the file is not read on.
+func (d *Decoder) fatal(at *path, format string, args ...any) {
+	d.fault(at, format, args...)
+	d.stopped = true
+}
+
+func (d *Decoder) broken() bool { return d.s.err != nil || d.stopped || d.err != nil }
+
+// faultCount counts the faults so far, listed or not.
+func (d *Decoder) faultCount() int { return len(d.faults) + d.more }
+
+// Next returns the next customer that has no fault. It returns false at the
+// end of the file or when the file cannot be read on; Err says which. A
+// customer with a fault is not returned, but the file is read on to report
+// every fault.
+func (d *Decoder) Next() (supportbot.CustomerData, bool) {
+	for !d.broken() {
+		switch d.state {
+		case stateStart:
+			c, ok := d.s.space()
+			if !ok {
+				d.s.unexpected(c, ok, "looking for beginning of value")
+				continue
+			}
+			if c != '{' {
+				d.fatal(nil, "must be an object")
+				continue
+			}
+			d.s.read()
+			d.state = stateRoot
+			if c, ok := d.s.space(); ok && c == '}' {
+				d.closeRoot()
+			}
+		case stateRoot:
+			d.rootMember()
+		case stateCustomers:
+			if c, ok := d.customer(); ok {
+				return c, true
+			}
+		case stateDone:
+			d.finish()
+			return supportbot.CustomerData{}, false
 		}
 	}
-	return out
+	d.finish()
+	return supportbot.CustomerData{}, false
 }
 
-func (p *parser) customer(o *object, s *seen) supportbot.CustomerData {
-	c := supportbot.Customer{ID: o.id(), Name: o.str("name", true)}
-	p.unique(s.customers, c.ID, field(o.path, "id"), "customer id")
-	if phone := o.str("phone", true); phone != "" {
-		path := field(o.path, "phone")
+// finish turns a scanner error into the last fault, once.
+func (d *Decoder) finish() {
+	if d.finished {
+		return
+	}
+	d.finished = true
+	var se *syntaxError
+	var tl *tooLargeError
+	switch err := d.s.err; {
+	case err == nil:
+	case errors.As(err, &se), errors.As(err, &tl):
+		d.fault(nil, "%v", err)
+	case d.err == nil:
+		d.err = fmt.Errorf("read: %w", err)
+	}
+}
+
+// rootMember reads one member of the root object (its opening brace, or
+// the comma before it, read already) and what follows it.
+func (d *Decoder) rootMember() {
+	s := d.s
+	c, ok := s.space()
+	if !ok || c != '"' {
+		s.unexpected(c, ok, "looking for beginning of object key string")
+		return
+	}
+	name := s.key()
+	if !s.expect(':', "after object key") {
+		return
+	}
+	at := &path{name: name}
+	dup := false
+	for _, n := range d.rootAt {
+		dup = dup || n == name
+	}
+	if len(d.rootAt) < maxFields {
+		d.rootAt = append(d.rootAt, name)
+	}
+	switch c, ok := s.space(); {
+	case dup:
+		d.fault(at, "duplicate key")
+	case name != "customers":
+		d.fault(at, "unknown field")
+	case ok && c == '[':
+		s.read()
+		d.state = stateCustomers
+		if c, ok := s.space(); ok && c == ']' {
+			s.read()
+			d.afterCustomers()
+		}
+		return
+	case ok && c == 'n': // null: absent, and a fault when the root closes
+		d.rootAt = d.rootAt[:len(d.rootAt)-1]
+	default:
+		d.fault(at, "must be an array")
+	}
+	d.value(nil, name, 0, 1, false)
+	d.afterRootMember()
+}
+
+// afterRootMember reads the comma or the closing brace after a root member.
+func (d *Decoder) afterRootMember() {
+	s := d.s
+	c, ok := s.space()
+	switch {
+	case d.broken():
+	case ok && c == ',':
+		s.read()
+	case ok && c == '}':
+		d.closeRoot()
+	default:
+		s.unexpected(c, ok, "after object key:value pair")
+	}
+}
+
+func (d *Decoder) closeRoot() {
+	d.s.read() // }
+	found := false
+	for _, n := range d.rootAt {
+		found = found || n == "customers"
+	}
+	if !found {
+		d.fault(customersPath, "required")
+	}
+	d.s.end()
+	d.state = stateDone
+}
+
+// afterCustomers is the end of the customers array: back in the root.
+func (d *Decoder) afterCustomers() {
+	d.state = stateRoot
+	d.afterRootMember()
+}
+
+// customer reads one element of the customers array and the comma or
+// bracket after it. It returns the customer when it has no fault.
+func (d *Decoder) customer() (supportbot.CustomerData, bool) {
+	i := d.read
+	d.read++
+	d.customerAt = &path{parent: customersPath, index: i}
+	d.values, d.text, d.over = maxCustomerValues, maxCustomerText, false
+	before := d.faultCount()
+	v := d.value(customersPath, "", i, 2, true)
+	var data supportbot.CustomerData
+	if v != nil && !d.over {
+		if o := d.asObject(v); o != nil {
+			data = d.customerData(o)
+		}
+	}
+	s := d.s
+	switch c, ok := s.space(); {
+	case d.broken():
+		return data, false
+	case ok && c == ',':
+		s.read()
+	case ok && c == ']':
+		s.read()
+		d.afterCustomers()
+	default:
+		s.unexpected(c, ok, "after array element")
+	}
+	return data, v != nil && d.faultCount() == before && !d.broken()
+}
+
+// unique checks a key that must be unique across the file.
+func (d *Decoder) unique(kind, key string, at *path) {
+	if key == "" || d.err != nil {
+		return
+	}
+	first, err := d.keys.Add(kind, key, at.String())
+	switch {
+	case err != nil:
+		d.err = fmt.Errorf("check the %s at %s: %w", kind, at, err)
+	case first != "":
+		d.fault(at, "duplicate %s, also at %s", kind, first)
+	}
+}
+
+func (d *Decoder) customerData(o *object) supportbot.CustomerData {
+	c := supportbot.Customer{ID: o.ref("id"), Name: o.str("name", true, maxName)}
+	d.unique("customer id", c.ID, o.path.field("id"))
+	if phone := o.str("phone", true, maxPhoneText); phone != "" {
 		// The number itself stays out of the message: faults end up in logs.
-		if c.Phone = supportbot.NormalizePhone(phone); c.Phone == "" {
-			p.fault(path, "not a mainland China mobile number")
+		if c.Phone = supportbot.ImportPhone(phone); c.Phone == "" {
+			o.fault("phone", "not a phone number: a mainland mobile number (13800138000, +86 138 0013 8000) "+
+				"or another country's with + and its country code (+852 9123 4567)")
 		}
-		p.unique(s.phones, c.Phone, path, "phone")
+		d.unique("phone", c.Phone, o.path.field("phone"))
 	}
-	if c.IDCardLast4 = o.str("id_card_last4", true); c.IDCardLast4 != "" && !idCardLast4.MatchString(c.IDCardLast4) {
-		p.fault(field(o.path, "id_card_last4"), "must be 4 characters: digits, the last may be X")
+	if c.IDCardLast4 = o.str("id_card_last4", true, 8); c.IDCardLast4 != "" && !idCardLast4.MatchString(c.IDCardLast4) {
+		o.fault("id_card_last4", "must be 4 characters: digits, the last may be X")
 	}
 	c.IDCardLast4 = strings.ToUpper(c.IDCardLast4)
 	c.Language = supportbot.Lang(o.oneOf("language", string(supportbot.LangZH), string(supportbot.LangZH), string(supportbot.LangEN)))
-	refunds, _ := o.count("pending_refunds", false)
-	c.PendingRefunds = int(refunds)
-	d := supportbot.CustomerData{Customer: c}
+	if refunds, ok := o.count("pending_refunds", false); ok && refunds > maxRefunds {
+		o.fault("pending_refunds", "must be at most %d", maxRefunds)
+	} else {
+		c.PendingRefunds = int(refunds)
+	}
+	data := supportbot.CustomerData{Customer: c}
 
 	cards := map[string]bool{}
-	defaultAt := ""
-	for i, raw := range o.array("cards", false) {
-		co := p.object(index(field(o.path, "cards"), i), raw)
+	var defaultAt *path
+	for _, co := range o.array("cards", false, maxCards, "cards") {
 		if co == nil {
 			continue
 		}
-		card := p.card(co)
+		card := d.card(co)
 		if card.ID != "" && cards[card.ID] {
-			p.fault(field(co.path, "id"), "duplicate card id %q", card.ID)
+			co.fault("id", "duplicate card id %q", card.ID)
 		}
 		if card.ID != "" {
 			cards[card.ID] = true
 		}
 		if card.Default {
-			if defaultAt != "" {
-				p.fault(field(co.path, "default"), "a second default card, the first is %s", defaultAt)
+			if defaultAt != nil {
+				co.fault("default", "a second default card, the first is %s", defaultAt)
 			}
 			defaultAt = co.path
 		}
-		d.Cards = append(d.Cards, card)
+		data.Cards = append(data.Cards, card)
 	}
-	if defaultAt == "" && len(d.Cards) > 0 {
-		d.Cards[0].Default = true // a customer always has a card to debit
+	if defaultAt == nil && len(data.Cards) > 0 {
+		data.Cards[0].Default = true // a customer always has a card to debit
 	}
 
 	plans := map[string]supportbot.Plan{}
-	for i, raw := range o.array("plans", false) {
-		if po := p.object(index(field(o.path, "plans"), i), raw); po != nil {
-			plan := p.plan(po, c.ID, s)
+	for _, po := range o.array("plans", false, maxPlans, "plans") {
+		if po != nil {
+			plan := d.plan(po, c.ID)
 			plans[plan.ID] = plan
-			d.Plans = append(d.Plans, plan)
+			data.Plans = append(data.Plans, plan)
 		}
 	}
-	for i, raw := range o.array("scheduled_repayments", false) {
-		if so := p.object(index(field(o.path, "scheduled_repayments"), i), raw); so != nil {
-			d.Scheduled = append(d.Scheduled, p.scheduled(so, c.ID, plans, cards, s))
+	for _, so := range o.array("scheduled_repayments", false, maxScheduled, "scheduled repayments") {
+		if so != nil {
+			data.Scheduled = append(data.Scheduled, d.scheduled(so, c.ID, plans, cards))
 		}
 	}
 	o.done()
-	return d
+	return data
 }
 
-func (p *parser) card(o *object) supportbot.Card {
-	c := supportbot.Card{ID: o.id(), Bank: o.str("bank", true), Last4: o.str("last4", true)}
+func (d *Decoder) card(o *object) supportbot.Card {
+	c := supportbot.Card{ID: o.ref("id"), Bank: o.str("bank", true, maxBank), Last4: o.str("last4", true, 8)}
 	if c.Last4 != "" && !cardLast4.MatchString(c.Last4) {
-		p.fault(field(o.path, "last4"), "must be 4 digits")
+		o.fault("last4", "must be 4 digits")
 	}
 	c.Default = o.boolean("default")
 	c.Frozen = o.oneOf("status", "active", "active", "frozen") == "frozen"
@@ -176,61 +465,71 @@ func (p *parser) card(o *object) supportbot.Card {
 	return c
 }
 
-func (p *parser) plan(o *object, customerID string, s *seen) supportbot.Plan {
+func (d *Decoder) plan(o *object, customerID string) supportbot.Plan {
 	pl := supportbot.Plan{
-		ID:         o.id(),
+		ID:         o.ref("id"),
 		CustomerID: customerID,
-		OrderNo:    o.str("order_no", true),
-		Product:    o.str("product", true),
-		Partner:    o.str("partner", true),
+		OrderNo:    o.str("order_no", true, maxOrderNo),
+		Product:    o.str("product", true, maxProduct),
+		Partner:    o.str("partner", true, maxPartner),
 	}
-	p.unique(s.plans, pl.ID, field(o.path, "id"), "plan id")
-	principal, principalOK := o.count("principal_fen", true)
-	pl.Principal = supportbot.Money(principal)
+	d.unique("plan id", pl.ID, o.path.field("id"))
+	var principalOK bool
+	pl.Principal, principalOK = o.money("principal_fen", true)
 	periods, periodsOK := o.count("periods", true)
 	if periodsOK && (periods < 1 || periods > maxPeriods) {
-		p.fault(field(o.path, "periods"), "must be between 1 and %d", maxPeriods)
+		o.fault("periods", "must be between 1 and %d", maxPeriods)
 		periodsOK = false
 	}
 	if periodsOK {
 		pl.Periods = int(periods)
 	}
-	if pl.PrepayFeeRateBP, _ = o.count("prepay_fee_rate_bp", false); pl.PrepayFeeRateBP > 10000 {
-		p.fault(field(o.path, "prepay_fee_rate_bp"), "must be between 0 and 10000 (100%%)")
+	if rate, ok := o.count("prepay_fee_rate_bp", false); ok && rate > 10000 {
+		o.fault("prepay_fee_rate_bp", "must be between 0 and 10000 (100%%)")
+	} else {
+		pl.PrepayFeeRateBP = rate
 	}
 	pl.AutoRepay = o.boolean("auto_repay")
 
-	billsPath := field(o.path, "bills")
+	billsAt := o.path.field("bills")
 	type bill struct {
 		supportbot.Bill
-		path string
+		at *path
 	}
 	var bills []bill
-	periodAt := map[int]string{}
-	var sum supportbot.Money
-	sumOK := principalOK
-	items := o.array("bills", true)
-	for i, raw := range items {
-		bo := p.object(index(billsPath, i), raw)
+	periodAt := map[int]*path{}
+	// Every amount is within 0..MaxPlanMoney, so these sums cannot wrap;
+	// SumMoney says so, should a file hold thousands of bills.
+	var sum, charges supportbot.Money
+	sumOK, chargesOK := principalOK, true
+	items := o.array("bills", true, maxPeriods, "bills")
+	for _, bo := range items {
 		if bo == nil {
 			sumOK = false
 			continue
 		}
-		b, principalOK := p.bill(bo, pl, periodAt)
+		b, principalOK, feesOK := d.bill(bo, pl, periodAt)
 		b.PlanID = pl.ID
-		sum += b.Principal
+		var err error
+		if sum, err = supportbot.SumMoney(sum, b.Principal); err != nil {
+			sumOK = false
+		}
+		if charges, err = supportbot.SumMoney(charges, b.Fee, b.LateFee); err != nil {
+			chargesOK = false
+		}
 		sumOK = sumOK && principalOK
+		chargesOK = chargesOK && feesOK
 		bills = append(bills, bill{b, bo.path})
 	}
 	if periodsOK && items != nil { // else there is a fault already
 		var missing []string
 		for n := 1; n <= pl.Periods; n++ {
-			if periodAt[n] == "" {
+			if periodAt[n] == nil {
 				missing = append(missing, fmt.Sprint(n))
 			}
 		}
 		if len(missing) > 0 {
-			p.fault(billsPath, "missing periods %s", strings.Join(missing, ", "))
+			d.fault(billsAt, "missing periods %s", strings.Join(missing, ", "))
 		}
 	}
 	sort.SliceStable(bills, func(i, j int) bool { return bills[i].Period < bills[j].Period })
@@ -240,80 +539,90 @@ func (p *parser) plan(o *object, customerID string, s *seen) supportbot.Plan {
 			continue
 		}
 		if prev.DueDate != "" && b.DueDate <= prev.DueDate {
-			p.fault(field(b.path, "due_date"), "must be after period %d's due date %s", prev.Period, prev.DueDate)
+			d.fault(b.at.field("due_date"), "must be after period %d's due date %s", prev.Period, prev.DueDate)
 		}
 		prev = b
 		pl.Bills = append(pl.Bills, b.Bill)
 	}
 	if sumOK && sum != pl.Principal {
-		p.fault(billsPath, "principal sums to %d, plan says %d", sum, pl.Principal)
+		d.fault(billsAt, "principal sums to %d, plan says %d", sum, pl.Principal)
+	}
+	// What the customer can owe on the plan is bounded as a whole, so that
+	// no quote, payoff or charge computed from it can leave the bounds.
+	if principalOK && chargesOK {
+		if whole, err := supportbot.SumMoney(pl.Principal, charges); err != nil || whole > supportbot.MaxPlanMoney {
+			d.fault(o.path, "principal, fees and late fees come to more than the %d fen (%v) a plan may",
+				int64(supportbot.MaxPlanMoney), supportbot.MaxPlanMoney)
+		}
 	}
 	o.done()
 	return pl
 }
 
 // bill reads one period; periodAt records where each period appeared. It
-// reports whether the principal was read, since only then does the plan's
-// sum mean anything.
-func (p *parser) bill(o *object, pl supportbot.Plan, periodAt map[int]string) (supportbot.Bill, bool) {
+// reports whether the principal, and the fees, were read, since only then do
+// the plan's sums mean anything.
+func (d *Decoder) bill(o *object, pl supportbot.Plan, periodAt map[int]*path) (supportbot.Bill, bool, bool) {
 	var b supportbot.Bill
 	if n, ok := o.count("period", true); ok {
-		path := field(o.path, "period")
+		at := o.path.field("period")
 		switch {
 		case n < 1 || pl.Periods > 0 && n > int64(pl.Periods) || n > maxPeriods:
-			p.fault(path, "must be between 1 and the plan's periods (%d)", pl.Periods)
-		case periodAt[int(n)] != "":
-			p.fault(path, "duplicate period %d, also at %s", n, periodAt[int(n)])
+			d.fault(at, "must be between 1 and the plan's periods (%d)", pl.Periods)
+		case periodAt[int(n)] != nil:
+			d.fault(at, "duplicate period %d, also at %s", n, periodAt[int(n)])
 		default:
 			b.Period = int(n)
-			periodAt[b.Period] = path
+			periodAt[b.Period] = at
 		}
 	}
-	if s := o.str("due_date", true); s != "" {
+	if s := o.str("due_date", true, maxTimeText); s != "" {
 		if _, err := supportbot.ParseDate(s); err != nil {
-			p.fault(field(o.path, "due_date"), "not a date (YYYY-MM-DD): %q", s)
+			o.fault("due_date", "not a date (YYYY-MM-DD): %s", quote(s))
 		} else {
 			b.DueDate = supportbot.Date(s)
 		}
 	}
-	principal, ok := o.count("principal_fen", true)
-	b.Principal = supportbot.Money(principal)
-	fee, _ := o.count("fee_fen", false)
-	late, _ := o.count("late_fee_fen", false)
-	b.Fee, b.LateFee = supportbot.Money(fee), supportbot.Money(late)
+	var principalOK, feeOK, lateOK bool
+	b.Principal, principalOK = o.money("principal_fen", true)
+	_, present := o.get("fee_fen", false)
+	b.Fee, feeOK = o.money("fee_fen", false)
+	feeOK = feeOK || !present
+	_, present = o.get("late_fee_fen", false)
+	b.LateFee, lateOK = o.money("late_fee_fen", false)
+	lateOK = lateOK || !present
 	b.Status = o.oneOf("status", "", supportbot.BillPaid, supportbot.BillUnpaid)
 	o.done()
-	return b, ok
+	return b, principalOK, feeOK && lateOK
 }
 
-func (p *parser) scheduled(o *object, customerID string, plans map[string]supportbot.Plan, cards map[string]bool, s *seen) supportbot.ScheduledRepayment {
+func (d *Decoder) scheduled(o *object, customerID string, plans map[string]supportbot.Plan, cards map[string]bool) supportbot.ScheduledRepayment {
 	r := supportbot.ScheduledRepayment{
-		ID:         o.id(),
+		ID:         o.ref("id"),
 		CustomerID: customerID,
-		PlanID:     o.str("plan_id", true),
-		CardID:     o.str("card_id", true),
+		PlanID:     o.ref("plan_id"),
+		CardID:     o.ref("card_id"),
 	}
-	p.unique(s.scheduled, r.ID, field(o.path, "id"), "scheduled repayment id")
+	d.unique("scheduled repayment id", r.ID, o.path.field("id"))
 	plan, planOK := plans[r.PlanID]
 	if r.PlanID != "" && !planOK {
-		p.fault(field(o.path, "plan_id"), "no plan %q of this customer", r.PlanID)
+		o.fault("plan_id", "no plan %q of this customer", r.PlanID)
 	}
 	if r.CardID != "" && !cards[r.CardID] {
-		p.fault(field(o.path, "card_id"), "no card %q of this customer", r.CardID)
+		o.fault("card_id", "no card %q of this customer", r.CardID)
 	}
 	if n, ok := o.count("period", true); ok {
 		if n < 1 || plan.Periods > 0 && n > int64(plan.Periods) || n > maxPeriods {
-			p.fault(field(o.path, "period"), "must be between 1 and the plan's periods (%d)", plan.Periods)
+			o.fault("period", "must be between 1 and the plan's periods (%d)", plan.Periods)
 		} else {
 			r.Period = int(n)
 		}
 	}
-	amount, _ := o.count("amount_fen", true)
-	r.Amount = supportbot.Money(amount)
-	if v := o.str("run_at", true); v != "" {
+	r.Amount, _ = o.money("amount_fen", true)
+	if v := o.str("run_at", true, maxTimeText); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			p.fault(field(o.path, "run_at"), "not an RFC 3339 time with offset (2026-12-15T09:00:00+08:00): %q", v)
+			o.fault("run_at", "not an RFC 3339 time with offset (2026-12-15T09:00:00+08:00): %s", quote(v))
 		}
 		r.RunAt = t
 	}

@@ -1,15 +1,19 @@
 package importer_test
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"supportbot"
 	"supportbot/importer"
+	"supportbot/importer/importertest"
 )
 
 func readValid(t *testing.T) string {
@@ -28,7 +32,7 @@ func TestParseValid(t *testing.T) {
 	}
 	runAt := time.Date(2026, 8, 14, 1, 0, 0, 0, time.UTC)
 	want := []supportbot.CustomerData{{
-		Customer: supportbot.Customer{ID: "C1001", Name: "张伟", Phone: "13800138000", IDCardLast4: "123X", Language: "zh"},
+		Customer: supportbot.Customer{ID: "C1001", Name: "张伟", Phone: "+8613800138000", IDCardLast4: "123X", Language: "zh"},
 		Cards: []supportbot.Card{
 			{ID: "K1", Bank: "招商银行", Last4: "6789", Default: true},
 			{ID: "K2", Bank: "工商银行", Last4: "1234", Frozen: true},
@@ -47,7 +51,7 @@ func TestParseValid(t *testing.T) {
 			RunAt: runAt, Status: "scheduled",
 		}},
 	}, {
-		Customer: supportbot.Customer{ID: "C1002", Name: "Emily Zhao", Phone: "13900139000", IDCardLast4: "4567", Language: "en"},
+		Customer: supportbot.Customer{ID: "C1002", Name: "Emily Zhao", Phone: "+8613900139000", IDCardLast4: "4567", Language: "en"},
 		Cards:    []supportbot.Card{{ID: "K1", Bank: "China Construction Bank", Last4: "0001", Default: true}}, // the only card becomes default
 		Plans: []supportbot.Plan{{
 			ID: "P2002", CustomerID: "C1002", OrderNo: "5241015000002", Product: "Xiaomi Pad 6",
@@ -106,7 +110,7 @@ func TestParseFaults(t *testing.T) {
 		{name: "name not string", old: `"name": "Emily Zhao"`, new: `"name": 5`, paths: []string{"customers[1].name"}, msg: "must be a string"},
 		{name: "missing order_no", old: `"order_no": "5241015000002", `, new: ``, paths: []string{"customers[1].plans[0].order_no"}, msg: "required"},
 		{name: "null bank", old: `"bank": "招商银行"`, new: `"bank": null`, paths: []string{"customers[0].cards[0].bank"}, msg: "required"},
-		{name: "bad phone", old: `"phone": "13900139000"`, new: `"phone": "23900139000"`, paths: []string{"customers[1].phone"}, msg: "not a mainland China mobile number"},
+		{name: "bad phone", old: `"phone": "13900139000"`, new: `"phone": "23900139000"`, paths: []string{"customers[1].phone"}, msg: "not a phone number"},
 		{name: "id card letter", old: `"id_card_last4": "4567"`, new: `"id_card_last4": "45A7"`, paths: []string{"customers[1].id_card_last4"}, msg: "must be 4 characters"},
 		{name: "id card length", old: `"id_card_last4": "4567"`, new: `"id_card_last4": "34567"`, paths: []string{"customers[1].id_card_last4"}, msg: "must be 4 characters"},
 		{name: "language", old: `"language": "en"`, new: `"language": "fr"`, paths: []string{"customers[1].language"}, msg: `must be one of zh, en, not "fr"`},
@@ -213,4 +217,312 @@ func TestIDsMustFitInAButton(t *testing.T) {
 			t.Errorf("error %v lacks %s", err, path)
 		}
 	}
+}
+
+// doc is an export of one customer with one plan: plan is the plan's JSON
+// without its braces, scheduled the scheduled repayments' array.
+func doc(plan, scheduled string) string {
+	return `{"customers": [{"id": "C1", "name": "张伟", "phone": "+8613800138000", "id_card_last4": "1234",
+		"cards": [{"id": "K1", "bank": "招商银行", "last4": "6789"}],
+		"plans": [{"id": "P1", "order_no": "1", "product": "Redmi K70", "partner": "小米分期", ` + plan + `}],
+		"scheduled_repayments": ` + scheduled + `}]}`
+}
+
+// bills is a plan's periods and bills, each bill with the given parts.
+func bills(principal string, bills ...string) string {
+	var b []string
+	for i, parts := range bills {
+		b = append(b, fmt.Sprintf(`{"period": %d, "due_date": "2026-%02d-15", %s, "status": "unpaid"}`, i+1, i+1, parts))
+	}
+	return fmt.Sprintf(`"principal_fen": %s, "periods": %d, "bills": [%s]`, principal, len(bills), strings.Join(b, ", "))
+}
+
+type faultCase struct {
+	name  string
+	data  string
+	paths []string // every fault's path, in order; nil: only want
+	want  string   // the first fault (path: message) contains it
+}
+
+func checkFaults(t *testing.T, tests []faultCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := importer.Parse([]byte(tt.data))
+			var fe *importer.FaultsError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Parse error = %v, want a *FaultsError", err)
+			}
+			if got != nil {
+				t.Errorf("Parse returned data with faults: %v", got)
+			}
+			var paths []string
+			for _, f := range fe.Faults {
+				paths = append(paths, f.Path)
+			}
+			if tt.paths != nil && !reflect.DeepEqual(paths, tt.paths) {
+				t.Errorf("fault paths = %q, want %q\n%v", paths, tt.paths, err)
+			}
+			if !strings.Contains(fe.Faults[0].String(), tt.want) {
+				t.Errorf("first fault %q does not say %q\n%v", fe.Faults[0], tt.want, err)
+			}
+		})
+	}
+}
+
+// TestParseMoneyBounds: every amount within 0..MaxPlanMoney and a plan's
+// whole amount too, so that no sum wraps (issue 15.2). Each case was
+// accepted before.
+func TestParseMoneyBounds(t *testing.T) {
+	const p = "customers[0].plans[0]"
+	const huge = "4611686018427387904" // 2^62: four of them wrap to 0
+	const nearMax = "9223372036854775000"
+	sched := func(amount string) string {
+		return `[{"id": "S1", "plan_id": "P1", "period": 1, "amount_fen": ` + amount +
+			`, "card_id": "K1", "run_at": "2026-01-15T09:00:00+08:00", "status": "scheduled"}]`
+	}
+	checkFaults(t, []faultCase{
+		{name: "bills that wrap to the principal",
+			data:  doc(bills("0", `"principal_fen": `+huge, `"principal_fen": `+huge, `"principal_fen": `+huge, `"principal_fen": `+huge), "[]"),
+			paths: []string{p + ".bills[0].principal_fen", p + ".bills[1].principal_fen", p + ".bills[2].principal_fen", p + ".bills[3].principal_fen"},
+			want:  p + ".bills[0].principal_fen: out of range: 4611686018427387904 fen; an amount is at most 1000000000 fen (¥10,000,000.00)"},
+		{name: "fee near the int64 maximum",
+			data:  doc(bills("100", `"principal_fen": 100, "fee_fen": `+nearMax), "[]"),
+			paths: []string{p + ".bills[0].fee_fen"}, want: "out of range"},
+		{name: "fee beyond int64",
+			data:  doc(bills("100", `"principal_fen": 100, "fee_fen": 9223372036854775808`), "[]"),
+			paths: []string{p + ".bills[0].fee_fen"}, want: "out of range: \"9223372036854775808\"; an amount is at most"},
+		{name: "late fee over the bound",
+			data:  doc(bills("100", `"principal_fen": 100, "late_fee_fen": 1000000001`), "[]"),
+			paths: []string{p + ".bills[0].late_fee_fen"}, want: "out of range: 1000000001 fen"},
+		{name: "principal over the bound",
+			data:  doc(bills("1000000001", `"principal_fen": 1000000001`), "[]"),
+			paths: []string{p + ".principal_fen", p + ".bills[0].principal_fen"}, want: "out of range"},
+		{name: "scheduled amount over the bound",
+			data:  doc(bills("100", `"principal_fen": 100`), sched("20000000000")),
+			paths: []string{"customers[0].scheduled_repayments[0].amount_fen"}, want: "out of range"},
+		{name: "negative beyond int64",
+			data:  doc(bills("100", `"principal_fen": 100, "fee_fen": -9223372036854775809`), "[]"),
+			paths: []string{p + ".bills[0].fee_fen"}, want: "must not be negative"},
+		{name: "whole plan over the bound",
+			data:  doc(bills("1000000000", `"principal_fen": 500000000, "fee_fen": 1`, `"principal_fen": 500000000`), "[]"),
+			paths: []string{p}, want: p + ": principal, fees and late fees come to more than the 1000000000 fen (¥10,000,000.00) a plan may"},
+		{name: "late fees over the bound together",
+			data:  doc(bills("0", `"principal_fen": 0, "late_fee_fen": 600000000`, `"principal_fen": 0, "late_fee_fen": 600000000`), "[]"),
+			paths: []string{p}, want: "principal, fees and late fees come to more than"},
+	})
+
+	// The bounds themselves are allowed.
+	data := doc(bills("1000000000", `"principal_fen": 999999999, "fee_fen": 1`, `"principal_fen": 1`), sched("1000000000"))
+	data = strings.Replace(data, `"principal_fen": 1,`, `"principal_fen": 1, "fee_fen": 0, "late_fee_fen": 0,`, 1)
+	if _, err := importer.Parse([]byte(strings.Replace(data, `"fee_fen": 1`, `"fee_fen": 0`, 1))); err != nil {
+		t.Errorf("a plan of exactly MaxPlanMoney: %v", err)
+	}
+}
+
+// TestParseLimits: string lengths, duplicate keys, nesting and array sizes
+// are bounded, each fault naming the field (issue 15.3). Each case was
+// accepted before, or cost memory without bound.
+func TestParseLimits(t *testing.T) {
+	valid := readValid(t)
+	change := func(old, new string) string {
+		t.Helper()
+		if !strings.Contains(valid, old) {
+			t.Fatalf("the valid file has no %s", old)
+		}
+		return strings.Replace(valid, old, new, 1)
+	}
+	long := func(n int) string { return strings.Repeat("长", n) }
+	deep := strings.Repeat("[", 20) + strings.Repeat("]", 20)
+	var manyCards, manyFields, manyValues []string
+	for i := range 21 {
+		manyCards = append(manyCards, fmt.Sprintf(`{"id": "K%d", "bank": "b", "last4": "0001"}`, i))
+	}
+	for i := range 65 {
+		manyFields = append(manyFields, fmt.Sprintf(`"f%d": 1`, i))
+	}
+	for range 100_001 {
+		manyValues = append(manyValues, "1")
+	}
+	checkFaults(t, []faultCase{
+		{name: "product of 201 characters", data: change(`"product": "Xiaomi Pad 6"`, `"product": "`+long(201)+`"`),
+			paths: []string{"customers[1].plans[0].product"}, want: "customers[1].plans[0].product: longer than 200 characters"},
+		{name: "product of 10 MB", data: change(`"product": "Xiaomi Pad 6"`, `"product": "`+strings.Repeat("x", 10<<20)+`"`),
+			paths: []string{"customers[1].plans[0].product"}, want: "longer than 200 characters"},
+		{name: "name", data: change(`"name": "Emily Zhao"`, `"name": "`+long(101)+`"`),
+			paths: []string{"customers[1].name"}, want: "longer than 100 characters"},
+		{name: "bank", data: change(`"bank": "招商银行"`, `"bank": "`+long(51)+`"`),
+			paths: []string{"customers[0].cards[0].bank"}, want: "longer than 50 characters"},
+		{name: "partner", data: change(`"partner": "招联金融"`, `"partner": "`+long(51)+`"`),
+			paths: []string{"customers[1].plans[0].partner"}, want: "longer than 50 characters"},
+		{name: "order number", data: change(`"order_no": "5241015000002"`, `"order_no": "`+strings.Repeat("5", 65)+`"`),
+			paths: []string{"customers[1].plans[0].order_no"}, want: "longer than 64 characters"},
+		{name: "id", data: change(`"C1002"`, `"`+strings.Repeat("C", 33)+`"`),
+			paths: []string{"customers[1].id"}, want: "must be 1-32 characters"},
+		{name: "phone", data: change(`"13900139000"`, `"`+strings.Repeat("1", 33)+`"`),
+			paths: []string{"customers[1].phone"}, want: "longer than 32 characters"},
+		{name: "control character", data: change(`"name": "Emily Zhao"`, `"name": "Emily\nZhao"`),
+			paths: []string{"customers[1].name"}, want: "must not contain control characters"},
+		{name: "duplicate key", data: change(`"principal_fen": 100000`, `"principal_fen": 100, "principal_fen": 150`),
+			paths: []string{"customers[0].plans[0].principal_fen", "customers[0].plans[0].bills"},
+			want:  "customers[0].plans[0].principal_fen: duplicate key"},
+		{name: "duplicate key in a bill", data: change(`"status": "paid"}`, `"status": "paid", "status": "unpaid"}`),
+			paths: []string{"customers[0].plans[0].bills[0].status"}, want: "duplicate key"},
+		{name: "duplicate key in a customer", data: change(`"language": "en"`, `"language": "en", "language": "zh"`),
+			paths: []string{"customers[1].language"}, want: "duplicate key"},
+		{name: "duplicate key at the root", data: `{"customers": [], "customers": []}`,
+			paths: []string{"customers"}, want: "customers: duplicate key"},
+		{name: "duplicate unknown key", data: change(`"language": "en"`, `"language": "en", "x": 1, "x": 2`),
+			paths: []string{"customers[1].x", "customers[1].x"}, want: "duplicate key"},
+		{name: "nesting", data: change(`"language": "en"`, `"language": "en", "x": `+deep),
+			paths: []string{"customers[1].x" + strings.Repeat("[0]", 14)}, want: "nested deeper than 16 levels"},
+		{name: "cards", data: change(`"cards": [{"id": "K1", "bank": "China Construction Bank", "last4": "0001"}]`, `"cards": [`+strings.Join(manyCards, ", ")+`]`),
+			paths: []string{"customers[1].cards"}, want: "customers[1].cards: more than 20 cards"},
+		{name: "fields", data: change(`"language": "en"`, `"language": "en", `+strings.Join(manyFields, ", ")),
+			want: "customers[1]: more than 64 fields"},
+		{name: "values", data: change(`"language": "en"`, `"language": "en", "x": [`+strings.Join(manyValues, ",")+`]`),
+			paths: []string{"customers[1]"}, want: "customers[1]: more than 100000 values or 1 MiB of text"},
+	})
+}
+
+func TestDecoderFileSizeAndFaultLimits(t *testing.T) {
+	d := importer.NewDecoder(strings.NewReader(readValid(t)), nil, importer.Limits{MaxFileBytes: 1000})
+	for _, ok := d.Next(); ok; _, ok = d.Next() {
+	}
+	var fe *importer.FaultsError
+	if err := d.Err(); !errors.As(err, &fe) || fe.Faults[len(fe.Faults)-1].String() !=
+		"the file is larger than 1000 bytes, the limit of an import (importer.Limits.MaxFileBytes)" {
+		t.Errorf("a file over the size limit: %v", err)
+	}
+
+	data := strings.NewReplacer(`"name": "张伟"`, `"name": ""`, `"name": "Emily Zhao"`, `"name": ""`,
+		`"last4": "6789"`, `"last4": "x"`, `"last4": "0001"`, `"last4": "y"`).Replace(readValid(t))
+	d = importer.NewDecoder(strings.NewReader(data), nil, importer.Limits{MaxFaults: 2})
+	for _, ok := d.Next(); ok; _, ok = d.Next() {
+	}
+	err := d.Err()
+	if !errors.As(err, &fe) || len(fe.Faults) != 2 || fe.More != 2 || !strings.HasSuffix(err.Error(), "\n… and 2 more faults") {
+		t.Errorf("faults over the limit: %#v\n%v", fe, err)
+	}
+}
+
+// TestParseSyntax: malformed JSON is one fault, with where it is, after the
+// faults found before it.
+func TestParseSyntax(t *testing.T) {
+	for _, c := range []struct{ data, want string }{
+		{"", "malformed JSON at line 1, column 1 (byte 1): unexpected end of JSON input"},
+		{`{"customers": []}{}`, "malformed JSON at line 1, column 18 (byte 18): invalid character '{' after top-level value"},
+		{"{\"customers\": [\n  {\"id\": \"C1\",}\n]}", "malformed JSON at line 2, column 15 (byte 31): invalid character '}' looking for beginning of object key string"},
+		{"{\"customers\": [{\"name\": \"a\tb\"}]}", `malformed JSON at line 1, column 27 (byte 27): invalid character '\t' in string literal`},
+		{`{"customers": [{"name": "\x"}]}`, `invalid character 'x' in string escape code`},
+		{`{"customers": [{"period": 01}]}`, `invalid character '1' after object key:value pair`},
+		{`{"customers": [{"period": -}]}`, `invalid character '}' in numeric literal`},
+		{`{"customers": [tru]}`, `invalid character ']' in literal true (expecting 'e')`},
+		{`{"customers": [{"id": "C1"`, "unexpected end of JSON input"},
+	} {
+		_, err := importer.Parse([]byte(c.data))
+		var fe *importer.FaultsError
+		if !errors.As(err, &fe) || !strings.Contains(fe.Faults[len(fe.Faults)-1].Message, c.want) {
+			t.Errorf("Parse(%.40q) = %v, want the last fault to say %q", c.data, err, c.want)
+		}
+	}
+
+	// Faults before the malformed part are kept; nothing after it is read.
+	_, err := importer.Parse([]byte(`{"customers": [{"id": "C 1"}, {"id": ]}`))
+	var fe *importer.FaultsError
+	if !errors.As(err, &fe) || len(fe.Faults) < 2 || fe.Faults[0].Path != "customers[0].id" ||
+		!strings.HasPrefix(fe.Faults[len(fe.Faults)-1].Message, "malformed JSON at line 1, column 38") {
+		t.Errorf("faults then malformed JSON:\n%v", err)
+	}
+}
+
+func TestParseStrings(t *testing.T) {
+	data := strings.Replace(readValid(t), `"name": "Emily Zhao"`, `"name": "\u5f20\u4f1f \ud83d\ude00 \"E\" \\ \/"`, 1)
+	got, err := importer.Parse([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `张伟 😀 "E" \ /`; got[1].Customer.Name != want {
+		t.Errorf("name = %q, want %q", got[1].Customer.Name, want)
+	}
+}
+
+// TestParsePhones: an export's phone may be domestic (mainland) or
+// international; it is kept in E.164.
+func TestParsePhones(t *testing.T) {
+	valid := readValid(t)
+	for in, want := range map[string]string{
+		"13900139000": "+8613900139000", "+86 139-0013-9000": "+8613900139000", "0086 139 0013 9000": "+8613900139000",
+		"+1 385 234 5678": "+13852345678", "+852 9123 4567": "+85291234567", "0044 7911 123456": "+447911123456",
+		"13852345678": "+8613852345678", // no "+": an export's 11 digits are a mainland number
+	} {
+		got, err := importer.Parse([]byte(strings.Replace(valid, `"13900139000"`, `"`+in+`"`, 1)))
+		if err != nil || got[1].Customer.Phone != want {
+			t.Errorf("phone %q: %v; want %s", in, err, want)
+			continue
+		}
+	}
+	for _, in := range []string{"447911123456", "+86 23900139000", "phone", "+999 1234 5678"} {
+		if _, err := importer.Parse([]byte(strings.Replace(valid, `"13900139000"`, `"`+in+`"`, 1))); err == nil ||
+			!strings.Contains(err.Error(), "customers[1].phone: not a phone number") {
+			t.Errorf("phone %q: %v; want a fault", in, err)
+		}
+	}
+}
+
+// discardKeys remembers nothing: the memory test measures the decoder alone
+// (a streaming import keeps the keys in its database).
+type discardKeys struct{}
+
+func (discardKeys) Add(kind, key, path string) (string, error) { return "", nil }
+
+// TestDecoderMemoryIsBounded reads a generated export of tens of megabytes
+// and checks that the heap does not grow with it (issue 20).
+func TestDecoderMemoryIsBounded(t *testing.T) {
+	n := 40_000
+	if testing.Short() {
+		n = 5_000
+	}
+	var peak uint64
+	var ms runtime.MemStats
+	runtime.GC() // what earlier tests left is not this test's
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	d := importer.NewDecoder(importertest.Reader(n), discardKeys{}, importer.Limits{})
+	read := 0
+	for c, ok := d.Next(); ok; c, ok = d.Next() {
+		if read%2000 == 0 {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc-min(base, ms.HeapAlloc))
+		}
+		if want := importertest.Customer(read).ID; c.Customer.ID != want {
+			t.Fatalf("customer %d is %s, want %s", read, c.Customer.ID, want)
+		}
+		read++
+	}
+	if err := d.Err(); err != nil || read != n || d.Customers() != n {
+		t.Fatalf("read %d customers of %d (%d), %v", read, n, d.Customers(), err)
+	}
+	t.Logf("%d customers, %d MB of JSON: peak heap %.1f MB", n, d.Offset()>>20, float64(peak)/(1<<20))
+	if peak > 32<<20 {
+		t.Errorf("peak heap %d MB reading %d MB of JSON: memory grows with the file", peak>>20, d.Offset()>>20)
+	}
+}
+
+// FuzzParse: whatever the input, Parse neither panics nor accepts
+// malformed JSON.
+func FuzzParse(f *testing.F) {
+	b, err := os.ReadFile("testdata/valid.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{string(b), `{"customers": []}`, `[]`, `{"customers": [{}]}`, `"\ud83d"`, `{"a":{"a":[1e5,-0.5,true,null]}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := importer.Parse(data)
+		if !json.Valid(data) && err == nil {
+			t.Errorf("Parse accepted malformed JSON %q: %v", data, got)
+		}
+	})
 }

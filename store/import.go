@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"supportbot"
@@ -37,22 +38,90 @@ func (s ImportStats) Changed() bool {
 	return false
 }
 
-// Import upserts what the core system exported, all of it or nothing, in one
-// transaction. Rows are written only where they differ, so importing the same
-// file again changes nothing and adds no audit entry. Rows the file does not
-// mention are kept: the export is not a full snapshot.
-//
-// A plan or scheduled repayment that exists for another customer, and a phone
-// that another customer has, are ECONFLICT; any other constraint violation is
-// EINVALID. Either rejects the whole import.
+// ImportSource is an export read one customer at a time: importer.Decoder.
+type ImportSource interface {
+	// Next returns the next customer without a fault; false at the end of
+	// the export or when it cannot be read on.
+	Next() (supportbot.CustomerData, bool)
+	// Err is nil when the whole export was read and is valid. Called
+	// after Next has returned false.
+	Err() error
+}
+
+// Import upserts customers the core system exported and importer.Parse read:
+// see ImportFrom. Their phones may be written in any form ImportPhone reads;
+// they are stored in E.164.
 func (db *DB) Import(ctx context.Context, data []supportbot.CustomerData) (ImportStats, error) {
+	return db.ImportFrom(ctx, func(*ImportKeys) ImportSource { return &sliceSource{data: data} })
+}
+
+type sliceSource struct {
+	data []supportbot.CustomerData
+	next int
+}
+
+func (s *sliceSource) Next() (supportbot.CustomerData, bool) {
+	if s.next == len(s.data) {
+		return supportbot.CustomerData{}, false
+	}
+	s.next++
+	return s.data[s.next-1], true
+}
+
+func (s *sliceSource) Err() error { return nil }
+
+// ImportFrom upserts what the core system exported, all of it or nothing, in
+// one transaction, reading the export one customer at a time from the source
+// open returns: memory does not grow with the export. The source checks keys
+// that must be unique across the export with keys, which keeps them in the
+// transaction's temporary table rather than in memory.
+//
+// Rows are written only where they differ, so importing the same export
+// again changes nothing and adds no audit entry. Rows the export does not
+// mention are kept: it is not a full snapshot. A bill already paid, and a
+// scheduled repayment already done or cancelled, keep that status whatever
+// the export says: an older export must never reopen a bill or revive a
+// debit (that would charge twice).
+//
+// When the source ends with an error (an invalid export: its faults) that
+// error is returned as it is. Otherwise a plan or scheduled repayment that
+// exists for another customer, and a phone that another customer has, are
+// ECONFLICT; any other constraint violation is EINVALID. Either rejects the
+// whole import; the source is read to its end all the same, since the
+// export's own faults are reported first.
+func (db *DB) ImportFrom(ctx context.Context, open func(keys *ImportKeys) ImportSource) (ImportStats, error) {
 	var s ImportStats
-	err := db.Update(ctx, func(tx *Tx) error {
-		s = ImportStats{}
-		for _, d := range data {
-			if err := tx.importCustomer(ctx, d, &s); err != nil {
-				return err
+	var invalid error // the export's faults: returned as they are
+	err := db.update(ctx, func(tx *Tx) error {
+		keys := &ImportKeys{ctx: ctx, tx: tx}
+		src := open(keys)
+		var rejected error
+		for {
+			d, ok := src.Next()
+			if !ok {
+				break
 			}
+			if rejected != nil {
+				continue
+			}
+			if err := tx.importCustomer(ctx, d, &s); err != nil {
+				switch supportbot.ErrorCode(err) {
+				case supportbot.ECONFLICT, supportbot.EINVALID:
+					rejected = err
+				default:
+					return err
+				}
+			}
+		}
+		if err := src.Err(); err != nil {
+			invalid = err
+			return err
+		}
+		if rejected != nil {
+			return rejected
+		}
+		if err := keys.drop(); err != nil {
+			return err
 		}
 		if !s.Changed() {
 			return nil
@@ -62,83 +131,159 @@ func (db *DB) Import(ctx context.Context, data []supportbot.CustomerData) (Impor
 			"bills": s.Bills, "scheduled_repayments": s.Scheduled,
 		}})
 	})
-	if err != nil {
+	switch {
+	case invalid != nil:
+		return ImportStats{}, invalid
+	case err != nil:
 		return ImportStats{}, fmt.Errorf("import: %w", err)
 	}
 	return s, nil
 }
 
+// ImportKeys keeps the keys of an export that must be unique across it, and
+// where each first appeared, in a temporary table of the import's
+// transaction: a million customers' ids and phones do not fit in a bounded
+// memory. It is importer.Keys.
+type ImportKeys struct {
+	ctx     context.Context
+	tx      *Tx
+	created bool
+}
+
+// Add records key of kind at path; when it was there already it records
+// nothing and returns where it first appeared.
+func (k *ImportKeys) Add(kind, key, path string) (string, error) {
+	if !k.created {
+		if _, err := k.tx.exec(k.ctx, `CREATE TEMP TABLE import_keys (
+			kind TEXT NOT NULL, key TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY (kind, key))`); err != nil {
+			return "", fmt.Errorf("create import keys: %w", err)
+		}
+		k.created = true
+	}
+	res, err := k.tx.exec(k.ctx, `INSERT INTO import_keys (kind, key, path) VALUES (?, ?, ?)
+		ON CONFLICT (kind, key) DO NOTHING`, kind, key, path)
+	if err != nil {
+		return "", fmt.Errorf("add import key: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return "", err
+	}
+	var first string
+	if err := k.tx.queryRow(k.ctx, `SELECT path FROM import_keys WHERE kind = ? AND key = ?`,
+		kind, key).Scan(&first); err != nil {
+		return "", fmt.Errorf("read import key: %w", err)
+	}
+	return first, nil
+}
+
+// drop removes the table before the commit, which would keep it for the
+// connection's life. A rollback removes it anyway.
+func (k *ImportKeys) drop() error {
+	if !k.created {
+		return nil
+	}
+	if _, err := k.tx.exec(k.ctx, `DROP TABLE import_keys`); err != nil {
+		return fmt.Errorf("drop import keys: %w", err)
+	}
+	k.created = false
+	return nil
+}
+
+// importCustomer writes one customer and what is theirs. Each table's rows
+// are read first and written only where they differ; what belongs to a row
+// just inserted is inserted without a look.
 func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, s *ImportStats) error {
 	c := d.Customer
+	phone := supportbot.ImportPhone(c.Phone)
+	if phone == "" {
+		return supportbot.Errorf(supportbot.EINVALID, "customer %s: the phone is not a phone number", c.ID)
+	}
 	// Checked up front rather than by catching the UNIQUE violation, to name
 	// the holder; the phone itself stays out of the message.
 	var holder string
-	err := tx.queryRow(ctx, `SELECT id FROM customers WHERE phone = ? AND id <> ?`, c.Phone, c.ID).Scan(&holder)
+	err := tx.queryRow(ctx, `SELECT id FROM customers WHERE phone = ? AND id <> ?`, phone, c.ID).Scan(&holder)
 	if err == nil {
 		return supportbot.Errorf(supportbot.ECONFLICT, "customer %s: phone already belongs to customer %s", c.ID, holder)
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("customer %s: check phone: %w", c.ID, err)
 	}
-	// A changed phone is the core's customer.updated: chats linked through
-	// the old one are unlinked (a recycled number must not show the old
-	// holder's bills to the new one).
-	var oldPhone string
-	err = tx.queryRow(ctx, `SELECT phone FROM customers WHERE id = ?`, c.ID).Scan(&oldPhone)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("customer %s: %w", c.ID, err)
+	cur, err := tx.importRow(ctx, customersTable, c.ID)
+	if err != nil {
+		return err
 	}
-	if oldPhone != "" && oldPhone != c.Phone {
+	newCustomer := cur == nil
+	if cur != nil && norm(cur[1]) != phone {
+		// A changed phone is the core's customer.updated: chats linked
+		// through the old one are unlinked (a recycled number must not show
+		// the old holder's bills to the new one).
 		ev := supportbot.CoreEvent{ID: "evt_" + randomID(), Type: supportbot.EventCustomerUpdated, CreatedAt: tx.now,
-			Customer: &supportbot.Customer{ID: c.ID, Name: c.Name, Phone: c.Phone, Language: c.Language, PendingRefunds: c.PendingRefunds}}
+			Customer: &supportbot.Customer{ID: c.ID, Name: c.Name, Phone: phone, Language: c.Language, PendingRefunds: c.PendingRefunds}}
 		if err := tx.EmitCoreEvent(ctx, ev); err != nil {
 			return err
 		}
 	}
-	if err := tx.upsert(ctx, customersTable, []any{c.ID},
-		[]any{c.Name, c.Phone, c.IDCardLast4, string(c.Language), c.PendingRefunds}, &s.Customers); err != nil {
+	if err := tx.writeRow(ctx, customersTable, []any{c.ID}, cur,
+		[]any{c.Name, phone, c.IDCardLast4, string(c.Language), c.PendingRefunds}, &s.Customers); err != nil {
 		return err
 	}
+
+	cards := map[string][]any{}
+	if !newCustomer {
+		if cards, err = tx.importRows(ctx, `SELECT id, bank, last4, is_default, frozen FROM cards WHERE customer_id = ?`, c.ID); err != nil {
+			return err
+		}
+	}
 	for _, k := range d.Cards {
-		if err := tx.upsert(ctx, cardsTable, []any{c.ID, k.ID},
+		if err := tx.writeRow(ctx, cardsTable, []any{c.ID, k.ID}, cards[k.ID],
 			[]any{k.Bank, k.Last4, k.Default, k.Frozen}, &s.Cards); err != nil {
 			return err
 		}
 	}
+
 	for _, p := range d.Plans {
-		if err := tx.checkOwner(ctx, "plans", "plan", p.ID, c.ID); err != nil {
+		cur, err := tx.importRow(ctx, plansTable, p.ID)
+		if err != nil {
 			return err
 		}
-		if err := tx.upsert(ctx, plansTable, []any{p.ID},
+		if cur != nil && norm(cur[0]) != c.ID {
+			return supportbot.Errorf(supportbot.ECONFLICT, "plan %s belongs to customer %v, not %s", p.ID, norm(cur[0]), c.ID)
+		}
+		if err := tx.writeRow(ctx, plansTable, []any{p.ID}, cur,
 			[]any{c.ID, p.OrderNo, p.Product, p.Partner, p.Principal, p.Periods, p.PrepayFeeRateBP, p.AutoRepay},
 			&s.Plans); err != nil {
 			return err
 		}
-		for _, b := range p.Bills {
-			status, err := tx.keptStatus(ctx, `SELECT status FROM bills WHERE plan_id = ? AND period = ?`, b.Status,
-				map[string]bool{supportbot.BillPaid: true}, p.ID, b.Period)
-			if err != nil {
+		bills := map[string][]any{}
+		if cur != nil {
+			if bills, err = tx.importRows(ctx, `SELECT period, due_date, principal_fen, fee_fen, late_fee_fen, status
+				FROM bills WHERE plan_id = ?`, p.ID); err != nil {
 				return err
 			}
-			if err := tx.upsert(ctx, billsTable, []any{p.ID, b.Period},
+		}
+		for _, b := range p.Bills {
+			cur := bills[strconv.Itoa(b.Period)]
+			status := keptStatus(cur, b.Status, supportbot.BillPaid)
+			if err := tx.writeRow(ctx, billsTable, []any{p.ID, b.Period}, cur,
 				[]any{string(b.DueDate), b.Principal, b.Fee, b.LateFee, status}, &s.Bills); err != nil {
 				return err
 			}
 		}
 	}
+
 	for _, r := range d.Scheduled {
-		if err := tx.checkOwner(ctx, "scheduled_repayments", "scheduled repayment", r.ID, c.ID); err != nil {
+		cur, err := tx.importRow(ctx, scheduledTable, r.ID)
+		if err != nil {
 			return err
+		}
+		if cur != nil && norm(cur[0]) != c.ID {
+			return supportbot.Errorf(supportbot.ECONFLICT, "scheduled repayment %s belongs to customer %v, not %s", r.ID, norm(cur[0]), c.ID)
 		}
 		// Its plan must be this customer's too, whether it came in this file or before.
 		if err := tx.checkOwner(ctx, "plans", "plan", r.PlanID, c.ID); err != nil {
 			return err
 		}
-		status, err := tx.keptStatus(ctx, `SELECT status FROM scheduled_repayments WHERE id = ?`, r.Status,
-			map[string]bool{supportbot.ScheduledCancelled: true, supportbot.ScheduledDone: true}, r.ID)
-		if err != nil {
-			return err
-		}
-		if err := tx.upsert(ctx, scheduledTable, []any{r.ID},
+		status := keptStatus(cur, r.Status, supportbot.ScheduledCancelled, supportbot.ScheduledDone)
+		if err := tx.writeRow(ctx, scheduledTable, []any{r.ID}, cur,
 			[]any{c.ID, r.PlanID, r.Period, r.Amount, r.CardID, ms(r.RunAt), status}, &s.Scheduled); err != nil {
 			return err
 		}
@@ -146,22 +291,21 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, s *
 	return nil
 }
 
-// keptStatus is the status to import for a row: the file's, unless the row
-// already has a final one (a bill paid, a repayment cancelled or done —
-// perhaps by the bot, after the export was made). An older export must never
-// reopen a paid bill or revive a cancelled debit: that would charge twice.
-func (tx *Tx) keptStatus(ctx context.Context, query, incoming string, final map[string]bool, args ...any) (string, error) {
-	var current string
-	err := tx.queryRow(ctx, query, args...).Scan(&current)
-	if errors.Is(err, sql.ErrNoRows) {
-		return incoming, nil
-	} else if err != nil {
-		return "", fmt.Errorf("read status: %w", err)
+// keptStatus is the status to import for a row whose columns are cur (nil
+// when it is new, status last): the file's, unless the row already has a
+// final one (a bill paid, a repayment cancelled or done — perhaps by the bot,
+// after the export was made).
+func keptStatus(cur []any, incoming string, final ...string) string {
+	if cur == nil {
+		return incoming
 	}
-	if final[current] {
-		return current, nil
+	current, _ := norm(cur[len(cur)-1]).(string)
+	for _, f := range final {
+		if current == f {
+			return current
+		}
 	}
-	return incoming, nil
+	return incoming
 }
 
 // checkOwner fails with ECONFLICT when the row id of table belongs to a
@@ -181,29 +325,30 @@ func (tx *Tx) checkOwner(ctx context.Context, table, what, id, customerID string
 	return nil
 }
 
-// table is an imported table's two upsert statements, built from its key
-// columns and the columns an import sets; upsert passes the values in that
-// order.
+// table is an imported table's statements, built from its key columns and
+// the columns an import sets; the values are passed in that order.
 type table struct {
 	name   string
-	update string // UPDATE … WHERE key AND some column differs
-	insert string // INSERT … ON CONFLICT DO NOTHING
+	cols   int
+	sel    string // SELECT the columns WHERE the key
+	update string // UPDATE the columns WHERE the key
+	insert string // INSERT the key and the columns
 }
 
 func newTable(name string, key, cols []string) table {
-	t := table{name: name}
-	set, differs, where := make([]string, len(cols)), make([]string, len(cols)), make([]string, len(key))
+	t := table{name: name, cols: len(cols)}
+	set, where := make([]string, len(cols)), make([]string, len(key))
 	for i, c := range cols {
-		set[i], differs[i] = c+" = ?", c+" <> ?"
+		set[i] = c + " = ?"
 	}
 	for i, k := range key {
 		where[i] = k + " = ?"
 	}
 	all := append(append([]string{}, key...), cols...)
-	t.update = fmt.Sprintf(`UPDATE %s SET %s WHERE %s AND (%s)`,
-		name, strings.Join(set, ", "), strings.Join(where, " AND "), strings.Join(differs, " OR "))
-	t.insert = fmt.Sprintf(`INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO NOTHING`,
-		name, strings.Join(all, ", "), strings.Repeat("?, ", len(all)-1)+"?", strings.Join(key, ", "))
+	t.sel = fmt.Sprintf(`SELECT %s FROM %s WHERE %s`, strings.Join(cols, ", "), name, strings.Join(where, " AND "))
+	t.update = fmt.Sprintf(`UPDATE %s SET %s WHERE %s`, name, strings.Join(set, ", "), strings.Join(where, " AND "))
+	t.insert = fmt.Sprintf(`INSERT INTO %s (%s) VALUES (%s)`,
+		name, strings.Join(all, ", "), strings.Repeat("?, ", len(all)-1)+"?")
 	return t
 }
 
@@ -220,34 +365,101 @@ var (
 		[]string{"customer_id", "plan_id", "period", "amount_fen", "card_id", "run_at", "status"})
 )
 
-// upsert writes one row: it updates the row when a column differs, inserts it
-// when there is none, and otherwise leaves it alone, counting which. Writing
-// only differences keeps a re-import from touching anything.
-func (tx *Tx) upsert(ctx context.Context, t table, key, cols []any, n *ImportCounts) error {
-	exec := func(query string, args ...any) (bool, error) {
-		res, err := tx.exec(ctx, query, args...)
-		if tx.d.unique(err) || tx.d.foreignKey(err) {
-			return false, supportbot.Errorf(supportbot.EINVALID, "%s %v: %v", t.name, key, err)
-		} else if err != nil {
-			return false, fmt.Errorf("%s %v: %w", t.name, key, err)
-		}
-		rows, err := res.RowsAffected()
-		return rows > 0, err
+// importRow reads the columns of t's row with the single-column key; nil
+// when there is none.
+func (tx *Tx) importRow(ctx context.Context, t table, key any) ([]any, error) {
+	cur := make([]any, t.cols)
+	ptrs := make([]any, t.cols)
+	for i := range cur {
+		ptrs[i] = &cur[i]
 	}
-	args := append(append(append([]any{}, cols...), key...), cols...)
-	if updated, err := exec(t.update, args...); err != nil {
-		return err
-	} else if updated {
-		n.Updated++
-		return nil
+	err := tx.queryRow(ctx, t.sel, key).Scan(ptrs...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("%s %v: %w", t.name, key, err)
 	}
-	inserted, err := exec(t.insert, append(append([]any{}, key...), cols...)...)
+	return cur, nil
+}
+
+// importRows reads rows whose first column is a key, the rest the columns
+// an import sets, by that key as text.
+func (tx *Tx) importRows(ctx context.Context, query string, args ...any) (map[string][]any, error) {
+	rows, err := tx.query(ctx, query, args...)
 	if err != nil {
-		return err
-	} else if inserted {
+		return nil, fmt.Errorf("read before import: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]any{}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("read before import: %w", err)
+		}
+		out[fmt.Sprint(norm(vals[0]))] = vals[1:]
+	}
+	return out, rows.Err()
+}
+
+// writeRow writes one row whose columns are cur (nil: there is none): it
+// inserts it when there is none, updates it when a column differs, and
+// otherwise leaves it alone, counting which. Writing only differences keeps
+// a re-import from touching anything.
+func (tx *Tx) writeRow(ctx context.Context, t table, key, cur, cols []any, n *ImportCounts) error {
+	var query string
+	var args []any
+	switch {
+	case cur == nil:
+		query, args = t.insert, append(append(make([]any, 0, len(key)+len(cols)), key...), cols...)
 		n.Inserted++
-	} else {
+	case same(cur, cols):
 		n.Unchanged++
+		return nil
+	default:
+		query, args = t.update, append(append(make([]any, 0, len(key)+len(cols)), cols...), key...)
+		n.Updated++
+	}
+	if _, err := tx.exec(ctx, query, args...); tx.d.constraint(err) {
+		return supportbot.Errorf(supportbot.EINVALID, "%s %v: %v", t.name, key, err)
+	} else if err != nil {
+		return fmt.Errorf("%s %v: %w", t.name, key, err)
 	}
 	return nil
+}
+
+// same reports whether the stored columns equal the imported ones.
+func same(cur, cols []any) bool {
+	for i := range cols {
+		if norm(cur[i]) != norm(cols[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// norm maps a column value, as stored or as imported, to int64 or string,
+// the two types the imported tables hold.
+func norm(v any) any {
+	switch v := v.(type) {
+	case []byte:
+		return string(v)
+	case bool:
+		if v {
+			return int64(1)
+		}
+		return int64(0)
+	case int:
+		return int64(v)
+	case supportbot.Money:
+		return int64(v)
+	}
+	return v
 }

@@ -3,14 +3,23 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"supportbot"
+	"supportbot/importer"
+	"supportbot/importer/importertest"
 	"supportbot/store"
 )
 
@@ -98,7 +107,7 @@ func importSample() []supportbot.CustomerData {
 		return bs
 	}
 	return []supportbot.CustomerData{{
-		Customer: supportbot.Customer{ID: "C1", Name: "张伟", Phone: "13800138000", IDCardLast4: "123X", Language: "zh"},
+		Customer: supportbot.Customer{ID: "C1", Name: "张伟", Phone: "+8613800138000", IDCardLast4: "123X", Language: "zh"},
 		Cards: []supportbot.Card{
 			{ID: "K1", Bank: "招商银行", Last4: "6789", Default: true},
 			{ID: "K2", Bank: "工商银行", Last4: "1234", Frozen: true},
@@ -143,7 +152,7 @@ func TestImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := tx.CustomerByPhone(ctx, "13900139000")
+	c, err := tx.CustomerByPhone(ctx, "+8613900139000") // imported as 13900139000: kept in E.164
 	if err != nil || c.ID != "C2" || c.Language != supportbot.LangEN || c.PendingRefunds != 1 {
 		t.Errorf("CustomerByPhone = %+v, %v; want C2, en, 1 pending refund", c, err)
 	}
@@ -358,4 +367,228 @@ func TestReimportKeepsFinalStatuses(t *testing.T) {
 			t.Errorf("%s revived as %s by a re-import", r.ID, r.Status)
 		}
 	}
+}
+
+// decoderSource is what `supportbot import` wires: the importer's decoder
+// over a stream, its keys in the import's transaction.
+func decoderSource(r io.Reader) func(*store.ImportKeys) store.ImportSource {
+	return func(keys *store.ImportKeys) store.ImportSource {
+		return importer.NewDecoder(r, keys, importer.Limits{})
+	}
+}
+
+func exportOf(t *testing.T, customers ...importer.Customer) string {
+	t.Helper()
+	b, err := json.Marshal(importer.File{Customers: customers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestImportFromStream: a streamed export is all or nothing, duplicates
+// across customers are found through the database, and the same export
+// again changes nothing (issue 20).
+func TestImportFromStream(t *testing.T) {
+	ctx := context.Background()
+	db, path := openImportDB(t)
+	generated := func(n int) []importer.Customer { // fresh each time: customers share no slices
+		var customers []importer.Customer
+		for i := range n {
+			customers = append(customers, importertest.Customer(i))
+		}
+		return customers
+	}
+	good := exportOf(t, generated(50)...)
+	stats, err := db.ImportFrom(ctx, decoderSource(strings.NewReader(good)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := store.ImportStats{Customers: store.ImportCounts{Inserted: 50}, Cards: store.ImportCounts{Inserted: 50},
+		Plans: store.ImportCounts{Inserted: 50}, Bills: store.ImportCounts{Inserted: 600}}
+	if stats != want {
+		t.Errorf("stats = %+v, want %+v", stats, want)
+	}
+	before := dumpTables(t, path)
+	if stats, err := db.ImportFrom(ctx, decoderSource(strings.NewReader(good))); err != nil || stats.Changed() ||
+		stats.Bills.Unchanged != 600 {
+		t.Errorf("re-import: %+v, %v; want nothing changed", stats, err)
+	}
+	if after := dumpTables(t, path); after != before {
+		t.Errorf("re-import changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+
+	// Changes early in the file, faults late: nothing is written, and every
+	// fault is reported with its path, duplicates across customers too.
+	changed := generated(50)
+	changed[0].Name = "改了"
+	changed[1].Plans[0].Bills[11].Status = "paid"
+	changed[40].Phone = changed[2].Phone
+	changed[45].ID = changed[3].ID
+	changed[49].Plans[0].ID = changed[4].Plans[0].ID
+	changed[49].Plans[0].Bills[0].DueDate = "2026-02-30"
+	_, err = db.ImportFrom(ctx, decoderSource(strings.NewReader(exportOf(t, changed...))))
+	wantErr := strings.Join([]string{
+		"customers[40].phone: duplicate phone, also at customers[2].phone",
+		"customers[45].id: duplicate customer id, also at customers[3].id",
+		"customers[49].plans[0].id: duplicate plan id, also at customers[4].plans[0].id",
+		`customers[49].plans[0].bills[0].due_date: not a date (YYYY-MM-DD): "2026-02-30"`,
+	}, "\n")
+	var fe *importer.FaultsError
+	if !errors.As(err, &fe) || err.Error() != wantErr {
+		t.Errorf("import of a bad export: %v\nwant:\n%s", err, wantErr)
+	}
+	if after := dumpTables(t, path); after != before {
+		t.Errorf("a rejected import changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+
+	// A conflict with the database rejects the import too, after the
+	// export was read whole.
+	changed = generated(10)
+	changed[0].Name = "改了"
+	newcomer := importertest.Customer(1000)
+	newcomer.Phone = importertest.Customer(20).Phone // G0000020's, who is not in this file
+	_, err = db.ImportFrom(ctx, decoderSource(strings.NewReader(exportOf(t, append(changed, newcomer)...))))
+	if supportbot.ErrorCode(err) != supportbot.ECONFLICT || !strings.Contains(err.Error(), "phone already belongs to customer G0000020") {
+		t.Errorf("import of a phone another customer has: %v", err)
+	}
+	if after := dumpTables(t, path); after != before {
+		t.Errorf("a rejected import changed the database")
+	}
+}
+
+// TestImportKeys: what the importer keeps in the import's transaction.
+func TestImportKeys(t *testing.T) {
+	db, path := openImportDB(t)
+	before := dumpTables(t, path)
+	_, err := db.ImportFrom(context.Background(), func(keys *store.ImportKeys) store.ImportSource {
+		for _, c := range []struct{ kind, key, path, first string }{
+			{"phone", "+8613800138000", "customers[0].phone", ""},
+			{"customer id", "+8613800138000", "customers[0].id", ""},
+			{"phone", "+8613800138000", "customers[7].phone", "customers[0].phone"},
+			{"phone", "+8613800138001", "customers[8].phone", ""},
+		} {
+			if first, err := keys.Add(c.kind, c.key, c.path); first != c.first || err != nil {
+				t.Errorf("Add(%q, %q) = %q, %v; want %q", c.kind, c.key, first, err, c.first)
+			}
+		}
+		return &fixedSource{}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := dumpTables(t, path); after != before {
+		t.Errorf("the keys stayed in the database:\n%s", after)
+	}
+}
+
+type fixedSource struct{ err error }
+
+func (*fixedSource) Next() (supportbot.CustomerData, bool) { return supportbot.CustomerData{}, false }
+func (s *fixedSource) Err() error                          { return s.err }
+
+// TestImportPhonesMigrateToE164: phones stored as 11 mainland digits before
+// migration 007 are E.164 after it, and found by a shared contact's number.
+func TestImportPhonesMigrateToE164(t *testing.T) {
+	ctx := context.Background()
+	db, path := openImportDB(t)
+	mustImport(t, db, importSample())
+	db.Close()
+
+	// Back to how an older version stored them.
+	raw, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE customers SET phone = substr(phone, 4)`,
+		`DELETE FROM migrations WHERE name = 'migration/007_import.sql'`,
+	} {
+		if res, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		} else if n, _ := res.RowsAffected(); n == 0 {
+			t.Fatalf("%s changed nothing", q)
+		}
+	}
+	raw.Close()
+
+	db, err = store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for phone, id := range map[string]string{"+8613800138000": "C1", supportbot.ContactPhone("8613900139000"): "C2"} {
+		if c, err := tx.CustomerByPhone(ctx, phone); err != nil || c.ID != id || c.Phone != phone {
+			t.Errorf("CustomerByPhone(%s) = %+v, %v; want %s", phone, c, err, id)
+		}
+	}
+}
+
+// BenchmarkImportFrom imports a generated export of IMPORT_CUSTOMERS
+// customers (10,000 unless set) into a fresh database per iteration, and
+// reports the peak heap and the rate. For the figures in the README:
+//
+//	IMPORT_CUSTOMERS=100000 go test ./store -run - -bench ImportFrom -benchtime 1x
+func BenchmarkImportFrom(b *testing.B) {
+	n := 10_000
+	if s := os.Getenv("IMPORT_CUSTOMERS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	file := filepath.Join(b.TempDir(), "export.json")
+	f, err := os.Create(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := importertest.Write(f, n); err != nil {
+		b.Fatal(err)
+	}
+	size, _ := f.Seek(0, io.SeekEnd)
+	f.Close()
+
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	go func() { // sample the heap while the import runs
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > peak.Load() {
+				peak.Store(ms.HeapAlloc)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	defer close(stop)
+	runtime.GC()
+	b.ResetTimer()
+	for i := range b.N {
+		db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), fmt.Sprintf("bench%d.db", i)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, err := os.Open(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		stats, err := db.ImportFrom(context.Background(), decoderSource(r))
+		r.Close()
+		db.Close()
+		if err != nil || stats.Customers.Inserted != n {
+			b.Fatalf("import: %+v, %v", stats, err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+	b.ReportMetric(float64(size)/(1<<20), "MB-of-JSON")
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
 }

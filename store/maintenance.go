@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"time"
 
@@ -11,14 +13,25 @@ import (
 )
 
 // Backup writes a consistent copy of the database to path with SQLite's
-// online backup API: safe while the bot is running and writing.
-func (db *DB) Backup(ctx context.Context, path string) error {
+// online backup API: safe while the bot is running and writing. path must
+// not exist; a failed backup leaves nothing there. The caller names the
+// paths in its error. A PostgreSQL database is backed up with pg_dump.
+func (db *DB) Backup(ctx context.Context, path string) (err error) {
 	if db.d.name != "sqlite" {
-		return fmt.Errorf("backup: use pg_dump for a PostgreSQL database")
+		return errors.New("a PostgreSQL database is backed up with pg_dump")
 	}
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("backup %s: file exists", path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return errors.New("the file exists")
+	} else if err != nil {
+		return err
 	}
+	f.Close()
+	defer func() {
+		if err != nil {
+			os.Remove(path)
+		}
+	}()
 	dst, err := sql.Open("sqlite3", "file:"+path)
 	if err != nil {
 		return err
@@ -26,7 +39,7 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	defer dst.Close()
 	dstConn, err := dst.Conn(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("open the copy: %w", err)
 	}
 	defer dstConn.Close()
 	srcConn, err := db.w.Conn(ctx)

@@ -12,7 +12,7 @@ func TestTelegramClosureRequestStatusAndDecision(t *testing.T) {
 	// An owing customer is told exactly what blocks closure, with the fix.
 	owing := a.customer(7801, "en")
 	owing.say("/close_account", "Share my phone number")
-	a.srv.ShareContact(owing.user, "13800138000", owing.user.ID)
+	a.srv.ShareContact(owing.user, "8613800138000", owing.user.ID)
 	msgs := owing.next("send /close_account again")
 	text := joined(msgs)
 	for _, want := range []string{"❌ Unpaid bills: 2 plan(s) not paid off, ¥5,781.40", "❌ Scheduled repayments", "✅ Refunds in progress: none"} {
@@ -31,7 +31,7 @@ func TestTelegramClosureRequestStatusAndDecision(t *testing.T) {
 	// A settled customer gets a reference, can check it, and is told the decision.
 	c := a.customer(7802, "en")
 	c.say("/close_account", "Share my phone number")
-	a.srv.ShareContact(c.user, "13900139000", c.user.ID)
+	a.srv.ShareContact(c.user, "8613900139000", c.user.ID)
 	msgs = c.press(c.next("Do you want to go on?"), "Go on", "last 4 characters")
 	c.say("9999", "Tries left: 2")
 	msgs = c.say("4321", "Closure request submitted")
@@ -54,7 +54,7 @@ func TestTelegramClosureLocksAfterThreeWrongAnswers(t *testing.T) {
 	a := MustRunMain(t)
 	c := a.customer(7901, "zh")
 	c.say("/close_account", "分享我的手机号")
-	a.srv.ShareContact(c.user, "13900139000", c.user.ID)
+	a.srv.ShareContact(c.user, "8613900139000", c.user.ID)
 	c.press(c.next("继续"), "继续", "后 4 位")
 	c.say("1111", "2")
 	c.say("2222", "1")
@@ -62,6 +62,6 @@ func TestTelegramClosureLocksAfterThreeWrongAnswers(t *testing.T) {
 	// A second chat of the same customer is locked too.
 	other := a.customer(7902, "zh")
 	other.say("/close_account", "分享我的手机号")
-	a.srv.ShareContact(other.user, "13900139000", other.user.ID)
+	a.srv.ShareContact(other.user, "8613900139000", other.user.ID)
 	other.next("锁定")
 }

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sort"
 	"strconv"
@@ -15,31 +17,74 @@ import (
 	"supportbot/faq"
 	"supportbot/flows"
 	"supportbot/importer"
+	"supportbot/store"
 )
 
-// runImport validates a core-system export and upserts it; a bad file is
-// rejected whole, with the JSON path of every fault.
-func runImport(ctx context.Context, cfg Config, path string, out io.Writer) error {
-	body, err := os.ReadFile(path)
+// importLimits bound what an import reads; a test lowers them.
+var importLimits = importer.DefaultLimits
+
+// importProgressEvery is how often a long import says how far it got.
+var importProgressEvery = 5 * time.Second
+
+// runImport validates a core-system export and upserts it, one customer at a
+// time into one transaction; a bad file is rejected whole, with the JSON path
+// of every fault. Progress goes to progress (stderr), the result to out.
+func runImport(ctx context.Context, cfg Config, path string, out, progress io.Writer) error {
+	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("import: %w", err) // *PathError: names the file
 	}
-	data, err := importer.Parse(body)
-	if err != nil {
-		return fmt.Errorf("%s rejected, nothing imported:\n%w", path, err)
+	defer f.Close()
+	info, err := f.Stat()
+	switch {
+	case err != nil:
+		return fmt.Errorf("import: %w", err)
+	case info.IsDir():
+		return fmt.Errorf("import %s: a directory, not an export file", path)
+	case info.Size() > importLimits.MaxFileBytes:
+		return fmt.Errorf("import %s: the file has %d bytes, more than the %d bytes an import may have (importer.Limits.MaxFileBytes)",
+			path, info.Size(), importLimits.MaxFileBytes)
 	}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
-		return err
+		return fmt.Errorf("import %s: database %s: %w", path, cfg.DatabasePath, err)
 	}
 	defer db.Close()
-	stats, err := db.Import(ctx, data)
-	if err != nil {
-		return fmt.Errorf("%s rejected, nothing imported: %w", path, err)
+	start := time.Now()
+	stats, err := db.ImportFrom(ctx, func(keys *store.ImportKeys) store.ImportSource {
+		return &importProgress{Decoder: importer.NewDecoder(f, keys, importLimits), w: progress,
+			path: path, size: info.Size(), start: start, last: start}
+	})
+	var faults *importer.FaultsError
+	switch {
+	case errors.As(err, &faults):
+		return fmt.Errorf("%s rejected, nothing imported:\n%w", path, err)
+	case err != nil:
+		return fmt.Errorf("%s rejected, nothing imported (database %s): %w", path, cfg.DatabasePath, err)
 	}
 	summary, _ := json.Marshal(stats)
 	fmt.Fprintf(out, "imported %s: %s\n", path, summary)
 	return nil
+}
+
+// importProgress is the decoder of a running import, saying every
+// importProgressEvery how far it got.
+type importProgress struct {
+	*importer.Decoder
+	w           io.Writer
+	path        string
+	size        int64
+	start, last time.Time
+}
+
+func (p *importProgress) Next() (supportbot.CustomerData, bool) {
+	c, ok := p.Decoder.Next()
+	if now := time.Now(); ok && now.Sub(p.last) >= importProgressEvery {
+		p.last = now
+		fmt.Fprintf(p.w, "import %s: %d customers read, %d of %d MB (%d%%), %s\n", p.path, p.Customers(),
+			p.Offset()>>20, p.size>>20, p.Offset()*100/max(p.size, 1), now.Sub(p.start).Round(time.Second))
+	}
+	return c, ok
 }
 
 // runAudit prints the audit log, as text or JSON lines.
@@ -146,15 +191,25 @@ func or(s, def string) string {
 	return s
 }
 
-// runBackup copies the database with SQLite's online backup API.
+// runBackup copies the database with SQLite's online backup API. The
+// database must exist: opening a missing one would create it, and the backup
+// of that empty file would look like success.
 func runBackup(ctx context.Context, cfg Config, path string, out io.Writer) error {
+	if cfg.DatabaseURL != "" {
+		return errors.New("backup: a PostgreSQL database (DATABASE_URL) is backed up with pg_dump")
+	}
+	if _, err := os.Stat(cfg.DatabasePath); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("backup: the database %s does not exist (DATABASE_PATH)", cfg.DatabasePath)
+	} else if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
-		return err
+		return fmt.Errorf("backup: database %s: %w", cfg.DatabasePath, err)
 	}
 	defer db.Close()
 	if err := db.Backup(ctx, path); err != nil {
-		return err
+		return fmt.Errorf("backup %s to %s: %w", cfg.DatabasePath, path, err)
 	}
 	fmt.Fprintf(out, "backed up %s to %s\n", cfg.DatabasePath, path)
 	return nil

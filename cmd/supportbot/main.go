@@ -63,11 +63,95 @@ const usage = `usage:
                                      decide a closure request (a rejection needs a reason)
   supportbot notice set --until TIME "text zh" "text en" [--broadcast]
                                      show a service notice until TIME (RFC 3339 or "YYYY-MM-DD HH:MM" local)
-                                     at /start, in bills and quotes; --broadcast also sends it once to every linked chat
-  supportbot notice clear            end the service notice`
+                                     at /start, in bill replies and quotes; --broadcast also sends it once to every linked chat
+  supportbot notice clear            end the service notice
+
+supportbot COMMAND --help prints what COMMAND does. Configuration comes from the
+environment and ./.env (DATABASE_PATH, default data/supportbot.db; see the README).`
+
+// commandUsage is each subcommand's own usage, printed to stdout by
+// "supportbot COMMAND --help" (or -h, or "supportbot help COMMAND"), and in
+// a usage error of that command.
+var commandUsage = map[string]string{
+	"import": `usage: supportbot import FILE.json
+
+Upserts the installment core system's export into DATABASE_PATH: customers, cards,
+plans, bills and scheduled repayments (the format is in the README, "Import"). The
+file is read one customer at a time, in bounded memory, into one transaction: a file
+with any fault is rejected whole, each fault with its JSON path, and nothing is
+written. Importing the same file again changes nothing. A progress line goes to
+stderr every few seconds; the counts of what changed go to stdout.`,
+	"audit": `usage: supportbot audit [--customer ID] [--json]
+
+Prints the append-only audit log of DATABASE_PATH, oldest first.
+  --customer ID   only this customer's entries
+  --json          one JSON object per line`,
+	"ask": `usage: supportbot ask "text"
+
+Prints how the bot reads one customer question, as one JSON line:
+{"kind":"flow"|"faq"|"none","id":…,"score":…}. Put -- before a text that starts with "-".`,
+	"tickets": `usage: supportbot tickets [--open]
+
+Lists hand-off tickets of DATABASE_PATH with their wait time, agent and rating.
+  --open   only open tickets`,
+	"backup": `usage: supportbot backup FILE
+
+Writes a consistent copy of DATABASE_PATH to FILE with SQLite's online backup API,
+safe while the bot runs. FILE must not exist; DATABASE_PATH must.`,
+	"faq": `usage: supportbot faq misses [--limit N]
+
+Lists the questions the bot could not answer, most frequent first, numbers masked.
+  --limit N   how many (default 20)`,
+	"closure": `usage: supportbot closure set REF completed|rejected [REASON]
+
+Records an agent's decision on a closure request (CR-20261121-0001); a rejection
+needs a reason. The running bot tells the customer's chats.`,
+	"notice": noticeUsage,
+}
+
+// helpArg reports whether args ask for help: -h or --help before any "--".
+func helpArg(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
+// plainArgs parses the arguments of a subcommand that has no flags: an
+// argument that looks like one is a usage error, unless "--" came before it
+// (a file or a question that starts with "-").
+func plainArgs(name string, args []string) ([]string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return nil, usageError(fmt.Sprintf("%s: %v\n%s", name, err, commandUsage[name]))
+	}
+	return fs.Args(), nil
+}
 
 // Run is the whole program with its inputs made explicit, so tests can run it.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	// Help needs no configuration, and must never be taken for a file name
+	// or a question.
+	if len(args) > 0 {
+		switch text, ok := commandUsage[args[0]]; {
+		case args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help":
+			if len(args) > 1 && commandUsage[args[1]] != "" {
+				fmt.Fprintln(stdout, commandUsage[args[1]])
+			} else {
+				fmt.Fprintln(stdout, usage)
+			}
+			return nil
+		case ok && helpArg(args[1:]):
+			fmt.Fprintln(stdout, text)
+			return nil
+		}
+	}
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		return err
@@ -79,24 +163,30 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	switch args[0] {
 	case "import":
-		if len(args) != 2 {
-			return usageError(usage)
+		rest, err := plainArgs("import", args[1:])
+		if err != nil {
+			return err
+		} else if len(rest) != 1 {
+			return usageError(commandUsage["import"])
 		}
-		return runImport(ctx, cfg, args[1], stdout)
+		return runImport(ctx, cfg, rest[0], stdout, stderr)
 	case "audit":
 		fs := flag.NewFlagSet("audit", flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		customer := fs.String("customer", "", "only this customer's entries")
 		asJSON := fs.Bool("json", false, "one JSON object per line")
 		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
-			return usageError(usage)
+			return usageError(commandUsage["audit"])
 		}
 		return runAudit(ctx, cfg, *customer, *asJSON, stdout)
 	case "ask":
-		if len(args) != 2 {
-			return usageError(usage)
+		rest, err := plainArgs("ask", args[1:])
+		if err != nil {
+			return err
+		} else if len(rest) != 1 {
+			return usageError(commandUsage["ask"])
 		}
-		return runAsk(args[1], stdout)
+		return runAsk(rest[0], stdout)
 	case "closure":
 		return runClosure(ctx, cfg, args[1:], stdout)
 	case "notice":
@@ -106,7 +196,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fs.SetOutput(stderr)
 		limit := fs.Int("limit", 20, "how many")
 		if len(args) < 2 || args[1] != "misses" || fs.Parse(args[2:]) != nil || fs.NArg() != 0 {
-			return usageError(usage)
+			return usageError(commandUsage["faq"])
 		}
 		return runMisses(ctx, cfg, *limit, stdout)
 	case "tickets":
@@ -114,7 +204,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fs.SetOutput(stderr)
 		open := fs.Bool("open", false, "only open tickets")
 		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
-			return usageError(usage)
+			return usageError(commandUsage["tickets"])
 		}
 		return runTickets(ctx, cfg, *open, stdout)
 	case "actions":
@@ -126,13 +216,13 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return runActions(ctx, cfg, *state, stdout)
 	case "backup":
-		if len(args) != 2 {
-			return usageError(usage)
+		rest, err := plainArgs("backup", args[1:])
+		if err != nil {
+			return err
+		} else if len(rest) != 1 {
+			return usageError(commandUsage["backup"])
 		}
-		return runBackup(ctx, cfg, args[1], stdout)
-	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, usage)
-		return nil
+		return runBackup(ctx, cfg, rest[0], stdout)
 	}
 	return usageError(usage)
 }

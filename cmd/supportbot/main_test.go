@@ -286,7 +286,7 @@ func TestTelegramCancelScheduledFarAndRefusedNear(t *testing.T) {
 	a := MustRunMain(t)
 	c := a.customer(7003, "en")
 	c.say("/cancel_schedule", "Share my phone number")
-	a.srv.ShareContact(c.user, "13800138000", c.user.ID)
+	a.srv.ShareContact(c.user, "8613800138000", c.user.ID)
 	msgs := c.next("Your scheduled repayments")
 	msgs = c.press(msgs, "Xiaomi Book period 3", "runs within 2 hours")
 	msgs = c.say("/cancel_schedule", "Your scheduled repayments")

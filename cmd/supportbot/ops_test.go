@@ -67,7 +67,7 @@ func TestWebhookModeEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.next("Share my phone number")
-	a.srv.ShareContact(c.user, "13800138000", c.user.ID)
+	a.srv.ShareContact(c.user, "8613800138000", c.user.ID)
 	if err := a.srv.DeliverWebhook(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestHealthAndMetricsMoveDuringASession(t *testing.T) {
 	before := metric(`supportbot_updates_total{kind="command"}`)
 	c := a.customer(7201, "zh")
 	c.say("/repay", "分享我的手机号")
-	a.srv.ShareContact(c.user, "13800138000", c.user.ID)
+	a.srv.ShareContact(c.user, "8613800138000", c.user.ID)
 	msgs := c.press(c.next("要提前结清哪一笔分期"), "Redmi K70", "合计应付")
 	c.press(msgs, "确认还款", "提前还款成功")
 	c.say("提前还款要手续费吗", "手续费")
@@ -175,7 +175,7 @@ func TestBackupWhileRunning(t *testing.T) {
 	a := MustRunMain(t)
 	c := a.customer(7401, "zh")
 	c.say("/bill", "分享我的手机号")
-	a.srv.ShareContact(c.user, "13800138000", c.user.ID)
+	a.srv.ShareContact(c.user, "8613800138000", c.user.ID)
 	c.next("点「查看还款计划」")
 	path := filepath.Join(t.TempDir(), "copy.db")
 	if out := a.run("backup", path); !strings.Contains(out, "backed up") {

@@ -7,9 +7,6 @@
 -- Tables are rebuilt (SQLite cannot change a column's type); none of the
 -- rebuilt ones is referenced by another table.
 
--- Phones are E.164, as the core's contract has them.
-UPDATE customers SET phone = '+86' || phone WHERE length(phone) = 11 AND phone GLOB '1[0-9]*';
-
 -- Conversations: the phone the chat was linked through (a link follows the
 -- phone on file), no foreign key to customers.
 CREATE TABLE conversations_v2 (

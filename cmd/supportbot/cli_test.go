@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"supportbot/importer"
+	"supportbot/importer/importertest"
+)
+
+// runCLI runs one subcommand on the database at dbPath and returns its
+// stdout, stderr and error.
+func runCLI(t *testing.T, dbPath string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := Run(context.Background(), args, env(map[string]string{"DATABASE_PATH": dbPath, "LOG_LEVEL": "error"}),
+		strings.NewReader(""), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+// TestEverySubcommandHasHelp: --help and -h print the subcommand's own usage
+// to stdout and do nothing else — no file named --help, no database, no
+// question classified (issue 15.13).
+func TestEverySubcommandHasHelp(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	dbPath := filepath.Join(dir, "bot.db")
+	for name := range commandUsage {
+		for _, args := range [][]string{{name, "--help"}, {name, "-h"}, {"help", name}, {name, "x", "--help"}} {
+			if name == "faq" && args[0] == name {
+				args = append([]string{"faq", "misses"}, args[1:]...)
+			}
+			out, errOut, err := runCLI(t, dbPath, args...)
+			if err != nil || !strings.HasPrefix(out, "usage:") || !strings.Contains(out, "supportbot "+name) || errOut != "" {
+				t.Errorf("supportbot %s: %v, stdout %q, stderr %q; want its usage on stdout", strings.Join(args, " "), err, out, errOut)
+			}
+		}
+	}
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		if out, _, err := runCLI(t, dbPath, args...); err != nil || !strings.Contains(out, "supportbot COMMAND --help") {
+			t.Errorf("supportbot %s: %v, %q", args[0], err, out)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("help wrote %v", entries)
+	}
+	// A question that is only a flag is a usage error, and "--" makes it a question.
+	var usage usageError
+	if _, _, err := runCLI(t, dbPath, "ask", "-x"); !errors.As(err, &usage) || !strings.Contains(err.Error(), "usage: supportbot ask") {
+		t.Errorf("ask -x: %v, want the usage of ask", err)
+	}
+	if out, _, err := runCLI(t, dbPath, "ask", "--", "-h 提前还款要手续费吗"); err != nil || !strings.Contains(out, `"kind"`) {
+		t.Errorf("ask -- -h…: %v, %q", err, out)
+	}
+}
+
+// TestBackupNeedsTheDatabase: a DATABASE_PATH that does not exist is an
+// error naming it, not an empty database backed up (issue 15.13).
+func TestBackupNeedsTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	missing, copyPath := filepath.Join(dir, "missing.db"), filepath.Join(dir, "copy.db")
+	_, _, err := runCLI(t, missing, "backup", copyPath)
+	if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("backup of a missing database: %v, want an error naming %s", err, missing)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the failed backup left %v", entries)
+	}
+
+	dbPath := filepath.Join(dir, "bot.db")
+	if _, _, err := runCLI(t, dbPath, "import", "testdata/customers.json"); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := runCLI(t, dbPath, "backup", copyPath); err != nil || out != "backed up "+dbPath+" to "+copyPath+"\n" {
+		t.Fatalf("backup: %v, %q", err, out)
+	}
+	for _, target := range []string{copyPath, filepath.Join(dir, "no such dir", "copy.db")} {
+		if _, _, err := runCLI(t, dbPath, "backup", target); err == nil || !strings.Contains(err.Error(), "to "+target+": ") {
+			t.Errorf("backup to %s: %v, want an error naming it", target, err)
+		}
+	}
+	if _, _, err := runCLI(t, dir, "backup", filepath.Join(dir, "dir.db")); err == nil || !strings.Contains(err.Error(), "database "+dir) {
+		t.Errorf("backup of a directory: %v, want an error naming it", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "dir.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed backup left its file: %v", err)
+	}
+}
+
+// TestImportErrorsNameThePaths: the file, its faults, the limit, the database.
+func TestImportErrorsNameThePaths(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "bot.db")
+	missing := filepath.Join(dir, "missing.json")
+	if _, _, err := runCLI(t, dbPath, "import", missing); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("import of a missing file: %v", err)
+	}
+	if _, _, err := runCLI(t, dbPath, "import", dir); err == nil || !strings.Contains(err.Error(), "import "+dir+": a directory") {
+		t.Errorf("import of a directory: %v", err)
+	}
+
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"customers": [{"id": "C1", "name": "x", "phone": "+8613800138000", "id_card_last4": "1234",
+		"plans": [{"id": "P1", "order_no": "1", "product": "p", "partner": "q", "principal_fen": 100, "principal_fen": 150,
+		"periods": 1, "bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 100, "status": "paid"}]}]}]}`), 0o600)
+	_, _, err := runCLI(t, dbPath, "import", bad)
+	if err == nil || err.Error() != bad+" rejected, nothing imported:\ncustomers[0].plans[0].principal_fen: duplicate key" {
+		t.Errorf("import of a bad file: %v", err)
+	}
+
+	defer func(l importer.Limits) { importLimits = l }(importLimits)
+	importLimits.MaxFileBytes = 100
+	if _, _, err := runCLI(t, dbPath, "import", bad); err == nil ||
+		!strings.Contains(err.Error(), "import "+bad+": the file has") || !strings.Contains(err.Error(), "more than the 100 bytes") {
+		t.Errorf("import of a file over the limit: %v", err)
+	}
+	importLimits.MaxFileBytes = importer.DefaultLimits.MaxFileBytes
+
+	if _, _, err := runCLI(t, dir, "import", "testdata/customers.json"); err == nil || !strings.Contains(err.Error(), "database "+dir) {
+		t.Errorf("import into a directory: %v, want an error naming it", err)
+	}
+}
+
+// TestImportStreamsWithProgress: a long import says how far it got on
+// stderr; the same file again changes nothing (issue 20).
+func TestImportStreamsWithProgress(t *testing.T) {
+	dir := t.TempDir()
+	dbPath, file := filepath.Join(dir, "bot.db"), filepath.Join(dir, "export.json")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := importertest.Write(f, 300); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	defer func(d time.Duration) { importProgressEvery = d }(importProgressEvery)
+	importProgressEvery = 0
+
+	out, errOut, err := runCLI(t, dbPath, "import", file)
+	if err != nil || !strings.HasPrefix(out, "imported "+file+`: {"customers":{"inserted":300,`) {
+		t.Fatalf("import: %v, %q", err, out)
+	}
+	if !strings.Contains(errOut, "import "+file+": 300 customers read, 0 of 0 MB (100%)") {
+		t.Errorf("no progress line for the last customer on stderr:\n%.300s", errOut)
+	}
+	out, _, err = runCLI(t, dbPath, "import", file)
+	if err != nil || !strings.Contains(out, `"bills":{"inserted":0,"updated":0,"unchanged":3600}`) {
+		t.Errorf("re-import: %v, %q", err, out)
+	}
+}
