@@ -10,7 +10,15 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 )
 
-require golang.org/x/time v0.16.0
+require (
+	github.com/longbridgeapp/opencc v0.3.13
+	golang.org/x/time v0.16.0
+)
+
+require (
+	github.com/liuzl/cedar-go v0.0.0-20170805034717-80a9c64b256d // indirect
+	github.com/liuzl/da v0.0.0-20180704015230-14771aad5b1d // indirect
+)
 
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
