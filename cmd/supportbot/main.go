@@ -92,10 +92,15 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return runAudit(ctx, cfg, *customer, *asJSON, stdout)
 	case "ask":
-		if len(args) != 2 {
-			return usageError(usage)
+		// ask "text" prints one JSON line (checkers parse it); ask --explain
+		// "text" prints how the classifier read it.
+		switch {
+		case len(args) == 2:
+			return runAsk(args[1], false, stdout)
+		case len(args) == 3 && (args[1] == "--explain" || args[1] == "-explain"):
+			return runAsk(args[2], true, stdout)
 		}
-		return runAsk(args[1], stdout)
+		return usageError(usage)
 	case "closure":
 		return runClosure(ctx, cfg, args[1:], stdout)
 	case "notice":
