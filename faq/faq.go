@@ -61,6 +61,10 @@ type Entry struct {
 	// Mix (out-of-scope classes) teaches the class that naming another
 	// object turns one of our questions into a question about that object.
 	Mix *Mix
+	// Twin (topics) marks the how-to topic of its Flow: the same subject, one
+	// asked about ("怎么提前还款"), the other asked for ("我要提前还款"). Which
+	// of the two a question means is decided by how it is put (see mode).
+	Twin bool
 }
 
 // Mix is a set of words naming other things ("花呗", "小米账号", "订单") and
@@ -87,6 +91,7 @@ type yamlEntry struct {
 	Questions map[string][]string `yaml:"questions"`
 	Answer    map[string]string   `yaml:"answer"`
 	Mix       *Mix                `yaml:"mix"`
+	Twin      bool                `yaml:"twin"`
 }
 
 // Load builds the index from the embedded knowledge base, after checking it:
@@ -143,7 +148,7 @@ func load(keep func(i int) bool) (*Index, error) {
 		entries = append(entries, Entry{ID: e.ID, Kind: KindFlow, Guide: e.Guide, Flow: e.Flow, Questions: e.Questions, Answer: e.Answer, Title: e.Title})
 	}
 	for _, e := range topics {
-		entries = append(entries, Entry{ID: e.ID, Kind: KindFAQ, Guide: e.Guide, Flow: e.Flow, Questions: e.Questions, Answer: e.Answer, Title: e.Title})
+		entries = append(entries, Entry{ID: e.ID, Kind: KindFAQ, Guide: e.Guide, Flow: e.Flow, Questions: e.Questions, Answer: e.Answer, Title: e.Title, Twin: e.Twin})
 	}
 	for _, e := range outside {
 		entries = append(entries, Entry{ID: e.ID, Kind: KindOutOfScope, Guide: e.Guide, Flow: e.Flow, Questions: e.Questions, Answer: e.Answer, Title: e.Title, Mix: e.Mix})
@@ -221,6 +226,9 @@ func validate(entries []Entry) error {
 				if e.Answer[l] == "" {
 					bad(e, "no %s answer", l)
 				}
+			}
+			if e.Twin && !seen[KindFlow][e.Flow] {
+				bad(e, "a twin topic names a flow intent as its flow, not %q", e.Flow)
 			}
 			if !guidePattern.MatchString(e.Guide) {
 				bad(e, "guide %q is not a guide file name", e.Guide)

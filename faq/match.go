@@ -42,6 +42,8 @@ type Index struct {
 	byLen   [][]string      // words by length, for typo repair
 	m       *model
 	nb      *neighbours
+	mode    *model // two classes: 0 asks about something, 1 asks for it to be done
+	twin    []int  // entry → its twin (a flow and its how-to topic), -1 if none
 }
 
 // contexts are words customers add around a question that say where, not
@@ -56,6 +58,8 @@ var contexts = map[string][]string{
 // learnWeight is how many times a customer question of kb/learn.tsv is
 // learned: they are how customers really write, the paraphrases how we do.
 var learnWeight = 1
+
+var augment = true
 
 // learned is a customer question of kb/learn.tsv and its entry.
 type learned struct {
@@ -144,8 +148,10 @@ func build(entries []Entry, sy *synonyms, norm *normalizer, learn []learned) *In
 					with = q + " " + ctx
 				}
 				n++
-				x, _ = ix.m.features(ix.tokens(with), true)
-				samples = append(samples, sample{x, i})
+				if augment {
+					x, _ = ix.m.features(ix.tokens(with), true)
+					samples = append(samples, sample{x, i})
+				}
 			}
 		}
 	}
@@ -174,6 +180,34 @@ func build(entries []Entry, sy *synonyms, norm *normalizer, learn []learned) *In
 	}
 	train(ix.m, samples)
 	ix.nb = newNeighbours(ix.m, plain)
+
+	// The mode: whether a question asks about a subject or asks for it to be
+	// done, learned from every question of a flow (done) and of a topic
+	// (asked about), whatever their subject. It decides between twins.
+	ix.twin = make([]int, len(entries))
+	for i := range ix.twin {
+		ix.twin[i] = -1
+	}
+	for i, e := range entries {
+		if e.Twin {
+			for j, f := range entries {
+				if f.Kind == KindFlow && f.ID == e.Flow {
+					ix.twin[i], ix.twin[j] = j, i
+				}
+			}
+		}
+	}
+	ix.mode = &model{feat: ix.m.feat, names: ix.m.names, k: 2}
+	var modes []sample
+	for _, s := range samples {
+		switch entries[s.class].Kind {
+		case KindFlow:
+			modes = append(modes, sample{s.x, 1})
+		case KindFAQ:
+			modes = append(modes, sample{s.x, 0})
+		}
+	}
+	train(ix.mode, modes)
 	return ix
 }
 
@@ -267,6 +301,7 @@ type candidate struct {
 	known, all int       // unigrams the model knows, and all of them
 	p          []float64 // probability per entry: the blend of pm and pn
 	pm, pn     []float64 // the model's and the neighbours' probabilities
+	mode       []float64 // asks about, asks for: when the top entry has a twin
 	order      []int     // entries by probability, best first
 	Confidence float64
 }
@@ -293,7 +328,11 @@ func (ix *Index) score(text string) candidate {
 		c.order[i] = i
 	}
 	sort.SliceStable(c.order, func(a, b int) bool { return c.p[c.order[a]] > c.p[c.order[b]] })
-	ix.applyCue(&c)
+	if useMode {
+		ix.applyMode(&c)
+	} else {
+		ix.applyCue(&c)
+	}
 	c.Confidence = ix.confidence(c)
 	return c
 }
@@ -372,6 +411,37 @@ func (ix *Index) applyCue(c *candidate) {
 		if e == best {
 			copy(c.order[1:i+1], c.order[:i])
 			c.order[0] = best
+			return
+		}
+	}
+}
+
+var useMode = true
+
+// applyMode puts first, of the top entry and its twin, the one the way the
+// question is put calls for: a flow when it asks for something to be done,
+// the topic when it asks about it. "Can I talk to a person" asks for one: the
+// hand-off is never traded for the topic on how to reach support.
+func (ix *Index) applyMode(c *candidate) {
+	top := c.order[0]
+	tw := ix.twin[top]
+	if tw < 0 || ix.entries[top].Kind == KindFlow && ix.entries[top].ID == "agent" {
+		return
+	}
+	c.mode = make([]float64, 2)
+	ix.mode.logits(c.x, c.mode)
+	softmax(c.mode)
+	want := KindFAQ
+	if c.mode[1] >= 0.5 {
+		want = KindFlow
+	}
+	if ix.entries[top].Kind == want {
+		return
+	}
+	for i, e := range c.order {
+		if e == tw {
+			copy(c.order[1:i+1], c.order[:i])
+			c.order[0] = tw
 			return
 		}
 	}

@@ -102,8 +102,10 @@ func value(n int) float32 {
 	if n == 0 {
 		return 0
 	}
-	return float32(1 / math.Sqrt(float64(n)))
+	return float32(math.Pow(float64(n), -valuePow))
 }
+
+var valuePow = 0.5
 
 func (m *model) logits(x []int32, out []float64) {
 	v := value(len(x))
