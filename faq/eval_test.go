@@ -348,7 +348,7 @@ func TestCalibrate(t *testing.T) {
 		}
 		a := oof[i]
 		if a.Chosen < 0 {
-			ss = append(ss, obs{x: [calN]float64{1, -14, 0, 1, 0}, in: r.inScope()})
+			ss = append(ss, obs{x: [calN]float64{1, -14, 0, 1, 0, 0, 0, 1, 0}, in: r.inScope()})
 			continue
 		}
 		c := a.Candidates[a.Chosen]
@@ -406,12 +406,10 @@ func TestCalibrate(t *testing.T) {
 		}
 		t.Logf("answer at %.2f: in-scope %.1f%%, out-of-scope rejected %.1f%%, confident-wrong %.1f%%", cut, 100*inOK/in, 100*outOK/out, 100*bad/(in+out))
 	}
-	t.Logf("var calWeights = [calN]float64{%.2f, %.2f, %.2f, %.2f, %.2f} // n=%d", w[0], w[1], w[2], w[3], w[4], len(ss))
+	var ws []string
+	for _, v := range w {
+		ws = append(ws, fmt.Sprintf("%.2f", v))
+	}
+	t.Logf("var calWeights = [calN]float64{%s} // n=%d", strings.Join(ws, ", "), len(ss))
 }
 
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}

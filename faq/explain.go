@@ -24,7 +24,7 @@ type Reading struct {
 	Text       string
 	Tokens     []string    // unigrams after synonyms ("#payoff" is a concept)
 	Unknown    []string    // tokens no paraphrase has
-	Request    bool        // carries a question or request (clauses must, to be routed on)
+	Request    bool        // carries a question or request about something (clauses must, to be routed on)
 	Confidence float64     // calibrated
 	Top        []Candidate // the best entries
 	Evidence   []Evidence  // the tokens that weigh most for the top entry
@@ -49,7 +49,7 @@ func (ix *Index) Explain(text string) Explanation {
 	a := ix.analyze(text)
 	x := Explanation{Text: text, Normalized: a.Normalized, Chosen: a.Chosen, Result: a.Result, Decision: a.Result.Decision()}
 	for i, c := range a.Candidates {
-		r := Reading{Text: c.Text, Tokens: c.tokens.uni, Request: i == 0 || asksOrWants(c), Confidence: c.Confidence}
+		r := Reading{Text: c.Text, Tokens: c.tokens.uni, Request: i == 0 || asksOrWants(c) && hasSubject(c), Confidence: c.Confidence}
 		for _, s := range c.tokens.uni {
 			if _, ok := ix.m.feat[s]; !ok {
 				r.Unknown = append(r.Unknown, s)
@@ -118,7 +118,7 @@ func (x Explanation) String() string {
 		if i > 0 {
 			what = fmt.Sprintf("clause %d", i)
 			if !c.Request {
-				what += " (no question or request in it: not routed on)"
+				what += " (no request with a subject in it: not routed on)"
 			}
 		}
 		fmt.Fprintf(&b, "%s %s: %q confidence %.2f\n", mark, what, c.Text, c.Confidence)

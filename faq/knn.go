@@ -52,8 +52,9 @@ func newNeighbours(m *model, samples []sample) *neighbours {
 	return nb
 }
 
-// probs writes the neighbours' probability per entry into out.
-func (nb *neighbours) probs(x []int32, out []float64) {
+// probs writes the neighbours' probability per entry into out, and the
+// cosine of the nearest paraphrase of each entry into cos (when not nil).
+func (nb *neighbours) probs(x []int32, out, cos []float64) {
 	dot := map[int32]float64{}
 	var sq float64
 	for _, f := range x {
@@ -76,6 +77,9 @@ func (nb *neighbours) probs(x []int32, out []float64) {
 		if cos := v / (q * doc.norm); cos > out[doc.entry] {
 			out[doc.entry] = cos
 		}
+	}
+	if cos != nil {
+		copy(cos, out)
 	}
 	for c := range out {
 		out[c] *= nb.temp

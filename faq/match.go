@@ -16,10 +16,10 @@ import (
 // nearest paraphrases agree on the top entry. Fitted on the tuning rows, each
 // predicted by a model that did not learn it: TestCalibrate prints the fit
 // and how the answer threshold trades accuracy for rejection.
-var calWeights = [calN]float64{0.40, 0.59, 1.27, -0.25, -0.15}
+var calWeights = [calN]float64{0.31, 0.62, 1.52, 0.11, -0.44, -0.99, 1.00, 0.00, 0.18}
 
 const (
-	answerAt  = 0.75 // at or above: act on the top match
+	answerAt  = 0.8  // at or above: act on the top match
 	suggestAt = 0.25 // at or above: offer the two closest; below, a human
 
 	// clauseEdge is how much more confident a clause of a long message must be
@@ -302,6 +302,7 @@ type candidate struct {
 	p          []float64 // probability per entry: the blend of pm and pn
 	pm, pn     []float64 // the model's and the neighbours' probabilities
 	mode       []float64 // asks about, asks for: when the top entry has a twin
+	cos        []float64 // cosine of each entry's nearest paraphrase
 	order      []int     // entries by probability, best first
 	Confidence float64
 }
@@ -318,7 +319,8 @@ func (ix *Index) score(text string) candidate {
 	softmax(c.p)
 	c.pm = c.p
 	c.pn = make([]float64, ix.m.k)
-	ix.nb.probs(c.x, c.pn)
+	c.cos = make([]float64, ix.m.k)
+	ix.nb.probs(c.x, c.pn, c.cos)
 	c.p = make([]float64, ix.m.k)
 	for i := range c.p {
 		c.p[i] = (1-knnWeight)*c.pm[i] + knnWeight*c.pn[i]
@@ -339,7 +341,11 @@ func (ix *Index) score(text string) candidate {
 
 // calibration inputs of a candidate: the top entry's log-odds, its group's
 // probability and the unknown share.
-const calN = 5 // bias, group log-odds, top probability, unknown share, agreement
+// calN: bias, group log-odds, top probability, unknown share, agreement,
+// the nearest paraphrase's cosine, the margin over the best entry outside
+// the group, how few words were recognised, and whether the text is Chinese
+// (the English paraphrases are fewer, and their probabilities run lower).
+const calN = 9
 
 func (ix *Index) calInputs(c candidate) [calN]float64 {
 	t := c.order[0]
@@ -354,7 +360,22 @@ func (ix *Index) calInputs(c candidate) [calN]float64 {
 	if argmax(c.pm) == argmax(c.pn) {
 		agree = 1
 	}
-	return [calN]float64{1, math.Log(g / (1 - g)), c.p[t], 1 - float64(c.known)/float64(c.all), agree}
+	var rival float64
+	for j, p := range c.p {
+		if j != t && !ix.sib[t][j] {
+			rival = math.Max(rival, p)
+		}
+	}
+	few := 1 / float64(c.known)
+	return [calN]float64{1, math.Log(g / (1 - g)), c.p[t], 1 - float64(c.known)/float64(c.all), agree,
+		c.cos[t], c.p[t] + sib - rival, few, b2f(hasHan(c.Text))}
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func argmax(p []float64) int {
@@ -370,7 +391,11 @@ func argmax(p []float64) int {
 // askCues ask how, where, why or how long: a question about a subject, so
 // the topic rather than the flow it offers ("怎么提前还款"). Wanting without
 // asking ("我要提前还款") is the flow.
-var askCues = [...]string{"#ask", "#where", "#why", "#howlong"}
+var askCues = [...]string{"#how", "#ask", "#where", "#why", "#howlong"}
+
+// howCues ask how, where, why or how long: a question about a subject,
+// never a request to act on it, whatever the mode model thinks.
+var howCues = [...]string{"#how", "#where", "#why", "#howlong"}
 
 // cueReach is how far behind the top entry a sibling may be for the cue to
 // pick it instead.
@@ -435,6 +460,13 @@ func (ix *Index) applyMode(c *candidate) {
 	if c.mode[1] >= 0.5 {
 		want = KindFlow
 	}
+	for _, s := range c.tokens.uni {
+		for _, cue := range howCues {
+			if s == cue {
+				want = KindFAQ
+			}
+		}
+	}
 	if ix.entries[top].Kind == want {
 		return
 	}
@@ -447,6 +479,28 @@ func (ix *Index) applyMode(c *candidate) {
 	}
 }
 
+// howWords say how something is asked, not what about: a clause of only
+// these ("要怎么操作", "请问可以吗") has no subject to route on.
+var howWords = map[string]bool{"#how": true, "#ask": true, "#want": true, "#where": true, "#when": true, "#howlong": true,
+	"#howmuch": true, "#why": true, "#view": true, "#detail": true, "#done": true, "#not": true,
+	"#success": true, "#confirm": true, "#status": true, "#again": true, "#after": true}
+
+// hasSubject reports whether a clause names something: a concept that is
+// not a how-word, or two recognised words that are not.
+func hasSubject(c candidate) bool {
+	words := 0
+	for _, s := range c.tokens.uni {
+		if howWords[s] {
+			continue
+		}
+		if s[0] == '#' {
+			return true
+		}
+		words++
+	}
+	return words >= 2
+}
+
 // requestEnds are how a clause that asks or requests ends.
 const requestEnds = "吗呢么嘛?"
 
@@ -456,7 +510,7 @@ const requestEnds = "吗呢么嘛?"
 func asksOrWants(c candidate) bool {
 	for _, s := range c.tokens.uni {
 		switch s {
-		case "#ask", "#want", "#where", "#why", "#howlong", "#howmuch", "#when", "#agent", "#frustrated":
+		case "#how", "#ask", "#want", "#where", "#why", "#howlong", "#howmuch", "#when", "#agent", "#frustrated":
 			return true
 		}
 	}
@@ -530,7 +584,7 @@ func (ix *Index) analyze(text string) analysis {
 		}
 	}
 	for i, c := range a.Candidates {
-		if c.p == nil || i > 0 && !asksOrWants(c) {
+		if c.p == nil || i > 0 && (!asksOrWants(c) || !hasSubject(c)) {
 			continue
 		}
 		edge := 0.0

@@ -25,7 +25,7 @@ var enStop = wordSet(`a an the to of for in on at by with from and or but if so
 is are was were be been being am do does did done i me my mine myself you your it its
 this that these those there here what which who whom will would shall should can could
 may might must have has had get got just also too very any some all about as into
-than then now up out our we us they them their he she his her hi hello hey ok okay
+than then up out our we us they them their he she his her hi hello hey ok okay
 thanks thank pls plz need needs must`)
 
 func wordSet(s string) map[string]bool {
