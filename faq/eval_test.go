@@ -412,4 +412,3 @@ func TestCalibrate(t *testing.T) {
 	}
 	t.Logf("var calWeights = [calN]float64{%s} // n=%d", strings.Join(ws, ", "), len(ss))
 }
-
