@@ -16,10 +16,10 @@ import (
 // nearest paraphrases agree on the top entry. Fitted on the tuning rows, each
 // predicted by a model that did not learn it: TestCalibrate prints the fit
 // and how the answer threshold trades accuracy for rejection.
-var calWeights = [calN]float64{0.64, 0.66, 1.75, -0.14, -0.21, -1.70, 0.91, -0.40, -0.05}
+var calWeights = [calN]float64{0.19, 0.64, 2.25, -0.25, -0.56, -0.84, 0.89, -0.66, 0.28}
 
 const (
-	answerAt  = 0.7  // at or above: act on the top match
+	answerAt  = 0.65 // at or above: act on the top match
 	suggestAt = 0.25 // at or above: offer the two closest; below, a human
 
 	// clauseEdge is how much more confident a clause of a long message must be
@@ -123,6 +123,7 @@ func build(entries []Entry, sy *synonyms, norm *normalizer, learn []learned) *In
 
 	ix.m = &model{feat: map[string]int32{}, k: len(entries)}
 	var samples, plain []sample
+	var plainText []string
 	n := 0
 	byEntry := make([][2][]string, len(entries)) // customer questions: Chinese, English
 	for _, r := range learn {
@@ -142,6 +143,7 @@ func build(entries []Entry, sy *synonyms, norm *normalizer, learn []learned) *In
 				x, _ := ix.m.features(ix.tokens(q), true)
 				samples = append(samples, sample{x, i})
 				plain = append(plain, sample{x, i})
+				plainText = append(plainText, q)
 				ctx := contexts[l][n%len(contexts[l])]
 				with := ctx + " " + q
 				if n%2 == 1 {
@@ -197,14 +199,15 @@ func build(entries []Entry, sy *synonyms, norm *normalizer, learn []learned) *In
 			}
 		}
 	}
-	ix.mode = &model{feat: ix.m.feat, names: ix.m.names, k: 2}
+	ix.mode = &model{feat: map[string]int32{}, k: 2}
 	var modes []sample
-	for _, s := range samples {
+	for i, s := range plain {
+		x := ix.modeFeatures(plainText[i], true)
 		switch entries[s.class].Kind {
 		case KindFlow:
-			modes = append(modes, sample{s.x, 1})
+			modes = append(modes, sample{x, 1})
 		case KindFAQ:
-			modes = append(modes, sample{s.x, 0})
+			modes = append(modes, sample{x, 0})
 		}
 	}
 	train(ix.mode, modes)
@@ -220,6 +223,62 @@ func (ix *Index) idsOf(id string) []int {
 		}
 	}
 	return out
+}
+
+// modeFeatures are what the mode model reads: the text's tokens, and its
+// form without its subject (see modeTokens).
+func (ix *Index) modeFeatures(text string, grow bool) []int32 {
+	t := ix.tokens(text)
+	f := ix.modeTokens(text)
+	for _, s := range f.uni {
+		t.uni = append(t.uni, "f:"+s)
+	}
+	for _, s := range f.bi {
+		t.bi = append(t.bi, "f:"+s)
+	}
+	x, _ := ix.mode.features(t, grow)
+	return x
+}
+
+// modeConcepts are the concepts that say how a question is put, not what
+// it is about.
+var modeConcepts = map[string]bool{"#how": true, "#ask": true, "#want": true, "#where": true, "#when": true,
+	"#howlong": true, "#howmuch": true, "#why": true, "#done": true, "#not": true, "#view": true, "#success": true,
+	"#impact": true, "#differ": true, "#require": true, "#after": true, "#again": true}
+
+// modeTokens are the form of a text without its subject: the how-words,
+// particles and function words ("do you", "can a", "吗"), every other word
+// as "_", how it starts and ends, and whether it has a question mark.
+// "send me reminders" and "do you send reminders" differ only in form.
+func (ix *Index) modeTokens(text string) tokens {
+	norm := ix.norm.normalize(text)
+	var t tokens
+	var form []string
+	for _, u := range ix.syn.apply(split(norm)) {
+		switch {
+		case u.s == "":
+		case u.s[0] == '#' && modeConcepts[u.s]:
+			form = append(form, u.s)
+		case u.stop || u.raw != "" && enStop[u.raw]:
+			form = append(form, u.s)
+		case len(form) == 0 || form[len(form)-1] != "_":
+			form = append(form, "_")
+		}
+	}
+	if len(form) == 0 {
+		return t
+	}
+	t.uni = append(t.uni, "^"+form[0], form[len(form)-1]+"$")
+	if len(form) > 1 {
+		t.uni = append(t.uni, "^"+form[0]+" "+form[1])
+	}
+	if strings.ContainsAny(norm, "?") {
+		t.uni = append(t.uni, "?")
+	}
+	for i := 1; i < len(form); i++ {
+		t.bi = append(t.bi, form[i-1]+" "+form[i])
+	}
+	return t
 }
 
 // tokens normalises a text, repairs its English typos and tokenises it.
@@ -454,7 +513,7 @@ func (ix *Index) applyMode(c *candidate) {
 		return
 	}
 	c.mode = make([]float64, 2)
-	ix.mode.logits(c.x, c.mode)
+	ix.mode.logits(ix.modeFeatures(c.Text, false), c.mode)
 	softmax(c.mode)
 	want := KindFAQ
 	if c.mode[1] >= 0.5 {
