@@ -26,6 +26,7 @@ type Reading struct {
 	Unknown    []string    // tokens no paraphrase has
 	Request    bool        // carries a question or request about something (clauses must, to be routed on)
 	Confidence float64     // calibrated
+	AsksFor    float64     // between twins: how sure the mode model is that it asks for an action (-1: not consulted)
 	Top        []Candidate // the best entries
 	Evidence   []Evidence  // the tokens that weigh most for the top entry
 }
@@ -49,7 +50,10 @@ func (ix *Index) Explain(text string) Explanation {
 	a := ix.analyze(text)
 	x := Explanation{Text: text, Normalized: a.Normalized, Chosen: a.Chosen, Result: a.Result, Decision: a.Result.Decision()}
 	for i, c := range a.Candidates {
-		r := Reading{Text: c.Text, Tokens: c.tokens.uni, Request: i == 0 || asksOrWants(c) && hasSubject(c), Confidence: c.Confidence}
+		r := Reading{Text: c.Text, Tokens: c.tokens.uni, Request: i == 0 || asksOrWants(c) && hasSubject(c), Confidence: c.Confidence, AsksFor: -1}
+		if c.mode != nil {
+			r.AsksFor = c.mode[1]
+		}
 		for _, s := range c.tokens.uni {
 			if _, ok := ix.m.feat[s]; !ok {
 				r.Unknown = append(r.Unknown, s)
@@ -129,6 +133,9 @@ func (x Explanation) String() string {
 		b.WriteString("\n")
 		for _, t := range c.Top {
 			fmt.Fprintf(&b, "    %-13s %-30s p=%.3f (model %.3f, nearest paraphrase %.3f)\n", t.Kind, t.ID, t.P, t.Model, t.Neighbours)
+		}
+		if c.AsksFor >= 0 {
+			fmt.Fprintf(&b, "    flow or its how-to topic: asks for an action with p=%.2f (how/where/why words always mean the topic)\n", c.AsksFor)
 		}
 		if len(c.Evidence) > 0 {
 			var ev []string

@@ -1,6 +1,9 @@
 package faq
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // neighbours is the second opinion next to the model: the cosine similarity
 // of the question to each paraphrase (features weighted by idf over entries),
@@ -13,6 +16,9 @@ type neighbours struct {
 	idf   []float64
 	temp  float64
 	class int
+	// scratch holds one dot product per paraphrase for a call of probs,
+	// zeroed again before it is put back.
+	scratch sync.Pool
 }
 
 type neighbour struct {
@@ -49,34 +55,47 @@ func newNeighbours(m *model, samples []sample) *neighbours {
 		}
 		nb.docs = append(nb.docs, neighbour{entry: s.class, norm: math.Sqrt(sq)})
 	}
+	nb.scratch.New = func() any {
+		s := make([]float64, len(nb.docs))
+		return &s
+	}
 	return nb
 }
 
 // probs writes the neighbours' probability per entry into out, and the
 // cosine of the nearest paraphrase of each entry into cos (when not nil).
 func (nb *neighbours) probs(x []int32, out, cos []float64) {
-	dot := map[int32]float64{}
+	dot := nb.scratch.Get().(*[]float64)
+	defer nb.scratch.Put(dot)
+	var touched []int32
 	var sq float64
 	for _, f := range x {
 		w := nb.idf[f] * nb.idf[f]
 		sq += w
 		for _, d := range nb.post[f] {
-			dot[d] += w
+			if (*dot)[d] == 0 {
+				touched = append(touched, d)
+			}
+			(*dot)[d] += w
 		}
 	}
 	for c := range out {
 		out[c] = 0
 	}
 	if sq == 0 {
+		for _, d := range touched {
+			(*dot)[d] = 0
+		}
 		softmax(out)
 		return
 	}
 	q := math.Sqrt(sq)
-	for d, v := range dot {
+	for _, d := range touched {
 		doc := nb.docs[d]
-		if cos := v / (q * doc.norm); cos > out[doc.entry] {
+		if cos := (*dot)[d] / (q * doc.norm); cos > out[doc.entry] {
 			out[doc.entry] = cos
 		}
+		(*dot)[d] = 0
 	}
 	if cos != nil {
 		copy(cos, out)

@@ -16,7 +16,7 @@ import (
 // nearest paraphrases agree on the top entry. Fitted on the tuning rows, each
 // predicted by a model that did not learn it: TestCalibrate prints the fit
 // and how the answer threshold trades accuracy for rejection.
-var calWeights = [calN]float64{0.19, 0.64, 2.25, -0.25, -0.56, -0.84, 0.89, -0.66, 0.28}
+var calWeights = [calN]float64{-0.51, 0.47, 2.66, -0.21, -0.35, -0.62, 1.77, -0.38, 0.12}
 
 const (
 	answerAt  = 0.65 // at or above: act on the top match
@@ -54,12 +54,6 @@ var contexts = map[string][]string{
 	"zh": {"小米商城", "在商城app里", "分期", "小米分期", "你好", "请问", "小米金融app", "我的分期"},
 	"en": {"in the mall app", "for my installment", "hi", "on xiaomi", "my plan", "in the app"},
 }
-
-// learnWeight is how many times a customer question of kb/learn.tsv is
-// learned: they are how customers really write, the paraphrases how we do.
-var learnWeight = 1
-
-var augment = true
 
 // learned is a customer question of kb/learn.tsv and its entry.
 type learned struct {
@@ -123,7 +117,8 @@ func build(entries []Entry, sy *synonyms, norm *normalizer, learn []learned) *In
 
 	ix.m = &model{feat: map[string]int32{}, k: len(entries)}
 	var samples, plain []sample
-	var plainText []string
+	var plainNorm []string   // the plain samples' texts, normalised
+	var plainTokens []tokens // and tokenised
 	n := 0
 	byEntry := make([][2][]string, len(entries)) // customer questions: Chinese, English
 	for _, r := range learn {
@@ -136,21 +131,24 @@ func build(entries []Entry, sy *synonyms, norm *normalizer, learn []learned) *In
 	for i, e := range entries {
 		for li, l := range langs {
 			texts := append(append([]string(nil), e.Questions[l]...), e.Title[l])
-			for k := 0; k < learnWeight; k++ {
-				texts = append(texts, byEntry[i][li]...)
-			}
+			texts = append(texts, byEntry[i][li]...)
 			for _, q := range texts {
-				x, _ := ix.m.features(ix.tokens(q), true)
+				qn := ix.norm.normalize(q)
+				qt := ix.tokensOf(qn)
+				x, _ := ix.m.features(qt, true)
 				samples = append(samples, sample{x, i})
 				plain = append(plain, sample{x, i})
-				plainText = append(plainText, q)
-				ctx := contexts[l][n%len(contexts[l])]
+				plainNorm = append(plainNorm, qn)
+				plainTokens = append(plainTokens, qt)
+				// Every other question also comes with a context word,
+				// before or after it.
+				ctx := contexts[l][n/2%len(contexts[l])]
 				with := ctx + " " + q
-				if n%2 == 1 {
+				if n%4 == 2 {
 					with = q + " " + ctx
 				}
 				n++
-				if augment {
+				if n%2 == 1 {
 					x, _ = ix.m.features(ix.tokens(with), true)
 					samples = append(samples, sample{x, i})
 				}
@@ -202,7 +200,7 @@ func build(entries []Entry, sy *synonyms, norm *normalizer, learn []learned) *In
 	ix.mode = &model{feat: map[string]int32{}, k: 2}
 	var modes []sample
 	for i, s := range plain {
-		x := ix.modeFeatures(plainText[i], true)
+		x := ix.modeFeatures(plainNorm[i], plainTokens[i], true)
 		switch entries[s.class].Kind {
 		case KindFlow:
 			modes = append(modes, sample{x, 1})
@@ -226,10 +224,11 @@ func (ix *Index) idsOf(id string) []int {
 }
 
 // modeFeatures are what the mode model reads: the text's tokens, and its
-// form without its subject (see modeTokens).
-func (ix *Index) modeFeatures(text string, grow bool) []int32 {
-	t := ix.tokens(text)
-	f := ix.modeTokens(text)
+// form without its subject (see modeTokens). norm is the normalised text and
+// t its tokens.
+func (ix *Index) modeFeatures(norm string, t tokens, grow bool) []int32 {
+	t = tokens{uni: append([]string(nil), t.uni...), bi: append([]string(nil), t.bi...)}
+	f := ix.modeTokens(norm)
 	for _, s := range f.uni {
 		t.uni = append(t.uni, "f:"+s)
 	}
@@ -250,8 +249,7 @@ var modeConcepts = map[string]bool{"#how": true, "#ask": true, "#want": true, "#
 // particles and function words ("do you", "can a", "吗"), every other word
 // as "_", how it starts and ends, and whether it has a question mark.
 // "send me reminders" and "do you send reminders" differ only in form.
-func (ix *Index) modeTokens(text string) tokens {
-	norm := ix.norm.normalize(text)
+func (ix *Index) modeTokens(norm string) tokens {
 	var t tokens
 	var form []string
 	for _, u := range ix.syn.apply(split(norm)) {
@@ -282,8 +280,11 @@ func (ix *Index) modeTokens(text string) tokens {
 }
 
 // tokens normalises a text, repairs its English typos and tokenises it.
-func (ix *Index) tokens(text string) tokens {
-	us := split(ix.norm.normalize(text))
+func (ix *Index) tokens(text string) tokens { return ix.tokensOf(ix.norm.normalize(text)) }
+
+// tokensOf tokenises a normalised text.
+func (ix *Index) tokensOf(norm string) tokens {
+	us := split(norm)
 	for i, u := range us {
 		if u.raw == "" || ix.stems[u.s] || len(u.raw) < 4 || !isASCIIWord(u.raw) {
 			continue
@@ -367,7 +368,7 @@ type candidate struct {
 }
 
 func (ix *Index) score(text string) candidate {
-	c := candidate{Text: text, tokens: ix.tokens(text)}
+	c := candidate{Text: text, tokens: ix.tokensOf(text)}
 	c.x, c.known = ix.m.features(c.tokens, false)
 	c.all = len(c.tokens.uni)
 	if c.known == 0 {
@@ -389,11 +390,7 @@ func (ix *Index) score(text string) candidate {
 		c.order[i] = i
 	}
 	sort.SliceStable(c.order, func(a, b int) bool { return c.p[c.order[a]] > c.p[c.order[b]] })
-	if useMode {
-		ix.applyMode(&c)
-	} else {
-		ix.applyCue(&c)
-	}
+	ix.applyMode(&c)
 	c.Confidence = ix.confidence(c)
 	return c
 }
@@ -447,60 +444,9 @@ func argmax(p []float64) int {
 	return best
 }
 
-// askCues ask how, where, why or how long: a question about a subject, so
-// the topic rather than the flow it offers ("怎么提前还款"). Wanting without
-// asking ("我要提前还款") is the flow.
-var askCues = [...]string{"#how", "#ask", "#where", "#why", "#howlong"}
-
 // howCues ask how, where, why or how long: a question about a subject,
 // never a request to act on it, whatever the mode model thinks.
 var howCues = [...]string{"#how", "#where", "#why", "#howlong"}
-
-// cueReach is how far behind the top entry a sibling may be for the cue to
-// pick it instead.
-const cueReach = 0.005
-
-// applyCue puts the sibling the question's cue calls for first.
-func (ix *Index) applyCue(c *candidate) {
-	q := map[string]bool{}
-	for _, s := range c.tokens.uni {
-		q[s] = true
-	}
-	want := KindNone
-	for _, cue := range askCues {
-		if q[cue] {
-			want = KindFAQ
-		}
-	}
-	if want == KindNone && q["#want"] {
-		want = KindFlow
-	}
-	top := c.order[0]
-	// "Can I talk to a person" asks for one: the hand-off is never traded
-	// for the topic on how to reach support.
-	if want == KindNone || ix.entries[top].Kind == want || ix.entries[top].Kind == KindOutOfScope ||
-		ix.entries[top].Kind == KindFlow && ix.entries[top].ID == "agent" {
-		return
-	}
-	best := -1
-	for j, s := range ix.sib[top] {
-		if s && ix.entries[j].Kind == want && c.p[j] >= cueReach*c.p[top] && (best < 0 || c.p[j] > c.p[best]) {
-			best = j
-		}
-	}
-	if best < 0 {
-		return
-	}
-	for i, e := range c.order {
-		if e == best {
-			copy(c.order[1:i+1], c.order[:i])
-			c.order[0] = best
-			return
-		}
-	}
-}
-
-var useMode = true
 
 // applyMode puts first, of the top entry and its twin, the one the way the
 // question is put calls for: a flow when it asks for something to be done,
@@ -513,7 +459,7 @@ func (ix *Index) applyMode(c *candidate) {
 		return
 	}
 	c.mode = make([]float64, 2)
-	ix.mode.logits(ix.modeFeatures(c.Text, false), c.mode)
+	ix.mode.logits(ix.modeFeatures(c.Text, c.tokens, false), c.mode)
 	softmax(c.mode)
 	want := KindFAQ
 	if c.mode[1] >= 0.5 {

@@ -26,7 +26,7 @@ var (
 	featPairs    = true
 	featConcepts = true
 
-	trainEpochs         = 14
+	trainEpochs         = 6
 	trainRate   float32 = 0.6
 	trainL2     float32 = 3e-4
 )

@@ -2,6 +2,7 @@ package faq
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/longbridgeapp/opencc"
@@ -15,6 +16,7 @@ import (
 type normalizer struct {
 	t2s   *opencc.OpenCC
 	fixes *strings.Replacer
+	trad  sync.Map // rune → bool: whether OpenCC changes the character alone
 }
 
 // zhFixes are homophone and near-miss slips of pinyin input (同音错字) and
@@ -46,12 +48,33 @@ func newNormalizer() (*normalizer, error) {
 // conversion error leaves the text as it was.
 func (n *normalizer) normalize(text string) string {
 	text = strings.Map(fold, text)
-	if hasHan(text) {
+	if n.traditional(text) {
 		if s, err := n.t2s.Convert(text); err == nil {
 			text = s
 		}
 	}
 	return n.fixes.Replace(text)
+}
+
+// traditional reports whether text has a character that OpenCC converts on
+// its own: most texts are simplified already, and the conversion is the
+// slowest step of reading one.
+func (n *normalizer) traditional(text string) bool {
+	for _, r := range text {
+		if !isHan(r) {
+			continue
+		}
+		v, ok := n.trad.Load(r)
+		if !ok {
+			s, err := n.t2s.Convert(string(r))
+			v = err == nil && s != string(r)
+			n.trad.Store(r, v)
+		}
+		if v.(bool) {
+			return true
+		}
+	}
+	return false
 }
 
 // enFixes are English misspellings seen in support chats that are too far
