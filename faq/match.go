@@ -4,82 +4,66 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
-// Ranking. Paraphrases are a handful of tokens long, so BM25's length
-// normalisation is kept mild: a long paraphrase is not much less likely to be
-// the customer's question.
+// Calibration: the confidence is a logistic function of calInputs: the
+// probability of the top entry and its closest sibling together, as log-odds
+// (a topic and the flow it offers are one tap apart, so a split between them
+// is no doubt about the subject); the top entry's own probability; the share
+// of the question's words the knowledge base has never seen (an unknown word
+// is the strongest sign of another subject); and whether the model and the
+// nearest paraphrases agree on the top entry. Fitted on the tuning rows, each
+// predicted by a model that did not learn it: TestCalibrate prints the fit
+// and how the answer threshold trades accuracy for rejection.
+var calWeights = [calN]float64{-0.51, 0.47, 2.66, -0.21, -0.35, -0.62, 1.77, -0.38, 0.12}
+
 const (
-	bm25K1 = 1.2
-	bm25B  = 0.35
+	answerAt  = 0.65 // at or above: act on the top match
+	suggestAt = 0.25 // at or above: offer the two closest; below, a human
 
-	// Token weights, times idf (see factor): rarity is not meaning.
-	conceptWeight = 1.5 // a synonym-table concept: a curated word
-	charWeight    = 0.5 // a lone Han character
-	bigramWeight  = 0.5 // two Han characters: a word the table does not know
-
-	// secondWeight adds an entry's second-best paraphrase to its best: two
-	// paraphrases that fit are better evidence than one stray paraphrase.
-	secondWeight = 0.5
-
-	// cueDamp scales the entries of the other kind when the question asks
-	// (topics) or wants (flows); siblingReach is how far behind the topic's
-	// own flow, or the flow's topic, may be for the cue to pick it instead.
-	cueDamp      = 0.8
-	siblingReach = 0.5
-)
-
-// Calibration: the confidence is a logistic function of the features below,
-// fitted on the tuning part of the evaluation set (TestCalibrate prints the
-// fit and how the answer threshold trades accuracy for rejection). The
-// thresholds cut it into bands.
-const (
-	calBias     = -5.91
-	calCoverage = 3.94
-	calDocCover = 2.34
-	calMargin   = 0.57
-	calUnknown  = -1.32
-	calDomain   = 4.08
-	calForeign  = -4.0 // not fitted: a rule (see features.foreign)
-
-	answerAt  = 0.6  // at or above: act on the top match
-	suggestAt = 0.15 // at or above: offer the two closest; below, a human
+	// clauseEdge is how much more confident a clause of a long message must be
+	// than the whole message to be the one routed on.
+	clauseEdge = 0.05
+	// suggestMin is the least probability an entry needs to be offered as a
+	// suggestion.
+	suggestMin = 0.08
 )
 
 // Index is the knowledge base ready for matching. Build it once with Load.
 type Index struct {
 	entries []Entry
 	byID    map[string]int // id → entry; topics win over flows of the same id
-	sib     [][]bool       // sib[i][j]: a topic and the flow it offers
+	sib     [][]bool       // sib[i][j]: a topic and the flow it offers, or two out-of-scope classes
 	syn     *synonyms
-	docs    []doc
-	post    map[string][]int // token → docs that have it
-	idf     map[string]float64
-	idfMax  float64 // the weight of a token no paraphrase has: the rarest there is
-	avgLen  float64
-	vocab   []map[string]bool // per entry: the unigrams of all its paraphrases
+	norm    *normalizer
+	words   map[string]bool // English words of the knowledge base as written
+	stems   map[string]bool // and their stems
+	byLen   [][]string      // words by length, for typo repair
+	m       *model
+	nb      *neighbours
+	mode    *model // two classes: 0 asks about something, 1 asks for it to be done
+	twin    []int  // entry → its twin (a flow and its how-to topic), -1 if none
 }
 
-// doc is one paraphrase (or a title) of an entry.
-type doc struct {
+// contexts are words customers add around a question that say where, not
+// what: every paraphrase is also learned with one of them, so that "在商城app里"
+// or "in the mall app" cannot pull a question to the topic that happens to
+// mention the app.
+var contexts = map[string][]string{
+	"zh": {"小米商城", "在商城app里", "分期", "小米分期", "你好", "请问", "小米金融app", "我的分期"},
+	"en": {"in the mall app", "for my installment", "hi", "on xiaomi", "my plan", "in the app"},
+}
+
+// learned is a customer question of kb/learn.tsv and its entry.
+type learned struct {
 	entry int
-	len   float64
-	uni   map[string]bool
+	text  string
 }
 
-var askCues = [...]string{"#ask", "#where", "#why", "#howlong"}
-
-// generic concepts say how something is asked, not what about: sharing only
-// these ("你是谁" and "分期资金是谁提供的" share nothing else) is no sign that
-// the question is about installments at all.
-var generic = map[string]bool{"#ask": true, "#want": true, "#where": true, "#when": true, "#howlong": true,
-	"#howmuch": true, "#why": true, "#differ": true, "#after": true, "#view": true, "#detail": true, "#on": true,
-	"#success": true, "#confirm": true, "#status": true,
-	// third parties: "支付宝怎么转账" is about Alipay, not about repaying with it
-	"#alipay": true, "#wechat": true, "#creditcard": true}
-
-func build(entries []Entry, sy *synonyms) *Index {
-	ix := &Index{entries: entries, byID: map[string]int{}, syn: sy, post: map[string][]int{}, idf: map[string]float64{}}
+func build(entries []Entry, sy *synonyms, norm *normalizer, learn []learned) *Index {
+	ix := &Index{entries: entries, byID: map[string]int{}, syn: sy, norm: norm,
+		words: map[string]bool{}, stems: map[string]bool{}}
 	for i, e := range entries {
 		if j, ok := ix.byID[e.ID]; !ok || entries[j].Kind == KindFlow {
 			ix.byID[e.ID] = i
@@ -89,254 +73,566 @@ func build(entries []Entry, sy *synonyms) *Index {
 	for i, a := range entries {
 		ix.sib[i] = make([]bool, len(entries))
 		for j, b := range entries {
-			ix.sib[i][j] = a.Kind == KindFAQ && b.Kind == KindFlow && a.Flow == b.ID ||
-				b.Kind == KindFAQ && a.Kind == KindFlow && b.Flow == a.ID
+			ix.sib[i][j] = i != j && (a.Kind == KindFAQ && b.Kind == KindFlow && a.Flow == b.ID ||
+				b.Kind == KindFAQ && a.Kind == KindFlow && b.Flow == a.ID ||
+				a.Kind == KindOutOfScope && b.Kind == KindOutOfScope)
 		}
 	}
-	var total float64
-	ix.vocab = make([]map[string]bool, len(entries))
-	for i, e := range entries {
-		ix.vocab[i] = map[string]bool{}
-		var texts []string
-		for _, l := range langs {
-			texts = append(texts, e.Questions[l]...)
-			texts = append(texts, e.Title[l])
-		}
-		for _, text := range texts {
-			t := sy.tokenize(text)
-			if len(t.uni) == 0 {
-				continue
+	// The words first: the paraphrases are spelt right, and the queries'
+	// typos are repaired towards them.
+	addWords := func(text string) {
+		for _, u := range split(ix.norm.normalize(text)) {
+			if u.raw != "" {
+				ix.words[u.raw] = true
+				ix.stems[u.s] = true
 			}
-			d := doc{entry: i, len: float64(len(t.uni) + len(t.bi)), uni: map[string]bool{}}
-			// Presence, not frequency: a paraphrase that says "human agent"
-			// (#agent twice) is no more about agents than "人工".
-			seen := map[string]bool{}
-			for _, s := range append(t.uni, t.bi...) {
-				if !seen[s] {
-					seen[s] = true
-					ix.post[s] = append(ix.post[s], len(ix.docs))
+		}
+	}
+	for _, e := range entries {
+		for _, l := range langs {
+			for _, q := range e.Questions[l] {
+				addWords(q)
+			}
+			addWords(e.Title[l])
+		}
+	}
+	for _, ps := range sy.byFirst {
+		for _, p := range ps {
+			for _, w := range p {
+				if isASCIIWord(w) {
+					ix.stems[w] = true
 				}
 			}
-			for _, s := range t.uni {
-				d.uni[s] = true
-				ix.vocab[i][s] = true
+		}
+	}
+	for w := range ix.words {
+		for len(ix.byLen) <= len(w) {
+			ix.byLen = append(ix.byLen, nil)
+		}
+		ix.byLen[len(w)] = append(ix.byLen[len(w)], w)
+	}
+	for _, ws := range ix.byLen {
+		sort.Strings(ws)
+	}
+
+	ix.m = &model{feat: map[string]int32{}, k: len(entries)}
+	var samples, plain []sample
+	var plainNorm []string   // the plain samples' texts, normalised
+	var plainTokens []tokens // and tokenised
+	n := 0
+	byEntry := make([][2][]string, len(entries)) // customer questions: Chinese, English
+	for _, r := range learn {
+		l := 1
+		if hasHan(r.text) {
+			l = 0
+		}
+		byEntry[r.entry][l] = append(byEntry[r.entry][l], r.text)
+	}
+	for i, e := range entries {
+		for li, l := range langs {
+			texts := append(append([]string(nil), e.Questions[l]...), e.Title[l])
+			texts = append(texts, byEntry[i][li]...)
+			for _, q := range texts {
+				qn := ix.norm.normalize(q)
+				qt := ix.tokensOf(qn)
+				x, _ := ix.m.features(qt, true)
+				samples = append(samples, sample{x, i})
+				plain = append(plain, sample{x, i})
+				plainNorm = append(plainNorm, qn)
+				plainTokens = append(plainTokens, qt)
+				// Every other question also comes with a context word,
+				// before or after it.
+				ctx := contexts[l][n/2%len(contexts[l])]
+				with := ctx + " " + q
+				if n%4 == 2 {
+					with = q + " " + ctx
+				}
+				n++
+				if n%2 == 1 {
+					x, _ = ix.m.features(ix.tokens(with), true)
+					samples = append(samples, sample{x, i})
+				}
 			}
-			ix.docs = append(ix.docs, d)
-			total += d.len
 		}
 	}
-	ix.avgLen = total / float64(len(ix.docs))
-	// Document frequency counts entries, not paraphrases: a concept that a
-	// topic repeats in all its paraphrases is not thereby common, and a
-	// character that one odd paraphrase happens to use is not thereby telling.
-	n := float64(len(entries))
-	for s, ds := range ix.post {
-		in := map[int]bool{}
-		for _, d := range ds {
-			in[ix.docs[d].entry] = true
+	// Out-of-scope classes also learn our own questions with another
+	// object named in them (see Mix).
+	for i, e := range entries {
+		if e.Mix == nil {
+			continue
 		}
-		ix.idf[s] = idf(n, float64(len(in)))
+		for _, l := range langs {
+			words := e.Mix.Words[l]
+			if len(words) == 0 {
+				continue
+			}
+			k := 0
+			for _, id := range e.Mix.From {
+				for _, j := range ix.idsOf(id) {
+					for _, q := range entries[j].Questions[l] {
+						x, _ := ix.m.features(ix.tokens(words[k%len(words)]+" "+q), true)
+						samples = append(samples, sample{x, i})
+						k++
+					}
+				}
+			}
+		}
 	}
-	ix.idfMax = idf(n, 0)
+	train(ix.m, samples)
+	ix.nb = newNeighbours(ix.m, plain)
+
+	// The mode: whether a question asks about a subject or asks for it to be
+	// done, learned from every question of a flow (done) and of a topic
+	// (asked about), whatever their subject. It decides between twins.
+	ix.twin = make([]int, len(entries))
+	for i := range ix.twin {
+		ix.twin[i] = -1
+	}
+	for i, e := range entries {
+		if e.Twin {
+			for j, f := range entries {
+				if f.Kind == KindFlow && f.ID == e.Flow {
+					ix.twin[i], ix.twin[j] = j, i
+				}
+			}
+		}
+	}
+	ix.mode = &model{feat: map[string]int32{}, k: 2}
+	var modes []sample
+	for i, s := range plain {
+		x := ix.modeFeatures(plainNorm[i], plainTokens[i], true)
+		switch entries[s.class].Kind {
+		case KindFlow:
+			modes = append(modes, sample{x, 1})
+		case KindFAQ:
+			modes = append(modes, sample{x, 0})
+		}
+	}
+	train(ix.mode, modes)
 	return ix
 }
 
-func idf(n, df float64) float64 { return math.Log(1 + (n-df+0.5)/(df+0.5)) }
-
-// weight of a query token: its idf, or the most a token can weigh when no
-// paraphrase has it (an unknown word is the strongest sign of another subject),
-// scaled by what kind of token it is.
-func (ix *Index) weight(s string) float64 {
-	w, ok := ix.idf[s]
-	if !ok {
-		w = ix.idfMax
-	}
-	return w * factor(s)
-}
-
-// factor scales a token's idf by its kind: a single character such as 处 or
-// 想 is rare in the paraphrases yet says little, while a concept (#fail) says
-// much but, shared by many paraphrases, has a low idf.
-func factor(s string) float64 {
-	switch {
-	case s[0] == '#':
-		return conceptWeight
-	case strings.Contains(s, "|"):
-		return bigramWeight
-	case s[0] >= 0x80: // a Han character (English words are ASCII after folding)
-		return charWeight
-	}
-	return 1
-}
-
-// features are what the confidence is computed from; kept apart from
-// Classify so that the calibration test can fit on them.
-type features struct {
-	top, rival int     // entry indexes; rival is -1 when no other entry scored
-	next       int     // best entry with another id than top, for suggestions; -1 if none
-	coverage   float64 // share of the question's unigram weight found in top's paraphrases
-	docCover   float64 // share of top's best paraphrase's unigram weight found in the question
-	unknown    float64 // share of the question's unigram weight that no paraphrase has
-	foreign    float64 // 1 when the question names another lender or platform (#elsewhere)
-	domain     float64 // 1 when the question shares a concept of the domain with the paraphrase
-	margin     float64 // (top − rival) / top, in [0,1]
-}
-
-func (ix *Index) features(text string) (features, bool) {
-	t := ix.syn.tokenize(text)
-	q := map[string]bool{}
-	for _, s := range t.uni {
-		q[s] = true
-	}
-	for _, s := range t.bi {
-		q[s] = true
-	}
-	scores := make([]float64, len(ix.docs))
-	for s := range q {
-		w := ix.idf[s] * factor(s)
-		for _, d := range ix.post[s] {
-			scores[d] += w * (bm25K1 + 1) / (1 + bm25K1*(1-bm25B+bm25B*ix.docs[d].len/ix.avgLen))
+// idsOf is the entries with this id: a flow and a topic may share one.
+func (ix *Index) idsOf(id string) []int {
+	var out []int
+	for i, e := range ix.entries {
+		if e.ID == id && e.Kind != KindOutOfScope {
+			out = append(out, i)
 		}
 	}
-	best := make([]float64, len(ix.entries))
-	second := make([]float64, len(ix.entries))
-	bestDoc := make([]int, len(ix.entries))
-	for d, s := range scores {
-		e := ix.docs[d].entry
+	return out
+}
+
+// modeFeatures are what the mode model reads: the text's tokens, and its
+// form without its subject (see modeTokens). norm is the normalised text and
+// t its tokens.
+func (ix *Index) modeFeatures(norm string, t tokens, grow bool) []int32 {
+	t = tokens{uni: append([]string(nil), t.uni...), bi: append([]string(nil), t.bi...)}
+	f := ix.modeTokens(norm)
+	for _, s := range f.uni {
+		t.uni = append(t.uni, "f:"+s)
+	}
+	for _, s := range f.bi {
+		t.bi = append(t.bi, "f:"+s)
+	}
+	x, _ := ix.mode.features(t, grow)
+	return x
+}
+
+// modeConcepts are the concepts that say how a question is put, not what
+// it is about.
+var modeConcepts = map[string]bool{"#how": true, "#ask": true, "#want": true, "#where": true, "#when": true,
+	"#howlong": true, "#howmuch": true, "#why": true, "#done": true, "#not": true, "#view": true, "#success": true,
+	"#impact": true, "#differ": true, "#require": true, "#after": true, "#again": true}
+
+// modeTokens are the form of a text without its subject: the how-words,
+// particles and function words ("do you", "can a", "吗"), every other word
+// as "_", how it starts and ends, and whether it has a question mark.
+// "send me reminders" and "do you send reminders" differ only in form.
+func (ix *Index) modeTokens(norm string) tokens {
+	var t tokens
+	var form []string
+	for _, u := range ix.syn.apply(split(norm)) {
 		switch {
-		case s > best[e]:
-			second[e], best[e], bestDoc[e] = best[e], s, d
-		case s > second[e]:
-			second[e] = s
+		case u.s == "":
+		case u.s[0] == '#' && modeConcepts[u.s]:
+			form = append(form, u.s)
+		case u.stop || u.raw != "" && enStop[u.raw]:
+			form = append(form, u.s)
+		case len(form) == 0 || form[len(form)-1] != "_":
+			form = append(form, "_")
 		}
 	}
-	for e := range best {
-		best[e] += secondWeight * second[e]
+	if len(form) == 0 {
+		return t
 	}
-	order := make([]int, len(ix.entries))
-	for i := range order {
-		order[i] = i
+	t.uni = append(t.uni, "^"+form[0], form[len(form)-1]+"$")
+	if len(form) > 1 {
+		t.uni = append(t.uni, "^"+form[0]+" "+form[1])
 	}
-	sort.SliceStable(order, func(a, b int) bool { return best[order[a]] > best[order[b]] })
-	f := features{top: order[0], rival: -1, next: -1}
-	if best[f.top] <= 0 {
-		return f, false
+	if strings.ContainsAny(norm, "?") {
+		t.uni = append(t.uni, "?")
 	}
-	// The rule between a topic and the flow it offers: asking how, where, why
-	// or how long is the topic ("怎么提前还款"); wanting, without asking, is
-	// the flow ("我要提前还款"). Bare words keep the score's choice.
-	asks := false
-	for _, c := range askCues {
-		asks = asks || q[c]
+	for i := 1; i < len(form); i++ {
+		t.bi = append(t.bi, form[i-1]+" "+form[i])
 	}
-	want := KindNone
-	switch {
-	case asks:
-		want = KindFAQ
-	case q["#want"]:
-		want = KindFlow
-	}
-	if want != KindNone {
-		// Beyond siblings, a question that asks is less likely a request to
-		// act, and the reverse ("结清要多少钱是怎么算的" is not the bill flow).
-		for e := range best {
-			if ix.entries[e].Kind != want {
-				best[e] *= cueDamp
-			}
-		}
-		sort.SliceStable(order, func(a, b int) bool { return best[order[a]] > best[order[b]] })
-		f.top = order[0]
-	}
-	if top := ix.entries[f.top]; want != KindNone && top.Kind != want {
-		for _, i := range order[1:] {
-			if best[i] < best[f.top]*siblingReach {
-				break
-			}
-			if ix.sib[f.top][i] {
-				f.top = i
-				break
-			}
-		}
-	}
-	lead := best[order[0]] // the rule's choice leads with the best score
-	for _, i := range order {
-		if i == f.top {
+	return t
+}
+
+// tokens normalises a text, repairs its English typos and tokenises it.
+func (ix *Index) tokens(text string) tokens { return ix.tokensOf(ix.norm.normalize(text)) }
+
+// tokensOf tokenises a normalised text.
+func (ix *Index) tokensOf(norm string) tokens {
+	us := split(norm)
+	for i, u := range us {
+		if u.raw == "" || ix.stems[u.s] || len(u.raw) < 4 || !isASCIIWord(u.raw) {
 			continue
 		}
-		if best[i] <= 0 {
-			break
-		}
-		// A topic and the flow it offers are not rivals: whichever wins, the
-		// customer is one tap from the other.
-		if f.rival < 0 && !ix.sib[f.top][i] {
-			f.rival = i
-		}
-		if f.next < 0 && ix.entries[i].ID != ix.entries[f.top].ID {
-			f.next = i
+		if w := ix.nearest(u.raw); w != "" {
+			us[i].raw, us[i].s, us[i].stop = w, stem(w), enStop[w]
 		}
 	}
-	f.margin = 1
-	if f.rival >= 0 {
-		f.margin = (lead - best[f.rival]) / lead
+	return ix.syn.tokens(us)
+}
+
+// nearest is the knowledge base's word one edit (two for long words) from w,
+// an edit being an insertion, deletion, substitution or a swap of neighbours;
+// "" if there is none. Words of 4 letters or fewer are left alone: too many
+// real words are one edit apart.
+func (ix *Index) nearest(w string) string {
+	limit := 1
+	if len(w) >= 8 {
+		limit = 2
 	}
-	d := ix.docs[bestDoc[f.top]]
-	var have, unknown, all float64
-	for s := range q {
-		if strings.Contains(s, "|") {
-			continue // unigrams only: a paraphrase in other words shares few bigrams
+	best, bestD := "", limit+1
+	for l := len(w) - limit; l <= len(w)+limit; l++ {
+		if l < 4 || l >= len(ix.byLen) {
+			continue
 		}
-		w := ix.weight(s)
-		all += w
-		if ix.vocab[f.top][s] {
-			have += w
-			if s[0] == '#' && !generic[s] {
-				f.domain = 1
+		for _, c := range ix.byLen[l] {
+			if c[0] != w[0] && (len(w) < 2 || c[0] != w[1]) {
+				continue
+			}
+			if d := editDistance(w, c, bestD); d < bestD {
+				best, bestD = c, d
 			}
 		}
-		if _, ok := ix.idf[s]; !ok {
-			unknown += w
-		}
 	}
-	f.coverage, f.unknown = have/all, unknown/all
-	if q["#elsewhere"] {
-		f.foreign = 1
-	}
-	var dHave, dAll float64
-	for s := range d.uni {
-		w := ix.weight(s)
-		dAll += w
-		if q[s] {
-			dHave += w
-		}
-	}
-	f.docCover = dHave / dAll
-	return f, true
+	return best
 }
 
-func (f features) confidence() float64 {
-	return 1 / (1 + math.Exp(-(calBias + calCoverage*f.coverage + calDocCover*f.docCover + calMargin*f.margin +
-		calUnknown*f.unknown + calDomain*f.domain + calForeign*f.foreign)))
+// editDistance is the optimal-string-alignment distance of a and b, or any
+// value ≥ max once it is certain to reach max.
+func editDistance(a, b string, max int) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		low := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			low = min(low, cur[j])
+		}
+		if low >= max {
+			return max
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
 }
 
-// Classify decides what a customer's free text is about.
-func (ix *Index) Classify(text string) Result {
-	f, ok := ix.features(text)
-	if !ok {
-		return Result{Kind: KindNone, Band: BandNone}
+// candidate is one reading of a message: the whole of it, or one clause.
+type candidate struct {
+	Text       string
+	tokens     tokens
+	x          []int32
+	known, all int       // unigrams the model knows, and all of them
+	p          []float64 // probability per entry: the blend of pm and pn
+	pm, pn     []float64 // the model's and the neighbours' probabilities
+	mode       []float64 // asks about, asks for: when the top entry has a twin
+	cos        []float64 // cosine of each entry's nearest paraphrase
+	order      []int     // entries by probability, best first
+	Confidence float64
+}
+
+func (ix *Index) score(text string) candidate {
+	c := candidate{Text: text, tokens: ix.tokensOf(text)}
+	c.x, c.known = ix.m.features(c.tokens, false)
+	c.all = len(c.tokens.uni)
+	if c.known == 0 {
+		return c
 	}
-	top := ix.entries[f.top]
-	r := Result{Kind: top.Kind, ID: top.ID, Score: f.confidence()}
+	c.p = make([]float64, ix.m.k)
+	ix.m.logits(c.x, c.p)
+	softmax(c.p)
+	c.pm = c.p
+	c.pn = make([]float64, ix.m.k)
+	c.cos = make([]float64, ix.m.k)
+	ix.nb.probs(c.x, c.pn, c.cos)
+	c.p = make([]float64, ix.m.k)
+	for i := range c.p {
+		c.p[i] = (1-knnWeight)*c.pm[i] + knnWeight*c.pn[i]
+	}
+	c.order = make([]int, len(c.p))
+	for i := range c.order {
+		c.order[i] = i
+	}
+	sort.SliceStable(c.order, func(a, b int) bool { return c.p[c.order[a]] > c.p[c.order[b]] })
+	ix.applyMode(&c)
+	c.Confidence = ix.confidence(c)
+	return c
+}
+
+// calibration inputs of a candidate: the top entry's log-odds, its group's
+// probability and the unknown share.
+// calN: bias, group log-odds, top probability, unknown share, agreement,
+// the nearest paraphrase's cosine, the margin over the best entry outside
+// the group, how few words were recognised, and whether the text is Chinese
+// (the English paraphrases are fewer, and their probabilities run lower).
+const calN = 9
+
+func (ix *Index) calInputs(c candidate) [calN]float64 {
+	t := c.order[0]
+	var sib float64
+	for j, s := range ix.sib[t] {
+		if s {
+			sib = math.Max(sib, c.p[j])
+		}
+	}
+	g := math.Min(math.Max(c.p[t]+sib, 1e-6), 1-1e-6)
+	agree := 0.0
+	if argmax(c.pm) == argmax(c.pn) {
+		agree = 1
+	}
+	var rival float64
+	for j, p := range c.p {
+		if j != t && !ix.sib[t][j] {
+			rival = math.Max(rival, p)
+		}
+	}
+	few := 1 / float64(c.known)
+	return [calN]float64{1, math.Log(g / (1 - g)), c.p[t], 1 - float64(c.known)/float64(c.all), agree,
+		c.cos[t], c.p[t] + sib - rival, few, b2f(hasHan(c.Text))}
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func argmax(p []float64) int {
+	best := 0
+	for i, v := range p {
+		if v > p[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// howCues ask how, where, why or how long: a question about a subject,
+// never a request to act on it, whatever the mode model thinks.
+var howCues = [...]string{"#how", "#where", "#why", "#howlong"}
+
+// applyMode puts first, of the top entry and its twin, the one the way the
+// question is put calls for: a flow when it asks for something to be done,
+// the topic when it asks about it. "Can I talk to a person" asks for one: the
+// hand-off is never traded for the topic on how to reach support.
+func (ix *Index) applyMode(c *candidate) {
+	top := c.order[0]
+	tw := ix.twin[top]
+	if tw < 0 || ix.entries[top].Kind == KindFlow && ix.entries[top].ID == "agent" {
+		return
+	}
+	c.mode = make([]float64, 2)
+	ix.mode.logits(ix.modeFeatures(c.Text, c.tokens, false), c.mode)
+	softmax(c.mode)
+	want := KindFAQ
+	if c.mode[1] >= 0.5 {
+		want = KindFlow
+	}
+	for _, s := range c.tokens.uni {
+		for _, cue := range howCues {
+			if s == cue {
+				want = KindFAQ
+			}
+		}
+	}
+	if ix.entries[top].Kind == want {
+		return
+	}
+	for i, e := range c.order {
+		if e == tw {
+			copy(c.order[1:i+1], c.order[:i])
+			c.order[0] = tw
+			return
+		}
+	}
+}
+
+// howWords say how something is asked, not what about: a clause of only
+// these ("要怎么操作", "请问可以吗") has no subject to route on.
+var howWords = map[string]bool{"#how": true, "#ask": true, "#want": true, "#where": true, "#when": true, "#howlong": true,
+	"#howmuch": true, "#why": true, "#view": true, "#detail": true, "#done": true, "#not": true,
+	"#success": true, "#confirm": true, "#status": true, "#again": true, "#after": true}
+
+// hasSubject reports whether a clause names something: a concept that is
+// not a how-word, or two recognised words that are not.
+func hasSubject(c candidate) bool {
+	words := 0
+	for _, s := range c.tokens.uni {
+		if howWords[s] {
+			continue
+		}
+		if s[0] == '#' {
+			return true
+		}
+		words++
+	}
+	return words >= 2
+}
+
+// requestEnds are how a clause that asks or requests ends.
+const requestEnds = "吗呢么嘛?"
+
+// asksOrWants reports whether a clause carries a request: a cue word, or the
+// ending of a question. A clause without one ("我上个月买了台电视") is a side
+// detail and is not routed on alone.
+func asksOrWants(c candidate) bool {
+	for _, s := range c.tokens.uni {
+		switch s {
+		case "#how", "#ask", "#want", "#where", "#why", "#howlong", "#howmuch", "#when", "#agent", "#frustrated":
+			return true
+		}
+	}
+	t := strings.TrimRight(c.Text, " ")
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return strings.ContainsRune(requestEnds, r)
+}
+
+func (ix *Index) confidence(c candidate) float64 {
+	var z float64
+	for i, x := range ix.calInputs(c) {
+		z += calWeights[i] * x
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// clauseBreaks end a clause: sentence and clause punctuation (after folding,
+// so the full-width forms are included) and the words that join two
+// sentences. Whitespace between Chinese characters ends a clause too.
+const clauseBreaks = ".!?;,。！？；，、…~～\n"
+
+var clauseJoins = []string{"但是", "可是", "不过", "而且", "所以", "然后", " but ", " and then ", " so ", " because "}
+
+// clauses cuts a normalised message into its clauses; a message of one
+// clause gives one.
+func clauses(text string) []string {
+	for _, j := range clauseJoins {
+		text = strings.ReplaceAll(text, j, "\n")
+	}
+	var out []string
+	var cur []rune
+	rs := []rune(text)
+	flush := func() {
+		if s := strings.TrimSpace(string(cur)); s != "" {
+			out = append(out, s)
+		}
+		cur = cur[:0]
+	}
+	for i, r := range rs {
+		switch {
+		case strings.ContainsRune(clauseBreaks, r):
+			flush()
+		case r == ' ' && i > 0 && i+1 < len(rs) && isHan(rs[i-1]) && isHan(rs[i+1]):
+			flush()
+		default:
+			cur = append(cur, r)
+		}
+	}
+	flush()
+	return out
+}
+
+// analysis is how a message was read: every candidate and the one chosen.
+type analysis struct {
+	Normalized string
+	Candidates []candidate // the whole message first, then its clauses
+	Chosen     int         // -1 when nothing was recognised
+	Result     Result
+}
+
+func (ix *Index) analyze(text string) analysis {
+	norm := ix.norm.normalize(text)
+	a := analysis{Normalized: norm, Chosen: -1}
+	a.Candidates = append(a.Candidates, ix.score(norm))
+	if cs := clauses(norm); len(cs) > 1 {
+		for i, c := range cs {
+			a.Candidates = append(a.Candidates, ix.score(c))
+			if i > 0 && len(cs) > 2 {
+				a.Candidates = append(a.Candidates, ix.score(cs[i-1]+"，"+c))
+			}
+		}
+	}
+	for i, c := range a.Candidates {
+		if c.p == nil || i > 0 && (!asksOrWants(c) || !hasSubject(c)) {
+			continue
+		}
+		edge := 0.0
+		if i > 0 {
+			edge = clauseEdge
+		}
+		if a.Chosen < 0 || c.Confidence > a.Candidates[a.Chosen].Confidence+edge {
+			a.Chosen = i
+		}
+	}
+	if a.Chosen < 0 {
+		a.Result = Result{Kind: KindNone, Band: BandNone}
+		return a
+	}
+	c := a.Candidates[a.Chosen]
+	top := ix.entries[c.order[0]]
+	r := Result{Kind: top.Kind, ID: top.ID, Score: c.Confidence}
 	switch {
 	case r.Score >= answerAt:
 		r.Band = BandAnswer
 	case r.Score >= suggestAt:
+		// Only our own topics and intents make buttons; an out-of-scope
+		// class is never a suggestion.
+		for _, i := range c.order {
+			e := ix.entries[i]
+			if len(r.Suggestions) == 2 || c.p[i] < suggestMin {
+				break
+			}
+			if e.Kind == KindOutOfScope || len(r.Suggestions) == 1 && r.Suggestions[0] == e.ID {
+				continue
+			}
+			r.Suggestions = append(r.Suggestions, e.ID)
+		}
 		r.Band = BandSuggest
-		r.Suggestions = []string{top.ID}
-		if f.next >= 0 {
-			r.Suggestions = append(r.Suggestions, ix.entries[f.next].ID)
+		if len(r.Suggestions) == 0 {
+			r.Band = BandNone
 		}
 	default:
 		r.Band = BandNone
 	}
-	return r
+	a.Result = r
+	return a
 }
+
+// Classify decides what a customer's free text is about.
+func (ix *Index) Classify(text string) Result { return ix.analyze(text).Result }

@@ -11,9 +11,10 @@ import (
 // number, or a concept ("#payoff") that replaced a synonym.
 type unit struct {
 	s    string
-	run  int  // units of one run are adjacent text; n-grams and synonyms never cross runs
-	han  bool // Chinese text: takes part in bigrams
-	stop bool // dropped after synonym matching (a particle or an English stop word)
+	raw  string // an English word as typed (after folding), before stemming
+	run  int    // units of one run are adjacent text; n-grams and synonyms never cross runs
+	han  bool   // Chinese text: takes part in bigrams
+	stop bool   // dropped after synonym matching (a particle or an English stop word)
 }
 
 // Chinese particles carry tone, not meaning; they go after synonyms had their
@@ -24,7 +25,7 @@ var enStop = wordSet(`a an the to of for in on at by with from and or but if so
 is are was were be been being am do does did done i me my mine myself you your it its
 this that these those there here what which who whom will would shall should can could
 may might must have has had get got just also too very any some all about as into
-than then now up out our we us they them their he she his her hi hello hey ok okay
+than then up out our we us they them their he she his her hi hello hey ok okay
 thanks thank pls plz need needs must`)
 
 func wordSet(s string) map[string]bool {
@@ -58,7 +59,10 @@ func split(text string) []unit {
 	flush := func() {
 		if len(word) > 0 {
 			w := string(word)
-			out = append(out, unit{s: stem(w), run: run, stop: enStop[w]})
+			if f, ok := enFixes[w]; ok {
+				w = f
+			}
+			out = append(out, unit{s: stem(w), raw: w, run: run, stop: enStop[w]})
 			word = word[:0]
 		}
 	}
@@ -233,11 +237,13 @@ func matchAt(us []unit, i int, p []string) bool {
 // common character (#schedule|有) would be a rare, heavy and meaningless pair.
 type tokens struct{ uni, bi []string }
 
-func (sy *synonyms) tokenize(text string) tokens {
+func (sy *synonyms) tokenize(text string) tokens { return sy.tokens(split(text)) }
+
+func (sy *synonyms) tokens(us []unit) tokens {
 	var t tokens
 	var prev unit
 	havePrev := false
-	for _, u := range sy.apply(split(text)) {
+	for _, u := range sy.apply(us) {
 		if u.stop {
 			continue
 		}

@@ -35,7 +35,7 @@ func TestGeneratedCustomersImport(t *testing.T) {
 		if p.Remaining() != people[i].remaining || p.PaidPeriods() != 3 {
 			t.Errorf("customer %d: remaining %v, paid %d", i, p.Remaining(), p.PaidPeriods())
 		}
-		if supportbot.NormalizePhone(people[i].phone) != d.Customer.Phone {
+		if supportbot.ContactPhone(people[i].phone) != d.Customer.Phone {
 			t.Errorf("customer %d: shared phone %q does not match %q", i, people[i].phone, d.Customer.Phone)
 		}
 	}

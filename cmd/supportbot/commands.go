@@ -127,10 +127,16 @@ func runAudit(ctx context.Context, cfg Config, customer string, asJSON bool, out
 	return nil
 }
 
-// runAsk prints how the classifier reads one question, as one JSON line.
-func runAsk(text string, out io.Writer) error {
+// runAsk prints how the classifier reads one question, as one JSON line; with
+// explain, as a few readable lines instead (normalised text, clauses, top
+// candidates, out-of-scope class, why).
+func runAsk(text string, explain bool, out io.Writer) error {
 	index, err := faq.Load()
 	if err != nil {
+		return err
+	}
+	if explain {
+		_, err := io.WriteString(out, index.Explain(text).String())
 		return err
 	}
 	return json.NewEncoder(out).Encode(index.Classify(text).Decision())
@@ -223,15 +229,19 @@ var (
 	_ flows.Answers    = knowledge{}
 )
 
+// Classify passes the kind through: "flow", "faq", "none", or
+// "out_of_scope" with the class in ID (oos-order, oos-mi-account, …), whose
+// answer Answer gives and the engine shows with a way to a person.
 func (k knowledge) Classify(text string) flows.Classification {
 	r := k.ix.Classify(text)
 	return flows.Classification{Kind: string(r.Kind), ID: r.ID, Score: r.Score,
 		Confident: r.Band == faq.BandAnswer, Suggestions: r.Suggestions}
 }
 
+// Answer is the answer of a topic or of an out-of-scope class.
 func (k knowledge) Answer(id string, lang supportbot.Lang) (string, string, bool) {
 	e, ok := k.ix.Entry(id)
-	if !ok || e.Kind != faq.KindFAQ {
+	if !ok || e.Kind != faq.KindFAQ && e.Kind != faq.KindOutOfScope {
 		return "", "", false
 	}
 	return e.Answer[string(lang)], e.Flow, true
@@ -239,7 +249,7 @@ func (k knowledge) Answer(id string, lang supportbot.Lang) (string, string, bool
 
 func (k knowledge) Title(id string, lang supportbot.Lang) string {
 	e, ok := k.ix.Entry(id)
-	if !ok || e.Kind != faq.KindFAQ {
+	if !ok || e.Kind != faq.KindFAQ && e.Kind != faq.KindOutOfScope {
 		return ""
 	}
 	return e.Title[string(lang)]

@@ -54,7 +54,7 @@ const usage = `usage:
   supportbot import FILE.json        upsert customers, cards, plans, bills and scheduled repayments
   supportbot audit [--customer ID] [--json]
                                      print the audit log
-  supportbot ask "text"              classify one question: {"kind":…,"id":…,"score":…}
+  supportbot ask [--explain] "text"  classify one question: {"kind":…,"id":…,"score":…}
   supportbot tickets [--open]        hand-off tickets with wait time, agent and rating
   supportbot actions [--state S]     money actions (repayments, cancellations, closure requests) and where they stand
   supportbot backup FILE             write a consistent copy of the database (safe while the bot runs)
@@ -86,10 +86,13 @@ stderr every few seconds; the counts of what changed go to stdout.`,
 Prints the append-only audit log of DATABASE_PATH, oldest first.
   --customer ID   only this customer's entries
   --json          one JSON object per line`,
-	"ask": `usage: supportbot ask "text"
+	"ask": `usage: supportbot ask [--explain] "text"
 
 Prints how the bot reads one customer question, as one JSON line:
-{"kind":"flow"|"faq"|"none","id":…,"score":…}. Put -- before a text that starts with "-".`,
+{"kind":"flow"|"faq"|"none","id":…,"score":…}; a question the bot does not
+handle here (an order, a device, another bank…) is kind "none". With
+--explain: the normalised text, the clause read, the top candidates and why.
+Put -- before a text that starts with "-".`,
 	"tickets": `usage: supportbot tickets [--open]
 
 Lists hand-off tickets of DATABASE_PATH with their wait time, agent and rating.
@@ -180,13 +183,15 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return runAudit(ctx, cfg, *customer, *asJSON, stdout)
 	case "ask":
-		rest, err := plainArgs("ask", args[1:])
-		if err != nil {
-			return err
-		} else if len(rest) != 1 {
+		fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		explain := fs.Bool("explain", false, "explain how the question was read")
+		if err := fs.Parse(args[1:]); err != nil {
+			return usageError(fmt.Sprintf("ask: %v\n%s", err, commandUsage["ask"]))
+		} else if fs.NArg() != 1 {
 			return usageError(commandUsage["ask"])
 		}
-		return runAsk(rest[0], stdout)
+		return runAsk(fs.Arg(0), *explain, stdout)
 	case "closure":
 		return runClosure(ctx, cfg, args[1:], stdout)
 	case "notice":
