@@ -22,9 +22,9 @@
 // Result.Kind is KindFlow, KindFAQ, KindOutOfScope ("out_of_scope", with the
 // class in ID, such as "oos-order" or "oos-mi-account") or KindNone.
 // Decision, what `supportbot ask` prints, reports only our own flows and
-// topics; an out-of-scope class prints as "none". Answers contain no
-// placeholders: every fact that depends on configuration (the hotline number)
-// is written so that it stays true without one.
+// topics; an out-of-scope class prints as "none". The only placeholders an
+// answer may hold are {hotline} and {hours}, which the engine fills with the
+// configured support hotline and agents' hours.
 //
 // The package knows nothing of Telegram, of conversations or of storage: it maps
 // a text to a decision and an id to its entry, and the caller does the rest.

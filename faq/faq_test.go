@@ -320,8 +320,8 @@ func TestOutOfScopeDecision(t *testing.T) {
 }
 
 // TestAnswers keeps the answers in house style: full-width punctuation in
-// Chinese (issue 18), no placeholder the engine would have to fill, and an
-// answer for every out-of-scope class in both languages.
+// Chinese (issue 18), and no placeholder but the ones the engine fills
+// ({hotline}, {hours}: the configured support hotline and agents' hours).
 func TestAnswers(t *testing.T) {
 	ix := mustLoad(t)
 	for _, e := range ix.Entries() {
@@ -332,8 +332,9 @@ func TestAnswers(t *testing.T) {
 			t.Errorf("%s: half-width punctuation in the Chinese answer: %q", e.ID, zh)
 		}
 		for _, l := range langs {
-			if strings.ContainsAny(e.Answer[l], "{}") {
-				t.Errorf("%s: a placeholder in the %s answer", e.ID, l)
+			rest := strings.NewReplacer("{hotline}", "", "{hours}", "").Replace(e.Answer[l])
+			if strings.ContainsAny(rest, "{}") {
+				t.Errorf("%s: a placeholder the engine does not fill in the %s answer", e.ID, l)
 			}
 		}
 	}
