@@ -32,14 +32,23 @@ type Metrics struct {
 	money      *prometheus.CounterVec
 	core       *prometheus.HistogramVec
 	coreErrors *prometheus.CounterVec
+	handoffs   prometheus.Counter
+	ratings    *prometheus.CounterVec
 }
 
-// New registers every collector. depth, tickets, actions and inbox, if set,
-// report the outbox depth, the open hand-off tickets, the money actions
-// waiting for an outcome (by state) and the events waiting in the inbox,
-// when scraped.
-func New(depth, tickets func(context.Context) (int, error), actions func(context.Context) (map[supportbot.ActionState]int, error),
-	inbox func(context.Context) (int, error)) *Metrics {
+// Gauges read, when scraped, what the database holds now; a nil one is not
+// reported.
+type Gauges struct {
+	Outbox  func(context.Context) (int, error) // messages waiting to be sent
+	Inbox   func(context.Context) (int, error) // events waiting to be handled
+	Tickets func(context.Context) (int, error) // open hand-offs
+	Waiting func(context.Context) (int, error) // open hand-offs no agent has claimed
+	Actions func(context.Context) (map[supportbot.ActionState]int, error)
+}
+
+// New registers every collector.
+func New(g Gauges) *Metrics {
+	depth, tickets, actions, inbox := g.Outbox, g.Tickets, g.Actions, g.Inbox
 	m := &Metrics{reg: prometheus.NewRegistry()}
 	m.updates = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "supportbot_updates_total", Help: "Updates handled, by kind (text, command, button, contact, media, ignored)."}, []string{"kind"})
@@ -72,8 +81,12 @@ func New(depth, tickets func(context.Context) (int, error), actions func(context
 	m.coreErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "supportbot_core_errors_total", Help: "Core calls without a result, by operation and outcome (refused, unavailable, invalid)."},
 		[]string{"op", "outcome"})
+	m.handoffs = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "supportbot_handoffs_total", Help: "Hand-offs to a person (tickets opened)."})
+	m.ratings = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "supportbot_ratings_total", Help: "Customers' ratings of closed hand-offs, by rating (1-5)."}, []string{"rating"})
 	m.reg.MustRegister(m.updates, m.latency, m.flows, m.faq, m.actions, m.sent, m.sendErrors, m.firstReply,
-		m.steps, m.stepFails, m.money, m.core, m.coreErrors,
+		m.steps, m.stepFails, m.money, m.core, m.coreErrors, m.handoffs, m.ratings,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, g := range []struct {
 		name, help string
@@ -82,6 +95,7 @@ func New(depth, tickets func(context.Context) (int, error), actions func(context
 		{"supportbot_outbox_depth", "Messages waiting in the outbox.", depth},
 		{"supportbot_handoffs_open", "Tickets waiting for or with an agent.", tickets},
 		{"supportbot_inbox_depth", "Events waiting to be handled.", inbox},
+		{"supportbot_handoffs_waiting", "Tickets waiting for an agent to take them.", g.Waiting},
 	} {
 		if g.read == nil {
 			continue
@@ -113,6 +127,12 @@ func New(depth, tickets func(context.Context) (int, error), actions func(context
 	}
 	return m
 }
+
+// Handoff counts one ticket opened.
+func (m *Metrics) Handoff() { m.handoffs.Inc() }
+
+// Rating counts one customer's rating of a hand-off.
+func (m *Metrics) Rating(n int) { m.ratings.WithLabelValues(strconv.Itoa(n)).Inc() }
 
 // Step counts one handled event of a chat.
 func (m *Metrics) Step(kind string, d time.Duration, failed bool) {

@@ -162,6 +162,13 @@ func (db *DB) OpenTickets(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// WaitingTickets counts open tickets no agent has claimed.
+func (db *DB) WaitingTickets(ctx context.Context) (int, error) {
+	var n int
+	err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE status = 'open' AND agent_id = 0`).Scan(&n)
+	return n, err
+}
+
 // TicketTopic is the forum topic of a ticket (0 when it has none yet).
 func (db *DB) TicketTopic(ctx context.Context, ticketID int64) (int64, error) {
 	var topic int64

@@ -77,7 +77,8 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	kb := knowledge{index}
-	m.Metrics = metrics.New(db.OutboxDepth, db.OpenTickets, db.OpenActions, db.InboxDepth)
+	m.Metrics = metrics.New(metrics.Gauges{Outbox: db.OutboxDepth, Inbox: db.InboxDepth, Tickets: db.OpenTickets,
+		Waiting: db.WaitingTickets, Actions: db.OpenActions})
 	if cfg.CoreURL != "" {
 		client, err := corehttp.New(corehttp.Config{BaseURL: cfg.CoreURL, Token: cfg.CoreToken,
 			Logger: m.Logger.With("component", "core"), Metrics: m.Metrics})
