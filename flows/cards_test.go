@@ -39,6 +39,7 @@ func TestCardsMarkAFrozenCardUnusable(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(100, "en")
 	c.identify(phoneZhang)
+	c.send("/lang en")
 	c.send("/cards")
 	c.expect("1. 招商银行 **** 6789 ✅ default", "2. 工商银行 **** 4321 ⛔ frozen, can't be debited")
 	c.reject("Make default")
