@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"strconv"
@@ -107,6 +108,15 @@ func (h *harness) open() {
 			h.fake.Close()
 		}
 		h.fake = coretest.Start(h.t, h.embedded, coretest.WithClock(h.clock))
+		// The core's events come to the bot's /core/events, signed, as in
+		// production: the handler commits them through the engine of now.
+		events, err := corehttp.NewEventHandler(corehttp.EventsConfig{Secret: "events-secret", Sink: engineSink{h}, Now: h.clock})
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		srv := httptest.NewServer(events)
+		h.t.Cleanup(srv.Close)
+		h.fake.SetEvents(srv.URL+"/core/events", "events-secret")
 		client, err := corehttp.New(corehttp.Config{BaseURL: h.fake.URL(), Token: h.fake.Token(),
 			Reads:   corehttp.Policy{AttemptTimeout: 2 * time.Second, Attempts: 2, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond},
 			Actions: corehttp.Policy{AttemptTimeout: 2 * time.Second, Attempts: 2, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}})
@@ -115,8 +125,8 @@ func (h *harness) open() {
 		}
 		core = client
 	}
-	h.hooks.Core = core
-	h.eng = flows.New(flows.Config{
+	h.hooks.set(func(k *hooks) { k.Core = core })
+	eng := flows.New(flows.Config{
 		Store:       stateStore{db},
 		Core:        h.hooks,
 		Catalog:     h.cat,
@@ -131,6 +141,9 @@ func (h *harness) open() {
 		Hours:       supportbot.BusinessHours{Open: 9 * time.Hour, Close: 21 * time.Hour},
 		CoreEvents:  embeddedEvents{db},
 	})
+	h.mu.Lock()
+	h.eng = eng
+	h.mu.Unlock()
 }
 
 func (h *harness) clock() time.Time {
@@ -172,6 +185,16 @@ func (h *harness) take(chatID int64) []supportbot.Reply {
 	return out
 }
 
+// engineSink hands the core's events to the harness's engine of the moment.
+type engineSink struct{ h *harness }
+
+func (s engineSink) CoreEvent(ctx context.Context, ev supportbot.CoreEvent) error {
+	s.h.mu.Lock()
+	eng := s.h.eng
+	s.h.mu.Unlock()
+	return eng.CoreEvent(ctx, ev)
+}
+
 // stateStore is the database as the engine sees its own state.
 type stateStore struct{ *store.DB }
 
@@ -204,6 +227,7 @@ type hooks struct {
 	closure   func(ctx context.Context, key, customerID string) (*supportbot.ClosureRequest, error)
 	scheduled func(ctx context.Context, customerID string) ([]supportbot.ScheduledRepayment, error)
 	customer  func(ctx context.Context, id string) (*supportbot.Customer, error)
+	byPhone   func(ctx context.Context, phone string) (*supportbot.Customer, error)
 }
 
 // set changes hooks under the lock: the engine may be calling them.
@@ -274,6 +298,13 @@ func (k *hooks) Customer(ctx context.Context, id string) (*supportbot.Customer, 
 		return f(ctx, id)
 	}
 	return k.Core.Customer(ctx, id)
+}
+
+func (k *hooks) CustomerByPhone(ctx context.Context, phone string) (*supportbot.Customer, error) {
+	if f := hook(k, &k.byPhone); f != nil {
+		return f(ctx, phone)
+	}
+	return k.Core.CustomerByPhone(ctx, phone)
 }
 
 // errDown is what a core that does not answer gives: the outcome unknown.
