@@ -1,0 +1,465 @@
+package flows_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"supportbot"
+	"supportbot/corehttp/coretest"
+)
+
+// What the rewrite on the core boundary promises (issue 16): a money action
+// confirmed once executes once, whatever happens around it; a core that
+// does not answer is said so honestly and leaves nothing half-done; a
+// partner that answers later is told as it comes; the core's refusals are
+// explained; a quote that does not add up is never shown or charged.
+
+// moneyFlow is one flow that moves money, driven to its confirmation.
+type moneyFlow struct {
+	name  string
+	data  func() []supportbot.CustomerData
+	phone string
+	// confirm drives the chat to the step that confirms and returns the
+	// event that confirms (a button, or the identity check's answer).
+	confirm func(c *chat) supportbot.Event
+	working string // the "⏳" reply of the confirm
+	done    string // the outcome the customer is told
+	again   string // what a confirm after the outcome says
+	audit   string
+	kind    supportbot.ActionKind
+	// executed counts what the core carried out for the customer.
+	executed func(h *harness) int
+}
+
+func pressEvent(c *chat, label string) supportbot.Event {
+	c.h.t.Helper()
+	return supportbot.Event{Kind: supportbot.EventButton, Data: c.button(label).Data}
+}
+
+var moneyFlows = []moneyFlow{
+	{
+		name: "early repayment", data: fixture, phone: phoneWang,
+		confirm: func(c *chat) supportbot.Event {
+			c.send("/repay")
+			c.expect("合计应付：¥200.00")
+			return pressEvent(c, "确认还款")
+		},
+		working: "⏳ 正在从 建设银行 **** 8888 扣款 ¥200.00", done: "提前还款成功", again: "不会重复扣款", audit: "early_repayment",
+		kind:     supportbot.ActionRepay,
+		executed: func(h *harness) int { return len(succeeded(h.repayments("C3"))) },
+	},
+	{
+		name: "pay a bill", data: payFixture, phone: phoneZhao,
+		confirm: func(c *chat) supportbot.Event {
+			c.send("/pay")
+			c.expect("合计应付：¥303.00")
+			return pressEvent(c, "确认还款")
+		},
+		working: "⏳ 正在从 农业银行 **** 5555 扣款 ¥303.00", done: "还款成功", again: "不会重复扣款", audit: "repay_bill",
+		kind:     supportbot.ActionRepay,
+		executed: func(h *harness) int { return len(succeeded(h.repayments("C5"))) },
+	},
+	{
+		name: "cancel a scheduled repayment", data: fixture, phone: phoneZhang,
+		confirm: func(c *chat) supportbot.Event {
+			c.send("/cancel_schedule")
+			c.press("Redmi K70 第 7 期")
+			return pressEvent(c, "确认取消")
+		},
+		working: "⏳ 正在取消这笔预约还款", done: "已取消预约还款", again: "取消已经处理完毕", audit: "cancel_scheduled",
+		kind: supportbot.ActionCancel,
+		executed: func(h *harness) int {
+			if h.scheduled("C1")["S1"] == supportbot.ScheduledCancelled {
+				return 1
+			}
+			return 0
+		},
+	},
+	{
+		name: "closure request", data: fixture, phone: phoneBob,
+		confirm: func(c *chat) supportbot.Event {
+			c.send("/close_account")
+			c.press("Go on")
+			return supportbot.Event{Kind: supportbot.EventText, Text: "4321"}
+		},
+		working: "⏳ Identity verified. Submitting your closure request", done: "Closure request submitted", again: "already have a closure request",
+		audit: "closure_request", kind: supportbot.ActionClosure,
+		executed: func(h *harness) int {
+			list, err := h.db.CoreView().ClosureRequests(context.Background(), "C2")
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			return len(list)
+		},
+	},
+}
+
+// submit puts an event of the chat in the inbox without handling it.
+func (c *chat) submit(ev supportbot.Event) {
+	c.h.t.Helper()
+	ev.ChatID, ev.UserID, ev.LanguageCode = c.id, c.id, c.lang
+	if err := c.h.eng.Submit(context.Background(), ev); err != nil {
+		c.h.t.Fatal(err)
+	}
+}
+
+// actions lists every money action, newest first.
+func (h *harness) actions() []supportbot.Action {
+	h.t.Helper()
+	list, err := h.db.Actions(context.Background(), "", 100)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return list
+}
+
+// TestEveryMoneyFlowExecutesOnce: the confirm tapped twice, the update
+// delivered twice, the process restarted between the commit of the confirm
+// and its execution, the old confirm tapped after the outcome, and another
+// restart: the core carries the action out once, the customer is told once,
+// the audit has it once.
+func TestEveryMoneyFlowExecutesOnce(t *testing.T) {
+	for _, f := range moneyFlows {
+		t.Run(f.name, func(t *testing.T) {
+			h := newHarness(t, f.data())
+			c := h.chat(100, "zh")
+			c.identify(f.phone)
+			ev := f.confirm(c)
+			tap := ev
+			ev.Source = supportbot.UpdateSource(901)
+			c.submit(ev)
+			c.submit(ev) // the same update delivered again
+			tap.Source = supportbot.UpdateSource(902)
+			c.submit(tap) // a double tap: another update
+			h.open()      // the process restarts before anything ran
+			h.drain()
+			c.inbox()
+			text := c.text()
+			if n := strings.Count(text, f.done); n != 1 {
+				t.Errorf("told the outcome %d times, want once:\n%s", n, text)
+			}
+			if !strings.Contains(text, f.working) {
+				t.Errorf("no %q reply:\n%s", f.working, text)
+			}
+			tap.Source = supportbot.UpdateSource(903)
+			c.event(tap) // the old confirm, after the outcome
+			c.reject(f.done)
+			if f.kind != supportbot.ActionClosure {
+				c.expect(f.again)
+			}
+			h.open()
+			h.drain()
+			if c.inbox(); len(c.last) != 0 {
+				t.Errorf("after another restart the customer was told: %s", c.text())
+			}
+
+			if n := f.executed(h); n != 1 {
+				t.Errorf("the core carried it out %d times, want once", n)
+			}
+			if n := len(h.audit(f.audit)); n != 1 {
+				t.Errorf("%s audit entries = %d, want 1", f.audit, n)
+			}
+			acts := h.actions()
+			if len(acts) != 1 || acts[0].Kind != f.kind || acts[0].State != supportbot.ActionSucceeded {
+				t.Errorf("money actions = %+v, want one %s succeeded", acts, f.kind)
+			}
+			if h.fake != nil {
+				if d := h.fake.Doubled(); len(d) > 0 {
+					t.Errorf("the fake core executed twice: %v", d)
+				}
+			}
+		})
+	}
+}
+
+// TestRestartWithTheActionClaimedResumesItWithTheSameKey: the process died
+// while the worker held the action (it had asked the core, which carried it
+// out, and never heard back); the lease runs out and a new process settles
+// it by asking the core about the key, not by paying again.
+func TestRestartWithTheActionClaimedResumesItWithTheSameKey(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	var keys []string
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			keys = append(keys, key)
+			if _, err := k.Core.Repay(ctx, key, r); err != nil {
+				return nil, err
+			}
+			return nil, context.DeadlineExceeded // executed, the answer lost
+		}
+	})
+	c.press("确认还款")
+	c.expect("⏳ 正在从 建设银行 **** 8888 扣款 ¥200.00", "比平时慢一些")
+	c.reject("提前还款成功")
+	h.hooks.set(func(k *hooks) { k.repay = nil })
+	h.open() // a restart; the retry is due after a backoff
+	h.drain()
+	if c.inbox(); len(c.last) != 0 {
+		t.Errorf("told before the retry was due: %s", c.text())
+	}
+	h.advance(time.Minute)
+	h.drain()
+	c.inbox()
+	c.expect("提前还款成功")
+	r := h.paid("C3")
+	if len(keys) != 1 || r.Key != keys[0] || r.Key != "repay:"+r.QuoteID {
+		t.Errorf("keys sent %q, ledger %+v: want one key, the quote's", keys, r)
+	}
+	if n := len(h.audit("early_repayment")); n != 1 {
+		t.Errorf("early_repayment entries = %d, want 1", n)
+	}
+}
+
+// conversation is the chat's saved conversation.
+func (h *harness) conversation(chatID int64) supportbot.Conversation {
+	h.t.Helper()
+	c, err := h.db.Conversation(context.Background(), chatID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	c.Transcript = nil // what the customer typed is kept, and may be
+	return *c
+}
+
+func sameConversation(t *testing.T, got, want supportbot.Conversation) {
+	t.Helper()
+	if got.Flow != want.Flow || got.State != want.State || got.Nonce != want.Nonce || string(got.Slots) != string(want.Slots) ||
+		got.CustomerID != want.CustomerID || got.Lang != want.Lang {
+		t.Errorf("the conversation changed:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestCoreDownDuringAReadChangesNothing: the core does not answer while a
+// step reads: the customer is told so honestly, with a person one tap away,
+// and the conversation is where it was — its buttons work once the core is
+// back.
+func TestCoreDownDuringAReadChangesNothing(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	plan := c.button("Xiaomi Book").Data
+	before := h.conversation(100)
+	audits := len(h.audit(""))
+
+	down := func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
+	h.hooks.set(func(k *hooks) { k.plans = down })
+	c.pressData(plan)
+	c.expect("分期系统暂时没有响应", "没有执行，也没有扣款", "[👤 转人工]")
+	c.reject("提前结清报价", "¥")
+	sameConversation(t, h.conversation(100), before)
+	c.send("/bill")
+	c.expect("分期系统暂时没有响应", "[👤 转人工]")
+	sameConversation(t, h.conversation(100), before)
+	if n := len(h.audit("")); n != audits {
+		t.Errorf("the audit grew by %d entries while the core was down", n-audits)
+	}
+
+	c.press("转人工") // the way out works without the core
+	c.expect("400-100-5678")
+
+	h.hooks.set(func(k *hooks) { k.plans = nil })
+	c.send("/repay")
+	plan = c.button("Xiaomi Book").Data
+	h.hooks.set(func(k *hooks) { k.plans = down })
+	c.pressData(plan)
+	c.expect("分期系统暂时没有响应")
+	h.hooks.set(func(k *hooks) { k.plans = nil })
+	c.pressData(plan) // the same button, the core back
+	c.expect("提前结清报价：Xiaomi Book", "合计应付")
+}
+
+// TestCoreDownAtConfirmDoesNotStartThePayment: the core does not answer as
+// the customer confirms: nothing is committed, the quote stands, and the
+// same confirm button pays once when the core is back.
+func TestCoreDownAtConfirmDoesNotStartThePayment(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	confirm := c.button("确认还款").Data
+	h.hooks.set(func(k *hooks) {
+		k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
+	})
+	c.pressData(confirm)
+	c.expect("分期系统暂时没有响应")
+	c.reject("⏳", "提前还款成功")
+	if n := len(h.actions()); n != 0 {
+		t.Fatalf("%d money actions started while the core was down", n)
+	}
+	h.hooks.set(func(k *hooks) { k.plans = nil })
+	c.pressData(confirm)
+	c.expect("⏳", "提前还款成功")
+	h.paid("C3")
+}
+
+// TestCoreDownAtIdentifyingSaysSo: the core cannot look the phone up: the
+// customer is not told they are unknown (they may well be known), and can
+// share the contact again.
+func TestCoreDownAtIdentifyingSaysSo(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.hooks.set(func(k *hooks) {
+		k.byPhone = func(context.Context, string) (*supportbot.Customer, error) { return nil, errDown }
+	})
+	c := h.chat(100, "zh")
+	c.send("/bill")
+	c.share(phoneZhang, 100)
+	c.expect("分期系统暂时没有响应", "转人工")
+	c.reject("没有找到", "验证成功")
+	if n := len(h.audit("identify_unknown")) + len(h.audit("identify")); n != 0 {
+		t.Errorf("audited %d identifications while the core was down", n)
+	}
+	h.hooks.set(func(k *hooks) { k.byPhone = nil })
+	c.share(phoneZhang, 100)
+	c.expect("验证成功，张伟", "Redmi K70") // and the flow it was for
+}
+
+// TestCoreDownOverHTTPIsToldNotFailed: the same through the HTTP client: the
+// core answers 5xx and 429 to every try of a read.
+func TestCoreDownOverHTTPIsToldNotFailed(t *testing.T) {
+	if !overHTTP() {
+		t.Skip("the HTTP core's faults (SUPPORTBOT_TEST_CORE=http)")
+	}
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	for _, f := range []coretest.Fault{coretest.ServerError(), coretest.BadGateway(), coretest.RateLimited(0), coretest.Reset()} {
+		h.fake.Inject(coretest.OpListPlans, -1, f) // every try (net/http itself retries a reset GET once)
+		c.send("/bill")
+		c.expect("分期系统暂时没有响应", "[👤 转人工]")
+		c.reject("Redmi K70")
+		h.fake.ClearFaults()
+	}
+	h.fake.Inject(coretest.OpListPlans, 1, coretest.ServerError()) // one try fails, the retry answers
+	c.send("/bill")
+	c.expect("Redmi K70")
+}
+
+// TestCoreDownDuringAPaymentSettlesLaterWithTheSameKey: the core does not
+// answer the repayment: the action stays open (state unknown), the
+// customer is told once that it takes longer, and a later round (the core
+// back) settles it with the same key — one repayment in the ledger.
+func TestCoreDownDuringAPaymentSettlesLaterWithTheSameKey(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	var keys []string
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			keys = append(keys, key)
+			return nil, errDown
+		}
+	})
+	c.press("确认还款")
+	c.expect("⏳ 正在从 建设银行 **** 8888 扣款 ¥200.00", "⏳ 还款 ¥200.00 的处理比平时慢一些", "不会重复扣款")
+	c.reject("提前还款成功", "没有成功")
+	acts := h.actions()
+	if len(acts) != 1 || acts[0].State != supportbot.ActionUnknown {
+		t.Fatalf("actions = %+v, want one unknown", acts)
+	}
+	for range 3 { // more tries, the core still down: told once
+		h.advance(time.Minute)
+		h.drain()
+	}
+	if c.inbox(); len(c.last) != 0 {
+		t.Errorf("told again while still unknown: %s", c.text())
+	}
+	c.send("确认") // the customer asks again meanwhile
+	c.expect("正在处理中，不会重复扣款")
+	if n := len(h.repayments("C3")); n != 0 {
+		t.Fatalf("the ledger has %d repayments while the core was down", n)
+	}
+
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			keys = append(keys, key)
+			return k.Core.Repay(ctx, key, r)
+		}
+	})
+	h.advance(time.Minute) // within the quote's 15 minutes
+	h.drain()
+	c.inbox()
+	c.expect("提前还款成功", "¥200.00")
+	r := h.paid("C3")
+	for _, k := range keys {
+		if k != r.Key {
+			t.Errorf("keys sent %q: want every try with the ledger's %s", keys, r.Key)
+			break
+		}
+	}
+	if len(keys) < 3 {
+		t.Errorf("keys sent %q: want the tries while down and the one that worked", keys)
+	}
+	if a := h.action(r.Key); a.State != supportbot.ActionSucceeded {
+		t.Errorf("action %s = %s, want succeeded", r.Key, a.State)
+	}
+	if n := len(h.audit("early_repayment")); n != 1 {
+		t.Errorf("early_repayment entries = %d, want 1", n)
+	}
+}
+
+// TestExecutedButAnsweredWithAnErrorOverHTTP: the core carries the
+// repayment out and answers 500 (twice: the client's retry too); the bot
+// asks the core about the key on its next round and finds it paid.
+func TestExecutedButAnsweredWithAnErrorOverHTTP(t *testing.T) {
+	if !overHTTP() {
+		t.Skip("the HTTP core's faults (SUPPORTBOT_TEST_CORE=http)")
+	}
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	h.fake.Inject(coretest.OpCreateRepayment, 2, coretest.ExecutedButFailed())
+	c.press("确认还款")
+	c.expect("比平时慢一些")
+	c.reject("提前还款成功")
+	r := h.paid("C3") // it did go through
+	h.advance(time.Minute)
+	h.drain()
+	c.inbox()
+	c.expect("提前还款成功", "流水号 "+r.ID)
+	if n := h.fake.Executed(coretest.OpCreateRepayment, r.Key); n != 1 {
+		t.Errorf("the core executed %s %d times, want once", r.Key, n)
+	}
+	if d := h.fake.Doubled(); len(d) > 0 {
+		t.Errorf("doubled: %v", d)
+	}
+	h.paid("C3")
+}
+
+// TestCoreDownPastTheQuotesLifeChargesNothing: the core is back only after
+// the quote expired: it refuses the same key, nothing is charged, and the
+// customer gets a new quote to confirm.
+func TestCoreDownPastTheQuotesLifeChargesNothing(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			return nil, errDown
+		}
+	})
+	c.press("确认还款")
+	c.expect("比平时慢一些")
+	h.advance(20 * time.Minute)
+	h.hooks.set(func(k *hooks) { k.repay = nil })
+	h.drain()
+	c.inbox()
+	c.expect("报价已超过 15 分钟失效，没有扣款", "合计应付：¥200.00", "确认还款")
+	if n := len(h.repayments("C3")); n != 0 {
+		t.Fatalf("an expired quote was charged: %d repayments", n)
+	}
+	if e := h.audit("payment_refused"); len(e) != 1 || e[0].Details["code"] != "quote_expired" {
+		t.Errorf("payment_refused audit = %+v", e)
+	}
+	c.press("确认还款")
+	c.expect("提前还款成功")
+	h.paid("C3")
+}
