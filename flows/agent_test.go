@@ -263,3 +263,61 @@ func TestStaffChatOutsideATicketIsTold(t *testing.T) {
 		t.Errorf("the customer was told something: %s", c.text())
 	}
 }
+
+// TestAHumanIsOneTapAwayWhenTheCoreIsDown: the core does not answer; the
+// customer is offered a person, and the hand-off itself does not need the
+// core: the ticket opens and the agent gets a card.
+func TestAHumanIsOneTapAwayWhenTheCoreIsDown(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	h.hooks.set(func(k *hooks) {
+		k.customer = func(context.Context, string) (*supportbot.Customer, error) { return nil, errDown }
+		k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
+	})
+	c.send("/bill")
+	c.expect("分期系统暂时没有响应", "转人工")
+	c.press("转人工")
+	c.expect("已为你转接人工客服", "第 1 位")
+	c.reject("分期系统暂时没有响应")
+	card := texts(h.staff())
+	if !strings.Contains(card, "工单 #T") || !strings.Contains(card, "C1") {
+		t.Errorf("the agent got no card naming the customer:\n%s", card)
+	}
+	if _, err := h.db.OpenTicket(context.Background(), 100); err != nil {
+		t.Errorf("no open ticket: %v", err)
+	}
+}
+
+// TestAHandoffAfterThePhoneChangedGoesUnverified: the phone on file changed
+// (its event not yet in): asking for a person unlinks the chat as any step
+// would, and the hand-off goes ahead for an unverified customer — it does
+// not fail.
+func TestAHandoffAfterThePhoneChangedGoesUnverified(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	h.hooks.set(func(k *hooks) {
+		k.customer = func(ctx context.Context, id string) (*supportbot.Customer, error) {
+			cu, err := k.Core.Customer(ctx, id)
+			if err == nil {
+				cu.Phone = "+8613811112222"
+			}
+			return cu, err
+		}
+	})
+	c.send("/agent")
+	c.expect("你账户预留的手机号已变更", "已为你转接人工客服")
+	card := texts(h.staff())
+	if !strings.Contains(card, "未验证身份") || strings.Contains(card, "（P1）") || strings.Contains(card, "（C1）") {
+		t.Errorf("the card of an unlinked chat:\n%s", card)
+	}
+	c.send("在吗")
+	if got := texts(h.staff()); got != "👤 在吗" {
+		t.Errorf("not relayed: %q", got)
+	}
+}
