@@ -463,3 +463,364 @@ func TestCoreDownPastTheQuotesLifeChargesNothing(t *testing.T) {
 	c.expect("提前还款成功")
 	h.paid("C3")
 }
+
+// TestAPartnerThatAnswersLater: the core answers processing (the financing
+// partner has not answered): the customer is told it is being processed,
+// nothing more while it is, and the outcome when the core's event comes —
+// once, however often it is delivered.
+func TestAPartnerThatAnswersLater(t *testing.T) {
+	for _, outcome := range []supportbot.RepaymentStatus{supportbot.RepaymentSucceeded, supportbot.RepaymentFailed} {
+		t.Run(string(outcome), func(t *testing.T) {
+			h := newHarness(t, fixture())
+			c := h.chat(100, "zh")
+			c.identify(phoneWang)
+			c.send("/repay")
+			var final *supportbot.Repayment
+			processing := func(r supportbot.Repayment) *supportbot.Repayment {
+				r.Status, r.SettledAt, r.ID = supportbot.RepaymentProcessing, time.Time{}, "RPROC"
+				return &r
+			}
+			h.hooks.set(func(k *hooks) {
+				k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+					if outcome == supportbot.RepaymentSucceeded {
+						rep, err := k.Core.Repay(ctx, key, r)
+						if err != nil {
+							return nil, err
+						}
+						final = rep
+					} else {
+						final = &supportbot.Repayment{ID: "RPROC", Key: key, QuoteID: r.QuoteID, CustomerID: "C3", PlanID: "P4",
+							CardID: r.CardID, Amount: r.Amount, Status: supportbot.RepaymentFailed, SettledAt: start}
+					}
+					return processing(*final), nil
+				}
+				// Asked meanwhile, the core says it is still processing.
+				k.repayment = func(ctx context.Context, key string) (*supportbot.Repayment, error) { return processing(*final), nil }
+			})
+			c.press("确认还款")
+			c.expect("⏳ 正在从 建设银行 **** 8888 扣款 ¥200.00", "⏳ 还款 ¥200.00 已提交，资金方正在处理")
+			c.reject("提前还款成功", "没有成功")
+			key := h.actions()[0].Key
+			if a := h.action(key); a.State != supportbot.ActionProcessing {
+				t.Fatalf("action %s = %s, want processing", key, a.State)
+			}
+			h.advance(6 * time.Minute) // the worker looks again: still processing
+			h.drain()
+			if c.inbox(); len(c.last) != 0 {
+				t.Errorf("told again while processing: %s", c.text())
+			}
+			c.send("确认")
+			c.expect("正在处理中，不会重复扣款")
+
+			typ := supportbot.EventRepaymentSucceeded
+			if outcome != supportbot.RepaymentSucceeded {
+				typ = supportbot.EventRepaymentFailed
+			}
+			ev := supportbot.CoreEvent{ID: "evt_partner", Type: typ, CreatedAt: h.clock(), Repayment: final}
+			for range 2 { // delivered twice
+				if err := h.eng.CoreEvent(context.Background(), ev); err != nil {
+					t.Fatal(err)
+				}
+				h.drain()
+			}
+			c.inbox()
+			if outcome == supportbot.RepaymentSucceeded {
+				if n := strings.Count(c.text(), "提前还款成功"); n != 1 {
+					t.Errorf("told %d times, want once:\n%s", n, c.text())
+				}
+				h.paid("C3")
+				if n := len(h.audit("early_repayment")); n != 1 {
+					t.Errorf("early_repayment entries = %d, want 1", n)
+				}
+			} else {
+				if n := strings.Count(c.text(), "还款 ¥200.00 没有成功，没有扣款"); n != 1 {
+					t.Errorf("told %d times, want once:\n%s", n, c.text())
+				}
+				if n := len(h.repayments("C3")); n != 0 {
+					t.Errorf("the ledger has %d repayments, want none", n)
+				}
+				if e := h.audit("payment_failed"); len(e) != 1 {
+					t.Errorf("payment_failed audit = %+v, want one", e)
+				}
+			}
+			if a := h.action(key); a.State.Open() {
+				t.Errorf("action %s still %s", key, a.State)
+			}
+		})
+	}
+}
+
+// TestAPartnerThatAnswersLaterOverHTTP: the same end to end: the fake core
+// answers processing, settles later and posts the signed event to the
+// bot's /core/events.
+func TestAPartnerThatAnswersLaterOverHTTP(t *testing.T) {
+	if !overHTTP() {
+		t.Skip("the HTTP core's processing repayments (SUPPORTBOT_TEST_CORE=http)")
+	}
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	h.fake.Inject(coretest.OpCreateRepayment, 1, coretest.Processing())
+	c.press("确认还款")
+	c.expect("资金方正在处理")
+	c.reject("提前还款成功")
+	if n := len(h.repayments("C3")); n != 0 {
+		t.Fatalf("the ledger has %d repayments before the partner answered", n)
+	}
+	key := h.actions()[0].Key
+	if _, err := h.fake.Settle(context.Background(), key, supportbot.RepaymentSucceeded); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	c.inbox()
+	c.expect("提前还款成功")
+	r := h.paid("C3")
+	if r.Key != key {
+		t.Errorf("ledger key %s, want the action's %s", r.Key, key)
+	}
+	if n := h.fake.Executed(coretest.OpCreateRepayment, key); n != 1 {
+		t.Errorf("executed %d times, want once", n)
+	}
+}
+
+// refuseRepay makes the core refuse the next repayments with code.
+func refuseRepay(h *harness, code supportbot.CoreCode) {
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			return nil, &supportbot.CoreError{Status: 409, Code: code, Message: string(code)}
+		}
+	})
+}
+
+// TestTheCoresRefusalsOfARepayment: the core refuses the quote as expired or
+// stale (its clock and bills are the ones that count): nothing is charged,
+// the customer gets a new quote with a word why, and it pays once.
+func TestTheCoresRefusalsOfARepayment(t *testing.T) {
+	for _, tc := range []struct {
+		code supportbot.CoreCode
+		note string
+	}{
+		{supportbot.CoreQuoteExpired, "报价已超过 15 分钟失效，没有扣款"},
+		{supportbot.CoreQuoteStale, "账单在报价后有变化，没有扣款"},
+		{supportbot.CoreAmountMismatch, "账单在报价后有变化，没有扣款"},
+	} {
+		t.Run(string(tc.code), func(t *testing.T) {
+			h := newHarness(t, payFixture())
+			c := h.chat(500, "zh")
+			c.identify(phoneZhao)
+			c.send("/pay")
+			first := c.button("确认还款").Data
+			refuseRepay(h, tc.code)
+			c.press("确认还款")
+			c.expect(tc.note, "合计应付：¥303.00", "确认还款")
+			c.reject("还款成功")
+			if n := len(h.repayments("C5")); n != 0 {
+				t.Fatalf("the ledger has %d repayments after a refusal", n)
+			}
+			if e := h.audit("payment_refused"); len(e) != 1 || e[0].Details["code"] != string(tc.code) {
+				t.Errorf("payment_refused audit = %+v", e)
+			}
+			if second := c.button("确认还款").Data; second == first {
+				t.Error("the new quote has the refused one's confirm button")
+			}
+			h.hooks.set(func(k *hooks) { k.repay = nil })
+			c.pressData(first) // the refused quote's button: nothing
+			c.reject("还款成功")
+			c.send("/pay")
+			c.press("确认还款")
+			c.expect("还款成功")
+			h.paid("C5")
+		})
+	}
+}
+
+// TestACardFrozenBeforeTheChargeIsNotCharged: the bank froze the card
+// between the confirm and the charge; the core refuses it, nothing is
+// charged, and the new quote is on a card that works.
+func TestACardFrozenBeforeTheChargeIsNotCharged(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(500, "zh")
+	c.identify(phoneZhao)
+	c.send("/pay")
+	c.expect("扣款卡：农业银行 **** 5555")
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			data := payFixture()[4]
+			data.Cards[0].Frozen = true // K5, the default
+			if _, err := h.db.Import(ctx, []supportbot.CustomerData{data}); err != nil {
+				return nil, err
+			}
+			return k.Core.Repay(ctx, key, r)
+		}
+	})
+	c.press("确认还款")
+	c.expect("所选银行卡已被冻结，没有扣款", "扣款卡：招商银行 **** 6666", "已冻结的 1 张卡无法扣款")
+	c.reject("还款成功", "扣款卡：农业银行")
+	if n := len(h.repayments("C5")); n != 0 {
+		t.Fatalf("the ledger has %d repayments after the card froze", n)
+	}
+	if e := h.audit("payment_refused"); len(e) != 1 || e[0].Details["code"] != "card_frozen" {
+		t.Errorf("payment_refused audit = %+v", e)
+	}
+	h.hooks.set(func(k *hooks) { k.repay = nil })
+	c.press("确认还款")
+	c.expect("还款成功", "招商银行 **** 6666")
+	if r := h.paid("C5"); r.CardID != "K6" {
+		t.Errorf("paid with %s, want K6", r.CardID)
+	}
+}
+
+// TestTheCoreRefusesACancellationWithItsReason: the scheduled repayment
+// reached the bank between the confirm and the cancellation: the customer
+// is told why it was not cancelled.
+func TestTheCoreRefusesACancellationWithItsReason(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期")
+	h.hooks.set(func(k *hooks) {
+		k.cancel = func(context.Context, string, string, string) (*supportbot.ScheduledRepayment, error) {
+			return nil, &supportbot.CoreError{Status: 409, Code: supportbot.CoreNotCancellable, Reason: supportbot.NotCancellableProcessing}
+		}
+	})
+	c.press("确认取消")
+	c.expect("⏳ 正在取消这笔预约还款", "正在处理中，银行已在扣款，无法取消", "转人工")
+	c.reject("已取消预约还款")
+	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
+		t.Errorf("S1 = %s, want scheduled", got)
+	}
+	if e := h.audit("cancel_scheduled_refused"); len(e) != 1 || e[0].Details["reason"] != "processing" {
+		t.Errorf("cancel_scheduled_refused audit = %+v", e)
+	}
+	if n := len(h.audit("cancel_scheduled")); n != 0 {
+		t.Errorf("cancel_scheduled entries = %d, want 0", n)
+	}
+}
+
+// TestTheCoreRefusesAClosure: the core sees what the bot did not (a refund
+// that started, a request opened in the app): the customer is told that,
+// not a reference.
+func TestTheCoreRefusesAClosure(t *testing.T) {
+	t.Run("not eligible", func(t *testing.T) {
+		h := newHarness(t, fixture())
+		c := h.chat(300, "en")
+		c.identify(phoneBob)
+		c.startClosure()
+		h.hooks.set(func(k *hooks) {
+			k.closure = func(ctx context.Context, key, customerID string) (*supportbot.ClosureRequest, error) {
+				bob := fixture()[1]
+				bob.Customer.PendingRefunds = 1 // a return started meanwhile
+				if _, err := h.db.Import(ctx, []supportbot.CustomerData{bob}); err != nil {
+					return nil, err
+				}
+				return k.Core.RequestClosure(ctx, key, customerID)
+			}
+		})
+		c.send("4321")
+		c.expect("can't be closed yet", "Refunds in progress: 1 not finished yet")
+		c.reject("Closure request submitted", "CR-")
+		if n := len(h.audit("closure_request")); n != 0 {
+			t.Errorf("closure_request entries = %d, want 0", n)
+		}
+	})
+	t.Run("not eligible, for a reason the bot cannot see", func(t *testing.T) {
+		h := newHarness(t, fixture())
+		c := h.chat(300, "en")
+		c.identify(phoneBob)
+		c.startClosure()
+		h.hooks.set(func(k *hooks) {
+			k.closure = func(context.Context, string, string) (*supportbot.ClosureRequest, error) {
+				return nil, &supportbot.CoreError{Status: 409, Code: supportbot.CoreNotEligible,
+					Reasons: []supportbot.NotEligibleReason{supportbot.NotEligibleScheduled}}
+			}
+		})
+		c.send("4321")
+		c.expect("can't be closed yet", "❌ A repayment is scheduled or being debited", "[👤 Talk to a human]")
+		c.reject("Closure request submitted", "CR-")
+	})
+	t.Run("already open", func(t *testing.T) {
+		h := newHarness(t, fixture())
+		c := h.chat(300, "en")
+		c.identify(phoneBob)
+		c.startClosure()
+		var ref string
+		h.hooks.set(func(k *hooks) {
+			k.closure = func(ctx context.Context, key, customerID string) (*supportbot.ClosureRequest, error) {
+				r, err := k.Core.RequestClosure(ctx, "app-closure", customerID) // asked in the app meanwhile
+				if err != nil {
+					return nil, err
+				}
+				ref = r.Reference
+				return k.Core.RequestClosure(ctx, key, customerID)
+			}
+		})
+		c.send("4321")
+		c.expect("You already have a closure request in progress", ref, "Status: in progress")
+		c.reject("Closure request submitted")
+		if n := len(h.audit("closure_request")); n != 0 {
+			t.Errorf("closure_request entries = %d, want 0 (it was not the bot's)", n)
+		}
+	})
+}
+
+// TestAQuoteThatDoesNotAddUpIsNeverShownOrCharged (issue 15.2): money has
+// bounds; a quote whose parts do not add up to its amount, that is not
+// positive, or that prices another plan is never shown, let alone charged.
+func TestAQuoteThatDoesNotAddUpIsNeverShownOrCharged(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		bend func(q *supportbot.Quote)
+	}{
+		{"parts do not add up", func(q *supportbot.Quote) { q.Amount++ }},
+		{"negative", func(q *supportbot.Quote) {
+			q.Amount, q.Parts = -9223372036854775, supportbot.QuoteParts{Principal: -9223372036854775}
+		}},
+		{"zero", func(q *supportbot.Quote) { q.Amount, q.Parts = 0, supportbot.QuoteParts{} }},
+		{"overflowing parts", func(q *supportbot.Quote) {
+			q.Parts.Fees = 9223372036854775807
+			q.Amount = q.Parts.Principal + q.Parts.Fees // wraps
+		}},
+		{"another plan", func(q *supportbot.Quote) { q.PlanID = "P1" }},
+		{"no expiry", func(q *supportbot.Quote) { q.ExpiresAt = time.Time{} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, fixture())
+			h.failuresExpected = true
+			c := h.chat(100, "zh")
+			c.identify(phoneWang)
+			h.hooks.set(func(k *hooks) {
+				k.quote = func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
+					q, err := k.Core.Quote(ctx, key, r)
+					if err == nil {
+						tc.bend(q)
+					}
+					return q, err
+				}
+			})
+			c.send("/repay")
+			for range 3 { // the step is tried again, then given up
+				h.advance(time.Minute)
+				h.drain()
+			}
+			c.inbox()
+			c.expect("出了点问题")
+			c.reject("合计应付", "确认还款", "¥-")
+			for _, b := range c.buttons {
+				if strings.Contains(b.Text, "确认还款") {
+					t.Errorf("a confirm button was shown: %q", b.Text)
+				}
+			}
+			if n := len(h.actions()); n != 0 {
+				t.Errorf("%d money actions started", n)
+			}
+			if n := len(h.repayments("C3")); n != 0 {
+				t.Errorf("the ledger has %d repayments", n)
+			}
+			h.hooks.set(func(k *hooks) { k.quote = nil })
+			c.send("/repay")
+			c.expect("合计应付：¥200.00") // the chat goes on
+		})
+	}
+}
