@@ -397,3 +397,67 @@ func TestBillsOfferPayThisPeriodAndShowAutoRepay(t *testing.T) {
 		t.Errorf("还这期 buttons = %d, want 2 (overdue P1, P2 due today)", n)
 	}
 }
+
+// TestOneRuleForAPeriodBeingDebited (issue 15.1): a period whose scheduled
+// repayment is processing, or runs within 2 hours, is already with the bank.
+// Paying the bill, paying the plan off, cancelling the schedule and closing
+// the account all go by that one rule, on both sides of its cut-off: S2
+// debits P2's period 3 at 11:00.
+func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
+	for _, tc := range []struct {
+		at       time.Duration // from 10:00
+		debiting bool
+	}{
+		{-time.Hour - time.Second, false}, // 08:59:59: 2 h and a second before
+		{-time.Hour + time.Second, true},  // 09:00:01
+		{0, true},
+	} {
+		t.Run(start.Add(tc.at).Format("15:04:05"), func(t *testing.T) {
+			h := newHarness(t, fixture())
+			h.advance(tc.at)
+			c := h.chat(100, "zh")
+			c.identify(phoneZhang)
+
+			c.send("/pay")
+			c.press("Xiaomi Book")
+			if tc.debiting {
+				c.expect("「Xiaomi Book」第 3 期的预约还款正在扣款中，无需重复还款")
+				c.reject("确认还款")
+			} else {
+				c.expect("本期账单：Xiaomi Book", "第 3 期（还款日 2026年11月21日）", "合计应付：¥1,005.00",
+					"第 3 期原定 今天 11:00 的预约还款将在还款后自动取消")
+			}
+			c.send("/cancel")
+
+			c.send("/repay")
+			c.press("Xiaomi Book")
+			if tc.debiting {
+				c.expect("未还本金：¥3,000.00", "第 3 期的预约还款正在扣款中，不计入本次金额", "合计应付：¥3,045.00")
+			} else {
+				c.expect("未还本金：¥4,000.00", "已到期各期手续费：¥5.00", "合计应付：¥4,050.00")
+				c.reject("正在扣款中")
+			}
+			c.send("/cancel")
+
+			c.send("/cancel_schedule")
+			c.press("Xiaomi Book 第 3 期")
+			if tc.debiting {
+				c.expect("2 小时内执行", "无法再取消")
+				c.reject("确认取消")
+			} else {
+				c.expect("确认取消这笔预约还款吗")
+			}
+			c.send("/cancel")
+
+			c.send("/close_account")
+			if tc.debiting { // S1 can be cancelled; S2 and S3 (processing) cannot
+				c.expect("❌ 预约还款：1 笔待执行，请先取消", "❌ 预约还款：2 笔正在处理或即将扣款")
+			} else {
+				c.expect("❌ 预约还款：2 笔待执行，请先取消", "❌ 预约还款：1 笔正在处理或即将扣款")
+			}
+			if n := len(h.repayments("C1")); n != 0 {
+				t.Errorf("the ledger has %d repayments", n)
+			}
+		})
+	}
+}
