@@ -58,7 +58,7 @@ func BenchmarkEngineBill(b *testing.B) {
 		for b.Loop() {
 			c := chats[i%n]
 			i++
-			if r := c.send("/bill"); len(r) == 0 || !strings.Contains(r[0].Text, "Redmi K70") {
+			if c.send("/bill"); !strings.Contains(c.text(), "Redmi K70") {
 				b.Fatalf("/bill: %s", c.text())
 			}
 		}
