@@ -321,3 +321,40 @@ func TestAHandoffAfterThePhoneChangedGoesUnverified(t *testing.T) {
 		t.Errorf("not relayed: %q", got)
 	}
 }
+
+// TestAnAgentDecidesAClosureInTheTopic: with the embedded core an agent's
+// /closure decides the request, and the customer is told by the core's
+// event; with a remote core the agent is told the core decides.
+func TestAnAgentDecidesAClosureInTheTopic(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(300, "en")
+	c.identify(phoneBob)
+	c.startClosure()
+	c.send("4321")
+	ref := c.ref()
+	c.send("/agent")
+	h.staff()
+	a := h.agent(7, "小李", h.topic(300))
+	got := texts(a.send("/closure " + ref + " rejected 有订单正在退货"))
+	if overHTTP() {
+		if !strings.Contains(got, "由分期核心系统审核") {
+			t.Errorf("staff chat: %q", got)
+		}
+		return
+	}
+	if !strings.Contains(got, ref) || !strings.Contains(got, "rejected") {
+		t.Errorf("staff chat: %q", got)
+	}
+	c.inbox()
+	c.expect("Your closure request has been decided", ref, "Status: rejected. Reason: 有订单正在退货")
+	got = texts(a.send("/closure " + ref + " completed"))
+	if !strings.Contains(got, "未能更新注销申请") {
+		t.Errorf("deciding twice: %q", got)
+	}
+	got = texts(a.send("/closure"))
+	if !strings.Contains(got, "用法") {
+		t.Errorf("usage: %q", got)
+	}
+}

@@ -824,3 +824,42 @@ func TestAQuoteThatDoesNotAddUpIsNeverShownOrCharged(t *testing.T) {
 		})
 	}
 }
+
+// TestTheEventComesBeforeTheProcessingAnswer: the partner is fast — the
+// core's repayment.succeeded reaches the bot before the worker has recorded
+// the processing answer. The outcome stands; the late "processing" neither
+// reopens the action nor is told after the success.
+func TestTheEventComesBeforeTheProcessingAnswer(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			rep, err := k.Core.Repay(ctx, key, r)
+			if err != nil {
+				return nil, err
+			}
+			ev := supportbot.CoreEvent{ID: "evt_fast", Type: supportbot.EventRepaymentSucceeded, CreatedAt: h.clock(), Repayment: rep}
+			if err := h.eng.CoreEvent(ctx, ev); err != nil {
+				return nil, err
+			}
+			p := *rep
+			p.Status, p.SettledAt = supportbot.RepaymentProcessing, time.Time{}
+			return &p, nil
+		}
+	})
+	c.press("确认还款")
+	c.expect("提前还款成功")
+	c.reject("资金方正在处理")
+	key := h.actions()[0].Key
+	if a := h.action(key); a.State != supportbot.ActionSucceeded {
+		t.Errorf("action %s = %s, want succeeded", key, a.State)
+	}
+	h.advance(10 * time.Minute)
+	h.drain()
+	if c.inbox(); len(c.last) != 0 {
+		t.Errorf("told more after the outcome: %s", c.text())
+	}
+	h.paid("C3")
+}
