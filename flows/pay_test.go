@@ -419,6 +419,12 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 			c.identify(phoneZhang)
 
 			c.send("/pay")
+			if tc.debiting { // the list says it too, rather than an amount it will not charge
+				c.expect("1. Redmi K70 · 逾期 ¥261.92", "2. Xiaomi Book · 扣款中")
+				c.reject("Xiaomi Book · 本期")
+			} else {
+				c.expect("1. Redmi K70 · 逾期 ¥261.92", "2. Xiaomi Book · 本期 ¥1,005.00")
+			}
 			c.press("Xiaomi Book")
 			if tc.debiting {
 				c.expect("「Xiaomi Book」第 3 期的预约还款正在扣款中，无需重复还款")
