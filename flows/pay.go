@@ -140,7 +140,7 @@ func billPaid(s *Step, a *supportbot.Action) error {
 		lines = append(lines, s.T("pay.done_cancelled", "count", n))
 	}
 	p, err := s.plan(a.PlanID)
-	if err != nil {
+	if err = extra(err); err != nil {
 		return err
 	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}

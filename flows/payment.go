@@ -517,7 +517,7 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 		return nil
 	}
 	p, err := s.plan(a.PlanID)
-	if err != nil {
+	if err = extra(err); err != nil { // unread: told, without a new quote
 		return err
 	}
 	s.slots.Action = ""
