@@ -18,9 +18,10 @@ import (
 
 // moneyFlow is one flow that moves money, driven to its confirmation.
 type moneyFlow struct {
-	name  string
-	data  func() []supportbot.CustomerData
-	phone string
+	name     string
+	data     func() []supportbot.CustomerData
+	phone    string
+	customer string
 	// confirm drives the chat to the step that confirms and returns the
 	// event that confirms (a button, or the identity check's answer).
 	confirm func(c *chat) supportbot.Event
@@ -40,7 +41,7 @@ func pressEvent(c *chat, label string) supportbot.Event {
 
 var moneyFlows = []moneyFlow{
 	{
-		name: "early repayment", data: fixture, phone: phoneWang,
+		name: "early repayment", data: fixture, phone: phoneWang, customer: "C3",
 		confirm: func(c *chat) supportbot.Event {
 			c.send("/repay")
 			c.expect("合计应付：¥200.00")
@@ -51,7 +52,7 @@ var moneyFlows = []moneyFlow{
 		executed: func(h *harness) int { return len(succeeded(h.repayments("C3"))) },
 	},
 	{
-		name: "pay a bill", data: payFixture, phone: phoneZhao,
+		name: "pay a bill", data: payFixture, phone: phoneZhao, customer: "C5",
 		confirm: func(c *chat) supportbot.Event {
 			c.send("/pay")
 			c.expect("合计应付：¥303.00")
@@ -62,7 +63,7 @@ var moneyFlows = []moneyFlow{
 		executed: func(h *harness) int { return len(succeeded(h.repayments("C5"))) },
 	},
 	{
-		name: "cancel a scheduled repayment", data: fixture, phone: phoneZhang,
+		name: "cancel a scheduled repayment", data: fixture, phone: phoneZhang, customer: "C1",
 		confirm: func(c *chat) supportbot.Event {
 			c.send("/cancel_schedule")
 			c.press("Redmi K70 第 7 期")
@@ -78,7 +79,7 @@ var moneyFlows = []moneyFlow{
 		},
 	},
 	{
-		name: "closure request", data: fixture, phone: phoneBob,
+		name: "closure request", data: fixture, phone: phoneBob, customer: "C2",
 		confirm: func(c *chat) supportbot.Event {
 			c.send("/close_account")
 			c.press("Go on")
@@ -862,4 +863,57 @@ func TestTheEventComesBeforeTheProcessingAnswer(t *testing.T) {
 		t.Errorf("told more after the outcome: %s", c.text())
 	}
 	h.paid("C3")
+}
+
+// TestTheOutcomeIsKeptWhenTheCoreStopsAnsweringRightAfter: the core carried
+// the action out and answered, then stopped answering reads: the outcome is
+// still told, audited and kept in the message center — money that moved is
+// never left unrecorded.
+func TestTheOutcomeIsKeptWhenTheCoreStopsAnsweringRightAfter(t *testing.T) {
+	for _, f := range moneyFlows {
+		t.Run(f.name, func(t *testing.T) {
+			h := newHarness(t, f.data())
+			c := h.chat(100, "zh")
+			c.identify(f.phone)
+			ev := f.confirm(c)
+			down := func(k *hooks) {
+				k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
+				k.scheduled = func(context.Context, string) ([]supportbot.ScheduledRepayment, error) { return nil, errDown }
+				k.customer = func(context.Context, string) (*supportbot.Customer, error) { return nil, errDown }
+			}
+			// The core goes down the moment it has answered the action.
+			h.hooks.set(func(k *hooks) {
+				k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+					rep, err := k.Core.Repay(ctx, key, r)
+					down(k)
+					return rep, err
+				}
+				k.cancel = func(ctx context.Context, key, customer, id string) (*supportbot.ScheduledRepayment, error) {
+					r, err := k.Core.CancelScheduled(ctx, key, customer, id)
+					down(k)
+					return r, err
+				}
+				k.closure = func(ctx context.Context, key, customer string) (*supportbot.ClosureRequest, error) {
+					r, err := k.Core.RequestClosure(ctx, key, customer)
+					down(k)
+					return r, err
+				}
+			})
+			c.event(ev)
+			c.expect(f.working, f.done)
+			if n := f.executed(h); n != 1 {
+				t.Errorf("the core carried it out %d times, want once", n)
+			}
+			if n := len(h.audit(f.audit)); n != 1 {
+				t.Errorf("%s audit entries = %d, want 1", f.audit, n)
+			}
+			notices, err := h.db.Notices(context.Background(), f.customer, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(notices) != 1 || notices[0].Kind != f.audit {
+				t.Errorf("message center = %+v, want one %s", notices, f.audit)
+			}
+		})
+	}
 }
