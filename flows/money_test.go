@@ -917,3 +917,87 @@ func TestTheOutcomeIsKeptWhenTheCoreStopsAnsweringRightAfter(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryMoneyFlowWaitsOutACoreThatIsDown: the core stops answering as
+// the action is sent, reads too: the customer is told once that it takes
+// longer; when the core is back, the same action (the same key) is carried
+// out once and told.
+func TestEveryMoneyFlowWaitsOutACoreThatIsDown(t *testing.T) {
+	slow := map[string]string{"early repayment": "处理比平时慢一些", "pay a bill": "处理比平时慢一些",
+		"cancel a scheduled repayment": "取消预约还款的处理比平时慢一些", "closure request": "taking longer than usual"}
+	for _, f := range moneyFlows {
+		t.Run(f.name, func(t *testing.T) {
+			h := newHarness(t, f.data())
+			c := h.chat(100, "zh")
+			c.identify(f.phone)
+			ev := f.confirm(c)
+			var keys []string
+			down := func(k *hooks) {
+				k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
+				k.scheduled = func(context.Context, string) ([]supportbot.ScheduledRepayment, error) { return nil, errDown }
+				k.customer = func(context.Context, string) (*supportbot.Customer, error) { return nil, errDown }
+				k.repayment = func(context.Context, string) (*supportbot.Repayment, error) { return nil, errDown }
+				k.repay = func(_ context.Context, key string, _ supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+					keys = append(keys, key)
+					return nil, errDown
+				}
+				k.cancel = func(_ context.Context, key, _, _ string) (*supportbot.ScheduledRepayment, error) {
+					keys = append(keys, key)
+					return nil, errDown
+				}
+				k.closure = func(_ context.Context, key, _ string) (*supportbot.ClosureRequest, error) {
+					keys = append(keys, key)
+					return nil, errDown
+				}
+			}
+			h.hooks.set(func(k *hooks) {
+				k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+					down(k)
+					return nil, errDown
+				}
+				k.cancel = func(context.Context, string, string, string) (*supportbot.ScheduledRepayment, error) {
+					down(k)
+					return nil, errDown
+				}
+				k.closure = func(context.Context, string, string) (*supportbot.ClosureRequest, error) {
+					down(k)
+					return nil, errDown
+				}
+			})
+			c.event(ev)
+			c.expect(f.working, slow[f.name])
+			c.reject(f.done)
+			for range 3 {
+				h.advance(time.Minute)
+				h.drain()
+			}
+			if c.inbox(); len(c.last) != 0 {
+				t.Errorf("told again while the core is down: %s", c.text())
+			}
+			if n := f.executed(h); n != 0 {
+				t.Fatalf("carried out %d times while the core was down", n)
+			}
+			h.hooks.set(func(k *hooks) {
+				k.plans, k.scheduled, k.customer, k.repayment, k.repay, k.cancel, k.closure = nil, nil, nil, nil, nil, nil, nil
+			})
+			h.advance(time.Minute)
+			h.drain()
+			c.inbox()
+			if n := strings.Count(c.text(), f.done); n != 1 {
+				t.Errorf("told the outcome %d times, want once:\n%s", n, c.text())
+			}
+			if n := f.executed(h); n != 1 {
+				t.Errorf("carried out %d times, want once", n)
+			}
+			acts := h.actions()
+			if len(acts) != 1 || acts[0].State != supportbot.ActionSucceeded {
+				t.Fatalf("actions = %+v, want one succeeded", acts)
+			}
+			for _, k := range keys {
+				if k != acts[0].Key {
+					t.Errorf("tried with key %q, want only the action's %q", k, acts[0].Key)
+				}
+			}
+		})
+	}
+}
