@@ -317,12 +317,15 @@ func Price(p supportbot.Plan, periods []int, kind supportbot.QuoteKind, today su
 
 // fingerprint identifies the state of a plan a quote was made from: a quote
 // is good only for the bills (and the debits running) it was computed from.
+// Only the periods paid count, not those left out: Repay scopes the quote's
+// own periods again, which leaves nothing out unless a debit started on one
+// of them since (and then the periods differ).
 func fingerprint(p *supportbot.Plan, s QuoteScope) string {
 	h := sha256.New()
 	for _, b := range p.Bills {
 		fmt.Fprintf(h, "%d|%s|%d|%d|%d|%s;", b.Period, b.DueDate, b.Principal, b.Fee, b.LateFee, b.Status)
 	}
-	fmt.Fprintf(h, "%d|%v|%v", p.PrepayFeeRateBP, s.Periods, s.Excluded)
+	fmt.Fprintf(h, "%d|%v", p.PrepayFeeRateBP, s.Periods)
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 

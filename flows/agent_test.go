@@ -2,11 +2,13 @@ package flows_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"supportbot"
+	"supportbot/store"
 )
 
 func TestWithoutStaffChatTheTicketIsRecordedAndTheHotlineGiven(t *testing.T) {
@@ -14,26 +16,34 @@ func TestWithoutStaffChatTheTicketIsRecordedAndTheHotlineGiven(t *testing.T) {
 	c := h.chat(100, "zh")
 	c.send("/agent")
 	c.expect("400-100-5678", "09:00-21:00")
-	tx, err := h.db.Begin(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	tk, err := tx.LastTicket(context.Background(), 100)
+	tk, err := h.db.LastTicket(context.Background(), 100)
 	if err != nil || tk.Status != supportbot.TicketReferred {
 		t.Fatalf("ticket = %+v, %v; want one referred", tk, err)
 	}
 }
 
-// staffReplies are the replies of a Notify run or step addressed to the staff chat.
-func staffReplies(replies []supportbot.Reply, staff int64) []string {
+// texts are the texts of replies, one a line.
+func texts(replies []supportbot.Reply) string {
 	var out []string
 	for _, r := range replies {
-		if r.ChatID == staff {
-			out = append(out, r.Text)
-		}
+		out = append(out, r.Text)
 	}
-	return out
+	return strings.Join(out, "\n")
+}
+
+// handedOff is a harness with a staff chat and chat 100 (张伟, in lang)
+// handed off, its ticket in a topic; it returns the chat and the topic.
+func handedOff(t *testing.T, lang string) (*harness, *chat, int64) {
+	t.Helper()
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, lang)
+	c.identify(phoneZhang)
+	c.send("/agent")
+	c.expect("/end")
+	h.staff()
+	return h, c, h.topic(100)
 }
 
 func TestHandoffQueueAfterHoursAndReminder(t *testing.T) {
@@ -41,35 +51,55 @@ func TestHandoffQueueAfterHoursAndReminder(t *testing.T) {
 	h.agentChat = -100
 	h.open()
 	h.advance(12 * time.Hour) // 22:00: agents are away
-	c := h.chat(100, "en")
+	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
-	replies := c.send("talk to a human")
-	c.expect("number 1", "they will answer from Nov 22, 2026 09:00", "/end")
-	card := strings.Join(staffReplies(replies, -100), "\n")
-	if !strings.Contains(card, "张伟（C1）✅") || replies[0].TicketID == 0 && !strings.Contains(card, "#T1") {
-		t.Errorf("card:\n%s", card)
+	c.send("转人工")
+	c.expect("第 1 位", "客服将于 明天 09:00 起回复你", "/end")
+	staff := h.staff()
+	card := texts(staff)
+	if len(staff) == 0 || staff[0].TicketID == 0 || !strings.Contains(staff[0].TopicName, "#T") {
+		t.Errorf("the card does not open a topic of its ticket: %+v", staff)
+	}
+	for _, want := range []string{"张伟（C1）✅", "138****8000", "Redmi K70（P1）已还 5/12 期", "[22:00 客户] 转人工"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("card lacks %q:\n%s", want, card)
+		}
+	}
+	if strings.Contains(card, "13800138000") {
+		t.Errorf("the card shows the whole phone number:\n%s", card)
 	}
 	c.send("/bill")
-	if len(c.last) != 1 || c.last[0].ChatID != -100 || c.last[0].Text != "👤 /bill" {
-		t.Errorf("while handed off /bill should go to the agent: %+v", c.last)
+	if len(c.last) != 0 {
+		t.Errorf("while handed off the bot answered /bill itself: %+v", c.last)
+	}
+	if got := texts(h.staff()); got != "👤 /bill" {
+		t.Errorf("while handed off /bill should go to the agent, staff chat got %q", got)
 	}
 
 	// Nobody answers: no reminder at night, one 5 minutes into business hours.
 	h.advance(6 * time.Hour) // 04:00
-	if n, _ := h.eng.Notify(context.Background()); n != 0 {
+	if n := h.notify(); n != 0 {
 		t.Errorf("reminded at night: %d messages", n)
 	}
 	h.advance(5*time.Hour + 6*time.Minute) // 09:06
-	if n, _ := h.eng.Notify(context.Background()); n != 2 {
+	if n := h.notify(); n != 2 {
 		t.Errorf("Notify queued %d messages, want a reminder in the topic and a word to the customer", n)
 	}
-	if n, _ := h.eng.Notify(context.Background()); n != 0 {
+	c.inbox()
+	c.expect("你已等待约 666 分钟")
+	if got := texts(h.staff()); !strings.Contains(got, "⏰") {
+		t.Errorf("no reminder in the topic: %q", got)
+	}
+	if n := h.notify(); n != 0 {
 		t.Errorf("reminded twice")
 	}
 	c.send("/end")
-	c.expect("back with the bot")
+	c.expect("已结束人工服务，回到机器人")
+	if got := texts(h.staff()); !strings.Contains(got, "/end") {
+		t.Errorf("the topic was not told the customer left: %q", got)
+	}
 	c.send("/bill")
-	c.expect("Remaining")
+	c.expect("剩余待还")
 }
 
 func TestACustomerWhoseTicketVanishedIsBackWithTheBot(t *testing.T) {
@@ -79,19 +109,252 @@ func TestACustomerWhoseTicketVanishedIsBackWithTheBot(t *testing.T) {
 	c := h.chat(100, "en")
 	c.identify(phoneZhang)
 	c.send("/agent")
-	tx, err := h.db.Begin(context.Background())
+	ctx := context.Background()
+	err := h.db.Update(ctx, func(tx *store.Tx) error {
+		tk, err := tx.OpenTicket(ctx, 100)
+		if err != nil {
+			return err
+		}
+		tk.Status = supportbot.TicketClosed // closed behind the bot's back
+		return tx.UpdateTicket(ctx, tk)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tk, err := tx.OpenTicket(context.Background(), 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tk.Status = supportbot.TicketClosed // closed behind the bot's back
-	if err := tx.UpdateTicket(context.Background(), tk); err != nil {
-		t.Fatal(err)
-	}
-	tx.Commit()
 	c.send("/bill")
-	c.expect("Remaining") // answered, not swallowed
+	c.expect("剩余待还") // answered, not swallowed
+}
+
+// TestAgentClaimReplyCloseReachTheCustomer: what an agent does in the topic
+// is a step of the staff chat, and reaches the customer as an event of the
+// customer's chat: the claim, the reply, the close and the rating.
+func TestAgentClaimReplyCloseReachTheCustomer(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+
+	got := texts(a.send("/claim"))
+	if !strings.Contains(got, "小李 已接单") {
+		t.Errorf("staff chat after /claim: %q", got)
+	}
+	c.inbox()
+	c.expect("👩‍💼 小李 正在为你服务")
+
+	a.send("你好，我看一下你的账单")
+	c.inbox()
+	c.expect("👩‍💼 小李：你好，我看一下你的账单")
+
+	c.send("好的，谢谢")
+	if len(c.last) != 0 {
+		t.Errorf("the bot answered for itself while an agent is on: %s", c.text())
+	}
+	if got := texts(h.staff()); got != "👤 好的，谢谢" {
+		t.Errorf("relayed to the topic: %q", got)
+	}
+	c.pressData("m:bill") // any button while handed off: no flow runs
+	c.expect("你正在与人工客服对话")
+
+	staff := a.send("/close")
+	if !strings.Contains(texts(staff), "工单已关闭") {
+		t.Errorf("staff chat after /close: %q", texts(staff))
+	}
+	closed := false
+	for _, r := range staff {
+		closed = closed || r.CloseTopic
+	}
+	if !closed {
+		t.Error("/close did not close the topic")
+	}
+	c.inbox()
+	c.expect("客服已结束本次对话", "请为本次人工服务打分", "5⭐")
+	c.press("5⭐")
+	c.expect("感谢你的评价（5 星）")
+	tk, err := h.db.LastTicket(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Status != supportbot.TicketClosed || tk.Rating != 5 || tk.AgentID != 7 || tk.FirstReplyAt.IsZero() {
+		t.Errorf("ticket = %+v; want closed by agent 7, answered, rated 5", tk)
+	}
+	c.send("/bill")
+	c.expect("Redmi K70") // back with the bot
+
+	// The topic is closed: a late reply is not relayed.
+	got = texts(a.send("还在吗？"))
+	if !strings.Contains(got, "已关闭") {
+		t.Errorf("a reply to a closed ticket: %q", got)
+	}
+	if c.inbox(); len(c.last) != 0 {
+		t.Errorf("a reply after the close reached the customer: %s", c.text())
+	}
+}
+
+// TestAgentReplyRedeliveredReachesTheCustomerOnce: the staff chat's updates
+// deduplicate like the customer's.
+func TestAgentReplyRedeliveredReachesTheCustomerOnce(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	ev := supportbot.Event{Source: supportbot.UpdateSource(0), ChatID: h.agentChat, UserID: 7, FirstName: "小李", ThreadID: topic,
+		Kind: supportbot.EventText, Text: "请稍等"}
+	for range 2 {
+		if err := h.eng.Submit(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+		h.drain()
+	}
+	c.inbox()
+	if n := strings.Count(c.text(), "请稍等"); n != 1 {
+		t.Errorf("the customer got the reply %d times, want once:\n%s", n, c.text())
+	}
+}
+
+// TestCardNumbersAreMaskedInRelaysAndTranscripts (issue 15.10): a card
+// number typed while handed off reaches the agent masked, the customer is
+// warned, and nothing unmasked is kept.
+func TestCardNumbersAreMaskedInRelaysAndTranscripts(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("我的卡号 6222 0212 3456 7890 123 扣款失败")
+	c.expect("请不要发送银行卡号")
+	c.send("/agent")
+	card := texts(h.staff())
+	if strings.Contains(card, "6222") || strings.Contains(card, "3456") || !strings.Contains(card, "我的卡号 ****") {
+		t.Errorf("the context card's transcript is not masked:\n%s", card)
+	}
+	c.send("身份证 110101199003071234，卡 6222021234567890")
+	c.expect("已经打码后才转给客服")
+	relayed := texts(h.staff())
+	if strings.Contains(relayed, "6222") || strings.Contains(relayed, "1101011990") || !strings.Contains(relayed, "****7890") {
+		t.Errorf("relayed to the agent: %q", relayed)
+	}
+	conv, err := h.db.Conversation(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range conv.Transcript {
+		if strings.Contains(l.Text, "6222") || strings.Contains(l.Text, "1101011990") {
+			t.Errorf("the transcript keeps a number: %q", l.Text)
+		}
+	}
+	all, err := h.db.Audit(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range all {
+		if s := fmt.Sprint(e.Action, e.Details); strings.Contains(s, "6222") {
+			t.Errorf("the audit keeps a card number: %s", s)
+		}
+	}
+}
+
+// TestStaffChatOutsideATicketIsTold: a command in the staff chat outside a
+// ticket's topic does nothing but say so.
+func TestStaffChatOutsideATicketIsTold(t *testing.T) {
+	h, c, _ := handedOff(t, "zh")
+	got := texts(h.agent(7, "小李", 99999).send("/close"))
+	if !strings.Contains(got, "没有工单") {
+		t.Errorf("staff chat: %q", got)
+	}
+	if tk, err := h.db.OpenTicket(context.Background(), 100); err != nil || tk.Status != supportbot.TicketOpen {
+		t.Errorf("the ticket: %+v, %v; want still open", tk, err)
+	}
+	if c.inbox(); len(c.last) != 0 {
+		t.Errorf("the customer was told something: %s", c.text())
+	}
+}
+
+// TestAHumanIsOneTapAwayWhenTheCoreIsDown: the core does not answer; the
+// customer is offered a person, and the hand-off itself does not need the
+// core: the ticket opens and the agent gets a card.
+func TestAHumanIsOneTapAwayWhenTheCoreIsDown(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	h.hooks.set(func(k *hooks) {
+		k.customer = func(context.Context, string) (*supportbot.Customer, error) { return nil, errDown }
+		k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
+	})
+	c.send("/bill")
+	c.expect("分期系统暂时没有响应", "转人工")
+	c.press("转人工")
+	c.expect("已为你转接人工客服", "第 1 位")
+	c.reject("分期系统暂时没有响应")
+	card := texts(h.staff())
+	if !strings.Contains(card, "工单 #T") || !strings.Contains(card, "C1") {
+		t.Errorf("the agent got no card naming the customer:\n%s", card)
+	}
+	if _, err := h.db.OpenTicket(context.Background(), 100); err != nil {
+		t.Errorf("no open ticket: %v", err)
+	}
+}
+
+// TestAHandoffAfterThePhoneChangedGoesUnverified: the phone on file changed
+// (its event not yet in): asking for a person unlinks the chat as any step
+// would, and the hand-off goes ahead for an unverified customer — it does
+// not fail.
+func TestAHandoffAfterThePhoneChangedGoesUnverified(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	h.hooks.set(func(k *hooks) {
+		k.customer = func(ctx context.Context, id string) (*supportbot.Customer, error) {
+			cu, err := k.Core.Customer(ctx, id)
+			if err == nil {
+				cu.Phone = "+8613811112222"
+			}
+			return cu, err
+		}
+	})
+	c.send("/agent")
+	c.expect("你账户预留的手机号已变更", "已为你转接人工客服")
+	card := texts(h.staff())
+	if !strings.Contains(card, "未验证身份") || strings.Contains(card, "（P1）") || strings.Contains(card, "（C1）") {
+		t.Errorf("the card of an unlinked chat:\n%s", card)
+	}
+	c.send("在吗")
+	if got := texts(h.staff()); got != "👤 在吗" {
+		t.Errorf("not relayed: %q", got)
+	}
+}
+
+// TestAnAgentDecidesAClosureInTheTopic: with the embedded core an agent's
+// /closure decides the request, and the customer is told by the core's
+// event; with a remote core the agent is told the core decides.
+func TestAnAgentDecidesAClosureInTheTopic(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(300, "en")
+	c.identify(phoneBob)
+	c.startClosure()
+	c.send("4321")
+	ref := c.ref()
+	c.send("/agent")
+	h.staff()
+	a := h.agent(7, "小李", h.topic(300))
+	got := texts(a.send("/closure " + ref + " rejected 有订单正在退货"))
+	if overHTTP() {
+		if !strings.Contains(got, "由分期核心系统审核") {
+			t.Errorf("staff chat: %q", got)
+		}
+		return
+	}
+	if !strings.Contains(got, ref) || !strings.Contains(got, "rejected") {
+		t.Errorf("staff chat: %q", got)
+	}
+	c.inbox()
+	c.expect("Your closure request has been decided", ref, "Status: rejected. Reason: 有订单正在退货")
+	got = texts(a.send("/closure " + ref + " completed"))
+	if !strings.Contains(got, "未能更新注销申请") {
+		t.Errorf("deciding twice: %q", got)
+	}
+	got = texts(a.send("/closure"))
+	if !strings.Contains(got, "用法") {
+		t.Errorf("usage: %q", got)
+	}
 }

@@ -25,15 +25,9 @@ func (h *harness) announce(until time.Time, broadcast bool) {
 // batchEngine is an engine on the harness's database that broadcasts to n
 // chats per Notify, so a test sees several rounds.
 func (h *harness) batchEngine(n int) *flows.Engine {
-	db := h.db
 	return flows.New(flows.Config{
-		Begin: func(ctx context.Context) (flows.Tx, error) {
-			tx, err := db.Begin(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return tx, nil
-		},
+		Store:         stateStore{h.db},
+		Core:          h.hooks,
 		Catalog:       h.cat,
 		Location:      shanghai,
 		Now:           h.clock,
@@ -69,8 +63,8 @@ func TestAnnouncementShownWhileInForce(t *testing.T) {
 	c.expect("提前结清报价", "📢 "+outageZH)
 	c.send("/cancel")
 	c.send("/pay")
-	c.press("Xiaomi Book")
-	c.expect("本期账单", "📢 "+outageZH)
+	c.press("Redmi K70")
+	c.expect("逾期账单", "📢 "+outageZH)
 	c.send("/cancel")
 	e.identify(phoneBob)
 	e.send("/bill")

@@ -231,7 +231,7 @@ func setAutopay(s *Step, p *supportbot.Plan, on bool, card *supportbot.Card) err
 	text := s.T("autopay.done_on", "product", p.Product, "card", masked)
 	// Auto-repayment debits on due dates to come; what is overdue already
 	// is still to be paid by hand.
-	if total, overdue := dueNow(*p, s.today); overdue {
+	if total, overdue, _ := dueNow(*p, s.today, nil); overdue {
 		text += "\n\n" + s.T("autopay.overdue_hint", "periods", periodList(s, overduePeriods(*p, s.today)), "amount", money(total))
 		rows = append([][]supportbot.Button{{s.menuBtn(s.T("pay.btn_bill"), "pay:"+p.ID)}}, rows...)
 	}

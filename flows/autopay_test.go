@@ -58,6 +58,7 @@ func TestAutopayInEnglish(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(500, "en")
 	c.identify(phoneZhao)
+	c.send("/lang en") // 赵敏's language on file is Chinese
 	c.send("/autopay")
 	c.expect("1. Redmi Note 13 (order 5241000000006): ✅ on (农业银行 **** 5555)")
 	c.press("Turn off 1. Redmi Note 13")

@@ -25,6 +25,7 @@ func TestBillsInEnglish(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "en")
 	c.identify(phoneZhang)
+	c.send("/lang en") // 张伟's language on file is Chinese
 	c.send("my bill")
 	c.expect("2 open installment plan(s), ¥5,781.40 left", "Period 6 is overdue (due Nov 15, 2026): ¥249.92, late fee ¥12.00",
 		"Next due Dec 15, 2026: ¥249.92", "credit bureau")

@@ -306,10 +306,13 @@ func settledCancel(s *Step, a *supportbot.Action) error {
 		s.finish()
 	}
 	views, err := scheduledViews(s)
-	if err != nil {
+	if err = extra(err); err != nil {
 		return err
 	}
 	v := &scheduledView{ScheduledRepayment: supportbot.ScheduledRepayment{ID: a.Scheduled, PlanID: a.PlanID}, Product: a.Product, Card: a.Card}
+	if r := a.Outcome.Scheduled; r != nil {
+		v.ScheduledRepayment = *r // what the core answered, should the views be unread
+	}
 	for _, x := range views {
 		if x.ID == a.Scheduled {
 			v = x

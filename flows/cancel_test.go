@@ -12,7 +12,8 @@ func TestCancelTheFarScheduledRepayment(t *testing.T) {
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
 	c.send("/cancel_schedule")
-	c.expect("你的预约还款", "Redmi K70 第 7 期 · ¥249.92 · 招商银行 **** 6789 · 2026年12月14日 09:00 扣款",
+	c.expect("你的预约还款", "1. Redmi K70 第 8 期", "2. Xiaomi Book 第 3 期",
+		"3. Redmi K70 第 7 期 · ¥249.92 · 招商银行 **** 6789 · 2026年12月14日 09:00 扣款",
 		"（2 小时内执行，无法取消）", "（处理中，无法取消）")
 	c.press("取消第 1 笔")
 	c.expect("处理中", "无法取消") // S3 processing runs first
@@ -23,8 +24,9 @@ func TestCancelTheFarScheduledRepayment(t *testing.T) {
 	ok := c.button("确认取消").Data
 	c.pressData(ok)
 	c.expect("已取消预约还款", "不会扣款")
-	c.pressData(ok)
-	c.expect("已经取消过了")
+	c.pressData(ok) // the old confirm button
+	c.expect("取消已经处理完毕")
+	c.reject("已取消预约还款")
 	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledCancelled {
 		t.Errorf("S1 status = %s, want cancelled", got)
 	}
@@ -40,6 +42,7 @@ func TestCancelRefusesTheOneWithinTwoHours(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "en")
 	c.identify(phoneZhang)
+	c.send("/lang en")
 	c.send("/cancel_schedule")
 	c.press("Xiaomi Book period 3")
 	c.expect("runs within 2 hours", "can no longer be cancelled", "Talk to a human")

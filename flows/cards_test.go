@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -39,6 +40,7 @@ func TestCardsMarkAFrozenCardUnusable(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(100, "en")
 	c.identify(phoneZhang)
+	c.send("/lang en")
 	c.send("/cards")
 	c.expect("1. 招商银行 **** 6789 ✅ default", "2. 工商银行 **** 4321 ⛔ frozen, can't be debited")
 	c.reject("Make default")
@@ -105,4 +107,63 @@ func TestACardNumberIsNeverWanted(t *testing.T) {
 	c.send("/cards")
 	c.send("5241000000006")
 	c.reject("请不要发送银行卡号")
+}
+
+// TestCardAndIDNumbersAreMaskedAtTheDoor (issue 15.10): a card or ID number
+// typed anywhere — at the top level, while identifying, at the closure's
+// identity question — is warned about once, changes nothing, and is kept
+// nowhere unmasked: not in the transcript, the audit, nor the questions the
+// bot could not answer.
+func TestCardAndIDNumbersAreMaskedAtTheDoor(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	secrets := []string{"6222021234567890123", "110101199003071234", "11010119900307123X"}
+	for _, text := range []string{
+		"卡号 6222 0212 3456 7890 123 怎么还款", // top level; a question the FAQ would try
+		"身份证 110101199003071234",
+	} {
+		c.send(text)
+		if n := strings.Count(c.text(), "请不要发送银行卡号"); n != 1 {
+			t.Errorf("%q: warned %d times, want once:\n%s", text, n, c.text())
+		}
+		c.reject("TITLE(", "暂时回答不了")
+	}
+	c.send("/bill") // while identifying
+	c.send("6222021234567890")
+	c.expect("请不要发送银行卡号")
+	c.share(phoneBob, 100)
+	c.expect("Verified") // the flow it was in goes on
+	c.send("/close_account")
+	c.press("Go on")
+	c.send("11010119900307123X") // the whole ID number at the identity question
+	c.expect("Please don't send card numbers")
+	c.reject("Tries left: 2", "Closure request submitted")
+	c.send("4321")
+	c.expect("Closure request submitted")
+	if n := len(h.audit("closure_identity_failed")); n != 0 {
+		t.Errorf("the masked answer counted as a wrong one: %d failures", n)
+	}
+
+	if len(h.missed) != 0 {
+		t.Errorf("recorded as unanswered questions: %q", h.missed)
+	}
+	conv, err := h.db.Conversation(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := h.db.Audit(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := fmt.Sprint(conv.Transcript, conv.Slots, all)
+	for _, s := range secrets {
+		for _, part := range []string{s, s[:12], "6222 0212"} {
+			if strings.Contains(kept, part) {
+				t.Errorf("%q is kept somewhere: %s", part, kept)
+			}
+		}
+	}
+	if n := len(h.audit("card_number_refused")); n != 4 {
+		t.Errorf("card_number_refused entries = %d, want 4", n)
+	}
 }

@@ -380,8 +380,8 @@ func settledClosure(s *Step, a *supportbot.Action) error {
 			return nil
 		case ce != nil && ce.Code == supportbot.CoreNotEligible:
 			s.core.forget(s.conv.CustomerID)
-			if blocked, err := closureBlocked(s); blocked || err != nil {
-				return err
+			if blocked, err := closureBlocked(s); blocked || extra(err) != nil {
+				return extra(err)
 			}
 			// The core sees a reason the bot does not: say it as the core did.
 			var lines []string

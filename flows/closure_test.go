@@ -3,7 +3,7 @@ package flows_test
 import (
 	"context"
 	"regexp"
-	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +20,18 @@ func (c *chat) ref() string {
 		c.h.t.Fatalf("no closure reference in:\n%s", c.text())
 	}
 	return ref
+}
+
+// decideClosure decides a closure request in the core, which tells the bot
+// by an event that Drain delivers.
+func (h *harness) decideClosure(ref, status, reason string) *supportbot.ClosureRequest {
+	h.t.Helper()
+	r, err := h.embedded.DecideClosure(context.Background(), ref, status, reason)
+	if err != nil {
+		h.t.Fatalf("decide closure %s: %v", ref, err)
+	}
+	h.drain()
+	return r
 }
 
 // startClosure runs /close_account up to the identity question.
@@ -121,20 +133,22 @@ func TestClosureHappyPathAndAskingAgain(t *testing.T) {
 	c.send("/messages")
 	c.expect("Closure request submitted: reference " + ref + ", expected between Nov 25, 2026 and Nov 27, 2026")
 
-	// An agent rejects it: the customer sees why and may ask again.
+	// The core rejects it: the customer is told, sees why and may ask again.
 	h.advance(2 * 24 * time.Hour)
-	r, chats, err := h.db.SetClosureStatus(context.Background(), ref, supportbot.ClosureRejected, "an order is being returned")
-	if err != nil {
-		t.Fatal(err)
+	r := h.decideClosure(ref, supportbot.ClosureRejected, "an order is being returned")
+	if r.CustomerID != "C2" {
+		t.Errorf("decided the request of %s, want C2", r.CustomerID)
 	}
-	if !slices.Equal(chats, []int64{300}) || r.CustomerID != "C2" {
-		t.Errorf("SetClosureStatus told chats %v of %s, want [300] of C2", chats, r.CustomerID)
-	}
+	c.inbox()
+	c.expect("📬 Your closure request has been decided", ref, "Status: rejected. Reason: an order is being returned", "Decided: Nov 23, 2026")
 	update := h.eng.ClosureUpdate(supportbot.LangZH, r)
 	for _, want := range []string{"你的注销申请有了处理结果", ref, "状态：未通过。原因：an order is being returned", "处理日期：2026年11月23日"} {
-		if !regexp.MustCompile(regexp.QuoteMeta(want)).MatchString(update) {
+		if !strings.Contains(update, want) {
 			t.Errorf("ClosureUpdate lacks %q; got:\n%s", want, update)
 		}
+	}
+	if e := h.audit("closure_status"); len(e) != 1 || e[0].Details["status"] != supportbot.ClosureRejected || e[0].Details["reference"] != ref {
+		t.Errorf("closure_status audit = %+v, want one rejection of %s", e, ref)
 	}
 	c.send("/closure_status")
 	c.expect("Status: rejected. Reason: an order is being returned", "Decided: Nov 23, 2026", "[🔒 Close account]")
@@ -147,9 +161,9 @@ func TestClosureHappyPathAndAskingAgain(t *testing.T) {
 	if second == ref || !regexp.MustCompile(`^CR-20261123-\d{4}$`).MatchString(second) {
 		t.Errorf("second reference = %q, want a new CR-20261123-NNNN", second)
 	}
-	if _, _, err := h.db.SetClosureStatus(context.Background(), second, supportbot.ClosureCompleted, ""); err != nil {
-		t.Fatal(err)
-	}
+	h.decideClosure(second, supportbot.ClosureCompleted, "")
+	c.inbox()
+	c.expect("Status: completed")
 	c.send("/close_account")
 	c.expect("Your installment account is already closed", second, "Status: completed")
 	c.reject("Go on")
@@ -167,7 +181,7 @@ func TestClosureLocksAfterThreeWrongAnswersPerCustomer(t *testing.T) {
 	c.send("2222")
 	c.expect("Tries left: 1.")
 	c.send("333X")
-	c.expect("wrong 3 times in a row", "closure is locked until Nov 22, 2026 10:00", "[👤 Talk to a human]")
+	c.expect("wrong 3 times in a row", "closure is locked until tomorrow 10:00", "[👤 Talk to a human]")
 	if n := len(h.audit("closure_identity_failed")); n != 3 {
 		t.Errorf("closure_identity_failed entries = %d, want 3", n)
 	}
@@ -178,22 +192,23 @@ func TestClosureLocksAfterThreeWrongAnswersPerCustomer(t *testing.T) {
 	c.reject("Closure request submitted")
 
 	c.send("/close_account")
-	c.expect("closure is locked until Nov 22, 2026 10:00", "[👤 Talk to a human]")
+	c.expect("closure is locked until tomorrow 10:00", "[👤 Talk to a human]")
 	c.reject("Go on")
 
 	h.open() // a restart keeps the lock
 	c.send("/close_account")
-	c.expect("closure is locked until Nov 22, 2026 10:00")
+	c.expect("closure is locked until tomorrow 10:00")
 
 	other := h.chat(301, "zh") // another chat of the same customer
 	other.identify(phoneBob)
+	other.send("/lang zh") // Bob's language on file is English
 	other.send("/close_account")
-	other.expect("注销功能已锁定至 2026年11月22日 10:00")
+	other.expect("注销功能已锁定至 明天 10:00")
 	other.reject("继续注销")
 
 	h.advance(24*time.Hour - time.Minute)
 	c.send("/close_account")
-	c.expect("locked until Nov 22, 2026 10:00")
+	c.expect("locked until today 10:00")
 
 	h.advance(2 * time.Minute) // 24 h and a minute after the lock
 	c.startClosure()
@@ -223,7 +238,7 @@ func TestClosureLockFromAnotherChatStopsAWaitingAnswer(t *testing.T) {
 	b.expect("closure is locked until")
 
 	a.send("4321")
-	a.expect("closure is locked until Nov 22, 2026 10:00")
+	a.expect("closure is locked until tomorrow 10:00")
 	a.reject("Closure request submitted")
 	if n := len(h.audit("closure_request")); n != 0 {
 		t.Errorf("closure_request entries = %d, want 0", n)
@@ -239,10 +254,7 @@ func TestClosureRightAnswerResetsTheCount(t *testing.T) {
 	c.send("2222")
 	c.expect("Tries left: 1.")
 	c.send("４３２１")
-	ref := c.ref()
-	if _, _, err := h.db.SetClosureStatus(context.Background(), ref, supportbot.ClosureRejected, "test"); err != nil {
-		t.Fatal(err)
-	}
+	h.decideClosure(c.ref(), supportbot.ClosureRejected, "test")
 	c.startClosure()
 	c.expect("Tries left: 3.")
 	c.send("1111")
@@ -264,12 +276,15 @@ func TestClosureIdentifiesFirstThenResumes(t *testing.T) {
 func TestClosureLeavesOnCancel(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(300, "zh")
-	c.identify(phoneBob)
+	c.identify(phoneBob) // Bob's language on file is English
 	c.startClosure()
 	c.send("取消")
-	c.expect("已取消")
+	c.expect("Cancelled")
 	c.send("4321")
-	c.reject("注销申请已提交")
+	c.reject("Closure request submitted")
+	if n := len(h.audit("closure_request")); n != 0 {
+		t.Errorf("closure_request entries = %d, want 0", n)
+	}
 }
 
 func TestAddBusinessDays(t *testing.T) {

@@ -2,7 +2,10 @@ package flows_test
 
 import (
 	"context"
+	"fmt"
+	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,6 +52,9 @@ type harness struct {
 	cat      *locale.Catalog
 	missed   []string
 	source   atomic.Int64
+	metrics  *testMetrics
+	// failuresExpected: the test makes steps fail on purpose.
+	failuresExpected bool
 	// agentChat is the staff chat; set it and call open() to hand off.
 	agentChat int64
 }
@@ -61,7 +67,7 @@ func overHTTP() bool { return os.Getenv("SUPPORTBOT_TEST_CORE") == "http" }
 
 func newHarness(t testing.TB, data []supportbot.CustomerData) *harness {
 	t.Helper()
-	h := &harness{t: t, cfg: storetest.Config(t), now: start, hooks: &hooks{}}
+	h := &harness{t: t, cfg: storetest.Config(t), now: start, hooks: &hooks{}, metrics: &testMetrics{}}
 	cat, err := locale.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -71,6 +77,13 @@ func newHarness(t testing.TB, data []supportbot.CustomerData) *harness {
 	if _, err := h.db.Import(context.Background(), data); err != nil {
 		t.Fatalf("import: %v", err)
 	}
+	t.Cleanup(func() {
+		// A step that failed is retried later and, in the end, apologised
+		// for: never what a flow test expects unless it says so.
+		if failed := h.failedSteps(); len(failed) > 0 && !h.failuresExpected {
+			t.Errorf("steps failed: %v", failed)
+		}
+	})
 	return h
 }
 
@@ -95,6 +108,15 @@ func (h *harness) open() {
 			h.fake.Close()
 		}
 		h.fake = coretest.Start(h.t, h.embedded, coretest.WithClock(h.clock))
+		// The core's events come to the bot's /core/events, signed, as in
+		// production: the handler commits them through the engine of now.
+		events, err := corehttp.NewEventHandler(corehttp.EventsConfig{Secret: "events-secret", Sink: engineSink{h}, Now: h.clock})
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		srv := httptest.NewServer(events)
+		h.t.Cleanup(srv.Close)
+		h.fake.SetEvents(srv.URL+"/core/events", "events-secret")
 		client, err := corehttp.New(corehttp.Config{BaseURL: h.fake.URL(), Token: h.fake.Token(),
 			Reads:   corehttp.Policy{AttemptTimeout: 2 * time.Second, Attempts: 2, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond},
 			Actions: corehttp.Policy{AttemptTimeout: 2 * time.Second, Attempts: 2, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}})
@@ -103,13 +125,18 @@ func (h *harness) open() {
 		}
 		core = client
 	}
-	h.hooks.Core = core
-	h.eng = flows.New(flows.Config{
+	h.hooks.set(func(k *hooks) { k.Core = core })
+	var engineCore flows.Core = h.hooks
+	if d, ok := core.(flows.ClosureDecider); ok {
+		engineCore = deciding{h.hooks, d}
+	}
+	eng := flows.New(flows.Config{
 		Store:       stateStore{db},
-		Core:        h.hooks,
+		Core:        engineCore,
 		Catalog:     h.cat,
 		Classifier:  fakeClassifier{},
 		Answers:     fakeAnswers{},
+		Metrics:     h.metrics,
 		Misses:      missFunc(func(text string) { h.mu.Lock(); h.missed = append(h.missed, text); h.mu.Unlock() }),
 		Location:    shanghai,
 		Now:         h.clock,
@@ -118,6 +145,9 @@ func (h *harness) open() {
 		Hours:       supportbot.BusinessHours{Open: 9 * time.Hour, Close: 21 * time.Hour},
 		CoreEvents:  embeddedEvents{db},
 	})
+	h.mu.Lock()
+	h.eng = eng
+	h.mu.Unlock()
 }
 
 func (h *harness) clock() time.Time {
@@ -159,6 +189,16 @@ func (h *harness) take(chatID int64) []supportbot.Reply {
 	return out
 }
 
+// engineSink hands the core's events to the harness's engine of the moment.
+type engineSink struct{ h *harness }
+
+func (s engineSink) CoreEvent(ctx context.Context, ev supportbot.CoreEvent) error {
+	s.h.mu.Lock()
+	eng := s.h.eng
+	s.h.mu.Unlock()
+	return eng.CoreEvent(ctx, ev)
+}
+
 // stateStore is the database as the engine sees its own state.
 type stateStore struct{ *store.DB }
 
@@ -178,40 +218,146 @@ func (e embeddedEvents) CoreEventDelivered(ctx context.Context, id string) error
 }
 
 // hooks is the core with test doubles: a hook that is set answers instead
-// of the core (a declined card, a core that does not answer…).
+// of the core (a declined card, a core that does not answer…); it may call
+// the core itself through k.Core.
 type hooks struct {
 	flows.Core
-	mu    sync.Mutex
-	repay func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error)
-	plans func(ctx context.Context, customerID string) ([]supportbot.Plan, error)
+	mu        sync.Mutex
+	repay     func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error)
+	repayment func(ctx context.Context, key string) (*supportbot.Repayment, error)
+	plans     func(ctx context.Context, customerID string) ([]supportbot.Plan, error)
+	quote     func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error)
+	cancel    func(ctx context.Context, key, customerID, scheduledID string) (*supportbot.ScheduledRepayment, error)
+	closure   func(ctx context.Context, key, customerID string) (*supportbot.ClosureRequest, error)
+	scheduled func(ctx context.Context, customerID string) ([]supportbot.ScheduledRepayment, error)
+	customer  func(ctx context.Context, id string) (*supportbot.Customer, error)
+	byPhone   func(ctx context.Context, phone string) (*supportbot.Customer, error)
+}
+
+// set changes hooks under the lock: the engine may be calling them.
+func (k *hooks) set(fn func(k *hooks)) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	fn(k)
+}
+
+// hook is the hook f while it is set.
+func hook[F any](k *hooks, f *F) F {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return *f
 }
 
 func (k *hooks) Repay(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
-	k.mu.Lock()
-	f := k.repay
-	k.mu.Unlock()
-	if f != nil {
+	if f := hook(k, &k.repay); f != nil {
 		return f(ctx, key, r)
 	}
 	return k.Core.Repay(ctx, key, r)
 }
 
+func (k *hooks) Repayment(ctx context.Context, key string) (*supportbot.Repayment, error) {
+	if f := hook(k, &k.repayment); f != nil {
+		return f(ctx, key)
+	}
+	return k.Core.Repayment(ctx, key)
+}
+
 func (k *hooks) Plans(ctx context.Context, customerID string) ([]supportbot.Plan, error) {
-	k.mu.Lock()
-	f := k.plans
-	k.mu.Unlock()
-	if f != nil {
+	if f := hook(k, &k.plans); f != nil {
 		return f(ctx, customerID)
 	}
 	return k.Core.Plans(ctx, customerID)
 }
 
-// DecideClosure passes an agent's /closure to the embedded core.
-func (k *hooks) DecideClosure(ctx context.Context, ref, status, reason string) (*supportbot.ClosureRequest, error) {
-	if d, ok := k.Core.(flows.ClosureDecider); ok {
-		return d.DecideClosure(ctx, ref, status, reason)
+func (k *hooks) Quote(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
+	if f := hook(k, &k.quote); f != nil {
+		return f(ctx, key, r)
 	}
-	return nil, supportbot.Errorf(supportbot.EINVALID, "closure decided in the core")
+	return k.Core.Quote(ctx, key, r)
+}
+
+func (k *hooks) CancelScheduled(ctx context.Context, key, customerID, scheduledID string) (*supportbot.ScheduledRepayment, error) {
+	if f := hook(k, &k.cancel); f != nil {
+		return f(ctx, key, customerID, scheduledID)
+	}
+	return k.Core.CancelScheduled(ctx, key, customerID, scheduledID)
+}
+
+func (k *hooks) RequestClosure(ctx context.Context, key, customerID string) (*supportbot.ClosureRequest, error) {
+	if f := hook(k, &k.closure); f != nil {
+		return f(ctx, key, customerID)
+	}
+	return k.Core.RequestClosure(ctx, key, customerID)
+}
+
+func (k *hooks) Scheduled(ctx context.Context, customerID string) ([]supportbot.ScheduledRepayment, error) {
+	if f := hook(k, &k.scheduled); f != nil {
+		return f(ctx, customerID)
+	}
+	return k.Core.Scheduled(ctx, customerID)
+}
+
+func (k *hooks) Customer(ctx context.Context, id string) (*supportbot.Customer, error) {
+	if f := hook(k, &k.customer); f != nil {
+		return f(ctx, id)
+	}
+	return k.Core.Customer(ctx, id)
+}
+
+func (k *hooks) CustomerByPhone(ctx context.Context, phone string) (*supportbot.Customer, error) {
+	if f := hook(k, &k.byPhone); f != nil {
+		return f(ctx, phone)
+	}
+	return k.Core.CustomerByPhone(ctx, phone)
+}
+
+// errDown is what a core that does not answer gives: the outcome unknown.
+var errDown = fmt.Errorf("core: no answer: %w", supportbot.ErrCoreUnavailable)
+
+// testMetrics counts what the tests look at: failed steps, money actions.
+type testMetrics struct {
+	mu     sync.Mutex
+	failed []string
+	money  map[string]int
+}
+
+func (m *testMetrics) Flow(string, string)      {}
+func (m *testMetrics) FAQ(string)               {}
+func (m *testMetrics) Action(string)            {}
+func (m *testMetrics) FirstReply(time.Duration) {}
+func (m *testMetrics) Step(kind string, _ time.Duration, failed bool) {
+	if failed {
+		m.mu.Lock()
+		m.failed = append(m.failed, kind)
+		m.mu.Unlock()
+	}
+}
+func (m *testMetrics) MoneyAction(kind, state string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.money == nil {
+		m.money = map[string]int{}
+	}
+	m.money[kind+"/"+state]++
+}
+
+// failedSteps lists the kinds of the steps that failed so far.
+func (h *harness) failedSteps() []string {
+	h.metrics.mu.Lock()
+	defer h.metrics.mu.Unlock()
+	return slices.Clone(h.metrics.failed)
+}
+
+// deciding is the hooked embedded core with its admin side: an agent's
+// /closure decides there. A remote core decides itself; the engine sees no
+// ClosureDecider then, as in production.
+type deciding struct {
+	*hooks
+	d flows.ClosureDecider
+}
+
+func (k deciding) DecideClosure(ctx context.Context, ref, status, reason string) (*supportbot.ClosureRequest, error) {
+	return k.d.DecideClosure(ctx, ref, status, reason)
 }
 
 type missFunc func(string)
@@ -426,3 +572,100 @@ func eventWithID(id int64, command string) supportbot.Event {
 }
 
 func eventMedia() supportbot.Event { return supportbot.Event{Kind: supportbot.EventMedia} }
+
+// staff returns, and marks sent, what waits in the outbox for the staff chat.
+func (h *harness) staff() []supportbot.Reply {
+	h.t.Helper()
+	return h.take(h.agentChat)
+}
+
+// topic gives the chat's open ticket a forum topic, as the channel does when
+// it creates one, and returns the topic's id.
+func (h *harness) topic(chatID int64) int64 {
+	h.t.Helper()
+	ctx := context.Background()
+	t, err := h.db.OpenTicket(ctx, chatID)
+	if err != nil {
+		h.t.Fatalf("open ticket of chat %d: %v", chatID, err)
+	}
+	if t.TopicID != 0 {
+		return t.TopicID
+	}
+	topic := 5000 + t.ID
+	if err := h.db.SetTicketTopic(ctx, t.ID, topic); err != nil {
+		h.t.Fatal(err)
+	}
+	return topic
+}
+
+// agent is a listed agent writing in a topic of the staff chat.
+type agent struct {
+	h     *harness
+	id    int64
+	name  string
+	topic int64
+}
+
+func (h *harness) agent(id int64, name string, topic int64) *agent {
+	return &agent{h: h, id: id, name: name, topic: topic}
+}
+
+// send posts a line in the agent's topic (a /command or a reply) and returns
+// what the staff chat got back.
+func (a *agent) send(line string) []supportbot.Reply {
+	a.h.t.Helper()
+	ev := supportbot.Event{Kind: supportbot.EventText, Text: line}
+	if cmd, ok := strings.CutPrefix(line, "/"); ok {
+		name, args, _ := strings.Cut(cmd, " ")
+		ev = supportbot.Event{Kind: supportbot.EventCommand, Text: name, Args: args}
+	}
+	ev.ChatID, ev.UserID, ev.FirstName, ev.ThreadID = a.h.agentChat, a.id, a.name, a.topic
+	ev.Source = "test:" + strconv.FormatInt(a.h.source.Add(1), 10)
+	if err := a.h.eng.Submit(context.Background(), ev); err != nil {
+		a.h.t.Fatalf("submit %+v: %v", ev, err)
+	}
+	a.h.drain()
+	return a.h.staff()
+}
+
+// inbox returns, and marks sent, what waits in the outbox for the chat
+// (what arrived without the chat doing anything: an agent's reply, a
+// core event's message).
+func (c *chat) inbox() []supportbot.Reply {
+	c.h.t.Helper()
+	c.last = c.h.take(c.id)
+	return c.last
+}
+
+// unpaid lists the unpaid periods of a plan as the core has it.
+func (h *harness) unpaid(customerID, planID string) []int {
+	h.t.Helper()
+	var ps []int
+	for _, b := range h.plan(customerID, planID).Bills {
+		if b.Status == supportbot.BillUnpaid {
+			ps = append(ps, b.Period)
+		}
+	}
+	return ps
+}
+
+// action is the money action with key.
+func (h *harness) action(key string) *supportbot.Action {
+	h.t.Helper()
+	a, err := h.db.Action(context.Background(), key)
+	if err != nil {
+		h.t.Fatalf("action %s: %v", key, err)
+	}
+	return a
+}
+
+// succeeded keeps the repayments of a ledger that took money.
+func succeeded(list []supportbot.Repayment) []supportbot.Repayment {
+	var out []supportbot.Repayment
+	for _, r := range list {
+		if r.Status == supportbot.RepaymentSucceeded {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,7 +1,12 @@
 package flows_test
 
 import (
+	"context"
+	"strings"
 	"testing"
+
+	"supportbot"
+	"supportbot/flows"
 )
 
 func TestStartGreetsInTheClientLanguage(t *testing.T) {
@@ -118,5 +123,272 @@ func TestRedeliveredUpdateIsHandledOnce(t *testing.T) {
 	}
 	if got := len(h.audit("logout")); got != 1 {
 		t.Errorf("logout audit entries = %d, want 1", got)
+	}
+}
+
+// TestAForeignNumberIsNotAMainlandCustomer (issue 15.4): a shared contact's
+// number is international, country code first, with or without "+": the US
+// number +1 385 234 5678 arrives as 13852345678 and must not identify as
+// the mainland customer 138 5234 5678.
+func TestAForeignNumberIsNotAMainlandCustomer(t *testing.T) {
+	data := append(fixture(), supportbot.CustomerData{
+		Customer: supportbot.Customer{ID: "C8", Name: "刘洋", Phone: "+8613852345678", IDCardLast4: "8888", Language: "zh"},
+		Plans: []supportbot.Plan{{ID: "P9", CustomerID: "C8", OrderNo: "5241000000009", Product: "Redmi Watch", Partner: "小米分期",
+			Principal: 30000, Periods: 3, Bills: monthly("P9", "2026-11-05", 3, 10000, 10000, 0, 0)}},
+	})
+	h := newHarness(t, data)
+	var looked []string
+	h.hooks.set(func(k *hooks) {
+		k.byPhone = func(ctx context.Context, phone string) (*supportbot.Customer, error) {
+			looked = append(looked, phone)
+			return k.Core.CustomerByPhone(ctx, phone)
+		}
+	})
+	for i, phone := range []string{"13852345678", "+13852345678", "+1 (385) 234-5678", "447911123456", "+44 7911 123456",
+		"85261234567", "+852 6123 4567", "0013852345678"} {
+		c := h.chat(int64(700+i), "zh")
+		c.send("/bill")
+		c.share(phone, c.id)
+		c.expect("没有找到与这个手机号关联的分期账户", "转人工")
+		c.reject("刘洋", "Redmi Watch")
+		c.send("/bill")
+		c.expect("分享我的手机号") // still not linked
+	}
+	for _, p := range looked {
+		if p == "+8613852345678" {
+			t.Errorf("a foreign number was looked up as the mainland one: %q", looked)
+		}
+	}
+	if got := len(h.audit("identify_unknown")); got != 8 {
+		t.Errorf("identify_unknown audit entries = %d, want 8", got)
+	}
+	if got := len(h.audit("identify")); got != 0 {
+		t.Errorf("identify audit entries = %d, want 0", got)
+	}
+	// The mainland number itself, as Telegram sends it.
+	for i, phone := range []string{"8613852345678", "+86 138 5234 5678"} {
+		c := h.chat(int64(800+i), "zh")
+		c.send("/bill")
+		c.share(phone, c.id)
+		c.expect("验证成功，刘洋", "Redmi Watch")
+	}
+}
+
+// TestLanguageOnFileCountsAfterIdentifying (issue 15.12): with no language
+// from the client, a customer whose language on file is English gets
+// English once identified; a language chosen with /lang still wins.
+func TestLanguageOnFileCountsAfterIdentifying(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(300, "")
+	c.send("/start")
+	c.expect("你好") // Chinese by default
+	c.share(phoneBob, 300)
+	c.expect("✅ Verified. Hello, Bob Lee!")
+	c.send("/bill")
+	c.expect("paid off")
+	c.send("/lang zh")
+	c.send("/bill")
+	c.expect("都已结清")
+
+	chosen := h.chat(301, "")
+	chosen.send("/lang zh") // chosen before identifying
+	chosen.identify(phoneBob)
+	chosen.expect("验证成功")
+	chosen.reject("Verified")
+
+	h.open() // the choice and the link survive a restart
+	chosen.send("/bill")
+	chosen.expect("都已结清")
+	c.send("/start")
+	c.expect("你好")
+}
+
+// TestAChangedPhoneUnlinksTheChat (issue 15.5): a re-import that gives the
+// customer another phone (the number recycled to someone else) unlinks the
+// chats linked through the old one: they are told, asked to identify again,
+// and the audit says so. The new holder of the number sees their own bills.
+func TestAChangedPhoneUnlinksTheChat(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay") // mid-flow
+	c.expect("要提前结清哪一笔分期")
+	plan := c.button("Xiaomi Book").Data
+	other := h.chat(101, "zh") // a chat of another customer stays linked
+	other.identify(phoneWang)
+
+	moved := fixture()[0]
+	moved.Customer.Phone = "+8613811112222"
+	newHolder := supportbot.CustomerData{
+		Customer: supportbot.Customer{ID: "C9", Name: "赵磊", Phone: onFile(phoneZhang), IDCardLast4: "9999", Language: "zh"},
+		Plans: []supportbot.Plan{{ID: "P10", CustomerID: "C9", OrderNo: "5241000000010", Product: "Xiaomi Pad", Partner: "小米分期",
+			Principal: 20000, Periods: 2, Bills: monthly("P10", "2026-12-01", 2, 10000, 10000, 0, 0)}},
+	}
+	if _, err := h.db.Import(context.Background(), []supportbot.CustomerData{moved, newHolder}); err != nil {
+		t.Fatal(err)
+	}
+	h.drain() // the core's customer.updated
+	c.inbox()
+	c.expect("你账户预留的手机号已变更", "重新验证身份")
+	if e := h.audit("unlink"); len(e) != 1 || e[0].ChatID != 100 || e[0].CustomerID != "C1" || e[0].Details["reason"] != "phone_changed" {
+		t.Errorf("unlink audit = %+v, want one for chat 100 of C1", e)
+	}
+	c.pressData(plan) // the flow it was in is gone
+	c.reject("提前结清报价", "Xiaomi Book")
+	c.send("/bill")
+	c.expect("分享我的手机号")
+	c.reject("Redmi K70")
+	c.share(phoneZhang, 100) // the number's new holder
+	c.expect("验证成功，赵磊", "Xiaomi Pad")
+	c.reject("Redmi K70", "张伟")
+
+	other.send("/bill")
+	other.expect("Xiaomi Watch")
+	if n := len(h.audit("unlink")); n != 1 {
+		t.Errorf("unlink audit entries = %d, want 1", n)
+	}
+}
+
+// TestAPhoneChangedWithoutAnEventUnlinksAtTheNextStep: the core changed the
+// phone and its event has not come (or was lost): the next step that reads
+// the customer sees it and unlinks the chat before showing anything.
+func TestAPhoneChangedWithoutAnEventUnlinksAtTheNextStep(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	h.hooks.set(func(k *hooks) {
+		k.customer = func(ctx context.Context, id string) (*supportbot.Customer, error) {
+			cu, err := k.Core.Customer(ctx, id)
+			if err == nil && id == "C1" {
+				cu.Phone = "+8613811112222"
+			}
+			return cu, err
+		}
+	})
+	c.send("/bill")
+	c.expect("你账户预留的手机号已变更", "分享我的手机号")
+	c.reject("Redmi K70", "¥")
+	if e := h.audit("unlink"); len(e) != 1 || e[0].Details["reason"] != "phone_changed" {
+		t.Errorf("unlink audit = %+v", e)
+	}
+}
+
+// TestACustomerUpdatedEventUnlinksOnlyForANewPhone: the core's
+// customer.updated unlinks the chats of a changed phone, once however often
+// it is delivered; one that keeps the phone changes the language on file.
+func TestACustomerUpdatedEventUnlinksOnlyForANewPhone(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "")
+	c.identify(phoneZhang)
+	ctx := context.Background()
+	same := supportbot.CoreEvent{ID: "evt_lang", Type: supportbot.EventCustomerUpdated, CreatedAt: start,
+		Customer: &supportbot.Customer{ID: "C1", Name: "张伟", Phone: onFile(phoneZhang), Language: supportbot.LangEN}}
+	if err := h.eng.CoreEvent(ctx, same); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	if c.inbox(); len(c.last) != 0 {
+		t.Errorf("an update that keeps the phone said something: %s", c.text())
+	}
+	c.send("/bill")
+	c.expect("Redmi K70", "Remaining") // still linked, now in English
+
+	moved := supportbot.CoreEvent{ID: "evt_phone", Type: supportbot.EventCustomerUpdated, CreatedAt: start,
+		Customer: &supportbot.Customer{ID: "C1", Name: "张伟", Phone: "+8613811112222", Language: supportbot.LangEN}}
+	for range 2 { // delivered twice
+		if err := h.eng.CoreEvent(ctx, moved); err != nil {
+			t.Fatal(err)
+		}
+		h.drain()
+	}
+	c.inbox()
+	if n := strings.Count(c.text(), "The phone number on your account has changed"); n != 1 {
+		t.Errorf("told %d times, want once:\n%s", n, c.text())
+	}
+	if n := len(h.audit("unlink")); n != 1 {
+		t.Errorf("unlink audit entries = %d, want 1", n)
+	}
+	c.send("/bill")
+	c.expect("Share my phone number")
+}
+
+// TestUpdateZeroIsDeduplicatedToo (issue 15.8): Telegram's update ids start
+// at 0, and a redelivered update 0 is handled once like any other.
+func TestUpdateZeroIsDeduplicatedToo(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	if n := len(c.event(eventWithID(0, "/logout"))); n == 0 {
+		t.Fatal("update 0 got no reply")
+	}
+	if n := len(c.event(eventWithID(0, "/logout"))); n != 0 {
+		t.Errorf("update 0 redelivered got %d replies, want none", n)
+	}
+	if got := len(h.audit("logout")); got != 1 {
+		t.Errorf("logout audit entries = %d, want 1", got)
+	}
+}
+
+// TestForgedConfirmOfAnotherCustomersQuotePaysNothing: a well-formed button
+// of this chat's step that names another customer's quote neither pays it
+// nor tells anything about it.
+func TestForgedConfirmOfAnotherCustomersQuotePaysNothing(t *testing.T) {
+	h := newHarness(t, fixture())
+	a := h.chat(100, "zh")
+	a.identify(phoneZhang)
+	a.send("/repay")
+	a.press("Redmi K70")
+	theirs, err := flows.DecodeCallback(a.button("确认还款").Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := h.chat(200, "zh")
+	b.identify(phoneWang)
+	b.send("/repay")
+	mine, err := flows.DecodeCallback(b.button("确认还款").Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forge := func() string {
+		data, err := flows.Callback{Kind: flows.CallbackStep, Nonce: mine.Nonce, Flow: "repay", Action: "ok", Arg: theirs.Arg}.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	b.pressData(forge())
+	b.expect("按钮已过期")
+	b.reject("¥1,511", "Redmi K70", "提前还款成功")
+
+	a.press("确认还款") // paid by its owner…
+	a.expect("提前还款成功")
+	b.send("/repay")
+	mine, _ = flows.DecodeCallback(b.button("确认还款").Data)
+	b.pressData(forge()) // …and forged again: nothing about it is told
+	b.expect("按钮已过期")
+	b.reject("已在", "流水号", "Redmi K70")
+	if n := len(h.repayments("C3")); n != 0 {
+		t.Errorf("王芳's ledger has %d repayments, want none", n)
+	}
+	if n := len(succeeded(h.repayments("C1"))); n != 1 {
+		t.Errorf("张伟's ledger has %d repayments, want 1", n)
+	}
+	// A step button of a flow the chat is not in, and one of no flow at all.
+	for _, c := range []flows.Callback{
+		{Kind: flows.CallbackStep, Nonce: mine.Nonce, Flow: "cancel", Action: "ok", Arg: "S1"},
+		{Kind: flows.CallbackStep, Nonce: mine.Nonce, Flow: "nosuch", Action: "ok"},
+		{Kind: flows.CallbackView, Flow: "sched", Arg: "P1"},
+		{Kind: flows.CallbackMenu, Flow: "nosuch"},
+	} {
+		data, err := c.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.pressData(data)
+		b.expect("按钮已过期")
+		b.reject("Redmi K70", "已取消预约还款")
+	}
+	if n := len(h.audit("cancel_scheduled")); n != 0 {
+		t.Errorf("cancel_scheduled audit entries = %d, want none", n)
 	}
 }

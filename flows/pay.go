@@ -73,22 +73,30 @@ func startPay(s *Step, planID string) error {
 }
 
 // dueNow is what the plan owes now as the customer sees it in the list:
-// every overdue period, or the current one; the quote itself is the core's.
-func dueNow(p supportbot.Plan, today supportbot.Date) (supportbot.Money, bool) {
-	var total supportbot.Money
-	overdue := false
+// every overdue period, or the current one, less the periods the bank is
+// already debiting (busy: the quote leaves them out too); debiting reports
+// that those were all there was. The quote itself is the core's.
+func dueNow(p supportbot.Plan, today supportbot.Date, busy map[int]bool) (total supportbot.Money, overdue, debiting bool) {
+	var due []supportbot.Bill
 	for _, b := range p.Bills {
 		if b.Overdue(today) {
-			overdue = true
-			total += b.Principal + b.Fee + b.LateFee
+			due = append(due, b)
 		}
 	}
+	overdue = len(due) > 0
 	if !overdue {
 		if next, ok := p.NextDue(); ok {
-			total = next.Principal + next.Fee + next.LateFee
+			due = []supportbot.Bill{next}
 		}
 	}
-	return total, overdue
+	for _, b := range due {
+		if busy[b.Period] {
+			debiting = true
+			continue
+		}
+		total += b.Principal + b.Fee + b.LateFee
+	}
+	return total, overdue, debiting && total == 0
 }
 
 func askPayPlan(s *Step) error {
@@ -96,11 +104,18 @@ func askPayPlan(s *Step) error {
 	if err != nil {
 		return err
 	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return err
+	}
 	var rows [][]supportbot.Button
 	for i, p := range open {
-		total, overdue := dueNow(p, s.today)
+		total, overdue, debiting := dueNow(p, s.today, supportbot.DebitingPeriods(p.ID, sched, s.now))
 		key := "pay.plan_current"
-		if overdue {
+		switch {
+		case debiting:
+			key = "pay.plan_busy"
+		case overdue:
 			key = "pay.plan_overdue"
 		}
 		label := fmt.Sprintf("%d. %s · %s", i+1, p.Product, s.T(key, "amount", money(total)))
@@ -125,7 +140,7 @@ func billPaid(s *Step, a *supportbot.Action) error {
 		lines = append(lines, s.T("pay.done_cancelled", "count", n))
 	}
 	p, err := s.plan(a.PlanID)
-	if err != nil {
+	if err = extra(err); err != nil {
 		return err
 	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}

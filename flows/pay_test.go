@@ -3,29 +3,30 @@ package flows_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"supportbot"
-	"supportbot/flows"
+	"supportbot/store"
 )
 
 // payFixture is the fixture and, on the same 2026-11-21:
 //
-//	C5 赵敏 13500135000, cards K5 农业银行 5555 (default), K6 招商银行 6666
+//	C5 赵敏 +86 135 0013 5000, cards K5 农业银行 5555 (default), K6 招商银行 6666
 //	  P6 Redmi Note 13, 4 × 300.00 + 3.00 fee from 10-23, period 1 paid, period
 //	     2 due 11-23 (nothing overdue), auto-repay on; S5 schedules period 2
 //	     (11-23 09:00), S6 period 3 (12-23 09:00)
-//	C6 钱多 13300133000, card K10 交通银行 1010
+//	C6 钱多 +86 133 0013 3000, card K10 交通银行 1010
 //	  P7 Redmi Pad Pro, 6 × 166.67 (last 166.65) + 1.99 fee from 09-10, periods
 //	     1-3 overdue with late fees 23.45, 12.34, 0.56; S8 schedules period 2
 //	     (11-22 09:00), S7 period 4 (12-10 09:00)
-//	C7 Sun Li 13200132000 (en), no card
+//	C7 Sun Li +86 132 0013 2000 (en), no card
 //	  P8 Xiaomi Band, 2 × 100.00 from 12-05, nothing paid, nothing due soon
 const (
-	phoneZhao = "13500135000"
-	phoneQian = "13300133000"
-	phoneSun  = "13200132000"
+	phoneZhao = "8613500135000"
+	phoneQian = "+86 133 0013 3000"
+	phoneSun  = "8613200132000"
 )
 
 func payFixture() []supportbot.CustomerData {
@@ -34,7 +35,7 @@ func payFixture() []supportbot.CustomerData {
 	p7[0].LateFee, p7[1].LateFee, p7[2].LateFee = 2345, 1234, 56
 	return append(fixture(),
 		supportbot.CustomerData{
-			Customer: supportbot.Customer{ID: "C5", Name: "赵敏", Phone: phoneZhao, IDCardLast4: "5555", Language: "zh"},
+			Customer: supportbot.Customer{ID: "C5", Name: "赵敏", Phone: onFile(phoneZhao), IDCardLast4: "5555", Language: "zh"},
 			Cards: []supportbot.Card{
 				{ID: "K5", Bank: "农业银行", Last4: "5555", Default: true},
 				{ID: "K6", Bank: "招商银行", Last4: "6666"},
@@ -47,7 +48,7 @@ func payFixture() []supportbot.CustomerData {
 			},
 		},
 		supportbot.CustomerData{
-			Customer: supportbot.Customer{ID: "C6", Name: "钱多", Phone: phoneQian, IDCardLast4: "6666", Language: "zh"},
+			Customer: supportbot.Customer{ID: "C6", Name: "钱多", Phone: onFile(phoneQian), IDCardLast4: "6666", Language: "zh"},
 			Cards:    []supportbot.Card{{ID: "K10", Bank: "交通银行", Last4: "1010", Default: true}},
 			Plans: []supportbot.Plan{{ID: "P7", CustomerID: "C6", OrderNo: "5241000000007", Product: "Redmi Pad Pro", Partner: "小米分期",
 				Principal: 100000, Periods: 6, Bills: p7}},
@@ -57,43 +58,25 @@ func payFixture() []supportbot.CustomerData {
 			},
 		},
 		supportbot.CustomerData{
-			Customer: supportbot.Customer{ID: "C7", Name: "Sun Li", Phone: phoneSun, IDCardLast4: "7777", Language: "en"},
+			Customer: supportbot.Customer{ID: "C7", Name: "Sun Li", Phone: onFile(phoneSun), IDCardLast4: "7777", Language: "en"},
 			Plans: []supportbot.Plan{{ID: "P8", CustomerID: "C7", OrderNo: "5241000000008", Product: "Xiaomi Band", Partner: "小米分期",
 				Principal: 20000, Periods: 2, Bills: monthly("P8", "2026-12-05", 2, 10000, 10000, 0, 0)}},
 		},
 	)
 }
 
-// unpaid lists the unpaid periods of a plan as the store has it.
-func (h *harness) unpaid(customerID, planID string) []int {
+// paid is the one repayment that took money in a customer's ledger.
+func (h *harness) paid(customerID string) supportbot.Repayment {
 	h.t.Helper()
-	var ps []int
-	for _, b := range h.plan(customerID, planID).Bills {
-		if b.Status == supportbot.BillUnpaid {
-			ps = append(ps, b.Period)
-		}
+	list := succeeded(h.repayments(customerID))
+	if len(list) != 1 {
+		h.t.Fatalf("%s's ledger has %d repayments that took money, want 1: %+v", customerID, len(list), list)
 	}
-	return ps
-}
-
-func (h *harness) payment(key string) *supportbot.Payment {
-	h.t.Helper()
-	tx, err := h.db.Begin(context.Background())
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer tx.Rollback()
-	p, err := tx.Payment(context.Background(), key)
-	if err != nil {
-		h.t.Fatalf("payment %s: %v", key, err)
-	}
-	return p
+	return list[0]
 }
 
 func TestPayEveryOverduePeriodWithItsLateFee(t *testing.T) {
 	h := newHarness(t, payFixture())
-	var charges []flows.Charge
-	h.charge = func(ch flows.Charge) error { charges = append(charges, ch); return nil }
 	c := h.chat(600, "zh")
 	c.identify(phoneQian)
 	c.send("/pay")
@@ -103,10 +86,11 @@ func TestPayEveryOverduePeriodWithItsLateFee(t *testing.T) {
 		"⚠️ 第 2 期已逾期（还款日 2026年10月10日）：本金 ¥166.67 + 手续费 ¥1.99 + 滞纳金 ¥12.34 = ¥181.00",
 		"⚠️ 第 3 期已逾期（还款日 2026年11月10日）：本金 ¥166.67 + 手续费 ¥1.99 + 滞纳金 ¥0.56 = ¥169.22",
 		"合计应付：¥542.33", "扣款卡：交通银行 **** 1010",
-		"第 2 期原定 2026年11月22日 09:00 的预约还款将在还款后自动取消", "10:15 前确认")
+		"第 2 期原定 明天 09:00 的预约还款将在还款后自动取消", "10:15 前确认")
 	c.reject("第 4 期")
 	c.press("确认还款")
-	c.expect("还款成功", "Redmi Pad Pro 第 1、2、3 期已还清", "扣款 ¥542.33（交通银行 **** 1010）",
+	c.expect("⏳ 正在从 交通银行 **** 1010 扣款 ¥542.33",
+		"还款成功", "Redmi Pad Pro 第 1、2、3 期已还清", "扣款 ¥542.33（交通银行 **** 1010）",
 		"1 笔预约还款已自动取消", "下期还款日 2026年12月10日，应还 ¥168.66", "自动还款")
 
 	if got, want := h.unpaid("C6", "P7"), []int{4, 5, 6}; !reflect.DeepEqual(got, want) {
@@ -116,30 +100,30 @@ func TestPayEveryOverduePeriodWithItsLateFee(t *testing.T) {
 	if sched["S8"] != supportbot.ScheduledCancelled || sched["S7"] != supportbot.ScheduledScheduled {
 		t.Errorf("schedules = %v; want S8 (period 2, paid) cancelled, S7 (period 4) scheduled", sched)
 	}
-	if len(charges) != 1 || charges[0].Amount != 54233 || charges[0].Card.ID != "K10" {
-		t.Fatalf("charges = %+v, want one of 54233 on K10", charges)
+	r := h.paid("C6")
+	if r.Amount != 54233 || r.CardID != "K10" || r.PlanID != "P7" || r.Key != "repay:"+r.QuoteID || !reflect.DeepEqual(r.Periods, []int{1, 2, 3}) {
+		t.Fatalf("the core's ledger = %+v, want 54233 on K10 for P7 periods 1-3 keyed by its quote", r)
 	}
+	c.expect("流水号 " + r.ID)
 	entries := h.audit("repay_bill")
 	if len(entries) != 1 {
 		t.Fatalf("repay_bill audit entries = %d, want 1", len(entries))
 	}
 	e := entries[0]
 	want := map[string]any{"plan_id": "P7", "periods": []any{1.0, 2.0, 3.0}, "amount_fen": 54233.0,
-		"quote_id": charges[0].Key, "card_id": "K10", "cancelled_scheduled": []any{"S8"}}
+		"quote_id": r.QuoteID, "card_id": "K10", "repayment_id": r.ID, "key": r.Key, "cancelled_scheduled": []any{"S8"}}
 	if e.CustomerID != "C6" || !reflect.DeepEqual(e.Details, want) {
 		t.Errorf("audit = %s %v, want C6 %v", e.CustomerID, e.Details, want)
 	}
-	if p := h.payment(charges[0].Key); p.Kind != "repay_bill" || p.Amount != 54233 || p.PlanID != "P7" {
-		t.Errorf("payment = %+v, want repay_bill of 54233 for P7", p)
-	}
 	c.send("/messages")
-	c.expect("账单还款成功：Redmi Pad Pro 第 1, 2, 3 期，¥542.33，交通银行 **** 1010，流水号 " + charges[0].Key)
+	c.expect("账单还款成功：Redmi Pad Pro 第 1, 2, 3 期，¥542.33，交通银行 **** 1010，流水号 " + r.ID)
 }
 
 func TestPayTheCurrentPeriodWhenNothingIsOverdue(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(500, "en")
 	c.identify(phoneZhao)
+	c.send("/lang en")
 	c.send("/pay")
 	c.expect("📄 Bill due: Redmi Note 13 (order 5241000000006)",
 		"Period 2 (due Nov 23, 2026): principal ¥300.00 + fee ¥3.00 = ¥303.00",
@@ -166,6 +150,7 @@ func TestPayTheCurrentPeriodWhenNothingIsOverdue(t *testing.T) {
 
 func TestPayChoosesAPlanAndCancelsOnlyThatPeriodsSchedule(t *testing.T) {
 	h := newHarness(t, payFixture())
+	h.advance(-3 * time.Hour) // 07:00: S2 (P2 period 3) runs at 11:00, not yet with the bank
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
 	c.send("/pay")
@@ -173,7 +158,7 @@ func TestPayChoosesAPlanAndCancelsOnlyThatPeriodsSchedule(t *testing.T) {
 	c.press("Xiaomi Book")
 	// P2 period 3 is due today: not overdue, the current period, fee included.
 	c.expect("📄 本期账单：Xiaomi Book", "第 3 期（还款日 2026年11月21日）：本金 ¥1,000.00 + 手续费 ¥5.00 = ¥1,005.00",
-		"合计应付：¥1,005.00", "第 3 期原定 2026年11月21日 11:00 的预约还款将在还款后自动取消")
+		"合计应付：¥1,005.00", "第 3 期原定 今天 11:00 的预约还款将在还款后自动取消")
 	c.send("确认")
 	c.expect("还款成功", "Xiaomi Book 第 3 期已还清", "¥1,005.00")
 	if got, want := h.unpaid("C1", "P2"), []int{4, 5, 6}; !reflect.DeepEqual(got, want) {
@@ -194,34 +179,69 @@ func TestPayChoosesAPlanAndCancelsOnlyThatPeriodsSchedule(t *testing.T) {
 	c.reject("银行卡号")
 }
 
+// TestPayDeclinedCardChangesNothing: the bank declines the card (a 201
+// declined from the core): nothing is taken, the customer may try another
+// card, and pays once with it.
 func TestPayDeclinedCardChangesNothing(t *testing.T) {
 	h := newHarness(t, payFixture())
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			if r.CardID != "K5" {
+				return k.Core.Repay(ctx, key, r)
+			}
+			return &supportbot.Repayment{ID: "RDECLINED", Key: key, QuoteID: r.QuoteID, CustomerID: "C5", PlanID: "P6", CardID: r.CardID,
+				Amount: r.Amount, Status: supportbot.RepaymentDeclined, DeclineReason: "insufficient_funds"}, nil
+		}
+	})
+	c := h.chat(500, "zh")
+	c.identify(phoneZhao)
 	c.send("/pay")
-	c.send("1")
-	c.press("换一张卡")
-	c.press("工商银行") // frozen
-	c.expect("扣款卡：工商银行 **** 4321", "合计应付：¥261.92")
+	c.expect("扣款卡：农业银行 **** 5555", "合计应付：¥303.00")
 	c.press("确认还款")
-	c.expect("银行拒绝了 工商银行 **** 4321 的扣款", "没有扣款", "改用 招商银行 **** 6789", "检查该卡", "转人工")
-	if got := h.unpaid("C1", "P1"); got[0] != 6 {
-		t.Fatalf("a declined charge paid period 6: unpaid %v", got)
+	c.expect("银行拒绝了 农业银行 **** 5555 的扣款", "没有扣款", "换一张卡重试", "转人工")
+	c.reject("还款成功")
+	if got := h.unpaid("C5", "P6"); got[0] != 2 {
+		t.Fatalf("a declined charge paid period 2: unpaid %v", got)
 	}
 	if n := len(h.audit("repay_bill")); n != 0 {
 		t.Fatalf("declined charge audited as paid %d times", n)
 	}
-	if e := h.audit("payment_declined"); len(e) != 1 || e[0].Details["kind"] != "repay_bill" || e[0].Details["card_id"] != "K2" ||
-		e[0].Details["amount_fen"] != 26192.0 {
+	if e := h.audit("payment_declined"); len(e) != 1 || e[0].Details["card_id"] != "K5" || e[0].Details["amount_fen"] != 30300.0 ||
+		e[0].Details["reason"] != "insufficient_funds" {
 		t.Errorf("payment_declined audit = %+v", e)
 	}
-	c.press("改用 招商银行")
-	c.expect("扣款卡：招商银行 **** 6789", "合计应付：¥261.92")
+	c.press("换一张卡重试")
+	c.press("换一张卡")
+	c.press("招商银行 **** 6666")
+	c.expect("扣款卡：招商银行 **** 6666", "合计应付：¥303.00")
 	c.press("确认还款")
-	c.expect("还款成功", "Redmi K70 第 6 期已还清")
-	if e := h.audit("repay_bill"); len(e) != 1 || e[0].Details["card_id"] != "K1" {
-		t.Errorf("repay_bill audit = %+v, want one on K1", e)
+	c.expect("还款成功", "Redmi Note 13 第 2 期已还清", "招商银行 **** 6666")
+	if e := h.audit("repay_bill"); len(e) != 1 || e[0].Details["card_id"] != "K6" {
+		t.Errorf("repay_bill audit = %+v, want one on K6", e)
 	}
+	if r := h.paid("C5"); r.CardID != "K6" || r.Amount != 30300 {
+		t.Errorf("ledger = %+v, want 30300 on K6", r)
+	}
+}
+
+// TestPayPickerMarksTheFrozenCard (issue 15.11): a frozen card is not offered
+// to pay with; it is listed, saying why.
+func TestPayPickerMarksTheFrozenCard(t *testing.T) {
+	data := payFixture()
+	data[4].Cards = append(data[4].Cards, supportbot.Card{ID: "K11", Bank: "工商银行", Last4: "1111", Frozen: true})
+	h := newHarness(t, data)
+	c := h.chat(500, "zh")
+	c.identify(phoneZhao)
+	c.send("/pay")
+	c.expect("扣款卡：农业银行 **** 5555", "已冻结的 1 张卡无法扣款")
+	c.press("换一张卡")
+	c.expect("请选择扣款卡", "🚫 工商银行 **** 1111：已冻结，无法扣款", "[农业银行 **** 5555]", "[招商银行 **** 6666]")
+	c.reject("[工商银行")
+	// A forged pick of the frozen card quotes the usable default instead.
+	nonce := strings.Split(c.button("招商银行").Data, ":")[1]
+	c.pressData("s:" + nonce + ":pay:card:K11")
+	c.expect("扣款卡：农业银行 **** 5555")
+	c.reject("扣款卡：工商银行")
 }
 
 func TestPayExpiredQuoteRequotes(t *testing.T) {
@@ -240,6 +260,21 @@ func TestPayExpiredQuoteRequotes(t *testing.T) {
 	}
 	c.press("确认还款")
 	c.expect("还款成功", "¥303.00")
+	h.paid("C5")
+}
+
+// payElsewhere pays periods of a plan in the core, as the finance app or a
+// bank transfer would.
+func (h *harness) payElsewhere(customerID, planID string, periods ...int) {
+	h.t.Helper()
+	ctx := context.Background()
+	err := h.db.Update(ctx, func(tx *store.Tx) error {
+		_, err := tx.PayBills(ctx, customerID, planID, periods...)
+		return err
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 func TestPayChangedPlanRequotes(t *testing.T) {
@@ -249,44 +284,36 @@ func TestPayChangedPlanRequotes(t *testing.T) {
 	c.send("/pay")
 	c.expect("合计应付：¥542.33")
 	// Period 1 gets paid elsewhere (the finance app) before the customer confirms.
-	tx, err := h.db.Begin(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.PayBills(context.Background(), "C6", "P7", 1); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	h.payElsewhere("C6", "P7", 1)
 	c.press("确认还款")
 	c.expect("账单在报价后有变化，没有扣款", "合计应付：¥350.22")
 	c.reject("第 1 期已逾期", "还款成功")
+	if e := h.audit("payment_refused"); len(e) != 1 || e[0].Details["code"] != "quote_stale" {
+		t.Errorf("payment_refused audit = %+v, want one quote_stale", e)
+	}
 	c.press("确认还款")
 	c.expect("还款成功", "第 2、3 期已还清", "¥350.22")
 	if e := h.audit("repay_bill"); len(e) != 1 || e[0].Details["amount_fen"] != 35022.0 {
 		t.Errorf("repay_bill audit = %+v, want one of 35022", e)
 	}
+	h.paid("C6")
 }
 
 func TestPayDoubleConfirmPaysOnce(t *testing.T) {
 	h := newHarness(t, payFixture())
-	var keys []string
-	h.charge = func(ch flows.Charge) error { keys = append(keys, ch.Key); return nil }
 	c := h.chat(500, "zh")
 	c.identify(phoneZhao)
 	c.send("/pay")
 	confirm := c.button("确认还款").Data
 	c.pressData(confirm)
 	c.expect("还款成功")
+	r := h.paid("C5")
 	c.pressData(confirm) // a double tap, or the old button later
-	c.expect("已在", "完成还款 ¥303.00", "不会重复扣款")
+	c.expect("已在", "完成还款 ¥303.00", "不会重复扣款", "流水号 "+r.ID)
 	c.reject("还款成功")
 	c.send("确认")
 	c.reject("还款成功")
-	if len(keys) != 1 {
-		t.Fatalf("charges = %q, want one", keys)
-	}
+	h.paid("C5")
 	if n := len(h.audit("repay_bill")); n != 1 {
 		t.Errorf("repay_bill entries = %d, want 1", n)
 	}
@@ -329,6 +356,9 @@ func TestPayLeavesOutAPeriodTheBankIsDebiting(t *testing.T) {
 	if got, want := h.unpaid("C6", "P7"), []int{1, 4, 5, 6}; !reflect.DeepEqual(got, want) {
 		t.Errorf("unpaid = %v, want %v", got, want)
 	}
+	if got := h.scheduled("C6")["S10"]; got != supportbot.ScheduledProcessing {
+		t.Errorf("S10 = %s: the debit with the bank must be left to run", got)
+	}
 }
 
 func TestBillsOfferPayThisPeriodAndShowAutoRepay(t *testing.T) {
@@ -342,6 +372,7 @@ func TestBillsOfferPayThisPeriodAndShowAutoRepay(t *testing.T) {
 
 	e := h.chat(501, "en")
 	e.identify(phoneZhao)
+	e.send("/lang en")
 	e.send("/bill")
 	e.expect("Auto-repay on (农业银行 **** 5555)", "Pay this period")
 
@@ -364,5 +395,75 @@ func TestBillsOfferPayThisPeriodAndShowAutoRepay(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("还这期 buttons = %d, want 2 (overdue P1, P2 due today)", n)
+	}
+}
+
+// TestOneRuleForAPeriodBeingDebited (issue 15.1): a period whose scheduled
+// repayment is processing, or runs within 2 hours, is already with the bank.
+// Paying the bill, paying the plan off, cancelling the schedule and closing
+// the account all go by that one rule, on both sides of its cut-off: S2
+// debits P2's period 3 at 11:00.
+func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
+	for _, tc := range []struct {
+		at       time.Duration // from 10:00
+		debiting bool
+	}{
+		{-time.Hour - time.Second, false}, // 08:59:59: 2 h and a second before
+		{-time.Hour + time.Second, true},  // 09:00:01
+		{0, true},
+	} {
+		t.Run(start.Add(tc.at).Format("15:04:05"), func(t *testing.T) {
+			h := newHarness(t, fixture())
+			h.advance(tc.at)
+			c := h.chat(100, "zh")
+			c.identify(phoneZhang)
+
+			c.send("/pay")
+			if tc.debiting { // the list says it too, rather than an amount it will not charge
+				c.expect("1. Redmi K70 · 逾期 ¥261.92", "2. Xiaomi Book · 扣款中")
+				c.reject("Xiaomi Book · 本期")
+			} else {
+				c.expect("1. Redmi K70 · 逾期 ¥261.92", "2. Xiaomi Book · 本期 ¥1,005.00")
+			}
+			c.press("Xiaomi Book")
+			if tc.debiting {
+				c.expect("「Xiaomi Book」第 3 期的预约还款正在扣款中，无需重复还款")
+				c.reject("确认还款")
+			} else {
+				c.expect("本期账单：Xiaomi Book", "第 3 期（还款日 2026年11月21日）", "合计应付：¥1,005.00",
+					"第 3 期原定 今天 11:00 的预约还款将在还款后自动取消")
+			}
+			c.send("/cancel")
+
+			c.send("/repay")
+			c.press("Xiaomi Book")
+			if tc.debiting {
+				c.expect("未还本金：¥3,000.00", "第 3 期的预约还款正在扣款中，不计入本次金额", "合计应付：¥3,045.00")
+			} else {
+				c.expect("未还本金：¥4,000.00", "已到期各期手续费：¥5.00", "合计应付：¥4,050.00")
+				c.reject("正在扣款中")
+			}
+			c.send("/cancel")
+
+			c.send("/cancel_schedule")
+			c.press("Xiaomi Book 第 3 期")
+			if tc.debiting {
+				c.expect("2 小时内执行", "无法再取消")
+				c.reject("确认取消")
+			} else {
+				c.expect("确认取消这笔预约还款吗")
+			}
+			c.send("/cancel")
+
+			c.send("/close_account")
+			if tc.debiting { // S1 can be cancelled; S2 and S3 (processing) cannot
+				c.expect("❌ 预约还款：1 笔待执行，请先取消", "❌ 预约还款：2 笔正在处理或即将扣款")
+			} else {
+				c.expect("❌ 预约还款：2 笔待执行，请先取消", "❌ 预约还款：1 笔正在处理或即将扣款")
+			}
+			if n := len(h.repayments("C1")); n != 0 {
+				t.Errorf("the ledger has %d repayments", n)
+			}
+		})
 	}
 }

@@ -362,7 +362,13 @@ func tellAction(s *Step, a *supportbot.Action) error {
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
 	switch a.State {
 	case supportbot.ActionSucceeded:
-		s.say(s.T("repay.already_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", a.Key), rows...)
+		// The reference the customer was given (and the message center
+		// keeps) is the core's repayment id, not the bot's key.
+		ref := a.Key
+		if r := a.Outcome.Repayment; r != nil && r.ID != "" {
+			ref = r.ID
+		}
+		s.say(s.T("repay.already_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", ref), rows...)
 	case supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing:
 		s.say(s.T("repay.paying_still"), rows...)
 	default:
@@ -511,7 +517,7 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 		return nil
 	}
 	p, err := s.plan(a.PlanID)
-	if err != nil {
+	if err = extra(err); err != nil { // unread: told, without a new quote
 		return err
 	}
 	s.slots.Action = ""

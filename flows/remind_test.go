@@ -11,9 +11,9 @@ import (
 )
 
 const (
-	phoneZhou = "13100131000"
-	phoneAmy  = "13000130000"
-	phoneWu   = "15000150000"
+	phoneZhou = "8613100131000"
+	phoneAmy  = "+86 130 0013 0000"
+	phoneWu   = "8615000150000"
 )
 
 // remindFixture adds, to the fixture, customers with bills due around start
@@ -29,19 +29,19 @@ func remindFixture() []supportbot.CustomerData {
 	pr3[0].LateFee = 500
 	return append(fixture(),
 		supportbot.CustomerData{
-			Customer: supportbot.Customer{ID: "C20", Name: "周明", Phone: phoneZhou, IDCardLast4: "2020", Language: "zh"},
+			Customer: supportbot.Customer{ID: "C20", Name: "周明", Phone: onFile(phoneZhou), IDCardLast4: "2020", Language: "zh"},
 			Cards:    []supportbot.Card{{ID: "K20", Bank: "招商银行", Last4: "6789", Default: true}},
 			Plans: []supportbot.Plan{{ID: "PR1", CustomerID: "C20", OrderNo: "5241000000020", Product: "Redmi 14C", Partner: "小米分期",
 				Principal: 150000, Periods: 3, Bills: pr1}},
 		},
 		supportbot.CustomerData{
-			Customer: supportbot.Customer{ID: "C21", Name: "Amy Wang", Phone: phoneAmy, IDCardLast4: "2121", Language: "en"},
+			Customer: supportbot.Customer{ID: "C21", Name: "Amy Wang", Phone: onFile(phoneAmy), IDCardLast4: "2121", Language: "en"},
 			Cards:    []supportbot.Card{{ID: "K21", Bank: "招商银行", Last4: "6789", Default: true}},
 			Plans: []supportbot.Plan{{ID: "PR2", CustomerID: "C21", OrderNo: "5241000000021", Product: "Xiaomi Band 9", Partner: "小米分期",
 				Principal: 30000, Periods: 1, AutoRepay: true, Bills: monthly("PR2", "2026-11-24", 1, 30000, 30000, 0, 0)}},
 		},
 		supportbot.CustomerData{
-			Customer: supportbot.Customer{ID: "C22", Name: "吴磊", Phone: phoneWu, IDCardLast4: "2222", Language: "zh"},
+			Customer: supportbot.Customer{ID: "C22", Name: "吴磊", Phone: onFile(phoneWu), IDCardLast4: "2222", Language: "zh"},
 			Cards:    []supportbot.Card{{ID: "K22", Bank: "建设银行", Last4: "2222", Default: true}},
 			Plans: []supportbot.Plan{{ID: "PR3", CustomerID: "C22", OrderNo: "5241000000022", Product: "Xiaomi TV", Partner: "小米分期",
 				Principal: 160000, Periods: 2, Bills: pr3}},

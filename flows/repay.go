@@ -89,7 +89,7 @@ func repaid(s *Step, a *supportbot.Action) error {
 	s.core.forget(s.conv.CustomerID)
 	text := s.T("repay.done", "product", a.Product, "amount", money(r.Amount), "card", a.Card, "reference", r.ID)
 	p, err := s.plan(a.PlanID)
-	if err != nil {
+	if err = extra(err); err != nil {
 		return err
 	}
 	if p != nil && p.Open() { // periods left to a debit already running
@@ -106,11 +106,12 @@ func repaid(s *Step, a *supportbot.Action) error {
 		text += "\n" + s.T("repay.done_cancelled", "count", n)
 	}
 	open, err := s.openPlans()
-	if err != nil {
+	known := err == nil
+	if err = extra(err); err != nil {
 		return err
 	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
-	if len(open) == 0 {
+	if known && len(open) == 0 {
 		text += "\n\n" + s.T("repay.all_settled")
 		rows = append([][]supportbot.Button{{s.menuBtn(s.T("menu.close"), "close")}}, rows...)
 	}

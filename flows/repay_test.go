@@ -3,12 +3,11 @@ package flows_test
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
 	"supportbot"
-	"supportbot/flows"
+	"supportbot/corehttp/coretest"
 )
 
 func TestEarlyRepaymentWithAFee(t *testing.T) {
@@ -62,7 +61,7 @@ func TestEarlyRepaymentLeavesPeriodsBeingDebited(t *testing.T) {
 	c.send("/repay")
 	c.press("Xiaomi Book") // S2 debits period 3 in an hour
 	// Periods 4-6: 3,000.00 principal + 1.50% = 45.00; period 3 and its fee are left out.
-	c.expect("未还本金：¥3,000.00", "第 3 期正在自动扣款", "合计应付：¥3,045.00")
+	c.expect("未还本金：¥3,000.00", "第 3 期的预约还款正在扣款中，不计入本次金额", "合计应付：¥3,045.00")
 	c.reject("已到期各期手续费")
 	c.press("确认还款")
 	c.expect("除正在自动扣款的第 3 期外已全部结清", "¥3,045.00")
@@ -81,12 +80,13 @@ func TestEarlyRepaymentOverdueLateFeeNoPrepayFee(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "en")
 	c.identify(phoneZhang)
+	c.send("/lang en")
 	c.send("/repay")
 	c.press("Redmi K70")
 	// P1: periods 6-12 less period 8 (S3 is debiting it): 5×249.92 + 249.88
 	// principal, 12.00 late fee of the overdue period 6, rate 0.
-	c.expect("Unpaid principal: ¥1,499.48", "Period 8 is being debited", "Late fees: ¥12.00",
-		"Prepayment fee (0.00% of the ¥1,249.56 principal not yet due): ¥0.00", "Total to pay: ¥1,511.48")
+	c.expect("Unpaid principal: ¥1,499.48", "period(s) 8 is being debited right now", "Late fees: ¥12.00",
+		"Prepayment fee: ¥0.00 (this plan has none)", "Total to pay: ¥1,511.48")
 	c.press("Confirm")
 	c.expect("Paid!", "except period 8", "¥1,511.48")
 	c.reject("close your installment account") // P2 is still open
@@ -103,29 +103,44 @@ func TestSingleOpenPlanSkipsTheChoiceAndOffersClosure(t *testing.T) {
 	c.expect("提前还款成功", "建设银行 **** 8888", "可以申请注销分期账户", "注销分期账户")
 }
 
+// TestDeclinedCardChangesNothing: the bank declines; nothing is taken, the
+// plan is as it was, and trying again pays once. The frozen card is not
+// offered (issue 15.11).
 func TestDeclinedCardChangesNothing(t *testing.T) {
 	h := newHarness(t, fixture())
+	declined := 0
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			declined++
+			return &supportbot.Repayment{ID: "RDECLINED", Key: key, QuoteID: r.QuoteID, CustomerID: "C3", PlanID: "P4", CardID: r.CardID,
+				Amount: r.Amount, Status: supportbot.RepaymentDeclined, DeclineReason: "do_not_honor"}, nil
+		}
+	})
 	c := h.chat(100, "zh")
 	c.identify(phoneWang)
 	c.send("/repay")
-	c.press("换一张卡")
-	c.press("工商银行") // frozen
-	c.expect("扣款卡：工商银行 **** 4321")
+	c.expect("扣款卡：建设银行 **** 8888", "已冻结的 1 张卡无法扣款，未列出")
+	c.reject("换一张卡", "工商银行") // the only other card is frozen
 	c.press("确认还款")
-	c.expect("银行拒绝了 工商银行 **** 4321 的扣款", "改用 建设银行 **** 8888", "转人工")
+	c.expect("银行拒绝了 建设银行 **** 8888 的扣款", "换一张卡重试", "转人工")
 	if p := h.plan("C3", "P4"); !p.Open() {
 		t.Fatal("a declined charge paid the bills")
 	}
 	if n := len(h.audit("early_repayment")); n != 0 {
 		t.Fatalf("declined charge audited as a repayment %d times", n)
 	}
-	c.press("改用 建设银行")
+	if e := h.audit("payment_declined"); len(e) != 1 || e[0].Details["reason"] != "do_not_honor" {
+		t.Errorf("payment_declined audit = %+v", e)
+	}
+	h.hooks.set(func(k *hooks) { k.repay = nil }) // the customer topped the card up
+	c.press("换一张卡重试")
 	c.expect("扣款卡：建设银行 **** 8888")
 	c.press("确认还款")
 	c.expect("提前还款成功")
-	if n := len(h.audit("early_repayment")); n != 1 {
-		t.Errorf("early_repayment entries = %d, want 1", n)
+	if n := len(h.audit("early_repayment")); n != 1 || declined != 1 {
+		t.Errorf("early_repayment entries = %d, declines %d; want 1 and 1", n, declined)
 	}
+	h.paid("C3")
 }
 
 func TestExpiredQuoteRequotes(t *testing.T) {
@@ -150,14 +165,7 @@ func TestChangedPlanRequotesInsteadOfCharging(t *testing.T) {
 	c.send("/repay")
 	c.expect("合计应付：¥200.00")
 	// The overdue period gets paid elsewhere (a bank transfer, the finance app).
-	tx, err := h.db.Begin(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.PayBills(context.Background(), "C3", "P4", 2); err != nil {
-		t.Fatal(err)
-	}
-	tx.Commit()
+	h.payElsewhere("C3", "P4", 2)
 	c.press("确认还款")
 	c.expect("账单在报价后有变化，没有扣款", "合计应付：¥100.00")
 	c.press("确认还款")
@@ -190,55 +198,83 @@ func TestRestartBetweenQuoteAndConfirm(t *testing.T) {
 	c.expect("提前还款成功")
 }
 
-func TestPaymentGatewaySeesTheQuoteAsIdempotencyKey(t *testing.T) {
+func TestTheCoreSeesTheQuoteAsIdempotencyKey(t *testing.T) {
 	h := newHarness(t, fixture())
 	var keys []string
-	h.charge = func(ch flows.Charge) error { keys = append(keys, ch.Key); return nil }
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			keys = append(keys, key)
+			return k.Core.Repay(ctx, key, r)
+		}
+	})
 	c := h.chat(100, "zh")
 	c.identify(phoneWang)
 	c.send("/repay")
 	c.press("确认还款")
-	if len(keys) != 1 || keys[0] == "" {
-		t.Fatalf("charges = %q, want one with a key", keys)
+	c.expect("提前还款成功")
+	r := h.paid("C3")
+	if len(keys) != 1 || keys[0] != "repay:"+r.QuoteID || r.Key != keys[0] {
+		t.Fatalf("repay keys = %q, ledger %+v; want one, repay:<quote>", keys, r)
 	}
-	if e := h.audit("early_repayment"); len(e) != 1 || e[0].Details["quote_id"] != keys[0] {
-		t.Errorf("audit quote_id differs from the charge key %q: %+v", keys[0], e)
+	if e := h.audit("early_repayment"); len(e) != 1 || e[0].Details["quote_id"] != r.QuoteID || e[0].Details["key"] != r.Key ||
+		e[0].Details["repayment_id"] != r.ID {
+		t.Errorf("audit differs from the ledger %+v: %+v", r, e)
+	}
+	if h.fake != nil {
+		if got := h.fake.Keys(coretest.OpCreateRepayment); len(got) != 1 || got[0] != r.Key {
+			t.Errorf("the core got repayment keys %q, want [%s]", got, r.Key)
+		}
 	}
 }
 
-// TestBatchRollsBackOnlyTheFailingEvent: events of a batch share a commit,
-// but a failing one is undone alone, and its customer gets an apology.
-func TestBatchRollsBackOnlyTheFailingEvent(t *testing.T) {
+// TestAFailingStepIsRetriedAlone: a step that fails (not the core being
+// down: a bug, a broken answer) changes nothing, other chats go on, and it
+// is tried again; a step that keeps failing is given up with an apology, so
+// the chat is never stuck behind it.
+func TestAFailingStepIsRetriedAlone(t *testing.T) {
 	h := newHarness(t, fixture())
+	h.failuresExpected = true
 	a := h.chat(100, "zh")
 	a.identify(phoneWang)
-	a.send("/repay")
-	confirm := a.button("确认还款").Data
 	b := h.chat(200, "zh")
 	b.identify(phoneZhang)
-	h.charge = func(flows.Charge) error { return errors.New("gateway exploded") }
-
-	out := h.eng.HandleBatch(context.Background(), []supportbot.Event{
-		{UpdateID: 501, ChatID: 100, UserID: 100, Kind: supportbot.EventButton, Data: confirm},
-		{UpdateID: 502, ChatID: 200, UserID: 200, Kind: supportbot.EventCommand, Text: "logout"},
+	h.hooks.set(func(k *hooks) {
+		k.plans = func(ctx context.Context, customerID string) ([]supportbot.Plan, error) {
+			if customerID == "C3" {
+				return nil, errors.New("plans exploded")
+			}
+			return k.Core.Plans(ctx, customerID)
+		}
 	})
-	if out[0].Err == nil || !strings.Contains(out[0].Replies[0].Text, "出了点问题") {
-		t.Errorf("failing event: %+v", out[0])
+	a.send("/bill")
+	if len(a.last) != 0 {
+		t.Errorf("a failed step answered: %s", a.text())
 	}
-	if out[1].Err != nil || !strings.Contains(out[1].Replies[0].Text, "已解除") {
-		t.Errorf("the other event: %+v", out[1])
+	b.send("/logout")
+	b.expect("已解除")
+	if got := h.failedSteps(); len(got) != 1 {
+		t.Errorf("failed steps = %v, want the one /bill", got)
 	}
-	if n := len(h.audit("logout")); n != 1 {
-		t.Errorf("logout entries = %d: the good event was lost with the bad one", n)
+	// Tried again a little later, and the core answers by then.
+	h.hooks.set(func(k *hooks) { k.plans = nil })
+	h.advance(3 * time.Second)
+	h.drain()
+	a.inbox()
+	a.expect("Xiaomi Watch")
+
+	// One that keeps failing is given up after three tries, with an apology.
+	h.hooks.set(func(k *hooks) {
+		k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, errors.New("plans exploded") }
+	})
+	a.send("/bill")
+	for range 3 {
+		h.advance(time.Minute)
+		h.drain()
 	}
-	if p := h.plan("C3", "P4"); !p.Open() || len(h.audit("early_repayment")) != 0 {
-		t.Error("the failed payment left a trace")
-	}
-	// The failed update was not marked processed: a redelivery is handled.
-	h.charge = nil
-	out = h.eng.HandleBatch(context.Background(), []supportbot.Event{
-		{UpdateID: 501, ChatID: 100, UserID: 100, Kind: supportbot.EventButton, Data: confirm}})
-	if out[0].Err != nil || !strings.Contains(out[0].Replies[0].Text, "提前还款成功") {
-		t.Errorf("redelivery: %+v", out[0])
-	}
+	a.inbox()
+	a.expect("出了点问题")
+	a.reject("Xiaomi Watch")
+	h.hooks.set(func(k *hooks) { k.plans = nil })
+	a.send("/bill")
+	a.expect("Xiaomi Watch") // the chat goes on
 }

@@ -365,6 +365,16 @@ func refusal(err error, codes ...supportbot.CoreCode) *supportbot.CoreError {
 	return ce
 }
 
+// extra drops a core that does not answer from what a step reads only to
+// say more: telling an outcome the core already gave (and keeping it in the
+// audit) must not depend on another read.
+func extra(err error) error {
+	if unavailableErr(err) {
+		return nil
+	}
+	return err
+}
+
 // unavailableErr reports whether err means the core did not answer in time.
 func unavailableErr(err error) bool {
 	return errors.Is(err, supportbot.ErrCoreUnavailable) || errors.Is(err, context.DeadlineExceeded)

@@ -1,0 +1,117 @@
+package flows_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"supportbot"
+)
+
+// coreEvent takes a core event as /core/events would, and handles what it
+// put in the chats' inboxes.
+func (h *harness) coreEvent(ev supportbot.CoreEvent) {
+	h.t.Helper()
+	if err := h.eng.CoreEvent(context.Background(), ev); err != nil {
+		h.t.Fatalf("core event %s: %v", ev.ID, err)
+	}
+	h.drain()
+}
+
+// TestAScheduledDebitThatFailedIsToldInEveryChatOnce: the core tells that a
+// scheduled repayment failed: each of the customer's chats hears it once,
+// with a way to pay now; the message center and the audit keep it once,
+// however often the event comes.
+func TestAScheduledDebitThatFailedIsToldInEveryChatOnce(t *testing.T) {
+	h := newHarness(t, fixture())
+	a, b := h.chat(100, "zh"), h.chat(101, "zh")
+	a.identify(phoneWang)
+	b.identify(phoneWang)
+	stranger := h.chat(300, "zh")
+	stranger.identify(phoneBob)
+	ev := supportbot.CoreEvent{ID: "evt_s9_failed", Type: supportbot.EventScheduledRepaymentFailed, CreatedAt: start,
+		Scheduled: &supportbot.ScheduledRepayment{ID: "S9", CustomerID: "C3", PlanID: "P4", Period: 3, Amount: 10000,
+			CardID: "K8", Status: supportbot.ScheduledFailed}}
+	h.coreEvent(ev)
+	h.coreEvent(ev) // delivered again
+	for _, c := range []*chat{a, b} {
+		c.inbox()
+		if n := strings.Count(c.text(), "预约还款扣款失败：「Xiaomi Watch」第 3 期，¥100.00"); n != 1 {
+			t.Errorf("chat %d told %d times, want once:\n%s", c.id, n, c.text())
+		}
+	}
+	if stranger.inbox(); len(stranger.last) != 0 {
+		t.Errorf("another customer's chat was told: %s", stranger.text())
+	}
+	a.press("立即还款")
+	a.expect("逾期账单：Xiaomi Watch", "合计应付")
+	if n := len(h.audit("scheduled_failed")); n != 1 {
+		t.Errorf("scheduled_failed audit entries = %d, want 1", n)
+	}
+	a.send("/messages")
+	if n := strings.Count(a.text(), "预约还款扣款失败：第 3 期，¥100.00"); n != 1 {
+		t.Errorf("message center has it %d times, want once:\n%s", n, a.text())
+	}
+}
+
+// TestABillOverdueEventRemindsThoseWhoAskedOnce: the core's bill.overdue is
+// the overdue reminder for a customer who asked for reminders, once, whether
+// the event or the reminder job comes first; nothing for one who did not.
+func TestABillOverdueEventRemindsThoseWhoAskedOnce(t *testing.T) {
+	h := newHarness(t, remindFixture())
+	h.advance(-2 * time.Hour) // 08:00, before the job's hour
+	w := h.chat(2200, "zh")
+	w.identify(phoneWu)
+	w.send("/remind")
+	z := h.chat(2000, "zh") // 周明 did not ask
+	z.identify(phoneZhou)
+	overdue := func(id, customer, plan string, period int) supportbot.CoreEvent {
+		return supportbot.CoreEvent{ID: id, Type: supportbot.EventBillOverdue, CreatedAt: h.clock(),
+			Bill: &supportbot.BillRef{CustomerID: customer, PlanID: plan, Period: period}}
+	}
+	h.coreEvent(overdue("evt_pr3_1", "C22", "PR3", 1))
+	h.coreEvent(overdue("evt_pr3_1_again", "C22", "PR3", 1)) // the same bill, another event
+	w.inbox()
+	if n := strings.Count(w.text(), "⚠️ 逾期提醒：「Xiaomi TV」（订单号 5241000000022）第 1 期（还款日 2026年11月20日）已逾期"); n != 1 {
+		t.Errorf("reminded %d times, want once:\n%s", n, w.text())
+	}
+	w.expect("其中滞纳金 ¥5.00", "立即还款")
+	h.coreEvent(overdue("evt_pr1_2", "C20", "PR1", 2))
+	if z.inbox(); len(z.last) != 0 {
+		t.Errorf("a customer who did not ask was reminded: %s", z.text())
+	}
+	h.advance(2 * time.Hour) // 10:00: the job finds the same overdue bill told already
+	h.notify()
+	w.inbox()
+	if strings.Contains(w.text(), "第 1 期（还款日 2026年11月20日）已逾期") {
+		t.Errorf("the job reminded again:\n%s", w.text())
+	}
+}
+
+// TestAnEventForAnUnlinkedChatIsNotTold: the chat was unlinked (/logout)
+// after the event was taken in: its step tells nothing of the customer.
+func TestAnEventForAnUnlinkedChatIsNotTold(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	ev := supportbot.CoreEvent{ID: "evt_s9_done", Type: supportbot.EventScheduledRepaymentSucceeded, CreatedAt: start,
+		Scheduled: &supportbot.ScheduledRepayment{ID: "S9", CustomerID: "C3", PlanID: "P4", Period: 3, Amount: 10000,
+			CardID: "K8", Status: supportbot.ScheduledDone}}
+	if err := h.eng.CoreEvent(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	c.submit(supportbot.Event{Kind: supportbot.EventCommand, Text: "logout", Source: "test:logout-first"})
+	// The event's step and the logout's run in the order they came: the
+	// event first, then the logout. A second customer of the chat later
+	// must not hear the first's events.
+	h.drain()
+	c.inbox()
+	c.expect("预约还款已扣款成功", "已解除")
+	c.identify(phoneBob)
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_s9_done_late", Type: supportbot.EventScheduledRepaymentSucceeded, CreatedAt: start,
+		Scheduled: ev.Scheduled})
+	if c.inbox(); len(c.last) != 0 {
+		t.Errorf("Bob's chat heard 王芳's event: %s", c.text())
+	}
+}
