@@ -78,7 +78,7 @@ func rateFlow() *spec {
 				return tx.UpdateTicket(ctx, t)
 			})
 			s.finish()
-			s.say(s.T("agent.rated", "rating", n), s.menuRows()...)
+			s.say(s.T("agent.rated", "rating", n), s.next()...)
 			return true, nil
 		},
 	}
@@ -111,7 +111,7 @@ func startAgent(s *Step, _ string) error {
 		t.Status, t.ClosedAt = supportbot.TicketReferred, s.now
 		s.do(func(ctx context.Context, tx Tx) error { return tx.CreateTicket(ctx, t) })
 		s.finish()
-		s.say(s.T("agent.hotline", "hotline", s.e.cfg.Hotline, "hours", s.e.cfg.Hours.String()), s.menuRows()...)
+		s.say(s.T("agent.hotline", "hotline", s.e.cfg.Hotline, "hours", s.e.cfg.Hours.String()), s.next()...)
 		return nil
 	}
 	return s.fire("agent", "queue", t)
@@ -267,7 +267,7 @@ func relayToAgent(s *Step) (bool, error) {
 		s.reply(supportbot.Reply{ChatID: staff, TicketID: id, Text: s.staffT("agent.customer_left")})
 		s.reply(supportbot.Reply{ChatID: staff, TicketID: id, CloseTopic: true})
 		s.finish()
-		s.say(s.T("agent.left"), s.menuRows()...)
+		s.say(s.T("agent.left"), s.next()...)
 		return true, nil
 	case ev.Kind == supportbot.EventButton:
 		s.say(s.T("agent.with_agent"))
@@ -343,7 +343,7 @@ func agentEvent(s *Step) error {
 			s.reset()
 		}
 		s.say(s.T("agent.unreachable")+"\n"+s.T("agent.hotline", "hotline", s.e.cfg.Hotline, "hours", s.e.cfg.Hours.String()),
-			s.menuRows()...)
+			s.next()...)
 	}
 	return nil
 }

@@ -109,7 +109,7 @@ func handleAutopay(s *Step, a action) (bool, error) {
 		return true, pickAutopay(s, a.Arg, a.Name == "on")
 	case "ok_on", "ok_off":
 		if a.Arg != s.slots.Plan || s.slots.On != (a.Name == "ok_on") {
-			s.say(s.T("button.expired"), s.menuRows()...)
+			s.expired()
 			return true, nil
 		}
 		return true, confirmAutopay(s, a.Arg, s.slots.On)
@@ -126,7 +126,7 @@ func autopayPlan(s *Step, planID string, on bool) (*supportbot.Plan, *supportbot
 		return nil, nil, err
 	}
 	if p == nil {
-		s.say(s.T("button.expired"), s.menuRows()...)
+		s.expired()
 		return nil, nil, nil
 	}
 	if !p.Open() {
@@ -200,7 +200,7 @@ func setAutopay(s *Step, p *supportbot.Plan, on bool, card *supportbot.Card) err
 	changed := p.AutoRepay != on
 	updated, err := s.e.core.SetAutoRepay(s.ctx, s.key("autopay"), s.conv.CustomerID, p.ID, on)
 	if ce := refusal(err); ce != nil && ce.NotFound() {
-		s.say(s.T("button.expired"), s.menuRows()...)
+		s.expired()
 		return nil
 	} else if err != nil {
 		return err

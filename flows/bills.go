@@ -2,11 +2,13 @@ package flows
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/looplab/fsm"
 
 	"supportbot"
+	"supportbot/locale"
 )
 
 // Bill lookup: every plan of the customer with what is paid, due and overdue.
@@ -47,55 +49,71 @@ func showBills(s *Step) error {
 		if settled > 0 {
 			key = "bill.all_settled"
 		}
-		s.say(s.T(key, "settled", settled), s.menuRows()...)
+		s.say(s.T(key, "settled", settled), s.next(s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn())...)
 		return s.appendAnnouncement()
 	}
-	var total supportbot.Money
-	for _, p := range open {
-		total += p.Remaining()
+	total, err := remaining(open)
+	if err != nil {
+		return err
 	}
 	cards, err := s.cards()
 	if err != nil {
 		return err
 	}
-	s.say(s.T("bill.header", "count", len(open), "total", money(total)))
+	// One message: the header, every plan, what overdue means, and under it
+	// each plan's schedule, payment and early repayment.
+	parts := []string{s.T("bill.header", "count", len(open), "total", money(total))}
+	var rows [][]supportbot.Button
 	overdue := false
-	for _, p := range open {
+	for i, p := range open {
 		text, late := planSummary(s, p, defaultCard(cards))
 		overdue = overdue || late
-		rows := [][]supportbot.Button{{s.viewBtn(s.T("bill.btn_schedule"), "sched", p.ID)}}
-		if payableSoon(p, s.today) {
-			rows = append(rows, []supportbot.Button{s.menuBtn(s.T("pay.btn_bill"), "pay:"+p.ID)})
+		n := ""
+		if len(open) > 1 {
+			n = strconv.Itoa(i+1) + ". "
+			text = n + text
 		}
-		rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu.repay"), "repay:"+p.ID)})
-		s.say(text, rows...)
+		parts = append(parts, text)
+		row := []supportbot.Button{s.viewBtn(n+s.T("bill.btn_schedule"), "sched", p.ID)}
+		if payableSoon(p, s.today) {
+			row = append(row, s.menuBtn(n+s.T("pay.btn_bill"), "pay:"+p.ID))
+		}
+		row = append(row, s.menuBtn(n+s.T("menu.repay"), "repay:"+p.ID))
+		rows = append(rows, row)
 	}
-	var footer []string
 	if overdue {
-		footer = append(footer, s.T("bill.overdue_means"))
+		parts = append(parts, s.T("bill.overdue_means"))
 	}
 	if settled > 0 {
-		footer = append(footer, s.T("bill.settled_count", "settled", settled))
+		parts = append(parts, s.T("bill.settled_count", "settled", settled))
 	}
-	footer = append(footer, s.T("bill.footer"))
-	rows, err := s.remindOffer(s.menuRows())
+	rows, err = s.remindOffer(rows)
 	if err != nil {
 		return err
 	}
-	s.say(strings.Join(footer, "\n\n"), rows...)
+	s.say(strings.Join(parts, "\n\n"), append(rows, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})...)
 	return s.appendAnnouncement()
+}
+
+// remaining is what is left to pay on plans, summed with bounds.
+func remaining(plans []supportbot.Plan) (supportbot.Money, error) {
+	amounts := make([]supportbot.Money, len(plans))
+	for i, p := range plans {
+		amounts[i] = p.Remaining()
+	}
+	return supportbot.SumMoney(amounts...)
 }
 
 // planSummary renders one open plan; it reports whether a bill is overdue.
 // card is the default card, which auto-repayment debits (nil when none).
 func planSummary(s *Step, p supportbot.Plan, card *supportbot.Card) (string, bool) {
 	lines := []string{
-		"📱 " + p.Product,
+		"📱 <b>" + locale.Escape(p.Product) + "</b>",
 		s.T("bill.order", "order", p.OrderNo, "partner", p.Partner),
 		s.T("bill.progress", "paid", p.PaidPeriods(), "periods", p.Periods, "amount", money(p.Bills[0].Amount())),
 	}
 	if next, ok := p.NextDue(); ok && !next.Overdue(s.today) {
-		lines = append(lines, s.T("bill.next_due", "date", next.DueDate.Format(s.conv.Lang), "amount", money(next.Amount())))
+		lines = append(lines, s.T("bill.next_due", "date", s.day(next.DueDate), "amount", money(next.Amount())))
 	}
 	overdue := false
 	for _, b := range p.Bills {
@@ -107,7 +125,7 @@ func planSummary(s *Step, p supportbot.Plan, card *supportbot.Card) (string, boo
 	}
 	if overdue {
 		if next, ok := nextNotOverdue(p, s.today); ok {
-			lines = append(lines, s.T("bill.next_due", "date", next.DueDate.Format(s.conv.Lang), "amount", money(next.Amount())))
+			lines = append(lines, s.T("bill.next_due", "date", s.day(next.DueDate), "amount", money(next.Amount())))
 		}
 	}
 	lines = append(lines, s.T("bill.remaining", "amount", money(p.Remaining())))
@@ -139,10 +157,11 @@ func showSchedule(s *Step, planID string) error {
 		return err
 	}
 	if p == nil {
-		s.say(s.T("button.expired"), s.menuRows()...)
+		s.expired()
 		return nil
 	}
-	lines := []string{s.T("sched.header", "product", p.Product, "order", p.OrderNo)}
+	// The schedule as aligned lines (monospace), in one message.
+	var sched []string
 	for _, b := range p.Bills {
 		status := s.T("sched.paid")
 		switch {
@@ -151,14 +170,18 @@ func showSchedule(s *Step, planID string) error {
 		case b.Status == supportbot.BillUnpaid:
 			status = s.T("sched.unpaid")
 		}
-		lines = append(lines, fmt.Sprintf("%2d. %s  %s  %s", b.Period, b.DueDate.Format(s.conv.Lang), money(b.Amount()), status))
+		sched = append(sched, fmt.Sprintf("%2d  %s  %10s  %s", b.Period, b.DueDate, money(b.Amount()), locale.Plain(status)))
 	}
-	lines = append(lines, s.T("bill.remaining", "amount", money(p.Remaining())))
-	var rows [][]supportbot.Button
+	text := s.T("sched.header", "product", p.Product, "order", p.OrderNo) + "\n<pre>" + locale.Escape(strings.Join(sched, "\n")) + "</pre>\n" +
+		s.T("bill.remaining", "amount", money(p.Remaining()))
+	var btns []supportbot.Button
+	if payableSoon(*p, s.today) {
+		btns = append(btns, s.menuBtn(s.T("pay.btn_bill"), "pay:"+p.ID))
+	}
 	if p.Open() {
-		rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu.repay"), "repay:"+p.ID)})
+		btns = append(btns, s.menuBtn(s.T("menu.repay"), "repay:"+p.ID))
 	}
-	rows = append(rows, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
-	s.say(strings.Join(lines, "\n"), rows...)
+	btns = append(btns, s.menuBtn(s.T("bill.btn_back"), "bill"))
+	s.say(text, s.next(btns...)...)
 	return nil
 }

@@ -92,16 +92,20 @@ func refusalKey(reason supportbot.NotCancellableReason) string {
 	return "cancel.refuse_soon"
 }
 
+// when is an instant as the customer reads it: 今天 10:30, Dec 15, 2026 09:00.
 func when(s *Step, t time.Time) string {
-	d := supportbot.DateOf(t, s.e.cfg.Location)
-	day := d.Format(s.conv.Lang)
+	return s.day(supportbot.DateOf(t, s.e.cfg.Location)) + " " + t.In(s.e.cfg.Location).Format("15:04")
+}
+
+// day is a date as the customer reads it: today and tomorrow by name.
+func (s *Step) day(d supportbot.Date) string {
 	switch s.today.DaysUntil(d) {
 	case 0:
-		day = s.T("day.today")
+		return s.T("day.today")
 	case 1:
-		day = s.T("day.tomorrow")
+		return s.T("day.tomorrow")
 	}
-	return day + " " + t.In(s.e.cfg.Location).Format("15:04")
+	return d.Format(s.conv.Lang)
 }
 
 // scheduledViews lists the customer's scheduled repayments with their plans'
@@ -214,7 +218,7 @@ func handleCancel(s *Step, a action) (bool, error) {
 		return true, err
 	}
 	if v == nil {
-		s.say(s.T("button.expired"), s.menuRows()...)
+		s.expired()
 		return true, nil
 	}
 	switch verb {
@@ -222,7 +226,7 @@ func handleCancel(s *Step, a action) (bool, error) {
 		return true, s.fire("cancel", "pick", v)
 	case "ok":
 		if id != s.slots.Scheduled {
-			s.say(s.T("button.expired"), s.menuRows()...)
+			s.expired()
 			return true, nil
 		}
 		if key := v.refusalKey(s.now); key != "" {
@@ -290,7 +294,7 @@ func cancelKey(chatID int64, id, nonce string) string {
 func cancelling(s *Step, v *scheduledView) {
 	a := &supportbot.Action{Key: cancelKey(s.conv.ChatID, v.ID, s.conv.Nonce), ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID,
 		Kind: supportbot.ActionCancel, Scheduled: v.ID, Flow: "cancel", PlanID: v.PlanID, Product: v.Product, Card: v.Card,
-		Periods: []int{v.Period}, MessageID: s.ev.MessageID}
+		Periods: []int{v.Period}, MessageID: s.target}
 	s.startAction(a)
 	s.say(s.T("cancel.cancelling", "line", v.line(s)))
 }
@@ -302,8 +306,11 @@ func cancelUnderWay(s *Step) error {
 
 // settledCancel tells the customer the outcome of a cancellation.
 func settledCancel(s *Step, a *supportbot.Action) error {
-	if s.conv.Flow == "cancel" && s.slots.Action == a.Key && !a.State.Open() {
-		s.finish()
+	if s.conv.Flow == "cancel" && s.slots.Action == a.Key {
+		s.target = a.MessageID
+		if !a.State.Open() {
+			s.finish()
+		}
 	}
 	views, err := scheduledViews(s)
 	if err = extra(err); err != nil {
@@ -335,7 +342,7 @@ func settledCancel(s *Step, a *supportbot.Action) error {
 		if r := a.Outcome.Refusal; r != nil {
 			reason = r.Reason
 			if r.NotFound() {
-				s.say(s.T("button.expired"), s.menuRows()...)
+				s.expired()
 				return nil
 			}
 		}

@@ -89,7 +89,7 @@ func handleCards(s *Step, a action) (bool, error) {
 		return true, pickDefault(s, a.Arg)
 	case "ok":
 		if a.Arg != s.slots.Card {
-			s.say(s.T("button.expired"), s.menuRows()...)
+			s.expired()
 			return true, nil
 		}
 		return true, confirmDefault(s, a.Arg)
@@ -130,7 +130,7 @@ func pickDefault(s *Step, id string) error {
 	}
 	switch {
 	case card == nil:
-		s.say(s.T("button.expired"), s.menuRows()...)
+		s.expired()
 	case card.Frozen:
 		s.say(s.T("cards.frozen", "card", card.Masked()))
 	case card.Default:
@@ -155,7 +155,7 @@ func confirmDefault(s *Step, id string) error {
 	}
 	if card == nil {
 		s.finish()
-		s.say(s.T("button.expired"), s.menuRows()...)
+		s.expired()
 		return nil
 	}
 	return s.fire("cards", "set", card)
@@ -178,7 +178,7 @@ func setDefault(s *Step, card *supportbot.Card) error {
 		s.say(s.T("cards.frozen", "card", card.Masked()), []supportbot.Button{s.menuBtn(s.T("menu.cards"), "cards")})
 		return nil
 	case ce != nil && ce.NotFound():
-		s.say(s.T("button.expired"), s.menuRows()...)
+		s.expired()
 		return nil
 	case err != nil:
 		return err

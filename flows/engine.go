@@ -442,6 +442,9 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 	now := e.cfg.Now()
 	s := &Step{ctx: ctx, e: e, q: q, conv: conv, ev: ev, now: now, today: supportbot.DateOf(now, e.cfg.Location),
 		core: newCoreCache(e.core)}
+	if ev.Kind == supportbot.EventButton && ev.ChatID != e.cfg.AgentChatID {
+		s.target = ev.MessageID // a button press edits the message it belongs to
+	}
 	if ev.UserID != 0 && ev.ChatID != e.cfg.AgentChatID {
 		conv.UserID = ev.UserID
 	}
@@ -469,11 +472,14 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 		return nil, err
 	}
 	if s.conv.Flow+"/"+s.conv.State != before.flowState && !s.renewed {
-		// A step that moved the flow on invalidates the buttons of the step before.
+		// A step that moved the flow on invalidates the buttons of the step
+		// before (a step with buttons of its own made a new nonce).
 		s.conv.Nonce = ""
-		if s.conv.Flow != "" {
-			s.nonce()
-		}
+	}
+	if old := before.conv.Nonce; old != "" && old != s.conv.Nonce && !(s.target != 0 && s.pressed == old) {
+		// The customer left a step with buttons without pressing one (they
+		// typed, or pressed a button elsewhere): its keyboard goes.
+		s.strip = old
 	}
 	for _, r := range s.out {
 		if (r.ChatID == 0 || r.ChatID == ev.ChatID) && r.Text != "" && ev.ChatID != e.cfg.AgentChatID {

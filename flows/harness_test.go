@@ -51,6 +51,7 @@ type harness struct {
 	now      time.Time
 	cat      *locale.Catalog
 	missed   []string
+	strips   []supportbot.Reply // keyboards taken off old steps
 	source   atomic.Int64
 	metrics  *testMetrics
 	// failuresExpected: the test makes steps fail on purpose.
@@ -179,9 +180,16 @@ func (h *harness) take(chatID int64) []supportbot.Reply {
 		h.t.Fatal(err)
 	}
 	ids := make([]int64, len(msgs))
-	out := make([]supportbot.Reply, len(msgs))
+	var out []supportbot.Reply
 	for i, m := range msgs {
-		ids[i], out[i] = m.ID, m.Reply
+		ids[i] = m.ID
+		if m.Reply.Strip != "" { // takes a keyboard off; the customer reads nothing new
+			h.mu.Lock()
+			h.strips = append(h.strips, m.Reply)
+			h.mu.Unlock()
+			continue
+		}
+		out = append(out, m.Reply)
 	}
 	if err := h.db.MarkSent(context.Background(), ids...); err != nil {
 		h.t.Fatal(err)

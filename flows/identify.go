@@ -83,8 +83,9 @@ func linkContact(s *Step) error {
 	if c == nil {
 		s.audit("identify_unknown", map[string]any{"phone": supportbot.MaskPhone(phone)})
 		s.finish()
-		s.reply(supportbot.Reply{Text: s.T("identify.unknown"), RemoveKeyboard: true})
-		s.say(s.T("identify.unknown_help"), []supportbot.Button{s.humanBtn()})
+		// One message: the contact keyboard is one-time (Telegram hides it
+		// once used), so the answer can carry the way on.
+		s.say(s.T("identify.unknown")+"\n"+s.T("identify.unknown_help"), s.next(s.humanBtn())...)
 		return nil
 	}
 	next, arg := s.slots.Next, s.slots.NextArg
@@ -99,7 +100,8 @@ func linkContact(s *Step) error {
 	}
 	s.audit("identify", nil)
 	s.finish()
-	s.reply(supportbot.Reply{Text: s.T("identify.done", "name", c.Name), RemoveKeyboard: true})
+	// One message: "verified" and what was asked for (or the menu).
+	s.lead = s.T("identify.done", "name", c.Name)
 	if next != "" {
 		return s.startFlow(next, arg)
 	}

@@ -28,7 +28,7 @@ func showMessages(s *Step) error {
 		return err
 	}
 	if len(list) == 0 {
-		s.say(s.T("messages.none"), s.menuRows()...)
+		s.say(s.T("messages.none"), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
 		return nil
 	}
 	lines := []string{s.T("messages.header")}
@@ -42,6 +42,6 @@ func showMessages(s *Step) error {
 		}
 		lines = append(lines, "• "+when(s, n.Time)+"\n  "+s.T("notice."+n.Kind, args...))
 	}
-	s.say(strings.Join(lines, "\n"), s.menuRows()...)
+	s.say(strings.Join(lines, "\n"), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
 	return nil
 }

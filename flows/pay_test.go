@@ -389,7 +389,7 @@ func TestBillsOfferPayThisPeriodAndShowAutoRepay(t *testing.T) {
 	z.reject("自动还款：已开启")
 	n := 0
 	for _, b := range z.buttons {
-		if b.Text == "🧾 还这期" {
+		if strings.HasSuffix(b.Text, "🧾 还这期") {
 			n++
 		}
 	}

@@ -84,7 +84,7 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 			return nothingToPay(s, p)
 		}
 		if ce.NotFound() {
-			s.say(s.T("button.expired"), s.menuRows()...)
+			s.expired()
 			return nil
 		}
 		return err
@@ -294,7 +294,7 @@ func confirmPayment(s *Step, flow, qid string) error {
 		if answered, err := staleQuote(s, action{Name: "ok", Arg: qid}); answered || err != nil {
 			return err
 		}
-		s.say(s.T("button.expired"), s.menuRows()...)
+		s.expired()
 		return nil
 	}
 	if s.slots.Action != "" { // confirmed already: a double tap
@@ -306,7 +306,7 @@ func confirmPayment(s *Step, flow, qid string) error {
 	}
 	if p == nil {
 		s.finish()
-		s.say(s.T("button.expired"), s.menuRows()...)
+		s.expired()
 		return nil
 	}
 	if s.now.After(q.Expires) {
@@ -321,7 +321,7 @@ func confirmPayment(s *Step, flow, qid string) error {
 	}
 	a := &supportbot.Action{Key: repayKey(q.ID), ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Kind: supportbot.ActionRepay,
 		Repay: &supportbot.RepaymentRequest{QuoteID: q.ID, CardID: card.ID, Amount: q.Amount},
-		Flow:  flow, PlanID: p.ID, Product: p.Product, Card: card.Masked(), Periods: q.Periods, MessageID: s.ev.MessageID}
+		Flow:  flow, PlanID: p.ID, Product: p.Product, Card: card.Masked(), Periods: q.Periods, MessageID: s.target}
 	s.startAction(a)
 	return s.fire(flow, "pay", a)
 }
@@ -420,12 +420,12 @@ func quoteOwnPlan(s *Step, flow, planID, note string) error {
 		return err
 	}
 	if p == nil {
-		s.say(s.T("button.expired"), s.menuRows()...)
+		s.expired()
 		return nil
 	}
 	if !p.Open() {
 		s.finish()
-		s.say(s.T("repay.already_settled", "product", p.Product), s.menuRows()...)
+		s.say(s.T("repay.already_settled", "product", p.Product), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
 		return nil
 	}
 	return s.fire(flow, "quote", p, note)
@@ -467,6 +467,9 @@ func quoteText(s *Step, flow string) (bool, error) {
 // still under way.
 func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.Action) error) error {
 	here := s.conv.Flow == a.Flow && s.slots.Action == a.Key // the chat still waits for it
+	if here {
+		s.target = a.MessageID // the "working on it" message becomes the outcome
+	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}}
 	amount := money(a.Repay.Amount)
 	switch a.State {

@@ -56,6 +56,51 @@ var smallTalk = map[string]string{
 // cancelWords leave any flow when typed (or sent by a reply-keyboard button).
 var cancelWords = map[string]bool{"取消": true, "退出": true, "返回": true, "cancel": true, "quit": true, "stop": true, "back": true}
 
+// noWords answer the step in front of the customer with "no": they leave it
+// (what it would have done is not done), whatever a classifier would make of
+// the words ("不用了" during a quote is never a question about closing the
+// account).
+var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true, "先不了": true, "不了": true, "不要": true, "不要了": true,
+	"不": true, "否": true, "不需要": true, "没事了": true, "暂时不用": true, "以后再说": true, "再说吧": true, "先不用": true,
+	"no": true, "nope": true, "nah": true, "never mind": true, "nevermind": true, "later": true, "not now": true,
+	"no thanks": true, "no thank you": true, "maybe later": true}
+
+// isNo reports whether typed text is a "no".
+func isNo(text string) bool {
+	return noWords[strings.ToLower(strings.Trim(text, " !！。.~～?？,，"))]
+}
+
+// declineStep answers a "no" to the step in front of the customer: they
+// leave it, told plainly what was not done; an action already under way
+// cannot be taken back, and they are told so.
+func (s *Step) declineStep() error {
+	switch s.conv.State {
+	case "paying", "cancelling", "submitting":
+		s.say(s.T("decline.under_way"), s.next(s.menuBtn(s.T("menu.messages"), "messages"))...)
+		return nil
+	}
+	key := "decline.done"
+	switch s.conv.Flow {
+	case "repay", "pay":
+		key = "decline.nothing_paid"
+	case "cancel":
+		key = "decline.schedule_kept"
+	case "close":
+		key = "decline.no_closure"
+	case "autopay", "cards":
+		key = "decline.nothing_changed"
+	}
+	identifying := s.conv.Flow == "identify"
+	s.leave()
+	if identifying { // only a message of its own can take the contact keyboard down
+		s.reply(supportbot.Reply{Text: s.T(key), RemoveKeyboard: true})
+		s.menu("menu.again")
+		return nil
+	}
+	s.say(s.T(key), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
+	return nil
+}
+
 func (e *Engine) route(s *Step) error {
 	ev := s.ev
 	switch {
@@ -88,6 +133,9 @@ func (e *Engine) route(s *Step) error {
 	case supportbot.EventContact:
 		return linkContact(s)
 	case supportbot.EventText:
+		if s.conv.Flow != "" && isNo(ev.Text) {
+			return s.declineStep()
+		}
 		if ok, err := e.inFlow(s, action{}); ok || err != nil {
 			return err
 		}
@@ -151,7 +199,7 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 func (e *Engine) button(s *Step, data string) error {
 	c, err := DecodeCallback(data)
 	if err != nil {
-		s.say(s.T("button.expired"), s.menuRows()...)
+		s.expired()
 		return nil
 	}
 	switch c.Kind {
@@ -176,6 +224,7 @@ func (e *Engine) button(s *Step, data string) error {
 			break
 		}
 		a := action{Name: c.Action, Arg: c.Arg, Nonce: c.Nonce}
+		s.pressed = c.Nonce
 		if c.Nonce != s.conv.Nonce || c.Flow != s.conv.Flow {
 			if sp.stale != nil && s.conv.CustomerID != "" {
 				if ok, err := sp.stale(s, a); ok || err != nil {
@@ -191,7 +240,7 @@ func (e *Engine) button(s *Step, data string) error {
 		s.say(s.T("input.unexpected"))
 		return nil
 	}
-	s.say(s.T("button.expired"), s.menuRows()...)
+	s.expired()
 	return nil
 }
 
@@ -224,8 +273,16 @@ func (s *Step) cancel() error {
 		s.say(s.T("leave.nothing"), s.menuRows()...)
 		return nil
 	}
+	identifying := s.conv.Flow == "identify"
 	s.leave()
-	s.reply(supportbot.Reply{Text: s.T("leave.done"), RemoveKeyboard: true})
+	if identifying {
+		// The contact keyboard may still be up: only a message of its own
+		// can take a reply keyboard down.
+		s.reply(supportbot.Reply{Text: s.T("leave.done"), RemoveKeyboard: true})
+		s.menu("menu.again")
+		return nil
+	}
+	s.lead = s.T("leave.done")
 	s.menu("menu.again")
 	return nil
 }
@@ -238,7 +295,7 @@ func (s *Step) logout() error {
 	s.audit("logout", nil)
 	s.leave()
 	s.conv.CustomerID, s.conv.LinkedPhone = "", ""
-	s.say(s.T("logout.done"), s.menuRows()...)
+	s.say(s.T("logout.done"), s.next()...)
 	return nil
 }
 
@@ -267,6 +324,22 @@ func (s *Step) menu(key string) {
 	s.say(s.T(key), s.menuRows()...)
 }
 
+// expired answers a button that no longer does anything: a forged one, one
+// of an older step, another chat's.
+func (s *Step) expired() {
+	s.say(s.T("button.expired"), s.next()...)
+}
+
+// next is a short keyboard of the likely next actions under an answer, two
+// a row, and the way to the menu: not the whole menu after every reply.
+func (s *Step) next(btns ...supportbot.Button) [][]supportbot.Button {
+	var rows [][]supportbot.Button
+	for i := 0; i < len(btns); i += 2 {
+		rows = append(rows, btns[i:min(i+2, len(btns))])
+	}
+	return append(rows, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
+}
+
 func (s *Step) menuRows() [][]supportbot.Button {
 	other := s.button("English", Callback{Kind: CallbackLang, Arg: "en"})
 	if s.conv.Lang == supportbot.LangEN {
@@ -291,7 +364,7 @@ func (s *Step) view(view, arg string) error {
 			return nil
 		}
 	}
-	s.say(s.T("button.expired"), s.menuRows()...)
+	s.expired()
 	return nil
 }
 

@@ -29,6 +29,17 @@ type Step struct {
 	late    []supportbot.Reply // replies a change adds in the transaction (they need an id it makes)
 	changes []func(ctx context.Context, tx Tx) error
 	renewed bool
+	// target is the message the step's first reply to the chat edits: the
+	// message a pressed button belongs to, or the one a money action's
+	// confirmation turned into "working on it". 0: a new message.
+	target int64
+	// lead is put before the text of the step's next reply (one message
+	// says "verified" and shows what was asked for).
+	lead string
+	// strip is the step the customer left without pressing its buttons:
+	// its keyboard is taken off.
+	strip   string
+	pressed string // the nonce of the step button pressed, if one was
 	actions bool   // a money action was created: the worker is told after the commit
 	missed  string // a question the bot could not answer
 	from    string // the flow/state a new flow interrupted
@@ -84,13 +95,54 @@ func (s *Step) apply(tx Tx) error {
 			return err
 		}
 	}
+	return tx.Enqueue(ctx, s.replies())
+}
+
+// replies are the step's replies as they are sent: the first one to the chat
+// edits the message the step answers (when it can be edited: a reply
+// keyboard cannot be attached by an edit), replies with step buttons carry
+// the step's nonce, and a step left without its buttons loses them.
+func (s *Step) replies() []supportbot.Reply {
 	out := append(slices.Clone(s.out), s.late...)
+	if s.lead != "" { // nothing took it: it is said alone
+		out = append(out, supportbot.Reply{Text: s.lead})
+	}
+	chat := s.ev.ChatID
+	edited := s.target == 0
 	for i := range out {
-		if out[i].ChatID == 0 {
-			out[i].ChatID = s.ev.ChatID
+		r := &out[i]
+		if r.ChatID == 0 {
+			r.ChatID = chat
+		}
+		if r.ChatID != chat || r.TicketID != 0 || r.ThreadID != 0 || r.CopyFromMessage != 0 {
+			continue
+		}
+		if !edited && r.Text != "" {
+			edited = true
+			if r.AskContact == "" && !r.RemoveKeyboard {
+				r.Edit = s.target
+			}
+		}
+		if hasStepButton(r.Buttons) {
+			r.Nonce = s.conv.Nonce
 		}
 	}
-	return tx.Enqueue(ctx, out)
+	if s.strip != "" {
+		out = append([]supportbot.Reply{{ChatID: chat, Strip: s.strip}}, out...)
+	}
+	return out
+}
+
+// hasStepButton reports whether a keyboard holds a button of a step.
+func hasStepButton(rows [][]supportbot.Button) bool {
+	for _, row := range rows {
+		for _, b := range row {
+			if len(b.Data) > 2 && b.Data[:2] == "s:" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // do adds a change, written in the step's transaction.
@@ -108,11 +160,17 @@ func (s *Step) staffT(key string, args ...any) string {
 
 // say adds a reply with inline buttons, one row per argument.
 func (s *Step) say(text string, rows ...[]supportbot.Button) {
-	s.out = append(s.out, supportbot.Reply{Text: text, Buttons: rows})
+	s.reply(supportbot.Reply{Text: text, Buttons: rows})
 }
 
-// reply adds a prepared reply.
-func (s *Step) reply(r supportbot.Reply) { s.out = append(s.out, r) }
+// reply adds a prepared reply (the lead, if any, before its text).
+func (s *Step) reply(r supportbot.Reply) {
+	if s.lead != "" && (r.ChatID == 0 || r.ChatID == s.ev.ChatID) && r.TicketID == 0 && r.Text != "" {
+		r.Text = s.lead + "\n\n" + r.Text
+		s.lead = ""
+	}
+	s.out = append(s.out, r)
+}
 
 // nonce is the token the current step's buttons carry; the first call in a
 // step makes a new one, so every older step button becomes stale.
