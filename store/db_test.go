@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -331,5 +332,52 @@ func TestPing(t *testing.T) {
 	}
 	if want := storetest.Backend(); db.Dialect() != want {
 		t.Errorf("dialect %q, want %q", db.Dialect(), want)
+	}
+}
+
+// TestUpdateRetriesADeadlockedStep: two instances' batches that take the same
+// rows in opposite orders deadlock on PostgreSQL; the step chosen as the
+// victim is run again, not failed.
+func TestUpdateRetriesADeadlockedStep(t *testing.T) {
+	if !postgres() {
+		t.Skip("SQLite has one writer: transactions never deadlock")
+	}
+	ctx := context.Background()
+	db, c, cfg := open(t)
+	other := reopen(t, cfg, c)
+	releases := []func(){holdCommitters(t, db), holdCommitters(t, other)}
+	sources := [][]string{{"u:1", "u:2"}, {"u:2", "u:1"}}
+	errs := make([][]error, 2)
+	var wg sync.WaitGroup
+	for i, d := range []*store.DB{db, other} {
+		errs[i] = make([]error, 2)
+		for k, src := range sources[i] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i][k] = d.Update(ctx, func(tx *store.Tx) error {
+					if k == 1 {
+						time.Sleep(50 * time.Millisecond) // the other batch has its first row
+					}
+					_, err := tx.PutEvents(ctx, []supportbot.Event{{Source: src, ChatID: 1, Kind: supportbot.EventText}})
+					return err
+				})
+			}()
+			time.Sleep(50 * time.Millisecond) // in this order, into one batch
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	releases[0]()
+	releases[1]()
+	wg.Wait()
+	for i := range errs {
+		for k, err := range errs[i] {
+			if err != nil {
+				t.Errorf("instance %d, update %d: %v", i, k, err)
+			}
+		}
+	}
+	if n, err := db.InboxDepth(ctx); err != nil || n != 2 {
+		t.Errorf("inbox depth %d, %v; want 2", n, err)
 	}
 }
