@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -59,7 +60,7 @@ func TestEnqueueKeepsTheReply(t *testing.T) {
 	if len(msgs) != 1 || msgs[0].Attempts != 0 {
 		t.Fatalf("due = %+v, want the one message", msgs)
 	}
-	if got := msgs[0].Reply; fmt.Sprint(got) != fmt.Sprint(r) {
+	if got := msgs[0].Reply; !reflect.DeepEqual(got, r) {
 		t.Errorf("reply = %+v, want %+v", got, r)
 	}
 	if n, err := db.OutboxDepth(ctx); err != nil || n != 1 {
