@@ -47,7 +47,8 @@ func (db *DB) TakeTokens(ctx context.Context, bucket string, rate float64, burst
 		tokens = math.Max(tokens-float64(got), 0)
 		if got < want {
 			missing := float64(min(want-got, burst)) - tokens
-			wait = time.Duration(math.Ceil(missing / rate * 1000)) * time.Millisecond
+			// Less a hair, as above: 1/3 missing at 1/3 a second is 1 s, not 1.001.
+			wait = time.Duration(math.Ceil(missing/rate*1000-1e-6)) * time.Millisecond
 		}
 		if _, err := tx.exec(ctx, `UPDATE rate_buckets SET tokens = ?, updated_at = ? WHERE name = ?`, tokens, at, bucket); err != nil {
 			return fmt.Errorf("rate bucket %s: %w", bucket, err)
