@@ -21,8 +21,9 @@ type dialect struct {
 	name string
 	// rebind turns ? placeholders into the dialect's.
 	rebind func(string) string
-	// unique and foreignKey classify constraint violations by code.
-	unique, foreignKey func(error) bool
+	// unique and foreignKey classify constraint violations by code;
+	// constraint is any violation (CHECK and NOT NULL too).
+	unique, foreignKey, constraint func(error) bool
 	// retryable reports a transaction that may succeed when run again.
 	retryable func(error) bool
 	// migrationLock runs the migrations alone among instances.
@@ -48,6 +49,10 @@ var sqliteDialect = dialect{
 		var se sqlite3.Error
 		return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey
 	},
+	constraint: func(err error) bool {
+		var se sqlite3.Error
+		return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
+	},
 	retryable: func(err error) bool {
 		var se sqlite3.Error
 		return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
@@ -63,6 +68,8 @@ var postgresDialect = dialect{
 	rebind:     rebindDollar,
 	unique:     func(err error) bool { return pgCode(err) == "23505" },
 	foreignKey: func(err error) bool { return pgCode(err) == "23503" },
+	// Class 23: integrity constraint violation.
+	constraint: func(err error) bool { return strings.HasPrefix(pgCode(err), "23") },
 	// serialization_failure, deadlock_detected
 	retryable: func(err error) bool { c := pgCode(err); return c == "40001" || c == "40P01" },
 	migrationLock: func(ctx context.Context, db *sql.DB, fn func(execer) error) error {

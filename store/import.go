@@ -226,7 +226,7 @@ var (
 func (tx *Tx) upsert(ctx context.Context, t table, key, cols []any, n *ImportCounts) error {
 	exec := func(query string, args ...any) (bool, error) {
 		res, err := tx.exec(ctx, query, args...)
-		if tx.d.unique(err) || tx.d.foreignKey(err) {
+		if tx.d.constraint(err) {
 			return false, supportbot.Errorf(supportbot.EINVALID, "%s %v: %v", t.name, key, err)
 		} else if err != nil {
 			return false, fmt.Errorf("%s %v: %w", t.name, key, err)
