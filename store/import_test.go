@@ -1,0 +1,296 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"supportbot"
+	"supportbot/store"
+)
+
+// importSample is two customers as importer.Parse returns them.
+func importSample() []supportbot.CustomerData {
+	bills := func(planID string, status ...string) []supportbot.Bill {
+		var bs []supportbot.Bill
+		for i, s := range status {
+			bs = append(bs, supportbot.Bill{PlanID: planID, Period: i + 1,
+				DueDate: supportbot.Date(fmt.Sprintf("2026-%02d-15", i+10)), Principal: 10000, Fee: 100, Status: s})
+		}
+		return bs
+	}
+	return []supportbot.CustomerData{{
+		Customer: supportbot.Customer{ID: "C1", Name: "张伟", Phone: "+8613800138000", IDCardLast4: "123X", Language: "zh"},
+		Cards: []supportbot.Card{
+			{ID: "K1", Bank: "招商银行", Last4: "6789", Default: true},
+			{ID: "K2", Bank: "工商银行", Last4: "1234", Frozen: true},
+		},
+		Plans: []supportbot.Plan{{ID: "P1", CustomerID: "C1", OrderNo: "5241015123456", Product: "Redmi K70",
+			Partner: "小米分期", Principal: 30000, Periods: 3, PrepayFeeRateBP: 150,
+			Bills: bills("P1", "paid", "unpaid", "unpaid")}},
+		Scheduled: []supportbot.ScheduledRepayment{{ID: "S1", CustomerID: "C1", PlanID: "P1", Period: 2,
+			Amount: 10100, CardID: "K1", RunAt: time.Date(2026, 11, 14, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)), Status: "scheduled"}},
+	}, {
+		Customer: supportbot.Customer{ID: "C2", Name: "Emily Zhao", Phone: "+13852345678", IDCardLast4: "4567", Language: "en", PendingRefunds: 1},
+		Cards:    []supportbot.Card{{ID: "K1", Bank: "建设银行", Last4: "0001", Default: true}},
+		Plans: []supportbot.Plan{{ID: "P2", CustomerID: "C2", OrderNo: "5241015000002", Product: "Xiaomi Pad 6",
+			Partner: "招联金融", Principal: 10000, Periods: 1, Bills: bills("P2", "paid")}},
+	}}
+}
+
+func mustImport(t testing.TB, db *store.DB, data []supportbot.CustomerData) store.ImportStats {
+	t.Helper()
+	s, err := db.Import(context.Background(), data)
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	return s
+}
+
+func TestImport(t *testing.T) {
+	ctx := context.Background()
+	db, _, cfg := open(t)
+	if n, err := db.CountCustomers(ctx); err != nil || n != 0 {
+		t.Errorf("customers before = %d, %v", n, err)
+	}
+	got := mustImport(t, db, importSample())
+	want := store.ImportStats{
+		Customers: store.ImportCounts{Inserted: 2}, Cards: store.ImportCounts{Inserted: 3},
+		Plans: store.ImportCounts{Inserted: 2}, Bills: store.ImportCounts{Inserted: 4},
+		Scheduled: store.ImportCounts{Inserted: 1},
+	}
+	if got != want || !got.Changed() {
+		t.Errorf("first import stats = %+v, want %+v", got, want)
+	}
+	if n, err := db.CountCustomers(ctx); err != nil || n != 2 {
+		t.Errorf("customers after = %d, %v", n, err)
+	}
+
+	v := db.CoreView()
+	c, err := v.CustomerByPhone(ctx, "+13852345678")
+	if err != nil || !reflect.DeepEqual(*c, importSample()[1].Customer) {
+		t.Errorf("CustomerByPhone = %+v, %v; want %+v", c, err, importSample()[1].Customer)
+	}
+	if c, err := v.Customer(ctx, "C1"); err != nil || c.Phone != "+8613800138000" {
+		t.Errorf("Customer(C1) = %+v, %v", c, err)
+	}
+	for _, find := range []func() error{
+		func() error { _, err := v.Customer(ctx, "C9"); return err },
+		func() error { _, err := v.CustomerByPhone(ctx, "+8613800000000"); return err },
+		func() error { _, err := v.Plan(ctx, "C1", "P9"); return err },
+		func() error { _, err := v.Plan(ctx, "C2", "P1"); return err }, // someone else's plan
+	} {
+		wantCode(t, "finding what is not there", find(), supportbot.ENOTFOUND)
+	}
+	cards, err := v.Cards(ctx, "C1")
+	if err != nil || !reflect.DeepEqual(cards, importSample()[0].Cards) {
+		t.Errorf("Cards(C1) = %+v, %v; want %+v", cards, err, importSample()[0].Cards)
+	}
+	plans, err := v.Plans(ctx, "C1")
+	if err != nil || !reflect.DeepEqual(plans, importSample()[0].Plans) {
+		t.Errorf("Plans(C1) = %+v, %v; want %+v", plans, err, importSample()[0].Plans)
+	}
+	if p, err := v.Plan(ctx, "C2", "P2"); err != nil || !reflect.DeepEqual(*p, importSample()[1].Plans[0]) {
+		t.Errorf("Plan(C2, P2) = %+v, %v", p, err)
+	}
+	sched, err := v.Scheduled(ctx, "C1")
+	wantRun := importSample()[0].Scheduled[0].RunAt
+	if err != nil || len(sched) != 1 || !sched[0].RunAt.Equal(wantRun) || sched[0].Amount != 10100 || sched[0].Status != "scheduled" {
+		t.Errorf("Scheduled(C1) = %+v, %v; want S1 at %v", sched, err, wantRun)
+	}
+
+	audit, err := db.Audit(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(audit) != 1 || audit[0].Action != "import" {
+		t.Fatalf("audit = %+v, want one import entry", audit)
+	}
+	if bills := audit[0].Details["bills"].(map[string]any); bills["inserted"] != 4.0 {
+		t.Errorf("audit details bills = %v, want 4 inserted", bills)
+	}
+
+	// The same file again: nothing written, not even an audit entry.
+	raw := rawDB(t, cfg)
+	before := raw.dump(t)
+	got = mustImport(t, db, importSample())
+	want = store.ImportStats{
+		Customers: store.ImportCounts{Unchanged: 2}, Cards: store.ImportCounts{Unchanged: 3},
+		Plans: store.ImportCounts{Unchanged: 2}, Bills: store.ImportCounts{Unchanged: 4},
+		Scheduled: store.ImportCounts{Unchanged: 1},
+	}
+	if got != want || got.Changed() {
+		t.Errorf("re-import stats = %+v, want %+v", got, want)
+	}
+	if after := raw.dump(t); after != before {
+		t.Errorf("re-import changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+func TestImportUpdates(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := open(t)
+	link(t, db, 100, "C1", supportbot.LangZH)
+	mustImport(t, db, importSample())
+
+	data := importSample()
+	c := &data[0]
+	c.Customer.Name = "张伟伟"
+	c.Cards[1].Frozen = false
+	c.Cards = append(c.Cards, supportbot.Card{ID: "K3", Bank: "中国银行", Last4: "5555"})
+	c.Plans[0].Bills[1].Status = supportbot.BillPaid
+	c.Plans[0].AutoRepay = true
+	c.Scheduled[0].Status = supportbot.ScheduledDone
+	got := mustImport(t, db, data)
+	want := store.ImportStats{
+		Customers: store.ImportCounts{Updated: 1, Unchanged: 1},
+		Cards:     store.ImportCounts{Inserted: 1, Updated: 1, Unchanged: 2},
+		Plans:     store.ImportCounts{Updated: 1, Unchanged: 1},
+		Bills:     store.ImportCounts{Updated: 1, Unchanged: 3},
+		Scheduled: store.ImportCounts{Updated: 1},
+	}
+	if got != want {
+		t.Errorf("stats = %+v, want %+v", got, want)
+	}
+	p, err := db.CoreView().Plan(ctx, "C1", "P1")
+	if err != nil || !p.AutoRepay || p.Bills[1].Status != supportbot.BillPaid {
+		t.Errorf("Plan(P1) = %+v, %v; want auto-repay and period 2 paid", p, err)
+	}
+	if audit, _ := db.Audit(ctx, ""); len(audit) != 2 {
+		t.Errorf("audit has %d entries, want 2 (one per changing import)", len(audit))
+	}
+	if evs, _ := db.PendingCoreEvents(ctx, 10); len(evs) != 0 {
+		t.Errorf("core events without a phone change: %+v", evs)
+	}
+
+	// A new phone: the core's customer.updated, so that chats linked
+	// through the old one are unlinked.
+	data[0].Customer.Phone = "+8613811112222"
+	mustImport(t, db, data)
+	evs, err := db.PendingCoreEvents(ctx, 10)
+	if err != nil || len(evs) != 1 || evs[0].Type != supportbot.EventCustomerUpdated || evs[0].Customer.Phone != "+8613811112222" ||
+		evs[0].Customer.ID != "C1" {
+		t.Errorf("core events after a phone change = %+v, %v", evs, err)
+	}
+}
+
+func TestImportRejected(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(d []supportbot.CustomerData) []supportbot.CustomerData
+		code   string
+		msg    string
+	}{{
+		name: "phone of another customer",
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			return append(d, supportbot.CustomerData{Customer: supportbot.Customer{
+				ID: "C3", Name: "王芳", Phone: "+8613800138000", IDCardLast4: "2468", Language: "zh"}})
+		},
+		code: supportbot.ECONFLICT, msg: "customer C3: phone already belongs to customer C1",
+	}, {
+		name: "plan of another customer",
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			p := d[0].Plans[0]
+			p.CustomerID = "C2"
+			d[1].Plans = append(d[1].Plans, p)
+			return d
+		},
+		code: supportbot.ECONFLICT, msg: "plan P1 belongs to customer C1, not C2",
+	}, {
+		name: "scheduled repayment of another customer",
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			d[1].Scheduled = []supportbot.ScheduledRepayment{{ID: "S1", CustomerID: "C2", PlanID: "P2", Period: 1,
+				CardID: "K1", RunAt: t0, Status: "done"}}
+			return d
+		},
+		code: supportbot.ECONFLICT, msg: "scheduled repayment S1 belongs to customer C1, not C2",
+	}, {
+		name: "scheduled repayment of another customer's plan",
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			d[1].Scheduled = []supportbot.ScheduledRepayment{{ID: "S2", CustomerID: "C2", PlanID: "P1", Period: 1,
+				CardID: "K1", RunAt: t0, Status: "scheduled"}}
+			return d
+		},
+		code: supportbot.ECONFLICT, msg: "plan P1 belongs to customer C1, not C2",
+	}, {
+		name: "constraint",
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			d[1].Plans[0].Bills[0].Principal = -1
+			return d
+		},
+		code: supportbot.EINVALID, msg: "bills",
+	}, {
+		name: "unknown status",
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			d[0].Plans[0].Bills[1].Status = "lost" // an unpaid bill: a paid one keeps its status
+			return d
+		},
+		code: supportbot.EINVALID, msg: "bills",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, _, cfg := open(t)
+			mustImport(t, db, importSample())
+			raw := rawDB(t, cfg)
+			before := raw.dump(t)
+
+			// Valid changes first, so that the failure has something to undo.
+			data := importSample()
+			data[0].Customer.Name = "张三"
+			data[0].Plans[0].Bills[2].Status = supportbot.BillPaid
+			data = tt.change(data)
+			_, err := db.Import(context.Background(), data)
+			if code := supportbot.ErrorCode(err); code != tt.code {
+				t.Fatalf("Import error = %v (code %q), want code %q", err, code, tt.code)
+			}
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("Import error %q does not say %q", err, tt.msg)
+			}
+			if after := raw.dump(t); after != before {
+				t.Errorf("a rejected import changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+		})
+	}
+}
+
+func TestImportEmpty(t *testing.T) {
+	db, _, cfg := open(t)
+	raw := rawDB(t, cfg)
+	before := raw.dump(t)
+	if s := mustImport(t, db, nil); s.Changed() {
+		t.Errorf("empty import stats = %+v, want no change", s)
+	}
+	if after := raw.dump(t); after != before {
+		t.Errorf("an empty import changed the database")
+	}
+}
+
+// TestReimportKeepsFinalStatuses: an export made before the bot took a
+// payment or cancelled a debit must not reopen the bill or revive the debit.
+func TestReimportKeepsFinalStatuses(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := open(t)
+	mustImport(t, db, importSample())
+	update(t, db, func(tx *store.Tx) error {
+		if n, err := tx.PayBills(ctx, "C1", "P1", 2); err != nil || n != 1 {
+			return fmt.Errorf("pay period 2: %d, %v", n, err)
+		}
+		if ok, err := tx.CancelScheduled(ctx, "C1", "S1"); err != nil || !ok {
+			return fmt.Errorf("cancel S1: %v, %v", ok, err)
+		}
+		return nil
+	})
+	mustImport(t, db, importSample()) // the same, older, export again
+	v := db.CoreView()
+	p, err := v.Plan(ctx, "C1", "P1")
+	if err != nil || p.Bills[1].Status != supportbot.BillPaid {
+		t.Errorf("period 2 = %+v, %v; want still paid", p, err)
+	}
+	list, err := v.Scheduled(ctx, "C1")
+	if err != nil || len(list) != 1 || list[0].Status != supportbot.ScheduledCancelled {
+		t.Errorf("S1 = %+v, %v; want still cancelled", list, err)
+	}
+}
