@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -95,5 +96,31 @@ func TestMarkUnreachableGivesUpTheChatsMessages(t *testing.T) {
 	link(t, db, 1, "C1", supportbot.LangZH)
 	if list, _ := db.CustomerConversations(ctx, "C1"); len(list) != 1 {
 		t.Errorf("chat 1 still unreachable after it spoke again")
+	}
+}
+
+func TestNotices(t *testing.T) {
+	ctx := context.Background()
+	db, c, _ := open(t)
+	if list, err := db.Notices(ctx, "C1", 10); err != nil || len(list) != 0 {
+		t.Errorf("notices before any = %+v, %v", list, err)
+	}
+	for i, kind := range []string{"repaid", "cancelled", "closure_rejected"} {
+		update(t, db, func(tx *store.Tx) error {
+			return tx.AddNotice(ctx, supportbot.Notice{CustomerID: "C1", Kind: kind, Params: map[string]string{"n": fmt.Sprint(i)}})
+		})
+		c.Add(time.Second)
+	}
+	update(t, db, func(tx *store.Tx) error { return tx.AddNotice(ctx, supportbot.Notice{CustomerID: "C2", Kind: "repaid"}) })
+	list, err := db.Notices(ctx, "C1", 2)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("notices = %+v, %v; want the latest 2", list, err)
+	}
+	if list[0].Kind != "closure_rejected" || list[0].Params["n"] != "2" || !list[0].Time.Equal(t0.Add(2*time.Second)) ||
+		list[0].CustomerID != "C1" || list[1].Kind != "cancelled" {
+		t.Errorf("notices = %+v, want newest first with their params and times", list)
+	}
+	if list, _ := db.Notices(ctx, "C2", 10); len(list) != 1 {
+		t.Errorf("C2's notices = %+v", list)
 	}
 }
