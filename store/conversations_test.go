@@ -111,7 +111,9 @@ func TestNotices(t *testing.T) {
 		})
 		c.Add(time.Second)
 	}
-	update(t, db, func(tx *store.Tx) error { return tx.AddNotice(ctx, supportbot.Notice{CustomerID: "C2", Kind: "repaid"}) })
+	update(t, db, func(tx *store.Tx) error {
+		return tx.AddNotice(ctx, supportbot.Notice{CustomerID: "C2", Kind: "repaid"})
+	})
 	list, err := db.Notices(ctx, "C1", 2)
 	if err != nil || len(list) != 2 {
 		t.Fatalf("notices = %+v, %v; want the latest 2", list, err)

@@ -15,7 +15,7 @@ import (
 
 // oldDatabase builds a database as the SQLite version before the core
 // boundary left it: migrations 001–006 recorded, instants as RFC 3339 text
-// with as many fraction digits as they had (none, .5, nanoseconds), ''
+// with as many fraction digits as they had (none, .5, nanoseconds), ”
 // for "no time", mainland phones without a country code.
 func oldDatabase(t *testing.T) string {
 	t.Helper()
