@@ -272,26 +272,28 @@ func holdCommitters(t testing.TB, db *store.DB) (release func()) {
 	n := store.Committers(db)
 	holds := make([]chan struct{}, n)
 	done := make([]chan error, n)
+	freed := make([]bool, n)
 	for i := range n {
 		// One at a time, so that each lands with an idle committer of its
 		// own rather than in another's batch.
 		started := make(chan struct{})
-		holds[i], done[i] = make(chan struct{}), make(chan error, 1)
+		hold := make(chan struct{})
+		holds[i], done[i] = hold, make(chan error, 1)
 		go func() {
 			done[i] <- db.Update(context.Background(), func(*store.Tx) error {
 				close(started)
-				<-holds[i]
+				<-hold
 				return nil
 			})
 		}()
 		<-started
 	}
 	free := func(i int) {
-		if holds[i] == nil {
+		if freed[i] {
 			return
 		}
+		freed[i] = true
 		close(holds[i])
-		holds[i] = nil
 		if err := <-done[i]; err != nil {
 			t.Errorf("holding update: %v", err)
 		}
