@@ -126,3 +126,72 @@ func TestNotices(t *testing.T) {
 		t.Errorf("C2's notices = %+v", list)
 	}
 }
+
+// TestTelegramIDsBeyond32Bits: supergroup chat ids (-100…), user ids and
+// topic ids do not fit in 32 bits; every column that holds one is BIGINT.
+func TestTelegramIDsBeyond32Bits(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := open(t)
+	const group, user, topic = int64(-1001234567890), int64(7_000_000_001), int64(1 << 40)
+	update(t, db, func(tx *store.Tx) error {
+		if err := tx.SaveConversation(ctx, &supportbot.Conversation{ChatID: user, UserID: user, CustomerID: "C1"}); err != nil {
+			return err
+		}
+		if _, err := tx.PutEvents(ctx, []supportbot.Event{{Source: "u:9000000000", UpdateID: 9_000_000_000, ChatID: group, ThreadID: topic,
+			UserID: user, Kind: supportbot.EventText}}); err != nil {
+			return err
+		}
+		if err := tx.Enqueue(ctx, []supportbot.Reply{{ChatID: group, ThreadID: topic, Text: "x"}}); err != nil {
+			return err
+		}
+		tk := &supportbot.Ticket{ChatID: user, Status: supportbot.TicketOpen}
+		if err := tx.CreateTicket(ctx, tk); err != nil {
+			return err
+		}
+		tk.TopicID, tk.AgentID = topic, user
+		if err := tx.UpdateTicket(ctx, tk); err != nil {
+			return err
+		}
+		if err := tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "x", ChatID: group}); err != nil {
+			return err
+		}
+		if err := tx.CreateAction(ctx, repayAction("repay:big", user)); err != nil {
+			return err
+		}
+		return tx.MarkUnreachable(ctx, user, "test")
+	})
+	if ok, err := db.Leases("i1", time.Minute).TakeTurn(ctx, group); err != nil || !ok {
+		t.Errorf("turn of a supergroup: %v, %v", ok, err)
+	}
+	if q, err := db.NextEvent(ctx, group, t0); err != nil || q.Event.ThreadID != topic || q.Event.UserID != user {
+		t.Errorf("event = %+v, %v", q, err)
+	}
+	if msgs, err := db.ChatMessages(ctx, group); err != nil || len(msgs) != 1 || msgs[0].Reply.ThreadID != topic {
+		t.Errorf("messages = %+v, %v", msgs, err)
+	}
+	if tk, err := db.TicketByTopic(ctx, topic); err != nil || tk.AgentID != user || tk.ChatID != user {
+		t.Errorf("ticket = %+v, %v", tk, err)
+	}
+	if a, err := db.Action(ctx, "repay:big"); err != nil || a.ChatID != user {
+		t.Errorf("action = %+v, %v", a, err)
+	}
+	if c, err := db.Conversation(ctx, user); err != nil || c.UserID != user {
+		t.Errorf("conversation = %+v, %v", c, err)
+	}
+	if audit, err := db.Audit(ctx, ""); err != nil || len(audit) != 1 || audit[0].ChatID != group {
+		t.Errorf("audit = %+v, %v", audit, err)
+	}
+	// Broadcast deliveries keep the chat id too.
+	link(t, db, user, "C1", supportbot.LangZH)
+	if _, err := db.SetAnnouncement(ctx, "甲", "A", t0.Add(time.Hour), true); err != nil {
+		t.Fatal(err)
+	}
+	update(t, db, func(tx *store.Tx) error {
+		id, list, err := tx.AnnouncementRecipients(ctx, 10)
+		if err != nil || len(list) != 1 || list[0].ChatID != user {
+			t.Errorf("recipients = %+v, %v", list, err)
+			return err
+		}
+		return tx.AnnouncementQueued(ctx, id, []int64{user}, true)
+	})
+}
