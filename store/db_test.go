@@ -325,6 +325,17 @@ func TestLockSerialisesTransactions(t *testing.T) {
 	}
 }
 
+func TestTxNowIsTheClockAtBegin(t *testing.T) {
+	db, c, _ := open(t)
+	c.Add(time.Hour)
+	update(t, db, func(tx *store.Tx) error {
+		if !tx.Now().Equal(t0.Add(time.Hour)) {
+			t.Errorf("tx.Now() = %v, want the clock's %v", tx.Now(), t0.Add(time.Hour))
+		}
+		return nil
+	})
+}
+
 func TestPing(t *testing.T) {
 	db, _, _ := open(t)
 	if err := db.Ping(context.Background()); err != nil {
