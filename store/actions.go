@@ -64,16 +64,22 @@ func (tx *Tx) CreateAction(ctx context.Context, a *supportbot.Action) error {
 	if err != nil {
 		return err
 	}
-	a.State, a.CreatedAt, a.NextAt = supportbot.ActionPending, tx.now, tx.now
-	_, err = tx.exec(ctx, `
+	// ON CONFLICT DO NOTHING, not a unique violation: the caller may go on
+	// with its step after the ECONFLICT, and on PostgreSQL a failed
+	// statement aborts the whole transaction.
+	res, err := tx.exec(ctx, `
 		INSERT INTO actions (key, chat_id, customer_id, kind, request, state, next_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.Key, a.ChatID, a.CustomerID, string(a.Kind), string(request), string(a.State), ms(a.NextAt), ms(tx.now), ms(tx.now))
-	if tx.d.unique(err) {
-		return supportbot.Errorf(supportbot.ECONFLICT, "money action %s exists", a.Key)
-	} else if err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+		a.Key, a.ChatID, a.CustomerID, string(a.Kind), string(request), string(supportbot.ActionPending), ms(tx.now), ms(tx.now), ms(tx.now))
+	if err != nil {
 		return fmt.Errorf("create action: %w", err)
 	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return supportbot.Errorf(supportbot.ECONFLICT, "money action %s exists", a.Key)
+	}
+	a.State, a.CreatedAt, a.NextAt = supportbot.ActionPending, tx.now, tx.now
 	return nil
 }
 

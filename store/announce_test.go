@@ -10,22 +10,18 @@ import (
 	"supportbot/store"
 )
 
-func announcementText(t *testing.T, db *store.DB, lang supportbot.Lang) string {
+func announcementText(t testing.TB, db *store.DB, lang supportbot.Lang) string {
 	t.Helper()
-	var text string
-	if err := inTx(t, db, func(tx *store.Tx) (err error) {
-		text, err = tx.AnnouncementText(context.Background(), lang)
-		return err
-	}); err != nil {
+	text, err := db.AnnouncementText(context.Background(), lang)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return text
 }
 
 func TestAnnouncementLifecycle(t *testing.T) {
-	now := closureNow
-	db, _ := openClosureDB(t, 0, &now)
 	ctx := context.Background()
+	db, c, _ := open(t)
 	if got := announcementText(t, db, supportbot.LangZH); got != "" {
 		t.Fatalf("no announcement yet, got %q", got)
 	}
@@ -33,29 +29,38 @@ func TestAnnouncementLifecycle(t *testing.T) {
 		zh, en string
 		until  time.Time
 	}{
-		{"", "en", now.Add(time.Hour)},
-		{"中文", " ", now.Add(time.Hour)},
-		{"中文", "en", now},
-		{strings.Repeat("长", store.MaxAnnouncement+1), "en", now.Add(time.Hour)},
+		{"", "en", t0.Add(time.Hour)},
+		{"中文", " ", t0.Add(time.Hour)},
+		{"中文", "en", t0},
+		{strings.Repeat("长", store.MaxAnnouncement+1), "en", t0.Add(time.Hour)},
 	} {
 		if _, err := db.SetAnnouncement(ctx, bad.zh, bad.en, bad.until, false); supportbot.ErrorCode(err) != supportbot.EINVALID {
 			t.Errorf("SetAnnouncement(%.10q, %q, %v): err = %v, want EINVALID", bad.zh, bad.en, bad.until, err)
 		}
 	}
-	if _, err := db.SetAnnouncement(ctx, "甲", "A", now.Add(time.Hour), false); err != nil {
+	first, err := db.SetAnnouncement(ctx, " 甲 ", "A", t0.Add(time.Hour), false)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SetAnnouncement(ctx, "乙", "B", now.Add(2*time.Hour), false); err != nil {
-		t.Fatal(err)
+	if got := announcementText(t, db, supportbot.LangZH); got != "甲" {
+		t.Errorf("text %q, want the trimmed 甲", got)
+	}
+	second, err := db.SetAnnouncement(ctx, "乙", "B", t0.Add(2*time.Hour), false)
+	if err != nil || second == first {
+		t.Fatalf("second announcement %d, %v", second, err)
 	}
 	if zh, en := announcementText(t, db, supportbot.LangZH), announcementText(t, db, supportbot.LangEN); zh != "乙" || en != "B" {
 		t.Errorf("texts %q, %q; want the replacement 乙, B", zh, en)
 	}
-	now = now.Add(2 * time.Hour)
+	c.Set(t0.Add(2*time.Hour - time.Millisecond))
+	if got := announcementText(t, db, supportbot.LangEN); got != "B" {
+		t.Errorf("a millisecond before it ends: %q", got)
+	}
+	c.Set(t0.Add(2 * time.Hour))
 	if got := announcementText(t, db, supportbot.LangZH); got != "" {
 		t.Errorf("expired, still %q", got)
 	}
-	now = closureNow
+	c.Set(t0)
 	if cleared, err := db.ClearAnnouncement(ctx); err != nil || !cleared {
 		t.Fatalf("ClearAnnouncement = %v, %v; want true", cleared, err)
 	}
@@ -79,9 +84,8 @@ func TestAnnouncementLifecycle(t *testing.T) {
 }
 
 func TestAnnouncementRecipientsInBatches(t *testing.T) {
-	now := closureNow
-	db, _ := openClosureDB(t, 3, &now)
 	ctx := context.Background()
+	db, _, _ := open(t)
 	link(t, db, 10, "C01", supportbot.LangZH)
 	link(t, db, 11, "C01", supportbot.LangEN)
 	link(t, db, 20, "C02", supportbot.LangZH)
@@ -93,45 +97,47 @@ func TestAnnouncementRecipientsInBatches(t *testing.T) {
 		t.Helper()
 		var id int64
 		var chats []int64
-		if err := inTx(t, db, func(tx *store.Tx) error {
+		update(t, db, func(tx *store.Tx) error {
 			var list []supportbot.Conversation
 			var err error
+			id, chats = 0, nil
 			if id, list, err = tx.AnnouncementRecipients(ctx, limit); err != nil || id == 0 {
 				return err
 			}
 			for _, c := range list {
 				chats = append(chats, c.ChatID)
+				if c.CustomerID == "" {
+					t.Errorf("recipient %d has no customer", c.ChatID)
+				}
 			}
 			return tx.AnnouncementQueued(ctx, id, chats, len(chats) < limit)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		})
 		return id, chats
 	}
-	if _, err := db.SetAnnouncement(ctx, "甲", "A", now.Add(time.Hour), false); err != nil {
+	if id, _ := next(2); id != 0 {
+		t.Errorf("no announcement, yet recipients of %d", id)
+	}
+	if _, err := db.SetAnnouncement(ctx, "甲", "A", t0.Add(time.Hour), false); err != nil {
 		t.Fatal(err)
 	}
 	if id, _ := next(2); id != 0 {
 		t.Errorf("not a broadcast, yet recipients of %d", id)
 	}
-	broadcast, err := db.SetAnnouncement(ctx, "乙", "B", now.Add(time.Hour), true)
+	broadcast, err := db.SetAnnouncement(ctx, "乙", "B", t0.Add(time.Hour), true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var all []int64
-	for i := 0; i < 4; i++ {
+	for range 4 {
 		_, chats := next(2)
 		all = append(all, chats...)
 	}
-	if got := len(all); got != 3 || all[0] != 10 || all[1] != 11 || all[2] != 20 {
+	if len(all) != 3 || all[0] != 10 || all[1] != 11 || all[2] != 20 {
 		t.Errorf("broadcast went to %v, want [10 11 20]", all)
 	}
 	if id, _ := next(2); id != 0 {
 		t.Errorf("finished broadcast still has recipients (announcement %d)", id)
 	}
-
-	err = inTx(t, db, func(tx *store.Tx) error { return tx.AnnouncementQueued(ctx, broadcast, []int64{10}, false) })
-	if supportbot.ErrorCode(err) != supportbot.ECONFLICT {
-		t.Errorf("queuing a chat twice: err = %v, want ECONFLICT", err)
-	}
+	err = db.Update(ctx, func(tx *store.Tx) error { return tx.AnnouncementQueued(ctx, broadcast, []int64{10}, false) })
+	wantCode(t, "queuing a chat twice", err, supportbot.ECONFLICT)
 }

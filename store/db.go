@@ -355,6 +355,12 @@ func (db *DB) runBatch(batch []*pending) {
 		return
 	}
 	for i, p := range batch {
+		if errs[i] != nil && db.d.retryable(errs[i]) {
+			// A deadlock or serialization failure rolled this step back
+			// alone (to its savepoint): run it again, as if it had been
+			// alone, rather than fail it.
+			errs[i] = db.update(p.ctx, p.fn)
+		}
 		p.done <- errs[i]
 	}
 }

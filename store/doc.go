@@ -1,7 +1,11 @@
-// Package store keeps the bot's data in SQLite: customers and their plans, bills
-// and scheduled repayments, conversations, payments, the message center and the
-// append-only audit log. It owns every SQL statement; money is INTEGER fen.
+// Package store keeps the bot's data in SQLite (one file, one process) or
+// PostgreSQL (shared by several instances): the bot's own state
+// (conversations, the inbox, the outbox, tickets, money actions, leases,
+// rate buckets, the append-only audit log, reminders, notices, FAQ misses)
+// and the embedded core's data (customers, plans, bills, scheduled
+// repayments, closure requests). It owns every SQL statement: one code path
+// for both databases, instants as INTEGER milliseconds, money as INTEGER fen.
 //
 // It knows nothing of Telegram or of conversation flows: its consumers declare
-// the interfaces they need and *Tx satisfies them.
+// the interfaces they need and *DB and *Tx satisfy them.
 package store

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,82 +20,10 @@ import (
 	"supportbot/importer"
 	"supportbot/importer/importertest"
 	"supportbot/store"
+	"supportbot/store/storetest"
 )
 
-var importNow = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
-
-// openImportDB opens a fresh database file with a fixed clock; it returns the
-// path too, for dumpTables.
-func openImportDB(t *testing.T) (*store.DB, string) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "test.db")
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Now = func() time.Time { return importNow }
-	t.Cleanup(func() { db.Close() })
-	return db, path
-}
-
-// dumpTables renders every row of every table (sqlite_sequence included),
-// through a second, read-only connection, so that two dumps are equal only if
-// nothing was written in between.
-func dumpTables(t *testing.T, path string) string {
-	t.Helper()
-	conn, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	var names []string
-	rows, err := conn.Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, name := range names {
-		rows, err := conn.Query(`SELECT * FROM "` + name + `" ORDER BY rowid`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		fmt.Fprintf(&b, "%s %v\n", name, cols)
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			for i, v := range vals {
-				if s, ok := v.([]byte); ok {
-					vals[i] = string(s)
-				}
-			}
-			fmt.Fprintf(&b, "  %v\n", vals)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		rows.Close()
-	}
-	return b.String()
-}
-
-// importSample is two customers as importer.Parse would return them.
+// importSample is two customers as importer.Parse returns them.
 func importSample() []supportbot.CustomerData {
 	bills := func(planID string, status ...string) []supportbot.Bill {
 		var bs []supportbot.Bill
@@ -118,14 +45,14 @@ func importSample() []supportbot.CustomerData {
 		Scheduled: []supportbot.ScheduledRepayment{{ID: "S1", CustomerID: "C1", PlanID: "P1", Period: 2,
 			Amount: 10100, CardID: "K1", RunAt: time.Date(2026, 11, 14, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)), Status: "scheduled"}},
 	}, {
-		Customer: supportbot.Customer{ID: "C2", Name: "Emily Zhao", Phone: "13900139000", IDCardLast4: "4567", Language: "en", PendingRefunds: 1},
+		Customer: supportbot.Customer{ID: "C2", Name: "Emily Zhao", Phone: "+13852345678", IDCardLast4: "4567", Language: "en", PendingRefunds: 1},
 		Cards:    []supportbot.Card{{ID: "K1", Bank: "建设银行", Last4: "0001", Default: true}},
 		Plans: []supportbot.Plan{{ID: "P2", CustomerID: "C2", OrderNo: "5241015000002", Product: "Xiaomi Pad 6",
 			Partner: "招联金融", Principal: 10000, Periods: 1, Bills: bills("P2", "paid")}},
 	}}
 }
 
-func mustImport(t *testing.T, db *store.DB, data []supportbot.CustomerData) store.ImportStats {
+func mustImport(t testing.TB, db *store.DB, data []supportbot.CustomerData) store.ImportStats {
 	t.Helper()
 	s, err := db.Import(context.Background(), data)
 	if err != nil {
@@ -136,40 +63,55 @@ func mustImport(t *testing.T, db *store.DB, data []supportbot.CustomerData) stor
 
 func TestImport(t *testing.T) {
 	ctx := context.Background()
-	db, path := openImportDB(t)
-
+	db, _, cfg := open(t)
+	if n, err := db.CountCustomers(ctx); err != nil || n != 0 {
+		t.Errorf("customers before = %d, %v", n, err)
+	}
 	got := mustImport(t, db, importSample())
 	want := store.ImportStats{
 		Customers: store.ImportCounts{Inserted: 2}, Cards: store.ImportCounts{Inserted: 3},
 		Plans: store.ImportCounts{Inserted: 2}, Bills: store.ImportCounts{Inserted: 4},
 		Scheduled: store.ImportCounts{Inserted: 1},
 	}
-	if got != want {
+	if got != want || !got.Changed() {
 		t.Errorf("first import stats = %+v, want %+v", got, want)
 	}
+	if n, err := db.CountCustomers(ctx); err != nil || n != 2 {
+		t.Errorf("customers after = %d, %v", n, err)
+	}
 
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
+	v := db.CoreView()
+	c, err := v.CustomerByPhone(ctx, "+13852345678")
+	if err != nil || !reflect.DeepEqual(*c, importSample()[1].Customer) {
+		t.Errorf("CustomerByPhone = %+v, %v; want %+v", c, err, importSample()[1].Customer)
 	}
-	c, err := tx.CustomerByPhone(ctx, "+8613900139000") // imported as 13900139000: kept in E.164
-	if err != nil || c.ID != "C2" || c.Language != supportbot.LangEN || c.PendingRefunds != 1 {
-		t.Errorf("CustomerByPhone = %+v, %v; want C2, en, 1 pending refund", c, err)
+	if c, err := v.Customer(ctx, "C1"); err != nil || c.Phone != "+8613800138000" {
+		t.Errorf("Customer(C1) = %+v, %v", c, err)
 	}
-	cards, err := tx.Cards(ctx, "C1")
+	for _, find := range []func() error{
+		func() error { _, err := v.Customer(ctx, "C9"); return err },
+		func() error { _, err := v.CustomerByPhone(ctx, "+8613800000000"); return err },
+		func() error { _, err := v.Plan(ctx, "C1", "P9"); return err },
+		func() error { _, err := v.Plan(ctx, "C2", "P1"); return err }, // someone else's plan
+	} {
+		wantCode(t, "finding what is not there", find(), supportbot.ENOTFOUND)
+	}
+	cards, err := v.Cards(ctx, "C1")
 	if err != nil || !reflect.DeepEqual(cards, importSample()[0].Cards) {
 		t.Errorf("Cards(C1) = %+v, %v; want %+v", cards, err, importSample()[0].Cards)
 	}
-	plans, err := tx.Plans(ctx, "C1")
+	plans, err := v.Plans(ctx, "C1")
 	if err != nil || !reflect.DeepEqual(plans, importSample()[0].Plans) {
 		t.Errorf("Plans(C1) = %+v, %v; want %+v", plans, err, importSample()[0].Plans)
 	}
-	sched, err := tx.Scheduled(ctx, "C1")
+	if p, err := v.Plan(ctx, "C2", "P2"); err != nil || !reflect.DeepEqual(*p, importSample()[1].Plans[0]) {
+		t.Errorf("Plan(C2, P2) = %+v, %v", p, err)
+	}
+	sched, err := v.Scheduled(ctx, "C1")
 	wantRun := importSample()[0].Scheduled[0].RunAt
-	if err != nil || len(sched) != 1 || !sched[0].RunAt.Equal(wantRun) || sched[0].Amount != 10100 {
+	if err != nil || len(sched) != 1 || !sched[0].RunAt.Equal(wantRun) || sched[0].Amount != 10100 || sched[0].Status != "scheduled" {
 		t.Errorf("Scheduled(C1) = %+v, %v; want S1 at %v", sched, err, wantRun)
 	}
-	tx.Rollback() // the only connection: Audit needs it
 
 	audit, err := db.Audit(ctx, "")
 	if err != nil {
@@ -183,7 +125,8 @@ func TestImport(t *testing.T) {
 	}
 
 	// The same file again: nothing written, not even an audit entry.
-	before := dumpTables(t, path)
+	raw := rawDB(t, cfg)
+	before := raw.dump(t)
 	got = mustImport(t, db, importSample())
 	want = store.ImportStats{
 		Customers: store.ImportCounts{Unchanged: 2}, Cards: store.ImportCounts{Unchanged: 3},
@@ -193,14 +136,15 @@ func TestImport(t *testing.T) {
 	if got != want || got.Changed() {
 		t.Errorf("re-import stats = %+v, want %+v", got, want)
 	}
-	if after := dumpTables(t, path); after != before {
+	if after := raw.dump(t); after != before {
 		t.Errorf("re-import changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
 
 func TestImportUpdates(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openImportDB(t)
+	db, _, _ := open(t)
+	link(t, db, 100, "C1", supportbot.LangZH)
 	mustImport(t, db, importSample())
 
 	data := importSample()
@@ -222,17 +166,25 @@ func TestImportUpdates(t *testing.T) {
 	if got != want {
 		t.Errorf("stats = %+v, want %+v", got, want)
 	}
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := tx.Plan(ctx, "C1", "P1")
+	p, err := db.CoreView().Plan(ctx, "C1", "P1")
 	if err != nil || !p.AutoRepay || p.Bills[1].Status != supportbot.BillPaid {
 		t.Errorf("Plan(P1) = %+v, %v; want auto-repay and period 2 paid", p, err)
 	}
-	tx.Rollback() // the only connection: Audit needs it
 	if audit, _ := db.Audit(ctx, ""); len(audit) != 2 {
 		t.Errorf("audit has %d entries, want 2 (one per changing import)", len(audit))
+	}
+	if evs, _ := db.PendingCoreEvents(ctx, 10); len(evs) != 0 {
+		t.Errorf("core events without a phone change: %+v", evs)
+	}
+
+	// A new phone: the core's customer.updated, so that chats linked
+	// through the old one are unlinked.
+	data[0].Customer.Phone = "+8613811112222"
+	mustImport(t, db, data)
+	evs, err := db.PendingCoreEvents(ctx, 10)
+	if err != nil || len(evs) != 1 || evs[0].Type != supportbot.EventCustomerUpdated || evs[0].Customer.Phone != "+8613811112222" ||
+		evs[0].Customer.ID != "C1" {
+		t.Errorf("core events after a phone change = %+v, %v", evs, err)
 	}
 }
 
@@ -246,7 +198,7 @@ func TestImportRejected(t *testing.T) {
 		name: "phone of another customer",
 		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
 			return append(d, supportbot.CustomerData{Customer: supportbot.Customer{
-				ID: "C3", Name: "王芳", Phone: "13800138000", IDCardLast4: "2468", Language: "zh"}})
+				ID: "C3", Name: "王芳", Phone: "+8613800138000", IDCardLast4: "2468", Language: "zh"}})
 		},
 		code: supportbot.ECONFLICT, msg: "customer C3: phone already belongs to customer C1",
 	}, {
@@ -262,23 +214,39 @@ func TestImportRejected(t *testing.T) {
 		name: "scheduled repayment of another customer",
 		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
 			d[1].Scheduled = []supportbot.ScheduledRepayment{{ID: "S1", CustomerID: "C2", PlanID: "P2", Period: 1,
-				CardID: "K1", RunAt: importNow, Status: "done"}}
+				CardID: "K1", RunAt: t0, Status: "done"}}
 			return d
 		},
 		code: supportbot.ECONFLICT, msg: "scheduled repayment S1 belongs to customer C1, not C2",
+	}, {
+		name: "scheduled repayment of another customer's plan",
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			d[1].Scheduled = []supportbot.ScheduledRepayment{{ID: "S2", CustomerID: "C2", PlanID: "P1", Period: 1,
+				CardID: "K1", RunAt: t0, Status: "scheduled"}}
+			return d
+		},
+		code: supportbot.ECONFLICT, msg: "plan P1 belongs to customer C1, not C2",
 	}, {
 		name: "constraint",
 		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
 			d[1].Plans[0].Bills[0].Principal = -1
 			return d
 		},
-		code: supportbot.EINVALID, msg: "CHECK constraint failed",
+		code: supportbot.EINVALID, msg: "bills",
+	}, {
+		name: "unknown status",
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			d[0].Plans[0].Bills[1].Status = "lost" // an unpaid bill: a paid one keeps its status
+			return d
+		},
+		code: supportbot.EINVALID, msg: "bills",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db, path := openImportDB(t)
+			db, _, cfg := open(t)
 			mustImport(t, db, importSample())
-			before := dumpTables(t, path)
+			raw := rawDB(t, cfg)
+			before := raw.dump(t)
 
 			// Valid changes first, so that the failure has something to undo.
 			data := importSample()
@@ -292,7 +260,7 @@ func TestImportRejected(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("Import error %q does not say %q", err, tt.msg)
 			}
-			if after := dumpTables(t, path); after != before {
+			if after := raw.dump(t); after != before {
 				t.Errorf("a rejected import changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
 		})
@@ -300,12 +268,13 @@ func TestImportRejected(t *testing.T) {
 }
 
 func TestImportEmpty(t *testing.T) {
-	db, path := openImportDB(t)
-	before := dumpTables(t, path)
+	db, _, cfg := open(t)
+	raw := rawDB(t, cfg)
+	before := raw.dump(t)
 	if s := mustImport(t, db, nil); s.Changed() {
 		t.Errorf("empty import stats = %+v, want no change", s)
 	}
-	if after := dumpTables(t, path); after != before {
+	if after := raw.dump(t); after != before {
 		t.Errorf("an empty import changed the database")
 	}
 }
@@ -314,58 +283,26 @@ func TestImportEmpty(t *testing.T) {
 // payment or cancelled a debit must not reopen the bill or revive the debit.
 func TestReimportKeepsFinalStatuses(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openImportDB(t)
-	data := importSample()
-	mustImport(t, db, data)
-	c := data[0]
-	plan, sched := c.Plans[0], c.Scheduled[0]
-	var unpaid int
-	for _, b := range plan.Bills {
-		if b.Status == supportbot.BillUnpaid {
-			unpaid = b.Period
-			break
+	db, _, _ := open(t)
+	mustImport(t, db, importSample())
+	update(t, db, func(tx *store.Tx) error {
+		if n, err := tx.PayBills(ctx, "C1", "P1", 2); err != nil || n != 1 {
+			return fmt.Errorf("pay period 2: %d, %v", n, err)
 		}
-	}
-	if unpaid == 0 || sched.Status != supportbot.ScheduledScheduled {
-		t.Fatal("the sample needs an unpaid bill and a scheduled repayment")
-	}
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.PayBills(ctx, c.Customer.ID, plan.ID, unpaid); err != nil {
-		t.Fatal(err)
-	}
-	if ok, err := tx.CancelScheduled(ctx, c.Customer.ID, sched.ID); err != nil || !ok {
-		t.Fatalf("cancel %s: %v %v", sched.ID, ok, err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+		if ok, err := tx.CancelScheduled(ctx, "C1", "S1"); err != nil || !ok {
+			return fmt.Errorf("cancel S1: %v, %v", ok, err)
+		}
+		return nil
+	})
 	mustImport(t, db, importSample()) // the same, older, export again
-
-	tx, err = db.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
+	v := db.CoreView()
+	p, err := v.Plan(ctx, "C1", "P1")
+	if err != nil || p.Bills[1].Status != supportbot.BillPaid {
+		t.Errorf("period 2 = %+v, %v; want still paid", p, err)
 	}
-	defer tx.Rollback()
-	p, err := tx.Plan(ctx, c.Customer.ID, plan.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range p.Bills {
-		if b.Period == unpaid && b.Status != supportbot.BillPaid {
-			t.Errorf("period %d reopened by a re-import", unpaid)
-		}
-	}
-	list, err := tx.Scheduled(ctx, c.Customer.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range list {
-		if r.ID == sched.ID && r.Status != supportbot.ScheduledCancelled {
-			t.Errorf("%s revived as %s by a re-import", r.ID, r.Status)
-		}
+	list, err := v.Scheduled(ctx, "C1")
+	if err != nil || len(list) != 1 || list[0].Status != supportbot.ScheduledCancelled {
+		t.Errorf("S1 = %+v, %v; want still cancelled", list, err)
 	}
 }
 
@@ -391,7 +328,8 @@ func exportOf(t *testing.T, customers ...importer.Customer) string {
 // again changes nothing (issue 20).
 func TestImportFromStream(t *testing.T) {
 	ctx := context.Background()
-	db, path := openImportDB(t)
+	db, _, cfg := open(t)
+	dump := rawDB(t, cfg).dump
 	generated := func(n int) []importer.Customer { // fresh each time: customers share no slices
 		var customers []importer.Customer
 		for i := range n {
@@ -409,12 +347,12 @@ func TestImportFromStream(t *testing.T) {
 	if stats != want {
 		t.Errorf("stats = %+v, want %+v", stats, want)
 	}
-	before := dumpTables(t, path)
+	before := dump(t)
 	if stats, err := db.ImportFrom(ctx, decoderSource(strings.NewReader(good))); err != nil || stats.Changed() ||
 		stats.Bills.Unchanged != 600 {
 		t.Errorf("re-import: %+v, %v; want nothing changed", stats, err)
 	}
-	if after := dumpTables(t, path); after != before {
+	if after := dump(t); after != before {
 		t.Errorf("re-import changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 
@@ -438,7 +376,7 @@ func TestImportFromStream(t *testing.T) {
 	if !errors.As(err, &fe) || err.Error() != wantErr {
 		t.Errorf("import of a bad export: %v\nwant:\n%s", err, wantErr)
 	}
-	if after := dumpTables(t, path); after != before {
+	if after := dump(t); after != before {
 		t.Errorf("a rejected import changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 
@@ -452,15 +390,16 @@ func TestImportFromStream(t *testing.T) {
 	if supportbot.ErrorCode(err) != supportbot.ECONFLICT || !strings.Contains(err.Error(), "phone already belongs to customer G0000020") {
 		t.Errorf("import of a phone another customer has: %v", err)
 	}
-	if after := dumpTables(t, path); after != before {
+	if after := dump(t); after != before {
 		t.Errorf("a rejected import changed the database")
 	}
 }
 
 // TestImportKeys: what the importer keeps in the import's transaction.
 func TestImportKeys(t *testing.T) {
-	db, path := openImportDB(t)
-	before := dumpTables(t, path)
+	db, _, cfg := open(t)
+	dump := rawDB(t, cfg).dump
+	before := dump(t)
 	_, err := db.ImportFrom(context.Background(), func(keys *store.ImportKeys) store.ImportSource {
 		for _, c := range []struct{ kind, key, path, first string }{
 			{"phone", "+8613800138000", "customers[0].phone", ""},
@@ -477,7 +416,7 @@ func TestImportKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after := dumpTables(t, path); after != before {
+	if after := dump(t); after != before {
 		t.Errorf("the keys stayed in the database:\n%s", after)
 	}
 }
@@ -486,48 +425,6 @@ type fixedSource struct{ err error }
 
 func (*fixedSource) Next() (supportbot.CustomerData, bool) { return supportbot.CustomerData{}, false }
 func (s *fixedSource) Err() error                          { return s.err }
-
-// TestImportPhonesMigrateToE164: phones stored as 11 mainland digits before
-// migration 007 are E.164 after it, and found by a shared contact's number.
-func TestImportPhonesMigrateToE164(t *testing.T) {
-	ctx := context.Background()
-	db, path := openImportDB(t)
-	mustImport(t, db, importSample())
-	db.Close()
-
-	// Back to how an older version stored them.
-	raw, err := sql.Open("sqlite3", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		`UPDATE customers SET phone = substr(phone, 4)`,
-		`DELETE FROM migrations WHERE name = 'migration/007_import.sql'`,
-	} {
-		if res, err := raw.Exec(q); err != nil {
-			t.Fatal(err)
-		} else if n, _ := res.RowsAffected(); n == 0 {
-			t.Fatalf("%s changed nothing", q)
-		}
-	}
-	raw.Close()
-
-	db, err = store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	for phone, id := range map[string]string{"+8613800138000": "C1", supportbot.ContactPhone("8613900139000"): "C2"} {
-		if c, err := tx.CustomerByPhone(ctx, phone); err != nil || c.ID != id || c.Phone != phone {
-			t.Errorf("CustomerByPhone(%s) = %+v, %v; want %s", phone, c, err, id)
-		}
-	}
-}
 
 // BenchmarkImportFrom imports a generated export of IMPORT_CUSTOMERS
 // customers (10,000 unless set) into a fresh database per iteration, and
@@ -572,11 +469,8 @@ func BenchmarkImportFrom(b *testing.B) {
 	defer close(stop)
 	runtime.GC()
 	b.ResetTimer()
-	for i := range b.N {
-		db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), fmt.Sprintf("bench%d.db", i)))
-		if err != nil {
-			b.Fatal(err)
-		}
+	for range b.N {
+		db, _ := storetest.Open(b)
 		r, err := os.Open(file)
 		if err != nil {
 			b.Fatal(err)

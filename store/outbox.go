@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"supportbot"
@@ -39,7 +41,6 @@ func (db *DB) Enqueue(ctx context.Context, replies []supportbot.Reply) error {
 // in one cannot crowd every other chat out of the list.
 func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]supportbot.OutboxMessage, error) {
 	at := ms(now)
-	const perChat = 20
 	rows, err := db.read().query(ctx, `
 		SELECT id, payload, attempts FROM (
 			SELECT o.id, o.payload, o.attempts,
@@ -69,8 +70,100 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]supp
 	return list, rows.Err()
 }
 
+// perChat bounds how many messages of one chat a read of the outbox takes,
+// so that a backlog in one cannot crowd every other chat out.
+const perChat = 20
+
+// ClaimMessages takes, for owner, up to limit pending messages due by now
+// and claims them until now+lease: while the claim lasts no other owner
+// takes them, nor any later message of the same chat and forum topic (a
+// chat's messages go out in order, across every instance of the bot). A
+// message is taken only when every earlier pending message of its chat and
+// topic is due and claimed by owner (taken in this call, or before); a
+// postponed message, or one another owner holds, holds back the rest of its
+// chat and topic, and only those. At most 20 messages of one chat are taken
+// at a time, first the oldest of every chat, then the next of every chat…
+// (fair across chats and the topics of a chat). The messages come oldest
+// first; the owner sends each chat's in that order, and stops a chat at a
+// failure. MarkSent, RetryLater and MarkFailed end a claim; a claim that
+// runs out (its owner died) lets another owner take the message, and send
+// it again: delivery is at least once.
+//
+// Claims are handed out one instance at a time (a transaction-scoped lock
+// on PostgreSQL, the one writer on SQLite), so that two instances never
+// split one chat's messages between them.
+func (db *DB) ClaimMessages(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]supportbot.OutboxMessage, error) {
+	if owner == "" {
+		return nil, supportbot.Errorf(supportbot.EINVALID, "claiming messages needs an owner")
+	}
+	var list []supportbot.OutboxMessage
+	err := db.Update(ctx, func(tx *Tx) error {
+		list = nil
+		if err := tx.Lock(ctx, "outbox-claim"); err != nil {
+			return fmt.Errorf("lock the outbox: %w", err)
+		}
+		at := ms(now)
+		// free: due, unclaimed (or the claim ran out), and nothing before it
+		// in its chat and topic that is postponed or held by another owner.
+		rows, err := tx.query(ctx, `
+			WITH free AS (
+				SELECT o.id, o.chat_id,
+					ROW_NUMBER() OVER (PARTITION BY o.chat_id, o.thread_id ORDER BY o.id) AS nt
+				FROM outbox o
+				WHERE o.status = 'pending' AND o.next_at <= ? AND o.claimed_until < ?
+				  AND NOT EXISTS (SELECT 1 FROM outbox p
+					WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.thread_id = o.thread_id AND p.id < o.id
+					  AND (p.next_at > ? OR (p.claimed_until >= ? AND p.claimed_by <> ?)))
+			), fair AS (
+				SELECT id, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY nt, id) AS nc FROM free
+			)
+			SELECT id FROM fair WHERE nc <= ? ORDER BY nc, id LIMIT ?`,
+			at, at, at, at, owner, perChat, limit)
+		if err != nil {
+			return fmt.Errorf("due messages: %w", err)
+		}
+		var ids []any
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(ids) == 0 {
+			return err
+		}
+		rows, err = tx.query(ctx, `UPDATE outbox SET claimed_by = ?, claimed_until = ?
+			WHERE status = 'pending' AND claimed_until < ? AND id IN (`+placeholders(len(ids))+`)
+			RETURNING id, payload, attempts`, append([]any{owner, ms(now.Add(lease)), at}, ids...)...)
+		if err != nil {
+			return fmt.Errorf("claim messages: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m supportbot.OutboxMessage
+			var payload string
+			if err := rows.Scan(&m.ID, &payload, &m.Attempts); err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(payload), &m.Reply); err != nil {
+				return fmt.Errorf("outbox %d payload: %w", m.ID, err)
+			}
+			list = append(list, m)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		slices.SortFunc(list, func(a, b supportbot.OutboxMessage) int { return cmp.Compare(a.ID, b.ID) })
+		return nil
+	})
+	return list, err
+}
+
 // MarkSent records delivered messages, all in one transaction (one fsync for
-// a batch of deliveries).
+// a batch of deliveries), and ends their claims.
 func (db *DB) MarkSent(ctx context.Context, ids ...int64) error {
 	if len(ids) == 0 {
 		return nil
@@ -80,31 +173,56 @@ func (db *DB) MarkSent(ctx context.Context, ids ...int64) error {
 		for _, id := range ids {
 			args = append(args, id)
 		}
-		_, err := tx.exec(ctx, `UPDATE outbox SET status = 'sent', attempts = attempts + 1, done_at = ?
+		_, err := tx.exec(ctx, `UPDATE outbox SET status = 'sent', attempts = attempts + 1, done_at = ?, claimed_by = '', claimed_until = 0
 			WHERE id IN (`+placeholders(len(ids))+`)`, args...)
 		return err
 	})
 }
 
-// RetryLater postpones a message after a failed attempt.
+// RetryLater postpones a message after a failed attempt and ends its claim,
+// and the claims its owner holds on the later messages of its chat and
+// topic: they wait behind it (the owner stopped the chat at the failure).
 func (db *DB) RetryLater(ctx context.Context, id int64, at time.Time, reason string) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?`,
-			ms(at), reason, id)
+		if err := tx.releaseLater(ctx, id); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ?, claimed_by = '', claimed_until = 0
+			WHERE id = ?`, ms(at), reason, id)
 		return err
 	})
 }
 
-// MarkFailed gives up on a message Telegram will never accept; when the chat
-// itself is gone, every pending message to it is given up and the
-// conversation is marked unreachable, so nothing else is queued for it.
+// releaseLater ends the claims that the owner of message id's claim holds
+// on later pending messages of its chat and topic.
+func (tx *Tx) releaseLater(ctx context.Context, id int64) error {
+	_, err := tx.exec(ctx, `
+		UPDATE outbox SET claimed_by = '', claimed_until = 0
+		WHERE status = 'pending' AND claimed_by <> '' AND EXISTS (SELECT 1 FROM outbox m
+			WHERE m.id = ? AND m.chat_id = outbox.chat_id AND m.thread_id = outbox.thread_id
+			  AND outbox.id > m.id AND m.claimed_by = outbox.claimed_by)`, id)
+	if err != nil {
+		return fmt.Errorf("release the claims behind message %d: %w", id, err)
+	}
+	return nil
+}
+
+// MarkFailed gives up on a message Telegram will never accept, ending its
+// claim and its owner's claims on the later messages of its chat and topic
+// (as RetryLater); when the chat itself is gone, every pending message to it
+// is given up and the conversation is marked unreachable, so nothing else is
+// queued for it.
 func (db *DB) MarkFailed(ctx context.Context, id int64, reason string, chatGone bool) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		var chatID int64
 		if err := tx.queryRow(ctx, `SELECT chat_id FROM outbox WHERE id = ?`, id).Scan(&chatID); err != nil {
 			return fmt.Errorf("outbox %d: %w", id, err)
 		}
-		if _, err := tx.exec(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, done_at = ?, last_error = ? WHERE id = ?`,
+		if err := tx.releaseLater(ctx, id); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, done_at = ?, last_error = ?,
+			claimed_by = '', claimed_until = 0 WHERE id = ?`,
 			ms(tx.now), reason, id); err != nil {
 			return err
 		}
