@@ -116,7 +116,9 @@ func New(cfg Config, h Handler) (*Server, error) {
 	// The library's default client has no timeout; a long poll must outlive
 	// its own timeout, by a margin.
 	client := &http.Client{Transport: poll, Timeout: cfg.PollTimeout + 10*time.Second}
-	tgbotapi.SetLogger(discardLogger{})
+	// The library's logger is a package variable, read by every client:
+	// set it once, not per Server (two Servers made at once would race).
+	setLoggerOnce.Do(func() { tgbotapi.SetLogger(discardLogger{}) })
 	// getMe: a rejected token fails at once; a 429 or 5xx at start-up is
 	// waited out a few times rather than ending the process.
 	var api *tgbotapi.BotAPI
@@ -458,6 +460,8 @@ func (t *pollTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return t.base.RoundTrip(r)
 }
+
+var setLoggerOnce sync.Once
 
 type discardLogger struct{}
 
