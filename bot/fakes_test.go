@@ -96,6 +96,9 @@ type outbox struct {
 	PerChat int
 	// DueErr, if set, fails DueMessages when it returns an error.
 	DueErr func() error
+	// AfterRead, if set, sees what DueMessages read before it is returned
+	// (and can hold it, to make the read stale).
+	AfterRead func([]supportbot.OutboxMessage)
 
 	mu          sync.Mutex
 	msgs        []*entry
@@ -159,6 +162,14 @@ func (o *outbox) DueMessages(_ context.Context, now time.Time, limit int) ([]sup
 			return nil, err
 		}
 	}
+	list := o.due(now, limit)
+	if o.AfterRead != nil {
+		o.AfterRead(list)
+	}
+	return list, nil
+}
+
+func (o *outbox) due(now time.Time, limit int) []supportbot.OutboxMessage {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	type part struct{ chat, thread int64 }
@@ -183,7 +194,7 @@ func (o *outbox) DueMessages(_ context.Context, now time.Time, limit int) ([]sup
 			list = append(list, m)
 		}
 	}
-	return list, nil
+	return list
 }
 
 func (o *outbox) find(id int64) (*entry, error) {

@@ -137,6 +137,36 @@ func TestOutboxKeepsAChatsOrderAcrossRetries(t *testing.T) {
 	}
 }
 
+// A read of the outbox made while a chat's message was in flight, returned
+// after that message failed and was postponed, still lists the messages
+// behind it as due: they must wait for it all the same.
+func TestOutboxKeepsOrderWhenAReadIsStale(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	// m1's first attempt is slow and fails: a round runs meanwhile.
+	r.srv.InjectFaults("sendMessage", 1, telegramtest.Fault{Status: 502, Delay: 200 * time.Millisecond})
+	r.out.enqueue(supportbot.Reply{ChatID: alice.ID, Text: "m1"}, supportbot.Reply{ChatID: alice.ID, Text: "m2"})
+	var once sync.Once
+	r.out.AfterRead = func(list []supportbot.OutboxMessage) {
+		if len(list) == 0 || list[0].ID != 1 || r.srv.Calls("sendMessage") == 0 {
+			return // not a read made while m1 is in flight
+		}
+		once.Do(func() {
+			deadline := time.Now().Add(5 * time.Second)
+			for len(r.out.retried()) == 0 && time.Now().Before(deadline) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			time.Sleep(50 * time.Millisecond) // the sender records the attempt
+		})
+	}
+	r.run(t)
+	for r.srv.Calls("sendMessage") == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.bot.Wake() // a round while m1 is in flight
+	inOrder(t, r.srv, alice.ID, 2)
+}
+
 // One private chat gets about PerChat messages a second; another chat is
 // not held back by it.
 func TestOutboxPacesEachChat(t *testing.T) {

@@ -189,10 +189,18 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 	}
 	var order []chatKey
 	groups := map[chatKey][]supportbot.OutboxMessage{}
+	stale := map[chatKey]bool{}
 	s.mu.Lock()
 	for _, m := range msgs {
 		k := keyOf(m.Reply)
-		if _, seen := s.done[m.ID]; seen || s.busy[k] {
+		if committed, seen := s.done[m.ID]; seen {
+			// Postponed (or given up) since the cleanup above, maybe after
+			// the read: the messages behind it were read as due, but must
+			// wait for it. (A delivery recorded meanwhile costs a round.)
+			stale[k] = stale[k] || committed
+			continue
+		}
+		if stale[k] || s.busy[k] {
 			continue
 		}
 		if _, ok := groups[k]; !ok {
