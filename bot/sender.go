@@ -1,10 +1,12 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -57,6 +59,10 @@ type sender struct {
 	mu    sync.Mutex
 	chats map[int64]*rate.Limiter
 	busy  map[chatKey]bool // chats a goroutine is delivering to
+	// served orders the keys of one chat that take turns (the staff chat's
+	// tickets): the turn each was last given a message in.
+	served map[chatKey]uint64
+	turn   uint64
 	// done holds the ids delivered (or postponed) since before the last
 	// outbox read; true once that is committed. A read made before the
 	// commit still lists the id, and must not send it again.
@@ -75,6 +81,7 @@ func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
 		marks:  make(chan int64, 1024),
 		chats:  map[int64]*rate.Limiter{},
 		busy:   map[chatKey]bool{},
+		served: map[chatKey]uint64{},
 		done:   map[int64]bool{},
 	}
 }
@@ -209,20 +216,18 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 		groups[k] = append(groups[k], m)
 	}
 	s.mu.Unlock()
+	shares, short := s.share(ctx, order, groups)
+	if short != nil {
+		r := short.Reserve()
+		wait = min(wait, r.Delay())
+		r.Cancel()
+	}
 	for _, k := range order {
-		batch := groups[k]
-		lim := s.chatLimiter(k.chat)
-		n := 0
-		for n < len(batch) && lim.Allow() {
-			n++
-		}
+		n := shares[k]
 		if n == 0 {
-			r := lim.Reserve()
-			wait = min(wait, r.Delay())
-			r.Cancel()
 			continue
 		}
-		batch = batch[:n]
+		batch := groups[k][:n]
 		s.mu.Lock()
 		s.busy[k] = true
 		s.mu.Unlock()
@@ -249,6 +254,88 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 		}()
 	}
 	return wait
+}
+
+// share says how many of its due messages each key may send now, within its
+// chat's limiter. The keys of one chat (the staff chat's tickets) take turns
+// under the chat's budget, one message each: a new ticket first (its topic
+// and context card), then the key served least recently, so that one busy
+// customer cannot starve the others. short is a limiter that ran out before
+// every key got what it had due (nil if none): the next round is due when it
+// refills.
+func (s *sender) share(ctx context.Context, order []chatKey, groups map[chatKey][]supportbot.OutboxMessage) (shares map[chatKey]int, short *rate.Limiter) {
+	shares = map[chatKey]int{}
+	byChat := map[int64][]chatKey{}
+	var chats []int64
+	for _, k := range order {
+		if _, ok := byChat[k.chat]; !ok {
+			chats = append(chats, k.chat)
+		}
+		byChat[k.chat] = append(byChat[k.chat], k)
+	}
+	for _, chat := range chats {
+		keys := byChat[chat]
+		if len(keys) > 1 {
+			s.takeTurns(ctx, keys, groups)
+		}
+		lim := s.chatLimiter(chat)
+		for left := true; left; {
+			left = false
+			for _, k := range keys {
+				if shares[k] == len(groups[k]) {
+					continue
+				}
+				if !lim.Allow() {
+					short = lim
+					left = false
+					break
+				}
+				if shares[k] == 0 && len(keys) > 1 {
+					s.mu.Lock()
+					s.turn++
+					s.served[k] = s.turn
+					s.mu.Unlock()
+				}
+				shares[k]++
+				left = true
+			}
+		}
+	}
+	return shares, short
+}
+
+// takeTurns orders the keys of one chat: new tickets first, then the keys
+// served least recently (never served first), keeping the read's order
+// among equals.
+func (s *sender) takeTurns(ctx context.Context, keys []chatKey, groups map[chatKey][]supportbot.OutboxMessage) {
+	fresh := map[chatKey]bool{}
+	for _, k := range keys {
+		fresh[k] = s.newTicket(ctx, groups[k][0].Reply)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.served) > 100_000 { // forget idle keys rather than grow without bound
+		s.served = map[chatKey]uint64{}
+	}
+	slices.SortStableFunc(keys, func(a, b chatKey) int {
+		if fresh[a] != fresh[b] {
+			if fresh[a] {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(s.served[a], s.served[b])
+	})
+}
+
+// newTicket reports whether r opens a hand-off: it names the topic to create
+// for a ticket that has none yet (its context card).
+func (s *sender) newTicket(ctx context.Context, r supportbot.Reply) bool {
+	if r.TicketID == 0 || r.TopicName == "" || r.CloseTopic {
+		return false
+	}
+	topic, err := s.outbox.TicketTopic(ctx, r.TicketID)
+	return err == nil && topic == 0
 }
 
 // deliver makes one attempt and records its outcome; it reports whether the
