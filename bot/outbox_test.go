@@ -302,3 +302,21 @@ func TestOutboxTellsWhenTheStaffChatRefusesTheBot(t *testing.T) {
 		t.Errorf("GaveUp told %+v, want ticket 43", gaveUp)
 	}
 }
+
+// At Telegram's published limits the sender stays under the fake's flood
+// limit of 30 messages in any second (a full bucket on top of the rate
+// used to send 60 in the first one: 30 answered 429). Network jitter can
+// bring two sends closer than the limiter spaced them: a few may meet it.
+func TestOutboxKeepsToTheFloodLimit(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(c *bot.Config) { c.Limits = bot.DefaultLimits },
+		telegramtest.WithRateLimits(telegramtest.RateLimits{GlobalPerSecond: 30}))
+	for c := int64(1); c <= 60; c++ {
+		r.out.enqueue(supportbot.Reply{ChatID: 1000 + c, Text: "m1"})
+	}
+	r.run(t)
+	r.out.waitDepth(t, 0)
+	if n := r.srv.Throttled(); n > 3 {
+		t.Errorf("%d sends answered 429 by the flood limit, want next to none", n)
+	}
+}

@@ -38,7 +38,7 @@ type Outbox interface {
 type Limits struct {
 	PerSecond      float64 // all chats together
 	PerChat        float64 // messages per second to one private chat
-	PerChatBurst   int
+	PerChatBurst   int     // of a private chat; groups and the bot as a whole have none
 	PerGroupMinute float64 // messages per minute to one group
 }
 
@@ -76,7 +76,9 @@ func keyOf(r supportbot.Reply) chatKey { return chatKey{r.ChatID, r.ThreadID, r.
 
 func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
 	return &sender{srv: srv, outbox: out, limits: l, workers: workers,
-		global: rate.NewLimiter(rate.Limit(l.PerSecond), max(1, int(l.PerSecond))),
+		// No burst on top of the rate: a full bucket of PerSecond sends
+		// twice PerSecond in the first second, and Telegram answers 429.
+		global: rate.NewLimiter(rate.Limit(l.PerSecond), 1),
 		wake:   make(chan struct{}, 1),
 		marks:  make(chan int64, 1024),
 		chats:  map[int64]*rate.Limiter{},
@@ -104,7 +106,9 @@ func (s *sender) chatLimiter(chatID int64) *rate.Limiter {
 			s.chats = map[int64]*rate.Limiter{}
 		}
 		if chatID < 0 {
-			l = rate.NewLimiter(rate.Limit(s.limits.PerGroupMinute/60), max(1, s.limits.PerChatBurst))
+			// No burst: a burst of b on top of 20/min sends 20+b in the
+			// first minute, and Telegram answers the rest 429.
+			l = rate.NewLimiter(rate.Limit(s.limits.PerGroupMinute/60), 1)
 		} else {
 			l = rate.NewLimiter(rate.Limit(s.limits.PerChat), max(1, s.limits.PerChatBurst))
 		}
