@@ -220,12 +220,7 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 		groups[k] = append(groups[k], m)
 	}
 	s.mu.Unlock()
-	shares, short := s.share(ctx, order, groups)
-	if short != nil {
-		r := short.Reserve()
-		wait = min(wait, r.Delay())
-		r.Cancel()
-	}
+	order, shares, wait := s.share(ctx, order, groups, wait)
 	for _, k := range order {
 		n := shares[k]
 		if n == 0 {
@@ -261,17 +256,16 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 }
 
 // share says how many of its due messages each key may send now, within its
-// chat's limiter. The keys of one chat (the staff chat's tickets) take turns
-// under the chat's budget, one message each: a new ticket first (its topic
-// and context card), then the key served least recently, so that one busy
-// customer cannot starve the others. short is a limiter that ran out before
-// every key got what it had due (nil if none): the next round is due when it
-// refills.
-func (s *sender) share(ctx context.Context, order []chatKey, groups map[chatKey][]supportbot.OutboxMessage) (shares map[chatKey]int, short *rate.Limiter) {
+// chat's limiter, and in which order to start them. The keys of one chat
+// (the staff chat's tickets) take turns under the chat's budget, one message
+// each: a new ticket first (its topic and context card), then the key served
+// least recently, so that one busy customer cannot starve the others. wait is
+// shortened to when the first chat whose limiter ran out has a token again.
+func (s *sender) share(ctx context.Context, read []chatKey, groups map[chatKey][]supportbot.OutboxMessage, wait time.Duration) (order []chatKey, shares map[chatKey]int, _ time.Duration) {
 	shares = map[chatKey]int{}
 	byChat := map[int64][]chatKey{}
 	var chats []int64
-	for _, k := range order {
+	for _, k := range read {
 		if _, ok := byChat[k.chat]; !ok {
 			chats = append(chats, k.chat)
 		}
@@ -290,7 +284,9 @@ func (s *sender) share(ctx context.Context, order []chatKey, groups map[chatKey]
 					continue
 				}
 				if !lim.Allow() {
-					short = lim
+					r := lim.Reserve()
+					wait = min(wait, r.Delay())
+					r.Cancel()
 					left = false
 					break
 				}
@@ -304,8 +300,9 @@ func (s *sender) share(ctx context.Context, order []chatKey, groups map[chatKey]
 				left = true
 			}
 		}
+		order = append(order, keys...)
 	}
-	return shares, short
+	return order, shares, wait
 }
 
 // takeTurns orders the keys of one chat: new tickets first, then the keys
