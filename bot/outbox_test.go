@@ -320,3 +320,23 @@ func TestOutboxKeepsToTheFloodLimit(t *testing.T) {
 		t.Errorf("%d sends answered 429 by the flood limit, want next to none", n)
 	}
 }
+
+// A reply split in parts whose second part is refused (429) is retried from
+// that part: the customer does not get the first part again.
+func TestOutboxRetriesASplitReplyFromThePartThatFailed(t *testing.T) {
+	t.Parallel()
+	// One message a second: the second part, sent right after the first,
+	// is answered 429.
+	r := newRig(t, nil, telegramtest.WithRateLimits(telegramtest.RateLimits{GlobalPerSecond: 1}))
+	line := strings.Repeat("长", 99) + "\n"
+	r.out.enqueue(supportbot.Reply{ChatID: alice.ID, Text: strings.Repeat(line, 60)}) // 2 parts
+	r.run(t)
+	r.out.waitDepth(t, 0)
+	msgs := r.srv.SentTo(alice.ID)
+	if len(msgs) != 2 || msgs[0].Text == msgs[1].Text {
+		t.Errorf("%d messages sent, want the 2 parts once each", len(msgs))
+	}
+	if n := len(r.out.retried()); n < 1 {
+		t.Errorf("the second part was never refused: the test shows nothing")
+	}
+}

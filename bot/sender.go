@@ -59,6 +59,9 @@ type sender struct {
 	mu    sync.Mutex
 	chats map[int64]*rate.Limiter
 	busy  map[chatKey]bool // chats a goroutine is delivering to
+	// parts holds how many parts of a split message an attempt delivered
+	// before it failed: the retry goes on from there.
+	parts map[int64]int
 	// served orders the keys of one chat that take turns (the staff chat's
 	// tickets): the turn each was last given a message in.
 	served map[chatKey]uint64
@@ -84,6 +87,7 @@ func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
 		chats:  map[int64]*rate.Limiter{},
 		busy:   map[chatKey]bool{},
 		served: map[chatKey]uint64{},
+		parts:  map[int64]int{},
 		done:   map[int64]bool{},
 	}
 }
@@ -342,12 +346,23 @@ func (s *sender) newTicket(ctx context.Context, r supportbot.Reply) bool {
 // deliver makes one attempt and records its outcome; it reports whether the
 // message went out.
 func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
+	s.mu.Lock()
+	from := s.parts[m.ID]
+	s.mu.Unlock()
+	var sent int
 	var err error
 	if m.Reply.TicketID != 0 {
-		err = s.deliverToTopic(ctx, m.Reply)
+		sent, err = s.deliverToTopic(ctx, m.Reply, from)
 	} else {
-		err = s.srv.sendOnce(ctx, m.Reply)
+		sent, err = s.srv.sendParts(ctx, m.Reply, from)
 	}
+	s.mu.Lock()
+	if err != nil && !permanent(err) && sent > 0 {
+		s.parts[m.ID] = sent // the next attempt goes on from there
+	} else {
+		delete(s.parts, m.ID)
+	}
+	s.mu.Unlock()
 	if err == nil {
 		s.srv.metrics.Sent()
 		s.mu.Lock()
@@ -429,26 +444,28 @@ func errorCode(err error) int {
 // deliverToTopic sends into a ticket's forum topic, creating the topic first
 // when the ticket has none, and again when Telegram lost it (an agent deleted
 // or closed it by hand): the customer never silently disappears. CloseTopic
-// closes it instead.
-func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply) error {
+// closes it instead. Like sendParts, it starts at part from and returns how
+// many parts are delivered.
+func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply, from int) (int, error) {
 	topic, err := s.outbox.TicketTopic(ctx, r.TicketID)
 	if err != nil {
-		return err
+		return from, err
 	}
 	if r.CloseTopic {
 		if topic == 0 {
-			return nil
+			return 0, nil
 		}
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
 		p.AddNonZero64("message_thread_id", topic)
 		_, err := s.srv.api.MakeRequest("closeForumTopic", p)
 		if topicLost(err) {
-			return nil // nothing left to close
+			return 0, nil // nothing left to close
 		}
-		return err
+		return 0, err
 	}
 	if topic == 0 {
+		from = 0 // parts sent into a lost topic are lost with it
 		name := r.TopicName
 		if name == "" {
 			name = fmt.Sprintf("#T%d", r.TicketID)
@@ -457,28 +474,28 @@ func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply) error {
 		p.AddNonZero64("chat_id", r.ChatID)
 		resp, err := s.srv.api.MakeRequest("createForumTopic", p)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		var created struct {
 			ThreadID int64 `json:"message_thread_id"`
 		}
 		if err := json.Unmarshal(resp.Result, &created); err != nil || created.ThreadID == 0 {
-			return fmt.Errorf("createForumTopic: unexpected answer %s", resp.Result)
+			return 0, fmt.Errorf("createForumTopic: unexpected answer %s", resp.Result)
 		}
 		topic = created.ThreadID
 		if err := s.outbox.SetTicketTopic(ctx, r.TicketID, topic); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	r.ThreadID = topic
-	err = s.srv.sendOnce(ctx, r)
+	sent, err := s.srv.sendParts(ctx, r, from)
 	if topicLost(err) {
 		if serr := s.outbox.SetTicketTopic(ctx, r.TicketID, 0); serr != nil {
-			return serr
+			return 0, serr
 		}
-		return errTopicLost
+		return 0, errTopicLost
 	}
-	return err
+	return sent, err
 }
 
 // errTopicLost makes the sender retry at once, into a new topic.

@@ -326,24 +326,33 @@ func (s *Server) retry(ctx context.Context, what string, fn func() error) error 
 // network errors with backoff; permanent errors (403 blocked, 400 chat not
 // found) are returned at once. With an outbox, prefer enqueueing.
 func (s *Server) Send(ctx context.Context, r supportbot.Reply) error {
-	return s.retry(ctx, "send", func() error { return s.sendOnce(ctx, r) })
+	sent := 0
+	return s.retry(ctx, "send", func() (err error) {
+		sent, err = s.sendParts(ctx, r, sent)
+		return err
+	})
 }
 
-// sendOnce makes one attempt at delivering a reply: its text split at
+// sendParts makes one attempt at delivering a reply: its text split at
 // Telegram's limit (the keyboard goes with the last piece), or a copy of a
-// relayed message.
-func (s *Server) sendOnce(_ context.Context, r supportbot.Reply) error {
+// relayed message. It starts at part from (the parts before it were
+// delivered by an earlier attempt: sending them again would show them
+// twice) and returns how many parts are delivered in all.
+func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int, error) {
 	if r.CopyFromMessage != 0 {
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
 		p.AddNonZero64("message_thread_id", r.ThreadID)
 		p.AddNonZero64("from_chat_id", r.CopyFromChat)
 		p.AddNonZero64("message_id", r.CopyFromMessage)
-		_, err := s.api.MakeRequest("copyMessage", p)
-		return err
+		if _, err := s.api.MakeRequest("copyMessage", p); err != nil {
+			return 0, err
+		}
+		return 1, nil
 	}
 	parts := splitText(r.Text, 4096)
-	for i, text := range parts {
+	for i := from; i < len(parts); i++ {
+		text := parts[i]
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
 		p.AddNonZero64("message_thread_id", r.ThreadID)
@@ -351,15 +360,15 @@ func (s *Server) sendOnce(_ context.Context, r supportbot.Reply) error {
 		if i == len(parts)-1 {
 			if markup := replyMarkup(r); markup != nil {
 				if err := p.AddInterface("reply_markup", markup); err != nil {
-					return err
+					return i, err
 				}
 			}
 		}
 		if _, err := s.api.MakeRequest("sendMessage", p); err != nil {
-			return err
+			return i, err
 		}
 	}
-	return nil
+	return len(parts), nil
 }
 
 func replyMarkup(r supportbot.Reply) any {
