@@ -2,9 +2,13 @@ package bot
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"supportbot"
 )
 
 // FuzzDecodeUpdate: no update, however malformed, panics the decoder, and
@@ -17,6 +21,7 @@ func FuzzDecodeUpdate(f *testing.F) {
 		`{"update_id":4,"message":{"message_id":1,"date":1,"chat":{"id":-100,"type":"supergroup"},"from":{"id":5,"first_name":"A"},"text":"hi","message_thread_id":7,"is_topic_message":true}}`,
 		`{"update_id":5,"callback_query":{"id":"q","from":{"id":5},"data":"x"}}`,
 		`{"update_id":6,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"text":"/x","entities":[{"type":"bot_command","offset":0,"length":99}]}}`,
+		`{"update_id":0,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"A"},"text":"first"}}`,
 		`{"update_id":7}`, `{}`, `[]`, `null`, `{"message":null}`, `{"message":{"chat":null}}`,
 	} {
 		f.Add([]byte(seed))
@@ -27,6 +32,9 @@ func FuzzDecodeUpdate(f *testing.F) {
 			return
 		}
 		ev := in.event
+		if ev.Source != supportbot.UpdateSource(ev.UpdateID) {
+			t.Fatalf("Source %q of update %d", ev.Source, ev.UpdateID)
+		}
 		for _, s := range []string{ev.Text, ev.Args} {
 			if utf8.RuneCountInString(s) > maxText {
 				t.Fatalf("event text of %d characters passed through", utf8.RuneCountInString(s))
@@ -44,11 +52,117 @@ func TestSplitText(t *testing.T) {
 	}{
 		{"short", 10, []string{"short"}},
 		{"aaaa\nbbbb\ncccc", 10, []string{"aaaa\nbbbb", "cccc"}},
-		{"aaaaaaaaaaaaaaa", 10, []string{"aaaaaaaaaa", "aaaaa"}}, // no line break: cut hard
-		{"😀😀😀😀😀😀", 4, []string{"😀😀", "😀😀", "😀😀"}},                // two UTF-16 units each
+		{"aaaaaaaaaaaaaaa", 10, []string{"aaaaaaaaaa", "aaaaa"}},         // no line break: cut hard
+		{"😀😀😀😀😀😀", 4, []string{"😀😀", "😀😀", "😀😀"}},                        // two UTF-16 units each
+		{"ab😀", 3, []string{"ab", "😀"}},                                  // a surrogate pair is never cut
+		{"aaaa\n\n\nbbbb", 5, []string{"aaaa", "bbbb"}},                  // blank lines at the cut go
+		{strings.Repeat("a", 10), 10, []string{strings.Repeat("a", 10)}}, // exactly the limit
 	} {
 		if got := splitText(tt.text, tt.limit); strings.Join(got, "|") != strings.Join(tt.want, "|") {
 			t.Errorf("splitText(%q, %d) = %q, want %q", tt.text, tt.limit, got, tt.want)
+		}
+	}
+}
+
+// TestDecodeUpdate: what each kind of update becomes, and which are ignored.
+func TestDecodeUpdate(t *testing.T) {
+	const from = `"from":{"id":5,"first_name":"Ann","language_code":"ru"}`
+	private := `"chat":{"id":5,"type":"private"}`
+	for _, tt := range []struct {
+		name     string
+		raw      string
+		ok       bool
+		want     supportbot.Event // Kind, Text, Args, Data, Phone, ContactUserID, ThreadID compared
+		callback string
+	}{
+		{"text", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"text":"hello"}}`,
+			true, supportbot.Event{Kind: supportbot.EventText, Text: "hello"}, ""},
+		{"command with bot name and args", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"text":"/pay@test_bot  12 3 "}}`,
+			true, supportbot.Event{Kind: supportbot.EventCommand, Text: "pay", Args: "12 3"}, ""},
+		{"command with newline args", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"text":"/lang\nen"}}`,
+			true, supportbot.Event{Kind: supportbot.EventCommand, Text: "lang", Args: "en"}, ""},
+		{"lone slash is text", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"text":"/"}}`,
+			true, supportbot.Event{Kind: supportbot.EventText, Text: "/"}, ""},
+		{"own contact", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"contact":{"phone_number":"8613800138000","first_name":"Ann","user_id":5}}}`,
+			true, supportbot.Event{Kind: supportbot.EventContact, Phone: "8613800138000", ContactUserID: 5}, ""},
+		{"someone else's contact keeps its owner", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"contact":{"phone_number":"+8613800138000","first_name":"Bo","user_id":77}}}`,
+			true, supportbot.Event{Kind: supportbot.EventContact, Phone: "+8613800138000", ContactUserID: 77}, ""},
+		{"photo with caption", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"photo":[{"file_id":"a","file_unique_id":"a","width":1,"height":1}],"caption":"receipt"}}`,
+			true, supportbot.Event{Kind: supportbot.EventMedia, Text: "receipt"}, ""},
+		{"button", `{"update_id":10,"callback_query":{"id":"q1",` + from + `,"message":{"message_id":3,"date":1,` + private + `},"chat_instance":"1","data":"m:bill"}}`,
+			true, supportbot.Event{Kind: supportbot.EventButton, Data: "m:bill"}, "q1"},
+		{"button without its message is answered, not handled", `{"update_id":10,"callback_query":{"id":"q2",` + from + `,"chat_instance":"1","data":"m:bill"}}`,
+			false, supportbot.Event{}, "q2"},
+		{"button in a group", `{"update_id":10,"callback_query":{"id":"q3",` + from + `,"message":{"message_id":3,"date":1,"chat":{"id":-100,"type":"supergroup"}},"chat_instance":"1","data":"x"}}`,
+			false, supportbot.Event{Kind: supportbot.EventButton, Data: "x"}, "q3"},
+		{"topic message keeps its thread", `{"update_id":10,"message":{"message_id":3,"date":1,"chat":{"id":-100,"type":"supergroup","is_forum":true},` + from + `,"text":"hi","message_thread_id":7,"is_topic_message":true}}`,
+			true, supportbot.Event{Kind: supportbot.EventText, Text: "hi"}, ""},
+		{"a bot's message", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,"from":{"id":6,"is_bot":true,"first_name":"B"},"text":"hi"}}`,
+			false, supportbot.Event{}, ""},
+		{"service message", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"new_chat_title":"x"}}`,
+			false, supportbot.Event{}, ""},
+		{"channel post", `{"update_id":10,"channel_post":{"message_id":3,"date":1,"chat":{"id":-1009,"type":"channel"},"text":"x"}}`,
+			false, supportbot.Event{}, ""},
+		{"edit", `{"update_id":10,"edited_message":{"message_id":3,"date":1,` + private + `,` + from + `,"text":"x"}}`,
+			false, supportbot.Event{}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := decodeUpdate(json.RawMessage(tt.raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.ok != tt.ok || in.callback != tt.callback {
+				t.Fatalf("ok %v callback %q, want %v %q", in.ok, in.callback, tt.ok, tt.callback)
+			}
+			if !tt.ok {
+				return
+			}
+			ev, w := in.event, tt.want
+			if ev.Kind != w.Kind || ev.Text != w.Text || ev.Args != w.Args || ev.Data != w.Data || ev.Phone != w.Phone || ev.ContactUserID != w.ContactUserID {
+				t.Errorf("event = %+v, want %+v", ev, w)
+			}
+			if ev.UpdateID != 10 || ev.Source != "u:10" || ev.UserID != 5 || ev.FirstName != "Ann" || ev.LanguageCode != "ru" || ev.Time.IsZero() {
+				t.Errorf("event = %+v, want update 10 from Ann (ru) with a time", ev)
+			}
+			if in.update.Message != nil && (ev.MessageID != 3 || ev.ChatID != in.update.Message.Chat.ID) {
+				t.Errorf("message id %d chat %d", ev.MessageID, ev.ChatID)
+			}
+			if tt.name == "topic message keeps its thread" && in.threadID != 7 {
+				t.Errorf("thread %d, want 7", in.threadID)
+			}
+		})
+	}
+}
+
+// An update's Source is "u:<update_id>" whatever the id, 0 included (issue
+// 15.8): the inbox deduplicates redeliveries by it.
+func TestDecodeUpdateSource(t *testing.T) {
+	for _, id := range []int64{0, 1, 100000001, 1<<31 - 1} {
+		raw := fmt.Sprintf(`{"update_id":%d,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"A"},"text":"x"}}`, id)
+		in, err := decodeUpdate(json.RawMessage(raw))
+		if err != nil || !in.ok {
+			t.Fatalf("update %d: ok %v err %v", id, in.ok, err)
+		}
+		if want := "u:" + strconv.FormatInt(id, 10); in.event.Source != want || in.event.UpdateID != id {
+			t.Errorf("update %d: Source %q UpdateID %d, want %s", id, in.event.Source, in.event.UpdateID, want)
+		}
+	}
+}
+
+// A forged update longer than Telegram allows is clipped on a rune boundary.
+func TestDecodeUpdateClipsText(t *testing.T) {
+	long := strings.Repeat("字", maxText+10)
+	for _, text := range []string{long, "/start " + long} {
+		b, _ := json.Marshal(text)
+		raw := `{"update_id":1,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"A"},"text":` + string(b) + `}}`
+		in, err := decodeUpdate(json.RawMessage(raw))
+		if err != nil || !in.ok {
+			t.Fatalf("ok %v err %v", in.ok, err)
+		}
+		for _, s := range []string{in.event.Text, in.event.Args} {
+			if n := utf8.RuneCountInString(s); n > maxText || !utf8.ValidString(s) {
+				t.Errorf("%d characters (valid %v) passed through", n, utf8.ValidString(s))
+			}
 		}
 	}
 }

@@ -1,10 +1,12 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -40,7 +42,7 @@ type Outbox interface {
 type Limits struct {
 	PerSecond      float64 // all chats together
 	PerChat        float64 // messages per second to one private chat
-	PerChatBurst   int
+	PerChatBurst   int     // of a private chat; groups and the bot as a whole have none
 	PerGroupMinute float64 // messages per minute to one group
 }
 
@@ -61,6 +63,13 @@ type sender struct {
 	mu    sync.Mutex
 	chats map[int64]*rate.Limiter
 	busy  map[chatKey]bool // chats a goroutine is delivering to
+	// parts holds how many parts of a split message an attempt delivered
+	// before it failed: the retry goes on from there.
+	parts map[int64]int
+	// served orders the keys of one chat that take turns (the staff chat's
+	// tickets): the turn each was last given a message in.
+	served map[chatKey]uint64
+	turn   uint64
 	// done holds the ids delivered (or postponed) since before the last
 	// outbox read; true once that is committed. A read made before the
 	// commit still lists the id, and must not send it again.
@@ -74,11 +83,15 @@ func keyOf(r supportbot.Reply) chatKey { return chatKey{r.ChatID, r.ThreadID, r.
 
 func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
 	return &sender{srv: srv, outbox: out, limits: l, workers: workers,
-		global: rate.NewLimiter(rate.Limit(l.PerSecond), max(1, int(l.PerSecond))),
+		// No burst on top of the rate: a full bucket of PerSecond sends
+		// twice PerSecond in the first second, and Telegram answers 429.
+		global: rate.NewLimiter(rate.Limit(l.PerSecond), 1),
 		wake:   make(chan struct{}, 1),
 		marks:  make(chan int64, 1024),
 		chats:  map[int64]*rate.Limiter{},
 		busy:   map[chatKey]bool{},
+		served: map[chatKey]uint64{},
+		parts:  map[int64]int{},
 		done:   map[int64]bool{},
 	}
 }
@@ -101,7 +114,9 @@ func (s *sender) chatLimiter(chatID int64) *rate.Limiter {
 			s.chats = map[int64]*rate.Limiter{}
 		}
 		if chatID < 0 {
-			l = rate.NewLimiter(rate.Limit(s.limits.PerGroupMinute/60), max(1, s.limits.PerChatBurst))
+			// No burst: a burst of b on top of 20/min sends 20+b in the
+			// first minute, and Telegram answers the rest 429.
+			l = rate.NewLimiter(rate.Limit(s.limits.PerGroupMinute/60), 1)
 		} else {
 			l = rate.NewLimiter(rate.Limit(s.limits.PerChat), max(1, s.limits.PerChatBurst))
 		}
@@ -193,10 +208,18 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 	}
 	var order []chatKey
 	groups := map[chatKey][]supportbot.OutboxMessage{}
+	stale := map[chatKey]bool{}
 	s.mu.Lock()
 	for _, m := range msgs {
 		k := keyOf(m.Reply)
-		if _, seen := s.done[m.ID]; seen || s.busy[k] {
+		if committed, seen := s.done[m.ID]; seen {
+			// Postponed (or given up) since the cleanup above, maybe after
+			// the read: the messages behind it were read as due, but must
+			// wait for it. (A delivery recorded meanwhile costs a round.)
+			stale[k] = stale[k] || committed
+			continue
+		}
+		if stale[k] || s.busy[k] {
 			continue
 		}
 		if _, ok := groups[k]; !ok {
@@ -205,20 +228,13 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 		groups[k] = append(groups[k], m)
 	}
 	s.mu.Unlock()
+	order, shares, wait := s.share(ctx, order, groups, wait)
 	for _, k := range order {
-		batch := groups[k]
-		lim := s.chatLimiter(k.chat)
-		n := 0
-		for n < len(batch) && lim.Allow() {
-			n++
-		}
+		n := shares[k]
 		if n == 0 {
-			r := lim.Reserve()
-			wait = min(wait, r.Delay())
-			r.Cancel()
 			continue
 		}
-		batch = batch[:n]
+		batch := groups[k][:n]
 		s.mu.Lock()
 		s.busy[k] = true
 		s.mu.Unlock()
@@ -247,18 +263,113 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 	return wait
 }
 
+// share says how many of its due messages each key may send now, within its
+// chat's limiter, and in which order to start them. The keys of one chat
+// (the staff chat's tickets) take turns under the chat's budget, one message
+// each: a new ticket first (its topic and context card), then the key served
+// least recently, so that one busy customer cannot starve the others. wait is
+// shortened to when the first chat whose limiter ran out has a token again.
+func (s *sender) share(ctx context.Context, read []chatKey, groups map[chatKey][]supportbot.OutboxMessage, wait time.Duration) (order []chatKey, shares map[chatKey]int, _ time.Duration) {
+	shares = map[chatKey]int{}
+	byChat := map[int64][]chatKey{}
+	var chats []int64
+	for _, k := range read {
+		if _, ok := byChat[k.chat]; !ok {
+			chats = append(chats, k.chat)
+		}
+		byChat[k.chat] = append(byChat[k.chat], k)
+	}
+	for _, chat := range chats {
+		keys := byChat[chat]
+		if len(keys) > 1 {
+			s.takeTurns(ctx, keys, groups)
+		}
+		lim := s.chatLimiter(chat)
+		for left := true; left; {
+			left = false
+			for _, k := range keys {
+				if shares[k] == len(groups[k]) {
+					continue
+				}
+				if !lim.Allow() {
+					r := lim.Reserve()
+					wait = min(wait, r.Delay())
+					r.Cancel()
+					left = false
+					break
+				}
+				if shares[k] == 0 && len(keys) > 1 {
+					s.mu.Lock()
+					s.turn++
+					s.served[k] = s.turn
+					s.mu.Unlock()
+				}
+				shares[k]++
+				left = true
+			}
+		}
+		order = append(order, keys...)
+	}
+	return order, shares, wait
+}
+
+// takeTurns orders the keys of one chat: new tickets first, then the keys
+// served least recently (never served first), keeping the read's order
+// among equals.
+func (s *sender) takeTurns(ctx context.Context, keys []chatKey, groups map[chatKey][]supportbot.OutboxMessage) {
+	fresh := map[chatKey]bool{}
+	for _, k := range keys {
+		fresh[k] = s.newTicket(ctx, groups[k][0].Reply)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.served) > 100_000 { // forget idle keys rather than grow without bound
+		s.served = map[chatKey]uint64{}
+	}
+	slices.SortStableFunc(keys, func(a, b chatKey) int {
+		if fresh[a] != fresh[b] {
+			if fresh[a] {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(s.served[a], s.served[b])
+	})
+}
+
+// newTicket reports whether r opens a hand-off: it names the topic to create
+// for a ticket that has none yet (its context card).
+func (s *sender) newTicket(ctx context.Context, r supportbot.Reply) bool {
+	if r.TicketID == 0 || r.TopicName == "" || r.CloseTopic {
+		return false
+	}
+	topic, err := s.outbox.TicketTopic(ctx, r.TicketID)
+	return err == nil && topic == 0
+}
+
 // deliver makes one attempt and records its outcome; it reports whether the
 // message went out.
 func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
+	s.mu.Lock()
+	from := s.parts[m.ID]
+	s.mu.Unlock()
+	var sent int
 	var err error
 	switch r := m.Reply; {
 	case r.TicketID != 0:
-		err = s.deliverToTopic(ctx, r)
+		sent, err = s.deliverToTopic(ctx, r, from)
 	case r.Strip != "":
 		err = s.strip(ctx, r)
 	default:
-		err = s.deliverToChat(ctx, r)
+		sent, err = s.deliverToChat(ctx, r, from)
 	}
+	s.mu.Lock()
+	if err != nil && !permanent(err) && sent > 0 {
+		s.parts[m.ID] = sent // the next attempt goes on from there
+	} else {
+		delete(s.parts, m.ID)
+	}
+	s.mu.Unlock()
 	if err == nil {
 		s.srv.metrics.Sent()
 		s.mu.Lock()
@@ -340,26 +451,28 @@ func errorCode(err error) int {
 // deliverToTopic sends into a ticket's forum topic, creating the topic first
 // when the ticket has none, and again when Telegram lost it (an agent deleted
 // or closed it by hand): the customer never silently disappears. CloseTopic
-// closes it instead.
-func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply) error {
+// closes it instead. Like sendParts, it starts at part from and returns how
+// many parts are delivered.
+func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply, from int) (int, error) {
 	topic, err := s.outbox.TicketTopic(ctx, r.TicketID)
 	if err != nil {
-		return err
+		return from, err
 	}
 	if r.CloseTopic {
 		if topic == 0 {
-			return nil
+			return 0, nil
 		}
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
 		p.AddNonZero64("message_thread_id", topic)
 		_, err := s.srv.api.MakeRequest("closeForumTopic", p)
 		if topicLost(err) {
-			return nil // nothing left to close
+			return 0, nil // nothing left to close
 		}
-		return err
+		return 0, err
 	}
 	if topic == 0 {
+		from = 0 // parts sent into a lost topic are lost with it
 		name := r.TopicName
 		if name == "" {
 			name = fmt.Sprintf("#T%d", r.TicketID)
@@ -368,28 +481,28 @@ func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply) error {
 		p.AddNonZero64("chat_id", r.ChatID)
 		resp, err := s.srv.api.MakeRequest("createForumTopic", p)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		var created struct {
 			ThreadID int64 `json:"message_thread_id"`
 		}
 		if err := json.Unmarshal(resp.Result, &created); err != nil || created.ThreadID == 0 {
-			return fmt.Errorf("createForumTopic: unexpected answer %s", resp.Result)
+			return 0, fmt.Errorf("createForumTopic: unexpected answer %s", resp.Result)
 		}
 		topic = created.ThreadID
 		if err := s.outbox.SetTicketTopic(ctx, r.TicketID, topic); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	r.ThreadID = topic
-	_, err = s.srv.sendOnce(ctx, r)
+	sent, _, err := s.srv.sendParts(ctx, r, from)
 	if topicLost(err) {
 		if serr := s.outbox.SetTicketTopic(ctx, r.TicketID, 0); serr != nil {
-			return serr
+			return 0, serr
 		}
-		return errTopicLost
+		return 0, errTopicLost
 	}
-	return err
+	return sent, err
 }
 
 // errTopicLost makes the sender retry at once, into a new topic.
@@ -408,23 +521,25 @@ func topicLost(err error) bool {
 
 // deliverToChat sends a reply, or edits the message it replaces, and
 // remembers which message shows its step's buttons.
-func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply) error {
+func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int) (int, error) {
 	var id int64
 	var err error
-	if r.Edit != 0 && r.AskContact == "" && !r.RemoveKeyboard && utf16Len(r.Text) <= 4096 {
-		id, err = s.srv.editOnce(ctx, r)
-		if uneditable(err) {
-			id, err = s.srv.sendOnce(ctx, r) // too old, or gone: a new message says it
+	var sent int
+	if r.Edit != 0 && from == 0 && r.AskContact == "" && !r.RemoveKeyboard && utf16Len(r.Text) <= 4096 {
+		if id, err = s.srv.editOnce(ctx, r); err == nil {
+			sent = 1
+		} else if uneditable(err) {
+			sent, id, err = s.srv.sendParts(ctx, r, 0) // too old, or gone: a new message says it
 		}
 	} else {
-		id, err = s.srv.sendOnce(ctx, r)
+		sent, id, err = s.srv.sendParts(ctx, r, from)
 	}
 	if err == nil && r.Nonce != "" && id != 0 {
 		if serr := s.outbox.SetStepMessage(ctx, r.ChatID, r.Nonce, id); serr != nil {
 			s.srv.log.Warn("record the step's message", "err", serr)
 		}
 	}
-	return err
+	return sent, err
 }
 
 // strip takes the keyboard off the message of a step the customer left.

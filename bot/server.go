@@ -116,7 +116,9 @@ func New(cfg Config, h Handler) (*Server, error) {
 	// The library's default client has no timeout; a long poll must outlive
 	// its own timeout, by a margin.
 	client := &http.Client{Transport: poll, Timeout: cfg.PollTimeout + 10*time.Second}
-	tgbotapi.SetLogger(discardLogger{})
+	// The library's logger is a package variable, read by every client:
+	// set it once, not per Server (two Servers made at once would race).
+	setLoggerOnce.Do(func() { tgbotapi.SetLogger(discardLogger{}) })
 	// getMe: a rejected token fails at once; a 429 or 5xx at start-up is
 	// waited out a few times rather than ending the process.
 	var api *tgbotapi.BotAPI
@@ -324,13 +326,20 @@ func (s *Server) retry(ctx context.Context, what string, fn func() error) error 
 // network errors with backoff; permanent errors (403 blocked, 400 chat not
 // found) are returned at once. With an outbox, prefer enqueueing.
 func (s *Server) Send(ctx context.Context, r supportbot.Reply) error {
-	return s.retry(ctx, "send", func() error { _, err := s.sendOnce(ctx, r); return err })
+	sent := 0
+	return s.retry(ctx, "send", func() (err error) {
+		sent, _, err = s.sendParts(ctx, r, sent)
+		return err
+	})
 }
 
-// sendOnce makes one attempt at delivering a reply: its text split at
+// sendParts makes one attempt at delivering a reply: its text split at
 // Telegram's limit (the keyboard goes with the last piece), or a copy of a
-// relayed message. It returns the id of the (last) message sent.
-func (s *Server) sendOnce(_ context.Context, r supportbot.Reply) (int64, error) {
+// relayed message. It starts at part from (the parts before it were
+// delivered by an earlier attempt: sending them again would show them
+// twice) and returns how many parts are delivered in all and the id of the
+// last message sent.
+func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int, int64, error) {
 	if r.CopyFromMessage != 0 {
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
@@ -339,13 +348,14 @@ func (s *Server) sendOnce(_ context.Context, r supportbot.Reply) (int64, error) 
 		p.AddNonZero64("message_id", r.CopyFromMessage)
 		resp, err := s.api.MakeRequest("copyMessage", p)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
-		return messageID(resp.Result), nil
+		return 1, messageID(resp.Result), nil
 	}
 	parts := splitText(r.Text, 4096)
 	var id int64
-	for i, text := range parts {
+	for i := from; i < len(parts); i++ {
+		text := parts[i]
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
 		p.AddNonZero64("message_thread_id", r.ThreadID)
@@ -354,17 +364,17 @@ func (s *Server) sendOnce(_ context.Context, r supportbot.Reply) (int64, error) 
 		if i == len(parts)-1 {
 			if markup := replyMarkup(r); markup != nil {
 				if err := p.AddInterface("reply_markup", markup); err != nil {
-					return 0, err
+					return i, 0, err
 				}
 			}
 		}
 		resp, err := s.api.MakeRequest("sendMessage", p)
 		if err != nil {
-			return 0, err
+			return i, 0, err
 		}
 		id = messageID(resp.Result)
 	}
-	return id, nil
+	return len(parts), id, nil
 }
 
 // editOnce makes one attempt at replacing the text and inline keyboard of
@@ -493,6 +503,8 @@ func (t *pollTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return t.base.RoundTrip(r)
 }
+
+var setLoggerOnce sync.Once
 
 type discardLogger struct{}
 

@@ -4,73 +4,20 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"supportbot"
 	"supportbot/bot"
 	"supportbot/bot/telegramtest"
 )
 
-// handlerFunc is a hand-written fake of the engine.
-type handlerFunc func(ctx context.Context, ev supportbot.Event) ([]supportbot.Reply, error)
-
-func (f handlerFunc) Handle(ctx context.Context, ev supportbot.Event) ([]supportbot.Reply, error) {
-	return f(ctx, ev)
-}
-
-// echo replies with what it got, and records every event.
-type echo struct {
-	mu     sync.Mutex
-	events []supportbot.Event
-}
-
-func (e *echo) Handle(_ context.Context, ev supportbot.Event) ([]supportbot.Reply, error) {
-	e.mu.Lock()
-	e.events = append(e.events, ev)
-	e.mu.Unlock()
-	text := string(ev.Kind) + ":" + ev.Text + ev.Data + ev.Phone
-	return []supportbot.Reply{{ChatID: ev.ChatID, Text: text,
-		Buttons: [][]supportbot.Button{{{Text: "again", Data: "d:" + ev.Text}}}}}, nil
-}
-
-func (e *echo) seen() []supportbot.Event {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]supportbot.Event(nil), e.events...)
-}
-
-// run starts the adapter on the fake server until the test ends.
-func run(t *testing.T, srv *telegramtest.Server, h bot.Handler) *bot.Server {
-	t.Helper()
-	b, err := bot.New(bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), PollTimeout: time.Second,
-		Commands: map[string][]bot.Command{"": {{Command: "start", Description: "开始"}}}}, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Error("Run did not stop after cancel")
-		}
-	})
-	return b
-}
-
-var alice = telegramtest.User{ID: 501, FirstName: "Alice", LanguageCode: "en"}
-
 func TestBadTokenFailsClearly(t *testing.T) {
+	t.Parallel()
 	srv := telegramtest.Start(t)
-	_, err := bot.New(bot.Config{Token: "999:WRONG", Endpoint: srv.Endpoint()}, &echo{})
+	_, err := bot.New(bot.Config{Token: "999:WRONG", Endpoint: srv.Endpoint(), Outbox: newOutbox()}, newHandler())
 	if !errors.Is(err, bot.ErrUnauthorized) {
 		t.Fatalf("New with a bad token: %v, want ErrUnauthorized", err)
 	}
@@ -79,137 +26,383 @@ func TestBadTokenFailsClearly(t *testing.T) {
 	}
 }
 
-func TestRegistersCommandsAndRelaysEvents(t *testing.T) {
+func TestNewRequiresAnOutbox(t *testing.T) {
+	t.Parallel()
 	srv := telegramtest.Start(t)
-	e := &echo{}
-	run(t, srv, e)
-	srv.SendText(alice, "/start")
-	msgs := srv.WaitFor(t, alice.ID, 1, 5*time.Second)
+	if _, err := bot.New(bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint()}, newHandler()); err == nil {
+		t.Fatal("New without an outbox: no error; replies would have nowhere to go")
+	}
+}
+
+func TestRegistersCommandsAndSubmitsEvents(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(c *bot.Config) {
+		c.Commands = map[string][]bot.Command{"": {{Command: "start", Description: "开始"}}}
+	})
+	r.echo()
+	r.run(t)
+	startID := r.srv.SendText(alice, "/start@test_bot now")
+	msgs := r.srv.WaitFor(t, alice.ID, 1, 5*time.Second)
 	if got := msgs[0].Text; got != "command:start" {
 		t.Errorf("reply = %q, want command:start", got)
 	}
-	if cmds := srv.Commands(); len(cmds) == 0 || cmds[0].Command != "start" {
+	if cmds := r.srv.Commands(); len(cmds) == 0 || cmds[0].Command != "start" {
 		t.Errorf("commands = %+v, want start registered", cmds)
 	}
-	srv.PressButton(alice, msgs[0], msgs[0].Buttons()[0].Data)
-	msgs = srv.WaitFor(t, alice.ID, 2, 5*time.Second)
+	r.srv.PressButton(alice, msgs[0], msgs[0].Buttons()[0].Data)
+	msgs = r.srv.WaitFor(t, alice.ID, 2, 5*time.Second)
 	if got := msgs[1].Text; got != "button:d:start" {
 		t.Errorf("reply = %q, want button:d:start", got)
 	}
-	if n := len(srv.UnansweredCallbacks()); n != 0 {
+	if n := len(r.srv.UnansweredCallbacks()); n != 0 {
 		t.Errorf("%d callback queries left unanswered", n)
 	}
-	srv.ShareContact(alice, "8613800138000", alice.ID)
-	msgs = srv.WaitFor(t, alice.ID, 3, 5*time.Second)
-	if got := msgs[2].Text; got != "contact:8613800138000" {
-		t.Errorf("reply = %q", got)
+	contactID := r.srv.ShareContact(alice, "8613800138000", alice.ID)
+	r.srv.WaitFor(t, alice.ID, 3, 5*time.Second)
+
+	evs := r.h.events()
+	if len(evs) != 3 {
+		t.Fatalf("events = %+v, want 3", evs)
 	}
-	ev := e.seen()[2]
-	if ev.ContactUserID != alice.ID || ev.UserID != alice.ID || ev.LanguageCode != "en" || ev.UpdateID == 0 {
-		t.Errorf("contact event = %+v", ev)
+	cmd, button, contact := evs[0], evs[1], evs[2]
+	if cmd.Kind != supportbot.EventCommand || cmd.Text != "start" || cmd.Args != "now" {
+		t.Errorf("command event = %+v, want start with args \"now\"", cmd)
+	}
+	if cmd.UpdateID != startID || cmd.Source != supportbot.UpdateSource(startID) || cmd.MessageID == 0 {
+		t.Errorf("command event: update %d source %q message %d, want update %d and its source",
+			cmd.UpdateID, cmd.Source, cmd.MessageID, startID)
+	}
+	if button.Kind != supportbot.EventButton || button.Data != "d:start" || button.ChatID != alice.ID {
+		t.Errorf("button event = %+v", button)
+	}
+	if contact.Kind != supportbot.EventContact || contact.Phone != "8613800138000" || contact.ContactUserID != alice.ID ||
+		contact.UserID != alice.ID || contact.LanguageCode != "en" || contact.FirstName != "Alice" ||
+		contact.Source != supportbot.UpdateSource(contactID) {
+		t.Errorf("contact event = %+v", contact)
 	}
 }
 
 func TestIgnoresGroupsChannelsAndOddUpdates(t *testing.T) {
-	srv := telegramtest.Start(t)
-	e := &echo{}
-	run(t, srv, e)
-	srv.SendGroupText(-100123, 0, alice, "hello group")
-	srv.PushRawUpdate([]byte(`{"channel_post":{"message_id":1,"date":1,"chat":{"id":-1009,"type":"channel"},"text":"x"}}`))
-	srv.PushRawUpdate([]byte(`{"edited_message":{"message_id":1,"date":1,"chat":{"id":501,"type":"private"},"from":{"id":501,"first_name":"A"},"text":"x"}}`))
-	srv.PushRawUpdate([]byte(`{"message":"this is not an object"}`))
-	last := srv.SendText(alice, "after")
-	srv.WaitFor(t, alice.ID, 1, 5*time.Second)
+	t.Parallel()
+	r := newRig(t, nil)
+	r.echo()
+	r.run(t)
+	r.srv.SendGroupText(-100123, 0, alice, "hello group")
+	r.srv.PushRawUpdate([]byte(`{"channel_post":{"message_id":1,"date":1,"chat":{"id":-1009,"type":"channel"},"text":"x"}}`))
+	r.srv.PushRawUpdate([]byte(`{"edited_message":{"message_id":1,"date":1,"chat":{"id":501,"type":"private"},"from":{"id":501,"first_name":"A"},"text":"x"}}`))
+	r.srv.PushRawUpdate([]byte(`{"message":"this is not an object"}`))
+	r.srv.PushRawUpdate([]byte(`{"message":{"message_id":2,"date":1,"chat":{"id":501,"type":"private"},"from":{"id":9,"is_bot":true,"first_name":"B"},"text":"from a bot"}}`))
+	r.srv.PushRawUpdate([]byte(`{"message":{"message_id":3,"date":1,"chat":{"id":501,"type":"private"},"from":{"id":501,"first_name":"A"},"pinned_message":{"message_id":1,"date":1,"chat":{"id":501,"type":"private"}}}}`))
+	// A button pressed in a group is answered (the client spins otherwise) but not handled.
+	r.srv.PushRawUpdate([]byte(`{"callback_query":{"id":"group-q","from":{"id":501,"first_name":"A"},"message":{"message_id":4,"date":1,"chat":{"id":-100123,"type":"supergroup"}},"chat_instance":"1","data":"x"}}`))
+	last := r.srv.SendText(alice, "after")
+	r.srv.WaitFor(t, alice.ID, 1, 5*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := srv.WaitConfirmed(ctx, last); err != nil {
+	if err := r.srv.WaitConfirmed(ctx, last); err != nil {
 		t.Fatal(err)
 	}
-	if got := e.seen(); len(got) != 1 || got[0].Text != "after" {
+	if got := r.h.events(); len(got) != 1 || got[0].Text != "after" {
 		t.Errorf("events = %+v, want only the private text", got)
 	}
-	if n := len(srv.SentTo(-100123)); n != 0 {
+	if n := len(r.srv.SentTo(-100123)); n != 0 {
 		t.Errorf("bot answered the group %d times", n)
 	}
-}
-
-func TestRetriesRateLimitsAndBadGateways(t *testing.T) {
-	srv := telegramtest.Start(t)
-	run(t, srv, &echo{})
-	srv.InjectFaults("sendMessage", 1, telegramtest.RateLimit(1))
-	srv.InjectFaults("sendMessage", 2, telegramtest.BadGateway())
-	srv.InjectFaults("getUpdates", 1, telegramtest.BadGateway())
-	srv.SendText(alice, "hello")
-	msgs := srv.WaitFor(t, alice.ID, 1, 15*time.Second)
-	if msgs[0].Text != "text:hello" {
-		t.Errorf("reply = %q", msgs[0].Text)
+	if n := len(r.srv.UnansweredCallbacks()); n != 0 {
+		t.Errorf("%d callback queries left unanswered", n)
 	}
-	if n := srv.Calls("sendMessage"); n < 4 {
-		t.Errorf("sendMessage calls = %d, want the 3 failures retried", n)
+	if !strings.Contains(r.logs.String(), "malformed update skipped") {
+		t.Errorf("the malformed update was not logged:\n%s", r.logs)
 	}
 }
 
-func TestSplitsLongRepliesOnLines(t *testing.T) {
-	srv := telegramtest.Start(t)
-	line := strings.Repeat("长", 99) + "\n" // 100 characters a line
-	long := strings.Repeat(line, 60)       // 6000 characters
-	run(t, srv, handlerFunc(func(_ context.Context, ev supportbot.Event) ([]supportbot.Reply, error) {
-		return []supportbot.Reply{{ChatID: ev.ChatID, Text: long, Buttons: [][]supportbot.Button{{{Text: "ok", Data: "ok"}}}}}, nil
-	}))
-	srv.SendText(alice, "long please")
-	msgs := srv.WaitFor(t, alice.ID, 2, 5*time.Second)
-	if !strings.HasSuffix(msgs[0].Text, strings.Repeat("长", 99)) || len([]rune(msgs[0].Text)) > 4096 {
-		t.Errorf("first part does not end on a line boundary within 4096: %d runes", len([]rune(msgs[0].Text)))
+func TestOnlyListedAgentsReachTheEngineFromTheStaffChat(t *testing.T) {
+	t.Parallel()
+	const staff = -100777
+	agent := telegramtest.User{ID: 900, FirstName: "Agent"}
+	stranger := telegramtest.User{ID: 901, FirstName: "Mallory"}
+	r := newRig(t, func(c *bot.Config) { c.AgentChatID, c.AgentIDs = staff, []int64{agent.ID} })
+	r.run(t)
+	r.srv.SendGroupText(staff, 7, stranger, "/close")   // not an agent: never obeyed
+	r.srv.SendGroupText(-100555, 7, agent, "elsewhere") // another group
+	r.srv.SendGroupText(staff, 7, agent, "hello from the agent")
+	last := r.srv.SendGroupText(staff, 0, agent, "/queue")
+	evs := r.h.waitEvents(t, 2)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := r.srv.WaitConfirmed(ctx, last); err != nil {
+		t.Fatal(err)
 	}
-	if got := len([]rune(msgs[0].Text)) + len([]rune(msgs[1].Text)) + 1; got != len([]rune(long)) {
-		t.Errorf("parts hold %d characters, want %d", got, len([]rune(long)))
+	evs = r.h.events()
+	if len(evs) != 2 {
+		t.Fatalf("events = %+v, want the agent's two", evs)
 	}
-	if len(msgs[0].Buttons()) != 0 || len(msgs[1].Buttons()) != 1 {
-		t.Errorf("the keyboard should come with the last part only")
+	if ev := evs[0]; ev.ChatID != staff || ev.UserID != agent.ID || ev.ThreadID != 7 || ev.Text != "hello from the agent" {
+		t.Errorf("agent's message = %+v, want it in topic 7", ev)
+	}
+	if ev := evs[1]; ev.Kind != supportbot.EventCommand || ev.Text != "queue" || ev.ThreadID != 0 {
+		t.Errorf("agent's command = %+v", ev)
 	}
 }
 
-func TestConfirmsUpdatesOnlyAfterHandling(t *testing.T) {
-	srv := telegramtest.Start(t)
+func TestConfirmsUpdatesOnlyAfterSubmit(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
 	release := make(chan struct{})
-	run(t, srv, handlerFunc(func(_ context.Context, ev supportbot.Event) ([]supportbot.Reply, error) {
-		<-release
-		return []supportbot.Reply{{ChatID: ev.ChatID, Text: "done"}}, nil
-	}))
-	id := srv.SendText(alice, "slow")
-	time.Sleep(1500 * time.Millisecond) // a full poll cycle while the handler is blocked
-	if off := srv.Offset(); off > id {
-		t.Fatalf("offset %d confirmed update %d before it was handled", off, id)
+	r.h.SubmitFunc = func(context.Context, []supportbot.Event) error { <-release; return nil }
+	r.run(t)
+	id := r.srv.SendText(alice, "slow")
+	time.Sleep(1500 * time.Millisecond) // a full poll cycle while Submit is blocked
+	if off := r.srv.Offset(); off > id {
+		t.Fatalf("offset %d confirmed update %d before it was committed", off, id)
 	}
 	close(release)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := srv.WaitConfirmed(ctx, id); err != nil {
+	if err := r.srv.WaitConfirmed(ctx, id); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A Submit that fails (the database is down) confirms nothing: the same
+// updates come again, and once the database is back each is committed once.
+func TestFailingSubmitGetsTheSameUpdatesAgain(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	var failures atomic.Int32
+	failures.Store(2)
+	r.h.SubmitFunc = func(context.Context, []supportbot.Event) error {
+		if failures.Add(-1) >= 0 {
+			return errDatabaseDown
+		}
+		return nil
+	}
+	first := r.srv.SendText(alice, "one")
+	second := r.srv.SendText(bob, "two")
+	r.run(t)
+	evs := r.h.waitEvents(t, 2)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := r.srv.WaitConfirmed(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 || evs[0].Source != supportbot.UpdateSource(first) || evs[1].Source != supportbot.UpdateSource(second) {
+		t.Fatalf("committed %+v, want updates %d and %d once each", evs, first, second)
+	}
+	calls := r.h.calls()
+	if len(calls) != 3 {
+		t.Fatalf("Submit called %d times, want 2 failures and 1 success", len(calls))
+	}
+	for i, c := range calls {
+		if len(c) != 2 || c[0].Source != evs[0].Source || c[1].Source != evs[1].Source {
+			t.Errorf("call %d carried %+v, want the same two updates every time", i, c)
+		}
+	}
+	if !strings.Contains(r.logs.String(), errDatabaseDown.Error()) {
+		t.Errorf("the failure was not logged:\n%s", r.logs)
+	}
+}
+
+// Update ids start at 0 on a new bot; update 0 is an update like any other
+// and keeps its own Source (the inbox deduplicates by it).
+func TestUpdateZeroKeepsItsSource(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil, telegramtest.WithFirstUpdateID(0))
+	r.run(t)
+	if id := r.srv.SendText(alice, "first ever"); id != 0 {
+		t.Fatalf("first update id = %d, want 0", id)
+	}
+	next := r.srv.SendText(alice, "second")
+	evs := r.h.waitEvents(t, 2)
+	if evs[0].Source != "u:0" || evs[0].UpdateID != 0 || evs[1].Source != supportbot.UpdateSource(next) {
+		t.Errorf("sources %q, %q; want u:0 and %s", evs[0].Source, evs[1].Source, supportbot.UpdateSource(next))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := r.srv.WaitConfirmed(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRetriesRateLimitsAndBadGateways(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	r.echo()
+	r.srv.InjectFaults("sendMessage", 1, telegramtest.RateLimit(1))
+	r.srv.InjectFaults("sendMessage", 2, telegramtest.BadGateway())
+	r.srv.InjectFaults("getUpdates", 1, telegramtest.BadGateway())
+	r.run(t)
+	r.srv.SendText(alice, "hello")
+	msgs := r.srv.WaitFor(t, alice.ID, 1, 15*time.Second)
+	if msgs[0].Text != "text:hello" {
+		t.Errorf("reply = %q", msgs[0].Text)
+	}
+	if n := r.srv.Calls("sendMessage"); n < 4 {
+		t.Errorf("sendMessage calls = %d, want the 3 failures retried", n)
+	}
+	if n := len(r.srv.SentTo(alice.ID)); n != 1 {
+		t.Errorf("%d messages delivered, want 1", n)
+	}
+}
+
+// Long replies are split at Telegram's limit of 4096 UTF-16 code units,
+// on line boundaries where there are some; the keyboard goes with the last.
+func TestSplitsLongRepliesAtTelegramsLimit(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, text string
+		parts      int
+	}{
+		{"lines of Chinese", strings.Repeat(strings.Repeat("长", 99)+"\n", 60), 2}, // 6000 characters
+		// 3000 characters but 6000 UTF-16 units: one message by rune count
+		// would be refused as too long.
+		{"emoji", strings.Repeat("😀", 3000), 2},
+		{"exactly the limit", strings.Repeat("a", 4096), 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t, nil)
+			r.run(t)
+			r.out.enqueue(supportbot.Reply{ChatID: alice.ID, Text: tt.text, Buttons: [][]supportbot.Button{{{Text: "ok", Data: "ok"}}}})
+			r.bot.Wake()
+			msgs := r.srv.WaitFor(t, alice.ID, tt.parts, 5*time.Second)
+			r.out.waitDepth(t, 0)
+			if len(msgs) != tt.parts {
+				t.Fatalf("%d parts, want %d", len(msgs), tt.parts)
+			}
+			var joined []string
+			for i, m := range msgs {
+				if n := len(utf16.Encode([]rune(m.Text))); n > 4096 {
+					t.Errorf("part %d has %d UTF-16 units", i, n)
+				}
+				if wantKB := i == len(msgs)-1; (len(m.Buttons()) > 0) != wantKB {
+					t.Errorf("part %d has %d buttons: the keyboard goes with the last part only", i, len(m.Buttons()))
+				}
+				joined = append(joined, m.Text)
+			}
+			sep := ""
+			if strings.Contains(tt.text, "\n") {
+				sep = "\n"
+				if !strings.HasSuffix(msgs[0].Text, "长") {
+					t.Errorf("first part does not end on a line boundary")
+				}
+			}
+			if got := strings.Join(joined, sep); strings.TrimRight(got, "\n") != strings.TrimRight(tt.text, "\n") {
+				t.Errorf("parts hold %d characters, want %d", len([]rune(got)), len([]rune(tt.text)))
+			}
+		})
 	}
 }
 
 func TestStartupWaitsOutATransientError(t *testing.T) {
+	t.Parallel()
 	srv := telegramtest.Start(t)
 	srv.InjectFaults("getMe", 1, telegramtest.RateLimit(1))
 	srv.InjectFaults("deleteWebhook", 1, telegramtest.BadGateway())
-	e := &echo{}
-	run(t, srv, e)
-	srv.SendText(alice, "/start")
-	srv.WaitFor(t, alice.ID, 1, 10*time.Second)
+	b, err := bot.New(bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), PollTimeout: time.Second, Outbox: newOutbox()}, newHandler())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if n := srv.Calls("getMe"); n != 2 {
 		t.Errorf("getMe calls = %d, want the 429 retried once", n)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- b.Run(ctx) }()
+	id := srv.SendText(alice, "/start")
+	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	defer wcancel()
+	if err := srv.WaitConfirmed(wctx, id); err != nil {
+		t.Error(err)
+	}
+	cancel()
+	<-done
 }
 
 func TestPollingTakesDownALeftoverWebhook(t *testing.T) {
-	srv := telegramtest.Start(t)
-	srv.InjectFaults("deleteWebhook", 6, telegramtest.BadGateway()) // start-up fails to delete it
-	api := srv.Bot(t)
+	t.Parallel()
+	r := newRig(t, nil)
+	// Start-up fails to delete it, at once (a 400 is not retried).
+	r.srv.InjectFaults("deleteWebhook", 1, telegramtest.Fault{Status: 400})
+	api := r.srv.Bot(t)
 	if _, err := api.MakeRequest("setWebhook", map[string]string{"url": "https://example.invalid/hook"}); err != nil {
 		t.Fatal(err)
 	}
-	run(t, srv, &echo{})
-	srv.SendText(alice, "/start")
-	srv.WaitFor(t, alice.ID, 1, 20*time.Second)
+	r.run(t)
+	id := r.srv.SendText(alice, "/start")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := r.srv.WaitConfirmed(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	r.h.waitEvents(t, 1)
+	if n := r.srv.Calls("deleteWebhook"); n != 2 {
+		t.Errorf("deleteWebhook calls = %d, want the failed one and the one after getUpdates' 409", n)
+	}
+}
+
+// Transport errors carry the request URL, and the URL carries the token:
+// what the adapter logs never shows it (every rig checks its log).
+func TestTokenNeverInLogs(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	r.echo()
+	r.srv.InjectFaults("getUpdates", 1, telegramtest.ConnReset())
+	r.srv.InjectFaults("sendMessage", 1, telegramtest.ConnReset())
+	r.run(t)
+	r.srv.SendText(alice, "hi")
+	r.srv.WaitFor(t, alice.ID, 1, 15*time.Second)
+	logs := r.logs.String()
+	if !strings.Contains(logs, "getUpdates failed") || !strings.Contains(logs, "send failed") {
+		t.Fatalf("the transport errors were not logged:\n%s", logs)
+	}
+	if !strings.Contains(logs, "<token>") {
+		t.Errorf("the log should show where the token was scrubbed:\n%s", logs)
+	}
+}
+
+// On shutdown Run stops taking updates and sends what the outbox holds
+// before it returns.
+func TestShutdownFlushesTheOutbox(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	stop := r.run(t)
+	id := r.srv.SendText(alice, "hello")
+	r.h.waitEvents(t, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := r.srv.WaitConfirmed(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	// Committed just before the stop, without a Wake: only the flush sends them.
+	for _, chat := range []int64{alice.ID, bob.ID} {
+		r.out.enqueue(supportbot.Reply{ChatID: chat, Text: "m1"}, supportbot.Reply{ChatID: chat, Text: "m2"})
+	}
+	stop()
+	for _, chat := range []int64{alice.ID, bob.ID} {
+		if msgs := r.srv.SentTo(chat); len(msgs) != 2 || msgs[0].Text != "m1" || msgs[1].Text != "m2" {
+			t.Errorf("chat %d got %d messages by the time Run returned, want m1, m2", chat, len(msgs))
+		}
+	}
+	if n := r.out.depth(); n != 0 {
+		t.Errorf("%d messages left in the outbox", n)
+	}
+}
+
+// A flush cannot hold shutdown longer than FlushTimeout.
+func TestShutdownFlushIsBounded(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(c *bot.Config) { c.FlushTimeout = 500 * time.Millisecond })
+	r.srv.InjectFaults("sendMessage", -1, telegramtest.BadGateway())
+	stop := r.run(t)
+	r.out.enqueue(supportbot.Reply{ChatID: alice.ID, Text: "never delivered"})
+	r.bot.Wake()
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	stop()
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Run took %v to stop with FlushTimeout 500ms", d)
+	}
+	if st, _ := r.out.status(1); st != "pending" {
+		t.Errorf("the undelivered message is %q, want still pending for the next run", st)
+	}
 }

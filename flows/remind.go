@@ -84,14 +84,14 @@ func setReminders(s *Step, arg string) error {
 	return nil
 }
 
-// remindOffer puts the opt-in button above rows for a customer who has not
+// remindOffer puts the opt-in button below rows for a customer who has not
 // asked for reminders (bill replies offer it).
 func (s *Step) remindOffer(rows [][]supportbot.Button) ([][]supportbot.Button, error) {
 	on, err := s.e.st.Reminders(s.ctx, s.conv.CustomerID)
 	if err != nil || on {
 		return rows, err
 	}
-	return append([][]supportbot.Button{{s.menuBtn(s.T("remind.btn_on"), "remind:on")}}, rows...), nil
+	return append(rows, []supportbot.Button{s.menuBtn(s.T("remind.btn_on"), "remind:on")}), nil
 }
 
 // dayList renders 3, 1 as "3、1" or "3 and 1".

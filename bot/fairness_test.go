@@ -1,0 +1,144 @@
+package bot_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"supportbot"
+	"supportbot/bot"
+)
+
+// staffLimits give the staff chat 20 messages a second, no burst: the
+// minute of Telegram's 20/min in a second, the same contest between tickets.
+var staffLimits = bot.Limits{PerSecond: 1000, PerChat: 200, PerChatBurst: 1, PerGroupMinute: 1200}
+
+// relays queues n relayed messages of a ticket: "<prefix>1".."<prefix>n".
+func relays(o *outbox, ticket int64, prefix string, n int) {
+	for i := 1; i <= n; i++ {
+		o.enqueue(supportbot.Reply{ChatID: staff, TicketID: ticket, Text: fmt.Sprintf("%s%d", prefix, i)})
+	}
+}
+
+// position is the index of the first message sent to the staff chat whose
+// text is text, -1 if none.
+func position(sent []string, text string) int { return slices.Index(sent, text) }
+
+func staffTexts(r *rig) []string {
+	var texts []string
+	for _, m := range r.srv.SentTo(staff) {
+		texts = append(texts, m.Text)
+	}
+	return texts
+}
+
+// inTurn checks that a ticket's messages went out in order, once each.
+func inTurn(t *testing.T, sent []string, prefix string, n int) {
+	t.Helper()
+	var got []string
+	for _, s := range sent {
+		if strings.HasPrefix(s, prefix) {
+			got = append(got, s)
+		}
+	}
+	for i := range n {
+		if i >= len(got) || got[i] != fmt.Sprintf("%s%d", prefix, i+1) {
+			t.Fatalf("%s messages out of order or missing: %v", prefix, got)
+		}
+	}
+	if len(got) != n {
+		t.Fatalf("%d %s messages sent, want %d", len(got), prefix, n)
+	}
+}
+
+// Issue 15.6: with 30 relayed messages of one customer queued, a new
+// customer's topic and context card reach the staff chat within a few sends,
+// not after the 30.
+func TestStaffChatNewTicketGoesBeforeRelays(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(c *bot.Config) { c.Limits = staffLimits })
+	r.out.addTicket(1, r.srv.CreateTopic(staff, "#T1"))
+	r.out.addTicket(2, 0) // new: no topic yet
+	relays(r.out, 1, "a", 30)
+	r.out.enqueue(supportbot.Reply{ChatID: staff, TicketID: 2, TopicName: "#T2 Bob", Text: "card of #T2"})
+	r.run(t)
+	r.srv.WaitFor(t, staff, 31, 20*time.Second)
+	sent := staffTexts(r)
+	pos := position(sent, "card of #T2")
+	t.Logf("the new ticket's card was staff message %d of 31", pos+1)
+	if pos < 0 || pos > 2 {
+		t.Errorf("the new ticket's card was staff message %d of 31, want among the first 3: %v", pos+1, sent)
+	}
+	inTurn(t, sent, "a", 30)
+	if r.out.topic(2) == 0 {
+		t.Error("no topic recorded for the new ticket")
+	}
+}
+
+// Tickets of the staff chat take turns under the group's budget: a customer
+// with 3 messages behind another's 30 is not served after the 30.
+func TestStaffChatTicketsTakeTurns(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(c *bot.Config) { c.Limits = staffLimits })
+	r.out.addTicket(1, r.srv.CreateTopic(staff, "#T1"))
+	r.out.addTicket(3, r.srv.CreateTopic(staff, "#T3"))
+	relays(r.out, 1, "a", 30)
+	relays(r.out, 3, "c", 3)
+	r.run(t)
+	r.srv.WaitFor(t, staff, 33, 20*time.Second)
+	sent := staffTexts(r)
+	last := position(sent, "c3")
+	t.Logf("ticket 3's last message was staff message %d of 33", last+1)
+	if last < 0 || last > 7 {
+		t.Errorf("ticket 3's last message was staff message %d of 33, want within the first 8: %v", last+1, sent)
+	}
+	inTurn(t, sent, "a", 30)
+	inTurn(t, sent, "c", 3)
+}
+
+// Issue 15.6 end to end needs the store's help: it reads at most 20 due
+// messages per (chat, thread), and a ticket's messages all have thread 0 in
+// the outbox, so with 30 relays queued the new ticket's card is not even
+// read until 11 of them are sent (measured: 12th of 31 on this fake with
+// the store's cap, against 1st without it). store.DueMessages must cap per
+// ticket (and this fake with it) before this test can run.
+func TestStaffChatNewTicketGoesBeforeRelaysThroughTheStoresRead(t *testing.T) {
+	t.Skip("issue 15.6: store.DueMessages caps 20 per (chat, thread); staff messages of every ticket share thread 0")
+	t.Parallel()
+	r := newRig(t, func(c *bot.Config) { c.Limits = staffLimits })
+	r.out.PerChat = 20 // as store.DueMessages reads today
+	r.out.addTicket(1, r.srv.CreateTopic(staff, "#T1"))
+	r.out.addTicket(2, 0)
+	relays(r.out, 1, "a", 30)
+	r.out.enqueue(supportbot.Reply{ChatID: staff, TicketID: 2, TopicName: "#T2 Bob", Text: "card of #T2"})
+	r.run(t)
+	r.srv.WaitFor(t, staff, 31, 20*time.Second)
+	if pos := position(staffTexts(r), "card of #T2"); pos < 0 || pos > 2 {
+		t.Errorf("the new ticket's card was staff message %d of 31, want among the first 3", pos+1)
+	}
+}
+
+// Issue 15.7: 2,000 messages from one chat queued 1,969 replies, half an
+// hour to drain at 1 message a second. What one chat can queue must be
+// bounded and the redundant collapsed, and a flooding customer told to slow
+// down once. The bound belongs where replies are made and queued (the
+// engine's step, the store's Enqueue): the sender sends what was committed
+// and must not drop a reply it cannot judge. Written down here, as the
+// sender is where the harm shows.
+func TestOutboxBoundsWhatOneChatQueues(t *testing.T) {
+	t.Skip("issue 15.7: the per-chat cap is not built; it belongs to the engine and the store's Enqueue")
+	t.Parallel()
+	r := newRig(t, nil)
+	for range 2000 {
+		r.out.enqueue(supportbot.Reply{ChatID: alice.ID, Text: "🤔 I can't answer that"})
+	}
+	r.out.enqueue(supportbot.Reply{ChatID: bob.ID, Text: "m1"})
+	r.run(t)
+	inOrder(t, r.srv, bob.ID, 1)
+	r.out.waitDepth(t, 0)
+	if n := len(r.srv.SentTo(alice.ID)); n > 20 {
+		t.Errorf("%d replies sent to one flooding chat, want a bounded few", n)
+	}
+}
