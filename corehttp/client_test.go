@@ -182,7 +182,7 @@ func TestOtherActions(t *testing.T) {
 		t.Fatalf("RequestClosure: %v", err)
 	}
 	same(t, "closure request", *cr, supportbot.ClosureRequest{Reference: cr.Reference, CustomerID: "C1003",
-		Status: supportbot.ClosureSubmitted, CreatedAt: memNow, UpdatedAt: memNow, ExpectedFrom: "2026-11-25", ExpectedTo: "2026-11-27"})
+		Status: supportbot.ClosureSubmitted, CreatedAt: memNow, ExpectedFrom: "2026-11-25", ExpectedTo: "2026-11-27"})
 	if !strings.HasPrefix(cr.Reference, "CR-20261121-") {
 		t.Errorf("reference = %s, want CR-20261121-NNNN", cr.Reference)
 	}

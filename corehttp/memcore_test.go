@@ -89,10 +89,9 @@ func newMemCore() *memCore {
 		closures: []supportbot.ClosureRequest{
 			{Reference: "CR-20260101-0003", CustomerID: "C1002", Status: supportbot.ClosureRejected, Reason: "有一笔退货未完成",
 				CreatedAt: time.Date(2026, 1, 1, 3, 0, 0, 0, time.UTC), ExpectedFrom: "2026-01-06", ExpectedTo: "2026-01-08",
-				DecidedAt: time.Date(2026, 1, 5, 6, 30, 0, 0, time.UTC), UpdatedAt: time.Date(2026, 1, 5, 6, 30, 0, 0, time.UTC)},
+				DecidedAt: time.Date(2026, 1, 5, 6, 30, 0, 0, time.UTC)},
 			{Reference: "CR-20261120-0001", CustomerID: "C1002", Status: supportbot.ClosureSubmitted,
-				CreatedAt: memNow.Add(-24 * time.Hour), ExpectedFrom: "2026-11-25", ExpectedTo: "2026-11-27",
-				UpdatedAt: memNow.Add(-24 * time.Hour)},
+				CreatedAt: memNow.Add(-24 * time.Hour), ExpectedFrom: "2026-11-25", ExpectedTo: "2026-11-27"},
 		},
 		quotes:   map[string]supportbot.Quote{},
 		repays:   map[string]supportbot.Repayment{},
@@ -439,7 +438,7 @@ func (m *memCore) RequestClosure(ctx context.Context, key, customerID string) (*
 	today := m.today()
 	m.seq++
 	r := supportbot.ClosureRequest{Reference: fmt.Sprintf("CR-%s-%04d", strings.ReplaceAll(string(today), "-", ""), m.seq),
-		CustomerID: customerID, Status: supportbot.ClosureSubmitted, CreatedAt: m.now, UpdatedAt: m.now,
+		CustomerID: customerID, Status: supportbot.ClosureSubmitted, CreatedAt: m.now,
 		ExpectedFrom: today.AddBusinessDays(3), ExpectedTo: today.AddBusinessDays(5)}
 	m.closures = append(m.closures, r)
 	return &r, nil

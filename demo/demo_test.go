@@ -2,14 +2,13 @@ package demo_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"supportbot"
 	"supportbot/demo"
 	"supportbot/importer"
-	"supportbot/store"
+	"supportbot/store/storetest"
 )
 
 // demoNows are instants that stress the date arithmetic: month ends, a leap
@@ -90,7 +89,7 @@ func checkDemo(t *testing.T, data []supportbot.CustomerData, now time.Time, toda
 			open++
 			if p.PrepayFeeRateBP == 0 {
 				free++
-			} else if q := supportbot.ComputePayoff(p, today); q.PrepayFee > 0 {
+			} else if q, err := supportbot.ComputePayoff(p, today); err == nil && q.PrepayFee > 0 {
 				withFee++
 			}
 		}
@@ -115,7 +114,10 @@ func checkDemo(t *testing.T, data []supportbot.CustomerData, now time.Time, toda
 	ln := get("C1002", "+8613900139000")
 	var overdue bool
 	for _, p := range ln.Plans {
-		q := supportbot.ComputePayoff(p, today)
+		q, err := supportbot.ComputePayoff(p, today)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, b := range p.Bills {
 			if b.Overdue(today) && b.LateFee > 0 && q.DueFees > 0 && q.LateFees > 0 && q.NotDue > 0 {
 				overdue = true
@@ -209,11 +211,7 @@ func settled(d supportbot.CustomerData) bool {
 
 func TestDataImports(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, _ := storetest.Open(t)
 	loc, nows := demoNows(t)
 	data, err := importer.Parse(demo.DataAt(nows[0], loc))
 	if err != nil {

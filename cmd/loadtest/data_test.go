@@ -29,7 +29,7 @@ func TestGeneratedCustomersImport(t *testing.T) {
 	today := supportbot.DateOf(now, loc)
 	for i, d := range parsed {
 		p := d.Plans[0]
-		if q := supportbot.ComputePayoff(p, today); q.Total != people[i].payoff || q.PrepayFee == 0 || q.DueFees != 0 {
+		if q, err := supportbot.ComputePayoff(p, today); err != nil || q.Total != people[i].payoff || q.PrepayFee == 0 || q.DueFees != 0 {
 			t.Errorf("customer %d: payoff %+v, persona expects %v", i, q, people[i].payoff)
 		}
 		if p.Remaining() != people[i].remaining || p.PaidPeriods() != 3 {
@@ -52,8 +52,10 @@ func TestEchoHandler(t *testing.T) {
 		{supportbot.Event{Kind: supportbot.EventButton, Data: "echo:confirm"}, "echo:confirm"},
 	} {
 		c.ev.ChatID = 42
-		r, err := echoHandler{}.Handle(context.Background(), c.ev)
-		if err != nil || len(r) != 1 || r[0].Text != c.want || r[0].ChatID != 42 {
+		h := &echoHandler{}
+		err := h.Submit(context.Background(), c.ev)
+		r, _ := h.DueMessages(context.Background(), time.Time{}, 10)
+		if err != nil || len(r) != 1 || r[0].Reply.Text != c.want || r[0].Reply.ChatID != 42 {
 			t.Errorf("echo of %+v = %+v, %v; want %q", c.ev, r, err, c.want)
 		}
 	}
