@@ -1,7 +1,10 @@
 package flows_test
 
 import (
+	"strings"
 	"testing"
+
+	"supportbot"
 )
 
 func TestBillsToTheFen(t *testing.T) {
@@ -56,4 +59,61 @@ func TestRestartKeepsTheConversation(t *testing.T) {
 	h.open() // a new engine on the same database
 	c.share(phoneZhang, 100)
 	c.expect("验证成功", "Redmi K70") // Identify still knew where it was going
+}
+
+// longIDs gives every plan, card and scheduled repayment an id as long as
+// the core may send (its ids have no length limit).
+func longIDs(data []supportbot.CustomerData) []supportbot.CustomerData {
+	long := func(id string) string { return "3f2b9c1e-7a64-4d0b-9e55-0c8f1a2b3c4d/" + strings.Repeat("x", 40) + "/" + id }
+	for i := range data {
+		d := &data[i]
+		for j := range d.Cards {
+			d.Cards[j].ID = long(d.Cards[j].ID)
+		}
+		for j := range d.Plans {
+			d.Plans[j].ID = long(d.Plans[j].ID)
+			for k := range d.Plans[j].Bills {
+				d.Plans[j].Bills[k].PlanID = d.Plans[j].ID
+			}
+		}
+		for j := range d.Scheduled {
+			s := &d.Scheduled[j]
+			s.ID, s.PlanID, s.CardID = long(s.ID), long(s.PlanID), long(s.CardID)
+		}
+	}
+	return data
+}
+
+// TestLongIDsFitTheButtons: with ids of 80 bytes every button the flows make
+// still fits Telegram's 64 bytes (the harness checks each one) and still
+// names its plan, card or scheduled repayment.
+func TestLongIDsFitTheButtons(t *testing.T) {
+	h := newHarness(t, longIDs(payFixture()))
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/bill")
+	c.press("1. 查看还款计划")
+	c.expect("Redmi K70（订单号 5241015123456）还款计划")
+	c.press("还这期")
+	c.expect("合计应付", "招商银行 **** 6789")
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期")
+	c.press("确认取消")
+	c.expect("已取消预约还款")
+	if h.scheduled("C1")[longIDs(fixture())[0].Scheduled[0].ID] != supportbot.ScheduledCancelled {
+		t.Errorf("the long-id scheduled repayment was not cancelled: %v", h.scheduled("C1"))
+	}
+
+	z := h.chat(500, "zh")
+	z.identify(phoneZhao)
+	z.send("/bill")
+	z.press("🧾 还这期")
+	z.press("换一张卡")
+	z.press("招商银行 **** 6666")
+	z.expect("扣款卡：招商银行 **** 6666")
+	z.press("确认还款")
+	z.expect("还款成功")
+	z.send("/repay")
+	z.press("确认还款")
+	z.expect("提前还款成功")
 }

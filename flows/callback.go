@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"strings"
 
@@ -63,13 +65,35 @@ func (c Callback) Encode() (string, error) {
 		}
 	}
 	if c.Arg != "" || c.Kind == CallbackLang {
-		parts = append(parts, c.Arg)
+		arg := c.Arg
+		if (c.Kind == CallbackMenu || c.Kind == CallbackView) && len(arg) > maxPlainArg {
+			arg = argRef(arg) // a plan id of any length still fits
+		}
+		parts = append(parts, arg)
 	}
 	out := strings.Join(parts, ":")
 	if len(out) > supportbot.MaxButtonData {
 		return "", fmt.Errorf("callback data of %d bytes: %q", len(out), out)
 	}
 	return out, nil
+}
+
+// maxPlainArg is the longest argument a menu or view button carries as it
+// is; a longer one (the core's ids have no length limit) is carried as its
+// argRef, which the flow matches against the customer's own ids.
+const maxPlainArg = 40
+
+// argRef is a short digest of a long id: '~' and 16 base64url characters
+// (96 bits, so two ids of one customer never share it).
+func argRef(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "~" + base64.RawURLEncoding.EncodeToString(sum[:12])
+}
+
+// namesID reports whether a button argument names id: the id itself, or
+// its argRef when the id was too long to carry.
+func namesID(arg, id string) bool {
+	return arg == id || len(id) > maxPlainArg && arg == argRef(id)
 }
 
 // DecodeCallback parses button data; anything else — forged, truncated, from

@@ -58,7 +58,7 @@ func startPay(s *Step, planID string) error {
 		return err
 	}
 	for i := range open {
-		if open[i].ID == planID {
+		if namesID(planID, open[i].ID) {
 			return s.fire("pay", "quote", &open[i])
 		}
 	}

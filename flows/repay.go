@@ -43,7 +43,7 @@ func startRepay(s *Step, planID string) error {
 		return err
 	}
 	for i := range open {
-		if open[i].ID == planID {
+		if namesID(planID, open[i].ID) {
 			return s.fire("repay", "quote", &open[i])
 		}
 	}

@@ -392,7 +392,7 @@ func (s *Step) plan(id string) (*supportbot.Plan, error) {
 		return nil, err
 	}
 	for i := range plans {
-		if plans[i].ID == id {
+		if namesID(id, plans[i].ID) {
 			return &plans[i], nil
 		}
 	}
