@@ -64,7 +64,9 @@ func TestRestartKeepsTheConversation(t *testing.T) {
 // longIDs gives every plan, card and scheduled repayment an id as long as
 // the core may send (its ids have no length limit).
 func longIDs(data []supportbot.CustomerData) []supportbot.CustomerData {
-	long := func(id string) string { return "3f2b9c1e-7a64-4d0b-9e55-0c8f1a2b3c4d/" + strings.Repeat("x", 40) + "/" + id }
+	long := func(id string) string {
+		return "3f2b9c1e-7a64-4d0b-9e55-0c8f1a2b3c4d/" + strings.Repeat("x", 40) + "/" + id
+	}
 	for i := range data {
 		d := &data[i]
 		for j := range d.Cards {
