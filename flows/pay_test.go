@@ -467,3 +467,47 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 		})
 	}
 }
+
+// TestAWrongQuoteIsNeverShownOrCharged: a quote from the core whose parts do
+// not add up, which is not positive, is for another plan or is out of bounds
+// is refused with a plain word; nothing is charged and the customer can go on.
+func TestAWrongQuoteIsNeverShownOrCharged(t *testing.T) {
+	for name, spoil := range map[string]func(q *supportbot.Quote){
+		"parts that do not add up": func(q *supportbot.Quote) { q.Amount++ },
+		"a negative amount": func(q *supportbot.Quote) {
+			q.Amount = -9223372036854754509
+			q.Parts = supportbot.QuoteParts{Principal: -9223372036854754509}
+		},
+		"another plan's": func(q *supportbot.Quote) { q.PlanID = "P4" },
+		"out of bounds": func(q *supportbot.Quote) {
+			q.Parts.Fees += supportbot.MaxPlanMoney
+			q.Amount += supportbot.MaxPlanMoney
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, payFixture())
+			h.hooks.set(func(k *hooks) {
+				k.quote = func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
+					q, err := k.Core.Quote(ctx, key, r)
+					if err == nil {
+						spoil(q)
+					}
+					return q, err
+				}
+			})
+			c := h.chat(600, "zh")
+			c.identify(phoneQian)
+			c.send("/pay")
+			c.expect("报价金额有误", "没有扣款")
+			c.reject("合计应付", "确认还款", "-¥")
+			c.button("重新报价")
+			c.button("转人工")
+			if got := h.repayments("C6"); len(got) != 0 {
+				t.Errorf("repayments after a wrong quote: %+v", got)
+			}
+			h.hooks.set(func(k *hooks) { k.quote = nil })
+			c.press("重新报价")
+			c.expect("合计应付：¥542.33")
+		})
+	}
+}

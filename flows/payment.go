@@ -92,7 +92,13 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 		return err
 	}
 	if err := checkQuote(q, p.ID); err != nil {
-		return err
+		// The core's figures cannot be right: say so, charge nothing, and
+		// leave a way on (try again, or a person).
+		s.e.log.Error("refused a wrong quote", "chat", supportbot.ChatRef(s.conv.ChatID), "err", err)
+		s.finish()
+		s.say(s.T("repay.quote_wrong"), []supportbot.Button{s.menuBtn(s.T("repay.btn_again"), flow+":"+p.ID), s.humanBtn()},
+			[]supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
+		return nil
 	}
 	s.slots.Plan, s.slots.Card = p.ID, card.ID
 	s.slots.Quote = &quoteSlot{ID: q.ID, Kind: q.Kind, Amount: q.Amount, Periods: q.Periods, Excluded: q.Excluded,
