@@ -467,4 +467,3 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 		})
 	}
 }
-
