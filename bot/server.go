@@ -83,6 +83,10 @@ type Server struct {
 	poll    *pollTransport
 	sender  *sender
 	metrics Metrics
+	// answering bounds the answerCallbackQuery calls in flight; answered
+	// lets shutdown wait for them.
+	answering chan struct{}
+	answered  sync.WaitGroup
 }
 
 // ErrUnauthorized is returned by New when Telegram rejects the token.
@@ -139,7 +143,8 @@ func New(cfg Config, h Handler) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to Telegram: %s", scrub(err, cfg.Token))
 	}
-	s := &Server{cfg: cfg, api: api, handler: h, log: cfg.Logger.With("component", "bot"), poll: poll, metrics: cfg.Metrics}
+	s := &Server{cfg: cfg, api: api, handler: h, log: cfg.Logger.With("component", "bot"), poll: poll, metrics: cfg.Metrics,
+		answering: make(chan struct{}, 8)}
 	if s.metrics == nil {
 		s.metrics = noMetrics{}
 	}
@@ -217,6 +222,7 @@ func (s *Server) startSending(ctx context.Context) (stop func()) {
 	return func() {
 		stopSending()
 		<-done
+		s.answered.Wait()
 		flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.FlushTimeout)
 		defer cancel()
 		s.sender.flush(flushCtx)
@@ -293,17 +299,25 @@ func (s *Server) takeBatch(ctx context.Context, raws []json.RawMessage) (int64, 
 	return next, nil
 }
 
-// answerCallback stops the button's spinner; a few quick tries, since the
-// client spins until it is answered.
+// answerCallback stops the button's spinner, in the background (a few
+// quick tries, since the client spins until it is answered): taking the
+// update in does not wait for it, and the answers of a batch go out
+// together.
 func (s *Server) answerCallback(id string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := s.retry(ctx, "answerCallbackQuery", func() error {
-		_, err := s.api.Request(tgbotapi.NewCallback(id, ""))
-		return err
-	}); err != nil {
-		s.log.Warn("answerCallbackQuery failed", "err", scrub(err, s.cfg.Token))
-	}
+	s.answered.Add(1)
+	go func() {
+		defer s.answered.Done()
+		s.answering <- struct{}{}
+		defer func() { <-s.answering }()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.retry(ctx, "answerCallbackQuery", func() error {
+			_, err := s.api.Request(tgbotapi.NewCallback(id, ""))
+			return err
+		}); err != nil {
+			s.log.Warn("answerCallbackQuery failed", "err", scrub(err, s.cfg.Token))
+		}
+	}()
 }
 
 // retry calls fn until it succeeds, fails for good, or 6 attempts or ctx run
