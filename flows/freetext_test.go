@@ -27,6 +27,34 @@ func TestFreeTextAnswersStartsFlowsOrAdmitsNotKnowing(t *testing.T) {
 	c.expect("Share my phone number")
 }
 
+// TestAnAnswerHasAShortKeyboard: under an FAQ answer, what it leads to, a
+// person and the menu — each once, never the whole menu.
+func TestAnAnswerHasAShortKeyboard(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "en")
+	labels := func() []string {
+		var out []string
+		for _, r := range c.last {
+			for _, row := range r.Buttons {
+				for _, b := range row {
+					out = append(out, b.Text)
+				}
+			}
+		}
+		return out
+	}
+	label := func(key string) string { return h.cat.T(supportbot.LangEN, key) }
+	c.send("提前还款要手续费吗")
+	if got, want := labels(), []string{label("menu.repay"), label("btn.human"), label("btn.menu")}; !slices.Equal(got, want) {
+		t.Errorf("buttons under an answer = %q, want %q", got, want)
+	}
+	c.send("怎么找人工客服")
+	c.expect("ANSWER(contact-support,en) 400-100-5678")
+	if got, want := labels(), []string{label("btn.human"), label("btn.menu")}; !slices.Equal(got, want) {
+		t.Errorf("buttons under the how-to-reach-a-person answer = %q, want %q", got, want)
+	}
+}
+
 func TestHumanWordsAndMediaNeverDeadEnd(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "zh")

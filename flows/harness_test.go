@@ -382,6 +382,8 @@ func (fakeClassifier) Classify(text string) flows.Classification {
 		return flows.Classification{Kind: "flow", ID: "bill", Confident: true}
 	case strings.Contains(text, "手续费"):
 		return flows.Classification{Kind: "faq", ID: "early-repayment-fee", Confident: true}
+	case strings.Contains(text, "人工客服"):
+		return flows.Classification{Kind: "faq", ID: "contact-support", Confident: true}
 	case strings.Contains(text, "还款"):
 		return flows.Classification{Kind: "faq", ID: "early-repayment", Suggestions: []string{"early-repayment", "manual-repayment"}}
 	}
@@ -391,8 +393,11 @@ func (fakeClassifier) Classify(text string) flows.Classification {
 type fakeAnswers struct{}
 
 func (fakeAnswers) Answer(id string, lang supportbot.Lang) (string, string, bool) {
-	if id == "early-repayment-fee" {
+	switch id {
+	case "early-repayment-fee":
 		return "ANSWER(" + id + "," + string(lang) + ")", "early-repayment", true
+	case "contact-support":
+		return "ANSWER(" + id + "," + string(lang) + ") {hotline}", "agent", true
 	}
 	return "", "", false
 }

@@ -433,7 +433,7 @@ func (s *Step) freeText(text string) error {
 	}
 	if len(rows) > 0 {
 		s.e.metrics.FAQ("unsure")
-		s.say(s.T("faq.suggest"), append(rows, []supportbot.Button{s.humanBtn()})...)
+		s.say(s.T("faq.suggest"), append(rows, []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})...)
 		return nil
 	}
 	s.e.metrics.FAQ("missed")
@@ -454,11 +454,16 @@ func (s *Step) showAnswer(id string) bool {
 	if !ok {
 		return false
 	}
-	var rows [][]supportbot.Button
-	if name, ok := intents[flow]; ok {
-		rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu."+name), name)})
+	// Under the answer: what it leads to, a person (unless that is what it
+	// leads to), and the menu — not the whole menu.
+	var next []supportbot.Button
+	name, ok := intents[flow]
+	if ok {
+		next = append(next, s.menuBtn(s.T("menu."+name), name))
 	}
-	rows = append(rows, []supportbot.Button{s.humanBtn()})
-	s.say(s.fill(text), rows...)
+	if name != "agent" {
+		next = append(next, s.humanBtn())
+	}
+	s.say(s.fill(text), next, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
 	return true
 }
