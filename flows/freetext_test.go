@@ -96,3 +96,42 @@ func TestSmallTalkIsAnsweredNotCountedAsAMiss(t *testing.T) {
 		t.Errorf("misses recorded = %q, want only the weather", h.missed)
 	}
 }
+
+// TestWordsAnswerTheStepInFront: yes, no and never mind, typed in either
+// language, answer the step the customer is at: "不用了" at a quote leaves
+// it (never an offer to close the account), "好的" at a quote confirms it.
+func TestWordsAnswerTheStepInFront(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(600, "zh")
+	c.identify(phoneQian)
+	c.send("/pay")
+	c.expect("合计应付：¥542.33")
+	c.send("不用了")
+	c.expect("没有扣款")
+	c.reject("注销")
+	c.send("/repay")
+	c.expect("合计应付")
+	c.send("算了！")
+	c.expect("没有扣款")
+	if got := h.repayments("C6"); len(got) != 0 {
+		t.Errorf("a no moved money: %+v", got)
+	}
+	c.send("/pay")
+	c.send("好的")
+	c.expect("还款成功", "¥542.33")
+	if got := h.repayments("C6"); len(got) != 1 {
+		t.Errorf("a typed yes at the quote paid %d times, want once", len(got))
+	}
+
+	e := h.chat(700, "en")
+	e.identify(phoneZhang)
+	e.send("/lang en")
+	e.send("/cancel_schedule")
+	e.press("period 7")
+	e.expect("?")
+	e.send("Never mind")
+	e.expect("stays as it is")
+	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
+		t.Errorf("S1 is %s after never mind, want scheduled", got)
+	}
+}
