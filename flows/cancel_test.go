@@ -15,13 +15,13 @@ func TestCancelTheFarScheduledRepayment(t *testing.T) {
 	c.expect("你的预约还款", "1. Redmi K70 第 8 期", "2. Xiaomi Book 第 3 期",
 		"3. Redmi K70 第 7 期 · ¥249.92 · 招商银行 **** 6789 · 2026年12月14日 09:00 扣款",
 		"（2 小时内执行，无法取消）", "（处理中，无法取消）")
-	c.press("取消第 1 笔")
+	c.press("1. Redmi K70 第 8 期")
 	c.expect("处理中", "无法取消") // S3 processing runs first
 	c.send("/cancel_schedule")
 	c.press("Redmi K70 第 7 期")
 	c.expect("确认取消这笔预约还款吗", "不收取任何费用")
 	c.reject("到期。取消后请务必") // its bill is due 12-15, not within 3 days
-	ok := c.button("确认取消").Data
+	ok := c.button("取消这笔预约还款").Data
 	c.pressData(ok)
 	c.expect("已取消预约还款", "不会扣款")
 	c.pressData(ok) // the old confirm button
@@ -44,7 +44,7 @@ func TestCancelRefusesTheOneWithinTwoHours(t *testing.T) {
 	c.identify(phoneZhang)
 	c.send("/lang en")
 	c.send("/cancel_schedule")
-	c.press("Xiaomi Book period 3")
+	c.press("Xiaomi Book, period 3")
 	c.expect("runs within 2 hours", "can no longer be cancelled", "Talk to a human")
 	if got := h.scheduled("C1")["S2"]; got != supportbot.ScheduledScheduled {
 		t.Errorf("S2 status = %s, want scheduled", got)

@@ -103,7 +103,7 @@ func TestClosureHappyPathAndAskingAgain(t *testing.T) {
 	c.expect("You haven't asked to close your account yet", "[🔒 Close account]")
 
 	c.send("/close_account")
-	c.expect("✅ You can ask to close your account", "no longer buy on installments", "credit history stays on record", "the bot cannot undo it", "[Cancel]", "[👤 Talk to a human]")
+	c.expect("✅ You can ask to close your account", "no longer buy on installments", "credit history stays on record", "the bot cannot undo it", "[Back]", "[👤 Talk to a human]")
 	goOn := c.button("Go on").Data
 	c.pressData(goOn)
 	c.expect("last 4 characters of the ID card number", "Tries left: 3.")

@@ -67,7 +67,7 @@ var moneyFlows = []moneyFlow{
 		confirm: func(c *chat) supportbot.Event {
 			c.send("/cancel_schedule")
 			c.press("Redmi K70 第 7 期")
-			return pressEvent(c, "确认取消")
+			return pressEvent(c, "取消这笔预约还款")
 		},
 		working: "⏳ 正在取消这笔预约还款", done: "已取消预约还款", again: "取消已经处理完毕", audit: "cancel_scheduled",
 		kind: supportbot.ActionCancel,
@@ -686,7 +686,7 @@ func TestTheCoreRefusesACancellationWithItsReason(t *testing.T) {
 			return nil, &supportbot.CoreError{Status: 409, Code: supportbot.CoreNotCancellable, Reason: supportbot.NotCancellableProcessing}
 		}
 	})
-	c.press("确认取消")
+	c.press("取消这笔预约还款")
 	c.expect("⏳ 正在取消这笔预约还款", "正在处理中，银行已在扣款，无法取消", "转人工")
 	c.reject("已取消预约还款")
 	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {

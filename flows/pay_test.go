@@ -449,7 +449,7 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 			c.press("Xiaomi Book 第 3 期")
 			if tc.debiting {
 				c.expect("2 小时内执行", "无法再取消")
-				c.reject("确认取消")
+				c.reject("取消这笔预约还款")
 			} else {
 				c.expect("确认取消这笔预约还款吗")
 			}

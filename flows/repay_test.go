@@ -178,7 +178,7 @@ func TestCancelAtTheQuoteChargesNothing(t *testing.T) {
 	c.identify(phoneWang)
 	c.send("/repay")
 	confirm := c.button("确认还款").Data
-	c.press("取消")
+	c.press("返回")
 	c.expect("已取消")
 	c.pressData(confirm)
 	c.expect("按钮已过期")
