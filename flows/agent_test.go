@@ -54,7 +54,7 @@ func TestHandoffQueueAfterHoursAndReminder(t *testing.T) {
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
 	c.send("转人工")
-	c.expect("第 1 位", "客服将于 明天 09:00 起回复你", "/end")
+	c.expect("第 1 位", "人工客服现在不在线", "明天 09:00 起会回复你", "/end")
 	staff := h.staff()
 	card := texts(staff)
 	if len(staff) == 0 || staff[0].TicketID == 0 || !strings.Contains(staff[0].TopicName, "#T") {

@@ -45,7 +45,7 @@ func TestAScheduledDebitThatFailedIsToldInEveryChatOnce(t *testing.T) {
 		t.Errorf("another customer's chat was told: %s", stranger.text())
 	}
 	a.press("立即还款")
-	a.expect("逾期账单：Xiaomi Watch", "合计应付")
+	a.expect("📄 逾期账单：Xiaomi Watch", "合计应付")
 	if n := len(h.audit("scheduled_failed")); n != 1 {
 		t.Errorf("scheduled_failed audit entries = %d, want 1", n)
 	}

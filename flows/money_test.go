@@ -251,11 +251,11 @@ func TestCoreDownDuringAReadChangesNothing(t *testing.T) {
 	down := func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
 	h.hooks.set(func(k *hooks) { k.plans = down })
 	c.pressData(plan)
-	c.expect("分期系统暂时没有响应", "没有执行，也没有扣款", "[👤 转人工]")
+	c.expect("分期系统暂时没有响应", "没有执行，也没有扣款", "[👤 转人工客服]")
 	c.reject("提前结清报价", "¥")
 	sameConversation(t, h.conversation(100), before)
 	c.send("/bill")
-	c.expect("分期系统暂时没有响应", "[👤 转人工]")
+	c.expect("分期系统暂时没有响应", "[👤 转人工客服]")
 	sameConversation(t, h.conversation(100), before)
 	if n := len(h.audit("")); n != audits {
 		t.Errorf("the audit grew by %d entries while the core was down", n-audits)
@@ -272,7 +272,7 @@ func TestCoreDownDuringAReadChangesNothing(t *testing.T) {
 	c.expect("分期系统暂时没有响应")
 	h.hooks.set(func(k *hooks) { k.plans = nil })
 	c.pressData(plan) // the same button, the core back
-	c.expect("提前结清报价：Xiaomi Book", "合计应付")
+	c.expect("📄 提前结清报价：Xiaomi Book", "合计应付")
 }
 
 // TestCoreDownAtConfirmDoesNotStartThePayment: the core does not answer as
@@ -332,7 +332,7 @@ func TestCoreDownOverHTTPIsToldNotFailed(t *testing.T) {
 	for _, f := range []coretest.Fault{coretest.ServerError(), coretest.BadGateway(), coretest.RateLimited(0), coretest.Reset()} {
 		h.fake.Inject(coretest.OpListPlans, -1, f) // every try (net/http itself retries a reset GET once)
 		c.send("/bill")
-		c.expect("分期系统暂时没有响应", "[👤 转人工]")
+		c.expect("分期系统暂时没有响应", "[👤 转人工客服]")
 		c.reject("Redmi K70")
 		h.fake.ClearFaults()
 	}
@@ -738,7 +738,7 @@ func TestTheCoreRefusesAClosure(t *testing.T) {
 			}
 		})
 		c.send("4321")
-		c.expect("can't be closed yet", "❌ A repayment is scheduled or being debited", "[👤 Talk to a human]")
+		c.expect("can't be closed yet", "❌ A scheduled repayment is still to run or being debited", "[👤 Talk to a person]")
 		c.reject("Closure request submitted", "CR-")
 	})
 	t.Run("already open", func(t *testing.T) {

@@ -90,7 +90,7 @@ func TestPayEveryOverduePeriodWithItsLateFee(t *testing.T) {
 	c.reject("第 4 期")
 	c.press("确认还款")
 	c.expect("⏳ 正在从 交通银行 **** 1010 扣款 ¥542.33",
-		"还款成功", "Redmi Pad Pro 第 1、2、3 期已还清", "扣款 ¥542.33（交通银行 **** 1010）",
+		"还款成功", "Redmi Pad Pro 第 1、2、3 期已还清", "已从 交通银行 **** 1010 扣款 ¥542.33",
 		"1 笔预约还款已自动取消", "下期还款日 2026年12月10日，应还 ¥168.66", "自动还款")
 
 	if got, want := h.unpaid("C6", "P7"), []int{4, 5, 6}; !reflect.DeepEqual(got, want) {
@@ -131,9 +131,9 @@ func TestPayTheCurrentPeriodWhenNothingIsOverdue(t *testing.T) {
 		"scheduled repayment of period 2 (due to run Nov 23, 2026 09:00) will be cancelled", "Valid for 15 minutes")
 	c.reject("Period 3", "overdue")
 	c.press("Confirm and pay")
-	c.expect("Paid! Redmi Note 13: period(s) 2 settled", "Charged ¥303.00 (农业银行 **** 5555)",
-		"1 scheduled repayment(s) of the paid period(s) were cancelled", "Next due Dec 23, 2026: ¥303.00")
-	c.reject("Turn on auto-repay") // it is on already
+	c.expect("Paid! Redmi Note 13, period 2: settled", "Paid ¥303.00 with 农业银行 **** 5555",
+		"1 scheduled repayment for the bills you paid was cancelled", "Next due date Dec 23, 2026: ¥303.00")
+	c.reject("Turn on auto-repayment") // it is on already
 
 	if got, want := h.unpaid("C5", "P6"), []int{3, 4}; !reflect.DeepEqual(got, want) {
 		t.Errorf("unpaid periods = %v, want %v", got, want)
@@ -374,13 +374,13 @@ func TestBillsOfferPayThisPeriodAndShowAutoRepay(t *testing.T) {
 	e.identify(phoneZhao)
 	e.send("/lang en")
 	e.send("/bill")
-	e.expect("Auto-repay on (农业银行 **** 5555)", "Pay this period")
+	e.expect("Auto-repayment on (农业银行 **** 5555)", "Pay this period")
 
 	// P8 is first due in two weeks: nothing to pay this period yet.
 	sun := h.chat(700, "en")
 	sun.identify(phoneSun)
 	sun.send("/bill")
-	sun.reject("Pay this period", "Auto-repay on")
+	sun.reject("Pay this period", "Auto-repayment on")
 
 	// 张伟: P1 is overdue and P2 due today; neither has auto-repay on.
 	z := h.chat(100, "zh")
@@ -440,7 +440,7 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 			if tc.debiting {
 				c.expect("未还本金：¥3,000.00", "第 3 期的预约还款正在扣款中，不计入本次金额", "合计应付：¥3,045.00")
 			} else {
-				c.expect("未还本金：¥4,000.00", "已到期各期手续费：¥5.00", "合计应付：¥4,050.00")
+				c.expect("未还本金：¥4,000.00", "已到期各期的手续费：¥5.00", "合计应付：¥4,050.00")
 				c.reject("正在扣款中")
 			}
 			c.send("/cancel")
@@ -451,7 +451,7 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 				c.expect("2 小时内执行", "无法再取消")
 				c.reject("取消这笔预约还款")
 			} else {
-				c.expect("确认取消这笔预约还款吗")
+				c.expect("要取消这笔预约还款吗")
 			}
 			c.send("/cancel")
 

@@ -157,7 +157,7 @@ func TestRemindersGoOutOnceOnTheirDayFromTheHour(t *testing.T) {
 		t.Fatalf("messages = %+v, want one to chat 2000", msgs)
 	}
 	expectIn(t, msgs, "「Redmi 14C」（订单号 5241000000020）第 2 期将于 2026年11月24日（还有 3 天）到期，应还 ¥501.00",
-		"[💳 立即还款|m:pay:PR1]", "发 /remind 可以关闭")
+		"[💳 立即还款|m:pay:PR1]", "发送 /remind 可以关闭")
 
 	if n := h.notify(); n != 0 {
 		t.Errorf("a second run queued %d, want none", n)
@@ -295,13 +295,13 @@ func TestRemindersForAutoRepayAreANote(t *testing.T) {
 	c := h.chat(2100, "en")
 	c.identify(phoneAmy)
 	c.send("/remind")
-	c.expect("Due-date reminders are on", "3 and 1 day(s) before each due date", "from 10:00")
+	c.expect("Due-date reminders are on", "3 and 1 days before each due date", "from 10:00")
 	h.advance(2 * time.Hour)
 	if n := h.notify(); n != 1 {
 		t.Fatalf("%d queued, want 1", n)
 	}
 	msgs := h.drainOutbox()
-	expectIn(t, msgs, "period 1 of Xiaomi Band 9 (order 5241000000021), ¥300.00, will be debited from 招商银行 **** 6789 on Nov 24, 2026 by auto-repay")
+	expectIn(t, msgs, "period 1 of Xiaomi Band 9 (order 5241000000021), ¥300.00, will be debited from 招商银行 **** 6789 on Nov 24, 2026 by auto-repayment")
 	if strings.Contains(replyText(msgs), "m:pay:") {
 		t.Errorf("the auto-repay note offers to pay now:\n%s", replyText(msgs))
 	}
@@ -309,7 +309,7 @@ func TestRemindersForAutoRepayAreANote(t *testing.T) {
 	if n := h.notify(); n != 1 {
 		t.Fatalf("on the overdue day %d queued, want 1", n)
 	}
-	expectIn(t, h.drainOutbox(), "Overdue: period 1 of Xiaomi Band 9", "due Nov 24, 2026", "late fees", "auto-repay debit did not go through", "m:pay:PR2")
+	expectIn(t, h.drainOutbox(), "Overdue: period 1 of Xiaomi Band 9", "was due on Nov 24, 2026", "a late fee", "auto-repayment debit did not go through", "m:pay:PR2")
 }
 
 func TestRemindOptInAndOut(t *testing.T) {

@@ -20,7 +20,7 @@ func TestEarlyRepaymentWithAFee(t *testing.T) {
 	c.press("Xiaomi Book")
 	// P2: principal 4×1,000.00; period 3 is due today, so its 5.00 fee is due;
 	// periods 4-6 are not due: 3,000.00 × 1.50% = 45.00; their fees are waived.
-	c.expect("未还本金：¥4,000.00", "已到期各期手续费：¥5.00", "提前还款手续费（费率 1.50%，按未到期本金 ¥3,000.00 计）：¥45.00",
+	c.expect("未还本金：¥4,000.00", "已到期各期的手续费：¥5.00", "提前还款手续费（费率 1.50%，按未到期本金 ¥3,000.00 计）：¥45.00",
 		"合计应付：¥4,050.00", "扣款卡：招商银行 **** 6789", "15 分钟", "07:15")
 	confirm := c.button("确认还款").Data
 	c.pressData(confirm)
@@ -62,9 +62,9 @@ func TestEarlyRepaymentLeavesPeriodsBeingDebited(t *testing.T) {
 	c.press("Xiaomi Book") // S2 debits period 3 in an hour
 	// Periods 4-6: 3,000.00 principal + 1.50% = 45.00; period 3 and its fee are left out.
 	c.expect("未还本金：¥3,000.00", "第 3 期的预约还款正在扣款中，不计入本次金额", "合计应付：¥3,045.00")
-	c.reject("已到期各期手续费")
+	c.reject("已到期各期的手续费")
 	c.press("确认还款")
-	c.expect("除正在自动扣款的第 3 期外已全部结清", "¥3,045.00")
+	c.expect("除预约还款正在扣款的第 3 期外，已全部结清", "¥3,045.00")
 	if got := h.scheduled("C1")["S2"]; got != supportbot.ScheduledScheduled {
 		t.Errorf("S2 status = %s: the debit already with the bank must be left to run", got)
 	}
@@ -85,7 +85,7 @@ func TestEarlyRepaymentOverdueLateFeeNoPrepayFee(t *testing.T) {
 	c.press("Redmi K70")
 	// P1: periods 6-12 less period 8 (S3 is debiting it): 5×249.92 + 249.88
 	// principal, 12.00 late fee of the overdue period 6, rate 0.
-	c.expect("Unpaid principal: ¥1,499.48", "period(s) 8 is being debited right now", "Late fees: ¥12.00",
+	c.expect("Unpaid principal: ¥1,499.48", "Period 8 is being debited by a scheduled repayment right now", "Late fees: ¥12.00",
 		"Prepayment fee: ¥0.00 (this plan has none)", "Total to pay: ¥1,511.48")
 	c.press("Confirm")
 	c.expect("Paid!", "except period 8", "¥1,511.48")
@@ -179,7 +179,7 @@ func TestCancelAtTheQuoteChargesNothing(t *testing.T) {
 	c.send("/repay")
 	confirm := c.button("确认还款").Data
 	c.press("返回")
-	c.expect("已取消")
+	c.expect("没有做任何更改")
 	c.pressData(confirm)
 	c.expect("按钮已过期")
 	if n := len(h.audit("early_repayment")); n != 0 {
