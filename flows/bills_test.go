@@ -11,14 +11,14 @@ func TestBillsToTheFen(t *testing.T) {
 	c.send("/bill")
 	// P1: periods 6-12 unpaid: 6×249.92 + 249.88 + late fee 12.00 = 1,761.40
 	// P2: periods 3-6: 4×(1,000.00 + 5.00) = 4,020.00
-	c.expect("2 笔进行中的分期，合计剩余待还 ¥5,781.40",
-		"Redmi K70", "订单号 5241015123456 · 小米分期", "已还 5/12 期 · 每期 ¥249.92",
-		"第 6 期已逾期（还款日 2026年11月15日）：应还 ¥249.92，另有滞纳金 ¥12.00",
-		"下期还款日 2026年12月15日，应还 ¥249.92", "剩余待还 ¥1,761.40",
-		"已还 2/6 期 · 每期 ¥1,005.00", "下期还款日 2026年11月21日，应还 ¥1,005.00", "剩余待还 ¥4,020.00",
+	c.expect("2 笔进行中的分期，合计剩余待还 <b>¥5,781.40</b>",
+		"Redmi K70", "订单号 <code>5241015123456</code> · 小米分期", "已还 5/12 期 · 每期 ¥249.92",
+		"第 6 期已逾期（还款日 2026年11月15日）：应还 <b>¥249.92</b>，另有滞纳金 ¥12.00",
+		"下期还款日 2026年12月15日，应还 <b>¥249.92</b>", "剩余待还 ¥1,761.40",
+		"已还 2/6 期 · 每期 ¥1,005.00", "下期还款日 2026年11月21日，应还 <b>¥1,005.00</b>", "剩余待还 ¥4,020.00",
 		"逾期", "征信")
 	c.press("查看还款计划")
-	c.expect("Redmi K70（订单号 5241015123456）还款计划", "12. 2027年5月15日", "¥249.88", "⚠️ 已逾期，滞纳金 ¥12.00")
+	c.expect("<b>Redmi K70</b>（订单号 <code>5241015123456</code>）还款计划", "12. 2027年5月15日", "¥249.88", "⚠️ 已逾期，滞纳金 ¥12.00")
 }
 
 func TestBillsInEnglish(t *testing.T) {
@@ -27,8 +27,8 @@ func TestBillsInEnglish(t *testing.T) {
 	c.identify(phoneZhang)
 	c.send("/lang en") // 张伟's language on file is Chinese
 	c.send("my bill")
-	c.expect("2 open installment plans, ¥5,781.40 remaining", "Period 6 is overdue (due date Nov 15, 2026): ¥249.92, plus a late fee of ¥12.00",
-		"Next due date Dec 15, 2026: ¥249.92", "credit bureau")
+	c.expect("2 open installment plans, <b>¥5,781.40</b> remaining", "Period 6 is overdue (due date Nov 15, 2026): <b>¥249.92</b>, plus a late fee of ¥12.00",
+		"Next due date Dec 15, 2026: <b>¥249.92</b>", "credit bureau")
 }
 
 func TestBillsOfASettledCustomer(t *testing.T) {

@@ -86,13 +86,13 @@ func TestClosureWaitsForARefundThenGoesAhead(t *testing.T) {
 	c.press("继续注销")
 	c.expect("身份证号码最后 4 位", "还可以尝试 3 次", "锁定 24 小时")
 	c.send("　００２ｘ ") // full-width, lower-case x, spaces around
-	c.expect("✅ 注销申请已提交，编号 CR-20261121-",
-		"3–5 个工作日", "2026年11月25日 至 2026年11月27日 之间", "/closure_status", "[📄 注销进度]")
+	c.expect("✅ 注销申请已提交，编号 <code>CR-20261121-",
+		"3–5 个工作日", "<b>2026年11月25日 至 2026年11月27日</b> 之间", "/closure_status", "[📄 注销进度]")
 	if ref := c.ref(); !regexp.MustCompile(`^CR-20261121-\d{4}$`).MatchString(ref) {
 		t.Errorf("reference %q does not match CR-20261121-NNNN", ref)
 	}
 	c.press("注销进度")
-	c.expect("📄 注销申请 CR-20261121-", "状态：处理中", "提交日期：2026年11月21日", "预计完成：2026年11月25日 至 2026年11月27日")
+	c.expect("<b>📄 注销申请</b> <code>CR-20261121-", "状态：处理中", "提交日期：2026年11月21日", "预计完成：2026年11月25日 至 2026年11月27日")
 }
 
 func TestClosureHappyPathAndAskingAgain(t *testing.T) {
@@ -109,7 +109,7 @@ func TestClosureHappyPathAndAskingAgain(t *testing.T) {
 	c.expect("last 4 characters of the ID card number", "You have 3 tries left.")
 	c.send("4321")
 	// Saturday 11-21: 3 business days on is Wednesday 11-25, 5 is Friday 11-27.
-	c.expect("Closure request submitted, reference CR-20261121-", "within 3–5 business days: between Nov 25, 2026 and Nov 27, 2026")
+	c.expect("Closure request submitted, reference <code>CR-20261121-", "within 3–5 business days: <b>between Nov 25, 2026 and Nov 27, 2026</b>")
 	ref := c.ref()
 	if !regexp.MustCompile(`^CR-20261121-\d{4}$`).MatchString(ref) {
 		t.Errorf("reference %q does not match CR-20261121-NNNN", ref)
@@ -129,9 +129,9 @@ func TestClosureHappyPathAndAskingAgain(t *testing.T) {
 	}
 
 	c.send("/closure_status")
-	c.expect("📄 Closure request "+ref, "Status: in progress", "Submitted: Nov 21, 2026", "Expected: between Nov 25, 2026 and Nov 27, 2026")
+	c.expect("<b>📄 Closure request</b> <code>"+ref+"</code>", "Status: in progress", "Submitted: Nov 21, 2026", "Expected: between Nov 25, 2026 and Nov 27, 2026")
 	c.send("/messages")
-	c.expect("Closure request submitted: reference " + ref + ", expected between Nov 25, 2026 and Nov 27, 2026")
+	c.expect("Closure request submitted: reference <code>" + ref + "</code>, expected between Nov 25, 2026 and Nov 27, 2026")
 
 	// The core rejects it: the customer is told, sees why and may ask again.
 	h.advance(2 * 24 * time.Hour)
@@ -153,7 +153,7 @@ func TestClosureHappyPathAndAskingAgain(t *testing.T) {
 	c.send("/closure_status")
 	c.expect("Status: rejected. Reason: an order is being returned", "Decided: Nov 23, 2026", "[🔒 Close account]")
 	c.send("/messages")
-	c.expect("Closure request " + ref + " rejected: an order is being returned")
+	c.expect("Closure request <code>" + ref + "</code> rejected: an order is being returned")
 
 	c.startClosure()
 	c.send("4321")
@@ -214,7 +214,7 @@ func TestClosureLocksAfterThreeWrongAnswersPerCustomer(t *testing.T) {
 	c.startClosure()
 	c.expect("You have 3 tries left.")
 	c.send("4321")
-	c.expect("Closure request submitted, reference CR-20261122-", "between Nov 25, 2026 and Nov 27, 2026")
+	c.expect("Closure request submitted, reference <code>CR-20261122-", "between Nov 25, 2026 and Nov 27, 2026")
 	if n := len(h.audit("closure_request")); n != 1 {
 		t.Errorf("closure_request entries = %d, want 1", n)
 	}
