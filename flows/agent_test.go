@@ -54,13 +54,13 @@ func TestHandoffQueueAfterHoursAndReminder(t *testing.T) {
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
 	c.send("转人工")
-	c.expect("第 1 位", "客服将于 明天 09:00 起回复你", "/end")
+	c.expect("第 1 位", "人工客服现在不在线", "<b>明天 09:00</b> 起会回复你", "/end")
 	staff := h.staff()
 	card := texts(staff)
 	if len(staff) == 0 || staff[0].TicketID == 0 || !strings.Contains(staff[0].TopicName, "#T") {
 		t.Errorf("the card does not open a topic of its ticket: %+v", staff)
 	}
-	for _, want := range []string{"张伟（C1）✅", "138****8000", "Redmi K70（P1）已还 5/12 期", "[22:00 客户] 转人工"} {
+	for _, want := range []string{"张伟（<code>C1</code>）✅", "138****8000", "Redmi K70（<code>P1</code>）已还 5/12 期", "[22:00 客户] 转人工"} {
 		if !strings.Contains(card, want) {
 			t.Errorf("card lacks %q:\n%s", want, card)
 		}

@@ -144,9 +144,9 @@ func TestBroadcastQueuedOncePerLinkedChatAcrossRestarts(t *testing.T) {
 		}
 	}
 	for _, m := range msgs {
-		wantText := "📢 服务公告\n" + outageZH
+		wantText := "<b>📢 服务公告</b>\n" + outageZH
 		if m.ChatID == 300 {
-			wantText = "📢 Service notice\n" + outageEN
+			wantText = "<b>📢 Service notice</b>\n" + outageEN
 		}
 		if m.Text != wantText {
 			t.Errorf("chat %d got %q, want %q", m.ChatID, m.Text, wantText)

@@ -12,7 +12,7 @@ func TestAutopayOnAndOffPerPlanWithConfirmation(t *testing.T) {
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
 	c.send("/autopay")
-	c.expect("1. Redmi K70（订单号 5241015123456）：未开启", "2. Xiaomi Book（订单号 5241015999999）：未开启",
+	c.expect("1. Redmi K70（订单号 <code>5241015123456</code>）：未开启", "2. Xiaomi Book（订单号 <code>5241015999999</code>）：未开启",
 		"默认卡 招商银行 **** 6789", "开启 1. Redmi K70", "开启 2. Xiaomi Book")
 	c.press("开启 1. Redmi K70")
 	c.expect("确认为「Redmi K70」开启自动还款吗", "招商银行 **** 6789", "余额充足")
@@ -22,7 +22,7 @@ func TestAutopayOnAndOffPerPlanWithConfirmation(t *testing.T) {
 	ok := c.button("确认开启").Data
 	c.pressData(ok)
 	c.expect("已为「Redmi K70」开启自动还款", "招商银行 **** 6789",
-		"已逾期的第 6 期（¥261.92）请现在手动还清", "还这期")
+		"已逾期的第 6 期（<b>¥261.92</b>）不会自动扣款，请现在手动还清", "还这期")
 	if !h.plan("C1", "P1").AutoRepay || h.plan("C1", "P2").AutoRepay {
 		t.Fatalf("auto-repay P1 = %v, P2 = %v; want on, off", h.plan("C1", "P1").AutoRepay, h.plan("C1", "P2").AutoRepay)
 	}
@@ -39,7 +39,7 @@ func TestAutopayOnAndOffPerPlanWithConfirmation(t *testing.T) {
 	}
 
 	c.send("/autopay")
-	c.expect("1. Redmi K70（订单号 5241015123456）：✅ 已开启（招商银行 **** 6789）", "2. Xiaomi Book（订单号 5241015999999）：未开启")
+	c.expect("1. Redmi K70（订单号 <code>5241015123456</code>）：✅ 已开启（招商银行 **** 6789）", "2. Xiaomi Book（订单号 <code>5241015999999</code>）：未开启")
 	c.press("关闭 1. Redmi K70")
 	c.expect("确认关闭「Redmi K70」的自动还款吗", "手动还款")
 	c.send("确认")
@@ -60,11 +60,11 @@ func TestAutopayInEnglish(t *testing.T) {
 	c.identify(phoneZhao)
 	c.send("/lang en") // 赵敏's language on file is Chinese
 	c.send("/autopay")
-	c.expect("1. Redmi Note 13 (order 5241000000006): ✅ on (农业银行 **** 5555)")
+	c.expect("1. Redmi Note 13 (order <code>5241000000006</code>): ✅ on (农业银行 **** 5555)")
 	c.press("Turn off 1. Redmi Note 13")
-	c.expect("Turn off auto-repay for \"Redmi Note 13\"?", "send /pay")
+	c.expect("Turn off auto-repayment for \"Redmi Note 13\"?", "send /pay")
 	c.press("Turn it off")
-	c.expect("Auto-repay is off for \"Redmi Note 13\"")
+	c.expect("Auto-repayment is off for \"Redmi Note 13\"")
 	if h.plan("C5", "P6").AutoRepay {
 		t.Error("auto-repay still on")
 	}
@@ -81,7 +81,7 @@ func TestAutopayKeepItChangesNothing(t *testing.T) {
 	c.press("开启 2. Xiaomi Book")
 	ok := c.button("确认开启").Data
 	c.press("不改了")
-	c.expect("已取消")
+	c.expect("没有做任何更改")
 	c.pressData(ok)
 	c.expect("按钮已过期")
 	if h.plan("C1", "P2").AutoRepay {
@@ -97,9 +97,9 @@ func TestAutopayWithoutACardExplainsBinding(t *testing.T) {
 	c := h.chat(700, "en")
 	c.identify(phoneSun)
 	c.send("/autopay")
-	c.expect("1. Xiaomi Band (order 5241000000008): off", "no bank card bound yet")
+	c.expect("1. Xiaomi Band (order <code>5241000000008</code>): off", "no bank card bound yet")
 	c.press("Turn on 1. Xiaomi Band")
-	c.expect("auto-repay can't be turned on", "Xiaomi mall app", "Add a card in your own name", "send /cards")
+	c.expect("auto-repayment can't be turned on", "Xiaomi mall app", "Add a card in your own name", "send /cards")
 	c.reject("Turn it on")
 	if h.plan("C7", "P8").AutoRepay {
 		t.Error("auto-repay turned on without a card")

@@ -14,14 +14,14 @@ func TestBillsToTheFen(t *testing.T) {
 	c.send("/bill")
 	// P1: periods 6-12 unpaid: 6×249.92 + 249.88 + late fee 12.00 = 1,761.40
 	// P2: periods 3-6: 4×(1,000.00 + 5.00) = 4,020.00
-	c.expect("2 笔进行中的分期，合计待还 ¥5,781.40",
-		"Redmi K70", "订单号 5241015123456 · 小米分期", "已还 5/12 期 · 每期 ¥249.92",
-		"第 6 期已逾期（还款日 2026年11月15日），应还 ¥249.92，滞纳金 ¥12.00",
-		"下期还款日 2026年12月15日，应还 ¥249.92", "剩余待还 ¥1,761.40",
-		"已还 2/6 期 · 每期 ¥1,005.00", "下期还款日 今天，应还 ¥1,005.00", "剩余待还 ¥4,020.00",
+	c.expect("2 笔进行中的分期，合计待还 <b>¥5,781.40</b>",
+		"Redmi K70", "订单号 <code>5241015123456</code> · 小米分期", "已还 5/12 期 · 每期 ¥249.92",
+		"第 6 期已逾期（还款日 2026年11月15日）：应还 <b>¥249.92</b>，另有滞纳金 ¥12.00",
+		"下期还款日 2026年12月15日，应还 <b>¥249.92</b>", "剩余待还 ¥1,761.40",
+		"已还 2/6 期 · 每期 ¥1,005.00", "下期还款日 今天，应还 <b>¥1,005.00</b>", "剩余待还 ¥4,020.00",
 		"逾期", "征信")
 	c.press("查看还款计划")
-	c.expect("Redmi K70（订单号 5241015123456）还款计划", "12  2027-05-15", "¥249.88", "⚠️ 逾期，滞纳金 ¥12.00")
+	c.expect("<b>Redmi K70</b>（订单号 <code>5241015123456</code>）还款计划", "12  2027-05-15", "¥249.88", "⚠️ 已逾期，滞纳金 ¥12.00")
 }
 
 func TestBillsInEnglish(t *testing.T) {
@@ -30,8 +30,8 @@ func TestBillsInEnglish(t *testing.T) {
 	c.identify(phoneZhang)
 	c.send("/lang en") // 张伟's language on file is Chinese
 	c.send("my bill")
-	c.expect("2 open installment plan(s), ¥5,781.40 left", "Period 6 is overdue (due Nov 15, 2026): ¥249.92, late fee ¥12.00",
-		"Next due Dec 15, 2026: ¥249.92", "credit bureau")
+	c.expect("2 open installment plans, <b>¥5,781.40</b> remaining", "Period 6 is overdue (due date Nov 15, 2026): <b>¥249.92</b>, plus a late fee of ¥12.00",
+		"Next due date Dec 15, 2026: <b>¥249.92</b>", "credit bureau")
 }
 
 func TestBillsOfASettledCustomer(t *testing.T) {
@@ -39,7 +39,7 @@ func TestBillsOfASettledCustomer(t *testing.T) {
 	c := h.chat(300, "en")
 	c.identify(phoneBob)
 	c.send("/bill")
-	c.expect("All 1 of your installment plans are paid off")
+	c.expect("You've paid off 1 installment plan; nothing is due")
 	c.reject("overdue")
 }
 
@@ -95,12 +95,12 @@ func TestLongIDsFitTheButtons(t *testing.T) {
 	c.identify(phoneZhang)
 	c.send("/bill")
 	c.press("1. 查看还款计划")
-	c.expect("Redmi K70（订单号 5241015123456）还款计划")
+	c.expect("<b>Redmi K70</b>（订单号 <code>5241015123456</code>）还款计划")
 	c.press("还这期")
 	c.expect("合计应付", "招商银行 **** 6789")
 	c.send("/cancel_schedule")
 	c.press("Redmi K70 第 7 期")
-	c.press("确认取消")
+	c.press("取消这笔预约还款")
 	c.expect("已取消预约还款")
 	if h.scheduled("C1")[longIDs(fixture())[0].Scheduled[0].ID] != supportbot.ScheduledCancelled {
 		t.Errorf("the long-id scheduled repayment was not cancelled: %v", h.scheduled("C1"))

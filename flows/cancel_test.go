@@ -15,13 +15,13 @@ func TestCancelTheFarScheduledRepayment(t *testing.T) {
 	c.expect("你的预约还款", "1. Redmi K70 第 8 期", "2. Xiaomi Book 第 3 期",
 		"3. Redmi K70 第 7 期 · ¥249.92 · 招商银行 **** 6789 · 2026年12月14日 09:00 扣款",
 		"（2 小时内执行，无法取消）", "（处理中，无法取消）")
-	c.press("取消第 1 笔")
+	c.press("1. Redmi K70 第 8 期")
 	c.expect("处理中", "无法取消") // S3 processing runs first
 	c.send("/cancel_schedule")
 	c.press("Redmi K70 第 7 期")
-	c.expect("确认取消这笔预约还款吗", "不收取任何费用")
-	c.reject("到期。取消后请务必") // its bill is due 12-15, not within 3 days
-	ok := c.button("确认取消").Data
+	c.expect("要取消这笔预约还款吗", "不收取任何费用")
+	c.reject("取消后请在还款日前手动还款") // its bill is due 12-15, not within 3 days
+	ok := c.button("取消这笔预约还款").Data
 	c.pressData(ok)
 	c.expect("已取消预约还款", "不会扣款")
 	c.pressData(ok) // the old confirm button
@@ -44,8 +44,8 @@ func TestCancelRefusesTheOneWithinTwoHours(t *testing.T) {
 	c.identify(phoneZhang)
 	c.send("/lang en")
 	c.send("/cancel_schedule")
-	c.press("Xiaomi Book period 3")
-	c.expect("runs within 2 hours", "can no longer be cancelled", "Talk to a human")
+	c.press("Xiaomi Book, period 3")
+	c.expect("runs within 2 hours", "can no longer be cancelled", "Talk to a person")
 	if got := h.scheduled("C1")["S2"]; got != supportbot.ScheduledScheduled {
 		t.Errorf("S2 status = %s, want scheduled", got)
 	}
@@ -53,7 +53,7 @@ func TestCancelRefusesTheOneWithinTwoHours(t *testing.T) {
 		t.Errorf("refusal audit = %+v", e)
 	}
 	c.send("/messages")
-	c.expect("Scheduled repayment not cancelled: Xiaomi Book period 3, ¥1,005.00 (runs within 2 hours, can't be cancelled)")
+	c.expect("Scheduled repayment not cancelled: Xiaomi Book, period 3, ¥1,005.00 (runs within 2 hours, can't be cancelled)")
 }
 
 func TestCancelWarnsWhenTheBillIsDueSoon(t *testing.T) {
@@ -63,9 +63,9 @@ func TestCancelWarnsWhenTheBillIsDueSoon(t *testing.T) {
 	h.advance(7 * 24 * time.Hour) // 11-28: P4 period 3 is due 12-01, S9 runs 11-30
 	c.send("/cancel_schedule")
 	c.send("1")
-	c.expect("2026年12月1日 到期。取消后请务必在到期日前手动还款", "逾期")
+	c.expect("这期账单的还款日是 2026年12月1日。取消后请在还款日前手动还款", "逾期")
 	c.send("确认")
-	c.expect("已取消预约还款", "2026年12月1日 到期", "我的账单")
+	c.expect("已取消预约还款", "还款日是 2026年12月1日", "我的账单")
 }
 
 func TestForgedCancelOfAnotherCustomersScheduleDoesNothing(t *testing.T) {

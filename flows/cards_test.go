@@ -137,7 +137,7 @@ func TestCardAndIDNumbersAreMaskedAtTheDoor(t *testing.T) {
 	c.press("Go on")
 	c.send("11010119900307123X") // the whole ID number at the identity question
 	c.expect("Please don't send card numbers")
-	c.reject("Tries left: 2", "Closure request submitted")
+	c.reject("You have 2 tries left", "Closure request submitted")
 	c.send("4321")
 	c.expect("Closure request submitted")
 	if n := len(h.audit("closure_identity_failed")); n != 0 {

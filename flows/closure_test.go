@@ -48,11 +48,11 @@ func TestClosureNamesUnpaidBillsAndScheduledRepayments(t *testing.T) {
 	c.send("/close_account")
 	// P1: 6×249.92 + 249.88 + 12.00 late fee; P2: 4×(1,000.00 + 5.00).
 	c.expect("暂时还不能注销分期账户",
-		"❌ 未结清的账单：2 笔分期尚未还清，共 ¥5,781.40",
+		"❌ 未结清的账单：2 笔分期尚未还清，剩余待还共 ¥5,781.40",
 		"❌ 预约还款：1 笔待执行，请先取消",                   // S1
 		"❌ 预约还款：2 笔正在处理或即将扣款，已无法取消，请等扣款完成后再申请", // S2 runs within 2 hours, S3 processing
 		"✅ 处理中的退款：没有",
-		"[💰 提前还款]", "[🗓 取消预约还款]", "[👤 转人工]")
+		"[💰 提前还款]", "[🗓 取消预约还款]", "[👤 转人工客服]")
 	if got, want := c.button("提前还款").Data, "m:repay"; got != want {
 		t.Errorf("repay button data = %q, want %q", got, want)
 	}
@@ -74,7 +74,7 @@ func TestClosureWaitsForARefundThenGoesAhead(t *testing.T) {
 	c.identify(phoneLi)
 	c.send("/close_account")
 	c.expect("✅ 未结清的账单：没有", "✅ 预约还款：没有",
-		"❌ 处理中的退款：1 笔退款尚未完成，请等退款完成后再申请注销", "[👤 转人工]")
+		"❌ 处理中的退款：1 笔退款尚未完成，请等退款完成后再申请注销", "[👤 转人工客服]")
 	c.reject("[💰 提前还款]", "[🗓 取消预约还款]", "继续注销")
 
 	// The refund finishes in the core system.
@@ -86,13 +86,13 @@ func TestClosureWaitsForARefundThenGoesAhead(t *testing.T) {
 	c.press("继续注销")
 	c.expect("身份证号码最后 4 位", "还可以尝试 3 次", "锁定 24 小时")
 	c.send("　００２ｘ ") // full-width, lower-case x, spaces around
-	c.expect("✅ 注销申请已提交，编号 CR-20261121-",
-		"3–5 个工作日", "2026年11月25日 至 2026年11月27日 之间", "/closure_status", "[📄 注销进度]")
+	c.expect("✅ 注销申请已提交，编号 <code>CR-20261121-",
+		"3–5 个工作日", "<b>2026年11月25日 至 2026年11月27日</b> 之间", "/closure_status", "[📄 注销进度]")
 	if ref := c.ref(); !regexp.MustCompile(`^CR-20261121-\d{4}$`).MatchString(ref) {
 		t.Errorf("reference %q does not match CR-20261121-NNNN", ref)
 	}
 	c.press("注销进度")
-	c.expect("📄 注销申请 CR-20261121-", "状态：处理中", "提交日期：2026年11月21日", "预计完成：2026年11月25日 至 2026年11月27日")
+	c.expect("<b>📄 注销申请</b> <code>CR-20261121-", "状态：处理中", "提交日期：2026年11月21日", "预计完成：2026年11月25日 至 2026年11月27日")
 }
 
 func TestClosureHappyPathAndAskingAgain(t *testing.T) {
@@ -103,13 +103,13 @@ func TestClosureHappyPathAndAskingAgain(t *testing.T) {
 	c.expect("You haven't asked to close your account yet", "[🔒 Close account]")
 
 	c.send("/close_account")
-	c.expect("✅ You can ask to close your account", "no longer buy on installments", "credit history stays on record", "the bot cannot undo it", "[Cancel]", "[👤 Talk to a human]")
+	c.expect("✅ You can ask to close your account", "no longer buy on installments", "credit history stays on record", "the bot cannot undo it", "[Back]", "[👤 Talk to a person]")
 	goOn := c.button("Go on").Data
 	c.pressData(goOn)
-	c.expect("last 4 characters of the ID card number", "Tries left: 3.")
+	c.expect("last 4 characters of the ID card number", "You have 3 tries left.")
 	c.send("4321")
 	// Saturday 11-21: 3 business days on is Wednesday 11-25, 5 is Friday 11-27.
-	c.expect("Closure request submitted, reference CR-20261121-", "within 3–5 business days: between Nov 25, 2026 and Nov 27, 2026")
+	c.expect("Closure request submitted, reference <code>CR-20261121-", "within 3–5 business days: <b>between Nov 25, 2026 and Nov 27, 2026</b>")
 	ref := c.ref()
 	if !regexp.MustCompile(`^CR-20261121-\d{4}$`).MatchString(ref) {
 		t.Errorf("reference %q does not match CR-20261121-NNNN", ref)
@@ -129,9 +129,9 @@ func TestClosureHappyPathAndAskingAgain(t *testing.T) {
 	}
 
 	c.send("/closure_status")
-	c.expect("📄 Closure request "+ref, "Status: in progress", "Submitted: Nov 21, 2026", "Expected: between Nov 25, 2026 and Nov 27, 2026")
+	c.expect("<b>📄 Closure request</b> <code>"+ref+"</code>", "Status: in progress", "Submitted: Nov 21, 2026", "Expected: between Nov 25, 2026 and Nov 27, 2026")
 	c.send("/messages")
-	c.expect("Closure request submitted: reference " + ref + ", expected between Nov 25, 2026 and Nov 27, 2026")
+	c.expect("Closure request submitted: reference <code>" + ref + "</code>, expected between Nov 25, 2026 and Nov 27, 2026")
 
 	// The core rejects it: the customer is told, sees why and may ask again.
 	h.advance(2 * 24 * time.Hour)
@@ -153,7 +153,7 @@ func TestClosureHappyPathAndAskingAgain(t *testing.T) {
 	c.send("/closure_status")
 	c.expect("Status: rejected. Reason: an order is being returned", "Decided: Nov 23, 2026", "[🔒 Close account]")
 	c.send("/messages")
-	c.expect("Closure request " + ref + " rejected: an order is being returned")
+	c.expect("Closure request <code>" + ref + "</code> rejected: an order is being returned")
 
 	c.startClosure()
 	c.send("4321")
@@ -175,13 +175,13 @@ func TestClosureLocksAfterThreeWrongAnswersPerCustomer(t *testing.T) {
 	c.identify(phoneBob)
 	c.startClosure()
 	c.send("1111")
-	c.expect("not the last 4 characters", "Tries left: 2.")
+	c.expect("not the last 4 characters", "You have 2 tries left.")
 	c.send("twelve") // cannot be an ID ending: asked again, not counted
 	c.expect("3 digits, then a digit or X")
 	c.send("2222")
-	c.expect("Tries left: 1.")
+	c.expect("You have 1 try left.")
 	c.send("333X")
-	c.expect("wrong 3 times in a row", "closure is locked until tomorrow 10:00", "[👤 Talk to a human]")
+	c.expect("wrong 3 times in a row", "closure is locked until tomorrow 10:00", "[👤 Talk to a person]")
 	if n := len(h.audit("closure_identity_failed")); n != 3 {
 		t.Errorf("closure_identity_failed entries = %d, want 3", n)
 	}
@@ -192,7 +192,7 @@ func TestClosureLocksAfterThreeWrongAnswersPerCustomer(t *testing.T) {
 	c.reject("Closure request submitted")
 
 	c.send("/close_account")
-	c.expect("closure is locked until tomorrow 10:00", "[👤 Talk to a human]")
+	c.expect("closure is locked until tomorrow 10:00", "[👤 Talk to a person]")
 	c.reject("Go on")
 
 	h.open() // a restart keeps the lock
@@ -212,9 +212,9 @@ func TestClosureLocksAfterThreeWrongAnswersPerCustomer(t *testing.T) {
 
 	h.advance(2 * time.Minute) // 24 h and a minute after the lock
 	c.startClosure()
-	c.expect("Tries left: 3.")
+	c.expect("You have 3 tries left.")
 	c.send("4321")
-	c.expect("Closure request submitted, reference CR-20261122-", "between Nov 25, 2026 and Nov 27, 2026")
+	c.expect("Closure request submitted, reference <code>CR-20261122-", "between Nov 25, 2026 and Nov 27, 2026")
 	if n := len(h.audit("closure_request")); n != 1 {
 		t.Errorf("closure_request entries = %d, want 1", n)
 	}
@@ -225,15 +225,15 @@ func TestClosureLockFromAnotherChatStopsAWaitingAnswer(t *testing.T) {
 	a := h.chat(300, "en")
 	a.identify(phoneBob)
 	a.startClosure()
-	a.expect("Tries left: 3.")
+	a.expect("You have 3 tries left.")
 
 	b := h.chat(301, "en")
 	b.identify(phoneBob)
 	b.startClosure()
 	b.send("1111")
-	b.expect("Tries left: 2.")
+	b.expect("You have 2 tries left.")
 	a.send("2222") // the count is the customer's, not the chat's
-	a.expect("Tries left: 1.")
+	a.expect("You have 1 try left.")
 	b.send("3333")
 	b.expect("closure is locked until")
 
@@ -252,13 +252,13 @@ func TestClosureRightAnswerResetsTheCount(t *testing.T) {
 	c.startClosure()
 	c.send("1111")
 	c.send("2222")
-	c.expect("Tries left: 1.")
+	c.expect("You have 1 try left.")
 	c.send("４３２１")
 	h.decideClosure(c.ref(), supportbot.ClosureRejected, "test")
 	c.startClosure()
-	c.expect("Tries left: 3.")
+	c.expect("You have 3 tries left.")
 	c.send("1111")
-	c.expect("Tries left: 2.")
+	c.expect("You have 2 tries left.")
 	if n := len(h.audit("closure_locked")); n != 0 {
 		t.Errorf("closure_locked entries = %d, want 0", n)
 	}
@@ -279,7 +279,7 @@ func TestClosureLeavesOnCancel(t *testing.T) {
 	c.identify(phoneBob) // Bob's language on file is English
 	c.startClosure()
 	c.send("取消")
-	c.expect("Cancelled")
+	c.expect("Nothing was changed")
 	c.send("4321")
 	c.reject("Closure request submitted")
 	if n := len(h.audit("closure_request")); n != 0 {

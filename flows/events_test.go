@@ -37,7 +37,7 @@ func TestAScheduledDebitThatFailedIsToldInEveryChatOnce(t *testing.T) {
 	h.coreEvent(ev) // delivered again
 	for _, c := range []*chat{a, b} {
 		c.inbox()
-		if n := strings.Count(c.text(), "预约还款扣款失败：「Xiaomi Watch」第 3 期，¥100.00"); n != 1 {
+		if n := strings.Count(c.text(), "预约还款扣款失败：「Xiaomi Watch」第 3 期，<b>¥100.00</b>"); n != 1 {
 			t.Errorf("chat %d told %d times, want once:\n%s", c.id, n, c.text())
 		}
 	}
@@ -45,7 +45,7 @@ func TestAScheduledDebitThatFailedIsToldInEveryChatOnce(t *testing.T) {
 		t.Errorf("another customer's chat was told: %s", stranger.text())
 	}
 	a.press("立即还款")
-	a.expect("逾期账单：Xiaomi Watch", "合计应付")
+	a.expect("<b>📄 逾期账单</b>：Xiaomi Watch", "合计应付")
 	if n := len(h.audit("scheduled_failed")); n != 1 {
 		t.Errorf("scheduled_failed audit entries = %d, want 1", n)
 	}
@@ -73,7 +73,7 @@ func TestABillOverdueEventRemindsThoseWhoAskedOnce(t *testing.T) {
 	h.coreEvent(overdue("evt_pr3_1", "C22", "PR3", 1))
 	h.coreEvent(overdue("evt_pr3_1_again", "C22", "PR3", 1)) // the same bill, another event
 	w.inbox()
-	if n := strings.Count(w.text(), "⚠️ 逾期提醒：「Xiaomi TV」（订单号 5241000000022）第 1 期（还款日 2026年11月20日）已逾期"); n != 1 {
+	if n := strings.Count(w.text(), "⚠️ 逾期提醒：「Xiaomi TV」（订单号 <code>5241000000022</code>）第 1 期（还款日 2026年11月20日）已逾期"); n != 1 {
 		t.Errorf("reminded %d times, want once:\n%s", n, w.text())
 	}
 	w.expect("其中滞纳金 ¥5.00", "立即还款")

@@ -12,13 +12,13 @@ func TestFreeTextAnswersStartsFlowsOrAdmitsNotKnowing(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "en")
 	c.send("提前还款要手续费吗") // confident FAQ
-	c.expect("ANSWER(early-repayment-fee,en)", "Repay early", "Talk to a human")
+	c.expect("ANSWER(early-repayment-fee,en)", "Early repayment", "Talk to a person")
 
 	c.send("怎么还款") // weak: two closest topics offered
-	c.expect("not sure which one", "TITLE(early-repayment)", "TITLE(manual-repayment)", "Talk to a human")
+	c.expect("not sure which one", "TITLE(early-repayment)", "TITLE(manual-repayment)", "Talk to a person")
 
 	c.send("what's the weather") // second miss in a row: a human, proactively
-	c.expect("Shall I get you a human agent", "Talk to a human")
+	c.expect("Would you like to talk to a person", "Talk to a person")
 	if !slices.Equal(h.missed, []string{"怎么还款", "what's the weather"}) {
 		t.Errorf("misses recorded = %q", h.missed)
 	}
@@ -105,7 +105,7 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 	c := h.chat(600, "zh")
 	c.identify(phoneQian)
 	c.send("/pay")
-	c.expect("合计应付：¥542.33")
+	c.expect("合计应付：<b>¥542.33</b>")
 	c.send("不用了")
 	c.expect("没有扣款")
 	c.reject("注销")

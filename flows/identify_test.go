@@ -16,7 +16,7 @@ func TestStartGreetsInTheClientLanguage(t *testing.T) {
 	zh.expect("你好", "📋 我的账单", "👤 转人工")
 	en := h.chat(101, "en-US")
 	en.send("/start")
-	en.expect("Hello", "My bills", "Talk to a human")
+	en.expect("Hello", "My bills", "Talk to a person")
 	en.send("/lang zh")
 	en.expect("已切换为中文")
 	en.send("/start") // the client's language no longer overrides the choice
@@ -64,7 +64,7 @@ func TestIdentifyUnknownPhoneOffersAHuman(t *testing.T) {
 	c := h.chat(100, "en")
 	c.send("/bill")
 	c.share("+86 186 0000 0000", 100)
-	c.expect("couldn't find an installment account", "Talk to a human")
+	c.expect("couldn't find an installment account", "Talk to a person")
 	c.send("/bill") // still not linked
 	c.expect("Share my phone number")
 }
@@ -85,7 +85,7 @@ func TestCancelLeavesAnyFlow(t *testing.T) {
 	c := h.chat(100, "zh")
 	c.send("/bill")
 	c.send("取消")
-	c.expect("已取消")
+	c.expect("没有做任何更改")
 	c.send("/cancel")
 	c.expect("当前没有进行中的操作")
 }

@@ -44,10 +44,10 @@ var moneyFlows = []moneyFlow{
 		name: "early repayment", data: fixture, phone: phoneWang, customer: "C3",
 		confirm: func(c *chat) supportbot.Event {
 			c.send("/repay")
-			c.expect("合计应付：¥200.00")
+			c.expect("合计应付：<b>¥200.00</b>")
 			return pressEvent(c, "确认还款")
 		},
-		working: "⏳ 正在从 建设银行 **** 8888 扣款 ¥200.00", done: "提前还款成功", again: "不会重复扣款", audit: "early_repayment",
+		working: "⏳ 正在从 建设银行 **** 8888 扣款 <b>¥200.00</b>", done: "提前还款成功", again: "不会重复扣款", audit: "early_repayment",
 		kind:     supportbot.ActionRepay,
 		executed: func(h *harness) int { return len(succeeded(h.repayments("C3"))) },
 	},
@@ -55,10 +55,10 @@ var moneyFlows = []moneyFlow{
 		name: "pay a bill", data: payFixture, phone: phoneZhao, customer: "C5",
 		confirm: func(c *chat) supportbot.Event {
 			c.send("/pay")
-			c.expect("合计应付：¥303.00")
+			c.expect("合计应付：<b>¥303.00</b>")
 			return pressEvent(c, "确认还款")
 		},
-		working: "⏳ 正在从 农业银行 **** 5555 扣款 ¥303.00", done: "还款成功", again: "不会重复扣款", audit: "repay_bill",
+		working: "⏳ 正在从 农业银行 **** 5555 扣款 <b>¥303.00</b>", done: "还款成功", again: "不会重复扣款", audit: "repay_bill",
 		kind:     supportbot.ActionRepay,
 		executed: func(h *harness) int { return len(succeeded(h.repayments("C5"))) },
 	},
@@ -67,7 +67,7 @@ var moneyFlows = []moneyFlow{
 		confirm: func(c *chat) supportbot.Event {
 			c.send("/cancel_schedule")
 			c.press("Redmi K70 第 7 期")
-			return pressEvent(c, "确认取消")
+			return pressEvent(c, "取消这笔预约还款")
 		},
 		working: "⏳ 正在取消这笔预约还款", done: "已取消预约还款", again: "取消已经处理完毕", audit: "cancel_scheduled",
 		kind: supportbot.ActionCancel,
@@ -195,7 +195,7 @@ func TestRestartWithTheActionClaimedResumesItWithTheSameKey(t *testing.T) {
 		}
 	})
 	c.press("确认还款")
-	c.expect("⏳ 正在从 建设银行 **** 8888 扣款 ¥200.00", "比平时慢一些")
+	c.expect("⏳ 正在从 建设银行 **** 8888 扣款 <b>¥200.00</b>", "比平时慢一些")
 	c.reject("提前还款成功")
 	h.hooks.set(func(k *hooks) { k.repay = nil })
 	h.open() // a restart; the retry is due after a backoff
@@ -251,11 +251,11 @@ func TestCoreDownDuringAReadChangesNothing(t *testing.T) {
 	down := func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
 	h.hooks.set(func(k *hooks) { k.plans = down })
 	c.pressData(plan)
-	c.expect("分期系统暂时没有响应", "没有执行，也没有扣款", "[👤 转人工]")
+	c.expect("分期系统暂时没有响应", "没有执行，也没有扣款", "[👤 转人工客服]")
 	c.reject("提前结清报价", "¥")
 	sameConversation(t, h.conversation(100), before)
 	c.send("/bill")
-	c.expect("分期系统暂时没有响应", "[👤 转人工]")
+	c.expect("分期系统暂时没有响应", "[👤 转人工客服]")
 	sameConversation(t, h.conversation(100), before)
 	if n := len(h.audit("")); n != audits {
 		t.Errorf("the audit grew by %d entries while the core was down", n-audits)
@@ -272,7 +272,7 @@ func TestCoreDownDuringAReadChangesNothing(t *testing.T) {
 	c.expect("分期系统暂时没有响应")
 	h.hooks.set(func(k *hooks) { k.plans = nil })
 	c.pressData(plan) // the same button, the core back
-	c.expect("提前结清报价：Xiaomi Book", "合计应付")
+	c.expect("<b>📄 提前结清报价</b>：Xiaomi Book", "合计应付")
 }
 
 // TestCoreDownAtConfirmDoesNotStartThePayment: the core does not answer as
@@ -332,7 +332,7 @@ func TestCoreDownOverHTTPIsToldNotFailed(t *testing.T) {
 	for _, f := range []coretest.Fault{coretest.ServerError(), coretest.BadGateway(), coretest.RateLimited(0), coretest.Reset()} {
 		h.fake.Inject(coretest.OpListPlans, -1, f) // every try (net/http itself retries a reset GET once)
 		c.send("/bill")
-		c.expect("分期系统暂时没有响应", "[👤 转人工]")
+		c.expect("分期系统暂时没有响应", "[👤 转人工客服]")
 		c.reject("Redmi K70")
 		h.fake.ClearFaults()
 	}
@@ -358,7 +358,7 @@ func TestCoreDownDuringAPaymentSettlesLaterWithTheSameKey(t *testing.T) {
 		}
 	})
 	c.press("确认还款")
-	c.expect("⏳ 正在从 建设银行 **** 8888 扣款 ¥200.00", "⏳ 还款 ¥200.00 的处理比平时慢一些", "不会重复扣款")
+	c.expect("⏳ 正在从 建设银行 **** 8888 扣款 <b>¥200.00</b>", "⏳ 还款 <b>¥200.00</b> 的处理比平时慢一些", "不会重复扣款")
 	c.reject("提前还款成功", "没有成功")
 	acts := h.actions()
 	if len(acts) != 1 || acts[0].State != supportbot.ActionUnknown {
@@ -453,7 +453,7 @@ func TestCoreDownPastTheQuotesLifeChargesNothing(t *testing.T) {
 	h.hooks.set(func(k *hooks) { k.repay = nil })
 	h.drain()
 	c.inbox()
-	c.expect("报价已超过 15 分钟失效，没有扣款", "合计应付：¥200.00", "确认还款")
+	c.expect("报价已超过 15 分钟失效，没有扣款", "合计应付：<b>¥200.00</b>", "确认还款")
 	if n := len(h.repayments("C3")); n != 0 {
 		t.Fatalf("an expired quote was charged: %d repayments", n)
 	}
@@ -499,7 +499,7 @@ func TestAPartnerThatAnswersLater(t *testing.T) {
 				k.repayment = func(ctx context.Context, key string) (*supportbot.Repayment, error) { return processing(*final), nil }
 			})
 			c.press("确认还款")
-			c.expect("⏳ 正在从 建设银行 **** 8888 扣款 ¥200.00", "⏳ 还款 ¥200.00 已提交，资金方正在处理")
+			c.expect("⏳ 正在从 建设银行 **** 8888 扣款 <b>¥200.00</b>", "⏳ 还款 <b>¥200.00</b> 已提交，资金方正在处理")
 			c.reject("提前还款成功", "没有成功")
 			key := h.actions()[0].Key
 			if a := h.action(key); a.State != supportbot.ActionProcessing {
@@ -534,7 +534,7 @@ func TestAPartnerThatAnswersLater(t *testing.T) {
 					t.Errorf("early_repayment entries = %d, want 1", n)
 				}
 			} else {
-				if n := strings.Count(c.text(), "还款 ¥200.00 没有成功，没有扣款"); n != 1 {
+				if n := strings.Count(c.text(), "还款 <b>¥200.00</b> 没有成功，没有扣款"); n != 1 {
 					t.Errorf("told %d times, want once:\n%s", n, c.text())
 				}
 				if n := len(h.repayments("C3")); n != 0 {
@@ -614,7 +614,7 @@ func TestTheCoresRefusalsOfARepayment(t *testing.T) {
 			first := c.button("确认还款").Data
 			refuseRepay(h, tc.code)
 			c.press("确认还款")
-			c.expect(tc.note, "合计应付：¥303.00", "确认还款")
+			c.expect(tc.note, "合计应付：<b>¥303.00</b>", "确认还款")
 			c.reject("还款成功")
 			if n := len(h.repayments("C5")); n != 0 {
 				t.Fatalf("the ledger has %d repayments after a refusal", n)
@@ -686,7 +686,7 @@ func TestTheCoreRefusesACancellationWithItsReason(t *testing.T) {
 			return nil, &supportbot.CoreError{Status: 409, Code: supportbot.CoreNotCancellable, Reason: supportbot.NotCancellableProcessing}
 		}
 	})
-	c.press("确认取消")
+	c.press("取消这笔预约还款")
 	c.expect("⏳ 正在取消这笔预约还款", "正在处理中，银行已在扣款，无法取消", "转人工")
 	c.reject("已取消预约还款")
 	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
@@ -738,7 +738,7 @@ func TestTheCoreRefusesAClosure(t *testing.T) {
 			}
 		})
 		c.send("4321")
-		c.expect("can't be closed yet", "❌ A repayment is scheduled or being debited", "[👤 Talk to a human]")
+		c.expect("can't be closed yet", "❌ A scheduled repayment is still to run or being debited", "[👤 Talk to a person]")
 		c.reject("Closure request submitted", "CR-")
 	})
 	t.Run("already open", func(t *testing.T) {
@@ -817,7 +817,7 @@ func TestAQuoteThatDoesNotAddUpIsNeverShownOrCharged(t *testing.T) {
 			}
 			h.hooks.set(func(k *hooks) { k.quote = nil })
 			c.press("重新报价")
-			c.expect("合计应付：¥200.00") // the chat goes on
+			c.expect("合计应付：<b>¥200.00</b>") // the chat goes on
 		})
 	}
 }

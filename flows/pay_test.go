@@ -81,17 +81,17 @@ func TestPayEveryOverduePeriodWithItsLateFee(t *testing.T) {
 	c.identify(phoneQian)
 	c.send("/pay")
 	// Periods 1-3 are overdue: 166.67 + 1.99 + the late fee each.
-	c.expect("📄 逾期账单：Redmi Pad Pro（订单号 5241000000007）",
+	c.expect("<b>📄 逾期账单</b>：Redmi Pad Pro（订单号 <code>5241000000007</code>）",
 		"⚠️ 第 1 期已逾期（还款日 2026年9月10日）：本金 ¥166.67 + 手续费 ¥1.99 + 滞纳金 ¥23.45 = ¥192.11",
 		"⚠️ 第 2 期已逾期（还款日 2026年10月10日）：本金 ¥166.67 + 手续费 ¥1.99 + 滞纳金 ¥12.34 = ¥181.00",
 		"⚠️ 第 3 期已逾期（还款日 2026年11月10日）：本金 ¥166.67 + 手续费 ¥1.99 + 滞纳金 ¥0.56 = ¥169.22",
-		"合计应付：¥542.33", "扣款卡：交通银行 **** 1010",
+		"合计应付：<b>¥542.33</b>", "扣款卡：交通银行 **** 1010",
 		"第 2 期原定 明天 09:00 的预约还款将在还款后自动取消", "10:15 前确认")
 	c.reject("第 4 期")
 	c.press("确认还款")
-	c.expect("⏳ 正在从 交通银行 **** 1010 扣款 ¥542.33",
-		"还款成功", "Redmi Pad Pro 第 1、2、3 期已还清", "扣款 ¥542.33（交通银行 **** 1010）",
-		"1 笔预约还款已自动取消", "下期还款日 2026年12月10日，应还 ¥168.66", "自动还款")
+	c.expect("⏳ 正在从 交通银行 **** 1010 扣款 <b>¥542.33</b>",
+		"还款成功", "Redmi Pad Pro 第 1、2、3 期已还清", "已从 交通银行 **** 1010 扣款 <b>¥542.33</b>",
+		"1 笔预约还款已自动取消", "下期还款日 2026年12月10日，应还 <b>¥168.66</b>", "自动还款")
 
 	if got, want := h.unpaid("C6", "P7"), []int{4, 5, 6}; !reflect.DeepEqual(got, want) {
 		t.Errorf("unpaid periods = %v, want %v", got, want)
@@ -104,7 +104,7 @@ func TestPayEveryOverduePeriodWithItsLateFee(t *testing.T) {
 	if r.Amount != 54233 || r.CardID != "K10" || r.PlanID != "P7" || r.Key != "repay:"+r.QuoteID || !reflect.DeepEqual(r.Periods, []int{1, 2, 3}) {
 		t.Fatalf("the core's ledger = %+v, want 54233 on K10 for P7 periods 1-3 keyed by its quote", r)
 	}
-	c.expect("流水号 " + r.ID)
+	c.expect("流水号 <code>" + r.ID + "</code>")
 	entries := h.audit("repay_bill")
 	if len(entries) != 1 {
 		t.Fatalf("repay_bill audit entries = %d, want 1", len(entries))
@@ -116,7 +116,7 @@ func TestPayEveryOverduePeriodWithItsLateFee(t *testing.T) {
 		t.Errorf("audit = %s %v, want C6 %v", e.CustomerID, e.Details, want)
 	}
 	c.send("/messages")
-	c.expect("账单还款成功：Redmi Pad Pro 第 1, 2, 3 期，¥542.33，交通银行 **** 1010，流水号 " + r.ID)
+	c.expect("账单还款成功：Redmi Pad Pro 第 1, 2, 3 期，¥542.33，交通银行 **** 1010，流水号 <code>" + r.ID + "</code>")
 }
 
 func TestPayTheCurrentPeriodWhenNothingIsOverdue(t *testing.T) {
@@ -125,15 +125,15 @@ func TestPayTheCurrentPeriodWhenNothingIsOverdue(t *testing.T) {
 	c.identify(phoneZhao)
 	c.send("/lang en")
 	c.send("/pay")
-	c.expect("📄 Bill due: Redmi Note 13 (order 5241000000006)",
+	c.expect("<b>📄 Bill due</b>: Redmi Note 13 (order <code>5241000000006</code>)",
 		"Period 2 (due Nov 23, 2026): principal ¥300.00 + fee ¥3.00 = ¥303.00",
-		"Total to pay: ¥303.00", "Card: 农业银行 **** 5555",
+		"Total to pay: <b>¥303.00</b>", "Card: 农业银行 **** 5555",
 		"scheduled repayment of period 2 (due to run Nov 23, 2026 09:00) will be cancelled", "Valid for 15 minutes")
 	c.reject("Period 3", "overdue")
 	c.press("Confirm and pay")
-	c.expect("Paid! Redmi Note 13: period(s) 2 settled", "Charged ¥303.00 (农业银行 **** 5555)",
-		"1 scheduled repayment(s) of the paid period(s) were cancelled", "Next due Dec 23, 2026: ¥303.00")
-	c.reject("Turn on auto-repay") // it is on already
+	c.expect("Paid! Redmi Note 13, period 2: settled", "Paid <b>¥303.00</b> with 农业银行 **** 5555",
+		"1 scheduled repayment for the bills you paid was cancelled", "Next due date Dec 23, 2026: <b>¥303.00</b>")
+	c.reject("Turn on auto-repayment") // it is on already
 
 	if got, want := h.unpaid("C5", "P6"), []int{3, 4}; !reflect.DeepEqual(got, want) {
 		t.Errorf("unpaid periods = %v, want %v", got, want)
@@ -157,8 +157,8 @@ func TestPayChoosesAPlanAndCancelsOnlyThatPeriodsSchedule(t *testing.T) {
 	c.expect("要还哪一笔分期的账单？", "1. Redmi K70 · 逾期 ¥261.92", "2. Xiaomi Book · 本期 ¥1,005.00")
 	c.press("Xiaomi Book")
 	// P2 period 3 is due today: not overdue, the current period, fee included.
-	c.expect("📄 本期账单：Xiaomi Book", "第 3 期（还款日 2026年11月21日）：本金 ¥1,000.00 + 手续费 ¥5.00 = ¥1,005.00",
-		"合计应付：¥1,005.00", "第 3 期原定 今天 11:00 的预约还款将在还款后自动取消")
+	c.expect("<b>📄 本期账单</b>：Xiaomi Book", "第 3 期（还款日 2026年11月21日）：本金 ¥1,000.00 + 手续费 ¥5.00 = ¥1,005.00",
+		"合计应付：<b>¥1,005.00</b>", "第 3 期原定 今天 11:00 的预约还款将在还款后自动取消")
 	c.send("确认")
 	c.expect("还款成功", "Xiaomi Book 第 3 期已还清", "¥1,005.00")
 	if got, want := h.unpaid("C1", "P2"), []int{4, 5, 6}; !reflect.DeepEqual(got, want) {
@@ -175,7 +175,7 @@ func TestPayChoosesAPlanAndCancelsOnlyThatPeriodsSchedule(t *testing.T) {
 	// Typing the plan's order number chooses it too.
 	c.send("/pay")
 	c.send("5241015123456")
-	c.expect("⚠️ 第 6 期已逾期（还款日 2026年11月15日）：本金 ¥249.92 + 手续费 ¥0.00 + 滞纳金 ¥12.00 = ¥261.92", "合计应付：¥261.92")
+	c.expect("⚠️ 第 6 期已逾期（还款日 2026年11月15日）：本金 ¥249.92 + 手续费 ¥0.00 + 滞纳金 ¥12.00 = ¥261.92", "合计应付：<b>¥261.92</b>")
 	c.reject("银行卡号")
 }
 
@@ -196,7 +196,7 @@ func TestPayDeclinedCardChangesNothing(t *testing.T) {
 	c := h.chat(500, "zh")
 	c.identify(phoneZhao)
 	c.send("/pay")
-	c.expect("扣款卡：农业银行 **** 5555", "合计应付：¥303.00")
+	c.expect("扣款卡：农业银行 **** 5555", "合计应付：<b>¥303.00</b>")
 	c.press("确认还款")
 	c.expect("银行拒绝了 农业银行 **** 5555 的扣款", "没有扣款", "换一张卡重试", "转人工")
 	c.reject("还款成功")
@@ -213,7 +213,7 @@ func TestPayDeclinedCardChangesNothing(t *testing.T) {
 	c.press("换一张卡重试")
 	c.press("换一张卡")
 	c.press("招商银行 **** 6666")
-	c.expect("扣款卡：招商银行 **** 6666", "合计应付：¥303.00")
+	c.expect("扣款卡：招商银行 **** 6666", "合计应付：<b>¥303.00</b>")
 	c.press("确认还款")
 	c.expect("还款成功", "Redmi Note 13 第 2 期已还清", "招商银行 **** 6666")
 	if e := h.audit("repay_bill"); len(e) != 1 || e[0].Details["card_id"] != "K6" {
@@ -251,7 +251,7 @@ func TestPayExpiredQuoteRequotes(t *testing.T) {
 	c.send("/pay")
 	h.advance(16 * time.Minute)
 	c.press("确认还款")
-	c.expect("报价已超过 15 分钟失效，没有扣款", "合计应付：¥303.00", "10:31 前确认")
+	c.expect("报价已超过 15 分钟失效，没有扣款", "合计应付：<b>¥303.00</b>", "10:31 前确认")
 	if n := len(h.audit("repay_bill")); n != 0 {
 		t.Fatal("an expired quote was charged")
 	}
@@ -282,11 +282,11 @@ func TestPayChangedPlanRequotes(t *testing.T) {
 	c := h.chat(600, "zh")
 	c.identify(phoneQian)
 	c.send("/pay")
-	c.expect("合计应付：¥542.33")
+	c.expect("合计应付：<b>¥542.33</b>")
 	// Period 1 gets paid elsewhere (the finance app) before the customer confirms.
 	h.payElsewhere("C6", "P7", 1)
 	c.press("确认还款")
-	c.expect("账单在报价后有变化，没有扣款", "合计应付：¥350.22")
+	c.expect("账单在报价后有变化，没有扣款", "合计应付：<b>¥350.22</b>")
 	c.reject("第 1 期已逾期", "还款成功")
 	if e := h.audit("payment_refused"); len(e) != 1 || e[0].Details["code"] != "quote_stale" {
 		t.Errorf("payment_refused audit = %+v, want one quote_stale", e)
@@ -309,7 +309,7 @@ func TestPayDoubleConfirmPaysOnce(t *testing.T) {
 	c.expect("还款成功")
 	r := h.paid("C5")
 	c.pressData(confirm) // a double tap, or the old button later
-	c.expect("已在", "完成还款 ¥303.00", "不会重复扣款", "流水号 "+r.ID)
+	c.expect("已在", "完成还款 <b>¥303.00</b>", "不会重复扣款", "流水号 <code>"+r.ID+"</code>")
 	c.reject("还款成功")
 	c.send("确认")
 	c.reject("还款成功")
@@ -349,7 +349,7 @@ func TestPayLeavesOutAPeriodTheBankIsDebiting(t *testing.T) {
 	c := h.chat(600, "zh")
 	c.identify(phoneQian)
 	c.send("/pay")
-	c.expect("第 1 期的预约还款正在扣款中，不计入本次金额", "合计应付：¥350.22")
+	c.expect("第 1 期的预约还款正在扣款中，不计入本次金额", "合计应付：<b>¥350.22</b>")
 	c.reject("第 1 期已逾期")
 	c.press("确认还款")
 	c.expect("第 2、3 期已还清")
@@ -368,19 +368,19 @@ func TestBillsOfferPayThisPeriodAndShowAutoRepay(t *testing.T) {
 	c.send("/bill")
 	c.expect("自动还款：已开启（农业银行 **** 5555）", "还这期")
 	c.press("还这期")
-	c.expect("📄 本期账单：Redmi Note 13", "合计应付：¥303.00")
+	c.expect("<b>📄 本期账单</b>：Redmi Note 13", "合计应付：<b>¥303.00</b>")
 
 	e := h.chat(501, "en")
 	e.identify(phoneZhao)
 	e.send("/lang en")
 	e.send("/bill")
-	e.expect("Auto-repay on (农业银行 **** 5555)", "Pay this period")
+	e.expect("Auto-repayment on (农业银行 **** 5555)", "Pay this period")
 
 	// P8 is first due in two weeks: nothing to pay this period yet.
 	sun := h.chat(700, "en")
 	sun.identify(phoneSun)
 	sun.send("/bill")
-	sun.reject("Pay this period", "Auto-repay on")
+	sun.reject("Pay this period", "Auto-repayment on")
 
 	// 张伟: P1 is overdue and P2 due today; neither has auto-repay on.
 	z := h.chat(100, "zh")
@@ -430,7 +430,7 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 				c.expect("「Xiaomi Book」第 3 期的预约还款正在扣款中，无需重复还款")
 				c.reject("确认还款")
 			} else {
-				c.expect("本期账单：Xiaomi Book", "第 3 期（还款日 2026年11月21日）", "合计应付：¥1,005.00",
+				c.expect("本期账单</b>：Xiaomi Book", "第 3 期（还款日 2026年11月21日）", "合计应付：<b>¥1,005.00</b>",
 					"第 3 期原定 今天 11:00 的预约还款将在还款后自动取消")
 			}
 			c.send("/cancel")
@@ -438,9 +438,9 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 			c.send("/repay")
 			c.press("Xiaomi Book")
 			if tc.debiting {
-				c.expect("未还本金：¥3,000.00", "第 3 期的预约还款正在扣款中，不计入本次金额", "合计应付：¥3,045.00")
+				c.expect("未还本金：¥3,000.00", "第 3 期的预约还款正在扣款中，不计入本次金额", "合计应付：<b>¥3,045.00</b>")
 			} else {
-				c.expect("未还本金：¥4,000.00", "已到期各期手续费：¥5.00", "合计应付：¥4,050.00")
+				c.expect("未还本金：¥4,000.00", "已到期各期的手续费：¥5.00", "合计应付：<b>¥4,050.00</b>")
 				c.reject("正在扣款中")
 			}
 			c.send("/cancel")
@@ -449,9 +449,9 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 			c.press("Xiaomi Book 第 3 期")
 			if tc.debiting {
 				c.expect("2 小时内执行", "无法再取消")
-				c.reject("确认取消")
+				c.reject("取消这笔预约还款")
 			} else {
-				c.expect("确认取消这笔预约还款吗")
+				c.expect("要取消这笔预约还款吗")
 			}
 			c.send("/cancel")
 

@@ -156,8 +156,8 @@ func TestRemindersGoOutOnceOnTheirDayFromTheHour(t *testing.T) {
 	if len(msgs) != 1 || msgs[0].ChatID != 2000 {
 		t.Fatalf("messages = %+v, want one to chat 2000", msgs)
 	}
-	expectIn(t, msgs, "「Redmi 14C」（订单号 5241000000020）第 2 期将于 2026年11月24日（还有 3 天）到期，应还 ¥501.00",
-		"[💳 立即还款|m:pay:PR1]", "发 /remind 可以关闭")
+	expectIn(t, msgs, "「Redmi 14C」（订单号 <code>5241000000020</code>）第 2 期将于 2026年11月24日（还有 3 天）到期，应还 <b>¥501.00</b>",
+		"[💳 立即还款|m:pay:PR1]", "发送 /remind 可以关闭")
 
 	if n := h.notify(); n != 0 {
 		t.Errorf("a second run queued %d, want none", n)
@@ -168,7 +168,7 @@ func TestRemindersGoOutOnceOnTheirDayFromTheHour(t *testing.T) {
 	}
 
 	c.pressData("m:pay:PR1") // the reminder's button quotes that plan's bill
-	c.expect("本期账单：Redmi 14C", "第 2 期（还款日 2026年11月24日）")
+	c.expect("本期账单</b>：Redmi 14C", "第 2 期（还款日 2026年11月24日）")
 	c.send("/cancel")
 
 	h.advance(24 * time.Hour) // 11-22: nothing is due in 3 or 1 days
@@ -188,7 +188,7 @@ func TestRemindersGoOutOnceOnTheirDayFromTheHour(t *testing.T) {
 	if n := h.notify(); n != 1 {
 		t.Fatalf("on the day it went overdue %d were queued, want 1", n)
 	}
-	expectIn(t, h.drainOutbox(), "⚠️ 逾期提醒：「Redmi 14C」", "第 2 期（还款日 2026年11月24日）已逾期，应还 ¥501.00", "滞纳金", "征信", "m:pay:PR1")
+	expectIn(t, h.drainOutbox(), "⚠️ 逾期提醒：「Redmi 14C」", "第 2 期（还款日 2026年11月24日）已逾期，应还 <b>¥501.00</b>", "滞纳金", "征信", "m:pay:PR1")
 	h.advance(24 * time.Hour)
 	if n := h.notify(); n != 0 {
 		t.Errorf("the day after, %d were queued, want none", n)
@@ -236,8 +236,8 @@ func TestRemindersMoreThanADayLateAreDropped(t *testing.T) {
 		t.Fatalf("on 11-23 %d queued, want 2", n)
 	}
 	msgs := h.drainOutbox()
-	expectIn(t, msgs, "「Redmi 14C」（订单号 5241000000020）第 2 期将于 2026年11月24日（明天）到期",
-		"「Xiaomi TV」（订单号 5241000000022）第 2 期（还款日 2026年11月22日）已逾期")
+	expectIn(t, msgs, "「Redmi 14C」（订单号 <code>5241000000020</code>）第 2 期将于 2026年11月24日（明天）到期",
+		"「Xiaomi TV」（订单号 <code>5241000000022</code>）第 2 期（还款日 2026年11月22日）已逾期")
 	if text := replyText(msgs); strings.Contains(text, "还有 3 天") || strings.Contains(text, "2026年11月20日") {
 		t.Errorf("a reminder went out more than a day late:\n%s", text)
 	}
@@ -277,8 +277,8 @@ func TestRemindersSkipUnreachableChats(t *testing.T) {
 		t.Fatalf("%d queued after 吴磊 came back, want 2 (overdue, due tomorrow)", n)
 	}
 	msgs = h.drainOutbox()
-	expectIn(t, msgs, "「Xiaomi TV」（订单号 5241000000022）第 1 期（还款日 2026年11月20日）已逾期，应还 ¥805.00", "其中滞纳金 ¥5.00",
-		"第 2 期将于 2026年11月22日（明天）到期，应还 ¥800.00")
+	expectIn(t, msgs, "「Xiaomi TV」（订单号 <code>5241000000022</code>）第 1 期（还款日 2026年11月20日）已逾期，应还 <b>¥805.00</b>", "其中滞纳金 ¥5.00",
+		"第 2 期将于 2026年11月22日（明天）到期，应还 <b>¥800.00</b>")
 	for _, m := range msgs {
 		if m.ChatID != 2200 {
 			t.Errorf("message to chat %d, want 2200", m.ChatID)
@@ -295,13 +295,13 @@ func TestRemindersForAutoRepayAreANote(t *testing.T) {
 	c := h.chat(2100, "en")
 	c.identify(phoneAmy)
 	c.send("/remind")
-	c.expect("Due-date reminders are on", "3 and 1 day(s) before each due date", "from 10:00")
+	c.expect("Due-date reminders are on", "3 and 1 days before each due date", "from 10:00")
 	h.advance(2 * time.Hour)
 	if n := h.notify(); n != 1 {
 		t.Fatalf("%d queued, want 1", n)
 	}
 	msgs := h.drainOutbox()
-	expectIn(t, msgs, "period 1 of Xiaomi Band 9 (order 5241000000021), ¥300.00, will be debited from 招商银行 **** 6789 on Nov 24, 2026 by auto-repay")
+	expectIn(t, msgs, "period 1 of Xiaomi Band 9 (order <code>5241000000021</code>), <b>¥300.00</b>, will be debited from 招商银行 **** 6789 on Nov 24, 2026 by auto-repayment")
 	if strings.Contains(replyText(msgs), "m:pay:") {
 		t.Errorf("the auto-repay note offers to pay now:\n%s", replyText(msgs))
 	}
@@ -309,7 +309,7 @@ func TestRemindersForAutoRepayAreANote(t *testing.T) {
 	if n := h.notify(); n != 1 {
 		t.Fatalf("on the overdue day %d queued, want 1", n)
 	}
-	expectIn(t, h.drainOutbox(), "Overdue: period 1 of Xiaomi Band 9", "due Nov 24, 2026", "late fees", "auto-repay debit did not go through", "m:pay:PR2")
+	expectIn(t, h.drainOutbox(), "Overdue: period 1 of Xiaomi Band 9", "was due on Nov 24, 2026", "a late fee", "auto-repayment debit did not go through", "m:pay:PR2")
 }
 
 func TestRemindOptInAndOut(t *testing.T) {

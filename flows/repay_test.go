@@ -20,8 +20,8 @@ func TestEarlyRepaymentWithAFee(t *testing.T) {
 	c.press("Xiaomi Book")
 	// P2: principal 4×1,000.00; period 3 is due today, so its 5.00 fee is due;
 	// periods 4-6 are not due: 3,000.00 × 1.50% = 45.00; their fees are waived.
-	c.expect("未还本金：¥4,000.00", "已到期各期手续费：¥5.00", "提前还款手续费（费率 1.50%，按未到期本金 ¥3,000.00 计）：¥45.00",
-		"合计应付：¥4,050.00", "扣款卡：招商银行 **** 6789", "15 分钟", "07:15")
+	c.expect("未还本金：¥4,000.00", "已到期各期的手续费：¥5.00", "提前还款手续费（费率 1.50%，按未到期本金 ¥3,000.00 计）：¥45.00",
+		"合计应付：<b>¥4,050.00</b>", "扣款卡：招商银行 **** 6789", "15 分钟", "07:15")
 	confirm := c.button("确认还款").Data
 	c.pressData(confirm)
 	c.expect("提前还款成功", "¥4,050.00", "招商银行 **** 6789", "1 笔预约还款已自动取消")
@@ -61,10 +61,10 @@ func TestEarlyRepaymentLeavesPeriodsBeingDebited(t *testing.T) {
 	c.send("/repay")
 	c.press("Xiaomi Book") // S2 debits period 3 in an hour
 	// Periods 4-6: 3,000.00 principal + 1.50% = 45.00; period 3 and its fee are left out.
-	c.expect("未还本金：¥3,000.00", "第 3 期的预约还款正在扣款中，不计入本次金额", "合计应付：¥3,045.00")
-	c.reject("已到期各期手续费")
+	c.expect("未还本金：¥3,000.00", "第 3 期的预约还款正在扣款中，不计入本次金额", "合计应付：<b>¥3,045.00</b>")
+	c.reject("已到期各期的手续费")
 	c.press("确认还款")
-	c.expect("除正在自动扣款的第 3 期外已全部结清", "¥3,045.00")
+	c.expect("除预约还款正在扣款的第 3 期外，已全部结清", "¥3,045.00")
 	if got := h.scheduled("C1")["S2"]; got != supportbot.ScheduledScheduled {
 		t.Errorf("S2 status = %s: the debit already with the bank must be left to run", got)
 	}
@@ -85,8 +85,8 @@ func TestEarlyRepaymentOverdueLateFeeNoPrepayFee(t *testing.T) {
 	c.press("Redmi K70")
 	// P1: periods 6-12 less period 8 (S3 is debiting it): 5×249.92 + 249.88
 	// principal, 12.00 late fee of the overdue period 6, rate 0.
-	c.expect("Unpaid principal: ¥1,499.48", "period(s) 8 is being debited right now", "Late fees: ¥12.00",
-		"Prepayment fee: ¥0.00 (this plan has none)", "Total to pay: ¥1,511.48")
+	c.expect("Unpaid principal: ¥1,499.48", "Period 8 is being debited by a scheduled repayment right now", "Late fees: ¥12.00",
+		"Prepayment fee: ¥0.00 (this plan has none)", "Total to pay: <b>¥1,511.48</b>")
 	c.press("Confirm")
 	c.expect("Paid!", "except period 8", "¥1,511.48")
 	c.reject("close your installment account") // P2 is still open
@@ -97,7 +97,7 @@ func TestSingleOpenPlanSkipsTheChoiceAndOffersClosure(t *testing.T) {
 	c := h.chat(100, "zh")
 	c.identify(phoneWang)
 	c.send("/repay")
-	c.expect("Xiaomi Watch", "合计应付：¥200.00")
+	c.expect("Xiaomi Watch", "合计应付：<b>¥200.00</b>")
 	c.reject("要提前结清哪一笔")
 	c.press("确认还款")
 	c.expect("提前还款成功", "建设银行 **** 8888", "可以申请注销分期账户", "注销分期账户")
@@ -150,7 +150,7 @@ func TestExpiredQuoteRequotes(t *testing.T) {
 	c.send("/repay")
 	h.advance(16 * time.Minute)
 	c.press("确认还款")
-	c.expect("报价已超过 15 分钟失效，没有扣款", "合计应付：¥200.00")
+	c.expect("报价已超过 15 分钟失效，没有扣款", "合计应付：<b>¥200.00</b>")
 	if n := len(h.audit("early_repayment")); n != 0 {
 		t.Fatal("an expired quote was charged")
 	}
@@ -163,11 +163,11 @@ func TestChangedPlanRequotesInsteadOfCharging(t *testing.T) {
 	c := h.chat(100, "zh")
 	c.identify(phoneWang)
 	c.send("/repay")
-	c.expect("合计应付：¥200.00")
+	c.expect("合计应付：<b>¥200.00</b>")
 	// The overdue period gets paid elsewhere (a bank transfer, the finance app).
 	h.payElsewhere("C3", "P4", 2)
 	c.press("确认还款")
-	c.expect("账单在报价后有变化，没有扣款", "合计应付：¥100.00")
+	c.expect("账单在报价后有变化，没有扣款", "合计应付：<b>¥100.00</b>")
 	c.press("确认还款")
 	c.expect("提前还款成功", "¥100.00")
 }
@@ -178,8 +178,8 @@ func TestCancelAtTheQuoteChargesNothing(t *testing.T) {
 	c.identify(phoneWang)
 	c.send("/repay")
 	confirm := c.button("确认还款").Data
-	c.press("取消")
-	c.expect("已取消")
+	c.press("返回")
+	c.expect("没有做任何更改")
 	c.pressData(confirm)
 	c.expect("按钮已过期")
 	if n := len(h.audit("early_repayment")); n != 0 {
