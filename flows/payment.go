@@ -116,9 +116,18 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	if len(q.Excluded) > 0 {
 		lines = append(lines, s.T("pay.busy_left_out", "periods", periodList(s, q.Excluded)))
 	}
-	lines = append(lines,
-		s.T("repay.quote_total", "amount", money(q.Amount)),
-		s.T("repay.quote_card", "card", card.Masked()))
+	lines = append(lines, s.T("repay.quote_total", "amount", money(q.Amount)))
+	if flow == "repay" {
+		// The two figures a customer compares: what the plan would cost as
+		// scheduled, and the fees that paying off today saves.
+		if remaining := p.Remaining(); remaining != q.Amount {
+			lines = append(lines, s.T("repay.quote_remaining", "remaining", money(remaining)))
+		}
+		if waived := waivedFees(p, q, s.today); waived > 0 {
+			lines = append(lines, s.T("repay.quote_waived", "amount", money(waived)))
+		}
+	}
+	lines = append(lines, s.T("repay.quote_card", "card", card.Masked()))
 	if frozen := len(cards) - len(usable); frozen > 0 {
 		lines = append(lines, s.T("repay.frozen_left_out", "count", frozen))
 	}
@@ -172,6 +181,23 @@ func payoffLines(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 		lines = append(lines, s.T("repay.quote_no_prepay_fee"))
 	}
 	return lines
+}
+
+// waivedFees are the fees of the periods a payoff quote pays that fall due
+// after today: paying off waives them. 0 when the sum is out of bounds (it
+// is only said, never charged).
+func waivedFees(p *supportbot.Plan, q *supportbot.Quote, today supportbot.Date) supportbot.Money {
+	var fees []supportbot.Money
+	for _, b := range p.Bills {
+		if b.Status == supportbot.BillUnpaid && b.DueDate > today && slices.Contains(q.Periods, b.Period) {
+			fees = append(fees, b.Fee)
+		}
+	}
+	sum, err := supportbot.SumMoney(fees...)
+	if err != nil {
+		return 0
+	}
+	return sum
 }
 
 // billLines are a bill quote's lines: each period paid.

@@ -21,7 +21,8 @@ func TestEarlyRepaymentWithAFee(t *testing.T) {
 	// P2: principal 4×1,000.00; period 3 is due today, so its 5.00 fee is due;
 	// periods 4-6 are not due: 3,000.00 × 1.50% = 45.00; their fees are waived.
 	c.expect("未还本金：¥4,000.00", "已到期各期的手续费：¥5.00", "提前还款手续费（费率 1.50%，按未到期本金 ¥3,000.00 计）：¥45.00",
-		"合计应付：<b>¥4,050.00</b>", "扣款卡：招商银行 **** 6789", "15 分钟", "07:15")
+		"合计应付：<b>¥4,050.00</b>", "扣款卡：招商银行 **** 6789", "15 分钟", "07:15",
+		"按原计划还完共需 ¥4,020.00", "未到期各期的手续费 ¥15.00 免收")
 	confirm := c.button("确认还款").Data
 	c.pressData(confirm)
 	c.expect("提前还款成功", "¥4,050.00", "招商银行 **** 6789", "1 笔预约还款已自动取消")
@@ -87,6 +88,7 @@ func TestEarlyRepaymentOverdueLateFeeNoPrepayFee(t *testing.T) {
 	// principal, 12.00 late fee of the overdue period 6, rate 0.
 	c.expect("Unpaid principal: ¥1,499.48", "Period 8 is being debited by a scheduled repayment right now", "Late fees: ¥12.00",
 		"Prepayment fee: ¥0.00 (this plan has none)", "Total to pay: <b>¥1,511.48</b>")
+	c.reject("waived") // the plan has no fees to waive
 	c.press("Confirm")
 	c.expect("Paid!", "except period 8", "¥1,511.48")
 	c.reject("close your installment account") // P2 is still open
