@@ -7,6 +7,7 @@ import (
 	"github.com/looplab/fsm"
 
 	"supportbot"
+	"supportbot/locale"
 )
 
 // Auto-repayment (/autopay): each open plan with its auto-repayment on (and
@@ -76,7 +77,7 @@ func listAutopay(s *Step) error {
 				status = s.T("autopay.on", "card", card.Masked())
 			}
 		}
-		lines = append(lines, s.T("autopay.item", "n", n, "product", p.Product, "order", p.OrderNo, "status", status))
+		lines = append(lines, s.T("autopay.item", "n", n, "product", p.Product, "order", p.OrderNo, "status", locale.HTML(status)))
 		if p.AutoRepay {
 			rows = append(rows, []supportbot.Button{s.btn(s.T("autopay.btn_off", "n", n, "product", p.Product), "off", p.ID)})
 		} else {

@@ -119,3 +119,40 @@ func TestLongIDsFitTheButtons(t *testing.T) {
 	z.press("确认还款")
 	z.expect("提前还款成功")
 }
+
+// TestNamesFullOfMarkupReadAsTyped: products, partners and cards whose names
+// hold <, &, *, _ and emoji are shown as they are, escaped once (the harness
+// refuses any text escaped twice), through every flow that names them.
+func TestNamesFullOfMarkupReadAsTyped(t *testing.T) {
+	data := payFixture()
+	for i := range data {
+		for j := range data[i].Plans {
+			data[i].Plans[j].Product = "<b>Redmi</b> & *K70*_😀 " + data[i].Plans[j].Product
+			data[i].Plans[j].Partner = "A&B <金融>"
+		}
+		for j := range data[i].Cards {
+			data[i].Cards[j].Bank = "<i>银行</i>&"
+		}
+	}
+	h := newHarness(t, data)
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/bill")
+	c.expect("&lt;b&gt;Redmi&lt;/b&gt; &amp; *K70*_😀 Redmi K70", "A&amp;B &lt;金融&gt;")
+	c.press("1. 查看还款计划")
+	c.send("/cancel_schedule")
+	c.press("第 7 期")
+	c.press("取消这笔预约还款")
+	c.expect("已取消预约还款", "&amp; *K70*")
+	c.send("/autopay")
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	c.expect("&lt;b&gt;Redmi&lt;/b&gt;")
+	c.press("确认还款")
+	c.expect("提前还款成功")
+	c.send("/messages")
+	c.send("/cards")
+	c.expect("&lt;i&gt;银行&lt;/i&gt;&amp; **** 6789")
+	c.send("/pay") // buttons are plain text: the name as typed
+	c.button("<b>Redmi</b> & *K70*_😀 Redmi K70")
+}

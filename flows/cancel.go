@@ -9,6 +9,7 @@ import (
 	"github.com/looplab/fsm"
 
 	"supportbot"
+	"supportbot/locale"
 )
 
 // dueSoonDays: cancelling a repayment whose bill is due this soon earns a warning.
@@ -296,7 +297,7 @@ func cancelling(s *Step, v *scheduledView) {
 		Kind: supportbot.ActionCancel, Scheduled: v.ID, Flow: "cancel", PlanID: v.PlanID, Product: v.Product, Card: v.Card,
 		Periods: []int{v.Period}, MessageID: s.target}
 	s.startAction(a)
-	s.say(s.T("cancel.cancelling", "line", v.line(s)))
+	s.say(s.T("cancel.cancelling", "line", locale.HTML(v.line(s))))
 }
 
 func cancelUnderWay(s *Step) error {
@@ -332,7 +333,7 @@ func settledCancel(s *Step, a *supportbot.Action) error {
 			"amount_fen": int64(v.Amount), "key": a.Key})
 		s.notice("cancel_scheduled", map[string]string{"product": v.Product, "period": strconv.Itoa(v.Period),
 			"amount": money(v.Amount), "time": when(s, v.RunAt)})
-		text := s.T("cancel.done", "line", v.line(s))
+		text := s.T("cancel.done", "line", locale.HTML(v.line(s)))
 		if v.dueSoon(s.today) {
 			text += "\n\n" + s.T("cancel.warn_due", "date", v.DueDate.Format(s.conv.Lang))
 		}
@@ -371,7 +372,7 @@ func staleCancel(s *Step, a action) (bool, error) {
 		if err != nil || v == nil || v.Status != supportbot.ScheduledCancelled {
 			return err != nil, err
 		}
-		s.say(s.T("cancel.already", "line", v.line(s)), []supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages")})
+		s.say(s.T("cancel.already", "line", locale.HTML(v.line(s))), []supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages")})
 		return true, nil
 	} else if err != nil {
 		return true, err

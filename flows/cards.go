@@ -7,6 +7,7 @@ import (
 	"github.com/looplab/fsm"
 
 	"supportbot"
+	"supportbot/locale"
 )
 
 // Cards (/cards): the bound cards, masked, the default marked and a frozen
@@ -59,7 +60,7 @@ func listCards(s *Step) error {
 	lines := []string{s.T("cards.header")}
 	var rows [][]supportbot.Button
 	for i, c := range cards {
-		line := strconv.Itoa(i+1) + ". " + c.Masked()
+		line := strconv.Itoa(i+1) + ". " + locale.Escape(c.Masked())
 		if c.Default {
 			line += " " + s.T("cards.default_mark")
 		}

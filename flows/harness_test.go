@@ -15,6 +15,7 @@ import (
 	_ "time/tzdata"
 
 	"supportbot"
+	"supportbot/bot/telegramtest"
 	"supportbot/corehttp"
 	"supportbot/corehttp/coretest"
 	"supportbot/embedcore"
@@ -429,6 +430,16 @@ func (c *chat) event(ev supportbot.Event) []supportbot.Reply {
 	replies := c.h.take(c.id)
 	c.last = replies
 	for _, r := range replies {
+		if r.Text != "" && r.CopyFromMessage == 0 {
+			if _, err := telegramtest.ParseHTML(r.Text); err != nil {
+				c.h.t.Errorf("Telegram would refuse this text (%v):\n%s", err, r.Text)
+			}
+		}
+		for _, twice := range []string{"&amp;amp;", "&amp;lt;", "&amp;gt;", "&amp;quot;", "&amp;#"} {
+			if strings.Contains(r.Text, twice) {
+				c.h.t.Errorf("text escaped twice (%s):\n%s", twice, r.Text)
+			}
+		}
 		for _, row := range r.Buttons {
 			c.buttons = append(c.buttons, row...)
 			for _, b := range row {

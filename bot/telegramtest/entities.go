@@ -3,6 +3,7 @@ package telegramtest
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	neturl "net/url"
 	"slices"
@@ -731,4 +732,15 @@ func parseMarkdown(s string) (string, []Entity, string) {
 	}
 	sortEntities(ents)
 	return out.String(), ents, ""
+}
+
+// ParseHTML parses text as the Bot API does for parse_mode HTML: it returns
+// the text a user sees, or the error sendMessage would answer with. Tests
+// outside a server use it to check a reply before it is ever sent.
+func ParseHTML(text string) (string, error) {
+	f, err := checkText(text, "HTML", "", 1<<20, true)
+	if err != nil {
+		return "", errors.New(err.desc)
+	}
+	return f.text, nil
 }
