@@ -233,7 +233,8 @@ func setAutopay(s *Step, p *supportbot.Plan, on bool, card *supportbot.Card) err
 	// Auto-repayment debits on due dates to come; what is overdue already
 	// is still to be paid by hand.
 	if total, overdue, _ := dueNow(*p, s.today, nil); overdue {
-		text += "\n\n" + s.T("autopay.overdue_hint", "periods", periodList(s, overduePeriods(*p, s.today)), "amount", money(total))
+		late := overduePeriods(*p, s.today)
+		text += "\n\n" + s.T("autopay.overdue_hint", "periods", periodList(s, late), "n", len(late), "amount", money(total))
 		rows = append([][]supportbot.Button{{s.menuBtn(s.T("pay.btn_bill"), "pay:"+p.ID)}}, rows...)
 	}
 	s.say(text, rows...)

@@ -1,9 +1,12 @@
 package flows
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/looplab/fsm"
+
+	"supportbot/locale"
 )
 
 // Messages shows the customer's message center: the confirmations of what they
@@ -33,15 +36,31 @@ func showMessages(s *Step) error {
 	}
 	lines := []string{s.T("messages.header")}
 	for _, n := range list {
-		args := make([]any, 0, 2*len(n.Params))
+		args := make([]any, 0, 2*len(n.Params)+2)
 		for k, v := range n.Params {
+			var arg any = v
 			if key, ok := strings.CutPrefix(v, "@"); ok { // a message key, rendered in the reader's language
-				v = s.T(key)
+				arg = locale.HTML(s.T(key))
+			} else if k == "periods" { // "1, 2, 3" as kept: read in the reader's language
+				ps := parsePeriods(v)
+				arg = periodList(s, ps)
+				args = append(args, "n", len(ps))
 			}
-			args = append(args, k, v)
+			args = append(args, k, arg)
 		}
 		lines = append(lines, "• "+when(s, n.Time)+"\n  "+s.T("notice."+n.Kind, args...))
 	}
 	s.say(strings.Join(lines, "\n"), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
 	return nil
+}
+
+// parsePeriods reads periods kept as periodsKey wrote them ("1, 2, 3").
+func parsePeriods(v string) []int {
+	var ps []int
+	for _, f := range strings.Split(v, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil {
+			ps = append(ps, n)
+		}
+	}
+	return ps
 }

@@ -135,7 +135,7 @@ func billPaid(s *Step, a *supportbot.Action) error {
 	s.notice("repay_bill", map[string]string{"product": a.Product, "periods": periodsKey(r.Periods), "amount": money(r.Amount),
 		"card": a.Card, "reference": r.ID})
 	s.core.forget(s.conv.CustomerID)
-	lines := []string{s.T("pay.done", "product", a.Product, "periods", periodList(s, r.Periods),
+	lines := []string{s.T("pay.done", "product", a.Product, "periods", periodList(s, r.Periods), "n", len(r.Periods),
 		"amount", money(r.Amount), "card", a.Card, "reference", r.ID)}
 	if n := len(r.CancelledScheduledIDs); n > 0 {
 		lines = append(lines, s.T("pay.done_cancelled", "count", n))

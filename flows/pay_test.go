@@ -116,7 +116,7 @@ func TestPayEveryOverduePeriodWithItsLateFee(t *testing.T) {
 		t.Errorf("audit = %s %v, want C6 %v", e.CustomerID, e.Details, want)
 	}
 	c.send("/messages")
-	c.expect("账单还款成功：Redmi Pad Pro 第 1, 2, 3 期，¥542.33，交通银行 **** 1010，流水号 <code>" + r.ID + "</code>")
+	c.expect("账单还款成功：Redmi Pad Pro 第 1、2、3 期，¥542.33，交通银行 **** 1010，流水号 <code>" + r.ID + "</code>")
 }
 
 func TestPayTheCurrentPeriodWhenNothingIsOverdue(t *testing.T) {
@@ -466,4 +466,21 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestEnglishCountsThePeriods: one period is "period 6", several are
+// "periods 1, 2 and 3", in the outcome and in the message center.
+func TestEnglishCountsThePeriods(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(600, "en")
+	c.identify(phoneQian)
+	c.send("/lang en")
+	c.send("/pay")
+	c.press("Confirm")
+	c.expect("Redmi Pad Pro, periods 1, 2 and 3: settled")
+	c.send("/messages")
+	c.expect("Redmi Pad Pro, periods 1, 2 and 3, ¥542.33")
+	c.send("/pay")
+	c.press("Confirm")
+	c.expect("Redmi Pad Pro, period 4: settled")
 }

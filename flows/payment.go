@@ -114,7 +114,7 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 		lines = append(lines, billLines(s, p, q)...)
 	}
 	if len(q.Excluded) > 0 {
-		lines = append(lines, s.T("pay.busy_left_out", "periods", periodList(s, q.Excluded)))
+		lines = append(lines, s.T("pay.busy_left_out", "periods", periodList(s, q.Excluded), "n", len(q.Excluded)))
 	}
 	lines = append(lines, s.T("repay.quote_total", "amount", money(q.Amount)))
 	if flow == "repay" {
@@ -264,7 +264,7 @@ func nothingToPay(s *Step, p *supportbot.Plan) error {
 	}
 	slices.Sort(busy)
 	if len(busy) > 0 {
-		s.say(s.T("pay.busy", "product", p.Product, "periods", periodList(s, busy)), rows...)
+		s.say(s.T("pay.busy", "product", p.Product, "periods", periodList(s, busy), "n", len(busy)), rows...)
 		return nil
 	}
 	s.say(s.T("pay.nothing_due", "product", p.Product), rows...)
@@ -285,12 +285,16 @@ func periodsKey(ps []int) string {
 	return strings.Join(parts, ", ")
 }
 
-// periodList is the periods as the customer reads them: 6、7 or 6, 7.
+// periodList is the periods as the customer reads them: 6、7、8 or 6, 7
+// and 8 (templates say "period" or "periods" by the count, n).
 func periodList(s *Step, ps []int) string {
-	if s.conv.Lang == supportbot.LangEN {
+	if s.conv.Lang != supportbot.LangEN {
+		return strings.ReplaceAll(periodsKey(ps), ", ", "、")
+	}
+	if len(ps) < 2 {
 		return periodsKey(ps)
 	}
-	return strings.ReplaceAll(periodsKey(ps), ", ", "、")
+	return periodsKey(ps[:len(ps)-1]) + " and " + strconv.Itoa(ps[len(ps)-1])
 }
 
 // validUntil is the time a quote expires, as the customer reads it.

@@ -101,7 +101,7 @@ func repaid(s *Step, a *supportbot.Action) error {
 			}
 		}
 		text = s.T("repay.done_but_debiting", "product", a.Product, "amount", money(r.Amount), "card", a.Card,
-			"reference", r.ID, "periods", periodList(s, left))
+			"reference", r.ID, "periods", periodList(s, left), "n", len(left))
 	}
 	if n := len(r.CancelledScheduledIDs); n > 0 {
 		text += "\n" + s.T("repay.done_cancelled", "count", n)
