@@ -276,7 +276,7 @@ func askCancel(s *Step, v *scheduledView) error {
 	s.slots.Scheduled = v.ID
 	lines := []string{s.T("cancel.confirm"), v.line(s)}
 	if v.dueSoon(s.today) {
-		lines = append(lines, "", s.T("cancel.warn_due", "date", v.DueDate.Format(s.conv.Lang)))
+		lines = append(lines, "", s.T("cancel.warn_due", "date", s.day(v.DueDate)))
 	}
 	lines = append(lines, "", s.T("cancel.free"))
 	s.say(strings.Join(lines, "\n"),
@@ -335,7 +335,7 @@ func settledCancel(s *Step, a *supportbot.Action) error {
 			"amount": money(v.Amount), "time": when(s, v.RunAt)})
 		text := s.T("cancel.done", "line", locale.HTML(v.line(s)))
 		if v.dueSoon(s.today) {
-			text += "\n\n" + s.T("cancel.warn_due", "date", v.DueDate.Format(s.conv.Lang))
+			text += "\n\n" + s.T("cancel.warn_due", "date", s.day(v.DueDate))
 		}
 		s.say(text, rows)
 	case supportbot.ActionRefused:

@@ -150,7 +150,7 @@ func billPaid(s *Step, a *supportbot.Action) error {
 		case !p.Open():
 			lines = append(lines, "", s.T("pay.plan_settled", "product", p.Product))
 		case ok:
-			lines = append(lines, "", s.T("bill.next_due", "date", next.DueDate.Format(s.conv.Lang), "amount", money(next.Amount())))
+			lines = append(lines, "", s.T("bill.next_due", "date", s.day(next.DueDate), "amount", money(next.Amount())))
 			if !p.AutoRepay {
 				lines = append(lines, s.T("pay.suggest_autopay"))
 				rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu.autopay"), "autopay")})
