@@ -226,6 +226,7 @@ func settleIn(ctx context.Context, tx Tx, key, owner string, state supportbot.Ac
 // settle is the chat's step for an EventSettled: the flow that confirmed the
 // action tells the customer what came of it.
 func (e *Engine) settle(s *Step) error {
+	s.records = true // an outcome is kept
 	a, err := e.st.Action(s.ctx, s.ev.Data)
 	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
 		return nil

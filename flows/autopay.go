@@ -224,6 +224,7 @@ func setAutopay(s *Step, p *supportbot.Plan, on bool, card *supportbot.Card) err
 		params["card"] = masked
 	}
 	s.notice(action, params)
+	s.records = true // the confirmation of a change stays
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.autopay"), "autopay"), s.menuBtn(s.T("menu.messages"), "messages")}}
 	if !on {
 		s.say(s.T("autopay.done_off", "product", p.Product), rows...)

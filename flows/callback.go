@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 
 	"supportbot"
@@ -38,6 +39,10 @@ type Callback struct {
 	Flow   string // CallbackStep, CallbackMenu: the flow; CallbackView: the view
 	Action string // CallbackStep: what the flow is asked to do
 	Arg    string // an id (plan, card, schedule, quote…), a language, a rating
+	// Keep (CallbackMenu, CallbackView) says the button is under a record —
+	// an answer, an outcome, a notice — that stays as it is: what the button
+	// shows comes as a new message instead of replacing it.
+	Keep bool
 }
 
 // Encode renders the data: kind, then the fields in order, ':'-separated,
@@ -48,10 +53,11 @@ func (c Callback) Encode() (string, error) {
 	switch c.Kind {
 	case CallbackStep:
 		parts = []string{"s", c.Nonce, c.Flow, c.Action}
-	case CallbackMenu:
-		parts = []string{"m", c.Flow}
-	case CallbackView:
-		parts = []string{"v", c.Flow}
+	case CallbackMenu, CallbackView:
+		parts = []string{string(c.Kind), c.Flow}
+		if c.Keep {
+			parts[0] = strings.ToUpper(parts[0])
+		}
 	case CallbackLang:
 		parts = []string{"l"}
 	case CallbackLeave:
@@ -115,12 +121,12 @@ func DecodeCallback(data string) (Callback, error) {
 			c.Arg = f[3]
 		}
 		return c, nil
-	case "m", "v":
+	case "m", "v", "M", "V":
 		name, arg, _ := strings.Cut(rest, ":")
 		if name == "" {
 			return bad()
 		}
-		return Callback{Kind: CallbackKind(kind[0]), Flow: name, Arg: arg}, nil
+		return Callback{Kind: CallbackKind(strings.ToLower(kind)[0]), Flow: name, Arg: arg, Keep: kind == "M" || kind == "V"}, nil
 	case "l":
 		return Callback{Kind: CallbackLang, Arg: rest}, nil
 	case "x":
@@ -142,4 +148,24 @@ func (s *Step) button(label string, c Callback) supportbot.Button {
 	}
 	// A label is rendered like a message (HTML) but shown as plain text.
 	return supportbot.Button{Text: locale.Plain(label), Data: data}
+}
+
+// kept re-encodes the menu and view buttons of rows as buttons under a
+// record (Keep); step buttons and anything else stay as they are.
+func kept(rows [][]supportbot.Button) [][]supportbot.Button {
+	out := make([][]supportbot.Button, len(rows))
+	for i, row := range rows {
+		out[i] = slices.Clone(row)
+		for j, b := range row {
+			c, err := DecodeCallback(b.Data)
+			if err != nil || c.Kind != CallbackMenu && c.Kind != CallbackView {
+				continue
+			}
+			c.Keep = true
+			if data, err := c.Encode(); err == nil {
+				out[i][j].Data = data
+			}
+		}
+	}
+	return out
 }

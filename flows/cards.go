@@ -191,6 +191,7 @@ func setDefault(s *Step, card *supportbot.Card) error {
 	}
 	s.audit("default_card", map[string]any{"card_id": card.ID, "previous_card_id": previous})
 	s.notice("default_card", map[string]string{"card": card.Masked()})
+	s.records = true // the confirmation of a change stays
 	text := s.T("cards.done", "card", card.Masked())
 	plans, err := s.openPlans()
 	if err != nil {

@@ -126,6 +126,7 @@ func (e *Engine) keepEvent(ctx context.Context, tx Tx, ev supportbot.CoreEvent, 
 
 // coreEvent is a chat's step for a core event concerning its customer.
 func (e *Engine) coreEvent(s *Step) error {
+	s.records = true // what the core tells is kept
 	ev := s.ev.Core
 	if ev == nil {
 		return nil

@@ -59,6 +59,18 @@ type harness struct {
 	failuresExpected bool
 	// agentChat is the staff chat; set it and call open() to hand off.
 	agentChat int64
+	// kb answers free text: a fake by default (see fakeClassifier); set it
+	// and call open() for the real FAQ.
+	kb interface {
+		flows.Classifier
+		flows.Answers
+	}
+}
+
+// fakeKB is the fake classifier with its answers.
+type fakeKB struct {
+	fakeClassifier
+	fakeAnswers
 }
 
 // start is the fixed "now" of every flow test: 2026-11-21 10:00 in Shanghai.
@@ -69,7 +81,7 @@ func overHTTP() bool { return os.Getenv("SUPPORTBOT_TEST_CORE") == "http" }
 
 func newHarness(t testing.TB, data []supportbot.CustomerData) *harness {
 	t.Helper()
-	h := &harness{t: t, cfg: storetest.Config(t), now: start, hooks: &hooks{}, metrics: &testMetrics{}}
+	h := &harness{t: t, cfg: storetest.Config(t), now: start, hooks: &hooks{}, metrics: &testMetrics{}, kb: fakeKB{}}
 	cat, err := locale.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -136,8 +148,8 @@ func (h *harness) open() {
 		Store:       stateStore{db},
 		Core:        engineCore,
 		Catalog:     h.cat,
-		Classifier:  fakeClassifier{},
-		Answers:     fakeAnswers{},
+		Classifier:  h.kb,
+		Answers:     h.kb,
 		Metrics:     h.metrics,
 		Misses:      missFunc(func(text string) { h.mu.Lock(); h.missed = append(h.missed, text); h.mu.Unlock() }),
 		Location:    shanghai,
@@ -413,6 +425,21 @@ type chat struct {
 	last []supportbot.Reply
 	// buttons remembers every button ever shown, for pressing old ones.
 	buttons []supportbot.Button
+	// screen is the chat as the customer sees it: every message, edited in
+	// place and with keyboards taken off as Telegram would show them.
+	screen  []*shown
+	lastMsg int64
+	// seen is what the customer saw happen, step by step, for transcripts.
+	seen []string
+}
+
+// shown is a message on the customer's screen.
+type shown struct {
+	id      int64
+	text    string
+	buttons [][]supportbot.Button
+	nonce   string // the step its step buttons belong to
+	contact string // a reply keyboard asking for the contact
 }
 
 func (h *harness) chat(id int64, lang string) *chat { return &chat{h: h, id: id, lang: lang} }
@@ -427,8 +454,53 @@ func (c *chat) event(ev supportbot.Event) []supportbot.Reply {
 		c.h.t.Fatalf("submit %+v: %v", ev, err)
 	}
 	c.h.drain()
-	replies := c.h.take(c.id)
+	return c.show(c.h.take(c.id))
+}
+
+// show puts replies on the screen, as Telegram would, and checks them: valid
+// HTML escaped once, button data within 64 bytes, and no live keyboard left
+// on a message whose step is over.
+func (c *chat) show(replies []supportbot.Reply) []supportbot.Reply {
+	c.h.t.Helper()
 	c.last = replies
+	c.h.mu.Lock()
+	strips := c.h.strips[:0:0]
+	for _, r := range c.h.strips {
+		if r.ChatID != c.id {
+			strips = append(strips, r)
+			continue
+		}
+		for _, m := range c.screen {
+			if m.nonce == r.Strip && m.buttons != nil {
+				m.buttons = nil
+				c.seen = append(c.seen, fmt.Sprintf("(#%d: buttons removed)", m.id))
+			}
+		}
+	}
+	c.h.strips = strips
+	c.h.mu.Unlock()
+	for _, r := range replies {
+		var m *shown
+		if r.Edit != 0 {
+			for _, old := range c.screen {
+				if old.id == r.Edit {
+					m = old
+				}
+			}
+			if m == nil {
+				c.h.t.Errorf("edit of message %d, which the chat never showed", r.Edit)
+			}
+		}
+		edit := m != nil
+		if !edit {
+			c.lastMsg++
+			m = &shown{id: c.lastMsg}
+			c.screen = append(c.screen, m)
+		}
+		m.text, m.buttons, m.nonce, m.contact = r.Text, r.Buttons, r.Nonce, r.AskContact
+		c.seen = append(c.seen, c.render(m, edit))
+	}
+	c.checkKeyboards()
 	for _, r := range replies {
 		if r.Text != "" && r.CopyFromMessage == 0 {
 			if _, err := telegramtest.ParseHTML(r.Text); err != nil {
@@ -450,6 +522,64 @@ func (c *chat) event(ev supportbot.Event) []supportbot.Reply {
 		}
 	}
 	return replies
+}
+
+// render is a message as a transcript shows it: its number, the text as
+// the customer reads it (bold as **…**, code as `…`), its buttons.
+func (c *chat) render(m *shown, edit bool) string {
+	head := fmt.Sprintf("#%d", m.id)
+	if edit {
+		head = fmt.Sprintf("#%d ✏️", m.id)
+	}
+	text := strings.NewReplacer("<b>", "**", "</b>", "**", "<code>", "`", "</code>", "`", "<pre>", "```\n", "</pre>", "\n```").Replace(m.text)
+	var b strings.Builder
+	b.WriteString(head + " " + strings.ReplaceAll(locale.Plain(text), "\n", "\n   "))
+	for _, row := range m.buttons {
+		b.WriteString("\n  ")
+		for _, btn := range row {
+			b.WriteString(" [" + btn.Text + "]")
+		}
+	}
+	if m.contact != "" {
+		b.WriteString("\n   {" + m.contact + "}")
+	}
+	return b.String()
+}
+
+// checkKeyboards fails the test when a message of a step that is over still
+// has live step buttons: only the current step's may be tappable.
+func (c *chat) checkKeyboards() {
+	c.h.t.Helper()
+	var nonces []string
+	var where []int64
+	for _, m := range c.screen {
+		for _, row := range m.buttons {
+			for _, b := range row {
+				if cb, err := flows.DecodeCallback(b.Data); err == nil && cb.Kind == flows.CallbackStep && !slices.Contains(nonces, cb.Nonce) {
+					nonces = append(nonces, cb.Nonce)
+					where = append(where, m.id)
+				}
+			}
+		}
+	}
+	if len(nonces) > 1 {
+		c.h.t.Errorf("messages %v show the buttons of %d different steps; only the current step's may be live:\n%s",
+			where, len(nonces), strings.Join(c.seen[max(0, len(c.seen)-6):], "\n"))
+	}
+}
+
+// on is the message on screen that shows a live button with data; 0 if none.
+func (c *chat) on(data string) int64 {
+	for i := len(c.screen) - 1; i >= 0; i-- {
+		for _, row := range c.screen[i].buttons {
+			for _, b := range row {
+				if b.Data == data {
+					return c.screen[i].id
+				}
+			}
+		}
+	}
+	return 0
 }
 
 // send types a line: a /command or text.
@@ -490,9 +620,11 @@ func (c *chat) press(label string) []supportbot.Reply {
 	return c.pressData(c.button(label).Data)
 }
 
+// pressData presses a button by its data: on the message that shows it, if
+// one still does (an old button replayed comes without one).
 func (c *chat) pressData(data string) []supportbot.Reply {
 	c.h.t.Helper()
-	return c.event(supportbot.Event{Kind: supportbot.EventButton, Data: data})
+	return c.event(supportbot.Event{Kind: supportbot.EventButton, Data: data, MessageID: c.on(data)})
 }
 
 // text is every reply of the last event, with button labels.
@@ -657,8 +789,7 @@ func (a *agent) send(line string) []supportbot.Reply {
 // core event's message).
 func (c *chat) inbox() []supportbot.Reply {
 	c.h.t.Helper()
-	c.last = c.h.take(c.id)
-	return c.last
+	return c.show(c.h.take(c.id))
 }
 
 // unpaid lists the unpaid periods of a plan as the core has it.

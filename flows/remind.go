@@ -306,9 +306,9 @@ func (e *Engine) reminder(c supportbot.Conversation, kind string, p *supportbot.
 // menuButton is a button that starts a flow, for messages no step sends (a
 // job's or an event's); an argument too long for a button is left out.
 func menuButton(label, flow, arg string) supportbot.Button {
-	data, err := Callback{Kind: CallbackMenu, Flow: flow, Arg: arg}.Encode()
+	data, err := Callback{Kind: CallbackMenu, Flow: flow, Arg: arg, Keep: true}.Encode()
 	if err != nil {
-		data, _ = Callback{Kind: CallbackMenu, Flow: flow}.Encode()
+		data, _ = Callback{Kind: CallbackMenu, Flow: flow, Keep: true}.Encode()
 	}
 	return supportbot.Button{Text: label, Data: data}
 }

@@ -157,7 +157,7 @@ func TestRemindersGoOutOnceOnTheirDayFromTheHour(t *testing.T) {
 		t.Fatalf("messages = %+v, want one to chat 2000", msgs)
 	}
 	expectIn(t, msgs, "「Redmi 14C」（订单号 <code>5241000000020</code>）第 2 期将于 2026年11月24日（还有 3 天）到期，应还 <b>¥501.00</b>",
-		"[💳 立即还款|m:pay:PR1]", "发送 /remind 可以关闭")
+		"[💳 立即还款|M:pay:PR1]", "发送 /remind 可以关闭")
 
 	if n := h.notify(); n != 0 {
 		t.Errorf("a second run queued %d, want none", n)
@@ -167,7 +167,7 @@ func TestRemindersGoOutOnceOnTheirDayFromTheHour(t *testing.T) {
 		t.Errorf("after a restart %d were queued, want none", n)
 	}
 
-	c.pressData("m:pay:PR1") // the reminder's button quotes that plan's bill
+	c.pressData("M:pay:PR1") // the reminder's button quotes that plan's bill
 	c.expect("本期账单</b>：Redmi 14C", "第 2 期（还款日 2026年11月24日）")
 	c.send("/cancel")
 
@@ -188,7 +188,7 @@ func TestRemindersGoOutOnceOnTheirDayFromTheHour(t *testing.T) {
 	if n := h.notify(); n != 1 {
 		t.Fatalf("on the day it went overdue %d were queued, want 1", n)
 	}
-	expectIn(t, h.drainOutbox(), "⚠️ 逾期提醒：「Redmi 14C」", "第 2 期（还款日 2026年11月24日）已逾期，应还 <b>¥501.00</b>", "滞纳金", "征信", "m:pay:PR1")
+	expectIn(t, h.drainOutbox(), "⚠️ 逾期提醒：「Redmi 14C」", "第 2 期（还款日 2026年11月24日）已逾期，应还 <b>¥501.00</b>", "滞纳金", "征信", "M:pay:PR1")
 	h.advance(24 * time.Hour)
 	if n := h.notify(); n != 0 {
 		t.Errorf("the day after, %d were queued, want none", n)
@@ -309,7 +309,7 @@ func TestRemindersForAutoRepayAreANote(t *testing.T) {
 	if n := h.notify(); n != 1 {
 		t.Fatalf("on the overdue day %d queued, want 1", n)
 	}
-	expectIn(t, h.drainOutbox(), "Overdue: period 1 of Xiaomi Band 9", "was due on Nov 24, 2026", "a late fee", "auto-repayment debit did not go through", "m:pay:PR2")
+	expectIn(t, h.drainOutbox(), "Overdue: period 1 of Xiaomi Band 9", "was due on Nov 24, 2026", "a late fee", "auto-repayment debit did not go through", "M:pay:PR2")
 }
 
 func TestRemindOptInAndOut(t *testing.T) {

@@ -202,6 +202,9 @@ func (e *Engine) button(s *Step, data string) error {
 		s.expired()
 		return nil
 	}
+	if c.Keep {
+		s.target = 0 // the message it is under stays as it is
+	}
 	switch c.Kind {
 	case CallbackMenu:
 		if c.Flow == "menu" {
@@ -411,6 +414,7 @@ func (s *Step) freeText(text string) error {
 			if answer, _, ok := s.e.cfg.Answers.Answer(c.ID, s.conv.Lang); ok {
 				s.e.metrics.FAQ("out_of_scope")
 				s.conv.Misses = 0
+				s.records = true
 				s.say(s.fill(answer), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
 				return nil
 			}
@@ -445,7 +449,7 @@ func (s *Step) freeText(text string) error {
 // put in: {hotline}, {hours}.
 func (s *Step) fill(text string) string {
 	text = strings.NewReplacer("{hotline}", s.e.cfg.Hotline, "{hours}", s.e.cfg.Hours.String()).Replace(text)
-	return locale.Escape(text)
+	return locale.Escape(strings.TrimSpace(text))
 }
 
 // showAnswer replies with an FAQ answer and its related flow.
@@ -464,6 +468,7 @@ func (s *Step) showAnswer(id string) bool {
 	if name != "agent" {
 		next = append(next, s.humanBtn())
 	}
+	s.records = true
 	s.say(s.fill(text), next, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
 	return true
 }

@@ -29,6 +29,9 @@ type Step struct {
 	late    []supportbot.Reply // replies a change adds in the transaction (they need an id it makes)
 	changes []func(ctx context.Context, tx Tx) error
 	renewed bool
+	// records: the step's replies are records (an answer, an outcome, a
+	// notice) that stay as they are when a button under them is pressed.
+	records bool
 	// target is the message the step's first reply to the chat edits: the
 	// message a pressed button belongs to, or the one a money action's
 	// confirmation turned into "working on it". 0: a new message.
@@ -125,6 +128,9 @@ func (s *Step) replies() []supportbot.Reply {
 		}
 		if hasStepButton(r.Buttons) {
 			r.Nonce = s.conv.Nonce
+		}
+		if s.records {
+			r.Buttons = kept(r.Buttons)
 		}
 	}
 	if s.strip != "" {

@@ -15,7 +15,6 @@ import (
 
 	"supportbot"
 	"supportbot/faq"
-	"supportbot/flows"
 	"supportbot/importer"
 	"supportbot/store"
 )
@@ -219,40 +218,6 @@ func runBackup(ctx context.Context, cfg Config, path string, out io.Writer) erro
 	}
 	fmt.Fprintf(out, "backed up %s to %s\n", cfg.DatabasePath, path)
 	return nil
-}
-
-// knowledge adapts the FAQ index to what the engine asks of it.
-type knowledge struct{ ix *faq.Index }
-
-var (
-	_ flows.Classifier = knowledge{}
-	_ flows.Answers    = knowledge{}
-)
-
-// Classify passes the kind through: "flow", "faq", "none", or
-// "out_of_scope" with the class in ID (oos-order, oos-mi-account, …), whose
-// answer Answer gives and the engine shows with a way to a person.
-func (k knowledge) Classify(text string) flows.Classification {
-	r := k.ix.Classify(text)
-	return flows.Classification{Kind: string(r.Kind), ID: r.ID, Score: r.Score,
-		Confident: r.Band == faq.BandAnswer, Suggestions: r.Suggestions}
-}
-
-// Answer is the answer of a topic or of an out-of-scope class.
-func (k knowledge) Answer(id string, lang supportbot.Lang) (string, string, bool) {
-	e, ok := k.ix.Entry(id)
-	if !ok || e.Kind != faq.KindFAQ && e.Kind != faq.KindOutOfScope {
-		return "", "", false
-	}
-	return e.Answer[string(lang)], e.Flow, true
-}
-
-func (k knowledge) Title(id string, lang supportbot.Lang) string {
-	e, ok := k.ix.Entry(id)
-	if !ok || e.Kind != faq.KindFAQ && e.Kind != faq.KindOutOfScope {
-		return ""
-	}
-	return e.Title[string(lang)]
 }
 
 // runActions lists money actions, newest first, with their age: what an

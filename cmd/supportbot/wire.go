@@ -76,7 +76,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	kb := knowledge{index}
+	kb := faq.Knowledge{Index: index}
 	m.Metrics = metrics.New(metrics.Gauges{Outbox: db.OutboxDepth, Inbox: db.InboxDepth, Tickets: db.OpenTickets,
 		Waiting: db.WaitingTickets, Actions: db.OpenActions})
 	if cfg.CoreURL != "" {
