@@ -525,6 +525,13 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 	var id int64
 	var err error
 	var sent int
+	if r.Edit == 0 && r.EditStep != "" {
+		// The message to edit is known by its step: look it up (none known:
+		// a new message says it).
+		if known, err := s.outbox.StepMessage(ctx, r.ChatID, r.EditStep); err == nil {
+			r.Edit = known
+		}
+	}
 	if r.Edit != 0 && from == 0 && r.AskContact == "" && !r.RemoveKeyboard && utf16Len(r.Text) <= 4096 {
 		if id, err = s.srv.editOnce(ctx, r); err == nil {
 			sent = 1

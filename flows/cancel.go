@@ -297,7 +297,7 @@ func cancelling(s *Step, v *scheduledView) {
 		Kind: supportbot.ActionCancel, Scheduled: v.ID, Flow: "cancel", PlanID: v.PlanID, Product: v.Product, Card: v.Card,
 		Periods: []int{v.Period}, MessageID: s.target}
 	s.startAction(a)
-	s.say(s.T("cancel.cancelling", "line", locale.HTML(v.line(s))))
+	s.sayWorking(a, s.T("cancel.cancelling", "line", locale.HTML(v.line(s))))
 }
 
 func cancelUnderWay(s *Step) error {
@@ -308,7 +308,7 @@ func cancelUnderWay(s *Step) error {
 // settledCancel tells the customer the outcome of a cancellation.
 func settledCancel(s *Step, a *supportbot.Action) error {
 	if s.conv.Flow == "cancel" && s.slots.Action == a.Key {
-		s.target = a.MessageID
+		s.outcomeOf(a)
 		if !a.State.Open() {
 			s.finish()
 		}

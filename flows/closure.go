@@ -351,13 +351,13 @@ func submitClosure(s *Step) {
 	a := &supportbot.Action{Key: "closure:" + strconv.FormatInt(s.conv.ChatID, 10) + ":" + s.conv.Nonce + ":" + strconv.FormatInt(s.q.ID, 10),
 		ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Kind: supportbot.ActionClosure, Flow: "close"}
 	s.startAction(a)
-	s.say(s.T("closure.submitting")) // edited into the outcome when it is in
+	s.sayWorking(a, s.T("closure.submitting")) // edited into the outcome when it is in
 }
 
 // settledClosure tells the customer the outcome of their closure request.
 func settledClosure(s *Step, a *supportbot.Action) error {
 	if s.conv.Flow == "close" && s.slots.Action == a.Key {
-		s.target = a.MessageID
+		s.outcomeOf(a)
 		if !a.State.Open() {
 			s.finish()
 		}

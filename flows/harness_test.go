@@ -481,6 +481,13 @@ func (c *chat) show(replies []supportbot.Reply) []supportbot.Reply {
 	c.h.mu.Unlock()
 	for _, r := range replies {
 		var m *shown
+		if r.Edit == 0 && r.EditStep != "" { // as the sender does: the message recorded for that step
+			for _, old := range c.screen {
+				if old.nonce == r.EditStep {
+					r.Edit = old.id
+				}
+			}
+		}
 		if r.Edit != 0 {
 			for _, old := range c.screen {
 				if old.id == r.Edit {

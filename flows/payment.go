@@ -362,6 +362,25 @@ func confirmPayment(s *Step, flow, qid string) error {
 	return s.fire(flow, "pay", a)
 }
 
+// workingNonce names the "working on it" message of action key, so that the
+// outcome can edit it even when its message id was not known (a typed
+// confirmation sends it as a new message).
+func workingNonce(key string) string { return "w:" + key }
+
+// sayWorking says that action a is under way; the outcome edits this message.
+func (s *Step) sayWorking(a *supportbot.Action, text string) {
+	s.reply(supportbot.Reply{Text: text, Nonce: workingNonce(a.Key)})
+}
+
+// outcomeOf makes the step's first reply the outcome of a: the message the
+// confirmation was on, or the "working on it" message.
+func (s *Step) outcomeOf(a *supportbot.Action) {
+	s.target, s.targetStep = a.MessageID, ""
+	if a.MessageID == 0 {
+		s.targetStep = workingNonce(a.Key)
+	}
+}
+
 // startAction commits a money action with the step; the worker executes it
 // after the commit.
 func (s *Step) startAction(a *supportbot.Action) {
@@ -378,7 +397,7 @@ func (s *Step) startAction(a *supportbot.Action) {
 
 // paying tells the customer the payment is under way.
 func paying(s *Step, a *supportbot.Action) {
-	s.say(s.T("repay.paying", "amount", money(a.Repay.Amount), "card", a.Card))
+	s.sayWorking(a, s.T("repay.paying", "amount", money(a.Repay.Amount), "card", a.Card))
 }
 
 // paymentUnderWay answers a confirm of a payment already confirmed.
@@ -504,7 +523,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.Action) error) error {
 	here := s.conv.Flow == a.Flow && s.slots.Action == a.Key // the chat still waits for it
 	if here {
-		s.target = a.MessageID // the "working on it" message becomes the outcome
+		s.outcomeOf(a) // the "working on it" message becomes the outcome
 	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}}
 	amount := money(a.Repay.Amount)

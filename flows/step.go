@@ -36,6 +36,9 @@ type Step struct {
 	// message a pressed button belongs to, or the one a money action's
 	// confirmation turned into "working on it". 0: a new message.
 	target int64
+	// targetStep, when target is 0, is the Nonce of the message the first
+	// reply edits if the sender recorded it (see Reply.EditStep).
+	targetStep string
 	// lead is put before the text of the step's next reply (one message
 	// says "verified" and shows what was asked for).
 	lead string
@@ -111,7 +114,7 @@ func (s *Step) replies() []supportbot.Reply {
 		out = append(out, supportbot.Reply{Text: s.lead})
 	}
 	chat := s.ev.ChatID
-	edited := s.target == 0
+	edited := s.target == 0 && s.targetStep == ""
 	for i := range out {
 		r := &out[i]
 		if r.ChatID == 0 {
@@ -123,7 +126,7 @@ func (s *Step) replies() []supportbot.Reply {
 		if !edited && r.Text != "" {
 			edited = true
 			if r.AskContact == "" && !r.RemoveKeyboard {
-				r.Edit = s.target
+				r.Edit, r.EditStep = s.target, s.targetStep
 			}
 		}
 		if hasStepButton(r.Buttons) {
