@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/looplab/fsm"
 
@@ -60,13 +61,17 @@ func showBills(s *Step) error {
 	if err != nil {
 		return err
 	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return err
+	}
 	// One message: the header, every plan, what overdue means, and under it
 	// each plan's schedule, payment and early repayment.
 	parts := []string{s.T("bill.header", "count", len(open), "total", money(total))}
 	var rows [][]supportbot.Button
 	overdue := false
 	for i, p := range open {
-		text, late := planSummary(s, p, defaultCard(cards))
+		text, late := planSummary(s, p, defaultCard(cards), sched)
 		overdue = overdue || late
 		n := ""
 		if len(open) > 1 {
@@ -75,7 +80,7 @@ func showBills(s *Step) error {
 		}
 		parts = append(parts, text)
 		row := []supportbot.Button{s.viewBtn(n+s.T("bill.btn_schedule"), "sched", p.ID)}
-		if payableSoon(p, s.today) {
+		if payableSoon(p, s.today) && (late || !nextDebiting(p, sched, s.now)) {
 			row = append(row, s.menuBtn(n+s.T("pay.btn_bill"), "pay:"+p.ID))
 		}
 		row = append(row, s.menuBtn(n+s.T("menu.repay"), "repay:"+p.ID))
@@ -105,15 +110,17 @@ func remaining(plans []supportbot.Plan) (supportbot.Money, error) {
 }
 
 // planSummary renders one open plan; it reports whether a bill is overdue.
-// card is the default card, which auto-repayment debits (nil when none).
-func planSummary(s *Step, p supportbot.Plan, card *supportbot.Card) (string, bool) {
+// card is the default card, which auto-repayment debits (nil when none);
+// sched are the customer's scheduled repayments, which the next due date
+// mentions (booked, or already being debited).
+func planSummary(s *Step, p supportbot.Plan, card *supportbot.Card, sched []supportbot.ScheduledRepayment) (string, bool) {
 	lines := []string{
 		"📱 <b>" + locale.Escape(p.Product) + "</b>",
 		s.T("bill.order", "order", p.OrderNo, "partner", p.Partner),
 		s.T("bill.progress", "paid", p.PaidPeriods(), "periods", p.Periods, "amount", money(p.Bills[0].Amount())),
 	}
 	if next, ok := p.NextDue(); ok && !next.Overdue(s.today) {
-		lines = append(lines, s.T("bill.next_due", "date", s.day(next.DueDate), "amount", money(next.Amount())))
+		lines = append(lines, nextDueLines(s, p, next, sched)...)
 	}
 	overdue := false
 	for _, b := range p.Bills {
@@ -125,7 +132,7 @@ func planSummary(s *Step, p supportbot.Plan, card *supportbot.Card) (string, boo
 	}
 	if overdue {
 		if next, ok := nextNotOverdue(p, s.today); ok {
-			lines = append(lines, s.T("bill.next_due", "date", s.day(next.DueDate), "amount", money(next.Amount())))
+			lines = append(lines, nextDueLines(s, p, next, sched)...)
 		}
 	}
 	lines = append(lines, s.T("bill.remaining", "amount", money(p.Remaining())))
@@ -133,6 +140,38 @@ func planSummary(s *Step, p supportbot.Plan, card *supportbot.Card) (string, boo
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n"), overdue
+}
+
+// nextDueLines say the next due date and, when a scheduled repayment pays
+// it, that it is booked or already being debited: nothing to do by hand.
+func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, sched []supportbot.ScheduledRepayment) []string {
+	lines := []string{s.T("bill.next_due", "date", s.day(next.DueDate), "amount", money(next.Amount()))}
+	if r, ok := scheduledFor(p.ID, next.Period, sched); ok {
+		if r.Debiting(s.now) {
+			lines = append(lines, s.T("bill.next_debiting"))
+		} else {
+			lines = append(lines, s.T("bill.next_scheduled", "when", when(s, r.RunAt)))
+		}
+	}
+	return lines
+}
+
+// scheduledFor is the live scheduled repayment of a plan's period, if any.
+func scheduledFor(planID string, period int, sched []supportbot.ScheduledRepayment) (supportbot.ScheduledRepayment, bool) {
+	for _, r := range sched {
+		if r.PlanID == planID && r.Period == period &&
+			(r.Status == supportbot.ScheduledScheduled || r.Status == supportbot.ScheduledProcessing) {
+			return r, true
+		}
+	}
+	return supportbot.ScheduledRepayment{}, false
+}
+
+// nextDebiting reports whether the bank is already debiting the next due
+// period of p (then paying it here would pay it twice).
+func nextDebiting(p supportbot.Plan, sched []supportbot.ScheduledRepayment, now time.Time) bool {
+	next, ok := p.NextDue()
+	return ok && supportbot.DebitingPeriods(p.ID, sched, now)[next.Period]
 }
 
 func nextNotOverdue(p supportbot.Plan, today supportbot.Date) (supportbot.Bill, bool) {

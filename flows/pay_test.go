@@ -382,19 +382,34 @@ func TestBillsOfferPayThisPeriodAndShowAutoRepay(t *testing.T) {
 	sun.send("/bill")
 	sun.reject("Pay this period", "Auto-repayment on")
 
-	// 张伟: P1 is overdue and P2 due today; neither has auto-repay on.
+	// 张伟: P1 is overdue and P2 due today; neither has auto-repay on. P2's
+	// period 3 is being debited by S2 (11:00): it has no pay button, and
+	// says why.
 	z := h.chat(100, "zh")
 	z.identify(phoneZhang)
 	z.send("/bill")
 	z.reject("自动还款：已开启")
+	z.expect("这期的预约还款正在扣款中")
 	n := 0
 	for _, b := range z.buttons {
 		if strings.HasSuffix(b.Text, "🧾 还这期") {
 			n++
 		}
 	}
-	if n != 2 {
-		t.Errorf("还这期 buttons = %d, want 2 (overdue P1, P2 due today)", n)
+	if n != 1 {
+		t.Errorf("还这期 buttons = %d, want 1 (overdue P1; P2 is being debited)", n)
+	}
+	h.advance(-3 * time.Hour) // 07:00: S2 is booked, not yet with the bank
+	z.send("/bill")
+	z.expect("已预约 今天 11:00 自动扣款")
+	n = 0
+	for _, b := range z.buttons {
+		if strings.HasSuffix(b.Text, "🧾 还这期") {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("还这期 buttons so far = %d, want 1 + 2 (P2 may be paid by hand before its debit)", n)
 	}
 }
 
