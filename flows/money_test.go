@@ -424,7 +424,7 @@ func TestExecutedButAnsweredWithAnErrorOverHTTP(t *testing.T) {
 	h.advance(time.Minute)
 	h.drain()
 	c.inbox()
-	c.expect("提前还款成功", "流水号 "+r.ID)
+	c.expect("提前还款成功", "流水号 <code>"+r.ID+"</code>")
 	if n := h.fake.Executed(coretest.OpCreateRepayment, r.Key); n != 1 {
 		t.Errorf("the core executed %s %d times, want once", r.Key, n)
 	}
