@@ -362,7 +362,12 @@ func tellAction(s *Step, a *supportbot.Action) error {
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
 	switch a.State {
 	case supportbot.ActionSucceeded:
-		s.say(s.T("repay.already_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", a.Key), rows...)
+		// The reference is the core's repayment id, as the outcome told it.
+		ref := a.Key
+		if r := a.Outcome.Repayment; r != nil && r.ID != "" {
+			ref = r.ID
+		}
+		s.say(s.T("repay.already_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", ref), rows...)
 	case supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing:
 		s.say(s.T("repay.paying_still"), rows...)
 	default:
