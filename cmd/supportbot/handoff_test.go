@@ -46,7 +46,7 @@ func TestHandoffToAnAgentAndBack(t *testing.T) {
 	a := MustRunMain(t, "AGENT_CHAT_ID", "-100777", "AGENT_USER_IDS", "9001,9002")
 	c := a.customer(7501, "zh")
 	c.say("/repay", "分享我的手机号")
-	a.srv.ShareContact(c.user, "13800138000", c.user.ID)
+	a.srv.ShareContact(c.user, "8613800138000", c.user.ID)
 	c.press(c.next("要提前结清哪一笔分期"), "Xiaomi Book", "合计应付")
 	c.say("转人工", "排在第 1 位")
 

@@ -12,7 +12,7 @@ func TestReminderButtonPaysTheOverdueBill(t *testing.T) {
 	a := MustRunMain(t)
 	c := a.customer(8001, "zh")
 	c.say("/remind", "分享我的手机号")
-	a.srv.ShareContact(c.user, "13800138000", c.user.ID)
+	a.srv.ShareContact(c.user, "8613800138000", c.user.ID)
 	c.next("还款提醒已开启")
 
 	a.setClock(time.Date(2026, 12, 12, 10, 0, 0, 0, shanghai)) // 3 days before P1 period 7
@@ -35,11 +35,11 @@ func TestNoticeReachesEveryLinkedCustomerOnce(t *testing.T) {
 	a := MustRunMain(t)
 	zh := a.customer(8101, "zh")
 	zh.say("/bill", "分享我的手机号")
-	a.srv.ShareContact(zh.user, "13800138000", zh.user.ID)
+	a.srv.ShareContact(zh.user, "8613800138000", zh.user.ID)
 	zh.next("点「查看还款计划」")
 	en := a.customer(8102, "en")
 	en.say("/bill", "Share my phone number")
-	a.srv.ShareContact(en.user, "13900139000", en.user.ID)
+	a.srv.ShareContact(en.user, "8613900139000", en.user.ID)
 	en.next("paid off")
 	stranger := a.customer(8103, "zh") // never linked: not a customer
 	stranger.say("/start", "你好")
