@@ -99,6 +99,12 @@ func startAgent(s *Step, _ string) error {
 	} else if supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
 		return err
 	}
+	// A chat whose phone on file changed is unlinked first, and goes to a
+	// person unverified; a core that does not answer must not keep the
+	// customer from one.
+	if _, err := s.linked(); err != nil && !unavailableErr(err) {
+		return err
+	}
 	t := &supportbot.Ticket{ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Status: supportbot.TicketOpen, Reason: s.reason()}
 	if s.e.cfg.AgentChatID == 0 {
 		t.Status, t.ClosedAt = supportbot.TicketReferred, s.now
@@ -182,14 +188,20 @@ func contextCard(s *Step, t *supportbot.Ticket) (string, string, error) {
 	id := "—"
 	if t.CustomerID != "" {
 		c, err := s.customer()
-		if err != nil {
-			return "", "", err
+		var plans []supportbot.Plan
+		if err == nil {
+			plans, err = s.plans()
 		}
-		name, id = c.Name, c.ID
-		lines = append(lines, esc(s.staffT("card.customer_verified", "name", c.Name, "id", c.ID, "phone", supportbot.MaskPhone(c.Phone))))
-		plans, err := s.plans()
-		if err != nil {
+		switch {
+		case unavailableErr(err):
+			// The core does not answer: the agent gets the card without it.
+			id = t.CustomerID
+			lines = append(lines, esc(s.staffT("card.customer_core_down", "id", t.CustomerID)))
+		case err != nil:
 			return "", "", err
+		default:
+			name, id = c.Name, c.ID
+			lines = append(lines, esc(s.staffT("card.customer_verified", "name", c.Name, "id", c.ID, "phone", supportbot.MaskPhone(c.Phone))))
 		}
 		for _, p := range plans {
 			if !p.Open() {
