@@ -362,7 +362,8 @@ func tellAction(s *Step, a *supportbot.Action) error {
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
 	switch a.State {
 	case supportbot.ActionSucceeded:
-		// The reference is the core's repayment id, as the outcome told it.
+		// The reference the customer was given (and the message center
+		// keeps) is the core's repayment id, not the bot's key.
 		ref := a.Key
 		if r := a.Outcome.Repayment; r != nil && r.ID != "" {
 			ref = r.ID
