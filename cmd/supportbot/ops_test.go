@@ -3,16 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"supportbot/corehttp/coretest"
 	"supportbot/store"
 )
 
@@ -261,4 +265,93 @@ func TestPollingSurvivesABusyListenAddr(t *testing.T) {
 	a := MustRunMain(t, "LISTEN_ADDR", ln.Addr().String())
 	c := a.customer(7901, "en")
 	c.say("/start", "Hello")
+}
+
+// TestActionsCommand: `supportbot actions` lists the money actions with
+// their state and age, cards masked to their last 4 digits, newest first;
+// --state keeps one state; a state that does not exist is a usage error.
+func TestActionsCommand(t *testing.T) {
+	a := MustRunMain(t)
+	c := a.customer(7451, "zh")
+	c.say("/repay", "分享我的手机号")
+	msgs := c.share("8613800138000", "要提前结清哪一笔分期")
+	msgs = c.press(msgs, "Xiaomi Book", "合计应付")
+	c.press(msgs, "确认还款", "提前还款成功")
+	msgs = c.say("/cancel_schedule", "你的预约还款")
+	msgs = c.press(msgs, "Redmi K70 第 7 期", "确认取消这笔预约还款吗")
+	c.press(msgs, "确认取消", "已取消预约还款")
+	ledger := a.ledger("C1")
+	if len(ledger) != 1 {
+		t.Fatalf("ledger: %+v", ledger)
+	}
+
+	rows := func(out string) [][]string {
+		t.Helper()
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		if h := strings.Fields(lines[0]); strings.Join(h, " ") != "state kind customer amount tries card age key" {
+			t.Fatalf("header %q", lines[0])
+		}
+		var rs [][]string
+		for _, l := range lines[1:] {
+			rs = append(rs, strings.Fields(l))
+		}
+		return rs
+	}
+	out := a.run("actions")
+	for _, secret := range []string{"招商银行", "13800138000", "张伟"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("actions shows %q:\n%s", secret, out)
+		}
+	}
+	rs := rows(out)
+	if len(rs) != 2 {
+		t.Fatalf("actions lists %d, want 2:\n%s", len(rs), out)
+	}
+	// Newest first: the cancellation, then the repayment.
+	cancel, repay := rs[0], rs[1]
+	if want := []string{"succeeded", "repay", "C1", "¥3,045.00"}; !slices.Equal(repay[:4], want) || repay[5] != "****6789" || repay[7] != ledger[0].Key {
+		t.Errorf("repayment row %q; want %q, tries, ****6789, age, %s", repay, want, ledger[0].Key)
+	}
+	if want := []string{"succeeded", "cancel", "C1", "-"}; !slices.Equal(cancel[:4], want) || !strings.HasPrefix(cancel[7], "cancel:") {
+		t.Errorf("cancellation row %q; want %q … cancel:…", cancel, want)
+	}
+	for _, r := range rs {
+		if n, err := strconv.Atoi(r[4]); err != nil || n < 1 {
+			t.Errorf("tries %q: want a count of at least 1", r[4])
+		}
+		if d, err := time.ParseDuration(r[6]); err != nil || d < 0 {
+			t.Errorf("age %q: want a duration", r[6])
+		}
+	}
+	if rs := rows(a.run("actions", "--state", "succeeded")); len(rs) != 2 {
+		t.Errorf("--state succeeded lists %d, want 2", len(rs))
+	}
+	if rs := rows(a.run("actions", "--state", "pending")); len(rs) != 0 {
+		t.Errorf("--state pending lists %q, want none", rs)
+	}
+	var buf bytes.Buffer
+	err := Run(context.Background(), []string{"actions", "--state", "done"}, env(a.env), strings.NewReader(""), &buf, &buf)
+	var usage usageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "pending, unknown, processing, succeeded, declined, failed, refused") {
+		t.Errorf("--state done: %v, want a usage error listing the states", err)
+	}
+
+	if a.core == nil {
+		return
+	}
+	// With the HTTP core failing every try, the repayment is left unknown:
+	// listed so, the operator sees it; once the core is back it is paid.
+	a.core.fake.Inject(coretest.OpCreateRepayment, -1, coretest.ServerError())
+	msgs = c.say("/repay", "要提前结清哪一笔分期")
+	msgs = c.press(msgs, "Redmi K70", "合计应付")
+	c.press(msgs, "确认还款", "比平时慢一些")
+	rs = rows(a.run("actions", "--state", "unknown"))
+	if len(rs) != 1 || rs[0][1] != "repay" || rs[0][5] != "****6789" {
+		t.Errorf("--state unknown lists %q, want the repayment", rs)
+	}
+	a.core.fake.ClearFaults()
+	c.next("提前还款成功")
+	if n := len(a.ledger("C1")); n != 2 {
+		t.Errorf("ledger has %d repayments, want 2", n)
+	}
 }
