@@ -512,10 +512,16 @@ func crashRepayments(t *testing.T, o crashOptions) {
 	// program (1 msg/s per chat, burst 5, 30/s overall; no variable sets
 	// them). With faults, the last few come one by one once the others are
 	// done, each to meet a kill window with a repayment of its own.
-	late := 0
+	var scenarios []lateScenario
 	if o.faults {
-		late = len(lateScenarios)
+		scenarios = lateScenarios
+		if a.db.URL != "" {
+			// On PostgreSQL (several instances) a killed bot's claims are
+			// held for their lease, a minute: each window once.
+			scenarios = lateScenarios[:4]
+		}
 	}
+	late := len(scenarios)
 	release := make([]chan struct{}, late)
 	for k := range release {
 		release[k] = make(chan struct{})
@@ -585,7 +591,7 @@ func crashRepayments(t *testing.T, o crashOptions) {
 		waitGroup(t, &early, waitTimeout, alive)
 		fake.ClearFaults() // what the customers did not meet
 		killed := map[int]bool{}
-		for k, sc := range lateScenarios {
+		for k, sc := range scenarios {
 			for _, f := range sc.faults {
 				fake.Inject(coretest.OpCreateRepayment, 1, f)
 			}

@@ -170,6 +170,16 @@ func startCore(t *testing.T, now func() time.Time) *remoteCore {
 		c.pump(ctx)
 	}()
 	t.Cleanup(func() { cancel(); wg.Wait() })
+	// Whatever the test, once the bot stopped: nothing executed twice, and
+	// every request carried the token.
+	t.Cleanup(func() {
+		if d := c.fake.Doubled(); len(d) > 0 {
+			t.Errorf("the core executed twice: %v", d)
+		}
+		if n := c.fake.Unauthorized(); n > 0 {
+			t.Errorf("%d requests to the core without the right token", n)
+		}
+	})
 	return c
 }
 
