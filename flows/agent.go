@@ -311,7 +311,10 @@ func agentEvent(s *Step) error {
 			return nil // the customer left meanwhile: nobody to relay to
 		}
 		if handedOff && s.conv.State == "queued" {
+			// The first reply claims the ticket: the customer learns who
+			// is helping before reading them.
 			s.conv.State = "claimed"
+			say(s.T("agent.claimed", "agent", a.AgentName))
 		}
 		switch {
 		case a.Kind == supportbot.AgentFAQ:

@@ -127,6 +127,24 @@ func (db *DB) ClaimActions(ctx context.Context, owner string, now time.Time, lea
 	return list, err
 }
 
+// ReleaseActions frees every claim on an open action: for a process that
+// is the database's only user (SQLite), at start, so that what a killed
+// predecessor had claimed is taken up at once rather than when its lease
+// runs out. It reports how many claims it freed.
+func (db *DB) ReleaseActions(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE actions SET lease_owner = '', lease_until = 0
+			WHERE state IN ('pending', 'unknown', 'processing') AND lease_until > 0`)
+		if err != nil {
+			return fmt.Errorf("release actions: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
 // RetryAction records an attempt without a final answer: the action stays
 // open in state (unknown or processing), is tried again at next, and its
 // lease is released.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ func TestTelegramClosureRequestStatusAndDecision(t *testing.T) {
 
 	// An owing customer is told exactly what blocks closure, with the fix.
 	owing := a.customer(7801, "en")
+	owing.say("/lang en", "Switched to English") // C1's language on file is Chinese
 	owing.say("/close_account", "Share my phone number")
 	a.srv.ShareContact(owing.user, "8613800138000", owing.user.ID)
 	msgs := owing.next("send /close_account again")
@@ -42,17 +45,33 @@ func TestTelegramClosureRequestStatusAndDecision(t *testing.T) {
 	c.say("/closure_status", "in progress")
 	c.say("/close_account", "already have a closure request")
 
-	a.run("closure", "set", ref, "completed")
+	if a.core != nil {
+		// The bot does not decide what the core system owns.
+		var out bytes.Buffer
+		err := Run(context.Background(), []string{"closure", "set", ref, "completed"}, env(a.env), strings.NewReader(""), &out, &out)
+		if err == nil || !strings.Contains(err.Error(), "CORE_URL") {
+			t.Errorf("closure set with CORE_URL: %v, want a refusal naming CORE_URL", err)
+		}
+	}
+	// Decided in the core (the embedded core, or the remote core's own
+	// database, which then posts closure_request.decided to the bot).
+	if out := a.runCore("closure", "set", ref, "completed"); !strings.Contains(out, ref+": completed") {
+		t.Errorf("closure set said %q", out)
+	}
 	c.next("has been decided") // pushed by the running bot, within seconds
 	c.say("/closure_status", "completed")
 	if audit := a.run("audit", "--customer", "C2"); !strings.Contains(audit, "closure_request") || !strings.Contains(audit, "closure_status") {
 		t.Errorf("audit:\n%s", audit)
+	}
+	if list, err := a.coreDB().CoreView().ClosureRequests(context.Background(), "C2"); err != nil || len(list) != 1 || list[0].Status != "completed" {
+		t.Errorf("the core's closure requests of C2: %+v, %v; want one, completed", list, err)
 	}
 }
 
 func TestTelegramClosureLocksAfterThreeWrongAnswers(t *testing.T) {
 	a := MustRunMain(t)
 	c := a.customer(7901, "zh")
+	c.say("/lang zh", "已切换为中文") // C2's language on file is English
 	c.say("/close_account", "分享我的手机号")
 	a.srv.ShareContact(c.user, "8613900139000", c.user.ID)
 	c.press(c.next("继续"), "继续", "后 4 位")
@@ -61,6 +80,7 @@ func TestTelegramClosureLocksAfterThreeWrongAnswers(t *testing.T) {
 	c.say("3333", "锁定")
 	// A second chat of the same customer is locked too.
 	other := a.customer(7902, "zh")
+	other.say("/lang zh", "已切换为中文")
 	other.say("/close_account", "分享我的手机号")
 	a.srv.ShareContact(other.user, "8613900139000", other.user.ID)
 	other.next("锁定")

@@ -41,6 +41,34 @@ func TestConfigNamesTheBadVariable(t *testing.T) {
 	}
 }
 
+// TestConfigOfTheCore: CORE_URL needs CORE_TOKEN and CORE_EVENTS_SECRET;
+// each error names its variable, and a bad DATABASE_URL does not show its
+// password.
+func TestConfigOfTheCore(t *testing.T) {
+	for _, tt := range []struct {
+		vars map[string]string
+		key  string
+	}{
+		{map[string]string{"CORE_URL": "core.internal/v1", "CORE_TOKEN": "t", "CORE_EVENTS_SECRET": "s"}, "CORE_URL"},
+		{map[string]string{"CORE_URL": "ftp://core.internal/v1", "CORE_TOKEN": "t", "CORE_EVENTS_SECRET": "s"}, "CORE_URL"},
+		{map[string]string{"CORE_URL": "https://core.internal/v1", "CORE_EVENTS_SECRET": "s"}, "CORE_TOKEN"},
+		{map[string]string{"CORE_URL": "https://core.internal/v1", "CORE_TOKEN": "t"}, "CORE_EVENTS_SECRET"},
+		{map[string]string{"DATABASE_URL": "mysql://bot:hunter2@db/bot"}, "DATABASE_URL"},
+	} {
+		_, err := LoadConfig(env(tt.vars))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.key+":") {
+			t.Errorf("%v: error %v, want one naming %s", tt.vars, err, tt.key)
+		} else if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("the error shows the password: %v", err)
+		}
+	}
+	c, err := LoadConfig(env(map[string]string{"CORE_URL": "https://core.internal/v1", "CORE_TOKEN": "t", "CORE_EVENTS_SECRET": "s",
+		"DATABASE_URL": "postgres://bot@db:5432/bot"}))
+	if err != nil || c.CoreURL != "https://core.internal/v1" || c.CoreToken != "t" || c.CoreEventsSecret != "s" || c.DatabaseURL == "" {
+		t.Errorf("a core and PostgreSQL: %+v, %v", c, err)
+	}
+}
+
 func TestConfigParsesAgents(t *testing.T) {
 	c, err := LoadConfig(env(map[string]string{"AGENT_CHAT_ID": "-1001234", "AGENT_USER_IDS": " 11, 22 ,"}))
 	if err != nil {

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"supportbot"
 	"supportbot/store"
+	"supportbot/store/storetest"
 )
 
 func TestNoticeSetArguments(t *testing.T) {
@@ -63,16 +63,18 @@ func TestNoticeSetArguments(t *testing.T) {
 }
 
 func TestNoticeSetAndClearCommands(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "bot.db")
+	cfg := storetest.Config(t)
+	vars := map[string]string{}
+	dbEnv(vars, cfg)
 	run := func(args ...string) (string, error) {
 		t.Helper()
 		var out, errOut bytes.Buffer
-		err := Run(context.Background(), args, env(map[string]string{"DATABASE_PATH": dbPath}), strings.NewReader(""), &out, &errOut)
+		err := Run(context.Background(), args, env(vars), strings.NewReader(""), &out, &errOut)
 		return out.String(), err
 	}
 	text := func() string {
 		t.Helper()
-		db, err := store.Open(context.Background(), store.Config{Path: dbPath})
+		db, err := store.Open(context.Background(), cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,17 +3,21 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3"
+	"supportbot/corehttp/coretest"
+	"supportbot/store"
 )
 
 // freeAddr finds a loopback port for a bot whose webhook URL must name it.
@@ -71,7 +75,7 @@ func TestWebhookModeEndToEnd(t *testing.T) {
 	if err := a.srv.DeliverWebhook(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	c.next("Remaining ¥4,020.00")
+	c.next("剩余待还 ¥4,020.00") // once identified, in C1's language on file
 	if n := len(a.srv.SentTo(7100)); n != 0 {
 		t.Errorf("the forged update was answered %d times", n)
 	}
@@ -115,18 +119,31 @@ func TestHealthAndMetricsMoveDuringASession(t *testing.T) {
 	c.say("提前还款要手续费吗", "手续费")
 
 	for name, atLeast := range map[string]float64{
-		`supportbot_updates_total{kind="command"}`:                        before + 1,
-		`supportbot_updates_total{kind="contact"}`:                        1,
-		`supportbot_updates_total{kind="button"}`:                         2,
-		`supportbot_flow_events_total{event="started",flow="repay"}`:      1,
-		`supportbot_flow_events_total{event="completed",flow="identify"}`: 1,
-		`supportbot_flow_events_total{event="completed",flow="repay"}`:    1,
-		`supportbot_actions_total{action="early_repayment"}`:              1,
-		`supportbot_faq_total{outcome="answered"}`:                        1,
-		`supportbot_update_duration_seconds_count`:                        5,
+		`supportbot_updates_total{kind="command"}`:                               before + 1,
+		`supportbot_updates_total{kind="contact"}`:                               1,
+		`supportbot_updates_total{kind="button"}`:                                2,
+		`supportbot_flow_events_total{event="started",flow="repay"}`:             1,
+		`supportbot_flow_events_total{event="completed",flow="identify"}`:        1,
+		`supportbot_flow_events_total{event="completed",flow="repay"}`:           1,
+		`supportbot_actions_total{action="early_repayment"}`:                     1,
+		`supportbot_money_action_attempts_total{kind="repay",state="succeeded"}`: 1,
+		`supportbot_faq_total{outcome="answered"}`:                               1,
+		`supportbot_update_duration_seconds_count`:                               5,
 	} {
 		if got := metric(name); got < atLeast {
 			t.Errorf("%s = %v, want at least %v", name, got, atLeast)
+		}
+	}
+	if a.core != nil {
+		// The calls to the core system, by operation.
+		for name, atLeast := range map[string]float64{
+			`supportbot_core_request_duration_seconds_count{op="lookupCustomer"}`:  1,
+			`supportbot_core_request_duration_seconds_count{op="createQuote"}`:     1,
+			`supportbot_core_request_duration_seconds_count{op="createRepayment"}`: 1,
+		} {
+			if got := metric(name); got < atLeast {
+				t.Errorf("%s = %v, want at least %v", name, got, atLeast)
+			}
 		}
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -135,6 +152,11 @@ func TestHealthAndMetricsMoveDuringASession(t *testing.T) {
 	}
 	if got := metric("supportbot_messages_sent_total"); got < 6 {
 		t.Errorf("messages sent = %v", got)
+	}
+	for _, st := range []string{"pending", "unknown", "processing"} {
+		if got := metric(`supportbot_money_actions_open{state="` + st + `"}`); got != 0 {
+			t.Errorf("money actions open in state %s = %v, want 0", st, got)
+		}
 	}
 }
 
@@ -157,14 +179,18 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 	a.stop()
 
 	logs := a.logs.String()
-	if !strings.Contains(logs, `"msg":"update"`) || !strings.Contains(logs, `"flow"`) {
-		t.Fatalf("no per-update log lines:\n%s", logs)
-	}
-	for _, secret := range []string{
+	secrets := []string{
 		"13800138000", "138-0013-8000", "8613800138000", "13900001111", "6222020200112233445",
 		"11010119900101123X", "123X", "6789", "张伟", "我的卡号", "提前还款成功", "Xiaomi Book", a.srv.Token(),
 		`"chat":7301`, `"chat_id":7301`,
-	} {
+	}
+	if a.core != nil {
+		secrets = append(secrets, a.env["CORE_TOKEN"], a.env["CORE_EVENTS_SECRET"])
+	}
+	if !strings.Contains(logs, `"msg":"step"`) || !strings.Contains(logs, `"flow"`) {
+		t.Fatalf("no per-step log lines:\n%s", logs)
+	}
+	for _, secret := range secrets {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the log contains %q", secret)
 		}
@@ -178,21 +204,41 @@ func TestBackupWhileRunning(t *testing.T) {
 	a.srv.ShareContact(c.user, "8613800138000", c.user.ID)
 	c.next("点「查看还款计划」")
 	path := filepath.Join(t.TempDir(), "copy.db")
+	if a.db.URL != "" {
+		// PostgreSQL has its own tools; the command says so and writes nothing.
+		var out bytes.Buffer
+		err := Run(context.Background(), []string{"backup", path}, env(a.env), strings.NewReader(""), &out, &out)
+		if err == nil || !strings.Contains(err.Error(), "pg_dump") {
+			t.Errorf("backup on PostgreSQL: %v, want a pointer to pg_dump", err)
+		}
+		if _, err := os.Stat(path); err == nil {
+			t.Error("backup on PostgreSQL wrote a file")
+		}
+		return
+	}
 	if out := a.run("backup", path); !strings.Contains(out, "backed up") {
 		t.Errorf("backup said %q", out)
 	}
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	db, err := store.Open(context.Background(), store.Config{Path: path})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var customers, linked int
-	if err := db.QueryRow(`SELECT COUNT(*) FROM customers`).Scan(&customers); err != nil {
+	customers, err := db.CountCustomers(context.Background())
+	if err != nil {
 		t.Fatal(err)
 	}
-	db.QueryRow(`SELECT COUNT(*) FROM conversations WHERE customer_id = 'C1'`).Scan(&linked)
-	if customers != 2 || linked != 1 {
-		t.Errorf("backup has %d customers, %d linked chats; want 2 and 1", customers, linked)
+	linked, err := db.CustomerConversations(context.Background(), "C1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The bot's database holds the customers only when it embeds the core.
+	want := 2
+	if a.core != nil {
+		want = 0
+	}
+	if customers != want || len(linked) != 1 {
+		t.Errorf("backup has %d customers, %d linked chats; want %d and 1", customers, len(linked), want)
 	}
 	var out bytes.Buffer
 	if err := Run(context.Background(), []string{"backup", path}, env(a.env), strings.NewReader(""), &out, &out); err == nil {
@@ -201,14 +247,115 @@ func TestBackupWhileRunning(t *testing.T) {
 }
 
 // TestPollingSurvivesABusyListenAddr: a taken LISTEN_ADDR costs /healthz and
-// /metrics, not the customers.
+// /metrics, not the customers. With the HTTP core it is where the core's
+// events come in: the bot refuses to start, naming the variable.
 func TestPollingSurvivesABusyListenAddr(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ln.Close()
+	if coreOverHTTP() {
+		a := newApp(t, true, "LISTEN_ADDR", ln.Addr().String())
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		var out bytes.Buffer
+		err := Run(ctx, nil, env(a.env), strings.NewReader(""), &out, &out)
+		if err == nil || !strings.HasPrefix(err.Error(), "LISTEN_ADDR:") {
+			t.Errorf("the bot with CORE_URL on a busy LISTEN_ADDR: %v, want an error naming LISTEN_ADDR", err)
+		}
+		return
+	}
 	a := MustRunMain(t, "LISTEN_ADDR", ln.Addr().String())
 	c := a.customer(7901, "en")
 	c.say("/start", "Hello")
+}
+
+// TestActionsCommand: `supportbot actions` lists the money actions with
+// their state and age, cards masked to their last 4 digits, newest first;
+// --state keeps one state; a state that does not exist is a usage error.
+func TestActionsCommand(t *testing.T) {
+	a := MustRunMain(t)
+	c := a.customer(7451, "zh")
+	c.say("/repay", "分享我的手机号")
+	msgs := c.share("8613800138000", "要提前结清哪一笔分期")
+	msgs = c.press(msgs, "Xiaomi Book", "合计应付")
+	c.press(msgs, "确认还款", "提前还款成功")
+	msgs = c.say("/cancel_schedule", "你的预约还款")
+	msgs = c.press(msgs, "Redmi K70 第 7 期", "确认取消这笔预约还款吗")
+	c.press(msgs, "确认取消", "已取消预约还款")
+	ledger := a.ledger("C1")
+	if len(ledger) != 1 {
+		t.Fatalf("ledger: %+v", ledger)
+	}
+
+	rows := func(out string) [][]string {
+		t.Helper()
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		if h := strings.Fields(lines[0]); strings.Join(h, " ") != "state kind customer amount tries card age key" {
+			t.Fatalf("header %q", lines[0])
+		}
+		var rs [][]string
+		for _, l := range lines[1:] {
+			rs = append(rs, strings.Fields(l))
+		}
+		return rs
+	}
+	out := a.run("actions")
+	for _, secret := range []string{"招商银行", "13800138000", "张伟"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("actions shows %q:\n%s", secret, out)
+		}
+	}
+	rs := rows(out)
+	if len(rs) != 2 {
+		t.Fatalf("actions lists %d, want 2:\n%s", len(rs), out)
+	}
+	// Newest first: the cancellation, then the repayment.
+	cancel, repay := rs[0], rs[1]
+	if want := []string{"succeeded", "repay", "C1", "¥3,045.00"}; !slices.Equal(repay[:4], want) || repay[5] != "****6789" || repay[7] != ledger[0].Key {
+		t.Errorf("repayment row %q; want %q, tries, ****6789, age, %s", repay, want, ledger[0].Key)
+	}
+	if want := []string{"succeeded", "cancel", "C1", "-"}; !slices.Equal(cancel[:4], want) || !strings.HasPrefix(cancel[7], "cancel:") {
+		t.Errorf("cancellation row %q; want %q … cancel:…", cancel, want)
+	}
+	for _, r := range rs {
+		if n, err := strconv.Atoi(r[4]); err != nil || n < 1 {
+			t.Errorf("tries %q: want a count of at least 1", r[4])
+		}
+		if d, err := time.ParseDuration(r[6]); err != nil || d < 0 {
+			t.Errorf("age %q: want a duration", r[6])
+		}
+	}
+	if rs := rows(a.run("actions", "--state", "succeeded")); len(rs) != 2 {
+		t.Errorf("--state succeeded lists %d, want 2", len(rs))
+	}
+	if rs := rows(a.run("actions", "--state", "pending")); len(rs) != 0 {
+		t.Errorf("--state pending lists %q, want none", rs)
+	}
+	var buf bytes.Buffer
+	err := Run(context.Background(), []string{"actions", "--state", "done"}, env(a.env), strings.NewReader(""), &buf, &buf)
+	var usage usageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "pending, unknown, processing, succeeded, declined, failed, refused") {
+		t.Errorf("--state done: %v, want a usage error listing the states", err)
+	}
+
+	if a.core == nil {
+		return
+	}
+	// With the HTTP core failing every try, the repayment is left unknown:
+	// listed so, the operator sees it; once the core is back it is paid.
+	a.core.fake.Inject(coretest.OpCreateRepayment, -1, coretest.ServerError())
+	msgs = c.say("/repay", "要提前结清哪一笔分期")
+	msgs = c.press(msgs, "Redmi K70", "合计应付")
+	c.press(msgs, "确认还款", "比平时慢一些")
+	rs = rows(a.run("actions", "--state", "unknown"))
+	if len(rs) != 1 || rs[0][1] != "repay" || rs[0][5] != "****6789" {
+		t.Errorf("--state unknown lists %q, want the repayment", rs)
+	}
+	a.core.fake.ClearFaults()
+	c.next("提前还款成功")
+	if n := len(a.ledger("C1")); n != 2 {
+		t.Errorf("ledger has %d repayments, want 2", n)
+	}
 }

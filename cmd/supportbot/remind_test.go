@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,10 @@ func TestReminderButtonPaysTheOverdueBill(t *testing.T) {
 	c.press(msgs, "确认", "成功")
 	if audit := a.run("audit", "--customer", "C1"); !strings.Contains(audit, "repay_bill") {
 		t.Errorf("no repay_bill in the audit:\n%s", audit)
+	}
+	// The core executed one repayment, of the overdue period among others.
+	if l := a.ledger("C1"); len(l) != 1 || l[0].PlanID != "P1" || !slices.Contains(l[0].Periods, 6) {
+		t.Errorf("the core's ledger: %+v; want one repayment of P1 with period 6", l)
 	}
 }
 

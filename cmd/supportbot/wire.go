@@ -68,6 +68,16 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	db.Now = m.Now
 	m.DB = db
+	if db.Dialect() == "sqlite" {
+		// One process uses a SQLite database: a money action still claimed
+		// was claimed by a process that died. It resumes now, not when the
+		// claim runs out (a minute).
+		if n, err := db.ReleaseActions(ctx); err != nil {
+			return err
+		} else if n > 0 {
+			m.Logger.Warn("money actions left claimed by a stopped process resume", "actions", n)
+		}
+	}
 	catalog, err := locale.Load()
 	if err != nil {
 		return err

@@ -241,7 +241,13 @@ func EncodeEvent(ev supportbot.CoreEvent) ([]byte, error) {
 	case ev.Repayment != nil:
 		data = repaymentJSON(ev.Repayment)
 	case ev.Scheduled != nil:
-		data = scheduledJSON(ev.Scheduled)
+		// The contract's Scheduled names no customer, but an event must say
+		// whose debit it was (the bot routes events by customer): the
+		// sensible reading, which corehttp takes, is that events carry it.
+		data = struct {
+			jScheduled
+			CustomerID string `json:"customer_id,omitempty"`
+		}{scheduledJSON(ev.Scheduled), ev.Scheduled.CustomerID}
 	case ev.Bill != nil:
 		data = map[string]any{"customer_id": ev.Bill.CustomerID, "plan_id": ev.Bill.PlanID, "period": ev.Bill.Period}
 	case ev.Closure != nil:
