@@ -155,3 +155,19 @@ func TestImportStreamsWithProgress(t *testing.T) {
 		t.Errorf("re-import: %v, %q", err, out)
 	}
 }
+
+// TestImportIsForTheEmbeddedCore: with CORE_URL the core system owns the
+// customers; an import would fill tables nothing reads, so it is refused.
+func TestImportIsForTheEmbeddedCore(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "bot.db")
+	var out, errOut bytes.Buffer
+	err := Run(context.Background(), []string{"import", "testdata/customers.json"},
+		env(map[string]string{"DATABASE_PATH": dbPath, "LOG_LEVEL": "error", "CORE_URL": "http://127.0.0.1:1", "CORE_TOKEN": "t"}),
+		strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "CORE_URL") {
+		t.Errorf("import with CORE_URL: %v, want a refusal naming CORE_URL", err)
+	}
+	if _, err := os.Stat(dbPath); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the refused import opened the database: %v", err)
+	}
+}

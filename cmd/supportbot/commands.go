@@ -29,6 +29,10 @@ var importProgressEvery = 5 * time.Second
 // time into one transaction; a bad file is rejected whole, with the JSON path
 // of every fault. Progress goes to progress (stderr), the result to out.
 func runImport(ctx context.Context, cfg Config, path string, out, progress io.Writer) error {
+	if cfg.CoreURL != "" {
+		// The data would go to the embedded core, which is not used.
+		return errors.New("import: customer data is loaded into the embedded core; with CORE_URL the core system at that address owns it")
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("import: %w", err) // *PathError: names the file
