@@ -48,7 +48,6 @@ func ImportPhone(raw string) string {
 	return e164(digits)
 }
 
-
 // maxPhoneInput bounds what is read as a phone number, separators included.
 const maxPhoneInput = 32
 
