@@ -29,6 +29,43 @@ func (tx *Tx) Enqueue(ctx context.Context, replies []supportbot.Reply) error {
 	return nil
 }
 
+// Backlog lists, oldest first, up to limit replies waiting in the outbox to
+// be sent to a chat (whatever queued them): what a step of the chat's
+// customer finds before it queues more.
+func (tx *Tx) Backlog(ctx context.Context, chatID int64, limit int) ([]supportbot.Reply, error) {
+	rows, err := tx.query(ctx, `SELECT payload FROM outbox WHERE chat_id = ? AND status = 'pending' ORDER BY id LIMIT ?`, chatID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("backlog of chat: %w", err)
+	}
+	defer rows.Close()
+	var list []supportbot.Reply
+	for rows.Next() {
+		var payload string
+		if err := rows.Scan(&payload); err != nil {
+			return nil, err
+		}
+		var r supportbot.Reply
+		if err := json.Unmarshal([]byte(payload), &r); err != nil {
+			return nil, fmt.Errorf("outbox payload: %w", err)
+		}
+		list = append(list, r)
+	}
+	return list, rows.Err()
+}
+
+// SlowDownDue reports whether a flooding chat is owed a "slow down" notice:
+// true, and recorded now, unless it was told within every.
+func (tx *Tx) SlowDownDue(ctx context.Context, chatID int64, every time.Duration) (bool, error) {
+	res, err := tx.exec(ctx, `INSERT INTO chat_floods (chat_id, told_at) VALUES (?, ?)
+		ON CONFLICT (chat_id) DO UPDATE SET told_at = excluded.told_at WHERE chat_floods.told_at <= ?`,
+		chatID, ms(tx.now), ms(tx.now.Add(-every)))
+	if err != nil {
+		return false, fmt.Errorf("record a flood of chat: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // Enqueue adds messages to the outbox outside a conversation step.
 func (db *DB) Enqueue(ctx context.Context, replies []supportbot.Reply) error {
 	return db.Update(ctx, func(tx *Tx) error { return tx.Enqueue(ctx, replies) })

@@ -162,3 +162,68 @@ func TestOutboxTicketMigration(t *testing.T) {
 		t.Errorf("i2 claimed %v while ticket 7's relay is held, want ticket 8's card", got)
 	}
 }
+
+func TestBacklog(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := open(t)
+	enqueue(t, db, 1, "a1", "a2", "a3")
+	enqueue(t, db, 2, "b1")
+	msgs := due(t, db, t0, 10)
+	if err := db.MarkSent(ctx, msgs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	var got []supportbot.Reply
+	update(t, db, func(tx *store.Tx) (err error) { got, err = tx.Backlog(ctx, 1, 10); return err })
+	if len(got) != 2 || got[0].Text != "a2" || got[1].Text != "a3" {
+		t.Errorf("backlog of chat 1 = %+v, want a2, a3", got)
+	}
+	update(t, db, func(tx *store.Tx) (err error) { got, err = tx.Backlog(ctx, 1, 1); return err })
+	if len(got) != 1 || got[0].Text != "a2" {
+		t.Errorf("backlog of chat 1, limit 1 = %+v, want a2", got)
+	}
+	update(t, db, func(tx *store.Tx) (err error) { got, err = tx.Backlog(ctx, 3, 10); return err })
+	if len(got) != 0 {
+		t.Errorf("backlog of a chat with nothing waiting = %+v", got)
+	}
+}
+
+func TestSlowDownDue(t *testing.T) {
+	ctx := context.Background()
+	db, c, cfg := open(t)
+	due := func(chat int64) bool {
+		t.Helper()
+		var ok bool
+		update(t, db, func(tx *store.Tx) (err error) { ok, err = tx.SlowDownDue(ctx, chat, 10*time.Minute); return err })
+		return ok
+	}
+	if !due(1) {
+		t.Error("a chat never told is not due")
+	}
+	if due(1) {
+		t.Error("told twice at once")
+	}
+	if !due(2) {
+		t.Error("another chat is not due")
+	}
+	c.Add(9 * time.Minute)
+	if due(1) {
+		t.Error("told again after 9 minutes")
+	}
+	c.Add(time.Minute)
+	if !due(1) {
+		t.Error("not told again after 10 minutes")
+	}
+	// Instances at once: one of them tells.
+	c.Add(time.Hour)
+	dbs := []*store.DB{db, reopen(t, cfg, c), reopen(t, cfg, c)}
+	told := make([]bool, 6)
+	noErrors(t, "slow down", parallel(len(told), func(i int) error {
+		return dbs[i%len(dbs)].Update(ctx, func(tx *store.Tx) (err error) {
+			told[i], err = tx.SlowDownDue(ctx, 1, 10*time.Minute)
+			return err
+		})
+	}))
+	if n := len(slices.DeleteFunc(told, func(b bool) bool { return !b })); n != 1 {
+		t.Errorf("%d of 6 concurrent steps told the chat, want 1", n)
+	}
+}
