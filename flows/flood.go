@@ -16,7 +16,9 @@ import (
 //
 // The rules, for a step of the customer's own doing (text, command, button,
 // contact, media) in a private chat:
-//   - a reply identical to one still waiting for the chat is not queued again;
+//   - a reply identical to the one last waiting for the chat is not queued
+//     again (the same thing said twice in a row: "I can't answer that" to
+//     each of a flood of messages); one said again after something else is;
 //   - when maxBacklog messages already wait for the chat, the step's replies
 //     to the chat are not queued (everything else the step did is: its state,
 //     audit, money actions, relays to an agent); the customer is told once to
@@ -43,10 +45,7 @@ func (s *Step) bound(ctx context.Context, tx Tx, out []supportbot.Reply) ([]supp
 	if len(waiting) == 0 {
 		return out, nil
 	}
-	queued := map[string]bool{}
-	for _, r := range waiting {
-		queued[replyKey(r)] = true
-	}
+	last := replyKey(waiting[len(waiting)-1])
 	kept := out[:0:0]
 	dropped := 0
 	for _, r := range out {
@@ -55,10 +54,11 @@ func (s *Step) bound(ctx context.Context, tx Tx, out []supportbot.Reply) ([]supp
 			kept = append(kept, r)
 		case len(waiting) >= maxBacklog:
 			dropped++
-		case queued[replyKey(r)]:
-			// said already, and not yet sent: once is enough
+		case replyKey(r) == last:
+			// said just before, and not yet sent: once is enough
 		default:
 			kept = append(kept, r)
+			last = replyKey(r)
 		}
 	}
 	if dropped > 0 {

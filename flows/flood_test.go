@@ -18,7 +18,8 @@ func (c *chat) flood(line string, n int) {
 	for i := range evs {
 		ev := supportbot.Event{Kind: supportbot.EventText, Text: line}
 		if cmd, ok := strings.CutPrefix(line, "/"); ok {
-			ev = supportbot.Event{Kind: supportbot.EventCommand, Text: cmd}
+			name, args, _ := strings.Cut(cmd, " ")
+			ev = supportbot.Event{Kind: supportbot.EventCommand, Text: name, Args: args}
 		}
 		ev.ChatID, ev.UserID, ev.LanguageCode = c.id, c.id, c.lang
 		ev.Source = "flood:" + strconv.FormatInt(c.h.source.Add(1), 10)
@@ -104,13 +105,20 @@ func TestFloodingChatQueuesABoundedFewAndIsToldOnce(t *testing.T) {
 	c.expect("/repay")
 }
 
-// A reply identical to one still waiting for the chat is not queued twice.
+// A reply identical to the one last waiting for the chat is not queued
+// twice; one said again after something else is.
 func TestRepeatedRepliesCollapse(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "en")
 	c.flood("/help", 50)
 	if got := h.waiting(c.id); len(got) != 1 {
 		t.Errorf("50 /help queued %d replies while the first waited, want 1:\n%s", len(got), texts(got))
+	}
+	c.flood("/lang zh", 1)
+	c.flood("/lang en", 1)
+	c.flood("/lang zh", 1)
+	if got := h.waiting(c.id); len(got) != 4 {
+		t.Errorf("/lang zh, en, zh after /help queued %d replies in all, want 4:\n%s", len(got), texts(got))
 	}
 	c.inbox()
 	c.send("/help")
