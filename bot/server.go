@@ -56,6 +56,17 @@ type Config struct {
 	// Now is the outbox's clock (the store stamps messages with the same
 	// one); time.Now when nil.
 	Now func() time.Time
+	// Shared, if set, is the outbox's side shared with the other instances
+	// of the bot (PostgreSQL): this one claims the messages it sends, and
+	// Limits are kept in buckets every instance draws from. Nil: this
+	// process is the only sender, and the limits are kept in memory.
+	Shared SharedOutbox
+	// Instance names this process in its claims (a random name when empty).
+	Instance string
+	// ClaimLease is how long a claim on messages lasts (30 s when 0): more
+	// than a sending round takes; the messages an instance that died had
+	// claimed are sent by another once it runs out.
+	ClaimLease time.Duration
 }
 
 // Metrics counts what the adapter does.
@@ -147,6 +158,17 @@ func New(cfg Config, h Handler) (*Server, error) {
 		return nil, errors.New("bot: an outbox is required")
 	}
 	s.sender = newSender(s, cfg.Outbox, cfg.Limits, 16)
+	if cfg.Shared != nil {
+		s.sender.shared = cfg.Shared
+		s.sender.owner = cfg.Instance
+		if s.sender.owner == "" {
+			s.sender.owner = fmt.Sprintf("bot-%x", rand.Uint64())
+		}
+		s.sender.lease = cfg.ClaimLease
+		if s.sender.lease <= 0 {
+			s.sender.lease = 30 * time.Second
+		}
+	}
 	return s, nil
 }
 

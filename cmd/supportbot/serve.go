@@ -26,7 +26,15 @@ func (m *Main) runTelegram(ctx context.Context) error {
 	if limits == (bot.Limits{}) {
 		limits = m.Config.Limits
 	}
+	var shared bot.SharedOutbox
+	if m.DB.Dialect() == "postgres" {
+		// Several instances may send from this outbox: each claims what it
+		// sends, and Telegram's limits are buckets in the database.
+		shared = m.DB
+	}
 	srv, err := bot.New(bot.Config{
+		Shared:   shared,
+		Instance: m.Engine.Instance(),
 		Token:    m.Config.Token,
 		Endpoint: m.Config.APIEndpoint,
 		Commands: botCommands(),
