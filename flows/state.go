@@ -124,6 +124,9 @@ type Tx interface {
 	// CreateTicket returns ECONFLICT when the chat has an open ticket.
 	CreateTicket(ctx context.Context, t *supportbot.Ticket) error
 	UpdateTicket(ctx context.Context, t *supportbot.Ticket) error
+	// TicketReminded records that an open, unanswered ticket was reminded
+	// of; false when it was before (or was answered or closed meanwhile).
+	TicketReminded(ctx context.Context, id int64) (bool, error)
 	OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error)
 	Ticket(ctx context.Context, id int64) (*supportbot.Ticket, error)
 	QueuePosition(ctx context.Context, t *supportbot.Ticket) (int, error)
