@@ -63,6 +63,9 @@ type Config struct {
 	Shared SharedOutbox
 	// Instance names this process in its claims (a random name when empty).
 	Instance string
+	// CommitTimeout bounds how long a webhook request waits for its update
+	// to be committed before it answers 503 (10 s when 0).
+	CommitTimeout time.Duration
 	// ClaimLease is how long a claim on messages lasts (30 s when 0): more
 	// than a sending round takes; the messages an instance that died had
 	// claimed are sent by another once it runs out.
@@ -115,6 +118,9 @@ func New(cfg Config, h Handler) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.CommitTimeout <= 0 {
+		cfg.CommitTimeout = 10 * time.Second
 	}
 	if cfg.FlushTimeout <= 0 {
 		cfg.FlushTimeout = 5 * time.Second
