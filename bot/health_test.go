@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,10 +18,9 @@ func TestWebhookUnavailableWhenSubmitHangs(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, func(c *bot.Config) { c.CommitTimeout = 300 * time.Millisecond })
 	release := make(chan struct{})
-	first := true
+	var calls atomic.Int32
 	r.h.SubmitFunc = func(ctx context.Context, _ []supportbot.Event) error {
-		if first {
-			first = false
+		if calls.Add(1) == 1 {
 			select { // the database never answers this one
 			case <-release:
 			case <-ctx.Done():

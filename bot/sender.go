@@ -379,6 +379,11 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 			// the read: the messages behind it were read as due, but must
 			// wait for it. (A delivery recorded meanwhile costs a round.)
 			stale[k] = stale[k] || committed
+			if committed {
+				unsent = append(unsent, m) // due again already: another may take it
+			}
+			// Delivered and not yet recorded: it stays claimed (by this
+			// instance) until the record is written.
 			continue
 		}
 		if stale[k] || s.busy[k] {
