@@ -86,13 +86,14 @@ func (h *handler) waitEvents(t testing.TB, n int) []supportbot.Event {
 var errDatabaseDown = errors.New("database is down")
 
 // outbox is an in-memory bot.Outbox with the store's semantics: due
-// messages oldest first, none behind a postponed one of the same chat and
-// thread, at most PerChat of one chat and thread per read (0: no cap; the
-// store reads 20). A chat given up as gone takes its other messages with it.
+// messages oldest first, none behind a postponed one of the same queue (a
+// chat, a thread, a hand-off ticket), at most PerChat of one queue per read
+// (0: no cap; the store reads 20). A chat given up as gone takes its other
+// messages with it.
 type outbox struct {
 	// Now is the outbox's clock (time.Now when nil); the server gets the same.
 	Now func() time.Time
-	// PerChat caps the due messages of one (chat, thread) per read.
+	// PerChat caps the due messages of one queue (chat, thread, ticket) per read.
 	PerChat int
 	// DueErr, if set, fails DueMessages when it returns an error.
 	DueErr func() error
@@ -186,7 +187,7 @@ func (o *outbox) DueMessages(_ context.Context, now time.Time, limit int) ([]sup
 func (o *outbox) due(now time.Time, limit int) []supportbot.OutboxMessage {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	type part struct{ chat, thread int64 }
+	type part struct{ chat, thread, ticket int64 }
 	held := map[part]bool{}
 	count := map[part]int{}
 	var list []supportbot.OutboxMessage
@@ -194,7 +195,7 @@ func (o *outbox) due(now time.Time, limit int) []supportbot.OutboxMessage {
 		if e.status != "pending" {
 			continue
 		}
-		p := part{e.Reply.ChatID, e.Reply.ThreadID}
+		p := part{e.Reply.ChatID, e.Reply.ThreadID, e.Reply.TicketID}
 		if e.nextAt.After(now) {
 			held[p] = true
 		}

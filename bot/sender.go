@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +38,27 @@ type Outbox interface {
 	SetStepMessage(ctx context.Context, chatID int64, nonce string, messageID int64) error
 }
 
+// SharedOutbox is what several instances of the bot sending from one outbox
+// need besides the Outbox (the store on PostgreSQL): a message is sent by the
+// instance that claimed it, and the sending limits are token buckets in the
+// database that every instance draws from, so that Telegram's 30 messages a
+// second and a group's 20 a minute hold for the bot, not per instance.
+type SharedOutbox interface {
+	// ClaimMessages takes up to limit due messages for owner until
+	// now+lease, oldest first: none another owner holds, and none behind
+	// a postponed message of its queue or one another owner holds. Marking
+	// a message sent, retried or failed ends its claim (and a failure, the
+	// owner's claims behind it); a claim that runs out lets another take it.
+	ClaimMessages(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]supportbot.OutboxMessage, error)
+	// ReleaseMessages gives back owner's claims on messages it will not
+	// send now.
+	ReleaseMessages(ctx context.Context, owner string, ids ...int64) error
+	// TakeTokens takes up to want tokens from the named bucket (refilled at
+	// rate a second, holding at most burst): how many it took and, when
+	// fewer than want, how long until the rest.
+	TakeTokens(ctx context.Context, bucket string, rate float64, burst, want int, now time.Time) (int, time.Duration, error)
+}
+
 // Limits are Telegram's sending limits (about 30 messages/s overall, 1/s per
 // chat with short bursts, 20/min per group); the load test raises them.
 type Limits struct {
@@ -55,14 +77,25 @@ type sender struct {
 	srv     *Server
 	outbox  Outbox
 	limits  Limits
-	global  *rate.Limiter
+	global  *rate.Limiter // the bot's limit, when it sends alone
 	workers int
 	wake    chan struct{}
 	marks   chan int64 // delivered ids, marked sent in batches
+	// shared, when set, is the outbox other instances send from too: the
+	// sender claims what it sends (as owner, for lease) and takes its
+	// sending budget from the database's buckets.
+	shared SharedOutbox
+	owner  string
+	lease  time.Duration
+
+	globalMu sync.Mutex // one goroutine takes from the shared bucket at a time
 
 	mu    sync.Mutex
 	chats map[int64]*rate.Limiter
-	busy  map[chatKey]bool // chats a goroutine is delivering to
+	// notBefore is when a chat's shared bucket said it has a token again:
+	// it is not asked before (shared mode).
+	notBefore map[int64]time.Time
+	busy      map[chatKey]bool // chats a goroutine is delivering to
 	// parts holds how many parts of a split message an attempt delivered
 	// before it failed: the retry goes on from there.
 	parts map[int64]int
@@ -83,6 +116,7 @@ func keyOf(r supportbot.Reply) chatKey { return chatKey{r.ChatID, r.ThreadID, r.
 
 func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
 	return &sender{srv: srv, outbox: out, limits: l, workers: workers,
+		notBefore: map[int64]time.Time{},
 		// No burst on top of the rate: a full bucket of PerSecond sends
 		// twice PerSecond in the first second, and Telegram answers 429.
 		global: rate.NewLimiter(rate.Limit(l.PerSecond), 1),
@@ -125,6 +159,123 @@ func (s *sender) chatLimiter(chatID int64) *rate.Limiter {
 	return l
 }
 
+// Shared sending budget: the buckets every instance draws from.
+const (
+	bucketAll   = "send:all"
+	bucketChat  = "send:chat:"
+	bucketGroup = "send:group:"
+)
+
+// chatBucket is the shared bucket of a chat with its rate (a second) and
+// burst: 1/s with short bursts to a private chat, 20/min and no burst to a
+// group (negative ids), as chatLimiter.
+func (s *sender) chatBucket(chatID int64) (string, float64, int) {
+	if chatID < 0 {
+		return bucketGroup + strconv.FormatInt(chatID, 10), s.limits.PerGroupMinute / 60, 1
+	}
+	return bucketChat + strconv.FormatInt(chatID, 10), s.limits.PerChat, max(1, s.limits.PerChatBurst)
+}
+
+// globalBurst is the shared bucket's burst for the bot as a whole: 1 at
+// Telegram's 30/s (a bucket of 30 would send 60 in its first second, and
+// Telegram would answer 429); more only for the raised limits of a test.
+func (s *sender) globalBurst() int { return max(1, int(s.limits.PerSecond/30)) }
+
+// chatBudget takes up to n sending permits of a chat now; when it gives
+// fewer, wait is how long until the chat has one again.
+func (s *sender) chatBudget(ctx context.Context, chatID int64, n int) (got int, wait time.Duration) {
+	if s.shared == nil {
+		lim := s.chatLimiter(chatID)
+		for got < n && lim.Allow() {
+			got++
+		}
+		if got < n {
+			r := lim.Reserve()
+			wait = r.Delay()
+			r.Cancel()
+		}
+		return got, wait
+	}
+	now := s.srv.cfg.Now()
+	s.mu.Lock()
+	nb, ok := s.notBefore[chatID]
+	s.mu.Unlock()
+	if ok && now.Before(nb) {
+		return 0, nb.Sub(now) // the bucket was empty: no need to ask before
+	}
+	bucket, rate, burst := s.chatBucket(chatID)
+	got, wait, err := s.shared.TakeTokens(ctx, bucket, rate, burst, n, now)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.srv.log.Error("take sending budget", "chat", supportbot.ChatRef(chatID), "err", err)
+		}
+		return 0, time.Second
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.notBefore) > 100_000 { // forget idle chats rather than grow without bound
+		s.notBefore = map[int64]time.Time{}
+	}
+	if got < n {
+		// The bucket holds less than a token now: the next one is at most
+		// 1/rate away (wait is until all the missing ones).
+		wait = min(wait, time.Duration(float64(time.Second)/rate))
+		s.notBefore[chatID] = now.Add(wait)
+	} else {
+		delete(s.notBefore, chatID)
+	}
+	return got, wait
+}
+
+// globalPermit waits for one sending permit of the bot as a whole; false
+// when ctx ends first.
+func (s *sender) globalPermit(ctx context.Context) bool {
+	if s.shared == nil {
+		return s.global.Wait(ctx) == nil
+	}
+	// One goroutine of the process asks the database at a time; the others
+	// wait their turn here rather than all polling the one row.
+	s.globalMu.Lock()
+	defer s.globalMu.Unlock()
+	for ctx.Err() == nil {
+		got, wait, err := s.shared.TakeTokens(ctx, bucketAll, s.limits.PerSecond, s.globalBurst(), 1, s.srv.cfg.Now())
+		if err != nil {
+			if ctx.Err() == nil {
+				s.srv.log.Error("take sending budget", "err", err)
+			}
+			wait = time.Second
+		}
+		if got == 1 {
+			return true
+		}
+		if !sleep(ctx, wait) {
+			return false
+		}
+	}
+	return false
+}
+
+// release gives back claims on messages this instance will not send now
+// (nothing to do when it sends alone).
+func (s *sender) release(ctx context.Context, msgs []supportbot.OutboxMessage) {
+	if s.shared == nil || len(msgs) == 0 {
+		return
+	}
+	ids := make([]int64, len(msgs))
+	for i, m := range msgs {
+		ids[i] = m.ID
+	}
+	// Written even while shutting down: another instance takes them at
+	// once rather than when the claim runs out.
+	if err := s.shared.ReleaseMessages(context.WithoutCancel(ctx), s.owner, ids...); err != nil {
+		s.srv.log.Warn("give back claimed messages", "count", len(ids), "err", err)
+	}
+}
+
+// claimLimit is how many messages one round claims: a few seconds of the
+// bot's budget, not the whole outbox (other instances take the rest).
+func (s *sender) claimLimit() int { return min(1000, max(100, int(4*s.limits.PerSecond))) }
+
 // run sends until ctx is done.
 func (s *sender) run(ctx context.Context) {
 	stopMarking := s.startMarking()
@@ -133,7 +284,7 @@ func (s *sender) run(ctx context.Context) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for ctx.Err() == nil {
-		wait := s.round(ctx, sem, &wg)
+		wait, _ := s.round(ctx, sem, &wg)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -189,8 +340,10 @@ func (s *sender) mark(ids []int64) {
 }
 
 // round starts delivering, one goroutine per chat, what may be sent now, and
-// returns how long to wait before looking again.
-func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGroup) time.Duration {
+// returns how long to wait before looking again and how many messages it
+// read. Sending with other instances, it claims the messages it reads and
+// gives back at once the claims it does not start sending.
+func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGroup) (time.Duration, int) {
 	wait := time.Second
 	s.mu.Lock()
 	for id, committed := range s.done {
@@ -199,13 +352,22 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 		}
 	}
 	s.mu.Unlock()
-	msgs, err := s.outbox.DueMessages(ctx, s.srv.cfg.Now(), 1000)
+	claimedAt := s.srv.cfg.Now()
+	var msgs []supportbot.OutboxMessage
+	var err error
+	if s.shared != nil {
+		msgs, err = s.shared.ClaimMessages(ctx, s.owner, claimedAt, s.lease, s.claimLimit())
+	} else {
+		msgs, err = s.outbox.DueMessages(ctx, claimedAt, 1000)
+	}
 	if err != nil {
 		if ctx.Err() == nil {
 			s.srv.log.Error("read outbox", "err", err)
 		}
-		return wait
+		return wait, 0
 	}
+	var unsent []supportbot.OutboxMessage // claimed, and not started
+	defer func() { s.release(ctx, unsent) }()
 	var order []chatKey
 	groups := map[chatKey][]supportbot.OutboxMessage{}
 	stale := map[chatKey]bool{}
@@ -217,9 +379,15 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 			// the read: the messages behind it were read as due, but must
 			// wait for it. (A delivery recorded meanwhile costs a round.)
 			stale[k] = stale[k] || committed
+			if committed {
+				unsent = append(unsent, m) // due again already: another may take it
+			}
+			// Delivered and not yet recorded: it stays claimed (by this
+			// instance) until the record is written.
 			continue
 		}
 		if stale[k] || s.busy[k] {
+			unsent = append(unsent, m)
 			continue
 		}
 		if _, ok := groups[k]; !ok {
@@ -229,8 +397,9 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 	}
 	s.mu.Unlock()
 	order, shares, wait := s.share(ctx, order, groups, wait)
-	for _, k := range order {
+	for i, k := range order {
 		n := shares[k]
+		unsent = append(unsent, groups[k][n:]...)
 		if n == 0 {
 			continue
 		}
@@ -241,7 +410,14 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
-			return wait
+			s.mu.Lock()
+			delete(s.busy, k)
+			s.mu.Unlock()
+			unsent = append(unsent, batch...)
+			for _, k := range order[i+1:] {
+				unsent = append(unsent, groups[k]...)
+			}
+			return wait, len(msgs)
 		}
 		wg.Add(1)
 		go func() {
@@ -253,22 +429,29 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 				wg.Done()
 				s.poke()
 			}()
-			for _, m := range batch {
-				if s.global.Wait(ctx) != nil || !s.deliver(ctx, m) {
+			// A claim must not run out while its message is being sent: what
+			// is left when it nears its end goes back.
+			deadline := claimedAt.Add(s.lease - s.lease/4)
+			for i, m := range batch {
+				if !s.globalPermit(ctx) || s.shared != nil && s.srv.cfg.Now().After(deadline) {
+					s.release(ctx, batch[i:])
+					return
+				}
+				if !s.deliver(ctx, m) {
 					return // the rest of the chat waits: its order is kept
 				}
 			}
 		}()
 	}
-	return wait
+	return wait, len(msgs)
 }
 
 // share says how many of its due messages each key may send now, within its
-// chat's limiter, and in which order to start them. The keys of one chat
+// chat's budget, and in which order to start them. The keys of one chat
 // (the staff chat's tickets) take turns under the chat's budget, one message
 // each: a new ticket first (its topic and context card), then the key served
 // least recently, so that one busy customer cannot starve the others. wait is
-// shortened to when the first chat whose limiter ran out has a token again.
+// shortened to when the first chat whose budget ran out has a token again.
 func (s *sender) share(ctx context.Context, read []chatKey, groups map[chatKey][]supportbot.OutboxMessage, wait time.Duration) (order []chatKey, shares map[chatKey]int, _ time.Duration) {
 	shares = map[chatKey]int{}
 	byChat := map[int64][]chatKey{}
@@ -284,20 +467,25 @@ func (s *sender) share(ctx context.Context, read []chatKey, groups map[chatKey][
 		if len(keys) > 1 {
 			s.takeTurns(ctx, keys, groups)
 		}
-		lim := s.chatLimiter(chat)
+		want := 0
+		for _, k := range keys {
+			want += len(groups[k])
+		}
+		budget, later := s.chatBudget(ctx, chat, want)
+		if budget < want {
+			wait = min(wait, later)
+		}
 		for left := true; left; {
 			left = false
 			for _, k := range keys {
 				if shares[k] == len(groups[k]) {
 					continue
 				}
-				if !lim.Allow() {
-					r := lim.Reserve()
-					wait = min(wait, r.Delay())
-					r.Cancel()
+				if budget == 0 {
 					left = false
 					break
 				}
+				budget--
 				if shares[k] == 0 && len(keys) > 1 {
 					s.mu.Lock()
 					s.turn++
@@ -408,19 +596,25 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 	return false
 }
 
-// flush sends what it can until the outbox is empty or ctx ends.
+// flush sends what it can until the outbox is empty (sending with other
+// instances: until there is nothing left for this one to claim) or ctx ends.
 func (s *sender) flush(ctx context.Context) {
 	stopMarking := s.startMarking()
 	defer stopMarking()
 	sem := make(chan struct{}, s.workers)
 	var wg sync.WaitGroup
 	for ctx.Err() == nil {
-		msgs, err := s.outbox.DueMessages(ctx, s.srv.cfg.Now(), 1)
-		if err != nil || len(msgs) == 0 {
+		if s.shared == nil {
+			msgs, err := s.outbox.DueMessages(ctx, s.srv.cfg.Now(), 1)
+			if err != nil || len(msgs) == 0 {
+				break
+			}
+		}
+		wait, read := s.round(ctx, sem, &wg)
+		wg.Wait()
+		if s.shared != nil && read == 0 {
 			break
 		}
-		wait := s.round(ctx, sem, &wg)
-		wg.Wait()
 		if !sleep(ctx, min(wait, 50*time.Millisecond)) {
 			break
 		}

@@ -56,6 +56,20 @@ type Config struct {
 	// Now is the outbox's clock (the store stamps messages with the same
 	// one); time.Now when nil.
 	Now func() time.Time
+	// Shared, if set, is the outbox's side shared with the other instances
+	// of the bot (PostgreSQL): this one claims the messages it sends, and
+	// Limits are kept in buckets every instance draws from. Nil: this
+	// process is the only sender, and the limits are kept in memory.
+	Shared SharedOutbox
+	// Instance names this process in its claims (a random name when empty).
+	Instance string
+	// CommitTimeout bounds how long a webhook request waits for its update
+	// to be committed before it answers 503 (10 s when 0).
+	CommitTimeout time.Duration
+	// ClaimLease is how long a claim on messages lasts (30 s when 0): more
+	// than a sending round takes; the messages an instance that died had
+	// claimed are sent by another once it runs out.
+	ClaimLease time.Duration
 }
 
 // Metrics counts what the adapter does.
@@ -109,6 +123,9 @@ func New(cfg Config, h Handler) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.CommitTimeout <= 0 {
+		cfg.CommitTimeout = 10 * time.Second
+	}
 	if cfg.FlushTimeout <= 0 {
 		cfg.FlushTimeout = 5 * time.Second
 	}
@@ -152,6 +169,17 @@ func New(cfg Config, h Handler) (*Server, error) {
 		return nil, errors.New("bot: an outbox is required")
 	}
 	s.sender = newSender(s, cfg.Outbox, cfg.Limits, 16)
+	if cfg.Shared != nil {
+		s.sender.shared = cfg.Shared
+		s.sender.owner = cfg.Instance
+		if s.sender.owner == "" {
+			s.sender.owner = fmt.Sprintf("bot-%x", rand.Uint64())
+		}
+		s.sender.lease = cfg.ClaimLease
+		if s.sender.lease <= 0 {
+			s.sender.lease = 30 * time.Second
+		}
+	}
 	return s, nil
 }
 

@@ -84,8 +84,10 @@ func (s *Server) WebhookHandler(secret string) http.Handler {
 		}
 		defer func() { <-sem }()
 		start := time.Now()
-		if err := s.handler.Submit(context.WithoutCancel(r.Context()), in.event); err != nil {
-			// Not committed: Telegram delivers it again (the database is down).
+		if err := s.submitWithin(r.Context(), in); err != nil {
+			// Not committed (the database is down or does not answer):
+			// Telegram delivers it again. Committed after all, it is
+			// recognised by its update id then.
 			s.log.Error("take webhook update", "err", err)
 			http.Error(w, "unavailable", http.StatusServiceUnavailable)
 			return
@@ -93,4 +95,21 @@ func (s *Server) WebhookHandler(secret string) http.Handler {
 		s.metrics.Update(string(in.event.Kind), time.Since(start))
 		w.WriteHeader(http.StatusOK)
 	})
+}
+
+// submitWithin hands an update to the handler and waits at most
+// CommitTimeout for it to be committed: a database that does not answer (a
+// network partition rather than a refused connection) gets Telegram a 503
+// in good time, not a request held open until Telegram gives up on it.
+func (s *Server) submitWithin(ctx context.Context, in incoming) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.CommitTimeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- s.handler.Submit(ctx, in.event) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("not committed within %v: %w", s.cfg.CommitTimeout, ctx.Err())
+	}
 }

@@ -490,15 +490,16 @@ func (e *Engine) remindTickets(ctx context.Context, now time.Time) (int, error) 
 		}
 		waited := int(now.Sub(t.CreatedAt).Minutes())
 		id := t.ID
+		queued := false
 		err := e.st.Update(ctx, func(tx Tx) error {
-			t, err := tx.Ticket(ctx, id)
-			if err != nil || t.Reminded || !t.FirstReplyAt.IsZero() || t.Status != supportbot.TicketOpen {
+			// Recorded first, and only if nobody did: instances running this
+			// job at once remind of a ticket once (the first locks its row).
+			fresh, err := tx.TicketReminded(ctx, id)
+			if err != nil || !fresh {
+				queued = false
 				return err
 			}
-			t.Reminded = true
-			if err := tx.UpdateTicket(ctx, t); err != nil {
-				return err
-			}
+			queued = true
 			return tx.Enqueue(ctx, []supportbot.Reply{
 				{ChatID: e.cfg.AgentChatID, TicketID: t.ID, Text: e.cfg.Catalog.T(supportbot.LangZH, "agent.reminder", "minutes", waited)},
 				{ChatID: t.ChatID, Text: e.cfg.Catalog.T(lang, "agent.wait", "minutes", waited)}})
@@ -506,7 +507,9 @@ func (e *Engine) remindTickets(ctx context.Context, now time.Time) (int, error) 
 		if err != nil {
 			return n, err
 		}
-		n += 2
+		if queued {
+			n += 2
+		}
 	}
 	return n, nil
 }

@@ -92,5 +92,10 @@ func (e *Engine) broadcastAnnouncement(ctx context.Context, now time.Time) (int,
 		// A short batch was the last one.
 		return tx.AnnouncementQueued(ctx, id, ids, len(chats) < limit)
 	})
+	if supportbot.ErrorCode(err) == supportbot.ECONFLICT {
+		// Another instance queued this batch meanwhile (its lease on the job
+		// ran out in the middle of a run): nothing was queued twice.
+		return 0, nil
+	}
 	return n, err
 }

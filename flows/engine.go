@@ -314,6 +314,12 @@ func (e *Engine) processChat(ctx, stop context.Context, chatID int64) {
 		}
 		e.runStep(ctx, q)
 	}
+	// Stopped between two steps (a shutdown): the turn goes back now, so
+	// that another instance goes on with the chat at once, not when the
+	// lease runs out.
+	if err := e.turns.GiveTurn(ctx, chatID); err != nil {
+		e.log.Warn("give chat turn", "err", err)
+	}
 }
 
 // Drain handles every waiting event and executes every due money action,

@@ -52,7 +52,6 @@ type harness struct {
 	now      time.Time
 	cat      *locale.Catalog
 	missed   []string
-	strips   []supportbot.Reply // keyboards taken off old steps
 	source   atomic.Int64
 	metrics  *testMetrics
 	// failuresExpected: the test makes steps fail on purpose.
@@ -193,16 +192,9 @@ func (h *harness) take(chatID int64) []supportbot.Reply {
 		h.t.Fatal(err)
 	}
 	ids := make([]int64, len(msgs))
-	var out []supportbot.Reply
+	out := make([]supportbot.Reply, len(msgs))
 	for i, m := range msgs {
-		ids[i] = m.ID
-		if m.Reply.Strip != "" { // takes a keyboard off; the customer reads nothing new
-			h.mu.Lock()
-			h.strips = append(h.strips, m.Reply)
-			h.mu.Unlock()
-			continue
-		}
-		out = append(out, m.Reply)
+		ids[i], out[i] = m.ID, m.Reply
 	}
 	if err := h.db.MarkSent(context.Background(), ids...); err != nil {
 		h.t.Fatal(err)
@@ -460,26 +452,25 @@ func (c *chat) event(ev supportbot.Event) []supportbot.Reply {
 // show puts replies on the screen, as Telegram would, and checks them: valid
 // HTML escaped once, button data within 64 bytes, and no live keyboard left
 // on a message whose step is over.
-func (c *chat) show(replies []supportbot.Reply) []supportbot.Reply {
+func (c *chat) show(sent []supportbot.Reply) []supportbot.Reply {
 	c.h.t.Helper()
-	c.last = replies
-	c.h.mu.Lock()
-	strips := c.h.strips[:0:0]
-	for _, r := range c.h.strips {
-		if r.ChatID != c.id {
-			strips = append(strips, r)
-			continue
-		}
-		for _, m := range c.screen {
-			if m.nonce == r.Strip && m.buttons != nil {
-				m.buttons = nil
-				c.seen = append(c.seen, fmt.Sprintf("(#%d: buttons removed)", m.id))
-			}
+	var replies []supportbot.Reply // what the customer reads: all but keyboards taken off
+	for _, r := range sent {
+		if r.Strip == "" {
+			replies = append(replies, r)
 		}
 	}
-	c.h.strips = strips
-	c.h.mu.Unlock()
-	for _, r := range replies {
+	c.last = replies
+	for _, r := range sent {
+		if r.Strip != "" {
+			for _, m := range c.screen {
+				if m.nonce == r.Strip && m.buttons != nil {
+					m.buttons = nil
+					c.seen = append(c.seen, fmt.Sprintf("(#%d: buttons removed)", m.id))
+				}
+			}
+			continue
+		}
 		var m *shown
 		if r.Edit == 0 && r.EditStep != "" { // as the sender does: the message recorded for that step
 			for _, old := range c.screen {

@@ -113,12 +113,20 @@ type Tx interface {
 	SaveConversation(ctx context.Context, c *supportbot.Conversation) error
 	// Enqueue writes replies to the outbox; they are sent after the commit.
 	Enqueue(ctx context.Context, replies []supportbot.Reply) error
+	// Backlog lists, oldest first, up to limit replies waiting to be sent
+	// to a chat; SlowDownDue reports whether a flooding chat is owed a
+	// "slow down" notice (none within every), recording it when it is.
+	Backlog(ctx context.Context, chatID int64, limit int) ([]supportbot.Reply, error)
+	SlowDownDue(ctx context.Context, chatID int64, every time.Duration) (bool, error)
 	AppendAudit(ctx context.Context, e supportbot.AuditEntry) error
 	AddNotice(ctx context.Context, n supportbot.Notice) error
 
 	// CreateTicket returns ECONFLICT when the chat has an open ticket.
 	CreateTicket(ctx context.Context, t *supportbot.Ticket) error
 	UpdateTicket(ctx context.Context, t *supportbot.Ticket) error
+	// TicketReminded records that an open, unanswered ticket was reminded
+	// of; false when it was before (or was answered or closed meanwhile).
+	TicketReminded(ctx context.Context, id int64) (bool, error)
 	OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error)
 	Ticket(ctx context.Context, id int64) (*supportbot.Ticket, error)
 	QueuePosition(ctx context.Context, t *supportbot.Ticket) (int, error)

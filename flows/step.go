@@ -101,7 +101,11 @@ func (s *Step) apply(tx Tx) error {
 			return err
 		}
 	}
-	return tx.Enqueue(ctx, s.replies())
+	out, err := s.bound(ctx, tx, s.replies())
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, out)
 }
 
 // replies are the step's replies as they are sent: the first one to the chat

@@ -71,9 +71,10 @@ const pruneChunk = 1000
 
 // Prune deletes what only matters for a while, older than before: handled
 // inbox rows (a redelivered update is recognised for that long), sent or
-// failed outbox rows, core event ids seen, reminder checks and expired
-// quotes of the embedded core. It deletes in chunks of bounded size, each
-// its own transaction, and reports how many rows went.
+// failed outbox rows, core event ids seen, reminder checks, expired quotes
+// of the embedded core, and when flooding chats were told to slow down. It
+// deletes in chunks of bounded size, each its own transaction, and reports
+// how many rows went.
 func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 	var total int64
 	for _, q := range []string{
@@ -83,6 +84,7 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 		`DELETE FROM core_quotes WHERE id IN (SELECT id FROM core_quotes WHERE expires_at < ? LIMIT ?)`,
 		`DELETE FROM reminder_checks WHERE (customer_id, day) IN (SELECT customer_id, day FROM reminder_checks WHERE checked_at < ? LIMIT ?)`,
 		`DELETE FROM core_events WHERE seq IN (SELECT seq FROM core_events WHERE delivered_at < ? LIMIT ?)`,
+		`DELETE FROM chat_floods WHERE chat_id IN (SELECT chat_id FROM chat_floods WHERE told_at < ? LIMIT ?)`,
 	} {
 		for ctx.Err() == nil {
 			var n int64

@@ -21,12 +21,49 @@ func (tx *Tx) Enqueue(ctx context.Context, replies []supportbot.Reply) error {
 			return err
 		}
 		if _, err := tx.exec(ctx, `
-			INSERT INTO outbox (chat_id, thread_id, payload, next_at, created_at) VALUES (?, ?, ?, ?, ?)`,
-			r.ChatID, r.ThreadID, string(payload), ms(tx.now), ms(tx.now)); err != nil {
+			INSERT INTO outbox (chat_id, thread_id, ticket_id, payload, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			r.ChatID, r.ThreadID, r.TicketID, string(payload), ms(tx.now), ms(tx.now)); err != nil {
 			return fmt.Errorf("enqueue reply: %w", err)
 		}
 	}
 	return nil
+}
+
+// Backlog lists, oldest first, up to limit replies waiting in the outbox to
+// be sent to a chat (whatever queued them): what a step of the chat's
+// customer finds before it queues more.
+func (tx *Tx) Backlog(ctx context.Context, chatID int64, limit int) ([]supportbot.Reply, error) {
+	rows, err := tx.query(ctx, `SELECT payload FROM outbox WHERE chat_id = ? AND status = 'pending' ORDER BY id LIMIT ?`, chatID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("backlog of chat: %w", err)
+	}
+	defer rows.Close()
+	var list []supportbot.Reply
+	for rows.Next() {
+		var payload string
+		if err := rows.Scan(&payload); err != nil {
+			return nil, err
+		}
+		var r supportbot.Reply
+		if err := json.Unmarshal([]byte(payload), &r); err != nil {
+			return nil, fmt.Errorf("outbox payload: %w", err)
+		}
+		list = append(list, r)
+	}
+	return list, rows.Err()
+}
+
+// SlowDownDue reports whether a flooding chat is owed a "slow down" notice:
+// true, and recorded now, unless it was told within every.
+func (tx *Tx) SlowDownDue(ctx context.Context, chatID int64, every time.Duration) (bool, error) {
+	res, err := tx.exec(ctx, `INSERT INTO chat_floods (chat_id, told_at) VALUES (?, ?)
+		ON CONFLICT (chat_id) DO UPDATE SET told_at = excluded.told_at WHERE chat_floods.told_at <= ?`,
+		chatID, ms(tx.now), ms(tx.now.Add(-every)))
+	if err != nil {
+		return false, fmt.Errorf("record a flood of chat: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // Enqueue adds messages to the outbox outside a conversation step.
@@ -35,22 +72,25 @@ func (db *DB) Enqueue(ctx context.Context, replies []supportbot.Reply) error {
 }
 
 // DueMessages lists, oldest first, the pending messages due by now, leaving
-// out those behind a postponed message of the same chat (and forum topic): a
-// chat's messages go out in order, and one chat waiting for a retry holds
-// back only itself. It lists at most 20 of any one chat, so that a backlog
-// in one cannot crowd every other chat out of the list.
+// out those behind a postponed message of the same queue: a chat's messages
+// go out in order, and one chat waiting for a retry holds back only itself.
+// A queue is a chat, a forum topic of one, or a hand-off ticket of the staff
+// chat (a ticket's messages find their topic when they are sent). It lists
+// at most 20 of any one queue, so that a backlog in one cannot crowd the
+// others out of the list: a new ticket's context card is never read after
+// another customer's relays.
 func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]supportbot.OutboxMessage, error) {
 	at := ms(now)
 	rows, err := db.read().query(ctx, `
 		SELECT id, payload, attempts FROM (
 			SELECT o.id, o.payload, o.attempts,
-				ROW_NUMBER() OVER (PARTITION BY o.chat_id, o.thread_id ORDER BY o.id) AS n
+				ROW_NUMBER() OVER (PARTITION BY o.chat_id, o.thread_id, o.ticket_id ORDER BY o.id) AS n
 			FROM outbox o
 			WHERE o.status = 'pending' AND o.next_at <= ?
 			  AND NOT EXISTS (SELECT 1 FROM outbox p
 				WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.thread_id = o.thread_id
-				  AND p.id < o.id AND p.next_at > ?)
-		) due WHERE n <= ? ORDER BY id LIMIT ?`, at, at, perChat, limit)
+				  AND p.ticket_id = o.ticket_id AND p.id < o.id AND p.next_at > ?)
+		) due WHERE n <= ? ORDER BY id LIMIT ?`, at, at, perQueue, limit)
 	if err != nil {
 		return nil, fmt.Errorf("due messages: %w", err)
 	}
@@ -70,9 +110,13 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]supp
 	return list, rows.Err()
 }
 
-// perChat bounds how many messages of one chat a read of the outbox takes,
-// so that a backlog in one cannot crowd every other chat out.
-const perChat = 20
+// perQueue bounds how many messages of one queue (chat, topic or ticket) a
+// read of the outbox takes, and perChat how many of one chat a claim takes,
+// so that a backlog in one cannot crowd every other out.
+const (
+	perQueue = 20
+	perChat  = 20
+)
 
 // ClaimMessages takes, for owner, up to limit pending messages due by now
 // and claims them until now+lease: while the claim lasts no other owner
@@ -104,15 +148,16 @@ func (db *DB) ClaimMessages(ctx context.Context, owner string, now time.Time, le
 		}
 		at := ms(now)
 		// free: due, unclaimed (or the claim ran out), and nothing before it
-		// in its chat and topic that is postponed or held by another owner.
+		// in its queue that is postponed or held by another owner.
 		rows, err := tx.query(ctx, `
 			WITH free AS (
 				SELECT o.id, o.chat_id,
-					ROW_NUMBER() OVER (PARTITION BY o.chat_id, o.thread_id ORDER BY o.id) AS nt
+					ROW_NUMBER() OVER (PARTITION BY o.chat_id, o.thread_id, o.ticket_id ORDER BY o.id) AS nt
 				FROM outbox o
 				WHERE o.status = 'pending' AND o.next_at <= ? AND o.claimed_until < ?
 				  AND NOT EXISTS (SELECT 1 FROM outbox p
-					WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.thread_id = o.thread_id AND p.id < o.id
+					WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.thread_id = o.thread_id
+					  AND p.ticket_id = o.ticket_id AND p.id < o.id
 					  AND (p.next_at > ? OR (p.claimed_until >= ? AND p.claimed_by <> ?)))
 			), fair AS (
 				SELECT id, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY nt, id) AS nc FROM free
@@ -180,8 +225,9 @@ func (db *DB) MarkSent(ctx context.Context, ids ...int64) error {
 }
 
 // RetryLater postpones a message after a failed attempt and ends its claim,
-// and the claims its owner holds on the later messages of its chat and
-// topic: they wait behind it (the owner stopped the chat at the failure).
+// and the claims its owner holds on the later messages of its queue (chat,
+// topic or ticket): they wait behind it (the owner stopped the queue at the
+// failure).
 func (db *DB) RetryLater(ctx context.Context, id int64, at time.Time, reason string) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		if err := tx.releaseLater(ctx, id); err != nil {
@@ -194,13 +240,13 @@ func (db *DB) RetryLater(ctx context.Context, id int64, at time.Time, reason str
 }
 
 // releaseLater ends the claims that the owner of message id's claim holds
-// on later pending messages of its chat and topic.
+// on later pending messages of its queue.
 func (tx *Tx) releaseLater(ctx context.Context, id int64) error {
 	_, err := tx.exec(ctx, `
 		UPDATE outbox SET claimed_by = '', claimed_until = 0
 		WHERE status = 'pending' AND claimed_by <> '' AND EXISTS (SELECT 1 FROM outbox m
 			WHERE m.id = ? AND m.chat_id = outbox.chat_id AND m.thread_id = outbox.thread_id
-			  AND outbox.id > m.id AND m.claimed_by = outbox.claimed_by)`, id)
+			  AND m.ticket_id = outbox.ticket_id AND outbox.id > m.id AND m.claimed_by = outbox.claimed_by)`, id)
 	if err != nil {
 		return fmt.Errorf("release the claims behind message %d: %w", id, err)
 	}
@@ -208,8 +254,8 @@ func (tx *Tx) releaseLater(ctx context.Context, id int64) error {
 }
 
 // MarkFailed gives up on a message Telegram will never accept, ending its
-// claim and its owner's claims on the later messages of its chat and topic
-// (as RetryLater); when the chat itself is gone, every pending message to it
+// claim and its owner's claims on the later messages of its queue (as
+// RetryLater); when the chat itself is gone, every pending message to it
 // is given up and the conversation is marked unreachable, so nothing else is
 // queued for it.
 func (db *DB) MarkFailed(ctx context.Context, id int64, reason string, chatGone bool) error {
@@ -285,5 +331,30 @@ func (db *DB) SetStepMessage(ctx context.Context, chatID int64, nonce string, me
 		_, err := tx.exec(ctx, `INSERT INTO step_messages (chat_id, nonce, message_id) VALUES (?, ?, ?)
 			ON CONFLICT (chat_id) DO UPDATE SET nonce = excluded.nonce, message_id = excluded.message_id`, chatID, nonce, messageID)
 		return err
+	})
+}
+
+// ReleaseMessages ends owner's claims on messages it took and will not send
+// now (its sending budget ran out): any owner may take them again at once,
+// still in their queue's order. Claims of other owners, and messages no
+// longer pending, are left alone. EINVALID without an owner.
+func (db *DB) ReleaseMessages(ctx context.Context, owner string, ids ...int64) error {
+	if owner == "" {
+		return supportbot.Errorf(supportbot.EINVALID, "releasing messages needs an owner")
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		args := []any{owner}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		_, err := tx.exec(ctx, `UPDATE outbox SET claimed_by = '', claimed_until = 0
+			WHERE status = 'pending' AND claimed_by = ? AND id IN (`+placeholders(len(ids))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("release messages: %w", err)
+		}
+		return nil
 	})
 }

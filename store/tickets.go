@@ -103,6 +103,21 @@ func (tx *Tx) UpdateTicket(ctx context.Context, t *supportbot.Ticket) error {
 	return nil
 }
 
+// TicketReminded records that an open ticket no agent has answered was
+// reminded of; false when there is nothing to record (it was reminded
+// before, answered or closed), so that instances running the reminder job
+// at once remind of it once: the row is locked by the first, and the
+// others find it reminded.
+func (tx *Tx) TicketReminded(ctx context.Context, id int64) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE tickets SET reminded = TRUE
+		WHERE id = ? AND status = 'open' AND first_reply_at IS NULL AND reminded = FALSE`, id)
+	if err != nil {
+		return false, fmt.Errorf("ticket %d reminded: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // QueuePosition is the ticket's place among open tickets no agent has claimed
 // (1 = next).
 func (tx *Tx) QueuePosition(ctx context.Context, t *supportbot.Ticket) (int, error) {

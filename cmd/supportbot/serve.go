@@ -13,6 +13,7 @@ import (
 	"supportbot"
 	"supportbot/bot"
 	"supportbot/corehttp"
+	"supportbot/store"
 )
 
 // retention is how long processed update ids and sent messages are kept.
@@ -26,7 +27,15 @@ func (m *Main) runTelegram(ctx context.Context) error {
 	if limits == (bot.Limits{}) {
 		limits = m.Config.Limits
 	}
+	var shared bot.SharedOutbox
+	if m.DB.Dialect() == "postgres" {
+		// Several instances may send from this outbox: each claims what it
+		// sends, and Telegram's limits are buckets in the database.
+		shared = m.DB
+	}
 	srv, err := bot.New(bot.Config{
+		Shared:   shared,
+		Instance: m.Engine.Instance(),
 		Token:    m.Config.Token,
 		Endpoint: m.Config.APIEndpoint,
 		Commands: botCommands(),
@@ -147,13 +156,19 @@ func (m *Main) runTelegram(ctx context.Context) error {
 	return srv.Run(ctx)
 }
 
-// background prunes what only matters for a while, hourly.
+// background prunes what only matters for a while, hourly: once an hour
+// for the bot as a whole when several instances share PostgreSQL (the one
+// that takes the hour's lease prunes).
 func (m *Main) background(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	lastPrune := time.Time{}
+	var leases *store.Leases
+	if m.DB.Dialect() == "postgres" {
+		leases = m.DB.Leases(m.Engine.Instance(), time.Hour)
+	}
 	for {
-		if time.Since(lastPrune) > time.Hour {
+		if time.Since(lastPrune) > time.Hour && m.takeJob(ctx, leases, "prune", time.Hour) {
 			lastPrune = time.Now()
 			if n, err := m.DB.Prune(ctx, m.Now().Add(-retention)); err != nil && ctx.Err() == nil {
 				m.Logger.Error("prune", "err", err)
@@ -167,6 +182,19 @@ func (m *Main) background(ctx context.Context) {
 		case <-tick.C:
 		}
 	}
+}
+
+// takeJob claims a periodic job for lease; true when there is no one to
+// share it with (leases nil).
+func (m *Main) takeJob(ctx context.Context, leases *store.Leases, name string, lease time.Duration) bool {
+	if leases == nil {
+		return true
+	}
+	ok, err := leases.TakeJob(ctx, name, lease)
+	if err != nil && ctx.Err() == nil {
+		m.Logger.Warn("claim a periodic job", "job", name, "err", err)
+	}
+	return ok
 }
 
 // listening is the HTTP server's address once it listens.

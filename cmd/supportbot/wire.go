@@ -182,6 +182,9 @@ var (
 	_ flows.Store = stateStore{}
 	_ flows.Tx    = (*store.Tx)(nil)
 	_ flows.Core  = (*embedcore.Core)(nil)
+
+	_ bot.Outbox       = (*store.DB)(nil)
+	_ bot.SharedOutbox = (*store.DB)(nil)
 )
 
 // Close releases what Open acquired.

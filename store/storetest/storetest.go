@@ -39,6 +39,26 @@ func Config(tb testing.TB) store.Config {
 	if base == "" {
 		tb.Fatal("SUPPORTBOT_TEST_DATABASE=postgres needs SUPPORTBOT_TEST_POSTGRES_URL (.ci/run sets both)")
 	}
+	return schema(tb, base)
+}
+
+// PostgresConfig is a fresh PostgreSQL schema whatever the run's backend,
+// for tests that need PostgreSQL itself (several instances of the bot on
+// one database); they are skipped when SUPPORTBOT_TEST_POSTGRES_URL is not
+// set (CI's PostgreSQL pass sets it).
+func PostgresConfig(tb testing.TB) store.Config {
+	tb.Helper()
+	base := os.Getenv("SUPPORTBOT_TEST_POSTGRES_URL")
+	if base == "" {
+		tb.Skip("needs PostgreSQL: set SUPPORTBOT_TEST_POSTGRES_URL (.ci/run does in its PostgreSQL pass)")
+	}
+	return schema(tb, base)
+}
+
+// schema makes a schema of its own for the test in the database at base,
+// dropped when the test ends, and returns the URL that selects it.
+func schema(tb testing.TB, base string) store.Config {
+	tb.Helper()
 	b := make([]byte, 6)
 	rand.Read(b)
 	schema := "t_" + hex.EncodeToString(b)

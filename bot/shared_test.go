@@ -1,0 +1,163 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"supportbot"
+	"supportbot/bot"
+	"supportbot/bot/telegramtest"
+	"supportbot/store"
+	"supportbot/store/storetest"
+)
+
+// Several instances of the bot send from one outbox (issue 19): each message
+// goes out once, in its chat's order, and Telegram's limits hold for the
+// bot as a whole — not once per instance. These tests run the real store
+// (SQLite by default, PostgreSQL in CI's second pass) under three senders.
+
+var _ bot.SharedOutbox = (*store.DB)(nil)
+
+// instances starts n senders on one store against srv, each in webhook mode
+// (nothing is delivered to the webhook: only the sender works), and returns
+// a function that stops them all.
+func instances(t *testing.T, srv *telegramtest.Server, db *store.DB, n int, limits bot.Limits, shared bool) (stop func()) {
+	t.Helper()
+	logs := &logBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for i := range n {
+		cfg := bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: db, Limits: limits,
+			FlushTimeout: time.Second, Instance: fmt.Sprint("i", i+1),
+			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+		if shared {
+			cfg.Shared = db
+		}
+		b, err := bot.New(cfg, newHandler())
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := b.Serve(ctx, "https://bot.example/hook", "secret"); err != nil {
+				t.Errorf("instance %d: %v", i+1, err)
+			}
+		}()
+	}
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			wg.Wait()
+			if t.Failed() {
+				t.Logf("the instances logged:\n%s", logs.String())
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// sentInOrderOnce checks that every chat got exactly its messages, once
+// each and in order: "<chat>:1", "<chat>:2"…
+func sentInOrderOnce(t *testing.T, srv *telegramtest.Server, chats []int64, each int) {
+	t.Helper()
+	for _, chat := range chats {
+		var got []string
+		for _, m := range srv.SentTo(chat) {
+			got = append(got, m.Text)
+		}
+		var want []string
+		for i := 1; i <= each; i++ {
+			want = append(want, fmt.Sprintf("%d:%d", chat, i))
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("chat %d got %v, want %v", chat, got, want)
+		}
+	}
+}
+
+func waitSent(t *testing.T, srv *telegramtest.Server, n int, timeout time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for len(srv.Sent()) < n {
+		if time.Since(start) > timeout {
+			t.Fatalf("%d of %d messages sent after %v", len(srv.Sent()), n, timeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// TestInstancesShareTheBotsThirtyASecond: three instances send 150
+// messages to 50 chats within Telegram's 30 a second for the whole bot —
+// each message once, each chat in order — and take over, once its claim
+// runs out, what an instance that died had claimed.
+func TestInstancesShareTheBotsThirtyASecond(t *testing.T) {
+	t.Parallel()
+	srv := telegramtest.Start(t, telegramtest.WithToken(token), telegramtest.WithRateLimits(telegramtest.RateLimits{GlobalPerSecond: 30}))
+	db, _ := storetest.Open(t)
+	const nchats, each = 50, 3
+	var chats []int64
+	var replies []supportbot.Reply
+	for i := 1; i <= each; i++ {
+		for c := range int64(nchats) {
+			chat := 1000 + c
+			if i == 1 {
+				chats = append(chats, chat)
+			}
+			replies = append(replies, supportbot.Reply{ChatID: chat, Text: fmt.Sprintf("%d:%d", chat, i)})
+		}
+	}
+	if err := db.Enqueue(context.Background(), replies); err != nil {
+		t.Fatal(err)
+	}
+	// An instance claimed the first message of two chats, and died.
+	dead, err := db.ClaimMessages(context.Background(), "dead", time.Now(), 2*time.Second, 2)
+	if err != nil || len(dead) != 2 {
+		t.Fatalf("the dead instance claimed %d, %v", len(dead), err)
+	}
+	instances(t, srv, db, 3, bot.Limits{PerSecond: 30, PerChat: 1, PerChatBurst: 5, PerGroupMinute: 20}, true)
+	took := waitSent(t, srv, nchats*each, 60*time.Second)
+	time.Sleep(300 * time.Millisecond) // a message sent twice would show now
+	t.Logf("%d messages by 3 instances in %v; %d answered 429", nchats*each, took.Round(time.Millisecond), srv.Throttled())
+	sentInOrderOnce(t, srv, chats, each)
+	if n := srv.Throttled(); n != 0 {
+		t.Errorf("Telegram answered 429 %d times: the instances took more than the bot's 30 a second", n)
+	}
+	if took < 4*time.Second {
+		t.Errorf("150 messages in %v: faster than 30 a second", took)
+	}
+}
+
+// TestInstancesShareAGroupsTwentyAMinute: three tickets' relays, taken by
+// three instances, share the staff chat's budget of one message every 3 s
+// (no burst): never one per instance at once.
+func TestInstancesShareAGroupsTwentyAMinute(t *testing.T) {
+	t.Parallel()
+	srv := telegramtest.Start(t, telegramtest.WithToken(token))
+	db, _ := storetest.Open(t)
+	var replies []supportbot.Reply
+	for ticket := 1; ticket <= 3; ticket++ {
+		topic := srv.CreateTopic(staff, fmt.Sprint("#T", ticket))
+		for i := 1; i <= 3; i++ {
+			replies = append(replies, supportbot.Reply{ChatID: staff, ThreadID: topic, Text: fmt.Sprintf("t%d:%d", ticket, i)})
+		}
+	}
+	if err := db.Enqueue(context.Background(), replies); err != nil {
+		t.Fatal(err)
+	}
+	stop := instances(t, srv, db, 3, bot.Limits{PerSecond: 30, PerChat: 1, PerChatBurst: 5, PerGroupMinute: 20}, true)
+	time.Sleep(4500 * time.Millisecond)
+	stop()
+	// At 20 a minute and no burst: one at once, one 3 s later.
+	if n := len(srv.SentTo(staff)); n > 2 || n == 0 {
+		t.Errorf("%d staff messages in 4.5 s, want 1 or 2 (20 a minute for the bot, not per instance)", n)
+	}
+}

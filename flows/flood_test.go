@@ -1,0 +1,150 @@
+package flows_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"supportbot"
+)
+
+// flood submits n copies of line from chat c at once, as a customer typing
+// (or a script) faster than the bot sends, then handles them all.
+func (c *chat) flood(line string, n int) {
+	c.h.t.Helper()
+	evs := make([]supportbot.Event, n)
+	for i := range evs {
+		ev := supportbot.Event{Kind: supportbot.EventText, Text: line}
+		if cmd, ok := strings.CutPrefix(line, "/"); ok {
+			name, args, _ := strings.Cut(cmd, " ")
+			ev = supportbot.Event{Kind: supportbot.EventCommand, Text: name, Args: args}
+		}
+		ev.ChatID, ev.UserID, ev.LanguageCode = c.id, c.id, c.lang
+		ev.Source = "flood:" + strconv.FormatInt(c.h.source.Add(1), 10)
+		evs[i] = ev
+	}
+	if err := c.h.eng.Submit(context.Background(), evs...); err != nil {
+		c.h.t.Fatal(err)
+	}
+	c.h.drain()
+}
+
+// waiting is what waits in the outbox for a chat, without taking it.
+func (h *harness) waiting(chatID int64) []supportbot.Reply {
+	h.t.Helper()
+	msgs, err := h.db.ChatMessages(context.Background(), chatID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var out []supportbot.Reply
+	for _, m := range msgs {
+		out = append(out, m.Reply)
+	}
+	return out
+}
+
+func count(replies []supportbot.Reply, text string) int {
+	n := 0
+	for _, r := range replies {
+		if strings.Contains(r.Text, text) {
+			n++
+		}
+	}
+	return n
+}
+
+// Issue 15.7: 2,000 messages from one chat queued 1,969 replies, half an
+// hour at Telegram's one message a second per chat. What one chat queues is
+// bounded, and the flooding customer is told once to slow down.
+func TestFloodingChatQueuesABoundedFewAndIsToldOnce(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "en")
+	c.identify(phoneZhang) // 张伟 reads Chinese: his language on file
+	slowDown := h.cat.T(supportbot.LangZH, "flood.slow_down")
+	// Every /repay shows a new step's buttons (and takes the last one's
+	// off): no two replies are alike, nothing collapses.
+	c.flood("/repay", 1000)
+	got := h.waiting(c.id)
+	t.Logf("1,000 messages queued %d replies", len(got))
+	if len(got) > 15 {
+		t.Errorf("1,000 messages queued %d replies, want a bounded few (about 10)", len(got))
+	}
+	if n := count(got, slowDown); n != 1 {
+		t.Errorf("told to slow down %d times, want once:\n%s", n, texts(got))
+	} else if !strings.Contains(got[len(got)-1].Text, slowDown) {
+		t.Errorf("the notice is not the last reply queued:\n%s", texts(got))
+	}
+
+	// Another chat is not held back.
+	other := h.chat(200, "zh")
+	other.send("/start")
+	other.expect("你好")
+
+	// The backlog goes out; the customer floods again within 10 minutes:
+	// bounded again, and not told again.
+	c.inbox()
+	h.advance(5 * time.Minute)
+	c.flood("/repay", 100)
+	got = h.waiting(c.id)
+	if len(got) > 15 || count(got, slowDown) != 0 {
+		t.Errorf("a second flood 5 minutes later queued %d replies, %d notices; want a few, no notice:\n%s",
+			len(got), count(got, slowDown), texts(got))
+	}
+	// Ten minutes after the notice, a flood is told again.
+	c.inbox()
+	h.advance(6 * time.Minute)
+	c.flood("/repay", 100)
+	if n := count(h.waiting(c.id), slowDown); n != 1 {
+		t.Errorf("a flood 11 minutes after the notice was told %d times, want once", n)
+	}
+	// Once the backlog is sent, the customer is answered again.
+	c.inbox()
+	c.send("/help")
+	c.expect("/repay")
+}
+
+// A reply identical to the one last waiting for the chat is not queued
+// twice; one said again after something else is.
+func TestRepeatedRepliesCollapse(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "en")
+	c.flood("/help", 50)
+	if got := h.waiting(c.id); len(got) != 1 {
+		t.Errorf("50 /help queued %d replies while the first waited, want 1:\n%s", len(got), texts(got))
+	}
+	c.flood("/lang zh", 1)
+	c.flood("/lang en", 1)
+	c.flood("/lang zh", 1)
+	if got := h.waiting(c.id); len(got) != 4 {
+		t.Errorf("/lang zh, en, zh after /help queued %d replies in all, want 4:\n%s", len(got), texts(got))
+	}
+	c.inbox()
+	c.send("/help")
+	if len(c.last) != 1 {
+		t.Errorf("/help once the reply was sent: %d replies, want 1", len(c.last))
+	}
+}
+
+// What the customer did not cause at that moment is never dropped: an
+// agent's reply reaches a chat over its bound, and what the customer sends
+// while handed off still reaches the agent.
+func TestAgentRepliesAndRelaysAreNotBounded(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	var backlog []supportbot.Reply
+	for i := range 12 {
+		backlog = append(backlog, supportbot.Reply{ChatID: c.id, Text: "queued " + strconv.Itoa(i)})
+	}
+	if err := h.db.Enqueue(context.Background(), backlog); err != nil {
+		t.Fatal(err)
+	}
+	h.agent(7, "小李", topic).send("请稍等，我查一下")
+	if got := h.waiting(c.id); count(got, "请稍等，我查一下") != 1 {
+		t.Errorf("the agent's reply did not reach a chat over its bound:\n%s", texts(got))
+	}
+	c.flood("我的账单怎么还是不对", 30)
+	if n := count(h.staff(), "我的账单怎么还是不对"); n != 30 {
+		t.Errorf("%d of 30 messages relayed to the agent, want all", n)
+	}
+}
