@@ -1,0 +1,272 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"supportbot/corehttp/coretest"
+	"supportbot/embedcore"
+	"supportbot/store"
+)
+
+const (
+	webhookPath   = "/telegram/webhook"
+	webhookSecret = "loadtest-webhook-secret"
+	eventsSecret  = "loadtest-events-secret"
+)
+
+// runPhase starts the phase's bots against a fresh fake server, drives them
+// with concurrency customers for the phase's time (or until target updates)
+// and stops them.
+func (e *env) runPhase(ctx context.Context, ph phase, concurrency int, target int64) (*phaseReport, error) {
+	t, err := newTap()
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	if p := os.Getenv("LOADTEST_TRACE"); p != "" {
+		f, err := os.Create(p + "." + strings.ReplaceAll(ph.name, " ", "_"))
+		if err == nil {
+			defer f.Close()
+			t.trace = f
+		}
+	}
+	r := &phaseReport{phase: ph}
+	var children []*child
+	var fr *front
+	stopAll := func() error {
+		var first error
+		for _, c := range children {
+			if err := c.stop(20 * time.Second); err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
+	fail := func(err error) (*phaseReport, error) {
+		stopAll()
+		return nil, fmt.Errorf("%s: %w", ph.name, err)
+	}
+
+	var core *coretest.Server
+	if ph.backend == onHTTPCore {
+		var closeCore func()
+		core, closeCore, err = e.startCore(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		defer closeCore()
+	}
+
+	t0 := time.Now()
+	switch ph.backend {
+	case onEcho:
+		self, err := os.Executable()
+		if err != nil {
+			return fail(err)
+		}
+		c, err := startChild(self, e.dir, botEnv("TELEGRAM_BOT_TOKEN", t.fake.Token(), "TELEGRAM_API_ENDPOINT", t.endpoint()), "-echo-child")
+		if err != nil {
+			return fail(err)
+		}
+		children = append(children, c)
+		if _, err := c.waitPoll(t, "", 0, 30*time.Second); err != nil {
+			return fail(err)
+		}
+	case onSQLite, onHTTPCore:
+		kv := []string{"DATABASE_PATH", e.sqlite}
+		if ph.backend == onHTTPCore {
+			// The bot's own state in a database of its own; customers
+			// and money are the core's.
+			kv = []string{"DATABASE_PATH", filepath.Join(e.dir, "bot-httpcore.db"),
+				"CORE_URL", core.URL(), "CORE_TOKEN", coretest.DefaultToken, "CORE_EVENTS_SECRET", eventsSecret}
+		}
+		c, err := startChild(e.bin, e.dir, e.botVars(t, "127.0.0.1:0", kv...))
+		if err != nil {
+			return fail(err)
+		}
+		children = append(children, c)
+		if _, err := c.waitPoll(t, "", 0, 30*time.Second); err != nil {
+			return fail(err)
+		}
+	case onPostgres:
+		// Webhook mode: Telegram lets one instance poll; several take
+		// webhook requests behind a load balancer, here the front.
+		t.webhook = true
+		var targets []string
+		for i := range ph.instances {
+			addr, err := freeAddr()
+			if err != nil {
+				return fail(err)
+			}
+			c, err := startChild(e.bin, e.dir, e.botVars(t, addr, "DATABASE_URL", e.pgURL,
+				"WEBHOOK_URL", "http://127.0.0.1"+webhookPath, "WEBHOOK_SECRET", webhookSecret))
+			if err != nil {
+				return fail(err)
+			}
+			children = append(children, c)
+			if _, err := c.waitPoll(t, "http://"+addr+"/healthz", int64(i+1), 60*time.Second); err != nil {
+				return fail(err)
+			}
+			targets = append(targets, "http://"+addr+webhookPath)
+		}
+		fr = newFront(t, targets, webhookSecret)
+		fr.start(ctx)
+		defer fr.stop()
+	}
+	r.coldStart = time.Since(t0)
+	if len(children) == 1 {
+		if at := t.firstPoll.Load(); at != 0 && ph.backend != onPostgres {
+			r.coldStart = time.Unix(0, at).Sub(children[0].started)
+		}
+	}
+	fmt.Fprintf(e.log, "%s: %d bot process(es) ready %v after the first start; driving %d customers for up to %v\n",
+		ph.name, len(children), r.coldStart.Round(time.Millisecond), concurrency, e.o.duration)
+
+	var perf *exec.Cmd
+	if e.o.perf != "" && !e.profiled && ph.backend != onEcho && ph.think == 0 {
+		perf = exec.Command("perf", "record", "-F", "499", "-g", "-p", fmt.Sprint(children[0].cmd.Process.Pid), "-o", e.o.perf)
+		perf.Stdout, perf.Stderr = io.Discard, io.Discard
+		if err := perf.Start(); err != nil {
+			fmt.Fprintln(e.log, "perf:", err)
+			perf = nil
+		}
+	}
+	dr := &drive{name: ph.name, tap: t, pop: e.pop, order: e.order, cursor: &e.cursor, concurrency: concurrency,
+		duration: e.o.duration, target: target, timeout: e.o.timeout, think: ph.think, seed: e.o.seed, script: ph.script}
+	switch ph.backend {
+	case onEcho:
+		// The echo bot changes nothing: any customers will do.
+		dr.reuse, dr.cursor = true, new(atomic.Int64)
+	case onHTTPCore:
+		// The core and the bot have databases of their own, untouched:
+		// the same customers as the embedded phase, from the start.
+		dr.cursor = new(atomic.Int64)
+	}
+	cpu0 := selfCPU()
+	res := dr.run(ctx)
+	r.selfCPU = selfCPU() - cpu0
+	if perf != nil {
+		perf.Process.Signal(os.Interrupt)
+		perf.Wait()
+		e.profiled = true
+		fmt.Fprintf(e.log, "perf profile of the bot: perf report -i %s\n", e.o.perf)
+	}
+	if fr != nil {
+		fr.stop()
+	}
+	r.res, r.sum = res, res.summarize()
+	for _, c := range children {
+		rss, err := c.peakRSS()
+		if err != nil {
+			r.notes = append(r.notes, "peak RSS: "+err.Error())
+		}
+		r.rssSum += rss
+		r.rss = max(r.rss, rss)
+	}
+	stopErr := stopAll()
+	for _, c := range children {
+		if ps := c.cmd.ProcessState; ps != nil {
+			r.cpu += ps.UserTime() + ps.SystemTime()
+		}
+	}
+	r.conns = t.conns.Load()
+	r.news, r.edits = t.news.Load(), t.edits.Load()
+
+	r.errors = res.errors
+	add := func(n int64, format string, args ...any) {
+		if n > 0 {
+			r.errors += n
+			r.notes = append(r.notes, fmt.Sprintf(format, args...))
+		}
+	}
+	if p := os.Getenv("LOADTEST_DUMP"); p != "" {
+		var all strings.Builder
+		for _, c := range children {
+			all.WriteString(c.stderr.String())
+		}
+		os.WriteFile(p+"."+strings.ReplaceAll(ph.name, " ", "_"), []byte(all.String()), 0o600)
+	}
+	if ph.subscribing {
+		if n := t.stray.Load(); n > 0 {
+			r.notes = append(r.notes, fmt.Sprintf("%d messages to chats nobody waited on: the reminders the pass before queued", n))
+		}
+	} else {
+		add(t.stray.Load(), "%d replies to no waiting customer", t.stray.Load())
+	}
+	add(t.dups.Load(), "%d new messages with the same text as the chat's message before (duplicate sends)", t.dups.Load())
+	if n := t.failed.Load(); n > 0 {
+		s, _ := t.failSample.Load().(string)
+		add(n, "%d sends or edits refused by the server, first: %s", n, s)
+	}
+	if n := len(t.fake.UnansweredCallbacks()); n > 0 {
+		add(int64(n), "%d callback queries never answered", n)
+	}
+	for i, c := range children {
+		if lines := c.errorLines(); len(lines) > 0 {
+			add(int64(len(lines)), "instance %d: %d lines logged at level error, first: %s", i+1, len(lines), clip(lines[0], 300))
+		}
+	}
+	if fr != nil {
+		add(fr.failed.Load(), "%d webhook deliveries failed for good, first: %s", fr.failed.Load(), fr.firstError())
+		if n := fr.retried.Load(); n > 0 {
+			r.notes = append(r.notes, fmt.Sprintf("%d webhook deliveries retried (non-2xx or connection error), first: %s", n, fr.firstError()))
+		}
+	}
+	if core != nil {
+		if d := core.Doubled(); len(d) > 0 {
+			add(int64(len(d)), "the core executed %d actions twice: %v", len(d), d[:min(len(d), 3)])
+		}
+	}
+	if stopErr != nil {
+		add(1, "shutdown: %v", stopErr)
+	}
+	if res.exhausted {
+		r.notes = append(r.notes, fmt.Sprintf("ran out of customers after %v: use more -customers", res.stop.Sub(res.start).Round(time.Second)))
+	}
+	return r, nil
+}
+
+// botVars is the environment of a bot on t listening on addr.
+func (e *env) botVars(t *tap, addr string, kv ...string) []string {
+	return botEnv(append([]string{
+		"TELEGRAM_BOT_TOKEN", t.fake.Token(),
+		"TELEGRAM_API_ENDPOINT", t.endpoint(),
+		"LISTEN_ADDR", addr,
+		"LOG_LEVEL", logLevel(),
+		"SEND_LIMITS", e.o.limits}, kv...)...)
+}
+
+// startCore serves the HTTP core: coretest over the embedded core on a
+// database of its own, every call delayed by -core-latency.
+func (e *env) startCore(ctx context.Context) (*coretest.Server, func(), error) {
+	db, err := store.Open(ctx, store.Config{Path: e.coreDB})
+	if err != nil {
+		return nil, nil, fmt.Errorf("the core's database: %w", err)
+	}
+	backend := embedcore.New(db, e.pop.loc, time.Now)
+	core := coretest.New(backend)
+	core.Inject("", -1, coretest.Slow(e.o.coreLatency))
+	return core, func() {
+		core.Close()
+		db.Close()
+	}, nil
+}
+
+// freeAddr is a 127.0.0.1 address with a port free a moment ago.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
