@@ -33,6 +33,7 @@ type drive struct {
 	think       time.Duration // mean pause between steps (exponential); 0: none
 	seed        uint64
 	script      script
+	afterStep   func(stepKind) // called when a customer's step got its last reply
 }
 
 // result is what a phase measured.
@@ -125,6 +126,9 @@ func (c *customer) step(kind stepKind, what string, push func(), match func(repl
 			case last:
 				rec.done, rec.latency = m.at, m.at.Sub(t0)
 				*c.steps = append(*c.steps, rec)
+				if c.d.afterStep != nil {
+					c.d.afterStep(kind)
+				}
 				return m, nil
 			}
 			return m, fmt.Errorf("%s: unexpected reply %q (%s; expected remaining %v, payoff %v)", what, clip(m.text, 160), m.method, c.p.remaining, c.p.payoff)
@@ -157,7 +161,7 @@ func (d *drive) run(ctx context.Context) *result {
 		if stopFlag.Load() {
 			return true
 		}
-		if ctx.Err() != nil || time.Now().After(deadline) || d.target > 0 && issued.Load() >= d.target || exhausted.Load() {
+		if ctx.Err() != nil || time.Now().After(deadline) || d.target > 0 && issued.Load() >= d.target {
 			stopOnce.Do(func() { res.stop = time.Now() })
 			stopFlag.Store(true)
 			return true
@@ -180,8 +184,10 @@ func (d *drive) run(ctx context.Context) *result {
 				i := int(d.cursor.Add(1) - 1)
 				if i >= len(d.order) {
 					if !d.reuse {
+						// No customer left: this one stops; those in
+						// the middle of their script finish it.
 						exhausted.Store(true)
-						stopped()
+						stopOnce.Do(func() { res.stop = time.Now() })
 						break
 					}
 					i %= len(d.order)

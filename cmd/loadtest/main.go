@@ -166,6 +166,7 @@ type phaseReport struct {
 	selfCPU   time.Duration // ours (the fake server, the front and the customers) during the drive
 	news      int64         // new messages and edits the fake server answered, whatever chat
 	edits     int64
+	coreCalls []stepCalls // the HTTP core's requests of each step of one customer alone
 	notes     []string
 }
 

@@ -163,6 +163,9 @@ func (e *env) runPhase(ctx context.Context, ph phase, concurrency int, target in
 	if fr != nil {
 		fr.stop()
 	}
+	if core != nil && ctx.Err() == nil {
+		r.coreCalls = e.probeCoreCalls(ctx, t, core, int(dr.cursor.Load()))
+	}
 	r.res, r.sum = res, res.summarize()
 	for _, c := range children {
 		rss, err := c.peakRSS()
@@ -202,10 +205,11 @@ func (e *env) runPhase(ctx context.Context, ph phase, concurrency int, target in
 	} else {
 		add(t.stray.Load(), "%d replies to no waiting customer", t.stray.Load())
 	}
-	add(t.dups.Load(), "%d new messages with the same text as the chat's message before (duplicate sends)", t.dups.Load())
+	add(t.dups.Load(), "%d duplicate sends: a new message with the text of one of the chat's last %d (%d of them after newer messages: an old reply sent again out of order)",
+		t.dups.Load(), keptTexts, t.reordered.Load())
 	if n := t.failed.Load(); n > 0 {
 		s, _ := t.failSample.Load().(string)
-		add(n, "%d sends or edits refused by the server, first: %s", n, s)
+		add(n, "%d sends or edits refused by the server (%d edits refused as 'message is not modified': the same edit made twice), first: %s", n, t.unchanged.Load(), s)
 	}
 	if n := len(t.fake.UnansweredCallbacks()); n > 0 {
 		add(int64(n), "%d callback queries never answered", n)
@@ -229,7 +233,7 @@ func (e *env) runPhase(ctx context.Context, ph phase, concurrency int, target in
 	if stopErr != nil {
 		add(1, "shutdown: %v", stopErr)
 	}
-	if res.exhausted {
+	if res.exhausted && !ph.subscribing {
 		r.notes = append(r.notes, fmt.Sprintf("ran out of customers after %v: use more -customers", res.stop.Sub(res.start).Round(time.Second)))
 	}
 	return r, nil
@@ -269,4 +273,45 @@ func freeAddr() (string, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
+}
+
+// probeCoreCalls runs one more customer alone through the script and counts
+// the core's requests of each of its steps, by operation.
+func (e *env) probeCoreCalls(ctx context.Context, t *tap, core *coretest.Server, next int) []stepCalls {
+	if next >= len(e.order) {
+		return nil
+	}
+	count := func() map[string]int {
+		n := map[string]int{}
+		for _, c := range core.Calls() {
+			n[c.Op]++
+		}
+		return n
+	}
+	var out []stepCalls
+	before := count()
+	dr := &drive{name: "probe", tap: t, pop: e.pop, order: e.order[next : next+1], cursor: new(atomic.Int64), concurrency: 1,
+		duration: time.Minute, timeout: e.o.timeout, script: supportScript,
+		afterStep: func(k stepKind) {
+			now := count()
+			sc := stepCalls{kind: k, ops: map[string]int{}}
+			for op, n := range now {
+				if d := n - before[op]; d > 0 {
+					sc.ops[op] = d
+				}
+			}
+			before = now
+			out = append(out, sc)
+		}}
+	if res := dr.run(ctx); res.errors > 0 {
+		return append(out, stepCalls{err: strings.Join(res.errSamples, "; ")})
+	}
+	return out
+}
+
+// stepCalls are the core requests one step made, by operation.
+type stepCalls struct {
+	kind stepKind
+	ops  map[string]int
+	err  string
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sort"
+	"strings"
 	"time"
 )
 
@@ -48,6 +50,22 @@ func report(w io.Writer, o options, imports []importRecord, phases []*phaseRepor
 		}
 		for _, n := range r.notes {
 			lines = append(lines, "note: "+n)
+		}
+		if len(r.coreCalls) > 0 {
+			var parts []string
+			for _, sc := range r.coreCalls {
+				if sc.err != "" {
+					parts = append(parts, "probe failed: "+sc.err)
+					continue
+				}
+				ops := make([]string, 0, len(sc.ops))
+				for op, n := range sc.ops {
+					ops = append(ops, fmt.Sprintf("%s×%d", op, n))
+				}
+				sort.Strings(ops)
+				parts = append(parts, fmt.Sprintf("%s: %s", sc.kind, strings.Join(ops, " ")))
+			}
+			lines = append(lines, "core requests per step (one customer alone): "+strings.Join(parts, "; "))
 		}
 		fmt.Fprintf(w, "%s:\n", r.name)
 		for _, l := range lines {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,7 +38,9 @@ type tap struct {
 	requests   atomic.Int64
 	failed     atomic.Int64 // sends and edits answered ok:false
 	stray      atomic.Int64 // messages to chats nobody was waiting on
-	dups       atomic.Int64 // the same new message twice in a row to one chat
+	dups       atomic.Int64 // a new message with the text of one of the chat's last new messages
+	reordered  atomic.Int64 // of which not the one just before: an old message sent again after newer ones
+	unchanged  atomic.Int64 // edits refused as "message is not modified": the same edit made twice
 	news       atomic.Int64 // new messages: sendMessage, copyMessage, sendMediaGroup's items…
 	edits      atomic.Int64 // editMessageText, editMessageReplyMarkup, editMessageCaption
 	failSample atomic.Value // string: the first refused send or edit
@@ -46,9 +49,13 @@ type tap struct {
 	chats map[int64]chan reply
 
 	lastMu sync.Mutex
-	last   map[int64]string // the last new message's text in each chat
-	trace  io.Writer        // LOADTEST_TRACE: every captured message, one line each
+	last   map[int64][]string // the last new messages' texts in each chat, newest last
+	trace  io.Writer          // LOADTEST_TRACE: every captured message, one line each
 }
+
+// keptTexts is how many of a chat's last new messages a repeat is looked for
+// in: more than any script sends, so a text sent twice is always a duplicate.
+const keptTexts = 8
 
 // reply is a message the bot sent or edited, as the fake server answered it.
 type reply struct {
@@ -60,7 +67,7 @@ type reply struct {
 	date    int64
 	text    string // as the customer sees it: Telegram answers the parsed text, tags gone, entities decoded
 	buttons []telegramtest.Button
-	dup     bool // a new message with the same text as the chat's previous one
+	dup     bool // a new message with the text of one the chat had (a duplicate send)
 }
 
 // message is the reply as telegramtest knows it, for pressing its buttons.
@@ -87,7 +94,7 @@ func newTap() (*tap, error) {
 	}
 	first := tapsMade.Add(1) * 100_000_000
 	t := &tap{fake: telegramtest.New(telegramtest.WithFirstUpdateID(first)), url: "http://" + ln.Addr().String(),
-		chats: map[int64]chan reply{}, last: map[int64]string{}}
+		chats: map[int64]chan reply{}, last: map[int64][]string{}}
 	t.http = &http.Server{Handler: t, ConnState: func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			t.conns.Add(1)
@@ -169,6 +176,9 @@ func (t *tap) capture(method string, isNew bool, body []byte, at time.Time) {
 		Result json.RawMessage `json:"result"`
 	}
 	if json.Unmarshal(body, &resp) != nil || !resp.OK {
+		if bytes.Contains(body, []byte("message is not modified")) {
+			t.unchanged.Add(1)
+		}
 		t.failed.Add(1)
 		t.failSample.CompareAndSwap(nil, method+": "+clip(string(body), 200))
 		return
@@ -221,12 +231,19 @@ func (t *tap) deliver(m reply) {
 	}
 	if !m.edit {
 		t.lastMu.Lock()
-		m.dup = t.last[m.chatID] == m.text
-		t.last[m.chatID] = m.text
-		t.lastMu.Unlock()
-		if m.dup {
+		last := t.last[m.chatID]
+		if i := slices.Index(last, m.text); i >= 0 {
+			m.dup = true
 			t.dups.Add(1) // an error of its own; the customer skips it
+			if i != len(last)-1 {
+				t.reordered.Add(1)
+			}
 		}
+		if len(last) == keptTexts {
+			last = slices.Delete(last, 0, 1)
+		}
+		t.last[m.chatID] = append(last, m.text)
+		t.lastMu.Unlock()
 	}
 	t.mu.RLock()
 	ch := t.chats[m.chatID]
