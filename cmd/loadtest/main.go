@@ -289,17 +289,11 @@ func run(ctx context.Context, o options, set map[string]bool, out, log io.Writer
 		}
 	}
 	var reports []*phaseReport
-	var target int64
 	for _, ph := range phases {
-		if ph.backend == onEcho && len(reports) > 0 {
-			// The same number of updates the bot answered, or the same time.
-			target = int64(reports[0].sum.updates)
-		}
-		r, err := e.runPhase(ctx, ph, o.concurrency, target)
+		r, err := e.runPhase(ctx, ph, o.concurrency, 0)
 		if err != nil {
 			return err
 		}
-		target = 0
 		reports = append(reports, r)
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -18,7 +18,7 @@ func perfTop(w io.Writer, file string, n int) error {
 		if err != nil {
 			return err
 		}
-		rows := perfRows(out, c.flag == "--children")
+		rows := perfRows(out)
 		fmt.Fprintf(w, "\nCPU profile of the bot (%s): top %d functions by %s CPU\n", file, n, c.title)
 		for i, r := range rows {
 			if i == n {
@@ -30,9 +30,10 @@ func perfTop(w io.Writer, file string, n int) error {
 	return nil
 }
 
-// perfRows reads `perf report --stdio` lines: "  12.34%  0.56%  bin  [.] sym"
-// (with children: cumulative first) or "  12.34%  bin  [.] sym".
-func perfRows(out []byte, children bool) [][2]string {
+// perfRows reads `perf report --stdio` lines: "  12.34%  0.56%  [.] sym  -  -"
+// (with children: cumulative first) or "  12.34%  [k] sym": the first
+// percentage and the symbol, kernel ones marked.
+func perfRows(out []byte) [][2]string {
 	var rows [][2]string
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -45,11 +46,18 @@ func perfRows(out []byte, children bool) [][2]string {
 		if len(f) < 3 || !strings.HasSuffix(f[0], "%") {
 			continue
 		}
-		_, sym, ok := strings.Cut(line, "] ")
-		if !ok {
+		i := strings.Index(line, "[")
+		if i < 0 || !strings.HasPrefix(line[i:], "[.] ") && !strings.HasPrefix(line[i:], "[k] ") {
 			continue
 		}
-		rows = append(rows, [2]string{f[0], strings.TrimSpace(sym)})
+		sym := strings.TrimSpace(line[i+4:])
+		if j := strings.Index(sym, "  "); j >= 0 { // IPC columns follow
+			sym = sym[:j]
+		}
+		if line[i+1] == 'k' {
+			sym += " [kernel]"
+		}
+		rows = append(rows, [2]string{f[0], sym})
 	}
 	return rows
 }
