@@ -65,6 +65,7 @@ type options struct {
 	postgresURL string
 	coreLatency time.Duration
 	reminders   []int
+	loadStart   string // the machine's load average when the run started
 }
 
 func main() {
@@ -212,6 +213,7 @@ func run(ctx context.Context, o options, set map[string]bool, out, log io.Writer
 		// round trips: a thousand customers would only measure a queue.
 		o.concurrency = min(100, o.customers)
 	}
+	o.loadStart = loadAverage()
 	dir, err := os.MkdirTemp(o.dir, "supportbot-loadtest-")
 	if err != nil {
 		return err

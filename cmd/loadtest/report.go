@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -16,6 +17,7 @@ func report(w io.Writer, o options, imports []importRecord, phases []*phaseRepor
 	}
 	fmt.Fprintf(w, "\nsupportbot load test: %d customers (%s), %d at once, %v a phase, seed %d, %d CPUs\n",
 		o.customers, order, firstBot(phases).res.concurrency, o.duration, o.seed, runtime.NumCPU())
+	fmt.Fprintf(w, "machine load average (1 min) at the start %s, at the end %s: the machine is shared, figures move with it\n", o.loadStart, loadAverage())
 	fmt.Fprintf(w, "send limits RAISED for the test: SEND_LIMITS=%s (Telegram's are 30/s overall, 1/s per chat)\n", o.limits)
 	for _, imp := range imports {
 		fmt.Fprintf(w, "import into %s: %v", imp.into, imp.took.Round(time.Millisecond))
@@ -164,4 +166,17 @@ func short(d time.Duration) string {
 		return "0"
 	}
 	return d.String()
+}
+
+// loadAverage is the machine's 1-minute load average, "?" if unknown.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
 }
