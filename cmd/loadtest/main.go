@@ -66,6 +66,7 @@ type options struct {
 	coreLatency time.Duration
 	reminders   []int
 	loadStart   string // the machine's load average when the run started
+	only        string // -phases: a comma-separated subset of sqlite, pg, echo, b2b, paced
 }
 
 func main() {
@@ -90,6 +91,7 @@ func main() {
 	flag.StringVar(&o.postgresURL, "postgres-url", os.Getenv("LOADTEST_POSTGRES_URL"), "PostgreSQL for -database postgres (a schema of its own is created in it); default $LOADTEST_POSTGRES_URL")
 	flag.DurationVar(&o.coreLatency, "core-latency", 0, "run the paced phase on the embedded core and on the HTTP core (coretest over embedcore) with this latency added to every core call")
 	flag.StringVar(&reminders, "reminders", "", "S1,S2: time one reminder pass with S1 and with S2 subscribers (default 1000,5000 from 100000 customers on)")
+	flag.StringVar(&o.only, "phases", "", "run only the phases that are all of these (comma-separated: sqlite, pg, echo, b2b, paced), e.g. pg,b2b; default all")
 	echoChild := flag.Bool("echo-child", false, "internal: run as the echo bot (TELEGRAM_BOT_TOKEN, TELEGRAM_API_ENDPOINT)")
 	flag.Parse()
 	set := map[string]bool{}
@@ -151,6 +153,30 @@ type phase struct {
 	// reminders of the pass before (to customers of earlier phases) are
 	// delivered meanwhile: not an error.
 	subscribing bool
+}
+
+// matches reports whether the phase is every one of the comma-separated
+// words: sqlite, pg, echo (its backend), b2b or paced (its pace).
+func (ph phase) matches(words string) bool {
+	for _, w := range strings.Split(words, ",") {
+		var ok bool
+		switch strings.TrimSpace(w) {
+		case "sqlite":
+			ok = ph.backend == onSQLite || ph.backend == onHTTPCore
+		case "pg", "postgres":
+			ok = ph.backend == onPostgres
+		case "echo":
+			ok = ph.backend == onEcho
+		case "b2b":
+			ok = ph.think == 0
+		case "paced":
+			ok = ph.think > 0
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // phaseReport is one phase's figures.
@@ -289,6 +315,18 @@ func run(ctx context.Context, o options, set map[string]bool, out, log io.Writer
 				phases = append(phases, phase{name: pg + " paced", backend: onPostgres, instances: o.instances, think: o.think, script: supportScript})
 			}
 		}
+	}
+	if o.only != "" {
+		var kept []phase
+		for _, ph := range phases {
+			if ph.matches(o.only) {
+				kept = append(kept, ph)
+			}
+		}
+		if len(kept) == 0 {
+			return fmt.Errorf("-phases %s: no phase of this run is all of that", o.only)
+		}
+		phases = kept
 	}
 	var reports []*phaseReport
 	for _, ph := range phases {
