@@ -359,6 +359,7 @@ type importRecord struct {
 	into string
 	took time.Duration
 	size int64 // SQLite: the database's size after it
+	rss  int64 // the import process's peak resident set
 }
 
 // importInto streams the population into `supportbot import` on the
@@ -391,7 +392,10 @@ func (e *env) importInto(ctx context.Context, into string, kv ...string) (import
 		return importRecord{}, fmt.Errorf("supportbot import into %s: %v\n%s", into, err, clip(outBuf.String(), 2000))
 	}
 	r := importRecord{into: into, took: time.Since(t0)}
-	fmt.Fprintf(e.log, "imported %d customers into %s in %v\n", e.o.customers, into, r.took.Round(time.Millisecond))
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.rss = ru.Maxrss * 1024 // kB on Linux
+	}
+	fmt.Fprintf(e.log, "imported %d customers into %s in %v, peak RSS %.0f MB\n", e.o.customers, into, r.took.Round(time.Millisecond), float64(r.rss)/mb)
 	return r, nil
 }
 

@@ -20,7 +20,8 @@ func report(w io.Writer, o options, imports []importRecord, phases []*phaseRepor
 	fmt.Fprintf(w, "machine load average (1 min) at the start %s, at the end %s: the machine is shared, figures move with it\n", o.loadStart, loadAverage())
 	fmt.Fprintf(w, "send limits RAISED for the test: SEND_LIMITS=%s (Telegram's are 30/s overall, 1/s per chat)\n", o.limits)
 	for _, imp := range imports {
-		fmt.Fprintf(w, "import into %s: %v", imp.into, imp.took.Round(time.Millisecond))
+		fmt.Fprintf(w, "import into %s (streamed, supportbot import): %v, %.0f customers/s, peak RSS of the import %.0f MB", imp.into,
+			imp.took.Round(time.Millisecond), float64(o.customers)/imp.took.Seconds(), float64(imp.rss)/mb)
 		if imp.size > 0 {
 			fmt.Fprintf(w, ", database %.1f MB", float64(imp.size)/mb)
 		}
