@@ -204,3 +204,12 @@ func TestPerfRows(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestRootFrame(t *testing.T) {
+	for sym, want := range map[string]bool{"runtime.goexit.abi0": true, "do_syscall_64 [kernel]": true, "[unknown]": true,
+		"supportbot/flows.(*Engine).runStep": false, "encoding/json.Unmarshal": false} {
+		if rootFrame(sym) != want {
+			t.Errorf("rootFrame(%q) = %v", sym, !want)
+		}
+	}
+}

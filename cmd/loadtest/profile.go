@@ -19,12 +19,21 @@ func perfTop(w io.Writer, file string, n int) error {
 			return err
 		}
 		rows := perfRows(out)
-		fmt.Fprintf(w, "\nCPU profile of the bot (%s): top %d functions by %s CPU\n", file, n, c.title)
-		for i, r := range rows {
-			if i == n {
+		fmt.Fprintf(w, "\nCPU profile of the bot (%s): top %d functions by %s CPU", file, n, c.title)
+		if c.flag == "--children" {
+			fmt.Fprint(w, " (goroutine and thread roots, syscall entry and unknown frames left out)")
+		}
+		fmt.Fprintln(w)
+		shown := 0
+		for _, r := range rows {
+			if shown == n {
 				break
 			}
+			if c.flag == "--children" && rootFrame(r[1]) {
+				continue
+			}
 			fmt.Fprintf(w, "  %6s  %s\n", r[0], r[1])
+			shown++
 		}
 	}
 	return nil
@@ -60,4 +69,17 @@ func perfRows(out []byte) [][2]string {
 		rows = append(rows, [2]string{f[0], sym})
 	}
 	return rows
+}
+
+// rootFrame reports whether a symbol is a frame every stack of its kind
+// passes through (a goroutine's start, a syscall's entry, a C frame perf
+// could not name): at the top of a cumulative list, it says nothing.
+func rootFrame(sym string) bool {
+	for _, p := range []string{"runtime.goexit", "runtime.mstart", "runtime.main", "runtime.systemstack", "main.main",
+		"entry_SYSCALL", "do_syscall_64", "[unknown]", "0x", "0000"} {
+		if strings.HasPrefix(sym, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -27,22 +27,27 @@ func report(w io.Writer, o options, imports []importRecord, phases []*phaseRepor
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "\n%-26s %5s %9s %8s %8s %8s %8s %15s %8s %8s %8s %7s %6s\n", "phase", "think", "updates/s",
-		"p50 ms", "p90 ms", "p99 ms", "max ms", "1st step p50/99", "new/step", "edit/step", "RSS MB", "CPU s", "errors")
+	fmt.Fprintf(w, "\n%-26s %5s %9s %8s %8s %8s %8s %15s %8s %8s %8s %7s %7s %6s\n", "phase", "think", "updates/s",
+		"p50 ms", "p90 ms", "p99 ms", "max ms", "1st step p50/99", "new/step", "edit/step", "RSS MB", "CPU s", "CPU/upd", "errors")
 	for _, r := range phases {
 		s := r.sum
 		rss := fmt.Sprintf("%.0f", float64(r.rss)/mb)
 		if r.instances > 1 {
 			rss = fmt.Sprintf("%.0f×%d", float64(r.rssSum)/mb/float64(r.instances), r.instances)
 		}
-		fmt.Fprintf(w, "%-26s %5s %9.0f %8.1f %8.1f %8.1f %8.1f %15s %8.2f %8.2f %8s %7.1f %6d\n", r.name, short(r.think),
+		cpuPer := "-"
+		if s.updates > 0 {
+			cpuPer = fmt.Sprintf("%.2fms", ms(r.cpu)/float64(s.updates))
+		}
+		fmt.Fprintf(w, "%-26s %5s %9.0f %8.1f %8.1f %8.1f %8.1f %15s %8.2f %8.2f %8s %7.1f %7s %6d\n", r.name, short(r.think),
 			s.perSecond, ms(s.lat.p50), ms(s.lat.p90), ms(s.lat.p99), ms(s.lat.max),
 			fmt.Sprintf("%.1f/%.1f", ms(s.first.p50), ms(s.first.p99)),
-			ratioOf(s.news, s.updates), ratioOf(s.edits, s.updates), rss, r.cpu.Seconds(), r.errors)
+			ratioOf(s.news, s.updates), ratioOf(s.edits, s.updates), rss, r.cpu.Seconds(), cpuPer, r.errors)
 	}
 	fmt.Fprintln(w, "(updates/s and p50…max over the steady part of a phase; latency is from an update's push to the step's last reply;")
 	fmt.Fprintln(w, " 1st step: a customer's first update, the bot has not seen them in this run; new/edit per step as the customers received them;")
-	fmt.Fprintln(w, " RSS: peak resident set of the bot process, per instance; CPU: the bot processes' whole life)")
+	fmt.Fprintln(w, " RSS: peak resident set of the bot process, per instance; CPU: the bot processes' whole life, and per update answered:")
+	fmt.Fprintln(w, " CPU time is less moved by a busy machine than throughput is)")
 	for _, r := range phases {
 		var lines []string
 		res := r.res
