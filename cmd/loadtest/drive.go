@@ -44,9 +44,10 @@ type result struct {
 	end         time.Time // when the last step in flight finished
 	steps       []stepRecord
 	concurrency int
-	issued      int   // steps customers started (answered or not)
-	scenarios   int64 // scripts run to the end
-	exhausted   bool  // ran out of customers before the duration
+	issued      int         // steps customers started (answered or not)
+	completions []time.Time // when each script run to the end did, in order
+	scenarios   int64       // scripts run to the end
+	exhausted   bool        // ran out of customers before the duration
 	errors      int64
 	errSamples  []string
 }
@@ -200,6 +201,9 @@ func (d *drive) run(ctx context.Context) *result {
 				switch {
 				case err == nil:
 					scenarios.Add(1)
+					mu.Lock()
+					res.completions = append(res.completions, time.Now())
+					mu.Unlock()
 				case errors.Is(err, errStopping):
 				default:
 					nerr.Add(1)

@@ -213,3 +213,20 @@ func TestRootFrame(t *testing.T) {
 		}
 	}
 }
+
+func TestSteadyFrom(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	stop := t0.Add(60 * time.Second)
+	r := &result{start: t0, concurrency: 2}
+	if got := r.steadyFrom(stop); !got.Equal(t0.Add(10 * time.Second)) {
+		t.Errorf("no script done: from %v, want a sixth of the way", got.Sub(t0))
+	}
+	r.completions = []time.Time{t0.Add(5 * time.Second), t0.Add(20 * time.Second)}
+	if got := r.steadyFrom(stop); !got.Equal(t0.Add(20 * time.Second)) {
+		t.Errorf("every customer's first script done at 20s: from %v", got.Sub(t0))
+	}
+	r.completions[1] = t0.Add(50 * time.Second)
+	if got := r.steadyFrom(stop); !got.Equal(t0.Add(30 * time.Second)) {
+		t.Errorf("late: from %v, want half way", got.Sub(t0))
+	}
+}

@@ -64,8 +64,7 @@ func ratioOf(a, b int) float64 {
 }
 
 // summary is a phase's figures. Throughput and latency are over its steady
-// part: from a sixth of the way in (every customer has started, caches are
-// warm) to the moment customers stopped starting new steps. Messages per
+// part (see steadyFrom) to the moment customers stopped starting new steps. Messages per
 // step and the breakdown by kind are over every completed step.
 type summary struct {
 	updates       int     // answered in the whole phase
@@ -86,7 +85,7 @@ func (r *result) summarize() summary {
 	if stop.IsZero() {
 		stop = r.end
 	}
-	from := r.start.Add(stop.Sub(r.start) / 6)
+	from := r.steadyFrom(stop)
 	var lat, first []time.Duration
 	var byKind [nStepKinds][]time.Duration
 	for _, st := range r.steps {
@@ -119,4 +118,23 @@ func (r *result) summarize() summary {
 	s.lat = quantiles(lat)
 	s.first = quantiles(first)
 	return s
+}
+
+// steadyFrom is where a phase's steady part begins: a sixth of the way in
+// (every customer has started, caches are warm) or, if later, when as many
+// scripts have run to the end as there are customers at once: before that,
+// the mix of steps leans to the first ones of a script (cheap lookups) and
+// the expensive ones (a confirmed repayment) are yet to come. Never later
+// than half way.
+func (r *result) steadyFrom(stop time.Time) time.Time {
+	from := r.start.Add(stop.Sub(r.start) / 6)
+	if r.concurrency > 0 && len(r.completions) >= r.concurrency {
+		if t := r.completions[r.concurrency-1]; t.After(from) {
+			from = t
+		}
+	}
+	if half := r.start.Add(stop.Sub(r.start) / 2); from.After(half) {
+		from = half
+	}
+	return from
 }
