@@ -83,7 +83,7 @@ func main() {
 	flag.StringVar(&o.bin, "bot", "", "a built supportbot binary (default: go build ./cmd/supportbot)")
 	flag.StringVar(&o.limits, "limits", "100000,1000,1000,6000", "SEND_LIMITS for the bot: global/s,per-chat/s,burst,group/min")
 	flag.DurationVar(&o.timeout, "timeout", 15*time.Second, "longest wait for the last reply of a step")
-	flag.StringVar(&o.perf, "perf", "", "record a CPU profile (perf record -g) of the bot process in the first back-to-back phase into this file, and print its top functions")
+	flag.StringVar(&o.perf, "perf", "", "record a CPU profile (perf record -g) of the bot process in the first phase that is not the echo bot (with -phases: any) into this file, and print its top functions")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (database) and the PostgreSQL schema")
 	flag.StringVar(&o.dir, "dir", "", "where the temporary directory and the database go (default: the system's temp dir)")
 	flag.IntVar(&o.instances, "instances", 1, "bot instances of the PostgreSQL phase (webhook mode behind a round-robin front)")

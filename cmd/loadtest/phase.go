@@ -132,7 +132,7 @@ func (e *env) runPhase(ctx context.Context, ph phase, concurrency int, target in
 		ph.name, len(children), r.coldStart.Round(time.Millisecond), concurrency, e.o.duration)
 
 	var perf *exec.Cmd
-	if e.o.perf != "" && !e.profiled && ph.backend != onEcho && ph.think == 0 {
+	if e.o.perf != "" && !e.profiled && ph.backend != onEcho {
 		perf = exec.Command("perf", "record", "-F", "499", "-g", "-p", fmt.Sprint(children[0].cmd.Process.Pid), "-o", e.o.perf)
 		perf.Stdout, perf.Stderr = io.Discard, io.Discard
 		if err := perf.Start(); err != nil {
