@@ -230,3 +230,18 @@ func TestSteadyFrom(t *testing.T) {
 		t.Errorf("late: from %v, want half way", got.Sub(t0))
 	}
 }
+
+func TestChildCPUTime(t *testing.T) {
+	c, err := startChild("/bin/sh", t.TempDir(), nil, "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; exec sleep 5")
+	if err != nil {
+		t.Skip("no /bin/sh:", err)
+	}
+	defer c.stop(time.Second)
+	time.Sleep(200 * time.Millisecond)
+	if _, err := c.cpuTime(); err != nil {
+		t.Fatal(err)
+	}
+	if f := idleCPU([]*child{c}, 10*time.Millisecond); f < 0 {
+		t.Errorf("idleCPU = %v, want a share", f)
+	}
+}

@@ -58,6 +58,7 @@ type options struct {
 	limits      string
 	timeout     time.Duration
 	perf        string
+	perfGraph   string
 	keep        bool
 	dir         string
 	instances   int
@@ -84,6 +85,7 @@ func main() {
 	flag.StringVar(&o.limits, "limits", "100000,1000,1000,6000", "SEND_LIMITS for the bot: global/s,per-chat/s,burst,group/min")
 	flag.DurationVar(&o.timeout, "timeout", 15*time.Second, "longest wait for the last reply of a step")
 	flag.StringVar(&o.perf, "perf", "", "record a CPU profile (perf record -g) of the bot process in the first phase that is not the echo bot (with -phases: any) into this file, and print its top functions")
+	flag.StringVar(&o.perfGraph, "perf-callgraph", "fp", "perf's --call-graph: fp (cheap; C frames of SQLite lose their Go callers) or dwarf (whole stacks, large files: keep -duration short)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (database) and the PostgreSQL schema")
 	flag.StringVar(&o.dir, "dir", "", "where the temporary directory and the database go (default: the system's temp dir)")
 	flag.IntVar(&o.instances, "instances", 1, "bot instances of the PostgreSQL phase (webhook mode behind a round-robin front)")
@@ -190,6 +192,7 @@ type phaseReport struct {
 	conns     int64
 	coldStart time.Duration
 	cpu       time.Duration // the bot processes' CPU time, user + system
+	idle      float64       // share of a core the bots used before the load, with no traffic; -1 unknown
 	selfCPU   time.Duration // ours (the fake server, the front and the customers) during the drive
 	news      int64         // new messages and edits the fake server answered, whatever chat
 	edits     int64

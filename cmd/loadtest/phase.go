@@ -39,7 +39,7 @@ func (e *env) runPhase(ctx context.Context, ph phase, concurrency int, target in
 			t.trace = f
 		}
 	}
-	r := &phaseReport{phase: ph}
+	r := &phaseReport{phase: ph, idle: -1}
 	var children []*child
 	var fr *front
 	stopAll := func() error {
@@ -131,9 +131,12 @@ func (e *env) runPhase(ctx context.Context, ph phase, concurrency int, target in
 	fmt.Fprintf(e.log, "%s: %d bot process(es) ready %v after the first start; driving %d customers for up to %v\n",
 		ph.name, len(children), r.coldStart.Round(time.Millisecond), concurrency, e.o.duration)
 
+	if ph.backend != onEcho && !ph.subscribing {
+		r.idle = idleCPU(children, idleFor)
+	}
 	var perf *exec.Cmd
 	if e.o.perf != "" && !e.profiled && ph.backend != onEcho {
-		perf = exec.Command("perf", "record", "-F", "499", "-g", "-p", fmt.Sprint(children[0].cmd.Process.Pid), "-o", e.o.perf)
+		perf = exec.Command("perf", "record", "-F", "499", "--call-graph", e.o.perfGraph, "-p", fmt.Sprint(children[0].cmd.Process.Pid), "-o", e.o.perf)
 		perf.Stdout, perf.Stderr = io.Discard, io.Discard
 		if err := perf.Start(); err != nil {
 			fmt.Fprintln(e.log, "perf:", err)
@@ -314,4 +317,30 @@ type stepCalls struct {
 	kind stepKind
 	ops  map[string]int
 	err  string
+}
+
+// idleFor is how long a phase watches its bots with no traffic before it starts.
+const idleFor = 2 * time.Second
+
+// idleCPU is the share of a core the processes use together while nobody
+// talks to them: what they cost with no work (polling, timers); -1 if unknown.
+func idleCPU(children []*child, d time.Duration) float64 {
+	sum := func() (time.Duration, bool) {
+		var t time.Duration
+		for _, c := range children {
+			ct, err := c.cpuTime()
+			if err != nil {
+				return 0, false
+			}
+			t += ct
+		}
+		return t, true
+	}
+	c0, ok0 := sum()
+	time.Sleep(d)
+	c1, ok1 := sum()
+	if !ok0 || !ok1 {
+		return -1
+	}
+	return float64(c1-c0) / float64(d)
 }

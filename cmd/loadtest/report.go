@@ -51,8 +51,12 @@ func report(w io.Writer, o options, imports []importRecord, phases []*phaseRepor
 	for _, r := range phases {
 		var lines []string
 		res := r.res
-		lines = append(lines, fmt.Sprintf("%d updates answered, %d scripts completed, in %.1fs; steady window %.1fs; cold start %v; CPU of the fake server, front and customers %.1fs; %d TCP connections to the Bot API",
-			r.sum.updates, res.scenarios, res.end.Sub(res.start).Seconds(), r.sum.window, r.coldStart.Round(time.Millisecond), r.selfCPU.Seconds(), r.conns))
+		idle := ""
+		if r.idle >= 0 && r.backend != onEcho {
+			idle = fmt.Sprintf("; idle before the load (no traffic, %v): %.0f %% of a core", idleFor, 100*r.idle)
+		}
+		lines = append(lines, fmt.Sprintf("%d updates answered, %d scripts completed, in %.1fs; steady window %.1fs; cold start %v; CPU of the fake server, front and customers %.1fs; %d TCP connections to the Bot API%s",
+			r.sum.updates, res.scenarios, res.end.Sub(res.start).Seconds(), r.sum.window, r.coldStart.Round(time.Millisecond), r.selfCPU.Seconds(), r.conns, idle))
 		for _, e := range res.errSamples {
 			lines = append(lines, "error: "+e)
 		}
