@@ -245,3 +245,18 @@ func TestChildCPUTime(t *testing.T) {
 		t.Errorf("idleCPU = %v, want a share", f)
 	}
 }
+
+// TestTapNewVisit: a customer taken again (the echo phase) may be told what
+// they were told on their last visit.
+func TestTapNewVisit(t *testing.T) {
+	tp, ch := newTestTap(t)
+	tp.fake.SendText(telegramtest.User{ID: 42, FirstName: "A"}, "/start")
+	botCall(t, tp, "sendMessage", `{"chat_id":42,"text":"/bill"}`)
+	<-ch
+	tp.unregister(42)
+	tp.register(42, ch)
+	botCall(t, tp, "sendMessage", `{"chat_id":42,"text":"/bill"}`)
+	if m := <-ch; m.dup || tp.dups.Load() != 0 {
+		t.Errorf("the second visit's reply counted as a duplicate: %+v", m)
+	}
+}

@@ -24,7 +24,7 @@
 //
 // The last line of the report is
 //
-//	updates_per_s=… echo_updates_per_s=… ratio=… p50_ms=… p99_ms=… paced_p50_ms=… paced_p99_ms=… new_per_step=… edits_per_step=… rss_mb=… errors=…
+//	updates_per_s=… echo_updates_per_s=… ratio=… p50_ms=… p99_ms=… paced_p50_ms=… paced_p99_ms=… new_per_step=… edits_per_step=… conv_new_per_step=… rss_mb=… errors=…
 package main
 
 import (

@@ -125,7 +125,7 @@ func report(w io.Writer, o options, imports []importRecord, phases []*phaseRepor
 		}
 	}
 	echoRate, ratio := "-", "-"
-	if echo != nil && echo.sum.perSecond > 0 {
+	if echo != nil && echo.sum.perSecond > 0 && bot.backend != onEcho {
 		echoRate, ratio = fmt.Sprintf("%.0f", echo.sum.perSecond), fmt.Sprintf("%.2f", bot.sum.perSecond/echo.sum.perSecond)
 	}
 	pacedP50, pacedP99 := "-", "-"

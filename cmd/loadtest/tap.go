@@ -112,7 +112,13 @@ func (t *tap) close() {
 	t.http.Close()
 }
 
+// register hands the chat's messages to ch from now on: a visit of a
+// customer begins. Texts of an earlier visit (the echo phase takes customers
+// again) are no duplicates of this one's.
 func (t *tap) register(chatID int64, ch chan reply) {
+	t.lastMu.Lock()
+	delete(t.last, chatID)
+	t.lastMu.Unlock()
 	t.mu.Lock()
 	t.chats[chatID] = ch
 	t.mu.Unlock()
