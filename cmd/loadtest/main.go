@@ -216,6 +216,11 @@ type env struct {
 }
 
 func run(ctx context.Context, o options, set map[string]bool, out, log io.Writer) error {
+	if o.coreLatency > 0 && !set["concurrency"] {
+		// 32 workers of a bot, each step waiting on the core for a few
+		// round trips: a thousand customers would only measure a queue.
+		o.concurrency = min(100, o.customers)
+	}
 	if o.customers < 1 || o.concurrency < 1 || o.duration <= 0 {
 		return errors.New("-customers, -concurrency and -duration must be positive")
 	}
@@ -236,11 +241,6 @@ func run(ctx context.Context, o options, set map[string]bool, out, log io.Writer
 		}
 	default:
 		return fmt.Errorf("-database: sqlite or postgres, not %q", o.database)
-	}
-	if o.coreLatency > 0 && !set["concurrency"] {
-		// 32 workers of a bot, each step waiting on the core for a few
-		// round trips: a thousand customers would only measure a queue.
-		o.concurrency = min(100, o.customers)
 	}
 	o.loadStart = loadAverage()
 	dir, err := os.MkdirTemp(o.dir, "supportbot-loadtest-")
