@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -34,8 +35,9 @@ func botEnv(kv ...string) []string {
 		k, _, _ := strings.Cut(e, "=")
 		switch {
 		case strings.HasPrefix(k, "TELEGRAM_"), strings.HasPrefix(k, "AGENT_"), strings.HasPrefix(k, "WEBHOOK_"),
-			strings.HasPrefix(k, "SUPPORT_"), strings.HasPrefix(k, "LOG_"),
-			k == "DATABASE_PATH", k == "LISTEN_ADDR", k == "BUSINESS_HOURS", k == "SEND_LIMITS":
+			strings.HasPrefix(k, "SUPPORT_"), strings.HasPrefix(k, "LOG_"), strings.HasPrefix(k, "CORE_"),
+			strings.HasPrefix(k, "REMINDER_"), strings.HasPrefix(k, "DATABASE_"),
+			k == "LISTEN_ADDR", k == "BUSINESS_HOURS", k == "SEND_LIMITS":
 			continue
 		}
 		env = append(env, e)
@@ -59,12 +61,17 @@ func startChild(bin, dir string, env []string, args ...string) (*child, error) {
 	return c, nil
 }
 
-// waitPoll waits for the bot's first getUpdates and returns how long the bot
-// took to get there from its start.
-func (c *child) waitPoll(t *tap, timeout time.Duration) (time.Duration, error) {
+// waitPoll waits for the bot's first getUpdates (or, in webhook mode, until
+// it answers /healthz on healthURL after its setWebhook) and returns how long
+// the bot took to get there from its start.
+func (c *child) waitPoll(t *tap, healthURL string, minHooks int64, timeout time.Duration) (time.Duration, error) {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		if at := t.firstPoll.Load(); at != 0 {
+		if healthURL != "" {
+			if t.hooks.Load() >= minHooks && healthy(healthURL) {
+				return time.Since(c.started), nil
+			}
+		} else if at := t.firstPoll.Load(); at != 0 {
 			return time.Unix(0, at).Sub(c.started), nil
 		}
 		select {
@@ -73,8 +80,19 @@ func (c *child) waitPoll(t *tap, timeout time.Duration) (time.Duration, error) {
 		case <-time.After(time.Millisecond):
 		}
 	}
-	return 0, fmt.Errorf("bot did not call getUpdates within %v\n%s", timeout, c.stderr.String())
+	return 0, fmt.Errorf("bot did not call getUpdates (or answer %s) within %v\n%s", healthURL, timeout, c.stderr.String())
 }
+
+func healthy(url string) bool {
+	resp, err := healthClient.Get(url)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+var healthClient = &http.Client{Timeout: time.Second}
 
 // peakRSS is the process's peak resident set (VmHWM), in bytes.
 func (c *child) peakRSS() (int64, error) {
@@ -91,6 +109,30 @@ func (c *child) peakRSS() (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", c.cmd.Process.Pid)
+}
+
+// cpuTime is the CPU time the process used so far (user + system), from
+// /proc/PID/stat, in clock ticks of 10 ms.
+func (c *child) cpuTime() (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces: count from after its ')'.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc/%d/stat: no command name", c.cmd.Process.Pid)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: %d fields", c.cmd.Process.Pid, len(f))
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14
+	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("/proc/%d/stat: bad utime/stime", c.cmd.Process.Pid)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
 }
 
 // stop asks the bot to shut down (SIGTERM) and waits for it.

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"time"
 
@@ -34,55 +36,109 @@ var banks = []string{"招商银行", "工商银行", "建设银行", "中国银�
 // userIDBase keeps generated Telegram ids clear of the test fixtures' ids.
 const userIDBase = 7_000_000_000
 
-// generate makes n customers, each with one card and one open 12-period plan
-// with a prepayment fee: 3 periods paid, the 4th due in 10 days, so nothing
-// is overdue and the quote has a prepayment fee on 9 periods.
-func generate(n int, seed uint64, now time.Time, loc *time.Location) ([]byte, []persona, error) {
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	today := supportbot.DateOf(now, loc)
-	first := now.In(loc).AddDate(0, -3, 10)
-	f := importer.File{Customers: make([]importer.Customer, 0, n)}
-	people := make([]persona, 0, n)
-	for i := range n {
-		prod := products[rng.IntN(len(products))]
-		each := int64(10_000 + rng.IntN(80_000)) // fen per period
-		fee := int64(rng.IntN(5)) * 100
-		rate := int64(50 + rng.IntN(251)) // 0.50 %–3.00 %
-		c := importer.Customer{
-			ID:          fmt.Sprintf("L%06d", i),
-			Name:        fmt.Sprintf("客户%d", i),
-			Phone:       fmt.Sprintf("+86 139%08d", i),
-			IDCardLast4: fmt.Sprintf("%04d", rng.IntN(10000)),
-			Language:    "zh",
-			Cards:       []importer.Card{{ID: "K1", Bank: banks[rng.IntN(len(banks))], Last4: fmt.Sprintf("%04d", rng.IntN(10000)), Default: true}},
-		}
-		p := importer.Plan{ID: fmt.Sprintf("LP%06d", i), OrderNo: fmt.Sprintf("52410%08d", i), Product: prod.name,
-			Partner: prod.partner, PrincipalFen: each * 12, Periods: 12, PrepayFeeRateBP: rate}
-		plan := supportbot.Plan{ID: p.ID, Product: p.Product, Periods: 12, PrepayFeeRateBP: rate}
-		for k := 1; k <= 12; k++ {
-			b := importer.Bill{Period: k, DueDate: first.AddDate(0, k-1, 0).Format("2006-01-02"),
-				PrincipalFen: each, FeeFen: fee, Status: supportbot.BillUnpaid}
-			if k <= 3 {
-				b.Status = supportbot.BillPaid
-			}
-			p.Bills = append(p.Bills, b)
-			plan.Bills = append(plan.Bills, supportbot.Bill{PlanID: p.ID, Period: k, DueDate: supportbot.Date(b.DueDate),
-				Principal: supportbot.Money(each), Fee: supportbot.Money(fee), Status: b.Status})
-		}
-		c.Plans = []importer.Plan{p}
-		f.Customers = append(f.Customers, c)
-		people = append(people, persona{
-			index:     i,
-			userID:    userIDBase + int64(i),
-			phone:     fmt.Sprintf("86139%08d", i), // as Telegram shares it: no '+'
-			name:      c.Name,
-			product:   p.Product,
-			remaining: plan.Remaining(),
-			payoff:    payoffTotal(plan, today),
-		})
+// population is n generated customers. Customer i is a function of the seed
+// and i alone, so a million of them are written as a stream and a persona is
+// made when a simulated customer needs it: nothing of size n is held.
+//
+// Each customer has one card and one open 12-period plan with a prepayment
+// fee: 3 periods paid, the 4th due in 10 days (the same day for everyone, so
+// a reminder pass has a bill to tell every subscriber about), nothing
+// overdue, and the quote has a prepayment fee on 9 periods.
+type population struct {
+	n     int
+	seed  uint64
+	loc   *time.Location
+	today supportbot.Date
+	first time.Time // the first period's due date
+}
+
+func newPopulation(n int, seed uint64, now time.Time, loc *time.Location) population {
+	return population{n: n, seed: seed, loc: loc, today: supportbot.DateOf(now, loc), first: now.In(loc).AddDate(0, -3, 10)}
+}
+
+// dueDate is the due date of every customer's next unpaid period (the 4th).
+func (p population) dueDate() supportbot.Date {
+	return supportbot.Date(p.first.AddDate(0, 3, 0).Format("2006-01-02"))
+}
+
+// customer is generated customer i, as the export has it and as the
+// simulated customer expects the bot to show it.
+func (p population) customer(i int) (importer.Customer, persona) {
+	rng := rand.New(rand.NewPCG(p.seed, uint64(i)))
+	prod := products[rng.IntN(len(products))]
+	each := int64(10_000 + rng.IntN(80_000)) // fen per period
+	fee := int64(rng.IntN(5)) * 100
+	rate := int64(50 + rng.IntN(251)) // 0.50 %–3.00 %
+	c := importer.Customer{
+		ID:          fmt.Sprintf("L%07d", i),
+		Name:        fmt.Sprintf("客户%d", i),
+		Phone:       fmt.Sprintf("+86 139%08d", i),
+		IDCardLast4: fmt.Sprintf("%04d", rng.IntN(10000)),
+		Language:    "zh",
+		Cards:       []importer.Card{{ID: "K1", Bank: banks[rng.IntN(len(banks))], Last4: fmt.Sprintf("%04d", rng.IntN(10000)), Default: true}},
 	}
-	b, err := json.Marshal(f)
-	return b, people, err
+	pl := importer.Plan{ID: fmt.Sprintf("LP%07d", i), OrderNo: fmt.Sprintf("52410%08d", i), Product: prod.name,
+		Partner: prod.partner, PrincipalFen: each * 12, Periods: 12, PrepayFeeRateBP: rate}
+	plan := supportbot.Plan{ID: pl.ID, Product: pl.Product, Periods: 12, PrepayFeeRateBP: rate}
+	for k := 1; k <= 12; k++ {
+		b := importer.Bill{Period: k, DueDate: p.first.AddDate(0, k-1, 0).Format("2006-01-02"),
+			PrincipalFen: each, FeeFen: fee, Status: supportbot.BillUnpaid}
+		if k <= 3 {
+			b.Status = supportbot.BillPaid
+		}
+		pl.Bills = append(pl.Bills, b)
+		plan.Bills = append(plan.Bills, supportbot.Bill{PlanID: pl.ID, Period: k, DueDate: supportbot.Date(b.DueDate),
+			Principal: supportbot.Money(each), Fee: supportbot.Money(fee), Status: b.Status})
+	}
+	c.Plans = []importer.Plan{pl}
+	return c, persona{
+		index:     i,
+		userID:    userIDBase + int64(i),
+		phone:     fmt.Sprintf("86139%08d", i), // as Telegram shares it: no '+'
+		name:      c.Name,
+		product:   pl.Product,
+		remaining: plan.Remaining(),
+		payoff:    payoffTotal(plan, p.today),
+	}
+}
+
+func (p population) persona(i int) persona {
+	_, pe := p.customer(i)
+	return pe
+}
+
+// write writes the export of every customer to w, one at a time.
+func (p population) write(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	bw.WriteString(`{"customers":[`)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for i := range p.n {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		c, _ := p.customer(i)
+		if err := enc.Encode(c); err != nil {
+			return err
+		}
+	}
+	bw.WriteString("]}\n")
+	return bw.Flush()
+}
+
+// order is the order simulated customers are taken in: a random permutation
+// of the population (so a big database is touched all over, not in import
+// order), or import order.
+func (p population) order(random bool) []int32 {
+	idx := make([]int32, p.n)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	if random {
+		rng := rand.New(rand.NewPCG(p.seed, 0x5eed))
+		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+	}
+	return idx
 }
 
 // payoffTotal is what paying off plan costs today (0 when it cannot be computed).

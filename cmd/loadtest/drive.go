@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,7 +22,9 @@ type script func(c *customer) error
 type drive struct {
 	name        string
 	tap         *tap
-	people      []persona
+	pop         population
+	order       []int32       // the population's indices in the order customers come
+	cursor      *atomic.Int64 // next place in order, shared by the phases that use up customers
 	concurrency int
 	duration    time.Duration // stop starting steps after this
 	target      int64         // or after this many updates (0: no target)
@@ -32,24 +33,34 @@ type drive struct {
 	think       time.Duration // mean pause between steps (exponential); 0: none
 	seed        uint64
 	script      script
+	afterStep   func(stepKind) // called when a customer's step got its last reply
 }
 
 // result is what a phase measured.
 type result struct {
-	name       string
-	start      time.Time
-	stop       time.Time // when customers stopped starting steps
-	end        time.Time // when the last step in flight finished
-	steps      []stepRecord
-	scenarios  int64 // scripts run to the end
-	exhausted  bool  // ran out of customers before the duration
-	errors     int64
-	errSamples []string
+	name        string
+	start       time.Time
+	stop        time.Time // when customers stopped starting steps
+	end         time.Time // when the last step in flight finished
+	steps       []stepRecord
+	concurrency int
+	issued      int         // steps customers started (answered or not)
+	completions []time.Time // when each script run to the end did, in order
+	scenarios   int64       // scripts run to the end
+	exhausted   bool        // ran out of customers before the duration
+	errors      int64
+	errSamples  []string
 }
 
+// stepRecord is one customer step: an update the customer sent and the
+// bot's replies to it, up to the last.
 type stepRecord struct {
+	kind    stepKind
+	first   bool // the customer's first step: a customer the bot has not seen in this run
 	done    time.Time
 	latency time.Duration
+	news    int // new messages the customer received during the step
+	edits   int // edits of the customer's messages during the step
 }
 
 var errStopping = errors.New("phase stopping")
@@ -65,6 +76,7 @@ type customer struct {
 	stopped  func() bool
 	deadline time.Time
 	issued   *atomic.Int64
+	nsteps   int // steps taken so far
 }
 
 type verdict int
@@ -77,7 +89,7 @@ const (
 
 // step pushes one update and waits for the replies to it, up to the one
 // match calls last; the latency is from the push to that reply's delivery.
-func (c *customer) step(what string, push func(), match func(reply) verdict) (reply, error) {
+func (c *customer) step(kind stepKind, what string, push func(), match func(reply) verdict) (reply, error) {
 	if c.stopped() {
 		return reply{}, errStopping
 	}
@@ -92,6 +104,8 @@ func (c *customer) step(what string, push func(), match func(reply) verdict) (re
 		}
 	}
 	c.issued.Add(1)
+	rec := stepRecord{kind: kind, first: c.nsteps == 0}
+	c.nsteps++
 	t0 := time.Now()
 	push()
 	timer := time.NewTimer(c.d.timeout)
@@ -99,6 +113,11 @@ func (c *customer) step(what string, push func(), match func(reply) verdict) (re
 	for {
 		select {
 		case m := <-c.ch:
+			if m.edit {
+				rec.edits++
+			} else {
+				rec.news++
+			}
 			if m.dup { // counted by the tap; the customer reads on
 				continue
 			}
@@ -106,40 +125,44 @@ func (c *customer) step(what string, push func(), match func(reply) verdict) (re
 			case more:
 				continue
 			case last:
-				*c.steps = append(*c.steps, stepRecord{done: m.at, latency: m.at.Sub(t0)})
+				rec.done, rec.latency = m.at, m.at.Sub(t0)
+				*c.steps = append(*c.steps, rec)
+				if c.d.afterStep != nil {
+					c.d.afterStep(kind)
+				}
 				return m, nil
 			}
-			return m, fmt.Errorf("%s: unexpected reply %q", what, clip(m.text, 120))
+			return m, fmt.Errorf("%s: unexpected reply %q (%s; expected remaining %v, payoff %v)", what, clip(m.text, 160), m.method, c.p.remaining, c.p.payoff)
 		case <-timer.C:
 			return reply{}, fmt.Errorf("%s: no (last) reply within %v", what, c.d.timeout)
 		}
 	}
 }
 
-func (c *customer) say(text string, match func(reply) verdict) (reply, error) {
-	return c.step(text, func() { c.d.tap.fake.SendText(c.user, text) }, match)
+func (c *customer) say(kind stepKind, text string, match func(reply) verdict) (reply, error) {
+	return c.step(kind, text, func() { c.d.tap.fake.SendText(c.user, text) }, match)
 }
 
-func (c *customer) press(m reply, data string, match func(reply) verdict) (reply, error) {
-	return c.step("press "+data, func() { c.d.tap.fake.PressButton(c.user, m.message(), data) }, match)
+func (c *customer) press(kind stepKind, m reply, data string, match func(reply) verdict) (reply, error) {
+	return c.step(kind, "press "+data, func() { c.d.tap.fake.PressButton(c.user, m.message(), data) }, match)
 }
 
 func (c *customer) shareContact(match func(reply) verdict) (reply, error) {
-	return c.step("share contact", func() { c.d.tap.fake.ShareContact(c.user, c.p.phone, c.user.ID) }, match)
+	return c.step(stepIdentify, "share contact", func() { c.d.tap.fake.ShareContact(c.user, c.p.phone, c.user.ID) }, match)
 }
 
 // run runs the phase and returns what it measured.
 func (d *drive) run(ctx context.Context) *result {
-	res := &result{name: d.name, start: time.Now()}
+	res := &result{name: d.name, start: time.Now(), concurrency: d.concurrency}
 	deadline := res.start.Add(d.duration)
-	var next, issued, scenarios, nerr atomic.Int64
+	var issued, scenarios, nerr atomic.Int64
 	var exhausted, stopFlag atomic.Bool
 	var stopOnce sync.Once
 	stopped := func() bool {
 		if stopFlag.Load() {
 			return true
 		}
-		if ctx.Err() != nil || time.Now().After(deadline) || d.target > 0 && issued.Load() >= d.target || exhausted.Load() {
+		if ctx.Err() != nil || time.Now().After(deadline) || d.target > 0 && issued.Load() >= d.target {
 			stopOnce.Do(func() { res.stop = time.Now() })
 			stopFlag.Store(true)
 			return true
@@ -159,16 +182,18 @@ func (d *drive) run(ctx context.Context) *result {
 			ch := make(chan reply, 64)
 			rng := rand.New(rand.NewPCG(d.seed, uint64(w)))
 			for !stopped() {
-				i := int(next.Add(1) - 1)
-				if i >= len(d.people) {
+				i := int(d.cursor.Add(1) - 1)
+				if i >= len(d.order) {
 					if !d.reuse {
+						// No customer left: this one stops; those in
+						// the middle of their script finish it.
 						exhausted.Store(true)
-						stopped()
+						stopOnce.Do(func() { res.stop = time.Now() })
 						break
 					}
-					i %= len(d.people)
+					i %= len(d.order)
 				}
-				p := d.people[i]
+				p := d.pop.persona(int(d.order[i]))
 				c := &customer{d: d, p: p, ch: ch, rng: rng, steps: &perWorker[w], stopped: stopped, deadline: deadline, issued: &issued,
 					user: telegramtest.User{ID: p.userID, FirstName: p.name, LanguageCode: "zh"}}
 				d.tap.register(p.userID, ch)
@@ -176,6 +201,9 @@ func (d *drive) run(ctx context.Context) *result {
 				switch {
 				case err == nil:
 					scenarios.Add(1)
+					mu.Lock()
+					res.completions = append(res.completions, time.Now())
+					mu.Unlock()
 				case errors.Is(err, errStopping):
 				default:
 					nerr.Add(1)
@@ -208,6 +236,7 @@ func (d *drive) run(ctx context.Context) *result {
 	res.end = time.Now()
 	res.exhausted = exhausted.Load()
 	res.scenarios = scenarios.Load()
+	res.issued = int(issued.Load())
 	res.errors = nerr.Load()
 	for _, s := range perWorker {
 		res.steps = append(res.steps, s...)
@@ -229,44 +258,6 @@ func (d *drive) progress(start time.Time, issued, nerr *atomic.Int64, done chan 
 			prev = n
 		}
 	}
-}
-
-// summary is a phase's figures over its steady part: from a sixth of the way
-// in (every customer has started, caches are warm) to the moment customers
-// stopped starting new steps.
-type summary struct {
-	updates       int     // answered in the whole phase
-	steadyUpdates int     // answered in the steady window
-	window        float64 // seconds
-	perSecond     float64
-	p50, p90, p99 time.Duration
-	max           time.Duration
-}
-
-func (r *result) summarize() summary {
-	s := summary{updates: len(r.steps)}
-	stop := r.stop
-	if stop.IsZero() {
-		stop = r.end
-	}
-	from := r.start.Add(stop.Sub(r.start) / 6)
-	var lat []time.Duration
-	for _, st := range r.steps {
-		if !st.done.Before(from) && !st.done.After(stop) {
-			lat = append(lat, st.latency)
-		}
-	}
-	s.steadyUpdates = len(lat)
-	s.window = stop.Sub(from).Seconds()
-	if s.window > 0 {
-		s.perSecond = float64(len(lat)) / s.window
-	}
-	if len(lat) > 0 {
-		slices.Sort(lat)
-		q := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-		s.p50, s.p90, s.p99, s.max = q(0.50), q(0.90), q(0.99), lat[len(lat)-1]
-	}
-	return s
 }
 
 func clip(s string, n int) string {
