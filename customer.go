@@ -240,8 +240,6 @@ type Line struct {
 	Text string    `json:"x"`
 }
 
-
-
 // Ticket statuses.
 const (
 	TicketOpen     = "open"     // waiting for or with an agent

@@ -96,9 +96,9 @@ type Event struct {
 	// first being MessageID; the channel gathers them into one event.
 	Album    []int64 `json:",omitempty"`
 	ThreadID int64   // the forum topic, for messages in the staff chat
-	Time          time.Time
-	Core          *CoreEvent  `json:",omitempty"` // EventCore
-	Agent         *AgentEvent `json:",omitempty"` // EventAgent
+	Time     time.Time
+	Core     *CoreEvent  `json:",omitempty"` // EventCore
+	Agent    *AgentEvent `json:",omitempty"` // EventAgent
 	// Masked is set when the channel masked card or ID numbers in Text
 	// before keeping it: the customer is warned, nothing unmasked is kept.
 	Masked bool `json:",omitempty"`
