@@ -291,7 +291,7 @@ func (s *sender) share(ctx context.Context, read []chatKey, groups map[chatKey][
 				if shares[k] == len(groups[k]) {
 					continue
 				}
-				if !lim.Allow() {
+				if !free(groups[k][shares[k]].Reply) && !lim.Allow() {
 					r := lim.Reserve()
 					wait = min(wait, r.Delay())
 					r.Cancel()
@@ -313,9 +313,9 @@ func (s *sender) share(ctx context.Context, read []chatKey, groups map[chatKey][
 	return order, shares, wait
 }
 
-// takeTurns orders the keys of one chat: new tickets first, then the keys
-// served least recently (never served first), keeping the read's order
-// among equals.
+// takeTurns orders the keys of one chat: new tickets first, then tickets
+// before topics' command answers, then the keys served least recently
+// (never served first), keeping the read's order among equals.
 func (s *sender) takeTurns(ctx context.Context, keys []chatKey, groups map[chatKey][]supportbot.OutboxMessage) {
 	fresh := map[chatKey]bool{}
 	for _, k := range keys {
@@ -329,6 +329,14 @@ func (s *sender) takeTurns(ctx context.Context, keys []chatKey, groups map[chatK
 	slices.SortStableFunc(keys, func(a, b chatKey) int {
 		if fresh[a] != fresh[b] {
 			if fresh[a] {
+				return -1
+			}
+			return 1
+		}
+		// Customers' messages (a ticket's) go before answers to agents'
+		// commands (a topic's).
+		if (a.ticket != 0) != (b.ticket != 0) {
+			if a.ticket != 0 {
 				return -1
 			}
 			return 1
@@ -356,6 +364,8 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 	var sent int
 	var err error
 	switch r := m.Reply; {
+	case r.React != 0:
+		err = s.react(ctx, r)
 	case r.TicketID != 0:
 		sent, err = s.deliverToTopic(ctx, r, from)
 	case r.Strip != "":
@@ -390,6 +400,10 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 		if rerr == nil && m.Reply.TicketID != 0 && s.srv.cfg.GaveUp != nil {
 			// The staff chat refuses the bot: the customer must not wait on a relay.
 			s.srv.cfg.GaveUp(ctx, m.Reply)
+		}
+		if r := m.Reply; rerr == nil && r.ChatID > 0 && r.Strip == "" && r.React == 0 && s.srv.cfg.Undelivered != nil {
+			// A customer did not get it: the agent on the chat must know.
+			s.srv.cfg.Undelivered(ctx, m, undelivered(err))
 		}
 	case errors.Is(err, errTopicLost):
 		rerr = s.outbox.RetryLater(ctx, m.ID, s.srv.cfg.Now(), err.Error())
@@ -458,51 +472,183 @@ func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply, from in
 	if err != nil {
 		return from, err
 	}
-	if r.CloseTopic {
+	if r.CloseTopic || r.EditTopic || r.ReopenTopic {
 		if topic == 0 {
-			return 0, nil
+			return 0, nil // nothing to change: a new topic is made as it should be
 		}
+		method := "closeForumTopic"
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
 		p.AddNonZero64("message_thread_id", topic)
-		_, err := s.srv.api.MakeRequest("closeForumTopic", p)
-		if topicLost(err) {
-			return 0, nil // nothing left to close
+		switch {
+		case r.EditTopic:
+			method = "editForumTopic"
+			p["name"] = clipRunes(r.TopicName, 128)
+			p["icon_custom_emoji_id"] = r.TopicIcon // "" removes the icon
+		case r.ReopenTopic:
+			method = "reopenForumTopic"
+		}
+		_, err := s.srv.api.MakeRequest(method, p)
+		if topicLost(err) && !r.CloseTopic {
+			// Gone: the next message makes it again, named as it should be.
+			return 0, s.outbox.SetTicketTopic(ctx, r.TicketID, 0)
+		}
+		if topicLost(err) || topicNotModified(err) {
+			return 0, nil // closed, named or open already
 		}
 		return 0, err
 	}
 	if topic == 0 {
 		from = 0 // parts sent into a lost topic are lost with it
-		name := r.TopicName
-		if name == "" {
-			name = fmt.Sprintf("#T%d", r.TicketID)
-		}
-		p := tgbotapi.Params{"name": name}
-		p.AddNonZero64("chat_id", r.ChatID)
-		resp, err := s.srv.api.MakeRequest("createForumTopic", p)
-		if err != nil {
-			return 0, err
-		}
-		var created struct {
-			ThreadID int64 `json:"message_thread_id"`
-		}
-		if err := json.Unmarshal(resp.Result, &created); err != nil || created.ThreadID == 0 {
-			return 0, fmt.Errorf("createForumTopic: unexpected answer %s", resp.Result)
-		}
-		topic = created.ThreadID
-		if err := s.outbox.SetTicketTopic(ctx, r.TicketID, topic); err != nil {
+		var err error
+		if topic, err = s.makeTopic(ctx, r); err != nil {
 			return 0, err
 		}
 	}
 	r.ThreadID = topic
-	sent, _, err := s.srv.sendParts(ctx, r, from)
+	if r.Track != "" && from == 0 && r.CopyFromMessage == 0 && len(r.CopyMessages) == 0 {
+		// A tracked post (a burst of a customer's messages) is edited
+		// while it can be; a post gone with its topic is made again.
+		if id := s.tracked(ctx, r); id != 0 {
+			r.Edit = id
+			_, err := s.srv.editOnce(ctx, r)
+			if err == nil || !uneditable(err) {
+				return 1, err
+			}
+			r.Edit = 0
+		}
+	}
+	sent, id, err := s.srv.sendParts(ctx, r, from)
 	if topicLost(err) {
 		if serr := s.outbox.SetTicketTopic(ctx, r.TicketID, 0); serr != nil {
 			return 0, serr
 		}
 		return 0, errTopicLost
 	}
+	if err == nil {
+		s.track(ctx, r, id)
+	}
 	return sent, err
+}
+
+// makeTopic creates a ticket's topic. The first one is named by the
+// ticket's card (the reply being sent); one made again after an agent
+// deleted the topic is named and carded afresh by TopicCard, so the agent
+// sees who it is and what they want before the message that needed it.
+func (s *sender) makeTopic(ctx context.Context, r supportbot.Reply) (int64, error) {
+	name, icon := r.TopicName, r.TopicIcon
+	var card string
+	if name == "" && s.srv.cfg.TopicCard != nil {
+		c, err := s.srv.cfg.TopicCard(ctx, r.TicketID)
+		if err != nil {
+			s.srv.log.Warn("card for a topic made again", "ticket", r.TicketID, "err", err)
+		}
+		name, icon, card = c.Name, c.Icon, c.Text
+	}
+	if name == "" {
+		name = fmt.Sprintf("#T%d", r.TicketID)
+	}
+	p := tgbotapi.Params{"name": clipRunes(name, 128)}
+	p.AddNonZero64("chat_id", r.ChatID)
+	if icon != "" {
+		p["icon_custom_emoji_id"] = icon
+	}
+	resp, err := s.srv.api.MakeRequest("createForumTopic", p)
+	if err != nil {
+		return 0, err
+	}
+	var created struct {
+		ThreadID int64 `json:"message_thread_id"`
+	}
+	if err := json.Unmarshal(resp.Result, &created); err != nil || created.ThreadID == 0 {
+		return 0, fmt.Errorf("createForumTopic: unexpected answer %s", resp.Result)
+	}
+	if err := s.outbox.SetTicketTopic(ctx, r.TicketID, created.ThreadID); err != nil {
+		return 0, err
+	}
+	if card != "" {
+		// One more message into the group: it waits for the group's budget
+		// like any other, and is retried a few times on its own.
+		if err := s.chatLimiter(r.ChatID).Wait(ctx); err != nil {
+			return created.ThreadID, nil
+		}
+		err := s.srv.retry(ctx, "send card", func() error {
+			_, _, err := s.srv.sendParts(ctx, supportbot.Reply{ChatID: r.ChatID, ThreadID: created.ThreadID, Text: card}, 0)
+			return err
+		})
+		if err != nil {
+			s.srv.log.Warn("card of a topic made again", "ticket", r.TicketID, "err", scrub(err, s.srv.cfg.Token))
+		}
+	}
+	return created.ThreadID, nil
+}
+
+// tracked is the message a tracked reply made before, 0 if none is known.
+func (s *sender) tracked(ctx context.Context, r supportbot.Reply) int64 {
+	if r.Track == "" || s.srv.cfg.Tracker == nil {
+		return 0
+	}
+	id, err := s.srv.cfg.Tracker.TrackedMessage(ctx, r.ChatID, r.Track)
+	if err != nil {
+		s.srv.log.Warn("read a tracked message", "err", err)
+	}
+	return id
+}
+
+// track records the message a tracked reply made.
+func (s *sender) track(ctx context.Context, r supportbot.Reply, id int64) {
+	if r.Track == "" || id == 0 || s.srv.cfg.Tracker == nil {
+		return
+	}
+	if err := s.srv.cfg.Tracker.SetTrackedMessage(ctx, r.ChatID, r.Track, id); err != nil {
+		s.srv.log.Warn("record a tracked message", "err", err)
+	}
+}
+
+// react sets the bot's reaction on a message (an agent's command, done).
+func (s *sender) react(_ context.Context, r supportbot.Reply) error {
+	p := tgbotapi.Params{}
+	p.AddNonZero64("chat_id", r.ChatID)
+	p.AddNonZero64("message_id", r.React)
+	if err := p.AddInterface("reaction", []map[string]string{{"type": "emoji", "emoji": r.Reaction}}); err != nil {
+		return err
+	}
+	_, err := s.srv.api.MakeRequest("setMessageReaction", p)
+	return err
+}
+
+// free reports replies that do not count against a chat's message budget:
+// a reaction makes no message.
+func free(r supportbot.Reply) bool { return r.React != 0 }
+
+// undelivered says why Telegram refused a reply for good.
+func undelivered(err error) string {
+	var te *tgbotapi.Error
+	if !errors.As(err, &te) {
+		return supportbot.UndeliveredRejected
+	}
+	msg := strings.ToLower(te.Message)
+	switch {
+	case strings.Contains(msg, "deactivated") || strings.Contains(msg, "chat not found"):
+		return supportbot.UndeliveredGone
+	case te.Code == 403:
+		return supportbot.UndeliveredBlocked
+	}
+	return supportbot.UndeliveredRejected
+}
+
+// topicNotModified is Telegram refusing a topic change that changes nothing.
+func topicNotModified(err error) bool {
+	var te *tgbotapi.Error
+	return errors.As(err, &te) && strings.Contains(strings.ToUpper(te.Message), "TOPIC_NOT_MODIFIED")
+}
+
+// clipRunes cuts s to n characters (a topic name has at most 128).
+func clipRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }
 
 // errTopicLost makes the sender retry at once, into a new topic.
@@ -525,6 +671,9 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 	var id int64
 	var err error
 	var sent int
+	if r.Edit == 0 && from == 0 && r.CopyFromMessage == 0 && len(r.CopyMessages) == 0 {
+		r.Edit = s.tracked(ctx, r) // a tracked message is edited (an agent corrected a reply)
+	}
 	if r.Edit != 0 && from == 0 && r.AskContact == "" && !r.RemoveKeyboard && utf16Len(r.Text) <= 4096 {
 		if id, err = s.srv.editOnce(ctx, r); err == nil {
 			sent = 1
@@ -538,6 +687,9 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 		if serr := s.outbox.SetStepMessage(ctx, r.ChatID, r.Nonce, id); serr != nil {
 			s.srv.log.Warn("record the step's message", "err", serr)
 		}
+	}
+	if err == nil {
+		s.track(ctx, r, id)
 	}
 	return sent, err
 }
