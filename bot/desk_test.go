@@ -41,7 +41,6 @@ func (k *tracker) SetTrackedMessage(_ context.Context, chatID int64, track strin
 
 var _ bot.Tracker = (*tracker)(nil)
 
-
 // A customer's burst is one post in the topic, edited as it grows; an
 // agent's reply to the customer is tracked so that the agent's correction
 // edits the customer's copy.
