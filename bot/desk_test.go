@@ -309,3 +309,46 @@ func TestCustomersMessagesGoBeforeCommandAnswers(t *testing.T) {
 		t.Errorf("staff chat got %q first, want the customer's message", msgs[0].Text)
 	}
 }
+
+// A ticket's closing note and the close of its topic are one reply: the
+// note is posted and the topic closed; a later note (the rating came) edits
+// it in the closed topic; a topic an agent closed by hand is opened for the
+// note and closed again.
+func TestClosingNotesCloseTheTopic(t *testing.T) {
+	t.Parallel()
+	k := newTracker()
+	r := newRig(t, func(c *bot.Config) { c.Tracker = k })
+	topic := r.srv.CreateTopic(staff, "#T1")
+	r.out.addTicket(1, topic)
+	r.out.enqueue(supportbot.Reply{ChatID: staff, TicketID: 1, Text: "✅ closed", CloseTopic: true, Track: "t1:close1"})
+	r.run(t)
+	r.out.waitDepth(t, 0)
+	if tp, _ := r.srv.Topic(staff, topic); !tp.Closed {
+		t.Fatal("the topic was not closed")
+	}
+	r.out.enqueue(supportbot.Reply{ChatID: staff, TicketID: 1, Text: "✅ closed\n⭐ 5", CloseTopic: true, Track: "t1:close1"})
+	r.bot.Wake()
+	r.out.waitDepth(t, 0)
+	notes := r.srv.SentTo(staff)
+	if len(notes) != 1 || notes[0].Text != "✅ closed\n⭐ 5" || notes[0].ThreadID != topic {
+		t.Errorf("staff chat = %+v; want the one note, edited to show the rating", notes)
+	}
+	if tp, _ := r.srv.Topic(staff, topic); !tp.Closed {
+		t.Error("the topic is open after the note was edited")
+	}
+
+	other := r.srv.CreateTopic(staff, "#T2")
+	r.out.addTicket(2, other)
+	if _, err := r.srv.Bot(t).MakeRequest("closeForumTopic", map[string]string{"chat_id": fmt.Sprint(staff),
+		"message_thread_id": fmt.Sprint(other)}); err != nil {
+		t.Fatal(err)
+	}
+	r.out.enqueue(supportbot.Reply{ChatID: staff, TicketID: 2, Text: "ℹ️ the customer left", CloseTopic: true, Track: "t2:close1"})
+	r.bot.Wake()
+	r.out.waitDepth(t, 0)
+	tp, _ := r.srv.Topic(staff, other)
+	msgs := r.srv.SentTo(staff)
+	if !tp.Closed || len(msgs) != 2 || msgs[1].ThreadID != other || msgs[1].Text != "ℹ️ the customer left" {
+		t.Errorf("topic %+v, staff chat %+v; want the note in it and the topic closed again", tp, msgs)
+	}
+}

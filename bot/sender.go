@@ -476,6 +476,11 @@ func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply, from in
 		if topic == 0 {
 			return 0, nil // nothing to change: a new topic is made as it should be
 		}
+		if r.CloseTopic && r.Text != "" {
+			if err := s.closingNote(ctx, r, topic); err != nil {
+				return 0, err
+			}
+		}
 		method := "closeForumTopic"
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
@@ -529,6 +534,45 @@ func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply, from in
 		s.track(ctx, r, id)
 	}
 	return sent, err
+}
+
+// closingNote posts the note a topic closes with (CloseTopic with a Text),
+// or edits it when it was posted (the rating came): the note and the close
+// are one reply, so that a later note still closes the topic whichever is
+// sent first. A topic closed already is opened for the note (and closed
+// again after it); a topic deleted takes no note.
+func (s *sender) closingNote(ctx context.Context, r supportbot.Reply, topic int64) error {
+	r.ThreadID, r.CloseTopic = topic, false
+	if id := s.tracked(ctx, r); id != 0 {
+		r.Edit = id
+		_, err := s.srv.editOnce(ctx, r)
+		if err == nil || !uneditable(err) {
+			return err
+		}
+		r.Edit = 0
+	}
+	_, id, err := s.srv.sendParts(ctx, r, 0)
+	if topicClosed(err) {
+		p := tgbotapi.Params{}
+		p.AddNonZero64("chat_id", r.ChatID)
+		p.AddNonZero64("message_thread_id", topic)
+		if _, err = s.srv.api.MakeRequest("reopenForumTopic", p); err == nil || topicNotModified(err) {
+			_, id, err = s.srv.sendParts(ctx, r, 0)
+		}
+	}
+	if topicLost(err) {
+		return nil
+	}
+	if err == nil {
+		s.track(ctx, r, id)
+	}
+	return err
+}
+
+// topicClosed is Telegram refusing a message into a closed topic.
+func topicClosed(err error) bool {
+	var te *tgbotapi.Error
+	return errors.As(err, &te) && strings.Contains(strings.ToUpper(te.Message), "TOPIC_CLOSED")
 }
 
 // makeTopic creates a ticket's topic. The first one is named by the

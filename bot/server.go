@@ -382,18 +382,6 @@ func (s *Server) Send(ctx context.Context, r supportbot.Reply) error {
 // twice) and returns how many parts are delivered in all and the id of the
 // last message sent.
 func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int, int64, error) {
-	if r.CopyFromMessage != 0 {
-		p := tgbotapi.Params{}
-		p.AddNonZero64("chat_id", r.ChatID)
-		p.AddNonZero64("message_thread_id", r.ThreadID)
-		p.AddNonZero64("from_chat_id", r.CopyFromChat)
-		p.AddNonZero64("message_id", r.CopyFromMessage)
-		resp, err := s.api.MakeRequest("copyMessage", p)
-		if err != nil {
-			return 0, 0, err
-		}
-		return 1, messageID(resp.Result), nil
-	}
 	if len(r.CopyMessages) > 0 {
 		// An album: copied as one, so it stays an album.
 		p := tgbotapi.Params{}
@@ -415,6 +403,18 @@ func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int
 			return 1, 0, nil
 		}
 		return 1, ids[0].MessageID, nil
+	}
+	if r.CopyFromMessage != 0 {
+		p := tgbotapi.Params{}
+		p.AddNonZero64("chat_id", r.ChatID)
+		p.AddNonZero64("message_thread_id", r.ThreadID)
+		p.AddNonZero64("from_chat_id", r.CopyFromChat)
+		p.AddNonZero64("message_id", r.CopyFromMessage)
+		resp, err := s.api.MakeRequest("copyMessage", p)
+		if err != nil {
+			return 0, 0, err
+		}
+		return 1, messageID(resp.Result), nil
 	}
 	parts := splitText(r.Text, 4096)
 	var id int64

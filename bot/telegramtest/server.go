@@ -221,7 +221,9 @@ type Fault struct {
 // Blocked is a 403 "Forbidden: bot was blocked by the user", as Telegram
 // answers a send to a user who blocked the bot (Block also makes it happen,
 // for every send to that user).
-func Blocked() Fault { return Fault{Status: 403, Description: "Forbidden: bot was blocked by the user"} }
+func Blocked() Fault {
+	return Fault{Status: 403, Description: "Forbidden: bot was blocked by the user"}
+}
 
 // ThreadNotFound is a 400 "Bad Request: message thread not found", as
 // Telegram answers a send into a forum topic that was deleted (DeleteTopic
