@@ -265,8 +265,10 @@ type Ticket struct {
 	Rating       int // 1–5, 0 when not rated
 	Reminded     bool
 	// Handle is how Telegram names the customer (first name, @username),
-	// kept at hand-off for cards and topic names.
-	Handle string
+	// and CustomerName the name on file of a verified one: kept at hand-off
+	// for cards and topic names.
+	Handle       string
+	CustomerName string
 	// CameFrom is the flow the customer was in when they asked for a person.
 	CameFrom string
 	// RepliedBy is the agent whose reply was the first: first-reply times

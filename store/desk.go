@@ -133,3 +133,25 @@ func (db *DB) SetTrackedMessage(ctx context.Context, chatID int64, track string,
 		return err
 	})
 }
+
+// TrackReply records that a reply tracked as track was relayed to a chat,
+// before the sender made its message (SetTrackedMessage then records it).
+func (tx *Tx) TrackReply(ctx context.Context, chatID int64, track string) error {
+	_, err := tx.exec(ctx, `INSERT INTO tracked_messages (chat_id, track, message_id, created_at) VALUES (?, ?, 0, ?)
+		ON CONFLICT (chat_id, track) DO NOTHING`, chatID, track, ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("track a reply: %w", err)
+	}
+	return nil
+}
+
+// Relayed reports whether a reply tracked as track was relayed to a chat
+// (TrackReply), sent yet or not.
+func (db *DB) Relayed(ctx context.Context, chatID int64, track string) (bool, error) {
+	var n int
+	err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM tracked_messages WHERE chat_id = ? AND track = ?`, chatID, track).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("relayed reply: %w", err)
+	}
+	return n > 0, nil
+}

@@ -15,7 +15,8 @@ import (
 func TestTicketKeepsTheDesksState(t *testing.T) {
 	ctx := context.Background()
 	db, c, _ := open(t)
-	tk := &supportbot.Ticket{ChatID: 1, Status: supportbot.TicketOpen, Reason: "手续费能便宜点吗", Handle: "Ann @ann", CameFrom: "repay"}
+	tk := &supportbot.Ticket{ChatID: 1, Status: supportbot.TicketOpen, Reason: "手续费能便宜点吗", Handle: "Ann @ann",
+		CustomerName: "张伟", CameFrom: "repay"}
 	createTicket(t, db, tk)
 	if !tk.WaitingSince.Equal(t0) {
 		t.Errorf("a new ticket waits since %v, want its creation %v", tk.WaitingSince, t0)
@@ -84,6 +85,24 @@ func TestTrackedRepliesReplaceThePendingOne(t *testing.T) {
 	}
 	if id, _ := db.TrackedMessage(ctx, 5, "c1.1"); id != 0 {
 		t.Errorf("another chat's track = %d", id)
+	}
+	// Flows mark a reply relayed before the sender made its message.
+	if ok, err := db.Relayed(ctx, 7, "a9"); err != nil || ok {
+		t.Errorf("relayed before = %v, %v", ok, err)
+	}
+	update(t, db, func(tx *store.Tx) error { return tx.TrackReply(ctx, 7, "a9") })
+	if ok, _ := db.Relayed(ctx, 7, "a9"); !ok {
+		t.Error("a relayed reply is not known")
+	}
+	if id, _ := db.TrackedMessage(ctx, 7, "a9"); id != 0 {
+		t.Errorf("a reply not sent yet has message %d", id)
+	}
+	if err := db.SetTrackedMessage(ctx, 7, "a9", 5); err != nil {
+		t.Fatal(err)
+	}
+	update(t, db, func(tx *store.Tx) error { return tx.TrackReply(ctx, 7, "a9") }) // again: keeps the message
+	if id, _ := db.TrackedMessage(ctx, 7, "a9"); id != 5 {
+		t.Errorf("tracked message after relaying again = %d, want 5", id)
 	}
 	if err := db.SetTrackedMessage(ctx, -100, "c1.1", 0); err != nil {
 		t.Fatal(err)

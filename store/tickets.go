@@ -12,7 +12,7 @@ import (
 )
 
 const ticketColumns = `id, chat_id, customer_id, status, topic_id, agent_id, agent_name, reason, previous_id,
-	created_at, claimed_at, first_reply_at, closed_at, rating, reminded, handle, came_from, replied_by, reminders,
+	created_at, claimed_at, first_reply_at, closed_at, rating, reminded, handle, customer_name, came_from, replied_by, reminders,
 	reminded_at, told_position, told_at, waiting_since, invite, relay`
 
 type scanner interface{ Scan(...any) error }
@@ -22,7 +22,7 @@ func scanTicket(row scanner) (*supportbot.Ticket, error) {
 	var relay string
 	if err := row.Scan(&t.ID, &t.ChatID, &t.CustomerID, &t.Status, &t.TopicID, &t.AgentID, &t.AgentName, &t.Reason,
 		&t.PreviousID, msTime{&t.CreatedAt}, nullTime{&t.ClaimedAt}, nullTime{&t.FirstReplyAt}, nullTime{&t.ClosedAt},
-		&t.Rating, &t.Reminded, &t.Handle, &t.CameFrom, &t.RepliedBy, &t.Reminders, nullTime{&t.RemindedAt},
+		&t.Rating, &t.Reminded, &t.Handle, &t.CustomerName, &t.CameFrom, &t.RepliedBy, &t.Reminders, nullTime{&t.RemindedAt},
 		&t.ToldPosition, nullTime{&t.ToldAt}, nullTime{&t.WaitingSince}, &t.Invite, &relay); err != nil {
 		return nil, err
 	}
@@ -109,11 +109,11 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *supportbot.Ticket) error {
 		t.WaitingSince = t.CreatedAt
 	}
 	err := tx.queryRow(ctx, `
-		INSERT INTO tickets (chat_id, customer_id, status, reason, previous_id, created_at, closed_at, handle, came_from,
-			waiting_since)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		t.ChatID, t.CustomerID, t.Status, t.Reason, t.PreviousID, ms(t.CreatedAt), optMS(t.ClosedAt), t.Handle, t.CameFrom,
-		optMS(t.WaitingSince)).Scan(&t.ID)
+		INSERT INTO tickets (chat_id, customer_id, status, reason, previous_id, created_at, closed_at, handle, customer_name,
+			came_from, waiting_since)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		t.ChatID, t.CustomerID, t.Status, t.Reason, t.PreviousID, ms(t.CreatedAt), optMS(t.ClosedAt), t.Handle, t.CustomerName,
+		t.CameFrom, optMS(t.WaitingSince)).Scan(&t.ID)
 	if tx.d.unique(err) {
 		return supportbot.Errorf(supportbot.ECONFLICT, "chat already has an open ticket")
 	} else if err != nil {
