@@ -227,6 +227,7 @@ type knowledge struct{ ix *faq.Index }
 var (
 	_ flows.Classifier = knowledge{}
 	_ flows.Answers    = knowledge{}
+	_ flows.FAQCatalog = knowledge{}
 )
 
 // Classify passes the kind through: "flow", "faq", "none", or
@@ -245,6 +246,17 @@ func (k knowledge) Answer(id string, lang supportbot.Lang) (string, string, bool
 		return "", "", false
 	}
 	return e.Answer[string(lang)], e.Flow, true
+}
+
+// FAQIDs are the topics an agent can send with /faq ID.
+func (k knowledge) FAQIDs() []string {
+	var ids []string
+	for _, e := range k.ix.Entries() {
+		if e.Kind == faq.KindFAQ {
+			ids = append(ids, e.ID)
+		}
+	}
+	return ids
 }
 
 func (k knowledge) Title(id string, lang supportbot.Lang) string {
