@@ -295,18 +295,45 @@ func TestEditsButtonsAndBlocksReachTheEngine(t *testing.T) {
 }
 
 // A customer's message goes before an answer to an agent's command when
-// both wait for the staff chat's budget.
+// both wait for the staff chat's budget (here one message a minute).
 func TestCustomersMessagesGoBeforeCommandAnswers(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, func(c *bot.Config) { c.Limits = staffLimits })
+	r := newRig(t, func(c *bot.Config) {
+		c.Limits = bot.Limits{PerSecond: 1000, PerChat: 200, PerChatBurst: 1, PerGroupMinute: 1}
+	})
 	topic := r.srv.CreateTopic(staff, "#T1")
 	r.out.addTicket(1, topic)
 	r.out.enqueue(supportbot.Reply{ChatID: staff, ThreadID: topic, Text: "queue list"},
 		supportbot.Reply{ChatID: staff, TicketID: 1, Text: "👤 customer"})
 	r.run(t)
-	msgs := r.srv.WaitFor(t, staff, 2, 5*time.Second)
+	msgs := r.srv.WaitFor(t, staff, 1, 5*time.Second)
 	if msgs[0].Text != "👤 customer" {
 		t.Errorf("staff chat got %q first, want the customer's message", msgs[0].Text)
+	}
+}
+
+// The staff chat's budget is Telegram's: at most 20 messages in any minute,
+// each sent as soon as the minute allows — a quiet chat's messages go at
+// once, not one every three seconds.
+func TestGroupMessagesGoAtOnceWithinTheMinutesBudget(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(c *bot.Config) { c.Limits = bot.DefaultLimits },
+		telegramtest.WithRateLimits(telegramtest.RateLimits{GroupPerMinute: 20}))
+	topic := r.srv.CreateTopic(staff, "#T1")
+	r.out.addTicket(1, topic)
+	for i := range 25 {
+		r.out.enqueue(supportbot.Reply{ChatID: staff, TicketID: 1, Text: fmt.Sprint("👤 ", i)})
+	}
+	start := time.Now()
+	r.run(t)
+	r.srv.WaitFor(t, staff, 20, 10*time.Second)
+	t.Logf("20 messages in %v", time.Since(start).Round(time.Millisecond))
+	time.Sleep(500 * time.Millisecond)
+	if n := len(r.srv.SentTo(staff)); n != 20 {
+		t.Errorf("%d messages within the first minute, want 20 (the budget)", n)
+	}
+	if n := r.srv.Throttled(); n != 0 {
+		t.Errorf("%d sends answered 429", n)
 	}
 }
 

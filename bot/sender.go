@@ -61,7 +61,7 @@ type sender struct {
 	marks   chan int64 // delivered ids, marked sent in batches
 
 	mu    sync.Mutex
-	chats map[int64]*rate.Limiter
+	chats map[int64]chatLimit
 	busy  map[chatKey]bool // chats a goroutine is delivering to
 	// parts holds how many parts of a split message an attempt delivered
 	// before it failed: the retry goes on from there.
@@ -88,7 +88,7 @@ func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
 		global: rate.NewLimiter(rate.Limit(l.PerSecond), 1),
 		wake:   make(chan struct{}, 1),
 		marks:  make(chan int64, 1024),
-		chats:  map[int64]*rate.Limiter{},
+		chats:  map[int64]chatLimit{},
 		busy:   map[chatKey]bool{},
 		served: map[chatKey]uint64{},
 		parts:  map[int64]int{},
@@ -105,20 +105,21 @@ func (s *sender) poke() {
 }
 
 // chatLimiter is the limiter of one chat (groups have negative ids).
-func (s *sender) chatLimiter(chatID int64) *rate.Limiter {
+func (s *sender) chatLimiter(chatID int64) chatLimit {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l, ok := s.chats[chatID]
 	if !ok {
 		if len(s.chats) > 100_000 { // forget idle chats rather than grow without bound
-			s.chats = map[int64]*rate.Limiter{}
+			s.chats = map[int64]chatLimit{}
 		}
 		if chatID < 0 {
-			// No burst: a burst of b on top of 20/min sends 20+b in the
-			// first minute, and Telegram answers the rest 429.
-			l = rate.NewLimiter(rate.Limit(s.limits.PerGroupMinute/60), 1)
+			// At most PerGroupMinute in any minute, each sent as soon as
+			// the minute allows (a rate with a burst would send 20+b in
+			// the first minute, and Telegram answers the rest 429).
+			l = newWindow(s.limits.PerGroupMinute)
 		} else {
-			l = rate.NewLimiter(rate.Limit(s.limits.PerChat), max(1, s.limits.PerChatBurst))
+			l = bucket{rate.NewLimiter(rate.Limit(s.limits.PerChat), max(1, s.limits.PerChatBurst))}
 		}
 		s.chats[chatID] = l
 	}
@@ -292,9 +293,7 @@ func (s *sender) share(ctx context.Context, read []chatKey, groups map[chatKey][
 					continue
 				}
 				if !free(groups[k][shares[k]].Reply) && !lim.Allow() {
-					r := lim.Reserve()
-					wait = min(wait, r.Delay())
-					r.Cancel()
+					wait = min(wait, lim.Delay())
 					left = false
 					break
 				}
