@@ -1,9 +1,9 @@
 -- The agent desk (issue 21). Tickets keep what a shift needs: how Telegram
--- names the customer (and the name on file), the flow they came from, who answered first, the
--- reminders sent, the queue position they were told, since when the
--- customer waits for an answer, what became of the rating invitation, and
--- the topic's latest post of customer messages (JSON). Instants are INTEGER
--- milliseconds since the Unix epoch, NULL for "no time".
+-- names the customer and the name on file, the flow they came from, who
+-- answered first, the reminders sent, the queue position they were told,
+-- since when the customer waits for an answer, what became of the rating
+-- invitation, and the topic's latest post of customer messages (JSON).
+-- Instants are INTEGER milliseconds since the Unix epoch, NULL for "no time".
 ALTER TABLE tickets ADD COLUMN handle TEXT NOT NULL DEFAULT '';
 ALTER TABLE tickets ADD COLUMN customer_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE tickets ADD COLUMN came_from TEXT NOT NULL DEFAULT '';
