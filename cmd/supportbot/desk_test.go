@@ -4,7 +4,6 @@ package main
 // fake Bot API on 127.0.0.1, agents and customers acting through it.
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -179,8 +178,7 @@ func (a *app) metric(line string) string {
 // an agent deletes by hand; notes, ratings, a reopened ticket, /faq and
 // /queue; after hours, a customer waits and the reminders escalate.
 func TestAShiftAtTheDesk(t *testing.T) {
-	a := MustRunMain(t, "AGENT_CHAT_ID", "-100777", "AGENT_USER_IDS", "9001,9002")
-	ctx := context.Background()
+	a := MustRunMain(t, "AGENT_CHAT_ID", "-100777", "AGENT_USER_IDS", "9001,9002", "LOG_LEVEL", "debug")
 
 	// 10:00 — five customers ask for a person within the minute.
 	zhang := a.customer(7801, "zh") // verified: 张伟, an overdue period
@@ -460,5 +458,11 @@ func TestAShiftAtTheDesk(t *testing.T) {
 	if closes != 3 {
 		t.Errorf("%d ticket_close audit entries, want 3", closes)
 	}
-	_ = ctx
+	// A whole shift at debug level: no name, phone, card number or text in the log.
+	logs := a.logs.String()
+	for _, secret := range []string{"张伟", "13800138000", "138****8000", "6222", "应还", "滞纳金能退", "bob_k", "小李", "王丽"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log holds %q", secret)
+		}
+	}
 }
