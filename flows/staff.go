@@ -500,7 +500,12 @@ func (d *desk) faq(id string) error {
 		d.here(s.staffT("agent.faq_unknown", "id", id) + "\n" + d.faqList())
 		return nil
 	}
-	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentFAQ, Text: id}, d.replied, nil)
+	claimed := d.t.AgentID == 0
+	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentFAQ, Text: id}, d.replied, func(t *supportbot.Ticket) {
+		if claimed { // an answer claims an unclaimed ticket, as a reply does
+			s.late = append(s.late, d.e.retitle(t, false))
+		}
+	})
 	d.react(reactSent)
 	return nil
 }
