@@ -227,7 +227,10 @@ type Conversation struct {
 	Misses      int             // free-text questions in a row the bot could not answer
 	// Transcript is the last messages of the chat, for an agent's context card.
 	Transcript []Line
-	UpdatedAt  time.Time
+	// Unreachable is set while the chat takes no message (the user blocked
+	// the bot, or the chat is gone); the chat's next message clears it.
+	Unreachable bool
+	UpdatedAt   time.Time
 }
 
 // Line is one message of a transcript.
@@ -261,6 +264,71 @@ type Ticket struct {
 	ClosedAt     time.Time
 	Rating       int // 1–5, 0 when not rated
 	Reminded     bool
+	// Handle is how Telegram names the customer (first name, @username),
+	// and CustomerName the name on file of a verified one: kept at hand-off
+	// for cards and topic names.
+	Handle       string
+	CustomerName string
+	// CameFrom is the flow the customer was in when they asked for a person.
+	CameFrom string
+	// RepliedBy is the agent whose reply was the first: first-reply times
+	// are theirs, whoever holds the ticket later.
+	RepliedBy int64
+	// Reminders counts the reminders sent for an unanswered ticket, the
+	// last at RemindedAt.
+	Reminders  int
+	RemindedAt time.Time
+	// ToldPosition is the queue position the customer was last told, at ToldAt.
+	ToldPosition int
+	ToldAt       time.Time
+	// WaitingSince is the customer's first message since an agent last
+	// answered; zero when nothing waits for an answer.
+	WaitingSince time.Time
+	// Invite is what became of the rating invitation: InviteSent,
+	// InviteUndelivered, InviteBlocked; "" before the ticket closed.
+	Invite string
+	// Relay is the ticket's latest post of customer messages in its topic.
+	Relay RelayPost
+}
+
+// What became of a closed ticket's rating invitation.
+const (
+	InviteSent        = "sent"        // sent; no failure reported
+	InviteUndelivered = "undelivered" // Telegram refused it
+	InviteBlocked     = "blocked"     // not sent: the customer had blocked the bot
+)
+
+// RelayPost is one post in a ticket's topic gathering a customer's messages
+// (a burst): later messages are added to it, and the post edited, until an
+// agent answers, media comes between, it grows too long or too old.
+type RelayPost struct {
+	Seq     int64       `json:"seq,omitempty"` // numbers the ticket's posts
+	Started time.Time   `json:"started,omitempty"`
+	Closed  bool        `json:"closed,omitempty"`
+	Lines   []RelayLine `json:"lines,omitempty"`
+}
+
+// RelayLine is one customer message of a post.
+type RelayLine struct {
+	MessageID int64  `json:"id,omitempty"`
+	Text      string `json:"text"`
+	Edited    bool   `json:"edited,omitempty"`
+}
+
+// TicketNote is an agent's internal note on a ticket.
+type TicketNote struct {
+	TicketID  int64
+	AgentID   int64
+	AgentName string
+	Text      string // masked (card and ID numbers) before it is kept
+	CreatedAt time.Time
+}
+
+// Agent is a member of the staff chat the bot has seen act.
+type Agent struct {
+	ID       int64
+	Name     string
+	Username string
 }
 
 // Payment is money the bot moved: one per idempotency key.

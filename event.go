@@ -21,6 +21,24 @@ const (
 	EventSettled EventKind = "settled" // a money action of the chat has an outcome; Data is its key
 	EventCore    EventKind = "core"    // a core system event concerning the chat; Core is set
 	EventAgent   EventKind = "agent"   // an agent acted on the chat's ticket; Agent is set
+
+	// EventEdit is a message edited after it was sent: MessageID names it,
+	// Text is its new text (or caption).
+	EventEdit EventKind = "edit"
+	// EventMember is the chat's user blocking (Data "kicked") or unblocking
+	// (Data "member") the bot: Telegram's my_chat_member.
+	EventMember EventKind = "member"
+	// EventUndelivered is a reply to the chat that Telegram refused for good:
+	// Data is the reply's Track (which message it was), Text why
+	// (UndeliveredBlocked, UndeliveredGone or UndeliveredRejected).
+	EventUndelivered EventKind = "undelivered"
+)
+
+// Why a reply was not delivered (EventUndelivered's Text).
+const (
+	UndeliveredBlocked  = "blocked"  // the user blocked the bot
+	UndeliveredGone     = "gone"     // the chat or the account no longer exists
+	UndeliveredRejected = "rejected" // Telegram refused this message
 )
 
 // AgentEventKind says what an agent did.
@@ -32,6 +50,9 @@ const (
 	AgentClose    AgentEventKind = "close"    // closed the ticket
 	AgentFAQ      AgentEventKind = "faq"      // sent an FAQ answer (Text is the topic id)
 	AgentReferred AgentEventKind = "referred" // the staff chat refuses the bot: the customer gets the hotline
+	AgentEdit     AgentEventKind = "edit"     // edited a relayed reply (MessageID, Text)
+	AgentTransfer AgentEventKind = "transfer" // passed the ticket to another agent (AgentName is the new one)
+	AgentReopen   AgentEventKind = "reopen"   // reopened a closed ticket
 )
 
 // AgentEvent is what an agent did in a ticket's topic, for the customer's chat.
@@ -41,9 +62,14 @@ type AgentEvent struct {
 	AgentID   int64
 	AgentName string
 	Text      string
-	// CopyFromChat and CopyFromMessage name a photo or document to relay.
+	// CopyFromChat and CopyFromMessage name a photo or document to relay;
+	// Album, when set, is an album's messages (CopyFromMessage is the first).
 	CopyFromChat    int64
 	CopyFromMessage int64
+	Album           []int64 `json:",omitempty"`
+	// MessageID is the agent's message in the staff chat (a reply, or the
+	// one an edit changed): the customer's copy is tracked by it.
+	MessageID int64 `json:",omitempty"`
 }
 
 // Event is one thing that happened in one chat, channel-neutral: what a
@@ -57,6 +83,7 @@ type Event struct {
 	ChatID        int64
 	UserID        int64
 	FirstName     string
+	Username      string // the sender's Telegram @username, if any
 	LanguageCode  string // the client's language (Telegram language_code)
 	Kind          EventKind
 	Text          string
@@ -65,10 +92,13 @@ type Event struct {
 	Phone         string
 	ContactUserID int64
 	MessageID     int64 // the channel's message id (for relaying media)
-	ThreadID      int64 // the forum topic, for messages in the staff chat
-	Time          time.Time
-	Core          *CoreEvent  `json:",omitempty"` // EventCore
-	Agent         *AgentEvent `json:",omitempty"` // EventAgent
+	// Album lists the message ids of an album (media sent together), the
+	// first being MessageID; the channel gathers them into one event.
+	Album    []int64 `json:",omitempty"`
+	ThreadID int64   // the forum topic, for messages in the staff chat
+	Time     time.Time
+	Core     *CoreEvent  `json:",omitempty"` // EventCore
+	Agent    *AgentEvent `json:",omitempty"` // EventAgent
 	// Masked is set when the channel masked card or ID numbers in Text
 	// before keeping it: the customer is warned, nothing unmasked is kept.
 	Masked bool `json:",omitempty"`
@@ -104,9 +134,11 @@ type Reply struct {
 	TicketID   int64  `json:"ticket_id,omitempty"`
 	TopicName  string `json:"topic_name,omitempty"`
 	CloseTopic bool   `json:"close_topic,omitempty"`
-	// CopyFrom relays a customer's or agent's message (photo, document…) by id.
-	CopyFromChat    int64 `json:"copy_from_chat,omitempty"`
-	CopyFromMessage int64 `json:"copy_from_message,omitempty"`
+	// CopyFrom relays a customer's or agent's message (photo, document…) by
+	// id; CopyMessages relays an album as one (copyMessages), from CopyFromChat.
+	CopyFromChat    int64   `json:"copy_from_chat,omitempty"`
+	CopyFromMessage int64   `json:"copy_from_message,omitempty"`
+	CopyMessages    []int64 `json:"copy_messages,omitempty"`
 	// Edit replaces the text and inline keyboard of this message of the chat
 	// (the one a pressed button belongs to) instead of sending a new one; a
 	// message that can no longer be edited gets a new message instead.
@@ -121,6 +153,26 @@ type Reply struct {
 	// Strip takes the inline keyboard off the message that showed the step
 	// Strip (the customer left that step by typing): nothing else is sent.
 	Strip string `json:"strip,omitempty"`
+	// Track names the message this reply makes, within its chat: a later
+	// reply with the same Track edits that message instead of sending a new
+	// one, and replaces it in the outbox if it was not sent yet (a burst of
+	// a customer's messages is one post in the topic; an agent's edit
+	// edits the customer's copy). A message that can no longer be edited
+	// gets a new one.
+	Track string `json:"track,omitempty"`
+	// ReplyTo makes the message a reply to this message of the chat.
+	ReplyTo int64 `json:"reply_to,omitempty"`
+	// React sets the bot's reaction Reaction (an emoji Telegram accepts) on
+	// this message of the chat instead of sending anything: an agent's
+	// command acknowledged without a post.
+	React    int64  `json:"react,omitempty"`
+	Reaction string `json:"reaction,omitempty"`
+	// EditTopic renames the ticket's topic to TopicName with icon TopicIcon
+	// (a custom emoji id; "" for none); ReopenTopic reopens it. TopicIcon is
+	// also the icon a new topic gets.
+	EditTopic   bool   `json:"edit_topic,omitempty"`
+	ReopenTopic bool   `json:"reopen_topic,omitempty"`
+	TopicIcon   string `json:"topic_icon,omitempty"`
 }
 
 // Button is an inline button. Data is at most 64 bytes (Telegram's limit).
@@ -147,11 +199,16 @@ func (e Event) Summary() string {
 	case EventCommand:
 		return strings.TrimSpace("/" + e.Text + " " + e.Args)
 	case EventButton:
+		if e.Text != "" { // the pressed button's label
+			return "[" + e.Text + "]"
+		}
 		return "[button]"
 	case EventContact:
 		return "[contact]"
-	case EventSettled, EventCore, EventAgent:
+	case EventSettled, EventCore, EventAgent, EventMember, EventUndelivered:
 		return ""
+	case EventEdit:
+		return "✏️ " + e.Text
 	}
 	if e.Text != "" {
 		return "[media] " + e.Text

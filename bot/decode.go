@@ -18,10 +18,16 @@ const maxText = 4096
 
 // extra holds the update fields tgbotapi v5.5.1 does not know.
 type extra struct {
-	Message *struct {
-		MessageThreadID int64 `json:"message_thread_id"`
-		IsTopicMessage  bool  `json:"is_topic_message"`
-	} `json:"message"`
+	Message       *topicFields `json:"message"`
+	EditedMessage *topicFields `json:"edited_message"`
+	CallbackQuery *struct {
+		Message *topicFields `json:"message"`
+	} `json:"callback_query"`
+}
+
+type topicFields struct {
+	MessageThreadID int64 `json:"message_thread_id"`
+	IsTopicMessage  bool  `json:"is_topic_message"`
 }
 
 // incoming is one decoded update.
@@ -32,6 +38,7 @@ type incoming struct {
 	// ok is false for updates the bot ignores (channels, other groups, edits…).
 	ok       bool
 	callback string // callback query id to answer
+	group    string // media_group_id: the album the message belongs to
 }
 
 // decodeUpdate turns one raw update into an event for a private chat. Updates
@@ -42,19 +49,49 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		return in, err
 	}
 	var x extra
-	if err := json.Unmarshal(raw, &x); err == nil && x.Message != nil {
-		in.threadID = x.Message.MessageThreadID
+	if err := json.Unmarshal(raw, &x); err == nil {
+		switch {
+		case x.Message != nil:
+			in.threadID = x.Message.MessageThreadID
+		case x.EditedMessage != nil:
+			in.threadID = x.EditedMessage.MessageThreadID
+		case x.CallbackQuery != nil && x.CallbackQuery.Message != nil:
+			in.threadID = x.CallbackQuery.Message.MessageThreadID
+		}
 	}
 	u := in.update
 	ev := supportbot.Event{UpdateID: int64(u.UpdateID), Source: supportbot.UpdateSource(int64(u.UpdateID)), Time: time.Now()}
 	switch {
+	case u.EditedMessage != nil:
+		// An edit is relayed while a person is on the chat: the agent's
+		// corrects the customer's copy, the customer's shows in the topic.
+		m := u.EditedMessage
+		if m.Chat == nil || m.From == nil || m.From.IsBot {
+			return in, nil
+		}
+		ev.ChatID, ev.UserID, ev.MessageID = m.Chat.ID, m.From.ID, int64(m.MessageID)
+		ev.FirstName, ev.Username, ev.LanguageCode = m.From.FirstName, m.From.UserName, m.From.LanguageCode
+		ev.Kind, ev.Text = supportbot.EventEdit, clip(m.Text)
+		if m.Text == "" {
+			ev.Text = clip(m.Caption)
+		}
+		in.ok = m.Chat.IsPrivate() || m.Chat.IsSuperGroup()
+	case u.MyChatMember != nil:
+		// In a private chat: the user blocked ("kicked") or unblocked
+		// ("member") the bot. Known at once, not at the next failed send.
+		m := u.MyChatMember
+		ev.ChatID, ev.UserID = m.Chat.ID, m.From.ID
+		ev.FirstName, ev.Username, ev.LanguageCode = m.From.FirstName, m.From.UserName, m.From.LanguageCode
+		ev.Kind, ev.Data = supportbot.EventMember, m.NewChatMember.Status
+		in.ok = m.Chat.IsPrivate() && (ev.Data == "kicked" || ev.Data == "member")
 	case u.Message != nil:
 		m := u.Message
 		if m.Chat == nil || m.From == nil || m.From.IsBot {
 			return in, nil
 		}
 		ev.ChatID, ev.UserID, ev.MessageID = m.Chat.ID, m.From.ID, int64(m.MessageID)
-		ev.FirstName, ev.LanguageCode = m.From.FirstName, m.From.LanguageCode
+		ev.FirstName, ev.Username, ev.LanguageCode = m.From.FirstName, m.From.UserName, m.From.LanguageCode
+		in.group = m.MediaGroupID
 		switch {
 		case m.Contact != nil:
 			ev.Kind, ev.Phone, ev.ContactUserID = supportbot.EventContact, m.Contact.PhoneNumber, m.Contact.UserID
@@ -83,11 +120,30 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		}
 		ev.Kind, ev.Data = supportbot.EventButton, q.Data
 		ev.ChatID, ev.UserID, ev.MessageID = q.Message.Chat.ID, q.From.ID, int64(q.Message.MessageID)
-		ev.FirstName, ev.LanguageCode = q.From.FirstName, q.From.LanguageCode
-		in.ok = q.Message.Chat.IsPrivate()
+		ev.FirstName, ev.Username, ev.LanguageCode = q.From.FirstName, q.From.UserName, q.From.LanguageCode
+		ev.Text = buttonLabel(q.Message, q.Data) // what the customer tapped, for the transcript
+		// Buttons in the staff chat (an agent confirming a take-over) are
+		// the server's to accept or not.
+		in.ok = q.Message.Chat.IsPrivate() || q.Message.Chat.IsSuperGroup()
 	}
 	in.event = ev
 	return in, nil
+}
+
+// buttonLabel is the label of the button with callback data on a message,
+// "" if it is not there any more.
+func buttonLabel(m *tgbotapi.Message, data string) string {
+	if m.ReplyMarkup == nil {
+		return ""
+	}
+	for _, row := range m.ReplyMarkup.InlineKeyboard {
+		for _, b := range row {
+			if b.CallbackData != nil && *b.CallbackData == data {
+				return clip(b.Text)
+			}
+		}
+	}
+	return ""
 }
 
 // clip cuts s to maxText characters on a rune boundary.
@@ -104,6 +160,10 @@ func (in incoming) private() bool {
 	switch {
 	case in.update.Message != nil:
 		return in.update.Message.Chat.IsPrivate()
+	case in.update.EditedMessage != nil:
+		return in.update.EditedMessage.Chat.IsPrivate()
+	case in.update.MyChatMember != nil:
+		return in.update.MyChatMember.Chat.IsPrivate()
 	case in.update.CallbackQuery != nil:
 		return in.update.CallbackQuery.Message != nil && in.update.CallbackQuery.Message.Chat.IsPrivate()
 	}

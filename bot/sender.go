@@ -3,9 +3,7 @@ package bot
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,7 +89,7 @@ type sender struct {
 	globalMu sync.Mutex // one goroutine takes from the shared bucket at a time
 
 	mu    sync.Mutex
-	chats map[int64]*rate.Limiter
+	chats map[int64]chatLimit
 	// notBefore is when a chat's shared bucket said it has a token again:
 	// it is not asked before (shared mode).
 	notBefore map[int64]time.Time
@@ -122,7 +120,7 @@ func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
 		global: rate.NewLimiter(rate.Limit(l.PerSecond), 1),
 		wake:   make(chan struct{}, 1),
 		marks:  make(chan int64, 1024),
-		chats:  map[int64]*rate.Limiter{},
+		chats:  map[int64]chatLimit{},
 		busy:   map[chatKey]bool{},
 		served: map[chatKey]uint64{},
 		parts:  map[int64]int{},
@@ -139,20 +137,21 @@ func (s *sender) poke() {
 }
 
 // chatLimiter is the limiter of one chat (groups have negative ids).
-func (s *sender) chatLimiter(chatID int64) *rate.Limiter {
+func (s *sender) chatLimiter(chatID int64) chatLimit {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l, ok := s.chats[chatID]
 	if !ok {
 		if len(s.chats) > 100_000 { // forget idle chats rather than grow without bound
-			s.chats = map[int64]*rate.Limiter{}
+			s.chats = map[int64]chatLimit{}
 		}
 		if chatID < 0 {
-			// No burst: a burst of b on top of 20/min sends 20+b in the
-			// first minute, and Telegram answers the rest 429.
-			l = rate.NewLimiter(rate.Limit(s.limits.PerGroupMinute/60), 1)
+			// At most PerGroupMinute in any minute, each sent as soon as
+			// the minute allows (a rate with a burst would send 20+b in
+			// the first minute, and Telegram answers the rest 429).
+			l = newWindow(s.limits.PerGroupMinute)
 		} else {
-			l = rate.NewLimiter(rate.Limit(s.limits.PerChat), max(1, s.limits.PerChatBurst))
+			l = bucket{rate.NewLimiter(rate.Limit(s.limits.PerChat), max(1, s.limits.PerChatBurst))}
 		}
 		s.chats[chatID] = l
 	}
@@ -190,9 +189,7 @@ func (s *sender) chatBudget(ctx context.Context, chatID int64, n int) (got int, 
 			got++
 		}
 		if got < n {
-			r := lim.Reserve()
-			wait = r.Delay()
-			r.Cancel()
+			wait = lim.Delay()
 		}
 		return got, wait
 	}
@@ -467,9 +464,13 @@ func (s *sender) share(ctx context.Context, read []chatKey, groups map[chatKey][
 		if len(keys) > 1 {
 			s.takeTurns(ctx, keys, groups)
 		}
-		want := 0
+		want := 0 // what costs a message: a reaction does not
 		for _, k := range keys {
-			want += len(groups[k])
+			for _, m := range groups[k] {
+				if !free(m.Reply) {
+					want++
+				}
+			}
 		}
 		budget, later := s.chatBudget(ctx, chat, want)
 		if budget < want {
@@ -481,11 +482,13 @@ func (s *sender) share(ctx context.Context, read []chatKey, groups map[chatKey][
 				if shares[k] == len(groups[k]) {
 					continue
 				}
-				if budget == 0 {
-					left = false
-					break
+				if !free(groups[k][shares[k]].Reply) {
+					if budget == 0 {
+						left = false
+						break
+					}
+					budget--
 				}
-				budget--
 				if shares[k] == 0 && len(keys) > 1 {
 					s.mu.Lock()
 					s.turn++
@@ -501,9 +504,9 @@ func (s *sender) share(ctx context.Context, read []chatKey, groups map[chatKey][
 	return order, shares, wait
 }
 
-// takeTurns orders the keys of one chat: new tickets first, then the keys
-// served least recently (never served first), keeping the read's order
-// among equals.
+// takeTurns orders the keys of one chat: new tickets first, then tickets
+// before topics' command answers, then the keys served least recently
+// (never served first), keeping the read's order among equals.
 func (s *sender) takeTurns(ctx context.Context, keys []chatKey, groups map[chatKey][]supportbot.OutboxMessage) {
 	fresh := map[chatKey]bool{}
 	for _, k := range keys {
@@ -517,6 +520,14 @@ func (s *sender) takeTurns(ctx context.Context, keys []chatKey, groups map[chatK
 	slices.SortStableFunc(keys, func(a, b chatKey) int {
 		if fresh[a] != fresh[b] {
 			if fresh[a] {
+				return -1
+			}
+			return 1
+		}
+		// Customers' messages (a ticket's) go before answers to agents'
+		// commands (a topic's).
+		if (a.ticket != 0) != (b.ticket != 0) {
+			if a.ticket != 0 {
 				return -1
 			}
 			return 1
@@ -544,6 +555,8 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 	var sent int
 	var err error
 	switch r := m.Reply; {
+	case r.React != 0:
+		err = s.react(ctx, r)
 	case r.TicketID != 0:
 		sent, err = s.deliverToTopic(ctx, r, from)
 	case r.Strip != "":
@@ -578,6 +591,10 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 		if rerr == nil && m.Reply.TicketID != 0 && s.srv.cfg.GaveUp != nil {
 			// The staff chat refuses the bot: the customer must not wait on a relay.
 			s.srv.cfg.GaveUp(ctx, m.Reply)
+		}
+		if r := m.Reply; rerr == nil && r.ChatID > 0 && r.Strip == "" && r.React == 0 && s.srv.cfg.Undelivered != nil {
+			// A customer did not get it: the agent on the chat must know.
+			s.srv.cfg.Undelivered(ctx, m, undelivered(err))
 		}
 	case errors.Is(err, errTopicLost):
 		rerr = s.outbox.RetryLater(ctx, m.ID, s.srv.cfg.Now(), err.Error())
@@ -652,49 +669,66 @@ func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply, from in
 	if err != nil {
 		return from, err
 	}
-	if r.CloseTopic {
+	if r.CloseTopic || r.EditTopic || r.ReopenTopic {
 		if topic == 0 {
-			return 0, nil
+			return 0, nil // nothing to change: a new topic is made as it should be
 		}
+		if r.CloseTopic && r.Text != "" {
+			if err := s.closingNote(ctx, r, topic); err != nil {
+				return 0, err
+			}
+		}
+		method := "closeForumTopic"
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
 		p.AddNonZero64("message_thread_id", topic)
-		_, err := s.srv.api.MakeRequest("closeForumTopic", p)
-		if topicLost(err) {
-			return 0, nil // nothing left to close
+		switch {
+		case r.EditTopic:
+			method = "editForumTopic"
+			p["name"] = clipRunes(r.TopicName, 128)
+			p["icon_custom_emoji_id"] = r.TopicIcon // "" removes the icon
+		case r.ReopenTopic:
+			method = "reopenForumTopic"
+		}
+		_, err := s.srv.api.MakeRequest(method, p)
+		if topicLost(err) && !r.CloseTopic {
+			// Gone: the next message makes it again, named as it should be.
+			return 0, s.outbox.SetTicketTopic(ctx, r.TicketID, 0)
+		}
+		if topicLost(err) || topicNotModified(err) {
+			return 0, nil // closed, named or open already
 		}
 		return 0, err
 	}
 	if topic == 0 {
 		from = 0 // parts sent into a lost topic are lost with it
-		name := r.TopicName
-		if name == "" {
-			name = fmt.Sprintf("#T%d", r.TicketID)
-		}
-		p := tgbotapi.Params{"name": name}
-		p.AddNonZero64("chat_id", r.ChatID)
-		resp, err := s.srv.api.MakeRequest("createForumTopic", p)
-		if err != nil {
-			return 0, err
-		}
-		var created struct {
-			ThreadID int64 `json:"message_thread_id"`
-		}
-		if err := json.Unmarshal(resp.Result, &created); err != nil || created.ThreadID == 0 {
-			return 0, fmt.Errorf("createForumTopic: unexpected answer %s", resp.Result)
-		}
-		topic = created.ThreadID
-		if err := s.outbox.SetTicketTopic(ctx, r.TicketID, topic); err != nil {
+		var err error
+		if topic, err = s.makeTopic(ctx, r); err != nil {
 			return 0, err
 		}
 	}
 	r.ThreadID = topic
-	sent, _, err := s.srv.sendParts(ctx, r, from)
+	if r.Track != "" && from == 0 && r.CopyFromMessage == 0 && len(r.CopyMessages) == 0 {
+		// A tracked post (a burst of a customer's messages) is edited
+		// while it can be; a post gone with its topic is made again.
+		if id := s.tracked(ctx, r); id != 0 {
+			r.Edit = id
+			_, err := s.srv.editOnce(ctx, r)
+			if err == nil || !uneditable(err) {
+				return 1, err
+			}
+			r.Edit = 0
+		}
+	}
+	sent, id, err := s.srv.sendParts(ctx, r, from)
 	if topicLost(err) {
 		if serr := s.outbox.SetTicketTopic(ctx, r.TicketID, 0); serr != nil {
 			return 0, serr
 		}
 		return 0, errTopicLost
+	}
+	if err == nil {
+		s.track(ctx, r, id)
 	}
 	return sent, err
 }
@@ -726,6 +760,9 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 			r.Edit = known
 		}
 	}
+	if r.Edit == 0 && from == 0 && r.CopyFromMessage == 0 && len(r.CopyMessages) == 0 {
+		r.Edit = s.tracked(ctx, r) // a tracked message is edited (an agent corrected a reply)
+	}
 	if r.Edit != 0 && from == 0 && r.AskContact == "" && !r.RemoveKeyboard && utf16Len(r.Text) <= 4096 {
 		if id, err = s.srv.editOnce(ctx, r); err == nil {
 			sent = 1
@@ -739,6 +776,9 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 		if serr := s.outbox.SetStepMessage(ctx, r.ChatID, r.Nonce, id); serr != nil {
 			s.srv.log.Warn("record the step's message", "err", serr)
 		}
+	}
+	if err == nil {
+		s.track(ctx, r, id)
 	}
 	return sent, err
 }

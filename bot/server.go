@@ -70,6 +70,30 @@ type Config struct {
 	// than a sending round takes; the messages an instance that died had
 	// claimed are sent by another once it runs out.
 	ClaimLease time.Duration
+	// Tracker, if set, keeps the messages tracked replies made
+	// (Reply.Track), so that a later reply with the same Track edits them.
+	Tracker Tracker
+	// TopicCard, if set, gives the name, icon and context card of a ticket
+	// whose topic is made again (an agent deleted it): the new topic gets
+	// the customer's name and a fresh card before anything else.
+	TopicCard func(ctx context.Context, ticketID int64) (TopicCard, error)
+	// Undelivered, if set, is told of a reply to a private chat Telegram
+	// refused for good (why: supportbot.UndeliveredBlocked, …Gone,
+	// …Rejected), so the agent on the chat hears of it.
+	Undelivered func(ctx context.Context, m supportbot.OutboxMessage, why string)
+}
+
+// Tracker keeps the message each tracked reply made, per chat.
+type Tracker interface {
+	// TrackedMessage is 0 when no message is known for the track.
+	TrackedMessage(ctx context.Context, chatID int64, track string) (int64, error)
+	SetTrackedMessage(ctx context.Context, chatID int64, track string, messageID int64) error
+}
+
+// TopicCard is what a ticket's topic starts with: its name and icon (a
+// custom emoji id, "" for none) and the context card (HTML).
+type TopicCard struct {
+	Name, Icon, Text string
 }
 
 // Metrics counts what the adapter does.
@@ -276,7 +300,7 @@ func (s *Server) getUpdates(offset int64) ([]json.RawMessage, error) {
 	p.AddNonZero64("offset", offset)
 	p.AddNonZero("limit", 100)
 	p.AddNonZero("timeout", int(s.cfg.PollTimeout/time.Second))
-	p.AddInterface("allowed_updates", []string{"message", "callback_query"})
+	p.AddInterface("allowed_updates", allowedUpdates)
 	resp, err := s.api.MakeRequest("getUpdates", p)
 	if err != nil {
 		return nil, err
@@ -288,6 +312,11 @@ func (s *Server) getUpdates(offset int64) ([]json.RawMessage, error) {
 	return raws, nil
 }
 
+// allowedUpdates are the update kinds the bot asks Telegram for: edits are
+// relayed while a person is on a chat, and my_chat_member says at once that
+// a user blocked or unblocked the bot.
+var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
+
 // takeBatch decodes a getUpdates batch and hands the events to the handler
 // in one go; it returns the offset that confirms the batch, once the events
 // are committed. Malformed updates and ones the bot ignores are confirmed
@@ -295,6 +324,7 @@ func (s *Server) getUpdates(offset int64) ([]json.RawMessage, error) {
 func (s *Server) takeBatch(ctx context.Context, raws []json.RawMessage) (int64, error) {
 	var next int64
 	var evs []supportbot.Event
+	lastGroup := ""
 	for _, raw := range raws {
 		var head struct {
 			UpdateID int64 `json:"update_id"`
@@ -313,8 +343,20 @@ func (s *Server) takeBatch(ctx context.Context, raws []json.RawMessage) (int64, 
 		}
 		if !s.accept(&in) {
 			s.metrics.Update("ignored", 0)
+			lastGroup = ""
 			continue
 		}
+		if n := len(evs); n > 0 && in.group != "" && in.group == lastGroup && evs[n-1].ChatID == in.event.ChatID {
+			// The next item of an album (Telegram sends one update per
+			// item, together): relayed as one album, not one by one.
+			prev := &evs[n-1]
+			if len(prev.Album) == 0 {
+				prev.Album = []int64{prev.MessageID}
+			}
+			prev.Album = append(prev.Album, in.event.MessageID)
+			continue
+		}
+		lastGroup = in.group
 		evs = append(evs, in.event)
 	}
 	start := time.Now()
@@ -382,6 +424,28 @@ func (s *Server) Send(ctx context.Context, r supportbot.Reply) error {
 // twice) and returns how many parts are delivered in all and the id of the
 // last message sent.
 func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int, int64, error) {
+	if len(r.CopyMessages) > 0 {
+		// An album: copied as one, so it stays an album.
+		p := tgbotapi.Params{}
+		p.AddNonZero64("chat_id", r.ChatID)
+		p.AddNonZero64("message_thread_id", r.ThreadID)
+		p.AddNonZero64("from_chat_id", r.CopyFromChat)
+		if err := p.AddInterface("message_ids", r.CopyMessages); err != nil {
+			return 0, 0, err
+		}
+		resp, err := s.api.MakeRequest("copyMessages", p)
+		if err != nil {
+			return 0, 0, err
+		}
+		var ids []struct {
+			MessageID int64 `json:"message_id"`
+		}
+		json.Unmarshal(resp.Result, &ids)
+		if len(ids) == 0 {
+			return 1, 0, nil
+		}
+		return 1, ids[0].MessageID, nil
+	}
 	if r.CopyFromMessage != 0 {
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
@@ -401,6 +465,10 @@ func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", r.ChatID)
 		p.AddNonZero64("message_thread_id", r.ThreadID)
+		if i == 0 && r.ReplyTo != 0 {
+			p.AddNonZero64("reply_to_message_id", r.ReplyTo)
+			p["allow_sending_without_reply"] = "true"
+		}
 		p["text"] = text
 		p["parse_mode"] = "HTML" // every reply is Telegram HTML, its values escaped
 		if i == len(parts)-1 {
@@ -554,7 +622,8 @@ func (discardLogger) Println(...any)        {}
 func (discardLogger) Printf(string, ...any) {}
 
 // accept reports whether an update goes to the handler: private chats, and
-// listed agents' messages in the staff chat (tagged with their topic).
+// listed agents' messages, edits and button presses in the staff chat
+// (tagged with their topic).
 func (s *Server) accept(in *incoming) bool {
 	if !in.ok {
 		return false
@@ -562,7 +631,7 @@ func (s *Server) accept(in *incoming) bool {
 	if in.private() {
 		return true
 	}
-	if s.cfg.AgentChatID == 0 || in.event.ChatID != s.cfg.AgentChatID || in.update.Message == nil {
+	if s.cfg.AgentChatID == 0 || in.event.ChatID != s.cfg.AgentChatID || in.event.Kind == supportbot.EventMember {
 		return false
 	}
 	if !slices.Contains(s.cfg.AgentIDs, in.event.UserID) {

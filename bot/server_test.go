@@ -51,8 +51,8 @@ func TestRegistersCommandsAndSubmitsEvents(t *testing.T) {
 	}
 	r.srv.PressButton(alice, msgs[0], msgs[0].Buttons()[0].Data)
 	msgs = r.srv.WaitFor(t, alice.ID, 2, 5*time.Second)
-	if got := msgs[1].Text; got != "button:d:start" {
-		t.Errorf("reply = %q, want button:d:start", got)
+	if got := msgs[1].Text; got != "button:againd:start" {
+		t.Errorf("reply = %q, want button:againd:start (the label, then the data)", got)
 	}
 	if n := len(r.srv.UnansweredCallbacks()); n != 0 {
 		t.Errorf("%d callback queries left unanswered", n)
@@ -89,7 +89,7 @@ func TestIgnoresGroupsChannelsAndOddUpdates(t *testing.T) {
 	r.run(t)
 	r.srv.SendGroupText(-100123, 0, alice, "hello group")
 	r.srv.PushRawUpdate([]byte(`{"channel_post":{"message_id":1,"date":1,"chat":{"id":-1009,"type":"channel"},"text":"x"}}`))
-	r.srv.PushRawUpdate([]byte(`{"edited_message":{"message_id":1,"date":1,"chat":{"id":501,"type":"private"},"from":{"id":501,"first_name":"A"},"text":"x"}}`))
+	r.srv.PushRawUpdate([]byte(`{"edited_message":{"message_id":1,"date":1,"chat":{"id":-100123,"type":"supergroup"},"from":{"id":501,"first_name":"A"},"text":"x"}}`))
 	r.srv.PushRawUpdate([]byte(`{"message":"this is not an object"}`))
 	r.srv.PushRawUpdate([]byte(`{"message":{"message_id":2,"date":1,"chat":{"id":501,"type":"private"},"from":{"id":9,"is_bot":true,"first_name":"B"},"text":"from a bot"}}`))
 	r.srv.PushRawUpdate([]byte(`{"message":{"message_id":3,"date":1,"chat":{"id":501,"type":"private"},"from":{"id":501,"first_name":"A"},"pinned_message":{"message_id":1,"date":1,"chat":{"id":501,"type":"private"}}}}`))

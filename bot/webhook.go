@@ -23,7 +23,7 @@ const maxWebhookBody = 1 << 20
 func (s *Server) Serve(ctx context.Context, url, secret string) error {
 	p := tgbotapi.Params{"url": url, "secret_token": secret}
 	p.AddNonZero("max_connections", 40)
-	p.AddInterface("allowed_updates", []string{"message", "callback_query"})
+	p.AddInterface("allowed_updates", allowedUpdates)
 	if err := s.retry(ctx, "setWebhook", func() error {
 		_, err := s.api.MakeRequest("setWebhook", p)
 		return err

@@ -68,8 +68,8 @@ func TestWebhookRegistersAndTakesUpdates(t *testing.T) {
 	if wh := r.srv.Webhook(); wh.SecretToken != secret || !strings.HasSuffix(wh.URL, "/hook") || wh.MaxConnections == 0 {
 		t.Errorf("webhook = %+v", wh)
 	}
-	if got := strings.Join(r.srv.AllowedUpdates(), ","); got != "callback_query,message" {
-		t.Errorf("allowed_updates = %s, want message and callback_query", got)
+	if got := strings.Join(r.srv.AllowedUpdates(), ","); got != "callback_query,edited_message,message,my_chat_member" {
+		t.Errorf("allowed_updates = %s, want messages, edits, buttons and blocks", got)
 	}
 	id := r.srv.SendText(alice, "/start")
 	ctx := context.Background()

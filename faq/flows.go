@@ -12,6 +12,7 @@ type Knowledge struct{ Index *Index }
 var (
 	_ flows.Classifier = Knowledge{}
 	_ flows.Answers    = Knowledge{}
+	_ flows.FAQCatalog = Knowledge{}
 )
 
 // Classify passes the kind through: "flow", "faq", "none", or
@@ -30,6 +31,17 @@ func (k Knowledge) Answer(id string, lang supportbot.Lang) (string, string, bool
 		return "", "", false
 	}
 	return e.Answer[string(lang)], e.Flow, true
+}
+
+// FAQIDs are the topics an agent can send with /faq ID.
+func (k Knowledge) FAQIDs() []string {
+	var ids []string
+	for _, e := range k.Index.Entries() {
+		if e.Kind == KindFAQ {
+			ids = append(ids, e.ID)
+		}
+	}
+	return ids
 }
 
 func (k Knowledge) Title(id string, lang supportbot.Lang) string {

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -43,7 +42,8 @@ func agentFlow() *spec {
 	}
 }
 
-// rateFlow asks for a 1–5 rating after an agent closed the chat.
+// rateFlow asks for a 1–5 rating after an agent closed the chat; the rating
+// goes into the closed topic's closing note.
 func rateFlow() *spec {
 	return &spec{
 		name:    "rate",
@@ -69,13 +69,22 @@ func rateFlow() *spec {
 				return true, err
 			}
 			id := t.ID
+			s.e.metrics.Rating(n)
+			s.auditTicket(t, "ticket_rated", map[string]any{"ticket_id": id, "rating": n, "agent_id": t.AgentID})
 			s.do(func(ctx context.Context, tx Tx) error {
 				t, err := tx.Ticket(ctx, id)
 				if err != nil {
 					return err
 				}
 				t.Rating = n
-				return tx.UpdateTicket(ctx, t)
+				if err := tx.UpdateTicket(ctx, t); err != nil {
+					return err
+				}
+				if t.Status == supportbot.TicketClosed && t.TopicID != 0 {
+					// The agent sees it where they closed the ticket.
+					s.late = append(s.late, s.e.closeReply(t, closingNote(s.e.cfg.Catalog, t)))
+				}
+				return nil
 			})
 			s.finish()
 			s.say(s.T("agent.rated", "rating", n), s.next()...)
@@ -106,7 +115,11 @@ func startAgent(s *Step, _ string) error {
 	if _, err := s.linked(); err != nil && !unavailableErr(err) {
 		return err
 	}
-	t := &supportbot.Ticket{ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Status: supportbot.TicketOpen, Reason: s.reason()}
+	t := &supportbot.Ticket{ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Status: supportbot.TicketOpen,
+		Reason: s.question(), Handle: handle(s.ev)}
+	if flow, _, _ := strings.Cut(s.from, "/"); flow != "agent" {
+		t.CameFrom = flow
+	}
 	if s.e.cfg.AgentChatID == 0 {
 		t.Status, t.ClosedAt = supportbot.TicketReferred, s.now
 		s.do(func(ctx context.Context, tx Tx) error { return tx.CreateTicket(ctx, t) })
@@ -117,30 +130,34 @@ func startAgent(s *Step, _ string) error {
 	return s.fire("agent", "queue", t)
 }
 
-// reason is what the customer was doing when they asked for a person.
-func (s *Step) reason() string {
-	var parts []string
-	if s.from != "" {
-		parts = append(parts, s.from)
-	}
+// question is what the customer last asked, in their own words: their
+// latest text that was not a command, a button or media.
+func (s *Step) question() string {
 	for i := len(s.conv.Transcript) - 1; i >= 0; i-- {
-		if l := s.conv.Transcript[i]; l.From == "customer" && !strings.HasPrefix(l.Text, "[") && !strings.HasPrefix(l.Text, "/") {
-			parts = append(parts, clipText(l.Text, 100))
-			break
+		l := s.conv.Transcript[i]
+		if l.From != "customer" || strings.HasPrefix(l.Text, "[") || strings.HasPrefix(l.Text, "/") || s.wantsHuman(l.Text) {
+			continue
 		}
+		return clipText(l.Text, 200)
 	}
-	return strings.Join(parts, " · ")
+	return ""
 }
 
 // queued opens the ticket (in the step's transaction: the card and the
 // topic name carry its number), posts the context card in a new topic and
 // tells the customer their place.
 func queued(s *Step, t *supportbot.Ticket) error {
-	card, name, err := contextCard(s, t)
+	if t.CustomerID != "" {
+		if c, err := s.core.customer(s.ctx, t.CustomerID); err == nil {
+			t.CustomerName = c.Name
+		}
+	}
+	card, err := contextCard(s, t, false)
 	if err != nil {
 		return err
 	}
-	staff := s.e.cfg.AgentChatID
+	staff, now := s.e.cfg.AgentChatID, s.now
+	s.e.metrics.Handoff()
 	s.do(func(ctx context.Context, tx Tx) error {
 		tk := *t
 		if err := tx.CreateTicket(ctx, &tk); err != nil {
@@ -150,20 +167,18 @@ func queued(s *Step, t *supportbot.Ticket) error {
 		if err != nil {
 			return err
 		}
+		tk.ToldPosition, tk.ToldAt = max(pos, 1), now
+		if err := tx.UpdateTicket(ctx, &tk); err != nil {
+			return err
+		}
+		name, icon := topicName(&tk, false)
 		s.late = append(s.late,
-			supportbot.Reply{ChatID: staff, TicketID: tk.ID, TopicName: fmt.Sprintf(name, tk.ID), Text: fmt.Sprintf(card, tk.ID, prevTicket(s, tk.PreviousID))},
+			supportbot.Reply{ChatID: staff, TicketID: tk.ID, TopicName: name, TopicIcon: icon,
+				Text: strings.ReplaceAll(card, ticketMark, strconv.FormatInt(tk.ID, 10))},
 			tellQueue(s, &tk, pos))
 		return nil
 	})
 	return nil
-}
-
-// prevTicket is the card's line about the chat's previous ticket.
-func prevTicket(s *Step, id int64) string {
-	if id == 0 {
-		return ""
-	}
-	return "\n" + s.staffT("card.previous", "ticket", id)
 }
 
 // tellQueue tells the customer their place, and when agents are back if
@@ -179,60 +194,6 @@ func tellQueue(s *Step, t *supportbot.Ticket, pos int) supportbot.Reply {
 	return supportbot.Reply{Text: text + "\n" + s.T("agent.end_hint"), RemoveKeyboard: true}
 }
 
-// contextCard is the first post of a ticket's topic, and the topic's name,
-// as formats with the ticket's number (%d) and, on the card, the previous
-// ticket's line (%s) to fill in once the ticket exists.
-func contextCard(s *Step, t *supportbot.Ticket) (string, string, error) {
-	name := s.ev.FirstName
-	esc := func(v string) string { return strings.ReplaceAll(v, "%", "%%") }
-	var lines []string
-	id := "—"
-	if t.CustomerID != "" {
-		c, err := s.customer()
-		var plans []supportbot.Plan
-		if err == nil {
-			plans, err = s.plans()
-		}
-		switch {
-		case unavailableErr(err):
-			// The core does not answer: the agent gets the card without it.
-			id = t.CustomerID
-			lines = append(lines, esc(s.staffT("card.customer_core_down", "id", t.CustomerID)))
-		case err != nil:
-			return "", "", err
-		default:
-			name, id = c.Name, c.ID
-			lines = append(lines, esc(s.staffT("card.customer_verified", "name", c.Name, "id", c.ID, "phone", supportbot.MaskPhone(c.Phone))))
-		}
-		for _, p := range plans {
-			if !p.Open() {
-				continue
-			}
-			overdue := 0
-			for _, b := range p.Bills {
-				if b.Overdue(s.today) {
-					overdue++
-				}
-			}
-			lines = append(lines, esc(s.staffT("card.plan", "product", p.Product, "plan", p.ID, "paid", p.PaidPeriods(),
-				"periods", p.Periods, "remaining", money(p.Remaining()), "overdue", overdue)))
-		}
-	} else {
-		lines = append(lines, esc(s.staffT("card.customer_unverified", "name", name)))
-	}
-	topic := "#T%d " + esc(locale.Plain(name)) + " " + esc(id)
-	lines = append([]string{s.staffT("card.title", "ticket", "%d")}, lines...)
-	lines = append(lines, esc(s.staffT("card.lang", "lang", string(s.conv.Lang))), esc(s.staffT("card.reason", "reason", or(t.Reason, "—")))+"%s")
-	if len(s.conv.Transcript) > 0 {
-		lines = append(lines, esc(s.staffT("card.transcript")))
-		for _, l := range s.conv.Transcript {
-			lines = append(lines, esc(fmt.Sprintf("[%s %s] %s", l.Time.In(s.e.cfg.Location).Format("15:04"), s.staffT("card.from_"+l.From), locale.Escape(l.Text))))
-		}
-	}
-	lines = append(lines, "", esc(s.staffT("card.help")))
-	return strings.Join(lines, "\n"), topic, nil
-}
-
 func or(s, def string) string {
 	if s == "" {
 		return def
@@ -240,9 +201,11 @@ func or(s, def string) string {
 	return s
 }
 
-// relayToAgent passes what the customer sends to the ticket's topic; /end
-// leaves the queue. It returns false when the ticket is gone (closed
-// meanwhile): the chat is back with the bot, which takes the event itself.
+// relayToAgent passes what the customer sends to the ticket's topic: text
+// joins the ticket's latest post (one post per burst, edited as it grows),
+// an edit shows as edited, media and albums are copied; /end leaves the
+// queue. It returns false when the ticket is gone (closed meanwhile): the
+// chat is back with the bot, which takes the event itself.
 func relayToAgent(s *Step) (bool, error) {
 	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
 	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
@@ -262,33 +225,93 @@ func relayToAgent(s *Step) (bool, error) {
 				return err
 			}
 			t.Status, t.ClosedAt = supportbot.TicketClosed, now
-			return tx.UpdateTicket(ctx, t)
+			if err := tx.UpdateTicket(ctx, t); err != nil {
+				return err
+			}
+			s.late = append(s.late, s.e.retitle(t, false), s.e.closeReply(t, s.staffT("agent.customer_left")))
+			return nil
 		})
-		s.reply(supportbot.Reply{ChatID: staff, TicketID: id, Text: s.staffT("agent.customer_left")})
-		s.reply(supportbot.Reply{ChatID: staff, TicketID: id, CloseTopic: true})
+		s.auditTicket(t, "ticket_close", map[string]any{"ticket_id": id, "by": "customer"})
 		s.finish()
 		s.say(s.T("agent.left"), s.next()...)
 		return true, nil
 	case ev.Kind == supportbot.EventButton:
 		s.say(s.T("agent.with_agent"))
 		return true, nil
+	case ev.Kind == supportbot.EventEdit:
+		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Text, Edited: true})
 	case ev.Kind == supportbot.EventText || ev.Kind == supportbot.EventCommand:
 		text := ev.Text
 		if ev.Kind == supportbot.EventCommand {
 			text = strings.TrimSpace("/" + ev.Text + " " + ev.Args)
 		}
-		s.reply(supportbot.Reply{ChatID: staff, TicketID: id, Text: "👤 " + locale.Escape(text)})
+		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: text})
 		if ev.Masked {
 			s.say(s.T("cards.never_share_relayed"))
 		}
-	default: // photos, documents, contacts: copied as they are
-		s.reply(supportbot.Reply{ChatID: staff, TicketID: id, CopyFromChat: ev.ChatID, CopyFromMessage: ev.MessageID})
+	default: // photos, documents, contacts, albums: copied as they are, after the post before them
+		r := supportbot.Reply{ChatID: staff, TicketID: id, CopyFromChat: ev.ChatID, CopyFromMessage: ev.MessageID}
+		if len(ev.Album) > 1 {
+			r.CopyMessages = ev.Album
+		}
+		now := s.now
+		s.do(func(ctx context.Context, tx Tx) error {
+			t, err := tx.Ticket(ctx, id)
+			if err != nil {
+				return err
+			}
+			t.Relay.Closed = true
+			if t.WaitingSince.IsZero() {
+				t.WaitingSince = now
+			}
+			return tx.UpdateTicket(ctx, t)
+		})
+		s.reply(r)
 	}
 	return true, nil
 }
 
+// relayLine adds a customer's message to the ticket's latest post, or
+// starts a new post; an edited message already in the post is changed in
+// place. The post is one tracked reply: edited while Telegram has it,
+// replaced while it waits in the outbox, so a burst costs the staff chat
+// one message, not one per line.
+func (s *Step) relayLine(id int64, line supportbot.RelayLine) {
+	staff, now, cat := s.e.cfg.AgentChatID, s.now, s.e.cfg.Catalog
+	s.do(func(ctx context.Context, tx Tx) error {
+		t, err := tx.Ticket(ctx, id)
+		if err != nil || t.Status != supportbot.TicketOpen {
+			return err
+		}
+		post, placed := t.Relay, false
+		if line.Edited && line.MessageID != 0 {
+			for i := range post.Lines {
+				if post.Lines[i].MessageID == line.MessageID {
+					post.Lines[i], placed = line, true
+				}
+			}
+		}
+		if !placed {
+			if !takes(post, now, line) {
+				post = supportbot.RelayPost{Seq: post.Seq + 1, Started: now}
+			}
+			post.Lines = append(post.Lines, line)
+		}
+		t.Relay = post
+		if t.WaitingSince.IsZero() {
+			t.WaitingSince = now
+		}
+		if err := tx.UpdateTicket(ctx, t); err != nil {
+			return err
+		}
+		s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: id, Track: postTrack(id, post.Seq), Text: renderPost(cat, post)})
+		return nil
+	})
+}
+
 // agentEvent takes what an agent did on the chat's ticket, in the
-// customer's chat: a reply relayed, a claim, the ticket closed or referred.
+// customer's chat: a reply relayed (or corrected), a claim or transfer, the
+// ticket closed, reopened or referred.
 func agentEvent(s *Step) error {
 	a := s.ev.Agent
 	if a == nil {
@@ -301,46 +324,73 @@ func agentEvent(s *Step) error {
 		return err
 	}
 	handedOff := s.conv.Flow == "agent"
-	say := func(text string) {
-		s.reply(supportbot.Reply{Text: text})
-		s.conv.Transcript = appendLine(s.conv.Transcript, supportbot.Line{Time: s.now, From: "agent", Text: clipText(locale.Plain(text), 200)})
+	say := func(r supportbot.Reply) {
+		s.reply(r)
+		s.conv.Transcript = appendLine(s.conv.Transcript, supportbot.Line{Time: s.now, From: "agent", Text: clipText(locale.Plain(r.Text), 200)})
+	}
+	signed := func(text string) string {
+		return "👩‍💼 " + locale.Escape(a.AgentName) + "：" + locale.Escape(text)
 	}
 	switch a.Kind {
-	case supportbot.AgentMessage, supportbot.AgentFAQ:
+	case supportbot.AgentMessage, supportbot.AgentFAQ, supportbot.AgentEdit:
 		if t.Status != supportbot.TicketOpen {
 			return nil // the customer left meanwhile: nobody to relay to
 		}
 		if handedOff && s.conv.State == "queued" {
-			// The first reply claims the ticket: the customer learns who
-			// is helping before reading them.
+			// The first answer: who is helping, then what they say.
 			s.conv.State = "claimed"
-			say(s.T("agent.claimed", "agent", a.AgentName))
+			if a.Kind != supportbot.AgentEdit {
+				say(supportbot.Reply{Text: s.T("agent.claimed", "agent", a.AgentName)})
+			}
+		}
+		track := ""
+		if a.MessageID != 0 {
+			track = agentTrack(a.MessageID) // an edit of it edits the customer's copy
 		}
 		switch {
 		case a.Kind == supportbot.AgentFAQ:
 			text, _, ok := s.e.cfg.Answers.Answer(a.Text, s.conv.Lang)
 			if ok {
-				say(s.fill(text))
+				say(supportbot.Reply{Text: s.fill(text)})
 			}
+		case len(a.Album) > 1:
+			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyMessages: a.Album, Track: track})
 		case a.CopyFromMessage != 0:
-			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyFromMessage: a.CopyFromMessage})
+			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyFromMessage: a.CopyFromMessage, Track: track})
 		default:
-			say("👩‍💼 " + locale.Escape(a.AgentName) + "：" + locale.Escape(a.Text))
+			say(supportbot.Reply{Text: signed(a.Text), Track: track})
 		}
-	case supportbot.AgentClaim:
+	case supportbot.AgentClaim, supportbot.AgentTransfer:
 		if t.Status != supportbot.TicketOpen {
 			return nil
 		}
 		if handedOff {
 			s.conv.State = "claimed"
 		}
-		say(s.T("agent.claimed", "agent", a.AgentName))
+		key := "agent.claimed"
+		if a.Kind == supportbot.AgentTransfer {
+			key = "desk.transferred"
+		}
+		say(supportbot.Reply{Text: s.T(key, "agent", a.AgentName)})
 	case supportbot.AgentClose:
-		say(s.T("agent.closed"))
 		if handedOff {
 			s.reset()
 		}
-		return s.fire("rate", "ask")
+		if s.conv.Unreachable {
+			return nil // blocked: nothing would arrive; the agent was told so
+		}
+		say(supportbot.Reply{Text: s.T("agent.closed")})
+		if err := s.fire("rate", "ask"); err != nil {
+			return err
+		}
+		s.out[len(s.out)-1].Track = rateTrack(t) // a refusal of it is the invitation's
+	case supportbot.AgentReopen:
+		if t.Status != supportbot.TicketOpen {
+			return nil
+		}
+		s.reset()
+		s.conv.Flow, s.conv.State = "agent", "claimed"
+		say(supportbot.Reply{Text: s.T("desk.reopened", "agent", a.AgentName) + "\n" + s.T("agent.end_hint")})
 	case supportbot.AgentReferred:
 		if handedOff {
 			s.reset()
@@ -351,167 +401,12 @@ func agentEvent(s *Step) error {
 	return nil
 }
 
-// ClosureDecider decides closure requests: the embedded core's admin side
-// (an agent's /closure). With a remote core the core decides, and tells.
-type ClosureDecider interface {
-	DecideClosure(ctx context.Context, ref, status, reason string) (*supportbot.ClosureRequest, error)
-}
-
-// staffStep takes a listed agent's message in the staff chat: a command, or
-// a reply to relay to the customer of the topic's ticket.
-func (e *Engine) staffStep(s *Step) error {
-	ev := s.ev
-	here := func(text string) {
-		s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, Text: text})
-	}
-	t, err := e.st.TicketByTopic(s.ctx, ev.ThreadID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		if ev.Kind == supportbot.EventCommand {
-			here(s.staffT("agent.no_ticket"))
-		}
-		return nil
-	} else if err != nil {
-		return err
-	}
-	if t.Status != supportbot.TicketOpen && !(ev.Kind == supportbot.EventCommand && ev.Text == "closure") {
-		here(s.staffT("agent.ticket_closed", "ticket", t.ID))
-		return nil
-	}
-	id, chat, now := t.ID, t.ChatID, s.now
-	agent := &supportbot.AgentEvent{TicketID: id, AgentID: ev.UserID, AgentName: ev.FirstName}
-	// toCustomer sends the agent's doing to the customer's chat, as an event
-	// of that chat; the ticket is updated here, in the staff step.
-	toCustomer := func(kind supportbot.AgentEventKind, text string, update func(*supportbot.Ticket)) {
-		a := *agent
-		a.Kind, a.Text = kind, text
-		if kind == supportbot.AgentMessage && ev.Kind == supportbot.EventMedia {
-			a.CopyFromChat, a.CopyFromMessage = ev.ChatID, ev.MessageID
-		}
-		source := ev.Source
-		if source != "" {
-			source += ":" + strconv.FormatInt(chat, 10)
-		}
-		s.do(func(ctx context.Context, tx Tx) error {
-			t, err := tx.Ticket(ctx, id)
-			if err != nil {
-				return err
-			}
-			if update != nil {
-				update(t)
-			}
-			if err := tx.UpdateTicket(ctx, t); err != nil {
-				return err
-			}
-			_, err = tx.PutEvents(ctx, []supportbot.Event{{Source: source, ChatID: chat, Kind: supportbot.EventAgent, Agent: &a, Time: now}})
-			return err
-		})
-	}
-	claim := func(t *supportbot.Ticket) {
-		if t.AgentID == 0 {
-			t.AgentID, t.AgentName, t.ClaimedAt = agent.AgentID, agent.AgentName, now
-		}
-	}
-	replied := func(t *supportbot.Ticket) {
-		claim(t)
-		if t.FirstReplyAt.IsZero() {
-			t.FirstReplyAt = now
-			e.metrics.FirstReply(now.Sub(t.CreatedAt))
-		}
-	}
-	switch {
-	case ev.Kind == supportbot.EventCommand:
-		arg := strings.TrimSpace(ev.Args)
-		switch ev.Text {
-		case "claim":
-			toCustomer(supportbot.AgentClaim, "", func(t *supportbot.Ticket) {
-				t.AgentID, t.AgentName, t.ClaimedAt = agent.AgentID, agent.AgentName, now
-			})
-			here(s.staffT("agent.claim_ok", "agent", ev.FirstName))
-		case "close":
-			toCustomer(supportbot.AgentClose, "", func(t *supportbot.Ticket) {
-				claim(t)
-				t.Status, t.ClosedAt = supportbot.TicketClosed, now
-			})
-			here(s.staffT("agent.close_ok"))
-			s.reply(supportbot.Reply{ChatID: ev.ChatID, TicketID: id, CloseTopic: true})
-		case "note":
-			s.audit("ticket_note", map[string]any{"ticket_id": id, "agent_id": ev.UserID, "text": supportbot.MaskNumbers(arg, 500)})
-			here(s.staffT("agent.note_ok"))
-		case "faq":
-			if _, _, ok := e.cfg.Answers.Answer(arg, supportbot.LangZH); !ok {
-				here(s.staffT("agent.faq_unknown", "id", arg))
-				break
-			}
-			toCustomer(supportbot.AgentFAQ, arg, replied)
-			here(s.staffT("agent.faq_sent", "id", arg))
-		case "closure":
-			f := strings.Fields(arg)
-			d, ok := e.core.(ClosureDecider)
-			switch {
-			case !ok:
-				here(s.staffT("agent.closure_remote"))
-			case len(f) < 2:
-				here(s.staffT("agent.closure_usage"))
-			default:
-				r, err := d.DecideClosure(s.ctx, f[0], f[1], strings.Join(f[2:], " "))
-				if code := supportbot.ErrorCode(err); code == supportbot.EINVALID || code == supportbot.ENOTFOUND || code == supportbot.ECONFLICT {
-					here(s.staffT("agent.closure_failed", "error", supportbot.ErrorMessage(err)))
-					break
-				} else if err != nil {
-					return err
-				}
-				here(s.staffT("agent.closure_ok", "reference", r.Reference, "status", r.Status))
-			}
-		default:
-			here(s.staffT("card.help"))
-		}
-	default: // a reply: text, or a photo or document to copy
-		toCustomer(supportbot.AgentMessage, ev.Text, replied)
-	}
-	return nil
-}
-
-// remindTickets nudges the topic of every ticket nobody answered five
-// minutes into business hours, and tells its customer the wait.
-func (e *Engine) remindTickets(ctx context.Context, now time.Time) (int, error) {
-	list, err := e.st.UnansweredTickets(ctx, now.Add(-agentReminder))
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for i := range list {
-		t := &list[i]
-		if now.Sub(e.cfg.Hours.NextOpen(t.CreatedAt, e.cfg.Location)) < agentReminder {
-			continue // opened after hours: the clock starts when agents are back
-		}
-		lang := supportbot.LangZH
-		if c, err := e.st.Conversation(ctx, t.ChatID); err == nil {
-			lang = c.Lang
-		}
-		waited := int(now.Sub(t.CreatedAt).Minutes())
-		id := t.ID
-		queued := false
-		err := e.st.Update(ctx, func(tx Tx) error {
-			// Recorded first, and only if nobody did: instances running this
-			// job at once remind of a ticket once (the first locks its row).
-			fresh, err := tx.TicketReminded(ctx, id)
-			if err != nil || !fresh {
-				queued = false
-				return err
-			}
-			queued = true
-			return tx.Enqueue(ctx, []supportbot.Reply{
-				{ChatID: e.cfg.AgentChatID, TicketID: t.ID, Text: e.cfg.Catalog.T(supportbot.LangZH, "agent.reminder", "minutes", waited)},
-				{ChatID: t.ChatID, Text: e.cfg.Catalog.T(lang, "agent.wait", "minutes", waited)}})
-		})
-		if err != nil {
-			return n, err
-		}
-		if queued {
-			n += 2
-		}
-	}
-	return n, nil
+// auditTicket audits what was done to a ticket, under its customer and chat
+// (not the staff chat's), with who did it in the details.
+func (s *Step) auditTicket(t *supportbot.Ticket, action string, details map[string]any) {
+	s.e.metrics.Action(action)
+	e := supportbot.AuditEntry{Action: action, CustomerID: t.CustomerID, ChatID: t.ChatID, Details: details}
+	s.do(func(ctx context.Context, tx Tx) error { return tx.AppendAudit(ctx, e) })
 }
 
 // StaffUnreachable ends the ticket a staff-chat message could not be

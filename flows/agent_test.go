@@ -60,7 +60,7 @@ func TestHandoffQueueAfterHoursAndReminder(t *testing.T) {
 	if len(staff) == 0 || staff[0].TicketID == 0 || !strings.Contains(staff[0].TopicName, "#T") {
 		t.Errorf("the card does not open a topic of its ticket: %+v", staff)
 	}
-	for _, want := range []string{"张伟（<code>C1</code>）✅", "138****8000", "Redmi K70（<code>P1</code>）已还 5/12 期", "[22:00 客户] 转人工"} {
+	for _, want := range []string{"张伟（<code>C1</code>）✅", "138****8000", "Redmi K70（P1）已还 5/12 期", "[22:00 客户] 转人工"} {
 		if !strings.Contains(card, want) {
 			t.Errorf("card lacks %q:\n%s", want, card)
 		}
@@ -132,9 +132,12 @@ func TestAgentClaimReplyCloseReachTheCustomer(t *testing.T) {
 	h, c, topic := handedOff(t, "zh")
 	a := h.agent(7, "小李", topic)
 
-	got := texts(a.send("/claim"))
-	if !strings.Contains(got, "小李 已接单") {
-		t.Errorf("staff chat after /claim: %q", got)
+	// Claimed: a reaction on the command and the topic's name say so (no
+	// post spends the staff chat's budget).
+	staff := a.send("/claim")
+	if len(staff) != 2 || staff[0].Reaction != "👍" || staff[0].React == 0 || !staff[1].EditTopic ||
+		staff[1].TopicName != "🟢 #T1 张伟 C1 · 小李" {
+		t.Errorf("staff chat after /claim: %+v", staff)
 	}
 	c.inbox()
 	c.expect("👩‍💼 小李 正在为你服务")
@@ -153,9 +156,9 @@ func TestAgentClaimReplyCloseReachTheCustomer(t *testing.T) {
 	c.pressData("m:bill") // any button while handed off: no flow runs
 	c.expect("你正在与人工客服对话")
 
-	staff := a.send("/close")
-	if !strings.Contains(texts(staff), "工单已关闭") {
-		t.Errorf("staff chat after /close: %q", texts(staff))
+	staff = a.send("/close")
+	if got := texts(staff); !strings.Contains(got, "工单 #T1 已关闭（小李") || !strings.Contains(got, "已向客户发送评分邀请") {
+		t.Errorf("staff chat after /close: %q", got)
 	}
 	closed := false
 	for _, r := range staff {
@@ -168,6 +171,11 @@ func TestAgentClaimReplyCloseReachTheCustomer(t *testing.T) {
 	c.expect("客服已结束本次对话", "请为本次人工服务打分", "5⭐")
 	c.press("5⭐")
 	c.expect("感谢你的评价（5 星）")
+	// The rating shows in the closed topic: its closing note says it now.
+	if got := h.staff(); len(got) != 1 || !got[0].CloseTopic || !strings.Contains(got[0].Text, "⭐ 客户评分：5 星") ||
+		strings.Contains(got[0].Text, "评分邀请") {
+		t.Errorf("staff chat after the rating: %+v", got)
+	}
 	tk, err := h.db.LastTicket(context.Background(), 100)
 	if err != nil {
 		t.Fatal(err)
@@ -178,10 +186,10 @@ func TestAgentClaimReplyCloseReachTheCustomer(t *testing.T) {
 	c.send("/bill")
 	c.expect("Redmi K70") // back with the bot
 
-	// The topic is closed: a late reply is not relayed.
-	got = texts(a.send("还在吗？"))
-	if !strings.Contains(got, "已关闭") {
-		t.Errorf("a reply to a closed ticket: %q", got)
+	// The topic is closed: a late reply is not relayed, and a shrug on it
+	// says so (the bot cannot post in a closed topic).
+	if got := a.send("还在吗？"); len(got) != 1 || got[0].Reaction != "🤷" {
+		t.Errorf("a reply to a closed ticket: %+v", got)
 	}
 	if c.inbox(); len(c.last) != 0 {
 		t.Errorf("a reply after the close reached the customer: %s", c.text())

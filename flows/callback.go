@@ -30,6 +30,9 @@ const (
 	CallbackLang CallbackKind = 'l'
 	// CallbackLeave leaves the current flow ("Back").
 	CallbackLeave CallbackKind = 'x'
+	// CallbackDesk is an agent's button in the staff chat (take over a
+	// ticket, pass it on): Action says what, Arg the ticket and agent.
+	CallbackDesk CallbackKind = 'd'
 )
 
 // Callback is a button's data.
@@ -62,6 +65,8 @@ func (c Callback) Encode() (string, error) {
 		parts = []string{"l"}
 	case CallbackLeave:
 		parts = []string{"x"}
+	case CallbackDesk:
+		parts = []string{"d", c.Action}
 	default:
 		return "", fmt.Errorf("callback kind %q", c.Kind)
 	}
@@ -134,6 +139,12 @@ func DecodeCallback(data string) (Callback, error) {
 			return bad()
 		}
 		return Callback{Kind: CallbackLeave}, nil
+	case "d":
+		action, arg, _ := strings.Cut(rest, ":")
+		if action == "" {
+			return bad()
+		}
+		return Callback{Kind: CallbackDesk, Action: action, Arg: arg}, nil
 	}
 	return bad()
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -46,6 +47,11 @@ type Config struct {
 	// customer gets Hotline instead. Events from it are agents' (the channel
 	// lets through only listed agents).
 	AgentChatID int64
+	// AgentIDs are the staff chat's agents: those a ticket can be
+	// transferred to, and those a ticket nobody answers mentions.
+	AgentIDs []int64
+	// FAQ, if set, lists the FAQ's topics for agents (/faq alone).
+	FAQ FAQCatalog
 	// Hotline and Hours are told to customers when no agent can take the chat.
 	Hotline string
 	Hours   supportbot.BusinessHours
@@ -97,18 +103,28 @@ type Answers interface {
 	Title(id string, lang supportbot.Lang) string
 }
 
+// FAQCatalog lists the FAQ's topics.
+type FAQCatalog interface {
+	// FAQIDs are the ids of the topics an agent can send (/faq ID).
+	FAQIDs() []string
+}
+
 // Metrics counts what conversations do; nil counts nothing.
 type Metrics interface {
 	Flow(flow, event string)    // started, completed, abandoned
 	FAQ(outcome string)         // flow, answered, unsure, missed, out_of_scope
 	Action(action string)       // an audited action
 	FirstReply(d time.Duration) // from hand-off to an agent's first reply
+	Handoff()                   // a ticket opened for a person
+	Rating(n int)               // a customer rated a closed ticket 1–5
 	Step(kind string, d time.Duration, failed bool)
 	MoneyAction(kind string, state string)
 }
 
 type noMetrics struct{}
 
+func (noMetrics) Handoff()                           {}
+func (noMetrics) Rating(int)                         {}
 func (noMetrics) Flow(string, string)                {}
 func (noMetrics) FAQ(string)                         {}
 func (noMetrics) Action(string)                      {}
@@ -203,7 +219,7 @@ func (e *Engine) Submit(ctx context.Context, evs ...supportbot.Event) error {
 // maskEvent masks card and ID numbers in what the customer typed.
 func maskEvent(ev *supportbot.Event) {
 	switch ev.Kind {
-	case supportbot.EventText, supportbot.EventCommand, supportbot.EventMedia:
+	case supportbot.EventText, supportbot.EventCommand, supportbot.EventMedia, supportbot.EventEdit:
 		var a, b bool
 		ev.Text, a = supportbot.MaskSecrets(ev.Text)
 		ev.Args, b = supportbot.MaskSecrets(ev.Args)
@@ -430,8 +446,11 @@ func (e *Engine) failed(ctx context.Context, q *supportbot.Queued, cause error) 
 	e.cfg.Wake()
 }
 
+// isInternal reports events the chat's user did not send: nothing is
+// apologised for, nothing answered, the chat's reachability is not theirs.
 func isInternal(k supportbot.EventKind) bool {
-	return k == supportbot.EventSettled || k == supportbot.EventCore || k == supportbot.EventAgent
+	return k == supportbot.EventSettled || k == supportbot.EventCore || k == supportbot.EventAgent ||
+		k == supportbot.EventMember || k == supportbot.EventUndelivered
 }
 
 // prepare runs the read half of a step: it loads the conversation, routes the
@@ -453,6 +472,9 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 	}
 	if ev.UserID != 0 && ev.ChatID != e.cfg.AgentChatID {
 		conv.UserID = ev.UserID
+	}
+	if !isInternal(ev.Kind) && ev.ChatID != e.cfg.AgentChatID {
+		conv.Unreachable = false // the chat spoke: it takes messages again
 	}
 	// The language: one chosen with /lang, else the customer's on file once
 	// identified, else the client's.
@@ -487,8 +509,11 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 		// typed, or pressed a button elsewhere): its keyboard goes.
 		s.strip = old
 	}
-	for _, r := range s.out {
-		if (r.ChatID == 0 || r.ChatID == ev.ChatID) && r.Text != "" && ev.ChatID != e.cfg.AgentChatID {
+	for i, r := range s.out {
+		if slices.Contains(s.boiler, i) || ev.Kind == supportbot.EventAgent {
+			continue // greetings and menus are not what an agent needs to read; an agent's words are kept as theirs
+		}
+		if (r.ChatID == 0 || r.ChatID == ev.ChatID) && r.Text != "" && r.TicketID == 0 && ev.ChatID != e.cfg.AgentChatID {
 			conv.Transcript = appendLine(conv.Transcript, supportbot.Line{Time: now, From: "bot", Text: clipText(locale.Plain(r.Text), 200)})
 		}
 	}

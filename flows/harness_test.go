@@ -155,6 +155,8 @@ func (h *harness) open() {
 		Now:         h.clock,
 		Hotline:     "400-100-5678",
 		AgentChatID: h.agentChat,
+		AgentIDs:    []int64{7, 8},
+		FAQ:         fakeAnswers{},
 		Hours:       supportbot.BusinessHours{Open: 9 * time.Hour, Close: 21 * time.Hour},
 		CoreEvents:  embeddedEvents{db},
 	})
@@ -329,15 +331,19 @@ var errDown = fmt.Errorf("core: no answer: %w", supportbot.ErrCoreUnavailable)
 
 // testMetrics counts what the tests look at: failed steps, money actions.
 type testMetrics struct {
-	mu     sync.Mutex
-	failed []string
-	money  map[string]int
+	mu       sync.Mutex
+	failed   []string
+	money    map[string]int
+	handoffs int
+	ratings  []int
 }
 
 func (m *testMetrics) Flow(string, string)      {}
 func (m *testMetrics) FAQ(string)               {}
 func (m *testMetrics) Action(string)            {}
 func (m *testMetrics) FirstReply(time.Duration) {}
+func (m *testMetrics) Handoff()                 { m.mu.Lock(); m.handoffs++; m.mu.Unlock() }
+func (m *testMetrics) Rating(n int)             { m.mu.Lock(); m.ratings = append(m.ratings, n); m.mu.Unlock() }
 func (m *testMetrics) Step(kind string, _ time.Duration, failed bool) {
 	if failed {
 		m.mu.Lock()
@@ -409,6 +415,8 @@ func (fakeAnswers) Answer(id string, lang supportbot.Lang) (string, string, bool
 
 func (fakeAnswers) Title(id string, lang supportbot.Lang) string { return "TITLE(" + id + ")" }
 
+func (fakeAnswers) FAQIDs() []string { return []string{"early-repayment-fee"} }
+
 // chat is one customer talking to the engine.
 type chat struct {
 	h    *harness
@@ -417,6 +425,8 @@ type chat struct {
 	last []supportbot.Reply
 	// buttons remembers every button ever shown, for pressing old ones.
 	buttons []supportbot.Button
+	// sent is the message id of the chat's last message.
+	sent int64
 	// screen is the chat as the customer sees it: every message, edited in
 	// place and with keyboards taken off as Telegram would show them.
 	screen  []*shown
@@ -439,9 +449,16 @@ func (h *harness) chat(id int64, lang string) *chat { return &chat{h: h, id: id,
 func (c *chat) event(ev supportbot.Event) []supportbot.Reply {
 	c.h.t.Helper()
 	ev.ChatID, ev.UserID, ev.LanguageCode = c.id, c.id, c.lang
+	if ev.FirstName == "" {
+		ev.FirstName = "User" // Telegram always names the sender
+	}
 	if ev.Source == "" {
 		ev.Source = "test:" + strconv.FormatInt(c.h.source.Add(1), 10)
 	}
+	if ev.MessageID == 0 && ev.Kind != supportbot.EventButton {
+		ev.MessageID = c.h.source.Add(1) // a message of its own (a button's is the bot's)
+	}
+	c.sent = ev.MessageID
 	if err := c.h.eng.Submit(context.Background(), ev); err != nil {
 		c.h.t.Fatalf("submit %+v: %v", ev, err)
 	}
@@ -758,6 +775,7 @@ type agent struct {
 	id    int64
 	name  string
 	topic int64
+	sent  int64 // the message id of the agent's last message
 }
 
 func (h *harness) agent(id int64, name string, topic int64) *agent {
@@ -775,6 +793,8 @@ func (a *agent) send(line string) []supportbot.Reply {
 	}
 	ev.ChatID, ev.UserID, ev.FirstName, ev.ThreadID = a.h.agentChat, a.id, a.name, a.topic
 	ev.Source = "test:" + strconv.FormatInt(a.h.source.Add(1), 10)
+	ev.MessageID = a.h.source.Add(1)
+	a.sent = ev.MessageID
 	if err := a.h.eng.Submit(context.Background(), ev); err != nil {
 		a.h.t.Fatalf("submit %+v: %v", ev, err)
 	}

@@ -21,6 +21,7 @@ func (e *Engine) jobs() []job {
 	return []job{
 		{"core-events", e.takeCoreEvents},
 		{"ticket-reminders", e.remindTickets},
+		{"queue-positions", e.tellQueues},
 		{"due-reminders", e.remindDue},
 		{"broadcast", e.broadcastAnnouncement},
 	}

@@ -112,11 +112,18 @@ func (e *Engine) route(s *Step) error {
 		return e.coreEvent(s)
 	case ev.Kind == supportbot.EventAgent:
 		return agentEvent(s)
+	case ev.Kind == supportbot.EventMember:
+		return memberEvent(s)
+	case ev.Kind == supportbot.EventUndelivered:
+		return undeliveredEvent(s)
 	}
 	if s.conv.Flow == "agent" { // handed off: the person answers, not the bot
 		if relayed, err := relayToAgent(s); relayed || err != nil {
 			return err
 		}
+	}
+	if ev.Kind == supportbot.EventEdit {
+		return nil // the bot answers messages, not corrections of them; a person shows them
 	}
 	if ev.Masked {
 		// A card or ID number was typed (and masked before anything kept it):
@@ -325,12 +332,14 @@ func (s *Step) setLang(arg string) error {
 // menu greets with the main menu.
 func (s *Step) menu(key string) {
 	s.say(s.T(key), s.menuRows()...)
+	s.boiler = append(s.boiler, len(s.out)-1)
 }
 
 // expired answers a button that no longer does anything: a forged one, one
 // of an older step, another chat's.
 func (s *Step) expired() {
 	s.say(s.T("button.expired"), s.next()...)
+	s.boiler = append(s.boiler, len(s.out)-1)
 }
 
 // next is a short keyboard of the likely next actions under an answer, two

@@ -43,6 +43,26 @@ type TicketReader interface {
 	UnansweredTickets(ctx context.Context, before time.Time) ([]supportbot.Ticket, error)
 }
 
+// DeskReader is what the agent desk reads beside a ticket.
+type DeskReader interface {
+	// Tickets lists tickets, newest first (only open ones when open).
+	Tickets(ctx context.Context, open bool, limit int) ([]supportbot.Ticket, error)
+	// WaitingForAnswer lists open tickets opened before a time that no
+	// agent answered yet, reminded or not.
+	WaitingForAnswer(ctx context.Context, before time.Time) ([]supportbot.Ticket, error)
+	// QueuedTickets lists open tickets no agent took, in queue order.
+	QueuedTickets(ctx context.Context) ([]supportbot.Ticket, error)
+	// PreviousTickets lists up to limit tickets before beforeID of the chat
+	// (or of the customer, when customerID is set), newest first.
+	PreviousTickets(ctx context.Context, chatID int64, customerID string, beforeID int64, limit int) ([]supportbot.Ticket, error)
+	TicketNotes(ctx context.Context, ticketID int64) ([]supportbot.TicketNote, error)
+	// Agents lists the agents seen in the staff chat.
+	Agents(ctx context.Context) ([]supportbot.Agent, error)
+	// Relayed reports whether a reply tracked as track was relayed to a chat
+	// (TrackReply): an agent's edit is relayed only for a message that was.
+	Relayed(ctx context.Context, chatID int64, track string) (bool, error)
+}
+
 // ActionReader finds money actions (ENOTFOUND when none has the key).
 type ActionReader interface {
 	Action(ctx context.Context, key string) (*supportbot.Action, error)
@@ -87,6 +107,7 @@ type Store interface {
 	Inbox
 	ConversationReader
 	TicketReader
+	DeskReader
 	ActionReader
 	ActionQueue
 	ClosureLockReader
@@ -124,12 +145,18 @@ type Tx interface {
 	// CreateTicket returns ECONFLICT when the chat has an open ticket.
 	CreateTicket(ctx context.Context, t *supportbot.Ticket) error
 	UpdateTicket(ctx context.Context, t *supportbot.Ticket) error
-	// TicketReminded records that an open, unanswered ticket was reminded
-	// of; false when it was before (or was answered or closed meanwhile).
-	TicketReminded(ctx context.Context, id int64) (bool, error)
+	// TicketReminded records reminder seen+1 of an open, unanswered ticket;
+	// false when it was sent before (or the ticket was answered or closed
+	// meanwhile).
+	TicketReminded(ctx context.Context, id int64, seen int, at time.Time) (bool, error)
 	OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error)
 	Ticket(ctx context.Context, id int64) (*supportbot.Ticket, error)
 	QueuePosition(ctx context.Context, t *supportbot.Ticket) (int, error)
+	// AddTicketNote keeps an agent's note; SeeAgent records an agent's name;
+	// TrackReply records that a tracked reply is relayed to a chat.
+	AddTicketNote(ctx context.Context, n supportbot.TicketNote) error
+	SeeAgent(ctx context.Context, a supportbot.Agent) error
+	TrackReply(ctx context.Context, chatID int64, track string) error
 
 	// CreateAction returns ECONFLICT when the key was used before.
 	CreateAction(ctx context.Context, a *supportbot.Action) error

@@ -49,6 +49,9 @@ type Step struct {
 	actions bool   // a money action was created: the worker is told after the commit
 	missed  string // a question the bot could not answer
 	from    string // the flow/state a new flow interrupted
+	// boiler are the indexes in out of greetings and menus: not kept in
+	// the transcript an agent reads.
+	boiler []int
 }
 
 // snapshot is what a step must restore when it changes nothing.

@@ -21,9 +21,9 @@ func conversation(ctx context.Context, r reader, chatID int64) (*supportbot.Conv
 	c := supportbot.Conversation{ChatID: chatID}
 	var lang, slots, transcript string
 	var customer sql.NullString
-	err := r.queryRow(ctx, `SELECT `+conversationColumns+` FROM conversations WHERE chat_id = ?`, chatID).
+	err := r.queryRow(ctx, `SELECT `+conversationColumns+`, unreachable FROM conversations WHERE chat_id = ?`, chatID).
 		Scan(&c.UserID, &lang, &c.LangChosen, &customer, &c.LinkedPhone, &c.Flow, &c.State, &slots, &c.Nonce, &c.Misses,
-			&transcript, msTime{&c.UpdatedAt})
+			&transcript, msTime{&c.UpdatedAt}, &c.Unreachable)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("conversation not found")
 	} else if err != nil {
@@ -41,8 +41,9 @@ func (tx *Tx) Conversation(ctx context.Context, chatID int64) (*supportbot.Conve
 	return conversation(ctx, tx, chatID)
 }
 
-// SaveConversation inserts or replaces a chat's conversation; saving it
-// means the chat is reachable again.
+// SaveConversation inserts or replaces a chat's conversation, reachable or
+// not as c says (a step of the chat's own message makes it reachable; an
+// agent's doing leaves it as it was read).
 func (tx *Tx) SaveConversation(ctx context.Context, c *supportbot.Conversation) error {
 	slots := string(c.Slots)
 	if slots == "" || slots == "null" {
@@ -62,14 +63,14 @@ func (tx *Tx) SaveConversation(ctx context.Context, c *supportbot.Conversation) 
 	}
 	_, err = tx.exec(ctx, `
 		INSERT INTO conversations (chat_id, `+conversationColumns+`, unreachable)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (chat_id) DO UPDATE SET
 			user_id = excluded.user_id, lang = excluded.lang, lang_chosen = excluded.lang_chosen,
 			customer_id = excluded.customer_id, linked_phone = excluded.linked_phone, flow = excluded.flow,
 			state = excluded.state, slots = excluded.slots, nonce = excluded.nonce, misses = excluded.misses,
-			transcript = excluded.transcript, updated_at = excluded.updated_at, unreachable = FALSE`,
+			transcript = excluded.transcript, updated_at = excluded.updated_at, unreachable = excluded.unreachable`,
 		c.ChatID, c.UserID, string(c.Lang), c.LangChosen, customer, c.LinkedPhone, c.Flow, c.State,
-		slots, c.Nonce, c.Misses, string(transcript), ms(c.UpdatedAt))
+		slots, c.Nonce, c.Misses, string(transcript), ms(c.UpdatedAt), c.Unreachable)
 	if err != nil {
 		return fmt.Errorf("save conversation: %w", err)
 	}

@@ -33,7 +33,7 @@ func TestTicketRemindedOnceAcrossInstances(t *testing.T) {
 	fresh := make([]bool, 9)
 	noErrors(t, "remind", parallel(len(fresh), func(i int) error {
 		return dbs[i%len(dbs)].Update(ctx, func(tx *store.Tx) (err error) {
-			fresh[i], err = tx.TicketReminded(ctx, open.ID)
+			fresh[i], err = tx.TicketReminded(ctx, open.ID, 0, tx.Now())
 			return err
 		})
 	}))
@@ -44,7 +44,10 @@ func TestTicketRemindedOnceAcrossInstances(t *testing.T) {
 		t.Errorf("ticket = %+v, %v; want it reminded", got, err)
 	}
 	var again bool
-	update(t, db, func(tx *store.Tx) (err error) { again, err = tx.TicketReminded(ctx, answered.ID); return err })
+	update(t, db, func(tx *store.Tx) (err error) {
+		again, err = tx.TicketReminded(ctx, answered.ID, 0, tx.Now())
+		return err
+	})
 	if again {
 		t.Error("an answered ticket was reminded of")
 	}

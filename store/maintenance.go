@@ -85,6 +85,7 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 		`DELETE FROM reminder_checks WHERE (customer_id, day) IN (SELECT customer_id, day FROM reminder_checks WHERE checked_at < ? LIMIT ?)`,
 		`DELETE FROM core_events WHERE seq IN (SELECT seq FROM core_events WHERE delivered_at < ? LIMIT ?)`,
 		`DELETE FROM chat_floods WHERE chat_id IN (SELECT chat_id FROM chat_floods WHERE told_at < ? LIMIT ?)`,
+		`DELETE FROM tracked_messages WHERE (chat_id, track) IN (SELECT chat_id, track FROM tracked_messages WHERE created_at < ? LIMIT ?)`,
 	} {
 		for ctx.Err() == nil {
 			var n int64

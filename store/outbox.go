@@ -13,16 +13,26 @@ import (
 	"supportbot"
 )
 
-// Enqueue adds replies to the outbox, to be sent after the transaction commits.
+// Enqueue adds replies to the outbox, to be sent after the transaction
+// commits. A reply with a Track replaces a pending reply of its chat with the
+// same Track: only the newest is sent (it says everything the older did).
 func (tx *Tx) Enqueue(ctx context.Context, replies []supportbot.Reply) error {
 	for _, r := range replies {
 		payload, err := json.Marshal(r)
 		if err != nil {
 			return err
 		}
+		if r.Track != "" {
+			// A sender already holding the older reply sends it, then this
+			// one edits what it made: the newest text wins either way.
+			if _, err := tx.exec(ctx, `DELETE FROM outbox WHERE chat_id = ? AND track = ? AND status = 'pending'`,
+				r.ChatID, r.Track); err != nil {
+				return fmt.Errorf("replace tracked reply: %w", err)
+			}
+		}
 		if _, err := tx.exec(ctx, `
-			INSERT INTO outbox (chat_id, thread_id, ticket_id, payload, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			r.ChatID, r.ThreadID, r.TicketID, string(payload), ms(tx.now), ms(tx.now)); err != nil {
+			INSERT INTO outbox (chat_id, thread_id, ticket_id, payload, next_at, created_at, track) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			r.ChatID, r.ThreadID, r.TicketID, string(payload), ms(tx.now), ms(tx.now), r.Track); err != nil {
 			return fmt.Errorf("enqueue reply: %w", err)
 		}
 	}

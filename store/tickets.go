@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -11,22 +12,38 @@ import (
 )
 
 const ticketColumns = `id, chat_id, customer_id, status, topic_id, agent_id, agent_name, reason, previous_id,
-	created_at, claimed_at, first_reply_at, closed_at, rating, reminded`
+	created_at, claimed_at, first_reply_at, closed_at, rating, reminded, handle, customer_name, came_from, replied_by, reminders,
+	reminded_at, told_position, told_at, waiting_since, invite, relay`
 
 type scanner interface{ Scan(...any) error }
 
 func scanTicket(row scanner) (*supportbot.Ticket, error) {
 	var t supportbot.Ticket
+	var relay string
 	if err := row.Scan(&t.ID, &t.ChatID, &t.CustomerID, &t.Status, &t.TopicID, &t.AgentID, &t.AgentName, &t.Reason,
 		&t.PreviousID, msTime{&t.CreatedAt}, nullTime{&t.ClaimedAt}, nullTime{&t.FirstReplyAt}, nullTime{&t.ClosedAt},
-		&t.Rating, &t.Reminded); err != nil {
+		&t.Rating, &t.Reminded, &t.Handle, &t.CustomerName, &t.CameFrom, &t.RepliedBy, &t.Reminders, nullTime{&t.RemindedAt},
+		&t.ToldPosition, nullTime{&t.ToldAt}, nullTime{&t.WaitingSince}, &t.Invite, &relay); err != nil {
 		return nil, err
+	}
+	if relay != "" && relay != "{}" {
+		if err := json.Unmarshal([]byte(relay), &t.Relay); err != nil {
+			return nil, fmt.Errorf("ticket %d relay post: %w", t.ID, err)
+		}
 	}
 	return &t, nil
 }
 
 func findTicket(ctx context.Context, r reader, where string, args ...any) (*supportbot.Ticket, error) {
-	t, err := scanTicket(r.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where+` ORDER BY id DESC LIMIT 1`, args...))
+	return findTicketFor(ctx, r, "", where, args...)
+}
+
+// findTicketFor reads a ticket with a locking clause: a transaction that
+// reads a ticket to change it holds it until it commits (PostgreSQL; the one
+// writer of SQLite serialises them anyway), so that the staff chat's step and
+// the customer's, running at once, do not undo each other's change.
+func findTicketFor(ctx context.Context, r reader, lock string, where string, args ...any) (*supportbot.Ticket, error) {
+	t, err := scanTicket(r.queryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE `+where+` ORDER BY id DESC LIMIT 1`+lock, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("ticket not found")
 	} else if err != nil {
@@ -40,9 +57,19 @@ func (db *DB) OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket,
 	return findTicket(ctx, db.read(), `chat_id = ? AND status = 'open'`, chatID)
 }
 
-// OpenTicket reads the chat's open ticket inside the transaction.
+// OpenTicket reads the chat's open ticket inside the transaction, holding it
+// until the transaction ends.
 func (tx *Tx) OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error) {
-	return findTicket(ctx, tx, `chat_id = ? AND status = 'open'`, chatID)
+	return findTicketFor(ctx, tx, tx.forUpdate(), `chat_id = ? AND status = 'open'`, chatID)
+}
+
+// forUpdate is the clause that locks the rows a read in a transaction
+// returns: PostgreSQL's FOR UPDATE; nothing on SQLite (one writer).
+func (tx *Tx) forUpdate() string {
+	if tx.d.name == "postgres" {
+		return " FOR UPDATE"
+	}
+	return ""
 }
 
 // Ticket finds a ticket by id; ENOTFOUND if none.
@@ -50,9 +77,10 @@ func (db *DB) Ticket(ctx context.Context, id int64) (*supportbot.Ticket, error) 
 	return findTicket(ctx, db.read(), `id = ?`, id)
 }
 
-// Ticket finds a ticket by id inside the transaction.
+// Ticket finds a ticket by id inside the transaction, holding it until the
+// transaction ends.
 func (tx *Tx) Ticket(ctx context.Context, id int64) (*supportbot.Ticket, error) {
-	return findTicket(ctx, tx, `id = ?`, id)
+	return findTicketFor(ctx, tx, tx.forUpdate(), `id = ?`, id)
 }
 
 // LastTicket is the chat's latest ticket, whatever its status; ENOTFOUND if none.
@@ -77,10 +105,15 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *supportbot.Ticket) error {
 		return err
 	}
 	t.CreatedAt = tx.now
+	if t.Status == supportbot.TicketOpen && t.WaitingSince.IsZero() {
+		t.WaitingSince = t.CreatedAt
+	}
 	err := tx.queryRow(ctx, `
-		INSERT INTO tickets (chat_id, customer_id, status, reason, previous_id, created_at, closed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		t.ChatID, t.CustomerID, t.Status, t.Reason, t.PreviousID, ms(t.CreatedAt), optMS(t.ClosedAt)).Scan(&t.ID)
+		INSERT INTO tickets (chat_id, customer_id, status, reason, previous_id, created_at, closed_at, handle, customer_name,
+			came_from, waiting_since)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		t.ChatID, t.CustomerID, t.Status, t.Reason, t.PreviousID, ms(t.CreatedAt), optMS(t.ClosedAt), t.Handle, t.CustomerName,
+		t.CameFrom, optMS(t.WaitingSince)).Scan(&t.ID)
 	if tx.d.unique(err) {
 		return supportbot.Errorf(supportbot.ECONFLICT, "chat already has an open ticket")
 	} else if err != nil {
@@ -89,28 +122,37 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *supportbot.Ticket) error {
 	return nil
 }
 
-// UpdateTicket saves a ticket's status, agent, times, rating and topic.
+// UpdateTicket saves a ticket's status, topic, agent, times, rating,
+// reminders, queue position told, invitation and relay post. Read the
+// ticket in the same transaction (Tx.Ticket holds it) before changing it.
 func (tx *Tx) UpdateTicket(ctx context.Context, t *supportbot.Ticket) error {
-	_, err := tx.exec(ctx, `
+	relay, err := json.Marshal(t.Relay)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, `
 		UPDATE tickets SET status = ?, topic_id = ?, agent_id = ?, agent_name = ?, claimed_at = ?, first_reply_at = ?,
-			closed_at = ?, rating = ?, reminded = ?
+			closed_at = ?, rating = ?, reminded = ?, replied_by = ?, reminders = ?, reminded_at = ?, told_position = ?,
+			told_at = ?, waiting_since = ?, invite = ?, relay = ?
 		WHERE id = ?`,
 		t.Status, t.TopicID, t.AgentID, t.AgentName, optMS(t.ClaimedAt), optMS(t.FirstReplyAt),
-		optMS(t.ClosedAt), t.Rating, t.Reminded, t.ID)
+		optMS(t.ClosedAt), t.Rating, t.Reminded || t.Reminders > 0, t.RepliedBy, t.Reminders, optMS(t.RemindedAt),
+		t.ToldPosition, optMS(t.ToldAt), optMS(t.WaitingSince), t.Invite, string(relay), t.ID)
 	if err != nil {
 		return fmt.Errorf("update ticket %d: %w", t.ID, err)
 	}
 	return nil
 }
 
-// TicketReminded records that an open ticket no agent has answered was
-// reminded of; false when there is nothing to record (it was reminded
-// before, answered or closed), so that instances running the reminder job
-// at once remind of it once: the row is locked by the first, and the
-// others find it reminded.
-func (tx *Tx) TicketReminded(ctx context.Context, id int64) (bool, error) {
-	res, err := tx.exec(ctx, `UPDATE tickets SET reminded = TRUE
-		WHERE id = ? AND status = 'open' AND first_reply_at IS NULL AND reminded = FALSE`, id)
+// TicketReminded records reminder number seen+1 of an open, unanswered
+// ticket, at at; false when there is nothing to record (another instance
+// sent that reminder already, or the ticket was answered or closed
+// meanwhile). It is one conditional update: instances running the reminder
+// job at once remind of a ticket once, the first taking the row and the
+// others finding it counted.
+func (tx *Tx) TicketReminded(ctx context.Context, id int64, seen int, at time.Time) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE tickets SET reminded = TRUE, reminders = reminders + 1, reminded_at = ?
+		WHERE id = ? AND status = 'open' AND first_reply_at IS NULL AND reminders = ?`, ms(at), id, seen)
 	if err != nil {
 		return false, fmt.Errorf("ticket %d reminded: %w", id, err)
 	}

@@ -213,6 +213,23 @@ type Fault struct {
 	Delay      time.Duration // wait before answering
 	Processed  bool          // carry the call out anyway; only the answer is replaced
 	Drop       bool          // close the connection without answering
+	// Description replaces the error's description (4xx and 500), as in
+	// Blocked and ThreadNotFound.
+	Description string
+}
+
+// Blocked is a 403 "Forbidden: bot was blocked by the user", as Telegram
+// answers a send to a user who blocked the bot (Block also makes it happen,
+// for every send to that user).
+func Blocked() Fault {
+	return Fault{Status: 403, Description: "Forbidden: bot was blocked by the user"}
+}
+
+// ThreadNotFound is a 400 "Bad Request: message thread not found", as
+// Telegram answers a send into a forum topic that was deleted (DeleteTopic
+// also makes it happen).
+func ThreadNotFound() Fault {
+	return Fault{Status: 400, Description: "Bad Request: message thread not found"}
 }
 
 // RateLimit is a 429 "Too Many Requests: retry after N".
@@ -362,6 +379,8 @@ func writeFault(w http.ResponseWriter, f Fault) {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(f.Status)
 		fmt.Fprintf(w, "<html><body>%d %s</body></html>", f.Status, http.StatusText(f.Status))
+	case f.Description != "":
+		writeError(w, &apiError{code: f.Status, desc: f.Description})
 	default:
 		writeError(w, &apiError{code: f.Status, desc: http.StatusText(f.Status)})
 	}

@@ -298,6 +298,13 @@ func TestFaults(t *testing.T) {
 	_, err = bot.Send(tgbotapi.NewMessage(42, "x"))
 	wantAPIError(t, err, 500, "Internal Server Error")
 
+	srv.InjectFaults("sendMessage", 1, telegramtest.Blocked())
+	_, err = bot.Send(tgbotapi.NewMessage(42, "x"))
+	wantAPIError(t, err, 403, "Forbidden: bot was blocked by the user")
+	srv.InjectFaults("sendMessage", 1, telegramtest.ThreadNotFound())
+	_, err = bot.Send(tgbotapi.NewMessage(42, "x"))
+	wantAPIError(t, err, 400, "Bad Request: message thread not found")
+
 	srv.InjectFaults("getMe", 1, telegramtest.Delay(200*time.Millisecond))
 	start := time.Now()
 	if _, err := bot.GetMe(); err != nil || time.Since(start) < 200*time.Millisecond {
@@ -310,7 +317,7 @@ func TestFaults(t *testing.T) {
 	if s := srv.SentTo(42); len(s) != 2 || s[0].Text != "lost answer" {
 		t.Fatalf("sent = %+v", s)
 	}
-	if srv.Calls("sendmessage") != 6 {
+	if srv.Calls("sendmessage") != 8 {
 		t.Fatalf("calls = %d", srv.Calls("sendMessage"))
 	}
 }

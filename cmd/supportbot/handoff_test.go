@@ -47,18 +47,23 @@ func TestHandoffToAnAgentAndBack(t *testing.T) {
 	c := a.customer(7501, "zh")
 	c.say("/repay", "分享我的手机号")
 	a.srv.ShareContact(c.user, "8613800138000", c.user.ID)
-	c.press(c.next("要提前结清哪一笔分期"), "Xiaomi Book", "合计应付")
+	c.tap(c.next("要提前结清哪一笔分期"), "Xiaomi Book")
+	c.sees("合计应付") // the plan list becomes the quote
 	c.say("转人工", "排在第 1 位")
 
 	topic, msgs := a.topicMessages("工单 #T1")
 	card := msgs[0].Text
-	for _, want := range []string{"张伟（C1）✅ 已验证", "138****8000", "Xiaomi Book", "剩余 ¥4,020.00", "来由：repay/quoted", "最近的对话", "转人工"} {
+	for _, want := range []string{"张伟（C1）✅ 已验证", "138****8000", "Xiaomi Book", "剩余 ¥4,020.00", "当时在：提前还款",
+		"最近的对话", "[2. Xiaomi Book", "转人工"} {
 		if !strings.Contains(card, want) {
 			t.Errorf("context card lacks %q:\n%s", want, card)
 		}
 	}
-	if topics := a.srv.Topics(); len(topics) != 1 || topics[0].Name != "#T1 张伟 C1" {
-		t.Errorf("topics = %+v, want one named #T1 张伟 C1", topics)
+	if strings.Contains(card, "repay/") || strings.Contains(card, "分期客服助手") {
+		t.Errorf("the card shows an internal flow name or the bot's greeting:\n%s", card)
+	}
+	if topics := a.srv.Topics(); len(topics) != 1 || topics[0].Name != "🟡 #T1 张伟 C1" {
+		t.Errorf("topics = %+v, want one named 🟡 #T1 张伟 C1 (waiting)", topics)
 	}
 
 	a.srv.SendText(c.user, "手续费能便宜点吗") // relayed, not answered by the bot
@@ -82,8 +87,8 @@ func TestHandoffToAnAgentAndBack(t *testing.T) {
 	a.topicMessages("👤 好的谢谢")
 	a.srv.SendGroupText(staffChat, topic, agentWang, "/faq early-repayment-fee")
 	c.next("手续费")
-	a.srv.SendGroupText(staffChat, topic, agentWang, "/note 客户想要减免手续费")
-	a.topicMessages("已记录内部备注")
+	note, _ := a.srv.MessageOf(a.srv.SendGroupText(staffChat, topic, agentWang, "/note 客户想要减免手续费"))
+	a.reacted(note.MessageID, "✍") // kept: a reaction says so, no post
 
 	a.srv.SendGroupText(staffChat, topic, agentWang, "/close")
 	msgs = c.next("1–5 星")
@@ -94,11 +99,13 @@ func TestHandoffToAnAgentAndBack(t *testing.T) {
 	for !a.srv.Topics()[0].Closed && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if !a.srv.Topics()[0].Closed {
-		t.Error("the topic was not closed")
+	if tp := a.srv.Topics()[0]; !tp.Closed || tp.Name != "✅ #T1 张伟 C1" {
+		t.Errorf("topic = %+v; want closed, named ✅ #T1 张伟 C1", tp)
 	}
-	c.press(msgs, "5⭐", "感谢你的评价（5 星）")
-	c.say("/bill", "点「查看还款计划」") // the bot answers for itself again
+	c.tap(msgs, "5⭐")
+	c.sees("感谢你的评价（5 星）")
+	a.topicShows(topic, "⭐ 客户评分：5 星") // in the closed topic's closing note
+	c.say("/bill", "剩余待还 ¥4,020.00")  // the bot answers for itself again
 
 	list := a.run("tickets")
 	if !strings.Contains(list, "#T1") || !strings.Contains(list, "closed") || !strings.Contains(list, "王丽") || !strings.HasSuffix(strings.TrimSpace(list), "5") {
@@ -119,17 +126,24 @@ func TestHandoffRecreatesADeletedTopicAndLinksTheOldTicket(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.srv.SendText(c.user, "hello? anyone there")
-	newTopic, _ := a.topicMessages("👤 hello? anyone there")
+	newTopic, in := a.topicMessages("👤 hello? anyone there")
 	if newTopic == topic {
 		t.Fatal("the message went to the deleted topic")
+	}
+	// Made again with the customer's name and a fresh card, before the message.
+	if tp, _ := a.srv.Topic(staffChat, newTopic); tp.Name != "🟡 #T1 User" {
+		t.Errorf("the topic made again is named %q, want 🟡 #T1 User", tp.Name)
+	}
+	if len(in) < 2 || !strings.Contains(in[0].Text, "工单 #T1（话题被删除后重建）") || !strings.Contains(in[0].Text, "未验证") {
+		t.Errorf("the topic made again does not start with a fresh card: %+v", in)
 	}
 	a.srv.SendGroupText(staffChat, newTopic, agentWang, "Hi, I'm here")
 	c.next("Hi, I'm here")
 	c.say("/end", "back with the bot")
 	c.say("/agent", "number 1")
 	_, msgs = a.topicMessages("工单 #T2")
-	if !strings.Contains(msgs[0].Text, "上一个工单：#T1") {
-		t.Errorf("the new ticket's card does not link the old one:\n%s", msgs[0].Text)
+	if !strings.Contains(msgs[0].Text, "以往工单：\n• #T1 2026年11月21日 · 王丽 · 未评分") {
+		t.Errorf("the new ticket's card does not show the old one with its agent, date and rating:\n%s", msgs[0].Text)
 	}
 }
 

@@ -52,6 +52,18 @@ func (m *Main) runTelegram(ctx context.Context) error {
 				m.Logger.Error("end unreachable ticket", "ticket", r.TicketID, "err", err)
 			}
 		},
+		// The desk: tracked posts edited in place, a fresh card in a topic
+		// made again, refused replies told to the agent.
+		Tracker: m.DB,
+		TopicCard: func(ctx context.Context, ticketID int64) (bot.TopicCard, error) {
+			name, icon, card, err := m.Engine.TicketCard(ctx, ticketID)
+			return bot.TopicCard{Name: name, Icon: icon, Text: card}, err
+		},
+		Undelivered: func(ctx context.Context, msg supportbot.OutboxMessage, why string) {
+			if err := m.Engine.Undelivered(ctx, msg, why); err != nil {
+				m.Logger.Error("tell an undelivered reply", "err", err)
+			}
+		},
 	}, m.Engine)
 	if err != nil {
 		return err

@@ -125,6 +125,8 @@ func (m *Main) Open(ctx context.Context) error {
 		Hotline:     m.Config.Hotline,
 		Hours:       m.Config.Hours,
 		AgentChatID: m.Config.AgentChatID,
+		AgentIDs:    m.Config.AgentUserIDs,
+		FAQ:         kb,
 		Misses:      db,
 		// Due-date reminders: REMINDER_DAYS, REMINDER_HOUR.
 		ReminderDays: m.Config.ReminderDays,
@@ -180,6 +182,7 @@ func (e embeddedEvents) CoreEventDelivered(ctx context.Context, id string) error
 
 var (
 	_ flows.Store = stateStore{}
+	_ bot.Tracker = (*store.DB)(nil)
 	_ flows.Tx    = (*store.Tx)(nil)
 	_ flows.Core  = (*embedcore.Core)(nil)
 

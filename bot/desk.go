@@ -1,0 +1,176 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"supportbot"
+)
+
+// What the sender does for the agent desk beside sending: topics made
+// (again, with a fresh card), closing notes, tracked messages edited in
+// place, reactions, and why a reply was refused.
+
+// closingNote posts the note a topic closes with (CloseTopic with a Text),
+// or edits it when it was posted (the rating came): the note and the close
+// are one reply, so that a later note still closes the topic whichever is
+// sent first. A topic closed already is opened for the note (and closed
+// again after it); a topic deleted takes no note.
+func (s *sender) closingNote(ctx context.Context, r supportbot.Reply, topic int64) error {
+	r.ThreadID, r.CloseTopic = topic, false
+	if id := s.tracked(ctx, r); id != 0 {
+		r.Edit = id
+		_, err := s.srv.editOnce(ctx, r)
+		if err == nil || !uneditable(err) {
+			return err
+		}
+		r.Edit = 0
+	}
+	_, id, err := s.srv.sendParts(ctx, r, 0)
+	if topicClosed(err) {
+		p := tgbotapi.Params{}
+		p.AddNonZero64("chat_id", r.ChatID)
+		p.AddNonZero64("message_thread_id", topic)
+		if _, err = s.srv.api.MakeRequest("reopenForumTopic", p); err == nil || topicNotModified(err) {
+			_, id, err = s.srv.sendParts(ctx, r, 0)
+		}
+	}
+	if topicLost(err) {
+		return nil
+	}
+	if err == nil {
+		s.track(ctx, r, id)
+	}
+	return err
+}
+
+// topicClosed is Telegram refusing a message into a closed topic.
+func topicClosed(err error) bool {
+	var te *tgbotapi.Error
+	return errors.As(err, &te) && strings.Contains(strings.ToUpper(te.Message), "TOPIC_CLOSED")
+}
+
+// makeTopic creates a ticket's topic. The first one is named by the
+// ticket's card (the reply being sent); one made again after an agent
+// deleted the topic is named and carded afresh by TopicCard, so the agent
+// sees who it is and what they want before the message that needed it.
+func (s *sender) makeTopic(ctx context.Context, r supportbot.Reply) (int64, error) {
+	name, icon := r.TopicName, r.TopicIcon
+	var card string
+	if name == "" && s.srv.cfg.TopicCard != nil {
+		c, err := s.srv.cfg.TopicCard(ctx, r.TicketID)
+		if err != nil {
+			s.srv.log.Warn("card for a topic made again", "ticket", r.TicketID, "err", err)
+		}
+		name, icon, card = c.Name, c.Icon, c.Text
+	}
+	if name == "" {
+		name = fmt.Sprintf("#T%d", r.TicketID)
+	}
+	p := tgbotapi.Params{"name": clipRunes(name, 128)}
+	p.AddNonZero64("chat_id", r.ChatID)
+	if icon != "" {
+		p["icon_custom_emoji_id"] = icon
+	}
+	resp, err := s.srv.api.MakeRequest("createForumTopic", p)
+	if err != nil {
+		return 0, err
+	}
+	var created struct {
+		ThreadID int64 `json:"message_thread_id"`
+	}
+	if err := json.Unmarshal(resp.Result, &created); err != nil || created.ThreadID == 0 {
+		return 0, fmt.Errorf("createForumTopic: unexpected answer %s", resp.Result)
+	}
+	if err := s.outbox.SetTicketTopic(ctx, r.TicketID, created.ThreadID); err != nil {
+		return 0, err
+	}
+	if card != "" {
+		// One more message into the group: it waits for the group's budget
+		// like any other, and is retried a few times on its own.
+		if err := s.chatLimiter(r.ChatID).Wait(ctx); err != nil {
+			return created.ThreadID, nil
+		}
+		err := s.srv.retry(ctx, "send card", func() error {
+			_, _, err := s.srv.sendParts(ctx, supportbot.Reply{ChatID: r.ChatID, ThreadID: created.ThreadID, Text: card}, 0)
+			return err
+		})
+		if err != nil {
+			s.srv.log.Warn("card of a topic made again", "ticket", r.TicketID, "err", scrub(err, s.srv.cfg.Token))
+		}
+	}
+	return created.ThreadID, nil
+}
+
+// tracked is the message a tracked reply made before, 0 if none is known.
+func (s *sender) tracked(ctx context.Context, r supportbot.Reply) int64 {
+	if r.Track == "" || s.srv.cfg.Tracker == nil {
+		return 0
+	}
+	id, err := s.srv.cfg.Tracker.TrackedMessage(ctx, r.ChatID, r.Track)
+	if err != nil {
+		s.srv.log.Warn("read a tracked message", "err", err)
+	}
+	return id
+}
+
+// track records the message a tracked reply made.
+func (s *sender) track(ctx context.Context, r supportbot.Reply, id int64) {
+	if r.Track == "" || id == 0 || s.srv.cfg.Tracker == nil {
+		return
+	}
+	if err := s.srv.cfg.Tracker.SetTrackedMessage(ctx, r.ChatID, r.Track, id); err != nil {
+		s.srv.log.Warn("record a tracked message", "err", err)
+	}
+}
+
+// react sets the bot's reaction on a message (an agent's command, done).
+func (s *sender) react(_ context.Context, r supportbot.Reply) error {
+	p := tgbotapi.Params{}
+	p.AddNonZero64("chat_id", r.ChatID)
+	p.AddNonZero64("message_id", r.React)
+	if err := p.AddInterface("reaction", []map[string]string{{"type": "emoji", "emoji": r.Reaction}}); err != nil {
+		return err
+	}
+	_, err := s.srv.api.MakeRequest("setMessageReaction", p)
+	return err
+}
+
+// free reports replies that do not count against a chat's message budget:
+// a reaction makes no message.
+func free(r supportbot.Reply) bool { return r.React != 0 }
+
+// undelivered says why Telegram refused a reply for good.
+func undelivered(err error) string {
+	var te *tgbotapi.Error
+	if !errors.As(err, &te) {
+		return supportbot.UndeliveredRejected
+	}
+	msg := strings.ToLower(te.Message)
+	switch {
+	case strings.Contains(msg, "deactivated") || strings.Contains(msg, "chat not found"):
+		return supportbot.UndeliveredGone
+	case te.Code == 403:
+		return supportbot.UndeliveredBlocked
+	}
+	return supportbot.UndeliveredRejected
+}
+
+// topicNotModified is Telegram refusing a topic change that changes nothing.
+func topicNotModified(err error) bool {
+	var te *tgbotapi.Error
+	return errors.As(err, &te) && strings.Contains(strings.ToUpper(te.Message), "TOPIC_NOT_MODIFIED")
+}
+
+// clipRunes cuts s to n characters (a topic name has at most 128).
+func clipRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}

@@ -1,0 +1,468 @@
+package main
+
+// The agent desk (issue 21) end to end: the real bot package against the
+// fake Bot API on 127.0.0.1, agents and customers acting through it.
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"supportbot/bot/telegramtest"
+)
+
+var agentLi = telegramtest.User{ID: 9002, FirstName: "小李", UserName: "xiaoli"}
+
+// deskWait bounds every wait of the desk's tests.
+const deskWait = 15 * time.Second
+
+// tap presses the button labelled label on one of msgs, without waiting:
+// what it does may edit the message it is on (sees finds that).
+func (c *customer) tap(msgs []telegramtest.SentMessage, label string) {
+	c.a.t.Helper()
+	for i := len(msgs) - 1; i >= 0; i-- {
+		for _, b := range msgs[i].Buttons() {
+			if strings.Contains(b.Text, label) {
+				c.a.srv.PressButton(c.user, msgs[i], b.Data)
+				return
+			}
+		}
+	}
+	c.a.t.Fatalf("no button %q", label)
+}
+
+// sees waits until a message of the bot in the customer's chat, as it reads
+// now (edits included), contains want, and returns it.
+func (c *customer) sees(want string) telegramtest.ChatMessage {
+	c.a.t.Helper()
+	m, ok := c.a.shows(c.user.ID, 0, want)
+	if !ok {
+		c.a.t.Fatalf("the customer's chat shows no message containing %q:\n%s", want, c.a.chatText(c.user.ID, 0))
+	}
+	return m
+}
+
+// shows waits until a bot's message in chat (in topic, when not 0), as it
+// reads now, contains want.
+func (a *app) shows(chat, topic int64, want string) (telegramtest.ChatMessage, bool) {
+	deadline := time.Now().Add(deskWait)
+	for {
+		for _, m := range a.srv.Messages(chat) {
+			if m.FromBot && (topic == 0 || m.ThreadID == topic) && strings.Contains(m.Text, want) {
+				return m, true
+			}
+		}
+		if time.Now().After(deadline) {
+			return telegramtest.ChatMessage{}, false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// topicShows waits until a bot's message in a staff-chat topic contains want.
+func (a *app) topicShows(topic int64, want string) telegramtest.ChatMessage {
+	a.t.Helper()
+	m, ok := a.shows(staffChat, topic, want)
+	if !ok {
+		a.t.Fatalf("topic %d shows no message containing %q:\n%s", topic, want, a.chatText(staffChat, topic))
+	}
+	return m
+}
+
+// chatText is what a chat (a topic of it) shows now, for failure messages.
+func (a *app) chatText(chat, topic int64) string {
+	var b strings.Builder
+	for _, m := range a.srv.Messages(chat) {
+		if topic == 0 || m.ThreadID == topic {
+			fmt.Fprintf(&b, "  #%d (from %d, edits %d) %q\n", m.MessageID, m.From, m.Edits, m.Text)
+		}
+	}
+	return b.String()
+}
+
+// reacted waits for the bot's reaction emoji on a staff-chat message.
+func (a *app) reacted(messageID int64, emoji string) {
+	a.t.Helper()
+	deadline := time.Now().Add(deskWait)
+	for !slices.Contains(a.srv.Reactions(staffChat, messageID), emoji) {
+		if time.Now().After(deadline) {
+			a.t.Fatalf("no %s on staff message %d (reactions %q)", emoji, messageID, a.srv.Reactions(staffChat, messageID))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// topicNamed waits until a topic is named name and returns it.
+func (a *app) topicNamed(topic int64, name string) telegramtest.Topic {
+	a.t.Helper()
+	deadline := time.Now().Add(deskWait)
+	for {
+		tp, _ := a.srv.Topic(staffChat, topic)
+		if tp.Name == name {
+			return tp
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("topic %d is named %q, want %q", topic, tp.Name, name)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// ticketTopic waits for the topic of ticket #T<n> (the one its card opened).
+func (a *app) ticketTopic(n int) int64 {
+	a.t.Helper()
+	topic, _ := a.topicMessages(fmt.Sprintf("工单 #T%d\n", n))
+	return topic
+}
+
+// agentSays posts text as an agent in a topic and returns the message.
+func (a *app) agentSays(u telegramtest.User, topic int64, text string) telegramtest.ChatMessage {
+	a.t.Helper()
+	m, ok := a.srv.MessageOf(a.srv.SendGroupText(staffChat, topic, u, text))
+	if !ok {
+		a.t.Fatalf("no message for %q", text)
+	}
+	return m
+}
+
+// press presses the button labelled label on a bot's message in the staff chat.
+func (a *app) pressIn(u telegramtest.User, m telegramtest.ChatMessage, label string) {
+	a.t.Helper()
+	sent := telegramtest.SentMessage{ChatID: m.ChatID, ThreadID: m.ThreadID, MessageID: m.MessageID, Date: m.Date}
+	for _, b := range m.Buttons() {
+		if strings.Contains(b.Text, label) {
+			a.srv.PressButton(u, sent, b.Data)
+			return
+		}
+	}
+	a.t.Fatalf("message %d has no button %q: %+v", m.MessageID, label, m.Buttons())
+}
+
+// mentions lists the users a message mentions (text_mention entities).
+func mentions(m telegramtest.ChatMessage) []int64 {
+	var ids []int64
+	for _, e := range m.Entities {
+		if e.Type == "text_mention" {
+			ids = append(ids, e.UserID)
+		}
+	}
+	return ids
+}
+
+// metric reads one sample of /metrics, -1 when it is not there.
+func (a *app) metric(line string) string {
+	a.t.Helper()
+	resp, err := http.Get("http://" + a.addr() + "/metrics")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	for _, l := range strings.Split(string(b), "\n") {
+		if name, value, ok := strings.Cut(l, " "); ok && name == line {
+			return value
+		}
+	}
+	return "-1"
+}
+
+// TestAShiftAtTheDesk is a scripted shift: five customers hand off within a
+// minute, two agents take them, claim, transfer and take over; a burst of
+// ten messages, a photo and albums, edits both ways; a customer who blocks
+// the bot and one whose block the bot learns from a refused reply; a topic
+// an agent deletes by hand; notes, ratings, a reopened ticket, /faq and
+// /queue; after hours, a customer waits and the reminders escalate.
+func TestAShiftAtTheDesk(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", "-100777", "AGENT_USER_IDS", "9001,9002", "LOG_LEVEL", "debug")
+
+	// 10:00 — five customers ask for a person within the minute.
+	zhang := a.customer(7801, "zh") // verified: 张伟, an overdue period
+	zhang.say("/start", "分期客服助手")
+	zhang.say("/bill", "分享我的手机号")
+	a.srv.ShareContact(zhang.user, "8613800138000", zhang.user.ID)
+	zhang.next("滞纳金")
+	zhang.say("我上个月的滞纳金能退吗", "")
+	zhang.say("转人工", "排在第 1 位")
+	bob := a.customer(7802, "en")
+	bob.user.UserName = "bob_k"
+	bob.say("/agent", "number 2")
+	carol := a.customer(7803, "zh")
+	carol.say("/agent", "排在第 3 位")
+	dan := a.customer(7804, "zh")
+	dan.say("/agent", "排在第 4 位")
+	eve := a.customer(7805, "zh")
+	eve.say("/agent", "排在第 5 位")
+
+	t1, t2, t3, t4, t5 := a.ticketTopic(1), a.ticketTopic(2), a.ticketTopic(3), a.ticketTopic(4), a.ticketTopic(5)
+	card := a.topicShows(t1, "工单 #T1").Text
+	for _, want := range []string{"张伟（C1）✅ 已验证", "逾期 1 期共 ¥261.92", "含滞纳金 ¥12.00", "客户的问题：「我上个月的滞纳金能退吗」",
+		"[10:00 客户] /start", "[10:00 客户] 我上个月的滞纳金能退吗"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("T1's card lacks %q:\n%s", want, card)
+		}
+	}
+	if strings.Contains(card, "分期客服助手") || strings.Contains(card, "[button]") {
+		t.Errorf("T1's card keeps the bot's boilerplate:\n%s", card)
+	}
+	if card := a.topicShows(t2, "工单 #T2").Text; !strings.Contains(card, "客户：User @bob_k ⚠️ 未验证身份") {
+		t.Errorf("T2's card does not name the unverified customer's Telegram handle:\n%s", card)
+	}
+	a.topicNamed(t1, "🟡 #T1 张伟 C1")
+	a.topicNamed(t2, "🟡 #T2 User")
+
+	// /queue in the general topic: every open ticket, longest wait first, linked.
+	a.agentSays(agentWang, 0, "/queue")
+	queue, ok := a.shows(staffChat, 0, "未关闭的工单")
+	if !ok {
+		t.Fatalf("no answer to /queue:\n%s", a.chatText(staffChat, 0))
+	}
+	lines := strings.Split(queue.Text, "\n")
+	if len(lines) != 6 || !strings.HasPrefix(lines[1], "1. 🟡 #T1 张伟 C1") || !strings.HasPrefix(lines[5], "5. 🟡 #T5 User") {
+		t.Errorf("/queue =\n%s", queue.Text)
+	}
+	var links []string
+	for _, e := range queue.Entities {
+		if e.Type == "text_link" {
+			links = append(links, e.URL)
+		}
+	}
+	if len(links) != 5 || links[0] != fmt.Sprintf("https://t.me/c/777/%d", t1) {
+		t.Errorf("/queue links = %q, want the five topics, t.me/c/777/%d first", links, t1)
+	}
+
+	// 王丽 claims T1: a reaction, the topic's name, the customer told.
+	claim := a.agentSays(agentWang, t1, "/claim")
+	a.reacted(claim.MessageID, "👍")
+	a.topicNamed(t1, "🟢 #T1 张伟 C1 · 王丽")
+	zhang.next("王丽 正在为你服务")
+	// 小李 wants it too: asked first, then takes it over; 王丽 is told.
+	a.agentSays(agentLi, t1, "/claim")
+	prompt := a.topicShows(t1, "正由 王丽 处理。要接手吗")
+	a.pressIn(agentLi, prompt, "接手")
+	note := a.topicShows(t1, "🔁 工单 #T1")
+	if got := mentions(note); !slices.Equal(got, []int64{agentWang.ID, agentLi.ID}) {
+		t.Errorf("the take-over mentions %v, want both agents (王丽 then 小李):\n%s", got, note.Text)
+	}
+	a.topicNamed(t1, "🟢 #T1 张伟 C1 · 小李")
+	zhang.next("小李 接手了你的对话")
+	// 王丽 claims T2 and passes it to 小李 by name.
+	a.agentSays(agentWang, t2, "/claim")
+	a.topicNamed(t2, "🟢 #T2 User · 王丽")
+	a.agentSays(agentWang, t2, "/transfer 小李")
+	if note := a.topicShows(t2, "🔁 工单 #T2"); !slices.Equal(mentions(note), []int64{agentWang.ID, agentLi.ID}) {
+		t.Errorf("the transfer does not tell both agents:\n%s", note.Text)
+	}
+	a.topicNamed(t2, "🟢 #T2 User · 小李")
+	bob.next("小李 has taken over your conversation")
+	audit := a.run("audit", "--json")
+	if !strings.Contains(audit, `"action":"ticket_transfer"`) || !strings.Contains(audit, `"from":9001`) || !strings.Contains(audit, `"to":9002`) {
+		t.Errorf("the audit does not keep who passed a ticket to whom:\n%s", audit)
+	}
+
+	// Carol's burst of ten: one post in T3, edited as it grows.
+	for i := 1; i <= 10; i++ {
+		a.srv.SendText(carol.user, fmt.Sprintf("第 %d 句", i))
+	}
+	post := a.topicShows(t3, "👤 第 10 句")
+	var posts []string
+	for _, m := range a.srv.Messages(staffChat) {
+		if m.ThreadID == t3 && m.FromBot && strings.HasPrefix(m.Text, "👤") {
+			posts = append(posts, m.Text)
+		}
+	}
+	if len(posts) != 1 || strings.Count(post.Text, "👤 第") != 10 {
+		t.Errorf("the burst of ten made %d posts in T3, want one holding all ten:\n%q", len(posts), posts)
+	}
+	// Queue positions follow: T1 and T2 left the queue.
+	a.setClock(now.Add(3 * time.Minute))
+	carol.sees("你现在排在第 1 位")
+	dan.sees("你现在排在第 2 位")
+
+	// Dan's photo and album reach T4 as a photo and an album.
+	a.srv.SendPhoto(dan.user, "receipt-1", "回执")
+	if _, err := a.srv.SendAlbum(dan.user.ID, 0, dan.user, telegramtest.Media{FileID: "a1"}, telegramtest.Media{FileID: "a2"},
+		telegramtest.Media{FileID: "a3"}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(deskWait)
+	for {
+		var album []string
+		for _, m := range a.srv.SentTo(staffChat) {
+			if m.ThreadID == t4 && m.MediaGroupID != "" {
+				album = append(album, m.FileID)
+			}
+		}
+		if slices.Equal(album, []string{"a1", "a2", "a3"}) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("T4 got album items %q, want one album a1 a2 a3", album)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// 王丽 answers Dan with an album of her own.
+	if _, err := a.srv.SendAlbum(staffChat, t4, agentWang, telegramtest.Media{FileID: "w1"}, telegramtest.Media{FileID: "w2"}); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(deskWait)
+	for {
+		var album []string
+		for _, m := range a.srv.SentTo(dan.user.ID) {
+			if m.MediaGroupID != "" {
+				album = append(album, m.FileID)
+			}
+		}
+		if slices.Equal(album, []string{"w1", "w2"}) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Dan got album items %q, want w1 w2 as one album", album)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	a.topicNamed(t4, "🟢 #T4 User · 王丽") // her first reply claimed it
+
+	// Edits both ways: 小李 corrects an amount; 张伟 corrects a question.
+	wrong := a.agentSays(agentLi, t1, "应还 100 元")
+	zhang.next("小李：应还 100 元")
+	if _, err := a.srv.EditText(agentLi, staffChat, wrong.MessageID, "应还 12.35 元"); err != nil {
+		t.Fatal(err)
+	}
+	fixed := zhang.sees("小李：应还 12.35 元")
+	if fixed.Edits != 1 || strings.Contains(a.chatText(zhang.user.ID, 0), "100 元") {
+		t.Errorf("the customer's copy was not corrected in place:\n%s", a.chatText(zhang.user.ID, 0))
+	}
+	asked, _ := a.srv.MessageOf(a.srv.SendText(zhang.user, "是 12 月的账单吗"))
+	a.topicShows(t1, "👤 是 12 月的账单吗")
+	if _, err := a.srv.EditText(zhang.user, zhang.user.ID, asked.MessageID, "是 11 月的账单吗"); err != nil {
+		t.Fatal(err)
+	}
+	a.topicShows(t1, "👤 是 11 月的账单吗 ✏️ 已编辑")
+
+	// Eve blocks the bot: T5 knows at once, replies are not sent, and its
+	// close says the rating invitation cannot reach her.
+	a.srv.Block(eve.user.ID)
+	a.topicShows(t5, "⛔ 客户已屏蔽机器人")
+	toEve := len(a.srv.SentTo(eve.user.ID))
+	a.topicNamed(t5, "⛔ #T5 User")
+	a.agentSays(agentLi, t5, "您好，在吗？")
+	a.topicShows(t5, "⛔ 没有转给客户：客户已屏蔽机器人")
+	a.agentSays(agentLi, t5, "/close")
+	a.topicShows(t5, "⚠️ 客户已屏蔽机器人，评分邀请无法送达")
+	a.topicNamed(t5, "✅ #T5 User")
+	if got := a.srv.SentTo(eve.user.ID); len(got) != toEve {
+		t.Errorf("a customer who blocked the bot was sent %d more messages", len(got)-toEve)
+	}
+	// Bob's block the bot only learns from a refused reply: T2 says so,
+	// under the reply that did not arrive.
+	a.srv.SetBlocked(bob.user.ID, true)
+	lost := a.agentSays(agentLi, t2, "Here is how to repay")
+	warn := a.topicShows(t2, "⚠️ 这条回复没有送达：客户已屏蔽机器人")
+	for _, m := range a.srv.SentTo(staffChat) {
+		if m.MessageID == warn.MessageID && m.ReplyTo != lost.MessageID {
+			t.Errorf("the warning replies to message %d, want the undelivered reply %d", m.ReplyTo, lost.MessageID)
+		}
+	}
+	a.topicNamed(t2, "⛔ #T2 User")
+
+	// An agent deletes T4 by hand; Dan writes: a new topic, named, with a
+	// fresh card before his message.
+	a.srv.DeleteTopic(staffChat, t4)
+	a.srv.SendText(dan.user, "还有人吗")
+	newT4, in := a.topicMessages("👤 还有人吗")
+	if tp, _ := a.srv.Topic(staffChat, newT4); newT4 == t4 || tp.Name != "🟢 #T4 User · 王丽" {
+		t.Errorf("T4 made again: topic %d named %q", newT4, tp.Name)
+	}
+	if len(in) < 2 || !strings.Contains(in[0].Text, "🔄 工单 #T4") {
+		t.Errorf("T4's new topic does not start with a fresh card: %+v", in)
+	}
+
+	// Notes, /faq, close, rating, reopen, close again.
+	noted := a.agentSays(agentLi, t1, "/note 客户卡号 6222 0212 3456 7890 123 扣款失败，已解释滞纳金")
+	a.reacted(noted.MessageID, "✍")
+	a.agentSays(agentLi, t1, "/faq")
+	a.topicShows(t1, "early-repayment-fee")
+	faq := a.agentSays(agentLi, t1, "/faq early-repayment-fee")
+	a.reacted(faq.MessageID, "👌")
+	zhang.next("手续费")
+	a.agentSays(agentLi, t1, "/close")
+	a.topicShows(t1, "已向客户发送评分邀请")
+	rate := zhang.next("1–5 星")
+	zhang.tap(rate, "4⭐")
+	a.topicShows(t1, "⭐ 客户评分：4 星")
+	reopen := a.agentSays(agentLi, t1, "/reopen")
+	a.reacted(reopen.MessageID, "👍")
+	a.topicNamed(t1, "🟢 #T1 张伟 C1 · 小李")
+	zhang.next("小李 重新打开了对话")
+	a.srv.SendText(zhang.user, "谢谢，还有一个问题")
+	a.topicShows(t1, "👤 谢谢，还有一个问题") // the same topic
+	a.agentSays(agentLi, t1, "/close")
+	zhang.next("1–5 星")
+	// 张伟's next hand-off: the card shows the ticket before, with agent,
+	// date, rating and the note (its card number masked).
+	zhang.say("/agent", "排在第")
+	card = a.topicShows(0, "工单 #T6").Text
+	if !strings.Contains(card, "• #T1 2026年11月21日 · 小李 · ⭐ 4 星 · 备注：客户卡号 ") || !strings.Contains(card, "已解释滞纳金（小李）") {
+		t.Errorf("T6's card lacks the earlier ticket with agent, date, rating and note:\n%s", card)
+	}
+	if strings.Contains(card, "6222") || strings.Contains(card, "3456 7890") {
+		t.Errorf("a card number reached a card:\n%s", card)
+	}
+
+	// 22:00 — after hours: Frank waits; nobody is reminded at night; from
+	// 09:05 the reminders come, then escalate, mentioning the agents.
+	a.setClock(time.Date(2026, 11, 21, 22, 0, 0, 0, shanghai))
+	frank := a.customer(7806, "en")
+	frank.say("/agent", "they will answer from")
+	tf := a.ticketTopic(7)
+	time.Sleep(2500 * time.Millisecond) // a round of the periodic jobs
+	for _, m := range a.srv.Messages(staffChat) {
+		if m.ThreadID == tf && strings.Contains(m.Text, "⏰") {
+			t.Errorf("a reminder at night: %q", m.Text)
+		}
+	}
+	a.setClock(time.Date(2026, 11, 22, 9, 6, 0, 0, shanghai))
+	a.topicShows(tf, "⏰ 客户已等待 666 分钟")
+	frank.sees("You've waited about 666 minutes")
+	a.setClock(time.Date(2026, 11, 22, 9, 17, 0, 0, shanghai))
+	esc := a.topicShows(tf, "🚨 客户已等待 677 分钟")
+	if got := mentions(esc); !slices.Equal(got, []int64{agentWang.ID, agentLi.ID}) {
+		t.Errorf("the escalation mentions %v, want every agent:\n%s", got, esc.Text)
+	}
+
+	// What a supervisor's dashboard reads.
+	if got := a.metric("supportbot_handoffs_total"); got != "7" {
+		t.Errorf("supportbot_handoffs_total = %s, want 7", got)
+	}
+	if got := a.metric(`supportbot_ratings_total{rating="4"}`); got != "1" {
+		t.Errorf(`supportbot_ratings_total{rating="4"} = %s, want 1`, got)
+	}
+	var entries []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(a.run("audit", "--json")), "\n") {
+		var e map[string]any
+		if json.Unmarshal([]byte(l), &e) == nil {
+			entries = append(entries, e)
+		}
+	}
+	closes := 0
+	for _, e := range entries {
+		if e["action"] == "ticket_close" {
+			closes++
+		}
+	}
+	if closes != 3 {
+		t.Errorf("%d ticket_close audit entries, want 3", closes)
+	}
+	// A whole shift at debug level: no name, phone, card number or text in the log.
+	logs := a.logs.String()
+	for _, secret := range []string{"张伟", "13800138000", "138****8000", "6222", "应还", "滞纳金能退", "bob_k", "小李", "王丽"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log holds %q", secret)
+		}
+	}
+}

@@ -1,0 +1,485 @@
+package flows_test
+
+// The agent desk (issue 21), step by step in the engine: what the staff
+// chat and the customer get for each thing an agent or a customer does.
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"supportbot"
+)
+
+// posts keeps the replies that post in the staff chat (not reactions, topic
+// renames or closes without a note).
+func posts(replies []supportbot.Reply) []supportbot.Reply {
+	var out []supportbot.Reply
+	for _, r := range replies {
+		if r.Text != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// renames are the topic names the replies set.
+func renames(replies []supportbot.Reply) []string {
+	var out []string
+	for _, r := range replies {
+		if r.EditTopic {
+			out = append(out, r.TopicName)
+		}
+	}
+	return out
+}
+
+// A burst of a customer's messages is one post in the topic: while the
+// staff chat has not sent it yet, only the newest version waits (one send,
+// not ten); an agent's answer starts a new post below it.
+func TestABurstIsOnePostInTheTopic(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	for _, line := range []string{"在吗", "我的账单不对", "扣了两次", "第 4 句", "第 5 句", "第 6 句", "第 7 句", "第 8 句", "第 9 句", "第 10 句"} {
+		c.send(line)
+	}
+	staff := h.staff()
+	if len(staff) != 1 || !strings.HasPrefix(staff[0].Text, "👤 在吗\n👤 我的账单不对\n") || strings.Count(staff[0].Text, "👤") != 10 {
+		t.Fatalf("staff outbox after a burst of ten: %+v; want one post of ten lines", staff)
+	}
+	first := staff[0].Track
+	c.send("还有一句") // the post was sent: this edits it (same track)
+	if staff := h.staff(); len(staff) != 1 || staff[0].Track != first || strings.Count(staff[0].Text, "👤") != 11 {
+		t.Errorf("after the post was sent: %+v; want it again with eleven lines, same track", staff)
+	}
+	h.agent(7, "小李", topic).send("您好")
+	c.inbox()
+	c.send("好的")
+	if staff := h.staff(); len(staff) != 1 || staff[0].Track == first || staff[0].Text != "👤 好的" {
+		t.Errorf("after an agent's answer: %+v; want a new post", staff)
+	}
+	// A post also ends after a while.
+	h.advance(6 * time.Minute)
+	c.send("过了很久")
+	if staff := h.staff(); len(staff) != 1 || staff[0].Text != "👤 过了很久" {
+		t.Errorf("six minutes later: %+v; want a new post", staff)
+	}
+}
+
+// Edits go both ways: the customer's shows as edited in the topic (in place
+// while it is in the latest post); an agent's edits the customer's copy,
+// and an edit of a message that never reached the customer stays put.
+func TestEditsAreRelayedBothWays(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	c.send("是 12 月的账单吗")
+	asked := c.sent
+	h.staff()
+	c.event(supportbot.Event{Kind: supportbot.EventEdit, MessageID: asked, Text: "是 11 月的账单吗"})
+	if staff := h.staff(); len(staff) != 1 || staff[0].Text != "👤 是 11 月的账单吗 <i>✏️ 已编辑</i>" {
+		t.Errorf("after the customer's edit: %+v", staff)
+	}
+	if len(c.last) != 0 {
+		t.Errorf("the bot answered an edit: %s", c.text())
+	}
+
+	a := h.agent(7, "小李", topic)
+	a.send("应还 100 元")
+	reply := a.sent
+	c.inbox()
+	track := ""
+	for _, r := range c.last {
+		if strings.Contains(r.Text, "应还 100 元") {
+			track = r.Track
+		}
+	}
+	if track == "" {
+		t.Fatalf("the agent's reply carries no track: %+v", c.last)
+	}
+	edit := supportbot.Event{Source: "test:edit", ChatID: h.agentChat, UserID: 7, FirstName: "小李", ThreadID: topic,
+		Kind: supportbot.EventEdit, MessageID: reply, Text: "应还 12.35 元"}
+	if err := h.eng.Submit(context.Background(), edit); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	c.inbox()
+	if len(c.last) != 1 || c.last[0].Track != track || c.last[0].Text != "👩‍💼 小李：应还 12.35 元" {
+		t.Errorf("after the agent's edit the customer gets %+v; want their copy (track %s) edited", c.last, track)
+	}
+	// A note edited: it never reached the customer, nothing does now.
+	a.send("/note 客户很着急")
+	edit.Source, edit.MessageID, edit.Text = "test:edit2", a.sent, "客户很着急，已解释"
+	if err := h.eng.Submit(context.Background(), edit); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	if c.inbox(); len(c.last) != 0 {
+		t.Errorf("an edited note reached the customer: %s", c.text())
+	}
+}
+
+// Taking over a ticket someone else holds asks first; confirmed, the one
+// who held it is mentioned, the customer told, the audit keeps who did what.
+func TestClaimingAHeldTicketAsksFirst(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	li, wang := h.agent(7, "小李", topic), h.agent(8, "王丽", topic)
+	li.send("/claim")
+	c.inbox()
+	staff := wang.send("/claim")
+	if len(staff) != 1 || !strings.Contains(staff[0].Text, "正由 小李 处理。要接手吗") || len(staff[0].Buttons) == 0 {
+		t.Fatalf("a claim of a held ticket: %+v; want a question with buttons", staff)
+	}
+	if tk, _ := h.db.OpenTicket(context.Background(), 100); tk.AgentID != 7 {
+		t.Errorf("the ticket moved before the question was answered: agent %d", tk.AgentID)
+	}
+	take := staff[0].Buttons[0][0]
+	keep := staff[0].Buttons[0][1]
+	// "Leave it": nothing changes, the question says so.
+	press := func(who *agent, b supportbot.Button) []supportbot.Reply {
+		ev := supportbot.Event{Source: "test:press:" + b.Data + who.name, ChatID: h.agentChat, UserID: who.id, FirstName: who.name,
+			ThreadID: topic, Kind: supportbot.EventButton, Data: b.Data, MessageID: 4242}
+		if err := h.eng.Submit(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+		h.drain()
+		return h.staff()
+	}
+	if got := press(wang, keep); len(got) != 1 || got[0].Edit != 4242 || !strings.Contains(got[0].Text, "仍由 小李 处理") {
+		t.Errorf("leave it: %+v", got)
+	}
+	got := press(wang, take)
+	var note supportbot.Reply
+	for _, r := range got {
+		if strings.Contains(r.Text, "🔁") {
+			note = r
+		}
+	}
+	if !strings.Contains(note.Text, `<a href="tg://user?id=7">小李</a> → <a href="tg://user?id=8">王丽</a>`) {
+		t.Errorf("the take-over note does not mention both agents: %+v", got)
+	}
+	if names := renames(got); len(names) != 1 || names[0] != "🟢 #T1 张伟 C1 · 王丽" {
+		t.Errorf("topic names: %q", names)
+	}
+	c.inbox()
+	c.expect("王丽 接手了你的对话")
+	tk, _ := h.db.OpenTicket(context.Background(), 100)
+	if tk.AgentID != 8 || tk.AgentName != "王丽" {
+		t.Errorf("ticket = %+v; want 王丽's", tk)
+	}
+	// The old question is stale now: pressing it again changes nothing.
+	if got := press(li, take); len(got) != 1 || !strings.Contains(got[0].Text, "已失效") {
+		t.Errorf("a stale take-over: %+v", got)
+	}
+	if e := h.audit("ticket_transfer"); len(e) != 1 || e[0].Details["from"] != float64(7) || e[0].Details["to"] != float64(8) ||
+		e[0].Details["by"] != float64(8) || e[0].CustomerID != "C1" {
+		t.Errorf("transfer audit = %+v", e)
+	}
+}
+
+// /transfer passes a ticket by name, @username or id; alone it offers the
+// agents as buttons; an unknown name is answered with who there is.
+func TestTransferToAnotherAgent(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	li := h.agent(7, "小李", topic)
+	h.agent(8, "王丽", 99).send("/queue") // 王丽 has been seen in the staff chat
+	li.send("/claim")
+	c.inbox()
+	if got := posts(li.send("/transfer")); len(got) != 1 || len(got[0].Buttons) != 1 || got[0].Buttons[0][0].Text != "→ 王丽" {
+		t.Errorf("/transfer alone: %+v; want 王丽 offered", got)
+	}
+	if got := posts(li.send("/transfer 老张")); len(got) != 1 || !strings.Contains(got[0].Text, "没有找到客服「老张」。可以转给：小李、王丽") &&
+		!strings.Contains(got[0].Text, "可以转给：王丽、小李") {
+		t.Errorf("/transfer to nobody: %+v", got)
+	}
+	got := li.send("/transfer 王丽")
+	if p := posts(got); len(p) != 1 || !strings.Contains(p[0].Text, "🔁 工单 #T1") || !strings.Contains(p[0].Text, "tg://user?id=8") {
+		t.Errorf("/transfer 王丽: %+v", got)
+	}
+	c.inbox()
+	c.expect("王丽 接手了你的对话")
+	if tk, _ := h.db.OpenTicket(context.Background(), 100); tk.AgentID != 8 {
+		t.Errorf("ticket agent %d, want 8", tk.AgentID)
+	}
+}
+
+// Routine commands are acknowledged with a reaction, not a post: the
+// staff chat's budget is the customers'. /faq alone lists the topics.
+func TestRoutineCommandsAreAcknowledgedWithoutAPost(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	for _, tc := range []struct{ cmd, emoji string }{{"/claim", "👍"}, {"/note 客户想要减免手续费", "✍"}, {"/faq early-repayment-fee", "👌"}} {
+		cmd, emoji := tc.cmd, tc.emoji
+		got := a.send(cmd)
+		if len(posts(got)) != 0 || len(got) == 0 || got[0].Reaction != emoji || got[0].React != a.sent {
+			t.Errorf("%s: %+v; want only %s on the command", cmd, got, emoji)
+		}
+	}
+	c.inbox()
+	c.expect("ANSWER(early-repayment-fee,zh)")
+	got := posts(a.send("/faq"))
+	if len(got) != 1 || !strings.Contains(got[0].Text, "<code>early-repayment-fee</code> TITLE(early-repayment-fee)") {
+		t.Errorf("/faq alone: %+v", got)
+	}
+}
+
+// Notes are kept masked and shown on the customer's later cards, with the
+// earlier ticket's agent, date and rating; the rating shows in the closed
+// topic.
+func TestNotesAndRatingsShowOnLaterCards(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	a.send("/note 客户卡号 6222 0212 3456 7890 123，解释了滞纳金")
+	a.send("/close")
+	c.inbox()
+	c.press("4⭐")
+	if got := h.staff(); len(got) != 1 || !strings.Contains(got[0].Text, "⭐ 客户评分：4 星") || !got[0].CloseTopic {
+		t.Errorf("the rating in the closed topic: %+v", got)
+	}
+	if r := h.metrics.ratings; len(r) != 1 || r[0] != 4 {
+		t.Errorf("ratings counted: %v", r)
+	}
+	h.advance(24 * time.Hour)
+	c.send("我还想问一下提前还款")
+	c.send("/agent")
+	card := texts(h.staff())
+	for _, want := range []string{"以往工单：", "• #T1 2026年11月21日 · 小李 · ⭐ 4 星 · 备注：客户卡号 ", "解释了滞纳金（小李）",
+		"客户的问题：「我还想问一下提前还款」"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the second card lacks %q:\n%s", want, card)
+		}
+	}
+	if strings.Contains(card, "6222") || strings.Contains(card, "3456 7890") {
+		t.Errorf("a card number reached the card:\n%s", card)
+	}
+}
+
+// /close tells the truth about the rating invitation: a customer who
+// blocked the bot gets none, and the closing note says so; one refused
+// after it was sent turns the note into "did not reach the customer".
+func TestCloseTellsTheTruthAboutTheRating(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	c.event(supportbot.Event{Kind: supportbot.EventMember, Data: "kicked"})
+	staff := h.staff()
+	if len(posts(staff)) != 1 || !strings.Contains(staff[0].Text, "客户已屏蔽机器人") || renames(staff)[0] != "⛔ #T1 张伟 C1" {
+		t.Errorf("after the block: %+v", staff)
+	}
+	if got := a.send("您好"); len(got) != 1 || got[0].ReplyTo != a.sent || !strings.Contains(got[0].Text, "没有转给客户") {
+		t.Errorf("a reply to a customer who blocked the bot: %+v", got)
+	}
+	if got := texts(a.send("/close")); !strings.Contains(got, "客户已屏蔽机器人，评分邀请无法送达") || strings.Contains(got, "已向客户发送") {
+		t.Errorf("/close of a blocked customer's ticket: %q", got)
+	}
+	if c.inbox(); len(c.last) != 0 {
+		t.Errorf("a blocked customer was sent: %s", c.text())
+	}
+
+	// Another customer's invitation is refused after it was sent.
+	d := h.chat(300, "en")
+	d.identify(phoneBob)
+	d.send("/agent")
+	h.staff()
+	b := h.agent(7, "小李", h.topic(300))
+	b.send("/close")
+	d.inbox()
+	var invite supportbot.Reply
+	for _, r := range d.last {
+		if r.Track != "" {
+			invite = r
+		}
+	}
+	if invite.Track == "" {
+		t.Fatalf("the rating invitation has no track: %+v", d.last)
+	}
+	if err := h.eng.Undelivered(context.Background(), supportbot.OutboxMessage{ID: 99, Reply: invite}, supportbot.UndeliveredBlocked); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	if got := h.staff(); len(got) != 1 || !strings.Contains(got[0].Text, "评分邀请没有送达客户") || strings.Contains(got[0].Text, "已向客户发送") {
+		t.Errorf("after the invitation was refused: %+v", got)
+	}
+}
+
+// A reply Telegram refused is told in the topic, under the agent's message;
+// an unblock is told too, and the topic named back.
+func TestRefusedRepliesAndUnblocksAreTold(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	a.send("在吗")
+	reply := a.sent
+	c.inbox()
+	if err := h.eng.Undelivered(context.Background(), supportbot.OutboxMessage{ID: 7, Reply: c.last[len(c.last)-1]}, supportbot.UndeliveredBlocked); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	staff := h.staff()
+	if p := posts(staff); len(p) != 1 || p[0].ReplyTo != reply || !strings.Contains(p[0].Text, "这条回复没有送达：客户已屏蔽机器人") {
+		t.Errorf("a refused reply: %+v", staff)
+	}
+	if n := renames(staff); len(n) != 1 || n[0] != "⛔ #T1 张伟 C1" {
+		t.Errorf("topic names %q", n)
+	}
+	c.event(supportbot.Event{Kind: supportbot.EventMember, Data: "member"})
+	staff = h.staff()
+	if p := posts(staff); len(p) != 1 || !strings.Contains(p[0].Text, "客户已解除屏蔽") || renames(staff)[0] != "🟢 #T1 张伟 C1 · 小李" {
+		t.Errorf("after the unblock: %+v", staff)
+	}
+}
+
+// /reopen within a day reuses the topic; later it is refused, and said so
+// in the general topic (a closed topic takes no post).
+func TestReopenWithinADay(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	a.send("/close")
+	c.inbox()
+	got := a.send("/reopen")
+	reopened := false
+	for _, r := range got {
+		reopened = reopened || r.ReopenTopic && r.TicketID != 0
+	}
+	if !reopened || got[0].Reaction != "👍" {
+		t.Errorf("/reopen: %+v", got)
+	}
+	c.inbox()
+	c.expect("小李 重新打开了对话")
+	c.send("还有一个问题")
+	if staff := h.staff(); len(staff) != 1 || staff[0].TicketID == 0 || staff[0].Text != "👤 还有一个问题" {
+		t.Errorf("relayed after the reopen: %+v", staff)
+	}
+	a.send("/close")
+	h.advance(25 * time.Hour)
+	if got := a.send("/reopen"); len(got) != 1 || got[0].ThreadID != 0 || !strings.Contains(got[0].Text, "超过 24 小时") {
+		t.Errorf("/reopen a day later: %+v", got)
+	}
+}
+
+// Waiting customers hear when their place in the queue moves, at most
+// every two minutes; a ticket nobody answers is reminded again and again,
+// the second time mentioning the agents.
+func TestWaitingCustomersAndReminders(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	var chats []*chat
+	for i, id := range []int64{100, 200, 300} {
+		c := h.chat(id, "zh")
+		c.send("/agent")
+		c.expect([]string{"第 1 位", "第 2 位", "第 3 位"}[i])
+		chats = append(chats, c)
+	}
+	h.staff()
+	h.agent(7, "小李", h.topic(100)).send("/claim")
+	chats[0].inbox()
+	if n := h.notify(); n != 0 {
+		t.Errorf("queue moves told at once: %d messages (at most every two minutes)", n)
+	}
+	h.advance(2*time.Minute + time.Second)
+	h.notify()
+	chats[1].inbox()
+	chats[1].expect("你现在排在第 1 位")
+	chats[2].inbox()
+	chats[2].expect("你现在排在第 2 位")
+	h.advance(time.Minute)
+	if h.notify(); len(chats[2].inbox()) != 0 {
+		t.Errorf("told again though nothing moved: %s", chats[2].text())
+	}
+
+	h.advance(2 * time.Minute) // 10:05:01: nobody answered 200 and 300 for five minutes
+	h.notify()
+	// All three wait for a first answer (小李 took 100's but said nothing).
+	first := texts(h.staff())
+	if strings.Count(first, "⏰ 客户已等待 5 分钟") != 3 || strings.Contains(first, "tg://user") {
+		t.Errorf("first reminders: %q", first)
+	}
+	chats[1].inbox()
+	chats[1].expect("你已等待约 5 分钟")
+	h.advance(5 * time.Minute)
+	if h.notify(); len(h.staff()) != 0 {
+		t.Error("reminded again within ten minutes")
+	}
+	h.advance(5 * time.Minute)
+	h.notify()
+	second := h.staff()
+	// Escalated: the agent holding a ticket is mentioned, or every agent.
+	if len(second) != 3 || !strings.Contains(second[0].Text, "🚨 客户已等待 15 分钟") ||
+		!strings.Contains(second[0].Text, `<a href="tg://user?id=7">小李</a>`) || strings.Contains(second[0].Text, "id=8") ||
+		!strings.Contains(second[1].Text, `tg://user?id=7`) || !strings.Contains(second[1].Text, `tg://user?id=8`) {
+		t.Errorf("second reminders: %+v; want escalations mentioning the agents", second)
+	}
+	if chats[1].inbox(); len(chats[1].last) != 0 {
+		t.Errorf("the customer was told of the wait again at once: %s", chats[1].text())
+	}
+}
+
+// /queue lists open tickets, the longest wait first, linked to their topics.
+func TestQueueListsTicketsByWait(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -1001234567890
+	h.open()
+	for _, id := range []int64{100, 200} {
+		h.chat(id, "zh").send("/agent")
+		h.advance(time.Minute)
+	}
+	h.staff()
+	h.topic(200)
+	h.agent(7, "小李", h.topic(100)).send("在吗") // answered: waits no more
+	h.chat(100, "zh").inbox()
+	got := posts(h.agent(8, "王丽", 0).send("/queue"))
+	if len(got) != 1 {
+		t.Fatalf("/queue: %+v", got)
+	}
+	lines := strings.Split(got[0].Text, "\n")
+	want := []string{
+		`1. 🟡 <a href="https://t.me/c/1234567890/5002">#T2 User</a> · 未接单 · 客户已等 1 分钟`,
+		`2. 🟢 <a href="https://t.me/c/1234567890/5001">#T1 User</a> · 小李 · 已回复`,
+	}
+	if len(lines) != 3 || lines[1] != want[0] || lines[2] != want[1] {
+		t.Errorf("/queue =\n%s\nwant\n%s", got[0].Text, strings.Join(want, "\n"))
+	}
+}
+
+// An album is relayed as one album, both ways.
+func TestAlbumsAreRelayedAsAlbums(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	c.event(supportbot.Event{Kind: supportbot.EventMedia, MessageID: 50, Album: []int64{50, 51, 52}})
+	if staff := h.staff(); len(staff) != 1 || len(staff[0].CopyMessages) != 3 || staff[0].CopyFromChat != 100 {
+		t.Errorf("the customer's album: %+v", staff)
+	}
+	ev := supportbot.Event{Source: "test:album", ChatID: h.agentChat, UserID: 7, FirstName: "小李", ThreadID: topic,
+		Kind: supportbot.EventMedia, MessageID: 60, Album: []int64{60, 61}}
+	if err := h.eng.Submit(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	c.inbox()
+	var album []int64
+	for _, r := range c.last {
+		if len(r.CopyMessages) > 0 {
+			album = r.CopyMessages
+		}
+	}
+	if len(album) != 2 {
+		t.Errorf("the agent's album: %+v", c.last)
+	}
+}
+
+// A topic made again gets the customer's name and a fresh card.
+func TestATopicMadeAgainGetsAFreshCard(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	h.agent(7, "小李", topic).send("/note 已核对身份")
+	c.send("我的卡被冻结了")
+	h.staff()
+	tk, _ := h.db.OpenTicket(context.Background(), 100)
+	name, icon, card, err := h.eng.TicketCard(context.Background(), tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name != "🟡 #T1 张伟 C1" || icon == "" {
+		t.Errorf("name %q icon %q", name, icon)
+	}
+	for _, want := range []string{"🔄 工单 #T1（话题被删除后重建）", "张伟（<code>C1</code>）✅ 已验证", "备注：已核对身份（小李）", "[10:00 客户] 我的卡被冻结了"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the fresh card lacks %q:\n%s", want, card)
+		}
+	}
+}

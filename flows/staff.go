@@ -1,0 +1,595 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"supportbot"
+	"supportbot/locale"
+)
+
+// The staff chat's steps: what a listed agent does in a ticket's topic (a
+// reply, an edit, a command, a button) or anywhere in the chat (/queue).
+// What reaches the customer goes to the customer's chat as an event of that
+// chat (EventAgent); what the agent should see comes back in the topic —
+// as a reaction on their command when "done" is all there is to say, so
+// that the staff chat's 20 messages a minute go to customers' messages.
+
+// Reactions acknowledging an agent's command (Telegram's standard set).
+const (
+	reactDone  = "👍" // claimed, reopened
+	reactNoted = "✍" // a note kept
+	reactSent  = "👌" // an FAQ answer sent; already so
+
+	reactNotRelayed = "🤷" // written in a closed ticket's topic: not relayed
+)
+
+// reopenWithin is how long after closing a ticket can be reopened in its topic.
+const reopenWithin = 24 * time.Hour
+
+// ClosureDecider decides closure requests: the embedded core's admin side
+// (an agent's /closure). With a remote core the core decides, and tells.
+type ClosureDecider interface {
+	DecideClosure(ctx context.Context, ref, status, reason string) (*supportbot.ClosureRequest, error)
+}
+
+// staffStep takes a listed agent's message, edit or button press in the
+// staff chat.
+func (e *Engine) staffStep(s *Step) error {
+	ev := s.ev
+	if ev.UserID != 0 && ev.FirstName != "" {
+		// Who acts: named in transfers and mentioned in escalations.
+		a := supportbot.Agent{ID: ev.UserID, Name: ev.FirstName, Username: ev.Username}
+		s.do(func(ctx context.Context, tx Tx) error { return tx.SeeAgent(ctx, a) })
+	}
+	d := &desk{e: e, s: s}
+	switch {
+	case ev.Kind == supportbot.EventButton:
+		return d.button()
+	case ev.Kind == supportbot.EventCommand && ev.Text == "queue":
+		return d.queue()
+	}
+	t, err := e.st.TicketByTopic(s.ctx, ev.ThreadID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		if ev.Kind == supportbot.EventCommand {
+			d.here(s.staffT("agent.no_ticket"))
+		}
+		return nil
+	} else if err != nil {
+		return err
+	}
+	d.t = t
+	if t.Status != supportbot.TicketOpen {
+		// The topic is closed: the bot cannot post in it. Nothing is
+		// relayed, and a shrug on the message says so (its closing note
+		// says how to reopen).
+		switch {
+		case ev.Kind == supportbot.EventCommand && ev.Text == "closure":
+			return d.closure()
+		case ev.Kind == supportbot.EventCommand && ev.Text == "reopen":
+			return d.reopen()
+		case ev.Kind == supportbot.EventEdit:
+			return nil // too late to correct what the customer read
+		}
+		d.react(reactNotRelayed)
+		return nil
+	}
+	if ev.Kind == supportbot.EventEdit {
+		return d.edit()
+	}
+	if ev.Kind != supportbot.EventCommand {
+		return d.relay()
+	}
+	arg := strings.TrimSpace(ev.Args)
+	switch ev.Text {
+	case "claim":
+		return d.claim()
+	case "transfer":
+		return d.transfer(arg)
+	case "close":
+		return d.close()
+	case "reopen":
+		d.react(reactSent) // open already
+	case "note":
+		return d.note(arg)
+	case "faq":
+		return d.faq(arg)
+	case "closure":
+		return d.closure()
+	default:
+		d.here(s.staffT("desk.help"))
+	}
+	return nil
+}
+
+// desk is one staff step on one ticket (t: nil for /queue and buttons
+// until they name one).
+type desk struct {
+	e *Engine
+	s *Step
+	t *supportbot.Ticket
+}
+
+// here answers in the topic (or the chat) the agent wrote in; about a
+// closed ticket, whose topic takes no post, in the chat's general topic.
+func (d *desk) here(text string, rows ...[]supportbot.Button) {
+	ev := d.s.ev
+	thread := ev.ThreadID
+	if d.t != nil && d.t.Status != supportbot.TicketOpen && ev.Kind != supportbot.EventButton {
+		thread = 0
+	}
+	d.s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: thread, Text: text, Buttons: rows})
+}
+
+// react acknowledges the agent's message with a reaction: no new post.
+func (d *desk) react(emoji string) {
+	ev := d.s.ev
+	if ev.MessageID == 0 {
+		return
+	}
+	d.s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, React: ev.MessageID, Reaction: emoji})
+}
+
+// toCustomer sends the agent's doing to the customer's chat, as an event of
+// that chat; change updates the ticket in the same transaction (nil: as
+// it is), and after, if set, adds replies that need the changed ticket.
+func (d *desk) toCustomer(a supportbot.AgentEvent, change func(*supportbot.Ticket), after func(*supportbot.Ticket)) {
+	s, id, chat, now := d.s, d.t.ID, d.t.ChatID, d.s.now
+	a.TicketID = id
+	if a.AgentID == 0 {
+		a.AgentID, a.AgentName = s.ev.UserID, s.ev.FirstName
+	}
+	source := s.ev.Source
+	if source != "" {
+		source += ":" + strconv.FormatInt(chat, 10)
+	}
+	s.do(func(ctx context.Context, tx Tx) error {
+		t, err := tx.Ticket(ctx, id)
+		if err != nil {
+			return err
+		}
+		if change != nil {
+			change(t)
+		}
+		if err := tx.UpdateTicket(ctx, t); err != nil {
+			return err
+		}
+		if after != nil {
+			after(t)
+		}
+		_, err = tx.PutEvents(ctx, []supportbot.Event{{Source: source, ChatID: chat, Kind: supportbot.EventAgent, Agent: &a, Time: now}})
+		return err
+	})
+}
+
+// blocked reports whether the ticket's customer blocked the bot (or their
+// chat is gone): nothing sent to them would arrive.
+func (d *desk) blocked() (bool, error) {
+	c, err := d.e.st.Conversation(d.s.ctx, d.t.ChatID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		return false, nil
+	}
+	return err == nil && c.Unreachable, err
+}
+
+// relay sends an agent's reply (text, media, album) to the customer; the
+// first reply claims an unclaimed ticket and counts as the first answer.
+// A customer who blocked the bot would not get it: the agent is told at
+// once instead.
+func (d *desk) relay() error {
+	s, ev := d.s, d.s.ev
+	if blocked, err := d.blocked(); err != nil {
+		return err
+	} else if blocked {
+		s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, ReplyTo: ev.MessageID, Text: s.staffT("desk.not_sent_blocked")})
+		return nil
+	}
+	a := supportbot.AgentEvent{Kind: supportbot.AgentMessage, Text: ev.Text, MessageID: ev.MessageID}
+	if ev.Kind == supportbot.EventMedia {
+		a.CopyFromChat, a.CopyFromMessage, a.Album = ev.ChatID, ev.MessageID, ev.Album
+	}
+	chat, track := d.t.ChatID, agentTrack(ev.MessageID)
+	s.do(func(ctx context.Context, tx Tx) error { return tx.TrackReply(ctx, chat, track) })
+	claimed := d.t.AgentID == 0
+	d.toCustomer(a, d.replied, func(t *supportbot.Ticket) {
+		if claimed {
+			s.late = append(s.late, d.e.retitle(t, false))
+		}
+	})
+	return nil
+}
+
+// replied records an agent's reply on the ticket: it claims an unclaimed
+// ticket, the first one is the first answer (theirs, whoever holds the
+// ticket later), the customer no longer waits, and the post of their
+// messages is closed (what they write next goes below the reply).
+func (d *desk) replied(t *supportbot.Ticket) {
+	ev, now := d.s.ev, d.s.now
+	if t.AgentID == 0 {
+		t.AgentID, t.AgentName, t.ClaimedAt = ev.UserID, ev.FirstName, now
+	}
+	if t.FirstReplyAt.IsZero() {
+		t.FirstReplyAt, t.RepliedBy = now, ev.UserID
+		d.e.metrics.FirstReply(now.Sub(t.CreatedAt))
+	}
+	t.WaitingSince = time.Time{}
+	t.Relay.Closed = true
+}
+
+// edit relays an agent's correction of a reply the customer got: the
+// customer's copy is edited. Messages that were never relayed (commands,
+// notes) stay where they are.
+func (d *desk) edit() error {
+	s, ev := d.s, d.s.ev
+	if strings.HasPrefix(strings.TrimSpace(ev.Text), "/") {
+		return nil
+	}
+	ok, err := d.e.st.Relayed(s.ctx, d.t.ChatID, agentTrack(ev.MessageID))
+	if err != nil || !ok {
+		return err
+	}
+	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentEdit, Text: ev.Text, MessageID: ev.MessageID}, nil, nil)
+	return nil
+}
+
+// claim takes the ticket. Taking one another agent holds asks first: a
+// button confirms, and the agent who held it is told.
+func (d *desk) claim() error {
+	s, ev, t := d.s, d.s.ev, d.t
+	switch {
+	case t.AgentID == ev.UserID:
+		d.react(reactSent)
+		return nil
+	case t.AgentID != 0:
+		d.here(s.staffT("desk.claim_held", "ticket", t.ID, "agent", t.AgentName), []supportbot.Button{
+			s.button(s.staffT("desk.btn_take"), Callback{Kind: CallbackDesk, Action: "take", Arg: deskArg(t.ID, t.AgentID)}),
+			s.button(s.staffT("desk.btn_keep"), Callback{Kind: CallbackDesk, Action: "keep", Arg: deskArg(t.ID, t.AgentID)})})
+		return nil
+	}
+	now := s.now
+	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentClaim}, func(t *supportbot.Ticket) {
+		t.AgentID, t.AgentName, t.ClaimedAt = ev.UserID, ev.FirstName, now
+	}, func(t *supportbot.Ticket) { s.late = append(s.late, d.e.retitle(t, false)) })
+	s.auditTicket(t, "ticket_claim", map[string]any{"ticket_id": t.ID, "agent_id": ev.UserID})
+	d.react(reactDone)
+	return nil
+}
+
+// transfer passes the ticket to another agent, named by name, @username or
+// id; without one it offers the agents seen in the staff chat as buttons.
+func (d *desk) transfer(who string) error {
+	s, t := d.s, d.t
+	agents, err := d.agents()
+	if err != nil {
+		return err
+	}
+	if who == "" {
+		var rows [][]supportbot.Button
+		for _, a := range agents {
+			if a.ID != t.AgentID {
+				rows = append(rows, []supportbot.Button{s.button(s.staffT("desk.btn_to", "agent", a.Name),
+					Callback{Kind: CallbackDesk, Action: "to", Arg: deskArg(t.ID, a.ID)})})
+			}
+		}
+		if len(rows) == 0 {
+			d.here(s.staffT("desk.transfer_none"))
+			return nil
+		}
+		d.here(s.staffT("desk.transfer_choose", "ticket", t.ID), rows...)
+		return nil
+	}
+	to, ok := findAgent(agents, who)
+	if !ok {
+		var names []string
+		for _, a := range agents {
+			names = append(names, a.Name)
+		}
+		d.here(s.staffT("desk.transfer_unknown", "name", who, "agents", or(strings.Join(names, "、"), "—")))
+		return nil
+	}
+	if to.ID == t.AgentID {
+		d.react(reactSent)
+		return nil
+	}
+	d.pass(to)
+	return nil
+}
+
+// agents are the agents a ticket can go to: the listed ones, by the name
+// the staff chat has seen them under.
+func (d *desk) agents() ([]supportbot.Agent, error) {
+	seen, err := d.e.st.Agents(d.s.ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []supportbot.Agent
+	for _, a := range seen {
+		if len(d.e.cfg.AgentIDs) == 0 || slices.Contains(d.e.cfg.AgentIDs, a.ID) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// findAgent finds who: a name, an @username or a user id.
+func findAgent(agents []supportbot.Agent, who string) (supportbot.Agent, bool) {
+	who = strings.TrimSpace(who)
+	for _, a := range agents {
+		if strings.EqualFold(a.Name, who) || a.Username != "" && strings.EqualFold("@"+a.Username, who) ||
+			strings.EqualFold(a.Username, who) || strconv.FormatInt(a.ID, 10) == who {
+			return a, true
+		}
+	}
+	return supportbot.Agent{}, false
+}
+
+// pass gives the ticket to agent to: both agents are told in the topic (by
+// mentions, which notify them), the customer is told who helps them now,
+// and the audit keeps who passed it from whom to whom.
+func (d *desk) pass(to supportbot.Agent) {
+	s, ev, t := d.s, d.s.ev, d.t
+	from := supportbot.Agent{ID: t.AgentID, Name: t.AgentName}
+	now := s.now
+	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentTransfer, AgentID: to.ID, AgentName: to.Name}, func(t *supportbot.Ticket) {
+		t.AgentID, t.AgentName, t.ClaimedAt = to.ID, to.Name, now
+	}, func(t *supportbot.Ticket) { s.late = append(s.late, d.e.retitle(t, false)) })
+	s.auditTicket(t, "ticket_transfer", map[string]any{"ticket_id": t.ID, "from": from.ID, "to": to.ID, "by": ev.UserID})
+	fromName := locale.HTML(s.staffT("desk.unclaimed"))
+	if from.ID != 0 {
+		fromName = mention(from.ID, from.Name)
+	}
+	d.here(s.staffT("desk.transferred_note", "ticket", t.ID, "from", fromName, "to", mention(to.ID, to.Name), "by", ev.FirstName))
+}
+
+// button takes a press of a desk button in the staff chat: confirm taking
+// over a ticket, keep it where it is, or pass it to an agent. The prompt is
+// edited into what was done; a prompt whose ticket changed since is stale.
+func (d *desk) button() error {
+	s, ev := d.s, d.s.ev
+	c, err := DecodeCallback(ev.Data)
+	var ticket, agent int64
+	if err == nil && c.Kind == CallbackDesk {
+		ticket, agent, err = parseDeskArg(c.Arg)
+	} else if err == nil {
+		err = fmt.Errorf("not a desk button")
+	}
+	edit := func(text string) {
+		s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, Edit: ev.MessageID, Text: text})
+	}
+	if err != nil {
+		edit(s.staffT("desk.stale"))
+		return nil
+	}
+	t, err := d.e.st.Ticket(s.ctx, ticket)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		edit(s.staffT("desk.stale"))
+		return nil
+	} else if err != nil {
+		return err
+	}
+	d.t = t
+	switch {
+	case t.Status != supportbot.TicketOpen:
+		edit(s.staffT("agent.ticket_closed", "ticket", t.ID))
+	case c.Action == "keep":
+		edit(s.staffT("desk.take_cancelled", "agent", or(t.AgentName, "—")))
+	case c.Action == "take" && t.AgentID != agent, c.Action == "to" && t.AgentID == agent:
+		edit(s.staffT("desk.stale")) // someone else acted first
+	case c.Action == "take":
+		edit(s.staffT("desk.taken", "agent", ev.FirstName, "from", t.AgentName))
+		d.pass(supportbot.Agent{ID: ev.UserID, Name: ev.FirstName})
+	case c.Action == "to":
+		agents, err := d.agents()
+		if err != nil {
+			return err
+		}
+		to, ok := findAgent(agents, strconv.FormatInt(agent, 10))
+		if !ok {
+			edit(s.staffT("desk.stale"))
+			return nil
+		}
+		edit(s.staffT("desk.transfer_done", "agent", to.Name))
+		d.pass(to)
+	default:
+		edit(s.staffT("desk.stale"))
+	}
+	return nil
+}
+
+// deskArg carries a ticket and an agent in a desk button.
+func deskArg(ticket, agent int64) string { return fmt.Sprintf("%d.%d", ticket, agent) }
+
+func parseDeskArg(arg string) (ticket, agent int64, err error) {
+	a, b, ok := strings.Cut(arg, ".")
+	if ticket, err = strconv.ParseInt(a, 10, 64); err == nil && ok {
+		agent, err = strconv.ParseInt(b, 10, 64)
+	} else if err == nil {
+		err = fmt.Errorf("desk button argument %q", arg)
+	}
+	return ticket, agent, err
+}
+
+// close ends the ticket: the customer is back with the bot and asked for a
+// rating — unless they blocked the bot, and then the closing note says the
+// invitation cannot reach them. The note is where the rating shows later.
+func (d *desk) close() error {
+	s, ev, t := d.s, d.s.ev, d.t
+	blocked, err := d.blocked()
+	if err != nil {
+		return err
+	}
+	invite := supportbot.InviteSent
+	if blocked {
+		invite = supportbot.InviteBlocked
+	}
+	now := s.now
+	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentClose}, func(t *supportbot.Ticket) {
+		if t.AgentID == 0 {
+			t.AgentID, t.AgentName, t.ClaimedAt = ev.UserID, ev.FirstName, now
+		}
+		t.Status, t.ClosedAt, t.Invite = supportbot.TicketClosed, now, invite
+	}, func(t *supportbot.Ticket) {
+		s.late = append(s.late, d.e.retitle(t, blocked), d.e.closeReply(t, closingNote(d.e.cfg.Catalog, t)))
+	})
+	s.auditTicket(t, "ticket_close", map[string]any{"ticket_id": t.ID, "agent_id": ev.UserID, "holder": t.AgentID})
+	return nil
+}
+
+// reopen opens again, in its topic, a ticket closed less than a day ago
+// (the customer is back with the agent, nothing to start over), unless the
+// customer has opened another one since.
+func (d *desk) reopen() error {
+	s, ev, t := d.s, d.s.ev, d.t
+	if t.Status != supportbot.TicketClosed || s.now.Sub(t.ClosedAt) > reopenWithin {
+		d.here(s.staffT("desk.reopen_late", "ticket", t.ID))
+		return nil
+	}
+	if other, err := d.e.st.OpenTicket(s.ctx, t.ChatID); err == nil {
+		d.here(s.staffT("desk.reopen_busy", "ticket", other.ID))
+		return nil
+	} else if supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
+		return err
+	}
+	blocked, err := d.blocked()
+	if err != nil {
+		return err
+	}
+	staff, now := d.e.cfg.AgentChatID, s.now
+	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentReopen}, func(t *supportbot.Ticket) {
+		t.Status, t.ClosedAt, t.Invite = supportbot.TicketOpen, time.Time{}, ""
+		t.Relay.Closed = true
+		if t.AgentID == 0 {
+			t.AgentID, t.AgentName, t.ClaimedAt = ev.UserID, ev.FirstName, now
+		}
+	}, func(t *supportbot.Ticket) {
+		s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: t.ID, ReopenTopic: true}, d.e.retitle(t, blocked))
+	})
+	s.auditTicket(t, "ticket_reopen", map[string]any{"ticket_id": t.ID, "agent_id": ev.UserID})
+	d.react(reactDone)
+	return nil
+}
+
+// note keeps an internal note on the ticket, masked; later cards show it.
+func (d *desk) note(text string) error {
+	s, ev, t := d.s, d.s.ev, d.t
+	text, _ = supportbot.MaskSecrets(text)
+	if text == "" {
+		d.here(s.staffT("desk.note_usage"))
+		return nil
+	}
+	n := supportbot.TicketNote{TicketID: t.ID, AgentID: ev.UserID, AgentName: ev.FirstName, Text: clipText(text, 1000)}
+	s.do(func(ctx context.Context, tx Tx) error { return tx.AddTicketNote(ctx, n) })
+	s.auditTicket(t, "ticket_note", map[string]any{"ticket_id": t.ID, "agent_id": ev.UserID, "text": n.Text})
+	d.react(reactNoted)
+	return nil
+}
+
+// faq sends an FAQ answer to the customer; alone, it lists what there is.
+func (d *desk) faq(id string) error {
+	s := d.s
+	if id == "" {
+		d.here(d.faqList())
+		return nil
+	}
+	if _, _, ok := d.e.cfg.Answers.Answer(id, supportbot.LangZH); !ok {
+		d.here(s.staffT("agent.faq_unknown", "id", id) + "\n" + d.faqList())
+		return nil
+	}
+	claimed := d.t.AgentID == 0
+	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentFAQ, Text: id}, d.replied, func(t *supportbot.Ticket) {
+		if claimed { // an answer claims an unclaimed ticket, as a reply does
+			s.late = append(s.late, d.e.retitle(t, false))
+		}
+	})
+	d.react(reactSent)
+	return nil
+}
+
+// faqList lists the FAQ's ids and titles for /faq ID.
+func (d *desk) faqList() string {
+	s := d.s
+	if d.e.cfg.FAQ == nil || len(d.e.cfg.FAQ.FAQIDs()) == 0 {
+		return s.staffT("desk.faq_none")
+	}
+	lines := []string{s.staffT("desk.faq_list")}
+	for _, id := range d.e.cfg.FAQ.FAQIDs() {
+		lines = append(lines, s.staffT("desk.faq_item", "id", id, "title", d.e.cfg.Answers.Title(id, supportbot.LangZH)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// closure decides a closure request (the embedded core's admin side).
+func (d *desk) closure() error {
+	s := d.s
+	f := strings.Fields(s.ev.Args)
+	dc, ok := d.e.core.(ClosureDecider)
+	switch {
+	case !ok:
+		d.here(s.staffT("agent.closure_remote"))
+	case len(f) < 2:
+		d.here(s.staffT("agent.closure_usage"))
+	default:
+		r, err := dc.DecideClosure(s.ctx, f[0], f[1], strings.Join(f[2:], " "))
+		if code := supportbot.ErrorCode(err); code == supportbot.EINVALID || code == supportbot.ENOTFOUND || code == supportbot.ECONFLICT {
+			d.here(s.staffT("agent.closure_failed", "error", supportbot.ErrorMessage(err)))
+			return nil
+		} else if err != nil {
+			return err
+		}
+		d.here(s.staffT("agent.closure_ok", "reference", r.Reference, "status", r.Status))
+	}
+	return nil
+}
+
+// queue lists the open tickets, the customer waiting longest first, each
+// with its state, agent, wait and a link to its topic.
+func (d *desk) queue() error {
+	s := d.s
+	list, err := d.e.st.Tickets(s.ctx, true, 200)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		d.here(s.staffT("desk.queue_empty"))
+		return nil
+	}
+	since := func(t supportbot.Ticket) time.Time {
+		if t.WaitingSince.IsZero() {
+			return s.now // answered: nobody waits
+		}
+		return t.WaitingSince
+	}
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := since(list[i]), since(list[j])
+		if !a.Equal(b) {
+			return a.Before(b)
+		}
+		return list[i].ID < list[j].ID
+	})
+	lines := []string{s.staffT("desk.queue_title")}
+	for i, t := range list {
+		blocked := false
+		if c, err := d.e.st.Conversation(s.ctx, t.ChatID); err == nil {
+			blocked = c.Unreachable
+		}
+		state, _ := ticketState(&t, blocked)
+		label := ticketLabel(&t)
+		link := locale.HTML(locale.Escape(label))
+		if t.TopicID != 0 {
+			link = locale.HTML(fmt.Sprintf(`<a href="%s">%s</a>`, topicLink(d.e.cfg.AgentChatID, t.TopicID), locale.Escape(label)))
+		}
+		wait := s.staffT("desk.answered")
+		if !t.WaitingSince.IsZero() {
+			wait = s.staffT("desk.waiting", "minutes", int(s.now.Sub(t.WaitingSince).Minutes()))
+		}
+		agent := or(t.AgentName, s.staffT("desk.unclaimed"))
+		lines = append(lines, s.staffT("desk.queue_line", "n", i+1, "state", state, "ticket", link, "agent", agent, "wait", wait))
+	}
+	d.here(strings.Join(lines, "\n"))
+	return nil
+}
