@@ -87,8 +87,19 @@ func (tx *Tx) CreateAction(ctx context.Context, a *supportbot.Action) error {
 // whose next attempt is due, or processing ones due for a reconcile) and not
 // claimed by a live lease, and claims them for owner until the lease ends.
 func (db *DB) ClaimActions(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]supportbot.Action, error) {
+	// Most polls find nothing: ask a reader first, and take the writer (and
+	// a place in the group commit) only when there is something to claim.
+	var due int
+	err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM actions
+		WHERE state IN ('pending', 'unknown', 'processing') AND next_at <= ? AND lease_until < ? LIMIT 1) d`,
+		ms(now), ms(now)).Scan(&due)
+	if err != nil {
+		return nil, fmt.Errorf("due actions: %w", err)
+	} else if due == 0 {
+		return nil, nil
+	}
 	var list []supportbot.Action
-	err := db.Update(ctx, func(tx *Tx) error {
+	err = db.Update(ctx, func(tx *Tx) error {
 		list = nil
 		rows, err := tx.query(ctx, `
 			SELECT key FROM actions

@@ -40,6 +40,8 @@ type DB struct {
 	path string // SQLite file, "" for PostgreSQL
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// replies caches the outbox's decoded payloads (see replyCache).
+	replies *replyCache
 
 	commit    chan *pending
 	closeOnce sync.Once
@@ -61,6 +63,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.replies = newReplyCache(20_000)
 	db.Now = time.Now
 	if err := db.migrate(ctx); err != nil {
 		db.closeDBs()

@@ -108,11 +108,11 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]supp
 	var list []supportbot.OutboxMessage
 	for rows.Next() {
 		var m supportbot.OutboxMessage
-		var payload string
+		var payload sql.RawBytes // decoded once per message (replyCache), not copied
 		if err := rows.Scan(&m.ID, &payload, &m.Attempts); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(payload), &m.Reply); err != nil {
+		if m.Reply, err = db.replies.decode(m.ID, payload); err != nil {
 			return nil, fmt.Errorf("outbox %d payload: %w", m.ID, err)
 		}
 		list = append(list, m)
@@ -199,11 +199,11 @@ func (db *DB) ClaimMessages(ctx context.Context, owner string, now time.Time, le
 		defer rows.Close()
 		for rows.Next() {
 			var m supportbot.OutboxMessage
-			var payload string
+			var payload sql.RawBytes
 			if err := rows.Scan(&m.ID, &payload, &m.Attempts); err != nil {
 				return err
 			}
-			if err := json.Unmarshal([]byte(payload), &m.Reply); err != nil {
+			if m.Reply, err = db.replies.decode(m.ID, payload); err != nil {
 				return fmt.Errorf("outbox %d payload: %w", m.ID, err)
 			}
 			list = append(list, m)
@@ -223,6 +223,7 @@ func (db *DB) MarkSent(ctx context.Context, ids ...int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	defer db.replies.forget(ids...)
 	return db.Update(ctx, func(tx *Tx) error {
 		args := []any{ms(tx.now)}
 		for _, id := range ids {
@@ -269,6 +270,7 @@ func (tx *Tx) releaseLater(ctx context.Context, id int64) error {
 // is given up and the conversation is marked unreachable, so nothing else is
 // queued for it.
 func (db *DB) MarkFailed(ctx context.Context, id int64, reason string, chatGone bool) error {
+	defer db.replies.forget(id)
 	return db.Update(ctx, func(tx *Tx) error {
 		var chatID int64
 		if err := tx.queryRow(ctx, `SELECT chat_id FROM outbox WHERE id = ?`, id).Scan(&chatID); err != nil {
@@ -307,11 +309,11 @@ func (db *DB) ChatMessages(ctx context.Context, chatID int64) ([]supportbot.Outb
 	var list []supportbot.OutboxMessage
 	for rows.Next() {
 		var m supportbot.OutboxMessage
-		var payload string
+		var payload sql.RawBytes // decoded once per message (replyCache), not copied
 		if err := rows.Scan(&m.ID, &payload, &m.Attempts); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(payload), &m.Reply); err != nil {
+		if m.Reply, err = db.replies.decode(m.ID, payload); err != nil {
 			return nil, fmt.Errorf("outbox %d payload: %w", m.ID, err)
 		}
 		list = append(list, m)
