@@ -313,9 +313,6 @@ type pending struct {
 	done chan error
 }
 
-// maxBatch bounds how many Updates one transaction carries.
-const maxBatch = 64
-
 func (db *DB) startCommitters() {
 	db.commit = make(chan *pending)
 	db.stop = make(chan struct{})
@@ -337,7 +334,7 @@ func (db *DB) committer() {
 			return
 		}
 	collect:
-		for len(batch) < maxBatch {
+		for len(batch) < db.d.batch {
 			select {
 			case p := <-db.commit:
 				batch = append(batch, p)

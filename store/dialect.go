@@ -28,8 +28,9 @@ type dialect struct {
 	retryable func(error) bool
 	// migrationLock runs the migrations alone among instances.
 	migrationLock func(ctx context.Context, db *sql.DB, fn func(execer) error) error
-	// committers is how many transactions one process writes at once.
-	committers int
+	// committers is how many transactions one process writes at once, and
+	// batch how many Updates one of them carries (group commit).
+	committers, batch int
 	// lock takes a transaction-scoped lock on a name ("" where one writer
 	// serialises everything anyway).
 	lock string
@@ -59,8 +60,10 @@ var sqliteDialect = dialect{
 	},
 	// One process owns a SQLite file.
 	migrationLock: func(ctx context.Context, db *sql.DB, fn func(execer) error) error { return fn(db) },
-	// SQLite has one writer: one committer batches everything.
+	// SQLite has one writer: one committer batches everything, one fsync
+	// for many steps.
 	committers: 1,
+	batch:      64,
 }
 
 var postgresDialect = dialect{
@@ -85,7 +88,12 @@ var postgresDialect = dialect{
 		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockKey)
 		return fn(conn)
 	},
-	committers: 4,
+	// PostgreSQL writes many transactions at once and groups their WAL
+	// flushes itself. Batching steps into one transaction would make each
+	// hold the others' row locks (a chat's lease, the shared send budget,
+	// the outbox claim) until the slowest is done, across instances.
+	committers: 10,
+	batch:      1,
 	skipLocked: " FOR UPDATE SKIP LOCKED",
 	forUpdate:  " FOR UPDATE",
 	lock:       `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
@@ -131,8 +139,8 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open DATABASE_URL: %w", err)
 	}
-	db.SetMaxOpenConns(16)
-	db.SetMaxIdleConns(16)
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to DATABASE_URL: %w", err)
