@@ -16,6 +16,7 @@ func autopayFlow() *spec {
 	return &spec{
 		name:          "autopay",
 		needsCustomer: true,
+		reads:         []coreRead{readPlans, readCards},
 		initial:       "idle",
 		events: fsm.Events{
 			{Name: "list", Src: []string{"idle"}, Dst: "listed"},

@@ -17,6 +17,7 @@ func billFlow() *spec {
 	return &spec{
 		name:          "bill",
 		needsCustomer: true,
+		reads:         []coreRead{readPlans, readCards, readScheduled},
 		initial:       "idle",
 		events: fsm.Events{
 			{Name: "show", Src: []string{"idle"}, Dst: "shown"},

@@ -23,6 +23,7 @@ func cancelFlow() *spec {
 	return &spec{
 		name:          "cancel",
 		needsCustomer: true,
+		reads:         []coreRead{readScheduled, readPlans, readCards},
 		initial:       "idle",
 		events: fsm.Events{
 			{Name: "list", Src: []string{"idle"}, Dst: "choosing"},

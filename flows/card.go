@@ -129,11 +129,11 @@ func contextCard(s *Step, t *supportbot.Ticket, again bool) (string, error) {
 	}
 	lines := []string{tr(title, "ticket", number)}
 	if t.CustomerID != "" {
+		s.core.prefetch(s.ctx, t.CustomerID, readPlans)
 		c, err := s.core.customer(s.ctx, t.CustomerID)
 		var plans []supportbot.Plan
 		if err == nil {
-			id := t.CustomerID
-			plans, err = cached(s.core.plans, id, func() ([]supportbot.Plan, error) { return s.core.core.Plans(s.ctx, id) })
+			plans, err = s.core.plans(s.ctx, t.CustomerID)
 		}
 		switch {
 		case unavailableErr(err), err != nil && again:

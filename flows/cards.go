@@ -17,6 +17,7 @@ func cardsFlow() *spec {
 	return &spec{
 		name:          "cards",
 		needsCustomer: true,
+		reads:         []coreRead{readCards, readPlans},
 		initial:       "idle",
 		events: fsm.Events{
 			{Name: "list", Src: []string{"idle"}, Dst: "listed"},

@@ -33,6 +33,7 @@ func closeFlow() *spec {
 	return &spec{
 		name:          "close",
 		needsCustomer: true,
+		reads:         []coreRead{readPlans, readScheduled},
 		initial:       "idle",
 		events: fsm.Events{
 			{Name: "check", Src: []string{"idle"}, Dst: "confirming"},

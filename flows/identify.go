@@ -93,7 +93,7 @@ func linkContact(s *Step) error {
 		next, arg = "", ""
 	}
 	s.conv.CustomerID, s.conv.LinkedPhone = c.ID, c.Phone
-	s.core.customers[c.ID] = c
+	s.core.known(c)
 	if !s.conv.LangChosen && (c.Language == supportbot.LangZH || c.Language == supportbot.LangEN) {
 		// The customer's language on file counts once they are known.
 		s.conv.Lang = c.Language

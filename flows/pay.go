@@ -18,6 +18,7 @@ func payFlow() *spec {
 	return &spec{
 		name:          "pay",
 		needsCustomer: true,
+		reads:         []coreRead{readPlans, readCards, readScheduled},
 		initial:       "idle",
 		events: fsm.Events{
 			{Name: "choose", Src: []string{"idle"}, Dst: "choosing"},

@@ -15,6 +15,7 @@ func repayFlow() *spec {
 	return &spec{
 		name:          "repay",
 		needsCustomer: true,
+		reads:         []coreRead{readPlans, readCards, readScheduled},
 		initial:       "idle",
 		events: fsm.Events{
 			{Name: "choose", Src: []string{"idle"}, Dst: "choosing"},

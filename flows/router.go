@@ -263,6 +263,7 @@ func (s *Step) startFlow(name, arg string) error {
 		return nil
 	}
 	if sp.needsCustomer {
+		s.prefetch(append([]coreRead{readCustomer}, sp.reads...)...)
 		if ok, err := s.linked(); err != nil {
 			return err
 		} else if !ok {

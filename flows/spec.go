@@ -14,6 +14,9 @@ type spec struct {
 	name string
 	// needsCustomer flows run Identify first and then resume.
 	needsCustomer bool
+	// reads are what the flow's start reads of the customer: asked of the
+	// core together, while the chat's link is checked.
+	reads []coreRead
 	// initial is the state the machine is built at before the flow starts.
 	initial string
 	events  fsm.Events
