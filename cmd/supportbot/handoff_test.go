@@ -23,7 +23,7 @@ func (a *app) topicMessages(want string) (int64, []telegramtest.SentMessage) {
 	for time.Now().Before(deadline) {
 		var hit int64
 		for _, m := range a.srv.SentTo(staffChat) {
-			if strings.Contains(m.Text, want) || (want == "[copy]" && m.CopyFromChat != 0) {
+			if strings.Contains(m.Plain, want) || (want == "[copy]" && m.CopyFromChat != 0) {
 				hit = m.ThreadID
 			}
 		}
@@ -50,8 +50,8 @@ func TestHandoffToAnAgentAndBack(t *testing.T) {
 	c.press(c.next("要提前结清哪一笔分期"), "Xiaomi Book", "合计应付")
 	c.say("转人工", "排在第 1 位")
 
-	topic, msgs := a.topicMessages("工单 #T1")
-	card := msgs[0].Text
+	topic, staff := a.topicMessages("工单 #T1")
+	card := staff[0].Plain
 	for _, want := range []string{"张伟（C1）✅ 已验证", "138****8000", "Xiaomi Book", "剩余 ¥4,020.00", "来由：repay/quoted", "最近的对话", "转人工"} {
 		if !strings.Contains(card, want) {
 			t.Errorf("context card lacks %q:\n%s", want, card)
@@ -86,7 +86,7 @@ func TestHandoffToAnAgentAndBack(t *testing.T) {
 	a.topicMessages("已记录内部备注")
 
 	a.srv.SendGroupText(staffChat, topic, agentWang, "/close")
-	msgs = c.next("1–5 星")
+	msgs := c.next("1–5 星")
 	if !strings.Contains(joined(msgs), "回到机器人") {
 		t.Errorf("the customer was not told they are back with the bot")
 	}
@@ -98,7 +98,7 @@ func TestHandoffToAnAgentAndBack(t *testing.T) {
 		t.Error("the topic was not closed")
 	}
 	c.press(msgs, "5⭐", "感谢你的评价（5 星）")
-	c.say("/bill", "点「查看还款计划」") // the bot answers for itself again
+	c.say("/bill", "合计待还") // the bot answers for itself again
 
 	list := a.run("tickets")
 	if !strings.Contains(list, "#T1") || !strings.Contains(list, "closed") || !strings.Contains(list, "王丽") || !strings.HasSuffix(strings.TrimSpace(list), "5") {
@@ -111,8 +111,8 @@ func TestHandoffRecreatesADeletedTopicAndLinksTheOldTicket(t *testing.T) {
 	c := a.customer(7601, "en") // not identified: the card says so
 	c.say("/agent", "number 1")
 	topic, msgs := a.topicMessages("工单 #T1")
-	if !strings.Contains(msgs[0].Text, "未验证") {
-		t.Errorf("card of an unidentified customer:\n%s", msgs[0].Text)
+	if !strings.Contains(msgs[0].Plain, "未验证") {
+		t.Errorf("card of an unidentified customer:\n%s", msgs[0].Plain)
 	}
 	if _, err := a.srv.Bot(t).MakeRequest("deleteForumTopic", map[string]string{
 		"chat_id": "-100777", "message_thread_id": itoa(topic)}); err != nil {
@@ -128,8 +128,8 @@ func TestHandoffRecreatesADeletedTopicAndLinksTheOldTicket(t *testing.T) {
 	c.say("/end", "back with the bot")
 	c.say("/agent", "number 1")
 	_, msgs = a.topicMessages("工单 #T2")
-	if !strings.Contains(msgs[0].Text, "上一个工单：#T1") {
-		t.Errorf("the new ticket's card does not link the old one:\n%s", msgs[0].Text)
+	if !strings.Contains(msgs[0].Plain, "上一个工单：#T1") {
+		t.Errorf("the new ticket's card does not link the old one:\n%s", msgs[0].Plain)
 	}
 }
 
