@@ -526,28 +526,27 @@ func told(srv *telegramtest.Server, chat int64, wants ...string) int {
 	return n
 }
 
-// liveSteps checks the keyboards left in chat: the buttons of at most one
-// step may be live (step buttons carry its nonce, see flows.Callback), and
-// that step must be the conversation's current one. Menu and view buttons
-// under records may stay. It returns what is wrong, "" if nothing; a step's
-// replies go out one by one, so callers give it a moment to settle.
+// liveSteps checks the keyboards left in chat: at most one message, the
+// current step's, may show step buttons (they carry the step's nonce, see
+// flows.Callback), and their step must be the conversation's current one.
+// Menu and view buttons (under records, the menu) may stay. It returns what
+// is wrong, "" if nothing; a step's replies go out one by one, so callers
+// give it a moment to settle.
 func liveSteps(srv *telegramtest.Server, db *store.DB, chat int64) string {
-	live := srv.LiveKeyboards(chat)
-	var nonces []string
-	var where []string
-	for _, m := range live {
+	var nonces, where []string
+	for _, m := range srv.LiveKeyboards(chat) {
 		for _, b := range m.Buttons() {
-			cb, err := flows.DecodeCallback(b.Data)
-			if err == nil && cb.Kind == flows.CallbackStep && !slices.Contains(nonces, cb.Nonce) {
+			if cb, err := flows.DecodeCallback(b.Data); err == nil && cb.Kind == flows.CallbackStep {
 				nonces = append(nonces, cb.Nonce)
 				where = append(where, fmt.Sprintf("#%d (step %s) %.80q", m.MessageID, cb.Nonce, m.Text))
+				break
 			}
 		}
 	}
-	if len(nonces) > 1 {
-		return fmt.Sprintf("the buttons of %d steps are live, want at most the current step's:\n  %s", len(nonces), strings.Join(where, "\n  "))
-	}
-	if len(nonces) == 1 && db != nil {
+	switch {
+	case len(where) > 1:
+		return fmt.Sprintf("%d messages show step buttons, want at most the current step's:\n  %s", len(where), strings.Join(where, "\n  "))
+	case len(where) == 1 && db != nil:
 		conv, err := db.Conversation(context.Background(), chat)
 		if err != nil {
 			return fmt.Sprintf("conversation of chat %d: %v", chat, err)
