@@ -191,7 +191,10 @@ func tellQueue(s *Step, t *supportbot.Ticket, pos int) supportbot.Reply {
 		back := h.NextOpen(s.now, s.e.cfg.Location)
 		text += "\n" + s.T("agent.after_hours", "hours", h.String(), "back", when(s, back))
 	}
-	return supportbot.Reply{Text: text + "\n" + s.T("agent.end_hint"), RemoveKeyboard: true}
+	// Only a message of its own can take the contact keyboard down, and only
+	// a customer who was identifying has it up; otherwise a press of "Talk
+	// to a person" answers in place, like any other.
+	return supportbot.Reply{Text: text + "\n" + s.T("agent.end_hint"), RemoveKeyboard: strings.HasPrefix(s.from, "identify/")}
 }
 
 func or(s, def string) string {

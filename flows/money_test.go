@@ -320,6 +320,27 @@ func TestCoreDownAtIdentifyingSaysSo(t *testing.T) {
 	c.expect("验证成功，张伟", "Redmi K70") // and the flow it was for
 }
 
+// TestCoreDownAfterIdentifyingSaysNotVerified: the phone is found but the
+// core fails on what the customer asked for: the step is undone, so the
+// chat is not linked, and the customer is not told it was verified.
+func TestCoreDownAfterIdentifyingSaysNotVerified(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.hooks.set(func(k *hooks) {
+		k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
+	})
+	c := h.chat(100, "zh")
+	c.send("/bill")
+	c.share(phoneZhang, 100)
+	c.expect("分期系统暂时没有响应")
+	c.reject("验证成功")
+	if conv := h.conversation(100); conv.CustomerID != "" {
+		t.Errorf("the chat is linked to %s though the step was undone", conv.CustomerID)
+	}
+	h.hooks.set(func(k *hooks) { k.plans = nil })
+	c.share(phoneZhang, 100)
+	c.expect("验证成功，张伟", "Redmi K70")
+}
+
 // TestCoreDownOverHTTPIsToldNotFailed: the same through the HTTP client: the
 // core answers 5xx and 429 to every try of a read.
 func TestCoreDownOverHTTPIsToldNotFailed(t *testing.T) {

@@ -236,6 +236,11 @@ func (e *Engine) button(s *Step, data string) error {
 		a := action{Name: c.Action, Arg: c.Arg, Nonce: c.Nonce}
 		s.pressed = c.Nonce
 		if c.Nonce != s.conv.Nonce || c.Flow != s.conv.Flow {
+			// A stale button: the message it is on has moved on since (the
+			// first press of a double tap made it the next step, the
+			// working message or the outcome). Whatever the answer, it
+			// comes as a new message rather than overwriting that.
+			s.target = 0
 			if sp.stale != nil && s.conv.CustomerID != "" {
 				if ok, err := sp.stale(s, a); ok || err != nil {
 					return err

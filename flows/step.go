@@ -73,6 +73,10 @@ func (s *Step) unavailable(before snapshot) *Step {
 	conv := before.conv
 	*s.conv = conv
 	s.out, s.late, s.changes, s.actions, s.missed = nil, nil, nil, false, ""
+	// Nor is the message a pressed button is on: the step it shows (a
+	// quote, its confirm button) is still the current one, to try again.
+	// The answer comes as a new message.
+	s.target, s.targetStep, s.records, s.lead = 0, "", false, ""
 	if s.ev.ChatID == s.e.cfg.AgentChatID {
 		s.reply(supportbot.Reply{ChatID: s.ev.ChatID, ThreadID: s.ev.ThreadID, Text: s.e.cfg.Catalog.T(supportbot.LangZH, "core.unavailable_staff")})
 		return s

@@ -18,7 +18,7 @@ func TestTelegramClosureRequestStatusAndDecision(t *testing.T) {
 	a.srv.ShareContact(owing.user, "8613800138000", owing.user.ID)
 	msgs := owing.next("send /close_account again")
 	text := joined(msgs)
-	for _, want := range []string{"❌ Unpaid bills: 2 plan(s) not paid off, ¥5,781.40", "❌ Scheduled repayments", "✅ Refunds in progress: none"} {
+	for _, want := range []string{"❌ Unpaid bills: 2 plans are not paid off, ¥5,781.40", "❌ Scheduled repayments", "✅ Refunds in progress: none"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("blocked closure lacks %q:\n%s", want, text)
 		}
@@ -27,7 +27,7 @@ func TestTelegramClosureRequestStatusAndDecision(t *testing.T) {
 	for _, b := range msgs[len(msgs)-1].Buttons() {
 		labels = append(labels, b.Text)
 	}
-	if l := strings.Join(labels, "|"); !strings.Contains(l, "Repay early") || !strings.Contains(l, "Cancel scheduled") {
+	if l := strings.Join(labels, "|"); !strings.Contains(l, "Early repayment") || !strings.Contains(l, "Cancel scheduled") {
 		t.Errorf("blocked closure offers %q, want repay and cancel", l)
 	}
 
@@ -36,7 +36,7 @@ func TestTelegramClosureRequestStatusAndDecision(t *testing.T) {
 	c.say("/close_account", "Share my phone number")
 	a.srv.ShareContact(c.user, "8613900139000", c.user.ID)
 	msgs = c.press(c.next("Do you want to go on?"), "Go on", "last 4 characters")
-	c.say("9999", "Tries left: 2")
+	c.say("9999", "You have 2 tries left")
 	msgs = c.say("4321", "Closure request submitted")
 	ref := regexp.MustCompile(`CR-20261121-\d{4}`).FindString(joined(msgs))
 	if ref == "" {

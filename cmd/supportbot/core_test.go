@@ -10,12 +10,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"supportbot"
-	"supportbot/bot/telegramtest"
 	"supportbot/corehttp/coretest"
 )
 
@@ -41,8 +41,7 @@ func TestCoreNotAnsweringSaysSoAndOffersAHuman(t *testing.T) {
 		t.Errorf("the customer waited %v to hear the system is not answering", took)
 	}
 	last := down[len(down)-1]
-	human, ok := button(last, "人工")
-	if !ok {
+	if _, ok := button(last.SentMessage, "人工"); !ok {
 		t.Fatalf("no human offered when the core is down:\n%s", joined(down))
 	}
 	if strings.Contains(joined(down), "¥") {
@@ -50,9 +49,12 @@ func TestCoreNotAnsweringSaysSoAndOffersAHuman(t *testing.T) {
 	}
 
 	// A confirm while it is down: nothing charged, nothing committed, the
-	// conversation still at the quote.
-	c.pressOnly(quote, "确认还款")
-	c.next("分期系统暂时没有响应")
+	// conversation still at the quote, and so is its message: the answer
+	// comes as a new message.
+	on, _ := c.pressOnly(quote, "确认还款")
+	if got := c.next("分期系统暂时没有响应"); slices.ContainsFunc(got, func(m shown) bool { return m.MessageID == on }) {
+		t.Errorf("the quote #%d changed though nothing was done:\n%s", on, joined(got))
+	}
 	if l := a.ledger("C1"); len(l) != 0 {
 		t.Errorf("the core executed %d repayments while it was not answering", len(l))
 	}
@@ -72,8 +74,7 @@ func TestCoreNotAnsweringSaysSoAndOffersAHuman(t *testing.T) {
 
 	// Back: the same quote is confirmed and paid, once.
 	fake.ClearFaults()
-	c.pressOnly(quote, "确认还款")
-	text := joined(c.next("提前还款成功"))
+	text := joined(c.press(quote, "确认还款", "提前还款成功"))
 	ledger := a.ledger("C1")
 	if len(ledger) != 1 || ledger[0].Amount != 304500 || !strings.Contains(text, ledger[0].ID) {
 		t.Errorf("after the core came back: ledger %+v; told:\n%s", ledger, text)
@@ -84,11 +85,10 @@ func TestCoreNotAnsweringSaysSoAndOffersAHuman(t *testing.T) {
 
 	// Down again: a person is still one tap away (the button offered then).
 	fake.Inject("", -1, coretest.Hang())
-	a.srv.PressButton(c.user, last, human)
-	c.next("排在第 1 位")
+	c.press([]shown{last}, "人工", "排在第 1 位")
 	_, card := a.topicMessages("工单 #T1")
-	if !strings.Contains(card[0].Text, "C1") {
-		t.Errorf("the ticket's card does not name the customer:\n%s", card[0].Text)
+	if !strings.Contains(card[0].Plain, "C1") {
+		t.Errorf("the ticket's card does not name the customer:\n%s", card[0].Plain)
 	}
 	fake.ClearFaults()
 	if n, err := a.botDB().InboxDepth(ctx); err != nil || n != 0 {
@@ -113,7 +113,7 @@ func TestCoreEventsReachTheCustomer(t *testing.T) {
 	url := "http://" + a.addr() + "/core/events"
 	zh := a.customer(7701, "zh") // C1
 	zh.say("/bill", "分享我的手机号")
-	zh.share("8613800138000", "点「查看还款计划」")
+	zh.share("8613800138000", "合计待还")
 	en := a.customer(7702, "en") // C2
 	en.say("/bill", "Share my phone number")
 	en.share("8613900139000", "paid off")
@@ -126,7 +126,7 @@ func TestCoreEventsReachTheCustomer(t *testing.T) {
 		t.Fatal(err)
 	}
 	msgs := zh.next("预约还款扣款失败：「Redmi K70」第 7 期，¥249.92")
-	if _, ok := button(msgs[len(msgs)-1], "立即还款"); !ok {
+	if _, ok := button(msgs[len(msgs)-1].SentMessage, "立即还款"); !ok {
 		t.Errorf("a failed debit offers no way to pay:\n%s", joined(msgs))
 	}
 	if err := fake.Deliver(ctx, failed); err != nil { // redelivered
@@ -170,7 +170,7 @@ func TestCoreEventsReachTheCustomer(t *testing.T) {
 	if !strings.Contains(text, "CR-20261118-0001") || !strings.Contains(text, "a refund is still being processed") {
 		t.Errorf("the decision told:\n%s", text)
 	}
-	if n := count(a.srv.SentTo(zh.user.ID), "has been decided", "有了处理结果"); n != 0 {
+	if n := told(a.srv, zh.user.ID, "has been decided", "有了处理结果"); n != 0 {
 		t.Errorf("C1's chat was told C2's closure decision")
 	}
 
@@ -218,7 +218,7 @@ func TestCoreEventsReachTheCustomer(t *testing.T) {
 	if kinds["scheduled_failed"] != 1 {
 		t.Errorf("scheduled_failed notices = %d, want 1 (redelivered once)", kinds["scheduled_failed"])
 	}
-	if n := count(a.srv.SentTo(zh.user.ID), "预约还款扣款失败"); n != 1 {
+	if n := told(a.srv, zh.user.ID, "预约还款扣款失败"); n != 1 {
 		t.Errorf("the failed debit was told %d times, want 1", n)
 	}
 	if n := len(a.audit("C1", "scheduled_failed")); n != 1 {
@@ -247,7 +247,7 @@ func TestCoreEventsReachTheCustomer(t *testing.T) {
 	zh.say("/bill", "分享我的手机号")
 	zh.share("8613800138000", "没有找到") // the old number is no one's now
 	zh.say("/bill", "分享我的手机号")
-	zh.share("8613800139999", "点「查看还款计划」")
+	zh.share("8613800139999", "合计待还")
 	var updated int
 	for _, d := range fake.Deliveries() {
 		if d.Event.Type == supportbot.EventCustomerUpdated && d.Err == nil {
@@ -257,20 +257,6 @@ func TestCoreEventsReachTheCustomer(t *testing.T) {
 	if updated != 1 {
 		t.Errorf("customer.updated delivered %d times, want 1", updated)
 	}
-}
-
-// count counts the messages whose text contains any of wants.
-func count(msgs []telegramtest.SentMessage, wants ...string) int {
-	n := 0
-	for _, m := range msgs {
-		for _, w := range wants {
-			if strings.Contains(m.Text, w) {
-				n++
-				break
-			}
-		}
-	}
-	return n
 }
 
 // holdDatabase keeps the bot from committing the core's events until

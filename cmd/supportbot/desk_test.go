@@ -23,12 +23,12 @@ const deskWait = 15 * time.Second
 
 // tap presses the button labelled label on one of msgs, without waiting:
 // what it does may edit the message it is on (sees finds that).
-func (c *customer) tap(msgs []telegramtest.SentMessage, label string) {
+func (c *customer) tap(msgs []shown, label string) {
 	c.a.t.Helper()
 	for i := len(msgs) - 1; i >= 0; i-- {
 		for _, b := range msgs[i].Buttons() {
 			if strings.Contains(b.Text, label) {
-				c.a.srv.PressButton(c.user, msgs[i], b.Data)
+				c.a.srv.PressButton(c.user, msgs[i].SentMessage, b.Data)
 				return
 			}
 		}

@@ -44,17 +44,19 @@ import (
 // minute) before the next life takes it over.
 const waitTimeout = 150 * time.Second
 
-// chatter is a Telegram user driving the bot through the fake server. Its waits
-// tolerate at-least-once delivery: a reply may come twice (sent, then the bot
-// crashed before recording it), so a wait takes the first matching message
-// sent after the last one matched and skips anything else. Updates are never
-// lost (the fake server keeps what the bot did not confirm), so a driver only
-// waits; it never re-sends. Its methods return errors rather than fail the
-// test, so many chatters can run in goroutines.
+// chatter is a Telegram user driving the bot through the fake server. What
+// it waits for is what the chat shows: new messages and edits of messages
+// already there (see history), matched on the text the user reads. Its
+// waits tolerate at-least-once delivery: a reply may come twice (sent, then
+// the bot crashed before recording it), so a wait takes the first matching
+// state shown after the last one matched and skips anything else. Updates
+// are never lost (the fake server keeps what the bot did not confirm), so a
+// driver only waits; it never re-sends. Its methods return errors rather
+// than fail the test, so many chatters can run in goroutines.
 type chatter struct {
 	srv     *telegramtest.Server
 	user    telegramtest.User
-	last    int64   // message id of the last matched message
+	last    shown   // the last state matched
 	updates []int64 // ids of the updates this user caused
 }
 
@@ -68,47 +70,43 @@ func (c *chatter) shareContact(phone string) {
 	c.updates = append(c.updates, c.srv.ShareContact(c.user, phone, c.user.ID))
 }
 
-func (c *chatter) press(msg telegramtest.SentMessage, data string) {
-	c.updates = append(c.updates, c.srv.PressButton(c.user, msg, data))
+func (c *chatter) press(msg shown, data string) {
+	c.updates = append(c.updates, c.srv.PressButton(c.user, msg.SentMessage, data))
 }
 
-// wait waits for the first message to the user, after the last one matched,
-// whose text contains want.
-func (c *chatter) wait(want string) (telegramtest.SentMessage, error) {
+// wait waits for the first state shown to the user, after the last one
+// matched, whose text contains want.
+func (c *chatter) wait(want string) (shown, error) {
 	m, err := c.waitAfter(c.last, want)
 	if err == nil {
-		c.last = m.MessageID
+		c.last = m
 	}
 	return m, err
 }
 
-// waitAfter waits for the first message to the user after message #after
+// waitAfter waits for the first state shown to the user after state p
 // whose text contains want.
-func (c *chatter) waitAfter(after int64, want string) (telegramtest.SentMessage, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
-	defer cancel()
-	id := c.user.ID
-	m, err := c.srv.WaitSent(ctx, func(m telegramtest.SentMessage) bool {
-		return m.ChatID == id && m.MessageID > after && strings.Contains(m.Text, want)
-	})
-	if err != nil {
-		return m, fmt.Errorf("chat %d: no reply containing %q after message #%d within %v (%v); transcript:\n%s",
-			id, want, after, waitTimeout, err, c.transcript())
-	}
-	return m, nil
+func (c *chatter) waitAfter(p shown, want string) (shown, error) {
+	return c.waitFor(p, want, func(m shown) bool { return strings.Contains(m.Plain, want) })
 }
 
-func (c *chatter) transcript() string {
-	var b strings.Builder
-	for _, m := range c.srv.SentTo(c.user.ID) {
-		fmt.Fprintf(&b, "  #%d %q", m.MessageID, m.Text)
-		for _, btn := range m.Buttons() {
-			fmt.Fprintf(&b, " [%s|%s]", btn.Text, btn.Data)
+// waitFor waits for the first state shown to the user after p that
+// matches; what names it in an error.
+func (c *chatter) waitFor(p shown, what string, match func(shown) bool) (shown, error) {
+	for end := time.Now().Add(waitTimeout); ; time.Sleep(20 * time.Millisecond) {
+		for _, m := range after(history(c.srv, c.user.ID), p) {
+			if match(m) {
+				return m, nil
+			}
 		}
-		b.WriteByte('\n')
+		if time.Now().After(end) {
+			return shown{}, fmt.Errorf("chat %d: nothing shown containing %q after #%d (state %d) within %v; the chat:\n%s",
+				c.user.ID, what, p.MessageID, p.Version, waitTimeout, c.transcript())
+		}
 	}
-	return b.String()
 }
+
+func (c *chatter) transcript() string { return joined(history(c.srv, c.user.ID)) }
 
 // button finds the callback data of the button whose label contains label.
 func button(m telegramtest.SentMessage, label string) (string, bool) {
@@ -306,17 +304,17 @@ func repay(c *chatter, rc repayCustomer, rng *rand.Rand) error {
 	}
 	think()
 	c.shareContact("86" + rc.Phone)
-	if _, err := c.wait("验证成功"); err != nil {
-		return err
-	}
+	// One message: verified, and the quote of the one plan.
 	quote, err := c.wait("合计应付")
 	if err != nil {
 		return err
 	}
-	if want := "合计应付：" + supportbot.Money(rc.Payoff).String(); !strings.Contains(quote.Text, want) {
-		return fmt.Errorf("chat %d: quote lacks %q:\n%s", c.user.ID, want, quote.Text)
+	for _, want := range []string{"验证成功", "合计应付：" + supportbot.Money(rc.Payoff).String()} {
+		if !strings.Contains(quote.Plain, want) {
+			return fmt.Errorf("chat %d: quote lacks %q:\n%s", c.user.ID, want, quote.Plain)
+		}
 	}
-	confirm, ok := button(quote, "确认还款")
+	confirm, ok := button(quote.SentMessage, "确认还款")
 	if !ok || !strings.Contains(confirm, ":repay:ok:Q") {
 		return fmt.Errorf("chat %d: the quote has no confirm button (repay:ok:<quote>):\n%s", c.user.ID, c.transcript())
 	}
@@ -324,7 +322,13 @@ func repay(c *chatter, rc repayCustomer, rng *rand.Rand) error {
 	c.press(quote, confirm)
 	time.Sleep(time.Duration(20+rng.IntN(200)) * time.Millisecond) // a double tap
 	c.press(quote, confirm)
-	if _, err := c.waitAfter(quote.MessageID, "不会重复扣款"); err != nil {
+	// The press answers in place: the quote becomes "working on it".
+	if _, err := c.waitFor(quote, "the quote edited", func(m shown) bool {
+		return m.MessageID == quote.MessageID && m.By == "editMessageText"
+	}); err != nil {
+		return err
+	}
+	if _, err := c.waitAfter(quote, "不会重复扣款"); err != nil {
 		return err
 	}
 	if _, err := c.wait("提前还款成功"); err != nil {
@@ -609,7 +613,7 @@ func crashRepayments(t *testing.T, o crashOptions) {
 				kill(sc.name)
 				windowKills = append(windowKills, windowKill{call: idx, scenario: sc})
 			case "processing":
-				if _, err := chatters[i].waitAfter(0, "资金方正在处理"); err != nil {
+				if _, err := chatters[i].waitAfter(shown{}, "资金方正在处理"); err != nil {
 					t.Errorf("%s: %v", sc.name, err)
 					break
 				}
@@ -814,12 +818,24 @@ func crashRepayments(t *testing.T, o crashOptions) {
 	if ids := srv.UnansweredCallbacks(); len(ids) > 0 {
 		t.Errorf("callback queries never answered: %v", ids)
 	}
+	// What the customers see: no keyboard of a finished step left live.
+	edits := 0
+	for _, c := range chatters {
+		if bad := liveSteps(srv, bdb, c.user.ID); bad != "" {
+			t.Errorf("chat %d: %s\n%s", c.user.ID, bad, c.transcript())
+		}
+		for _, m := range history(srv, c.user.ID) {
+			if m.edited() {
+				edits++
+			}
+		}
+	}
 
 	// The figures.
 	t.Logf("%d customers, %d confirmed repayments; %d lives: %d random kills, %d kills with a repayment call in flight; doubled %d, lost %d",
 		len(people), len(repayments), life, len(gaps), len(windowKills), doubled, lost)
-	t.Logf("%d messages delivered for %d outbox rows (%d duplicates from crashes); %d updates",
-		len(srv.Sent()), outbox, len(srv.Sent())-outbox, len(want))
+	t.Logf("%d messages and %d edits delivered for %d outbox rows (a crash may deliver one twice); %d updates",
+		len(srv.Sent()), edits, outbox, len(want))
 	if fake != nil {
 		faulted := map[string]int{}
 		for _, c := range fake.Calls() {
@@ -997,13 +1013,13 @@ func TestBurstManyChatsInOrder(t *testing.T) {
 		msgs := chatsSent[user(c).ID]
 		ok := len(msgs) == per
 		for i := 0; ok && i < per; i++ {
-			ok = strings.Contains(msgs[i].Text, burstScript[i].want)
+			ok = strings.Contains(msgs[i].Plain, burstScript[i].want)
 		}
 		if !ok {
 			if bad++; bad <= 3 {
 				var b strings.Builder
 				for i, m := range msgs {
-					fmt.Fprintf(&b, "\n  %d: %.60q", i, m.Text)
+					fmt.Fprintf(&b, "\n  %d: %.60q", i, m.Plain)
 				}
 				t.Errorf("chat %d got %d replies, want %d in script order:%s", user(c).ID, len(msgs), per, b.String())
 			}
@@ -1030,7 +1046,7 @@ func TestFaultRateLimitAndBadGatewayLoseNothing(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	must := func(m telegramtest.SentMessage, err error) telegramtest.SentMessage {
+	must := func(m shown, err error) shown {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
@@ -1049,7 +1065,7 @@ func TestFaultRateLimitAndBadGatewayLoseNothing(t *testing.T) {
 	faultsFor(telegramtest.RateLimit(1), time.Second)
 	faultsFor(telegramtest.BadGateway(), time.Second)
 	greeting := must(c.wait("你好"))
-	data, ok := button(greeting, "我的账单")
+	data, ok := button(greeting.SentMessage, "我的账单")
 	if !ok {
 		t.Fatalf("the greeting has no bill button:\n%s", c.transcript())
 	}
@@ -1069,15 +1085,10 @@ func TestFaultRateLimitAndBadGatewayLoseNothing(t *testing.T) {
 	srv.InjectFaults("sendMessage", 1, telegramtest.RateLimit(1))
 	c.shareContact("8613800138000")
 	must(c.wait("验证成功，张伟"))
-	must(c.wait("点「查看还款计划」"))
-	var text strings.Builder
-	for _, m := range srv.SentTo(c.user.ID) {
-		if m.MessageID > greeting.MessageID {
-			text.WriteString(m.Text + "\n")
-		}
-	}
+	must(c.wait("合计待还"))
+	text := joined(after(history(srv, c.user.ID), greeting))
 	for _, want := range []string{"合计待还 ¥5,781.40", "剩余待还 ¥1,761.40", "剩余待还 ¥4,020.00", "滞纳金 ¥12.00"} {
-		if !strings.Contains(text.String(), want) {
+		if !strings.Contains(text, want) {
 			t.Errorf("bills lack %q:\n%s", want, c.transcript())
 		}
 	}
@@ -1106,5 +1117,8 @@ func TestFaultRateLimitAndBadGatewayLoseNothing(t *testing.T) {
 	}
 	if ids := srv.UnansweredCallbacks(); len(ids) > 0 {
 		t.Logf("callback queries left unanswered (answerCallbackQuery is not retried): %v", ids)
+	}
+	if bad := liveSteps(srv, a.botDB(), c.user.ID); bad != "" {
+		t.Errorf("%s\n%s", bad, c.transcript())
 	}
 }

@@ -23,7 +23,7 @@ func (a *app) topicMessages(want string) (int64, []telegramtest.SentMessage) {
 	for time.Now().Before(deadline) {
 		var hit int64
 		for _, m := range a.srv.SentTo(staffChat) {
-			if strings.Contains(m.Text, want) || (want == "[copy]" && m.CopyFromChat != 0) {
+			if strings.Contains(m.Plain, want) || (want == "[copy]" && m.CopyFromChat != 0) {
 				hit = m.ThreadID
 			}
 		}
@@ -52,7 +52,7 @@ func TestHandoffToAnAgentAndBack(t *testing.T) {
 	c.say("转人工", "排在第 1 位")
 
 	topic, msgs := a.topicMessages("工单 #T1")
-	card := msgs[0].Text
+	card := msgs[0].Plain
 	for _, want := range []string{"张伟（C1）✅ 已验证", "138****8000", "Xiaomi Book", "剩余 ¥4,020.00", "当时在：提前还款",
 		"最近的对话", "[2. Xiaomi Book", "转人工"} {
 		if !strings.Contains(card, want) {
@@ -91,8 +91,8 @@ func TestHandoffToAnAgentAndBack(t *testing.T) {
 	a.reacted(note.MessageID, "✍") // kept: a reaction says so, no post
 
 	a.srv.SendGroupText(staffChat, topic, agentWang, "/close")
-	msgs = c.next("1–5 星")
-	if !strings.Contains(joined(msgs), "回到机器人") {
+	rate := c.next("1–5 星")
+	if !strings.Contains(joined(rate), "回到机器人") {
 		t.Errorf("the customer was not told they are back with the bot")
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -102,7 +102,7 @@ func TestHandoffToAnAgentAndBack(t *testing.T) {
 	if tp := a.srv.Topics()[0]; !tp.Closed || tp.Name != "✅ #T1 张伟 C1" {
 		t.Errorf("topic = %+v; want closed, named ✅ #T1 张伟 C1", tp)
 	}
-	c.tap(msgs, "5⭐")
+	c.tap(rate, "5⭐")
 	c.sees("感谢你的评价（5 星）")
 	a.topicShows(topic, "⭐ 客户评分：5 星") // in the closed topic's closing note
 	c.say("/bill", "剩余待还 ¥4,020.00")  // the bot answers for itself again
@@ -118,8 +118,8 @@ func TestHandoffRecreatesADeletedTopicAndLinksTheOldTicket(t *testing.T) {
 	c := a.customer(7601, "en") // not identified: the card says so
 	c.say("/agent", "number 1")
 	topic, msgs := a.topicMessages("工单 #T1")
-	if !strings.Contains(msgs[0].Text, "未验证") {
-		t.Errorf("card of an unidentified customer:\n%s", msgs[0].Text)
+	if !strings.Contains(msgs[0].Plain, "未验证") {
+		t.Errorf("card of an unidentified customer:\n%s", msgs[0].Plain)
 	}
 	if _, err := a.srv.Bot(t).MakeRequest("deleteForumTopic", map[string]string{
 		"chat_id": "-100777", "message_thread_id": itoa(topic)}); err != nil {
@@ -142,8 +142,8 @@ func TestHandoffRecreatesADeletedTopicAndLinksTheOldTicket(t *testing.T) {
 	c.say("/end", "back with the bot")
 	c.say("/agent", "number 1")
 	_, msgs = a.topicMessages("工单 #T2")
-	if !strings.Contains(msgs[0].Text, "以往工单：\n• #T1 2026年11月21日 · 王丽 · 未评分") {
-		t.Errorf("the new ticket's card does not show the old one with its agent, date and rating:\n%s", msgs[0].Text)
+	if !strings.Contains(msgs[0].Plain, "以往工单：\n• #T1 2026年11月21日 · 王丽 · 未评分") {
+		t.Errorf("the new ticket's card does not show the old one with its agent, date and rating:\n%s", msgs[0].Plain)
 	}
 }
 

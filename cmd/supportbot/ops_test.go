@@ -169,13 +169,13 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 	a.srv.ShareContact(c.user, "+86 138-0013-8000", 999) // forged first
 	c.next("只能分享你自己的联系方式")
 	a.srv.ShareContact(c.user, "+86 138-0013-8000", c.user.ID)
-	c.next("点「查看还款计划」")
+	c.next("合计待还")
 	msgs := c.say("/repay", "要提前结清哪一笔分期")
 	msgs = c.press(msgs, "Xiaomi Book", "合计应付")
 	c.press(msgs, "确认还款", "提前还款成功")
 	c.say("我的卡号是6222020200112233445 手机13900001111 身份证11010119900101123X", "")
 	msgs = c.say("/cancel_schedule", "预约还款")
-	c.press(msgs, "Redmi K70 第 7 期", "确认取消")
+	c.press(msgs, "Redmi K70 第 7 期", "要取消这笔预约还款吗")
 	a.stop()
 
 	logs := a.logs.String()
@@ -202,7 +202,7 @@ func TestBackupWhileRunning(t *testing.T) {
 	c := a.customer(7401, "zh")
 	c.say("/bill", "分享我的手机号")
 	a.srv.ShareContact(c.user, "8613800138000", c.user.ID)
-	c.next("点「查看还款计划」")
+	c.next("合计待还")
 	path := filepath.Join(t.TempDir(), "copy.db")
 	if a.db.URL != "" {
 		// PostgreSQL has its own tools; the command says so and writes nothing.
@@ -282,8 +282,8 @@ func TestActionsCommand(t *testing.T) {
 	msgs = c.press(msgs, "Xiaomi Book", "合计应付")
 	c.press(msgs, "确认还款", "提前还款成功")
 	msgs = c.say("/cancel_schedule", "你的预约还款")
-	msgs = c.press(msgs, "Redmi K70 第 7 期", "确认取消这笔预约还款吗")
-	c.press(msgs, "确认取消", "已取消预约还款")
+	msgs = c.press(msgs, "Redmi K70 第 7 期", "要取消这笔预约还款吗")
+	c.press(msgs, "取消这笔预约还款", "已取消预约还款")
 	ledger := a.ledger("C1")
 	if len(ledger) != 1 {
 		t.Fatalf("ledger: %+v", ledger)
