@@ -17,6 +17,11 @@ type coreCache struct {
 	cardsOf   map[string]*future[[]supportbot.Card]
 	schedOf   map[string]*future[[]supportbot.ScheduledRepayment]
 	closureOf map[string]*future[[]supportbot.ClosureRequest]
+	// down is the error of a read the core did not answer: the step's
+	// later reads fail at once with it instead of waiting out the core's
+	// retries again (a hand-off while the core is down must still go
+	// through within the step's time).
+	down error
 }
 
 // future is a read under way or done.
@@ -33,9 +38,16 @@ func newCoreCache(c Core) *coreCache {
 }
 
 // cached is m's read of id: the one under way or done, or load's. A failed
-// read is not kept: asked again, it is tried again.
+// read is not kept: asked again, it is tried again — unless the core did
+// not answer, which holds for the rest of the step.
 func cached[T any](c *coreCache, m map[string]*future[T], id string, load func() (T, error)) (T, error) {
 	c.mu.Lock()
+	if c.down != nil {
+		err := c.down
+		c.mu.Unlock()
+		var zero T
+		return zero, err
+	}
 	f, ok := m[id]
 	if !ok {
 		f = &future[T]{done: make(chan struct{})}
@@ -51,6 +63,9 @@ func cached[T any](c *coreCache, m map[string]*future[T], id string, load func()
 		c.mu.Lock()
 		if m[id] == f {
 			delete(m, id)
+		}
+		if unavailableErr(f.err) {
+			c.down = f.err
 		}
 		c.mu.Unlock()
 	}

@@ -418,7 +418,7 @@ func TestAShiftAtTheDesk(t *testing.T) {
 	// 09:05 the reminders come, then escalate, mentioning the agents.
 	a.setClock(time.Date(2026, 11, 21, 22, 0, 0, 0, shanghai))
 	frank := a.customer(7806, "en")
-	frank.say("/agent", "they will answer from")
+	frank.say("/agent", "They'll be back")
 	tf := a.ticketTopic(7)
 	time.Sleep(2500 * time.Millisecond) // a round of the periodic jobs
 	for _, m := range a.srv.Messages(staffChat) {
