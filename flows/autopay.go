@@ -186,7 +186,7 @@ func askAutopay(s *Step, p *supportbot.Plan, on bool, card *supportbot.Card) {
 	}
 	s.say(s.T(key, "product", p.Product, "card", masked),
 		[]supportbot.Button{s.btn(s.T(btn), op, p.ID)},
-		[]supportbot.Button{s.button(s.T("autopay.btn_keep"), Callback{Kind: CallbackLeave}), s.humanBtn()})
+		[]supportbot.Button{s.button(s.T("autopay.btn_keep"), Callback{Kind: CallbackLeave, Nonce: s.nonce()}), s.humanBtn()})
 }
 
 func confirmAutopay(s *Step, planID string, on bool) error {

@@ -28,7 +28,8 @@ const (
 	CallbackView CallbackKind = 'v'
 	// CallbackLang sets the language.
 	CallbackLang CallbackKind = 'l'
-	// CallbackLeave leaves the current flow ("Back").
+	// CallbackLeave leaves the current flow ("Back"). With a nonce it is
+	// the button of that step: pressed later it is stale, like the step's.
 	CallbackLeave CallbackKind = 'x'
 	// CallbackDesk is an agent's button in the staff chat (take over a
 	// ticket, pass it on): Action says what, Arg the ticket and agent.
@@ -65,6 +66,9 @@ func (c Callback) Encode() (string, error) {
 		parts = []string{"l"}
 	case CallbackLeave:
 		parts = []string{"x"}
+		if c.Nonce != "" {
+			parts = append(parts, c.Nonce)
+		}
 	case CallbackDesk:
 		parts = []string{"d", c.Action}
 	default:
@@ -135,10 +139,10 @@ func DecodeCallback(data string) (Callback, error) {
 	case "l":
 		return Callback{Kind: CallbackLang, Arg: rest}, nil
 	case "x":
-		if rest != "" {
+		if strings.Contains(rest, ":") {
 			return bad()
 		}
-		return Callback{Kind: CallbackLeave}, nil
+		return Callback{Kind: CallbackLeave, Nonce: rest}, nil
 	case "d":
 		action, arg, _ := strings.Cut(rest, ":")
 		if action == "" {

@@ -282,7 +282,7 @@ func askCancel(s *Step, v *scheduledView) error {
 	lines = append(lines, "", s.T("cancel.free"))
 	s.say(strings.Join(lines, "\n"),
 		[]supportbot.Button{s.btn(s.T("cancel.btn_confirm"), "ok", v.ID)},
-		[]supportbot.Button{s.button(s.T("cancel.btn_keep"), Callback{Kind: CallbackLeave}), s.humanBtn()})
+		[]supportbot.Button{s.button(s.T("cancel.btn_keep"), Callback{Kind: CallbackLeave, Nonce: s.nonce()}), s.humanBtn()})
 	return nil
 }
 

@@ -147,7 +147,7 @@ func askDefault(s *Step, card *supportbot.Card) {
 	s.slots.Card = card.ID
 	s.say(s.T("cards.confirm", "card", card.Masked()),
 		[]supportbot.Button{s.btn(s.T("cards.btn_confirm"), "ok", card.ID)},
-		[]supportbot.Button{s.button(s.T("cards.btn_keep"), Callback{Kind: CallbackLeave}), s.humanBtn()})
+		[]supportbot.Button{s.button(s.T("cards.btn_keep"), Callback{Kind: CallbackLeave, Nonce: s.nonce()}), s.humanBtn()})
 }
 
 func confirmDefault(s *Step, id string) error {

@@ -504,11 +504,7 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 		// before (a step with buttons of its own made a new nonce).
 		s.conv.Nonce = ""
 	}
-	if old := before.conv.Nonce; old != "" && old != s.conv.Nonce && !(s.target != 0 && s.pressed == old) {
-		// The customer left a step with buttons without pressing one (they
-		// typed, or pressed a button elsewhere): its keyboard goes.
-		s.strip = old
-	}
+	s.left = before.conv.Nonce // its keyboard goes if the step moves on (see replies)
 	for i, r := range s.out {
 		if slices.Contains(s.boiler, i) || ev.Kind == supportbot.EventAgent {
 			continue // greetings and menus are not what an agent needs to read; an agent's words are kept as theirs

@@ -570,7 +570,7 @@ func (c *chat) checkKeyboards() {
 	for _, m := range c.screen {
 		for _, row := range m.buttons {
 			for _, b := range row {
-				if cb, err := flows.DecodeCallback(b.Data); err == nil && cb.Kind == flows.CallbackStep && !slices.Contains(nonces, cb.Nonce) {
+				if cb, err := flows.DecodeCallback(b.Data); err == nil && (cb.Kind == flows.CallbackStep || cb.Kind == flows.CallbackLeave && cb.Nonce != "") && !slices.Contains(nonces, cb.Nonce) {
 					nonces = append(nonces, cb.Nonce)
 					where = append(where, m.id)
 				}

@@ -227,6 +227,11 @@ func (e *Engine) button(s *Step, data string) error {
 	case CallbackLang:
 		return s.setLang(c.Arg)
 	case CallbackLeave:
+		if c.Nonce != "" && c.Nonce != s.conv.Nonce {
+			s.pressed = c.Nonce
+			s.expired() // the Back of a step that is over: nothing to leave
+			return nil
+		}
 		return s.cancel()
 	case CallbackStep:
 		sp := e.flows[c.Flow]

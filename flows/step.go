@@ -42,9 +42,9 @@ type Step struct {
 	// lead is put before the text of the step's next reply (one message
 	// says "verified" and shows what was asked for).
 	lead string
-	// strip is the step the customer left without pressing its buttons:
-	// its keyboard is taken off.
-	strip   string
+	// left is the step the chat was at (its nonce): if the step moves on
+	// without one of its buttons pressed, its keyboard is taken off.
+	left    string
 	pressed string // the nonce of the step button pressed, if one was
 	actions bool   // a money action was created: the worker is told after the commit
 	missed  string // a question the bot could not answer
@@ -147,8 +147,12 @@ func (s *Step) replies() []supportbot.Reply {
 			r.Buttons = kept(r.Buttons)
 		}
 	}
-	if s.strip != "" {
-		out = append([]supportbot.Reply{{ChatID: chat, Strip: s.strip}}, out...)
+	// The customer left a step with buttons without pressing one (they
+	// typed, or pressed a button elsewhere): its keyboard goes. Decided
+	// here, when the step's last reply (also one a change made) has its
+	// nonce.
+	if old := s.left; old != "" && old != s.conv.Nonce && !(s.target != 0 && s.pressed == old) {
+		out = append([]supportbot.Reply{{ChatID: chat, Strip: old}}, out...)
 	}
 	return out
 }
@@ -157,7 +161,7 @@ func (s *Step) replies() []supportbot.Reply {
 func hasStepButton(rows [][]supportbot.Button) bool {
 	for _, row := range rows {
 		for _, b := range row {
-			if len(b.Data) > 2 && b.Data[:2] == "s:" {
+			if c, err := DecodeCallback(b.Data); err == nil && (c.Kind == CallbackStep || c.Kind == CallbackLeave && c.Nonce != "") {
 				return true
 			}
 		}
@@ -226,7 +230,7 @@ func (s *Step) viewBtn(label, view, arg string) supportbot.Button {
 }
 
 func (s *Step) cancelBtn() supportbot.Button {
-	return s.button(s.T("btn.cancel"), Callback{Kind: CallbackLeave})
+	return s.button(s.T("btn.cancel"), Callback{Kind: CallbackLeave, Nonce: s.nonce()})
 }
 
 func (s *Step) humanBtn() supportbot.Button {

@@ -536,7 +536,7 @@ func liveSteps(srv *telegramtest.Server, db *store.DB, chat int64) string {
 	var nonces, where []string
 	for _, m := range srv.LiveKeyboards(chat) {
 		for _, b := range m.Buttons() {
-			if cb, err := flows.DecodeCallback(b.Data); err == nil && cb.Kind == flows.CallbackStep {
+			if cb, err := flows.DecodeCallback(b.Data); err == nil && (cb.Kind == flows.CallbackStep || cb.Kind == flows.CallbackLeave && cb.Nonce != "") {
 				nonces = append(nonces, cb.Nonce)
 				where = append(where, fmt.Sprintf("#%d (step %s) %.80q", m.MessageID, cb.Nonce, m.Text))
 				break
