@@ -167,8 +167,16 @@ func (c *Chat) send(ctx context.Context, ev supportbot.Event) {
 }
 
 func (c *Chat) print(r supportbot.Reply) {
-	// Replies are Telegram HTML: the console shows their text.
-	fmt.Fprintln(c.Out, "🤖 "+strings.ReplaceAll(locale.Plain(r.Text), "\n", "\n   "))
+	if r.Text == "" && r.CopyFromMessage == 0 {
+		return // a keyboard taken off an earlier message: nothing to read
+	}
+	// Replies are Telegram HTML: the console shows their text; what Telegram
+	// would show by editing an earlier message is marked so.
+	mark := "🤖 "
+	if r.Edit != 0 || r.EditStep != "" {
+		mark = "🤖 ✏️ "
+	}
+	fmt.Fprintln(c.Out, mark+strings.ReplaceAll(locale.Plain(r.Text), "\n", "\n   "))
 	for _, row := range r.Buttons {
 		var cells []string
 		for _, b := range row {
