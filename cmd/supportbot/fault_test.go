@@ -251,10 +251,17 @@ func startChild(t *testing.T, env []string) *child {
 	c.cmd = exec.Command(exe, "-test.run=^$")
 	c.cmd.Env = env
 	c.cmd.Stdout, c.cmd.Stderr = &c.out, &c.out
+	// The bot dies with the test process, even when a timeout's panic skips
+	// every cleanup (Linux).
+	c.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := c.cmd.Start(); err != nil {
 		t.Fatalf("start the bot: %v", err)
 	}
 	go func() { c.err = c.cmd.Wait(); close(c.done) }()
+	t.Cleanup(func() { // a test that failed half-way leaves no bot behind
+		c.cmd.Process.Kill()
+		<-c.done
+	})
 	return c
 }
 

@@ -105,10 +105,12 @@ func (in *instance) start(t *testing.T) *botProc {
 	p.cmd = exec.Command(in.bin)
 	p.cmd.Env, p.cmd.Dir = in.env, in.dir // no .env is read there
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // dies with the test process
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", in.name, err)
 	}
 	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() { p.cmd.Process.Kill(); <-p.done })
 	in.lives = append(in.lives, p)
 	return p
 }
