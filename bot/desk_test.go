@@ -289,12 +289,8 @@ func TestEditsButtonsAndBlocksReachTheEngine(t *testing.T) {
 	if evs[2].MessageID != agentMsg.MessageID || evs[0].Username != "wangli" {
 		t.Errorf("the agent's edit names message %d (want %d), username %q", evs[2].MessageID, agentMsg.MessageID, evs[0].Username)
 	}
-	// Callback queries are answered in the background: give them a moment.
-	for deadline := time.Now().Add(5 * time.Second); len(r.srv.UnansweredCallbacks()) != 0 && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := len(r.srv.UnansweredCallbacks()); n != 0 {
-		t.Errorf("%d button presses left spinning", n)
+	if err := waitAnswered(r.srv); err != nil {
+		t.Errorf("button presses left spinning %v: %v", r.srv.UnansweredCallbacks(), err)
 	}
 }
 

@@ -447,3 +447,11 @@ var (
 	alice = telegramtest.User{ID: 501, FirstName: "Alice", LanguageCode: "en"}
 	bob   = telegramtest.User{ID: 502, FirstName: "Bob", LanguageCode: "zh"}
 )
+
+// waitAnswered gives the callback queries the bot answers in the background
+// a moment: a reply can overtake its answer.
+func waitAnswered(srv *telegramtest.Server) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.WaitAnswered(ctx)
+}

@@ -54,8 +54,8 @@ func TestRegistersCommandsAndSubmitsEvents(t *testing.T) {
 	if got := msgs[1].Text; got != "button:againd:start" {
 		t.Errorf("reply = %q, want button:againd:start (the label, then the data)", got)
 	}
-	if n := len(r.srv.UnansweredCallbacks()); n != 0 {
-		t.Errorf("%d callback queries left unanswered", n)
+	if err := waitAnswered(r.srv); err != nil {
+		t.Errorf("callback queries left unanswered %v: %v", r.srv.UnansweredCallbacks(), err)
 	}
 	contactID := r.srv.ShareContact(alice, "8613800138000", alice.ID)
 	r.srv.WaitFor(t, alice.ID, 3, 5*time.Second)
@@ -108,8 +108,8 @@ func TestIgnoresGroupsChannelsAndOddUpdates(t *testing.T) {
 	if n := len(r.srv.SentTo(-100123)); n != 0 {
 		t.Errorf("bot answered the group %d times", n)
 	}
-	if n := len(r.srv.UnansweredCallbacks()); n != 0 {
-		t.Errorf("%d callback queries left unanswered", n)
+	if err := waitAnswered(r.srv); err != nil {
+		t.Errorf("callback queries left unanswered %v: %v", r.srv.UnansweredCallbacks(), err)
 	}
 	if !strings.Contains(r.logs.String(), "malformed update skipped") {
 		t.Errorf("the malformed update was not logged:\n%s", r.logs)

@@ -88,8 +88,8 @@ func TestWebhookRegistersAndTakesUpdates(t *testing.T) {
 	if len(evs) != 2 || evs[0].Source != supportbot.UpdateSource(id) || evs[1].Kind != supportbot.EventButton {
 		t.Errorf("events = %+v, want the command and the button", evs)
 	}
-	if n := len(r.srv.UnansweredCallbacks()); n != 0 {
-		t.Errorf("%d callback queries left unanswered", n)
+	if err := waitAnswered(r.srv); err != nil {
+		t.Errorf("callback queries left unanswered %v: %v", r.srv.UnansweredCallbacks(), err)
 	}
 	if n := len(r.srv.Pending()); n != 0 {
 		t.Errorf("%d updates left undelivered", n)

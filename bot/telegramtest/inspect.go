@@ -182,6 +182,20 @@ func (s *Server) CallbackAnswers() []CallbackAnswer {
 	return append([]CallbackAnswer(nil), s.answers...)
 }
 
+// WaitAnswered waits until every callback query the bot was given has been
+// answered. The bot answers them in the background, so a reply can overtake
+// its answer.
+func (s *Server) WaitAnswered(ctx context.Context) error {
+	return s.waitUntil(ctx, func() bool {
+		for _, q := range s.queries {
+			if !q.answered {
+				return false
+			}
+		}
+		return true
+	})
+}
+
 // UnansweredCallbacks returns the sorted ids of callback queries the bot never answered.
 func (s *Server) UnansweredCallbacks() []string {
 	s.mu.Lock()

@@ -162,6 +162,7 @@ func (s *Server) call(ctx context.Context, method string, a *args) (any, *apiErr
 			return nil, bad("query is too old and response timeout expired or query ID is invalid")
 		}
 		q.answered = true
+		s.changed()
 		s.answers = append(s.answers, CallbackAnswer{QueryID: id, Text: a.str("text"), ShowAlert: a.bool("show_alert"),
 			URL: a.str("url"), CacheTime: int(a.int("cache_time")), ChatID: q.msg.chat, MessageID: q.msg.id, Data: q.data,
 			Date: s.now()})
