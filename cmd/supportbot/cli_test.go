@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -153,6 +154,30 @@ func TestImportStreamsWithProgress(t *testing.T) {
 	out, _, err = runCLI(t, dbPath, "import", file)
 	if err != nil || !strings.Contains(out, `"bills":{"inserted":0,"updated":0,"unchanged":3600}`) {
 		t.Errorf("re-import: %v, %q", err, out)
+	}
+
+	// From a pipe the size is unknown: the line says how much was read, no percentage.
+	fifo := filepath.Join(dir, "export.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer w.Close()
+		if err := importertest.Write(w, 300); err != nil {
+			t.Error(err)
+		}
+	}()
+	out, errOut, err = runCLI(t, dbPath, "import", fifo)
+	if err != nil || !strings.HasPrefix(out, "imported "+fifo) {
+		t.Fatalf("import from a pipe: %v, %q", err, out)
+	}
+	if !strings.Contains(errOut, "import "+fifo+": 300 customers read, 0 MB, ") || strings.Contains(errOut, "%") {
+		t.Errorf("progress of an import from a pipe:\n%.300s", errOut)
 	}
 }
 

@@ -56,7 +56,7 @@ func runImport(ctx context.Context, cfg Config, path string, out, progress io.Wr
 	start := time.Now()
 	stats, err := db.ImportFrom(ctx, func(keys *store.ImportKeys) store.ImportSource {
 		return &importProgress{Decoder: importer.NewDecoder(f, keys, importLimits), w: progress,
-			path: path, size: info.Size(), start: start, last: start}
+			path: path, size: regularSize(info), start: start, last: start}
 	})
 	var faults *importer.FaultsError
 	switch {
@@ -76,16 +76,29 @@ type importProgress struct {
 	*importer.Decoder
 	w           io.Writer
 	path        string
-	size        int64
+	size        int64 // 0 when unknown (a pipe)
 	start, last time.Time
+}
+
+// regularSize is a file's size, 0 for a pipe or a device, whose size says
+// nothing about how much will be read.
+func regularSize(info os.FileInfo) int64 {
+	if !info.Mode().IsRegular() {
+		return 0
+	}
+	return info.Size()
 }
 
 func (p *importProgress) Next() (supportbot.CustomerData, bool) {
 	c, ok := p.Decoder.Next()
 	if now := time.Now(); ok && now.Sub(p.last) >= importProgressEvery {
 		p.last = now
-		fmt.Fprintf(p.w, "import %s: %d customers read, %d of %d MB (%d%%), %s\n", p.path, p.Customers(),
-			p.Offset()>>20, p.size>>20, p.Offset()*100/max(p.size, 1), now.Sub(p.start).Round(time.Second))
+		read := fmt.Sprintf("%d MB", p.Offset()>>20)
+		if p.size > 0 {
+			read = fmt.Sprintf("%d of %d MB (%d%%)", p.Offset()>>20, p.size>>20, p.Offset()*100/p.size)
+		}
+		fmt.Fprintf(p.w, "import %s: %d customers read, %s, %s\n", p.path, p.Customers(), read,
+			now.Sub(p.start).Round(time.Second))
 	}
 	return c, ok
 }
