@@ -155,17 +155,17 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		}()
 		return srv.Serve(ctx, m.Config.WebhookURL, m.Config.WebhookSecret)
 	}
+	pollCtx := ctx
 	if m.DB.Dialect() == "postgres" {
 		// Several instances share PostgreSQL in webhook mode; only one may
 		// poll (Telegram gives each update to one getUpdates), and a second
-		// one says so instead of stealing updates from the first.
-		pctx, err := m.holdPoller(ctx)
-		if err != nil {
+		// one says so instead of stealing updates from the first. Losing
+		// the claim stops polling only: the goroutines above keep ctx.
+		if pollCtx, err = m.holdPoller(ctx); err != nil {
 			return err
 		}
-		ctx = pctx
 	}
-	return srv.Run(ctx)
+	return srv.Run(pollCtx)
 }
 
 // background prunes what only matters for a while, hourly: once an hour
