@@ -187,7 +187,8 @@ func (db *DB) migrateFile(ctx context.Context, conn execer, name string) error {
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, db.d.rebind(`SELECT COUNT(*) FROM migrations WHERE name = ?`), base).Scan(&n); err != nil {
+	q, args := db.d.bind(`SELECT COUNT(*) FROM migrations WHERE name = ?`, []any{base})
+	if err := tx.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
 		return err
 	} else if n != 0 {
 		return nil
@@ -199,7 +200,8 @@ func (db *DB) migrateFile(ctx context.Context, conn execer, name string) error {
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, db.d.rebind(`INSERT INTO migrations (name, applied_at) VALUES (?, ?)`), base, db.Now().UTC().Format(time.RFC3339)); err != nil {
+	q, args = db.d.bind(`INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, []any{base, db.Now().UTC().Format(time.RFC3339)})
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -237,15 +239,18 @@ type Tx struct {
 }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, tx.d.rebind(query), args...)
+	query, args = tx.d.bind(query, args)
+	return tx.tx.ExecContext(ctx, query, args...)
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, tx.d.rebind(query), args...)
+	query, args = tx.d.bind(query, args)
+	return tx.tx.QueryContext(ctx, query, args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.d.rebind(query), args...)
+	query, args = tx.d.bind(query, args)
+	return tx.tx.QueryRowContext(ctx, query, args...)
 }
 
 // Lock takes a lock on name until the transaction ends: transactions that
@@ -275,11 +280,13 @@ type rdb struct {
 }
 
 func (r rdb) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return r.db.QueryContext(ctx, r.d.rebind(query), args...)
+	query, args = r.d.bind(query, args)
+	return r.db.QueryContext(ctx, query, args...)
 }
 
 func (r rdb) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return r.db.QueryRowContext(ctx, r.d.rebind(query), args...)
+	query, args = r.d.bind(query, args)
+	return r.db.QueryRowContext(ctx, query, args...)
 }
 
 func (db *DB) read() rdb { return rdb{db: db.r, d: db.d} }

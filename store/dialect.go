@@ -19,8 +19,9 @@ import (
 // RETURNING, TRUE/FALSE, window functions); migrations are per dialect.
 type dialect struct {
 	name string
-	// rebind turns ? placeholders into the dialect's.
-	rebind func(string) string
+	// bind turns a statement with ? placeholders and its arguments into
+	// what the dialect's driver is given.
+	bind func(query string, args []any) (string, []any)
 	// unique and foreignKey classify constraint violations by code;
 	// constraint is any integrity violation (unique, foreign key, check, not null).
 	unique, foreignKey, constraint func(error) bool
@@ -40,8 +41,8 @@ type dialect struct {
 }
 
 var sqliteDialect = dialect{
-	name:   "sqlite",
-	rebind: func(q string) string { return q },
+	name: "sqlite",
+	bind: inlineLimits,
 	unique: func(err error) bool {
 		var se sqlite3.Error
 		return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
@@ -68,7 +69,7 @@ var sqliteDialect = dialect{
 
 var postgresDialect = dialect{
 	name:       "postgres",
-	rebind:     rebindDollar,
+	bind:       func(q string, args []any) (string, []any) { return rebindDollar(q), args },
 	unique:     func(err error) bool { return pgCode(err) == "23505" },
 	foreignKey: func(err error) bool { return pgCode(err) == "23503" },
 	constraint: func(err error) bool { return strings.HasPrefix(pgCode(err), "23") },
@@ -108,6 +109,57 @@ func pgCode(err error) string {
 		return pe.Code
 	}
 	return ""
+}
+
+// inlineLimits writes the integer of each "LIMIT ?" into the statement.
+// SQLite's planner reads a bound LIMIT, so it marks the statement to be
+// compiled again whenever that parameter is bound — on every execution,
+// cached statement or not: a sixth of the bot's CPU at a customer's pace
+// went to compiling statements again. With the number in the text the
+// compiled statement is kept (a statement's few distinct limits are cached
+// each on its own).
+func inlineLimits(q string, args []any) (string, []any) {
+	if !strings.Contains(q, "LIMIT ?") {
+		return q, args
+	}
+	var b strings.Builder
+	kept := make([]any, 0, len(args))
+	n := 0 // the placeholder's argument
+	for i := 0; i < len(q); i++ {
+		if q[i] != '?' {
+			b.WriteByte(q[i])
+			continue
+		}
+		if n < len(args) && strings.HasSuffix(q[:i], "LIMIT ") {
+			if v, ok := limitValue(args[n]); ok {
+				b.WriteString(strconv.FormatInt(v, 10))
+				n++
+				continue
+			}
+		}
+		b.WriteByte('?')
+		if n < len(args) {
+			kept = append(kept, args[n])
+		}
+		n++
+	}
+	if n < len(args) {
+		kept = append(kept, args[n:]...) // more arguments than placeholders: the driver says so
+	}
+	return b.String(), kept
+}
+
+// limitValue is an integer argument of LIMIT.
+func limitValue(v any) (int64, bool) {
+	switch v := v.(type) {
+	case int:
+		return int64(v), true
+	case int64:
+		return v, true
+	case int32:
+		return int64(v), true
+	}
+	return 0, false
 }
 
 var rebound sync.Map // query → its $n form
