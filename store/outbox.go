@@ -104,6 +104,11 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]supp
 	if err != nil {
 		return nil, fmt.Errorf("due messages: %w", err)
 	}
+	return db.scanMessages(rows)
+}
+
+// scanMessages reads rows of id, payload, attempts and closes them.
+func (db *DB) scanMessages(rows *sql.Rows) ([]supportbot.OutboxMessage, error) {
 	defer rows.Close()
 	var list []supportbot.OutboxMessage
 	for rows.Next() {
@@ -112,6 +117,7 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]supp
 		if err := rows.Scan(&m.ID, &payload, &m.Attempts); err != nil {
 			return nil, err
 		}
+		var err error
 		if m.Reply, err = db.replies.decode(m.ID, payload); err != nil {
 			return nil, fmt.Errorf("outbox %d payload: %w", m.ID, err)
 		}
@@ -305,20 +311,7 @@ func (db *DB) ChatMessages(ctx context.Context, chatID int64) ([]supportbot.Outb
 	if err != nil {
 		return nil, fmt.Errorf("messages of chat: %w", err)
 	}
-	defer rows.Close()
-	var list []supportbot.OutboxMessage
-	for rows.Next() {
-		var m supportbot.OutboxMessage
-		var payload sql.RawBytes // decoded once per message (replyCache), not copied
-		if err := rows.Scan(&m.ID, &payload, &m.Attempts); err != nil {
-			return nil, err
-		}
-		if m.Reply, err = db.replies.decode(m.ID, payload); err != nil {
-			return nil, fmt.Errorf("outbox %d payload: %w", m.ID, err)
-		}
-		list = append(list, m)
-	}
-	return list, rows.Err()
+	return db.scanMessages(rows)
 }
 
 // StepMessage is the message of a chat that shows the buttons of step nonce;
