@@ -109,6 +109,13 @@ type sender struct {
 	// outbox read; true once that is committed. A read made before the
 	// commit still lists the id, and must not send it again.
 	done map[int64]bool
+	// setback holds the keys whose delivery stopped short (a failure, or
+	// claims given back) during the current round, with the setback's
+	// number (setbacks counts them). A claim may have been computed before
+	// it was written: it can hold a message whose earlier one, unlisted
+	// because this instance held it, is now postponed or free again.
+	setback  map[chatKey]uint64
+	setbacks uint64
 }
 
 // chatKey is where a message goes: a chat, or a forum topic of one.
@@ -121,14 +128,15 @@ func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
 		notBefore: map[int64]time.Time{},
 		// No burst on top of the rate: a full bucket of PerSecond sends
 		// twice PerSecond in the first second, and Telegram answers 429.
-		global: rate.NewLimiter(rate.Limit(l.PerSecond), 1),
-		wake:   make(chan struct{}, 1),
-		marks:  make(chan int64, 1024),
-		chats:  map[int64]chatLimit{},
-		busy:   map[chatKey]bool{},
-		served: map[chatKey]uint64{},
-		parts:  map[int64]int{},
-		done:   map[int64]bool{},
+		global:  rate.NewLimiter(rate.Limit(l.PerSecond), 1),
+		wake:    make(chan struct{}, 1),
+		marks:   make(chan int64, 1024),
+		chats:   map[int64]chatLimit{},
+		busy:    map[chatKey]bool{},
+		served:  map[chatKey]uint64{},
+		parts:   map[int64]int{},
+		done:    map[int64]bool{},
+		setback: map[chatKey]uint64{},
 	}
 }
 
@@ -360,6 +368,8 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 			delete(s.done, id)
 		}
 	}
+	clear(s.setback) // this read comes after them
+	since := s.setbacks
 	s.mu.Unlock()
 	claimedAt := s.srv.cfg.Now()
 	var msgs []supportbot.OutboxMessage
@@ -395,7 +405,10 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 			// instance) until the record is written.
 			continue
 		}
-		if stale[k] || s.busy[k] {
+		if stale[k] || s.busy[k] || s.setback[k] > since {
+			// Shared: an earlier message of the chat, held by this
+			// instance when the claim was made and so not listed, may have
+			// failed since: it goes first.
 			unsent = append(unsent, m)
 			continue
 		}
@@ -430,8 +443,13 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 		}
 		wg.Add(1)
 		go func() {
+			finished := false
 			defer func() {
 				s.mu.Lock()
+				if !finished {
+					s.setbacks++
+					s.setback[k] = s.setbacks
+				}
 				delete(s.busy, k)
 				s.mu.Unlock()
 				<-sem
@@ -450,6 +468,7 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 					return // the rest of the chat waits: its order is kept
 				}
 			}
+			finished = true
 		}()
 	}
 	return wait, len(msgs)

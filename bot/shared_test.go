@@ -161,3 +161,71 @@ func TestInstancesShareAGroupsTwentyAMinute(t *testing.T) {
 		t.Errorf("%d staff messages in 4.5 s, want 1 or 2 (20 a minute for the bot, not per instance)", n)
 	}
 }
+
+// staleClaim is the store as a sender sees it when a claim's snapshot
+// predates a failure: its second claim is computed while the chat's first
+// message is still being sent (so the message behind it is free: the first
+// is held by the same owner), and answered only after that send has failed
+// and been postponed.
+type staleClaim struct {
+	*store.DB
+	mu      sync.Mutex
+	claims  int
+	behind  supportbot.Reply
+	retried chan struct{}
+}
+
+func (s *staleClaim) ClaimMessages(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]supportbot.OutboxMessage, error) {
+	s.mu.Lock()
+	s.claims++
+	second := s.claims == 2
+	s.mu.Unlock()
+	if !second {
+		return s.DB.ClaimMessages(ctx, owner, now, lease, limit)
+	}
+	if err := s.DB.Enqueue(ctx, []supportbot.Reply{s.behind}); err != nil {
+		return nil, err
+	}
+	msgs, err := s.DB.ClaimMessages(ctx, owner, now, lease, limit)
+	<-s.retried
+	time.Sleep(50 * time.Millisecond) // the failed send's goroutine has ended
+	return msgs, err
+}
+
+func (s *staleClaim) RetryLater(ctx context.Context, id int64, at time.Time, reason string) error {
+	err := s.DB.RetryLater(ctx, id, at, reason)
+	close(s.retried)
+	return err
+}
+
+// TestSharedSenderKeepsOrderBehindAFailedSend: a chat's second message,
+// claimed while its first was being sent, does not go out before the first
+// when that send fails and is retried (CI saw "Switched to English" arrive
+// after the help it had switched, on PostgreSQL).
+func TestSharedSenderKeepsOrderBehindAFailedSend(t *testing.T) {
+	t.Parallel()
+	srv := telegramtest.Start(t, telegramtest.WithToken(token))
+	db, _ := storetest.Open(t)
+	out := &staleClaim{DB: db, behind: supportbot.Reply{ChatID: 7, Text: "7:2"}, retried: make(chan struct{})}
+	if err := db.Enqueue(context.Background(), []supportbot.Reply{{ChatID: 7, Text: "7:1"}}); err != nil {
+		t.Fatal(err)
+	}
+	// The first send takes longer than a sender round, then fails.
+	srv.InjectFaults("sendMessage", 1, telegramtest.Fault{Status: 500, Delay: 2 * time.Second})
+	b, err := bot.New(bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: out, Shared: out,
+		Limits: bot.Limits{PerSecond: 30, PerChat: 10, PerChatBurst: 5, PerGroupMinute: 20}, FlushTimeout: time.Second,
+		Instance: "i1", Logger: slog.New(slog.DiscardHandler)}, newHandler())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.Serve(ctx, "https://bot.example/hook", "secret")
+	}()
+	defer func() { cancel(); <-done }()
+	waitSent(t, srv, 2, 20*time.Second)
+	time.Sleep(200 * time.Millisecond) // a message sent twice would show now
+	sentInOrderOnce(t, srv, []int64{7}, 2)
+}
