@@ -405,10 +405,11 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 			// instance) until the record is written.
 			continue
 		}
-		if stale[k] || s.busy[k] || s.setback[k] > since {
+		if stale[k] || s.busy[k] || s.shared != nil && s.setback[k] > since {
 			// Shared: an earlier message of the chat, held by this
 			// instance when the claim was made and so not listed, may have
-			// failed since: it goes first.
+			// failed since: it goes first. (A read of the whole outbox
+			// lists it, and done tells.)
 			unsent = append(unsent, m)
 			continue
 		}
@@ -491,9 +492,16 @@ func (s *sender) share(ctx context.Context, read []chatKey, groups map[chatKey][
 		byChat[k.chat] = append(byChat[k.chat], k)
 	}
 	for _, chat := range chats {
-		keys := byChat[chat]
+		all := byChat[chat]
+		keys := all
 		if len(keys) > 1 {
-			s.takeTurns(ctx, keys, groups)
+			// New tickets alone this round: their topic is made and their
+			// card posted before the chat's other keys send anything (the
+			// keys' goroutines run at once; a relay started beside a new
+			// topic would go out while the topic is being made).
+			if fresh := s.takeTurns(ctx, keys, groups); fresh > 0 {
+				keys = keys[:fresh]
+			}
 		}
 		want := 0 // what costs a message: a reaction does not
 		for _, k := range keys {
@@ -530,18 +538,22 @@ func (s *sender) share(ctx context.Context, read []chatKey, groups map[chatKey][
 				left = true
 			}
 		}
-		order = append(order, keys...)
+		order = append(order, all...) // a key with no share is given back
 	}
 	return order, shares, wait
 }
 
 // takeTurns orders the keys of one chat: new tickets first, then tickets
 // before topics' command answers, then the keys served least recently
-// (never served first), keeping the read's order among equals.
-func (s *sender) takeTurns(ctx context.Context, keys []chatKey, groups map[chatKey][]supportbot.OutboxMessage) {
+// (never served first), keeping the read's order among equals. It returns
+// how many new tickets lead.
+func (s *sender) takeTurns(ctx context.Context, keys []chatKey, groups map[chatKey][]supportbot.OutboxMessage) int {
 	fresh := map[chatKey]bool{}
+	n := 0
 	for _, k := range keys {
-		fresh[k] = s.newTicket(ctx, groups[k][0].Reply)
+		if fresh[k] = s.newTicket(ctx, groups[k][0].Reply); fresh[k] {
+			n++
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -565,6 +577,7 @@ func (s *sender) takeTurns(ctx context.Context, keys []chatKey, groups map[chatK
 		}
 		return cmp.Compare(s.served[a], s.served[b])
 	})
+	return n
 }
 
 // newTicket reports whether r opens a hand-off: it names the topic to create
