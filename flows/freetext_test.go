@@ -89,6 +89,9 @@ func TestSmallTalkIsAnsweredNotCountedAsAMiss(t *testing.T) {
 	c.send("分期")
 	c.expect("请选择", "提前还款", "我的账单")
 	c.reject("分享我的手机号") // not a flow started on a guess
+	c.send("算了")
+	c.expect("好的。还有什么可以帮你？", "我的账单") // nothing in front of them: no guess at a topic
+	c.reject("我不太确定")
 	c.send("今天天气怎么样")
 	c.expect("暂时回答不了") // the first miss, not the second
 	c.reject("要不要转人工")

@@ -415,6 +415,11 @@ func (s *Step) freeText(text string) error {
 		s.menu("smalltalk.which")
 		return nil
 	}
+	if isNo(text) { // "never mind" with nothing in front of them: nothing to guess at
+		s.conv.Misses = 0
+		s.menu("smalltalk.no")
+		return nil
+	}
 	c := s.e.cfg.Classifier.Classify(text)
 	if c.Confident {
 		switch c.Kind {
