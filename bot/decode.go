@@ -27,7 +27,6 @@ type extra struct {
 
 type topicFields struct {
 	MessageThreadID int64 `json:"message_thread_id"`
-	IsTopicMessage  bool  `json:"is_topic_message"`
 }
 
 // incoming is one decoded update.
@@ -70,7 +69,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 			return in, nil
 		}
 		ev.ChatID, ev.UserID, ev.MessageID = m.Chat.ID, m.From.ID, int64(m.MessageID)
-		ev.FirstName, ev.Username, ev.LanguageCode = m.From.FirstName, m.From.UserName, m.From.LanguageCode
+		fromUser(&ev, m.From)
 		ev.Kind, ev.Text = supportbot.EventEdit, clip(m.Text)
 		if m.Text == "" {
 			ev.Text = clip(m.Caption)
@@ -81,7 +80,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		// ("member") the bot. Known at once, not at the next failed send.
 		m := u.MyChatMember
 		ev.ChatID, ev.UserID = m.Chat.ID, m.From.ID
-		ev.FirstName, ev.Username, ev.LanguageCode = m.From.FirstName, m.From.UserName, m.From.LanguageCode
+		fromUser(&ev, &m.From)
 		ev.Kind, ev.Data = supportbot.EventMember, m.NewChatMember.Status
 		in.ok = m.Chat.IsPrivate() && (ev.Data == "kicked" || ev.Data == "member")
 	case u.Message != nil:
@@ -90,7 +89,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 			return in, nil
 		}
 		ev.ChatID, ev.UserID, ev.MessageID = m.Chat.ID, m.From.ID, int64(m.MessageID)
-		ev.FirstName, ev.Username, ev.LanguageCode = m.From.FirstName, m.From.UserName, m.From.LanguageCode
+		fromUser(&ev, m.From)
 		in.group = m.MediaGroupID
 		switch {
 		case m.Contact != nil:
@@ -120,7 +119,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		}
 		ev.Kind, ev.Data = supportbot.EventButton, q.Data
 		ev.ChatID, ev.UserID, ev.MessageID = q.Message.Chat.ID, q.From.ID, int64(q.Message.MessageID)
-		ev.FirstName, ev.Username, ev.LanguageCode = q.From.FirstName, q.From.UserName, q.From.LanguageCode
+		fromUser(&ev, q.From)
 		ev.Text = buttonLabel(q.Message, q.Data) // what the customer tapped, for the transcript
 		// Buttons in the staff chat (an agent confirming a take-over) are
 		// the server's to accept or not.
@@ -230,4 +229,9 @@ func utf16Len(s string) int {
 func hasMedia(m *tgbotapi.Message) bool {
 	return len(m.Photo) > 0 || m.Document != nil || m.Video != nil || m.Voice != nil || m.Audio != nil ||
 		m.Sticker != nil || m.Animation != nil || m.VideoNote != nil || m.Location != nil || m.Venue != nil
+}
+
+// fromUser copies who sent an update into its event.
+func fromUser(ev *supportbot.Event, u *tgbotapi.User) {
+	ev.FirstName, ev.Username, ev.LanguageCode = u.FirstName, u.UserName, u.LanguageCode
 }

@@ -202,19 +202,7 @@ func (db *DB) ClaimMessages(ctx context.Context, owner string, now time.Time, le
 		if err != nil {
 			return fmt.Errorf("claim messages: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var m supportbot.OutboxMessage
-			var payload sql.RawBytes
-			if err := rows.Scan(&m.ID, &payload, &m.Attempts); err != nil {
-				return err
-			}
-			if m.Reply, err = db.replies.decode(m.ID, payload); err != nil {
-				return fmt.Errorf("outbox %d payload: %w", m.ID, err)
-			}
-			list = append(list, m)
-		}
-		if err := rows.Err(); err != nil {
+		if list, err = db.scanMessages(rows); err != nil {
 			return err
 		}
 		slices.SortFunc(list, func(a, b supportbot.OutboxMessage) int { return cmp.Compare(a.ID, b.ID) })

@@ -60,16 +60,7 @@ func (db *DB) OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket,
 // OpenTicket reads the chat's open ticket inside the transaction, holding it
 // until the transaction ends.
 func (tx *Tx) OpenTicket(ctx context.Context, chatID int64) (*supportbot.Ticket, error) {
-	return findTicketFor(ctx, tx, tx.forUpdate(), `chat_id = ? AND status = 'open'`, chatID)
-}
-
-// forUpdate is the clause that locks the rows a read in a transaction
-// returns: PostgreSQL's FOR UPDATE; nothing on SQLite (one writer).
-func (tx *Tx) forUpdate() string {
-	if tx.d.name == "postgres" {
-		return " FOR UPDATE"
-	}
-	return ""
+	return findTicketFor(ctx, tx, tx.d.forUpdate, `chat_id = ? AND status = 'open'`, chatID)
 }
 
 // Ticket finds a ticket by id; ENOTFOUND if none.
@@ -80,7 +71,7 @@ func (db *DB) Ticket(ctx context.Context, id int64) (*supportbot.Ticket, error) 
 // Ticket finds a ticket by id inside the transaction, holding it until the
 // transaction ends.
 func (tx *Tx) Ticket(ctx context.Context, id int64) (*supportbot.Ticket, error) {
-	return findTicketFor(ctx, tx, tx.forUpdate(), `id = ?`, id)
+	return findTicketFor(ctx, tx, tx.d.forUpdate, `id = ?`, id)
 }
 
 // LastTicket is the chat's latest ticket, whatever its status; ENOTFOUND if none.
