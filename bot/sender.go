@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -78,7 +79,15 @@ type sender struct {
 	global  *rate.Limiter // the bot's limit, when it sends alone
 	workers int
 	wake    chan struct{}
-	marks   chan int64 // delivered ids, marked sent in batches
+	// news says messages were queued since the last outbox read (Wake);
+	// behind, that the last read left some of what it listed unsent (a
+	// chat busy, out of budget, a delivery not recorded yet) or failed.
+	// With neither, a poke (a delivery finished, deliveries recorded)
+	// needs no read: every message listed is on its way. behind belongs to
+	// the goroutine that runs the rounds.
+	news   atomic.Bool
+	behind bool
+	marks  chan int64 // delivered ids, marked sent in batches
 	// shared, when set, is the outbox other instances send from too: the
 	// sender claims what it sends (as owner, for lease) and takes its
 	// sending budget from the database's buckets.
@@ -98,6 +107,7 @@ type sender struct {
 	// it is not asked before (shared mode).
 	notBefore map[int64]time.Time
 	busy      map[chatKey]bool // chats a goroutine is delivering to
+	flying    map[int64]bool   // the messages those goroutines hold
 	// parts holds how many parts of a split message an attempt delivered
 	// before it failed: the retry goes on from there.
 	parts map[int64]int
@@ -133,12 +143,16 @@ func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
 		marks:   make(chan int64, 1024),
 		chats:   map[int64]chatLimit{},
 		busy:    map[chatKey]bool{},
+		flying:  map[int64]bool{},
 		served:  map[chatKey]uint64{},
 		parts:   map[int64]int{},
 		done:    map[int64]bool{},
 		setback: map[chatKey]uint64{},
 	}
 }
+
+// outboxRead is how many due messages one read of the outbox lists.
+const outboxRead = 1000
 
 // poke tells the sender there is something new to send.
 func (s *sender) poke() {
@@ -300,13 +314,20 @@ func (s *sender) run(ctx context.Context) {
 	sem := make(chan struct{}, s.workers)
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for ctx.Err() == nil {
-		wait, _ := s.round(ctx, sem, &wg)
+	for tick := true; ctx.Err() == nil; {
+		// Sending with other instances, what they queue comes without a
+		// Wake here: every round reads.
+		wait := time.Second
+		if news := s.news.Swap(false); news || tick || s.behind || s.shared != nil {
+			wait, _ = s.round(ctx, sem, &wg)
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 		case <-s.wake:
+			tick = false
 		case <-t.C:
+			tick = true
 		}
 		t.Stop()
 	}
@@ -377,8 +398,9 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 	if s.shared != nil {
 		msgs, err = s.shared.ClaimMessages(ctx, s.owner, claimedAt, s.lease, s.claimLimit())
 	} else {
-		msgs, err = s.outbox.DueMessages(ctx, claimedAt, 1000)
+		msgs, err = s.outbox.DueMessages(ctx, claimedAt, outboxRead)
 	}
+	s.behind = true // until the round has started every message it read
 	if err != nil {
 		if ctx.Err() == nil {
 			s.srv.log.Error("read outbox", "err", err)
@@ -390,6 +412,11 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 	var order []chatKey
 	groups := map[chatKey][]supportbot.OutboxMessage{}
 	stale := map[chatKey]bool{}
+	// owed counts what the read listed that a later read must list again:
+	// not started, and not on its way (being delivered, or delivered and
+	// being recorded).
+	owed := 0
+	defer func() { s.behind = owed > 0 || len(msgs) == outboxRead }()
 	s.mu.Lock()
 	for _, m := range msgs {
 		k := keyOf(m.Reply)
@@ -400,6 +427,7 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 			stale[k] = stale[k] || committed
 			if committed {
 				unsent = append(unsent, m) // due again already: another may take it
+				owed++
 			}
 			// Delivered and not yet recorded: it stays claimed (by this
 			// instance) until the record is written.
@@ -411,6 +439,9 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 			// failed since: it goes first. (A read of the whole outbox
 			// lists it, and done tells.)
 			unsent = append(unsent, m)
+			if !s.flying[m.ID] {
+				owed++
+			}
 			continue
 		}
 		if _, ok := groups[k]; !ok {
@@ -423,19 +454,27 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 	for i, k := range order {
 		n := shares[k]
 		unsent = append(unsent, groups[k][n:]...)
+		owed += len(groups[k]) - n
 		if n == 0 {
 			continue
 		}
 		batch := groups[k][:n]
 		s.mu.Lock()
 		s.busy[k] = true
+		for _, m := range batch {
+			s.flying[m.ID] = true
+		}
 		s.mu.Unlock()
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
 			s.mu.Lock()
 			delete(s.busy, k)
+			for _, m := range batch {
+				delete(s.flying, m.ID)
+			}
 			s.mu.Unlock()
+			owed++
 			unsent = append(unsent, batch...)
 			for _, k := range order[i+1:] {
 				unsent = append(unsent, groups[k]...)
@@ -450,8 +489,12 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 				if !finished {
 					s.setbacks++
 					s.setback[k] = s.setbacks
+					s.news.Store(true) // what it gave back is read again
 				}
 				delete(s.busy, k)
+				for _, m := range batch {
+					delete(s.flying, m.ID)
+				}
 				s.mu.Unlock()
 				<-sem
 				wg.Done()

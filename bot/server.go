@@ -263,7 +263,7 @@ func (s *Server) Run(ctx context.Context) error {
 }
 
 // Wake tells the sender that new messages are in the outbox.
-func (s *Server) Wake() { s.sender.poke() }
+func (s *Server) Wake() { s.sender.news.Store(true); s.sender.poke() }
 
 // startSending runs the outbox sender and returns the function that stops
 // it and flushes what it can within FlushTimeout.
