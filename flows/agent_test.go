@@ -224,7 +224,7 @@ func TestCardNumbersAreMaskedInRelaysAndTranscripts(t *testing.T) {
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
 	c.send("我的卡号 6222 0212 3456 7890 123 扣款失败")
-	c.expect("请不要发送银行卡号")
+	c.expect("请不要在聊天里发送完整的卡号、证件号")
 	c.send("/agent")
 	card := texts(h.staff())
 	if strings.Contains(card, "6222") || strings.Contains(card, "3456") || !strings.Contains(card, "我的卡号 ****") {

@@ -84,7 +84,7 @@ func TestACardNumberIsNeverWanted(t *testing.T) {
 	} {
 		c.send(tc.command)
 		c.send(tc.text)
-		c.expect("请不要发送银行卡号", "不会向你索要")
+		c.expect("请不要在聊天里发送完整的卡号、证件号", "不会向你索要")
 	}
 	// The pay quote stands after the warning.
 	c.send("确认")
@@ -103,10 +103,10 @@ func TestACardNumberIsNeverWanted(t *testing.T) {
 	// A phone number with its country code, or an order number, is not a card number.
 	c.send("/cards")
 	c.send("+86 138 0013 8000")
-	c.reject("请不要发送银行卡号")
+	c.reject("请不要在聊天里发送完整的卡号、证件号")
 	c.send("/cards")
 	c.send("5241000000006")
-	c.reject("请不要发送银行卡号")
+	c.reject("请不要在聊天里发送完整的卡号、证件号")
 }
 
 // TestCardAndIDNumbersAreMaskedAtTheDoor (issue 15.10): a card or ID number
@@ -123,20 +123,21 @@ func TestCardAndIDNumbersAreMaskedAtTheDoor(t *testing.T) {
 		"身份证 110101199003071234",
 	} {
 		c.send(text)
-		if n := strings.Count(c.text(), "请不要发送银行卡号"); n != 1 {
+		if n := strings.Count(c.text(), "请不要在聊天里发送完整的卡号、证件号"); n != 1 {
 			t.Errorf("%q: warned %d times, want once:\n%s", text, n, c.text())
 		}
+		c.expect("银行卡号或身份证号") // an ID number is not called a card number
 		c.reject("TITLE(", "暂时回答不了")
 	}
 	c.send("/bill") // while identifying
 	c.send("6222021234567890")
-	c.expect("请不要发送银行卡号")
+	c.expect("请不要在聊天里发送完整的卡号、证件号")
 	c.share(phoneBob, 100)
 	c.expect("Verified") // the flow it was in goes on
 	c.send("/close_account")
 	c.press("Go on")
 	c.send("11010119900307123X") // the whole ID number at the identity question
-	c.expect("Please don't send card numbers")
+	c.expect("Please don't send full card or ID numbers")
 	c.reject("You have 2 tries left", "Closure request submitted")
 	c.send("4321")
 	c.expect("Closure request submitted")
