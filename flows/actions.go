@@ -2,6 +2,8 @@ package flows
 
 import (
 	"context"
+	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -45,13 +47,13 @@ func (e *Engine) runActions(ctx context.Context) {
 	defer wg.Wait()
 	for ctx.Err() == nil {
 		free := actionWorkers - len(sem)
-		var list []supportbot.Action
-		var err error
-		if free > 0 {
-			list, err = e.st.ClaimActions(context.WithoutCancel(ctx), e.cfg.Instance, e.cfg.Now(), actionLease, free)
+		list := e.handed.take(free)
+		if free > len(list) {
+			claimed, err := e.st.ClaimActions(context.WithoutCancel(ctx), e.cfg.Instance, e.cfg.Now(), actionLease, free-len(list))
 			if err != nil && ctx.Err() == nil {
 				e.log.Error("claim money actions", "err", err)
 			}
+			list = append(list, claimed...)
 		}
 		for i := range list {
 			sem <- struct{}{}
@@ -72,13 +74,25 @@ func (e *Engine) runActions(ctx context.Context) {
 	}
 }
 
-// executeActions claims and executes up to limit due actions; it returns how
-// many it took.
+// releaseHanded gives back, at shutdown, the claims of the actions handed
+// over and not started: another instance (or the next start) takes them at
+// once rather than when their lease runs out.
+func (e *Engine) releaseHanded(ctx context.Context) {
+	for _, a := range e.handed.take(math.MaxInt) {
+		if err := e.st.RetryAction(ctx, a.Key, e.cfg.Instance, a.State, e.cfg.Now(), a.Outcome); err != nil {
+			e.log.Error("release money action", "key", a.Key, "err", err)
+		}
+	}
+}
+
+// executeActions executes the actions handed over, then claims and executes
+// up to limit due actions; it returns how many it took.
 func (e *Engine) executeActions(ctx context.Context, limit int) (int, error) {
 	list, err := e.st.ClaimActions(ctx, e.cfg.Instance, e.cfg.Now(), actionLease, limit)
 	if err != nil {
 		return 0, err
 	}
+	list = append(e.handed.take(math.MaxInt), list...)
 	for i := range list {
 		e.execute(ctx, &list[i])
 	}
@@ -241,4 +255,28 @@ func (e *Engine) settle(s *Step) error {
 		return nil
 	}
 	return sp.settled(s, a)
+}
+
+// handoff holds the money actions that steps of this instance created
+// claimed by it, from their commit until the worker takes them: the worker
+// needs no claim (a transaction of its own) to start them.
+type handoff struct {
+	mu   sync.Mutex
+	list []supportbot.Action
+}
+
+func (h *handoff) put(list ...supportbot.Action) {
+	h.mu.Lock()
+	h.list = append(h.list, list...)
+	h.mu.Unlock()
+}
+
+// take removes and returns up to n of them, oldest first.
+func (h *handoff) take(n int) []supportbot.Action {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n = min(n, len(h.list))
+	out := slices.Clone(h.list[:n])
+	h.list = slices.Delete(h.list, 0, n)
+	return out
 }

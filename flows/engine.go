@@ -151,6 +151,7 @@ type Engine struct {
 	turns   ChatTurns
 	wake    chan struct{} // new events
 	work    chan struct{} // new money actions
+	handed  handoff       // actions this instance's steps created claimed
 }
 
 // New returns an engine with every flow registered.
@@ -250,6 +251,8 @@ func (e *Engine) Run(ctx context.Context) {
 	go func() { defer wg.Done(); e.runActions(ctx) }()
 	go func() { defer wg.Done(); e.runJobs(ctx) }()
 	wg.Wait()
+	// The last steps may have handed actions over after the worker stopped.
+	e.releaseHanded(context.WithoutCancel(ctx))
 }
 
 // runInbox hands chats with waiting events to workers, one worker per chat.
@@ -402,7 +405,8 @@ func (e *Engine) runStep(ctx context.Context, q *supportbot.Queued) {
 	if len(s.out)+len(s.late) > 0 {
 		e.cfg.Wake()
 	}
-	if s.actions {
+	if len(s.created) > 0 {
+		e.handed.put(s.created...)
 		e.pokeWork()
 	}
 	if s.missed != "" && e.cfg.Misses != nil {

@@ -381,15 +381,17 @@ func (s *Step) outcomeOf(a *supportbot.Action) {
 	}
 }
 
-// startAction commits a money action with the step; the worker executes it
-// after the commit.
+// startAction commits a money action with the step, claimed by this
+// instance: the worker executes it right after the commit, without a
+// claim of its own.
 func (s *Step) startAction(a *supportbot.Action) {
 	s.slots.Action = a.Key
-	s.actions = true
 	s.do(func(ctx context.Context, tx Tx) error {
-		err := tx.CreateAction(ctx, a)
+		err := tx.CreateAction(ctx, a, s.e.cfg.Instance, s.now.Add(actionLease))
 		if supportbot.ErrorCode(err) == supportbot.ECONFLICT {
 			return nil // the same confirm, delivered again: one action
+		} else if err == nil {
+			s.created = append(s.created, *a)
 		}
 		return err
 	})

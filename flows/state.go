@@ -158,8 +158,9 @@ type Tx interface {
 	SeeAgent(ctx context.Context, a supportbot.Agent) error
 	TrackReply(ctx context.Context, chatID int64, track string) error
 
-	// CreateAction returns ECONFLICT when the key was used before.
-	CreateAction(ctx context.Context, a *supportbot.Action) error
+	// CreateAction returns ECONFLICT when the key was used before; with an
+	// owner the action is created claimed by it until until.
+	CreateAction(ctx context.Context, a *supportbot.Action, owner string, until time.Time) error
 	Action(ctx context.Context, key string) (*supportbot.Action, error)
 	// SettleAction records an outcome; false when the action was settled
 	// already. owner, when set, must hold its lease.

@@ -45,10 +45,10 @@ type Step struct {
 	// left is the step the chat was at (its nonce): if the step moves on
 	// without one of its buttons pressed, its keyboard is taken off.
 	left    string
-	pressed string // the nonce of the step button pressed, if one was
-	actions bool   // a money action was created: the worker is told after the commit
-	missed  string // a question the bot could not answer
-	from    string // the flow/state a new flow interrupted
+	pressed string              // the nonce of the step button pressed, if one was
+	created []supportbot.Action // money actions the step created: the worker takes them after the commit
+	missed  string              // a question the bot could not answer
+	from    string              // the flow/state a new flow interrupted
 	// boiler are the indexes in out of greetings and menus: not kept in
 	// the transcript an agent reads.
 	boiler []int
@@ -72,7 +72,7 @@ func (s *Step) saved() snapshot {
 func (s *Step) unavailable(before snapshot) *Step {
 	conv := before.conv
 	*s.conv = conv
-	s.out, s.late, s.changes, s.actions, s.missed = nil, nil, nil, false, ""
+	s.out, s.late, s.changes, s.missed = nil, nil, nil, ""
 	// Nor is the message a pressed button is on: the step it shows (a
 	// quote, its confirm button) is still the current one, to try again.
 	// The answer comes as a new message.
@@ -92,7 +92,7 @@ func (s *Step) unavailable(before snapshot) *Step {
 // the conversation, the replies.
 func (s *Step) apply(tx Tx) error {
 	ctx := context.WithoutCancel(s.ctx)
-	s.late = nil
+	s.late, s.created = nil, nil
 	if s.q != nil && s.q.ID != 0 {
 		if err := tx.DoneEvent(ctx, s.q.ID); err != nil {
 			return err

@@ -59,18 +59,27 @@ func action(ctx context.Context, r reader, key string) (*supportbot.Action, erro
 
 // CreateAction records a new pending money action; ECONFLICT when its key
 // was used before (the step confirming it again must not create a second).
-func (tx *Tx) CreateAction(ctx context.Context, a *supportbot.Action) error {
+// With an owner it is created claimed by owner until until, as ClaimActions
+// would claim it: the instance whose step commits it executes it right
+// after the commit, without a claim of its own.
+func (tx *Tx) CreateAction(ctx context.Context, a *supportbot.Action, owner string, until time.Time) error {
 	request, err := json.Marshal(a)
 	if err != nil {
 		return err
+	}
+	attempts := 0 // a claim counts an attempt
+	if owner != "" {
+		attempts = 1
 	}
 	// ON CONFLICT DO NOTHING, not a unique violation: the caller may go on
 	// with its step after the ECONFLICT, and on PostgreSQL a failed
 	// statement aborts the whole transaction.
 	res, err := tx.exec(ctx, `
-		INSERT INTO actions (key, chat_id, customer_id, kind, request, state, next_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
-		a.Key, a.ChatID, a.CustomerID, string(a.Kind), string(request), string(supportbot.ActionPending), ms(tx.now), ms(tx.now), ms(tx.now))
+		INSERT INTO actions (key, chat_id, customer_id, kind, request, state, next_at, created_at, updated_at,
+			lease_owner, lease_until, attempts)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+		a.Key, a.ChatID, a.CustomerID, string(a.Kind), string(request), string(supportbot.ActionPending), ms(tx.now), ms(tx.now), ms(tx.now),
+		owner, leaseEnd(owner, until), attempts)
 	if err != nil {
 		return fmt.Errorf("create action: %w", err)
 	}
@@ -79,8 +88,16 @@ func (tx *Tx) CreateAction(ctx context.Context, a *supportbot.Action) error {
 	} else if n == 0 {
 		return supportbot.Errorf(supportbot.ECONFLICT, "money action %s exists", a.Key)
 	}
-	a.State, a.CreatedAt, a.NextAt = supportbot.ActionPending, tx.now, tx.now
+	a.State, a.CreatedAt, a.NextAt, a.Attempts = supportbot.ActionPending, tx.now, tx.now, attempts
 	return nil
+}
+
+// leaseEnd is the lease_until of a new action: 0 when nobody claims it.
+func leaseEnd(owner string, until time.Time) int64 {
+	if owner == "" {
+		return 0
+	}
+	return ms(until)
 }
 
 // ClaimActions takes up to limit actions that are due (pending or unknown

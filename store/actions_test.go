@@ -21,7 +21,7 @@ func repayAction(key string, chat int64) *supportbot.Action {
 
 func createAction(t testing.TB, db *store.DB, a *supportbot.Action) {
 	t.Helper()
-	update(t, db, func(tx *store.Tx) error { return tx.CreateAction(context.Background(), a) })
+	update(t, db, func(tx *store.Tx) error { return tx.CreateAction(context.Background(), a, "", time.Time{}) })
 }
 
 func keys(list []supportbot.Action) []string {
@@ -60,6 +60,36 @@ func TestCreateAction(t *testing.T) {
 	})
 }
 
+// TestCreateActionClaimed: an action created by a step for the instance
+// that executes it right after the commit is claimed as ClaimActions would
+// claim it: no other instance takes it while the lease lasts, another takes
+// it over (the same key) once it ran out, and the claim counts an attempt.
+func TestCreateActionClaimed(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := open(t)
+	a := repayAction("repay:Q9", 5)
+	update(t, db, func(tx *store.Tx) error { return tx.CreateAction(ctx, a, "i-1", t0.Add(time.Minute)) })
+	if a.Attempts != 1 || a.State != supportbot.ActionPending {
+		t.Errorf("created %+v: want pending, 1 attempt", a)
+	}
+	if list, err := db.ClaimActions(ctx, "i-2", t0.Add(59*time.Second), time.Minute, 10); err != nil || len(list) != 0 {
+		t.Fatalf("claimed by another during the lease: %v, %v", keys(list), err)
+	}
+	list, err := db.ClaimActions(ctx, "i-2", t0.Add(61*time.Second), time.Minute, 10)
+	if err != nil || len(list) != 1 || list[0].Key != "repay:Q9" || list[0].Attempts != 2 {
+		t.Fatalf("after the lease: %+v, %v; want repay:Q9 at its 2nd attempt", list, err)
+	}
+	// Released by its owner (a shutdown before it started): due at once.
+	b := repayAction("repay:Q10", 6)
+	update(t, db, func(tx *store.Tx) error { return tx.CreateAction(ctx, b, "i-1", t0.Add(time.Minute)) })
+	if err := db.RetryAction(ctx, b.Key, "i-1", supportbot.ActionPending, t0, b.Outcome); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := db.ClaimActions(ctx, "i-2", t0, time.Minute, 10); err != nil || len(list) != 1 || list[0].Key != b.Key {
+		t.Errorf("released: claimed %v, %v; want %s", keys(list), err, b.Key)
+	}
+}
+
 // TestCreateActionConflictLeavesTheStepGoing: a confirm delivered again
 // finds its action made; the step goes on (flows ignores the ECONFLICT) and
 // commits. On PostgreSQL a failed INSERT would abort the whole transaction.
@@ -70,7 +100,7 @@ func TestCreateActionConflictLeavesTheStepGoing(t *testing.T) {
 	put(t, db, text(5, "u:1", "confirm again"))
 	q := next(t, db, 5, t0)
 	update(t, db, func(tx *store.Tx) error {
-		wantCode(t, "the same key again", tx.CreateAction(ctx, repayAction("repay:Q1", 5)), supportbot.ECONFLICT)
+		wantCode(t, "the same key again", tx.CreateAction(ctx, repayAction("repay:Q1", 5), "", time.Time{}), supportbot.ECONFLICT)
 		if err := tx.Enqueue(ctx, []supportbot.Reply{{ChatID: 5, Text: "under way"}}); err != nil {
 			return err
 		}
@@ -247,7 +277,7 @@ func TestClaimActionsConcurrently(t *testing.T) {
 	const n = 30
 	update(t, db, func(tx *store.Tx) error {
 		for i := range n {
-			if err := tx.CreateAction(ctx, repayAction(fmt.Sprint("a", i), int64(i))); err != nil {
+			if err := tx.CreateAction(ctx, repayAction(fmt.Sprint("a", i), int64(i)), "", time.Time{}); err != nil {
 				return err
 			}
 		}

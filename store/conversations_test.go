@@ -155,7 +155,7 @@ func TestTelegramIDsBeyond32Bits(t *testing.T) {
 		if err := tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "x", ChatID: group}); err != nil {
 			return err
 		}
-		if err := tx.CreateAction(ctx, repayAction("repay:big", user)); err != nil {
+		if err := tx.CreateAction(ctx, repayAction("repay:big", user), "", time.Time{}); err != nil {
 			return err
 		}
 		return tx.MarkUnreachable(ctx, user, "test")

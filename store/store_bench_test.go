@@ -200,7 +200,7 @@ func BenchmarkClaimActions(b *testing.B) {
 	if err := db.Update(ctx, func(tx *store.Tx) error {
 		for i := range 2000 {
 			a := repayAction(fmt.Sprint("repay:", i), int64(i))
-			if err := tx.CreateAction(ctx, a); err != nil {
+			if err := tx.CreateAction(ctx, a, "", time.Time{}); err != nil {
 				return err
 			}
 			if _, err := tx.SettleAction(ctx, a.Key, "", supportbot.ActionSucceeded, supportbot.ActionOutcome{}); err != nil {
