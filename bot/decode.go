@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -146,13 +145,7 @@ func buttonLabel(m *tgbotapi.Message, data string) string {
 }
 
 // clip cuts s to maxText characters on a rune boundary.
-func clip(s string) string {
-	if utf8.RuneCountInString(s) <= maxText {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:maxText])
-}
+func clip(s string) string { return clipRunes(s, maxText) }
 
 // private reports whether the update is from a private chat.
 func (in incoming) private() bool {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -50,10 +51,7 @@ func (s *sender) closingNote(ctx context.Context, r supportbot.Reply, topic int6
 }
 
 // topicClosed is Telegram refusing a message into a closed topic.
-func topicClosed(err error) bool {
-	var te *tgbotapi.Error
-	return errors.As(err, &te) && strings.Contains(strings.ToUpper(te.Message), "TOPIC_CLOSED")
-}
+func topicClosed(err error) bool { return telegramSays(err, "topic_closed") }
 
 // makeTopic creates a ticket's topic. The first one is named by the
 // ticket's card (the reply being sent); one made again after an agent
@@ -162,15 +160,12 @@ func undelivered(err error) string {
 }
 
 // topicNotModified is Telegram refusing a topic change that changes nothing.
-func topicNotModified(err error) bool {
-	var te *tgbotapi.Error
-	return errors.As(err, &te) && strings.Contains(strings.ToUpper(te.Message), "TOPIC_NOT_MODIFIED")
-}
+func topicNotModified(err error) bool { return telegramSays(err, "topic_not_modified") }
 
 // clipRunes cuts s to n characters (a topic name has at most 128).
 func clipRunes(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
+	if utf8.RuneCountInString(s) <= n {
+		return s
 	}
-	return s
+	return string([]rune(s)[:n])
 }

@@ -886,9 +886,13 @@ func (s *sender) strip(ctx context.Context, r supportbot.Reply) error {
 }
 
 // notModified is Telegram refusing an edit that changes nothing: it is done.
-func notModified(err error) bool {
+func notModified(err error) bool { return telegramSays(err, "message is not modified") }
+
+// telegramSays reports whether err is an answer of Telegram's whose
+// description contains what (in lower case), whatever its case.
+func telegramSays(err error, what string) bool {
 	var te *tgbotapi.Error
-	return errors.As(err, &te) && strings.Contains(strings.ToLower(te.Message), "message is not modified")
+	return errors.As(err, &te) && strings.Contains(strings.ToLower(te.Message), what)
 }
 
 // uneditable is Telegram refusing an edit of a message that cannot be

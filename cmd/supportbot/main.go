@@ -36,13 +36,13 @@ func main() {
 }
 
 // tuneGC sets the garbage collector for the bot's heap, unless GOGC or
-// GOMEMLIMIT set it: what is live is small (tens of MB), and a step
+// GOMEMLIMIT set it. What is live is small (tens of MB) and a step
 // allocates a lot that dies with it: at Go's default (a collection each
 // time the heap doubles) the collector ran ten times a second at a
 // customer's pace in the load test (6 MB live, 14 MB goal), and its pauses
-// and assists were felt in the p99. The
-// heap may grow to five times what is live (GOGC=400), with a soft limit
-// of 256 MiB that makes it collect sooner should the live heap ever grow.
+// and assists were felt in the p99. The heap may grow to five times what
+// is live (GOGC=400), under a soft limit of 256 MiB that makes it collect
+// sooner should the live heap ever grow.
 func tuneGC() {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(400)
