@@ -24,13 +24,8 @@ import (
 // again after it); a topic deleted takes no note.
 func (s *sender) closingNote(ctx context.Context, r supportbot.Reply, topic int64) error {
 	r.ThreadID, r.CloseTopic = topic, false
-	if id := s.tracked(ctx, r); id != 0 {
-		r.Edit = id
-		_, err := s.srv.editOnce(ctx, r)
-		if err == nil || !uneditable(err) {
-			return err
-		}
-		r.Edit = 0
+	if edited, err := s.editTracked(ctx, r); edited {
+		return err
 	}
 	_, id, err := s.srv.sendParts(ctx, r, 0)
 	if topicClosed(err) {
@@ -48,6 +43,20 @@ func (s *sender) closingNote(ctx context.Context, r supportbot.Reply, topic int6
 		s.track(ctx, r, id)
 	}
 	return err
+}
+
+// editTracked edits the message a tracked reply went out as last, while it
+// can be edited; edited is false when there is none or it cannot be edited
+// any more (deleted, too old): the reply is then sent as a new message.
+func (s *sender) editTracked(ctx context.Context, r supportbot.Reply) (edited bool, err error) {
+	if r.Edit = s.tracked(ctx, r); r.Edit == 0 {
+		return false, nil
+	}
+	_, err = s.srv.editOnce(ctx, r)
+	if err != nil && uneditable(err) {
+		return false, nil
+	}
+	return true, err
 }
 
 // topicClosed is Telegram refusing a message into a closed topic.

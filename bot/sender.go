@@ -798,13 +798,8 @@ func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply, from in
 	if r.Track != "" && from == 0 && r.CopyFromMessage == 0 && len(r.CopyMessages) == 0 {
 		// A tracked post (a burst of a customer's messages) is edited
 		// while it can be; a post gone with its topic is made again.
-		if id := s.tracked(ctx, r); id != 0 {
-			r.Edit = id
-			_, err := s.srv.editOnce(ctx, r)
-			if err == nil || !uneditable(err) {
-				return 1, err
-			}
-			r.Edit = 0
+		if edited, err := s.editTracked(ctx, r); edited {
+			return 1, err
 		}
 	}
 	sent, id, err := s.srv.sendParts(ctx, r, from)
