@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/looplab/fsm"
-
 	"supportbot"
 	"supportbot/locale"
 )
@@ -15,36 +13,9 @@ import (
 // periods the bank is already debiting left out, and said) → confirm →
 // paying (a money action) → paid, exactly once.
 func payFlow() *spec {
-	return &spec{
-		name:          "pay",
-		needsCustomer: true,
-		reads:         []coreRead{readPlans, readCards, readScheduled},
-		initial:       "idle",
-		events: fsm.Events{
-			{Name: "choose", Src: []string{"idle"}, Dst: "choosing"},
-			{Name: "quote", Src: []string{"idle", "choosing", "quoted", "paying"}, Dst: "quoted"},
-			{Name: "pay", Src: []string{"quoted"}, Dst: "paying"},
-		},
-		callbacks: func(s *Step) fsm.Callbacks {
-			return fsm.Callbacks{
-				"enter_choosing": func(_ ctxT, e *fsm.Event) { e.Err = askPayPlan(s) },
-				// after_, not enter_: a new quote from "quoted" is a self-transition.
-				"after_quote": func(_ ctxT, e *fsm.Event) {
-					e.Err = getQuote(s, "pay", e.Args[0].(*supportbot.Plan), argString(e.Args, 1))
-				},
-				"enter_paying": func(_ ctxT, e *fsm.Event) { paying(s, e.Args[0].(*supportbot.Action)) },
-			}
-		},
-		start: startPay,
-		handle: func(s *Step, a action) (bool, error) {
-			if a.Name == "" {
-				return quoteText(s, "pay")
-			}
-			return quoteAction(s, "pay", a)
-		},
-		stale:   staleQuote,
-		settled: func(s *Step, a *supportbot.Action) error { return settledPayment(s, a, billPaid) },
-	}
+	return paymentFlow("pay", askPayPlan, func(s *Step) {
+		s.say(s.T("pay.nothing"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")})
+	}, billPaid)
 }
 
 // payableSoon reports whether a plan has a bill to pay now: one overdue, or
@@ -52,26 +23,6 @@ func payFlow() *spec {
 func payableSoon(p supportbot.Plan, today supportbot.Date) bool {
 	next, ok := p.NextDue()
 	return ok && today.DaysUntil(next.DueDate) <= dueSoonDays
-}
-
-func startPay(s *Step, planID string) error {
-	open, err := s.openPlans()
-	if err != nil {
-		return err
-	}
-	for i := range open {
-		if namesID(planID, open[i].ID) {
-			return s.fire("pay", "quote", &open[i])
-		}
-	}
-	switch len(open) {
-	case 0:
-		s.say(s.T("pay.nothing"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")})
-		return nil
-	case 1:
-		return s.fire("pay", "quote", &open[0])
-	}
-	return s.fire("pay", "choose")
 }
 
 // dueNow is what the plan owes now as the customer sees it in the list:

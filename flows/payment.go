@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/looplab/fsm"
+
 	"supportbot"
 )
 
@@ -597,4 +599,63 @@ func declineReason(a *supportbot.Action) string {
 		return r.DeclineReason
 	}
 	return ""
+}
+
+// paymentFlow is the shape the bill payment and the early repayment share:
+// choose a plan (ask) → quote (the core's) → confirm → paying (a money
+// action) → paid, exactly once. nothing answers a customer with no open
+// plan; paid tells a settled payment.
+func paymentFlow(name string, ask func(*Step) error, nothing func(*Step), paid func(*Step, *supportbot.Action) error) *spec {
+	return &spec{
+		name:          name,
+		needsCustomer: true,
+		reads:         []coreRead{readPlans, readCards, readScheduled},
+		initial:       "idle",
+		events: fsm.Events{
+			{Name: "choose", Src: []string{"idle"}, Dst: "choosing"},
+			{Name: "quote", Src: []string{"idle", "choosing", "quoted", "paying"}, Dst: "quoted"},
+			{Name: "pay", Src: []string{"quoted"}, Dst: "paying"},
+		},
+		callbacks: func(s *Step) fsm.Callbacks {
+			return fsm.Callbacks{
+				"enter_choosing": func(_ ctxT, e *fsm.Event) { e.Err = ask(s) },
+				// after_, not enter_: a new quote from "quoted" is a self-transition.
+				"after_quote": func(_ ctxT, e *fsm.Event) {
+					e.Err = getQuote(s, name, e.Args[0].(*supportbot.Plan), argString(e.Args, 1))
+				},
+				"enter_paying": func(_ ctxT, e *fsm.Event) { paying(s, e.Args[0].(*supportbot.Action)) },
+			}
+		},
+		start: func(s *Step, planID string) error { return startPayment(s, name, planID, nothing) },
+		handle: func(s *Step, a action) (bool, error) {
+			if a.Name == "" { // free text
+				return quoteText(s, name)
+			}
+			return quoteAction(s, name, a)
+		},
+		stale:   staleQuote,
+		settled: func(s *Step, a *supportbot.Action) error { return settledPayment(s, a, paid) },
+	}
+}
+
+// startPayment quotes the plan the customer named, or their only open one,
+// or lets them choose.
+func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
+	open, err := s.openPlans()
+	if err != nil {
+		return err
+	}
+	for i := range open {
+		if namesID(planID, open[i].ID) {
+			return s.fire(flow, "quote", &open[i])
+		}
+	}
+	switch len(open) {
+	case 0:
+		nothing(s)
+		return nil
+	case 1:
+		return s.fire(flow, "quote", &open[0])
+	}
+	return s.fire(flow, "choose")
 }

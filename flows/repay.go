@@ -3,8 +3,6 @@ package flows
 import (
 	"fmt"
 
-	"github.com/looplab/fsm"
-
 	"supportbot"
 	"supportbot/locale"
 )
@@ -12,51 +10,9 @@ import (
 // Early repayment: choose a plan → quote (the core's, by the payoff rule) →
 // confirm → paying (a money action) → paid, exactly once.
 func repayFlow() *spec {
-	return &spec{
-		name:          "repay",
-		needsCustomer: true,
-		reads:         []coreRead{readPlans, readCards, readScheduled},
-		initial:       "idle",
-		events: fsm.Events{
-			{Name: "choose", Src: []string{"idle"}, Dst: "choosing"},
-			{Name: "quote", Src: []string{"idle", "choosing", "quoted", "paying"}, Dst: "quoted"},
-			{Name: "pay", Src: []string{"quoted"}, Dst: "paying"},
-		},
-		callbacks: func(s *Step) fsm.Callbacks {
-			return fsm.Callbacks{
-				"enter_choosing": func(_ ctxT, e *fsm.Event) { e.Err = askPlan(s) },
-				// after_, not enter_: a new quote from "quoted" is a self-transition.
-				"after_quote": func(_ ctxT, e *fsm.Event) {
-					e.Err = getQuote(s, "repay", e.Args[0].(*supportbot.Plan), argString(e.Args, 1))
-				},
-				"enter_paying": func(_ ctxT, e *fsm.Event) { paying(s, e.Args[0].(*supportbot.Action)) },
-			}
-		},
-		start:   startRepay,
-		handle:  handleRepay,
-		stale:   staleQuote,
-		settled: func(s *Step, a *supportbot.Action) error { return settledPayment(s, a, repaid) },
-	}
-}
-
-func startRepay(s *Step, planID string) error {
-	open, err := s.openPlans()
-	if err != nil {
-		return err
-	}
-	for i := range open {
-		if namesID(planID, open[i].ID) {
-			return s.fire("repay", "quote", &open[i])
-		}
-	}
-	switch len(open) {
-	case 0:
+	return paymentFlow("repay", askPlan, func(s *Step) {
 		s.say(s.T("repay.nothing"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill")}, []supportbot.Button{s.menuBtn(s.T("menu.close"), "close")})
-		return nil
-	case 1:
-		return s.fire("repay", "quote", &open[0])
-	}
-	return s.fire("repay", "choose")
+	}, repaid)
 }
 
 func askPlan(s *Step) error {
@@ -72,13 +28,6 @@ func askPlan(s *Step) error {
 	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
 	s.say(s.T("repay.choose"), rows...)
 	return nil
-}
-
-func handleRepay(s *Step, a action) (bool, error) {
-	if a.Name == "" { // free text
-		return quoteText(s, "repay")
-	}
-	return quoteAction(s, "repay", a)
 }
 
 // repaid tells the customer their plan is paid off (and, when nothing is
