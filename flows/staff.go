@@ -195,13 +195,20 @@ func (d *desk) relay() error {
 	}
 	chat, track := d.t.ChatID, agentTrack(ev.MessageID)
 	s.do(func(ctx context.Context, tx Tx) error { return tx.TrackReply(ctx, chat, track) })
+	d.answer(a)
+	return nil
+}
+
+// answer sends the customer an agent's answer (a reply, an FAQ answer):
+// it claims an unclaimed ticket (the topic's title says so) and counts as
+// the first answer.
+func (d *desk) answer(a supportbot.AgentEvent) {
 	claimed := d.t.AgentID == 0
 	d.toCustomer(a, d.replied, func(t *supportbot.Ticket) {
 		if claimed {
-			s.late = append(s.late, d.e.retitle(t, false))
+			d.s.late = append(d.s.late, d.e.retitle(t, false))
 		}
 	})
-	return nil
 }
 
 // replied records an agent's reply on the ticket: it claims an unclaimed
@@ -210,15 +217,20 @@ func (d *desk) relay() error {
 // messages is closed (what they write next goes below the reply).
 func (d *desk) replied(t *supportbot.Ticket) {
 	ev, now := d.s.ev, d.s.now
-	if t.AgentID == 0 {
-		t.AgentID, t.AgentName, t.ClaimedAt = ev.UserID, ev.FirstName, now
-	}
+	d.takeIfFree(t)
 	if t.FirstReplyAt.IsZero() {
 		t.FirstReplyAt, t.RepliedBy = now, ev.UserID
 		d.e.metrics.FirstReply(now.Sub(t.CreatedAt))
 	}
 	t.WaitingSince = time.Time{}
 	t.Relay.Closed = true
+}
+
+// takeIfFree gives a ticket nobody holds to the agent acting on it.
+func (d *desk) takeIfFree(t *supportbot.Ticket) {
+	if t.AgentID == 0 {
+		t.AgentID, t.AgentName, t.ClaimedAt = d.s.ev.UserID, d.s.ev.FirstName, d.s.now
+	}
 }
 
 // edit relays an agent's correction of a reply the customer got: the
@@ -429,9 +441,7 @@ func (d *desk) close() error {
 	}
 	now := s.now
 	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentClose}, func(t *supportbot.Ticket) {
-		if t.AgentID == 0 {
-			t.AgentID, t.AgentName, t.ClaimedAt = ev.UserID, ev.FirstName, now
-		}
+		d.takeIfFree(t)
 		t.Status, t.ClosedAt, t.Invite = supportbot.TicketClosed, now, invite
 	}, func(t *supportbot.Ticket) {
 		s.late = append(s.late, d.e.retitle(t, blocked), d.e.closeReply(t, closingNote(d.e.cfg.Catalog, t)))
@@ -459,13 +469,11 @@ func (d *desk) reopen() error {
 	if err != nil {
 		return err
 	}
-	staff, now := d.e.cfg.AgentChatID, s.now
+	staff := d.e.cfg.AgentChatID
 	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentReopen}, func(t *supportbot.Ticket) {
 		t.Status, t.ClosedAt, t.Invite = supportbot.TicketOpen, time.Time{}, ""
 		t.Relay.Closed = true
-		if t.AgentID == 0 {
-			t.AgentID, t.AgentName, t.ClaimedAt = ev.UserID, ev.FirstName, now
-		}
+		d.takeIfFree(t)
 	}, func(t *supportbot.Ticket) {
 		s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: t.ID, ReopenTopic: true}, d.e.retitle(t, blocked))
 	})
@@ -500,12 +508,7 @@ func (d *desk) faq(id string) error {
 		d.here(s.staffT("agent.faq_unknown", "id", id) + "\n" + d.faqList())
 		return nil
 	}
-	claimed := d.t.AgentID == 0
-	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentFAQ, Text: id}, d.replied, func(t *supportbot.Ticket) {
-		if claimed { // an answer claims an unclaimed ticket, as a reply does
-			s.late = append(s.late, d.e.retitle(t, false))
-		}
-	})
+	d.answer(supportbot.AgentEvent{Kind: supportbot.AgentFAQ, Text: id})
 	d.react(reactSent)
 	return nil
 }
