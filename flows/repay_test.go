@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -279,4 +280,53 @@ func TestAFailingStepIsRetriedAlone(t *testing.T) {
 	h.hooks.set(func(k *hooks) { k.plans = nil })
 	a.send("/bill")
 	a.expect("Xiaomi Watch") // the chat goes on
+}
+
+// TestConfirmReadsTheCoreAtOnce: the confirm step reads what it checks
+// (the customer, the plan, the card) from the core at once, not one after
+// another: with a remote core that is one round trip instead of three before
+// the payment. The core's customer and plans reads wait for each other: read
+// one after another, each would wait out its gate and the step would see
+// them apart.
+func TestConfirmReadsTheCoreAtOnce(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	confirm := c.button("确认还款").Data
+
+	var met sync.WaitGroup
+	met.Add(2)
+	together := make(chan bool, 2)
+	gate := func() {
+		met.Done()
+		done := make(chan struct{})
+		go func() { met.Wait(); close(done) }()
+		select {
+		case <-done:
+			together <- true
+		case <-time.After(2 * time.Second):
+			together <- false
+		}
+	}
+	var once [2]sync.Once
+	h.hooks.set(func(k *hooks) {
+		core := k.Core
+		k.customer = func(ctx context.Context, id string) (*supportbot.Customer, error) {
+			once[0].Do(gate)
+			return core.Customer(ctx, id)
+		}
+		k.plans = func(ctx context.Context, id string) ([]supportbot.Plan, error) {
+			once[1].Do(gate)
+			return core.Plans(ctx, id)
+		}
+	})
+	c.pressData(confirm)
+	c.expect("提前还款成功")
+	for range 2 {
+		if !<-together {
+			t.Fatal("the confirm step read the customer and the plans one after another")
+		}
+	}
 }

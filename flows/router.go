@@ -171,6 +171,9 @@ func (e *Engine) inFlow(s *Step, a action) (bool, error) {
 		return false, nil
 	}
 	if sp.needsCustomer {
+		// What the flow's steps read, at once (a confirm reads the plan
+		// and the card: with a remote core one round trip, not three).
+		s.prefetch(append([]coreRead{readCustomer}, sp.reads...)...)
 		if ok, err := s.linked(); err != nil {
 			return true, err
 		} else if !ok {
