@@ -2,6 +2,7 @@ package flows
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/looplab/fsm"
 
@@ -32,8 +33,13 @@ func identifyFlow() *spec {
 			if s.wantsOut(text) || s.wantsHuman(text) {
 				return false, nil
 			}
-			// A typed number proves nothing about who is typing.
-			askContact(s, "identify.use_button")
+			// A typed number proves nothing about who is typing; other
+			// words are told what the step waits for, and the way out.
+			if phoneLike(text) {
+				askContact(s, "identify.use_button")
+			} else {
+				askContact(s, "identify.press_button")
+			}
 			return true, nil
 		},
 	}
@@ -122,4 +128,22 @@ func (s *Step) wantsHuman(text string) bool {
 	t := strings.ToLower(text)
 	return t == "转人工" || t == "人工" || t == "人工客服" || t == "talk to a human" || t == "human" || t == "agent" ||
 		text == s.T("btn.human")
+}
+
+// phoneLike reports text with a run of 7 or more digits (spaces and dashes
+// between them allowed): a phone number typed instead of shared.
+func phoneLike(text string) bool {
+	n := 0
+	for _, r := range text {
+		switch {
+		case unicode.IsDigit(r):
+			if n++; n >= 7 {
+				return true
+			}
+		case r == ' ' || r == '-' || r == '+' || r == '(' || r == ')':
+		default:
+			n = 0
+		}
+	}
+	return false
 }

@@ -36,6 +36,11 @@ func TestIdentifyRefusesSomeoneElsesContact(t *testing.T) {
 	c.send("13800138000") // typing the number proves nothing either
 	c.expect("手动输入的号码无法用于验证")
 	c.reject("张伟", "¥")
+	c.send("+86 138-0013-8000")
+	c.expect("手动输入的号码无法用于验证")
+	c.send("确认") // not a number: what the step waits for, and the way out
+	c.expect("要继续，请点击下方「📱 分享我的手机号」按钮", "返回")
+	c.reject("手动输入的号码", "张伟")
 	if got := len(h.audit("identify_refused")); got != 1 {
 		t.Errorf("identify_refused audit entries = %d, want 1", got)
 	}
