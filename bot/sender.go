@@ -106,8 +106,11 @@ type sender struct {
 	// notBefore is when a chat's shared bucket said it has a token again:
 	// it is not asked before (shared mode).
 	notBefore map[int64]time.Time
-	busy      map[chatKey]bool // chats a goroutine is delivering to
-	flying    map[int64]bool   // the messages those goroutines hold
+	// busy holds the chats a goroutine is delivering to, with the id of
+	// the last message it holds: a message of the chat listed with an id
+	// up to it is in its hands (a chat's messages are read in id order, and
+	// the outbox one reads is written by this process alone).
+	busy map[chatKey]int64
 	// parts holds how many parts of a split message an attempt delivered
 	// before it failed: the retry goes on from there.
 	parts map[int64]int
@@ -142,8 +145,7 @@ func newSender(srv *Server, out Outbox, l Limits, workers int) *sender {
 		wake:    make(chan struct{}, 1),
 		marks:   make(chan int64, 1024),
 		chats:   map[int64]chatLimit{},
-		busy:    map[chatKey]bool{},
-		flying:  map[int64]bool{},
+		busy:    map[chatKey]int64{},
 		served:  map[chatKey]uint64{},
 		parts:   map[int64]int{},
 		done:    map[int64]bool{},
@@ -400,7 +402,11 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 	} else {
 		msgs, err = s.outbox.DueMessages(ctx, claimedAt, outboxRead)
 	}
-	s.behind = true // until the round has started every message it read
+	// owed counts what the read listed that a later read must list again:
+	// not started, and not on its way (being delivered, or delivered and
+	// being recorded).
+	owed := 0
+	defer func() { s.behind = err != nil || owed > 0 || len(msgs) == outboxRead }()
 	if err != nil {
 		if ctx.Err() == nil {
 			s.srv.log.Error("read outbox", "err", err)
@@ -412,11 +418,6 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 	var order []chatKey
 	groups := map[chatKey][]supportbot.OutboxMessage{}
 	stale := map[chatKey]bool{}
-	// owed counts what the read listed that a later read must list again:
-	// not started, and not on its way (being delivered, or delivered and
-	// being recorded).
-	owed := 0
-	defer func() { s.behind = owed > 0 || len(msgs) == outboxRead }()
 	s.mu.Lock()
 	for _, m := range msgs {
 		k := keyOf(m.Reply)
@@ -433,13 +434,13 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 			// instance) until the record is written.
 			continue
 		}
-		if stale[k] || s.busy[k] || s.shared != nil && s.setback[k] > since {
+		if stale[k] || s.busy[k] != 0 || s.shared != nil && s.setback[k] > since {
 			// Shared: an earlier message of the chat, held by this
 			// instance when the claim was made and so not listed, may have
 			// failed since: it goes first. (A read of the whole outbox
 			// lists it, and done tells.)
 			unsent = append(unsent, m)
-			if !s.flying[m.ID] {
+			if m.ID > s.busy[k] {
 				owed++
 			}
 			continue
@@ -460,19 +461,13 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 		}
 		batch := groups[k][:n]
 		s.mu.Lock()
-		s.busy[k] = true
-		for _, m := range batch {
-			s.flying[m.ID] = true
-		}
+		s.busy[k] = batch[len(batch)-1].ID
 		s.mu.Unlock()
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
 			s.mu.Lock()
 			delete(s.busy, k)
-			for _, m := range batch {
-				delete(s.flying, m.ID)
-			}
 			s.mu.Unlock()
 			owed++
 			unsent = append(unsent, batch...)
@@ -492,9 +487,6 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 					s.news.Store(true) // what it gave back is read again
 				}
 				delete(s.busy, k)
-				for _, m := range batch {
-					delete(s.flying, m.ID)
-				}
 				s.mu.Unlock()
 				<-sem
 				wg.Done()

@@ -171,9 +171,7 @@ func (e *Engine) inFlow(s *Step, a action) (bool, error) {
 		return false, nil
 	}
 	if sp.needsCustomer {
-		// What the flow's steps read, at once (a confirm reads the plan
-		// and the card: with a remote core one round trip, not three).
-		s.prefetch(append([]coreRead{readCustomer}, sp.reads...)...)
+		s.prefetchFor(sp)
 		if ok, err := s.linked(); err != nil {
 			return true, err
 		} else if !ok {
@@ -276,7 +274,7 @@ func (s *Step) startFlow(name, arg string) error {
 		return nil
 	}
 	if sp.needsCustomer {
-		s.prefetch(append([]coreRead{readCustomer}, sp.reads...)...)
+		s.prefetchFor(sp)
 		if ok, err := s.linked(); err != nil {
 			return err
 		} else if !ok {

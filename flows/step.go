@@ -354,6 +354,13 @@ func (s *Step) prefetch(reads ...coreRead) {
 	}
 }
 
+// prefetchFor starts, at once, the reads a step of flow sp makes: the
+// customer and the flow's reads (with a remote core one round trip, not
+// one per read: a confirm reads the plan and the card).
+func (s *Step) prefetchFor(sp *spec) {
+	s.prefetch(append([]coreRead{readCustomer}, sp.reads...)...)
+}
+
 // openPlans are the linked customer's plans with something unpaid.
 func (s *Step) openPlans() ([]supportbot.Plan, error) {
 	plans, err := s.plans()

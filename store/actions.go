@@ -67,9 +67,10 @@ func (tx *Tx) CreateAction(ctx context.Context, a *supportbot.Action, owner stri
 	if err != nil {
 		return err
 	}
-	attempts := 0 // a claim counts an attempt
+	var leaseUntil int64 // nobody's
+	attempts := 0
 	if owner != "" {
-		attempts = 1
+		leaseUntil, attempts = ms(until), 1 // a claim counts an attempt
 	}
 	// ON CONFLICT DO NOTHING, not a unique violation: the caller may go on
 	// with its step after the ECONFLICT, and on PostgreSQL a failed
@@ -79,7 +80,7 @@ func (tx *Tx) CreateAction(ctx context.Context, a *supportbot.Action, owner stri
 			lease_owner, lease_until, attempts)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
 		a.Key, a.ChatID, a.CustomerID, string(a.Kind), string(request), string(supportbot.ActionPending), ms(tx.now), ms(tx.now), ms(tx.now),
-		owner, leaseEnd(owner, until), attempts)
+		owner, leaseUntil, attempts)
 	if err != nil {
 		return fmt.Errorf("create action: %w", err)
 	}
@@ -90,14 +91,6 @@ func (tx *Tx) CreateAction(ctx context.Context, a *supportbot.Action, owner stri
 	}
 	a.State, a.CreatedAt, a.NextAt, a.Attempts = supportbot.ActionPending, tx.now, tx.now, attempts
 	return nil
-}
-
-// leaseEnd is the lease_until of a new action: 0 when nobody claims it.
-func leaseEnd(owner string, until time.Time) int64 {
-	if owner == "" {
-		return 0
-	}
-	return ms(until)
 }
 
 // ClaimActions takes up to limit actions that are due (pending or unknown
