@@ -105,28 +105,34 @@ func (c *Core) customer(ctx context.Context, v store.CoreView, id string) (*supp
 // Plans implements flows.Plans.
 func (c *Core) Plans(ctx context.Context, customerID string) ([]supportbot.Plan, error) {
 	v := c.db.CoreView()
-	if _, err := c.customer(ctx, v, customerID); err != nil {
+	return ofCustomer(ctx, c, v, customerID, v.Plans)
+}
+
+// ofCustomer is read's list of customer id's things. Rows of a customer
+// prove the customer exists; only an empty list is checked against the
+// customers, so that a customer the core does not know is a 404, as the
+// contract says, and not an empty list (one query less for every read).
+func ofCustomer[T any](ctx context.Context, c *Core, v store.CoreView, id string, read func(context.Context, string) ([]T, error)) ([]T, error) {
+	list, err := read(ctx, id)
+	if err != nil || len(list) > 0 {
+		return list, err
+	}
+	if _, err := c.customer(ctx, v, id); err != nil {
 		return nil, err
 	}
-	return v.Plans(ctx, customerID)
+	return list, nil
 }
 
 // Cards implements flows.Cards.
 func (c *Core) Cards(ctx context.Context, customerID string) ([]supportbot.Card, error) {
 	v := c.db.CoreView()
-	if _, err := c.customer(ctx, v, customerID); err != nil {
-		return nil, err
-	}
-	return v.Cards(ctx, customerID)
+	return ofCustomer(ctx, c, v, customerID, v.Cards)
 }
 
 // Scheduled implements flows.Schedules: with the core's cut-off.
 func (c *Core) Scheduled(ctx context.Context, customerID string) ([]supportbot.ScheduledRepayment, error) {
 	v := c.db.CoreView()
-	if _, err := c.customer(ctx, v, customerID); err != nil {
-		return nil, err
-	}
-	list, err := v.Scheduled(ctx, customerID)
+	list, err := ofCustomer(ctx, c, v, customerID, v.Scheduled)
 	if err != nil {
 		return nil, err
 	}
@@ -146,10 +152,7 @@ func cutoff(r *supportbot.ScheduledRepayment, now time.Time) {
 // ClosureRequests implements flows.Closures.
 func (c *Core) ClosureRequests(ctx context.Context, customerID string) ([]supportbot.ClosureRequest, error) {
 	v := c.db.CoreView()
-	if _, err := c.customer(ctx, v, customerID); err != nil {
-		return nil, err
-	}
-	return v.ClosureRequests(ctx, customerID)
+	return ofCustomer(ctx, c, v, customerID, v.ClosureRequests)
 }
 
 // Quote implements flows.Quoter: the payoff rule for kind payoff, the due and
@@ -178,11 +181,12 @@ func (c *Core) quote(ctx context.Context, v store.CoreView, r supportbot.QuoteRe
 	if len(r.Periods) > 0 && r.Kind != supportbot.QuoteBill {
 		return nil, refuse(400, supportbot.CoreInvalidRequest, "periods only with kind bill")
 	}
-	if _, err := c.customer(ctx, v, r.CustomerID); err != nil {
-		return nil, err
-	}
 	p, err := v.Plan(ctx, r.CustomerID, r.PlanID)
 	if err != nil {
+		// An unknown customer is named as such, not as an unknown plan.
+		if _, cerr := c.customer(ctx, v, r.CustomerID); cerr != nil {
+			return nil, cerr
+		}
 		return nil, notFound(err, supportbot.CorePlanNotFound, "plan")
 	}
 	sched, err := v.Scheduled(ctx, r.CustomerID)

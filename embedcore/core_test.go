@@ -293,3 +293,44 @@ func TestClosure(t *testing.T) {
 		t.Fatalf("decide: %+v, %v", d, err)
 	}
 }
+
+// A customer's reads: a customer the core does not know is a 404, one with
+// nothing of a kind is an empty list, another customer's plan is a plan 404.
+func TestReadsOfUnknownAndEmptyCustomers(t *testing.T) {
+	ctx := context.Background()
+	clock := now
+	c, db := core(t, &clock)
+	if _, err := db.Import(ctx, []supportbot.CustomerData{{Customer: supportbot.Customer{ID: "C2", Name: "李娜", Phone: "+8613900139000", Language: supportbot.LangZH}}}); err != nil {
+		t.Fatal(err)
+	}
+	reads := map[string]func(string) (int, error){
+		"plans":     func(id string) (int, error) { l, err := c.Plans(ctx, id); return len(l), err },
+		"cards":     func(id string) (int, error) { l, err := c.Cards(ctx, id); return len(l), err },
+		"scheduled": func(id string) (int, error) { l, err := c.Scheduled(ctx, id); return len(l), err },
+		"closures":  func(id string) (int, error) { l, err := c.ClosureRequests(ctx, id); return len(l), err },
+	}
+	for name, read := range reads {
+		if n, err := read("C1"); err != nil || (n == 0) != (name == "closures") {
+			t.Errorf("%s of C1: %d, %v", name, n, err)
+		}
+		if n, err := read("C2"); err != nil || n != 0 {
+			t.Errorf("%s of C2 (has none): %d, %v; want an empty list", name, n, err)
+		}
+		if _, err := read("C404"); code(err) != supportbot.CoreCustomerNotFound {
+			t.Errorf("%s of an unknown customer: %v; want customer_not_found", name, err)
+		}
+	}
+	payoff := func(customer, plan string) error {
+		_, err := c.Quote(ctx, "q-"+customer+plan, supportbot.QuoteRequest{CustomerID: customer, PlanID: plan, Kind: supportbot.QuotePayoff})
+		return err
+	}
+	if err := payoff("C404", "P1"); code(err) != supportbot.CoreCustomerNotFound {
+		t.Errorf("quote for an unknown customer: %v", err)
+	}
+	if err := payoff("C2", "P1"); code(err) != supportbot.CorePlanNotFound {
+		t.Errorf("quote of another customer's plan: %v", err)
+	}
+	if err := payoff("C1", "P1"); err != nil {
+		t.Errorf("quote: %v", err)
+	}
+}
