@@ -112,6 +112,10 @@ type Queued struct {
 	ID       int64
 	Event    Event
 	Attempts int // steps that failed on it so far
+	// More says another event of the chat waited behind this one when it
+	// was read: without it the chat's worker stops after this step, and an
+	// event that comes meanwhile wakes the dispatcher (no empty read).
+	More bool
 }
 
 // Reply is one message to send to a chat.

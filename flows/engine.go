@@ -332,10 +332,16 @@ func (e *Engine) processChat(ctx, stop context.Context, chatID int64) {
 			return
 		}
 		e.runStep(ctx, q)
+		if !q.More {
+			// Nothing waited behind it: an event that came meanwhile
+			// poked the dispatcher, which finds it when this worker is
+			// done (runInbox).
+			break
+		}
 	}
-	// Stopped between two steps (a shutdown): the turn goes back now, so
-	// that another instance goes on with the chat at once, not when the
-	// lease runs out.
+	// Done, or stopped between two steps (a shutdown): the turn goes back
+	// now, so that another instance goes on with the chat at once, not when
+	// the lease runs out.
 	if err := e.turns.GiveTurn(ctx, chatID); err != nil {
 		e.log.Warn("give chat turn", "err", err)
 	}
@@ -491,7 +497,7 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 	}
 	before := s.saved()
 	if text := ev.Summary(); text != "" && ev.ChatID != e.cfg.AgentChatID {
-		conv.Transcript = appendLine(conv.Transcript, supportbot.Line{Time: now, From: "customer", Text: supportbot.MaskNumbers(text, 200)})
+		conv.Transcript.Append(supportbot.Line{Time: now, From: "customer", Text: supportbot.MaskNumbers(text, 200)})
 	}
 	err = e.route(s)
 	if errors.Is(err, supportbot.ErrCoreUnavailable) || errors.Is(err, context.DeadlineExceeded) {
@@ -514,7 +520,7 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 			continue // greetings and menus are not what an agent needs to read; an agent's words are kept as theirs
 		}
 		if (r.ChatID == 0 || r.ChatID == ev.ChatID) && r.Text != "" && r.TicketID == 0 && ev.ChatID != e.cfg.AgentChatID {
-			conv.Transcript = appendLine(conv.Transcript, supportbot.Line{Time: now, From: "bot", Text: clipText(locale.Plain(r.Text), 200)})
+			conv.Transcript.Append(supportbot.Line{Time: now, From: "bot", Text: clipText(locale.Plain(r.Text), 200)})
 		}
 	}
 	return s, s.saveSlots()
@@ -525,15 +531,6 @@ func randomToken(n int) string {
 	b := make([]byte, (n*5+7)/8)
 	rand.Read(b)
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:n]
-}
-
-// appendLine keeps the last 10 lines of a transcript.
-func appendLine(lines []supportbot.Line, l supportbot.Line) []supportbot.Line {
-	lines = append(lines, l)
-	if len(lines) > 10 {
-		lines = lines[len(lines)-10:]
-	}
-	return lines
 }
 
 // clipText cuts s to n characters.

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -88,23 +86,41 @@ func (db *DB) PendingChats(ctx context.Context, now time.Time, limit int) ([]int
 
 // NextEvent is the chat's oldest waiting event; ENOTFOUND when there is none,
 // or when it waits for a retry later than now (the chat's later events wait
-// behind it: order is kept).
+// behind it: order is kept). Queued.More says whether another one waits.
 func (db *DB) NextEvent(ctx context.Context, chatID int64, now time.Time) (*supportbot.Queued, error) {
-	var q supportbot.Queued
-	var payload string
-	var next int64
-	err := db.read().queryRow(ctx, `
+	rows, err := db.read().query(ctx, `
 		SELECT id, payload, attempts, next_at FROM inbox WHERE chat_id = ? AND state = 'pending'
-		ORDER BY id LIMIT 1`, chatID).Scan(&q.ID, &payload, &q.Attempts, &next)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && next > ms(now) {
-		return nil, notFound("no event waiting")
-	} else if err != nil {
+		ORDER BY id LIMIT 2`, chatID)
+	if err != nil {
 		return nil, fmt.Errorf("next event of chat: %w", err)
+	}
+	defer rows.Close()
+	var q *supportbot.Queued
+	var payload string
+	for rows.Next() {
+		if q != nil {
+			q.More = true
+			break
+		}
+		q = &supportbot.Queued{}
+		var next int64
+		if err := rows.Scan(&q.ID, &payload, &q.Attempts, &next); err != nil {
+			return nil, fmt.Errorf("next event of chat: %w", err)
+		}
+		if next > ms(now) {
+			return nil, notFound("no event due")
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("next event of chat: %w", err)
+	}
+	if q == nil {
+		return nil, notFound("no event waiting")
 	}
 	if err := json.Unmarshal([]byte(payload), &q.Event); err != nil {
 		return nil, fmt.Errorf("inbox %d payload: %w", q.ID, err)
 	}
-	return &q, nil
+	return q, nil
 }
 
 // DoneEvent marks an event handled, in the step's transaction, and forgets

@@ -100,8 +100,8 @@ func TestNextEventInOrderOneAtATime(t *testing.T) {
 		t.Errorf("next event of a chat with none: %v, want ENOTFOUND", err)
 	}
 	a1 := next(t, db, 1, t0)
-	if a1.Event.Text != "a1" {
-		t.Fatalf("first event of chat 1 = %q", a1.Event.Text)
+	if a1.Event.Text != "a1" || !a1.More {
+		t.Fatalf("first event of chat 1 = %q, more behind it %v; want a1, and a2 behind it", a1.Event.Text, a1.More)
 	}
 	if again := next(t, db, 1, t0); again.ID != a1.ID {
 		t.Errorf("next event before a1 was done = %q, want a1 again", again.Event.Text)
@@ -110,8 +110,8 @@ func TestNextEventInOrderOneAtATime(t *testing.T) {
 	if got := pending(t, db, t0); !slices.Equal(got, []int64{2, 1}) {
 		t.Errorf("pending chats = %v, want [2 1]", got)
 	}
-	if a2 := next(t, db, 1, t0); a2.Event.Text != "a2" {
-		t.Errorf("after a1: %q", a2.Event.Text)
+	if a2 := next(t, db, 1, t0); a2.Event.Text != "a2" || a2.More {
+		t.Errorf("after a1: %q, more behind it %v; want a2, the last", a2.Event.Text, a2.More)
 	}
 	// Events put later are due at once, and not before they came.
 	c.Add(time.Second)
