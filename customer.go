@@ -2,6 +2,7 @@ package supportbot
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -226,7 +227,7 @@ type Conversation struct {
 	Nonce       string          // changes whenever a step offers buttons; stale buttons carry an old one
 	Misses      int             // free-text questions in a row the bot could not answer
 	// Transcript is the last messages of the chat, for an agent's context card.
-	Transcript []Line
+	Transcript Transcript
 	// Unreachable is set while the chat takes no message (the user blocked
 	// the bot, or the chat is gone); the chat's next message clears it.
 	Unreachable bool
@@ -238,6 +239,58 @@ type Line struct {
 	Time time.Time `json:"t"`
 	From string    `json:"f"` // "customer", "bot" or "agent"
 	Text string    `json:"x"`
+}
+
+// TranscriptLines is how many lines a transcript keeps: the latest.
+const TranscriptLines = 10
+
+// Transcript is the last lines of a chat, kept as it is stored: one JSON
+// object a line, oldest first. Every step appends to it, and only an agent's
+// card reads it: a line is encoded once, when it is added, and the lines are
+// decoded only when read.
+type Transcript struct{ jsonl string }
+
+// ParseTranscript reads a stored transcript: JSON lines, or the JSON array
+// of lines it was once stored as ("" and "[]" are empty).
+func ParseTranscript(stored string) (Transcript, error) {
+	if !strings.HasPrefix(stored, "[") {
+		return Transcript{stored}, nil
+	}
+	var lines []Line
+	if err := json.Unmarshal([]byte(stored), &lines); err != nil {
+		return Transcript{}, err
+	}
+	var t Transcript
+	for _, l := range lines {
+		t.Append(l)
+	}
+	return t, nil
+}
+
+// String is the transcript as it is stored.
+func (t Transcript) String() string { return t.jsonl }
+
+// Append adds a line, keeping the last TranscriptLines.
+func (t *Transcript) Append(l Line) {
+	b, _ := json.Marshal(l) // a Line always encodes
+	s := t.jsonl + string(b) + "\n"
+	for n := strings.Count(s, "\n"); n > TranscriptLines; n-- {
+		_, s, _ = strings.Cut(s, "\n")
+	}
+	t.jsonl = s
+}
+
+// Lines decodes the transcript, oldest first; a line that does not decode
+// is left out.
+func (t Transcript) Lines() []Line {
+	var out []Line
+	for _, raw := range strings.Split(strings.TrimSuffix(t.jsonl, "\n"), "\n") {
+		var l Line
+		if raw != "" && json.Unmarshal([]byte(raw), &l) == nil {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // Ticket statuses.

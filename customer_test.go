@@ -1,7 +1,9 @@
 package supportbot_test
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"testing"
@@ -79,5 +81,41 @@ func TestMoneyIsBounded(t *testing.T) {
 	}}
 	if q, err := supportbot.ComputePayoff(huge, "2026-11-21"); !errors.Is(err, supportbot.ErrMoneyBounds) {
 		t.Errorf("payoff of a fee near the int64 maximum = %+v, %v; want ErrMoneyBounds", q, err)
+	}
+}
+
+// A transcript keeps the last TranscriptLines lines, whatever they hold
+// (line breaks, quotes), and reads the JSON array it was once stored as.
+func TestTranscript(t *testing.T) {
+	t0 := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	var tr supportbot.Transcript
+	var want []supportbot.Line
+	for i := range supportbot.TranscriptLines + 3 {
+		l := supportbot.Line{Time: t0.Add(time.Duration(i) * time.Second), From: "customer", Text: fmt.Sprintf("第%d行\n\"引号\" ]\\", i)}
+		tr.Append(l)
+		want = append(want, l)
+	}
+	want = want[len(want)-supportbot.TranscriptLines:]
+	if got := tr.Lines(); !reflect.DeepEqual(got, want) {
+		t.Errorf("lines = %+v\nwant %+v", got, want)
+	}
+	again, err := supportbot.ParseTranscript(tr.String())
+	if err != nil || !reflect.DeepEqual(again.Lines(), want) {
+		t.Errorf("stored and read again: %+v, %v", again.Lines(), err)
+	}
+	old, err := json.Marshal(want[:2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := supportbot.ParseTranscript(string(old)); err != nil || !reflect.DeepEqual(got.Lines(), want[:2]) {
+		t.Errorf("the old JSON array: %+v, %v", got.Lines(), err)
+	}
+	for _, empty := range []string{"", "[]"} {
+		if got, err := supportbot.ParseTranscript(empty); err != nil || len(got.Lines()) != 0 || got.String() != "" {
+			t.Errorf("%q: %+v, %v", empty, got, err)
+		}
+	}
+	if _, err := supportbot.ParseTranscript("[{"); err == nil {
+		t.Error("a broken array read without an error")
 	}
 }

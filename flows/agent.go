@@ -133,8 +133,9 @@ func startAgent(s *Step, _ string) error {
 // question is what the customer last asked, in their own words: their
 // latest text that was not a command, a button or media.
 func (s *Step) question() string {
-	for i := len(s.conv.Transcript) - 1; i >= 0; i-- {
-		l := s.conv.Transcript[i]
+	lines := s.conv.Transcript.Lines()
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := lines[i]
 		if l.From != "customer" || strings.HasPrefix(l.Text, "[") || strings.HasPrefix(l.Text, "/") || s.wantsHuman(l.Text) {
 			continue
 		}
@@ -329,7 +330,7 @@ func agentEvent(s *Step) error {
 	handedOff := s.conv.Flow == "agent"
 	say := func(r supportbot.Reply) {
 		s.reply(r)
-		s.conv.Transcript = appendLine(s.conv.Transcript, supportbot.Line{Time: s.now, From: "agent", Text: clipText(locale.Plain(r.Text), 200)})
+		s.conv.Transcript.Append(supportbot.Line{Time: s.now, From: "agent", Text: clipText(locale.Plain(r.Text), 200)})
 	}
 	signed := func(text string) string {
 		return "👩‍💼 " + locale.Escape(a.AgentName) + "：" + locale.Escape(text)

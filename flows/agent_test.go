@@ -240,7 +240,7 @@ func TestCardNumbersAreMaskedInRelaysAndTranscripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range conv.Transcript {
+	for _, l := range conv.Transcript.Lines() {
 		if strings.Contains(l.Text, "6222") || strings.Contains(l.Text, "1101011990") {
 			t.Errorf("the transcript keeps a number: %q", l.Text)
 		}

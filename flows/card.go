@@ -177,7 +177,7 @@ func contextCard(s *Step, t *supportbot.Ticket, again bool) (string, error) {
 	}
 	lines = append(lines, history...)
 	var said []string
-	for _, l := range s.conv.Transcript {
+	for _, l := range s.conv.Transcript.Lines() {
 		if l.From == "customer" && l.Text == "[button]" {
 			continue // a button whose label is unknown says nothing
 		}

@@ -156,7 +156,7 @@ func TestCardAndIDNumbersAreMaskedAtTheDoor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept := fmt.Sprint(conv.Transcript, conv.Slots, all)
+	kept := fmt.Sprint(conv.Transcript.Lines(), conv.Slots, all)
 	for _, s := range secrets {
 		for _, part := range []string{s, s[:12], "6222 0212"} {
 			if strings.Contains(kept, part) {

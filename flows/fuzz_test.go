@@ -59,7 +59,7 @@ func FuzzEngine(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, l := range conv.Transcript {
+			for _, l := range conv.Transcript.Lines() {
 				if strings.Contains(l.Text, strings.TrimSpace(text)) {
 					t.Errorf("%s %q: kept unmasked in the transcript: %q", kind, text, l.Text)
 				}

@@ -223,7 +223,7 @@ func (h *harness) conversation(chatID int64) supportbot.Conversation {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	c.Transcript = nil // what the customer typed is kept, and may be
+	c.Transcript = supportbot.Transcript{} // what the customer typed is kept, and may be
 	return *c
 }
 

@@ -62,7 +62,6 @@ type snapshot struct {
 
 func (s *Step) saved() snapshot {
 	c := *s.conv
-	c.Transcript = slices.Clone(c.Transcript)
 	return snapshot{conv: c, flowState: c.Flow + "/" + c.State}
 }
 

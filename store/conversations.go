@@ -30,7 +30,7 @@ func conversation(ctx context.Context, r reader, chatID int64) (*supportbot.Conv
 		return nil, fmt.Errorf("find conversation: %w", err)
 	}
 	c.Lang, c.CustomerID, c.Slots = supportbot.Lang(lang), customer.String, json.RawMessage(slots)
-	if err := json.Unmarshal([]byte(transcript), &c.Transcript); err != nil {
+	if c.Transcript, err = supportbot.ParseTranscript(transcript); err != nil {
 		return nil, fmt.Errorf("conversation transcript: %w", err)
 	}
 	return &c, nil
@@ -49,19 +49,12 @@ func (tx *Tx) SaveConversation(ctx context.Context, c *supportbot.Conversation) 
 	if slots == "" || slots == "null" {
 		slots = "{}"
 	}
-	transcript, err := json.Marshal(c.Transcript)
-	if err != nil {
-		return err
-	}
-	if c.Transcript == nil {
-		transcript = []byte("[]")
-	}
 	c.UpdatedAt = tx.now
 	var customer any
 	if c.CustomerID != "" {
 		customer = c.CustomerID
 	}
-	_, err = tx.exec(ctx, `
+	_, err := tx.exec(ctx, `
 		INSERT INTO conversations (chat_id, `+conversationColumns+`, unreachable)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (chat_id) DO UPDATE SET
@@ -70,7 +63,7 @@ func (tx *Tx) SaveConversation(ctx context.Context, c *supportbot.Conversation) 
 			state = excluded.state, slots = excluded.slots, nonce = excluded.nonce, misses = excluded.misses,
 			transcript = excluded.transcript, updated_at = excluded.updated_at, unreachable = excluded.unreachable`,
 		c.ChatID, c.UserID, string(c.Lang), c.LangChosen, customer, c.LinkedPhone, c.Flow, c.State,
-		slots, c.Nonce, c.Misses, string(transcript), ms(c.UpdatedAt), c.Unreachable)
+		slots, c.Nonce, c.Misses, c.Transcript.String(), ms(c.UpdatedAt), c.Unreachable)
 	if err != nil {
 		return fmt.Errorf("save conversation: %w", err)
 	}

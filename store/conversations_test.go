@@ -20,7 +20,9 @@ func TestConversationRoundTrip(t *testing.T) {
 	}
 	conv := &supportbot.Conversation{ChatID: 1, UserID: 11, Lang: supportbot.LangEN, LangChosen: true, CustomerID: "C1",
 		LinkedPhone: "+8613800138000", Flow: "repay", State: "quoted", Slots: json.RawMessage(`{"plan":"P1"}`), Nonce: "n1",
-		Misses: 2, Transcript: []supportbot.Line{{Time: t0, From: "customer", Text: "你好"}, {Time: t0, From: "bot", Text: "hi"}}}
+		Misses: 2}
+	conv.Transcript.Append(supportbot.Line{Time: t0, From: "customer", Text: "你好"})
+	conv.Transcript.Append(supportbot.Line{Time: t0, From: "bot", Text: "hi"})
 	update(t, db, func(tx *store.Tx) error { return tx.SaveConversation(ctx, conv) })
 	if !conv.UpdatedAt.Equal(t0) {
 		t.Errorf("UpdatedAt = %v, want the transaction's time", conv.UpdatedAt)
@@ -41,7 +43,7 @@ func TestConversationRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.CustomerID != "" || got.Flow != "" || string(got.Slots) != "{}" || len(got.Transcript) != 0 || !got.UpdatedAt.Equal(c.Now()) {
+	if got.CustomerID != "" || got.Flow != "" || string(got.Slots) != "{}" || len(got.Transcript.Lines()) != 0 || !got.UpdatedAt.Equal(c.Now()) {
 		t.Errorf("replaced conversation = %+v", got)
 	}
 	update(t, db, func(tx *store.Tx) error {

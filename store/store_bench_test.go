@@ -29,7 +29,7 @@ func benchConversation(chatID int64) *supportbot.Conversation {
 		LinkedPhone: "+8613800138000", Flow: "repay", State: "quoted", Nonce: "abcdef",
 		Slots: []byte(`{"plan":"P1","quote":"QSH6ZM7S","amount":463601,"card":"K1","expires":"2026-11-21T10:15:00Z"}`)}
 	for i := range 10 {
-		c.Transcript = append(c.Transcript, supportbot.Line{Time: time.Date(2026, 11, 21, 10, 0, i, 0, time.UTC), From: "customer", Text: "提前还款要手续费吗"})
+		c.Transcript.Append(supportbot.Line{Time: time.Date(2026, 11, 21, 10, 0, i, 0, time.UTC), From: "customer", Text: "提前还款要手续费吗"})
 	}
 	return c
 }
