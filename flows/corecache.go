@@ -18,9 +18,11 @@ type coreCache struct {
 	schedOf   map[string]*future[[]supportbot.ScheduledRepayment]
 	closureOf map[string]*future[[]supportbot.ClosureRequest]
 	// down is the error of a read the core did not answer: the step's
-	// later reads fail at once with it instead of waiting out the core's
-	// retries again (a hand-off while the core is down must still go
-	// through within the step's time).
+	// reads not yet asked fail at once with it instead of waiting out the
+	// core's retries again (a hand-off while the core is down must still go
+	// through within the step's time). Reads already asked, answered or
+	// not yet, still count: a prefetched read the step does not need
+	// failing does not fail the step.
 	down error
 }
 
@@ -40,25 +42,47 @@ func newCoreCache(c Core) *coreCache {
 // cached is m's read of id: the one under way or done, or load's. A failed
 // read is not kept: asked again, it is tried again — unless the core did
 // not answer, which holds for the rest of the step.
-func cached[T any](c *coreCache, m map[string]*future[T], id string, load func() (T, error)) (T, error) {
-	c.mu.Lock()
-	if c.down != nil {
-		err := c.down
-		c.mu.Unlock()
+func cached[T any](ctx context.Context, c *coreCache, m map[string]*future[T], id string, load func(context.Context, string) (T, error)) (T, error) {
+	f, mine, err := ask(c, m, id)
+	if err != nil {
 		var zero T
 		return zero, err
 	}
-	f, ok := m[id]
-	if !ok {
-		f = &future[T]{done: make(chan struct{})}
-		m[id] = f
+	if mine {
+		run(ctx, c, m, id, f, load)
 	}
-	c.mu.Unlock()
-	if ok {
-		<-f.done
-		return f.v, f.err
+	<-f.done
+	return f.v, f.err
+}
+
+// ahead starts m's read of id in the background, unless it was asked. The
+// read is registered before ahead returns: the step's own read of it, even
+// at once, waits for this one.
+func ahead[T any](ctx context.Context, c *coreCache, m map[string]*future[T], id string, load func(context.Context, string) (T, error)) {
+	if f, mine, _ := ask(c, m, id); mine {
+		go run(ctx, c, m, id, f, load)
 	}
-	f.v, f.err = load()
+}
+
+// ask is m's read of id if it was asked, or a new one the caller is to run
+// (mine); the core's "down" when it was not asked and the core did not
+// answer another read.
+func ask[T any](c *coreCache, m map[string]*future[T], id string) (f *future[T], mine bool, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f, ok := m[id]; ok {
+		return f, false, nil
+	}
+	if c.down != nil {
+		return nil, false, c.down
+	}
+	f = &future[T]{done: make(chan struct{})}
+	m[id] = f
+	return f, true, nil
+}
+
+func run[T any](ctx context.Context, c *coreCache, m map[string]*future[T], id string, f *future[T], load func(context.Context, string) (T, error)) {
+	f.v, f.err = load(ctx, id)
 	if f.err != nil {
 		c.mu.Lock()
 		if m[id] == f {
@@ -70,27 +94,26 @@ func cached[T any](c *coreCache, m map[string]*future[T], id string, load func()
 		c.mu.Unlock()
 	}
 	close(f.done)
-	return f.v, f.err
 }
 
 func (c *coreCache) customer(ctx context.Context, id string) (*supportbot.Customer, error) {
-	return cached(c, c.customers, id, func() (*supportbot.Customer, error) { return c.core.Customer(ctx, id) })
+	return cached(ctx, c, c.customers, id, c.core.Customer)
 }
 
 func (c *coreCache) plans(ctx context.Context, id string) ([]supportbot.Plan, error) {
-	return cached(c, c.plansOf, id, func() ([]supportbot.Plan, error) { return c.core.Plans(ctx, id) })
+	return cached(ctx, c, c.plansOf, id, c.core.Plans)
 }
 
 func (c *coreCache) cards(ctx context.Context, id string) ([]supportbot.Card, error) {
-	return cached(c, c.cardsOf, id, func() ([]supportbot.Card, error) { return c.core.Cards(ctx, id) })
+	return cached(ctx, c, c.cardsOf, id, c.core.Cards)
 }
 
 func (c *coreCache) scheduled(ctx context.Context, id string) ([]supportbot.ScheduledRepayment, error) {
-	return cached(c, c.schedOf, id, func() ([]supportbot.ScheduledRepayment, error) { return c.core.Scheduled(ctx, id) })
+	return cached(ctx, c, c.schedOf, id, c.core.Scheduled)
 }
 
 func (c *coreCache) closures(ctx context.Context, id string) ([]supportbot.ClosureRequest, error) {
-	return cached(c, c.closureOf, id, func() ([]supportbot.ClosureRequest, error) { return c.core.ClosureRequests(ctx, id) })
+	return cached(ctx, c, c.closureOf, id, c.core.ClosureRequests)
 }
 
 // coreRead names one of the reads a step can prefetch.
@@ -109,13 +132,13 @@ func (c *coreCache) prefetch(ctx context.Context, id string, reads ...coreRead) 
 	for _, r := range reads {
 		switch r {
 		case readCustomer:
-			go c.customer(ctx, id)
+			ahead(ctx, c, c.customers, id, c.core.Customer)
 		case readPlans:
-			go c.plans(ctx, id)
+			ahead(ctx, c, c.plansOf, id, c.core.Plans)
 		case readCards:
-			go c.cards(ctx, id)
+			ahead(ctx, c, c.cardsOf, id, c.core.Cards)
 		case readScheduled:
-			go c.scheduled(ctx, id)
+			ahead(ctx, c, c.schedOf, id, c.core.Scheduled)
 		}
 	}
 }

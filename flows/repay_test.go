@@ -330,3 +330,23 @@ func TestConfirmReadsTheCoreAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestAReadTheStepDoesNotNeedDoesNotStopIt: a step prefetches its flow's
+// core reads; when one it does not use fails (the schedules, for a confirm),
+// the step still goes on with what it reads, and the payment is made once.
+func TestAReadTheStepDoesNotNeedDoesNotStopIt(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	c.expect("合计应付：<b>¥200.00</b>")
+	h.hooks.set(func(k *hooks) {
+		k.scheduled = func(context.Context, string) ([]supportbot.ScheduledRepayment, error) { return nil, errDown }
+	})
+	c.press("确认还款")
+	c.expect("提前还款成功")
+	c.reject("系统")
+	if n := len(succeeded(h.repayments("C3"))); n != 1 {
+		t.Errorf("repaid %d times, want once", n)
+	}
+}
