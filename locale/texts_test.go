@@ -271,7 +271,7 @@ func TestChineseUsesFullWidthPunctuation(t *testing.T) {
 // "periods" is a count in these keys only (elsewhere it is a list: "6, 7").
 // ("hours" is a count only in closure.ask_id; elsewhere it is business hours.)
 var counts = map[string]bool{"count": true, "settled": true, "tries": true, "minutes": true, "days": true, "rating": true}
-var countIn = map[string][]string{"bill.progress": {"periods"}, "card.plan": {"periods"}, "closure.ask_id": {"hours"}}
+var countIn = map[string][]string{"bill.progress": {"periods"}, "closure.ask_id": {"hours"}}
 
 // notNouns are counts followed by no noun of their own in English, so no
 // plural form: "{min}–{max} business days" is a range, never one day.
