@@ -33,11 +33,19 @@ func identifyFlow() *spec {
 			if s.wantsOut(text) || s.wantsHuman(text) {
 				return false, nil
 			}
-			// A typed number proves nothing about who is typing; other
-			// words are told what the step waits for, and the way out.
-			if phoneLike(text) {
+			// A typed number proves nothing about who is typing. A
+			// question of ours the bot answers without knowing who asks
+			// (is there interest, how to bind a card), or another request,
+			// is taken as anywhere else: identifying still waits for the
+			// contact. Other words — "why my phone?" reads to the
+			// classifier like changing one's phone — are told what the
+			// step waits for, and the way out.
+			switch c := s.e.cfg.Classifier.Classify(text); {
+			case phoneLike(text):
 				askContact(s, "identify.use_button")
-			} else {
+			case c.Confident && (c.Kind == "faq" || c.Kind == "flow"):
+				return false, nil
+			default:
 				askContact(s, "identify.press_button")
 			}
 			return true, nil

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"supportbot"
+	"supportbot/faq"
 	"supportbot/flows"
 )
 
@@ -398,4 +399,32 @@ func TestForgedConfirmOfAnotherCustomersQuotePaysNothing(t *testing.T) {
 	if n := len(h.audit("cancel_scheduled")); n != 0 {
 		t.Errorf("cancel_scheduled audit entries = %d, want none", n)
 	}
+}
+
+// TestIdentifyAnswersWhatNeedsNobody: with the real FAQ, while identifying
+// waits for the contact, a question of ours that needs nobody's data is
+// answered, another request replaces the one identifying resumes, and words
+// the classifier reads as something out of scope ("why my phone?" reads
+// like changing one's phone) are told what the step waits for.
+func TestIdentifyAnswersWhatNeedsNobody(t *testing.T) {
+	index, err := faq.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, fixture())
+	h.kb = faq.Knowledge{Index: index}
+	h.open()
+	c := h.chat(100, "zh")
+	c.send("/bill")
+	c.expect("分享我的手机号")
+	c.send("可以用微信还款吗")
+	c.expect("微信")
+	c.reject("要继续", "张伟")
+	c.send("为什么要手机号")
+	c.expect("要继续，请点击下方「📱 分享我的手机号」按钮")
+	c.reject("更换手机号")
+	c.send("我要提前还款")
+	c.expect("分享我的手机号")
+	c.share(phoneZhang, 100)
+	c.expect("验证成功，张伟", "要提前结清哪一笔分期")
 }
