@@ -26,10 +26,12 @@ type moneyFlow struct {
 	// event that confirms (a button, or the identity check's answer).
 	confirm func(c *chat) supportbot.Event
 	working string // the "⏳" reply of the confirm
+	slow    string // what the customer is told once when the outcome is not known yet
 	done    string // the outcome the customer is told
 	again   string // what a confirm after the outcome says
 	audit   string
 	kind    supportbot.ActionKind
+	op      string // the core operation that carries it out (coretest.Op…)
 	// executed counts what the core carried out for the customer.
 	executed func(h *harness) int
 }
@@ -47,8 +49,8 @@ var moneyFlows = []moneyFlow{
 			c.expect("合计应付：<b>¥200.00</b>")
 			return pressEvent(c, "确认还款")
 		},
-		working: "⏳ 正在从 建设银行 **** 8888 扣款 <b>¥200.00</b>", done: "提前还款成功", again: "不会重复扣款", audit: "early_repayment",
-		kind:     supportbot.ActionRepay,
+		working: "⏳ 正在从 建设银行 **** 8888 扣款 <b>¥200.00</b>", slow: "处理比平时慢一些", done: "提前还款成功", again: "不会重复扣款",
+		audit: "early_repayment", kind: supportbot.ActionRepay, op: coretest.OpCreateRepayment,
 		executed: func(h *harness) int { return len(succeeded(h.repayments("C3"))) },
 	},
 	{
@@ -58,8 +60,8 @@ var moneyFlows = []moneyFlow{
 			c.expect("合计应付：<b>¥303.00</b>")
 			return pressEvent(c, "确认还款")
 		},
-		working: "⏳ 正在从 农业银行 **** 5555 扣款 <b>¥303.00</b>", done: "还款成功", again: "不会重复扣款", audit: "repay_bill",
-		kind:     supportbot.ActionRepay,
+		working: "⏳ 正在从 农业银行 **** 5555 扣款 <b>¥303.00</b>", slow: "处理比平时慢一些", done: "还款成功", again: "不会重复扣款",
+		audit: "repay_bill", kind: supportbot.ActionRepay, op: coretest.OpCreateRepayment,
 		executed: func(h *harness) int { return len(succeeded(h.repayments("C5"))) },
 	},
 	{
@@ -69,8 +71,8 @@ var moneyFlows = []moneyFlow{
 			c.press("Redmi K70 第 7 期")
 			return pressEvent(c, "取消这笔预约还款")
 		},
-		working: "⏳ 正在取消这笔预约还款", done: "已取消预约还款", again: "取消已经处理完毕", audit: "cancel_scheduled",
-		kind: supportbot.ActionCancel,
+		working: "⏳ 正在取消这笔预约还款", slow: "取消预约还款的处理比平时慢一些", done: "已取消预约还款", again: "取消已经处理完毕",
+		audit: "cancel_scheduled", kind: supportbot.ActionCancel, op: coretest.OpCancelScheduled,
 		executed: func(h *harness) int {
 			if h.scheduled("C1")["S1"] == supportbot.ScheduledCancelled {
 				return 1
@@ -85,8 +87,8 @@ var moneyFlows = []moneyFlow{
 			c.press("Go on")
 			return supportbot.Event{Kind: supportbot.EventText, Text: "4321"}
 		},
-		working: "⏳ Identity verified. Submitting your closure request", done: "Closure request submitted", again: "already have a closure request",
-		audit: "closure_request", kind: supportbot.ActionClosure,
+		working: "⏳ Identity verified. Submitting your closure request", slow: "taking longer than usual", done: "Closure request submitted",
+		again: "already have a closure request", audit: "closure_request", kind: supportbot.ActionClosure, op: coretest.OpCreateClosureRequest,
 		executed: func(h *harness) int {
 			list, err := h.db.CoreView().ClosureRequests(context.Background(), "C2")
 			if err != nil {
@@ -453,6 +455,53 @@ func TestExecutedButAnsweredWithAnErrorOverHTTP(t *testing.T) {
 		t.Errorf("doubled: %v", d)
 	}
 	h.paid("C3")
+}
+
+// TestEveryMoneyFlowExecutedButAnsweredWithAnErrorAcrossARestart: the core
+// carries each money action out and answers 500, twice (the client's retry
+// too); the bot, not knowing, tells the customer it takes longer, and is
+// then restarted. The next round settles the action by its key: carried out
+// once, told once, audited once.
+func TestEveryMoneyFlowExecutedButAnsweredWithAnErrorAcrossARestart(t *testing.T) {
+	if !overHTTP() {
+		t.Skip("the HTTP core's faults (SUPPORTBOT_TEST_CORE=http)")
+	}
+	for _, f := range moneyFlows {
+		t.Run(f.name, func(t *testing.T) {
+			h := newHarness(t, f.data())
+			c := h.chat(100, "zh")
+			c.identify(f.phone)
+			ev := f.confirm(c)
+			h.fake.Inject(f.op, 2, coretest.ExecutedButFailed())
+			c.event(ev)
+			c.expect(f.working, f.slow)
+			c.reject(f.done)
+			if n := f.executed(h); n != 1 {
+				t.Fatalf("the core carried it out %d times, want once", n)
+			}
+			h.open() // a restart, with the action's outcome unknown
+			for range 2 {
+				h.advance(time.Minute)
+				h.drain()
+			}
+			c.inbox()
+			c.expect(f.done)
+			if n := f.executed(h); n != 1 {
+				t.Errorf("the core carried it out %d times, want once", n)
+			}
+			if n := len(h.audit(f.audit)); n != 1 {
+				t.Errorf("%s audit entries = %d, want 1", f.audit, n)
+			}
+			h.advance(time.Minute)
+			h.drain()
+			if c.inbox(); len(c.last) != 0 {
+				t.Errorf("told again: %s", c.text())
+			}
+			if open, err := h.db.OpenActions(context.Background()); err != nil || len(open) != 0 {
+				t.Errorf("open money actions: %v, %v", open, err)
+			}
+		})
+	}
 }
 
 // TestCoreDownPastTheQuotesLifeChargesNothing: the core is back only after
@@ -940,8 +989,6 @@ func TestTheOutcomeIsKeptWhenTheCoreStopsAnsweringRightAfter(t *testing.T) {
 // longer; when the core is back, the same action (the same key) is carried
 // out once and told.
 func TestEveryMoneyFlowWaitsOutACoreThatIsDown(t *testing.T) {
-	slow := map[string]string{"early repayment": "处理比平时慢一些", "pay a bill": "处理比平时慢一些",
-		"cancel a scheduled repayment": "取消预约还款的处理比平时慢一些", "closure request": "taking longer than usual"}
 	for _, f := range moneyFlows {
 		t.Run(f.name, func(t *testing.T) {
 			h := newHarness(t, f.data())
@@ -982,7 +1029,7 @@ func TestEveryMoneyFlowWaitsOutACoreThatIsDown(t *testing.T) {
 				}
 			})
 			c.event(ev)
-			c.expect(f.working, slow[f.name])
+			c.expect(f.working, f.slow)
 			c.reject(f.done)
 			for range 3 {
 				h.advance(time.Minute)
