@@ -53,6 +53,11 @@ func TestAnAnswerHasAShortKeyboard(t *testing.T) {
 	if got, want := labels(), []string{label("btn.human"), label("btn.menu")}; !slices.Equal(got, want) {
 		t.Errorf("buttons under the how-to-reach-a-person answer = %q, want %q", got, want)
 	}
+	// Unsure between a flow and a person: the flow, then a person once.
+	c.send("预约还款是什么意思")
+	if got, want := labels(), []string{label("menu.cancel"), label("btn.human"), label("btn.menu")}; !slices.Equal(got, want) {
+		t.Errorf("buttons of the suggestions = %q, want %q", got, want)
+	}
 }
 
 func TestHumanWordsAndMediaNeverDeadEnd(t *testing.T) {

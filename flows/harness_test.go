@@ -395,6 +395,8 @@ func (fakeClassifier) Classify(text string) flows.Classification {
 		return flows.Classification{Kind: "faq", ID: "early-repayment-fee", Confident: true}
 	case strings.Contains(text, "人工客服"):
 		return flows.Classification{Kind: "faq", ID: "contact-support", Confident: true}
+	case strings.Contains(text, "什么意思"):
+		return flows.Classification{Kind: "flow", ID: "cancel-scheduled", Suggestions: []string{"cancel-scheduled", "agent"}}
 	case strings.Contains(text, "还款"):
 		return flows.Classification{Kind: "faq", ID: "early-repayment", Suggestions: []string{"early-repayment", "manual-repayment"}}
 	}
@@ -413,7 +415,13 @@ func (fakeAnswers) Answer(id string, lang supportbot.Lang) (string, string, bool
 	return "", "", false
 }
 
-func (fakeAnswers) Title(id string, lang supportbot.Lang) string { return "TITLE(" + id + ")" }
+// Title is a topic's label; flow intents have none, as in the real FAQ.
+func (fakeAnswers) Title(id string, lang supportbot.Lang) string {
+	if id == "cancel-scheduled" || id == "agent" {
+		return ""
+	}
+	return "TITLE(" + id + ")"
+}
 
 func (fakeAnswers) FAQIDs() []string { return []string{"early-repayment-fee"} }
 

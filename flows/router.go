@@ -457,7 +457,7 @@ func (s *Step) freeText(text string) error {
 	for _, id := range c.Suggestions {
 		if title := s.e.cfg.Answers.Title(id, s.conv.Lang); title != "" {
 			rows = append(rows, []supportbot.Button{s.viewBtn(title, "faq", id)})
-		} else if name, ok := intents[id]; ok {
+		} else if name, ok := intents[id]; ok && name != "agent" { // a person is offered below anyway
 			rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu."+name), name)})
 		}
 	}
