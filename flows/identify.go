@@ -40,14 +40,14 @@ func identifyFlow() *spec {
 			// contact. Other words — "why my phone?" reads to the
 			// classifier like changing one's phone — are told what the
 			// step waits for, and the way out.
-			switch c := s.e.cfg.Classifier.Classify(text); {
-			case phoneLike(text):
+			if phoneLike(text) {
 				askContact(s, "identify.use_button")
-			case c.Confident && (c.Kind == "faq" || c.Kind == "flow"):
-				return false, nil
-			default:
-				askContact(s, "identify.press_button")
+				return true, nil
 			}
+			if c := s.e.cfg.Classifier.Classify(text); c.Confident && (c.Kind == "faq" || c.Kind == "flow") {
+				return false, nil
+			}
+			askContact(s, "identify.press_button")
 			return true, nil
 		},
 	}

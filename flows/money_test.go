@@ -36,6 +36,16 @@ type moneyFlow struct {
 	executed func(h *harness) int
 }
 
+// begin opens a harness on the flow's data and drives an identified chat to
+// the step that confirms: the confirming event is returned, not yet sent.
+func (f moneyFlow) begin(t *testing.T) (*harness, *chat, supportbot.Event) {
+	t.Helper()
+	h := newHarness(t, f.data())
+	c := h.chat(100, "zh")
+	c.identify(f.phone)
+	return h, c, f.confirm(c)
+}
+
 func pressEvent(c *chat, label string) supportbot.Event {
 	c.h.t.Helper()
 	return supportbot.Event{Kind: supportbot.EventButton, Data: c.button(label).Data}
@@ -126,10 +136,7 @@ func (h *harness) actions() []supportbot.Action {
 func TestEveryMoneyFlowExecutesOnce(t *testing.T) {
 	for _, f := range moneyFlows {
 		t.Run(f.name, func(t *testing.T) {
-			h := newHarness(t, f.data())
-			c := h.chat(100, "zh")
-			c.identify(f.phone)
-			ev := f.confirm(c)
+			h, c, ev := f.begin(t)
 			tap := ev
 			ev.Source = supportbot.UpdateSource(901)
 			c.submit(ev)
@@ -468,10 +475,7 @@ func TestEveryMoneyFlowExecutedButAnsweredWithAnErrorAcrossARestart(t *testing.T
 	}
 	for _, f := range moneyFlows {
 		t.Run(f.name, func(t *testing.T) {
-			h := newHarness(t, f.data())
-			c := h.chat(100, "zh")
-			c.identify(f.phone)
-			ev := f.confirm(c)
+			h, c, ev := f.begin(t)
 			h.fake.Inject(f.op, 2, coretest.ExecutedButFailed())
 			c.event(ev)
 			c.expect(f.working, f.slow)
@@ -938,10 +942,7 @@ func TestTheEventComesBeforeTheProcessingAnswer(t *testing.T) {
 func TestTheOutcomeIsKeptWhenTheCoreStopsAnsweringRightAfter(t *testing.T) {
 	for _, f := range moneyFlows {
 		t.Run(f.name, func(t *testing.T) {
-			h := newHarness(t, f.data())
-			c := h.chat(100, "zh")
-			c.identify(f.phone)
-			ev := f.confirm(c)
+			h, c, ev := f.begin(t)
 			down := func(k *hooks) {
 				k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
 				k.scheduled = func(context.Context, string) ([]supportbot.ScheduledRepayment, error) { return nil, errDown }
@@ -991,10 +992,7 @@ func TestTheOutcomeIsKeptWhenTheCoreStopsAnsweringRightAfter(t *testing.T) {
 func TestEveryMoneyFlowWaitsOutACoreThatIsDown(t *testing.T) {
 	for _, f := range moneyFlows {
 		t.Run(f.name, func(t *testing.T) {
-			h := newHarness(t, f.data())
-			c := h.chat(100, "zh")
-			c.identify(f.phone)
-			ev := f.confirm(c)
+			h, c, ev := f.begin(t)
 			var keys []string
 			down := func(k *hooks) {
 				k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
