@@ -611,7 +611,7 @@ func crashRepayments(t *testing.T, o crashOptions) {
 			close(release[k])
 			switch sc.kill {
 			case "in flight":
-				idx, ok := awaitInFlight(fake, killed, time.Second, waitTimeout, alive)
+				idx, ok := awaitInFlight(fake, coretest.OpCreateRepayment, killed, time.Second, waitTimeout, alive)
 				if !ok {
 					t.Errorf("%s: no repayment call in flight", sc.name)
 					break
@@ -893,15 +893,15 @@ func waitGroup(t *testing.T, wg *sync.WaitGroup, timeout time.Duration, alive fu
 	t.Errorf("customers still repaying after %v", timeout)
 }
 
-// awaitInFlight waits until a createRepayment call (not one of skip) has
+// awaitInFlight waits until a call of op (not one of skip) has
 // been waiting for its answer for d, and returns its index in the fake's
 // Calls; false if none did within timeout. alive is called as it waits.
-func awaitInFlight(fake *coretest.Server, skip map[int]bool, d, timeout time.Duration, alive func()) (int, bool) {
+func awaitInFlight(fake *coretest.Server, op string, skip map[int]bool, d, timeout time.Duration, alive func()) (int, bool) {
 	since := map[int]time.Time{}
 	for end := time.Now().Add(timeout); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
 		alive()
 		for idx, c := range fake.Calls() {
-			if c.Op != coretest.OpCreateRepayment || skip[idx] || c.Status != 0 || c.Fault {
+			if c.Op != op || skip[idx] || c.Status != 0 || c.Fault {
 				continue
 			}
 			if t0, ok := since[idx]; !ok {

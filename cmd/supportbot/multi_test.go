@@ -54,9 +54,6 @@ var raceEnabled bool
 // lease to run out (30 s, a minute for money) before another takes over.
 const multiTimeout = 150 * time.Second
 
-// coreOverHTTPRun reports CI's pass through the HTTP core.
-func coreOverHTTPRun() bool { return os.Getenv("SUPPORTBOT_TEST_CORE") == "http" }
-
 // buildBot builds cmd/supportbot once for the test and returns the binary.
 func buildBot(t *testing.T) string {
 	t.Helper()
@@ -602,7 +599,7 @@ func handOff(c *mchat, agentUpdates *[]int64, agentMu *sync.Mutex, rng *rand.Ran
 // --- the test -----------------------------------------------------------------
 
 func TestMultiInstanceKill(t *testing.T) {
-	if coreOverHTTPRun() {
+	if coreOverHTTP() {
 		t.Skip("runs in the PostgreSQL pass with the embedded core; the HTTP core's pass does not run it again")
 	}
 	cfg := storetest.PostgresConfig(t)
