@@ -3,6 +3,7 @@ package faq
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -229,6 +230,18 @@ func TestDecision(t *testing.T) {
 		if string(b) != c.want {
 			t.Errorf("%+v → %s, want %s", c.r, b, c.want)
 		}
+	}
+}
+
+// TestUnsureHowToOffersTheTopicAndItsFlow: "默认卡怎么换" reads most like
+// the cards flow, but asks how, so its how-to topic is put first; the topic
+// is less likely than the suggestion floor. Both are offered — it was once
+// "too unsure to suggest" and went straight to a person.
+func TestUnsureHowToOffersTheTopicAndItsFlow(t *testing.T) {
+	ix := mustLoad(t)
+	r := ix.Classify("默认卡怎么换")
+	if r.Band != BandSuggest || !slices.Contains(r.Suggestions, "cards") {
+		t.Errorf("Classify(默认卡怎么换) = %s %s %.2f %v, want the cards flow among the suggestions", r.Kind, r.ID, r.Score, r.Suggestions)
 	}
 }
 

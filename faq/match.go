@@ -612,10 +612,12 @@ func (ix *Index) analyze(text string) analysis {
 		r.Band = BandAnswer
 	case r.Score >= suggestAt:
 		// Only our own topics and intents make buttons; an out-of-scope
-		// class is never a suggestion.
-		for _, i := range c.order {
+		// class is never a suggestion. The first entry is offered however
+		// likely: it is the reading chosen (a how-to topic put before its
+		// flow by the way the question is put keeps the flow's probability).
+		for k, i := range c.order {
 			e := ix.entries[i]
-			if len(r.Suggestions) == 2 || c.p[i] < suggestMin {
+			if len(r.Suggestions) == 2 || k > 0 && c.p[i] < suggestMin {
 				break
 			}
 			if e.Kind == KindOutOfScope || len(r.Suggestions) == 1 && r.Suggestions[0] == e.ID {
