@@ -637,6 +637,19 @@ func (c *chat) button(label string) supportbot.Button {
 	return supportbot.Button{}
 }
 
+// labels are the button labels of the last replies, in order.
+func (c *chat) labels() []string {
+	var out []string
+	for _, r := range c.last {
+		for _, row := range r.Buttons {
+			for _, b := range row {
+				out = append(out, b.Text)
+			}
+		}
+	}
+	return out
+}
+
 // press presses a button of the last replies.
 func (c *chat) press(label string) []supportbot.Reply {
 	c.h.t.Helper()

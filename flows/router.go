@@ -448,26 +448,31 @@ func (s *Step) freeText(text string) error {
 	}
 	s.conv.Misses++
 	s.missed = text
-	if s.conv.Misses >= 2 {
-		s.e.metrics.FAQ("missed")
-		s.say(s.T("faq.offer_human"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
-		return nil
-	}
 	var rows [][]supportbot.Button
 	for _, id := range c.Suggestions {
 		if title := s.e.cfg.Answers.Title(id, s.conv.Lang); title != "" {
 			rows = append(rows, []supportbot.Button{s.viewBtn(title, "faq", id)})
-		} else if name, ok := intents[id]; ok && name != "agent" { // a person is offered below anyway
+		} else if name, ok := intents[id]; ok && name != "agent" { // a person is offered anyway
 			rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu."+name), name)})
 		}
 	}
-	if len(rows) > 0 {
+	menu := s.menuBtn(s.T("btn.menu"), "menu")
+	switch {
+	case s.conv.Misses >= 2:
+		// Missed again: a person first, and what it might still be below.
+		s.e.metrics.FAQ("missed")
+		if len(rows) > 0 {
+			s.say(s.T("faq.offer_human_or"), append([][]supportbot.Button{{s.humanBtn()}}, append(rows, []supportbot.Button{menu})...)...)
+			return nil
+		}
+		s.say(s.T("faq.offer_human"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{menu})
+	case len(rows) > 0:
 		s.e.metrics.FAQ("unsure")
-		s.say(s.T("faq.suggest"), append(rows, []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})...)
-		return nil
+		s.say(s.T("faq.suggest"), append(rows, []supportbot.Button{s.humanBtn(), menu})...)
+	default:
+		s.e.metrics.FAQ("missed")
+		s.say(s.T("faq.none"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{menu})
 	}
-	s.e.metrics.FAQ("missed")
-	s.say(s.T("faq.none"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
 	return nil
 }
 
