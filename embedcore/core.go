@@ -203,8 +203,11 @@ func (c *Core) quote(ctx context.Context, v store.CoreView, r supportbot.QuoteRe
 		return nil, err
 	}
 	amount, err := parts.Sum()
-	if err != nil || amount <= 0 || amount > supportbot.MaxPlanMoney {
-		return nil, refuse(409, supportbot.CoreNothingToPay, "nothing payable within the bounds")
+	if err != nil || amount > supportbot.MaxPlanMoney { // the import bounds a plan's payoff: a fault, not "nothing to pay"
+		return nil, fmt.Errorf("quote of plan %s: amount out of bounds (%v)", p.ID, err)
+	}
+	if amount <= 0 {
+		return nil, refuse(409, supportbot.CoreNothingToPay, "nothing payable")
 	}
 	return &store.StoredQuote{
 		Quote: supportbot.Quote{ID: "Q" + strings.ToUpper(randomID()), CustomerID: r.CustomerID, PlanID: p.ID, Kind: r.Kind,

@@ -548,10 +548,14 @@ func (d *Decoder) plan(o *object, customerID string) supportbot.Plan {
 		d.fault(billsAt, "principal sums to %d, plan says %d", sum, pl.Principal)
 	}
 	// What the customer can owe on the plan is bounded as a whole, so that
-	// no quote, payoff or charge computed from it can leave the bounds.
+	// no quote, payoff or charge computed from it can leave the bounds: its
+	// principal, every fee and late fee, and the largest prepayment fee a
+	// payoff could add (the rate on the whole principal; both are bounded,
+	// so the product fits).
 	if principalOK && chargesOK {
-		if whole, err := supportbot.SumMoney(pl.Principal, charges); err != nil || whole > supportbot.MaxPlanMoney {
-			d.fault(o.path, "principal, fees and late fees come to more than the %d fen (%v) a plan may",
+		prepay := supportbot.Money((int64(pl.Principal)*pl.PrepayFeeRateBP + 5000) / 10000)
+		if whole, err := supportbot.SumMoney(pl.Principal, charges, prepay); err != nil || whole > supportbot.MaxPlanMoney {
+			d.fault(o.path, "principal, fees, late fees and the largest prepayment fee come to more than the %d fen (%v) a plan may",
 				int64(supportbot.MaxPlanMoney), supportbot.MaxPlanMoney)
 		}
 	}

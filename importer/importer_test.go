@@ -306,10 +306,15 @@ func TestParseMoneyBounds(t *testing.T) {
 			paths: []string{p + ".bills[0].fee_fen"}, want: "must not be negative"},
 		{name: "whole plan over the bound",
 			data:  doc(bills("1000000000", `"principal_fen": 500000000, "fee_fen": 1`, `"principal_fen": 500000000`), "[]"),
-			paths: []string{p}, want: p + ": principal, fees and late fees come to more than the 1000000000 fen (¥10,000,000.00) a plan may"},
+			paths: []string{p}, want: p + ": principal, fees, late fees and the largest prepayment fee come to more than the 1000000000 fen (¥10,000,000.00) a plan may"},
 		{name: "late fees over the bound together",
 			data:  doc(bills("0", `"principal_fen": 0, "late_fee_fen": 600000000`, `"principal_fen": 0, "late_fee_fen": 600000000`), "[]"),
-			paths: []string{p}, want: "principal, fees and late fees come to more than"},
+			paths: []string{p}, want: "principal, fees, late fees and the largest prepayment fee come to more than"},
+		// 999,000,000 fen at 1.5 %: a payoff could ask ¥10,139,850.00, which
+		// no quote may; the customer was told there was nothing to pay.
+		{name: "payoff with its prepayment fee over the bound",
+			data:  doc(`"prepay_fee_rate_bp": 150, `+bills("999000000", `"principal_fen": 499500000, "fee_fen": 0`, `"principal_fen": 499500000, "fee_fen": 0`), "[]"),
+			paths: []string{p}, want: "and the largest prepayment fee come to more than"},
 	})
 
 	// The bounds themselves are allowed.
