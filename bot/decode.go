@@ -162,60 +162,134 @@ func (in incoming) private() bool {
 	return false
 }
 
-// splitText cuts text into pieces of at most limit UTF-16 code units (how
-// Telegram counts), preferring line boundaries.
+// splitText cuts Telegram HTML text into pieces that show at most limit
+// UTF-16 code units each (how Telegram counts, after parsing: a tag counts
+// nothing, an entity such as &lt; one), preferring line boundaries. A tag
+// open at a cut (a long schedule's <pre>) is closed at the end of its piece
+// and opened again at the start of the next, so that every piece parses on
+// its own.
 func splitText(text string, limit int) []string {
 	var parts []string
-	for utf16Len(text) > limit {
-		cut, units, lastNL := 0, 0, -1
-		for i, r := range text {
-			n := 1
-			if r >= 0x10000 {
-				n = 2
-			}
-			if units+n > limit {
-				cut = i
-				break
-			}
-			units += n
-			if r == '\n' {
-				lastNL = i
-			}
+	for {
+		cut, lastNL := shownPrefix(text, limit)
+		if cut == len(text) {
+			break
 		}
-		if lastNL > 0 {
+		if lastNL > 0 && visible(text[:lastNL]) { // every piece shows something
 			cut = lastNL
-		} else {
-			cut = outsideMarkup(text, cut)
 		}
-		parts = append(parts, strings.TrimRight(text[:cut], "\n"))
-		text = strings.TrimLeft(text[cut:], "\n")
+		part := strings.TrimRight(text[:cut], "\n")
+		open := openTags(part)
+		reopen := strings.Join(open, "")
+		for i := len(open) - 1; i >= 0; i-- {
+			part += "</" + tagName(open[i]) + ">"
+		}
+		parts = append(parts, part)
+		text = reopen + strings.TrimLeft(text[cut:], "\n")
+	}
+	if len(parts) > 0 && !visible(text) { // only the tags carried over and their ends
+		return parts
 	}
 	return append(parts, text)
 }
 
-// outsideMarkup moves a cut of HTML text back so that it falls outside a
-// tag and an entity (a message is cut on line boundaries when it can be).
-func outsideMarkup(text string, cut int) int {
-	head := text[:cut]
-	if lt := strings.LastIndexByte(head, '<'); lt > strings.LastIndexByte(head, '>') && lt > 0 {
-		cut, head = lt, head[:lt]
-	}
-	if amp := strings.LastIndexByte(head, '&'); amp > strings.LastIndexByte(head, ';') && amp > 0 {
-		cut = amp
-	}
-	return cut
+// messageLimit is how much one Telegram message shows, in UTF-16 units.
+const messageLimit = 4096
+
+// fitsOneMessage reports whether HTML text shows within one message.
+func fitsOneMessage(text string) bool {
+	end, _ := shownPrefix(text, messageLimit)
+	return end == len(text)
 }
 
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
+// shownPrefix is how much of HTML text shows at most limit UTF-16 units:
+// the byte offset where it ends (len(text) when all of it does; never inside
+// a tag or an entity), and the offset of the last line break within it (-1
+// if none).
+func shownPrefix(text string, limit int) (end, lastNL int) {
+	units, lastNL := 0, -1
+	inTag, inEntity := false, false
+	for i, r := range text {
+		switch {
+		case inTag:
+			inTag = r != '>'
+			continue
+		case r == '<':
+			inTag = true
+			continue
+		case inEntity:
+			inEntity = r != ';'
+			continue
+		case r == '&':
+			inEntity = true
+		}
+		n := 1
 		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
+			n = 2
+		}
+		if units+n > limit {
+			return i, lastNL
+		}
+		units += n
+		if r == '\n' {
+			lastNL = i
 		}
 	}
-	return n
+	return len(text), lastNL
+}
+
+// openTags are the tags of HTML text still open at its end, outermost
+// first, as written (attributes included).
+func openTags(html string) []string {
+	var open []string
+	for rest := html; ; {
+		lt := strings.IndexByte(rest, '<')
+		if lt < 0 {
+			return open
+		}
+		gt := strings.IndexByte(rest[lt:], '>')
+		if gt < 0 {
+			return open
+		}
+		tag := rest[lt : lt+gt+1]
+		rest = rest[lt+gt+1:]
+		if !strings.HasPrefix(tag, "</") {
+			open = append(open, tag)
+			continue
+		}
+		name := strings.TrimSpace(tag[2 : len(tag)-1])
+		for i := len(open) - 1; i >= 0; i-- {
+			if tagName(open[i]) == name {
+				open = open[:i]
+				break
+			}
+		}
+	}
+}
+
+// tagName is the name of an opening tag: "a" of `<a href="…">`.
+func tagName(tag string) string {
+	name := strings.TrimSuffix(strings.TrimPrefix(tag, "<"), ">")
+	if i := strings.IndexAny(name, " \t\n"); i >= 0 {
+		name = name[:i]
+	}
+	return name
+}
+
+// visible reports whether HTML text shows anything but white space.
+func visible(html string) bool {
+	inTag := false
+	for _, r := range html {
+		switch {
+		case r == '<':
+			inTag = true
+		case r == '>':
+			inTag = false
+		case !inTag && !unicode.IsSpace(r):
+			return true
+		}
+	}
+	return false
 }
 
 // hasMedia reports whether a message carries something to relay.

@@ -57,6 +57,14 @@ func TestSplitText(t *testing.T) {
 		{"ab😀", 3, []string{"ab", "😀"}},                                  // a surrogate pair is never cut
 		{"aaaa\n\n\nbbbb", 5, []string{"aaaa", "bbbb"}},                  // blank lines at the cut go
 		{strings.Repeat("a", 10), 10, []string{strings.Repeat("a", 10)}}, // exactly the limit
+		// a tag open at the cut is closed, and opened again in the next piece
+		{"<b>x</b>\n<pre>1111\n2222\n3333</pre>", 10, []string{"<b>x</b>\n<pre>1111</pre>", "<pre>2222\n3333</pre>"}},
+		{"<a href=\"x\"><b>aaaaaaaaaa\nbbbbbbbbbb</b></a>", 15, []string{`<a href="x"><b>aaaaaaaaaa</b></a>`, `<a href="x"><b>bbbbbbbbbb</b></a>`}},
+		{"<pre>1111\n2222</pre>", 5, []string{"<pre>1111</pre>", "<pre>2222</pre>"}},     // nothing visible left: no empty piece
+		{"<pre>\nAAAA\nBBBB</pre>", 5, []string{"<pre>\nAAAA</pre>", "<pre>BBBB</pre>"}}, // no piece of tags alone
+		// what shows is counted: a tag nothing, an entity one
+		{"&lt;&lt;&lt;", 2, []string{"&lt;&lt;", "&lt;"}},
+		{"<b>" + strings.Repeat("a", 10) + "</b>", 10, []string{"<b>" + strings.Repeat("a", 10) + "</b>"}},
 	} {
 		if got := splitText(tt.text, tt.limit); strings.Join(got, "|") != strings.Join(tt.want, "|") {
 			t.Errorf("splitText(%q, %d) = %q, want %q", tt.text, tt.limit, got, tt.want)

@@ -458,7 +458,7 @@ func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int
 		}
 		return 1, messageID(resp.Result), nil
 	}
-	parts := splitText(r.Text, 4096)
+	parts := splitText(r.Text, messageLimit)
 	var id int64
 	for i := from; i < len(parts); i++ {
 		text := parts[i]
