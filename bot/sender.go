@@ -837,7 +837,7 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 	if r.Edit == 0 && from == 0 && r.CopyFromMessage == 0 && len(r.CopyMessages) == 0 {
 		r.Edit = s.tracked(ctx, r) // a tracked message is edited (an agent corrected a reply)
 	}
-	if r.Edit != 0 && from == 0 && r.AskContact == "" && !r.RemoveKeyboard && fitsOneMessage(r.Text) {
+	if r.Edit != 0 && from == 0 && r.AskContact == "" && !r.RemoveKeyboard && fitsOneMessage(r.Text) && len(keyboardParts(r.Buttons)) <= 1 {
 		if id, err = s.srv.editOnce(ctx, r); err == nil {
 			sent = 1
 		} else if uneditable(err) {

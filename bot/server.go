@@ -459,6 +459,11 @@ func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int
 		return 1, messageID(resp.Result), nil
 	}
 	parts := splitText(r.Text, messageLimit)
+	last := len(parts) - 1 // the part the keyboard goes under
+	keyboards := keyboardParts(r.Buttons)
+	for range keyboards[min(1, len(keyboards)):] {
+		parts = append(parts, "⋯") // a keyboard too big for one message goes on under messages of its own
+	}
 	var id int64
 	for i := from; i < len(parts); i++ {
 		text := parts[i]
@@ -471,11 +476,16 @@ func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int
 		}
 		p["text"] = text
 		p["parse_mode"] = "HTML" // every reply is Telegram HTML, its values escaped
-		if i == len(parts)-1 {
-			if markup := replyMarkup(r); markup != nil {
-				if err := p.AddInterface("reply_markup", markup); err != nil {
-					return i, 0, err
-				}
+		var markup any
+		switch {
+		case len(keyboards) > 0 && i >= last:
+			markup = inlineMarkup(keyboards[i-last])
+		case len(keyboards) == 0 && i == last:
+			markup = replyMarkup(r)
+		}
+		if markup != nil {
+			if err := p.AddInterface("reply_markup", markup); err != nil {
+				return i, 0, err
 			}
 		}
 		resp, err := s.api.MakeRequest("sendMessage", p)
@@ -518,15 +528,7 @@ func messageID(result json.RawMessage) int64 {
 func replyMarkup(r supportbot.Reply) any {
 	switch {
 	case len(r.Buttons) > 0:
-		rows := make([][]tgbotapi.InlineKeyboardButton, 0, len(r.Buttons))
-		for _, row := range r.Buttons {
-			var out []tgbotapi.InlineKeyboardButton
-			for _, b := range row {
-				out = append(out, tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
-			}
-			rows = append(rows, out)
-		}
-		return tgbotapi.NewInlineKeyboardMarkup(rows...)
+		return inlineMarkup(r.Buttons)
 	case r.AskContact != "":
 		rows := [][]tgbotapi.KeyboardButton{{tgbotapi.NewKeyboardButtonContact(r.AskContact)}}
 		if len(r.Keyboard) > 0 {
@@ -543,6 +545,39 @@ func replyMarkup(r supportbot.Reply) any {
 		return tgbotapi.NewRemoveKeyboard(true)
 	}
 	return nil
+}
+
+// maxInlineButtons is how many buttons one inline keyboard may have in all
+// (Telegram refuses more: 400 REPLY_MARKUP_TOO_LONG).
+const maxInlineButtons = 100
+
+// keyboardParts cuts an inline keyboard, row by row, into keyboards of at
+// most maxInlineButtons buttons each: one for a keyboard that fits (as
+// nearly all do), none for no buttons.
+func keyboardParts(rows [][]supportbot.Button) [][][]supportbot.Button {
+	var parts [][][]supportbot.Button
+	n := maxInlineButtons
+	for _, row := range rows {
+		if n+len(row) > maxInlineButtons {
+			parts = append(parts, nil)
+			n = 0
+		}
+		parts[len(parts)-1] = append(parts[len(parts)-1], row)
+		n += len(row)
+	}
+	return parts
+}
+
+func inlineMarkup(rows [][]supportbot.Button) tgbotapi.InlineKeyboardMarkup {
+	out := make([][]tgbotapi.InlineKeyboardButton, 0, len(rows))
+	for _, row := range rows {
+		var r []tgbotapi.InlineKeyboardButton
+		for _, b := range row {
+			r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
+		}
+		out = append(out, r)
+	}
+	return tgbotapi.NewInlineKeyboardMarkup(out...)
 }
 
 // permanent reports errors that no retry will fix: the chat is gone or the

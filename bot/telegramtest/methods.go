@@ -693,6 +693,13 @@ func parseMarkup(raw string) (*Markup, *apiError) {
 	mk := &Markup{RemoveKeyboard: w.Remove, ForceReply: w.Force, OneTime: w.OneTime, Resize: w.Resize}
 	if w.Inline != nil {
 		mk.Inline = [][]Button{}
+		n := 0
+		for _, row := range *w.Inline {
+			n += len(row)
+		}
+		if n > MaxInlineButtons {
+			return nil, bad("REPLY_MARKUP_TOO_LONG")
+		}
 		for _, row := range *w.Inline {
 			var r []Button
 			for _, f := range row {

@@ -19,6 +19,10 @@ import (
 // DefaultToken is the bot token a Server accepts unless WithToken is given.
 const DefaultToken = "123456:TEST"
 
+// MaxInlineButtons is how many buttons one inline keyboard may have in all;
+// Telegram answers more with 400 REPLY_MARKUP_TOO_LONG.
+const MaxInlineButtons = 100
+
 // ErrClosed is returned by waits that end because the Server was closed.
 var ErrClosed = errors.New("telegramtest: server closed")
 
