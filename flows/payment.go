@@ -122,7 +122,7 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	if flow == "repay" {
 		// The two figures a customer compares: what the plan would cost as
 		// scheduled, and the fees that paying off today saves.
-		if remaining := p.Remaining(); remaining != q.Amount {
+		if remaining := scheduledCost(p, q); remaining != q.Amount {
 			lines = append(lines, s.T("repay.quote_remaining", "remaining", money(remaining)))
 		}
 		if waived := waivedFees(p, q, s.today); waived > 0 {
@@ -183,6 +183,24 @@ func payoffLines(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 		lines = append(lines, s.T("repay.quote_no_prepay_fee"))
 	}
 	return lines
+}
+
+// scheduledCost is what the periods a payoff quote pays would cost as
+// scheduled, each with its fee and late fee (periods left out of the quote,
+// a debit already running for them, are not compared); the quote's own
+// amount, which is not said, when the sum is out of bounds.
+func scheduledCost(p *supportbot.Plan, q *supportbot.Quote) supportbot.Money {
+	var amounts []supportbot.Money
+	for _, b := range p.Bills {
+		if b.Status == supportbot.BillUnpaid && slices.Contains(q.Periods, b.Period) {
+			amounts = append(amounts, b.Principal, b.Fee, b.LateFee)
+		}
+	}
+	sum, err := supportbot.SumMoney(amounts...)
+	if err != nil {
+		return q.Amount
+	}
+	return sum
 }
 
 // waivedFees are the fees of the periods a payoff quote pays that fall due

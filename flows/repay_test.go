@@ -23,7 +23,7 @@ func TestEarlyRepaymentWithAFee(t *testing.T) {
 	// periods 4-6 are not due: 3,000.00 × 1.50% = 45.00; their fees are waived.
 	c.expect("未还本金：¥4,000.00", "已到期各期的手续费：¥5.00", "提前还款手续费（费率 1.50%，按未到期本金 ¥3,000.00 计）：¥45.00",
 		"合计应付：<b>¥4,050.00</b>", "扣款卡：招商银行 **** 6789", "15 分钟", "07:15",
-		"按原计划还完共需 ¥4,020.00", "未到期各期的手续费 ¥15.00 免收")
+		"这些期按原计划还完共需 ¥4,020.00", "未到期各期的手续费 ¥15.00 免收")
 	confirm := c.button("确认还款").Data
 	c.pressData(confirm)
 	c.expect("提前还款成功", "¥4,050.00", "招商银行 **** 6789", "1 笔预约还款已自动取消")
@@ -65,6 +65,9 @@ func TestEarlyRepaymentLeavesPeriodsBeingDebited(t *testing.T) {
 	// Periods 4-6: 3,000.00 principal + 1.50% = 45.00; period 3 and its fee are left out.
 	c.expect("未还本金：¥3,000.00", "第 3 期的预约还款正在扣款中，不计入本次金额", "合计应付：<b>¥3,045.00</b>")
 	c.reject("已到期各期的手续费")
+	// What it is compared with is the same periods as scheduled (4-6 with
+	// their fees), not period 3 too, which it does not pay.
+	c.expect("这些期按原计划还完共需 ¥3,015.00")
 	c.press("确认还款")
 	c.expect("除预约还款正在扣款的第 3 期外，已全部结清", "¥3,045.00")
 	if got := h.scheduled("C1")["S2"]; got != supportbot.ScheduledScheduled {
