@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -72,7 +73,7 @@ func showBills(s *Step) error {
 	var rows [][]supportbot.Button
 	overdue := false
 	for i, p := range open {
-		text, late := planSummary(s, p, defaultCard(cards), sched)
+		text, late := planSummary(s, p, cards, sched)
 		overdue = overdue || late
 		n := ""
 		if len(open) > 1 {
@@ -111,17 +112,17 @@ func remaining(plans []supportbot.Plan) (supportbot.Money, error) {
 }
 
 // planSummary renders one open plan; it reports whether a bill is overdue.
-// card is the default card, which auto-repayment debits (nil when none);
+// cards are the customer's, the default first (auto-repayment debits it);
 // sched are the customer's scheduled repayments, which the next due date
 // mentions (booked, or already being debited).
-func planSummary(s *Step, p supportbot.Plan, card *supportbot.Card, sched []supportbot.ScheduledRepayment) (string, bool) {
+func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []supportbot.ScheduledRepayment) (string, bool) {
 	lines := []string{
 		"📱 <b>" + locale.Escape(p.Product) + "</b>",
 		s.T("bill.order", "order", p.OrderNo, "partner", p.Partner),
 		s.T("bill.progress", "paid", p.PaidPeriods(), "periods", p.Periods, "amount", money(p.Bills[0].Amount())),
 	}
 	if next, ok := p.NextDue(); ok && !next.Overdue(s.today) {
-		lines = append(lines, nextDueLines(s, p, next, sched)...)
+		lines = append(lines, nextDueLines(s, p, next, cards, sched)...)
 	}
 	overdue := false
 	for _, b := range p.Bills {
@@ -133,24 +134,29 @@ func planSummary(s *Step, p supportbot.Plan, card *supportbot.Card, sched []supp
 	}
 	if overdue {
 		if next, ok := nextNotOverdue(p, s.today); ok {
-			lines = append(lines, nextDueLines(s, p, next, sched)...)
+			lines = append(lines, nextDueLines(s, p, next, cards, sched)...)
 		}
 	}
 	lines = append(lines, s.T("bill.remaining", "amount", money(p.Remaining())))
-	if line := autopayLine(s, p, card); line != "" {
+	if line := autopayLine(s, p, defaultCard(cards)); line != "" {
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n"), overdue
 }
 
 // nextDueLines say the next due date and, when a scheduled repayment pays
-// it, that it is booked or already being debited: nothing to do by hand.
-func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, sched []supportbot.ScheduledRepayment) []string {
+// it, that it is booked or already being debited: nothing to do by hand —
+// unless it is booked on a card the bank declines, which is said.
+func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supportbot.Card, sched []supportbot.ScheduledRepayment) []string {
 	lines := []string{s.T("bill.next_due", "date", s.day(next.DueDate), "amount", money(next.Amount()))}
 	if r, ok := scheduledFor(p.ID, next.Period, sched); ok {
-		if r.Debiting(s.now) {
+		i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == r.CardID })
+		switch {
+		case r.Debiting(s.now):
 			lines = append(lines, s.T("bill.next_debiting"))
-		} else {
+		case i >= 0 && cards[i].Frozen:
+			lines = append(lines, s.T("bill.next_scheduled_frozen", "when", when(s, r.RunAt), "card", cards[i].Masked()))
+		default:
 			lines = append(lines, s.T("bill.next_scheduled", "when", when(s, r.RunAt)))
 		}
 	}

@@ -156,3 +156,23 @@ func TestNamesFullOfMarkupReadAsTyped(t *testing.T) {
 	c.send("/pay") // buttons are plain text: the name as typed
 	c.button("<b>Redmi</b> & *K70*_😀 Redmi K70")
 }
+
+// TestABookingOnAFrozenCardIsNotNothingToDo: 王芳's next period is booked on a
+// card the bank now declines; the bill must not say "nothing to do by hand",
+// but that the debit will fail and how to pay instead.
+func TestABookingOnAFrozenCardIsNotNothingToDo(t *testing.T) {
+	data := fixture()
+	for i := range data {
+		for j := range data[i].Scheduled {
+			if data[i].Scheduled[j].ID == "S9" {
+				data[i].Scheduled[j].CardID = "K9" // 工商银行 **** 4321, frozen
+			}
+		}
+	}
+	h := newHarness(t, data)
+	c := h.chat(200, "zh")
+	c.identify(phoneWang)
+	c.send("/bill")
+	c.expect("从 工商银行 **** 4321 扣款，但这张卡已被冻结，扣款会失败", "/pay")
+	c.reject("无需手动还款")
+}
