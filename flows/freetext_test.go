@@ -95,6 +95,8 @@ func TestSmallTalkIsAnsweredNotCountedAsAMiss(t *testing.T) {
 	c.send("算了")
 	c.expect("好的。还有什么可以帮你？", "我的账单") // nothing in front of them: no guess at a topic
 	c.reject("我不太确定")
+	c.send("确认") // nothing to confirm (a second one after a payment went through)
+	c.expect("现在没有需要你确认的操作", "我的账单")
 	c.send("今天天气怎么样")
 	c.expect("暂时回答不了") // the first miss, not the second
 	c.reject("要不要转人工")

@@ -421,6 +421,13 @@ func (s *Step) freeText(text string) error {
 		s.menu("smalltalk.no")
 		return nil
 	}
+	if confirmWords[strings.ToLower(strings.Trim(text, " !！。.~～?？,，"))] {
+		// "确认" with nothing to confirm (a second one after a payment went
+		// through): not a question about confirmations.
+		s.conv.Misses = 0
+		s.menu("smalltalk.yes")
+		return nil
+	}
 	c := s.e.cfg.Classifier.Classify(text)
 	if c.Confident {
 		switch c.Kind {
