@@ -119,7 +119,7 @@ func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []su
 	lines := []string{
 		"📱 <b>" + locale.Escape(p.Product) + "</b>",
 		s.T("bill.order", "order", p.OrderNo, "partner", p.Partner),
-		s.T("bill.progress", "paid", p.PaidPeriods(), "periods", p.Periods, "amount", money(p.Bills[0].Amount())),
+		s.T("bill.progress", "paid", p.PaidPeriods(), "periods", p.Periods, "amount", money(perPeriod(p))),
 	}
 	if next, ok := p.NextDue(); ok && !next.Overdue(s.today) {
 		lines = append(lines, nextDueLines(s, p, next, cards, sched)...)
@@ -142,6 +142,21 @@ func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []su
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n"), overdue
+}
+
+// perPeriod is what a period of p usually costs (principal and fee, no late
+// fee): the amount most periods have — not the first period's, which a
+// fee-free first month or the rounding of the last would make wrong for the
+// others (the schedule shows each).
+func perPeriod(p supportbot.Plan) supportbot.Money {
+	count := map[supportbot.Money]int{}
+	best := p.Bills[0].Amount()
+	for _, b := range p.Bills {
+		if count[b.Amount()]++; count[b.Amount()] > count[best] {
+			best = b.Amount()
+		}
+	}
+	return best
 }
 
 // nextDueLines say the next due date and, when a scheduled repayment pays

@@ -176,3 +176,21 @@ func TestABookingOnAFrozenCardIsNotNothingToDo(t *testing.T) {
 	c.expect("从 工商银行 **** 4321 扣款，但这张卡已被冻结，扣款会失败", "/pay")
 	c.reject("无需手动还款")
 }
+
+// TestPerPeriodIsWhatMostPeriodsCost: a plan whose first period carries no
+// fee shows what the other periods cost, not the first one's amount.
+func TestPerPeriodIsWhatMostPeriodsCost(t *testing.T) {
+	data := fixture()
+	for i := range data {
+		for j := range data[i].Plans {
+			if p := &data[i].Plans[j]; p.ID == "P4" {
+				p.Bills[1].Fee, p.Bills[2].Fee = 500, 500 // periods 2 and 3: ¥105.00; period 1 (paid): ¥100.00
+			}
+		}
+	}
+	h := newHarness(t, data)
+	c := h.chat(200, "zh")
+	c.identify(phoneWang)
+	c.send("/bill")
+	c.expect("已还 1/3 期 · 每期 ¥105.00")
+}
