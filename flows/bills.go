@@ -128,7 +128,11 @@ func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []su
 	for _, b := range p.Bills {
 		if b.Overdue(s.today) {
 			overdue = true
-			lines = append(lines, s.T("bill.overdue", "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
+			key := "bill.overdue"
+			if b.LateFee == 0 { // none charged (yet): not "plus a late fee of ¥0.00"
+				key = "bill.overdue_no_fee"
+			}
+			lines = append(lines, s.T(key, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
 				"amount", money(b.Amount()), "late_fee", money(b.LateFee)))
 		}
 	}
@@ -226,6 +230,8 @@ func showSchedule(s *Step, planID string) error {
 	for _, b := range p.Bills {
 		status := s.T("sched.paid")
 		switch {
+		case b.Overdue(s.today) && b.LateFee == 0:
+			status = s.T("sched.overdue_no_fee")
 		case b.Overdue(s.today):
 			status = s.T("sched.overdue", "late_fee", money(b.LateFee))
 		case b.Status == supportbot.BillUnpaid:

@@ -194,3 +194,18 @@ func TestPerPeriodIsWhatMostPeriodsCost(t *testing.T) {
 	c.send("/bill")
 	c.expect("已还 1/3 期 · 每期 ¥105.00")
 }
+
+// TestAnOverduePeriodWithoutALateFeeSaysNoFee: 王芳's period 2 is overdue but
+// no late fee has been charged: no "late fee ¥0.00", in the bill or the
+// schedule.
+func TestAnOverduePeriodWithoutALateFeeSaysNoFee(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(200, "zh")
+	c.identify(phoneWang)
+	c.send("/bill")
+	c.expect("第 2 期已逾期（还款日 2026年11月1日）：应还 <b>¥100.00</b>")
+	c.reject("滞纳金 ¥0.00")
+	c.press("查看还款计划")
+	c.expect("⚠️ 已逾期")
+	c.reject("滞纳金 ¥0.00")
+}
