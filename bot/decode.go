@@ -292,10 +292,14 @@ func visible(html string) bool {
 	return false
 }
 
-// hasMedia reports whether a message carries something to relay.
+// hasMedia reports whether a message carries something to relay (and,
+// outside a hand-off, to answer that only text is understood): anything a
+// person sends but text and a contact. Service messages (a pin, a topic
+// edit, members joining) are not.
 func hasMedia(m *tgbotapi.Message) bool {
 	return len(m.Photo) > 0 || m.Document != nil || m.Video != nil || m.Voice != nil || m.Audio != nil ||
-		m.Sticker != nil || m.Animation != nil || m.VideoNote != nil || m.Location != nil || m.Venue != nil
+		m.Sticker != nil || m.Animation != nil || m.VideoNote != nil || m.Location != nil || m.Venue != nil ||
+		m.Dice != nil || m.Poll != nil || m.Game != nil
 }
 
 // fromUser copies who sent an update into its event.

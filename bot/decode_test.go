@@ -97,6 +97,11 @@ func TestDecodeUpdate(t *testing.T) {
 			true, supportbot.Event{Kind: supportbot.EventContact, Phone: "+8613800138000", ContactUserID: 77}, ""},
 		{"photo with caption", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"photo":[{"file_id":"a","file_unique_id":"a","width":1,"height":1}],"caption":"receipt"}}`,
 			true, supportbot.Event{Kind: supportbot.EventMedia, Text: "receipt"}, ""},
+		// a dice or a poll is something a person sent: answered, not dropped
+		{"dice", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"dice":{"emoji":"🎲","value":3}}}`,
+			true, supportbot.Event{Kind: supportbot.EventMedia}, ""},
+		{"poll", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"poll":{"id":"1","question":"q","options":[{"text":"a","voter_count":0}],"total_voter_count":0,"is_closed":false,"is_anonymous":true,"type":"regular","allows_multiple_answers":false}}}`,
+			true, supportbot.Event{Kind: supportbot.EventMedia}, ""},
 		{"button", `{"update_id":10,"callback_query":{"id":"q1",` + from + `,"message":{"message_id":3,"date":1,` + private + `},"chat_instance":"1","data":"m:bill"}}`,
 			true, supportbot.Event{Kind: supportbot.EventButton, Data: "m:bill"}, "q1"},
 		{"button without its message is answered, not handled", `{"update_id":10,"callback_query":{"id":"q2",` + from + `,"chat_instance":"1","data":"m:bill"}}`,
