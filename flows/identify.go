@@ -75,6 +75,11 @@ func linkContact(s *Step) error {
 	ev := s.ev
 	if ev.ContactUserID == 0 || ev.ContactUserID != ev.UserID {
 		s.audit("identify_refused", map[string]any{"reason": "not_own_contact"})
+		if s.conv.Flow != "identify" && s.conv.CustomerID != "" {
+			// Already verified: refused, and nothing else changes.
+			s.menu("identify.not_own_verified")
+			return nil
+		}
 		if s.conv.Flow != "identify" {
 			s.say(s.T("identify.not_own"))
 			return s.fire("identify", "ask")

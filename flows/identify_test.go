@@ -49,6 +49,21 @@ func TestIdentifyRefusesSomeoneElsesContact(t *testing.T) {
 	c.expect("分享我的手机号")
 }
 
+// TestAVerifiedCustomerStaysVerifiedAfterAForeignContact: someone else's
+// contact sent after verifying is refused, and that is all: no new request
+// to verify, and the bill is still theirs at once.
+func TestAVerifiedCustomerStaysVerifiedAfterAForeignContact(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.share(phoneBob, 999)
+	c.expect("只能分享你自己的联系方式", "你仍以本人身份登录")
+	c.reject("分享我的手机号", "Bob")
+	c.send("/bill")
+	c.expect("Redmi K70")
+	c.reject("分享我的手机号")
+}
+
 func TestIdentifyResumesTheFlowItInterrupted(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "zh")
