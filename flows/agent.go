@@ -237,7 +237,19 @@ func relayToAgent(s *Step) (bool, error) {
 		})
 		s.auditTicket(t, "ticket_close", map[string]any{"ticket_id": id, "by": "customer"})
 		s.finish()
-		s.say(s.T("agent.left"), s.next()...)
+		if t.AgentID == 0 { // still waiting: they leave the queue
+			s.say(s.T("agent.left"), s.next()...)
+			return true, nil
+		}
+		// An agent had the chat: it ends as an agent's /close does, with
+		// the invitation to rate it.
+		s.say(s.T("agent.ended"))
+		closed := *t
+		closed.ClosedAt = now
+		if err := s.fire("rate", "ask"); err != nil {
+			return true, err
+		}
+		s.out[len(s.out)-1].Track = rateTrack(&closed)
 		return true, nil
 	case ev.Kind == supportbot.EventButton:
 		s.say(s.T("agent.with_agent"))

@@ -139,7 +139,11 @@ func TestHandoffRecreatesADeletedTopicAndLinksTheOldTicket(t *testing.T) {
 	}
 	a.srv.SendGroupText(staffChat, newTopic, agentWang, "Hi, I'm here")
 	c.next("Hi, I'm here")
-	c.say("/end", "back with the bot")
+	// The agent had answered: /end ends it as an agent's /close does, with
+	// the invitation to rate.
+	if got := joined(c.say("/end", "Rate it from 1 to 5 stars")); !strings.Contains(got, "You ended the conversation with the agent") {
+		t.Errorf("/end after an agent answered says:\n%s", got)
+	}
 	c.say("/agent", "number 1")
 	_, msgs = a.topicMessages("工单 #T2")
 	if !strings.Contains(msgs[0].Plain, "以往工单：\n• #T1 2026年11月21日 · 王丽 · 未评分") {
