@@ -121,11 +121,21 @@ type Server struct {
 	poll    *pollTransport
 	sender  *sender
 	metrics Metrics
-	// answering bounds the answerCallbackQuery calls in flight; answered
-	// lets shutdown wait for them.
+	// answers makes the answerCallbackQuery calls, each bounded by
+	// answerTimeout (the library's requests take no context); answering
+	// bounds the calls in flight; answered lets shutdown wait for them.
+	answers   *tgbotapi.BotAPI
 	answering chan struct{}
 	answered  sync.WaitGroup
 }
+
+// answerWithin is how long after a button press its spinner is still worth
+// stopping (Telegram refuses an answer to an old query); answerTimeout
+// bounds one answerCallbackQuery request.
+const (
+	answerWithin  = 10 * time.Second
+	answerTimeout = 3 * time.Second
+)
 
 // ErrUnauthorized is returned by New when Telegram rejects the token.
 var ErrUnauthorized = errors.New("TELEGRAM_BOT_TOKEN rejected by Telegram (getMe: 401 Unauthorized)")
@@ -184,8 +194,10 @@ func New(cfg Config, h Handler) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to Telegram: %s", scrub(err, cfg.Token))
 	}
+	answers := *api // the same bot, with a client that gives up sooner
+	answers.Client = &http.Client{Transport: poll, Timeout: answerTimeout}
 	s := &Server{cfg: cfg, api: api, handler: h, log: cfg.Logger.With("component", "bot"), poll: poll, metrics: cfg.Metrics,
-		answering: make(chan struct{}, 8)}
+		answers: &answers, answering: make(chan struct{}, 8)}
 	if s.metrics == nil {
 		s.metrics = noMetrics{}
 	}
@@ -375,14 +387,21 @@ func (s *Server) takeBatch(ctx context.Context, raws []json.RawMessage) (int64, 
 // together.
 func (s *Server) answerCallback(id string) {
 	s.answered.Add(1)
+	// Worth answering for answerWithin from now, the wait for a free slot
+	// included: a slow answer does not hold up every later press for long.
+	ctx, cancel := context.WithTimeout(context.Background(), answerWithin)
 	go func() {
 		defer s.answered.Done()
-		s.answering <- struct{}{}
-		defer func() { <-s.answering }()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		select {
+		case s.answering <- struct{}{}:
+			defer func() { <-s.answering }()
+		case <-ctx.Done():
+			s.log.Warn("answerCallbackQuery given up: too late")
+			return
+		}
 		if err := s.retry(ctx, "answerCallbackQuery", func() error {
-			_, err := s.api.Request(tgbotapi.NewCallback(id, ""))
+			_, err := s.answers.Request(tgbotapi.NewCallback(id, ""))
 			return err
 		}); err != nil {
 			s.log.Warn("answerCallbackQuery failed", "err", scrub(err, s.cfg.Token))

@@ -82,6 +82,30 @@ func TestRegistersCommandsAndSubmitsEvents(t *testing.T) {
 	}
 }
 
+// TestAHangingCallbackAnswerHoldsUpNoOtherPress: answerCallbackQuery hangs
+// for the first 8 presses (as many as are answered at once). The library's
+// requests take no context, so each used to hold its slot until the long
+// poll's client gave up (11 s here): those 8 spinners were never stopped and
+// every later press waited. Each answer now gives up within seconds and is
+// tried again: all 12 spinners stop well before one hung call would end.
+func TestAHangingCallbackAnswerHoldsUpNoOtherPress(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	r.echo()
+	r.run(t)
+	r.srv.SendText(alice, "/start")
+	msgs := r.srv.WaitFor(t, alice.ID, 1, 5*time.Second)
+	r.srv.InjectFaults("answerCallbackQuery", 8, telegramtest.Delay(30*time.Second))
+	for range 12 {
+		r.srv.PressButton(alice, msgs[0], msgs[0].Buttons()[0].Data)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 9*time.Second)
+	defer cancel()
+	if err := r.srv.WaitAnswered(ctx); err != nil {
+		t.Errorf("presses left spinning behind hung answers %v: %v", r.srv.UnansweredCallbacks(), err)
+	}
+}
+
 func TestIgnoresGroupsChannelsAndOddUpdates(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, nil)
