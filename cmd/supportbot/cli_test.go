@@ -196,3 +196,23 @@ func TestImportIsForTheEmbeddedCore(t *testing.T) {
 		t.Errorf("the refused import opened the database: %v", err)
 	}
 }
+
+// TestAuditTextShowsAmountsAsIntegers: audit details come back from JSON as
+// float64; the text form printed ¥124,084.73 as amount_fen=1.2408473e+07 and
+// an absent list as <nil>.
+func TestAuditTextShowsAmountsAsIntegers(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		want string
+	}{
+		{float64(12408473), "12408473"},
+		{float64(0.5), "0.5"},
+		{"CR-20261202-0001", "CR-20261202-0001"},
+		{[]any{"S1", "S2"}, `["S1","S2"]`},
+		{true, "true"},
+	} {
+		if got := auditValue(c.v); got != c.want {
+			t.Errorf("auditValue(%#v) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}

@@ -136,11 +136,32 @@ func runAudit(ctx context.Context, cfg Config, customer string, asJSON bool, out
 		sort.Strings(keys)
 		var b strings.Builder
 		for _, k := range keys {
-			fmt.Fprintf(&b, " %s=%v", k, e.Details[k])
+			if v := e.Details[k]; v != nil { // nothing to say: left out, not "<nil>"
+				fmt.Fprintf(&b, " %s=%s", k, auditValue(v))
+			}
 		}
 		fmt.Fprintf(out, "%s  %-18s customer=%s%s\n", e.Time.Format("2006-01-02 15:04:05"), e.Action, e.CustomerID, b.String())
 	}
 	return nil
+}
+
+// auditValue is a detail of an audit entry (decoded from JSON) as text:
+// amounts in fen as the integers they are (12408473, not 1.2408473e+07),
+// lists and objects as JSON.
+func auditValue(v any) string {
+	switch v := v.(type) {
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case string:
+		return v
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }
 
 // runAsk prints how the classifier reads one question, as one JSON line; with
