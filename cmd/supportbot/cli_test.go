@@ -216,3 +216,20 @@ func TestAuditTextShowsAmountsAsIntegers(t *testing.T) {
 		}
 	}
 }
+
+// TestReadCommandsNeedTheDatabase: audit, tickets, actions, faq misses and
+// closure set on a DATABASE_PATH that does not exist name it, and create
+// nothing (a mistyped path looked like an empty audit log).
+func TestReadCommandsNeedTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "typo.db")
+	for _, args := range [][]string{{"audit"}, {"tickets"}, {"actions"}, {"faq", "misses"}, {"closure", "set", "CR-20261202-0001", "completed"}} {
+		_, _, err := runCLI(t, missing, args...)
+		if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "does not exist") {
+			t.Errorf("supportbot %s on a missing database: %v, want an error naming it", strings.Join(args, " "), err)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the commands created %v", entries)
+	}
+}

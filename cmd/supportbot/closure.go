@@ -24,7 +24,7 @@ func runClosure(ctx context.Context, cfg Config, args []string, out io.Writer) e
 		return errors.New("closure set: closure requests are decided in the core system at CORE_URL, which tells the bot")
 	}
 	ref, status, reason := args[1], strings.ToLower(args[2]), strings.Join(args[3:], " ")
-	db, err := openDB(ctx, cfg)
+	db, err := openExisting(ctx, cfg, "closure set")
 	if err != nil {
 		return err
 	}

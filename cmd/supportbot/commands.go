@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"sort"
 	"strconv"
@@ -105,7 +104,7 @@ func (p *importProgress) Next() (supportbot.CustomerData, bool) {
 
 // runAudit prints the audit log, as text or JSON lines.
 func runAudit(ctx context.Context, cfg Config, customer string, asJSON bool, out io.Writer) error {
-	db, err := openDB(ctx, cfg)
+	db, err := openExisting(ctx, cfg, "audit")
 	if err != nil {
 		return err
 	}
@@ -181,7 +180,7 @@ func runAsk(text string, explain bool, out io.Writer) error {
 
 // runMisses lists the most frequent unanswered questions.
 func runMisses(ctx context.Context, cfg Config, limit int, out io.Writer) error {
-	db, err := openDB(ctx, cfg)
+	db, err := openExisting(ctx, cfg, "faq misses")
 	if err != nil {
 		return err
 	}
@@ -199,7 +198,7 @@ func runMisses(ctx context.Context, cfg Config, limit int, out io.Writer) error 
 // runTickets lists hand-off tickets: who, status, how long they waited for an
 // agent, who took them, and the rating.
 func runTickets(ctx context.Context, cfg Config, open bool, out io.Writer) error {
-	db, err := openDB(ctx, cfg)
+	db, err := openExisting(ctx, cfg, "tickets")
 	if err != nil {
 		return err
 	}
@@ -241,12 +240,7 @@ func runBackup(ctx context.Context, cfg Config, path string, out io.Writer) erro
 	if cfg.DatabaseURL != "" {
 		return errors.New("backup: a PostgreSQL database (DATABASE_URL) is backed up with pg_dump")
 	}
-	if _, err := os.Stat(cfg.DatabasePath); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("backup: the database %s does not exist (DATABASE_PATH)", cfg.DatabasePath)
-	} else if err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	db, err := openDB(ctx, cfg)
+	db, err := openExisting(ctx, cfg, "backup")
 	if err != nil {
 		return fmt.Errorf("backup: database %s: %w", cfg.DatabasePath, err)
 	}
@@ -269,7 +263,7 @@ func runActions(ctx context.Context, cfg Config, state string, out io.Writer) er
 	default:
 		return usageError("actions: --state is one of pending, unknown, processing, succeeded, declined, failed, refused")
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := openExisting(ctx, cfg, "actions")
 	if err != nil {
 		return err
 	}

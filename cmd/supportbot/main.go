@@ -116,6 +116,13 @@ Put -- before a text that starts with "-".`,
 
 Lists hand-off tickets of DATABASE_PATH with their wait time, agent and rating.
   --open   only open tickets`,
+	"actions": `usage: supportbot actions [--state S]
+
+Lists the money actions of DATABASE_PATH (early repayments, bill payments,
+cancellations of scheduled repayments, closure requests): state, age, attempts
+and idempotency key.
+  --state S   only actions in state S (pending, unknown, processing, succeeded,
+              declined, failed, refused)`,
 	"backup": `usage: supportbot backup FILE
 
 Writes a consistent copy of DATABASE_PATH to FILE with SQLite's online backup API,
@@ -236,7 +243,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fs.SetOutput(stderr)
 		state := fs.String("state", "", "only actions in this state (pending, unknown, processing, succeeded, declined, failed, refused)")
 		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
-			return usageError(usage)
+			return usageError(commandUsage["actions"])
 		}
 		return runActions(ctx, cfg, *state, stdout)
 	case "backup":

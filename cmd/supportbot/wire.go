@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"sync"
@@ -144,6 +146,21 @@ func (m *Main) Open(ctx context.Context) error {
 // DATABASE_URL, else SQLite at DATABASE_PATH.
 func openDB(ctx context.Context, cfg Config) (*store.DB, error) {
 	return store.Open(ctx, store.Config{Path: cfg.DatabasePath, URL: cfg.DatabaseURL})
+}
+
+// openExisting opens the database for a command that reads or changes what
+// is in it (cmd names it in the error): a SQLite file that does not exist is
+// an error naming it — opening it would create an empty database, and a
+// mistyped DATABASE_PATH would look like an empty audit log.
+func openExisting(ctx context.Context, cfg Config, cmd string) (*store.DB, error) {
+	if cfg.DatabaseURL == "" {
+		if _, err := os.Stat(cfg.DatabasePath); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: the database %s does not exist (DATABASE_PATH)", cmd, cfg.DatabasePath)
+		} else if err != nil {
+			return nil, fmt.Errorf("%s: %w", cmd, err)
+		}
+	}
+	return openDB(ctx, cfg)
 }
 
 // instanceName names this process in leases: host and pid.
