@@ -181,6 +181,13 @@ func CoreErrorOf(err error) *CoreError {
 // action is retried with the same key, never a new one.
 var ErrCoreUnavailable = errors.New("core system unavailable")
 
+// ErrCoreBadAnswer is in the chain of the error for an answer that breaks
+// the contract (undecodable, a field missing, money out of bounds, another
+// customer's data). For a read it is as good as no answer; for an action the
+// core may have executed it, so the outcome is unknown and is asked again by
+// key, never guessed.
+var ErrCoreBadAnswer = errors.New("core system answered outside the contract")
+
 // CoreEventType is the type of an event the core posts to the bot.
 type CoreEventType string
 

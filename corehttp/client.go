@@ -52,7 +52,7 @@ const (
 // parts do not add up. It is neither a refusal nor "unavailable": for an action
 // the core may have executed it, so the outcome is unknown and must not be
 // guessed (reconcile by key, or hand it to a person).
-var ErrInvalidAnswer = errors.New("invalid answer from the core")
+var ErrInvalidAnswer = supportbot.ErrCoreBadAnswer
 
 // Metrics observes every call: its op, its outcome (OutcomeOK …) and how long
 // it took, retries and waits included.

@@ -214,6 +214,10 @@ func TestInvalidRepaymentsAndPlans(t *testing.T) {
 		_, err := c.Plans(t.Context(), "C1")
 		t.Run(name, func(t *testing.T) { wantInvalid(t, err) })
 	}
+	// Another customer's closure request in the list of C1's: never shown.
+	c, _ = rawCore(t, 200, `{"closure_requests":[{"ref":"CR-20261120-0777","customer_id":"C9","status":"submitted","created_at":"2026-11-20T10:00:00+08:00"}]}`)
+	_, err = c.ClosureRequests(t.Context(), "C1")
+	t.Run("another customer's closure request", func(t *testing.T) { wantInvalid(t, err) })
 	c, _ = rawCore(t, 302, "", "Location", "http://elsewhere.invalid/")
 	_, err = c.Plans(t.Context(), "C1")
 	t.Run("redirect", func(t *testing.T) { wantInvalid(t, err) })

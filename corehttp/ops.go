@@ -3,6 +3,7 @@ package corehttp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -145,6 +146,9 @@ func (c *Client) ClosureRequests(ctx context.Context, customerID string) ([]supp
 			r, err := (*w.Requests)[i].domain()
 			if err != nil {
 				return err
+			}
+			if r.CustomerID != customerID {
+				return fmt.Errorf("closure_requests[%d]: another customer's", i)
 			}
 			list = append(list, *r)
 		}

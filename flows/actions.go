@@ -2,7 +2,9 @@ package flows
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -130,44 +132,107 @@ func (e *Engine) attempt(ctx context.Context, a *supportbot.Action) (supportbot.
 		if a.State != supportbot.ActionPending {
 			rep, err := e.core.Repayment(ctx, a.Key)
 			if ce := refusal(err); ce == nil && err == nil {
+				if why := foreignRepayment(rep, a); why != "" {
+					return a.State, out, fmt.Errorf("the core's repayment under key %s is not the one asked: %s", a.Key, why)
+				}
 				out.Repayment = rep
 				return repaymentState(rep), out, nil
-			} else if ce == nil || !ce.NotFound() {
+			} else if ce == nil || !ce.NotFound() || finalRefusal(err) == nil {
 				return a.State, out, err
 			}
 			// Never executed under this key: sending it again is safe.
 		}
 		rep, err := e.core.Repay(ctx, a.Key, *a.Repay)
-		if ce := refusal(err); ce != nil {
+		if ce := finalRefusal(err); ce != nil {
 			out.Refusal = ce
 			return supportbot.ActionRefused, out, nil
 		} else if err != nil {
 			return a.State, out, err
+		}
+		if why := foreignRepayment(rep, a); why != "" {
+			return a.State, out, fmt.Errorf("the core answered key %s with a repayment that is not the one asked: %s", a.Key, why)
 		}
 		out.Repayment = rep
 		return repaymentState(rep), out, nil
 	case supportbot.ActionCancel:
 		r, err := e.core.CancelScheduled(ctx, a.Key, a.CustomerID, a.Scheduled)
-		if ce := refusal(err); ce != nil {
+		if ce := finalRefusal(err); ce != nil {
 			out.Refusal = ce
 			return supportbot.ActionRefused, out, nil
 		} else if err != nil {
 			return a.State, out, err
+		}
+		if r.ID != a.Scheduled || r.Status != supportbot.ScheduledCancelled {
+			// The contract's 200 is the booking, now cancelled: anything
+			// else is no proof that it will not run.
+			return a.State, out, fmt.Errorf("the core answered the cancellation of %s with %s %s", a.Scheduled, r.ID, r.Status)
 		}
 		out.Scheduled = r
 		return supportbot.ActionSucceeded, out, nil
 	case supportbot.ActionClosure:
 		r, err := e.core.RequestClosure(ctx, a.Key, a.CustomerID)
-		if ce := refusal(err); ce != nil {
+		if ce := finalRefusal(err); ce != nil {
+			if ce.Closure != nil && ce.Closure.CustomerID != "" && ce.Closure.CustomerID != a.CustomerID {
+				ce.Closure = nil // another customer's request is never shown
+			}
 			out.Refusal = ce
 			return supportbot.ActionRefused, out, nil
 		} else if err != nil {
 			return a.State, out, err
 		}
+		if r.CustomerID != "" && r.CustomerID != a.CustomerID {
+			return a.State, out, fmt.Errorf("the core answered the closure request of key %s with another customer's", a.Key)
+		}
 		out.Closure = r
 		return supportbot.ActionSucceeded, out, nil
 	}
 	return supportbot.ActionFailed, out, nil
+}
+
+// finalRefusal is the core's final refusal of an action, nil when err is
+// none: a 4xx in the contract's form with a code the contract gives —
+// nothing was executed under the key, and nothing will be. A 401 (the bot's
+// token) or 429, a page without the contract's error body (a proxy's 404),
+// an unknown code, or "key reused" (something else ran under it) prove
+// nothing: the outcome is unknown, and the key is asked again later.
+func finalRefusal(err error) *supportbot.CoreError {
+	ce := refusal(err)
+	if ce == nil || ce.Status == http.StatusUnauthorized || ce.Status == http.StatusTooManyRequests || !refusalCodes[ce.Code] {
+		return nil
+	}
+	return ce
+}
+
+// refusalCodes are the codes of the contract's final refusals of an action.
+var refusalCodes = map[supportbot.CoreCode]bool{
+	supportbot.CoreCustomerNotFound: true, supportbot.CorePlanNotFound: true, supportbot.CoreCardNotFound: true,
+	supportbot.CoreQuoteNotFound: true, supportbot.CoreRepaymentNotFound: true, supportbot.CoreScheduledNotFound: true,
+	supportbot.CoreNotFound: true, supportbot.CoreNothingToPay: true, supportbot.CoreQuoteExpired: true,
+	supportbot.CoreQuoteStale: true, supportbot.CoreAmountMismatch: true, supportbot.CoreCardFrozen: true,
+	supportbot.CoreNotCancellable: true, supportbot.CoreNotEligible: true, supportbot.CoreAlreadyOpen: true,
+	supportbot.CoreInvalidRequest: true,
+}
+
+// foreignRepayment says how a repayment the core answered or announced for
+// action a is not the one a asked for (another key, amount, quote, customer
+// or plan); "" when it is. Such a repayment is never told as the customer's
+// outcome.
+func foreignRepayment(r *supportbot.Repayment, a *supportbot.Action) string {
+	switch {
+	case a.Repay == nil:
+		return "the action asked for no repayment"
+	case r.Key != "" && r.Key != a.Key:
+		return "another key"
+	case r.Amount != a.Repay.Amount:
+		return fmt.Sprintf("%d fen, %d asked", int64(r.Amount), int64(a.Repay.Amount))
+	case r.QuoteID != "" && r.QuoteID != a.Repay.QuoteID:
+		return "another quote"
+	case r.CustomerID != "" && r.CustomerID != a.CustomerID:
+		return "another customer"
+	case r.PlanID != "" && r.PlanID != a.PlanID:
+		return "another plan"
+	}
+	return ""
 }
 
 func repaymentState(r *supportbot.Repayment) supportbot.ActionState {

@@ -500,10 +500,12 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 		conv.Transcript.Append(supportbot.Line{Time: now, From: "customer", Text: supportbot.MaskNumbers(text, 200)})
 	}
 	err = e.route(s)
-	if errors.Is(err, supportbot.ErrCoreUnavailable) || errors.Is(err, context.DeadlineExceeded) {
-		// The core did not answer: nothing is half-done. The conversation
-		// stays where it was; the customer hears it honestly, with a person
-		// offered.
+	if unavailableErr(err) || supportbot.CoreErrorOf(err) != nil {
+		// The core did not answer (usably), or refused what no flow
+		// expected it to (its data at odds with itself; trying the step
+		// again would not change it): nothing is half-done. The
+		// conversation stays where it was; the customer hears it at once,
+		// with a person offered.
 		e.log.Warn("core unavailable during step", "chat", supportbot.ChatRef(ev.ChatID), "err", err)
 		return s.unavailable(before), nil
 	} else if err != nil {

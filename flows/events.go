@@ -62,14 +62,26 @@ func (e *Engine) repaymentEvent(ctx context.Context, tx Tx, ev supportbot.CoreEv
 	if r == nil || r.Key == "" {
 		return nil
 	}
-	if _, err := tx.Action(ctx, r.Key); supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+	a, err := tx.Action(ctx, r.Key)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
 		e.log.Warn("repayment event for a key the bot did not use", "event", ev.ID)
 		return nil
 	} else if err != nil {
 		return err
 	}
+	if why := foreignRepayment(r, a); why != "" {
+		// Not told: the action waits, and is asked about by its key.
+		e.log.Error("repayment event does not match the repayment asked", "event", ev.ID, "why", why)
+		return nil
+	}
 	state := repaymentState(r)
-	if state == supportbot.ActionProcessing {
+	switch {
+	case state == supportbot.ActionProcessing:
+		return nil
+	case a.State != supportbot.ActionProcessing && a.State != supportbot.ActionPending && a.State != supportbot.ActionUnknown && a.State != state:
+		// Settled already, otherwise: the customer was told that; a person
+		// must look at it.
+		e.log.Error("repayment event contradicts the outcome told", "event", ev.ID, "told", a.State, "event_state", state)
 		return nil
 	}
 	return settleIn(ctx, tx, r.Key, "", state, supportbot.ActionOutcome{Repayment: r}, now)

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -97,6 +98,11 @@ func linkContact(s *Step) error {
 			c = nil
 		} else if err != nil {
 			return err
+		}
+		if c != nil && c.Phone != phone {
+			// Someone else's record for this number: never linked, never shown.
+			return fmt.Errorf("lookup of %s answered with customer of %s: %w", supportbot.MaskPhone(phone),
+				supportbot.MaskPhone(c.Phone), supportbot.ErrCoreBadAnswer)
 		}
 	}
 	if c == nil {

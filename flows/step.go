@@ -424,7 +424,9 @@ func extra(err error) error {
 	return err
 }
 
-// unavailableErr reports whether err means the core did not answer in time.
+// unavailableErr reports whether err means the core did not answer in time,
+// or not in a form the bot can use.
 func unavailableErr(err error) bool {
-	return errors.Is(err, supportbot.ErrCoreUnavailable) || errors.Is(err, context.DeadlineExceeded)
+	return errors.Is(err, supportbot.ErrCoreUnavailable) || errors.Is(err, supportbot.ErrCoreBadAnswer) ||
+		errors.Is(err, context.DeadlineExceeded)
 }

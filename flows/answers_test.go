@@ -1,0 +1,217 @@
+package flows_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"supportbot"
+)
+
+// The core's answers are checked before a customer is told them: an answer
+// about another repayment, booking or customer, or a refusal the contract
+// does not give, is never told as the outcome (found by an outside probe of
+// the HTTP core). The core is the run's, behind hooks that bend its answers.
+
+// otherAmount is r with twice its amount: a repayment that is not the one
+// asked for.
+func otherAmount(r *supportbot.Repayment, err error) (*supportbot.Repayment, error) {
+	if r == nil {
+		return r, err
+	}
+	x := *r
+	x.Amount *= 2
+	return &x, err
+}
+
+// TestARepaymentOfAnotherAmountIsNeverToldAsPaid: the core charges the quote
+// but answers the charge, and then the lookup by key, with twice the amount.
+// The customer is told it takes longer, never "paid ¥X" with a wrong X; once
+// the core answers right, the outcome is told once, with the amount charged.
+func TestARepaymentOfAnotherAmountIsNeverToldAsPaid(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			return otherAmount(k.Core.Repay(ctx, key, r))
+		}
+		k.repayment = func(ctx context.Context, key string) (*supportbot.Repayment, error) {
+			return otherAmount(k.Core.Repayment(ctx, key))
+		}
+	})
+	c.press("确认还款")
+	c.expect("比平时慢一些")
+	for range 4 {
+		h.advance(11 * time.Minute) // past the longest backoff
+		h.drain()
+	}
+	c.inbox()
+	c.reject("提前还款成功")
+	a := h.actions()[0]
+	if got := h.action(a.Key).State; got != supportbot.ActionUnknown {
+		t.Errorf("the action is %s, want unknown while the core answers another amount", got)
+	}
+	h.hooks.set(func(k *hooks) { k.repay, k.repayment = nil, nil })
+	h.advance(11 * time.Minute)
+	h.drain()
+	c.inbox()
+	c.expect("提前还款成功", a.Repay.Amount.String())
+	if e := h.audit("early_repayment"); len(e) != 1 || e[0].Details["amount_fen"] != float64(a.Repay.Amount) {
+		t.Errorf("early_repayment audit = %+v, want one of %d fen", e, int64(a.Repay.Amount))
+	}
+}
+
+// TestARepaymentEventOfAnotherAmountSettlesNothing: the partner answers
+// later; an event with the action's key but another amount is not told, the
+// event that matches is.
+func TestARepaymentEventOfAnotherAmountSettlesNothing(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	var asked supportbot.Repayment
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(_ context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			asked = supportbot.Repayment{ID: "RP-LATER", Key: key, QuoteID: r.QuoteID, CustomerID: "C3", PlanID: "P4",
+				CardID: r.CardID, Amount: r.Amount, Status: supportbot.RepaymentProcessing}
+			x := asked
+			return &x, nil
+		}
+	})
+	c.press("确认还款")
+	c.expect("资金方正在处理")
+	event := func(id string, r supportbot.Repayment) {
+		t.Helper()
+		r.Status = supportbot.RepaymentSucceeded
+		if err := h.eng.CoreEvent(context.Background(), supportbot.CoreEvent{ID: id, Type: supportbot.EventRepaymentSucceeded, Repayment: &r}); err != nil {
+			t.Fatal(err)
+		}
+		h.drain()
+		c.inbox()
+	}
+	wrong := asked
+	wrong.Amount = 999999
+	event("evt_wrong", wrong)
+	c.reject("提前还款成功")
+	if got := h.action(asked.Key).State; got != supportbot.ActionProcessing {
+		t.Errorf("after an event of another amount the action is %s, want processing", got)
+	}
+	event("evt_right", asked)
+	c.expect("提前还款成功", asked.Amount.String())
+}
+
+// TestAReusedKeyIsAskedAboutNotToldAsRefused: the core carried the repayment
+// out, and the answer the bot got was "idempotency key reused" (a 422, final
+// for that request): that proves something ran under the key, not that
+// nothing did. The bot asks the key and tells the payment, not "nothing was
+// taken".
+func TestAReusedKeyIsAskedAboutNotToldAsRefused(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			if _, err := k.Core.Repay(ctx, key, r); err != nil {
+				return nil, err
+			}
+			return nil, &supportbot.CoreError{Status: 422, Code: supportbot.CoreKeyReused, Message: "key reused"}
+		}
+	})
+	c.press("确认还款")
+	c.expect("比平时慢一些")
+	c.reject("没有扣款")
+	h.hooks.set(func(k *hooks) { k.repay = nil })
+	h.advance(time.Minute)
+	h.drain()
+	c.inbox()
+	c.expect("提前还款成功")
+	if n := len(h.repayments("C3")); n != 1 {
+		t.Errorf("the ledger has %d repayments, want 1", n)
+	}
+}
+
+// TestARefusalOutsideTheContractIsNotAChangedBill: a 401 (the bot's token)
+// or a proxy's 404 page on a repayment proves nothing was refused for the
+// customer's reasons: no "your bill changed", the outcome is asked again.
+func TestARefusalOutsideTheContractIsNotAChangedBill(t *testing.T) {
+	for _, ce := range []*supportbot.CoreError{
+		{Status: 401, Code: "unauthorized", Message: "bad token"},
+		{Status: 404, Code: "http_404", Message: "Not Found"},
+		{Status: 409, Code: "something_new", Message: "a code the contract does not have"},
+	} {
+		t.Run(string(ce.Code), func(t *testing.T) {
+			h := newHarness(t, fixture())
+			c := h.chat(100, "zh")
+			c.identify(phoneWang)
+			c.send("/repay")
+			h.hooks.set(func(k *hooks) {
+				k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) { return nil, ce }
+			})
+			c.press("确认还款")
+			c.expect("比平时慢一些")
+			c.reject("账单在报价后有变化", "没有扣款")
+			h.hooks.set(func(k *hooks) { k.repay = nil })
+			h.advance(time.Minute)
+			h.drain()
+			c.inbox()
+			c.expect("提前还款成功")
+		})
+	}
+}
+
+// TestALookupAnsweringAnotherCustomerLinksNobody: the core answers the
+// lookup of 王芳's number with 张伟's record: the chat is not linked, and
+// nothing of 张伟's is shown.
+func TestALookupAnsweringAnotherCustomerLinksNobody(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.hooks.set(func(k *hooks) {
+		k.byPhone = func(ctx context.Context, _ string) (*supportbot.Customer, error) {
+			return k.Core.CustomerByPhone(ctx, onFile(phoneZhang))
+		}
+	})
+	c := h.chat(200, "zh")
+	c.send("/bill")
+	c.share(phoneWang, 200)
+	c.expect("分期系统暂时没有响应")
+	c.reject("张伟", "Redmi", "验证成功")
+	h.hooks.set(func(k *hooks) { k.byPhone = nil })
+	c.send("/bill")
+	c.expect("分享我的手机号") // still not linked
+}
+
+// TestACancellationAnsweredNotCancelledIsNotToldDone: the core answers the
+// cancellation 200 but with the booking still scheduled (or another
+// booking): the customer is not promised "no debit".
+func TestACancellationAnsweredNotCancelledIsNotToldDone(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		bend func(r *supportbot.ScheduledRepayment)
+	}{
+		{"still scheduled", func(r *supportbot.ScheduledRepayment) { r.Status = supportbot.ScheduledScheduled }},
+		{"another booking", func(r *supportbot.ScheduledRepayment) { r.ID = "S3" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, fixture())
+			c := h.chat(100, "zh")
+			c.identify(phoneZhang)
+			h.hooks.set(func(k *hooks) {
+				k.cancel = func(_ context.Context, _, _, id string) (*supportbot.ScheduledRepayment, error) {
+					r := &supportbot.ScheduledRepayment{ID: id, CustomerID: "C1", PlanID: "P1", Period: 7, Amount: 24992, CardID: "K1",
+						RunAt: time.Date(2026, 12, 14, 9, 0, 0, 0, shanghai), Status: supportbot.ScheduledCancelled}
+					tc.bend(r)
+					return r, nil
+				}
+			})
+			c.send("/cancel_schedule")
+			c.press("Redmi K70 第 7 期")
+			c.press("取消这笔预约还款")
+			c.reject("已取消预约还款", "不会扣款")
+			if e := h.audit("cancel_scheduled"); len(e) != 0 {
+				t.Errorf("cancel_scheduled audited %+v on an answer that is not a cancellation", e)
+			}
+		})
+	}
+}
