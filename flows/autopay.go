@@ -89,6 +89,8 @@ func listAutopay(s *Step) error {
 	switch {
 	case card == nil:
 		lines = append(lines, s.T("autopay.footer_no_card"))
+	case card.Frozen && len(usableCards(cards)) == 0:
+		lines = append(lines, s.T("autopay.footer_frozen_only", "card", card.Masked()))
 	case card.Frozen:
 		lines = append(lines, s.T("autopay.footer_frozen", "card", card.Masked()))
 	default:

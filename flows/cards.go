@@ -73,7 +73,16 @@ func listCards(s *Step) error {
 			rows = append(rows, []supportbot.Button{s.btn(s.T("cards.btn_default", "card", c.Masked()), "pick", c.ID)})
 		}
 	}
-	lines = append(lines, "", s.T("cards.default_means"), s.T("cards.bind_short"))
+	lines = append(lines, "", s.T("cards.default_means"))
+	if d := defaultCard(cards); d != nil && d.Frozen {
+		// What a payment here would use instead, and that auto-repayment fails.
+		if usable := usableCards(cards); len(usable) > 0 {
+			lines = append(lines, s.T("cards.default_frozen", "card", usable[0].Masked()))
+		} else {
+			lines = append(lines, s.T("cards.all_frozen"))
+		}
+	}
+	lines = append(lines, s.T("cards.bind_short"))
 	rows = append(rows, []supportbot.Button{s.btn(s.T("cards.btn_bind"), "bind")})
 	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
 	s.say(strings.Join(lines, "\n"), rows...)

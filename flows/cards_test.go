@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"supportbot"
 )
 
 func TestCardsListAndChangeTheDefault(t *testing.T) {
@@ -167,4 +169,24 @@ func TestCardAndIDNumbersAreMaskedAtTheDoor(t *testing.T) {
 	if n := len(h.audit("card_number_refused")); n != 4 {
 		t.Errorf("card_number_refused entries = %d, want 4", n)
 	}
+}
+
+// TestAFrozenDefaultCardSaysWhatIsUsedInstead: with the default card frozen,
+// /cards does not just say payments use the default card: it says a payment
+// here uses the usable one, and that auto-repayment would fail.
+func TestAFrozenDefaultCardSaysWhatIsUsedInstead(t *testing.T) {
+	data := fixture()
+	for i := range data {
+		if data[i].Customer.ID == "C3" {
+			data[i].Cards = []supportbot.Card{
+				{ID: "K9", Bank: "工商银行", Last4: "4321", Default: true, Frozen: true},
+				{ID: "K8", Bank: "建设银行", Last4: "8888"},
+			}
+		}
+	}
+	h := newHarness(t, data)
+	c := h.chat(200, "zh")
+	c.identify(phoneWang)
+	c.send("/cards")
+	c.expect("默认卡已冻结", "在这里还款会改用 建设银行 **** 8888", "自动还款仍从默认卡扣，会失败")
 }

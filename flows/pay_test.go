@@ -157,7 +157,7 @@ func TestPayChoosesAPlanAndCancelsOnlyThatPeriodsSchedule(t *testing.T) {
 	c.expect("要还哪一笔分期的账单？", "1. Redmi K70 · 逾期 ¥261.92", "2. Xiaomi Book · 本期 ¥1,005.00")
 	c.press("Xiaomi Book")
 	// P2 period 3 is due today: not overdue, the current period, fee included.
-	c.expect("<b>📄 本期账单</b>：Xiaomi Book", "第 3 期（还款日 2026年11月21日）：本金 ¥1,000.00 + 手续费 ¥5.00 = ¥1,005.00",
+	c.expect("<b>📄 本期账单</b>：Xiaomi Book", "第 3 期（还款日 今天）：本金 ¥1,000.00 + 手续费 ¥5.00 = ¥1,005.00",
 		"合计应付：<b>¥1,005.00</b>", "第 3 期原定 今天 11:00 的预约还款将在还款后自动取消")
 	c.send("确认")
 	c.expect("还款成功", "Xiaomi Book 第 3 期已还清", "¥1,005.00")
@@ -445,7 +445,7 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 				c.expect("「Xiaomi Book」第 3 期的预约还款正在扣款中，无需重复还款")
 				c.reject("确认还款")
 			} else {
-				c.expect("本期账单</b>：Xiaomi Book", "第 3 期（还款日 2026年11月21日）", "合计应付：<b>¥1,005.00</b>",
+				c.expect("本期账单</b>：Xiaomi Book", "第 3 期（还款日 今天）", "合计应付：<b>¥1,005.00</b>",
 					"第 3 期原定 今天 11:00 的预约还款将在还款后自动取消")
 			}
 			c.send("/cancel")

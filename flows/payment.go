@@ -245,7 +245,7 @@ func billLines(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 		case b.LateFee > 0:
 			key = "pay.period_late"
 		}
-		lines = append(lines, s.T(key, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang), "principal", money(b.Principal),
+		lines = append(lines, s.T(key, "period", b.Period, "date", s.day(b.DueDate), "principal", money(b.Principal),
 			"fee", money(b.Fee), "late_fee", money(b.LateFee), "amount", money(b.Principal+b.Fee+b.LateFee)))
 	}
 	sched, _ := s.scheduled()
