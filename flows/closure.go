@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -130,6 +131,7 @@ func closureLocked(s *Step) (bool, error) {
 // closureCheck is where the customer stands on each precondition of closure.
 type closureCheck struct {
 	openPlans   int
+	payable     int              // open plans with a period no debit is running for: early repayment can settle them
 	owed        supportbot.Money // Plan.Remaining of the open plans
 	cancellable int              // scheduled repayments the customer can cancel
 	waiting     int              // scheduled or processing ones the bank is already debiting
@@ -151,9 +153,17 @@ func checkClosure(s *Step) (closureCheck, error) {
 	if err != nil {
 		return k, err
 	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return k, err
+	}
 	for _, p := range open {
 		k.openPlans++
 		k.owed += p.Remaining()
+		busy := supportbot.DebitingPeriods(p.ID, sched, s.now)
+		if slices.ContainsFunc(p.Bills, func(b supportbot.Bill) bool { return b.Status == supportbot.BillUnpaid && !busy[b.Period] }) {
+			k.payable++
+		}
 	}
 	views, err := scheduledViews(s)
 	if err != nil {
@@ -180,10 +190,13 @@ func closureBlocked(s *Step) (bool, error) {
 	s.finish()
 	lines := []string{s.T("closure.blocked")}
 	var fixes []supportbot.Button
-	if k.openPlans > 0 {
+	switch {
+	case k.payable > 0:
 		lines = append(lines, s.T("closure.check_unpaid", "count", k.openPlans, "amount", money(k.owed)))
 		fixes = append(fixes, s.menuBtn(s.T("menu.repay"), "repay"))
-	} else {
+	case k.openPlans > 0: // nothing left to pay here: the bank is debiting what is left
+		lines = append(lines, s.T("closure.check_unpaid_debiting", "count", k.openPlans, "amount", money(k.owed)))
+	default:
 		lines = append(lines, s.T("closure.check_unpaid_ok"))
 	}
 	if k.cancellable+k.waiting == 0 {

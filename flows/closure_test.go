@@ -311,3 +311,23 @@ func TestAddBusinessDays(t *testing.T) {
 		}
 	}
 }
+
+// TestClosureWhileTheLastPeriodIsBeingDebited: 王芳's only unpaid period is
+// being debited by a scheduled repayment: closure is blocked, but not with
+// "repay early first" (there is nothing to pay here): wait for the debit.
+func TestClosureWhileTheLastPeriodIsBeingDebited(t *testing.T) {
+	data := fixture()
+	for i := range data {
+		if data[i].Customer.ID != "C3" {
+			continue
+		}
+		data[i].Plans[0].Bills[1].Status = supportbot.BillPaid
+		data[i].Scheduled[0].RunAt = start.Add(30 * time.Minute) // S9, period 3: with the bank already
+	}
+	h := newHarness(t, data)
+	c := h.chat(200, "zh")
+	c.identify(phoneWang)
+	c.send("/close_account")
+	c.expect("剩下的各期正在扣款中", "扣款完成后即可申请注销")
+	c.reject("可以先提前还款", "💰 提前还款")
+}
