@@ -222,6 +222,7 @@ func (d *Decoder) Next() (supportbot.CustomerData, bool) {
 	for !d.broken() {
 		switch d.state {
 		case stateStart:
+			d.s.skipBOM()
 			c, ok := d.s.space()
 			if !ok {
 				d.s.unexpected(c, ok, "looking for beginning of value")

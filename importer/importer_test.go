@@ -25,6 +25,23 @@ func readValid(t *testing.T) string {
 	return string(b)
 }
 
+// TestParseSkipsAByteOrderMark: an export saved by a Windows tool starts
+// with a UTF-8 BOM; it was refused as "must be an object".
+func TestParseSkipsAByteOrderMark(t *testing.T) {
+	want, err := importer.Parse([]byte(readValid(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := importer.Parse([]byte("\xef\xbb\xbf" + readValid(t)))
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Parse(BOM + valid) = %d customers, %v; want the same as without", len(got), err)
+	}
+	// Only at the start: inside the document it is still malformed.
+	if _, err := importer.Parse([]byte("{\xef\xbb\xbf}")); err == nil {
+		t.Error("a BOM inside the document was accepted")
+	}
+}
+
 func TestParseValid(t *testing.T) {
 	got, err := importer.Parse([]byte(readValid(t)))
 	if err != nil {

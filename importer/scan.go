@@ -134,6 +134,16 @@ func (s *scanner) read() (byte, bool) {
 }
 
 // space consumes white space and returns the byte after it, unconsumed.
+// skipBOM reads past a UTF-8 byte order mark at the start of the file
+// (Windows tools write one; JSON does not allow it, but it carries nothing).
+func (s *scanner) skipBOM() {
+	if b, err := s.r.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
+		s.r.Discard(3)
+		s.off += 3
+		s.lineStart = s.off
+	}
+}
+
 func (s *scanner) space() (byte, bool) {
 	for {
 		c, ok := s.peek()
