@@ -336,7 +336,7 @@ func settledCancel(s *Step, a *supportbot.Action) error {
 			"amount": money(v.Amount), "time": when(s, v.RunAt)})
 		text := s.T("cancel.done", "line", locale.HTML(v.line(s)))
 		if v.dueSoon(s.today) {
-			text += "\n\n" + s.T("cancel.warn_due", "date", s.day(v.DueDate))
+			text += "\n\n" + s.T("cancel.warn_due_done", "date", s.day(v.DueDate))
 		}
 		s.say(text, rows)
 	case supportbot.ActionRefused:
