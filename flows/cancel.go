@@ -75,6 +75,9 @@ func (v *scheduledView) refusalKey(now time.Time) string {
 			reason = supportbot.NotCancellableTooLate
 		}
 	}
+	if reason == supportbot.NotCancellableTooLate && !v.RunAt.After(now) {
+		return "cancel.refuse_due" // its time has come: not "within 2 hours"
+	}
 	return refusalKey(reason)
 }
 

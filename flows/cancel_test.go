@@ -95,3 +95,18 @@ func TestNoScheduledRepaymentsOffersTheBills(t *testing.T) {
 	c.send("/cancel_schedule")
 	c.expect("no scheduled repayments", "My bills")
 }
+
+// TestABookingPastItsTimeIsNotWithinTwoHours: S2 was due to run an hour after
+// start and the core still lists it as scheduled; two hours on it is not
+// "within 2 hours" but due.
+func TestABookingPastItsTimeIsNotWithinTwoHours(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	h.advance(2 * time.Hour)
+	c.send("/cancel_schedule")
+	c.expect("Xiaomi Book 第 3 期", "（已到扣款时间，无法取消）")
+	c.press("Xiaomi Book 第 3 期")
+	c.expect("已到扣款时间", "无法再取消")
+	c.reject("2 小时内执行")
+}
