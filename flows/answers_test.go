@@ -2,6 +2,8 @@ package flows_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,5 +215,40 @@ func TestACancellationAnsweredNotCancelledIsNotToldDone(t *testing.T) {
 				t.Errorf("cancel_scheduled audited %+v on an answer that is not a cancellation", e)
 			}
 		})
+	}
+}
+
+// TestASecondTapIsNotLeftSayingUnderWay: the customer taps confirm again
+// while the payment is under way and is told so in a new message, the last
+// in the chat. The outcome takes the place of the quote, as always, and that
+// last message no longer says "under way" but where the outcome is.
+func TestASecondTapIsNotLeftSayingUnderWay(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	confirm := c.button("确认还款").Data
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			return nil, fmt.Errorf("no answer: %w", supportbot.ErrCoreUnavailable)
+		}
+	})
+	c.pressData(confirm)
+	c.expect("比平时慢一些")
+	c.pressData(confirm) // the second tap
+	c.expect("正在处理中，不会重复扣款")
+	h.hooks.set(func(k *hooks) { k.repay = nil })
+	h.advance(time.Minute)
+	h.drain()
+	c.inbox()
+	c.expect("提前还款成功", "这笔还款已有结果，见上方消息")
+	screen := c.text()
+	for _, r := range c.last {
+		switch {
+		case strings.Contains(r.Text, "提前还款成功") && r.Edit == 0 && r.EditStep == "":
+			t.Errorf("the outcome came as a new message, not in the quote's place:\n%s", screen)
+		case strings.Contains(r.Text, "见上方") && r.EditStep == "":
+			t.Errorf("'see above' came as a new message, not in place of 'under way':\n%s", screen)
+		}
 	}
 }

@@ -392,6 +392,10 @@ func (s *Step) sayWorking(a *supportbot.Action, text string) {
 	s.reply(supportbot.Reply{Text: text, Nonce: workingNonce(a.Key)})
 }
 
+// stillNonce names the message that told a second tap of action key that
+// it is still under way; the outcome edits it too.
+func stillNonce(key string) string { return "s:" + key }
+
 // outcomeOf makes the step's first reply the outcome of a: the message the
 // confirmation was on, or the "working on it" message.
 func (s *Step) outcomeOf(a *supportbot.Action) {
@@ -447,6 +451,11 @@ func tellAction(s *Step, a *supportbot.Action) error {
 		}
 		s.say(s.T("repay.already_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", ref), rows...)
 	case supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing:
+		if s.slots.Action == a.Key && !s.slots.Still { // the outcome edits it (settledPayment)
+			s.slots.Still = true
+			s.reply(supportbot.Reply{Text: s.T("repay.paying_still"), Buttons: rows, Nonce: stillNonce(a.Key)})
+			return nil
+		}
 		s.say(s.T("repay.paying_still"), rows...)
 	default:
 		return nil
@@ -546,6 +555,11 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 	here := s.conv.Flow == a.Flow && s.slots.Action == a.Key // the chat still waits for it
 	if here {
 		s.outcomeOf(a) // the "working on it" message becomes the outcome
+	}
+	if here && s.slots.Still && !a.State.Open() {
+		// Told again meanwhile that it is under way (a second tap): that
+		// message, the last in the chat, no longer says so.
+		defer s.reply(supportbot.Reply{EditStep: stillNonce(a.Key), Text: s.T("repay.settled_above")})
 	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}}
 	amount := money(a.Repay.Amount)

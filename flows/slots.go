@@ -22,8 +22,11 @@ type slots struct {
 	// Cancel: the scheduled repayment; autopay: the switch asked for.
 	Scheduled string `json:"scheduled,omitempty"`
 	On        bool   `json:"on,omitempty"`
-	// Action is the key of the money action this flow confirmed.
+	// Action is the key of the money action this flow confirmed; Still,
+	// that the customer was told again that it is under way (a second tap),
+	// in a message the outcome edits too.
 	Action string `json:"action,omitempty"`
+	Still  bool   `json:"still,omitempty"`
 	// Choices are ids too long for a button, named by index ("#2").
 	Choices []string `json:"choices,omitempty"`
 }
