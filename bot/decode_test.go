@@ -3,6 +3,7 @@ package bot
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -186,6 +187,42 @@ func TestDecodeUpdateClipsText(t *testing.T) {
 			if n := utf8.RuneCountInString(s); n > maxText || !utf8.ValidString(s) {
 				t.Errorf("%d characters (valid %v) passed through", n, utf8.ValidString(s))
 			}
+		}
+	}
+}
+
+// TestKeyboardParts: a keyboard of up to 100 buttons is one; more are cut
+// row by row into keyboards of at most 100; an empty first row is a row.
+func TestKeyboardParts(t *testing.T) {
+	row := func(n int) []supportbot.Button { return make([]supportbot.Button, n) }
+	rows := func(n, width int) [][]supportbot.Button {
+		var out [][]supportbot.Button
+		for range n {
+			out = append(out, row(width))
+		}
+		return out
+	}
+	count := func(parts [][][]supportbot.Button) (sizes []int) {
+		for _, p := range parts {
+			n := 0
+			for _, r := range p {
+				n += len(r)
+			}
+			sizes = append(sizes, n)
+		}
+		return sizes
+	}
+	for _, tt := range []struct {
+		rows [][]supportbot.Button
+		want []int
+	}{
+		{nil, nil},
+		{rows(50, 2), []int{100}},
+		{rows(41, 3), []int{99, 24}},
+		{append([][]supportbot.Button{row(0)}, rows(3, 1)...), []int{3}},
+	} {
+		if got := count(keyboardParts(tt.rows)); !slices.Equal(got, tt.want) {
+			t.Errorf("keyboardParts(%d rows) = %v buttons a part, want %v", len(tt.rows), got, tt.want)
 		}
 	}
 }

@@ -575,9 +575,9 @@ const maxInlineButtons = 100
 // nearly all do), none for no buttons.
 func keyboardParts(rows [][]supportbot.Button) [][][]supportbot.Button {
 	var parts [][][]supportbot.Button
-	n := maxInlineButtons
+	n := 0
 	for _, row := range rows {
-		if n+len(row) > maxInlineButtons {
+		if len(parts) == 0 || n+len(row) > maxInlineButtons {
 			parts = append(parts, nil)
 			n = 0
 		}

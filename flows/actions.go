@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -108,7 +109,11 @@ func (e *Engine) execute(ctx context.Context, a *supportbot.Action) {
 	state, out, err := e.attempt(actx, a)
 	e.metrics.MoneyAction(string(a.Kind), string(state))
 	if err != nil { // no final answer
-		e.log.Warn("money action without an answer", "key", a.Key, "kind", a.Kind, "attempt", a.Attempts, "err", err)
+		log := e.log.Warn
+		if errors.Is(err, supportbot.ErrCoreBadAnswer) { // the contract broken: a person must look
+			log = e.log.Error
+		}
+		log("money action without a final answer", "key", a.Key, "kind", a.Kind, "attempt", a.Attempts, "err", err)
 		e.retry(ctx, a, supportbot.ActionUnknown, backoffFor(a.Attempts), out)
 		return
 	}
@@ -131,13 +136,20 @@ func (e *Engine) attempt(ctx context.Context, a *supportbot.Action) (supportbot.
 		}
 		if a.State != supportbot.ActionPending {
 			rep, err := e.core.Repayment(ctx, a.Key)
-			if ce := refusal(err); ce == nil && err == nil {
+			ce := finalRefusal(err)
+			switch {
+			case err == nil:
 				if why := foreignRepayment(rep, a); why != "" {
-					return a.State, out, fmt.Errorf("the core's repayment under key %s is not the one asked: %s", a.Key, why)
+					return a.State, out, fmt.Errorf("the core's repayment under key %s is not the one asked: %s: %w", a.Key, why, supportbot.ErrCoreBadAnswer)
 				}
 				out.Repayment = rep
 				return repaymentState(rep), out, nil
-			} else if ce == nil || !ce.NotFound() || finalRefusal(err) == nil {
+			case ce != nil && !ce.NotFound():
+				// The key was refused, and the answer lost: the lookup
+				// replays the refusal. Nothing was taken.
+				out.Refusal = ce
+				return supportbot.ActionRefused, out, nil
+			case ce == nil:
 				return a.State, out, err
 			}
 			// Never executed under this key: sending it again is safe.
@@ -150,7 +162,7 @@ func (e *Engine) attempt(ctx context.Context, a *supportbot.Action) (supportbot.
 			return a.State, out, err
 		}
 		if why := foreignRepayment(rep, a); why != "" {
-			return a.State, out, fmt.Errorf("the core answered key %s with a repayment that is not the one asked: %s", a.Key, why)
+			return a.State, out, fmt.Errorf("the core answered key %s with a repayment that is not the one asked: %s: %w", a.Key, why, supportbot.ErrCoreBadAnswer)
 		}
 		out.Repayment = rep
 		return repaymentState(rep), out, nil
@@ -165,7 +177,7 @@ func (e *Engine) attempt(ctx context.Context, a *supportbot.Action) (supportbot.
 		if r.ID != a.Scheduled || r.Status != supportbot.ScheduledCancelled {
 			// The contract's 200 is the booking, now cancelled: anything
 			// else is no proof that it will not run.
-			return a.State, out, fmt.Errorf("the core answered the cancellation of %s with %s %s", a.Scheduled, r.ID, r.Status)
+			return a.State, out, fmt.Errorf("the core answered the cancellation of %s with %s %s: %w", a.Scheduled, r.ID, r.Status, supportbot.ErrCoreBadAnswer)
 		}
 		out.Scheduled = r
 		return supportbot.ActionSucceeded, out, nil
@@ -181,7 +193,7 @@ func (e *Engine) attempt(ctx context.Context, a *supportbot.Action) (supportbot.
 			return a.State, out, err
 		}
 		if r.CustomerID != "" && r.CustomerID != a.CustomerID {
-			return a.State, out, fmt.Errorf("the core answered the closure request of key %s with another customer's", a.Key)
+			return a.State, out, fmt.Errorf("the core answered the closure request of key %s with another customer's: %w", a.Key, supportbot.ErrCoreBadAnswer)
 		}
 		out.Closure = r
 		return supportbot.ActionSucceeded, out, nil
@@ -196,21 +208,21 @@ func (e *Engine) attempt(ctx context.Context, a *supportbot.Action) (supportbot.
 // an unknown code, or "key reused" (something else ran under it) prove
 // nothing: the outcome is unknown, and the key is asked again later.
 func finalRefusal(err error) *supportbot.CoreError {
-	ce := refusal(err)
-	if ce == nil || ce.Status == http.StatusUnauthorized || ce.Status == http.StatusTooManyRequests || !refusalCodes[ce.Code] {
+	ce := refusal(err, refusalCodes...)
+	if ce == nil || ce.Status == http.StatusUnauthorized || ce.Status == http.StatusTooManyRequests {
 		return nil
 	}
 	return ce
 }
 
 // refusalCodes are the codes of the contract's final refusals of an action.
-var refusalCodes = map[supportbot.CoreCode]bool{
-	supportbot.CoreCustomerNotFound: true, supportbot.CorePlanNotFound: true, supportbot.CoreCardNotFound: true,
-	supportbot.CoreQuoteNotFound: true, supportbot.CoreRepaymentNotFound: true, supportbot.CoreScheduledNotFound: true,
-	supportbot.CoreNotFound: true, supportbot.CoreNothingToPay: true, supportbot.CoreQuoteExpired: true,
-	supportbot.CoreQuoteStale: true, supportbot.CoreAmountMismatch: true, supportbot.CoreCardFrozen: true,
-	supportbot.CoreNotCancellable: true, supportbot.CoreNotEligible: true, supportbot.CoreAlreadyOpen: true,
-	supportbot.CoreInvalidRequest: true,
+var refusalCodes = []supportbot.CoreCode{
+	supportbot.CoreCustomerNotFound, supportbot.CorePlanNotFound, supportbot.CoreCardNotFound,
+	supportbot.CoreQuoteNotFound, supportbot.CoreRepaymentNotFound, supportbot.CoreScheduledNotFound,
+	supportbot.CoreNotFound, supportbot.CoreNothingToPay, supportbot.CoreQuoteExpired,
+	supportbot.CoreQuoteStale, supportbot.CoreAmountMismatch, supportbot.CoreCardFrozen,
+	supportbot.CoreNotCancellable, supportbot.CoreNotEligible, supportbot.CoreAlreadyOpen,
+	supportbot.CoreInvalidRequest, "idempotency_key_missing", "idempotency_key_invalid",
 }
 
 // foreignRepayment says how a repayment the core answered or announced for

@@ -229,6 +229,9 @@ func relayToAgent(s *Step) (bool, error) {
 				return err
 			}
 			t.Status, t.ClosedAt = supportbot.TicketClosed, now
+			if t.AgentID != 0 {
+				t.Invite = supportbot.InviteSent // as an agent's /close: the note says so, an undelivered one is told
+			}
 			if err := tx.UpdateTicket(ctx, t); err != nil {
 				return err
 			}

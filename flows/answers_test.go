@@ -150,7 +150,9 @@ func TestARefusalOutsideTheContractIsNotAChangedBill(t *testing.T) {
 			c.identify(phoneWang)
 			c.send("/repay")
 			h.hooks.set(func(k *hooks) {
-				k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) { return nil, ce }
+				k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+					return nil, ce
+				}
 			})
 			c.press("确认还款")
 			c.expect("比平时慢一些")
@@ -250,5 +252,65 @@ func TestASecondTapIsNotLeftSayingUnderWay(t *testing.T) {
 		case strings.Contains(r.Text, "见上方") && r.EditStep == "":
 			t.Errorf("'see above' came as a new message, not in place of 'under way':\n%s", screen)
 		}
+	}
+}
+
+// TestAnOutcomeIsToldWhenTheReadAfterItIsRefused: the repayment goes
+// through; the plans read that only adds to the outcome message is refused
+// once (a proxy's 404 page during a deploy). The outcome is still told, and
+// audited, once — not dropped with the step.
+func TestAnOutcomeIsToldWhenTheReadAfterItIsRefused(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	refused := &supportbot.CoreError{Status: 404, Code: "http_404", Message: "Not Found"}
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			rep, err := k.Core.Repay(ctx, key, r)
+			k.set(func(k *hooks) {
+				k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, refused }
+			})
+			return rep, err
+		}
+	})
+	c.press("确认还款")
+	h.drain()
+	c.inbox()
+	if shown := strings.Join(c.seen, "\n"); !strings.Contains(shown, "提前还款成功") {
+		t.Errorf("the outcome was never shown:\n%s", shown)
+	}
+	if n := len(h.audit("early_repayment")); n != 1 {
+		t.Errorf("early_repayment audit entries = %d, want 1", n)
+	}
+}
+
+// TestALostRefusalIsFoundByTheKey: the core refused the repayment (the quote
+// had expired) but the answer was lost; asked by its key, the core replays
+// the refusal. Nothing was taken: the customer is told so and gets a new
+// quote, instead of "it takes longer" for ever.
+func TestALostRefusalIsFoundByTheKey(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	expired := &supportbot.CoreError{Status: 409, Code: supportbot.CoreQuoteExpired, Message: "quote expired"}
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			return nil, fmt.Errorf("the answer was lost: %w", supportbot.ErrCoreUnavailable)
+		}
+		k.repayment = func(context.Context, string) (*supportbot.Repayment, error) { return nil, expired }
+	})
+	c.press("确认还款")
+	c.expect("比平时慢一些")
+	h.advance(time.Minute)
+	h.drain()
+	c.inbox()
+	c.expect("报价已超过 15 分钟失效，没有扣款", "确认还款")
+	if n := len(h.repayments("C3")); n != 0 {
+		t.Errorf("the ledger has %d repayments, want none", n)
+	}
+	if a := h.actions()[0]; h.action(a.Key).State != supportbot.ActionRefused {
+		t.Errorf("the action is %s, want refused", h.action(a.Key).State)
 	}
 }

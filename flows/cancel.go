@@ -371,6 +371,9 @@ func staleCancel(s *Step, a action) (bool, error) {
 		return false, nil
 	}
 	act, err := s.e.st.Action(s.ctx, cancelKey(s.conv.ChatID, a.Arg, a.Nonce))
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND { // confirmed before keys named the chat by its hash
+		act, err = s.e.st.Action(s.ctx, "cancel:"+strconv.FormatInt(s.conv.ChatID, 10)+":"+a.Nonce+":"+a.Arg)
+	}
 	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
 		v, err := findScheduled(s, a.Arg)
 		if err != nil || v == nil || v.Status != supportbot.ScheduledCancelled {

@@ -500,13 +500,14 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 		conv.Transcript.Append(supportbot.Line{Time: now, From: "customer", Text: supportbot.MaskNumbers(text, 200)})
 	}
 	err = e.route(s)
-	if unavailableErr(err) || supportbot.CoreErrorOf(err) != nil {
+	if unavailableErr(err) || supportbot.CoreErrorOf(err) != nil && !isInternal(ev.Kind) {
 		// The core did not answer (usably), or refused what no flow
-		// expected it to (its data at odds with itself; trying the step
-		// again would not change it): nothing is half-done. The
-		// conversation stays where it was; the customer hears it at once,
-		// with a person offered.
-		e.log.Warn("core unavailable during step", "chat", supportbot.ChatRef(ev.ChatID), "err", err)
+		// expected it to on a customer's step (its data at odds with
+		// itself; trying the step again would not change it): nothing is
+		// half-done. The conversation stays where it was; the customer
+		// hears it at once, with a person offered. (A settled action or a
+		// core event meeting a refusal is tried again: it must be told.)
+		e.log.Warn("core did not answer usably during step", "chat", supportbot.ChatRef(ev.ChatID), "err", err)
 		return s.unavailable(before), nil
 	} else if err != nil {
 		return nil, err

@@ -101,8 +101,7 @@ func linkContact(s *Step) error {
 		}
 		if c != nil && c.Phone != phone {
 			// Someone else's record for this number: never linked, never shown.
-			return fmt.Errorf("lookup of %s answered with customer of %s: %w", supportbot.MaskPhone(phone),
-				supportbot.MaskPhone(c.Phone), supportbot.ErrCoreBadAnswer)
+			return fmt.Errorf("a phone lookup answered with a customer of another phone: %w", supportbot.ErrCoreBadAnswer)
 		}
 	}
 	if c == nil {

@@ -414,11 +414,11 @@ func refusal(err error, codes ...supportbot.CoreCode) *supportbot.CoreError {
 	return ce
 }
 
-// extra drops a core that does not answer from what a step reads only to
-// say more: telling an outcome the core already gave (and keeping it in the
-// audit) must not depend on another read.
+// extra drops a core that does not answer (or refuses) from what a step
+// reads only to say more: telling an outcome the core already gave (and
+// keeping it in the audit) must not depend on another read.
 func extra(err error) error {
-	if unavailableErr(err) {
+	if unavailableErr(err) || supportbot.CoreErrorOf(err) != nil {
 		return nil
 	}
 	return err

@@ -133,7 +133,6 @@ func (s *scanner) read() (byte, bool) {
 	return c, true
 }
 
-// space consumes white space and returns the byte after it, unconsumed.
 // skipBOM reads past a UTF-8 byte order mark at the start of the file
 // (Windows tools write one; JSON does not allow it, but it carries nothing).
 func (s *scanner) skipBOM() {
@@ -144,6 +143,7 @@ func (s *scanner) skipBOM() {
 	}
 }
 
+// space consumes white space and returns the byte after it, unconsumed.
 func (s *scanner) space() (byte, bool) {
 	for {
 		c, ok := s.peek()

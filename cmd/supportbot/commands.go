@@ -242,7 +242,7 @@ func runBackup(ctx context.Context, cfg Config, path string, out io.Writer) erro
 	}
 	db, err := openExisting(ctx, cfg, "backup")
 	if err != nil {
-		return fmt.Errorf("backup: database %s: %w", cfg.DatabasePath, err)
+		return err
 	}
 	defer db.Close()
 	if err := db.Backup(ctx, path); err != nil {
