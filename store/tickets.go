@@ -99,6 +99,15 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *supportbot.Ticket) error {
 	if t.Status == supportbot.TicketOpen && t.WaitingSince.IsZero() {
 		t.WaitingSince = t.CreatedAt
 	}
+	if t.Status == supportbot.TicketOpen {
+		// Tickets join the queue one at a time, so that the place a step
+		// reads after this (QueuePosition) counts every ticket before it:
+		// on PostgreSQL two instances' transactions would not see each
+		// other's new ticket and tell both customers "first".
+		if err := tx.Lock(ctx, "ticket queue"); err != nil {
+			return fmt.Errorf("create ticket: %w", err)
+		}
+	}
 	err := tx.queryRow(ctx, `
 		INSERT INTO tickets (chat_id, customer_id, status, reason, previous_id, created_at, closed_at, handle, customer_name,
 			came_from, waiting_since)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -181,5 +182,36 @@ func TestOneOpenTicketPerChatAcrossInstances(t *testing.T) {
 	}
 	if list, _ := db.Tickets(ctx, false, 10); len(list) != 1 {
 		t.Errorf("%d tickets in all, want 1", len(list))
+	}
+}
+
+// TestQueuePlacesAcrossInstancesAreDistinct: customers asking for a person at
+// the same moment on two instances are told distinct places (on PostgreSQL
+// each transaction did not see the other's new ticket: both were "first").
+func TestQueuePlacesAcrossInstancesAreDistinct(t *testing.T) {
+	ctx := context.Background()
+	db, c, cfg := open(t)
+	dbs := []*store.DB{db, reopen(t, cfg, c)}
+	const n = 6
+	places := make([]int, n)
+	errs := parallel(n, func(i int) error {
+		return dbs[i%2].Update(ctx, func(tx *store.Tx) error {
+			tk := &supportbot.Ticket{ChatID: int64(100 + i), Status: supportbot.TicketOpen}
+			if err := tx.CreateTicket(ctx, tk); err != nil {
+				return err
+			}
+			var err error
+			places[i], err = tx.QueuePosition(ctx, tk)
+			return err
+		})
+	})
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	slices.Sort(places)
+	if want := []int{1, 2, 3, 4, 5, 6}; !slices.Equal(places, want) {
+		t.Errorf("places told = %v, want %v", places, want)
 	}
 }
