@@ -153,14 +153,19 @@ func openDB(ctx context.Context, cfg Config) (*store.DB, error) {
 // an error naming it — opening it would create an empty database, and a
 // mistyped DATABASE_PATH would look like an empty audit log.
 func openExisting(ctx context.Context, cfg Config, cmd string) (*store.DB, error) {
-	if cfg.DatabaseURL == "" {
-		if _, err := os.Stat(cfg.DatabasePath); errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: the database %s does not exist (DATABASE_PATH)", cmd, cfg.DatabasePath)
-		} else if err != nil {
-			return nil, fmt.Errorf("%s: %w", cmd, err)
-		}
+	if cfg.DatabaseURL != "" {
+		return openDB(ctx, cfg)
 	}
-	return openDB(ctx, cfg)
+	if _, err := os.Stat(cfg.DatabasePath); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: the database %s does not exist (DATABASE_PATH)", cmd, cfg.DatabasePath)
+	} else if err != nil {
+		return nil, fmt.Errorf("%s: %w", cmd, err)
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil { // a directory, a file that is not a database
+		return nil, fmt.Errorf("%s: database %s: %w", cmd, cfg.DatabasePath, err)
+	}
+	return db, nil
 }
 
 // instanceName names this process in leases: host and pid.
