@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -57,4 +58,25 @@ func (l *Leases) take(ctx context.Context, table, key string, id any, ttl time.D
 		return err
 	})
 	return ok, err
+}
+
+// LiveJobs are the names of the job leases beginning with prefix that some
+// owner holds now (not run out).
+func (db *DB) LiveJobs(ctx context.Context, prefix string) ([]string, error) {
+	rows, err := db.read().query(ctx, `SELECT name FROM job_leases WHERE until > ? ORDER BY name`, ms(db.Now()))
+	if err != nil {
+		return nil, fmt.Errorf("live jobs: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		if strings.HasPrefix(name, prefix) {
+			names = append(names, name)
+		}
+	}
+	return names, rows.Err()
 }

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +31,9 @@ func (m *Main) runTelegram(ctx context.Context) error {
 	}
 	var shared bot.SharedOutbox
 	if m.DB.Dialect() == "postgres" {
+		if err := m.checkSettings(ctx); err != nil {
+			return err
+		}
 		// Several instances may send from this outbox: each claims what it
 		// sends, and Telegram's limits are buckets in the database.
 		shared = m.DB
@@ -180,6 +185,9 @@ func (m *Main) background(ctx context.Context) {
 		leases = m.DB.Leases(m.Engine.Instance(), time.Hour)
 	}
 	for {
+		if leases != nil {
+			m.keepSettings(ctx)
+		}
 		if time.Since(lastPrune) > time.Hour && m.takeJob(ctx, leases, "prune", time.Hour) {
 			lastPrune = time.Now()
 			if n, err := m.DB.Prune(ctx, m.Now().Add(-retention)); err != nil && ctx.Err() == nil {
@@ -193,6 +201,52 @@ func (m *Main) background(ctx context.Context) {
 			return
 		case <-tick.C:
 		}
+	}
+}
+
+// settingsLease is how long an instance's settings stay on record unless
+// renewed (background renews them every minute).
+const settingsLease = 3 * time.Minute
+
+// settingsJob names, as a job lease, the settings that decide "today", money
+// and time for every instance on one database: the support time zone (a
+// payoff's fees of periods due today), business hours and reminders.
+func (m *Main) settingsJob() string {
+	days := make([]string, len(m.Config.ReminderDays))
+	for i, d := range m.Config.ReminderDays {
+		days[i] = strconv.Itoa(d)
+	}
+	return fmt.Sprintf("settings: SUPPORT_TIMEZONE=%s BUSINESS_HOURS=%s REMINDER_DAYS=%s REMINDER_HOUR=%d",
+		m.Config.Location, m.Config.Hours, strings.Join(days, ","), m.Config.ReminderHour)
+}
+
+// checkSettings refuses to start an instance on PostgreSQL whose settings
+// differ from those of an instance running on the same database (two
+// instances would quote the same plan differently and keep different
+// hours), and records its own. Changing them means stopping every instance:
+// a stopped one's record runs out within settingsLease.
+func (m *Main) checkSettings(ctx context.Context) error {
+	own := m.settingsJob()
+	live, err := m.DB.LiveJobs(ctx, "settings: ")
+	if err != nil {
+		return err
+	}
+	for _, other := range live {
+		if other != own {
+			return fmt.Errorf("another instance on this database runs with %s; this one has %s: every instance must have the same "+
+				"(to change them, stop every instance; a stopped one's settings are forgotten within %v)",
+				strings.TrimPrefix(other, "settings: "), strings.TrimPrefix(own, "settings: "), settingsLease)
+		}
+	}
+	m.keepSettings(ctx)
+	return nil
+}
+
+// keepSettings renews this instance's settings record (any instance with the
+// same settings may hold it).
+func (m *Main) keepSettings(ctx context.Context) {
+	if _, err := m.DB.Leases(m.Engine.Instance(), settingsLease).TakeJob(ctx, m.settingsJob(), settingsLease); err != nil && ctx.Err() == nil {
+		m.Logger.Warn("record the settings", "err", err)
 	}
 }
 

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"maps"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAnInstanceWithOtherSettingsIsRefused: on PostgreSQL an instance whose
+// SUPPORT_TIMEZONE (or hours, or reminders) differ from a running one's
+// refuses to start, naming both: the two would quote the same plan
+// differently (which fees are due "today") and keep different hours (found
+// by an outside probe of several instances). One with the same settings is
+// not refused for them.
+func TestAnInstanceWithOtherSettingsIsRefused(t *testing.T) {
+	a := newApp(t, coreOverHTTP())
+	if a.db.URL == "" {
+		t.Skip("several instances share PostgreSQL only (SUPPORTBOT_TEST_DATABASE=postgres)")
+	}
+	a.setClock(time.Now()) // the other instances run on the real clock
+	a.start()
+	a.addr() // running, its settings recorded
+	run := func(vars map[string]string, d time.Duration) error {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		defer cancel()
+		var out bytes.Buffer
+		return Run(ctx, nil, env(vars), strings.NewReader(""), &out, &out)
+	}
+	other := maps.Clone(a.env)
+	other["SUPPORT_TIMEZONE"] = "America/Los_Angeles"
+	err := run(other, 20*time.Second)
+	if err == nil || !strings.Contains(err.Error(), "another instance on this database runs with SUPPORT_TIMEZONE=Asia/Shanghai") ||
+		!strings.Contains(err.Error(), "this one has SUPPORT_TIMEZONE=America/Los_Angeles") {
+		t.Errorf("an instance with another time zone: %v, want a refusal naming both", err)
+	}
+	// The same settings: past that check (it then waits to poll, which only
+	// one instance may: stopped after a few seconds).
+	if err := run(maps.Clone(a.env), 3*time.Second); err != nil && strings.Contains(err.Error(), "another instance on this database runs with") {
+		t.Errorf("an instance with the same settings: %v, want no settings refusal", err)
+	}
+}
