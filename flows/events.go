@@ -78,7 +78,7 @@ func (e *Engine) repaymentEvent(ctx context.Context, tx Tx, ev supportbot.CoreEv
 	switch {
 	case state == supportbot.ActionProcessing:
 		return nil
-	case a.State != supportbot.ActionProcessing && a.State != supportbot.ActionPending && a.State != supportbot.ActionUnknown && a.State != state:
+	case !a.State.Open() && a.State != state:
 		// Settled already, otherwise: the customer was told that; a person
 		// must look at it.
 		e.log.Error("repayment event contradicts the outcome told", "event", ev.ID, "told", a.State, "event_state", state)

@@ -66,9 +66,11 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 	"no thanks": true, "no thank you": true, "maybe later": true}
 
 // isNo reports whether typed text is a "no".
-func isNo(text string) bool {
-	return noWords[strings.ToLower(strings.Trim(text, " !！。.~～?？,，"))]
-}
+func isNo(text string) bool { return noWords[bare(text)] }
+
+// bare is typed text as the word lists hold it: lower case, without the
+// spaces and punctuation around it.
+func bare(text string) string { return strings.ToLower(strings.Trim(text, " !！。.~～?？,，")) }
 
 // declineStep answers a "no" to the step in front of the customer: they
 // leave it, told plainly what was not done; an action already under way
@@ -398,7 +400,7 @@ func (s *Step) freeText(text string) error {
 		s.menu("menu.again")
 		return nil
 	}
-	switch smallTalk[strings.ToLower(strings.Trim(text, " !！。.~～?？,，"))] {
+	switch smallTalk[bare(text)] {
 	case "hello": // a greeting is not a question the bot failed to answer
 		s.conv.Misses = 0
 		s.menu("menu.greeting")
@@ -421,7 +423,7 @@ func (s *Step) freeText(text string) error {
 		s.menu("smalltalk.no")
 		return nil
 	}
-	if confirmWords[strings.ToLower(strings.Trim(text, " !！。.~～?？,，"))] {
+	if confirmWords[bare(text)] {
 		// "确认" with nothing to confirm (a second one after a payment went
 		// through): not a question about confirmations.
 		s.conv.Misses = 0
