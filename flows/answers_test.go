@@ -31,10 +31,7 @@ func otherAmount(r *supportbot.Repayment, err error) (*supportbot.Repayment, err
 // The customer is told it takes longer, never "paid ¥X" with a wrong X; once
 // the core answers right, the outcome is told once, with the amount charged.
 func TestARepaymentOfAnotherAmountIsNeverToldAsPaid(t *testing.T) {
-	h := newHarness(t, fixture())
-	c := h.chat(100, "zh")
-	c.identify(phoneWang)
-	c.send("/repay")
+	h, c := session(t, fixture(), phoneWang, "/repay")
 	h.hooks.set(func(k *hooks) {
 		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
 			return otherAmount(k.Core.Repay(ctx, key, r))
@@ -69,10 +66,7 @@ func TestARepaymentOfAnotherAmountIsNeverToldAsPaid(t *testing.T) {
 // later; an event with the action's key but another amount is not told, the
 // event that matches is.
 func TestARepaymentEventOfAnotherAmountSettlesNothing(t *testing.T) {
-	h := newHarness(t, fixture())
-	c := h.chat(100, "zh")
-	c.identify(phoneWang)
-	c.send("/repay")
+	h, c := session(t, fixture(), phoneWang, "/repay")
 	var asked supportbot.Repayment
 	h.hooks.set(func(k *hooks) {
 		k.repay = func(_ context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
@@ -110,10 +104,7 @@ func TestARepaymentEventOfAnotherAmountSettlesNothing(t *testing.T) {
 // nothing did. The bot asks the key and tells the payment, not "nothing was
 // taken".
 func TestAReusedKeyIsAskedAboutNotToldAsRefused(t *testing.T) {
-	h := newHarness(t, fixture())
-	c := h.chat(100, "zh")
-	c.identify(phoneWang)
-	c.send("/repay")
+	h, c := session(t, fixture(), phoneWang, "/repay")
 	h.hooks.set(func(k *hooks) {
 		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
 			if _, err := k.Core.Repay(ctx, key, r); err != nil {
@@ -145,10 +136,7 @@ func TestARefusalOutsideTheContractIsNotAChangedBill(t *testing.T) {
 		{Status: 409, Code: "something_new", Message: "a code the contract does not have"},
 	} {
 		t.Run(string(ce.Code), func(t *testing.T) {
-			h := newHarness(t, fixture())
-			c := h.chat(100, "zh")
-			c.identify(phoneWang)
-			c.send("/repay")
+			h, c := session(t, fixture(), phoneWang, "/repay")
 			h.hooks.set(func(k *hooks) {
 				k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
 					return nil, ce
@@ -225,10 +213,7 @@ func TestACancellationAnsweredNotCancelledIsNotToldDone(t *testing.T) {
 // in the chat. The outcome takes the place of the quote, as always, and that
 // last message no longer says "under way" but where the outcome is.
 func TestASecondTapIsNotLeftSayingUnderWay(t *testing.T) {
-	h := newHarness(t, fixture())
-	c := h.chat(100, "zh")
-	c.identify(phoneWang)
-	c.send("/repay")
+	h, c := session(t, fixture(), phoneWang, "/repay")
 	confirm := c.button("确认还款").Data
 	h.hooks.set(func(k *hooks) {
 		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
@@ -260,10 +245,7 @@ func TestASecondTapIsNotLeftSayingUnderWay(t *testing.T) {
 // once (a proxy's 404 page during a deploy). The outcome is still told, and
 // audited, once — not dropped with the step.
 func TestAnOutcomeIsToldWhenTheReadAfterItIsRefused(t *testing.T) {
-	h := newHarness(t, fixture())
-	c := h.chat(100, "zh")
-	c.identify(phoneWang)
-	c.send("/repay")
+	h, c := session(t, fixture(), phoneWang, "/repay")
 	refused := &supportbot.CoreError{Status: 404, Code: "http_404", Message: "Not Found"}
 	h.hooks.set(func(k *hooks) {
 		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
@@ -290,10 +272,7 @@ func TestAnOutcomeIsToldWhenTheReadAfterItIsRefused(t *testing.T) {
 // the refusal. Nothing was taken: the customer is told so and gets a new
 // quote, instead of "it takes longer" for ever.
 func TestALostRefusalIsFoundByTheKey(t *testing.T) {
-	h := newHarness(t, fixture())
-	c := h.chat(100, "zh")
-	c.identify(phoneWang)
-	c.send("/repay")
+	h, c := session(t, fixture(), phoneWang, "/repay")
 	expired := &supportbot.CoreError{Status: 409, Code: supportbot.CoreQuoteExpired, Message: "quote expired"}
 	h.hooks.set(func(k *hooks) {
 		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {

@@ -8,10 +8,7 @@ import (
 )
 
 func TestBillsToTheFen(t *testing.T) {
-	h := newHarness(t, fixture())
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
-	c.send("/bill")
+	_, c := session(t, fixture(), phoneZhang, "/bill")
 	// P1: periods 6-12 unpaid: 6×249.92 + 249.88 + late fee 12.00 = 1,761.40
 	// P2: periods 3-6: 4×(1,000.00 + 5.00) = 4,020.00
 	c.expect("2 笔进行中的分期，合计待还 <b>¥5,781.40</b>",
@@ -134,10 +131,7 @@ func TestNamesFullOfMarkupReadAsTyped(t *testing.T) {
 			data[i].Cards[j].Bank = "<i>银行</i>&"
 		}
 	}
-	h := newHarness(t, data)
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
-	c.send("/bill")
+	_, c := session(t, data, phoneZhang, "/bill")
 	c.expect("&lt;b&gt;Redmi&lt;/b&gt; &amp; *K70*_😀 Redmi K70", "A&amp;B &lt;金融&gt;")
 	c.press("1. 查看还款计划")
 	c.send("/cancel_schedule")
@@ -162,17 +156,8 @@ func TestNamesFullOfMarkupReadAsTyped(t *testing.T) {
 // but that the debit will fail and how to pay instead.
 func TestABookingOnAFrozenCardIsNotNothingToDo(t *testing.T) {
 	data := fixture()
-	for i := range data {
-		for j := range data[i].Scheduled {
-			if data[i].Scheduled[j].ID == "S9" {
-				data[i].Scheduled[j].CardID = "K9" // 工商银行 **** 4321, frozen
-			}
-		}
-	}
-	h := newHarness(t, data)
-	c := h.chat(200, "zh")
-	c.identify(phoneWang)
-	c.send("/bill")
+	customerIn(t, data, "C3").Scheduled[0].CardID = "K9" // S9 on 工商银行 **** 4321, frozen
+	_, c := session(t, data, phoneWang, "/bill")
 	c.expect("从 工商银行 **** 4321 扣款，但这张卡已被冻结，扣款会失败", "/pay")
 	c.reject("无需手动还款")
 }
@@ -181,17 +166,9 @@ func TestABookingOnAFrozenCardIsNotNothingToDo(t *testing.T) {
 // fee shows what the other periods cost, not the first one's amount.
 func TestPerPeriodIsWhatMostPeriodsCost(t *testing.T) {
 	data := fixture()
-	for i := range data {
-		for j := range data[i].Plans {
-			if p := &data[i].Plans[j]; p.ID == "P4" {
-				p.Bills[1].Fee, p.Bills[2].Fee = 500, 500 // periods 2 and 3: ¥105.00; period 1 (paid): ¥100.00
-			}
-		}
-	}
-	h := newHarness(t, data)
-	c := h.chat(200, "zh")
-	c.identify(phoneWang)
-	c.send("/bill")
+	p4 := customerIn(t, data, "C3").Plans[0]
+	p4.Bills[1].Fee, p4.Bills[2].Fee = 500, 500 // periods 2 and 3: ¥105.00; period 1 (paid): ¥100.00
+	_, c := session(t, data, phoneWang, "/bill")
 	c.expect("已还 1/3 期 · 每期 ¥105.00")
 }
 
@@ -199,10 +176,7 @@ func TestPerPeriodIsWhatMostPeriodsCost(t *testing.T) {
 // no late fee has been charged: no "late fee ¥0.00", in the bill or the
 // schedule.
 func TestAnOverduePeriodWithoutALateFeeSaysNoFee(t *testing.T) {
-	h := newHarness(t, fixture())
-	c := h.chat(200, "zh")
-	c.identify(phoneWang)
-	c.send("/bill")
+	_, c := session(t, fixture(), phoneWang, "/bill")
 	c.expect("第 2 期已逾期（还款日 2026年11月1日）：应还 <b>¥100.00</b>")
 	c.reject("滞纳金 ¥0.00")
 	c.press("查看还款计划")

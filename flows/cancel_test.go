@@ -8,10 +8,7 @@ import (
 )
 
 func TestCancelTheFarScheduledRepayment(t *testing.T) {
-	h := newHarness(t, fixture())
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
-	c.send("/cancel_schedule")
+	h, c := session(t, fixture(), phoneZhang, "/cancel_schedule")
 	c.expect("你的预约还款", "1. Redmi K70 第 8 期", "2. Xiaomi Book 第 3 期",
 		"3. Redmi K70 第 7 期 · ¥249.92 · 招商银行 **** 6789 · 2026年12月14日 09:00 扣款",
 		"（2 小时内执行，无法取消）", "（处理中，无法取消）")
@@ -70,10 +67,7 @@ func TestCancelWarnsWhenTheBillIsDueSoon(t *testing.T) {
 }
 
 func TestForgedCancelOfAnotherCustomersScheduleDoesNothing(t *testing.T) {
-	h := newHarness(t, fixture())
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
-	c.send("/cancel_schedule")
+	h, c := session(t, fixture(), phoneZhang, "/cancel_schedule")
 	nonce := c.button("Redmi K70 第 7 期").Data[2:8]
 	for _, data := range []string{"s:" + nonce + ":cancel:pick:S9", "s:" + nonce + ":cancel:ok:S9"} {
 		c.pressData(data)

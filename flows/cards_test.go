@@ -10,10 +10,7 @@ import (
 )
 
 func TestCardsListAndChangeTheDefault(t *testing.T) {
-	h := newHarness(t, payFixture())
-	c := h.chat(500, "zh")
-	c.identify(phoneZhao)
-	c.send("/cards")
+	h, c := session(t, payFixture(), phoneZhao, "/cards")
 	c.expect("1. 农业银行 **** 5555 ✅ 默认", "2. 招商银行 **** 6666", "设为默认：招商银行 **** 6666", "不能绑卡")
 	c.reject("设为默认：农业银行")
 	c.press("设为默认：招商银行")
@@ -58,10 +55,7 @@ func TestCardsMarkAFrozenCardUnusable(t *testing.T) {
 }
 
 func TestCardsBindingHappensInTheApp(t *testing.T) {
-	h := newHarness(t, payFixture())
-	c := h.chat(500, "zh")
-	c.identify(phoneZhao)
-	c.send("/cards")
+	h, c := session(t, payFixture(), phoneZhao, "/cards")
 	c.press("如何绑定新卡")
 	c.expect("小米商城 App", "本人名下", "支持在线扣款", "不要在聊天里发送完整卡号")
 	c.reject("请输入", "请发送")
@@ -176,17 +170,10 @@ func TestCardAndIDNumbersAreMaskedAtTheDoor(t *testing.T) {
 // here uses the usable one, and that auto-repayment would fail.
 func TestAFrozenDefaultCardSaysWhatIsUsedInstead(t *testing.T) {
 	data := fixture()
-	for i := range data {
-		if data[i].Customer.ID == "C3" {
-			data[i].Cards = []supportbot.Card{
-				{ID: "K9", Bank: "工商银行", Last4: "4321", Default: true, Frozen: true},
-				{ID: "K8", Bank: "建设银行", Last4: "8888"},
-			}
-		}
+	customerIn(t, data, "C3").Cards = []supportbot.Card{
+		{ID: "K9", Bank: "工商银行", Last4: "4321", Default: true, Frozen: true},
+		{ID: "K8", Bank: "建设银行", Last4: "8888"},
 	}
-	h := newHarness(t, data)
-	c := h.chat(200, "zh")
-	c.identify(phoneWang)
-	c.send("/cards")
+	_, c := session(t, data, phoneWang, "/cards")
 	c.expect("默认卡已冻结", "在这里还款会改用 建设银行 **** 8888", "自动还款仍从默认卡扣，会失败")
 }

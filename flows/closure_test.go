@@ -42,10 +42,7 @@ func (c *chat) startClosure() {
 }
 
 func TestClosureNamesUnpaidBillsAndScheduledRepayments(t *testing.T) {
-	h := newHarness(t, fixture())
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
-	c.send("/close_account")
+	h, c := session(t, fixture(), phoneZhang, "/close_account")
 	// P1: 6×249.92 + 249.88 + 12.00 late fee; P2: 4×(1,000.00 + 5.00).
 	c.expect("暂时还不能注销分期账户",
 		"❌ 未结清的账单：2 笔分期尚未还清，剩余待还共 ¥5,781.40",
@@ -69,10 +66,7 @@ func TestClosureNamesUnpaidBillsAndScheduledRepayments(t *testing.T) {
 }
 
 func TestClosureWaitsForARefundThenGoesAhead(t *testing.T) {
-	h := newHarness(t, fixture())
-	c := h.chat(400, "zh")
-	c.identify(phoneLi)
-	c.send("/close_account")
+	h, c := session(t, fixture(), phoneLi, "/close_account")
 	c.expect("✅ 未结清的账单：没有", "✅ 预约还款：没有",
 		"❌ 处理中的退款：1 笔退款尚未完成，请等退款完成后再申请注销", "[👤 转人工客服]")
 	c.reject("[💰 提前还款]", "[🗓 取消预约还款]", "继续注销")
@@ -317,17 +311,10 @@ func TestAddBusinessDays(t *testing.T) {
 // "repay early first" (there is nothing to pay here): wait for the debit.
 func TestClosureWhileTheLastPeriodIsBeingDebited(t *testing.T) {
 	data := fixture()
-	for i := range data {
-		if data[i].Customer.ID != "C3" {
-			continue
-		}
-		data[i].Plans[0].Bills[1].Status = supportbot.BillPaid
-		data[i].Scheduled[0].RunAt = start.Add(30 * time.Minute) // S9, period 3: with the bank already
-	}
-	h := newHarness(t, data)
-	c := h.chat(200, "zh")
-	c.identify(phoneWang)
-	c.send("/close_account")
+	wang := customerIn(t, data, "C3")
+	wang.Plans[0].Bills[1].Status = supportbot.BillPaid
+	wang.Scheduled[0].RunAt = start.Add(30 * time.Minute) // S9, period 3: with the bank already
+	_, c := session(t, data, phoneWang, "/close_account")
 	c.expect("剩下的各期正在扣款中", "扣款完成后即可申请注销")
 	c.reject("可以先提前还款", "💰 提前还款")
 }

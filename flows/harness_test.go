@@ -863,3 +863,26 @@ func succeeded(list []supportbot.Repayment) []supportbot.Repayment {
 	}
 	return out
 }
+
+// session opens a harness on data and a Chinese chat of the customer with
+// phone, identified, that has just sent command.
+func session(t *testing.T, data []supportbot.CustomerData, phone, command string) (*harness, *chat) {
+	t.Helper()
+	h := newHarness(t, data)
+	c := h.chat(100, "zh")
+	c.identify(phone)
+	c.send(command)
+	return h, c
+}
+
+// customerIn is the customer id of data, to change before a harness opens on it.
+func customerIn(t *testing.T, data []supportbot.CustomerData, id string) *supportbot.CustomerData {
+	t.Helper()
+	for i := range data {
+		if data[i].Customer.ID == id {
+			return &data[i]
+		}
+	}
+	t.Fatalf("no customer %s in the data", id)
+	return nil
+}
