@@ -2,7 +2,6 @@ package flows_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -116,7 +115,7 @@ func TestAReusedKeyIsAskedAboutNotToldAsRefused(t *testing.T) {
 	c.press("确认还款")
 	c.expect("比平时慢一些")
 	c.reject("没有扣款")
-	h.hooks.set(func(k *hooks) { k.repay = nil })
+	failRepay(h, nil)
 	h.advance(time.Minute)
 	h.drain()
 	c.inbox()
@@ -137,15 +136,11 @@ func TestARefusalOutsideTheContractIsNotAChangedBill(t *testing.T) {
 	} {
 		t.Run(string(ce.Code), func(t *testing.T) {
 			h, c := session(t, fixture(), phoneWang, "/repay")
-			h.hooks.set(func(k *hooks) {
-				k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
-					return nil, ce
-				}
-			})
+			failRepay(h, ce)
 			c.press("确认还款")
 			c.expect("比平时慢一些")
 			c.reject("账单在报价后有变化", "没有扣款")
-			h.hooks.set(func(k *hooks) { k.repay = nil })
+			failRepay(h, nil)
 			h.advance(time.Minute)
 			h.drain()
 			c.inbox()
@@ -215,16 +210,12 @@ func TestACancellationAnsweredNotCancelledIsNotToldDone(t *testing.T) {
 func TestASecondTapIsNotLeftSayingUnderWay(t *testing.T) {
 	h, c := session(t, fixture(), phoneWang, "/repay")
 	confirm := c.button("确认还款").Data
-	h.hooks.set(func(k *hooks) {
-		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
-			return nil, fmt.Errorf("no answer: %w", supportbot.ErrCoreUnavailable)
-		}
-	})
+	failRepay(h, errDown)
 	c.pressData(confirm)
 	c.expect("比平时慢一些")
 	c.pressData(confirm) // the second tap
 	c.expect("正在处理中，不会重复扣款")
-	h.hooks.set(func(k *hooks) { k.repay = nil })
+	failRepay(h, nil)
 	h.advance(time.Minute)
 	h.drain()
 	c.inbox()
@@ -274,10 +265,8 @@ func TestAnOutcomeIsToldWhenTheReadAfterItIsRefused(t *testing.T) {
 func TestALostRefusalIsFoundByTheKey(t *testing.T) {
 	h, c := session(t, fixture(), phoneWang, "/repay")
 	expired := &supportbot.CoreError{Status: 409, Code: supportbot.CoreQuoteExpired, Message: "quote expired"}
+	failRepay(h, errDown) // the answer was lost
 	h.hooks.set(func(k *hooks) {
-		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
-			return nil, fmt.Errorf("the answer was lost: %w", supportbot.ErrCoreUnavailable)
-		}
 		k.repayment = func(context.Context, string) (*supportbot.Repayment, error) { return nil, expired }
 	})
 	c.press("确认还款")

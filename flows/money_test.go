@@ -206,7 +206,7 @@ func TestRestartWithTheActionClaimedResumesItWithTheSameKey(t *testing.T) {
 	c.press("确认还款")
 	c.expect("⏳ 正在从 建设银行 **** 8888 扣款 <b>¥200.00</b>", "比平时慢一些")
 	c.reject("提前还款成功")
-	h.hooks.set(func(k *hooks) { k.repay = nil })
+	failRepay(h, nil)
 	h.open() // a restart; the retry is due after a backoff
 	h.drain()
 	if c.inbox(); len(c.last) != 0 {
@@ -516,15 +516,11 @@ func TestCoreDownPastTheQuotesLifeChargesNothing(t *testing.T) {
 	c := h.chat(100, "zh")
 	c.identify(phoneWang)
 	c.send("/repay")
-	h.hooks.set(func(k *hooks) {
-		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
-			return nil, errDown
-		}
-	})
+	failRepay(h, errDown)
 	c.press("确认还款")
 	c.expect("比平时慢一些")
 	h.advance(20 * time.Minute)
-	h.hooks.set(func(k *hooks) { k.repay = nil })
+	failRepay(h, nil)
 	h.drain()
 	c.inbox()
 	c.expect("报价已超过 15 分钟失效，没有扣款", "合计应付：<b>¥200.00</b>", "确认还款")
@@ -661,9 +657,16 @@ func TestAPartnerThatAnswersLaterOverHTTP(t *testing.T) {
 
 // refuseRepay makes the core refuse the next repayments with code.
 func refuseRepay(h *harness, code supportbot.CoreCode) {
+	failRepay(h, &supportbot.CoreError{Status: 409, Code: code, Message: string(code)})
+}
+
+// failRepay makes the core answer the next repayments with err, executing
+// nothing; nil lets them through again.
+func failRepay(h *harness, err error) {
 	h.hooks.set(func(k *hooks) {
-		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
-			return nil, &supportbot.CoreError{Status: 409, Code: code, Message: string(code)}
+		k.repay = nil
+		if err != nil {
+			k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) { return nil, err }
 		}
 	})
 }
@@ -699,7 +702,7 @@ func TestTheCoresRefusalsOfARepayment(t *testing.T) {
 			if second := c.button("确认还款").Data; second == first {
 				t.Error("the new quote has the refused one's confirm button")
 			}
-			h.hooks.set(func(k *hooks) { k.repay = nil })
+			failRepay(h, nil)
 			c.pressData(first) // the refused quote's button: nothing
 			c.reject("还款成功")
 			c.send("/pay")
@@ -738,7 +741,7 @@ func TestACardFrozenBeforeTheChargeIsNotCharged(t *testing.T) {
 	if e := h.audit("payment_refused"); len(e) != 1 || e[0].Details["code"] != "card_frozen" {
 		t.Errorf("payment_refused audit = %+v", e)
 	}
-	h.hooks.set(func(k *hooks) { k.repay = nil })
+	failRepay(h, nil)
 	c.press("确认还款")
 	c.expect("还款成功", "招商银行 **** 6666")
 	if r := h.paid("C5"); r.CardID != "K6" {

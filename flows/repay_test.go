@@ -138,7 +138,7 @@ func TestDeclinedCardChangesNothing(t *testing.T) {
 	if e := h.audit("payment_declined"); len(e) != 1 || e[0].Details["reason"] != "do_not_honor" {
 		t.Errorf("payment_declined audit = %+v", e)
 	}
-	h.hooks.set(func(k *hooks) { k.repay = nil }) // the customer topped the card up
+	failRepay(h, nil) // the customer topped the card up
 	c.press("换一张卡重试")
 	c.expect("扣款卡：建设银行 **** 8888")
 	c.press("确认还款")
