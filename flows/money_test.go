@@ -666,7 +666,9 @@ func failRepay(h *harness, err error) {
 	h.hooks.set(func(k *hooks) {
 		k.repay = nil
 		if err != nil {
-			k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) { return nil, err }
+			k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+				return nil, err
+			}
 		}
 	})
 }
