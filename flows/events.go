@@ -23,6 +23,17 @@ func (e *Engine) CoreEvent(ctx context.Context, ev supportbot.CoreEvent) error {
 		if err != nil || !fresh {
 			return err
 		}
+		if subject := eventSubject(ev); subject != "" && !ev.CreatedAt.IsZero() {
+			latest, err := tx.LatestEvent(ctx, subject, ev.CreatedAt)
+			if err != nil {
+				return err
+			}
+			if !latest {
+				// A newer event about it was told: this one would undo it.
+				e.log.Warn("core event older than one taken about the same subject", "event", ev.ID, "type", ev.Type)
+				return nil
+			}
+		}
 		switch ev.Type {
 		case supportbot.EventRepaymentSucceeded, supportbot.EventRepaymentFailed:
 			return e.repaymentEvent(ctx, tx, ev, now)
@@ -85,6 +96,22 @@ func (e *Engine) repaymentEvent(ctx context.Context, tx Tx, ev supportbot.CoreEv
 		return nil
 	}
 	return settleIn(ctx, tx, r.Key, "", state, supportbot.ActionOutcome{Repayment: r}, now)
+}
+
+// eventSubject is what an event tells the state of — a scheduled
+// repayment, a customer, a closure request — of which only the latest
+// state is told; "" for an event whose order does not matter (a repayment
+// settles its action once; each overdue bill is reminded once).
+func eventSubject(ev supportbot.CoreEvent) string {
+	switch {
+	case ev.Type == supportbot.EventCustomerUpdated && ev.Customer != nil:
+		return "customer:" + ev.Customer.ID
+	case (ev.Type == supportbot.EventScheduledRepaymentSucceeded || ev.Type == supportbot.EventScheduledRepaymentFailed) && ev.Scheduled != nil:
+		return "scheduled:" + ev.Scheduled.ID
+	case ev.Type == supportbot.EventClosureRequestDecided && ev.Closure != nil:
+		return "closure:" + ev.Closure.Reference
+	}
+	return ""
 }
 
 // eventCustomer is the customer an event concerns.

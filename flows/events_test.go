@@ -115,3 +115,46 @@ func TestAnEventForAnUnlinkedChatIsNotTold(t *testing.T) {
 		t.Errorf("Bob's chat heard 王芳's event: %s", c.text())
 	}
 }
+
+// TestAnOlderEventArrivingLaterDoesNotUndoANewerOne: the core does not keep
+// order. A scheduled debit that failed and then, tried again, succeeded is
+// told as paid when the success arrives first — the failure arriving after
+// it is not told ("pay now" would pay twice), nor kept in the message
+// center; an older customer.updated with a phone the customer has since
+// left does not unlink the chat the newer one kept linked.
+func TestAnOlderEventArrivingLaterDoesNotUndoANewerOne(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	booking := func(status string) *supportbot.ScheduledRepayment {
+		return &supportbot.ScheduledRepayment{ID: "S9", CustomerID: "C3", PlanID: "P4", Period: 3, Amount: 10000,
+			CardID: "K8", Status: status}
+	}
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_s9_done", Type: supportbot.EventScheduledRepaymentSucceeded,
+		CreatedAt: start.Add(time.Hour), Scheduled: booking(supportbot.ScheduledDone)})
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_s9_failed", Type: supportbot.EventScheduledRepaymentFailed,
+		CreatedAt: start, Scheduled: booking(supportbot.ScheduledFailed)})
+	c.inbox()
+	c.expect("预约还款已扣款成功")
+	c.reject("扣款失败", "立即还款")
+	c.send("/messages")
+	c.reject("扣款失败")
+	if n := len(h.audit("scheduled_failed")); n != 0 {
+		t.Errorf("the older failure was audited as news: %d entries", n)
+	}
+
+	newer := supportbot.CoreEvent{ID: "evt_c3_back", Type: supportbot.EventCustomerUpdated, CreatedAt: start.Add(time.Hour),
+		Customer: &supportbot.Customer{ID: "C3", Name: "王芳", Phone: onFile(phoneWang), Language: supportbot.LangZH}}
+	older := supportbot.CoreEvent{ID: "evt_c3_moved", Type: supportbot.EventCustomerUpdated, CreatedAt: start,
+		Customer: &supportbot.Customer{ID: "C3", Name: "王芳", Phone: "+8613811112222", Language: supportbot.LangZH}}
+	h.coreEvent(newer)
+	h.coreEvent(older)
+	c.inbox()
+	c.reject("手机号已变更")
+	c.send("/bill")
+	c.expect("Xiaomi Watch")
+	c.reject("分享我的手机号")
+	if n := len(h.audit("unlink")); n != 0 {
+		t.Errorf("unlinked by an older update: %d unlink entries", n)
+	}
+}

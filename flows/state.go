@@ -127,7 +127,10 @@ type Tx interface {
 	PutEvents(ctx context.Context, evs []supportbot.Event) (int, error)
 	DoneEvent(ctx context.Context, id int64) error
 	// SeenEvent records a core event id; false means it was taken before.
+	// LatestEvent records one about subject created at; false means one
+	// about it created later was taken before.
 	SeenEvent(ctx context.Context, id string) (bool, error)
+	LatestEvent(ctx context.Context, subject string, at time.Time) (bool, error)
 
 	Conversation(ctx context.Context, chatID int64) (*supportbot.Conversation, error)
 	CustomerConversations(ctx context.Context, customerID string) ([]supportbot.Conversation, error)

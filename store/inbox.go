@@ -165,3 +165,17 @@ func (tx *Tx) SeenEvent(ctx context.Context, id string) (bool, error) {
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// LatestEvent records that a core event about subject, created at, is
+// taken; false when one about it created later was taken before (the core
+// does not keep order). Events created at the same instant are all taken.
+func (tx *Tx) LatestEvent(ctx context.Context, subject string, at time.Time) (bool, error) {
+	res, err := tx.exec(ctx, `INSERT INTO core_event_order (subject, created_at, seen_at) VALUES (?, ?, ?)
+		ON CONFLICT (subject) DO UPDATE SET created_at = excluded.created_at, seen_at = excluded.seen_at
+		WHERE core_event_order.created_at <= excluded.created_at`, subject, ms(at), ms(tx.now))
+	if err != nil {
+		return false, fmt.Errorf("record the order of core events about %s: %w", subject, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

@@ -286,3 +286,41 @@ func TestSeenEvent(t *testing.T) {
 		return nil
 	})
 }
+
+// TestLatestEvent: of the events about one subject, one created before an
+// event taken already is not the latest; one created at the same instant,
+// or about another subject, is.
+func TestLatestEvent(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := open(t)
+	for i, c := range []struct {
+		subject string
+		at      time.Time
+		want    bool
+	}{
+		{"scheduled:S1", t0.Add(time.Hour), true},
+		{"scheduled:S1", t0, false}, // older, arriving later
+		{"scheduled:S2", t0, true},
+		{"scheduled:S1", t0.Add(time.Hour), true}, // the same instant
+		{"scheduled:S1", t0.Add(2 * time.Hour), true},
+		{"scheduled:S1", t0.Add(time.Hour), false},
+	} {
+		update(t, db, func(tx *store.Tx) error {
+			latest, err := tx.LatestEvent(ctx, c.subject, c.at)
+			if latest != c.want {
+				t.Errorf("event %d (%s at %v): latest = %v, want %v", i+1, c.subject, c.at, latest, c.want)
+			}
+			return err
+		})
+	}
+	// Forgotten once pruned (the core retries for days, not weeks).
+	if _, err := db.Prune(ctx, t0.Add(time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	update(t, db, func(tx *store.Tx) error {
+		if latest, err := tx.LatestEvent(ctx, "scheduled:S1", t0); err != nil || !latest {
+			t.Errorf("after pruning: latest = %v, %v", latest, err)
+		}
+		return nil
+	})
+}

@@ -71,7 +71,7 @@ const pruneChunk = 1000
 
 // Prune deletes what only matters for a while, older than before: handled
 // inbox rows (a redelivered update is recognised for that long), sent or
-// failed outbox rows, core event ids seen, reminder checks, expired quotes
+// failed outbox rows, core event ids seen and their order, reminder checks, expired quotes
 // of the embedded core, and when flooding chats were told to slow down. It
 // deletes in chunks of bounded size, each its own transaction, and reports
 // how many rows went.
@@ -81,6 +81,7 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 		`DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE state = 'done' AND done_at < ? LIMIT ?)`,
 		`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status <> 'pending' AND done_at < ? LIMIT ?)`,
 		`DELETE FROM seen_events WHERE id IN (SELECT id FROM seen_events WHERE seen_at < ? LIMIT ?)`,
+		`DELETE FROM core_event_order WHERE subject IN (SELECT subject FROM core_event_order WHERE seen_at < ? LIMIT ?)`,
 		`DELETE FROM core_quotes WHERE id IN (SELECT id FROM core_quotes WHERE expires_at < ? LIMIT ?)`,
 		`DELETE FROM reminder_checks WHERE (customer_id, day) IN (SELECT customer_id, day FROM reminder_checks WHERE checked_at < ? LIMIT ?)`,
 		`DELETE FROM core_events WHERE seq IN (SELECT seq FROM core_events WHERE delivered_at < ? LIMIT ?)`,
