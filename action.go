@@ -67,6 +67,8 @@ type ActionOutcome struct {
 	Scheduled *ScheduledRepayment `json:",omitempty"`
 	Closure   *ClosureRequest     `json:",omitempty"`
 	Refusal   *CoreError          `json:",omitempty"`
-	// Told is set once the customer was told the action is taking longer.
-	Told bool `json:",omitempty"`
+	// Told is set once the customer was told the action is taking longer;
+	// Escalated once a person was asked to look at it.
+	Told      bool `json:",omitempty"`
+	Escalated bool `json:",omitempty"`
 }

@@ -34,6 +34,11 @@ const (
 	// reconcileEvery is how often a processing repayment is looked at when
 	// no event came.
 	reconcileEvery = 5 * time.Minute
+	// An action the core has not answered for stuckAfter, or has answered
+	// outside the contract badAnswers times, is handed to a person: the
+	// key stays the key, but the customer must not wait on it alone.
+	stuckAfter = time.Hour
+	badAnswers = 3
 )
 
 // actionWorkers bounds the money actions executed at once: each mostly
@@ -114,11 +119,13 @@ func (e *Engine) execute(ctx context.Context, a *supportbot.Action) {
 			log = e.log.Error
 		}
 		log("money action without a final answer", "key", a.Key, "kind", a.Kind, "attempt", a.Attempts, "err", err)
-		e.retry(ctx, a, supportbot.ActionUnknown, backoffFor(a.Attempts), out)
+		stuck := e.cfg.Now().Sub(a.CreatedAt) >= stuckAfter ||
+			errors.Is(err, supportbot.ErrCoreBadAnswer) && a.Attempts >= badAnswers
+		e.retry(ctx, a, supportbot.ActionUnknown, backoffFor(a.Attempts), out, stuck)
 		return
 	}
 	if state == supportbot.ActionProcessing {
-		e.retry(ctx, a, state, reconcileEvery, out)
+		e.retry(ctx, a, state, reconcileEvery, out, false)
 		return
 	}
 	e.settleAction(ctx, a.Key, e.cfg.Instance, state, out)
@@ -267,26 +274,41 @@ func backoffFor(attempts int) time.Duration {
 }
 
 // retry leaves the action open and, the first time, tells the customer it
-// is taking longer than usual.
-func (e *Engine) retry(ctx context.Context, a *supportbot.Action, state supportbot.ActionState, wait time.Duration, out supportbot.ActionOutcome) {
-	tell := !out.Told
-	out.Told = true
+// is taking longer than usual; the first time it is stuck, its chat's step
+// hands it to a person (stuckAction).
+func (e *Engine) retry(ctx context.Context, a *supportbot.Action, state supportbot.ActionState, wait time.Duration, out supportbot.ActionOutcome, stuck bool) {
+	var tell []string
+	if !out.Told {
+		out.Told, tell = true, append(tell, ":slow")
+	}
+	escalate := stuck && !out.Escalated
+	if escalate {
+		out.Escalated, tell = true, append(tell, ":stuck")
+	}
 	err := e.st.RetryAction(ctx, a.Key, e.cfg.Instance, state, e.cfg.Now().Add(wait), out)
 	if err != nil {
 		e.log.Error("record money action", "key", a.Key, "err", err)
 		return
 	}
-	if tell {
-		err := e.st.Update(ctx, func(tx Tx) error {
-			_, err := tx.PutEvents(ctx, []supportbot.Event{{ChatID: a.ChatID, Kind: supportbot.EventSettled, Data: a.Key,
-				Source: "a:" + a.Key + ":slow", Time: e.cfg.Now()}})
-			return err
-		})
-		if err != nil {
-			e.log.Error("tell a slow money action", "key", a.Key, "err", err)
-		}
-		e.poke()
+	if len(tell) == 0 {
+		return
 	}
+	if escalate {
+		e.log.Error("money action handed to a person", "key", a.Key, "kind", a.Kind, "attempt", a.Attempts, "since", a.CreatedAt)
+	}
+	err = e.st.Update(ctx, func(tx Tx) error {
+		var evs []supportbot.Event
+		for _, suffix := range tell {
+			evs = append(evs, supportbot.Event{ChatID: a.ChatID, Kind: supportbot.EventSettled, Data: a.Key,
+				Source: "a:" + a.Key + suffix, Time: e.cfg.Now()})
+		}
+		_, err := tx.PutEvents(ctx, evs)
+		return err
+	})
+	if err != nil {
+		e.log.Error("tell a slow money action", "key", a.Key, "err", err)
+	}
+	e.poke()
 }
 
 // settleAction records a final outcome and hands it to the action's chat, in
@@ -324,8 +346,11 @@ func (e *Engine) settle(s *Step) error {
 	} else if err != nil {
 		return err
 	}
-	if strings.HasSuffix(s.ev.Source, ":slow") && !a.State.Open() {
+	if (strings.HasSuffix(s.ev.Source, ":slow") || strings.HasSuffix(s.ev.Source, ":stuck")) && !a.State.Open() {
 		return nil // settled since: the outcome event tells it
+	}
+	if strings.HasSuffix(s.ev.Source, ":stuck") {
+		return stuckAction(s, a)
 	}
 	sp := e.flows[a.Flow]
 	if sp == nil || sp.settled == nil {

@@ -175,11 +175,43 @@ func queued(s *Step, t *supportbot.Ticket) error {
 		name, icon := topicName(&tk, false)
 		s.late = append(s.late,
 			supportbot.Reply{ChatID: staff, TicketID: tk.ID, TopicName: name, TopicIcon: icon,
-				Text: strings.ReplaceAll(card, ticketMark, strconv.FormatInt(tk.ID, 10))},
-			tellQueue(s, &tk, pos))
+				Text: strings.ReplaceAll(card, ticketMark, strconv.FormatInt(tk.ID, 10))})
+		if s.alert != "" {
+			s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: tk.ID, Text: s.alert})
+		}
+		s.late = append(s.late, tellQueue(s, &tk, pos))
 		return nil
 	})
 	return nil
+}
+
+// stuckAction hands to a person a money action the core has not settled
+// for long, or keeps answering outside the contract: the customer hears
+// that someone will look at it (and not to try again), and the staff chat
+// gets the action with a new ticket, or in the topic of the chat's open
+// one. The action itself goes on being asked about by its key.
+func stuckAction(s *Step, a *supportbot.Action) error {
+	s.records = true
+	var amount, product string
+	if a.Repay != nil {
+		amount, product = money(a.Repay.Amount), a.Product
+	}
+	what := locale.HTML(s.T("action.what_"+string(a.Kind), "amount", amount))
+	s.alert = s.staffT("desk.stuck", "what", locale.HTML(s.staffT("desk.what_"+string(a.Kind), "amount", amount, "product", product,
+		"scheduled", a.Scheduled)), "since", a.CreatedAt.In(s.e.cfg.Location).Format("01-02 15:04"), "attempts", a.Attempts, "key", a.Key)
+	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
+	switch {
+	case err == nil:
+		s.say(s.T("action.stuck_ticket", "what", what))
+		if staff := s.e.cfg.AgentChatID; staff != 0 {
+			s.reply(supportbot.Reply{ChatID: staff, TicketID: t.ID, Text: s.alert})
+		}
+		return nil
+	case supportbot.ErrorCode(err) != supportbot.ENOTFOUND:
+		return err
+	}
+	s.say(s.T("action.stuck", "what", what))
+	return s.startFlow("agent", "")
 }
 
 // tellQueue tells the customer their place, and when agents are back if

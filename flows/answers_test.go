@@ -282,3 +282,103 @@ func TestALostRefusalIsFoundByTheKey(t *testing.T) {
 		t.Errorf("the action is %s, want refused", h.action(a.Key).State)
 	}
 }
+
+// TestAnActionTheCoreKeepsAnsweringWrongGoesToAPerson: a core that answers
+// a charge with another amount again and again leaves the outcome unknown;
+// after a few tries a person is asked to look: the customer is told so (and
+// not to pay again) once, and the staff chat gets a ticket whose topic names
+// the key to look up. Once the core answers right, the outcome is told.
+func TestAnActionTheCoreKeepsAnsweringWrongGoesToAPerson(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			return otherAmount(k.Core.Repay(ctx, key, r))
+		}
+		k.repayment = func(ctx context.Context, key string) (*supportbot.Repayment, error) {
+			return otherAmount(k.Core.Repayment(ctx, key))
+		}
+	})
+	c.press("确认还款")
+	c.expect("比平时慢一些")
+	for range 6 {
+		h.advance(11 * time.Minute)
+		h.drain()
+	}
+	c.inbox()
+	if n := strings.Count(c.text(), "我已请同事核实"); n != 1 {
+		t.Errorf("told %d times that a person will look, want once:\n%s", n, c.text())
+	}
+	c.expect("不要重复操作")
+	c.reject("提前还款成功")
+	a := h.actions()[0]
+	staff := texts(h.staff())
+	for _, want := range []string{"#T", "机器人转交", "还款 " + a.Repay.Amount.String(), a.Key} {
+		if !strings.Contains(staff, want) {
+			t.Errorf("the staff chat lacks %q:\n%s", want, staff)
+		}
+	}
+	if _, err := h.db.OpenTicket(context.Background(), 100); err != nil {
+		t.Errorf("no open ticket for the stuck payment: %v", err)
+	}
+	h.hooks.set(func(k *hooks) { k.repay, k.repayment = nil, nil })
+	h.advance(11 * time.Minute)
+	h.drain()
+	c.inbox()
+	c.expect("提前还款成功", a.Repay.Amount.String())
+}
+
+// TestAnActionUnansweredForAnHourGoesToThePersonAlreadyThere: a core that
+// does not answer a charge for an hour: the customer, already talking to a
+// person, hears that this person was told; the alert goes into the topic of
+// their ticket, and no second ticket is opened.
+func TestAnActionUnansweredForAnHourGoesToThePersonAlreadyThere(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "en")
+	c.identify(phoneWang)
+	c.send("/lang en")
+	c.send("/repay")
+	failRepay(h, errDown)
+	c.press("Confirm")
+	c.expect("taking longer than usual")
+	c.send("/agent")
+	h.staff()
+	topic := h.topic(100)
+	first, err := h.db.OpenTicket(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		h.advance(11 * time.Minute)
+		h.drain()
+	}
+	if c.inbox(); strings.Contains(c.text(), "has been told") {
+		t.Errorf("handed to a person before the hour was up:\n%s", c.text())
+	}
+	for range 3 {
+		h.advance(11 * time.Minute)
+		h.drain()
+	}
+	c.inbox()
+	if n := strings.Count(c.text(), "The colleague looking after your chat has been told"); n != 1 {
+		t.Errorf("told %d times, want once:\n%s", n, c.text())
+	}
+	var alert *supportbot.Reply
+	for _, r := range h.staff() {
+		if strings.Contains(r.Text, "机器人转交") {
+			alert = &r
+		}
+	}
+	if alert == nil || alert.TicketID != first.ID {
+		t.Fatalf("no alert in the topic (%d) of ticket %d: %+v", topic, first.ID, alert)
+	}
+	if tk, err := h.db.OpenTicket(context.Background(), 100); err != nil || tk.ID != first.ID {
+		t.Errorf("open ticket = %+v, %v; want the first one, %d", tk, err, first.ID)
+	}
+}

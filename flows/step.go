@@ -48,6 +48,7 @@ type Step struct {
 	pressed string              // the nonce of the step button pressed, if one was
 	created []supportbot.Action // money actions the step created: the worker takes them after the commit
 	missed  string              // a question the bot could not answer
+	alert   string              // for the staff, with the ticket the step opens (a money action stuck)
 	from    string              // the flow/state a new flow interrupted
 	// boiler are the indexes in out of greetings and menus: not kept in
 	// the transcript an agent reads.
