@@ -322,6 +322,9 @@ func TestAnActionTheCoreKeepsAnsweringWrongGoesToAPerson(t *testing.T) {
 			t.Errorf("the staff chat lacks %q:\n%s", want, staff)
 		}
 	}
+	if strings.Contains(staff, "直接要求转人工客服") {
+		t.Errorf("the card says the customer asked for a person:\n%s", staff)
+	}
 	if _, err := h.db.OpenTicket(context.Background(), 100); err != nil {
 		t.Errorf("no open ticket for the stuck payment: %v", err)
 	}

@@ -154,9 +154,10 @@ func contextCard(s *Step, t *supportbot.Ticket, again bool) (string, error) {
 		lines = append(lines, tr("desk.card.customer_unverified", "handle", or(t.Handle, "—")))
 	}
 	lines = append(lines, tr("card.lang", "lang", string(s.conv.Lang)))
-	if t.Reason != "" {
+	switch {
+	case t.Reason != "":
 		lines = append(lines, tr("desk.card.question", "question", t.Reason))
-	} else {
+	case s.alert == "": // the bot opened it: its note follows the card
 		lines = append(lines, tr("desk.card.no_question"))
 	}
 	if t.CameFrom != "" && s.e.cfg.Catalog.Has("desk.flow."+t.CameFrom) {
