@@ -96,7 +96,7 @@ func (db *DB) ImportFrom(ctx context.Context, open func(keys *ImportKeys) Import
 		keys := &ImportKeys{ctx: ctx, tx: tx}
 		src := open(keys)
 		var rejected error
-		for {
+		for i := 0; ; i++ {
 			d, ok := src.Next()
 			if !ok {
 				break
@@ -104,7 +104,9 @@ func (db *DB) ImportFrom(ctx context.Context, open func(keys *ImportKeys) Import
 			if rejected != nil {
 				continue
 			}
-			if err := tx.importCustomer(ctx, d, &s); err != nil {
+			// Without a fault in the export (else its faults are what is
+			// told) every customer comes, in the file's order.
+			if err := tx.importCustomer(ctx, d, fmt.Sprintf("customers[%d]", i), &s); err != nil {
 				switch supportbot.ErrorCode(err) {
 				case supportbot.ECONFLICT, supportbot.EINVALID:
 					rejected = err
@@ -189,10 +191,11 @@ func (k *ImportKeys) drop() error {
 	return nil
 }
 
-// importCustomer writes one customer and what is theirs. Each table's rows
-// are read first and written only where they differ; what belongs to a row
-// just inserted is inserted without a look.
-func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, s *ImportStats) error {
+// importCustomer writes one customer, at path at of the export, and what is
+// theirs. Each table's rows are read first and written only where they
+// differ; what belongs to a row just inserted is inserted without a look. A
+// conflict with the database is told at the JSON path of its value.
+func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at string, s *ImportStats) error {
 	c := d.Customer
 	phone := supportbot.ImportPhone(c.Phone)
 	if phone == "" {
@@ -203,7 +206,7 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, s *
 	var holder string
 	err := tx.queryRow(ctx, `SELECT id FROM customers WHERE phone = ? AND id <> ?`, phone, c.ID).Scan(&holder)
 	if err == nil {
-		return supportbot.Errorf(supportbot.ECONFLICT, "customer %s: phone already belongs to customer %s", c.ID, holder)
+		return supportbot.Errorf(supportbot.ECONFLICT, "%s.phone: customer %s: phone already belongs to customer %s", at, c.ID, holder)
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("customer %s: check phone: %w", c.ID, err)
 	}
@@ -240,13 +243,14 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, s *
 		}
 	}
 
-	for _, p := range d.Plans {
+	for i, p := range d.Plans {
 		cur, err := tx.importRow(ctx, plansTable, p.ID)
 		if err != nil {
 			return err
 		}
 		if cur != nil && norm(cur[0]) != c.ID {
-			return supportbot.Errorf(supportbot.ECONFLICT, "plan %s belongs to customer %v, not %s", p.ID, norm(cur[0]), c.ID)
+			return supportbot.Errorf(supportbot.ECONFLICT, "%s.plans[%d].id: plan %s belongs to customer %v, not %s",
+				at, i, p.ID, norm(cur[0]), c.ID)
 		}
 		if err := tx.writeRow(ctx, plansTable, []any{p.ID}, cur,
 			[]any{c.ID, p.OrderNo, p.Product, p.Partner, p.Principal, p.Periods, p.PrepayFeeRateBP, p.AutoRepay},
@@ -270,16 +274,18 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, s *
 		}
 	}
 
-	for _, r := range d.Scheduled {
+	for i, r := range d.Scheduled {
 		cur, err := tx.importRow(ctx, scheduledTable, r.ID)
 		if err != nil {
 			return err
 		}
+		at := fmt.Sprintf("%s.scheduled_repayments[%d]", at, i)
 		if cur != nil && norm(cur[0]) != c.ID {
-			return supportbot.Errorf(supportbot.ECONFLICT, "scheduled repayment %s belongs to customer %v, not %s", r.ID, norm(cur[0]), c.ID)
+			return supportbot.Errorf(supportbot.ECONFLICT, "%s.id: scheduled repayment %s belongs to customer %v, not %s",
+				at, r.ID, norm(cur[0]), c.ID)
 		}
 		// Its plan must be this customer's too, whether it came in this file or before.
-		if err := tx.checkOwner(ctx, "plans", "plan", r.PlanID, c.ID); err != nil {
+		if err := tx.checkOwner(ctx, at+".plan_id", "plans", "plan", r.PlanID, c.ID); err != nil {
 			return err
 		}
 		status := keptStatus(cur, r.Status, supportbot.ScheduledCancelled, supportbot.ScheduledDone)
@@ -308,10 +314,10 @@ func keptStatus(cur []any, incoming string, final ...string) string {
 	return incoming
 }
 
-// checkOwner fails with ECONFLICT when the row id of table belongs to a
-// customer other than customerID: an import must not move a plan or a
-// repayment between customers.
-func (tx *Tx) checkOwner(ctx context.Context, table, what, id, customerID string) error {
+// checkOwner fails with ECONFLICT, told at path at, when the row id of
+// table belongs to a customer other than customerID: an import must not
+// move a plan or a repayment between customers.
+func (tx *Tx) checkOwner(ctx context.Context, at, table, what, id, customerID string) error {
 	var owner string
 	err := tx.queryRow(ctx, `SELECT customer_id FROM `+table+` WHERE id = ?`, id).Scan(&owner)
 	switch {
@@ -320,7 +326,7 @@ func (tx *Tx) checkOwner(ctx context.Context, table, what, id, customerID string
 	case err != nil:
 		return fmt.Errorf("%s %s: check owner: %w", what, id, err)
 	case owner != customerID:
-		return supportbot.Errorf(supportbot.ECONFLICT, "%s %s belongs to customer %s, not %s", what, id, owner, customerID)
+		return supportbot.Errorf(supportbot.ECONFLICT, "%s: %s %s belongs to customer %s, not %s", at, what, id, owner, customerID)
 	}
 	return nil
 }

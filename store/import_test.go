@@ -200,7 +200,7 @@ func TestImportRejected(t *testing.T) {
 			return append(d, supportbot.CustomerData{Customer: supportbot.Customer{
 				ID: "C3", Name: "王芳", Phone: "+8613800138000", IDCardLast4: "2468", Language: "zh"}})
 		},
-		code: supportbot.ECONFLICT, msg: "customer C3: phone already belongs to customer C1",
+		code: supportbot.ECONFLICT, msg: "customers[2].phone: customer C3: phone already belongs to customer C1",
 	}, {
 		name: "plan of another customer",
 		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
@@ -209,7 +209,7 @@ func TestImportRejected(t *testing.T) {
 			d[1].Plans = append(d[1].Plans, p)
 			return d
 		},
-		code: supportbot.ECONFLICT, msg: "plan P1 belongs to customer C1, not C2",
+		code: supportbot.ECONFLICT, msg: "customers[1].plans[1].id: plan P1 belongs to customer C1, not C2",
 	}, {
 		name: "scheduled repayment of another customer",
 		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
@@ -217,7 +217,7 @@ func TestImportRejected(t *testing.T) {
 				CardID: "K1", RunAt: t0, Status: "done"}}
 			return d
 		},
-		code: supportbot.ECONFLICT, msg: "scheduled repayment S1 belongs to customer C1, not C2",
+		code: supportbot.ECONFLICT, msg: "customers[1].scheduled_repayments[0].id: scheduled repayment S1 belongs to customer C1, not C2",
 	}, {
 		name: "scheduled repayment of another customer's plan",
 		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
@@ -225,7 +225,7 @@ func TestImportRejected(t *testing.T) {
 				CardID: "K1", RunAt: t0, Status: "scheduled"}}
 			return d
 		},
-		code: supportbot.ECONFLICT, msg: "plan P1 belongs to customer C1, not C2",
+		code: supportbot.ECONFLICT, msg: "customers[1].scheduled_repayments[0].plan_id: plan P1 belongs to customer C1, not C2",
 	}, {
 		name: "constraint",
 		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
@@ -387,7 +387,7 @@ func TestImportFromStream(t *testing.T) {
 	newcomer := importertest.Customer(1000)
 	newcomer.Phone = importertest.Customer(20).Phone // G0000020's, who is not in this file
 	_, err = db.ImportFrom(ctx, decoderSource(strings.NewReader(exportOf(t, append(changed, newcomer)...))))
-	if supportbot.ErrorCode(err) != supportbot.ECONFLICT || !strings.Contains(err.Error(), "phone already belongs to customer G0000020") {
+	if supportbot.ErrorCode(err) != supportbot.ECONFLICT || !strings.Contains(err.Error(), "customers[10].phone: customer G0001000: phone already belongs to customer G0000020") {
 		t.Errorf("import of a phone another customer has: %v", err)
 	}
 	if after := dump(t); after != before {
