@@ -353,3 +353,27 @@ func TestAReadTheStepDoesNotNeedDoesNotStopIt(t *testing.T) {
 		t.Errorf("repaid %d times, want once", n)
 	}
 }
+
+// TestLangMidStepDoesNotLeaveItToConfirm: /lang while a quote waits for its
+// confirmation closes the step: an "ok" typed after the menu in the new
+// language confirms nothing; /lang while identifying asks again in the new
+// language, and the contact still resumes what was asked for.
+func TestLangMidStepDoesNotLeaveItToConfirm(t *testing.T) {
+	h, c := session(t, fixture(), phoneWang, "/repay")
+	c.expect("确认还款")
+	c.send("/lang en")
+	c.expect("Switched to English", "start it again from the menu")
+	c.send("ok")
+	c.reject("Charging", "paid off")
+	if n := len(h.actions()); n != 0 {
+		t.Errorf("an ok after /lang started %d money actions", n)
+	}
+
+	d := h.chat(101, "zh")
+	d.send("/bill")
+	d.expect("分享我的手机号")
+	d.send("/lang en")
+	d.expect("Switched to English.", "Share my phone number")
+	d.identify(phoneWang)
+	d.expect("Xiaomi Watch", "Remaining")
+}

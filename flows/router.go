@@ -339,7 +339,19 @@ func (s *Step) setLang(arg string) error {
 		return nil
 	}
 	s.conv.LangChosen = true
-	s.menu("lang.done")
+	switch s.conv.Flow {
+	case "":
+		s.menu("lang.done")
+	case "identify": // asked again, the contact button in the new language
+		next, arg := s.slots.Next, s.slots.NextArg
+		s.lead = s.T("lang.switched")
+		return startIdentify(s, next, arg)
+	default:
+		// The step shown is in the other language: an "ok" typed now must
+		// not confirm what the customer no longer sees as the last message.
+		s.leave()
+		s.menu("lang.done_left")
+	}
 	return nil
 }
 
