@@ -143,6 +143,11 @@ type Reply struct {
 	CopyFromChat    int64   `json:"copy_from_chat,omitempty"`
 	CopyFromMessage int64   `json:"copy_from_message,omitempty"`
 	CopyMessages    []int64 `json:"copy_messages,omitempty"`
+	// HideCaption relays the copy without its caption (one with a card or
+	// ID number the customer typed); Caption, HTML, shows instead on a
+	// single message (copyMessage; an album's copy cannot be given one).
+	HideCaption bool   `json:"hide_caption,omitempty"`
+	Caption     string `json:"caption,omitempty"`
 	// Edit replaces the text and inline keyboard of this message of the chat
 	// (the one a pressed button belongs to) instead of sending a new one; a
 	// message that can no longer be edited gets a new message instead.

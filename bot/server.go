@@ -452,6 +452,9 @@ func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int
 		if err := p.AddInterface("message_ids", r.CopyMessages); err != nil {
 			return 0, 0, err
 		}
+		if r.HideCaption {
+			p["remove_caption"] = "true"
+		}
 		resp, err := s.api.MakeRequest("copyMessages", p)
 		if err != nil {
 			return 0, 0, err
@@ -471,6 +474,10 @@ func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int
 		p.AddNonZero64("message_thread_id", r.ThreadID)
 		p.AddNonZero64("from_chat_id", r.CopyFromChat)
 		p.AddNonZero64("message_id", r.CopyFromMessage)
+		if r.HideCaption {
+			p["caption"] = r.Caption // "" removes it
+			p["parse_mode"] = "HTML"
+		}
 		resp, err := s.api.MakeRequest("copyMessage", p)
 		if err != nil {
 			return 0, 0, err

@@ -305,6 +305,17 @@ func relayToAgent(s *Step) (bool, error) {
 		if len(ev.Album) > 1 {
 			r.CopyMessages = ev.Album
 		}
+		if ev.Masked {
+			// Its caption holds a card or ID number: the staff chat gets
+			// the masked one, never the customer's own.
+			r.HideCaption = true
+			if len(r.CopyMessages) == 0 {
+				r.Caption = locale.Escape(ev.Text)
+			} else {
+				s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Text})
+			}
+			s.say(s.T("cards.never_share_relayed"))
+		}
 		now := s.now
 		s.do(func(ctx context.Context, tx Tx) error {
 			t, err := tx.Ticket(ctx, id)

@@ -167,3 +167,47 @@ func TestHandoffToAStaffChatThatRefusesTheBot(t *testing.T) {
 		t.Errorf("tickets:\n%s", list)
 	}
 }
+
+// TestHandoffMasksNumbersInCaptions: a customer with a person sends a photo,
+// a document and an album whose captions hold a card and an ID number: the
+// topic gets the media with the numbers masked (a single message's caption
+// replaced, an album's removed and its masked caption relayed as text),
+// never the customer's own caption, and the customer is told it was masked.
+func TestHandoffMasksNumbersInCaptions(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7901, "zh")
+	c.say("/agent", "排在第")
+	topic := a.ticketTopic(1)
+	a.srv.SendPhoto(c.user, "ph-1", "扣款卡 6222021234567890123 扣了两次")
+	a.srv.SendDocument(c.user, "doc-1", "id.pdf", "身份证 11010519491231002X")
+	if _, err := a.srv.SendAlbum(c.user.ID, 0, c.user, telegramtest.Media{FileID: "al-1", Caption: "卡 6222029876543210987"},
+		telegramtest.Media{FileID: "al-2"}); err != nil {
+		t.Fatal(err)
+	}
+	a.topicShows(topic, "卡 ****0987")
+	deadline := time.Now().Add(10 * time.Second)
+	var copies []telegramtest.SentMessage
+	for len(copies) < 4 && time.Now().Before(deadline) {
+		copies = copies[:0]
+		for _, m := range a.srv.SentTo(staffChat) {
+			if m.ThreadID == topic && m.CopyFromChat != 0 {
+				copies = append(copies, m)
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(copies) != 4 {
+		t.Fatalf("the topic got %d copies, want a photo, a document and an album of 2", len(copies))
+	}
+	for _, m := range copies {
+		for _, secret := range []string{"6222021234567890123", "11010519491231002X", "6222029876543210987"} {
+			if strings.Contains(m.Plain, secret) {
+				t.Errorf("the topic shows %q unmasked: %q", secret, m.Plain)
+			}
+		}
+	}
+	if got := copies[0].Plain + " | " + copies[1].Plain; !strings.Contains(got, "扣款卡 ****0123 扣了两次") || !strings.Contains(got, "身份证 ****002X") {
+		t.Errorf("captions = %q; want the customer's words with the numbers masked", got)
+	}
+	c.sees("打码")
+}
