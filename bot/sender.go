@@ -667,7 +667,7 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 		gone := chatGone(err)
 		s.srv.log.Warn("message given up", "chat", supportbot.ChatRef(m.Reply.ChatID), "chat_gone", gone, "err", scrub(err, s.srv.cfg.Token))
 		rerr = s.outbox.MarkFailed(ctx, m.ID, scrub(err, s.srv.cfg.Token), gone)
-		if rerr == nil && m.Reply.TicketID != 0 && s.srv.cfg.GaveUp != nil {
+		if rerr == nil && m.Reply.TicketID != 0 && s.srv.cfg.GaveUp != nil && !messageRefused(err) {
 			// The staff chat refuses the bot: the customer must not wait on a relay.
 			s.srv.cfg.GaveUp(ctx, m.Reply)
 		}
@@ -819,6 +819,29 @@ func topicLost(err error) bool {
 	msg := strings.ToLower(te.Message)
 	return strings.Contains(msg, "thread not found") || strings.Contains(msg, "topic_closed") ||
 		strings.Contains(msg, "topic_deleted") || strings.Contains(msg, "topic_id_invalid")
+}
+
+// messageRefused reports Telegram refusing one message for what it is (too
+// long an edit, a relayed message the customer deleted meanwhile), not the
+// chat refusing the bot: a ticket goes on without that message. Any other
+// permanent refusal in the staff chat (removed, no rights, no forum) ends
+// the ticket for the hotline rather than leave the customer on a relay
+// nobody reads.
+func messageRefused(err error) bool {
+	var te *tgbotapi.Error
+	if !errors.As(err, &te) || te.Code != 400 {
+		return false
+	}
+	msg := strings.ToLower(te.Message)
+	for _, s := range []string{"message is too long", "caption is too long", "message to copy not found", "message can't be copied",
+		"messages can't be forwarded", "message to edit not found", "message can't be edited", "message is not modified",
+		"no text in the message", "no caption in the message", "message text is empty", "can't parse entities",
+		"message_id_invalid", "document_invalid", "reply_markup_too_long", "button_data_invalid", "wrong file"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // deliverToChat sends a reply, or edits the message it replaces, and

@@ -168,6 +168,29 @@ func TestHandoffToAStaffChatThatRefusesTheBot(t *testing.T) {
 	}
 }
 
+// TestHandoffGoesOnPastOneRefusedMessage: Telegram refuses one message
+// into the topic for what it is (a photo the customer deleted before it was
+// copied): that message is dropped, the ticket stays open and the
+// customer's next message reaches the agent — not the hotline.
+func TestHandoffGoesOnPastOneRefusedMessage(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7702, "zh")
+	c.say("/agent", "排在第 1 位")
+	topic := a.ticketTopic(1)
+	a.srv.InjectFaults("copyMessage", 1, telegramtest.Fault{Status: 400, Description: "Bad Request: message to copy not found"})
+	a.srv.SendPhoto(c.user, "deleted-photo", "")
+	a.srv.SendText(c.user, "还在吗")
+	a.topicShows(topic, "👤 还在吗")
+	a.agentSays(agentWang, topic, "在的，请讲")
+	c.next("在的，请讲")
+	if strings.Contains(a.chatText(c.user.ID, 0), "无法把你转给在线客服") {
+		t.Errorf("one refused copy sent the customer to the hotline:\n%s", a.chatText(c.user.ID, 0))
+	}
+	if list := a.run("tickets"); strings.Contains(list, "referred") {
+		t.Errorf("the ticket was ended:\n%s", list)
+	}
+}
+
 // TestHandoffMasksNumbersInCaptions: a customer with a person sends a photo,
 // a document and an album whose captions hold a card and an ID number: the
 // topic gets the media with the numbers masked (a single message's caption
