@@ -61,8 +61,13 @@ func rateFlow() *spec {
 		start: func(s *Step, _ string) error { return s.fire("rate", "ask") },
 		handle: func(s *Step, a action) (bool, error) {
 			n, err := strconv.Atoi(a.Arg)
-			if a.Name != "rate" || err != nil || n < 1 || n > 5 {
-				return false, nil // typed text: the customer moved on
+			if a.Name == "" && s.ev.Kind == supportbot.EventText {
+				n, err = typedRating(s.ev.Text)
+			} else if a.Name != "rate" {
+				err = strconv.ErrSyntax
+			}
+			if err != nil || n < 1 || n > 5 {
+				return false, nil // other words: the customer moved on
 			}
 			t, err := s.e.st.LastTicket(s.ctx, s.conv.ChatID)
 			if err != nil {
@@ -91,6 +96,19 @@ func rateFlow() *spec {
 			return true, nil
 		},
 	}
+}
+
+// typedRating reads a rating typed instead of pressed: "5", "5 stars",
+// "4星", "五星", "3分".
+func typedRating(text string) (int, error) {
+	t := strings.ToLower(strings.TrimSpace(text))
+	for _, suffix := range []string{"stars", "star", "⭐", "颗星", "星", "分"} {
+		t = strings.TrimSpace(strings.TrimSuffix(t, suffix))
+	}
+	if i := strings.Index("一二三四五", t); t != "" && i >= 0 && len(t) == len("一") {
+		return i/len("一") + 1, nil
+	}
+	return strconv.Atoi(t)
 }
 
 func startAgent(s *Step, _ string) error {

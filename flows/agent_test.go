@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -364,5 +365,32 @@ func TestAnAgentDecidesAClosureInTheTopic(t *testing.T) {
 	got = texts(a.send("/closure"))
 	if !strings.Contains(got, "用法") {
 		t.Errorf("usage: %q", got)
+	}
+}
+
+// TestARatingMayBeTyped: asked for a 1–5 rating, a customer who types it —
+// "4", "5 stars", "三星" — is taken at their word; other words are not a
+// rating, and the customer moves on.
+func TestARatingMayBeTyped(t *testing.T) {
+	for _, c := range []struct {
+		typed string
+		want  int
+	}{{"4", 4}, {"5 stars", 5}, {"三星", 3}, {" 2分", 2}, {"谢谢", 0}, {"6", 0}} {
+		t.Run(c.typed, func(t *testing.T) {
+			h, ch, topic := handedOff(t, "zh")
+			h.agent(7, "小李", topic).send("/close")
+			ch.inbox()
+			ch.send(c.typed)
+			tk, err := h.db.LastTicket(context.Background(), 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tk.Rating != c.want {
+				t.Errorf("rating = %d, want %d; the bot said:\n%s", tk.Rating, c.want, ch.text())
+			}
+			if c.want != 0 {
+				ch.expect("感谢你的评价（" + strconv.Itoa(c.want) + " 星）")
+			}
+		})
 	}
 }
