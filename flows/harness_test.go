@@ -15,6 +15,7 @@ import (
 	_ "time/tzdata"
 
 	"supportbot"
+	"supportbot/faq"
 	"supportbot/bot/telegramtest"
 	"supportbot/corehttp"
 	"supportbot/corehttp/coretest"
@@ -64,6 +65,17 @@ type harness struct {
 		flows.Classifier
 		flows.Answers
 	}
+}
+
+// realFAQ makes the harness answer free text with the real knowledge base
+// (before open).
+func (h *harness) realFAQ() {
+	h.t.Helper()
+	index, err := faq.Load()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.kb = faq.Knowledge{Index: index}
 }
 
 // fakeKB is the fake classifier with its answers.

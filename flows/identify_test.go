@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"supportbot"
-	"supportbot/faq"
 	"supportbot/flows"
 )
 
@@ -422,12 +421,8 @@ func TestForgedConfirmOfAnotherCustomersQuotePaysNothing(t *testing.T) {
 // the classifier reads as something out of scope ("why my phone?" reads
 // like changing one's phone) are told what the step waits for.
 func TestIdentifyAnswersWhatNeedsNobody(t *testing.T) {
-	index, err := faq.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
 	h := newHarness(t, fixture())
-	h.kb = faq.Knowledge{Index: index}
+	h.realFAQ()
 	h.open()
 	c := h.chat(100, "zh")
 	c.send("/bill")

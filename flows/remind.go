@@ -84,6 +84,23 @@ func setReminders(s *Step, arg string) error {
 	return nil
 }
 
+// typedArg is what words that start flow name ask of it, "" for nothing
+// particular: asking for reminders to stop sets them off, any other
+// request about them sets them on — never the toggle of /remind.
+func typedArg(name, text string) string {
+	if name != "remind" {
+		return ""
+	}
+	t := strings.ToLower(text)
+	for _, w := range []string{"stop", "off", "don't", "dont", "do not", "no more", "disable", "cancel", "unsubscribe",
+		"不要", "别", "关掉", "关闭", "关了", "取消", "停止", "不用", "不想", "退订", "停掉"} {
+		if strings.Contains(t, w) {
+			return "off"
+		}
+	}
+	return "on"
+}
+
 // remindOffer puts the opt-in button below rows for a customer who has not
 // asked for reminders (bill replies offer it).
 func (s *Step) remindOffer(rows [][]supportbot.Button) ([][]supportbot.Button, error) {

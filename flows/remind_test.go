@@ -344,3 +344,39 @@ func TestRemindOptInAndOut(t *testing.T) {
 	d.share(phoneZhou, 2001)
 	d.expect("验证成功", "还款提醒已开启")
 }
+
+// TestRemindersDoWhatTheWordsAsk: typed words set reminders the way they
+// ask — "stop" never turns them on, "turn on" never off — whatever they
+// were; only /remind toggles.
+func TestRemindersDoWhatTheWordsAsk(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	for _, step := range []struct {
+		typed string
+		on    bool
+	}{
+		{"不要再提醒我了", false}, // off already: stays off
+		{"提醒我还款", true},
+		{"turn on reminders", true}, // on already: stays on
+		{"stop sending me reminders", false},
+		{"/remind", true},
+		{"关闭还款提醒", false},
+	} {
+		c.send(step.typed)
+		on, err := h.db.Reminders(context.Background(), "C1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if on != step.on {
+			t.Errorf("after %q reminders are on = %v, want %v:\n%s", step.typed, on, step.on, c.text())
+		}
+		want := "还款提醒已关闭"
+		if step.on {
+			want = "还款提醒已开启"
+		}
+		c.expect(want)
+	}
+}

@@ -448,7 +448,7 @@ func (s *Step) freeText(text string) error {
 		case "flow":
 			if name, ok := intents[c.ID]; ok {
 				s.e.metrics.FAQ("flow")
-				return s.startFlow(name, "")
+				return s.startFlow(name, typedArg(name, text))
 			}
 		case "faq":
 			if s.showAnswer(c.ID) {
