@@ -15,11 +15,11 @@ import (
 	_ "time/tzdata"
 
 	"supportbot"
-	"supportbot/faq"
 	"supportbot/bot/telegramtest"
 	"supportbot/corehttp"
 	"supportbot/corehttp/coretest"
 	"supportbot/embedcore"
+	"supportbot/faq"
 	"supportbot/flows"
 	"supportbot/locale"
 	"supportbot/store"
