@@ -438,6 +438,29 @@ func TestQueueListsTicketsByWait(t *testing.T) {
 	}
 }
 
+// TestQueueBeyondItsLinesKeepsTheLongestWaits: with more open tickets than
+// /queue lists, the ones listed are those waiting longest, and the rest are
+// counted.
+func TestQueueBeyondItsLinesKeepsTheLongestWaits(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -1001234567890
+	h.open()
+	for id := range int64(203) {
+		h.chat(1000+id, "zh").send("/agent")
+		h.advance(time.Second)
+	}
+	h.staff()
+	got := posts(h.agent(8, "王丽", 0).send("/queue"))
+	if len(got) != 1 {
+		t.Fatalf("/queue: %d posts", len(got))
+	}
+	lines := strings.Split(got[0].Text, "\n")
+	if len(lines) != 202 || !strings.Contains(lines[1], "#T1 User") || !strings.Contains(lines[200], "#T200 User") ||
+		!strings.Contains(lines[201], "另有 3 个") {
+		t.Errorf("/queue of 203 tickets: %d lines, first %q, last two %q", len(lines), lines[1], lines[len(lines)-2:])
+	}
+}
+
 // An album is relayed as one album, both ways.
 func TestAlbumsAreRelayedAsAlbums(t *testing.T) {
 	h, c, topic := handedOff(t, "zh")

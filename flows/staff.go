@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -549,11 +548,14 @@ func (d *desk) closure() error {
 	return nil
 }
 
+// queueLines bounds the tickets /queue lists; the rest are counted.
+const queueLines = 200
+
 // queue lists the open tickets, the customer waiting longest first, each
 // with its state, agent, wait and a link to its topic.
 func (d *desk) queue() error {
 	s := d.s
-	list, err := d.e.st.Tickets(s.ctx, true, 200)
+	list, open, err := d.e.st.Queue(s.ctx, queueLines)
 	if err != nil {
 		return err
 	}
@@ -561,19 +563,6 @@ func (d *desk) queue() error {
 		d.here(s.staffT("desk.queue_empty"))
 		return nil
 	}
-	since := func(t supportbot.Ticket) time.Time {
-		if t.WaitingSince.IsZero() {
-			return s.now // answered: nobody waits
-		}
-		return t.WaitingSince
-	}
-	sort.SliceStable(list, func(i, j int) bool {
-		a, b := since(list[i]), since(list[j])
-		if !a.Equal(b) {
-			return a.Before(b)
-		}
-		return list[i].ID < list[j].ID
-	})
 	lines := []string{s.staffT("desk.queue_title")}
 	for i, t := range list {
 		blocked := false
@@ -592,6 +581,9 @@ func (d *desk) queue() error {
 		}
 		agent := or(t.AgentName, s.staffT("desk.unclaimed"))
 		lines = append(lines, s.staffT("desk.queue_line", "n", i+1, "state", state, "ticket", link, "agent", agent, "wait", wait))
+	}
+	if more := open - len(list); more > 0 {
+		lines = append(lines, s.staffT("desk.queue_more", "more", more))
 	}
 	d.here(strings.Join(lines, "\n"))
 	return nil

@@ -45,8 +45,9 @@ type TicketReader interface {
 
 // DeskReader is what the agent desk reads beside a ticket.
 type DeskReader interface {
-	// Tickets lists tickets, newest first (only open ones when open).
-	Tickets(ctx context.Context, open bool, limit int) ([]supportbot.Ticket, error)
+	// Queue lists up to limit open tickets, the longest waiting for an
+	// answer first (answered ones last), and counts the open ones.
+	Queue(ctx context.Context, limit int) ([]supportbot.Ticket, int, error)
 	// WaitingForAnswer lists open tickets opened before a time that no
 	// agent answered yet, reminded or not.
 	WaitingForAnswer(ctx context.Context, before time.Time) ([]supportbot.Ticket, error)

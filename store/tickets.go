@@ -212,6 +212,22 @@ func (db *DB) Tickets(ctx context.Context, open bool, limit int) ([]supportbot.T
 	return scanTickets(rows)
 }
 
+// Queue lists up to limit open tickets, the longest waiting for an answer
+// first (answered ones after, oldest first), and counts the open ones.
+func (db *DB) Queue(ctx context.Context, limit int) ([]supportbot.Ticket, int, error) {
+	rows, err := db.read().query(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE status = 'open'
+		ORDER BY (waiting_since IS NULL), waiting_since, id LIMIT ?`, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list the queue: %w", err)
+	}
+	list, err := scanTickets(rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := db.OpenTickets(ctx)
+	return list, n, err
+}
+
 // OpenTickets counts open tickets.
 func (db *DB) OpenTickets(ctx context.Context) (int, error) {
 	var n int
