@@ -409,7 +409,7 @@ func agentEvent(s *Step) error {
 		s.conv.Transcript.Append(supportbot.Line{Time: s.now, From: "agent", Text: clipText(locale.Plain(r.Text), 200)})
 	}
 	signed := func(text string) string {
-		return "👩‍💼 " + locale.Escape(a.AgentName) + "：" + locale.Escape(text)
+		return s.T("agent.signed", "agent", a.AgentName, "text", text)
 	}
 	switch a.Kind {
 	case supportbot.AgentMessage, supportbot.AgentFAQ, supportbot.AgentEdit:

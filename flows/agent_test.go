@@ -394,3 +394,21 @@ func TestARatingMayBeTyped(t *testing.T) {
 		})
 	}
 }
+
+// TestAnAgentsReplyIsSignedInTheCustomersLanguage: "👩‍💼 Name: text" in
+// English, "👩‍💼 Name：text" in Chinese.
+func TestAnAgentsReplyIsSignedInTheCustomersLanguage(t *testing.T) {
+	for lang, want := range map[string]string{"en": "👩‍💼 Li: hello", "zh": "👩‍💼 Li：hello"} {
+		h := newHarness(t, fixture())
+		h.agentChat = -100
+		h.open()
+		c := h.chat(100, lang)
+		c.identify(phoneZhang)
+		c.send("/lang " + lang)
+		c.send("/agent")
+		h.staff()
+		h.agent(7, "Li", h.topic(100)).send("hello")
+		c.inbox()
+		c.expect(want)
+	}
+}

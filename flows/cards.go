@@ -93,8 +93,9 @@ func handleCards(s *Step, a action) (bool, error) {
 	switch a.Name {
 	case "":
 		return cardsText(s)
-	case "bind":
-		s.say(s.T("cards.bind_howto"))
+	case "bind": // the list becomes the how-to: the way back, a person
+		s.finish()
+		s.say(s.T("cards.bind_howto"), s.next(s.menuBtn(s.T("menu.cards"), "cards"), s.humanBtn())...)
 		return true, nil
 	case "pick":
 		return true, pickDefault(s, a.Arg)

@@ -59,6 +59,8 @@ func TestCardsBindingHappensInTheApp(t *testing.T) {
 	c.press("如何绑定新卡")
 	c.expect("小米商城 App", "本人名下", "支持在线扣款", "不要在聊天里发送完整卡号")
 	c.reject("请输入", "请发送")
+	c.press("转人工客服") // not a dead end: the way back and a person
+	c.expect("客服热线")
 
 	sun := h.chat(700, "en")
 	sun.identify(phoneSun)
