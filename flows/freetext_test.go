@@ -143,3 +143,17 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 		t.Errorf("S1 is %s after never mind, want scheduled", got)
 	}
 }
+
+// TestAskingForALanguageOffersTheChoice: "Do you speak English?" in a chat
+// the bot answers in Chinese (or 能用中文吗 in English) gets the language
+// buttons, not an apology for not understanding.
+func TestAskingForALanguageOffersTheChoice(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	for _, typed := range []string{"Do you speak English?", "English", "能用中文吗", "How do I change my language?"} {
+		c.send(typed)
+		c.expect("Choose a language", "English", "中文")
+	}
+	c.press("English")
+	c.expect("Switched to English")
+}

@@ -3,6 +3,7 @@ package flows
 import (
 	"maps"
 	"strings"
+	"unicode/utf8"
 
 	"supportbot"
 	"supportbot/locale"
@@ -442,6 +443,10 @@ func (s *Step) freeText(text string) error {
 		s.menu("smalltalk.yes")
 		return nil
 	}
+	if asksLanguage(text) { // "English?", "can you speak Chinese", 能用英文吗
+		s.conv.Misses = 0
+		return s.setLang("")
+	}
 	c := s.e.cfg.Classifier.Classify(text)
 	if c.Confident {
 		switch c.Kind {
@@ -495,6 +500,20 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("faq.none"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{menu})
 	}
 	return nil
+}
+
+// asksLanguage reports a short message about the language the bot speaks.
+func asksLanguage(text string) bool {
+	if utf8.RuneCountInString(text) > 40 {
+		return false
+	}
+	t := strings.ToLower(text)
+	for _, w := range []string{"english", "chinese", "language", "英文", "英语", "中文", "语言"} {
+		if strings.Contains(t, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // fill renders an FAQ answer (plain text) as HTML, with the configured facts
