@@ -224,6 +224,10 @@ func closureBlocked(s *Step) (bool, error) {
 	return true, nil
 }
 
+// goOnWords answer "go on?" as its button does, beside the words that
+// confirm any step.
+var goOnWords = map[string]bool{"继续": true, "下一步": true, "继续注销": true, "go on": true, "continue": true, "next": true}
+
 func explainClosure(s *Step) {
 	s.say(s.T("closure.explain"),
 		[]supportbot.Button{s.btn(s.T("closure.btn_go"), "go")},
@@ -238,7 +242,7 @@ func handleClose(s *Step, a action) (bool, error) {
 		text := strings.TrimSpace(s.ev.Text)
 		switch s.conv.State {
 		case "confirming":
-			if !confirmWords[strings.ToLower(text)] {
+			if w := bare(text); !confirmWords[w] && !goOnWords[w] {
 				return false, nil
 			}
 			a.Name = "go"

@@ -77,7 +77,7 @@ func TestClosureWaitsForARefundThenGoesAhead(t *testing.T) {
 	}
 	c.send("/close_account")
 	c.expect("注销分期账户意味着", "不能再使用分期付款", "征信记录会照常保留", "无法通过机器人撤销")
-	c.press("继续注销")
+	c.send("继续") // typed, as its button says
 	c.expect("身份证号码最后 4 位", "还可以尝试 3 次", "锁定 24 小时")
 	c.send("　００２ｘ ") // full-width, lower-case x, spaces around
 	c.expect("✅ 注销申请已提交，编号 <code>CR-20261121-",
