@@ -336,7 +336,7 @@ func settledCancel(s *Step, a *supportbot.Action) error {
 		s.audit("cancel_scheduled", map[string]any{"scheduled_id": v.ID, "plan_id": v.PlanID, "period": v.Period,
 			"amount_fen": int64(v.Amount), "key": a.Key})
 		s.notice("cancel_scheduled", map[string]string{"product": v.Product, "period": strconv.Itoa(v.Period),
-			"amount": money(v.Amount), "time": when(s, v.RunAt)})
+			"amount": money(v.Amount), "time": v.RunAt.Format(time.RFC3339)})
 		text := s.T("cancel.done", "line", locale.HTML(v.line(s)))
 		if v.dueSoon(s.today) {
 			text += "\n\n" + s.T("cancel.warn_due_done", "date", s.day(v.DueDate))

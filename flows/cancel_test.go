@@ -33,6 +33,13 @@ func TestCancelTheFarScheduledRepayment(t *testing.T) {
 	}
 	c.send("/messages")
 	c.expect("已取消预约还款：Redmi K70 第 7 期，¥249.92")
+	// Read later, in another language: the date it was due, as of then,
+	// in the reader's words.
+	h.advance(40 * 24 * time.Hour)
+	c.send("/lang en")
+	c.send("/messages")
+	c.expect("Scheduled repayment cancelled: Redmi K70, period 7, ¥249.92 (was due to run ")
+	c.reject("年", "月", "日", "today", "tomorrow")
 }
 
 func TestCancelRefusesTheOneWithinTwoHours(t *testing.T) {

@@ -386,8 +386,8 @@ func settledClosure(s *Step, a *supportbot.Action) error {
 		lang := s.conv.Lang
 		s.audit("closure_request", map[string]any{"reference": r.Reference, "expected_from": string(r.ExpectedFrom),
 			"expected_to": string(r.ExpectedTo), "key": a.Key})
-		s.notice("closure_request", map[string]string{"reference": r.Reference, "from": r.ExpectedFrom.Format(lang),
-			"to": r.ExpectedTo.Format(lang)})
+		s.notice("closure_request", map[string]string{"reference": r.Reference, "from": string(r.ExpectedFrom),
+			"to": string(r.ExpectedTo)}) // dates: shown in the reader's language
 		s.say(s.T("closure.submitted", "reference", r.Reference, "from", r.ExpectedFrom.Format(lang), "to", r.ExpectedTo.Format(lang),
 			"min", closureDaysMin, "max", closureDaysMax),
 			[]supportbot.Button{s.menuBtn(s.T("menu.closure"), "closure"), s.menuBtn(s.T("menu.messages"), "messages")})

@@ -3,9 +3,11 @@ package flows
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/looplab/fsm"
 
+	"supportbot"
 	"supportbot/locale"
 )
 
@@ -45,6 +47,10 @@ func showMessages(s *Step) error {
 				ps := parsePeriods(v)
 				arg = periodList(s, ps)
 				args = append(args, "n", len(ps))
+			} else if t, err := time.Parse(time.RFC3339, v); err == nil { // an instant: as of now, in the reader's language
+				arg = when(s, t)
+			} else if d, err := supportbot.ParseDate(v); err == nil {
+				arg = d.Format(s.conv.Lang)
 			}
 			args = append(args, k, arg)
 		}
