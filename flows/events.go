@@ -230,7 +230,7 @@ func overdueEvent(s *Step, ref *supportbot.BillRef) error {
 		}
 		card = defaultCard(cards)
 	}
-	r := s.e.reminder(*s.conv, kindOverdue, p, b, card, s.today)
+	r := s.e.reminder(*s.conv, kindOverdue, p, b, card, nil, s.today)
 	customer, chat := s.conv.CustomerID, s.conv.ChatID
 	s.do(func(ctx context.Context, tx Tx) error {
 		// One reminder per bill for the customer, whichever chat or job is first.

@@ -229,18 +229,42 @@ func (e *Engine) remindCustomer(ctx context.Context, customerID string, day, tod
 		}
 	}
 	type due struct {
-		p    *supportbot.Plan
-		b    supportbot.Bill
-		kind string
+		p      *supportbot.Plan
+		b      supportbot.Bill
+		kind   string
+		booked *booking
 	}
 	var owed []due
+	ahead := false // a reminder before a due date: a booking may pay it
 	for i := range plans {
 		p := &plans[i]
 		for _, k := range e.reminderKinds() {
 			for _, b := range p.Bills {
 				if b.DueDate == day.AddDays(k.offset) && b.Status == supportbot.BillUnpaid && b.Overdue(today) == (k.name == kindOverdue) {
-					owed = append(owed, due{p, b, k.name})
+					owed = append(owed, due{p: p, b: b, kind: k.name})
+					ahead = ahead || k.name != kindOverdue
 				}
+			}
+		}
+	}
+	if ahead {
+		sched, err := e.core.Scheduled(ctx, customerID)
+		if err != nil {
+			return 0, err
+		}
+		for i, d := range owed {
+			r, ok := scheduledFor(d.p.ID, d.b.Period, sched)
+			if !ok || d.kind == kindOverdue {
+				continue
+			}
+			if cards == nil {
+				if cards, err = e.core.Cards(ctx, customerID); err != nil {
+					return 0, err
+				}
+			}
+			owed[i].booked = &booking{run: r.RunAt}
+			if j := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == r.CardID }); j >= 0 {
+				owed[i].booked.card = &cards[j]
 			}
 		}
 	}
@@ -266,7 +290,7 @@ func (e *Engine) remindCustomer(ctx context.Context, customerID string, day, tod
 				card = defaultCard(cards)
 			}
 			for _, c := range chats {
-				out = append(out, e.reminder(c, d.kind, d.p, d.b, card, today))
+				out = append(out, e.reminder(c, d.kind, d.p, d.b, card, d.booked, today))
 			}
 		}
 		n = len(out)
@@ -278,9 +302,18 @@ func (e *Engine) remindCustomer(ctx context.Context, customerID string, day, tod
 	return n, err
 }
 
+// booking is a scheduled repayment booked to pay a bill: when it runs, and
+// on which card (nil when the customer has it no more).
+type booking struct {
+	run  time.Time
+	card *supportbot.Card
+}
+
 // reminder renders one reminder for one chat. card is the card auto-repayment
-// debits (nil when the plan has it off, or no card is bound).
-func (e *Engine) reminder(c supportbot.Conversation, kind string, p *supportbot.Plan, b supportbot.Bill, card *supportbot.Card, today supportbot.Date) supportbot.Reply {
+// debits (nil when the plan has it off, or no card is bound); booked, the
+// scheduled repayment that pays the bill, if one does.
+func (e *Engine) reminder(c supportbot.Conversation, kind string, p *supportbot.Plan, b supportbot.Bill, card *supportbot.Card,
+	booked *booking, today supportbot.Date) supportbot.Reply {
 	t := func(key string, args ...any) string { return e.cfg.Catalog.T(c.Lang, key, args...) }
 	args := []any{"product", p.Product, "order", p.OrderNo, "period", b.Period, "date", b.DueDate.Format(c.Lang),
 		"amount", money(b.Principal + b.Fee + b.LateFee), "late_fee", money(b.LateFee)}
@@ -310,11 +343,25 @@ func (e *Engine) reminder(c supportbot.Conversation, kind string, p *supportbot.
 		case 1:
 			when = t("remind.tomorrow")
 		}
-		lines = append(lines, t("remind.due", append(args, "when", when)...))
-		if p.AutoRepay {
-			lines = append(lines, t("remind.autopay_no_card"))
+		run := ""
+		if booked != nil {
+			run = supportbot.DateOf(booked.run, e.cfg.Location).Format(c.Lang) + " " + booked.run.In(e.cfg.Location).Format("15:04")
 		}
-		rows = [][]supportbot.Button{pay, bill}
+		switch {
+		case booked != nil && booked.card != nil && !booked.card.Frozen:
+			// Booked: nothing to do by hand, nothing to pay twice.
+			lines = append(lines, t("remind.booked", append(args, "when", when, "run", run, "card", booked.card.Masked())...))
+			rows = [][]supportbot.Button{bill}
+		case booked != nil:
+			lines = append(lines, t("remind.due", append(args, "when", when)...), t("remind.booked_frozen", "run", run))
+			rows = [][]supportbot.Button{pay, bill}
+		default:
+			lines = append(lines, t("remind.due", append(args, "when", when)...))
+			if p.AutoRepay {
+				lines = append(lines, t("remind.autopay_no_card"))
+			}
+			rows = [][]supportbot.Button{pay, bill}
+		}
 	}
 	lines = append(lines, t("remind.footer"))
 	return supportbot.Reply{ChatID: c.ChatID, Text: strings.Join(lines, "\n"), Buttons: rows}

@@ -380,3 +380,33 @@ func TestRemindersDoWhatTheWordsAsk(t *testing.T) {
 		c.expect(want)
 	}
 }
+
+// TestARemindedBillWithABookingSaysItIsBooked: a bill a scheduled
+// repayment pays is reminded as booked — nothing to do by hand, no "pay
+// now" to pay it twice; booked on a frozen card, the customer is told to
+// pay it themselves.
+func TestARemindedBillWithABookingSaysItIsBooked(t *testing.T) {
+	for _, frozen := range []bool{false, true} {
+		data := remindFixture()
+		c20 := customerIn(t, data, "C20")
+		c20.Cards[0].Frozen = frozen
+		c20.Scheduled = []supportbot.ScheduledRepayment{{ID: "S20", CustomerID: "C20", PlanID: "PR1", Period: 2, Amount: 50100,
+			CardID: "K20", RunAt: time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai), Status: supportbot.ScheduledScheduled}}
+		h := newHarness(t, data)
+		c := h.chat(2000, "zh")
+		c.identify(phoneZhou)
+		c.send("/remind")
+		if n := h.notify(); n != 1 {
+			t.Fatalf("frozen=%v: %d reminders queued, want 1", frozen, n)
+		}
+		msgs := h.drainOutbox()
+		if !frozen {
+			expectIn(t, msgs, "第 2 期 <b>¥501.00</b> 将于 2026年11月24日（还有 3 天）到期", "已预约在 2026年11月23日 10:00 从 招商银行 **** 6789 扣款，无需手动还款")
+			if strings.Contains(replyText(msgs), "立即还款") {
+				t.Errorf("a booked bill is reminded with a pay button:\n%s", replyText(msgs))
+			}
+			continue
+		}
+		expectIn(t, msgs, "应还 <b>¥501.00</b>", "扣款卡已冻结或已解绑，扣款会失败", "[💳 立即还款|M:pay:PR1]")
+	}
+}
