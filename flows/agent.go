@@ -5,12 +5,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 
 	"supportbot"
 	"supportbot/locale"
 )
+
+// captionLimit is the longest caption Telegram takes.
+const captionLimit = 1024
 
 // agentReminder: an unanswered ticket this far into business hours earns a
 // reminder in its topic and a word to the customer.
@@ -409,6 +413,9 @@ func agentEvent(s *Step) error {
 		s.conv.Transcript.Append(supportbot.Line{Time: s.now, From: "agent", Text: clipText(locale.Plain(r.Text), 200)})
 	}
 	signed := func(text string) string {
+		if strings.TrimSpace(text) == "" { // a photo without a caption
+			return s.T("agent.sign", "agent", a.AgentName)
+		}
 		return s.T("agent.signed", "agent", a.AgentName, "text", text)
 	}
 	switch a.Kind {
@@ -433,10 +440,15 @@ func agentEvent(s *Step) error {
 			if ok {
 				say(supportbot.Reply{Text: s.fill(text)})
 			}
-		case len(a.Album) > 1:
-			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyMessages: a.Album, Track: track})
+		case len(a.Album) > 1: // an album's copy takes no caption: signed above it
+			say(supportbot.Reply{Text: signed(a.Text)})
+			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyMessages: a.Album, HideCaption: a.Text != "", Track: track})
 		case a.CopyFromMessage != 0:
-			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyFromMessage: a.CopyFromMessage, Track: track})
+			r := supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyFromMessage: a.CopyFromMessage, Track: track}
+			if caption := signed(a.Text); utf8.RuneCountInString(locale.Plain(caption)) <= captionLimit {
+				r.HideCaption, r.Caption = true, caption
+			}
+			s.reply(r)
 		default:
 			say(supportbot.Reply{Text: signed(a.Text), Track: track})
 		}

@@ -106,6 +106,17 @@ func (s *Server) SendPhoto(u User, fileID, caption string) int64 {
 	return s.userMessage(u.ID, 0, u, func(m *wMessage) { m.Photo, m.Caption = photoSizes(fileID), caption })
 }
 
+// SendGroupPhoto queues a photo from a member of a group (in a forum topic
+// when threadID is not 0), as SendGroupText does a text.
+func (s *Server) SendGroupPhoto(chatID, threadID int64, from User, fileID, caption string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if threadID != 0 && s.topics[msgKey{chatID, threadID}] == nil {
+		s.addTopic(chatID, threadID, fmt.Sprintf("Topic %d", threadID), defaultIconColor, "")
+	}
+	return s.userMessage(chatID, threadID, from, func(m *wMessage) { m.Photo, m.Caption = photoSizes(fileID), caption })
+}
+
 // SendDocument queues a private document message.
 func (s *Server) SendDocument(u User, fileID, fileName, caption string) int64 {
 	s.mu.Lock()

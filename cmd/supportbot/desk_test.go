@@ -305,8 +305,9 @@ func TestAShiftAtTheDesk(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	// 王丽 answers Dan with an album of her own.
-	if _, err := a.srv.SendAlbum(staffChat, t4, agentWang, telegramtest.Media{FileID: "w1"}, telegramtest.Media{FileID: "w2"}); err != nil {
+	// 王丽 answers Dan with an album of her own, signed above it.
+	if _, err := a.srv.SendAlbum(staffChat, t4, agentWang, telegramtest.Media{FileID: "w1", Caption: "两张回执"},
+		telegramtest.Media{FileID: "w2"}); err != nil {
 		t.Fatal(err)
 	}
 	deadline = time.Now().Add(deskWait)
@@ -324,6 +325,11 @@ func TestAShiftAtTheDesk(t *testing.T) {
 			t.Fatalf("Dan got album items %q, want w1 w2 as one album", album)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+	dan.sees("👩‍💼 王丽：两张回执")
+	a.srv.SendGroupPhoto(staffChat, t4, agentWang, "w3", "这是还款截图") // a photo: its caption signed
+	if m := dan.sees("👩‍💼 王丽：这是还款截图"); m.FileID != "w3" {
+		t.Errorf("Dan got %+v, want photo w3 with the signed caption", m)
 	}
 	a.topicNamed(t4, "🟢 #T4 User · 王丽") // her first reply claimed it
 
