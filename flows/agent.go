@@ -277,11 +277,14 @@ func relayToAgent(s *Step) (bool, error) {
 	switch {
 	case ev.Kind == supportbot.EventCommand && ev.Text == "end":
 		now := s.now
+		ended := new(bool)
 		s.do(func(ctx context.Context, tx Tx) error {
+			*ended = false
 			t, err := tx.Ticket(ctx, id)
 			if err != nil || t.Status != supportbot.TicketOpen {
-				return err
+				return err // an agent closed it at the same moment: theirs is the close
 			}
+			*ended = true
 			t.Status, t.ClosedAt = supportbot.TicketClosed, now
 			if t.AgentID != 0 {
 				t.Invite = supportbot.InviteSent // as an agent's /close: the note says so, an undelivered one is told
@@ -292,7 +295,7 @@ func relayToAgent(s *Step) (bool, error) {
 			s.late = append(s.late, s.e.retitle(t, false), s.e.closeReply(t, s.staffT("agent.customer_left")))
 			return nil
 		})
-		s.auditTicket(t, "ticket_close", map[string]any{"ticket_id": id, "by": "customer"})
+		s.auditTicketIf(ended, t, "ticket_close", map[string]any{"ticket_id": id, "by": "customer"})
 		s.finish()
 		if t.AgentID == 0 { // still waiting: they leave the queue
 			s.say(s.T("agent.left"), s.next()...)
@@ -496,9 +499,20 @@ func agentEvent(s *Step) error {
 // auditTicket audits what was done to a ticket, under its customer and chat
 // (not the staff chat's), with who did it in the details.
 func (s *Step) auditTicket(t *supportbot.Ticket, action string, details map[string]any) {
+	s.auditTicketIf(nil, t, action, details)
+}
+
+// auditTicketIf audits it when *done is true once the changes before it
+// ran (nil: always).
+func (s *Step) auditTicketIf(done *bool, t *supportbot.Ticket, action string, details map[string]any) {
 	s.e.metrics.Action(action)
 	e := supportbot.AuditEntry{Action: action, CustomerID: t.CustomerID, ChatID: t.ChatID, Details: details}
-	s.do(func(ctx context.Context, tx Tx) error { return tx.AppendAudit(ctx, e) })
+	s.do(func(ctx context.Context, tx Tx) error {
+		if done != nil && !*done {
+			return nil
+		}
+		return tx.AppendAudit(ctx, e)
+	})
 }
 
 // StaffUnreachable ends the ticket a staff-chat message could not be

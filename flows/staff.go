@@ -136,8 +136,13 @@ func (d *desk) react(emoji string) {
 
 // toCustomer sends the agent's doing to the customer's chat, as an event of
 // that chat; change updates the ticket in the same transaction (nil: as
-// it is), and after, if set, adds replies that need the changed ticket.
-func (d *desk) toCustomer(a supportbot.AgentEvent, change func(*supportbot.Ticket), after func(*supportbot.Ticket)) {
+// it is), and after, if set, adds replies that need the changed ticket. A
+// ticket whose status changed since the step read it (the customer sent
+// /end, another agent closed it, at the same moment) is left as it is, and
+// nothing is sent; done reports, in the transaction, whether it was sent.
+func (d *desk) toCustomer(a supportbot.AgentEvent, change func(*supportbot.Ticket), after func(*supportbot.Ticket)) (done *bool) {
+	done = new(bool)
+	status := d.t.Status
 	s, id, chat, now := d.s, d.t.ID, d.t.ChatID, d.s.now
 	a.TicketID = id
 	if a.AgentID == 0 {
@@ -148,8 +153,9 @@ func (d *desk) toCustomer(a supportbot.AgentEvent, change func(*supportbot.Ticke
 		source += ":" + strconv.FormatInt(chat, 10)
 	}
 	s.do(func(ctx context.Context, tx Tx) error {
+		*done = false
 		t, err := tx.Ticket(ctx, id)
-		if err != nil {
+		if err != nil || t.Status != status {
 			return err
 		}
 		if change != nil {
@@ -162,8 +168,10 @@ func (d *desk) toCustomer(a supportbot.AgentEvent, change func(*supportbot.Ticke
 			after(t)
 		}
 		_, err = tx.PutEvents(ctx, []supportbot.Event{{Source: source, ChatID: chat, Kind: supportbot.EventAgent, Agent: &a, Time: now}})
+		*done = err == nil
 		return err
 	})
+	return done
 }
 
 // blocked reports whether the ticket's customer blocked the bot (or their
@@ -263,10 +271,10 @@ func (d *desk) claim() error {
 		return nil
 	}
 	now := s.now
-	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentClaim}, func(t *supportbot.Ticket) {
+	done := d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentClaim}, func(t *supportbot.Ticket) {
 		t.AgentID, t.AgentName, t.ClaimedAt = ev.UserID, ev.FirstName, now
 	}, func(t *supportbot.Ticket) { s.late = append(s.late, d.e.retitle(t, false)) })
-	s.auditTicket(t, "ticket_claim", map[string]any{"ticket_id": t.ID, "agent_id": ev.UserID})
+	s.auditTicketIf(done, t, "ticket_claim", map[string]any{"ticket_id": t.ID, "agent_id": ev.UserID})
 	d.react(reactDone)
 	return nil
 }
@@ -346,10 +354,10 @@ func (d *desk) pass(to supportbot.Agent) {
 	s, ev, t := d.s, d.s.ev, d.t
 	from := supportbot.Agent{ID: t.AgentID, Name: t.AgentName}
 	now := s.now
-	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentTransfer, AgentID: to.ID, AgentName: to.Name}, func(t *supportbot.Ticket) {
+	done := d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentTransfer, AgentID: to.ID, AgentName: to.Name}, func(t *supportbot.Ticket) {
 		t.AgentID, t.AgentName, t.ClaimedAt = to.ID, to.Name, now
 	}, func(t *supportbot.Ticket) { s.late = append(s.late, d.e.retitle(t, false)) })
-	s.auditTicket(t, "ticket_transfer", map[string]any{"ticket_id": t.ID, "from": from.ID, "to": to.ID, "by": ev.UserID})
+	s.auditTicketIf(done, t, "ticket_transfer", map[string]any{"ticket_id": t.ID, "from": from.ID, "to": to.ID, "by": ev.UserID})
 	fromName := locale.HTML(s.staffT("desk.unclaimed"))
 	if from.ID != 0 {
 		fromName = mention(from.ID, from.Name)
@@ -439,13 +447,13 @@ func (d *desk) close() error {
 		invite = supportbot.InviteBlocked
 	}
 	now := s.now
-	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentClose}, func(t *supportbot.Ticket) {
+	done := d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentClose}, func(t *supportbot.Ticket) {
 		d.takeIfFree(t)
 		t.Status, t.ClosedAt, t.Invite = supportbot.TicketClosed, now, invite
 	}, func(t *supportbot.Ticket) {
 		s.late = append(s.late, d.e.retitle(t, blocked), d.e.closeReply(t, closingNote(d.e.cfg.Catalog, t)))
 	})
-	s.auditTicket(t, "ticket_close", map[string]any{"ticket_id": t.ID, "agent_id": ev.UserID, "holder": t.AgentID})
+	s.auditTicketIf(done, t, "ticket_close", map[string]any{"ticket_id": t.ID, "agent_id": ev.UserID, "holder": t.AgentID})
 	return nil
 }
 
@@ -469,14 +477,14 @@ func (d *desk) reopen() error {
 		return err
 	}
 	staff := d.e.cfg.AgentChatID
-	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentReopen}, func(t *supportbot.Ticket) {
+	done := d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentReopen}, func(t *supportbot.Ticket) {
 		t.Status, t.ClosedAt, t.Invite = supportbot.TicketOpen, time.Time{}, ""
 		t.Relay.Closed = true
 		d.takeIfFree(t)
 	}, func(t *supportbot.Ticket) {
 		s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: t.ID, ReopenTopic: true}, d.e.retitle(t, blocked))
 	})
-	s.auditTicket(t, "ticket_reopen", map[string]any{"ticket_id": t.ID, "agent_id": ev.UserID})
+	s.auditTicketIf(done, t, "ticket_reopen", map[string]any{"ticket_id": t.ID, "agent_id": ev.UserID})
 	d.react(reactDone)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -470,6 +471,44 @@ func TestAShiftAtTheDesk(t *testing.T) {
 	for _, secret := range []string{"张伟", "13800138000", "138****8000", "6222 0212", "3456 7890", "62220212", "应还", "滞纳金能退", "bob_k", "小李", "王丽"} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the log holds %q", secret)
+		}
+	}
+}
+
+// TestEndAndCloseAtOnceCloseOnce: customers send /end while their agent
+// sends /close, at the same moment: each ticket is closed once — one
+// ticket_close in the audit, one rating invitation.
+func TestEndAndCloseAtOnceCloseOnce(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	const n = 6
+	var cs []*customer
+	var topics []int64
+	for i := range n {
+		c := a.customer(int64(7980+i), "zh")
+		c.say("/agent", "排在第")
+		topic := a.ticketTopic(i + 1)
+		a.agentSays(agentWang, topic, "好的")
+		c.next("好的")
+		cs, topics = append(cs, c), append(topics, topic)
+	}
+	for i := range cs {
+		a.srv.SendText(cs[i].user, "/end")
+		a.srv.SendGroupText(staffChat, topics[i], agentWang, "/close")
+	}
+	for _, c := range cs {
+		c.sees("1–5 星")
+	}
+	time.Sleep(time.Second) // a second close, if any, is written by now
+	closes := map[string]int{}
+	for _, e := range a.audit("", "ticket_close") {
+		closes[fmt.Sprint(e["ticket_id"])]++
+	}
+	for i, c := range cs {
+		if n := closes[strconv.Itoa(i+1)]; n != 1 {
+			t.Errorf("ticket #T%d: %d ticket_close audit entries, want 1", i+1, n)
+		}
+		if n := told(a.srv, c.user.ID, "1–5 星"); n != 1 {
+			t.Errorf("ticket #T%d: %d rating invitations, want 1", i+1, n)
 		}
 	}
 }
