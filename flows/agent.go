@@ -314,6 +314,15 @@ func relayToAgent(s *Step) (bool, error) {
 	case ev.Kind == supportbot.EventButton:
 		s.say(s.T("agent.with_agent"))
 		return true, nil
+	case ev.Kind == supportbot.EventCommand && (ev.Text == "agent" || ev.Text == "start" || ev.Text == "menu" || ev.Text == "help"):
+		// Asking for a person, or for the bot, while with one: where they
+		// are, not a line the agent reads as a question.
+		pos, err := s.e.st.QueuePosition(s.ctx, t)
+		if err != nil {
+			return true, err
+		}
+		s.reply(tellQueue(s, t, pos))
+		return true, nil
 	case ev.Kind == supportbot.EventEdit:
 		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Text, Edited: true})
 	case ev.Kind == supportbot.EventText || ev.Kind == supportbot.EventCommand:

@@ -412,3 +412,17 @@ func TestAnAgentsReplyIsSignedInTheCustomersLanguage(t *testing.T) {
 		c.expect(want)
 	}
 }
+
+// TestAskingAgainWhileWithAPersonSaysWhere: /agent (or /start after
+// unblocking the bot) while waiting for a person answers with the place in
+// the queue and the way back, instead of going to the agent as a line.
+func TestAskingAgainWhileWithAPersonSaysWhere(t *testing.T) {
+	h, c, _ := handedOff(t, "zh")
+	for _, cmd := range []string{"/agent", "/start"} {
+		c.send(cmd)
+		c.expect("第 1 位", "/end")
+		if got := texts(h.staff()); got != "" {
+			t.Errorf("%s went to the agent: %q", cmd, got)
+		}
+	}
+}
