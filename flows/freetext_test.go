@@ -157,3 +157,18 @@ func TestAskingForALanguageOffersTheChoice(t *testing.T) {
 	c.press("English")
 	c.expect("Switched to English")
 }
+
+// TestPleasantriesAreNotQuestions: "ok thanks bye", 好的谢谢再见 are a
+// goodbye, "ok thank you" thanks — not a question the bot failed to answer.
+func TestPleasantriesAreNotQuestions(t *testing.T) {
+	h := newHarness(t, fixture())
+	en, zh := h.chat(100, "en"), h.chat(101, "zh")
+	en.send("ok thanks bye")
+	en.expect("Goodbye")
+	en.send("Ok, thank you!")
+	en.expect("welcome")
+	zh.send("好的谢谢，再见")
+	zh.expect("再见")
+	zh.send("ok 谢谢")
+	zh.reject("抱歉", "没能帮上忙")
+}

@@ -3,6 +3,7 @@ package flows
 import (
 	"maps"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"supportbot"
@@ -52,6 +53,35 @@ var smallTalk = map[string]string{
 	"再见": "bye", "拜拜": "bye", "bye": "bye", "goodbye": "bye",
 	"分期": "menu", "分期付款": "menu", "小米分期": "menu", "菜单": "menu", "帮助": "menu",
 	"installment": "menu", "installments": "menu", "menu": "menu", "help": "menu",
+}
+
+// pleasantries reads a message made only of thanks, goodbyes and okays
+// ("ok thanks bye", 好的谢谢再见) as "bye" when it says goodbye, "thanks"
+// when it thanks; "" for anything else.
+func pleasantries(text string) string {
+	t := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, text)
+	talk := ""
+next:
+	for t != "" {
+		for _, w := range []struct{ word, talk string }{{"thankyou", "thanks"}, {"thanks", "thanks"}, {"thx", "thanks"},
+			{"goodbye", "bye"}, {"bye", "bye"}, {"okay", ""}, {"ok", ""}, {"谢谢", "thanks"}, {"多谢", "thanks"},
+			{"再见", "bye"}, {"拜拜", "bye"}, {"好的", ""}, {"好", ""}} {
+			if rest, ok := strings.CutPrefix(t, w.word); ok {
+				if talk != "bye" && w.talk != "" {
+					talk = w.talk
+				}
+				t = rest
+				continue next
+			}
+		}
+		return ""
+	}
+	return talk
 }
 
 // cancelWords leave any flow when typed (or sent by a reply-keyboard button).
@@ -413,7 +443,11 @@ func (s *Step) freeText(text string) error {
 		s.menu("menu.again")
 		return nil
 	}
-	switch smallTalk[bare(text)] {
+	talk := smallTalk[bare(text)]
+	if talk == "" {
+		talk = pleasantries(text)
+	}
+	switch talk {
 	case "hello": // a greeting is not a question the bot failed to answer
 		s.conv.Misses = 0
 		s.menu("menu.greeting")
