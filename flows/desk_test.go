@@ -500,7 +500,7 @@ func TestATopicMadeAgainGetsAFreshCard(t *testing.T) {
 	if name != "🟡 #T1 张伟 C1" || icon == "" {
 		t.Errorf("name %q icon %q", name, icon)
 	}
-	for _, want := range []string{"🔄 工单 #T1（话题被删除后重建）", "张伟（<code>C1</code>）✅ 已验证", "备注：已核对身份（小李）", "[10:00 客户] 我的卡被冻结了"} {
+	for _, want := range []string{"🔄 工单 #T1（原话题在 Telegram 中被关闭或删除，已重建）", "张伟（<code>C1</code>）✅ 已验证", "备注：已核对身份（小李）", "[10:00 客户] 我的卡被冻结了"} {
 		if !strings.Contains(card, want) {
 			t.Errorf("the fresh card lacks %q:\n%s", want, card)
 		}

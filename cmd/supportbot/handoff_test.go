@@ -134,7 +134,7 @@ func TestHandoffRecreatesADeletedTopicAndLinksTheOldTicket(t *testing.T) {
 	if tp, _ := a.srv.Topic(staffChat, newTopic); tp.Name != "🟡 #T1 User" {
 		t.Errorf("the topic made again is named %q, want 🟡 #T1 User", tp.Name)
 	}
-	if len(in) < 2 || !strings.Contains(in[0].Text, "工单 #T1（话题被删除后重建）") || !strings.Contains(in[0].Text, "未验证") {
+	if len(in) < 2 || !strings.Contains(in[0].Text, "工单 #T1（原话题在 Telegram 中被关闭或删除，已重建）") || !strings.Contains(in[0].Text, "未验证") {
 		t.Errorf("the topic made again does not start with a fresh card: %+v", in)
 	}
 	a.srv.SendGroupText(staffChat, newTopic, agentWang, "Hi, I'm here")
