@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 	"sync"
 	"time"
 
@@ -536,10 +537,29 @@ func (s *Server) editOnce(_ context.Context, r supportbot.Reply) (int64, error) 
 			return 0, err
 		}
 	}
-	if _, err := s.api.MakeRequest("editMessageText", p); err != nil && !notModified(err) {
+	_, err := s.api.MakeRequest("editMessageText", p)
+	if noText(err) && r.Track != "" && utf8.RuneCountInString(r.Text) <= captionLimit {
+		// A tracked photo or document (an agent's, its caption corrected):
+		// its caption is what changes.
+		delete(p, "text")
+		p["caption"] = r.Text
+		_, err = s.api.MakeRequest("editMessageCaption", p)
+	}
+	if err != nil && !notModified(err) {
 		return 0, err
 	}
 	return r.Edit, nil
+}
+
+// captionLimit is the longest caption Telegram takes (as the HTML is sent:
+// never more than it shows).
+const captionLimit = 1024
+
+// noText reports Telegram refusing editMessageText on a message without
+// text (a photo, a document).
+func noText(err error) bool {
+	var te *tgbotapi.Error
+	return errors.As(err, &te) && strings.Contains(strings.ToLower(te.Message), "there is no text in the message to edit")
 }
 
 // messageID reads the message_id of a sent message.

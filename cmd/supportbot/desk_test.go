@@ -328,9 +328,28 @@ func TestAShiftAtTheDesk(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	dan.sees("👩‍💼 王丽：两张回执")
-	a.srv.SendGroupPhoto(staffChat, t4, agentWang, "w3", "这是还款截图") // a photo: its caption signed
-	if m := dan.sees("👩‍💼 王丽：这是还款截图"); m.FileID != "w3" {
-		t.Errorf("Dan got %+v, want photo w3 with the signed caption", m)
+	photo, _ := a.srv.MessageOf(a.srv.SendGroupPhoto(staffChat, t4, agentWang, "w3", "还款金额 100 元")) // its caption signed
+	copied := dan.sees("👩‍💼 王丽：还款金额 100 元")
+	if copied.FileID != "w3" {
+		t.Errorf("Dan got %+v, want photo w3 with the signed caption", copied)
+	}
+	// She corrects the caption: Dan's copy changes, no new message.
+	if _, err := a.srv.EditText(agentWang, staffChat, photo.MessageID, "还款金额 12.35 元"); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(deskWait)
+	for {
+		m, _ := a.srv.Message(dan.user.ID, copied.MessageID)
+		if strings.Contains(m.Text, "12.35") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Dan's copy of the photo still reads %q:\n%s", m.Text, a.chatText(dan.user.ID, 0))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := told(a.srv, dan.user.ID, "12.35"); n != 1 {
+		t.Errorf("the correction reached Dan %d times, want once, in place", n)
 	}
 	a.topicNamed(t4, "🟢 #T4 User · 王丽") // her first reply claimed it
 
