@@ -92,8 +92,11 @@ func typedArg(name, text string) string {
 		return ""
 	}
 	t := strings.ToLower(text)
+	if strings.Contains(t, "forget") || strings.Contains(t, "忘") { // "don't let me forget", 别忘了提醒我
+		return "on"
+	}
 	for _, w := range []string{"stop", "off", "don't", "dont", "do not", "no more", "disable", "cancel", "unsubscribe",
-		"不要", "别", "关掉", "关闭", "关了", "取消", "停止", "不用", "不想", "退订", "停掉"} {
+		"不要", "别再", "别提醒", "别发", "关掉", "关闭", "关了", "取消", "停止", "不用", "不想", "退订", "停掉"} {
 		if strings.Contains(t, w) {
 			return "off"
 		}

@@ -364,6 +364,8 @@ func TestRemindersDoWhatTheWordsAsk(t *testing.T) {
 		{"stop sending me reminders", false},
 		{"/remind", true},
 		{"关闭还款提醒", false},
+		{"别忘了提醒我还款", true},
+		{"别再提醒我了", false},
 	} {
 		c.send(step.typed)
 		on, err := h.db.Reminders(context.Background(), "C1")
