@@ -352,9 +352,13 @@ func (e *Engine) reminder(c supportbot.Conversation, kind string, p *supportbot.
 		}
 		switch {
 		case booked != nil && booked.card != nil && !booked.card.Frozen:
-			// Booked: nothing to do by hand, nothing to pay twice.
+			// Booked: nothing to do by hand for it — the way to pay stays
+			// only for an earlier period left overdue.
 			lines = append(lines, t("remind.booked", append(args, "when", when, "run", run, "card", booked.card.Masked())...))
 			rows = [][]supportbot.Button{bill}
+			if slices.ContainsFunc(p.Bills, func(o supportbot.Bill) bool { return o.Status == supportbot.BillUnpaid && o.Overdue(today) }) {
+				rows = [][]supportbot.Button{pay, bill}
+			}
 		case booked != nil:
 			lines = append(lines, t("remind.due", append(args, "when", when)...), t("remind.booked_frozen", "run", run))
 			rows = [][]supportbot.Button{pay, bill}
