@@ -162,6 +162,10 @@ type Reply struct {
 	// Strip takes the inline keyboard off the message that showed the step
 	// Strip (the customer left that step by typing): nothing else is sent.
 	Strip string `json:"strip,omitempty"`
+	// Pressed, with Edit, is the step whose button was pressed on that
+	// message: another message the sender knows to show that step (a copy
+	// Telegram took twice, the first answer lost) loses its keyboard.
+	Pressed string `json:"pressed,omitempty"`
 	// Track names the message this reply makes, within its chat: a later
 	// reply with the same Track edits that message instead of sending a new
 	// one, and replaces it in the outbox if it was not sent yet (a burst of

@@ -863,6 +863,11 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 	if r.Edit != 0 && from == 0 && r.AskContact == "" && !r.RemoveKeyboard && fitsOneMessage(r.Text) && len(keyboardParts(r.Buttons)) <= 1 {
 		if id, err = s.srv.editOnce(ctx, r); err == nil {
 			sent = 1
+			if r.Pressed != "" {
+				if serr := s.stripCopy(ctx, r); serr != nil { // the answer is delivered all the same
+					s.srv.log.Warn("take the keyboard off a copy of the step", "chat", supportbot.ChatRef(r.ChatID), "err", scrub(serr, s.srv.cfg.Token))
+				}
+			}
 		} else if uneditable(err) {
 			sent, id, err = s.srv.sendParts(ctx, r, 0) // too old, or gone: a new message says it
 		}
@@ -893,6 +898,18 @@ func (s *sender) strip(ctx context.Context, r supportbot.Reply) error {
 		return err
 	}
 	return s.outbox.SetStepMessage(ctx, r.ChatID, r.Strip, 0)
+}
+
+// stripCopy takes the keyboard off another message that shows the step the
+// customer pressed a button of on r.Edit: a copy of it Telegram took twice
+// (the answer to the first send was lost), which would keep the buttons of
+// a step that is over.
+func (s *sender) stripCopy(ctx context.Context, r supportbot.Reply) error {
+	id, err := s.outbox.StepMessage(ctx, r.ChatID, r.Pressed)
+	if err != nil || id == 0 || id == r.Edit {
+		return err
+	}
+	return s.strip(ctx, supportbot.Reply{ChatID: r.ChatID, Strip: r.Pressed})
 }
 
 // notModified is Telegram refusing an edit that changes nothing: it is done.

@@ -138,6 +138,9 @@ func (s *Step) replies() []supportbot.Reply {
 			edited = true
 			if r.AskContact == "" && !r.RemoveKeyboard {
 				r.Edit, r.EditStep = s.target, s.targetStep
+				if s.target != 0 {
+					r.Pressed = s.pressed
+				}
 			}
 		}
 		if hasStepButton(r.Buttons) {
