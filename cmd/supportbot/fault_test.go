@@ -380,6 +380,9 @@ func TestCrashKillDuringEarlyRepayment(t *testing.T) {
 // action and its execution and between the execution and the recorded
 // outcome.
 func TestCrashKillWithCoreFaults(t *testing.T) {
+	if coreOverHTTP() {
+		t.Skip("always over the HTTP core: the HTTP core's pass would run it again")
+	}
 	crashRepayments(t, crashOptions{customers: 24, http: true, faults: true})
 }
 
