@@ -147,7 +147,7 @@ type Reply struct {
 	// ID number the customer typed); Caption, HTML, shows instead on a
 	// single message (copyMessage; an album's copy cannot be given one).
 	HideCaption bool   `json:"hide_caption,omitempty"`
-	Caption     string `json:"caption,omitempty"`
+	Caption     string `json:"caption,omitempty"` // at most CaptionLimit characters shown
 	// Edit replaces the text and inline keyboard of this message of the chat
 	// (the one a pressed button belongs to) instead of sending a new one; a
 	// message that can no longer be edited gets a new message instead.
@@ -234,3 +234,6 @@ type Outcome struct {
 	Replies []Reply
 	Err     error // the event changed nothing; Replies hold an apology
 }
+
+// CaptionLimit is the longest caption Telegram takes, in characters shown.
+const CaptionLimit = 1024

@@ -538,7 +538,7 @@ func (s *Server) editOnce(_ context.Context, r supportbot.Reply) (int64, error) 
 		}
 	}
 	_, err := s.api.MakeRequest("editMessageText", p)
-	if noText(err) && r.Track != "" && utf8.RuneCountInString(r.Text) <= captionLimit {
+	if noText(err) && r.Track != "" && utf8.RuneCountInString(r.Text) <= supportbot.CaptionLimit {
 		// A tracked photo or document (an agent's, its caption corrected):
 		// its caption is what changes.
 		delete(p, "text")
@@ -550,10 +550,6 @@ func (s *Server) editOnce(_ context.Context, r supportbot.Reply) (int64, error) 
 	}
 	return r.Edit, nil
 }
-
-// captionLimit is the longest caption Telegram takes (as the HTML is sent:
-// never more than it shows).
-const captionLimit = 1024
 
 // noText reports Telegram refusing editMessageText on a message without
 // text (a photo, a document).

@@ -13,9 +13,6 @@ import (
 	"supportbot/locale"
 )
 
-// captionLimit is the longest caption Telegram takes.
-const captionLimit = 1024
-
 // agentReminder: an unanswered ticket this far into business hours earns a
 // reminder in its topic and a word to the customer.
 const agentReminder = 5 * time.Minute
@@ -457,7 +454,7 @@ func agentEvent(s *Step) error {
 			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyMessages: a.Album, HideCaption: a.Text != "", Track: track})
 		case a.CopyFromMessage != 0:
 			r := supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyFromMessage: a.CopyFromMessage, Track: track}
-			if caption := signed(a.Text); utf8.RuneCountInString(locale.Plain(caption)) <= captionLimit {
+			if caption := signed(a.Text); utf8.RuneCountInString(locale.Plain(caption)) <= supportbot.CaptionLimit {
 				r.HideCaption, r.Caption = true, caption
 			}
 			s.reply(r)

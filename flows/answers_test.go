@@ -25,12 +25,9 @@ func otherAmount(r *supportbot.Repayment, err error) (*supportbot.Repayment, err
 	return &x, err
 }
 
-// TestARepaymentOfAnotherAmountIsNeverToldAsPaid: the core charges the quote
-// but answers the charge, and then the lookup by key, with twice the amount.
-// The customer is told it takes longer, never "paid ¥X" with a wrong X; once
-// the core answers right, the outcome is told once, with the amount charged.
-func TestARepaymentOfAnotherAmountIsNeverToldAsPaid(t *testing.T) {
-	h, c := session(t, fixture(), phoneWang, "/repay")
+// answerOtherAmounts makes the core answer every charge, and every lookup
+// of one by its key, with twice the amount charged.
+func answerOtherAmounts(h *harness) {
 	h.hooks.set(func(k *hooks) {
 		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
 			return otherAmount(k.Core.Repay(ctx, key, r))
@@ -39,6 +36,15 @@ func TestARepaymentOfAnotherAmountIsNeverToldAsPaid(t *testing.T) {
 			return otherAmount(k.Core.Repayment(ctx, key))
 		}
 	})
+}
+
+// TestARepaymentOfAnotherAmountIsNeverToldAsPaid: the core charges the quote
+// but answers the charge, and then the lookup by key, with twice the amount.
+// The customer is told it takes longer, never "paid ¥X" with a wrong X; once
+// the core answers right, the outcome is told once, with the amount charged.
+func TestARepaymentOfAnotherAmountIsNeverToldAsPaid(t *testing.T) {
+	h, c := session(t, fixture(), phoneWang, "/repay")
+	answerOtherAmounts(h)
 	c.press("确认还款")
 	c.expect("比平时慢一些")
 	for range 4 {
@@ -295,14 +301,7 @@ func TestAnActionTheCoreKeepsAnsweringWrongGoesToAPerson(t *testing.T) {
 	c := h.chat(100, "zh")
 	c.identify(phoneWang)
 	c.send("/repay")
-	h.hooks.set(func(k *hooks) {
-		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
-			return otherAmount(k.Core.Repay(ctx, key, r))
-		}
-		k.repayment = func(ctx context.Context, key string) (*supportbot.Repayment, error) {
-			return otherAmount(k.Core.Repayment(ctx, key))
-		}
-	})
+	answerOtherAmounts(h)
 	c.press("确认还款")
 	c.expect("比平时慢一些")
 	for range 6 {

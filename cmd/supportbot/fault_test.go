@@ -322,18 +322,8 @@ func repay(c *chatter, rc repayCustomer, rng *rand.Rand) error {
 			return fmt.Errorf("chat %d: quote lacks %q:\n%s", c.user.ID, want, quote.Plain)
 		}
 	}
-	confirm, ok := button(quote.SentMessage, "确认还款")
-	if !ok || !strings.Contains(confirm, ":repay:ok:Q") {
-		return fmt.Errorf("chat %d: the quote has no confirm button (repay:ok:<quote>):\n%s", c.user.ID, c.transcript())
-	}
 	think()
-	c.press(quote, confirm)
-	time.Sleep(time.Duration(20+rng.IntN(200)) * time.Millisecond) // a double tap
-	c.press(quote, confirm)
-	// The press answers in place: the quote becomes "working on it".
-	if _, err := c.waitFor(quote, "the quote edited", func(m shown) bool {
-		return m.MessageID == quote.MessageID && m.By == "editMessageText"
-	}); err != nil {
+	if err := confirmTwice(c, quote, "repay", rng); err != nil {
 		return err
 	}
 	if _, err := c.waitAfter(quote, "不会重复扣款"); err != nil {
@@ -343,6 +333,23 @@ func repay(c *chatter, rc repayCustomer, rng *rand.Rand) error {
 		return err
 	}
 	return nil
+}
+
+// confirmTwice presses the quote's confirm button of flow (its data
+// flow:ok:Q…) twice, a double tap, and waits for the first press to turn
+// the quote into "working on it", in place.
+func confirmTwice(c *chatter, quote shown, flow string, rng *rand.Rand) error {
+	confirm, ok := button(quote.SentMessage, "确认还款")
+	if !ok || !strings.Contains(confirm, ":"+flow+":ok:Q") {
+		return fmt.Errorf("chat %d: the quote has no confirm button (%s:ok:<quote>):\n%s", c.user.ID, flow, c.transcript())
+	}
+	c.press(quote, confirm)
+	time.Sleep(time.Duration(20+rng.IntN(200)) * time.Millisecond) // a double tap
+	c.press(quote, confirm)
+	_, err := c.waitFor(quote, "the quote edited", func(m shown) bool {
+		return m.MessageID == quote.MessageID && m.By == "editMessageText"
+	})
+	return err
 }
 
 // crashOptions shape a crash test.

@@ -246,18 +246,8 @@ func payBill(c *chatter, bc billCustomer, rng *rand.Rand) error {
 			return fmt.Errorf("chat %d: the quote lacks %q:\n%s", c.user.ID, want, quote.Plain)
 		}
 	}
-	confirm, ok := button(quote.SentMessage, "确认还款")
-	if !ok || !strings.Contains(confirm, ":pay:ok:Q") {
-		return fmt.Errorf("chat %d: the quote has no confirm button (pay:ok:<quote>):\n%s", c.user.ID, c.transcript())
-	}
 	think()
-	c.press(quote, confirm)
-	time.Sleep(time.Duration(20+rng.IntN(200)) * time.Millisecond) // a double tap
-	c.press(quote, confirm)
-	// The press answers in place: the quote becomes "working on it".
-	if _, err := c.waitFor(quote, "the quote edited", func(m shown) bool {
-		return m.MessageID == quote.MessageID && m.By == "editMessageText"
-	}); err != nil {
+	if err := confirmTwice(c, quote, "pay", rng); err != nil {
 		return err
 	}
 	// The second press: still under way, or paid already. (The outcome says
