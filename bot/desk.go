@@ -29,10 +29,7 @@ func (s *sender) closingNote(ctx context.Context, r supportbot.Reply, topic int6
 	}
 	_, id, err := s.srv.sendParts(ctx, r, 0)
 	if topicClosed(err) {
-		p := tgbotapi.Params{}
-		p.AddNonZero64("chat_id", r.ChatID)
-		p.AddNonZero64("message_thread_id", topic)
-		if _, err = s.srv.api.MakeRequest("reopenForumTopic", p); err == nil || topicNotModified(err) {
+		if err = s.reopenTopic(r.ChatID, topic); err == nil {
 			_, id, err = s.srv.sendParts(ctx, r, 0)
 		}
 	}
@@ -57,6 +54,17 @@ func (s *sender) editTracked(ctx context.Context, r supportbot.Reply) (edited bo
 		return false, nil
 	}
 	return true, err
+}
+
+// reopenTopic opens a closed topic again (open already is fine).
+func (s *sender) reopenTopic(chatID, topic int64) error {
+	p := tgbotapi.Params{}
+	p.AddNonZero64("chat_id", chatID)
+	p.AddNonZero64("message_thread_id", topic)
+	if _, err := s.srv.api.MakeRequest("reopenForumTopic", p); err != nil && !topicNotModified(err) {
+		return err
+	}
+	return nil
 }
 
 // topicClosed is Telegram refusing a message into a closed topic.

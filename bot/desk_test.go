@@ -164,6 +164,45 @@ func TestTopicsRenamedReopenedAndMadeAgainWithACard(t *testing.T) {
 	}
 }
 
+// An open ticket's topic an admin closed by hand is opened again by the next
+// message, which goes into it: one topic, no card again; a topic that cannot
+// be reopened is made again.
+func TestTopicClosedByHandIsReopenedForTheNextMessage(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	r.out.addTicket(6, 0)
+	r.out.enqueue(supportbot.Reply{ChatID: staff, TicketID: 6, TopicName: "🟡 #T6 张伟", Text: "🆕 工单 #T6"})
+	r.run(t)
+	r.out.waitDepth(t, 0)
+	topic := r.out.topic(6)
+	if !r.srv.CloseTopic(staff, topic) {
+		t.Fatalf("topic %d not open", topic)
+	}
+	r.out.enqueue(supportbot.Reply{ChatID: staff, TicketID: 6, Text: "👤 还在吗？"})
+	r.bot.Wake()
+	r.out.waitDepth(t, 0)
+	if again := r.out.topic(6); again != topic || len(r.srv.Topics()) != 1 {
+		t.Fatalf("the ticket moved to topic %d (was %d), %d topics; want the same one reopened", again, topic, len(r.srv.Topics()))
+	}
+	if tp, _ := r.srv.Topic(staff, topic); tp.Closed {
+		t.Error("the topic is still closed")
+	}
+	msgs := r.srv.SentTo(staff)
+	if last := msgs[len(msgs)-1]; last.ThreadID != topic || last.Text != "👤 还在吗？" || len(msgs) != 2 {
+		t.Errorf("%d posts, the last %q in thread %d; want the message in topic %d", len(msgs), last.Text, last.ThreadID, topic)
+	}
+
+	// Reopening refused (the bot lost the right to manage topics): a new topic.
+	r.srv.CloseTopic(staff, topic)
+	r.srv.InjectFaults("reopenForumTopic", 1, telegramtest.Fault{Status: 400, Description: "Bad Request: CHAT_ADMIN_REQUIRED"})
+	r.out.enqueue(supportbot.Reply{ChatID: staff, TicketID: 6, Text: "👤 人呢"})
+	r.bot.Wake()
+	r.out.waitDepth(t, 0)
+	if again := r.out.topic(6); again == topic || again == 0 {
+		t.Errorf("topic %d after a refused reopen (was %d); want a new one", again, topic)
+	}
+}
+
 // A reply the customer will never get is told to whoever listens, with why;
 // one to a chat that is merely slow is not.
 func TestUndeliveredRepliesAreTold(t *testing.T) {

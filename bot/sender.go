@@ -739,8 +739,9 @@ func errorCode(err error) int {
 }
 
 // deliverToTopic sends into a ticket's forum topic, creating the topic first
-// when the ticket has none, and again when Telegram lost it (an agent deleted
-// or closed it by hand): the customer never silently disappears. CloseTopic
+// when the ticket has none, reopening it when an admin closed it by hand, and
+// creating it again when Telegram lost it (an agent deleted it, or it cannot
+// be reopened): the customer never silently disappears. CloseTopic
 // closes it instead. Like sendParts, it starts at part from and returns how
 // many parts are delivered.
 func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply, from int) (int, error) {
@@ -795,6 +796,13 @@ func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply, from in
 		}
 	}
 	sent, id, err := s.srv.sendParts(ctx, r, from)
+	if topicClosed(err) && s.reopenTopic(r.ChatID, topic) == nil {
+		// An admin closed an open ticket's topic by hand: the customer
+		// still writes, so it opens again — the agents keep the history in
+		// one place, and a reply written there still reaches the customer.
+		// (A topic that cannot be reopened is made again, below.)
+		sent, id, err = s.srv.sendParts(ctx, r, sent)
+	}
 	if topicLost(err) {
 		if serr := s.outbox.SetTicketTopic(ctx, r.TicketID, 0); serr != nil {
 			return 0, serr

@@ -175,6 +175,22 @@ func (s *Server) DeleteTopic(chatID, threadID int64) bool {
 	return true
 }
 
+// CloseTopic closes a forum topic as a human admin would (no update for the
+// bot): sends into it answer 400 "TOPIC_CLOSED" until it is reopened. It
+// reports whether the topic was open.
+func (s *Server) CloseTopic(chatID, threadID int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.topics[msgKey{chatID, threadID}]
+	if t == nil || t.Deleted || t.Closed {
+		return false
+	}
+	t.Closed = true
+	t.log("close", s.now())
+	s.changed()
+	return true
+}
+
 // Topic returns the current state of a topic and its history.
 func (s *Server) Topic(chatID, threadID int64) (Topic, bool) {
 	s.mu.Lock()
