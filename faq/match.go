@@ -524,6 +524,16 @@ func asksOrWants(c candidate) bool {
 	return strings.ContainsRune(requestEnds, r)
 }
 
+// asideOutOfScope reports a clause that reads out of scope in a message
+// whose whole reads as one of ours: "扣了两次，退款" asks about the double
+// charge, not about returns; the clause is not routed on.
+func (ix *Index) asideOutOfScope(whole, clause candidate) bool {
+	if whole.p == nil || whole.Confidence < suggestAt {
+		return false
+	}
+	return ix.entries[clause.order[0]].Kind == KindOutOfScope && ix.entries[whole.order[0]].Kind != KindOutOfScope
+}
+
 func (ix *Index) confidence(c candidate) float64 {
 	var z float64
 	for i, x := range ix.calInputs(c) {
@@ -589,7 +599,7 @@ func (ix *Index) analyze(text string) analysis {
 		}
 	}
 	for i, c := range a.Candidates {
-		if c.p == nil || i > 0 && (!asksOrWants(c) || !hasSubject(c)) {
+		if c.p == nil || i > 0 && (!asksOrWants(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c)) {
 			continue
 		}
 		edge := 0.0
