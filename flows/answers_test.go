@@ -384,3 +384,70 @@ func TestAnActionUnansweredForAnHourGoesToThePersonAlreadyThere(t *testing.T) {
 		t.Errorf("open ticket = %+v, %v; want the first one, %d", tk, err, first.ID)
 	}
 }
+
+// contractKey reports whether key is an Idempotency-Key the core takes:
+// 1–255 printable ASCII, not starting or ending with a space, not starting
+// with a quote (CORE_API.md).
+func contractKey(key string) bool {
+	if key == "" || len(key) > 255 || key[0] == ' ' || key[0] == '"' || key[len(key)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < ' ' || key[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// TestQuoteIDsOfAnyShapeArePaid: the contract does not bound a quote's id;
+// a core whose ids are long or not ASCII is paid all the same — under a key
+// the core takes, one per quote (found by an outside probe: the key was the
+// id, refused before it was sent, and the payment hung as "slower than
+// usual").
+func TestQuoteIDsOfAnyShapeArePaid(t *testing.T) {
+	for name, prefix := range map[string]string{"not ASCII": "报价-", "long": strings.Repeat("q", 250)} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, fixture())
+			c := h.chat(100, "zh")
+			c.identify(phoneWang)
+			var keys []string
+			h.hooks.set(func(k *hooks) {
+				k.quote = func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
+					q, err := k.Core.Quote(ctx, key, r)
+					if q != nil {
+						q.ID = prefix + q.ID
+					}
+					return q, err
+				}
+				ours := func(r *supportbot.Repayment, err error) (*supportbot.Repayment, error) {
+					if r != nil {
+						r.QuoteID = prefix + r.QuoteID
+					}
+					return r, err
+				}
+				k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+					k.mu.Lock()
+					keys = append(keys, key)
+					k.mu.Unlock()
+					if !contractKey(key) {
+						return nil, &supportbot.CoreError{Status: 400, Code: "idempotency_key_invalid", Message: "bad key"}
+					}
+					r.QuoteID = strings.TrimPrefix(r.QuoteID, prefix)
+					return ours(k.Core.Repay(ctx, key, r))
+				}
+				k.repayment = func(ctx context.Context, key string) (*supportbot.Repayment, error) {
+					return ours(k.Core.Repayment(ctx, key))
+				}
+			})
+			c.send("/repay")
+			c.press("确认还款")
+			c.expect("提前还款成功")
+			h.hooks.mu.Lock()
+			defer h.hooks.mu.Unlock()
+			if len(keys) == 0 || !contractKey(keys[0]) || strings.Contains(keys[0], prefix) {
+				t.Errorf("charged under keys %q; want one the core takes", keys)
+			}
+		})
+	}
+}

@@ -292,7 +292,7 @@ func askCancel(s *Step, v *scheduledView) error {
 // cancelKey is the idempotency key of cancelling id from the confirm step
 // shown with nonce: a double tap or a redelivery is the same key.
 func cancelKey(chatID int64, id, nonce string) string {
-	return "cancel:" + supportbot.ChatRef(chatID) + ":" + nonce + ":" + id // the chat as logs show it, not its id
+	return idempotencyKey("cancel:" + supportbot.ChatRef(chatID) + ":" + nonce + ":" + id) // the chat as logs show it, not its id
 }
 
 // cancelling commits the cancellation as a money action.
