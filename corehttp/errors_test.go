@@ -223,6 +223,24 @@ func TestInvalidRepaymentsAndPlans(t *testing.T) {
 	t.Run("redirect", func(t *testing.T) { wantInvalid(t, err) })
 }
 
+// A card answered with more than its last four digits (a whole number,
+// against the contract) never carries more than four into the bot: it is
+// shown as the customer's card all the same.
+func TestACardNumberIsCutToItsLastFour(t *testing.T) {
+	c, _ := rawCore(t, 200, `{"cards":[{"id":"K1","bank":"招商银行","last4":"6225 8802 1234 6789","default":true,"status":"active"},
+ {"id":"K2","bank":"工商银行","last4":"8888","default":false,"status":"frozen"}]}`)
+	cards, err := c.Cards(t.Context(), "C1")
+	if err != nil || len(cards) != 2 {
+		t.Fatalf("Cards = %+v, %v", cards, err)
+	}
+	if got := cards[0].Masked(); got != "招商银行 **** 6789" {
+		t.Errorf("a card answered with its whole number shows as %q, want 招商银行 **** 6789", got)
+	}
+	if got := cards[1].Masked(); got != "工商银行 **** 8888" {
+		t.Errorf("a card answered as the contract says shows as %q", got)
+	}
+}
+
 func wantInvalid(t *testing.T, err error) {
 	t.Helper()
 	if !errors.Is(err, corehttp.ErrInvalidAnswer) {

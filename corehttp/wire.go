@@ -192,8 +192,22 @@ func (w *wireCard) domain() (supportbot.Card, error) {
 	if w.ID == "" {
 		return supportbot.Card{}, errors.New("card without id")
 	}
-	// A status the contract does not know yet is not one to debit.
-	return supportbot.Card{ID: w.ID, Bank: w.Bank, Last4: w.Last4, Default: w.Default, Frozen: w.Status != "active"}, nil
+	// A status the contract does not know yet is not one to debit. The
+	// contract's last4 is four digits; more (a whole card number) are cut
+	// to the last four rather than shown, and the card is still usable.
+	return supportbot.Card{ID: w.ID, Bank: w.Bank, Last4: lastDigits(w.Last4, 4), Default: w.Default, Frozen: w.Status != "active"}, nil
+}
+
+// lastDigits is the last n digits of s (fewer if s has fewer).
+func lastDigits(s string, n int) string {
+	var d []byte
+	for i := len(s) - 1; i >= 0 && len(d) < n; i-- {
+		if s[i] >= '0' && s[i] <= '9' {
+			d = append(d, s[i])
+		}
+	}
+	slices.Reverse(d)
+	return string(d)
 }
 
 func cardsDomain(ws []wireCard) ([]supportbot.Card, error) {
