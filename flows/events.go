@@ -178,8 +178,14 @@ func (e *Engine) coreEvent(s *Step) error {
 		c := ev.Customer
 		if s.conv.LinkedPhone != "" && c.Phone != s.conv.LinkedPhone {
 			// The phone on file changed: whoever has this chat may no longer
-			// be the customer. They identify again.
-			s.unlink("phone_changed")
+			// be the customer. They identify again — if it is still so: the
+			// core retries an event for days, in no order, and one older
+			// than the link would unlink a customer who identified with the
+			// phone on file now. The core's answer decides (customer
+			// unlinks on a changed phone); without one, the event does.
+			if _, err := s.customer(); err != nil && supportbot.ErrorCode(err) != supportbot.EFORBIDDEN {
+				s.unlink("phone_changed")
+			}
 			return nil
 		}
 		if !s.conv.LangChosen && (c.Language == supportbot.LangZH || c.Language == supportbot.LangEN) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"supportbot"
 	"supportbot/flows"
@@ -297,12 +298,26 @@ func TestAPhoneChangedWithoutAnEventUnlinksAtTheNextStep(t *testing.T) {
 
 // TestACustomerUpdatedEventUnlinksOnlyForANewPhone: the core's
 // customer.updated unlinks the chats of a changed phone, once however often
-// it is delivered; one that keeps the phone changes the language on file.
+// it is delivered; one that keeps the phone changes the language on file;
+// one older than the link (the phone it names is not on file any more)
+// unlinks nobody.
 func TestACustomerUpdatedEventUnlinksOnlyForANewPhone(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "")
 	c.identify(phoneZhang)
 	ctx := context.Background()
+	// Made before the chat identified, delivered after (the core retries in
+	// no order): the phone it names is not on file any more. The core is asked; nothing happens.
+	stale := supportbot.CoreEvent{ID: "evt_stale", Type: supportbot.EventCustomerUpdated, CreatedAt: start.Add(-time.Hour),
+		Customer: &supportbot.Customer{ID: "C1", Name: "张伟", Phone: "+8613800137777", Language: supportbot.LangEN}}
+	if err := h.eng.CoreEvent(ctx, stale); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	if c.inbox(); len(c.last) != 0 {
+		t.Errorf("an update older than the phone on file said something: %s", c.text())
+	}
+
 	same := supportbot.CoreEvent{ID: "evt_lang", Type: supportbot.EventCustomerUpdated, CreatedAt: start,
 		Customer: &supportbot.Customer{ID: "C1", Name: "张伟", Phone: onFile(phoneZhang), Language: supportbot.LangEN}}
 	if err := h.eng.CoreEvent(ctx, same); err != nil {
@@ -317,6 +332,17 @@ func TestACustomerUpdatedEventUnlinksOnlyForANewPhone(t *testing.T) {
 
 	moved := supportbot.CoreEvent{ID: "evt_phone", Type: supportbot.EventCustomerUpdated, CreatedAt: start,
 		Customer: &supportbot.Customer{ID: "C1", Name: "张伟", Phone: "+8613811112222", Language: supportbot.LangEN}}
+	h.hooks.set(func(k *hooks) {
+		k.customer = func(ctx context.Context, id string) (*supportbot.Customer, error) {
+			c, err := k.Core.Customer(ctx, id)
+			if c != nil && id == "C1" {
+				moved := *c
+				moved.Phone = "+8613811112222" // changed in the core, which then tells
+				return &moved, nil
+			}
+			return c, err
+		}
+	})
 	for range 2 { // delivered twice
 		if err := h.eng.CoreEvent(ctx, moved); err != nil {
 			t.Fatal(err)
