@@ -37,6 +37,8 @@ type incoming struct {
 	ok       bool
 	callback string // callback query id to answer
 	group    string // media_group_id: the album the message belongs to
+	// to is the bot a command names (/close@OtherBot), "" when none.
+	to string
 }
 
 // decodeUpdate turns one raw update into an event for a private chat. Updates
@@ -100,7 +102,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 			if i := strings.IndexFunc(cmd, unicode.IsSpace); i >= 0 {
 				cmd, args = cmd[:i], cmd[i:]
 			}
-			cmd, _, _ = strings.Cut(cmd, "@")
+			cmd, in.to, _ = strings.Cut(cmd, "@")
 			ev.Kind, ev.Text, ev.Args = supportbot.EventCommand, clip(cmd), clip(strings.TrimSpace(args))
 		case m.Text != "":
 			ev.Kind, ev.Text = supportbot.EventText, clip(m.Text)

@@ -714,6 +714,9 @@ func (s *Server) accept(in *incoming) bool {
 	if !slices.Contains(s.cfg.AgentIDs, in.event.UserID) {
 		return false // not an agent: never relayed, never obeyed
 	}
+	if in.to != "" && !strings.EqualFold(in.to, s.api.Self.UserName) {
+		return false // /close@OtherBot: a command for another bot in the group
+	}
 	in.event.ThreadID = in.threadID
 	return true
 }

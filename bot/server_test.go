@@ -147,10 +147,11 @@ func TestOnlyListedAgentsReachTheEngineFromTheStaffChat(t *testing.T) {
 	stranger := telegramtest.User{ID: 901, FirstName: "Mallory"}
 	r := newRig(t, func(c *bot.Config) { c.AgentChatID, c.AgentIDs = staff, []int64{agent.ID} })
 	r.run(t)
-	r.srv.SendGroupText(staff, 7, stranger, "/close")   // not an agent: never obeyed
-	r.srv.SendGroupText(-100555, 7, agent, "elsewhere") // another group
+	r.srv.SendGroupText(staff, 7, stranger, "/close")             // not an agent: never obeyed
+	r.srv.SendGroupText(-100555, 7, agent, "elsewhere")           // another group
+	r.srv.SendGroupText(staff, 7, agent, "/close@OtherHelperBot") // a command for another bot in the group
 	r.srv.SendGroupText(staff, 7, agent, "hello from the agent")
-	last := r.srv.SendGroupText(staff, 0, agent, "/queue")
+	last := r.srv.SendGroupText(staff, 0, agent, "/queue@Test_Bot") // ours, whatever the case
 	evs := r.h.waitEvents(t, 2)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
