@@ -119,3 +119,29 @@ func TestMaskNumbers(t *testing.T) {
 		}
 	}
 }
+
+// Card and ID numbers are masked however they are typed: grouped by spaces
+// (full-width too), dashes or dots, or typed one after the other.
+func TestMaskSecrets(t *testing.T) {
+	for in, want := range map[string]string{
+		"卡号 6222 0212 3456 7890 123":              "卡号 ****0123",
+		"卡号 6222　0212　3456　7890":                  "卡号 ****7890",
+		"卡号6222.0212.3456.7890":                   "卡号****7890",
+		"卡号是6222-0212-3456-7890":                  "卡号是****7890",
+		"6222021234567890 110101199001011234":     "****7890 ****1234",
+		"身份证 110101 19900307 123X 谢谢":             "身份证 ****123X 谢谢",
+		"11010119900307123x":                      "****123X",
+		"6222 0212 3456 7890 6222 0212 3456 7891": "****7890 ****7891",
+		"６２２２０２１２３４５６７８９０":                        "****7890",
+		"订单号 5241015123456":                       "订单号 5241015123456",
+		"还了 1,234.56 元":                           "还了 1,234.56 元",
+		"手机 +86 138 0013 8000":                    "手机 +86 138 0013 8000",
+		"第 3 期 100 元":                             "第 3 期 100 元",
+		"2026-12-02 10:00":                        "2026-12-02 10:00",
+	} {
+		got, found := supportbot.MaskSecrets(in)
+		if got != want || found != (got != in) {
+			t.Errorf("MaskSecrets(%q) = %q, %v; want %q", in, got, found, want)
+		}
+	}
+}
