@@ -38,6 +38,17 @@ func (e *Engine) CoreEvent(ctx context.Context, ev supportbot.CoreEvent) error {
 		case supportbot.EventRepaymentSucceeded, supportbot.EventRepaymentFailed:
 			return e.repaymentEvent(ctx, tx, ev, now)
 		}
+		if s := ev.Scheduled; s != nil && s.CustomerID == "" && s.PlanID != "" {
+			// The contract's Scheduled names its plan, not its customer:
+			// the customer is the one whose plans the bot read it among.
+			owner, err := tx.PlanOwner(ctx, s.PlanID)
+			if err != nil && supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
+				return err
+			}
+			routed := *s
+			routed.CustomerID = owner
+			ev.Scheduled = &routed
+		}
 		customer, ok := eventCustomer(ev)
 		if !ok {
 			e.log.Warn("core event names no customer the bot can route", "event", ev.ID, "type", ev.Type)

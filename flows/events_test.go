@@ -55,6 +55,39 @@ func TestAScheduledDebitThatFailedIsToldInEveryChatOnce(t *testing.T) {
 	}
 }
 
+// TestAScheduledEventAsTheContractSendsItIsTold: the contract's Scheduled
+// names its plan, not its customer: the event is told to the chats of the
+// customer whose plans the bot saw it among (identifying reads them), and
+// to nobody when the bot never saw the plan (found by an outside probe: a
+// contract-exact scheduled_repayment.failed was acknowledged and lost).
+func TestAScheduledEventAsTheContractSendsItIsTold(t *testing.T) {
+	h := newHarness(t, fixture())
+	a := h.chat(100, "zh")
+	a.identify(phoneWang)
+	stranger := h.chat(300, "zh")
+	stranger.identify(phoneBob)
+	failed := func(id, plan string) supportbot.CoreEvent {
+		return supportbot.CoreEvent{ID: id, Type: supportbot.EventScheduledRepaymentFailed, CreatedAt: start,
+			Scheduled: &supportbot.ScheduledRepayment{ID: "S-" + id, PlanID: plan, Period: 3, Amount: 10000,
+				CardID: "K8", Status: supportbot.ScheduledFailed}}
+	}
+	h.coreEvent(failed("evt_contract", "P4"))
+	a.inbox()
+	a.expect("预约还款扣款失败：「Xiaomi Watch」第 3 期，<b>¥100.00</b>", "立即还款")
+	if stranger.inbox(); len(stranger.last) != 0 {
+		t.Errorf("another customer's chat was told: %s", stranger.text())
+	}
+	if n := len(h.audit("scheduled_failed")); n != 1 {
+		t.Errorf("scheduled_failed audit entries = %d, want 1", n)
+	}
+	h.coreEvent(failed("evt_unseen_plan", "P999"))
+	for _, c := range []*chat{a, stranger} {
+		if c.inbox(); len(c.last) != 0 {
+			t.Errorf("an event about a plan never seen was told in chat %d: %s", c.id, c.text())
+		}
+	}
+}
+
 // TestABillOverdueEventRemindsThoseWhoAskedOnce: the core's bill.overdue is
 // the overdue reminder for a customer who asked for reminders, once, whether
 // the event or the reminder job comes first; nothing for one who did not.

@@ -118,6 +118,10 @@ func linkContact(s *Step) error {
 	}
 	s.conv.CustomerID, s.conv.LinkedPhone = c.ID, c.Phone
 	s.core.known(c)
+	// Their plans, known from now on: the core's events about a plan's
+	// scheduled repayments are routed by it (a core that does not answer
+	// now is asked again by the next step that reads them).
+	s.plans()
 	if !s.conv.LangChosen && (c.Language == supportbot.LangZH || c.Language == supportbot.LangEN) {
 		// The customer's language on file counts once they are known.
 		s.conv.Lang = c.Language

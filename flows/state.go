@@ -132,6 +132,10 @@ type Tx interface {
 	// about it created later was taken before.
 	SeenEvent(ctx context.Context, id string) (bool, error)
 	LatestEvent(ctx context.Context, subject string, at time.Time) (bool, error)
+	// KnowPlans records plans as the customer's; PlanOwner is the customer
+	// of a plan recorded (ENOTFOUND: none).
+	KnowPlans(ctx context.Context, customerID string, plans []string) error
+	PlanOwner(ctx context.Context, planID string) (string, error)
 
 	Conversation(ctx context.Context, chatID int64) (*supportbot.Conversation, error)
 	CustomerConversations(ctx context.Context, customerID string) ([]supportbot.Conversation, error)

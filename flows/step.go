@@ -29,6 +29,8 @@ type Step struct {
 	late    []supportbot.Reply // replies a change adds in the transaction (they need an id it makes)
 	changes []func(ctx context.Context, tx Tx) error
 	renewed bool
+	// plansKnown: the customer's plans read are recorded as theirs.
+	plansKnown bool
 	// records: the step's replies are records (an answer, an outcome, a
 	// notice) that stay as they are when a button under them is pressed.
 	records bool
@@ -336,7 +338,20 @@ func (s *Step) key(what string) string {
 func money(m supportbot.Money) string { return m.String() }
 
 // plans, cards, scheduled and closures are the linked customer's, read once a step.
-func (s *Step) plans() ([]supportbot.Plan, error) { return s.core.plans(s.ctx, s.conv.CustomerID) }
+// The plans read are recorded as the customer's (once a step): the core's
+// events about a plan's scheduled repayments name the plan, not the customer.
+func (s *Step) plans() ([]supportbot.Plan, error) {
+	ps, err := s.core.plans(s.ctx, s.conv.CustomerID)
+	if err == nil && len(ps) > 0 && !s.plansKnown {
+		s.plansKnown = true
+		customer, ids := s.conv.CustomerID, make([]string, len(ps))
+		for i, p := range ps {
+			ids[i] = p.ID
+		}
+		s.do(func(ctx context.Context, tx Tx) error { return tx.KnowPlans(ctx, customer, ids) })
+	}
+	return ps, err
+}
 
 func (s *Step) cards() ([]supportbot.Card, error) { return s.core.cards(s.ctx, s.conv.CustomerID) }
 

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -164,6 +166,30 @@ func (tx *Tx) SeenEvent(ctx context.Context, id string) (bool, error) {
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// KnowPlans records that plans are customerID's (a plan's customer is kept
+// as the core last said).
+func (tx *Tx) KnowPlans(ctx context.Context, customerID string, plans []string) error {
+	for _, id := range plans {
+		if _, err := tx.exec(ctx, `INSERT INTO plan_owners (plan_id, customer_id) VALUES (?, ?)
+			ON CONFLICT (plan_id) DO UPDATE SET customer_id = excluded.customer_id
+			WHERE plan_owners.customer_id <> excluded.customer_id`, id, customerID); err != nil {
+			return fmt.Errorf("record the customer of plan %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// PlanOwner is the customer of a plan the bot has seen; ENOTFOUND for one
+// it has not.
+func (tx *Tx) PlanOwner(ctx context.Context, planID string) (string, error) {
+	var customer string
+	err := tx.queryRow(ctx, `SELECT customer_id FROM plan_owners WHERE plan_id = ?`, planID).Scan(&customer)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("plan %s not seen", planID)
+	}
+	return customer, err
 }
 
 // LatestEvent records that a core event about subject, created at, is
