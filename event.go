@@ -235,5 +235,19 @@ type Outcome struct {
 	Err     error // the event changed nothing; Replies hold an apology
 }
 
-// CaptionLimit is the longest caption Telegram takes, in characters shown.
+// CaptionLimit is the longest caption Telegram takes, in characters shown
+// (counted as TextLen counts them).
 const CaptionLimit = 1024
+
+// TextLen is the length of text as Telegram measures its limits: in UTF-16
+// code units, so an emoji outside the Basic Multilingual Plane counts two.
+func TextLen(text string) int {
+	n := 0
+	for _, r := range text {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}

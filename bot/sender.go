@@ -788,9 +788,11 @@ func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply, from in
 		}
 	}
 	r.ThreadID = topic
-	if r.Track != "" && from == 0 && r.CopyFromMessage == 0 && len(r.CopyMessages) == 0 {
+	if r.Track != "" && from == 0 && r.CopyFromMessage == 0 && len(r.CopyMessages) == 0 && fitsOneMessage(r.Text) {
 		// A tracked post (a burst of a customer's messages) is edited
-		// while it can be; a post gone with its topic is made again.
+		// while it can be; a post gone with its topic is made again, and
+		// one grown past a message is sent anew, in parts, rather than
+		// refused.
 		if edited, err := s.editTracked(ctx, r); edited {
 			return 1, err
 		}

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -538,7 +537,7 @@ func (s *Server) editOnce(_ context.Context, r supportbot.Reply) (int64, error) 
 		}
 	}
 	_, err := s.api.MakeRequest("editMessageText", p)
-	if noText(err) && r.Track != "" && utf8.RuneCountInString(r.Text) <= supportbot.CaptionLimit {
+	if noText(err) && r.Track != "" && supportbot.TextLen(r.Text) <= supportbot.CaptionLimit {
 		// A tracked photo or document (an agent's, its caption corrected):
 		// its caption is what changes.
 		delete(p, "text")

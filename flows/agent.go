@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 
@@ -454,7 +453,7 @@ func agentEvent(s *Step) error {
 			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyMessages: a.Album, HideCaption: a.Text != "", Track: track})
 		case a.CopyFromMessage != 0:
 			r := supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyFromMessage: a.CopyFromMessage, Track: track}
-			if caption := signed(a.Text); utf8.RuneCountInString(locale.Plain(caption)) <= supportbot.CaptionLimit {
+			if caption := signed(a.Text); supportbot.TextLen(locale.Plain(caption)) <= supportbot.CaptionLimit {
 				r.HideCaption, r.Caption = true, caption
 			}
 			s.reply(r)

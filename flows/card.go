@@ -258,7 +258,8 @@ func noteTexts(notes []supportbot.TicketNote) string {
 
 // Customer messages gather into one post while the post is open: until an
 // agent answers or media comes between, for postWindow after its first
-// message, up to postLines messages and postChars characters.
+// message, up to postLines messages and postChars characters (as Telegram counts
+// them: an emoji is two).
 const (
 	postWindow = 5 * time.Minute
 	postLines  = 30
@@ -270,9 +271,9 @@ func takes(p supportbot.RelayPost, now time.Time, line supportbot.RelayLine) boo
 	if p.Seq == 0 || p.Closed || len(p.Lines) >= postLines || now.Sub(p.Started) > postWindow {
 		return false
 	}
-	n := len([]rune(line.Text))
+	n := supportbot.TextLen(line.Text)
 	for _, l := range p.Lines {
-		n += len([]rune(l.Text)) + 4
+		n += supportbot.TextLen(l.Text) + 4
 	}
 	return n <= postChars
 }

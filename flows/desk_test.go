@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"supportbot"
+	"supportbot/locale"
 )
 
 // posts keeps the replies that post in the staff chat (not reactions, topic
@@ -63,6 +64,27 @@ func TestABurstIsOnePostInTheTopic(t *testing.T) {
 	c.send("过了很久")
 	if staff := h.staff(); len(staff) != 1 || staff[0].Text != "👤 过了很久" {
 		t.Errorf("six minutes later: %+v; want a new post", staff)
+	}
+}
+
+// A post grows only while Telegram would take it as one message, counted as
+// Telegram counts (an emoji is two): two messages of 1,200 emoji each are
+// two posts, not one edit Telegram refuses (found by an outside probe: the
+// second message never reached the agent).
+func TestABurstOfEmojiStaysWithinOneMessage(t *testing.T) {
+	h, c, _ := handedOff(t, "zh")
+	angry := strings.Repeat("😡", 1200)
+	c.send(angry)
+	first := h.staff()
+	c.send(angry)
+	second := h.staff()
+	if len(first) != 1 || len(second) != 1 || second[0].Track == first[0].Track {
+		t.Fatalf("posts %+v then %+v; want the second message in a post of its own", first, second)
+	}
+	for _, p := range append(first, second...) {
+		if n := supportbot.TextLen(locale.Plain(p.Text)); n > 4096 {
+			t.Errorf("a post of %d characters as Telegram counts them; the limit is 4096", n)
+		}
 	}
 }
 
