@@ -158,6 +158,28 @@ func TestAskingForALanguageOffersTheChoice(t *testing.T) {
 	c.expect("Switched to English")
 }
 
+// TestLangTakesALanguageAsCustomersNameIt: /lang takes codes, tags and the
+// languages' names in either language; a language the bot does not speak
+// gets the choice (found by an outside probe: /lang 英文 was "not
+// supported").
+func TestLangTakesALanguageAsCustomersNameIt(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	for _, name := range []string{"英文", "英语", "en-US", "English", "en_GB"} {
+		c.send("/lang " + name)
+		c.expect("Switched to English")
+		c.send("/lang 中文")
+		c.expect("已切换为中文")
+	}
+	for _, name := range []string{"chinese", "zh-CN", "简体中文", "繁體中文", "zh-Hant"} {
+		c.send("/lang en")
+		c.send("/lang " + name)
+		c.expect("已切换为中文")
+	}
+	c.send("/lang fr")
+	c.expect("暂不支持", "English", "中文")
+}
+
 // TestPleasantriesAreNotQuestions: "ok thanks bye", 好的谢谢再见 are a
 // goodbye, "ok thank you" thanks — not a question the bot failed to answer.
 func TestPleasantriesAreNotQuestions(t *testing.T) {

@@ -357,12 +357,10 @@ func (s *Step) logout() error {
 func (s *Step) setLang(arg string) error {
 	langBtns := []supportbot.Button{
 		s.button("中文", Callback{Kind: CallbackLang, Arg: "zh"}), s.button("English", Callback{Kind: CallbackLang, Arg: "en"})}
-	switch strings.ToLower(arg) {
-	case "zh", "中文", "cn":
-		s.conv.Lang = supportbot.LangZH
-	case "en", "english":
-		s.conv.Lang = supportbot.LangEN
-	case "":
+	switch lang := langNamed(arg); {
+	case lang != "":
+		s.conv.Lang = lang
+	case strings.TrimSpace(arg) == "":
 		s.say(s.T("lang.choose"), langBtns)
 		return nil
 	default:
@@ -384,6 +382,29 @@ func (s *Step) setLang(arg string) error {
 		s.menu("lang.done_left")
 	}
 	return nil
+}
+
+// langNamed is the language arg names, as a customer would write it after
+// /lang: a code or tag (zh, zh-CN, zh-Hant, en-US), its name in either
+// language (中文, 简体中文, 繁體中文, 普通话, Chinese; 英文, 英语, English) — ""
+// for none of ours.
+func langNamed(arg string) supportbot.Lang {
+	a := strings.ToLower(strings.TrimSpace(arg))
+	a = strings.NewReplacer("_", "-", " ", "").Replace(a)
+	switch a {
+	case "zh", "cn", "chs", "cht", "chinese", "mandarin", "中文", "汉语", "漢語", "华语", "普通话", "简体", "繁体", "繁體",
+		"简体中文", "繁体中文", "繁體中文", "中文简体", "中文繁体", "simplifiedchinese", "traditionalchinese":
+		return supportbot.LangZH
+	case "en", "eng", "english", "英文", "英语", "英語":
+		return supportbot.LangEN
+	}
+	switch {
+	case strings.HasPrefix(a, "zh-"):
+		return supportbot.LangZH
+	case strings.HasPrefix(a, "en-"):
+		return supportbot.LangEN
+	}
+	return ""
 }
 
 // menu greets with the main menu.
