@@ -99,14 +99,22 @@ func rateFlow() *spec {
 }
 
 // typedRating reads a rating typed instead of pressed: "5", "5 stars",
-// "4星", "五星", "3分".
+// "4星", "五星好评", "3分！", "⭐⭐⭐⭐", "5⭐️", "５".
 func typedRating(text string) (int, error) {
 	t := strings.ToLower(strings.TrimSpace(text))
-	for _, suffix := range []string{"stars", "star", "⭐", "颗星", "星", "分"} {
+	t = strings.NewReplacer("\ufe0f", "", "🌟", "⭐", "★", "⭐", "☆", "").Replace(t) // emoji variation selector, other stars
+	t = strings.TrimRight(t, "!！.。~～ ")
+	if n := strings.Count(t, "⭐"); n > 0 && strings.Trim(t, "⭐ ") == "" {
+		return n, nil // as many stars as it gives
+	}
+	for _, suffix := range []string{"好评", "差评", "stars", "star", "⭐", "颗星", "星", "分"} {
 		t = strings.TrimSpace(strings.TrimSuffix(t, suffix))
 	}
 	if i := strings.Index("一二三四五", t); t != "" && i >= 0 && len(t) == len("一") {
 		return i/len("一") + 1, nil
+	}
+	if r := []rune(t); len(r) == 1 && r[0] >= '１' && r[0] <= '５' {
+		return int(r[0]-'１') + 1, nil
 	}
 	return strconv.Atoi(t)
 }
