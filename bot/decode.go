@@ -26,6 +26,16 @@ type extra struct {
 
 type topicFields struct {
 	MessageThreadID int64 `json:"message_thread_id"`
+	// Content newer than the library's Bot API 5.5: a message of it is
+	// something a person sent, answered like other media.
+	Story     json.RawMessage `json:"story"`
+	PaidMedia json.RawMessage `json:"paid_media"`
+	Giveaway  json.RawMessage `json:"giveaway"`
+}
+
+// newerMedia reports content the library does not know (a shared story…).
+func (f *topicFields) newerMedia() bool {
+	return f != nil && (len(f.Story) > 0 || len(f.PaidMedia) > 0 || len(f.Giveaway) > 0)
 }
 
 // incoming is one decoded update.
@@ -106,7 +116,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 			ev.Kind, ev.Text, ev.Args = supportbot.EventCommand, clip(cmd), clip(strings.TrimSpace(args))
 		case m.Text != "":
 			ev.Kind, ev.Text = supportbot.EventText, clip(m.Text)
-		case hasMedia(m):
+		case hasMedia(m) || x.Message.newerMedia():
 			ev.Kind, ev.Text = supportbot.EventMedia, clip(m.Caption)
 		default: // service messages: pins, topic edits, members joining…
 			return in, nil

@@ -103,6 +103,11 @@ func TestDecodeUpdate(t *testing.T) {
 			true, supportbot.Event{Kind: supportbot.EventMedia}, ""},
 		{"poll", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"poll":{"id":"1","question":"q","options":[{"text":"a","voter_count":0}],"total_voter_count":0,"is_closed":false,"is_anonymous":true,"type":"regular","allows_multiple_answers":false}}}`,
 			true, supportbot.Event{Kind: supportbot.EventMedia}, ""},
+		// newer than the library: a shared story, paid media
+		{"story", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"story":{"chat":{"id":9,"type":"private"},"id":4}}}`,
+			true, supportbot.Event{Kind: supportbot.EventMedia}, ""},
+		{"paid media", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,` + from + `,"paid_media":{"star_count":5,"paid_media":[]}}}`,
+			true, supportbot.Event{Kind: supportbot.EventMedia}, ""},
 		{"button", `{"update_id":10,"callback_query":{"id":"q1",` + from + `,"message":{"message_id":3,"date":1,` + private + `},"chat_instance":"1","data":"m:bill"}}`,
 			true, supportbot.Event{Kind: supportbot.EventButton, Data: "m:bill"}, "q1"},
 		{"button without its message is answered, not handled", `{"update_id":10,"callback_query":{"id":"q2",` + from + `,"chat_instance":"1","data":"m:bill"}}`,
