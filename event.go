@@ -94,11 +94,15 @@ type Event struct {
 	MessageID     int64 // the channel's message id (for relaying media)
 	// Album lists the message ids of an album (media sent together), the
 	// first being MessageID; the channel gathers them into one event.
-	Album    []int64 `json:",omitempty"`
-	ThreadID int64   // the forum topic, for messages in the staff chat
-	Time     time.Time
-	Core     *CoreEvent  `json:",omitempty"` // EventCore
-	Agent    *AgentEvent `json:",omitempty"` // EventAgent
+	Album []int64 `json:",omitempty"`
+	// AlbumItem marks a later item of an album whose earlier item came as an
+	// event of its own (a webhook takes one item a request): relayed like
+	// any media, but not answered again.
+	AlbumItem bool  `json:",omitempty"`
+	ThreadID  int64 // the forum topic, for messages in the staff chat
+	Time      time.Time
+	Core      *CoreEvent  `json:",omitempty"` // EventCore
+	Agent     *AgentEvent `json:",omitempty"` // EventAgent
 	// Masked is set when the channel masked card or ID numbers in Text
 	// before keeping it: the customer is warned, nothing unmasked is kept.
 	Masked bool `json:",omitempty"`

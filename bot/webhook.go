@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -43,6 +44,7 @@ func (s *Server) Serve(ctx context.Context, url, secret string) error {
 // redeliver rather than lose it (processed update ids make that harmless).
 func (s *Server) WebhookHandler(secret string) http.Handler {
 	sem := make(chan struct{}, s.cfg.Workers)
+	albums := &albumsSeen{last: map[int64]albumMark{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -76,6 +78,9 @@ func (s *Server) WebhookHandler(secret string) http.Handler {
 			s.metrics.Update("ignored", 0)
 			w.WriteHeader(http.StatusOK)
 			return
+		}
+		if in.group != "" && albums.seen(in.event.ChatID, in.group, time.Now()) {
+			in.event.AlbumItem = true
 		}
 		select {
 		case sem <- struct{}{}: // bounded: under overload Telegram waits and retries
@@ -112,4 +117,38 @@ func (s *Server) submitWithin(ctx context.Context, in incoming) error {
 	case <-ctx.Done():
 		return fmt.Errorf("not committed within %v: %w", s.cfg.CommitTimeout, ctx.Err())
 	}
+}
+
+// albumsSeen remembers the album each chat sent an item of last: Telegram
+// posts an album's items to the webhook one request each, at once, and the
+// items after the first are told apart by it (this instance's memory: items
+// another instance took are answered as their own).
+type albumsSeen struct {
+	mu   sync.Mutex
+	last map[int64]albumMark
+}
+
+type albumMark struct {
+	group string
+	at    time.Time
+}
+
+// albumWindow is how long after an item the next of its album is expected.
+const albumWindow = time.Minute
+
+// seen reports whether chat sent an item of album group just before, and
+// records this one.
+func (a *albumsSeen) seen(chat int64, group string, now time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	m, ok := a.last[chat]
+	a.last[chat] = albumMark{group, now}
+	if len(a.last) > 10_000 { // bounded: marks past the window go
+		for c, m := range a.last {
+			if now.Sub(m.at) > albumWindow {
+				delete(a.last, c)
+			}
+		}
+	}
+	return ok && m.group == group && now.Sub(m.at) <= albumWindow
 }

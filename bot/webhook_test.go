@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"supportbot"
 	"supportbot/bot"
+	"supportbot/bot/telegramtest"
 )
 
 const secret = "s3cret_token"
@@ -302,5 +304,32 @@ func TestWebhookBodyThatNeverCompletesIsNotHeld(t *testing.T) {
 	// The one worker slot is free: the next update goes through.
 	if status, err := r.srv.PostWebhook(context.Background(), secret, update(6, "next")); err != nil || status != http.StatusOK {
 		t.Errorf("next update: status %d, %v; want 200", status, err)
+	}
+}
+
+// An album comes to the webhook one item a request: the items after the
+// first are marked as such (the engine answers an album once), an album
+// sent later is an album of its own.
+func TestWebhookMarksTheLaterItemsOfAnAlbum(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	r.serveWebhook(t, nil)
+	ctx := context.Background()
+	for range 2 {
+		if _, err := r.srv.SendAlbum(alice.ID, 0, alice, telegramtest.Media{FileID: "p1"}, telegramtest.Media{FileID: "p2"},
+			telegramtest.Media{FileID: "p3"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.srv.DeliverWebhook(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs := r.h.waitEvents(t, 6)
+	var marks []bool
+	for _, ev := range evs {
+		marks = append(marks, ev.AlbumItem)
+	}
+	if want := []bool{false, true, true, false, true, true}; !slices.Equal(marks, want) {
+		t.Errorf("album items marked %v, want %v", marks, want)
 	}
 }

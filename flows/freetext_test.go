@@ -65,6 +65,11 @@ func TestHumanWordsAndMediaNeverDeadEnd(t *testing.T) {
 	c.expect("400-100-5678", "09:00-21:00")
 	c.event(eventMedia())
 	c.expect("只能看懂文字", "转人工")
+	item := eventMedia()
+	item.AlbumItem = true // the next photo of the same album, taken on its own
+	if replies := c.event(item); len(replies) != 0 {
+		t.Errorf("an album's later item was answered again: %s", c.text())
+	}
 	c.send("/nosuchcommand")
 	c.expect("没有这个命令", "转人工")
 }

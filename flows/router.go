@@ -191,7 +191,9 @@ func (e *Engine) route(s *Step) error {
 		if ok, err := e.inFlow(s, action{}); ok || err != nil {
 			return err
 		}
-		s.say(s.T("media.unsupported"), s.menuRows()...)
+		if !ev.AlbumItem { // an album is answered once
+			s.say(s.T("media.unsupported"), s.menuRows()...)
+		}
 		return nil
 	}
 }
