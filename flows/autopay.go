@@ -48,6 +48,8 @@ func autopayLine(s *Step, p supportbot.Plan, card *supportbot.Card) string {
 		return ""
 	case card == nil:
 		return s.T("autopay.bill_line_no_card")
+	case card.Frozen:
+		return s.T("autopay.bill_line_frozen", "card", card.Masked())
 	}
 	return s.T("autopay.bill_line", "card", card.Masked())
 }

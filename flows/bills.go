@@ -75,6 +75,7 @@ func showBills(s *Step) error {
 	for i, p := range open {
 		text, late := planSummary(s, p, cards, sched)
 		overdue = overdue || late
+		late = late && overdueUndebited(p, sched, s)
 		n := ""
 		if len(open) > 1 {
 			n = strconv.Itoa(i+1) + ". "
@@ -125,6 +126,7 @@ func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []su
 		lines = append(lines, nextDueLines(s, p, next, cards, sched)...)
 	}
 	overdue := false
+	debiting := supportbot.DebitingPeriods(p.ID, sched, s.now)
 	for _, b := range p.Bills {
 		if b.Overdue(s.today) {
 			overdue = true
@@ -134,6 +136,9 @@ func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []su
 			}
 			lines = append(lines, s.T(key, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
 				"amount", money(b.Amount()), "late_fee", money(b.LateFee)))
+			if debiting[b.Period] { // paying it now would pay it twice
+				lines = append(lines, s.T("bill.overdue_debiting"))
+			}
 		}
 	}
 	if overdue {
@@ -200,6 +205,18 @@ func nextDebiting(p supportbot.Plan, sched []supportbot.ScheduledRepayment, now 
 	return ok && supportbot.DebitingPeriods(p.ID, sched, now)[next.Period]
 }
 
+// overdueUndebited reports whether p has an overdue period no debit is
+// already paying: one to pay now.
+func overdueUndebited(p supportbot.Plan, sched []supportbot.ScheduledRepayment, s *Step) bool {
+	debiting := supportbot.DebitingPeriods(p.ID, sched, s.now)
+	for _, b := range p.Bills {
+		if b.Overdue(s.today) && !debiting[b.Period] {
+			return true
+		}
+	}
+	return false
+}
+
 func nextNotOverdue(p supportbot.Plan, today supportbot.Date) (supportbot.Bill, bool) {
 	for _, b := range p.Bills {
 		if b.Status == supportbot.BillUnpaid && !b.Overdue(today) {
@@ -225,11 +242,17 @@ func showSchedule(s *Step, planID string) error {
 		s.expired()
 		return nil
 	}
+	// The periods a debit is paying now are said so (a schedule shown
+	// without the bookings, when the core does not answer, just does not).
+	bookings, _ := s.scheduled()
+	debiting := supportbot.DebitingPeriods(p.ID, bookings, s.now)
 	// The schedule as aligned lines (monospace), in one message.
 	var sched []string
 	for _, b := range p.Bills {
 		status := s.T("sched.paid")
 		switch {
+		case b.Status == supportbot.BillUnpaid && debiting[b.Period]:
+			status = s.T("sched.debiting")
 		case b.Overdue(s.today) && b.LateFee == 0:
 			status = s.T("sched.overdue_no_fee")
 		case b.Overdue(s.today):

@@ -3,6 +3,7 @@ package flows_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"supportbot"
 )
@@ -182,4 +183,36 @@ func TestAnOverduePeriodWithoutALateFeeSaysNoFee(t *testing.T) {
 	c.press("查看还款计划")
 	c.expect("⚠️ 已逾期")
 	c.reject("滞纳金 ¥0.00")
+}
+
+// An overdue period a scheduled repayment is already debiting is said to be
+// so, and not offered for payment (paying it would pay it twice): the bill
+// does not say "repay as soon as you can" and then "nothing to pay" (found
+// by an outside probe).
+func TestAnOverduePeriodBeingDebitedIsNotOfferedForPayment(t *testing.T) {
+	data := fixture()
+	c3 := customerIn(t, data, "C3")
+	c3.Scheduled = append(c3.Scheduled, supportbot.ScheduledRepayment{ID: "S8", CustomerID: "C3", PlanID: "P4", Period: 2,
+		Amount: 10000, CardID: "K8", RunAt: start.Add(-time.Hour), Status: supportbot.ScheduledProcessing})
+	_, c := session(t, data, phoneWang, "/bill")
+	c.expect("第 2 期已逾期", "这期的预约还款正在扣款中，请等待结果，不要重复还款")
+	for _, l := range c.labels() {
+		if strings.Contains(l, "还这期") {
+			t.Errorf("a period being debited is offered for payment: %q", c.labels())
+		}
+	}
+	c.press("查看还款计划")
+	c.expect(" 2  2026-11-01", "⏳ 扣款中")
+}
+
+// Auto-repayment on a frozen default card is said to fail on the bill, as
+// /autopay and /cards say it (found by an outside probe: the bill said
+// "Auto-repayment on (ICBC **** 4321)" and nothing else).
+func TestTheBillWarnsOfAutoRepaymentOnAFrozenCard(t *testing.T) {
+	data := fixture()
+	c3 := customerIn(t, data, "C3")
+	c3.Plans[0].AutoRepay = true
+	c3.Cards[0].Default, c3.Cards[1].Default = false, true // the frozen 工商银行 card
+	_, c := session(t, data, phoneWang, "/bill")
+	c.expect("自动还款：已开启，但默认卡 工商银行 **** 4321 已冻结，无法扣款")
 }
