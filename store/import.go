@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -16,6 +17,9 @@ type ImportCounts struct {
 	Inserted  int `json:"inserted"`
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
+	// Deleted are rows of a customer or plan in the export that the export
+	// no longer has (omitted when none, as the summary was before).
+	Deleted int `json:"deleted,omitempty"`
 }
 
 // ImportStats counts, per table, the rows an import inserted, updated or
@@ -31,7 +35,7 @@ type ImportStats struct {
 // Changed reports whether the import wrote anything.
 func (s ImportStats) Changed() bool {
 	for _, c := range []ImportCounts{s.Customers, s.Cards, s.Plans, s.Bills, s.Scheduled} {
-		if c.Inserted+c.Updated > 0 {
+		if c.Inserted+c.Updated+c.Deleted > 0 {
 			return true
 		}
 	}
@@ -78,15 +82,18 @@ func (s *sliceSource) Err() error { return nil }
 //
 // Rows are written only where they differ, so importing the same export
 // again changes nothing and adds no audit entry. Rows the export does not
-// mention are kept: it is not a full snapshot. A bill already paid, and a
+// mention are kept: it is not a full snapshot; but a plan it has is left
+// with exactly its bills, a period it no longer has (a plan re-split into
+// fewer) deleted, since a payoff would charge it. A bill already paid, and a
 // scheduled repayment already done or cancelled, keep that status whatever
 // the export says: an older export must never reopen a bill or revive a
-// debit (that would charge twice).
+// debit (that would charge twice), nor drop a paid period.
 //
 // When the source ends with an error (an invalid export: its faults) that
 // error is returned as it is. Otherwise a plan or scheduled repayment that
-// exists for another customer, and a phone that another customer has, are
-// ECONFLICT; any other constraint violation is EINVALID. Either rejects the
+// exists for another customer, a phone that another customer has, and a
+// paid period the export no longer has are ECONFLICT; any other constraint
+// violation is EINVALID. Either rejects the
 // whole import; the source is read to its end all the same, since the
 // export's own faults are reported first.
 func (db *DB) ImportFrom(ctx context.Context, open func(keys *ImportKeys) ImportSource) (ImportStats, error) {
@@ -265,10 +272,28 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 			}
 		}
 		for _, b := range p.Bills {
-			cur := bills[strconv.Itoa(b.Period)]
+			key := strconv.Itoa(b.Period)
+			cur := bills[key]
+			delete(bills, key)
 			status := keptStatus(cur, b.Status, supportbot.BillPaid)
 			if err := tx.writeRow(ctx, billsTable, []any{p.ID, b.Period}, cur,
 				[]any{string(b.DueDate), b.Principal, b.Fee, b.LateFee, status}, &s.Bills); err != nil {
+				return err
+			}
+		}
+		// What is left are periods the export no longer has (a plan re-split
+		// into fewer): a payoff would charge them. A paid one is refused
+		// rather than deleted: the bot may have taken that money after the
+		// export was made, and only a person can say where it goes now.
+		for _, period := range sortedKeys(bills) {
+			if status, _ := norm(bills[period][len(bills[period])-1]).(string); status == supportbot.BillPaid {
+				return supportbot.Errorf(supportbot.ECONFLICT, "%s.plans[%d].bills: plan %s: period %s is paid in the database and not in the export",
+					at, i, p.ID, period)
+			}
+		}
+		for _, period := range sortedKeys(bills) {
+			n, _ := strconv.Atoi(period)
+			if err := tx.deleteRow(ctx, billsTable, []any{p.ID, n}, &s.Bills); err != nil {
 				return err
 			}
 		}
@@ -339,6 +364,7 @@ type table struct {
 	sel    string // SELECT the columns WHERE the key
 	update string // UPDATE the columns WHERE the key
 	insert string // INSERT the key and the columns
+	del    string // DELETE WHERE the key
 }
 
 func newTable(name string, key, cols []string) table {
@@ -355,6 +381,7 @@ func newTable(name string, key, cols []string) table {
 	t.update = fmt.Sprintf(`UPDATE %s SET %s WHERE %s`, name, strings.Join(set, ", "), strings.Join(where, " AND "))
 	t.insert = fmt.Sprintf(`INSERT INTO %s (%s) VALUES (%s)`,
 		name, strings.Join(all, ", "), strings.Repeat("?, ", len(all)-1)+"?")
+	t.del = fmt.Sprintf(`DELETE FROM %s WHERE %s`, name, strings.Join(where, " AND "))
 	return t
 }
 
@@ -439,6 +466,32 @@ func (tx *Tx) writeRow(ctx context.Context, t table, key, cur, cols []any, n *Im
 		return fmt.Errorf("%s %v: %w", t.name, key, err)
 	}
 	return nil
+}
+
+// deleteRow deletes the row with key, which the export no longer has.
+func (tx *Tx) deleteRow(ctx context.Context, t table, key []any, n *ImportCounts) error {
+	if _, err := tx.exec(ctx, t.del, key...); err != nil {
+		return fmt.Errorf("delete %s %v: %w", t.name, key, err)
+	}
+	n.Deleted++
+	return nil
+}
+
+// sortedKeys are the keys of rows importRows read, shorter first (periods
+// in numeric order), so that what an import deletes, and the first conflict
+// it names, do not change from run to run.
+func sortedKeys(rows map[string][]any) []string {
+	keys := make([]string, 0, len(rows))
+	for k := range rows {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if len(keys[i]) != len(keys[j]) {
+			return len(keys[i]) < len(keys[j])
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
 }
 
 // same reports whether the stored columns equal the imported ones.

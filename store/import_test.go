@@ -306,6 +306,73 @@ func TestReimportKeepsFinalStatuses(t *testing.T) {
 	}
 }
 
+// TestReimportLeavesAPlanTheExportsBills: a plan re-split into fewer periods
+// (3 → 2, the same principal) keeps no stale period 3, which a payoff would
+// charge; the same export again changes nothing.
+func TestReimportLeavesAPlanTheExportsBills(t *testing.T) {
+	ctx := context.Background()
+	db, _, cfg := open(t)
+	mustImport(t, db, importSample())
+
+	data := importSample()
+	p := &data[0].Plans[0] // P1: 30000 in 3 periods of 10000, period 1 paid
+	p.Periods, p.Bills = 2, p.Bills[:2]
+	p.Bills[1].Principal = 20000
+	got := mustImport(t, db, data)
+	if want := (store.ImportCounts{Updated: 1, Unchanged: 2, Deleted: 1}); got.Bills != want {
+		t.Errorf("bills stats = %+v, want %+v", got.Bills, want)
+	}
+	plan, err := db.CoreView().Plan(ctx, "C1", "P1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(plan.Bills, p.Bills) {
+		t.Errorf("P1's bills after the re-import = %+v, want the export's %+v", plan.Bills, p.Bills)
+	}
+	payoff, err := supportbot.ComputePayoff(*plan, supportbot.DateOf(t0, time.UTC))
+	if want := supportbot.Money(20100); err != nil || payoff.Total != want {
+		t.Errorf("payoff = %v, %v; want %v (period 2 and its fee, nothing for a period 3)", payoff.Total, err, want)
+	}
+
+	raw := rawDB(t, cfg)
+	before := raw.dump(t)
+	if got := mustImport(t, db, data); got.Changed() {
+		t.Errorf("the same export again: %+v, want nothing changed", got)
+	}
+	if after := raw.dump(t); after != before {
+		t.Errorf("the same export again changed the database")
+	}
+}
+
+// TestReimportRefusesToDropAPaidBill: a period the bot was paid for after
+// the export was made is neither reopened nor deleted by an export that no
+// longer has it; the import is refused whole, naming the plan.
+func TestReimportRefusesToDropAPaidBill(t *testing.T) {
+	ctx := context.Background()
+	db, _, cfg := open(t)
+	mustImport(t, db, importSample())
+	update(t, db, func(tx *store.Tx) error {
+		_, err := tx.PayBills(ctx, "C1", "P1", 2, 3)
+		return err
+	})
+	raw := rawDB(t, cfg)
+	before := raw.dump(t)
+
+	data := importSample()
+	p := &data[0].Plans[0]
+	p.Periods, p.Bills = 2, p.Bills[:2]
+	p.Bills[1].Principal = 20000
+	_, err := db.Import(ctx, data)
+	wantCode(t, "a re-import dropping a paid period", err, supportbot.ECONFLICT)
+	if want := "customers[0].plans[0].bills: plan P1: period 3 is paid in the database and not in the export"; err == nil ||
+		!strings.Contains(err.Error(), want) {
+		t.Errorf("Import error = %v, want it to say %q", err, want)
+	}
+	if after := raw.dump(t); after != before {
+		t.Errorf("a refused import changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
 // decoderSource is what `supportbot import` wires: the importer's decoder
 // over a stream, its keys in the import's transaction.
 func decoderSource(r io.Reader) func(*store.ImportKeys) store.ImportSource {
