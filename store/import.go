@@ -84,7 +84,8 @@ func (s *sliceSource) Err() error { return nil }
 // again changes nothing and adds no audit entry. Rows the export does not
 // mention are kept: it is not a full snapshot; but a plan it has is left
 // with exactly its bills, a period it no longer has (a plan re-split into
-// fewer) deleted, since a payoff would charge it. A bill already paid, and a
+// fewer) deleted, since a payoff would charge it, and a customer it has with
+// exactly its scheduled repayments (the core's bookings). A bill already paid, and a
 // scheduled repayment already done or cancelled, keep that status whatever
 // the export says: an older export must never reopen a bill or revive a
 // debit (that would charge twice), nor drop a paid period.
@@ -299,10 +300,20 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 		}
 	}
 
-	for i, r := range d.Scheduled {
-		cur, err := tx.importRow(ctx, scheduledTable, r.ID)
-		if err != nil {
+	scheduled := map[string][]any{}
+	if !newCustomer {
+		if scheduled, err = tx.importRows(ctx, `SELECT id, customer_id, plan_id, period, amount_fen, card_id, run_at, status
+			FROM scheduled_repayments WHERE customer_id = ?`, c.ID); err != nil {
 			return err
+		}
+	}
+	for i, r := range d.Scheduled {
+		cur, ok := scheduled[r.ID]
+		delete(scheduled, r.ID)
+		if !ok { // new, or another customer's
+			if cur, err = tx.importRow(ctx, scheduledTable, r.ID); err != nil {
+				return err
+			}
 		}
 		at := fmt.Sprintf("%s.scheduled_repayments[%d]", at, i)
 		if cur != nil && norm(cur[0]) != c.ID {
@@ -316,6 +327,14 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 		status := keptStatus(cur, r.Status, supportbot.ScheduledCancelled, supportbot.ScheduledDone)
 		if err := tx.writeRow(ctx, scheduledTable, []any{r.ID}, cur,
 			[]any{c.ID, r.PlanID, r.Period, r.Amount, r.CardID, ms(r.RunAt), status}, &s.Scheduled); err != nil {
+			return err
+		}
+	}
+	// The export is the core's list of the customer's bookings: one it no
+	// longer has will not be debited, and the bot must not tell the
+	// customer that the period is taken care of.
+	for _, id := range sortedKeys(scheduled) {
+		if err := tx.deleteRow(ctx, scheduledTable, []any{id}, &s.Scheduled); err != nil {
 			return err
 		}
 	}

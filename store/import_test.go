@@ -373,6 +373,37 @@ func TestReimportRefusesToDropAPaidBill(t *testing.T) {
 	}
 }
 
+// TestReimportDeletesBookingsTheExportNoLongerHas: the export is the core's
+// list of a customer's scheduled repayments; one it dropped was kept, and
+// the bot told the customer the period was booked while nothing would be
+// debited.
+func TestReimportDeletesBookingsTheExportNoLongerHas(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := open(t)
+	mustImport(t, db, importSample())
+
+	data := importSample()
+	s2 := data[0].Scheduled[0]
+	s2.ID, s2.Period = "S2", 3
+	data[0].Scheduled = []supportbot.ScheduledRepayment{s2} // S1 (period 2) is gone
+	got := mustImport(t, db, data)
+	if want := (store.ImportCounts{Inserted: 1, Deleted: 1}); got.Scheduled != want {
+		t.Errorf("scheduled stats = %+v, want %+v", got.Scheduled, want)
+	}
+	list, err := db.CoreView().Scheduled(ctx, "C1")
+	if err != nil || len(list) != 1 || list[0].ID != "S2" || list[0].Period != 3 {
+		t.Errorf("Scheduled(C1) = %+v, %v; want only S2", list, err)
+	}
+
+	// A customer the export does not have keeps what is theirs.
+	if _, err := db.Import(ctx, data[1:]); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := db.CoreView().Scheduled(ctx, "C1"); err != nil || len(list) != 1 {
+		t.Errorf("Scheduled(C1) after an export without C1 = %+v, %v; want S2 kept", list, err)
+	}
+}
+
 // decoderSource is what `supportbot import` wires: the importer's decoder
 // over a stream, its keys in the import's transaction.
 func decoderSource(r io.Reader) func(*store.ImportKeys) store.ImportSource {
