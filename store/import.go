@@ -85,7 +85,8 @@ func (s *sliceSource) Err() error { return nil }
 // mention are kept: it is not a full snapshot; but a plan it has is left
 // with exactly its bills, a period it no longer has (a plan re-split into
 // fewer) deleted, since a payoff would charge it, and a customer it has with
-// exactly its scheduled repayments (the core's bookings). A bill already paid, and a
+// exactly its cards (so exactly its default card) and its scheduled
+// repayments (the core's bookings). A bill already paid, and a
 // scheduled repayment already done or cancelled, keep that status whatever
 // the export says: an older export must never reopen a bill or revive a
 // debit (that would charge twice), nor drop a paid period.
@@ -245,8 +246,19 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 		}
 	}
 	for _, k := range d.Cards {
-		if err := tx.writeRow(ctx, cardsTable, []any{c.ID, k.ID}, cards[k.ID],
+		cur := cards[k.ID]
+		delete(cards, k.ID)
+		if err := tx.writeRow(ctx, cardsTable, []any{c.ID, k.ID}, cur,
 			[]any{k.Bank, k.Last4, k.Default, k.Frozen}, &s.Cards); err != nil {
+			return err
+		}
+	}
+	// A card the export no longer has is gone: kept, it could be debited,
+	// and kept as the default it left the customer two defaults (the bot
+	// debits the first). With these deleted the customer has exactly the
+	// export's cards and its one default.
+	for _, id := range sortedKeys(cards) {
+		if err := tx.deleteRow(ctx, cardsTable, []any{c.ID, id}, &s.Cards); err != nil {
 			return err
 		}
 	}

@@ -404,6 +404,45 @@ func TestReimportDeletesBookingsTheExportNoLongerHas(t *testing.T) {
 	}
 }
 
+// TestReimportLeavesTheExportsCardsAndDefault: a re-import naming a new
+// default card left the old one default too, and the bot debited the old
+// one; a card the export dropped stayed, to be debited.
+func TestReimportLeavesTheExportsCardsAndDefault(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name  string
+		cards []supportbot.Card
+		want  store.ImportCounts
+	}{{
+		name:  "a new default card alone",
+		cards: []supportbot.Card{{ID: "K3", Bank: "中国银行", Last4: "5555", Default: true}},
+		want:  store.ImportCounts{Inserted: 1, Unchanged: 1, Deleted: 2}, // C2's K1 unchanged
+	}, {
+		name: "the old default kept, not default",
+		cards: []supportbot.Card{{ID: "K3", Bank: "中国银行", Last4: "5555", Default: true},
+			{ID: "K2", Bank: "工商银行", Last4: "1234", Frozen: true}},
+		want: store.ImportCounts{Inserted: 1, Updated: 1, Unchanged: 1, Deleted: 1},
+	}} {
+		t.Run(tt.name, func(t *testing.T) {
+			db, _, _ := open(t)
+			mustImport(t, db, importSample())
+			// The customer chose K2 in the bot since; the export still says K1.
+			update(t, db, func(tx *store.Tx) error { return tx.SetDefaultCard(ctx, "C1", "K2") })
+
+			data := importSample()
+			data[0].Cards = tt.cards
+			data[0].Scheduled = nil // S1 debits K1
+			if got := mustImport(t, db, data); got.Cards != tt.want {
+				t.Errorf("cards stats = %+v, want %+v", got.Cards, tt.want)
+			}
+			cards, err := db.CoreView().Cards(ctx, "C1")
+			if err != nil || !reflect.DeepEqual(cards, tt.cards) { // the default first, as the file has it
+				t.Errorf("Cards(C1) = %+v, %v; want the export's %+v", cards, err, tt.cards)
+			}
+		})
+	}
+}
+
 // decoderSource is what `supportbot import` wires: the importer's decoder
 // over a stream, its keys in the import's transaction.
 func decoderSource(r io.Reader) func(*store.ImportKeys) store.ImportSource {
