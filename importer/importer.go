@@ -58,6 +58,12 @@ type Limits struct {
 	MaxFileBytes int64
 	// MaxFaults bounds the faults listed; the rest are only counted.
 	MaxFaults int
+	// Today is the date the import runs on in SUPPORT_TIMEZONE, which the
+	// file itself cannot say: a late fee on a bill due today or later is a
+	// fault (a bill is overdue only once its due date is past). The zero
+	// Date skips that check: Parse reads the demo data and tests' files,
+	// which know no zone; `supportbot import` sets it.
+	Today supportbot.Date
 }
 
 // DefaultLimits are the limits of a zero Limits.
@@ -477,6 +483,10 @@ func (d *Decoder) plan(o *object, customerID string) supportbot.Plan {
 	d.unique("plan id", pl.ID, o.path.field("id"))
 	var principalOK bool
 	pl.Principal, principalOK = o.money("principal_fen", true)
+	if principalOK && pl.Principal == 0 {
+		o.fault("principal_fen", "must be more than 0")
+		principalOK = false
+	}
 	periods, periodsOK := o.count("periods", true)
 	if periodsOK && (periods < 1 || periods > maxPeriods) {
 		o.fault("periods", "must be between 1 and %d", maxPeriods)
@@ -545,7 +555,7 @@ func (d *Decoder) plan(o *object, customerID string) supportbot.Plan {
 		prev = b
 		pl.Bills = append(pl.Bills, b.Bill)
 	}
-	if sumOK && sum != pl.Principal {
+	if sumOK && len(items) > 0 && sum != pl.Principal { // no bills: a fault already
 		d.fault(billsAt, "principal sums to %d, plan says %d", sum, pl.Principal)
 	}
 	// What the customer can owe on the plan is bounded as a whole, so that
@@ -596,6 +606,10 @@ func (d *Decoder) bill(o *object, pl supportbot.Plan, periodAt map[int]*path) (s
 	_, present = o.get("late_fee_fen", false)
 	b.LateFee, lateOK = o.money("late_fee_fen", false)
 	lateOK = lateOK || !present
+	if today := d.limits.Today; b.LateFee > 0 && b.DueDate != "" && today != "" && b.DueDate >= today {
+		// A payoff would charge it as soon as the bill is due.
+		o.fault("late_fee_fen", "a late fee on a bill not yet overdue: due %s, today is %s", b.DueDate, today)
+	}
 	b.Status = o.oneOf("status", "", supportbot.BillPaid, supportbot.BillUnpaid)
 	o.done()
 	return b, principalOK, feeOK && lateOK
@@ -623,7 +637,10 @@ func (d *Decoder) scheduled(o *object, customerID string, plans map[string]suppo
 			r.Period = int(n)
 		}
 	}
-	r.Amount, _ = o.money("amount_fen", true)
+	var amountOK bool
+	if r.Amount, amountOK = o.money("amount_fen", true); amountOK && r.Amount == 0 {
+		o.fault("amount_fen", "must be more than 0")
+	}
 	if v := o.str("run_at", true, maxTimeText); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
@@ -633,6 +650,15 @@ func (d *Decoder) scheduled(o *object, customerID string, plans map[string]suppo
 	}
 	r.Status = o.oneOf("status", "", supportbot.ScheduledScheduled, supportbot.ScheduledProcessing,
 		supportbot.ScheduledDone, supportbot.ScheduledCancelled)
+	if r.Status == supportbot.ScheduledScheduled && r.Period > 0 {
+		// The bot tells the customer a booked period needs nothing more;
+		// booking a paid one would debit it again.
+		for _, b := range plan.Bills {
+			if b.Period == r.Period && b.Status == supportbot.BillPaid {
+				o.fault("status", "scheduled for period %d, which the plan's bills say is paid", r.Period)
+			}
+		}
+	}
 	o.done()
 	return r
 }

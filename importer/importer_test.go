@@ -72,8 +72,8 @@ func TestParseValid(t *testing.T) {
 		Cards:    []supportbot.Card{{ID: "K1", Bank: "China Construction Bank", Last4: "0001", Default: true}}, // the only card becomes default
 		Plans: []supportbot.Plan{{
 			ID: "P2002", CustomerID: "C1002", OrderNo: "5241015000002", Product: "Xiaomi Pad 6",
-			Partner: "招联金融", Principal: 0, Periods: 1,
-			Bills: []supportbot.Bill{{PlanID: "P2002", Period: 1, DueDate: "2026-01-01", Status: "paid"}},
+			Partner: "招联金融", Principal: 100, Periods: 1,
+			Bills: []supportbot.Bill{{PlanID: "P2002", Period: 1, DueDate: "2026-01-01", Principal: 100, Status: "paid"}},
 		}},
 	}}
 	if !got[0].Scheduled[0].RunAt.Equal(runAt) {
@@ -119,7 +119,7 @@ func TestParseFaults(t *testing.T) {
 		{name: "unknown customer field", old: `"language": "en",`, new: `"language": "en", "vip": true,`, paths: []string{"customers[1].vip"}, msg: "unknown field"},
 		{name: "unknown card field", old: `"last4": "0001"}`, new: `"last4": "0001", "colour": "red"}`, paths: []string{"customers[1].cards[0].colour"}, msg: "unknown field"},
 		{name: "unknown plan field", old: `"periods": 1,`, new: `"periods": 1, "rate": 3,`, paths: []string{"customers[1].plans[0].rate"}, msg: "unknown field"},
-		{name: "unknown bill field", old: `"principal_fen": 0, "status"`, new: `"principal_fen": 0, "memo": "", "status"`, paths: []string{"customers[1].plans[0].bills[0].memo"}, msg: "unknown field"},
+		{name: "unknown bill field", old: `"principal_fen": 100, "status"`, new: `"principal_fen": 100, "memo": "", "status"`, paths: []string{"customers[1].plans[0].bills[0].memo"}, msg: "unknown field"},
 		{name: "unknown scheduled field", old: `"status": "scheduled"`, new: `"status": "scheduled", "note": null`, paths: []string{"customers[0].scheduled_repayments[0].note"}, msg: "unknown field"},
 		{name: "customer not object", old: `{"customers": [`, new: `{"customers": [7, `, paths: []string{"customers[0]"}, msg: "must be an object"},
 		{name: "missing id", old: `"id": "C1002", `, new: ``, paths: []string{"customers[1].id"}, msg: "required"},
@@ -138,16 +138,16 @@ func TestParseFaults(t *testing.T) {
 		{name: "two defaults", old: `"status": "frozen"`, new: `"status": "frozen", "default": true`, paths: []string{"customers[0].cards[1].default"}, msg: "a second default card, the first is customers[0].cards[0]"},
 		{name: "duplicate card id", old: `{"id": "K2"`, new: `{"id": "K1"`, paths: []string{"customers[0].cards[1].id"}, msg: `duplicate card id "K1"`},
 		{name: "float money", old: `"principal_fen": 33334,`, new: `"principal_fen": 333.34,`, paths: []string{"customers[0].plans[0].bills[1].principal_fen"}, msg: "must be an integer, not 333.34"},
-		{name: "string money", old: `"principal_fen": 0, "periods"`, new: `"principal_fen": "0", "periods"`, paths: []string{"customers[1].plans[0].principal_fen"}, msg: "must be an integer"},
+		{name: "string money", old: `"principal_fen": 100, "periods"`, new: `"principal_fen": "100", "periods"`, paths: []string{"customers[1].plans[0].principal_fen"}, msg: "must be an integer"},
 		{name: "negative fee", old: `"fee_fen": 500, "late_fee_fen": 1200`, new: `"fee_fen": -500, "late_fee_fen": 1200`, paths: []string{"customers[0].plans[0].bills[2].fee_fen"}, msg: "must not be negative"},
 		{name: "huge amount", old: `"amount_fen": 33834`, new: `"amount_fen": 99999999999999999999`, paths: []string{"customers[0].scheduled_repayments[0].amount_fen"}, msg: "out of range"},
 		{name: "zero periods", old: `"periods": 1`, new: `"periods": 0`, paths: []string{"customers[1].plans[0].periods"}, msg: "must be between 1 and 360"},
 		{name: "fee rate", old: `"prepay_fee_rate_bp": 150`, new: `"prepay_fee_rate_bp": 10001`, paths: []string{"customers[0].plans[0].prepay_fee_rate_bp"}, msg: "between 0 and 10000"},
 		{name: "auto_repay not bool", old: `"auto_repay": true`, new: `"auto_repay": 1`, paths: []string{"customers[0].plans[0].auto_repay"}, msg: "must be true or false"},
 		{name: "bills missing", old: `,
-      "bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 0, "status": "paid"}]`, new: ``, paths: []string{"customers[1].plans[0].bills"}, msg: "required"},
-		{name: "bills empty", old: `"bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 0, "status": "paid"}]`, new: `"bills": []`, paths: []string{"customers[1].plans[0].bills"}, msg: "missing periods 1"},
-		{name: "bill not object", old: `"bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 0, "status": "paid"}]`, new: `"bills": [7]`, paths: []string{"customers[1].plans[0].bills[0]", "customers[1].plans[0].bills"}, msg: "must be an object"},
+      "bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 100, "status": "paid"}]`, new: ``, paths: []string{"customers[1].plans[0].bills"}, msg: "required"},
+		{name: "bills empty", old: `"bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 100, "status": "paid"}]`, new: `"bills": []`, paths: []string{"customers[1].plans[0].bills"}, msg: "missing periods 1"},
+		{name: "bill not object", old: `"bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 100, "status": "paid"}]`, new: `"bills": [7]`, paths: []string{"customers[1].plans[0].bills[0]", "customers[1].plans[0].bills"}, msg: "must be an object"},
 		{name: "period out of range", old: `{"period": 3,`, new: `{"period": 4,`, paths: []string{"customers[0].plans[0].bills[1].period", "customers[0].plans[0].bills"}, msg: "must be between 1 and the plan's periods (3)"},
 		{name: "duplicate period", old: `{"period": 3,`, new: `{"period": 2,`, paths: []string{"customers[0].plans[0].bills[2].period", "customers[0].plans[0].bills"}, msg: "duplicate period 2, also at customers[0].plans[0].bills[1].period"},
 		{name: "missing period", old: `"periods": 1,`, new: `"periods": 2,`, paths: []string{"customers[1].plans[0].bills"}, msg: "missing periods 2"},
@@ -164,7 +164,7 @@ func TestParseFaults(t *testing.T) {
 		{name: "duplicate phone", old: `"13900139000"`, new: `"8613800138000"`, paths: []string{"customers[1].phone"}, msg: "duplicate phone, also at customers[0].phone"},
 		{name: "duplicate plan id", old: `{"id": "P2002"`, new: `{"id": "P2001"`, paths: []string{"customers[1].plans[0].id"}, msg: "duplicate plan id, also at customers[0].plans[0].id"},
 		{name: "duplicate scheduled id", old: otherScheduled,
-			new:   otherScheduled + `"scheduled_repayments": [{"id": "S3001", "plan_id": "P2002", "period": 1, "amount_fen": 0, "card_id": "K1", "run_at": "2026-01-01T09:00:00Z", "status": "done"}],`,
+			new:   otherScheduled + `"scheduled_repayments": [{"id": "S3001", "plan_id": "P2002", "period": 1, "amount_fen": 100, "card_id": "K1", "run_at": "2026-01-01T09:00:00Z", "status": "done"}],`,
 			paths: []string{"customers[1].scheduled_repayments[0].id"}, msg: "duplicate scheduled repayment id, also at customers[0].scheduled_repayments[0].id"},
 	}
 	for _, tt := range tests {
@@ -293,6 +293,7 @@ func checkFaults(t *testing.T, tests []faultCase) {
 func TestParseMoneyBounds(t *testing.T) {
 	const p = "customers[0].plans[0]"
 	const huge = "4611686018427387904" // 2^62: four of them wrap to 0
+	const hugePlus100 = "4611686018427388004"
 	const nearMax = "9223372036854775000"
 	sched := func(amount string) string {
 		return `[{"id": "S1", "plan_id": "P1", "period": 1, "amount_fen": ` + amount +
@@ -300,7 +301,7 @@ func TestParseMoneyBounds(t *testing.T) {
 	}
 	checkFaults(t, []faultCase{
 		{name: "bills that wrap to the principal",
-			data:  doc(bills("0", `"principal_fen": `+huge, `"principal_fen": `+huge, `"principal_fen": `+huge, `"principal_fen": `+huge), "[]"),
+			data:  doc(bills("100", `"principal_fen": `+huge, `"principal_fen": `+huge, `"principal_fen": `+huge, `"principal_fen": `+hugePlus100), "[]"),
 			paths: []string{p + ".bills[0].principal_fen", p + ".bills[1].principal_fen", p + ".bills[2].principal_fen", p + ".bills[3].principal_fen"},
 			want:  p + ".bills[0].principal_fen: out of range: 4611686018427387904 fen; an amount is at most 1000000000 fen (¥10,000,000.00)"},
 		{name: "fee near the int64 maximum",
@@ -325,7 +326,7 @@ func TestParseMoneyBounds(t *testing.T) {
 			data:  doc(bills("1000000000", `"principal_fen": 500000000, "fee_fen": 1`, `"principal_fen": 500000000`), "[]"),
 			paths: []string{p}, want: p + ": principal, fees, late fees and the largest prepayment fee come to more than the 1000000000 fen (¥10,000,000.00) a plan may"},
 		{name: "late fees over the bound together",
-			data:  doc(bills("0", `"principal_fen": 0, "late_fee_fen": 600000000`, `"principal_fen": 0, "late_fee_fen": 600000000`), "[]"),
+			data:  doc(bills("2", `"principal_fen": 1, "late_fee_fen": 600000000`, `"principal_fen": 1, "late_fee_fen": 600000000`), "[]"),
 			paths: []string{p}, want: "principal, fees, late fees and the largest prepayment fee come to more than"},
 		// 999,000,000 fen at 1.5 %: a payoff could ask ¥10,139,850.00, which
 		// no quote may; the customer was told there was nothing to pay.
@@ -339,6 +340,61 @@ func TestParseMoneyBounds(t *testing.T) {
 	data = strings.Replace(data, `"principal_fen": 1,`, `"principal_fen": 1, "fee_fen": 0, "late_fee_fen": 0,`, 1)
 	if _, err := importer.Parse([]byte(strings.Replace(data, `"fee_fen": 1`, `"fee_fen": 0`, 1))); err != nil {
 		t.Errorf("a plan of exactly MaxPlanMoney: %v", err)
+	}
+}
+
+// TestParseRefusesWhatTheCoreCannotMean: a plan lending nothing, a debit
+// of nothing, and a booking of a period already paid (the bot would tell
+// the customer it is taken care of, and the core would debit it again)
+// were accepted.
+func TestParseRefusesWhatTheCoreCannotMean(t *testing.T) {
+	const p = "customers[0].plans[0]"
+	sched := func(amount, status string) string {
+		return `[{"id": "S1", "plan_id": "P1", "period": 1, "amount_fen": ` + amount +
+			`, "card_id": "K1", "run_at": "2026-01-15T09:00:00+08:00", "status": "` + status + `"}]`
+	}
+	paid := `"principal_fen": 100, "periods": 1, "bills": [{"period": 1, "due_date": "2026-01-15", "principal_fen": 100, "status": "paid"}]`
+	checkFaults(t, []faultCase{
+		{name: "plan of no principal", data: doc(bills("0", `"principal_fen": 0`), "[]"),
+			paths: []string{p + ".principal_fen"}, want: p + ".principal_fen: must be more than 0"},
+		{name: "scheduled repayment of nothing", data: doc(bills("100", `"principal_fen": 100`), sched("0", "scheduled")),
+			paths: []string{"customers[0].scheduled_repayments[0].amount_fen"}, want: "amount_fen: must be more than 0"},
+		{name: "booking of a paid period", data: doc(paid, sched("100", "scheduled")),
+			paths: []string{"customers[0].scheduled_repayments[0].status"},
+			want:  "customers[0].scheduled_repayments[0].status: scheduled for period 1, which the plan's bills say is paid"},
+	})
+	// A booking done or cancelled for a paid period is history, not a debit to come.
+	for _, status := range []string{"done", "cancelled"} {
+		if _, err := importer.Parse([]byte(doc(paid, sched("100", status)))); err != nil {
+			t.Errorf("a %s booking of a paid period: %v", status, err)
+		}
+	}
+}
+
+// TestDecoderRefusesALateFeeNotYetDue: a late fee on a bill due today or
+// later (today in SUPPORT_TIMEZONE, which the caller says) was accepted, and
+// a payoff charged it once the bill fell due.
+func TestDecoderRefusesALateFeeNotYetDue(t *testing.T) {
+	data := doc(bills("300", `"principal_fen": 100, "late_fee_fen": 50`, `"principal_fen": 100, "late_fee_fen": 50`,
+		`"principal_fen": 100, "late_fee_fen": 50`), "[]") // due 2026-01-15, 02-15, 03-15
+	read := func(today supportbot.Date) error {
+		d := importer.NewDecoder(strings.NewReader(data), nil, importer.Limits{Today: today})
+		for _, ok := d.Next(); ok; _, ok = d.Next() {
+		}
+		return d.Err()
+	}
+	want := strings.Join([]string{
+		"customers[0].plans[0].bills[1].late_fee_fen: a late fee on a bill not yet overdue: due 2026-02-15, today is 2026-02-15",
+		"customers[0].plans[0].bills[2].late_fee_fen: a late fee on a bill not yet overdue: due 2026-03-15, today is 2026-02-15",
+	}, "\n")
+	if err := read("2026-02-15"); err == nil || err.Error() != want {
+		t.Errorf("late fees on bills due today and later: %v\nwant:\n%s", err, want)
+	}
+	if err := read("2026-03-16"); err != nil {
+		t.Errorf("late fees on bills all past due: %v", err)
+	}
+	if _, err := importer.Parse([]byte(data)); err != nil {
+		t.Errorf("Parse, which knows no today: %v", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"supportbot"
 	"supportbot/importer"
 	"supportbot/importer/importertest"
 )
@@ -125,6 +127,35 @@ func TestImportErrorsNameThePaths(t *testing.T) {
 
 	if _, _, err := runCLI(t, dir, "import", "testdata/customers.json"); err == nil || !strings.Contains(err.Error(), "database "+dir) {
 		t.Errorf("import into a directory: %v, want an error naming it", err)
+	}
+}
+
+// TestImportRefusesALateFeeNotYetDue: a late fee on a bill whose due date
+// is not past in SUPPORT_TIMEZONE is refused; the same bill is overdue, and
+// its late fee accepted, where the day is already later.
+func TestImportRefusesALateFeeNotYetDue(t *testing.T) {
+	dir := t.TempDir()
+	// Pago Pago is 25 hours behind Kiritimati: its today is always past there.
+	samoa, err := time.LoadLocation("Pacific/Pago_Pago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := supportbot.DateOf(time.Now(), samoa)
+	file := filepath.Join(dir, "late.json")
+	os.WriteFile(file, []byte(`{"customers": [{"id": "C1", "name": "x", "phone": "+8613800138000", "id_card_last4": "1234",
+		"plans": [{"id": "P1", "order_no": "1", "product": "p", "partner": "q", "principal_fen": 100, "periods": 1,
+		"bills": [{"period": 1, "due_date": "`+string(due)+`", "principal_fen": 100, "late_fee_fen": 50, "status": "unpaid"}]}]}]}`), 0o600)
+	importIn := func(zone string) error {
+		return Run(context.Background(), []string{"import", file},
+			env(map[string]string{"DATABASE_PATH": filepath.Join(dir, zone[len("Pacific/"):]+".db"), "LOG_LEVEL": "error",
+				"SUPPORT_TIMEZONE": zone}), strings.NewReader(""), io.Discard, io.Discard)
+	}
+	want := "customers[0].plans[0].bills[0].late_fee_fen: a late fee on a bill not yet overdue: due " + string(due)
+	if err := importIn("Pacific/Pago_Pago"); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("import of a late fee due today: %v, want %q", err, want)
+	}
+	if err := importIn("Pacific/Kiritimati"); err != nil {
+		t.Errorf("import of a late fee due before today: %v", err)
 	}
 }
 

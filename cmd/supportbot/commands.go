@@ -53,8 +53,10 @@ func runImport(ctx context.Context, cfg Config, path string, out, progress io.Wr
 	}
 	defer db.Close()
 	start := time.Now()
+	limits := importLimits
+	limits.Today = supportbot.DateOf(start, cfg.Location) // the file cannot say when "overdue" starts
 	stats, err := db.ImportFrom(ctx, func(keys *store.ImportKeys) store.ImportSource {
-		return &importProgress{Decoder: importer.NewDecoder(f, keys, importLimits), w: progress,
+		return &importProgress{Decoder: importer.NewDecoder(f, keys, limits), w: progress,
 			path: path, size: regularSize(info), start: start, last: start}
 	})
 	var faults *importer.FaultsError
