@@ -93,7 +93,8 @@ func (s *sliceSource) Err() error { return nil }
 //
 // When the source ends with an error (an invalid export: its faults) that
 // error is returned as it is. Otherwise a plan or scheduled repayment that
-// exists for another customer, a phone that another customer has, and a
+// exists for another customer, a phone that another customer still has once
+// the whole export is written (phoneMoves), and a
 // paid period the export no longer has are ECONFLICT; any other constraint
 // violation is EINVALID. Either rejects the
 // whole import; the source is read to its end all the same, since the
@@ -103,6 +104,7 @@ func (db *DB) ImportFrom(ctx context.Context, open func(keys *ImportKeys) Import
 	var invalid error // the export's faults: returned as they are
 	err := db.update(ctx, func(tx *Tx) error {
 		keys := &ImportKeys{ctx: ctx, tx: tx}
+		moves := &phoneMoves{ctx: ctx, tx: tx}
 		src := open(keys)
 		var rejected error
 		for i := 0; ; i++ {
@@ -115,7 +117,7 @@ func (db *DB) ImportFrom(ctx context.Context, open func(keys *ImportKeys) Import
 			}
 			// Without a fault in the export (else its faults are what is
 			// told) every customer comes, in the file's order.
-			if err := tx.importCustomer(ctx, d, fmt.Sprintf("customers[%d]", i), &s); err != nil {
+			if err := tx.importCustomer(ctx, d, fmt.Sprintf("customers[%d]", i), moves, &s); err != nil {
 				switch supportbot.ErrorCode(err) {
 				case supportbot.ECONFLICT, supportbot.EINVALID:
 					rejected = err
@@ -130,6 +132,9 @@ func (db *DB) ImportFrom(ctx context.Context, open func(keys *ImportKeys) Import
 		}
 		if rejected != nil {
 			return rejected
+		}
+		if err := moves.settle(); err != nil {
+			return err
 		}
 		if err := keys.drop(); err != nil {
 			return err
@@ -200,22 +205,116 @@ func (k *ImportKeys) drop() error {
 	return nil
 }
 
+// phoneMoves are the customers of an export whose phone another customer
+// had when they were written, kept in a temporary table of the import's
+// transaction (bounded memory, as ImportKeys): whether that is a conflict is
+// known only at the end of the export, so that a phone can move between
+// customers, or two swap, in whatever order the file has them.
+type phoneMoves struct {
+	ctx     context.Context
+	tx      *Tx
+	created bool
+	n       int64 // moves added: the last one's seq
+}
+
+// add records that customerID, at path at, is to have phone, and returns
+// the placeholder to store meanwhile: unique, since ids are, and no phone.
+func (m *phoneMoves) add(customerID, phone, at string) (string, error) {
+	if !m.created {
+		if _, err := m.tx.exec(m.ctx, `CREATE TEMP TABLE import_phone_moves (
+			seq INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, phone TEXT NOT NULL, path TEXT NOT NULL)`); err != nil {
+			return "", fmt.Errorf("create import phone moves: %w", err)
+		}
+		m.created = true
+	}
+	m.n++
+	if _, err := m.tx.exec(m.ctx, `INSERT INTO import_phone_moves (seq, customer_id, phone, path) VALUES (?, ?, ?, ?)`,
+		m.n, customerID, phone, at); err != nil {
+		return "", fmt.Errorf("add import phone move: %w", err)
+	}
+	return "import:" + customerID, nil
+}
+
+// settle gives each customer the phone it waits for, in file order, now
+// that every customer of the export has its own or a placeholder: one still
+// held is another customer's, whom the export does not have or leaves it
+// with, and is ECONFLICT at its path. It reads the moves a batch at a time,
+// since a statement cannot run while a query's rows are open (PostgreSQL).
+func (m *phoneMoves) settle() error {
+	if !m.created {
+		return nil
+	}
+	type move struct {
+		seq                   int64
+		customer, phone, path string
+	}
+	for after := int64(0); ; {
+		rows, err := m.tx.query(m.ctx, `SELECT seq, customer_id, phone, path FROM import_phone_moves
+			WHERE seq > ? ORDER BY seq LIMIT 1000`, after)
+		if err != nil {
+			return fmt.Errorf("read import phone moves: %w", err)
+		}
+		var batch []move
+		for rows.Next() {
+			var mv move
+			if err := rows.Scan(&mv.seq, &mv.customer, &mv.phone, &mv.path); err != nil {
+				rows.Close()
+				return fmt.Errorf("read import phone moves: %w", err)
+			}
+			batch = append(batch, mv)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read import phone moves: %w", err)
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, mv := range batch {
+			var holder string
+			err := m.tx.queryRow(m.ctx, `SELECT id FROM customers WHERE phone = ? AND id <> ?`, mv.phone, mv.customer).Scan(&holder)
+			switch {
+			case err == nil:
+				// The phone itself stays out of the message.
+				return supportbot.Errorf(supportbot.ECONFLICT, "%s: customer %s: phone already belongs to customer %s",
+					mv.path, mv.customer, holder)
+			case !errors.Is(err, sql.ErrNoRows):
+				return fmt.Errorf("customer %s: check phone: %w", mv.customer, err)
+			}
+			if _, err := m.tx.exec(m.ctx, `UPDATE customers SET phone = ? WHERE id = ?`, mv.phone, mv.customer); err != nil {
+				return fmt.Errorf("customer %s: move phone: %w", mv.customer, err)
+			}
+		}
+		after = batch[len(batch)-1].seq
+	}
+	if _, err := m.tx.exec(m.ctx, `DROP TABLE import_phone_moves`); err != nil {
+		return fmt.Errorf("drop import phone moves: %w", err)
+	}
+	m.created = false
+	return nil
+}
+
 // importCustomer writes one customer, at path at of the export, and what is
 // theirs. Each table's rows are read first and written only where they
 // differ; what belongs to a row just inserted is inserted without a look. A
 // conflict with the database is told at the JSON path of its value.
-func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at string, s *ImportStats) error {
+func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at string, moves *phoneMoves, s *ImportStats) error {
 	c := d.Customer
 	phone := supportbot.ImportPhone(c.Phone)
 	if phone == "" {
 		return supportbot.Errorf(supportbot.EINVALID, "customer %s: the phone is not a phone number", c.ID)
 	}
-	// Checked up front rather than by catching the UNIQUE violation, to name
-	// the holder; the phone itself stays out of the message.
+	// A phone another customer still has may be theirs no longer once the
+	// export is read whole (that customer comes later with another phone,
+	// or two swap): the customer holds a placeholder until then, and
+	// moves.settle gives the phone or names the conflict.
+	stored := phone
 	var holder string
 	err := tx.queryRow(ctx, `SELECT id FROM customers WHERE phone = ? AND id <> ?`, phone, c.ID).Scan(&holder)
 	if err == nil {
-		return supportbot.Errorf(supportbot.ECONFLICT, "%s.phone: customer %s: phone already belongs to customer %s", at, c.ID, holder)
+		if stored, err = moves.add(c.ID, phone, at+".phone"); err != nil {
+			return err
+		}
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("customer %s: check phone: %w", c.ID, err)
 	}
@@ -235,7 +334,7 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 		}
 	}
 	if err := tx.writeRow(ctx, customersTable, []any{c.ID}, cur,
-		[]any{c.Name, phone, c.IDCardLast4, string(c.Language), c.PendingRefunds}, &s.Customers); err != nil {
+		[]any{c.Name, stored, c.IDCardLast4, string(c.Language), c.PendingRefunds}, &s.Customers); err != nil {
 		return err
 	}
 

@@ -202,6 +202,13 @@ func TestImportRejected(t *testing.T) {
 		},
 		code: supportbot.ECONFLICT, msg: "customers[2].phone: customer C3: phone already belongs to customer C1",
 	}, {
+		name: "phone of a customer the export does not move",
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			d[0].Customer.Phone = d[1].Customer.Phone
+			return d[:1] // C2 keeps it
+		},
+		code: supportbot.ECONFLICT, msg: "customers[0].phone: customer C1: phone already belongs to customer C2",
+	}, {
 		name: "plan of another customer",
 		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
 			p := d[0].Plans[0]
@@ -262,6 +269,79 @@ func TestImportRejected(t *testing.T) {
 			}
 			if after := raw.dump(t); after != before {
 				t.Errorf("a rejected import changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+		})
+	}
+}
+
+// TestImportMovesPhonesInAnyOrder: an export consistent in itself imports
+// whatever the order of its customers. A phone going from C1 to a new C3
+// was accepted only with C3 after C1, and two customers swapping phones
+// never, since each was checked against the database as it was then.
+func TestImportMovesPhonesInAnyOrder(t *testing.T) {
+	const p1, p2, p3 = "+8613800138000", "+13852345678", "+8613811112222" // C1's, C2's, no one's
+	c3 := supportbot.CustomerData{Customer: supportbot.Customer{ID: "C3", Name: "王芳", Phone: p1, IDCardLast4: "2468", Language: "zh"}}
+	c3Before := c3
+	c3Before.Customer.Phone = p3
+	for _, tt := range []struct {
+		name   string
+		before []supportbot.CustomerData // beyond importSample
+		change func(d []supportbot.CustomerData) []supportbot.CustomerData
+		want   map[string]string // customer → phone
+		moved  int               // customers whose phone changed: one customer.updated each
+	}{{
+		name: "to a new customer before its holder",
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			d[0].Customer.Phone = p3
+			return append([]supportbot.CustomerData{c3}, d...)
+		},
+		want: map[string]string{"C1": p3, "C2": p2, "C3": p1}, moved: 1,
+	}, {
+		name: "to a new customer after its holder",
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			d[0].Customer.Phone = p3
+			return append(d, c3)
+		},
+		want: map[string]string{"C1": p3, "C2": p2, "C3": p1}, moved: 1,
+	}, {
+		name: "swapped",
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			d[0].Customer.Phone, d[1].Customer.Phone = p2, p1
+			return d
+		},
+		want: map[string]string{"C1": p2, "C2": p1}, moved: 2,
+	}, {
+		name: "swapped, in the other order",
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			d[0].Customer.Phone, d[1].Customer.Phone = p2, p1
+			return []supportbot.CustomerData{d[1], d[0]}
+		},
+		want: map[string]string{"C1": p2, "C2": p1}, moved: 2,
+	}, {
+		name:   "round three customers",
+		before: []supportbot.CustomerData{c3Before},
+		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
+			c := c3
+			c.Customer.Phone = p2
+			d[0].Customer.Phone, d[1].Customer.Phone = p3, p1
+			return append(d, c)
+		},
+		want: map[string]string{"C1": p3, "C2": p1, "C3": p2}, moved: 3,
+	}} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			db, _, _ := open(t)
+			mustImport(t, db, append(importSample(), tt.before...))
+			mustImport(t, db, tt.change(importSample()))
+			for id, want := range tt.want {
+				if got, err := db.CoreView().Customer(ctx, id); err != nil || got.Phone != want {
+					t.Errorf("customer %s: %+v, %v; want phone %s", id, got, err, want)
+				}
+			}
+			// Chats linked through an old phone are unlinked: one
+			// customer.updated per customer that had one.
+			if evs, err := db.PendingCoreEvents(ctx, 10); err != nil || len(evs) != tt.moved {
+				t.Errorf("core events = %+v, %v; want %d customer.updated", evs, err, tt.moved)
 			}
 		})
 	}
