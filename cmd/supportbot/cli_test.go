@@ -61,6 +61,34 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 	if out, _, err := runCLI(t, dbPath, "ask", "--", "-h 提前还款要手续费吗"); err != nil || !strings.Contains(out, `"kind"`) {
 		t.Errorf("ask -- -h…: %v, %q", err, out)
 	}
+	// A malformed command gets its own usage, not the general one; a
+	// nonsense value is refused, not answered with nothing.
+	for _, args := range [][]string{{"closure"}, {"closure", "set", "CR-1"}, {"closure", "sett", "CR-1", "completed"},
+		{"faq", "misses", "--limit", "-3"}, {"faq", "misses", "--limit", "0"}} {
+		_, _, err := runCLI(t, dbPath, args...)
+		if !errors.As(err, &usage) || !strings.Contains(err.Error(), "usage: supportbot "+args[0]) {
+			t.Errorf("supportbot %s: %v; want the usage of %s", strings.Join(args, " "), err, args[0])
+		}
+	}
+}
+
+// TestADatabaseThatIsNotOneIsNamed: DATABASE_PATH naming a directory or
+// a file that is not a database stops the bot, and every command, with an
+// error that names it.
+func TestADatabaseThatIsNotOneIsNamed(t *testing.T) {
+	dir := t.TempDir()
+	notDB := filepath.Join(dir, "export.json")
+	if err := os.WriteFile(notDB, []byte(`{"customers":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{dir, notDB} {
+		for _, args := range [][]string{nil, {"tickets"}, {"import", "testdata/customers.json"}} {
+			_, _, err := runCLI(t, path, args...)
+			if err == nil || !strings.Contains(err.Error(), path) {
+				t.Errorf("supportbot %s on %s: %v; want an error naming it", strings.Join(args, " "), path, err)
+			}
+		}
+	}
 }
 
 // TestBackupNeedsTheDatabase: a DATABASE_PATH that does not exist is an

@@ -18,7 +18,7 @@ import (
 // center. With CORE_URL set the core system decides, and tells the bot.
 func runClosure(ctx context.Context, cfg Config, args []string, out io.Writer) error {
 	if len(args) < 3 || args[0] != "set" {
-		return usageError(usage)
+		return usageError(commandUsage["closure"])
 	}
 	if cfg.CoreURL != "" {
 		return errors.New("closure set: closure requests are decided in the core system at CORE_URL, which tells the bot")

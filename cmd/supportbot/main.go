@@ -229,6 +229,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if len(args) < 2 || args[1] != "misses" || fs.Parse(args[2:]) != nil || fs.NArg() != 0 {
 			return usageError(commandUsage["faq"])
 		}
+		if *limit < 1 {
+			return usageError(fmt.Sprintf("faq misses: --limit %d: want at least 1\n%s", *limit, commandUsage["faq"]))
+		}
 		return runMisses(ctx, cfg, *limit, stdout)
 	case "tickets":
 		fs := flag.NewFlagSet("tickets", flag.ContinueOnError)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
 
 	"supportbot"
 )
@@ -129,6 +130,9 @@ func parseNoticeSet(args []string, loc *time.Location) (noticeSet, error) {
 	n.zh, n.en = strings.Join(strings.Fields(texts[0]), " "), strings.Join(strings.Fields(texts[1]), " ")
 	if n.zh == "" || n.en == "" {
 		return bad("the Chinese and the English text must not be empty")
+	}
+	if strings.ContainsFunc(n.zh+n.en, unicode.IsControl) {
+		return bad("the texts must not contain control characters (they reach every customer's chat)")
 	}
 	return n, nil
 }

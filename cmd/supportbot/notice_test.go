@@ -49,6 +49,7 @@ func TestNoticeSetArguments(t *testing.T) {
 		{[]string{"--until", "2026-11-22 18:00", "--until", "2026-11-23 18:00", "a", "b"}, "given twice"},
 		{[]string{"--until", "2026-11-22 18:00", "only one"}, "want two texts"},
 		{[]string{"--until", "2026-11-22 18:00", "a", "b", "c"}, "want two texts"},
+		{[]string{"--until", "2026-11-22 18:00", "维护中\x1b[2J", "down"}, "control characters"},
 		{[]string{"--until", "2026-11-22 18:00", " ", "b"}, "must not be empty"},
 		{[]string{"--until", "2026-11-22 18:00", "a", "b", "--loud"}, "unknown flag --loud"},
 		{[]string{"--until", "2026-11-22 18:00", "a", "b", "--broadcast=yes"}, "unknown flag"},

@@ -143,9 +143,17 @@ func (m *Main) Open(ctx context.Context) error {
 }
 
 // openDB opens the database the configuration names: PostgreSQL with
-// DATABASE_URL, else SQLite at DATABASE_PATH.
+// DATABASE_URL, else SQLite at DATABASE_PATH; an error names which (a
+// directory, a file that is not a database).
 func openDB(ctx context.Context, cfg Config) (*store.DB, error) {
-	return store.Open(ctx, store.Config{Path: cfg.DatabasePath, URL: cfg.DatabaseURL})
+	db, err := store.Open(ctx, store.Config{Path: cfg.DatabasePath, URL: cfg.DatabaseURL})
+	switch {
+	case err == nil:
+		return db, nil
+	case cfg.DatabaseURL != "":
+		return nil, fmt.Errorf("database (DATABASE_URL): %w", err)
+	}
+	return nil, fmt.Errorf("database %s (DATABASE_PATH): %w", cfg.DatabasePath, err)
 }
 
 // openExisting opens the database for a command that reads or changes what
@@ -162,8 +170,8 @@ func openExisting(ctx context.Context, cfg Config, cmd string) (*store.DB, error
 		return nil, fmt.Errorf("%s: %w", cmd, err)
 	}
 	db, err := openDB(ctx, cfg)
-	if err != nil { // a directory, a file that is not a database
-		return nil, fmt.Errorf("%s: database %s: %w", cmd, cfg.DatabasePath, err)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cmd, err)
 	}
 	return db, nil
 }
