@@ -1,6 +1,9 @@
 package supportbot
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // MaskSecrets masks what a customer should never have typed: bank card
 // numbers and resident ID numbers. A card number is 16 to 19 digits (longer
@@ -8,11 +11,13 @@ import "strings"
 // Luhn check; an ID number is 17 digits and an X, or 18 digits (valid or
 // not: a mistyped one is still personal). Digits may be grouped as people
 // type them — with a space (also a full-width or no-break one), a dash or a
-// dot between groups — and full-width digits count; numbers typed one after
-// another ("卡 6222021234567890 110101199001011234") are each masked. Each
-// becomes "****" and its last 4 characters; found reports whether anything
-// was masked. A number right after "+" is a phone number and is left alone,
-// as are shorter numbers that fail the check (order numbers, amounts).
+// dot between groups of three digits or more (so dates and amounts stay
+// apart) — and full-width digits count; numbers typed one after another
+// ("卡 6222021234567890 110101199001011234", an order number before a
+// card's groups) are each told apart. Each becomes "****" and its last 4
+// characters; found reports whether anything was masked. A number right
+// after "+" is a phone number and is left alone, as are shorter numbers
+// that fail the check (order numbers, amounts).
 func MaskSecrets(text string) (masked string, found bool) {
 	if !strings.ContainsAny(text, "0123456789０１２３４５６７８９") {
 		return text, false
@@ -70,39 +75,97 @@ func groupSeparator(r rune) bool {
 	return false
 }
 
-// maskRun writes a run of digit groups, each number in it masked: from the
-// first group on, the longest stretch of groups that makes a card or ID
-// number (x: an X follows the run) is masked; a group that starts none is
-// written as typed, separator and all. It reports whether it masked any,
+// maskRun writes a run of digit groups with each card or ID number in it
+// masked (x: an X follows the run). A stretch of groups may be one number
+// when it has a card's or an ID's length, its groups are of three digits or
+// more (a date's or an amount's shorter ones keep them apart) and none of
+// them is a number of 13 digits or more by itself; a group in no number is
+// written as typed. The run is cut into the most numbers, then the most
+// grouped the way such numbers are typed (6222 0212 3456 7890, 110101
+// 19900101 123X: an order number or a phone before them is not part of
+// them), then masking the most digits. It reports whether it masked any,
 // and whether the X went with an ID number.
 func maskRun(b *strings.Builder, rs []rune, groups []digitGroup, x bool) (found, tookX bool) {
-	k := 0
-	for k < len(groups) {
-		n, masked, withX := 0, "", false
+	n := len(groups)
+	// best[k] is the score of the best cut of groups[k:], take[k] how many
+	// groups its first number takes (0: groups[k] is written as typed).
+	best, take := make([]int, n+1), make([]int, n+1)
+	for k := n - 1; k >= 0; k-- {
+		best[k] = best[k+1]
 		var ds []byte
-		for m := k; m < len(groups) && len(ds) <= 19; m++ {
+		for m := k; m < n && len(ds) <= 19; m++ {
+			if m > k && (len(groups[m].ds) < 3 || len(groups[m-1].ds) < 3 || len(groups[m].ds) >= 13 || len(groups[k].ds) >= 13) {
+				break
+			}
 			ds = append(ds, groups[m].ds...)
-			last := m == len(groups)-1
-			switch {
-			case len(ds) == 17 && x && last:
-				n, masked, withX = m-k+1, "****"+string(ds[14:])+"X", true
-			case len(ds) >= 16 && len(ds) <= 19, len(ds) >= 13 && len(ds) <= 15 && luhn(ds):
-				n, masked, withX = m-k+1, "****"+string(ds[len(ds)-4:]), false
+			digits := secretDigits(ds, x && m == n-1)
+			if digits == 0 {
+				continue
+			}
+			score := 1000 + digits + best[m+1]
+			if typedAsOne(groups[k:m+1], x && m == n-1) {
+				score += 100
+			}
+			if score > best[k] {
+				best[k], take[k] = score, m-k+1
 			}
 		}
+	}
+	for k := 0; k < n; {
 		if k > 0 {
 			b.WriteString(string(rs[groups[k-1].end:groups[k].start])) // the separator
 		}
-		if n == 0 {
+		t := take[k]
+		if t == 0 {
 			b.WriteString(string(rs[groups[k].start:groups[k].end]))
 			k++
 			continue
 		}
-		b.WriteString(masked)
-		found, tookX = true, withX
-		k += n
+		var ds []byte
+		for _, g := range groups[k : k+t] {
+			ds = append(ds, g.ds...)
+		}
+		k += t
+		found = true
+		if len(ds) == 17 && x && k == n {
+			b.WriteString("****" + string(ds[14:]) + "X")
+			tookX = true
+			continue
+		}
+		b.WriteString("****" + string(ds[len(ds)-4:]))
 	}
 	return found, tookX
+}
+
+// secretDigits is how many characters ds is as a card or ID number (x: an
+// X follows it, the check character of an ID), 0 when it is neither.
+func secretDigits(ds []byte, x bool) int {
+	switch {
+	case len(ds) == 17 && x:
+		return 18
+	case len(ds) >= 16 && len(ds) <= 19, len(ds) >= 13 && len(ds) <= 15 && luhn(ds):
+		return len(ds)
+	}
+	return 0
+}
+
+// typedAsOne reports whether groups are grouped as one card or ID number is
+// typed: one group; groups of one length but the last, which is no longer
+// (6222 0212 3456 7890 123); or an ID's 6, 8 and 4 (or 3 and the X).
+func typedAsOne(groups []digitGroup, x bool) bool {
+	lens := make([]int, len(groups))
+	for i, g := range groups {
+		lens[i] = len(g.ds)
+	}
+	if slices.Equal(lens, []int{6, 8, 4}) || x && slices.Equal(lens, []int{6, 8, 3}) {
+		return true
+	}
+	for _, l := range lens[:len(lens)-1] {
+		if l != lens[0] {
+			return false
+		}
+	}
+	return lens[len(lens)-1] <= lens[0]
 }
 
 // digit is r's value as a decimal digit (ASCII or full-width), or -1.
