@@ -106,8 +106,7 @@ func listAutopay(s *Step) error {
 func handleAutopay(s *Step, a action) (bool, error) {
 	switch a.Name {
 	case "":
-		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" &&
-			confirmWords[strings.ToLower(strings.TrimSpace(s.ev.Text))] {
+		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && agrees(s.ev.Text) {
 			return true, confirmAutopay(s, s.slots.Plan, s.slots.On)
 		}
 		return false, nil

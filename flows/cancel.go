@@ -210,9 +210,13 @@ func handleCancel(s *Step, a action) (bool, error) {
 				return false, nil
 			}
 			verb, id = "pick", list[n-1].ID
-		case s.conv.State == "confirming" && confirmWords[text]:
+		case s.conv.State == "confirming" && confirmWords[bare(text)]:
 			verb, id = "ok", s.slots.Scheduled
-		case s.conv.State == "cancelling" && confirmWords[text]:
+		case s.conv.State == "confirming" && ackWords[bare(text)]:
+			// "ok" may mean "I see": a booking is cancelled on a word that says so.
+			s.say(s.T("cancel.confirm_how"))
+			return true, nil
+		case s.conv.State == "cancelling" && agrees(text):
 			return true, cancelUnderWay(s)
 		default:
 			return false, nil

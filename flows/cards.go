@@ -127,7 +127,7 @@ func cardsText(s *Step) (bool, error) {
 			}
 		}
 	case "confirming":
-		if confirmWords[text] {
+		if agrees(text) {
 			return true, confirmDefault(s, s.slots.Card)
 		}
 	}

@@ -242,7 +242,7 @@ func handleClose(s *Step, a action) (bool, error) {
 		text := strings.TrimSpace(s.ev.Text)
 		switch s.conv.State {
 		case "confirming":
-			if w := bare(text); !confirmWords[w] && !goOnWords[w] {
+			if !agrees(text) && !goOnWords[bare(text)] {
 				return false, nil
 			}
 			a.Name = "go"

@@ -112,7 +112,9 @@ func TestSmallTalkIsAnsweredNotCountedAsAMiss(t *testing.T) {
 
 // TestWordsAnswerTheStepInFront: yes, no and never mind, typed in either
 // language, answer the step the customer is at: "不用了" at a quote leaves
-// it (never an offer to close the account), "好的" at a quote confirms it.
+// it (never an offer to close the account); "好的" or "ok?" at a quote —
+// which may mean "I see" — asks for the button or "确认" and moves no money
+// (it used to pay), and "确认" pays; at a cancellation likewise.
 func TestWordsAnswerTheStepInFront(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(600, "zh")
@@ -130,10 +132,18 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 		t.Errorf("a no moved money: %+v", got)
 	}
 	c.send("/pay")
-	c.send("好的")
+	for _, ack := range []string{"好的", "ok?", "嗯", "yes"} {
+		c.send(ack)
+		c.expect("请点上方「✅ 确认还款」按钮，或回复「确认」", "¥542.33")
+		c.reject("还款成功", "没有需要你确认的操作")
+	}
+	if got := h.repayments("C6"); len(got) != 0 {
+		t.Errorf("an ok at the quote paid %d times, want none", len(got))
+	}
+	c.send("確認")
 	c.expect("还款成功", "¥542.33")
 	if got := h.repayments("C6"); len(got) != 1 {
-		t.Errorf("a typed yes at the quote paid %d times, want once", len(got))
+		t.Errorf("a typed confirm at the quote paid %d times, want once", len(got))
 	}
 
 	e := h.chat(700, "en")
@@ -146,6 +156,17 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 	e.expect("stays as it is")
 	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
 		t.Errorf("S1 is %s after never mind, want scheduled", got)
+	}
+	e.send("/cancel_schedule")
+	e.press("period 7")
+	e.send("yeah ok")
+	e.expect("press \"Cancel this repayment\" above or type \"confirm\"")
+	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
+		t.Errorf("S1 is %s after an ok, want scheduled", got)
+	}
+	e.send("confirm")
+	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledCancelled {
+		t.Errorf("S1 is %s after confirm, want cancelled", got)
 	}
 }
 

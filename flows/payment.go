@@ -21,9 +21,23 @@ import (
 // after the commit. The outcome comes back as an event of the chat
 // (settledPayment). A quote is only ever charged once: one quote, one key.
 
-// confirmWords confirm a step when typed.
-var confirmWords = map[string]bool{"确认": true, "确定": true, "是": true, "是的": true, "好": true, "好的": true, "可以": true,
-	"yes": true, "y": true, "yep": true, "confirm": true, "ok": true, "okay": true, "sure": true}
+// confirmWords confirm a step when typed: words that say "confirm" and
+// nothing else.
+var confirmWords = map[string]bool{"确认": true, "确定": true, "確認": true, "確定": true, "确认还款": true, "确认取消": true,
+	"confirm": true, "i confirm": true, "confirmed": true}
+
+// ackWords agree without saying to what ("ok", "好的" — also "I see", or
+// the answer to another question). They confirm a setting (auto-repayment,
+// the default card, going on with a closure); a payment or a cancellation
+// asks for the button or "确认" instead.
+var ackWords = map[string]bool{"是": true, "是的": true, "好": true, "好的": true, "可以": true, "行": true, "嗯": true, "对": true,
+	"對": true, "yes": true, "y": true, "yep": true, "yeah": true, "ok": true, "okay": true, "sure": true, "yeah ok": true, "ok ok": true}
+
+// agrees reports whether typed text confirms or agrees.
+func agrees(text string) bool {
+	w := bare(text)
+	return confirmWords[w] || ackWords[w]
+}
 
 // repayKey is the idempotency key of the repayment of a quote: the same
 // confirm, however often it is tapped or delivered, is one key.
@@ -557,11 +571,17 @@ func quoteText(s *Step, flow string) (bool, error) {
 			}
 		}
 	case "quoted":
-		if confirmWords[text] && s.slots.Quote != nil {
+		switch w := bare(text); {
+		case s.slots.Quote == nil:
+		case confirmWords[w]:
 			return true, confirmPayment(s, flow, s.slots.Quote.ID)
+		case ackWords[w]:
+			// "ok" may mean "I see": money moves on a word that says so.
+			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
+			return true, nil
 		}
 	case "paying":
-		if confirmWords[text] && s.slots.Action != "" {
+		if agrees(text) && s.slots.Action != "" {
 			return true, paymentUnderWay(s, s.slots.Action)
 		}
 	}

@@ -493,7 +493,7 @@ func (s *Step) freeText(text string) error {
 		s.menu("smalltalk.no")
 		return nil
 	}
-	if confirmWords[bare(text)] {
+	if agrees(text) {
 		// "确认" with nothing to confirm (a second one after a payment went
 		// through): not a question about confirmations.
 		s.conv.Misses = 0
