@@ -79,7 +79,7 @@ func (s *Server) WebhookHandler(secret string) http.Handler {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		if in.group != "" && albums.seen(in.event.ChatID, in.group, time.Now()) {
+		if in.group != "" && albums.later(in.event.ChatID, in.group, in.event.UpdateID, time.Now()) {
 			in.event.AlbumItem = true
 		}
 		select {
@@ -119,10 +119,12 @@ func (s *Server) submitWithin(ctx context.Context, in incoming) error {
 	}
 }
 
-// albumsSeen remembers the album each chat sent an item of last: Telegram
-// posts an album's items to the webhook one request each, at once, and the
-// items after the first are told apart by it (this instance's memory: items
-// another instance took are answered as their own).
+// albumsSeen remembers the album each chat sent an item of last, and the
+// update of its first item: Telegram posts an album's items to the webhook
+// one request each, at once, and the items after the first are told apart
+// by it — the first one delivered again (its commit failed) is still the
+// first. This instance's memory: items another instance took are answered
+// as their own.
 type albumsSeen struct {
 	mu   sync.Mutex
 	last map[int64]albumMark
@@ -130,19 +132,22 @@ type albumsSeen struct {
 
 type albumMark struct {
 	group string
+	first int64 // the update id of the album's first item
 	at    time.Time
 }
 
 // albumWindow is how long after an item the next of its album is expected.
 const albumWindow = time.Minute
 
-// seen reports whether chat sent an item of album group just before, and
-// records this one.
-func (a *albumsSeen) seen(chat int64, group string, now time.Time) bool {
+// later reports whether update is a later item of album group than the
+// first chat sent of it (within albumWindow); a first item is recorded.
+func (a *albumsSeen) later(chat int64, group string, update int64, now time.Time) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	m, ok := a.last[chat]
-	a.last[chat] = albumMark{group, now}
+	if m, ok := a.last[chat]; ok && m.group == group && now.Sub(m.at) <= albumWindow {
+		return m.first != update
+	}
+	a.last[chat] = albumMark{group, update, now}
 	if len(a.last) > 10_000 { // bounded: marks past the window go
 		for c, m := range a.last {
 			if now.Sub(m.at) > albumWindow {
@@ -150,5 +155,5 @@ func (a *albumsSeen) seen(chat int64, group string, now time.Time) bool {
 			}
 		}
 	}
-	return ok && m.group == group && now.Sub(m.at) <= albumWindow
+	return false
 }

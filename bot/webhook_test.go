@@ -309,7 +309,8 @@ func TestWebhookBodyThatNeverCompletesIsNotHeld(t *testing.T) {
 
 // An album comes to the webhook one item a request: the items after the
 // first are marked as such (the engine answers an album once), an album
-// sent later is an album of its own.
+// sent later is an album of its own, and the first item delivered again
+// (Telegram retries an update whose commit failed) is still the first.
 func TestWebhookMarksTheLaterItemsOfAnAlbum(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, nil)
@@ -331,5 +332,18 @@ func TestWebhookMarksTheLaterItemsOfAnAlbum(t *testing.T) {
 	}
 	if want := []bool{false, true, true, false, true, true}; !slices.Equal(marks, want) {
 		t.Errorf("album items marked %v, want %v", marks, want)
+	}
+	item := func(update, message int64) []byte {
+		return fmt.Appendf(nil, `{"update_id":%d,"message":{"message_id":%d,"date":1,"chat":{"id":501,"type":"private"},"from":{"id":501,"first_name":"Alice"},"media_group_id":"g9","photo":[{"file_id":"x","file_unique_id":"x","width":1,"height":1}]}}`,
+			update, message)
+	}
+	for _, body := range [][]byte{item(900, 90), item(900, 90), item(901, 91)} {
+		if status, err := r.srv.PostWebhook(ctx, secret, body); err != nil || status != 200 {
+			t.Fatalf("webhook answered %d, %v", status, err)
+		}
+	}
+	evs = r.h.waitEvents(t, 9)
+	if got := []bool{evs[6].AlbumItem, evs[7].AlbumItem, evs[8].AlbumItem}; !slices.Equal(got, []bool{false, false, true}) {
+		t.Errorf("first item, the same again, the second item marked %v; want false, false, true", got)
 	}
 }
