@@ -798,12 +798,18 @@ func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply, from in
 		}
 	}
 	sent, id, err := s.srv.sendParts(ctx, r, from)
-	if topicClosed(err) && s.reopenTopic(r.ChatID, topic) == nil {
+	if topicClosed(err) {
 		// An admin closed an open ticket's topic by hand: the customer
 		// still writes, so it opens again — the agents keep the history in
 		// one place, and a reply written there still reaches the customer.
-		// (A topic that cannot be reopened is made again, below.)
-		sent, id, err = s.srv.sendParts(ctx, r, sent)
+		// A topic the bot may not reopen (a 400 or 403) is made again,
+		// below; a reopen Telegram did not answer is tried again later.
+		switch rerr := s.reopenTopic(r.ChatID, topic); {
+		case rerr == nil:
+			sent, id, err = s.srv.sendParts(ctx, r, sent)
+		case errorCode(rerr) != 400 && errorCode(rerr) != 403:
+			return sent, rerr
+		}
 	}
 	if topicLost(err) {
 		if serr := s.outbox.SetTicketTopic(ctx, r.TicketID, 0); serr != nil {
