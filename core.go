@@ -220,3 +220,26 @@ type CoreEvent struct {
 	Closure   *ClosureRequest     // closure_request.decided
 	Customer  *Customer           // customer.updated
 }
+
+// MaxIdempotencyKey is the longest Idempotency-Key the core takes.
+const MaxIdempotencyKey = 255
+
+// CheckIdempotencyKey refuses a key the contract does not allow (1–255
+// printable ASCII), and the few it allows that would not reach the core as
+// the same key: HTTP drops leading and trailing spaces of a header, a key in
+// double quotes is read as its content, and "." or ".." in the path of
+// GET /repayments/{key} are path steps.
+func CheckIdempotencyKey(key string) error {
+	if key == "" || len(key) > MaxIdempotencyKey {
+		return Errorf(EINVALID, "idempotency key: %d characters, want 1–%d", len(key), MaxIdempotencyKey)
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < ' ' || key[i] > '~' {
+			return Errorf(EINVALID, "idempotency key: character %d is not printable ASCII", i+1)
+		}
+	}
+	if key[0] == ' ' || key[len(key)-1] == ' ' || key[0] == '"' || key == "." || key == ".." {
+		return Errorf(EINVALID, "idempotency key %q: would not reach the core unchanged", key)
+	}
+	return nil
+}

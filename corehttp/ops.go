@@ -215,7 +215,7 @@ func (c *Client) Repay(ctx context.Context, key string, r supportbot.RepaymentRe
 // Repayment finds what was executed under key: a CoreError with NotFound()
 // when nothing was (sending it again is safe).
 func (c *Client) Repayment(ctx context.Context, key string) (*supportbot.Repayment, error) {
-	if err := checkKey(key); err != nil {
+	if err := supportbot.CheckIdempotencyKey(key); err != nil {
 		return nil, err
 	}
 	var rp *supportbot.Repayment
@@ -380,7 +380,7 @@ func (c *Client) get(op, path string) call {
 // send is a call that changes something: it carries the caller's key, and
 // the same body on every try.
 func (c *Client) send(op, method, path, key string, p Policy, body any) (call, error) {
-	if err := checkKey(key); err != nil {
+	if err := supportbot.CheckIdempotencyKey(key); err != nil {
 		return call{}, err
 	}
 	cl, err := c.sendNoKey(op, method, path, p, body)

@@ -43,17 +43,12 @@ func agrees(text string) bool {
 // confirm, however often it is tapped or delivered, is one key.
 func repayKey(quoteID string) string { return idempotencyKey("repay:" + quoteID) }
 
-// idempotencyKey is key as the core takes it: 1–255 printable ASCII
-// characters, not starting or ending with a space or starting with a quote
-// (CORE_API.md). The core's ids are not bound to that (a quote id may be
-// long, or not ASCII): such a key is sent as its prefix and a SHA-256 of
-// the whole — still one key per quote, the same on every retry.
+// idempotencyKey is key as the core takes it (CheckIdempotencyKey). The
+// core's ids are not bound to that (a quote id may be long, or not ASCII):
+// such a key is sent as its prefix and a SHA-256 of the whole — still one
+// key per quote, the same on every retry.
 func idempotencyKey(key string) string {
-	ok := key != "" && len(key) <= 255 && key[0] != ' ' && key[0] != '"' && key[len(key)-1] != ' '
-	for i := 0; ok && i < len(key); i++ {
-		ok = key[i] >= ' ' && key[i] <= '~'
-	}
-	if ok {
+	if supportbot.CheckIdempotencyKey(key) == nil {
 		return key
 	}
 	prefix, _, _ := strings.Cut(key, ":")
