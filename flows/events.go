@@ -208,7 +208,14 @@ func (e *Engine) coreEvent(s *Step) error {
 	case supportbot.EventScheduledRepaymentSucceeded, supportbot.EventScheduledRepaymentFailed:
 		r := ev.Scheduled
 		product := r.PlanID
-		if p, err := s.plan(r.PlanID); err == nil && p != nil {
+		switch p, err := s.plan(r.PlanID); {
+		case err == nil && p == nil:
+			// The core does not list the plan as this customer's (the
+			// event was routed by a plan seen under them before): not
+			// theirs to hear of.
+			s.e.log.Warn("scheduled repayment event about a plan the customer no longer has", "event", ev.ID)
+			return nil
+		case err == nil:
 			product = p.Product
 		}
 		if ev.Type == supportbot.EventScheduledRepaymentSucceeded {

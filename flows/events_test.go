@@ -86,6 +86,14 @@ func TestAScheduledEventAsTheContractSendsItIsTold(t *testing.T) {
 			t.Errorf("an event about a plan never seen was told in chat %d: %s", c.id, c.text())
 		}
 	}
+	// The core no longer lists the plan as the customer's: not told.
+	h.hooks.set(func(k *hooks) {
+		k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, nil }
+	})
+	h.coreEvent(failed("evt_plan_gone", "P4"))
+	if a.inbox(); len(a.last) != 0 {
+		t.Errorf("an event about a plan the core no longer lists as the customer's was told: %s", a.text())
+	}
 }
 
 // TestABillOverdueEventRemindsThoseWhoAskedOnce: the core's bill.overdue is
