@@ -295,8 +295,20 @@ func idCardAnswer(text string) string {
 		}
 		b.WriteRune(unicode.ToUpper(r))
 	}
-	return b.String()
+	answer := b.String()
+	if !idCardPattern.MatchString(answer) {
+		// Said in a sentence ("身份证后四位是2468", "last 4: 123X"): the one
+		// answer in it, if there is exactly one.
+		if found := idCardInText.FindAllStringSubmatch(answer, 2); len(found) == 1 {
+			return found[0][1]
+		}
+	}
+	return answer
 }
+
+// idCardInText finds an answer standing on its own in a sentence: 4
+// characters, neither digits nor an X right before or after.
+var idCardInText = regexp.MustCompile(`(?:^|[^0-9X])([0-9]{3}[0-9X])(?:$|[^0-9X])`)
 
 // checkIDCard takes an answer to the identity check; the core compares. An
 // answer that cannot be the last 4 characters of an ID card is asked again
