@@ -197,16 +197,17 @@ func handleCancel(s *Step, a action) (bool, error) {
 		case s.ev.Kind != supportbot.EventText:
 			return false, nil
 		case s.conv.State == "choosing":
-			n, err := strconv.Atoi(text)
-			if err != nil {
-				return false, nil
-			}
 			views, err := scheduledViews(s)
 			if err != nil {
 				return true, err
 			}
 			list := active(views)
-			if n < 1 || n > len(list) {
+			names := make([]string, len(list))
+			for i, v := range list {
+				names[i] = v.Product
+			}
+			n := listChoice(text, len(list), names)
+			if n == 0 {
 				return false, nil
 			}
 			verb, id = "pick", list[n-1].ID

@@ -559,11 +559,15 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if err != nil {
 			return true, err
 		}
-		n, err := strconv.Atoi(text)
-		for i := range open {
-			if (err == nil && n == i+1) || text == strings.ToLower(open[i].OrderNo) {
+		names := make([]string, len(open))
+		for i, p := range open {
+			names[i] = p.Product
+			if text == strings.ToLower(p.OrderNo) {
 				return true, s.fire(flow, "quote", &open[i])
 			}
+		}
+		if i := listChoice(text, len(open), names); i > 0 {
+			return true, s.fire(flow, "quote", &open[i-1])
 		}
 	case "quoted":
 		switch w := bare(text); {

@@ -377,3 +377,25 @@ func TestLangMidStepDoesNotLeaveItToConfirm(t *testing.T) {
 	d.identify(phoneWang)
 	d.expect("Xiaomi Watch", "Remaining")
 }
+
+// TestAPlanMayBePickedInWords: at the plan picker, a customer who types
+// which plan — its place ("第二个", "2号", "the second one") or words of its
+// name ("book那个", "the K70 one") — gets that plan's quote; words that fit
+// both plans, or neither, pick nothing (found by an outside probe: "第二个"
+// was answered as chit-chat, "2号" with an unrelated topic).
+func TestAPlanMayBePickedInWords(t *testing.T) {
+	for typed, want := range map[string]string{
+		"第二个": "Xiaomi Book", "2号": "Xiaomi Book", "第2笔": "Xiaomi Book", "选第一个": "Redmi K70",
+		"the second one": "Xiaomi Book", "2nd": "Xiaomi Book", "no. 1": "Redmi K70",
+		"book那个": "Xiaomi Book", "the K70 one pls": "Redmi K70", "xiaomi book": "Xiaomi Book",
+	} {
+		t.Run(typed, func(t *testing.T) {
+			_, c := session(t, fixture(), phoneZhang, "/repay")
+			c.send(typed)
+			c.expect("<b>📄 提前结清报价</b>：" + want)
+		})
+	}
+	_, c := session(t, fixture(), phoneZhang, "/repay")
+	c.send("第三个") // there are two
+	c.reject("提前结清报价")
+}
