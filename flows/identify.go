@@ -45,13 +45,21 @@ func identifyFlow() *spec {
 				askContact(s, "identify.use_button")
 				return true, nil
 			}
-			if c := s.e.cfg.Classifier.Classify(text); c.Confident && (c.Kind == "faq" || c.Kind == "flow") {
+			if c := s.e.cfg.Classifier.Classify(text); c.Confident && (c.Kind == "faq" || c.Kind == "flow" || asideOfOurs(c)) {
 				return false, nil
 			}
 			askContact(s, "identify.press_button")
 			return true, nil
 		},
 	}
+}
+
+// asideOfOurs reports a question the bot answers with where to go (an
+// order's delivery, a return, a product's price): answered while the
+// contact is awaited, like a question of ours. Not a phone number change —
+// "why my phone?" reads like one — nor small talk.
+func asideOfOurs(c Classification) bool {
+	return c.Kind == "out_of_scope" && c.ID != "oos-phone-number" && c.ID != "oos-chitchat" && c.ID != "oos-injection"
 }
 
 // startIdentify asks for the contact and remembers which flow to resume.

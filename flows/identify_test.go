@@ -443,9 +443,10 @@ func TestForgedConfirmOfAnotherCustomersQuotePaysNothing(t *testing.T) {
 
 // TestIdentifyAnswersWhatNeedsNobody: with the real FAQ, while identifying
 // waits for the contact, a question of ours that needs nobody's data is
-// answered, another request replaces the one identifying resumes, and words
-// the classifier reads as something out of scope ("why my phone?" reads
-// like changing one's phone) are told what the step waits for.
+// answered, and so is one that is not ours (where to go: an order's
+// delivery), another request replaces the one identifying resumes, and
+// words the classifier reads as a phone number change ("why my phone?") are
+// told what the step waits for.
 func TestIdentifyAnswersWhatNeedsNobody(t *testing.T) {
 	h := newHarness(t, fixture())
 	h.realFAQ()
@@ -459,6 +460,9 @@ func TestIdentifyAnswersWhatNeedsNobody(t *testing.T) {
 	c.send("为什么要手机号")
 	c.expect("要继续，请点击下方「📱 分享我的手机号」按钮")
 	c.reject("更换手机号")
+	c.send("我的快递到哪了")
+	c.expect("小米商城 App")
+	c.reject("要继续")
 	c.send("我要提前还款")
 	c.expect("分享我的手机号")
 	c.share(phoneZhang, 100)
