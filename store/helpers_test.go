@@ -147,6 +147,17 @@ func (r raw) int(t testing.TB, q string, args ...any) int64 {
 	return n
 }
 
+// unchanged runs fn and fails the test if it wrote anything to the
+// database (what names what fn did).
+func (r raw) unchanged(t testing.TB, what string, fn func()) {
+	t.Helper()
+	before := r.dump(t)
+	fn()
+	if after := r.dump(t); after != before {
+		t.Errorf("%s changed the database:\nbefore:\n%s\nafter:\n%s", what, before, after)
+	}
+}
+
 // dump renders every row of every table, sorted, so that two dumps are equal
 // only when nothing was written in between.
 func (r raw) dump(t testing.TB) string {

@@ -125,9 +125,7 @@ func TestImport(t *testing.T) {
 	}
 
 	// The same file again: nothing written, not even an audit entry.
-	raw := rawDB(t, cfg)
-	before := raw.dump(t)
-	got = mustImport(t, db, importSample())
+	rawDB(t, cfg).unchanged(t, "re-import", func() { got = mustImport(t, db, importSample()) })
 	want = store.ImportStats{
 		Customers: store.ImportCounts{Unchanged: 2}, Cards: store.ImportCounts{Unchanged: 3},
 		Plans: store.ImportCounts{Unchanged: 2}, Bills: store.ImportCounts{Unchanged: 4},
@@ -135,9 +133,6 @@ func TestImport(t *testing.T) {
 	}
 	if got != want || got.Changed() {
 		t.Errorf("re-import stats = %+v, want %+v", got, want)
-	}
-	if after := raw.dump(t); after != before {
-		t.Errorf("re-import changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
 
@@ -252,23 +247,18 @@ func TestImportRejected(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			db, _, cfg := open(t)
 			mustImport(t, db, importSample())
-			raw := rawDB(t, cfg)
-			before := raw.dump(t)
-
 			// Valid changes first, so that the failure has something to undo.
 			data := importSample()
 			data[0].Customer.Name = "张三"
 			data[0].Plans[0].Bills[2].Status = supportbot.BillPaid
 			data = tt.change(data)
-			_, err := db.Import(context.Background(), data)
+			var err error
+			rawDB(t, cfg).unchanged(t, "a rejected import", func() { _, err = db.Import(context.Background(), data) })
 			if code := supportbot.ErrorCode(err); code != tt.code {
 				t.Fatalf("Import error = %v (code %q), want code %q", err, code, tt.code)
 			}
 			if !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("Import error %q does not say %q", err, tt.msg)
-			}
-			if after := raw.dump(t); after != before {
-				t.Errorf("a rejected import changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
 		})
 	}
@@ -349,14 +339,11 @@ func TestImportMovesPhonesInAnyOrder(t *testing.T) {
 
 func TestImportEmpty(t *testing.T) {
 	db, _, cfg := open(t)
-	raw := rawDB(t, cfg)
-	before := raw.dump(t)
-	if s := mustImport(t, db, nil); s.Changed() {
-		t.Errorf("empty import stats = %+v, want no change", s)
-	}
-	if after := raw.dump(t); after != before {
-		t.Errorf("an empty import changed the database")
-	}
+	rawDB(t, cfg).unchanged(t, "an empty import", func() {
+		if s := mustImport(t, db, nil); s.Changed() {
+			t.Errorf("empty import stats = %+v, want no change", s)
+		}
+	})
 }
 
 // TestReimportKeepsFinalStatuses: an export made before the bot took a
@@ -414,14 +401,11 @@ func TestReimportLeavesAPlanTheExportsBills(t *testing.T) {
 		t.Errorf("payoff = %v, %v; want %v (period 2 and its fee, nothing for a period 3)", payoff.Total, err, want)
 	}
 
-	raw := rawDB(t, cfg)
-	before := raw.dump(t)
-	if got := mustImport(t, db, data); got.Changed() {
-		t.Errorf("the same export again: %+v, want nothing changed", got)
-	}
-	if after := raw.dump(t); after != before {
-		t.Errorf("the same export again changed the database")
-	}
+	rawDB(t, cfg).unchanged(t, "the same export again", func() {
+		if got := mustImport(t, db, data); got.Changed() {
+			t.Errorf("the same export again: %+v, want nothing changed", got)
+		}
+	})
 }
 
 // TestReimportRefusesToDropAPaidBill: a period the bot was paid for after
@@ -435,21 +419,16 @@ func TestReimportRefusesToDropAPaidBill(t *testing.T) {
 		_, err := tx.PayBills(ctx, "C1", "P1", 2, 3)
 		return err
 	})
-	raw := rawDB(t, cfg)
-	before := raw.dump(t)
-
 	data := importSample()
 	p := &data[0].Plans[0]
 	p.Periods, p.Bills = 2, p.Bills[:2]
 	p.Bills[1].Principal = 20000
-	_, err := db.Import(ctx, data)
+	var err error
+	rawDB(t, cfg).unchanged(t, "a refused import", func() { _, err = db.Import(ctx, data) })
 	wantCode(t, "a re-import dropping a paid period", err, supportbot.ECONFLICT)
 	if want := "customers[0].plans[0].bills: plan P1: period 3 is paid in the database and not in the export"; err == nil ||
 		!strings.Contains(err.Error(), want) {
 		t.Errorf("Import error = %v, want it to say %q", err, want)
-	}
-	if after := raw.dump(t); after != before {
-		t.Errorf("a refused import changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
 
