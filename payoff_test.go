@@ -156,3 +156,12 @@ func TestMaskSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TextLen counts as Telegram counts its limits: UTF-16 units.
+func TestTextLen(t *testing.T) {
+	for in, want := range map[string]int{"": 0, "abc": 3, "还款": 2, "😡": 2, "👤 好的😡": 7, "🇨🇳": 4} {
+		if got := supportbot.TextLen(in); got != want {
+			t.Errorf("TextLen(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
