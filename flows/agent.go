@@ -437,7 +437,12 @@ func agentEvent(s *Step) error {
 	switch a.Kind {
 	case supportbot.AgentMessage, supportbot.AgentFAQ, supportbot.AgentEdit:
 		if t.Status != supportbot.TicketOpen {
-			return nil // the customer left meanwhile: nobody to relay to
+			// The customer left meanwhile (their /end came first): nobody
+			// to relay to, and the agent sees so on the message.
+			if a.Kind == supportbot.AgentMessage && a.MessageID != 0 && s.e.cfg.AgentChatID != 0 {
+				s.reply(notRelayed(s.e.cfg.AgentChatID, a.MessageID))
+			}
+			return nil
 		}
 		if handedOff && s.conv.State == "queued" {
 			// The first answer: who is helping, then what they say.

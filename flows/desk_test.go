@@ -88,6 +88,28 @@ func TestABurstOfEmojiStaysWithinOneMessage(t *testing.T) {
 	}
 }
 
+// An agent's reply that crosses the customer's /end — relayed to the chat
+// after the /end closed the ticket — reaches nobody, and the agent's message
+// gets the shrug that says so (found by an outside probe on two instances:
+// the reply vanished without a trace).
+func TestAReplyCrossingTheEndIsShownNotRelayed(t *testing.T) {
+	h, c, _ := handedOff(t, "zh")
+	tk, err := h.db.LastTicket(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.send("/end")
+	h.staff()
+	// The agent wrote before the /end was handled; the relay comes after it.
+	c.event(supportbot.Event{Kind: supportbot.EventAgent, Agent: &supportbot.AgentEvent{Kind: supportbot.AgentMessage,
+		TicketID: tk.ID, AgentID: 7, AgentName: "小李", Text: "还有一件事", MessageID: 555}})
+	c.reject("还有一件事")
+	staff := h.staff()
+	if len(staff) != 1 || staff[0].React != 555 || staff[0].Reaction != "🤷" || staff[0].ChatID != -100 {
+		t.Errorf("staff chat got %+v; want a 🤷 on the agent's message 555", staff)
+	}
+}
+
 // Edits go both ways: the customer's shows as edited in the topic (in place
 // while it is in the latest post); an agent's edits the customer's copy,
 // and an edit of a message that never reached the customer stays put.

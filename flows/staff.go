@@ -134,6 +134,13 @@ func (d *desk) react(emoji string) {
 	d.s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, React: ev.MessageID, Reaction: emoji})
 }
 
+// notRelayed is the shrug on an agent's message that did not reach the
+// customer: the ticket closed (their /end) between the agent writing and
+// the bot relaying it.
+func notRelayed(staffChat, message int64) supportbot.Reply {
+	return supportbot.Reply{ChatID: staffChat, React: message, Reaction: reactNotRelayed}
+}
+
 // toCustomer sends the agent's doing to the customer's chat, as an event of
 // that chat; change updates the ticket in the same transaction (nil: as
 // it is), and after, if set, adds replies that need the changed ticket. A
@@ -155,8 +162,16 @@ func (d *desk) toCustomer(a supportbot.AgentEvent, change func(*supportbot.Ticke
 	s.do(func(ctx context.Context, tx Tx) error {
 		*done = false
 		t, err := tx.Ticket(ctx, id)
-		if err != nil || t.Status != status {
+		if err != nil {
 			return err
+		}
+		if t.Status != status {
+			if a.Kind == supportbot.AgentMessage && a.MessageID != 0 {
+				// The customer left meanwhile: the agent sees the reply
+				// was not relayed, as in a closed ticket's topic.
+				s.late = append(s.late, notRelayed(s.ev.ChatID, a.MessageID))
+			}
+			return nil
 		}
 		if change != nil {
 			change(t)
