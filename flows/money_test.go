@@ -401,8 +401,10 @@ func TestCoreDownDuringAPaymentSettlesLaterWithTheSameKey(t *testing.T) {
 	if c.inbox(); len(c.last) != 0 {
 		t.Errorf("told again while still unknown: %s", c.text())
 	}
-	c.send("确认") // the customer asks again meanwhile
-	c.expect("正在处理中，不会重复扣款")
+	for range 3 { // the customer asks again meanwhile, and again
+		c.send("确认")
+		c.expect("正在处理中，不会重复扣款")
+	}
 	if n := len(h.repayments("C3")); n != 0 {
 		t.Fatalf("the ledger has %d repayments while the core was down", n)
 	}
@@ -417,6 +419,11 @@ func TestCoreDownDuringAPaymentSettlesLaterWithTheSameKey(t *testing.T) {
 	h.drain()
 	c.inbox()
 	c.expect("提前还款成功", "¥200.00")
+	for _, m := range c.screen { // each "still under way" now says it is settled
+		if strings.Contains(m.text, "正在处理中") {
+			t.Errorf("message #%d still says the payment is under way: %s", m.id, m.text)
+		}
+	}
 	r := h.paid("C3")
 	for _, k := range keys {
 		if k != r.Key {

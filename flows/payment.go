@@ -421,6 +421,10 @@ func (s *Step) sayWorking(a *supportbot.Action, text string) {
 	s.reply(supportbot.Reply{Text: text, Nonce: workingNonce(a.Key)})
 }
 
+// maxStillTold bounds the "still under way" messages of one action the
+// outcome edits (a customer tapping on and on gets plain ones after).
+const maxStillTold = 10
+
 // stillNonce names the message that told a second tap of action key that
 // it is still under way; the outcome edits it too.
 func stillNonce(key string) string { return "s:" + key }
@@ -480,9 +484,14 @@ func tellAction(s *Step, a *supportbot.Action) error {
 		}
 		s.say(s.T("repay.already_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", ref), rows...)
 	case supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing:
-		if s.slots.Action == a.Key && !s.slots.Still { // the outcome edits it (settledPayment)
+		if s.slots.Action == a.Key && s.slots.StillMore < maxStillTold { // the outcome edits it (settledPayment)
+			nonce := stillNonce(a.Key)
+			if s.slots.Still {
+				s.slots.StillMore++
+				nonce += ":" + strconv.Itoa(s.slots.StillMore)
+			}
 			s.slots.Still = true
-			s.reply(supportbot.Reply{Text: s.T("repay.paying_still"), Buttons: rows, Nonce: stillNonce(a.Key)})
+			s.reply(supportbot.Reply{Text: s.T("repay.paying_still"), Buttons: rows, Nonce: nonce})
 			return nil
 		}
 		s.say(s.T("repay.paying_still"), rows...)
@@ -596,9 +605,12 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 		s.outcomeOf(a) // the "working on it" message becomes the outcome
 	}
 	if here && s.slots.Still && !a.State.Open() {
-		// Told again meanwhile that it is under way (a second tap): that
-		// message, the last in the chat, no longer says so.
+		// Told again meanwhile that it is under way (a second tap, and
+		// more): those messages, the last in the chat, no longer say so.
 		defer s.reply(supportbot.Reply{EditStep: stillNonce(a.Key), Text: s.T("repay.settled_above")})
+		for n := 1; n <= s.slots.StillMore; n++ {
+			defer s.reply(supportbot.Reply{EditStep: stillNonce(a.Key) + ":" + strconv.Itoa(n), Text: s.T("repay.settled_above")})
+		}
 	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}}
 	amount := money(a.Repay.Amount)

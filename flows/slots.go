@@ -24,9 +24,11 @@ type slots struct {
 	On        bool   `json:"on,omitempty"`
 	// Action is the key of the money action this flow confirmed; Still,
 	// that the customer was told again that it is under way (a second tap),
-	// in a message the outcome edits too.
-	Action string `json:"action,omitempty"`
-	Still  bool   `json:"still,omitempty"`
+	// in a message the outcome edits too; StillMore, how many more times
+	// (a third tap and on), each in a message the outcome edits.
+	Action    string `json:"action,omitempty"`
+	Still     bool   `json:"still,omitempty"`
+	StillMore int    `json:"still_more,omitempty"`
 	// Choices are ids too long for a button, named by index ("#2").
 	Choices []string `json:"choices,omitempty"`
 }
