@@ -405,3 +405,18 @@ func TestUpdateRetriesADeadlockedStep(t *testing.T) {
 		t.Errorf("inbox depth %d, %v; want 2", n, err)
 	}
 }
+
+// On PostgreSQL a transaction left idle is ended by the server after a
+// minute: an instance frozen inside one (SIGSTOP, a paused VM) does not hold
+// the locks every instance takes for good.
+func TestPostgresEndsIdleTransactions(t *testing.T) {
+	cfg := storetest.PostgresConfig(t)
+	db, err := store.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if v, err := store.Setting(db, "idle_in_transaction_session_timeout"); err != nil || v != "1min" {
+		t.Errorf("idle_in_transaction_session_timeout = %q, %v; want 1min", v, err)
+	}
+}

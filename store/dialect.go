@@ -9,8 +9,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -186,11 +187,22 @@ func rebindDollar(q string) string {
 	return out
 }
 
+// idleInTransaction ends a transaction left open this long between
+// statements: an instance frozen inside one (SIGSTOP, a paused VM) would
+// otherwise hold its locks — the outbox claim every instance takes — for
+// good. No step waits on anything but the database inside a transaction;
+// an import reads its file between statements, quickly.
+const idleInTransaction = "60s"
+
 func openPostgres(ctx context.Context, url string) (*DB, error) {
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		return nil, fmt.Errorf("open DATABASE_URL: %w", err)
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil { // not the error itself: it may quote the password
+		return nil, errors.New("open DATABASE_URL: not a PostgreSQL connection string")
 	}
+	if _, set := cfg.RuntimeParams["idle_in_transaction_session_timeout"]; !set {
+		cfg.RuntimeParams["idle_in_transaction_session_timeout"] = idleInTransaction
+	}
+	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(20)
 	db.SetMaxIdleConns(20)
 	if err := db.PingContext(ctx); err != nil {
