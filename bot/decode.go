@@ -17,14 +17,16 @@ const maxText = 4096
 
 // extra holds the update fields tgbotapi v5.5.1 does not know.
 type extra struct {
-	Message       *topicFields `json:"message"`
-	EditedMessage *topicFields `json:"edited_message"`
+	Message       *messageExtra `json:"message"`
+	EditedMessage *messageExtra `json:"edited_message"`
 	CallbackQuery *struct {
-		Message *topicFields `json:"message"`
+		Message *messageExtra `json:"message"`
 	} `json:"callback_query"`
 }
 
-type topicFields struct {
+// messageExtra is what the library's Message lacks: the forum topic, and
+// content newer than Bot API 5.5.
+type messageExtra struct {
 	MessageThreadID int64 `json:"message_thread_id"`
 	// Content newer than the library's Bot API 5.5: a message of it is
 	// something a person sent, answered like other media.
@@ -34,7 +36,7 @@ type topicFields struct {
 }
 
 // newerMedia reports content the library does not know (a shared story…).
-func (f *topicFields) newerMedia() bool {
+func (f *messageExtra) newerMedia() bool {
 	return f != nil && (len(f.Story) > 0 || len(f.PaidMedia) > 0 || len(f.Giveaway) > 0)
 }
 
