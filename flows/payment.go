@@ -426,8 +426,14 @@ func (s *Step) sayWorking(a *supportbot.Action, text string) {
 const maxStillTold = 10
 
 // stillNonce names the message that told a second tap of action key that
-// it is still under way; the outcome edits it too.
-func stillNonce(key string) string { return "s:" + key }
+// it is still under way (n 0), or a later tap (n 1, 2…); the outcome edits
+// them too.
+func stillNonce(key string, n int) string {
+	if n == 0 {
+		return "s:" + key
+	}
+	return "s:" + key + ":" + strconv.Itoa(n)
+}
 
 // outcomeOf makes the step's first reply the outcome of a: the message the
 // confirmation was on, or the "working on it" message.
@@ -485,13 +491,11 @@ func tellAction(s *Step, a *supportbot.Action) error {
 		s.say(s.T("repay.already_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", ref), rows...)
 	case supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing:
 		if s.slots.Action == a.Key && s.slots.StillMore < maxStillTold { // the outcome edits it (settledPayment)
-			nonce := stillNonce(a.Key)
 			if s.slots.Still {
 				s.slots.StillMore++
-				nonce += ":" + strconv.Itoa(s.slots.StillMore)
 			}
 			s.slots.Still = true
-			s.reply(supportbot.Reply{Text: s.T("repay.paying_still"), Buttons: rows, Nonce: nonce})
+			s.reply(supportbot.Reply{Text: s.T("repay.paying_still"), Buttons: rows, Nonce: stillNonce(a.Key, s.slots.StillMore)})
 			return nil
 		}
 		s.say(s.T("repay.paying_still"), rows...)
@@ -607,9 +611,8 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 	if here && s.slots.Still && !a.State.Open() {
 		// Told again meanwhile that it is under way (a second tap, and
 		// more): those messages, the last in the chat, no longer say so.
-		defer s.reply(supportbot.Reply{EditStep: stillNonce(a.Key), Text: s.T("repay.settled_above")})
-		for n := 1; n <= s.slots.StillMore; n++ {
-			defer s.reply(supportbot.Reply{EditStep: stillNonce(a.Key) + ":" + strconv.Itoa(n), Text: s.T("repay.settled_above")})
+		for n := 0; n <= s.slots.StillMore; n++ {
+			defer s.reply(supportbot.Reply{EditStep: stillNonce(a.Key, n), Text: s.T("repay.settled_above")})
 		}
 	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}}
