@@ -186,6 +186,11 @@ func TestAgentClaimReplyCloseReachTheCustomer(t *testing.T) {
 	}
 	c.send("/bill")
 	c.expect("Redmi K70") // back with the bot
+	c.send("/end")        // from habit: there is no person to leave
+	c.expect("没有在和人工客服对话")
+	if got := h.staff(); len(got) != 0 {
+		t.Errorf("a /end after the close reached the staff chat: %+v", got)
+	}
 
 	// The topic is closed: a late reply is not relayed, and a shrug on it
 	// says so (the bot cannot post in a closed topic).

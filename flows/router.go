@@ -230,6 +230,10 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 		return s.cancel()
 	case "logout":
 		return s.logout()
+	case "end":
+		// /end ends a chat with a person; the chat reached here is with the
+		// bot already (the ticket was closed, or there never was one).
+		s.say(s.T("agent.end_none"), s.menuRows()...)
 	default:
 		if name, ok := commands[cmd]; ok {
 			return s.startFlow(name, args)
