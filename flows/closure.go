@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 
@@ -242,6 +243,12 @@ func handleClose(s *Step, a action) (bool, error) {
 		text := strings.TrimSpace(s.ev.Text)
 		switch s.conv.State {
 		case "confirming":
+			if utf8.RuneCountInString(text) <= 6 && idCardPattern.MatchString(idCardAnswer(text)) {
+				// The ID answer typed before it was asked: it is kept for
+				// nothing, the closure's consequences are to be agreed first.
+				s.say(s.T("closure.go_first"))
+				return true, nil
+			}
 			if !agrees(text) && !goOnWords[bare(text)] {
 				return false, nil
 			}
