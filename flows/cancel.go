@@ -211,13 +211,12 @@ func handleCancel(s *Step, a action) (bool, error) {
 				return false, nil
 			}
 			verb, id = "pick", list[n-1].ID
-		case s.conv.State == "confirming" && confirmWords[bare(text)]:
+		case s.conv.State == "confirming" && moneyAnswerOf(text) == confirmsMoney:
 			verb, id = "ok", s.slots.Scheduled
-		case s.conv.State == "confirming" && ackWords[bare(text)]:
-			// "ok" may mean "I see": a booking is cancelled on a word that says so.
+		case s.conv.State == "confirming" && moneyAnswerOf(text) == acknowledges:
 			s.say(s.T("cancel.confirm_how"))
 			return true, nil
-		case s.conv.State == "cancelling" && agrees(text):
+		case s.conv.State == "cancelling" && moneyAnswerOf(text) != notAnAnswer:
 			return true, cancelUnderWay(s)
 		default:
 			return false, nil

@@ -114,7 +114,8 @@ func TestSmallTalkIsAnsweredNotCountedAsAMiss(t *testing.T) {
 // language, answer the step the customer is at: "不用了" at a quote leaves
 // it (never an offer to close the account); "好的" or "ok?" at a quote —
 // which may mean "I see" — asks for the button or "确认" and moves no money
-// (it used to pay), and "确认" pays; at a cancellation likewise.
+// (it used to pay), as does "确定？" or "confirmed?" — a question ("are you
+// sure?", "did it go through?") — and "确认" pays; at a cancellation likewise.
 func TestWordsAnswerTheStepInFront(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(600, "zh")
@@ -132,9 +133,9 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 		t.Errorf("a no moved money: %+v", got)
 	}
 	c.send("/pay")
-	for _, ack := range []string{"好的", "ok?", "嗯", "yes"} {
+	for _, ack := range []string{"好的", "ok?", "嗯", "yes", "确定？", "确认?", "confirm?", "confirmed?", "confirmed"} {
 		c.send(ack)
-		c.expect("请点上方「✅ 确认还款」按钮，或回复「确认」", "¥542.33")
+		c.expect("还没有扣款", "请点上方「✅ 确认还款」按钮，或回复「确认」", "¥542.33")
 		c.reject("还款成功", "没有需要你确认的操作")
 	}
 	if got := h.repayments("C6"); len(got) != 0 {
@@ -159,10 +160,12 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 	}
 	e.send("/cancel_schedule")
 	e.press("period 7")
-	e.send("yeah ok")
-	e.expect("press \"Cancel this repayment\" above or type \"confirm\"")
-	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
-		t.Errorf("S1 is %s after an ok, want scheduled", got)
+	for _, ack := range []string{"yeah ok", "confirm?", "确定？"} {
+		e.send(ack)
+		e.expect("It is not cancelled yet", "press \"Cancel this repayment\" above or type \"confirm\"")
+		if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
+			t.Errorf("S1 is %s after %q, want scheduled", got, ack)
+		}
 	}
 	e.send("confirm")
 	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledCancelled {

@@ -22,21 +22,48 @@ import (
 // (settledPayment). A quote is only ever charged once: one quote, one key.
 
 // confirmWords confirm a step when typed: words that say "confirm" and
-// nothing else.
+// nothing else ("confirmed" is more often asked than said: "confirmed?").
 var confirmWords = map[string]bool{"确认": true, "确定": true, "確認": true, "確定": true, "确认还款": true, "确认取消": true,
-	"confirm": true, "i confirm": true, "confirmed": true}
+	"confirm": true, "i confirm": true}
 
 // ackWords agree without saying to what ("ok", "好的" — also "I see", or
 // the answer to another question). They confirm a setting (auto-repayment,
 // the default card, going on with a closure); a payment or a cancellation
 // asks for the button or "确认" instead.
 var ackWords = map[string]bool{"是": true, "是的": true, "好": true, "好的": true, "可以": true, "行": true, "嗯": true, "对": true,
-	"對": true, "yes": true, "y": true, "yep": true, "yeah": true, "ok": true, "okay": true, "sure": true, "yeah ok": true, "ok ok": true}
+	"對": true, "yes": true, "y": true, "yep": true, "yeah": true, "ok": true, "okay": true, "sure": true, "yeah ok": true, "ok ok": true,
+	"confirmed": true}
 
-// agrees reports whether typed text confirms or agrees.
+// moneyAnswer is what a typed answer says to a step that moves money.
+type moneyAnswer int
+
+const (
+	notAnAnswer moneyAnswer = iota
+	// confirmsMoney says "confirm", and says it: the money moves.
+	confirmsMoney
+	// acknowledges agrees without saying to what ("ok", "yes"), or asks
+	// ("确认？", "confirm?" — "are you sure?", "did it go through?"):
+	// nothing moves, and the way to confirm is told.
+	acknowledges
+)
+
+// moneyAnswerOf reads typed text at a step that moves money.
+func moneyAnswerOf(text string) moneyAnswer {
+	w, asked := bare(text), strings.ContainsAny(text, "?？")
+	switch {
+	case confirmWords[w] && !asked:
+		return confirmsMoney
+	case confirmWords[w] || ackWords[w]:
+		return acknowledges
+	}
+	return notAnAnswer
+}
+
+// agrees reports whether typed text confirms or agrees (a question does
+// not).
 func agrees(text string) bool {
 	w := bare(text)
-	return confirmWords[w] || ackWords[w]
+	return (confirmWords[w] || ackWords[w]) && !strings.ContainsAny(text, "?？")
 }
 
 // repayKey is the idempotency key of the repayment of a quote: the same
@@ -583,17 +610,16 @@ func quoteText(s *Step, flow string) (bool, error) {
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
 	case "quoted":
-		switch w := bare(text); {
+		switch answer := moneyAnswerOf(text); {
 		case s.slots.Quote == nil:
-		case confirmWords[w]:
+		case answer == confirmsMoney:
 			return true, confirmPayment(s, flow, s.slots.Quote.ID)
-		case ackWords[w]:
-			// "ok" may mean "I see": money moves on a word that says so.
+		case answer == acknowledges:
 			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
 		}
 	case "paying":
-		if agrees(text) && s.slots.Action != "" {
+		if moneyAnswerOf(text) != notAnAnswer && s.slots.Action != "" { // "confirmed?": it is under way
 			return true, paymentUnderWay(s, s.slots.Action)
 		}
 	}
