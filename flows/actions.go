@@ -346,8 +346,13 @@ func (e *Engine) settle(s *Step) error {
 	} else if err != nil {
 		return err
 	}
-	if (strings.HasSuffix(s.ev.Source, ":slow") || strings.HasSuffix(s.ev.Source, ":stuck")) && !a.State.Open() {
+	slow := strings.HasSuffix(s.ev.Source, ":slow")
+	if (slow || strings.HasSuffix(s.ev.Source, ":stuck")) && !a.State.Open() {
 		return nil // settled since: the outcome event tells it
+	}
+	elsewhere := a.CustomerID != s.conv.CustomerID
+	if slow && elsewhere {
+		return nil // not this chat's customer's any more: the outcome is told, the delay is not
 	}
 	if strings.HasSuffix(s.ev.Source, ":stuck") {
 		return stuckAction(s, a)
@@ -356,7 +361,28 @@ func (e *Engine) settle(s *Step) error {
 	if sp == nil || sp.settled == nil {
 		return nil
 	}
+	if elsewhere {
+		return settledElsewhere(s, sp, a)
+	}
 	return sp.settled(s, a)
+}
+
+// settledElsewhere records the outcome of an action for the customer who
+// confirmed it, in a chat that is no longer theirs (signed out, identified
+// as someone else, or unlinked when their phone changed): the audit and the
+// message center are theirs, worked out from their plans; the chat is told
+// only that an earlier request has an outcome, none of its details.
+func settledElsewhere(s *Step, sp *spec, a *supportbot.Action) error {
+	conv, said := *s.conv, len(s.out)
+	s.conv.CustomerID, s.conv.LinkedPhone = a.CustomerID, "" // theirs, as they were
+	s.conv.Flow, s.conv.State = "", ""                       // no step of this chat waits for it
+	err := sp.settled(s, a)
+	*s.conv, s.out = conv, s.out[:said]
+	if err != nil {
+		return err
+	}
+	s.say(s.T("action.settled_elsewhere"), []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
+	return nil
 }
 
 // handoff holds the money actions that steps of this instance created

@@ -628,6 +628,81 @@ func TestAPartnerThatAnswersLater(t *testing.T) {
 	}
 }
 
+// TestAnOutcomeForACustomerNoLongerInTheChat: a processing repayment
+// settles after its chat signed out, identified as another customer, or
+// was unlinked when the customer's phone changed: the outcome is recorded
+// for the customer who paid (audit, message center), and the chat hears
+// only that an earlier request has an outcome — no product, amount or card.
+func TestAnOutcomeForACustomerNoLongerInTheChat(t *testing.T) {
+	for _, leave := range []string{"logout", "another customer", "phone changed"} {
+		t.Run(leave, func(t *testing.T) {
+			h := newHarness(t, fixture())
+			c := h.chat(100, "zh")
+			c.identify(phoneWang) // C3
+			c.send("/repay")
+			var final *supportbot.Repayment
+			h.hooks.set(func(k *hooks) {
+				k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+					rep, err := k.Core.Repay(ctx, key, r)
+					if err != nil {
+						return nil, err
+					}
+					final = rep
+					p := *rep
+					p.Status, p.SettledAt = supportbot.RepaymentProcessing, time.Time{}
+					return &p, nil
+				}
+			})
+			c.press("确认还款")
+			c.expect("资金方正在处理")
+			switch leave {
+			case "logout":
+				c.send("/logout")
+			case "another customer":
+				c.send("/logout")
+				c.identify(phoneBob) // C2, on the same Telegram account
+			case "phone changed":
+				h.hooks.set(func(k *hooks) {
+					k.customer = func(ctx context.Context, id string) (*supportbot.Customer, error) {
+						cu, err := k.Core.Customer(ctx, id)
+						if err == nil && id == "C3" {
+							moved := *cu
+							moved.Phone = "+8613811112222"
+							return &moved, nil
+						}
+						return cu, err
+					}
+				})
+				c.send("/bill")
+				c.expect("验证")
+			}
+			c.inbox()
+			if err := h.eng.CoreEvent(context.Background(), supportbot.CoreEvent{ID: "evt_partner", Type: supportbot.EventRepaymentSucceeded,
+				CreatedAt: h.clock(), Repayment: final}); err != nil {
+				t.Fatal(err)
+			}
+			h.drain()
+			c.inbox()
+			if got := c.text(); !strings.Contains(got, "之前在这里确认的一笔操作已有结果") && !strings.Contains(got, "confirmed earlier in this chat has an outcome") {
+				t.Errorf("the chat is told %q, want that an earlier request has an outcome", got)
+			}
+			c.reject("8888", "200.00", "提前还款成功", "Paid off", "还清")
+			if e := h.audit("early_repayment"); len(e) != 1 || e[0].CustomerID != "C3" {
+				t.Errorf("early_repayment audit = %+v, want one of C3", e)
+			}
+			for customer, want := range map[string]int{"C3": 1, "C2": 0} {
+				notices, err := h.db.Notices(context.Background(), customer, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(notices) != want {
+					t.Errorf("%s's message center has %d entries, want %d: %+v", customer, len(notices), want, notices)
+				}
+			}
+		})
+	}
+}
+
 // TestAPartnerThatAnswersLaterOverHTTP: the same end to end: the fake core
 // answers processing, settles later and posts the signed event to the
 // bot's /core/events.
