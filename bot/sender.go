@@ -664,7 +664,11 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 	var rerr error
 	switch {
 	case permanent(err) && !errors.Is(err, errTopicLost):
-		gone := chatGone(err)
+		// A customer's chat that is gone takes none of its other messages;
+		// the staff chat refusing the bot for a moment (removed by mistake)
+		// fails this message only: its ticket is referred (GaveUp), and the
+		// other tickets' messages are tried as they come.
+		gone := chatGone(err) && m.Reply.ChatID > 0
 		s.srv.log.Warn("message given up", "chat", supportbot.ChatRef(m.Reply.ChatID), "chat_gone", gone, "err", scrub(err, s.srv.cfg.Token))
 		rerr = s.outbox.MarkFailed(ctx, m.ID, scrub(err, s.srv.cfg.Token), gone)
 		if rerr == nil && m.Reply.TicketID != 0 && s.srv.cfg.GaveUp != nil && !messageRefused(err) {

@@ -168,6 +168,38 @@ func TestHandoffToAStaffChatThatRefusesTheBot(t *testing.T) {
 	}
 }
 
+// TestAStaffChatGoneForAMomentLosesNoOtherTicketsMessage: one ticket's
+// relay waits out a 429 while the staff chat refuses the bot for a moment
+// (removed by mistake, added back): the ticket whose message was refused
+// is referred, and the waiting relay of the other ticket still reaches its
+// topic once the bot is back — the staff chat is not a customer whose chat
+// is gone for good.
+func TestAStaffChatGoneForAMomentLosesNoOtherTicketsMessage(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	first, second := a.customer(7811, "zh"), a.customer(7812, "zh")
+	first.say("/agent", "排在第")
+	a.ticketTopic(1)
+	second.say("/agent", "排在第")
+	topic := a.ticketTopic(2)
+	a.topicShows(topic, "#T2")
+
+	before := a.srv.Calls("sendMessage")
+	a.srv.InjectFaults("sendMessage", 1, telegramtest.RateLimit(3))
+	a.srv.SendText(second.user, "我的扣款失败了")
+	for a.srv.Calls("sendMessage") == before { // refused for now: it waits 3 s
+		time.Sleep(10 * time.Millisecond)
+	}
+	a.srv.SetMissing(staffChat, true)
+	a.srv.SendText(first.user, "还在吗")
+	first.next("无法把你转给在线客服")
+	a.srv.SetMissing(staffChat, false)
+
+	a.topicShows(topic, "👤 我的扣款失败了")
+	if list := a.run("tickets", "--open"); !strings.Contains(list, "#T2") || strings.Contains(list, "#T1") {
+		t.Errorf("open tickets, want #T2 and not the referred #T1:\n%s", list)
+	}
+}
+
 // TestHandoffGoesOnPastOneRefusedMessage: Telegram refuses one message
 // into the topic for what it is (a photo the customer deleted before it was
 // copied): that message is dropped, the ticket stays open and the
