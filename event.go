@@ -100,6 +100,9 @@ type Event struct {
 	// any media, but not answered again.
 	AlbumItem bool  `json:",omitempty"`
 	ThreadID  int64 // the forum topic, for messages in the staff chat
+	// Anonymous marks a message an admin of the staff chat sent as the group
+	// (Telegram's "remain anonymous"): who wrote it is not known.
+	Anonymous bool `json:",omitempty"`
 	Time      time.Time
 	Core      *CoreEvent  `json:",omitempty"` // EventCore
 	Agent     *AgentEvent `json:",omitempty"` // EventAgent

@@ -98,11 +98,15 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		in.ok = m.Chat.IsPrivate() && (ev.Data == "kicked" || ev.Data == "member")
 	case u.Message != nil:
 		m := u.Message
-		if m.Chat == nil || m.From == nil || m.From.IsBot {
+		anonymous := m.Chat != nil && m.SenderChat != nil && m.SenderChat.ID == m.Chat.ID && m.Chat.IsSuperGroup()
+		if m.Chat == nil || m.From == nil || m.From.IsBot && !anonymous {
 			return in, nil
 		}
-		ev.ChatID, ev.UserID, ev.MessageID = m.Chat.ID, m.From.ID, int64(m.MessageID)
-		fromUser(&ev, m.From)
+		ev.ChatID, ev.MessageID = m.Chat.ID, int64(m.MessageID)
+		if ev.Anonymous = anonymous; !anonymous {
+			ev.UserID = m.From.ID
+			fromUser(&ev, m.From)
+		}
 		in.group = m.MediaGroupID
 		switch {
 		case m.Contact != nil:

@@ -710,7 +710,7 @@ func (s *Server) accept(in *incoming) bool {
 	if s.cfg.AgentChatID == 0 || in.event.ChatID != s.cfg.AgentChatID || in.event.Kind == supportbot.EventMember {
 		return false
 	}
-	if !slices.Contains(s.cfg.AgentIDs, in.event.UserID) {
+	if !slices.Contains(s.cfg.AgentIDs, in.event.UserID) && !in.event.Anonymous {
 		return false // not an agent: never relayed, never obeyed
 	}
 	if in.to != "" && !strings.EqualFold(in.to, s.api.Self.UserName) {

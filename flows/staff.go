@@ -47,6 +47,15 @@ func (e *Engine) staffStep(s *Step) error {
 		s.do(func(ctx context.Context, tx Tx) error { return tx.SeeAgent(ctx, a) })
 	}
 	d := &desk{e: e, s: s}
+	if ev.Anonymous {
+		// An admin writing as the group: the bot cannot tell an agent
+		// from anyone, so nothing is relayed or obeyed — and in a topic
+		// the writer is told, rather than left thinking they answered.
+		if ev.ThreadID != 0 {
+			d.here(s.staffT("agent.anonymous"))
+		}
+		return nil
+	}
 	switch {
 	case ev.Kind == supportbot.EventButton:
 		return d.button()

@@ -531,3 +531,34 @@ func TestEndAndCloseAtOnceCloseOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestAnAnonymousAdminsReplyIsNotRelayedAndSaysSo: an admin of the staff
+// group who "remains anonymous" writes in a ticket's topic (Telegram sends
+// it from @GroupAnonymousBot, on behalf of the group): the bot cannot tell
+// an agent from anyone, so the customer gets nothing — and the topic says
+// why, instead of the writer believing they answered.
+func TestAnAnonymousAdminsReplyIsNotRelayedAndSaysSo(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7821, "zh")
+	c.say("/agent", "排在第")
+	topic := a.ticketTopic(1)
+	group := map[string]any{"id": staffChat, "type": "supergroup", "title": "客服", "is_forum": true}
+	for i, text := range []string{"您好，您的扣款已退回", "/close"} {
+		raw, err := json.Marshal(map[string]any{"message": map[string]any{
+			"message_id": 99001 + i, "date": time.Now().Unix(),
+			"from":        map[string]any{"id": 1087968824, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot"},
+			"sender_chat": group, "chat": group, "message_thread_id": topic, "is_topic_message": true,
+			"text": text,
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.srv.PushRawUpdate(raw)
+	}
+	a.topicShows(topic, "匿名发送")
+	a.srv.SendText(c.user, "还在吗") // still reaches the topic: the ticket is open
+	a.topicShows(topic, "👤 还在吗")
+	if got := a.chatText(c.user.ID, 0); strings.Contains(got, "扣款已退回") || strings.Contains(got, "客服已结束") {
+		t.Errorf("an anonymous message reached the customer or closed the ticket:\n%s", got)
+	}
+}
