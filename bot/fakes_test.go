@@ -396,7 +396,7 @@ func newRig(t *testing.T, config func(*bot.Config), opts ...telegramtest.Option)
 	if config != nil {
 		config(&r.cfg)
 	}
-	b, err := bot.New(r.cfg, r.h)
+	b, err := bot.New(t.Context(), r.cfg, r.h)
 	if err != nil {
 		t.Fatal(err)
 	}

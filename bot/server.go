@@ -140,8 +140,9 @@ const (
 // ErrUnauthorized is returned by New when Telegram rejects the token.
 var ErrUnauthorized = errors.New("TELEGRAM_BOT_TOKEN rejected by Telegram (getMe: 401 Unauthorized)")
 
-// New connects to the Bot API (getMe) and returns the adapter.
-func New(cfg Config, h Handler) (*Server, error) {
+// New connects to the Bot API (getMe) and returns the adapter; ctx ending
+// (a shutdown) stops the waits of a Telegram that answers 429 or 5xx.
+func New(ctx context.Context, cfg Config, h Handler) (*Server, error) {
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = 30 * time.Second
 	}
@@ -189,7 +190,9 @@ func New(cfg Config, h Handler) (*Server, error) {
 		}
 		wait := backoff(err, attempt)
 		cfg.Logger.Warn("getMe failed, retrying", "attempt", attempt, "retry_in", wait, "err", scrub(err, cfg.Token))
-		time.Sleep(wait)
+		if !sleep(ctx, wait) {
+			return nil, fmt.Errorf("connect to Telegram: %w (last: %s)", ctx.Err(), scrub(err, cfg.Token))
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("connect to Telegram: %s", scrub(err, cfg.Token))

@@ -17,7 +17,7 @@ import (
 func TestBadTokenFailsClearly(t *testing.T) {
 	t.Parallel()
 	srv := telegramtest.Start(t)
-	_, err := bot.New(bot.Config{Token: "999:WRONG", Endpoint: srv.Endpoint(), Outbox: newOutbox()}, newHandler())
+	_, err := bot.New(t.Context(), bot.Config{Token: "999:WRONG", Endpoint: srv.Endpoint(), Outbox: newOutbox()}, newHandler())
 	if !errors.Is(err, bot.ErrUnauthorized) {
 		t.Fatalf("New with a bad token: %v, want ErrUnauthorized", err)
 	}
@@ -26,10 +26,34 @@ func TestBadTokenFailsClearly(t *testing.T) {
 	}
 }
 
+// TestAShutdownDuringTelegramsFloodWaitAtStartIsNotHeldUp: getMe answers
+// 429 with a long retry_after (a flood wait can be hours): a shutdown
+// meanwhile ends New at once, with an error that says why.
+func TestAShutdownDuringTelegramsFloodWaitAtStartIsNotHeldUp(t *testing.T) {
+	t.Parallel()
+	srv := telegramtest.Start(t)
+	srv.InjectFaults("getMe", 5, telegramtest.RateLimit(3600))
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	done := make(chan error, 1)
+	go func() {
+		_, err := bot.New(ctx, bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: newOutbox()}, newHandler())
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "retry after") {
+			t.Errorf("New after a shutdown in a flood wait: %v, want the cancellation and the 429", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("New was still waiting out the flood wait 30 s after the shutdown")
+	}
+}
+
 func TestNewRequiresAnOutbox(t *testing.T) {
 	t.Parallel()
 	srv := telegramtest.Start(t)
-	if _, err := bot.New(bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint()}, newHandler()); err == nil {
+	if _, err := bot.New(t.Context(), bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint()}, newHandler()); err == nil {
 		t.Fatal("New without an outbox: no error; replies would have nowhere to go")
 	}
 }
@@ -323,7 +347,7 @@ func TestStartupWaitsOutATransientError(t *testing.T) {
 	srv := telegramtest.Start(t)
 	srv.InjectFaults("getMe", 1, telegramtest.RateLimit(1))
 	srv.InjectFaults("deleteWebhook", 1, telegramtest.BadGateway())
-	b, err := bot.New(bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), PollTimeout: time.Second, Outbox: newOutbox()}, newHandler())
+	b, err := bot.New(t.Context(), bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), PollTimeout: time.Second, Outbox: newOutbox()}, newHandler())
 	if err != nil {
 		t.Fatal(err)
 	}

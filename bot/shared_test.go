@@ -38,7 +38,7 @@ func instances(t *testing.T, srv *telegramtest.Server, db *store.DB, n int, limi
 		if shared {
 			cfg.Shared = db
 		}
-		b, err := bot.New(cfg, newHandler())
+		b, err := bot.New(t.Context(), cfg, newHandler())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -212,7 +212,7 @@ func TestSharedSenderKeepsOrderBehindAFailedSend(t *testing.T) {
 	}
 	// The first send takes longer than a sender round, then fails.
 	srv.InjectFaults("sendMessage", 1, telegramtest.Fault{Status: 500, Delay: 2 * time.Second})
-	b, err := bot.New(bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: out, Shared: out,
+	b, err := bot.New(t.Context(), bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: out, Shared: out,
 		Limits: bot.Limits{PerSecond: 30, PerChat: 10, PerChatBurst: 5, PerGroupMinute: 20}, FlushTimeout: time.Second,
 		Instance: "i1", Logger: slog.New(slog.DiscardHandler)}, newHandler())
 	if err != nil {

@@ -253,7 +253,7 @@ func (h *echoHandler) SetStepMessage(context.Context, int64, string, int64) erro
 func runEcho(ctx context.Context) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	h := &echoHandler{}
-	srv, err := bot.New(bot.Config{
+	srv, err := bot.New(ctx, bot.Config{
 		Token:    os.Getenv("TELEGRAM_BOT_TOKEN"),
 		Endpoint: os.Getenv("TELEGRAM_API_ENDPOINT"),
 		Logger:   logger,

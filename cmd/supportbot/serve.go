@@ -38,7 +38,7 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		// sends, and Telegram's limits are buckets in the database.
 		shared = m.DB
 	}
-	srv, err := bot.New(bot.Config{
+	srv, err := bot.New(ctx, bot.Config{
 		Shared:   shared,
 		Instance: m.Engine.Instance(),
 		Token:    m.Config.Token,
