@@ -151,15 +151,18 @@ func (e *Engine) attempt(ctx context.Context, a *supportbot.Action) (supportbot.
 				}
 				out.Repayment = rep
 				return repaymentState(rep), out, nil
-			case ce != nil && !ce.NotFound():
+			case ce == nil:
+				return a.State, out, err
+			case slices.Contains(repayRefusalCodes, ce.Code):
 				// The key was refused, and the answer lost: the lookup
 				// replays the refusal. Nothing was taken.
 				out.Refusal = ce
 				return supportbot.ActionRefused, out, nil
-			case ce == nil:
-				return a.State, out, err
 			}
-			// Never executed under this key: sending it again is safe.
+			// Never executed under this key (404), or a refusal of the
+			// lookup itself (invalid_request may be about its path): the
+			// request, sent again with the same key, is executed or its
+			// first answer replayed.
 		}
 		rep, err := e.core.Repay(ctx, a.Key, *a.Repay)
 		if ce := finalRefusal(err); ce != nil {
@@ -230,6 +233,14 @@ var refusalCodes = []supportbot.CoreCode{
 	supportbot.CoreQuoteStale, supportbot.CoreAmountMismatch, supportbot.CoreCardFrozen,
 	supportbot.CoreNotCancellable, supportbot.CoreNotEligible, supportbot.CoreAlreadyOpen,
 	supportbot.CoreInvalidRequest, "idempotency_key_missing", "idempotency_key_invalid",
+}
+
+// repayRefusalCodes are the codes POST /repayments refuses with: from the
+// lookup of a key they can only be the replay of that refusal. Any other
+// refusal of the lookup says nothing about the repayment.
+var repayRefusalCodes = []supportbot.CoreCode{
+	supportbot.CoreQuoteExpired, supportbot.CoreQuoteStale, supportbot.CoreAmountMismatch, supportbot.CoreCardFrozen,
+	supportbot.CoreCustomerNotFound, supportbot.CorePlanNotFound, supportbot.CoreQuoteNotFound, supportbot.CoreCardNotFound,
 }
 
 // foreignRepayment says how a repayment the core answered or announced for

@@ -289,6 +289,47 @@ func TestALostRefusalIsFoundByTheKey(t *testing.T) {
 	}
 }
 
+// TestALookupRefusedForItsOwnSakeIsNotARefusedPayment: the core charged the
+// quote, the answer was lost, and the lookup by key is refused with a code
+// about the lookup itself (a malformed path, a key it does not take), not
+// one a charge is refused with. That proves nothing was refused: the charge
+// is sent again with its key, the core answers it with the repayment made,
+// and the customer is told it was paid (found by an outside probe: it was
+// told "nothing was taken").
+func TestALookupRefusedForItsOwnSakeIsNotARefusedPayment(t *testing.T) {
+	for _, code := range []supportbot.CoreCode{supportbot.CoreInvalidRequest, "idempotency_key_invalid", "idempotency_key_missing"} {
+		t.Run(string(code), func(t *testing.T) {
+			h, c := session(t, fixture(), phoneWang, "/repay")
+			h.hooks.set(func(k *hooks) {
+				k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+					if _, err := k.Core.Repay(ctx, key, r); err != nil {
+						return nil, err
+					}
+					k.set(func(k *hooks) { k.repay = nil })
+					return nil, errDown // executed, the answer lost
+				}
+				k.repayment = func(context.Context, string) (*supportbot.Repayment, error) {
+					return nil, &supportbot.CoreError{Status: 400, Code: code, Message: "bad key"}
+				}
+			})
+			c.press("确认还款")
+			c.expect("比平时慢一些")
+			h.advance(time.Minute)
+			h.drain()
+			c.inbox()
+			c.expect("提前还款成功")
+			c.reject("没有扣款")
+			r := h.paid("C3")
+			if a := h.action(r.Key); a.State != supportbot.ActionSucceeded {
+				t.Errorf("the action is %s, want succeeded", a.State)
+			}
+			if e := h.audit("payment_refused"); len(e) != 0 {
+				t.Errorf("payment_refused audited %+v for a payment the core made", e)
+			}
+		})
+	}
+}
+
 // TestAnActionTheCoreKeepsAnsweringWrongGoesToAPerson: a core that answers
 // a charge with another amount again and again leaves the outcome unknown;
 // after a few tries a person is asked to look: the customer is told so (and
