@@ -946,6 +946,8 @@ func TestAQuoteThatDoesNotAddUpIsNeverShownOrCharged(t *testing.T) {
 		}},
 		{"another plan", func(q *supportbot.Quote) { q.PlanID = "P1" }},
 		{"no expiry", func(q *supportbot.Quote) { q.ExpiresAt = time.Time{} }},
+		{"principal not its periods'", func(q *supportbot.Quote) { q.Amount += 100; q.Parts.Principal += 100 }},
+		{"a paid period", func(q *supportbot.Quote) { q.Periods = append(q.Periods, 1) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, fixture())

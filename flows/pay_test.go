@@ -263,6 +263,55 @@ func TestPayExpiredQuoteRequotes(t *testing.T) {
 	h.paid("C5")
 }
 
+// TestABillQuoteThatIsNotWhatItsPeriodsCostIsNeverShownOrCharged: a bill
+// quote pays each period it lists in full: principal, fee and late fee. One
+// that asks more or less than that, or lists a period that is paid, not the
+// plan's or there twice, is never shown, let alone charged (found by an
+// outside probe: a quote listing period 2 at ¥303.00 asked ¥503.00 in all,
+// and was charged).
+func TestABillQuoteThatIsNotWhatItsPeriodsCostIsNeverShownOrCharged(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		bend func(q *supportbot.Quote)
+	}{
+		{"more than its periods", func(q *supportbot.Quote) { q.Amount += 20000; q.Parts.Principal += 20000 }},
+		{"less than its periods", func(q *supportbot.Quote) { q.Amount -= 2345; q.Parts.LateFees -= 2345 }},
+		{"a late fee as a fee", func(q *supportbot.Quote) { q.Parts.Fees += q.Parts.LateFees; q.Parts.LateFees = 0 }},
+		{"a prepayment fee", func(q *supportbot.Quote) { q.Amount += 100; q.Parts.PrepayFee = 100 }},
+		{"a paid period", func(q *supportbot.Quote) { q.Periods = append(q.Periods, 1) }},
+		{"a period the plan has not", func(q *supportbot.Quote) { q.Periods = append(q.Periods, 9) }},
+		{"a period twice", func(q *supportbot.Quote) {
+			q.Periods = append(q.Periods, q.Periods...)
+			q.Amount, q.Parts.Principal, q.Parts.Fees, q.Parts.LateFees = 2*q.Amount, 2*q.Parts.Principal, 2*q.Parts.Fees, 2*q.Parts.LateFees
+		}},
+		{"no periods", func(q *supportbot.Quote) { q.Periods = nil }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, payFixture())
+			c := h.chat(600, "zh")
+			c.identify(phoneQian)
+			h.hooks.set(func(k *hooks) {
+				k.quote = func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
+					q, err := k.Core.Quote(ctx, key, r)
+					if err == nil {
+						tc.bend(q)
+					}
+					return q, err
+				}
+			})
+			c.send("/pay")
+			c.expect("报价金额有误", "没有扣款")
+			c.reject("合计应付", "确认还款")
+			if n := len(h.actions()); n != 0 {
+				t.Errorf("%d money actions started", n)
+			}
+			h.hooks.set(func(k *hooks) { k.quote = nil })
+			c.press("重新报价")
+			c.expect("合计应付：<b>¥542.33</b>")
+		})
+	}
+}
+
 // payElsewhere pays periods of a plan in the core, as the finance app or a
 // bank transfer would.
 func (h *harness) payElsewhere(customerID, planID string, periods ...int) {

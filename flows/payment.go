@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -149,7 +151,7 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	} else if err != nil {
 		return err
 	}
-	if err := checkQuote(q, p.ID); err != nil {
+	if err := checkQuote(q, p); err != nil {
 		// The core's figures cannot be right: say so, charge nothing, and
 		// leave a way on (try again, or a person).
 		s.e.log.Error("refused a wrong quote", "chat", supportbot.ChatRef(s.conv.ChatID), "err", err)
@@ -199,20 +201,58 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	return s.appendAnnouncement()
 }
 
-// checkQuote refuses a quote that cannot be right: another plan's, money out
-// of bounds, or parts that do not add up to the amount. It is never shown,
-// let alone charged.
-func checkQuote(q *supportbot.Quote, planID string) error {
+// checkQuote refuses a quote of plan p that cannot be right: another plan's,
+// money out of bounds, parts that do not add up to the amount, or that are
+// not what the periods it lists cost (a bill pays each of them in full; a
+// payoff pays their whole principal). It is never shown, let alone charged.
+func checkQuote(q *supportbot.Quote, p *supportbot.Plan) error {
 	sum, err := q.Parts.Sum()
 	switch {
-	case q.PlanID != planID:
-		return supportbot.Errorf(supportbot.EINTERNAL, "core quoted plan %s for %s", q.PlanID, planID)
+	case q.PlanID != p.ID:
+		return supportbot.Errorf(supportbot.EINTERNAL, "core quoted plan %s for %s", q.PlanID, p.ID)
 	case err != nil || sum != q.Amount || q.Amount <= 0 || q.Amount > supportbot.MaxPlanMoney:
 		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s: amount %d is not the sum of its parts or out of bounds", q.ID, q.Amount)
 	case q.ExpiresAt.IsZero():
 		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s has no expiry", q.ID)
 	}
+	cost, err := periodsCost(p, q.Periods)
+	switch {
+	case err != nil:
+		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s: %v", q.ID, err)
+	case q.Kind == supportbot.QuoteBill && q.Parts != cost:
+		return supportbot.Errorf(supportbot.EINTERNAL, "core bill quote %s: parts %+v, its periods %v cost %+v", q.ID, q.Parts, q.Periods, cost)
+	case q.Kind == supportbot.QuotePayoff && q.Parts.Principal != cost.Principal:
+		return supportbot.Errorf(supportbot.EINTERNAL, "core payoff quote %s: principal %d, its periods %v owe %d",
+			q.ID, q.Parts.Principal, q.Periods, cost.Principal)
+	}
 	return nil
+}
+
+// periodsCost is what the periods a quote of p lists cost in full, part by
+// part (no prepayment fee); an error when there are none, or one is not an
+// unpaid period of p or is listed twice.
+func periodsCost(p *supportbot.Plan, periods []int) (supportbot.QuoteParts, error) {
+	var parts supportbot.QuoteParts
+	if len(periods) == 0 {
+		return parts, errors.New("no periods")
+	}
+	for i, n := range periods {
+		b, ok := billOf(p, n)
+		if !ok || b.Status != supportbot.BillUnpaid || slices.Contains(periods[:i], n) {
+			return parts, fmt.Errorf("period %d is not an unpaid period of plan %s, or is listed twice", n, p.ID)
+		}
+		var err error
+		if parts.Principal, err = supportbot.SumMoney(parts.Principal, b.Principal); err != nil {
+			return parts, err
+		}
+		if parts.Fees, err = supportbot.SumMoney(parts.Fees, b.Fee); err != nil {
+			return parts, err
+		}
+		if parts.LateFees, err = supportbot.SumMoney(parts.LateFees, b.LateFee); err != nil {
+			return parts, err
+		}
+	}
+	return parts, nil
 }
 
 // payoffLines are an early repayment quote's lines.
