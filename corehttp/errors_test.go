@@ -162,6 +162,7 @@ func TestInvalidAnswersNeverGetThrough(t *testing.T) {
 		"parts missing":           `{"id":"Q1","customer_id":"C1","plan_id":"P1","kind":"payoff","periods":[1],"amount_fen":0,"expires_at":"2026-11-21T10:15:00+08:00"}`,
 		"another plan's quote":    strings.Replace(fmt.Sprintf(validQuote, "1000", "900", "100", ""), `"P1"`, `"P9"`, 1),
 		"unknown kind":            strings.Replace(fmt.Sprintf(validQuote, "1000", "900", "100", ""), `"payoff"`, `"everything"`, 1),
+		"another kind than asked": strings.Replace(fmt.Sprintf(validQuote, "1000", "900", "100", ""), `"payoff"`, `"bill"`, 1),
 		"bad expiry":              strings.Replace(fmt.Sprintf(validQuote, "1000", "900", "100", ""), `2026-11-21T10:15:00+08:00`, `tomorrow`, 1),
 		"truncated":               `{"id":"Q1","customer_id":"C1"`,
 		"two values":              fmt.Sprintf(validQuote, "1000", "900", "100", "") + `{}`,

@@ -321,6 +321,8 @@ func (w *wireQuote) domain(req supportbot.QuoteRequest) (*supportbot.Quote, erro
 		return nil, fmt.Errorf("quote %s: a field is missing", w.ID)
 	case w.Kind != string(supportbot.QuotePayoff) && w.Kind != string(supportbot.QuoteBill):
 		return nil, fmt.Errorf("quote %s: unknown kind %q", w.ID, w.Kind)
+	case w.Kind != string(req.Kind):
+		return nil, fmt.Errorf("quote %s is a %s quote, %s asked", w.ID, w.Kind, req.Kind)
 	case w.CustomerID != req.CustomerID || w.PlanID != req.PlanID:
 		return nil, fmt.Errorf("quote %s is for customer %s plan %s, asked for %s %s",
 			w.ID, w.CustomerID, w.PlanID, req.CustomerID, req.PlanID)

@@ -985,6 +985,46 @@ func TestAQuoteThatDoesNotAddUpIsNeverShownOrCharged(t *testing.T) {
 	}
 }
 
+// TestAQuoteOfAnotherKindIsNeverShownOrCharged: the core takes "pay this
+// bill" for "pay everything off", or the other way round, and answers a quote
+// right in itself but of the other kind: it is never shown, let alone
+// charged (found by an outside probe: "pay period 2, ¥303.00" charged
+// periods 2 to 4).
+func TestAQuoteOfAnotherKindIsNeverShownOrCharged(t *testing.T) {
+	for _, tc := range []struct {
+		name, phone, command, customer string
+		other                          supportbot.QuoteKind
+		again                          string
+	}{
+		{"a bill answered with a payoff", phoneZhao, "/pay", "C5", supportbot.QuotePayoff, "合计应付：<b>¥303.00</b>"},
+		{"a payoff answered with a bill", phoneWang, "/repay", "C3", supportbot.QuoteBill, "合计应付：<b>¥200.00</b>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, payFixture())
+			c := h.chat(100, "zh")
+			c.identify(tc.phone)
+			h.hooks.set(func(k *hooks) {
+				k.quote = func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
+					r.Kind = tc.other
+					return k.Core.Quote(ctx, key, r)
+				}
+			})
+			c.send(tc.command)
+			c.expect("报价金额有误", "没有扣款")
+			c.reject("合计应付", "确认还款")
+			if n := len(h.actions()); n != 0 {
+				t.Errorf("%d money actions started", n)
+			}
+			h.hooks.set(func(k *hooks) { k.quote = nil })
+			c.press("重新报价")
+			c.expect(tc.again)
+			if n := len(h.repayments(tc.customer)); n != 0 {
+				t.Errorf("the ledger has %d repayments", n)
+			}
+		})
+	}
+}
+
 // TestTheEventComesBeforeTheProcessingAnswer: the partner is fast — the
 // core's repayment.succeeded reaches the bot before the worker has recorded
 // the processing answer. The outcome stands; the late "processing" neither

@@ -137,7 +137,8 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 		return nil
 	}
 	card := quoteCard(s, usable)
-	q, err := s.e.core.Quote(s.ctx, s.key("quote"), supportbot.QuoteRequest{CustomerID: s.conv.CustomerID, PlanID: p.ID, Kind: quoteKinds[flow]})
+	kind := quoteKinds[flow]
+	q, err := s.e.core.Quote(s.ctx, s.key("quote"), supportbot.QuoteRequest{CustomerID: s.conv.CustomerID, PlanID: p.ID, Kind: kind})
 	if ce := refusal(err); ce != nil {
 		s.finish()
 		if ce.Code == supportbot.CoreNothingToPay {
@@ -151,7 +152,7 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	} else if err != nil {
 		return err
 	}
-	if err := checkQuote(q, p); err != nil {
+	if err := checkQuote(q, p, kind); err != nil {
 		// The core's figures cannot be right: say so, charge nothing, and
 		// leave a way on (try again, or a person).
 		s.e.log.Error("refused a wrong quote", "chat", supportbot.ChatRef(s.conv.ChatID), "err", err)
@@ -201,15 +202,18 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	return s.appendAnnouncement()
 }
 
-// checkQuote refuses a quote of plan p that cannot be right: another plan's,
-// money out of bounds, parts that do not add up to the amount, or that are
-// not what the periods it lists cost (a bill pays each of them in full; a
-// payoff pays their whole principal). It is never shown, let alone charged.
-func checkQuote(q *supportbot.Quote, p *supportbot.Plan) error {
+// checkQuote refuses a quote of plan p that cannot be right: another plan's
+// or kind than asked, money out of bounds, parts that do not add up to the
+// amount, or that are not what the periods it lists cost (a bill pays each
+// of them in full; a payoff pays their whole principal). It is never shown,
+// let alone charged.
+func checkQuote(q *supportbot.Quote, p *supportbot.Plan, kind supportbot.QuoteKind) error {
 	sum, err := q.Parts.Sum()
 	switch {
 	case q.PlanID != p.ID:
 		return supportbot.Errorf(supportbot.EINTERNAL, "core quoted plan %s for %s", q.PlanID, p.ID)
+	case q.Kind != kind:
+		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s is a %s quote, %s asked", q.ID, q.Kind, kind)
 	case err != nil || sum != q.Amount || q.Amount <= 0 || q.Amount > supportbot.MaxPlanMoney:
 		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s: amount %d is not the sum of its parts or out of bounds", q.ID, q.Amount)
 	case q.ExpiresAt.IsZero():
