@@ -946,6 +946,8 @@ func TestAQuoteThatDoesNotAddUpIsNeverShownOrCharged(t *testing.T) {
 		}},
 		{"another plan", func(q *supportbot.Quote) { q.PlanID = "P1" }},
 		{"no expiry", func(q *supportbot.Quote) { q.ExpiresAt = time.Time{} }},
+		{"expired on arrival", func(q *supportbot.Quote) { q.ExpiresAt = q.ExpiresAt.Add(-16 * time.Minute) }},
+		{"expiring within a minute", func(q *supportbot.Quote) { q.ExpiresAt = q.ExpiresAt.Add(-14*time.Minute - 30*time.Second) }},
 		{"principal not its periods'", func(q *supportbot.Quote) { q.Amount += 100; q.Parts.Principal += 100 }},
 		{"a paid period", func(q *supportbot.Quote) { q.Periods = append(q.Periods, 1) }},
 	} {

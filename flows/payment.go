@@ -152,7 +152,7 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	} else if err != nil {
 		return err
 	}
-	if err := checkQuote(q, p, kind); err != nil {
+	if err := checkQuote(q, p, kind, s.now); err != nil {
 		// The core's figures cannot be right: say so, charge nothing, and
 		// leave a way on (try again, or a person).
 		s.e.log.Error("refused a wrong quote", "chat", supportbot.ChatRef(s.conv.ChatID), "err", err)
@@ -206,8 +206,10 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 // or kind than asked, money out of bounds, parts that do not add up to the
 // amount, or that are not what the periods it lists cost (a bill pays each
 // of them in full; a payoff pays their whole principal). It is never shown,
-// let alone charged.
-func checkQuote(q *supportbot.Quote, p *supportbot.Plan, kind supportbot.QuoteKind) error {
+// let alone charged. Nor is one that expires within quoteMinLife of now: it
+// could not be confirmed in time, and quoting again would only bring
+// another like it.
+func checkQuote(q *supportbot.Quote, p *supportbot.Plan, kind supportbot.QuoteKind, now time.Time) error {
 	sum, err := q.Parts.Sum()
 	switch {
 	case q.PlanID != p.ID:
@@ -218,6 +220,8 @@ func checkQuote(q *supportbot.Quote, p *supportbot.Plan, kind supportbot.QuoteKi
 		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s: amount %d is not the sum of its parts or out of bounds", q.ID, q.Amount)
 	case q.ExpiresAt.IsZero():
 		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s has no expiry", q.ID)
+	case !q.ExpiresAt.After(now.Add(quoteMinLife)):
+		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s expires at %s, now is %s", q.ID, q.ExpiresAt, now)
 	}
 	cost, err := periodsCost(p, q.Periods)
 	switch {
@@ -231,6 +235,9 @@ func checkQuote(q *supportbot.Quote, p *supportbot.Plan, kind supportbot.QuoteKi
 	}
 	return nil
 }
+
+// quoteMinLife is how long a quote must still be valid when it arrives.
+const quoteMinLife = time.Minute
 
 // periodsCost is what the periods a quote of p lists cost in full, part by
 // part (no prepayment fee); an error when there are none, or one is not an
