@@ -244,8 +244,8 @@ var repayRefusalCodes = []supportbot.CoreCode{
 }
 
 // foreignRepayment says how a repayment the core answered or announced for
-// action a is not the one a asked for (another key, amount, quote, customer
-// or plan); "" when it is. Such a repayment is never told as the customer's
+// action a is not the one a asked for (another key, amount, quote, card,
+// customer or plan); "" when it is. Such a repayment is never told as the customer's
 // outcome.
 func foreignRepayment(r *supportbot.Repayment, a *supportbot.Action) string {
 	switch {
@@ -257,6 +257,8 @@ func foreignRepayment(r *supportbot.Repayment, a *supportbot.Action) string {
 		return fmt.Sprintf("%d fen, %d asked", int64(r.Amount), int64(a.Repay.Amount))
 	case r.QuoteID != "" && r.QuoteID != a.Repay.QuoteID:
 		return "another quote"
+	case r.CardID != "" && r.CardID != a.Repay.CardID:
+		return "another card"
 	case r.CustomerID != "" && r.CustomerID != a.CustomerID:
 		return "another customer"
 	case r.PlanID != "" && r.PlanID != a.PlanID:

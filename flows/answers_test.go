@@ -67,6 +67,51 @@ func TestARepaymentOfAnotherAmountIsNeverToldAsPaid(t *testing.T) {
 	}
 }
 
+// TestARepaymentOnAnotherCardIsNeverToldAsPaid: the customer confirms with
+// 农业银行 5555; the core answers the charge, and the lookup by key, made
+// on their other card. The customer is not told "paid with 农业银行 5555"
+// (found by an outside probe); once the core answers right, they are.
+func TestARepaymentOnAnotherCardIsNeverToldAsPaid(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(500, "zh")
+	c.identify(phoneZhao)
+	c.send("/pay")
+	otherCard := func(r *supportbot.Repayment, err error) (*supportbot.Repayment, error) {
+		if r != nil {
+			x := *r
+			x.CardID = "K6"
+			r = &x
+		}
+		return r, err
+	}
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			return otherCard(k.Core.Repay(ctx, key, r))
+		}
+		k.repayment = func(ctx context.Context, key string) (*supportbot.Repayment, error) {
+			return otherCard(k.Core.Repayment(ctx, key))
+		}
+	})
+	c.press("确认还款")
+	c.expect("比平时慢一些")
+	h.advance(time.Minute)
+	h.drain()
+	c.inbox()
+	c.reject("还款成功")
+	a := h.actions()[0]
+	if got := h.action(a.Key).State; got != supportbot.ActionUnknown {
+		t.Errorf("the action is %s, want unknown while the core answers another card", got)
+	}
+	if e := h.audit("repay_bill"); len(e) != 0 {
+		t.Errorf("repay_bill audited %+v on an answer of another card", e)
+	}
+	h.hooks.set(func(k *hooks) { k.repay, k.repayment = nil, nil })
+	h.advance(11 * time.Minute)
+	h.drain()
+	c.inbox()
+	c.expect("还款成功", "农业银行 **** 5555")
+}
+
 // TestARepaymentEventOfAnotherAmountSettlesNothing: the partner answers
 // later; an event with the action's key but another amount is not told, the
 // event that matches is.
