@@ -205,6 +205,12 @@ func (e *Engine) attempt(ctx context.Context, a *supportbot.Action) (supportbot.
 		if r.CustomerID != "" && r.CustomerID != a.CustomerID {
 			return a.State, out, fmt.Errorf("the core answered the closure request of key %s with another customer's: %w", a.Key, supportbot.ErrCoreBadAnswer)
 		}
+		if r.Status != supportbot.ClosureSubmitted || r.ExpectedFrom == "" || r.ExpectedTo == "" || r.ExpectedTo < r.ExpectedFrom {
+			// The contract's 201 is the request, submitted, with the dates
+			// the customer is told: anything else is not that.
+			return a.State, out, fmt.Errorf("the core answered the closure request of key %s with status %q, expected %q to %q: %w",
+				a.Key, r.Status, r.ExpectedFrom, r.ExpectedTo, supportbot.ErrCoreBadAnswer)
+		}
 		out.Closure = r
 		return supportbot.ActionSucceeded, out, nil
 	}

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -249,6 +250,56 @@ func TestACancellationAnsweredNotCancelledIsNotToldDone(t *testing.T) {
 			c.reject("已取消预约还款", "不会扣款")
 			if e := h.audit("cancel_scheduled"); len(e) != 0 {
 				t.Errorf("cancel_scheduled audited %+v on an answer that is not a cancellation", e)
+			}
+		})
+	}
+}
+
+// TestAClosureRequestAnsweredNotSubmittedIsNotToldSubmitted: the core
+// answers the closure request 201 but not as the contract's submitted
+// request: rejected, without the expected dates, or with them reversed.
+// The customer is not told "submitted" (nor "between  and "): the outcome
+// is unknown and asked again by key; once the core answers right, it is
+// told once (found by an outside probe).
+func TestAClosureRequestAnsweredNotSubmittedIsNotToldSubmitted(t *testing.T) {
+	f := moneyFlows[slices.IndexFunc(moneyFlows, func(f moneyFlow) bool { return f.kind == supportbot.ActionClosure })]
+	for _, tc := range []struct {
+		name string
+		bend func(r *supportbot.ClosureRequest)
+	}{
+		{"rejected", func(r *supportbot.ClosureRequest) { r.Status, r.Reason = supportbot.ClosureRejected, "风控拒绝" }},
+		{"no dates", func(r *supportbot.ClosureRequest) { r.ExpectedFrom, r.ExpectedTo = "", "" }},
+		{"dates reversed", func(r *supportbot.ClosureRequest) { r.ExpectedFrom, r.ExpectedTo = r.ExpectedTo, r.ExpectedFrom }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, c, ev := f.begin(t)
+			h.hooks.set(func(k *hooks) {
+				k.closure = func(ctx context.Context, key, customerID string) (*supportbot.ClosureRequest, error) {
+					r, err := k.Core.RequestClosure(ctx, key, customerID)
+					if r != nil {
+						x := *r
+						tc.bend(&x)
+						r = &x
+					}
+					return r, err
+				}
+			})
+			c.event(ev)
+			c.expect(f.slow)
+			c.reject(f.done, "between  and ")
+			a := h.actions()[0]
+			if got := h.action(a.Key).State; got != supportbot.ActionUnknown {
+				t.Errorf("the action is %s, want unknown", got)
+			}
+			if e := h.audit(f.audit); len(e) != 0 {
+				t.Errorf("%s audited %+v", f.audit, e)
+			}
+			h.hooks.set(func(k *hooks) { k.closure = nil })
+			h.advance(time.Minute)
+			h.drain()
+			c.inbox()
+			if n := strings.Count(c.text(), f.done); n != 1 {
+				t.Errorf("told %q %d times, want once:\n%s", f.done, n, c.text())
 			}
 		})
 	}
