@@ -442,6 +442,73 @@ func TestCoreDownDuringAPaymentSettlesLaterWithTheSameKey(t *testing.T) {
 	}
 }
 
+// TestAPlanIsNotPaidAgainWhileItsPaymentIsUnderWay: a payment stays
+// unknown (the core down); the customer asks to pay the plan again, in the
+// same chat and in another of theirs: it is not quoted (the core may not
+// know of the first yet; a second confirm would pay the bill twice), they
+// are told the first is under way; a quote another chat showed before,
+// confirmed meanwhile, is not paid either. One payment in all.
+func TestAPlanIsNotPaidAgainWhileItsPaymentIsUnderWay(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c, other := h.chat(500, "zh"), h.chat(501, "zh")
+	c.identify(phoneZhao)
+	other.identify(phoneZhao)
+	other.send("/pay")
+	other.expect("合计应付")
+	c.send("/pay")
+	c.expect("合计应付")
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			return nil, errDown
+		}
+	})
+	c.press("确认还款")
+	c.expect("比平时慢一些")
+	// The quote the other chat shows, confirmed now: not paid a second time.
+	other.press("确认还款")
+	other.expect("还在处理中，结果出来前不能再次还款")
+	for _, ch := range []*chat{c, other} {
+		ch.send("/pay")
+		ch.expect("还在处理中，结果出来前不能再次还款")
+		ch.reject("合计应付", "确认还款")
+	}
+	other.send("/repay")
+	other.expect("还在处理中")
+
+	h.hooks.set(func(k *hooks) { k.repay = nil })
+	h.advance(time.Minute)
+	h.drain()
+	c.inbox()
+	c.expect("还款成功")
+	if n := len(succeeded(h.repayments("C5"))); n != 1 || len(h.actions()) != 1 {
+		t.Errorf("%d repayments and %d actions for one bill, want 1 and 1", n, len(h.actions()))
+	}
+	other.send("/pay") // the plan is free again
+	other.reject("还在处理中")
+}
+
+// TestAQuoteOvertakenByAPaymentFromAnotherChatSaysThatOneCounted: two chats
+// of a customer show the bill's quote; one pays it; the other's confirm
+// goes stale at the core: it is told the payment from the first counted —
+// not quoted again (for the next period, as if it were still owed).
+func TestAQuoteOvertakenByAPaymentFromAnotherChatSaysThatOneCounted(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c, other := h.chat(500, "zh"), h.chat(501, "zh")
+	c.identify(phoneZhao)
+	other.identify(phoneZhao)
+	other.send("/pay")
+	other.expect("合计应付")
+	c.send("/pay")
+	c.press("确认还款")
+	c.expect("还款成功")
+	other.press("确认还款")
+	other.expect("没有扣款", "在它之前确认的", "还款已经成功")
+	other.reject("已重新报价", "合计应付")
+	if n := len(succeeded(h.repayments("C5"))); n != 1 {
+		t.Errorf("%d repayments for one bill, want 1", n)
+	}
+}
+
 // TestExecutedButAnsweredWithAnErrorOverHTTP: the core carries the
 // repayment out and answers 500 (twice: the client's retry too); the bot
 // asks the core about the key on its next round and finds it paid.

@@ -122,6 +122,9 @@ func quoteCard(s *Step, usable []supportbot.Card) supportbot.Card {
 // getQuote asks the core to price plan p for flow, and shows the quote for
 // confirmation. note, if set, says why the customer sees a new quote.
 func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
+	if busy, err := planBusy(s, p, ""); busy || err != nil {
+		return err
+	}
 	cards, err := s.cards()
 	if err != nil {
 		return err
@@ -472,6 +475,9 @@ func confirmPayment(s *Step, flow, qid string) error {
 		s.expired()
 		return nil
 	}
+	if busy, err := planBusy(s, p, repayKey(q.ID)); busy || err != nil {
+		return err
+	}
 	if s.now.After(q.Expires) {
 		return s.fire(flow, "quote", p, "repay.expired")
 	}
@@ -751,11 +757,60 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 		s.say(s.T("repay.not_paid", "amount", amount), rows...)
 		return nil
 	}
+	if code == supportbot.CoreQuoteStale {
+		// Stale because another payment of the plan went through (a second
+		// confirm while the first was slow): that one counts, and the next
+		// period is not quoted in its place.
+		others, err := repaymentsOf(s, a.PlanID, a.Key, a.CreatedAt.Add(-stuckAfter))
+		if err != nil {
+			return err
+		}
+		quoted := a.CreatedAt.Add(-quoteValid) // at the latest
+		if i := slices.IndexFunc(others, func(o supportbot.Action) bool {
+			return o.State == supportbot.ActionSucceeded && o.SettledAt.After(quoted)
+		}); i >= 0 {
+			s.finish()
+			s.say(s.T("repay.other_counted", "amount", amount, "other", money(others[i].Repay.Amount)), rows...)
+			return nil
+		}
+	}
 	if code == supportbot.CoreCardFrozen {
 		s.slots.Card = ""
 	}
 	return s.fire(a.Flow, "quote", p, note)
 }
+
+// planBusy tells the customer, and reports, that plan p has a repayment
+// other than key still waiting for its outcome, from any of their chats:
+// the plan is neither quoted nor paid meanwhile — the core may not know of
+// that one yet, and a second payment would pay the same bill twice.
+func planBusy(s *Step, p *supportbot.Plan, key string) (bool, error) {
+	list, err := repaymentsOf(s, p.ID, key, s.now)
+	if err != nil {
+		return false, err
+	}
+	i := slices.IndexFunc(list, func(a supportbot.Action) bool { return a.State.Open() })
+	if i < 0 {
+		return false, nil
+	}
+	s.finish()
+	s.say(s.T("repay.plan_busy", "amount", money(list[i].Repay.Amount), "product", p.Product, "time", when(s, list[i].CreatedAt)),
+		[]supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn()}, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
+	return true, nil
+}
+
+// repaymentsOf lists the customer's repayments of a plan, other than key,
+// that wait for their outcome or were confirmed since since.
+func repaymentsOf(s *Step, planID, key string, since time.Time) ([]supportbot.Action, error) {
+	list, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, since)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(list, func(a supportbot.Action) bool { return a.Key == key || a.PlanID != planID }), nil
+}
+
+// quoteValid is how long the core keeps a quote (CORE_API.md: 15 minutes).
+const quoteValid = 15 * time.Minute
 
 func declineReason(a *supportbot.Action) string {
 	if r := a.Outcome.Repayment; r != nil {

@@ -67,6 +67,9 @@ type DeskReader interface {
 // ActionReader finds money actions (ENOTFOUND when none has the key).
 type ActionReader interface {
 	Action(ctx context.Context, key string) (*supportbot.Action, error)
+	// CustomerRepayments lists a customer's repayments waiting for an
+	// outcome or confirmed since a time, newest first.
+	CustomerRepayments(ctx context.Context, customerID string, since time.Time) ([]supportbot.Action, error)
 }
 
 // ActionQueue hands money actions to the worker that executes them.

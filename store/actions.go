@@ -223,6 +223,23 @@ func (db *DB) Actions(ctx context.Context, state supportbot.ActionState, limit i
 	if err != nil {
 		return nil, fmt.Errorf("list actions: %w", err)
 	}
+	return scanActions(rows)
+}
+
+// CustomerRepayments lists a customer's repayments that wait for an outcome
+// (pending, unknown, processing) or were confirmed since since, newest
+// first, from any of their chats.
+func (db *DB) CustomerRepayments(ctx context.Context, customerID string, since time.Time) ([]supportbot.Action, error) {
+	rows, err := db.read().query(ctx, `SELECT `+actionColumns+` FROM actions
+		WHERE customer_id = ? AND kind = ? AND (state IN ('pending', 'unknown', 'processing') OR created_at >= ?)
+		ORDER BY created_at DESC LIMIT 100`, customerID, string(supportbot.ActionRepay), ms(since))
+	if err != nil {
+		return nil, fmt.Errorf("list the repayments of customer %s: %w", customerID, err)
+	}
+	return scanActions(rows)
+}
+
+func scanActions(rows *sql.Rows) ([]supportbot.Action, error) {
 	defer rows.Close()
 	var list []supportbot.Action
 	for rows.Next() {
