@@ -39,6 +39,9 @@ const (
 	// key stays the key, but the customer must not wait on it alone.
 	stuckAfter = time.Hour
 	badAnswers = 3
+	// A repayment the financing partner has not answered for
+	// processingStuckAfter is handed to a person as well.
+	processingStuckAfter = 2 * time.Hour
 )
 
 // actionWorkers bounds the money actions executed at once: each mostly
@@ -125,7 +128,7 @@ func (e *Engine) execute(ctx context.Context, a *supportbot.Action) {
 		return
 	}
 	if state == supportbot.ActionProcessing {
-		e.retry(ctx, a, state, reconcileEvery, out, false)
+		e.retry(ctx, a, state, reconcileEvery, out, e.cfg.Now().Sub(a.CreatedAt) >= processingStuckAfter)
 		return
 	}
 	e.settleAction(ctx, a.Key, e.cfg.Instance, state, out)

@@ -695,6 +695,51 @@ func TestAPartnerThatAnswersLater(t *testing.T) {
 	}
 }
 
+// TestAPartnerThatNeverAnswersGoesToAPerson: the core answers processing
+// and, looked at every 5 minutes, still processing for hours: after two
+// hours a person is asked to look — the customer is told so once, and the
+// staff chat gets a ticket naming the key.
+func TestAPartnerThatNeverAnswersGoesToAPerson(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	processing := func(r supportbot.Repayment) *supportbot.Repayment {
+		r.Status, r.SettledAt, r.ID = supportbot.RepaymentProcessing, time.Time{}, "RPROC"
+		return &r
+	}
+	var taken supportbot.Repayment
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			taken = supportbot.Repayment{ID: "RPROC", Key: key, QuoteID: r.QuoteID, CustomerID: "C3", PlanID: "P4", CardID: r.CardID, Amount: r.Amount}
+			return processing(taken), nil
+		}
+		k.repayment = func(ctx context.Context, key string) (*supportbot.Repayment, error) { return processing(taken), nil }
+	})
+	c.press("确认还款")
+	c.expect("资金方正在处理")
+	for range 20 { // 100 minutes: still the partner's
+		h.advance(5 * time.Minute)
+		h.drain()
+	}
+	if c.inbox(); strings.Contains(c.text(), "同事") {
+		t.Fatalf("a person was asked within the partner's usual time: %s", c.text())
+	}
+	for range 8 { // past two hours
+		h.advance(5 * time.Minute)
+		h.drain()
+	}
+	c.inbox()
+	if n := strings.Count(c.text(), "我已请同事核实"); n != 1 {
+		t.Errorf("told %d times that a person will look, want once:\n%s", n, c.text())
+	}
+	if a := h.actions()[0]; !strings.Contains(texts(h.staff()), a.Key) || a.State != supportbot.ActionProcessing {
+		t.Errorf("staff chat %q lacks the key %s, or the action is %s (want still processing)", texts(h.staff()), a.Key, a.State)
+	}
+}
+
 // TestAnOutcomeForACustomerNoLongerInTheChat: a processing repayment
 // settles after its chat signed out, identified as another customer, or
 // was unlinked when the customer's phone changed: the outcome is recorded
