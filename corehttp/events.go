@@ -82,7 +82,7 @@ func (h *EventHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "POST only", http.StatusMethodNotAllowed)
 		return
 	}
-	t, sigs, err := parseSignature(r.Header.Get("Core-Signature"))
+	ts, t, sigs, err := parseSignature(r.Header.Get("Core-Signature"))
 	if err != nil {
 		h.refuse(w, err)
 		return
@@ -103,7 +103,7 @@ func (h *EventHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return
 	}
-	if !h.valid(t, body, sigs) {
+	if !h.valid(ts, body, sigs) {
 		h.refuse(w, errors.New("no matching v1 signature"))
 		return
 	}
@@ -135,10 +135,11 @@ func (h *EventHandler) refuse(w http.ResponseWriter, why error) {
 }
 
 // valid reports whether one of sigs is the HMAC of "<t>.<body>", compared in
-// constant time.
-func (h *EventHandler) valid(t int64, body []byte, sigs [][]byte) bool {
+// constant time. t is the header's text as sent: the core signs what it
+// wrote, leading zeros included.
+func (h *EventHandler) valid(t string, body []byte, sigs [][]byte) bool {
 	m := hmac.New(sha256.New, h.secret)
-	m.Write([]byte(strconv.FormatInt(t, 10)))
+	m.Write([]byte(t))
 	m.Write([]byte{'.'})
 	m.Write(body)
 	want := m.Sum(nil)
@@ -149,14 +150,16 @@ func (h *EventHandler) valid(t int64, body []byte, sigs [][]byte) bool {
 	return ok
 }
 
-// parseSignature reads "t=<unix seconds>,v1=<hex>[,v1=<hex>…]". Schemes
-// other than v1 are skipped (a later one may be added); v1 values that are not
-// 32 bytes of hex are too.
-func parseSignature(v string) (int64, [][]byte, error) {
+// parseSignature reads "t=<unix seconds>,v1=<hex>[,v1=<hex>…]": t as sent
+// (the contract's [0-9]+, so no sign) and as seconds. Schemes other than v1
+// are skipped (a later one may be added); v1 values that are not 32 bytes of
+// hex are too.
+func parseSignature(v string) (string, int64, [][]byte, error) {
 	if v == "" {
-		return 0, nil, errors.New("no Core-Signature")
+		return "", 0, nil, errors.New("no Core-Signature")
 	}
 	var (
+		ts    string
 		t     int64
 		haveT bool
 		sigs  [][]byte
@@ -164,15 +167,15 @@ func parseSignature(v string) (int64, [][]byte, error) {
 	for part := range strings.SplitSeq(v, ",") {
 		k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
-			return 0, nil, errors.New("malformed Core-Signature")
+			return "", 0, nil, errors.New("malformed Core-Signature")
 		}
 		switch k {
 		case "t":
-			n, err := strconv.ParseInt(val, 10, 64)
+			n, err := strconv.ParseUint(val, 10, 63)
 			if err != nil || haveT {
-				return 0, nil, errors.New("malformed or repeated t in Core-Signature")
+				return "", 0, nil, errors.New("malformed or repeated t in Core-Signature")
 			}
-			t, haveT = n, true
+			ts, t, haveT = val, int64(n), true
 		case "v1":
 			if s, err := hex.DecodeString(val); err == nil && len(s) == sha256.Size {
 				sigs = append(sigs, s)
@@ -180,9 +183,9 @@ func parseSignature(v string) (int64, [][]byte, error) {
 		}
 	}
 	if !haveT || len(sigs) == 0 {
-		return 0, nil, errors.New("Core-Signature without t or v1")
+		return "", 0, nil, errors.New("Core-Signature without t or v1")
 	}
-	return t, sigs, nil
+	return ts, t, sigs, nil
 }
 
 // decodeEvent decodes the envelope and the data its type calls for. known is

@@ -2,6 +2,9 @@ package corehttp_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -151,6 +154,11 @@ func TestEventSignature(t *testing.T) {
 		{"no v1", ts, body, 401},
 		{"two t", ts + "," + ts + "," + goodV1, body, 401},
 		{"v1 not hex", ts + ",v1=zz", body, 401},
+		// The contract's t is [0-9]+: the core signs the text it wrote.
+		{"t with a leading zero, signed as written", signText("0"+ts[2:], body), body, 204},
+		{"t with a leading zero, signed without it", "t=0" + ts[2:] + "," + goodV1, body, 401},
+		{"t with a sign", "t=+" + ts[2:] + "," + goodV1, body, 401},
+		{"t with a leading zero, 6 minutes old", signText(fmt.Sprintf("0%d", now.Unix()-360), body), body, 401},
 		{"v1 truncated", ts + "," + goodV1[:40], body, 401},
 		{"garbage", "garbage", body, 401},
 	} {
@@ -159,9 +167,17 @@ func TestEventSignature(t *testing.T) {
 			t.Errorf("%s: status %d (%v), want %d", tc.name, st, err, tc.want)
 		}
 	}
-	if n := len(e.sink.all()); n != 4 {
-		t.Errorf("the sink got %d events, want the 4 validly signed", n)
+	if n := len(e.sink.all()); n != 5 {
+		t.Errorf("the sink got %d events, want the 5 validly signed", n)
 	}
+}
+
+// signText is the Core-Signature of body with t as the core wrote it.
+func signText(t string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(t + "."))
+	m.Write(body)
+	return "t=" + t + ",v1=" + hex.EncodeToString(m.Sum(nil))
 }
 
 func TestEventFreshness(t *testing.T) {
