@@ -203,6 +203,11 @@ func decodeEvent(body []byte) (ev supportbot.CoreEvent, known bool, err error) {
 	if w.ID == "" || w.Type == "" {
 		return ev, false, errors.New("event without id or type")
 	}
+	if w.CreatedAt.t.IsZero() {
+		// The order of a booking's, request's or customer's events is
+		// decided by it: an event without one cannot be placed.
+		return ev, false, fmt.Errorf("event %s: no created_at", w.ID)
+	}
 	ev = supportbot.CoreEvent{ID: w.ID, Type: supportbot.CoreEventType(w.Type), CreatedAt: w.CreatedAt.t}
 	if len(w.Data) == 0 || string(w.Data) == "null" {
 		w.Data = nil

@@ -225,6 +225,15 @@ func TestEventMalformed(t *testing.T) {
 		"no data":           `{"id":"evt_1","type":"repayment.succeeded","created_at":"2026-11-21T10:00:00+08:00"}`,
 		"data of bad money": `{"id":"evt_1","type":"repayment.failed","created_at":"2026-11-21T10:00:00+08:00","data":{"id":"R1","idempotency_key":"k","amount_fen":-5,"status":"failed","created_at":"2026-11-21T10:00:00+08:00"}}`,
 		"bill without plan": `{"id":"evt_1","type":"bill.overdue","created_at":"2026-11-21T10:00:00+08:00","data":{"customer_id":"C1","period":1}}`,
+		// What the contract marks required is refused missing.
+		"no created_at":               `{"id":"evt_1","type":"bill.overdue","data":{"customer_id":"C1","plan_id":"P1","period":1}}`,
+		"customer without phone":      `{"id":"evt_1","type":"customer.updated","created_at":"2026-11-21T10:00:00+08:00","data":{"id":"C1","name":"a","language":"zh","pending_refunds":0}}`,
+		"customer without name":       `{"id":"evt_1","type":"customer.updated","created_at":"2026-11-21T10:00:00+08:00","data":{"id":"C1","phone":"+8613800138000","language":"zh","pending_refunds":0}}`,
+		"closure without customer":    `{"id":"evt_1","type":"closure_request.decided","created_at":"2026-11-21T10:00:00+08:00","data":{"ref":"CR-20261121-0042","status":"completed","reason":null,"expected_from":"2026-11-24","expected_to":"2026-11-26","created_at":"2026-11-21T10:00:00+08:00","decided_at":null}}`,
+		"closure without expected_to": `{"id":"evt_1","type":"closure_request.decided","created_at":"2026-11-21T10:00:00+08:00","data":{"ref":"CR-20261121-0042","customer_id":"C1","status":"completed","reason":null,"expected_from":"2026-11-24","created_at":"2026-11-21T10:00:00+08:00","decided_at":null}}`,
+		"scheduled of period 0":       `{"id":"evt_1","type":"scheduled_repayment.failed","created_at":"2026-11-21T10:00:00+08:00","data":{"id":"S1","plan_id":"P1","period":0,"amount_fen":1,"card_id":"K1","run_at":"2026-11-21T10:00:00+08:00","status":"failed","cancellable":false}}`,
+		"scheduled without plan":      `{"id":"evt_1","type":"scheduled_repayment.failed","created_at":"2026-11-21T10:00:00+08:00","data":{"id":"S1","period":1,"amount_fen":1,"card_id":"K1","run_at":"2026-11-21T10:00:00+08:00","status":"failed","cancellable":false}}`,
+		"repayment without customer":  `{"id":"evt_1","type":"repayment.failed","created_at":"2026-11-21T10:00:00+08:00","data":{"id":"R1","idempotency_key":"k","quote_id":"Q1","plan_id":"P1","card_id":"K1","amount_fen":5,"periods":[1],"status":"failed","decline_reason":null,"cancelled_scheduled_ids":[],"created_at":"2026-11-21T10:00:00+08:00","settled_at":null}}`,
 	} {
 		st, err := coretest.PostEvent(t.Context(), e.url, coretest.Sign(secret, time.Now(), []byte(body)), []byte(body))
 		if err != nil || st != http.StatusBadRequest {

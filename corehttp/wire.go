@@ -15,7 +15,10 @@ import (
 // The contract's JSON, by hand, and its translation into the domain types.
 // Decoding checks what the domain relies on: ids present, money within
 // bounds, known statuses where money decisions depend on them, a quote that
-// adds up. Fields the contract may add later are ignored.
+// adds up. A customer, scheduled repayment, closure request or repayment
+// (what the events carry) also needs every field the contract marks
+// required; one required but nullable reads absent as null. Fields the
+// contract may add later are ignored.
 
 // fen is an amount of one plan, bill, quote or repayment: an integer within
 // 0..MaxPlanMoney. The bounds are checked as it is decoded, so no amount out
@@ -93,23 +96,26 @@ func str(p *string) string {
 }
 
 type wireCustomer struct {
-	ID             string `json:"id"`
-	Name           string `json:"name"`
-	Phone          string `json:"phone"`
-	Language       string `json:"language"`
-	PendingRefunds *int   `json:"pending_refunds"`
+	ID             string  `json:"id"`
+	Name           *string `json:"name"`
+	Phone          string  `json:"phone"`
+	Language       string  `json:"language"`
+	PendingRefunds *int    `json:"pending_refunds"`
 }
 
 func (w *wireCustomer) domain() (*supportbot.Customer, error) {
-	if w.ID == "" {
+	switch {
+	case w.ID == "":
 		return nil, errors.New("customer without id")
-	}
-	if w.PendingRefunds == nil || *w.PendingRefunds < 0 {
+	case w.Name == nil || w.Phone == "" || w.Language == "":
+		// Without its phone a customer.updated would unlink every chat.
+		return nil, fmt.Errorf("customer %s: a field is missing", w.ID)
+	case w.PendingRefunds == nil || *w.PendingRefunds < 0:
 		return nil, fmt.Errorf("customer %s: pending_refunds missing or negative", w.ID)
 	}
 	return &supportbot.Customer{
 		ID:             w.ID,
-		Name:           w.Name,
+		Name:           *w.Name,
 		Phone:          domainPhone(w.Phone),
 		Language:       supportbot.ParseLang(w.Language),
 		PendingRefunds: *w.PendingRefunds,
@@ -249,8 +255,10 @@ func (w *wireScheduled) domain(customerID string) (*supportbot.ScheduledRepaymen
 	switch {
 	case w.ID == "":
 		return nil, errors.New("scheduled repayment without id")
-	case !w.Amount.set || w.RunAt.t.IsZero() || w.Cancellable == nil || w.Status == "":
+	case w.PlanID == "" || w.CardID == "" || !w.Amount.set || w.RunAt.t.IsZero() || w.Cancellable == nil || w.Status == "":
 		return nil, fmt.Errorf("scheduled repayment %s: a field is missing", w.ID)
+	case w.Period < 1:
+		return nil, fmt.Errorf("scheduled repayment %s: period %d", w.ID, w.Period)
 	}
 	if customerID == "" {
 		customerID = w.CustomerID
@@ -277,7 +285,8 @@ type wireClosure struct {
 }
 
 func (w *wireClosure) domain() (*supportbot.ClosureRequest, error) {
-	if w.Ref == "" || w.Status == "" || w.CreatedAt.t.IsZero() {
+	if w.Ref == "" || w.CustomerID == "" || w.Status == "" || w.CreatedAt.t.IsZero() ||
+		w.ExpectedFrom.d == "" || w.ExpectedTo.d == "" {
 		return nil, fmt.Errorf("closure request %q: a field is missing", w.Ref)
 	}
 	r := &supportbot.ClosureRequest{
@@ -369,7 +378,8 @@ func (w *wireRepayment) domain(key string) (*supportbot.Repayment, error) {
 	switch st := supportbot.RepaymentStatus(w.Status); {
 	case w.ID == "":
 		return nil, errors.New("repayment without id")
-	case !w.Amount.set || w.Key == "" || w.CreatedAt.t.IsZero():
+	case !w.Amount.set || w.Key == "" || w.QuoteID == "" || w.CustomerID == "" || w.PlanID == "" ||
+		w.CardID == "" || w.Periods == nil || w.CancelledScheduledIDs == nil || w.CreatedAt.t.IsZero():
 		return nil, fmt.Errorf("repayment %s: a field is missing", w.ID)
 	case st != supportbot.RepaymentSucceeded && st != supportbot.RepaymentProcessing &&
 		st != supportbot.RepaymentDeclined && st != supportbot.RepaymentFailed:
