@@ -24,7 +24,11 @@ func (e *Engine) CoreEvent(ctx context.Context, ev supportbot.CoreEvent) error {
 			return err
 		}
 		if subject := eventSubject(ev); subject != "" && !ev.CreatedAt.IsZero() {
-			latest, err := tx.LatestEvent(ctx, subject, ev.CreatedAt)
+			// A booking debited is done for good: the core's created_at is
+			// in seconds, and a debit that failed and succeeded on a retry
+			// within one is not told "failed" after "paid".
+			final := ev.Type == supportbot.EventScheduledRepaymentSucceeded
+			latest, err := tx.LatestEvent(ctx, subject, ev.CreatedAt, final)
 			if err != nil {
 				return err
 			}

@@ -184,6 +184,27 @@ func TestAnOlderEventArrivingLaterDoesNotUndoANewerOne(t *testing.T) {
 		t.Errorf("the older failure was audited as news: %d entries", n)
 	}
 
+	// The core's created_at is in seconds: a failure created in the same
+	// second as the success, arriving after it, is not told either (a
+	// booking debited is done for good); the success after a failure of
+	// the same second is.
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_s9_done_same", Type: supportbot.EventScheduledRepaymentSucceeded,
+		CreatedAt: start.Add(2 * time.Hour), Scheduled: booking(supportbot.ScheduledDone)})
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_s9_failed_same", Type: supportbot.EventScheduledRepaymentFailed,
+		CreatedAt: start.Add(2 * time.Hour), Scheduled: booking(supportbot.ScheduledFailed)})
+	c.inbox()
+	c.expect("预约还款已扣款成功")
+	c.reject("扣款失败", "立即还款")
+	s10 := *booking(supportbot.ScheduledFailed)
+	s10.ID = "S10"
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_s10_failed", Type: supportbot.EventScheduledRepaymentFailed,
+		CreatedAt: start, Scheduled: &s10})
+	s10.Status = supportbot.ScheduledDone
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_s10_done", Type: supportbot.EventScheduledRepaymentSucceeded,
+		CreatedAt: start, Scheduled: &s10})
+	c.inbox()
+	c.expect("扣款失败", "预约还款已扣款成功")
+
 	newer := supportbot.CoreEvent{ID: "evt_c3_back", Type: supportbot.EventCustomerUpdated, CreatedAt: start.Add(time.Hour),
 		Customer: &supportbot.Customer{ID: "C3", Name: "王芳", Phone: onFile(phoneWang), Language: supportbot.LangZH}}
 	older := supportbot.CoreEvent{ID: "evt_c3_moved", Type: supportbot.EventCustomerUpdated, CreatedAt: start,

@@ -132,9 +132,10 @@ type Tx interface {
 	DoneEvent(ctx context.Context, id int64) error
 	// SeenEvent records a core event id; false means it was taken before.
 	// LatestEvent records one about subject created at; false means one
-	// about it created later was taken before.
+	// about it created later was taken before, or a final one (a state
+	// that ends the subject) at the same instant and this one is not.
 	SeenEvent(ctx context.Context, id string) (bool, error)
-	LatestEvent(ctx context.Context, subject string, at time.Time) (bool, error)
+	LatestEvent(ctx context.Context, subject string, at time.Time, final bool) (bool, error)
 	// KnowPlans records plans as the customer's; PlanOwner is the customer
 	// of a plan recorded (ENOTFOUND: none).
 	KnowPlans(ctx context.Context, customerID string, plans []string) error

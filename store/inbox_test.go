@@ -289,26 +289,32 @@ func TestSeenEvent(t *testing.T) {
 
 // TestLatestEvent: of the events about one subject, one created before an
 // event taken already is not the latest; one created at the same instant,
-// or about another subject, is.
+// or about another subject, is — unless the one taken at that instant is
+// final and it is not.
 func TestLatestEvent(t *testing.T) {
 	ctx := context.Background()
 	db, _, _ := open(t)
 	for i, c := range []struct {
 		subject string
 		at      time.Time
+		final   bool
 		want    bool
 	}{
-		{"scheduled:S1", t0.Add(time.Hour), true},
-		{"scheduled:S1", t0, false}, // older, arriving later
-		{"scheduled:S2", t0, true},
-		{"scheduled:S1", t0.Add(time.Hour), true}, // the same instant
-		{"scheduled:S1", t0.Add(2 * time.Hour), true},
-		{"scheduled:S1", t0.Add(time.Hour), false},
+		{"scheduled:S1", t0.Add(time.Hour), false, true},
+		{"scheduled:S1", t0, false, false}, // older, arriving later
+		{"scheduled:S2", t0, false, true},
+		{"scheduled:S1", t0.Add(time.Hour), false, true}, // the same instant
+		{"scheduled:S1", t0.Add(2 * time.Hour), false, true},
+		{"scheduled:S1", t0.Add(time.Hour), false, false},
+		{"scheduled:S1", t0.Add(2 * time.Hour), true, true},   // final after not, the same instant
+		{"scheduled:S1", t0.Add(2 * time.Hour), false, false}, // not final after final, the same instant
+		{"scheduled:S1", t0.Add(2 * time.Hour), true, true},   // final again
+		{"scheduled:S1", t0.Add(3 * time.Hour), false, true},  // later wins still
 	} {
 		update(t, db, func(tx *store.Tx) error {
-			latest, err := tx.LatestEvent(ctx, c.subject, c.at)
+			latest, err := tx.LatestEvent(ctx, c.subject, c.at, c.final)
 			if latest != c.want {
-				t.Errorf("event %d (%s at %v): latest = %v, want %v", i+1, c.subject, c.at, latest, c.want)
+				t.Errorf("event %d (%s at %v, final %v): latest = %v, want %v", i+1, c.subject, c.at, c.final, latest, c.want)
 			}
 			return err
 		})
@@ -318,7 +324,7 @@ func TestLatestEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	update(t, db, func(tx *store.Tx) error {
-		if latest, err := tx.LatestEvent(ctx, "scheduled:S1", t0); err != nil || !latest {
+		if latest, err := tx.LatestEvent(ctx, "scheduled:S1", t0, false); err != nil || !latest {
 			t.Errorf("after pruning: latest = %v, %v", latest, err)
 		}
 		return nil
