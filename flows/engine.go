@@ -400,8 +400,14 @@ func (e *Engine) runStep(ctx context.Context, q *supportbot.Queued) {
 		err = e.st.Update(ctx, s.apply)
 	}
 	if err != nil {
-		e.log.Error("step failed", "chat", supportbot.ChatRef(ev.ChatID), "kind", ev.Kind, "attempt", q.Attempts+1, "err", err)
-		e.metrics.Step(string(ev.Kind), time.Since(start), true)
+		// A core event the core did not answer waits for it, as a
+		// customer's step told "not answering" does: not a failed step.
+		waits, level := coreEventWaits(ev, err), slog.LevelError
+		if waits {
+			level = slog.LevelWarn
+		}
+		e.log.Log(ctx, level, "step failed", "chat", supportbot.ChatRef(ev.ChatID), "kind", ev.Kind, "attempt", q.Attempts+1, "err", err)
+		e.metrics.Step(string(ev.Kind), time.Since(start), !waits)
 		e.failed(ctx, q, err)
 		return
 	}
@@ -425,9 +431,32 @@ func (e *Engine) runStep(ctx context.Context, q *supportbot.Queued) {
 // stepAttempts is how often a failing step is tried before it is given up.
 const stepAttempts = 3
 
-// failed retries a failed step later, or gives it up with an apology.
+// coreEventRetryFor is how long a core event whose step the core does not
+// answer is tried again, from when it was taken: what it tells (a debit
+// that failed, an overdue bill) is not worth telling days late.
+const coreEventRetryFor = 24 * time.Hour
+
+// coreEventWaits reports a core event whose step failed because the core
+// did not answer (usably): it is tried again until it does.
+func coreEventWaits(ev supportbot.Event, err error) bool {
+	return ev.Kind == supportbot.EventCore && ev.Core != nil && unavailableErr(err)
+}
+
+// failed retries a failed step later, or gives it up with an apology. A
+// core event the core did not answer is tried again, with backoff, for
+// coreEventRetryFor, set aside meanwhile: the customer's own messages go
+// on, the chat's later core events wait behind it (their order is kept).
 func (e *Engine) failed(ctx context.Context, q *supportbot.Queued, cause error) {
-	if q.Attempts+1 < stepAttempts {
+	switch {
+	case coreEventWaits(q.Event, cause) && e.cfg.Now().Sub(q.Event.Time) < coreEventRetryFor:
+		if err := e.st.SetAsideEvent(ctx, q.ID, e.cfg.Now().Add(backoffFor(q.Attempts+1))); err != nil {
+			e.log.Error("postpone event", "err", err)
+		}
+		return
+	case coreEventWaits(q.Event, cause):
+		e.log.Error("core event given up: the core did not answer its step for a day",
+			"chat", supportbot.ChatRef(q.Event.ChatID), "event", q.Event.Core.ID, "type", q.Event.Core.Type, "attempts", q.Attempts+1)
+	case q.Attempts+1 < stepAttempts:
 		wait := time.Duration(1<<q.Attempts) * 2 * time.Second
 		if err := e.st.RetryEvent(ctx, q.ID, e.cfg.Now().Add(wait)); err != nil {
 			e.log.Error("postpone event", "err", err)
@@ -500,6 +529,11 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 		conv.Transcript.Append(supportbot.Line{Time: now, From: "customer", Text: supportbot.MaskNumbers(text, 200)})
 	}
 	err = e.route(s)
+	if coreEventWaits(ev, err) {
+		// What the core tells must still be told: the step is tried again
+		// when the core answers (failed), not ended empty.
+		return nil, err
+	}
 	if unavailableErr(err) || supportbot.CoreErrorOf(err) != nil && !isInternal(ev.Kind) {
 		// The core did not answer (usably), or refused what no flow
 		// expected it to on a customer's step (its data at odds with

@@ -130,6 +130,68 @@ func TestABillOverdueEventRemindsThoseWhoAskedOnce(t *testing.T) {
 	}
 }
 
+// TestACoreEventTheCoreDoesNotAnswerIsToldWhenItDoes: a bill.overdue taken
+// (acknowledged to the core) while the core's reads fail is not dropped: it
+// waits, tried again with backoff, and is told once the core answers; the
+// customer's own messages meanwhile get what they get with the core down,
+// not held back behind it. One the core does not answer for a day is given
+// up: a reminder days late is no use.
+func TestACoreEventTheCoreDoesNotAnswerIsToldWhenItDoes(t *testing.T) {
+	h := newHarness(t, remindFixture())
+	h.advance(-2 * time.Hour) // 08:00, before the job's hour
+	w := h.chat(2200, "zh")
+	w.identify(phoneWu)
+	w.send("/remind")
+	down := func() {
+		h.hooks.set(func(k *hooks) {
+			k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
+		})
+	}
+	back := func() { h.hooks.set(func(k *hooks) { k.plans = nil }) }
+	overdue := func(id string, period int) supportbot.CoreEvent {
+		return supportbot.CoreEvent{ID: id, Type: supportbot.EventBillOverdue, CreatedAt: h.clock(),
+			Bill: &supportbot.BillRef{CustomerID: "C22", PlanID: "PR3", Period: period}}
+	}
+	down()
+	h.coreEvent(overdue("evt_pr3_1", 1))
+	if w.inbox(); len(w.last) != 0 {
+		t.Errorf("told while the core does not answer: %s", w.text())
+	}
+	w.send("/bill")
+	w.expect("分期系统暂时没有响应")
+	h.advance(time.Minute)
+	h.drain()
+	if w.inbox(); len(w.last) != 0 {
+		t.Errorf("told while the core still does not answer: %s", w.text())
+	}
+	back()
+	h.advance(time.Minute)
+	h.drain()
+	w.inbox()
+	if n := strings.Count(w.text(), "⚠️ 逾期提醒：「Xiaomi TV」（订单号 <code>5241000000022</code>）第 1 期"); n != 1 {
+		t.Errorf("once the core answers: reminded %d times, want once:\n%s", n, w.text())
+	}
+
+	down()
+	h.coreEvent(overdue("evt_pr3_2", 2))
+	h.advance(12 * time.Hour)
+	h.drain()
+	if n, err := h.db.InboxDepth(context.Background()); err != nil || n != 1 {
+		t.Errorf("12 hours without an answer: %d events wait (%v), want the event still waiting", n, err)
+	}
+	h.advance(13 * time.Hour)
+	h.drain()
+	if n, err := h.db.InboxDepth(context.Background()); err != nil || n != 0 {
+		t.Errorf("25 hours without an answer: %d events wait (%v), want it given up", n, err)
+	}
+	back()
+	h.advance(time.Minute)
+	h.drain()
+	if w.inbox(); len(w.last) != 0 {
+		t.Errorf("told after it was given up: %s", w.text())
+	}
+}
+
 // TestAnEventForAnUnlinkedChatIsNotTold: the chat was unlinked (/logout)
 // after the event was taken in: its step tells nothing of the customer.
 func TestAnEventForAnUnlinkedChatIsNotTold(t *testing.T) {

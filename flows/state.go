@@ -18,8 +18,11 @@ type Inbox interface {
 	PendingChats(ctx context.Context, now time.Time, limit int) ([]int64, error)
 	// NextEvent is the chat's oldest waiting event (ENOTFOUND when none is due).
 	NextEvent(ctx context.Context, chatID int64, now time.Time) (*supportbot.Queued, error)
-	// RetryEvent postpones an event whose step failed.
+	// RetryEvent postpones an event whose step failed (the chat's later
+	// events wait behind it); SetAsideEvent postpones one that holds back
+	// only the chat's later events of its kind.
 	RetryEvent(ctx context.Context, id int64, at time.Time) error
+	SetAsideEvent(ctx context.Context, id int64, at time.Time) error
 }
 
 // ConversationReader finds conversations.

@@ -57,20 +57,29 @@ func (tx *Tx) PutEvents(ctx context.Context, evs []supportbot.Event) (int, error
 	return n, nil
 }
 
+// inboxNext is the condition on a pending event i of being its chat's next
+// at ? (now) but for its own next_at: an event set aside (SetAsideEvent)
+// and not due is not, nor are the events of its kind behind it; what other
+// events wait for holds back all behind it.
+const inboxNext = `NOT (i.aside AND i.next_at > ?) AND NOT EXISTS (
+	SELECT 1 FROM inbox a WHERE a.chat_id = i.chat_id AND a.state = 'pending' AND a.id < i.id
+		AND a.aside AND a.next_at > ? AND a.kind = i.kind)`
+
 // PendingChats lists up to limit chats whose next event is due by now, the
 // chat with the oldest waiting event first. A chat whose next event waits
 // for a retry is not listed, though later events of it are due: they wait
-// behind it.
+// behind it. An event set aside waits alone (with its kind behind it).
 func (db *DB) PendingChats(ctx context.Context, now time.Time, limit int) ([]int64, error) {
 	// Each chat's first pending event, from the partial index of pending
 	// events (chat_id, id): the cost follows what waits, not the inbox's
 	// history of done events (an ORDER BY id over the table scanned it all).
 	rows, err := db.read().query(ctx, `
 		SELECT f.chat_id FROM (
-			SELECT chat_id, MIN(id) AS id FROM inbox WHERE state = 'pending' GROUP BY chat_id
+			SELECT i.chat_id, MIN(i.id) AS id FROM inbox i WHERE i.state = 'pending' AND `+inboxNext+`
+			GROUP BY i.chat_id
 		) f JOIN inbox i ON i.id = f.id
 		WHERE i.next_at <= ?
-		ORDER BY f.id LIMIT ?`, ms(now), limit)
+		ORDER BY f.id LIMIT ?`, ms(now), ms(now), ms(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("list chats with pending events: %w", err)
 	}
@@ -88,11 +97,14 @@ func (db *DB) PendingChats(ctx context.Context, now time.Time, limit int) ([]int
 
 // NextEvent is the chat's oldest waiting event; ENOTFOUND when there is none,
 // or when it waits for a retry later than now (the chat's later events wait
-// behind it: order is kept). Queued.More says whether another one waits.
+// behind it: order is kept). An event set aside and not due is passed over,
+// and the events of its kind behind it. Queued.More says whether another
+// one waits.
 func (db *DB) NextEvent(ctx context.Context, chatID int64, now time.Time) (*supportbot.Queued, error) {
 	rows, err := db.read().query(ctx, `
-		SELECT id, payload, attempts, next_at FROM inbox WHERE chat_id = ? AND state = 'pending'
-		ORDER BY id LIMIT 2`, chatID)
+		SELECT i.id, i.payload, i.attempts, i.next_at FROM inbox i WHERE i.chat_id = ? AND i.state = 'pending'
+			AND `+inboxNext+`
+		ORDER BY i.id LIMIT 2`, chatID, ms(now), ms(now))
 	if err != nil {
 		return nil, fmt.Errorf("next event of chat: %w", err)
 	}
@@ -142,10 +154,22 @@ func (tx *Tx) DoneEvent(ctx context.Context, id int64) error {
 	return nil
 }
 
-// RetryEvent postpones an event whose step failed.
+// RetryEvent postpones an event whose step failed: its chat's later events
+// wait behind it.
 func (db *DB) RetryEvent(ctx context.Context, id int64, at time.Time) error {
+	return db.postpone(ctx, id, at, false)
+}
+
+// SetAsideEvent postpones an event that holds back only the chat's later
+// events of its kind: the others go on meanwhile.
+func (db *DB) SetAsideEvent(ctx context.Context, id int64, at time.Time) error {
+	return db.postpone(ctx, id, at, true)
+}
+
+func (db *DB) postpone(ctx context.Context, id int64, at time.Time, aside bool) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `UPDATE inbox SET attempts = attempts + 1, next_at = ? WHERE id = ? AND state = 'pending'`, ms(at), id)
+		_, err := tx.exec(ctx, `UPDATE inbox SET attempts = attempts + 1, next_at = ?, aside = ? WHERE id = ? AND state = 'pending'`,
+			ms(at), aside, id)
 		return err
 	})
 }

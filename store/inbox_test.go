@@ -152,6 +152,51 @@ func TestRetryEventHoldsBackItsChatOnly(t *testing.T) {
 	}
 }
 
+// TestSetAsideEventHoldsBackItsKindOnly: an event set aside until later
+// holds back its chat's later events of its kind, not the others; retried
+// as a failed step, it holds back all again.
+func TestSetAsideEventHoldsBackItsKindOnly(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := open(t)
+	core := func(source string) supportbot.Event {
+		return supportbot.Event{Source: source, ChatID: 1, Kind: supportbot.EventCore,
+			Core: &supportbot.CoreEvent{ID: source, Type: supportbot.EventBillOverdue}}
+	}
+	put(t, db, core("e:1"), text(1, "u:1", "a1"), core("e:2"), text(1, "u:2", "a2"))
+	c1 := next(t, db, 1, t0)
+	if err := db.SetAsideEvent(ctx, c1.ID, t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	later := t0.Add(time.Second)
+	if got := pending(t, db, later); !slices.Equal(got, []int64{1}) {
+		t.Errorf("pending chats while e:1 is set aside = %v, want [1] (a1 is due)", got)
+	}
+	for _, want := range []string{"a1", "a2"} {
+		q := next(t, db, 1, later)
+		if q.Event.Text != want {
+			t.Fatalf("next event while e:1 is set aside = %q (%s), want %s", q.Event.Text, q.Event.Source, want)
+		}
+		done(t, db, q.ID)
+	}
+	if got := pending(t, db, later); len(got) != 0 {
+		t.Errorf("pending chats with e:1 set aside and e:2 behind it = %v, want none", got)
+	}
+	if _, err := db.NextEvent(ctx, 1, later); supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
+		t.Errorf("next event with e:1 set aside and e:2 behind it: %v, want ENOTFOUND", err)
+	}
+	due := next(t, db, 1, t0.Add(time.Minute))
+	if due.ID != c1.ID || due.Attempts != 1 || !due.More {
+		t.Errorf("when due: %s after %d attempts, more %v; want e:1 after 1, e:2 behind it", due.Event.Source, due.Attempts, due.More)
+	}
+	put(t, db, text(1, "u:3", "a3"))
+	if err := db.RetryEvent(ctx, c1.ID, t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.NextEvent(ctx, 1, t0.Add(90*time.Second)); supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
+		t.Errorf("next event while e:1 waits for a retry: %v, want ENOTFOUND (all wait behind it)", err)
+	}
+}
+
 func TestDoneEventConflictsWhenHandledMeanwhile(t *testing.T) {
 	ctx := context.Background()
 	db, c, cfg := open(t)
