@@ -211,17 +211,20 @@ func (e *Engine) coreEvent(s *Step) error {
 			Buttons: [][]supportbot.Button{{s.menuBtn(s.T("menu.messages"), "messages")}}})
 	case supportbot.EventScheduledRepaymentSucceeded, supportbot.EventScheduledRepaymentFailed:
 		r := ev.Scheduled
-		product := r.PlanID
-		switch p, err := s.plan(r.PlanID); {
-		case err == nil && p == nil:
+		p, err := s.plan(r.PlanID)
+		switch {
+		case err != nil:
+			// Told once the core answers (the step is tried again): whether
+			// the plan is still theirs, and its name, are the core's.
+			return err
+		case p == nil:
 			// The core does not list the plan as this customer's (the
 			// event was routed by a plan seen under them before): not
 			// theirs to hear of.
 			s.e.log.Warn("scheduled repayment event about a plan the customer no longer has", "event", ev.ID)
 			return nil
-		case err == nil:
-			product = p.Product
 		}
+		product := p.Product
 		if ev.Type == supportbot.EventScheduledRepaymentSucceeded {
 			s.say(s.T("sched_event.done", "product", product, "period", r.Period, "amount", money(r.Amount)),
 				[]supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill")})

@@ -96,6 +96,46 @@ func TestAScheduledEventAsTheContractSendsItIsTold(t *testing.T) {
 	}
 }
 
+// TestAScheduledEventWaitsForTheCoreToNameThePlan: a scheduled event whose
+// plan the core does not answer for is not told with the core's plan id in
+// place of the product, nor without asking whether the plan is still the
+// customer's: it waits until the core answers, then is told by the
+// product's name — or not at all, the plan being no longer theirs.
+func TestAScheduledEventWaitsForTheCoreToNameThePlan(t *testing.T) {
+	h := newHarness(t, fixture())
+	a := h.chat(100, "zh")
+	a.identify(phoneWang)
+	failed := func(id string) supportbot.CoreEvent {
+		return supportbot.CoreEvent{ID: id, Type: supportbot.EventScheduledRepaymentFailed, CreatedAt: start,
+			Scheduled: &supportbot.ScheduledRepayment{ID: "S-" + id, PlanID: "P4", Period: 3, Amount: 10000,
+				CardID: "K8", Status: supportbot.ScheduledFailed}}
+	}
+	plans := func(f func(context.Context, string) ([]supportbot.Plan, error)) {
+		h.hooks.set(func(k *hooks) { k.plans = f })
+	}
+	down := func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
+	plans(down)
+	h.coreEvent(failed("evt_s_down"))
+	if a.inbox(); len(a.last) != 0 {
+		t.Errorf("told while the core does not answer: %s", a.text())
+	}
+	plans(nil)
+	h.advance(time.Minute)
+	h.drain()
+	a.inbox()
+	a.expect("预约还款扣款失败：「Xiaomi Watch」第 3 期，<b>¥100.00</b>", "立即还款")
+	a.reject("P4」")
+
+	plans(down)
+	h.coreEvent(failed("evt_s_gone"))
+	plans(func(context.Context, string) ([]supportbot.Plan, error) { return nil, nil })
+	h.advance(time.Minute)
+	h.drain()
+	if a.inbox(); len(a.last) != 0 {
+		t.Errorf("told once the core answers the plan is no longer the customer's: %s", a.text())
+	}
+}
+
 // TestABillOverdueEventRemindsThoseWhoAskedOnce: the core's bill.overdue is
 // the overdue reminder for a customer who asked for reminders, once, whether
 // the event or the reminder job comes first; nothing for one who did not.
