@@ -100,6 +100,10 @@ func rateFlow() *spec {
 
 // typedRating reads a rating typed instead of pressed: "5", "5 stars",
 // "4星", "五星好评", "3分！", "⭐⭐⭐⭐", "5⭐️", "５".
+// ratingWords are ratings typed in Chinese words, their 星/分 taken off:
+// 三星, 两星, 满分.
+var ratingWords = map[string]int{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "满": 5}
+
 func typedRating(text string) (int, error) {
 	t := strings.ToLower(strings.TrimSpace(text))
 	t = strings.NewReplacer("\ufe0f", "", "🌟", "⭐", "★", "⭐", "☆", "").Replace(t) // emoji variation selector, other stars
@@ -110,8 +114,8 @@ func typedRating(text string) (int, error) {
 	for _, suffix := range []string{"好评", "差评", "stars", "star", "⭐", "颗星", "星", "分"} {
 		t = strings.TrimSpace(strings.TrimSuffix(t, suffix))
 	}
-	if i := strings.Index("一二三四五", t); t != "" && i >= 0 && len(t) == len("一") {
-		return i/len("一") + 1, nil
+	if n, ok := ratingWords[t]; ok {
+		return n, nil
 	}
 	if r := []rune(t); len(r) == 1 && r[0] >= '１' && r[0] <= '５' {
 		return int(r[0]-'１') + 1, nil

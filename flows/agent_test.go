@@ -374,14 +374,14 @@ func TestAnAgentDecidesAClosureInTheTopic(t *testing.T) {
 }
 
 // TestARatingMayBeTyped: asked for a 1–5 rating, a customer who types it —
-// "4", "5 stars", "三星", "⭐⭐⭐⭐⭐", "五星好评", "5分！" — is taken at their word; other words are not a
+// "4", "5 stars", "三星", "两星", "满分", "⭐⭐⭐⭐⭐", "五星好评", "5分！" — is taken at their word; other words are not a
 // rating, and the customer moves on.
 func TestARatingMayBeTyped(t *testing.T) {
 	for _, c := range []struct {
 		typed string
 		want  int
 	}{{"4", 4}, {"5 stars", 5}, {"三星", 3}, {" 2分", 2}, {"谢谢", 0}, {"6", 0},
-		{"⭐⭐⭐⭐⭐", 5}, {"五星好评", 5}, {"5分！", 5}, {"5⭐️", 5}, {"⭐⭐⭐⭐⭐⭐", 0}, {"４", 4}} {
+		{"⭐⭐⭐⭐⭐", 5}, {"五星好评", 5}, {"5分！", 5}, {"5⭐️", 5}, {"⭐⭐⭐⭐⭐⭐", 0}, {"４", 4}, {"两星", 2}, {"满分", 5}, {"10分", 0}} {
 		t.Run(c.typed, func(t *testing.T) {
 			h, ch, topic := handedOff(t, "zh")
 			h.agent(7, "小李", topic).send("/close")

@@ -19,6 +19,11 @@ const dueSoonDays = 3
 // action) → cancelled, once. Whether one can still be cancelled is the
 // core's cut-off (ScheduledRepayment.Cancellable: not once the bank is
 // debiting it — processing, or running within 2 hours).
+// cancelItWords ask, at a cancellation, to cancel the booking: answered
+// with how to confirm it.
+var cancelItWords = map[string]bool{"取消它": true, "取消掉": true, "嗯 取消掉": true, "取消吧": true, "帮我取消": true, "取消这笔": true,
+	"cancel it": true, "yes cancel it": true, "please cancel it": true, "cancel this one": true}
+
 func cancelFlow() *spec {
 	return &spec{
 		name:          "cancel",
@@ -213,7 +218,9 @@ func handleCancel(s *Step, a action) (bool, error) {
 			verb, id = "pick", list[n-1].ID
 		case s.conv.State == "confirming" && moneyAnswerOf(text) == confirmsMoney:
 			verb, id = "ok", s.slots.Scheduled
-		case s.conv.State == "confirming" && moneyAnswerOf(text) == acknowledges:
+		case s.conv.State == "confirming" && (moneyAnswerOf(text) == acknowledges || cancelItWords[bare(text)]):
+			// "取消它" says what, but not "confirm": the booking stays until
+			// the button or 确认 (the customer must not believe it is gone).
 			s.say(s.T("cancel.confirm_how"))
 			return true, nil
 		case s.conv.State == "cancelling" && moneyAnswerOf(text) != notAnAnswer:

@@ -325,7 +325,8 @@ func checkIDCard(s *Step, text string) error {
 		return err
 	}
 	answer := idCardAnswer(text)
-	if !idCardPattern.MatchString(answer) {
+	if asked := strings.ContainsAny(text, "?？") || strings.HasSuffix(bare(text), "吗"); asked || !idCardPattern.MatchString(answer) {
+		// Not an answer, or asked ("是2468吗"): said again, not counted.
 		s.say(s.T("closure.id_format"), []supportbot.Button{s.cancelBtn(), s.humanBtn()})
 		return nil
 	}

@@ -105,6 +105,9 @@ func TestClosureHappyPathAndAskingAgain(t *testing.T) {
 	c.expect("last 4 characters of the ID card number", "You have 3 tries left.")
 	c.send("I forgot them")
 	c.expect("like 123X", "tap below for a person")
+	c.send("is it 4321?") // asked, not answered: not taken, not counted
+	c.expect("like 123X")
+	c.reject("submitted")
 	c.send("the last four are 4321, thanks")
 	// Saturday 11-21: 3 business days on is Wednesday 11-25, 5 is Friday 11-27.
 	c.expect("Closure request submitted, reference <code>CR-20261121-", "within 3–5 business days: <b>between Nov 25, 2026 and Nov 27, 2026</b>")

@@ -133,7 +133,7 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 		t.Errorf("a no moved money: %+v", got)
 	}
 	c.send("/pay")
-	for _, ack := range []string{"好的", "ok?", "嗯", "yes", "确定？", "确认?", "confirm?", "confirmed?", "confirmed"} {
+	for _, ack := range []string{"好的", "ok?", "嗯", "yes", "确定？", "确认?", "confirm?", "confirmed?", "confirmed", "没问题", "好吧"} {
 		c.send(ack)
 		c.expect("还没有扣款", "请点上方「✅ 确认还款」按钮，或回复「确认」", "¥542.33")
 		c.reject("还款成功", "没有需要你确认的操作")
@@ -155,12 +155,16 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 	e.expect("?")
 	e.send("Never mind")
 	e.expect("stays as it is")
+	e.send("/cancel_schedule")
+	e.press("period 7")
+	e.send("no keep it")
+	e.expect("stays as it is")
 	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
 		t.Errorf("S1 is %s after never mind, want scheduled", got)
 	}
 	e.send("/cancel_schedule")
 	e.press("period 7")
-	for _, ack := range []string{"yeah ok", "confirm?", "确定？"} {
+	for _, ack := range []string{"yeah ok", "confirm?", "确定？", "cancel it", "取消它"} {
 		e.send(ack)
 		e.expect("It is not cancelled yet", "press \"Cancel this repayment\" above or type \"confirm\"")
 		if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {

@@ -33,8 +33,9 @@ var confirmWords = map[string]bool{"确认": true, "确定": true, "確認": tru
 // the default card, going on with a closure); a payment or a cancellation
 // asks for the button or "确认" instead.
 var ackWords = map[string]bool{"是": true, "是的": true, "好": true, "好的": true, "可以": true, "行": true, "嗯": true, "对": true,
-	"對": true, "yes": true, "y": true, "yep": true, "yeah": true, "ok": true, "okay": true, "sure": true, "yeah ok": true, "ok ok": true,
-	"confirmed": true}
+	"對": true, "没问题": true, "好吧": true, "行吧": true, "可以的": true, "好滴": true, "好嘞": true, "yes": true, "y": true, "yep": true,
+	"yeah": true, "ok": true, "okay": true, "sure": true, "yeah ok": true, "ok ok": true, "alright": true, "all right": true,
+	"fine": true, "no problem": true, "confirmed": true}
 
 // moneyAnswer is what a typed answer says to a step that moves money.
 type moneyAnswer int

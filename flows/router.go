@@ -93,8 +93,9 @@ var cancelWords = map[string]bool{"取消": true, "退出": true, "返回": true
 // account).
 var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true, "先不了": true, "不了": true, "不要": true, "不要了": true,
 	"不": true, "否": true, "不需要": true, "没事了": true, "暂时不用": true, "以后再说": true, "再说吧": true, "先不用": true,
+	"不还了": true, "先不还了": true, "不付了": true, "不取消了": true, "不注销了": true, "不办了": true, "保留": true, "保留吧": true,
 	"no": true, "nope": true, "nah": true, "never mind": true, "nevermind": true, "later": true, "not now": true,
-	"no thanks": true, "no thank you": true, "maybe later": true}
+	"no thanks": true, "no thank you": true, "maybe later": true, "keep it": true, "no keep it": true, "don't": true}
 
 // isNo reports whether typed text is a "no".
 func isNo(text string) bool { return noWords[bare(text)] }
