@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 
@@ -56,10 +57,24 @@ func moneyAnswerOf(text string) moneyAnswer {
 	switch {
 	case confirmWords[w] && !asked:
 		return confirmsMoney
-	case confirmWords[w] || ackWords[w]:
+	case confirmWords[w] || ackWords[w] || aboutConfirming(w):
 		return acknowledges
 	}
 	return notAnAnswer
+}
+
+// aboutConfirming reports a short text about confirming that is not the
+// word alone, nor a "no": "确认吗", "好的确认", "确认？确认什么", "is it
+// confirmed" — the way to confirm is the answer.
+func aboutConfirming(w string) bool {
+	if utf8.RuneCountInString(w) > 15 || !containsAny(w, "确认", "确定", "確認", "確定", "confirm") {
+		return false
+	}
+	return !containsAny(w, "不", "别", "没", "甭", "don't", "dont", "not", "can't", "cannot", "won't", "never")
+}
+
+func containsAny(s string, subs ...string) bool {
+	return slices.ContainsFunc(subs, func(sub string) bool { return strings.Contains(s, sub) })
 }
 
 // agrees reports whether typed text confirms or agrees (a question does
