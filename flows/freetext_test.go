@@ -133,7 +133,7 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 		t.Errorf("a no moved money: %+v", got)
 	}
 	c.send("/pay")
-	for _, ack := range []string{"好的", "ok?", "嗯", "yes", "确定？", "确认?", "confirm?", "confirmed?", "confirmed", "没问题", "好吧", "确认吗", "好的确认", "确认？确认什么", "is it confirmed"} {
+	for _, ack := range []string{"好的", "ok?", "嗯", "yes", "确定？", "确认?", "confirm?", "confirmed?", "confirmed", "没问题", "好吧", "确认吗", "好的确认", "确认？确认什么", "is it confirmed", "yes please pay it", "OK扣吧"} {
 		c.send(ack)
 		c.expect("还没有扣款", "请点上方「✅ 确认还款」按钮，或回复「确认」", "¥542.33")
 		c.reject("还款成功", "没有需要你确认的操作")

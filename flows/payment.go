@@ -57,10 +57,22 @@ func moneyAnswerOf(text string) moneyAnswer {
 	switch {
 	case confirmWords[w] && !asked:
 		return confirmsMoney
-	case confirmWords[w] || ackWords[w] || aboutConfirming(w):
+	case confirmWords[w] || ackWords[w] || aboutConfirming(w) || agreesToPay(w):
 		return acknowledges
 	}
 	return notAnAnswer
+}
+
+// agreesToPay reports a short "yes" that says to what: "yes please pay it",
+// "好的 还吧", "ok扣吧" — at a quote, not another flow's question.
+func agreesToPay(w string) bool {
+	if utf8.RuneCountInString(w) > 20 || aboutConfirming(w) {
+		return false
+	}
+	yes := slices.ContainsFunc([]string{"yes", "ok", "okay", "sure", "好的", "好", "嗯", "行", "可以"}, func(a string) bool {
+		return strings.HasPrefix(w, a)
+	})
+	return yes && containsAny(w, "pay", "还", "付", "扣", "cancel", "取消") && !containsAny(w, "不", "别", "没", "don't", "dont", "not")
 }
 
 // aboutConfirming reports a short text about confirming that is not the
