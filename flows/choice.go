@@ -2,9 +2,11 @@ package flows
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // listChoice reads which item of a numbered list of n a customer typed:
@@ -19,7 +21,57 @@ func listChoice(text string, n int, names []string) int {
 	if i := nameChoice(t, names); i > 0 {
 		return i
 	}
-	return 0
+	return kindChoice(t, names)
+}
+
+// deviceKinds are the kinds of device a customer names a plan by ("手机那个",
+// "the laptop"): the words they say, and the words of a product name that
+// show the kind. A name that shows none is a phone's ("Redmi K70").
+var deviceKinds = []deviceKind{
+	{said: []string{"笔记本", "电脑", "laptop", "notebook"}, shown: []string{"book", "笔记本", "laptop"}},
+	{said: []string{"平板", "tablet", "pad"}, shown: []string{"pad", "平板", "tablet"}},
+	{said: []string{"手表", "手环", "watch"}, shown: []string{"watch", "band", "手表", "手环"}},
+	{said: []string{"电视", "tv"}, shown: []string{"tv", "电视"}},
+	{said: []string{"耳机", "earbuds", "headphones"}, shown: []string{"buds", "耳机", "headphone"}},
+	{said: nil, shown: []string{"音箱", "speaker", "路由", "router", "相机", "camera", "空调", "冰箱", "洗衣机", "净化器", "扫地", "vacuum"}},
+	{said: []string{"手机", "phone", "mobile"}}, // last: a name that shows no other kind
+}
+
+type deviceKind struct{ said, shown []string }
+
+// isSaid and isShown report whether a text says the kind, and a product
+// name shows it (the kind that lists no words is every other name's).
+func (k deviceKind) isSaid(t string) bool {
+	return slices.ContainsFunc(k.said, func(w string) bool { return strings.Contains(t, w) })
+}
+
+func (k deviceKind) isShown(name string) bool {
+	return k.shown == nil || slices.ContainsFunc(k.shown, func(w string) bool { return strings.Contains(name, w) })
+}
+
+// kindChoice is the one item of the kind of device a short text names, 0
+// when it names none, or the list has none or several of that kind.
+func kindChoice(t string, names []string) int {
+	if utf8.RuneCountInString(t) > 12 || strings.Contains(t, "手机号") || strings.Contains(t, "phone number") {
+		return 0
+	}
+	said := slices.IndexFunc(deviceKinds, func(k deviceKind) bool { return k.isSaid(t) })
+	if said < 0 {
+		return 0
+	}
+	found := 0
+	for i, name := range names {
+		name = strings.ToLower(name)
+		kind := slices.IndexFunc(deviceKinds, func(k deviceKind) bool { return k.isShown(name) })
+		if kind != said {
+			continue
+		}
+		if found != 0 {
+			return 0
+		}
+		found = i + 1
+	}
+	return found
 }
 
 var (

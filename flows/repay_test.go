@@ -380,7 +380,8 @@ func TestLangMidStepDoesNotLeaveItToConfirm(t *testing.T) {
 
 // TestAPlanMayBePickedInWords: at the plan picker, a customer who types
 // which plan — its place ("第二个", "2号", "the second one") or words of its
-// name ("book那个", "the K70 one") — gets that plan's quote; words that fit
+// name ("book那个", "the K70 one") or the kind of device ("手机那个", "the
+// laptop") — gets that plan's quote; words that fit
 // both plans, or neither, pick nothing (found by an outside probe: "第二个"
 // was answered as chit-chat, "2号" with an unrelated topic).
 func TestAPlanMayBePickedInWords(t *testing.T) {
@@ -388,6 +389,7 @@ func TestAPlanMayBePickedInWords(t *testing.T) {
 		"第二个": "Xiaomi Book", "2号": "Xiaomi Book", "第2笔": "Xiaomi Book", "选第一个": "Redmi K70",
 		"the second one": "Xiaomi Book", "2nd": "Xiaomi Book", "no. 1": "Redmi K70",
 		"book那个": "Xiaomi Book", "the K70 one pls": "Redmi K70", "xiaomi book": "Xiaomi Book",
+		"手机那个": "Redmi K70", "笔记本": "Xiaomi Book", "the laptop": "Xiaomi Book", "phone": "Redmi K70",
 	} {
 		t.Run(typed, func(t *testing.T) {
 			_, c := session(t, fixture(), phoneZhang, "/repay")
@@ -397,5 +399,9 @@ func TestAPlanMayBePickedInWords(t *testing.T) {
 	}
 	_, c := session(t, fixture(), phoneZhang, "/repay")
 	c.send("第三个") // there are two
+	c.reject("提前结清报价")
+	c.send("平板") // no tablet among them
+	c.reject("提前结清报价")
+	c.send("我的手机号换了") // about the phone number, not a phone
 	c.reject("提前结清报价")
 }
