@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 
@@ -45,6 +46,10 @@ func identifyFlow() *spec {
 				askContact(s, "identify.use_button")
 				return true, nil
 			}
+			if asksHowToShare(text) {
+				askContact(s, "identify.how_share")
+				return true, nil
+			}
 			if c := s.e.cfg.Classifier.Classify(text); c.Confident && (c.Kind == "faq" || c.Kind == "flow" || asideOfOurs(c)) {
 				return false, nil
 			}
@@ -52,6 +57,15 @@ func identifyFlow() *spec {
 			return true, nil
 		},
 	}
+}
+
+// asksHowToShare reports a question about the step itself: how to share
+// the contact, where the button is ("how do i share contact", "按钮在哪").
+func asksHowToShare(text string) bool {
+	t := strings.ToLower(text)
+	about := containsAny(t, "share", "分享", "button", "按钮", "contact", "联系人", "名片", "verify", "验证")
+	how := containsAny(t, "how", "where", "can't", "cant", "don't see", "dont see", "not see", "怎么", "如何", "在哪", "哪里", "找不到", "看不到", "没看到", "没有")
+	return about && how && utf8.RuneCountInString(t) <= 40
 }
 
 // asideOfOurs reports a question the bot answers with where to go (an

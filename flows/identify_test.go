@@ -42,6 +42,11 @@ func TestIdentifyRefusesSomeoneElsesContact(t *testing.T) {
 	c.send("确认") // not a number: what the step waits for, and the way out
 	c.expect("要继续，请点击下方「📱 分享我的手机号」按钮", "返回")
 	c.reject("手动输入的号码", "张伟")
+	for _, how := range []string{"按钮在哪", "how do i share contact", "怎么验证啊 找不到按钮"} { // how to do what it waits for
+		c.send(how)
+		c.expect("看不到按钮的话", "四个小方块")
+		c.reject("客服热线")
+	}
 	if got := len(h.audit("identify_refused")); got != 1 {
 		t.Errorf("identify_refused audit entries = %d, want 1", got)
 	}
