@@ -109,6 +109,11 @@ type Event struct {
 	// Masked is set when the channel masked card or ID numbers in Text
 	// before keeping it: the customer is warned, nothing unmasked is kept.
 	Masked bool `json:",omitempty"`
+	// FileName is a document's file name (EventMedia); FileHidden is set
+	// when it held a card or ID number, masked in FileName: the document,
+	// which carries its name, is not relayed as it is.
+	FileName   string `json:",omitempty"`
+	FileHidden bool   `json:",omitempty"`
 }
 
 // UpdateSource is the Source of a Telegram update (update ids start at 0).

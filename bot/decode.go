@@ -124,6 +124,9 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 			ev.Kind, ev.Text = supportbot.EventText, clip(m.Text)
 		case hasMedia(m) || x.Message.newerMedia():
 			ev.Kind, ev.Text = supportbot.EventMedia, clip(m.Caption)
+			if m.Document != nil {
+				ev.FileName = clip(m.Document.FileName)
+			}
 		default: // service messages: pins, topic edits, members joining…
 			return in, nil
 		}

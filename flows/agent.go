@@ -342,6 +342,16 @@ func relayToAgent(s *Step) (bool, error) {
 		if ev.Masked {
 			s.say(s.T("cards.never_share_relayed"))
 		}
+	case ev.FileHidden:
+		// A document named with a card or ID number: a copy would show the
+		// name. The topic is told what came, masked; the customer is asked
+		// to send it again under another name.
+		text := s.staffT("agent.file_hidden", "name", ev.FileName)
+		if ev.Text != "" {
+			text += "\n" + ev.Text
+		}
+		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: text})
+		s.say(s.T("cards.file_name_hidden"))
 	default: // photos, documents, contacts, albums: copied as they are, after the post before them
 		r := supportbot.Reply{ChatID: staff, TicketID: id, CopyFromChat: ev.ChatID, CopyFromMessage: ev.MessageID}
 		if len(ev.Album) > 1 {

@@ -225,6 +225,9 @@ func maskEvent(ev *supportbot.Event) {
 		ev.Text, a = supportbot.MaskSecrets(ev.Text)
 		ev.Args, b = supportbot.MaskSecrets(ev.Args)
 		ev.Masked = ev.Masked || a || b
+		var c bool
+		ev.FileName, c = supportbot.MaskSecrets(ev.FileName)
+		ev.FileHidden = ev.FileHidden || c
 	}
 }
 

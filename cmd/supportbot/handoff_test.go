@@ -200,6 +200,42 @@ func TestAStaffChatGoneForAMomentLosesNoOtherTicketsMessage(t *testing.T) {
 	}
 }
 
+// TestADocumentNamedWithAnIDNumberIsNotRelayed: a customer with a person
+// sends a document whose file name holds their ID number: a copy would show
+// the name, so the topic gets a line with the name masked instead, and the
+// customer is asked to rename the file; a document named otherwise is
+// copied as ever.
+func TestADocumentNamedWithAnIDNumberIsNotRelayed(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7903, "zh")
+	c.say("/agent", "排在第")
+	topic := a.ticketTopic(1)
+	a.srv.SendDocument(c.user, "doc-id", "身份证11010519491231002X.pdf", "我的证件")
+	a.topicShows(topic, "身份证****002X.pdf")
+	c.sees("文件名里有银行卡号或身份证号")
+	a.srv.SendDocument(c.user, "doc-ok", "证件.pdf", "")
+	deadline := time.Now().Add(deskWait)
+	var copied []string
+	for time.Now().Before(deadline) {
+		copied = copied[:0]
+		for _, m := range a.srv.SentTo(staffChat) {
+			if m.CopyFromChat != 0 {
+				copied = append(copied, m.FileID)
+			}
+		}
+		if len(copied) > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(copied) != 1 {
+		t.Errorf("the topic got %d copies, want the renamed document's alone", len(copied))
+	}
+	if got := a.chatText(staffChat, 0); strings.Contains(got, "11010519491231002X") {
+		t.Errorf("the staff chat shows the ID number:\n%s", got)
+	}
+}
+
 // TestHandoffGoesOnPastOneRefusedMessage: Telegram refuses one message
 // into the topic for what it is (a photo the customer deleted before it was
 // copied): that message is dropped, the ticket stays open and the
