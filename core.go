@@ -40,6 +40,25 @@ func (p QuoteParts) Sum() (Money, error) {
 	return SumMoney(p.Principal, p.Fees, p.LateFees, p.PrepayFee)
 }
 
+// BillsCost is what bills cost in full, part by part: their principal,
+// fees and late fees (a bill payment's parts; no prepayment fee).
+func BillsCost(bills ...Bill) (QuoteParts, error) {
+	var parts QuoteParts
+	var err error
+	for _, b := range bills {
+		if parts.Principal, err = SumMoney(parts.Principal, b.Principal); err != nil {
+			return parts, err
+		}
+		if parts.Fees, err = SumMoney(parts.Fees, b.Fee); err != nil {
+			return parts, err
+		}
+		if parts.LateFees, err = SumMoney(parts.LateFees, b.LateFee); err != nil {
+			return parts, err
+		}
+	}
+	return parts, nil
+}
+
 // Quote is the core's price for paying a plan now, valid until ExpiresAt.
 type Quote struct {
 	ID         string

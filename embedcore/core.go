@@ -306,20 +306,11 @@ func Price(p supportbot.Plan, periods []int, kind supportbot.QuoteKind, today su
 		}
 		return supportbot.QuoteParts{Principal: q.Principal, Fees: q.DueFees, LateFees: q.LateFees, PrepayFee: q.PrepayFee}, nil
 	}
-	var err error
-	for _, n := range periods {
-		b, _ := bill(p, n)
-		if parts.Principal, err = supportbot.SumMoney(parts.Principal, b.Principal); err != nil {
-			return parts, err
-		}
-		if parts.Fees, err = supportbot.SumMoney(parts.Fees, b.Fee); err != nil {
-			return parts, err
-		}
-		if parts.LateFees, err = supportbot.SumMoney(parts.LateFees, b.LateFee); err != nil {
-			return parts, err
-		}
+	bills := make([]supportbot.Bill, len(periods))
+	for i, n := range periods {
+		bills[i], _ = bill(p, n)
 	}
-	return parts, nil
+	return supportbot.BillsCost(bills...)
 }
 
 // fingerprint identifies the state of a plan a quote was made from: a quote

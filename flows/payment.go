@@ -274,27 +274,18 @@ const quoteMinLife = time.Minute
 // part (no prepayment fee); an error when there are none, or one is not an
 // unpaid period of p or is listed twice.
 func periodsCost(p *supportbot.Plan, periods []int) (supportbot.QuoteParts, error) {
-	var parts supportbot.QuoteParts
 	if len(periods) == 0 {
-		return parts, errors.New("no periods")
+		return supportbot.QuoteParts{}, errors.New("no periods")
 	}
+	bills := make([]supportbot.Bill, len(periods))
 	for i, n := range periods {
 		b, ok := billOf(p, n)
 		if !ok || b.Status != supportbot.BillUnpaid || slices.Contains(periods[:i], n) {
-			return parts, fmt.Errorf("period %d is not an unpaid period of plan %s, or is listed twice", n, p.ID)
+			return supportbot.QuoteParts{}, fmt.Errorf("period %d is not an unpaid period of plan %s, or is listed twice", n, p.ID)
 		}
-		var err error
-		if parts.Principal, err = supportbot.SumMoney(parts.Principal, b.Principal); err != nil {
-			return parts, err
-		}
-		if parts.Fees, err = supportbot.SumMoney(parts.Fees, b.Fee); err != nil {
-			return parts, err
-		}
-		if parts.LateFees, err = supportbot.SumMoney(parts.LateFees, b.LateFee); err != nil {
-			return parts, err
-		}
+		bills[i] = b
 	}
-	return parts, nil
+	return supportbot.BillsCost(bills...)
 }
 
 // payoffLines are an early repayment quote's lines.
