@@ -898,3 +898,16 @@ func customerIn(t *testing.T, data []supportbot.CustomerData, id string) *suppor
 	t.Fatalf("no customer %s in the data", id)
 	return nil
 }
+
+// bendQuotes makes the core's quotes come back changed by bend.
+func bendQuotes(h *harness, bend func(*supportbot.Quote)) {
+	h.hooks.set(func(k *hooks) {
+		k.quote = func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
+			q, err := k.Core.Quote(ctx, key, r)
+			if err == nil {
+				bend(q)
+			}
+			return q, err
+		}
+	})
+}

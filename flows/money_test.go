@@ -1067,15 +1067,7 @@ func TestAQuoteThatDoesNotAddUpIsNeverShownOrCharged(t *testing.T) {
 			h := newHarness(t, fixture())
 			c := h.chat(100, "zh")
 			c.identify(phoneWang)
-			h.hooks.set(func(k *hooks) {
-				k.quote = func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
-					q, err := k.Core.Quote(ctx, key, r)
-					if err == nil {
-						tc.bend(q)
-					}
-					return q, err
-				}
-			})
+			bendQuotes(h, tc.bend)
 			c.send("/repay")
 			c.expect("报价金额有误", "没有扣款") // said plainly, with a way on
 			c.button("重新报价")

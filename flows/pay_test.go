@@ -290,15 +290,7 @@ func TestABillQuoteThatIsNotWhatItsPeriodsCostIsNeverShownOrCharged(t *testing.T
 			h := newHarness(t, payFixture())
 			c := h.chat(600, "zh")
 			c.identify(phoneQian)
-			h.hooks.set(func(k *hooks) {
-				k.quote = func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
-					q, err := k.Core.Quote(ctx, key, r)
-					if err == nil {
-						tc.bend(q)
-					}
-					return q, err
-				}
-			})
+			bendQuotes(h, tc.bend)
 			c.send("/pay")
 			c.expect("报价金额有误", "没有扣款")
 			c.reject("合计应付", "确认还款")
