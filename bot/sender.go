@@ -670,6 +670,11 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 		// other tickets' messages are tried as they come.
 		gone := chatGone(err) && m.Reply.ChatID > 0
 		s.srv.log.Warn("message given up", "chat", supportbot.ChatRef(m.Reply.ChatID), "chat_gone", gone, "err", scrub(err, s.srv.cfg.Token))
+		if to := migratedTo(err); to != 0 {
+			// The staff group was upgraded to a supergroup: only the
+			// operator can point the bot at it.
+			s.srv.log.Error("the chat was upgraded to a supergroup: set AGENT_CHAT_ID to its new id", "chat", m.Reply.ChatID, "new_chat", to)
+		}
 		rerr = s.outbox.MarkFailed(ctx, m.ID, scrub(err, s.srv.cfg.Token), gone)
 		if rerr == nil && m.Reply.TicketID != 0 && s.srv.cfg.GaveUp != nil && !messageRefused(err) {
 			// The staff chat refuses the bot: the customer must not wait on a relay.
@@ -730,6 +735,16 @@ func chatGone(err error) bool {
 	}
 	msg := strings.ToLower(te.Message)
 	return te.Code == 403 || strings.Contains(msg, "chat not found") || strings.Contains(msg, "user is deactivated")
+}
+
+// migratedTo is the new id Telegram gives for a group upgraded to a
+// supergroup (a message to the old id is refused with it), 0 otherwise.
+func migratedTo(err error) int64 {
+	var te *tgbotapi.Error
+	if errors.As(err, &te) {
+		return te.MigrateToChatID
+	}
+	return 0
 }
 
 // errorCode is Telegram's error code, or 0 for network errors and answers

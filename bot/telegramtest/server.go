@@ -220,6 +220,8 @@ type Fault struct {
 	// Description replaces the error's description (4xx and 500), as in
 	// Blocked and ThreadNotFound.
 	Description string
+	// MigrateTo is reported as parameters.migrate_to_chat_id (Migrated).
+	MigrateTo int64
 }
 
 // Blocked is a 403 "Forbidden: bot was blocked by the user", as Telegram
@@ -227,6 +229,12 @@ type Fault struct {
 // for every send to that user).
 func Blocked() Fault {
 	return Fault{Status: 403, Description: "Forbidden: bot was blocked by the user"}
+}
+
+// Migrated is Telegram refusing a message to a group upgraded to a
+// supergroup, naming the supergroup's id.
+func Migrated(to int64) Fault {
+	return Fault{Status: 400, Description: "Bad Request: group chat was upgraded to a supergroup chat", MigrateTo: to}
 }
 
 // ThreadNotFound is a 400 "Bad Request: message thread not found", as
@@ -295,6 +303,7 @@ type apiError struct {
 	code       int
 	desc       string
 	retryAfter int
+	migrateTo  int64
 }
 
 func bad(desc string) *apiError { return &apiError{code: 400, desc: "Bad Request: " + desc} }
@@ -364,8 +373,11 @@ func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
 
 func writeError(w http.ResponseWriter, e *apiError) {
 	body := map[string]any{"ok": false, "error_code": e.code, "description": e.desc}
-	if e.retryAfter > 0 {
+	switch {
+	case e.retryAfter > 0:
 		body["parameters"] = map[string]int{"retry_after": e.retryAfter}
+	case e.migrateTo != 0:
+		body["parameters"] = map[string]int64{"migrate_to_chat_id": e.migrateTo}
 	}
 	b, _ := json.Marshal(body)
 	w.Header().Set("Content-Type", "application/json")
@@ -384,7 +396,7 @@ func writeFault(w http.ResponseWriter, f Fault) {
 		w.WriteHeader(f.Status)
 		fmt.Fprintf(w, "<html><body>%d %s</body></html>", f.Status, http.StatusText(f.Status))
 	case f.Description != "":
-		writeError(w, &apiError{code: f.Status, desc: f.Description})
+		writeError(w, &apiError{code: f.Status, desc: f.Description, migrateTo: f.MigrateTo})
 	default:
 		writeError(w, &apiError{code: f.Status, desc: http.StatusText(f.Status)})
 	}

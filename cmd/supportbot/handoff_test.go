@@ -236,6 +236,21 @@ func TestADocumentNamedWithAnIDNumberIsNotRelayed(t *testing.T) {
 	}
 }
 
+// TestAStaffGroupUpgradedToASupergroupIsNamedInTheLog: Telegram refuses the
+// staff chat's messages because the group became a supergroup (a new id):
+// the customer gets the hotline, and the log tells the operator the id to
+// set AGENT_CHAT_ID to.
+func TestAStaffGroupUpgradedToASupergroupIsNamedInTheLog(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	a.srv.InjectFaults("createForumTopic", -1, telegramtest.Migrated(-1009876543210))
+	c := a.customer(7704, "zh")
+	c.say("/agent", "排在第 1 位")
+	c.next("无法把你转给在线客服")
+	if logs := a.logs.String(); !strings.Contains(logs, "AGENT_CHAT_ID") || !strings.Contains(logs, "-1009876543210") {
+		t.Errorf("the log does not name the supergroup's id:\n%s", logs)
+	}
+}
+
 // TestHandoffGoesOnPastOneRefusedMessage: Telegram refuses one message
 // into the topic for what it is (a photo the customer deleted before it was
 // copied): that message is dropped, the ticket stays open and the
