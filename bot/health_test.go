@@ -9,6 +9,7 @@ import (
 
 	"supportbot"
 	"supportbot/bot"
+	"supportbot/bot/telegramtest"
 )
 
 // A database that does not answer at all (a network partition, not a
@@ -48,5 +49,38 @@ func TestWebhookUnavailableWhenSubmitHangs(t *testing.T) {
 	}
 	if evs := r.h.events(); len(evs) != 1 || evs[0].Source != supportbot.UpdateSource(id) {
 		t.Errorf("committed %+v, want the update once", evs)
+	}
+}
+
+// TestAPollThatKeepsFailingIsNotHealthy: getUpdates answered 409 (another
+// process polls with the token and takes half the updates) for longer than
+// a blip: Receiving says so, for /healthz; once updates come again, it is
+// well again.
+func TestAPollThatKeepsFailingIsNotHealthy(t *testing.T) {
+	t.Parallel()
+	var skew atomic.Int64 // how far the bot's clock is ahead
+	r := newRig(t, func(c *bot.Config) {
+		c.Now = func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+	})
+	r.srv.InjectFaults("getUpdates", 3, telegramtest.Fault{Status: 409,
+		Description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"})
+	stop := r.run(t)
+	defer stop()
+	deadline := time.Now().Add(10 * time.Second)
+	for r.srv.Calls("getUpdates") < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := r.bot.Receiving(); err != nil {
+		t.Errorf("Receiving after a moment of 409s: %v, want nil (a blip)", err)
+	}
+	skew.Store(int64(3 * time.Minute))
+	if err := r.bot.Receiving(); err == nil || !strings.Contains(err.Error(), "Conflict") {
+		t.Errorf("Receiving after minutes of 409s: %v, want the Conflict named", err)
+	}
+	r.echo()
+	r.srv.SendText(alice, "hello")
+	r.srv.WaitFor(t, alice.ID, 1, 30*time.Second) // polled again
+	if err := r.bot.Receiving(); err != nil {
+		t.Errorf("Receiving once updates come again: %v", err)
 	}
 }

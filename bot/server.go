@@ -127,6 +127,48 @@ type Server struct {
 	answers   *tgbotapi.BotAPI
 	answering chan struct{}
 	answered  sync.WaitGroup
+	// polling is how getUpdates fares (Receiving).
+	polling pollHealth
+}
+
+// pollHealth is since when getUpdates has failed without a break (zero: it
+// answers), and its last error.
+type pollHealth struct {
+	mu    sync.Mutex
+	since time.Time
+	last  string
+}
+
+// pollFailingFor is how long getUpdates may fail before Receiving says so:
+// a 409 (another process polls with the token, and takes half the
+// updates), a 401 (the token revoked) or a Telegram unreachable.
+const pollFailingFor = 2 * time.Minute
+
+// Receiving is nil while updates come in (or may: a webhook, or a poll
+// that failed for less than pollFailingFor); otherwise why not, for the
+// health check.
+func (s *Server) Receiving() error {
+	s.polling.mu.Lock()
+	defer s.polling.mu.Unlock()
+	if s.polling.since.IsZero() || s.cfg.Now().Sub(s.polling.since) < pollFailingFor {
+		return nil
+	}
+	return fmt.Errorf("getUpdates failing since %s: %s", s.polling.since.UTC().Format(time.RFC3339), s.polling.last)
+}
+
+// polled records how a getUpdates went.
+func (s *Server) polled(err error) {
+	s.polling.mu.Lock()
+	defer s.polling.mu.Unlock()
+	switch {
+	case err == nil:
+		s.polling.since = time.Time{}
+	case s.polling.since.IsZero():
+		s.polling.since = s.cfg.Now()
+		fallthrough
+	default:
+		s.polling.last = scrub(err, s.cfg.Token)
+	}
 }
 
 // answerWithin is how long after a button press its spinner is still worth
@@ -247,6 +289,9 @@ func (s *Server) Run(ctx context.Context) error {
 	failures := 0
 	for ctx.Err() == nil {
 		raws, err := s.getUpdates(offset)
+		if ctx.Err() == nil {
+			s.polled(err)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				break

@@ -85,6 +85,10 @@ func (m *Main) runTelegram(ctx context.Context) error {
 			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
 			return
 		}
+		if err := srv.Receiving(); err != nil {
+			http.Error(w, "not receiving Telegram's updates: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", met.Handler())
