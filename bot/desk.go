@@ -145,7 +145,10 @@ func (s *sender) track(ctx context.Context, r supportbot.Reply, id int64) {
 }
 
 // react sets the bot's reaction on a message (an agent's command, done).
-func (s *sender) react(_ context.Context, r supportbot.Reply) error {
+// A group that allows no such reaction (reactions turned off or limited by
+// its admins) gets the emoji as a reply to the message instead: a 🤷 "not
+// relayed" must not go unseen.
+func (s *sender) react(ctx context.Context, r supportbot.Reply) error {
 	p := tgbotapi.Params{}
 	p.AddNonZero64("chat_id", r.ChatID)
 	p.AddNonZero64("message_id", r.React)
@@ -153,6 +156,9 @@ func (s *sender) react(_ context.Context, r supportbot.Reply) error {
 		return err
 	}
 	_, err := s.srv.api.MakeRequest("setMessageReaction", p)
+	if telegramSays(err, "reaction_invalid") || telegramSays(err, "reactions_") {
+		_, _, err = s.srv.sendParts(ctx, supportbot.Reply{ChatID: r.ChatID, ThreadID: r.ThreadID, Text: r.Reaction, ReplyTo: r.React}, 0)
+	}
 	return err
 }
 

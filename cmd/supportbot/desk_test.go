@@ -562,3 +562,22 @@ func TestAnAnonymousAdminsReplyIsNotRelayedAndSaysSo(t *testing.T) {
 		t.Errorf("an anonymous message reached the customer or closed the ticket:\n%s", got)
 	}
 }
+
+// TestAStaffChatWithoutReactionsGetsTheAcknowledgementAsAReply: the group's
+// admins turned reactions off (Telegram refuses setMessageReaction with
+// REACTION_INVALID): an agent's /claim is acknowledged by a reply carrying
+// the emoji instead, not by nothing.
+func TestAStaffChatWithoutReactionsGetsTheAcknowledgementAsAReply(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7822, "zh")
+	c.say("/agent", "排在第")
+	topic := a.ticketTopic(1)
+	a.srv.InjectFaults("setMessageReaction", -1, telegramtest.Fault{Status: 400, Description: "Bad Request: REACTION_INVALID"})
+	claim := a.agentSays(agentWang, topic, "/claim")
+	a.topicShows(topic, "👍")
+	for _, m := range a.srv.SentTo(staffChat) {
+		if m.Text == "👍" && m.ReplyTo != claim.MessageID {
+			t.Errorf("the 👍 replies to message %d, want the /claim %d", m.ReplyTo, claim.MessageID)
+		}
+	}
+}
