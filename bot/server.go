@@ -414,6 +414,11 @@ func (s *Server) takeBatch(ctx context.Context, raws []json.RawMessage) (int64, 
 				prev.Album = []int64{prev.MessageID}
 			}
 			prev.Album = append(prev.Album, in.event.MessageID)
+			// Its caption and file name go with the album's, to be masked
+			// with them: a card number in any item's keeps the whole album
+			// from being copied as it is.
+			prev.Text = joinNonEmpty("\n", prev.Text, in.event.Text)
+			prev.FileName = joinNonEmpty(" / ", prev.FileName, in.event.FileName)
 			continue
 		}
 		lastGroup = in.group
@@ -427,6 +432,14 @@ func (s *Server) takeBatch(ctx context.Context, raws []json.RawMessage) (int64, 
 		s.metrics.Update(string(ev.Kind), time.Since(start))
 	}
 	return next, nil
+}
+
+// joinNonEmpty joins a and b with sep, leaving out an empty one.
+func joinNonEmpty(sep, a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + sep + b
 }
 
 // answerCallback stops the button's spinner, in the background (a few
