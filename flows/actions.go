@@ -377,6 +377,9 @@ func (e *Engine) settle(s *Step) error {
 		return nil // not this chat's customer's any more: the outcome is told, the delay is not
 	}
 	if strings.HasSuffix(s.ev.Source, ":stuck") {
+		if elsewhere {
+			return stuckElsewhere(s, a)
+		}
 		return stuckAction(s, a)
 	}
 	sp := e.flows[a.Flow]

@@ -222,13 +222,12 @@ func queued(s *Step, t *supportbot.Ticket) error {
 // one. The action itself goes on being asked about by its key.
 func stuckAction(s *Step, a *supportbot.Action) error {
 	s.records = true
-	var amount, product string
+	var amount string
 	if a.Repay != nil {
-		amount, product = money(a.Repay.Amount), a.Product
+		amount = money(a.Repay.Amount)
 	}
 	what := locale.HTML(s.T("action.what_"+string(a.Kind), "amount", amount))
-	s.alert = s.staffT("desk.stuck", "what", locale.HTML(s.staffT("desk.what_"+string(a.Kind), "amount", amount, "product", product,
-		"scheduled", a.Scheduled)), "since", a.CreatedAt.In(s.e.cfg.Location).Format("01-02 15:04"), "attempts", a.Attempts, "key", a.Key)
+	s.alert = stuckAlert(s, a)
 	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
 	switch {
 	case err == nil:
@@ -242,6 +241,28 @@ func stuckAction(s *Step, a *supportbot.Action) error {
 	}
 	s.say(s.T("action.stuck", "what", what))
 	return s.startFlow("agent", "")
+}
+
+// stuckAlert is the staff's note on a stuck action: what, since when, the
+// key to look up in the core.
+func stuckAlert(s *Step, a *supportbot.Action) string {
+	var amount, product string
+	if a.Repay != nil {
+		amount, product = money(a.Repay.Amount), a.Product
+	}
+	return s.staffT("desk.stuck", "what", locale.HTML(s.staffT("desk.what_"+string(a.Kind), "amount", amount, "product", product,
+		"scheduled", a.Scheduled)), "since", a.CreatedAt.In(s.e.cfg.Location).Format("01-02 15:04"), "attempts", a.Attempts, "key", a.Key)
+}
+
+// stuckElsewhere hands a stuck action to a person when its chat is no
+// longer its customer's (signed out, identified as someone else): the
+// staff chat is told, naming the customer; the chat, whoever has it now,
+// is told nothing of it.
+func stuckElsewhere(s *Step, a *supportbot.Action) error {
+	if staff := s.e.cfg.AgentChatID; staff != 0 {
+		s.reply(supportbot.Reply{ChatID: staff, Text: s.staffT("desk.stuck_elsewhere", "customer", a.CustomerID) + "\n" + stuckAlert(s, a)})
+	}
+	return nil
 }
 
 // tellQueue tells the customer their place, and when agents are back if

@@ -740,6 +740,47 @@ func TestAPartnerThatNeverAnswersGoesToAPerson(t *testing.T) {
 	}
 }
 
+// TestAStuckActionOfACustomerNoLongerInTheChatIsToldToTheStaffOnly: the
+// chat that confirmed a payment the partner never answers signed out and
+// identified as another customer: after two hours a person is asked to
+// look — in the staff chat, naming the customer who paid — and the chat,
+// now another customer's, hears nothing of it.
+func TestAStuckActionOfACustomerNoLongerInTheChatIsToldToTheStaffOnly(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneWang) // C3
+	c.send("/repay")
+	var taken supportbot.Repayment
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			taken = supportbot.Repayment{ID: "RPROC", Key: key, QuoteID: r.QuoteID, CustomerID: "C3", PlanID: "P4", CardID: r.CardID,
+				Amount: r.Amount, Status: supportbot.RepaymentProcessing}
+			return &taken, nil
+		}
+		k.repayment = func(ctx context.Context, key string) (*supportbot.Repayment, error) { return &taken, nil }
+	})
+	c.press("确认还款")
+	c.expect("资金方正在处理")
+	c.send("/logout")
+	c.identify(phoneBob) // C2
+	c.inbox()
+	for range 28 {
+		h.advance(5 * time.Minute)
+		h.drain()
+	}
+	c.inbox()
+	c.reject("同事", "200.00", "排在第")
+	staff := texts(h.staff())
+	if a := h.actions()[0]; !strings.Contains(staff, a.Key) || !strings.Contains(staff, "C3") {
+		t.Errorf("staff chat %q lacks the key %s or the customer C3", staff, a.Key)
+	}
+	if _, err := h.db.OpenTicket(context.Background(), 100); supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
+		t.Errorf("the chat, now C2's, has a ticket (%v): want none", err)
+	}
+}
+
 // TestAnOutcomeForACustomerNoLongerInTheChat: a processing repayment
 // settles after its chat signed out, identified as another customer, or
 // was unlinked when the customer's phone changed: the outcome is recorded
