@@ -217,3 +217,28 @@ func BenchmarkClaimActions(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPendingChatsFlooded is the inbox's poll with one chat flooded
+// (2,000 messages waiting, as a customer pasting a stream of lines can make
+// it) beside 100 chats with one each: what the poll reads follows what
+// waits first in each chat, not the flood behind it.
+func BenchmarkPendingChatsFlooded(b *testing.B) {
+	ctx := context.Background()
+	db := benchDB(b)
+	var evs []supportbot.Event
+	for i := range 2000 {
+		evs = append(evs, supportbot.Event{Source: fmt.Sprint("flood:", i), ChatID: 1, Kind: supportbot.EventText, Text: "hi"})
+	}
+	for i := range int64(100) {
+		evs = append(evs, supportbot.Event{Source: fmt.Sprint("chat:", i), ChatID: i + 2, Kind: supportbot.EventText, Text: "hi"})
+	}
+	if _, err := db.PutEvents(ctx, evs); err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now().Add(time.Minute)
+	for b.Loop() {
+		if chats, err := db.PendingChats(ctx, now, 100); err != nil || len(chats) != 100 {
+			b.Fatalf("PendingChats = %d chats, %v; want 100", len(chats), err)
+		}
+	}
+}
