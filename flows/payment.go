@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,17 +64,13 @@ func moneyAnswerOf(text string) moneyAnswer {
 	return notAnAnswer
 }
 
-// agreesToPay reports a short "yes" that says to what: "yes please pay it",
-// "好的 还吧", "ok扣吧" — at a quote, not another flow's question.
-func agreesToPay(w string) bool {
-	if utf8.RuneCountInString(w) > 20 || aboutConfirming(w) {
-		return false
-	}
-	yes := slices.ContainsFunc([]string{"yes", "ok", "okay", "sure", "好的", "好", "嗯", "行", "可以"}, func(a string) bool {
-		return strings.HasPrefix(w, a)
-	})
-	return yes && containsAny(w, "pay", "还", "付", "扣", "cancel", "取消") && !containsAny(w, "不", "别", "没", "don't", "dont", "not")
-}
+// agreesToPay reports a "yes" that says to what and nothing else: "yes
+// please pay it", "好的 还吧", "ok扣吧" — at a quote, not another flow's
+// request (nor "好像已经还了", "可以用信用卡还吗": questions).
+func agreesToPay(w string) bool { return yesPay.MatchString(w) }
+
+var yesPay = regexp.MustCompile(`^(?:yes|yeah|ok|okay|sure|好的|好|嗯|行|可以)[\s,，。.!！~]*(?:please |pls )?` +
+	`(?:pay(?: it| now| the bill)?|还(?:吧|款吧|钱吧)?|付(?:吧|款吧)?|扣(?:吧|款吧)?)[\s.。!！~]*$`)
 
 // aboutConfirming reports a short text about confirming that is not the
 // word alone, nor a "no": "确认吗", "好的确认", "确认？确认什么", "is it
