@@ -950,6 +950,27 @@ func TestTheCoresRefusalsOfARepayment(t *testing.T) {
 	}
 }
 
+// TestAStaleQuoteAfterAnEarlierPaymentIsQuotedAgain: a bill paid, and
+// minutes later a payoff quoted and confirmed that the core refuses as
+// stale for a reason of its own: the earlier payment is not why (it was
+// settled before the quote), so the customer gets a new quote — not "the
+// other payment counted".
+func TestAStaleQuoteAfterAnEarlierPaymentIsQuotedAgain(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(500, "zh")
+	c.identify(phoneZhao)
+	c.send("/pay")
+	c.press("确认还款")
+	c.expect("还款成功")
+	h.advance(5 * time.Minute)
+	c.send("/repay")
+	c.expect("提前结清报价")
+	refuseRepay(h, supportbot.CoreQuoteStale)
+	c.press("确认还款")
+	c.expect("账单在报价后有变化，没有扣款", "已重新报价")
+	c.reject("在它之前确认的")
+}
+
 // TestACardFrozenBeforeTheChargeIsNotCharged: the bank froze the card
 // between the confirm and the charge; the core refuses it, nothing is
 // charged, and the new quote is on a card that works.

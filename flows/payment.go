@@ -781,9 +781,12 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 		if err != nil {
 			return err
 		}
-		quoted := a.CreatedAt.Add(-quoteValid) // at the latest
+		quoted := a.CreatedAt.Add(-quoteValid) // at the earliest
+		if q := s.slots.Quote; q != nil && !q.Expires.IsZero() {
+			quoted = q.Expires.Add(-quoteValid) // when it was
+		}
 		if i := slices.IndexFunc(others, func(o supportbot.Action) bool {
-			return o.State == supportbot.ActionSucceeded && o.SettledAt.After(quoted)
+			return o.State == supportbot.ActionSucceeded && !o.SettledAt.Before(quoted) && !o.CreatedAt.After(a.CreatedAt)
 		}); i >= 0 {
 			s.finish()
 			s.say(s.T("repay.other_counted", "amount", amount, "other", money(others[i].Repay.Amount)), rows...)
