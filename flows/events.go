@@ -230,6 +230,12 @@ func (e *Engine) coreEvent(s *Step) error {
 				[]supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill")})
 			return nil
 		}
+		if b, ok := billOf(p, r.Period); ok && b.Status != supportbot.BillUnpaid {
+			// Paid since (the event waited for the core, or came late):
+			// "failed, pay now" is no longer true.
+			s.e.log.Info("scheduled repayment failure of a period paid since, not told", "event", ev.ID)
+			return nil
+		}
 		s.say(s.T("sched_event.failed", "product", product, "period", r.Period, "amount", money(r.Amount)),
 			[]supportbot.Button{s.menuBtn(s.T("remind.btn_pay"), "pay:"+r.PlanID)}, []supportbot.Button{s.humanBtn()})
 	case supportbot.EventBillOverdue:

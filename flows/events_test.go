@@ -55,6 +55,24 @@ func TestAScheduledDebitThatFailedIsToldInEveryChatOnce(t *testing.T) {
 	}
 }
 
+// TestAScheduledFailureOfAPeriodPaidSinceIsNotTold: a debit's failure that
+// reaches the chat after the customer paid that period (the event came late,
+// or waited for the core) is not told "failed, pay now".
+func TestAScheduledFailureOfAPeriodPaidSinceIsNotTold(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/pay")
+	c.press("确认还款")
+	c.expect("还款成功")
+	paid := h.paid("C3")
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_late_failed", Type: supportbot.EventScheduledRepaymentFailed, CreatedAt: start,
+		Scheduled: &supportbot.ScheduledRepayment{ID: "S9", CustomerID: "C3", PlanID: "P4", Period: paid.Periods[0], Amount: 10000,
+			CardID: "K8", Status: supportbot.ScheduledFailed}})
+	c.inbox()
+	c.reject("扣款失败", "立即还款")
+}
+
 // TestAScheduledEventAsTheContractSendsItIsTold: the contract's Scheduled
 // names its plan, not its customer: the event is told to the chats of the
 // customer whose plans the bot saw it among (identifying reads them), and
