@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // listChoice reads which item of a numbered list of n a customer typed:
@@ -26,44 +25,56 @@ func listChoice(text string, n int, names []string) int {
 
 // deviceKinds are the kinds of device a customer names a plan by ("手机那个",
 // "the laptop"): the words they say, and the words of a product name that
-// show the kind. A name that shows none is a phone's ("Redmi K70").
+// show the kind — the first kind whose words a name has is its kind.
 var deviceKinds = []deviceKind{
 	{said: []string{"笔记本", "电脑", "laptop", "notebook"}, shown: []string{"book", "笔记本", "laptop"}},
-	{said: []string{"平板", "tablet", "pad"}, shown: []string{"pad", "平板", "tablet"}},
+	{said: []string{"平板电脑", "平板", "tablet", "pad"}, shown: []string{"pad", "平板", "tablet"}},
 	{said: []string{"手表", "手环", "watch"}, shown: []string{"watch", "band", "手表", "手环"}},
 	{said: []string{"电视", "tv"}, shown: []string{"tv", "电视"}},
 	{said: []string{"耳机", "earbuds", "headphones"}, shown: []string{"buds", "耳机", "headphone"}},
-	{said: nil, shown: []string{"音箱", "speaker", "路由", "router", "相机", "camera", "空调", "冰箱", "洗衣机", "净化器", "扫地", "vacuum"}},
-	{said: []string{"手机", "phone", "mobile"}}, // last: a name that shows no other kind
+	{said: []string{"手机", "phone", "mobile"}, shown: []string{"phone", "手机", "redmi", "xiaomi", "poco", "galaxy", "huawei", "honor", "oppo", "vivo"}},
 }
 
 type deviceKind struct{ said, shown []string }
 
-// isSaid and isShown report whether a text says the kind, and a product
-// name shows it (the kind that lists no words is every other name's).
-func (k deviceKind) isSaid(t string) bool {
-	return slices.ContainsFunc(k.said, func(w string) bool { return strings.Contains(t, w) })
-}
-
-func (k deviceKind) isShown(name string) bool {
-	return k.shown == nil || slices.ContainsFunc(k.shown, func(w string) bool { return strings.Contains(name, w) })
-}
-
-// kindChoice is the one item of the kind of device a short text names, 0
-// when it names none, or the list has none or several of that kind.
-func kindChoice(t string, names []string) int {
-	if utf8.RuneCountInString(t) > 12 || strings.Contains(t, "手机号") || strings.Contains(t, "phone number") {
-		return 0
+// kindSaid is the kind of device a text names and the word it names it by
+// — the longest such word ("平板电脑" is a tablet) — or -1.
+func kindSaid(t string) (int, string) {
+	kind, word := -1, ""
+	for i, k := range deviceKinds {
+		for _, w := range k.said {
+			if len(w) > len(word) && strings.Contains(t, w) {
+				kind, word = i, w
+			}
+		}
 	}
-	said := slices.IndexFunc(deviceKinds, func(k deviceKind) bool { return k.isSaid(t) })
-	if said < 0 {
+	return kind, word
+}
+
+// kindShown is the kind of device a product name shows, or -1.
+func kindShown(name string) int {
+	name = strings.ToLower(name)
+	return slices.IndexFunc(deviceKinds, func(k deviceKind) bool {
+		return slices.ContainsFunc(k.shown, func(w string) bool { return strings.Contains(name, w) })
+	})
+}
+
+// pickFiller is what may stand beside the kind in a pick ("手机那个", "the
+// laptop one"): anything else makes the text a sentence ("换手机了"), not a
+// pick.
+var pickFiller = strings.NewReplacer("那个", "", "那笔", "", "这个", "", "那一笔", "", "的", "", "吧", "", "选", "",
+	"the ", "", "my ", "", " one", "", " please", "", " ", "")
+
+// kindChoice is the one item of the kind of device a pick names, 0 when
+// it names none, or the list has none or several of that kind.
+func kindChoice(t string, names []string) int {
+	said, word := kindSaid(t)
+	if said < 0 || pickFiller.Replace(strings.Replace(t, word, "", 1)) != "" {
 		return 0
 	}
 	found := 0
 	for i, name := range names {
-		name = strings.ToLower(name)
-		kind := slices.IndexFunc(deviceKinds, func(k deviceKind) bool { return k.isShown(name) })
-		if kind != said {
+		if kindShown(name) != said {
 			continue
 		}
 		if found != 0 {

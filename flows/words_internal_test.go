@@ -20,3 +20,22 @@ func TestMoneyAnswerOf(t *testing.T) {
 		}
 	}
 }
+
+// TestKindChoice: a plan picked by the kind of device it bought — only a
+// pick ("手机那个", "the laptop"), not a sentence that names a kind ("换手机了",
+// "我的手机号"); a tablet is not a laptop for its 电脑; a product of no kind
+// the bot knows is nobody's phone.
+func TestKindChoice(t *testing.T) {
+	names := []string{"RedmiBook Pro 16", "Xiaomi Pad 6", "Redmi K70", "Nintendo Switch"}
+	for text, want := range map[string]int{
+		"手机那个": 3, "手机": 3, "the phone one": 3, "笔记本": 1, "the laptop": 1, "平板电脑": 2, "平板那个": 2, "pad": 2,
+		"换手机了": 0, "我的手机号换了": 0, "手表": 0, "电视的": 0,
+	} {
+		if got := kindChoice(bare(text), names); got != want {
+			t.Errorf("kindChoice(%q) = %d, want %d", text, got, want)
+		}
+	}
+	if got := kindChoice("手机那个", []string{"MacBook Air", "Nintendo Switch"}); got != 0 {
+		t.Errorf("a phone among a MacBook and a Switch: %d, want none", got)
+	}
+}
