@@ -668,7 +668,7 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 		// the staff chat refusing the bot for a moment (removed by mistake)
 		// fails this message only: its ticket is referred (GaveUp), and the
 		// other tickets' messages are tried as they come.
-		gone := chatGone(err) && m.Reply.ChatID > 0
+		gone := chatGone(err) && m.Reply.ChatID != s.srv.cfg.AgentChatID
 		s.srv.log.Warn("message given up", "chat", supportbot.ChatRef(m.Reply.ChatID), "chat_gone", gone, "err", scrub(err, s.srv.cfg.Token))
 		if to := migratedTo(err); to != 0 {
 			// The staff group was upgraded to a supergroup: only the

@@ -98,12 +98,12 @@ func rateFlow() *spec {
 	}
 }
 
-// typedRating reads a rating typed instead of pressed: "5", "5 stars",
-// "4星", "五星好评", "3分！", "⭐⭐⭐⭐", "5⭐️", "５".
 // ratingWords are ratings typed in Chinese words, their 星/分 taken off:
 // 三星, 两星, 满分.
 var ratingWords = map[string]int{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "满": 5}
 
+// typedRating reads a rating typed instead of pressed: "5", "5 stars",
+// "4星", "五星好评", "3分！", "⭐⭐⭐⭐", "5⭐️", "５", "两星", "满分".
 func typedRating(text string) (int, error) {
 	t := strings.ToLower(strings.TrimSpace(text))
 	t = strings.NewReplacer("\ufe0f", "", "🌟", "⭐", "★", "⭐", "☆", "").Replace(t) // emoji variation selector, other stars

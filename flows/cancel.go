@@ -15,15 +15,15 @@ import (
 // dueSoonDays: cancelling a repayment whose bill is due this soon earns a warning.
 const dueSoonDays = 3
 
-// Cancel a scheduled repayment: list → choose → confirm → cancelling (a money
-// action) → cancelled, once. Whether one can still be cancelled is the
-// core's cut-off (ScheduledRepayment.Cancellable: not once the bank is
-// debiting it — processing, or running within 2 hours).
 // cancelItWords ask, at a cancellation, to cancel the booking: answered
 // with how to confirm it.
 var cancelItWords = map[string]bool{"取消它": true, "取消掉": true, "嗯 取消掉": true, "取消吧": true, "帮我取消": true, "取消这笔": true,
 	"cancel it": true, "yes cancel it": true, "please cancel it": true, "cancel this one": true}
 
+// Cancel a scheduled repayment: list → choose → confirm → cancelling (a money
+// action) → cancelled, once. Whether one can still be cancelled is the
+// core's cut-off (ScheduledRepayment.Cancellable: not once the bank is
+// debiting it — processing, or running within 2 hours).
 func cancelFlow() *spec {
 	return &spec{
 		name:          "cancel",
