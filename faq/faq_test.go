@@ -293,6 +293,23 @@ func TestClauses(t *testing.T) {
 	}
 }
 
+// TestSeveralQuestionsInOneMessage: a message of several questions answers
+// the one read most clearly, and names the others it asks as confidently
+// (Also) — "X not X" questions ("有没有手续费") count as asked; a single
+// question has none.
+func TestSeveralQuestionsInOneMessage(t *testing.T) {
+	ix := mustLoad(t)
+	r := ix.Classify("1.提前还款有没有手续费？2.还款日能改吗？3.注销要多久？")
+	all := append([]string{r.ID}, r.Also...)
+	slices.Sort(all)
+	if want := []string{"change-due-date", "close-account-processing-time", "early-repayment-fee"}; !slices.Equal(all, want) || r.Band != BandAnswer {
+		t.Errorf("three questions: %s %v (%s), want one of %v answered and the others also", r.ID, r.Also, r.Band, want)
+	}
+	if r := ix.Classify("提前还款要手续费吗"); len(r.Also) != 0 {
+		t.Errorf("one question: also %v, want none", r.Also)
+	}
+}
+
 // TestRouting holds the patterns issue 17 names, each in words of its own
 // (none of them is an evaluation question).
 func TestRouting(t *testing.T) {

@@ -2,6 +2,7 @@ package faq
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -521,8 +522,12 @@ func asksOrWants(c candidate) bool {
 	}
 	t := strings.TrimRight(c.Text, " ")
 	r, _ := utf8.DecodeLastRuneInString(t)
-	return strings.ContainsRune(requestEnds, r)
+	return strings.ContainsRune(requestEnds, r) || slices.ContainsFunc(notQuestions, func(q string) bool { return strings.Contains(t, q) })
 }
+
+// notQuestions ask by "X not X" ("有没有手续费", "能不能改"), with no
+// question word at the end.
+var notQuestions = []string{"有没有", "是不是", "能不能", "可不可以", "要不要", "会不会", "行不行", "收不收", "用不用", "需不需要", "可以不"}
 
 // asideOutOfScope reports a clause that reads out of scope in a message
 // whose whole reads as one of ours: "扣了两次，退款" asks about the double
@@ -620,6 +625,9 @@ func (ix *Index) analyze(text string) analysis {
 	switch {
 	case r.Score >= answerAt:
 		r.Band = BandAnswer
+		if r.Kind == KindFAQ {
+			r.Also = ix.alsoAsked(a, r.ID)
+		}
 	case r.Score >= suggestAt:
 		// Only our own topics and intents make buttons; an out-of-scope
 		// class is never a suggestion. The first entry is offered however
@@ -644,6 +652,25 @@ func (ix *Index) analyze(text string) analysis {
 	}
 	a.Result = r
 	return a
+}
+
+// alsoAsked lists up to two FAQ topics besides answered that clauses of
+// the message ask about, each as confidently as an answer needs.
+func (ix *Index) alsoAsked(a analysis, answered string) []string {
+	var also []string
+	for i, c := range a.Candidates {
+		if i == 0 || c.p == nil || c.Confidence < answerAt || !asksOrWants(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c) {
+			continue
+		}
+		e := ix.entries[c.order[0]]
+		if e.Kind != KindFAQ || e.ID == answered || slices.Contains(also, e.ID) {
+			continue
+		}
+		if also = append(also, e.ID); len(also) == 2 {
+			break
+		}
+	}
+	return also
 }
 
 // Classify decides what a customer's free text is about.

@@ -93,6 +93,9 @@ type Classification struct {
 	Score       float64
 	Confident   bool
 	Suggestions []string
+	// Also are other FAQ topics the message asks about as confidently
+	// (another clause of it), when the answer is a topic's.
+	Also []string
 }
 
 // Answers gives the FAQ's answers and titles.

@@ -227,3 +227,18 @@ func TestPleasantriesAreNotQuestions(t *testing.T) {
 	zh.send("ok 谢谢")
 	zh.reject("抱歉", "没能帮上忙")
 }
+
+// TestSeveralQuestionsGetOneAnswerAndTheOthersOneTapAway: "1.提前还款有没有
+// 手续费？2.还款日能改吗？3.注销要多久？" is answered for one question, and
+// the two others are buttons under it that show their answers (an outside
+// probe: the message got one answer and nothing said the rest were dropped).
+func TestSeveralQuestionsGetOneAnswerAndTheOthersOneTapAway(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "zh")
+	c.send("1.提前还款有没有手续费？2.还款日能改吗？3.注销要多久？")
+	c.expect("你还问到了下面的问题", "[能否改还款日]", "[注销要多久]")
+	c.press("注销要多久")
+	c.expect("3–5 个工作日")
+}

@@ -518,7 +518,7 @@ func (s *Step) freeText(text string) error {
 				return s.startFlow(name, typedArg(name, text))
 			}
 		case "faq":
-			if s.showAnswer(c.ID) {
+			if s.showAnswer(c.ID, c.Also...) {
 				s.e.metrics.FAQ("answered")
 				s.conv.Misses = 0
 				return nil
@@ -586,10 +586,21 @@ func (s *Step) fill(text string) string {
 }
 
 // showAnswer replies with an FAQ answer and its related flow.
-func (s *Step) showAnswer(id string) bool {
+func (s *Step) showAnswer(id string, also ...string) bool {
 	text, flow, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang)
 	if !ok {
 		return false
+	}
+	text = s.fill(text)
+	// The message's other questions: one tap each, under the answer.
+	var others [][]supportbot.Button
+	for _, other := range also {
+		if title := s.e.cfg.Answers.Title(other, s.conv.Lang); title != "" {
+			others = append(others, []supportbot.Button{s.viewBtn(title, "faq", other)})
+		}
+	}
+	if len(others) > 0 {
+		text += "\n\n" + s.T("faq.also")
 	}
 	// Under the answer: what it leads to, a person (unless that is what it
 	// leads to), and the menu — not the whole menu.
@@ -602,6 +613,6 @@ func (s *Step) showAnswer(id string) bool {
 		next = append(next, s.humanBtn())
 	}
 	s.records = true
-	s.say(s.fill(text), next, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
+	s.say(text, append(append([][]supportbot.Button{next}, others...), []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})...)
 	return true
 }
