@@ -288,6 +288,48 @@ func or(s, def string) string {
 	return s
 }
 
+// closeTicket closes ticket id in the step's transaction, with note as its
+// closing note in the topic, unless it was closed meanwhile (an agent's
+// close at the same moment is theirs); invite asks for the rating, as an
+// agent's /close does. What it reports is known once the step commits.
+func (s *Step) closeTicket(id int64, note string, invite bool) (ended *bool) {
+	now, ended := s.now, new(bool)
+	s.do(func(ctx context.Context, tx Tx) error {
+		*ended = false
+		t, err := tx.Ticket(ctx, id)
+		if err != nil || t.Status != supportbot.TicketOpen {
+			return err
+		}
+		*ended = true
+		t.Status, t.ClosedAt = supportbot.TicketClosed, now
+		if invite && t.AgentID != 0 {
+			t.Invite = supportbot.InviteSent // as an agent's /close: the note says so, an undelivered one is told
+		}
+		if err := tx.UpdateTicket(ctx, t); err != nil {
+			return err
+		}
+		s.late = append(s.late, s.e.retitle(t, false), s.e.closeReply(t, note))
+		return nil
+	})
+	return ended
+}
+
+// endTicketUnverified closes the chat's open ticket when the chat loses its
+// customer (their phone changed, or they are gone): an agent must not go on
+// telling the account to whoever has the chat now. The topic says why, and
+// a later reply in it gets the 🤷; the customer may ask for a person again.
+func (s *Step) endTicketUnverified() {
+	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
+	if err != nil {
+		if supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
+			s.e.log.Error("read the open ticket of a chat being unlinked", "chat", supportbot.ChatRef(s.conv.ChatID), "err", err)
+		}
+		return
+	}
+	ended := s.closeTicket(t.ID, s.staffT("agent.unlinked"), false)
+	s.auditTicketIf(ended, t, "ticket_close", map[string]any{"ticket_id": t.ID, "by": "unlink"})
+}
+
 // relayToAgent passes what the customer sends to the ticket's topic: text
 // joins the ticket's latest post (one post per burst, edited as it grows),
 // an edit shows as edited, media and albums are copied; /end leaves the
@@ -305,25 +347,7 @@ func relayToAgent(s *Step) (bool, error) {
 	ev := s.ev
 	switch {
 	case ev.Kind == supportbot.EventCommand && ev.Text == "end":
-		now := s.now
-		ended := new(bool)
-		s.do(func(ctx context.Context, tx Tx) error {
-			*ended = false
-			t, err := tx.Ticket(ctx, id)
-			if err != nil || t.Status != supportbot.TicketOpen {
-				return err // an agent closed it at the same moment: theirs is the close
-			}
-			*ended = true
-			t.Status, t.ClosedAt = supportbot.TicketClosed, now
-			if t.AgentID != 0 {
-				t.Invite = supportbot.InviteSent // as an agent's /close: the note says so, an undelivered one is told
-			}
-			if err := tx.UpdateTicket(ctx, t); err != nil {
-				return err
-			}
-			s.late = append(s.late, s.e.retitle(t, false), s.e.closeReply(t, s.staffT("agent.customer_left")))
-			return nil
-		})
+		ended := s.closeTicket(id, s.staffT("agent.customer_left"), true)
 		s.auditTicketIf(ended, t, "ticket_close", map[string]any{"ticket_id": id, "by": "customer"})
 		s.finish()
 		if t.AgentID == 0 { // still waiting: they leave the queue
@@ -334,7 +358,7 @@ func relayToAgent(s *Step) (bool, error) {
 		// the invitation to rate it.
 		s.say(s.T("agent.ended"))
 		closed := *t
-		closed.ClosedAt = now
+		closed.ClosedAt = s.now
 		if err := s.fire("rate", "ask"); err != nil {
 			return true, err
 		}

@@ -220,8 +220,11 @@ func (e *Engine) Submit(ctx context.Context, evs ...supportbot.Event) error {
 	return nil
 }
 
-// maskEvent masks card and ID numbers in what the customer typed.
+// maskEvent masks card and ID numbers in what the customer typed — their
+// Telegram name included, which the staff's cards and topic names show.
 func maskEvent(ev *supportbot.Event) {
+	ev.FirstName, _ = supportbot.MaskSecrets(ev.FirstName)
+	ev.Username, _ = supportbot.MaskSecrets(ev.Username)
 	switch ev.Kind {
 	case supportbot.EventText, supportbot.EventCommand, supportbot.EventMedia, supportbot.EventEdit:
 		var a, b bool

@@ -138,6 +138,9 @@ func linkContact(s *Step) error {
 	if s.conv.Flow != "identify" {
 		next, arg = "", ""
 	}
+	if s.conv.CustomerID != "" && s.conv.CustomerID != c.ID {
+		s.forgetCustomer() // another customer's contact, shared in a linked chat: not theirs to read
+	}
 	s.conv.CustomerID, s.conv.LinkedPhone = c.ID, c.Phone
 	s.core.known(c)
 	// Their plans, known from now on: the core's events about a plan's

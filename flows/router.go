@@ -356,7 +356,7 @@ func (s *Step) logout() error {
 	}
 	s.audit("logout", nil)
 	s.leave()
-	s.conv.CustomerID, s.conv.LinkedPhone = "", ""
+	s.forgetCustomer()
 	s.say(s.T("logout.done"), s.next()...)
 	return nil
 }

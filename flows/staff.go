@@ -496,6 +496,14 @@ func (d *desk) reopen() error {
 	} else if supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
 		return err
 	}
+	// The chat signed out, or is another customer's, since: the ticket's
+	// talk is not for whoever has it now.
+	if conv, err := d.e.st.Conversation(s.ctx, t.ChatID); err != nil {
+		return err
+	} else if t.CustomerID != "" && conv.CustomerID != t.CustomerID {
+		d.here(s.staffT("desk.reopen_other", "ticket", t.ID))
+		return nil
+	}
 	blocked, err := d.blocked()
 	if err != nil {
 		return err

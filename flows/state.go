@@ -56,8 +56,9 @@ type DeskReader interface {
 	WaitingForAnswer(ctx context.Context, before time.Time) ([]supportbot.Ticket, error)
 	// QueuedTickets lists open tickets no agent took, in queue order.
 	QueuedTickets(ctx context.Context) ([]supportbot.Ticket, error)
-	// PreviousTickets lists up to limit tickets before beforeID of the chat
-	// (or of the customer, when customerID is set), newest first.
+	// PreviousTickets lists up to limit tickets before beforeID of the
+	// customer (when customerID is set) and the chat's unverified ones,
+	// newest first — never another customer's the chat was linked to.
 	PreviousTickets(ctx context.Context, chatID int64, customerID string, beforeID int64, limit int) ([]supportbot.Ticket, error)
 	TicketNotes(ctx context.Context, ticketID int64) ([]supportbot.TicketNote, error)
 	// Agents lists the agents seen in the staff chat.

@@ -310,9 +310,18 @@ func (s *Step) customer() (*supportbot.Customer, error) {
 // unlink forgets the chat's customer, audited, and says why.
 func (s *Step) unlink(reason string) {
 	s.audit("unlink", map[string]any{"reason": reason})
+	s.endTicketUnverified()
 	s.leave()
-	s.conv.CustomerID, s.conv.LinkedPhone = "", ""
+	s.forgetCustomer()
 	s.reply(supportbot.Reply{Text: s.T("identify.relink")})
+}
+
+// forgetCustomer ends the chat's link to its customer, and the transcript of
+// it: what was said and shown while linked is that customer's, never shown
+// to an agent as whoever has the chat next.
+func (s *Step) forgetCustomer() {
+	s.conv.CustomerID, s.conv.LinkedPhone = "", ""
+	s.conv.Transcript = supportbot.Transcript{}
 }
 
 // linked reports whether the chat is still linked to its customer (checking

@@ -35,11 +35,14 @@ func (db *DB) QueuedTickets(ctx context.Context) ([]supportbot.Ticket, error) {
 }
 
 // PreviousTickets lists up to limit tickets before ticket beforeID of the
-// same chat, or of the same customer when customerID is set, newest first.
+// customer (customerID set), and the unverified ones of the chat, newest
+// first.
 func (db *DB) PreviousTickets(ctx context.Context, chatID int64, customerID string, beforeID int64, limit int) ([]supportbot.Ticket, error) {
+	// The customer's own, from any chat; and the chat's unverified ones —
+	// never another customer's that the chat was linked to before.
 	rows, err := db.read().query(ctx, `SELECT `+ticketColumns+` FROM tickets
-		WHERE id < ? AND (chat_id = ? OR (? <> '' AND customer_id = ?)) ORDER BY id DESC LIMIT ?`,
-		beforeID, chatID, customerID, customerID, limit)
+		WHERE id < ? AND ((? <> '' AND customer_id = ?) OR (chat_id = ? AND customer_id = '')) ORDER BY id DESC LIMIT ?`,
+		beforeID, customerID, customerID, chatID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("previous tickets: %w", err)
 	}

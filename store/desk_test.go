@@ -131,9 +131,13 @@ func TestNotesAgentsAndPreviousTickets(t *testing.T) {
 	if err != nil || len(list) != 3 || list[0].ID != tks[2].ID || list[1].ID != tks[1].ID || list[2].ID != tks[0].ID {
 		t.Errorf("previous tickets of chat 1 / C1 = %+v, %v", list, err)
 	}
-	// An unidentified chat sees only its own.
-	if list, _ := db.PreviousTickets(ctx, 3, "", tks[3].ID+1, 5); len(list) != 1 || list[0].ID != tks[3].ID {
-		t.Errorf("previous tickets of chat 3 = %+v", list)
+	// An unidentified chat sees only its own unverified ones — not those
+	// of a customer it was linked to before (chat 1 as C1, chat 3 as C2).
+	if list, _ := db.PreviousTickets(ctx, 1, "", tks[3].ID+1, 5); len(list) != 1 || list[0].ID != tks[0].ID {
+		t.Errorf("previous tickets of chat 1 unidentified = %+v", list)
+	}
+	if list, _ := db.PreviousTickets(ctx, 3, "", tks[3].ID+1, 5); len(list) != 0 {
+		t.Errorf("previous tickets of chat 3 unidentified = %+v, want none (C2's)", list)
 	}
 	update(t, db, func(tx *store.Tx) error {
 		for _, n := range []string{"first", "second"} {

@@ -1,0 +1,133 @@
+package flows_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"supportbot"
+)
+
+// Found by an outside probe of isolation: a chat is a Telegram account, not
+// a customer; what a chat said and was shown while linked to one customer
+// is never an agent's view of whoever the chat is linked to next.
+
+// TestACardShowsOnlyThisCustomersPart: a chat identified as 张伟 had a
+// ticket (with a note naming his order), looked at his bill and asked about
+// it, signed out, and asks for a person unverified, then as Bob: neither
+// card carries 张伟's question, bill, order or earlier ticket.
+func TestACardShowsOnlyThisCustomersPart(t *testing.T) {
+	for _, then := range []string{"unverified", "as Bob"} {
+		t.Run(then, func(t *testing.T) {
+			h := newHarness(t, fixture())
+			h.agentChat = -100
+			h.open()
+			c := h.chat(100, "zh")
+			c.identify(phoneZhang)
+			c.send("/agent")
+			h.staff()
+			a := h.agent(7, "小李", h.topic(100))
+			a.send("/note 张伟说他的 Redmi K70 订单 5241015123456 有问题")
+			a.send("/close")
+			c.inbox()
+			c.send("/bill")
+			c.send("我的 Xiaomi Book 还剩多少钱没还")
+			c.send("/logout")
+			if then == "as Bob" {
+				c.identify(phoneBob)
+			}
+			c.send("/agent")
+			card := texts(h.staff())
+			for _, leak := range []string{"张伟", "Redmi K70", "Xiaomi Book", "5241015123456", "#T1"} {
+				if strings.Contains(card, leak) {
+					t.Errorf("the card carries %q of the chat's earlier customer:\n%s", leak, card)
+				}
+			}
+		})
+	}
+}
+
+// TestATicketIsNotReopenedForAnotherCustomer: an agent's /reopen of 张伟's
+// ticket after the chat signed out and identified as Bob is refused, and
+// the agent's next words do not reach Bob.
+func TestATicketIsNotReopenedForAnotherCustomer(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/agent")
+	h.staff()
+	a := h.agent(7, "小李", h.topic(100))
+	a.send("你好张伟")
+	a.send("/close")
+	c.inbox()
+	c.send("/logout")
+	c.identify(phoneBob)
+	if got := texts(a.send("/reopen")); !strings.Contains(got, "不能重开") {
+		t.Errorf("the staff chat after /reopen: %q, want it refused", got)
+	}
+	a.send("张伟先生，您的 Redmi K70 第6期逾期了")
+	if c.inbox(); strings.Contains(c.text(), "Redmi K70") || strings.Contains(c.text(), "重新打开") {
+		t.Errorf("Bob's chat got 张伟's ticket: %s", c.text())
+	}
+}
+
+// TestAChatUnlinkedDuringAHandoffEndsItsTicket: 张伟 is with an agent when
+// his phone on file changes: the chat is unlinked, the ticket is closed with
+// a note saying why, and the agent's next words are not relayed (🤷).
+func TestAChatUnlinkedDuringAHandoffEndsItsTicket(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/agent")
+	h.staff()
+	a := h.agent(7, "小李", h.topic(100))
+	a.send("你好")
+	c.inbox()
+	data := fixture()
+	data[0].Customer.Phone = "+8613811112222"
+	if _, err := h.db.Import(context.Background(), data[:1]); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	c.inbox()
+	c.send("hello?")
+	if staff := texts(h.staff()); !strings.Contains(staff, "已解除与客户账户的绑定") {
+		t.Errorf("the topic was not told the chat was unlinked: %q", staff)
+	}
+	if got := a.send("张伟先生，您的 Redmi K70 第6期逾期了 ¥249.92"); len(got) != 1 || got[0].Reaction != "🤷" {
+		t.Errorf("the agent's reply after the unlink: %+v, want a 🤷", got)
+	}
+	if c.inbox(); strings.Contains(c.text(), "Redmi K70") {
+		t.Errorf("the agent's words reached the unlinked chat: %s", c.text())
+	}
+	tk, err := h.db.LastTicket(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Status != supportbot.TicketClosed {
+		t.Errorf("ticket = %s, want closed", tk.Status)
+	}
+}
+
+// TestACardNumberAsATelegramNameIsMasked: an unverified chat whose Telegram
+// name is a card number asks for a person: the card and the topic's name
+// show it masked.
+func TestACardNumberAsATelegramNameIsMasked(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.event(supportbot.Event{Kind: supportbot.EventCommand, Text: "agent", FirstName: "6222 0212 3456 7890"})
+	staff := h.staff()
+	all := texts(staff)
+	for _, r := range staff {
+		all += "\n" + r.TopicName
+	}
+	if strings.Contains(all, "3456 7890") || strings.Contains(all, "6222021234567890") || !strings.Contains(all, "****7890") {
+		t.Errorf("the staff chat shows the card number in the name unmasked:\n%s", all)
+	}
+}
