@@ -271,6 +271,16 @@ func (e *Engine) remindCustomer(ctx context.Context, customerID string, day, tod
 			}
 		}
 	}
+	// A chat identified through a phone that is no longer the customer's
+	// (the core changed it, and its event has not come yet) is not told.
+	phone := ""
+	if len(owed) > 0 {
+		c, err := e.core.Customer(ctx, customerID)
+		if err != nil {
+			return 0, err
+		}
+		phone = c.Phone
+	}
 	n := 0
 	err = e.st.Update(ctx, func(tx Tx) error {
 		n = 0
@@ -293,6 +303,9 @@ func (e *Engine) remindCustomer(ctx context.Context, customerID string, day, tod
 				card = defaultCard(cards)
 			}
 			for _, c := range chats {
+				if c.LinkedPhone != "" && c.LinkedPhone != phone {
+					continue
+				}
 				out = append(out, e.reminder(c, d.kind, d.p, d.b, card, d.booked, today))
 			}
 		}

@@ -289,6 +289,35 @@ func TestRemindersSkipUnreachableChats(t *testing.T) {
 	}
 }
 
+// TestRemindersSkipAChatOfAPhoneNoLongerTheCustomers: the core changed the
+// customer's phone and its customer.updated has not come yet: a chat that
+// identified through the old phone (a recycled number's holder, maybe) is
+// not sent the customer's amounts.
+func TestRemindersSkipAChatOfAPhoneNoLongerTheCustomers(t *testing.T) {
+	h := newHarness(t, remindFixture())
+	h.advance(-2 * time.Hour)
+	a := h.chat(2000, "zh")
+	a.identify(phoneZhou)
+	a.send("/remind")
+	h.drainOutbox()
+	h.hooks.set(func(k *hooks) {
+		k.customer = func(ctx context.Context, id string) (*supportbot.Customer, error) {
+			c, err := k.Core.Customer(ctx, id)
+			if err == nil {
+				moved := *c
+				moved.Phone = "+8613811112222"
+				return &moved, nil
+			}
+			return c, err
+		}
+	})
+	h.advance(2 * time.Hour) // 10:00
+	h.notify()
+	if msgs := h.drainOutbox(); len(msgs) != 0 {
+		t.Errorf("reminders to a chat of the old phone: %+v", msgs)
+	}
+}
+
 func TestRemindersForAutoRepayAreANote(t *testing.T) {
 	h := newHarness(t, remindFixture())
 	h.advance(-2 * time.Hour)
