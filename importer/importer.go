@@ -611,6 +611,11 @@ func (d *Decoder) bill(o *object, pl supportbot.Plan, periodAt map[int]*path) (s
 		o.fault("late_fee_fen", "a late fee on a bill not yet overdue: due %s, today is %s", b.DueDate, today)
 	}
 	b.Status = o.oneOf("status", "", supportbot.BillPaid, supportbot.BillUnpaid)
+	if principalOK && b.Principal == 0 && b.Status == supportbot.BillUnpaid {
+		// Nothing a payoff could charge for it (its fee waived until due,
+		// or nothing at all): the plan could never be settled.
+		o.fault("principal_fen", "an unpaid period must repay principal (more than 0)")
+	}
 	o.done()
 	return b, principalOK, feeOK && lateOK
 }

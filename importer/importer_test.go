@@ -343,8 +343,9 @@ func TestParseMoneyBounds(t *testing.T) {
 	}
 }
 
-// TestParseRefusesWhatTheCoreCannotMean: a plan lending nothing, a debit
-// of nothing, and a booking of a period already paid (the bot would tell
+// TestParseRefusesWhatTheCoreCannotMean: a plan lending nothing, an unpaid
+// period repaying none of it, a debit of nothing, and a booking of a period
+// already paid (the bot would tell
 // the customer it is taken care of, and the core would debit it again)
 // were accepted.
 func TestParseRefusesWhatTheCoreCannotMean(t *testing.T) {
@@ -356,7 +357,12 @@ func TestParseRefusesWhatTheCoreCannotMean(t *testing.T) {
 	paid := `"principal_fen": 100, "periods": 1, "bills": [{"period": 1, "due_date": "2026-01-15", "principal_fen": 100, "status": "paid"}]`
 	checkFaults(t, []faultCase{
 		{name: "plan of no principal", data: doc(bills("0", `"principal_fen": 0`), "[]"),
-			paths: []string{p + ".principal_fen"}, want: p + ".principal_fen: must be more than 0"},
+			paths: []string{p + ".principal_fen", p + ".bills[0].principal_fen"}, want: p + ".principal_fen: must be more than 0"},
+		// An unpaid period of no principal: a payoff waives its fee until
+		// it is due (or it owes nothing at all), so nothing could settle
+		// the plan; the customer was sent round in circles.
+		{name: "unpaid period of no principal", data: doc(bills("100", `"principal_fen": 100`, `"principal_fen": 0, "fee_fen": 500`), "[]"),
+			paths: []string{p + ".bills[1].principal_fen"}, want: p + ".bills[1].principal_fen: an unpaid period must repay principal"},
 		{name: "scheduled repayment of nothing", data: doc(bills("100", `"principal_fen": 100`), sched("0", "scheduled")),
 			paths: []string{"customers[0].scheduled_repayments[0].amount_fen"}, want: "amount_fen: must be more than 0"},
 		{name: "booking of a paid period", data: doc(paid, sched("100", "scheduled")),
