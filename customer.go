@@ -146,10 +146,17 @@ func (r ScheduledRepayment) Debiting(now time.Time) bool {
 	case ScheduledProcessing:
 		return true
 	case ScheduledScheduled:
-		return r.RunAt.Sub(now) < DebitCutoff
+		left := r.RunAt.Sub(now)
+		return left < DebitCutoff && left > -StaleBooking
 	}
 	return false
 }
+
+// StaleBooking is how long past its run time a repayment still scheduled is
+// taken for being debited: a core moves a debit on within minutes, so one
+// "scheduled" a day after its time is stale data, not a debit under way —
+// its period may be paid (the payment cancels it) rather than wait for ever.
+const StaleBooking = 24 * time.Hour
 
 // CancelRefusal is why r cannot be cancelled at now, or "" when it can.
 func (r ScheduledRepayment) CancelRefusal(now time.Time) NotCancellableReason {

@@ -30,6 +30,7 @@ func TestDebitingIsTheOneRule(t *testing.T) {
 		{"scheduled just inside the cut-off", supportbot.ScheduledScheduled, supportbot.DebitCutoff - time.Second, true, supportbot.NotCancellableTooLate},
 		{"scheduled within the hour", supportbot.ScheduledScheduled, time.Hour, true, supportbot.NotCancellableTooLate},
 		{"scheduled and overdue to run", supportbot.ScheduledScheduled, -time.Hour, true, supportbot.NotCancellableTooLate},
+		{"scheduled, its time a day gone (stale: no debit under way)", supportbot.ScheduledScheduled, -supportbot.StaleBooking - time.Minute, false, ""},
 		{"processing, far ahead", supportbot.ScheduledProcessing, 10 * 24 * time.Hour, true, supportbot.NotCancellableProcessing},
 		{"done", supportbot.ScheduledDone, time.Hour, false, supportbot.NotCancellableDone},
 		{"cancelled", supportbot.ScheduledCancelled, time.Hour, false, supportbot.NotCancellableCancelled},
