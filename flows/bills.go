@@ -170,7 +170,8 @@ func perPeriod(p supportbot.Plan) supportbot.Money {
 
 // nextDueLines say the next due date and, when a scheduled repayment pays
 // it, that it is booked or already being debited: nothing to do by hand —
-// unless it is booked on a card the bank declines, which is said.
+// unless it is booked on a card the bank declines, or for less than the
+// period costs, which is said.
 func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supportbot.Card, sched []supportbot.ScheduledRepayment) []string {
 	lines := []string{s.T("bill.next_due", "date", s.day(next.DueDate), "amount", money(next.Amount()))}
 	if r, ok := scheduledFor(p.ID, next.Period, sched); ok {
@@ -180,6 +181,9 @@ func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supp
 			lines = append(lines, s.T("bill.next_debiting"))
 		case i >= 0 && cards[i].Frozen:
 			lines = append(lines, s.T("bill.next_scheduled_frozen", "when", when(s, r.RunAt), "card", cards[i].Masked()))
+		case r.Amount < next.Amount():
+			lines = append(lines, s.T("bill.next_scheduled_short", "when", when(s, r.RunAt), "booked", money(r.Amount),
+				"short", money(next.Amount()-r.Amount)))
 		default:
 			lines = append(lines, s.T("bill.next_scheduled", "when", when(s, r.RunAt)))
 		}

@@ -265,7 +265,7 @@ func (e *Engine) remindCustomer(ctx context.Context, customerID string, day, tod
 					return 0, err
 				}
 			}
-			owed[i].booked = &booking{run: r.RunAt}
+			owed[i].booked = &booking{run: r.RunAt, amount: r.Amount}
 			if j := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == r.CardID }); j >= 0 {
 				owed[i].booked.card = &cards[j]
 			}
@@ -321,8 +321,9 @@ func (e *Engine) remindCustomer(ctx context.Context, customerID string, day, tod
 // booking is a scheduled repayment booked to pay a bill: when it runs, and
 // on which card (nil when the customer has it no more).
 type booking struct {
-	run  time.Time
-	card *supportbot.Card
+	run    time.Time
+	amount supportbot.Money
+	card   *supportbot.Card
 }
 
 // reminder renders one reminder for one chat. card is the card auto-repayment
@@ -364,6 +365,12 @@ func (e *Engine) reminder(c supportbot.Conversation, kind string, p *supportbot.
 			run = supportbot.DateOf(booked.run, e.cfg.Location).Format(c.Lang) + " " + booked.run.In(e.cfg.Location).Format("15:04")
 		}
 		switch {
+		case booked != nil && booked.card != nil && !booked.card.Frozen && booked.amount < b.Amount():
+			// Booked for less than the period costs: the rest is the
+			// customer's to pay.
+			lines = append(lines, t("remind.due", append(args, "when", when)...),
+				t("remind.booked_short", "run", run, "booked", money(booked.amount), "short", money(b.Amount()-booked.amount)))
+			rows = [][]supportbot.Button{pay, bill}
 		case booked != nil && booked.card != nil && !booked.card.Frozen:
 			// Booked: nothing to do by hand for it — the way to pay stays
 			// only for an earlier period left overdue.

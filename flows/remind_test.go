@@ -318,6 +318,30 @@ func TestRemindersSkipAChatOfAPhoneNoLongerTheCustomers(t *testing.T) {
 	}
 }
 
+// TestABookingForLessThanThePeriodIsNotToldAsPayingIt: a scheduled
+// repayment of ¥1.00 for a ¥501.00 period: the reminder and the bill say
+// the rest is the customer's to pay, with the pay button — not "nothing to
+// do by hand" (found by a data probe: the customer would go overdue).
+func TestABookingForLessThanThePeriodIsNotToldAsPayingIt(t *testing.T) {
+	data := remindFixture()
+	c20 := customerIn(t, data, "C20")
+	c20.Scheduled = []supportbot.ScheduledRepayment{{ID: "S20", CustomerID: "C20", PlanID: "PR1", Period: 2, Amount: 100,
+		CardID: "K20", RunAt: time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai), Status: supportbot.ScheduledScheduled}}
+	h := newHarness(t, data)
+	c := h.chat(2000, "zh")
+	c.identify(phoneZhou)
+	c.send("/remind")
+	h.notify()
+	msgs := h.drainOutbox()
+	expectIn(t, msgs, "扣款 ¥1.00，比这期应还少 ¥500.00", "[💳 立即还款|M:pay:PR1]")
+	if strings.Contains(replyText(msgs), "无需手动还款") {
+		t.Errorf("a short booking is reminded as paying the bill:\n%s", replyText(msgs))
+	}
+	c.send("/bill")
+	c.expect("自动扣款 ¥1.00，比本期应还少 ¥500.00")
+	c.reject("无需手动还款")
+}
+
 func TestRemindersForAutoRepayAreANote(t *testing.T) {
 	h := newHarness(t, remindFixture())
 	h.advance(-2 * time.Hour)
@@ -423,6 +447,9 @@ func TestARemindedBillWithABookingSaysItIsBooked(t *testing.T) {
 		c20.Cards[0].Frozen = frozen
 		c20.Scheduled = []supportbot.ScheduledRepayment{{ID: "S20", CustomerID: "C20", PlanID: "PR1", Period: 2, Amount: 50100,
 			CardID: "K20", RunAt: time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai), Status: supportbot.ScheduledScheduled}}
+		if frozen { // and booked for less than the period: the frozen card says it all
+			c20.Scheduled[0].Amount = 100
+		}
 		h := newHarness(t, data)
 		c := h.chat(2000, "zh")
 		c.identify(phoneZhou)
