@@ -60,6 +60,7 @@ func listCards(s *Step) error {
 	}
 	lines := []string{s.T("cards.header")}
 	var rows [][]supportbot.Button
+	names := cardNames(cards)
 	for i, c := range cards {
 		line := strconv.Itoa(i+1) + ". " + locale.Escape(c.Masked())
 		if c.Default {
@@ -70,7 +71,7 @@ func listCards(s *Step) error {
 		}
 		lines = append(lines, line)
 		if !c.Default && !c.Frozen {
-			rows = append(rows, []supportbot.Button{s.btn(s.T("cards.btn_default", "card", c.Masked()), "pick", c.ID)})
+			rows = append(rows, []supportbot.Button{s.btn(s.T("cards.btn_default", "card", names[i]), "pick", c.ID)})
 		}
 	}
 	lines = append(lines, "", s.T("cards.default_means"))
@@ -233,4 +234,22 @@ func staleCards(s *Step, a action) (bool, error) {
 	}
 	s.say(s.T("cards.already_default", "card", card.Masked()), []supportbot.Button{s.menuBtn(s.T("menu.cards"), "cards")})
 	return true, nil
+}
+
+// cardNames are cards as their buttons name them: the masked number, and
+// the card's place in the list when another card reads the same (two cards
+// of one bank ending in the same 4 digits).
+func cardNames(cards []supportbot.Card) []string {
+	seen := map[string]int{}
+	for _, c := range cards {
+		seen[c.Masked()]++
+	}
+	names := make([]string, len(cards))
+	for i, c := range cards {
+		names[i] = c.Masked()
+		if seen[names[i]] > 1 {
+			names[i] = strconv.Itoa(i+1) + ". " + names[i]
+		}
+	}
+	return names
 }

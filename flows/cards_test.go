@@ -35,6 +35,21 @@ func TestCardsListAndChangeTheDefault(t *testing.T) {
 	c.expect("默认还款卡已改为 招商银行 **** 6666")
 }
 
+// TestTwoCardsThatReadTheSameAreToldApart: two cards of one bank ending in
+// the same 4 digits: the buttons that choose one carry its place in the
+// list, so the customer knows which they pressed (they looked identical,
+// and the default seemed not to change: a data probe).
+func TestTwoCardsThatReadTheSameAreToldApart(t *testing.T) {
+	data := payFixture()
+	c5 := customerIn(t, data, "C5")
+	c5.Cards[1].Bank, c5.Cards[1].Last4 = "农业银行", "5555"
+	_, c := session(t, data, phoneZhao, "/cards")
+	c.expect("1. 农业银行 **** 5555 ✅ 默认", "2. 农业银行 **** 5555", "[设为默认：2. 农业银行 **** 5555]")
+	c.send("/pay")
+	c.press("换一张卡")
+	c.expect("[1. 农业银行 **** 5555]", "[2. 农业银行 **** 5555]")
+}
+
 func TestCardsMarkAFrozenCardUnusable(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(100, "en")

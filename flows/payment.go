@@ -455,12 +455,13 @@ func chooseCard(s *Step) error {
 	}
 	lines := []string{s.T("repay.choose_card")}
 	var rows [][]supportbot.Button
-	for _, c := range cards {
+	names := cardNames(cards)
+	for i, c := range cards {
 		if c.Frozen {
-			lines = append(lines, s.T("repay.card_frozen_line", "card", c.Masked()))
+			lines = append(lines, s.T("repay.card_frozen_line", "card", names[i]))
 			continue
 		}
-		rows = append(rows, []supportbot.Button{s.btn(c.Masked(), "card", c.ID)})
+		rows = append(rows, []supportbot.Button{s.btn(names[i], "card", c.ID)})
 	}
 	rows = append(rows, []supportbot.Button{s.cancelBtn()})
 	s.say(strings.Join(lines, "\n"), rows...)
