@@ -308,6 +308,19 @@ func payoffLines(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 	} else {
 		lines = append(lines, s.T("repay.quote_no_prepay_fee"))
 	}
+	return append(lines, cancelledBookings(s, p, q)...)
+}
+
+// cancelledBookings say which scheduled repayments of the periods a quote
+// pays the payment cancels: the customer is not charged for them twice.
+func cancelledBookings(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
+	var lines []string
+	sched, _ := s.scheduled()
+	for _, r := range sched {
+		if r.PlanID == p.ID && r.Status == supportbot.ScheduledScheduled && slices.Contains(q.Periods, r.Period) {
+			lines = append(lines, s.T("pay.quote_cancels", "period", r.Period, "time", when(s, r.RunAt)))
+		}
+	}
 	return lines
 }
 
@@ -374,13 +387,7 @@ func billLines(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 		lines = append(lines, s.T(key, "period", b.Period, "date", s.day(b.DueDate), "principal", money(b.Principal),
 			"fee", money(b.Fee), "late_fee", money(b.LateFee), "amount", money(b.Principal+b.Fee+b.LateFee)))
 	}
-	sched, _ := s.scheduled()
-	for _, r := range sched {
-		if r.PlanID == p.ID && r.Status == supportbot.ScheduledScheduled && slices.Contains(q.Periods, r.Period) {
-			lines = append(lines, s.T("pay.quote_cancels", "period", r.Period, "time", when(s, r.RunAt)))
-		}
-	}
-	return lines
+	return append(lines, cancelledBookings(s, p, q)...)
 }
 
 func billOf(p *supportbot.Plan, period int) (supportbot.Bill, bool) {

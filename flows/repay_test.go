@@ -378,6 +378,16 @@ func TestLangMidStepDoesNotLeaveItToConfirm(t *testing.T) {
 	d.expect("Xiaomi Watch", "Remaining")
 }
 
+// TestAPayoffQuoteSaysWhichBookingsItCancels: paying off a plan with a
+// scheduled repayment of one of its periods says, on the quote, that the
+// booking is cancelled by the payment — as a bill's quote does — not only
+// afterwards (found by a data probe).
+func TestAPayoffQuoteSaysWhichBookingsItCancels(t *testing.T) {
+	_, c := session(t, fixture(), phoneZhang, "/repay")
+	c.send("K70那个")
+	c.expect("提前结清报价", "第 7 期原定 2026年12月14日 09:00 的预约还款将在还款后自动取消")
+}
+
 // TestAPlanMayBePickedInWords: at the plan picker, a customer who types
 // which plan — its place ("第二个", "2号", "the second one") or words of its
 // name ("book那个", "the K70 one") or the kind of device ("手机那个", "the
