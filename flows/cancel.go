@@ -216,14 +216,14 @@ func handleCancel(s *Step, a action) (bool, error) {
 				return false, nil
 			}
 			verb, id = "pick", list[n-1].ID
-		case s.conv.State == "confirming" && moneyAnswerOf(text) == confirmsMoney:
+		case s.conv.State == "confirming" && moneyAnswerOf(text, cancelConfirms) == confirmsMoney:
 			verb, id = "ok", s.slots.Scheduled
-		case s.conv.State == "confirming" && (moneyAnswerOf(text) == acknowledges || cancelItWords[bare(text)]):
+		case s.conv.State == "confirming" && (moneyAnswerOf(text, cancelConfirms) == acknowledges || cancelItWords[bare(text)]):
 			// "取消它" says what, but not "confirm": the booking stays until
 			// the button or 确认 (the customer must not believe it is gone).
 			s.say(s.T("cancel.confirm_how"))
 			return true, nil
-		case s.conv.State == "cancelling" && moneyAnswerOf(text) != notAnAnswer:
+		case s.conv.State == "cancelling" && (moneyAnswerOf(text, cancelConfirms) != notAnAnswer || asks(text)):
 			return true, cancelUnderWay(s)
 		default:
 			return false, nil

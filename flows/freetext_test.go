@@ -133,7 +133,7 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 		t.Errorf("a no moved money: %+v", got)
 	}
 	c.send("/pay")
-	for _, ack := range []string{"好的", "ok?", "嗯", "yes", "确定？", "确认?", "confirm?", "confirmed?", "confirmed", "没问题", "好吧", "确认吗", "好的确认", "确认？确认什么", "is it confirmed", "yes please pay it", "OK扣吧"} {
+	for _, ack := range []string{"好的", "ok?", "嗯", "yes", "确定？", "确认?", "confirm?", "confirmed?", "confirmed", "没问题", "好吧", "确认吗", "确认取消", "确认？确认什么", "is it confirmed", "yes please pay it", "OK扣吧"} {
 		c.send(ack)
 		c.expect("还没有扣款", "请点上方「✅ 确认还款」按钮，或回复「确认」", "¥542.33")
 		c.reject("还款成功", "没有需要你确认的操作")
@@ -241,4 +241,46 @@ func TestSeveralQuestionsGetOneAnswerAndTheOthersOneTapAway(t *testing.T) {
 	c.expect("你还问到了下面的问题", "[能否改还款日]", "[注销要多久]")
 	c.press("注销要多久")
 	c.expect("3–5 个工作日")
+}
+
+// TestAStepTakesOnlyItsOwnConfirmation: each step is confirmed by a confirm
+// word or its own action named — "确认取消" at a quote paid it, "确认还款" at
+// a cancellation cancelled the booking, "确认取消" at auto-repayment turned
+// it on (found by a probe of words at steps). Another step's confirmation,
+// a "别扣", a "等等" or "扣了吗" while paying move nothing and say so.
+func TestAStepTakesOnlyItsOwnConfirmation(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(600, "zh")
+	c.identify(phoneQian)
+	c.send("/pay")
+	c.send("确认取消")
+	c.expect("还没有扣款")
+	c.send("等等")
+	c.expect("这一步会等你")
+	c.send("别扣")
+	c.expect("没有扣款")
+	c.reject("还款成功")
+	c.send("/pay")
+	c.send("好的，确认")
+	c.expect("还款成功")
+	if n := len(h.repayments("C6")); n != 1 {
+		t.Errorf("%d repayments, want the one confirmed", n)
+	}
+
+	z := h.chat(700, "zh")
+	z.identify(phoneZhang)
+	z.send("/cancel_schedule")
+	z.press("第 7 期")
+	z.send("确认还款")
+	z.expect("这笔预约还款还没有取消")
+	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
+		t.Errorf("S1 is %s after 确认还款 at its cancellation, want scheduled", got)
+	}
+	z.send("/autopay")
+	z.press("开启 1. Redmi K70")
+	z.send("确认取消")
+	z.expect("请点上面这一步的按钮确认")
+	if h.plan("C1", "P1").AutoRepay {
+		t.Error("auto-repayment turned on by 确认取消")
+	}
 }

@@ -401,8 +401,8 @@ func TestCoreDownDuringAPaymentSettlesLaterWithTheSameKey(t *testing.T) {
 	if c.inbox(); len(c.last) != 0 {
 		t.Errorf("told again while still unknown: %s", c.text())
 	}
-	for range 3 { // the customer asks again meanwhile, and again
-		c.send("确认")
+	for _, again := range []string{"确认", "扣了吗", "did it go through?"} { // the customer asks meanwhile, and again
+		c.send(again)
 		c.expect("正在处理中，不会重复扣款")
 	}
 	if n := len(h.repayments("C3")); n != 0 {

@@ -6,12 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 
@@ -24,74 +22,6 @@ import (
 // (pending) keyed by that quote, which the worker executes against the core
 // after the commit. The outcome comes back as an event of the chat
 // (settledPayment). A quote is only ever charged once: one quote, one key.
-
-// confirmWords confirm a step when typed: words that say "confirm" and
-// nothing else ("confirmed" is more often asked than said: "confirmed?").
-var confirmWords = map[string]bool{"确认": true, "确定": true, "確認": true, "確定": true, "确认还款": true, "确认取消": true,
-	"confirm": true, "i confirm": true}
-
-// ackWords agree without saying to what ("ok", "好的" — also "I see", or
-// the answer to another question). They confirm a setting (auto-repayment,
-// the default card, going on with a closure); a payment or a cancellation
-// asks for the button or "确认" instead.
-var ackWords = map[string]bool{"是": true, "是的": true, "好": true, "好的": true, "可以": true, "行": true, "嗯": true, "对": true,
-	"對": true, "没问题": true, "好吧": true, "行吧": true, "可以的": true, "好滴": true, "好嘞": true, "yes": true, "y": true, "yep": true,
-	"yeah": true, "ok": true, "okay": true, "sure": true, "yeah ok": true, "ok ok": true, "alright": true, "all right": true,
-	"fine": true, "no problem": true, "confirmed": true}
-
-// moneyAnswer is what a typed answer says to a step that moves money.
-type moneyAnswer int
-
-const (
-	notAnAnswer moneyAnswer = iota
-	// confirmsMoney says "confirm", and says it: the money moves.
-	confirmsMoney
-	// acknowledges agrees without saying to what ("ok", "yes"), or asks
-	// ("确认？", "confirm?" — "are you sure?", "did it go through?"):
-	// nothing moves, and the way to confirm is told.
-	acknowledges
-)
-
-// moneyAnswerOf reads typed text at a step that moves money.
-func moneyAnswerOf(text string) moneyAnswer {
-	w, asked := bare(text), strings.ContainsAny(text, "?？")
-	switch {
-	case confirmWords[w] && !asked:
-		return confirmsMoney
-	case confirmWords[w] || ackWords[w] || aboutConfirming(w) || agreesToPay(w):
-		return acknowledges
-	}
-	return notAnAnswer
-}
-
-// agreesToPay reports a "yes" that says to what and nothing else: "yes
-// please pay it", "好的 还吧", "ok扣吧" — at a quote, not another flow's
-// request (nor "好像已经还了", "可以用信用卡还吗": questions).
-func agreesToPay(w string) bool { return yesPay.MatchString(w) }
-
-var yesPay = regexp.MustCompile(`^(?:yes|yeah|ok|okay|sure|好的|好|嗯|行|可以)[\s,，。.!！~]*(?:please |pls )?` +
-	`(?:pay(?: it| now| the bill)?|还(?:吧|款吧|钱吧)?|付(?:吧|款吧)?|扣(?:吧|款吧)?)[\s.。!！~]*$`)
-
-// aboutConfirming reports a short text about confirming that is not the
-// word alone, nor a "no": "确认吗", "好的确认", "确认？确认什么", "is it
-// confirmed" — the way to confirm is the answer.
-func aboutConfirming(w string) bool {
-	if utf8.RuneCountInString(w) > 15 || !containsAny(w, "确认", "确定", "確認", "確定", "confirm") {
-		return false
-	}
-	return !containsAny(w, "不", "别", "没", "甭", "don't", "dont", "not", "can't", "cannot", "won't", "never")
-}
-
-func containsAny(s string, subs ...string) bool {
-	return slices.ContainsFunc(subs, func(sub string) bool { return strings.Contains(s, sub) })
-}
-
-// agrees reports whether typed text confirms or agrees (a question does
-// not).
-func agrees(text string) bool {
-	w := bare(text)
-	return (confirmWords[w] || ackWords[w]) && !strings.ContainsAny(text, "?？")
-}
 
 // repayKey is the idempotency key of the repayment of a quote: the same
 // confirm, however often it is tapped or delivered, is one key.
@@ -691,7 +621,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
 	case "quoted":
-		switch answer := moneyAnswerOf(text); {
+		switch answer := moneyAnswerOf(text, payConfirms); {
 		case s.slots.Quote == nil:
 		case answer == confirmsMoney:
 			return true, confirmPayment(s, flow, s.slots.Quote.ID)
@@ -700,7 +630,8 @@ func quoteText(s *Step, flow string) (bool, error) {
 			return true, nil
 		}
 	case "paying":
-		if moneyAnswerOf(text) != notAnAnswer && s.slots.Action != "" { // "confirmed?": it is under way
+		// "confirmed?", "扣了吗", "did it go through?": it is under way.
+		if (moneyAnswerOf(text, payConfirms) != notAnAnswer || asks(text)) && s.slots.Action != "" {
 			return true, paymentUnderWay(s, s.slots.Action)
 		}
 	}

@@ -94,8 +94,13 @@ var cancelWords = map[string]bool{"取消": true, "退出": true, "返回": true
 var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true, "先不了": true, "不了": true, "不要": true, "不要了": true,
 	"不": true, "否": true, "不需要": true, "没事了": true, "暂时不用": true, "以后再说": true, "再说吧": true, "先不用": true,
 	"不还了": true, "先不还了": true, "不付了": true, "不取消了": true, "不注销了": true, "不办了": true, "保留": true, "保留吧": true,
+	"别扣": true, "不要扣": true, "不要扣钱": true, "别扣钱": true, "先别扣": true, "先不还": true, "确认不还了": true, "确定不还": true,
+	"不确认": true, "别确认": true, "先不确认": true, "不要确认": true, "先别确认": true, "不要取消": true, "别取消": true,
+	"不改了": true, "不开了": true, "别开": true, "不要开启": true, "不关了": true, "别关": true, "不换了": true, "别换": true,
+	"不要换": true, "不要注销": true, "别注销": true, "别注销了": true,
 	"no": true, "nope": true, "nah": true, "never mind": true, "nevermind": true, "later": true, "not now": true,
-	"no thanks": true, "no thank you": true, "maybe later": true, "keep it": true, "no keep it": true, "don't": true}
+	"no thanks": true, "no thank you": true, "maybe later": true, "keep it": true, "no keep it": true, "don't": true,
+	"don't pay": true, "do not pay": true, "cancel that": true, "don't cancel": true, "don't change it": true}
 
 // isNo reports whether typed text is a "no".
 func isNo(text string) bool { return noWords[bare(text)] }
@@ -177,10 +182,19 @@ func (e *Engine) route(s *Step) error {
 		if s.conv.Flow != "" && isNo(ev.Text) {
 			return s.declineStep()
 		}
+		if s.conv.Flow != "" && s.conv.Flow != "identify" && waitWords[bare(ev.Text)] {
+			s.say(s.T("step.waiting")) // "等等": the step stays as it is, its buttons too
+			return nil
+		}
 		if ok, err := e.inFlow(s, action{}); ok || err != nil {
 			return err
 		}
 		text := strings.TrimSpace(ev.Text)
+		if s.conv.Flow != "" && s.conv.Flow != "identify" && aboutConfirming(confirmForm(bare(text))) {
+			// "确认开启", "确认更换吗" at a setting: its button says it.
+			s.say(s.T("step.confirm_how"))
+			return nil
+		}
 		if s.wantsOut(text) {
 			return s.cancel()
 		}

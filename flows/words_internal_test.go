@@ -2,20 +2,24 @@ package flows
 
 import "testing"
 
-// TestMoneyAnswerOf: what a typed answer says to a step that moves money —
-// only a confirm word, said and not asked, moves it; a yes, a question
+// TestMoneyAnswerOf: what a typed answer says to a payment quote — only a
+// confirm word or the payment's confirmation by name, said and not asked,
+// moves money ("确认取消" is another step's, and moves nothing); a yes, a question
 // about confirming or a yes that names paying is told how; anything else
 // (a question of its own, a "no") is not an answer to the step.
 func TestMoneyAnswerOf(t *testing.T) {
 	for text, want := range map[string]moneyAnswer{
 		"确认": confirmsMoney, "確定": confirmsMoney, "confirm": confirmsMoney, " 确认！": confirmsMoney,
+		"确认还款": confirmsMoney, "确认支付": confirmsMoney, "好的，确认": confirmsMoney, "我确认": confirmsMoney, "确认👍": confirmsMoney,
+		"confirm payment": confirmsMoney, "ok 确认": confirmsMoney,
+		"确认取消": acknowledges, "confirm cancellation": acknowledges, // another step's confirmation: nothing moves
 		"确认?": acknowledges, "确定？": acknowledges, "confirmed?": acknowledges, "confirmed": acknowledges, "ok": acknowledges,
-		"好的": acknowledges, "没问题": acknowledges, "确认吗": acknowledges, "好的确认": acknowledges, "is it confirmed": acknowledges,
+		"好的": acknowledges, "没问题": acknowledges, "确认吗": acknowledges, "好的确认": confirmsMoney, "is it confirmed": acknowledges,
 		"yes please pay it": acknowledges, "OK扣吧": acknowledges, "好的 还吧": acknowledges,
 		"不确认": notAnAnswer, "先别确认我再想想": notAnAnswer, "好像已经还了": notAnAnswer, "好像扣了两次": notAnAnswer,
 		"可以用信用卡还吗": notAnAnswer, "ok cancel": notAnAnswer, "提前还款要手续费吗": notAnAnswer,
 	} {
-		if got := moneyAnswerOf(text); got != want {
+		if got := moneyAnswerOf(text, payConfirms); got != want {
 			t.Errorf("moneyAnswerOf(%q) = %d, want %d", text, got, want)
 		}
 	}

@@ -1,0 +1,119 @@
+package flows
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// What typed words say to a step that moves money or changes a setting.
+// Money moves only on the step's button or a typed confirmation, said and
+// not asked; anything else that agrees, asks or hesitates moves nothing and
+// is told what the step waits for.
+
+// confirmWords confirm the step in front when typed: "confirm" said, and
+// nothing else ("confirmed" is more often asked than said: "confirmed?").
+var confirmWords = map[string]bool{"确认": true, "确定": true, "確認": true, "確定": true, "confirm": true, "i confirm": true,
+	"我确认": true, "我确定": true, "我確認": true}
+
+// payConfirms and cancelConfirms confirm a payment, or a cancellation, by
+// its name: one step's at the other ("确认取消" at a quote, "确认还款" at a
+// cancellation) confirms nothing.
+var (
+	payConfirms = map[string]bool{"确认还款": true, "确认支付": true, "确认付款": true, "确认扣款": true, "确认结清": true,
+		"确认提前还款": true, "确定还款": true, "确定支付": true, "確認還款": true, "確認付款": true,
+		"confirm payment": true, "confirm the payment": true}
+	cancelConfirms = map[string]bool{"确认取消": true, "确定取消": true, "确认取消预约": true, "確認取消": true,
+		"confirm cancellation": true, "confirm the cancellation": true, "confirm cancel": true}
+)
+
+// ackWords agree without saying to what ("ok", "好的" — also "I see", or
+// the answer to another question). They confirm a setting (auto-repayment,
+// the default card, going on with a closure); a payment or a cancellation
+// asks for the button or "确认" instead.
+var ackWords = map[string]bool{"是": true, "是的": true, "好": true, "好的": true, "可以": true, "行": true, "嗯": true, "对": true,
+	"對": true, "没问题": true, "好吧": true, "行吧": true, "可以的": true, "好滴": true, "好嘞": true, "yes": true, "y": true, "yep": true,
+	"yeah": true, "ok": true, "okay": true, "sure": true, "yeah ok": true, "ok ok": true, "alright": true, "all right": true,
+	"fine": true, "no problem": true, "confirmed": true}
+
+// moneyAnswer is what a typed answer says to a step that moves money.
+type moneyAnswer int
+
+const (
+	notAnAnswer moneyAnswer = iota
+	// confirmsMoney says "confirm", and says it: the money moves.
+	confirmsMoney
+	// acknowledges agrees without saying to what ("ok", "yes"), or asks
+	// ("确认？", "confirm?" — "are you sure?", "did it go through?"), or
+	// confirms another step's action ("确认取消" at a quote): nothing
+	// moves, and the way to confirm is told.
+	acknowledges
+)
+
+// moneyAnswerOf reads typed text at a step that moves money; own are the
+// step's own confirmations by name (payConfirms, cancelConfirms).
+func moneyAnswerOf(text string, own map[string]bool) moneyAnswer {
+	w, asked := confirmForm(bare(text)), strings.ContainsAny(text, "?？")
+	switch {
+	case (confirmWords[w] || own[w]) && !asked:
+		return confirmsMoney
+	case confirmWords[w] || own[w] || ackWords[w] || aboutConfirming(w) || agreesToPay(w):
+		return acknowledges
+	}
+	return notAnAnswer
+}
+
+// confirmForm is a typed confirmation as the word lists hold it: without a
+// "yes" before it ("好的，确认", "ok 确认") or an emoji after it ("确认👍").
+func confirmForm(w string) string {
+	w = strings.TrimRight(w, " 👍✅👌🙏✔️\ufe0f")
+	if m := yesBefore.FindStringSubmatch(w); m != nil {
+		return m[1]
+	}
+	return w
+}
+
+var yesBefore = regexp.MustCompile(`^(?:好的|好|是的|是|对|對|嗯|ok|okay|yes|yeah)[\s,，、.。!！]*(确认.*|确定.*|確認.*|確定.*|confirm.*)$`)
+
+// agreesToPay reports a "yes" that says to what and nothing else: "yes
+// please pay it", "好的 还吧", "ok扣吧" — at a quote, not another flow's
+// request (nor "好像已经还了", "可以用信用卡还吗": questions).
+func agreesToPay(w string) bool { return yesPay.MatchString(w) }
+
+var yesPay = regexp.MustCompile(`^(?:yes|yeah|ok|okay|sure|好的|好|嗯|行|可以)[\s,，。.!！~]*(?:please |pls )?` +
+	`(?:pay(?: it| now| the bill)?|还(?:吧|款吧|钱吧)?|付(?:吧|款吧)?|扣(?:吧|款吧)?)[\s.。!！~]*$`)
+
+// aboutConfirming reports a short text about confirming that is not the
+// word alone, nor a "no": "确认吗", "确认？确认什么", "is it confirmed",
+// "确认开启" — the way to confirm is the answer.
+func aboutConfirming(w string) bool {
+	if utf8.RuneCountInString(w) > 24 || !containsAny(w, "确认", "确定", "確認", "確定", "confirm") {
+		return false
+	}
+	return !containsAny(w, "不", "别", "没", "甭", "don't", "dont", "not", "can't", "cannot", "won't", "never")
+}
+
+func containsAny(s string, subs ...string) bool {
+	return slices.ContainsFunc(subs, func(sub string) bool { return strings.Contains(s, sub) })
+}
+
+// agrees reports whether typed text agrees to a setting: a confirm word or a
+// yes, not asked (a confirmation of another action by name, "确认取消", is
+// not agreement to turn something on).
+func agrees(text string) bool {
+	w := confirmForm(bare(text))
+	return (confirmWords[w] || ackWords[w]) && !strings.ContainsAny(text, "?？")
+}
+
+// asks reports a question: a question mark, or the particles that end one.
+func asks(text string) bool {
+	w := bare(text)
+	return strings.ContainsAny(text, "?？") || containsAny(w, "吗", "了没", "没有扣") ||
+		strings.HasSuffix(w, "没") || strings.HasSuffix(w, "呢")
+}
+
+// waitWords ask the step to wait: it does, and says so.
+var waitWords = map[string]bool{"等等": true, "等一下": true, "等下": true, "稍等": true, "稍等一下": true, "让我想想": true,
+	"我想想": true, "我考虑一下": true, "考虑一下": true, "我再想想": true, "wait": true, "hold on": true, "let me think": true,
+	"one moment": true, "one sec": true, "just a sec": true, "wait a moment": true}
