@@ -10,9 +10,9 @@ import (
 // than any phone number or order number), or 13 to 15 digits that pass the
 // Luhn check; an ID number is 17 digits and an X, or 18 digits (valid or
 // not: a mistyped one is still personal). Digits may be grouped as people
-// type them — with a space (also a full-width or no-break one), a dash or a
-// dot between groups of three digits or more (so dates and amounts stay
-// apart) — and full-width digits count; numbers typed one after another
+// type them (or name files) — with a space (also a full-width or no-break
+// one), a dash, a dot or an underscore between groups of three digits or
+// more (so dates and amounts stay apart) — and full-width digits count; numbers typed one after another
 // ("卡 6222021234567890 110101199001011234", an order number before a
 // card's groups) are each told apart. Each becomes "****" and its last 4
 // characters; found reports whether anything was masked. A number right
@@ -69,7 +69,7 @@ type digitGroup struct {
 // groupSeparator reports whether r may sit between two groups of one number.
 func groupSeparator(r rune) bool {
 	switch r {
-	case ' ', '\u00a0', '\u3000', '-', '－', '.', '．':
+	case ' ', '\u00a0', '\u3000', '-', '－', '.', '．', '_', '＿':
 		return true
 	}
 	return false
