@@ -189,7 +189,8 @@ type Reply struct {
 	ReplyTo int64 `json:"reply_to,omitempty"`
 	// React sets the bot's reaction Reaction (an emoji Telegram accepts) on
 	// this message of the chat instead of sending anything: an agent's
-	// command acknowledged without a post.
+	// command acknowledged without a post. Where the chat takes no
+	// reactions, Text (or the emoji) is posted instead.
 	React    int64  `json:"react,omitempty"`
 	Reaction string `json:"reaction,omitempty"`
 	// EditTopic renames the ticket's topic to TopicName with icon TopicIcon

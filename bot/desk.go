@@ -157,7 +157,14 @@ func (s *sender) react(ctx context.Context, r supportbot.Reply) error {
 	}
 	_, err := s.srv.api.MakeRequest("setMessageReaction", p)
 	if telegramSays(err, "reaction_invalid") || telegramSays(err, "reactions_") {
-		_, _, err = s.srv.sendParts(ctx, supportbot.Reply{ChatID: r.ChatID, ThreadID: r.ThreadID, Text: r.Reaction, ReplyTo: r.React}, 0)
+		text := r.Text
+		if text == "" {
+			text = r.Reaction
+		}
+		_, _, err = s.srv.sendParts(ctx, supportbot.Reply{ChatID: r.ChatID, ThreadID: r.ThreadID, Text: text, ReplyTo: r.React}, 0)
+		if topicClosed(err) { // a closed ticket's topic takes no post: General does
+			_, _, err = s.srv.sendParts(ctx, supportbot.Reply{ChatID: r.ChatID, Text: text}, 0)
+		}
 	}
 	return err
 }

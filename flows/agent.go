@@ -44,6 +44,10 @@ func agentFlow() *spec {
 
 // rateFlow asks for a 1–5 rating after an agent closed the chat; the rating
 // goes into the closed topic's closing note.
+// crossedClose is how soon after an agent closed a ticket a customer's
+// words were likely written to the agent: they are told so.
+const crossedClose = 2 * time.Minute
+
 func rateFlow() *spec {
 	return &spec{
 		name:    "rate",
@@ -67,7 +71,15 @@ func rateFlow() *spec {
 				err = strconv.ErrSyntax
 			}
 			if err != nil || n < 1 || n > 5 {
-				return false, nil // other words: the customer moved on
+				// Other words: the customer moved on — or wrote to the
+				// agent as they closed: the answer says it did not reach them.
+				if s.ev.Kind == supportbot.EventText {
+					if t, err := s.e.st.LastTicket(s.ctx, s.conv.ChatID); err == nil && t.Status == supportbot.TicketClosed &&
+						s.now.Sub(t.ClosedAt) < crossedClose {
+						s.lead = s.T("agent.after_close")
+					}
+				}
+				return false, nil
 			}
 			t, err := s.e.st.LastTicket(s.ctx, s.conv.ChatID)
 			if err != nil {
@@ -318,16 +330,18 @@ func (s *Step) closeTicket(id int64, note string, invite bool) (ended *bool) {
 // customer (their phone changed, or they are gone): an agent must not go on
 // telling the account to whoever has the chat now. The topic says why, and
 // a later reply in it gets the 🤷; the customer may ask for a person again.
-func (s *Step) endTicketUnverified() {
+// It reports whether there was a ticket to close.
+func (s *Step) endTicketUnverified() bool {
 	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
 	if err != nil {
 		if supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
 			s.e.log.Error("read the open ticket of a chat being unlinked", "chat", supportbot.ChatRef(s.conv.ChatID), "err", err)
 		}
-		return
+		return false
 	}
 	ended := s.closeTicket(t.ID, s.staffT("agent.unlinked"), false)
 	s.auditTicketIf(ended, t, "ticket_close", map[string]any{"ticket_id": t.ID, "by": "unlink"})
+	return true
 }
 
 // relayToAgent passes what the customer sends to the ticket's topic: text
@@ -375,6 +389,11 @@ func relayToAgent(s *Step) (bool, error) {
 			return true, err
 		}
 		s.reply(tellQueue(s, t, pos))
+		return true, nil
+	case ev.Kind == supportbot.EventCommand && ev.Text == "logout":
+		// Signing out waits for the person to be done: under an agent's
+		// eyes it would leave them talking to an unverified chat.
+		s.say(s.T("agent.end_first"))
 		return true, nil
 	case ev.Kind == supportbot.EventEdit:
 		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Text, Edited: true})
@@ -498,8 +517,8 @@ func agentEvent(s *Step) error {
 		if t.Status != supportbot.TicketOpen {
 			// The customer left meanwhile (their /end came first): nobody
 			// to relay to, and the agent sees so on the message.
-			if a.Kind == supportbot.AgentMessage && a.MessageID != 0 && s.e.cfg.AgentChatID != 0 {
-				s.reply(notRelayed(s.e.cfg.AgentChatID, a.MessageID))
+			if (a.Kind == supportbot.AgentMessage || a.Kind == supportbot.AgentEdit) && a.MessageID != 0 && s.e.cfg.AgentChatID != 0 {
+				s.reply(notRelayed(s.e.cfg.AgentChatID, a.MessageID, notRelayedText(s, t)))
 			}
 			return nil
 		}

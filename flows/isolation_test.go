@@ -131,3 +131,64 @@ func TestACardNumberAsATelegramNameIsMasked(t *testing.T) {
 		t.Errorf("the staff chat shows the card number in the name unmasked:\n%s", all)
 	}
 }
+
+// TestWhatDidNotReachTheOtherSideIsSaid: found by a second desk probe —
+// each of these reached nobody, and nobody was told:
+//   - an agent's correction of a reply after the ticket closed;
+//   - an anonymous admin writing in a closed ticket's topic;
+//   - a customer's words crossing the agent's /close;
+//   - /logout while with a person (relayed as text, and nothing done);
+//   - the customer of a chat unlinked mid-hand-off (told only to verify).
+func TestWhatDidNotReachTheOtherSideIsSaid(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/agent")
+	h.staff()
+	topic := h.topic(100)
+	a := h.agent(7, "小李", topic)
+	c.send("/logout")
+	c.expect("请先发送 /end")
+	if staff := texts(h.staff()); strings.Contains(staff, "/logout") {
+		t.Errorf("/logout was relayed to the agent: %q", staff)
+	}
+	a.send("应还 100 元")
+	reply := a.sent
+	c.inbox()
+	a.send("/close")
+	c.inbox()
+	edit := supportbot.Event{Source: "test:late-edit", ChatID: h.agentChat, UserID: 7, FirstName: "小李", ThreadID: topic,
+		Kind: supportbot.EventEdit, MessageID: reply, Text: "应还 12.35 元"}
+	if err := h.eng.Submit(context.Background(), edit); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	if got := h.staff(); len(got) != 1 || got[0].Reaction != "🤷" || got[0].React != reply || !strings.Contains(got[0].Text, "已关闭") {
+		t.Errorf("a correction after the close: %+v, want a 🤷 on the reply (with its words for a chat without reactions)", got)
+	}
+	anon := supportbot.Event{Source: "test:anon", ChatID: h.agentChat, ThreadID: topic, Kind: supportbot.EventText, Text: "您好",
+		Anonymous: true, MessageID: 9001}
+	if err := h.eng.Submit(context.Background(), anon); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	if got := h.staff(); len(got) != 1 || got[0].ThreadID != 0 || !strings.Contains(got[0].Text, "匿名") {
+		t.Errorf("an anonymous admin in a closed topic: %+v, want a word in General (the topic takes no post)", got)
+	}
+	c.send("等等，我还有一个问题") // written as the agent closed
+	c.expect("客服已结束了这次对话，这条消息没有转给客服")
+
+	// Unlinked while with a person: the customer hears that too.
+	c.send("/agent")
+	h.staff()
+	data := fixture()
+	data[0].Customer.Phone = "+8613811112222"
+	if _, err := h.db.Import(context.Background(), data[:1]); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	c.inbox()
+	c.expect("手机号已变更", "与人工客服的这次对话也已结束")
+}

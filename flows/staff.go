@@ -50,8 +50,13 @@ func (e *Engine) staffStep(s *Step) error {
 	if ev.Anonymous {
 		// An admin writing as the group: the bot cannot tell an agent
 		// from anyone, so nothing is relayed or obeyed — and in a topic
-		// the writer is told, rather than left thinking they answered.
+		// the writer is told, rather than left thinking they answered
+		// (in General when the topic is a closed ticket's: the bot cannot
+		// post in it).
 		if ev.ThreadID != 0 {
+			if t, err := e.st.TicketByTopic(s.ctx, ev.ThreadID); err == nil {
+				d.t = t
+			}
 			d.here(s.staffT("agent.anonymous"))
 		}
 		return nil
@@ -81,9 +86,9 @@ func (e *Engine) staffStep(s *Step) error {
 			return d.closure()
 		case ev.Kind == supportbot.EventCommand && ev.Text == "reopen":
 			return d.reopen()
-		case ev.Kind == supportbot.EventEdit:
-			return nil // too late to correct what the customer read
 		}
+		// An edit too: too late to correct what the customer read, and
+		// the agent must know their correction did not reach them.
 		d.react(reactNotRelayed)
 		return nil
 	}
@@ -140,14 +145,27 @@ func (d *desk) react(emoji string) {
 	if ev.MessageID == 0 {
 		return
 	}
-	d.s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, React: ev.MessageID, Reaction: emoji})
+	r := supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, React: ev.MessageID, Reaction: emoji}
+	if emoji == reactNotRelayed {
+		r.Text = notRelayedText(d.s, d.t)
+	}
+	d.s.reply(r)
+}
+
+// notRelayedText says, where reactions are turned off, what the 🤷 would.
+func notRelayedText(s *Step, t *supportbot.Ticket) string {
+	var id int64
+	if t != nil {
+		id = t.ID
+	}
+	return "🤷 " + s.staffT("agent.ticket_closed", "ticket", id)
 }
 
 // notRelayed is the shrug on an agent's message that did not reach the
 // customer: the ticket closed (their /end) between the agent writing and
 // the bot relaying it.
-func notRelayed(staffChat, message int64) supportbot.Reply {
-	return supportbot.Reply{ChatID: staffChat, React: message, Reaction: reactNotRelayed}
+func notRelayed(staffChat, message int64, text string) supportbot.Reply {
+	return supportbot.Reply{ChatID: staffChat, React: message, Reaction: reactNotRelayed, Text: text}
 }
 
 // toCustomer sends the agent's doing to the customer's chat, as an event of
@@ -175,10 +193,11 @@ func (d *desk) toCustomer(a supportbot.AgentEvent, change func(*supportbot.Ticke
 			return err
 		}
 		if t.Status != status {
-			if a.Kind == supportbot.AgentMessage && a.MessageID != 0 {
+			if (a.Kind == supportbot.AgentMessage || a.Kind == supportbot.AgentEdit) && a.MessageID != 0 {
 				// The customer left meanwhile: the agent sees the reply
-				// was not relayed, as in a closed ticket's topic.
-				s.late = append(s.late, notRelayed(s.ev.ChatID, a.MessageID))
+				// (or its correction) was not relayed, as in a closed
+				// ticket's topic.
+				s.late = append(s.late, notRelayed(s.ev.ChatID, a.MessageID, notRelayedText(s, t)))
 			}
 			return nil
 		}

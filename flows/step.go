@@ -310,10 +310,17 @@ func (s *Step) customer() (*supportbot.Customer, error) {
 // unlink forgets the chat's customer, audited, and says why.
 func (s *Step) unlink(reason string) {
 	s.audit("unlink", map[string]any{"reason": reason})
-	s.endTicketUnverified()
+	ended := s.endTicketUnverified()
 	s.leave()
 	s.forgetCustomer()
-	s.reply(supportbot.Reply{Text: s.T("identify.relink")})
+	text := s.T("identify.relink")
+	if reason == "customer_gone" {
+		text = s.T("identify.relink_gone")
+	}
+	if ended {
+		text += "\n" + s.T("agent.ended_unlinked")
+	}
+	s.reply(supportbot.Reply{Text: text})
 }
 
 // forgetCustomer ends the chat's link to its customer, and the transcript of

@@ -580,4 +580,12 @@ func TestAStaffChatWithoutReactionsGetsTheAcknowledgementAsAReply(t *testing.T) 
 			t.Errorf("the 👍 replies to message %d, want the /claim %d", m.ReplyTo, claim.MessageID)
 		}
 	}
+	// In a closed ticket's topic, which takes no post, the 🤷 and its words
+	// go to General.
+	a.agentSays(agentWang, topic, "/close")
+	c.sees("客服已结束本次对话")
+	a.agentSays(agentWang, topic, "对了，您的退款明天到账")
+	if _, ok := a.shows(staffChat, 0, "没有转给客户"); !ok {
+		t.Errorf("a reply in the closed topic was not said to be not relayed:\n%s", a.chatText(staffChat, 0))
+	}
 }
