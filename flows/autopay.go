@@ -106,7 +106,11 @@ func listAutopay(s *Step) error {
 func handleAutopay(s *Step, a action) (bool, error) {
 	switch a.Name {
 	case "":
-		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && agrees(s.ev.Text) {
+		label := s.T("autopay.btn_confirm_off")
+		if s.slots.On {
+			label = s.T("autopay.btn_confirm_on")
+		}
+		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && (agrees(s.ev.Text) || typedLabel(s.ev.Text, label)) {
 			return true, confirmAutopay(s, s.slots.Plan, s.slots.On)
 		}
 		return false, nil

@@ -128,7 +128,7 @@ func cardsText(s *Step) (bool, error) {
 			}
 		}
 	case "confirming":
-		if agrees(text) {
+		if agrees(text) || typedLabel(text, s.T("cards.btn_confirm")) {
 			return true, confirmDefault(s, s.slots.Card)
 		}
 	}

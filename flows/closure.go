@@ -249,7 +249,7 @@ func handleClose(s *Step, a action) (bool, error) {
 				s.say(s.T("closure.go_first"))
 				return true, nil
 			}
-			if !agrees(text) && !goOnWords[bare(text)] {
+			if !agrees(text) && !goOnWords[bare(text)] && !typedLabel(text, s.T("closure.btn_go")) {
 				return false, nil
 			}
 			a.Name = "go"

@@ -106,6 +106,13 @@ func agrees(text string) bool {
 	return (confirmWords[w] || ackWords[w]) && !strings.ContainsAny(text, "?？")
 }
 
+// typedLabel reports text that is a button's label typed ("确认开启" for
+// "✅ 确认开启"): it says what the button does.
+func typedLabel(text, label string) bool {
+	l := bare(strings.TrimLeft(label, "✅☑️✔️\ufe0f "))
+	return l != "" && confirmForm(bare(text)) == l && !strings.ContainsAny(text, "?？")
+}
+
 // asks reports a question: a question mark, or the particles that end one.
 func asks(text string) bool {
 	w := bare(text)

@@ -283,4 +283,6 @@ func TestAStepTakesOnlyItsOwnConfirmation(t *testing.T) {
 	if h.plan("C1", "P1").AutoRepay {
 		t.Error("auto-repayment turned on by 确认取消")
 	}
+	z.send("确认开启") // the button's label, typed: says what it does
+	z.expect("已为「Redmi K70」开启自动还款")
 }
