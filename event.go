@@ -39,6 +39,9 @@ const (
 	UndeliveredBlocked  = "blocked"  // the user blocked the bot
 	UndeliveredGone     = "gone"     // the chat or the account no longer exists
 	UndeliveredRejected = "rejected" // Telegram refused this message
+	// UndeliveredNotCopied: a customer's message Telegram would not copy
+	// into their ticket's topic (told to the customer's chat).
+	UndeliveredNotCopied = "not_copied"
 )
 
 // AgentEventKind says what an agent did.

@@ -684,6 +684,11 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 			// A customer did not get it: the agent on the chat must know.
 			s.srv.cfg.Undelivered(ctx, m, undelivered(err))
 		}
+		if r := m.Reply; rerr == nil && r.TicketID != 0 && r.CopyFromChat != 0 && messageRefused(err) && s.srv.cfg.Undelivered != nil {
+			// A customer's message Telegram would not copy to the topic
+			// (a quiz, a message deleted meanwhile): both sides must know.
+			s.srv.cfg.Undelivered(ctx, m, supportbot.UndeliveredNotCopied)
+		}
 	case errors.Is(err, errTopicLost):
 		rerr = s.outbox.RetryLater(ctx, m.ID, s.srv.cfg.Now(), err.Error())
 	default:

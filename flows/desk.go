@@ -195,6 +195,9 @@ func undeliveredEvent(s *Step) error {
 	} else if err != nil {
 		return err
 	}
+	if why == supportbot.UndeliveredNotCopied {
+		s.say(s.T("agent.not_copied"))
+	}
 	switch {
 	case t.Status == supportbot.TicketOpen:
 		r := supportbot.Reply{ChatID: s.e.cfg.AgentChatID, TicketID: t.ID, Text: s.staffT("desk.undelivered_" + why)}
@@ -227,7 +230,11 @@ func undeliveredEvent(s *Step) error {
 // into the chat's inbox (why: supportbot.UndeliveredBlocked, …Gone,
 // …Rejected): its step tells the agent on the chat.
 func (e *Engine) Undelivered(ctx context.Context, m supportbot.OutboxMessage, why string) error {
-	return e.Submit(ctx, supportbot.Event{Source: "undelivered:" + strconv.FormatInt(m.ID, 10), ChatID: m.Reply.ChatID,
+	chat := m.Reply.ChatID
+	if why == supportbot.UndeliveredNotCopied {
+		chat = m.Reply.CopyFromChat // the customer whose message it was
+	}
+	return e.Submit(ctx, supportbot.Event{Source: "undelivered:" + strconv.FormatInt(m.ID, 10), ChatID: chat,
 		Kind: supportbot.EventUndelivered, Data: m.Reply.Track, Text: why, Time: e.cfg.Now()})
 }
 

@@ -269,8 +269,9 @@ func TestAStaffGroupUpgradedToASupergroupIsNamedInTheLog(t *testing.T) {
 
 // TestHandoffGoesOnPastOneRefusedMessage: Telegram refuses one message
 // into the topic for what it is (a photo the customer deleted before it was
-// copied): that message is dropped, the ticket stays open and the
-// customer's next message reaches the agent — not the hotline.
+// copied): that message is dropped — the customer and the topic are told —,
+// the ticket stays open and the customer's next message reaches the agent,
+// not the hotline.
 func TestHandoffGoesOnPastOneRefusedMessage(t *testing.T) {
 	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
 	c := a.customer(7702, "zh")
@@ -278,6 +279,8 @@ func TestHandoffGoesOnPastOneRefusedMessage(t *testing.T) {
 	topic := a.ticketTopic(1)
 	a.srv.InjectFaults("copyMessage", 1, telegramtest.Fault{Status: 400, Description: "Bad Request: message to copy not found"})
 	a.srv.SendPhoto(c.user, "deleted-photo", "")
+	c.sees("无法转给客服") // both sides are told it did not get through
+	a.topicShows(topic, "不允许转发到这里")
 	a.srv.SendText(c.user, "还在吗")
 	a.topicShows(topic, "👤 还在吗")
 	a.agentSays(agentWang, topic, "在的，请讲")
