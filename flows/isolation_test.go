@@ -19,14 +19,8 @@ import (
 func TestACardShowsOnlyThisCustomersPart(t *testing.T) {
 	for _, then := range []string{"unverified", "as Bob"} {
 		t.Run(then, func(t *testing.T) {
-			h := newHarness(t, fixture())
-			h.agentChat = -100
-			h.open()
-			c := h.chat(100, "zh")
-			c.identify(phoneZhang)
-			c.send("/agent")
-			h.staff()
-			a := h.agent(7, "小李", h.topic(100))
+			h, c, topic := handedOff(t, "zh")
+			a := h.agent(7, "小李", topic)
 			a.send("/note 张伟说他的 Redmi K70 订单 5241015123456 有问题")
 			a.send("/close")
 			c.inbox()
@@ -51,14 +45,8 @@ func TestACardShowsOnlyThisCustomersPart(t *testing.T) {
 // ticket after the chat signed out and identified as Bob is refused, and
 // the agent's next words do not reach Bob.
 func TestATicketIsNotReopenedForAnotherCustomer(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.agentChat = -100
-	h.open()
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
-	c.send("/agent")
-	h.staff()
-	a := h.agent(7, "小李", h.topic(100))
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
 	a.send("你好张伟")
 	a.send("/close")
 	c.inbox()
@@ -77,14 +65,8 @@ func TestATicketIsNotReopenedForAnotherCustomer(t *testing.T) {
 // his phone on file changes: the chat is unlinked, the ticket is closed with
 // a note saying why, and the agent's next words are not relayed (🤷).
 func TestAChatUnlinkedDuringAHandoffEndsItsTicket(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.agentChat = -100
-	h.open()
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
-	c.send("/agent")
-	h.staff()
-	a := h.agent(7, "小李", h.topic(100))
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
 	a.send("你好")
 	c.inbox()
 	data := fixture()
@@ -140,14 +122,7 @@ func TestACardNumberAsATelegramNameIsMasked(t *testing.T) {
 //   - /logout while with a person (relayed as text, and nothing done);
 //   - the customer of a chat unlinked mid-hand-off (told only to verify).
 func TestWhatDidNotReachTheOtherSideIsSaid(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.agentChat = -100
-	h.open()
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
-	c.send("/agent")
-	h.staff()
-	topic := h.topic(100)
+	h, c, topic := handedOff(t, "zh")
 	a := h.agent(7, "小李", topic)
 	c.send("/logout")
 	c.expect("请先发送 /end")
