@@ -63,7 +63,8 @@ func TestATicketIsNotReopenedForAnotherCustomer(t *testing.T) {
 
 // TestAChatUnlinkedDuringAHandoffEndsItsTicket: 张伟 is with an agent when
 // his phone on file changes: the chat is unlinked, the ticket is closed with
-// a note saying why, and the agent's next words are not relayed (🤷).
+// a note saying why (the customer is told the conversation ended too), and
+// the agent's next words are not relayed (🤷).
 func TestAChatUnlinkedDuringAHandoffEndsItsTicket(t *testing.T) {
 	h, c, topic := handedOff(t, "zh")
 	a := h.agent(7, "小李", topic)
@@ -76,6 +77,7 @@ func TestAChatUnlinkedDuringAHandoffEndsItsTicket(t *testing.T) {
 	}
 	h.drain()
 	c.inbox()
+	c.expect("手机号已变更", "与人工客服的这次对话也已结束") // the customer hears it too
 	c.send("hello?")
 	if staff := texts(h.staff()); !strings.Contains(staff, "已解除与客户账户的绑定") {
 		t.Errorf("the topic was not told the chat was unlinked: %q", staff)
@@ -119,8 +121,7 @@ func TestACardNumberAsATelegramNameIsMasked(t *testing.T) {
 //   - an agent's correction of a reply after the ticket closed;
 //   - an anonymous admin writing in a closed ticket's topic;
 //   - a customer's words crossing the agent's /close;
-//   - /logout while with a person (relayed as text, and nothing done);
-//   - the customer of a chat unlinked mid-hand-off (told only to verify).
+//   - /logout while with a person (relayed as text, and nothing done).
 func TestWhatDidNotReachTheOtherSideIsSaid(t *testing.T) {
 	h, c, topic := handedOff(t, "zh")
 	a := h.agent(7, "小李", topic)
@@ -154,16 +155,4 @@ func TestWhatDidNotReachTheOtherSideIsSaid(t *testing.T) {
 	}
 	c.send("等等，我还有一个问题") // written as the agent closed
 	c.expect("客服已结束了这次对话，这条消息没有转给客服")
-
-	// Unlinked while with a person: the customer hears that too.
-	c.send("/agent")
-	h.staff()
-	data := fixture()
-	data[0].Customer.Phone = "+8613811112222"
-	if _, err := h.db.Import(context.Background(), data[:1]); err != nil {
-		t.Fatal(err)
-	}
-	h.drain()
-	c.inbox()
-	c.expect("手机号已变更", "与人工客服的这次对话也已结束")
 }
