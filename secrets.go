@@ -75,6 +75,28 @@ func groupSeparator(r rune) bool {
 	return false
 }
 
+// fileSeparator is how file names group digits; such groups are a number
+// only when grouped as cards and IDs are (cardGrouped).
+func fileSeparator(r rune) bool { return r == '_' || r == '＿' }
+
+// cardGrouped reports groups grouped as a card's number is (4-4-4-4, and a
+// last group of at most 4) or an ID's (6-8-4, or 6-8-3 and the X).
+func cardGrouped(groups []digitGroup, x bool) bool {
+	lens := make([]int, len(groups))
+	for i, g := range groups {
+		lens[i] = len(g.ds)
+	}
+	if slices.Equal(lens, []int{6, 8, 4}) || x && slices.Equal(lens, []int{6, 8, 3}) {
+		return true
+	}
+	for _, l := range lens[:len(lens)-1] {
+		if l != 4 {
+			return false
+		}
+	}
+	return len(lens) > 1 && lens[len(lens)-1] <= 4
+}
+
 // maskRun writes a run of digit groups with each card or ID number in it
 // masked (x: an X follows the run). A stretch of groups may be one number
 // when it has a card's or an ID's length, its groups are of three digits or
@@ -93,13 +115,19 @@ func maskRun(b *strings.Builder, rs []rune, groups []digitGroup, x bool) (found,
 	for k := n - 1; k >= 0; k-- {
 		best[k] = best[k+1]
 		var ds []byte
+		underscored := false
 		for m := k; m < n && len(ds) <= 19; m++ {
 			if m > k && (len(groups[m].ds) < 3 || len(groups[m-1].ds) < 3 || len(groups[m].ds) >= 13 || len(groups[k].ds) >= 13) {
 				break
 			}
+			if m > k {
+				underscored = underscored || fileSeparator(rs[groups[m-1].end])
+			}
 			ds = append(ds, groups[m].ds...)
 			digits := secretDigits(ds, x && m == n-1)
-			if digits == 0 {
+			if digits == 0 || underscored && !cardGrouped(groups[k:m+1], x && m == n-1) {
+				// An underscore joins a card's 4s or an ID's 6-8-4 only: a
+				// camera's file name (IMG_20241202_150203) is a date.
 				continue
 			}
 			score := 1000 + digits + best[m+1]
