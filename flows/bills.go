@@ -179,6 +179,9 @@ func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supp
 		switch {
 		case r.Debiting(s.now):
 			lines = append(lines, s.T("bill.next_debiting"))
+		case r.RunAt.Before(s.now):
+			// Still "scheduled" a day after its time: it did not run.
+			lines = append(lines, s.T("bill.next_scheduled_stale", "when", when(s, r.RunAt)))
 		case i >= 0 && cards[i].Frozen:
 			lines = append(lines, s.T("bill.next_scheduled_frozen", "when", when(s, r.RunAt), "card", cards[i].Masked()))
 		case r.Amount < next.Amount():

@@ -223,7 +223,7 @@ func handleCancel(s *Step, a action) (bool, error) {
 			// the button or 确认 (the customer must not believe it is gone).
 			s.say(s.T("cancel.confirm_how"))
 			return true, nil
-		case s.conv.State == "cancelling" && (moneyAnswerOf(text, cancelConfirms) != notAnAnswer || asks(text)):
+		case s.conv.State == "cancelling" && (moneyAnswerOf(text, cancelConfirms) != notAnAnswer || asksAboutIt(text)):
 			return true, cancelUnderWay(s)
 		default:
 			return false, nil

@@ -17,16 +17,35 @@ import (
 var confirmWords = map[string]bool{"确认": true, "确定": true, "確認": true, "確定": true, "confirm": true, "i confirm": true,
 	"我确认": true, "我确定": true, "我確認": true}
 
-// payConfirms and cancelConfirms confirm a payment, or a cancellation, by
-// its name: one step's at the other ("确认取消" at a quote, "确认还款" at a
-// cancellation) confirms nothing.
+// billConfirms, payoffConfirms and cancelConfirms confirm a bill's payment,
+// a payoff, or a cancellation, by its name: one step's at another ("确认取消"
+// at a quote, "确认还款" at a cancellation, "确认结清" at a bill's quote)
+// confirms nothing.
 var (
-	payConfirms = map[string]bool{"确认还款": true, "确认支付": true, "确认付款": true, "确认扣款": true, "确认结清": true,
-		"确认提前还款": true, "确定还款": true, "确定支付": true, "確認還款": true, "確認付款": true,
-		"confirm payment": true, "confirm the payment": true}
+	billConfirms = map[string]bool{"确认还款": true, "确认支付": true, "确认付款": true, "确认扣款": true,
+		"确定还款": true, "确定支付": true, "確認還款": true, "確認付款": true, "confirm payment": true, "confirm the payment": true}
+	payoffConfirms = union(billConfirms, map[string]bool{"确认结清": true, "确认提前还款": true, "确认提前结清": true,
+		"confirm payoff": true, "confirm the payoff": true})
 	cancelConfirms = map[string]bool{"确认取消": true, "确定取消": true, "确认取消预约": true, "確認取消": true,
 		"confirm cancellation": true, "confirm the cancellation": true, "confirm cancel": true}
 )
+
+func union(a, b map[string]bool) map[string]bool {
+	u := make(map[string]bool, len(a)+len(b))
+	for _, m := range []map[string]bool{a, b} {
+		for w := range m {
+			u[w] = true
+		}
+	}
+	return u
+}
+
+// asksAboutIt reports a question about a payment or cancellation under way
+// ("扣了吗", "did it go through?"), not one of another topic.
+func asksAboutIt(text string) bool {
+	return asks(text) && containsAny(strings.ToLower(text), "扣", "付", "还款", "成功", "到账", "好了", "取消了", "完成",
+		"charge", "paid", "pay", "go through", "went through", "cancel", "done")
+}
 
 // ackWords agree without saying to what ("ok", "好的" — also "I see", or
 // the answer to another question). They confirm a setting (auto-repayment,
@@ -52,7 +71,8 @@ const (
 )
 
 // moneyAnswerOf reads typed text at a step that moves money; own are the
-// step's own confirmations by name (payConfirms, cancelConfirms).
+// step's own confirmations by name (billConfirms, payoffConfirms,
+// cancelConfirms).
 func moneyAnswerOf(text string, own map[string]bool) moneyAnswer {
 	w, asked := confirmForm(bare(text)), strings.ContainsAny(text, "?？")
 	switch {

@@ -155,4 +155,7 @@ func TestWhatDidNotReachTheOtherSideIsSaid(t *testing.T) {
 	}
 	c.send("等等，我还有一个问题") // written as the agent closed
 	c.expect("客服已结束了这次对话，这条消息没有转给客服")
+	c.send("稍等") // a word the steps take for themselves: the rating step says it too
+	c.expect("客服已结束了这次对话，这条消息没有转给客服")
+	c.reject("这一步会等你")
 }

@@ -405,6 +405,8 @@ func TestCoreDownDuringAPaymentSettlesLaterWithTheSameKey(t *testing.T) {
 		c.send(again)
 		c.expect("正在处理中，不会重复扣款")
 	}
+	c.send("等等") // too late to wait: it is under way, and said so
+	c.expect("已经在处理中，无法撤回")
 	if n := len(h.repayments("C3")); n != 0 {
 		t.Fatalf("the ledger has %d repayments while the core was down", n)
 	}

@@ -621,7 +621,11 @@ func quoteText(s *Step, flow string) (bool, error) {
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
 	case "quoted":
-		switch answer := moneyAnswerOf(text, payConfirms); {
+		own := billConfirms
+		if flow == "repay" {
+			own = payoffConfirms
+		}
+		switch answer := moneyAnswerOf(text, own); {
 		case s.slots.Quote == nil:
 		case answer == confirmsMoney:
 			return true, confirmPayment(s, flow, s.slots.Quote.ID)
@@ -631,7 +635,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 		}
 	case "paying":
 		// "confirmed?", "扣了吗", "did it go through?": it is under way.
-		if (moneyAnswerOf(text, payConfirms) != notAnAnswer || asks(text)) && s.slots.Action != "" {
+		if (moneyAnswerOf(text, payoffConfirms) != notAnAnswer || asksAboutIt(text)) && s.slots.Action != "" {
 			return true, paymentUnderWay(s, s.slots.Action)
 		}
 	}

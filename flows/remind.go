@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -203,7 +204,9 @@ func (e *Engine) remindDue(ctx context.Context, now time.Time) (int, error) {
 				fresh++
 				n, err := e.remindCustomer(ctx, id, day, today)
 				if err != nil {
-					e.log.Warn("reminders of a customer", "err", err)
+					if !errors.Is(err, errNoCurrentChat) {
+						e.log.Warn("reminders of a customer", "err", err)
+					}
 					skip[id] = true
 					continue
 				}
@@ -257,8 +260,8 @@ func (e *Engine) remindCustomer(ctx context.Context, customerID string, day, tod
 		}
 		for i, d := range owed {
 			r, ok := scheduledFor(d.p.ID, d.b.Period, sched)
-			if !ok || d.kind == kindOverdue {
-				continue
+			if !ok || d.kind == kindOverdue || r.RunAt.Before(e.cfg.Now().Add(-supportbot.StaleBooking)) {
+				continue // none, or one stale (its time a day gone): it did not pay it
 			}
 			if cards == nil {
 				if cards, err = e.core.Cards(ctx, customerID); err != nil {
@@ -291,6 +294,12 @@ func (e *Engine) remindCustomer(ctx context.Context, customerID string, day, tod
 		if len(chats) == 0 {
 			return nil // unreachable: not recorded, see the top of the file
 		}
+		if len(owed) > 0 {
+			chats = slices.DeleteFunc(chats, func(c supportbot.Conversation) bool { return c.LinkedPhone != "" && c.LinkedPhone != phone })
+			if len(chats) == 0 {
+				return errNoCurrentChat // nothing recorded: told when a chat of the phone on file is linked
+			}
+		}
 		var out []supportbot.Reply
 		for _, d := range owed {
 			if fresh, err := tx.RecordReminder(ctx, customerID, d.p.ID, d.b.Period, d.kind); err != nil {
@@ -303,9 +312,6 @@ func (e *Engine) remindCustomer(ctx context.Context, customerID string, day, tod
 				card = defaultCard(cards)
 			}
 			for _, c := range chats {
-				if c.LinkedPhone != "" && c.LinkedPhone != phone {
-					continue
-				}
 				out = append(out, e.reminder(c, d.kind, d.p, d.b, card, d.booked, today))
 			}
 		}
@@ -317,6 +323,10 @@ func (e *Engine) remindCustomer(ctx context.Context, customerID string, day, tod
 	})
 	return n, err
 }
+
+// errNoCurrentChat: every chat of the customer was identified through a
+// phone they no longer have; the reminder waits (tried again next pass).
+var errNoCurrentChat = errors.New("no chat linked through the customer's phone on file")
 
 // booking is a scheduled repayment booked to pay a bill: when it runs, and
 // on which card (nil when the customer has it no more).

@@ -100,7 +100,7 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 	"不要换": true, "不要注销": true, "别注销": true, "别注销了": true,
 	"no": true, "nope": true, "nah": true, "never mind": true, "nevermind": true, "later": true, "not now": true,
 	"no thanks": true, "no thank you": true, "maybe later": true, "keep it": true, "no keep it": true, "don't": true,
-	"don't pay": true, "do not pay": true, "cancel that": true, "don't cancel": true, "don't change it": true}
+	"don't pay": true, "do not pay": true, "don't cancel": true, "don't change it": true}
 
 // isNo reports whether typed text is a "no".
 func isNo(text string) bool { return noWords[bare(text)] }
@@ -109,12 +109,17 @@ func isNo(text string) bool { return noWords[bare(text)] }
 // spaces and punctuation around it.
 func bare(text string) string { return strings.ToLower(strings.Trim(text, " !！。.~～?？,，")) }
 
+// underWay reports a step whose action was confirmed and is under way: it
+// cannot be taken back.
+func underWay(state string) bool {
+	return state == "paying" || state == "cancelling" || state == "submitting"
+}
+
 // declineStep answers a "no" to the step in front of the customer: they
 // leave it, told plainly what was not done; an action already under way
 // cannot be taken back, and they are told so.
 func (s *Step) declineStep() error {
-	switch s.conv.State {
-	case "paying", "cancelling", "submitting":
+	if underWay(s.conv.State) {
 		s.say(s.T("decline.under_way"), s.next(s.menuBtn(s.T("menu.messages"), "messages"))...)
 		return nil
 	}
@@ -179,10 +184,16 @@ func (e *Engine) route(s *Step) error {
 	case supportbot.EventContact:
 		return linkContact(s)
 	case supportbot.EventText:
-		if s.conv.Flow != "" && isNo(ev.Text) {
+		// The rating step takes its words itself: they may have been
+		// written to the agent as they closed (rateFlow says so).
+		stepped := s.conv.Flow != "" && s.conv.Flow != "rate"
+		if stepped && isNo(ev.Text) {
 			return s.declineStep()
 		}
-		if s.conv.Flow != "" && s.conv.Flow != "identify" && waitWords[bare(ev.Text)] {
+		if stepped && s.conv.Flow != "identify" && waitWords[bare(ev.Text)] {
+			if underWay(s.conv.State) {
+				return s.declineStep() // "wait" once confirmed: under way, and said so
+			}
 			s.say(s.T("step.waiting")) // "等等": the step stays as it is, its buttons too
 			return nil
 		}
@@ -190,7 +201,7 @@ func (e *Engine) route(s *Step) error {
 			return err
 		}
 		text := strings.TrimSpace(ev.Text)
-		if s.conv.Flow != "" && s.conv.Flow != "identify" && aboutConfirming(confirmForm(bare(text))) {
+		if s.conv.State == "confirming" && aboutConfirming(confirmForm(bare(text))) {
 			// "确认开启", "确认更换吗" at a setting: its button says it.
 			s.say(s.T("step.confirm_how"))
 			return nil

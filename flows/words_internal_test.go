@@ -12,6 +12,7 @@ func TestMoneyAnswerOf(t *testing.T) {
 		"确认": confirmsMoney, "確定": confirmsMoney, "confirm": confirmsMoney, " 确认！": confirmsMoney,
 		"确认还款": confirmsMoney, "确认支付": confirmsMoney, "好的，确认": confirmsMoney, "我确认": confirmsMoney, "确认👍": confirmsMoney,
 		"confirm payment": confirmsMoney, "ok 确认": confirmsMoney,
+		"确认结清": acknowledges,                                       // a payoff's, at a bill's quote
 		"确认取消": acknowledges, "confirm cancellation": acknowledges, // another step's confirmation: nothing moves
 		"确认?": acknowledges, "确定？": acknowledges, "confirmed?": acknowledges, "confirmed": acknowledges, "ok": acknowledges,
 		"好的": acknowledges, "没问题": acknowledges, "确认吗": acknowledges, "好的确认": confirmsMoney, "is it confirmed": acknowledges,
@@ -19,7 +20,7 @@ func TestMoneyAnswerOf(t *testing.T) {
 		"不确认": notAnAnswer, "先别确认我再想想": notAnAnswer, "好像已经还了": notAnAnswer, "好像扣了两次": notAnAnswer,
 		"可以用信用卡还吗": notAnAnswer, "ok cancel": notAnAnswer, "提前还款要手续费吗": notAnAnswer,
 	} {
-		if got := moneyAnswerOf(text, payConfirms); got != want {
+		if got := moneyAnswerOf(text, billConfirms); got != want {
 			t.Errorf("moneyAnswerOf(%q) = %d, want %d", text, got, want)
 		}
 	}

@@ -555,6 +555,12 @@ func (d *Decoder) plan(o *object, customerID string) supportbot.Plan {
 		prev = b
 		pl.Bills = append(pl.Bills, b.Bill)
 	}
+	if sumOK && unsettleable(pl.Bills, d.limits.Today) {
+		// What is left is no principal and fees a payoff waives (or
+		// nothing at all): the core quotes ¥0, which nothing can pay, and
+		// the plan stays open for ever.
+		d.fault(billsAt, "the unpaid periods repay no principal and owe nothing due: nothing could settle the plan")
+	}
 	if sumOK && len(items) > 0 && sum != pl.Principal { // no bills: a fault already
 		d.fault(billsAt, "principal sums to %d, plan says %d", sum, pl.Principal)
 	}
@@ -611,13 +617,28 @@ func (d *Decoder) bill(o *object, pl supportbot.Plan, periodAt map[int]*path) (s
 		o.fault("late_fee_fen", "a late fee on a bill not yet overdue: due %s, today is %s", b.DueDate, today)
 	}
 	b.Status = o.oneOf("status", "", supportbot.BillPaid, supportbot.BillUnpaid)
-	if principalOK && b.Principal == 0 && b.Status == supportbot.BillUnpaid {
-		// Nothing a payoff could charge for it (its fee waived until due,
-		// or nothing at all): the plan could never be settled.
-		o.fault("principal_fen", "an unpaid period must repay principal (more than 0)")
-	}
 	o.done()
 	return b, principalOK, feeOK && lateOK
+}
+
+// unsettleable reports a plan whose unpaid periods all repay no principal
+// and owe nothing due by today ("" today: nothing at all).
+func unsettleable(bills []supportbot.Bill, today supportbot.Date) bool {
+	unpaid := 0
+	for _, b := range bills {
+		if b.Status != supportbot.BillUnpaid {
+			continue
+		}
+		unpaid++
+		due := b.Fee + b.LateFee
+		if today != "" && b.DueDate > today {
+			due = 0 // waived by a payoff
+		}
+		if b.Principal > 0 || due > 0 {
+			return false
+		}
+	}
+	return unpaid > 0
 }
 
 func (d *Decoder) scheduled(o *object, customerID string, plans map[string]supportbot.Plan, cards map[string]bool) supportbot.ScheduledRepayment {

@@ -357,12 +357,13 @@ func TestParseRefusesWhatTheCoreCannotMean(t *testing.T) {
 	paid := `"principal_fen": 100, "periods": 1, "bills": [{"period": 1, "due_date": "2026-01-15", "principal_fen": 100, "status": "paid"}]`
 	checkFaults(t, []faultCase{
 		{name: "plan of no principal", data: doc(bills("0", `"principal_fen": 0`), "[]"),
-			paths: []string{p + ".principal_fen", p + ".bills[0].principal_fen"}, want: p + ".principal_fen: must be more than 0"},
-		// An unpaid period of no principal: a payoff waives its fee until
-		// it is due (or it owes nothing at all), so nothing could settle
-		// the plan; the customer was sent round in circles.
-		{name: "unpaid period of no principal", data: doc(bills("100", `"principal_fen": 100`, `"principal_fen": 0, "fee_fen": 500`), "[]"),
-			paths: []string{p + ".bills[1].principal_fen"}, want: p + ".bills[1].principal_fen: an unpaid period must repay principal"},
+			paths: []string{p + ".principal_fen"}, want: p + ".principal_fen: must be more than 0"},
+		// Unpaid periods left that repay no principal and owe nothing due:
+		// the core quotes ¥0, nothing could settle the plan, and the
+		// customer was sent round in circles.
+		{name: "unpaid periods of no principal", data: doc(strings.Replace(bills("100", `"principal_fen": 100`, `"principal_fen": 0`),
+			`"status": "unpaid"`, `"status": "paid"`, 1), "[]"),
+			paths: []string{p + ".bills"}, want: p + ".bills: the unpaid periods repay no principal and owe nothing due"},
 		{name: "scheduled repayment of nothing", data: doc(bills("100", `"principal_fen": 100`), sched("0", "scheduled")),
 			paths: []string{"customers[0].scheduled_repayments[0].amount_fen"}, want: "amount_fen: must be more than 0"},
 		{name: "booking of a paid period", data: doc(paid, sched("100", "scheduled")),
