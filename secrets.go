@@ -80,21 +80,10 @@ func groupSeparator(r rune) bool {
 func fileSeparator(r rune) bool { return r == '_' || r == '＿' }
 
 // cardGrouped reports groups grouped as a card's number is (4-4-4-4, and a
-// last group of at most 4) or an ID's (6-8-4, or 6-8-3 and the X).
+// last group of at most 4) or an ID's (6-8-4, or 6-8-3 and the X): typed
+// as one (typedAsOne), in more than one group, of 4s or an ID's.
 func cardGrouped(groups []digitGroup, x bool) bool {
-	lens := make([]int, len(groups))
-	for i, g := range groups {
-		lens[i] = len(g.ds)
-	}
-	if slices.Equal(lens, []int{6, 8, 4}) || x && slices.Equal(lens, []int{6, 8, 3}) {
-		return true
-	}
-	for _, l := range lens[:len(lens)-1] {
-		if l != 4 {
-			return false
-		}
-	}
-	return len(lens) > 1 && lens[len(lens)-1] <= 4
+	return len(groups) > 1 && typedAsOne(groups, x) && (len(groups[0].ds) == 4 || len(groups[1].ds) == 8)
 }
 
 // maskRun writes a run of digit groups with each card or ID number in it
