@@ -84,7 +84,9 @@ func TestRegistersCommandsAndSubmitsEvents(t *testing.T) {
 	contactID := r.srv.ShareContact(alice, "8613800138000", alice.ID)
 	r.srv.WaitFor(t, alice.ID, 3, 5*time.Second)
 
-	evs := r.h.events()
+	// The echo replies from inside Submit, before the fake records the
+	// commit: wait for the record, not only the reply.
+	evs := r.h.waitEvents(t, 3)
 	if len(evs) != 3 {
 		t.Fatalf("events = %+v, want 3", evs)
 	}
