@@ -47,6 +47,21 @@ func asksAboutIt(text string) bool {
 		"charge", "paid", "pay", "go through", "went through", "cancel", "done")
 }
 
+// asksIfPaid reports a short question whether a payment went through
+// ("扣了吗", "还款成功了没", "did it go through?") — not how or with what
+// to pay, whether it could be charged twice, nor about a cancellation or a
+// refund.
+func asksIfPaid(text string) bool {
+	l := strings.ToLower(text)
+	return asks(text) && utf8.RuneCountInString(text) <= 20 && paidWords.MatchString(l) &&
+		!containsAny(l, "两次", "多扣", "重复", "又", "会不会", "取消", "退", "怎", "什么时候", "能不能", "可以",
+			"twice", "again", "double", "cancel", "refund", "how", "when", "can i", "could i")
+}
+
+// paidWords say a payment is done, or ask whether it is.
+var paidWords = regexp.MustCompile(`(扣|付|交)[款钱费]?(了|成功|完|上|好|没)|还款?(了|成功|完|上)|还款没|成功|到账|好了|完成|` +
+	`\b(charged|paid|go(ne)? through|went through|done|success(ful)?|completed?)\b`)
+
 // ackWords agree without saying to what ("ok", "好的" — also "I see", or
 // the answer to another question). They confirm a setting (auto-repayment,
 // the default card, going on with a closure); a payment or a cancellation

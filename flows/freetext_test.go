@@ -1,8 +1,10 @@
 package flows_test
 
 import (
+	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"supportbot"
 	"supportbot/flows"
@@ -285,4 +287,58 @@ func TestAStepTakesOnlyItsOwnConfirmation(t *testing.T) {
 	}
 	z.send("确认开启") // the button's label, typed: says what it does
 	z.expect("已为「Redmi K70」开启自动还款")
+}
+
+// TestDidItGoThroughAfterThePaymentIsAboutIt: once a payment has settled the
+// flow is over, and "扣了吗" was answered by the FAQ (double charges, or how
+// to check a cancellation). Within half an hour of confirming it, a short
+// question whether it went through tells the payment's outcome; a question
+// of how or with what to pay, or about paying twice, is still the FAQ's.
+func TestDidItGoThroughAfterThePaymentIsAboutIt(t *testing.T) {
+	h := newHarness(t, payFixture())
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			if r.CardID != "K5" {
+				return k.Core.Repay(ctx, key, r)
+			}
+			return &supportbot.Repayment{ID: "RDECLINED", Key: key, QuoteID: r.QuoteID, CustomerID: "C5", PlanID: "P6", CardID: r.CardID,
+				Amount: r.Amount, Status: supportbot.RepaymentDeclined, DeclineReason: "insufficient_funds"}, nil
+		}
+	})
+	c := h.chat(500, "zh")
+	c.send("扣了吗") // not identified: nothing of theirs to tell
+	c.reject("扣款成功", "没有成功")
+	c.identify(phoneZhao)
+	c.send("扣了吗") // no payment yet
+	c.reject("扣款成功", "没有成功")
+	c.send("/pay")
+	c.press("确认还款")
+	c.expect("银行拒绝了")
+	c.send("扣了吗")
+	c.expect("¥303.00 没有成功", "农业银行 **** 5555", "这次没有扣款")
+	c.press("换一张卡重试")
+	c.press("换一张卡")
+	c.press("招商银行 **** 6666")
+	c.press("确认还款")
+	c.expect("还款成功")
+	ref := h.paid("C5").ID
+	for _, q := range []string{"扣了吗", "还款成功了没？", "钱扣了没有"} {
+		c.send(q)
+		c.expect("<b>¥303.00</b> 已经扣款成功", ref)
+	}
+	for _, q := range []string{"会不会扣两次？", "能用支付宝付吗", "还好吗"} {
+		c.send(q)
+		c.reject("已经扣款成功")
+	}
+	e := h.chat(501, "en")
+	e.identify(phoneZhao) // the customer's other chat
+	e.send("/lang en")
+	e.send("did it go through?")
+	e.expect("Your repayment of <b>¥303.00</b>", "went through", ref)
+	e.send("can I pay by card?")
+	e.reject("went through")
+
+	h.advance(31 * time.Minute)
+	c.send("扣了吗")
+	c.reject("已经扣款成功")
 }

@@ -543,6 +543,41 @@ func tellAction(s *Step, a *supportbot.Action) error {
 	return nil
 }
 
+// lastPayment answers "扣了吗" with no flow open (the flow ended when the
+// payment settled): the outcome of the customer's newest repayment, if it
+// was confirmed within askedAfter or still waits for its outcome. It
+// reports whether it answered.
+func lastPayment(s *Step, text string) (bool, error) {
+	if s.conv.CustomerID == "" || !asksIfPaid(text) {
+		return false, nil
+	}
+	list, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
+	if err != nil || len(list) == 0 {
+		return false, err
+	}
+	a := &list[0]
+	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
+	switch a.State {
+	case supportbot.ActionSucceeded:
+		ref := a.Key
+		if r := a.Outcome.Repayment; r != nil && r.ID != "" {
+			ref = r.ID
+		}
+		s.say(s.T("repay.last_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", ref), rows...)
+	case supportbot.ActionDeclined:
+		s.say(s.T("repay.last_declined", "amount", money(a.Repay.Amount), "time", when(s, a.CreatedAt), "card", a.Card),
+			append([][]supportbot.Button{{s.menuBtn(s.T("repay.btn_other_card"), a.Flow+":"+a.PlanID)}}, rows...)...)
+	case supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing:
+		s.say(s.T("repay.paying_still"), rows...)
+	default: // refused or failed: the FAQ says what to do
+		return false, nil
+	}
+	return true, nil
+}
+
+// askedAfter is how long after confirming a payment "扣了吗" is about it.
+const askedAfter = 30 * time.Minute
+
 // staleQuote answers an old confirm button: if its quote was paid or is
 // being paid, say so (never pay again); otherwise it is merely expired.
 func staleQuote(s *Step, a action) (bool, error) {

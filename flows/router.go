@@ -534,6 +534,10 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return s.setLang("")
 	}
+	if told, err := lastPayment(s, text); told || err != nil { // "扣了吗" after paying
+		s.conv.Misses = 0
+		return err
+	}
 	c := s.e.cfg.Classifier.Classify(text)
 	if c.Confident {
 		switch c.Kind {
