@@ -182,6 +182,9 @@ func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supp
 		case r.RunAt.Before(s.now):
 			// Still "scheduled" a day after its time: it did not run.
 			lines = append(lines, s.T("bill.next_scheduled_stale", "when", when(s, r.RunAt)))
+		case i >= 0 && cards[i].Frozen && len(usableCards(cards)) == 0:
+			// No card to pay by hand with either: /pay would refuse.
+			lines = append(lines, s.T("bill.next_scheduled_frozen_only", "when", when(s, r.RunAt), "card", cards[i].Masked()))
 		case i >= 0 && cards[i].Frozen:
 			lines = append(lines, s.T("bill.next_scheduled_frozen", "when", when(s, r.RunAt), "card", cards[i].Masked()))
 		case r.Amount < next.Amount():

@@ -163,6 +163,23 @@ func TestABookingOnAFrozenCardIsNotNothingToDo(t *testing.T) {
 	c.reject("无需手动还款")
 }
 
+// TestABookingOnTheOnlyFrozenCardsSaysWhatHelps: with every card frozen, the
+// bill's "pay by hand with another card (/pay)" led to a /pay that refuses;
+// it says to bind a new card instead.
+func TestABookingOnTheOnlyFrozenCardsSaysWhatHelps(t *testing.T) {
+	data := fixture()
+	wang := customerIn(t, data, "C3")
+	wang.Scheduled[0].CardID = "K9"
+	for i := range wang.Cards {
+		wang.Cards[i].Frozen = true
+	}
+	_, c := session(t, data, phoneWang, "/bill")
+	c.expect("这张卡已被冻结，扣款会失败，你也没有其他可用的卡", "绑定一张新卡", "/cards")
+	c.reject("/pay", "无需手动还款")
+	c.send("/pay")
+	c.expect("都已冻结")
+}
+
 // TestPerPeriodIsWhatMostPeriodsCost: a plan whose first period carries no
 // fee shows what the other periods cost, not the first one's amount.
 func TestPerPeriodIsWhatMostPeriodsCost(t *testing.T) {
