@@ -93,7 +93,7 @@ func moneyAnswerOf(text string, own map[string]bool) moneyAnswer {
 	switch {
 	case (confirmWords[w] || own[w]) && !asked:
 		return confirmsMoney
-	case confirmWords[w] || own[w] || ackWords[w] || aboutConfirming(w) || agreesToPay(w):
+	case confirmWords[w] || own[w] || ackWords[w] || aboutConfirming(w) || agreesToPay(w) || mistypedConfirm(w):
 		return acknowledges
 	}
 	return notAnAnswer
@@ -118,6 +118,45 @@ func agreesToPay(w string) bool { return yesPay.MatchString(w) }
 
 var yesPay = regexp.MustCompile(`^(?:yes|yeah|ok|okay|sure|好的|好|嗯|行|可以)[\s,，。.!！~]*(?:please |pls )?` +
 	`(?:pay(?: it| now| the bill)?|还(?:吧|款吧|钱吧)?|付(?:吧|款吧)?|扣(?:吧|款吧)?)[\s.。!！~]*$`)
+
+// mistypedConfirm reports a confirm word mistyped ("确人", "确仁", "comfirm",
+// "confrim", "queren"): never taken as one — money moves on what the
+// customer said — but answered with the way to confirm, not as a question
+// ("人" asks for a person).
+func mistypedConfirm(w string) bool {
+	if r := []rune(w); len(r) >= 1 && len(r) <= 3 && (r[0] == '确' || r[0] == '確') {
+		return true
+	}
+	return w == "queren" || w == "qr" || len(w) >= 5 && len(w) <= 9 && editDistance(w, "confirm") <= 2
+}
+
+// editDistance is the Levenshtein distance between two short ASCII words.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// asksTwice reports a question whether a payment could be charged twice
+// ("会扣两次吗", "好的，但是会重复扣款吗", "will it charge me twice?").
+func asksTwice(text string) bool {
+	l := strings.ToLower(text)
+	return asks(text) && containsAny(l, "两次", "2次", "重复扣", "重复还", "多扣", "扣重", "twice", "double", "two times")
+}
 
 // aboutConfirming reports a short text about confirming that is not the
 // word alone, nor a "no": "确认吗", "确认？确认什么", "is it confirmed",

@@ -342,3 +342,41 @@ func TestDidItGoThroughAfterThePaymentIsAboutIt(t *testing.T) {
 	c.send("扣了吗")
 	c.reject("已经扣款成功")
 }
+
+// TestAMistypedConfirmOrATwiceQuestionAtAQuoteMovesNothing: "确人" (a typo of
+// 确认) at a quote opened a hand-off, as "人" asks for a person, and
+// "好的，但是会扣两次吗？" got the FAQ on refunds of double charges. A typo
+// is answered with how to confirm, the question with "charged once"; neither
+// moves money, and the quote still pays once.
+func TestAMistypedConfirmOrATwiceQuestionAtAQuoteMovesNothing(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(600, "zh")
+	c.identify(phoneQian)
+	c.send("/pay")
+	for _, typo := range []string{"确人", "确仁", "comfirm", "confrim"} {
+		c.send(typo)
+		c.expect("还没有扣款", "确认还款")
+		c.reject("人工", "还款成功")
+	}
+	c.send("好的，但是会扣两次吗？")
+	c.expect("这笔报价只会扣一次", "还没有扣款")
+	c.reject("多扣了", "还款成功")
+	if n := len(h.repayments("C6")); n != 0 {
+		t.Fatalf("%d repayments before the confirmation", n)
+	}
+	c.send("确认")
+	c.expect("还款成功")
+	if n := len(h.repayments("C6")); n != 1 {
+		t.Errorf("%d repayments, want the one confirmed", n)
+	}
+
+	z := h.chat(700, "zh")
+	z.identify(phoneZhang)
+	z.send("/cancel_schedule")
+	z.press("第 7 期")
+	z.send("确人")
+	z.expect("这笔预约还款还没有取消")
+	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
+		t.Errorf("S1 is %s after 确人 at its cancellation, want scheduled", got)
+	}
+}
