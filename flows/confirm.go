@@ -47,6 +47,13 @@ func asksAboutIt(text string) bool {
 		"charge", "paid", "pay", "go through", "went through", "cancel", "done")
 }
 
+// bareYes reports a typed yes that does not say to what: a confirm word,
+// an "ok", a "go on" — not an action named ("确认还款", "确认开启").
+func bareYes(text string) bool {
+	w := confirmForm(bare(text))
+	return confirmWords[w] || ackWords[w] || goOnWords[w] || agreesToPay(w)
+}
+
 // asksIfPaid reports a short question whether a payment went through
 // ("扣了吗", "还款成功了没", "did it go through?") — not how or with what
 // to pay, whether it could be charged twice, nor about a cancellation or a

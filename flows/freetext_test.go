@@ -380,3 +380,53 @@ func TestAMistypedConfirmOrATwiceQuestionAtAQuoteMovesNothing(t *testing.T) {
 		t.Errorf("S1 is %s after 确人 at its cancellation, want scheduled", got)
 	}
 }
+
+// TestAYesAfterAnAnswerInBetweenIsNotTheStepsYet: a question answered while
+// a step waited, then "确认": the 确认 may be for the answer ("确认即可" in
+// a how-to) — a probe saw it pay a ¥5,074.17 payoff after "怎么取消预约还款",
+// cancel a booking after "提前还款怎么弄", and turn auto-repayment off after
+// a question. The step is asked again, and moves on the next 确认 or its
+// button.
+func TestAYesAfterAnAnswerInBetweenIsNotTheStepsYet(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(600, "zh")
+	c.identify(phoneQian)
+	c.send("/pay")
+	c.send("手续费怎么算")
+	c.expect("ANSWER(early-repayment-fee")
+	c.send("确认")
+	c.expect("刚才回答了别的问题", "还没有扣款", "确认还款")
+	if n := len(h.repayments("C6")); n != 0 {
+		t.Fatalf("%d repayments after 确认 typed after an answer in between, want none yet", n)
+	}
+	c.send("确认") // asked again, and said
+	c.expect("还款成功")
+	if n := len(h.repayments("C6")); n != 1 {
+		t.Errorf("%d repayments, want the one confirmed", n)
+	}
+
+	z := h.chat(700, "zh")
+	z.identify(phoneZhang)
+	z.send("/cancel_schedule")
+	z.press("第 7 期")
+	cancelIt := z.button("取消这笔预约还款").Data
+	z.send("手续费")
+	z.send("好的，确认")
+	z.expect("刚才回答了别的问题", "这笔预约还款还没有取消")
+	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
+		t.Errorf("S1 is %s after 确认 typed after an answer in between, want scheduled", got)
+	}
+	z.pressData(cancelIt) // the button says what it does: no second asking
+	z.expect("已取消预约还款")
+
+	z.send("/autopay")
+	z.press("开启 1. Redmi K70")
+	z.send("手续费多少")
+	z.send("好的")
+	z.expect("刚才回答了别的问题", "请点上面这一步的按钮确认")
+	if h.plan("C1", "P1").AutoRepay {
+		t.Error("auto-repayment turned on by 好的 typed after an answer in between")
+	}
+	z.send("好的")
+	z.expect("已为「Redmi K70」开启自动还款")
+}

@@ -197,6 +197,13 @@ func (e *Engine) route(s *Step) error {
 			s.say(s.T("step.waiting")) // "等等": the step stays as it is, its buttons too
 			return nil
 		}
+		if stepped && s.slots.Aside && waitsForYes(s.conv.State) && bareYes(ev.Text) {
+			// "怎么取消预约还款" answered at a payoff quote, then "确认":
+			// that may be for the answer. The step is asked again.
+			s.slots.Aside = false
+			s.say(s.T("step.aside") + "\n" + s.confirmHow())
+			return nil
+		}
 		if ok, err := e.inFlow(s, action{}); ok || err != nil {
 			return err
 		}
@@ -212,6 +219,7 @@ func (e *Engine) route(s *Step) error {
 		if s.wantsHuman(text) {
 			return s.startFlow("agent", "")
 		}
+		s.slots.Aside = stepped // a new flow started here starts its slots afresh
 		return s.freeText(text)
 	default:
 		if ok, err := e.inFlow(s, action{}); ok || err != nil {
@@ -239,7 +247,26 @@ func (e *Engine) inFlow(s *Step, a action) (bool, error) {
 			return true, startIdentify(s, sp.name, "")
 		}
 	}
-	return sp.handle(s, a)
+	ok, err := sp.handle(s, a)
+	if ok {
+		s.slots.Aside = false // the step took it: whatever comes next is for it
+	}
+	return ok, err
+}
+
+// waitsForYes reports a state a typed "确认" or "yes" moves on: a quote, or
+// a confirmation (of a cancellation, a setting, a closure's consequences).
+func waitsForYes(state string) bool { return state == "quoted" || state == "confirming" }
+
+// confirmHow says how to confirm the step the chat is at.
+func (s *Step) confirmHow() string {
+	switch {
+	case s.conv.State == "quoted" && s.slots.Quote != nil:
+		return s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount))
+	case s.conv.Flow == "cancel":
+		return s.T("cancel.confirm_how")
+	}
+	return s.T("step.confirm_how")
 }
 
 func (e *Engine) command(s *Step, cmd, args string) error {
@@ -289,6 +316,7 @@ func (e *Engine) button(s *Step, data string) error {
 			return s.startFlow(c.Flow, c.Arg)
 		}
 	case CallbackView:
+		s.slots.Aside = s.conv.Flow != "" // a topic read while a step waits
 		return s.view(c.Flow, c.Arg)
 	case CallbackLang:
 		return s.setLang(c.Arg)

@@ -31,6 +31,10 @@ type slots struct {
 	StillMore int    `json:"still_more,omitempty"`
 	// Choices are ids too long for a button, named by index ("#2").
 	Choices []string `json:"choices,omitempty"`
+	// Aside: another question was answered while the step waited for its
+	// confirmation. A bare "确认" or "yes" typed next may answer that, and
+	// moves nothing: the step is asked again first.
+	Aside bool `json:"aside,omitempty"`
 }
 
 // quoteSlot is the quote the customer is looking at.
