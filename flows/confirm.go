@@ -194,12 +194,15 @@ func typedLabel(text, label string) bool {
 	return l != "" && confirmForm(bare(text)) == l && !strings.ContainsAny(text, "?？")
 }
 
-// asks reports a question: a question mark, or the particles that end one.
+// asks reports a question: a question mark, the particles that end one, or
+// an English question's first word ("did it go through").
 func asks(text string) bool {
 	w := bare(text)
 	return strings.ContainsAny(text, "?？") || containsAny(w, "吗", "了没", "没有扣") ||
-		strings.HasSuffix(w, "没") || strings.HasSuffix(w, "呢")
+		strings.HasSuffix(w, "没") || strings.HasSuffix(w, "呢") || questionFirst.MatchString(w)
 }
+
+var questionFirst = regexp.MustCompile(`^(?:did|does|do|is|was|were|has|have|will|are|can|could)\s`)
 
 // waitWords ask the step to wait: it does, and says so.
 var waitWords = map[string]bool{"等等": true, "等一下": true, "等下": true, "稍等": true, "稍等一下": true, "让我想想": true,

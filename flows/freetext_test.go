@@ -430,3 +430,31 @@ func TestAYesAfterAnAnswerInBetweenIsNotTheStepsYet(t *testing.T) {
 	z.send("好的")
 	z.expect("已为「Redmi K70」开启自动还款")
 }
+
+// TestQuestionsAndANoWithARemarkAtAQuote: at a quote "扣了吗" and "did it go
+// through" (no question mark) got unrelated FAQ answers; they are told that
+// nothing is paid yet. "先不还了 下个月再说" — a no with a remark after it —
+// left the quote live; it leaves it, as "先不还了" alone does.
+func TestQuestionsAndANoWithARemarkAtAQuote(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(600, "zh")
+	c.identify(phoneQian)
+	c.send("/pay")
+	c.send("扣了吗")
+	c.expect("还没有扣款")
+	c.send("/lang en")
+	c.send("/pay")
+	c.send("did it go through")
+	c.expect("Nothing has been paid yet")
+	c.send("not now, maybe next month")
+	c.expect("nothing was charged")
+	c.send("/lang zh")
+	c.send("/pay")
+	c.send("先不还了 下个月再说")
+	c.expect("没有扣款")
+	c.send("确认") // the quote was left: nothing to confirm
+	c.reject("还款成功")
+	if n := len(h.repayments("C6")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}

@@ -667,6 +667,9 @@ func quoteText(s *Step, flow string) (bool, error) {
 		case answer == acknowledges:
 			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
+		case asksIfPaid(text): // "扣了吗", "did it go through": not yet
+			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
+			return true, nil
 		case asksTwice(text): // about this quote, not a charge already made
 			s.say(s.T("repay.quote_once") + "\n" + s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil

@@ -102,8 +102,24 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 	"no thanks": true, "no thank you": true, "maybe later": true, "keep it": true, "no keep it": true, "don't": true,
 	"don't pay": true, "do not pay": true, "don't cancel": true, "don't change it": true}
 
-// isNo reports whether typed text is a "no".
-func isNo(text string) bool { return noWords[bare(text)] }
+// isNo reports whether typed text is a "no": a no word alone, or first
+// with a short remark after it that asks nothing ("先不还了 下个月再说",
+// "不用了，谢谢").
+func isNo(text string) bool {
+	w := bare(text)
+	if noWords[w] {
+		return true
+	}
+	i := strings.IndexAny(w, "，,。、!！;；") // "not now, maybe next month"
+	if i < 0 {
+		i = strings.IndexByte(w, ' ') // "先不还了 下个月再说"
+	}
+	if i < 0 {
+		return false
+	}
+	first, rest := w[:i], strings.TrimLeft(w[i:], " ，,。、!！;；")
+	return noWords[first] && utf8.RuneCountInString(rest) <= 16 && !asks(text)
+}
 
 // bare is typed text as the word lists hold it: lower case, without the
 // spaces and punctuation around it.
