@@ -458,3 +458,24 @@ func TestQuestionsAndANoWithARemarkAtAQuote(t *testing.T) {
 		t.Errorf("%d repayments, want none", n)
 	}
 }
+
+// TestAYesToTheOfferOfAPersonGetsOne: after two misses the bot asks "要不要转
+// 人工客服？"; "yes please" or "要" then got another miss, or "nothing waits
+// for your confirmation". It is a yes to the offer: a person.
+func TestAYesToTheOfferOfAPersonGetsOne(t *testing.T) {
+	for _, yes := range []string{"要", "yes please", "好的", "ok"} {
+		h := newHarness(t, fixture())
+		c := h.chat(600, "zh")
+		c.send("qwerty zxcv")
+		c.send("asdf hjkl")
+		c.expect("要不要转人工客服")
+		c.send(yes)
+		c.expect("转接人工客服", "400-100-5678") // no staff chat here: the hotline
+		c.reject("没有需要你确认的", "回答不了", "要不要转人工客服")
+	}
+	h := newHarness(t, fixture())
+	c := h.chat(601, "zh")
+	c.send("qwerty zxcv") // one miss: no offer of a person yet, so no yes to it
+	c.send("好的")
+	c.reject("转接", "热线")
+}

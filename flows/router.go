@@ -102,6 +102,11 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 	"no thanks": true, "no thank you": true, "maybe later": true, "keep it": true, "no keep it": true, "don't": true,
 	"don't pay": true, "do not pay": true, "don't cancel": true, "don't change it": true}
 
+// takesOffer are the yeses to an offer ("要不要转人工客服？") beyond the
+// confirm and ack words.
+var takesOffer = map[string]bool{"要": true, "要的": true, "要啊": true, "需要": true, "需要的": true, "转吧": true, "好的转吧": true,
+	"yes please": true, "please": true, "yes pls": true, "ok please": true, "sure please": true, "please do": true}
+
 // isNo reports whether typed text is a "no": a no word alone, or first
 // with a short remark after it that asks nothing ("先不还了 下个月再说",
 // "不用了，谢谢").
@@ -566,6 +571,10 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		s.menu("smalltalk.no")
 		return nil
+	}
+	if s.conv.Misses >= 2 && (agrees(text) || takesOffer[bare(text)]) {
+		// "yes" to "要不要转人工客服？", the last answer: a person.
+		return s.startFlow("agent", "")
 	}
 	if agrees(text) {
 		// "确认" with nothing to confirm (a second one after a payment went
