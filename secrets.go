@@ -7,8 +7,9 @@ import (
 
 // MaskSecrets masks what a customer should never have typed: bank card
 // numbers and resident ID numbers. A card number is 16 to 19 digits (longer
-// than any phone number or order number), or 13 to 15 digits that pass the
-// Luhn check; an ID number is 17 digits and an X, or 18 digits (valid or
+// than any phone number or order number), or 14 or 15 digits that pass the
+// Luhn check (not 13: a tenth of the mall's 13-digit order numbers pass it,
+// and no card issued here has 13 digits); an ID number is 17 digits and an X, or 18 digits (valid or
 // not: a mistyped one is still personal). Digits may be grouped as people
 // type them (or name files) — with a space (also a full-width or no-break
 // one), a dash, a dot or an underscore between groups of three digits or
@@ -160,7 +161,7 @@ func secretDigits(ds []byte, x bool) int {
 	switch {
 	case len(ds) == 17 && x:
 		return 18
-	case len(ds) >= 16 && len(ds) <= 19, len(ds) >= 13 && len(ds) <= 15 && luhn(ds):
+	case len(ds) >= 16 && len(ds) <= 19, len(ds) >= 14 && len(ds) <= 15 && luhn(ds):
 		return len(ds)
 	}
 	return 0
