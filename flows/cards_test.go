@@ -131,16 +131,19 @@ func TestCardAndIDNumbersAreMaskedAtTheDoor(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "zh")
 	secrets := []string{"6222021234567890123", "110101199003071234", "11010119900307123X"}
-	for _, text := range []string{
-		"卡号 6222 0212 3456 7890 123 怎么还款", // top level; a question the FAQ would try
-		"身份证 110101199003071234",
+	for text, answered := range map[string]bool{
+		"卡号 6222 0212 3456 7890 123 怎么还款": true, // top level: the question is still answered
+		"身份证 110101199003071234":           false,
 	} {
 		c.send(text)
 		if n := strings.Count(c.text(), "请不要在聊天里发送完整的卡号、证件号"); n != 1 {
 			t.Errorf("%q: warned %d times, want once:\n%s", text, n, c.text())
 		}
 		c.expect("银行卡号或身份证号") // an ID number is not called a card number
-		c.reject("TITLE(", "暂时回答不了")
+		if got := strings.Contains(c.text(), "TITLE(early-repayment)"); got != answered {
+			t.Errorf("%q: the question answered: %v, want %v:\n%s", text, got, answered, c.text())
+		}
+		c.reject("暂时回答不了")
 	}
 	c.send("/bill") // while identifying
 	c.send("6222021234567890")
@@ -158,8 +161,8 @@ func TestCardAndIDNumbersAreMaskedAtTheDoor(t *testing.T) {
 		t.Errorf("the masked answer counted as a wrong one: %d failures", n)
 	}
 
-	if len(h.missed) != 0 {
-		t.Errorf("recorded as unanswered questions: %q", h.missed)
+	if len(h.missed) != 1 || h.missed[0] != "卡号  怎么还款" {
+		t.Errorf("recorded as unanswered questions: %q, want the question without its number", h.missed)
 	}
 	conv, err := h.db.Conversation(context.Background(), 100)
 	if err != nil {

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"maps"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -102,6 +103,9 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 	"no thanks": true, "no thank you": true, "maybe later": true, "keep it": true, "no keep it": true, "don't": true,
 	"don't pay": true, "do not pay": true, "don't cancel": true, "don't change it": true}
 
+// maskedNumber is a card or ID number as MaskSecrets left it.
+var maskedNumber = regexp.MustCompile(`\*{4}[0-9Xx]{4}`)
+
 // takesOffer are the yeses to an offer ("要不要转人工客服？") beyond the
 // confirm and ack words.
 var takesOffer = map[string]bool{"要": true, "要的": true, "要啊": true, "需要": true, "需要的": true, "转吧": true, "好的转吧": true,
@@ -195,6 +199,12 @@ func (e *Engine) route(s *Step) error {
 		// the bot never needs one.
 		s.audit("card_number_refused", map[string]any{"flow": s.conv.Flow})
 		s.say(s.T("cards.never_share"), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
+		if ev.Kind == supportbot.EventText && s.conv.Flow == "" {
+			// "我卡号6222… 这张卡为什么扣不了钱": the question is still answered.
+			if rest := strings.TrimSpace(maskedNumber.ReplaceAllString(ev.Text, "")); utf8.RuneCountInString(rest) >= 4 {
+				return s.freeText(rest)
+			}
+		}
 		return nil
 	}
 	switch ev.Kind {
