@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"slices"
 	"strconv"
@@ -72,9 +73,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if n := strings.Count(c.APIEndpoint, "%s"); n != 2 {
 		return c, fmt.Errorf("TELEGRAM_API_ENDPOINT: want a format with two %%s (token, method), like http://127.0.0.1:8081/bot%%s/%%s; got %q", c.APIEndpoint)
 	}
+	if u, err := url.Parse(fmt.Sprintf(c.APIEndpoint, "TOKEN", "getMe")); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return c, fmt.Errorf("TELEGRAM_API_ENDPOINT: not an http(s) URL: %q", c.APIEndpoint)
+	}
 	if v := get("AGENT_CHAT_ID", ""); v != "" {
-		if c.AgentChatID, err = strconv.ParseInt(v, 10, 64); err != nil {
-			return c, fmt.Errorf("AGENT_CHAT_ID: not a chat id: %q", v)
+		// A group's id is negative (a supergroup's -100…); a positive id is
+		// a person's, whose chat has no topics to hand off into.
+		if c.AgentChatID, err = strconv.ParseInt(v, 10, 64); err != nil || c.AgentChatID >= 0 {
+			return c, fmt.Errorf("AGENT_CHAT_ID: not a group's chat id (a supergroup's is negative, -100…): %q", v)
 		}
 	}
 	for _, f := range strings.Split(get("AGENT_USER_IDS", ""), ",") {
@@ -86,6 +92,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("AGENT_USER_IDS: not a user id: %q", f)
 		}
 		c.AgentUserIDs = append(c.AgentUserIDs, id)
+	}
+	if len(c.AgentUserIDs) > 0 && c.AgentChatID == 0 {
+		return c, fmt.Errorf("AGENT_USER_IDS: set without AGENT_CHAT_ID, the staff group they work in")
+	}
+	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || !validPort(port) {
+		return c, fmt.Errorf("LISTEN_ADDR: want host:port or :port, like :8080; got %q", c.ListenAddr)
 	}
 	if c.WebhookURL != "" {
 		u, err := url.Parse(c.WebhookURL)
@@ -192,6 +204,12 @@ func parseReminderDays(s string) ([]int, error) {
 
 // schemeOf is a URL's scheme, for an error that must not show the rest (it
 // may hold a password).
+// validPort reports a TCP port number (0 picks a free one).
+func validPort(port string) bool {
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535
+}
+
 func schemeOf(raw string) string {
 	if i := strings.Index(raw, "://"); i > 0 {
 		return raw[:i]

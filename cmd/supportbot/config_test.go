@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -28,6 +29,12 @@ func TestConfigNamesTheBadVariable(t *testing.T) {
 		{"LOG_LEVEL", "loud"},
 		{"LOG_FORMAT", "xml"},
 		{"TELEGRAM_API_ENDPOINT", "http://127.0.0.1:8081/"},
+		{"TELEGRAM_API_ENDPOINT", "127.0.0.1:1/bot%s/%s"}, // no scheme: not retried as if Telegram were down
+		{"TELEGRAM_API_ENDPOINT", "ftp://x/bot%s/%s"},
+		{"AGENT_CHAT_ID", "5001"},  // a person's chat: no topics to hand off into
+		{"AGENT_USER_IDS", "9001"}, // agents with no staff group
+		{"LISTEN_ADDR", "notaport"},
+		{"LISTEN_ADDR", ":99999"},
 		{"WEBHOOK_URL", "not a url"},
 	} {
 		_, err := LoadConfig(env(map[string]string{tt.key: tt.value}))
@@ -76,5 +83,27 @@ func TestConfigParsesAgents(t *testing.T) {
 	}
 	if c.AgentChatID != -1001234 || len(c.AgentUserIDs) != 2 || c.AgentUserIDs[1] != 22 {
 		t.Errorf("got %+v", c)
+	}
+}
+
+// TestABrokenDotEnvStopsStartUp: a .env that cannot be parsed was ignored
+// whole, and the bot started on another database, without its token. It is
+// an error now; no .env at all is fine.
+func TestABrokenDotEnvStopsStartUp(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if _, err := environ(); err != nil {
+		t.Fatalf("no .env: %v, want none", err)
+	}
+	if err := os.WriteFile(".env", []byte("DATABASE_PATH=/tmp/x.db\nSUPPORT_HOTLINE=\"400-100-9999\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := environ(); err == nil || !strings.HasPrefix(err.Error(), ".env:") {
+		t.Errorf("a .env with an unterminated quote: %v, want an error naming .env", err)
+	}
+	if err := os.WriteFile(".env", []byte("DATABASE_PATH=/tmp/x.db\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if get, err := environ(); err != nil || get("DATABASE_PATH") != "/tmp/x.db" && os.Getenv("DATABASE_PATH") == "" {
+		t.Errorf("a good .env: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -22,7 +23,10 @@ func main() {
 	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := Run(ctx, os.Args[1:], environ(), os.Stdin, os.Stdout, os.Stderr)
+	getenv, err := environ()
+	if err == nil {
+		err = Run(ctx, os.Args[1:], getenv, os.Stdin, os.Stdout, os.Stderr)
+	}
 	var usage usageError
 	switch {
 	case err == nil:
@@ -53,15 +57,20 @@ func tuneGC() {
 }
 
 // environ is the process environment over the values of ./.env, if present:
-// a variable set in the environment wins.
-func environ() func(string) string {
-	dotenv, _ := godotenv.Read(".env")
+// a variable set in the environment wins. A .env that cannot be read is an
+// error: ignoring it would start with none of its settings (another
+// database, no token).
+func environ() (func(string) string, error) {
+	dotenv, err := godotenv.Read(".env")
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf(".env: %w", err)
+	}
 	return func(key string) string {
 		if v, ok := os.LookupEnv(key); ok {
 			return v
 		}
 		return dotenv[key]
-	}
+	}, nil
 }
 
 type usageError string
