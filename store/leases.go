@@ -43,6 +43,14 @@ func (l *Leases) TakeJob(ctx context.Context, name string, lease time.Duration) 
 	return l.take(ctx, `job_leases`, `name`, name, lease)
 }
 
+// GiveJob gives a job's lease back, if this owner holds it.
+func (l *Leases) GiveJob(ctx context.Context, name string) error {
+	return l.db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `DELETE FROM job_leases WHERE name = ? AND owner = ?`, name, l.owner)
+		return err
+	})
+}
+
 func (l *Leases) take(ctx context.Context, table, key string, id any, ttl time.Duration) (bool, error) {
 	var ok bool
 	err := l.db.Update(ctx, func(tx *Tx) error {

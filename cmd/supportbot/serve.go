@@ -162,7 +162,11 @@ func (m *Main) runTelegram(ctx context.Context) error {
 			defer cancel()
 			httpSrv.Shutdown(sctx)
 		}()
-		return srv.Serve(ctx, m.Config.WebhookURL, m.Config.WebhookSecret)
+		err := srv.Serve(ctx, m.Config.WebhookURL, m.Config.WebhookSecret)
+		if m.DB.Dialect() == "postgres" {
+			m.giveJob(ctx, settingsLease, m.ownWebhookJob())
+		}
+		return err
 	}
 	pollCtx := ctx
 	if m.DB.Dialect() == "postgres" {
@@ -242,15 +246,58 @@ func (m *Main) checkSettings(ctx context.Context) error {
 				strings.TrimPrefix(other, "settings: "), strings.TrimPrefix(own, "settings: "), settingsLease)
 		}
 	}
+	// One mode for all: a poller takes down the webhook the others are
+	// served by (Telegram answers its getUpdates 409 while one is set), and
+	// a webhook set beside a poller is taken down by it.
+	if m.Config.WebhookURL == "" {
+		if hooks, err := m.DB.LiveJobs(ctx, webhookJob); err != nil {
+			return err
+		} else if len(hooks) > 0 {
+			return fmt.Errorf("instances on this database run in webhook mode: polling would take their webhook down; set WEBHOOK_URL "+
+				"and WEBHOOK_SECRET here too (to switch to polling, stop every instance; their mode is forgotten within %v)", settingsLease)
+		}
+	} else if pollers, err := m.DB.LiveJobs(ctx, pollerJob); err != nil {
+		return err
+	} else if len(pollers) > 0 {
+		return fmt.Errorf("an instance on this database polls Telegram: it would take this one's webhook down; stop it, or run it "+
+			"with WEBHOOK_URL too (a stopped poller's claim runs out within %v)", pollerLease)
+	}
 	m.keepSettings(ctx)
 	return nil
 }
 
+// webhookJob and pollerJob name the records of the mode instances run in:
+// each webhook instance keeps its own (webhookJob and its name), one
+// instance polls. A graceful stop gives its record back, so that the
+// operator may restart it in the other mode at once.
+const (
+	webhookJob = "mode: webhook"
+	pollerJob  = "poller"
+)
+
+// ownWebhookJob is this instance's webhook record.
+func (m *Main) ownWebhookJob() string { return webhookJob + " " + m.Engine.Instance() }
+
 // keepSettings renews this instance's settings record (any instance with the
 // same settings may hold it).
 func (m *Main) keepSettings(ctx context.Context) {
-	if _, err := m.DB.Leases(m.Engine.Instance(), settingsLease).TakeJob(ctx, m.settingsJob(), settingsLease); err != nil && ctx.Err() == nil {
-		m.Logger.Warn("record the settings", "err", err)
+	jobs := []string{m.settingsJob()}
+	if m.Config.WebhookURL != "" {
+		jobs = append(jobs, m.ownWebhookJob())
+	}
+	for _, job := range jobs {
+		if _, err := m.DB.Leases(m.Engine.Instance(), settingsLease).TakeJob(ctx, job, settingsLease); err != nil && ctx.Err() == nil {
+			m.Logger.Warn("record the settings", "job", job, "err", err)
+		}
+	}
+}
+
+// giveJob gives back this instance's lease on a job as it stops.
+func (m *Main) giveJob(ctx context.Context, lease time.Duration, name string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := m.DB.Leases(m.Engine.Instance(), lease).GiveJob(ctx, name); err != nil {
+		m.Logger.Warn("give back a job's lease", "job", name, "err", err)
 	}
 }
 
@@ -287,7 +334,7 @@ func (m *Main) holdPoller(ctx context.Context) (context.Context, error) {
 	// instance).
 	deadline := time.Now().Add(pollerLease + 5*time.Second)
 	for {
-		ok, err := leases.TakeJob(ctx, "poller", pollerLease)
+		ok, err := leases.TakeJob(ctx, pollerJob, pollerLease)
 		if err != nil {
 			return nil, fmt.Errorf("claim polling: %w", err)
 		}
@@ -304,6 +351,7 @@ func (m *Main) holdPoller(ctx context.Context) (context.Context, error) {
 	}
 	pctx, cancel := context.WithCancel(ctx)
 	go func() {
+		defer m.giveJob(ctx, pollerLease, pollerJob)
 		defer cancel()
 		tick := time.NewTicker(pollerLease / 3)
 		defer tick.Stop()
@@ -313,7 +361,7 @@ func (m *Main) holdPoller(ctx context.Context) (context.Context, error) {
 				return
 			case <-tick.C:
 			}
-			if ok, err := leases.TakeJob(pctx, "poller", pollerLease); err == nil && !ok {
+			if ok, err := leases.TakeJob(pctx, pollerJob, pollerLease); err == nil && !ok {
 				m.Logger.Error("another instance took over polling; this one stops polling")
 				return
 			} else if err != nil {

@@ -42,3 +42,45 @@ func TestAnInstanceWithOtherSettingsIsRefused(t *testing.T) {
 		t.Errorf("an instance with the same settings: %v, want no settings refusal", err)
 	}
 }
+
+// TestPollingAndWebhookInstancesDoNotMix: on PostgreSQL a polling instance
+// started beside webhook instances deleted their webhook (and kept deleting
+// it), so they got no more updates while /healthz said ok (found by an
+// operator probe). It is refused, naming the fix; so is a webhook instance
+// beside a poller.
+func TestPollingAndWebhookInstancesDoNotMix(t *testing.T) {
+	run := func(vars map[string]string, d time.Duration) error {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		defer cancel()
+		var out bytes.Buffer
+		return Run(ctx, nil, env(vars), strings.NewReader(""), &out, &out)
+	}
+	addr := freeAddr(t)
+	hooked := newApp(t, coreOverHTTP(), "WEBHOOK_URL", "http://"+addr+"/telegram/hook", "WEBHOOK_SECRET", "s3cret_token", "LISTEN_ADDR", addr)
+	if hooked.db.URL == "" {
+		t.Skip("several instances share PostgreSQL only (SUPPORTBOT_TEST_DATABASE=postgres)")
+	}
+	hooked.setClock(time.Now()) // the other instances run on the real clock
+	hooked.start()
+	hooked.addr()
+	poller := maps.Clone(hooked.env)
+	delete(poller, "WEBHOOK_URL")
+	delete(poller, "WEBHOOK_SECRET")
+	poller["LISTEN_ADDR"] = "127.0.0.1:0"
+	if err := run(poller, 20*time.Second); err == nil || !strings.Contains(err.Error(), "run in webhook mode") {
+		t.Errorf("a poller beside a webhook instance: %v, want a refusal", err)
+	}
+	if hooked.srv.Webhook().URL == "" {
+		t.Error("the webhook was taken down")
+	}
+
+	polling := newApp(t, coreOverHTTP())
+	polling.setClock(time.Now())
+	polling.start()
+	polling.addr() // polling, its claim recorded
+	hook := maps.Clone(polling.env)
+	hook["WEBHOOK_URL"], hook["WEBHOOK_SECRET"], hook["LISTEN_ADDR"] = "http://127.0.0.1:1/hook", "s3cret_token", "127.0.0.1:0"
+	if err := run(hook, 20*time.Second); err == nil || !strings.Contains(err.Error(), "polls Telegram") {
+		t.Errorf("a webhook instance beside a poller: %v, want a refusal", err)
+	}
+}
