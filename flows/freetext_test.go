@@ -479,3 +479,19 @@ func TestAYesToTheOfferOfAPersonGetsOne(t *testing.T) {
 	c.send("好的")
 	c.reject("转接", "热线")
 }
+
+// TestAnOkWithAFillerIsNotAQuestion: "好的那就这样吧" started the early
+// repayment picker and "好的继续" got the refund-timing answer (a probe); an
+// ok that only says the customer has what they needed gets "anything else?".
+func TestAnOkWithAFillerIsNotAQuestion(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(600, "zh")
+	c.identify(phoneZhang)
+	for _, ok := range []string{"好的那就这样吧", "好的继续", "嗯嗯知道了", "ok got it", "明白了，谢谢"} {
+		c.send(ok)
+		c.expect("还有什么可以帮你")
+		c.reject("要提前还清哪一笔", "退款", "没有需要你确认的操作")
+	}
+}

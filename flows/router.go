@@ -58,7 +58,9 @@ var smallTalk = map[string]string{
 
 // pleasantries reads a message made only of thanks, goodbyes and okays
 // ("ok thanks bye", 好的谢谢再见) as "bye" when it says goodbye, "thanks"
-// when it thanks; "" for anything else.
+// when it thanks, "ok" when it says it has what it needed ("好的那就这样吧",
+// "ok got it"); "" for anything else (a bare "ok" included: it may be a
+// yes, and is read as one).
 func pleasantries(text string) string {
 	t := strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || unicode.IsPunct(r) {
@@ -71,9 +73,12 @@ next:
 	for t != "" {
 		for _, w := range []struct{ word, talk string }{{"thankyou", "thanks"}, {"thanks", "thanks"}, {"thx", "thanks"},
 			{"goodbye", "bye"}, {"bye", "bye"}, {"okay", ""}, {"ok", ""}, {"谢谢", "thanks"}, {"多谢", "thanks"},
-			{"再见", "bye"}, {"拜拜", "bye"}, {"好的", ""}, {"好", ""}} {
+			{"再见", "bye"}, {"拜拜", "bye"}, {"好的", ""}, {"好", ""}, {"嗯", ""}, {"行", ""},
+			{"那就这样吧", "ok"}, {"那就这样", "ok"}, {"就这样吧", "ok"}, {"就这样", "ok"}, {"知道了", "ok"}, {"明白了", "ok"},
+			{"明白", "ok"}, {"了解", "ok"}, {"收到", "ok"}, {"懂了", "ok"}, {"继续", "ok"}, {"没问题", "ok"}, {"gotit", "ok"},
+			{"isee", "ok"}, {"understood", "ok"}, {"cool", "ok"}, {"great", "ok"}, {"perfect", "ok"}, {"alright", "ok"}} {
 			if rest, ok := strings.CutPrefix(t, w.word); ok {
-				if talk != "bye" && w.talk != "" {
+				if talk != "bye" && w.talk != "" && (talk != "thanks" || w.talk != "ok") {
 					talk = w.talk
 				}
 				t = rest
@@ -555,6 +560,10 @@ func (s *Step) freeText(text string) error {
 		s.menu("menu.again")
 		return nil
 	}
+	if s.conv.Misses >= 2 && (agrees(text) || takesOffer[bare(text)]) {
+		// "yes" to "要不要转人工客服？", the last answer: a person.
+		return s.startFlow("agent", "")
+	}
 	talk := smallTalk[bare(text)]
 	if talk == "" {
 		talk = pleasantries(text)
@@ -576,15 +585,15 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		s.menu("smalltalk.which")
 		return nil
+	case "ok": // "好的那就这样吧": nothing asked
+		s.conv.Misses = 0
+		s.menu("smalltalk.no")
+		return nil
 	}
 	if isNo(text) { // "never mind" with nothing in front of them: nothing to guess at
 		s.conv.Misses = 0
 		s.menu("smalltalk.no")
 		return nil
-	}
-	if s.conv.Misses >= 2 && (agrees(text) || takesOffer[bare(text)]) {
-		// "yes" to "要不要转人工客服？", the last answer: a person.
-		return s.startFlow("agent", "")
 	}
 	if agrees(text) {
 		// "确认" with nothing to confirm (a second one after a payment went
