@@ -133,7 +133,7 @@ func TestCardAndIDNumbersAreMaskedAtTheDoor(t *testing.T) {
 	secrets := []string{"6222021234567890123", "110101199003071234", "11010119900307123X"}
 	for text, answered := range map[string]bool{
 		"卡号 6222 0212 3456 7890 123 怎么还款": true, // top level: the question is still answered
-		"身份证 110101199003071234":           false,
+		"身份证 110101199003071234":          false,
 	} {
 		c.send(text)
 		if n := strings.Count(c.text(), "请不要在聊天里发送完整的卡号、证件号"); n != 1 {
