@@ -495,3 +495,19 @@ func TestAnOkWithAFillerIsNotAQuestion(t *testing.T) {
 		c.reject("要提前还清哪一笔", "退款", "没有需要你确认的操作")
 	}
 }
+
+// TestHasTodaysMoneyBeenTakenTellsTheBookingsBeingDebited: with no payment of
+// their own, "今天的钱扣了没有" from a customer whose bookings are being
+// debited got "not sure which one you mean" (a probe); it tells them.
+func TestHasTodaysMoneyBeenTakenTellsTheBookingsBeingDebited(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(600, "zh")
+	c.identify(phoneZhang)
+	c.send("今天的钱扣了没有啊 我看银行卡还没动静")
+	c.expect("「Redmi K70」第 8 期的预约还款 <b>¥249.92</b>", "正在扣款中", "不用再手动还这一期")
+	c.reject("第 7 期") // booked for later: not being debited
+	w := h.chat(601, "zh")
+	w.identify(phoneWang) // nothing being debited: not this answer
+	w.send("今天的钱扣了没有")
+	w.reject("正在扣款中")
+}

@@ -552,8 +552,11 @@ func lastPayment(s *Step, text string) (bool, error) {
 		return false, nil
 	}
 	list, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
-	if err != nil || len(list) == 0 {
+	if err != nil {
 		return false, err
+	}
+	if len(list) == 0 {
+		return bookingsDebiting(s)
 	}
 	a := &list[0]
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
@@ -572,6 +575,34 @@ func lastPayment(s *Step, text string) (bool, error) {
 	default: // refused or failed: the FAQ says what to do
 		return false, nil
 	}
+	return true, nil
+}
+
+// bookingsDebiting answers "今天的钱扣了没有" with the customer's scheduled
+// repayments being debited now, if any.
+func bookingsDebiting(s *Step) (bool, error) {
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	sched = slices.DeleteFunc(slices.Clone(sched), func(r supportbot.ScheduledRepayment) bool { return !r.Debiting(s.now) })
+	if len(sched) == 0 {
+		return false, nil
+	}
+	plans, err := s.plans()
+	if err != nil {
+		return false, err
+	}
+	lines := make([]string, 0, len(sched)+1)
+	for _, r := range sched {
+		product := r.PlanID
+		if i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == r.PlanID }); i >= 0 {
+			product = plans[i].Product
+		}
+		lines = append(lines, s.T("repay.booking_debiting", "product", product, "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt)))
+	}
+	lines = append(lines, s.T("repay.booking_debiting_end"))
+	s.say(strings.Join(lines, "\n"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")})
 	return true, nil
 }
 
