@@ -543,6 +543,14 @@ func (d *Decoder) plan(o *object, customerID string) supportbot.Plan {
 			d.fault(billsAt, "missing periods %s", strings.Join(missing, ", "))
 		}
 	}
+	// The plan keeps its bills in the file's order, so that in a file
+	// without faults pl.Bills[i] is bills[i] of the file: the store tells a
+	// conflict with the database at that path.
+	for _, b := range bills {
+		if b.DueDate != "" && b.Period != 0 {
+			pl.Bills = append(pl.Bills, b.Bill)
+		}
+	}
 	sort.SliceStable(bills, func(i, j int) bool { return bills[i].Period < bills[j].Period })
 	var prev bill
 	for _, b := range bills {
@@ -553,7 +561,6 @@ func (d *Decoder) plan(o *object, customerID string) supportbot.Plan {
 			d.fault(b.at.field("due_date"), "must be after period %d's due date %s", prev.Period, prev.DueDate)
 		}
 		prev = b
-		pl.Bills = append(pl.Bills, b.Bill)
 	}
 	if sumOK && unsettleable(pl.Bills, d.limits.Today) {
 		// What is left is no principal and fees a payoff waives (or

@@ -57,10 +57,10 @@ func TestParseValid(t *testing.T) {
 		Plans: []supportbot.Plan{{
 			ID: "P2001", CustomerID: "C1001", OrderNo: "5241015123456", Product: "Redmi K70 12GB+256GB",
 			Partner: "小米分期", Principal: 100000, Periods: 3, PrepayFeeRateBP: 150, AutoRepay: true,
-			Bills: []supportbot.Bill{ // sorted by period
+			Bills: []supportbot.Bill{ // in the file's order, so that a conflict is told at bills[i]
 				{PlanID: "P2001", Period: 1, DueDate: "2026-06-15", Principal: 33333, Fee: 500, Status: "paid"},
-				{PlanID: "P2001", Period: 2, DueDate: "2026-07-15", Principal: 33333, Fee: 500, LateFee: 1200, Status: "unpaid"},
 				{PlanID: "P2001", Period: 3, DueDate: "2026-08-15", Principal: 33334, Fee: 500, Status: "unpaid"},
+				{PlanID: "P2001", Period: 2, DueDate: "2026-07-15", Principal: 33333, Fee: 500, LateFee: 1200, Status: "unpaid"},
 			},
 		}},
 		Scheduled: []supportbot.ScheduledRepayment{{

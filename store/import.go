@@ -44,8 +44,9 @@ func (s ImportStats) Changed() bool {
 
 // ImportSource is an export read one customer at a time: importer.Decoder.
 type ImportSource interface {
-	// Next returns the next customer without a fault; false at the end of
-	// the export or when it cannot be read on.
+	// Next returns the next customer without a fault, its plans' bills in
+	// the export's order (a conflict is told at bills[i]); false at the end
+	// of the export or when it cannot be read on.
 	Next() (supportbot.CustomerData, bool)
 	// Err is nil when the whole export was read and is valid. Called
 	// after Next has returned false.
@@ -94,8 +95,9 @@ func (s *sliceSource) Err() error { return nil }
 // When the source ends with an error (an invalid export: its faults) that
 // error is returned as it is. Otherwise a plan or scheduled repayment that
 // exists for another customer, a phone that another customer still has once
-// the whole export is written (phoneMoves), and a
-// paid period the export no longer has are ECONFLICT; any other constraint
+// the whole export is written (phoneMoves), a paid period the export no
+// longer has, and one whose amounts or due date it changes are ECONFLICT;
+// any other constraint
 // violation is EINVALID. Either rejects the
 // whole import; the source is read to its end all the same, since the
 // export's own faults are reported first.
@@ -383,10 +385,18 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 				return err
 			}
 		}
-		for _, b := range p.Bills {
+		for j, b := range p.Bills {
 			key := strconv.Itoa(b.Period)
 			cur := bills[key]
 			delete(bills, key)
+			// A paid period stays as it was paid. Kept paid with the
+			// export's new amounts or due date it would say a sum was paid
+			// that never was (the plan settled on 500 fen of 1000); the
+			// money is the core's and only a person can reconcile it.
+			if changed := paidChanges(cur, b); changed != "" {
+				return supportbot.Errorf(supportbot.ECONFLICT, "%s.plans[%d].bills[%d]: plan %s: period %d is paid in the database and the export changes its %s",
+					at, i, j, p.ID, b.Period, changed)
+			}
 			status := keptStatus(cur, b.Status, supportbot.BillPaid)
 			if err := tx.writeRow(ctx, billsTable, []any{p.ID, b.Period}, cur,
 				[]any{string(b.DueDate), b.Principal, b.Fee, b.LateFee, status}, &s.Bills); err != nil {
@@ -450,6 +460,31 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 		}
 	}
 	return nil
+}
+
+// paidChanges names what the export's bill b changes of a period paid in
+// the database, whose columns (due_date, principal_fen, fee_fen,
+// late_fee_fen, status) are cur: "" when it is not paid there, or the
+// export leaves what was paid as it is. A status other than paid is not a
+// change: keptStatus keeps the paid one (an export made before the bot
+// took the money).
+func paidChanges(cur []any, b supportbot.Bill) string {
+	if cur == nil {
+		return ""
+	}
+	if status, _ := norm(cur[4]).(string); status != supportbot.BillPaid {
+		return ""
+	}
+	var changed []string
+	for i, c := range []struct {
+		name string
+		v    any
+	}{{"due_date", string(b.DueDate)}, {"principal_fen", b.Principal}, {"fee_fen", b.Fee}, {"late_fee_fen", b.LateFee}} {
+		if norm(cur[i]) != norm(c.v) {
+			changed = append(changed, fmt.Sprintf("%s %v to %v", c.name, norm(cur[i]), norm(c.v)))
+		}
+	}
+	return strings.Join(changed, ", ")
 }
 
 // keptStatus is the status to import for a row whose columns are cur (nil

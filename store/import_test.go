@@ -231,7 +231,7 @@ func TestImportRejected(t *testing.T) {
 	}, {
 		name: "constraint",
 		change: func(d []supportbot.CustomerData) []supportbot.CustomerData {
-			d[1].Plans[0].Bills[0].Principal = -1
+			d[0].Plans[0].Bills[1].Principal = -1 // an unpaid bill: a paid one's amounts are a conflict
 			return d
 		},
 		code: supportbot.EINVALID, msg: "bills",
@@ -416,7 +416,7 @@ func TestReimportRefusesToDropAPaidBill(t *testing.T) {
 	db, _, cfg := open(t)
 	mustImport(t, db, importSample())
 	update(t, db, func(tx *store.Tx) error {
-		_, err := tx.PayBills(ctx, "C1", "P1", 2, 3)
+		_, err := tx.PayBills(ctx, "C1", "P1", 3)
 		return err
 	})
 	data := importSample()
@@ -429,6 +429,66 @@ func TestReimportRefusesToDropAPaidBill(t *testing.T) {
 	if want := "customers[0].plans[0].bills: plan P1: period 3 is paid in the database and not in the export"; err == nil ||
 		!strings.Contains(err.Error(), want) {
 		t.Errorf("Import error = %v, want it to say %q", err, want)
+	}
+}
+
+// TestReimportRefusesToChangeAPaidBill: a period paid in the database keeps
+// what was paid. An export that changed its amount and due date was
+// accepted, the row kept "paid" with the new amount, and the bot called the
+// plan settled on 500 fen of 1000 (the operator probe's file). The import
+// is refused whole, told at the bill's path in the file.
+func TestReimportRefusesToChangeAPaidBill(t *testing.T) {
+	ctx := context.Background()
+	db, _, cfg := open(t)
+	customer := func(periods int, bills ...importer.Bill) importer.Customer {
+		return importer.Customer{ID: "G1", Name: "王芳", Phone: "13800138001", IDCardLast4: "1234", Language: "zh",
+			Plans: []importer.Plan{{ID: "GP1", OrderNo: "O1", Product: "Redmi 13", Partner: "小米分期",
+				PrincipalFen: 1000, Periods: periods, Bills: bills}}}
+	}
+	paid := importer.Bill{Period: 1, DueDate: "2026-12-15", PrincipalFen: 500, Status: "paid"}
+	unpaid := importer.Bill{Period: 2, DueDate: "2027-01-15", PrincipalFen: 500, Status: "unpaid"}
+	imp := func(c importer.Customer) (store.ImportStats, error) {
+		return db.ImportFrom(ctx, decoderSource(strings.NewReader(exportOf(t, c))))
+	}
+	if _, err := imp(customer(2, paid, unpaid)); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := imp(customer(2, unpaid, paid)); err != nil || s.Changed() {
+		t.Errorf("the same export again: %+v, %v; want nothing changed", s, err)
+	}
+	older := paid
+	older.Status = "unpaid" // made before the money came: paid is kept
+	if s, err := imp(customer(2, older, unpaid)); err != nil || s.Changed() {
+		t.Errorf("an older export of the paid period: %+v, %v; want nothing changed", s, err)
+	}
+
+	with := func(f func(b *importer.Bill)) importer.Bill {
+		b := paid
+		f(&b)
+		return b
+	}
+	for _, tc := range []struct {
+		name string
+		c    importer.Customer
+		want string
+	}{
+		{"the probe: re-split into one unpaid period", customer(1, importer.Bill{Period: 1, DueDate: "2027-01-15", PrincipalFen: 1000, Status: "unpaid"}),
+			"customers[0].plans[0].bills[0]: plan GP1: period 1 is paid in the database and the export changes its due_date 2026-12-15 to 2027-01-15, principal_fen 500 to 1000"},
+		{"a fee, second in the file", customer(2, unpaid, with(func(b *importer.Bill) { b.FeeFen = 100 })),
+			"customers[0].plans[0].bills[1]: plan GP1: period 1 is paid in the database and the export changes its fee_fen 0 to 100"},
+		{"a late fee", customer(2, with(func(b *importer.Bill) { b.LateFeeFen = 50 }), unpaid),
+			"customers[0].plans[0].bills[0]: plan GP1: period 1 is paid in the database and the export changes its late_fee_fen 0 to 50"},
+		{"a due date", customer(2, with(func(b *importer.Bill) { b.DueDate = "2026-12-14" }), unpaid),
+			"customers[0].plans[0].bills[0]: plan GP1: period 1 is paid in the database and the export changes its due_date 2026-12-15 to 2026-12-14"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var err error
+			rawDB(t, cfg).unchanged(t, "a refused import", func() { _, err = imp(tc.c) })
+			wantCode(t, "a re-import changing a paid period", err, supportbot.ECONFLICT)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Import error = %v, want it to say %q", err, tc.want)
+			}
+		})
 	}
 }
 
