@@ -444,11 +444,11 @@ func (d *Decoder) customerData(o *object) supportbot.CustomerData {
 		data.Cards[0].Default = true // a customer always has a card to debit
 	}
 
-	plans := map[string]supportbot.Plan{}
+	plans := map[string]readPlan{}
 	for _, po := range o.array("plans", false, maxPlans, "plans") {
 		if po != nil {
-			plan := d.plan(po, c.ID)
-			plans[plan.ID] = plan
+			plan, owed := d.plan(po, c.ID)
+			plans[plan.ID] = readPlan{plan, owed}
 			data.Plans = append(data.Plans, plan)
 		}
 	}
@@ -472,7 +472,17 @@ func (d *Decoder) card(o *object) supportbot.Card {
 	return c
 }
 
-func (d *Decoder) plan(o *object, customerID string) supportbot.Plan {
+// readPlan is a plan as its scheduled repayments are checked against it.
+type readPlan struct {
+	supportbot.Plan
+	// owed is what each period owes (principal, fee and late fee), for the
+	// periods whose amounts were read: a fault of an amount is not told
+	// again as a repayment more than the period owes.
+	owed map[int]supportbot.Money
+}
+
+// plan reads a plan, and what each of its periods owes (see readPlan).
+func (d *Decoder) plan(o *object, customerID string) (supportbot.Plan, map[int]supportbot.Money) {
 	pl := supportbot.Plan{
 		ID:         o.ref("id"),
 		CustomerID: customerID,
@@ -509,6 +519,7 @@ func (d *Decoder) plan(o *object, customerID string) supportbot.Plan {
 	}
 	var bills []bill
 	periodAt := map[int]*path{}
+	owed := map[int]supportbot.Money{}
 	// Every amount is within 0..MaxPlanMoney, so these sums cannot wrap;
 	// SumMoney says so, should a file hold thousands of bills.
 	var sum, charges supportbot.Money
@@ -520,6 +531,9 @@ func (d *Decoder) plan(o *object, customerID string) supportbot.Plan {
 			continue
 		}
 		b, principalOK, feesOK := d.bill(bo, pl, periodAt)
+		if principalOK && feesOK && b.Period > 0 {
+			owed[b.Period] = b.Principal + b.Fee + b.LateFee // each within MaxPlanMoney: no wrap
+		}
 		b.PlanID = pl.ID
 		var err error
 		if sum, err = supportbot.SumMoney(sum, b.Principal); err != nil {
@@ -584,7 +598,7 @@ func (d *Decoder) plan(o *object, customerID string) supportbot.Plan {
 		}
 	}
 	o.done()
-	return pl
+	return pl, owed
 }
 
 // bill reads one period; periodAt records where each period appeared. It
@@ -648,7 +662,7 @@ func unsettleable(bills []supportbot.Bill, today supportbot.Date) bool {
 	return unpaid > 0
 }
 
-func (d *Decoder) scheduled(o *object, customerID string, plans map[string]supportbot.Plan, cards map[string]bool) supportbot.ScheduledRepayment {
+func (d *Decoder) scheduled(o *object, customerID string, plans map[string]readPlan, cards map[string]bool) supportbot.ScheduledRepayment {
 	r := supportbot.ScheduledRepayment{
 		ID:         o.ref("id"),
 		CustomerID: customerID,
@@ -671,8 +685,15 @@ func (d *Decoder) scheduled(o *object, customerID string, plans map[string]suppo
 		}
 	}
 	var amountOK bool
-	if r.Amount, amountOK = o.money("amount_fen", true); amountOK && r.Amount == 0 {
+	r.Amount, amountOK = o.money("amount_fen", true)
+	switch owed, owedOK := plan.owed[r.Period]; {
+	case amountOK && r.Amount == 0:
 		o.fault("amount_fen", "must be more than 0")
+	case amountOK && owedOK && r.Amount > owed:
+		// The bot shows the customer this amount as the period's debit
+		// (the cancel list); more than the period owes is no debit of it.
+		o.fault("amount_fen", "%d fen is more than period %d owes: %d fen (its principal, fee and late fee)",
+			r.Amount, r.Period, owed)
 	}
 	if v := o.str("run_at", true, maxTimeText); v != "" {
 		t, err := time.Parse(time.RFC3339, v)

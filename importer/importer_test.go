@@ -335,11 +335,15 @@ func TestParseMoneyBounds(t *testing.T) {
 			paths: []string{p}, want: "and the largest prepayment fee come to more than"},
 	})
 
-	// The bounds themselves are allowed.
-	data := doc(bills("1000000000", `"principal_fen": 999999999, "fee_fen": 1`, `"principal_fen": 1`), sched("1000000000"))
+	// The bounds themselves are allowed (a repayment no more than its
+	// period owes).
+	data := doc(bills("1000000000", `"principal_fen": 999999999, "fee_fen": 1`, `"principal_fen": 1`), sched("999999999"))
 	data = strings.Replace(data, `"principal_fen": 1,`, `"principal_fen": 1, "fee_fen": 0, "late_fee_fen": 0,`, 1)
 	if _, err := importer.Parse([]byte(strings.Replace(data, `"fee_fen": 1`, `"fee_fen": 0`, 1))); err != nil {
 		t.Errorf("a plan of exactly MaxPlanMoney: %v", err)
+	}
+	if _, err := importer.Parse([]byte(doc(bills("1000000000", `"principal_fen": 1000000000`), sched("1000000000")))); err != nil {
+		t.Errorf("a repayment of exactly MaxPlanMoney: %v", err)
 	}
 }
 
@@ -369,7 +373,25 @@ func TestParseRefusesWhatTheCoreCannotMean(t *testing.T) {
 		{name: "booking of a paid period", data: doc(paid, sched("100", "scheduled")),
 			paths: []string{"customers[0].scheduled_repayments[0].status"},
 			want:  "customers[0].scheduled_repayments[0].status: scheduled for period 1, which the plan's bills say is paid"},
+		// The operator probe: 999999 fen booked on a 500-fen period, and the
+		// customer's cancel list showed "第 2 期 · ¥9,999.99".
+		{name: "repayment of more than its period owes", data: doc(bills("1000", `"principal_fen": 500`, `"principal_fen": 500`),
+			strings.Replace(sched("999999", "scheduled"), `"period": 1`, `"period": 2`, 1)),
+			paths: []string{"customers[0].scheduled_repayments[0].amount_fen"},
+			want:  "customers[0].scheduled_repayments[0].amount_fen: 999999 fen is more than period 2 owes: 500 fen (its principal, fee and late fee)"},
+		{name: "repayment one fen over principal, fee and late fee",
+			data:  doc(bills("100", `"principal_fen": 100, "fee_fen": 20, "late_fee_fen": 3`), sched("124", "scheduled")),
+			paths: []string{"customers[0].scheduled_repayments[0].amount_fen"}, want: "124 fen is more than period 1 owes: 123 fen"},
+		{name: "done repayment of more than its period owes", data: doc(paid, sched("101", "done")),
+			paths: []string{"customers[0].scheduled_repayments[0].amount_fen"}, want: "101 fen is more than period 1 owes: 100 fen"},
+		// A bill's amount in fault is told once, not again as the repayment's.
+		{name: "period of an unreadable amount", data: doc(bills("100", `"principal_fen": 100, "fee_fen": 1.5`), sched("500", "scheduled")),
+			paths: []string{p + ".bills[0].fee_fen"}, want: "must be an integer"},
 	})
+	// What the period owes, to the fen, late fee included, may be booked.
+	if _, err := importer.Parse([]byte(doc(bills("100", `"principal_fen": 100, "fee_fen": 20, "late_fee_fen": 3`), sched("123", "scheduled")))); err != nil {
+		t.Errorf("a repayment of what its period owes: %v", err)
+	}
 	// A booking done or cancelled for a paid period is history, not a debit to come.
 	for _, status := range []string{"done", "cancelled"} {
 		if _, err := importer.Parse([]byte(doc(paid, sched("100", status)))); err != nil {
