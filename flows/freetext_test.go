@@ -511,3 +511,21 @@ func TestHasTodaysMoneyBeenTakenTellsTheBookingsBeingDebited(t *testing.T) {
 	w.send("今天的钱扣了没有")
 	w.reject("正在扣款中")
 }
+
+// TestAPhoneNumberTypedBeforeIdentifyingOffersTheButton: "my number is +86
+// 136 0013 6000" before identifying got the "how to change your phone
+// number" answer (a probe). It is told a typed number cannot identify them,
+// with the contact button; an order number is not a phone number.
+func TestAPhoneNumberTypedBeforeIdentifyingOffersTheButton(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(600, "zh")
+	for _, typed := range []string{"my number is +86 136 0013 6000", "我手机号13800138000", "138-0013-8000"} {
+		c.send(typed)
+		c.expect("手动输入的号码无法用于验证", "{")
+	}
+	c.share(phoneZhang, 600)
+	c.expect("验证成功")
+	o := h.chat(601, "zh")
+	o.send("订单号5241015123456的账单") // the fake classifier: a bill question
+	o.reject("手动输入的号码")
+}

@@ -19,11 +19,14 @@ func identifyFlow() *spec {
 		initial: "idle",
 		events: fsm.Events{
 			{Name: "ask", Src: []string{"idle", "asking"}, Dst: "asking"},
+			// typed: a phone number typed before anything asked for it.
+			{Name: "typed", Src: []string{"idle", "asking"}, Dst: "asking"},
 		},
 		callbacks: func(s *Step) fsm.Callbacks {
 			return fsm.Callbacks{
 				// after_, not enter_: asking again is a self-transition.
-				"after_ask": func(_ ctxT, _ *fsm.Event) { askContact(s, "identify.ask") },
+				"after_ask":   func(_ ctxT, _ *fsm.Event) { askContact(s, "identify.ask") },
+				"after_typed": func(_ ctxT, _ *fsm.Event) { askContact(s, "identify.use_button") },
 			}
 		},
 		start: func(s *Step, _ string) error { return startIdentify(s, "", "") },

@@ -108,6 +108,10 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 	"no thanks": true, "no thank you": true, "maybe later": true, "keep it": true, "no keep it": true, "don't": true,
 	"don't pay": true, "do not pay": true, "don't cancel": true, "don't change it": true}
 
+// mobileTyped is a mainland mobile number typed (not an order number): 11
+// digits from 1[3-9], grouped or not, perhaps after +86.
+var mobileTyped = regexp.MustCompile(`(?:^|[^0-9])(?:\+?86[\s-]?)?1[3-9][0-9](?:[\s-]?[0-9]){8}(?:$|[^0-9])`)
+
 // maskedNumber is a card or ID number as MaskSecrets left it.
 var maskedNumber = regexp.MustCompile(`\*{4}[0-9Xx]{4}`)
 
@@ -605,6 +609,13 @@ func (s *Step) freeText(text string) error {
 	if asksLanguage(text) { // "English?", "can you speak Chinese", 能用英文吗
 		s.conv.Misses = 0
 		return s.setLang("")
+	}
+	if s.conv.CustomerID == "" && mobileTyped.MatchString(text) && utf8.RuneCountInString(text) <= 40 {
+		// "my number is 136…" before identifying: typed, it proves
+		// nothing; the contact's button does, and is offered.
+		s.conv.Misses = 0
+		s.leave()
+		return s.fire("identify", "typed")
 	}
 	if told, err := lastPayment(s, text); told || err != nil { // "扣了吗" after paying
 		s.conv.Misses = 0
