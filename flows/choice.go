@@ -23,6 +23,27 @@ func listChoice(text string, n int, names []string) int {
 	return kindChoice(t, names)
 }
 
+// partnerChoice reads a plan named by its financing partner ("招联那个" for
+// 招联金融): the partner's name, or its first two characters when it is a
+// Chinese name of four, in t — for exactly one item of partners (one per
+// item, in list order); 0 otherwise.
+func partnerChoice(t string, partners []string) int {
+	found := 0
+	for i, p := range partners {
+		p = strings.ToLower(p)
+		said := strings.Contains(t, p)
+		if r := []rune(p); !said && len(r) == 4 && unicode.Is(unicode.Han, r[0]) {
+			said = strings.Contains(t, string(r[:2]))
+		}
+		if said && found != 0 {
+			return 0 // two plans said: not a choice
+		} else if said {
+			found = i + 1
+		}
+	}
+	return found
+}
+
 // deviceKinds are the kinds of device a customer names a plan by ("手机那个",
 // "the laptop"): the words they say, and the words of a product name that
 // show the kind — the first kind whose words a name has is its kind.

@@ -677,13 +677,17 @@ func quoteText(s *Step, flow string) (bool, error) {
 			return true, err
 		}
 		names := make([]string, len(open))
+		partners := make([]string, len(open))
 		for i, p := range open {
-			names[i] = p.Product
+			names[i], partners[i] = p.Product, p.Partner
 			if text == strings.ToLower(p.OrderNo) {
 				return true, s.fire(flow, "quote", &open[i])
 			}
 		}
 		if i := listChoice(text, len(open), names); i > 0 {
+			return true, s.fire(flow, "quote", &open[i-1])
+		}
+		if i := partnerChoice(bare(text), partners); i > 0 { // "招联那个"
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
 	case "quoted":

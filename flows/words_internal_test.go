@@ -44,3 +44,20 @@ func TestKindChoice(t *testing.T) {
 		t.Errorf("a phone among a MacBook and a Switch: %d, want none", got)
 	}
 }
+
+// TestPartnerChoice: a plan picked by its financing partner ("招联那个"), only
+// when one plan has it (a probe's "招联那个" at the plan picker was not
+// understood).
+func TestPartnerChoice(t *testing.T) {
+	partners := []string{"小米分期", "招联金融", "马上消费金融"}
+	for text, want := range map[string]int{
+		"招联那个": 2, "招联金融的": 2, "小米分期那笔": 1, "马上消费金融": 3, "the zhaolian one": 0, "金融那个": 0, "哪个": 0,
+	} {
+		if got := partnerChoice(bare(text), partners); got != want {
+			t.Errorf("partnerChoice(%q) = %d, want %d", text, got, want)
+		}
+	}
+	if got := partnerChoice("招联那个", []string{"招联金融", "招联金融"}); got != 0 {
+		t.Errorf("two plans of one partner: %d, want none", got)
+	}
+}
