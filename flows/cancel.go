@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +58,42 @@ type scheduledView struct {
 	DueDate supportbot.Date // of the bill it pays; "" if unknown
 	BillDue bool            // that bill is unpaid
 }
+
+// bookingNamed reads a booking named by its period ("第7期") or by the day
+// of the month it runs ("取消14号那个") or, failing that, its bill is due
+// ("15号的") — the one booking that fits, by its place in list; 0 for none
+// or several.
+func bookingNamed(s *Step, text string, list []*scheduledView) int {
+	var tries []func(v *scheduledView) bool
+	if m := periodSaid.FindStringSubmatch(text); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		tries = append(tries, func(v *scheduledView) bool { return v.Period == n })
+	} else if m := daySaid.FindStringSubmatch(text); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		loc := s.e.cfg.Location
+		tries = append(tries, func(v *scheduledView) bool { return v.RunAt.In(loc).Day() == n },
+			func(v *scheduledView) bool { return v.DueDate != "" && v.DueDate.Time(loc).Day() == n })
+	}
+	for _, fits := range tries {
+		found := 0
+		for i, v := range list {
+			if fits(v) && found != 0 {
+				return 0 // several: not a choice
+			} else if fits(v) {
+				found = i + 1
+			}
+		}
+		if found != 0 {
+			return found
+		}
+	}
+	return 0
+}
+
+var (
+	periodSaid = regexp.MustCompile(`第\s*([0-9]{1,2})\s*期`)
+	daySaid    = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2})\s*(?:号|日)`)
+)
 
 func (v *scheduledView) line(s *Step) string {
 	return s.T("cancel.item", "product", v.Product, "period", v.Period, "amount", money(v.Amount), "card", v.Card,
@@ -212,6 +249,9 @@ func handleCancel(s *Step, a action) (bool, error) {
 				names[i] = v.Product
 			}
 			n := listChoice(text, len(list), names)
+			if n == 0 {
+				n = bookingNamed(s, text, list) // "取消12号那个", "第7期"
+			}
 			if n == 0 {
 				return false, nil
 			}

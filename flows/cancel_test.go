@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -110,4 +111,24 @@ func TestABookingPastItsTimeIsNotWithinTwoHours(t *testing.T) {
 	c.press("Xiaomi Book 第 3 期")
 	c.expect("已到扣款时间", "无法再取消")
 	c.reject("2 小时内执行")
+}
+
+// TestABookingIsNamedByItsDayOrPeriod: at the cancel list "取消12号那个" (a
+// probe) was not understood, though one booking ran that day. The day it
+// runs (or else its bill is due), or its period, picks the one booking that
+// fits; a day that fits several picks none.
+func TestABookingIsNamedByItsDayOrPeriod(t *testing.T) {
+	for _, said := range []string{"取消14号那个", "14日的", "第7期", "第 7 期那笔"} {
+		_, c := session(t, fixture(), phoneZhang, "/cancel_schedule")
+		c.send(said)
+		if !strings.Contains(c.text(), "要取消这笔预约还款吗") {
+			t.Errorf("%q at the list: not taken for the booking of period 7", said)
+		}
+		c.expect("第 7 期")
+	}
+	_, c := session(t, fixture(), phoneZhang, "/cancel_schedule")
+	c.send("20号那个") // none runs or is due then
+	c.reject("要取消这笔预约还款吗")
+	c.send("15号的") // none runs then; two bills it pays are due on a 15th
+	c.reject("要取消这笔预约还款吗")
 }
