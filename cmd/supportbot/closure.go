@@ -23,7 +23,10 @@ func runClosure(ctx context.Context, cfg Config, args []string, out io.Writer) e
 	if cfg.CoreURL != "" {
 		return errors.New("closure set: closure requests are decided in the core system at CORE_URL, which tells the bot")
 	}
-	ref, status, reason := args[1], strings.ToLower(args[2]), strings.Join(args[3:], " ")
+	ref, status, reason := args[1], strings.ToLower(args[2]), strings.TrimSpace(strings.Join(args[3:], " "))
+	if err := checkCustomerText(reason); err != nil {
+		return usageError("closure set: the reason " + err.Error() + "\n" + commandUsage["closure"])
+	}
 	db, err := openExisting(ctx, cfg, "closure set")
 	if err != nil {
 		return err

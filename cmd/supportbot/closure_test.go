@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"supportbot/store"
 )
 
 func TestTelegramClosureRequestStatusAndDecision(t *testing.T) {
@@ -84,4 +88,31 @@ func TestTelegramClosureLocksAfterThreeWrongAnswers(t *testing.T) {
 	other.say("/close_account", "分享我的手机号")
 	a.srv.ShareContact(other.user, "8613900139000", other.user.ID)
 	other.next("锁定")
+}
+
+// TestClosureReasonIsCheckedLikeANotice: a rejection's reason goes to the
+// customer as written, so it has a notice's rules: a newline was sent as
+// one, and a reason of 6,000 characters reached the customer in 3 messages.
+func TestClosureReasonIsCheckedLikeANotice(t *testing.T) {
+	// The reason is checked before the database is opened: a missing one
+	// tells a reason that passed from one that did not.
+	missing := filepath.Join(t.TempDir(), "missing.db")
+	for _, tc := range []struct{ reason, want string }{
+		{"请先还清\n剩余账单", "control characters"},
+		{"unpaid\x1b[2J", "control characters"},
+		{strings.Repeat("欠", store.MaxAnnouncement+1), "501 characters, more than the 500"},
+		{strings.Repeat("x", 6000), "6000 characters"},
+	} {
+		_, _, err := runCLI(t, missing, "closure", "set", "CR-20261202-0001", "rejected", tc.reason)
+		var usage usageError
+		if !errors.As(err, &usage) || !strings.Contains(err.Error(), "closure set: the reason ") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("reason %.20q: %v; want a usage error saying %q", tc.reason, err, tc.want)
+		}
+	}
+	for _, reason := range []string{strings.Repeat("欠", store.MaxAnnouncement), "  请先还清剩余账单 \n"} {
+		_, _, err := runCLI(t, missing, "closure", "set", "CR-20261202-0001", "rejected", reason)
+		if err == nil || !strings.Contains(err.Error(), "does not exist") {
+			t.Errorf("reason %.20q: %v; want it accepted (and the missing database named)", reason, err)
+		}
+	}
 }

@@ -143,7 +143,8 @@ Lists the questions the bot could not answer, most frequent first, numbers maske
 	"closure": `usage: supportbot closure set REF completed|rejected [REASON]
 
 Records an agent's decision on a closure request (CR-20261121-0001); a rejection
-needs a reason. The running bot tells the customer's chats.`,
+needs a reason: at most 500 characters, no control characters (no newline), as a
+notice's text. The running bot tells the customer's chats.`,
 	"notice": noticeUsage,
 }
 

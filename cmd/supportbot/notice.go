@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"supportbot"
+	"supportbot/store"
 )
 
 const noticeUsage = `usage:
@@ -131,10 +134,28 @@ func parseNoticeSet(args []string, loc *time.Location) (noticeSet, error) {
 	if n.zh == "" || n.en == "" {
 		return bad("the Chinese and the English text must not be empty")
 	}
-	if strings.ContainsFunc(n.zh+n.en, unicode.IsControl) {
-		return bad("the texts must not contain control characters (they reach every customer's chat)")
+	if err := checkCustomerText(n.zh); err != nil {
+		return bad("the Chinese text %v", err)
+	}
+	if err := checkCustomerText(n.en); err != nil {
+		return bad("the English text %v", err)
 	}
 	return n, nil
+}
+
+// checkCustomerText refuses an operator's text that reaches customers' chats
+// as written (a notice, a closure rejection's reason): control characters
+// would end up in the chat (a newline, a terminal escape), and a text over
+// store.MaxAnnouncement characters would arrive cut into several messages.
+// The error completes a sentence: "the reason " + err.
+func checkCustomerText(text string) error {
+	if strings.ContainsFunc(text, unicode.IsControl) {
+		return errors.New("must not contain control characters (it reaches the customers' chats as written)")
+	}
+	if n := utf8.RuneCountInString(text); n > store.MaxAnnouncement {
+		return fmt.Errorf("has %d characters, more than the %d a customer is sent", n, store.MaxAnnouncement)
+	}
+	return nil
 }
 
 // parseNoticeTime reads RFC 3339, or "YYYY-MM-DD HH:MM" in loc.
