@@ -15,6 +15,8 @@ import (
 	"supportbot"
 	"supportbot/importer"
 	"supportbot/importer/importertest"
+	"supportbot/store"
+	"supportbot/store/storetest"
 )
 
 // runCLI runs one subcommand on the database at dbPath and returns its
@@ -272,6 +274,37 @@ func TestAuditTextShowsAmountsAsIntegers(t *testing.T) {
 	} {
 		if got := auditValue(c.v); got != c.want {
 			t.Errorf("auditValue(%#v) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}
+
+// TestAuditTextIsInTheSupportTimeZone: the text form printed UTC with no
+// zone, where tickets and notices speak SUPPORT_TIMEZONE, and printed
+// "flow=" for a detail with nothing to say.
+func TestAuditTextIsInTheSupportTimeZone(t *testing.T) {
+	cfg := storetest.Config(t)
+	db, err := store.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Now = func() time.Time { return time.Date(2026, 12, 2, 1, 30, 0, 0, time.UTC) }
+	err = db.Update(context.Background(), func(tx *store.Tx) error {
+		return tx.AppendAudit(context.Background(), supportbot.AuditEntry{Action: "card_number_refused", CustomerID: "C1",
+			Details: map[string]any{"flow": "", "plan_ids": []string{}, "card": map[string]any{}, "gone": nil, "amount_fen": 100}})
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for zone, want := range map[string]string{
+		"":                 "2026-12-02 09:30:00  card_number_refused customer=C1 amount_fen=100\n", // Asia/Shanghai
+		"America/New_York": "2026-12-01 20:30:00  card_number_refused customer=C1 amount_fen=100\n",
+	} {
+		vars := map[string]string{"LOG_LEVEL": "error", "SUPPORT_TIMEZONE": zone}
+		dbEnv(vars, cfg)
+		var out bytes.Buffer
+		if err := Run(context.Background(), []string{"audit"}, env(vars), strings.NewReader(""), &out, io.Discard); err != nil || out.String() != want {
+			t.Errorf("audit with SUPPORT_TIMEZONE=%q: %v\n got %q\nwant %q", zone, err, out.String(), want)
 		}
 	}
 }

@@ -104,7 +104,8 @@ func (p *importProgress) Next() (supportbot.CustomerData, bool) {
 	return c, ok
 }
 
-// runAudit prints the audit log, as text or JSON lines.
+// runAudit prints the audit log, as text or JSON lines. The text gives times
+// in the support time zone, as tickets does; JSON gives UTC, marked Z.
 func runAudit(ctx context.Context, cfg Config, customer string, asJSON bool, out io.Writer) error {
 	db, err := openExisting(ctx, cfg, "audit")
 	if err != nil {
@@ -137,13 +138,30 @@ func runAudit(ctx context.Context, cfg Config, customer string, asJSON bool, out
 		sort.Strings(keys)
 		var b strings.Builder
 		for _, k := range keys {
-			if v := e.Details[k]; v != nil { // nothing to say: left out, not "<nil>"
+			if v := e.Details[k]; !emptyDetail(v) { // nothing to say: left out, not "<nil>" or "flow="
 				fmt.Fprintf(&b, " %s=%s", k, auditValue(v))
 			}
 		}
-		fmt.Fprintf(out, "%s  %-18s customer=%s%s\n", e.Time.Format("2006-01-02 15:04:05"), e.Action, e.CustomerID, b.String())
+		fmt.Fprintf(out, "%s  %-18s customer=%s%s\n", e.Time.In(cfg.Location).Format("2006-01-02 15:04:05"), e.Action,
+			e.CustomerID, b.String())
 	}
 	return nil
+}
+
+// emptyDetail reports whether a detail of an audit entry (decoded from JSON)
+// says nothing: null, "", [] or {}.
+func emptyDetail(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return v == ""
+	case []any:
+		return len(v) == 0
+	case map[string]any:
+		return len(v) == 0
+	}
+	return false
 }
 
 // auditValue is a detail of an audit entry (decoded from JSON) as text:

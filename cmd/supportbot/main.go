@@ -111,7 +111,8 @@ written. Importing the same file again changes nothing. A progress line goes to
 stderr every few seconds; the counts of what changed go to stdout.`,
 	"audit": `usage: supportbot audit [--customer ID] [--json]
 
-Prints the append-only audit log of DATABASE_PATH, oldest first.
+Prints the append-only audit log of DATABASE_PATH, oldest first, times in
+SUPPORT_TIMEZONE.
   --customer ID   only this customer's entries
   --json          one JSON object per line`,
 	"ask": `usage: supportbot ask [--explain] "text"
