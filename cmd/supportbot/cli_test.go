@@ -74,6 +74,35 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 	}
 }
 
+// TestUsageSaysWhatWasWrong: an unknown command printed the usage alone,
+// and a bad flag of audit, actions, tickets or faq misses printed the flag
+// package's own listing ("Usage of audit: -customer string …") before the
+// usage. Each says, in one line, what was wrong, then the usage.
+func TestUsageSaysWhatWasWrong(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.db")
+	for _, tc := range []struct {
+		args  []string
+		line  string
+		usage string
+	}{
+		{[]string{"bogus"}, "unknown command bogus", usage},
+		{[]string{"audit", "--bogus"}, "audit: flag provided but not defined: -bogus", commandUsage["audit"]},
+		{[]string{"actions", "--bogus"}, "actions: flag provided but not defined: -bogus", commandUsage["actions"]},
+		{[]string{"tickets", "--open", "-bogus"}, "tickets: flag provided but not defined: -bogus", commandUsage["tickets"]},
+		{[]string{"faq", "misses", "--bogus"}, "faq misses: flag provided but not defined: -bogus", commandUsage["faq"]},
+		{[]string{"faq", "misses", "--limit", "abc"}, `faq misses: invalid value "abc" for flag -limit: parse error`, commandUsage["faq"]},
+		{[]string{"ask", "--bogus", "x"}, "ask: flag provided but not defined: -bogus", commandUsage["ask"]},
+		{[]string{"import", "--bogus"}, "import: flag provided but not defined: -bogus", commandUsage["import"]},
+	} {
+		out, errOut, err := runCLI(t, missing, tc.args...)
+		var u usageError
+		if want := tc.line + "\n" + tc.usage; !errors.As(err, &u) || err.Error() != want || out != "" || errOut != "" {
+			t.Errorf("supportbot %s: %v, stdout %q, stderr %q\nwant only the usage error:\n%s",
+				strings.Join(tc.args, " "), err, out, errOut, want)
+		}
+	}
+}
+
 // TestADatabaseThatIsNotOneIsNamed: DATABASE_PATH naming a directory or
 // a file that is not a database stops the bot, and every command, with an
 // error that names it.

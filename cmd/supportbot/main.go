@@ -162,14 +162,24 @@ func helpArg(args []string) bool {
 	return false
 }
 
+// parseFlags parses the flags of subcommand command: a bad one (unknown, or
+// a value that does not parse) is a usage error with one line naming it,
+// then the command's usage — not the flag package's own listing.
+func parseFlags(fs *flag.FlagSet, command string, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return usageError(fmt.Sprintf("%s: %v\n%s", fs.Name(), err, commandUsage[command]))
+	}
+	return nil
+}
+
 // plainArgs parses the arguments of a subcommand that has no flags: an
 // argument that looks like one is a usage error, unless "--" came before it
 // (a file or a question that starts with "-").
 func plainArgs(name string, args []string) ([]string, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		return nil, usageError(fmt.Sprintf("%s: %v\n%s", name, err, commandUsage[name]))
+	if err := parseFlags(fs, name, args); err != nil {
+		return nil, err
 	}
 	return fs.Args(), nil
 }
@@ -212,19 +222,19 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runImport(ctx, cfg, rest[0], stdout, stderr)
 	case "audit":
 		fs := flag.NewFlagSet("audit", flag.ContinueOnError)
-		fs.SetOutput(stderr)
 		customer := fs.String("customer", "", "only this customer's entries")
 		asJSON := fs.Bool("json", false, "one JSON object per line")
-		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
+		if err := parseFlags(fs, "audit", args[1:]); err != nil {
+			return err
+		} else if fs.NArg() != 0 {
 			return usageError(commandUsage["audit"])
 		}
 		return runAudit(ctx, cfg, *customer, *asJSON, stdout)
 	case "ask":
 		fs := flag.NewFlagSet("ask", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
 		explain := fs.Bool("explain", false, "explain how the question was read")
-		if err := fs.Parse(args[1:]); err != nil {
-			return usageError(fmt.Sprintf("ask: %v\n%s", err, commandUsage["ask"]))
+		if err := parseFlags(fs, "ask", args[1:]); err != nil {
+			return err
 		} else if fs.NArg() != 1 {
 			return usageError(commandUsage["ask"])
 		}
@@ -235,9 +245,12 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runNotice(ctx, cfg, args[1:], stdout)
 	case "faq":
 		fs := flag.NewFlagSet("faq misses", flag.ContinueOnError)
-		fs.SetOutput(stderr)
 		limit := fs.Int("limit", 20, "how many")
-		if len(args) < 2 || args[1] != "misses" || fs.Parse(args[2:]) != nil || fs.NArg() != 0 {
+		if len(args) < 2 || args[1] != "misses" {
+			return usageError(commandUsage["faq"])
+		} else if err := parseFlags(fs, "faq", args[2:]); err != nil {
+			return err
+		} else if fs.NArg() != 0 {
 			return usageError(commandUsage["faq"])
 		}
 		if *limit < 1 {
@@ -246,17 +259,19 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMisses(ctx, cfg, *limit, stdout)
 	case "tickets":
 		fs := flag.NewFlagSet("tickets", flag.ContinueOnError)
-		fs.SetOutput(stderr)
 		open := fs.Bool("open", false, "only open tickets")
-		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
+		if err := parseFlags(fs, "tickets", args[1:]); err != nil {
+			return err
+		} else if fs.NArg() != 0 {
 			return usageError(commandUsage["tickets"])
 		}
 		return runTickets(ctx, cfg, *open, stdout)
 	case "actions":
 		fs := flag.NewFlagSet("actions", flag.ContinueOnError)
-		fs.SetOutput(stderr)
 		state := fs.String("state", "", "only actions in this state (pending, unknown, processing, succeeded, declined, failed, refused)")
-		if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
+		if err := parseFlags(fs, "actions", args[1:]); err != nil {
+			return err
+		} else if fs.NArg() != 0 {
 			return usageError(commandUsage["actions"])
 		}
 		return runActions(ctx, cfg, *state, stdout)
@@ -269,5 +284,5 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return runBackup(ctx, cfg, rest[0], stdout)
 	}
-	return usageError(usage)
+	return usageError("unknown command " + args[0] + "\n" + usage)
 }
