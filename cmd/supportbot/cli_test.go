@@ -271,6 +271,41 @@ func TestImportStreamsWithProgress(t *testing.T) {
 	}
 }
 
+// TestImportInterruptedIsNotRejected: an import stopped by SIGTERM said
+// "rejected, nothing imported … context canceled", as if the file were bad.
+func TestImportInterruptedIsNotRejected(t *testing.T) {
+	dir := t.TempDir()
+	dbPath, file := filepath.Join(dir, "bot.db"), filepath.Join(dir, "export.json")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := importertest.Write(f, 300); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	defer func(d time.Duration) { importProgressEvery = d }(importProgressEvery)
+	importProgressEvery = 0
+
+	// The signal arrives while customers are read: at the first progress line.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out bytes.Buffer
+	err = Run(ctx, []string{"import", file}, env(map[string]string{"DATABASE_PATH": dbPath, "LOG_LEVEL": "error"}),
+		strings.NewReader(""), &out, writerFunc(func(p []byte) (int, error) { cancel(); return len(p), nil }))
+	want := "import of " + file + " interrupted, nothing imported (database " + dbPath + "): context canceled"
+	if err == nil || err.Error() != want || out.Len() != 0 {
+		t.Errorf("import interrupted: %v, stdout %q\nwant %s", err, out.String(), want)
+	}
+	if out, _, err := runCLI(t, dbPath, "audit"); err != nil || out != "" {
+		t.Errorf("after the interrupted import, audit: %v, %q; want nothing imported", err, out)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
 // TestImportIsForTheEmbeddedCore: with CORE_URL the core system owns the
 // customers; an import would fill tables nothing reads, so it is refused.
 func TestImportIsForTheEmbeddedCore(t *testing.T) {

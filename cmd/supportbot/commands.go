@@ -63,6 +63,9 @@ func runImport(ctx context.Context, cfg Config, path string, out, progress io.Wr
 	switch {
 	case errors.As(err, &faults):
 		return fmt.Errorf("%s rejected, nothing imported:\n%w", path, err)
+	case err != nil && ctx.Err() != nil:
+		// SIGINT or SIGTERM: the file was not refused, it was not finished.
+		return fmt.Errorf("import of %s interrupted, nothing imported (database %s): %w", path, cfg.DatabasePath, context.Cause(ctx))
 	case err != nil:
 		return fmt.Errorf("%s rejected, nothing imported (database %s): %w", path, cfg.DatabasePath, err)
 	}
