@@ -110,9 +110,15 @@ func TestMaskNumbers(t *testing.T) {
 	for in, want := range map[string]string{
 		"卡号6222021234567890123": "卡号****",
 		"身份证后四位 123X":           "身份证后四位 ****",
-		"手机 +86 13800138000 谢谢": "手机 +86 **** 谢谢",
+		"手机 +86 13800138000 谢谢": "手机 +**** 谢谢",
 		"我还了500块":               "我还了500块",
 		"第 3 期":                 "第 3 期",
+		// grouped or spelled, as an operator probe typed them
+		"我的猫叫139 123 456 78怎么喂": "我的猫叫****怎么喂",
+		"电话138-0013-8000":       "电话****",
+		"电话一三九一二三四五六七八在哪":       "电话****在哪",
+		"还了 1 000 元":            "还了 1 000 元",
+		"第一二期":                  "第一二期",
 	} {
 		if got := supportbot.MaskNumbers(in, 200); got != want {
 			t.Errorf("MaskNumbers(%q) = %q, want %q", in, got, want)

@@ -135,9 +135,33 @@ func ChatRef(chatID int64) string {
 // one (digits, full-width digits, a final X).
 var numberRun = regexp.MustCompile(`[0-9０-９]{3,}[xXｘＸ]|[0-9０-９]{4,}[0-9０-９xXｘＸ]*`)
 
+// groupedRun is digits in groups joined by a space or a dash ("139 123 456
+// 78", "138-0013-8000"); spelledRun, a number spelled in Chinese digits
+// (一三九一二三四五六七八).
+var (
+	groupedRun = regexp.MustCompile(`[0-9０-９]+(?:[ \-－][0-9０-９]+)+[xXｘＸ]?`)
+	spelledRun = regexp.MustCompile(`[零〇一二三四五六七八九幺两]{7,}`)
+)
+
 // MaskNumbers hides digit runs in a customer's text before it is kept
-// (transcripts, unanswered questions) and cuts it to max characters.
+// (transcripts, unanswered questions) and cuts it to max characters: runs
+// of 4 digits or more, digits grouped by spaces or dashes that make 11 or
+// more (a phone, a card; not a date), and numbers of 7 or more spelled in
+// Chinese digits.
 func MaskNumbers(text string, max int) string {
+	text = groupedRun.ReplaceAllStringFunc(text, func(run string) string {
+		n := 0
+		for _, r := range run {
+			if digit(r) >= 0 {
+				n++
+			}
+		}
+		if n >= 11 {
+			return "****"
+		}
+		return run
+	})
+	text = spelledRun.ReplaceAllString(text, "****")
 	text = numberRun.ReplaceAllString(text, "****")
 	if r := []rune(text); len(r) > max {
 		text = string(r[:max]) + "…"
