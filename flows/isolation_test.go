@@ -159,3 +159,21 @@ func TestWhatDidNotReachTheOtherSideIsSaid(t *testing.T) {
 	c.expect("客服已结束了这次对话，这条消息没有转给客服")
 	c.reject("这一步会等你")
 }
+
+// TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn: "帮我查下我老婆的账单"
+// showed the asker's own bill with no word that it was theirs (a probe; no
+// one else's data leaked, but the customer could take it for hers). A
+// request about another person's installments is told the bot serves each
+// customer for themselves; the customer's own bill stays a tap away.
+func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(600, "zh")
+	c.identify(phoneZhang)
+	for _, ask := range []string{"帮我查下我老婆的账单 她手机号13900139000", "查一下我妈的账单", "show my wife's bill"} {
+		c.send(ask)
+		c.expect("我只能查看和办理你本人", "[📋 我的账单]")
+		c.reject("剩余待还")
+	}
+	c.send("我的账单")
+	c.expect("剩余待还")
+}

@@ -112,6 +112,13 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 // digits from 1[3-9], grouped or not, perhaps after +86.
 var mobileTyped = regexp.MustCompile(`(?:^|[^0-9])(?:\+?86[\s-]?)?1[3-9][0-9](?:[\s-]?[0-9]){8}(?:$|[^0-9])`)
 
+// someoneElses is a request about another person's installments ("我老婆的
+// 账单", "查一下我妈的分期", "my wife's bill"): the bot serves the customer
+// who identified, each for themselves.
+var someoneElses = regexp.MustCompile(`(?:老婆|老公|妻子|丈夫|爱人|媳妇|我妈|我爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事|别人|他人)` +
+	`的?(?:账单|分期|欠款|还款|账户|账号|银行卡|订单|月供|注销)|` +
+	`(?:wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|someone else)'?s (?:bill|installment|account|plan|loan|card|order)`)
+
 // maskedNumber is a card or ID number as MaskSecrets left it.
 var maskedNumber = regexp.MustCompile(`\*{4}[0-9Xx]{4}`)
 
@@ -626,6 +633,13 @@ func (s *Step) freeText(text string) error {
 		switch c.Kind {
 		case "flow":
 			if name, ok := intents[c.ID]; ok {
+				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer && someoneElses.MatchString(strings.ToLower(text)) {
+					// "帮我查下我老婆的账单": the chat's own customer is not
+					// who is asked about, and must not be shown as if.
+					s.conv.Misses = 0
+					s.say(s.T("others.own_only"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
+					return nil
+				}
 				s.e.metrics.FAQ("flow")
 				return s.startFlow(name, typedArg(name, text))
 			}
