@@ -118,14 +118,15 @@ func cardsText(s *Step) (bool, error) {
 	text := strings.ToLower(strings.TrimSpace(s.ev.Text))
 	switch s.conv.State {
 	case "listed":
-		if n, err := strconv.Atoi(text); err == nil {
-			cards, err := s.cards()
-			if err != nil {
-				return true, err
-			}
-			if n >= 1 && n <= len(cards) {
-				return true, pickDefault(s, cards[n-1].ID)
-			}
+		cards, err := s.cards()
+		if err != nil {
+			return true, err
+		}
+		if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(cards) {
+			return true, pickDefault(s, cards[n-1].ID)
+		}
+		if n := cardChoice(bare(text), cards); n > 0 && !asks(text) { // "8888那张设成默认", "用建行的"
+			return true, pickDefault(s, cards[n-1].ID)
 		}
 	case "confirming":
 		if agrees(text) || typedLabel(text, s.T("cards.btn_confirm")) {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"supportbot"
 )
 
 // listChoice reads which item of a numbered list of n a customer typed:
@@ -42,6 +44,44 @@ func partnerChoice(t string, partners []string) int {
 		}
 	}
 	return found
+}
+
+// cardChoice reads a card named by its last 4 digits ("8888那张") or its
+// bank ("工商那张", "用建行的卡", "招商银行"): the one card of cards that
+// fits, by its place (1-based); 0 for none or several.
+func cardChoice(t string, cards []supportbot.Card) int {
+	found := 0
+	for i, c := range cards {
+		if !strings.Contains(t, c.Last4) && !bankSaid(t, c.Bank) {
+			continue
+		}
+		if found != 0 {
+			return 0
+		}
+		found = i + 1
+	}
+	return found
+}
+
+// bankSaid reports whether t names bank as people say it: its name, the name
+// without 银行 and 中国 ("工商", "建设"), or that name's first character and
+// 行 ("工行", "建行", "招行"; 中国银行 is "中行").
+func bankSaid(t, bank string) bool {
+	bank = strings.ToLower(bank)
+	if bank == "" || strings.Contains(t, bank) {
+		return bank != ""
+	}
+	if !strings.HasSuffix(bank, "银行") {
+		return false
+	}
+	core := []rune(strings.TrimPrefix(strings.TrimSuffix(bank, "银行"), "中国"))
+	switch {
+	case len(core) == 0: // 中国银行
+		return strings.Contains(t, "中行")
+	case len(core) >= 2 && strings.Contains(t, string(core)):
+		return true
+	}
+	return strings.Contains(t, string(core[0])+"行")
 }
 
 // deviceKinds are the kinds of device a customer names a plan by ("手机那个",

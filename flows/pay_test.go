@@ -540,3 +540,33 @@ func TestEnglishCountsThePeriods(t *testing.T) {
 	c.press("Confirm")
 	c.expect("Redmi Pad Pro, period 4: settled")
 }
+
+// TestACardNamedAtAQuoteIsTheCardQuoted: at a quote "用招行的卡" (or its last
+// 4 digits) quotes again on that card, and the confirmation charges it; a
+// frozen card named ("用工行的卡扣行吗") is told why it cannot pay, the
+// quote left as it was; at /cards "4321那张设成默认" picks that card. A
+// probe's customers named cards so and got unrelated answers.
+func TestACardNamedAtAQuoteIsTheCardQuoted(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(500, "zh")
+	c.identify(phoneZhao)
+	c.send("/pay")
+	c.expect("扣款卡：农业银行 **** 5555")
+	c.send("用招行的卡")
+	c.expect("扣款卡：招商银行 **** 6666", "合计应付：<b>¥303.00</b>")
+	c.send("确认")
+	c.expect("还款成功")
+	if r := h.paid("C5"); r.CardID != "K6" {
+		t.Errorf("paid on %s, want K6 (招商银行, named)", r.CardID)
+	}
+
+	z := h.chat(501, "zh")
+	z.identify(phoneZhang)
+	z.send("/pay")
+	z.press("Redmi K70")
+	z.send("用工行的卡扣行吗")
+	z.expect("工商银行 **** 4321 已冻结", "上面的报价仍从 招商银行 **** 6789 扣款，还没有扣款")
+	z.send("/cards")
+	z.send("4321那张设成默认")
+	z.expect("工商银行 **** 4321 已冻结", "不能设为默认卡")
+}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 
@@ -695,8 +696,10 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if flow == "repay" {
 			own = payoffConfirms
 		}
+		if s.slots.Quote == nil {
+			break
+		}
 		switch answer := moneyAnswerOf(text, own); {
-		case s.slots.Quote == nil:
 		case answer == confirmsMoney:
 			return true, confirmPayment(s, flow, s.slots.Quote.ID)
 		case answer == acknowledges:
@@ -708,6 +711,8 @@ func quoteText(s *Step, flow string) (bool, error) {
 		case asksTwice(text): // about this quote, not a charge already made
 			s.say(s.T("repay.quote_once") + "\n" + s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
+		case utf8.RuneCountInString(text) <= 20 && !isNo(text):
+			return quoteOnCardSaid(s, flow, text)
 		}
 	case "paying":
 		// "confirmed?", "扣了吗", "did it go through?": it is under way.
@@ -716,6 +721,29 @@ func quoteText(s *Step, flow string) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// quoteOnCardSaid takes a card named at a quote ("用建行的卡", "8888那张",
+// "用工商那张卡扣行吗"): the quote again on that card, or why it cannot be.
+func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {
+	cards, err := s.cards()
+	if err != nil {
+		return true, err
+	}
+	n := cardChoice(bare(text), cards)
+	switch {
+	case n == 0 || cards[n-1].ID == s.slots.Quote.Card:
+		return false, nil
+	case cards[n-1].Frozen:
+		current := s.slots.Quote.Card
+		if i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == current }); i >= 0 {
+			current = cards[i].Masked()
+		}
+		s.say(s.T("repay.card_frozen_said", "card", cards[n-1].Masked(), "current", current))
+		return true, nil
+	}
+	s.slots.Card = cards[n-1].ID
+	return true, quoteOwnPlan(s, flow, s.slots.Plan, "")
 }
 
 // settledPayment tells the customer the outcome of a payment of flow: paid,

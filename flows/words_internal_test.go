@@ -1,6 +1,10 @@
 package flows
 
-import "testing"
+import (
+	"testing"
+
+	"supportbot"
+)
 
 // TestMoneyAnswerOf: what a typed answer says to a payment quote — only a
 // confirm word or the payment's confirmation by name, said and not asked,
@@ -59,5 +63,23 @@ func TestPartnerChoice(t *testing.T) {
 	}
 	if got := partnerChoice("招联那个", []string{"招联金融", "招联金融"}); got != 0 {
 		t.Errorf("two plans of one partner: %d, want none", got)
+	}
+}
+
+// TestCardChoice: a card named by its last 4 digits or its bank as people
+// say it, only when one card fits.
+func TestCardChoice(t *testing.T) {
+	cards := []supportbot.Card{{Bank: "招商银行", Last4: "6789"}, {Bank: "工商银行", Last4: "8888"},
+		{Bank: "中国建设银行", Last4: "1234"}, {Bank: "中国银行", Last4: "5555"}, {Bank: "China Merchants Bank", Last4: "4321"}}
+	for text, want := range map[string]int{
+		"8888那张设成默认": 2, "工商那张": 2, "用建行的卡": 3, "招行": 1, "建设银行的": 3, "中行的卡": 4, "china merchants bank": 5,
+		"4321": 5, "农行": 0, "那张卡": 0, "银行卡": 0,
+	} {
+		if got := cardChoice(bare(text), cards); got != want {
+			t.Errorf("cardChoice(%q) = %d, want %d", text, got, want)
+		}
+	}
+	if got := cardChoice("工行", []supportbot.Card{{Bank: "工商银行", Last4: "1111"}, {Bank: "工商银行", Last4: "2222"}}); got != 0 {
+		t.Errorf("two cards of one bank: %d, want none", got)
 	}
 }
