@@ -103,6 +103,15 @@ func listAutopay(s *Step) error {
 	return nil
 }
 
+// switchWords say to turn auto-repayment on (true) or off (false), typed
+// at its confirmation ("关吧" — not the FAQ's "can I turn installments off").
+var switchWords = map[bool]map[string]bool{
+	true: {"开吧": true, "开启吧": true, "打开吧": true, "开了吧": true, "开启": true, "打开": true, "开": true,
+		"turn it on": true, "switch it on": true, "on": true},
+	false: {"关吧": true, "关闭吧": true, "关掉吧": true, "关了吧": true, "关掉": true, "关闭": true, "关": true,
+		"turn it off": true, "switch it off": true, "off": true},
+}
+
 func handleAutopay(s *Step, a action) (bool, error) {
 	switch a.Name {
 	case "":
@@ -110,7 +119,8 @@ func handleAutopay(s *Step, a action) (bool, error) {
 		if s.slots.On {
 			label = s.T("autopay.btn_confirm_on")
 		}
-		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && (agrees(s.ev.Text) || typedLabel(s.ev.Text, label)) {
+		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && (agrees(s.ev.Text) || typedLabel(s.ev.Text, label) ||
+			switchWords[s.slots.On][bare(s.ev.Text)]) {
 			return true, confirmAutopay(s, s.slots.Plan, s.slots.On)
 		}
 		return false, nil

@@ -126,3 +126,27 @@ func TestAutopayRefusesAFrozenDefaultCard(t *testing.T) {
 		t.Error("auto-repay turned on with a frozen card")
 	}
 }
+
+// TestAutopayTakesItsOwnSwitchWord: at the confirmation "开吧" turns it on
+// and "关吧" off (a probe's "关吧" got the "can installments be turned off"
+// topic); the other direction's word does nothing.
+func TestAutopayTakesItsOwnSwitchWord(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(700, "zh")
+	c.identify(phoneZhang)
+	c.send("/autopay")
+	c.press("开启 1. Redmi K70")
+	c.send("关吧")
+	if h.plan("C1", "P1").AutoRepay {
+		t.Fatal("auto-repayment turned on by 关吧")
+	}
+	c.send("开吧")
+	c.expect("已为「Redmi K70」开启自动还款")
+	c.send("/autopay")
+	c.press("关闭 1. Redmi K70")
+	c.send("关吧")
+	c.expect("已关闭「Redmi K70」的自动还款")
+	if h.plan("C1", "P1").AutoRepay {
+		t.Error("auto-repayment still on after 关吧 at its turning off")
+	}
+}
