@@ -26,15 +26,16 @@ func listChoice(text string, n int, names []string) int {
 }
 
 // partnerChoice reads a plan named by its financing partner ("招联那个" for
-// 招联金融): the partner's name, or its first two characters when it is a
-// Chinese name of four, in t — for exactly one item of partners (one per
-// item, in list order); 0 otherwise.
-func partnerChoice(t string, partners []string) int {
+// 招联金融): the partner's name — or, when short is set (a pick, not a
+// request in a sentence, where 小米 is as likely the brand), its first two
+// characters when it is a Chinese name of four — in t, for exactly one item
+// of partners (one per item, in list order); 0 otherwise.
+func partnerChoice(t string, partners []string, short bool) int {
 	found := 0
 	for i, p := range partners {
 		p = strings.ToLower(p)
 		said := strings.Contains(t, p)
-		if r := []rune(p); !said && len(r) == 4 && unicode.Is(unicode.Han, r[0]) {
+		if r := []rune(p); !said && short && len(r) == 4 && unicode.Is(unicode.Han, r[0]) {
 			said = strings.Contains(t, string(r[:2]))
 		}
 		if said && found != 0 {

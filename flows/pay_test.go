@@ -570,3 +570,25 @@ func TestACardNamedAtAQuoteIsTheCardQuoted(t *testing.T) {
 	z.send("4321那张设成默认")
 	z.expect("工商银行 **** 4321 已冻结", "不能设为默认卡")
 }
+
+// TestAPlanSaidWithTheRequestIsQuoted: "提前还款笔记本那笔" showed the plan
+// picker, the plan said and not taken (a probe's "我要repay laptop"): the
+// plan a request names by product words, kind of device or partner (its
+// full name) is quoted at once; a request naming none, or several, gets the
+// picker.
+func TestAPlanSaidWithTheRequestIsQuoted(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(600, "zh")
+	c.identify(phoneZhang)
+	for said, want := range map[string]string{
+		"提前还款笔记本那笔": "Xiaomi Book（订单号", "我想提前还清招联金融的那笔": "Xiaomi Book（订单号",
+		"提前还款": "要提前结清哪一笔分期", "提前还款 小米的": "要提前结清哪一笔分期", // 小米: the brand or 小米分期
+
+	} {
+		c.send("/menu")
+		c.send(said)
+		c.expect(want)
+	}
+}

@@ -688,7 +688,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if i := listChoice(text, len(open), names); i > 0 {
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
-		if i := partnerChoice(bare(text), partners); i > 0 { // "招联那个"
+		if i := partnerChoice(bare(text), partners, true); i > 0 { // "招联那个"
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
 	case "quoted":
@@ -941,5 +941,36 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 	case 1:
 		return s.fire(flow, "quote", &open[0])
 	}
+	if planID == "" && s.ev.Kind == supportbot.EventText {
+		// "我要repay laptop", "提前还招联那笔": the plan said with the request.
+		if i := planSaid(bare(s.ev.Text), open); i > 0 {
+			return s.fire(flow, "quote", &open[i-1])
+		}
+	}
 	return s.fire(flow, "choose")
+}
+
+// planSaid is the one plan of open a request names — by words of its
+// product, the kind of device it is, or its financing partner — or 0.
+func planSaid(t string, open []supportbot.Plan) int {
+	names := make([]string, len(open))
+	partners := make([]string, len(open))
+	for i, p := range open {
+		names[i], partners[i] = p.Product, p.Partner
+	}
+	if i := nameChoice(t, names); i > 0 {
+		return i
+	}
+	if kind, _ := kindSaid(t); kind >= 0 {
+		found := 0
+		for i, name := range names {
+			if kindShown(name) == kind && found != 0 {
+				return 0
+			} else if kindShown(name) == kind {
+				found = i + 1
+			}
+		}
+		return found
+	}
+	return partnerChoice(t, partners, false)
 }

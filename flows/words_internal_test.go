@@ -57,11 +57,14 @@ func TestPartnerChoice(t *testing.T) {
 	for text, want := range map[string]int{
 		"招联那个": 2, "招联金融的": 2, "小米分期那笔": 1, "马上消费金融": 3, "the zhaolian one": 0, "金融那个": 0, "哪个": 0,
 	} {
-		if got := partnerChoice(bare(text), partners); got != want {
+		if got := partnerChoice(bare(text), partners, true); got != want {
 			t.Errorf("partnerChoice(%q) = %d, want %d", text, got, want)
 		}
 	}
-	if got := partnerChoice("招联那个", []string{"招联金融", "招联金融"}); got != 0 {
+	if got := partnerChoice("提前还招联那笔", partners, false); got != 0 {
+		t.Errorf("an abbreviation in a request: %d, want none (小米 is as likely the brand)", got)
+	}
+	if got := partnerChoice("招联那个", []string{"招联金融", "招联金融"}, true); got != 0 {
 		t.Errorf("two plans of one partner: %d, want none", got)
 	}
 }
