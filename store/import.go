@@ -389,10 +389,12 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 			key := strconv.Itoa(b.Period)
 			cur := bills[key]
 			delete(bills, key)
-			// A paid period stays as it was paid. Kept paid with the
-			// export's new amounts or due date it would say a sum was paid
-			// that never was (the plan settled on 500 fen of 1000); the
-			// money is the core's and only a person can reconcile it.
+			// A paid period stays the period that was paid. Kept paid with
+			// the export's new principal or due date (the plan re-split) it
+			// would say a sum was paid that never was (the plan settled on
+			// 500 fen of 1000); the money is the core's and only a person can
+			// reconcile it. Its fees may follow the export: a fee waived
+			// after the payoff, a late fee forgiven, change no principal.
 			if changed := paidChanges(cur, b); changed != "" {
 				return supportbot.Errorf(supportbot.ECONFLICT, "%s.plans[%d].bills[%d]: plan %s: period %d is paid in the database and the export changes its %s",
 					at, i, j, p.ID, b.Period, changed)
@@ -462,10 +464,10 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 	return nil
 }
 
-// paidChanges names what the export's bill b changes of a period paid in
-// the database, whose columns (due_date, principal_fen, fee_fen,
-// late_fee_fen, status) are cur: "" when it is not paid there, or the
-// export leaves what was paid as it is. A status other than paid is not a
+// paidChanges names what the export's bill b changes of the principal or
+// due date of a period paid in the database, whose columns (due_date,
+// principal_fen, fee_fen, late_fee_fen, status) are cur: "" when it is not
+// paid there, or the export leaves them as they are. A status other than paid is not a
 // change: keptStatus keeps the paid one (an export made before the bot
 // took the money).
 func paidChanges(cur []any, b supportbot.Bill) string {
@@ -479,7 +481,7 @@ func paidChanges(cur []any, b supportbot.Bill) string {
 	for i, c := range []struct {
 		name string
 		v    any
-	}{{"due_date", string(b.DueDate)}, {"principal_fen", b.Principal}, {"fee_fen", b.Fee}, {"late_fee_fen", b.LateFee}} {
+	}{{"due_date", string(b.DueDate)}, {"principal_fen", b.Principal}} {
 		if norm(cur[i]) != norm(c.v) {
 			changed = append(changed, fmt.Sprintf("%s %v to %v", c.name, norm(cur[i]), norm(c.v)))
 		}
