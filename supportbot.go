@@ -135,18 +135,18 @@ func ChatRef(chatID int64) string {
 // one (digits, full-width digits, a final X).
 var numberRun = regexp.MustCompile(`[0-9０-９]{3,}[xXｘＸ]|[0-9０-９]{4,}[0-9０-９xXｘＸ]*`)
 
-// groupedRun is digits in groups joined by a space or a dash ("139 123 456
-// 78", "138-0013-8000"); spelledRun, a number spelled in Chinese digits
+// groupedRun is digits in groups joined by a space (full-width or
+// no-break too), a dash or a dot ("139 123 456 78", "138-0013-8000"); spelledRun, a number spelled in Chinese digits
 // (一三九一二三四五六七八).
 var (
-	groupedRun = regexp.MustCompile(`[0-9０-９]+(?:[ \-－][0-9０-９]+)+[xXｘＸ]?`)
+	groupedRun = regexp.MustCompile(`[0-9０-９]+(?:[ \-－.．\x{3000}\x{00A0}][0-9０-９]+)+[xXｘＸ]?`)
 	spelledRun = regexp.MustCompile(`[零〇一二三四五六七八九幺两]{7,}`)
 )
 
 // MaskNumbers hides digit runs in a customer's text before it is kept
 // (transcripts, unanswered questions) and cuts it to max characters: runs
-// of 4 digits or more, digits grouped by spaces or dashes that make 11 or
-// more (a phone, a card; not a date), and numbers of 7 or more spelled in
+// of 4 digits or more, digits grouped by spaces, dashes or dots that make 11
+// or more (a phone, a card; not a date, nor an amount), and numbers of 7 or more spelled in
 // Chinese digits.
 func MaskNumbers(text string, max int) string {
 	text = groupedRun.ReplaceAllStringFunc(text, func(run string) string {
