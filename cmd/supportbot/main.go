@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // SUPPORT_TIMEZONE works on machines without a zoneinfo database
 
@@ -63,7 +64,10 @@ func tuneGC() {
 func environ() (func(string) string, error) {
 	dotenv, err := godotenv.Read(".env")
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf(".env: %w", err)
+		// The parser quotes the value it stopped at: a token or a password
+		// must not reach the log.
+		why, _, _ := strings.Cut(err.Error(), `"`)
+		return nil, fmt.Errorf(".env: cannot be parsed: %s", strings.TrimSpace(why))
 	}
 	return func(key string) string {
 		if v, ok := os.LookupEnv(key); ok {
