@@ -248,9 +248,11 @@ func handleCancel(s *Step, a action) (bool, error) {
 			for i, v := range list {
 				names[i] = v.Product
 			}
-			n := listChoice(text, len(list), names)
+			// "取消12号那个", "第7期" first: on this list "2号的" is the day
+			// a booking runs more likely than its place.
+			n := bookingNamed(s, text, list)
 			if n == 0 {
-				n = bookingNamed(s, text, list) // "取消12号那个", "第7期"
+				n = listChoice(text, len(list), names)
 			}
 			if n == 0 {
 				return false, nil

@@ -56,13 +56,16 @@ func bareYes(text string) bool {
 
 // asksIfPaid reports a short question whether a payment went through
 // ("扣了吗", "还款成功了没", "did it go through?") — not how or with what
-// to pay, whether it could be charged twice, nor about a cancellation or a
-// refund.
+// to pay, whether it could be charged twice, nor about a cancellation, a
+// refund, a closure, a card, auto-repayment or someone else's payment.
 func asksIfPaid(text string) bool {
 	l := strings.ToLower(text)
 	return asks(text) && utf8.RuneCountInString(text) <= 20 && paidWords.MatchString(l) &&
-		!containsAny(l, "两次", "多扣", "重复", "又", "会不会", "取消", "退", "怎", "什么时候", "能不能", "可以",
-			"twice", "again", "double", "cancel", "refund", "how", "when", "can i", "could i")
+		containsAny(l, "扣", "付", "还", "钱", "款", "pay", "paid", "charge", "debit", "money", "go through", "went through") &&
+		!containsAny(l, "两次", "多扣", "重复", "又", "会不会", "取消", "退", "怎", "什么时候", "能不能", "可以", "注销", "换卡", "绑卡",
+			"默认卡", "冻结", "自动", "twice", "again", "double", "cancel", "refund", "how", "when", "can i", "could i", "close",
+			"new card", "default card", "change card", "frozen", "auto") &&
+		!someoneElses.MatchString(l) && !containsAny(l, "wife", "husband", "老婆", "老公", "我妈", "我爸", "friend", "朋友")
 }
 
 // paidWords say a payment is done, or ask whether it is.

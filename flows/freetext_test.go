@@ -528,4 +528,30 @@ func TestAPhoneNumberTypedBeforeIdentifyingOffersTheButton(t *testing.T) {
 	o := h.chat(601, "zh")
 	o.send("订单号5241015123456的账单") // the fake classifier: a bill question
 	o.reject("手动输入的号码")
+	for i, request := range []string{"我换了手机号，新号13912345678怎么改绑", "客服你好我是13800138000的机主 我要投诉"} {
+		r := h.chat(int64(602+i), "zh")
+		r.send(request) // a request around a number, not the number alone: the FAQ's
+		r.reject("手动输入的号码")
+	}
+}
+
+// TestAYesBeginningWithNoIsAYes: "no problem" at a setting is a yes, not a
+// "no" with a remark (a review found the remark rule reading it as "no");
+// "不用了，为什么…" is a question, not a "no" that leaves the step.
+func TestAYesBeginningWithNoIsAYes(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(700, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("/autopay")
+	c.press("Turn on 1. Redmi K70")
+	c.send("no problem")
+	if !h.plan("C1", "P1").AutoRepay {
+		t.Errorf("auto-repayment not turned on by \"no problem\"; got:\n%s", c.text())
+	}
+	c.send("/lang zh")
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("不用了，为什么上个月扣了我两次钱")
+	c.reject("这次不还款")
 }

@@ -176,4 +176,6 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 	}
 	c.send("我的账单")
 	c.expect("剩余待还")
+	c.send("我想用我老公的银行卡还我的账单") // one's own bill, paid with help: not someone else's
+	c.reject("我只能查看和办理你本人")
 }

@@ -552,6 +552,9 @@ func lastPayment(s *Step, text string) (bool, error) {
 	if s.conv.CustomerID == "" || !asksIfPaid(text) {
 		return false, nil
 	}
+	if ok, err := s.linked(); err != nil || !ok { // the phone changed: not theirs to read
+		return false, err
+	}
 	list, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
 	if err != nil {
 		return false, err
@@ -576,7 +579,8 @@ func lastPayment(s *Step, text string) (bool, error) {
 	default: // refused or failed: the FAQ says what to do
 		return false, nil
 	}
-	return true, nil
+	_, err = bookingsDebiting(s) // and what is being debited meanwhile, if anything
+	return true, err
 }
 
 // bookingsDebiting answers "今天的钱扣了没有" with the customer's scheduled
@@ -711,7 +715,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 		case asksTwice(text): // about this quote, not a charge already made
 			s.say(s.T("repay.quote_once") + "\n" + s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
-		case utf8.RuneCountInString(text) <= 20 && !isNo(text):
+		case utf8.RuneCountInString(text) <= 20 && !declines(text):
 			return quoteOnCardSaid(s, flow, text)
 		}
 	case "paying":

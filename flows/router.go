@@ -112,12 +112,37 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 // digits from 1[3-9], grouped or not, perhaps after +86.
 var mobileTyped = regexp.MustCompile(`(?:^|[^0-9])(?:\+?86[\s-]?)?1[3-9][0-9](?:[\s-]?[0-9]){8}(?:$|[^0-9])`)
 
+// aboutSomeoneElse reports a request about another person's installments,
+// not one to pay one's own with their help ("用我老公的银行卡还这期").
+func aboutSomeoneElse(text string) bool {
+	l := strings.ToLower(text)
+	return someoneElses.MatchString(l) && !containsAny(l, "用", "with my", "using my")
+}
+
 // someoneElses is a request about another person's installments ("我老婆的
 // 账单", "查一下我妈的分期", "my wife's bill"): the bot serves the customer
 // who identified, each for themselves.
 var someoneElses = regexp.MustCompile(`(?:老婆|老公|妻子|丈夫|爱人|媳妇|我妈|我爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事|别人|他人)` +
-	`的?(?:账单|分期|欠款|还款|账户|账号|银行卡|订单|月供|注销)|` +
-	`(?:wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|someone else)'?s (?:bill|installment|account|plan|loan|card|order)`)
+	`的?(?:账单|分期|欠款|账户|账号|订单|月供|注销)|` +
+	`(?:wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|someone else)'?s (?:bill|installment|account|plan|loan|order)`)
+
+// onlyAPhone reports a message that is a mainland mobile number and words
+// that only say so ("my number is +86 136…", "我手机号13800138000") — not a
+// request around one ("新号138…怎么改绑", "我是138…的机主 我要投诉").
+func onlyAPhone(text string) bool {
+	loc := mobileTyped.FindStringIndex(text)
+	if loc == nil {
+		return false
+	}
+	rest := strings.ToLower(text[:loc[0]] + " " + text[loc[1]:])
+	rest = phoneFiller.Replace(rest)
+	return strings.TrimFunc(rest, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) }) == ""
+}
+
+var phoneFiller = strings.NewReplacer("我的手机号码是", "", "我的手机号是", "", "我的手机号", "", "我的号码是", "", "我的电话是", "",
+	"手机号码", "", "手机号", "", "电话号码", "", "号码", "", "电话", "", "我的", "", "我是", "", "这是", "", "是", "",
+	"my phone number is", "", "my mobile number is", "", "my number is", "", "my phone is", "", "phone number", "",
+	"my number", "", "number", "", "phone", "", "mobile", "", "it's", "", "its", "", "here", "", "is", "")
 
 // maskedNumber is a card or ID number as MaskSecrets left it.
 var maskedNumber = regexp.MustCompile(`\*{4}[0-9Xx]{4}`)
@@ -127,23 +152,31 @@ var maskedNumber = regexp.MustCompile(`\*{4}[0-9Xx]{4}`)
 var takesOffer = map[string]bool{"要": true, "要的": true, "要啊": true, "需要": true, "需要的": true, "转吧": true, "好的转吧": true,
 	"yes please": true, "please": true, "yes pls": true, "ok please": true, "sure please": true, "please do": true}
 
-// isNo reports whether typed text is a "no": a no word alone, or first
-// with a short remark after it that asks nothing ("先不还了 下个月再说",
-// "不用了，谢谢").
-func isNo(text string) bool {
+// isNo reports whether typed text is a "no" word alone.
+func isNo(text string) bool { return noWords[bare(text)] }
+
+// declines reports a "no" to the step in front of the customer: a no word
+// alone, or first with a short remark after it that asks nothing
+// ("先不还了 下个月再说", "not now, maybe next month") — not a yes that
+// begins with one ("no problem"), nor a question behind it ("不用了，为什么
+// 扣了我两次").
+func declines(text string) bool {
 	w := bare(text)
 	if noWords[w] {
 		return true
 	}
+	if bareYes(text) || asks(text) || containsAny(w, "怎么", "为什么", "如何", "什么", "哪", "多少", "how", "why", "what", "when", "where", "which") {
+		return false
+	}
 	i := strings.IndexAny(w, "，,。、!！;；") // "not now, maybe next month"
-	if i < 0 {
-		i = strings.IndexByte(w, ' ') // "先不还了 下个月再说"
+	if r, _ := utf8.DecodeRuneInString(w); i < 0 && unicode.Is(unicode.Han, r) {
+		i = strings.IndexByte(w, ' ') // "先不还了 下个月再说"; not "no problem"
 	}
 	if i < 0 {
 		return false
 	}
 	first, rest := w[:i], strings.TrimLeft(w[i:], " ，,。、!！;；")
-	return noWords[first] && utf8.RuneCountInString(rest) <= 16 && !asks(text)
+	return noWords[first] && utf8.RuneCountInString(rest) <= 16
 }
 
 // bare is typed text as the word lists hold it: lower case, without the
@@ -234,7 +267,7 @@ func (e *Engine) route(s *Step) error {
 		// The rating step takes its words itself: they may have been
 		// written to the agent as they closed (rateFlow says so).
 		stepped := s.conv.Flow != "" && s.conv.Flow != "rate"
-		if stepped && isNo(ev.Text) {
+		if stepped && declines(ev.Text) {
 			return s.declineStep()
 		}
 		if stepped && s.conv.Flow != "identify" && waitWords[bare(ev.Text)] {
@@ -617,7 +650,7 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return s.setLang("")
 	}
-	if s.conv.CustomerID == "" && mobileTyped.MatchString(text) && utf8.RuneCountInString(text) <= 40 {
+	if s.conv.CustomerID == "" && onlyAPhone(text) {
 		// "my number is 136…" before identifying: typed, it proves
 		// nothing; the contact's button does, and is offered.
 		s.conv.Misses = 0
@@ -633,7 +666,7 @@ func (s *Step) freeText(text string) error {
 		switch c.Kind {
 		case "flow":
 			if name, ok := intents[c.ID]; ok {
-				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer && someoneElses.MatchString(strings.ToLower(text)) {
+				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer && aboutSomeoneElse(text) {
 					// "帮我查下我老婆的账单": the chat's own customer is not
 					// who is asked about, and must not be shown as if.
 					s.conv.Misses = 0
