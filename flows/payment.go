@@ -516,18 +516,21 @@ func paymentUnderWay(s *Step, key string) error {
 	return tellAction(s, a)
 }
 
+// reference is the one the customer was given for a payment (and the
+// message center keeps): the core's repayment id, not the bot's key.
+func reference(a *supportbot.Action) string {
+	if r := a.Outcome.Repayment; r != nil && r.ID != "" {
+		return r.ID
+	}
+	return a.Key
+}
+
 // tellAction says where a money action of the customer's stands.
 func tellAction(s *Step, a *supportbot.Action) error {
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
 	switch a.State {
 	case supportbot.ActionSucceeded:
-		// The reference the customer was given (and the message center
-		// keeps) is the core's repayment id, not the bot's key.
-		ref := a.Key
-		if r := a.Outcome.Repayment; r != nil && r.ID != "" {
-			ref = r.ID
-		}
-		s.say(s.T("repay.already_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", ref), rows...)
+		s.say(s.T("repay.already_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", reference(a)), rows...)
 	case supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing:
 		if s.slots.Action == a.Key && s.slots.StillMore < maxStillTold { // the outcome edits it (settledPayment)
 			if s.slots.Still {
@@ -566,11 +569,7 @@ func lastPayment(s *Step, text string) (bool, error) {
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
 	switch a.State {
 	case supportbot.ActionSucceeded:
-		ref := a.Key
-		if r := a.Outcome.Repayment; r != nil && r.ID != "" {
-			ref = r.ID
-		}
-		s.say(s.T("repay.last_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", ref), rows...)
+		s.say(s.T("repay.last_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", reference(a)), rows...)
 	case supportbot.ActionDeclined:
 		s.say(s.T("repay.last_declined", "amount", money(a.Repay.Amount), "time", when(s, a.CreatedAt), "card", a.Card),
 			append([][]supportbot.Button{{s.menuBtn(s.T("repay.btn_other_card"), a.Flow+":"+a.PlanID)}}, rows...)...)
