@@ -341,6 +341,8 @@ func TestRouting(t *testing.T) {
 		// an out-of-scope aside does not take over a question of ours
 		"my repayment went through twice, refund please": "faq/double-charge",
 		"提前还款要手续费吗，另外快递到哪了":                              "faq/early-repayment-fee",
+		// a settlement certificate is not a credit-repair scam: where to ask for one
+		"能给我开个结清证明吗": "out_of_scope/oos-certificate", "我还清了 想要个结清证明": "out_of_scope/oos-certificate",
 	} {
 		r := ix.Classify(text)
 		if got := string(r.Kind) + "/" + r.ID; got != want || r.Band != BandAnswer {
