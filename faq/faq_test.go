@@ -343,6 +343,9 @@ func TestRouting(t *testing.T) {
 		"提前还款要手续费吗，另外快递到哪了":                              "faq/early-repayment-fee",
 		// a settlement certificate is not a credit-repair scam: where to ask for one
 		"能给我开个结清证明吗": "out_of_scope/oos-certificate", "我还清了 想要个结清证明": "out_of_scope/oos-certificate",
+		// asked at a payoff quote: its fee is the prepayment fee, not the late fee
+		"这个手续费怎么算的 1.5%是按什么算": "faq/early-repayment-fee", "报价里手续费2%是怎么算的": "faq/early-repayment-fee",
+		"手续费74块这么贵 能不能免了": "faq/early-repayment-fee", "结清的手续费要70多块 太贵了能免吗": "faq/early-repayment-fee",
 	} {
 		r := ix.Classify(text)
 		if got := string(r.Kind) + "/" + r.ID; got != want || r.Band != BandAnswer {
