@@ -346,6 +346,9 @@ func TestRouting(t *testing.T) {
 		// asked at a payoff quote: its fee is the prepayment fee, not the late fee
 		"这个手续费怎么算的 1.5%是按什么算": "faq/early-repayment-fee", "报价里手续费2%是怎么算的": "faq/early-repayment-fee",
 		"手续费74块这么贵 能不能免了": "faq/early-repayment-fee", "结清的手续费要70多块 太贵了能免吗": "faq/early-repayment-fee",
+		// a closure request already submitted: the bot cannot withdraw it, a person can
+		"能撤回注销申请吗": "faq/close-account-withdraw", "我反悔了 不注销了 能撤回吗": "faq/close-account-withdraw",
+		"注销申请提交错了 能取消吗": "faq/close-account-withdraw",
 	} {
 		r := ix.Classify(text)
 		if got := string(r.Kind) + "/" + r.ID; got != want || r.Band != BandAnswer {
