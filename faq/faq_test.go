@@ -349,10 +349,23 @@ func TestRouting(t *testing.T) {
 		// a closure request already submitted: the bot cannot withdraw it, a person can
 		"能撤回注销申请吗": "faq/close-account-withdraw", "我反悔了 不注销了 能撤回吗": "faq/close-account-withdraw",
 		"注销申请提交错了 能取消吗": "faq/close-account-withdraw",
+		// another bank's credit card or loan is still not ours
+		"建行信用卡账单怎么分期": "out_of_scope/oos-other-credit", "农行的贷款逾期了": "out_of_scope/oos-other-credit",
 	} {
 		r := ix.Classify(text)
 		if got := string(r.Kind) + "/" + r.ID; got != want || r.Band != BandAnswer {
 			t.Errorf("Classify(%q) = %s %s %.2f, want %s answered", text, got, r.Band, r.Score, want)
+		}
+	}
+}
+
+// TestOwnBankCard: a bank named with its card and no credit product is the
+// customer's own card, not another lender's product.
+func TestOwnBankCard(t *testing.T) {
+	ix := mustLoad(t)
+	for _, text := range []string{"建行卡里钱够的", "那就用建行的吧", "工行卡余额够的"} {
+		if r := ix.Classify(text); r.Kind == KindOutOfScope && r.ID == "oos-other-credit" && r.Band == BandAnswer {
+			t.Errorf("Classify(%q) = out_of_scope/oos-other-credit %.2f, want anything but another lender", text, r.Score)
 		}
 	}
 }
