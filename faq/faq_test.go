@@ -349,6 +349,9 @@ func TestRouting(t *testing.T) {
 		// a closure request already submitted: the bot cannot withdraw it, a person can
 		"能撤回注销申请吗": "faq/close-account-withdraw", "我反悔了 不注销了 能撤回吗": "faq/close-account-withdraw",
 		"注销申请提交错了 能取消吗": "faq/close-account-withdraw",
+		// an automatic payment with a date is the booked repayment; bare, the setting
+		"I want to cancel the automatic payment for tomorrow": "flow/cancel-scheduled", "我想cancel掉下个月的auto payment": "flow/cancel-scheduled",
+		"下个月的自动扣款帮我取消": "flow/cancel-scheduled", "turn off auto repay": "flow/autopay", "关闭自动扣款": "flow/autopay",
 		// another bank's credit card or loan is still not ours
 		"建行信用卡账单怎么分期": "out_of_scope/oos-other-credit", "农行的贷款逾期了": "out_of_scope/oos-other-credit",
 	} {
