@@ -349,6 +349,8 @@ func TestRouting(t *testing.T) {
 		// a closure request already submitted: the bot cannot withdraw it, a person can
 		"能撤回注销申请吗": "faq/close-account-withdraw", "我反悔了 不注销了 能撤回吗": "faq/close-account-withdraw",
 		"注销申请提交错了 能取消吗": "faq/close-account-withdraw",
+		// how much to pay so as not to be overdue: the customer's own amount, paid now
+		"我现在要还多少才能不算逾期": "flow/pay-bill", "还多少才不算逾期": "flow/pay-bill",
 		// an automatic payment with a date is the booked repayment; bare, the setting
 		"I want to cancel the automatic payment for tomorrow": "flow/cancel-scheduled", "我想cancel掉下个月的auto payment": "flow/cancel-scheduled",
 		"下个月的自动扣款帮我取消": "flow/cancel-scheduled", "turn off auto repay": "flow/autopay", "关闭自动扣款": "flow/autopay",
