@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -75,16 +76,8 @@ func bookingNamed(s *Step, text string, list []*scheduledView) int {
 			func(v *scheduledView) bool { return v.DueDate != "" && v.DueDate.Time(loc).Day() == n })
 	}
 	for _, fits := range tries {
-		found := 0
-		for i, v := range list {
-			if fits(v) && found != 0 {
-				return 0 // several: not a choice
-			} else if fits(v) {
-				found = i + 1
-			}
-		}
-		if found != 0 {
-			return found
+		if slices.ContainsFunc(list, fits) { // several fitting is no choice either
+			return onlyOne(len(list), func(i int) bool { return fits(list[i]) })
 		}
 	}
 	return 0

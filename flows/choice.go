@@ -31,37 +31,20 @@ func listChoice(text string, n int, names []string) int {
 // characters when it is a Chinese name of four — in t, for exactly one item
 // of partners (one per item, in list order); 0 otherwise.
 func partnerChoice(t string, partners []string, short bool) int {
-	found := 0
-	for i, p := range partners {
-		p = strings.ToLower(p)
-		said := strings.Contains(t, p)
-		if r := []rune(p); !said && short && len(r) == 4 && unicode.Is(unicode.Han, r[0]) {
-			said = strings.Contains(t, string(r[:2]))
+	return onlyOne(len(partners), func(i int) bool {
+		p := strings.ToLower(partners[i])
+		if r := []rune(p); short && len(r) == 4 && unicode.Is(unicode.Han, r[0]) && strings.Contains(t, string(r[:2])) {
+			return true
 		}
-		if said && found != 0 {
-			return 0 // two plans said: not a choice
-		} else if said {
-			found = i + 1
-		}
-	}
-	return found
+		return strings.Contains(t, p)
+	})
 }
 
 // cardChoice reads a card named by its last 4 digits ("8888那张") or its
 // bank ("工商那张", "用建行的卡", "招商银行"): the one card of cards that
 // fits, by its place (1-based); 0 for none or several.
 func cardChoice(t string, cards []supportbot.Card) int {
-	found := 0
-	for i, c := range cards {
-		if !strings.Contains(t, c.Last4) && !bankSaid(t, c.Bank) {
-			continue
-		}
-		if found != 0 {
-			return 0
-		}
-		found = i + 1
-	}
-	return found
+	return onlyOne(len(cards), func(i int) bool { return strings.Contains(t, cards[i].Last4) || bankSaid(t, cards[i].Bank) })
 }
 
 // bankSaid reports whether t names bank as people say it: its name, the name
@@ -134,9 +117,15 @@ func kindChoice(t string, names []string) int {
 	if said < 0 || pickFiller.Replace(strings.Replace(t, word, "", 1)) != "" {
 		return 0
 	}
+	return onlyOne(len(names), func(i int) bool { return kindShown(names[i]) == said })
+}
+
+// onlyOne is the place (1-based) of the one item of n that fits, 0 when
+// none or several do: a pick names one item or none.
+func onlyOne(n int, fits func(i int) bool) int {
 	found := 0
-	for i, name := range names {
-		if kindShown(name) != said {
+	for i := range n {
+		if !fits(i) {
 			continue
 		}
 		if found != 0 {

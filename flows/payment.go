@@ -965,15 +965,7 @@ func planSaid(t string, open []supportbot.Plan) int {
 		return i
 	}
 	if kind, _ := kindSaid(t); kind >= 0 {
-		found := 0
-		for i, name := range names {
-			if kindShown(name) == kind && found != 0 {
-				return 0
-			} else if kindShown(name) == kind {
-				found = i + 1
-			}
-		}
-		return found
+		return onlyOne(len(names), func(i int) bool { return kindShown(names[i]) == kind })
 	}
 	return partnerChoice(t, partners, false)
 }
