@@ -52,6 +52,9 @@ type SharedOutbox interface {
 	// ReleaseMessages gives back owner's claims on messages it will not
 	// send now.
 	ReleaseMessages(ctx context.Context, owner string, ids ...int64) error
+	// ExtendClaims moves owner's claims on ids to until, and says how many
+	// it still held.
+	ExtendClaims(ctx context.Context, owner string, until time.Time, ids ...int64) (int, error)
 	// TakeTokens takes up to want tokens from the named bucket (refilled at
 	// rate a second, holding at most burst): how many it took and, when
 	// fewer than want, how long until the rest.
@@ -305,6 +308,83 @@ func (s *sender) release(ctx context.Context, msgs []supportbot.OutboxMessage) {
 	}
 }
 
+// claimHold keeps a chat's claimed batch claimed while it is being sent: a
+// send may take longer than a claim lasts (a slow Bot API is waited on up to
+// the client's timeout), and a claim that runs out mid-send would let
+// another instance send the message again.
+type claimHold struct {
+	s     *sender
+	ids   []int64 // the batch's, in order; those from next on are kept
+	next  int
+	timer *time.Timer
+	mu    sync.Mutex
+	until time.Time // the claims' end, as last written
+	gone  bool      // an extension found a claim taken, or stop was called
+}
+
+// keepClaims extends the claims on batch every third of a lease until stop;
+// sending alone (no claims) it holds nothing.
+func (s *sender) keepClaims(ctx context.Context, batch []supportbot.OutboxMessage, claimedAt time.Time) *claimHold {
+	h := &claimHold{s: s, until: claimedAt.Add(s.lease)}
+	if s.shared == nil {
+		return h
+	}
+	for _, m := range batch {
+		h.ids = append(h.ids, m.ID)
+	}
+	ctx = context.WithoutCancel(ctx) // a send under way is kept while shutting down
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.timer = time.AfterFunc(s.lease/3, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.gone {
+			return
+		}
+		until := s.srv.cfg.Now().Add(s.lease)
+		kept := h.ids[h.next:]
+		n, err := s.shared.ExtendClaims(ctx, s.owner, until, kept...)
+		switch {
+		case err != nil:
+			s.srv.log.Warn("extend claims on messages being sent", "count", len(kept), "err", err)
+		case n < len(kept):
+			// Taken by another instance when its claim ran out (or given
+			// up): nothing more of this batch starts.
+			h.gone = true
+			return
+		default:
+			h.until = until
+		}
+		h.timer.Reset(s.lease / 3)
+	})
+	return h
+}
+
+// sending reports whether the batch's i-th message may be sent (the ones
+// before it were): false when its claims are no longer sure to last through
+// a send, because one was taken or they near their end (the batch waited
+// for its turn longer than they were kept).
+func (h *claimHold) sending(i int) bool {
+	if h.s.shared == nil {
+		return true
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.next = i
+	return !h.gone && !h.s.srv.cfg.Now().After(h.until.Add(-h.s.lease/4))
+}
+
+// stop ends the extensions (what is still claimed keeps its last end).
+func (h *claimHold) stop() {
+	if h.timer == nil {
+		return
+	}
+	h.mu.Lock()
+	h.gone = true
+	h.mu.Unlock()
+	h.timer.Stop()
+}
+
 // claimLimit is how many messages one round claims: a few seconds of the
 // bot's budget, not the whole outbox (other instances take the rest).
 func (s *sender) claimLimit() int { return min(1000, max(100, int(4*s.limits.PerSecond))) }
@@ -492,11 +572,13 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 				wg.Done()
 				s.poke()
 			}()
-			// A claim must not run out while its message is being sent: what
-			// is left when it nears its end goes back.
-			deadline := claimedAt.Add(s.lease - s.lease/4)
+			// A claim must not run out while its message is being sent: it
+			// is kept while the batch is in hand, and what is left when it
+			// was lost (or neared its end before the batch started) goes back.
+			hold := s.keepClaims(ctx, batch, claimedAt)
+			defer hold.stop()
 			for i, m := range batch {
-				if !s.globalPermit(ctx) || s.shared != nil && s.srv.cfg.Now().After(deadline) {
+				if !s.globalPermit(ctx) || !hold.sending(i) {
 					s.release(ctx, batch[i:])
 					return
 				}

@@ -66,9 +66,10 @@ type Config struct {
 	// CommitTimeout bounds how long a webhook request waits for its update
 	// to be committed before it answers 503 (10 s when 0).
 	CommitTimeout time.Duration
-	// ClaimLease is how long a claim on messages lasts (30 s when 0): more
-	// than a sending round takes; the messages an instance that died had
-	// claimed are sent by another once it runs out.
+	// ClaimLease is how long a claim on messages lasts (30 s when 0); a
+	// batch being sent is kept claimed (extended every third of it), and
+	// the messages an instance that died had claimed are sent by another
+	// once its claim runs out.
 	ClaimLease time.Duration
 	// Tracker, if set, keeps the messages tracked replies made
 	// (Reply.Track), so that a later reply with the same Track edits them.

@@ -26,7 +26,7 @@ var _ bot.SharedOutbox = (*store.DB)(nil)
 // instances starts n senders on one store against srv, each in webhook mode
 // (nothing is delivered to the webhook: only the sender works), and returns
 // a function that stops them all.
-func instances(t *testing.T, srv *telegramtest.Server, db *store.DB, n int, limits bot.Limits, shared bool) (stop func()) {
+func instances(t *testing.T, srv *telegramtest.Server, db *store.DB, n int, limits bot.Limits, shared bool, tune ...func(*bot.Config)) (stop func()) {
 	t.Helper()
 	logs := &logBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -37,6 +37,9 @@ func instances(t *testing.T, srv *telegramtest.Server, db *store.DB, n int, limi
 			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 		if shared {
 			cfg.Shared = db
+		}
+		for _, f := range tune {
+			f(&cfg)
 		}
 		b, err := bot.New(t.Context(), cfg, newHandler())
 		if err != nil {
@@ -134,6 +137,32 @@ func TestInstancesShareTheBotsThirtyASecond(t *testing.T) {
 	if took < 4*time.Second {
 		t.Errorf("150 messages in %v: faster than 30 a second", took)
 	}
+}
+
+// TestSlowSendKeepsItsClaim: a send Telegram answers only after its claim
+// would have run out is kept claimed meanwhile: the other instance does not
+// send it again (a Bot API request is waited on longer than a claim lasts).
+func TestSlowSendKeepsItsClaim(t *testing.T) {
+	t.Parallel()
+	srv := telegramtest.Start(t, telegramtest.WithToken(token))
+	db, _ := storetest.Open(t)
+	chats := []int64{7, 8}
+	var replies []supportbot.Reply
+	for i := 1; i <= 2; i++ {
+		for _, chat := range chats {
+			replies = append(replies, supportbot.Reply{ChatID: chat, Text: fmt.Sprintf("%d:%d", chat, i)})
+		}
+	}
+	if err := db.Enqueue(context.Background(), replies); err != nil {
+		t.Fatal(err)
+	}
+	// The first send is answered (and carried out) after two leases.
+	srv.InjectFaults("sendMessage", 1, telegramtest.Fault{Delay: 2 * time.Second})
+	instances(t, srv, db, 2, bot.Limits{PerSecond: 30, PerChat: 1, PerChatBurst: 5, PerGroupMinute: 20}, true,
+		func(c *bot.Config) { c.ClaimLease = time.Second })
+	waitSent(t, srv, 4, 20*time.Second)
+	time.Sleep(2500 * time.Millisecond) // the slow send is through, and a second one would show
+	sentInOrderOnce(t, srv, chats, 2)
 }
 
 // TestInstancesShareAGroupsTwentyAMinute: three tickets' relays, taken by

@@ -327,6 +327,34 @@ func (db *DB) SetStepMessage(ctx context.Context, chatID int64, nonce string, me
 	})
 }
 
+// ExtendClaims moves owner's claims on ids to until, while a message is
+// being sent (a send may take longer than a claim lasts), and says how many
+// of them owner still held: fewer means another owner took one when its
+// claim ran out, or it is no longer pending. EINVALID without an owner.
+func (db *DB) ExtendClaims(ctx context.Context, owner string, until time.Time, ids ...int64) (int, error) {
+	if owner == "" {
+		return 0, supportbot.Errorf(supportbot.EINVALID, "extending claims needs an owner")
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	var n int64
+	err := db.Update(ctx, func(tx *Tx) error {
+		args := []any{ms(until), owner}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		res, err := tx.exec(ctx, `UPDATE outbox SET claimed_until = ?
+			WHERE status = 'pending' AND claimed_by = ? AND id IN (`+placeholders(len(ids))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("extend claims: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
 // ReleaseMessages ends owner's claims on messages it took and will not send
 // now (its sending budget ran out): any owner may take them again at once,
 // still in their queue's order. Claims of other owners, and messages no

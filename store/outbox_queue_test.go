@@ -128,6 +128,37 @@ func TestReleaseMessages(t *testing.T) {
 	}
 }
 
+// TestExtendClaims: a claim being extended is not taken when its first end
+// passes; one that ran out and was taken by another owner is not extended.
+func TestExtendClaims(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := open(t)
+	enqueue(t, db, 1, "a1", "a2")
+	mine := claim(t, db, "i1", t0, 10) // held until t0+1m
+	if n, err := db.ExtendClaims(ctx, "i1", t0.Add(3*time.Minute), mine[0].ID, mine[1].ID); err != nil || n != 2 {
+		t.Fatalf("extend i1's claims: %d, %v; want 2", n, err)
+	}
+	if got := claim(t, db, "i2", t0.Add(2*time.Minute), 10); len(got) != 0 {
+		t.Errorf("i2 claimed %v while i1's extended claim lasts", texts(got))
+	}
+	taken := claim(t, db, "i2", t0.Add(4*time.Minute), 10)
+	if len(taken) != 2 {
+		t.Fatalf("i2 claimed %v after i1's claim ran out, want a1, a2", texts(taken))
+	}
+	if err := db.MarkSent(ctx, taken[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.ExtendClaims(ctx, "i1", t0.Add(9*time.Minute), mine[0].ID, mine[1].ID); err != nil || n != 0 {
+		t.Errorf("i1 extended %d claims another owner took (or sent), err %v; want 0", n, err)
+	}
+	if got := claim(t, db, "i3", t0.Add(6*time.Minute), 10); len(got) != 1 {
+		t.Errorf("i3 claimed %v once i2's claim on a2 ran out, want a2", texts(got))
+	}
+	if _, err := db.ExtendClaims(ctx, "", t0, mine[0].ID); supportbot.ErrorCode(err) != supportbot.EINVALID {
+		t.Errorf("extending without an owner: %v, want EINVALID", err)
+	}
+}
+
 // TestOutboxTicketMigration: messages pending when the outbox learns its
 // tickets are queued by ticket too.
 func TestOutboxTicketMigration(t *testing.T) {
