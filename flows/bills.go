@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,14 +26,33 @@ func billFlow() *spec {
 		},
 		callbacks: func(s *Step) fsm.Callbacks {
 			return fsm.Callbacks{
-				"enter_shown": func(_ ctxT, e *fsm.Event) { e.Err = showBills(s) },
+				"enter_shown": func(_ ctxT, e *fsm.Event) { e.Err = showBills(s, argString(e.Args, 0)) },
 			}
 		},
-		start: func(s *Step, _ string) error { return s.fire("bill", "show") },
+		start: func(s *Step, arg string) error { return s.fire("bill", "show", arg) },
 	}
 }
 
-func showBills(s *Step) error {
+// askedOverdue is the bill's argument when the customer asked whether they
+// are overdue: the bill's first line says yes or no.
+const askedOverdue = "overdue"
+
+// overdueAsked matches a customer's short yes-or-no question whether their
+// own bills are overdue ("我逾期了吗", "我有没有逾期", "am I overdue"), not
+// what being overdue means or costs ("逾期了怎么办").
+var overdueAsked = regexp.MustCompile(`^(?:我|我的|我这边|我现在|现在我?|目前我?|我目前)?(?:账单|分期|这期|本期)?` +
+	`(?:是不是|有没有|是否|有|已经)?(?:已经)?逾期(?:的账单|的)?(?:了)?(?:吗|没|没有|么|嘛)?$` +
+	`|^(?:am i|are we|is (?:my|any|anything of my) ?(?:bill|payment|installment|plan)s?|is anything|do i have (?:any(?:thing)?|an?)?)` +
+	` ?(?:overdue|late|past due)(?: bills?| payments?| now| already)?$`)
+
+// asksIfOverdue reports a customer asking whether their own bills are overdue.
+func asksIfOverdue(text string) bool {
+	return overdueAsked.MatchString(strings.Join(strings.Fields(bare(text)), " "))
+}
+
+// showBills shows every plan; asked (askedOverdue) puts the answer to "am I
+// overdue?" first.
+func showBills(s *Step, asked string) error {
 	defer s.finish()
 	plans, err := s.plans()
 	if err != nil {
@@ -52,7 +72,11 @@ func showBills(s *Step) error {
 		if settled > 0 {
 			key = "bill.all_settled"
 		}
-		s.say(s.T(key, "settled", settled), s.next(s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn())...)
+		text := s.T(key, "settled", settled)
+		if asked == askedOverdue {
+			text = s.T("bill.overdue_none") + "\n\n" + text
+		}
+		s.say(text, s.next(s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn())...)
 		return s.appendAnnouncement()
 	}
 	total, err := remaining(open)
@@ -91,6 +115,12 @@ func showBills(s *Step) error {
 	}
 	if overdue {
 		parts = append(parts, s.T("bill.overdue_means"))
+	}
+	switch {
+	case asked == askedOverdue && overdue:
+		parts = append([]string{s.T("bill.overdue_yes")}, parts...)
+	case asked == askedOverdue:
+		parts = append([]string{s.T("bill.overdue_none")}, parts...)
 	}
 	if settled > 0 {
 		parts = append(parts, s.T("bill.settled_count", "settled", settled))

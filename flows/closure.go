@@ -58,6 +58,22 @@ func closeFlow() *spec {
 	}
 }
 
+// closeAsked matches a customer's short question whether they may close
+// their account now ("现在可以注销了吗", "can I close my account now"): the
+// closure's own check answers it for them, where "注销需要什么条件" is
+// answered by the guide.
+var closeAsked = regexp.MustCompile(`^(?:那|那我|我|那么)?(?:现在|目前|今天)?(?:能|可以|能不能|可不可以|是否可以|是不是可以|可以不可以)` +
+	`(?:申请)?注销(?:了)?(?:我的)?(?:分期)?(?:账户|账号)?(?:了)?(?:吗|么|嘛|没|不|没有)?$` +
+	`|^我(?:现在|目前)?(?:满足|符合|达到)(?:了)?注销(?:的)?条件(?:了)?(?:吗|么|没|没有)?$` +
+	`|^(?:can|could|may) i (?:now )?close (?:my |the )?(?:installment )?account(?: now| yet)?$` +
+	`|^am i (?:able|allowed|eligible) to close (?:my )?(?:installment )?account(?: now| yet)?$`)
+
+// asksIfCanClose reports a customer asking whether they may close their
+// account now.
+func asksIfCanClose(text string) bool {
+	return closeAsked.MatchString(strings.Join(strings.Fields(bare(text)), " "))
+}
+
 // Closure status (/closure_status): the customer's latest closure request.
 func closureFlow() *spec {
 	return &spec{

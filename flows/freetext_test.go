@@ -555,3 +555,23 @@ func TestAYesBeginningWithNoIsAYes(t *testing.T) {
 	c.send("不用了，为什么上个月扣了我两次钱")
 	c.reject("这次不还款")
 }
+
+// TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer: "我逾期了吗" got a
+// list of topics to pick from, and "现在可以注销了吗" the general conditions
+// (a probe): the customer's own bill now says yes or no first, and the
+// closure's check says what stands in their way.
+func TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(600, "zh")
+	c.send("我逾期了吗") // not yet identified: once they are, the answer
+	c.identify(phoneZhang)
+	c.expect("⚠️ 是的，你有逾期未还的账单", "第 6 期已逾期（还款日 2026年11月15日）")
+	c.send("现在可以注销了吗")
+	c.expect("暂时还不能注销分期账户", "❌ 未结清的账单：2 笔分期尚未还清")
+	b := h.chat(601, "en")
+	b.identify(phoneBob) // paid off
+	b.send("/lang en")
+	b.send("am I overdue?")
+	b.expect("✅ No, nothing of yours is overdue.", "You've paid off 1 installment plan")
+	b.reject("Yes,")
+}

@@ -661,6 +661,14 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return err
 	}
+	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
+		s.conv.Misses = 0
+		return s.startFlow("bill", askedOverdue)
+	}
+	if s.conv.CustomerID != "" && asksIfCanClose(text) { // "现在可以注销了吗": the closure's check says
+		s.conv.Misses = 0
+		return s.startFlow("close", "")
+	}
 	c := s.e.cfg.Classifier.Classify(text)
 	if c.Confident {
 		switch c.Kind {

@@ -86,3 +86,30 @@ func TestCardChoice(t *testing.T) {
 		t.Errorf("two cards of one bank: %d, want none", got)
 	}
 }
+
+// TestAsksAboutTheirOwnStatus: a short yes-or-no question about the
+// customer's own bills or account is told apart from a question about what
+// overdue means or what closing needs (the guide's).
+func TestAsksAboutTheirOwnStatus(t *testing.T) {
+	for text, want := range map[string]bool{
+		"我逾期了吗": true, "我有没有逾期": true, "我是不是逾期了？": true, "我有逾期吗": true, "有逾期吗": true,
+		"我现在逾期了没": true, "我的账单逾期了吗": true, "am I overdue?": true, "Is my bill overdue": true,
+		"do i have anything overdue": true, "am i late": true,
+		"逾期了怎么办": false, "逾期会怎么样": false, "逾期多久上征信": false, "what happens if I'm overdue": false,
+		"我老婆逾期了吗": false, "逾期费怎么算": false,
+	} {
+		if got := asksIfOverdue(text); got != want {
+			t.Errorf("asksIfOverdue(%q) = %v, want %v", text, got, want)
+		}
+	}
+	for text, want := range map[string]bool{
+		"现在可以注销了吗": true, "我可以注销吗": true, "我能注销账户吗？": true, "那我现在能不能注销": true,
+		"我满足注销条件吗": true, "can I close my account now?": true, "am I eligible to close my account": true,
+		"注销需要什么条件": false, "怎么注销": false, "注销后还能用吗": false, "可以注销吗 注销后征信会删除吗": false,
+		"how do I close my account": false, "我老公可以注销吗": false,
+	} {
+		if got := asksIfCanClose(text); got != want {
+			t.Errorf("asksIfCanClose(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
