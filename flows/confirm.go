@@ -168,6 +168,31 @@ func asksTwice(text string) bool {
 	return asks(text) && containsAny(l, "两次", "2次", "重复扣", "重复还", "多扣", "扣重", "twice", "double", "two times")
 }
 
+// asksAboutQuote reports a question about the quote in front of the
+// customer: how its amount comes about ("为什么是5074 不是4999", "怎么比剩下的
+// 多", "why is it more than my balance") or whether it cancels a booking
+// ("那12号那笔预约会自动取消吗", "will my scheduled payment still go out?").
+// How to cancel a booking, and fee questions (the guide says more: the
+// rate, whether it can be waived), are not about this quote.
+func asksAboutQuote(text string) bool {
+	l := strings.ToLower(text)
+	if utf8.RuneCountInString(l) > 40 || containsAny(l, "手续费", "费率", "免", "fee", "waive", "rate", "怎么取消", "如何取消", "how do i cancel", "how to cancel") {
+		return false
+	}
+	amount := containsAny(l, "为什么是", "为啥是", "怎么是", "为什么要付", "为什么多", "为啥多", "怎么多", "多了", "多出", "这么多", "比我", "比剩",
+		"怎么算", "怎么来的", "哪来的", "哪里来", "明细", "组成", "包括", "包含", "why is it", "why is the", "how come", "why more",
+		"more than", "breakdown", "made of", "calculated", "where does", "extra")
+	return (amount || asksAboutBooking(text)) && (asks(text) || containsAny(l, "为什么", "为啥", "怎么", "why", "how"))
+}
+
+// asksAboutBooking reports words about whether a booking is cancelled or
+// still debited ("预约会取消吗", "will my scheduled payment still go out").
+func asksAboutBooking(text string) bool {
+	l := strings.ToLower(text)
+	return containsAny(l, "预约", "scheduled", "booking", "自动扣") &&
+		containsAny(l, "取消", "还会", "会扣", "还扣", "还要扣", "重复", "cancel", "still", "go out", "charged")
+}
+
 // aboutConfirming reports a short text about confirming that is not the
 // word alone, nor a "no": "确认吗", "确认？确认什么", "is it confirmed",
 // "确认开启" — the way to confirm is the answer.

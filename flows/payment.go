@@ -121,17 +121,36 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 		return nil
 	}
 	s.slots.Plan, s.slots.Card = p.ID, card.ID
-	s.slots.Quote = &quoteSlot{ID: q.ID, Kind: q.Kind, Amount: q.Amount, Periods: q.Periods, Excluded: q.Excluded,
+	s.slots.Quote = &quoteSlot{ID: q.ID, Kind: q.Kind, Amount: q.Amount, Parts: q.Parts, Periods: q.Periods, Excluded: q.Excluded,
 		Expires: q.ExpiresAt, Card: card.ID}
 
 	var lines []string
 	if note != "" {
 		lines = append(lines, s.T(note, "amount", money(q.Amount)), "")
 	}
+	lines = append(lines, quoteBreakdown(s, flow, p, q)...)
+	lines = append(lines, s.T("repay.quote_card", "card", card.Masked()))
+	if frozen := len(cards) - len(usable); frozen > 0 {
+		lines = append(lines, s.T("repay.frozen_left_out", "count", frozen))
+	}
+	lines = append(lines, s.T("repay.quote_valid", "time", validUntil(s, q.ExpiresAt)))
+	rows := [][]supportbot.Button{{s.btn(s.T("repay.btn_confirm", "amount", money(q.Amount)), "ok", q.ID)}}
+	if len(usable) > 1 {
+		rows = append(rows, []supportbot.Button{s.btn(s.T("repay.btn_card"), "cards")})
+	}
+	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
+	s.say(strings.Join(lines, "\n"), rows...)
+	return s.appendAnnouncement()
+}
+
+// quoteBreakdown is what a quote pays and what it is made of, up to its
+// total (and, paying off, the total compared with the plan as scheduled).
+func quoteBreakdown(s *Step, flow string, p *supportbot.Plan, q *supportbot.Quote) []string {
+	var lines []string
 	if flow == "repay" {
-		lines = append(lines, payoffLines(s, p, q)...)
+		lines = payoffLines(s, p, q)
 	} else {
-		lines = append(lines, billLines(s, p, q)...)
+		lines = billLines(s, p, q)
 	}
 	if len(q.Excluded) > 0 {
 		lines = append(lines, s.T("pay.busy_left_out", "periods", periodList(s, q.Excluded), "n", len(q.Excluded)))
@@ -147,18 +166,34 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 			lines = append(lines, s.T("repay.quote_waived", "amount", money(waived)))
 		}
 	}
-	lines = append(lines, s.T("repay.quote_card", "card", card.Masked()))
-	if frozen := len(cards) - len(usable); frozen > 0 {
-		lines = append(lines, s.T("repay.frozen_left_out", "count", frozen))
+	return lines
+}
+
+// explainQuote answers a question about the quote in front of the customer
+// ("为什么是5074不是4999", "那12号那笔预约会自动取消吗"): what it is made of
+// and which bookings it cancels, as quoted, then how to confirm it. A quote
+// kept from before its parts were (an older version's) is not taken apart.
+func explainQuote(s *Step, flow, text string) (bool, error) {
+	qs := s.slots.Quote
+	if sum, err := qs.Parts.Sum(); err != nil || sum != qs.Amount {
+		return false, nil
 	}
-	lines = append(lines, s.T("repay.quote_valid", "time", validUntil(s, q.ExpiresAt)))
-	rows := [][]supportbot.Button{{s.btn(s.T("repay.btn_confirm", "amount", money(q.Amount)), "ok", q.ID)}}
-	if len(usable) > 1 {
-		rows = append(rows, []supportbot.Button{s.btn(s.T("repay.btn_card"), "cards")})
+	plans, err := s.plans()
+	if err != nil {
+		return true, err
 	}
-	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
-	s.say(strings.Join(lines, "\n"), rows...)
-	return s.appendAnnouncement()
+	i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == s.slots.Plan })
+	if i < 0 {
+		return false, nil
+	}
+	q := &supportbot.Quote{ID: qs.ID, CustomerID: s.conv.CustomerID, PlanID: s.slots.Plan, Kind: qs.Kind, Periods: qs.Periods,
+		Amount: qs.Amount, Parts: qs.Parts, Excluded: qs.Excluded, ExpiresAt: qs.Expires}
+	lines := append([]string{s.T("repay.quote_explained")}, quoteBreakdown(s, flow, &plans[i], q)...)
+	if asksAboutBooking(text) && len(cancelledBookings(s, &plans[i], q)) == 0 {
+		lines = append(lines, s.T("repay.quote_cancels_none"))
+	}
+	s.say(strings.Join(lines, "\n") + "\n\n" + s.T("repay.confirm_how", "amount", money(qs.Amount)))
+	return true, nil
 }
 
 // checkQuote refuses a quote of plan p that cannot be right: another plan's
@@ -714,6 +749,10 @@ func quoteText(s *Step, flow string) (bool, error) {
 		case asksTwice(text): // about this quote, not a charge already made
 			s.say(s.T("repay.quote_once") + "\n" + s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
+		case asksAboutQuote(text): // "为什么是5074不是4999", "那笔预约会取消吗"
+			if told, err := explainQuote(s, flow, text); told || err != nil {
+				return told, err
+			}
 		case utf8.RuneCountInString(text) <= 20 && !declines(text):
 			return quoteOnCardSaid(s, flow, text)
 		}

@@ -388,6 +388,35 @@ func TestAPayoffQuoteSaysWhichBookingsItCancels(t *testing.T) {
 	c.expect("提前结清报价", "第 7 期原定 2026年12月14日 09:00 的预约还款将在还款后自动取消")
 }
 
+// TestAQuestionAboutTheQuoteIsAnsweredFromIt: at a payoff quote, "为什么是
+// 1785 不是1761" and "那14号那笔预约会自动取消吗" went unanswered (a probe).
+// The quote's parts and the bookings it cancels are told again, with how to
+// confirm; nothing is charged, and a later 确认 still pays it once. A
+// question about a booking the quote does not cancel says so; how to cancel
+// a booking is still the guide's.
+func TestAQuestionAboutTheQuoteIsAnsweredFromIt(t *testing.T) {
+	h, c := session(t, fixture(), phoneZhang, "/repay")
+	c.send("K70那个")
+	c.expect("提前结清报价")
+	c.send("为什么比我剩下的多？")
+	c.expect("报价的明细如下", "未还本金", "第 7 期原定 2026年12月14日 09:00 的预约还款将在还款后自动取消", "合计应付", "还没有扣款")
+	c.send("那14号那笔预约会自动取消吗")
+	c.expect("第 7 期原定 2026年12月14日 09:00 的预约还款将在还款后自动取消", "还没有扣款")
+	c.reject("不取消任何预约还款")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Fatalf("%d repayments after questions, want none", n)
+	}
+	c.send("确认")
+	c.expect("还款成功")
+	if n := len(h.repayments("C1")); n != 1 {
+		t.Errorf("%d repayments after 确认, want 1", n)
+	}
+	c.send("/repay")
+	c.send("Xiaomi Book那个") // no booking of its own
+	c.send("12号那笔预约还会扣吗")
+	c.expect("报价的明细如下", "这笔报价不取消任何预约还款")
+}
+
 // TestAPlanMayBePickedInWords: at the plan picker, a customer who types
 // which plan — its place ("第二个", "2号", "the second one") or words of its
 // name ("book那个", "the K70 one") or the kind of device ("手机那个", "the

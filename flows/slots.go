@@ -39,13 +39,14 @@ type slots struct {
 
 // quoteSlot is the quote the customer is looking at.
 type quoteSlot struct {
-	ID       string               `json:"id"`
-	Kind     supportbot.QuoteKind `json:"kind"`
-	Amount   supportbot.Money     `json:"amount"`
-	Periods  []int                `json:"periods,omitempty"`
-	Excluded []int                `json:"excluded,omitempty"`
-	Expires  time.Time            `json:"expires"`
-	Card     string               `json:"card"`
+	ID       string                `json:"id"`
+	Kind     supportbot.QuoteKind  `json:"kind"`
+	Amount   supportbot.Money      `json:"amount"`
+	Parts    supportbot.QuoteParts `json:"parts"`
+	Periods  []int                 `json:"periods,omitempty"`
+	Excluded []int                 `json:"excluded,omitempty"`
+	Expires  time.Time             `json:"expires"`
+	Card     string                `json:"card"`
 }
 
 func (s *Step) loadSlots() error {
