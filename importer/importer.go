@@ -452,9 +452,38 @@ func (d *Decoder) customerData(o *object) supportbot.CustomerData {
 			data.Plans = append(data.Plans, plan)
 		}
 	}
+	// booked is what a period's live bookings (scheduled or processing)
+	// debit together, and the first of them: several may split a period,
+	// but not debit more than it owes (two of the whole would debit it twice).
+	type periodKey struct {
+		plan   string
+		period int
+	}
+	type bookedSum struct {
+		amount supportbot.Money
+		first  string
+	}
+	booked := map[periodKey]bookedSum{}
 	for _, so := range o.array("scheduled_repayments", false, maxScheduled, "scheduled repayments") {
-		if so != nil {
-			data.Scheduled = append(data.Scheduled, d.scheduled(so, c.ID, plans, cards))
+		if so == nil {
+			continue
+		}
+		r := d.scheduled(so, c.ID, plans, cards)
+		data.Scheduled = append(data.Scheduled, r)
+		owed, ok := plans[r.PlanID].owed[r.Period]
+		if !ok || r.Amount <= 0 || r.Amount > owed || r.Status != supportbot.ScheduledScheduled && r.Status != supportbot.ScheduledProcessing {
+			continue // told already, or debits nothing
+		}
+		k := periodKey{r.PlanID, r.Period}
+		b := booked[k]
+		if b.first == "" {
+			b.first = r.ID
+		}
+		b.amount += r.Amount // each at most what the period owes, itself bounded: no wrap
+		booked[k] = b
+		if b.amount > owed && b.first != r.ID {
+			so.fault("amount_fen", "with %s, the live scheduled repayments of period %d debit %d fen, more than it owes: %d fen",
+				b.first, r.Period, b.amount, owed)
 		}
 	}
 	o.done()

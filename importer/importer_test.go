@@ -384,6 +384,11 @@ func TestParseRefusesWhatTheCoreCannotMean(t *testing.T) {
 			paths: []string{"customers[0].scheduled_repayments[0].amount_fen"}, want: "124 fen is more than period 1 owes: 123 fen"},
 		{name: "done repayment of more than its period owes", data: doc(paid, sched("101", "done")),
 			paths: []string{"customers[0].scheduled_repayments[0].amount_fen"}, want: "101 fen is more than period 1 owes: 100 fen"},
+		// Two live bookings of a whole period would debit it twice.
+		{name: "two live repayments of one period", data: doc(bills("100", `"principal_fen": 100, "fee_fen": 20, "late_fee_fen": 3`),
+			twoBookings("100", "scheduled", "100", "processing")),
+			paths: []string{"customers[0].scheduled_repayments[1].amount_fen"},
+			want:  "customers[0].scheduled_repayments[1].amount_fen: with S1, the live scheduled repayments of period 1 debit 200 fen, more than it owes: 123 fen"},
 		// A bill's amount in fault is told once, not again as the repayment's.
 		{name: "period of an unreadable amount", data: doc(bills("100", `"principal_fen": 100, "fee_fen": 1.5`), sched("500", "scheduled")),
 			paths: []string{p + ".bills[0].fee_fen"}, want: "must be an integer"},
@@ -391,6 +396,14 @@ func TestParseRefusesWhatTheCoreCannotMean(t *testing.T) {
 	// What the period owes, to the fen, late fee included, may be booked.
 	if _, err := importer.Parse([]byte(doc(bills("100", `"principal_fen": 100, "fee_fen": 20, "late_fee_fen": 3`), sched("123", "scheduled")))); err != nil {
 		t.Errorf("a repayment of what its period owes: %v", err)
+	}
+	// A period split between bookings, or booked again beside a booking
+	// cancelled or done, is one debit of what it owes.
+	for _, split := range [][4]string{{"60", "scheduled", "63", "scheduled"}, {"123", "cancelled", "123", "scheduled"}, {"123", "scheduled", "123", "done"}} {
+		if _, err := importer.Parse([]byte(doc(bills("100", `"principal_fen": 100, "fee_fen": 20, "late_fee_fen": 3`),
+			twoBookings(split[0], split[1], split[2], split[3])))); err != nil {
+			t.Errorf("bookings %v of one period: %v", split, err)
+		}
 	}
 	// A booking done or cancelled for a paid period is history, not a debit to come.
 	for _, status := range []string{"done", "cancelled"} {
@@ -632,4 +645,14 @@ func FuzzParse(f *testing.F) {
 			t.Errorf("Parse accepted malformed JSON %q: %v", data, got)
 		}
 	})
+}
+
+// twoBookings is a customer's scheduled repayments S1 and S2 of plan P1's
+// period 1, of these amounts and statuses.
+func twoBookings(amount1, status1, amount2, status2 string) string {
+	one := func(id, amount, status string) string {
+		return `{"id": "` + id + `", "plan_id": "P1", "period": 1, "amount_fen": ` + amount +
+			`, "card_id": "K1", "run_at": "2026-01-15T09:00:00+08:00", "status": "` + status + `"}`
+	}
+	return "[" + one("S1", amount1, status1) + ", " + one("S2", amount2, status2) + "]"
 }
