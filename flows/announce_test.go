@@ -26,7 +26,7 @@ func (h *harness) announce(until time.Time, broadcast bool) {
 // chats per Notify, so a test sees several rounds.
 func (h *harness) batchEngine(n int) *flows.Engine {
 	return flows.New(flows.Config{
-		Store:         stateStore{h.db},
+		Store:         stateStore{h.db, nil},
 		Core:          h.hooks,
 		Catalog:       h.cat,
 		Location:      shanghai,

@@ -57,6 +57,9 @@ type harness struct {
 	metrics  *testMetrics
 	// failuresExpected: the test makes steps fail on purpose.
 	failuresExpected bool
+	// afterRepaymentsRead, when set, runs once after the engine next reads
+	// a customer's repayments: what another step commits in between.
+	afterRepaymentsRead func()
 	// agentChat is the staff chat; set it and call open() to hand off.
 	agentChat int64
 	// kb answers free text: a fake by default (see fakeClassifier); set it
@@ -156,7 +159,7 @@ func (h *harness) open() {
 		engineCore = deciding{h.hooks, d}
 	}
 	eng := flows.New(flows.Config{
-		Store:       stateStore{db},
+		Store:       stateStore{db, h},
 		Core:        engineCore,
 		Catalog:     h.cat,
 		Classifier:  h.kb,
@@ -227,10 +230,27 @@ func (s engineSink) CoreEvent(ctx context.Context, ev supportbot.CoreEvent) erro
 }
 
 // stateStore is the database as the engine sees its own state.
-type stateStore struct{ *store.DB }
+type stateStore struct {
+	*store.DB
+	h *harness // its afterRepaymentsRead runs, when set
+}
 
 func (s stateStore) Update(ctx context.Context, fn func(flows.Tx) error) error {
 	return s.DB.Update(ctx, func(tx *store.Tx) error { return fn(tx) })
+}
+
+func (s stateStore) CustomerRepayments(ctx context.Context, customerID string, since time.Time) ([]supportbot.Action, error) {
+	list, err := s.DB.CustomerRepayments(ctx, customerID, since)
+	if s.h != nil {
+		s.h.mu.Lock()
+		after := s.h.afterRepaymentsRead
+		s.h.afterRepaymentsRead = nil
+		s.h.mu.Unlock()
+		if after != nil {
+			after()
+		}
+	}
+	return list, err
 }
 
 // embeddedEvents are the events the embedded core owes the bot.

@@ -35,7 +35,7 @@ func (h *harness) instance(name string, leases bool) *flows.Engine {
 	h.t.Cleanup(func() { db.Close() })
 	db.Now = h.clock
 	cfg := flows.Config{
-		Store:       stateStore{db},
+		Store:       stateStore{db, nil},
 		Core:        embedcore.New(db, shanghai, h.clock),
 		Catalog:     h.cat,
 		Classifier:  fakeClassifier{},

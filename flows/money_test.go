@@ -8,6 +8,7 @@ import (
 
 	"supportbot"
 	"supportbot/corehttp/coretest"
+	"supportbot/store"
 )
 
 // What the rewrite on the core boundary promises (issue 16): a money action
@@ -1360,5 +1361,42 @@ func TestEveryMoneyFlowWaitsOutACoreThatIsDown(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestARepaymentConfirmedMeanwhileElsewhereStopsTheSecond: the plan was
+// read as free before the step's transaction, and a repayment of it was
+// committed in between (the customer's other chat, another instance). The
+// step sees it in its transaction, fails and is tried again, and then says
+// the plan has a repayment under way: one repayment, not two.
+func TestARepaymentConfirmedMeanwhileElsewhereStopsTheSecond(t *testing.T) {
+	h, c := session(t, fixture(), phoneZhang, "/repay")
+	h.failuresExpected = true // the step fails once, on purpose
+	c.send("K70那个")
+	c.expect("提前结清报价")
+	other := &supportbot.Action{Key: "repay:elsewhere", ChatID: 999, CustomerID: "C1", Kind: supportbot.ActionRepay, PlanID: "P1",
+		Product: "Redmi K70", Repay: &supportbot.RepaymentRequest{QuoteID: "Q-elsewhere", CardID: "K1", Amount: 100}}
+	h.mu.Lock()
+	h.afterRepaymentsRead = func() {
+		err := h.db.Update(context.Background(), func(tx *store.Tx) error {
+			// Claimed by another instance: under way there.
+			return tx.CreateAction(context.Background(), other, "elsewhere", h.clock().Add(time.Hour))
+		})
+		if err != nil {
+			t.Errorf("commit the other repayment: %v", err)
+		}
+	}
+	h.mu.Unlock()
+	c.send("确认")
+	c.reject("正在处理你的还款", "还款成功")
+	h.advance(5 * time.Second)
+	h.drain()
+	c.inbox()
+	c.expect("有一笔 <b>¥1.00</b> 的还款", "还在处理中")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments reached the core, want none (the other is under way elsewhere)", n)
+	}
+	if a, err := h.db.CustomerRepayments(context.Background(), "C1", time.Time{}); err != nil || len(a) != 1 {
+		t.Errorf("repayments recorded: %v, %v; want the other one only", a, err)
 	}
 }

@@ -524,6 +524,18 @@ func (s *Step) outcomeOf(a *supportbot.Action) {
 func (s *Step) startAction(a *supportbot.Action) {
 	s.slots.Action = a.Key
 	s.do(func(ctx context.Context, tx Tx) error {
+		if a.Kind == supportbot.ActionRepay {
+			// planBusy read before the transaction: a repayment of the
+			// plan confirmed meanwhile in another of the customer's chats
+			// fails this step, which is tried again and told it is busy.
+			busy, err := tx.RepaymentUnderWay(ctx, a.CustomerID, a.PlanID, a.Key)
+			if err != nil {
+				return err
+			}
+			if busy {
+				return errPlanBusy
+			}
+		}
 		err := tx.CreateAction(ctx, a, s.e.cfg.Instance, s.now.Add(actionLease))
 		if supportbot.ErrorCode(err) == supportbot.ECONFLICT {
 			return nil // the same confirm, delivered again: one action
@@ -533,6 +545,10 @@ func (s *Step) startAction(a *supportbot.Action) {
 		return err
 	})
 }
+
+// errPlanBusy fails a step that would start a repayment of a plan another
+// repayment was started on since the step read it: its second try says so.
+var errPlanBusy = supportbot.Errorf(supportbot.ECONFLICT, "a repayment of the plan was started meanwhile")
 
 // paying tells the customer the payment is under way.
 func paying(s *Step, a *supportbot.Action) {

@@ -177,6 +177,9 @@ type Tx interface {
 	// CreateAction returns ECONFLICT when the key was used before; with an
 	// owner the action is created claimed by it until until.
 	CreateAction(ctx context.Context, a *supportbot.Action, owner string, until time.Time) error
+	// RepaymentUnderWay reports a repayment of the customer's plan, other
+	// than key, waiting for its outcome (seen by steps committing at once).
+	RepaymentUnderWay(ctx context.Context, customerID, planID, key string) (bool, error)
 	Action(ctx context.Context, key string) (*supportbot.Action, error)
 	// SettleAction records an outcome; false when the action was settled
 	// already. owner, when set, must hold its lease.

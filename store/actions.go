@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"supportbot"
@@ -91,6 +92,28 @@ func (tx *Tx) CreateAction(ctx context.Context, a *supportbot.Action, owner stri
 	}
 	a.State, a.CreatedAt, a.NextAt, a.Attempts = supportbot.ActionPending, tx.now, tx.now, attempts
 	return nil
+}
+
+// RepaymentUnderWay reports whether the customer has a repayment of plan,
+// other than key, waiting for its outcome. It takes the customer's
+// repayment lock first (PostgreSQL): two steps confirming at once, each in
+// its own chat, see each other's, and only one repayment of a plan is under
+// way at a time.
+func (tx *Tx) RepaymentUnderWay(ctx context.Context, customerID, planID, key string) (bool, error) {
+	if err := tx.Lock(ctx, "repay:"+customerID); err != nil {
+		return false, fmt.Errorf("lock the repayments of customer %s: %w", customerID, err)
+	}
+	rows, err := tx.query(ctx, `SELECT `+actionColumns+` FROM actions
+		WHERE customer_id = ? AND kind = ? AND state IN ('pending', 'unknown', 'processing') AND key <> ?`,
+		customerID, string(supportbot.ActionRepay), key)
+	if err != nil {
+		return false, fmt.Errorf("list the repayments under way of customer %s: %w", customerID, err)
+	}
+	list, err := scanActions(rows)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(list, func(a supportbot.Action) bool { return a.PlanID == planID }), nil
 }
 
 // ClaimActions takes up to limit actions that are due (pending or unknown
