@@ -119,6 +119,10 @@ func TestMaskNumbers(t *testing.T) {
 		"电话一三九一二三四五六七八在哪":       "电话****在哪",
 		"还了 1 000 元":            "还了 1 000 元",
 		"第一二期":                  "第一二期",
+		"号码是一三九 一二三四 五六七八":      "号码是****",
+		"幺三八-零零幺三-八零零零":         "****",
+		"一二三 四五六":               "一二三 四五六",
+		"一个两个三个":                "一个两个三个",
 	} {
 		if got := supportbot.MaskNumbers(in, 200); got != want {
 			t.Errorf("MaskNumbers(%q) = %q, want %q", in, got, want)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Lang is a conversation language. Chinese is the default.
@@ -137,17 +138,17 @@ var numberRun = regexp.MustCompile(`[0-9０-９]{3,}[xXｘＸ]|[0-9０-９]{4,}[
 
 // groupedRun is digits in groups joined by a space (full-width or
 // no-break too), a dash or a dot ("139 123 456 78", "138-0013-8000"); spelledRun, a number spelled in Chinese digits
-// (一三九一二三四五六七八).
+// (一三九一二三四五六七八, or grouped: 一三九 一二三四 五六七八).
 var (
 	groupedRun = regexp.MustCompile(`[0-9０-９]+(?:[ \-－.．\x{3000}\x{00A0}][0-9０-９]+)+[xXｘＸ]?`)
-	spelledRun = regexp.MustCompile(`[零〇一二三四五六七八九幺两]{7,}`)
+	spelledRun = regexp.MustCompile(`[零〇一二三四五六七八九幺两]+(?:[ \-－\x{3000}\x{00A0}]?[零〇一二三四五六七八九幺两]+)*`)
 )
 
 // MaskNumbers hides digit runs in a customer's text before it is kept
 // (transcripts, unanswered questions) and cuts it to max characters: runs
 // of 4 digits or more, digits grouped by spaces, dashes or dots that make 11
 // or more (a phone, a card; not a date, nor an amount), and numbers of 7 or more spelled in
-// Chinese digits.
+// Chinese digits (grouped as digits are, too).
 func MaskNumbers(text string, max int) string {
 	text = groupedRun.ReplaceAllStringFunc(text, func(run string) string {
 		n := 0
@@ -161,7 +162,18 @@ func MaskNumbers(text string, max int) string {
 		}
 		return run
 	})
-	text = spelledRun.ReplaceAllString(text, "****")
+	text = spelledRun.ReplaceAllStringFunc(text, func(run string) string {
+		n := 0
+		for _, r := range run {
+			if !unicode.IsSpace(r) && r != '-' && r != '－' {
+				n++
+			}
+		}
+		if n >= 7 {
+			return "****"
+		}
+		return run
+	})
 	text = numberRun.ReplaceAllString(text, "****")
 	if r := []rune(text); len(r) > max {
 		text = string(r[:max]) + "…"
