@@ -171,6 +171,9 @@ func TestMaskSecrets(t *testing.T) {
 		if got != want || found != (got != in) {
 			t.Errorf("MaskSecrets(%q) = %q, %v; want %q", in, got, found, want)
 		}
+		if found && !supportbot.MaskedSecret.MatchString(got) {
+			t.Errorf("MaskedSecret does not match %q, what MaskSecrets left of %q", got, in)
+		}
 	}
 }
 

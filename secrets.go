@@ -1,9 +1,14 @@
 package supportbot
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 )
+
+// MaskedSecret matches what MaskSecrets leaves of a number: "****" and its
+// last 4 characters.
+var MaskedSecret = regexp.MustCompile(`\*{4}[0-9X]{4}`)
 
 // MaskSecrets masks what a customer should never have typed: bank card
 // numbers and resident ID numbers. A card number is 16 to 19 digits (longer

@@ -144,8 +144,6 @@ var phoneFiller = strings.NewReplacer("我的手机号码是", "", "我的手机
 	"my phone number is", "", "my mobile number is", "", "my number is", "", "my phone is", "", "phone number", "",
 	"my number", "", "number", "", "phone", "", "mobile", "", "it's", "", "its", "", "here", "", "is", "")
 
-// maskedNumber is a card or ID number as MaskSecrets left it.
-var maskedNumber = regexp.MustCompile(`\*{4}[0-9Xx]{4}`)
 
 // takesOffer are the yeses to an offer ("要不要转人工客服？") beyond the
 // confirm and ack words.
@@ -250,7 +248,7 @@ func (e *Engine) route(s *Step) error {
 		s.say(s.T("cards.never_share"), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
 		if ev.Kind == supportbot.EventText && s.conv.Flow == "" {
 			// "我卡号6222… 这张卡为什么扣不了钱": the question is still answered.
-			if rest := strings.TrimSpace(maskedNumber.ReplaceAllString(ev.Text, "")); utf8.RuneCountInString(rest) >= 4 {
+			if rest := strings.TrimSpace(supportbot.MaskedSecret.ReplaceAllString(ev.Text, "")); utf8.RuneCountInString(rest) >= 4 {
 				return s.freeText(rest)
 			}
 		}
