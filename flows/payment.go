@@ -598,6 +598,12 @@ func tellAction(s *Step, a *supportbot.Action) error {
 	return nil
 }
 
+// otherCardBtn starts the declined payment a again, to be paid with
+// another card.
+func otherCardBtn(s *Step, a *supportbot.Action) supportbot.Button {
+	return s.menuBtn(s.T("repay.btn_other_card"), a.Flow+":"+a.PlanID)
+}
+
 // lastPayment answers "扣了吗" with no flow open (the flow ended when the
 // payment settled): the outcome of the customer's newest repayment, if it
 // was confirmed within askedAfter or still waits for its outcome. It
@@ -623,7 +629,7 @@ func lastPayment(s *Step, text string) (bool, error) {
 		s.say(s.T("repay.last_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", reference(a)), rows...)
 	case supportbot.ActionDeclined:
 		s.say(s.T("repay.last_declined", "amount", money(a.Repay.Amount), "time", when(s, a.CreatedAt), "card", a.Card),
-			append([][]supportbot.Button{{s.menuBtn(s.T("repay.btn_other_card"), a.Flow+":"+a.PlanID)}}, rows...)...)
+			append([][]supportbot.Button{{otherCardBtn(s, a)}}, rows...)...)
 	case supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing:
 		s.say(s.T("repay.paying_still"), rows...)
 	default: // refused or failed: the FAQ says what to do
@@ -839,7 +845,7 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 		if here {
 			s.finish()
 		}
-		s.say(s.T("repay.declined", "card", a.Card), []supportbot.Button{s.menuBtn(s.T("repay.btn_other_card"), a.Flow+":"+a.PlanID)},
+		s.say(s.T("repay.declined", "card", a.Card), []supportbot.Button{otherCardBtn(s, a)},
 			[]supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
 		return nil
 	case supportbot.ActionFailed:
