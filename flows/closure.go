@@ -308,6 +308,20 @@ var idCardPattern = regexp.MustCompile(`^[0-9]{3}[0-9X]$`)
 // idCardAnswer normalises a typed answer: full-width characters (１２３Ｘ)
 // folded to ASCII, spaces dropped, upper case.
 func idCardAnswer(text string) string {
+	answer := foldID(text)
+	if !idCardPattern.MatchString(answer) {
+		// Said in a sentence ("身份证后四位是2468", "last 4: 123X"): the one
+		// answer in it, if there is exactly one.
+		if found := idCardInText.FindAllStringSubmatch(answer, 2); len(found) == 1 {
+			return found[0][1]
+		}
+	}
+	return answer
+}
+
+// foldID folds full-width characters (１２３Ｘ) to ASCII, drops spaces and
+// upper-cases the rest.
+func foldID(text string) string {
 	var b strings.Builder
 	for _, r := range text {
 		if r >= 0xFF01 && r <= 0xFF5E { // the full-width forms of ASCII
@@ -318,16 +332,54 @@ func idCardAnswer(text string) string {
 		}
 		b.WriteRune(unicode.ToUpper(r))
 	}
-	answer := b.String()
-	if !idCardPattern.MatchString(answer) {
-		// Said in a sentence ("身份证后四位是2468", "last 4: 123X"): the one
-		// answer in it, if there is exactly one.
-		if found := idCardInText.FindAllStringSubmatch(answer, 2); len(found) == 1 {
-			return found[0][1]
-		}
-	}
-	return answer
+	return b.String()
 }
+
+// idSaid is what a message at the ID step says.
+type idSaid int
+
+const (
+	idNotAnswered idSaid = iota // no answer, asked, another number, or unsure
+	idAnswered                  // the ID's last 4, and nothing else
+	idWithdrawn                 // a no, a wait or a cancel, with or without digits
+)
+
+// idAnswerSaid reads a message at the ID step, whose answer idCardAnswer
+// found: only the 4 characters, alone or with words that say they are the
+// ID's ("身份证后四位是2468", "my ID ends in 2468"), are an answer. Anything
+// more — a question, a doubt, another number's name ("银行卡", "手机尾号"), a
+// no — is not, and is not counted against the customer.
+func idAnswerSaid(text, answer string) idSaid {
+	l := strings.ToLower(text)
+	if containsAny(l, "不注销", "先不", "算了", "取消", "别", "不要", "等等", "等一下", "不确定", "再想想", "改主意",
+		"cancel", "don't", "dont", "do not", "wait", "changed my mind", "stop", "not sure") {
+		return idWithdrawn
+	}
+	if !idCardPattern.MatchString(answer) || strings.ContainsAny(text, "?？") || asks(text) {
+		return idNotAnswered
+	}
+	rest := strings.ToLower(strings.Replace(foldID(text), answer, "", 1))
+	for _, w := range idFiller {
+		rest = strings.ReplaceAll(rest, w, "")
+	}
+	rest = strings.Map(func(r rune) rune {
+		if unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			return -1
+		}
+		return r
+	}, rest)
+	if rest != "" {
+		return idNotAnswered
+	}
+	return idAnswered
+}
+
+// idFiller are the words that may come with an ID answer, longest first
+// (the answer's own spaces are gone: "myidendsin2468").
+var idFiller = []string{"身份证号码", "身份证号", "身份证", "证件号", "最后四位", "最后4位", "后四位", "后4位", "末四位", "末4位",
+	"尾号", "号码", "我的", "应该", "是", "为", "的", "了", "哈", "lastfourdigits", "last4digits", "lastfour", "last4",
+	"digits", "ending", "endsin", "endswith", "ends", "idcardnumber", "idcard", "idnumber", "myid", "id", "it's", "its", "is",
+	"are", "my", "the", "thankyou", "thanks", "thx", "please", "谢谢", "谢了", "麻烦", "请"}
 
 // idCardInText finds an answer standing on its own in a sentence: 4
 // characters, neither digits nor an X right before or after.
@@ -341,8 +393,14 @@ func checkIDCard(s *Step, text string) error {
 		return err
 	}
 	answer := idCardAnswer(text)
-	if asked := strings.ContainsAny(text, "?？") || strings.HasSuffix(bare(text), "吗"); asked || !idCardPattern.MatchString(answer) {
-		// Not an answer, or asked ("是2468吗"): said again, not counted.
+	switch said := idAnswerSaid(text, answer); {
+	case said == idWithdrawn:
+		// "先不注销了 2468", "2468 wait, don't submit": a closure is never
+		// submitted on a message that takes it back.
+		return s.declineStep()
+	case said != idAnswered:
+		// Not an answer, asked ("是2468吗"), or another number ("银行卡后四位
+		// 是1122"): said again, not counted.
 		s.say(s.T("closure.id_format"), []supportbot.Button{s.cancelBtn(), s.humanBtn()})
 		return nil
 	}

@@ -325,3 +325,37 @@ func TestClosureWhileTheLastPeriodIsBeingDebited(t *testing.T) {
 	c.expect("剩下的各期正在扣款中", "扣款完成后即可申请注销")
 	c.reject("可以先提前还款", "💰 提前还款")
 }
+
+// TestAnIDAnswerThatTakesTheClosureBackSubmitsNothing: "先不注销了 4321" and
+// "4321 wait, don't submit" at the ID step submitted the closure (a probe:
+// any message with the right 4 digits did). A withdrawal leaves the step;
+// another number's last 4 or a doubt is asked again and not counted.
+func TestAnIDAnswerThatTakesTheClosureBackSubmitsNothing(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(300, "en")
+	c.identify(phoneBob)
+	for _, withdrawn := range []string{"4321 but wait, dont submit yet", "I think 4321 but actually I changed my mind"} {
+		c.startClosure()
+		c.send(withdrawn)
+		c.reject("Closure request submitted")
+		c.expect("no closure request was submitted")
+	}
+	c.send("/lang zh")
+	c.startClosure()
+	c.send("先不注销了 4321")
+	c.reject("注销申请已提交")
+	c.startClosure()
+	for _, other := range []string{"银行卡后四位是1122对吧", "手机尾号7000", "订单号后4位是0001"} {
+		c.send(other)
+		c.expect("请输入身份证号码的最后 4 位")
+		c.reject("不正确")
+	}
+	c.send("身份证后四位是4321")
+	c.expect("注销申请已提交")
+	if n := len(h.audit("closure_request")); n != 1 {
+		t.Errorf("closure_request entries = %d, want 1", n)
+	}
+	if n := len(h.audit("closure_identity_failed")); n != 0 {
+		t.Errorf("%d failed identity checks counted, want none", n)
+	}
+}

@@ -144,7 +144,6 @@ var phoneFiller = strings.NewReplacer("我的手机号码是", "", "我的手机
 	"my phone number is", "", "my mobile number is", "", "my number is", "", "my phone is", "", "phone number", "",
 	"my number", "", "number", "", "phone", "", "mobile", "", "it's", "", "its", "", "here", "", "is", "")
 
-
 // takesOffer are the yeses to an offer ("要不要转人工客服？") beyond the
 // confirm and ack words.
 var takesOffer = map[string]bool{"要": true, "要的": true, "要啊": true, "需要": true, "需要的": true, "转吧": true, "好的转吧": true,

@@ -130,3 +130,26 @@ func TestAsksAboutQuote(t *testing.T) {
 		}
 	}
 }
+
+// TestIDAnswerSaid: at the closure's ID step only the last 4 alone, or with
+// words saying they are the ID's, are an answer; a withdrawal with the
+// digits in it takes the step back, and another number's last 4 or a doubt
+// is no answer (and is not counted).
+func TestIDAnswerSaid(t *testing.T) {
+	for text, want := range map[string]idSaid{
+		"2468": idAnswered, " 2468 ": idAnswered, "２４６８": idAnswered, "身份证后四位是2468": idAnswered, "是2468": idAnswered,
+		"后4位：123x": idAnswered, "my ID ends in 2468": idAnswered, "last 4 digits are 2468": idAnswered,
+		"my ID card ends in 123X": idAnswered, "2468。": idAnswered, "the last four are 2468, thanks": idAnswered,
+		"是2468，谢谢":   idAnswered,
+		"先不注销了 2468": idWithdrawn, "取消注销 2468": idWithdrawn, "2468 等等先别提交": idWithdrawn,
+		"后四位应该是2468 但我不确定要不要注销了": idWithdrawn, "2468 but wait, dont submit yet": idWithdrawn,
+		"I think 2468 but actually I changed my mind": idWithdrawn, "2468 cancel": idWithdrawn,
+		"不是2468": idNotAnswered, "not 2468": idNotAnswered, "是2468吗": idNotAnswered, "银行卡后四位是1122对吧": idNotAnswered,
+		"手机尾号7000": idNotAnswered, "订单号后4位是0001": idNotAnswered, "my card ends in 1122": idNotAnswered,
+		"2468?": idNotAnswered, "身份证": idNotAnswered, "12345": idNotAnswered,
+	} {
+		if got := idAnswerSaid(text, idCardAnswer(text)); got != want {
+			t.Errorf("idAnswerSaid(%q) = %d, want %d", text, got, want)
+		}
+	}
+}
