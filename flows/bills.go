@@ -2,11 +2,12 @@ package flows
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 
@@ -37,18 +38,51 @@ func billFlow() *spec {
 // are overdue: the bill's first line says yes or no.
 const askedOverdue = "overdue"
 
-// overdueAsked matches a customer's short yes-or-no question whether their
-// own bills are overdue ("我逾期了吗", "我有没有逾期", "am I overdue"), not
-// what being overdue means or costs ("逾期了怎么办").
-var overdueAsked = regexp.MustCompile(`^(?:我|我的|我这边|我现在|现在我?|目前我?|我目前)?(?:账单|分期|这期|本期)?` +
-	`(?:是不是|有没有|是否|有|已经)?(?:已经)?逾期(?:的账单|的)?(?:了)?(?:吗|没|没有|么|嘛)?$` +
-	`|^(?:am i|are we|is (?:my|any|anything of my) ?(?:bill|payment|installment|plan)s?|is anything|do i have (?:any(?:thing)?|an?)?)` +
-	` ?(?:overdue|late|past due)(?: bills?| payments?| now| already)?$`)
-
-// asksIfOverdue reports a customer asking whether their own bills are overdue.
+// asksIfOverdue reports a customer's short yes-or-no question whether
+// their own bills are overdue ("我逾期了吗", "我是不是现在没有逾期了", "我没逾期
+// 对吧", "am I overdue", "any late payments on my account?"): the question's
+// words and nothing else, so that what being overdue means or costs
+// ("逾期了怎么办", "what happens if I'm overdue") and someone else's ("我老婆
+// 逾期了吗") are not.
 func asksIfOverdue(text string) bool {
-	return overdueAsked.MatchString(strings.Join(strings.Fields(bare(text)), " "))
+	l := strings.ToLower(text)
+	if utf8.RuneCountInString(l) > 40 {
+		return false
+	}
+	if strings.Contains(l, "逾期") {
+		rest := strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+				return -1
+			}
+			return r
+		}, l)
+		for _, w := range overdueFiller {
+			rest = strings.ReplaceAll(rest, w, "")
+		}
+		return rest == ""
+	}
+	words := strings.FieldsFunc(strings.ReplaceAll(l, "'", ""), func(r rune) bool { return !unicode.IsLetter(r) })
+	late := false
+	for i, w := range words {
+		switch {
+		case w == "overdue" || w == "late" || w == "behind" || w == "due" && i > 0 && words[i-1] == "past":
+			late = true
+		case !overdueWords[w]:
+			return false
+		}
+	}
+	return late
 }
+
+// overdueFiller are the words of a Chinese "am I overdue?", longest first.
+var overdueFiller = []string{"是不是", "有没有", "多少天", "现在", "目前", "是否", "应该", "已经", "账单", "分期", "这期", "本期",
+	"对吧", "没有", "逾期", "我的", "几天", "我", "还", "了", "没", "吗", "吧", "嘛", "么", "呢", "有", "的"}
+
+// overdueWords are the other words of an English "am I overdue?".
+var overdueWords = map[string]bool{"am": true, "i": true, "im": true, "is": true, "are": true, "my": true, "bill": true,
+	"bills": true, "payment": true, "payments": true, "anything": true, "any": true, "do": true, "have": true, "now": true,
+	"already": true, "right": true, "not": true, "on": true, "account": true, "the": true, "of": true, "still": true,
+	"yet": true, "a": true, "an": true, "past": true, "installment": true, "installments": true, "plan": true, "plans": true}
 
 // showBills shows every plan; asked (askedOverdue) puts the answer to "am I
 // overdue?" first.

@@ -95,7 +95,9 @@ func TestAsksAboutTheirOwnStatus(t *testing.T) {
 		"我逾期了吗": true, "我有没有逾期": true, "我是不是逾期了？": true, "我有逾期吗": true, "有逾期吗": true,
 		"我现在逾期了没": true, "我的账单逾期了吗": true, "am I overdue?": true, "Is my bill overdue": true,
 		"do i have anything overdue": true, "am i late": true,
-		"逾期了怎么办": false, "逾期会怎么样": false, "逾期多久上征信": false, "what happens if I'm overdue": false,
+		"我是不是现在没有逾期了": true, "我没有逾期吧": true, "我应该没逾期吧？": true, "我没逾期对吧": true, "逾期了多少天了": true,
+		"im not overdue right?": true, "im not late am i": true, "any late payments on my account?": true, "I'm past due?": true,
+		"逾期了怎么办": false, "how late can I pay": false, "late fee?": false, "is anything due": false, "逾期会怎么样": false, "逾期多久上征信": false, "what happens if I'm overdue": false,
 		"我老婆逾期了吗": false, "逾期费怎么算": false,
 	} {
 		if got := asksIfOverdue(text); got != want {
