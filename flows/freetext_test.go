@@ -575,3 +575,26 @@ func TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer(t *testing.T) {
 	b.expect("✅ No, nothing of yours is overdue.", "You've paid off 1 installment plan")
 	b.reject("Yes,")
 }
+
+// TestAnOkOrThanksAtAStepSaysItStillWaits: "OK没问题" or "好的谢谢" at a
+// quote got "好的。还有什么可以帮你？", which a customer reads as done, while
+// the quote waited unpaid (a probe). The step says it still waits and how
+// to go on; "拜拜" leaves it, told nothing was done.
+func TestAnOkOrThanksAtAStepSaysItStillWaits(t *testing.T) {
+	h, c := session(t, fixture(), phoneZhang, "/repay")
+	c.send("K70那个")
+	for _, ok := range []string{"OK没问题", "好的谢谢", "好的明白"} {
+		c.send(ok)
+		c.expect("还没有扣款", "确认")
+		c.reject("还有什么可以帮你")
+	}
+	c.send("/autopay")
+	c.press("Redmi K70")
+	c.send("好 就这样")
+	c.expect("请点上面这一步的按钮确认")
+	c.send("拜拜")
+	c.expect("什么都没有改动")
+	if n := len(h.repayments("C1")); n != 0 || h.plan("C1", "P1").AutoRepay {
+		t.Errorf("%d repayments, auto-repayment %v: want nothing done", n, h.plan("C1", "P1").AutoRepay)
+	}
+}

@@ -90,6 +90,15 @@ next:
 	return talk
 }
 
+// talkOf is what small talk text is: "hello", "thanks", "bye", "menu" (a
+// bare topic word) or "ok" — or "" when it is not small talk.
+func talkOf(text string) string {
+	if talk := smallTalk[bare(text)]; talk != "" {
+		return talk
+	}
+	return pleasantries(text)
+}
+
 // cancelWords leave any flow when typed (or sent by a reply-keyboard button).
 var cancelWords = map[string]bool{"取消": true, "退出": true, "返回": true, "cancel": true, "quit": true, "stop": true, "back": true}
 
@@ -289,6 +298,15 @@ func (e *Engine) route(s *Step) error {
 			// "确认开启", "确认更换吗" at a setting: its button says it.
 			s.say(s.T("step.confirm_how"))
 			return nil
+		}
+		if waitsForYes(s.conv.State) {
+			switch talkOf(text) {
+			case "ok", "thanks": // "好的谢谢" at a quote is no 确认: it still waits, and says so
+				s.say(s.confirmHow())
+				return nil
+			case "bye": // leaving: told what was not done
+				return s.declineStep()
+			}
 		}
 		if s.wantsOut(text) {
 			return s.cancel()
@@ -605,11 +623,7 @@ func (s *Step) freeText(text string) error {
 		// "yes" to "要不要转人工客服？", the last answer: a person.
 		return s.startFlow("agent", "")
 	}
-	talk := smallTalk[bare(text)]
-	if talk == "" {
-		talk = pleasantries(text)
-	}
-	switch talk {
+	switch talkOf(text) {
 	case "hello": // a greeting is not a question the bot failed to answer
 		s.conv.Misses = 0
 		s.menu("menu.greeting")
