@@ -179,7 +179,7 @@ func asksAboutQuote(text string) bool {
 	if utf8.RuneCountInString(l) > 40 || containsAny(l, "手续费", "费率", "免", "fee", "waive", "rate", "怎么取消", "如何取消", "how do i cancel", "how to cancel") {
 		return false
 	}
-	amount := containsAny(l, "为什么是", "为啥是", "怎么是", "为什么要付", "为什么多", "为啥多", "怎么多", "多了", "多出", "这么多", "比我", "比剩",
+	amount := containsAny(l, "为什么是", "为啥是", "怎么是", "为什么要付", "为什么多", "为啥多", "怎么多", "多了", "多出", "这么多", "比我", "比剩", "少了", "少一期", "怎么少", "为什么少",
 		"怎么算", "怎么来的", "哪来的", "哪里来", "明细", "组成", "包括", "包含", "why is it", "why is the", "how come", "why more",
 		"more than", "breakdown", "made of", "calculated", "where does", "extra")
 	return (amount || asksAboutBooking(text)) && (asks(text) || containsAny(l, "为什么", "为啥", "怎么", "why", "how"))

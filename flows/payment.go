@@ -174,26 +174,55 @@ func quoteBreakdown(s *Step, flow string, p *supportbot.Plan, q *supportbot.Quot
 // and which bookings it cancels, as quoted, then how to confirm it. A quote
 // kept from before its parts were (an older version's) is not taken apart.
 func explainQuote(s *Step, flow, text string) (bool, error) {
+	p, q, err := shownQuote(s)
+	if p == nil || err != nil {
+		return err != nil, err
+	}
+	lines := append([]string{s.T("repay.quote_explained")}, quoteBreakdown(s, flow, p, q)...)
+	if asksAboutBooking(text) && len(cancelledBookings(s, p, q)) == 0 && len(q.Excluded) == 0 {
+		lines = append(lines, s.T("repay.quote_cancels_none"))
+	}
+	s.say(strings.Join(lines, "\n") + "\n\n" + s.T("repay.confirm_how", "amount", money(q.Amount)))
+	return true, nil
+}
+
+// chargedOnce answers "会扣两次吗" at a quote: it is charged once, and
+// what it does about the bookings of its plan — cancels those of the
+// periods it pays, leaves out those being debited — as quoted.
+func chargedOnce(s *Step) error {
+	lines := []string{s.T("repay.quote_once")}
+	p, q, err := shownQuote(s)
+	if err != nil {
+		return err
+	}
+	if p != nil {
+		lines = append(lines, cancelledBookings(s, p, q)...)
+		if len(q.Excluded) > 0 {
+			lines = append(lines, s.T("pay.busy_left_out", "periods", periodList(s, q.Excluded), "n", len(q.Excluded)))
+		}
+	}
+	s.say(strings.Join(lines, "\n") + "\n" + s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
+	return nil
+}
+
+// shownQuote is the quote the customer is looking at, and its plan; nil
+// when its plan is gone, or the quote was kept before its parts were (an
+// older version's).
+func shownQuote(s *Step) (*supportbot.Plan, *supportbot.Quote, error) {
 	qs := s.slots.Quote
 	if sum, err := qs.Parts.Sum(); err != nil || sum != qs.Amount {
-		return false, nil
+		return nil, nil, nil
 	}
 	plans, err := s.plans()
 	if err != nil {
-		return true, err
+		return nil, nil, err
 	}
 	i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == s.slots.Plan })
 	if i < 0 {
-		return false, nil
+		return nil, nil, nil
 	}
-	q := &supportbot.Quote{ID: qs.ID, CustomerID: s.conv.CustomerID, PlanID: s.slots.Plan, Kind: qs.Kind, Periods: qs.Periods,
-		Amount: qs.Amount, Parts: qs.Parts, Excluded: qs.Excluded, ExpiresAt: qs.Expires}
-	lines := append([]string{s.T("repay.quote_explained")}, quoteBreakdown(s, flow, &plans[i], q)...)
-	if asksAboutBooking(text) && len(cancelledBookings(s, &plans[i], q)) == 0 {
-		lines = append(lines, s.T("repay.quote_cancels_none"))
-	}
-	s.say(strings.Join(lines, "\n") + "\n\n" + s.T("repay.confirm_how", "amount", money(qs.Amount)))
-	return true, nil
+	return &plans[i], &supportbot.Quote{ID: qs.ID, CustomerID: s.conv.CustomerID, PlanID: s.slots.Plan, Kind: qs.Kind,
+		Periods: qs.Periods, Amount: qs.Amount, Parts: qs.Parts, Excluded: qs.Excluded, ExpiresAt: qs.Expires}, nil
 }
 
 // checkQuote refuses a quote of plan p that cannot be right: another plan's
@@ -768,13 +797,12 @@ func quoteText(s *Step, flow string) (bool, error) {
 		case asksIfPaid(text): // "扣了吗", "did it go through": not yet
 			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
-		case asksTwice(text): // about this quote, not a charge already made
-			s.say(s.T("repay.quote_once") + "\n" + s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
-			return true, nil
 		case asksAboutQuote(text): // "为什么是5074不是4999", "那笔预约会取消吗"
 			if told, err := explainQuote(s, flow, text); told || err != nil {
 				return told, err
 			}
+		case asksTwice(text): // about this quote, not a charge already made
+			return true, chargedOnce(s)
 		case utf8.RuneCountInString(text) <= 20 && !declines(text):
 			return quoteOnCardSaid(s, flow, text)
 		}

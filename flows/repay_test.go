@@ -392,8 +392,8 @@ func TestAPayoffQuoteSaysWhichBookingsItCancels(t *testing.T) {
 // 1785 不是1761" and "那14号那笔预约会自动取消吗" went unanswered (a probe).
 // The quote's parts and the bookings it cancels are told again, with how to
 // confirm; nothing is charged, and a later 确认 still pays it once. A
-// question about a booking the quote does not cancel says so; how to cancel
-// a booking is still the guide's.
+// booking being debited is said to be left out (not "cancelled", as "会扣
+// 两次吗" was told); a quote that cancels none says so.
 func TestAQuestionAboutTheQuoteIsAnsweredFromIt(t *testing.T) {
 	h, c := session(t, fixture(), phoneZhang, "/repay")
 	c.send("K70那个")
@@ -412,9 +412,22 @@ func TestAQuestionAboutTheQuoteIsAnsweredFromIt(t *testing.T) {
 		t.Errorf("%d repayments after 确认, want 1", n)
 	}
 	c.send("/repay")
-	c.send("Xiaomi Book那个") // no booking of its own
-	c.send("12号那笔预约还会扣吗")
-	c.expect("报价的明细如下", "这笔报价不取消任何预约还款")
+	c.send("Xiaomi Book那个") // its period 3 is being debited: left out
+	c.send("12号那笔预约还会扣吗 不会扣两次吧")
+	c.expect("报价的明细如下", "第 3 期的预约还款正在扣款中，不计入本次金额")
+	c.reject("不取消任何预约还款") // nor told it could be cancelled
+	c.send("会扣两次吗")
+	c.expect("只会扣一次", "第 3 期的预约还款正在扣款中，不计入本次金额")
+	c.reject("还款后会自动取消")
+	ph := newHarness(t, payFixture())
+	ph.hooks.set(func(k *hooks) { // no booking at all
+		k.scheduled = func(context.Context, string) ([]supportbot.ScheduledRepayment, error) { return nil, nil }
+	})
+	q := ph.chat(601, "zh")
+	q.identify(phoneQian)
+	q.send("/pay")
+	q.send("那笔预约还会扣吗")
+	q.expect("报价的明细如下", "这笔报价不取消任何预约还款")
 }
 
 // TestAPlanMayBePickedInWords: at the plan picker, a customer who types

@@ -123,8 +123,8 @@ func TestAsksAboutQuote(t *testing.T) {
 	for text, want := range map[string]bool{
 		"为什么是5074 不是4999": true, "怎么比我剩下的多": true, "为啥多了75块？": true, "这个金额怎么算的": true,
 		"那12号那笔预约会自动取消吗": true, "预约的那笔还会扣吗": true, "why is it more than my balance?": true,
-		"will my scheduled payment still go out?": true,
-		"how do I cancel a scheduled payment":     false, "手续费怎么算": false, "1.5%是按什么算": false, "手续费能免吗": false,
+		"will my scheduled payment still go out?": true, "为什么少了一期": true, "那今天那笔预约扣款还会扣吗 不会扣两次吧": true,
+		"how do I cancel a scheduled payment": false, "手续费怎么算": false, "1.5%是按什么算": false, "手续费能免吗": false,
 		"怎么取消预约还款": false, "确认": false, "好的": false, "为什么": false,
 	} {
 		if got := asksAboutQuote(text); got != want {
