@@ -235,4 +235,5 @@ var questionFirst = regexp.MustCompile(`^(?:did|does|do|is|was|were|has|have|wil
 // waitWords ask the step to wait: it does, and says so.
 var waitWords = map[string]bool{"等等": true, "等一下": true, "等下": true, "稍等": true, "稍等一下": true, "让我想想": true,
 	"我想想": true, "我考虑一下": true, "考虑一下": true, "我再想想": true, "wait": true, "hold on": true, "let me think": true,
-	"one moment": true, "one sec": true, "just a sec": true, "wait a moment": true}
+	"one moment": true, "one sec": true, "just a sec": true, "wait a moment": true, "我再考虑考虑": true, "再考虑考虑": true,
+	"考虑考虑": true, "我考虑考虑": true, "let me think about it": true}

@@ -598,3 +598,37 @@ func TestAnOkOrThanksAtAStepSaysItStillWaits(t *testing.T) {
 		t.Errorf("%d repayments, auto-repayment %v: want nothing done", n, h.plan("C1", "P1").AutoRepay)
 	}
 }
+
+// TestGoAheadAndNoWordsAtAStep: "扣吧", "do it" at a quote and "对 取消掉",
+// "取消" at "cancel this booking?" got unrelated topics or left the step;
+// "算了吧 太贵了", "nah too expensive" got fallbacks (a probe). A go-ahead is
+// told how to confirm, moving nothing; a no leaves the step.
+func TestGoAheadAndNoWordsAtAStep(t *testing.T) {
+	h, c := session(t, fixture(), phoneZhang, "/repay")
+	c.send("K70那个")
+	for _, ahead := range []string{"扣吧", "行 扣吧", "嗯嗯 可以"} {
+		c.send(ahead)
+		c.expect("还没有扣款", "回复「确认」")
+	}
+	c.send("算了吧 太贵了")
+	c.expect("这次不还款，没有扣款")
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期") // S1, cancellable
+	for _, ahead := range []string{"对 取消掉", "取消"} {
+		c.send(ahead)
+		c.expect("还没有取消", "回复「确认」")
+	}
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+	if got := h.scheduled("C1"); got["S1"] != supportbot.ScheduledScheduled {
+		t.Errorf("booking S1 is %q, want still scheduled", got["S1"])
+	}
+	c.send("/lang en")
+	c.send("/repay")
+	c.send("the K70 one")
+	c.send("do it")
+	c.expect("Nothing has been paid yet")
+	c.send("nah too expensive")
+	c.expect("nothing was charged")
+}

@@ -90,6 +90,45 @@ next:
 	return talk
 }
 
+// goesAhead reports a short go-ahead at a step that waits for a yes ("扣吧",
+// "行 扣吧", "嗯嗯 可以", "do it", "ok sounds good"; cancelling a booking,
+// "对 取消掉", "yes cancel", "取消" too): go-ahead words and nothing else, not
+// the step's confirmation, nor a question, nor a no.
+func goesAhead(text string, cancelling bool) bool {
+	w := bare(text)
+	if utf8.RuneCountInString(w) > 16 || strings.ContainsAny(text, "?？") || declines(text) ||
+		containsAny(w, "不", "别", "没", "甭", "don't", "dont", "not", "never") {
+		return false
+	}
+	rest := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) {
+			return -1
+		}
+		return r
+	}, w)
+	if cancelling {
+		rest = strings.NewReplacer("取消", "", "cancel", "").Replace(rest)
+	} else if cancelWords[w] {
+		return false // leaves the step
+	}
+	if rest == "" {
+		return cancelling
+	}
+	goAhead := false
+	for _, t := range goAheadWords {
+		if strings.Contains(rest, t) {
+			rest = strings.ReplaceAll(rest, t, "")
+			goAhead = true
+		}
+	}
+	return goAhead && rest == ""
+}
+
+// goAheadWords are the words of a go-ahead, longest first (spaces gone).
+var goAheadWords = []string{"soundsgood", "goahead", "doit", "payit", "alright", "okay", "yeah", "please", "sure", "fine",
+	"then", "yes", "yep", "pay", "ok", "it", "可以", "是的", "扣款", "还款", "付款", "帮我", "给我", "扣", "还", "付", "要", "对", "行",
+	"好", "嗯", "那", "就", "吧", "了", "掉", "请", "啊", "呀", "哦", "呗", "的"}
+
 // talkOf is what small talk text is: "hello", "thanks", "bye", "menu" (a
 // bare topic word) or "ok" — or "" when it is not small talk.
 func talkOf(text string) string {
@@ -115,7 +154,10 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 	"不要换": true, "不要注销": true, "别注销": true, "别注销了": true,
 	"no": true, "nope": true, "nah": true, "never mind": true, "nevermind": true, "later": true, "not now": true,
 	"no thanks": true, "no thank you": true, "maybe later": true, "keep it": true, "no keep it": true, "don't": true,
-	"don't pay": true, "do not pay": true, "don't cancel": true, "don't change it": true}
+	"don't pay": true, "do not pay": true, "don't cancel": true, "don't change it": true,
+	"算了吧": true, "不想还": true, "我不想现在还": true, "不想现在还": true, "先不关": true, "先不开": true, "先别关": true,
+	"先别关了": true, "先别开": true, "还是开着吧": true, "还是关着吧": true, "not today": true, "forget it": true,
+	"forget about it": true, "no need": true}
 
 // mobileTyped is a mainland mobile number typed (not an order number): 11
 // digits from 1[3-9], grouped or not, perhaps after +86.
@@ -173,6 +215,14 @@ func declines(text string) bool {
 	}
 	if bareYes(text) || asks(text) || containsAny(w, "怎么", "为什么", "如何", "什么", "哪", "多少", "how", "why", "what", "when", "where", "which") {
 		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(w); unicode.Is(unicode.Han, r) && utf8.RuneCountInString(w) <= 12 &&
+		(strings.HasSuffix(w, "再说") || strings.HasSuffix(w, "再说吧")) {
+		return true // "等我发工资再说": not now
+	}
+	if first, rest, ok := strings.Cut(w, " "); ok && (first == "no" || first == "nah" || first == "nope") &&
+		!containsAny(rest, "problem", "worries", "prob") && utf8.RuneCountInString(rest) <= 24 {
+		return true // "nah too expensive"
 	}
 	i := strings.IndexAny(w, "，,。、!！;；") // "not now, maybe next month"
 	if r, _ := utf8.DecodeRuneInString(w); i < 0 && unicode.Is(unicode.Han, r) {
@@ -297,6 +347,13 @@ func (e *Engine) route(s *Step) error {
 		if s.conv.State == "confirming" && aboutConfirming(confirmForm(bare(text))) {
 			// "确认开启", "确认更换吗" at a setting: its button says it.
 			s.say(s.T("step.confirm_how"))
+			return nil
+		}
+		if waitsForYes(s.conv.State) && goesAhead(text, s.conv.Flow == "cancel") {
+			// "扣吧", "do it", "对 取消掉" — and "取消" at "cancel this
+			// booking?" — mean yes, but are not the step's 确认: how to
+			// go on, not a topic.
+			s.say(s.confirmHow())
 			return nil
 		}
 		if waitsForYes(s.conv.State) {

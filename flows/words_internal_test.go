@@ -155,3 +155,37 @@ func TestIDAnswerSaid(t *testing.T) {
 		}
 	}
 }
+
+// TestGoesAhead: a go-ahead at a step waiting for a yes — its words and
+// nothing else — is told apart from a question, a no, a remark that only
+// starts like one ("好像扣了两次") and, away from cancelling a booking, a
+// cancel (which leaves).
+func TestGoesAhead(t *testing.T) {
+	for text, want := range map[string]bool{
+		"扣吧": true, "行 扣吧": true, "嗯嗯 可以": true, "do it": true, "ok sounds good": true, "go ahead": true, "那就还吧": true,
+		"好像扣了两次": false, "好像已经还了": false, "扣了吗": false, "不扣": false, "can you do it?": false, "取消": false,
+		"那取消吧": false, "确认取消吗": false, "行用卡": false, "对账单": false,
+	} {
+		if got := goesAhead(text, false); got != want {
+			t.Errorf("goesAhead(%q) = %v, want %v", text, got, want)
+		}
+	}
+	for text, want := range map[string]bool{
+		"对 取消掉": true, "要取消": true, "是的取消": true, "那取消吧": true, "yes cancel": true, "取消": true, "cancel it": true,
+		"不取消了": false, "怎么取消": false, "取消了吗": false,
+	} {
+		if got := goesAhead(text, true); got != want {
+			t.Errorf("goesAhead(%q) cancelling = %v, want %v", text, got, want)
+		}
+	}
+	for _, no := range []string{"算了吧 太贵了", "nah too expensive", "等我发工资再说", "not today", "forget it", "先不关", "还是开着吧"} {
+		if !declines(no) {
+			t.Errorf("declines(%q) = false, want true", no)
+		}
+	}
+	for _, not := range []string{"no problem", "no worries", "再说一遍", "no, is it charged twice?"} {
+		if declines(not) {
+			t.Errorf("declines(%q) = true, want false", not)
+		}
+	}
+}
