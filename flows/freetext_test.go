@@ -632,3 +632,24 @@ func TestGoAheadAndNoWordsAtAStep(t *testing.T) {
 	c.send("nah too expensive")
 	c.expect("nothing was charged")
 }
+
+// TestAQuestionTheFAQTakesForTheStepsOwnFlowKeepsTheStep: at a bill's
+// quote, "这期不是13号才到期吗 现在还会不会亏" was taken for "pay a bill" and
+// started the flow again at its plan picker, which the next message did
+// again (a probe: a loop). The quote in front of them stays, and they are
+// told how to go on.
+func TestAQuestionTheFAQTakesForTheStepsOwnFlowKeepsTheStep(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(600, "zh")
+	c.identify(phoneZhang)
+	c.send("/pay")
+	c.press("Redmi K70") // overdue
+	c.expect("合计应付")
+	c.send("这期不是15号才到期吗 现在还会不会亏")
+	c.expect("还没有扣款", "回复「确认」")
+	c.reject("要还哪一笔分期的账单")
+	c.send("确认")
+	c.expect("正在从")
+}

@@ -749,6 +749,14 @@ func (s *Step) freeText(text string) error {
 					s.say(s.T("others.own_only"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
 					return nil
 				}
+				if name == s.conv.Flow && waitsForYes(s.conv.State) {
+					// "这期不是13号才到期吗 现在还会不会亏" at the bill's own
+					// quote: about the step in front of them, which is
+					// kept, not started again.
+					s.conv.Misses, s.slots.Aside = 0, false
+					s.say(s.confirmHow())
+					return nil
+				}
 				s.e.metrics.FAQ("flow")
 				return s.startFlow(name, typedArg(name, text))
 			}
