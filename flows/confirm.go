@@ -60,8 +60,10 @@ func bareYes(text string) bool {
 // refund, a closure, a card, auto-repayment or someone else's payment.
 func asksIfPaid(text string) bool {
 	l := strings.ToLower(text)
-	return asks(text) && utf8.RuneCountInString(text) <= 20 && paidWords.MatchString(l) &&
-		containsAny(l, "扣", "付", "还", "钱", "款", "pay", "paid", "charge", "debit", "money", "go through", "went through") &&
+	short := utf8.RuneCountInString(bare(text)) <= 6 // "成功了没", "到账了吗": nothing else it could be about
+	return asks(text) && utf8.RuneCountInString(text) <= 24 && paidWords.MatchString(l) &&
+		(containsAny(l, "扣", "付", "还", "钱", "款", "pay", "paid", "charge", "debit", "money", "go through", "went through",
+			"go thru", "went thru") || short && containsAny(l, "成功", "到账")) &&
 		!containsAny(l, "两次", "多扣", "重复", "又", "会不会", "取消", "退", "怎", "什么时候", "能不能", "可以", "注销", "换卡", "绑卡",
 			"默认卡", "冻结", "自动", "twice", "again", "double", "cancel", "refund", "how", "when", "can i", "could i", "close",
 			"new card", "default card", "change card", "frozen", "auto") &&
@@ -69,8 +71,8 @@ func asksIfPaid(text string) bool {
 }
 
 // paidWords say a payment is done, or ask whether it is.
-var paidWords = regexp.MustCompile(`(扣|付|交)[款钱费]?(了|成功|完|上|好|没)|还款?(了|成功|完|上)|还款没|成功|到账|好了|完成|` +
-	`\b(charged|paid|go(ne)? through|went through|done|success(ful)?|completed?)\b`)
+var paidWords = regexp.MustCompile(`(扣|付|交)[款钱费]?(了|成功|完|上|好|没|走)|还款?(了|成功|完|上)|还款没|成功|到账|好了|完成|` +
+	`\b(charged|paid|go(ne)? (through|thru)|went (through|thru)|done|success(ful)?|completed?|work(ed)?|ok)\b`)
 
 // ackWords agree without saying to what ("ok", "好的" — also "I see", or
 // the answer to another question). They confirm a setting (auto-repayment,

@@ -322,19 +322,21 @@ func TestDidItGoThroughAfterThePaymentIsAboutIt(t *testing.T) {
 	c.press("确认还款")
 	c.expect("还款成功")
 	ref := h.paid("C5").ID
-	for _, q := range []string{"扣了吗", "还款成功了没？", "钱扣了没有"} {
+	for _, q := range []string{"扣了吗", "还款成功了没？", "钱扣了没有", "成功了没", "到账了吗", "钱扣走了吗"} {
 		c.send(q)
 		c.expect("<b>¥303.00</b> 已经扣款成功", ref)
 	}
-	for _, q := range []string{"会不会扣两次？", "能用支付宝付吗", "还好吗"} {
+	for _, q := range []string{"会不会扣两次？", "能用支付宝付吗", "还好吗", "注销成功了吗", "退款到账了吗"} {
 		c.send(q)
 		c.reject("已经扣款成功")
 	}
 	e := h.chat(501, "en")
 	e.identify(phoneZhao) // the customer's other chat
 	e.send("/lang en")
-	e.send("did it go through?")
-	e.expect("Your repayment of <b>¥303.00</b>", "went through", ref)
+	for _, q := range []string{"did it go through?", "did it go thru", "did the payment work?", "payment ok?"} {
+		e.send(q)
+		e.expect("Your repayment of <b>¥303.00</b>", "went through", ref)
+	}
 	e.send("can I pay by card?")
 	e.reject("went through")
 
