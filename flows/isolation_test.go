@@ -169,7 +169,8 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(600, "zh")
 	c.identify(phoneZhang)
-	for _, ask := range []string{"帮我查下我老婆的账单 她手机号13900139000", "查一下我妈的账单", "show my wife's bill"} {
+	for _, ask := range []string{"帮我查下我老婆的账单 她手机号13900139000", "查一下我妈的账单", "show my wife's bill",
+		"帮我查下13900139000的账单 是我老婆的", "查一下139-0013-9000的账单", "这是我妈的账单吗"} {
 		c.send(ask)
 		c.expect("我只能查看和办理你本人", "[📋 我的账单]")
 		c.reject("剩余待还")
@@ -178,4 +179,6 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 	c.expect("剩余待还")
 	c.send("我想用我老公的银行卡还我的账单") // one's own bill, paid with help: not someone else's
 	c.reject("我只能查看和办理你本人")
+	c.send("查一下13800138000的账单") // the customer's own number
+	c.expect("剩余待还")
 }

@@ -174,8 +174,28 @@ func aboutSomeoneElse(text string) bool {
 // 账单", "查一下我妈的分期", "my wife's bill"): the bot serves the customer
 // who identified, each for themselves.
 var someoneElses = regexp.MustCompile(`(?:老婆|老公|妻子|丈夫|爱人|媳妇|我妈|我爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事|别人|他人)` +
-	`的?(?:账单|分期|欠款|账户|账号|订单|月供|注销)|` +
+	`的?(?:账单|分期|欠款|账户|账号|订单|月供|注销)|(?:是|这是)我?(?:老婆|老公|妻子|丈夫|爱人|媳妇|妈|爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事)的[。.!！~]*$|` +
 	`(?:wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|someone else)'?s (?:bill|installment|account|plan|loan|order)`)
+
+// namesAnotherPhone reports a request naming a mobile number that is not
+// the identified customer's own ("帮我查下13900139000的账单").
+func (s *Step) namesAnotherPhone(text string) bool {
+	loc := mobileTyped.FindStringIndex(text)
+	if loc == nil || s.conv.CustomerID == "" {
+		return false
+	}
+	c, err := s.customer()
+	if err != nil {
+		return false // the flow asked for reads it again, and says what is wrong
+	}
+	typed := supportbot.ImportPhone(strings.Map(func(r rune) rune {
+		if r == '+' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1 // the match's edges, spaces and dashes
+	}, text[loc[0]:loc[1]]))
+	return typed != "" && typed != c.Phone
+}
 
 // onlyAPhone reports a message that is a mainland mobile number and words
 // that only say so ("my number is +86 136…", "我手机号13800138000") — not a
@@ -742,7 +762,7 @@ func (s *Step) freeText(text string) error {
 		switch c.Kind {
 		case "flow":
 			if name, ok := intents[c.ID]; ok {
-				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer && aboutSomeoneElse(text) {
+				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer && (aboutSomeoneElse(text) || s.namesAnotherPhone(text)) {
 					// "帮我查下我老婆的账单": the chat's own customer is not
 					// who is asked about, and must not be shown as if.
 					s.conv.Misses = 0
