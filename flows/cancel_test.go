@@ -132,3 +132,28 @@ func TestABookingIsNamedByItsDayOrPeriod(t *testing.T) {
 	c.send("15号的") // none runs then; two bills it pays are due on a 15th
 	c.reject("要取消这笔预约还款吗")
 }
+
+// TestAStopOfADaysDebitIsTheBookingList: "can u stop the auto debit
+// tomorrow" opened auto-repayment, "dont charge me tomorrow" got a fallback
+// and "今天扣的那个能不能取消 我卡里没钱" an unrelated topic, from customers
+// with a booking (a probe). With a booking to run, the request lists the
+// bookings (what cannot be cancelled says so); without one it is the FAQ's.
+func TestAStopOfADaysDebitIsTheBookingList(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(600, "zh")
+	c.identify(phoneZhang)
+	for _, ask := range []string{"今天扣的那个能不能取消 我卡里没钱", "明天那笔别扣了"} {
+		c.send(ask)
+		c.expect("你的预约还款", "Redmi K70 第 7 期")
+		c.send("/menu")
+	}
+	e := h.chat(601, "en")
+	e.identify(phoneZhang)
+	e.send("/lang en")
+	e.send("dont charge me tomorrow")
+	e.expect("Your scheduled repayments")
+	b := h.chat(602, "en")
+	b.identify(phoneBob) // nothing booked
+	b.send("can u stop the auto debit tomorrow")
+	b.reject("Your scheduled repayments")
+}

@@ -3,6 +3,7 @@ package flows
 import (
 	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -176,6 +177,29 @@ func aboutSomeoneElse(text string) bool {
 var someoneElses = regexp.MustCompile(`(?:老婆|老公|妻子|丈夫|爱人|媳妇|我妈|我爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事|别人|他人)` +
 	`的?(?:账单|分期|欠款|账户|账号|订单|月供|注销)|(?:是|这是)我?(?:老婆|老公|妻子|丈夫|爱人|媳妇|妈|爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事)的[。.!！~]*$|` +
 	`(?:wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|someone else)'?s (?:bill|installment|account|plan|loan|order)`)
+
+// stopsADebit reports a request not to be debited on a day ("dont charge
+// me tomorrow", "can u stop the auto debit tomorrow", "今天扣的那个能不能取消"):
+// a day, a debit and a stop.
+func stopsADebit(text string) bool {
+	l := strings.ToLower(text)
+	return utf8.RuneCountInString(l) <= 40 &&
+		containsAny(l, "明天", "今天", "后天", "今晚", "这周", "下周", "号", "tomorrow", "today", "tonight", "this week", "next week") &&
+		containsAny(l, "扣", "debit", "charge", "payment", "deduct") &&
+		containsAny(l, "取消", "停", "别", "不要", "不想", "stop", "cancel", "don't", "dont", "do not", "hold")
+}
+
+// hasBooking reports whether the customer has a scheduled repayment still
+// to run.
+func (s *Step) hasBooking() (bool, error) {
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(sched, func(r supportbot.ScheduledRepayment) bool {
+		return r.Status == supportbot.ScheduledScheduled || r.Status == supportbot.ScheduledProcessing
+	}), nil
+}
 
 // namesAnotherPhone reports a request naming a mobile number that is not
 // the identified customer's own ("帮我查下13900139000的账单").
@@ -748,6 +772,15 @@ func (s *Step) freeText(text string) error {
 	if told, err := lastPayment(s, text); told || err != nil { // "扣了吗" after paying
 		s.conv.Misses = 0
 		return err
+	}
+	if stopsADebit(text) && s.conv.CustomerID != "" { // "dont charge me tomorrow": a booking, if they have one
+		if booked, err := s.hasBooking(); err != nil || booked {
+			s.conv.Misses = 0
+			if err != nil {
+				return err
+			}
+			return s.startFlow("cancel", "")
+		}
 	}
 	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
 		s.conv.Misses = 0

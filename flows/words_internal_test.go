@@ -189,3 +189,14 @@ func TestGoesAhead(t *testing.T) {
 		}
 	}
 }
+
+// TestStopsADebit: a day, a debit and a stop — not a question whether a
+// debit comes, nor auto-repayment's setting.
+func TestStopsADebit(t *testing.T) {
+	for text, want := range map[string]bool{"can u stop the auto debit tomorrow": true, "15号的扣款能停吗": true,
+		"dont charge me tomorrow": true, "明天会扣款吗": false, "how do I stop auto-repayment": false, "取消自动还款": false} {
+		if got := stopsADebit(text); got != want {
+			t.Errorf("stopsADebit(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
