@@ -233,3 +233,25 @@ func TestTheBillWarnsOfAutoRepaymentOnAFrozenCard(t *testing.T) {
 	_, c := session(t, data, phoneWang, "/bill")
 	c.expect("自动还款：已开启，但默认卡 工商银行 **** 4321 已冻结，无法扣款")
 }
+
+// TestAnOrderNumberOfTheirOwnShowsItsSchedule: "订单号5241015123456的还款计划"
+// was told orders are the mall's business (a probe), though /bill prints the
+// number. The customer's own order number shows that plan's schedule; a
+// question about its goods, or another order number, is still not ours.
+func TestAnOrderNumberOfTheirOwnShowsItsSchedule(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(600, "zh")
+	c.identify(phoneZhang)
+	for _, ask := range []string{"订单号5241015123456的还款计划", "5241015123456这个订单还剩几期"} {
+		c.send(ask)
+		c.expect("<b>Redmi K70</b>（订单号 <code>5241015123456</code>）还款计划")
+	}
+	for _, ask := range []string{"5241015123456发货了吗", "订单5249999999999还剩几期"} {
+		c.send(ask)
+		c.reject("还款计划")
+	}
+	o := h.chat(601, "zh")
+	o.identify(phoneBob) // not his order
+	o.send("5241015123456这个订单还剩几期")
+	o.reject("还款计划", "Redmi K70")
+}

@@ -178,6 +178,38 @@ var someoneElses = regexp.MustCompile(`(?:老婆|老公|妻子|丈夫|爱人|媳
 	`的?(?:账单|分期|欠款|账户|账号|订单|月供|注销)|(?:是|这是)我?(?:老婆|老公|妻子|丈夫|爱人|媳妇|妈|爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事)的[。.!！~]*$|` +
 	`(?:wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|someone else)'?s (?:bill|installment|account|plan|loan|order)`)
 
+// orderDeskWords are about an order's goods, not its installments: the
+// mall's order desk answers them.
+func orderDeskWords(text string) bool {
+	return containsAny(strings.ToLower(text), "发货", "物流", "快递", "发票", "退货", "换货", "收货", "签收", "退款", "保修", "维修",
+		"ship", "deliver", "invoice", "return", "refund", "warranty", "repair")
+}
+
+// digitRun is a number typed in a message, as an order number could be.
+var digitRun = regexp.MustCompile(`[0-9]{6,}`)
+
+// ownOrderNamed is the plan of the identified customer whose order number
+// the text names, if any.
+func (s *Step) ownOrderNamed(text string) (string, error) {
+	runs := digitRun.FindAllString(text, 4)
+	if len(runs) == 0 || s.conv.CustomerID == "" {
+		return "", nil
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return "", err
+	}
+	plans, err := s.plans()
+	if err != nil {
+		return "", err
+	}
+	for _, p := range plans {
+		if p.OrderNo != "" && slices.Contains(runs, p.OrderNo) {
+			return p.ID, nil
+		}
+	}
+	return "", nil
+}
+
 // stopsADebit reports a request not to be debited on a day ("dont charge
 // me tomorrow", "can u stop the auto debit tomorrow", "今天扣的那个能不能取消"):
 // a day, a debit and a stop.
@@ -791,6 +823,17 @@ func (s *Step) freeText(text string) error {
 		return s.startFlow("close", "")
 	}
 	c := s.e.cfg.Classifier.Classify(text)
+	if (!c.Confident || c.Kind != "flow") && !orderDeskWords(text) {
+		// "订单号5240823567812的还款计划": an order of their own, not the
+		// mall's order desk — its schedule.
+		if plan, err := s.ownOrderNamed(text); err != nil || plan != "" {
+			s.conv.Misses = 0
+			if err != nil {
+				return err
+			}
+			return showSchedule(s, plan)
+		}
+	}
 	if c.Confident {
 		switch c.Kind {
 		case "flow":
