@@ -390,6 +390,12 @@ func relayToAgent(s *Step) (bool, error) {
 		}
 		s.reply(tellQueue(s, t, pos))
 		return true, nil
+	case ev.Kind == supportbot.EventCommand && commands[ev.Text] != "":
+		// "/bill" while waiting for a person: a command of the bot, which
+		// the agent cannot run. Said where the customer is, and how to
+		// get the bot back; not relayed as a line to read.
+		s.say(s.T("agent.command_first", "command", "/"+ev.Text))
+		return true, nil
 	case ev.Kind == supportbot.EventCommand && ev.Text == "logout":
 		// Signing out waits for the person to be done: under an agent's
 		// eyes it would leave them talking to an unverified chat.

@@ -432,3 +432,22 @@ func TestAskingAgainWhileWithAPersonSaysWhere(t *testing.T) {
 		}
 	}
 }
+
+// TestABotCommandWhileWithAPersonIsAnswered: "/bill" or "/pay" while in
+// the queue were relayed to the topic as lines, and the customer got no
+// reply at all (a probe). They are told the command was not passed on and
+// how to get the bot back; the ticket stays open.
+func TestABotCommandWhileWithAPersonIsAnswered(t *testing.T) {
+	h, c, _ := handedOff(t, "zh")
+	for _, cmd := range []string{"/bill", "/pay"} {
+		c.send(cmd)
+		c.expect("没有转给客服", "/end")
+	}
+	if got := texts(h.staff()); strings.Contains(got, "/bill") || strings.Contains(got, "/pay") {
+		t.Errorf("the commands reached the topic:\n%s", got)
+	}
+	c.send("我的账单对不上") // still relayed
+	if got := texts(h.staff()); !strings.Contains(got, "我的账单对不上") {
+		t.Errorf("the customer's line did not reach the topic:\n%s", got)
+	}
+}
