@@ -390,12 +390,6 @@ func relayToAgent(s *Step) (bool, error) {
 		}
 		s.reply(tellQueue(s, t, pos))
 		return true, nil
-	case ev.Kind == supportbot.EventCommand && commands[ev.Text] != "":
-		// "/bill" while waiting for a person: a command of the bot, which
-		// the agent cannot run. Said where the customer is, and how to
-		// get the bot back; not relayed as a line to read.
-		s.say(s.T("agent.command_first", "command", "/"+ev.Text))
-		return true, nil
 	case ev.Kind == supportbot.EventCommand && ev.Text == "logout":
 		// Signing out waits for the person to be done: under an agent's
 		// eyes it would leave them talking to an unverified chat.
@@ -411,6 +405,12 @@ func relayToAgent(s *Step) (bool, error) {
 		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: text})
 		if ev.Masked {
 			s.say(s.T("cards.never_share_relayed"))
+		}
+		if ev.Kind == supportbot.EventCommand && commands[ev.Text] != "" {
+			// "/bill" while with a person: the agent reads it (the card
+			// has the bill); the customer is told so, and how to get the
+			// bot to do it instead — not left without a reply.
+			s.say(s.T("agent.command_relayed", "command", "/"+ev.Text))
 		}
 	case ev.FileHidden:
 		// A document named with a card or ID number: a copy would show the
