@@ -216,10 +216,14 @@ func (s *Step) ownOrderNamed(text string) (string, error) {
 func stopsADebit(text string) bool {
 	l := strings.ToLower(text)
 	return utf8.RuneCountInString(l) <= 40 &&
-		containsAny(l, "明天", "今天", "后天", "今晚", "这周", "下周", "号", "tomorrow", "today", "tonight", "this week", "next week") &&
+		(containsAny(l, "明天", "今天", "后天", "今晚", "这周", "下周", "tomorrow", "today", "tonight", "this week", "next week") ||
+			dayOfMonth.MatchString(l)) &&
 		containsAny(l, "扣", "debit", "charge", "payment", "deduct") &&
 		containsAny(l, "取消", "停", "别", "不要", "不想", "stop", "cancel", "don't", "dont", "do not", "hold")
 }
+
+// dayOfMonth is a day named by its date ("15号", "十五号"), not a number's 号.
+var dayOfMonth = regexp.MustCompile(`(?:^|[^0-9])[0-9]{1,2}号|[一二三四五六七八九十]{1,3}号`)
 
 // hasBooking reports whether the customer has a scheduled repayment still
 // to run.
