@@ -356,6 +356,11 @@ func TestRouting(t *testing.T) {
 		"下个月的自动扣款帮我取消": "flow/cancel-scheduled", "turn off auto repay": "flow/autopay", "关闭自动扣款": "flow/autopay",
 		// another bank's credit card or loan is still not ours
 		"建行信用卡账单怎么分期": "out_of_scope/oos-other-credit", "农行的贷款逾期了": "out_of_scope/oos-other-credit",
+		// paying off does not close the account; only closing does (a probe)
+		"提前还款后还能再分期买东西吗": "faq/after-payoff", "If i pay off early can i still use installments": "faq/after-payoff",
+		"注销以后还能用分期吗": "faq/after-closure",
+		// a confirmed repayment cannot be undone; confirming receipt of goods is a return
+		"确认了就不能退了吧": "faq/undo-repayment", "确认收货后还能退吗": "out_of_scope/oos-returns",
 	} {
 		r := ix.Classify(text)
 		if got := string(r.Kind) + "/" + r.ID; got != want || r.Band != BandAnswer {
