@@ -361,6 +361,14 @@ func TestRouting(t *testing.T) {
 		"注销以后还能用分期吗": "faq/after-closure",
 		// a confirmed repayment cannot be undone; confirming receipt of goods is a return
 		"确认了就不能退了吧": "faq/undo-repayment", "确认收货后还能退吗": "out_of_scope/oos-returns",
+		// whether paying off early is worth it: the prepayment fee against the fees saved
+		"不是要提前还 就是想知道提前还划不划算": "faq/early-repayment-fee", "房贷提前还款划不划算": "out_of_scope/oos-other-credit",
+		// closing does not cancel what is owed
+		"注销了以后剩下的钱还要还吗": "faq/close-account-prerequisites",
+		// the number of periods is fixed at checkout like the rest of the payment method
+		"能不能把12期改成6期": "faq/turn-off-installments", "还款日能改到月底吗": "faq/change-due-date",
+		// still charged after a return: the refund is not complete yet
+		"我已经退货了为啥还在扣钱": "faq/refund-timing", "已经结清了怎么还在扣钱": "faq/double-charge",
 	} {
 		r := ix.Classify(text)
 		if got := string(r.Kind) + "/" + r.ID; got != want || r.Band != BandAnswer {
