@@ -369,10 +369,32 @@ func TestRouting(t *testing.T) {
 		"能不能把12期改成6期": "faq/turn-off-installments", "还款日能改到月底吗": "faq/change-due-date",
 		// still charged after a return: the refund is not complete yet
 		"我已经退货了为啥还在扣钱": "faq/refund-timing", "已经结清了怎么还在扣钱": "faq/double-charge",
+		// paid on time, reported late: a person checks it
+		"i paid on time but my credit report shows late": "out_of_scope/oos-credit-repair",
+		// the payoff figure of one's own plan is the flow; how it is computed, the topic
+		"笔记本那笔提前还要多少钱": "flow/early-repayment", "how much to pay off my laptop": "flow/early-repayment",
+		"提前结清金额怎么算": "faq/payoff-amount",
 	} {
 		r := ix.Classify(text)
 		if got := string(r.Kind) + "/" + r.ID; got != want || r.Band != BandAnswer {
 			t.Errorf("Classify(%q) = %s %s %.2f, want %s answered", text, got, r.Band, r.Score, want)
+		}
+	}
+}
+
+// TestFollowUpNamingADevice: "手表那个呢", "the laptop one?" follow something
+// the classifier does not see; they are not confidently a shopping question
+// (a probe), nor confidently anything else.
+func TestFollowUpNamingADevice(t *testing.T) {
+	ix := mustLoad(t)
+	for _, text := range []string{"那笔记本那个呢", "the laptop one?", "手表那个呢"} {
+		if r := ix.Classify(text); r.Band == BandAnswer {
+			t.Errorf("Classify(%q) = %s/%s %.2f answered, want unsure", text, r.Kind, r.ID, r.Score)
+		}
+	}
+	for _, text := range []string{"哪款平板适合学生", "best laptop for students"} {
+		if r := ix.Classify(text); r.Kind != KindOutOfScope || r.ID != "oos-shopping" || r.Band != BandAnswer {
+			t.Errorf("Classify(%q) = %s/%s %.2f %s, want out_of_scope/oos-shopping answered", text, r.Kind, r.ID, r.Score, r.Band)
 		}
 	}
 }
