@@ -374,6 +374,8 @@ func TestRouting(t *testing.T) {
 		// the payoff figure of one's own plan is the flow; how it is computed, the topic
 		"笔记本那笔提前还要多少钱": "flow/early-repayment", "how much to pay off my laptop": "flow/early-repayment",
 		"提前结清金额怎么算": "faq/payoff-amount",
+		// a whole request in pinyin
+		"wo xiang ti qian huan kuan": "flow/early-repayment",
 	} {
 		r := ix.Classify(text)
 		if got := string(r.Kind) + "/" + r.ID; got != want || r.Band != BandAnswer {
