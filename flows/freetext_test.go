@@ -216,13 +216,15 @@ func TestLangTakesALanguageAsCustomersNameIt(t *testing.T) {
 }
 
 // TestPleasantriesAreNotQuestions: "ok thanks bye", 好的谢谢再见 are a
-// goodbye, "ok thank you" thanks — not a question the bot failed to answer.
+// goodbye, "ok thank you" and "k thx" thanks — not a question the bot failed to answer.
 func TestPleasantriesAreNotQuestions(t *testing.T) {
 	h := newHarness(t, fixture())
 	en, zh := h.chat(100, "en"), h.chat(101, "zh")
 	en.send("ok thanks bye")
 	en.expect("Goodbye")
 	en.send("Ok, thank you!")
+	en.expect("welcome")
+	en.send("k thx") // "k" is an ok (a probe: "Sorry, I can't answer that one")
 	en.expect("welcome")
 	zh.send("好的谢谢，再见")
 	zh.expect("再见")

@@ -58,7 +58,7 @@ var smallTalk = map[string]string{
 }
 
 // pleasantries reads a message made only of thanks, goodbyes and okays
-// ("ok thanks bye", 好的谢谢再见) as "bye" when it says goodbye, "thanks"
+// ("ok thanks bye", 好的谢谢再见, "k thx") as "bye" when it says goodbye, "thanks"
 // when it thanks, "ok" when it says it has what it needed ("好的那就这样吧",
 // "ok got it"); "" for anything else (a bare "ok" included: it may be a
 // yes, and is read as one).
@@ -73,7 +73,7 @@ func pleasantries(text string) string {
 next:
 	for t != "" {
 		for _, w := range []struct{ word, talk string }{{"thankyou", "thanks"}, {"thanks", "thanks"}, {"thx", "thanks"},
-			{"goodbye", "bye"}, {"bye", "bye"}, {"okay", ""}, {"ok", ""}, {"谢谢", "thanks"}, {"多谢", "thanks"},
+			{"goodbye", "bye"}, {"bye", "bye"}, {"okay", ""}, {"ok", ""}, {"kk", ""}, {"k", ""}, {"ty", "thanks"}, {"谢谢", "thanks"}, {"多谢", "thanks"},
 			{"再见", "bye"}, {"拜拜", "bye"}, {"好的", ""}, {"好", ""}, {"嗯", ""}, {"行", ""},
 			{"那就这样吧", "ok"}, {"那就这样", "ok"}, {"就这样吧", "ok"}, {"就这样", "ok"}, {"知道了", "ok"}, {"明白了", "ok"},
 			{"明白", "ok"}, {"了解", "ok"}, {"收到", "ok"}, {"懂了", "ok"}, {"继续", "ok"}, {"没问题", "ok"}, {"gotit", "ok"},
