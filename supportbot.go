@@ -138,10 +138,10 @@ var numberRun = regexp.MustCompile(`[0-9０-９]{3,}[xXｘＸ]|[0-9０-９]{4,}[
 
 // groupedRun is digits in groups joined by a space (full-width or
 // no-break too), a dash or a dot ("139 123 456 78", "138-0013-8000"); spelledRun, a number spelled in Chinese digits
-// (一三九一二三四五六七八, or grouped: 一三九 一二三四 五六七八).
+// (一三九一二三四五六七八, or grouped by a space, dash, dot or comma: 一三九 一二三四 五六七八).
 var (
 	groupedRun = regexp.MustCompile(`[0-9０-９]+(?:[ \-－.．\x{3000}\x{00A0}][0-9０-９]+)+[xXｘＸ]?`)
-	spelledRun = regexp.MustCompile(`[零〇一二三四五六七八九幺两]+(?:[ \-－\x{3000}\x{00A0}]?[零〇一二三四五六七八九幺两]+)*`)
+	spelledRun = regexp.MustCompile(`[零〇一二三四五六七八九幺两]+(?:[ \-－.．，、\x{3000}\x{00A0}]?[零〇一二三四五六七八九幺两]+)*`)
 )
 
 // MaskNumbers hides digit runs in a customer's text before it is kept
@@ -165,7 +165,7 @@ func MaskNumbers(text string, max int) string {
 	text = spelledRun.ReplaceAllStringFunc(text, func(run string) string {
 		n := 0
 		for _, r := range run {
-			if !unicode.IsSpace(r) && r != '-' && r != '－' {
+			if !unicode.IsSpace(r) && !strings.ContainsRune("-－.．，、", r) {
 				n++
 			}
 		}
