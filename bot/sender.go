@@ -335,7 +335,10 @@ func (s *sender) keepClaims(ctx context.Context, batch []supportbot.OutboxMessag
 	ctx = context.WithoutCancel(ctx) // a send under way is kept while shutting down
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.timer = time.AfterFunc(s.lease/3, func() {
+	// The first extension is due a third of a lease after the claim (the
+	// batch may have waited its turn since), at once if that has passed.
+	first := max(claimedAt.Add(s.lease/3).Sub(s.srv.cfg.Now()), 0)
+	h.timer = time.AfterFunc(first, func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		if h.gone {
@@ -372,6 +375,17 @@ func (h *claimHold) sending(i int) bool {
 	defer h.mu.Unlock()
 	h.next = i
 	return !h.gone && !h.s.srv.cfg.Now().After(h.until.Add(-h.s.lease/4))
+}
+
+// delivered says the batch's i-th message was delivered: its record ends
+// its claim, which is no longer kept (nor missed).
+func (h *claimHold) delivered(i int) {
+	if h.s.shared == nil {
+		return
+	}
+	h.mu.Lock()
+	h.next = i + 1
+	h.mu.Unlock()
 }
 
 // stop ends the extensions (what is still claimed keeps its last end).
@@ -585,6 +599,7 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 				if !s.deliver(ctx, m) {
 					return // the rest of the chat waits: its order is kept
 				}
+				hold.delivered(i)
 			}
 			finished = true
 		}()
