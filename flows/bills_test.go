@@ -250,6 +250,14 @@ func TestAnOrderNumberOfTheirOwnShowsItsSchedule(t *testing.T) {
 		c.send(ask)
 		c.reject("还款计划")
 	}
+	// A question the FAQ is sure of stays its answer, order number or not.
+	f := newHarness(t, fixture())
+	f.realFAQ()
+	f.open()
+	q := f.chat(602, "zh")
+	q.identify(phoneZhang)
+	q.send("订单号5241015123456为什么扣了两次")
+	q.reject("还款计划")
 	o := h.chat(601, "zh")
 	o.identify(phoneBob) // not his order
 	o.send("5241015123456这个订单还剩几期")

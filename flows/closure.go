@@ -351,7 +351,7 @@ const (
 // no — is not, and is not counted against the customer.
 func idAnswerSaid(text, answer string) idSaid {
 	l := strings.ToLower(text)
-	if containsAny(l, "不注销", "先不", "算了", "取消", "别", "不要", "等等", "等一下", "不确定", "再想想", "改主意",
+	if containsAny(l, "不注销", "先不", "算了", "取消", "别提交", "别注销", "先别", "别急", "不要", "等等", "等一下", "不确定", "再想想", "改主意",
 		"cancel", "don't", "dont", "do not", "wait", "changed my mind", "stop", "not sure") {
 		return idWithdrawn
 	}

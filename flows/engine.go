@@ -412,8 +412,13 @@ func (e *Engine) runStep(ctx context.Context, q *supportbot.Queued) {
 		// A core event the core did not answer waits for it, as a
 		// customer's step told "not answering" does: not a failed step.
 		waits, level := coreEventWaits(ev, err), slog.LevelError
-		if waits {
+		switch {
+		case waits:
 			level = slog.LevelWarn
+		case errors.Is(err, errPlanBusy):
+			// Another chat's repayment of the plan came first: the step
+			// is tried again, and tells so. Not a failure.
+			waits, level = true, slog.LevelInfo
 		}
 		e.log.Log(ctx, level, "step failed", "chat", supportbot.ChatRef(ev.ChatID), "kind", ev.Kind, "attempt", q.Attempts+1, "err", err)
 		e.metrics.Step(string(ev.Kind), time.Since(start), !waits)

@@ -328,7 +328,7 @@ func TestDidItGoThroughAfterThePaymentIsAboutIt(t *testing.T) {
 		c.send(q)
 		c.expect("<b>¥303.00</b> 已经扣款成功", ref)
 	}
-	for _, q := range []string{"会不会扣两次？", "能用支付宝付吗", "还好吗", "注销成功了吗", "退款到账了吗"} {
+	for _, q := range []string{"会不会扣两次？", "能用支付宝付吗", "还好吗", "注销成功了吗", "退款到账了吗", "提交成功了吗", "开通成功了吗", "改绑成功了吗"} {
 		c.send(q)
 		c.reject("已经扣款成功")
 	}
@@ -656,4 +656,12 @@ func TestAQuestionTheFAQTakesForTheStepsOwnFlowKeepsTheStep(t *testing.T) {
 	c.reject("要还哪一笔分期的账单")
 	c.send("确认")
 	c.expect("正在从")
+	// One that names another plan is for that plan: quoted afresh, and a
+	// 确认 pays that one (the review: it kept the first quote, and 确认
+	// paid the plan not asked for).
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("提前还款Xiaomi Book那笔")
+	c.expect("Xiaomi Book", "合计应付")
+	c.reject("Redmi K70")
 }

@@ -1371,7 +1371,6 @@ func TestEveryMoneyFlowWaitsOutACoreThatIsDown(t *testing.T) {
 // the plan has a repayment under way: one repayment, not two.
 func TestARepaymentConfirmedMeanwhileElsewhereStopsTheSecond(t *testing.T) {
 	h, c := session(t, fixture(), phoneZhang, "/repay")
-	h.failuresExpected = true // the step fails once, on purpose
 	c.send("K70那个")
 	c.expect("提前结清报价")
 	other := &supportbot.Action{Key: "repay:elsewhere", ChatID: 999, CustomerID: "C1", Kind: supportbot.ActionRepay, PlanID: "P1",

@@ -178,6 +178,27 @@ var someoneElses = regexp.MustCompile(`(?:老婆|老公|妻子|丈夫|爱人|媳
 	`的?(?:账单|分期|欠款|账户|账号|订单|月供|注销)|(?:是|这是)我?(?:老婆|老公|妻子|丈夫|爱人|媳妇|妈|爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事)的[。.!！~]*$|` +
 	`(?:wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|someone else)'?s (?:bill|installment|account|plan|loan|order)`)
 
+// keepsQuote reports a message the FAQ takes for the payment flow whose
+// quote is in front of the customer, naming nothing else: no plan (by its
+// product, kind or partner) and no number. One that names a plan starts
+// the flow again, for that plan ("提前还款笔记本那笔" at the K70's quote).
+func (s *Step) keepsQuote(flow, text string) (bool, error) {
+	if flow != s.conv.Flow || s.conv.State != "quoted" || s.slots.Quote == nil || digitRun.MatchString(text) {
+		return false, nil
+	}
+	plans, err := s.plans()
+	if err != nil {
+		return false, err
+	}
+	var open []supportbot.Plan
+	for _, p := range plans {
+		if p.Open() {
+			open = append(open, p)
+		}
+	}
+	return len(open) < 2 || planSaid(bare(text), open) == 0, nil
+}
+
 // orderDeskWords are about an order's goods, not its installments: the
 // mall's order desk answers them.
 func orderDeskWords(text string) bool {
@@ -215,6 +236,10 @@ func (s *Step) ownOrderNamed(text string) (string, error) {
 // a day, a debit and a stop.
 func stopsADebit(text string) bool {
 	l := strings.ToLower(text)
+	if containsAny(l, "怎么办", "为什么", "为啥", "怎么回事", "失败", "换", "退", "逾期", "没钱", "不够",
+		"why", "how", "fail", "switch", "change", "another card", "refund", "overdue", "late") {
+		return false // a question or a trouble around the debit, not a request to stop it
+	}
 	return utf8.RuneCountInString(l) <= 40 &&
 		(containsAny(l, "明天", "今天", "后天", "今晚", "这周", "下周", "tomorrow", "today", "tonight", "this week", "next week") ||
 			dayOfMonth.MatchString(l)) &&
@@ -297,12 +322,13 @@ func declines(text string) bool {
 		return false
 	}
 	if r, _ := utf8.DecodeRuneInString(w); unicode.Is(unicode.Han, r) && utf8.RuneCountInString(w) <= 12 &&
-		(strings.HasSuffix(w, "再说") || strings.HasSuffix(w, "再说吧")) {
-		return true // "等我发工资再说": not now
+		(strings.HasSuffix(w, "再说") || strings.HasSuffix(w, "再说吧")) && !containsAny(w, "扣了", "还了", "付了", "扣吧", "还吧") {
+		return true // "等我发工资再说": not now (not "扣了再说")
 	}
 	if first, rest, ok := strings.Cut(w, " "); ok && (first == "no" || first == "nah" || first == "nope") &&
-		!containsAny(rest, "problem", "worries", "prob") && utf8.RuneCountInString(rest) <= 24 {
-		return true // "nah too expensive"
+		!containsAny(rest, "problem", "worries", "prob", "go", "pay", "yes", "do it", "mean", "rush", "ahead", "confirm") &&
+		utf8.RuneCountInString(rest) <= 24 {
+		return true // "nah too expensive"; not "nah go ahead", "no rush, pay it"
 	}
 	i := strings.IndexAny(w, "，,。、!！;；") // "not now, maybe next month"
 	if r, _ := utf8.DecodeRuneInString(w); i < 0 && unicode.Is(unicode.Han, r) {
@@ -827,7 +853,7 @@ func (s *Step) freeText(text string) error {
 		return s.startFlow("close", "")
 	}
 	c := s.e.cfg.Classifier.Classify(text)
-	if (!c.Confident || c.Kind != "flow") && !orderDeskWords(text) {
+	if !c.Confident && !orderDeskWords(text) {
 		// "订单号5240823567812的还款计划": an order of their own, not the
 		// mall's order desk — its schedule.
 		if plan, err := s.ownOrderNamed(text); err != nil || plan != "" {
@@ -849,13 +875,15 @@ func (s *Step) freeText(text string) error {
 					s.say(s.T("others.own_only"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
 					return nil
 				}
-				if name == s.conv.Flow && waitsForYes(s.conv.State) {
+				if keep, err := s.keepsQuote(name, text); err != nil || keep {
 					// "这期不是13号才到期吗 现在还会不会亏" at the bill's own
-					// quote: about the step in front of them, which is
+					// quote: about the quote in front of them, which is
 					// kept, not started again.
 					s.conv.Misses, s.slots.Aside = 0, false
-					s.say(s.confirmHow())
-					return nil
+					if err == nil {
+						s.say(s.confirmHow())
+					}
+					return err
 				}
 				s.e.metrics.FAQ("flow")
 				return s.startFlow(name, typedArg(name, text))

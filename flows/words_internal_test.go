@@ -148,7 +148,7 @@ func TestIDAnswerSaid(t *testing.T) {
 		"I think 2468 but actually I changed my mind": idWithdrawn, "2468 cancel": idWithdrawn,
 		"不是2468": idNotAnswered, "not 2468": idNotAnswered, "是2468吗": idNotAnswered, "银行卡后四位是1122对吧": idNotAnswered,
 		"手机尾号7000": idNotAnswered, "订单号后4位是0001": idNotAnswered, "my card ends in 1122": idNotAnswered,
-		"2468?": idNotAnswered, "身份证": idNotAnswered, "12345": idNotAnswered,
+		"2468?": idNotAnswered, "2468，别担心我想好了": idNotAnswered, "身份证": idNotAnswered, "12345": idNotAnswered,
 	} {
 		if got := idAnswerSaid(text, idCardAnswer(text)); got != want {
 			t.Errorf("idAnswerSaid(%q) = %d, want %d", text, got, want)
@@ -183,7 +183,8 @@ func TestGoesAhead(t *testing.T) {
 			t.Errorf("declines(%q) = false, want true", no)
 		}
 	}
-	for _, not := range []string{"no problem", "no worries", "再说一遍", "no, is it charged twice?"} {
+	for _, not := range []string{"no problem", "no worries", "再说一遍", "no, is it charged twice?", "扣了再说", "nah go ahead",
+		"no rush, pay it", "no i mean yes"} {
 		if declines(not) {
 			t.Errorf("declines(%q) = true, want false", not)
 		}
@@ -194,7 +195,8 @@ func TestGoesAhead(t *testing.T) {
 // debit comes, nor auto-repayment's setting.
 func TestStopsADebit(t *testing.T) {
 	for text, want := range map[string]bool{"can u stop the auto debit tomorrow": true, "15号的扣款能停吗": true,
-		"dont charge me tomorrow": true, "十五号别扣": true, "明天会扣款吗": false, "手机号换了 扣款会停吗": false, "how do I stop auto-repayment": false, "取消自动还款": false} {
+		"dont charge me tomorrow": true, "十五号别扣": true, "明天会扣款吗": false, "手机号换了 扣款会停吗": false,
+		"明天扣款卡里没钱 不想逾期 怎么办": false, "今天扣款失败了 别给我算逾期": false, "how do I stop auto-repayment": false, "取消自动还款": false} {
 		if got := stopsADebit(text); got != want {
 			t.Errorf("stopsADebit(%q) = %v, want %v", text, got, want)
 		}
