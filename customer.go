@@ -152,6 +152,11 @@ func (r ScheduledRepayment) Debiting(now time.Time) bool {
 	return false
 }
 
+// Live reports whether r is still ahead: scheduled or processing.
+func (r ScheduledRepayment) Live() bool {
+	return r.Status == ScheduledScheduled || r.Status == ScheduledProcessing
+}
+
 // StaleBooking is how long past its run time a repayment still scheduled is
 // taken for being debited: a core moves a debit on within minutes, so one
 // "scheduled" a day after its time is stale data, not a debit under way —

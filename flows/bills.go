@@ -50,15 +50,7 @@ func asksIfOverdue(text string) bool {
 		return false
 	}
 	if strings.Contains(l, "逾期") {
-		rest := strings.Map(func(r rune) rune {
-			if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
-				return -1
-			}
-			return r
-		}, l)
-		for _, w := range overdueFiller {
-			rest = strings.ReplaceAll(rest, w, "")
-		}
+		rest, _ := withoutWords(letters(l), overdueFiller)
 		return rest == ""
 	}
 	words := strings.FieldsFunc(strings.ReplaceAll(l, "'", ""), func(r rune) bool { return !unicode.IsLetter(r) })
@@ -264,8 +256,7 @@ func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supp
 // scheduledFor is the live scheduled repayment of a plan's period, if any.
 func scheduledFor(planID string, period int, sched []supportbot.ScheduledRepayment) (supportbot.ScheduledRepayment, bool) {
 	for _, r := range sched {
-		if r.PlanID == planID && r.Period == period &&
-			(r.Status == supportbot.ScheduledScheduled || r.Status == supportbot.ScheduledProcessing) {
+		if r.PlanID == planID && r.Period == period && r.Live() {
 			return r, true
 		}
 	}

@@ -191,7 +191,7 @@ func scheduledViews(s *Step) ([]*scheduledView, error) {
 func active(views []*scheduledView) []*scheduledView {
 	var out []*scheduledView
 	for _, v := range views {
-		if v.Status == supportbot.ScheduledScheduled || v.Status == supportbot.ScheduledProcessing {
+		if v.Live() {
 			out = append(out, v)
 		}
 	}

@@ -358,27 +358,17 @@ func idAnswerSaid(text, answer string) idSaid {
 	if !idCardPattern.MatchString(answer) || strings.ContainsAny(text, "?？") || asks(text) {
 		return idNotAnswered
 	}
-	rest := strings.ToLower(strings.Replace(foldID(text), answer, "", 1))
-	for _, w := range idFiller {
-		rest = strings.ReplaceAll(rest, w, "")
-	}
-	rest = strings.Map(func(r rune) rune {
-		if unicode.IsPunct(r) || unicode.IsSymbol(r) {
-			return -1
-		}
-		return r
-	}, rest)
-	if rest != "" {
+	if rest, _ := withoutWords(letters(strings.Replace(foldID(text), answer, "", 1)), idFiller); rest != "" {
 		return idNotAnswered
 	}
 	return idAnswered
 }
 
 // idFiller are the words that may come with an ID answer, longest first
-// (the answer's own spaces are gone: "myidendsin2468").
+// (spaces and punctuation are gone: "myidendsin2468").
 var idFiller = []string{"身份证号码", "身份证号", "身份证", "证件号", "最后四位", "最后4位", "后四位", "后4位", "末四位", "末4位",
 	"尾号", "号码", "我的", "应该", "是", "为", "的", "了", "哈", "lastfourdigits", "last4digits", "lastfour", "last4",
-	"digits", "ending", "endsin", "endswith", "ends", "idcardnumber", "idcard", "idnumber", "myid", "id", "it's", "its", "is",
+	"digits", "ending", "endsin", "endswith", "ends", "idcardnumber", "idcard", "idnumber", "myid", "id", "its", "is",
 	"are", "my", "the", "thankyou", "thanks", "thx", "please", "谢谢", "谢了", "麻烦", "请"}
 
 // idCardInText finds an answer standing on its own in a sentence: 4

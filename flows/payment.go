@@ -152,10 +152,7 @@ func quoteBreakdown(s *Step, flow string, p *supportbot.Plan, q *supportbot.Quot
 	} else {
 		lines = billLines(s, p, q)
 	}
-	if len(q.Excluded) > 0 {
-		lines = append(lines, s.T("pay.busy_left_out", "periods", periodList(s, q.Excluded), "n", len(q.Excluded)))
-	}
-	lines = append(lines, s.T("repay.quote_total", "amount", money(q.Amount)))
+	lines = append(append(lines, leftOut(s, q)...), s.T("repay.quote_total", "amount", money(q.Amount)))
 	if flow == "repay" {
 		// The two figures a customer compares: what the plan would cost as
 		// scheduled, and the fees that paying off today saves.
@@ -167,6 +164,15 @@ func quoteBreakdown(s *Step, flow string, p *supportbot.Plan, q *supportbot.Quot
 		}
 	}
 	return lines
+}
+
+// leftOut says which periods a quote leaves out because a booking is
+// debiting them now, if any.
+func leftOut(s *Step, q *supportbot.Quote) []string {
+	if len(q.Excluded) == 0 {
+		return nil
+	}
+	return []string{s.T("pay.busy_left_out", "periods", periodList(s, q.Excluded), "n", len(q.Excluded))}
 }
 
 // explainQuote answers a question about the quote in front of the customer
@@ -196,10 +202,7 @@ func chargedOnce(s *Step) error {
 		return err
 	}
 	if p != nil {
-		lines = append(lines, cancelledBookings(s, p, q)...)
-		if len(q.Excluded) > 0 {
-			lines = append(lines, s.T("pay.busy_left_out", "periods", periodList(s, q.Excluded), "n", len(q.Excluded)))
-		}
+		lines = append(append(lines, cancelledBookings(s, p, q)...), leftOut(s, q)...)
 	}
 	s.say(strings.Join(lines, "\n") + "\n" + s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 	return nil

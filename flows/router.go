@@ -101,27 +101,16 @@ func goesAhead(text string, cancelling bool) bool {
 		containsAny(w, "不", "别", "没", "甭", "don't", "dont", "not", "never") {
 		return false
 	}
-	rest := strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || unicode.IsPunct(r) {
-			return -1
-		}
-		return r
-	}, w)
+	rest := letters(w)
 	if cancelling {
-		rest = strings.NewReplacer("取消", "", "cancel", "").Replace(rest)
+		rest, _ = withoutWords(rest, []string{"取消", "cancel"})
 	} else if cancelWords[w] {
 		return false // leaves the step
 	}
 	if rest == "" {
 		return cancelling
 	}
-	goAhead := false
-	for _, t := range goAheadWords {
-		if strings.Contains(rest, t) {
-			rest = strings.ReplaceAll(rest, t, "")
-			goAhead = true
-		}
-	}
+	rest, goAhead := withoutWords(rest, goAheadWords)
 	return goAhead && rest == ""
 }
 
@@ -186,15 +175,9 @@ func (s *Step) keepsQuote(flow, text string) (bool, error) {
 	if flow != s.conv.Flow || s.conv.State != "quoted" || s.slots.Quote == nil || digitRun.MatchString(text) {
 		return false, nil
 	}
-	plans, err := s.plans()
+	open, err := s.openPlans()
 	if err != nil {
 		return false, err
-	}
-	var open []supportbot.Plan
-	for _, p := range plans {
-		if p.Open() {
-			open = append(open, p)
-		}
 	}
 	return len(open) < 2 || planSaid(bare(text), open) == 0, nil
 }
@@ -257,9 +240,7 @@ func (s *Step) hasBooking() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return slices.ContainsFunc(sched, func(r supportbot.ScheduledRepayment) bool {
-		return r.Status == supportbot.ScheduledScheduled || r.Status == supportbot.ScheduledProcessing
-	}), nil
+	return slices.ContainsFunc(sched, supportbot.ScheduledRepayment.Live), nil
 }
 
 // namesAnotherPhone reports a request naming a mobile number that is not
@@ -344,6 +325,30 @@ func declines(text string) bool {
 // bare is typed text as the word lists hold it: lower case, without the
 // spaces and punctuation around it.
 func bare(text string) string { return strings.ToLower(strings.Trim(text, " !！。.~～?？,，")) }
+
+// letters is text without spaces, punctuation and symbols, in lower case:
+// the words a message is made of, run together.
+func letters(text string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, text)
+}
+
+// withoutWords removes each of words from s in turn (longer words first
+// in the list), and reports whether any was there: what is left of a
+// message that should be made of those words alone.
+func withoutWords(s string, words []string) (string, bool) {
+	found := false
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			s, found = strings.ReplaceAll(s, w, ""), true
+		}
+	}
+	return s, found
+}
 
 // underWay reports a step whose action was confirmed and is under way: it
 // cannot be taken back.
@@ -455,19 +460,15 @@ func (e *Engine) route(s *Step) error {
 			s.say(s.T("step.confirm_how"))
 			return nil
 		}
-		if waitsForYes(s.conv.State) && goesAhead(text, s.conv.Flow == "cancel") {
-			// "扣吧", "do it", "对 取消掉" — and "取消" at "cancel this
-			// booking?" — mean yes, but are not the step's 确认: how to
-			// go on, not a topic.
-			s.say(s.confirmHow())
-			return nil
-		}
 		if waitsForYes(s.conv.State) {
-			switch talkOf(text) {
-			case "ok", "thanks": // "好的谢谢" at a quote is no 确认: it still waits, and says so
+			// "扣吧", "do it", "对 取消掉" — and "取消" at "cancel this
+			// booking?" — mean yes, and "好的谢谢" is content, but neither
+			// is the step's 确认: it still waits, and says how to go on.
+			switch talk := talkOf(text); {
+			case goesAhead(text, s.conv.Flow == "cancel"), talk == "ok", talk == "thanks":
 				s.say(s.confirmHow())
 				return nil
-			case "bye": // leaving: told what was not done
+			case talk == "bye": // leaving: told what was not done
 				return s.declineStep()
 			}
 		}

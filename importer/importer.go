@@ -471,7 +471,7 @@ func (d *Decoder) customerData(o *object) supportbot.CustomerData {
 		r := d.scheduled(so, c.ID, plans, cards)
 		data.Scheduled = append(data.Scheduled, r)
 		owed, ok := plans[r.PlanID].owed[r.Period]
-		if !ok || r.Amount <= 0 || r.Amount > owed || r.Status != supportbot.ScheduledScheduled && r.Status != supportbot.ScheduledProcessing {
+		if !ok || r.Amount <= 0 || r.Amount > owed || !r.Live() {
 			continue // told already, or debits nothing
 		}
 		k := periodKey{r.PlanID, r.Period}
