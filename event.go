@@ -103,6 +103,10 @@ type Event struct {
 	// any media, but not answered again.
 	AlbumItem bool  `json:",omitempty"`
 	ThreadID  int64 // the forum topic, for messages in the staff chat
+	// TopicName is the name the message's topic was made with, when
+	// Telegram says it (a message in a topic replies to the topic's first
+	// message, unless it replies to another one).
+	TopicName string `json:",omitempty"`
 	// Anonymous marks a message an admin of the staff chat sent as the group
 	// (Telegram's "remain anonymous"): who wrote it is not known.
 	Anonymous bool `json:",omitempty"`

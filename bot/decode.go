@@ -28,6 +28,13 @@ type extra struct {
 // content newer than Bot API 5.5.
 type messageExtra struct {
 	MessageThreadID int64 `json:"message_thread_id"`
+	// ReplyTo is the topic's first message for a message in a topic
+	// that replies to no other: it names the topic as made.
+	ReplyTo *struct {
+		TopicCreated *struct {
+			Name string `json:"name"`
+		} `json:"forum_topic_created"`
+	} `json:"reply_to_message"`
 	// Content newer than the library's Bot API 5.5: a message of it is
 	// something a person sent, answered like other media.
 	Story     json.RawMessage `json:"story"`
@@ -40,11 +47,20 @@ func (f *messageExtra) newerMedia() bool {
 	return f != nil && (len(f.Story) > 0 || len(f.PaidMedia) > 0 || len(f.Giveaway) > 0)
 }
 
+// topicName is the name the message's topic was made with, "" if not said.
+func (f *messageExtra) topicName() string {
+	if f == nil || f.ReplyTo == nil || f.ReplyTo.TopicCreated == nil {
+		return ""
+	}
+	return f.ReplyTo.TopicCreated.Name
+}
+
 // incoming is one decoded update.
 type incoming struct {
-	update   tgbotapi.Update
-	threadID int64
-	event    supportbot.Event
+	update    tgbotapi.Update
+	threadID  int64
+	topicName string // the topic's name as made (messageExtra.topicName)
+	event     supportbot.Event
 	// ok is false for updates the bot ignores (channels, other groups, edits…).
 	ok       bool
 	callback string // callback query id to answer
@@ -64,9 +80,9 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 	if err := json.Unmarshal(raw, &x); err == nil {
 		switch {
 		case x.Message != nil:
-			in.threadID = x.Message.MessageThreadID
+			in.threadID, in.topicName = x.Message.MessageThreadID, x.Message.topicName()
 		case x.EditedMessage != nil:
-			in.threadID = x.EditedMessage.MessageThreadID
+			in.threadID, in.topicName = x.EditedMessage.MessageThreadID, x.EditedMessage.topicName()
 		case x.CallbackQuery != nil && x.CallbackQuery.Message != nil:
 			in.threadID = x.CallbackQuery.Message.MessageThreadID
 		}

@@ -116,7 +116,8 @@ func TestDecodeUpdate(t *testing.T) {
 			true, supportbot.Event{Kind: supportbot.EventButton, Data: "x"}, "q3"},
 		{"button keeps its label", `{"update_id":10,"callback_query":{"id":"q4",` + from + `,"message":{"message_id":3,"date":1,` + private + `,"reply_markup":{"inline_keyboard":[[{"text":"💰 提前还款","callback_data":"m:repay"}]]}},"chat_instance":"1","data":"m:repay"}}`,
 			true, supportbot.Event{Kind: supportbot.EventButton, Data: "m:repay", Text: "💰 提前还款"}, "q4"},
-		{"topic message keeps its thread", `{"update_id":10,"message":{"message_id":3,"date":1,"chat":{"id":-100,"type":"supergroup","is_forum":true},` + from + `,"text":"hi","message_thread_id":7,"is_topic_message":true}}`,
+		{"topic message keeps its thread", `{"update_id":10,"message":{"message_id":3,"date":1,"chat":{"id":-100,"type":"supergroup","is_forum":true},` + from + `,"text":"hi","message_thread_id":7,"is_topic_message":true,` +
+			`"reply_to_message":{"message_id":7,"date":1,"chat":{"id":-100,"type":"supergroup","is_forum":true},"from":{"id":6,"is_bot":true,"first_name":"B"},"forum_topic_created":{"name":"🟡 #T4 Ann","icon_color":1}}}}`,
 			true, supportbot.Event{Kind: supportbot.EventText, Text: "hi"}, ""},
 		{"a bot's message", `{"update_id":10,"message":{"message_id":3,"date":1,` + private + `,"from":{"id":6,"is_bot":true,"first_name":"B"},"text":"hi"}}`,
 			false, supportbot.Event{}, ""},
@@ -156,8 +157,8 @@ func TestDecodeUpdate(t *testing.T) {
 			if in.update.Message != nil && (ev.MessageID != 3 || ev.ChatID != in.update.Message.Chat.ID) {
 				t.Errorf("message id %d chat %d", ev.MessageID, ev.ChatID)
 			}
-			if tt.name == "topic message keeps its thread" && in.threadID != 7 {
-				t.Errorf("thread %d, want 7", in.threadID)
+			if tt.name == "topic message keeps its thread" && (in.threadID != 7 || in.topicName != "🟡 #T4 Ann") {
+				t.Errorf("thread %d named %q, want 7 named as made", in.threadID, in.topicName)
 			}
 		})
 	}

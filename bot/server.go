@@ -778,6 +778,6 @@ func (s *Server) accept(in *incoming) bool {
 	if in.to != "" && !strings.EqualFold(in.to, s.api.Self.UserName) {
 		return false // /close@OtherBot: a command for another bot in the group
 	}
-	in.event.ThreadID = in.threadID
+	in.event.ThreadID, in.event.TopicName = in.threadID, clip(in.topicName)
 	return true
 }

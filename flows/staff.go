@@ -69,6 +69,9 @@ func (e *Engine) staffStep(s *Step) error {
 	}
 	t, err := e.st.TicketByTopic(s.ctx, ev.ThreadID)
 	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		if d.spareTopic() {
+			return nil
+		}
 		if ev.Kind == supportbot.EventCommand {
 			d.here(s.staffT("agent.no_ticket"))
 		}
@@ -118,6 +121,31 @@ func (e *Engine) staffStep(s *Step) error {
 		d.here(s.staffT("desk.help"))
 	}
 	return nil
+}
+
+// spareTopic answers a message in a topic made for a ticket that lives in
+// another: Telegram made a topic but its answer was lost, and the bot made
+// the ticket's topic again. Nothing written there reaches the customer, so
+// the agent is told, with a link to the ticket's topic. It reports whether
+// the topic is such a spare (named "<state> #T<id> …" when made).
+func (d *desk) spareTopic() bool {
+	ev := d.s.ev
+	fields := strings.Fields(ev.TopicName)
+	if ev.ThreadID == 0 || len(fields) < 2 || !strings.HasPrefix(fields[1], "#T") {
+		return false
+	}
+	id, err := strconv.ParseInt(fields[1][2:], 10, 64)
+	if err != nil || id <= 0 {
+		return false
+	}
+	t, err := d.e.st.Ticket(d.s.ctx, id)
+	if err != nil || t.TopicID == 0 || t.TopicID == ev.ThreadID {
+		return false
+	}
+	link := fmt.Sprintf(`<a href="%s">#T%d</a>`, topicLink(d.e.cfg.AgentChatID, t.TopicID), t.ID)
+	d.s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, ReplyTo: ev.MessageID,
+		Text: d.s.staffT("agent.spare_topic", "ticket", t.ID, "link", locale.HTML(link))})
+	return true
 }
 
 // desk is one staff step on one ticket (t: nil for /queue and buttons

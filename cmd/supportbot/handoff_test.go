@@ -336,3 +336,47 @@ func TestHandoffMasksNumbersInCaptions(t *testing.T) {
 	}
 	c.sees("打码")
 }
+
+// TestASpareTopicSendsTheAgentToTheTicketsTopic: Telegram makes a
+// ticket's topic but its answer is lost, so the bot makes the topic again.
+// An agent writing in the spare one (named like the ticket's, and empty)
+// is told nothing there reaches the customer, with a link to the ticket's
+// topic; the customer gets nothing of it, and the ticket's topic works.
+func TestASpareTopicSendsTheAgentToTheTicketsTopic(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	a.srv.InjectFaults("createForumTopic", 1, telegramtest.Fault{Processed: true, Drop: true})
+	c := a.customer(7705, "zh")
+	c.say("/agent", "排在第 1 位")
+	topic := a.ticketTopic(1)
+	var spare int64
+	for _, tp := range a.srv.Topics() {
+		if tp.ChatID == staffChat && tp.ThreadID != topic {
+			spare = tp.ThreadID
+		}
+	}
+	if spare == 0 {
+		t.Fatalf("no spare topic was made: %+v", a.srv.Topics())
+	}
+	m := a.agentSays(agentWang, spare, "您好，请问有什么可以帮您")
+	a.topicShows(spare, "多出来的一个")
+	for _, note := range a.srv.SentTo(staffChat) {
+		if note.ThreadID != spare {
+			continue
+		}
+		if note.ReplyTo != m.MessageID {
+			t.Errorf("the note replies to message %d, want the agent's %d", note.ReplyTo, m.MessageID)
+		}
+		if link := "/" + strconv.FormatInt(topic, 10) + `"`; !strings.Contains(note.Text, link) {
+			t.Errorf("the note does not link the ticket's topic %d: %s", topic, note.Text)
+		}
+	}
+	a.agentSays(agentWang, spare, "/close")
+	if list := a.run("tickets"); !strings.Contains(list, "open") {
+		t.Errorf("a command in the spare topic acted on the ticket:\n%s", list)
+	}
+	a.agentSays(agentWang, topic, "在的，请讲")
+	c.next("在的，请讲")
+	if text := a.chatText(c.user.ID, 0); strings.Contains(text, "请问有什么可以帮您") {
+		t.Errorf("the customer got what was written in the spare topic:\n%s", text)
+	}
+}
