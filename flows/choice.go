@@ -110,6 +110,19 @@ func kindShown(name string) int {
 var pickFiller = strings.NewReplacer("那个", "", "那笔", "", "这个", "", "那一笔", "", "的", "", "吧", "", "选", "",
 	"the ", "", "my ", "", " one", "", " please", "", " ", "")
 
+// followFiller is what may stand beside the kind of device in a follow-up
+// asking about another plan ("那笔记本那个呢", "what about the laptop").
+var followFiller = strings.NewReplacer("那个", "", "那笔", "", "这个", "", "那", "", "的", "", "呢", "", "还有", "",
+	"what about", "", "how about", "", "and", "", "the ", "", "my ", "", " one", "", " ", "")
+
+// kindFollowUp reports a short follow-up naming a kind of device and
+// nothing else ("笔记本呢", "what about the laptop?").
+func kindFollowUp(text string) bool {
+	t := bare(text)
+	said, word := kindSaid(t)
+	return said >= 0 && followFiller.Replace(strings.Replace(t, word, "", 1)) == ""
+}
+
 // kindChoice is the one item of the kind of device a pick names, 0 when
 // it names none, or the list has none or several of that kind.
 func kindChoice(t string, names []string) int {

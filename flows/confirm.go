@@ -81,7 +81,7 @@ var paidWords = regexp.MustCompile(`(扣|付|交)[款钱费]?(了|成功|完|上
 var ackWords = map[string]bool{"是": true, "是的": true, "好": true, "好的": true, "可以": true, "行": true, "嗯": true, "对": true,
 	"對": true, "没问题": true, "好吧": true, "行吧": true, "可以的": true, "好滴": true, "好嘞": true, "yes": true, "y": true, "yep": true,
 	"yeah": true, "ok": true, "okay": true, "sure": true, "yeah ok": true, "ok ok": true, "alright": true, "all right": true,
-	"fine": true, "no problem": true, "confirmed": true}
+	"fine": true, "no problem": true, "confirmed": true, "k": true, "kk": true, "okk": true, "okok": true}
 
 // moneyAnswer is what a typed answer says to a step that moves money.
 type moneyAnswer int
@@ -202,8 +202,20 @@ func aboutConfirming(w string) bool {
 	if utf8.RuneCountInString(w) > 24 || !containsAny(w, "确认", "确定", "確認", "確定", "confirm") {
 		return false
 	}
-	return !containsAny(w, "不", "别", "没", "甭", "don't", "dont", "not", "can't", "cannot", "won't", "never")
+	return !containsAny(w, "不", "别", "没", "甭", "don't", "dont", "not", "can't", "cannot", "won't", "never") && !asksUndo(w)
 }
+
+// asksUndo reports a question whether a confirmed payment can be taken
+// back ("确认后能退吗", "确认了还能撤销吗", "once confirmed can i cancel it"):
+// the FAQ's answer (it cannot), not the way to confirm.
+func asksUndo(w string) bool {
+	return asks(w) && (afterConfirming.MatchString(w) && containsAny(w, "退", "撤", "反悔", "后悔", "取消", "cancel", "refund") ||
+		containsAny(w, "undo", "reverse", "take it back", "cancel it after", "refund it after"))
+}
+
+// afterConfirming is "after I confirm" ("确认后", "确认了", "确定以后",
+// "once confirmed", "after confirming", "if i confirm").
+var afterConfirming = regexp.MustCompile(`(?:确认|确定|確認|確定)(?:之后|以后|后|了|完)|once (?:i )?confirm|after (?:i )?confirm|if i confirm`)
 
 func containsAny(s string, subs ...string) bool {
 	return slices.ContainsFunc(subs, func(sub string) bool { return strings.Contains(s, sub) })

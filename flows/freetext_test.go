@@ -637,6 +637,46 @@ func TestGoAheadAndNoWordsAtAStep(t *testing.T) {
 	c.expect("nothing was charged")
 }
 
+// TestAFollowUpAtAQuote: at the K70's quote "那笔记本那个呢" got "not
+// sure", "确认后能退吗" the way to confirm (read as about confirming), and
+// "k" a fallback (a probe). A follow-up naming another plan by its kind is
+// that plan's quote, naming the plan quoted is the way to confirm; a
+// question whether a confirmed payment can be undone gets the FAQ's answer
+// (it cannot); "k" is an ok. Nothing is paid by any of them, and the last
+// quote shown is the one a 确认 pays.
+func TestAFollowUpAtAQuote(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.send("K70那个")
+	c.send("那笔记本那个呢")
+	c.expect("Xiaomi Book（订单号")
+	c.send("手机呢")
+	c.expect("Redmi K70（订单号")
+	c.send("手机那个呢")
+	c.expect("还没有扣款", "回复「确认」")
+	c.reject("订单号")
+	for _, undo := range []string{"确认后能退吗", "确认了还能撤销吗", "once confirmed can i cancel it"} {
+		c.send(undo)
+		c.expect("不能撤回")
+		c.reject("回复「确认」")
+	}
+	c.send("k")
+	c.expect("还没有扣款")
+	c.send("what about the laptop")
+	c.expect("Xiaomi Book（订单号")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Fatalf("%d repayments, want none before a 确认", n)
+	}
+	c.send("确认")
+	if r := h.repayments("C1"); len(r) != 1 || r[0].PlanID != "P2" {
+		t.Errorf("repayments %+v, want one of the Xiaomi Book (P2)", r)
+	}
+}
+
 // TestAQuestionTheFAQTakesForTheStepsOwnFlowKeepsTheStep: at a bill's
 // quote, "这期不是13号才到期吗 现在还会不会亏" was taken for "pay a bill" and
 // started the flow again at its plan picker, which the next message did

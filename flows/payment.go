@@ -806,6 +806,17 @@ func quoteText(s *Step, flow string) (bool, error) {
 			}
 		case asksTwice(text): // about this quote, not a charge already made
 			return true, chargedOnce(s)
+		case kindFollowUp(text): // "那笔记本那个呢" at the phone's quote: that plan's
+			p, err := openPlanSaid(s, text)
+			switch {
+			case err != nil:
+				return true, err
+			case p != nil && p.ID == s.slots.Plan: // the one in front of them
+				s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
+				return true, nil
+			case p != nil:
+				return true, s.fire(flow, "quote", p)
+			}
 		case utf8.RuneCountInString(text) <= 20 && !declines(text):
 			return quoteOnCardSaid(s, flow, text)
 		}
@@ -1043,6 +1054,18 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		}
 	}
 	return s.fire(flow, "choose")
+}
+
+// openPlanSaid is the one open plan text names, nil for none or several.
+func openPlanSaid(s *Step, text string) (*supportbot.Plan, error) {
+	open, err := s.openPlans()
+	if err != nil {
+		return nil, err
+	}
+	if i := planSaid(bare(text), open); i > 0 {
+		return &open[i-1], nil
+	}
+	return nil, nil
 }
 
 // planSaid is the one plan of open a request names — by words of its
