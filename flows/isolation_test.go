@@ -167,10 +167,13 @@ func TestWhatDidNotReachTheOtherSideIsSaid(t *testing.T) {
 // customer for themselves; the customer's own bill stays a tap away.
 func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
 	c := h.chat(600, "zh")
 	c.identify(phoneZhang)
 	for _, ask := range []string{"帮我查下我老婆的账单 她手机号13900139000", "查一下我妈的账单", "show my wife's bill",
-		"帮我查下13900139000的账单 是我老婆的", "查一下139-0013-9000的账单", "这是我妈的账单吗"} {
+		"帮我查下13900139000的账单 是我老婆的", "查一下139-0013-9000的账单", "这是我妈的账单吗",
+		"李娜的账单给我看看", "查一下王芳的分期"} { // a name, not the customer's
 		c.send(ask)
 		c.expect("我只能查看和办理你本人", "[📋 我的账单]")
 		c.reject("剩余待还")
@@ -181,4 +184,8 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 	c.reject("我只能查看和办理你本人")
 	c.send("查一下13800138000的账单") // the customer's own number
 	c.expect("剩余待还")
+	for _, own := range []string{"张伟的账单", "查一下伟的账单", "周末的还款账单", "小米金融的账单"} { // their name, or no name
+		c.send(own)
+		c.reject("我只能查看和办理你本人")
+	}
 }

@@ -263,6 +263,54 @@ func (s *Step) namesAnotherPhone(text string) bool {
 	return typed != "" && typed != c.Phone
 }
 
+// namesAnotherPerson reports a request for the installments of a person
+// named ("李娜的账单给我看看", "查一下王芳的分期") who is not the identified
+// customer: a common surname and a given name before 的 and the thing.
+func (s *Step) namesAnotherPerson(text string) bool {
+	m := personsThing.FindAllStringSubmatch(text, 3)
+	if len(m) == 0 || s.conv.CustomerID == "" {
+		return false
+	}
+	c, err := s.customer()
+	if err != nil {
+		return false // the flow asked for reads it again, and says what is wrong
+	}
+	for _, sm := range m {
+		name := []rune(sm[1])
+		// "吴一的账单" is not asked; the longest reading that starts with a
+		// surname and is not a word of time or money is the name.
+		for len(name) > 2 && !surnames[name[0]] {
+			name = name[1:]
+		}
+		n := string(name)
+		if surnames[name[0]] && !notNames[n] && !strings.Contains(c.Name, n) && !strings.Contains(n, c.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// personsThing is a name (two or three Han characters) and 的 before
+// installments or a bill.
+var personsThing = regexp.MustCompile(`(\p{Han}{2,3})的(?:账单|分期|欠款|账户|账号|月供|还款|借款)`)
+
+// surnames are the common Chinese surnames a name begins with.
+var surnames = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊孟秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤欧" {
+		m[r] = true
+	}
+	return m
+}()
+
+// notNames are words that begin like a name and are not one ("周末的还款",
+// "白条的分期").
+var notNames = map[string]bool{"周一": true, "周二": true, "周三": true, "周四": true, "周五": true, "周六": true, "周日": true,
+	"周末": true, "周天": true, "金额": true, "高额": true, "方便": true, "常用": true, "马上": true, "余额": true, "全额": true,
+	"余下": true, "余款": true, "于是": true, "江苏": true, "苏州": true, "苏宁": true, "金融": true, "钱包": true, "方案": true,
+	"方式": true, "周期": true, "万元": true, "任何": true, "任意": true, "曾经": true, "何时": true, "程序": true, "段时间": true,
+	"石家庄": true}
+
 // onlyAPhone reports a message that is a mainland mobile number and words
 // that only say so ("my number is +86 136…", "我手机号13800138000") — not a
 // request around one ("新号138…怎么改绑", "我是138…的机主 我要投诉").
@@ -869,7 +917,7 @@ func (s *Step) freeText(text string) error {
 		switch c.Kind {
 		case "flow":
 			if name, ok := intents[c.ID]; ok {
-				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer && (aboutSomeoneElse(text) || s.namesAnotherPhone(text)) {
+				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer && (aboutSomeoneElse(text) || s.namesAnotherPhone(text) || s.namesAnotherPerson(text)) {
 					// "帮我查下我老婆的账单": the chat's own customer is not
 					// who is asked about, and must not be shown as if.
 					s.conv.Misses = 0
