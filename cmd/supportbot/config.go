@@ -41,6 +41,9 @@ type Config struct {
 	// REMINDER_HOUR).
 	ReminderDays []int
 	ReminderHour int
+	// DemoHotline is set when SUPPORT_HOTLINE is not: customers are told
+	// the demo's number, which a deployment must replace.
+	DemoHotline bool
 	// Limits are the sending limits, from SEND_LIMITS; zero means
 	// bot.DefaultLimits (Telegram's). Only a local test server takes more.
 	Limits bot.Limits
@@ -69,6 +72,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Hotline:          get("SUPPORT_HOTLINE", "400-100-5678"),
 		LogFormat:        get("LOG_FORMAT", "text"),
 	}
+	c.DemoHotline = get("SUPPORT_HOTLINE", "") == ""
 	var err error
 	if n := strings.Count(c.APIEndpoint, "%s"); n != 2 {
 		return c, fmt.Errorf("TELEGRAM_API_ENDPOINT: want a format with two %%s (token, method), like http://127.0.0.1:8081/bot%%s/%%s; got %q", c.APIEndpoint)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -105,5 +106,26 @@ func TestABrokenDotEnvStopsStartUp(t *testing.T) {
 	}
 	if get, err := environ(); err != nil || get("DATABASE_PATH") != "/tmp/x.db" && os.Getenv("DATABASE_PATH") == "" {
 		t.Errorf("a good .env: %v", err)
+	}
+}
+
+// TestAnUnsetHotlineIsWarnedOf: customers no agent can take are told
+// SUPPORT_HOTLINE; left unset it is the demo's made-up number, and the
+// operator is warned at start — not when it is set.
+func TestAnUnsetHotlineIsWarnedOf(t *testing.T) {
+	const warning = "SUPPORT_HOTLINE is not set"
+	unset := MustRunMain(t, "LOG_LEVEL", "warn")
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(unset.logs.String(), warning) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(unset.logs.String(), warning) {
+		t.Errorf("no warning of the demo's hotline:\n%s", unset.logs.String())
+	}
+	set := MustRunMain(t, "LOG_LEVEL", "warn", "SUPPORT_HOTLINE", "95188")
+	c := set.customer(7801, "zh")
+	c.say("/agent", "95188") // no staff chat: the hotline, the one set
+	if strings.Contains(set.logs.String(), warning) {
+		t.Errorf("warned of the hotline although it is set:\n%s", set.logs.String())
 	}
 }

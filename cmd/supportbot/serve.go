@@ -153,6 +153,9 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		httpSrv.Shutdown(sctx) // finishes webhook requests in flight
 	}()
 	m.Logger.Info("bot started", "username", srv.Username(), "mode", mode, "listen", m.listening())
+	if m.Config.DemoHotline {
+		m.Logger.Warn("SUPPORT_HOTLINE is not set: customers no agent can take are told the demo's number " + m.Config.Hotline + "; set the service's own")
+	}
 	if mode == "webhook" {
 		// Stop taking webhook requests first, so the sender's final flush
 		// includes the replies of the ones in flight.
