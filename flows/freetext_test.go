@@ -560,6 +560,31 @@ func TestAYesBeginningWithNoIsAYes(t *testing.T) {
 	c.reject("这次不还款")
 }
 
+// TestALateFeeQuestionShowsTheCustomersOwn: "我逾期了 要交多少滞纳金" got
+// only the guide's "the amount is the partner's" while the bot knew the
+// customer's (a probe). An identified customer's question about late fees
+// or being overdue gets the guide's answer and, below it, their overdue
+// periods with each one's late fee, or that none is overdue; a chat not
+// identified gets the guide's answer alone.
+func TestALateFeeQuestionShowsTheCustomersOwn(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	anon := h.chat(602, "zh")
+	anon.send("滞纳金怎么算")
+	anon.expect("滞纳金")
+	anon.reject("你的账单里逾期的是", "没有逾期的账单")
+	c := h.chat(600, "zh")
+	c.identify(phoneZhang)
+	c.send("我逾期了 要交多少滞纳金")
+	c.expect("滞纳金", "你的账单里逾期的是", "Redmi K70", "第 6 期已逾期（还款日 2026年11月15日）")
+	b := h.chat(601, "en")
+	b.identify(phoneBob) // paid off
+	b.send("/lang en")
+	b.send("how much is the late fee")
+	b.expect("No, nothing of yours is overdue.")
+}
+
 // TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer: "我逾期了吗" got a
 // list of topics to pick from, and "现在可以注销了吗" the general conditions
 // (a probe): the customer's own bill now says yes or no first, and the

@@ -1005,6 +1005,42 @@ func (s *Step) fill(text string) string {
 	return locale.Escape(strings.TrimSpace(text))
 }
 
+// ownOverdue is what an identified customer's question about late fees or
+// being overdue gets below the guide's answer: their overdue periods and
+// each one's late fee, or that none is overdue ("" for other topics, a
+// customer not identified, or bills that cannot be read now — the guide's
+// answer stands alone).
+func (s *Step) ownOverdue(topic string) string {
+	if topic != "late-fee" && topic != "overdue-consequences" || s.conv.CustomerID == "" {
+		return ""
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return ""
+	}
+	plans, err := s.plans()
+	if err != nil {
+		return ""
+	}
+	var lines []string
+	for _, p := range plans {
+		for _, b := range p.Bills {
+			if !b.Overdue(s.today) {
+				continue
+			}
+			key := "bill.overdue"
+			if b.LateFee == 0 {
+				key = "bill.overdue_no_fee"
+			}
+			lines = append(lines, "📱 <b>"+locale.Escape(p.Product)+"</b> "+s.T(key, "period", b.Period,
+				"date", b.DueDate.Format(s.conv.Lang), "amount", money(b.Amount()), "late_fee", money(b.LateFee)))
+		}
+	}
+	if len(lines) == 0 {
+		return s.T("bill.overdue_none")
+	}
+	return s.T("faq.own_overdue") + "\n" + strings.Join(lines, "\n")
+}
+
 // showAnswer replies with an FAQ answer and its related flow.
 func (s *Step) showAnswer(id string, also ...string) bool {
 	text, flow, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang)
@@ -1012,6 +1048,9 @@ func (s *Step) showAnswer(id string, also ...string) bool {
 		return false
 	}
 	text = s.fill(text)
+	if own := s.ownOverdue(id); own != "" {
+		text += "\n\n" + own
+	}
 	// The message's other questions: one tap each, under the answer.
 	var others [][]supportbot.Button
 	for _, other := range also {
