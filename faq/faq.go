@@ -44,9 +44,10 @@ type Result struct {
 	Score       float64 // calibrated confidence 0..1
 	Band        Band
 	Suggestions []string // in BandSuggest: the two closest ids (topics or intents)
-	// Also, when an FAQ topic is answered, are up to two other topics
-	// other clauses of the message ask about as confidently
-	// ("1.提前还款有手续费吗 2.还款日能改吗"): offered beside the answer.
+	// Also, when an FAQ topic is answered or a flow started, are up to
+	// two other topics or intents other clauses of the message ask about
+	// as confidently ("1.提前还款有手续费吗 2.还款日能改吗"): offered beside
+	// the answer.
 	Also []string
 }
 

@@ -308,6 +308,14 @@ func TestSeveralQuestionsInOneMessage(t *testing.T) {
 	if r := ix.Classify("提前还款要手续费吗"); len(r.Also) != 0 {
 		t.Errorf("one question: also %v, want none", r.Also)
 	}
+	// A flow and a topic, either way round: the other is named too (a
+	// question of consequences, "会怎样", asks).
+	if r := ix.Classify("我这个月要还多少 逾期会怎样"); r.ID != "bill" || !slices.Equal(r.Also, []string{"overdue-consequences"}) {
+		t.Errorf("a bill and a question: %s %v, want the bill and the overdue topic also", r.ID, r.Also)
+	}
+	if r := ix.Classify("逾期会上征信吗 我现在要还多少"); r.ID != "overdue-consequences" || !slices.Contains(r.Also, "pay-bill") {
+		t.Errorf("a question and a bill to pay: %s %v, want the overdue topic and the pay-bill flow also", r.ID, r.Also)
+	}
 }
 
 // TestRouting holds the patterns issue 17 names, each in words of its own

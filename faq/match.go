@@ -516,7 +516,7 @@ const requestEnds = "吗呢么嘛?"
 func asksOrWants(c candidate) bool {
 	for _, s := range c.tokens.uni {
 		switch s {
-		case "#how", "#ask", "#want", "#where", "#why", "#howlong", "#howmuch", "#when", "#agent", "#frustrated":
+		case "#how", "#ask", "#want", "#where", "#why", "#howlong", "#howmuch", "#when", "#agent", "#frustrated", "#impact":
 			return true
 		}
 	}
@@ -625,7 +625,7 @@ func (ix *Index) analyze(text string) analysis {
 	switch {
 	case r.Score >= answerAt:
 		r.Band = BandAnswer
-		if r.Kind == KindFAQ {
+		if r.Kind == KindFAQ || r.Kind == KindFlow {
 			r.Also = ix.alsoAsked(a, r.ID)
 		}
 	case r.Score >= suggestAt:
@@ -654,8 +654,9 @@ func (ix *Index) analyze(text string) analysis {
 	return a
 }
 
-// alsoAsked lists up to two FAQ topics besides answered that clauses of
-// the message ask about, each as confidently as an answer needs.
+// alsoAsked lists up to two FAQ topics or flow intents besides answered
+// that clauses of the message ask about, each as confidently as an answer
+// needs ("我这个月要还多少 逾期会怎样": the bill, and the overdue topic).
 func (ix *Index) alsoAsked(a analysis, answered string) []string {
 	var also []string
 	for i, c := range a.Candidates {
@@ -663,7 +664,7 @@ func (ix *Index) alsoAsked(a analysis, answered string) []string {
 			continue
 		}
 		e := ix.entries[c.order[0]]
-		if e.Kind != KindFAQ || e.ID == answered || slices.Contains(also, e.ID) {
+		if e.Kind == KindOutOfScope || e.ID == answered || slices.Contains(also, e.ID) {
 			continue
 		}
 		if also = append(also, e.ID); len(also) == 2 {

@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -583,6 +584,28 @@ func TestALateFeeQuestionShowsTheCustomersOwn(t *testing.T) {
 	b.send("/lang en")
 	b.send("how much is the late fee")
 	b.expect("No, nothing of yours is overdue.")
+}
+
+// TestTwoQuestionsInOneMessageAreBothServed: "我这个月要还多少 逾期会怎样"
+// showed the bill and dropped the second question (a probe). A flow
+// started for one question offers the other's answer as a button; a
+// topic answered offers the other's flow, once (not again when it is the
+// topic's own).
+func TestTwoQuestionsInOneMessageAreBothServed(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(600, "zh")
+	c.identify(phoneZhang)
+	c.send("我这个月要还多少 逾期会怎样")
+	c.expect("剩余待还", "你还问到了", "[逾期的后果]")
+	c.press("逾期的后果")
+	c.expect("征信")
+	c.send("逾期会上征信吗 我现在要还多少")
+	c.expect("征信", "[🧾 还本期账单]")
+	if n := strings.Count(c.text(), "🧾 还本期账单"); n != 1 {
+		t.Errorf("the pay-bill button shows %d times, want once:\n%s", n, c.text())
+	}
 }
 
 // TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer: "我逾期了吗" got a

@@ -935,7 +935,13 @@ func (s *Step) freeText(text string) error {
 					return err
 				}
 				s.e.metrics.FAQ("flow")
-				return s.startFlow(name, typedArg(name, text))
+				if err := s.startFlow(name, typedArg(name, text)); err != nil {
+					return err
+				}
+				if others := s.alsoAsked(c.Also); len(others) > 0 { // "我这个月要还多少 逾期会怎样"
+					s.say(s.T("faq.also"), others...)
+				}
+				return nil
 			}
 		case "faq":
 			if s.showAnswer(c.ID, c.Also...) {
@@ -1041,6 +1047,20 @@ func (s *Step) ownOverdue(topic string) string {
 	return s.T("faq.own_overdue") + "\n" + strings.Join(lines, "\n")
 }
 
+// alsoAsked are buttons for the other questions of a message: a topic's
+// answer, or a flow.
+func (s *Step) alsoAsked(also []string) [][]supportbot.Button {
+	var rows [][]supportbot.Button
+	for _, other := range also {
+		if name, ok := intents[other]; ok {
+			rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu."+name), name)})
+		} else if title := s.e.cfg.Answers.Title(other, s.conv.Lang); title != "" {
+			rows = append(rows, []supportbot.Button{s.viewBtn(title, "faq", other)})
+		}
+	}
+	return rows
+}
+
 // showAnswer replies with an FAQ answer and its related flow.
 func (s *Step) showAnswer(id string, also ...string) bool {
 	text, flow, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang)
@@ -1052,12 +1072,7 @@ func (s *Step) showAnswer(id string, also ...string) bool {
 		text += "\n\n" + own
 	}
 	// The message's other questions: one tap each, under the answer.
-	var others [][]supportbot.Button
-	for _, other := range also {
-		if title := s.e.cfg.Answers.Title(other, s.conv.Lang); title != "" {
-			others = append(others, []supportbot.Button{s.viewBtn(title, "faq", other)})
-		}
-	}
+	others := s.alsoAsked(slices.DeleteFunc(also, func(o string) bool { return o == flow }))
 	if len(others) > 0 {
 		text += "\n\n" + s.T("faq.also")
 	}
