@@ -161,6 +161,11 @@ func (s *sender) react(ctx context.Context, r supportbot.Reply) error {
 		if text == "" {
 			text = r.Reaction
 		}
+		// A post is a message: it waits for the chat's budget, which the
+		// reaction did not take.
+		if err := s.chatLimiter(r.ChatID).Wait(ctx); err != nil {
+			return err
+		}
 		_, _, err = s.srv.sendParts(ctx, supportbot.Reply{ChatID: r.ChatID, ThreadID: r.ThreadID, Text: text, ReplyTo: r.React}, 0)
 		if topicClosed(err) { // a closed ticket's topic takes no post: General does
 			_, _, err = s.srv.sendParts(ctx, supportbot.Reply{ChatID: r.ChatID, Text: text}, 0)

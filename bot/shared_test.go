@@ -191,6 +191,34 @@ func TestInstancesShareAGroupsTwentyAMinute(t *testing.T) {
 	}
 }
 
+// TestReactionsPostedInsteadKeepToTheGroupsBudget: where the staff chat
+// takes no reactions, an acknowledgement is posted instead — and the post
+// waits for the group's budget (20 a minute) like any message: many
+// commands acknowledged at once were as many posts at once.
+func TestReactionsPostedInsteadKeepToTheGroupsBudget(t *testing.T) {
+	t.Parallel()
+	srv := telegramtest.Start(t, telegramtest.WithToken(token))
+	srv.InjectFaults("setMessageReaction", -1, telegramtest.Fault{Status: 400, Description: "Bad Request: REACTION_INVALID"})
+	db, _ := storetest.Open(t)
+	topic := srv.CreateTopic(staff, "#T1")
+	var replies []supportbot.Reply
+	for i := 1; i <= 3; i++ {
+		id := srv.SendGroupText(staff, topic, telegramtest.User{ID: 9001, FirstName: "Wang"}, fmt.Sprint("/claim ", i))
+		replies = append(replies, supportbot.Reply{ChatID: staff, ThreadID: topic, React: id, Reaction: "👍", Text: fmt.Sprint("👍 ", i)})
+	}
+	if err := db.Enqueue(context.Background(), replies); err != nil {
+		t.Fatal(err)
+	}
+	// A group budget of 2 a minute: two posts now, the third a minute on.
+	stop := instances(t, srv, db, 1, bot.Limits{PerSecond: 30, PerChat: 1, PerChatBurst: 5, PerGroupMinute: 2}, false)
+	waitSent(t, srv, 2, 10*time.Second)
+	time.Sleep(2 * time.Second) // a third post would show
+	stop()
+	if n := len(srv.SentTo(staff)); n != 2 {
+		t.Errorf("%d posts instead of reactions at once, want 2 (the group's budget)", n)
+	}
+}
+
 // staleClaim is the store as a sender sees it when a claim's snapshot
 // predates a failure: its second claim is computed while the chat's first
 // message is still being sent (so the message behind it is free: the first
