@@ -219,6 +219,61 @@ func TestReactionsPostedInsteadKeepToTheGroupsBudget(t *testing.T) {
 	}
 }
 
+// lateClaim answers the first claim that takes messages late, as a busy
+// database would: most of the claim's lease has passed when the batch
+// starts.
+type lateClaim struct {
+	*store.DB
+	late    time.Duration
+	once    sync.Once
+	claimed chan struct{}
+}
+
+func (s *lateClaim) ClaimMessages(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]supportbot.OutboxMessage, error) {
+	msgs, err := s.DB.ClaimMessages(ctx, owner, now, lease, limit)
+	if len(msgs) > 0 {
+		s.once.Do(func() {
+			close(s.claimed)
+			time.Sleep(s.late)
+		})
+	}
+	return msgs, err
+}
+
+// TestALateBatchKeepsItsClaimFromTheStart: a batch that starts 0.7 s into
+// its claim's 1 s lease, then meets a slow send, extends the claim at once
+// — not a third of a lease after it started, when the claim would have run
+// out and another instance sent the message again.
+func TestALateBatchKeepsItsClaimFromTheStart(t *testing.T) {
+	t.Parallel()
+	srv := telegramtest.Start(t, telegramtest.WithToken(token))
+	db, _ := storetest.Open(t)
+	if err := db.Enqueue(context.Background(), []supportbot.Reply{{ChatID: 7, Text: "7:1"}}); err != nil {
+		t.Fatal(err)
+	}
+	srv.InjectFaults("sendMessage", 1, telegramtest.Fault{Delay: 2 * time.Second})
+	out := &lateClaim{DB: db, late: 700 * time.Millisecond, claimed: make(chan struct{})}
+	limits := bot.Limits{PerSecond: 30, PerChat: 1, PerChatBurst: 5, PerGroupMinute: 20}
+	b, err := bot.New(t.Context(), bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: out, Shared: out,
+		Limits: limits, FlushTimeout: time.Second, ClaimLease: time.Second, Instance: "late",
+		Logger: slog.New(slog.DiscardHandler)}, newHandler())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.Serve(ctx, "https://bot.example/hook", "secret")
+	}()
+	defer func() { cancel(); <-done }()
+	<-out.claimed
+	instances(t, srv, db, 1, limits, true, func(c *bot.Config) { c.ClaimLease = time.Second })
+	waitSent(t, srv, 1, 20*time.Second)
+	time.Sleep(2500 * time.Millisecond) // the slow send is through, and a second one would show
+	sentInOrderOnce(t, srv, []int64{7}, 1)
+}
+
 // staleClaim is the store as a sender sees it when a claim's snapshot
 // predates a failure: its second claim is computed while the chat's first
 // message is still being sent (so the message behind it is free: the first
