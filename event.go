@@ -103,6 +103,12 @@ type Event struct {
 	// any media, but not answered again.
 	AlbumItem bool  `json:",omitempty"`
 	ThreadID  int64 // the forum topic, for messages in the staff chat
+	// ReplyTo is the message of the chat this one replies to (0: none);
+	// Forwarded marks a message forwarded from elsewhere: someone's words,
+	// not the customer's own — neither confirms a step (a "确认" sent as a
+	// reply to an older quote, or forwarded, is not a yes to the step now).
+	ReplyTo   int64 `json:",omitempty"`
+	Forwarded bool  `json:",omitempty"`
 	// TopicName is the name the message's topic was made with, when
 	// Telegram says it (a message in a topic replies to the topic's first
 	// message, unless it replies to another one).

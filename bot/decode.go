@@ -35,6 +35,9 @@ type messageExtra struct {
 			Name string `json:"name"`
 		} `json:"forum_topic_created"`
 	} `json:"reply_to_message"`
+	// ForwardOrigin marks a forwarded message (Bot API 7.0 and on; the
+	// library knows the fields it replaced).
+	ForwardOrigin json.RawMessage `json:"forward_origin"`
 	// Content newer than the library's Bot API 5.5: a message of it is
 	// something a person sent, answered like other media.
 	Story     json.RawMessage `json:"story"`
@@ -124,6 +127,11 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 			fromUser(&ev, m.From)
 		}
 		in.group = m.MediaGroupID
+		if m.ReplyToMessage != nil {
+			ev.ReplyTo = int64(m.ReplyToMessage.MessageID)
+		}
+		ev.Forwarded = m.ForwardDate != 0 || m.ForwardFrom != nil || m.ForwardFromChat != nil || m.ForwardSenderName != "" ||
+			x.Message != nil && len(x.Message.ForwardOrigin) > 0
 		switch {
 		case m.Contact != nil:
 			ev.Kind, ev.Phone, ev.ContactUserID = supportbot.EventContact, m.Contact.PhoneNumber, m.Contact.UserID

@@ -232,3 +232,29 @@ func TestKeyboardParts(t *testing.T) {
 		}
 	}
 }
+
+// A reply names the message it replies to; a forwarded message says so,
+// in Bot API 7's forward_origin as in the older forward_date.
+func TestDecodeReplyAndForward(t *testing.T) {
+	const head = `{"update_id":10,"message":{"message_id":3,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"Ann"},"text":"确认"`
+	for _, tt := range []struct {
+		name      string
+		raw       string
+		replyTo   int64
+		forwarded bool
+	}{
+		{"plain", head + `}}`, 0, false},
+		{"reply", head + `,"reply_to_message":{"message_id":2,"date":1,"chat":{"id":5,"type":"private"},"text":"报价"}}}`, 2, false},
+		{"forward_origin", head + `,"forward_origin":{"type":"user","date":1,"sender_user":{"id":9,"first_name":"Bo"}}}}`, 0, true},
+		{"hidden sender", head + `,"forward_origin":{"type":"hidden_user","date":1,"sender_user_name":"Bo"}}}`, 0, true},
+		{"forward_date", head + `,"forward_date":1,"forward_from":{"id":9,"first_name":"Bo"}}}`, 0, true},
+	} {
+		in, err := decodeUpdate(json.RawMessage(tt.raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.event.ReplyTo != tt.replyTo || in.event.Forwarded != tt.forwarded {
+			t.Errorf("%s: reply to %d, forwarded %v; want %d, %v", tt.name, in.event.ReplyTo, in.event.Forwarded, tt.replyTo, tt.forwarded)
+		}
+	}
+}

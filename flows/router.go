@@ -499,6 +499,16 @@ func (e *Engine) route(s *Step) error {
 			s.say(s.T("step.aside") + "\n" + s.confirmHow())
 			return nil
 		}
+		if stepped && waitsForYes(s.conv.State) && saysYes(ev.Text) {
+			// A "确认" forwarded, or sent as a reply to an older message
+			// (a quote since replaced): not a yes to the step now.
+			if lead, err := s.notToThisStep(); err != nil || lead != "" {
+				if err == nil {
+					s.say(s.T(lead) + "\n" + s.confirmHow())
+				}
+				return err
+			}
+		}
 		if ok, err := e.inFlow(s, action{}); ok || err != nil {
 			return err
 		}
@@ -559,6 +569,33 @@ func (e *Engine) inFlow(s *Step, a action) (bool, error) {
 		s.slots.Aside = false // the step took it: whatever comes next is for it
 	}
 	return ok, err
+}
+
+// notToThisStep is why a yes typed at a step waiting for one is not an
+// answer to it — the key of what to say — or "": forwarded (someone's
+// words), or a reply to another message than the one showing the step.
+func (s *Step) notToThisStep() (string, error) {
+	switch {
+	case s.ev.Forwarded:
+		return "step.forwarded", nil
+	case s.ev.ReplyTo == 0:
+		return "", nil
+	}
+	shown, err := s.e.st.StepMessage(s.ctx, s.ev.ChatID, s.conv.Nonce)
+	if err != nil {
+		return "", err
+	}
+	if shown == s.ev.ReplyTo {
+		return "", nil
+	}
+	return "step.replied_other", nil
+}
+
+// saysYes reports text that would confirm a step: a yes or a confirm word,
+// a step's own included ("确认还款", "确认取消").
+func saysYes(text string) bool {
+	w := confirmForm(bare(text))
+	return bareYes(text) || payoffConfirms[w] || cancelConfirms[w]
 }
 
 // waitsForYes reports a state a typed "确认" or "yes" moves on: a quote, or

@@ -25,6 +25,14 @@ type Inbox interface {
 	SetAsideEvent(ctx context.Context, id int64, at time.Time) error
 }
 
+// StepMessages knows which message of a chat shows its latest step (the
+// sender records it when it sends the step's buttons).
+type StepMessages interface {
+	// StepMessage is the message showing step nonce's buttons; 0 when none
+	// is known.
+	StepMessage(ctx context.Context, chatID int64, nonce string) (int64, error)
+}
+
 // ConversationReader finds conversations.
 type ConversationReader interface {
 	// Conversation returns ENOTFOUND for a chat seen for the first time.
@@ -113,6 +121,7 @@ type ReminderSubscribers interface {
 // Store is the bot's own state.
 type Store interface {
 	Inbox
+	StepMessages
 	ConversationReader
 	TicketReader
 	DeskReader

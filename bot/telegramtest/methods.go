@@ -40,6 +40,7 @@ type wMessage struct {
 	EditDate        int64           `json:"edit_date,omitempty"`
 	IsTopicMessage  bool            `json:"is_topic_message,omitempty"`
 	ReplyTo         *wMessage       `json:"reply_to_message,omitempty"`
+	ForwardOrigin   *wOrigin        `json:"forward_origin,omitempty"`
 	MediaGroupID    string          `json:"media_group_id,omitempty"`
 	Text            string          `json:"text,omitempty"`
 	Entities        []wEntity       `json:"entities,omitempty"`
@@ -52,6 +53,13 @@ type wMessage struct {
 	Contact         *wContact       `json:"contact,omitempty"`
 	TopicCreated    *wTopic         `json:"forum_topic_created,omitempty"`
 	ReplyMarkup     json.RawMessage `json:"reply_markup,omitempty"`
+}
+
+// wOrigin is a forwarded message's origin (a user's message).
+type wOrigin struct {
+	Type       string `json:"type"`
+	Date       int64  `json:"date"`
+	SenderUser *wUser `json:"sender_user,omitempty"`
 }
 
 type wEntity struct {

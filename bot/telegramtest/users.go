@@ -58,6 +58,34 @@ func (s *Server) SendText(u User, text string) int64 {
 	return s.userMessage(u.ID, 0, u, func(m *wMessage) { m.Text = text })
 }
 
+// SendReply queues a private text message from u replying to message
+// replyTo of their chat with the bot (reply_to_message: that message, as
+// it is now).
+func (s *Server) SendReply(u User, replyTo int64, text string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.userMessage(u.ID, 0, u, func(m *wMessage) {
+		m.Text = text
+		if r := s.msgs[msgKey{u.ID, replyTo}]; r != nil {
+			orig := *r.wire
+			orig.ReplyTo = nil // Telegram nests no further
+			m.ReplyTo = &orig
+		}
+	})
+}
+
+// SendForwarded queues a text of from that u forwarded into their chat with
+// the bot (forward_origin of type user).
+func (s *Server) SendForwarded(u, from User, text string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.userMessage(u.ID, 0, u, func(m *wMessage) {
+		m.Text = text
+		w := from.wire()
+		m.ForwardOrigin = &wOrigin{Type: "user", Date: s.now().Add(-time.Hour).Unix(), SenderUser: &w}
+	})
+}
+
 func commandEntity(text string) []Entity {
 	i := 1
 	for i < len(text) && (text[i] == '_' || text[i] == '@' || text[i] >= '0' && text[i] <= '9' ||

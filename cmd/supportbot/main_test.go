@@ -997,3 +997,34 @@ func TestFAQFlowsExist(t *testing.T) {
 		}
 	}
 }
+
+// TestAConfirmNotForTheQuoteShownMovesNothing: a "确认" sent as a reply to
+// an earlier quote (since replaced by another plan's) paid the newer one,
+// and a forwarded "确认" — someone else's words — paid too (a probe).
+// Neither is a yes to the quote now: the customer is told why and how to
+// confirm; a "确认" replying to the quote shown pays that quote.
+func TestAConfirmNotForTheQuoteShownMovesNothing(t *testing.T) {
+	a := MustRunMain(t)
+	c := a.customer(7010, "zh")
+	c.say("/repay", "分享我的手机号")
+	msgs := c.share("+86 138 0013 8000", "要提前结清哪一笔分期")
+	first := c.press(msgs, "Redmi K70", "合计应付")
+	old := first[indexOf(first, "合计应付")]
+	second := c.say("笔记本那个呢", "合计应付：¥3,045.00")
+	live := second[indexOf(second, "合计应付：¥3,045.00")]
+	if live.MessageID == old.MessageID {
+		t.Fatalf("the laptop's quote replaced the phone's in place (#%d): nothing to reply to", old.MessageID)
+	}
+	a.srv.SendReply(c.user, old.MessageID, "确认")
+	c.next("你回复的是之前的一条消息")
+	a.srv.SendForwarded(c.user, telegramtest.User{ID: 55, FirstName: "Someone"}, "确认")
+	c.next("转发来的消息")
+	if l := a.ledger("C1"); len(l) != 0 {
+		t.Fatalf("the core executed %+v, want nothing before the customer confirmed the quote shown", l)
+	}
+	a.srv.SendReply(c.user, live.MessageID, "确认")
+	c.next("提前还款成功")
+	if l := a.ledger("C1"); len(l) != 1 || l[0].PlanID != "P2" || l[0].Amount != 304500 {
+		t.Errorf("the core executed %+v, want ¥3,045.00 of the laptop's plan P2", l)
+	}
+}
