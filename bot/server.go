@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -330,13 +331,25 @@ func (s *Server) Wake() { s.sender.news.Store(true); s.sender.poke() }
 // it and flushes what it can within FlushTimeout.
 func (s *Server) startSending(ctx context.Context) (stop func()) {
 	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
+	requests, endRequests := context.WithCancel(context.Background())
+	s.poll.setSends(requests)
 	done := make(chan struct{})
 	go func() { s.sender.run(sendCtx); close(done) }()
 	return func() {
+		// One budget for the sends under way and the flush: past it a
+		// request still waiting for Telegram is abandoned (its message
+		// stays pending for the next run).
+		deadline := time.Now().Add(s.cfg.FlushTimeout)
+		hard := time.AfterFunc(s.cfg.FlushTimeout, endRequests)
+		defer func() {
+			hard.Stop()
+			endRequests()
+			s.poll.setSends(nil)
+		}()
 		stopSending()
 		<-done
 		s.answered.Wait()
-		flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.FlushTimeout)
+		flushCtx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
 		defer cancel()
 		s.sender.flush(flushCtx)
 	}
@@ -728,12 +741,16 @@ func scrub(err error, token string) string {
 	return strings.ReplaceAll(err.Error(), token, "<token>")
 }
 
-// pollTransport ties getUpdates requests to the run context, so shutdown does
-// not wait for a long poll; sends keep going until they finish.
+// pollTransport ties the library's requests, which take no context, to the
+// bot's life: getUpdates to the run context, so shutdown does not wait for
+// a long poll; every other request to the sends context, which shutdown
+// ends when its flush budget is spent, so a send Telegram never answers
+// does not hold the process past it.
 type pollTransport struct {
-	base http.RoundTripper
-	mu   sync.Mutex
-	ctx  context.Context
+	base  http.RoundTripper
+	mu    sync.Mutex
+	ctx   context.Context // getUpdates
+	sends context.Context // the rest
 }
 
 func (t *pollTransport) set(ctx context.Context) {
@@ -742,14 +759,46 @@ func (t *pollTransport) set(ctx context.Context) {
 	t.mu.Unlock()
 }
 
+func (t *pollTransport) setSends(ctx context.Context) {
+	t.mu.Lock()
+	t.sends = ctx
+	t.mu.Unlock()
+}
+
 func (t *pollTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.mu.Lock()
+	bound := t.sends
 	if strings.HasSuffix(r.URL.Path, "/getUpdates") {
-		t.mu.Lock()
-		ctx := t.ctx
-		t.mu.Unlock()
-		r = r.WithContext(ctx)
+		bound = t.ctx
 	}
-	return t.base.RoundTrip(r)
+	t.mu.Unlock()
+	if bound == nil || bound.Done() == nil {
+		return t.base.RoundTrip(r)
+	}
+	// Ended by either: the request's own (the client's timeout) or bound,
+	// until its answer is read.
+	ctx, cancel := context.WithCancel(r.Context())
+	unbind := context.AfterFunc(bound, cancel)
+	end := func() { unbind(); cancel() }
+	resp, err := t.base.RoundTrip(r.WithContext(ctx))
+	if err != nil {
+		end()
+		return nil, err
+	}
+	resp.Body = &boundBody{ReadCloser: resp.Body, end: end}
+	return resp, nil
+}
+
+// boundBody ends its request's binding when the answer has been read.
+type boundBody struct {
+	io.ReadCloser
+	end func()
+}
+
+func (b *boundBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.end()
+	return err
 }
 
 var setLoggerOnce sync.Once

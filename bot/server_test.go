@@ -457,3 +457,26 @@ func TestShutdownFlushIsBounded(t *testing.T) {
 		t.Errorf("the undelivered message is %q, want still pending for the next run", st)
 	}
 }
+
+// A send Telegram never answers does not hold shutdown past FlushTimeout
+// either (it held it until the client's 40 s timeout): the request is
+// abandoned, and the message stays pending for the next run.
+func TestShutdownEndsAHungSend(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(c *bot.Config) { c.FlushTimeout = 500 * time.Millisecond })
+	r.srv.InjectFaults("sendMessage", -1, telegramtest.Delay(time.Minute))
+	stop := r.run(t)
+	r.out.enqueue(supportbot.Reply{ChatID: alice.ID, Text: "hangs"})
+	r.bot.Wake()
+	for r.srv.Calls("sendMessage") == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	start := time.Now()
+	stop()
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Run took %v to stop with a send hung and FlushTimeout 500ms", d)
+	}
+	if st, _ := r.out.status(1); st != "pending" {
+		t.Errorf("the message whose send hung is %q, want pending for the next run", st)
+	}
+}
