@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"supportbot"
 	"supportbot/locale"
@@ -499,6 +500,31 @@ func (e *Engine) failed(ctx context.Context, q *supportbot.Queued, cause error) 
 	e.cfg.Wake()
 }
 
+// writtenIn is the language a customer's text is clearly written in:
+// Chinese characters, or English words with none; "" for anything else
+// ("ok", a number, a button or a command).
+func writtenIn(ev supportbot.Event) supportbot.Lang {
+	if ev.Kind != supportbot.EventText {
+		return ""
+	}
+	han, latin := 0, 0
+	for _, r := range ev.Text {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+		case r < unicode.MaxASCII && unicode.IsLetter(r):
+			latin++
+		}
+	}
+	switch {
+	case han >= 2:
+		return supportbot.LangZH
+	case han == 0 && latin >= 8:
+		return supportbot.LangEN
+	}
+	return ""
+}
+
 // isInternal reports events the chat's user did not send: nothing is
 // apologised for, nothing answered, the chat's reachability is not theirs.
 func isInternal(k supportbot.EventKind) bool {
@@ -530,9 +556,15 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 		conv.Unreachable = false // the chat spoke: it takes messages again
 	}
 	// The language: one chosen with /lang, else the customer's on file once
-	// identified, else the client's.
-	if !conv.LangChosen && conv.CustomerID == "" && ev.LanguageCode != "" {
-		conv.Lang = lang
+	// identified, else the client's — or, where the client's is neither of
+	// ours, the one the customer writes in.
+	if !conv.LangChosen && conv.CustomerID == "" {
+		switch code := strings.ToLower(ev.LanguageCode); {
+		case strings.HasPrefix(code, "zh") || strings.HasPrefix(code, "en"):
+			conv.Lang = lang
+		case writtenIn(ev) != "":
+			conv.Lang = writtenIn(ev)
+		}
 	}
 	if err := s.loadSlots(); err != nil {
 		e.log.Warn("conversation slots unreadable, flow reset", "chat", supportbot.ChatRef(ev.ChatID), "err", err)

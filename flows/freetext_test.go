@@ -39,6 +39,33 @@ func TestFreeTextAnswersStartsFlowsOrAdmitsNotKnowing(t *testing.T) {
 	c.expect("Share my phone number")
 }
 
+// TestAClientLanguageNotOursFollowsWhatIsWritten: users whose Telegram
+// is in Russian, Portuguese or no language got Chinese for English
+// questions (a probe). Where the client's language is neither of ours,
+// the customer's words choose, and stay chosen through an "ok"; a client
+// in English or Chinese keeps its language.
+func TestAClientLanguageNotOursFollowsWhatIsWritten(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	ru := h.chat(700, "ru")
+	ru.send("how can I repay early?")
+	ru.expect("Early repayment")
+	ru.send("ok")
+	ru.reject("还有什么")
+	ru.send("/help")
+	ru.expect("your bills")
+	none := h.chat(701, "")
+	none.send("I want to talk to a human")
+	none.expect("person")
+	pt := h.chat(702, "pt-br")
+	pt.send("提前还款要手续费吗")
+	pt.expect("手续费")
+	en := h.chat(703, "en")
+	en.send("提前还款要手续费吗")
+	en.expect("fee")
+}
+
 // TestAnAnswerHasAShortKeyboard: under an FAQ answer, what it leads to, a
 // person and the menu — each once, never the whole menu.
 func TestAnAnswerHasAShortKeyboard(t *testing.T) {
