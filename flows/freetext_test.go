@@ -66,6 +66,30 @@ func TestAClientLanguageNotOursFollowsWhatIsWritten(t *testing.T) {
 	en.expect("fee")
 }
 
+// TestAPhotosCaptionIsAnswered: a screenshot captioned "我的账单怎么多扣了钱"
+// got only "I can read text only" (a probe). Outside a step the caption is
+// answered, with a word that the picture was not read; a caption holding a
+// card number is masked and its question still answered; at a quote a
+// photo captioned 确认 confirms nothing.
+func TestAPhotosCaptionIsAnswered(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.event(supportbot.Event{Kind: supportbot.EventMedia, Text: "为什么扣了我两次钱"})
+	c.expect("图片和文件我看不了", "多扣")
+	c.event(supportbot.Event{Kind: supportbot.EventMedia, Text: "/bill"})
+	c.expect("剩余待还")
+	c.send("/repay")
+	c.send("K70那个")
+	c.event(supportbot.Event{Kind: supportbot.EventMedia, Text: "确认"})
+	c.expect("只能看懂文字")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments after a photo captioned 确认, want none", n)
+	}
+}
+
 // TestAnAnswerHasAShortKeyboard: under an FAQ answer, what it leads to, a
 // person and the menu — each once, never the whole menu.
 func TestAnAnswerHasAShortKeyboard(t *testing.T) {

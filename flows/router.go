@@ -463,8 +463,9 @@ func (e *Engine) route(s *Step) error {
 		// the bot never needs one.
 		s.audit("card_number_refused", map[string]any{"flow": s.conv.Flow})
 		s.say(s.T("cards.never_share"), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
-		if ev.Kind == supportbot.EventText && s.conv.Flow == "" {
-			// "我卡号6222… 这张卡为什么扣不了钱": the question is still answered.
+		if (ev.Kind == supportbot.EventText || ev.Kind == supportbot.EventMedia) && s.conv.Flow == "" {
+			// "我卡号6222… 这张卡为什么扣不了钱": the question is still
+			// answered (a photo's caption too).
 			if rest := strings.TrimSpace(supportbot.MaskedSecret.ReplaceAllString(ev.Text, "")); utf8.RuneCountInString(rest) >= 4 {
 				return s.freeText(rest)
 			}
@@ -542,9 +543,21 @@ func (e *Engine) route(s *Step) error {
 		if ok, err := e.inFlow(s, action{}); ok || err != nil {
 			return err
 		}
-		if !ev.AlbumItem { // an album is answered once
-			s.say(s.T("media.unsupported"), s.menuRows()...)
+		if ev.AlbumItem { // an album is answered once
+			return nil
 		}
+		if caption := strings.TrimSpace(ev.Text); ev.Kind == supportbot.EventMedia && s.conv.Flow == "" && utf8.RuneCountInString(caption) >= 2 {
+			// "我的账单怎么多扣了钱" under a screenshot: the words are
+			// answered, and the customer told the picture was not read.
+			s.say(s.T("media.caption_only"))
+			if cmd, ok := strings.CutPrefix(caption, "/"); ok {
+				name, args, _ := strings.Cut(cmd, " ")
+				name, _, _ = strings.Cut(name, "@")
+				return e.command(s, strings.ToLower(name), strings.TrimSpace(args))
+			}
+			return s.freeText(caption)
+		}
+		s.say(s.T("media.unsupported"), s.menuRows()...)
 		return nil
 	}
 }
