@@ -412,6 +412,15 @@ func relayToAgent(s *Step) (bool, error) {
 			// bot to do it instead — not left without a reply.
 			s.say(s.T("agent.command_relayed", "command", "/"+ev.Text))
 		}
+	case ev.Kind == supportbot.EventContact:
+		// A contact card holds a whole phone number, perhaps someone
+		// else's: the topic is told one came, its number masked, never
+		// given a copy.
+		key := "agent.contact_other"
+		if ev.ContactUserID != 0 && ev.ContactUserID == ev.UserID {
+			key = "agent.contact_own"
+		}
+		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: s.staffT(key, "phone", supportbot.MaskPhone(ev.Phone))})
 	case ev.FileHidden:
 		// A document named with a card or ID number: a copy would show the
 		// name. The topic is told what came, masked; the customer is asked

@@ -380,3 +380,30 @@ func TestASpareTopicSendsTheAgentToTheTicketsTopic(t *testing.T) {
 		t.Errorf("the customer got what was written in the spare topic:\n%s", text)
 	}
 }
+
+// TestAContactSharedWithAPersonIsMaskedInTheTopic: a contact shared during
+// a hand-off (a friend's, or one's own) was copied to the staff topic with
+// its whole phone number (a probe). The topic gets a line saying a contact
+// came, its number masked, and never the card itself.
+func TestAContactSharedWithAPersonIsMaskedInTheTopic(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7706, "zh")
+	c.say("/agent", "排在第 1 位")
+	topic := a.ticketTopic(1)
+	a.srv.ShareContact(c.user, "+8613912345678", 0) // a friend's card
+	a.topicShows(topic, "不是本人的")
+	a.srv.ShareContact(c.user, "+8613800138000", c.user.ID)
+	a.topicShows(topic, "自己的联系人名片")
+	for _, m := range a.srv.Messages(staffChat) {
+		for _, full := range []string{"13912345678", "13800138000"} {
+			if strings.Contains(m.Text, full) {
+				t.Errorf("the staff chat shows %s: %q", full, m.Text)
+			}
+		}
+	}
+	for _, m := range a.srv.SentTo(staffChat) {
+		if m.CopyFromChat != 0 {
+			t.Errorf("a contact card was copied to the staff chat: %+v", m)
+		}
+	}
+}
