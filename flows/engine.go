@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -221,11 +222,13 @@ func (e *Engine) Submit(ctx context.Context, evs ...supportbot.Event) error {
 	return nil
 }
 
-// maskEvent masks card and ID numbers in what the customer typed — their
-// Telegram name included, which the staff's cards and topic names show.
+// maskEvent masks card and ID numbers in what the customer typed — and
+// their Telegram name, which the staff's cards and topic names show, of
+// any long number (a phone number for a name).
 func maskEvent(ev *supportbot.Event) {
 	ev.FirstName, _ = supportbot.MaskSecrets(ev.FirstName)
 	ev.Username, _ = supportbot.MaskSecrets(ev.Username)
+	ev.FirstName, ev.Username = maskLongNumbers(ev.FirstName), maskLongNumbers(ev.Username)
 	switch ev.Kind {
 	case supportbot.EventText, supportbot.EventCommand, supportbot.EventMedia, supportbot.EventEdit:
 		var a, b bool
@@ -237,6 +240,22 @@ func maskEvent(ev *supportbot.Event) {
 		ev.FileHidden = ev.FileHidden || c
 	}
 }
+
+// maskLongNumbers keeps the last 4 digits of each number of 7 digits or
+// more (grouped or not) in a name: "13800138000" is "****8000".
+func maskLongNumbers(name string) string {
+	return longNumber.ReplaceAllStringFunc(name, func(run string) string {
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, run)
+		return "****" + digits[len(digits)-4:]
+	})
+}
+
+var longNumber = regexp.MustCompile(`[0-9](?:[ \-]?[0-9]){6,}`)
 
 func (e *Engine) poke() {
 	select {

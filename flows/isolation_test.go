@@ -114,6 +114,16 @@ func TestACardNumberAsATelegramNameIsMasked(t *testing.T) {
 	if strings.Contains(all, "3456 7890") || strings.Contains(all, "6222021234567890") || !strings.Contains(all, "****7890") {
 		t.Errorf("the staff chat shows the card number in the name unmasked:\n%s", all)
 	}
+	// A phone number for a name (a probe): masked too.
+	p := h.chat(101, "zh")
+	p.event(supportbot.Event{Kind: supportbot.EventCommand, Text: "agent", FirstName: "13800138000", Username: "u13912345678"})
+	all = ""
+	for _, r := range h.staff() {
+		all += "\n" + r.Text + "\n" + r.TopicName
+	}
+	if strings.Contains(all, "13800138000") || strings.Contains(all, "13912345678") {
+		t.Errorf("the staff chat shows a phone number of the Telegram name or username:\n%s", all)
+	}
 }
 
 // TestWhatDidNotReachTheOtherSideIsSaid: found by a second desk probe —
