@@ -5,6 +5,7 @@ package flows_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -178,8 +179,10 @@ func TestClaimingAHeldTicketAsksFirst(t *testing.T) {
 	take := staff[0].Buttons[0][0]
 	keep := staff[0].Buttons[0][1]
 	// "Leave it": nothing changes, the question says so.
+	presses := 0
 	press := func(who *agent, b supportbot.Button) []supportbot.Reply {
-		ev := supportbot.Event{Source: "test:press:" + b.Data + who.name, ChatID: h.agentChat, UserID: who.id, FirstName: who.name,
+		presses++
+		ev := supportbot.Event{Source: fmt.Sprint("test:press:", presses), ChatID: h.agentChat, UserID: who.id, FirstName: who.name,
 			ThreadID: topic, Kind: supportbot.EventButton, Data: b.Data, MessageID: 4242}
 		if err := h.eng.Submit(context.Background(), ev); err != nil {
 			t.Fatal(err)
@@ -189,6 +192,14 @@ func TestClaimingAHeldTicketAsksFirst(t *testing.T) {
 	}
 	if got := press(wang, keep); len(got) != 1 || got[0].Edit != 4242 || !strings.Contains(got[0].Text, "仍由 小李 处理") {
 		t.Errorf("leave it: %+v", got)
+	}
+	// "Take over" pressed by the agent who holds it (a probe: "小李 → 小李",
+	// the customer told so): theirs already, nothing moves.
+	if got := press(li, take); len(got) != 1 || got[0].Edit != 4242 || !strings.Contains(got[0].Text, "仍由 小李 处理") {
+		t.Errorf("take over by the holder: %+v", got)
+	}
+	if msgs := c.inbox(); len(msgs) != 0 {
+		t.Errorf("the customer was told of a take-over by the holder: %+v", msgs)
 	}
 	got := press(wang, take)
 	var note supportbot.Reply
