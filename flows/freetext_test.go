@@ -90,6 +90,29 @@ func TestAPhotosCaptionIsAnswered(t *testing.T) {
 	}
 }
 
+// TestAForgedPressLeavesTheLiveQuoteOnScreen: a button press with
+// unreadable data on a quote edited the quote into "this button has
+// expired" — while a typed 确认 still paid it, unseen (a probe). The answer
+// comes below it, says the quote still waits, and the quote stays.
+func TestAForgedPressLeavesTheLiveQuoteOnScreen(t *testing.T) {
+	_, c := session(t, fixture(), phoneZhang, "/repay")
+	c.send("K70那个")
+	confirm := c.button("确认还款").Data
+	quote := c.on(confirm)
+	for _, forged := range []string{"s:zzzz:ok", strings.Replace(confirm, ":ok:", ":ok:x", 1)} {
+		replies := c.event(supportbot.Event{Kind: supportbot.EventButton, Data: forged, MessageID: quote})
+		for _, r := range replies {
+			if r.Edit == quote {
+				t.Errorf("a press of %q edited the quote: %q", forged, r.Text)
+			}
+		}
+		c.expect("这个按钮无效", "还没有扣款")
+	}
+	if c.on(confirm) != quote {
+		t.Errorf("the quote's confirm button is gone from its message")
+	}
+}
+
 // TestAnAnswerHasAShortKeyboard: under an FAQ answer, what it leads to, a
 // person and the menu — each once, never the whole menu.
 func TestAnAnswerHasAShortKeyboard(t *testing.T) {

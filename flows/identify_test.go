@@ -410,7 +410,7 @@ func TestForgedConfirmOfAnotherCustomersQuotePaysNothing(t *testing.T) {
 		return data
 	}
 	b.pressData(forge())
-	b.expect("按钮已过期")
+	b.expect("没有执行任何操作")
 	b.reject("¥1,511", "Redmi K70", "提前还款成功")
 
 	a.press("确认还款") // paid by its owner…
@@ -418,7 +418,7 @@ func TestForgedConfirmOfAnotherCustomersQuotePaysNothing(t *testing.T) {
 	b.send("/repay")
 	mine, _ = flows.DecodeCallback(b.button("确认还款").Data)
 	b.pressData(forge()) // …and forged again: nothing about it is told
-	b.expect("按钮已过期")
+	b.expect("没有执行任何操作")
 	b.reject("已在", "流水号", "Redmi K70")
 	if n := len(h.repayments("C3")); n != 0 {
 		t.Errorf("王芳's ledger has %d repayments, want none", n)
@@ -438,7 +438,7 @@ func TestForgedConfirmOfAnotherCustomersQuotePaysNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		b.pressData(data)
-		b.expect("按钮已过期")
+		b.expect("没有执行任何操作")
 		b.reject("Redmi K70", "已取消预约还款")
 	}
 	if n := len(h.audit("cancel_scheduled")); n != 0 {

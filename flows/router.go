@@ -833,6 +833,16 @@ func (s *Step) menu(key string) {
 // expired answers a button that no longer does anything: a forged one, one
 // of an older step, another chat's.
 func (s *Step) expired() {
+	if s.conv.Flow != "" && (s.pressed == "" || s.pressed == s.conv.Nonce) {
+		// A forged or unreadable press on the message of a step that still
+		// waits (a quote a typed 确认 would pay): that message stays on
+		// screen, and the answer comes below it.
+		s.target = 0
+		if waitsForYes(s.conv.State) { // and says that step still waits
+			s.say(s.T("button.invalid") + "\n" + s.confirmHow())
+			return
+		}
+	}
 	s.say(s.T("button.expired"), s.next()...)
 	s.boiler = append(s.boiler, len(s.out)-1)
 }
