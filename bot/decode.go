@@ -40,14 +40,19 @@ type messageExtra struct {
 	ForwardOrigin json.RawMessage `json:"forward_origin"`
 	// Content newer than the library's Bot API 5.5: a message of it is
 	// something a person sent, answered like other media.
-	Story     json.RawMessage `json:"story"`
-	PaidMedia json.RawMessage `json:"paid_media"`
-	Giveaway  json.RawMessage `json:"giveaway"`
+	Story       json.RawMessage `json:"story"`
+	PaidMedia   json.RawMessage `json:"paid_media"`
+	Giveaway    json.RawMessage `json:"giveaway"`
+	Checklist   json.RawMessage `json:"checklist"`
+	UsersShared json.RawMessage `json:"users_shared"`
+	ChatShared  json.RawMessage `json:"chat_shared"`
 }
 
-// newerMedia reports content the library does not know (a shared story…).
+// newerMedia reports content the library does not know (a shared story, a
+// checklist, users or a chat picked with a keyboard button…).
 func (f *messageExtra) newerMedia() bool {
-	return f != nil && (len(f.Story) > 0 || len(f.PaidMedia) > 0 || len(f.Giveaway) > 0)
+	return f != nil && (len(f.Story) > 0 || len(f.PaidMedia) > 0 || len(f.Giveaway) > 0 || len(f.Checklist) > 0 ||
+		len(f.UsersShared) > 0 || len(f.ChatShared) > 0)
 }
 
 // topicName is the name the message's topic was made with, "" if not said.
