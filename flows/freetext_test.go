@@ -113,6 +113,49 @@ func TestAForgedPressLeavesTheLiveQuoteOnScreen(t *testing.T) {
 	}
 }
 
+// TestADeepLinkAndAStickerWhileIdentifying: "/start en" and "/start repay"
+// (a deep link's payload) showed the menu in the client's language, and a
+// sticker while the contact was awaited got the whole menu (a probe). The
+// payload's language or flow is taken; the contact step asks for its
+// button again.
+func TestADeepLinkAndAStickerWhileIdentifying(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.send("/start en")
+	c.expect("English")
+	c.send("/start repay")
+	c.expect("Share my phone number")
+	c.event(supportbot.Event{Kind: supportbot.EventMedia})
+	c.expect("Share my phone number")
+	c.reject("Message center")
+	c.identify(phoneZhang)
+	c.expect("Which plan do you want to pay off early")
+	z := h.chat(101, "en")
+	z.send("/start nonsense")
+	z.expect("I'm the installment support assistant")
+}
+
+// TestAnEditedMessageIsAnsweredOutsideAStep: a customer who corrected a
+// typo by editing got nothing (a probe). With no step waiting the
+// corrected words are answered; at a quote an edit moves nothing and the
+// customer is told to send it again.
+func TestAnEditedMessageIsAnsweredOutsideAStep(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.event(supportbot.Event{Kind: supportbot.EventEdit, Text: "提前还款要手续费吗"})
+	c.expect("手续费")
+	c.send("/repay")
+	c.send("K70那个")
+	c.event(supportbot.Event{Kind: supportbot.EventEdit, Text: "确认"})
+	c.expect("请把它重新发一遍")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments after an edit into 确认, want none", n)
+	}
+}
+
 // TestAnAnswerHasAShortKeyboard: under an FAQ answer, what it leads to, a
 // person and the menu — each once, never the whole menu.
 func TestAnAnswerHasAShortKeyboard(t *testing.T) {

@@ -456,7 +456,19 @@ func (e *Engine) route(s *Step) error {
 		}
 	}
 	if ev.Kind == supportbot.EventEdit {
-		return nil // the bot answers messages, not corrections of them; a person shows them
+		// A correction ("提前换款要手续费吗" made "我想转人工"): with
+		// nothing waiting, the corrected words are answered; at a step
+		// they move nothing (an edited 确认 confirms no quote), and the
+		// customer is told to send them again.
+		text := strings.TrimSpace(ev.Text)
+		switch {
+		case text == "" || ev.Masked:
+			return nil
+		case s.conv.Flow != "":
+			s.say(s.T("edit.resend"))
+			return nil
+		}
+		return s.freeText(text)
 	}
 	if ev.Masked {
 		// A card or ID number was typed (and masked before anything kept it):
@@ -546,6 +558,10 @@ func (e *Engine) route(s *Step) error {
 		if ev.AlbumItem { // an album is answered once
 			return nil
 		}
+		if s.conv.Flow == "identify" { // a sticker while the contact is awaited: the button still is
+			askContact(s, "identify.press_button")
+			return nil
+		}
 		if caption := strings.TrimSpace(ev.Text); ev.Kind == supportbot.EventMedia && s.conv.Flow == "" && utf8.RuneCountInString(caption) >= 2 {
 			// "我的账单怎么多扣了钱" under a screenshot: the words are
 			// answered, and the customer told the picture was not read.
@@ -629,6 +645,16 @@ func (s *Step) confirmHow() string {
 func (e *Engine) command(s *Step, cmd, args string) error {
 	switch cmd {
 	case "start", "menu":
+		if cmd == "start" && args != "" {
+			// A deep link's payload (t.me/bot?start=repay, ?start=en): the
+			// flow or the language it names, when it names one of ours.
+			if name, ok := commands[strings.ToLower(args)]; ok {
+				return s.startFlow(name, "")
+			}
+			if langNamed(args) != "" {
+				return s.setLang(args)
+			}
+		}
 		s.leave()
 		s.menu("menu.greeting")
 		return s.prependAnnouncement()
