@@ -384,6 +384,33 @@ func TestRouting(t *testing.T) {
 		"提前结清金额怎么算": "faq/payoff-amount",
 		// a whole request in pinyin
 		"wo xiang ti qian huan kuan": "flow/early-repayment",
+		// a mall order financed through a platform is repaid there (guide 001);
+		// the platform's own product is still another lender's (a probe)
+		"我的小米分期是用花呗付的 怎么还": "faq/repayment-channels", "financed by huabei how do i repay": "faq/repayment-channels",
+		"是花呗还是白条啊 我的分期": "faq/repayment-channels", "花呗怎么提前还": "out_of_scope/oos-other-credit",
+		// after a return the bills the plan still shows are paid on time (a probe)
+		"i returned the phone, do i still have to pay installments": "faq/refund-timing", "退货了 分期怎么办": "faq/refund-timing",
+		// paying off does not close the account, in English too (a probe)
+		"paid off my plan, is my account closed now": "faq/after-payoff",
+		// the Mi Finance app is where most plans are repaid (guide 003; a probe)
+		"小米金融在哪下载": "faq/installment-unavailable", "download mi finance app": "faq/installment-unavailable",
+		// the fee, interest or rate of a plan is the partner's (a probe)
+		"分期付款收不收利息": "faq/installment-fee", "分期年化利率多少": "faq/installment-fee",
+		"are there 0% interest installments": "faq/installment-fee",
+		// whole periods, and a payoff is the whole rest of a plan (a probe)
+		"is there a minimum payment": "faq/minimum-payment", "can i pay off part of the plan early, like half": "faq/minimum-payment",
+		"可以只还一部分吗": "faq/minimum-payment",
+		// one quote is charged at most once, however often confirmed (a probe)
+		"报价确认按了两次会不会扣两次钱": "faq/payoff-amount", "if i press confirm twice on the quote will i be charged twice": "faq/payoff-amount",
+		// what not paying means (a probe)
+		"what happens if i don't pay on time": "faq/overdue-consequences", "what if i never pay": "faq/overdue-consequences",
+		// pinyin (a probe)
+		"yuqi le zenme ban": "faq/overdue-consequences", "zhuxiao fenqi": "flow/close-account",
+		"zhuxiao yao duojiu": "faq/close-account-processing-time",
+		// the probe's misses
+		"can i pay off everything now": "flow/early-repayment", "i paid by mistake can i get it back": "faq/undo-repayment",
+		"分期开关在哪 我想关掉": "faq/turn-off-installments", "滞纳金能免吗": "faq/late-fee",
+		"自动还款 要保证卡里有钱吗": "faq/auto-repayment",
 	} {
 		r := ix.Classify(text)
 		if got := string(r.Kind) + "/" + r.ID; got != want || r.Band != BandAnswer {
