@@ -407,6 +407,9 @@ func TestRouting(t *testing.T) {
 		// pinyin (a probe)
 		"yuqi le zenme ban": "faq/overdue-consequences", "zhuxiao fenqi": "flow/close-account",
 		"zhuxiao yao duojiu": "faq/close-account-processing-time",
+		// closing moves no money and goes through official support (guide 004):
+		// a transfer "to close the account" is a scam warning, not a closure (a probe)
+		"我是不是被诈骗了 有人说帮我注销分期要转账": "faq/scam-warning", "someone says I must transfer money to close my installment account, is this a scam": "faq/scam-warning",
 		// the probe's misses
 		"can i pay off everything now": "flow/early-repayment", "i paid by mistake can i get it back": "faq/undo-repayment",
 		"分期开关在哪 我想关掉": "faq/turn-off-installments", "滞纳金能免吗": "faq/late-fee",
