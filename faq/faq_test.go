@@ -410,6 +410,9 @@ func TestRouting(t *testing.T) {
 		// closing moves no money and goes through official support (guide 004):
 		// a transfer "to close the account" is a scam warning, not a closure (a probe)
 		"我是不是被诈骗了 有人说帮我注销分期要转账": "faq/scam-warning", "someone says I must transfer money to close my installment account, is this a scam": "faq/scam-warning",
+		// collection is not in the guides: a class that offers a person (a probe)
+		"逾期会不会打电话给我紧急联系人": "out_of_scope/oos-collection", "will you call my emergency contact if im late": "out_of_scope/oos-collection",
+		"debt collectors calling my boss is that legal": "out_of_scope/oos-collection", "催收打电话给我家人合法吗": "out_of_scope/oos-collection",
 		// the probe's misses
 		"can i pay off everything now": "flow/early-repayment", "i paid by mistake can i get it back": "faq/undo-repayment",
 		"分期开关在哪 我想关掉": "faq/turn-off-installments", "滞纳金能免吗": "faq/late-fee",
