@@ -425,6 +425,24 @@ func TestRouting(t *testing.T) {
 	}
 }
 
+// TestNotInTheGuides: questions about the service that no guide answers
+// were answered with the nearest topic, confidently (a probe). They are the
+// not-covered class (a person is offered) or unsure, nothing else.
+func TestNotInTheGuides(t *testing.T) {
+	ix := mustLoad(t)
+	for _, text := range []string{
+		"个性化分期怎么申请",
+		"can i get a payment holiday for 3 months", "can i repay on the weekend",
+		"can i use xiaomi installments from outside china", "can i pay my installment with paypal",
+		"is there a fee to close the account",
+		"how far ahead can i schedule a repayment", "after i pay off how long until the plan shows settled",
+	} {
+		if r := ix.Classify(text); r.Band == BandAnswer && (r.Kind != KindOutOfScope || r.ID != "oos-not-covered") {
+			t.Errorf("Classify(%q) = %s/%s %.2f answered, want out_of_scope/oos-not-covered or unsure", text, r.Kind, r.ID, r.Score)
+		}
+	}
+}
+
 // TestFollowUpNamingADevice: "手表那个呢", "the laptop one?" follow something
 // the classifier does not see; they are not confidently a shopping question
 // (a probe), nor confidently anything else.
