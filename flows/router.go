@@ -602,7 +602,7 @@ func (e *Engine) inFlow(s *Step, a action) (bool, error) {
 
 // notToThisStep is why a yes typed at a step waiting for one is not an
 // answer to it — the key of what to say — or "": forwarded (someone's
-// words), or a reply to another message than the one showing the step.
+// words), or a reply to a message older than the one showing the step.
 func (s *Step) notToThisStep() (string, error) {
 	switch {
 	case s.ev.Forwarded:
@@ -614,7 +614,11 @@ func (s *Step) notToThisStep() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if shown == s.ev.ReplyTo {
+	// Only a reply to a message older than the step's is to something
+	// else: a quote it replaced came before it. Replies to the step, to
+	// what the bot said since ("回复「确认」"), or where the step's message
+	// is not known, stand.
+	if shown == 0 || s.ev.ReplyTo >= shown {
 		return "", nil
 	}
 	return "step.replied_other", nil

@@ -1002,7 +1002,8 @@ func TestFAQFlowsExist(t *testing.T) {
 // an earlier quote (since replaced by another plan's) paid the newer one,
 // and a forwarded "确认" — someone else's words — paid too (a probe).
 // Neither is a yes to the quote now: the customer is told why and how to
-// confirm; a "确认" replying to the quote shown pays that quote.
+// confirm; a "确认" replying to the quote shown, or to what the bot said
+// after it, pays that quote.
 func TestAConfirmNotForTheQuoteShownMovesNothing(t *testing.T) {
 	a := MustRunMain(t)
 	c := a.customer(7010, "zh")
@@ -1022,7 +1023,9 @@ func TestAConfirmNotForTheQuoteShownMovesNothing(t *testing.T) {
 	if l := a.ledger("C1"); len(l) != 0 {
 		t.Fatalf("the core executed %+v, want nothing before the customer confirmed the quote shown", l)
 	}
-	a.srv.SendReply(c.user, live.MessageID, "确认")
+	// "请…回复「确认」" says the bot: a reply to that, newer than the quote, stands.
+	how := c.say("好的谢谢", "回复「确认」")
+	a.srv.SendReply(c.user, how[len(how)-1].MessageID, "确认")
 	c.next("提前还款成功")
 	if l := a.ledger("C1"); len(l) != 1 || l[0].PlanID != "P2" || l[0].Amount != 304500 {
 		t.Errorf("the core executed %+v, want ¥3,045.00 of the laptop's plan P2", l)
