@@ -264,35 +264,70 @@ func (s *Step) namesAnotherPhone(text string) bool {
 }
 
 // namesAnotherPerson reports a request for the installments of a person
-// named ("李娜的账单给我看看", "查一下王芳的分期") who is not the identified
-// customer: a common surname and a given name before 的 and the thing.
+// named ("李娜的账单给我看看", "查一下王芳的分期", "查李娜名下的分期") who
+// is not the identified customer.
 func (s *Step) namesAnotherPerson(text string) bool {
-	m := personsThing.FindAllStringSubmatch(text, 3)
-	if len(m) == 0 || s.conv.CustomerID == "" {
+	if s.conv.CustomerID == "" {
+		return false
+	}
+	var names []string
+	for _, loc := range personsThing.FindAllStringIndex(text, 3) {
+		names = append(names, personBefore(text[:loc[0]])...)
+	}
+	if len(names) == 0 {
 		return false
 	}
 	c, err := s.customer()
 	if err != nil {
 		return false // the flow asked for reads it again, and says what is wrong
 	}
-	for _, sm := range m {
-		name := []rune(sm[1])
-		// "吴一的账单" is not asked; the longest reading that starts with a
-		// surname and is not a word of time or money is the name.
-		for len(name) > 2 && !surnames[name[0]] {
-			name = name[1:]
-		}
-		n := string(name)
-		if surnames[name[0]] && !notNames[n] && !strings.Contains(c.Name, n) && !strings.Contains(n, c.Name) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(names, func(n string) bool { return n != c.Name })
 }
 
-// personsThing is a name (two or three Han characters) and 的 before
-// installments or a bill.
-var personsThing = regexp.MustCompile(`(\p{Han}{2,3})的(?:账单|分期|欠款|账户|账号|月供|还款|借款)`)
+// personsThing is installments or a bill, as a person's are asked for.
+var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款)`)
+
+// personBefore lists the names text ends with: two to four Han characters
+// that read as a name (personName) and stand at the start of the message
+// or after a word that comes before one ("查", "看看", "帮…查下", a mark) —
+// not inside a phrase ("关于我", "这张卡", "我付了").
+func personBefore(text string) []string {
+	r := []rune(text)
+	var names []string
+	for k := 2; k <= 4 && k <= len(r); k++ {
+		n := r[len(r)-k:]
+		if !unicode.Is(unicode.Han, n[0]) || !personName(n) {
+			continue
+		}
+		if at := len(r) - k; at == 0 || nameLead(r[at-1]) {
+			names = append(names, string(n))
+		}
+	}
+	return names
+}
+
+// nameLead reports a character a name may follow in a request.
+func nameLead(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsPunct(r) || strings.ContainsRune("查看给帮是把下要问", r)
+}
+
+// personName reports Han characters that read as a person's name: a
+// common surname (or a two-character one) and a given name of one or two
+// characters that are not pronouns, particles or words of time.
+func personName(n []rune) bool {
+	given := n[1:]
+	switch {
+	case len(n) >= 3 && compoundSurnames[string(n[:2])]:
+		given = n[2:]
+	case !surnames[n[0]] || len(n) > 3:
+		return false
+	}
+	return len(given) >= 1 && !notNames[string(n)] && !strings.ContainsAny(string(given), "我你他她它们了过卡的个这那么吗呢期月年天号")
+}
+
+// compoundSurnames are two-character surnames.
+var compoundSurnames = map[string]bool{"欧阳": true, "司马": true, "上官": true, "诸葛": true, "东方": true, "皇甫": true, "令狐": true,
+	"慕容": true, "司徒": true, "公孙": true, "夏侯": true, "尉迟": true}
 
 // surnames are the common Chinese surnames a name begins with.
 var surnames = func() map[rune]bool {

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"testing"
 
 	"supportbot"
@@ -199,6 +200,28 @@ func TestStopsADebit(t *testing.T) {
 		"明天扣款卡里没钱 不想逾期 怎么办": false, "今天扣款失败了 别给我算逾期": false, "how do I stop auto-repayment": false, "取消自动还款": false} {
 		if got := stopsADebit(text); got != want {
 			t.Errorf("stopsADebit(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestAPersonNamedForTheirBill: a name (a common surname and a given name)
+// at the start or after 查/看/给/帮/下…, before 的账单, 名下的分期 or the
+// thing alone — not the words of a phrase about one's own ("关于我的账单",
+// "这张卡的账单", "我付了的账单", "周末的还款").
+func TestAPersonNamedForTheirBill(t *testing.T) {
+	for text, want := range map[string]string{
+		"李娜的账单给我看看": "李娜", "查一下王芳的分期": "王芳", "帮我查下李娜名下的分期": "李娜", "查李娜账单": "李娜",
+		"欧阳娜娜的账单": "欧阳娜娜", "张伟伟的账单": "张伟伟", "给我看看，王小明的欠款": "王小明",
+		"关于我的账单有个问题": "", "属于我的账单给我看看": "", "至于我的账单": "", "由于我的账单逾期了": "",
+		"这张卡的账单": "", "我付了的账单": "", "周末的还款": "", "小米金融的账单": "", "这个月的账单": "",
+		"我的分期": "", "提前还款": "", "上个月的账单": "", "我要看分期账单": "",
+	} {
+		var got []string
+		for _, loc := range personsThing.FindAllStringIndex(text, 3) {
+			got = append(got, personBefore(text[:loc[0]])...)
+		}
+		if want == "" && len(got) > 0 || want != "" && !slices.Contains(got, want) {
+			t.Errorf("%q names %q, want %q", text, got, want)
 		}
 	}
 }
