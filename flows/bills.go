@@ -168,6 +168,28 @@ func remaining(plans []supportbot.Plan) (supportbot.Money, error) {
 	return supportbot.SumMoney(amounts...)
 }
 
+// overdueLines are a plan's overdue periods, each with its late fee and,
+// when its booking is being debited now, not to pay it again.
+func overdueLines(s *Step, p supportbot.Plan, sched []supportbot.ScheduledRepayment) []string {
+	var lines []string
+	debiting := supportbot.DebitingPeriods(p.ID, sched, s.now)
+	for _, b := range p.Bills {
+		if !b.Overdue(s.today) {
+			continue
+		}
+		key := "bill.overdue"
+		if b.LateFee == 0 { // none charged (yet): not "plus a late fee of ¥0.00"
+			key = "bill.overdue_no_fee"
+		}
+		lines = append(lines, s.T(key, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
+			"amount", money(b.Amount()), "late_fee", money(b.LateFee)))
+		if debiting[b.Period] { // paying it now would pay it twice
+			lines = append(lines, s.T("bill.overdue_debiting"))
+		}
+	}
+	return lines
+}
+
 // planSummary renders one open plan; it reports whether a bill is overdue.
 // cards are the customer's, the default first (auto-repayment debits it);
 // sched are the customer's scheduled repayments, which the next due date
@@ -181,23 +203,9 @@ func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []su
 	if next, ok := p.NextDue(); ok && !next.Overdue(s.today) {
 		lines = append(lines, nextDueLines(s, p, next, cards, sched)...)
 	}
-	overdue := false
-	debiting := supportbot.DebitingPeriods(p.ID, sched, s.now)
-	for _, b := range p.Bills {
-		if b.Overdue(s.today) {
-			overdue = true
-			key := "bill.overdue"
-			if b.LateFee == 0 { // none charged (yet): not "plus a late fee of ¥0.00"
-				key = "bill.overdue_no_fee"
-			}
-			lines = append(lines, s.T(key, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
-				"amount", money(b.Amount()), "late_fee", money(b.LateFee)))
-			if debiting[b.Period] { // paying it now would pay it twice
-				lines = append(lines, s.T("bill.overdue_debiting"))
-			}
-		}
-	}
-	if overdue {
+	late := overdueLines(s, p, sched)
+	lines = append(lines, late...)
+	if len(late) > 0 {
 		if next, ok := nextNotOverdue(p, s.today); ok {
 			lines = append(lines, nextDueLines(s, p, next, cards, sched)...)
 		}
@@ -206,7 +214,7 @@ func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []su
 	if line := autopayLine(s, p, defaultCard(cards)); line != "" {
 		lines = append(lines, line)
 	}
-	return strings.Join(lines, "\n"), overdue
+	return strings.Join(lines, "\n"), len(late) > 0
 }
 
 // perPeriod is what a period of p usually costs (principal and fee, no late

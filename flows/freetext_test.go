@@ -701,6 +701,20 @@ func TestALateFeeQuestionShowsTheCustomersOwn(t *testing.T) {
 	b.send("/lang en")
 	b.send("how much is the late fee")
 	b.expect("No, nothing of yours is overdue.")
+
+	// An overdue period whose booking is being debited: not to pay it
+	// again, as the bill says (the review).
+	data := fixture()
+	c3 := customerIn(t, data, "C3")
+	c3.Scheduled = append(c3.Scheduled, supportbot.ScheduledRepayment{ID: "S8", CustomerID: "C3", PlanID: "P4", Period: 2,
+		Amount: 10000, CardID: "K8", RunAt: start.Add(-time.Hour), Status: supportbot.ScheduledProcessing})
+	h2 := newHarness(t, data)
+	h2.realFAQ()
+	h2.open()
+	w := h2.chat(602, "zh")
+	w.identify(phoneWang)
+	w.send("我逾期了 要交多少滞纳金")
+	w.expect("第 2 期已逾期", "不要重复还款")
 }
 
 // TestTwoQuestionsInOneMessageAreBothServed: "我这个月要还多少 逾期会怎样"

@@ -1152,18 +1152,15 @@ func (s *Step) ownOverdue(topic string) string {
 	if err != nil {
 		return ""
 	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return ""
+	}
 	var lines []string
 	for _, p := range plans {
-		for _, b := range p.Bills {
-			if !b.Overdue(s.today) {
-				continue
-			}
-			key := "bill.overdue"
-			if b.LateFee == 0 {
-				key = "bill.overdue_no_fee"
-			}
-			lines = append(lines, "📱 <b>"+locale.Escape(p.Product)+"</b> "+s.T(key, "period", b.Period,
-				"date", b.DueDate.Format(s.conv.Lang), "amount", money(b.Amount()), "late_fee", money(b.LateFee)))
+		if late := overdueLines(s, p, sched); len(late) > 0 {
+			lines = append(lines, "📱 <b>"+locale.Escape(p.Product)+"</b>")
+			lines = append(lines, late...)
 		}
 	}
 	if len(lines) == 0 {
