@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -161,10 +162,11 @@ func (s *sender) react(ctx context.Context, r supportbot.Reply) error {
 		if text == "" {
 			text = r.Reaction
 		}
-		// A post is a message: it waits for the chat's budget, which the
-		// reaction did not take.
-		if err := s.chatLimiter(r.ChatID).Wait(ctx); err != nil {
-			return err
+		// A post is a message: it takes the chat's budget, which the
+		// reaction did not — or waits for it, tried again later rather
+		// than holding a sending slot meanwhile.
+		if lim := s.chatLimiter(r.ChatID); !lim.Allow() {
+			return budgetSpent{wait: lim.Delay()}
 		}
 		_, _, err = s.srv.sendParts(ctx, supportbot.Reply{ChatID: r.ChatID, ThreadID: r.ThreadID, Text: text, ReplyTo: r.React}, 0)
 		if topicClosed(err) { // a closed ticket's topic takes no post: General does
@@ -173,6 +175,12 @@ func (s *sender) react(ctx context.Context, r supportbot.Reply) error {
 	}
 	return err
 }
+
+// budgetSpent is a message that found its chat's budget spent: tried again
+// when there is room, not counted as a failure.
+type budgetSpent struct{ wait time.Duration }
+
+func (budgetSpent) Error() string { return "the chat's message budget is spent" }
 
 // free reports replies that do not count against a chat's message budget:
 // a reaction makes no message.

@@ -755,11 +755,17 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 		s.marks <- m.ID
 		return true
 	}
-	s.srv.metrics.SendError(errorCode(err))
+	var spent budgetSpent
+	waits := errors.As(err, &spent) // for the chat's budget: not a failure
+	if !waits {
+		s.srv.metrics.SendError(errorCode(err))
+	}
 	// Outcomes are written even while shutting down.
 	ctx = context.WithoutCancel(ctx)
 	var rerr error
 	switch {
+	case waits:
+		rerr = s.outbox.RetryLater(ctx, m.ID, s.srv.cfg.Now().Add(spent.wait), err.Error())
 	case permanent(err) && !errors.Is(err, errTopicLost):
 		// A customer's chat that is gone takes none of its other messages;
 		// the staff chat refusing the bot for a moment (removed by mistake)
