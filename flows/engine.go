@@ -519,26 +519,33 @@ func (e *Engine) failed(ctx context.Context, q *supportbot.Queued, cause error) 
 	e.cfg.Wake()
 }
 
-// writtenIn is the language a customer's text is clearly written in:
-// Chinese characters, or English words with none; "" for anything else
-// ("ok", a number, a button or a command).
+// writtenIn is the language a customer's text is written in, by what most
+// of it is: Chinese characters, or English words ("how do I repay my 小米
+// phone early" is English, "Xiaomi Book 那个呢" Chinese); "" when it says
+// too little ("ok", a number, a button or a command).
 func writtenIn(ev supportbot.Event) supportbot.Lang {
 	if ev.Kind != supportbot.EventText {
 		return ""
 	}
-	han, latin := 0, 0
+	han, letters, words := 0, 0, 0
+	inWord := false
 	for _, r := range ev.Text {
+		latin := r < unicode.MaxASCII && unicode.IsLetter(r)
 		switch {
 		case unicode.Is(unicode.Han, r):
 			han++
-		case r < unicode.MaxASCII && unicode.IsLetter(r):
-			latin++
+		case latin:
+			letters++
+			if !inWord {
+				words++
+			}
 		}
+		inWord = latin
 	}
 	switch {
-	case han >= 2:
+	case han >= 2 && han >= words:
 		return supportbot.LangZH
-	case han == 0 && latin >= 8:
+	case letters >= 8 && words > han:
 		return supportbot.LangEN
 	}
 	return ""
@@ -581,7 +588,7 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 		switch code := strings.ToLower(ev.LanguageCode); {
 		case strings.HasPrefix(code, "zh") || strings.HasPrefix(code, "en"):
 			conv.Lang = lang
-		case writtenIn(ev) != "":
+		case conv.Flow == "" && writtenIn(ev) != "": // not mid-step: the step on screen keeps its language
 			conv.Lang = writtenIn(ev)
 		}
 	}

@@ -64,6 +64,10 @@ func TestAClientLanguageNotOursFollowsWhatIsWritten(t *testing.T) {
 	en := h.chat(703, "en")
 	en.send("提前还款要手续费吗")
 	en.expect("fee")
+	// What most of it is: English with a product's Chinese name stays English.
+	mixed := h.chat(704, "ru")
+	mixed.send("how do I repay my 小米 phone early?")
+	mixed.reject("提前")
 }
 
 // TestAPhotosCaptionIsAnswered: a screenshot captioned "我的账单怎么多扣了钱"
