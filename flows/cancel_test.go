@@ -79,7 +79,7 @@ func TestForgedCancelOfAnotherCustomersScheduleDoesNothing(t *testing.T) {
 	nonce := c.button("Redmi K70 第 7 期").Data[2:8]
 	for _, data := range []string{"s:" + nonce + ":cancel:pick:S9", "s:" + nonce + ":cancel:ok:S9"} {
 		c.pressData(data)
-		c.expect("按钮已过期")
+		c.expect("没有执行任何操作")
 		c.reject("Xiaomi Watch")
 	}
 	if got := h.scheduled("C3")["S9"]; got != supportbot.ScheduledScheduled {

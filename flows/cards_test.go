@@ -62,7 +62,7 @@ func TestCardsMarkAFrozenCardUnusable(t *testing.T) {
 	c.pressData("s:" + nonce + ":cards:pick:K2") // forged: the frozen card
 	c.expect("is frozen", "can't be your default card")
 	c.pressData("s:" + nonce + ":cards:pick:K8") // forged: 王芳's card
-	c.expect("This button has expired")
+	c.expect("nothing was done")
 	c.reject("建设银行")
 	if n := len(h.audit("default_card")); n != 0 {
 		t.Errorf("default_card entries = %d, want 0", n)

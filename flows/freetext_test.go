@@ -858,6 +858,13 @@ func TestAFollowUpAtAQuote(t *testing.T) {
 	if r := h.repayments("C1"); len(r) != 1 || r[0].PlanID != "P2" {
 		t.Errorf("repayments %+v, want one of the Xiaomi Book (P2)", r)
 	}
+	// "k" at a setting is told how, too: a letter turns nothing on.
+	c.send("/autopay")
+	c.press("Redmi K70")
+	c.send("k")
+	if h.plan("C1", "P1").AutoRepay {
+		t.Errorf("auto-repayment turned on by \"k\"")
+	}
 }
 
 // TestAQuestionTheFAQTakesForTheStepsOwnFlowKeepsTheStep: at a bill's

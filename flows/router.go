@@ -571,7 +571,7 @@ func (e *Engine) route(s *Step) error {
 			// booking?" — mean yes, and "好的谢谢" is content, but neither
 			// is the step's 确认: it still waits, and says how to go on.
 			switch talk := talkOf(text); {
-			case goesAhead(text, s.conv.Flow == "cancel"), talk == "ok", talk == "thanks":
+			case goesAhead(text, s.conv.Flow == "cancel"), talk == "ok", talk == "thanks", clippedOks[bare(text)]:
 				s.say(s.confirmHow())
 				return nil
 			case talk == "bye": // leaving: told what was not done
@@ -907,6 +907,9 @@ func (s *Step) expired() {
 			s.say(s.T("button.invalid") + "\n" + s.confirmHow())
 			return
 		}
+		s.say(s.T("button.invalid"), s.next()...) // not "start again": the step is still there
+		s.boiler = append(s.boiler, len(s.out)-1)
+		return
 	}
 	s.say(s.T("button.expired"), s.next()...)
 	s.boiler = append(s.boiler, len(s.out)-1)
