@@ -31,6 +31,9 @@ type messageExtra struct {
 	// ReplyTo is the topic's first message for a message in a topic
 	// that replies to no other: it names the topic as made.
 	ReplyTo *struct {
+		From *struct {
+			ID int64 `json:"id"`
+		} `json:"from"`
 		TopicCreated *struct {
 			Name string `json:"name"`
 		} `json:"forum_topic_created"`
@@ -55,20 +58,31 @@ func (f *messageExtra) newerMedia() bool {
 		len(f.UsersShared) > 0 || len(f.ChatShared) > 0)
 }
 
-// topicName is the name the message's topic was made with, "" if not said.
-func (f *messageExtra) topicName() string {
+// topic is the message's topic as made — its name and who made it — when
+// said.
+func (f *messageExtra) topic() topicMade {
 	if f == nil || f.ReplyTo == nil || f.ReplyTo.TopicCreated == nil {
-		return ""
+		return topicMade{}
 	}
-	return f.ReplyTo.TopicCreated.Name
+	t := topicMade{name: f.ReplyTo.TopicCreated.Name}
+	if f.ReplyTo.From != nil {
+		t.by = f.ReplyTo.From.ID
+	}
+	return t
+}
+
+// topicMade is a forum topic's name as made, and who made it.
+type topicMade struct {
+	name string
+	by   int64
 }
 
 // incoming is one decoded update.
 type incoming struct {
-	update    tgbotapi.Update
-	threadID  int64
-	topicName string // the topic's name as made (messageExtra.topicName)
-	event     supportbot.Event
+	update   tgbotapi.Update
+	threadID int64
+	topic    topicMade // the message's topic as made (messageExtra.topic)
+	event    supportbot.Event
 	// ok is false for updates the bot ignores (channels, other groups, edits…).
 	ok       bool
 	callback string // callback query id to answer
@@ -88,9 +102,9 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 	if err := json.Unmarshal(raw, &x); err == nil {
 		switch {
 		case x.Message != nil:
-			in.threadID, in.topicName = x.Message.MessageThreadID, x.Message.topicName()
+			in.threadID, in.topic = x.Message.MessageThreadID, x.Message.topic()
 		case x.EditedMessage != nil:
-			in.threadID, in.topicName = x.EditedMessage.MessageThreadID, x.EditedMessage.topicName()
+			in.threadID, in.topic = x.EditedMessage.MessageThreadID, x.EditedMessage.topic()
 		case x.CallbackQuery != nil && x.CallbackQuery.Message != nil:
 			in.threadID = x.CallbackQuery.Message.MessageThreadID
 		}

@@ -161,8 +161,8 @@ func TestDecodeUpdate(t *testing.T) {
 			if in.update.Message != nil && (ev.MessageID != 3 || ev.ChatID != in.update.Message.Chat.ID) {
 				t.Errorf("message id %d chat %d", ev.MessageID, ev.ChatID)
 			}
-			if tt.name == "topic message keeps its thread" && (in.threadID != 7 || in.topicName != "🟡 #T4 Ann") {
-				t.Errorf("thread %d named %q, want 7 named as made", in.threadID, in.topicName)
+			if tt.name == "topic message keeps its thread" && (in.threadID != 7 || in.topic != topicMade{name: "🟡 #T4 Ann", by: 6}) {
+				t.Errorf("thread %d made as %+v, want 7 named as made by 6", in.threadID, in.topic)
 			}
 		})
 	}

@@ -827,6 +827,9 @@ func (s *Server) accept(in *incoming) bool {
 	if in.to != "" && !strings.EqualFold(in.to, s.api.Self.UserName) {
 		return false // /close@OtherBot: a command for another bot in the group
 	}
-	in.event.ThreadID, in.event.TopicName = in.threadID, clip(in.topicName)
+	in.event.ThreadID = in.threadID
+	if in.topic.by == s.api.Self.ID { // a topic the bot made (a ticket's, or a spare of one)
+		in.event.TopicName = clip(in.topic.name)
+	}
 	return true
 }

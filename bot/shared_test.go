@@ -240,10 +240,11 @@ func (s *lateClaim) ClaimMessages(ctx context.Context, owner string, now time.Ti
 	return msgs, err
 }
 
-// TestALateBatchKeepsItsClaimFromTheStart: a batch that starts 0.7 s into
-// its claim's 1 s lease, then meets a slow send, extends the claim at once
+// TestALateBatchKeepsItsClaimFromTheStart: a batch that starts 1.4 s into
+// its claim's 2 s lease, then meets a slow send, extends the claim at once
 // — not a third of a lease after it started, when the claim would have run
-// out and another instance sent the message again.
+// out and another instance sent the message again. (Past 1.5 s it would
+// not start at all; the claim's end is 0.6 s away when it does.)
 func TestALateBatchKeepsItsClaimFromTheStart(t *testing.T) {
 	t.Parallel()
 	srv := telegramtest.Start(t, telegramtest.WithToken(token))
@@ -251,11 +252,11 @@ func TestALateBatchKeepsItsClaimFromTheStart(t *testing.T) {
 	if err := db.Enqueue(context.Background(), []supportbot.Reply{{ChatID: 7, Text: "7:1"}}); err != nil {
 		t.Fatal(err)
 	}
-	srv.InjectFaults("sendMessage", 1, telegramtest.Fault{Delay: 2 * time.Second})
-	out := &lateClaim{DB: db, late: 700 * time.Millisecond, claimed: make(chan struct{})}
+	srv.InjectFaults("sendMessage", 1, telegramtest.Fault{Delay: 3 * time.Second})
+	out := &lateClaim{DB: db, late: 1400 * time.Millisecond, claimed: make(chan struct{})}
 	limits := bot.Limits{PerSecond: 30, PerChat: 1, PerChatBurst: 5, PerGroupMinute: 20}
 	b, err := bot.New(t.Context(), bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: out, Shared: out,
-		Limits: limits, FlushTimeout: time.Second, ClaimLease: time.Second, Instance: "late",
+		Limits: limits, FlushTimeout: time.Second, ClaimLease: 2 * time.Second, Instance: "late",
 		Logger: slog.New(slog.DiscardHandler)}, newHandler())
 	if err != nil {
 		t.Fatal(err)
@@ -268,9 +269,9 @@ func TestALateBatchKeepsItsClaimFromTheStart(t *testing.T) {
 	}()
 	defer func() { cancel(); <-done }()
 	<-out.claimed
-	instances(t, srv, db, 1, limits, true, func(c *bot.Config) { c.ClaimLease = time.Second })
+	instances(t, srv, db, 1, limits, true, func(c *bot.Config) { c.ClaimLease = 2 * time.Second })
 	waitSent(t, srv, 1, 20*time.Second)
-	time.Sleep(2500 * time.Millisecond) // the slow send is through, and a second one would show
+	time.Sleep(3500 * time.Millisecond) // the slow send is through, and a second one would show
 	sentInOrderOnce(t, srv, []int64{7}, 1)
 }
 

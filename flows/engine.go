@@ -245,17 +245,17 @@ func maskEvent(ev *supportbot.Event) {
 // more (grouped or not) in a name: "13800138000" is "****8000".
 func maskLongNumbers(name string) string {
 	return longNumber.ReplaceAllStringFunc(name, func(run string) string {
-		digits := strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
+		digits := []rune(strings.Map(func(r rune) rune {
+			if unicode.IsDigit(r) {
 				return r
 			}
 			return -1
-		}, run)
-		return "****" + digits[len(digits)-4:]
+		}, run))
+		return "****" + string(digits[len(digits)-4:])
 	})
 }
 
-var longNumber = regexp.MustCompile(`[0-9](?:[ \-]?[0-9]){6,}`)
+var longNumber = regexp.MustCompile(`[0-9０-９](?:[ _\-]?[0-9０-９]){6,}`)
 
 func (e *Engine) poke() {
 	select {
