@@ -219,6 +219,31 @@ func TestReactionsPostedInsteadKeepToTheGroupsBudget(t *testing.T) {
 	}
 }
 
+// sharedStore is the store as one instance sees it, perhaps wrapped.
+type sharedStore interface {
+	bot.Outbox
+	bot.SharedOutbox
+}
+
+// serveOn runs one instance of cfg on out (its outbox and shared store) in
+// webhook mode until the test ends.
+func serveOn(t *testing.T, srv *telegramtest.Server, out sharedStore, cfg bot.Config) {
+	t.Helper()
+	cfg.Token, cfg.Endpoint, cfg.Outbox, cfg.Shared = srv.Token(), srv.Endpoint(), out, out
+	cfg.FlushTimeout, cfg.Logger = time.Second, slog.New(slog.DiscardHandler)
+	b, err := bot.New(t.Context(), cfg, newHandler())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.Serve(ctx, "https://bot.example/hook", "secret")
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
 // lateClaim answers the first claim that takes messages late, as a busy
 // database would: most of the claim's lease has passed when the batch
 // starts.
@@ -255,19 +280,7 @@ func TestALateBatchKeepsItsClaimFromTheStart(t *testing.T) {
 	srv.InjectFaults("sendMessage", 1, telegramtest.Fault{Delay: 3 * time.Second})
 	out := &lateClaim{DB: db, late: 1400 * time.Millisecond, claimed: make(chan struct{})}
 	limits := bot.Limits{PerSecond: 30, PerChat: 1, PerChatBurst: 5, PerGroupMinute: 20}
-	b, err := bot.New(t.Context(), bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: out, Shared: out,
-		Limits: limits, FlushTimeout: time.Second, ClaimLease: 2 * time.Second, Instance: "late",
-		Logger: slog.New(slog.DiscardHandler)}, newHandler())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		b.Serve(ctx, "https://bot.example/hook", "secret")
-	}()
-	defer func() { cancel(); <-done }()
+	serveOn(t, srv, out, bot.Config{Limits: limits, ClaimLease: 2 * time.Second, Instance: "late"})
 	<-out.claimed
 	instances(t, srv, db, 1, limits, true, func(c *bot.Config) { c.ClaimLease = 2 * time.Second })
 	waitSent(t, srv, 1, 20*time.Second)
@@ -325,19 +338,7 @@ func TestSharedSenderKeepsOrderBehindAFailedSend(t *testing.T) {
 	}
 	// The first send takes longer than a sender round, then fails.
 	srv.InjectFaults("sendMessage", 1, telegramtest.Fault{Status: 500, Delay: 2 * time.Second})
-	b, err := bot.New(t.Context(), bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: out, Shared: out,
-		Limits: bot.Limits{PerSecond: 30, PerChat: 10, PerChatBurst: 5, PerGroupMinute: 20}, FlushTimeout: time.Second,
-		Instance: "i1", Logger: slog.New(slog.DiscardHandler)}, newHandler())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		b.Serve(ctx, "https://bot.example/hook", "secret")
-	}()
-	defer func() { cancel(); <-done }()
+	serveOn(t, srv, out, bot.Config{Limits: bot.Limits{PerSecond: 30, PerChat: 10, PerChatBurst: 5, PerGroupMinute: 20}, Instance: "i1"})
 	waitSent(t, srv, 2, 20*time.Second)
 	time.Sleep(200 * time.Millisecond) // a message sent twice would show now
 	sentInOrderOnce(t, srv, []int64{7}, 2)
