@@ -76,11 +76,7 @@ func TestAClientLanguageNotOursFollowsWhatIsWritten(t *testing.T) {
 // card number is masked and its question still answered; at a quote a
 // photo captioned 确认 confirms nothing.
 func TestAPhotosCaptionIsAnswered(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
+	h, c := faqSession(t, 100)
 	c.event(supportbot.Event{Kind: supportbot.EventMedia, Text: "为什么扣了我两次钱"})
 	c.expect("图片和文件我看不了", "多扣")
 	c.event(supportbot.Event{Kind: supportbot.EventMedia, Text: "/bill"})
@@ -144,11 +140,7 @@ func TestADeepLinkAndAStickerWhileIdentifying(t *testing.T) {
 // corrected words are answered; at a quote an edit moves nothing and the
 // customer is told to send it again.
 func TestAnEditedMessageIsAnsweredOutsideAStep(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
+	h, c := faqSession(t, 100)
 	c.event(supportbot.Event{Kind: supportbot.EventEdit, Text: "提前还款要手续费吗"})
 	c.expect("手续费")
 	c.send("/repay")
@@ -610,11 +602,7 @@ func TestAYesToTheOfferOfAPersonGetsOne(t *testing.T) {
 // repayment picker and "好的继续" got the refund-timing answer (a probe); an
 // ok that only says the customer has what they needed gets "anything else?".
 func TestAnOkWithAFillerIsNotAQuestion(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(600, "zh")
-	c.identify(phoneZhang)
+	_, c := faqSession(t, 600)
 	for _, ok := range []string{"好的那就这样吧", "好的继续", "嗯嗯知道了", "ok got it", "明白了，谢谢"} {
 		c.send(ok)
 		c.expect("还有什么可以帮你")
@@ -727,11 +715,7 @@ func TestALateFeeQuestionShowsTheCustomersOwn(t *testing.T) {
 // topic answered offers the other's flow, once (not again when it is the
 // topic's own).
 func TestTwoQuestionsInOneMessageAreBothServed(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(600, "zh")
-	c.identify(phoneZhang)
+	_, c := faqSession(t, 600)
 	c.send("我这个月要还多少 逾期会怎样")
 	c.expect("剩余待还", "你还问到了", "[逾期的后果]")
 	c.press("逾期的后果")
@@ -828,11 +812,7 @@ func TestGoAheadAndNoWordsAtAStep(t *testing.T) {
 // (it cannot); "k" is an ok. Nothing is paid by any of them, and the last
 // quote shown is the one a 确认 pays.
 func TestAFollowUpAtAQuote(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
+	h, c := faqSession(t, 100)
 	c.send("/repay")
 	c.send("K70那个")
 	c.send("那笔记本那个呢")
@@ -873,11 +853,7 @@ func TestAFollowUpAtAQuote(t *testing.T) {
 // again (a probe: a loop). The quote in front of them stays, and they are
 // told how to go on.
 func TestAQuestionTheFAQTakesForTheStepsOwnFlowKeepsTheStep(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(600, "zh")
-	c.identify(phoneZhang)
+	_, c := faqSession(t, 600)
 	c.send("/pay")
 	c.press("Redmi K70") // overdue
 	c.expect("合计应付")

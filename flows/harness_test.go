@@ -907,6 +907,18 @@ func session(t *testing.T, data []supportbot.CustomerData, phone, command string
 	return h, c
 }
 
+// faqSession is a harness on the real FAQ (open), and 张伟's Chinese chat
+// (id) identified.
+func faqSession(t *testing.T, id int64) (*harness, *chat) {
+	t.Helper()
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(id, "zh")
+	c.identify(phoneZhang)
+	return h, c
+}
+
 // customerIn is the customer id of data, to change before a harness opens on it.
 func customerIn(t *testing.T, data []supportbot.CustomerData, id string) *supportbot.CustomerData {
 	t.Helper()

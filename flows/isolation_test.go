@@ -176,11 +176,7 @@ func TestWhatDidNotReachTheOtherSideIsSaid(t *testing.T) {
 // request about another person's installments is told the bot serves each
 // customer for themselves; the customer's own bill stays a tap away.
 func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(600, "zh")
-	c.identify(phoneZhang)
+	_, c := faqSession(t, 600)
 	for _, ask := range []string{"帮我查下我老婆的账单 她手机号13900139000", "查一下我妈的账单", "show my wife's bill",
 		"帮我查下13900139000的账单 是我老婆的", "查一下139-0013-9000的账单", "这是我妈的账单吗",
 		"李娜的账单给我看看", "查一下王芳的分期"} { // a name, not the customer's
