@@ -104,8 +104,8 @@ type Event struct {
 	AlbumItem bool  `json:",omitempty"`
 	ThreadID  int64 // the forum topic, for messages in the staff chat
 	// ReplyTo is the message of the chat this one replies to (0: none);
-	// Forwarded marks a message forwarded from elsewhere: someone's words,
-	// not the customer's own — neither confirms a step (a "确认" sent as a
+	// Forwarded marks a message forwarded from elsewhere, or sent through
+	// an inline bot: someone's words, not the customer's own — neither confirms a step (a "确认" sent as a
 	// reply to an older quote, or forwarded, is not a yes to the step now).
 	ReplyTo   int64 `json:",omitempty"`
 	Forwarded bool  `json:",omitempty"`

@@ -149,8 +149,9 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		if m.ReplyToMessage != nil {
 			ev.ReplyTo = int64(m.ReplyToMessage.MessageID)
 		}
+		// Sent through an inline bot counts as forwarded: the bot wrote it.
 		ev.Forwarded = m.ForwardDate != 0 || m.ForwardFrom != nil || m.ForwardFromChat != nil || m.ForwardSenderName != "" ||
-			x.Message != nil && len(x.Message.ForwardOrigin) > 0
+			x.Message != nil && len(x.Message.ForwardOrigin) > 0 || m.ViaBot != nil
 		switch {
 		case m.Contact != nil:
 			ev.Kind, ev.Phone, ev.ContactUserID = supportbot.EventContact, m.Contact.PhoneNumber, m.Contact.UserID

@@ -252,6 +252,7 @@ func TestDecodeReplyAndForward(t *testing.T) {
 		{"forward_origin", head + `,"forward_origin":{"type":"user","date":1,"sender_user":{"id":9,"first_name":"Bo"}}}}`, 0, true},
 		{"hidden sender", head + `,"forward_origin":{"type":"hidden_user","date":1,"sender_user_name":"Bo"}}}`, 0, true},
 		{"forward_date", head + `,"forward_date":1,"forward_from":{"id":9,"first_name":"Bo"}}}`, 0, true},
+		{"via an inline bot", head + `,"via_bot":{"id":8,"is_bot":true,"first_name":"Inline","username":"inline_bot"}}}`, 0, true},
 	} {
 		in, err := decodeUpdate(json.RawMessage(tt.raw))
 		if err != nil {
