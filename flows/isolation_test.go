@@ -176,13 +176,15 @@ func TestWhatDidNotReachTheOtherSideIsSaid(t *testing.T) {
 // request about another person's installments is told the bot serves each
 // customer for themselves; the customer's own bill stays a tap away.
 func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
-	_, c := faqSession(t, 600)
+	h, c := faqSession(t, 600)
 	for _, ask := range []string{"帮我查下我老婆的账单 她手机号13900139000", "查一下我妈的账单", "show my wife's bill",
 		"帮我查下13900139000的账单 是我老婆的", "查一下139-0013-9000的账单", "这是我妈的账单吗",
-		"李娜的账单给我看看", "查一下王芳的分期"} { // a name, not the customer's
+		"李娜的账单给我看看", "查一下王芳的分期", // a name, not the customer's
+		"看看李娜还欠多少", "李娜欠多少钱", "帮李娜提前还款", "替我朋友还一下这期", "老王的账单", "我老婆李娜的分期多少",
+		"帮我妈查一下账单", "show me Emily's bill"} {
 		c.send(ask)
 		c.expect("我只能查看和办理你本人", "[📋 我的账单]")
-		c.reject("剩余待还")
+		c.reject("剩余待还", "要提前结清哪一笔")
 	}
 	c.send("我的账单")
 	c.expect("剩余待还")
@@ -190,8 +192,15 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 	c.reject("我只能查看和办理你本人")
 	c.send("查一下13800138000的账单") // the customer's own number
 	c.expect("剩余待还")
-	for _, own := range []string{"张伟的账单", "查一下伟的账单", "周末的还款账单", "小米金融的账单"} { // their name, or no name
+	for _, own := range []string{"张伟的账单", "查一下伟的账单", "周末的还款账单", "小米金融的账单", "我现在还欠多少", "帮我看看账单"} { // their name, or no name
 		c.send(own)
 		c.reject("我只能查看和办理你本人")
 	}
+	// Not identified yet: a named person's bill is not taken as the
+	// request to resume once the customer shares their contact.
+	n := h.chat(601, "zh")
+	n.send("查一下李娜的账单")
+	n.expect("我只能查看和办理你本人")
+	n.share(phoneZhang, 601)
+	n.reject("剩余待还")
 }

@@ -164,7 +164,8 @@ func aboutSomeoneElse(text string) bool {
 // 账单", "查一下我妈的分期", "my wife's bill"): the bot serves the customer
 // who identified, each for themselves.
 var someoneElses = regexp.MustCompile(`(?:老婆|老公|妻子|丈夫|爱人|媳妇|我妈|我爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事|别人|他人)` +
-	`的?(?:账单|分期|欠款|账户|账号|订单|月供|注销)|(?:是|这是)我?(?:老婆|老公|妻子|丈夫|爱人|媳妇|妈|爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事)的[。.!！~]*$|` +
+	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?的?(?:账单|分期|欠款|账户|账号|订单|月供|注销)|` +
+	`[帮替给]我?(?:老婆|老公|妻子|丈夫|爱人|媳妇|妈|爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事|别人)(?:提前)?(?:还|付|交)|(?:是|这是)我?(?:老婆|老公|妻子|丈夫|爱人|媳妇|妈|爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事)的[。.!！~]*$|` +
 	`(?:wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|someone else)'?s (?:bill|installment|account|plan|loan|order)`)
 
 // keepsQuote reports a message the FAQ takes for the payment flow whose
@@ -264,28 +265,54 @@ func (s *Step) namesAnotherPhone(text string) bool {
 }
 
 // namesAnotherPerson reports a request for the installments of a person
-// named ("李娜的账单给我看看", "查一下王芳的分期", "查李娜名下的分期") who
-// is not the identified customer.
+// named ("李娜的账单给我看看", "查一下王芳的分期", "李娜欠多少钱", "帮李娜提前
+// 还款", "show me Emily's bill") who is not the identified customer — any
+// named person, in a chat not identified yet: it is not shown as theirs.
 func (s *Step) namesAnotherPerson(text string) bool {
-	if s.conv.CustomerID == "" {
-		return false
-	}
 	var names []string
 	for _, loc := range personsThing.FindAllStringIndex(text, 3) {
 		names = append(names, personBefore(text[:loc[0]])...)
 	}
+	for _, m := range forPerson.FindAllStringSubmatch(text, 3) {
+		if personName([]rune(m[1])) {
+			names = append(names, m[1])
+		}
+	}
+	for _, m := range personsEnglish.FindAllStringSubmatch(text, 3) {
+		if !notEnglishNames[strings.ToLower(m[1])] {
+			names = append(names, m[1])
+		}
+	}
 	if len(names) == 0 {
 		return false
+	}
+	if s.conv.CustomerID == "" {
+		return true
 	}
 	c, err := s.customer()
 	if err != nil {
 		return false // the flow asked for reads it again, and says what is wrong
 	}
-	return slices.ContainsFunc(names, func(n string) bool { return n != c.Name })
+	return slices.ContainsFunc(names, func(n string) bool {
+		return n != c.Name && !strings.EqualFold(n, strings.Fields(c.Name+" -")[0])
+	})
 }
 
-// personsThing is installments or a bill, as a person's are asked for.
-var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款)`)
+// personsThing is installments, a bill or a debt, as a person's are asked
+// for.
+var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠)`)
+
+// forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
+var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:还|付|交|查|看)`)
+
+// personsEnglish is a name's bill in English ("show me Emily's bill").
+var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+)'s (?:bill|bills|installment|installments|account|plan|plans|loan|balance|payment)`)
+
+// notEnglishNames begin with a capital and own a bill without being a
+// person ("Today's bill", "Xiaomi's plan").
+var notEnglishNames = map[string]bool{"today": true, "this": true, "last": true, "next": true, "month": true, "week": true,
+	"year": true, "xiaomi": true, "redmi": true, "mi": true, "my": true, "the": true, "it": true, "that": true, "what": true,
+	"who": true, "where": true, "yesterday": true, "tomorrow": true}
 
 // personBefore lists the names text ends with: two to four Han characters
 // that read as a name (personName) and stand at the start of the message
@@ -306,9 +333,10 @@ func personBefore(text string) []string {
 	return names
 }
 
-// nameLead reports a character a name may follow in a request.
+// nameLead reports a character a name may follow in a request (or after
+// whom they are: "我老婆李娜的分期").
 func nameLead(r rune) bool {
-	return unicode.IsSpace(r) || unicode.IsPunct(r) || strings.ContainsRune("查看给帮是把下要问", r)
+	return unicode.IsSpace(r) || unicode.IsPunct(r) || strings.ContainsRune("查看给帮是把下要问替婆公妈爸友哥姐弟妹儿女", r)
 }
 
 // personName reports Han characters that read as a person's name: a
@@ -317,6 +345,8 @@ func nameLead(r rune) bool {
 func personName(n []rune) bool {
 	given := n[1:]
 	switch {
+	case len(n) == 2 && (n[0] == '老' || n[0] == '小') && surnames[n[1]]: // 老王, 小李
+		return true
 	case len(n) >= 3 && compoundSurnames[string(n[:2])]:
 		given = n[2:]
 	case !surnames[n[0]] || len(n) > 3:
