@@ -420,7 +420,8 @@ func relayToAgent(s *Step) (bool, error) {
 		if ev.ContactUserID != 0 && ev.ContactUserID == ev.UserID {
 			key = "agent.contact_own"
 		}
-		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: s.staffT(key, "phone", supportbot.MaskPhone(ev.Phone))})
+		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: s.staffT(key, "phone", supportbot.MaskPhone(supportbot.ContactPhone(ev.Phone)))})
+		s.say(s.T("agent.contact_relayed"))
 	case ev.FileHidden:
 		// A document named with a card or ID number: a copy would show the
 		// name. The topic is told what came, masked; the customer is asked

@@ -68,6 +68,19 @@ var closeAsked = regexp.MustCompile(`^(?:那|那我|我|那么)?(?:现在|目前
 	`|^(?:can|could|may) i (?:now )?close (?:my |the )?(?:installment )?account(?: now| yet)?$` +
 	`|^am i (?:able|allowed|eligible) to close (?:my )?(?:installment )?account(?: now| yet)?$`)
 
+// asksIfClosed reports a question whether the account is closed already
+// ("我已经还清了 账户是不是注销了", "注销了吗", "is my account closed"): the
+// customer's closure request answers it (none: not closed), not the start
+// of a closure.
+func asksIfClosed(text string) bool {
+	l := strings.ToLower(text)
+	if utf8.RuneCountInString(l) > 40 || containsAny(l, "怎么", "如何", "可以", "能不能", "能", "how", "can i", "could i") {
+		return false
+	}
+	return containsAny(l, "是不是注销了", "是否注销了", "注销了吗", "注销了没", "注销了么", "注销成功了吗", "注销好了吗", "注销完了吗") ||
+		asks(text) && containsAny(l, "已经注销", "is my account closed", "is the account closed", "account closed", "is it closed")
+}
+
 // asksIfCanClose reports a customer asking whether they may close their
 // account now.
 func asksIfCanClose(text string) bool {

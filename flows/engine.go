@@ -522,7 +522,7 @@ func (e *Engine) failed(ctx context.Context, q *supportbot.Queued, cause error) 
 // writtenIn is the language a customer's text is written in, by what most
 // of it is: Chinese characters, or English words ("how do I repay my 小米
 // phone early" is English, "Xiaomi Book 那个呢" Chinese); "" when it says
-// too little ("ok", a number, a button or a command).
+// too little (a letter, a number, a button or a command).
 func writtenIn(ev supportbot.Event) supportbot.Lang {
 	if ev.Kind != supportbot.EventText {
 		return ""
@@ -545,7 +545,7 @@ func writtenIn(ev supportbot.Event) supportbot.Lang {
 	switch {
 	case han >= 2 && han >= words:
 		return supportbot.LangZH
-	case letters >= 8 && words > han:
+	case letters >= 2 && words > han:
 		return supportbot.LangEN
 	}
 	return ""

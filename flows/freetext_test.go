@@ -68,6 +68,9 @@ func TestAClientLanguageNotOursFollowsWhatIsWritten(t *testing.T) {
 	mixed := h.chat(704, "ru")
 	mixed.send("how do I repay my 小米 phone early?")
 	mixed.reject("提前")
+	hi := h.chat(705, "ru") // a greeting is English enough
+	hi.send("hi")
+	hi.expect("I'm the installment support assistant")
 }
 
 // TestAPhotosCaptionIsAnswered: a screenshot captioned "我的账单怎么多扣了钱"
@@ -84,7 +87,8 @@ func TestAPhotosCaptionIsAnswered(t *testing.T) {
 	c.send("/repay")
 	c.send("K70那个")
 	c.event(supportbot.Event{Kind: supportbot.EventMedia, Text: "确认"})
-	c.expect("只能看懂文字")
+	c.expect("只能看懂文字", "还没有扣款") // the quote still waits, and says so
+	c.reject("消息中心")            // not the whole menu, as if it were over
 	if n := len(h.repayments("C1")); n != 0 {
 		t.Errorf("%d repayments after a photo captioned 确认, want none", n)
 	}
@@ -143,6 +147,8 @@ func TestAnEditedMessageIsAnsweredOutsideAStep(t *testing.T) {
 	h, c := faqSession(t, 100)
 	c.event(supportbot.Event{Kind: supportbot.EventEdit, Text: "提前还款要手续费吗"})
 	c.expect("手续费")
+	c.event(supportbot.Event{Kind: supportbot.EventEdit, Text: "/bill"}) // edited into a command: run
+	c.expect("剩余待还")
 	c.send("/repay")
 	c.send("K70那个")
 	c.event(supportbot.Event{Kind: supportbot.EventEdit, Text: "确认"})
@@ -692,7 +698,7 @@ func TestALateFeeQuestionShowsTheCustomersOwn(t *testing.T) {
 	b.identify(phoneBob) // paid off
 	b.send("/lang en")
 	b.send("how much is the late fee")
-	b.expect("No, nothing of yours is overdue.")
+	b.expect("Nothing of yours is overdue, so there is no late fee.")
 
 	// An overdue period whose booking is being debited: not to pay it
 	// again, as the bill says (the review).
@@ -745,6 +751,13 @@ func TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer(t *testing.T) {
 	b.send("am I overdue?")
 	b.expect("✅ No, nothing of yours is overdue.", "You've paid off 1 installment plan")
 	b.reject("Yes,")
+	// "Is my account closed?" is asked of their closure request, not
+	// answered by starting one (a probe: "我已经还清了 账户是不是注销了").
+	b.send("paid it all off - is my account closed?")
+	b.expect("You haven't asked to close your account yet")
+	b.reject("Do you want to go on")
+	c.send("我已经还清了 账户是不是注销了")
+	c.expect("你还没有提交过注销申请")
 }
 
 // TestAnOkOrThanksAtAStepSaysItStillWaits: "OK没问题" or "好的谢谢" at a
@@ -782,6 +795,10 @@ func TestGoAheadAndNoWordsAtAStep(t *testing.T) {
 		c.expect("还没有扣款", "回复「确认」")
 	}
 	c.send("算了吧 太贵了")
+	c.expect("这次不还款，没有扣款")
+	c.send("/repay")
+	c.send("K70那个")
+	c.send("我不确认")
 	c.expect("这次不还款，没有扣款")
 	c.send("/cancel_schedule")
 	c.press("Redmi K70 第 7 期") // S1, cancellable
@@ -829,6 +846,10 @@ func TestAFollowUpAtAQuote(t *testing.T) {
 	}
 	c.send("k")
 	c.expect("还没有扣款")
+	c.send("确认还笔记本") // a confirm word naming another plan: its quote, nothing paid
+	c.expect("Xiaomi Book（订单号")
+	c.send("手机呢")
+	c.expect("Redmi K70（订单号")
 	c.send("what about the laptop")
 	c.expect("Xiaomi Book（订单号")
 	if n := len(h.repayments("C1")); n != 0 {

@@ -795,6 +795,14 @@ func quoteText(s *Step, flow string) (bool, error) {
 		case answer == confirmsMoney:
 			return true, confirmPayment(s, flow, s.slots.Quote.ID)
 		case answer == acknowledges:
+			// "确认还笔记本" at the phone's quote: that plan's quote, to
+			// confirm in its turn — never a confirmation of this one.
+			if p, err := openPlanSaid(s, text); err != nil || p != nil && p.ID != s.slots.Plan {
+				if err != nil {
+					return true, err
+				}
+				return true, s.fire(flow, "quote", p)
+			}
 			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
 		case asksIfPaid(text): // "扣了吗", "did it go through": not yet

@@ -139,7 +139,8 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 	"不": true, "否": true, "不需要": true, "没事了": true, "暂时不用": true, "以后再说": true, "再说吧": true, "先不用": true,
 	"不还了": true, "先不还了": true, "不付了": true, "不取消了": true, "不注销了": true, "不办了": true, "保留": true, "保留吧": true,
 	"别扣": true, "不要扣": true, "不要扣钱": true, "别扣钱": true, "先别扣": true, "先不还": true, "确认不还了": true, "确定不还": true,
-	"不确认": true, "别确认": true, "先不确认": true, "不要确认": true, "先别确认": true, "不要取消": true, "别取消": true,
+	"不确认": true, "我不确认": true, "我不想确认": true, "don't confirm": true, "dont confirm": true, "do not confirm": true,
+	"别确认": true, "先不确认": true, "不要确认": true, "先别确认": true, "不要取消": true, "别取消": true,
 	"不改了": true, "不开了": true, "别开": true, "不要开启": true, "不关了": true, "别关": true, "不换了": true, "别换": true,
 	"不要换": true, "不要注销": true, "别注销": true, "别注销了": true,
 	"no": true, "nope": true, "nah": true, "never mind": true, "nevermind": true, "later": true, "not now": true,
@@ -294,7 +295,7 @@ func (s *Step) namesAnotherPerson(text string) bool {
 		return false // the flow asked for reads it again, and says what is wrong
 	}
 	return slices.ContainsFunc(names, func(n string) bool {
-		return n != c.Name && !strings.EqualFold(n, strings.Fields(c.Name+" -")[0])
+		return n != c.Name && !strings.EqualFold(n, strings.Fields(c.Name + " -")[0])
 	})
 }
 
@@ -533,6 +534,9 @@ func (e *Engine) route(s *Step) error {
 			s.say(s.T("edit.resend"))
 			return nil
 		}
+		if ran, err := e.typedCommand(s, text); ran || err != nil { // "你好" edited into "/repay"
+			return err
+		}
 		return s.freeText(text)
 	}
 	if ev.Masked {
@@ -627,20 +631,40 @@ func (e *Engine) route(s *Step) error {
 			askContact(s, "identify.press_button")
 			return nil
 		}
+		if s.conv.Flow != "" {
+			// At a step (a quote): not the whole menu, as if it were over —
+			// it still waits, and says how to go on; a caption moves nothing.
+			text := s.T("media.unsupported")
+			if waitsForYes(s.conv.State) {
+				text += "\n" + s.confirmHow()
+			}
+			s.say(text)
+			return nil
+		}
 		if caption := strings.TrimSpace(ev.Text); ev.Kind == supportbot.EventMedia && s.conv.Flow == "" && utf8.RuneCountInString(caption) >= 2 {
 			// "我的账单怎么多扣了钱" under a screenshot: the words are
 			// answered, and the customer told the picture was not read.
 			s.say(s.T("media.caption_only"))
-			if cmd, ok := strings.CutPrefix(caption, "/"); ok {
-				name, args, _ := strings.Cut(cmd, " ")
-				name, _, _ = strings.Cut(name, "@")
-				return e.command(s, strings.ToLower(name), strings.TrimSpace(args))
+			if ran, err := e.typedCommand(s, caption); ran || err != nil {
+				return err
 			}
 			return s.freeText(caption)
 		}
 		s.say(s.T("media.unsupported"), s.menuRows()...)
 		return nil
 	}
+}
+
+// typedCommand runs text as a command when it is one ("/repay", "/lang
+// en") that came some other way than as a command: an edit, a caption.
+func (e *Engine) typedCommand(s *Step, text string) (bool, error) {
+	cmd, ok := strings.CutPrefix(text, "/")
+	if !ok {
+		return false, nil
+	}
+	name, args, _ := strings.Cut(cmd, " ")
+	name, _, _ = strings.Cut(name, "@")
+	return true, e.command(s, strings.ToLower(name), strings.TrimSpace(args))
 }
 
 // inFlow offers the event to the flow the chat is in; a flow that needs the
@@ -1055,6 +1079,10 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return s.startFlow("bill", askedOverdue)
 	}
+	if asksIfClosed(text) { // "我已经还清了 账户是不是注销了": their closure request says
+		s.conv.Misses = 0
+		return s.startFlow("closure", "")
+	}
 	if s.conv.CustomerID != "" && asksIfCanClose(text) { // "现在可以注销了吗": the closure's check says
 		s.conv.Misses = 0
 		return s.startFlow("close", "")
@@ -1197,7 +1225,7 @@ func (s *Step) ownOverdue(topic string) string {
 		}
 	}
 	if len(lines) == 0 {
-		return s.T("bill.overdue_none")
+		return s.T("faq.own_overdue_none")
 	}
 	return s.T("faq.own_overdue") + "\n" + strings.Join(lines, "\n")
 }
