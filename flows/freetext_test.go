@@ -797,6 +797,9 @@ func TestGoAheadAndNoWordsAtAStep(t *testing.T) {
 	c.send("算了吧 太贵了")
 	c.expect("这次不还款，没有扣款")
 	c.send("/repay")
+	c.send("确认") // at the list: nothing chosen yet, and it says so
+	c.expect("还没有选择")
+	c.reject("现在没有需要你确认的操作")
 	c.send("K70那个")
 	c.send("我不确认")
 	c.expect("这次不还款，没有扣款")

@@ -581,6 +581,12 @@ func (e *Engine) route(s *Step) error {
 			s.say(s.T("step.aside") + "\n" + s.confirmHow())
 			return nil
 		}
+		if stepped && s.conv.State == "choosing" && (saysYes(ev.Text) || clippedOks[bare(ev.Text)]) {
+			// "确认" at a list to pick from: nothing to confirm yet — the
+			// list still waits for a pick (not "nothing is waiting").
+			s.say(s.T("step.pick_first"))
+			return nil
+		}
 		if stepped && waitsForYes(s.conv.State) && saysYes(ev.Text) {
 			// A "确认" forwarded, or sent as a reply to an older message
 			// (a quote since replaced): not a yes to the step now.
