@@ -609,7 +609,7 @@ func TestAYesToTheOfferOfAPersonGetsOne(t *testing.T) {
 // ok that only says the customer has what they needed gets "anything else?".
 func TestAnOkWithAFillerIsNotAQuestion(t *testing.T) {
 	_, c := faqSession(t, 600)
-	for _, ok := range []string{"好的那就这样吧", "好的继续", "嗯嗯知道了", "ok got it", "明白了，谢谢"} {
+	for _, ok := range []string{"好的那就这样吧", "好的继续", "嗯嗯知道了", "ok got it", "明白了，谢谢", "👍", "好的👌"} {
 		c.send(ok)
 		c.expect("还有什么可以帮你")
 		c.reject("要提前还清哪一笔", "退款", "没有需要你确认的操作")
@@ -767,7 +767,7 @@ func TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer(t *testing.T) {
 func TestAnOkOrThanksAtAStepSaysItStillWaits(t *testing.T) {
 	h, c := session(t, fixture(), phoneZhang, "/repay")
 	c.send("K70那个")
-	for _, ok := range []string{"OK没问题", "好的谢谢", "好的明白"} {
+	for _, ok := range []string{"OK没问题", "好的谢谢", "好的明白", "👍", "🙏"} {
 		c.send(ok)
 		c.expect("还没有扣款", "确认")
 		c.reject("还有什么可以帮你")

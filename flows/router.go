@@ -64,6 +64,9 @@ var smallTalk = map[string]string{
 // yes, and is read as one).
 func pleasantries(text string) string {
 	t := strings.Map(func(r rune) rune {
+		if r == '\ufe0f' { // an emoji's variation selector
+			return -1
+		}
 		if unicode.IsSpace(r) || unicode.IsPunct(r) {
 			return -1
 		}
@@ -77,7 +80,8 @@ next:
 			{"再见", "bye"}, {"拜拜", "bye"}, {"好的", ""}, {"好", ""}, {"嗯", ""}, {"行", ""},
 			{"那就这样吧", "ok"}, {"那就这样", "ok"}, {"就这样吧", "ok"}, {"就这样", "ok"}, {"知道了", "ok"}, {"明白了", "ok"},
 			{"明白", "ok"}, {"了解", "ok"}, {"收到", "ok"}, {"懂了", "ok"}, {"继续", "ok"}, {"没问题", "ok"}, {"gotit", "ok"},
-			{"isee", "ok"}, {"understood", "ok"}, {"cool", "ok"}, {"great", "ok"}, {"perfect", "ok"}, {"alright", "ok"}} {
+			{"isee", "ok"}, {"understood", "ok"}, {"cool", "ok"}, {"great", "ok"}, {"perfect", "ok"}, {"alright", "ok"},
+			{"👍", "ok"}, {"👌", "ok"}, {"🙏", "thanks"}, {"❤", "thanks"}, {"😊", ""}, {"🙂", ""}} {
 			if rest, ok := strings.CutPrefix(t, w.word); ok {
 				if talk != "bye" && w.talk != "" && (talk != "thanks" || w.talk != "ok") {
 					talk = w.talk
@@ -647,7 +651,7 @@ func (e *Engine) route(s *Step) error {
 			s.say(text)
 			return nil
 		}
-		if caption := strings.TrimSpace(ev.Text); ev.Kind == supportbot.EventMedia && s.conv.Flow == "" && utf8.RuneCountInString(caption) >= 2 {
+		if caption := strings.TrimSpace(ev.Text); ev.Kind == supportbot.EventMedia && utf8.RuneCountInString(caption) >= 2 {
 			// "我的账单怎么多扣了钱" under a screenshot: the words are
 			// answered, and the customer told the picture was not read.
 			s.say(s.T("media.caption_only"))
