@@ -585,11 +585,10 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 	// identified, else the client's — or, where the client's is neither of
 	// ours, the one the customer writes in.
 	if !conv.LangChosen && conv.CustomerID == "" {
-		switch code := strings.ToLower(ev.LanguageCode); {
-		case strings.HasPrefix(code, "zh") || strings.HasPrefix(code, "en"):
+		if code := strings.ToLower(ev.LanguageCode); strings.HasPrefix(code, "zh") || strings.HasPrefix(code, "en") {
 			conv.Lang = lang
-		case conv.Flow == "" && writtenIn(ev) != "": // not mid-step: the step on screen keeps its language
-			conv.Lang = writtenIn(ev)
+		} else if written := writtenIn(ev); conv.Flow == "" && written != "" { // not mid-step: the step on screen keeps its language
+			conv.Lang = written
 		}
 	}
 	if err := s.loadSlots(); err != nil {

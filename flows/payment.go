@@ -797,14 +797,11 @@ func quoteText(s *Step, flow string) (bool, error) {
 		case answer == acknowledges:
 			// "确认还笔记本" at the phone's quote: that plan's quote, to
 			// confirm in its turn — never a confirmation of this one.
-			if p, err := openPlanSaid(s, text); err != nil || p != nil && p.ID != s.slots.Plan {
-				if err != nil {
-					return true, err
-				}
-				return true, s.fire(flow, "quote", p)
+			p, err := openPlanSaid(s, text)
+			if err != nil {
+				return true, err
 			}
-			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
-			return true, nil
+			return true, quotePlanSaid(s, flow, p)
 		case asksIfPaid(text): // "扣了吗", "did it go through": not yet
 			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
@@ -815,15 +812,11 @@ func quoteText(s *Step, flow string) (bool, error) {
 		case asksTwice(text): // about this quote, not a charge already made
 			return true, chargedOnce(s)
 		case kindFollowUp(text): // "那笔记本那个呢" at the phone's quote: that plan's
-			p, err := openPlanSaid(s, text)
-			switch {
-			case err != nil:
-				return true, err
-			case p != nil && p.ID == s.slots.Plan: // the one in front of them
-				s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
-				return true, nil
-			case p != nil:
-				return true, s.fire(flow, "quote", p)
+			if p, err := openPlanSaid(s, text); err != nil || p != nil {
+				if err != nil {
+					return true, err
+				}
+				return true, quotePlanSaid(s, flow, p)
 			}
 		case utf8.RuneCountInString(text) <= 20 && !declines(text):
 			return quoteOnCardSaid(s, flow, text)
@@ -1062,6 +1055,16 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		}
 	}
 	return s.fire(flow, "choose")
+}
+
+// quotePlanSaid answers a plan named at a quote: another plan's quote, or
+// — the plan quoted, or none — how to confirm the quote in front of them.
+func quotePlanSaid(s *Step, flow string, p *supportbot.Plan) error {
+	if p != nil && p.ID != s.slots.Plan {
+		return s.fire(flow, "quote", p)
+	}
+	s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
+	return nil
 }
 
 // openPlanSaid is the one open plan text names, nil for none or several.
