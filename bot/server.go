@@ -288,15 +288,22 @@ func (s *Server) Run(ctx context.Context) error {
 	s.setCommands()
 	defer s.startSending(ctx)()
 	var offset int64
+	var recovery unreadableRecovery
 	failures := 0
 	for ctx.Err() == nil {
-		raws, err := s.getUpdates(offset)
+		raws, err := s.getUpdates(offset, recovery.limit())
 		if ctx.Err() == nil {
 			s.polled(err)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
 				break
+			}
+			if errors.As(err, new(errUnreadable)) {
+				if next, now := s.unreadableAt(&recovery, offset); now {
+					offset = next
+					continue
+				}
 			}
 			failures++
 			wait := backoff(err, failures)
@@ -309,6 +316,7 @@ func (s *Server) Run(ctx context.Context) error {
 			continue
 		}
 		failures = 0
+		recovery.polled()
 		next, err := s.takeBatch(ctx, raws)
 		if err != nil {
 			// Not committed (the database is down): the offset stays, and
@@ -317,8 +325,14 @@ func (s *Server) Run(ctx context.Context) error {
 			sleep(ctx, backoff(err, 3))
 			continue
 		}
-		if next > offset {
+		switch {
+		case next > offset:
 			offset = next
+		case len(raws) > 0 && offset > 0:
+			// Nothing in the batch had an id: it is confirmed by stepping
+			// past the first in line (ids are given in order).
+			s.log.Error("update with no id skipped", "update_id", offset)
+			offset++
 		}
 	}
 	return nil
@@ -367,23 +381,6 @@ func (s *Server) setCommands() {
 			s.log.Warn("setMyCommands failed", "lang", lang, "err", scrub(err, s.cfg.Token))
 		}
 	}
-}
-
-func (s *Server) getUpdates(offset int64) ([]json.RawMessage, error) {
-	p := tgbotapi.Params{}
-	p.AddNonZero64("offset", offset)
-	p.AddNonZero("limit", 100)
-	p.AddNonZero("timeout", int(s.cfg.PollTimeout/time.Second))
-	p.AddInterface("allowed_updates", allowedUpdates)
-	resp, err := s.api.MakeRequest("getUpdates", p)
-	if err != nil {
-		return nil, err
-	}
-	var raws []json.RawMessage
-	if err := json.Unmarshal(resp.Result, &raws); err != nil {
-		return nil, fmt.Errorf("decode updates: %w", err)
-	}
-	return raws, nil
 }
 
 // allowedUpdates are the update kinds the bot asks Telegram for: edits are

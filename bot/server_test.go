@@ -3,6 +3,8 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -163,6 +165,43 @@ func TestIgnoresGroupsChannelsAndOddUpdates(t *testing.T) {
 	}
 	if !strings.Contains(r.logs.String(), "malformed update skipped") {
 		t.Errorf("the malformed update was not logged:\n%s", r.logs)
+	}
+}
+
+// A corrupt update, one that makes getUpdates' answer not JSON, does not
+// stop polling: the updates before and after it in the same batch are
+// handled, whether the corrupt one shows its id or not, and so are later ones.
+func TestPollingGetsPastAnUnreadableUpdate(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	r.echo()
+	first := r.srv.SendText(alice, "before")
+	r.srv.PushRawUpdate(fmt.Appendf(nil, `{"update_id":%d,"message":{"text":"cut off`, first+1))
+	r.srv.SendText(alice, "between")
+	r.srv.PushRawUpdate([]byte(`{not json`))
+	r.srv.PushRawUpdate([]byte(`42`)) // JSON, but no update
+	last := r.srv.SendText(alice, "after")
+	r.run(t)
+	waitConfirmed := func(id int64) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := r.srv.WaitConfirmed(ctx, id); err != nil {
+			t.Fatalf("update %d never confirmed: %v\n%s", id, err, r.logs)
+		}
+	}
+	waitConfirmed(last)
+	r.srv.PushRawUpdate([]byte(`{"update_id":`))
+	waitConfirmed(r.srv.SendText(alice, "later"))
+	var texts []string
+	for _, ev := range r.h.events() {
+		texts = append(texts, ev.Text)
+	}
+	if want := []string{"before", "between", "after", "later"}; !slices.Equal(texts, want) {
+		t.Errorf("handled %q, want %q", texts, want)
+	}
+	if n := strings.Count(r.logs.String(), "unreadable update skipped"); n != 3 {
+		t.Errorf("%d unreadable updates logged, want 3:\n%s", n, r.logs)
 	}
 }
 
