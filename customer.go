@@ -367,10 +367,13 @@ const (
 // (a burst): later messages are added to it, and the post edited, until an
 // agent answers, media comes between, it grows too long or too old.
 type RelayPost struct {
-	Seq     int64       `json:"seq,omitempty"` // numbers the ticket's posts
-	Started time.Time   `json:"started,omitempty"`
-	Closed  bool        `json:"closed,omitempty"`
-	Lines   []RelayLine `json:"lines,omitempty"`
+	Seq     int64     `json:"seq,omitempty"` // numbers the ticket's posts
+	Started time.Time `json:"started,omitempty"`
+	Closed  bool      `json:"closed,omitempty"`
+	// Reopen: a person closed the ticket's topic by hand while the ticket
+	// was open, so the next post opens it first.
+	Reopen bool        `json:"reopen,omitempty"`
+	Lines  []RelayLine `json:"lines,omitempty"`
 }
 
 // RelayLine is one customer message of a post.

@@ -32,6 +32,9 @@ const (
 	// Data is the reply's Track (which message it was), Text why
 	// (UndeliveredBlocked, UndeliveredGone or UndeliveredRejected).
 	EventUndelivered EventKind = "undelivered"
+	// EventTopicClosed is a person closing a forum topic of the staff chat
+	// by hand (ThreadID names it): Telegram's forum_topic_closed.
+	EventTopicClosed EventKind = "topic_closed"
 )
 
 // Why a reply was not delivered (EventUndelivered's Text).

@@ -43,7 +43,9 @@ type messageExtra struct {
 	ForwardOrigin json.RawMessage `json:"forward_origin"`
 	// Content newer than the library's Bot API 5.5: a message of it is
 	// something a person sent, answered like other media.
-	Story       json.RawMessage `json:"story"`
+	Story json.RawMessage `json:"story"`
+	// TopicClosed is the service message of a topic closed.
+	TopicClosed json.RawMessage `json:"forum_topic_closed"`
 	PaidMedia   json.RawMessage `json:"paid_media"`
 	Giveaway    json.RawMessage `json:"giveaway"`
 	Checklist   json.RawMessage `json:"checklist"`
@@ -166,6 +168,8 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 			ev.Kind, ev.Text, ev.Args = supportbot.EventCommand, clip(cmd), clip(strings.TrimSpace(args))
 		case m.Text != "":
 			ev.Kind, ev.Text = supportbot.EventText, clip(m.Text)
+		case x.Message != nil && len(x.Message.TopicClosed) > 0 && m.Chat.IsSuperGroup():
+			ev.Kind = supportbot.EventTopicClosed
 		case hasMedia(m) || x.Message.newerMedia():
 			ev.Kind, ev.Text = supportbot.EventMedia, clip(m.Caption)
 			if m.Document != nil {

@@ -818,6 +818,12 @@ func (s *Server) accept(in *incoming) bool {
 	if s.cfg.AgentChatID == 0 || in.event.ChatID != s.cfg.AgentChatID || in.event.Kind == supportbot.EventMember {
 		return false
 	}
+	if in.event.Kind == supportbot.EventTopicClosed {
+		// Whoever closed it (an admin need not be an agent): a fact about
+		// the topic, not a command.
+		in.event.ThreadID = in.threadID
+		return in.threadID != 0
+	}
 	if !slices.Contains(s.cfg.AgentIDs, in.event.UserID) && !in.event.Anonymous {
 		return false // not an agent: never relayed, never obeyed
 	}

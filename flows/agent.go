@@ -487,6 +487,9 @@ func (s *Step) relayLine(id int64, line supportbot.RelayLine) {
 		}
 		if !placed {
 			if !takes(post, now, line) {
+				if post.Reopen {
+					s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: id, ReopenTopic: true})
+				}
 				post = supportbot.RelayPost{Seq: post.Seq + 1, Started: now}
 			}
 			post.Lines = append(post.Lines, line)

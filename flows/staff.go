@@ -41,12 +41,15 @@ type ClosureDecider interface {
 // staff chat.
 func (e *Engine) staffStep(s *Step) error {
 	ev := s.ev
+	d := &desk{e: e, s: s}
+	if ev.Kind == supportbot.EventTopicClosed {
+		return d.topicClosed()
+	}
 	if ev.UserID != 0 && ev.FirstName != "" {
 		// Who acts: named in transfers and mentioned in escalations.
 		a := supportbot.Agent{ID: ev.UserID, Name: ev.FirstName, Username: ev.Username}
 		s.do(func(ctx context.Context, tx Tx) error { return tx.SeeAgent(ctx, a) })
 	}
-	d := &desk{e: e, s: s}
 	if ev.Anonymous {
 		// An admin writing as the group: the bot cannot tell an agent
 		// from anyone, so nothing is relayed or obeyed — and in a topic
@@ -120,6 +123,29 @@ func (e *Engine) staffStep(s *Step) error {
 	default:
 		d.here(s.staffT("desk.help"))
 	}
+	return nil
+}
+
+// topicClosed takes a person closing an open ticket's topic by hand. The
+// customer still writes: the post of their messages under way takes no
+// more (edits inside a closed topic would tell no one), and their next
+// message opens the topic again, as a new post the agents see.
+func (d *desk) topicClosed() error {
+	t, err := d.e.st.TicketByTopic(d.s.ctx, d.s.ev.ThreadID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		return nil
+	} else if err != nil || t.Status != supportbot.TicketOpen {
+		return err
+	}
+	id := t.ID
+	d.s.do(func(ctx context.Context, tx Tx) error {
+		t, err := tx.Ticket(ctx, id)
+		if err != nil || t.Status != supportbot.TicketOpen {
+			return err
+		}
+		t.Relay.Closed, t.Relay.Reopen = true, true
+		return tx.UpdateTicket(ctx, t)
+	})
 	return nil
 }
 

@@ -52,6 +52,7 @@ type wMessage struct {
 	Document        *wFile          `json:"document,omitempty"`
 	Contact         *wContact       `json:"contact,omitempty"`
 	TopicCreated    *wTopic         `json:"forum_topic_created,omitempty"`
+	TopicClosed     *struct{}       `json:"forum_topic_closed,omitempty"`
 	ReplyMarkup     json.RawMessage `json:"reply_markup,omitempty"`
 }
 

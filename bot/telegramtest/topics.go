@@ -191,6 +191,21 @@ func (s *Server) CloseTopic(chatID, threadID int64) bool {
 	return true
 }
 
+// CloseTopicAs closes a forum topic as the admin by would in a client: like
+// CloseTopic, and the bot gets the forum_topic_closed service message, from
+// by, in the topic. It returns the update_id (0 if the topic was not open).
+func (s *Server) CloseTopicAs(chatID, threadID int64, by User) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.topics[msgKey{chatID, threadID}]
+	if t == nil || t.Deleted || t.Closed {
+		return 0
+	}
+	t.Closed = true
+	t.log("close", s.now())
+	return s.userMessage(chatID, threadID, by, func(m *wMessage) { m.TopicClosed = &struct{}{} })
+}
+
 // Topic returns the current state of a topic and its history.
 func (s *Server) Topic(chatID, threadID int64) (Topic, bool) {
 	s.mu.Lock()

@@ -408,3 +408,41 @@ func TestAContactSharedWithAPersonIsMaskedInTheTopic(t *testing.T) {
 		}
 	}
 }
+
+// TestATopicClosedByHandOpensAgainForTheNextMessage: an admin (not an agent)
+// closed an open ticket's topic by hand while the customer's post was under
+// way. The customer's next line was an edit of that post, inside the closed
+// topic, and nobody was told. It is a new post now, and the topic opens again.
+func TestATopicClosedByHandOpensAgainForTheNextMessage(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7707, "zh")
+	c.say("/agent", "排在第 1 位")
+	topic := a.ticketTopic(1)
+	a.srv.SendText(c.user, "第一句")
+	first := a.topicShows(topic, "👤 第一句")
+	admin := telegramtest.User{ID: 9100, FirstName: "Admin"}
+	if a.srv.CloseTopicAs(staffChat, topic, admin) == 0 {
+		t.Fatal("the topic was not open")
+	}
+	deadline := time.Now().Add(deskWait)
+	for {
+		tk, err := a.botDB().TicketByTopic(t.Context(), topic)
+		if err == nil && tk.Relay.Reopen {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the close was not taken: %+v %v", tk, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	a.srv.SendText(c.user, "第二句")
+	second := a.topicShows(topic, "👤 第二句")
+	if second.MessageID == first.MessageID {
+		t.Errorf("the second line was an edit of the first post, inside the closed topic")
+	}
+	if tp, _ := a.srv.Topic(staffChat, topic); tp.Closed {
+		t.Errorf("the topic stays closed: %+v", tp)
+	}
+	a.agentSays(agentWang, topic, "在的")
+	c.next("在的")
+}
