@@ -168,10 +168,13 @@ func aboutSomeoneElse(text string) bool {
 // someoneElses is a request about another person's installments ("我老婆的
 // 账单", "查一下我妈的分期", "my wife's bill"): the bot serves the customer
 // who identified, each for themselves.
-var someoneElses = regexp.MustCompile(`(?:老婆|老公|妻子|丈夫|爱人|媳妇|我妈|我爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事|别人|他人)` +
+var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他人)` +
 	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?的?(?:账单|分期|欠款|账户|账号|订单|月供|注销)|` +
-	`[帮替给]我?(?:老婆|老公|妻子|丈夫|爱人|媳妇|妈|爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事|别人)(?:提前)?(?:还|付|交)|(?:是|这是)我?(?:老婆|老公|妻子|丈夫|爱人|媳妇|妈|爸|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事)的[。.!！~]*$|` +
+	`[帮替给]我?(?:` + kin + `|妈|爸|别人)(?:提前)?(?:还|付|交)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
 	`(?:wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|someone else)'?s (?:bill|installment|account|plan|loan|order)`)
+
+// kin are the people a customer names as theirs (我老婆, 帮我朋友).
+const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事`
 
 // keepsQuote reports a message the FAQ takes for the payment flow whose
 // quote is in front of the customer, naming nothing else: no plan (by its
