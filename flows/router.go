@@ -301,8 +301,9 @@ func (s *Step) namesAnotherPerson(text string) bool {
 	if err != nil {
 		return false // the flow asked for reads it again, and says what is wrong
 	}
+	first, _, _ := strings.Cut(strings.TrimSpace(c.Name), " ") // "Emily" of "Emily Chen"
 	return slices.ContainsFunc(names, func(n string) bool {
-		return n != c.Name && !strings.EqualFold(n, strings.Fields(c.Name + " -")[0])
+		return n != c.Name && !strings.EqualFold(n, first)
 	})
 }
 
