@@ -256,7 +256,7 @@ func closureBlocked(s *Step) (bool, error) {
 
 // goOnWords answer "go on?" as its button does, beside the words that
 // confirm any step.
-var goOnWords = map[string]bool{"继续": true, "下一步": true, "继续注销": true, "go on": true, "continue": true, "next": true}
+var goOnWords = map[string]bool{"继续": true, "下一步": true, "继续注销": true, "go on": true, "continue": true, "proceed": true, "next": true}
 
 func explainClosure(s *Step) {
 	s.say(s.T("closure.explain"),

@@ -555,6 +555,40 @@ func TestAYesAfterAnAnswerInBetweenIsNotTheStepsYet(t *testing.T) {
 	z.expect("已为「Redmi K70」开启自动还款")
 }
 
+// TestAYesAfterBeingToldHowGoesThrough: an answer in between, then "扣吧"
+// (a go-ahead that is not the step's 确认): the bot says to type 确认 — and
+// then refused that 确认 as coming after an answer in between (a probe, in
+// both languages). Once the step is in front of the customer again, a yes
+// is for it.
+func TestAYesAfterBeingToldHowGoesThrough(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(601, "zh")
+	c.identify(phoneQian)
+	c.send("/pay")
+	c.send("手续费怎么算")
+	c.expect("ANSWER(early-repayment-fee")
+	c.send("扣吧")
+	c.expect("还没有扣款")
+	if n := len(h.repayments("C6")); n != 0 {
+		t.Fatalf("%d repayments after 扣吧, want none yet", n)
+	}
+	c.send("确认")
+	c.expect("还款成功")
+	if n := len(h.repayments("C6")); n != 1 {
+		t.Errorf("%d repayments, want the one confirmed", n)
+	}
+
+	// A message the bot cannot place, at a step: it says so, and how the
+	// step goes on; "proceed" then goes on.
+	e := h.chat(301, "en")
+	e.identify(phoneBob)
+	e.send("/close_account")
+	e.send("flibbertigibbet")
+	e.expect("tap this step's button above to confirm")
+	e.send("proceed")
+	e.expect("last 4 characters of the ID card")
+}
+
 // TestQuestionsAndANoWithARemarkAtAQuote: at a quote "扣了吗" and "did it go
 // through" (no question mark) got unrelated FAQ answers; they are told that
 // nothing is paid yet. "先不还了 下个月再说" — a no with a remark after it —

@@ -119,8 +119,8 @@ func goesAhead(text string, cancelling bool) bool {
 }
 
 // goAheadWords are the words of a go-ahead, longest first (spaces gone).
-var goAheadWords = []string{"soundsgood", "goahead", "doit", "payit", "alright", "okay", "yeah", "please", "sure", "fine",
-	"then", "yes", "yep", "pay", "ok", "it", "可以", "是的", "扣款", "还款", "付款", "帮我", "给我", "扣", "还", "付", "要", "对", "行",
+var goAheadWords = []string{"soundsgood", "goahead", "continue", "proceed", "doit", "payit", "alright", "okay", "yeah", "please",
+	"sure", "fine", "then", "yes", "yep", "pay", "ok", "it", "继续", "可以", "是的", "扣款", "还款", "付款", "帮我", "给我", "扣", "还", "付", "要", "对", "行",
 	"好", "嗯", "那", "就", "吧", "了", "掉", "请", "啊", "呀", "哦", "呗", "的"}
 
 // talkOf is what small talk text is: "hello", "thanks", "bye", "menu" (a
@@ -585,7 +585,6 @@ func (e *Engine) route(s *Step) error {
 		if stepped && s.slots.Aside && waitsForYes(s.conv.State) && bareYes(ev.Text) {
 			// "怎么取消预约还款" answered at a payoff quote, then "确认":
 			// that may be for the answer. The step is asked again.
-			s.slots.Aside = false
 			s.say(s.T("step.aside") + "\n" + s.confirmHow())
 			return nil
 		}
@@ -738,8 +737,11 @@ func saysYes(text string) bool {
 // a confirmation (of a cancellation, a setting, a closure's consequences).
 func waitsForYes(state string) bool { return state == "quoted" || state == "confirming" }
 
-// confirmHow says how to confirm the step the chat is at.
+// confirmHow says how to confirm the step the chat is at. It is said to
+// the customer, so the step is in front of them again: a yes after it is
+// for the step, whatever was answered before (Aside is cleared).
 func (s *Step) confirmHow() string {
+	s.slots.Aside = false
 	switch {
 	case s.conv.State == "quoted" && s.slots.Quote != nil:
 		return s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount))
@@ -1128,7 +1130,7 @@ func (s *Step) freeText(text string) error {
 					// "这期不是13号才到期吗 现在还会不会亏" at the bill's own
 					// quote: about the quote in front of them, which is
 					// kept, not started again.
-					s.conv.Misses, s.slots.Aside = 0, false
+					s.conv.Misses = 0
 					if err == nil {
 						s.say(s.confirmHow())
 					}
@@ -1171,21 +1173,27 @@ func (s *Step) freeText(text string) error {
 		}
 	}
 	menu := s.menuBtn(s.T("btn.menu"), "menu")
+	how := ""
+	if s.conv.Flow != "" && waitsForYes(s.conv.State) {
+		// "proceed" at a step: nothing was answered, and the step still
+		// waits — said how to go on, so the next yes is for it.
+		how = "\n" + s.confirmHow()
+	}
 	switch {
 	case s.conv.Misses >= 2:
 		// Missed again: a person first, and what it might still be below.
 		s.e.metrics.FAQ("missed")
 		if len(rows) > 0 {
-			s.say(s.T("faq.offer_human_or"), append([][]supportbot.Button{{s.humanBtn()}}, append(rows, []supportbot.Button{menu})...)...)
+			s.say(s.T("faq.offer_human_or")+how, append([][]supportbot.Button{{s.humanBtn()}}, append(rows, []supportbot.Button{menu})...)...)
 			return nil
 		}
-		s.say(s.T("faq.offer_human"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{menu})
+		s.say(s.T("faq.offer_human")+how, []supportbot.Button{s.humanBtn()}, []supportbot.Button{menu})
 	case len(rows) > 0:
 		s.e.metrics.FAQ("unsure")
-		s.say(s.T("faq.suggest"), append(rows, []supportbot.Button{s.humanBtn(), menu})...)
+		s.say(s.T("faq.suggest")+how, append(rows, []supportbot.Button{s.humanBtn(), menu})...)
 	default:
 		s.e.metrics.FAQ("missed")
-		s.say(s.T("faq.none"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{menu})
+		s.say(s.T("faq.none")+how, []supportbot.Button{s.humanBtn()}, []supportbot.Button{menu})
 	}
 	return nil
 }
