@@ -157,6 +157,10 @@ type Engine struct {
 	wake    chan struct{} // new events
 	work    chan struct{} // new money actions
 	handed  handoff       // actions this instance's steps created claimed
+	// keyRun makes the keys of steps (Step.key) this process's own: inbox
+	// ids start again in a fresh or restored database, and the core keeps
+	// a key's first answer for a day.
+	keyRun string
 }
 
 // New returns an engine with every flow registered.
@@ -183,7 +187,7 @@ func New(cfg Config) *Engine {
 		cfg.Wake = func() {}
 	}
 	e := &Engine{cfg: cfg, st: cfg.Store, core: cfg.Core, flows: map[string]*spec{}, metrics: cfg.Metrics,
-		log: cfg.Logger, turns: cfg.Turns, wake: make(chan struct{}, 1), work: make(chan struct{}, 1)}
+		log: cfg.Logger, turns: cfg.Turns, wake: make(chan struct{}, 1), work: make(chan struct{}, 1), keyRun: randomToken(8)}
 	if e.metrics == nil {
 		e.metrics = noMetrics{}
 	}

@@ -1399,3 +1399,32 @@ func TestARepaymentConfirmedMeanwhileElsewhereStopsTheSecond(t *testing.T) {
 		t.Errorf("repayments recorded: %v, %v; want the other one only", a, err)
 	}
 }
+
+// TestStepKeysDifferAcrossDatabases: the core keeps a key's first answer
+// for 24 hours and answers the key with another request 422. A step's key
+// must not be only its inbox id, which a fresh (or restored) database hands
+// out again: the second bot's quote would be refused as a reused key, or
+// answered with the first bot's quote.
+func TestStepKeysDifferAcrossDatabases(t *testing.T) {
+	quoteKey := func() string {
+		h := newHarness(t, fixture())
+		var keys []string
+		h.hooks.set(func(k *hooks) {
+			k.quote = func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
+				keys = append(keys, key)
+				return k.Core.Quote(ctx, key, r)
+			}
+		})
+		c := h.chat(100, "zh")
+		c.identify(phoneWang)
+		c.send("/repay")
+		c.expect("确认还款")
+		if len(keys) != 1 {
+			t.Fatalf("quote keys %q, want one", keys)
+		}
+		return keys[0]
+	}
+	if a, b := quoteKey(), quoteKey(); a == b {
+		t.Errorf("two bots on fresh databases quoted with the same key %q", a)
+	}
+}

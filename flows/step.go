@@ -342,10 +342,15 @@ func (s *Step) linked() (bool, error) {
 }
 
 // key makes an idempotency key for a core action of this step: the same
-// step run again (a retried event) makes the same key.
+// step run again (a retried event) in this process makes the same key.
+// The inbox id alone is not enough: a fresh or restored database hands it
+// out again, and the core answers a key it kept (for a day) with another
+// request 422, or replays the first answer. A step run again by another
+// process makes a new key; what steps ask this way (a quote, an identity
+// check, auto-repay and the default card set to a value) may be asked twice.
 func (s *Step) key(what string) string {
 	if s.q != nil && s.q.ID != 0 {
-		return "sb-" + what + "-" + strconv.FormatInt(s.q.ID, 10)
+		return "sb-" + what + "-" + s.e.keyRun + "-" + strconv.FormatInt(s.q.ID, 10)
 	}
 	return "sb-" + what + "-" + randomToken(16)
 }
