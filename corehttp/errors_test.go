@@ -182,6 +182,20 @@ func TestInvalidAnswersNeverGetThrough(t *testing.T) {
 	}
 }
 
+// RFC 3339 (5.6) lets "T" and "Z" be written in lower case, and so the
+// contract's date-time does: such an instant is the same instant.
+func TestLowerCaseInstants(t *testing.T) {
+	body := strings.Replace(fmt.Sprintf(validQuote, "1000", "900", "100", ""), `2026-11-21T10:15:00+08:00`, `2026-11-21t02:15:00z`, 1)
+	c, _ := rawCore(t, 201, body)
+	q, err := c.Quote(t.Context(), "k", supportbot.QuoteRequest{CustomerID: "C1", PlanID: "P1", Kind: supportbot.QuotePayoff})
+	if err != nil {
+		t.Fatalf("Quote: %v", err)
+	}
+	if want := time.Date(2026, 11, 21, 2, 15, 0, 0, time.UTC); !q.ExpiresAt.Equal(want) {
+		t.Errorf("expires at %s, want %s", q.ExpiresAt, want)
+	}
+}
+
 func TestInvalidRepaymentsAndPlans(t *testing.T) {
 	rp := `{"id":"R1","idempotency_key":"%s","quote_id":"Q1","customer_id":"C1","plan_id":"P1","card_id":"K1",
  "amount_fen":%s,"periods":[1],"status":"%s","decline_reason":null,"cancelled_scheduled_ids":[],

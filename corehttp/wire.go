@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"supportbot"
@@ -40,7 +41,8 @@ func (f *fen) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// instant is an RFC 3339 time; null is the zero time.
+// instant is an RFC 3339 time; null is the zero time. RFC 3339 allows "t"
+// and "z" in lower case, which Go's layout does not read.
 type instant struct{ t time.Time }
 
 func (i *instant) UnmarshalJSON(b []byte) error {
@@ -51,7 +53,7 @@ func (i *instant) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
+	t, err := time.Parse(time.RFC3339Nano, strings.ToUpper(s))
 	if err != nil {
 		return fmt.Errorf("not an RFC 3339 time: %q", s)
 	}
