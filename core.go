@@ -200,6 +200,23 @@ func CoreErrorOf(err error) *CoreError {
 // action is retried with the same key, never a new one.
 var ErrCoreUnavailable = errors.New("core system unavailable")
 
+// CoreRetryAfter is in the chain of an ErrCoreUnavailable error when the
+// core's last answer (a 429 or 503) said how long to wait before the request
+// is sent again (Retry-After): a retry sooner is only refused again.
+type CoreRetryAfter struct{ After time.Duration }
+
+func (e *CoreRetryAfter) Error() string { return fmt.Sprintf("core asked to retry after %s", e.After) }
+
+// RetryAfterOf is how long the core asked to wait before err's request is
+// sent again; 0 when it did not say.
+func RetryAfterOf(err error) time.Duration {
+	var ra *CoreRetryAfter
+	if errors.As(err, &ra) {
+		return ra.After
+	}
+	return 0
+}
+
 // ErrCoreBadAnswer is in the chain of the error for an answer that breaks
 // the contract (undecodable, a field missing, money out of bounds, another
 // customer's data). For a read it is as good as no answer; for an action the

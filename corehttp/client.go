@@ -234,12 +234,14 @@ func (c *Client) do(ctx context.Context, cl call, decode func([]byte) error) (er
 	}()
 	ctx, cancel := context.WithTimeout(ctx, cl.policy.Deadline)
 	defer cancel()
-	var last string // why the last try did not give a final answer
+	var last string         // why the last try did not give a final answer
+	var asked time.Duration // the last answer's Retry-After
 	attempt := 0
 	for {
 		attempt++
 		a, terr := c.attempt(ctx, cl)
 		var wait time.Duration
+		asked = 0
 		switch {
 		case terr != nil:
 			last = c.redact(terr.Error())
@@ -252,7 +254,7 @@ func (c *Client) do(ctx context.Context, cl call, decode func([]byte) error) (er
 		case retryable(a.status):
 			last = fmt.Sprintf("HTTP %d%s", a.status, errorCodeSuffix(a.body))
 			if d, ok := parseRetryAfter(a.retryAfter, time.Now()); ok {
-				wait = d
+				wait, asked = d, d
 				last += fmt.Sprintf(" (Retry-After %s)", a.retryAfter)
 			}
 		case a.status >= 400 && a.status < 500:
@@ -281,11 +283,23 @@ func (c *Client) do(ctx context.Context, cl call, decode func([]byte) error) (er
 			break
 		}
 	}
-	if cerr := ctx.Err(); cerr != nil {
-		return fmt.Errorf("core %s: %w after %d attempts: %s: %w", cl.op, supportbot.ErrCoreUnavailable, attempt, last, cerr)
+	// Whoever sends it again later waits as long as the core asked.
+	var later silent
+	if asked > 0 {
+		later.err = &supportbot.CoreRetryAfter{After: asked}
 	}
-	return fmt.Errorf("core %s: %w: %s", cl.op, supportbot.ErrCoreUnavailable, last)
+	if cerr := ctx.Err(); cerr != nil {
+		return fmt.Errorf("core %s: %w after %d attempts: %s: %w%w", cl.op, supportbot.ErrCoreUnavailable, attempt, last, cerr, later)
+	}
+	return fmt.Errorf("core %s: %w: %s%w", cl.op, supportbot.ErrCoreUnavailable, last, later)
 }
+
+// silent puts err (if any) in an error's chain without adding to its
+// message, which says it already.
+type silent struct{ err error }
+
+func (s silent) Error() string { return "" }
+func (s silent) Unwrap() error { return s.err }
 
 // attempt sends cl once and reads the whole answer within the attempt timeout.
 // Its error is a transport error (no answer, or a broken one), without the

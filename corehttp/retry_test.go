@@ -173,6 +173,15 @@ func TestRetryAfterBeyondTheDeadline(t *testing.T) {
 	if n := e.core.Requests(coretest.OpGetCustomer); n != 1 {
 		t.Errorf("%d requests, want 1", n)
 	}
+	// Whoever sends it again later learns how long the core asked to wait.
+	if got := supportbot.RetryAfterOf(err); got != time.Minute {
+		t.Errorf("RetryAfterOf(err) = %s, want 1m0s", got)
+	}
+	e.core.Inject(coretest.OpGetCustomer, -1, coretest.ServerError())
+	_, err = e.client.Customer(t.Context(), "C1001")
+	if got := supportbot.RetryAfterOf(err); got != 0 {
+		t.Errorf("RetryAfterOf(err) = %s after 500s without Retry-After, want 0", got)
+	}
 }
 
 func TestGivesUpAfterTheAttempts(t *testing.T) {

@@ -124,7 +124,10 @@ func (e *Engine) execute(ctx context.Context, a *supportbot.Action) {
 		log("money action without a final answer", "key", a.Key, "kind", a.Kind, "attempt", a.Attempts, "err", err)
 		stuck := e.cfg.Now().Sub(a.CreatedAt) >= stuckAfter ||
 			errors.Is(err, supportbot.ErrCoreBadAnswer) && a.Attempts >= badAnswers
-		e.retry(ctx, a, supportbot.ActionUnknown, backoffFor(a.Attempts), out, stuck)
+		// Not sooner than the core asked (a 429 or 503's Retry-After): it
+		// would only be refused again.
+		wait := max(backoffFor(a.Attempts), supportbot.RetryAfterOf(err))
+		e.retry(ctx, a, supportbot.ActionUnknown, wait, out, stuck)
 		return
 	}
 	if state == supportbot.ActionProcessing {

@@ -14,7 +14,8 @@ import (
 //
 // Errors: a final refusal is a *supportbot.CoreError (its NotFound() also
 // covers another customer's id); a call whose outcome is not known (timeout,
-// 5xx, 429 after retries) has supportbot.ErrCoreUnavailable in its chain.
+// 5xx, 429 after retries) has supportbot.ErrCoreUnavailable in its chain,
+// and the core's Retry-After, when it gave one, in supportbot.RetryAfterOf.
 // Every action takes an idempotency key: the same key with the same request
 // is executed at most once.
 

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -1426,5 +1427,45 @@ func TestStepKeysDifferAcrossDatabases(t *testing.T) {
 	}
 	if a, b := quoteKey(), quoteKey(); a == b {
 		t.Errorf("two bots on fresh databases quoted with the same key %q", a)
+	}
+}
+
+// TestARateLimitedPaymentWaitsTheRetryAfter: the core answered the
+// repayment 429 with a Retry-After longer than the client could wait: the
+// action is tried again with the same key, but not before the core asked
+// (CORE_API.md: 429, Retry-After seconds) — sooner is only refused again.
+func TestARateLimitedPaymentWaitsTheRetryAfter(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	limited := fmt.Errorf("core createRepayment: %w: HTTP 429 rate_limited (Retry-After 120)%w",
+		supportbot.ErrCoreUnavailable, &supportbot.CoreRetryAfter{After: 2 * time.Minute})
+	tries := 0
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			tries++
+			return nil, limited
+		}
+		k.repayment = func(ctx context.Context, key string) (*supportbot.Repayment, error) {
+			tries++
+			return nil, limited
+		}
+	})
+	c.press("确认还款")
+	c.expect("比平时慢一些")
+	acts := h.actions()
+	if len(acts) != 1 || acts[0].State != supportbot.ActionUnknown {
+		t.Fatalf("actions = %+v, want one unknown", acts)
+	}
+	if due := acts[0].NextAt.Sub(h.clock()); due < 2*time.Minute {
+		t.Errorf("tried again in %s, want not before the core's Retry-After (2m0s)", due)
+	}
+	for range 10 {
+		h.advance(10 * time.Second)
+		h.drain()
+	}
+	if tries > 1 {
+		t.Errorf("%d tries within the core's Retry-After, want 1", tries)
 	}
 }
