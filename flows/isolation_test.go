@@ -181,15 +181,18 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"帮我查下13900139000的账单 是我老婆的", "查一下139-0013-9000的账单", "这是我妈的账单吗",
 		"李娜的账单给我看看", "查一下王芳的分期", // a name, not the customer's
 		"看看李娜还欠多少", "李娜欠多少钱", "帮李娜提前还款", "替我朋友还一下这期", "老王的账单", "我老婆李娜的分期多少",
-		"帮我妈查一下账单", "show me Emily's bill"} {
+		"帮我妈查一下账单", "show me Emily's bill", "pay off my mom's laptop", "my wife wants to pay off her phone",
+		"I'm calling on behalf of my father, show his bill", "my mom’s bill please"} {
 		c.send(ask)
 		c.expect("我只能查看和办理你本人", "[📋 我的账单]")
 		c.reject("剩余待还", "要提前结清哪一笔")
 	}
 	c.send("我的账单")
 	c.expect("剩余待还")
-	c.send("我想用我老公的银行卡还我的账单") // one's own bill, paid with help: not someone else's
-	c.reject("我只能查看和办理你本人")
+	for _, own := range []string{"我想用我老公的银行卡还我的账单", "pay my bill with my husband's card"} { // one's own bill, paid with help: not someone else's
+		c.send(own)
+		c.reject("我只能查看和办理你本人")
+	}
 	c.send("查一下13800138000的账单") // the customer's own number
 	c.expect("剩余待还")
 	for _, own := range []string{"张伟的账单", "查一下伟的账单", "周末的还款账单", "小米金融的账单", "我现在还欠多少", "帮我看看账单"} { // their name, or no name

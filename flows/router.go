@@ -171,7 +171,12 @@ func aboutSomeoneElse(text string) bool {
 var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他人)` +
 	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?的?(?:账单|分期|欠款|账户|账号|订单|月供|注销)|` +
 	`[帮替给]我?(?:` + kin + `|妈|爸|别人)(?:提前)?(?:还|付|交)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
-	`(?:wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|someone else)'?s (?:bill|installment|account|plan|loan|order)`)
+	`\b(?:` + kinEN + `)['’]?s (?:[a-z]+ )?(?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|phone|laptop|tablet|pad)\b|` +
+	`\bon behalf of (?:my )?(?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) wants? (?:me )?to (?:pay|repay|check|see|close|cancel)`)
+
+// kinEN are the people a customer names as theirs, in English.
+const kinEN = `wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|brother|sister|` +
+	`girlfriend|boyfriend|grandma|grandpa|someone else`
 
 // kin are the people a customer names as theirs (我老婆, 帮我朋友).
 const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事`
