@@ -60,20 +60,22 @@ type scheduledView struct {
 	BillDue bool            // that bill is unpaid
 }
 
-// bookingNamed reads a booking named by its period ("第7期") or by the day
-// of the month it runs ("取消14号那个") or, failing that, its bill is due
-// ("15号的") — the one booking that fits, by its place in list; 0 for none
-// or several.
+// bookingNamed reads a booking named by its period ("第7期", "period 7"),
+// by the day it runs ("今天的", "the one tomorrow") or by the day of the
+// month it runs ("取消14号那个", "the 14th", "Dec 14") or, failing that, its
+// bill is due ("15号的") — the one booking that fits, by its place in list;
+// 0 for none or several.
 func bookingNamed(s *Step, text string, list []*scheduledView) int {
 	var tries []func(v *scheduledView) bool
-	if m := periodSaid.FindStringSubmatch(text); m != nil {
-		n, _ := strconv.Atoi(m[1])
+	loc := s.e.cfg.Location
+	if n := firstNumber(periodSaid, text); n > 0 {
 		tries = append(tries, func(v *scheduledView) bool { return v.Period == n })
-	} else if m := daySaid.FindStringSubmatch(text); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		loc := s.e.cfg.Location
+	} else if n := firstNumber(daySaid, text); n > 0 {
 		tries = append(tries, func(v *scheduledView) bool { return v.RunAt.In(loc).Day() == n },
 			func(v *scheduledView) bool { return v.DueDate != "" && v.DueDate.Time(loc).Day() == n })
+	} else if ahead, ok := relativeDay(text); ok {
+		day := supportbot.DateOf(s.now.In(loc).AddDate(0, 0, ahead), loc)
+		tries = append(tries, func(v *scheduledView) bool { return supportbot.DateOf(v.RunAt, loc) == day })
 	}
 	for _, fits := range tries {
 		if slices.ContainsFunc(list, fits) { // several fitting is no choice either
@@ -83,9 +85,34 @@ func bookingNamed(s *Step, text string, list []*scheduledView) int {
 	return 0
 }
 
+// firstNumber is the number in the first group of re that matched in text
+// (0 for none).
+func firstNumber(re *regexp.Regexp, text string) int {
+	for i, g := range re.FindStringSubmatch(text) {
+		if n, err := strconv.Atoi(g); i > 0 && err == nil {
+			return n
+		}
+	}
+	return 0
+}
+
+// relativeDay reads "today" (0) or "tomorrow" (1) in text.
+func relativeDay(text string) (int, bool) {
+	switch {
+	case containsAny(text, "今天", "今日", "today"):
+		return 0, true
+	case containsAny(text, "明天", "明日", "tomorrow"):
+		return 1, true
+	}
+	return 0, false
+}
+
+const monthEN = `(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?`
+
 var (
-	periodSaid = regexp.MustCompile(`第\s*([0-9]{1,2})\s*期`)
-	daySaid    = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2})\s*(?:号|日)`)
+	periodSaid = regexp.MustCompile(`第\s*([0-9]{1,2})\s*期|\b(?:period|installment|instalment)\s*(?:no\.?\s*|#\s*)?([0-9]{1,2})\b`)
+	daySaid    = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2})\s*(?:号|日)|\b([0-9]{1,2})(?:st|nd|rd|th)\b|` +
+		`\b` + monthEN + `\s+([0-9]{1,2})\b|\b([0-9]{1,2})\s+` + monthEN + `(?:\s|$)`)
 )
 
 func (v *scheduledView) line(s *Step) string {

@@ -126,6 +126,23 @@ func TestABookingIsNamedByItsDayOrPeriod(t *testing.T) {
 		}
 		c.expect("第 7 期")
 	}
+	// In English too (a probe: "the one on the 12th" was not understood,
+	// and "the one today" opened early repayment); the day before it runs,
+	// "tomorrow" names it.
+	for _, said := range []string{"the 14th", "the one on the 14th", "Dec 14", "14 December", "period 7", "the one tomorrow", "明天那个"} {
+		h := newHarness(t, fixture())
+		if strings.Contains(said, "tomorrow") || strings.Contains(said, "明天") {
+			h.advance(time.Date(2026, 12, 13, 12, 0, 0, 0, shanghai).Sub(start))
+		}
+		c := h.chat(601, "en")
+		c.identify(phoneZhang)
+		c.send("/lang en")
+		c.send("/cancel_schedule")
+		c.send(said)
+		if !strings.Contains(c.text(), "Cancel this scheduled repayment?") {
+			t.Errorf("%q at the list: not taken for the booking of period 7:\n%s", said, c.text())
+		}
+	}
 	_, c := session(t, fixture(), phoneZhang, "/cancel_schedule")
 	c.send("20号那个") // none runs or is due then
 	c.reject("要取消这笔预约还款吗")
