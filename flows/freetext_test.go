@@ -589,6 +589,24 @@ func TestAYesAfterBeingToldHowGoesThrough(t *testing.T) {
 	e.expect("last 4 characters of the ID card")
 }
 
+// TestTheBillAskedAtAQuoteKeepsTheQuote: "when is it due?" at a quote
+// showed the bill and dropped the quote, so the 确认 after it found
+// nothing waiting (a probe, both languages). The bill is shown beside the
+// step, which stays, with how to go on below it.
+func TestTheBillAskedAtAQuoteKeepsTheQuote(t *testing.T) {
+	h, c := faqSession(t, 610)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.expect("合计应付")
+	c.send("这期什么时候到期？")
+	c.expect("剩余待还", "还没有扣款")
+	c.send("确认")
+	c.expect("提前还款成功")
+	if n := len(h.repayments("C1")); n != 1 {
+		t.Errorf("%d repayments, want the quote kept and confirmed", n)
+	}
+}
+
 // TestQuestionsAndANoWithARemarkAtAQuote: at a quote "扣了吗" and "did it go
 // through" (no question mark) got unrelated FAQ answers; they are told that
 // nothing is paid yet. "先不还了 下个月再说" — a no with a remark after it —

@@ -673,6 +673,20 @@ func (e *Engine) route(s *Step) error {
 	}
 }
 
+// billBeside shows the bill at a step waiting for a yes ("when is it due?"
+// at a quote) and keeps the step: the bill reads nothing the step holds,
+// and the quote was the customer's to confirm still. How to go on is said
+// below the bill.
+func (s *Step) billBeside() error {
+	flow, state, nonce, kept := s.conv.Flow, s.conv.State, s.conv.Nonce, s.slots
+	if err := s.startFlow("bill", ""); err != nil {
+		return err
+	}
+	s.conv.Flow, s.conv.State, s.conv.Nonce, s.slots = flow, state, nonce, kept
+	s.say(s.confirmHow())
+	return nil
+}
+
 // typedCommand runs text as a command when it is one ("/repay", "/lang
 // en") that came some other way than as a command: an edit, a caption.
 func (e *Engine) typedCommand(s *Step, text string) (bool, error) {
@@ -1142,6 +1156,9 @@ func (s *Step) freeText(text string) error {
 					return err
 				}
 				s.e.metrics.FAQ("flow")
+				if name == "bill" && s.conv.Flow != "" && waitsForYes(s.conv.State) {
+					return s.billBeside()
+				}
 				if err := s.startFlow(name, typedArg(name, text)); err != nil {
 					return err
 				}
