@@ -35,7 +35,15 @@ func autopayFlow() *spec {
 				},
 			}
 		},
-		start:  func(s *Step, _ string) error { return s.fire("autopay", "list") },
+		start: func(s *Step, arg string) error {
+			if err := s.fire("autopay", "list"); err != nil || arg == "" || s.conv.State != "listed" {
+				return err
+			}
+			// "turn on autopay for my pad": the list, and the switch asked
+			// for when it names one plan.
+			_, err := switchTo(s, strings.ToLower(s.ev.Text), arg == "on", false)
+			return err
+		},
 		handle: handleAutopay,
 		stale:  staleAutopay,
 	}
@@ -103,6 +111,72 @@ func listAutopay(s *Step) error {
 	return nil
 }
 
+// typedSwitch takes a switch typed at the list ("turn on autopay", "开启",
+// "关掉笔记本的"): on or off, for the plan named, or for the one plan it
+// would change. It is asked for as its button asks; a switch that names no
+// plan when several could change is told to pick one.
+func typedSwitch(s *Step) (bool, error) {
+	text := strings.ToLower(s.ev.Text)
+	on, said := switchSaid(text)
+	if !said || asks(text) {
+		return false, nil
+	}
+	return switchTo(s, text, on, true)
+}
+
+// switchTo asks to switch auto-repayment on or off for the plan text names,
+// or the one plan it would change; when it cannot tell which, it says so if
+// tell is set, and reports false otherwise.
+func switchTo(s *Step, text string, on, tell bool) (bool, error) {
+	open, err := s.openPlans()
+	if err != nil {
+		return true, err
+	}
+	names := make([]string, len(open))
+	for i, p := range open {
+		names[i] = p.Product
+	}
+	n := listChoice(switchPhrases.Replace(text), len(open), names)
+	if n == 0 {
+		n = onlyOne(len(open), func(i int) bool { return open[i].AutoRepay != on })
+	}
+	if n == 0 {
+		if tell { // several it could be: the list still waits for a pick
+			s.say(s.T("step.pick_first"))
+		}
+		return tell, nil
+	}
+	return true, pickAutopay(s, open[n-1].ID, on)
+}
+
+// autopayArg is a switch the words that open auto-repayment ask for ("turn
+// on autopay for my pad"): "on", "off", or "" (a question, or no switch).
+func autopayArg(text string) string {
+	l := strings.ToLower(text)
+	if on, said := switchSaid(l); said && !asks(l) {
+		return map[bool]string{true: "on", false: "off"}[on]
+	}
+	return ""
+}
+
+// switchPhrases are the words of a switch around the plan it names
+// ("关掉手机的" names 手机, "turn on autopay for the laptop" the laptop).
+var switchPhrases = strings.NewReplacer("turn on", "", "turn off", "", "switch on", "", "switch off", "", "enable", "",
+	"disable", "", "auto-repayment", "", "auto repayment", "", "autopay", "", "auto pay", "", " for ", " ", "开启", "",
+	"打开", "", "开通", "", "关闭", "", "关掉", "", "停用", "", "自动还款", "", "自动扣款", "")
+
+// switchSaid reads "on" or "off" in a typed switch.
+func switchSaid(text string) (on, said bool) {
+	w := bare(text)
+	switch {
+	case switchWords[true][w] || containsAny(text, "turn on", "switch on", "enable", "开启", "打开", "开通"):
+		return true, true
+	case switchWords[false][w] || containsAny(text, "turn off", "switch off", "disable", "关闭", "关掉", "停用"):
+		return false, true
+	}
+	return false, false
+}
+
 // switchWords say to turn auto-repayment on (true) or off (false), typed
 // at its confirmation ("关吧" — not the FAQ's "can I turn installments off").
 var switchWords = map[bool]map[string]bool{
@@ -122,6 +196,9 @@ func handleAutopay(s *Step, a action) (bool, error) {
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && (agrees(s.ev.Text) || typedLabel(s.ev.Text, label) ||
 			switchWords[s.slots.On][bare(s.ev.Text)]) {
 			return true, confirmAutopay(s, s.slots.Plan, s.slots.On)
+		}
+		if s.ev.Kind == supportbot.EventText && s.conv.State == "listed" {
+			return typedSwitch(s)
 		}
 		return false, nil
 	case "on", "off":

@@ -150,3 +150,46 @@ func TestAutopayTakesItsOwnSwitchWord(t *testing.T) {
 		t.Error("auto-repayment still on after 关吧 at its turning off")
 	}
 }
+
+// TestAutopayIsSwitchedByTyping: at the list, "turn on autopay" showed the
+// list again, and "turn on autopay for my pad" then "yes" found nothing
+// waiting (a probe): only the buttons switched it. A typed switch names
+// the plan (by its number, name or kind) or fits the one plan it would
+// change, and is asked as the button asks; one that could be several is
+// told to pick, and so is a yes at the list.
+func TestAutopayIsSwitchedByTyping(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(710, "zh")
+	c.identify(phoneZhang)
+	c.send("/autopay")
+	c.send("开启")
+	c.expect("还没有选择")
+	c.send("好的")
+	c.expect("还没有选择")
+	c.send("开启 Xiaomi Book")
+	c.expect("确认为「Xiaomi Book」开启自动还款吗")
+	c.send("确认")
+	c.expect("已为「Xiaomi Book」开启自动还款")
+
+	c.send("/autopay")
+	c.send("turn on") // the one plan still off
+	c.expect("确认为「Redmi K70」开启自动还款吗")
+	if h.plan("C1", "P1").AutoRepay {
+		t.Fatal("auto-repayment turned on before its confirmation")
+	}
+
+	// Asked for outside the list, with the real FAQ taking the words.
+	h = newHarness(t, payFixture())
+	h.realFAQ()
+	h.open()
+	e := h.chat(711, "en")
+	e.identify(phoneZhang)
+	e.send("/lang en")
+	e.send("please turn on autopay for the xiaomi book")
+	e.expect("Turn on auto-repayment for \"Xiaomi Book\"?")
+	e.send("yes")
+	e.expect("Auto-repayment is on for \"Xiaomi Book\"")
+	if !h.plan("C1", "P2").AutoRepay {
+		t.Error("auto-repayment still off after its typed turning on")
+	}
+}

@@ -85,13 +85,21 @@ func setReminders(s *Step, arg string) error {
 	return nil
 }
 
-// typedArg is what words that start flow name ask of it, "" for nothing
-// particular: asking for reminders to stop sets them off, any other
-// request about them sets them on — never the toggle of /remind.
+// typedArg is what the words that start flow name ask of it, "" for
+// nothing particular.
 func typedArg(name, text string) string {
-	if name != "remind" {
-		return ""
+	switch name {
+	case "remind":
+		return remindArg(text)
+	case "autopay":
+		return autopayArg(text)
 	}
+	return ""
+}
+
+// remindArg: asking for reminders to stop sets them off, any other request
+// about them sets them on — never the toggle of /remind.
+func remindArg(text string) string {
 	t := strings.ToLower(text)
 	if strings.Contains(t, "forget") || strings.Contains(t, "忘") { // "don't let me forget", 别忘了提醒我
 		return "on"

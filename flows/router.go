@@ -593,7 +593,7 @@ func (e *Engine) route(s *Step) error {
 			s.say(s.T("step.aside") + "\n" + s.confirmHow())
 			return nil
 		}
-		if stepped && s.conv.State == "choosing" && (saysYes(ev.Text) || clippedOks[bare(ev.Text)]) {
+		if stepped && (s.conv.State == "choosing" || s.conv.State == "listed") && (saysYes(ev.Text) || clippedOks[bare(ev.Text)]) {
 			// "确认" at a list to pick from: nothing to confirm yet — the
 			// list still waits for a pick (not "nothing is waiting").
 			s.say(s.T("step.pick_first"))
