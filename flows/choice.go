@@ -55,6 +55,11 @@ func bankSaid(t, bank string) bool {
 	if bank == "" || strings.Contains(t, bank) {
 		return bank != ""
 	}
+	for _, name := range banksEN[strings.TrimPrefix(bank, "中国")] {
+		if wordsIn(t, name) {
+			return true
+		}
+	}
 	if !strings.HasSuffix(bank, "银行") {
 		return false
 	}
@@ -67,6 +72,36 @@ func bankSaid(t, bank string) bool {
 	}
 	return strings.Contains(t, string(core[0])+"行")
 }
+
+// banksEN are the English names and initials of banks, by their Chinese
+// name without 中国 ("use the ICBC card", "my construction bank one").
+var banksEN = map[string][]string{
+	"工商银行":   {"icbc", "industrial and commercial"},
+	"建设银行":   {"ccb", "construction bank"},
+	"招商银行":   {"cmb", "china merchants", "merchants bank"},
+	"银行":     {"boc", "bank of china"}, // 中国银行
+	"农业银行":   {"abc", "agricultural bank"},
+	"交通银行":   {"bocom", "bank of communications"},
+	"邮政储蓄银行": {"psbc", "postal savings"},
+	"邮储银行":   {"psbc", "postal savings"},
+}
+
+// wordsIn reports whether words stand in t as whole words.
+func wordsIn(t, words string) bool {
+	for i := 0; ; {
+		j := strings.Index(t[i:], words)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(words)
+		if (start == 0 || !isWordByte(t[start-1])) && (end == len(t) || !isWordByte(t[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func isWordByte(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' }
 
 // deviceKinds are the kinds of device a customer names a plan by ("手机那个",
 // "the laptop"): the words they say, and the words of a product name that

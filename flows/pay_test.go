@@ -569,6 +569,17 @@ func TestACardNamedAtAQuoteIsTheCardQuoted(t *testing.T) {
 	z.send("/cards")
 	z.send("4321那张设成默认")
 	z.expect("工商银行 **** 4321 已冻结", "不能设为默认卡")
+
+	// In English, in a longer sentence, by initials (a probe got unsure
+	// answers, or lost the quote to /cards).
+	e := h.chat(502, "en")
+	e.identify(phoneZhao)
+	e.send("/lang en")
+	e.send("/pay")
+	e.send("pay with the CMB card instead please")
+	e.expect("Card: 招商银行 **** 6666")
+	e.send("can I pay with card 6666")
+	e.expect("already on 招商银行 **** 6666", "To pay <b>¥303.00</b>")
 }
 
 // TestAPlanSaidWithTheRequestIsQuoted: "提前还款笔记本那笔" showed the plan

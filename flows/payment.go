@@ -818,7 +818,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 				}
 				return true, quotePlanSaid(s, flow, p)
 			}
-		case utf8.RuneCountInString(text) <= 20 && !declines(text):
+		case (utf8.RuneCountInString(text) <= 20 || len(strings.Fields(text)) <= 8) && !declines(text):
 			return quoteOnCardSaid(s, flow, text)
 		}
 	case "paying":
@@ -839,8 +839,11 @@ func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {
 	}
 	n := cardChoice(bare(text), cards)
 	switch {
-	case n == 0 || cards[n-1].ID == s.slots.Quote.Card:
+	case n == 0:
 		return false, nil
+	case cards[n-1].ID == s.slots.Quote.Card: // "pay with 4321", the quote's own
+		s.say(s.T("repay.card_quoted", "card", cards[n-1].Masked()) + "\n" + s.confirmHow())
+		return true, nil
 	case cards[n-1].Frozen:
 		current := s.slots.Quote.Card
 		if i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == current }); i >= 0 {

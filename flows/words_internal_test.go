@@ -74,10 +74,13 @@ func TestPartnerChoice(t *testing.T) {
 // say it, only when one card fits.
 func TestCardChoice(t *testing.T) {
 	cards := []supportbot.Card{{Bank: "招商银行", Last4: "6789"}, {Bank: "工商银行", Last4: "8888"},
-		{Bank: "中国建设银行", Last4: "1234"}, {Bank: "中国银行", Last4: "5555"}, {Bank: "China Merchants Bank", Last4: "4321"}}
+		{Bank: "中国建设银行", Last4: "1234"}, {Bank: "中国银行", Last4: "5555"}, {Bank: "HSBC China", Last4: "4321"}}
 	for text, want := range map[string]int{
-		"8888那张设成默认": 2, "工商那张": 2, "用建行的卡": 3, "招行": 1, "建设银行的": 3, "中行的卡": 4, "china merchants bank": 5,
+		"8888那张设成默认": 2, "工商那张": 2, "用建行的卡": 3, "招行": 1, "建设银行的": 3, "中行的卡": 4, "hsbc china": 5,
 		"4321": 5, "农行": 0, "那张卡": 0, "银行卡": 0,
+		// In English: names and initials, as whole words.
+		"use the icbc card": 2, "my construction bank one": 3, "ccb": 3, "china merchants": 1, "bank of china": 4,
+		"the boc card": 4, "pay with the 8888 card": 2, "abcd": 0,
 	} {
 		if got := cardChoice(bare(text), cards); got != want {
 			t.Errorf("cardChoice(%q) = %d, want %d", text, got, want)
