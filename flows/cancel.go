@@ -115,8 +115,13 @@ var (
 		`\b` + monthEN + `\s+([0-9]{1,2})\b|\b([0-9]{1,2})\s+` + monthEN + `(?:\s|$)`)
 )
 
-func (v *scheduledView) line(s *Step) string {
-	return s.T("cancel.item", "product", v.Product, "period", v.Period, "amount", money(v.Amount), "card", v.Card,
+func (v *scheduledView) line(s *Step) string { return v.lineAs(s, "cancel.item") }
+
+// cancelledLine is a cancelled booking's line: when it was due to run.
+func (v *scheduledView) cancelledLine(s *Step) string { return v.lineAs(s, "cancel.item_was") }
+
+func (v *scheduledView) lineAs(s *Step, key string) string {
+	return s.T(key, "product", v.Product, "period", v.Period, "amount", money(v.Amount), "card", v.Card,
 		"time", when(s, v.RunAt))
 }
 
@@ -410,7 +415,7 @@ func settledCancel(s *Step, a *supportbot.Action) error {
 			"amount_fen": int64(v.Amount), "key": a.Key})
 		s.notice("cancel_scheduled", map[string]string{"product": v.Product, "period": strconv.Itoa(v.Period),
 			"amount": money(v.Amount), "time": v.RunAt.Format(time.RFC3339)})
-		text := s.T("cancel.done", "line", locale.HTML(v.line(s)))
+		text := s.T("cancel.done", "line", locale.HTML(v.cancelledLine(s)))
 		if v.dueSoon(s.today) {
 			text += "\n\n" + s.T("cancel.warn_due_done", "date", s.day(v.DueDate))
 		}
@@ -452,7 +457,7 @@ func staleCancel(s *Step, a action) (bool, error) {
 		if err != nil || v == nil || v.Status != supportbot.ScheduledCancelled {
 			return err != nil, err
 		}
-		s.say(s.T("cancel.already", "line", locale.HTML(v.line(s))), []supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages")})
+		s.say(s.T("cancel.already", "line", locale.HTML(v.cancelledLine(s))), []supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages")})
 		return true, nil
 	} else if err != nil {
 		return true, err

@@ -1141,8 +1141,7 @@ func (s *Step) freeText(text string) error {
 				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer && (aboutSomeoneElse(text) || s.namesAnotherPhone(text) || s.namesAnotherPerson(text)) {
 					// "帮我查下我老婆的账单": the chat's own customer is not
 					// who is asked about, and must not be shown as if.
-					s.conv.Misses = 0
-					s.say(s.T("others.own_only"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
+					s.ownOnly()
 					return nil
 				}
 				if keep, err := s.keepsQuote(name, text); err != nil || keep {
@@ -1174,6 +1173,12 @@ func (s *Step) freeText(text string) error {
 				return nil
 			}
 		case "out_of_scope":
+			if c.ID == "oos-not-covered" && aboutSomeoneElse(text) {
+				// "替我朋友还一下这期" read as "can a friend pay for me":
+				// either way about another person's payment.
+				s.ownOnly()
+				return nil
+			}
 			// Not ours: say where to go, with a person one tap away.
 			if answer, _, ok := s.e.cfg.Answers.Answer(c.ID, s.conv.Lang); ok {
 				s.e.metrics.FAQ("out_of_scope")
@@ -1218,6 +1223,13 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("faq.none")+how, []supportbot.Button{s.humanBtn()}, []supportbot.Button{menu})
 	}
 	return nil
+}
+
+// ownOnly answers a request about another person's installments: the bot
+// serves each customer for themselves; their own bill is a tap away.
+func (s *Step) ownOnly() {
+	s.conv.Misses = 0
+	s.say(s.T("others.own_only"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
 }
 
 // asksLanguage reports a short message about the language the bot speaks.
