@@ -22,7 +22,7 @@ func TestCancelTheFarScheduledRepayment(t *testing.T) {
 	ok := c.button("取消这笔预约还款").Data
 	c.pressData(ok)
 	c.expect("已取消预约还款", "原定 2026年12月14日 09:00 扣款", "不会扣款") // not "runs …": it no longer does
-	c.pressData(ok) // the old confirm button
+	c.pressData(ok)                                        // the old confirm button
 	c.expect("取消已经处理完毕")
 	c.reject("已取消预约还款")
 	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledCancelled {
