@@ -21,8 +21,9 @@ func TestCancelTheFarScheduledRepayment(t *testing.T) {
 	c.reject("取消后请在还款日前手动还款") // its bill is due 12-15, not within 3 days
 	ok := c.button("取消这笔预约还款").Data
 	c.pressData(ok)
-	c.expect("已取消预约还款", "原定 2026年12月14日 09:00 扣款", "不会扣款") // not "runs …": it no longer does
-	c.pressData(ok)                                        // the old confirm button
+	// When it was due to run, not "runs …": it no longer does.
+	c.expect("已取消预约还款", "原定 2026年12月14日 09:00 扣款", "不会扣款")
+	c.pressData(ok) // the old confirm button
 	c.expect("取消已经处理完毕")
 	c.reject("已取消预约还款")
 	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledCancelled {
