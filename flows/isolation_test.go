@@ -195,6 +195,11 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 	}
 	c.send("查一下13800138000的账单") // the customer's own number
 	c.expect("剩余待还")
+	c.send("show bill for order 5241000000001") // another customer's order
+	c.expect("订单号 5241000000001 不在你名下的分期里", "[📋 我的账单]")
+	c.reject("剩余待还", "Redmi Buds")
+	c.send("show bill for order 5241015123456") // their own
+	c.expect("剩余待还")
 	for _, own := range []string{"张伟的账单", "查一下伟的账单", "周末的还款账单", "小米金融的账单", "我现在还欠多少", "帮我看看账单"} { // their name, or no name
 		c.send(own)
 		c.reject("我只能查看和办理你本人")

@@ -228,6 +228,29 @@ func (s *Step) ownOrderNamed(text string) (string, error) {
 	return "", nil
 }
 
+// orderNumber is a number typed as a mall order's (the mall's are 13 digits).
+var orderNumber = regexp.MustCompile(`(?:^|[^0-9])([0-9]{12,14})(?:[^0-9]|$)`)
+
+// otherOrderNamed is an order number the text names that is none of the
+// identified customer's plans, "" if none (or not identified).
+func (s *Step) otherOrderNamed(text string) (string, error) {
+	m := orderNumber.FindStringSubmatch(text)
+	if m == nil || s.conv.CustomerID == "" {
+		return "", nil
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return "", err
+	}
+	plans, err := s.plans()
+	if err != nil {
+		return "", err
+	}
+	if slices.ContainsFunc(plans, func(p supportbot.Plan) bool { return p.OrderNo == m[1] }) {
+		return "", nil
+	}
+	return m[1], nil
+}
+
 // stopsADebit reports a request not to be debited on a day ("dont charge
 // me tomorrow", "can u stop the auto debit tomorrow", "今天扣的那个能不能取消"):
 // a day, a debit and a stop.
@@ -1138,11 +1161,23 @@ func (s *Step) freeText(text string) error {
 		switch c.Kind {
 		case "flow":
 			if name, ok := intents[c.ID]; ok {
-				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer && (aboutSomeoneElse(text) || s.namesAnotherPhone(text) || s.namesAnotherPerson(text)) {
-					// "帮我查下我老婆的账单": the chat's own customer is not
-					// who is asked about, and must not be shown as if.
-					s.ownOnly()
-					return nil
+				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer {
+					if aboutSomeoneElse(text) || s.namesAnotherPhone(text) || s.namesAnotherPerson(text) {
+						// "帮我查下我老婆的账单": the chat's own customer is not
+						// who is asked about, and must not be shown as if.
+						s.ownOnly()
+						return nil
+					}
+					// "show bill for order 5240607345678", another's order:
+					// not answered with the customer's own bill.
+					if order, err := s.otherOrderNamed(text); err != nil || order != "" {
+						if err == nil {
+							s.conv.Misses = 0
+							s.say(s.T("others.order_not_yours", "order", order),
+								[]supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
+						}
+						return err
+					}
 				}
 				if keep, err := s.keepsQuote(name, text); err != nil || keep {
 					// "这期不是13号才到期吗 现在还会不会亏" at the bill's own
