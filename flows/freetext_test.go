@@ -947,3 +947,16 @@ func TestAQuestionTheFAQTakesForTheStepsOwnFlowKeepsTheStep(t *testing.T) {
 	c.expect("Xiaomi Book", "合计应付")
 	c.reject("Redmi K70")
 }
+
+// TestAnUnsureAnswerOffersAFlowOnce: "when will you remind me?" was offered
+// "Reminders" and "🔔 Reminders" — the topic and the flow it tells of (a
+// probe). The flow, which does it, is offered alone.
+func TestAnUnsureAnswerOffersAFlowOnce(t *testing.T) {
+	_, c := faqSession(t, 620)
+	c.send("/lang en")
+	c.send("when will you remind me?")
+	c.expect("[🔔 Reminders]")
+	if n := strings.Count(c.text(), "Reminders]"); n != 1 {
+		t.Errorf("%d reminder buttons, want one:\n%s", n, c.text())
+	}
+}

@@ -1228,6 +1228,9 @@ func (s *Step) freeText(text string) error {
 	s.missed = text
 	var rows [][]supportbot.Button
 	for _, id := range c.Suggestions {
+		if _, flow, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang); ok && flow != "" && slices.Contains(c.Suggestions, flow) {
+			continue // the flow offered does what the topic tells: one "Reminders", not two
+		}
 		if title := s.e.cfg.Answers.Title(id, s.conv.Lang); title != "" {
 			rows = append(rows, []supportbot.Button{s.viewBtn(title, "faq", id)})
 		} else if name, ok := intents[id]; ok && name != "agent" { // a person is offered anyway
