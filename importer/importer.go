@@ -235,7 +235,11 @@ func (d *Decoder) Next() (supportbot.CustomerData, bool) {
 				continue
 			}
 			if c != '{' {
-				d.fatal(nil, "must be an object")
+				what := fmt.Sprintf("the file starts with %q", c) // not JSON ("not json"), or a number
+				if c == '[' {
+					what = "the file is a JSON array"
+				}
+				d.fatal(nil, "must be a JSON object ({\"customers\": […]}); %s", what)
 				continue
 			}
 			d.s.read()

@@ -112,7 +112,8 @@ func TestParseFaults(t *testing.T) {
 		msg      string
 	}{
 		{name: "malformed", old: `"customers": [`, new: `"customers": [,`, paths: []string{""}, msg: "malformed JSON at line 1, column 16"},
-		{name: "root not object", data: `[]`, paths: []string{""}, msg: "must be an object"},
+		{name: "root not object", data: `[]`, paths: []string{""}, msg: "must be a JSON object ({\"customers\": […]}); the file is a JSON array"},
+		{name: "root not JSON", data: `not json`, paths: []string{""}, msg: "the file starts with 'n'"},
 		{name: "no customers", data: `{}`, paths: []string{"customers"}, msg: "required"},
 		{name: "customers not array", data: `{"customers": {}}`, paths: []string{"customers"}, msg: "must be an array"},
 		{name: "unknown root field", data: `{"customers": [], "version": 2}`, paths: []string{"version"}, msg: "unknown field"},
@@ -483,6 +484,8 @@ func TestParseLimits(t *testing.T) {
 			paths: []string{"customers[1].phone"}, want: "longer than 32 characters"},
 		{name: "control character", data: change(`"name": "Emily Zhao"`, `"name": "Emily\nZhao"`),
 			paths: []string{"customers[1].name"}, want: "must not contain control characters"},
+		{name: "direction override", data: change(`"name": "Emily Zhao"`, `"name": "Emily \u202eoahZ"`),
+			paths: []string{"customers[1].name"}, want: "must not contain direction controls"},
 		{name: "duplicate key", data: change(`"principal_fen": 100000`, `"principal_fen": 100, "principal_fen": 150`),
 			paths: []string{"customers[0].plans[0].principal_fen", "customers[0].plans[0].bills"},
 			want:  "customers[0].plans[0].principal_fen: duplicate key"},

@@ -93,6 +93,13 @@ func TestUsageSaysWhatWasWrong(t *testing.T) {
 		{[]string{"faq", "misses", "--limit", "abc"}, `faq misses: invalid value "abc" for flag -limit: parse error`, commandUsage["faq"]},
 		{[]string{"ask", "--bogus", "x"}, "ask: flag provided but not defined: -bogus", commandUsage["ask"]},
 		{[]string{"import", "--bogus"}, "import: flag provided but not defined: -bogus", commandUsage["import"]},
+		// Wrong arguments too (a probe got the usage alone, and "done" exited 1).
+		{[]string{"import"}, "import: missing one FILE", commandUsage["import"]},
+		{[]string{"import", "a.json", "b.json"}, `import: want one FILE, got ["a.json" "b.json"]`, commandUsage["import"]},
+		{[]string{"tickets", "--open", "extra"}, `tickets: want no arguments, got ["extra"]`, commandUsage["tickets"]},
+		{[]string{"closure", "set"}, "closure: missing REF and completed|rejected", commandUsage["closure"]},
+		{[]string{"closure", "set", "CR-1", "done"}, `closure set: the decision is completed or rejected, not "done"`, commandUsage["closure"]},
+		{[]string{"ask"}, "ask: missing one question, quoted", commandUsage["ask"]},
 	} {
 		out, errOut, err := runCLI(t, missing, tc.args...)
 		var u usageError

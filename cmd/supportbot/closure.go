@@ -17,8 +17,14 @@ import (
 // running bot tells the customer's chats and keeps it in the message
 // center. With CORE_URL set the core system decides, and tells the bot.
 func runClosure(ctx context.Context, cfg Config, args []string, out io.Writer) error {
-	if len(args) < 3 || args[0] != "set" {
-		return usageError(commandUsage["closure"])
+	switch {
+	case len(args) == 0 || args[0] != "set":
+		return argsError("closure", "the subcommand set", args)
+	case len(args) < 3:
+		return argsError("closure", "REF and completed|rejected", args[1:])
+	}
+	if status := strings.ToLower(args[2]); status != "completed" && status != "rejected" {
+		return usageError(fmt.Sprintf("closure set: the decision is completed or rejected, not %q\n%s", args[2], commandUsage["closure"]))
 	}
 	if cfg.CoreURL != "" {
 		return errors.New("closure set: closure requests are decided in the core system at CORE_URL, which tells the bot")

@@ -81,6 +81,16 @@ type usageError string
 
 func (e usageError) Error() string { return string(e) }
 
+// argsError is the usage error of command given the wrong arguments: one
+// line saying what it wants and what it got, then its usage.
+func argsError(command, want string, got []string) usageError {
+	what := "missing " + want
+	if len(got) > 0 {
+		what = fmt.Sprintf("want %s, got %q", want, got)
+	}
+	return usageError(command + ": " + what + "\n" + commandUsage[command])
+}
+
 const usage = `usage:
   supportbot                         run the bot (console chat on the demo data without TELEGRAM_BOT_TOKEN)
   supportbot import FILE.json        upsert customers, cards, plans, bills and scheduled repayments
@@ -221,7 +231,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err != nil {
 			return err
 		} else if len(rest) != 1 {
-			return usageError(commandUsage["import"])
+			return argsError("import", "one FILE", rest)
 		}
 		return runImport(ctx, cfg, rest[0], stdout, stderr)
 	case "audit":
@@ -231,7 +241,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err := parseFlags(fs, "audit", args[1:]); err != nil {
 			return err
 		} else if fs.NArg() != 0 {
-			return usageError(commandUsage["audit"])
+			return argsError("audit", "no arguments", fs.Args())
 		}
 		return runAudit(ctx, cfg, *customer, *asJSON, stdout)
 	case "ask":
@@ -240,7 +250,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err := parseFlags(fs, "ask", args[1:]); err != nil {
 			return err
 		} else if fs.NArg() != 1 {
-			return usageError(commandUsage["ask"])
+			return argsError("ask", "one question, quoted", fs.Args())
 		}
 		return runAsk(fs.Arg(0), *explain, stdout)
 	case "closure":
@@ -251,11 +261,11 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fs := flag.NewFlagSet("faq misses", flag.ContinueOnError)
 		limit := fs.Int("limit", 20, "how many")
 		if len(args) < 2 || args[1] != "misses" {
-			return usageError(commandUsage["faq"])
+			return argsError("faq", "the subcommand misses", args[1:])
 		} else if err := parseFlags(fs, "faq", args[2:]); err != nil {
 			return err
 		} else if fs.NArg() != 0 {
-			return usageError(commandUsage["faq"])
+			return argsError("faq", "no arguments after misses", fs.Args())
 		}
 		if *limit < 1 {
 			return usageError(fmt.Sprintf("faq misses: --limit %d: want at least 1\n%s", *limit, commandUsage["faq"]))
@@ -267,7 +277,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err := parseFlags(fs, "tickets", args[1:]); err != nil {
 			return err
 		} else if fs.NArg() != 0 {
-			return usageError(commandUsage["tickets"])
+			return argsError("tickets", "no arguments", fs.Args())
 		}
 		return runTickets(ctx, cfg, *open, stdout)
 	case "actions":
@@ -276,7 +286,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err := parseFlags(fs, "actions", args[1:]); err != nil {
 			return err
 		} else if fs.NArg() != 0 {
-			return usageError(commandUsage["actions"])
+			return argsError("actions", "no arguments", fs.Args())
 		}
 		return runActions(ctx, cfg, *state, stdout)
 	case "backup":
@@ -284,7 +294,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err != nil {
 			return err
 		} else if len(rest) != 1 {
-			return usageError(commandUsage["backup"])
+			return argsError("backup", "one FILE", rest)
 		}
 		return runBackup(ctx, cfg, rest[0], stdout)
 	}
