@@ -216,3 +216,8 @@ func luhn(ds []byte) bool {
 	}
 	return sum%10 == 0
 }
+
+// BidiControl reports a character that overrides the direction of the text
+// after it (an embedding, override or isolate; not a mark): a name holding
+// U+202E reads, on an agent's card, as another name.
+func BidiControl(r rune) bool { return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 }

@@ -201,6 +201,20 @@ func TestDecodeUpdateClipsText(t *testing.T) {
 	}
 }
 
+// TestDecodeUpdateDropsDirectionControls: a first name holding U+202E
+// (right-to-left override) would read on an agent's card and topic name
+// as another name; the direction controls are dropped, the rest kept.
+func TestDecodeUpdateDropsDirectionControls(t *testing.T) {
+	raw := `{"update_id":1,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"Eve \u202etsinimda\u2066x\u2069"},"text":"hi"}}`
+	in, err := decodeUpdate(json.RawMessage(raw))
+	if err != nil || !in.ok {
+		t.Fatalf("ok %v err %v", in.ok, err)
+	}
+	if got, want := in.event.FirstName, "Eve tsinimdax"; got != want {
+		t.Errorf("first name %q, want %q", got, want)
+	}
+}
+
 // TestKeyboardParts: a keyboard of up to 100 buttons is one; more are cut
 // row by row into keyboards of at most 100; an empty first row is a row.
 func TestKeyboardParts(t *testing.T) {

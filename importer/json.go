@@ -335,7 +335,7 @@ func (o *object) str(name string, required bool, max int) string {
 	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f }):
 		o.fault(name, "must not contain control characters (line breaks, tabs…)")
 		return ""
-	case strings.ContainsFunc(s, bidiControl):
+	case strings.ContainsFunc(s, supportbot.BidiControl):
 		o.fault(name, "must not contain direction controls (U+202A–U+202E, U+2066–U+2069): they make a name read otherwise than it is")
 		return ""
 	case required && strings.TrimSpace(s) == "":
@@ -344,10 +344,6 @@ func (o *object) str(name string, required bool, max int) string {
 	}
 	return s
 }
-
-// bidiControl reports a character that overrides the direction of the text
-// after it (an embedding, override or isolate), not a mark.
-func bidiControl(r rune) bool { return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 }
 
 // idPattern is what an id may be: it travels in 64-byte button data.
 const idPattern = "1-32 characters of A-Z, a-z, 0-9, _ and -"
