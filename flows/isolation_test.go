@@ -195,6 +195,11 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 	}
 	c.send("查一下13800138000的账单") // the customer's own number
 	c.expect("剩余待还")
+	for _, ask := range []string{"李娜逾期了吗", "is Li Na overdue?"} { // the guide's answer, not their own status as if hers
+		c.send(ask)
+		c.expect("我只能查看和办理你本人")
+		c.reject("你目前没有逾期的账单", "你的账单里逾期的是")
+	}
 	c.send("show bill for order 5241000000001") // another customer's order
 	c.expect("订单号 5241000000001 不在你名下的分期里", "[📋 我的账单]")
 	c.reject("剩余待还", "Redmi Buds")

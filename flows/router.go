@@ -315,8 +315,8 @@ func (s *Step) namesAnotherPerson(text string) bool {
 		}
 	}
 	for _, m := range personsEnglish.FindAllStringSubmatch(text, 3) {
-		if !notEnglishNames[strings.ToLower(m[1])] {
-			names = append(names, m[1])
+		if name := m[1] + m[2]; !notEnglishNames[strings.ToLower(strings.Fields(name)[0])] {
+			names = append(names, name)
 		}
 	}
 	if len(names) == 0 {
@@ -337,13 +337,15 @@ func (s *Step) namesAnotherPerson(text string) bool {
 
 // personsThing is installments, a bill or a debt, as a person's are asked
 // for.
-var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠)`)
+var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期)`)
 
 // forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
 var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:还|付|交|查|看)`)
 
-// personsEnglish is a name's bill in English ("show me Emily's bill").
-var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+)'s (?:bill|bills|installment|installments|account|plan|plans|loan|balance|payment)`)
+// personsEnglish is a name's bill in English ("show me Emily's bill"), or
+// a name asked about as overdue ("is Li Na overdue?").
+var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+)'s (?:bill|bills|installment|installments|account|plan|plans|loan|balance|payment)|` +
+	`\b(?:is|has|does) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have)\b`)
 
 // notEnglishNames begin with a capital and own a bill without being a
 // person ("Today's bill", "Xiaomi's plan").
@@ -1299,6 +1301,12 @@ func (s *Step) fill(text string) string {
 func (s *Step) ownOverdue(topic string) string {
 	if topic != "late-fee" && topic != "overdue-consequences" || s.conv.CustomerID == "" {
 		return ""
+	}
+	if text := s.ev.Text; aboutSomeoneElse(text) || s.namesAnotherPerson(text) {
+		// "李娜逾期了吗" from another customer: the guide's answer, and
+		// that only their own account is shown here — not their status,
+		// which could be read as hers.
+		return s.T("others.own_only")
 	}
 	if ok, err := s.linked(); err != nil || !ok {
 		return ""
