@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,10 +81,32 @@ func setReminders(s *Step, arg string) error {
 		s.say(s.T("remind.off"), []supportbot.Button{s.menuBtn(s.T("remind.btn_on"), "remind:on")}, menu)
 		return nil
 	}
-	s.say(s.T("remind.on", "days", dayList(s.conv.Lang, s.e.reminderDaysBefore()), "hour", fmt.Sprintf("%02d", s.e.reminderHour())),
-		[]supportbot.Button{s.menuBtn(s.T("remind.btn_off"), "remind:off")}, menu)
+	text := s.T("remind.on", "days", dayList(s.conv.Lang, s.e.reminderDaysBefore()), "hour", fmt.Sprintf("%02d", s.e.reminderHour()))
+	if n, ok := daysAsked(s.ev.Text); ok && !slices.Contains(s.e.reminderDaysBefore(), n) {
+		// "remind me 2 days before": the days are the service's, said so
+		// rather than taken as granted.
+		text += "\n" + s.T("remind.days_fixed", "asked", n)
+	}
+	s.say(text, []supportbot.Button{s.menuBtn(s.T("remind.btn_off"), "remind:off")}, menu)
 	return nil
 }
+
+// daysAsked reads a number of days before a due date a customer asks to be
+// reminded ("2 days before", "提前两天").
+func daysAsked(text string) (int, bool) {
+	m := daysBefore.FindStringSubmatch(strings.ToLower(text))
+	if m == nil {
+		return 0, false
+	}
+	if n, err := strconv.Atoi(m[1]); err == nil {
+		return n, true
+	}
+	return hanDays[m[1]], true
+}
+
+var hanDays = map[string]int{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+
+var daysBefore = regexp.MustCompile(`([0-9]{1,2}|[一二两三四五六七])\s*(?:days?|天)`)
 
 // typedArg is what the words that start flow name ask of it, "" for
 // nothing particular.

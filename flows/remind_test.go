@@ -468,3 +468,21 @@ func TestARemindedBillWithABookingSaysItIsBooked(t *testing.T) {
 		expectIn(t, msgs, "应还 <b>¥501.00</b>", "扣款卡已冻结或已解绑，扣款会失败", "[💳 立即还款|M:pay:PR1]")
 	}
 }
+
+// TestRemindersAskedForOtherDaysSaySoTheDaysAreFixed: "remind me 2 days
+// before please" turned reminders on for 3 and 1 days before with no word
+// that 2 was not one of them (a probe). The answer says the days cannot be
+// chosen; days that are among them, or none asked, get the plain answer.
+func TestRemindersAskedForOtherDaysSaySoTheDaysAreFixed(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(640, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("remind me 2 days before please")
+	c.expect("Due-date reminders are on", "2 days before is not one of them")
+	c.send("remind me 3 days before")
+	c.expect("Due-date reminders are on")
+	c.reject("not one of them")
+}
