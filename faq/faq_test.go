@@ -331,7 +331,8 @@ func TestRouting(t *testing.T) {
 		"I already cancelled it — did it work?": "faq/cancel-confirmation",
 		// context words do not pull an answer off course
 		"在商城app里怎么提前还款": "faq/early-repayment",
-		"月供太高了能降一点吗":    "faq/hardship", // not a payment (a probe's "lower my monthly payment" was quoted)
+		"月供太高了能降一点吗":    "faq/hardship",  // not a payment (a probe's "lower my monthly payment" was quoted)
+		"pay bil":       "flow/pay-bill", // a dropped letter (a probe)
 		// traditional Chinese
 		"本期帳單還差多少": "flow/bill",
 		// topics grown from the guides
