@@ -330,9 +330,10 @@ func TestRouting(t *testing.T) {
 		"how do I pay if auto-debit is off":     "faq/manual-repayment",
 		"I already cancelled it — did it work?": "faq/cancel-confirmation",
 		// context words do not pull an answer off course
-		"在商城app里怎么提前还款": "faq/early-repayment",
-		"月供太高了能降一点吗":    "faq/hardship",  // not a payment (a probe's "lower my monthly payment" was quoted)
-		"pay bil":       "flow/pay-bill", // a dropped letter (a probe)
+		"在商城app里怎么提前还款":                              "faq/early-repayment",
+		"月供太高了能降一点吗":                                 "faq/hardship",        // not a payment (a probe's "lower my monthly payment" was quoted)
+		"pay bil":                                    "flow/pay-bill",       // a dropped letter (a probe)
+		"if I repay early must I pay it all at once": "faq/early-repayment", // "at once" read as "once" (after), a probe
 		// traditional Chinese
 		"本期帳單還差多少": "flow/bill",
 		// topics grown from the guides
