@@ -272,7 +272,8 @@ func handleClose(s *Step, a action) (bool, error) {
 		text := strings.TrimSpace(s.ev.Text)
 		switch s.conv.State {
 		case "confirming":
-			if utf8.RuneCountInString(text) <= 6 && idCardPattern.MatchString(idCardAnswer(text)) {
+			if answer := idCardAnswer(text); utf8.RuneCountInString(text) <= 6 && idCardPattern.MatchString(answer) ||
+				idAnswerSaid(text, answer) == idAnswered { // "my ID ends in 2468" too
 				// The ID answer typed before it was asked: it is kept for
 				// nothing, the closure's consequences are to be agreed first.
 				s.say(s.T("closure.go_first"))
