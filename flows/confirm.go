@@ -191,6 +191,17 @@ func asksAboutQuote(text string) bool {
 	return (amount || asksAboutBooking(text)) && (asks(text) || containsAny(l, "为什么", "为啥", "怎么", "why", "how"))
 }
 
+// asksQuoteFee reports a short question whether the quote carries a fee,
+// or how much ("有手续费吗", "手续费多少", "is there a fee for the phone
+// one?"): its parts answer it. How a fee is worked out, or whether it can
+// be waived, is the FAQ's.
+func asksQuoteFee(text string) bool {
+	l := strings.ToLower(text)
+	return utf8.RuneCountInString(l) <= 40 && asks(text) && containsAny(l, "手续费", "费用", "fee", "charge") &&
+		!containsAny(l, "怎么算", "怎么收", "如何", "为什么", "为啥", "费率", "免", "能不能少", "标准", "how", "why", "rate", "waive",
+			"calculat", "percent", "%", "twice", "两次", "多扣", "重复")
+}
+
 // asksAboutBooking reports words about whether a booking is cancelled or
 // still debited ("预约会取消吗", "will my scheduled payment still go out").
 func asksAboutBooking(text string) bool {

@@ -960,3 +960,27 @@ func TestAnUnsureAnswerOffersAFlowOnce(t *testing.T) {
 		t.Errorf("%d reminder buttons, want one:\n%s", n, c.text())
 	}
 }
+
+// TestAFeeAskedAtAQuoteIsTheQuotesFee: "is there a fee for the phone one?"
+// and "有手续费吗" at a payoff quote got unsure answers (a probe), though the
+// quote lists its prepayment fee. The quote's parts answer; a fee asked
+// for another plan quotes that plan; how fees are worked out stays the
+// FAQ's.
+func TestAFeeAskedAtAQuoteIsTheQuotesFee(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(650, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	c.send("有手续费吗")
+	c.expect("报价的明细如下", "提前还款手续费", "还没有扣款")
+	c.send("手续费怎么算")
+	c.expect("ANSWER(early-repayment-fee")
+	c.send("手机那个有手续费吗")
+	c.expect("Redmi K70（订单号")
+	c.send("确认")
+	c.expect("提前还款成功")
+	if r := h.paid("C1"); r.PlanID != "P1" {
+		t.Errorf("paid plan %s, want P1 (the phone, quoted last)", r.PlanID)
+	}
+}

@@ -805,6 +805,17 @@ func quoteText(s *Step, flow string) (bool, error) {
 		case asksIfPaid(text): // "扣了吗", "did it go through": not yet
 			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
+		case asksQuoteFee(text): // "有手续费吗", "is there a fee for the phone one?": the quote's parts say
+			p, err := openPlanSaid(s, text)
+			if err != nil || p != nil && p.ID != s.slots.Plan {
+				if err != nil {
+					return true, err
+				}
+				return true, quotePlanSaid(s, flow, p)
+			}
+			if told, err := explainQuote(s, flow, text); told || err != nil {
+				return told, err
+			}
 		case asksAboutQuote(text): // "为什么是5074不是4999", "那笔预约会取消吗"
 			if told, err := explainQuote(s, flow, text); told || err != nil {
 				return told, err
