@@ -98,6 +98,9 @@ func (s *Server) unreadableAt(r *unreadableRecovery, offset int64) (int64, bool)
 	return id + 1, true
 }
 
+// telegramsUpdates is how Telegram's answer to getUpdates begins.
+var telegramsUpdates = regexp.MustCompile(`^\s*\{\s*"ok"\s*:\s*true\s*,\s*"result"\s*:\s*\[`)
+
 // updateIDAt finds the update_id Telegram writes first in each update.
 var updateIDAt = regexp.MustCompile(`\{\s*"update_id"\s*:\s*(\d+)`)
 
@@ -131,6 +134,9 @@ func (s *Server) firstUnreadable(offset int64) (int64, bool) {
 	}
 	if json.Unmarshal(body, &answer) == nil {
 		return 0, false // readable this time
+	}
+	if !telegramsUpdates.Match(body) {
+		return 0, false // not Telegram's answer (a proxy's page): nothing to skip
 	}
 	for _, m := range updateIDAt.FindAllSubmatch(body, -1) {
 		if id, err := strconv.ParseInt(string(m[1]), 10, 64); err == nil && id >= offset {

@@ -205,6 +205,38 @@ func TestPollingGetsPastAnUnreadableUpdate(t *testing.T) {
 	}
 }
 
+// A page in place of Telegram's answer (a proxy, a captive portal, with a
+// 200) is unreadable too, but it is not a corrupt update: nothing is
+// skipped, and every update is handled once Telegram answers again.
+func TestAProxysPageSkipsNoUpdate(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	r.echo()
+	first := r.srv.SendText(alice, "one")
+	r.run(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := r.srv.WaitConfirmed(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	r.srv.InjectFaults("getUpdates", 6, telegramtest.Fault{Page: "<html><body>Please sign in to the network</body></html>"})
+	r.srv.SendText(alice, "two")
+	last := r.srv.SendText(alice, "three")
+	if err := r.srv.WaitConfirmed(ctx, last); err != nil {
+		t.Fatalf("never confirmed: %v\n%s", err, r.logs)
+	}
+	var texts []string
+	for _, ev := range r.h.events() {
+		texts = append(texts, ev.Text)
+	}
+	if want := []string{"one", "two", "three"}; !slices.Equal(texts, want) {
+		t.Errorf("handled %q, want %q", texts, want)
+	}
+	if strings.Contains(r.logs.String(), "unreadable update skipped") {
+		t.Errorf("an update was skipped for a proxy's page:\n%s", r.logs)
+	}
+}
+
 func TestOnlyListedAgentsReachTheEngineFromTheStaffChat(t *testing.T) {
 	t.Parallel()
 	const staff = -100777

@@ -222,6 +222,9 @@ type Fault struct {
 	Description string
 	// MigrateTo is reported as parameters.migrate_to_chat_id (Migrated).
 	MigrateTo int64
+	// Page answers 200 with this HTML in place of Telegram's answer, as a
+	// proxy or a captive portal would.
+	Page string
 }
 
 // Blocked is a 403 "Forbidden: bot was blocked by the user", as Telegram
@@ -325,7 +328,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	delay := s.latency
 	f, faulty := s.takeFault(method)
 	s.mu.Unlock()
-	fails := faulty && (f.Status != 0 || f.Drop)
+	fails := faulty && (f.Status != 0 || f.Drop || f.Page != "")
 	if !s.sleep(r.Context(), delay+f.Delay) {
 		return
 	}
@@ -389,6 +392,9 @@ func writeFault(w http.ResponseWriter, f Fault) {
 	switch {
 	case f.Drop:
 		panic(http.ErrAbortHandler) // net/http closes the connection, logs nothing
+	case f.Page != "":
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(f.Page))
 	case f.Status == 429:
 		writeError(w, &apiError{code: 429, desc: fmt.Sprintf("Too Many Requests: retry after %d", f.RetryAfter), retryAfter: f.RetryAfter})
 	case f.Status >= 502 && f.Status <= 504:
