@@ -136,8 +136,13 @@ func switchTo(s *Step, text string, on, tell bool) (bool, error) {
 	for i, p := range open {
 		names[i] = p.Product
 	}
-	n := listChoice(switchPhrases.Replace(text), len(open), names)
+	t := switchPhrases.Replace(text)
+	n := listChoice(t, len(open), names)
 	if n == 0 {
+		n = planSaid(bare(t), open) // "turn off autopay for the laptop"
+	}
+	if kind, _ := kindSaid(bare(t)); n == 0 && kind < 0 && nameChoice(bare(t), names) == 0 {
+		// No plan named at all: the one plan it would change.
 		n = onlyOne(len(open), func(i int) bool { return open[i].AutoRepay != on })
 	}
 	if n == 0 {

@@ -60,25 +60,45 @@ type scheduledView struct {
 	BillDue bool            // that bill is unpaid
 }
 
-// bookingNamed reads a booking named by its period ("第7期", "period 7"),
-// by the day it runs ("今天的", "the one tomorrow") or by the day of the
-// month it runs ("取消14号那个", "the 14th", "Dec 14") or, failing that, its
-// bill is due ("15号的") — the one booking that fits, by its place in list;
-// 0 for none or several.
+// bookingNamed reads a booking named by its period ("第7期", "period 7")
+// or by the day of the month it runs ("取消14号那个", "on the 14th", "Dec
+// 14"; an English ordinal alone only past the list's length: "the 2nd
+// one" is its place) or, failing that, its bill is due ("15号的") — the
+// one booking that fits, by its place in list; 0 for none or several.
 func bookingNamed(s *Step, text string, list []*scheduledView) int {
 	var tries []func(v *scheduledView) bool
 	loc := s.e.cfg.Location
-	if n := firstNumber(periodSaid, text); n > 0 {
-		tries = append(tries, func(v *scheduledView) bool { return v.Period == n })
-	} else if n := firstNumber(daySaid, text); n > 0 {
+	n := firstNumber(daySaid, text)
+	if d := firstNumber(ordinalSaid, text); n == 0 && d > len(list) {
+		n = d
+	}
+	if p := firstNumber(periodSaid, text); p > 0 {
+		tries = append(tries, func(v *scheduledView) bool { return v.Period == p })
+	} else if n > 0 {
 		tries = append(tries, func(v *scheduledView) bool { return v.RunAt.In(loc).Day() == n },
 			func(v *scheduledView) bool { return v.DueDate != "" && v.DueDate.Time(loc).Day() == n })
-	} else if ahead, ok := relativeDay(text); ok {
-		day := supportbot.DateOf(s.now.In(loc).AddDate(0, 0, ahead), loc)
-		tries = append(tries, func(v *scheduledView) bool { return supportbot.DateOf(v.RunAt, loc) == day })
 	}
+	return firstFit(list, tries)
+}
+
+// bookingRunning reads a booking named by the day it runs, today or
+// tomorrow ("今天的", "the one tomorrow"): asked after its place and name,
+// since "the xiaomi book one, I'll pay it myself today" names the book.
+func bookingRunning(s *Step, text string, list []*scheduledView) int {
+	ahead, ok := relativeDay(text)
+	if !ok {
+		return 0
+	}
+	loc := s.e.cfg.Location
+	day := supportbot.DateOf(s.now.In(loc).AddDate(0, 0, ahead), loc)
+	return firstFit(list, []func(v *scheduledView) bool{func(v *scheduledView) bool { return supportbot.DateOf(v.RunAt, loc) == day }})
+}
+
+// firstFit is the place of the one booking of list the first try that any
+// fits fits, 0 when several fit it (no choice either) or none fits any.
+func firstFit(list []*scheduledView, tries []func(v *scheduledView) bool) int {
 	for _, fits := range tries {
-		if slices.ContainsFunc(list, fits) { // several fitting is no choice either
+		if slices.ContainsFunc(list, fits) {
 			return onlyOne(len(list), func(i int) bool { return fits(list[i]) })
 		}
 	}
@@ -107,12 +127,14 @@ func relativeDay(text string) (int, bool) {
 	return 0, false
 }
 
-const monthEN = `(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?`
+const monthEN = `(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|` +
+	`oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`
 
 var (
 	periodSaid = regexp.MustCompile(`第\s*([0-9]{1,2})\s*期|\b(?:period|installment|instalment)\s*(?:no\.?\s*|#\s*)?([0-9]{1,2})\b`)
-	daySaid    = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2})\s*(?:号|日)|\b([0-9]{1,2})(?:st|nd|rd|th)\b|` +
-		`\b` + monthEN + `\s+([0-9]{1,2})\b|\b([0-9]{1,2})\s+` + monthEN + `(?:\s|$)`)
+	daySaid    = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2})\s*(?:号|日)|\bon (?:the )?([0-9]{1,2})(?:st|nd|rd|th)?\b|` +
+		`\b` + monthEN + `\s+([0-9]{1,2})(?:st|nd|rd|th)?\b|\b([0-9]{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthEN + `(?:[^a-z]|$)`)
+	ordinalSaid = regexp.MustCompile(`\b([0-9]{1,2})(?:st|nd|rd|th)\b`)
 )
 
 func (v *scheduledView) line(s *Step) string { return v.lineAs(s, "cancel.item") }
@@ -278,6 +300,9 @@ func handleCancel(s *Step, a action) (bool, error) {
 			n := bookingNamed(s, text, list)
 			if n == 0 {
 				n = listChoice(text, len(list), names)
+			}
+			if n == 0 {
+				n = bookingRunning(s, text, list)
 			}
 			if n == 0 {
 				return false, nil

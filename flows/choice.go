@@ -56,7 +56,7 @@ func bankSaid(t, bank string) bool {
 		return bank != ""
 	}
 	for _, name := range banksEN[strings.TrimPrefix(bank, "中国")] {
-		if wordsIn(t, name) {
+		if wordsIn(otherBanksOfChina.Replace(t), name) {
 			return true
 		}
 	}
@@ -85,6 +85,12 @@ var banksEN = map[string][]string{
 	"邮政储蓄银行": {"psbc", "postal savings"},
 	"邮储银行":   {"psbc", "postal savings"},
 }
+
+// otherBanksOfChina takes out the English names that end as 中国银行's
+// does ("agricultural bank of china" is 农业银行, not "bank of china").
+var otherBanksOfChina = strings.NewReplacer("agricultural bank of china", "agricultural bank",
+	"industrial and commercial bank of china", "industrial and commercial", "construction bank of china", "construction bank",
+	"postal savings bank of china", "postal savings", "development bank of china", "development bank")
 
 // wordsIn reports whether words stand in t as whole words.
 func wordsIn(t, words string) bool {

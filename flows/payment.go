@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/looplab/fsm"
@@ -829,7 +830,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 				}
 				return true, quotePlanSaid(s, flow, p)
 			}
-		case (utf8.RuneCountInString(text) <= 20 || len(strings.Fields(text)) <= 8) && !declines(text):
+		case shortRequest(text) && !declines(text):
 			return quoteOnCardSaid(s, flow, text)
 		}
 	case "paying":
@@ -839,6 +840,14 @@ func quoteText(s *Step, flow string) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// shortRequest is a message short enough to be only a card named: 20
+// characters, or 8 words of English within 60 ("pay with the CMB card
+// instead please"; Chinese has no spaces to count words by).
+func shortRequest(text string) bool {
+	n := utf8.RuneCountInString(text)
+	return n <= 20 || n <= 60 && len(strings.Fields(text)) <= 8 && !strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) })
 }
 
 // quoteOnCardSaid takes a card named at a quote ("用建行的卡", "8888那张",

@@ -171,8 +171,9 @@ func aboutSomeoneElse(text string) bool {
 var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他人)` +
 	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?的?(?:账单|分期|欠款|账户|账号|订单|月供|注销)|` +
 	`[帮替给]我?(?:` + kin + `|妈|爸|别人)(?:提前)?(?:还|付|交)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
-	`\b(?:` + kinEN + `)['’]?s (?:[a-z]+ )?(?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|phone|laptop|tablet|pad)\b|` +
-	`\bon behalf of (?:my )?(?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) wants? (?:me )?to (?:pay|repay|check|see|close|cancel)`)
+	`\b(?:` + kinEN + `)['’]?s (?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|phone|laptop|tablet|pad)\b|` +
+	`\b(?:` + kinEN + `)['’]?s [a-z]+ (?:bills?|installments?|plans?|phone|laptop|tablet|pad)\b|` +
+	`\bon behalf of (?:my )?(?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) wants? to (?:pay|repay|check|see|close|cancel)`)
 
 // kinEN are the people a customer names as theirs, in English.
 const kinEN = `wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|brother|sister|` +
@@ -235,8 +236,8 @@ var orderNumber = regexp.MustCompile(`(?:^|[^0-9])([0-9]{12,14})(?:[^0-9]|$)`)
 // identified customer's plans, "" if none (or not identified).
 func (s *Step) otherOrderNamed(text string) (string, error) {
 	m := orderNumber.FindStringSubmatch(text)
-	if m == nil || s.conv.CustomerID == "" {
-		return "", nil
+	if m == nil || s.conv.CustomerID == "" || mobileTyped.MatchString(text) {
+		return "", nil // a phone ("+8613800138000") is namesAnotherPhone's
 	}
 	if ok, err := s.linked(); err != nil || !ok {
 		return "", err
@@ -345,7 +346,7 @@ var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:
 // personsEnglish is a name's bill in English ("show me Emily's bill"), or
 // a name asked about as overdue ("is Li Na overdue?").
 var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+)'s (?:bill|bills|installment|installments|account|plan|plans|loan|balance|payment)|` +
-	`\b(?:is|has|does) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have)\b`)
+	`\b(?:[Ii]s|[Hh]as|[Dd]oes) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have)\b`)
 
 // notEnglishNames begin with a capital and own a bill without being a
 // person ("Today's bill", "Xiaomi's plan").
@@ -618,7 +619,7 @@ func (e *Engine) route(s *Step) error {
 			s.say(s.T("step.aside") + "\n" + s.confirmHow())
 			return nil
 		}
-		if stepped && (s.conv.State == "choosing" || s.conv.State == "listed") && (saysYes(ev.Text) || clippedOks[bare(ev.Text)]) {
+		if stepped && (s.conv.State == "choosing" || s.conv.Flow == "autopay" && s.conv.State == "listed") && (saysYes(ev.Text) || clippedOks[bare(ev.Text)]) {
 			// "确认" at a list to pick from: nothing to confirm yet — the
 			// list still waits for a pick (not "nothing is waiting").
 			s.say(s.T("step.pick_first"))
@@ -702,9 +703,16 @@ func (e *Engine) route(s *Step) error {
 // at a quote) and keeps the step: the bill reads nothing the step holds,
 // and the quote was the customer's to confirm still. How to go on is said
 // below the bill.
-func (s *Step) billBeside() error {
+func (s *Step) billBeside(arg string) error {
+	sp := s.e.flows["bill"]
+	if ok, err := s.linked(); err != nil || !ok {
+		return s.startFlow("bill", arg) // the chat is someone else's now: the step goes
+	}
+	s.prefetchFor(sp)
 	flow, state, nonce, kept := s.conv.Flow, s.conv.State, s.conv.Nonce, s.slots
-	if err := s.startFlow("bill", ""); err != nil {
+	s.reset() // not left: it is back once the bill is shown
+	s.e.metrics.Flow("bill", "started")
+	if err := sp.start(s, arg); err != nil {
 		return err
 	}
 	s.conv.Flow, s.conv.State, s.conv.Nonce, s.slots = flow, state, nonce, kept
@@ -1137,6 +1145,9 @@ func (s *Step) freeText(text string) error {
 	}
 	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
 		s.conv.Misses = 0
+		if s.conv.Flow != "" && waitsForYes(s.conv.State) {
+			return s.billBeside(askedOverdue)
+		}
 		return s.startFlow("bill", askedOverdue)
 	}
 	if asksIfClosed(text) { // "我已经还清了 账户是不是注销了": their closure request says
@@ -1193,7 +1204,7 @@ func (s *Step) freeText(text string) error {
 				}
 				s.e.metrics.FAQ("flow")
 				if name == "bill" && s.conv.Flow != "" && waitsForYes(s.conv.State) {
-					return s.billBeside()
+					return s.billBeside("")
 				}
 				if err := s.startFlow(name, typedArg(name, text)); err != nil {
 					return err

@@ -1,0 +1,132 @@
+package flows_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"supportbot"
+)
+
+// Regressions a review of this round's changes found, each from a rule
+// that reached too far or not far enough.
+
+// TestAnOverdueQuestionAboutANamedPersonAnyCase: "Is Li Na overdue?" with
+// a capital Is was answered with the customer's own overdue periods.
+func TestAnOverdueQuestionAboutANamedPersonAnyCase(t *testing.T) {
+	_, c := faqSession(t, 900)
+	c.send("Is Li Na overdue?")
+	c.expect("我只能查看和办理你本人")
+}
+
+// TestOnesOwnPhoneWithItsCountryCodeIsNoOrderNumber: "+8613800138000" has
+// 13 digits like an order number, and was refused as another's order.
+func TestOnesOwnPhoneWithItsCountryCodeIsNoOrderNumber(t *testing.T) {
+	_, c := faqSession(t, 901)
+	c.send("查一下+8613800138000的账单")
+	c.reject("不在你名下的分期里")
+	c.expect("剩余待还")
+}
+
+// TestAnOverdueQuestionAtAQuoteKeepsTheQuote: "我逾期了吗" at a quote
+// showed the bills and dropped the quote, like "when is it due?" did.
+func TestAnOverdueQuestionAtAQuoteKeepsTheQuote(t *testing.T) {
+	h, c := faqSession(t, 902)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.expect("合计应付")
+	c.send("我逾期了吗")
+	c.send("确认")
+	if n := len(h.repayments("C1")); n != 1 {
+		t.Errorf("%d repayments, want the quote kept and confirmed", n)
+	}
+}
+
+// TestTheSecondOneAtTheCancelListIsItsPlace: "the 2nd one" picked the
+// booking that runs on the 2nd once English ordinals were read as days.
+func TestTheSecondOneAtTheCancelListIsItsPlace(t *testing.T) {
+	data := fixture()
+	for i := range data {
+		if data[i].Customer.ID != "C1" {
+			continue
+		}
+		for j := range data[i].Scheduled {
+			if data[i].Scheduled[j].ID == "S1" {
+				data[i].Scheduled[j].RunAt = time.Date(2026, 12, 2, 9, 0, 0, 0, shanghai)
+			}
+			if data[i].Scheduled[j].ID == "S2" {
+				data[i].Scheduled[j].RunAt = time.Date(2026, 11, 30, 9, 0, 0, 0, shanghai)
+			}
+		}
+	}
+	h := newHarness(t, data)
+	c := h.chat(903, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("/cancel_schedule")
+	c.send("the 2nd one")
+	if !strings.Contains(c.text(), "Xiaomi Book, period 3") {
+		t.Errorf("the 2nd one did not pick the second booking")
+	}
+}
+
+// TestATypedSwitchForANamedPlanNeverOffersAnother: "turn off autopay for
+// the laptop" (off already) offered to turn off the phone's, the one plan
+// it would have changed.
+func TestATypedSwitchForANamedPlanNeverOffersAnother(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(910, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("/autopay")
+	c.press("Redmi K70")
+	c.press("Turn it on")
+	if !h.plan("C1", "P1").AutoRepay {
+		t.Fatal("setup: K70 not on")
+	}
+	c.send("/autopay")
+	c.send("i want to turn off autopay for the laptop")
+	c.reject("Redmi K70")
+}
+
+// TestAgriculturalBankOfChinaIsNotBankOfChina: "bank of china" stands in
+// the English names of other banks.
+func TestAgriculturalBankOfChinaIsNotBankOfChina(t *testing.T) {
+	data := fixture()
+	for i := range data {
+		if data[i].Customer.ID == "C1" {
+			data[i].Cards = append(data[i].Cards, supportbot.Card{ID: "K3", Bank: "中国银行", Last4: "5555"})
+		}
+	}
+	h := newHarness(t, data)
+	c := h.chat(911, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("use my agricultural bank of china card")
+	c.reject("5555")
+}
+
+// TestOnesOwnPlanAtARelativesWordIsOnesOwn: the English someone-else
+// words refused requests about one's own plan.
+func TestOnesOwnPlanAtARelativesWordIsOnesOwn(t *testing.T) {
+	_, c := faqSession(t, 912)
+	c.send("/lang en")
+	for _, own := range []string{"my dad wants me to pay off my laptop early", "my husband's card payment failed, I want to pay my bill"} {
+		c.send(own)
+		t.Logf("%q:\n%s", own, c.text())
+		c.reject("I can only show and handle")
+	}
+}
+
+// TestAnOkAfterTheCardListIsNoPick: "好的" after /cards was told to pick
+// an item, as at auto-repayment's list, though nothing there waits for one.
+func TestAnOkAfterTheCardListIsNoPick(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(913, "zh")
+	c.identify(phoneZhang)
+	c.send("/cards")
+	c.send("好的")
+	c.reject("还没有选择")
+}
