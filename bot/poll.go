@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -89,6 +90,13 @@ func (s *Server) unreadableAt(r *unreadableRecovery, offset int64) (int64, bool)
 		s.log.Warn("unreadable getUpdates answer: reading one update at a time")
 		return offset, true
 	}
+	if last := s.lastTaken(); offset == 0 && last > 0 {
+		// Blind at start (offset 0), where an unreadable update shows no
+		// id to step past: every update up to the last one taken was
+		// taken, so asking from the one after it skips nothing.
+		s.log.Warn("unreadable getUpdates answer at start: asking from after the last update taken", "offset", last+1)
+		return last + 1, true
+	}
 	id, ok := s.firstUnreadable(offset)
 	if !ok {
 		return 0, false
@@ -148,4 +156,19 @@ func (s *Server) firstUnreadable(offset int64) (int64, bool) {
 	}
 	s.log.Error("an unreadable update with no id is first in line: getUpdates is stuck until Telegram drops it")
 	return 0, false
+}
+
+// lastTaken is the id of the last update taken in, while Telegram still
+// numbers updates on from it: taken within a day (Telegram keeps updates a
+// day, and picks new ids at random only after a week without any). 0 when
+// not known.
+func (s *Server) lastTaken() int64 {
+	if s.cfg.LastUpdate == nil {
+		return 0
+	}
+	id, at, err := s.cfg.LastUpdate(context.Background())
+	if err != nil || id <= 0 || s.cfg.Now().Sub(at) > 24*time.Hour {
+		return 0
+	}
+	return id
 }

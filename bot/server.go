@@ -62,6 +62,11 @@ type Config struct {
 	// Limits are kept in buckets every instance draws from. Nil: this
 	// process is the only sender, and the limits are kept in memory.
 	Shared SharedOutbox
+	// LastUpdate, if set, is the last update taken in (its id and when; 0
+	// for none). Polling starts blind, at offset 0; when the update first
+	// in line then cannot be read and shows no id, it asks from the one
+	// after the last taken — every one before it was taken already.
+	LastUpdate func(ctx context.Context) (int64, time.Time, error)
 	// Instance names this process in its claims (a random name when empty).
 	Instance string
 	// CommitTimeout bounds how long a webhook request waits for its update

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"supportbot"
@@ -232,4 +234,24 @@ func (tx *Tx) LatestEvent(ctx context.Context, subject string, at time.Time, fin
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// LastUpdateTaken is the id of the last Telegram update taken into the
+// inbox, and when; 0 when none is kept. Every update up to it was taken:
+// polling that starts blind (offset 0) may ask from the one after it.
+func (db *DB) LastUpdateTaken(ctx context.Context) (int64, time.Time, error) {
+	var source string
+	var at int64
+	err := db.read().queryRow(ctx, `SELECT source, received_at FROM inbox WHERE source LIKE 'u:%' ORDER BY id DESC LIMIT 1`).Scan(&source, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, time.Time{}, nil
+	} else if err != nil {
+		return 0, time.Time{}, fmt.Errorf("last update taken: %w", err)
+	}
+	update, _, _ := strings.Cut(strings.TrimPrefix(source, "u:"), ":") // "u:12:34", an agent's doing for chat 34
+	id, err := strconv.ParseInt(update, 10, 64)
+	if err != nil {
+		return 0, time.Time{}, nil // not an update's source after all
+	}
+	return id, fromMS(at), nil
 }

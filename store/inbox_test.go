@@ -375,3 +375,17 @@ func TestLatestEvent(t *testing.T) {
 		return nil
 	})
 }
+
+// TestLastUpdateTaken: the update taken last, whatever came after it (a
+// core event, a settled action), and an agent's doing keyed by its update.
+func TestLastUpdateTaken(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := open(t)
+	if id, _, err := db.LastUpdateTaken(ctx); err != nil || id != 0 {
+		t.Fatalf("empty inbox: %d, %v; want 0", id, err)
+	}
+	put(t, db, text(1, "u:41", "a"), text(2, "u:42:7", "agent's doing"), text(1, "e:ev-9:1", "core event"))
+	if id, at, err := db.LastUpdateTaken(ctx); err != nil || id != 42 || at.IsZero() {
+		t.Errorf("last update taken: %d at %v, %v; want 42", id, at, err)
+	}
+}

@@ -39,15 +39,16 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		shared = m.DB
 	}
 	srv, err := bot.New(ctx, bot.Config{
-		Shared:   shared,
-		Instance: m.Engine.Instance(),
-		Token:    m.Config.Token,
-		Endpoint: m.Config.APIEndpoint,
-		Commands: botCommands(),
-		Logger:   m.Logger,
-		Outbox:   m.DB,
-		Limits:   limits,
-		Metrics:  met,
+		Shared:     shared,
+		Instance:   m.Engine.Instance(),
+		Token:      m.Config.Token,
+		Endpoint:   m.Config.APIEndpoint,
+		Commands:   botCommands(),
+		Logger:     m.Logger,
+		Outbox:     m.DB,
+		LastUpdate: m.DB.LastUpdateTaken,
+		Limits:     limits,
+		Metrics:    met,
 		// Only listed agents act in the staff chat.
 		AgentChatID: m.Config.AgentChatID,
 		AgentIDs:    m.Config.AgentUserIDs,
