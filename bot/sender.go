@@ -905,6 +905,17 @@ func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply, from in
 		if topicLost(err) || topicNotModified(err) {
 			return 0, nil // closed, named or open already
 		}
+		if code := errorCode(err); (code == 400 || code == 403) && !r.CloseTopic {
+			// Refused for what it asks (an icon Telegram will not take, a
+			// right the bot lacks): a name is not worth the conversation,
+			// which goes on; a topic that will not open again is made anew
+			// by the next message, as a lost one is.
+			s.srv.log.Warn("topic change refused", "method", method, "ticket", r.TicketID, "err", scrub(err, s.srv.cfg.Token))
+			if r.ReopenTopic {
+				return 0, s.outbox.SetTicketTopic(ctx, r.TicketID, 0)
+			}
+			return 0, nil
+		}
 		return 0, err
 	}
 	if topic == 0 {

@@ -129,7 +129,10 @@ func (e *Engine) staffStep(s *Step) error {
 // topicClosed takes a person closing an open ticket's topic by hand. The
 // customer still writes: the post of their messages under way takes no
 // more (edits inside a closed topic would tell no one), and their next
-// message opens the topic again, as a new post the agents see.
+// message opens the topic again, as a new post the agents see. A customer
+// waiting for a reply — whose last lines may have joined the post as the
+// topic closed, the two updates taken together — is not left in a closed
+// topic: it opens again at once, with a note and their lines anew.
 func (d *desk) topicClosed() error {
 	t, err := d.e.st.TicketByTopic(d.s.ctx, d.s.ev.ThreadID)
 	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
@@ -137,14 +140,25 @@ func (d *desk) topicClosed() error {
 	} else if err != nil || t.Status != supportbot.TicketOpen {
 		return err
 	}
-	id := t.ID
-	d.s.do(func(ctx context.Context, tx Tx) error {
+	s, id, staff, now := d.s, t.ID, d.e.cfg.AgentChatID, d.s.now
+	s.do(func(ctx context.Context, tx Tx) error {
 		t, err := tx.Ticket(ctx, id)
 		if err != nil || t.Status != supportbot.TicketOpen {
 			return err
 		}
-		t.Relay.Closed, t.Relay.Reopen = true, true
-		return tx.UpdateTicket(ctx, t)
+		if t.WaitingSince.IsZero() || len(t.Relay.Lines) == 0 {
+			t.Relay.Closed, t.Relay.Reopen = true, true
+			return tx.UpdateTicket(ctx, t)
+		}
+		post := supportbot.RelayPost{Seq: t.Relay.Seq + 1, Started: now, Lines: t.Relay.Lines}
+		t.Relay = post
+		if err := tx.UpdateTicket(ctx, t); err != nil {
+			return err
+		}
+		s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: id, ReopenTopic: true},
+			supportbot.Reply{ChatID: staff, TicketID: id, Text: s.staffT("desk.reopened_waiting")},
+			supportbot.Reply{ChatID: staff, TicketID: id, Track: postTrack(id, post.Seq), Text: renderPost(d.e.cfg.Catalog, post)})
+		return nil
 	})
 	return nil
 }

@@ -412,18 +412,52 @@ func TestAContactSharedWithAPersonIsMaskedInTheTopic(t *testing.T) {
 // TestATopicClosedByHandOpensAgainForTheNextMessage: an admin (not an agent)
 // closed an open ticket's topic by hand while the customer's post was under
 // way. The customer's next line was an edit of that post, inside the closed
-// topic, and nobody was told. It is a new post now, and the topic opens again.
+// topic, and nobody was told. Now a customer waiting for a reply has the
+// topic open again at once, with a note and their lines anew — also when
+// the close and their next line come in one batch (the bot was down for
+// both: a probe); one not waiting has it opened by their next message, a
+// new post.
 func TestATopicClosedByHandOpensAgainForTheNextMessage(t *testing.T) {
 	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	admin := telegramtest.User{ID: 9100, FirstName: "Admin"}
 	c := a.customer(7707, "zh")
 	c.say("/agent", "排在第 1 位")
 	topic := a.ticketTopic(1)
 	a.srv.SendText(c.user, "第一句")
 	first := a.topicShows(topic, "👤 第一句")
-	admin := telegramtest.User{ID: 9100, FirstName: "Admin"}
+
+	a.stop() // the close and the next line taken together
 	if a.srv.CloseTopicAs(staffChat, topic, admin) == 0 {
 		t.Fatal("the topic was not open")
 	}
+	a.srv.SendText(c.user, "第二句")
+	a.start()
+	a.topicShows(topic, "客户还在等回复")
+	shown := false
+	for _, m := range a.srv.Messages(staffChat) {
+		if m.FromBot && m.ThreadID == topic && m.MessageID != first.MessageID && strings.Contains(m.Text, "第二句") {
+			shown = true
+		}
+	}
+	if !shown {
+		t.Errorf("the line sent as the topic closed is in no new message:\n%s", a.chatText(staffChat, topic))
+	}
+	waitOpen := func() {
+		t.Helper()
+		deadline := time.Now().Add(deskWait)
+		for tp, _ := a.srv.Topic(staffChat, topic); tp.Closed; tp, _ = a.srv.Topic(staffChat, topic) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the topic stays closed: %+v", tp)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitOpen()
+
+	// Answered, then closed by hand: the next line opens it, a new post.
+	a.agentSays(agentWang, topic, "在的")
+	c.next("在的")
+	a.srv.CloseTopicAs(staffChat, topic, admin)
 	deadline := time.Now().Add(deskWait)
 	for {
 		tk, err := a.botDB().TicketByTopic(t.Context(), topic)
@@ -435,14 +469,32 @@ func TestATopicClosedByHandOpensAgainForTheNextMessage(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	a.srv.SendText(c.user, "第二句")
-	second := a.topicShows(topic, "👤 第二句")
-	if second.MessageID == first.MessageID {
-		t.Errorf("the second line was an edit of the first post, inside the closed topic")
+	a.srv.SendText(c.user, "第三句")
+	third := a.topicShows(topic, "👤 第三句")
+	if third.MessageID == first.MessageID {
+		t.Errorf("the third line was an edit of an old post")
 	}
-	if tp, _ := a.srv.Topic(staffChat, topic); tp.Closed {
-		t.Errorf("the topic stays closed: %+v", tp)
+	waitOpen()
+}
+
+// TestARefusedTopicRenameEndsNoHandoff: one editForumTopic refused (an
+// icon Telegram would not take) referred the ticket to the hotline: the
+// customer was told the hand-off ended, and the agent's next reply never
+// reached them (a probe). A rename is not worth the conversation.
+func TestARefusedTopicRenameEndsNoHandoff(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7708, "zh")
+	c.say("/agent", "排在第 1 位")
+	topic := a.ticketTopic(1)
+	a.srv.InjectFaults("editForumTopic", 1, telegramtest.Fault{Status: 400, Description: "Bad Request: ICON_EMOJI_INVALID"})
+	a.agentSays(agentWang, topic, "/claim")
+	c.next("王丽 正在为你服务")
+	a.agentSays(agentWang, topic, "您好，我来处理")
+	c.next("您好，我来处理")
+	if text := a.chatText(c.user.ID, 0); strings.Contains(text, "无法把你转给在线客服") {
+		t.Errorf("the customer was told the hand-off ended:\n%s", text)
 	}
-	a.agentSays(agentWang, topic, "在的")
-	c.next("在的")
+	if list := a.run("tickets"); strings.Contains(list, "referred") || !strings.Contains(list, "open") {
+		t.Errorf("tickets:\n%s", list)
+	}
 }
