@@ -506,12 +506,14 @@ func (d *desk) button() error {
 	switch {
 	case t.Status != supportbot.TicketOpen:
 		edit(s.staffT("agent.ticket_closed", "ticket", t.ID))
-	case c.Action == "keep", c.Action == "take" && ev.UserID == t.AgentID:
-		// "✋ 接手" pressed by the agent who holds it: theirs already, no
-		// transfer to themselves.
-		edit(s.staffT("desk.take_cancelled", "agent", or(t.AgentName, "—")))
-	case c.Action == "take" && t.AgentID != agent, c.Action == "to" && t.AgentID == agent:
+	case (c.Action == "take" || c.Action == "keep") && t.AgentID != agent, c.Action == "to" && t.AgentID == agent:
 		edit(s.staffT("desk.stale")) // someone else acted first
+	case c.Action == "take" && ev.UserID == t.AgentID:
+		// "✋ 接手" pressed by the agent who holds it: theirs already, no
+		// transfer to themselves, and the question stays for the colleague
+		// who asked (not "cancelled").
+	case c.Action == "keep":
+		edit(s.staffT("desk.take_cancelled", "agent", or(t.AgentName, "—")))
 	case c.Action == "take":
 		edit(s.staffT("desk.taken", "agent", ev.FirstName, "from", t.AgentName))
 		d.pass(supportbot.Agent{ID: ev.UserID, Name: ev.FirstName})
