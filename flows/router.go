@@ -1178,16 +1178,14 @@ func (s *Step) freeText(text string) error {
 					if aboutSomeoneElse(text) || s.namesAnotherPhone(text) || s.namesAnotherPerson(text) {
 						// "帮我查下我老婆的账单": the chat's own customer is not
 						// who is asked about, and must not be shown as if.
-						s.ownOnly()
+						s.ownOnly(s.T("others.own_only"))
 						return nil
 					}
 					// "show bill for order 5240607345678", another's order:
 					// not answered with the customer's own bill.
 					if order, err := s.otherOrderNamed(text); err != nil || order != "" {
 						if err == nil {
-							s.conv.Misses = 0
-							s.say(s.T("others.order_not_yours", "order", order),
-								[]supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
+							s.ownOnly(s.T("others.order_not_yours", "order", order))
 						}
 						return err
 					}
@@ -1224,7 +1222,7 @@ func (s *Step) freeText(text string) error {
 			if c.ID == "oos-not-covered" && aboutSomeoneElse(text) {
 				// "替我朋友还一下这期" read as "can a friend pay for me":
 				// either way about another person's payment.
-				s.ownOnly()
+				s.ownOnly(s.T("others.own_only"))
 				return nil
 			}
 			// Not ours: say where to go, with a person one tap away.
@@ -1276,11 +1274,12 @@ func (s *Step) freeText(text string) error {
 	return nil
 }
 
-// ownOnly answers a request about another person's installments: the bot
-// serves each customer for themselves; their own bill is a tap away.
-func (s *Step) ownOnly() {
+// ownOnly answers a request about another person's installments (or
+// order) with text: the bot serves each customer for themselves, and their
+// own bill is a tap away.
+func (s *Step) ownOnly(text string) {
 	s.conv.Misses = 0
-	s.say(s.T("others.own_only"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
+	s.say(text, []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
 }
 
 // asksLanguage reports a short message about the language the bot speaks.
