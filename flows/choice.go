@@ -153,8 +153,10 @@ var pickFiller = strings.NewReplacer("那个", "", "那笔", "", "这个", "", "
 
 // followFiller is what may stand beside the kind of device in a follow-up
 // asking about another plan ("那笔记本那个呢", "what about the laptop").
-var followFiller = strings.NewReplacer("那个", "", "那笔", "", "这个", "", "那", "", "的", "", "呢", "", "还有", "",
-	"what about", "", "how about", "", "and", "", "the ", "", "my ", "", " one", "", " ", "")
+var followFiller = strings.NewReplacer("我说的是", "", "我要的是", "", "不对", "", "换成", "", "改成", "", "是", "",
+	"那个", "", "那笔", "", "这个", "", "那", "", "的", "", "呢", "", "还有", "", "，", "", ",", "",
+	"what about", "", "how about", "", "actually", "", "i meant", "", "i mean", "", "sorry", "", "wrong one", "", "no ", "",
+	"and", "", "the ", "", "my ", "", " one", "", " ", "")
 
 // kindFollowUp reports a short follow-up naming a kind of device and
 // nothing else ("笔记本呢", "what about the laptop?").

@@ -578,15 +578,24 @@ func TestAYesAfterBeingToldHowGoesThrough(t *testing.T) {
 		t.Errorf("%d repayments, want the one confirmed", n)
 	}
 
-	// A message the bot cannot place, at a step: it says so, and how the
-	// step goes on; "proceed" then goes on.
+	// "proceed" goes on like "continue". A message the bot cannot place
+	// at a step may have been a correction ("actually the laptop"): a yes
+	// right after it is asked again (a probe saw a how-to said there let
+	// the next 确认 pay the plan the customer had just corrected).
 	e := h.chat(301, "en")
 	e.identify(phoneBob)
 	e.send("/close_account")
-	e.send("flibbertigibbet")
-	e.expect("tap this step's button above to confirm")
 	e.send("proceed")
 	e.expect("last 4 characters of the ID card")
+	c.send("/repay") // the customer's one open plan: its quote at once
+	c.expect("提前结清报价")
+	c.send("flibbertigibbet")
+	c.reject("To pay")
+	c.send("确认")
+	c.expect("刚才回答了别的问题")
+	if n := len(h.repayments("C6")); n != 1 {
+		t.Errorf("%d repayments, want only the first: a yes after a message not understood is asked again", n)
+	}
 }
 
 // TestTheBillAskedAtAQuoteKeepsTheQuote: "when is it due?" at a quote

@@ -130,3 +130,23 @@ func TestAnOkAfterTheCardListIsNoPick(t *testing.T) {
 	c.send("好的")
 	c.reject("还没有选择")
 }
+
+// TestACorrectionNamingAnotherPlanQuotesIt: "actually the laptop" at the
+// phone's quote got "not sure" with the way to confirm, and the 确认 after
+// it paid off the phone (a probe). A correction naming another plan quotes
+// that plan; the confirm pays what was quoted last.
+func TestACorrectionNamingAnotherPlanQuotesIt(t *testing.T) {
+	for _, said := range []string{"actually the laptop", "I meant the laptop", "我说的是笔记本", "不对，换成笔记本"} {
+		h := newHarness(t, fixture())
+		c := h.chat(920, "zh")
+		c.identify(phoneZhang)
+		c.send("/repay")
+		c.press("Redmi K70")
+		c.send(said)
+		c.expect("Xiaomi Book（订单号")
+		c.send("确认")
+		if r := h.paid("C1"); r.PlanID != "P2" {
+			t.Errorf("%q, then 确认: paid %+v, want the laptop (P2)", said, r)
+		}
+	}
+}

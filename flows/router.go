@@ -1249,27 +1249,24 @@ func (s *Step) freeText(text string) error {
 		}
 	}
 	menu := s.menuBtn(s.T("btn.menu"), "menu")
-	how := ""
-	if s.conv.Flow != "" && waitsForYes(s.conv.State) {
-		// "proceed" at a step: nothing was answered, and the step still
-		// waits — said how to go on, so the next yes is for it.
-		how = "\n" + s.confirmHow()
-	}
+	// At a step, what was not understood may have been a correction
+	// ("actually the laptop"): a yes right after it is asked again (Aside),
+	// and no "type 确认" is said here to be refused then.
 	switch {
 	case s.conv.Misses >= 2:
 		// Missed again: a person first, and what it might still be below.
 		s.e.metrics.FAQ("missed")
 		if len(rows) > 0 {
-			s.say(s.T("faq.offer_human_or")+how, append([][]supportbot.Button{{s.humanBtn()}}, append(rows, []supportbot.Button{menu})...)...)
+			s.say(s.T("faq.offer_human_or"), append([][]supportbot.Button{{s.humanBtn()}}, append(rows, []supportbot.Button{menu})...)...)
 			return nil
 		}
-		s.say(s.T("faq.offer_human")+how, []supportbot.Button{s.humanBtn()}, []supportbot.Button{menu})
+		s.say(s.T("faq.offer_human"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{menu})
 	case len(rows) > 0:
 		s.e.metrics.FAQ("unsure")
-		s.say(s.T("faq.suggest")+how, append(rows, []supportbot.Button{s.humanBtn(), menu})...)
+		s.say(s.T("faq.suggest"), append(rows, []supportbot.Button{s.humanBtn(), menu})...)
 	default:
 		s.e.metrics.FAQ("missed")
-		s.say(s.T("faq.none")+how, []supportbot.Button{s.humanBtn()}, []supportbot.Button{menu})
+		s.say(s.T("faq.none"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{menu})
 	}
 	return nil
 }
