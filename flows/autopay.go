@@ -198,6 +198,22 @@ func handleAutopay(s *Step, a action) (bool, error) {
 		if s.slots.On {
 			label = s.T("autopay.btn_confirm_on")
 		}
+		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" {
+			// "开启笔记本的", "actually the laptop" at the phone's: that
+			// plan's question, never a yes to this one.
+			if p, err := openPlanSaid(s, switchPhrases.Replace(strings.ToLower(s.ev.Text))); err != nil || p != nil && p.ID != s.slots.Plan {
+				if err != nil {
+					return true, err
+				}
+				on := s.slots.On
+				if said, ok := switchSaid(strings.ToLower(s.ev.Text)); ok {
+					on = said
+				}
+				return true, pickAutopay(s, p.ID, on)
+			} else if on, ok := switchSaid(strings.ToLower(s.ev.Text)); ok && p != nil && on == s.slots.On && !asks(s.ev.Text) {
+				return true, confirmAutopay(s, s.slots.Plan, on) // "开启手机的" at the phone's: its own switch, its plan named
+			}
+		}
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && (agrees(s.ev.Text) || typedLabel(s.ev.Text, label) ||
 			switchWords[s.slots.On][bare(s.ev.Text)]) {
 			return true, confirmAutopay(s, s.slots.Plan, s.slots.On)

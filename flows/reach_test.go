@@ -150,3 +150,22 @@ func TestACorrectionNamingAnotherPlanQuotesIt(t *testing.T) {
 		}
 	}
 }
+
+// TestACorrectionAtAnAutoRepaymentQuestion: "actually the laptop" at the
+// phone's auto-repayment question, then a yes, turned the phone's on (a
+// probe). Naming another plan asks for that one; naming its own plan with
+// its own switch ("开启手机的") is its yes.
+func TestACorrectionAtAnAutoRepaymentQuestion(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(921, "zh")
+	c.identify(phoneZhang)
+	c.send("/autopay")
+	c.press("开启 1. Redmi K70")
+	c.send("actually the laptop")
+	c.expect("确认为「Xiaomi Book」开启自动还款吗")
+	c.send("开启笔记本的")
+	c.expect("已为「Xiaomi Book」开启自动还款")
+	if h.plan("C1", "P1").AutoRepay || !h.plan("C1", "P2").AutoRepay {
+		t.Errorf("auto-repay P1 %v, P2 %v; want off, on", h.plan("C1", "P1").AutoRepay, h.plan("C1", "P2").AutoRepay)
+	}
+}
