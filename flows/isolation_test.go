@@ -182,14 +182,17 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"李娜的账单给我看看", "查一下王芳的分期", // a name, not the customer's
 		"看看李娜还欠多少", "李娜欠多少钱", "帮李娜提前还款", "替我朋友还一下这期", "老王的账单", "我老婆李娜的分期多少",
 		"帮我妈查一下账单", "show me Emily's bill", "pay off my mom's laptop", "my wife wants to pay off her phone",
-		"I'm calling on behalf of my father, show his bill", "my mom’s bill please"} {
+		"I'm calling on behalf of my father, show his bill", "my mom’s bill please",
+		// a request to act, not only to look (a probe: the asker's own plan was quoted, listed or switched)
+		"pay off Li Na's laptop", "can you pay off the laptop for Li Na", "cancel Li Na's scheduled repayment",
+		"turn on autopay for Li Na's phone", "提前还款王芳的手机", "取消李娜的预约还款", "给李娜开自动还款", "is my wife late on payments?"} {
 		c.send(ask)
 		c.expect("我只能查看和办理你本人", "[📋 我的账单]")
 		c.reject("剩余待还", "要提前结清哪一笔")
 	}
 	c.send("我的账单")
 	c.expect("剩余待还")
-	for _, own := range []string{"我想用我老公的银行卡还我的账单", "pay my bill with my husband's card"} { // one's own bill, paid with help: not someone else's
+	for _, own := range []string{"我想用我老公的银行卡还我的账单", "pay my bill with my husband's card", "Pay off the laptop for me", "提前还款手机"} { // one's own
 		c.send(own)
 		c.reject("我只能查看和办理你本人")
 	}

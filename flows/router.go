@@ -173,7 +173,8 @@ var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他�
 	`[帮替给]我?(?:` + kin + `|妈|爸|别人)(?:提前)?(?:还|付|交)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
 	`\b(?:` + kinEN + `)['’]?s (?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|phone|laptop|tablet|pad)\b|` +
 	`\b(?:` + kinEN + `)['’]?s [a-z]+ (?:bills?|installments?|plans?|phone|laptop|tablet|pad)\b|` +
-	`\bon behalf of (?:my )?(?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) wants? to (?:pay|repay|check|see|close|cancel)`)
+	`\bon behalf of (?:my )?(?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) wants? to (?:pay|repay|check|see|close|cancel)|` +
+	`\b(?:is|has|does|did|was) my (?:` + kinEN + `)\b`)
 
 // kinEN are the people a customer names as theirs, in English.
 const kinEN = `wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|brother|sister|` +
@@ -316,8 +317,12 @@ func (s *Step) namesAnotherPerson(text string) bool {
 		}
 	}
 	for _, m := range personsEnglish.FindAllStringSubmatch(text, 3) {
-		if name := m[1] + m[2]; !notEnglishNames[strings.ToLower(strings.Fields(name)[0])] {
-			names = append(names, name)
+		words := strings.Fields(m[1] + m[2] + m[3])
+		for len(words) > 1 && leadingWords[strings.ToLower(words[0])] { // "Show Emily's bill"
+			words = words[1:]
+		}
+		if !slices.ContainsFunc(words, func(w string) bool { return notEnglishNames[strings.ToLower(w)] || leadingWords[strings.ToLower(w)] }) {
+			names = append(names, strings.Join(words, " "))
 		}
 	}
 	if len(names) == 0 {
@@ -338,21 +343,31 @@ func (s *Step) namesAnotherPerson(text string) bool {
 
 // personsThing is installments, a bill or a debt, as a person's are asked
 // for.
-var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期)`)
+var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板)`)
 
 // forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
-var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:还|付|交|查|看)`)
+var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:还|付|交|查|看|开|关|取消)`)
 
 // personsEnglish is a name's bill in English ("show me Emily's bill"), or
 // a name asked about as overdue ("is Li Na overdue?").
-var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+)'s (?:bill|bills|installment|installments|account|plan|plans|loan|balance|payment)|` +
-	`\b(?:[Ii]s|[Hh]as|[Dd]oes) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have)\b`)
+var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)['’]s (?:[a-z]+ )?(?:bills?|installments?|account|plans?|loans?|balance|payments?|laptop|phone|pad|tablet|scheduled|autopay|booking)\b|` +
+	`\b(?:[Ii]s|[Hh]as|[Dd]oes) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have)\b|` +
+	`\bfor ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b`)
 
 // notEnglishNames begin with a capital and own a bill without being a
 // person ("Today's bill", "Xiaomi's plan").
 var notEnglishNames = map[string]bool{"today": true, "this": true, "last": true, "next": true, "month": true, "week": true,
 	"year": true, "xiaomi": true, "redmi": true, "mi": true, "my": true, "the": true, "it": true, "that": true, "what": true,
-	"who": true, "where": true, "yesterday": true, "tomorrow": true}
+	"who": true, "where": true, "yesterday": true, "tomorrow": true, "january": true, "february": true, "march": true,
+	"april": true, "may": true, "june": true, "july": true, "august": true, "september": true, "october": true,
+	"november": true, "december": true, "monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
+	"saturday": true, "sunday": true, "me": true, "you": true, "now": true, "both": true, "all": true, "poco": true}
+
+// leadingWords begin an English sentence with a capital before a name
+// ("Show Emily's bill", "Pay off Li Na's laptop"): not the name.
+var leadingWords = map[string]bool{"show": true, "pay": true, "check": true, "cancel": true, "turn": true, "see": true,
+	"please": true, "can": true, "could": true, "what": true, "how": true, "is": true, "off": true, "give": true, "tell": true,
+	"i": true, "and": true, "but": true, "so": true}
 
 // personBefore lists the names text ends with: two to four Han characters
 // that read as a name (personName) and stand at the start of the message
@@ -376,7 +391,7 @@ func personBefore(text string) []string {
 // nameLead reports a character a name may follow in a request (or after
 // whom they are: "我老婆李娜的分期").
 func nameLead(r rune) bool {
-	return unicode.IsSpace(r) || unicode.IsPunct(r) || strings.ContainsRune("查看给帮是把下要问替婆公妈爸友哥姐弟妹儿女", r)
+	return unicode.IsSpace(r) || unicode.IsPunct(r) || strings.ContainsRune("查看给帮是把下要问替婆公妈爸友哥姐弟妹儿女消款", r) // …取消, 提前还款…
 }
 
 // personName reports Han characters that read as a person's name: a
@@ -1145,6 +1160,10 @@ func (s *Step) freeText(text string) error {
 	}
 	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
 		s.conv.Misses = 0
+		if aboutSomeoneElse(text) || s.namesAnotherPerson(text) { // "is my mom overdue?": not their own status
+			s.ownOnly(s.T("others.own_only"))
+			return nil
+		}
 		if s.conv.Flow != "" && waitsForYes(s.conv.State) {
 			return s.billBeside(askedOverdue)
 		}
