@@ -1178,7 +1178,7 @@ func (s *Step) freeText(text string) error {
 		return s.startFlow("close", "")
 	}
 	c := s.e.cfg.Classifier.Classify(text)
-	if !c.Confident && !orderDeskWords(text) {
+	if (!c.Confident || c.Kind == "out_of_scope" && c.ID == "oos-order") && !orderDeskWords(text) {
 		// "订单号5240823567812的还款计划": an order of their own, not the
 		// mall's order desk — its schedule.
 		if plan, err := s.ownOrderNamed(text); err != nil || plan != "" {
@@ -1187,6 +1187,12 @@ func (s *Step) freeText(text string) error {
 				return err
 			}
 			return showSchedule(s, plan)
+		}
+		if order, err := s.otherOrderNamed(text); err != nil || order != "" { // another's order, asked as one's own plan
+			if err == nil {
+				s.ownOnly(s.T("others.order_not_yours", "order", order))
+			}
+			return err
 		}
 	}
 	if c.Confident {
