@@ -78,7 +78,21 @@ func bookingNamed(s *Step, text string, list []*scheduledView) int {
 		tries = append(tries, func(v *scheduledView) bool { return v.RunAt.In(loc).Day() == n },
 			func(v *scheduledView) bool { return v.DueDate != "" && v.DueDate.Time(loc).Day() == n })
 	}
-	return firstFit(list, tries)
+	return firstFit(list, ofKindSaid(text, tries))
+}
+
+// ofKindSaid narrows tries to the bookings of the kind of device text
+// names, if it names one: "phone period 3" is never the laptop's period 3.
+func ofKindSaid(text string, tries []func(v *scheduledView) bool) []func(v *scheduledView) bool {
+	kind, _ := kindSaid(bare(text))
+	if kind < 0 {
+		return tries
+	}
+	narrowed := make([]func(v *scheduledView) bool, len(tries))
+	for i, fits := range tries {
+		narrowed[i] = func(v *scheduledView) bool { return kindShown(v.Product) == kind && fits(v) }
+	}
+	return narrowed
 }
 
 // bookingRunning reads a booking named by the day it runs, today or
@@ -91,7 +105,7 @@ func bookingRunning(s *Step, text string, list []*scheduledView) int {
 	}
 	loc := s.e.cfg.Location
 	day := supportbot.DateOf(s.now.In(loc).AddDate(0, 0, ahead), loc)
-	return firstFit(list, []func(v *scheduledView) bool{func(v *scheduledView) bool { return supportbot.DateOf(v.RunAt, loc) == day }})
+	return firstFit(list, ofKindSaid(text, []func(v *scheduledView) bool{func(v *scheduledView) bool { return supportbot.DateOf(v.RunAt, loc) == day }}))
 }
 
 // firstFit is the place of the one booking of list the first try that any
@@ -303,6 +317,12 @@ func handleCancel(s *Step, a action) (bool, error) {
 			}
 			if n == 0 {
 				n = bookingRunning(s, text, list)
+			}
+			if _, today := relativeDay(text); n == 0 && (firstNumber(periodSaid, text) > 0 || firstNumber(daySaid, text) > 0 || today) {
+				// A period or a day no booking of the list (of the device
+				// named) fits: the list still waits, and says so.
+				s.say(s.T("cancel.none_fits"))
+				return true, nil
 			}
 			if n == 0 {
 				return false, nil

@@ -169,3 +169,18 @@ func TestACorrectionAtAnAutoRepaymentQuestion(t *testing.T) {
 		t.Errorf("auto-repay P1 %v, P2 %v; want off, on", h.plan("C1", "P1").AutoRepay, h.plan("C1", "P2").AutoRepay)
 	}
 }
+
+// TestAPeriodOfAnotherDeviceAtTheCancelListPicksNone: "phone period 3" at
+// the cancel list picked the laptop's period 3 (a probe): the device named
+// narrows the list, and when nothing fits the list says so and still waits.
+func TestAPeriodOfAnotherDeviceAtTheCancelListPicksNone(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(922, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("/cancel_schedule")
+	c.send("phone period 3")
+	c.expect("No scheduled repayment in the list fits that")
+	c.send("phone period 7")
+	c.expect("Cancel this scheduled repayment?", "Redmi K70, period 7")
+}
