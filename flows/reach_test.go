@@ -184,3 +184,19 @@ func TestAPeriodOfAnotherDeviceAtTheCancelListPicksNone(t *testing.T) {
 	c.send("phone period 7")
 	c.expect("Cancel this scheduled repayment?", "Redmi K70, period 7")
 }
+
+// TestARemindersRequestAtAQuoteKeepsIt: "remind me 2 days before" at a
+// quote turned reminders on and dropped the quote; the 确认 after found
+// nothing waiting (a probe). Reminders are set beside the step, which stays.
+func TestARemindersRequestAtAQuoteKeepsIt(t *testing.T) {
+	h, c := faqSession(t, 923)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("remind me 2 days before please")
+	c.expect("还没有扣款")
+	c.send("确认")
+	c.expect("提前还款成功")
+	if r := h.paid("C1"); r.PlanID != "P1" {
+		t.Errorf("paid %+v, want the phone's quote kept and paid", r)
+	}
+}

@@ -714,19 +714,19 @@ func (e *Engine) route(s *Step) error {
 	}
 }
 
-// billBeside shows the bill at a step waiting for a yes ("when is it due?"
-// at a quote) and keeps the step: the bill reads nothing the step holds,
-// and the quote was the customer's to confirm still. How to go on is said
-// below the bill.
-func (s *Step) billBeside(arg string) error {
-	sp := s.e.flows["bill"]
+// beside runs a one-step flow — the bill ("when is it due?" at a quote),
+// reminders ("remind me 2 days before") — at a step waiting for a yes, and
+// keeps the step: that flow reads and sets nothing the step holds, and the
+// quote was the customer's to confirm still. How to go on is said below.
+func (s *Step) beside(name, arg string) error {
+	sp := s.e.flows[name]
 	if ok, err := s.linked(); err != nil || !ok {
-		return s.startFlow("bill", arg) // the chat is someone else's now: the step goes
+		return s.startFlow(name, arg) // the chat is someone else's now: the step goes
 	}
 	s.prefetchFor(sp)
 	flow, state, nonce, kept := s.conv.Flow, s.conv.State, s.conv.Nonce, s.slots
-	s.reset() // not left: it is back once the bill is shown
-	s.e.metrics.Flow("bill", "started")
+	s.reset() // not left: it is back once the other has answered
+	s.e.metrics.Flow(name, "started")
 	if err := sp.start(s, arg); err != nil {
 		return err
 	}
@@ -1165,7 +1165,7 @@ func (s *Step) freeText(text string) error {
 			return nil
 		}
 		if s.conv.Flow != "" && waitsForYes(s.conv.State) {
-			return s.billBeside(askedOverdue)
+			return s.beside("bill", askedOverdue)
 		}
 		return s.startFlow("bill", askedOverdue)
 	}
@@ -1226,8 +1226,8 @@ func (s *Step) freeText(text string) error {
 					return err
 				}
 				s.e.metrics.FAQ("flow")
-				if name == "bill" && s.conv.Flow != "" && waitsForYes(s.conv.State) {
-					return s.billBeside("")
+				if (name == "bill" || name == "remind") && s.conv.Flow != "" && waitsForYes(s.conv.State) {
+					return s.beside(name, typedArg(name, text))
 				}
 				if err := s.startFlow(name, typedArg(name, text)); err != nil {
 					return err
