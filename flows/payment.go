@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -843,11 +844,11 @@ func quoteText(s *Step, flow string) (bool, error) {
 }
 
 // shortRequest is a message short enough to be only a card named: 20
-// characters, or 8 words of English within 60 ("pay with the CMB card
+// characters, or 10 words of English within 60 ("pay with the CMB card
 // instead please"; Chinese has no spaces to count words by).
 func shortRequest(text string) bool {
 	n := utf8.RuneCountInString(text)
-	return n <= 20 || n <= 60 && len(strings.Fields(text)) <= 8 && !strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+	return n <= 20 || n <= 60 && len(strings.Fields(text)) <= 10 && !strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) })
 }
 
 // quoteOnCardSaid takes a card named at a quote ("用建行的卡", "8888那张",
@@ -858,23 +859,80 @@ func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {
 		return true, err
 	}
 	n := cardChoice(bare(text), cards)
+	current := s.slots.Quote.Card
+	if i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == current }); i >= 0 {
+		current = cards[i].Masked()
+	}
+	if n == 0 {
+		return otherCardAsked(s, flow, text, cards, current)
+	}
 	switch {
-	case n == 0:
-		return false, nil
 	case cards[n-1].ID == s.slots.Quote.Card: // "pay with 4321", the quote's own
 		s.say(s.T("repay.card_quoted", "card", cards[n-1].Masked()) + "\n" + s.confirmHow())
 		return true, nil
 	case cards[n-1].Frozen:
-		current := s.slots.Quote.Card
-		if i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == current }); i >= 0 {
-			current = cards[i].Masked()
-		}
 		s.say(s.T("repay.card_frozen_said", "card", cards[n-1].Masked(), "current", current))
 		return true, nil
 	}
 	s.slots.Card = cards[n-1].ID
 	return true, quoteOwnPlan(s, flow, s.slots.Plan, "")
 }
+
+// otherCardAsked takes a card asked for at a quote that is none of the
+// customer's ("use card 6666") or not named ("换一张卡", "use my other
+// card"): the one other card that can pay quotes again on it; otherwise
+// the customer's cards are listed, and the quote stays as it was — never
+// the card list in its place, where the 确认 after would find nothing.
+func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current string) (bool, error) {
+	l := strings.ToLower(text)
+	last4 := cardDigits.FindStringSubmatch(l)
+	if !containsAny(l, "card", "卡", "尾号", "ending", "ends in") {
+		last4 = nil // "pay 1000": an amount, not a card
+	}
+	other := containsAny(l, "换一张", "换张", "换卡", "别的卡", "另一张", "其他卡", "其它卡", "other card", "another card",
+		"different card", "other one", "switch card", "change card")
+	if last4 == nil && !other {
+		return false, nil
+	}
+	var others []supportbot.Card
+	for _, c := range usableCards(cards) {
+		if c.ID != s.slots.Quote.Card {
+			others = append(others, c)
+		}
+	}
+	if last4 == nil && len(others) == 1 {
+		s.slots.Card = others[0].ID
+		return true, quoteOwnPlan(s, flow, s.slots.Plan, "")
+	}
+	list := make([]string, len(cards))
+	for i, c := range cards {
+		list[i] = c.Masked()
+		if c.Frozen {
+			list[i] += s.T("repay.card_frozen_mark")
+		}
+	}
+	key := "repay.card_which"
+	switch {
+	case last4 != nil:
+		key = "repay.card_none"
+	case len(others) == 0:
+		key = "repay.card_no_other"
+	}
+	sep := "、"
+	if s.conv.Lang == supportbot.LangEN {
+		sep = ", "
+	}
+	args := []any{"cards", strings.Join(list, sep), "current", current}
+	if last4 != nil {
+		args = append(args, "last4", last4[1])
+	}
+	s.say(s.T(key, args...) + "\n" + s.confirmHow())
+	return true, nil
+}
+
+// cardDigits is a card's last 4 digits said as a card's ("card 6666",
+// "6666那张", "尾号6666"): 4 digits standing alone.
+var cardDigits = regexp.MustCompile(`(?:^|[^0-9])([0-9]{4})(?:[^0-9]|$)`)
 
 // settledPayment tells the customer the outcome of a payment of flow: paid,
 // declined, refused by the core (a new quote is made when it went stale), or

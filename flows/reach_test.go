@@ -200,3 +200,28 @@ func TestARemindersRequestAtAQuoteKeepsIt(t *testing.T) {
 		t.Errorf("paid %+v, want the phone's quote kept and paid", r)
 	}
 }
+
+// TestACardTheCustomerHasNotAtAQuoteKeepsIt: "use card 6666" (no such card)
+// or "换一张卡" at a quote put the card list in its place, and the 确认
+// after found nothing waiting (a probe). A card none of theirs is told so,
+// with their cards; "another card" is the one other that can pay; the
+// quote stays either way.
+func TestACardTheCustomerHasNotAtAQuoteKeepsIt(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(924, "en")
+	c.identify(phoneZhao)
+	c.send("/lang en")
+	c.send("/pay")
+	c.expect("Card: 农业银行 **** 5555")
+	c.send("use card 7777")
+	c.expect("No card of yours ends in 7777", "招商银行 **** 6666", "still on 农业银行 **** 5555")
+	c.send("pay 1000 now") // an amount, not a card
+	c.reject("No card of yours")
+	c.send("I want to use a different card for this")
+	c.expect("Card: 招商银行 **** 6666")
+	c.send("confirm")
+	c.expect("Paid")
+	if r := h.paid("C5"); r.CardID != "K6" {
+		t.Errorf("paid on %s, want K6 (the other card)", r.CardID)
+	}
+}
