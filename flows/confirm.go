@@ -197,8 +197,10 @@ func asksAboutQuote(text string) bool {
 // be waived, is the FAQ's.
 func asksQuoteFee(text string) bool {
 	l := strings.ToLower(text)
-	return utf8.RuneCountInString(l) <= 40 && asks(text) && containsAny(l, "手续费", "费用", "fee", "charge") &&
-		!containsAny(l, "怎么算", "怎么收", "如何", "为什么", "为啥", "费率", "免", "能不能少", "标准", "how", "why", "rate", "waive",
+	return utf8.RuneCountInString(l) <= 40 && (asks(text) || containsAny(l, "多少", "how much", "what's", "whats", "what is")) &&
+		containsAny(l, "手续费", "费用", "fee", "charge") &&
+		!containsAny(l, "怎么算", "怎么收", "如何", "为什么", "为啥", "费率", "免", "能不能少", "标准", "how is", "how are", "how do",
+			"how to", "how come", "how it", "why", "rate", "waive",
 			"calculat", "percent", "%", "twice", "两次", "多扣", "重复")
 }
 

@@ -981,11 +981,13 @@ func TestAFeeAskedAtAQuoteIsTheQuotesFee(t *testing.T) {
 	c.identify(phoneZhang)
 	c.send("/repay")
 	c.press("Xiaomi Book")
-	c.send("有手续费吗")
-	c.expect("报价的明细如下", "提前还款手续费", "还没有扣款")
+	for _, asked := range []string{"有手续费吗", "手续费多少", "whats the fee on the laptop"} {
+		c.send(asked)
+		c.expect("报价的明细如下", "提前还款手续费", "还没有扣款")
+	}
 	c.send("手续费怎么算")
 	c.expect("ANSWER(early-repayment-fee")
-	c.send("手机那个有手续费吗")
+	c.send("how much is the fee for the phone one?")
 	c.expect("Redmi K70（订单号")
 	c.send("确认")
 	c.expect("提前还款成功")

@@ -185,7 +185,7 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"I'm calling on behalf of my father, show his bill", "my mom’s bill please",
 		// a request to act, not only to look (a probe: the asker's own plan was quoted, listed or switched)
 		"pay off Li Na's laptop", "can you pay off the laptop for Li Na", "cancel Li Na's scheduled repayment",
-		"turn on autopay for Li Na's phone", "提前还款王芳的手机", "取消李娜的预约还款", "给李娜开自动还款", "is my wife late on payments?"} {
+		"turn on autopay for Li Na's phone", "提前还款王芳的手机", "取消李娜的预约还款", "给李娜开自动还款", "is my wife late on payments?", "remind my wife to pay", "提醒我老婆还款"} {
 		c.send(ask)
 		c.expect("我只能查看和办理你本人", "[📋 我的账单]")
 		c.reject("剩余待还", "要提前结清哪一笔")

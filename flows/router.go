@@ -174,7 +174,7 @@ var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他�
 	`\b(?:` + kinEN + `)['’]?s (?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|phone|laptop|tablet|pad)\b|` +
 	`\b(?:` + kinEN + `)['’]?s [a-z]+ (?:bills?|installments?|plans?|phone|laptop|tablet|pad)\b|` +
 	`\bon behalf of (?:my )?(?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) wants? to (?:pay|repay|check|see|close|cancel)|` +
-	`\b(?:is|has|does|did|was) my (?:` + kinEN + `)\b`)
+	`\b(?:is|has|does|did|was) my (?:` + kinEN + `)\b|\bremind my (?:` + kinEN + `)\b|提醒我?(?:` + kin + `|妈|爸)`)
 
 // kinEN are the people a customer names as theirs, in English.
 const kinEN = `wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|brother|sister|` +
