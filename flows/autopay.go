@@ -199,18 +199,20 @@ func handleAutopay(s *Step, a action) (bool, error) {
 			label = s.T("autopay.btn_confirm_on")
 		}
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" {
-			// "开启笔记本的", "actually the laptop" at the phone's: that
-			// plan's question, never a yes to this one.
-			if p, err := openPlanSaid(s, switchPhrases.Replace(strings.ToLower(s.ev.Text))); err != nil || p != nil && p.ID != s.slots.Plan {
-				if err != nil {
-					return true, err
-				}
-				on := s.slots.On
-				if said, ok := switchSaid(strings.ToLower(s.ev.Text)); ok {
-					on = said
+			text := strings.ToLower(s.ev.Text)
+			p, err := openPlanSaid(s, switchPhrases.Replace(text))
+			on, switched := switchSaid(text)
+			switch {
+			case err != nil:
+				return true, err
+			case p != nil && p.ID != s.slots.Plan:
+				// "开启笔记本的", "actually the laptop" at the phone's: that
+				// plan's question, never a yes to this one.
+				if !switched {
+					on = s.slots.On
 				}
 				return true, pickAutopay(s, p.ID, on)
-			} else if on, ok := switchSaid(strings.ToLower(s.ev.Text)); ok && p != nil && on == s.slots.On && !asks(s.ev.Text) {
+			case p != nil && switched && on == s.slots.On && !asks(s.ev.Text):
 				return true, confirmAutopay(s, s.slots.Plan, on) // "开启手机的" at the phone's: its own switch, its plan named
 			}
 		}

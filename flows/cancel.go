@@ -64,21 +64,22 @@ type scheduledView struct {
 // or by the day of the month it runs ("取消14号那个", "on the 14th", "Dec
 // 14"; an English ordinal alone only past the list's length: "the 2nd
 // one" is its place) or, failing that, its bill is due ("15号的") — the
-// one booking that fits, by its place in list; 0 for none or several.
-func bookingNamed(s *Step, text string, list []*scheduledView) int {
+// one booking that fits, by its place in list; 0 for none or several. said
+// reports a period or a day named, whether or not a booking fits.
+func bookingNamed(s *Step, text string, list []*scheduledView) (n int, said bool) {
 	var tries []func(v *scheduledView) bool
 	loc := s.e.cfg.Location
-	n := firstNumber(daySaid, text)
-	if d := firstNumber(ordinalSaid, text); n == 0 && d > len(list) {
-		n = d
+	day := firstNumber(daySaid, text)
+	if d := firstNumber(ordinalSaid, text); day == 0 && d > len(list) {
+		day = d
 	}
 	if p := firstNumber(periodSaid, text); p > 0 {
 		tries = append(tries, func(v *scheduledView) bool { return v.Period == p })
-	} else if n > 0 {
-		tries = append(tries, func(v *scheduledView) bool { return v.RunAt.In(loc).Day() == n },
-			func(v *scheduledView) bool { return v.DueDate != "" && v.DueDate.Time(loc).Day() == n })
+	} else if day > 0 {
+		tries = append(tries, func(v *scheduledView) bool { return v.RunAt.In(loc).Day() == day },
+			func(v *scheduledView) bool { return v.DueDate != "" && v.DueDate.Time(loc).Day() == day })
 	}
-	return firstFit(list, ofKindSaid(text, tries))
+	return firstFit(list, ofKindSaid(text, tries)), len(tries) > 0
 }
 
 // ofKindSaid narrows tries to the bookings of the kind of device text
@@ -98,14 +99,15 @@ func ofKindSaid(text string, tries []func(v *scheduledView) bool) []func(v *sche
 // bookingRunning reads a booking named by the day it runs, today or
 // tomorrow ("今天的", "the one tomorrow"): asked after its place and name,
 // since "the xiaomi book one, I'll pay it myself today" names the book.
-func bookingRunning(s *Step, text string, list []*scheduledView) int {
+// said reports such a day named, whether or not a booking fits.
+func bookingRunning(s *Step, text string, list []*scheduledView) (n int, said bool) {
 	ahead, ok := relativeDay(text)
 	if !ok {
-		return 0
+		return 0, false
 	}
 	loc := s.e.cfg.Location
 	day := supportbot.DateOf(s.now.In(loc).AddDate(0, 0, ahead), loc)
-	return firstFit(list, ofKindSaid(text, []func(v *scheduledView) bool{func(v *scheduledView) bool { return supportbot.DateOf(v.RunAt, loc) == day }}))
+	return firstFit(list, ofKindSaid(text, []func(v *scheduledView) bool{func(v *scheduledView) bool { return supportbot.DateOf(v.RunAt, loc) == day }})), true
 }
 
 // firstFit is the place of the one booking of list the first try that any
@@ -311,14 +313,16 @@ func handleCancel(s *Step, a action) (bool, error) {
 			}
 			// "取消12号那个", "第7期" first: on this list "2号的" is the day
 			// a booking runs more likely than its place.
-			n := bookingNamed(s, text, list)
+			n, said := bookingNamed(s, text, list)
 			if n == 0 {
 				n = listChoice(text, len(list), names)
 			}
 			if n == 0 {
-				n = bookingRunning(s, text, list)
+				var day bool
+				n, day = bookingRunning(s, text, list)
+				said = said || day
 			}
-			if _, today := relativeDay(text); n == 0 && (firstNumber(periodSaid, text) > 0 || firstNumber(daySaid, text) > 0 || today) {
+			if n == 0 && said {
 				// A period or a day no booking of the list (of the device
 				// named) fits: the list still waits, and says so.
 				s.say(s.T("cancel.none_fits"))

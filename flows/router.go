@@ -243,12 +243,8 @@ func (s *Step) otherOrderNamed(text string) (string, error) {
 	if ok, err := s.linked(); err != nil || !ok {
 		return "", err
 	}
-	plans, err := s.plans()
-	if err != nil {
+	if own, err := s.ownOrderNamed(m[1]); err != nil || own != "" {
 		return "", err
-	}
-	if slices.ContainsFunc(plans, func(p supportbot.Plan) bool { return p.OrderNo == m[1] }) {
-		return "", nil
 	}
 	return m[1], nil
 }
