@@ -63,6 +63,7 @@ func setReminders(s *Step, arg string) error {
 		want = true
 	case "off", "关", "关闭":
 		want = false
+	case keepReminders:
 	}
 	if want != on {
 		id := s.conv.CustomerID
@@ -82,7 +83,9 @@ func setReminders(s *Step, arg string) error {
 		return nil
 	}
 	text := s.T("remind.on", "days", dayList(s.conv.Lang, s.e.reminderDaysBefore()), "hour", fmt.Sprintf("%02d", s.e.reminderHour()))
-	if n, ok := daysAsked(s.ev.Text); ok && !slices.Contains(s.e.reminderDaysBefore(), n) {
+	if n, ok := daysAsked(s.ev.Text); arg == keepReminders {
+		text += "\n" + s.T("remind.all_or_none")
+	} else if ok && !slices.Contains(s.e.reminderDaysBefore(), n) {
 		// "remind me 2 days before": the days are the service's, said so
 		// rather than taken as granted.
 		text += "\n" + s.T("remind.days_fixed", "asked", n)
@@ -91,22 +94,31 @@ func setReminders(s *Step, arg string) error {
 	return nil
 }
 
-// daysAsked reads a number of days before a due date a customer asks to be
-// reminded ("2 days before", "提前两天").
+// daysAsked reads the days before a due date a customer names ("2 days
+// before", "the day before", "提前两天", "前一天"); "3 days ago" is none.
 func daysAsked(text string) (int, bool) {
-	m := daysBefore.FindStringSubmatch(strings.ToLower(text))
+	t := strings.ToLower(text)
+	if dayBefore.MatchString(t) {
+		return 1, true
+	}
+	m := daysBefore.FindStringSubmatch(t)
 	if m == nil {
 		return 0, false
 	}
-	if n, err := strconv.Atoi(m[1]); err == nil {
-		return n, true
+	n := m[1] + m[2]
+	if d, err := strconv.Atoi(n); err == nil {
+		return d, true
 	}
-	return hanDays[m[1]], true
+	return countWords[n], true
 }
 
-var hanDays = map[string]int{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+var countWords = map[string]int{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
-var daysBefore = regexp.MustCompile(`([0-9]{1,2}|[一二两三四五六七])\s*(?:days?|天)`)
+var (
+	daysBefore = regexp.MustCompile(`(?:提前|前)\s*([0-9]{1,2}|[一二两三四五六七])\s*天|\b([0-9]{1,2}|one|two|three|four|five|six|seven)\s*days?\s*(?:before|ahead|early|in advance|prior)`)
+	dayBefore  = regexp.MustCompile(`\bthe day before\b|\ba day (?:before|ahead|early|in advance|prior)\b|前一天|提前一天`)
+)
 
 // typedArg is what the words that start flow name ask of it, "" for
 // nothing particular.
@@ -121,20 +133,29 @@ func typedArg(name, text string) string {
 }
 
 // remindArg: asking for reminders to stop sets them off, any other request
-// about them sets them on — never the toggle of /remind.
+// about them sets them on — never the toggle of /remind. Stopping the
+// reminders of one day ("don't remind me 3 days before") changes nothing:
+// the days are the service's, all or none (keepReminders).
 func remindArg(text string) string {
 	t := strings.ToLower(text)
 	if strings.Contains(t, "forget") || strings.Contains(t, "忘") { // "don't let me forget", 别忘了提醒我
 		return "on"
 	}
 	for _, w := range []string{"stop", "off", "don't", "dont", "do not", "no more", "disable", "cancel", "unsubscribe",
-		"不要", "别再", "别提醒", "别发", "关掉", "关闭", "关了", "取消", "停止", "不用", "不想", "退订", "停掉"} {
+		"不要", "不需要", "别再", "别提醒", "别发", "关掉", "关闭", "关了", "取消", "停止", "不用", "不想", "退订", "停掉"} {
 		if strings.Contains(t, w) {
+			if _, ok := daysAsked(t); ok {
+				return keepReminders
+			}
 			return "off"
 		}
 	}
 	return "on"
 }
+
+// keepReminders is remindArg's answer to a request to stop one day's
+// reminders: they stay as they are, and the customer is told why.
+const keepReminders = "keep"
 
 // remindOffer puts the opt-in button below rows for a customer who has not
 // asked for reminders (bill replies offer it).

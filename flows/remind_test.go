@@ -486,3 +486,36 @@ func TestRemindersAskedForOtherDaysSaySoTheDaysAreFixed(t *testing.T) {
 	c.expect("Due-date reminders are on")
 	c.reject("not one of them")
 }
+
+// TestStoppingOneDaysRemindersKeepsThemAll: "don't remind me 3 days
+// before" turned every reminder off (a probe), and the suggestion under an
+// unsure "提前两天提醒我" was /remind's toggle, which turned reminders that
+// were on off. The days are the service's, all or none: the reminders stay
+// on and the customer is told so; the suggestion does what the words ask.
+func TestStoppingOneDaysRemindersKeepsThemAll(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(641, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("/remind")
+	c.expect("Due-date reminders are on")
+	c.send("don't remind me 3 days before")
+	c.expect("Due-date reminders are on", "can't be turned off for one day only")
+	c.reject("are off")
+	c.send("stop the reminders, I paid my bill 3 days ago")
+	c.expect("Due-date reminders are off")
+
+	z := h.chat(642, "zh")
+	z.identify(phoneLi)
+	z.send("/remind")
+	z.expect("还款提醒已开启")
+	for _, words := range []string{"提前两天提醒我", "我不需要提前3天的提醒"} {
+		z.send(words)
+		z.press("🔔 还款提醒")
+		z.expect("还款提醒已开启")
+		z.reject("已关闭")
+	}
+	z.expect("不能只关掉某一天的提醒")
+}

@@ -1266,7 +1266,13 @@ func (s *Step) freeText(text string) error {
 		if title := s.e.cfg.Answers.Title(id, s.conv.Lang); title != "" {
 			rows = append(rows, []supportbot.Button{s.viewBtn(title, "faq", id)})
 		} else if name, ok := intents[id]; ok && name != "agent" { // a person is offered anyway
-			rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu."+name), name)})
+			// The flow as the words would start it: "提前两天提醒我" offers
+			// reminders on, not /remind's toggle, which would turn them off.
+			data := name
+			if arg := typedArg(name, text); arg != "" {
+				data += ":" + arg
+			}
+			rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu."+name), data)})
 		}
 	}
 	menu := s.menuBtn(s.T("btn.menu"), "menu")
