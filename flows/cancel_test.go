@@ -170,6 +170,10 @@ func TestAStopOfADaysDebitIsTheBookingList(t *testing.T) {
 	e.send("/lang en")
 	e.send("dont charge me tomorrow")
 	e.expect("Your scheduled repayments")
+	e.send("/menu")
+	e.send("dont charge my mom tomorrow") // not the customer's own booking to cancel
+	e.expect("only show and handle your own")
+	e.reject("Your scheduled repayments")
 	b := h.chat(602, "en")
 	b.identify(phoneBob) // nothing booked
 	b.send("can u stop the auto debit tomorrow")

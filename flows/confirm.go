@@ -61,13 +61,13 @@ func bareYes(text string) bool {
 func asksIfPaid(text string) bool {
 	l := strings.ToLower(text)
 	short := utf8.RuneCountInString(bare(text)) <= 6 // "成功了没", "到账了吗": nothing else it could be about
-	return asks(text) && utf8.RuneCountInString(text) <= 24 && paidWords.MatchString(l) &&
+	return asks(text) && (utf8.RuneCountInString(text) <= 24 || shortRequest(text)) && paidWords.MatchString(l) &&
 		(containsAny(l, "扣", "付", "还", "钱", "款", "pay", "paid", "charge", "debit", "money", "go through", "went through",
 			"go thru", "went thru") || short && containsAny(l, "成功", "到账")) &&
 		!containsAny(l, "两次", "多扣", "重复", "又", "会不会", "取消", "退", "怎", "什么时候", "能不能", "可以", "注销", "换卡", "绑卡",
 			"默认卡", "冻结", "自动", "提交", "开通", "改绑", "设置", "验证", "申请", "绑定", "登录", "修改", "twice", "again", "double", "cancel", "refund", "how", "when", "can i", "could i", "close",
 			"new card", "default card", "change card", "frozen", "auto") &&
-		!someoneElses.MatchString(l) && !containsAny(l, "wife", "husband", "老婆", "老公", "我妈", "我爸", "friend", "朋友")
+		!someoneElses.MatchString(l) && !kinNamed.MatchString(l)
 }
 
 // paidWords say a payment is done, or ask whether it is.

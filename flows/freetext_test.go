@@ -455,12 +455,14 @@ func TestDidItGoThroughAfterThePaymentIsAboutIt(t *testing.T) {
 	e := h.chat(501, "en")
 	e.identify(phoneZhao) // the customer's other chat
 	e.send("/lang en")
-	for _, q := range []string{"did it go through?", "did it go thru", "did the payment work?", "payment ok?"} {
+	for _, q := range []string{"did it go through?", "did it go thru", "did the payment work?", "payment ok?", "did my payment go through?"} {
 		e.send(q)
 		e.expect("Your repayment of <b>¥303.00</b>", "went through", ref)
 	}
-	e.send("can I pay by card?")
-	e.reject("went through")
+	for _, q := range []string{"can I pay by card?", "did my mom's payment go through?", "我妈的扣款成功了吗"} {
+		e.send(q)
+		e.reject("went through", "扣款成功")
+	}
 
 	h.advance(31 * time.Minute)
 	c.send("扣了吗")

@@ -649,6 +649,9 @@ func lastPayment(s *Step, text string) (bool, error) {
 	if ok, err := s.linked(); err != nil || !ok { // the phone changed: not theirs to read
 		return false, err
 	}
+	if other, err := s.forSomeoneElse(text); err != nil || other { // "did my wife's payment go through?"
+		return other, err
+	}
 	list, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
 	if err != nil {
 		return false, err

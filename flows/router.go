@@ -183,6 +183,10 @@ const kinEN = `wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughte
 // kin are the people a customer names as theirs (我老婆, 帮我朋友).
 const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事`
 
+// kinNamed is a person of the customer's named at all ("charge my mom",
+// "我老婆的扣了吗"): in a question about a debit or a payment, theirs.
+var kinNamed = regexp.MustCompile(`\b(?:` + kinEN + `)\b|` + kin + `|我妈|我爸|别人|他人`)
+
 // keepsQuote reports a message the FAQ takes for the payment flow whose
 // quote is in front of the customer, naming nothing else: no plan (by its
 // product, kind or partner) and no number. One that names a plan starts
@@ -276,6 +280,33 @@ func (s *Step) hasBooking() (bool, error) {
 		return false, err
 	}
 	return slices.ContainsFunc(sched, supportbot.ScheduledRepayment.Live), nil
+}
+
+// notTheirs is what a request about someone other than the chat's customer
+// gets instead of their own data — the each-for-themselves line for another
+// person (kin, a name, another phone), "not yours" for an order number of
+// none of their plans — or "" for a request of their own. Every answer that
+// shows or acts on the customer's own data asks it first.
+func (s *Step) notTheirs(text string) (string, error) {
+	if aboutSomeoneElse(text) || s.namesAnotherPhone(text) || s.namesAnotherPerson(text) {
+		return s.T("others.own_only"), nil
+	}
+	order, err := s.otherOrderNamed(text)
+	if err != nil || order == "" {
+		return "", err
+	}
+	return s.T("others.order_not_yours", "order", order), nil
+}
+
+// forSomeoneElse answers a request about someone other than the chat's
+// customer (notTheirs), and reports that it did.
+func (s *Step) forSomeoneElse(text string) (bool, error) {
+	reply, err := s.notTheirs(text)
+	if err != nil || reply == "" {
+		return false, err
+	}
+	s.ownOnly(reply)
+	return true, nil
 }
 
 // namesAnotherPhone reports a request naming a mobile number that is not
@@ -1146,6 +1177,13 @@ func (s *Step) freeText(text string) error {
 		return err
 	}
 	if stopsADebit(text) && s.conv.CustomerID != "" { // "dont charge me tomorrow": a booking, if they have one
+		if kinNamed.MatchString(strings.ToLower(text)) { // "dont charge my mom tomorrow"
+			s.ownOnly(s.T("others.own_only"))
+			return nil
+		}
+		if other, err := s.forSomeoneElse(text); err != nil || other { // "不要扣李娜明天的"
+			return err
+		}
 		if booked, err := s.hasBooking(); err != nil || booked {
 			s.conv.Misses = 0
 			if err != nil {
@@ -1156,9 +1194,8 @@ func (s *Step) freeText(text string) error {
 	}
 	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
 		s.conv.Misses = 0
-		if aboutSomeoneElse(text) || s.namesAnotherPerson(text) { // "is my mom overdue?": not their own status
-			s.ownOnly(s.T("others.own_only"))
-			return nil
+		if other, err := s.forSomeoneElse(text); err != nil || other { // "is my mom overdue?": not their own status
+			return err
 		}
 		if s.conv.Flow != "" && waitsForYes(s.conv.State) {
 			return s.beside("bill", askedOverdue)
@@ -1196,18 +1233,10 @@ func (s *Step) freeText(text string) error {
 		case "flow":
 			if name, ok := intents[c.ID]; ok {
 				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer {
-					if aboutSomeoneElse(text) || s.namesAnotherPhone(text) || s.namesAnotherPerson(text) {
-						// "帮我查下我老婆的账单": the chat's own customer is not
-						// who is asked about, and must not be shown as if.
-						s.ownOnly(s.T("others.own_only"))
-						return nil
-					}
-					// "show bill for order 5240607345678", another's order:
-					// not answered with the customer's own bill.
-					if order, err := s.otherOrderNamed(text); err != nil || order != "" {
-						if err == nil {
-							s.ownOnly(s.T("others.order_not_yours", "order", order))
-						}
+					// "帮我查下我老婆的账单", "show bill for order
+					// 5240607345678" (another's): the chat's own customer
+					// is not who is asked about, and must not be shown as if.
+					if other, err := s.forSomeoneElse(text); err != nil || other {
 						return err
 					}
 				}
@@ -1336,11 +1365,11 @@ func (s *Step) ownOverdue(topic string) string {
 	if topic != "late-fee" && topic != "overdue-consequences" || s.conv.CustomerID == "" {
 		return ""
 	}
-	if text := s.ev.Text; aboutSomeoneElse(text) || s.namesAnotherPerson(text) {
+	if reply, err := s.notTheirs(s.ev.Text); err != nil || reply != "" {
 		// "李娜逾期了吗" from another customer: the guide's answer, and
 		// that only their own account is shown here — not their status,
 		// which could be read as hers.
-		return s.T("others.own_only")
+		return reply
 	}
 	if ok, err := s.linked(); err != nil || !ok {
 		return ""
