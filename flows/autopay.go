@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -164,19 +165,31 @@ func autopayArg(text string) string {
 	return ""
 }
 
-// switchPhrases are the words of a switch around the plan it names
+// switchOn and switchOff are the words of a typed switch, anywhere in a
+// message; autopayNames name the setting.
+var (
+	switchOn     = []string{"turn on", "switch on", "enable", "开启", "打开", "开通"}
+	switchOff    = []string{"turn off", "switch off", "disable", "关闭", "关掉", "停用"}
+	autopayNames = []string{"auto-repayment", "auto repayment", "autopay", "auto pay", "自动还款", "自动扣款"}
+)
+
+// switchPhrases take the words of a switch from around the plan it names
 // ("关掉手机的" names 手机, "turn on autopay for the laptop" the laptop).
-var switchPhrases = strings.NewReplacer("turn on", "", "turn off", "", "switch on", "", "switch off", "", "enable", "",
-	"disable", "", "auto-repayment", "", "auto repayment", "", "autopay", "", "auto pay", "", " for ", " ", "开启", "",
-	"打开", "", "开通", "", "关闭", "", "关掉", "", "停用", "", "自动还款", "", "自动扣款", "")
+var switchPhrases = func() *strings.Replacer {
+	pairs := []string{" for ", " "}
+	for _, w := range slices.Concat(switchOn, switchOff, autopayNames) {
+		pairs = append(pairs, w, "")
+	}
+	return strings.NewReplacer(pairs...)
+}()
 
 // switchSaid reads "on" or "off" in a typed switch.
 func switchSaid(text string) (on, said bool) {
 	w := bare(text)
 	switch {
-	case switchWords[true][w] || containsAny(text, "turn on", "switch on", "enable", "开启", "打开", "开通"):
+	case switchWords[true][w] || containsAny(text, switchOn...):
 		return true, true
-	case switchWords[false][w] || containsAny(text, "turn off", "switch off", "disable", "关闭", "关掉", "停用"):
+	case switchWords[false][w] || containsAny(text, switchOff...):
 		return false, true
 	}
 	return false, false
