@@ -796,7 +796,16 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if s.slots.Quote == nil {
 			break
 		}
-		switch answer := moneyAnswerOf(text, own); {
+		answer := moneyAnswerOf(text, own)
+		if answer == confirmsMoney || answer == acknowledges {
+			// "确认 用5555那张", "confirm with card 5555": a yes to another
+			// card than the quote's — the quote again on it (or why it
+			// cannot be), never a payment from the card quoted.
+			if named, err := quoteOnCardSaid(s, flow, text); named || err != nil {
+				return true, err
+			}
+		}
+		switch {
 		case answer == confirmsMoney:
 			return true, confirmPayment(s, flow, s.slots.Quote.ID)
 		case answer == acknowledges:

@@ -225,3 +225,31 @@ func TestACardTheCustomerHasNotAtAQuoteKeepsIt(t *testing.T) {
 		t.Errorf("paid on %s, want K6 (the other card)", r.CardID)
 	}
 }
+
+// TestAYesNamingAnotherCardQuotesOnIt: "确认 用6666那张" at a quote on
+// the 5555 card answered with the how-to, naming no card, and the 确认
+// after paid from 5555, the card the customer had just asked not to use (a
+// probe). A yes that names a card is the quote again on that card, and
+// only a yes to that quote pays.
+func TestAYesNamingAnotherCardQuotesOnIt(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(925, "zh")
+	c.identify(phoneZhao)
+	c.send("/pay")
+	c.expect("农业银行 **** 5555")
+	c.send("确认 用6666那张")
+	c.expect("招商银行 **** 6666")
+	c.reject("还款成功")
+	c.send("确认")
+	c.expect("还款成功")
+	if r := h.paid("C5"); r.CardID != "K6" {
+		t.Errorf("paid on %s, want K6 (the card named with the yes)", r.CardID)
+	}
+	e := h.chat(926, "en")
+	e.identify(phoneZhao)
+	e.send("/lang en")
+	e.send("/pay")
+	e.send("confirm with card 6666")
+	e.expect("Card: 招商银行 **** 6666")
+	e.reject("Paid")
+}
