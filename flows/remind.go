@@ -167,6 +167,16 @@ func (s *Step) remindOffer(rows [][]supportbot.Button) ([][]supportbot.Button, e
 	return append(rows, []supportbot.Button{s.menuBtn(s.T("remind.btn_on"), "remind:on")}), nil
 }
 
+// remindSwitch is the button that turns the customer's reminders the
+// other way from how they are (on says which), labelled with what it does.
+func (s *Step) remindSwitch() (supportbot.Button, bool, error) {
+	on, err := s.e.st.Reminders(s.ctx, s.conv.CustomerID)
+	if on {
+		return s.menuBtn(s.T("remind.btn_off"), "remind:off"), on, err
+	}
+	return s.menuBtn(s.T("remind.btn_on"), "remind:on"), on, err
+}
+
 // dayList renders 3, 1 as "3、1" or "3 and 1".
 func dayList(lang supportbot.Lang, days []int) string {
 	parts := make([]string, len(days))

@@ -519,3 +519,25 @@ func TestStoppingOneDaysRemindersKeepsThemAll(t *testing.T) {
 	}
 	z.expect("不能只关掉某一天的提醒")
 }
+
+// TestTheRemindersAnswersButtonSaysWhatItDoes: under the guide's answer to
+// "怎么设置还款提醒", the button was /remind's toggle: with reminders on, a
+// customer asking how to set them up turned them off (a probe). The answer
+// says how they are now, and its button turns them the other way, saying so.
+func TestTheRemindersAnswersButtonSaysWhatItDoes(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(643, "zh")
+	c.identify(phoneZhang)
+	c.send("/remind")
+	c.expect("还款提醒已开启")
+	c.send("怎么设置还款提醒")
+	c.expect("你的还款提醒现在是开启的")
+	c.press("🔕 关闭还款提醒")
+	c.expect("还款提醒已关闭")
+	c.send("怎么设置还款提醒")
+	c.expect("你的还款提醒现在是关闭的")
+	c.press("🔔 开启还款提醒")
+	c.expect("还款提醒已开启")
+}

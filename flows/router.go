@@ -1419,20 +1419,28 @@ func (s *Step) showAnswer(id string, also ...string) bool {
 	if own := s.ownOverdue(id); own != "" {
 		text += "\n\n" + own
 	}
-	// The message's other questions: one tap each, under the answer.
-	others := s.alsoAsked(slices.DeleteFunc(also, func(o string) bool { return o == flow }))
-	if len(others) > 0 {
-		text += "\n\n" + s.T("faq.also")
-	}
 	// Under the answer: what it leads to, a person (unless that is what it
 	// leads to), and the menu — not the whole menu.
 	var next []supportbot.Button
 	name, ok := intents[flow]
-	if ok {
+	switch {
+	case name == "remind" && s.conv.CustomerID != "":
+		// "怎么设置还款提醒" with reminders on: /remind's toggle would turn
+		// them off. How they are is said, and the button says what it does.
+		if b, on, err := s.remindSwitch(); err == nil {
+			text += "\n\n" + s.T(map[bool]string{true: "remind.now_on", false: "remind.now_off"}[on])
+			next = append(next, b)
+		}
+	case ok:
 		next = append(next, s.menuBtn(s.T("menu."+name), name))
 	}
 	if name != "agent" {
 		next = append(next, s.humanBtn())
+	}
+	// The message's other questions: one tap each, under the answer.
+	others := s.alsoAsked(slices.DeleteFunc(also, func(o string) bool { return o == flow }))
+	if len(others) > 0 {
+		text += "\n\n" + s.T("faq.also")
 	}
 	s.records = true
 	s.say(text, append(append([][]supportbot.Button{next}, others...), []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})...)
