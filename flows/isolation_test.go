@@ -185,14 +185,19 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"I'm calling on behalf of my father, show his bill", "my mom’s bill please",
 		// a request to act, not only to look (a probe: the asker's own plan was quoted, listed or switched)
 		"pay off Li Na's laptop", "can you pay off the laptop for Li Na", "cancel Li Na's scheduled repayment",
-		"turn on autopay for Li Na's phone", "提前还款王芳的手机", "取消李娜的预约还款", "给李娜开自动还款", "is my wife late on payments?", "remind my wife to pay", "提醒我老婆还款"} {
+		"turn on autopay for Li Na's phone", "提前还款王芳的手机", "取消李娜的预约还款", "给李娜开自动还款", "is my wife late on payments?", "remind my wife to pay", "提醒我老婆还款",
+		// more ways of naming one's people (a probe: the asker's own bill or quote came back)
+		"我姐的账单", "我哥的分期还剩多少", "我对象的账单", "我老妈的账单", "我儿子张小伟的分期多少钱", "我弟欠多少",
+		"帮我儿子把手机分期结清", "我老公的笔记本提前还了吧", "帮我妹还这期", "my gf's bill", "check my bro's plan",
+		"my son is late on his payments right?"} {
 		c.send(ask)
 		c.expect("我只能查看和办理你本人", "[📋 我的账单]")
 		c.reject("剩余待还", "要提前结清哪一笔")
 	}
 	c.send("我的账单")
 	c.expect("剩余待还")
-	for _, own := range []string{"我想用我老公的银行卡还我的账单", "pay my bill with my husband's card", "Pay off the laptop for me", "提前还款手机"} { // one's own
+	for _, own := range []string{"我想用我老公的银行卡还我的账单", "pay my bill with my husband's card", "Pay off the laptop for me", "提前还款手机",
+		"我妈给我买的手机分期怎么还"} { // one's own
 		c.send(own)
 		c.reject("我只能查看和办理你本人")
 	}

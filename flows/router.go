@@ -169,19 +169,21 @@ func aboutSomeoneElse(text string) bool {
 // 账单", "查一下我妈的分期", "my wife's bill"): the bot serves the customer
 // who identified, each for themselves.
 var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他人)` +
-	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?的?(?:账单|分期|欠款|账户|账号|订单|月供|注销)|` +
-	`[帮替给]我?(?:` + kin + `|妈|爸|别人)(?:提前)?(?:还|付|交)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
+	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?(?:[^\x00-\x{4DFF}给买帮我你他她的送借用]{2,3}的)?的?(?:账单|分期|欠|账户|账号|订单|月供|注销|手机|笔记本|电脑|平板)|` +
+	`[帮替给]我?(?:` + kin + `|妈|爸|姐|哥|弟|妹|别人)[^，。,.!?！？]{0,12}?(?:还|付|交|结清|查)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
 	`\b(?:` + kinEN + `)['’]?s (?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|phone|laptop|tablet|pad)\b|` +
 	`\b(?:` + kinEN + `)['’]?s [a-z]+ (?:bills?|installments?|plans?|phone|laptop|tablet|pad)\b|` +
 	`\bon behalf of (?:my )?(?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) wants? to (?:pay|repay|check|see|close|cancel)|` +
-	`\b(?:is|has|does|did|was) my (?:` + kinEN + `)\b|\bremind my (?:` + kinEN + `)\b|提醒我?(?:` + kin + `|妈|爸)`)
+	`\b(?:is|has|does|did|was) my (?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) (?:is|was|has been|are|were) (?:late|overdue|behind)\b|` +
+	`\bremind my (?:` + kinEN + `)\b|提醒我?(?:` + kin + `|妈|爸)`)
 
 // kinEN are the people a customer names as theirs, in English.
 const kinEN = `wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|brother|sister|` +
-	`girlfriend|boyfriend|grandma|grandpa|someone else`
+	`girlfriend|boyfriend|gf|bf|bro|sis|grandma|grandpa|grandmother|grandfather|aunt|uncle|cousin|roommate|someone else`
 
 // kin are the people a customer names as theirs (我老婆, 帮我朋友).
-const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|父母|朋友|家人|孩子|儿子|女儿|同事`
+const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|老妈|老爸|父母|朋友|家人|孩子|儿子|女儿|同事|对象|男朋友|女朋友|男友|女友|` +
+	`姐姐|哥哥|弟弟|妹妹|我姐|我哥|我弟|我妹|奶奶|爷爷|外婆|外公`
 
 // kinNamed is a person of the customer's named at all ("charge my mom",
 // "我老婆的扣了吗"): in a question about a debit or a payment, theirs.
