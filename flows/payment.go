@@ -788,6 +788,11 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if i := partnerChoice(bare(text), partners, true); i > 0 { // "招联那个"
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
+		if notThisOne.MatchString(text) { // "不是手机 是笔记本", "the laptop not the phone"
+			if i := planSaid(bare(text), open); i > 0 {
+				return true, s.fire(flow, "quote", &open[i-1])
+			}
+		}
 	case "quoted":
 		own := billConfirms
 		if flow == "repay" {
@@ -836,7 +841,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 			}
 		case asksTwice(text): // about this quote, not a charge already made
 			return true, chargedOnce(s)
-		case kindFollowUp(text): // "那笔记本那个呢" at the phone's quote: that plan's
+		case kindFollowUp(text) || notThisOne.MatchString(text): // "那笔记本那个呢", "是笔记本的 不是手机" at the phone's quote: that plan's
 			if p, err := openPlanSaid(s, text); err != nil || p != nil {
 				if err != nil {
 					return true, err
@@ -1172,9 +1177,25 @@ func openPlanSaid(s *Step, text string) (*supportbot.Plan, error) {
 	return nil, nil
 }
 
+// notThisOne is a plan named to be left out ("not the laptop", "i dont
+// want to pay off the laptop", "不是手机", "笔记本先不还"): what is left
+// names the one meant.
+var notThisOne = func() *regexp.Regexp {
+	var kinds []string
+	for _, k := range deviceKinds {
+		kinds = append(kinds, k.said...)
+	}
+	slices.SortFunc(kinds, func(a, b string) int { return len(b) - len(a) }) // 平板电脑 before 电脑
+	kind := `(?:` + strings.Join(kinds, "|") + `)`
+	return regexp.MustCompile(`\b(?:not|except|but not|instead of|rather than|other than|don'?t want to pay(?: off)?|do not want to pay(?: off)?|` +
+		`don'?t want to repay|not paying(?: off)?)\s+(?:for\s+)?(?:the\s+|my\s+|that\s+)?(?:[a-z0-9]+\s+)?` + kind + `(?:\s+one)?|` +
+		`(?:不是|不要|不还|别还|先不还|除了|不用还)(?:那个|那笔|这个)?` + kind + `|` + kind + `(?:那个|那笔|这个|的)?(?:先不还|不还|不要了|不要|先不|不用还|以后再说)`)
+}()
+
 // planSaid is the one plan of open a request names — by words of its
 // product, the kind of device it is, or its financing partner — or 0.
 func planSaid(t string, open []supportbot.Plan) int {
+	t = notThisOne.ReplaceAllString(t, " ") // "the phone, not the laptop": the phone
 	names := make([]string, len(open))
 	partners := make([]string, len(open))
 	for i, p := range open {

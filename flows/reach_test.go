@@ -253,3 +253,34 @@ func TestAYesNamingAnotherCardQuotesOnIt(t *testing.T) {
 	e.expect("Card: 招商银行 **** 6666")
 	e.reject("Paid")
 }
+
+// TestAPlanLeftOutIsNotTheOneQuoted: "pay off my phone early, not the
+// laptop" quoted the laptop (the longer word of a device won), and "不是手机
+// 是笔记本" at the list got the device-repair answer (a probe). A plan named
+// to be left out is not the one meant: the other one is quoted, at the
+// start, at the list and at a quote, and the 确认 pays what was quoted last.
+func TestAPlanLeftOutIsNotTheOneQuoted(t *testing.T) {
+	for _, said := range []string{"pay off my phone early, not the laptop", "i dont want to pay off the laptop, just the phone",
+		"笔记本先不还 提前还手机的"} {
+		h := newHarness(t, fixture())
+		h.realFAQ()
+		h.open()
+		c := h.chat(927, "en")
+		c.identify(phoneZhang)
+		c.send(said)
+		c.expect("Redmi K70（订单号")
+		c.reject("Xiaomi Book（订单号")
+	}
+	h := newHarness(t, fixture())
+	c := h.chat(928, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.send("不是手机 是笔记本")
+	c.expect("Xiaomi Book（订单号")
+	c.send("是手机的 不是笔记本")
+	c.expect("Redmi K70（订单号")
+	c.send("确认")
+	if r := h.paid("C1"); r.PlanID != "P1" {
+		t.Errorf("paid %+v, want the phone (P1), quoted last", r)
+	}
+}
