@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,21 @@ func billFlow() *spec {
 // askedOverdue is the bill's argument when the customer asked whether they
 // are overdue: the bill's first line says yes or no.
 const askedOverdue = "overdue"
+
+// asksWhenPaidOff reports a question about when a plan ends by its
+// schedule ("手机哪天还完", "还剩几期", "when will my phone be paid off") —
+// not a request to pay it off now, which names now, early or a fee.
+func asksWhenPaidOff(text string) bool {
+	l := strings.ToLower(text)
+	if utf8.RuneCountInString(l) > 40 || containsAny(l, "提前", "现在", "今天", "马上", "手续费", "early", "now", "today", "fee") {
+		return false
+	}
+	return containsAny(l, "哪天还完", "什么时候还完", "几时还完", "啥时候还完", "多久还完", "多久能还完", "还有几期", "还剩几期",
+		"哪天结束", "什么时候结束", "什么时候结清", "哪天结清", "最后一期") || whenPaidOff.MatchString(l)
+}
+
+var whenPaidOff = regexp.MustCompile(`\bwhen (?:will|is|do|does|can|would)\b.*\b(?:paid off|finished|done|over|end|ends)\b|` +
+	`\bhow many (?:more )?(?:periods|payments|months|installments) (?:are )?(?:left|remaining)\b|\bwhen is (?:the|my) (?:last|final) (?:payment|period|installment)\b`)
 
 // asksIfOverdue reports a customer's short yes-or-no question whether
 // their own bills are overdue ("我逾期了吗", "我是不是现在没有逾期了", "我没逾期

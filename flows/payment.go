@@ -821,6 +821,10 @@ func quoteText(s *Step, flow string) (bool, error) {
 				return true, err
 			}
 			return true, quotePlanSaid(s, flow, p)
+		case asksIfPaid(text) && containsAny(text, "账单", "这个月", "本月", "这期", "上期", "上个月", "bill", "this month", "last month", "period"):
+			// "我这个月的账单还了没" at a payoff quote: about the bill, which
+			// says, beside the quote.
+			return true, s.beside("bill", "")
 		case asksIfPaid(text): // "扣了吗", "did it go through": not yet
 			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil

@@ -284,3 +284,36 @@ func TestAPlanLeftOutIsNotTheOneQuoted(t *testing.T) {
 		t.Errorf("paid %+v, want the phone (P1), quoted last", r)
 	}
 }
+
+// TestWhenAPlanEndsIsItsSchedule: "手机哪天还完" opened a payoff quote for
+// the phone, and "我这个月的账单还了没" at that quote got "not charged yet,
+// type 确认" — the 确认 after it paid off the whole phone (a probe). When a
+// plan ends is its schedule (at a quote too, which stays); a question about
+// the month's bill at a quote is the bill's, beside it.
+func TestWhenAPlanEndsIsItsSchedule(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(929, "zh")
+	c.identify(phoneZhang)
+	for _, ask := range []string{"手机哪天还完", "笔记本什么时候还完"} {
+		c.send(ask)
+		c.expect("还款计划")
+		c.reject("提前结清报价")
+	}
+	c.send("/lang en")
+	c.send("when will my laptop be paid off?")
+	c.expect("Schedule of <b>Xiaomi Book</b>")
+	c.reject("Payoff quote")
+	c.send("/lang zh")
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.expect("提前结清报价")
+	c.send("还剩几期")
+	c.expect("Redmi K70", "还款计划", "还没有扣款")
+	c.send("我这个月的账单还了没")
+	c.expect("剩余待还", "还没有扣款")
+	if got := succeeded(h.repayments("C1")); len(got) != 0 {
+		t.Fatalf("paid %+v before any 确认", got)
+	}
+}

@@ -1194,6 +1194,31 @@ func (s *Step) freeText(text string) error {
 			return s.startFlow("cancel", "")
 		}
 	}
+	if s.conv.CustomerID != "" && asksWhenPaidOff(text) { // "手机哪天还完": its schedule says, not a payoff quote
+		s.conv.Misses = 0
+		if other, err := s.forSomeoneElse(text); err != nil || other {
+			return err
+		}
+		p, err := openPlanSaid(s, text)
+		waiting := s.conv.Flow != "" && waitsForYes(s.conv.State)
+		plan := s.slots.Plan // at a quote, "还剩几期" is the quoted plan's
+		switch {
+		case err != nil:
+			return err
+		case p != nil:
+			plan = p.ID
+		case !waiting || plan == "":
+			if waiting {
+				return s.beside("bill", "")
+			}
+			return s.startFlow("bill", "")
+		}
+		if err := showSchedule(s, plan); err != nil || !waiting {
+			return err
+		}
+		s.say(s.confirmHow())
+		return nil
+	}
 	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
 		s.conv.Misses = 0
 		if other, err := s.forSomeoneElse(text); err != nil || other { // "is my mom overdue?": not their own status
