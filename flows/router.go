@@ -1200,6 +1200,10 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		p, err := openPlanSaid(s, text)
+		if err != nil {
+			return err
+		}
+		byOrder, err := s.ownOrderNamed(text) // "5241015123456这个订单还剩几期"
 		waiting := s.conv.Flow != "" && waitsForYes(s.conv.State)
 		plan := s.slots.Plan // at a quote, "还剩几期" is the quoted plan's
 		switch {
@@ -1207,6 +1211,8 @@ func (s *Step) freeText(text string) error {
 			return err
 		case p != nil:
 			plan = p.ID
+		case byOrder != "":
+			plan = byOrder
 		case !waiting || plan == "":
 			if waiting {
 				return s.beside("bill", "")
