@@ -660,6 +660,19 @@ func TestAYesToTheOfferOfAPersonGetsOne(t *testing.T) {
 		c.expect("转接人工客服", "400-100-5678") // no staff chat here: the hotline
 		c.reject("没有需要你确认的", "回答不了", "要不要转人工客服")
 	}
+	for _, yes := range []string{"要", "好的"} { // at a quote too: the offer was the last question
+		h := newHarness(t, fixture())
+		c := h.chat(602, "zh")
+		c.identify(phoneZhang)
+		c.send("/repay")
+		c.press("Redmi K70")
+		c.send("阿斯顿发生的")
+		c.send("哈哈哈哈哈哈呵呵")
+		c.expect("要不要转人工客服")
+		c.send(yes)
+		c.expect("转接人工客服")
+		c.reject("还没有扣款")
+	}
 	h := newHarness(t, fixture())
 	c := h.chat(601, "zh")
 	c.send("qwerty zxcv") // one miss: no offer of a person yet, so no yes to it

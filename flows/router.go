@@ -657,6 +657,13 @@ func (e *Engine) route(s *Step) error {
 			s.say(s.T("step.waiting")) // "等等": the step stays as it is, its buttons too
 			return nil
 		}
+		if w := bare(ev.Text); stepped && s.conv.Misses >= 2 && waitsForYes(s.conv.State) && (takesOffer[w] || ackWords[confirmForm(w)]) {
+			// "要" to "要不要转人工客服？", asked at a step after two
+			// messages not understood: a person, not a yes to the step
+			// (确认 stays the step's, asked again).
+			s.conv.Misses = 0
+			return s.startFlow("agent", "")
+		}
 		if stepped && s.slots.Aside && waitsForYes(s.conv.State) && bareYes(ev.Text) {
 			// "怎么取消预约还款" answered at a payoff quote, then "确认":
 			// that may be for the answer. The step is asked again.
