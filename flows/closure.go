@@ -74,12 +74,39 @@ var closeAsked = regexp.MustCompile(`^(?:那|那我|我|那么)?(?:现在|目前
 // of a closure.
 func asksIfClosed(text string) bool {
 	l := strings.ToLower(text)
-	if utf8.RuneCountInString(l) > 40 || containsAny(l, "怎么", "如何", "可以", "能不能", "能", "how", "can i", "could i") {
+	if utf8.RuneCountInString(l) > 40 {
+		return false
+	}
+	if closureProgress.MatchString(l) && !containsAny(l, "撤", "withdraw", "怎么注销", "如何注销", "how to", "how do i", "how can i") {
+		return true // "注销进度怎么样了", "whats the status of my closure request"
+	}
+	if containsAny(l, "怎么", "如何", "可以", "能不能", "能", "how", "can i", "could i") {
 		return false
 	}
 	return containsAny(l, "是不是注销了", "是否注销了", "注销了吗", "注销了没", "注销了么", "注销成功了吗", "注销好了吗", "注销完了吗") ||
 		asks(text) && containsAny(l, "已经注销", "is my account closed", "is the account closed", "account closed", "is it closed")
 }
+
+// ownClosure is what an identified customer's question about withdrawing
+// or the processing time of a closure gets below the guide's answer: their
+// own open request, its reference and dates ("" for other topics, or none).
+func (s *Step) ownClosure(topic string) string {
+	if topic != "close-account-withdraw" && topic != "close-account-processing-time" || s.conv.CustomerID == "" {
+		return ""
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return ""
+	}
+	r, err := latestClosure(s)
+	if err != nil || r == nil || !r.Open() {
+		return ""
+	}
+	return s.closureText(r)
+}
+
+// closureProgress asks how far a closure request has got.
+var closureProgress = regexp.MustCompile(`注销.{0,6}(?:进度|到哪|哪一步|办好了|办完了|处理得?怎么样|怎么样了|有结果|结果出来)|` +
+	`(?:status|progress|update)\b.{0,20}\b(?:closure|closing|close)|(?:closure|closing)\b.{0,20}\b(?:status|progress|update)`)
 
 // asksIfCanClose reports a customer asking whether they may close their
 // account now.

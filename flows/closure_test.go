@@ -361,3 +361,36 @@ func TestAnIDAnswerThatTakesTheClosureBackSubmitsNothing(t *testing.T) {
 		t.Errorf("%d failed identity checks counted, want none", n)
 	}
 }
+
+// TestAClosureAskedAboutInWordsIsTheirOwn: after submitting, "注销进度怎么样
+// 了" and "whats the status of my closure request" got the guide's answer
+// with its example reference, and "我想撤销注销申请" told the customer to
+// quote a reference "如 CR-20261121-0042" (a probe). A question how far
+// their request has got shows it; the guide's answers on withdrawing or
+// the processing time carry their own request below.
+func TestAClosureAskedAboutInWordsIsTheirOwn(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(700, "zh")
+	c.identify(phoneLi)
+	if _, err := h.db.Import(context.Background(), []supportbot.CustomerData{customerLi(0)}); err != nil {
+		t.Fatal(err)
+	}
+	c.send("注销进度怎么样了")
+	c.expect("你还没有提交过注销申请")
+	c.send("/close_account")
+	c.send("继续")
+	c.send("002X")
+	c.expect("注销申请已提交")
+	ref := c.ref()
+	for _, ask := range []string{"注销进度怎么样了", "我的注销申请到哪一步了", "注销办好了没", "whats the status of my closure request",
+		"any update on closing my account?"} {
+		c.send(ask)
+		c.expect("📄 注销申请</b> <code>"+ref, "状态：处理中")
+	}
+	c.send("我想撤销注销申请")
+	c.expect("不能自己撤回", "<code>"+ref)
+	c.send("怎么注销")
+	c.reject("<code>" + ref)
+}

@@ -1456,7 +1456,7 @@ func (s *Step) showAnswer(id string, also ...string) bool {
 		return false
 	}
 	text = s.fill(text)
-	if own := s.ownOverdue(id); own != "" {
+	if own := s.ownOverdue(id) + s.ownClosure(id); own != "" {
 		text += "\n\n" + own
 	}
 	// Under the answer: what it leads to, a person (unless that is what it
