@@ -200,7 +200,7 @@ func overdueLines(s *Step, p supportbot.Plan, sched []supportbot.ScheduledRepaym
 		lines = append(lines, s.T(key, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
 			"amount", money(b.Amount()), "late_fee", money(b.LateFee)))
 		if debiting[b.Period] { // paying it now would pay it twice
-			lines = append(lines, s.T("bill.overdue_debiting"))
+			lines = append(lines, debitingLine(s, p, b, sched, "bill.overdue_debiting"))
 		}
 	}
 	return lines
@@ -258,7 +258,7 @@ func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supp
 		i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == r.CardID })
 		switch {
 		case r.Debiting(s.now):
-			lines = append(lines, s.T("bill.next_debiting"))
+			lines = append(lines, debitingLine(s, p, next, sched, "bill.next_debiting"))
 		case r.RunAt.Before(s.now):
 			// Still "scheduled" a day after its time: it did not run.
 			lines = append(lines, s.T("bill.next_scheduled_stale", "when", when(s, r.RunAt)))
@@ -275,6 +275,28 @@ func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supp
 		}
 	}
 	return lines
+}
+
+// debitingLine says a period's booking is being debited (key), or, booked
+// for less than the period costs, how much it leaves for the customer to
+// pay once it is done — never "nothing to do" over a shortfall.
+func debitingLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []supportbot.ScheduledRepayment, key string) string {
+	if short := debitingShort(p.ID, b, sched, s.now); short > 0 {
+		return s.T("bill.debiting_short", "booked", money(b.Amount()-short), "short", money(short))
+	}
+	return s.T(key)
+}
+
+// debitingShort is what the bookings being debited for b leave unpaid of it
+// (0 when they cover it).
+func debitingShort(planID string, b supportbot.Bill, sched []supportbot.ScheduledRepayment, now time.Time) supportbot.Money {
+	var booked supportbot.Money
+	for _, r := range sched {
+		if r.PlanID == planID && r.Period == b.Period && r.Debiting(now) {
+			booked += r.Amount
+		}
+	}
+	return max(b.Amount()-booked, 0)
 }
 
 // scheduledFor is the live scheduled repayment of a plan's period, if any.

@@ -417,7 +417,13 @@ func nothingToPay(s *Step, p *supportbot.Plan) error {
 	}
 	slices.Sort(busy)
 	if len(busy) > 0 {
-		s.say(s.T("pay.busy", "product", p.Product, "periods", periodList(s, busy), "n", len(busy)), rows...)
+		text := s.T("pay.busy", "product", p.Product, "periods", periodList(s, busy), "n", len(busy))
+		for _, b := range p.Bills {
+			if short := debitingShort(p.ID, b, sched, s.now); slices.Contains(busy, b.Period) && b.Status == supportbot.BillUnpaid && short > 0 {
+				text = s.T("pay.busy_short", "product", p.Product, "period", b.Period, "booked", money(b.Amount()-short), "short", money(short))
+			}
+		}
+		s.say(text, rows...)
 		return nil
 	}
 	s.say(s.T("pay.nothing_due", "product", p.Product), rows...)

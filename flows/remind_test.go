@@ -541,3 +541,24 @@ func TestTheRemindersAnswersButtonSaysWhatItDoes(t *testing.T) {
 	c.press("🔔 开启还款提醒")
 	c.expect("还款提醒已开启")
 }
+
+// TestAShortBookingBeingDebitedLeavesTheRestToPay: a ¥1.00 booking for a
+// ¥501.00 period, within its last two hours (with the bank, not to be
+// cancelled), made /bill say "being debited, nothing to do by hand" and
+// /pay "nothing to pay again" (a probe): the customer, told not to pay,
+// would go overdue by the rest. Both say what the booking leaves unpaid.
+func TestAShortBookingBeingDebitedLeavesTheRestToPay(t *testing.T) {
+	data := remindFixture()
+	c20 := customerIn(t, data, "C20")
+	c20.Scheduled = []supportbot.ScheduledRepayment{{ID: "S20", CustomerID: "C20", PlanID: "PR1", Period: 2, Amount: 100,
+		CardID: "K20", RunAt: start.Add(50 * time.Minute), Status: supportbot.ScheduledScheduled}}
+	h := newHarness(t, data)
+	c := h.chat(2001, "zh")
+	c.identify(phoneZhou)
+	c.send("/bill")
+	c.expect("这期的预约还款 ¥1.00 正在扣款中，比这期应还少 ¥500.00")
+	c.reject("无需手动还款")
+	c.send("/pay")
+	c.expect("预约还款 ¥1.00 正在扣款中，比这期应还少 ¥500.00", "差额请再来还清")
+	c.reject("无需重复还款")
+}
