@@ -6,6 +6,8 @@
 package supportbot
 
 import (
+	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -131,6 +133,53 @@ func ChatRef(chatID int64) string {
 	sum := sha256.Sum256([]byte("chat:" + strconv.FormatInt(chatID, 10)))
 	return hex.EncodeToString(sum[:6])
 }
+
+// ChatRefKeySize is the size of the secret chat references are keyed with.
+const ChatRefKeySize = 32
+
+// ChatRefs names chats in logs and idempotency keys without their ids. A
+// chat id is a Telegram user id, about ten digits: an unkeyed hash of it is
+// undone by hashing them all. A reference is the HMAC-SHA256 of "chat:<id>"
+// under a secret of the deployment, cut to 6 bytes (12 hex digits): the same
+// chat has the same reference wherever the same secret is used, and nobody
+// without the secret can tell which chat it is.
+//
+// The zero value has no key; Of panics on it rather than name a chat by a
+// hash anyone can undo. Packages that take a ChatRefs refuse the zero value.
+type ChatRefs struct{ key []byte }
+
+// NewChatRefs keys references with key, ChatRefKeySize random bytes.
+func NewChatRefs(key []byte) (ChatRefs, error) {
+	if len(key) != ChatRefKeySize {
+		return ChatRefs{}, Errorf(EINVALID, "chat reference key of %d bytes, want %d", len(key), ChatRefKeySize)
+	}
+	return ChatRefs{key: bytes.Clone(key)}, nil
+}
+
+// IsZero reports whether r has no key.
+func (r ChatRefs) IsZero() bool { return r.key == nil }
+
+// Of is the reference of chatID.
+func (r ChatRefs) Of(chatID int64) string {
+	if r.IsZero() {
+		panic("supportbot: ChatRefs without a key")
+	}
+	m := hmac.New(sha256.New, r.key)
+	m.Write(strconv.AppendInt([]byte("chat:"), chatID, 10))
+	return hex.EncodeToString(m.Sum(nil)[:6])
+}
+
+// String shows that r is keyed, never the key: a ChatRefs printed or logged
+// by mistake does not give the secret away.
+func (r ChatRefs) String() string {
+	if r.IsZero() {
+		return "ChatRefs(no key)"
+	}
+	return "ChatRefs(keyed)"
+}
+
+// GoString is String, for %#v.
+func (r ChatRefs) GoString() string { return r.String() }
 
 // numberRun matches what could be a phone, card or ID number, or the end of
 // one (digits, full-width digits, a final X).
