@@ -70,9 +70,13 @@ func TestConsoleOnTheEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	refs, err := supportbot.NewChatRefs([]byte("a test deployment's 32-byte key!"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	eng := flows.New(flows.Config{Store: stateStore{db}, Core: embedcore.New(db, loc, clock), Catalog: cat,
 		Classifier: knowsNothing{}, Answers: knowsNothing{}, Location: loc, Now: clock, Hotline: "400-100-5678",
-		CoreEvents: embeddedEvents{db}})
+		CoreEvents: embeddedEvents{db}, ChatRefs: refs})
 
 	input := strings.Join([]string{
 		"/bill",                      // not identified yet: asked to share a phone

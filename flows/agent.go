@@ -335,7 +335,7 @@ func (s *Step) endTicketUnverified() bool {
 	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
 	if err != nil {
 		if supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
-			s.e.log.Error("read the open ticket of a chat being unlinked", "chat", supportbot.ChatRef(s.conv.ChatID), "err", err)
+			s.e.log.Error("read the open ticket of a chat being unlinked", "chat", s.e.chatRef(s.conv.ChatID), "err", err)
 		}
 		return false
 	}

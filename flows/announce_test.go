@@ -32,6 +32,7 @@ func (h *harness) batchEngine(n int) *flows.Engine {
 		Location:      shanghai,
 		Now:           h.clock,
 		AnnounceBatch: n,
+		ChatRefs:      h.refs,
 	})
 }
 

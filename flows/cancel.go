@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"slices"
@@ -417,14 +419,24 @@ func askCancel(s *Step, v *scheduledView) error {
 }
 
 // cancelKey is the idempotency key of cancelling id from the confirm step
-// shown with nonce: a double tap or a redelivery is the same key.
-func cancelKey(chatID int64, id, nonce string) string {
-	return idempotencyKey("cancel:" + supportbot.ChatRef(chatID) + ":" + nonce + ":" + id) // the chat as logs show it, not its id
+// shown with nonce in the chat named chatRef (as logs name it, not by its
+// id): a double tap or a redelivery is the same key.
+func cancelKey(chatRef, id, nonce string) string {
+	return idempotencyKey("cancel:" + chatRef + ":" + nonce + ":" + id)
+}
+
+// oldCancelKeys are the keys earlier versions gave the same cancellation,
+// which the actions they stored keep: the chat named by an unkeyed hash of
+// its id, and before that by its id.
+func oldCancelKeys(chatID int64, id, nonce string) []string {
+	sum := sha256.Sum256([]byte("chat:" + strconv.FormatInt(chatID, 10)))
+	return []string{cancelKey(hex.EncodeToString(sum[:6]), id, nonce),
+		"cancel:" + strconv.FormatInt(chatID, 10) + ":" + nonce + ":" + id}
 }
 
 // cancelling commits the cancellation as a money action.
 func cancelling(s *Step, v *scheduledView) {
-	a := &supportbot.Action{Key: cancelKey(s.conv.ChatID, v.ID, s.conv.Nonce), ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID,
+	a := &supportbot.Action{Key: cancelKey(s.e.chatRef(s.conv.ChatID), v.ID, s.conv.Nonce), ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID,
 		Kind: supportbot.ActionCancel, Scheduled: v.ID, Flow: "cancel", PlanID: v.PlanID, Product: v.Product, Card: v.Card,
 		Periods: []int{v.Period}, MessageID: s.target}
 	s.startAction(a)
@@ -497,9 +509,14 @@ func staleCancel(s *Step, a action) (bool, error) {
 	if a.Name != "ok" {
 		return false, nil
 	}
-	act, err := s.e.st.Action(s.ctx, cancelKey(s.conv.ChatID, a.Arg, a.Nonce))
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND { // confirmed before keys named the chat by its hash
-		act, err = s.e.st.Action(s.ctx, "cancel:"+strconv.FormatInt(s.conv.ChatID, 10)+":"+a.Nonce+":"+a.Arg)
+	var act *supportbot.Action
+	var err error
+	// Its key now, then those it had if confirmed before an upgrade.
+	keys := append([]string{cancelKey(s.e.chatRef(s.conv.ChatID), a.Arg, a.Nonce)}, oldCancelKeys(s.conv.ChatID, a.Arg, a.Nonce)...)
+	for _, key := range keys {
+		if act, err = s.e.st.Action(s.ctx, key); supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
+			break
+		}
 	}
 	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
 		v, err := findScheduled(s, a.Arg)

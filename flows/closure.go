@@ -491,7 +491,7 @@ func wrongIDCard(s *Step) {
 // checks the preconditions again (another chat or the core itself may have
 // changed them) and answers with the reference.
 func submitClosure(s *Step) {
-	a := &supportbot.Action{Key: "closure:" + supportbot.ChatRef(s.conv.ChatID) + ":" + s.conv.Nonce + ":" + strconv.FormatInt(s.q.ID, 10),
+	a := &supportbot.Action{Key: "closure:" + s.e.chatRef(s.conv.ChatID) + ":" + s.conv.Nonce + ":" + strconv.FormatInt(s.q.ID, 10),
 		ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Kind: supportbot.ActionClosure, Flow: "close"}
 	s.startAction(a)
 	s.sayWorking(a, s.T("closure.submitting")) // edited into the outcome when it is in

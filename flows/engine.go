@@ -71,6 +71,11 @@ type Config struct {
 	// CoreEvents, if set, are events the core keeps for the bot to take (the
 	// embedded core's); a remote core posts them to /core/events instead.
 	CoreEvents CoreEventSource
+	// ChatRefs name chats in logs and in the idempotency keys of
+	// cancellations and closure requests (required). They must be the
+	// deployment's, the same on every instance and after every restart:
+	// an old confirm button finds its cancellation by its key.
+	ChatRefs supportbot.ChatRefs
 }
 
 // CoreEventSource is a core's events waiting for the bot.
@@ -163,8 +168,13 @@ type Engine struct {
 	keyRun string
 }
 
-// New returns an engine with every flow registered.
+// New returns an engine with every flow registered. It panics when
+// cfg.ChatRefs has no key: a process that named chats by a key of its own
+// would not find the cancellations the others keyed.
 func New(cfg Config) *Engine {
+	if cfg.ChatRefs.IsZero() {
+		panic("flows: Config.ChatRefs has no key; wire the deployment's")
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -200,6 +210,9 @@ func New(cfg Config) *Engine {
 	}
 	return e
 }
+
+// chatRef names chatID in logs and keys.
+func (e *Engine) chatRef(chatID int64) string { return e.cfg.ChatRefs.Of(chatID) }
 
 // Instance is the name this engine takes leases under.
 func (e *Engine) Instance() string { return e.cfg.Instance }
@@ -347,7 +360,7 @@ func (e *Engine) processChat(ctx, stop context.Context, chatID int64) {
 	for stop.Err() == nil {
 		ok, err := e.turns.TakeTurn(ctx, chatID)
 		if err != nil {
-			e.log.Error("take chat turn", "chat", supportbot.ChatRef(chatID), "err", err)
+			e.log.Error("take chat turn", "chat", e.chatRef(chatID), "err", err)
 			return
 		}
 		if !ok {
@@ -360,7 +373,7 @@ func (e *Engine) processChat(ctx, stop context.Context, chatID int64) {
 			}
 			return
 		} else if err != nil {
-			e.log.Error("read inbox", "chat", supportbot.ChatRef(chatID), "err", err)
+			e.log.Error("read inbox", "chat", e.chatRef(chatID), "err", err)
 			e.turns.GiveTurn(ctx, chatID)
 			return
 		}
@@ -444,13 +457,13 @@ func (e *Engine) runStep(ctx context.Context, q *supportbot.Queued) {
 			// is tried again, and tells so. Not a failure.
 			waits, level = true, slog.LevelInfo
 		}
-		e.log.Log(ctx, level, "step failed", "chat", supportbot.ChatRef(ev.ChatID), "kind", ev.Kind, "attempt", q.Attempts+1, "err", err)
+		e.log.Log(ctx, level, "step failed", "chat", e.chatRef(ev.ChatID), "kind", ev.Kind, "attempt", q.Attempts+1, "err", err)
 		e.metrics.Step(string(ev.Kind), time.Since(start), !waits)
 		e.failed(ctx, q, err)
 		return
 	}
 	e.metrics.Step(string(ev.Kind), time.Since(start), false)
-	e.log.Info("step", "update_id", ev.UpdateID, "chat", supportbot.ChatRef(ev.ChatID), "kind", ev.Kind,
+	e.log.Info("step", "update_id", ev.UpdateID, "chat", e.chatRef(ev.ChatID), "kind", ev.Kind,
 		"flow", s.conv.Flow, "state", s.conv.State, "replies", len(s.out)+len(s.late), "duration", time.Since(start), "queued", start.Sub(ev.Time))
 	if len(s.out)+len(s.late) > 0 {
 		e.cfg.Wake()
@@ -493,7 +506,7 @@ func (e *Engine) failed(ctx context.Context, q *supportbot.Queued, cause error) 
 		return
 	case coreEventWaits(q.Event, cause):
 		e.log.Error("core event given up: the core did not answer its step for a day",
-			"chat", supportbot.ChatRef(q.Event.ChatID), "event", q.Event.Core.ID, "type", q.Event.Core.Type, "attempts", q.Attempts+1)
+			"chat", e.chatRef(q.Event.ChatID), "event", q.Event.Core.ID, "type", q.Event.Core.Type, "attempts", q.Attempts+1)
 	case q.Attempts+1 < stepAttempts:
 		wait := time.Duration(1<<q.Attempts) * 2 * time.Second
 		if err := e.st.RetryEvent(ctx, q.ID, e.cfg.Now().Add(wait)); err != nil {
@@ -596,7 +609,7 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 		}
 	}
 	if err := s.loadSlots(); err != nil {
-		e.log.Warn("conversation slots unreadable, flow reset", "chat", supportbot.ChatRef(ev.ChatID), "err", err)
+		e.log.Warn("conversation slots unreadable, flow reset", "chat", e.chatRef(ev.ChatID), "err", err)
 		s.reset()
 	}
 	before := s.saved()
@@ -616,7 +629,7 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 		// half-done. The conversation stays where it was; the customer
 		// hears it at once, with a person offered. (A settled action or a
 		// core event meeting a refusal is tried again: it must be told.)
-		e.log.Warn("core did not answer usably during step", "chat", supportbot.ChatRef(ev.ChatID), "err", err)
+		e.log.Warn("core did not answer usably during step", "chat", e.chatRef(ev.ChatID), "err", err)
 		return s.unavailable(before), nil
 	} else if err != nil {
 		return nil, err

@@ -71,7 +71,7 @@ func (s *Step) bound(ctx context.Context, tx Tx, out []supportbot.Reply) ([]supp
 		if due {
 			kept = append(kept, supportbot.Reply{ChatID: chat, Text: s.T("flood.slow_down")})
 		}
-		s.e.log.Warn("chat over its outbox bound: replies not queued", "chat", supportbot.ChatRef(chat),
+		s.e.log.Warn("chat over its outbox bound: replies not queued", "chat", s.e.chatRef(chat),
 			"waiting", len(waiting), "dropped", dropped, "told", due)
 	}
 	return kept, nil

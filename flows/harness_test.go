@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"slices"
@@ -68,6 +69,39 @@ type harness struct {
 		flows.Classifier
 		flows.Answers
 	}
+	// refs name the chats, the same for every engine on the database (the
+	// deployment's, as cmd/supportbot keeps them in it).
+	refs supportbot.ChatRefs
+	// logs, when set before open(), gets what the engine logs (debug level).
+	logs *syncBuffer
+}
+
+// syncBuffer is a buffer the engine's workers write to at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// testRefs are the chat references of a test deployment: a fixed key.
+func testRefs(t testing.TB) supportbot.ChatRefs {
+	t.Helper()
+	refs, err := supportbot.NewChatRefs([]byte("a test deployment's 32-byte key!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return refs
 }
 
 // realFAQ makes the harness answer free text with the real knowledge base
@@ -95,7 +129,7 @@ func overHTTP() bool { return os.Getenv("SUPPORTBOT_TEST_CORE") == "http" }
 
 func newHarness(t testing.TB, data []supportbot.CustomerData) *harness {
 	t.Helper()
-	h := &harness{t: t, cfg: storetest.Config(t), now: start, hooks: &hooks{}, metrics: &testMetrics{}, kb: fakeKB{}}
+	h := &harness{t: t, cfg: storetest.Config(t), now: start, hooks: &hooks{}, metrics: &testMetrics{}, kb: fakeKB{}, refs: testRefs(t)}
 	cat, err := locale.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -158,6 +192,10 @@ func (h *harness) open() {
 	if d, ok := core.(flows.ClosureDecider); ok {
 		engineCore = deciding{h.hooks, d}
 	}
+	logger := slog.New(slog.DiscardHandler)
+	if h.logs != nil {
+		logger = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	eng := flows.New(flows.Config{
 		Store:       stateStore{db, h},
 		Core:        engineCore,
@@ -174,6 +212,8 @@ func (h *harness) open() {
 		FAQ:         fakeAnswers{},
 		Hours:       supportbot.BusinessHours{Open: 9 * time.Hour, Close: 21 * time.Hour},
 		CoreEvents:  embeddedEvents{db},
+		ChatRefs:    h.refs,
+		Logger:      logger,
 	})
 	h.mu.Lock()
 	h.eng = eng

@@ -46,6 +46,7 @@ func (h *harness) instance(name string, leases bool) *flows.Engine {
 		AgentChatID: h.agentChat,
 		Hours:       supportbot.BusinessHours{Open: 9 * time.Hour, Close: 21 * time.Hour},
 		CoreEvents:  embeddedEvents{db},
+		ChatRefs:    h.refs,
 	}
 	if leases {
 		l := db.Leases(name, 30*time.Second)

@@ -116,7 +116,7 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	if err := checkQuote(q, p, kind, s.now); err != nil {
 		// The core's figures cannot be right: say so, charge nothing, and
 		// leave a way on (try again, or a person).
-		s.e.log.Error("refused a wrong quote", "chat", supportbot.ChatRef(s.conv.ChatID), "err", err)
+		s.e.log.Error("refused a wrong quote", "chat", s.e.chatRef(s.conv.ChatID), "err", err)
 		s.finish()
 		s.say(s.T("repay.quote_wrong"), []supportbot.Button{s.menuBtn(s.T("repay.btn_again"), flow+":"+p.ID), s.humanBtn()},
 			[]supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"time"
 
+	"supportbot"
 	"supportbot/embedcore"
 	"supportbot/flows"
 	"supportbot/locale"
@@ -107,9 +109,19 @@ func (e *env) jobsPass(ctx context.Context, at time.Time, days []int) (time.Dura
 	if err != nil {
 		return 0, 0, err
 	}
+	fresh := make([]byte, supportbot.ChatRefKeySize)
+	rand.Read(fresh)
+	key, err := db.Secret(ctx, "chat_ref", fresh) // the deployment's, as cmd/supportbot wires it
+	if err != nil {
+		return 0, 0, err
+	}
+	refs, err := supportbot.NewChatRefs(key)
+	if err != nil {
+		return 0, 0, err
+	}
 	engine := flows.New(flows.Config{
 		Store: stateStore{db}, Core: embedcore.New(db, e.pop.loc, clock), Catalog: catalog,
-		Location: e.pop.loc, Now: clock, ReminderDays: days, ReminderHour: 10,
+		Location: e.pop.loc, Now: clock, ReminderDays: days, ReminderHour: 10, ChatRefs: refs,
 	})
 	t0 := time.Now()
 	n, err := engine.Notify(ctx)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -40,6 +41,9 @@ type Main struct {
 	DB     *store.DB
 	Engine *flows.Engine
 	Logger *slog.Logger
+	// ChatRefs name chats in logs and keys: keyed with the deployment's
+	// secret, kept in its database.
+	ChatRefs supportbot.ChatRefs
 	// Core is what the bot talks to for money; Embedded is set when it is
 	// the embedded core (no CORE_URL).
 	Core     flows.Core
@@ -79,6 +83,9 @@ func (m *Main) Open(ctx context.Context) error {
 		} else if n > 0 {
 			m.Logger.Warn("money actions left claimed by a stopped process resume", "actions", n)
 		}
+	}
+	if m.ChatRefs, err = chatRefs(ctx, db); err != nil {
+		return err
 	}
 	catalog, err := locale.Load()
 	if err != nil {
@@ -134,6 +141,7 @@ func (m *Main) Open(ctx context.Context) error {
 		ReminderDays: m.Config.ReminderDays,
 		ReminderHour: m.Config.ReminderHour,
 		Wake:         func() { m.wakeSender() },
+		ChatRefs:     m.ChatRefs,
 	}
 	if m.Embedded != nil {
 		ecfg.CoreEvents = embeddedEvents{db}
@@ -174,6 +182,23 @@ func openExisting(ctx context.Context, cfg Config, cmd string) (*store.DB, error
 		return nil, fmt.Errorf("%s: %w", cmd, err)
 	}
 	return db, nil
+}
+
+// chatRefs are the deployment's chat references: keyed with the secret in
+// its database, made at its first start. Every instance and every restart
+// name a chat alike; another deployment names it otherwise.
+func chatRefs(ctx context.Context, db *store.DB) (supportbot.ChatRefs, error) {
+	fresh := make([]byte, supportbot.ChatRefKeySize)
+	rand.Read(fresh)
+	key, err := db.Secret(ctx, "chat_ref", fresh)
+	if err != nil {
+		return supportbot.ChatRefs{}, err
+	}
+	refs, err := supportbot.NewChatRefs(key)
+	if err != nil {
+		return supportbot.ChatRefs{}, fmt.Errorf("the database's chat_ref secret: %w", err)
+	}
+	return refs, nil
 }
 
 // instanceName names this process in leases: host and pid.
