@@ -364,6 +364,16 @@ func (b *logBuffer) String() string {
 // carrying it is easy to catch.
 const token = "4242:SECRET-tok3n-never-log-me"
 
+// testRefs are the chat references of a test deployment: a fixed key.
+func testRefs(t testing.TB) supportbot.ChatRefs {
+	t.Helper()
+	refs, err := supportbot.NewChatRefs([]byte("a test deployment's 32-byte key!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return refs
+}
+
 // fastLimits let tests send quickly; tests of the limits set their own.
 var fastLimits = bot.Limits{PerSecond: 1000, PerChat: 200, PerChatBurst: 50, PerGroupMinute: 6000}
 
@@ -391,8 +401,9 @@ func newRig(t *testing.T, config func(*bot.Config), opts ...telegramtest.Option)
 	})
 	r.cfg = bot.Config{Token: r.srv.Token(), Endpoint: r.srv.Endpoint(), PollTimeout: time.Second,
 		Outbox: r.out, Limits: fastLimits, FlushTimeout: 2 * time.Second,
-		Logger: slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Now:    r.out.now}
+		Logger:   slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Now:      r.out.now,
+		ChatRefs: testRefs(t)}
 	if config != nil {
 		config(&r.cfg)
 	}

@@ -235,7 +235,7 @@ func (s *sender) chatBudget(ctx context.Context, chatID int64, n int) (got int, 
 	got, wait, err := s.shared.TakeTokens(ctx, bucket, rate, burst, n, now)
 	if err != nil {
 		if ctx.Err() == nil {
-			s.srv.log.Error("take sending budget", "chat", supportbot.ChatRef(chatID), "err", err)
+			s.srv.log.Error("take sending budget", "chat", s.srv.cfg.ChatRefs.Of(chatID), "err", err)
 		}
 		return 0, time.Second
 	}
@@ -772,7 +772,7 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 		// fails this message only: its ticket is referred (GaveUp), and the
 		// other tickets' messages are tried as they come.
 		gone := chatGone(err) && m.Reply.ChatID != s.srv.cfg.AgentChatID
-		s.srv.log.Warn("message given up", "chat", supportbot.ChatRef(m.Reply.ChatID), "chat_gone", gone, "err", scrub(err, s.srv.cfg.Token))
+		s.srv.log.Warn("message given up", "chat", s.srv.cfg.ChatRefs.Of(m.Reply.ChatID), "chat_gone", gone, "err", scrub(err, s.srv.cfg.Token))
 		if to := migratedTo(err); to != 0 {
 			// The staff group was upgraded to a supergroup: only the
 			// operator can point the bot at it.
@@ -796,7 +796,7 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 		rerr = s.outbox.RetryLater(ctx, m.ID, s.srv.cfg.Now(), err.Error())
 	default:
 		wait := backoff(err, m.Attempts+1)
-		s.srv.log.Warn("send failed, will retry", "chat", supportbot.ChatRef(m.Reply.ChatID), "attempt", m.Attempts+1,
+		s.srv.log.Warn("send failed, will retry", "chat", s.srv.cfg.ChatRefs.Of(m.Reply.ChatID), "attempt", m.Attempts+1,
 			"retry_in", wait, "err", scrub(err, s.srv.cfg.Token))
 		rerr = s.outbox.RetryLater(ctx, m.ID, s.srv.cfg.Now().Add(wait), scrub(err, s.srv.cfg.Token))
 	}
@@ -1019,7 +1019,7 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 			sent = 1
 			if r.Pressed != "" {
 				if serr := s.stripCopy(ctx, r); serr != nil { // the answer is delivered all the same
-					s.srv.log.Warn("take the keyboard off a copy of the step", "chat", supportbot.ChatRef(r.ChatID), "err", scrub(serr, s.srv.cfg.Token))
+					s.srv.log.Warn("take the keyboard off a copy of the step", "chat", s.srv.cfg.ChatRefs.Of(r.ChatID), "err", scrub(serr, s.srv.cfg.Token))
 				}
 			}
 		} else if uneditable(err) {

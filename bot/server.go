@@ -88,6 +88,9 @@ type Config struct {
 	// refused for good (why: supportbot.UndeliveredBlocked, …Gone,
 	// …Rejected), so the agent on the chat hears of it.
 	Undelivered func(ctx context.Context, m supportbot.OutboxMessage, why string)
+	// ChatRefs name chats in the log (required): the deployment's, so that
+	// a chat is named as the engine names it.
+	ChatRefs supportbot.ChatRefs
 }
 
 // Tracker keeps the message each tracked reply made, per chat.
@@ -192,6 +195,9 @@ var ErrUnauthorized = errors.New("TELEGRAM_BOT_TOKEN rejected by Telegram (getMe
 // New connects to the Bot API (getMe) and returns the adapter; ctx ending
 // (a shutdown) stops the waits of a Telegram that answers 429 or 5xx.
 func New(ctx context.Context, cfg Config, h Handler) (*Server, error) {
+	if cfg.ChatRefs.IsZero() {
+		return nil, errors.New("bot: chat references are required (ChatRefs)")
+	}
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = 30 * time.Second
 	}

@@ -2,9 +2,13 @@ package bot_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -21,7 +25,7 @@ import (
 func TestBadTokenFailsClearly(t *testing.T) {
 	t.Parallel()
 	srv := telegramtest.Start(t)
-	_, err := bot.New(t.Context(), bot.Config{Token: "999:WRONG", Endpoint: srv.Endpoint(), Outbox: newOutbox()}, newHandler())
+	_, err := bot.New(t.Context(), bot.Config{Token: "999:WRONG", Endpoint: srv.Endpoint(), Outbox: newOutbox(), ChatRefs: testRefs(t)}, newHandler())
 	if !errors.Is(err, bot.ErrUnauthorized) {
 		t.Fatalf("New with a bad token: %v, want ErrUnauthorized", err)
 	}
@@ -41,7 +45,7 @@ func TestAShutdownDuringTelegramsFloodWaitAtStartIsNotHeldUp(t *testing.T) {
 	time.AfterFunc(200*time.Millisecond, cancel)
 	done := make(chan error, 1)
 	go func() {
-		_, err := bot.New(ctx, bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: newOutbox()}, newHandler())
+		_, err := bot.New(ctx, bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: newOutbox(), ChatRefs: testRefs(t)}, newHandler())
 		done <- err
 	}()
 	select {
@@ -57,8 +61,16 @@ func TestAShutdownDuringTelegramsFloodWaitAtStartIsNotHeldUp(t *testing.T) {
 func TestNewRequiresAnOutbox(t *testing.T) {
 	t.Parallel()
 	srv := telegramtest.Start(t)
-	if _, err := bot.New(t.Context(), bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint()}, newHandler()); err == nil {
+	if _, err := bot.New(t.Context(), bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), ChatRefs: testRefs(t)}, newHandler()); err == nil {
 		t.Fatal("New without an outbox: no error; replies would have nowhere to go")
+	}
+}
+
+func TestNewRequiresChatRefs(t *testing.T) {
+	t.Parallel()
+	srv := telegramtest.Start(t)
+	if _, err := bot.New(t.Context(), bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: newOutbox()}, newHandler()); err == nil {
+		t.Fatal("New without chat references: no error; the log would name chats otherwise than the engine")
 	}
 }
 
@@ -449,7 +461,7 @@ func TestStartupWaitsOutATransientError(t *testing.T) {
 	srv := telegramtest.Start(t)
 	srv.InjectFaults("getMe", 1, telegramtest.RateLimit(1))
 	srv.InjectFaults("deleteWebhook", 1, telegramtest.BadGateway())
-	b, err := bot.New(t.Context(), bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), PollTimeout: time.Second, Outbox: newOutbox()}, newHandler())
+	b, err := bot.New(t.Context(), bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), PollTimeout: time.Second, Outbox: newOutbox(), ChatRefs: testRefs(t)}, newHandler())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,6 +520,28 @@ func TestTokenNeverInLogs(t *testing.T) {
 	}
 	if !strings.Contains(logs, "<token>") {
 		t.Errorf("the log should show where the token was scrubbed:\n%s", logs)
+	}
+}
+
+// A failed send is logged with the chat named by its keyed reference, as
+// the engine names it: not its id, nor a hash anyone can undo.
+func TestSendFailureLogNamesTheChatByItsKeyedReference(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	r.echo()
+	r.srv.InjectFaults("sendMessage", 1, telegramtest.ConnReset())
+	r.run(t)
+	r.srv.SendText(alice, "hi")
+	r.srv.WaitFor(t, alice.ID, 1, 15*time.Second)
+	m := regexp.MustCompile(`msg="send failed[^"]*" .*chat=(\S+)`).FindStringSubmatch(r.logs.String())
+	if m == nil {
+		t.Fatalf("the failed send was not logged with its chat:\n%s", r.logs)
+	}
+	sum := sha256.Sum256([]byte("chat:" + strconv.FormatInt(alice.ID, 10)))
+	unkeyed := hex.EncodeToString(sum[:6])
+	if got, want := m[1], r.cfg.ChatRefs.Of(alice.ID); got != want {
+		t.Errorf("the failed send's log line names the chat %s, want %s (keyed; the unkeyed hash is %s, the id %d)",
+			got, want, unkeyed, alice.ID)
 	}
 }
 

@@ -33,7 +33,7 @@ func instances(t *testing.T, srv *telegramtest.Server, db *store.DB, n int, limi
 	var wg sync.WaitGroup
 	for i := range n {
 		cfg := bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: db, Limits: limits,
-			FlushTimeout: time.Second, Instance: fmt.Sprint("i", i+1),
+			FlushTimeout: time.Second, Instance: fmt.Sprint("i", i+1), ChatRefs: testRefs(t),
 			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 		if shared {
 			cfg.Shared = db
@@ -230,7 +230,7 @@ type sharedStore interface {
 func serveOn(t *testing.T, srv *telegramtest.Server, out sharedStore, cfg bot.Config) {
 	t.Helper()
 	cfg.Token, cfg.Endpoint, cfg.Outbox, cfg.Shared = srv.Token(), srv.Endpoint(), out, out
-	cfg.FlushTimeout, cfg.Logger = time.Second, slog.New(slog.DiscardHandler)
+	cfg.FlushTimeout, cfg.Logger, cfg.ChatRefs = time.Second, slog.New(slog.DiscardHandler), testRefs(t)
 	b, err := bot.New(t.Context(), cfg, newHandler())
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -253,12 +254,21 @@ func (h *echoHandler) SetStepMessage(context.Context, int64, string, int64) erro
 func runEcho(ctx context.Context) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	h := &echoHandler{}
+	// No database to keep a secret in, and nothing to match across
+	// restarts: a key of this process's own.
+	key := make([]byte, supportbot.ChatRefKeySize)
+	rand.Read(key)
+	refs, err := supportbot.NewChatRefs(key)
+	if err != nil {
+		return err
+	}
 	srv, err := bot.New(ctx, bot.Config{
 		Token:    os.Getenv("TELEGRAM_BOT_TOKEN"),
 		Endpoint: os.Getenv("TELEGRAM_API_ENDPOINT"),
 		Logger:   logger,
 		Outbox:   h,
 		Limits:   bot.Limits{PerSecond: 100000, PerChat: 1000, PerChatBurst: 1000, PerGroupMinute: 6000},
+		ChatRefs: refs,
 	}, h)
 	if err != nil {
 		return err

@@ -53,6 +53,7 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		AgentChatID: m.Config.AgentChatID,
 		AgentIDs:    m.Config.AgentUserIDs,
 		Now:         m.Now,
+		ChatRefs:    m.ChatRefs, // the engine's: one chat, one name in the log
 		GaveUp: func(ctx context.Context, r supportbot.Reply) {
 			if err := m.Engine.StaffUnreachable(ctx, r.TicketID); err != nil {
 				m.Logger.Error("end unreachable ticket", "ticket", r.TicketID, "err", err)
