@@ -128,12 +128,6 @@ func (d Date) Format(lang Lang) string {
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
-// ChatRef names a chat in logs without its id (a chat id is a Telegram user id).
-func ChatRef(chatID int64) string {
-	sum := sha256.Sum256([]byte("chat:" + strconv.FormatInt(chatID, 10)))
-	return hex.EncodeToString(sum[:6])
-}
-
 // ChatRefKeySize is the size of the secret chat references are keyed with.
 const ChatRefKeySize = 32
 

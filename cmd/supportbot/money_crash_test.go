@@ -431,7 +431,11 @@ func verifyCancel(ck *crashCheck, c *chatter, bc billCustomer) string {
 		t.Errorf("customer %s: action %+v; want the cancellation of %s", bc.ID, list[0], bc.Scheduled)
 	}
 	if ck.fake != nil {
-		prefix := "cancel:" + supportbot.ChatRef(c.user.ID) + ":"
+		refs, err := chatRefs(ck.ctx, ck.bdb) // the deployment's, as the bot wired them
+		if err != nil {
+			ck.t.Fatal(err)
+		}
+		prefix := "cancel:" + refs.Of(c.user.ID) + ":"
 		var keys []string
 		for _, e := range ck.fake.Ledger() {
 			if e.Op == coretest.OpCancelScheduled && e.Err == nil && strings.HasPrefix(e.Key, prefix) {

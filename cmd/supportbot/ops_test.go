@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -199,6 +201,38 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 			if alone.MatchString(line) {
 				t.Errorf("the log contains %q: %s", secret, line)
 			}
+		}
+	}
+}
+
+// TestLogsNameAChatByTheDeploymentsKeyedReference: the log names a chat by
+// its reference keyed with the secret in the bot's database, made at the
+// first start: the same after a restart, and not the unkeyed hash of its id
+// that anyone can compute.
+func TestLogsNameAChatByTheDeploymentsKeyedReference(t *testing.T) {
+	a := MustRunMain(t, "LOG_LEVEL", "info", "LOG_FORMAT", "json")
+	c := a.customer(7302, "zh")
+	c.say("/bill", "分享我的手机号")
+	a.stop()
+	refs, err := chatRefs(context.Background(), a.botDB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `"chat":"` + refs.Of(c.user.ID) + `"`
+	sum := sha256.Sum256([]byte("chat:" + strconv.FormatInt(c.user.ID, 10)))
+	unkeyed := `"chat":"` + hex.EncodeToString(sum[:6]) + `"`
+	for run := range 2 {
+		logs := a.logs.String()
+		if !strings.Contains(logs, `"msg":"step"`) || !strings.Contains(logs, want) {
+			t.Errorf("run %d: the step log does not name the chat %s:\n%s", run+1, want, logs)
+		}
+		if strings.Contains(logs, unkeyed) {
+			t.Errorf("run %d: the log names the chat by the unkeyed hash of its id, %s", run+1, unkeyed)
+		}
+		if run == 0 {
+			a.start() // a restart
+			c.say("/bill", "分享我的手机号")
+			a.stop()
 		}
 	}
 }
