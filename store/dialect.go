@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -56,16 +57,35 @@ var sqliteDialect = dialect{
 		var se sqlite3.Error
 		return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
 	},
-	retryable: func(err error) bool {
-		var se sqlite3.Error
-		return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
+	retryable: sqliteBusy,
+	// One process owns a SQLite file, but a start may overlap another (a
+	// restart, a CLI command beside the bot): while one of them turns a new
+	// file to WAL, the other's first statement is refused as locked at
+	// once, whatever the busy timeout. The migrations, each applied once by
+	// name, are run again.
+	migrationLock: func(ctx context.Context, db *sql.DB, fn func(execer) error) error {
+		for attempt := 1; ; attempt++ {
+			err := fn(db)
+			if err == nil || !sqliteBusy(err) || attempt == 5 {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
+			}
+		}
 	},
-	// One process owns a SQLite file.
-	migrationLock: func(ctx context.Context, db *sql.DB, fn func(execer) error) error { return fn(db) },
 	// SQLite has one writer: one committer batches everything, one fsync
 	// for many steps.
 	committers: 1,
 	batch:      64,
+}
+
+// sqliteBusy reports SQLite's "database is locked" (busy or locked).
+func sqliteBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
 }
 
 var postgresDialect = dialect{
