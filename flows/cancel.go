@@ -22,7 +22,8 @@ const dueSoonDays = 3
 // cancelItWords ask, at a cancellation, to cancel the booking: answered
 // with how to confirm it.
 var cancelItWords = map[string]bool{"取消它": true, "取消掉": true, "嗯 取消掉": true, "取消吧": true, "帮我取消": true, "取消这笔": true,
-	"cancel it": true, "yes cancel it": true, "please cancel it": true, "cancel this one": true}
+	"cancel it": true, "yes cancel it": true, "please cancel it": true, "cancel this one": true, "取消这个": true,
+	"就这个": true, "取消这一笔": true, "cancel that": true, "cancel that one": true, "yes cancel that": true, "this one": true}
 
 // Cancel a scheduled repayment: list → choose → confirm → cancelling (a money
 // action) → cancelled, once. Whether one can still be cancelled is the
@@ -323,6 +324,9 @@ func handleCancel(s *Step, a action) (bool, error) {
 				var day bool
 				n, day = bookingRunning(s, text, list)
 				said = said || day
+			}
+			if n == 0 && len(list) == 1 && cancelItWords[bare(text)] {
+				n = 1 // "cancel it" with one booking listed: that one, to confirm
 			}
 			if n == 0 && said {
 				// A period or a day no booking of the list (of the device

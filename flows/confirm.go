@@ -125,7 +125,7 @@ func confirmForm(w string) string {
 	return w
 }
 
-var yesBefore = regexp.MustCompile(`^(?:好的|好|是的|是|对|對|嗯|ok|okay|yes|yeah)[\s,，、.。!！]*(确认.*|确定.*|確認.*|確定.*|confirm.*)$`)
+var yesBefore = regexp.MustCompile(`^(?:好的|好|是的|是|对|對|嗯|行|可以|没问题|ok|okay|yes|yeah|sure|alright)[\s,，、.。!！]*(确认.*|确定.*|確認.*|確定.*|confirm.*)$`)
 
 // agreesToPay reports a "yes" that says to what and nothing else: "yes
 // please pay it", "好的 还吧", "ok扣吧" — at a quote, not another flow's

@@ -1161,6 +1161,13 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		if i := planSaid(bare(s.ev.Text), open); i > 0 {
 			return s.fire(flow, "quote", &open[i-1])
 		}
+		// "订单5240823567812提前还款": the plan of that order of theirs.
+		if id, err := s.ownOrderNamed(s.ev.Text); err != nil || id != "" {
+			if err != nil {
+				return err
+			}
+			return startPayment(s, flow, id, nothing)
+		}
 	}
 	return s.fire(flow, "choose")
 }

@@ -317,3 +317,34 @@ func TestWhenAPlanEndsIsItsSchedule(t *testing.T) {
 		t.Fatalf("paid %+v before any 确认", got)
 	}
 }
+
+// TestPlainWordsAtAStepDoWhatTheySay: from a probe — "没问题 确认" at a
+// quote got "cannot answer that", "不用确认了" an answer about changing
+// phone numbers, "cancel it" at a list of one booking a topic suggestion,
+// and "订单5241015999999提前还款" the list of plans, its order number
+// unread. A yes before 确认 is a confirm, "不用确认了" a no, "cancel it"
+// the one booking listed (to confirm), and an order of theirs its plan.
+func TestPlainWordsAtAStepDoWhatTheySay(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(930, "zh")
+	c.identify(phoneZhang)
+	c.send("订单5241015999999提前还款")
+	c.expect("Xiaomi Book（订单号")
+	c.send("不用确认了")
+	c.expect("好的")
+	c.reject("手机号")
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	c.send("没问题 确认")
+	if r := h.paid("C1"); r.PlanID != "P2" {
+		t.Errorf("paid %+v, want the laptop (P2)", r)
+	}
+	w := h.chat(931, "zh")
+	w.identify(phoneWang) // one booking
+	w.send("/cancel_schedule")
+	w.send("cancel it")
+	w.expect("要取消这笔预约还款吗")
+	w.reject("是下面这些吗")
+}
