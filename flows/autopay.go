@@ -168,8 +168,8 @@ func autopayArg(text string) string {
 // switchOn and switchOff are the words of a typed switch, anywhere in a
 // message; autopayNames name the setting.
 var (
-	switchOn     = []string{"turn on", "switch on", "enable", "开启", "打开", "开通"}
-	switchOff    = []string{"turn off", "switch off", "disable", "关闭", "关掉", "停用"}
+	switchOn     = []string{"turn on", "switch on", "enable", "开启", "打开", "开通", "开一下", "也开"}
+	switchOff    = []string{"turn off", "switch off", "disable", "关闭", "关掉", "停用", "关一下", "也关"}
 	autopayNames = []string{"auto-repayment", "auto repayment", "autopay", "auto pay", "自动还款", "自动扣款"}
 )
 

@@ -794,9 +794,25 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if i := partnerChoice(bare(text), partners, true); i > 0 { // "招联那个"
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
+		if containsAny(text, "逾期", "overdue", "late one", "past due") { // "逾期的那个", "the overdue one"
+			overdue := func(i int) bool {
+				return slices.ContainsFunc(open[i].Bills, func(b supportbot.Bill) bool { return b.Overdue(s.today) })
+			}
+			if i := onlyOne(len(open), overdue); i > 0 {
+				return true, s.fire(flow, "quote", &open[i-1])
+			}
+		}
 		if notThisOne.MatchString(text) { // "不是手机 是笔记本", "the laptop not the phone"
 			if i := planSaid(bare(text), open); i > 0 {
 				return true, s.fire(flow, "quote", &open[i-1])
+			}
+		}
+		if kind, word := kindSaid(bare(text)); kind >= 0 && pickFiller.Replace(strings.Replace(bare(text), word, "", 1)) == "" {
+			// "手机那个" with two phones: which one is for the list to say.
+			ofKind := slices.IndexFunc(open, func(p supportbot.Plan) bool { return kindShown(p.Product) == kind })
+			if ofKind >= 0 && slices.ContainsFunc(open[ofKind+1:], func(p supportbot.Plan) bool { return kindShown(p.Product) == kind }) {
+				s.say(s.T("pay.several_of_kind"))
+				return true, nil
 			}
 		}
 	case "quoted":

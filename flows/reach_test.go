@@ -348,3 +348,33 @@ func TestPlainWordsAtAStepDoWhatTheySay(t *testing.T) {
 	w.expect("要取消这笔预约还款吗")
 	w.reject("是下面这些吗")
 }
+
+// TestAListPickByOverdueOrKind: from a probe — at the plan list "逾期的那个"
+// got the guide's answer on being overdue, "手机那个" with two phones a
+// topic suggestion, and at auto-repayment "笔记本的开一下" the device-repair
+// answer. The overdue one is the one plan overdue; a kind two plans share
+// asks for a tap; "开一下" is a switch.
+func TestAListPickByOverdueOrKind(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[1].Product = "Redmi Note 13" // two phones, the K70 overdue
+	h := newHarness(t, data)
+	h.realFAQ()
+	h.open()
+	c := h.chat(932, "zh")
+	c.identify(phoneZhang)
+	c.send("/pay")
+	c.send("逾期的那个")
+	c.expect("Redmi K70（订单号", "已逾期")
+	c.send("/repay")
+	c.send("手机那个")
+	c.expect("你有不止一笔这类设备的分期")
+
+	a := newHarness(t, fixture())
+	a.realFAQ()
+	a.open()
+	z := a.chat(933, "zh")
+	z.identify(phoneZhang)
+	z.send("/autopay")
+	z.send("笔记本的开一下")
+	z.expect("确认为「Xiaomi Book」开启自动还款吗")
+}
