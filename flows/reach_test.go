@@ -378,3 +378,24 @@ func TestAListPickByOverdueOrKind(t *testing.T) {
 	z.send("笔记本的开一下")
 	z.expect("确认为「Xiaomi Book」开启自动还款吗")
 }
+
+// TestOnlyTheOverduePeriodAtAPayoffIsItsBill: "算了 只还逾期的那一期就行" at
+// a payoff quote was taken for a no ("nothing paid"), and the customer had
+// no way on to the overdue period (a probe). It is the plan's bill, to
+// confirm in its turn; the payoff is not made.
+func TestOnlyTheOverduePeriodAtAPayoffIsItsBill(t *testing.T) {
+	for _, said := range []string{"算了 只还逾期的那一期就行", "just pay the overdue one"} {
+		h := newHarness(t, fixture())
+		c := h.chat(934, "zh")
+		c.identify(phoneZhang)
+		c.send("/repay")
+		c.press("Redmi K70")
+		c.expect("提前结清报价")
+		c.send(said)
+		c.expect("逾期账单", "Redmi K70")
+		c.reject("这次不还款")
+		c.send("确认")
+		c.expect("还款成功")
+		c.reject("提前还款成功")
+	}
+}

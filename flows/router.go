@@ -519,6 +519,16 @@ func declines(text string) bool {
 	return noWords[first] && utf8.RuneCountInString(rest) <= 16
 }
 
+// paysPeriodOnly reports a request to pay a period rather than the whole
+// plan ("只还逾期的那一期就行", "just pay this month's").
+func paysPeriodOnly(text string) bool {
+	l := strings.ToLower(text)
+	return containsAny(l, "只还", "只付", "先还", "就还") && containsAny(l, "这期", "这一期", "本期", "当期", "逾期", "那一期", "这个月", "这月") ||
+		periodOnly.MatchString(l)
+}
+
+var periodOnly = regexp.MustCompile(`\b(?:just|only)\b.{0,12}\b(?:overdue|this month|this period|current period|this bill|the bill)\b`)
+
 // bare is typed text as the word lists hold it: lower case, without the
 // spaces and punctuation around it.
 func bare(text string) string { return strings.ToLower(strings.Trim(text, " !！。.~～?？,，")) }
@@ -647,6 +657,11 @@ func (e *Engine) route(s *Step) error {
 		// The rating step takes its words itself: they may have been
 		// written to the agent as they closed (rateFlow says so).
 		stepped := s.conv.Flow != "" && s.conv.Flow != "rate"
+		if s.conv.Flow == "repay" && !underWay(s.conv.State) && paysPeriodOnly(ev.Text) {
+			// "算了 只还逾期的那一期就行" at a payoff: not a no to paying, but
+			// the bill of the plan instead of all of it.
+			return s.startFlow("pay", s.slots.Plan)
+		}
 		if stepped && declines(ev.Text) {
 			return s.declineStep()
 		}
