@@ -1160,6 +1160,11 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 	if err != nil {
 		return err
 	}
+	if s.ev.Kind == supportbot.EventText && amountSaid.MatchString(strings.ToLower(s.ev.Text)) {
+		// "提前还款500块": a payment here is a whole period, or the whole
+		// rest of a plan — said before the list or quote, not left to guess.
+		s.say(s.T("pay.whole_only"))
+	}
 	for i := range open {
 		if namesID(planID, open[i].ID) {
 			return s.fire(flow, "quote", &open[i])
@@ -1209,6 +1214,10 @@ func openPlanSaid(s *Step, text string) (*supportbot.Plan, error) {
 	}
 	return nil, nil
 }
+
+// amountSaid is a sum of money typed with its unit ("500块", "¥500",
+// "500 yuan", "rmb 500").
+var amountSaid = regexp.MustCompile(`[0-9][0-9,.]*\s*(?:块|元|yuan|rmb|cny)|[¥￥]\s*[0-9]|\b(?:rmb|cny)\s*[0-9]`)
 
 // notThisOne is a plan named to be left out ("not the laptop", "i dont
 // want to pay off the laptop", "不是手机", "笔记本先不还"): what is left

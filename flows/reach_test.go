@@ -399,3 +399,18 @@ func TestOnlyTheOverduePeriodAtAPayoffIsItsBill(t *testing.T) {
 		c.reject("提前还款成功")
 	}
 }
+
+// TestAnAmountWithAPaymentRequestIsToldPaymentsAreWhole: "提前还款500块"
+// got the list of plans with no word that ¥500 could not be paid (a
+// probe): the customer would expect a ¥500 quote. It is said first.
+func TestAnAmountWithAPaymentRequestIsToldPaymentsAreWhole(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(935, "zh")
+	c.identify(phoneZhang)
+	c.send("提前还款500块")
+	c.expect("不能只还其中一部分金额", "要提前结清哪一笔分期")
+	c.send("/repay")
+	c.reject("不能只还其中一部分金额")
+}
