@@ -587,7 +587,7 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 		return nil, err
 	}
 	now := e.cfg.Now()
-	s := &Step{ctx: ctx, e: e, q: q, conv: conv, ev: ev, now: now, today: supportbot.DateOf(now, e.cfg.Location),
+	s := &Step{ctx: ctx, e: e, q: q, conv: conv, ev: ev, now: now, today: supportbot.DateOf(now, e.cfg.Location), misses: conv.Misses,
 		core: newCoreCache(e.core)}
 	if ev.Kind == supportbot.EventButton && ev.ChatID != e.cfg.AgentChatID {
 		s.target = ev.MessageID // a button press edits the message it belongs to

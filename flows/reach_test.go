@@ -414,3 +414,23 @@ func TestAnAmountWithAPaymentRequestIsToldPaymentsAreWhole(t *testing.T) {
 	c.send("/repay")
 	c.reject("不能只还其中一部分金额")
 }
+
+// TestAYesAfterAnAnswerIsNotForTheOfferBeforeIt: after the offer of a
+// person at a quote, "会扣两次吗" was answered, and the "好的" after that
+// answer handed off and dropped the quote (a probe of the hand-off on a
+// yes): only a yes right after the offer takes it.
+func TestAYesAfterAnAnswerIsNotForTheOfferBeforeIt(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(936, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("阿斯顿发生的")
+	c.send("哈哈哈哈哈哈呵呵")
+	c.expect("要不要转人工客服")
+	c.send("会扣两次吗")
+	c.send("好的")
+	c.reject("转接人工客服")
+	c.send("确认")
+	c.expect("提前还款成功")
+}

@@ -646,6 +646,12 @@ func (e *Engine) route(s *Step) error {
 		}
 		return nil
 	}
+	if ev.Kind != supportbot.EventMedia {
+		// Misses counts messages not understood in a row: a command, a
+		// button or words are understood unless missed below (s.misses
+		// keeps the count before them).
+		s.conv.Misses = 0
+	}
 	switch ev.Kind {
 	case supportbot.EventCommand:
 		return e.command(s, strings.ToLower(ev.Text), strings.TrimSpace(ev.Args))
@@ -672,7 +678,7 @@ func (e *Engine) route(s *Step) error {
 			s.say(s.T("step.waiting")) // "等等": the step stays as it is, its buttons too
 			return nil
 		}
-		if w := bare(ev.Text); stepped && s.conv.Misses >= 2 && waitsForYes(s.conv.State) && (takesOffer[w] || ackWords[confirmForm(w)]) {
+		if w := bare(ev.Text); stepped && s.misses >= 2 && waitsForYes(s.conv.State) && (takesOffer[w] || ackWords[confirmForm(w)]) {
 			// "要" to "要不要转人工客服？", asked at a step after two
 			// messages not understood: a person, not a yes to the step
 			// (确认 stays the step's, asked again).
@@ -1147,7 +1153,7 @@ func (s *Step) freeText(text string) error {
 		s.menu("menu.again")
 		return nil
 	}
-	if s.conv.Misses >= 2 && (agrees(text) || takesOffer[bare(text)]) {
+	if s.misses >= 2 && (agrees(text) || takesOffer[bare(text)]) {
 		// "yes" to "要不要转人工客服？", the last answer: a person.
 		return s.startFlow("agent", "")
 	}
@@ -1340,7 +1346,7 @@ func (s *Step) freeText(text string) error {
 			}
 		}
 	}
-	s.conv.Misses++
+	s.conv.Misses = s.misses + 1
 	s.missed = text
 	var rows [][]supportbot.Button
 	for _, id := range c.Suggestions {

@@ -31,6 +31,10 @@ type Step struct {
 	renewed bool
 	// plansKnown: the customer's plans read are recorded as theirs.
 	plansKnown bool
+	// misses is how many messages in a row the bot had not understood
+	// before this one (conv.Misses as the step found it): two or more, and
+	// its last reply offered a person.
+	misses int
 	// records: the step's replies are records (an answer, an outcome, a
 	// notice) that stay as they are when a button under them is pressed.
 	records bool
