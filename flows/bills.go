@@ -44,15 +44,16 @@ const askedOverdue = "overdue"
 // not a request to pay it off now, which names now, early or a fee.
 func asksWhenPaidOff(text string) bool {
 	l := strings.ToLower(text)
-	if utf8.RuneCountInString(l) > 40 || containsAny(l, "提前", "现在", "今天", "马上", "手续费", "early", "now", "today", "fee") {
+	if utf8.RuneCountInString(l) > 40 || containsAny(l, "提前", "现在", "今天", "马上", "手续费", "一次", "我想", "想还", "要还", "失败", "怎么办",
+		"注销", "退款", "免息", "活动", "early", "now", "today", "fee", "want", "closure", "close", "refund", "fail") {
 		return false
 	}
 	return containsAny(l, "哪天还完", "什么时候还完", "几时还完", "啥时候还完", "多久还完", "多久能还完", "还有几期", "还剩几期",
-		"哪天结束", "什么时候结束", "什么时候结清", "哪天结清", "最后一期") || whenPaidOff.MatchString(l)
+		"什么时候结清", "哪天结清", "最后一期是哪天", "最后一期什么时候") || whenPaidOff.MatchString(l)
 }
 
-var whenPaidOff = regexp.MustCompile(`\bwhen (?:will|is|do|does|can|would)\b.*\b(?:paid off|finished|done|over|end|ends)\b|` +
-	`\bhow many (?:more )?(?:periods|payments|months|installments) (?:are )?(?:left|remaining)\b|\bwhen is (?:the|my) (?:last|final) (?:payment|period|installment)\b`)
+var whenPaidOff = regexp.MustCompile(`\bwhen (?:will|is|do|does|can|would)\b.{0,30}\b(?:paid off|finish paying|last (?:payment|period|installment))\b|` +
+	`\bhow many (?:more )?(?:periods|payments|months|installments) (?:are )?(?:left|remaining)\b`)
 
 // asksIfOverdue reports a customer's short yes-or-no question whether
 // their own bills are overdue ("我逾期了吗", "我是不是现在没有逾期了", "我没逾期

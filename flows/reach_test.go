@@ -434,3 +434,45 @@ func TestAYesAfterAnAnswerIsNotForTheOfferBeforeIt(t *testing.T) {
 	c.send("确认")
 	c.expect("提前还款成功")
 }
+
+// TestTodaysRulesDoNotFireOnTheirNeighbours: a probe of this session's
+// rules found them firing where they should not — the customer's own plans
+// refused ("给儿子买的笔记本想提前还款": bought for a son, theirs to pay),
+// a debit stop refused for a relative only mentioned ("明天别扣款，等我老婆
+// 发了工资再还", "bro dont charge me tomorrow"), a closure's timing and a
+// failed last debit taken for a schedule question, a payoff asked with
+// "还剩几期" shown only the schedule, "stop all reminders, including the
+// one the day before" leaving them on — and a relative's closure answered
+// with the customer's own.
+func TestTodaysRulesDoNotFireOnTheirNeighbours(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(937, "zh")
+	c.identify(phoneZhang)
+	for _, own := range []string{"给儿子买的笔记本想提前还款", "老婆挑选的手机 我想提前还款", "手机还剩几期 我想一次还完"} {
+		c.send(own)
+		c.expect("提前结清报价")
+		c.reject("我只能查看和办理你本人")
+		c.send("/menu")
+	}
+	for _, stop := range []string{"我朋友说明天扣款 我想取消明天的扣款", "明天别扣款，等我老婆发了工资再还"} {
+		c.send(stop)
+		c.expect("你的预约还款")
+		c.send("/menu")
+	}
+	c.send("最后一期扣款失败了怎么办")
+	c.reject("还款计划")
+	c.send("我妈的注销进度怎么样了")
+	c.expect("我只能查看和办理你本人")
+	c.send("/lang en")
+	c.send("bro dont charge me tomorrow")
+	c.expect("Your scheduled repayments")
+	c.send("/menu")
+	c.send("when will my closure request be done")
+	c.reject("Schedule of")
+	c.send("/remind")
+	c.expect("reminders are on")
+	c.send("stop all reminders, including the one the day before")
+	c.expect("reminders are off")
+}

@@ -144,7 +144,10 @@ func remindArg(text string) string {
 	for _, w := range []string{"stop", "off", "don't", "dont", "do not", "no more", "disable", "cancel", "unsubscribe",
 		"不要", "不需要", "别再", "别提醒", "别发", "关掉", "关闭", "关了", "取消", "停止", "不用", "不想", "退订", "停掉"} {
 		if strings.Contains(t, w) {
-			if _, ok := daysAsked(t); ok {
+			// "don't remind me 3 days before" is one day's; "不要再提醒我了，
+			// 提前三天和前一天的都不要", "stop all reminders, including the
+			// one the day before" are all of them.
+			if _, ok := daysAsked(t); ok && !containsAny(t, "all", "any", "no more", "全部", "都不", "不要再", "不用再", "别再") {
 				return keepReminders
 			}
 			return "off"

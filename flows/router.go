@@ -169,8 +169,8 @@ func aboutSomeoneElse(text string) bool {
 // 账单", "查一下我妈的分期", "my wife's bill"): the bot serves the customer
 // who identified, each for themselves.
 var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他人)` +
-	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?(?:[^\x00-\x{4DFF}给买帮我你他她的送借用]{2,3}的)?的?(?:账单|分期|欠|账户|账号|订单|月供|注销|手机|笔记本|电脑|平板)|` +
-	`[帮替给]我?(?:` + kin + `|妈|爸|姐|哥|弟|妹|别人)[^，。,.!?！？]{0,12}?(?:还|付|交|结清|查)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
+	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?(?:[^\x00-\x{4DFF}给买帮我你他她的送借用推荐挑选介绍]{2,3}的)?的?(?:账单|分期|欠|账户|账号|订单|月供|注销|手机|笔记本|电脑|平板)|` +
+	`[帮替给]我?(?:` + kin + `|妈|爸|姐|哥|弟|妹|别人)[^，。,.!?！？买送推荐挑选]{0,12}?(?:还|付|交|结清|查)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
 	`\b(?:` + kinEN + `)['’]?s (?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|phone|laptop|tablet|pad)\b|` +
 	`\b(?:` + kinEN + `)['’]?s [a-z]+ (?:bills?|installments?|plans?|phone|laptop|tablet|pad)\b|` +
 	`\bon behalf of (?:my )?(?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) wants? to (?:pay|repay|check|see|close|cancel)|` +
@@ -185,9 +185,11 @@ const kinEN = `wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughte
 const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|老妈|老爸|父母|朋友|家人|孩子|儿子|女儿|同事|对象|男朋友|女朋友|男友|女友|` +
 	`姐姐|哥哥|弟弟|妹妹|我姐|我哥|我弟|我妹|奶奶|爷爷|外婆|外公`
 
-// kinNamed is a person of the customer's named at all ("charge my mom",
-// "我老婆的扣了吗"): in a question about a debit or a payment, theirs.
-var kinNamed = regexp.MustCompile(`\b(?:` + kinEN + `)\b|` + kin + `|我妈|我爸|别人|他人`)
+// kinFor is a debit or a payment said to be a relative's ("charge my mom",
+// "my wife's payment", "我老婆的扣了吗", "帮我妈") — not a relative only
+// mentioned ("明天别扣款，等我老婆发了工资再还", "bro dont charge me").
+var kinFor = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他人)的|[帮替给]我?(?:` + kin + `|妈|爸|别人)|` +
+	`\b(?:` + kinEN + `)['’]s\b|\b(?:charge|debit|bill|pay for|cancel for|for) my (?:` + kinEN + `)\b`)
 
 // keepsQuote reports a message the FAQ takes for the payment flow whose
 // quote is in front of the customer, naming nothing else: no plan (by its
@@ -1207,7 +1209,7 @@ func (s *Step) freeText(text string) error {
 		return err
 	}
 	if stopsADebit(text) && s.conv.CustomerID != "" { // "dont charge me tomorrow": a booking, if they have one
-		if kinNamed.MatchString(strings.ToLower(text)) { // "dont charge my mom tomorrow"
+		if kinFor.MatchString(strings.ToLower(text)) { // "dont charge my mom tomorrow"
 			s.ownOnly(s.T("others.own_only"))
 			return nil
 		}
@@ -1264,11 +1266,15 @@ func (s *Step) freeText(text string) error {
 		return s.startFlow("bill", askedOverdue)
 	}
 	if asksIfClosed(text) { // "我已经还清了 账户是不是注销了": their closure request says
-		s.conv.Misses = 0
+		if other, err := s.forSomeoneElse(text); err != nil || other { // "我妈的注销进度怎么样了"
+			return err
+		}
 		return s.startFlow("closure", "")
 	}
 	if s.conv.CustomerID != "" && asksIfCanClose(text) { // "现在可以注销了吗": the closure's check says
-		s.conv.Misses = 0
+		if other, err := s.forSomeoneElse(text); err != nil || other {
+			return err
+		}
 		return s.startFlow("close", "")
 	}
 	c := s.e.cfg.Classifier.Classify(text)
