@@ -65,6 +65,9 @@ func (b Bill) Overdue(today Date) bool { return b.Status == BillUnpaid && b.DueD
 // Amount is what the period costs when paid on time (principal and fee).
 func (b Bill) Amount() Money { return b.Principal + b.Fee }
 
+// Due is what paying the bill costs today: its amount and any late fee.
+func (b Bill) Due() Money { return b.Amount() + b.LateFee }
+
 // Open reports whether the plan still has an unpaid bill.
 func (p Plan) Open() bool {
 	for _, b := range p.Bills {

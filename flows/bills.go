@@ -283,13 +283,13 @@ func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supp
 // pay once it is done — never "nothing to do" over a shortfall.
 func debitingLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []supportbot.ScheduledRepayment, key string) string {
 	if short := debitingShort(p.ID, b, sched, s.now); short > 0 {
-		return s.T("bill.debiting_short", "booked", money(b.Amount()-short), "short", money(short))
+		return s.T("bill.debiting_short", "booked", money(b.Due()-short), "short", money(short))
 	}
 	return s.T(key)
 }
 
-// debitingShort is what the bookings being debited for b leave unpaid of it
-// (0 when they cover it).
+// debitingShort is what the bookings being debited for b leave unpaid of
+// it, its late fee too (0 when they cover it).
 func debitingShort(planID string, b supportbot.Bill, sched []supportbot.ScheduledRepayment, now time.Time) supportbot.Money {
 	var booked supportbot.Money
 	for _, r := range sched {
@@ -297,7 +297,7 @@ func debitingShort(planID string, b supportbot.Bill, sched []supportbot.Schedule
 			booked += r.Amount
 		}
 	}
-	return max(b.Amount()-booked, 0)
+	return max(b.Due()-booked, 0)
 }
 
 // scheduledFor is the live scheduled repayment of a plan's period, if any.

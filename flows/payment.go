@@ -154,7 +154,7 @@ func quoteBreakdown(s *Step, flow string, p *supportbot.Plan, q *supportbot.Quot
 	} else {
 		lines = billLines(s, p, q)
 	}
-	lines = append(append(lines, leftOut(s, q)...), s.T("repay.quote_total", "amount", money(q.Amount)))
+	lines = append(append(lines, leftOut(s, p, q)...), s.T("repay.quote_total", "amount", money(q.Amount)))
 	if flow == "repay" {
 		// The two figures a customer compares: what the plan would cost as
 		// scheduled, and the fees that paying off today saves.
@@ -169,12 +169,23 @@ func quoteBreakdown(s *Step, flow string, p *supportbot.Plan, q *supportbot.Quot
 }
 
 // leftOut says which periods a quote leaves out because a booking is
-// debiting them now, if any.
-func leftOut(s *Step, q *supportbot.Quote) []string {
+// debiting them now, if any — and, for a booking short of its period, what
+// the customer is still to pay of it once the debit is done.
+func leftOut(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 	if len(q.Excluded) == 0 {
 		return nil
 	}
-	return []string{s.T("pay.busy_left_out", "periods", periodList(s, q.Excluded), "n", len(q.Excluded))}
+	lines := []string{s.T("pay.busy_left_out", "periods", periodList(s, q.Excluded), "n", len(q.Excluded))}
+	sched, err := s.scheduled()
+	if err != nil {
+		return lines // the core's own exclusion stands; the shortfall is /bill's to say
+	}
+	for _, b := range p.Bills {
+		if short := debitingShort(p.ID, b, sched, s.now); short > 0 && slices.Contains(q.Excluded, b.Period) {
+			lines = append(lines, s.T("pay.left_out_short", "period", b.Period, "booked", money(b.Due()-short), "short", money(short)))
+		}
+	}
+	return lines
 }
 
 // explainQuote answers a question about the quote in front of the customer
@@ -204,7 +215,7 @@ func chargedOnce(s *Step) error {
 		return err
 	}
 	if p != nil {
-		lines = append(append(lines, cancelledBookings(s, p, q)...), leftOut(s, q)...)
+		lines = append(append(lines, cancelledBookings(s, p, q)...), leftOut(s, p, q)...)
 	}
 	s.say(strings.Join(lines, "\n") + "\n" + s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 	return nil
@@ -420,7 +431,7 @@ func nothingToPay(s *Step, p *supportbot.Plan) error {
 		text := s.T("pay.busy", "product", p.Product, "periods", periodList(s, busy), "n", len(busy))
 		for _, b := range p.Bills {
 			if short := debitingShort(p.ID, b, sched, s.now); slices.Contains(busy, b.Period) && b.Status == supportbot.BillUnpaid && short > 0 {
-				text = s.T("pay.busy_short", "product", p.Product, "period", b.Period, "booked", money(b.Amount()-short), "short", money(short))
+				text = s.T("pay.busy_short", "product", p.Product, "period", b.Period, "booked", money(b.Due()-short), "short", money(short))
 			}
 		}
 		s.say(text, rows...)

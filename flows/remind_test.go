@@ -562,3 +562,23 @@ func TestAShortBookingBeingDebitedLeavesTheRestToPay(t *testing.T) {
 	c.expect("预约还款 ¥1.00 正在扣款中，比这期应还少 ¥500.00", "差额请再来还清")
 	c.reject("无需重复还款")
 }
+
+// TestAShortBookingsShortfallCountsTheLateFee: the shortfall of a booking
+// being debited left out the period's late fee (¥203 said for ¥213: the
+// customer would stay overdue by ¥10), and a payoff quote that leaves the
+// period out did not say the rest of it stays the customer's (a probe).
+func TestAShortBookingsShortfallCountsTheLateFee(t *testing.T) {
+	data := remindFixture()
+	c20 := customerIn(t, data, "C20")
+	c20.Plans[0].Bills[1].DueDate = "2026-11-20" // overdue, with a late fee
+	c20.Plans[0].Bills[1].LateFee = 1000
+	c20.Scheduled = []supportbot.ScheduledRepayment{{ID: "S20", CustomerID: "C20", PlanID: "PR1", Period: 2, Amount: 100,
+		CardID: "K20", RunAt: start.Add(50 * time.Minute), Status: supportbot.ScheduledScheduled}}
+	h := newHarness(t, data)
+	c := h.chat(2002, "zh")
+	c.identify(phoneZhou)
+	c.send("/bill")
+	c.expect("这期的预约还款 ¥1.00 正在扣款中，比这期应还少 ¥510.00")
+	c.send("/repay")
+	c.expect("第 2 期的预约还款只有 ¥1.00，比这期应还少 ¥510.00")
+}
