@@ -917,7 +917,11 @@ func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {
 	if i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == current }); i >= 0 {
 		current = cards[i].Masked()
 	}
-	if n == 0 {
+	if keepsCard(text) { // "不要换卡": the card quoted, as it is
+		s.say(s.T("repay.card_quoted", "card", current) + "\n" + s.confirmHow())
+		return true, nil
+	}
+	if n == 0 || cardRefused.MatchString(strings.ToLower(text)) {
 		return otherCardAsked(s, flow, text, cards, current)
 	}
 	switch {
@@ -940,11 +944,11 @@ func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {
 func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current string) (bool, error) {
 	l := strings.ToLower(text)
 	last4 := cardDigits.FindStringSubmatch(l)
-	if !containsAny(l, "card", "卡", "尾号", "ending", "ends in") {
-		last4 = nil // "pay 1000": an amount, not a card
+	if !containsAny(l, "card", "卡", "尾号", "那张", "这张", "ending", "ends in") || cardRefused.MatchString(l) {
+		last4 = nil // "pay 1000": an amount, not a card; "不要用6789那张": not the one wanted
 	}
-	other := containsAny(l, "换一张", "换张", "换卡", "别的卡", "另一张", "其他卡", "其它卡", "other card", "another card",
-		"different card", "other one", "switch card", "change card")
+	other := cardRefused.MatchString(l) || containsAny(l, "换一张", "换张", "换卡", "别的卡", "另一张", "其他卡", "其它卡", "other card",
+		"another card", "different card", "other one", "switch card", "change card")
 	if last4 == nil && !other {
 		return false, nil
 	}
@@ -983,6 +987,18 @@ func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current
 	s.say(s.T(key, args...) + "\n" + s.confirmHow())
 	return true, nil
 }
+
+// keepsCard reports a message keeping the card quoted ("不要换卡", "don't
+// change the card").
+func keepsCard(text string) bool {
+	l := strings.ToLower(text)
+	return containsAny(l, "不要换", "别换", "不换", "不用换", "don't change", "dont change", "don't switch", "dont switch", "keep the card", "keep this card") &&
+		containsAny(l, "卡", "card")
+}
+
+// cardRefused is a card named not to be used ("不用招行的卡", "不要用6789那张",
+// "don't use the CMB card"): another one is wanted.
+var cardRefused = regexp.MustCompile(`(?:不用|不要用|别用|不要|别|不想用)[^，,。;；换]{0,8}(?:卡|那张)|\b(?:don'?t|do not|not)\s+(?:use\s+|pay with\s+)?(?:the\s+|my\s+)?[a-z0-9]*\s*card\b`)
 
 // cardDigits is a card's last 4 digits said as a card's ("card 6666",
 // "6666那张", "尾号6666"): 4 digits standing alone.

@@ -476,3 +476,36 @@ func TestTodaysRulesDoNotFireOnTheirNeighbours(t *testing.T) {
 	c.send("stop all reminders, including the one the day before")
 	c.expect("reminders are off")
 }
+
+// TestACardRefusedOrUnknownAtAQuote: from a probe — "不用农行的卡 用另一张"
+// and "don't use the ABC card" were answered "the quote is on 农业银行
+// already", and the 确认 after paid from it; "不要换卡" switched cards;
+// "确认 用1234那张" (no such card) got the how-to and "用8888那张" the card
+// list in the quote's place. A refused card is another card, a kept one
+// is said kept, an unknown one is told so, and the quote stays.
+func TestACardRefusedOrUnknownAtAQuote(t *testing.T) {
+	for _, said := range []string{"不用农行的卡 用另一张", "确认 不要用农行卡", "don't use the ABC card, use the other one"} {
+		h := newHarness(t, payFixture())
+		c := h.chat(938, "zh")
+		c.identify(phoneZhao)
+		c.send("/pay")
+		c.expect("农业银行 **** 5555")
+		c.send(said)
+		c.expect("招商银行 **** 6666")
+		c.send("确认")
+		if r := h.paid("C5"); r.CardID != "K6" {
+			t.Errorf("%q, then 确认: paid on %s, want K6", said, r.CardID)
+		}
+	}
+	h := newHarness(t, payFixture())
+	c := h.chat(939, "zh")
+	c.identify(phoneZhao)
+	c.send("/pay")
+	c.send("不要换卡")
+	c.expect("上面的报价用的就是 农业银行 **** 5555")
+	for _, unknown := range []string{"确认 用1234那张", "用8888那张"} {
+		c.send(unknown)
+		c.expect("你没有尾号", "上面的报价仍从 农业银行 **** 5555 扣款")
+		c.reject("你绑定的还款银行卡：")
+	}
+}
