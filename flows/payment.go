@@ -813,9 +813,15 @@ func quoteText(s *Step, flow string) (bool, error) {
 				return true, s.fire(flow, "quote", &open[i-1])
 			}
 		}
-		if notThisOne.MatchString(text) { // "不是手机 是笔记本", "the laptop not the phone"
+		if m := notThisOne.FindString(bare(text)); m != "" { // "不是手机 是笔记本", "the laptop not the phone"
 			if i := planSaid(bare(text), open); i > 0 {
 				return true, s.fire(flow, "quote", &open[i-1])
+			}
+			// "not the phone" alone: the one plan of another kind.
+			if kind, _ := kindSaid(m); kind >= 0 {
+				if i := onlyOne(len(open), func(i int) bool { return kindShown(open[i].Product) != kind }); i > 0 {
+					return true, s.fire(flow, "quote", &open[i-1])
+				}
 			}
 		}
 		if kind, word := kindSaid(bare(text)); kind >= 0 && pickFiller.Replace(strings.Replace(bare(text), word, "", 1)) == "" {
@@ -878,7 +884,9 @@ func quoteText(s *Step, flow string) (bool, error) {
 			}
 		case asksTwice(text): // about this quote, not a charge already made
 			return true, chargedOnce(s)
-		case kindFollowUp(text) || notThisOne.MatchString(text): // "那笔记本那个呢", "是笔记本的 不是手机" at the phone's quote: that plan's
+		case kindFollowUp(text) || notThisOne.MatchString(text) || corrects(text):
+			// "那笔记本那个呢", "是笔记本的 不是手机", "错了 我要还的是RedmiBook"
+			// at the phone's quote: that plan's, in this flow
 			if p, err := openPlanSaid(s, text); err != nil || p != nil {
 				if err != nil {
 					return true, err
@@ -1242,6 +1250,12 @@ func openPlanSaid(s *Step, text string) (*supportbot.Plan, error) {
 	return nil, nil
 }
 
+// corrects reports a message correcting what was asked ("错了 我要还的是
+// RedmiBook", "no I meant the Redmi Book"): the plan it names is meant.
+func corrects(text string) bool {
+	return containsAny(strings.ToLower(text), "错了", "不对", "我要还的是", "我说的是", "我要的是", "我是说", "actually", "i meant", "i mean", "wrong one")
+}
+
 // amountSaid is a sum of money typed with its unit ("500块", "¥500",
 // "500 yuan", "rmb 500").
 var amountSaid = regexp.MustCompile(`[0-9][0-9,.]*\s*(?:块|元|yuan|rmb|cny)|[¥￥]\s*[0-9]|\b(?:rmb|cny)\s*[0-9]`)
@@ -1256,9 +1270,10 @@ var notThisOne = func() *regexp.Regexp {
 	}
 	slices.SortFunc(kinds, func(a, b string) int { return len(b) - len(a) }) // 平板电脑 before 电脑
 	kind := `(?:` + strings.Join(kinds, "|") + `)`
-	return regexp.MustCompile(`\b(?:not|except|but not|instead of|rather than|other than|don'?t want to pay(?: off)?|do not want to pay(?: off)?|` +
-		`don'?t want to repay|not paying(?: off)?)\s+(?:for\s+)?(?:the\s+|my\s+|that\s+)?(?:[a-z0-9]+\s+)?` + kind + `(?:\s+one)?|` +
-		`(?:不是|不要|不还|别还|先不还|除了|不用还)(?:那个|那笔|这个)?` + kind + `|` + kind + `(?:那个|那笔|这个|的)?(?:先不还|不还|不要了|不要|先不|不用还|以后再说)`)
+	return regexp.MustCompile(`\b(?:not|except|but not|instead of|rather than|other than|(?:don'?t|do not)(?: want to)? (?:pay|repay)(?: off)?|` +
+		`not paying(?: off)?)\s+(?:for\s+)?(?:the\s+|my\s+|that\s+)?(?:[a-z0-9]+\s+)?` + kind + `(?:\s+one)?|` +
+		`(?:不是|不要|不还|别还|先不还|除了|不用还)(?:那个|那笔|这个)?` + kind + `|` +
+		kind + `(?:那个|那笔|这个|的)?我?(?:先不还|不还|不想还|不要了|不要|先不|不用还|以后再说)`)
 }()
 
 // planSaid is the one plan of open a request names — by words of its

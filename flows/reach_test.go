@@ -509,3 +509,38 @@ func TestACardRefusedOrUnknownAtAQuote(t *testing.T) {
 		c.reject("你绑定的还款银行卡：")
 	}
 }
+
+// TestMoreWaysOfLeavingOutOrCorrectingAPlan: a probe of "a plan left out"
+// found "dont pay off the laptop, pay off the phone" and "笔记本我不想还 先还
+// 手机" still quoting the laptop, "not the phone" at the list unread, and
+// "错了 我要还的是Xiaomi Book" at the phone's payoff turning into one period's
+// bill. Each is the other plan, in the flow the customer is in.
+func TestMoreWaysOfLeavingOutOrCorrectingAPlan(t *testing.T) {
+	for _, said := range []string{"dont pay off the laptop, pay off the phone", "提前还款 笔记本我不想还 先还手机"} {
+		h := newHarness(t, fixture())
+		h.realFAQ()
+		h.open()
+		c := h.chat(940, "zh")
+		c.identify(phoneZhang)
+		c.send(said)
+		c.expect("提前结清报价", "Redmi K70（订单号")
+	}
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(941, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.send("not the phone")
+	c.expect("提前结清报价", "Xiaomi Book（订单号")
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("错了 我要还的是Xiaomi Book")
+	c.expect("提前结清报价", "Xiaomi Book（订单号")
+	c.reject("本期账单")
+	c.send("确认")
+	c.expect("提前还款成功")
+	if r := h.paid("C1"); r.PlanID != "P2" {
+		t.Errorf("paid %+v, want the laptop's payoff (P2)", r)
+	}
+}
