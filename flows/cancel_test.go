@@ -171,6 +171,9 @@ func TestAStopOfADaysDebitIsTheBookingList(t *testing.T) {
 	e.send("dont charge me tomorrow")
 	e.expect("Your scheduled repayments")
 	e.send("/menu")
+	e.send("dont charge me tomorrow, my wife sends me money on friday") // a longer English one, a relative only mentioned
+	e.expect("Your scheduled repayments")
+	e.send("/menu")
 	e.send("dont charge my mom tomorrow") // not the customer's own booking to cancel
 	e.expect("only show and handle your own")
 	e.reject("Your scheduled repayments")

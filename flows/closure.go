@@ -83,7 +83,8 @@ func asksIfClosed(text string) bool {
 	if containsAny(l, "怎么", "如何", "可以", "能不能", "能", "how", "can i", "could i") {
 		return false
 	}
-	return containsAny(l, "是不是注销了", "是否注销了", "注销了吗", "注销了没", "注销了么", "注销成功了吗", "注销好了吗", "注销完了吗") ||
+	return containsAny(l, "是不是注销了", "是否注销了", "注销了吗", "注销了没", "注销了么", "注销成功了吗", "注销好了吗", "注销好了没", "注销完了吗",
+		"注销完成了吗", "注销完成没") ||
 		asks(text) && containsAny(l, "已经注销", "is my account closed", "is the account closed", "account closed", "is it closed")
 }
 
@@ -106,7 +107,8 @@ func (s *Step) ownClosure(topic string) string {
 
 // closureProgress asks how far a closure request has got.
 var closureProgress = regexp.MustCompile(`注销.{0,6}(?:进度|到哪|哪一步|办好了|办完了|处理得?怎么样|怎么样了|有结果|结果出来)|` +
-	`(?:status|progress|update)\b.{0,20}\b(?:closure|closing|close)|(?:closure|closing)\b.{0,20}\b(?:status|progress|update)`)
+	`(?:status|progress|update)\b.{0,20}\b(?:closure|closing|close)|(?:closure|closing)\b.{0,20}\b(?:status|progress|update)|` +
+	`\bclosure\b.{0,25}\b(?:approved|go through|went through|gone through|done|complete|completed|finished)\b`)
 
 // asksIfCanClose reports a customer asking whether they may close their
 // account now.

@@ -65,7 +65,7 @@ func asksIfPaid(text string) bool {
 		(containsAny(l, "扣", "付", "还", "钱", "款", "pay", "paid", "charge", "debit", "money", "go through", "went through",
 			"go thru", "went thru") || short && containsAny(l, "成功", "到账")) &&
 		!containsAny(l, "两次", "多扣", "重复", "又", "会不会", "取消", "退", "怎", "什么时候", "能不能", "可以", "注销", "换卡", "绑卡",
-			"默认卡", "冻结", "自动", "提交", "开通", "改绑", "设置", "验证", "申请", "绑定", "登录", "修改", "twice", "again", "double", "cancel", "refund", "how", "when", "can i", "could i", "close",
+			"默认卡", "冻结", "自动", "提交", "开通", "改绑", "设置", "验证", "申请", "绑定", "登录", "修改", "twice", "again", "double", "cancel", "refund", "how", "when", "can i", "could i", "close", "closure",
 			"new card", "default card", "change card", "frozen", "auto") &&
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l)
 }

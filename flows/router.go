@@ -266,7 +266,8 @@ func stopsADebit(text string) bool {
 		"why", "how", "fail", "switch", "change", "another card", "refund", "overdue", "late") {
 		return false // a question or a trouble around the debit, not a request to stop it
 	}
-	return utf8.RuneCountInString(l) <= 40 &&
+	han := strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+	return (utf8.RuneCountInString(l) <= 40 || !han && len(l) <= 100) && // English says it in more letters
 		(containsAny(l, "明天", "今天", "后天", "今晚", "这周", "下周", "tomorrow", "today", "tonight", "this week", "next week") ||
 			dayOfMonth.MatchString(l)) &&
 		containsAny(l, "扣", "debit", "charge", "payment", "deduct") &&
