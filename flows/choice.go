@@ -153,7 +153,7 @@ var pickFiller = strings.NewReplacer("那个", "", "那笔", "", "这个", "", "
 
 // followFiller is what may stand beside the kind of device in a follow-up
 // asking about another plan ("那笔记本那个呢", "what about the laptop").
-var followFiller = strings.NewReplacer("我说的是", "", "我要的是", "", "不对", "", "换成", "", "改成", "", "是", "",
+var followFiller = strings.NewReplacer("不是这个", "", "不是那个", "", "不是这笔", "", "我说的是", "", "我要的是", "", "不对", "", "换成", "", "改成", "", "是", "",
 	"那个", "", "那笔", "", "这个", "", "那", "", "的", "", "呢", "", "还有", "", "，", "", ",", "",
 	"what about", "", "how about", "", "actually", "", "i meant", "", "i mean", "", "sorry", "", "wrong one", "", "no ", "",
 	"and", "", "the ", "", "my ", "", " one", "", " ", "")

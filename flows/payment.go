@@ -813,15 +813,9 @@ func quoteText(s *Step, flow string) (bool, error) {
 				return true, s.fire(flow, "quote", &open[i-1])
 			}
 		}
-		if m := notThisOne.FindString(bare(text)); m != "" { // "不是手机 是笔记本", "the laptop not the phone"
+		if notThisOne.MatchString(bare(text)) { // "不是手机 是笔记本", "the laptop not the phone", "not the phone"
 			if i := planSaid(bare(text), open); i > 0 {
 				return true, s.fire(flow, "quote", &open[i-1])
-			}
-			// "not the phone" alone: the one plan of another kind.
-			if kind, _ := kindSaid(m); kind >= 0 {
-				if i := onlyOne(len(open), func(i int) bool { return kindShown(open[i].Product) != kind }); i > 0 {
-					return true, s.fire(flow, "quote", &open[i-1])
-				}
 			}
 		}
 		if kind, word := kindSaid(bare(text)); kind >= 0 && pickFiller.Replace(strings.Replace(bare(text), word, "", 1)) == "" {
@@ -1279,6 +1273,7 @@ var notThisOne = func() *regexp.Regexp {
 // planSaid is the one plan of open a request names — by words of its
 // product, the kind of device it is, or its financing partner — or 0.
 func planSaid(t string, open []supportbot.Plan) int {
+	left := notThisOne.FindString(t)
 	t = notThisOne.ReplaceAllString(t, " ") // "the phone, not the laptop": the phone
 	names := make([]string, len(open))
 	partners := make([]string, len(open))
@@ -1291,5 +1286,12 @@ func planSaid(t string, open []supportbot.Plan) int {
 	if kind, _ := kindSaid(t); kind >= 0 {
 		return onlyOne(len(names), func(i int) bool { return kindShown(names[i]) == kind })
 	}
-	return partnerChoice(t, partners, false)
+	if i := partnerChoice(t, partners, false); i > 0 {
+		return i
+	}
+	// "not the phone" and nothing else: the one plan of another kind.
+	if kind, _ := kindSaid(left); left != "" && kind >= 0 {
+		return onlyOne(len(names), func(i int) bool { return kindShown(names[i]) != kind })
+	}
+	return 0
 }

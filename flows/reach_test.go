@@ -535,6 +535,12 @@ func TestMoreWaysOfLeavingOutOrCorrectingAPlan(t *testing.T) {
 	c.expect("提前结清报价", "Xiaomi Book（订单号")
 	c.send("/repay")
 	c.press("Redmi K70")
+	c.send("actually not the laptop") // the phone's, as quoted
+	c.expect("还没有扣款")
+	c.send("不是这个，是笔记本")
+	c.expect("Xiaomi Book（订单号")
+	c.send("not the laptop")
+	c.expect("Redmi K70（订单号")
 	c.send("错了 我要还的是Xiaomi Book")
 	c.expect("提前结清报价", "Xiaomi Book（订单号")
 	c.reject("本期账单")
