@@ -52,6 +52,39 @@ func asksWhenPaidOff(text string) bool {
 		"什么时候结清", "哪天结清", "最后一期是哪天", "最后一期什么时候") || whenPaidOff.MatchString(l)
 }
 
+// whenPlanEnds answers a question about when a plan ends with its
+// schedule: the plan named (by name, kind or order number), or at a quote
+// the quoted one, which stays; with none named, the bill.
+func whenPlanEnds(s *Step, text string) error {
+	if other, err := s.forSomeoneElse(text); err != nil || other {
+		return err
+	}
+	p, err := openPlanSaid(s, text)
+	if err != nil {
+		return err
+	}
+	byOrder, err := s.ownOrderNamed(text) // "5241015123456这个订单还剩几期"
+	waiting := s.conv.Flow != "" && waitsForYes(s.conv.State)
+	plan := s.slots.Plan // at a quote, "还剩几期" is the quoted plan's
+	switch {
+	case err != nil:
+		return err
+	case p != nil:
+		plan = p.ID
+	case byOrder != "":
+		plan = byOrder
+	case waiting && plan == "":
+		return s.beside("bill", "")
+	case !waiting:
+		return s.startFlow("bill", "")
+	}
+	if err := showSchedule(s, plan); err != nil || !waiting {
+		return err
+	}
+	s.say(s.confirmHow())
+	return nil
+}
+
 var whenPaidOff = regexp.MustCompile(`\bwhen (?:will|is|do|does|can|would)\b.{0,30}\b(?:paid off|finish paying|last (?:payment|period|installment))\b|` +
 	`\bhow many (?:more )?(?:periods|payments|months|installments) (?:are )?(?:left|remaining)\b`)
 

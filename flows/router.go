@@ -685,7 +685,6 @@ func (e *Engine) route(s *Step) error {
 			// "要" to "要不要转人工客服？", asked at a step after two
 			// messages not understood: a person, not a yes to the step
 			// (确认 stays the step's, asked again).
-			s.conv.Misses = 0
 			return s.startFlow("agent", "")
 		}
 		if stepped && s.slots.Aside && waitsForYes(s.conv.State) && bareYes(ev.Text) {
@@ -1226,35 +1225,7 @@ func (s *Step) freeText(text string) error {
 		}
 	}
 	if s.conv.CustomerID != "" && asksWhenPaidOff(text) { // "手机哪天还完": its schedule says, not a payoff quote
-		s.conv.Misses = 0
-		if other, err := s.forSomeoneElse(text); err != nil || other {
-			return err
-		}
-		p, err := openPlanSaid(s, text)
-		if err != nil {
-			return err
-		}
-		byOrder, err := s.ownOrderNamed(text) // "5241015123456这个订单还剩几期"
-		waiting := s.conv.Flow != "" && waitsForYes(s.conv.State)
-		plan := s.slots.Plan // at a quote, "还剩几期" is the quoted plan's
-		switch {
-		case err != nil:
-			return err
-		case p != nil:
-			plan = p.ID
-		case byOrder != "":
-			plan = byOrder
-		case !waiting || plan == "":
-			if waiting {
-				return s.beside("bill", "")
-			}
-			return s.startFlow("bill", "")
-		}
-		if err := showSchedule(s, plan); err != nil || !waiting {
-			return err
-		}
-		s.say(s.confirmHow())
-		return nil
+		return whenPlanEnds(s, text)
 	}
 	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
 		s.conv.Misses = 0
