@@ -835,10 +835,11 @@ func quoteText(s *Step, flow string) (bool, error) {
 			break
 		}
 		answer := moneyAnswerOf(text, own)
-		if answer == confirmsMoney || answer == acknowledges {
+		if answer == acknowledges {
 			// "确认 用5555那张", "confirm with card 5555": a yes to another
 			// card than the quote's — the quote again on it (or why it
-			// cannot be), never a payment from the card quoted.
+			// cannot be), never a payment from the card quoted. (A confirm
+			// word alone names no card.)
 			if named, err := quoteOnCardSaid(s, flow, text); named || err != nil {
 				return true, err
 			}
