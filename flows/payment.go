@@ -924,7 +924,7 @@ func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {
 		s.say(s.T("repay.card_quoted", "card", current) + "\n" + s.confirmHow())
 		return true, nil
 	}
-	if n == 0 || cardRefused.MatchString(strings.ToLower(text)) {
+	if n == 0 || refusesCard(text) {
 		return otherCardAsked(s, flow, text, cards, current)
 	}
 	switch {
@@ -947,10 +947,10 @@ func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {
 func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current string) (bool, error) {
 	l := strings.ToLower(text)
 	last4 := cardDigits.FindStringSubmatch(l)
-	if !containsAny(l, "card", "卡", "尾号", "那张", "这张", "ending", "ends in") || cardRefused.MatchString(l) {
+	if !containsAny(l, "card", "卡", "尾号", "那张", "这张", "ending", "ends in") || refusesCard(text) {
 		last4 = nil // "pay 1000": an amount, not a card; "不要用6789那张": not the one wanted
 	}
-	other := cardRefused.MatchString(l) || containsAny(l, "换一张", "换张", "换卡", "别的卡", "另一张", "其他卡", "其它卡", "other card",
+	other := refusesCard(text) || containsAny(l, "换一张", "换张", "换卡", "别的卡", "另一张", "其他卡", "其它卡", "other card",
 		"another card", "different card", "other one", "switch card", "change card")
 	if last4 == nil && !other {
 		return false, nil
@@ -999,9 +999,15 @@ func keepsCard(text string) bool {
 		containsAny(l, "卡", "card")
 }
 
-// cardRefused is a card named not to be used ("不用招行的卡", "不要用6789那张",
-// "don't use the CMB card"): another one is wanted.
-var cardRefused = regexp.MustCompile(`(?:不用|不要用|别用|不要|别|不想用)[^，,。;；换]{0,8}(?:卡|那张)|\b(?:don'?t|do not|not)\s+(?:use\s+|pay with\s+)?(?:the\s+|my\s+)?[a-z0-9]*\s*card\b`)
+// refusesCard reports a card named not to be used ("不用招行的卡", "不要用
+// 6789那张", "don't use the CMB card"): another one is wanted — not a
+// question ("为什么不用默认卡？", "why not the default card?").
+func refusesCard(text string) bool {
+	return !asks(text) && cardRefused.MatchString(strings.ToLower(text))
+}
+
+var cardRefused = regexp.MustCompile(`(?:不用|不要用|别用|不要|别|不想用)[^，,。;；换]{0,8}(?:卡|那张)|` +
+	`\b(?:don'?t|do not)\s+(?:use|pay with|charge)\s+(?:the\s+|my\s+)?[a-z0-9]*\s*card\b`)
 
 // cardDigits is a card's last 4 digits said as a card's ("card 6666",
 // "6666那张", "尾号6666"): 4 digits standing alone.

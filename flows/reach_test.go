@@ -503,6 +503,10 @@ func TestACardRefusedOrUnknownAtAQuote(t *testing.T) {
 	c.send("/pay")
 	c.send("不要换卡")
 	c.expect("上面的报价用的就是 农业银行 **** 5555")
+	for _, q := range []string{"为什么不用默认卡？", "why not the default card?"} { // questions, not a card refused
+		c.send(q)
+		c.reject("招商银行 **** 6666")
+	}
 	for _, unknown := range []string{"确认 用1234那张", "用8888那张"} {
 		c.send(unknown)
 		c.expect("你没有尾号", "上面的报价仍从 农业银行 **** 5555 扣款")
