@@ -1261,9 +1261,10 @@ func corrects(text string) bool {
 // "500 yuan", "rmb 500").
 var amountSaid = regexp.MustCompile(`[0-9][0-9,.]*\s*(?:块|元|yuan|rmb|cny)|[¥￥]\s*[0-9]|\b(?:rmb|cny)\s*[0-9]`)
 
-// notThisOne is a plan named to be left out ("not the laptop", "i dont
-// want to pay off the laptop", "不是手机", "笔记本先不还"): what is left
-// names the one meant.
+// notThisOne is a plan named to be left out of a payment ("not the laptop",
+// "i dont want to pay off the laptop", "不是手机", "笔记本先不还"): what is
+// left names the one meant. Only words of paying leave a plan out: "手机
+// 不要自动扣款" names the phone.
 var notThisOne = func() *regexp.Regexp {
 	var kinds []string
 	for _, k := range deviceKinds {
@@ -1273,8 +1274,8 @@ var notThisOne = func() *regexp.Regexp {
 	kind := `(?:` + strings.Join(kinds, "|") + `)`
 	return regexp.MustCompile(`\b(?:not|except|but not|instead of|rather than|other than|(?:don'?t|do not)(?: want to)? (?:pay|repay)(?: off)?|` +
 		`not paying(?: off)?)\s+(?:for\s+)?(?:the\s+|my\s+|that\s+)?(?:[a-z0-9]+\s+)?` + kind + `(?:\s+one)?|` +
-		`(?:不是|不要|不还|别还|先不还|除了|不用还)(?:那个|那笔|这个)?` + kind + `|` +
-		kind + `(?:那个|那笔|这个|的)?我?(?:先不还|不还|不想还|不要了|不要|先不|不用还|以后再说)`)
+		`(?:不是|不还|别还|先不还|除了|不用还)(?:那个|那笔|这个)?` + kind + `|` +
+		kind + `(?:那个|那笔|这个|的)?我?(?:先不还|不还|不想还|不用还|先不结清|不结清|以后再还)`)
 }()
 
 // planSaid is the one plan of open a request names — by words of its

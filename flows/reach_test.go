@@ -554,3 +554,18 @@ func TestMoreWaysOfLeavingOutOrCorrectingAPlan(t *testing.T) {
 		t.Errorf("paid %+v, want the laptop's payoff (P2)", r)
 	}
 }
+
+// TestAPlanNamedWithNotInASwitchIsThatPlan: "手机不要自动扣款了 关掉" names
+// the phone, not a phone left out (a read-through of the 'left out' rule,
+// which took any 不要 after a device: the laptop would have been switched).
+func TestAPlanNamedWithNotInASwitchIsThatPlan(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[0].AutoRepay = true
+	h := newHarness(t, data)
+	c := h.chat(942, "zh")
+	c.identify(phoneZhang)
+	c.send("/autopay")
+	c.send("手机不要自动扣款了 关掉")
+	c.expect("Redmi K70")
+	c.reject("Xiaomi Book")
+}
