@@ -843,10 +843,12 @@ func (s *Step) notToThisStep() (string, error) {
 		return "", err
 	}
 	// Only a reply to a message older than the step's is to something
-	// else: a quote it replaced came before it. Replies to the step, to
-	// what the bot said since ("回复「确认」"), or where the step's message
-	// is not known, stand.
-	if shown == 0 || s.ev.ReplyTo >= shown {
+	// else: a quote it replaced came before it. Replies to the step, or to
+	// what the bot said since ("回复「确认」"), stand. Where the step's
+	// message is not recorded yet (a reply the moment it arrived, before
+	// the sender wrote its id down), which one was replied to cannot be
+	// told: asked again, the safe side for a yes that may move money.
+	if shown != 0 && s.ev.ReplyTo >= shown {
 		return "", nil
 	}
 	return "step.replied_other", nil
