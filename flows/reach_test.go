@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -568,4 +569,47 @@ func TestAPlanNamedWithNotInASwitchIsThatPlan(t *testing.T) {
 	c.send("手机不要自动扣款了 关掉")
 	c.expect("Redmi K70")
 	c.reject("Xiaomi Book")
+}
+
+// TestAReplyBeforeTheStepIsRecordedIsAskedAgain: a 确认 sent as a reply to
+// the phone's quote the moment the laptop's replaced it — before the sender
+// recorded which message shows the new step — stood and paid the laptop
+// (CI caught it under load). Which quote was replied to cannot be told
+// then: the customer is asked again, and nothing moves; once the new
+// quote's message is known, a reply to it pays that quote.
+func TestAReplyBeforeTheStepIsRecordedIsAskedAgain(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(943, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.expect("合计应付")
+	ctx := context.Background()
+	step := func() string {
+		conv, err := h.db.Conversation(ctx, c.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return conv.Nonce
+	}
+	phoneQuote := int64(5001)
+	if err := h.db.SetStepMessage(ctx, c.id, step(), phoneQuote); err != nil {
+		t.Fatal(err)
+	}
+	c.send("笔记本那个呢")
+	c.expect("Xiaomi Book（订单号")
+	c.event(supportbot.Event{Kind: supportbot.EventText, Text: "确认", ReplyTo: phoneQuote})
+	c.expect("你回复的是之前的一条消息")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Fatalf("%d repayments after a reply to the replaced quote, want none", n)
+	}
+	laptopQuote := phoneQuote + 2
+	if err := h.db.SetStepMessage(ctx, c.id, step(), laptopQuote); err != nil {
+		t.Fatal(err)
+	}
+	c.event(supportbot.Event{Kind: supportbot.EventText, Text: "确认", ReplyTo: laptopQuote})
+	c.expect("提前还款成功")
+	if r := h.paid("C1"); r.PlanID != "P2" {
+		t.Errorf("paid %+v, want the laptop's payoff (P2)", r)
+	}
 }
