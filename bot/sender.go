@@ -44,8 +44,9 @@ type Outbox interface {
 // second and a group's 20 a minute hold for the bot, not per instance.
 type SharedOutbox interface {
 	// ClaimMessages takes up to limit due messages for owner until
-	// now+lease, oldest first: none another owner holds, and none behind
-	// a postponed message of its queue or one another owner holds. Marking
+	// now+lease, oldest first: none a claim holds, and none behind a
+	// postponed message of its queue or one a claim holds (owner's own
+	// too: one it lost track of must not be overtaken). Marking
 	// a message sent, retried or failed ends its claim (and a failure, the
 	// owner's claims behind it); a claim that runs out lets another take it.
 	ClaimMessages(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]supportbot.OutboxMessage, error)
@@ -492,7 +493,10 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 	var msgs []supportbot.OutboxMessage
 	var err error
 	if s.shared != nil {
-		msgs, err = s.shared.ClaimMessages(ctx, s.owner, claimedAt, s.lease, s.claimLimit())
+		// Made to its end whatever the shutdown: a claim committed as ctx
+		// ends, its answer lost, would hold its messages, unseen, until
+		// the lease runs out. What it took is given back below.
+		msgs, err = s.shared.ClaimMessages(context.WithoutCancel(ctx), s.owner, claimedAt, s.lease, s.claimLimit())
 	} else {
 		msgs, err = s.outbox.DueMessages(ctx, claimedAt, outboxRead)
 	}
@@ -509,6 +513,10 @@ func (s *sender) round(ctx context.Context, sem chan struct{}, wg *sync.WaitGrou
 	}
 	var unsent []supportbot.OutboxMessage // claimed, and not started
 	defer func() { s.release(ctx, unsent) }()
+	if ctx.Err() != nil {
+		unsent, owed = msgs, len(msgs)
+		return wait, len(msgs)
+	}
 	var order []chatKey
 	groups := map[chatKey][]supportbot.OutboxMessage{}
 	stale := map[chatKey]bool{}

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -342,4 +343,93 @@ func TestSharedSenderKeepsOrderBehindAFailedSend(t *testing.T) {
 	waitSent(t, srv, 2, 20*time.Second)
 	time.Sleep(200 * time.Millisecond) // a message sent twice would show now
 	sentInOrderOnce(t, srv, []int64{7}, 2)
+}
+
+// lostClaim is a claim the sender never hears of: the first claim that
+// takes messages is committed, and then fails as a connection reset after
+// the commit would — or a shutdown that cut the commit's answer, when stop
+// is set (it is called, and the claim answers with its context's error).
+// behind arrives meanwhile.
+type lostClaim struct {
+	*store.DB
+	once   sync.Once
+	behind supportbot.Reply
+	stop   func()
+}
+
+func (s *lostClaim) ClaimMessages(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]supportbot.OutboxMessage, error) {
+	msgs, err := s.DB.ClaimMessages(ctx, owner, now, lease, limit)
+	lost := false
+	if err == nil && len(msgs) > 0 {
+		s.once.Do(func() { lost = true })
+	}
+	if !lost {
+		return msgs, err
+	}
+	if s.behind.Text != "" {
+		if err := s.DB.Enqueue(context.WithoutCancel(ctx), []supportbot.Reply{s.behind}); err != nil {
+			return nil, err
+		}
+	}
+	if s.stop != nil {
+		s.stop()
+		select {
+		case <-ctx.Done(): // the shutdown reaches the claim: its answer is cut
+			return nil, ctx.Err()
+		case <-time.After(time.Second): // a claim not bound to it is answered
+			return msgs, nil
+		}
+	}
+	return nil, errors.New("read tcp 127.0.0.1:5432: connection reset by peer")
+}
+
+// TestALostClaimHoldsBackWhatIsBehindIt: a claim the sender never heard of
+// (committed, then the connection failed) held the chat's first message,
+// and the same instance's next claim took the second — not held back by
+// a claim of its own — and sent it first (CI: a relay made a ticket's
+// topic again before the ticket's card, which came 30 s later). A claim
+// holds back what is behind it whoever holds it: the first message goes
+// when the lost claim runs out, then the second.
+func TestALostClaimHoldsBackWhatIsBehindIt(t *testing.T) {
+	t.Parallel()
+	srv := telegramtest.Start(t, telegramtest.WithToken(token))
+	db, _ := storetest.Open(t)
+	if err := db.Enqueue(context.Background(), []supportbot.Reply{{ChatID: 7, Text: "7:1"}}); err != nil {
+		t.Fatal(err)
+	}
+	out := &lostClaim{DB: db, behind: supportbot.Reply{ChatID: 7, Text: "7:2"}}
+	limits := bot.Limits{PerSecond: 30, PerChat: 1, PerChatBurst: 5, PerGroupMinute: 20}
+	serveOn(t, srv, out, bot.Config{Limits: limits, ClaimLease: 2 * time.Second, Instance: "lost"})
+	waitSent(t, srv, 2, 20*time.Second)
+	time.Sleep(300 * time.Millisecond) // a message sent twice would show
+	sentInOrderOnce(t, srv, []int64{7}, 2)
+}
+
+// TestAClaimCutByTheShutdownIsSentByTheFlush: a claim committed as the
+// shutdown began, its answer cut, was held unseen until its lease ran out
+// (a minute here): the flush could not send it, nor could another instance
+// take it. The claim is made to its end whatever the shutdown, and what it
+// took is sent by the flush, or given back.
+func TestAClaimCutByTheShutdownIsSentByTheFlush(t *testing.T) {
+	t.Parallel()
+	srv := telegramtest.Start(t, telegramtest.WithToken(token))
+	db, _ := storetest.Open(t)
+	if err := db.Enqueue(context.Background(), []supportbot.Reply{{ChatID: 7, Text: "7:1"}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &lostClaim{DB: db, stop: cancel}
+	cfg := bot.Config{Token: srv.Token(), Endpoint: srv.Endpoint(), Outbox: out, Shared: out, Instance: "stopping",
+		Limits:       bot.Limits{PerSecond: 30, PerChat: 1, PerChatBurst: 5, PerGroupMinute: 20},
+		ClaimLease:   time.Minute,
+		FlushTimeout: 5 * time.Second, Logger: slog.New(slog.DiscardHandler), ChatRefs: testRefs(t)}
+	b, err := bot.New(t.Context(), cfg, newHandler())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Serve(ctx, "https://bot.example/hook", "secret"); err != nil {
+		t.Fatal(err)
+	}
+	sentInOrderOnce(t, srv, []int64{7}, 1)
 }

@@ -135,13 +135,14 @@ const (
 )
 
 // ClaimMessages takes, for owner, up to limit pending messages due by now
-// and claims them until now+lease: while the claim lasts no other owner
-// takes them, nor any later message of the same chat and forum topic (a
-// chat's messages go out in order, across every instance of the bot). A
-// message is taken only when every earlier pending message of its chat and
-// topic is due and claimed by owner (taken in this call, or before); a
-// postponed message, or one another owner holds, holds back the rest of its
-// chat and topic, and only those. At most 20 messages of one chat are taken
+// and claims them until now+lease: while the claim lasts nobody takes them,
+// nor any later message of the same chat and forum topic (a chat's messages
+// go out in order, across every instance of the bot). A message is taken
+// only when every earlier pending message of its chat and topic is due and
+// taken in this call; a postponed message, or one a claim holds, holds back
+// the rest of its chat and topic, and only those — whoever holds it: owner
+// itself may have lost track of a claim (committed, and the answer lost to
+// a broken connection or a shutdown), and must not send what is behind it. At most 20 messages of one chat are taken
 // at a time, first the oldest of every chat, then the next of every chat…
 // (fair across chats and the topics of a chat). The messages come oldest
 // first; the owner sends each chat's in that order, and stops a chat at a
@@ -164,7 +165,7 @@ func (db *DB) ClaimMessages(ctx context.Context, owner string, now time.Time, le
 		}
 		at := ms(now)
 		// free: due, unclaimed (or the claim ran out), and nothing before it
-		// in its queue that is postponed or held by another owner.
+		// in its queue that is postponed or held by a claim.
 		rows, err := tx.query(ctx, `
 			WITH free AS (
 				SELECT o.id, o.chat_id,
@@ -174,12 +175,12 @@ func (db *DB) ClaimMessages(ctx context.Context, owner string, now time.Time, le
 				  AND NOT EXISTS (SELECT 1 FROM outbox p
 					WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.thread_id = o.thread_id
 					  AND p.ticket_id = o.ticket_id AND p.id < o.id
-					  AND (p.next_at > ? OR (p.claimed_until >= ? AND p.claimed_by <> ?)))
+					  AND (p.next_at > ? OR p.claimed_until >= ?))
 			), fair AS (
 				SELECT id, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY nt, id) AS nc FROM free
 			)
 			SELECT id FROM fair WHERE nc <= ? ORDER BY nc, id LIMIT ?`,
-			at, at, at, at, owner, perChat, limit)
+			at, at, at, at, perChat, limit)
 		if err != nil {
 			return fmt.Errorf("due messages: %w", err)
 		}

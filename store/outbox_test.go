@@ -254,7 +254,7 @@ func TestClaimMessages(t *testing.T) {
 }
 
 // TestClaimMessagesKeepChatOrder: a message is never claimed while an earlier
-// one of its chat and topic is postponed or held by another owner.
+// one of its chat and topic is postponed or held by a claim, whose ever.
 func TestClaimMessagesKeepChatOrder(t *testing.T) {
 	ctx := context.Background()
 	db, _, _ := open(t)
@@ -270,10 +270,13 @@ func TestClaimMessagesKeepChatOrder(t *testing.T) {
 	if got := claim(t, db, "i2", t0, 10); len(got) != 0 {
 		t.Errorf("i2 claimed %v behind i1's messages", texts(got))
 	}
-	// i1 may take the rest: what is before them is its own.
-	if got := texts(claim(t, db, "i1", t0, 10)); !slices.Equal(got, []string{"a2", "a3", "b2"}) {
-		t.Errorf("i1's second claim = %v, want a2, a3, b2", got)
+	// Nor i1 itself: a claim holds back what is behind it whoever holds
+	// it (its owner may have lost track of it: a commit whose answer a
+	// broken connection lost), until it ends or runs out.
+	if got := claim(t, db, "i1", t0, 10); len(got) != 0 {
+		t.Errorf("i1 claimed %v behind its own claims on a1 and b1", texts(got))
 	}
+
 	// a1 fails and is postponed: i1's claims on a2 and a3 end with it, and
 	// nobody takes them before a1 is due again and taken.
 	if err := db.RetryLater(ctx, first[0].ID, t0.Add(time.Second), "429"); err != nil {
