@@ -199,9 +199,9 @@ func switchSaid(text string) (on, said bool) {
 // at its confirmation ("关吧" — not the FAQ's "can I turn installments off").
 var switchWords = map[bool]map[string]bool{
 	true: {"开吧": true, "开启吧": true, "打开吧": true, "开了吧": true, "开启": true, "打开": true, "开": true,
-		"turn it on": true, "switch it on": true, "on": true},
+		"turn it on": true, "switch it on": true, "on": true, "turn on": true, "switch on": true, "enable": true, "enable it": true},
 	false: {"关吧": true, "关闭吧": true, "关掉吧": true, "关了吧": true, "关掉": true, "关闭": true, "关": true,
-		"turn it off": true, "switch it off": true, "off": true},
+		"turn it off": true, "switch it off": true, "off": true, "turn off": true, "switch off": true, "disable": true, "disable it": true},
 }
 
 func handleAutopay(s *Step, a action) (bool, error) {
@@ -232,6 +232,9 @@ func handleAutopay(s *Step, a action) (bool, error) {
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && (agrees(s.ev.Text) || typedLabel(s.ev.Text, label) ||
 			switchWords[s.slots.On][bare(s.ev.Text)]) {
 			return true, confirmAutopay(s, s.slots.Plan, s.slots.On)
+		}
+		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && switchWords[!s.slots.On][bare(s.ev.Text)] {
+			return true, s.declineStep() // "turn it off" asked whether to turn it on: left as it is
 		}
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "listed" {
 			return typedSwitch(s)

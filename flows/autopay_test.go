@@ -129,7 +129,7 @@ func TestAutopayRefusesAFrozenDefaultCard(t *testing.T) {
 
 // TestAutopayTakesItsOwnSwitchWord: at the confirmation "开吧" turns it on
 // and "关吧" off (a probe's "关吧" got the "can installments be turned off"
-// topic); the other direction's word does nothing.
+// topic); the other direction's word is a no: nothing changes, and it says so.
 func TestAutopayTakesItsOwnSwitchWord(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(700, "zh")
@@ -137,9 +137,12 @@ func TestAutopayTakesItsOwnSwitchWord(t *testing.T) {
 	c.send("/autopay")
 	c.press("开启 1. Redmi K70")
 	c.send("关吧")
+	c.expect("什么都没有改动")
 	if h.plan("C1", "P1").AutoRepay {
 		t.Fatal("auto-repayment turned on by 关吧")
 	}
+	c.send("/autopay")
+	c.press("开启 1. Redmi K70")
 	c.send("开吧")
 	c.expect("已为「Redmi K70」开启自动还款")
 	c.send("/autopay")

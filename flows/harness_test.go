@@ -983,3 +983,13 @@ func bendQuotes(h *harness, bend func(*supportbot.Quote)) {
 		}
 	})
 }
+
+// reminders reports whether customerID asked for due-date reminders.
+func (h *harness) reminders(customerID string) bool {
+	h.t.Helper()
+	on, err := h.db.Reminders(context.Background(), customerID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return on
+}

@@ -138,7 +138,7 @@ func typedArg(name, text string) string {
 // the days are the service's, all or none (keepReminders).
 func remindArg(text string) string {
 	t := strings.ToLower(text)
-	if strings.Contains(t, "forget") || strings.Contains(t, "忘") { // "don't let me forget", 别忘了提醒我
+	if strings.Contains(t, "forget") || strings.Contains(t, "忘") || keepsOn.MatchString(t) { // "don't let me forget", 别忘了提醒我, "don't stop reminding me"
 		return "on"
 	}
 	for _, w := range []string{"stop", "off", "don't", "dont", "do not", "no more", "disable", "cancel", "unsubscribe",
@@ -155,6 +155,11 @@ func remindArg(text string) string {
 	}
 	return "on"
 }
+
+// keepsOn is a stop refused: "don't stop reminding me", "do not turn off
+// reminders", "别关掉还款提醒", "不要关闭提醒" keep them on.
+var keepsOn = regexp.MustCompile(`\b(?:don'?t|dont|do not|never)\s+(?:stop|turn off|switch off|disable|cancel|unsubscribe)|` +
+	`(?:别|不要|不用|不许)(?:关掉|关闭|关了|关|取消|停止|停掉|停|退订)`)
 
 // keepReminders is remindArg's answer to a request to stop one day's
 // reminders: they stay as they are, and the customer is told why.

@@ -592,8 +592,13 @@ func (s *Step) declineStep() error {
 		s.menu("menu.again")
 		return nil
 	}
-	s.say(s.T(key), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
+	s.declined(key)
 	return nil
+}
+
+// declined says what a no left as it was, with the way on.
+func (s *Step) declined(key string) {
+	s.say(s.T(key), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
 }
 
 func (e *Engine) route(s *Step) error {
@@ -671,8 +676,8 @@ func (e *Engine) route(s *Step) error {
 			// the bill of the plan instead of all of it.
 			return s.startFlow("pay", s.slots.Plan)
 		}
-		if stepped && declines(ev.Text) {
-			return s.declineStep()
+		if stepped && (declines(ev.Text) || slices.Contains(refusalIn(ev.Text).flows(), s.conv.Flow)) {
+			return s.declineStep() // "no", or "don't pay off the laptop" at a payoff
 		}
 		if stepped && s.conv.Flow != "identify" && waitWords[bare(ev.Text)] {
 			if underWay(s.conv.State) {
@@ -1225,6 +1230,11 @@ func (s *Step) freeText(text string) error {
 			}
 			return s.startFlow("cancel", "")
 		}
+	}
+	if r := refusalIn(text); r != refusesNothing { // "I don't want to close my account": not the flow it names
+		s.conv.Misses = 0
+		s.declined(string(r))
+		return nil
 	}
 	if s.conv.CustomerID != "" && asksWhenPaidOff(text) { // "手机哪天还完": its schedule says, not a payoff quote
 		return whenPlanEnds(s, text)

@@ -1,0 +1,112 @@
+package flows_test
+
+import (
+	"testing"
+)
+
+// TestARefusalIsNotTheRequest: a request said not to be done was taken for
+// the request (a probe): "don't turn on autopay for the laptop" asked to
+// turn it on and "ok" did; "don't pay off the laptop" quoted the phone and
+// "confirm" paid it; "I'll pay off the laptop next month, not now" and "我
+// 不想提前还笔记本" quoted the laptop; "I don't want to close my account"
+// began a closure. Each is told nothing was done, and nothing is — while a
+// request beside a refusal ("dont pay off the laptop, pay off the phone")
+// still stands.
+func TestARefusalIsNotTheRequest(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(950, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	for _, said := range []string{"don't turn on autopay for the laptop", "I never asked to turn on autopay",
+		"please don't enable autopay for the laptop", "不要给笔记本开自动还款"} {
+		c.send(said)
+		c.expect("nothing was changed")
+		c.reject("Turn on auto-repayment")
+		c.send("ok")
+		c.reject("is on")
+	}
+	for _, said := range []string{"don't pay off the laptop", "i don't want to pay off the laptop", "no need to pay off the laptop",
+		"never pay off the laptop", "I'll pay off the laptop next month, not now", "pay off the phone but not today",
+		"pay the phone one, not now", "I don't want to pay this month's bill", "我不想提前还笔记本", "手机先不提前还了", "笔记本下个月再提前还"} {
+		c.send(said)
+		c.expect("no payment")
+		c.reject("Payoff quote", "Bill due")
+		c.send("confirm")
+		c.reject("succeeded", "Payoff quote")
+	}
+	// At the laptop's quote, the laptop refused: nothing paid, and no quote
+	// of the phone to confirm instead.
+	c.send("pay off the laptop")
+	c.expect("Payoff quote", "Xiaomi Book")
+	c.send("don't pay the laptop")
+	c.expect("no payment")
+	c.reject("Redmi K70")
+	c.send("confirm")
+	c.reject("succeeded")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Fatalf("%d repayments after refusals, want none", n)
+	}
+	for _, id := range []string{"P1", "P2"} {
+		if h.plan("C1", id).AutoRepay {
+			t.Errorf("auto-repayment of %s turned on by a refusal", id)
+		}
+	}
+	c.send("I don't want to close my account")
+	c.expect("no closure request")
+	c.send("ok")
+	c.reject("ID")
+	// A request beside the refusal is the request.
+	c.send("dont pay off the laptop, pay off the phone")
+	c.expect("Payoff quote", "Redmi K70")
+	c.reject("no payment")
+}
+
+// TestAStopRefusedKeepsReminders: "don't stop reminding me" turned the
+// reminders off (a probe, and "别关掉还款提醒" likewise): a stop refused
+// keeps them on.
+func TestAStopRefusedKeepsReminders(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(951, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("turn on reminders")
+	c.expect("on")
+	for _, said := range []string{"don't stop reminding me", "do not turn off reminders", "别关掉还款提醒", "不要关闭提醒"} {
+		c.send(said)
+		c.reject("are off")
+		if !h.reminders("C1") {
+			t.Fatalf("%q turned the reminders off", said)
+		}
+	}
+	c.send("stop reminding me")
+	c.expect("off")
+}
+
+// TestEnglishSwitchWordsAtTheAutopayQuestion: "turn on" asked whether to
+// turn auto-repayment on got "not sure" (a probe); "turn it off" there
+// does not turn it on.
+func TestEnglishSwitchWordsAtTheAutopayQuestion(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(952, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("/autopay")
+	c.press("Xiaomi Book")
+	c.expect("Turn on auto-repayment")
+	c.send("turn it off")
+	c.expect("nothing was changed")
+	if h.plan("C1", "P2").AutoRepay {
+		t.Fatal("turned on by \"turn it off\"")
+	}
+	c.send("/autopay")
+	c.press("Xiaomi Book")
+	c.send("turn on")
+	c.expect("is on")
+	if !h.plan("C1", "P2").AutoRepay {
+		t.Fatal("\"turn on\" did not turn it on")
+	}
+}
