@@ -613,3 +613,28 @@ func TestAReplyBeforeTheStepIsRecordedIsAskedAgain(t *testing.T) {
 		t.Errorf("paid %+v, want the laptop's payoff (P2)", r)
 	}
 }
+
+// TestAYesAfterHelpAtAQuoteIsAskedAgain: /help at a payoff quote kept the
+// quote, and the bare 确认 that came next paid it (a probe) — "help" typed
+// was asked again, the command was not. A command answered while a step
+// waits is a question in between: the next yes is asked again, and the
+// one after it pays.
+func TestAYesAfterHelpAtAQuoteIsAskedAgain(t *testing.T) {
+	for _, cmd := range []string{"/help", "/end", "/whatever"} {
+		h := newHarness(t, fixture())
+		c := h.chat(944, "zh")
+		c.identify(phoneZhang)
+		c.send("/repay")
+		c.press("Redmi K70")
+		c.expect("合计应付")
+		c.send(cmd)
+		c.send("确认")
+		c.reject("提前还款成功")
+		if n := len(h.repayments("C1")); n != 0 {
+			t.Fatalf("%s, then 确认: %d repayments, want none before the quote is asked again", cmd, n)
+		}
+		c.expect("回复「确认」")
+		c.send("确认")
+		c.expect("提前还款成功")
+	}
+}

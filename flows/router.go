@@ -901,6 +901,7 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 		s.menu("menu.greeting")
 		return s.prependAnnouncement()
 	case "help":
+		s.slots.Aside = s.conv.Flow != "" // read while a step waits: a yes next may be for it
 		s.say(s.T("help"), s.menuRows()...)
 	case "lang":
 		return s.setLang(args)
@@ -911,11 +912,13 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 	case "end":
 		// /end ends a chat with a person; the chat reached here is with the
 		// bot already (the ticket was closed, or there never was one).
+		s.slots.Aside = s.conv.Flow != ""
 		s.say(s.T("agent.end_none"), s.menuRows()...)
 	default:
 		if name, ok := commands[cmd]; ok {
 			return s.startFlow(name, args)
 		}
+		s.slots.Aside = s.conv.Flow != ""
 		s.say(s.T("command.unknown"), s.menuRows()...)
 	}
 	return nil
