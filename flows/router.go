@@ -349,7 +349,7 @@ func (s *Step) namesAnotherPerson(text string) bool {
 		}
 	}
 	for _, m := range personsEnglish.FindAllStringSubmatch(text, 3) {
-		words := strings.Fields(m[1] + m[2] + m[3])
+		words := strings.Fields(m[1] + m[2] + m[3] + m[4])
 		for len(words) > 1 && leadingWords[strings.ToLower(words[0])] { // "Show Emily's bill"
 			words = words[1:]
 		}
@@ -380,11 +380,13 @@ var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款
 // forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
 var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:还|付|交|查|看|开|关|取消)`)
 
-// personsEnglish is a name's bill in English ("show me Emily's bill"), or
-// a name asked about as overdue ("is Li Na overdue?").
+// personsEnglish is a name's bill in English ("show me Emily's bill", "the
+// bill of Mr Zhang"), or a name asked about as overdue or owing ("is Li Na
+// overdue?", "how much does Li Na owe").
 var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)['’]s (?:[a-z]+ )?(?:bills?|installments?|account|plans?|loans?|balance|payments?|laptop|phone|pad|tablet|scheduled|autopay|booking)\b|` +
-	`\b(?:[Ii]s|[Hh]as|[Dd]oes) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have)\b|` +
-	`\bfor ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b`)
+	`\b(?:[Ii]s|[Hh]as|[Dd]oes|[Dd]id) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have|owe|still owe|pay|repay)\b|` +
+	`\bfor ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
+	`\b(?:bills?|installments?|plans?|balance|debts?|account|payments?) of (?:(?:Mr|Mrs|Ms|Miss)\.? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b`)
 
 // notEnglishNames begin with a capital and own a bill without being a
 // person ("Today's bill", "Xiaomi's plan").
