@@ -1258,8 +1258,16 @@ func corrects(text string) bool {
 }
 
 // amountSaid is a sum of money typed with its unit ("500块", "¥500",
-// "500 yuan", "rmb 500").
-var amountSaid = regexp.MustCompile(`[0-9][0-9,.]*\s*(?:块|元|yuan|rmb|cny)|[¥￥]\s*[0-9]|\b(?:rmb|cny)\s*[0-9]`)
+// "500 yuan", "rmb 500", "100 dollars"), or as what to pay ("pay 300",
+// "我要还300") — not periods or a day ("还3期", "pay on the 15").
+var amountSaid = regexp.MustCompile(`[0-9][0-9,.]*\s*(?:块|元|yuan|rmb|cny|dollars?|bucks)|[¥￥$]\s*[0-9]|\b(?:rmb|cny)\s*[0-9]|` +
+	`\b(?:pay|repay)\s+(?:back\s+)?[0-9]{2,}(?:\.[0-9]{1,2})?(?:\s*$|\s*[.!,]|\s+(?:now|today|please|first)\b)|` +
+	`(?:还|付|交)\s*[0-9]{2,}(?:\.[0-9]{1,2})?(?:\s*$|[^0-9.期号日个天块元])`)
+
+// payoffWords ask for an early payoff rather than a bill ("提前还款500块").
+func payoffWords(text string) bool {
+	return containsAny(strings.ToLower(text), "提前", "结清", "还清", "pay off", "payoff", "early", "settle")
+}
 
 // notThisOne is a plan named to be left out of a payment ("not the laptop",
 // "i dont want to pay off the laptop", "不是手机", "笔记本先不还"): what is

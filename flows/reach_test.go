@@ -638,3 +638,24 @@ func TestAYesAfterHelpAtAQuoteIsAskedAgain(t *testing.T) {
 		c.expect("提前还款成功")
 	}
 }
+
+// TestAnAmountToPayIsToldBillsArePaidWhole: "I want to pay 300" quoted the
+// bill's ¥333.16 with no word that 300 could not be paid, and "pay 100",
+// "pay 100 rmb" got "can't answer that" (a probe). An amount said as what
+// to pay starts the bill's payment, told first that payments are whole.
+func TestAnAmountToPayIsToldBillsArePaidWhole(t *testing.T) {
+	for _, said := range []string{"I want to pay 300", "pay 100", "pay 100 rmb", "I want to pay 100 dollars", "我要还300"} {
+		h := newHarness(t, fixture())
+		h.realFAQ()
+		h.open()
+		c := h.chat(945, "en")
+		c.identify(phoneZhang)
+		c.send("/lang en")
+		c.send(said)
+		c.expect("Payments here are whole")
+		c.reject("can't answer")
+		if n := len(h.repayments("C1")); n != 0 {
+			t.Fatalf("%q: %d repayments, want none", said, n)
+		}
+	}
+}

@@ -1241,6 +1241,11 @@ func (s *Step) freeText(text string) error {
 		s.declined(string(r))
 		return nil
 	}
+	if s.conv.CustomerID != "" && amountSaid.MatchString(strings.ToLower(text)) && !asks(text) && !payoffWords(text) {
+		// "pay 100", "我要还300": a bill, paid whole — and said so first.
+		s.conv.Misses = 0
+		return s.startFlow("pay", "")
+	}
 	if s.conv.CustomerID != "" && asksWhenPaidOff(text) { // "手机哪天还完": its schedule says, not a payoff quote
 		return whenPlanEnds(s, text)
 	}
