@@ -659,3 +659,18 @@ func TestAnAmountToPayIsToldBillsArePaidWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestNoOtherCardSaysWhereCardsAreBound: "use my other card" with no
+// other usable card said "send /cards to bind a new one", and /cards says
+// cards cannot be bound here (a probe): it says they are bound in the app.
+func TestNoOtherCardSaysWhereCardsAreBound(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(946, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("use my other card")
+	c.expect("no other card that can pay", "bound in the app")
+	c.reject("to bind a new one")
+}
