@@ -25,6 +25,12 @@ var cancelItWords = map[string]bool{"取消它": true, "取消掉": true, "嗯 �
 	"cancel it": true, "yes cancel it": true, "please cancel it": true, "cancel this one": true, "取消这个": true,
 	"就这个": true, "取消这一笔": true, "cancel that": true, "cancel that one": true, "yes cancel that": true, "this one": true}
 
+// cancelsIt is a go-ahead to cancel the booking in more words ("yes please
+// cancel it", "ok cancel the repayment", "好的 帮我取消掉吧").
+var cancelsIt = regexp.MustCompile(`^(?:(?:yes|yeah|yep|ok|okay|sure)[ ,]*)?(?:please )?cancel (?:it|this|that|this one|that one|the repayment|` +
+	`this repayment|the booking|this booking|the scheduled repayment)(?: please| now)?$|` +
+	`^(?:(?:是的?|对|好的?|嗯)[ ，,]*)?(?:请|帮我)?取消(?:它|掉|吧|这笔|这个|这一笔)(?:吧)?$`)
+
 // Cancel a scheduled repayment: list → choose → confirm → cancelling (a money
 // action) → cancelled, once. Whether one can still be cancelled is the
 // core's cut-off (ScheduledRepayment.Cancellable: not once the bank is
@@ -70,6 +76,7 @@ type scheduledView struct {
 // one booking that fits, by its place in list; 0 for none or several. said
 // reports a period or a day named, whether or not a booking fits.
 func bookingNamed(s *Step, text string, list []*scheduledView) (n int, said bool) {
+	text = inDigits(text) // "period three", "the one on the fourth", "december fourth"
 	var tries []func(v *scheduledView) bool
 	loc := s.e.cfg.Location
 	day := firstNumber(daySaid, text)
@@ -124,6 +131,47 @@ func firstFit(list []*scheduledView, tries []func(v *scheduledView) bool) int {
 	return 0
 }
 
+// cancelsABooking is a request to cancel a scheduled repayment named in
+// words the FAQ may take for undoing a payment ("cancel the laptop
+// repayment", "取消笔记本的预约还款"): the bookings are listed to pick from.
+// Not a question, a refusal, a refund or auto-repayment (a setting).
+func cancelsABooking(text string) bool {
+	l := strings.ToLower(text)
+	return cancelsBooking.MatchString(l) && !asks(text) && !negation.MatchString(l) &&
+		!containsAny(l, "自动还款", "自动扣款", "autopay", "auto-repayment", "auto repayment", "undo", "refund", "already", "fee",
+			"手续费", "退", "已经")
+}
+
+var cancelsBooking = regexp.MustCompile(`\bcancel\b.{0,30}\b(?:repayments?|bookings?|scheduled|debits?)\b|取消.{0,10}预约`)
+
+// inDigits writes the English numbers of a period or a day in digits,
+// ordinals with their "th": "period three" is "period 3", "the twenty-first"
+// "the 21th" (read by its digits). "one" stays a word ("the one on…").
+func inDigits(text string) string {
+	return numberWord.ReplaceAllStringFunc(text, func(w string) string {
+		m := numberWord.FindStringSubmatch(w)
+		n := numberValue[m[2]]
+		if m[1] != "" {
+			n += numberValue[m[1]]
+		}
+		if strings.HasSuffix(m[2], "th") || strings.HasSuffix(m[2], "st") || strings.HasSuffix(m[2], "nd") || m[2] == "third" {
+			return strconv.Itoa(n) + "th"
+		}
+		return strconv.Itoa(n)
+	})
+}
+
+var (
+	numberValue = map[string]int{"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+		"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+		"nineteen": 19, "twenty": 20, "thirty": 30, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+		"seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+		"fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30}
+	numberWord = regexp.MustCompile(`\b(?:(twenty|thirty)[- ])?(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|` +
+		`fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|first|second|third|fourth|fifth|sixth|seventh|eighth|` +
+		`ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)\b`)
+)
+
 // firstNumber is the number in the first group of re that matched in text
 // (0 for none).
 func firstNumber(re *regexp.Regexp, text string) int {
@@ -150,8 +198,9 @@ const monthEN = `(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
 	`oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`
 
 var (
-	periodSaid = regexp.MustCompile(`第\s*([0-9]{1,2})\s*期|\b(?:period|installment|instalment)\s*(?:no\.?\s*|#\s*)?([0-9]{1,2})\b`)
-	daySaid    = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2})\s*(?:号|日)|\bon (?:the )?([0-9]{1,2})(?:st|nd|rd|th)?\b|` +
+	periodSaid = regexp.MustCompile(`第\s*([0-9]{1,2})\s*期|\b(?:period|installment|instalment)\s*(?:no\.?\s*|#\s*)?([0-9]{1,2})\b|` +
+		`\b([0-9]{1,2})(?:st|nd|rd|th) (?:period|installment|instalment)\b`)
+	daySaid = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2})\s*(?:号|日)|\bon (?:the )?([0-9]{1,2})(?:st|nd|rd|th)?\b|` +
 		`\b` + monthEN + `\s+([0-9]{1,2})(?:st|nd|rd|th)?\b|\b([0-9]{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthEN + `(?:[^a-z]|$)`)
 	ordinalSaid = regexp.MustCompile(`\b([0-9]{1,2})(?:st|nd|rd|th)\b`)
 )
@@ -340,7 +389,8 @@ func handleCancel(s *Step, a action) (bool, error) {
 			verb, id = "pick", list[n-1].ID
 		case s.conv.State == "confirming" && moneyAnswerOf(text, cancelConfirms) == confirmsMoney:
 			verb, id = "ok", s.slots.Scheduled
-		case s.conv.State == "confirming" && (moneyAnswerOf(text, cancelConfirms) == acknowledges || cancelItWords[bare(text)]):
+		case s.conv.State == "confirming" && (moneyAnswerOf(text, cancelConfirms) == acknowledges || cancelItWords[bare(text)] ||
+			cancelsIt.MatchString(bare(text)) || typedLabel(text, s.T("cancel.btn_confirm"))):
 			// "取消它" says what, but not "confirm": the booking stays until
 			// the button or 确认 (the customer must not believe it is gone).
 			s.say(s.T("cancel.confirm_how"))

@@ -188,3 +188,57 @@ func TestAStopOfADaysDebitIsTheBookingList(t *testing.T) {
 		c.reject("你的预约还款")
 	}
 }
+
+// TestAGoAheadToCancelInMoreWordsIsToldHowToConfirm: at "cancel this
+// booking?", the button's label typed ("cancel this repayment") got the
+// FAQ's "a repayment cannot be undone", and "yes please cancel it" "not
+// sure which one you mean" (a probe). Both are a go-ahead that names no
+// confirm word: told how to confirm, and the booking stays until then.
+func TestAGoAheadToCancelInMoreWordsIsToldHowToConfirm(t *testing.T) {
+	for _, said := range []string{"Cancel this repayment", "yes please cancel it", "ok cancel the repayment"} {
+		h := newHarness(t, fixture())
+		h.realFAQ()
+		h.open()
+		c := h.chat(960, "en")
+		c.identify(phoneZhang)
+		c.send("/lang en")
+		c.send("/cancel_schedule")
+		c.press("Redmi K70, period 7")
+		c.send(said)
+		c.expect("It is not cancelled yet")
+		if got := h.scheduled("C1")["S1"]; got == supportbot.ScheduledCancelled {
+			t.Fatalf("%q cancelled S1 without a confirm", said)
+		}
+		c.send("confirm")
+		c.expect("cancelled")
+		if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledCancelled {
+			t.Errorf("S1 status = %s after confirm, want cancelled", got)
+		}
+	}
+}
+
+// TestABookingNamedInWordsIsFound: at the list of bookings "period three",
+// "the third period", "the one on the fourth" and "december fourth" were
+// not understood (digits were); "cancel the laptop repayment" and "取消笔记
+// 本的预约还款" got the guide instead of the bookings (a probe).
+func TestABookingNamedInWordsIsFound(t *testing.T) {
+	for _, said := range []string{"period seven", "the seventh period", "the one on the fourteenth", "december fourteenth"} {
+		h := newHarness(t, fixture())
+		c := h.chat(961, "en")
+		c.identify(phoneZhang)
+		c.send("/lang en")
+		c.send("/cancel_schedule")
+		c.send(said)
+		c.expect("Cancel this scheduled repayment?", "Redmi K70, period 7")
+	}
+	for _, said := range []string{"cancel the laptop repayment", "取消笔记本的预约还款", "please cancel my scheduled repayment for the laptop"} {
+		h := newHarness(t, fixture())
+		h.realFAQ()
+		h.open()
+		c := h.chat(962, "en")
+		c.identify(phoneZhang)
+		c.send("/lang en")
+		c.send(said)
+		c.expect("Your scheduled repayments")
+	}
+}

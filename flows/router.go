@@ -1241,6 +1241,13 @@ func (s *Step) freeText(text string) error {
 		s.declined(string(r))
 		return nil
 	}
+	if s.conv.CustomerID != "" && cancelsABooking(text) { // "cancel the laptop repayment": the bookings, not the guide
+		if other, err := s.forSomeoneElse(text); err != nil || other {
+			return err
+		}
+		s.conv.Misses = 0
+		return s.startFlow("cancel", "")
+	}
 	if s.conv.CustomerID != "" && amountSaid.MatchString(strings.ToLower(text)) && !asks(text) && !payoffWords(text) {
 		// "pay 100", "我要还300": a bill, paid whole — and said so first.
 		s.conv.Misses = 0
