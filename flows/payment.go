@@ -122,6 +122,12 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 			[]supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
 		return nil
 	}
+	var replaced string // the plan of a quote this one replaces: "whats the fee on the laptop" at the phone's
+	if s.slots.Quote != nil && s.slots.Plan != "" && s.slots.Plan != p.ID {
+		if prev, err := s.plan(s.slots.Plan); err == nil && prev != nil {
+			replaced = prev.Product
+		}
+	}
 	s.slots.Plan, s.slots.Card = p.ID, card.ID
 	s.slots.Quote = &quoteSlot{ID: q.ID, Kind: q.Kind, Amount: q.Amount, Parts: q.Parts, Periods: q.Periods, Excluded: q.Excluded,
 		Expires: q.ExpiresAt, Card: card.ID}
@@ -131,6 +137,9 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 		lines = append(lines, s.T(note, "amount", money(q.Amount)), "")
 	}
 	lines = append(lines, quoteBreakdown(s, flow, p, q)...)
+	if replaced != "" {
+		lines = append(lines, s.T("repay.quote_replaces", "product", replaced))
+	}
 	lines = append(lines, s.T("repay.quote_card", "card", card.Masked()))
 	if frozen := len(cards) - len(usable); frozen > 0 {
 		lines = append(lines, s.T("repay.frozen_left_out", "count", frozen))

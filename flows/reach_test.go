@@ -674,3 +674,24 @@ func TestNoOtherCardSaysWhereCardsAreBound(t *testing.T) {
 	c.expect("no other card that can pay", "bound in the app")
 	c.reject("to bind a new one")
 }
+
+// TestAQuoteThatReplacesAnotherSaysSo: "whats the fee on the laptop" at
+// the phone's payoff quote showed the laptop's quote with no word that the
+// phone's was gone, and "confirm" paid the laptop (a probe). The new quote
+// says which one it replaces; a quote of the same plan again does not.
+func TestAQuoteThatReplacesAnotherSaysSo(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(947, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("pay off the phone")
+	c.expect("Payoff quote", "Redmi K70")
+	c.reject("replaces")
+	c.send("whats the fee on the laptop")
+	c.expect("Payoff quote", "Xiaomi Book", "replaces the one for Redmi K70")
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	c.reject("replaces")
+}
