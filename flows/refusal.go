@@ -43,7 +43,8 @@ func (r refused) flows() []string {
 func refusalIn(text string) refused {
 	l := hanSpace.ReplaceAllString(strings.ToLower(text), "$1，$2") // "笔记本我不想还 先还手机": two clauses
 	if asks(text) || containsAny(l, "remind", "提醒", "扣", "charge", "debit", "deduct", "forget", "忘",
-		"able to", "afford", "can't", "cant", "没钱", "钱不够", "不起", "不上") { // not a refusal but a trouble: "I won't be able to pay"
+		"able to", "afford", "can't", "cant", "没钱", "钱不够", "不起", "不上", "have money", "have enough", "no money", // a trouble: "I won't be able to pay"
+		"know", "understand", "sure how", "how", "why", "what", "知道", "懂", "怎么", "为什么", "如何", "什么") { // a question: "I don't know how to pay off early"
 		return refusesNothing
 	}
 	deferred := deferral.MatchString(l)

@@ -228,3 +228,34 @@ func TestAPersonNamedForTheirBill(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusalIn: what refuses an action, and what only looks like it — a
+// trouble or a question with a negation in it, a request beside a refusal,
+// the negations that are requests (reminders, the autopay setting named).
+func TestRefusalIn(t *testing.T) {
+	for text, want := range map[string]refused{
+		"dont pay off the laptop":                  refusesPaying,
+		"I'll pay later":                           refusesPaying,
+		"不想还了":                                     refusesPaying,
+		"please don't close my account":            refusesClosing,
+		"不要注销":                                     refusesClosing,
+		"不用开自动还款":                                  refusesSwitch,
+		"I don't know how to pay off early":        refusesNothing,
+		"I don't have money to pay":                refusesNothing,
+		"I won't be able to pay this month":        refusesNothing,
+		"pay it now, don't wait":                   refusesNothing,
+		"I don't mind the fee, pay off the laptop": refusesNothing,
+		"don't forget to pay":                      refusesNothing,
+		"别忘了还款":                                    refusesNothing,
+		"我不知道怎么还款":                                 refusesNothing,
+		"不要再提醒我还款了":                                refusesNothing,
+		"先还手机 笔记本不还":                               refusesNothing,
+		"不要自动扣款了":                                  refusesNothing,
+		"明天不要扣款":                                   refusesNothing,
+		"why don't I pay now":                      refusesNothing,
+	} {
+		if got := refusalIn(text); got != want {
+			t.Errorf("refusalIn(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
