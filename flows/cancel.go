@@ -77,6 +77,9 @@ type scheduledView struct {
 // reports a period or a day named, whether or not a booking fits.
 func bookingNamed(s *Step, text string, list []*scheduledView) (n int, said bool) {
 	text = inDigits(text) // "period three", "the one on the fourth", "december fourth"
+	if notThisBooking.MatchString(text) {
+		return 0, true // "not period three, the other one": which is meant, a tap says
+	}
 	var tries []func(v *scheduledView) bool
 	loc := s.e.cfg.Location
 	day := firstNumber(daySaid, text)
@@ -139,8 +142,11 @@ func cancelsABooking(text string) bool {
 	l := strings.ToLower(text)
 	return cancelsBooking.MatchString(l) && !asks(text) && !negation.MatchString(l) &&
 		!containsAny(l, "自动还款", "自动扣款", "autopay", "auto-repayment", "auto repayment", "undo", "refund", "already", "fee",
-			"手续费", "退", "已经")
+			"手续费", "退", "已经", "remind", "提醒", "通知", "短信", "notification", "sms", "card", "卡", "direct")
 }
+
+// notThisBooking names a booking to leave out ("not period 3", "除了14号那个").
+var notThisBooking = regexp.MustCompile(`\bnot (?:the |on the |period |installment |for |[0-9])|\bexcept\b|不是|除了|不要取消`)
 
 var cancelsBooking = regexp.MustCompile(`\bcancel\b.{0,30}\b(?:repayments?|bookings?|scheduled|debits?)\b|取消.{0,10}预约`)
 

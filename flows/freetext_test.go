@@ -968,8 +968,8 @@ func TestAQuestionTheFAQTakesForTheStepsOwnFlowKeepsTheStep(t *testing.T) {
 	c.send("/repay")
 	c.press("Redmi K70")
 	c.send("提前还款Xiaomi Book那笔")
-	c.expect("Xiaomi Book", "合计应付")
-	c.reject("Redmi K70")
+	c.expect("Xiaomi Book", "合计应付", "替换了之前 Redmi K70 的报价")
+	c.reject("Redmi K70（订单号")
 }
 
 // TestAnUnsureAnswerOffersAFlowOnce: "when will you remind me?" was offered

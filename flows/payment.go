@@ -122,9 +122,13 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 			[]supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
 		return nil
 	}
-	var replaced string // the plan of a quote this one replaces: "whats the fee on the laptop" at the phone's
-	if s.slots.Quote != nil && s.slots.Plan != "" && s.slots.Plan != p.ID {
-		if prev, err := s.plan(s.slots.Plan); err == nil && prev != nil {
+	var replaced string // the plan of a quote this one replaces: "whats the fee on the laptop", "提前结清笔记本" at the phone's
+	left := s.quoteLeft
+	if s.slots.Quote != nil {
+		left = s.slots.Plan
+	}
+	if left != "" && left != p.ID {
+		if prev, err := s.plan(left); err == nil && prev != nil {
 			replaced = prev.Product
 		}
 	}
@@ -1267,11 +1271,25 @@ func corrects(text string) bool {
 }
 
 // amountSaid is a sum of money typed with its unit ("500块", "¥500",
-// "500 yuan", "rmb 500", "100 dollars"), or as what to pay ("pay 300",
-// "我要还300") — not periods or a day ("还3期", "pay on the 15").
+// "500 yuan", "rmb 500", "100 dollars"), or as what to pay (amountToPay).
 var amountSaid = regexp.MustCompile(`[0-9][0-9,.]*\s*(?:块|元|yuan|rmb|cny|dollars?|bucks)|[¥￥$]\s*[0-9]|\b(?:rmb|cny)\s*[0-9]|` +
-	`\b(?:pay|repay)\s+(?:back\s+)?[0-9]{2,}(?:\.[0-9]{1,2})?(?:\s*$|\s*[.!,]|\s+(?:now|today|please|first)\b)|` +
-	`(?:还|付|交)\s*[0-9]{2,}(?:\.[0-9]{1,2})?(?:\s*$|[^0-9.期号日个天块元])`)
+	amountToPay.String())
+
+// amountToPay is an amount said as what to pay ("pay 300", "pay 100 rmb",
+// "我要还300") — not periods or a day ("还3期", "pay on the 15").
+var amountToPay = regexp.MustCompile(`\b(?:pay|repay)\s+(?:back\s+)?(?:[¥￥$]\s*|(?:rmb|cny)\s*)?[0-9]{2,}(?:\.[0-9]{1,2})?` +
+	`(?:\s*(?:yuan|rmb|cny|dollars?|bucks|块|元))?(?:\s*$|\s*[.!,]|\s+(?:now|today|please|first)\b)|` +
+	`(?:还|付|交)\s*[¥￥]?[0-9]{2,}(?:\.[0-9]{1,2})?(?:\s*$|[^0-9.期号日个天])`)
+
+// paysAnAmount is a request to pay an amount ("pay 100", "我要还300"): not
+// one paid already, refunded, a fee or a limit, nor a trouble ("I can't
+// pay 300").
+func paysAnAmount(text string) bool {
+	l := strings.ToLower(text)
+	return amountToPay.MatchString(l) && !asks(text) && !payoffWords(text) &&
+		!containsAny(l, "already", "paid", "已经", "已", "refund", "退", "can't", "cant", "cannot", "不起", "不了", "不上", "fee", "手续费",
+			"limit", "额度", "charged")
+}
 
 // payoffWords ask for an early payoff rather than a bill ("提前还款500块").
 func payoffWords(text string) bool {

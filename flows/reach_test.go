@@ -695,3 +695,66 @@ func TestAQuoteThatReplacesAnotherSaysSo(t *testing.T) {
 	c.press("Xiaomi Book")
 	c.reject("replaces")
 }
+
+// TestWhatTheRefusalRoundBroke: a second probe, aimed at the round that
+// added the refusal reader, the amount route, the bookings named in words
+// and the replaced quote's line, found what they took too far or not far
+// enough. Each line here failed after that round.
+func TestWhatTheRefusalRoundBroke(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(948, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	// A request "now, not later" is the request.
+	c.send("I'll pay off the laptop now, not later")
+	c.expect("Payoff quote", "Xiaomi Book")
+	// A deferral alone at a quote is a no; the confirm after it pays nothing.
+	c.send("maybe next month")
+	c.expect("no payment")
+	c.send("confirm")
+	c.reject("succeeded")
+	// A plain 不 refuses too, and the quote asked for again in full says
+	// which one it replaces.
+	c.send("pay off the phone")
+	c.send("笔记本不提前还")
+	c.expect("no payment")
+	c.send("pay off the phone")
+	c.send("pay off the laptop instead")
+	c.expect("Xiaomi Book", "replaces the one for Redmi K70")
+	// The language chooser read at a quote: the next confirm is asked again.
+	c.send("/lang")
+	c.send("confirm")
+	c.reject("succeeded")
+	c.expect("in between")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Fatalf("%d repayments, want none", n)
+	}
+	// Amounts that are not what to pay keep their own answers.
+	c.send("/menu")
+	for _, said := range []string{"I can't pay 300.", "我已经还300了", "我要申请退款200元", "手续费50元太贵了", "I need a refund of 200 dollars"} {
+		c.send(said)
+		c.reject("Payments here are whole")
+	}
+	// Cancelling what is not a booking does not list the bookings.
+	for _, said := range []string{"cancel my repayment reminders", "取消预约提醒", "cancel my debit card"} {
+		c.send(said)
+		c.reject("Your scheduled repayments")
+	}
+	// A booking left out is not the one picked; "number two" is a place.
+	c.send("/cancel_schedule")
+	c.send("not period three, the other one")
+	c.expect("No scheduled repayment in the list fits")
+	c.reject("Cancel this scheduled repayment?")
+	c.send("number two")
+	c.expect("Xiaomi Book, period 3")
+
+	// An English customer's own surname is theirs; a month is not a person.
+	b := h.chat(949, "en")
+	b.identify(phoneBob)
+	for _, said := range []string{"how much does Mr Lee owe", "bill of Nov"} {
+		b.send(said)
+		b.reject("only show and handle your own")
+	}
+}

@@ -2,8 +2,10 @@ package flows
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // refused is what a message says not to do: pay, close the account, switch
@@ -32,14 +34,19 @@ func (r refused) flows() []string {
 
 // refusalIn reads a message that says not to do something, with nothing
 // asked instead: "don't pay off the laptop", "I don't want to close my
-// account", "don't turn on autopay for the pad", "我不想提前还笔记本",
-// "笔记本下个月再提前还", "pay the phone one, not now". A refusal with a
-// request beside it ("dont pay off the laptop, pay off the phone", "笔记本
-// 我不想还 先还手机") is that request, and a question is a question.
-// Reminders read their own negations (remindArg: "don't remind me" asks
-// for them off), and so does a debit to stop (stopsADebit) — both are
-// requests, not refusals — as do the words that name a setting rather than
-// switch it ("不要自动扣款了" asks for it off).
+// account", "don't turn on autopay for the pad", "我不想提前还笔记本", "笔记本
+// 不提前还", "笔记本下个月再提前还", "pay the phone one, not now". Each verb of
+// paying, closing or switching is read as governed by a negation just
+// before it (nothing between them but a few words: "don't want to pay",
+// "不要给笔记本开") or not; one not governed is a request ("pay off the
+// laptop so I don't pay more interest", "我不想逾期帮我还款", "dont pay off
+// the laptop, pay off the phone", "…just the phone") and there is no
+// refusal. A deferral ("not now", "next month", "以后再还") refuses even a
+// verb said plainly, unless the message asks for it now ("now, not later").
+// A question is a question, a trouble a trouble; reminders read their own
+// negations (remindArg: "don't remind me" asks for them off), and so does a
+// debit to stop (stopsADebit) — requests, not refusals — as do the words
+// that name a setting rather than switch it ("不要自动扣款了" asks for it off).
 func refusalIn(text string) refused {
 	l := hanSpace.ReplaceAllString(strings.ToLower(text), "$1，$2") // "笔记本我不想还 先还手机": two clauses
 	if asks(text) || containsAny(l, "remind", "提醒", "扣", "charge", "debit", "deduct", "forget", "忘",
@@ -47,74 +54,95 @@ func refusalIn(text string) refused {
 		"know", "understand", "sure how", "how", "why", "what", "知道", "懂", "怎么", "为什么", "如何", "什么") { // a question: "I don't know how to pay off early"
 		return refusesNothing
 	}
-	deferred := deferral.MatchString(l)
-	kind, positive := refusesNothing, false
+	kind, plain := refusesNothing, false
 	for _, c := range clauses.Split(l, -1) {
 		if alternative.MatchString(c) && !negation.MatchString(c) {
-			positive = true // "…the laptop, just the phone"
+			return refusesNothing // "…the laptop, just the phone"
 		}
-		k := actionIn(c)
-		if k == refusesNothing {
-			continue
-		}
-		if kind == refusesNothing {
-			kind = k
-		}
-		if !deferred && !negation.MatchString(c) {
-			positive = true // "pay off the phone" beside the laptop refused
+		for _, v := range verbsIn(c) {
+			if kind == refusesNothing {
+				kind = v.kind
+			}
+			plain = plain || !governed(c[:v.at])
 		}
 	}
-	if positive || kind == refusesNothing || !deferred && !negatedAction(l) {
+	switch {
+	case kind == refusesNothing:
 		return refusesNothing
+	case deferred(l):
+		return kind // "pay the phone one, not now"
+	case plain:
+		return refusesNothing // a request beside, or around, a refusal
 	}
 	return kind
 }
 
-// actionIn is the kind of action a clause names, if any.
-func actionIn(c string) refused {
-	switch {
-	case switchVerb.MatchString(c):
-		return refusesSwitch
-	case payVerb.MatchString(strings.NewReplacer("自动还款", "", "自动扣款", "").Replace(c)): // the setting's name pays nothing
-		return refusesPaying
-	case closeVerb.MatchString(c):
-		return refusesClosing
-	}
-	return refusesNothing
+// putsOff is a deferral alone ("maybe next month", "I'll do it next
+// month"): at a step waiting for a yes, a no.
+func putsOff(text string) bool {
+	l := strings.ToLower(text)
+	return deferred(l) && len(verbsIn(l)) == 0 && !asks(text) && utf8.RuneCountInString(l) <= 40
 }
 
-// negatedAction reports a negation that governs an action's verb ("don't
-// pay", "never asked to turn on", "不想提前还", "不要给笔记本开").
-func negatedAction(l string) bool {
-	for _, loc := range negation.FindAllStringIndex(l, -1) {
-		rest := l[loc[1]:]
-		if end := clauses.FindStringIndex(rest); end != nil {
-			rest = rest[:end[0]]
-		}
-		if actionIn(firstWords(rest, 6)) != refusesNothing {
-			return true
-		}
-	}
-	return false
+// verb is an action's verb in a clause, at its byte offset.
+type verb struct {
+	kind refused
+	at   int
 }
 
-// firstWords is the start of s: n words of English, or ten characters of
-// Chinese, whichever ends first.
-func firstWords(s string, n int) string {
-	words, han := 0, 0
-	for i, r := range s {
-		switch {
-		case r == ' ':
-			if words++; words > n {
-				return s[:i]
+// verbsIn are the verbs of paying, closing and switching in a clause, in
+// order. The setting's name ("自动还款") pays nothing.
+func verbsIn(c string) []verb {
+	var out []verb
+	for _, k := range []struct {
+		kind refused
+		re   *regexp.Regexp
+	}{{refusesSwitch, switchVerb}, {refusesPaying, payVerb}, {refusesClosing, closeVerb}} {
+		for _, loc := range k.re.FindAllStringIndex(c, -1) {
+			if k.kind == refusesPaying && (strings.HasSuffix(c[:loc[0]], "自动") || strings.HasSuffix(c[:loc[0]], "自动扣")) {
+				continue // 自动还款: the setting
 			}
-		case unicode.Is(unicode.Han, r):
-			if han++; han > 10 {
-				return s[:i]
-			}
+			out = append(out, verb{k.kind, loc[0]})
 		}
 	}
-	return s
+	slices.SortFunc(out, func(a, b verb) int { return a.at - b.at })
+	return out
+}
+
+// governed reports whether the text before a verb ends in a negation of it:
+// the negation, then at most a few words — none of them another matter
+// ("我不想逾期帮我还款"; "so I don't pay more interest" is of interest).
+func governed(before string) bool {
+	if strings.HasSuffix(before, "不") || strings.HasSuffix(before, "不提前") || strings.HasSuffix(before, "不再") {
+		return true // "笔记本不提前还", "不还了"
+	}
+	locs := negation.FindAllStringIndex(before, -1)
+	if locs == nil {
+		return false
+	}
+	gap := before[locs[len(locs)-1][1]:]
+	if otherMatter.MatchString(gap) {
+		return false
+	}
+	han := 0
+	for _, r := range gap {
+		if unicode.Is(unicode.Han, r) {
+			han++
+		}
+	}
+	return han <= 5 && len(strings.Fields(gap)) <= 3
+}
+
+// deferred reports a deferral of the whole request ("not now", "next
+// month", "以后再还") that nothing asks to be done now: "now, not later"
+// and "现在就…不用等到下个月" are not, nor a deferral of another matter.
+func deferred(l string) bool {
+	if immediate.MatchString(notNow.ReplaceAllString(l, "")) {
+		return false
+	}
+	return slices.ContainsFunc(clauses.Split(l, -1), func(c string) bool {
+		return deferral.MatchString(c) && !otherMatter.MatchString(c) // not "省得以后再付利息"
+	})
 }
 
 var (
@@ -122,9 +150,13 @@ var (
 	clauses  = regexp.MustCompile(`[,，。;；!！]+|\.(?:\s|$)|\s+but\s+|\s+(?:then|instead)\s+`)
 	negation = regexp.MustCompile(`\b(?:don'?t|dont|do not|does not|doesn'?t|never|no need to|not going to|won'?t|wont|not)\b|` +
 		`不想|不要|不用|不打算|不需要|先不|暂时不|暂不|别|不(?:提前)?还了`)
-	deferral = regexp.MustCompile(`\bnot (?:now|today|yet|this month)\b|\blater\b|\bnext month\b(?:[^'’]|$)|\banother (?:time|day)\b|` +
-		`下个?月再|以后再|改天再|过几天再|回头再|晚点再|等.{1,10}再`)
-	payVerb = regexp.MustCompile(`\b(?:pay(?:ing)?|repay(?:ing)?|settle|payoff)\b|提前还|提前结清|结清|还款|还钱|还清|付款|付钱|` +
+	deferral = regexp.MustCompile(`\bnot (?:now|today|yet|this month)\b|\b(?:pay|do|settle|close|turn)\b[^,.;!]{0,24}\blater\b|` +
+		`\bnext month\b(?:[^'’]|$)|\banother (?:time|day)\b|` +
+		`(?:下个?月|以后|改天|过几天|回头|晚点|等.{1,10})再(?:提前)?(?:还|付|结清|注销|开|关|说)`)
+	notNow      = regexp.MustCompile(`\bnot (?:now|today|right away)\b`)
+	immediate   = regexp.MustCompile(`\bnow\b|\bright away\b|\btoday\b|现在|马上|立刻|立即|今天就`)
+	otherMatter = regexp.MustCompile(`逾期|利息|罚息|晚|帮我|让我|\b(?:late|overdue|interest|more|again|twice|so)\b`)
+	payVerb     = regexp.MustCompile(`\b(?:pay(?:ing)?|repay(?:ing)?|settle|payoff)\b|提前还|提前结清|结清|还款|还钱|还清|付款|付钱|` +
 		`还(?:[了吧啊呢]|$|[^没是有在要能可会得不想])`)
 	alternative = regexp.MustCompile(`\b(?:just|only|instead)\b|只还|只付|就还|改还|换成`)
 	closeVerb   = regexp.MustCompile(`\bclos(?:e|ing)\b.{0,12}\baccount\b|\bclosure\b|\bdeactivate\b|注销`)

@@ -367,9 +367,9 @@ func (s *Step) namesAnotherPerson(text string) bool {
 	if err != nil {
 		return false // the flow asked for reads it again, and says what is wrong
 	}
-	first, _, _ := strings.Cut(strings.TrimSpace(c.Name), " ") // "Emily" of "Emily Chen"
+	own := strings.Fields(strings.ToLower(c.Name)) // "Emily" of "Emily Chen", "Mr Miller" of "James Miller"
 	return slices.ContainsFunc(names, func(n string) bool {
-		return n != c.Name && !strings.EqualFold(n, first)
+		return n != c.Name && !slices.ContainsFunc(strings.Fields(strings.ToLower(n)), func(w string) bool { return slices.Contains(own, w) })
 	})
 }
 
@@ -395,7 +395,9 @@ var notEnglishNames = map[string]bool{"today": true, "this": true, "last": true,
 	"who": true, "where": true, "yesterday": true, "tomorrow": true, "january": true, "february": true, "march": true,
 	"april": true, "may": true, "june": true, "july": true, "august": true, "september": true, "october": true,
 	"november": true, "december": true, "monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
-	"saturday": true, "sunday": true, "me": true, "you": true, "now": true, "both": true, "all": true, "poco": true}
+	"saturday": true, "sunday": true, "me": true, "you": true, "now": true, "both": true, "all": true, "poco": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true, "sep": true, "sept": true,
+	"oct": true, "nov": true, "dec": true, "pad": true, "book": true, "phone": true, "laptop": true, "tablet": true}
 
 // leadingWords begin an English sentence with a capital before a name
 // ("Show Emily's bill", "Pay off Li Na's laptop"): not the name.
@@ -678,8 +680,9 @@ func (e *Engine) route(s *Step) error {
 			// the bill of the plan instead of all of it.
 			return s.startFlow("pay", s.slots.Plan)
 		}
-		if stepped && (declines(ev.Text) || slices.Contains(refusalIn(ev.Text).flows(), s.conv.Flow)) {
-			return s.declineStep() // "no", or "don't pay off the laptop" at a payoff
+		if stepped && (declines(ev.Text) || slices.Contains(refusalIn(ev.Text).flows(), s.conv.Flow) ||
+			waitsForYes(s.conv.State) && putsOff(ev.Text)) {
+			return s.declineStep() // "no", "don't pay off the laptop" at a payoff, "maybe next month" at a quote
 		}
 		if stepped && s.conv.Flow != "identify" && waitWords[bare(ev.Text)] {
 			if underWay(s.conv.State) {
@@ -906,6 +909,9 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 		s.slots.Aside = s.conv.Flow != "" // read while a step waits: a yes next may be for it
 		s.say(s.T("help"), s.menuRows()...)
 	case "lang":
+		if args == "" {
+			s.slots.Aside = s.conv.Flow != "" // the chooser, read while a step waits
+		}
 		return s.setLang(args)
 	case "cancel":
 		return s.cancel()
@@ -1006,6 +1012,9 @@ func (s *Step) startFlow(name, arg string) error {
 	}
 	if s.conv.Flow != "" {
 		s.from = s.conv.Flow + "/" + s.conv.State
+	}
+	if s.conv.State == "quoted" && s.slots.Quote != nil {
+		s.quoteLeft = s.slots.Plan
 	}
 	s.leave()
 	s.conv.Misses = 0
@@ -1248,7 +1257,7 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return s.startFlow("cancel", "")
 	}
-	if s.conv.CustomerID != "" && amountSaid.MatchString(strings.ToLower(text)) && !asks(text) && !payoffWords(text) {
+	if s.conv.CustomerID != "" && paysAnAmount(text) {
 		// "pay 100", "我要还300": a bill, paid whole — and said so first.
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")

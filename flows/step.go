@@ -31,6 +31,10 @@ type Step struct {
 	renewed bool
 	// plansKnown: the customer's plans read are recorded as theirs.
 	plansKnown bool
+	// quoteLeft is the plan of the quote a flow started in this step left
+	// (a payment asked for again, for another plan): the new quote says
+	// it replaces it.
+	quoteLeft string
 	// misses is how many messages in a row the bot had not understood
 	// before this one (conv.Misses as the step found it): two or more, and
 	// its last reply offered a person.
