@@ -1264,6 +1264,29 @@ func openPlanSaid(s *Step, text string) (*supportbot.Plan, error) {
 	return nil, nil
 }
 
+// planNamed is the open plan whose name or kind text names, whatever it
+// says of it ("笔记本不提前还" names the laptop; openPlanSaid reads a plan
+// left out as the other one).
+func planNamed(s *Step, text string) (*supportbot.Plan, error) {
+	open, err := s.openPlans()
+	if err != nil {
+		return nil, err
+	}
+	t := bare(text)
+	names := make([]string, len(open))
+	for i, p := range open {
+		names[i] = p.Product
+	}
+	i := nameChoice(t, names)
+	if kind, _ := kindSaid(t); i == 0 && kind >= 0 {
+		i = onlyOne(len(open), func(i int) bool { return kindShown(names[i]) == kind })
+	}
+	if i > 0 {
+		return &open[i-1], nil
+	}
+	return nil, nil
+}
+
 // corrects reports a message correcting what was asked ("错了 我要还的是
 // RedmiBook", "no I meant the Redmi Book"): the plan it names is meant.
 func corrects(text string) bool {

@@ -718,6 +718,10 @@ func TestWhatTheRefusalRoundBroke(t *testing.T) {
 	// A plain 不 refuses too, and the quote asked for again in full says
 	// which one it replaces.
 	c.send("pay off the phone")
+	c.send("笔记本不提前还") // the laptop left, the phone's quote kept
+	c.expect("Xiaomi Book is left as it is", "Nothing has been paid yet")
+	c.reject("Payoff quote")
+	c.send("pay off the laptop") // at the laptop's own quote, a no
 	c.send("笔记本不提前还")
 	c.expect("no payment")
 	c.send("pay off the phone")

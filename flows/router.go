@@ -680,9 +680,19 @@ func (e *Engine) route(s *Step) error {
 			// the bill of the plan instead of all of it.
 			return s.startFlow("pay", s.slots.Plan)
 		}
-		if stepped && (declines(ev.Text) || slices.Contains(refusalIn(ev.Text).flows(), s.conv.Flow) ||
+		if refused := refusalIn(ev.Text); stepped && (declines(ev.Text) || slices.Contains(refused.flows(), s.conv.Flow) ||
 			waitsForYes(s.conv.State) && putsOff(ev.Text)) {
-			return s.declineStep() // "no", "don't pay off the laptop" at a payoff, "maybe next month" at a quote
+			if refused == refusesPaying && s.conv.State == "quoted" {
+				// "笔记本不提前还" at the phone's quote: the laptop is left,
+				// and the quote in front of them stays.
+				if p, err := planNamed(s, ev.Text); err != nil || p != nil && p.ID != s.slots.Plan {
+					if err == nil {
+						s.say(s.T("repay.other_left", "product", p.Product) + "\n" + s.confirmHow())
+					}
+					return err
+				}
+			}
+			return s.declineStep() // "no", "don't pay off the laptop" at its payoff, "maybe next month" at a quote
 		}
 		if stepped && s.conv.Flow != "identify" && waitWords[bare(ev.Text)] {
 			if underWay(s.conv.State) {
