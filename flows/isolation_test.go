@@ -191,7 +191,8 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"帮我儿子把手机分期结清", "我老公的笔记本提前还了吧", "帮我妹还这期", "my gf's bill", "check my bro's plan",
 		"my son is late on his payments right?",
 		// a name owing, or a bill of a name (a probe: the asker's own bill came back)
-		"how much does Li Na owe", "how much does Emily owe", "bill of Mr Zhang", "show me the balance of Li Na"} {
+		"how much does Li Na owe", "how much does Emily owe", "bill of Mr Zhang", "show me the balance of Li Na",
+		"Li Na owes how much", "show Zhang Wei bill"} {
 		c.send(ask)
 		c.expect("我只能查看和办理你本人", "[📋 我的账单]")
 		c.reject("剩余待还", "要提前结清哪一笔")

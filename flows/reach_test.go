@@ -757,7 +757,7 @@ func TestWhatTheRefusalRoundBroke(t *testing.T) {
 	// An English customer's own surname is theirs; a month is not a person.
 	b := h.chat(949, "en")
 	b.identify(phoneBob)
-	for _, said := range []string{"how much does Mr Lee owe", "bill of Nov"} {
+	for _, said := range []string{"how much does Mr Lee owe", "bill of Nov", "show Buds bill"} { // his Redmi Buds
 		b.send(said)
 		b.reject("only show and handle your own")
 	}

@@ -349,7 +349,7 @@ func (s *Step) namesAnotherPerson(text string) bool {
 		}
 	}
 	for _, m := range personsEnglish.FindAllStringSubmatch(text, 3) {
-		words := strings.Fields(m[1] + m[2] + m[3] + m[4])
+		words := strings.Fields(strings.Join(m[1:], ""))
 		for len(words) > 1 && leadingWords[strings.ToLower(words[0])] { // "Show Emily's bill"
 			words = words[1:]
 		}
@@ -368,6 +368,11 @@ func (s *Step) namesAnotherPerson(text string) bool {
 		return false // the flow asked for reads it again, and says what is wrong
 	}
 	own := strings.Fields(strings.ToLower(c.Name)) // "Emily" of "Emily Chen", "Mr Miller" of "James Miller"
+	if plans, err := s.plans(); err == nil {
+		for _, p := range plans { // "show Huawei bill" of their Huawei phone: a product, no one
+			own = append(own, strings.Fields(strings.ToLower(p.Product))...)
+		}
+	}
 	return slices.ContainsFunc(names, func(n string) bool {
 		return n != c.Name && !slices.ContainsFunc(strings.Fields(strings.ToLower(n)), func(w string) bool { return slices.Contains(own, w) })
 	})
@@ -386,7 +391,9 @@ var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:
 var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)['’]s (?:[a-z]+ )?(?:bills?|installments?|account|plans?|loans?|balance|payments?|laptop|phone|pad|tablet|scheduled|autopay|booking)\b|` +
 	`\b(?:[Ii]s|[Hh]as|[Dd]oes|[Dd]id) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have|owe|still owe|pay|repay)\b|` +
 	`\bfor ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
-	`\b(?:bills?|installments?|plans?|balance|debts?|account|payments?) of (?:(?:Mr|Mrs|Ms|Miss)\.? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b`)
+	`\b(?:bills?|installments?|plans?|balance|debts?|account|payments?) of (?:(?:Mr|Mrs|Ms|Miss)\.? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
+	`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:still )?owes\b|` +
+	`\b(?:[Ss]how|[Cc]heck|[Ss]ee)(?: me)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:bills?|installments?|plans?|balance)\b`)
 
 // notEnglishNames begin with a capital and own a bill without being a
 // person ("Today's bill", "Xiaomi's plan").
