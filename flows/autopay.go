@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -164,6 +165,12 @@ func autopayArg(text string) string {
 	}
 	return ""
 }
+
+// dropsAutopay is auto-repayment not wanted any more ("不想自动还款了",
+// "不要自动扣款了", "I don't want autopay"): a request to turn it off, not
+// the FAQ's case for it.
+var dropsAutopay = regexp.MustCompile(`(?:不想|不要|不用|别|不需要)(?:再)?(?:用)?自动(?:还款|扣款)|` +
+	`\b(?:stop|no more|don'?t want|do not want|don'?t need)\s+(?:the\s+)?(?:autopay|auto-?pay|auto[- ]repayment)`)
 
 // switchOn and switchOff are the words of a typed switch, anywhere in a
 // message; autopayNames name the setting.

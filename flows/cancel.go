@@ -137,16 +137,24 @@ func firstFit(list []*scheduledView, tries []func(v *scheduledView) bool) int {
 // cancelsABooking is a request to cancel a scheduled repayment named in
 // words the FAQ may take for undoing a payment ("cancel the laptop
 // repayment", "取消笔记本的预约还款"): the bookings are listed to pick from.
-// Not a question, a refusal, a refund or auto-repayment (a setting).
+// A day's booking not to pay ("12月12号那笔不要还了") too. Not a question,
+// a booking kept, a refund, reminders or auto-repayment (a setting).
 func cancelsABooking(text string) bool {
 	l := strings.ToLower(text)
-	return cancelsBooking.MatchString(l) && !asks(text) && !negation.MatchString(l) &&
-		!containsAny(l, "自动还款", "自动扣款", "autopay", "auto-repayment", "auto repayment", "undo", "refund", "already", "fee",
+	return (cancelsBooking.MatchString(l) || dayOfMonth.MatchString(l) && stopsPaying.MatchString(l)) && !asks(text) && !keepsBooking.MatchString(l) &&
+		!containsAny(l, "自动还款", "自动扣款", "autopay", "auto-repayment", "auto repayment", "undo", "refund", "already", "fee", "会", "后果", "怎",
 			"手续费", "退", "已经", "remind", "提醒", "通知", "短信", "notification", "sms", "card", "卡", "direct")
 }
 
 // notThisBooking names a booking to leave out ("not period 3", "除了14号那个").
 var notThisBooking = regexp.MustCompile(`\bnot (?:the |on the |period |installment |for |[0-9])|\bexcept\b|不是|除了|不要取消`)
+
+// stopsPaying and keepsBooking: "12月12号那笔不要还了" asks a booking off;
+// "don't cancel the repayment" keeps it.
+var (
+	stopsPaying  = regexp.MustCompile(`(?:不要|别|不用|不想|先不|不)(?:提前)?还|不扣`)
+	keepsBooking = regexp.MustCompile(`\b(?:don'?t|dont|do not|never|no need to)\s+cancel|(?:不要|别|不用|不想|先不|不)取消`)
+)
 
 var cancelsBooking = regexp.MustCompile(`\bcancel\b.{0,30}\b(?:repayments?|bookings?|scheduled|debits?)\b|取消.{0,10}预约`)
 

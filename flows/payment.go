@@ -1287,6 +1287,29 @@ func planNamed(s *Step, text string) (*supportbot.Plan, error) {
 	return nil, nil
 }
 
+// otherPlanLeft is the plan a refusal at a quote leaves out when it is not
+// the plan quoted — nor is the quoted one named too ("笔记本和手机都不提前还",
+// "笔记本也不还": both are left, and the step is declined).
+func otherPlanLeft(s *Step, text string) (*supportbot.Plan, error) {
+	p, err := planNamed(s, text)
+	if err != nil || p == nil || p.ID == s.slots.Plan {
+		return nil, err
+	}
+	quoted, err := s.plan(s.slots.Plan)
+	if err != nil || quoted == nil {
+		return nil, err
+	}
+	t := bare(text)
+	named := nameChoice(t, []string{quoted.Product}) > 0
+	if k := kindShown(quoted.Product); k >= 0 {
+		named = named || containsAny(t, deviceKinds[k].said...)
+	}
+	if named || containsAny(t, "都", "也", "both", "all", "either", "neither", "too") {
+		return nil, nil
+	}
+	return p, nil
+}
+
 // corrects reports a message correcting what was asked ("错了 我要还的是
 // RedmiBook", "no I meant the Redmi Book"): the plan it names is meant.
 func corrects(text string) bool {
@@ -1333,7 +1356,7 @@ var notThisOne = func() *regexp.Regexp {
 	return regexp.MustCompile(`\b(?:not|except|but not|instead of|rather than|other than|(?:don'?t|do not)(?: want to)? (?:pay|repay)(?: off)?|` +
 		`not paying(?: off)?)\s+(?:for\s+)?(?:the\s+|my\s+|that\s+)?(?:[a-z0-9]+\s+)?` + kind + `(?:\s+one)?|` +
 		`(?:不是|不还|别还|先不还|除了|不用还)(?:那个|那笔|这个)?` + kind + `|` +
-		kind + `(?:那个|那笔|这个|的)?我?(?:先不还|不还|不想还|不用还|先不结清|不结清|以后再还)`)
+		kind + `(?:那个|那笔|这个|的)?我?(?:先不还|不还|不想还|不用还|先不结清|不结清|以后再还|不急|放一放|放放|先放着|先放一放|先不提前还|不提前还|以后再说|先不管)`)
 }()
 
 // planSaid is the one plan of open a request names — by words of its

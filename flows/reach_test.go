@@ -762,3 +762,49 @@ func TestWhatTheRefusalRoundBroke(t *testing.T) {
 		b.reject("only show and handle your own")
 	}
 }
+
+// TestChineseRefusalsAfterTheThirdProbe: a Chinese probe of the refusal
+// reader — a plan put aside was the one quoted ("笔记本不急，手机提前还了吧"
+// paid the laptop); both plans refused at the phone's quote kept it, and
+// 确认 paid it; "笔记本别开" at the phone's autopay question moved it to the
+// laptop; "取消预约，先不还了" said nothing was paid and left the booking;
+// "不想自动还款了" got the case for turning it on.
+func TestChineseRefusalsAfterTheThirdProbe(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(953, "zh")
+	c.identify(phoneZhang)
+	c.send("笔记本不急，手机提前还了吧")
+	c.expect("Redmi K70（订单号")
+	c.reject("Xiaomi Book（订单号")
+	c.send("笔记本的以后再说") // the laptop put off: the phone's quote stays
+	c.expect("Xiaomi Book 不动", "回复「确认」")
+	c.send("笔记本和手机都不提前还")
+	c.expect("这次不还款")
+	c.send("确认")
+	c.reject("提前还款成功")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Fatalf("%d repayments, want none", n)
+	}
+	c.send("/autopay")
+	c.press("开启 1. Redmi K70")
+	c.send("笔记本别开")
+	c.expect("什么都没有改动")
+	c.send("确认")
+	if h.plan("C1", "P2").AutoRepay || h.plan("C1", "P1").AutoRepay {
+		t.Fatal("auto-repayment turned on after 笔记本别开")
+	}
+	c.send("取消预约，先不还了")
+	c.expect("你的预约还款")
+	c.reject("这次不还款")
+	data := fixture()
+	customerIn(t, data, "C1").Plans[0].AutoRepay = true
+	h2 := newHarness(t, data)
+	h2.realFAQ()
+	h2.open()
+	d := h2.chat(954, "zh")
+	d.identify(phoneZhang)
+	d.send("不想自动还款了")
+	d.expect("关闭「Redmi K70」的自动还款")
+}

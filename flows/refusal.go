@@ -41,8 +41,10 @@ func (r refused) flows() []string {
 // "不要给笔记本开") or not; one not governed is a request ("pay off the
 // laptop so I don't pay more interest", "我不想逾期帮我还款", "dont pay off
 // the laptop, pay off the phone", "…just the phone") and there is no
-// refusal. A deferral ("not now", "next month", "以后再还") refuses even a
-// verb said plainly, unless the message asks for it now ("now, not later").
+// refusal. A deferral refuses the verbs of its clause ("下期下个月再还"), and
+// a clause that only defers ("not now", "下个月再说") those of the clause
+// before it ("pay the phone one, not now"); "其他的回头再说，先帮我把这期还了"
+// and "now, not later" are requests.
 // A question is a question, a trouble a trouble; reminders read their own
 // negations (remindArg: "don't remind me" asks for them off), and so does a
 // debit to stop (stopsADebit) — requests, not refusals — as do the words
@@ -51,37 +53,52 @@ func refusalIn(text string) refused {
 	l := hanSpace.ReplaceAllString(strings.ToLower(text), "$1，$2") // "笔记本我不想还 先还手机": two clauses
 	if asks(text) || containsAny(l, "remind", "提醒", "扣", "charge", "debit", "deduct", "forget", "忘",
 		"able to", "afford", "can't", "cant", "没钱", "钱不够", "不起", "不上", "have money", "have enough", "no money", // a trouble: "I won't be able to pay"
-		"know", "understand", "sure how", "how", "why", "what", "知道", "懂", "怎么", "为什么", "如何", "什么") { // a question: "I don't know how to pay off early"
+		"know", "understand", "sure how", "how", "why", "what", "知道", "懂", "怎么", "为什么", "如何", "什么", // a question: "I don't know how to pay off early"
+		"会被", "会影响", "会怎", "后果", "起诉", "征信", // "不还款会被起诉"
+		"预约", "booking", "scheduled") || dayOfMonth.MatchString(l) { // a booking to cancel: its own reader
 		return refusesNothing
 	}
 	kind, plain := refusesNothing, false
+	var before []verb // the verbs of the clause before, said plainly
 	for _, c := range clauses.Split(l, -1) {
 		if alternative.MatchString(c) && !negation.MatchString(c) {
 			return refusesNothing // "…the laptop, just the phone"
 		}
-		for _, v := range verbsIn(c) {
+		verbs := verbsIn(c)
+		if len(verbs) == 0 && bareDeferral(c) && len(before) > 0 {
+			before, plain = nil, false // "pay the phone one, not now": that one put off
+			continue
+		}
+		putOff := deferral.MatchString(c) // "下期下个月再还": this clause's verbs
+		before = nil
+		for _, v := range verbs {
 			if kind == refusesNothing {
 				kind = v.kind
 			}
-			plain = plain || !governed(c[:v.at])
+			if !putOff && !governed(c[:v.at]) {
+				before, plain = append(before, v), true
+			}
 		}
 	}
-	switch {
-	case kind == refusesNothing:
-		return refusesNothing
-	case deferred(l):
-		return kind // "pay the phone one, not now"
-	case plain:
+	if plain {
 		return refusesNothing // a request beside, or around, a refusal
 	}
 	return kind
+}
+
+// bareDeferral is a clause that only puts off what the clause before it
+// asked ("not now", "maybe next month", "下个月再说"), no other matter of its
+// own ("其他的回头再说").
+func bareDeferral(c string) bool {
+	return deferral.MatchString(c) && utf8.RuneCountInString(strings.TrimSpace(c)) <= 24 &&
+		!containsAny(c, "其他", "别的", "其它", "other", "else", "rest", "利息", "罚息", "省得", "免得", "以免", "interest")
 }
 
 // putsOff is a deferral alone ("maybe next month", "I'll do it next
 // month"): at a step waiting for a yes, a no.
 func putsOff(text string) bool {
 	l := strings.ToLower(text)
-	return deferred(l) && len(verbsIn(l)) == 0 && !asks(text) && utf8.RuneCountInString(l) <= 40
+	return bareDeferral(l) && len(verbsIn(l)) == 0 && !asks(text)
 }
 
 // verb is an action's verb in a clause, at its byte offset.
@@ -121,8 +138,8 @@ func governed(before string) bool {
 		return false
 	}
 	gap := before[locs[len(locs)-1][1]:]
-	if otherMatter.MatchString(gap) {
-		return false
+	if gapBreak.MatchString(gap) {
+		return false // "不用等了直接还", "不想用了注销", "不想逾期帮我还款": the negation was of something else
 	}
 	han := 0
 	for _, r := range gap {
@@ -133,32 +150,19 @@ func governed(before string) bool {
 	return han <= 5 && len(strings.Fields(gap)) <= 3
 }
 
-// deferred reports a deferral of the whole request ("not now", "next
-// month", "以后再还") that nothing asks to be done now: "now, not later"
-// and "现在就…不用等到下个月" are not, nor a deferral of another matter.
-func deferred(l string) bool {
-	if immediate.MatchString(notNow.ReplaceAllString(l, "")) {
-		return false
-	}
-	return slices.ContainsFunc(clauses.Split(l, -1), func(c string) bool {
-		return deferral.MatchString(c) && !otherMatter.MatchString(c) // not "省得以后再付利息"
-	})
-}
-
 var (
 	hanSpace = regexp.MustCompile(`(\p{Han})\s+(\p{Han})`)
 	clauses  = regexp.MustCompile(`[,，。;；!！]+|\.(?:\s|$)|\s+but\s+|\s+(?:then|instead)\s+`)
 	negation = regexp.MustCompile(`\b(?:don'?t|dont|do not|does not|doesn'?t|never|no need to|not going to|won'?t|wont|not)\b|` +
-		`不想|不要|不用|不打算|不需要|先不|暂时不|暂不|别|不(?:提前)?还了`)
+		`不想|不要|不用|不打算|不需要|先不|暂时不|暂不|别|不急|放弃|拒绝|不(?:提前)?还了`)
 	deferral = regexp.MustCompile(`\bnot (?:now|today|yet|this month)\b|\b(?:pay|do|settle|close|turn)\b[^,.;!]{0,24}\blater\b|` +
 		`\bnext month\b(?:[^'’]|$)|\banother (?:time|day)\b|` +
-		`(?:下个?月|以后|改天|过几天|回头|晚点|等.{1,10})再(?:提前)?(?:还|付|结清|注销|开|关|说)`)
-	notNow      = regexp.MustCompile(`\bnot (?:now|today|right away)\b`)
-	immediate   = regexp.MustCompile(`\bnow\b|\bright away\b|\btoday\b|现在|马上|立刻|立即|今天就`)
-	otherMatter = regexp.MustCompile(`逾期|利息|罚息|晚|帮我|让我|\b(?:late|overdue|interest|more|again|twice|so)\b`)
-	payVerb     = regexp.MustCompile(`\b(?:pay(?:ing)?|repay(?:ing)?|settle|payoff)\b|提前还|提前结清|结清|还款|还钱|还清|付款|付钱|` +
+		`(?:下个?月|以后|改天|过几天|过两天|回头|晚点|等.{1,10})再(?:提前)?(?:还|付|结清|注销|开|关|说)|以后再说|回头再说`)
+	gapBreak = regexp.MustCompile(`了|逾期|利息|罚息|滞纳金|晚|帮我|给我|让我|直接|现在|马上|赶紧|立刻|就|等|拖|急|废话|换卡|分期|被|催|手动|再问|挽留|磨叽|` +
+		`\b(?:late|overdue|interest|more|again|twice|so|wait|now|directly|just)\b`)
+	payVerb = regexp.MustCompile(`\b(?:pay(?:ing)?|repay(?:ing)?|settle|payoff)\b|提前还|提前结清|结清|还款|还钱|还清|付款|付钱|` +
 		`还(?:[了吧啊呢]|$|[^没是有在要能可会得不想])`)
 	alternative = regexp.MustCompile(`\b(?:just|only|instead)\b|只还|只付|就还|改还|换成`)
 	closeVerb   = regexp.MustCompile(`\bclos(?:e|ing)\b.{0,12}\baccount\b|\bclosure\b|\bdeactivate\b|注销`)
-	switchVerb  = regexp.MustCompile(`\b(?:turn|switch)(?:ing)? (?:it )?(?:on|off)\b|\b(?:enable|disable)\b|开通|开启|打开|关闭|关掉|[开关](?:自动|了|吧|掉)`)
+	switchVerb  = regexp.MustCompile(`\b(?:turn|switch)(?:ing)? (?:it )?(?:on|off)\b|\b(?:enable|disable)\b|开通|开启|打开|关闭|关掉|[开关](?:自动|了|吧|掉|$)`)
 )

@@ -689,10 +689,10 @@ func (e *Engine) route(s *Step) error {
 		}
 		if refused := refusalIn(ev.Text); stepped && (declines(ev.Text) || slices.Contains(refused.flows(), s.conv.Flow) ||
 			waitsForYes(s.conv.State) && putsOff(ev.Text)) {
-			if refused == refusesPaying && s.conv.State == "quoted" {
-				// "笔记本不提前还" at the phone's quote: the laptop is left,
-				// and the quote in front of them stays.
-				if p, err := planNamed(s, ev.Text); err != nil || p != nil && p.ID != s.slots.Plan {
+			if (refused == refusesPaying || putsOff(ev.Text)) && s.conv.State == "quoted" {
+				// "笔记本不提前还", "笔记本的以后再说" at the phone's quote:
+				// the laptop is left, and the quote in front of them stays.
+				if p, err := otherPlanLeft(s, ev.Text); err != nil || p != nil {
 					if err == nil {
 						s.say(s.T("repay.other_left", "product", p.Product) + "\n" + s.confirmHow())
 					}
@@ -1273,6 +1273,10 @@ func (s *Step) freeText(text string) error {
 		}
 		s.conv.Misses = 0
 		return s.startFlow("cancel", "")
+	}
+	if s.conv.CustomerID != "" && dropsAutopay.MatchString(strings.ToLower(text)) && !asks(text) { // "不想自动还款了": off
+		s.conv.Misses = 0
+		return s.startFlow("autopay", "off")
 	}
 	if s.conv.CustomerID != "" && paysAnAmount(text) {
 		// "pay 100", "我要还300": a bill, paid whole — and said so first.

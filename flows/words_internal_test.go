@@ -270,6 +270,26 @@ func TestRefusalIn(t *testing.T) {
 		"turn on autopay for the laptop so I don't pay late": refusesNothing,
 		"帮我注销分期账户，以后再也不用了":                                   refusesNothing,
 		"close my account, I won't need it later":            refusesNothing,
+		// a third probe (Chinese): a negation of something else before the verb
+		"不用等了直接还":          refusesNothing,
+		"不想拖了直接还":          refusesNothing,
+		"别废话了给我还款":         refusesNothing,
+		"我不要分期了全部还清":       refusesNothing,
+		"不用换卡直接还":          refusesNothing,
+		"不用了注销吧":           refusesNothing,
+		"不想用了注销账户":         refusesNothing,
+		"我不用这个账户了注销吧":      refusesNothing,
+		"不想手动还了开自动还款":      refusesNothing,
+		"其他的回头再说，先帮我把这期还了": refusesNothing,
+		"先还这期，下期下个月再还":     refusesNothing,
+		"别等以后再还了，今天还":      refusesNothing,
+		"不还款会被起诉":          refusesNothing,
+		"取消预约，先不还了":        refusesNothing, // a booking to cancel
+		"12月12号那笔不要还了":     refusesNothing,
+		"笔记本不急着提前还":        refusesPaying,
+		"放弃提前还款":           refusesPaying,
+		"笔记本别开":            refusesSwitch,
+		"笔记本和手机都不提前还":      refusesPaying,
 	} {
 		if got := refusalIn(text); got != want {
 			t.Errorf("refusalIn(%q) = %q, want %q", text, got, want)
