@@ -808,3 +808,31 @@ func TestChineseRefusalsAfterTheThirdProbe(t *testing.T) {
 	d.send("不想自动还款了")
 	d.expect("关闭「Redmi K70」的自动还款")
 }
+
+// TestTheStepsActionInOtherWordsIsToldHowToConfirm: "不用等了直接还" at a
+// bill's quote and "别磨叽了开吧" at the autopay question got "can't answer
+// that" and "not sure which" once they were no longer read as refusals
+// (a probe): they ask for the step's own action — told how to confirm,
+// nothing done until then.
+func TestTheStepsActionInOtherWordsIsToldHowToConfirm(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(955, "zh")
+	c.identify(phoneZhang)
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.send("不用等了直接还")
+	c.expect("还没有扣款", "回复「确认」")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Fatalf("%d repayments before a 确认", n)
+	}
+	c.send("/autopay")
+	c.press("开启 1. Redmi K70")
+	c.send("别磨叽了开吧")
+	c.expect("确认")
+	c.reject("已为")
+	if h.plan("C1", "P1").AutoRepay {
+		t.Fatal("turned on without a confirmation")
+	}
+}

@@ -101,6 +101,19 @@ func putsOff(text string) bool {
 	return bareDeferral(l) && len(verbsIn(l)) == 0 && !asks(text)
 }
 
+// asksForTheStep is the step's own action asked for plainly, in a short
+// message of other words and no number ("不用等了直接还" at a quote, "别磨叽了
+// 开吧" at the autopay question): not its confirmation — told how to
+// confirm. (The caller leaves a message naming a plan to that plan's flow.)
+func asksForTheStep(text, flow string) bool {
+	l := strings.ToLower(text)
+	if asks(text) || utf8.RuneCountInString(l) > 24 || digitRun.MatchString(l) ||
+		containsAny(l, "几", "多少", "哪", "什么", "怎么", "how", "what", "when", "which", "why") {
+		return false
+	}
+	return slices.ContainsFunc(verbsIn(l), func(v verb) bool { return slices.Contains(v.kind.flows(), flow) && !governed(l[:v.at]) })
+}
+
 // verb is an action's verb in a clause, at its byte offset.
 type verb struct {
 	kind refused
@@ -161,7 +174,7 @@ var (
 	gapBreak = regexp.MustCompile(`了|逾期|利息|罚息|滞纳金|晚|帮我|给我|让我|直接|现在|马上|赶紧|立刻|就|等|拖|急|废话|换卡|分期|被|催|手动|再问|挽留|磨叽|` +
 		`\b(?:late|overdue|interest|more|again|twice|so|wait|now|directly|just)\b`)
 	payVerb = regexp.MustCompile(`\b(?:pay(?:ing)?|repay(?:ing)?|settle|payoff)\b|提前还|提前结清|结清|还款|还钱|还清|付款|付钱|` +
-		`还(?:[了吧啊呢]|$|[^没是有在要能可会得不想])`)
+		`还(?:[了吧啊呢]|$|[^没是有在要能可会得不想剩差欠需])`)
 	alternative = regexp.MustCompile(`\b(?:just|only|instead)\b|只还|只付|就还|改还|换成`)
 	closeVerb   = regexp.MustCompile(`\bclos(?:e|ing)\b.{0,12}\baccount\b|\bclosure\b|\bdeactivate\b|注销`)
 	switchVerb  = regexp.MustCompile(`\b(?:turn|switch)(?:ing)? (?:it )?(?:on|off)\b|\b(?:enable|disable)\b|开通|开启|打开|关闭|关掉|[开关](?:自动|了|吧|掉|$)`)

@@ -749,8 +749,13 @@ func (e *Engine) route(s *Step) error {
 			// "扣吧", "do it", "对 取消掉" — and "取消" at "cancel this
 			// booking?" — mean yes, and "好的谢谢" is content, but neither
 			// is the step's 确认: it still waits, and says how to go on.
+			named, err := planNamed(s, text) // "pay off the laptop" at the phone's quote: that plan's, below
+			if err != nil {
+				return err
+			}
 			switch talk := talkOf(text); {
-			case goesAhead(text, s.conv.Flow == "cancel"), talk == "ok", talk == "thanks", clippedOks[bare(text)]:
+			case goesAhead(text, s.conv.Flow == "cancel"), named == nil && asksForTheStep(text, s.conv.Flow), talk == "ok", talk == "thanks",
+				clippedOks[bare(text)]:
 				s.say(s.confirmHow())
 				return nil
 			case talk == "bye": // leaving: told what was not done
