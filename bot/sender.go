@@ -445,26 +445,39 @@ func (s *sender) startMarking() (stop func()) {
 				for len(s.marks) > 0 {
 					ids = append(ids, <-s.marks)
 				}
-				s.mark(ids)
+				s.mark(ids, time.Second) // shutting down: not for long
 				return
 			}
 			for len(ids) < 500 && len(s.marks) > 0 {
 				ids = append(ids, <-s.marks)
 			}
-			s.mark(ids)
+			s.mark(ids, max(s.lease, 5*time.Second))
 		}
 	}()
 	return func() { close(quit); <-done }
 }
 
-func (s *sender) mark(ids []int64) {
+// mark records delivered messages, trying again for up to patience while
+// the database does not answer: a delivered message left pending holds its
+// chat's queue until its claim runs out (a live claim holds back what is
+// behind it), and is sent again after.
+func (s *sender) mark(ids []int64, patience time.Duration) {
 	if len(ids) == 0 {
 		return
 	}
 	// Written even while shutting down: a sent message must not be sent again
 	// after the restart. A failure leaves them pending: sent again (at least once).
-	if err := s.outbox.MarkSent(context.Background(), ids...); err != nil {
-		s.srv.log.Error("record sent messages", "count", len(ids), "err", err)
+	deadline := time.Now().Add(patience)
+	for wait := 50 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		err := s.outbox.MarkSent(context.Background(), ids...)
+		if err == nil {
+			break
+		}
+		if time.Now().Add(wait).After(deadline) {
+			s.srv.log.Error("record sent messages", "count", len(ids), "err", err)
+			break
+		}
+		time.Sleep(wait)
 	}
 	s.mu.Lock()
 	for _, id := range ids {
