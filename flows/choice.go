@@ -195,9 +195,6 @@ func onlyOne(n int, fits func(i int) bool) int {
 var (
 	zhOrdinal = regexp.MustCompile(`^(?:选)?第?([0-9]{1,2}|[一二两三四五六七八九十]{1,2})(?:个|笔|项|号|条|种)?(?:吧|的|那个|那笔)?$`)
 	enOrdinal = regexp.MustCompile(`^(?:the |no\.? ?|number |#|option )?([0-9]{1,2})(?:st|nd|rd|th)?(?: one)?(?: please| pls)?$`)
-	enWords   = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-		"eighth": 8, "ninth": 9, "tenth": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-		"eight": 8, "nine": 9, "ten": 10}
 )
 
 // ordinal is the position a typed pick names, 0 for none.
@@ -214,7 +211,10 @@ func ordinal(t string) int {
 	}
 	w := strings.TrimPrefix(strings.TrimPrefix(t, "the "), "number ")
 	w = strings.TrimSuffix(strings.TrimSuffix(w, " please"), " one")
-	return enWords[w]
+	if w == "one" {
+		return 1
+	}
+	return numberValue[w] // "second", "two", "the third"
 }
 
 // chineseNumber reads 一 to 九十九 as written in a pick; 0 for anything else.

@@ -1272,16 +1272,7 @@ func planNamed(s *Step, text string) (*supportbot.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := bare(text)
-	names := make([]string, len(open))
-	for i, p := range open {
-		names[i] = p.Product
-	}
-	i := nameChoice(t, names)
-	if kind, _ := kindSaid(t); i == 0 && kind >= 0 {
-		i = onlyOne(len(open), func(i int) bool { return kindShown(names[i]) == kind })
-	}
-	if i > 0 {
+	if i, _ := namedIn(bare(text), open); i > 0 {
 		return &open[i-1], nil
 	}
 	return nil, nil
@@ -1364,23 +1355,36 @@ var notThisOne = func() *regexp.Regexp {
 func planSaid(t string, open []supportbot.Plan) int {
 	left := notThisOne.FindString(t)
 	t = notThisOne.ReplaceAllString(t, " ") // "the phone, not the laptop": the phone
-	names := make([]string, len(open))
-	partners := make([]string, len(open))
-	for i, p := range open {
-		names[i], partners[i] = p.Product, p.Partner
-	}
-	if i := nameChoice(t, names); i > 0 {
+	if i, decided := namedIn(t, open); decided {
 		return i
 	}
-	if kind, _ := kindSaid(t); kind >= 0 {
-		return onlyOne(len(names), func(i int) bool { return kindShown(names[i]) == kind })
+	partners := make([]string, len(open))
+	for i, p := range open {
+		partners[i] = p.Partner
 	}
 	if i := partnerChoice(t, partners, false); i > 0 {
 		return i
 	}
 	// "not the phone" and nothing else: the one plan of another kind.
 	if kind, _ := kindSaid(left); left != "" && kind >= 0 {
-		return onlyOne(len(names), func(i int) bool { return kindShown(names[i]) != kind })
+		return onlyOne(len(open), func(i int) bool { return kindShown(open[i].Product) != kind })
 	}
 	return 0
+}
+
+// namedIn is the one plan of open whose product words or device kind t
+// names (0 for none or several); decided reports that t named either,
+// whether or not one plan fits.
+func namedIn(t string, open []supportbot.Plan) (i int, decided bool) {
+	names := make([]string, len(open))
+	for i, p := range open {
+		names[i] = p.Product
+	}
+	if i := nameChoice(t, names); i > 0 {
+		return i, true
+	}
+	if kind, _ := kindSaid(t); kind >= 0 {
+		return onlyOne(len(names), func(i int) bool { return kindShown(names[i]) == kind }), true
+	}
+	return 0, false
 }

@@ -687,9 +687,13 @@ func (e *Engine) route(s *Step) error {
 			// the bill of the plan instead of all of it.
 			return s.startFlow("pay", s.slots.Plan)
 		}
-		if refused := refusalIn(ev.Text); stepped && (declines(ev.Text) || slices.Contains(refused.flows(), s.conv.Flow) ||
-			waitsForYes(s.conv.State) && putsOff(ev.Text)) {
-			if (refused == refusesPaying || putsOff(ev.Text)) && s.conv.State == "quoted" {
+		var refused refused // "don't pay off the laptop"; putOff: "maybe next month" at a step waiting for a yes
+		var putOff bool
+		if stepped {
+			refused, putOff = refusalIn(ev.Text), waitsForYes(s.conv.State) && putsOff(ev.Text)
+		}
+		if stepped && (declines(ev.Text) || slices.Contains(refused.flows(), s.conv.Flow) || putOff) {
+			if (refused == refusesPaying || putOff) && s.conv.State == "quoted" {
 				// "笔记本不提前还", "笔记本的以后再说" at the phone's quote:
 				// the laptop is left, and the quote in front of them stays.
 				if p, err := otherPlanLeft(s, ev.Text); err != nil || p != nil {
