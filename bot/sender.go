@@ -304,7 +304,8 @@ func (s *sender) release(ctx context.Context, msgs []supportbot.OutboxMessage) {
 	}
 	// Written even while shutting down: another instance takes them at
 	// once rather than when the claim runs out.
-	if err := s.shared.ReleaseMessages(context.WithoutCancel(ctx), s.owner, ids...); err != nil {
+	err := s.persist(ctx.Err() != nil, func(ctx context.Context) error { return s.shared.ReleaseMessages(ctx, s.owner, ids...) })
+	if err != nil {
 		s.srv.log.Warn("give back claimed messages", "count", len(ids), "err", err)
 	}
 }
@@ -445,39 +446,29 @@ func (s *sender) startMarking() (stop func()) {
 				for len(s.marks) > 0 {
 					ids = append(ids, <-s.marks)
 				}
-				s.mark(ids, time.Second) // shutting down: not for long
+				s.mark(ids, true)
 				return
 			}
 			for len(ids) < 500 && len(s.marks) > 0 {
 				ids = append(ids, <-s.marks)
 			}
-			s.mark(ids, max(s.lease, 5*time.Second))
+			s.mark(ids, false)
 		}
 	}()
 	return func() { close(quit); <-done }
 }
 
-// mark records delivered messages, trying again for up to patience while
-// the database does not answer: a delivered message left pending holds its
-// chat's queue until its claim runs out (a live claim holds back what is
-// behind it), and is sent again after.
-func (s *sender) mark(ids []int64, patience time.Duration) {
+// mark records delivered messages (see persist): a delivered message left
+// pending holds its chat's queue until its claim runs out (a live claim holds
+// back what is behind it), and is sent again after.
+func (s *sender) mark(ids []int64, shuttingDown bool) {
 	if len(ids) == 0 {
 		return
 	}
 	// Written even while shutting down: a sent message must not be sent again
 	// after the restart. A failure leaves them pending: sent again (at least once).
-	deadline := time.Now().Add(patience)
-	for wait := 50 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
-		err := s.outbox.MarkSent(context.Background(), ids...)
-		if err == nil {
-			break
-		}
-		if time.Now().Add(wait).After(deadline) {
-			s.srv.log.Error("record sent messages", "count", len(ids), "err", err)
-			break
-		}
-		time.Sleep(wait)
+	if err := s.persist(shuttingDown, func(ctx context.Context) error { return s.outbox.MarkSent(ctx, ids...) }); err != nil {
+		s.srv.log.Error("record sent messages", "count", len(ids), "err", err)
 	}
 	s.mu.Lock()
 	for _, id := range ids {
@@ -485,6 +476,25 @@ func (s *sender) mark(ids []int64, patience time.Duration) {
 	}
 	s.mu.Unlock()
 	s.poke()
+}
+
+// persist writes what became of a message (sent, to retry, given back),
+// trying again while the database does not answer — for up to a lease, or a
+// second once shutting down. A record that is not written leaves the message
+// claimed, and its chat's queue waits for the claim to run out.
+func (s *sender) persist(shuttingDown bool, write func(context.Context) error) error {
+	patience := max(s.lease, 5*time.Second)
+	if shuttingDown {
+		patience = time.Second
+	}
+	deadline := time.Now().Add(patience)
+	for wait := 50 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		err := write(context.Background())
+		if err == nil || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		time.Sleep(wait)
+	}
 }
 
 // round starts delivering, one goroutine per chat, what may be sent now, and
@@ -781,12 +791,17 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 	if !waits {
 		s.srv.metrics.SendError(errorCode(err))
 	}
-	// Outcomes are written even while shutting down.
+	// Outcomes are written even while shutting down, and tried again while
+	// the database does not answer.
+	shuttingDown := ctx.Err() != nil
 	ctx = context.WithoutCancel(ctx)
+	retryAt := func(at time.Time, reason string) error {
+		return s.persist(shuttingDown, func(ctx context.Context) error { return s.outbox.RetryLater(ctx, m.ID, at, reason) })
+	}
 	var rerr error
 	switch {
 	case waits:
-		rerr = s.outbox.RetryLater(ctx, m.ID, s.srv.cfg.Now().Add(spent.wait), err.Error())
+		rerr = retryAt(s.srv.cfg.Now().Add(spent.wait), err.Error())
 	case permanent(err) && !errors.Is(err, errTopicLost):
 		// A customer's chat that is gone takes none of its other messages;
 		// the staff chat refusing the bot for a moment (removed by mistake)
@@ -799,7 +814,9 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 			// operator can point the bot at it.
 			s.srv.log.Error("the chat was upgraded to a supergroup: set AGENT_CHAT_ID to its new id", "chat", m.Reply.ChatID, "new_chat", to)
 		}
-		rerr = s.outbox.MarkFailed(ctx, m.ID, scrub(err, s.srv.cfg.Token), gone)
+		rerr = s.persist(shuttingDown, func(ctx context.Context) error {
+			return s.outbox.MarkFailed(ctx, m.ID, scrub(err, s.srv.cfg.Token), gone)
+		})
 		if rerr == nil && m.Reply.TicketID != 0 && s.srv.cfg.GaveUp != nil && !messageRefused(err) {
 			// The staff chat refuses the bot: the customer must not wait on a relay.
 			s.srv.cfg.GaveUp(ctx, m.Reply)
@@ -814,12 +831,12 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 			s.srv.cfg.Undelivered(ctx, m, supportbot.UndeliveredNotCopied)
 		}
 	case errors.Is(err, errTopicLost):
-		rerr = s.outbox.RetryLater(ctx, m.ID, s.srv.cfg.Now(), err.Error())
+		rerr = retryAt(s.srv.cfg.Now(), err.Error())
 	default:
 		wait := backoff(err, m.Attempts+1)
 		s.srv.log.Warn("send failed, will retry", "chat", s.srv.cfg.ChatRefs.Of(m.Reply.ChatID), "attempt", m.Attempts+1,
 			"retry_in", wait, "err", scrub(err, s.srv.cfg.Token))
-		rerr = s.outbox.RetryLater(ctx, m.ID, s.srv.cfg.Now().Add(wait), scrub(err, s.srv.cfg.Token))
+		rerr = retryAt(s.srv.cfg.Now().Add(wait), scrub(err, s.srv.cfg.Token))
 	}
 	if rerr != nil {
 		s.srv.log.Error("record outbox outcome", "id", m.ID, "err", rerr)

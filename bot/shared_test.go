@@ -480,3 +480,42 @@ func TestADeliveryRecordedLateDoesNotHoldItsChat(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // a message sent twice would show by now
 	sentInOrderOnce(t, srv, []int64{7}, 2)
 }
+
+// failingRetry is a database that does not answer the first records of a
+// send to try again (a connection cut for a moment), then answers.
+type failingRetry struct {
+	*store.DB
+	mu    sync.Mutex
+	fails int
+}
+
+func (s *failingRetry) RetryLater(ctx context.Context, id int64, at time.Time, reason string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fails > 0 {
+		s.fails--
+		return errors.New("begin: conn closed")
+	}
+	return s.DB.RetryLater(ctx, id, at, reason)
+}
+
+// TestAFailedSendRecordedLateDoesNotHoldItsChat: Telegram answered a send
+// with a 500 while the database did not take the record of the retry; the
+// message stayed claimed, and the chat waited for the claim to run out (a
+// minute here). The record is tried again: the message goes out on its next
+// attempt, the one behind it after, each once.
+func TestAFailedSendRecordedLateDoesNotHoldItsChat(t *testing.T) {
+	t.Parallel()
+	srv := telegramtest.Start(t, telegramtest.WithToken(token))
+	srv.InjectFaults("sendMessage", 1, telegramtest.ServerError())
+	db, _ := storetest.Open(t)
+	if err := db.Enqueue(context.Background(), []supportbot.Reply{{ChatID: 7, Text: "7:1"}, {ChatID: 7, Text: "7:2"}}); err != nil {
+		t.Fatal(err)
+	}
+	out := &failingRetry{DB: db, fails: 3}
+	limits := bot.Limits{PerSecond: 30, PerChat: 1, PerChatBurst: 5, PerGroupMinute: 20}
+	serveOn(t, srv, out, bot.Config{Limits: limits, ClaimLease: time.Minute, Instance: "retrying"})
+	waitSent(t, srv, 2, 20*time.Second)
+	time.Sleep(300 * time.Millisecond) // a message sent twice would show by now
+	sentInOrderOnce(t, srv, []int64{7}, 2)
+}
