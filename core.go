@@ -160,7 +160,7 @@ const (
 type CoreError struct {
 	Status  int // the HTTP status, when the core is remote
 	Code    CoreCode
-	Message string
+	Message string // the core's free text: never logged (see Error)
 	// Reason is set with CoreNotCancellable, Reasons with CoreNotEligible,
 	// Closure (the open request) with CoreAlreadyOpen.
 	Reason  NotCancellableReason
@@ -168,11 +168,14 @@ type CoreError struct {
 	Closure *ClosureRequest
 }
 
+// Error names the refusal by its code and status, never by the core's
+// message: that is free text, and may name the customer (a phone, an ID
+// number, a name) — it would reach the logs.
 func (e *CoreError) Error() string {
-	if e.Message == "" {
+	if e.Status == 0 {
 		return fmt.Sprintf("core: %s", e.Code)
 	}
-	return fmt.Sprintf("core: %s: %s", e.Code, e.Message)
+	return fmt.Sprintf("core: %s (HTTP %d)", e.Code, e.Status)
 }
 
 // NotFound reports whether the refusal means "no such thing (of this customer's)".

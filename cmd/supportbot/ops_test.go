@@ -399,3 +399,25 @@ func TestActionsCommand(t *testing.T) {
 		t.Errorf("ledger has %d repayments, want 2", n)
 	}
 }
+
+// TestTheCoresWordsAreNotLogged: the core refuses a lookup with a message
+// that names the customer (its free text: a phone, an ID number, a name);
+// the log names the refusal by its code, never by those words.
+func TestTheCoresWordsAreNotLogged(t *testing.T) {
+	a := MustRunMainHTTP(t, "LOG_LEVEL", "debug", "LOG_FORMAT", "json")
+	a.core.fake.Inject(coretest.OpLookupCustomer, -1, coretest.Fault{Status: 400, Code: "invalid_request",
+		Message: "phone +8613800138000 rejected for customer 张伟 id 11010519491231002X"})
+	c := a.customer(7303, "zh")
+	c.say("/bill", "分享我的手机号")
+	c.share("8613800138000", "分期系统暂时没有响应")
+	a.stop()
+	logs := a.logs.String()
+	if !strings.Contains(logs, "invalid_request") {
+		t.Fatalf("the refusal is not in the log:\n%s", logs)
+	}
+	for _, secret := range []string{"8613800138000", "张伟", "11010519491231002X", "rejected for"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log contains the core's words %q", secret)
+		}
+	}
+}

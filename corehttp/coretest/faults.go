@@ -14,9 +14,11 @@ import (
 // request out — its answer kept for the key as usual — and only the answer the
 // client gets is replaced.
 type Fault struct {
-	Status     int  // answer this status: 5xx or 429, with the contract's JSON error body
-	HTML       bool // the body of Status is an HTML page, as a proxy sends
-	RetryAfter int  // seconds in Retry-After, with 429 or 503 (0: no header)
+	Status     int    // answer this status: 5xx or 429, with the contract's JSON error body
+	HTML       bool   // the body of Status is an HTML page, as a proxy sends
+	RetryAfter int    // seconds in Retry-After, with 429 or 503 (0: no header)
+	Code       string // the JSON error body's code (default: by Status)
+	Message    string // the JSON error body's message (default: the status text)
 	// Delay waits before anything else: a slow answer. Without Executed the wait
 	// ends when the client gives up, and then nothing is executed; with it the
 	// core takes that long to carry the request out, client or not (a repeat
@@ -108,7 +110,14 @@ func (f Fault) answer() answer {
 	case http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout:
 		code = "unavailable"
 	}
-	a := errAnswer(f.Status, code, http.StatusText(f.Status))
+	if f.Code != "" {
+		code = f.Code
+	}
+	msg := f.Message
+	if msg == "" {
+		msg = http.StatusText(f.Status)
+	}
+	a := errAnswer(f.Status, code, msg)
 	a.retryAfter = f.retryAfter()
 	return a
 }
