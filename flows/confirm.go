@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -253,15 +254,32 @@ func typedLabel(text, label string) bool {
 	return l != "" && confirmForm(bare(text)) == l && !strings.ContainsAny(text, "?？")
 }
 
-// asks reports a question: a question mark, the particles that end one, or
-// an English question's first word ("did it go through").
+// asks reports a question: a question mark, the particles that end one, a
+// Chinese "A不A" ("能不能", "行不行", "可不可以"), or an English question's
+// first word ("did it go through") or its "can I".
 func asks(text string) bool {
 	w := bare(text)
-	return strings.ContainsAny(text, "?？") || containsAny(w, "吗", "了没", "没有扣") ||
-		strings.HasSuffix(w, "没") || strings.HasSuffix(w, "呢") || questionFirst.MatchString(w)
+	return strings.ContainsAny(text, "?？") || containsAny(w, "吗", "了没", "没有扣", "可否", "能否", "是否") ||
+		strings.HasSuffix(w, "没") || strings.HasSuffix(w, "呢") || questionFirst.MatchString(w) ||
+		aNotA(w) || canI.MatchString(w)
 }
 
-var questionFirst = regexp.MustCompile(`^(?:did|does|do|is|was|were|has|have|will|are|can|could)\s`)
+var (
+	questionFirst = regexp.MustCompile(`^(?:did|does|do|is|was|were|has|have|will|are|can|could)\s`)
+	canI          = regexp.MustCompile(`\b(?:can|could|may) i\b|\bis it (?:ok|okay|possible|allowed)\b`)
+)
+
+// aNotA reports a Chinese question of the form "A不A": 能不能, 行不行,
+// 可不可以, 要不要 — not a no said twice ("不要不要", "不是不是").
+func aNotA(w string) bool {
+	r := []rune(w)
+	for i := 0; i+2 < len(r); i++ {
+		if r[i+1] == '不' && r[i] == r[i+2] && unicode.Is(unicode.Han, r[i]) && (i == 0 || r[i-1] != '不') {
+			return true
+		}
+	}
+	return false
+}
 
 // waitWords ask the step to wait: it does, and says so.
 var waitWords = map[string]bool{"等等": true, "等一下": true, "等下": true, "稍等": true, "稍等一下": true, "让我想想": true,

@@ -241,6 +241,12 @@ func TestRefusalIn(t *testing.T) {
 		"不要注销":                                               refusesClosing,
 		"不用开自动还款":                                            refusesSwitch,
 		"I don't know how to pay off early":                  refusesNothing,
+		"这期能不能先不还":                                           refusesNothing, // a question, not a no (it said "好的，这次不还款")
+		"手机摔坏了拿去修了 这期能不能先不还":                                 refusesNothing,
+		"下个月再还行不行":                                           refusesNothing,
+		"这期可不可以不还":                                           refusesNothing,
+		"can i not pay this month":                           refusesNothing,
+		"is it ok if I don't pay this month":                 refusesNothing,
 		"I don't have money to pay":                          refusesNothing,
 		"I won't be able to pay this month":                  refusesNothing,
 		"pay it now, don't wait":                             refusesNothing,
