@@ -969,8 +969,10 @@ func (s *sender) deliverToTopic(ctx context.Context, r supportbot.Reply, from in
 		// while it can be; a post gone with its topic is made again, and
 		// one grown past a message is sent anew, in parts, rather than
 		// refused.
-		if edited, err := s.editTracked(ctx, r); edited {
-			return 1, err
+		if edited, err := s.editTracked(ctx, r); edited && err != nil {
+			return 0, err // not delivered: the next attempt edits again
+		} else if edited {
+			return 1, nil
 		}
 	}
 	sent, id, err := s.srv.sendParts(ctx, r, from)

@@ -437,15 +437,16 @@ func relayToAgent(s *Step) (bool, error) {
 		if len(ev.Album) > 1 {
 			r.CopyMessages = ev.Album
 		}
+		// The copy carries the caption as it came, masked: a copy takes the
+		// caption Telegram has when it is made, and the customer may have
+		// edited a card number into it meanwhile (the copy waited its turn).
+		r.HideCaption = true
+		if len(r.CopyMessages) == 0 {
+			r.Caption = locale.Escape(ev.Text)
+		} else if ev.Text != "" {
+			s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Text})
+		}
 		if ev.Masked {
-			// Its caption holds a card or ID number: the staff chat gets
-			// the masked one, never the customer's own.
-			r.HideCaption = true
-			if len(r.CopyMessages) == 0 {
-				r.Caption = locale.Escape(ev.Text)
-			} else {
-				s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Text})
-			}
 			s.say(s.T("cards.never_share_relayed"))
 		}
 		now := s.now

@@ -589,3 +589,56 @@ func TestAStaffChatWithoutReactionsGetsTheAcknowledgementAsAReply(t *testing.T) 
 		t.Errorf("a reply in the closed topic was not said to be not relayed:\n%s", a.chatText(staffChat, 0))
 	}
 }
+
+// TestALineWhoseEditFailedIsEditedAgain: a customer's second line joins
+// their post in the topic by an edit; Telegram answered that edit with a
+// 429, a 502 or nothing, and the line was counted as delivered — the agent
+// never saw it. The edit is tried again and the line shows.
+func TestALineWhoseEditFailedIsEditedAgain(t *testing.T) {
+	for i, f := range []telegramtest.Fault{{Status: 429, RetryAfter: 1}, {Status: 502}, {Drop: true}} {
+		a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+		c := a.customer(int64(8250+i), "zh")
+		c.say("/agent", "排在第 1 位")
+		topic := a.ticketTopic(1)
+		a.srv.SendText(c.user, "第一句")
+		a.topicShows(topic, "👤 第一句")
+		a.srv.InjectFaults("editMessageText", 1, f)
+		a.srv.SendText(c.user, "第二句")
+		if _, ok := a.shows(staffChat, topic, "👤 第二句"); !ok {
+			t.Errorf("fault %+v: the second line never reached the topic:\n%s", f, a.chatText(staffChat, topic))
+		}
+		a.stop()
+	}
+}
+
+// TestACaptionEditedBeforeItsCopyStaysMasked: a photo's copy into the topic
+// waited (the staff chat answered 429), and meanwhile the customer edited a
+// card number into its caption; the copy took the caption Telegram had then,
+// in full. The copy carries the caption as it came; the edit comes masked.
+func TestACaptionEditedBeforeItsCopyStaysMasked(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(8304, "zh")
+	c.say("/agent", "排在第 1 位")
+	topic := a.ticketTopic(1)
+	a.srv.InjectFaults("copyMessage", 1, telegramtest.Fault{Status: 429, RetryAfter: 1})
+	m, _ := a.srv.MessageOf(a.srv.SendPhoto(c.user, "ph-9", "回执"))
+	if _, err := a.srv.EditText(c.user, c.user.ID, m.MessageID, "回执，扣款卡 6222021234567890123"); err != nil {
+		t.Fatal(err)
+	}
+	a.topicShows(topic, "****0123")
+	deadline := time.Now().Add(10 * time.Second)
+	for a.srv.Calls("copyMessage") < 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	copied := false
+	for _, cm := range a.srv.Messages(staffChat) {
+		if strings.Contains(cm.Text, "6222021234567890123") {
+			t.Errorf("the staff topic shows the full card number: %q", cm.Text)
+		}
+		copied = copied || cm.ThreadID == topic && cm.FileID == "ph-9"
+	}
+	if !copied {
+		t.Errorf("the photo was not copied into the topic:\n%s", a.chatText(staffChat, topic))
+	}
+}
