@@ -1128,6 +1128,16 @@ func TestAQuoteThatDoesNotAddUpIsNeverShownOrCharged(t *testing.T) {
 		{"expiring within a minute", func(q *supportbot.Quote) { q.ExpiresAt = q.ExpiresAt.Add(-14*time.Minute - 30*time.Second) }},
 		{"principal not its periods'", func(q *supportbot.Quote) { q.Amount += 100; q.Parts.Principal += 100 }},
 		{"a paid period", func(q *supportbot.Quote) { q.Periods = append(q.Periods, 1) }},
+		// A payoff quote is held to the payoff rule (a probe: a quote of 2 of
+		// 7 periods, and one with a tenfold prepayment fee, were shown).
+		{"an unpaid period left out", func(q *supportbot.Quote) {
+			q.Periods = q.Periods[:len(q.Periods)-1]
+			q.Amount, q.Parts.Principal = q.Amount-10000, q.Parts.Principal-10000
+		}},
+		{"a period both paid and left out", func(q *supportbot.Quote) { q.Excluded = q.Periods[:1] }},
+		{"a paid period said left out", func(q *supportbot.Quote) { q.Excluded = []int{1} }},
+		{"a prepayment fee not the rule's", func(q *supportbot.Quote) { q.Amount += 4500; q.Parts.PrepayFee += 4500 }},
+		{"fees the rule waives", func(q *supportbot.Quote) { q.Amount += 1500; q.Parts.Fees += 1500 }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, fixture())

@@ -113,7 +113,7 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	} else if err != nil {
 		return err
 	}
-	if err := checkQuote(q, p, kind, s.now); err != nil {
+	if err := checkQuote(q, p, kind, s.now, s.e.cfg.Location); err != nil {
 		// The core's figures cannot be right: say so, charge nothing, and
 		// leave a way on (try again, or a person).
 		s.e.log.Error("refused a wrong quote", "chat", s.e.chatRef(s.conv.ChatID), "err", err)
@@ -261,7 +261,7 @@ func shownQuote(s *Step) (*supportbot.Plan, *supportbot.Quote, error) {
 // let alone charged. Nor is one that expires within quoteMinLife of now: it
 // could not be confirmed in time, and quoting again would only bring
 // another like it.
-func checkQuote(q *supportbot.Quote, p *supportbot.Plan, kind supportbot.QuoteKind, now time.Time) error {
+func checkQuote(q *supportbot.Quote, p *supportbot.Plan, kind supportbot.QuoteKind, now time.Time, loc *time.Location) error {
 	sum, err := q.Parts.Sum()
 	switch {
 	case q.PlanID != p.ID:
@@ -281,11 +281,33 @@ func checkQuote(q *supportbot.Quote, p *supportbot.Plan, kind supportbot.QuoteKi
 		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s: %v", q.ID, err)
 	case q.Kind == supportbot.QuoteBill && q.Parts != cost:
 		return supportbot.Errorf(supportbot.EINTERNAL, "core bill quote %s: parts %+v, its periods %v cost %+v", q.ID, q.Parts, q.Periods, cost)
-	case q.Kind == supportbot.QuotePayoff && q.Parts.Principal != cost.Principal:
-		return supportbot.Errorf(supportbot.EINTERNAL, "core payoff quote %s: principal %d, its periods %v owe %d",
-			q.ID, q.Parts.Principal, q.Periods, cost.Principal)
+	case q.Kind == supportbot.QuotePayoff:
+		return checkPayoff(q, p, now, loc)
 	}
 	return nil
+}
+
+// checkPayoff holds a payoff quote to the payoff rule (DESIGN.md): it pays
+// every unpaid period but those a running debit leaves out, and its parts
+// are the rule's over those periods — as of the core's today, which may be
+// a few minutes off the bot's around midnight.
+func checkPayoff(q *supportbot.Quote, p *supportbot.Plan, now time.Time, loc *time.Location) error {
+	for _, b := range p.Bills {
+		in, out := slices.Contains(q.Periods, b.Period), slices.Contains(q.Excluded, b.Period)
+		if b.Status == supportbot.BillUnpaid && in == out || b.Status != supportbot.BillUnpaid && out {
+			return supportbot.Errorf(supportbot.EINTERNAL, "core payoff quote %s: periods %v and left out %v are not the unpaid periods of plan %s",
+				q.ID, q.Periods, q.Excluded, p.ID)
+		}
+	}
+	paid := *p
+	paid.Bills = slices.DeleteFunc(slices.Clone(p.Bills), func(b supportbot.Bill) bool { return slices.Contains(q.Excluded, b.Period) })
+	for _, at := range []time.Time{now, now.Add(-5 * time.Minute), now.Add(5 * time.Minute)} {
+		want, err := supportbot.ComputePayoff(paid, supportbot.DateOf(at, loc))
+		if err == nil && q.Parts == (supportbot.QuoteParts{Principal: want.Principal, Fees: want.DueFees, LateFees: want.LateFees, PrepayFee: want.PrepayFee}) {
+			return nil
+		}
+	}
+	return supportbot.Errorf(supportbot.EINTERNAL, "core payoff quote %s: parts %+v are not the payoff rule's over periods %v", q.ID, q.Parts, q.Periods)
 }
 
 // quoteMinLife is how long a quote must still be valid when it arrives.
