@@ -255,6 +255,43 @@ func TestACancellationAnsweredNotCancelledIsNotToldDone(t *testing.T) {
 	}
 }
 
+// TestACancellationRefusedWithoutAReasonIsToldSo: the core refuses a
+// cancellation with no reason, a reason the contract does not name, or as a
+// booking it no longer has. The customer was told "runs within 2 hours" (it
+// runs in three weeks) or "this button has expired" (it had just been
+// pressed); now what the core said, that nothing changed, a person one tap
+// away, and the refusal audited with the core's code.
+func TestACancellationRefusedWithoutAReasonIsToldSo(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  *supportbot.CoreError
+		want string
+	}{
+		{"no reason", &supportbot.CoreError{Status: 409, Code: supportbot.CoreNotCancellable}, "系统没有接受这次取消"},
+		{"another reason", &supportbot.CoreError{Status: 409, Code: supportbot.CoreNotCancellable, Reason: "frozen_by_risk"}, "系统没有接受这次取消"},
+		{"invalid request", &supportbot.CoreError{Status: 400, Code: supportbot.CoreInvalidRequest}, "系统没有接受这次取消"},
+		{"not found", &supportbot.CoreError{Status: 404, Code: supportbot.CoreScheduledNotFound}, "已经找不到这笔预约还款"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, fixture())
+			c := h.chat(100, "zh")
+			c.identify(phoneZhang)
+			h.hooks.set(func(k *hooks) {
+				k.cancel = func(context.Context, string, string, string) (*supportbot.ScheduledRepayment, error) { return nil, tc.err }
+			})
+			c.send("/cancel_schedule")
+			c.press("Redmi K70 第 7 期")
+			c.press("取消这笔预约还款")
+			c.expect(tc.want)
+			c.button("转人工")
+			c.reject("2 小时内", "按钮已过期", "已取消预约还款")
+			if e := h.audit("cancel_scheduled_refused"); len(e) != 1 || e[0].Details["code"] != string(tc.err.Code) {
+				t.Errorf("cancel_scheduled_refused audited %+v, want once with code %s", e, tc.err.Code)
+			}
+		})
+	}
+}
+
 // TestAClosureRequestAnsweredNotSubmittedIsNotToldSubmitted: the core
 // answers the closure request 201 but not as the contract's submitted
 // request: rejected, without the expected dates, or with them reversed.

@@ -264,8 +264,10 @@ func refusalKey(reason supportbot.NotCancellableReason) string {
 		return "cancel.refuse_cancelled"
 	case supportbot.NotCancellableFailed:
 		return "cancel.refuse_failed"
+	case supportbot.NotCancellableTooLate:
+		return "cancel.refuse_soon"
 	}
-	return "cancel.refuse_soon"
+	return "cancel.refuse_other" // a reason the contract does not name: not "within 2 hours"
 }
 
 // when is an instant as the customer reads it: 今天 10:30, Dec 15, 2026 09:00.
@@ -433,7 +435,7 @@ func handleCancel(s *Step, a action) (bool, error) {
 		}
 		if key := v.refusalKey(s.now); key != "" {
 			s.finish()
-			refuse(s, v, key)
+			refuse(s, v, key, nil)
 			return true, nil
 		}
 		return true, s.fire("cancel", "confirm", v)
@@ -457,10 +459,12 @@ func findScheduled(s *Step, id string) (*scheduledView, error) {
 
 // refuse says why v cannot be cancelled, and keeps the refusal in the audit
 // log and the message center: the customer may want to show it to an agent.
-func refuse(s *Step, v *scheduledView, key string) {
-	s.audit("cancel_scheduled_refused", map[string]any{
-		"scheduled_id": v.ID, "plan_id": v.PlanID, "period": v.Period, "reason": strings.TrimPrefix(key, "cancel.refuse_"),
-	})
+func refuse(s *Step, v *scheduledView, key string, core *supportbot.CoreError) {
+	details := map[string]any{"scheduled_id": v.ID, "plan_id": v.PlanID, "period": v.Period, "reason": strings.TrimPrefix(key, "cancel.refuse_")}
+	if core != nil {
+		details["code"] = string(core.Code) // what the core answered, beside what the customer was told
+	}
+	s.audit("cancel_scheduled_refused", details)
 	s.notice("cancel_refused", map[string]string{
 		"product": v.Product, "period": strconv.Itoa(v.Period), "amount": money(v.Amount), "reason": "@" + key + "_short",
 	})
@@ -471,7 +475,7 @@ func refuse(s *Step, v *scheduledView, key string) {
 func askCancel(s *Step, v *scheduledView) error {
 	if key := v.refusalKey(s.now); key != "" {
 		s.finish()
-		refuse(s, v, key)
+		refuse(s, v, key, nil)
 		return nil
 	}
 	s.slots.Scheduled = v.ID
@@ -550,19 +554,16 @@ func settledCancel(s *Step, a *supportbot.Action) error {
 		}
 		s.say(text, rows)
 	case supportbot.ActionRefused:
-		reason := supportbot.NotCancellableReason("")
-		if r := a.Outcome.Refusal; r != nil {
-			reason = r.Reason
-			if r.NotFound() {
-				s.expired()
-				return nil
-			}
+		// The core's reason, or what its refusal says: no such booking any
+		// more (gone since the list), or a refusal it gives no reason for —
+		// never a reason it did not give ("runs within 2 hours").
+		key := "cancel.refuse_other"
+		if r := a.Outcome.Refusal; r != nil && r.NotFound() {
+			key = "cancel.refuse_gone"
+		} else if r != nil && r.Reason != "" {
+			key = refusalKey(r.Reason)
 		}
-		key := refusalKey(reason)
-		if key == "" {
-			key = "cancel.refuse_soon"
-		}
-		refuse(s, v, key)
+		refuse(s, v, key, a.Outcome.Refusal)
 	case supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing:
 		s.say(s.T("cancel.slow"))
 	default:
