@@ -277,7 +277,9 @@ func TestACancellationRefusedWithoutAReasonIsToldSo(t *testing.T) {
 			c := h.chat(100, "zh")
 			c.identify(phoneZhang)
 			h.hooks.set(func(k *hooks) {
-				k.cancel = func(context.Context, string, string, string) (*supportbot.ScheduledRepayment, error) { return nil, tc.err }
+				k.cancel = func(context.Context, string, string, string) (*supportbot.ScheduledRepayment, error) {
+					return nil, tc.err
+				}
 			})
 			c.send("/cancel_schedule")
 			c.press("Redmi K70 第 7 期")
