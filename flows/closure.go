@@ -521,6 +521,21 @@ func settledClosure(s *Step, a *supportbot.Action) error {
 		return nil
 	case supportbot.ActionRefused:
 		ce := a.Outcome.Refusal
+		details := map[string]any{"key": a.Key}
+		if ce != nil {
+			details["code"] = string(ce.Code)
+			var reasons []string
+			for _, r := range ce.Reasons {
+				reasons = append(reasons, string(r))
+			}
+			if len(reasons) > 0 {
+				details["reasons"] = strings.Join(reasons, ",")
+			}
+			if ce.Closure != nil {
+				details["reference"] = ce.Closure.Reference // the request already open
+			}
+		}
+		s.audit("closure_refused", details)
 		switch {
 		case ce != nil && ce.Code == supportbot.CoreAlreadyOpen && ce.Closure != nil:
 			s.say(s.T("closure.exists")+"\n\n"+s.closureText(ce.Closure),
@@ -545,6 +560,7 @@ func settledClosure(s *Step, a *supportbot.Action) error {
 		s.say(s.T("closure.slow"))
 		return nil
 	}
+	s.audit("closure_failed", map[string]any{"key": a.Key})
 	s.say(s.T("closure.failed"), []supportbot.Button{s.humanBtn()})
 	return nil
 }

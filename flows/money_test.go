@@ -1079,6 +1079,10 @@ func TestTheCoreRefusesAClosure(t *testing.T) {
 		c.send("4321")
 		c.expect("can't be closed yet", "❌ A scheduled repayment is still to run or being debited", "[👤 Talk to a person]")
 		c.reject("Closure request submitted", "CR-")
+		// Refused, as a payment or a cancellation is: audited with the core's words.
+		if e := h.audit("closure_refused"); len(e) != 1 || e[0].Details["code"] != "not_eligible" || e[0].Details["reasons"] != "scheduled" {
+			t.Errorf("closure_refused audited %+v, want once with not_eligible: scheduled", e)
+		}
 	})
 	t.Run("already open", func(t *testing.T) {
 		h := newHarness(t, fixture())
@@ -1101,6 +1105,9 @@ func TestTheCoreRefusesAClosure(t *testing.T) {
 		c.reject("Closure request submitted")
 		if n := len(h.audit("closure_request")); n != 0 {
 			t.Errorf("closure_request entries = %d, want 0 (it was not the bot's)", n)
+		}
+		if e := h.audit("closure_refused"); len(e) != 1 || e[0].Details["code"] != "already_open" || e[0].Details["reference"] != ref {
+			t.Errorf("closure_refused audited %+v, want once with already_open %s", e, ref)
 		}
 	})
 }
