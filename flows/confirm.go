@@ -67,7 +67,10 @@ func asksIfPaid(text string) bool {
 			"go thru", "went thru") || short && containsAny(l, "成功", "到账")) &&
 		!containsAny(l, "两次", "多扣", "重复", "又", "会不会", "取消", "退", "怎", "什么时候", "能不能", "可以", "注销", "换卡", "绑卡",
 			"默认卡", "冻结", "自动", "提交", "开通", "改绑", "设置", "验证", "申请", "绑定", "登录", "修改", "twice", "again", "double", "cancel", "refund", "how", "when", "can i", "could i", "close", "closure",
-			"new card", "default card", "change card", "frozen", "auto") &&
+			"new card", "default card", "change card", "frozen", "auto",
+			// undoing one, or what paying does ("提前还了以后每期会变吗"): the FAQ's
+			"撤", "不小心", "误点", "点错", "的话", "以后", "之后", "后面", "每期", "每个月", "变", "征信", "显示", "一部分",
+			"undo", "withdraw", "reverse", "by mistake", "credit", "will my", "would my") &&
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l)
 }
 

@@ -706,6 +706,13 @@ func TestHasTodaysMoneyBeenTakenTellsTheBookingsBeingDebited(t *testing.T) {
 	w.identify(phoneWang) // nothing being debited: not this answer
 	w.send("今天的钱扣了没有")
 	w.reject("正在扣款中")
+	// Questions about undoing a payment or what paying does are the FAQ's,
+	// not the bookings being debited (a probe: each got this answer).
+	for _, q := range []string{"不小心点了确认还款 能撤回吗 钱还没到账", "提前还了一部分 后面每期会变少吗",
+		"提前还了以后每个月还款金额会变吗", "提前还了的话征信上会显示结清吗", "will my credit score change once it's paid?"} {
+		c.send(q)
+		c.reject("正在扣款中")
+	}
 }
 
 // TestAPhoneNumberTypedBeforeIdentifyingOffersTheButton: "my number is +86
