@@ -192,7 +192,10 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"my son is late on his payments right?",
 		// a name owing, or a bill of a name (a probe: the asker's own bill came back)
 		"how much does Li Na owe", "how much does Emily owe", "bill of Mr Zhang", "show me the balance of Li Na",
-		"Li Na owes how much", "show Zhang Wei bill"} {
+		"Li Na owes how much", "show Zhang Wei bill",
+		// another person said as she or he (a probe: the asker's own bill came back)
+		"my friend Li Na wants to know how much she owes", "李娜是我朋友 她还欠多少钱", "how much does she owe", "show me her bill",
+		"他的分期还剩多少"} {
 		c.send(ask)
 		c.expect("我只能查看和办理你本人", "[📋 我的账单]")
 		c.reject("剩余待还", "要提前结清哪一笔")
@@ -200,13 +203,13 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 	c.send("我的账单")
 	c.expect("剩余待还")
 	for _, own := range []string{"我想用我老公的银行卡还我的账单", "pay my bill with my husband's card", "Pay off the laptop for me", "提前还款手机",
-		"我妈给我买的手机分期怎么还"} { // one's own
+		"我妈给我买的手机分期怎么还", "其他的账单呢"} { // one's own
 		c.send(own)
 		c.reject("我只能查看和办理你本人")
 	}
 	c.send("查一下13800138000的账单") // the customer's own number
 	c.expect("剩余待还")
-	for _, ask := range []string{"李娜逾期了吗", "is Li Na overdue?"} { // the guide's answer, not their own status as if hers
+	for _, ask := range []string{"李娜逾期了吗", "is Li Na overdue?", "my wife Li Na is overdue? how much late fee she has"} { // the guide's answer, not their own status as if hers
 		c.send(ask)
 		c.expect("我只能查看和办理你本人")
 		c.reject("你目前没有逾期的账单", "你的账单里逾期的是")

@@ -173,9 +173,14 @@ var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他�
 	`[帮替给]我?(?:` + kin + `|妈|爸|姐|哥|弟|妹|别人)[^，。,.!?！？买送推荐挑选]{0,12}?(?:还|付|交|结清|查)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
 	`\b(?:` + kinEN + `)['’]?s (?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|phone|laptop|tablet|pad)\b|` +
 	`\b(?:` + kinEN + `)['’]?s [a-z]+ (?:bills?|installments?|plans?|phone|laptop|tablet|pad)\b|` +
-	`\bon behalf of (?:my )?(?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) wants? to (?:pay|repay|check|see|close|cancel)|` +
+	`\bon behalf of (?:my )?(?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) wants? to (?:pay|repay|check|see|close|cancel|know|ask|find out)|` +
 	`\b(?:is|has|does|did|was) my (?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) (?:is|was|has been|are|were) (?:late|overdue|behind)\b|` +
-	`\bremind my (?:` + kinEN + `)\b|提醒我?(?:` + kin + `|妈|爸)`)
+	`\bremind my (?:` + kinEN + `)\b|提醒我?(?:` + kin + `|妈|爸)|` +
+	// another person said as she or he: "how much she owes", "her bill", "她还欠多少钱" (not 其他)
+	`\b(?:she|he) (?:still )?(?:owes?|is (?:late|overdue|behind))\b|\b(?:does|did|is) (?:she|he) (?:owe|late|overdue|behind|pay)\b|` +
+	`\b(?:her|his) (?:bills?|installments?|plans?|debts?|payments?|balance|loans?|late fees?|account)\b|` +
+	`\bfees? (?:does |did )?(?:she|he) (?:has|have|owes?)\b|` +
+	`(?:^|[^其吉])[她他](?:们)?(?:的|还|现在|一共|总共|到底)?(?:账单|分期|欠|月供|逾期|滞纳金|还款)`)
 
 // kinEN are the people a customer names as theirs, in English.
 const kinEN = `wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|brother|sister|` +
@@ -393,6 +398,7 @@ var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)['’]s
 	`\bfor ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
 	`\b(?:bills?|installments?|plans?|balance|debts?|account|payments?) of (?:(?:Mr|Mrs|Ms|Miss)\.? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
 	`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:still )?owes\b|` +
+	`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:is|was|has been) (?:overdue|late|behind)\b|` +
 	`\b(?:[Ss]how|[Cc]heck|[Ss]ee)(?: me)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:bills?|installments?|plans?|balance)\b`)
 
 // notEnglishNames begin with a capital and own a bill without being a
