@@ -235,3 +235,20 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 	n.share(phoneZhang, 601)
 	n.reject("剩余待还")
 }
+
+// TestAnUnclearRequestForSomeoneElseOffersNothingOfOnesOwn: a request about
+// another person's installments that the FAQ does not understand offered the
+// asker's own bill to pay ("🧾 还本期账单" under "替我朋友还一下这期" once the
+// FAQ's data moved); it gets the each-for-themselves line instead.
+func TestAnUnclearRequestForSomeoneElseOffersNothingOfOnesOwn(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(610, "zh")
+	c.identify(phoneZhang)
+	for _, ask := range []string{"替我朋友还一下那个东西", "my mom wants to pay something of hers"} {
+		c.send(ask) // the test classifier knows neither
+		c.expect("我只能查看和办理你本人")
+		c.reject("还本期账单", "我不太确定")
+	}
+	c.send("那个东西还一下") // one's own, not understood: the usual miss
+	c.expect("我暂时回答不了")
+}

@@ -1398,6 +1398,12 @@ func (s *Step) freeText(text string) error {
 			}
 		}
 	}
+	if aboutSomeoneElse(text) {
+		// Not understood, but about another person's installments ("替我朋友
+		// 还一下这期"): no suggestion that would act on the asker's own.
+		s.ownOnly(s.T("others.own_only"))
+		return nil
+	}
 	s.conv.Misses = s.misses + 1
 	s.missed = text
 	var rows [][]supportbot.Button
