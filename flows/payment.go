@@ -1231,7 +1231,7 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 	if err != nil {
 		return err
 	}
-	if s.ev.Kind == supportbot.EventText && amountSaid.MatchString(strings.ToLower(s.ev.Text)) {
+	if l := strings.ToLower(s.ev.Text); s.ev.Kind == supportbot.EventText && (amountSaid.MatchString(l) || partSaid.MatchString(l)) {
 		// "提前还款500块": a payment here is a whole period, or the whole
 		// rest of a plan — said before the list or quote, not left to guess.
 		s.say(s.T("pay.whole_only"))
@@ -1329,6 +1329,10 @@ func corrects(text string) bool {
 	return containsAny(strings.ToLower(text), "错了", "不对", "我要还的是", "我说的是", "我要的是", "我是说", "actually", "i meant", "i mean", "wrong one")
 }
 
+// partSaid is a part of an amount asked to be paid ("pay only half of this
+// month's bill", "先还一半", "pay part of it").
+var partSaid = regexp.MustCompile(`\bhalf\b|\bpart of\b|\ba part\b|\bpartly\b|\bpartial\b|\bsome of (?:it|the)\b|一半|一部分|部分金额|先还点|还一点`)
+
 // amountSaid is a sum of money typed with its unit ("500块", "¥500",
 // "500 yuan", "rmb 500", "100 dollars"), or as what to pay (amountToPay).
 var amountSaid = regexp.MustCompile(`[0-9][0-9,.]*\s*(?:块|元|yuan|rmb|cny|dollars?|bucks)|[¥￥$]\s*[0-9]|\b(?:rmb|cny)\s*[0-9]|` +
@@ -1345,7 +1349,7 @@ var amountToPay = regexp.MustCompile(`\b(?:pay|repay)\s+(?:back\s+)?(?:[¥￥$]\
 // pay 300").
 func paysAnAmount(text string) bool {
 	l := strings.ToLower(text)
-	return amountToPay.MatchString(l) && !asks(text) && !payoffWords(text) &&
+	return (amountToPay.MatchString(l) || partSaid.MatchString(l) && containsAny(l, "pay", "还", "付")) && !asks(text) && !payoffWords(text) &&
 		!containsAny(l, "already", "paid", "已经", "已", "refund", "退", "can't", "cant", "cannot", "不起", "不了", "不上", "fee", "手续费",
 			"limit", "额度", "charged")
 }
