@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -73,7 +74,7 @@ func rateFlow() *spec {
 			if err != nil || n < 1 || n > 5 {
 				// Other words: the customer moved on — or wrote to the
 				// agent as they closed: the answer says it did not reach them.
-				if s.ev.Kind == supportbot.EventText {
+				if s.ev.Kind == supportbot.EventText && !s.slots.Left {
 					if t, err := s.e.st.LastTicket(s.ctx, s.conv.ChatID); err == nil && t.Status == supportbot.TicketClosed &&
 						s.now.Sub(t.ClosedAt) < crossedClose {
 						s.lead = s.T("agent.after_close")
@@ -110,9 +111,13 @@ func rateFlow() *spec {
 	}
 }
 
-// ratingWords are ratings typed in Chinese words, their 星/分 taken off:
-// 三星, 两星, 满分.
-var ratingWords = map[string]int{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "满": 5}
+// ratingWords are ratings typed in words, their 星/分/stars taken off:
+// 三星, 两星, 满分, "five stars".
+var ratingWords = map[string]int{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "满": 5,
+	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+// outOfFive is a rating said out of five: "5/5", "4 out of 5".
+var outOfFive = regexp.MustCompile(`^([1-5])\s*(?:/|／|out of)\s*5$`)
 
 // typedRating reads a rating typed instead of pressed: "5", "5 stars",
 // "4星", "五星好评", "3分！", "⭐⭐⭐⭐", "5⭐️", "５", "两星", "满分".
@@ -120,11 +125,20 @@ func typedRating(text string) (int, error) {
 	t := strings.ToLower(strings.TrimSpace(text))
 	t = strings.NewReplacer("\ufe0f", "", "🌟", "⭐", "★", "⭐", "☆", "").Replace(t) // emoji variation selector, other stars
 	t = strings.TrimRight(t, "!！.。~～ ")
+	for _, thanks := range []string{"谢谢你", "谢谢", "多谢", "谢啦", "thank you", "thanks", "thx"} { // "5星！谢谢"
+		t = strings.TrimRight(strings.TrimSuffix(t, thanks), "!！.。~～,，、 ")
+	}
+	for _, give := range []string{"给个", "给你", "给", "打个", "打", "i'd give", "id give", "i give", "i rate"} { // "给5星"
+		t = strings.TrimSpace(strings.TrimPrefix(t, give))
+	}
 	if n := strings.Count(t, "⭐"); n > 0 && strings.Trim(t, "⭐ ") == "" {
 		return n, nil // as many stars as it gives
 	}
 	for _, suffix := range []string{"好评", "差评", "stars", "star", "⭐", "颗星", "星", "分"} {
 		t = strings.TrimSpace(strings.TrimSuffix(t, suffix))
+	}
+	if m := outOfFive.FindStringSubmatch(t); m != nil { // "5/5", "4 out of 5"
+		t = m[1]
 	}
 	if n, ok := ratingWords[t]; ok {
 		return n, nil
@@ -376,6 +390,7 @@ func relayToAgent(s *Step) (bool, error) {
 		if err := s.fire("rate", "ask"); err != nil {
 			return true, err
 		}
+		s.slots.Left = true
 		s.out[len(s.out)-1].Track = rateTrack(&closed)
 		return true, nil
 	case ev.Kind == supportbot.EventButton:

@@ -373,14 +373,18 @@ func TestAnAgentDecidesAClosureInTheTopic(t *testing.T) {
 }
 
 // TestARatingMayBeTyped: asked for a 1–5 rating, a customer who types it —
-// "4", "5 stars", "三星", "两星", "满分", "⭐⭐⭐⭐⭐", "五星好评", "5分！" — is taken at their word; other words are not a
+// "4", "5 stars", "三星", "两星", "满分", "⭐⭐⭐⭐⭐", "五星好评", "5分！", "five stars", "5/5",
+// "给5星", "5星！谢谢" — is taken at their word; other words are not a
 // rating, and the customer moves on.
 func TestARatingMayBeTyped(t *testing.T) {
 	for _, c := range []struct {
 		typed string
 		want  int
 	}{{"4", 4}, {"5 stars", 5}, {"三星", 3}, {" 2分", 2}, {"谢谢", 0}, {"6", 0},
-		{"⭐⭐⭐⭐⭐", 5}, {"五星好评", 5}, {"5分！", 5}, {"5⭐️", 5}, {"⭐⭐⭐⭐⭐⭐", 0}, {"４", 4}, {"两星", 2}, {"满分", 5}, {"10分", 0}} {
+		{"⭐⭐⭐⭐⭐", 5}, {"五星好评", 5}, {"5分！", 5}, {"5⭐️", 5}, {"⭐⭐⭐⭐⭐⭐", 0}, {"４", 4}, {"两星", 2}, {"满分", 5}, {"10分", 0},
+		// more ways (a probe: each was "not understood", with a note that it did not reach the agent)
+		{"five stars", 5}, {"Five", 5}, {"5/5", 5}, {"4 out of 5", 4}, {"给5星", 5}, {"5星！谢谢", 5}, {"给个五星", 5}, {"打4分", 4},
+		{"5/10", 0}, {"给钱", 0}} {
 		t.Run(c.typed, func(t *testing.T) {
 			h, ch, topic := handedOff(t, "zh")
 			h.agent(7, "小李", topic).send("/close")
@@ -398,6 +402,21 @@ func TestARatingMayBeTyped(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWhatFollowsTheCustomersOwnEndIsNotSaidToHaveMissedTheAgent: the
+// customer ended the chat themselves (/end) and asked the bot a question at
+// the rating; the answer began "the agent ended this conversation, this
+// message did not reach them" (a probe). That note is for words written as
+// an agent closed, not after one's own /end.
+func TestWhatFollowsTheCustomersOwnEndIsNotSaidToHaveMissedTheAgent(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	h.agent(7, "小李", topic).send("您好")
+	c.inbox()
+	c.send("/end")
+	c.expect("1⭐")
+	c.send("提前还款要手续费吗")
+	c.reject("客服已结束了这次对话")
 }
 
 // TestAnAgentsReplyIsSignedInTheCustomersLanguage: "👩‍💼 Name: text" in

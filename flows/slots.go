@@ -35,6 +35,9 @@ type slots struct {
 	// confirmation. A bare "确认" or "yes" typed next may answer that, and
 	// moves nothing: the step is asked again first.
 	Aside bool `json:"aside,omitempty"`
+	// Left: the customer ended the chat with a person themselves (/end):
+	// what they write at the rating was meant for the bot, not the agent.
+	Left bool `json:"left,omitempty"`
 }
 
 // quoteSlot is the quote the customer is looking at.
