@@ -575,8 +575,9 @@ func agentEvent(s *Step) error {
 				say(supportbot.Reply{Text: s.fill(text)})
 			}
 		case len(a.Album) > 1: // an album's copy takes no caption: signed above it
-			say(supportbot.Reply{Text: signed(a.Text)})
-			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyMessages: a.Album, HideCaption: a.Text != "", Track: track})
+			// The signed words are what a correction of the caption edits.
+			say(supportbot.Reply{Text: signed(a.Text), Track: track})
+			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyMessages: a.Album, HideCaption: a.Text != ""})
 		case a.CopyFromMessage != 0:
 			r := supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyFromMessage: a.CopyFromMessage, Track: track}
 			if caption := signed(a.Text); supportbot.TextLen(locale.Plain(caption)) <= supportbot.CaptionLimit {

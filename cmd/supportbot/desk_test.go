@@ -642,3 +642,37 @@ func TestACaptionEditedBeforeItsCopyStaysMasked(t *testing.T) {
 		t.Errorf("the photo was not copied into the topic:\n%s", a.chatText(staffChat, topic))
 	}
 }
+
+// TestAnAgentsAlbumCaptionCorrectedIsCorrectedForTheCustomer: an agent sent
+// an album captioned "应还 100 元" and corrected the caption to "应还 12.35
+// 元"; the customer kept the signed "100 元" and the correction landed as a
+// caption on the first photo — both amounts on screen (a probe). The signed
+// words are the album's tracked message: the correction edits them.
+func TestAnAgentsAlbumCaptionCorrectedIsCorrectedForTheCustomer(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(8102, "zh")
+	c.say("/agent", "排在第 1 位")
+	topic := a.ticketTopic(1)
+	ids, err := a.srv.SendAlbum(staffChat, topic, agentWang, telegramtest.Media{FileID: "w1", Caption: "应还 100 元"}, telegramtest.Media{FileID: "w2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.sees("应还 100 元")
+	deadline := time.Now().Add(10 * time.Second)
+	for a.srv.Calls("copyMessages") == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	m, _ := a.srv.MessageOf(ids[0])
+	if _, err := a.srv.EditText(agentWang, staffChat, m.MessageID, "应还 12.35 元"); err != nil {
+		t.Fatal(err)
+	}
+	c.sees("应还 12.35 元")
+	time.Sleep(300 * time.Millisecond) // a second copy of the correction would show by now
+	got := ""
+	for _, m := range a.srv.Messages(c.user.ID) {
+		got += m.Text + "\n"
+	}
+	if strings.Contains(got, "100 元") || strings.Count(got, "12.35") != 1 {
+		t.Errorf("the customer's chat after the correction:\n%s", got)
+	}
+}
