@@ -615,9 +615,19 @@ func agentEvent(s *Step) error {
 		if t.Status != supportbot.TicketOpen {
 			return nil
 		}
+		// A step the customer was at (a quote) is left: they are told what
+		// it did not do, not left to find its buttons gone.
+		lead := ""
+		if f := s.conv.Flow; f != "" && f != "agent" && f != "rate" {
+			key := "desk.step_left"
+			if underWay(s.conv.State) {
+				key = "decline.under_way"
+			}
+			lead = s.T(key) + "\n\n"
+		}
 		s.reset()
 		s.conv.Flow, s.conv.State = "agent", "claimed"
-		say(supportbot.Reply{Text: s.T("desk.reopened", "agent", a.AgentName) + "\n" + s.T("agent.end_hint")})
+		say(supportbot.Reply{Text: lead + s.T("desk.reopened", "agent", a.AgentName) + "\n" + s.T("agent.end_hint")})
 	case supportbot.AgentReferred:
 		if handedOff {
 			s.reset()

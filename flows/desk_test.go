@@ -415,6 +415,27 @@ func TestReopenWithinADay(t *testing.T) {
 	}
 }
 
+// TestAReopenAtAQuoteSaysTheQuoteIsGone: the customer was at a payoff quote
+// when the agent reopened the chat; the quote's buttons went and a typed
+// "确认" would go to the agent, with no word of it (a probe). The reopen
+// says the step was closed and nothing was charged.
+func TestAReopenAtAQuoteSaysTheQuoteIsGone(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	a.send("/close")
+	c.inbox()
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	c.expect("合计应付")
+	a.send("/reopen")
+	c.inbox()
+	c.expect("你刚才在办理的步骤已经关闭", "没有扣款", "小李 重新打开了对话")
+	c.send("确认")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments after the reopen", n)
+	}
+}
+
 // Waiting customers hear when their place in the queue moves, at most
 // every two minutes; a ticket nobody answers is reminded again and again,
 // the second time mentioning the agents.
