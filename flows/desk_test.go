@@ -415,6 +415,25 @@ func TestReopenWithinADay(t *testing.T) {
 	}
 }
 
+// TestACustomerWhoBlockedTheBotKeepsNoOneWaiting: the first customer in
+// the queue blocked the bot; the next was told they were second (a probe).
+// A ticket whose chat is unreachable counts for no one's place.
+func TestACustomerWhoBlockedTheBotKeepsNoOneWaiting(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	first := h.chat(100, "zh")
+	first.identify(phoneZhang)
+	first.send("/agent")
+	first.expect("第 1 位")
+	first.event(supportbot.Event{Kind: supportbot.EventMember, Data: "kicked"})
+	next := h.chat(101, "zh")
+	next.identify(phoneWang)
+	next.send("/agent")
+	next.expect("第 1 位")
+	next.reject("第 2 位")
+}
+
 // TestAReopenAtAQuoteSaysTheQuoteIsGone: the customer was at a payoff quote
 // when the agent reopened the chat; the quote's buttons went and a typed
 // "确认" would go to the agent, with no word of it (a probe). The reopen

@@ -171,10 +171,15 @@ func (db *DB) QueuePosition(ctx context.Context, t *supportbot.Ticket) (int, err
 	return queuePosition(ctx, db.read(), t)
 }
 
+// queuePosition counts the tickets waiting up to t, t itself whatever its
+// chat: a customer who blocked the bot ahead of t keeps no one waiting (the
+// agents still see the ticket, marked ⛔).
 func queuePosition(ctx context.Context, r reader, t *supportbot.Ticket) (int, error) {
 	var n int
 	err := r.queryRow(ctx, `
-		SELECT COUNT(*) FROM tickets WHERE status = 'open' AND agent_id = 0 AND id <= ?`, t.ID).Scan(&n)
+		SELECT COUNT(*) FROM tickets t WHERE t.status = 'open' AND t.agent_id = 0 AND t.id <= ?
+		AND (t.id = ? OR NOT EXISTS (SELECT 1 FROM conversations c WHERE c.chat_id = t.chat_id AND c.unreachable = TRUE))`,
+		t.ID, t.ID).Scan(&n)
 	return n, err
 }
 
