@@ -39,8 +39,12 @@ func (e *Engine) remindTickets(ctx context.Context, now time.Time) (int, error) 
 	n := 0
 	for i := range list {
 		t := &list[i]
-		if now.Sub(e.cfg.Hours.NextOpen(t.CreatedAt, e.cfg.Location)) < agentReminder {
-			continue // opened after hours: the clock starts when agents are back
+		since := t.CreatedAt // the first answer waited for, or a follow-up's
+		if !t.FirstReplyAt.IsZero() && t.WaitingSince.After(t.FirstReplyAt) {
+			since = t.WaitingSince
+		}
+		if now.Sub(e.cfg.Hours.NextOpen(since, e.cfg.Location)) < agentReminder {
+			continue // asked after hours: the clock starts when agents are back
 		}
 		if t.Reminders > 0 && now.Sub(t.RemindedAt) < remindEvery {
 			continue
@@ -54,7 +58,7 @@ func (e *Engine) remindTickets(ctx context.Context, now time.Time) (int, error) 
 		if c, err := e.st.Conversation(ctx, t.ChatID); err == nil {
 			lang = c.Lang
 		}
-		waited := int(now.Sub(t.CreatedAt).Minutes())
+		waited := int(now.Sub(since).Minutes())
 		topic := e.cfg.Catalog.T(supportbot.LangZH, "agent.reminder", "minutes", waited)
 		if t.Reminders > 0 {
 			topic = e.cfg.Catalog.T(supportbot.LangZH, "desk.escalate", "minutes", waited, "agents", e.mentions(t, agents))

@@ -415,6 +415,47 @@ func TestReopenWithinADay(t *testing.T) {
 	}
 }
 
+// TestAFollowUpNobodyAnswersIsReminded: the agent answered once; the
+// customer asked again and nobody answered for 40 minutes of business
+// hours, with no reminder in the topic nor a word to the customer (a probe:
+// only a ticket never answered was reminded). A follow-up's wait is
+// reminded as the first one is, counted from the follow-up.
+func TestAFollowUpNobodyAnswersIsReminded(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	a.send("您好，请问有什么可以帮你？")
+	c.inbox()
+	h.advance(30 * time.Minute)
+	if n := h.notify(); n != 0 {
+		t.Errorf("reminded while nobody waited: %d messages", n)
+	}
+	c.send("我还有一个问题：扣款失败怎么办")
+	h.staff()
+	h.advance(3 * time.Minute)
+	if n := h.notify(); n != 0 {
+		t.Errorf("reminded 3 minutes into the wait: %d messages", n)
+	}
+	h.advance(3 * time.Minute)
+	if n := h.notify(); n != 2 {
+		t.Errorf("Notify queued %d messages, want a ⏰ in the topic and a word to the customer", n)
+	}
+	if got := texts(h.staff()); !strings.Contains(got, "⏰") || !strings.Contains(got, "6 分钟") {
+		t.Errorf("the topic got %q, want a ⏰ reminder counting 6 minutes", got)
+	}
+	c.inbox()
+	c.expect("你已等待约 6 分钟")
+	h.advance(11 * time.Minute)
+	if n := h.notify(); n != 1 {
+		t.Errorf("Notify queued %d messages, want a 🚨 in the topic", n)
+	}
+	a.send("扣款失败的话请换一张卡再试")
+	c.inbox()
+	h.advance(time.Hour)
+	if n := h.notify(); n != 0 {
+		t.Errorf("reminded after the answer: %d messages", n)
+	}
+}
+
 // TestACustomerWhoBlockedTheBotKeepsNoOneWaiting: the first customer in
 // the queue blocked the bot; the next was told they were second (a probe).
 // A ticket whose chat is unreachable counts for no one's place.

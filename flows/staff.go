@@ -341,6 +341,7 @@ func (d *desk) replied(t *supportbot.Ticket) {
 		d.e.metrics.FirstReply(now.Sub(t.CreatedAt))
 	}
 	t.WaitingSince = time.Time{}
+	t.Reminders = 0 // a follow-up's wait is reminded afresh: ⏰ first
 	t.Relay.Closed = true
 }
 

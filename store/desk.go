@@ -13,11 +13,13 @@ import (
 // The agent desk's state beside the tickets: agents' notes, the agents the
 // staff chat has seen, and the messages tracked replies made.
 
-// WaitingForAnswer lists open tickets opened before the given time that no
-// agent has answered yet, oldest first (reminded or not).
+// WaitingForAnswer lists open tickets waiting for an agent's answer since
+// before the given time — opened and never answered, or answered and
+// asked again (a follow-up: waiting_since) — oldest first (reminded or not).
 func (db *DB) WaitingForAnswer(ctx context.Context, before time.Time) ([]supportbot.Ticket, error) {
 	rows, err := db.read().query(ctx, `SELECT `+ticketColumns+` FROM tickets
-		WHERE status = 'open' AND first_reply_at IS NULL AND created_at < ? ORDER BY id`, ms(before))
+		WHERE status = 'open' AND (first_reply_at IS NULL AND created_at < ? OR waiting_since > first_reply_at AND waiting_since < ?)
+		ORDER BY id`, ms(before), ms(before))
 	if err != nil {
 		return nil, fmt.Errorf("tickets waiting for an answer: %w", err)
 	}

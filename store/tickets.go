@@ -144,15 +144,15 @@ func (tx *Tx) UpdateTicket(ctx context.Context, t *supportbot.Ticket) error {
 	return nil
 }
 
-// TicketReminded records reminder number seen+1 of an open, unanswered
-// ticket, at at; false when there is nothing to record (another instance
+// TicketReminded records reminder number seen+1 of an open ticket waiting
+// for an answer (never answered, or a follow-up), at at; false when there is nothing to record (another instance
 // sent that reminder already, or the ticket was answered or closed
 // meanwhile). It is one conditional update: instances running the reminder
 // job at once remind of a ticket once, the first taking the row and the
 // others finding it counted.
 func (tx *Tx) TicketReminded(ctx context.Context, id int64, seen int, at time.Time) (bool, error) {
 	res, err := tx.exec(ctx, `UPDATE tickets SET reminded = TRUE, reminders = reminders + 1, reminded_at = ?
-		WHERE id = ? AND status = 'open' AND first_reply_at IS NULL AND reminders = ?`, ms(at), id, seen)
+		WHERE id = ? AND status = 'open' AND (first_reply_at IS NULL OR waiting_since > first_reply_at) AND reminders = ?`, ms(at), id, seen)
 	if err != nil {
 		return false, fmt.Errorf("ticket %d reminded: %w", id, err)
 	}
