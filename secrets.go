@@ -16,9 +16,10 @@ var MaskedSecret = regexp.MustCompile(`\*{4}[0-9X]{4}`)
 // Luhn check (not 13: a tenth of the mall's 13-digit order numbers pass it,
 // and no card issued here has 13 digits); an ID number is 17 digits and an X, or 18 digits (valid or
 // not: a mistyped one is still personal). Digits may be grouped as people
-// type them (or name files) — with a space (also a full-width or no-break
-// one), a dash, a dot or an underscore between groups of three digits or
-// more (so dates and amounts stay apart) — and full-width digits count; numbers typed one after another
+// type them (or name files) — with up to 3 spaces (also full-width or
+// no-break ones), line breaks, dashes (en and em dashes too), dots, slashes
+// or underscores between groups of three digits or more (so dates and
+// amounts stay apart) — and full-width digits count; numbers typed one after another
 // ("卡 6222021234567890 110101199001011234", an order number before a
 // card's groups) are each told apart. Each becomes "****" and its last 4
 // characters; found reports whether anything was masked. A number right
@@ -49,8 +50,12 @@ func MaskSecrets(text string) (masked string, found bool) {
 			}
 			g.end = j
 			groups = append(groups, g)
-			if j+1 < len(rs) && groupSeparator(rs[j]) && digit(rs[j+1]) >= 0 {
-				j++
+			k := j // the separator: up to 3 characters ("6222 - 0212", two spaces, a line break)
+			for k < len(rs) && k-j < 3 && groupSeparator(rs[k]) {
+				k++
+			}
+			if k > j && k < len(rs) && digit(rs[k]) >= 0 {
+				j = k
 				continue
 			}
 			break
@@ -72,10 +77,12 @@ type digitGroup struct {
 	start, end int
 }
 
-// groupSeparator reports whether r may sit between two groups of one number.
+// groupSeparator reports whether r may sit between two groups of one number
+// (up to 3 of them: "6222 - 0212", a line break and spaces).
 func groupSeparator(r rune) bool {
 	switch r {
-	case ' ', '\u00a0', '\u3000', '-', '－', '.', '．', '_', '＿':
+	case ' ', '\u00a0', '\u3000', '\t', '\n', '\r', '-', '－', '‐', '‑', '‒', '–', '—', '.', '．', '·', '・', '•',
+		'/', '／', '_', '＿':
 		return true
 	}
 	return false

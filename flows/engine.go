@@ -272,7 +272,9 @@ func maskLongNumbers(name string) string {
 	})
 }
 
-var longNumber = regexp.MustCompile(`[0-9０-９](?:[ _\-]?[0-9０-９]){6,}`)
+// longNumber is a number of 7 digits or more, its groups apart by up to
+// two of what people put between them (spaces, dashes, dots, full-width too).
+var longNumber = regexp.MustCompile(`[0-9０-９](?:[ \x{00A0}\x{3000}_＿\-－‐‑‒–—.．·/／]{0,2}[0-9０-９]){6,}`)
 
 func (e *Engine) poke() {
 	select {

@@ -124,6 +124,18 @@ func TestACardNumberAsATelegramNameIsMasked(t *testing.T) {
 	if strings.Contains(all, "１３８００１３８０００") || strings.Contains(all, "139_1234") || !strings.Contains(all, "****５６７８") && !strings.Contains(all, "****5678") {
 		t.Errorf("the staff chat shows a phone number of the Telegram name or username:\n%s", all)
 	}
+	// Grouped by full-width dashes or spaces, dots, en dashes, two spaces (a probe: shown whole).
+	for i, name := range []string{"王 139－0013－9000", "李娜 139　0013　9000", "139.0013.9000", "139–0013–9000", "139  0013  9000"} {
+		o := h.chat(int64(102+i), "zh")
+		o.event(supportbot.Event{Kind: supportbot.EventCommand, Text: "agent", FirstName: name})
+		all = ""
+		for _, r := range h.staff() {
+			all += "\n" + r.Text + "\n" + r.TopicName
+		}
+		if strings.Contains(all, "0013") || !strings.Contains(all, "****9000") {
+			t.Errorf("the staff chat shows the phone number of the Telegram name %q:\n%s", name, all)
+		}
+	}
 }
 
 // TestWhatDidNotReachTheOtherSideIsSaid: found by a second desk probe —
