@@ -127,7 +127,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		if m.Text == "" {
 			ev.Text = clip(m.Caption)
 		}
-		in.ok = m.Chat.IsPrivate() || m.Chat.IsSuperGroup()
+		in.ok = m.Chat.IsPrivate() && m.From.ID == m.Chat.ID || m.Chat.IsSuperGroup()
 	case u.MyChatMember != nil:
 		// In a private chat: the user blocked ("kicked") or unblocked
 		// ("member") the bot. Known at once, not at the next failed send.
@@ -178,7 +178,9 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		default: // service messages: pins, topic edits, members joining…
 			return in, nil
 		}
-		in.ok = m.Chat.IsPrivate() || m.Chat.IsSuperGroup() || m.Chat.IsGroup()
+		// In a private chat the sender is the chat: one who is not is forged
+		// (Telegram never sends it), and acts on nobody's chat.
+		in.ok = m.Chat.IsPrivate() && m.From.ID == m.Chat.ID || m.Chat.IsSuperGroup() || m.Chat.IsGroup()
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		in.callback = q.ID
@@ -191,7 +193,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		ev.Text = buttonLabel(q.Message, q.Data) // what the customer tapped, for the transcript
 		// Buttons in the staff chat (an agent confirming a take-over) are
 		// the server's to accept or not.
-		in.ok = q.Message.Chat.IsPrivate() || q.Message.Chat.IsSuperGroup()
+		in.ok = q.Message.Chat.IsPrivate() && q.From.ID == q.Message.Chat.ID || q.Message.Chat.IsSuperGroup()
 	}
 	in.event = ev
 	return in, nil

@@ -303,3 +303,32 @@ func holdDatabase(t *testing.T, a *app) (release func()) {
 	t.Cleanup(release)
 	return release
 }
+
+// TestAPressByAnotherUserInACustomersChatDoesNothing: an update (forged:
+// Telegram never sends one) of user 8007 pressing the confirm button on
+// customer 8006's quote, in 8006's chat, paid from 8006's account (a probe).
+// In a private chat the sender is the chat; one who is not acts on nobody's.
+func TestAPressByAnotherUserInACustomersChatDoesNothing(t *testing.T) {
+	a := MustRunMain(t)
+	victim := a.customer(8006, "zh")
+	victim.say("/repay", "分享我的手机号")
+	msgs := victim.share("8613800138000", "要提前结清哪一笔分期")
+	quote := victim.press(msgs, "Redmi K70", "合计应付")
+	q := quote[indexOf(quote, "合计应付")]
+	var data string
+	for _, b := range q.Buttons() {
+		if strings.Contains(b.Text, "确认") {
+			data = b.Data
+		}
+	}
+	other := a.customer(8007, "zh")
+	a.srv.PressButton(other.user, q.SentMessage, data)
+	time.Sleep(time.Second)
+	if l := a.ledger("C1"); len(l) != 0 {
+		t.Fatalf("a press by another user paid from the customer's account: %+v", l)
+	}
+	victim.press(quote, "确认还款", "提前还款成功") // the customer's own press still pays
+	if l := a.ledger("C1"); len(l) != 1 {
+		t.Errorf("ledger after the customer's own press: %+v", l)
+	}
+}
