@@ -320,7 +320,7 @@ func TestAskingForALanguageOffersTheChoice(t *testing.T) {
 func TestLangTakesALanguageAsCustomersNameIt(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "zh")
-	for _, name := range []string{"英文", "英语", "en-US", "English", "en_GB"} {
+	for _, name := range []string{"英文", "英语", "en-US", "English", "en_GB", "en please", "english pls"} {
 		c.send("/lang " + name)
 		c.expect("Switched to English")
 		c.send("/lang 中文")
@@ -333,6 +333,34 @@ func TestLangTakesALanguageAsCustomersNameIt(t *testing.T) {
 	}
 	c.send("/lang fr")
 	c.expect("暂不支持", "English", "中文")
+	c.send("/lang fr en") // the first word is the one asked for
+	c.expect("暂不支持")
+}
+
+// TestWordlessMessagesAreNoMisses: "😀😀😀", "？", "..." counted as questions
+// the bot could not answer, and the third brought the offer of a person; at
+// a quote "✅" (the button's own mark) was "can't answer that" (a probe). A
+// message with no words gets the menu and counts as no miss; at a step
+// waiting for a yes, how to confirm.
+func TestWordlessMessagesAreNoMisses(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	for _, typed := range []string{"😀😀😀", "？", "...", "❤️‍🔥"} {
+		c.send(typed)
+		c.expect("还有什么可以帮你")
+		c.reject("回答不了", "转人工客服？")
+	}
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	for _, typed := range []string{"✅", "✔️", "😀"} {
+		c.send(typed)
+		c.expect("还没有扣款", "确认")
+		c.reject("回答不了")
+	}
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments", n)
+	}
 }
 
 // TestPleasantriesAreNotQuestions: "ok thanks bye", 好的谢谢再见 are a

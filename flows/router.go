@@ -81,7 +81,7 @@ next:
 			{"那就这样吧", "ok"}, {"那就这样", "ok"}, {"就这样吧", "ok"}, {"就这样", "ok"}, {"知道了", "ok"}, {"明白了", "ok"},
 			{"明白", "ok"}, {"了解", "ok"}, {"收到", "ok"}, {"懂了", "ok"}, {"继续", "ok"}, {"没问题", "ok"}, {"gotit", "ok"},
 			{"isee", "ok"}, {"understood", "ok"}, {"cool", "ok"}, {"great", "ok"}, {"perfect", "ok"}, {"alright", "ok"},
-			{"👍", "ok"}, {"👌", "ok"}, {"🙏", "thanks"}, {"❤", "thanks"}, {"😊", ""}, {"🙂", ""}} {
+			{"👍", "ok"}, {"👌", "ok"}, {"✅", "ok"}, {"✔", "ok"}, {"☑", "ok"}, {"🙏", "thanks"}, {"❤", "thanks"}, {"😊", ""}, {"🙂", ""}} {
 			if rest, ok := strings.CutPrefix(t, w.word); ok {
 				if talk != "bye" && w.talk != "" && (talk != "thanks" || w.talk != "ok") {
 					talk = w.talk
@@ -122,6 +122,12 @@ func goesAhead(text string, cancelling bool) bool {
 var goAheadWords = []string{"soundsgood", "goahead", "continue", "proceed", "doit", "payit", "alright", "okay", "yeah", "please",
 	"sure", "fine", "then", "yes", "yep", "pay", "ok", "it", "继续", "可以", "是的", "扣款", "还款", "付款", "帮我", "给我", "扣", "还", "付", "要", "对", "行",
 	"好", "嗯", "那", "就", "吧", "了", "掉", "请", "啊", "呀", "哦", "呗", "的"}
+
+// wordless reports text with no letter and no digit: emoji, punctuation,
+// symbols alone ("😀😀😀", "？", "...").
+func wordless(text string) bool {
+	return !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+}
 
 // talkOf is what small talk text is: "hello", "thanks", "bye", "menu" (a
 // bare topic word) or "ok" — or "" when it is not small talk.
@@ -765,7 +771,7 @@ func (e *Engine) route(s *Step) error {
 			}
 			switch talk := talkOf(text); {
 			case goesAhead(text, s.conv.Flow == "cancel"), named == nil && asksForTheStep(text, s.conv.Flow), talk == "ok", talk == "thanks",
-				clippedOks[bare(text)]:
+				clippedOks[bare(text)], wordless(text):
 				s.say(s.confirmHow())
 				return nil
 			case talk == "bye": // leaving: told what was not done
@@ -1117,8 +1123,8 @@ func (s *Step) setLang(arg string) error {
 
 // langNamed is the language arg names, as a customer would write it after
 // /lang: a code or tag (zh, zh-CN, zh-Hant, en-US), its name in either
-// language (中文, 简体中文, 繁體中文, 普通话, Chinese; 英文, 英语, English) — ""
-// for none of ours.
+// language (中文, 简体中文, 繁體中文, 普通话, Chinese; 英文, 英语, English), or
+// the first word of several ("en please") — "" for none of ours.
 func langNamed(arg string) supportbot.Lang {
 	a := strings.ToLower(strings.TrimSpace(arg))
 	a = strings.NewReplacer("_", "-", " ", "").Replace(a)
@@ -1134,6 +1140,9 @@ func langNamed(arg string) supportbot.Lang {
 		return supportbot.LangZH
 	case strings.HasPrefix(a, "en-"):
 		return supportbot.LangEN
+	}
+	if words := strings.Fields(arg); len(words) > 1 { // "/lang en please"
+		return langNamed(words[0])
 	}
 	return ""
 }
@@ -1232,6 +1241,10 @@ func (s *Step) freeText(text string) error {
 	case "ok": // "好的那就这样吧": nothing asked
 		s.conv.Misses = 0
 		s.menu("smalltalk.no")
+		return nil
+	}
+	if wordless(text) { // "😀😀😀", "？", "...": no question to miss
+		s.menu("menu.again")
 		return nil
 	}
 	if isNo(text) { // "never mind" with nothing in front of them: nothing to guess at
