@@ -130,6 +130,14 @@ func linkContact(s *Step) error {
 		}
 	}
 	if c == nil {
+		if s.conv.CustomerID != "" {
+			// The account's own number is now no customer's: the link made
+			// through the number on file no longer holds (a number given up
+			// and reused, an account handed on) — not theirs to read.
+			s.audit("unlink", map[string]any{"reason": "contact_unknown"})
+			s.endTicketUnverified()
+			s.forgetCustomer()
+		}
 		s.audit("identify_unknown", map[string]any{"phone": supportbot.MaskPhone(phone)})
 		s.finish()
 		// One message: the contact keyboard is one-time (Telegram hides it

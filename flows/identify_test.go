@@ -473,3 +473,21 @@ func TestIdentifyAnswersWhatNeedsNobody(t *testing.T) {
 	c.share(phoneZhang, 100)
 	c.expect("验证成功，张伟", "要提前结清哪一笔分期")
 }
+
+// TestAContactOfNoCustomerUnlinksTheChat: a linked chat shared its own
+// contact, and the number was no customer's; the chat stayed linked, and
+// the next /bill showed the customer's bill (a probe). The account has
+// shown its number is not the one on file: the link is undone, audited.
+func TestAContactOfNoCustomerUnlinksTheChat(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.share("+86 138 1111 2222", 100)
+	c.expect("没有找到")
+	if e := h.audit("unlink"); len(e) != 1 || e[0].CustomerID != "C1" || e[0].Details["reason"] != "contact_unknown" {
+		t.Errorf("unlink audit = %+v, want one of C1 for contact_unknown", e)
+	}
+	c.send("/bill")
+	c.expect("分享我的手机号")
+	c.reject("Redmi K70", "剩余待还")
+}
