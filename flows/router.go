@@ -164,6 +164,28 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 // digits from 1[3-9], grouped or not, perhaps after +86.
 var mobileTyped = regexp.MustCompile(`(?:^|[^0-9])(?:\+?86[\s-]?)?1[3-9][0-9](?:[\s-]?[0-9]){8}(?:$|[^0-9])`)
 
+// namedAlone reports a command's argument that is another person named
+// alone: a name ("李娜", "Li Na") that is none of the customer's own words,
+// or one's people ("my wife", "我老婆").
+func (s *Step) namedAlone(args string) bool {
+	a := strings.TrimSpace(args)
+	if kinAlone.MatchString(strings.ToLower(a)) {
+		return true
+	}
+	r := []rune(a)
+	if len(r) >= 2 && len(r) <= 4 && unicode.Is(unicode.Han, r[0]) && personName(r) ||
+		englishName.MatchString(a) && !notEnglishNames[strings.ToLower(strings.Fields(a)[0])] {
+		return s.notOwn([]string{a})
+	}
+	return false
+}
+
+// kinAlone is one of the customer's people named alone ("my wife", "我老婆").
+var kinAlone = regexp.MustCompile(`^(?:(?:my|for my) (?:` + kinEN + `)|我?的?(?:` + kin + `|妈|爸))$`)
+
+// englishName is a name alone, capitalized ("Li Na", "Emily").
+var englishName = regexp.MustCompile(`^[A-Z][a-z]+(?: [A-Z][a-z]+)?$`)
+
 // aboutSomeoneElse reports a request about another person's installments,
 // not one to pay one's own with their help ("用我老公的银行卡还这期").
 func aboutSomeoneElse(text string) bool {
@@ -177,24 +199,30 @@ func aboutSomeoneElse(text string) bool {
 var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他人)` +
 	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?(?:[^\x00-\x{4DFF}给买帮我你他她的送借用推荐挑选介绍]{2,3}的)?的?(?:账单|分期|欠|账户|账号|订单|月供|注销|手机|笔记本|电脑|平板)|` +
 	`[帮替给]我?(?:` + kin + `|妈|爸|姐|哥|弟|妹|别人)[^，。,.!?！？买送推荐挑选]{0,12}?(?:还|付|交|结清|查)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
-	`\b(?:` + kinEN + `)['’]?s (?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|phone|laptop|tablet|pad)\b|` +
-	`\b(?:` + kinEN + `)['’]?s [a-z]+ (?:bills?|installments?|plans?|phone|laptop|tablet|pad)\b|` +
+	`\b(?:` + kinEN + `)['’]?s (?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|repayments?|cards|bookings?|phone|laptop|tablet|pad)\b|` + // "cards": not "my husband's card" (to pay with)
+	`\b(?:` + kinEN + `)['’]?s [a-z]+ (?:bills?|installments?|plans?|repayments?|dates?|phone|laptop|tablet|pad)\b|` +
+	`\bmy (?:` + kinEN + `) (?:still )?owes?\b|` +
 	`\bon behalf of (?:my )?(?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) wants? to (?:pay|repay|check|see|close|cancel|know|ask|find out)|` +
 	`\b(?:is|has|does|did|was) my (?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) (?:is|was|has been|are|were) (?:late|overdue|behind)\b|` +
-	`\bremind my (?:` + kinEN + `)\b|提醒我?(?:` + kin + `|妈|爸)|` +
+	`\bremind(?:ing|er)?s? (?:for )?my (?:` + kinEN + `)\b|提醒我?(?:` + kin + `|妈|爸)|` +
+	`\b(?:bills?|installments?|plans?|balance|payments?|debts?|loans?|schedule|autopay|reminders?) (?:for|of) my (?:` + kinEN + `)\b|` +
+	`\b(?:for|of) my (?:` + kinEN + `)(?:['’]s)?$|\btheir (?:bills?|installments?|plans?|debts?|payments?|balance|loans?)\b|` +
 	// another person said as she or he: "how much she owes", "her bill", "她还欠多少钱" (not 其他)
 	`\b(?:she|he) (?:still )?(?:owes?|is (?:late|overdue|behind))\b|\b(?:does|did|is) (?:she|he) (?:owe|late|overdue|behind|pay)\b|` +
 	`\b(?:her|his) (?:bills?|installments?|plans?|debts?|payments?|balance|loans?|late fees?|account)\b|` +
 	`\bfees? (?:does |did )?(?:she|he) (?:has|have|owes?)\b|` +
-	`(?:^|[^其吉])[她他](?:们)?(?:的|还|现在|一共|总共|到底)?(?:账单|分期|欠|月供|逾期|滞纳金|还款)`)
+	`(?:^|[^其吉])[她他](?:们家?)?(?:的|还|现在|一共|总共|到底|查|查下|查一下)?(?:账单|分期|欠|月供|逾期|滞纳金|还款)`)
 
 // kinEN are the people a customer names as theirs, in English.
 const kinEN = `wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|brother|sister|` +
-	`girlfriend|boyfriend|gf|bf|bro|sis|grandma|grandpa|grandmother|grandfather|aunt|uncle|cousin|roommate|someone else`
+	`girlfriend|boyfriend|gf|bf|bro|sis|grandma|grandpa|grandmother|grandfather|aunt|uncle|cousin|roommate|someone else|` +
+	`boss|neighbou?r|client|fianc[eé]e?|co-?worker|nephew|niece|classmate|flatmate|housemate|landlord|tenant|` +
+	`(?:brother|sister|mother|father|son|daughter)[- ]in[- ]law|in-?laws|step(?:mom|dad|mother|father|son|daughter)`
 
 // kin are the people a customer names as theirs (我老婆, 帮我朋友).
 const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|老妈|老爸|父母|朋友|家人|孩子|儿子|女儿|同事|对象|男朋友|女朋友|男友|女友|` +
-	`姐姐|哥哥|弟弟|妹妹|我姐|我哥|我弟|我妹|奶奶|爷爷|外婆|外公`
+	`姐姐|哥哥|弟弟|妹妹|我姐|我哥|我弟|我妹|奶奶|爷爷|外婆|外公|表哥|表姐|表弟|表妹|堂哥|堂姐|堂弟|堂妹|室友|舍友|同学|` +
+	`我客户|我的客户|老板|领导|上司|邻居|亲戚|叔叔|阿姨|舅舅|姑姑|姨妈|岳父|岳母|公公|婆婆|侄子|侄女|外甥|闺蜜|未婚夫|未婚妻`
 
 // kinFor is a debit or a payment said to be a relative's ("charge my mom",
 // "my wife's payment", "我老婆的扣了吗", "帮我妈") — not a relative only
@@ -359,6 +387,13 @@ func (s *Step) namesAnotherPerson(text string) bool {
 			names = append(names, m[1])
 		}
 	}
+	if personsThing.MatchString(text) { // "我是李娜 查下账单": who they say they are is not whom they verified as
+		for _, m := range claimsToBe.FindAllStringSubmatch(text, 2) {
+			if personName([]rune(m[1])) {
+				names = append(names, m[1])
+			}
+		}
+	}
 	for _, m := range personsEnglish.FindAllStringSubmatch(text, 3) {
 		words := strings.Fields(strings.Join(m[1:], ""))
 		for len(words) > 1 && leadingWords[strings.ToLower(words[0])] { // "Show Emily's bill"
@@ -368,9 +403,13 @@ func (s *Step) namesAnotherPerson(text string) bool {
 			names = append(names, strings.Join(words, " "))
 		}
 	}
-	if len(names) == 0 {
-		return false
-	}
+	return len(names) > 0 && s.notOwn(names)
+}
+
+// notOwn reports whether any of names is not the identified customer's own
+// (their name, a word of it, a word of one of their products) — any name,
+// in a chat not identified yet.
+func (s *Step) notOwn(names []string) bool {
 	if s.conv.CustomerID == "" {
 		return true
 	}
@@ -391,7 +430,10 @@ func (s *Step) namesAnotherPerson(text string) bool {
 
 // personsThing is installments, a bill or a debt, as a person's are asked
 // for.
-var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板)`)
+var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|还有几期|还剩几期|还剩多少)`)
+
+// claimsToBe is a customer saying who they are ("我是李娜", "我叫王芳").
+var claimsToBe = regexp.MustCompile(`我(?:是|叫)(\p{Han}{2,3}?)(?:[\s，,。！!：:]|查|看|想|要|的|$)`)
 
 // forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
 var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:还|付|交|查|看|开|关|取消)`)
@@ -399,7 +441,8 @@ var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:
 // personsEnglish is a name's bill in English ("show me Emily's bill", "the
 // bill of Mr Zhang"), or a name asked about as overdue or owing ("is Li Na
 // overdue?", "how much does Li Na owe").
-var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)['’]s (?:[a-z]+ )?(?:bills?|installments?|account|plans?|loans?|balance|payments?|laptop|phone|pad|tablet|scheduled|autopay|booking)\b|` +
+var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)['’]s (?:[a-z]+ )?(?:bills?|installments?|account|plans?|loans?|balance|payments?|laptop|phone|pad|tablet|scheduled|autopay|booking|due)\b|` +
+	`\b[Rr]emind(?:ing)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) to\b|\b(?:I am|I'm|Im|this is) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)[,.! ]+(?:[a-z]+ ){0,3}(?:my )?(?:bills?|installments?|account|plans?|balance|payments?)\b|` +
 	`\b(?:[Ii]s|[Hh]as|[Dd]oes|[Dd]id) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have|owe|still owe|pay|repay)\b|` +
 	`\bfor ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
 	`\b(?:bills?|installments?|plans?|balance|debts?|account|payments?) of (?:(?:Mr|Mrs|Ms|Miss)\.? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
@@ -446,7 +489,7 @@ func personBefore(text string) []string {
 // nameLead reports a character a name may follow in a request (or after
 // whom they are: "我老婆李娜的分期").
 func nameLead(r rune) bool {
-	return unicode.IsSpace(r) || unicode.IsPunct(r) || strings.ContainsRune("查看给帮是把下要问替婆公妈爸友哥姐弟妹儿女消款", r) // …取消, 提前还款…
+	return unicode.IsSpace(r) || unicode.IsPunct(r) || strings.ContainsRune("查询看给帮是把下要问替婆公妈爸友哥姐弟妹儿女消款", r) // …取消, 提前还款…
 }
 
 // personName reports Han characters that read as a person's name: a
@@ -962,6 +1005,17 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 		s.say(s.T("agent.end_none"), s.menuRows()...)
 	default:
 		if name, ok := commands[cmd]; ok {
+			if sp := s.e.flows[name]; sp != nil && sp.needsCustomer && args != "" {
+				// "/bill 李娜", "/bill 13900139000", "/remind my wife", "/bill
+				// 5240607345678" (another's order): not the chat's customer.
+				if s.namedAlone(args) {
+					s.ownOnly(s.T("others.own_only"))
+					return nil
+				}
+				if other, err := s.forSomeoneElse(args); err != nil || other {
+					return err
+				}
+			}
 			return s.startFlow(name, args)
 		}
 		s.slots.Aside = s.conv.Flow != ""
