@@ -88,6 +88,39 @@ func groupSeparator(r rune) bool {
 	return false
 }
 
+// wideSeparator reports a separator that is more than the one space, dash,
+// dot or underscore that may stand between a number's groups anywhere:
+// several characters, a line break, a slash, another dash.
+func wideSeparator(sep []rune) bool {
+	if len(sep) != 1 {
+		return true
+	}
+	switch sep[0] {
+	case ' ', '\u00a0', '\u3000', '-', '－', '.', '．', '_', '＿':
+		return false
+	}
+	return true
+}
+
+// shapedAsSecret reports groups written as a card number is (fours, the
+// last of at most 4, and a card's first digit: 3 to 6) or an ID number (6,
+// 8 and 4, or 3 and the X).
+func shapedAsSecret(groups []digitGroup, ds []byte, x bool) bool {
+	lens := make([]int, len(groups))
+	for i, g := range groups {
+		lens[i] = len(g.ds)
+	}
+	if slices.Equal(lens, []int{6, 8, 4}) || x && slices.Equal(lens, []int{6, 8, 3}) {
+		return true
+	}
+	for _, l := range lens[:len(lens)-1] {
+		if l != 4 {
+			return false
+		}
+	}
+	return len(lens) >= 4 && lens[len(lens)-1] <= 4 && ds[0] >= '3' && ds[0] <= '6'
+}
+
 // fileSeparator is how file names group digits; such groups are a number
 // only when grouped as cards and IDs are (cardGrouped).
 func fileSeparator(r rune) bool { return r == '_' || r == '＿' }
@@ -117,19 +150,24 @@ func maskRun(b *strings.Builder, rs []rune, groups []digitGroup, x bool) (found,
 	for k := n - 1; k >= 0; k-- {
 		best[k] = best[k+1]
 		var ds []byte
-		underscored := false
+		underscored, extended := false, false
 		for m := k; m < n && len(ds) <= 19; m++ {
 			if m > k && (len(groups[m].ds) < 3 || len(groups[m-1].ds) < 3 || len(groups[m].ds) >= 13 || len(groups[k].ds) >= 13) {
 				break
 			}
 			if m > k {
 				underscored = underscored || fileSeparator(rs[groups[m-1].end])
+				extended = extended || wideSeparator(rs[groups[m-1].end:groups[m].start])
 			}
 			ds = append(ds, groups[m].ds...)
 			digits := secretDigits(ds, x && m == n-1)
-			if digits == 0 || underscored && !cardGrouped(groups[k:m+1], x && m == n-1) {
+			if digits == 0 || underscored && !cardGrouped(groups[k:m+1], x && m == n-1) ||
+				extended && !shapedAsSecret(groups[k:m+1], ds, x && m == n-1) {
 				// An underscore joins a card's 4s or an ID's 6-8-4 only: a
-				// camera's file name (IMG_20241202_150203) is a date.
+				// camera's file name (IMG_20241202_150203) is a date. A wider
+				// separator (" / ", a line break) joins them only as a card's
+				// or an ID's are written: lists of phones, dates and amounts
+				// stay as typed.
 				continue
 			}
 			score := 1000 + digits + best[m+1]

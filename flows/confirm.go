@@ -273,11 +273,13 @@ var (
 )
 
 // aNotA reports a Chinese question of the form "A不A": 能不能, 行不行,
-// 可不可以, 要不要 — not a no said twice ("不要不要", "不是不是").
+// 可不可以, 要不要 — not a no said twice ("不要不要", "不是不是"), nor the
+// statements of that form: 动不动 ("all the time"), 爱扣不扣, 不管扣不扣.
 func aNotA(w string) bool {
 	r := []rune(w)
 	for i := 0; i+2 < len(r); i++ {
-		if r[i+1] == '不' && r[i] == r[i+2] && unicode.Is(unicode.Han, r[i]) && (i == 0 || r[i-1] != '不') {
+		if r[i+1] == '不' && r[i] == r[i+2] && unicode.Is(unicode.Han, r[i]) && r[i] != '动' &&
+			(i == 0 || r[i-1] != '不' && r[i-1] != '爱' && (i < 2 || string(r[i-2:i]) != "不管")) {
 			return true
 		}
 	}

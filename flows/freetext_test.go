@@ -358,6 +358,9 @@ func TestWordlessMessagesAreNoMisses(t *testing.T) {
 		c.expect("还没有扣款", "确认")
 		c.reject("回答不了")
 	}
+	c.send("❌") // a no, as 👎 is: the step is left
+	c.expect("没有扣款")
+	c.reject("确认还款")
 	if n := len(h.repayments("C1")); n != 0 {
 		t.Errorf("%d repayments", n)
 	}

@@ -130,6 +130,7 @@ func linkContact(s *Step) error {
 		}
 	}
 	if c == nil {
+		unlinked := ""
 		if s.conv.CustomerID != "" {
 			// The account's own number is now no customer's: the link made
 			// through the number on file no longer holds (a number given up
@@ -137,12 +138,13 @@ func linkContact(s *Step) error {
 			s.audit("unlink", map[string]any{"reason": "contact_unknown"})
 			s.endTicketUnverified()
 			s.forgetCustomer()
+			unlinked = s.T("identify.unlinked_unknown") + "\n"
 		}
 		s.audit("identify_unknown", map[string]any{"phone": supportbot.MaskPhone(phone)})
 		s.finish()
 		// One message: the contact keyboard is one-time (Telegram hides it
 		// once used), so the answer can carry the way on.
-		s.say(s.T("identify.unknown")+"\n"+s.T("identify.unknown_help"), s.next(s.humanBtn())...)
+		s.say(unlinked+s.T("identify.unknown")+"\n"+s.T("identify.unknown_help"), s.next(s.humanBtn())...)
 		return nil
 	}
 	next, arg := s.slots.Next, s.slots.NextArg

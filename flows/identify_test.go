@@ -483,7 +483,7 @@ func TestAContactOfNoCustomerUnlinksTheChat(t *testing.T) {
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
 	c.share("+86 138 1111 2222", 100)
-	c.expect("没有找到")
+	c.expect("之前的身份验证已解除", "没有找到")
 	if e := h.audit("unlink"); len(e) != 1 || e[0].CustomerID != "C1" || e[0].Details["reason"] != "contact_unknown" {
 		t.Errorf("unlink audit = %+v, want one of C1 for contact_unknown", e)
 	}

@@ -1174,6 +1174,20 @@ func TestAQuoteThatDoesNotAddUpIsNeverShownOrCharged(t *testing.T) {
 	}
 }
 
+// TestAPayoffWithAFeeWaivedIsShown: the core waived the prepayment fee (a
+// promotion): a quote under the payoff rule is the customer's gain, shown
+// and paid as quoted — not refused as wrong.
+func TestAPayoffWithAFeeWaivedIsShown(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	bendQuotes(h, func(q *supportbot.Quote) { q.Amount -= q.Parts.PrepayFee; q.Parts.PrepayFee = 0 })
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	c.expect("合计应付：<b>¥3,000.00</b>")
+	c.reject("报价金额有误")
+}
+
 // TestAQuoteOfAnotherKindIsNeverShownOrCharged: the core takes "pay this
 // bill" for "pay everything off", or the other way round, and answers a quote
 // right in itself but of the other kind: it is never shown, let alone

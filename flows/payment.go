@@ -288,9 +288,10 @@ func checkQuote(q *supportbot.Quote, p *supportbot.Plan, kind supportbot.QuoteKi
 }
 
 // checkPayoff holds a payoff quote to the payoff rule (DESIGN.md): it pays
-// every unpaid period but those a running debit leaves out, and its parts
-// are the rule's over those periods — as of the core's today, which may be
-// a few minutes off the bot's around midnight.
+// every unpaid period but those a running debit leaves out, its principal
+// is the rule's over those periods and no fee is more than the rule's — as
+// of the core's today, which may be a few minutes off the bot's around
+// midnight.
 func checkPayoff(q *supportbot.Quote, p *supportbot.Plan, now time.Time, loc *time.Location) error {
 	for _, b := range p.Bills {
 		in, out := slices.Contains(q.Periods, b.Period), slices.Contains(q.Excluded, b.Period)
@@ -303,7 +304,10 @@ func checkPayoff(q *supportbot.Quote, p *supportbot.Plan, now time.Time, loc *ti
 	paid.Bills = slices.DeleteFunc(slices.Clone(p.Bills), func(b supportbot.Bill) bool { return slices.Contains(q.Excluded, b.Period) })
 	for _, at := range []time.Time{now, now.Add(-5 * time.Minute), now.Add(5 * time.Minute)} {
 		want, err := supportbot.ComputePayoff(paid, supportbot.DateOf(at, loc))
-		if err == nil && q.Parts == (supportbot.QuoteParts{Principal: want.Principal, Fees: want.DueFees, LateFees: want.LateFees, PrepayFee: want.PrepayFee}) {
+		// The principal is the rule's; a fee may be less (waived, a
+		// promotion: the customer's gain), never more.
+		if err == nil && q.Parts.Principal == want.Principal && q.Parts.Fees <= want.DueFees &&
+			q.Parts.LateFees <= want.LateFees && q.Parts.PrepayFee <= want.PrepayFee {
 			return nil
 		}
 	}

@@ -808,6 +808,9 @@ func TestChineseRefusalsAfterTheThirdProbe(t *testing.T) {
 	d.identify(phoneZhang)
 	d.send("不想自动还款了")
 	d.expect("关闭「Redmi K70」的自动还款")
+	d.send("/menu")
+	d.send("动不动就扣钱，我不想自动还款了") // 动不动 ("all the time") is no question
+	d.expect("关闭「Redmi K70」的自动还款")
 }
 
 // TestTheStepsActionInOtherWordsIsToldHowToConfirm: "不用等了直接还" at a

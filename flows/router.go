@@ -158,39 +158,31 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 	"don't pay": true, "do not pay": true, "don't cancel": true, "don't change it": true,
 	"算了吧": true, "不想还": true, "我不想现在还": true, "不想现在还": true, "先不关": true, "先不开": true, "先别关": true,
 	"先别关了": true, "先别开": true, "还是开着吧": true, "还是关着吧": true, "not today": true, "forget it": true,
-	"forget about it": true, "no need": true}
+	"forget about it": true, "no need": true, "❌": true, "✖": true, "✖️": true, "👎": true, "🙅": true}
 
 // mobileTyped is a mainland mobile number typed (not an order number): 11
 // digits from 1[3-9], grouped or not, perhaps after +86.
 var mobileTyped = regexp.MustCompile(`(?:^|[^0-9])(?:\+?86[\s-]?)?1[3-9][0-9](?:[\s-]?[0-9]){8}(?:$|[^0-9])`)
 
-// namedAlone reports a command's argument that is another person named
-// alone: a name ("李娜", "Li Na") that is none of the customer's own words,
-// or one's people ("my wife", "我老婆").
-func (s *Step) namedAlone(args string) bool {
-	a := strings.TrimSpace(args)
-	if kinAlone.MatchString(strings.ToLower(a)) {
-		return true
-	}
-	r := []rune(a)
-	if len(r) >= 2 && len(r) <= 4 && unicode.Is(unicode.Han, r[0]) && personName(r) ||
-		englishName.MatchString(a) && !notEnglishNames[strings.ToLower(strings.Fields(a)[0])] {
-		return s.notOwn([]string{a})
-	}
-	return false
+// namedAlone reports a command's argument that names one of the customer's
+// people alone ("my wife", "我老婆"). A bare name is not read: a product's
+// or a colour's word reads as one ("/repay 戴尔", "金色").
+func namedAlone(args string) bool {
+	return kinAlone.MatchString(strings.ToLower(strings.TrimSpace(args)))
 }
 
 // kinAlone is one of the customer's people named alone ("my wife", "我老婆").
 var kinAlone = regexp.MustCompile(`^(?:(?:my|for my) (?:` + kinEN + `)|我?的?(?:` + kin + `|妈|爸))$`)
 
-// englishName is a name alone, capitalized ("Li Na", "Emily").
-var englishName = regexp.MustCompile(`^[A-Z][a-z]+(?: [A-Z][a-z]+)?$`)
-
 // aboutSomeoneElse reports a request about another person's installments,
 // not one to pay one's own with their help ("用我老公的银行卡还这期").
 func aboutSomeoneElse(text string) bool {
 	l := strings.ToLower(text)
-	return someoneElses.MatchString(l) && !containsAny(l, "用", "with my", "using my")
+	return someoneElses.MatchString(l) && !containsAny(l, "用", "with my", "using my",
+		// a debt to the customer, a thing bought for someone: not their installments
+		"欠我", "owes me", "owe me", "bought", "gift", "present for", "买给", "送给",
+		// the customer's own named beside ("老板欠我工资 我的账单能晚几天还吗")
+		"我的账单", "我的分期", "我的还款", "我的月供", "my bill", "my balance", "my installment", "my plan", "my payment", "my own")
 }
 
 // someoneElses is a request about another person's installments ("我老婆的
@@ -209,9 +201,10 @@ var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他�
 	`\b(?:for|of) my (?:` + kinEN + `)(?:['’]s)?$|\btheir (?:bills?|installments?|plans?|debts?|payments?|balance|loans?)\b|` +
 	// another person said as she or he: "how much she owes", "her bill", "她还欠多少钱" (not 其他)
 	`\b(?:she|he) (?:still )?(?:owes?|is (?:late|overdue|behind))\b|\b(?:does|did|is) (?:she|he) (?:owe|late|overdue|behind|pay)\b|` +
-	`\b(?:her|his) (?:bills?|installments?|plans?|debts?|payments?|balance|loans?|late fees?|account)\b|` +
+	`\b(?:her|his) (?:bills?|installments?|plans?|debts?|balance|loans?|late fees?)\b|` +
 	`\bfees? (?:does |did )?(?:she|he) (?:has|have|owes?)\b|` +
-	`(?:^|[^其吉])[她他](?:们家?)?(?:的|还|现在|一共|总共|到底|查|查下|查一下)?(?:账单|分期|欠|月供|逾期|滞纳金|还款)`)
+	`(?:^|[^其吉])[她他](?:们家)?的(?:账单|分期|月供|欠款|逾期|滞纳金)|(?:^|[^其吉])[她他](?:还|现在|一共|总共|到底)?欠(?:多少|几|了多少)|` +
+	`[帮替给][她他]查`)
 
 // kinEN are the people a customer names as theirs, in English.
 const kinEN = `wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|brother|sister|` +
@@ -387,13 +380,7 @@ func (s *Step) namesAnotherPerson(text string) bool {
 			names = append(names, m[1])
 		}
 	}
-	if personsThing.MatchString(text) { // "我是李娜 查下账单": who they say they are is not whom they verified as
-		for _, m := range claimsToBe.FindAllStringSubmatch(text, 2) {
-			if personName([]rune(m[1])) {
-				names = append(names, m[1])
-			}
-		}
-	}
+
 	for _, m := range personsEnglish.FindAllStringSubmatch(text, 3) {
 		words := strings.Fields(strings.Join(m[1:], ""))
 		for len(words) > 1 && leadingWords[strings.ToLower(words[0])] { // "Show Emily's bill"
@@ -432,9 +419,6 @@ func (s *Step) notOwn(names []string) bool {
 // for.
 var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|还有几期|还剩几期|还剩多少)`)
 
-// claimsToBe is a customer saying who they are ("我是李娜", "我叫王芳").
-var claimsToBe = regexp.MustCompile(`我(?:是|叫)(\p{Han}{2,3}?)(?:[\s，,。！!：:]|查|看|想|要|的|$)`)
-
 // forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
 var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:还|付|交|查|看|开|关|取消)`)
 
@@ -442,7 +426,7 @@ var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:
 // bill of Mr Zhang"), or a name asked about as overdue or owing ("is Li Na
 // overdue?", "how much does Li Na owe").
 var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)['’]s (?:[a-z]+ )?(?:bills?|installments?|account|plans?|loans?|balance|payments?|laptop|phone|pad|tablet|scheduled|autopay|booking|due)\b|` +
-	`\b[Rr]emind(?:ing)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) to\b|\b(?:I am|I'm|Im|this is) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)[,.! ]+(?:[a-z]+ ){0,3}(?:my )?(?:bills?|installments?|account|plans?|balance|payments?)\b|` +
+	`\b[Rr]emind(?:ing)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) to\b|` +
 	`\b(?:[Ii]s|[Hh]as|[Dd]oes|[Dd]id) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have|owe|still owe|pay|repay)\b|` +
 	`\bfor ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
 	`\b(?:bills?|installments?|plans?|balance|debts?|account|payments?) of (?:(?:Mr|Mrs|Ms|Miss)\.? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
@@ -1008,7 +992,7 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 			if sp := s.e.flows[name]; sp != nil && sp.needsCustomer && args != "" {
 				// "/bill 李娜", "/bill 13900139000", "/remind my wife", "/bill
 				// 5240607345678" (another's order): not the chat's customer.
-				if s.namedAlone(args) {
+				if namedAlone(args) {
 					s.ownOnly(s.T("others.own_only"))
 					return nil
 				}
