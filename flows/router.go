@@ -990,8 +990,8 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 	default:
 		if name, ok := commands[cmd]; ok {
 			if sp := s.e.flows[name]; sp != nil && sp.needsCustomer && args != "" {
-				// "/bill 李娜", "/bill 13900139000", "/remind my wife", "/bill
-				// 5240607345678" (another's order): not the chat's customer.
+				// "/bill 13900139000", "/remind my wife", "/bill 5240607345678"
+				// (another's order): not the chat's customer.
 				if namedAlone(args) {
 					s.ownOnly(s.T("others.own_only"))
 					return nil
