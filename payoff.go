@@ -1,5 +1,7 @@
 package supportbot
 
+import "slices"
+
 // Payoff is what paying off a plan today costs, and its parts.
 type Payoff struct {
 	Principal    Money // unpaid principal of every unpaid period
@@ -53,4 +55,23 @@ func ComputePayoff(p Plan, today Date) (Payoff, error) {
 // d with a×b×2 within int64.
 func mulDivHalfUp(a, b, d int64) int64 {
 	return (a*b*2 + d) / (2 * d)
+}
+
+// PayoffParts is what paying off periods of p costs today by the payoff
+// rule, part by part: ComputePayoff over the plan with its other unpaid
+// periods left out (a debit running for them). The core prices a payoff
+// quote with it, and the bot holds a core's quote to it.
+func PayoffParts(p Plan, periods []int, today Date) (QuoteParts, error) {
+	sub := p
+	sub.Bills = nil
+	for _, b := range p.Bills {
+		if b.Status != BillUnpaid || slices.Contains(periods, b.Period) {
+			sub.Bills = append(sub.Bills, b)
+		}
+	}
+	q, err := ComputePayoff(sub, today)
+	if err != nil {
+		return QuoteParts{}, err
+	}
+	return QuoteParts{Principal: q.Principal, Fees: q.DueFees, LateFees: q.LateFees, PrepayFee: q.PrepayFee}, nil
 }

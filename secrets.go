@@ -2,7 +2,6 @@ package supportbot
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 )
 
@@ -106,19 +105,16 @@ func wideSeparator(sep []rune) bool {
 // last of at most 4, and a card's first digit: 3 to 6) or an ID number (6,
 // 8 and 4, or 3 and the X).
 func shapedAsSecret(groups []digitGroup, ds []byte, x bool) bool {
-	lens := make([]int, len(groups))
-	for i, g := range groups {
-		lens[i] = len(g.ds)
+	return idGrouped(groups, x) ||
+		len(groups) >= 4 && len(groups[0].ds) == 4 && typedAsOne(groups, x) && ds[0] >= '3' && ds[0] <= '6'
+}
+
+// idGrouped reports groups of an ID number's 6, 8 and 4 digits (or 3 and the X).
+func idGrouped(groups []digitGroup, x bool) bool {
+	if len(groups) != 3 || len(groups[0].ds) != 6 || len(groups[1].ds) != 8 {
+		return false
 	}
-	if slices.Equal(lens, []int{6, 8, 4}) || x && slices.Equal(lens, []int{6, 8, 3}) {
-		return true
-	}
-	for _, l := range lens[:len(lens)-1] {
-		if l != 4 {
-			return false
-		}
-	}
-	return len(lens) >= 4 && lens[len(lens)-1] <= 4 && ds[0] >= '3' && ds[0] <= '6'
+	return len(groups[2].ds) == 4 || x && len(groups[2].ds) == 3
 }
 
 // fileSeparator is how file names group digits; such groups are a number
@@ -221,19 +217,16 @@ func secretDigits(ds []byte, x bool) int {
 // typed: one group; groups of one length but the last, which is no longer
 // (6222 0212 3456 7890 123); or an ID's 6, 8 and 4 (or 3 and the X).
 func typedAsOne(groups []digitGroup, x bool) bool {
-	lens := make([]int, len(groups))
-	for i, g := range groups {
-		lens[i] = len(g.ds)
-	}
-	if slices.Equal(lens, []int{6, 8, 4}) || x && slices.Equal(lens, []int{6, 8, 3}) {
+	if idGrouped(groups, x) {
 		return true
 	}
-	for _, l := range lens[:len(lens)-1] {
-		if l != lens[0] {
+	first := len(groups[0].ds)
+	for _, g := range groups[:len(groups)-1] {
+		if len(g.ds) != first {
 			return false
 		}
 	}
-	return lens[len(lens)-1] <= lens[0]
+	return len(groups[len(groups)-1].ds) <= first
 }
 
 // digit is r's value as a decimal digit (ASCII or full-width), or -1.

@@ -288,23 +288,11 @@ func bill(p supportbot.Plan, period int) (supportbot.Bill, bool) {
 }
 
 // Price is what paying periods of p costs today: for a payoff, the payoff
-// rule (supportbot.ComputePayoff) over those periods; for a bill, each
+// rule over those periods (supportbot.PayoffParts); for a bill, each
 // period's full principal, fee and late fee. Sums are checked.
 func Price(p supportbot.Plan, periods []int, kind supportbot.QuoteKind, today supportbot.Date) (supportbot.QuoteParts, error) {
-	var parts supportbot.QuoteParts
 	if kind == supportbot.QuotePayoff {
-		sub := p
-		sub.Bills = nil
-		for _, b := range p.Bills {
-			if b.Status != supportbot.BillUnpaid || slices.Contains(periods, b.Period) {
-				sub.Bills = append(sub.Bills, b)
-			}
-		}
-		q, err := supportbot.ComputePayoff(sub, today)
-		if err != nil {
-			return parts, err
-		}
-		return supportbot.QuoteParts{Principal: q.Principal, Fees: q.DueFees, LateFees: q.LateFees, PrepayFee: q.PrepayFee}, nil
+		return supportbot.PayoffParts(p, periods, today)
 	}
 	bills := make([]supportbot.Bill, len(periods))
 	for i, n := range periods {

@@ -300,13 +300,11 @@ func checkPayoff(q *supportbot.Quote, p *supportbot.Plan, now time.Time, loc *ti
 				q.ID, q.Periods, q.Excluded, p.ID)
 		}
 	}
-	paid := *p
-	paid.Bills = slices.DeleteFunc(slices.Clone(p.Bills), func(b supportbot.Bill) bool { return slices.Contains(q.Excluded, b.Period) })
 	for _, at := range []time.Time{now, now.Add(-5 * time.Minute), now.Add(5 * time.Minute)} {
-		want, err := supportbot.ComputePayoff(paid, supportbot.DateOf(at, loc))
+		want, err := supportbot.PayoffParts(*p, q.Periods, supportbot.DateOf(at, loc))
 		// The principal is the rule's; a fee may be less (waived, a
 		// promotion: the customer's gain), never more.
-		if err == nil && q.Parts.Principal == want.Principal && q.Parts.Fees <= want.DueFees &&
+		if err == nil && q.Parts.Principal == want.Principal && q.Parts.Fees <= want.Fees &&
 			q.Parts.LateFees <= want.LateFees && q.Parts.PrepayFee <= want.PrepayFee {
 			return nil
 		}
