@@ -484,6 +484,36 @@ func TestOutOfScopeDecision(t *testing.T) {
 	}
 }
 
+// TestAnswersSayWhatWasAsked: questions a probe found answered with a topic
+// whose answer did not cover them (another organisation's phone number got
+// our hotline, a lost phone got refunds, "how do I see my credit report" got
+// only the scam warning). Whatever they are routed to, the answer given
+// holds the fact asked for.
+func TestAnswersSayWhatWasAsked(t *testing.T) {
+	ix := mustLoad(t)
+	answers := map[string]Entry{}
+	for _, e := range ix.Entries() {
+		answers[e.ID] = e
+	}
+	for _, c := range []struct{ text, lang, says string }{
+		{"招联金融的客服电话是多少", "zh", "其他机构的电话，这里不提供"},
+		{"征信中心的电话是多少", "zh", "其他机构的电话，这里不提供"},
+		{"what is the customer service number of my financing partner", "en", "not given here"},
+		{"手机丢了 分期还要继续还吗", "zh", "手机丢了、坏了"},
+		{"怎么查自己的征信报告", "zh", "人民银行征信中心"},
+		{"how do i check my credit report", "en", "Credit Reference Center"},
+	} {
+		r := ix.Classify(c.text)
+		if r.Band != BandAnswer {
+			t.Errorf("Classify(%q) = %s/%s %.2f %s, want an answer", c.text, r.Kind, r.ID, r.Score, r.Band)
+			continue
+		}
+		if a := answers[r.ID].Answer[c.lang]; !strings.Contains(a, c.says) {
+			t.Errorf("Classify(%q) = %s/%s, whose answer lacks %q:\n%s", c.text, r.Kind, r.ID, c.says, a)
+		}
+	}
+}
+
 // TestAnswers keeps the answers in house style: full-width punctuation in
 // Chinese (issue 18), and no placeholder but the ones the engine fills
 // ({hotline}, {hours}: the configured support hotline and agents' hours).
