@@ -441,6 +441,9 @@ func TestNotInTheGuides(t *testing.T) {
 		"how far ahead can i schedule a repayment", "after i pay off how long until the plan shows settled",
 		// asked as a payment, they opened a quote (a probe)
 		"能不能让朋友替我还这期", "could my sister pay my installment for me", "can I pay 2 periods at the same time",
+		// a clause that reads as another desk's ("晚一两天行不行": a late
+		// delivery) in a message about our bills (a probe)
+		"还款日过了有没有宽限期 晚一两天行不行",
 	} {
 		if r := ix.Classify(text); r.Band == BandAnswer && (r.Kind != KindOutOfScope || r.ID != "oos-not-covered") {
 			t.Errorf("Classify(%q) = %s/%s %.2f answered, want out_of_scope/oos-not-covered or unsure", text, r.Kind, r.ID, r.Score)

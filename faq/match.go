@@ -530,13 +530,24 @@ func asksOrWants(c candidate) bool {
 var notQuestions = []string{"有没有", "是不是", "能不能", "可不可以", "要不要", "会不会", "行不行", "收不收", "用不用", "需不需要", "可以不"}
 
 // asideOutOfScope reports a clause that reads out of scope in a message
-// whose whole reads as one of ours: "扣了两次，退款" asks about the double
-// charge, not about returns; the clause is not routed on.
+// whose whole reads as ours — our flows and topics together more likely
+// than not, whichever single entry is on top: "扣了两次，退款" asks about
+// the double charge, not about returns; "还款日过了有没有宽限期 晚一两天行
+// 不行" about a due date, not a late delivery. The clause is not routed on.
 func (ix *Index) asideOutOfScope(whole, clause candidate) bool {
 	if whole.p == nil || whole.Confidence < suggestAt {
 		return false
 	}
-	return ix.entries[clause.order[0]].Kind == KindOutOfScope && ix.entries[whole.order[0]].Kind != KindOutOfScope
+	if ix.entries[clause.order[0]].Kind != KindOutOfScope {
+		return false
+	}
+	var ours float64 // the whole's probability of our own flows and topics
+	for i, e := range ix.entries {
+		if e.Kind != KindOutOfScope {
+			ours += whole.p[i]
+		}
+	}
+	return ours > 0.5
 }
 
 func (ix *Index) confidence(c candidate) float64 {
