@@ -177,13 +177,23 @@ var kinAlone = regexp.MustCompile(`^(?:(?:my|for my) (?:` + kinEN + `)|我?的?(
 // aboutSomeoneElse reports a request about another person's installments,
 // not one to pay one's own with their help ("用我老公的银行卡还这期").
 func aboutSomeoneElse(text string) bool {
-	l := strings.ToLower(text)
-	return someoneElses.MatchString(l) && !containsAny(l, "用", "with my", "using my",
+	return someoneElses.MatchString(strings.ToLower(text)) && !ownBeside(text)
+}
+
+// ownBeside reports a message that names another person beside what is
+// the customer's own: paying with their card, a debt owed to the customer,
+// a thing bought for someone, the customer's own bill named.
+func ownBeside(text string) bool {
+	return paysWith.MatchString(text) || containsAny(strings.ToLower(text), "with my", "using my",
 		// a debt to the customer, a thing bought for someone: not their installments
 		"欠我", "owes me", "owe me", "bought", "gift", "present for", "买给", "送给",
 		// the customer's own named beside ("老板欠我工资 我的账单能晚几天还吗")
 		"我的账单", "我的分期", "我的还款", "我的月供", "my bill", "my balance", "my installment", "my plan", "my payment", "my own")
 }
+
+// paysWith is paying with someone's card or money ("用我老公的银行卡还"),
+// not a fee (费用) or a use (使用).
+var paysWith = regexp.MustCompile(`(?:^|[^费使])用[^，。,.!?！？]{0,10}(?:卡|钱|账户|微信|支付宝)`)
 
 // someoneElses is a request about another person's installments ("我老婆的
 // 账单", "查一下我妈的分期", "my wife's bill"): the bot serves the customer
@@ -390,7 +400,7 @@ func (s *Step) namesAnotherPerson(text string) bool {
 			names = append(names, strings.Join(words, " "))
 		}
 	}
-	return len(names) > 0 && s.notOwn(names)
+	return len(names) > 0 && !ownBeside(text) && s.notOwn(names)
 }
 
 // notOwn reports whether any of names is not the identified customer's own
@@ -424,18 +434,22 @@ var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:
 
 // personsEnglish is a name's bill in English ("show me Emily's bill", "the
 // bill of Mr Zhang"), or a name asked about as overdue or owing ("is Li Na
-// overdue?", "how much does Li Na owe").
-var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)['’]s (?:[a-z]+ )?(?:bills?|installments?|account|plans?|loans?|balance|payments?|laptop|phone|pad|tablet|scheduled|autopay|booking|due)\b|` +
+// overdue?", "how much does Li Na owe"). Where a thing cannot stand — a
+// person's bill, a person owing — a name is read in lower case too ("show
+// me emily's bill", "whats emily owe"); the words that stand there without
+// being a person are notEnglishNames.
+var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|[a-z]+)['’]s (?:[a-z]+ )?(?:bills?|installments?|account|plans?|loans?|balance|payments?|laptop|phone|pad|tablet|scheduled|autopay|booking|due)\b|` +
+	`\b(?:[Dd]oes|[Dd]id|[Dd]o|[Ww]hat['’]?s|[Ww]hat) ([a-z]+) (?:still )?owes?\b|` +
 	`\b[Rr]emind(?:ing)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) to\b|` +
 	`\b(?:[Ii]s|[Hh]as|[Dd]oes|[Dd]id) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have|owe|still owe|pay|repay)\b|` +
 	`\bfor ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
 	`\b(?:bills?|installments?|plans?|balance|debts?|account|payments?) of (?:(?:Mr|Mrs|Ms|Miss)\.? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
-	`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:still )?owes\b|` +
+	`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|[a-z]+) (?:still )?owes\b|` +
 	`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:is|was|has been) (?:overdue|late|behind)\b|` +
 	`\b(?:[Ss]how|[Cc]heck|[Ss]ee)(?: me)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:bills?|installments?|plans?|balance)\b`)
 
-// notEnglishNames begin with a capital and own a bill without being a
-// person ("Today's bill", "Xiaomi's plan").
+// notEnglishNames stand where a name would without being a person
+// ("Today's bill", "Xiaomi's plan", "the laptop's payment").
 var notEnglishNames = map[string]bool{"today": true, "this": true, "last": true, "next": true, "month": true, "week": true,
 	"year": true, "xiaomi": true, "redmi": true, "mi": true, "my": true, "the": true, "it": true, "that": true, "what": true,
 	"who": true, "where": true, "yesterday": true, "tomorrow": true, "january": true, "february": true, "march": true,
@@ -443,7 +457,16 @@ var notEnglishNames = map[string]bool{"today": true, "this": true, "last": true,
 	"november": true, "december": true, "monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
 	"saturday": true, "sunday": true, "me": true, "you": true, "now": true, "both": true, "all": true, "poco": true,
 	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true, "sep": true, "sept": true,
-	"oct": true, "nov": true, "dec": true, "pad": true, "book": true, "phone": true, "laptop": true, "tablet": true}
+	"oct": true, "nov": true, "dec": true, "pad": true, "book": true, "phone": true, "laptop": true, "tablet": true,
+	// in lower case: "it's my bill", "there's a payment", "let's see bills", "how much do i owe"
+	"i": true, "we": true, "u": true, "us": true, "one": true, "there": true, "here": true,
+	"let": true, "how": true, "when": true, "which": true, "why": true, "everyone": true, "everybody": true,
+	"everything": true, "nothing": true, "anyone": true, "anything": true, "day": true, "tonight": true, "mine": true,
+	"customer": true, "partner": true, "bank": true, "company": true, "card": true, "order": true, "account": true,
+	"installment": true, "plan": true, "bill": true, "period": true, "mall": true, "store": true, "app": true,
+	"autopay": true, "payment": true, "loan": true, "notebook": true, "computer": true, "pc": true, "tv": true,
+	"watch": true, "tab": true, "buds": true, "earbuds": true, "headphones": true, "device": true, "product": true,
+	"item": true, "thing": true, "purchase": true}
 
 // leadingWords begin an English sentence with a capital before a name
 // ("Show Emily's bill", "Pay off Li Na's laptop"): not the name.
