@@ -355,6 +355,9 @@ type Ticket struct {
 	// Invite is what became of the rating invitation: InviteSent,
 	// InviteUndelivered, InviteBlocked; "" before the ticket closed.
 	Invite string
+	// ClosedBy is who closed the ticket: ClosedByAgent, ClosedByCustomer,
+	// ClosedByBot; "" while it is open.
+	ClosedBy string
 	// Relay is the ticket's latest post of customer messages in its topic.
 	Relay RelayPost
 }
@@ -364,6 +367,13 @@ const (
 	InviteSent        = "sent"        // sent; no failure reported
 	InviteUndelivered = "undelivered" // Telegram refused it
 	InviteBlocked     = "blocked"     // not sent: the customer had blocked the bot
+)
+
+// Who closed a ticket.
+const (
+	ClosedByAgent    = "agent"    // the agent's /close: replies taken before it are still relayed
+	ClosedByCustomer = "customer" // the customer's /end
+	ClosedByBot      = "bot"      // the chat lost its customer
 )
 
 // RelayPost is one post in a ticket's topic gathering a customer's messages

@@ -314,6 +314,46 @@ func TestNotesAndRatingsShowOnLaterCards(t *testing.T) {
 	}
 }
 
+// TestRepliesBeforeTheAgentsCloseReachTheCustomer: an agent's answer sent
+// just before their /close was dropped with a 🤷 ("closed, not relayed")
+// when the customer's chat came to it after the close — the customer got
+// the rating request and never the answer (a probe, across instances and
+// on one). Replies the desk took while the ticket was open are relayed,
+// in order, before the closing notice; the customer's own /end still
+// stops the ones after it.
+func TestRepliesBeforeTheAgentsCloseReachTheCustomer(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	a.queue("您好，滞纳金已经为您核实")
+	a.queue("还有别的问题随时找我们")
+	a.queue("/close")
+	h.drain()
+	if staff := texts(h.staff()); strings.Contains(staff, "没有转给客户") {
+		t.Errorf("the agent was told the replies were not relayed:\n%s", staff)
+	}
+	c.inbox()
+	got := c.text()
+	first, second, closed := strings.Index(got, "滞纳金已经为您核实"), strings.Index(got, "还有别的问题"), strings.Index(got, "客服已结束")
+	if first < 0 || second < first || closed < second {
+		t.Errorf("the customer got, in this order:\n%s\nwant both replies, then the closing notice", got)
+	}
+
+	// The customer's own /end before a reply: that reply is not relayed.
+	d := h.chat(301, "zh")
+	d.identify(phoneBob)
+	d.send("/agent")
+	b := h.agent(8, "小王", h.topic(301))
+	b.send("在的")
+	d.inbox()
+	d.send("/end")
+	if got := texts(b.send("还在吗")); !strings.Contains(got, "没有转给客户") {
+		t.Errorf("a reply after the customer's /end: %q", got)
+	}
+	if d.inbox(); strings.Contains(d.text(), "还在吗") {
+		t.Errorf("a reply after the customer's /end reached them: %s", d.text())
+	}
+}
+
 // /close tells the truth about the rating invitation: a customer who
 // blocked the bot gets none, and the closing note says so; one refused
 // after it was sent turns the note into "did not reach the customer".

@@ -879,6 +879,15 @@ func (h *harness) agent(id int64, name string, topic int64) *agent {
 // what the staff chat got back.
 func (a *agent) send(line string) []supportbot.Reply {
 	a.h.t.Helper()
+	a.queue(line)
+	a.h.drain()
+	return a.h.staff()
+}
+
+// queue posts a line in the agent's topic and leaves it waiting: nothing
+// is handled until the harness drains.
+func (a *agent) queue(line string) {
+	a.h.t.Helper()
 	ev := supportbot.Event{Kind: supportbot.EventText, Text: line}
 	if cmd, ok := strings.CutPrefix(line, "/"); ok {
 		name, args, _ := strings.Cut(cmd, " ")
@@ -891,8 +900,6 @@ func (a *agent) send(line string) []supportbot.Reply {
 	if err := a.h.eng.Submit(context.Background(), ev); err != nil {
 		a.h.t.Fatalf("submit %+v: %v", ev, err)
 	}
-	a.h.drain()
-	return a.h.staff()
 }
 
 // inbox returns, and marks sent, what waits in the outbox for the chat

@@ -565,7 +565,7 @@ func (d *desk) close() error {
 	now := s.now
 	done := d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentClose}, func(t *supportbot.Ticket) {
 		d.takeIfFree(t)
-		t.Status, t.ClosedAt, t.Invite = supportbot.TicketClosed, now, invite
+		t.Status, t.ClosedAt, t.Invite, t.ClosedBy = supportbot.TicketClosed, now, invite, supportbot.ClosedByAgent
 	}, func(t *supportbot.Ticket) {
 		s.late = append(s.late, d.e.retitle(t, blocked), d.e.closeReply(t, closingNote(d.e.cfg.Catalog, t)))
 	})

@@ -13,7 +13,7 @@ import (
 
 const ticketColumns = `id, chat_id, customer_id, status, topic_id, agent_id, agent_name, reason, previous_id,
 	created_at, claimed_at, first_reply_at, closed_at, rating, reminded, handle, customer_name, came_from, replied_by, reminders,
-	reminded_at, told_position, told_at, waiting_since, invite, relay`
+	reminded_at, told_position, told_at, waiting_since, invite, relay, closed_by`
 
 type scanner interface{ Scan(...any) error }
 
@@ -23,7 +23,7 @@ func scanTicket(row scanner) (*supportbot.Ticket, error) {
 	if err := row.Scan(&t.ID, &t.ChatID, &t.CustomerID, &t.Status, &t.TopicID, &t.AgentID, &t.AgentName, &t.Reason,
 		&t.PreviousID, msTime{&t.CreatedAt}, nullTime{&t.ClaimedAt}, nullTime{&t.FirstReplyAt}, nullTime{&t.ClosedAt},
 		&t.Rating, &t.Reminded, &t.Handle, &t.CustomerName, &t.CameFrom, &t.RepliedBy, &t.Reminders, nullTime{&t.RemindedAt},
-		&t.ToldPosition, nullTime{&t.ToldAt}, nullTime{&t.WaitingSince}, &t.Invite, &relay); err != nil {
+		&t.ToldPosition, nullTime{&t.ToldAt}, nullTime{&t.WaitingSince}, &t.Invite, &relay, &t.ClosedBy); err != nil {
 		return nil, err
 	}
 	if relay != "" && relay != "{}" {
@@ -133,11 +133,11 @@ func (tx *Tx) UpdateTicket(ctx context.Context, t *supportbot.Ticket) error {
 	_, err = tx.exec(ctx, `
 		UPDATE tickets SET status = ?, topic_id = ?, agent_id = ?, agent_name = ?, claimed_at = ?, first_reply_at = ?,
 			closed_at = ?, rating = ?, reminded = ?, replied_by = ?, reminders = ?, reminded_at = ?, told_position = ?,
-			told_at = ?, waiting_since = ?, invite = ?, relay = ?
+			told_at = ?, waiting_since = ?, invite = ?, relay = ?, closed_by = ?
 		WHERE id = ?`,
 		t.Status, t.TopicID, t.AgentID, t.AgentName, optMS(t.ClaimedAt), optMS(t.FirstReplyAt),
 		optMS(t.ClosedAt), t.Rating, t.Reminded || t.Reminders > 0, t.RepliedBy, t.Reminders, optMS(t.RemindedAt),
-		t.ToldPosition, optMS(t.ToldAt), optMS(t.WaitingSince), t.Invite, string(relay), t.ID)
+		t.ToldPosition, optMS(t.ToldAt), optMS(t.WaitingSince), t.Invite, string(relay), t.ClosedBy, t.ID)
 	if err != nil {
 		return fmt.Errorf("update ticket %d: %w", t.ID, err)
 	}
