@@ -315,10 +315,10 @@ func or(s, def string) string {
 }
 
 // closeTicket closes ticket id in the step's transaction, with note as its
-// closing note in the topic, unless it was closed meanwhile (an agent's
+// closing note in the topic and by as who closed it, unless it was closed meanwhile (an agent's
 // close at the same moment is theirs); invite asks for the rating, as an
 // agent's /close does. What it reports is known once the step commits.
-func (s *Step) closeTicket(id int64, note string, invite bool) (ended *bool) {
+func (s *Step) closeTicket(id int64, by, note string, invite bool) (ended *bool) {
 	now, ended := s.now, new(bool)
 	s.do(func(ctx context.Context, tx Tx) error {
 		*ended = false
@@ -327,7 +327,7 @@ func (s *Step) closeTicket(id int64, note string, invite bool) (ended *bool) {
 			return err
 		}
 		*ended = true
-		t.Status, t.ClosedAt = supportbot.TicketClosed, now
+		t.Status, t.ClosedAt, t.ClosedBy = supportbot.TicketClosed, now, by
 		if invite && t.AgentID != 0 {
 			t.Invite = supportbot.InviteSent // as an agent's /close: the note says so, an undelivered one is told
 		}
@@ -353,7 +353,7 @@ func (s *Step) endTicketUnverified() bool {
 		}
 		return false
 	}
-	ended := s.closeTicket(t.ID, s.staffT("agent.unlinked"), false)
+	ended := s.closeTicket(t.ID, supportbot.ClosedByBot, s.staffT("agent.unlinked"), false)
 	s.auditTicketIf(ended, t, "ticket_close", map[string]any{"ticket_id": t.ID, "by": "unlink"})
 	return true
 }
@@ -375,7 +375,7 @@ func relayToAgent(s *Step) (bool, error) {
 	ev := s.ev
 	switch {
 	case ev.Kind == supportbot.EventCommand && ev.Text == "end":
-		ended := s.closeTicket(id, s.staffT("agent.customer_left"), true)
+		ended := s.closeTicket(id, supportbot.ClosedByCustomer, s.staffT("agent.customer_left"), true)
 		s.auditTicketIf(ended, t, "ticket_close", map[string]any{"ticket_id": id, "by": "customer"})
 		s.finish()
 		if t.AgentID == 0 { // still waiting: they leave the queue
@@ -425,7 +425,11 @@ func relayToAgent(s *Step) (bool, error) {
 			// "/bill" while with a person: the agent reads it (the card
 			// has the bill); the customer is told so, and how to get the
 			// bot to do it instead — not left without a reply.
-			s.say(s.T("agent.command_relayed", "command", "/"+ev.Text))
+			key := "agent.command_relayed"
+			if s.conv.State == "queued" { // nobody has the chat yet
+				key = "agent.command_queued"
+			}
+			s.say(s.T(key, "command", "/"+ev.Text))
 		}
 	case ev.Kind == supportbot.EventContact:
 		// A contact card holds a whole phone number, perhaps someone
@@ -549,9 +553,12 @@ func agentEvent(s *Step) error {
 	}
 	switch a.Kind {
 	case supportbot.AgentMessage, supportbot.AgentFAQ, supportbot.AgentEdit:
-		if t.Status != supportbot.TicketOpen {
-			// The customer left meanwhile (their /end came first): nobody
-			// to relay to, and the agent sees so on the message.
+		if t.Status != supportbot.TicketOpen && t.ClosedBy != supportbot.ClosedByAgent {
+			// The customer left meanwhile (their /end came first, or the
+			// chat lost its customer): nobody to relay to, and the agent
+			// sees so on the message. The agent's own /close after it is
+			// not that: the desk took the reply while the ticket was open,
+			// and the closing notice comes after it in this chat's inbox.
 			if (a.Kind == supportbot.AgentMessage || a.Kind == supportbot.AgentEdit) && a.MessageID != 0 && s.e.cfg.AgentChatID != 0 {
 				s.reply(notRelayed(s.e.cfg.AgentChatID, a.MessageID, notRelayedText(s, t)))
 			}

@@ -70,7 +70,7 @@ func TestHandoffQueueAfterHoursAndReminder(t *testing.T) {
 		t.Errorf("the card shows the whole phone number:\n%s", card)
 	}
 	c.send("/bill")
-	c.expect("/bill 已转给客服", "/end") // told, not shown the bill
+	c.expect("/bill 已和你的消息一起转给客服", "/end") // told, not shown the bill
 	c.reject("剩余待还")
 	if got := texts(h.staff()); got != "👤 /bill" {
 		t.Errorf("while handed off /bill should go to the agent, staff chat got %q", got)
@@ -456,14 +456,19 @@ func TestAskingAgainWhileWithAPersonSaysWhere(t *testing.T) {
 // (a probe). They are told it was passed on, and how to have the bot do it
 // instead; the ticket stays open.
 func TestABotCommandWhileWithAPersonIsAnswered(t *testing.T) {
-	h, c, _ := handedOff(t, "zh")
+	h, c, topic := handedOff(t, "zh")
 	for _, cmd := range []string{"/bill", "/pay"} {
 		c.send(cmd)
-		c.expect(cmd+" 已转给客服", "/end")
+		c.expect("正在排队", cmd+" 已和你的消息一起转给客服", "/end") // nobody has the chat yet (a probe: "you are talking with a person")
+		c.reject("正在与人工客服对话")
 	}
 	if got := texts(h.staff()); !strings.Contains(got, "/bill") || !strings.Contains(got, "/pay") {
 		t.Errorf("the commands did not reach the topic:\n%s", got)
 	}
+	h.agent(7, "小李", topic).send("您好")
+	c.inbox()
+	c.send("/bill")
+	c.expect("正在与人工客服对话", "/bill 已转给客服", "/end")
 	c.send("我的账单对不上") // still relayed
 	if got := texts(h.staff()); !strings.Contains(got, "我的账单对不上") {
 		t.Errorf("the customer's line did not reach the topic:\n%s", got)
