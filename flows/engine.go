@@ -541,34 +541,42 @@ func (e *Engine) failed(ctx context.Context, q *supportbot.Queued, cause error) 
 // writtenIn is the language a customer's text is written in, by what most
 // of it is: Chinese characters, or English words ("how do I repay my 小米
 // phone early" is English, "Xiaomi Book 那个呢" Chinese); "" when it says
-// too little (a letter, a number, a button or a command).
+// too little (a letter, a number, a button or a command). Words both
+// languages type — "ok", "app", brands and model codes ("Redmi K70 呢",
+// "12GB") — are neither's.
 func writtenIn(ev supportbot.Event) supportbot.Lang {
 	if ev.Kind != supportbot.EventText {
 		return ""
 	}
-	han, letters, words := 0, 0, 0
-	inWord := false
-	for _, r := range ev.Text {
-		latin := r < unicode.MaxASCII && unicode.IsLetter(r)
-		switch {
-		case unicode.Is(unicode.Han, r):
-			han++
-		case latin:
-			letters++
-			if !inWord {
-				words++
-			}
+	han, words := 0, 0
+	for _, w := range strings.FieldsFunc(ev.Text, func(r rune) bool {
+		return unicode.Is(unicode.Han, r) || r >= unicode.MaxASCII || !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		if len(w) >= 2 && !bothLanguages[strings.ToLower(w)] && strings.IndexFunc(w, unicode.IsDigit) < 0 {
+			words++
 		}
-		inWord = latin
+	}
+	for _, r := range ev.Text {
+		if unicode.Is(unicode.Han, r) {
+			han++
+		}
 	}
 	switch {
-	case han >= 2 && han >= words:
+	case han >= 1 && words == 0 || han >= 2 && han >= words:
 		return supportbot.LangZH
-	case letters >= 2 && words > han:
+	case words > han:
 		return supportbot.LangEN
 	}
 	return ""
 }
+
+// bothLanguages are Latin words a Chinese customer types as often as an
+// English one: assent, the app, brands and product names.
+var bothLanguages = map[string]bool{"ok": true, "okay": true, "app": true, "id": true, "pdf": true, "vip": true,
+	"xiaomi": true, "redmi": true, "mi": true, "poco": true, "pro": true, "max": true, "ultra": true, "plus": true,
+	"lite": true, "mini": true, "se": true, "book": true, "pad": true, "buds": true, "band": true, "tv": true,
+	"iphone": true, "ipad": true, "macbook": true, "apple": true, "huawei": true, "honor": true, "vivo": true,
+	"oppo": true, "oneplus": true, "wechat": true, "alipay": true, "qq": true, "gb": true, "tb": true}
 
 // isInternal reports events the chat's user did not send: nothing is
 // apologised for, nothing answered, the chat's reachability is not theirs.

@@ -71,6 +71,20 @@ func TestAClientLanguageNotOursFollowsWhatIsWritten(t *testing.T) {
 	hi := h.chat(705, "ru") // a greeting is English enough
 	hi.send("hi")
 	hi.expect("I'm the installment support assistant")
+	// Words both languages type are neither's: a Chinese chat stays Chinese
+	// through "ok" and a product's name, and one Chinese word is Chinese
+	// (a probe: "ok" turned a Chinese chat English, "好" did not turn it back).
+	zh := h.chat(706, "ru")
+	zh.send("提前还款有手续费吗")
+	zh.expect("手续费")
+	for _, said := range []string{"ok", "OK", "Redmi K70 呢", "12GB 的那个"} {
+		zh.send(said)
+		zh.reject("Sorry", "There's", "Is it one of these", "assistant")
+	}
+	zh.send("thanks, how do I repay early?")
+	zh.expect("Early repayment")
+	zh.send("好")
+	zh.reject("Sorry", "There's", "Is it one of these", "assistant")
 }
 
 // TestAPhotosCaptionIsAnswered: a screenshot captioned "我的账单怎么多扣了钱"
@@ -251,6 +265,13 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 	c.expect("合计应付")
 	c.send("算了！")
 	c.expect("没有扣款")
+	for _, no := range []string{"nvm", "cancel pls", "back pls", "取消吧", "不了谢谢"} { // a no said casually (a probe)
+		c.send("/repay")
+		c.expect("合计应付")
+		c.send(no)
+		c.expect("没有")
+		c.reject("回答不了", "不太确定")
+	}
 	if got := h.repayments("C6"); len(got) != 0 {
 		t.Errorf("a no moved money: %+v", got)
 	}
@@ -262,6 +283,13 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 	}
 	if got := h.repayments("C6"); len(got) != 0 {
 		t.Errorf("an ok at the quote paid %d times, want none", len(got))
+	}
+	// A yes said politely or casually is still a yes (a probe: "yes pls", "好哒" got
+	// FAQ suggestions — one of them closing the account — or "cannot answer").
+	for _, ack := range []string{"yes pls", "yes plz", "pls go ahead", "proceed pls", "yup", "okey", "ya", "lets do it", "好哒", "好的谢谢", "是啊"} {
+		c.send(ack)
+		c.expect("还没有扣款", "¥542.33")
+		c.reject("还款成功", "注销", "不太确定")
 	}
 	c.send("確認")
 	c.expect("还款成功", "¥542.33")

@@ -179,7 +179,7 @@ func linkContact(s *Step) error {
 // keyboard's cancel button).
 func (s *Step) wantsOut(text string) bool {
 	text = strings.TrimSpace(text)
-	return cancelWords[strings.ToLower(text)] || text == s.T("btn.cancel")
+	return cancelWords[bare(text)] || text == s.T("btn.cancel")
 }
 
 // wantsHuman reports whether typed text asks for a person.

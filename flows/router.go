@@ -139,7 +139,8 @@ func talkOf(text string) string {
 }
 
 // cancelWords leave any flow when typed (or sent by a reply-keyboard button).
-var cancelWords = map[string]bool{"取消": true, "退出": true, "返回": true, "cancel": true, "quit": true, "stop": true, "back": true}
+var cancelWords = map[string]bool{"取消": true, "退出": true, "返回": true, "cancel": true, "quit": true, "stop": true, "back": true,
+	"取消吧": true, "退出吧": true, "返回吧": true, "go back": true}
 
 // noWords answer the step in front of the customer with "no": they leave it
 // (what it would have done is not done), whatever a classifier would make of
@@ -153,7 +154,7 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 	"别确认": true, "先不确认": true, "不要确认": true, "先别确认": true, "不要取消": true, "别取消": true,
 	"不改了": true, "不开了": true, "别开": true, "不要开启": true, "不关了": true, "别关": true, "不换了": true, "别换": true,
 	"不要换": true, "不要注销": true, "别注销": true, "别注销了": true,
-	"no": true, "nope": true, "nah": true, "never mind": true, "nevermind": true, "later": true, "not now": true,
+	"no": true, "nope": true, "nah": true, "never mind": true, "nevermind": true, "nvm": true, "later": true, "not now": true,
 	"no thanks": true, "no thank you": true, "maybe later": true, "keep it": true, "no keep it": true, "don't": true,
 	"don't pay": true, "do not pay": true, "don't cancel": true, "don't change it": true,
 	"算了吧": true, "不想还": true, "我不想现在还": true, "不想现在还": true, "先不关": true, "先不开": true, "先别关": true,
@@ -607,7 +608,29 @@ var periodOnly = regexp.MustCompile(`\b(?:just|only)\b.{0,12}\b(?:overdue|this m
 
 // bare is typed text as the word lists hold it: lower case, without the
 // spaces and punctuation around it.
-func bare(text string) string { return strings.ToLower(strings.Trim(text, " !！。.~～?？,，")) }
+func bare(text string) string {
+	w := strings.ToLower(strings.Trim(text, " !！。.~～?？,，"))
+	for {
+		t := w
+		for _, p := range politeLeads {
+			t = strings.TrimPrefix(t, p)
+		}
+		for _, p := range politeTails {
+			t = strings.TrimSuffix(t, p)
+		}
+		if t = strings.Trim(t, " !！。.~～?？,，"); t == w || t == "" {
+			return w
+		}
+		w = t
+	}
+}
+
+// politeLeads and politeTails are said around a yes or a no without
+// changing it ("yes pls", "please go ahead", "好哒", "不了谢谢").
+var (
+	politeLeads = []string{"pls ", "plz ", "please "}
+	politeTails = []string{" pls", " plz", " please", " thx", " thanks", " thank you", "谢谢", "谢啦", "啊", "呀", "哒", "啦"}
+)
 
 // letters is text without spaces, punctuation and symbols, in lower case:
 // the words a message is made of, run together.
