@@ -3,6 +3,7 @@ package faq
 import (
 	"encoding/json"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"supportbot"
+	"supportbot/locale"
 )
 
 func mustLoad(t testing.TB) *Index {
@@ -514,6 +516,48 @@ func TestAnswersSayWhatWasAsked(t *testing.T) {
 		if a := answers[r.ID].Answer[c.lang]; !strings.Contains(a, c.says) {
 			t.Errorf("Classify(%q) = %s/%s, whose answer lacks %q:\n%s", c.text, r.Kind, r.ID, c.says, a)
 		}
+	}
+}
+
+// TestAnswersNameTheBotsButtons: an answer that says which of the bot's
+// buttons to tap ("tap \"X\" below", "发 /bill，点「X」") names one that
+// exists, as it reads in that language (a probe: "Repay early" was
+// "💰 Early repayment", "Cancel scheduled" "🗓 Cancel scheduled repayment").
+// Buttons of the mall's app ("Tap \"Cancel booking\"" in its steps) are not
+// the bot's.
+func TestAnswersNameTheBotsButtons(t *testing.T) {
+	ix := mustLoad(t)
+	cat, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string]map[string]bool{"zh": {}, "en": {}}
+	for _, k := range cat.Keys() {
+		if !strings.HasPrefix(k, "btn.") && !strings.Contains(k, ".btn_") && !strings.HasPrefix(k, "menu.") {
+			continue
+		}
+		for l := range labels {
+			label := cat.T(supportbot.Lang(l), k)
+			labels[l][strings.TrimLeftFunc(label, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Han, r) })] = true
+		}
+	}
+	named := map[string]*regexp.Regexp{
+		"en": regexp.MustCompile(`(?i)tap "([^"]+)" below|/[a-z_]+ and tap "([^"]+)"`),
+		"zh": regexp.MustCompile(`点下方「([^」]+)」|/[a-z_]+[^「\n]{0,4}点「([^」]+)」`),
+	}
+	checked := 0
+	for _, e := range ix.Entries() {
+		for l, re := range named {
+			for _, m := range re.FindAllStringSubmatch(e.Answer[l], -1) {
+				name := m[1] + m[2]
+				if checked++; !labels[l][name] {
+					t.Errorf("%s (%s) names a button %q the bot does not have", e.ID, l, name)
+				}
+			}
+		}
+	}
+	if checked < 6 {
+		t.Errorf("only %d button names found in the answers: the patterns read nothing", checked)
 	}
 }
 

@@ -219,7 +219,14 @@ var (
 	ordinalSaid = regexp.MustCompile(`\b([0-9]{1,2})(?:st|nd|rd|th)\b`)
 )
 
-func (v *scheduledView) line(s *Step) string { return v.lineAs(s, "cancel.item") }
+// line is a booking's line: when it runs, or started (its time past, the
+// debit under way).
+func (v *scheduledView) line(s *Step) string {
+	if !v.RunAt.After(s.now) {
+		return v.lineAs(s, "cancel.item_started")
+	}
+	return v.lineAs(s, "cancel.item")
+}
 
 // cancelledLine is a cancelled booking's line: when it was due to run.
 func (v *scheduledView) cancelledLine(s *Step) string { return v.lineAs(s, "cancel.item_was") }
@@ -270,9 +277,9 @@ func refusalKey(reason supportbot.NotCancellableReason) string {
 	return "cancel.refuse_other" // a reason the contract does not name: not "within 2 hours"
 }
 
-// when is an instant as the customer reads it: 今天 10:30, Dec 15, 2026 09:00.
+// when is an instant as the customer reads it: 今天 10:30, Dec 15, 2026 at 09:00.
 func when(s *Step, t time.Time) string {
-	return s.day(supportbot.DateOf(t, s.e.cfg.Location)) + " " + t.In(s.e.cfg.Location).Format("15:04")
+	return s.T("day.at", "day", s.day(supportbot.DateOf(t, s.e.cfg.Location)), "time", t.In(s.e.cfg.Location).Format("15:04"))
 }
 
 // day is a date as the customer reads it: today and tomorrow by name.

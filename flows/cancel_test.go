@@ -8,6 +8,20 @@ import (
 	"supportbot"
 )
 
+// TestABookingPastItsTimeStarted: a booking being debited after its time
+// read "runs today 05:17", as if still to come (a probe). Its time past, it
+// started then.
+func TestABookingPastItsTimeStarted(t *testing.T) {
+	h, c := session(t, fixture(), phoneZhang, "/cancel_schedule")
+	c.expect("1. Redmi K70 第 8 期 · ¥249.92 · 招商银行 **** 6789 · 今天 10:30 扣款")
+	h.advance(45 * time.Minute) // S3, processing, was to run 30 minutes after the start
+	c.send("/cancel_schedule")
+	c.expect("Redmi K70 第 8 期 · ¥249.92 · 招商银行 **** 6789 · 今天 10:30 开始扣款")
+	c.send("/lang en")
+	c.send("/cancel_schedule")
+	c.expect("Redmi K70, period 8 · ¥249.92 · 招商银行 **** 6789 · started today at 10:30")
+}
+
 func TestCancelTheFarScheduledRepayment(t *testing.T) {
 	h, c := session(t, fixture(), phoneZhang, "/cancel_schedule")
 	c.expect("你的预约还款", "1. Redmi K70 第 8 期", "2. Xiaomi Book 第 3 期",

@@ -184,7 +184,7 @@ func TestClosureLocksAfterThreeWrongAnswersPerCustomer(t *testing.T) {
 	c.send("2222")
 	c.expect("You have 1 try left.")
 	c.send("333X")
-	c.expect("wrong 3 times in a row", "closure is locked until tomorrow 10:00", "[👤 Talk to a person]")
+	c.expect("wrong 3 times in a row", "closure is locked until tomorrow at 10:00", "[👤 Talk to a person]")
 	if n := len(h.audit("closure_identity_failed")); n != 3 {
 		t.Errorf("closure_identity_failed entries = %d, want 3", n)
 	}
@@ -195,12 +195,12 @@ func TestClosureLocksAfterThreeWrongAnswersPerCustomer(t *testing.T) {
 	c.reject("Closure request submitted")
 
 	c.send("/close_account")
-	c.expect("closure is locked until tomorrow 10:00", "[👤 Talk to a person]")
+	c.expect("closure is locked until tomorrow at 10:00", "[👤 Talk to a person]")
 	c.reject("Go on")
 
 	h.open() // a restart keeps the lock
 	c.send("/close_account")
-	c.expect("closure is locked until tomorrow 10:00")
+	c.expect("closure is locked until tomorrow at 10:00")
 
 	other := h.chat(301, "zh") // another chat of the same customer
 	other.identify(phoneBob)
@@ -211,7 +211,7 @@ func TestClosureLocksAfterThreeWrongAnswersPerCustomer(t *testing.T) {
 
 	h.advance(24*time.Hour - time.Minute)
 	c.send("/close_account")
-	c.expect("locked until today 10:00")
+	c.expect("locked until today at 10:00")
 
 	h.advance(2 * time.Minute) // 24 h and a minute after the lock
 	c.startClosure()
@@ -241,7 +241,7 @@ func TestClosureLockFromAnotherChatStopsAWaitingAnswer(t *testing.T) {
 	b.expect("closure is locked until")
 
 	a.send("4321")
-	a.expect("closure is locked until tomorrow 10:00")
+	a.expect("closure is locked until tomorrow at 10:00")
 	a.reject("Closure request submitted")
 	if n := len(h.audit("closure_request")); n != 0 {
 		t.Errorf("closure_request entries = %d, want 0", n)

@@ -26,9 +26,12 @@ func messagesFlow() *spec {
 	}
 }
 
+// noticesShown is how many of the latest notices the message center shows.
+const noticesShown = 10
+
 func showMessages(s *Step) error {
 	defer s.finish()
-	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, 10)
+	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, noticesShown)
 	if err != nil {
 		return err
 	}
@@ -36,7 +39,11 @@ func showMessages(s *Step) error {
 		s.say(s.T("messages.none"), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
 		return nil
 	}
-	lines := []string{s.T("messages.header")}
+	header := "messages.header"
+	if len(list) == noticesShown { // there may be older ones
+		header = "messages.header_latest"
+	}
+	lines := []string{s.T(header, "n", noticesShown)}
 	for _, n := range list {
 		args := make([]any, 0, 2*len(n.Params)+2)
 		for k, v := range n.Params {

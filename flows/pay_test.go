@@ -128,7 +128,7 @@ func TestPayTheCurrentPeriodWhenNothingIsOverdue(t *testing.T) {
 	c.expect("<b>📄 Bill due</b>: Redmi Note 13 (order <code>5241000000006</code>)",
 		"Period 2 (due Nov 23, 2026): principal ¥300.00 + fee ¥3.00 = ¥303.00",
 		"Total to pay: <b>¥303.00</b>", "Card: 农业银行 **** 5555",
-		"scheduled repayment of period 2 (due to run Nov 23, 2026 09:00) will be cancelled", "Valid for 15 minutes")
+		"scheduled repayment of period 2 (due to run Nov 23, 2026 at 09:00) will be cancelled", "Valid for 15 minutes")
 	c.reject("Period 3", "overdue")
 	c.press("Confirm and pay")
 	c.expect("Paid! Redmi Note 13, period 2: settled", "Paid <b>¥303.00</b> with 农业银行 **** 5555",

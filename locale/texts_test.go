@@ -164,7 +164,7 @@ func isLabel(k string) bool {
 // nested are texts the code renders and then fills into another text as a
 // plain value (escaped again): {line}, {status}, {when}, {time}, a notice's
 // {reason}, a button's part. They must hold no markup and nothing to escape.
-var nested = []string{"cancel.item", "autopay.on", "autopay.on_no_card", "autopay.off", "remind.in_days",
+var nested = []string{"cancel.item", "cancel.item_started", "day.at", "autopay.on", "autopay.on_no_card", "autopay.off", "remind.in_days",
 	"remind.today", "remind.tomorrow", "day.today", "day.tomorrow", "pay.plan_current", "pay.plan_overdue",
 	"pay.plan_busy", "cancel.refuse_processing_short", "cancel.refuse_done_short", "cancel.refuse_cancelled_short",
 	"cancel.refuse_soon_short", "cancel.refuse_failed_short", "cards.default_mark", "cards.frozen_mark"}
