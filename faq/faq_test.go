@@ -422,6 +422,10 @@ func TestRouting(t *testing.T) {
 		"can i pay off everything now": "flow/early-repayment", "i paid by mistake can i get it back": "faq/undo-repayment",
 		"分期开关在哪 我想关掉": "faq/turn-off-installments", "滞纳金能免吗": "faq/late-fee",
 		"自动还款 要保证卡里有钱吗": "faq/auto-repayment",
+		// a word the paraphrases never use, read as the concept it means (a probe: the bill)
+		"extend my due date": "faq/change-due-date", "can my due date be extended": "faq/change-due-date",
+		// a code asked for is a scam's mark (a probe: our hotline was given)
+		"someone called asking for my verification code": "faq/scam-warning", "有人打电话问我要验证码": "faq/scam-warning",
 	} {
 		r := ix.Classify(text)
 		if got := string(r.Kind) + "/" + r.ID; got != want || r.Band != BandAnswer {
@@ -466,6 +470,18 @@ func TestFollowUpNamingADevice(t *testing.T) {
 	for _, text := range []string{"哪款平板适合学生", "best laptop for students"} {
 		if r := ix.Classify(text); r.Kind != KindOutOfScope || r.ID != "oos-shopping" || r.Band != BandAnswer {
 			t.Errorf("Classify(%q) = %s/%s %.2f %s, want out_of_scope/oos-shopping answered", text, r.Kind, r.ID, r.Score, r.Band)
+		}
+	}
+}
+
+// TestInsufficientFundsIsAFailedDebit: "my bank says insufficient funds"
+// was answered with the financing partners ("bank" is a partner word, and
+// "insufficient" no word at all): it is a debit that failed, or unsure.
+func TestInsufficientFundsIsAFailedDebit(t *testing.T) {
+	ix := mustLoad(t)
+	for _, text := range []string{"my bank says insufficient funds", "insufficient balance on my card", "payment declined, insufficient funds"} {
+		if r := ix.Classify(text); r.Band == BandAnswer && r.ID != "repayment-failed" {
+			t.Errorf("Classify(%q) = %s/%s %.2f answered, want repayment-failed or unsure", text, r.Kind, r.ID, r.Score)
 		}
 	}
 }
