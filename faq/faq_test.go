@@ -474,6 +474,18 @@ func TestFollowUpNamingADevice(t *testing.T) {
 	}
 }
 
+// TestADifferenceQuestionStartsNoFlow: "whats the difference between auto
+// repay and scheduled repay" opened the list of bookings to cancel (a
+// probe). Asking what differs asks about, as how and why do.
+func TestADifferenceQuestionStartsNoFlow(t *testing.T) {
+	ix := mustLoad(t)
+	for _, text := range []string{"whats the difference between auto repay and scheduled repay", "自动还款和预约还款有什么区别"} {
+		if r := ix.Classify(text); r.Kind == KindFlow && r.Band == BandAnswer {
+			t.Errorf("Classify(%q) = flow/%s %.2f answered, want a topic or unsure", text, r.ID, r.Score)
+		}
+	}
+}
+
 // TestInsufficientFundsIsAFailedDebit: "my bank says insufficient funds"
 // was answered with the financing partners ("bank" is a partner word, and
 // "insufficient" no word at all): it is a debit that failed, or unsure.

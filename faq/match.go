@@ -445,9 +445,9 @@ func argmax(p []float64) int {
 	return best
 }
 
-// howCues ask how, where, why or how long: a question about a subject,
+// howCues ask how, where, why, how long or what differs: a question about a subject,
 // never a request to act on it, whatever the mode model thinks.
-var howCues = [...]string{"#how", "#where", "#why", "#howlong"}
+var howCues = [...]string{"#how", "#where", "#why", "#howlong", "#differ"}
 
 // applyMode puts first, of the top entry and its twin, the one the way the
 // question is put calls for: a flow when it asks for something to be done,
