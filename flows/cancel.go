@@ -137,13 +137,16 @@ func firstFit(list []*scheduledView, tries []func(v *scheduledView) bool) int {
 // cancelsABooking is a request to cancel a scheduled repayment named in
 // words the FAQ may take for undoing a payment ("cancel the laptop
 // repayment", "取消笔记本的预约还款"): the bookings are listed to pick from.
-// A day's booking not to pay ("12月12号那笔不要还了") too. Not a question,
-// a booking kept, a refund, reminders or auto-repayment (a setting).
+// A day's booking not to pay ("12月12号那笔不要还了") too. Not a question
+// (how, why, when: the guide), a booking kept, a refund, reminders or
+// auto-repayment (a setting).
 func cancelsABooking(text string) bool {
 	l := strings.ToLower(text)
 	return (cancelsBooking.MatchString(l) || dayOfMonth.MatchString(l) && stopsPaying.MatchString(l)) && !asks(text) && !keepsBooking.MatchString(l) &&
 		!containsAny(l, "自动还款", "自动扣款", "autopay", "auto-repayment", "auto repayment", "undo", "refund", "already", "fee", "会", "后果", "怎",
-			"手续费", "退", "已经", "remind", "提醒", "通知", "短信", "notification", "sms", "card", "卡", "direct")
+			"手续费", "退", "已经", "remind", "提醒", "通知", "短信", "notification", "sms", "card", "卡", "direct",
+			// asking how, why, when or where: the guide ("how do i cancel a scheduled payment")
+			"如何", "为什么", "什么时候", "哪", "how", "why", "when", "where")
 }
 
 // notThisBooking names a booking to leave out ("not period 3", "除了14号那个").

@@ -255,4 +255,17 @@ func TestABookingNamedInWordsIsFound(t *testing.T) {
 		c.send(said)
 		c.expect("Your scheduled repayments")
 	}
+	// Asked how, the guide: its button opens the list (a probe: the list came instead,
+	// while "how can i cancel…" got the guide).
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(963, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	for _, said := range []string{"how do i cancel a scheduled payment", "how to cancel scheduled repayment", "如何取消预约还款"} {
+		c.send(said)
+		c.reject("Your scheduled repayments")
+		c.expect("[🗓 Cancel scheduled repayment]")
+	}
 }
