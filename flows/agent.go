@@ -314,10 +314,11 @@ func or(s, def string) string {
 	return s
 }
 
-// closeTicket closes ticket id in the step's transaction, with note as its
-// closing note in the topic and by as who closed it, unless it was closed meanwhile (an agent's
-// close at the same moment is theirs); invite asks for the rating, as an
-// agent's /close does. What it reports is known once the step commits.
+// closeTicket closes ticket id in the step's transaction, by (who closed
+// it: supportbot.ClosedBy…), with note as its closing note in the topic,
+// unless it was closed meanwhile (an agent's close at the same moment is
+// theirs); invite asks for the rating, as an agent's /close does. What it
+// reports is known once the step commits.
 func (s *Step) closeTicket(id int64, by, note string, invite bool) (ended *bool) {
 	now, ended := s.now, new(bool)
 	s.do(func(ctx context.Context, tx Tx) error {
