@@ -975,6 +975,33 @@ func TestAStaleQuoteAfterAnEarlierPaymentIsQuotedAgain(t *testing.T) {
 	c.reject("在它之前确认的")
 }
 
+// TestAPlansOldButtonQuotesThatPlanOrNone: a paid-off plan's old 💰 提前还款
+// quoted the customer's other plan, one tap from paying it; another
+// customer's, pressed after /logout and identifying as someone else, quoted
+// theirs (a probe). A plan's button is that plan, or it says why not.
+func TestAPlansOldButtonQuotesThatPlanOrNone(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(510, "zh")
+	c.identify(phoneZhang)
+	c.send("/bill")
+	laptop := c.button("2. 💰 提前还款").Data
+	c.pressData(laptop)
+	c.expect("提前结清报价", "Xiaomi Book")
+	c.send("确认")
+	c.expect("提前还款成功")
+	c.pressData(laptop) // its last period still being debited: nothing to pay on it
+	c.expect("「Xiaomi Book」")
+	c.reject("提前结清报价", "Redmi K70")
+
+	c.send("/logout")
+	c.share(phoneWang, 510)
+	c.pressData(laptop) // 张伟's, pressed as 王芳
+	c.reject("提前结清报价", "Xiaomi Book", "Redmi K70")
+	if n := len(h.repayments("C3")); n != 0 {
+		t.Errorf("王芳 paid %d times", n)
+	}
+}
+
 // TestACardFrozenBeforeTheChargeIsNotCharged: the bank froze the card
 // between the confirm and the charge; the core refuses it, nothing is
 // charged, and the new quote is on a card that works.

@@ -1243,6 +1243,25 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 			return s.fire(flow, "quote", &open[i])
 		}
 	}
+	if planID != "" && (s.ev.Kind == supportbot.EventButton || s.ev.Kind == supportbot.EventContact) {
+		// A plan's button — pressed now, or before identifying — names that
+		// plan or none: another is never quoted in its place (a paid-off
+		// plan's old button quoted the customer's other plan; another
+		// customer's, pressed before this one identified, this one's).
+		p, err := s.plan(planID)
+		if err != nil {
+			return err
+		}
+		if p != nil { // theirs, not open any more
+			s.finish()
+			return nothingToPay(s, p)
+		}
+		if len(open) == 0 {
+			nothing(s)
+			return nil
+		}
+		return s.fire(flow, "choose")
+	}
 	switch len(open) {
 	case 0:
 		nothing(s)

@@ -95,7 +95,8 @@ func setReminders(s *Step, arg string) error {
 }
 
 // daysAsked reads the days before a due date a customer names ("2 days
-// before", "the day before", "提前两天", "前一天"); "3 days ago" is none.
+// before", "the 3-day reminder", "the day before", "提前两天", "前一天");
+// "3 days ago" is none.
 func daysAsked(text string) (int, bool) {
 	t := strings.ToLower(text)
 	if dayBefore.MatchString(t) {
@@ -116,7 +117,7 @@ var countWords = map[string]int{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4
 	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
 var (
-	daysBefore = regexp.MustCompile(`(?:提前|前)\s*([0-9]{1,2}|[一二两三四五六七])\s*天|\b([0-9]{1,2}|one|two|three|four|five|six|seven)\s*days?\s*(?:before|ahead|early|in advance|prior)`)
+	daysBefore = regexp.MustCompile(`(?:提前|前)\s*([0-9]{1,2}|[一二两三四五六七])\s*天|\b([0-9]{1,2}|one|two|three|four|five|six|seven)(?:\s*days?\s*(?:before|ahead|early|in advance|prior)|[- ]days?[- ](?:reminders?|notices?|alerts?|one)\b)`)
 	dayBefore  = regexp.MustCompile(`\bthe day before\b|\ba day (?:before|ahead|early|in advance|prior)\b|前一天|提前一天`)
 )
 
@@ -141,7 +142,7 @@ func remindArg(text string) string {
 	if strings.Contains(t, "forget") || strings.Contains(t, "忘") || keepsOn.MatchString(t) { // "don't let me forget", 别忘了提醒我, "don't stop reminding me"
 		return "on"
 	}
-	for _, w := range []string{"stop", "off", "don't", "dont", "do not", "no more", "disable", "cancel", "unsubscribe",
+	for _, w := range []string{"stop", "off", "don't", "dont", "do not", "no more", "no remind", "disable", "cancel", "unsubscribe",
 		"不要", "不需要", "别再", "别提醒", "别发", "关掉", "关闭", "关了", "取消", "停止", "不用", "不想", "退订", "停掉"} {
 		if strings.Contains(t, w) {
 			// "don't remind me 3 days before" is one day's; "不要再提醒我了，
