@@ -625,13 +625,9 @@ func agentEvent(s *Step) error {
 		}
 		// A step the customer was at (a quote) is left: they are told what
 		// it did not do, not left to find its buttons gone.
-		lead := ""
-		if f := s.conv.Flow; f != "" && f != "agent" && f != "rate" {
-			key := "desk.step_left"
-			if underWay(s.conv.State) {
-				key = "decline.under_way"
-			}
-			lead = s.T(key) + "\n\n"
+		lead := s.stepLeft()
+		if lead != "" {
+			lead += "\n\n"
 		}
 		s.reset()
 		s.conv.Flow, s.conv.State = "agent", "claimed"

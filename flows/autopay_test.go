@@ -42,6 +42,8 @@ func TestAutopayOnAndOffPerPlanWithConfirmation(t *testing.T) {
 	c.expect("1. Redmi K70（订单号 <code>5241015123456</code>）：✅ 已开启（招商银行 **** 6789）", "2. Xiaomi Book（订单号 <code>5241015999999</code>）：未开启")
 	c.press("关闭 1. Redmi K70")
 	c.expect("确认关闭「Redmi K70」的自动还款吗", "手动还款")
+	c.send("确认关闭吗") // told how, naming this step's own way out (a probe: 「返回」, which it has not)
+	c.expect("不想继续就点「不改了」")
 	c.send("确认")
 	c.expect("已关闭「Redmi K70」的自动还款")
 	if h.plan("C1", "P1").AutoRepay {

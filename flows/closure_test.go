@@ -276,6 +276,20 @@ func TestClosureIdentifiesFirstThenResumes(t *testing.T) {
 	c.expect("✅ Verified", "Closing your installment account means", "Go on")
 }
 
+// TestTheMenuMidStepSaysTheStepClosed: /menu at the ID check left the step
+// without a word, and the last 4 typed next got "cannot answer that" (a
+// probe). The menu says the step was closed and nothing was done.
+func TestTheMenuMidStepSaysTheStepClosed(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(300, "en")
+	c.identify(phoneBob)
+	c.startClosure()
+	c.send("/menu")
+	c.expect("The step you were at has been closed without being carried out")
+	c.send("/start")
+	c.reject("The step you were at") // no step then
+}
+
 func TestClosureLeavesOnCancel(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(300, "zh")

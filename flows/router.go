@@ -831,7 +831,7 @@ func (e *Engine) route(s *Step) error {
 		text := strings.TrimSpace(ev.Text)
 		if s.conv.State == "confirming" && aboutConfirming(confirmForm(bare(text))) {
 			// "确认开启", "确认更换吗" at a setting: its button says it.
-			s.say(s.T("step.confirm_how"))
+			s.say(s.stepConfirmHow())
 			return nil
 		}
 		if waitsForYes(s.conv.State) {
@@ -997,7 +997,21 @@ func (s *Step) confirmHow() string {
 	case s.conv.Flow == "cancel":
 		return s.T("cancel.confirm_how")
 	}
-	return s.T("step.confirm_how")
+	return s.stepConfirmHow()
+}
+
+// stepConfirmHow says how to confirm a setting's step, naming its own
+// button for leaving it ("不改了", "Keep the current one"), not one it
+// does not have.
+func (s *Step) stepConfirmHow() string {
+	leave := "btn.cancel"
+	switch s.conv.Flow {
+	case "autopay":
+		leave = "autopay.btn_keep"
+	case "cards":
+		leave = "cards.btn_keep"
+	}
+	return s.T("step.confirm_how", "leave", s.T(leave))
 }
 
 func (e *Engine) command(s *Step, cmd, args string) error {
@@ -1012,6 +1026,9 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 			if langNamed(args) != "" {
 				return s.setLang(args)
 			}
+		}
+		if left := s.stepLeft(); left != "" { // a step half done is not left to look open (a probe: an ID check)
+			s.lead = left
 		}
 		s.leave()
 		s.menu("menu.greeting")

@@ -268,6 +268,20 @@ func (s *Step) finish() {
 }
 
 // leave abandons the current flow, if any, for something else.
+// stepLeft is what the customer is told of the step they were at when
+// something else closes it (an agent's /reopen, /menu): what it did not
+// do, or that what it started goes on; "" when there was none to tell of.
+func (s *Step) stepLeft() string {
+	switch s.conv.Flow {
+	case "", "agent", "rate", "identify":
+		return ""
+	}
+	if underWay(s.conv.State) {
+		return s.T("decline.under_way")
+	}
+	return s.T("desk.step_left")
+}
+
 func (s *Step) leave() {
 	if s.conv.Flow != "" {
 		s.e.metrics.Flow(s.conv.Flow, "abandoned")
