@@ -360,16 +360,22 @@ func TestAuditTextIsInTheSupportTimeZone(t *testing.T) {
 	}
 	db.Now = func() time.Time { return time.Date(2026, 12, 2, 1, 30, 0, 0, time.UTC) }
 	err = db.Update(context.Background(), func(tx *store.Tx) error {
-		return tx.AppendAudit(context.Background(), supportbot.AuditEntry{Action: "card_number_refused", CustomerID: "C1",
-			Details: map[string]any{"flow": "", "plan_ids": []string{}, "card": map[string]any{}, "gone": nil, "amount_fen": 100}})
+		if err := tx.AppendAudit(context.Background(), supportbot.AuditEntry{Action: "card_number_refused", CustomerID: "C1",
+			Details: map[string]any{"flow": "", "plan_ids": []string{}, "card": map[string]any{}, "gone": nil, "amount_fen": 100}}); err != nil {
+			return err
+		}
+		// no customer: no empty "customer=" (an operator's probe)
+		return tx.AppendAudit(context.Background(), supportbot.AuditEntry{Action: "import", Details: map[string]any{"customers": 2}})
 	})
 	db.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for zone, want := range map[string]string{
-		"":                 "2026-12-02 09:30:00  card_number_refused customer=C1 amount_fen=100\n", // Asia/Shanghai
-		"America/New_York": "2026-12-01 20:30:00  card_number_refused customer=C1 amount_fen=100\n",
+		"": "2026-12-02 09:30:00  card_number_refused customer=C1 amount_fen=100\n" + // Asia/Shanghai
+			"2026-12-02 09:30:00  import             customers=2\n",
+		"America/New_York": "2026-12-01 20:30:00  card_number_refused customer=C1 amount_fen=100\n" +
+			"2026-12-01 20:30:00  import             customers=2\n",
 	} {
 		vars := map[string]string{"LOG_LEVEL": "error", "SUPPORT_TIMEZONE": zone}
 		dbEnv(vars, cfg)
@@ -395,4 +401,27 @@ func TestReadCommandsNeedTheDatabase(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("the commands created %v", entries)
 	}
+}
+
+// TestASecondBotOnOneSQLiteDatabaseIsRefused: two bot processes on one
+// SQLite file sent most replies twice, silently (an operator's probe: an
+// overlapping restart, a manual run beside the service). The second is
+// refused at start, naming the file; commands (import, audit) still run.
+func TestASecondBotOnOneSQLiteDatabaseIsRefused(t *testing.T) {
+	a := MustRunMain(t)
+	if a.db.URL != "" {
+		t.Skip("several instances share PostgreSQL")
+	}
+	a.customer(5001, "zh").say("/start", "你好") // the first is up
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	err := Run(ctx, nil, env(a.env), strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "in use by another supportbot process") || !strings.Contains(err.Error(), a.db.Path) {
+		t.Fatalf("a second bot on %s: %v; want it refused, naming the file", a.db.Path, err)
+	}
+	if got := a.run("audit"); !strings.Contains(got, "import") {
+		t.Errorf("audit beside the running bot: %q", got)
+	}
+	a.customer(5002, "zh").say("/start", "你好") // the first still answers
 }

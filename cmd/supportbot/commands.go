@@ -145,8 +145,11 @@ func runAudit(ctx context.Context, cfg Config, customer string, asJSON bool, out
 				fmt.Fprintf(&b, " %s=%s", k, auditValue(v))
 			}
 		}
-		fmt.Fprintf(out, "%s  %-18s customer=%s%s\n", e.Time.In(cfg.Location).Format("2006-01-02 15:04:05"), e.Action,
-			e.CustomerID, b.String())
+		who := "" // an entry of no customer (an import) says none
+		if e.CustomerID != "" {
+			who = " customer=" + e.CustomerID
+		}
+		fmt.Fprintf(out, "%s  %-18s%s%s\n", e.Time.In(cfg.Location).Format("2006-01-02 15:04:05"), e.Action, who, b.String())
 	}
 	return nil
 }

@@ -5,10 +5,12 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"supportbot"
 	"supportbot/bot"
@@ -70,15 +72,23 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		WebhookSecret:    get("WEBHOOK_SECRET", ""),
 		ListenAddr:       get("LISTEN_ADDR", ":8080"),
 		Hotline:          get("SUPPORT_HOTLINE", "400-100-5678"),
-		LogFormat:        get("LOG_FORMAT", "text"),
+		LogFormat:        strings.ToLower(get("LOG_FORMAT", "text")),
 	}
 	c.DemoHotline = get("SUPPORT_HOTLINE", "") == ""
+	if strings.ContainsFunc(c.Hotline, unicode.IsControl) { // customers read it in a line of text
+		return c, fmt.Errorf("SUPPORT_HOTLINE: want one line, without control characters")
+	}
 	var err error
+	if tokenShaped.MatchString(c.APIEndpoint) {
+		// Written into the URL, the token would be in every transport
+		// error logged, where the one in TELEGRAM_BOT_TOKEN is scrubbed.
+		return c, fmt.Errorf("TELEGRAM_API_ENDPOINT: holds what looks like a bot token: the token goes in TELEGRAM_BOT_TOKEN, the endpoint's first %%s")
+	}
 	if n := strings.Count(c.APIEndpoint, "%s"); n != 2 {
-		return c, fmt.Errorf("TELEGRAM_API_ENDPOINT: want a format with two %%s (token, method), like http://127.0.0.1:8081/bot%%s/%%s; got %q", c.APIEndpoint)
+		return c, fmt.Errorf("TELEGRAM_API_ENDPOINT: want a format with two %%s (token, method), like http://127.0.0.1:8081/bot%%s/%%s; got %q", quotable(c.APIEndpoint))
 	}
 	if u, err := url.Parse(fmt.Sprintf(c.APIEndpoint, "TOKEN", "getMe")); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return c, fmt.Errorf("TELEGRAM_API_ENDPOINT: not an http(s) URL: %q", c.APIEndpoint)
+		return c, fmt.Errorf("TELEGRAM_API_ENDPOINT: not an http(s) URL: %q", quotable(c.APIEndpoint))
 	}
 	if v := get("AGENT_CHAT_ID", ""); v != "" {
 		// A group's id is negative (a supergroup's -100…); a positive id is
@@ -124,7 +134,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.CoreURL != "" {
 		u, err := url.Parse(c.CoreURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return c, fmt.Errorf("CORE_URL: not an http(s) URL: %q", c.CoreURL)
+			return c, fmt.Errorf("CORE_URL: not an http(s) URL: %q", quotable(c.CoreURL))
 		}
 		if c.CoreToken == "" {
 			return c, fmt.Errorf("CORE_TOKEN: required when CORE_URL is set")
@@ -212,6 +222,21 @@ func parseReminderDays(s string) ([]int, error) {
 func validPort(port string) bool {
 	n, err := strconv.Atoi(port)
 	return err == nil && n >= 0 && n <= 65535
+}
+
+// tokenShaped is a Telegram bot token: the bot's id, a colon, the secret.
+var tokenShaped = regexp.MustCompile(`[0-9]{6,}:[A-Za-z0-9_-]{20,}`)
+
+// quotable is a URL as an error may quote it: its password
+// ("ftp://svc:hunter2@core") left out.
+func quotable(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	if at := strings.LastIndex(raw, "@"); at >= 0 { // not a URL the parser takes: everything before the host goes
+		return schemeOf(raw) + "://…@" + raw[at+1:]
+	}
+	return raw
 }
 
 func schemeOf(raw string) string {

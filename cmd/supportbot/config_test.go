@@ -37,11 +37,15 @@ func TestConfigNamesTheBadVariable(t *testing.T) {
 		{"LISTEN_ADDR", "notaport"},
 		{"LISTEN_ADDR", ":99999"},
 		{"WEBHOOK_URL", "not a url"},
+		{"SUPPORT_HOTLINE", "400-100\n5678"}, // customers read it (an operator's probe)
 	} {
 		_, err := LoadConfig(env(map[string]string{tt.key: tt.value}))
 		if err == nil || !strings.HasPrefix(err.Error(), tt.key+":") {
 			t.Errorf("%s=%q: error %v, want one naming %s", tt.key, tt.value, err, tt.key)
 		}
+	}
+	if c, err := LoadConfig(env(map[string]string{"LOG_FORMAT": "JSON"})); err != nil || c.LogFormat != "json" {
+		t.Errorf("LOG_FORMAT=JSON: %v, %q (LOG_LEVEL=DEBUG is taken; so is this)", err, c.LogFormat)
 	}
 	_, err := LoadConfig(env(map[string]string{"WEBHOOK_URL": "https://bot.example.com/hook"}))
 	if err == nil || !strings.Contains(err.Error(), "WEBHOOK_SECRET") {
@@ -62,6 +66,10 @@ func TestConfigOfTheCore(t *testing.T) {
 		{map[string]string{"CORE_URL": "https://core.internal/v1", "CORE_EVENTS_SECRET": "s"}, "CORE_TOKEN"},
 		{map[string]string{"CORE_URL": "https://core.internal/v1", "CORE_TOKEN": "t"}, "CORE_EVENTS_SECRET"},
 		{map[string]string{"DATABASE_URL": "mysql://bot:hunter2@db/bot"}, "DATABASE_URL"},
+		// an operator's probe: a password in CORE_URL, a token in the endpoint, were quoted
+		{map[string]string{"CORE_URL": "ftp://svc:hunter2@core.internal/v1", "CORE_TOKEN": "t", "CORE_EVENTS_SECRET": "s"}, "CORE_URL"},
+		{map[string]string{"TELEGRAM_API_ENDPOINT": "https://api.telegram.org/bot123456:AAHhunter2hunter2hunter2xx/%s/%s"}, "TELEGRAM_API_ENDPOINT"},
+		{map[string]string{"TELEGRAM_API_ENDPOINT": "https://api.telegram.org/bot123456:AAHhunter2hunter2hunter2xx/%s"}, "TELEGRAM_API_ENDPOINT"},
 	} {
 		_, err := LoadConfig(env(tt.vars))
 		if err == nil || !strings.HasPrefix(err.Error(), tt.key+":") {
@@ -100,6 +108,25 @@ func TestABrokenDotEnvStopsStartUp(t *testing.T) {
 	}
 	if _, err := environ(); err == nil || !strings.HasPrefix(err.Error(), ".env:") || strings.Contains(err.Error(), "SECRET") {
 		t.Errorf("a .env with an unterminated quote: %v, want an error naming .env, without the value", err)
+	}
+	// An operator's probe: a single quote let the value through, and lines
+	// that are not NAME=value were variables of strange names, the token
+	// silently missing.
+	for _, line := range []string{"TELEGRAM_BOT_TOKEN='123:SECRETSECRET", "TELEGRAM BOT TOKEN=123:SECRETSECRET",
+		"TOKEN 123:SECRETSECRET", "123:SECRETSECRET"} {
+		if err := os.WriteFile(".env", []byte("DATABASE_PATH=/tmp/x.db\n"+line+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := environ()
+		if err == nil || !strings.HasPrefix(err.Error(), ".env:") || strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), "123") {
+			t.Errorf(".env line %q: %v, want an error naming .env, without the value", line, err)
+		}
+	}
+	if err := os.WriteFile(".env", []byte("\uFEFFDATABASE_PATH=/tmp/bom.db\n"), 0o600); err != nil { // saved on Windows
+		t.Fatal(err)
+	}
+	if get, err := environ(); err != nil || get("DATABASE_PATH") != "/tmp/bom.db" && os.Getenv("DATABASE_PATH") == "" {
+		t.Errorf("a .env with a byte-order mark: %v", err)
 	}
 	if err := os.WriteFile(".env", []byte("DATABASE_PATH=/tmp/x.db\n"), 0o600); err != nil {
 		t.Fatal(err)

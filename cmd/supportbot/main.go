@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -12,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -62,12 +64,9 @@ func tuneGC() {
 // error: ignoring it would start with none of its settings (another
 // database, no token).
 func environ() (func(string) string, error) {
-	dotenv, err := godotenv.Read(".env")
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		// The parser quotes the value it stopped at: a token or a password
-		// must not reach the log.
-		why, _, _ := strings.Cut(err.Error(), `"`)
-		return nil, fmt.Errorf(".env: cannot be parsed: %s", strings.TrimSpace(why))
+	dotenv, err := readDotenv(".env")
+	if err != nil {
+		return nil, err
 	}
 	return func(key string) string {
 		if v, ok := os.LookupEnv(key); ok {
@@ -75,6 +74,50 @@ func environ() (func(string) string, error) {
 		}
 		return dotenv[key]
 	}, nil
+}
+
+// readDotenv reads the variables of an env file; none when there is no
+// such file. Its errors never quote a value: the parser quotes the one it
+// stopped at, and a token or a password must not reach the log. A line
+// that is not NAME=value (a token pasted alone, "TOKEN 123:…", a name with
+// spaces) is an error naming the line, not a variable of a strange name
+// and the setting silently missing.
+func readDotenv(path string) (map[string]string, error) {
+	src, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	src = bytes.TrimPrefix(src, []byte("\uFEFF")) // saved with a byte-order mark
+	vars, err := godotenv.UnmarshalBytes(src)
+	if err != nil {
+		why, _, _ := strings.Cut(err.Error(), `"`)
+		why, _, _ = strings.Cut(why, "'")
+		why, _, _ = strings.Cut(why, "`")
+		return nil, fmt.Errorf("%s: cannot be parsed: %s", path, strings.TrimSpace(why))
+	}
+	for name := range vars {
+		if !envName.MatchString(name) {
+			return nil, fmt.Errorf("%s: line %d is not NAME=value (a name is letters, digits and _)", path, lineOf(src, name))
+		}
+	}
+	return vars, nil
+}
+
+// envName is a variable's name.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// lineOf is the number of the first line of src that begins with name
+// (after spaces and "export "), 0 when none does.
+func lineOf(src []byte, name string) int {
+	for i, l := range strings.Split(string(src), "\n") {
+		l = strings.TrimPrefix(strings.TrimSpace(l), "export ")
+		if strings.HasPrefix(strings.TrimSpace(l), name) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 type usageError string

@@ -55,6 +55,8 @@ type Main struct {
 
 	mu   sync.Mutex
 	addr string // where the HTTP server listens, once it does
+
+	unlock func() error // releases the SQLite database's lock (holdSQLite)
 }
 
 // Open opens the database, connects the core and builds the engine.
@@ -75,9 +77,12 @@ func (m *Main) Open(ctx context.Context) error {
 	db.Now = m.Now
 	m.DB = db
 	if db.Dialect() == "sqlite" {
-		// One process uses a SQLite database: a money action still claimed
-		// was claimed by a process that died. It resumes now, not when the
-		// claim runs out (a minute).
+		if m.unlock, err = holdSQLite(m.Config.DatabasePath); err != nil {
+			return err
+		}
+		// One process uses a SQLite database (the lock above): a money
+		// action still claimed was claimed by a process that died. It
+		// resumes now, not when the claim runs out (a minute).
 		if n, err := db.ReleaseActions(ctx); err != nil {
 			return err
 		} else if n > 0 {
@@ -247,10 +252,15 @@ var (
 
 // Close releases what Open acquired.
 func (m *Main) Close() error {
+	var err error
 	if m.DB != nil {
-		return m.DB.Close()
+		err = m.DB.Close()
 	}
-	return nil
+	if m.unlock != nil {
+		err = errors.Join(err, m.unlock())
+		m.unlock = nil
+	}
+	return err
 }
 
 // Run runs the bot: on Telegram with a token, otherwise in the console.
