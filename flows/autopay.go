@@ -366,7 +366,8 @@ func setAutopay(s *Step, p *supportbot.Plan, on bool, card *supportbot.Card) err
 	}
 	s.notice(action, params)
 	s.records = true // the confirmation of a change stays
-	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.autopay"), "autopay"), s.menuBtn(s.T("menu.messages"), "messages")}}
+	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.autopay"), "autopay"), s.menuBtn(s.T("menu.messages"), "messages")},
+		{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")}} // a person a tap away (a probe: none was)
 	if !on {
 		s.say(s.T("autopay.done_off", "product", p.Product), rows...)
 		return nil

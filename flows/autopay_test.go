@@ -45,7 +45,7 @@ func TestAutopayOnAndOffPerPlanWithConfirmation(t *testing.T) {
 	c.send("确认关闭吗") // told how, naming this step's own way out (a probe: 「返回」, which it has not)
 	c.expect("不想继续就点「不改了」")
 	c.send("确认")
-	c.expect("已关闭「Redmi K70」的自动还款")
+	c.expect("已关闭「Redmi K70」的自动还款", "[👤 转人工客服]") // a person a tap away (a probe: none)
 	if h.plan("C1", "P1").AutoRepay {
 		t.Error("auto-repay still on")
 	}
@@ -53,7 +53,7 @@ func TestAutopayOnAndOffPerPlanWithConfirmation(t *testing.T) {
 		t.Errorf("autopay_off audit = %+v, want one for P1 K1", off)
 	}
 	c.send("/messages")
-	c.expect("已开启自动还款：Redmi K70，扣款卡 招商银行 **** 6789", "已关闭自动还款：Redmi K70")
+	c.expect("已开启自动还款：Redmi K70，扣款卡 招商银行 **** 6789", "已关闭自动还款：Redmi K70", "[👤 转人工客服]")
 }
 
 func TestAutopayInEnglish(t *testing.T) {

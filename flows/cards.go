@@ -145,8 +145,8 @@ func pickDefault(s *Step, id string) error {
 	switch {
 	case card == nil:
 		s.expired()
-	case card.Frozen:
-		s.say(s.T("cards.frozen", "card", card.Masked()))
+	case card.Frozen: // the list above stays; a person a tap away (a probe: no button at all)
+		s.say(s.T("cards.frozen", "card", card.Masked()), []supportbot.Button{s.humanBtn()})
 	case card.Default:
 		s.say(s.T("cards.already_default", "card", card.Masked()))
 	default:

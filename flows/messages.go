@@ -63,7 +63,7 @@ func showMessages(s *Step) error {
 		}
 		lines = append(lines, "• "+when(s, n.Time)+"\n  "+s.T("notice."+n.Kind, args...))
 	}
-	s.say(strings.Join(lines, "\n"), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
+	s.say(strings.Join(lines, "\n"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...) // a confirmation to ask about
 	return nil
 }
 

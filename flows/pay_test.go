@@ -568,7 +568,7 @@ func TestACardNamedAtAQuoteIsTheCardQuoted(t *testing.T) {
 	z.expect("工商银行 **** 4321 已冻结", "上面的报价仍从 招商银行 **** 6789 扣款，还没有扣款")
 	z.send("/cards")
 	z.send("4321那张设成默认")
-	z.expect("工商银行 **** 4321 已冻结", "不能设为默认卡")
+	z.expect("工商银行 **** 4321 已冻结", "不能设为默认卡", "[👤 转人工客服]") // a person a tap away (a probe: no button)
 
 	// In English, in a longer sentence, by initials (a probe got unsure
 	// answers, or lost the quote to /cards).
