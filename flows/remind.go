@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 
@@ -106,18 +107,28 @@ func daysAsked(text string) (int, bool) {
 	if m == nil {
 		return 0, false
 	}
-	n := m[1] + m[2]
+	n := m[1] + m[2] + m[3]
 	if d, err := strconv.Atoi(n); err == nil {
 		return d, true
 	}
 	return countWords[n], true
 }
 
+// asksRemindersOfDays is a short message about the reminders of some days
+// before a due date ("提前2天提醒我", "不需要提前3天的提醒", "3天前的提醒就不用
+// 发了", "remind me 2 days before"): the reminders, not a guess of the FAQ's
+// (a probe: unsure, and two in a row offered a person). Not a question.
+func asksRemindersOfDays(text string) bool {
+	t := strings.ToLower(text)
+	_, days := daysAsked(t)
+	return days && containsAny(t, "提醒", "remind", "通知", "notif") && utf8.RuneCountInString(t) <= 30 && !asks(text)
+}
+
 var countWords = map[string]int{"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
 	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
 var (
-	daysBefore = regexp.MustCompile(`(?:提前|前)\s*([0-9]{1,2}|[一二两三四五六七])\s*天|\b([0-9]{1,2}|one|two|three|four|five|six|seven)(?:\s*days?\s*(?:before|ahead|early|in advance|prior)|[- ]days?[- ](?:reminders?|notices?|alerts?|one)\b)`)
+	daysBefore = regexp.MustCompile(`(?:提前|前)\s*([0-9]{1,2}|[一二两三四五六七])\s*天|([0-9]{1,2}|[一二两三四五六七])\s*天前的?提醒|\b([0-9]{1,2}|one|two|three|four|five|six|seven)(?:\s*days?\s*(?:before|ahead|early|in advance|prior)|[- ]days?[- ](?:reminders?|notices?|alerts?|one)\b)`)
 	dayBefore  = regexp.MustCompile(`\bthe day before\b|\ba day (?:before|ahead|early|in advance|prior)\b|前一天|提前一天`)
 )
 

@@ -519,12 +519,22 @@ func TestStoppingOneDaysRemindersKeepsThemAll(t *testing.T) {
 	z.send("/remind")
 	z.expect("还款提醒已开启")
 	for _, words := range []string{"提前两天提醒我", "我不需要提前3天的提醒"} {
-		z.send(words)
-		z.press("🔔 还款提醒")
+		z.send(words) // the reminders themselves now, no suggestion to press
 		z.expect("还款提醒已开启")
 		z.reject("已关闭")
 	}
 	z.expect("不能只关掉某一天的提醒")
+	z.send("我不需要提前3天的提醒吗") // asked: unsure, and its suggestion does what the words ask
+	z.press("🔔 还款提醒")
+	z.expect("还款提醒已开启")
+	z.reject("已关闭")
+	// Said alone, the reminders themselves, not an unsure guess (a probe:
+	// two in a row offered a person).
+	for _, words := range []string{"提前2天提醒我", "不需要提前3天的提醒", "3天前的提醒就不用发了", "提前一天提醒我就行"} {
+		z.send(words)
+		z.expect("还款提醒已开启")
+		z.reject("不太确定", "没能帮上忙", "已关闭")
+	}
 }
 
 // TestTheRemindersAnswersButtonSaysWhatItDoes: under the guide's answer to

@@ -1407,6 +1407,13 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return s.startFlow("autopay", "off")
 	}
+	if s.conv.CustomerID != "" && asksRemindersOfDays(text) { // "提前2天提醒我", "3天前的提醒就不用发了": the reminders
+		if other, err := s.forSomeoneElse(text); err != nil || other {
+			return err
+		}
+		s.conv.Misses = 0
+		return s.startFlow("remind", remindArg(text))
+	}
 	if s.conv.CustomerID != "" && paysAnAmount(text) {
 		// "pay 100", "我要还300": a bill, paid whole — and said so first.
 		s.conv.Misses = 0
