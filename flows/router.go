@@ -1412,6 +1412,9 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		s.conv.Misses = 0
+		if s.conv.Flow != "" && waitsForYes(s.conv.State) { // at a quote: set beside it, which stays
+			return s.beside("remind", remindArg(text))
+		}
 		return s.startFlow("remind", remindArg(text))
 	}
 	if s.conv.CustomerID != "" && paysAnAmount(text) {
