@@ -550,15 +550,14 @@ func writtenIn(ev supportbot.Event) supportbot.Lang {
 	}
 	han, words := 0, 0
 	for _, w := range strings.FieldsFunc(ev.Text, func(r rune) bool {
-		return unicode.Is(unicode.Han, r) || r >= unicode.MaxASCII || !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		if unicode.Is(unicode.Han, r) {
+			han++ // counted in the one pass that cuts the words
+			return true
+		}
+		return r >= unicode.MaxASCII || !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}) {
 		if len(w) >= 2 && !bothLanguages[strings.ToLower(w)] && strings.IndexFunc(w, unicode.IsDigit) < 0 {
 			words++
-		}
-	}
-	for _, r := range ev.Text {
-		if unicode.Is(unicode.Han, r) {
-			han++
 		}
 	}
 	switch {

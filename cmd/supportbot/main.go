@@ -112,8 +112,8 @@ var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // (after spaces and "export "), 0 when none does.
 func lineOf(src []byte, name string) int {
 	for i, l := range strings.Split(string(src), "\n") {
-		l = strings.TrimPrefix(strings.TrimSpace(l), "export ")
-		if strings.HasPrefix(strings.TrimSpace(l), name) {
+		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "export "))
+		if strings.HasPrefix(l, name) {
 			return i + 1
 		}
 	}
