@@ -367,6 +367,10 @@ func TestRouting(t *testing.T) {
 		// an automatic payment with a date is the booked repayment; bare, the setting
 		"I want to cancel the automatic payment for tomorrow": "flow/cancel-scheduled", "我想cancel掉下个月的auto payment": "flow/cancel-scheduled",
 		"下个月的自动扣款帮我取消": "flow/cancel-scheduled", "turn off auto repay": "flow/autopay", "关闭自动扣款": "flow/autopay",
+		// "autopay" is an automatic repayment: cancelling it is the setting, as 取消自动还款 is
+		"cancel my autopay": "flow/autopay", "cancel direct debit": "flow/autopay", "is autopay safe": "faq/auto-repayment",
+		// asking for no reminders is turning them off, not the how-to topic
+		"dont remind me": "flow/remind", "do not send me reminders": "flow/remind",
 		// another bank's credit card or loan is still not ours
 		"建行信用卡账单怎么分期": "out_of_scope/oos-other-credit", "农行的贷款逾期了": "out_of_scope/oos-other-credit",
 		// paying off does not close the account; only closing does (a probe)

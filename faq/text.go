@@ -2,6 +2,7 @@ package faq
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -156,20 +157,25 @@ func undouble(w string) string {
 // a mixed question matches either language's paraphrases.
 type synonyms struct {
 	byFirst map[string][][]string // first unit → phrases, longest first
-	concept map[string]string     // phrase joined by "\x00" → concept token
+	concept map[string][]string   // phrase joined by "\x00" → its concept tokens
 }
 
 func newSynonyms(table map[string][]string) (*synonyms, error) {
-	sy := &synonyms{byFirst: map[string][][]string{}, concept: map[string]string{}}
+	sy := &synonyms{byFirst: map[string][][]string{}, concept: map[string][]string{}}
 	names := make([]string, 0, len(table))
 	for name := range table {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		c := "#" + name
+		// A name of concepts joined by "+" ("auto+repay") is a word that
+		// says both: "autopay" is an automatic repayment.
+		var c []string
+		for _, part := range strings.Split(name, "+") {
+			c = append(c, "#"+part)
+		}
 		if name == "_" {
-			c = "" // stop phrases: matched, then dropped
+			c = []string{""} // stop phrases: matched, then dropped
 		}
 		for _, v := range table[name] {
 			var p []string
@@ -181,7 +187,7 @@ func newSynonyms(table map[string][]string) (*synonyms, error) {
 			}
 			key := strings.Join(p, "\x00")
 			if prev, dup := sy.concept[key]; dup {
-				if prev != c {
+				if !slices.Equal(prev, c) {
 					return nil, fmt.Errorf("synonym %q is in two concepts (%s)", v, name)
 				}
 				continue // "bill" and "bills" stem alike
@@ -205,8 +211,9 @@ func (sy *synonyms) apply(us []unit) []unit {
 		for _, p := range sy.byFirst[us[i].s] {
 			if matchAt(us, i, p) {
 				n = len(p)
-				c := sy.concept[strings.Join(p, "\x00")]
-				out = append(out, unit{s: c, run: us[i].run, han: us[i].han, stop: c == ""})
+				for _, c := range sy.concept[strings.Join(p, "\x00")] {
+					out = append(out, unit{s: c, run: us[i].run, han: us[i].han, stop: c == ""})
+				}
 				break
 			}
 		}
