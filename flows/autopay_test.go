@@ -11,6 +11,8 @@ func TestAutopayOnAndOffPerPlanWithConfirmation(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
+	c.send("/messages")
+	c.expect("消息中心暂无记录", "[👤 转人工客服]") // a person a tap away when the confirmation is missing (none was)
 	c.send("/autopay")
 	c.expect("1. Redmi K70（订单号 <code>5241015123456</code>）：未开启", "2. Xiaomi Book（订单号 <code>5241015999999</code>）：未开启",
 		"默认卡 招商银行 **** 6789", "开启 1. Redmi K70", "开启 2. Xiaomi Book")

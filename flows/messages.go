@@ -36,7 +36,7 @@ func showMessages(s *Step) error {
 		return err
 	}
 	if len(list) == 0 {
-		s.say(s.T("messages.none"), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
+		s.say(s.T("messages.none"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...) // a confirmation missing: a person to ask
 		return nil
 	}
 	header := "messages.header"
