@@ -537,6 +537,7 @@ func TestAnswersSayWhatWasAsked(t *testing.T) {
 		{"征信中心的电话是多少", "zh", "其他机构的电话，这里不提供"},
 		{"what is the customer service number of my financing partner", "en", "not given here"},
 		{"手机丢了 分期还要继续还吗", "zh", "手机丢了、坏了"},
+		{"i lost my job and cant pay", "en", "a lost job"}, // not told only of lost phones
 		{"怎么查自己的征信报告", "zh", "人民银行征信中心"},
 		{"how do i check my credit report", "en", "Credit Reference Center"},
 	} {
