@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -340,24 +341,40 @@ func confirmAutopay(s *Step, planID string, on bool) error {
 func setAutopay(s *Step, p *supportbot.Plan, on bool, card *supportbot.Card) error {
 	s.finish()
 	changed := p.AutoRepay != on
-	updated, err := s.e.core.SetAutoRepay(s.ctx, s.key("autopay"), s.conv.CustomerID, p.ID, on)
-	if ce := refusal(err); ce != nil && ce.NotFound() {
-		s.expired()
-		return nil
-	} else if err != nil {
-		return err
-	}
-	s.core.forget(s.conv.CustomerID)
-	if !changed || updated.AutoRepay != on {
-		s.say(autopayAlready(s, p, on), []supportbot.Button{s.menuBtn(s.T("menu.autopay"), "autopay")})
-		return nil
-	}
 	action, cardID, masked := "autopay_off", "", ""
 	if on {
 		action = "autopay_on"
 	}
 	if card != nil {
 		cardID, masked = card.ID, card.Masked()
+	}
+	updated, err := s.e.core.SetAutoRepay(s.ctx, s.key("autopay"), s.conv.CustomerID, p.ID, on)
+	if ce := refusal(err); ce != nil && ce.NotFound() {
+		s.expired()
+		return nil
+	}
+	if err == nil && changed && (updated == nil || updated.ID != p.ID || updated.AutoRepay != on) {
+		err = fmt.Errorf("%w: auto-repayment of %s answered unchanged", supportbot.ErrCoreBadAnswer, p.ID)
+	}
+	if unavailableErr(err) {
+		// The core may have made the change without saying so: what it
+		// has now tells, and what cannot be read is told as unconfirmed,
+		// never as "nothing was done".
+		s.core.forget(s.conv.CustomerID)
+		if now, rerr := s.plan(p.ID); rerr != nil || now == nil || now.AutoRepay != on {
+			s.unconfirmed(action, s.T("autopay.unconfirmed_"+strings.TrimPrefix(action, "autopay_"), "product", p.Product),
+				map[string]any{"plan_id": p.ID, "card_id": cardID}, s.menuBtn(s.T("menu.autopay"), "autopay"))
+			return nil
+		}
+		err = nil // made: this call's doing
+	}
+	if err != nil {
+		return err
+	}
+	s.core.forget(s.conv.CustomerID)
+	if !changed {
+		s.say(autopayAlready(s, p, on), []supportbot.Button{s.menuBtn(s.T("menu.autopay"), "autopay")})
+		return nil
 	}
 	s.audit(action, map[string]any{"plan_id": p.ID, "card_id": cardID})
 	params := map[string]string{"product": p.Product}

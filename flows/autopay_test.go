@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -199,4 +200,108 @@ func TestAutopayIsSwitchedByTyping(t *testing.T) {
 	if !h.plan("C1", "P2").AutoRepay {
 		t.Error("auto-repayment still off after its typed turning on")
 	}
+}
+
+// TestASettingTheCoreDidNotAnswerIsNotToldUndone: the core made an
+// auto-repayment or default-card change and then failed to answer (or
+// answered the old state): the bot said "nothing was done" and audited
+// nothing, and a second confirm found it done ("already on") — the change
+// never confirmed (a probe). What the core has now tells; what cannot be
+// read is told as unconfirmed, to look again, never as undone.
+func TestASettingTheCoreDidNotAnswerIsNotToldUndone(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+
+	// Made, then no answer: done, told and audited once.
+	h.hooks.set(func(k *hooks) {
+		k.autopay = func(ctx context.Context, key, customerID, planID string, on bool) (*supportbot.Plan, error) {
+			if _, err := k.Core.SetAutoRepay(ctx, key, customerID, planID, on); err != nil {
+				return nil, err
+			}
+			return nil, errDown
+		}
+	})
+	c.send("/autopay")
+	c.press("开启 1. Redmi K70")
+	c.press("确认开启")
+	c.expect("已为「Redmi K70」开启自动还款")
+	c.reject("没有执行")
+	if on := h.audit("autopay_on"); len(on) != 1 || on[0].Details["outcome"] != nil {
+		t.Fatalf("autopay_on audit = %+v, want one, done", on)
+	}
+
+	// Not made, and the core answers the old state: not told as done.
+	h.hooks.set(func(k *hooks) {
+		k.autopay = func(ctx context.Context, key, customerID, planID string, on bool) (*supportbot.Plan, error) {
+			plans, err := k.Core.Plans(ctx, customerID)
+			for i := range plans {
+				if plans[i].ID == planID {
+					return &plans[i], err
+				}
+			}
+			return nil, err
+		}
+	})
+	c.send("/autopay")
+	c.press("开启 2. Xiaomi Book")
+	c.press("确认开启")
+	c.expect("没能确认「Xiaomi Book」的自动还款是否已开启", "/autopay", "[👤 转人工客服]")
+	c.reject("已为「Xiaomi Book」开启", "已经是开启状态")
+
+	// No answer, nor a read of the plans: unconfirmed, not "nothing was done".
+	h.hooks.set(func(k *hooks) {
+		k.autopay = func(context.Context, string, string, string, bool) (*supportbot.Plan, error) {
+			k.set(func(k *hooks) {
+				k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
+			})
+			return nil, errDown
+		}
+	})
+	c.send("/autopay")
+	c.press("关闭 1. Redmi K70")
+	c.press("确认关闭")
+	c.expect("没能确认「Redmi K70」的自动还款是否已关闭", "还款日仍会自动扣款")
+	c.reject("没有执行")
+	if off := h.audit("autopay_off"); len(off) != 1 || off[0].Details["outcome"] != "unconfirmed" || off[0].Details["plan_id"] != "P1" {
+		t.Fatalf("autopay_off audit = %+v, want one, unconfirmed, for P1", off)
+	}
+	if n := len(h.audit("autopay_on")); n != 2 || h.audit("autopay_on")[1].Details["outcome"] != "unconfirmed" {
+		t.Fatalf("autopay_on audit = %+v, want the first done and the second unconfirmed", h.audit("autopay_on"))
+	}
+
+	// The default card: made, then no answer.
+	z := h.chat(500, "zh")
+	z.identify(phoneZhao)
+	h.hooks.set(func(k *hooks) {
+		k.plans = nil
+		k.card = func(ctx context.Context, key, customerID, cardID string) ([]supportbot.Card, error) {
+			if _, err := k.Core.SetDefaultCard(ctx, key, customerID, cardID); err != nil {
+				return nil, err
+			}
+			return nil, errDown
+		}
+	})
+	z.send("/cards")
+	z.press("设为默认：招商银行")
+	z.press("确认更换")
+	z.expect("默认还款卡已改为 招商银行 **** 6666")
+	if e := h.audit("default_card"); len(e) != 1 || e[0].Details["outcome"] != nil {
+		t.Fatalf("default_card audit = %+v, want one, done", e)
+	}
+	// Not made, answered with the old list, and the cards not readable after.
+	h.hooks.set(func(k *hooks) {
+		k.card = func(ctx context.Context, _, customerID, _ string) ([]supportbot.Card, error) {
+			cards, err := k.Core.Cards(ctx, customerID)
+			k.set(func(k *hooks) {
+				k.cards = func(context.Context, string) ([]supportbot.Card, error) { return nil, errDown }
+			})
+			return cards, err
+		}
+	})
+	z.send("/cards")
+	z.press("设为默认：农业银行")
+	z.press("确认更换")
+	z.expect("没能确认默认还款卡是否已改为 农业银行 **** 5555", "/cards")
+	z.reject("默认还款卡已改为 农业银行")
 }

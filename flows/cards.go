@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -186,7 +187,11 @@ func setDefault(s *Step, card *supportbot.Card) error {
 		previous = d.ID
 	}
 	changed := previous != card.ID
-	_, err = s.e.core.SetDefaultCard(s.ctx, s.key("default-card"), s.conv.CustomerID, card.ID)
+	details := map[string]any{"card_id": card.ID, "previous_card_id": previous}
+	updated, err := s.e.core.SetDefaultCard(s.ctx, s.key("default-card"), s.conv.CustomerID, card.ID)
+	if err == nil && changed && !isDefault(updated, card.ID) {
+		err = fmt.Errorf("%w: default card answered as not %s", supportbot.ErrCoreBadAnswer, card.ID)
+	}
 	switch ce := refusal(err); {
 	case ce != nil && ce.Code == supportbot.CoreCardFrozen: // frozen since it was offered
 		s.say(s.T("cards.frozen", "card", card.Masked()), []supportbot.Button{s.menuBtn(s.T("menu.cards"), "cards")})
@@ -194,6 +199,13 @@ func setDefault(s *Step, card *supportbot.Card) error {
 	case ce != nil && ce.NotFound():
 		s.expired()
 		return nil
+	case unavailableErr(err):
+		// Made or not, the core did not say: what it has now tells (see setAutopay).
+		s.core.forget(s.conv.CustomerID)
+		if now, rerr := s.cards(); rerr != nil || !isDefault(now, card.ID) {
+			s.unconfirmed("default_card", s.T("cards.unconfirmed", "card", card.Masked()), details, s.menuBtn(s.T("menu.cards"), "cards"))
+			return nil
+		}
 	case err != nil:
 		return err
 	}
@@ -202,7 +214,7 @@ func setDefault(s *Step, card *supportbot.Card) error {
 		s.say(s.T("cards.already_default", "card", card.Masked()), []supportbot.Button{s.menuBtn(s.T("menu.cards"), "cards")})
 		return nil
 	}
-	s.audit("default_card", map[string]any{"card_id": card.ID, "previous_card_id": previous})
+	s.audit("default_card", details)
 	s.notice("default_card", map[string]string{"card": card.Masked()})
 	s.records = true // the confirmation of a change stays
 	text := s.T("cards.done", "card", card.Masked())
@@ -221,6 +233,13 @@ func setDefault(s *Step, card *supportbot.Card) error {
 	}
 	s.say(text, []supportbot.Button{s.menuBtn(s.T("menu.cards"), "cards"), s.menuBtn(s.T("menu.messages"), "messages")})
 	return nil
+}
+
+// isDefault reports whether cards, as the core lists them, have this one as
+// the default.
+func isDefault(cards []supportbot.Card, id string) bool {
+	d := defaultCard(cards)
+	return d != nil && d.ID == id && d.Default
 }
 
 // staleCards answers an old confirm button of a card that is the default

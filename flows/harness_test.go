@@ -319,6 +319,9 @@ type hooks struct {
 	scheduled func(ctx context.Context, customerID string) ([]supportbot.ScheduledRepayment, error)
 	customer  func(ctx context.Context, id string) (*supportbot.Customer, error)
 	byPhone   func(ctx context.Context, phone string) (*supportbot.Customer, error)
+	autopay   func(ctx context.Context, key, customerID, planID string, on bool) (*supportbot.Plan, error)
+	card      func(ctx context.Context, key, customerID, cardID string) ([]supportbot.Card, error)
+	cards     func(ctx context.Context, customerID string) ([]supportbot.Card, error)
 }
 
 // set changes hooks under the lock: the engine may be calling them.
@@ -396,6 +399,27 @@ func (k *hooks) CustomerByPhone(ctx context.Context, phone string) (*supportbot.
 		return f(ctx, phone)
 	}
 	return k.Core.CustomerByPhone(ctx, phone)
+}
+
+func (k *hooks) SetAutoRepay(ctx context.Context, key, customerID, planID string, on bool) (*supportbot.Plan, error) {
+	if f := hook(k, &k.autopay); f != nil {
+		return f(ctx, key, customerID, planID, on)
+	}
+	return k.Core.SetAutoRepay(ctx, key, customerID, planID, on)
+}
+
+func (k *hooks) SetDefaultCard(ctx context.Context, key, customerID, cardID string) ([]supportbot.Card, error) {
+	if f := hook(k, &k.card); f != nil {
+		return f(ctx, key, customerID, cardID)
+	}
+	return k.Core.SetDefaultCard(ctx, key, customerID, cardID)
+}
+
+func (k *hooks) Cards(ctx context.Context, customerID string) ([]supportbot.Card, error) {
+	if f := hook(k, &k.cards); f != nil {
+		return f(ctx, customerID)
+	}
+	return k.Core.Cards(ctx, customerID)
 }
 
 // errDown is what a core that does not answer gives: the outcome unknown.

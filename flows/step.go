@@ -301,6 +301,17 @@ func (s *Step) audit(action string, details map[string]any) {
 	s.do(func(ctx context.Context, tx Tx) error { return tx.AppendAudit(ctx, e) })
 }
 
+// unconfirmed tells a setting's change the core did not answer usably and
+// that is not to be seen in what it has now: it may still come. The
+// customer is told to look again in a while (menu: where), not that nothing
+// was done; the attempt is audited as the action with outcome
+// "unconfirmed".
+func (s *Step) unconfirmed(action, text string, details map[string]any, menu supportbot.Button) {
+	details["outcome"] = "unconfirmed"
+	s.audit(action, details)
+	s.say(text, []supportbot.Button{menu, s.humanBtn()})
+}
+
 // notice adds a message-center entry to the step's changes.
 func (s *Step) notice(kind string, params map[string]string) {
 	n := supportbot.Notice{CustomerID: s.conv.CustomerID, Kind: kind, Params: params}
