@@ -177,13 +177,19 @@ func startAgent(s *Step, _ string) error {
 		t.CameFrom = flow
 	}
 	if s.e.cfg.AgentChatID == 0 {
-		t.Status, t.ClosedAt = supportbot.TicketReferred, s.now
-		s.do(func(ctx context.Context, tx Tx) error { return tx.CreateTicket(ctx, t) })
+		s.refer(t)
 		s.finish()
 		s.say(s.T("agent.hotline", "hotline", s.e.cfg.Hotline, "hours", s.e.cfg.Hours.String()), s.next()...)
 		return nil
 	}
 	return s.fire("agent", "queue", t)
+}
+
+// refer records a ticket no desk can take (there is no staff chat) as
+// referred to the hotline at once.
+func (s *Step) refer(t *supportbot.Ticket) {
+	t.Status, t.ClosedAt = supportbot.TicketReferred, s.now
+	s.do(func(ctx context.Context, tx Tx) error { return tx.CreateTicket(ctx, t) })
 }
 
 // question is what the customer last asked, in their own words: their
@@ -264,6 +270,14 @@ func stuckAction(s *Step, a *supportbot.Action) error {
 		return nil
 	case supportbot.ErrorCode(err) != supportbot.ENOTFOUND:
 		return err
+	}
+	if s.e.cfg.AgentChatID == 0 {
+		// No desk to check it: the hotline can, and no colleague is
+		// promised (a probe: "a colleague will write to you", then "no
+		// person online, call the hotline").
+		s.refer(&supportbot.Ticket{ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Reason: s.alert, Handle: handle(s.ev)})
+		s.say(s.T("action.stuck_hotline", "what", what, "hotline", s.e.cfg.Hotline, "hours", s.e.cfg.Hours.String()), s.next()...)
+		return nil
 	}
 	s.say(s.T("action.stuck", "what", what))
 	return s.startFlow("agent", "")

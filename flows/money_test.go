@@ -744,6 +744,48 @@ func TestAPartnerThatNeverAnswersGoesToAPerson(t *testing.T) {
 	}
 }
 
+// TestAStuckActionWithoutAStaffChatGivesTheHotline: with no staff chat (a
+// deployment the README allows) a stuck payment promised "a colleague will
+// check it and write to you", then said no person could be reached (a
+// probe). It gives the hotline once, promises no colleague, and the ticket
+// is recorded as referred.
+func TestAStuckActionWithoutAStaffChatGivesTheHotline(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			return nil, errDown
+		}
+		k.repayment = func(context.Context, string) (*supportbot.Repayment, error) { return nil, errDown }
+	})
+	c.press("确认还款")
+	for range 16 { // past an hour unknown
+		h.advance(5 * time.Minute)
+		h.drain()
+	}
+	c.inbox()
+	if n := strings.Count(c.text(), "400-100-5678"); n != 1 {
+		t.Errorf("the hotline told %d times, want once:\n%s", n, c.text())
+	}
+	for _, never := range []string{"同事", "无法在线转接"} {
+		if strings.Contains(c.text(), never) {
+			t.Errorf("told %q with no staff chat:\n%s", never, c.text())
+		}
+	}
+	if !strings.Contains(c.text(), "请不要重复操作") {
+		t.Errorf("not told to wait for the outcome:\n%s", c.text())
+	}
+	tk, err := h.db.LastTicket(context.Background(), 100)
+	if err != nil || tk.Status != supportbot.TicketReferred {
+		t.Fatalf("ticket = %+v, %v; want one referred", tk, err)
+	}
+	if a := h.actions()[0]; !a.State.Open() {
+		t.Errorf("the action is %s, want still asked about", a.State)
+	}
+}
+
 // TestAStuckActionOfACustomerNoLongerInTheChatIsToldToTheStaffOnly: the
 // chat that confirmed a payment the partner never answers signed out and
 // identified as another customer: after two hours a person is asked to
