@@ -409,7 +409,14 @@ func relayToAgent(s *Step) (bool, error) {
 		s.out[len(s.out)-1].Track = rateTrack(&closed)
 		return true, nil
 	case ev.Kind == supportbot.EventButton:
-		s.say(s.T("agent.with_agent"))
+		// The message the button is under (a receipt, a bill) stays as it
+		// is: the answer comes below it.
+		s.target = 0
+		key := "agent.with_agent"
+		if s.conv.State == "queued" { // nobody has the chat yet
+			key = "agent.button_queued"
+		}
+		s.say(s.T(key))
 		return true, nil
 	case ev.Kind == supportbot.EventCommand && (ev.Text == "agent" || ev.Text == "start" || ev.Text == "menu" || ev.Text == "help"):
 		// Asking for a person, or for the bot, while with one: where they

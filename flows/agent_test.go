@@ -474,3 +474,34 @@ func TestABotCommandWhileWithAPersonIsAnswered(t *testing.T) {
 		t.Errorf("the customer's line did not reach the topic:\n%s", got)
 	}
 }
+
+// TestAButtonPressedWhileWithAPersonLeavesItsMessage: with a person, a
+// button under a receipt or a bill (📋 我的账单, 查看还款计划) turned that
+// message into "you are talking with a person" — the amount, card and
+// reference gone from the chat (a probe). The answer comes below it.
+func TestAButtonPressedWhileWithAPersonLeavesItsMessage(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/bill")
+	schedule := c.button("1. 查看还款计划").Data
+	bill := c.on(schedule)
+	c.send("/agent")
+	c.expect("/end")
+	replies := c.event(supportbot.Event{Kind: supportbot.EventButton, Data: schedule, MessageID: bill})
+	for _, r := range replies {
+		if r.Edit == bill {
+			t.Errorf("the press edited the bill into %q", r.Text)
+		}
+	}
+	c.expect("正在排队等人工客服", "/end") // nobody has the chat yet: not "talking with a person"
+	h.agent(7, "小李", h.topic(100)).send("您好")
+	c.inbox()
+	c.event(supportbot.Event{Kind: supportbot.EventButton, Data: schedule, MessageID: bill})
+	c.expect("正在与人工客服对话")
+	if c.on(schedule) != bill {
+		t.Errorf("the bill's buttons are gone from its message")
+	}
+}

@@ -1126,8 +1126,8 @@ func (e *Engine) button(s *Step, data string) error {
 		if ok, err := e.inFlow(s, a); ok || err != nil {
 			return err
 		}
-		s.say(s.T("input.unexpected"))
-		return nil
+		// An action the live step has not (forged): as any press that
+		// cannot be read, the step's message stays (see expired).
 	}
 	s.expired()
 	return nil
