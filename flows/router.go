@@ -172,6 +172,51 @@ func namedAlone(args string) bool {
 	return kinAlone.MatchString(strings.ToLower(strings.TrimSpace(args)))
 }
 
+// personAlone reports a command's argument that is a person's name alone
+// ("/bill 李娜", "/bill Emily", "/repay Li Na") and not the identified
+// customer's own name (nor a word of their products).
+func (s *Step) personAlone(args string) bool {
+	args = strings.TrimSpace(args)
+	if rs := []rune(args); len(rs) > 0 && isHanRunes(rs) {
+		// Alone, a surname and any character may be a word (金色, 戴尔):
+		// a name here has a given name's character.
+		return personName(rs) && strings.ContainsAny(string(rs[len(rs)-1:]), givenNames) && s.notOwn([]string{args})
+	}
+	if !nameAlone.MatchString(args) {
+		return false
+	}
+	for _, w := range strings.Fields(strings.ToLower(args)) {
+		if notEnglishNames[w] || leadingWords[w] || deviceWords[w] {
+			return false
+		}
+	}
+	return s.notOwn([]string{args})
+}
+
+// givenNames are characters common at the end of a given name (李娜, 王芳,
+// 张小伟), and rare at the end of a word that starts as a surname does.
+const givenNames = "娜芳伟静敏丽强磊军洋勇艳杰娟涛明超秀霞平刚英华玲红梅鹏飞斌宇浩凯健俊帆旭宁欣婷雪慧颖琳晶莉倩燕萍兰丹晨阳峰辉鑫博亮建志海东荣新波琴蓉媛佳怡菲璐瑶蕾薇楠然昊轩涵睿哲瑞鸿毅"
+
+// nameAlone is a name as typed alone: one or two capitalised words.
+var nameAlone = regexp.MustCompile(`^[A-Z][a-z]+(?: [A-Z][a-z]+)?$`)
+
+// deviceWords are makers and model words a customer may name their device
+// by ("/bill Huawei", "/bill Pro"), not people.
+var deviceWords = map[string]bool{"huawei": true, "apple": true, "iphone": true, "ipad": true, "macbook": true, "samsung": true,
+	"oppo": true, "vivo": true, "honor": true, "oneplus": true, "lenovo": true, "realme": true, "redmibook": true,
+	"pro": true, "max": true, "ultra": true, "note": true, "plus": true, "air": true, "mini": true, "lite": true,
+	"watch": true, "band": true, "buds": true, "tv": true, "black": true, "white": true, "blue": true, "green": true, "gold": true, "silver": true}
+
+// isHanRunes reports whether every rune is a Chinese character.
+func isHanRunes(rs []rune) bool {
+	for _, r := range rs {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
+}
+
 // kinAlone is one of the customer's people named alone ("my wife", "我老婆").
 var kinAlone = regexp.MustCompile(`^(?:(?:my|for my) (?:` + kinEN + `)|我?的?(?:` + kin + `|妈|爸))$`)
 
@@ -1055,7 +1100,7 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 			if sp := s.e.flows[name]; sp != nil && sp.needsCustomer && args != "" {
 				// "/bill 13900139000", "/remind my wife", "/bill 5240607345678"
 				// (another's order): not the chat's customer.
-				if namedAlone(args) {
+				if namedAlone(args) || s.personAlone(args) {
 					s.ownOnly(s.T("others.own_only"))
 					return nil
 				}
