@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -490,4 +491,24 @@ func TestAContactOfNoCustomerUnlinksTheChat(t *testing.T) {
 	c.send("/bill")
 	c.expect("分享我的手机号")
 	c.reject("Redmi K70", "剩余待还")
+}
+
+// TestLeavingTheContactStepTakesItsKeyboardDown: /start or /menu while the
+// contact was asked for showed the menu and left the "share my phone"
+// keyboard up (a probe: its 返回 then answered "nothing to leave"). As
+// /cancel does, a message of its own takes it down; the menu follows.
+func TestLeavingTheContactStepTakesItsKeyboardDown(t *testing.T) {
+	h := newHarness(t, fixture())
+	for i, cmd := range []string{"/start", "/menu", "/cancel"} {
+		c := h.chat(int64(300+i), "zh")
+		asked := c.send("/bill")
+		if !slices.ContainsFunc(asked, func(r supportbot.Reply) bool { return r.AskContact != "" }) {
+			t.Fatalf("/bill asked for no contact: %+v", asked)
+		}
+		got := c.send(cmd)
+		if !slices.ContainsFunc(got, func(r supportbot.Reply) bool { return r.RemoveKeyboard }) {
+			t.Errorf("%s while the contact was asked for left its keyboard up: %+v", cmd, got)
+		}
+		c.expect("已退出当前操作", "[📋 我的账单]")
+	}
 }

@@ -1075,6 +1075,9 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 		if left := s.stepLeft(); left != "" { // a step half done is not left to look open (a probe: an ID check)
 			s.lead = left
 		}
+		if s.conv.Flow == "identify" { // the contact keyboard is up: only a message of its own takes it down (see cancel)
+			s.reply(supportbot.Reply{Text: s.T("leave.done"), RemoveKeyboard: true})
+		}
 		s.leave()
 		s.menu("menu.greeting")
 		return s.prependAnnouncement()
