@@ -1297,6 +1297,41 @@ func TestAQuoteOfAnotherKindIsNeverShownOrCharged(t *testing.T) {
 	}
 }
 
+// TestABillQuoteOfPeriodsNotDueIsNeverShown: a bill quote whose parts add
+// up over periods not yet due (a probe's core answered "pay this bill" with
+// periods 6–12: a payoff sold as a bill), or that leaves an overdue period
+// out, is held to the bill rule — never shown, let alone charged.
+func TestABillQuoteOfPeriodsNotDueIsNeverShown(t *testing.T) {
+	for _, tc := range []struct {
+		name, phone, customer string
+		periods               []int
+	}{
+		{"the next period too", phoneZhao, "C5", []int{2, 3}}, // period 2 is due, 3 next month
+		{"an overdue period left out", phoneQian, "C6", []int{3}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, payFixture())
+			c := h.chat(100, "zh")
+			c.identify(tc.phone)
+			h.hooks.set(func(k *hooks) {
+				k.quote = func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
+					r.Periods = tc.periods
+					return k.Core.Quote(ctx, key, r)
+				}
+			})
+			c.send("/pay")
+			c.expect("报价金额有误", "没有扣款")
+			c.reject("合计应付", "确认还款")
+			h.hooks.set(func(k *hooks) { k.quote = nil })
+			c.press("重新报价")
+			c.expect("合计应付")
+			if n := len(h.repayments(tc.customer)); n != 0 {
+				t.Errorf("the ledger has %d repayments", n)
+			}
+		})
+	}
+}
+
 // TestTheEventComesBeforeTheProcessingAnswer: the partner is fast — the
 // core's repayment.succeeded reaches the bot before the worker has recorded
 // the processing answer. The outcome stands; the late "processing" neither

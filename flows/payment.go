@@ -281,8 +281,39 @@ func checkQuote(q *supportbot.Quote, p *supportbot.Plan, kind supportbot.QuoteKi
 		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s: %v", q.ID, err)
 	case q.Kind == supportbot.QuoteBill && q.Parts != cost:
 		return supportbot.Errorf(supportbot.EINTERNAL, "core bill quote %s: parts %+v, its periods %v cost %+v", q.ID, q.Parts, q.Periods, cost)
+	case q.Kind == supportbot.QuoteBill:
+		return checkBill(q, p, now, loc)
 	case q.Kind == supportbot.QuotePayoff:
 		return checkPayoff(q, p, now, loc)
+	}
+	return nil
+}
+
+// checkBill holds a bill quote to the bill rule (CORE_API.md): the overdue
+// periods or, none overdue, the earliest unpaid one — those a running debit
+// leaves out listed apart — as of the core's today, which may be a few
+// minutes off the bot's around midnight. A bill that pays periods not yet
+// due is a payoff sold as a bill (a probe's core quoted periods 6–12).
+func checkBill(q *supportbot.Quote, p *supportbot.Plan, now time.Time, loc *time.Location) error {
+	listed := append(slices.Clone(q.Periods), q.Excluded...)
+	slices.Sort(listed)
+	for _, at := range []time.Time{now, now.Add(-5 * time.Minute), now.Add(5 * time.Minute)} {
+		if slices.Equal(listed, billPeriods(*p, supportbot.DateOf(at, loc))) {
+			return nil
+		}
+	}
+	return supportbot.Errorf(supportbot.EINTERNAL, "core bill quote %s: periods %v and left out %v are not the due periods of plan %s",
+		q.ID, q.Periods, q.Excluded, p.ID)
+}
+
+// billPeriods are the periods a bill of p pays on today, in order: the
+// overdue ones or, none overdue, the earliest unpaid one.
+func billPeriods(p supportbot.Plan, today supportbot.Date) []int {
+	if due := overduePeriods(p, today); len(due) > 0 {
+		return due
+	}
+	if next, ok := p.NextDue(); ok {
+		return []int{next.Period}
 	}
 	return nil
 }
