@@ -1202,6 +1202,7 @@ func TestAQuoteThatDoesNotAddUpIsNeverShownOrCharged(t *testing.T) {
 		{"no expiry", func(q *supportbot.Quote) { q.ExpiresAt = time.Time{} }},
 		{"expired on arrival", func(q *supportbot.Quote) { q.ExpiresAt = q.ExpiresAt.Add(-16 * time.Minute) }},
 		{"expiring within a minute", func(q *supportbot.Quote) { q.ExpiresAt = q.ExpiresAt.Add(-14*time.Minute - 30*time.Second) }},
+		{"valid for a year", func(q *supportbot.Quote) { q.ExpiresAt = q.ExpiresAt.AddDate(1, 0, 0) }}, // confirmed at prices long gone (a probe)
 		{"principal not its periods'", func(q *supportbot.Quote) { q.Amount += 100; q.Parts.Principal += 100 }},
 		{"a paid period", func(q *supportbot.Quote) { q.Periods = append(q.Periods, 1) }},
 		// A payoff quote is held to the payoff rule (a probe: a quote of 2 of
@@ -1241,6 +1242,18 @@ func TestAQuoteThatDoesNotAddUpIsNeverShownOrCharged(t *testing.T) {
 			c.expect("合计应付：<b>¥200.00</b>") // the chat goes on
 		})
 	}
+}
+
+// TestAQuoteSaysHowLongItIsValid: a quote the core gave 3 minutes said
+// "valid for 15 minutes" (a probe): the minutes are the quote's own.
+func TestAQuoteSaysHowLongItIsValid(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	bendQuotes(h, func(q *supportbot.Quote) { q.ExpiresAt = q.ExpiresAt.Add(-12 * time.Minute) })
+	c.send("/repay")
+	c.expect("报价 3 分钟内有效")
+	c.reject("15 分钟")
 }
 
 // TestAPayoffWithAFeeWaivedIsShown: the core waived the prepayment fee (a

@@ -148,7 +148,7 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	if frozen := len(cards) - len(usable); frozen > 0 {
 		lines = append(lines, s.T("repay.frozen_left_out", "count", frozen))
 	}
-	lines = append(lines, s.T("repay.quote_valid", "time", validUntil(s, q.ExpiresAt)))
+	lines = append(lines, s.T("repay.quote_valid", "minutes", int((q.ExpiresAt.Sub(s.now)+30*time.Second)/time.Minute), "time", validUntil(s, q.ExpiresAt)))
 	rows := [][]supportbot.Button{{s.btn(s.T("repay.btn_confirm", "amount", money(q.Amount)), "ok", q.ID)}}
 	if len(usable) > 1 {
 		rows = append(rows, []supportbot.Button{s.btn(s.T("repay.btn_card"), "cards")})
@@ -272,7 +272,7 @@ func checkQuote(q *supportbot.Quote, p *supportbot.Plan, kind supportbot.QuoteKi
 		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s: amount %d is not the sum of its parts or out of bounds", q.ID, q.Amount)
 	case q.ExpiresAt.IsZero():
 		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s has no expiry", q.ID)
-	case !q.ExpiresAt.After(now.Add(quoteMinLife)):
+	case !q.ExpiresAt.After(now.Add(quoteMinLife)) || q.ExpiresAt.After(now.Add(quoteMaxLife)):
 		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s expires at %s, now is %s", q.ID, q.ExpiresAt, now)
 	}
 	cost, err := periodsCost(p, q.Periods)
@@ -343,8 +343,11 @@ func checkPayoff(q *supportbot.Quote, p *supportbot.Plan, now time.Time, loc *ti
 	return supportbot.Errorf(supportbot.EINTERNAL, "core payoff quote %s: parts %+v are not the payoff rule's over periods %v", q.ID, q.Parts, q.Periods)
 }
 
-// quoteMinLife is how long a quote must still be valid when it arrives.
-const quoteMinLife = time.Minute
+// quoteMinLife is how long a quote must still be valid when it arrives;
+// quoteMaxLife how long it may be (the contract's 15 minutes, and a clock
+// a few minutes off): a quote valid for days would be confirmed at prices
+// long gone.
+const quoteMinLife, quoteMaxLife = time.Minute, 20 * time.Minute
 
 // periodsCost is what the periods a quote of p lists cost in full, part by
 // part (no prepayment fee); an error when there are none, or one is not an
