@@ -180,9 +180,10 @@ type Reply struct {
 	// (the one a pressed button belongs to) instead of sending a new one; a
 	// message that can no longer be edited gets a new message instead.
 	Edit int64 `json:"edit,omitempty"`
-	// EditStep, when Edit is 0, edits the message recorded under this Nonce
-	// if the sender knows it (a "working on it" message sent after a typed
-	// confirmation becomes the outcome); otherwise a new message says it.
+	// EditStep edits the message recorded under this Nonce if the sender
+	// knows it, before Edit (a "working on it" message becomes the outcome:
+	// sent after a typed confirmation, or anew when the pressed message
+	// could not be edited); otherwise Edit, or a new message, says it.
 	EditStep string `json:"edit_step,omitempty"`
 	// Nonce is the step the reply's step buttons belong to: the sender keeps
 	// which message shows it, so that Strip can take its keyboard off.

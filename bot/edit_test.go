@@ -53,4 +53,20 @@ func TestOutboxEditsInPlace(t *testing.T) {
 	if len(sent) != 4 || sent[2].Text != "again" || sent[3].Text != "unknown step" {
 		t.Errorf("sent %+v, want the two last replies as new messages", sent)
 	}
+
+	// The pressed quote could not be edited: "working on it" was said in a
+	// new message, and the outcome — naming both the pressed message and
+	// the step — edits that one, not the old quote (a probe: "⏳ Charging"
+	// stayed below "✅ Paid").
+	r.out.enqueue(supportbot.Reply{ChatID: 1001, Text: "⏳ Charging again", Edit: 999998, Nonce: "w:repay:q2"})
+	r.out.waitDepth(t, 0)
+	working := r.srv.SentTo(1001)[4]
+	r.out.enqueue(supportbot.Reply{ChatID: 1001, Text: "✅ Paid again", Edit: first.MessageID, EditStep: "w:repay:q2"})
+	r.out.waitDepth(t, 0)
+	if m, _ := r.srv.Message(1001, working.MessageID); m.Text != "✅ Paid again" {
+		t.Errorf("the working message is %q, want the outcome", m.Text)
+	}
+	if m, _ := r.srv.Message(1001, first.MessageID); m.Text != "✅ Paid" {
+		t.Errorf("the old message became %q, want it left", m.Text)
+	}
 }

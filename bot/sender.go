@@ -1044,10 +1044,12 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 	var id int64
 	var err error
 	var sent int
-	if r.Edit == 0 && r.EditStep != "" {
-		// The message to edit is known by its step: look it up (none known:
-		// a new message says it).
-		if known, err := s.outbox.StepMessage(ctx, r.ChatID, r.EditStep); err == nil {
+	if r.EditStep != "" {
+		// The message to edit is known by its step: look it up — the one
+		// its step was sent as, even when Edit names another (the edit of
+		// that one failed and a new message said it). None known: Edit, or
+		// a new message says it.
+		if known, err := s.outbox.StepMessage(ctx, r.ChatID, r.EditStep); err == nil && known != 0 {
 			r.Edit = known
 		}
 	}

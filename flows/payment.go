@@ -631,13 +631,12 @@ func stillNonce(key string, n int) string {
 	return "s:" + key + ":" + strconv.Itoa(n)
 }
 
-// outcomeOf makes the step's first reply the outcome of a: the message the
-// confirmation was on, or the "working on it" message.
+// outcomeOf makes the step's first reply the outcome of a: the "working on
+// it" message, which is the message the confirmation was on unless that
+// could not be edited (the sender then sent it anew, and knows it by its
+// nonce) or there was none (a typed confirmation).
 func (s *Step) outcomeOf(a *supportbot.Action) {
-	s.target, s.targetStep = a.MessageID, ""
-	if a.MessageID == 0 {
-		s.targetStep = workingNonce(a.Key)
-	}
+	s.target, s.targetStep = a.MessageID, workingNonce(a.Key)
 }
 
 // startAction commits a money action with the step, claimed by this
