@@ -251,13 +251,13 @@ func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []su
 		s.T("bill.progress", "paid", p.PaidPeriods(), "periods", p.Periods, "amount", money(perPeriod(p))),
 	}
 	if next, ok := p.NextDue(); ok && !next.Overdue(s.today) {
-		lines = append(lines, nextDueLines(s, p, next, cards, sched)...)
+		lines = append(lines, nextDueLines(s, p, next, cards, sched, false)...)
 	}
 	late := overdueLines(s, p, sched)
 	lines = append(lines, late...)
 	if len(late) > 0 {
 		if next, ok := nextNotOverdue(p, s.today); ok {
-			lines = append(lines, nextDueLines(s, p, next, cards, sched)...)
+			lines = append(lines, nextDueLines(s, p, next, cards, sched, true)...)
 		}
 	}
 	lines = append(lines, s.T("bill.remaining", "amount", money(p.Remaining())))
@@ -286,7 +286,8 @@ func perPeriod(p supportbot.Plan) supportbot.Money {
 // it, that it is booked or already being debited: nothing to do by hand —
 // unless it is booked on a card the bank declines, or for less than the
 // period costs, which is said.
-func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supportbot.Card, sched []supportbot.ScheduledRepayment) []string {
+// late: an overdue period is shown above, which the booking does not pay.
+func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supportbot.Card, sched []supportbot.ScheduledRepayment, late bool) []string {
 	lines := []string{s.T("bill.next_due", "date", s.day(next.DueDate), "amount", money(next.Amount()))}
 	if r, ok := scheduledFor(p.ID, next.Period, sched); ok {
 		i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == r.CardID })
@@ -304,6 +305,8 @@ func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supp
 		case r.Amount < next.Amount():
 			lines = append(lines, s.T("bill.next_scheduled_short", "when", when(s, r.RunAt), "booked", money(r.Amount),
 				"short", money(next.Amount()-r.Amount)))
+		case late: // not "nothing to do by hand" (a probe)
+			lines = append(lines, s.T("bill.next_scheduled_late", "when", when(s, r.RunAt)))
 		default:
 			lines = append(lines, s.T("bill.next_scheduled", "when", when(s, r.RunAt)))
 		}
