@@ -288,6 +288,9 @@ func TestTheMenuMidStepSaysTheStepClosed(t *testing.T) {
 	c.expect("The step you were at has been closed without being carried out")
 	c.send("/start")
 	c.reject("The step you were at") // no step then
+	c.send("/cards")                 // a list: nothing was about to be done (a probe: "nothing was charged")
+	c.send("/menu")
+	c.reject("The step you were at", "nothing was charged")
 }
 
 func TestClosureLeavesOnCancel(t *testing.T) {

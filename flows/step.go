@@ -267,7 +267,6 @@ func (s *Step) finish() {
 	s.reset()
 }
 
-// leave abandons the current flow, if any, for something else.
 // stepLeft is what the customer is told of the step they were at when
 // something else closes it (an agent's /reopen, /menu): what it did not
 // do, or that what it started goes on; "" when there was none to tell of.
@@ -276,12 +275,16 @@ func (s *Step) stepLeft() string {
 	case "", "agent", "rate", "identify":
 		return ""
 	}
-	if underWay(s.conv.State) {
+	switch {
+	case underWay(s.conv.State):
 		return s.T("decline.under_way")
+	case waitsForYes(s.conv.State) || s.conv.State == "verifying":
+		return s.T("desk.step_left")
 	}
-	return s.T("desk.step_left")
+	return "" // a list or a choice: nothing was about to be done (a probe: "/cards" then /menu said "nothing charged")
 }
 
+// leave abandons the current flow, if any, for something else.
 func (s *Step) leave() {
 	if s.conv.Flow != "" {
 		s.e.metrics.Flow(s.conv.Flow, "abandoned")
