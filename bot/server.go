@@ -136,7 +136,10 @@ type Server struct {
 	// bounds the calls in flight; answered lets shutdown wait for them.
 	answers   *tgbotapi.BotAPI
 	answering chan struct{}
-	answered  sync.WaitGroup
+	// albums tells a later item of an album from its first, across
+	// webhook requests and getUpdates batches.
+	albums   *albumsSeen
+	answered sync.WaitGroup
 	// polling is how getUpdates fares (Receiving).
 	polling pollHealth
 }
@@ -255,7 +258,7 @@ func New(ctx context.Context, cfg Config, h Handler) (*Server, error) {
 	answers := *api // the same bot, with a client that gives up sooner
 	answers.Client = &http.Client{Transport: poll, Timeout: answerTimeout}
 	s := &Server{cfg: cfg, api: api, handler: h, log: cfg.Logger.With("component", "bot"), poll: poll, metrics: cfg.Metrics,
-		answers: &answers, answering: make(chan struct{}, 8)}
+		answers: &answers, answering: make(chan struct{}, 8), albums: &albumsSeen{last: map[int64]albumMark{}}}
 	if s.metrics == nil {
 		s.metrics = noMetrics{}
 	}
@@ -442,6 +445,9 @@ func (s *Server) takeBatch(ctx context.Context, raws []json.RawMessage) (int64, 
 			prev.Text = joinNonEmpty("\n", prev.Text, in.event.Text)
 			prev.FileName = joinNonEmpty(" / ", prev.FileName, in.event.FileName)
 			continue
+		}
+		if in.group != "" && s.albums.later(in.event.ChatID, in.group, in.event.UpdateID, time.Now()) {
+			in.event.AlbumItem = true // the album's first item came in an earlier batch
 		}
 		lastGroup = in.group
 		evs = append(evs, in.event)

@@ -614,3 +614,34 @@ func TestShutdownEndsAHungSend(t *testing.T) {
 		t.Errorf("the message whose send hung is %q, want pending for the next run", st)
 	}
 }
+
+// An album split between getUpdates answers (its items arrived one by one)
+// is still answered once: the items after the first are marked as such, as
+// the webhook marks them (a probe's album of 3 got the caption's answer and
+// a "text only" reply).
+func TestAnAlbumSplitBetweenBatchesIsMarked(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil, telegramtest.WithUpdatesPerPoll(2))
+	first := r.srv.SendText(alice, "one")
+	r.run(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := r.srv.WaitConfirmed(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := r.srv.SendAlbum(alice.ID, 0, alice, telegramtest.Media{FileID: "p1", Caption: "扣了两次钱"},
+		telegramtest.Media{FileID: "p2"}, telegramtest.Media{FileID: "p3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.srv.WaitConfirmed(ctx, ids[2]); err != nil {
+		t.Fatalf("never confirmed: %v\n%s", err, r.logs)
+	}
+	var marks []bool
+	for _, ev := range r.h.events()[1:] {
+		marks = append(marks, ev.AlbumItem)
+	}
+	if len(marks) != 2 || marks[0] || !marks[1] {
+		t.Errorf("album events marked %v; want two (items 1–2, then 3), the second marked", marks)
+	}
+}

@@ -44,7 +44,6 @@ func (s *Server) Serve(ctx context.Context, url, secret string) error {
 // redeliver rather than lose it (processed update ids make that harmless).
 func (s *Server) WebhookHandler(secret string) http.Handler {
 	sem := make(chan struct{}, s.cfg.Workers)
-	albums := &albumsSeen{last: map[int64]albumMark{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -79,7 +78,7 @@ func (s *Server) WebhookHandler(secret string) http.Handler {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		if in.group != "" && albums.later(in.event.ChatID, in.group, in.event.UpdateID, time.Now()) {
+		if in.group != "" && s.albums.later(in.event.ChatID, in.group, in.event.UpdateID, time.Now()) {
 			in.event.AlbumItem = true
 		}
 		select {
@@ -121,10 +120,10 @@ func (s *Server) submitWithin(ctx context.Context, in incoming) error {
 
 // albumsSeen remembers the album each chat sent an item of last, and the
 // update of its first item: Telegram posts an album's items to the webhook
-// one request each, at once, and the items after the first are told apart
-// by it — the first one delivered again (its commit failed) is still the
-// first. This instance's memory: items another instance took are answered
-// as their own.
+// one request each, at once (and getUpdates may split them between two
+// batches), and the items after the first are told apart by it — the first
+// one delivered again (its commit failed) is still the first. This
+// instance's memory: items another instance took are answered as their own.
 type albumsSeen struct {
 	mu   sync.Mutex
 	last map[int64]albumMark

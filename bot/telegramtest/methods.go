@@ -230,6 +230,9 @@ func (s *Server) getUpdates(ctx context.Context, a *args) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.perPoll > 0 && int(limit) > s.perPoll {
+		limit = int64(s.perPoll)
+	}
 	if s.webhook.URL != "" {
 		return nil, &apiError{code: 409, desc: errWebhookActive}
 	}

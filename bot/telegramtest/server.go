@@ -43,6 +43,7 @@ type Server struct {
 	faults        []*faultRule
 	calls         map[string]int
 	nextUpd       int64
+	perPoll       int // most updates a getUpdates answer holds (0: its limit)
 	offset        int64
 	pending       []Update
 	pollGen       int64
@@ -125,6 +126,11 @@ func WithBotUsername(name string) Option { return func(s *Server) { s.bot.UserNa
 
 // WithFirstUpdateID sets the update_id of the first update (default 100000001).
 func WithFirstUpdateID(id int64) Option { return func(s *Server) { s.nextUpd = id } }
+
+// WithUpdatesPerPoll answers each getUpdates with at most n updates,
+// whatever its limit: Telegram gives what has arrived, so the items of an
+// album sent item by item may come in separate answers.
+func WithUpdatesPerPoll(n int) Option { return func(s *Server) { s.perPoll = n } }
 
 // WithClock makes the server read the time from now: message dates, edit
 // history and the rate limits. Tests of the limits use it to be deterministic.
