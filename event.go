@@ -238,6 +238,9 @@ type OutboxMessage struct {
 func (e Event) Summary() string {
 	switch e.Kind {
 	case EventText:
+		if e.Forwarded { // someone else's words, not the customer's question
+			return "[forwarded] " + e.Text
+		}
 		return e.Text
 	case EventCommand:
 		return strings.TrimSpace("/" + e.Text + " " + e.Args)

@@ -198,12 +198,23 @@ func (s *Step) question() string {
 	lines := s.conv.Transcript.Lines()
 	for i := len(lines) - 1; i >= 0; i-- {
 		l := lines[i]
-		if l.From != "customer" || strings.HasPrefix(l.Text, "[") || strings.HasPrefix(l.Text, "/") || s.wantsHuman(l.Text) {
+		if l.From != "customer" || strings.HasPrefix(l.Text, "[") || strings.HasPrefix(l.Text, "/") || s.wantsHuman(l.Text) || s.asksForAPerson(l.Text) {
 			continue
 		}
 		return clipText(l.Text, 200)
 	}
 	return ""
+}
+
+// asksForAPerson reports a line that only asks for a person ("talk to a
+// person", "我要找真人"), in any words the FAQ knows: not the question an
+// agent should read first.
+func (s *Step) asksForAPerson(text string) bool {
+	if s.e.cfg.Classifier == nil {
+		return false
+	}
+	c := s.e.cfg.Classifier.Classify(text)
+	return c.Kind == "flow" && c.ID == "agent" && c.Confident
 }
 
 // queued opens the ticket (in the step's transaction: the card and the

@@ -689,3 +689,26 @@ func TestATopicMadeAgainGetsAFreshCard(t *testing.T) {
 		}
 	}
 }
+
+// TestTheCardsQuestionIsTheCustomersOwn: the card's "客户的问题" was a
+// forwarded "确认" (someone else's words) or "talk to a person" (a request
+// for one, in words the exact list did not have) — a probe. It is the
+// customer's own last question.
+func TestTheCardsQuestionIsTheCustomersOwn(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "en")
+	c.identify(phoneZhang)
+	c.send("why was i charged a late fee")
+	c.event(supportbot.Event{Kind: supportbot.EventText, Text: "确认", Forwarded: true})
+	c.send("talk to a person")
+	card := texts(h.staff())
+	if !strings.Contains(card, "客户的问题：「why was i charged a late fee」") {
+		t.Errorf("the card's question is not the customer's own:\n%s", card)
+	}
+	if !strings.Contains(card, "[forwarded] 确认") {
+		t.Errorf("the transcript does not say the 确认 was forwarded:\n%s", card)
+	}
+}
