@@ -259,3 +259,16 @@ func luhn(ds []byte) bool {
 // after it (an embedding, override or isolate; not a mark): a name holding
 // U+202E reads, on an agent's card, as another name.
 func BidiControl(r rune) bool { return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 }
+
+// WithoutBidi is s without its direction controls (BidiControl).
+func WithoutBidi(s string) string {
+	if !strings.ContainsFunc(s, BidiControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if BidiControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}

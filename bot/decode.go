@@ -375,16 +375,5 @@ func hasMedia(m *tgbotapi.Message) bool {
 
 // fromUser copies who sent an update into its event.
 func fromUser(ev *supportbot.Event, u *tgbotapi.User) {
-	ev.FirstName, ev.Username, ev.LanguageCode = withoutBidi(clip(u.FirstName)), u.UserName, u.LanguageCode
-}
-
-// withoutBidi drops the characters that override the direction of what
-// follows (supportbot.BidiControl).
-func withoutBidi(s string) string {
-	return strings.Map(func(r rune) rune {
-		if supportbot.BidiControl(r) {
-			return -1
-		}
-		return r
-	}, s)
+	ev.FirstName, ev.Username, ev.LanguageCode = supportbot.WithoutBidi(clip(u.FirstName)), u.UserName, u.LanguageCode
 }
