@@ -608,14 +608,24 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 		conv.Unreachable = false // the chat spoke: it takes messages again
 	}
 	// The language: one chosen with /lang, else the customer's on file once
-	// identified, else the client's — or, where the client's is neither of
-	// ours, the one the customer writes in.
-	if !conv.LangChosen && conv.CustomerID == "" {
-		if code := strings.ToLower(ev.LanguageCode); strings.HasPrefix(code, "zh") || strings.HasPrefix(code, "en") {
-			conv.Lang = lang
-		} else if written := writtenIn(ev); conv.Flow == "" && written != "" { // not mid-step: the step on screen keeps its language
+	// identified — unless they write in their client's language, which is
+	// the other of ours (Emily, English on file, writing Chinese from a
+	// Chinese client: a probe) — else the client's — or, where the client's
+	// is neither of ours, the one the customer writes in. Mid-step the step
+	// on screen keeps its language.
+	code := strings.ToLower(ev.LanguageCode)
+	ours := strings.HasPrefix(code, "zh") || strings.HasPrefix(code, "en")
+	switch {
+	case conv.LangChosen:
+	case conv.CustomerID == "" && ours:
+		conv.Lang = lang
+	case conv.Flow != "" || lang == conv.Lang && ours:
+	case conv.CustomerID == "":
+		if written := writtenIn(ev); written != "" {
 			conv.Lang = written
 		}
+	case ours && writtenIn(ev) == lang:
+		conv.Lang = lang
 	}
 	if err := s.loadSlots(); err != nil {
 		e.log.Warn("conversation slots unreadable, flow reset", "chat", e.chatRef(ev.ChatID), "err", err)

@@ -232,6 +232,35 @@ func TestLanguageOnFileCountsAfterIdentifying(t *testing.T) {
 	c.expect("你好")
 }
 
+// TestWritingInTheClientsLanguageIsAnsweredInIt: a customer with English
+// on file writing Chinese from a Chinese client got English (a probe); one
+// with Chinese on file writing English from an English client got Chinese.
+// Written in the client's language, one of ours, that language is
+// answered; with no client language (issue 15.12) the one on file stays.
+func TestWritingInTheClientsLanguageIsAnsweredInIt(t *testing.T) {
+	h := newHarness(t, fixture())
+	bob := h.chat(310, "zh-hans") // English on file
+	bob.identify(phoneBob)
+	bob.expect("Verified")
+	bob.send("1") // neither language: on file
+	bob.send("我的账单")
+	bob.expect("都已结清")
+	bob.send("ok") // both languages': no change
+	bob.send("/bill")
+	bob.expect("都已结清")
+
+	zhang := h.chat(311, "en") // Chinese on file
+	zhang.identify(phoneZhang)
+	zhang.expect("验证成功")
+	zhang.send("show my bill")
+	zhang.expect("open installment plans")
+
+	none := h.chat(312, "") // no client language: the one on file
+	none.identify(phoneBob)
+	none.send("我的账单")
+	none.expect("paid off")
+}
+
 // TestAChangedPhoneUnlinksTheChat (issue 15.5): a re-import that gives the
 // customer another phone (the number recycled to someone else) unlinks the
 // chats linked through the old one: they are told, asked to identify again,

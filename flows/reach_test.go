@@ -261,16 +261,16 @@ func TestAYesNamingAnotherCardQuotesOnIt(t *testing.T) {
 // to be left out is not the one meant: the other one is quoted, at the
 // start, at the list and at a quote, and the 确认 pays what was quoted last.
 func TestAPlanLeftOutIsNotTheOneQuoted(t *testing.T) {
-	for _, said := range []string{"pay off my phone early, not the laptop", "i dont want to pay off the laptop, just the phone",
-		"笔记本先不还 提前还手机的"} {
+	for said, quoted := range map[string]string{"pay off my phone early, not the laptop": "Redmi K70 (order", // written in the client's English: answered so
+		"i dont want to pay off the laptop, just the phone": "Redmi K70 (order", "笔记本先不还 提前还手机的": "Redmi K70（订单号"} {
 		h := newHarness(t, fixture())
 		h.realFAQ()
 		h.open()
 		c := h.chat(927, "en")
 		c.identify(phoneZhang)
 		c.send(said)
-		c.expect("Redmi K70（订单号")
-		c.reject("Xiaomi Book（订单号")
+		c.expect(quoted)
+		c.reject("Xiaomi Book（订单号", "Xiaomi Book (order")
 	}
 	h := newHarness(t, fixture())
 	c := h.chat(928, "zh")
