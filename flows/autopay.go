@@ -49,6 +49,7 @@ func autopayFlow() *spec {
 		},
 		handle: handleAutopay,
 		stale:  staleAutopay,
+		keep:   "autopay.btn_keep",
 	}
 }
 

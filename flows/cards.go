@@ -36,6 +36,7 @@ func cardsFlow() *spec {
 		start:  func(s *Step, _ string) error { return s.fire("cards", "list") },
 		handle: handleCards,
 		stale:  staleCards,
+		keep:   "cards.btn_keep",
 	}
 }
 

@@ -1050,11 +1050,8 @@ func (s *Step) confirmHow() string {
 // does not have.
 func (s *Step) stepConfirmHow() string {
 	leave := "btn.cancel"
-	switch s.conv.Flow {
-	case "autopay":
-		leave = "autopay.btn_keep"
-	case "cards":
-		leave = "cards.btn_keep"
+	if sp := s.e.flows[s.conv.Flow]; sp != nil && sp.keep != "" {
+		leave = sp.keep
 	}
 	return s.T("step.confirm_how", "leave", s.T(leave))
 }

@@ -33,6 +33,9 @@ type spec struct {
 	// settled, if set, tells the customer the outcome of a money action the
 	// flow confirmed (an EventSettled of the chat).
 	settled func(s *Step, a *supportbot.Action) error
+	// keep, if set, is the label key of the button that leaves the flow's
+	// confirmation without a change ("不改了"); otherwise it is btn.cancel.
+	keep string
 }
 
 // action is what a step button asks of its flow: a name, what it acts on,
