@@ -584,6 +584,28 @@ func isInternal(k supportbot.EventKind) bool {
 		k == supportbot.EventMember || k == supportbot.EventUndelivered
 }
 
+// clientOrOnFile is the language of an identified customer whose client's
+// is client (one of ours) and who wrote in written ("" for neither): the
+// client's when they write in it, the one on file when they write in that,
+// and otherwise the chat's as it is (a core that does not answer keeps it
+// too). The language on file is read only when it could decide.
+func (s *Step) clientOrOnFile(client, written supportbot.Lang) supportbot.Lang {
+	switch {
+	case written == "" || written == s.conv.Lang:
+		return s.conv.Lang
+	case written == client:
+		return client
+	}
+	c, err := s.core.customer(s.ctx, s.conv.CustomerID)
+	switch {
+	case err != nil:
+		return s.conv.Lang
+	case c.Language == written:
+		return written
+	}
+	return client
+}
+
 // prepare runs the read half of a step: it loads the conversation, routes the
 // event and collects the step's replies and changes without writing them.
 func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, error) {
@@ -607,25 +629,26 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 	if !isInternal(ev.Kind) && ev.ChatID != e.cfg.AgentChatID {
 		conv.Unreachable = false // the chat spoke: it takes messages again
 	}
-	// The language: one chosen with /lang, else the customer's on file once
-	// identified — unless they write in their client's language, which is
-	// the other of ours (Emily, English on file, writing Chinese from a
-	// Chinese client: a probe) — else the client's — or, where the client's
-	// is neither of ours, the one the customer writes in. Mid-step the step
-	// on screen keeps its language.
+	// The language: one chosen with /lang; else, not identified, the
+	// client's — or, where the client's is neither of ours, the one the
+	// customer writes in; identified, the customer's on file (set when they
+	// identified) or, when the client's is the other of ours, whichever of
+	// the two they write in (Emily, English on file, writing Chinese from a
+	// Chinese client: a probe). Mid-step the step on screen keeps its
+	// language; a forwarded text is someone else's words.
 	code := strings.ToLower(ev.LanguageCode)
 	ours := strings.HasPrefix(code, "zh") || strings.HasPrefix(code, "en")
 	switch {
 	case conv.LangChosen:
 	case conv.CustomerID == "" && ours:
 		conv.Lang = lang
-	case conv.Flow != "" || lang == conv.Lang && ours:
+	case conv.Flow != "" || ev.Forwarded || conv.CustomerID != "" && !ours:
 	case conv.CustomerID == "":
 		if written := writtenIn(ev); written != "" {
 			conv.Lang = written
 		}
-	case ours && writtenIn(ev) == lang:
-		conv.Lang = lang
+	default:
+		conv.Lang = s.clientOrOnFile(lang, writtenIn(ev))
 	}
 	if err := s.loadSlots(); err != nil {
 		e.log.Warn("conversation slots unreadable, flow reset", "chat", e.chatRef(ev.ChatID), "err", err)

@@ -235,8 +235,10 @@ func TestLanguageOnFileCountsAfterIdentifying(t *testing.T) {
 // TestWritingInTheClientsLanguageIsAnsweredInIt: a customer with English
 // on file writing Chinese from a Chinese client got English (a probe); one
 // with Chinese on file writing English from an English client got Chinese.
-// Written in the client's language, one of ours, that language is
-// answered; with no client language (issue 15.12) the one on file stays.
+// Where the client's language and the one on file differ, the one of the
+// two the customer writes in is answered, back and forth (a review: it
+// stuck); where they agree, or the client has none (issue 15.12), nothing
+// written changes it.
 func TestWritingInTheClientsLanguageIsAnsweredInIt(t *testing.T) {
 	h := newHarness(t, fixture())
 	bob := h.chat(310, "zh-hans") // English on file
@@ -249,11 +251,24 @@ func TestWritingInTheClientsLanguageIsAnsweredInIt(t *testing.T) {
 	bob.send("/bill")
 	bob.expect("都已结清")
 
+	bob.send("show my bill") // and back: what is written, either way (a review: it stuck)
+	bob.expect("paid off")
+
 	zhang := h.chat(311, "en") // Chinese on file
 	zhang.identify(phoneZhang)
 	zhang.expect("验证成功")
 	zhang.send("show my bill")
 	zhang.expect("open installment plans")
+	zhang.send("我的账单")
+	zhang.expect("剩余待还")
+	zhang.event(supportbot.Event{Kind: supportbot.EventText, Text: "Your bill is due, pay now", Forwarded: true}) // someone else's words
+	zhang.send("/bill")
+	zhang.expect("剩余待还")
+
+	both := h.chat(313, "zh") // Chinese on file and client: English written is still answered in Chinese
+	both.identify(phoneZhang)
+	both.send("show my bill")
+	both.expect("剩余待还")
 
 	none := h.chat(312, "") // no client language: the one on file
 	none.identify(phoneBob)
