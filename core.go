@@ -16,7 +16,7 @@ type QuoteKind string
 
 const (
 	QuotePayoff QuoteKind = "payoff" // everything left on the plan (early repayment)
-	QuoteBill   QuoteKind = "bill"   // the due and overdue periods, or the periods asked for
+	QuoteBill   QuoteKind = "bill"   // the overdue periods or, none overdue, the earliest unpaid one; or the periods asked for
 )
 
 // QuoteRequest asks the core what paying (part of) a plan costs now.
@@ -24,7 +24,7 @@ type QuoteRequest struct {
 	CustomerID string
 	PlanID     string
 	Kind       QuoteKind
-	Periods    []int // only with QuoteBill; empty: the due and overdue periods
+	Periods    []int // only with QuoteBill; empty: the overdue periods or, none overdue, the earliest unpaid one
 }
 
 // QuoteParts are what a quote's amount is made of; they add up to it.

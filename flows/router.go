@@ -173,39 +173,44 @@ func namedAlone(args string) bool {
 }
 
 // personAlone reports a command's argument that is a person's name alone
-// ("/bill 李娜", "/bill Emily", "/repay Li Na") and not the identified
-// customer's own name (nor a word of their products).
+// ("/bill 李娜", "/repay Li Na", "/bill Emily Zhao") and not the identified
+// customer's own name (nor a word of their products). A name is told by
+// what names are made of — a surname and a given name's character, or a
+// surname in pinyin beside a capitalised word — not by what it is not:
+// "/bill Overdue", "/remind On", "/pay Alipay" are no one.
 func (s *Step) personAlone(args string) bool {
 	args = strings.TrimSpace(args)
 	if rs := []rune(args); len(rs) > 0 && isHanRunes(rs) {
 		// Alone, a surname and any character may be a word (金色, 戴尔):
-		// a name here has a given name's character.
+		// a name here ends in a given name's character.
 		return personName(rs) && strings.ContainsAny(string(rs[len(rs)-1:]), givenNames) && s.notOwn([]string{args})
 	}
-	if !nameAlone.MatchString(args) {
+	m := nameAlone.FindStringSubmatch(args)
+	if m == nil || !pinyinSurnames[strings.ToLower(m[1])] && !pinyinSurnames[strings.ToLower(m[2])] {
 		return false
-	}
-	for _, w := range strings.Fields(strings.ToLower(args)) {
-		if notEnglishNames[w] || leadingWords[w] || deviceWords[w] {
-			return false
-		}
 	}
 	return s.notOwn([]string{args})
 }
 
 // givenNames are characters common at the end of a given name (李娜, 王芳,
-// 张小伟), and rare at the end of a word that starts as a surname does.
-const givenNames = "娜芳伟静敏丽强磊军洋勇艳杰娟涛明超秀霞平刚英华玲红梅鹏飞斌宇浩凯健俊帆旭宁欣婷雪慧颖琳晶莉倩燕萍兰丹晨阳峰辉鑫博亮建志海东荣新波琴蓉媛佳怡菲璐瑶蕾薇楠然昊轩涵睿哲瑞鸿毅"
+// 张小伟), and rare at the end of a word that starts as a surname does
+// (金华 is a city, 高明 a word: not these).
+const givenNames = "娜芳伟静敏丽强磊军洋勇艳杰娟涛超秀霞刚玲梅鹏飞斌宇浩凯健俊帆旭宁欣婷雪慧颖琳晶莉倩燕萍兰丹晨峰辉鑫博亮琴蓉媛佳怡菲璐瑶蕾薇楠昊轩涵睿哲瑞鸿毅"
 
-// nameAlone is a name as typed alone: one or two capitalised words.
-var nameAlone = regexp.MustCompile(`^[A-Z][a-z]+(?: [A-Z][a-z]+)?$`)
+// nameAlone is a name as typed alone: two capitalised words.
+var nameAlone = regexp.MustCompile(`^([A-Z][a-z]+) ([A-Z][a-z]+)$`)
 
-// deviceWords are makers and model words a customer may name their device
-// by ("/bill Huawei", "/bill Pro"), not people.
-var deviceWords = map[string]bool{"huawei": true, "apple": true, "iphone": true, "ipad": true, "macbook": true, "samsung": true,
-	"oppo": true, "vivo": true, "honor": true, "oneplus": true, "lenovo": true, "realme": true, "redmibook": true,
-	"pro": true, "max": true, "ultra": true, "note": true, "plus": true, "air": true, "mini": true, "lite": true,
-	"watch": true, "band": true, "buds": true, "tv": true, "black": true, "white": true, "blue": true, "green": true, "gold": true, "silver": true}
+// pinyinSurnames are the common surnames as written in pinyin: one of them
+// in two capitalised words makes a name ("Li Na", "Emily Zhao").
+var pinyinSurnames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(`wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang
+		xie song tang han feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai du ye cheng su wei lu ding ren shen yao
+		jin shi fan qian qin lei hou long tao he gu mao hao kong xiang tang mo dai wan yin xue duan zou xiong meng qiu bai`) {
+		m[n] = true
+	}
+	return m
+}()
 
 // isHanRunes reports whether every rune is a Chinese character.
 func isHanRunes(rs []rune) bool {
