@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/looplab/fsm"
 
@@ -206,15 +207,60 @@ func (s *Step) question() string {
 	return ""
 }
 
-// asksForAPerson reports a line that only asks for a person ("talk to a
-// person", "我要找真人"), in any words the FAQ knows: not the question an
-// agent should read first.
+// asksForAPerson reports a line that asks for a person and says nothing
+// else ("talk to a person", "我要找真人") — not "i was charged twice, let me
+// talk to a person", the question an agent should read first (a review).
 func (s *Step) asksForAPerson(text string) bool {
-	if s.e.cfg.Classifier == nil {
+	if s.e.cfg.Classifier == nil || !onlyPersonWords(text) {
 		return false
 	}
 	c := s.e.cfg.Classifier.Classify(text)
 	return c.Kind == "flow" && c.ID == "agent" && c.Confident
+}
+
+// onlyPersonWords reports a text made of nothing but the words of asking
+// for a person: its ASCII words and Chinese characters all in personAsk.
+func onlyPersonWords(text string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(bare(text)), func(r rune) bool {
+		return !unicode.IsLetter(r) && r != '\''
+	}) {
+		if isASCII(w) {
+			if !personAskWords[strings.ReplaceAll(w, "'", "")] {
+				return false
+			}
+			continue
+		}
+		for _, r := range w {
+			if !strings.ContainsRune(personAskChars, r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// personAskWords and personAskChars are what asking for a person is said
+// with, in English words and in Chinese characters.
+var personAskWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`i id im want wanna need would like to a an the please pls can could may let me us talk speak chat
+		with get connect put through transfer give someone somebody person human real live agent agents operator representative rep
+		staff support customer service team help now just actual`) {
+		m[w] = true
+	}
+	return m
+}()
+
+const personAskChars = "我要想找请帮转接给一个位下吧啊呀呢了能可以你们麻烦人工客服真活的在线服务务员专坐席工作"
+
+// isASCII reports a word of ASCII letters only.
+func isASCII(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // queued opens the ticket (in the step's transaction: the card and the

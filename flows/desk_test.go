@@ -711,4 +711,14 @@ func TestTheCardsQuestionIsTheCustomersOwn(t *testing.T) {
 	if !strings.Contains(card, "[forwarded] 确认") {
 		t.Errorf("the transcript does not say the 确认 was forwarded:\n%s", card)
 	}
+	// A line that asks for a person and says what about is the question (a review).
+	for i, said := range []string{"i was charged twice, let me talk to a person", "扣了两次钱 我要找人工"} {
+		o := h.chat(int64(200+i), "en")
+		o.identify(phoneWang)
+		o.send(said)
+		o.send("/agent")
+		if card := texts(h.staff()); !strings.Contains(card, "「"+said+"」") {
+			t.Errorf("the card's question is not %q:\n%s", said, card)
+		}
+	}
 }
