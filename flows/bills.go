@@ -257,7 +257,7 @@ func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []su
 	lines = append(lines, late...)
 	if len(late) > 0 {
 		if next, ok := nextNotOverdue(p, s.today); ok {
-			lines = append(lines, nextDueLines(s, p, next, cards, sched, true)...)
+			lines = append(lines, nextDueLines(s, p, next, cards, sched, toPayByHand(p, s.today, sched, s.now))...)
 		}
 	}
 	lines = append(lines, s.T("bill.remaining", "amount", money(p.Remaining())))
@@ -265,6 +265,13 @@ func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []su
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n"), len(late) > 0
+}
+
+// toPayByHand reports an overdue period of p that no scheduled repayment
+// is debiting: one the customer is still to pay.
+func toPayByHand(p supportbot.Plan, today supportbot.Date, sched []supportbot.ScheduledRepayment, now time.Time) bool {
+	debiting := supportbot.DebitingPeriods(p.ID, sched, now)
+	return slices.ContainsFunc(overduePeriods(p, today), func(n int) bool { return !debiting[n] })
 }
 
 // perPeriod is what a period of p usually costs (principal and fee, no late
@@ -286,7 +293,8 @@ func perPeriod(p supportbot.Plan) supportbot.Money {
 // it, that it is booked or already being debited: nothing to do by hand —
 // unless it is booked on a card the bank declines, or for less than the
 // period costs, which is said.
-// late: an overdue period is shown above, which the booking does not pay.
+// late: an overdue period to pay by hand is shown above, which the booking
+// does not pay (one being debited is not: it is said to wait).
 func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supportbot.Card, sched []supportbot.ScheduledRepayment, late bool) []string {
 	lines := []string{s.T("bill.next_due", "date", s.day(next.DueDate), "amount", money(next.Amount()))}
 	if r, ok := scheduledFor(p.ID, next.Period, sched); ok {

@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -262,4 +263,26 @@ func TestAnOrderNumberOfTheirOwnShowsItsSchedule(t *testing.T) {
 	o.identify(phoneBob) // not his order
 	o.send("5241015123456这个订单还剩几期")
 	o.reject("还款计划", "Redmi K70")
+}
+
+// TestABookingUnderAnOverduePeriodBeingDebited: the next period's booking
+// said "the overdue one above is still to be paid now" while that overdue
+// period's own debit was running — inviting a second payment (a review).
+// Under a period being debited the booking says nothing is to be done.
+func TestABookingUnderAnOverduePeriodBeingDebited(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/bill")
+	c.expect("已预约 2026年12月14日 09:00 扣这一期；上面逾期未还的不在其中，请现在手动还") // period 6 overdue, to pay
+	h.hooks.set(func(k *hooks) {
+		k.scheduled = func(ctx context.Context, customerID string) ([]supportbot.ScheduledRepayment, error) {
+			list, err := k.Core.Scheduled(ctx, customerID)
+			return append(list, supportbot.ScheduledRepayment{ID: "S9", CustomerID: "C1", PlanID: "P1", Period: 6, Amount: 26192,
+				CardID: "K1", RunAt: h.clock().Add(-time.Minute), Status: supportbot.ScheduledProcessing}), err
+		}
+	})
+	c.send("/bill")
+	c.expect("正在扣款中", "已预约 2026年12月14日 09:00 自动扣款，无需手动还款")
+	c.reject("请现在手动还")
 }
