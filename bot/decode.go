@@ -215,8 +215,10 @@ func buttonLabel(m *tgbotapi.Message, data string) string {
 	return ""
 }
 
-// clip cuts s to maxText characters on a rune boundary.
-func clip(s string) string { return clipRunes(s, maxText) }
+// clip cuts s to maxText characters on a rune boundary, without the
+// direction controls that make a text read as another on a card or in a
+// topic (supportbot.BidiControl).
+func clip(s string) string { return clipRunes(supportbot.WithoutBidi(s), maxText) }
 
 // private reports whether the update is from a private chat.
 func (in incoming) private() bool {
@@ -375,5 +377,5 @@ func hasMedia(m *tgbotapi.Message) bool {
 
 // fromUser copies who sent an update into its event.
 func fromUser(ev *supportbot.Event, u *tgbotapi.User) {
-	ev.FirstName, ev.Username, ev.LanguageCode = supportbot.WithoutBidi(clip(u.FirstName)), u.UserName, u.LanguageCode
+	ev.FirstName, ev.Username, ev.LanguageCode = clip(u.FirstName), u.UserName, u.LanguageCode
 }

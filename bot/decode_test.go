@@ -203,15 +203,23 @@ func TestDecodeUpdateClipsText(t *testing.T) {
 
 // TestDecodeUpdateDropsDirectionControls: a first name holding U+202E
 // (right-to-left override) would read on an agent's card and topic name
-// as another name; the direction controls are dropped, the rest kept.
+// as another name, and a text or a caption (a probe: relayed to the topic
+// as is) as other words; the direction controls are dropped, the rest kept.
 func TestDecodeUpdateDropsDirectionControls(t *testing.T) {
-	raw := `{"update_id":1,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"Eve \u202etsinimda\u2066x\u2069"},"text":"hi"}}`
+	raw := `{"update_id":1,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"Eve \u202etsinimda\u2066x\u2069"},"text":"退款 \u202e0.01 元"}}`
 	in, err := decodeUpdate(json.RawMessage(raw))
 	if err != nil || !in.ok {
 		t.Fatalf("ok %v err %v", in.ok, err)
 	}
 	if got, want := in.event.FirstName, "Eve tsinimdax"; got != want {
 		t.Errorf("first name %q, want %q", got, want)
+	}
+	if got, want := in.event.Text, "退款 0.01 元"; got != want {
+		t.Errorf("text %q, want %q", got, want)
+	}
+	raw = `{"update_id":2,"message":{"message_id":2,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"Eve"},"photo":[{"file_id":"p","file_unique_id":"p","width":1,"height":1}],"caption":"\u202eabc"}}`
+	if in, err = decodeUpdate(json.RawMessage(raw)); err != nil || in.event.Text != "abc" {
+		t.Errorf("caption %q (%v), want \"abc\"", in.event.Text, err)
 	}
 }
 

@@ -570,7 +570,6 @@ func relayToAgent(s *Step) (bool, error) {
 // replaced while it waits in the outbox, so a burst costs the staff chat
 // one message, not one per line.
 func (s *Step) relayLine(id int64, line supportbot.RelayLine) {
-	line.Text = supportbot.WithoutBidi(line.Text) // an override makes a line read in the topic as another (a probe)
 	staff, now, cat := s.e.cfg.AgentChatID, s.now, s.e.cfg.Catalog
 	s.do(func(ctx context.Context, tx Tx) error {
 		t, err := tx.Ticket(ctx, id)

@@ -505,15 +505,3 @@ func TestAButtonPressedWhileWithAPersonLeavesItsMessage(t *testing.T) {
 		t.Errorf("the bill's buttons are gone from its message")
 	}
 }
-
-// TestADirectionOverrideIsNotRelayed: a customer's line with U+202E made
-// the rest of it read backwards in the topic (a probe; names were already
-// cleaned). The topic gets the words without the control.
-func TestADirectionOverrideIsNotRelayed(t *testing.T) {
-	h, c, _ := handedOff(t, "zh")
-	c.send("退款 \u202e0.01 元")
-	got := texts(h.staff())
-	if strings.ContainsRune(got, '\u202e') || !strings.Contains(got, "退款 0.01 元") {
-		t.Errorf("relayed %q, want the words without the override", got)
-	}
-}
