@@ -332,7 +332,7 @@ func stuckAction(s *Step, a *supportbot.Action) error {
 		// No desk to check it: the hotline can, and no colleague is
 		// promised (a probe: "a colleague will write to you", then "no
 		// person online, call the hotline").
-		s.refer(&supportbot.Ticket{ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Reason: s.alert, Handle: handle(s.ev)})
+		s.refer(&supportbot.Ticket{ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Reason: s.question(), Handle: handle(s.ev)})
 		s.say(s.T("action.stuck_hotline", "what", what, "hotline", s.e.cfg.Hotline, "hours", s.e.cfg.Hours.String()), s.next()...)
 		return nil
 	}

@@ -159,7 +159,11 @@ func remindArg(text string) string {
 			// "don't remind me 3 days before" is one day's; "不要再提醒我了，
 			// 提前三天和前一天的都不要", "stop all reminders, including the
 			// one the day before" are all of them.
-			if _, ok := daysAsked(t); ok && !containsAny(t, "all", "any", "no more", "全部", "都不", "不要再", "不用再", "别再") {
+			// So is one occasion: "dont remind me to pay tomorrow", "这次不用
+			// 提醒了" (a review: they turned all off).
+			_, days := daysAsked(t)
+			once := containsAny(t, "tomorrow", "today", "tonight", "this time", "this month", "明天", "今天", "这次", "这回", "这个月", "本月")
+			if (days || once) && !containsAny(t, "all", "any", "no more", "anymore", "全部", "都不", "不要再", "不用再", "别再") {
 				return keepReminders
 			}
 			return "off"

@@ -507,6 +507,8 @@ func TestStoppingOneDaysRemindersKeepsThemAll(t *testing.T) {
 	c.send("please don't send the 3-day reminder") // one day's, said otherwise (a probe: all went off)
 	c.expect("Due-date reminders are on", "can't be turned off for one day only")
 	c.reject("are off")
+	c.send("dont remind me to pay tomorrow") // one occasion (a review: all went off)
+	c.expect("Due-date reminders are on", "can't be turned off for one day only")
 	c.send("stop the reminders, I paid my bill 3 days ago")
 	c.expect("Due-date reminders are off")
 	c.send("no reminder 3 days before please") // a no, with reminders off (a probe: they went on)
