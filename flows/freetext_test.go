@@ -508,7 +508,9 @@ func TestDidItGoThroughAfterThePaymentIsAboutIt(t *testing.T) {
 		c.send(q)
 		c.expect("<b>¥303.00</b> 已经扣款成功", ref)
 	}
-	for _, q := range []string{"会不会扣两次？", "能用支付宝付吗", "还好吗", "注销成功了吗", "退款到账了吗", "提交成功了吗", "开通成功了吗", "改绑成功了吗"} {
+	for _, q := range []string{"会不会扣两次？", "能用支付宝付吗", "还好吗", "注销成功了吗", "退款到账了吗", "提交成功了吗", "开通成功了吗", "改绑成功了吗",
+		// paying off early, its cost, what follows: the FAQ's (a probe: the payment's outcome came instead)
+		"提前还完要另外收钱不？", "全部还完了账户还在吗？", "is it free if i pay off early, or charged?"} {
 		c.send(q)
 		c.reject("已经扣款成功")
 	}
