@@ -369,6 +369,9 @@ func TestRouting(t *testing.T) {
 		"下个月的自动扣款帮我取消": "flow/cancel-scheduled", "turn off auto repay": "flow/autopay", "关闭自动扣款": "flow/autopay",
 		// "autopay" is an automatic repayment: cancelling it is the setting, as 取消自动还款 is
 		"cancel my autopay": "flow/autopay", "cancel direct debit": "flow/autopay", "is autopay safe": "faq/auto-repayment",
+		// "it" said of another bank's card: paying it is not one of our bills (a probe)
+		"my amex bill is due, can you pay it": "out_of_scope/oos-other-credit", "citi card bill due today, can you pay it for me": "out_of_scope/oos-other-credit",
+		"I got the quote, can you pay it": "flow/pay-bill",
 		// asking for no reminders is turning them off, not the how-to topic
 		"dont remind me": "flow/remind", "do not send me reminders": "flow/remind",
 		// another bank's credit card or loan is still not ours

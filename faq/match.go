@@ -2,6 +2,7 @@ package faq
 
 import (
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -550,6 +551,28 @@ func (ix *Index) asideOutOfScope(whole, clause candidate) bool {
 	return ours > 0.5
 }
 
+// leansOnTheWhole reports a clause of ours whose object is only a pronoun
+// ("can you pay it", "帮我还了它") in a message whose whole reads out of
+// scope: what "it" is is said elsewhere — "my amex bill is due, can you pay
+// it" asks to pay another bank's card, not one of our bills (a probe). The
+// clause is not routed on.
+func (ix *Index) leansOnTheWhole(whole, clause candidate) bool {
+	if whole.p == nil || ix.entries[clause.order[0]].Kind == KindOutOfScope || !pronounObject.MatchString(clause.Text) {
+		return false
+	}
+	var outside float64
+	for i, e := range ix.entries {
+		if e.Kind == KindOutOfScope {
+			outside += whole.p[i]
+		}
+	}
+	return outside > 0.5
+}
+
+// pronounObject is "it", "this", "that", "them" or 它/这个/那个 as what a
+// clause acts on.
+var pronounObject = regexp.MustCompile(`\b(?:it|this|that|them)\b|它|这个|那个|这笔|那笔`)
+
 func (ix *Index) confidence(c candidate) float64 {
 	var z float64
 	for i, x := range ix.calInputs(c) {
@@ -615,7 +638,7 @@ func (ix *Index) analyze(text string) analysis {
 		}
 	}
 	for i, c := range a.Candidates {
-		if c.p == nil || i > 0 && (!asksOrWants(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c)) {
+		if c.p == nil || i > 0 && (!asksOrWants(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c) || ix.leansOnTheWhole(a.Candidates[0], c)) {
 			continue
 		}
 		edge := 0.0
@@ -671,7 +694,8 @@ func (ix *Index) analyze(text string) analysis {
 func (ix *Index) alsoAsked(a analysis, answered string) []string {
 	var also []string
 	for i, c := range a.Candidates {
-		if i == 0 || c.p == nil || c.Confidence < answerAt || !asksOrWants(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c) {
+		if i == 0 || c.p == nil || c.Confidence < answerAt || !asksOrWants(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c) ||
+			ix.leansOnTheWhole(a.Candidates[0], c) {
 			continue
 		}
 		e := ix.entries[c.order[0]]
