@@ -395,7 +395,7 @@ func TestRouting(t *testing.T) {
 		"笔记本那笔提前还要多少钱": "flow/early-repayment", "how much to pay off my laptop": "flow/early-repayment",
 		"提前结清金额怎么算": "faq/payoff-amount",
 		// a whole request in pinyin
-		"wo xiang ti qian huan kuan": "flow/early-repayment",
+		"wo xiang ti qian huan kuan": "flow/early-repayment", "我想tiqian还款": "flow/early-repayment", // not this period's bill (a probe)
 		// a mall order financed through a platform is repaid there (guide 001);
 		// the platform's own product is still another lender's (a probe)
 		"我的小米分期是用花呗付的 怎么还": "faq/repayment-channels", "financed by huabei how do i repay": "faq/repayment-channels",
