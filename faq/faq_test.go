@@ -599,7 +599,8 @@ func TestAnswersNameTheBotsButtons(t *testing.T) {
 
 // TestAnswers keeps the answers in house style: full-width punctuation in
 // Chinese (issue 18), and no placeholder but the ones the engine fills
-// ({hotline}, {hours}: the configured support hotline and agents' hours).
+// ({hotline}, {hours}: the configured support hotline and agents' hours;
+// {reminder_days}, {reminder_hour}: when reminders go out).
 func TestAnswers(t *testing.T) {
 	ix := mustLoad(t)
 	for _, e := range ix.Entries() {
@@ -610,7 +611,7 @@ func TestAnswers(t *testing.T) {
 			t.Errorf("%s: half-width punctuation in the Chinese answer: %q", e.ID, zh)
 		}
 		for _, l := range langs {
-			rest := strings.NewReplacer("{hotline}", "", "{hours}", "").Replace(e.Answer[l])
+			rest := strings.NewReplacer("{hotline}", "", "{hours}", "", "{reminder_days}", "", "{reminder_hour}", "").Replace(e.Answer[l])
 			if strings.ContainsAny(rest, "{}") {
 				t.Errorf("%s: a placeholder the engine does not fill in the %s answer", e.ID, l)
 			}

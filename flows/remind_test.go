@@ -601,3 +601,20 @@ func TestAShortBookingsShortfallCountsTheLateFee(t *testing.T) {
 	c.send("/repay")
 	c.expect("第 2 期的预约还款只有 ¥1.00，比这期应还少 ¥510.00")
 }
+
+// TestTheRemindersAnswerSaysWhenTheyGoOut: "还款提醒是几点发的" got the topic's
+// answer without a day or an hour, and "自动还款会先扣哪张卡" one without the
+// default card (an FAQ probe). The answers say them, the configured days
+// and hour put in.
+func TestTheRemindersAnswerSaysWhenTheyGoOut(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(650, "zh")
+	c.identify(phoneZhang)
+	c.send("还款提醒是几点发的")
+	c.expect("还款日前 3、1 天提醒你", "每天 10:00 起发送")
+	c.reject("{reminder")
+	c.send("自动还款会先扣哪张卡")
+	c.expect("从你的默认还款卡自动扣当期金额")
+}

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -1643,9 +1644,10 @@ func asksLanguage(text string) bool {
 }
 
 // fill renders an FAQ answer (plain text) as HTML, with the configured facts
-// put in: {hotline}, {hours}.
+// put in: {hotline}, {hours}, {reminder_days} (before a due date), {reminder_hour}.
 func (s *Step) fill(text string) string {
-	text = strings.NewReplacer("{hotline}", s.e.cfg.Hotline, "{hours}", s.e.cfg.Hours.String()).Replace(text)
+	text = strings.NewReplacer("{hotline}", s.e.cfg.Hotline, "{hours}", s.e.cfg.Hours.String(),
+		"{reminder_days}", dayList(s.conv.Lang, s.e.reminderDaysBefore()), "{reminder_hour}", fmt.Sprintf("%02d:00", s.e.reminderHour())).Replace(text)
 	return locale.Escape(strings.TrimSpace(text))
 }
 
