@@ -402,7 +402,8 @@ func TestAClosureAskedAboutInWordsIsTheirOwn(t *testing.T) {
 	c.expect("注销申请已提交")
 	ref := c.ref()
 	for _, ask := range []string{"注销进度怎么样了", "我的注销申请到哪一步了", "注销办好了没", "whats the status of my closure request",
-		"any update on closing my account?", "注销好了没", "has my closure been approved", "did my account closure go through"} {
+		"any update on closing my account?", "注销好了没", "has my closure been approved", "did my account closure go through",
+		"我上周申请的销户到底办好了没", "I applied to close my account last week, any update?"} { // 销户, and a longer English (an FAQ probe)
 		c.send(ask)
 		c.expect("📄 注销申请</b> <code>"+ref, "状态：处理中")
 	}
