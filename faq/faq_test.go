@@ -328,6 +328,7 @@ func TestRouting(t *testing.T) {
 		// a person, in any words
 		"你们这机器人听不懂": "flow/agent", "真人": "flow/agent", "someone real": "flow/agent",
 		"this bot is useless": "flow/agent", "我要投诉": "flow/agent",
+		"我已经打了三次电话了都没人处理，气死了": "flow/agent", // an angry customer (an FAQ probe: "cannot answer")
 		// negation and tense are signals, not noise
 		"how do I pay if auto-debit is off":     "faq/manual-repayment",
 		"I already cancelled it — did it work?": "faq/cancel-confirmation",
