@@ -374,7 +374,7 @@ func TestRouting(t *testing.T) {
 		"my amex bill is due, can you pay it": "out_of_scope/oos-other-credit", "citi card bill due today, can you pay it for me": "out_of_scope/oos-other-credit",
 		"I got the quote, can you pay it": "flow/pay-bill",
 		// asking for no reminders is turning them off, not the how-to topic
-		"dont remind me": "flow/remind", "do not send me reminders": "flow/remind",
+		"dont remind me": "flow/remind", "do not send me reminders": "flow/remind", "stop texting me about payments": "flow/remind",
 		// another bank's credit card or loan is still not ours
 		"建行信用卡账单怎么分期": "out_of_scope/oos-other-credit", "农行的贷款逾期了": "out_of_scope/oos-other-credit",
 		// paying off does not close the account; only closing does (a probe)
