@@ -23,8 +23,9 @@
 // class in ID, such as "oos-order" or "oos-mi-account") or KindNone.
 // Decision, what `supportbot ask` prints, reports only our own flows and
 // topics; an out-of-scope class prints as "none". The only placeholders an
-// answer may hold are {hotline} and {hours}, which the engine fills with the
-// configured support hotline and agents' hours.
+// answer may hold are {hotline}, {hours}, {reminder_days} and
+// {reminder_hour}, which the engine fills from its configuration: the
+// support hotline, agents' hours, and when due-date reminders go out.
 //
 // The package knows nothing of Telegram, of conversations or of storage: it maps
 // a text to a decision and an id to its entry, and the caller does the rest.

@@ -569,9 +569,10 @@ func (ix *Index) leansOnTheWhole(whole, clause candidate) bool {
 	return outside > 0.5
 }
 
-// pronounObject is "it", "this", "that", "them" or 它/这个/那个 as what a
-// clause acts on.
-var pronounObject = regexp.MustCompile(`\b(?:it|this|that|them)\b|它|这个|那个|这笔|那笔`)
+// pronounObject is "it", "them" or 它 as what a clause acts on, or "this",
+// "that", 这个, 那个 ending it — not before a noun of ours ("pay this
+// installment bill", "这个月的分期账单": a review).
+var pronounObject = regexp.MustCompile(`\b(?:it|them)\b|\b(?:this|that)(?: for me| please| now| off| too)*[\s\p{P}]*$|它|(?:这个|那个|这笔|那笔)[吧吗呢啊呀了]*[\s\p{P}]*$`)
 
 func (ix *Index) confidence(c candidate) float64 {
 	var z float64
