@@ -244,14 +244,14 @@ func onlyPersonWords(text string) bool {
 var personAskWords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`i id im want wanna need would like to a an the please pls can could may let me us talk speak chat
-		with get connect put through transfer give someone somebody person human real live agent agents operator representative rep
-		staff support customer service team help now just actual`) {
+		with get connect put through transfer give someone somebody person human being real live agent agents operator representative rep
+		staff support customer service team help now just actual hi hello hey there manager supervisor talking speaking`) {
 		m[w] = true
 	}
 	return m
 }()
 
-const personAskChars = "我要想找请帮转接给一个位下吧啊呀呢了能可以你们麻烦人工客服真活的在线服务务员专坐席工作"
+const personAskChars = "我要想找请帮转轉接给一个位下吧啊呀呢了吗能可以你们好麻烦人工客服真活的在线服务务员专坐席工作和跟对話话说說聊经經理"
 
 // isASCII reports a word of ASCII letters only.
 func isASCII(w string) bool {

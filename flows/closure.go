@@ -74,7 +74,9 @@ var closeAsked = regexp.MustCompile(`^(?:那|那我|我|那么)?(?:现在|目前
 // of a closure.
 func asksIfClosed(text string) bool {
 	l := strings.ToLower(text)
-	if n := utf8.RuneCountInString(l); n <= 60 && closureProgress.MatchString(l) && !containsAny(l, "撤", "withdraw", "怎么注销", "如何注销", "how to", "how do i", "how can i") {
+	if n := utf8.RuneCountInString(l); n <= 60 && closureProgress.MatchString(l) && !containsAny(l, "撤", "withdraw", "怎么注销", "如何注销", "how to", "how do i", "how can i",
+		// another thing's progress, or a closure to come (a review: "我想销户，但退款进度怎么样了")
+		"退款", "refund", "征信", "credit", "订单", "order", " if ", "when i", "while", "can i", "will ") {
 		return true // "注销进度怎么样了", "whats the status of my closure request", "I applied to close my account last week, any update?"
 	} else if n > 40 {
 		return false
@@ -107,7 +109,7 @@ func (s *Step) ownClosure(topic string) string {
 // closureProgress asks how far a closure request has got.
 var closureProgress = regexp.MustCompile(`(?:注销|销户|关户).{0,8}(?:进度|到哪|哪一步|办好了|办完了|处理得?怎么样|怎么样了|有结果|结果出来)|` +
 	`(?:status|progress|update)\b.{0,20}\b(?:closure|closing|close)|(?:closure|closing)\b.{0,20}\b(?:status|progress|update)|` +
-	`\bclose (?:my |the )?account\b.{0,30}\b(?:any update|any news|status|progress|approved|done yet)\b|` +
+	`\b(?:applied|asked|requested|submitted)\b.{0,20}\bclose (?:my |the )?account\b.{0,30}\b(?:any update|any news|status|progress|approved|done yet)\b|` +
 	`\bclosure\b.{0,25}\b(?:approved|go through|went through|gone through|done|complete|completed|finished)\b`)
 
 // asksIfCanClose reports a customer asking whether they may close their

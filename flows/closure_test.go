@@ -407,6 +407,8 @@ func TestAClosureAskedAboutInWordsIsTheirOwn(t *testing.T) {
 		c.send(ask)
 		c.expect("📄 注销申请</b> <code>"+ref, "状态：处理中")
 	}
+	c.send("can I close my account while my refund is in progress?") // a closure to come, another thing's progress (a review)
+	c.reject("📄 注销申请</b> <code>" + ref)
 	c.send("我想撤销注销申请")
 	c.expect("不能自己撤回", "<code>"+ref)
 	c.send("怎么注销")

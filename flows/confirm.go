@@ -71,9 +71,9 @@ func asksIfPaid(text string) bool {
 			// undoing one, or what paying does ("提前还了以后每期会变吗"): the FAQ's
 			"撤", "不小心", "误点", "点错", "的话", "以后", "之后", "后面", "每期", "每个月", "变", "征信", "显示", "一部分",
 			"undo", "withdraw", "reverse", "by mistake", "credit", "will my", "would my",
-			// paying off early, what it costs, what follows (a probe: "提前还完要另外收钱不？"
+			// what paying off costs, what stays after it (a probe: "提前还完要另外收钱不？"
 			// and "全部还完了账户还在吗？" got the debit under way instead of the answer)
-			"提前", "全部", "账户", "账号", "收钱", "收费", "另外", "额外", "early", "pay off", "payoff", "account", "free", "extra", " if ") &&
+			"收钱", "收费", "另外", "额外", "还在", "free", " if ") &&
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l)
 }
 

@@ -712,6 +712,13 @@ func TestTheCardsQuestionIsTheCustomersOwn(t *testing.T) {
 		t.Errorf("the transcript does not say the 确认 was forwarded:\n%s", card)
 	}
 	// A line that asks for a person and says what about is the question (a review).
+	g := h.chat(210, "zh") // a greeting beside the request is no question (a review)
+	g.identify(phoneWang)
+	g.send("为什么扣了我两次钱")
+	g.send("你好，我要人工")
+	if card := texts(h.staff()); !strings.Contains(card, "「为什么扣了我两次钱」") {
+		t.Errorf("the card's question is not the customer's:\n%s", card)
+	}
 	for i, said := range []string{"i was charged twice, let me talk to a person", "扣了两次钱 我要找人工"} {
 		o := h.chat(int64(200+i), "en")
 		o.identify(phoneWang)

@@ -573,7 +573,7 @@ func writtenIn(ev supportbot.Event) supportbot.Lang {
 // English one: assent, the app, brands and product names.
 var bothLanguages = map[string]bool{"ok": true, "okay": true, "app": true, "id": true, "pdf": true, "vip": true,
 	"xiaomi": true, "redmi": true, "mi": true, "poco": true, "pro": true, "max": true, "ultra": true, "plus": true,
-	"lite": true, "mini": true, "se": true, "book": true, "pad": true, "buds": true, "band": true, "tv": true,
+	"lite": true, "mini": true, "se": true, "book": true, "pad": true, "buds": true, "band": true, "tv": true, "note": true, "watch": true,
 	"iphone": true, "ipad": true, "macbook": true, "apple": true, "huawei": true, "honor": true, "vivo": true,
 	"oppo": true, "oneplus": true, "wechat": true, "alipay": true, "qq": true, "gb": true, "tb": true}
 

@@ -218,7 +218,7 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"show me emily's bill", "whats emily owe", "how much does emily owe", "emily owes how much", "show emily's installments",
 		"帮我查下我老公的账单 他自己用不了app", "我妈的分期还剩多少 她不会用手机",
 		"/bill 13900139000", "/bill my wife", "/repay 5240607345678",
-		"/bill 李娜", "/bill 王芳", "/repay 欧阳娜娜", "/bill Emily Zhao", "/bill Li Na"} { // a name alone as the argument (a probe: one's own bill)
+		"/bill 李娜", "/bill 王芳", "/repay 欧阳娜娜", "/bill 李明", "/bill Li Na", "/bill Ouyang Nana", "/bill Mr Smith", "/bill Mom", "/bill Wife"} { // a name alone as the argument (a probe: one's own bill)
 		c.send(ask)
 		c.expect("我只能查看和办理你本人", "[📋 我的账单]")
 		c.reject("剩余待还", "要提前结清哪一笔")
@@ -233,7 +233,7 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"客服说他还款要等一天 我的账单呢", "我老婆手机上装的app 我的账单怎么查", "my boss still owes me my salary, can I pay my bill late?",
 		"I want to pay off the phone I bought for my mom", "my wife wants to know when my bill is due",
 		"the agent said his account shows I paid, what is my balance", "/repay 戴尔", "/bill 金色", "/bill 张伟", "/bill 黄色", "/bill 金华", "/bill Redmi", "/bill Huawei", "/bill Pro", "/bill Gold",
-		"/bill Overdue", "/bill Full Schedule", "/repay Mac", "/pay Alipay", "/bill Emily", // words, or a name alone that could be a product: one's own (a review)
+		"/bill Overdue", "/bill Full Schedule", "/repay Mac", "/pay Alipay", "/bill Emily", "/bill Long Term", "/bill Pan Pro", // words, or a name alone that could be a product: one's own (a review)
 		"how much do i owe", "whats my balance", "what's the phone's payment", "let's see the bill", "how's my account",
 		"today's bill", "the notebook's installments", "there's a payment due?"} { // one's own
 		c.send(own)

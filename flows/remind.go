@@ -162,7 +162,8 @@ func remindArg(text string) string {
 			// So is one occasion: "dont remind me to pay tomorrow", "这次不用
 			// 提醒了" (a review: they turned all off).
 			_, days := daysAsked(t)
-			once := containsAny(t, "tomorrow", "today", "tonight", "this time", "this month", "明天", "今天", "这次", "这回", "这个月", "本月")
+			once := containsAny(t, "tomorrow", "this time", "明天", "这次", "这回") &&
+				!containsAny(t, "from", "starting", "onward", "forever", "开始", "起", "以后", "之后", "今后") // "from tomorrow on" is for good
 			if (days || once) && !containsAny(t, "all", "any", "no more", "anymore", "全部", "都不", "不要再", "不用再", "别再") {
 				return keepReminders
 			}

@@ -174,11 +174,12 @@ func namedAlone(args string) bool {
 }
 
 // personAlone reports a command's argument that is a person's name alone
-// ("/bill 李娜", "/repay Li Na", "/bill Emily Zhao") and not the identified
+// ("/bill 李娜", "/repay Li Na", "/bill Mr Smith") and not the identified
 // customer's own name (nor a word of their products). A name is told by
-// what names are made of — a surname and a given name's character, or a
-// surname in pinyin beside a capitalised word — not by what it is not:
-// "/bill Overdue", "/remind On", "/pay Alipay" are no one.
+// what names are made of — a surname and a given name's character, a
+// surname and a given name in pinyin, a title and a capitalised word — not
+// by what it is not: "/bill Overdue", "/remind On", "/pay Alipay", "/bill
+// Long Term" are no one.
 func (s *Step) personAlone(args string) bool {
 	args = strings.TrimSpace(args)
 	if rs := []rune(args); len(rs) > 0 && isHanRunes(rs) {
@@ -186,28 +187,37 @@ func (s *Step) personAlone(args string) bool {
 		// a name here ends in a given name's character.
 		return personName(rs) && strings.ContainsAny(string(rs[len(rs)-1:]), givenNames) && s.notOwn([]string{args})
 	}
-	m := nameAlone.FindStringSubmatch(args)
-	if m == nil || !pinyinSurnames[strings.ToLower(m[1])] && !pinyinSurnames[strings.ToLower(m[2])] {
-		return false
+	if !titledName.MatchString(args) {
+		m := nameAlone.FindStringSubmatch(strings.ToLower(args))
+		if m == nil || !pinyinSurnames[m[1]] && !pinyinSurnames[m[2]] {
+			return false
+		}
 	}
 	return s.notOwn([]string{args})
 }
 
 // givenNames are characters common at the end of a given name (李娜, 王芳,
-// 张小伟), and rare at the end of a word that starts as a surname does
-// (金华 is a city, 高明 a word: not these).
-const givenNames = "娜芳伟静敏丽强磊军洋勇艳杰娟涛超秀霞刚玲梅鹏飞斌宇浩凯健俊帆旭宁欣婷雪慧颖琳晶莉倩燕萍兰丹晨峰辉鑫博亮琴蓉媛佳怡菲璐瑶蕾薇楠昊轩涵睿哲瑞鸿毅"
+// 张小伟); words that start with a surname and end so are notNames (金华).
+const givenNames = "娜芳伟静敏丽强磊军洋勇艳杰娟涛明超秀霞平刚英华玲红梅鹏飞斌宇浩凯健俊帆旭宁欣婷雪慧颖琳晶莉倩燕萍兰丹晨阳峰辉鑫博亮建志海东荣新波琴蓉媛佳怡菲璐瑶蕾薇楠然昊轩涵睿哲瑞鸿毅"
 
-// nameAlone is a name as typed alone: two capitalised words.
-var nameAlone = regexp.MustCompile(`^([A-Z][a-z]+) ([A-Z][a-z]+)$`)
+// nameAlone is a name as typed alone in pinyin, lower-cased: two words, each
+// one or two syllables ("li na", "ouyang nana", "zhang xiaowei").
+var nameAlone = regexp.MustCompile(`^(` + pinyinWord + `) (` + pinyinWord + `)$`)
+
+// pinyinWord is one or two pinyin syllables.
+const pinyinWord = `(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|o|e|i|u|v)){1,2}`
+
+// titledName is a title and a capitalised name ("Mr Smith", "Mrs. Brown").
+var titledName = regexp.MustCompile(`^(?:Mr|Mrs|Ms|Miss|Dr)\.? [A-Z][a-z]+$`)
 
 // pinyinSurnames are the common surnames as written in pinyin: one of them
-// in two capitalised words makes a name ("Li Na", "Emily Zhao").
+// in two pinyin words makes a name ("Li Na", "Zhang Wei").
 var pinyinSurnames = func() map[string]bool {
 	m := map[string]bool{}
 	for _, n := range strings.Fields(`wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang
 		xie song tang han feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai du ye cheng su wei lu ding ren shen yao
-		jin shi fan qian qin lei hou long tao he gu mao hao kong xiang tang mo dai wan yin xue duan zou xiong meng qiu bai`) {
+		jin shi fan qian qin lei hou long tao gu mao hao kong xiang mo dai wan yin xue duan zou xiong meng qiu bai fu fang jia
+		xia cui zhong tan liao yan gong shao ouyang situ shangguan zhuge`) {
 		m[n] = true
 	}
 	return m
@@ -224,7 +234,7 @@ func isHanRunes(rs []rune) bool {
 }
 
 // kinAlone is one of the customer's people named alone ("my wife", "我老婆").
-var kinAlone = regexp.MustCompile(`^(?:(?:my|for my) (?:` + kinEN + `)|我?的?(?:` + kin + `|妈|爸))$`)
+var kinAlone = regexp.MustCompile(`^(?:(?:(?:my|for my) )?(?:` + kinEN + `)|我?的?(?:` + kin + `|妈|爸))$`)
 
 // aboutSomeoneElse reports a request about another person's installments,
 // not one to pay one's own with their help ("用我老公的银行卡还这期").
@@ -583,7 +593,7 @@ var surnames = func() map[rune]bool {
 // notNames are words that begin like a name and are not one ("周末的还款",
 // "白条的分期").
 var notNames = map[string]bool{"周一": true, "周二": true, "周三": true, "周四": true, "周五": true, "周六": true, "周日": true,
-	"周末": true, "周天": true, "金额": true, "高额": true, "方便": true, "常用": true, "马上": true, "余额": true, "全额": true,
+	"周末": true, "金华": true, "高明": true, "黄海": true, "万达": true, "方平": true, "周天": true, "金额": true, "高额": true, "方便": true, "常用": true, "马上": true, "余额": true, "全额": true,
 	"余下": true, "余款": true, "于是": true, "江苏": true, "苏州": true, "苏宁": true, "金融": true, "钱包": true, "方案": true,
 	"方式": true, "周期": true, "万元": true, "任何": true, "任意": true, "曾经": true, "何时": true, "程序": true, "段时间": true,
 	"石家庄": true}
@@ -1644,10 +1654,12 @@ func asksLanguage(text string) bool {
 }
 
 // fill renders an FAQ answer (plain text) as HTML, with the configured facts
-// put in: {hotline}, {hours}, {reminder_days} (before a due date), {reminder_hour}.
+// put in: {hotline}, {hours}, {reminder_days} ("3 and 1 days", with its
+// noun), {reminder_hour}.
 func (s *Step) fill(text string) string {
 	text = strings.NewReplacer("{hotline}", s.e.cfg.Hotline, "{hours}", s.e.cfg.Hours.String(),
-		"{reminder_days}", dayList(s.conv.Lang, s.e.reminderDaysBefore()), "{reminder_hour}", fmt.Sprintf("%02d:00", s.e.reminderHour())).Replace(text)
+		"{reminder_days}", s.T("remind.days_before", "list", dayList(s.conv.Lang, s.e.reminderDaysBefore()), "n", len(s.e.reminderDaysBefore())),
+		"{reminder_hour}", fmt.Sprintf("%02d:00", s.e.reminderHour())).Replace(text)
 	return locale.Escape(strings.TrimSpace(text))
 }
 
