@@ -30,19 +30,9 @@ func payableSoon(p supportbot.Plan, today supportbot.Date) bool {
 // already debiting (busy: the quote leaves them out too); debiting reports
 // that those were all there was. The quote itself is the core's.
 func dueNow(p supportbot.Plan, today supportbot.Date, busy map[int]bool) (total supportbot.Money, overdue, debiting bool) {
-	var due []supportbot.Bill
-	for _, b := range p.Bills {
-		if b.Overdue(today) {
-			due = append(due, b)
-		}
-	}
-	overdue = len(due) > 0
-	if !overdue {
-		if next, ok := p.NextDue(); ok {
-			due = []supportbot.Bill{next}
-		}
-	}
-	for _, b := range due {
+	for _, n := range billPeriods(p, today) { // the bill rule, as a bill quote is held to it
+		b, _ := billOf(&p, n)
+		overdue = overdue || b.Overdue(today)
 		if busy[b.Period] {
 			debiting = true
 			continue
