@@ -249,6 +249,9 @@ func decodeEvent(body []byte) (ev supportbot.CoreEvent, known bool, err error) {
 		if err = need(); err == nil {
 			if err = decodeJSON(w.Data, &c); err == nil {
 				ev.Closure, err = c.domain()
+				if err == nil && ev.Closure.Open() { // "decided", and still submitted: no decision to tell
+					err = fmt.Errorf("closure request %q: decided, status %q", c.Ref, c.Status)
+				}
 			}
 		}
 	case supportbot.EventCustomerUpdated:

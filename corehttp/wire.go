@@ -291,6 +291,11 @@ func (w *wireClosure) domain() (*supportbot.ClosureRequest, error) {
 		w.ExpectedFrom.d == "" || w.ExpectedTo.d == "" {
 		return nil, fmt.Errorf("closure request %q: a field is missing", w.Ref)
 	}
+	switch w.Status {
+	case supportbot.ClosureSubmitted, supportbot.ClosureCompleted, supportbot.ClosureRejected:
+	default: // not the contract's: never rendered as a status
+		return nil, fmt.Errorf("closure request %q: unknown status %q", w.Ref, w.Status)
+	}
 	r := &supportbot.ClosureRequest{
 		Reference: w.Ref, CustomerID: w.CustomerID, Status: w.Status, Reason: str(w.Reason),
 		CreatedAt: w.CreatedAt.t, ExpectedFrom: w.ExpectedFrom.d, ExpectedTo: w.ExpectedTo.d,

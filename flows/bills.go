@@ -310,6 +310,9 @@ func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supp
 			lines = append(lines, s.T("bill.next_scheduled_frozen_only", "when", when(s, r.RunAt), "card", cards[i].Masked()))
 		case i >= 0 && cards[i].Frozen:
 			lines = append(lines, s.T("bill.next_scheduled_frozen", "when", when(s, r.RunAt), "card", cards[i].Masked()))
+		case supportbot.DateOf(r.RunAt, s.e.cfg.Location) > next.DueDate:
+			// It runs after the due date: late before it pays.
+			lines = append(lines, s.T("bill.next_scheduled_after_due", "when", when(s, r.RunAt)))
 		case r.Amount < next.Amount():
 			lines = append(lines, s.T("bill.next_scheduled_short", "when", when(s, r.RunAt), "booked", money(r.Amount),
 				"short", money(next.Amount()-r.Amount)))

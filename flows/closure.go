@@ -592,10 +592,11 @@ func (s *Step) closureText(r *supportbot.ClosureRequest) string {
 
 // closureText describes a request: reference, status, dates.
 func closureText(t func(string, ...any) string, lang supportbot.Lang, loc *time.Location, r *supportbot.ClosureRequest) string {
-	lines := []string{
-		t("closure.status_header", "reference", r.Reference),
-		t("closure.status_"+r.Status, "reason", r.Reason),
+	status := "closure.status_" + r.Status
+	if r.Status == supportbot.ClosureRejected && r.Reason == "" { // the core gave none
+		status = "closure.status_rejected_plain"
 	}
+	lines := []string{t("closure.status_header", "reference", r.Reference), t(status, "reason", r.Reason)}
 	if r.Status == supportbot.ClosureCompleted && r.Reason != "" {
 		lines = append(lines, t("closure.status_note", "reason", r.Reason))
 	}

@@ -414,3 +414,20 @@ func TestAClosureAskedAboutInWordsIsTheirOwn(t *testing.T) {
 	c.send("怎么注销")
 	c.reject("<code>" + ref)
 }
+
+// TestAClosureRejectedWithoutAReasonSaysSo: the contract's reason may be
+// null; the decision said "原因：" and nothing (a probe) — it says none
+// was given and where to ask, and so does the message center.
+func TestAClosureRejectedWithoutAReasonSaysSo(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_cl_no_reason", Type: supportbot.EventClosureRequestDecided, CreatedAt: start,
+		Closure: &supportbot.ClosureRequest{Reference: "CR-20261121-0007", CustomerID: "C3", Status: supportbot.ClosureRejected,
+			ExpectedFrom: "2026-11-24", ExpectedTo: "2026-11-26", CreatedAt: start.Add(-time.Hour), DecidedAt: start}})
+	c.inbox()
+	c.expect("CR-20261121-0007", "未注明原因", "/agent")
+	c.reject("原因：\n", "原因：<")
+	c.send("/messages")
+	c.expect("注销申请 <code>CR-20261121-0007</code> 未通过（未注明原因）")
+}

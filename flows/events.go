@@ -152,7 +152,11 @@ func (e *Engine) keepEvent(ctx context.Context, tx Tx, ev supportbot.CoreEvent, 
 	switch ev.Type {
 	case supportbot.EventClosureRequestDecided:
 		r := ev.Closure
-		n = &supportbot.Notice{Kind: "closure_" + r.Status, Params: map[string]string{"reference": r.Reference, "reason": r.Reason}}
+		kind := "closure_" + r.Status
+		if r.Status == supportbot.ClosureRejected && r.Reason == "" { // the core gave no reason
+			kind = "closure_rejected_plain"
+		}
+		n = &supportbot.Notice{Kind: kind, Params: map[string]string{"reference": r.Reference, "reason": r.Reason}}
 		audit.Action = "closure_status"
 		audit.Details["reference"], audit.Details["status"], audit.Details["reason"] = r.Reference, r.Status, r.Reason
 	case supportbot.EventScheduledRepaymentSucceeded, supportbot.EventScheduledRepaymentFailed:
@@ -188,8 +192,7 @@ func (e *Engine) coreEvent(s *Step) error {
 	if customer, _ := eventCustomer(*ev); customer != s.conv.CustomerID {
 		return nil // the chat was unlinked (or relinked) since
 	}
-	switch ev.Type {
-	case supportbot.EventCustomerUpdated:
+	if ev.Type == supportbot.EventCustomerUpdated {
 		c := ev.Customer
 		if s.conv.LinkedPhone != "" && c.Phone != s.conv.LinkedPhone {
 			// The phone on file changed: whoever has this chat may no longer
@@ -203,9 +206,24 @@ func (e *Engine) coreEvent(s *Step) error {
 			}
 			return nil
 		}
-		if !s.conv.LangChosen && (c.Language == supportbot.LangZH || c.Language == supportbot.LangEN) {
+		if !s.conv.LangChosen && s.conv.Flow == "" && (c.Language == supportbot.LangZH || c.Language == supportbot.LangEN) {
+			// Outside a step only: a quote on screen in one language is not
+			// confirmed in the other. Mid-step the chat keeps its language;
+			// the one on file counts again once they write in it.
 			s.conv.Lang = c.Language
 		}
+		return nil
+	}
+	// What follows is the customer's own (their bills, their closure): told
+	// only to a chat linked through the phone on file now — one whose phone
+	// the core changed, its customer.updated not come yet, is unlinked and
+	// told to identify again, never shown the notice.
+	if _, err := s.customer(); supportbot.ErrorCode(err) == supportbot.EFORBIDDEN {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	switch ev.Type {
 	case supportbot.EventClosureRequestDecided:
 		s.reply(supportbot.Reply{Text: s.e.ClosureUpdate(s.conv.Lang, ev.Closure),
 			Buttons: [][]supportbot.Button{{s.menuBtn(s.T("menu.messages"), "messages")}}})
@@ -225,19 +243,32 @@ func (e *Engine) coreEvent(s *Step) error {
 			return nil
 		}
 		product := p.Product
+		b, ok := billOf(p, r.Period)
+		args := []any{"product", product, "period", r.Period, "amount", money(r.Amount), "date", s.day(b.DueDate)}
+		pay := []supportbot.Button{s.menuBtn(s.T("remind.btn_pay"), "pay:"+r.PlanID)}
 		if ev.Type == supportbot.EventScheduledRepaymentSucceeded {
-			s.say(s.T("sched_event.done", "product", product, "period", r.Period, "amount", money(r.Amount)),
-				[]supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill")})
+			if ok && b.Status == supportbot.BillUnpaid && r.Amount < b.Due() {
+				// Booked for less than the period: debited, and the period
+				// still open — not a "done" to rest on (the quote says
+				// what is left).
+				s.say(s.T("sched_event.done", args...)+"\n"+s.T("sched_event.done_short", args...), pay,
+					[]supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill")})
+				return nil
+			}
+			s.say(s.T("sched_event.done", args...), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill")})
 			return nil
 		}
-		if b, ok := billOf(p, r.Period); ok && b.Status != supportbot.BillUnpaid {
+		if ok && b.Status != supportbot.BillUnpaid {
 			// Paid since (the event waited for the core, or came late):
 			// "failed, pay now" is no longer true.
 			s.e.log.Info("scheduled repayment failure of a period paid since, not told", "event", ev.ID)
 			return nil
 		}
-		s.say(s.T("sched_event.failed", "product", product, "period", r.Period, "amount", money(r.Amount)),
-			[]supportbot.Button{s.menuBtn(s.T("remind.btn_pay"), "pay:"+r.PlanID)}, []supportbot.Button{s.humanBtn()})
+		key := "sched_event.failed"
+		if ok && b.Overdue(s.today) { // "pay by the due date" is past: it is late already
+			key = "sched_event.failed_overdue"
+		}
+		s.say(s.T(key, args...), pay, []supportbot.Button{s.humanBtn()})
 	case supportbot.EventBillOverdue:
 		return overdueEvent(s, ev.Bill)
 	}
@@ -245,10 +276,21 @@ func (e *Engine) coreEvent(s *Step) error {
 }
 
 // overdueEvent is the overdue reminder of a customer who asked for
-// reminders, sent once (the reminder job records the same one).
+// reminders, sent once to each of their chats linked through the phone on
+// file (the reminder job records the same one, and so do the customer's
+// other chats' steps for this event: whichever is first tells them all).
+// Not at night nor before the reminders' hour: the job tells a bill that
+// fell due yesterday at that hour.
 func overdueEvent(s *Step, ref *supportbot.BillRef) error {
+	if h := s.now.In(s.e.cfg.Location).Hour(); h < s.e.reminderHour() || h >= quietFrom {
+		return nil
+	}
 	on, err := s.e.st.Reminders(s.ctx, s.conv.CustomerID)
 	if err != nil || !on {
+		return err
+	}
+	c, err := s.customer()
+	if err != nil {
 		return err
 	}
 	p, err := s.plan(ref.PlanID)
@@ -267,16 +309,21 @@ func overdueEvent(s *Step, ref *supportbot.BillRef) error {
 		}
 		card = defaultCard(cards)
 	}
-	r := s.e.reminder(*s.conv, kindOverdue, p, b, card, nil, s.today)
-	customer, chat := s.conv.CustomerID, s.conv.ChatID
+	customer, phone, today := s.conv.CustomerID, c.Phone, s.today
 	s.do(func(ctx context.Context, tx Tx) error {
-		// One reminder per bill for the customer, whichever chat or job is first.
 		fresh, err := tx.RecordReminder(ctx, customer, p.ID, b.Period, kindOverdue)
 		if err != nil || !fresh {
 			return err
 		}
-		r.ChatID = chat
-		s.late = append(s.late, r)
+		chats, err := tx.CustomerConversations(ctx, customer)
+		if err != nil {
+			return err
+		}
+		for _, c := range chats {
+			if c.LinkedPhone == "" || c.LinkedPhone == phone {
+				s.late = append(s.late, s.e.reminder(c, kindOverdue, p, b, card, nil, today))
+			}
+		}
 		return nil
 	})
 	return nil

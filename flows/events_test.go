@@ -156,35 +156,57 @@ func TestAScheduledEventWaitsForTheCoreToNameThePlan(t *testing.T) {
 
 // TestABillOverdueEventRemindsThoseWhoAskedOnce: the core's bill.overdue is
 // the overdue reminder for a customer who asked for reminders, once, whether
-// the event or the reminder job comes first; nothing for one who did not.
+// the event or the reminder job comes first, in each of their chats (a
+// probe: only the chat whose step ran first was told); nothing for one who
+// did not. It keeps the reminders' hours: one that comes before them (the
+// core sends it as the bill falls due, at midnight) is the job's to tell at
+// the hour, not a message at night.
 func TestABillOverdueEventRemindsThoseWhoAskedOnce(t *testing.T) {
 	h := newHarness(t, remindFixture())
-	h.advance(-2 * time.Hour) // 08:00, before the job's hour
+	h.advance(-2 * time.Hour) // 08:00, before the reminders' hour
 	w := h.chat(2200, "zh")
 	w.identify(phoneWu)
 	w.send("/remind")
+	w2 := h.chat(2201, "zh") // the same customer's other chat
+	w2.identify(phoneWu)
 	z := h.chat(2000, "zh") // 周明 did not ask
 	z.identify(phoneZhou)
 	overdue := func(id, customer, plan string, period int) supportbot.CoreEvent {
 		return supportbot.CoreEvent{ID: id, Type: supportbot.EventBillOverdue, CreatedAt: h.clock(),
 			Bill: &supportbot.BillRef{CustomerID: customer, PlanID: plan, Period: period}}
 	}
+	const first = "⚠️ 逾期提醒：「Xiaomi TV」（订单号 <code>5241000000022</code>）第 1 期（还款日 2026年11月20日）已逾期"
 	h.coreEvent(overdue("evt_pr3_1", "C22", "PR3", 1))
+	if w.inbox(); strings.Contains(w.text(), "已逾期") {
+		t.Errorf("told before the reminders' hour:\n%s", w.text())
+	}
+	h.advance(2 * time.Hour) // 10:00: the job tells it
+	h.notify()
 	h.coreEvent(overdue("evt_pr3_1_again", "C22", "PR3", 1)) // the same bill, another event
-	w.inbox()
-	if n := strings.Count(w.text(), "⚠️ 逾期提醒：「Xiaomi TV」（订单号 <code>5241000000022</code>）第 1 期（还款日 2026年11月20日）已逾期"); n != 1 {
-		t.Errorf("reminded %d times, want once:\n%s", n, w.text())
+	for _, c := range []*chat{w, w2} {
+		c.inbox()
+		if n := strings.Count(c.text(), first); n != 1 {
+			t.Errorf("chat %d reminded %d times, want once:\n%s", c.id, n, c.text())
+		}
 	}
 	w.expect("其中滞纳金 ¥5.00", "立即还款")
 	h.coreEvent(overdue("evt_pr1_2", "C20", "PR1", 2))
 	if z.inbox(); len(z.last) != 0 {
 		t.Errorf("a customer who did not ask was reminded: %s", z.text())
 	}
-	h.advance(2 * time.Hour) // 10:00: the job finds the same overdue bill told already
+
+	// The second period falls due on the 22nd: its event on the 23rd, in
+	// the reminders' hours, is told at once in both chats, and the job does
+	// not tell it again.
+	h.advance(49 * time.Hour) // 11-23 11:00
+	const second = "第 2 期（还款日 2026年11月22日）已逾期"
+	h.coreEvent(overdue("evt_pr3_2", "C22", "PR3", 2))
 	h.notify()
-	w.inbox()
-	if strings.Contains(w.text(), "第 1 期（还款日 2026年11月20日）已逾期") {
-		t.Errorf("the job reminded again:\n%s", w.text())
+	for _, c := range []*chat{w, w2} {
+		c.inbox()
+		if n := strings.Count(c.text(), second); n != 1 {
+			t.Errorf("chat %d told the second period's overdue %d times, want once:\n%s", c.id, n, c.text())
+		}
 	}
 }
 
@@ -195,8 +217,7 @@ func TestABillOverdueEventRemindsThoseWhoAskedOnce(t *testing.T) {
 // not held back behind it. One the core does not answer for a day is given
 // up: a reminder days late is no use.
 func TestACoreEventTheCoreDoesNotAnswerIsToldWhenItDoes(t *testing.T) {
-	h := newHarness(t, remindFixture())
-	h.advance(-2 * time.Hour) // 08:00, before the job's hour
+	h := newHarness(t, remindFixture()) // 10:00, in the reminders' hours
 	w := h.chat(2200, "zh")
 	w.identify(phoneWu)
 	w.send("/remind")
@@ -232,12 +253,12 @@ func TestACoreEventTheCoreDoesNotAnswerIsToldWhenItDoes(t *testing.T) {
 
 	down()
 	h.coreEvent(overdue("evt_pr3_2", 2))
-	h.advance(12 * time.Hour)
+	h.advance(10 * time.Hour) // 20:02
 	h.drain()
 	if n, err := h.db.InboxDepth(context.Background()); err != nil || n != 1 {
-		t.Errorf("12 hours without an answer: %d events wait (%v), want the event still waiting", n, err)
+		t.Errorf("10 hours without an answer: %d events wait (%v), want the event still waiting", n, err)
 	}
-	h.advance(13 * time.Hour)
+	h.advance(15 * time.Hour) // 11:02 the next day
 	h.drain()
 	if n, err := h.db.InboxDepth(context.Background()); err != nil || n != 0 {
 		t.Errorf("25 hours without an answer: %d events wait (%v), want it given up", n, err)
@@ -339,4 +360,94 @@ func TestAnOlderEventArrivingLaterDoesNotUndoANewerOne(t *testing.T) {
 	if n := len(h.audit("unlink")); n != 0 {
 		t.Errorf("unlinked by an older update: %d unlink entries", n)
 	}
+}
+
+// TestACustomersNoticeIsNotToldToAChatOfTheirOldPhone: the core changed the
+// customer's phone and its customer.updated has not come: a chat linked
+// through the old phone — perhaps someone else's now — is not shown their
+// overdue bill, a failed debit or a closure decision (a probe: all three
+// were); it is unlinked and asked to identify again, as any step of it is.
+func TestACustomersNoticeIsNotToldToAChatOfTheirOldPhone(t *testing.T) {
+	h := newHarness(t, remindFixture())
+	a := h.chat(2200, "zh")
+	a.identify(phoneWu)
+	a.send("/remind")
+	h.hooks.set(func(k *hooks) {
+		k.customer = func(ctx context.Context, id string) (*supportbot.Customer, error) {
+			c, err := k.Core.Customer(ctx, id)
+			if err == nil && id == "C22" {
+				moved := *c
+				moved.Phone = "+8615999999999"
+				return &moved, nil
+			}
+			return c, err
+		}
+	})
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_od_old_phone", Type: supportbot.EventBillOverdue, CreatedAt: h.clock(),
+		Bill: &supportbot.BillRef{CustomerID: "C22", PlanID: "PR3", Period: 1}})
+	a.inbox()
+	a.expect("手机号已变更")
+	a.reject("逾期提醒", "¥805.00")
+	for _, ev := range []supportbot.CoreEvent{
+		{ID: "evt_sf_old_phone", Type: supportbot.EventScheduledRepaymentFailed, CreatedAt: h.clock(),
+			Scheduled: &supportbot.ScheduledRepayment{ID: "SX", CustomerID: "C22", PlanID: "PR3", Period: 2, Amount: 80000, CardID: "K22", Status: "failed"}},
+		{ID: "evt_cl_old_phone", Type: supportbot.EventClosureRequestDecided, CreatedAt: h.clock(),
+			Closure: &supportbot.ClosureRequest{Reference: "CR-20261121-0009", CustomerID: "C22", Status: "rejected", Reason: "有未还账单",
+				ExpectedFrom: "2026-11-24", ExpectedTo: "2026-11-26", CreatedAt: start.Add(-time.Hour), DecidedAt: start}},
+	} {
+		h.coreEvent(ev)
+		if a.inbox(); strings.Contains(a.text(), "¥800.00") || strings.Contains(a.text(), "CR-20261121-0009") {
+			t.Errorf("%s told to a chat of the old phone:\n%s", ev.Type, a.text())
+		}
+	}
+}
+
+// TestScheduledRepaymentNoticesSayWhatIsLeft: a booking debited for less
+// than its period is not a "done" to rest on — the period is still open,
+// with the way to pay it (a probe); one that failed on a period already
+// overdue says it is late, not "pay by the due date".
+func TestScheduledRepaymentNoticesSayWhatIsLeft(t *testing.T) {
+	h := newHarness(t, remindFixture())
+	c := h.chat(2000, "zh")
+	c.identify(phoneZhou)
+	sched := func(id string, typ supportbot.CoreEventType, period int, amount supportbot.Money) supportbot.CoreEvent {
+		return supportbot.CoreEvent{ID: id, Type: typ, CreatedAt: h.clock(),
+			Scheduled: &supportbot.ScheduledRepayment{ID: "S-" + id, CustomerID: "C20", PlanID: "PR1", Period: period, Amount: amount, CardID: "K20"}}
+	}
+	h.coreEvent(sched("short", supportbot.EventScheduledRepaymentSucceeded, 2, 100))
+	c.inbox()
+	c.expect("预约还款已扣款成功：「Redmi 14C」第 2 期，<b>¥1.00</b>", "这一期还没有还清", "立即还款")
+	h.coreEvent(sched("full", supportbot.EventScheduledRepaymentSucceeded, 3, 50100))
+	c.inbox()
+	c.expect("第 3 期，<b>¥501.00</b>")
+	c.reject("还没有还清", "立即还款")
+
+	h.advance(5 * 24 * time.Hour) // 11-26: period 2 (due 11-24) is overdue
+	h.coreEvent(sched("late", supportbot.EventScheduledRepaymentFailed, 2, 50100))
+	c.inbox()
+	c.expect("预约还款扣款失败", "已经逾期", "立即还款")
+	c.reject("请在还款日前")
+}
+
+// TestACustomerUpdatedLanguageWaitsForTheStep: the core's language change
+// does not turn a quote on screen into another language's payment (a
+// probe: 确认 under a Chinese quote paid in English); outside a step it
+// is the chat's language.
+func TestACustomerUpdatedLanguageWaitsForTheStep(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/pay")
+	c.expect("确认")
+	toEnglish := func(id string, at time.Time) supportbot.CoreEvent {
+		return supportbot.CoreEvent{ID: id, Type: supportbot.EventCustomerUpdated, CreatedAt: at,
+			Customer: &supportbot.Customer{ID: "C3", Name: "王芳", Phone: onFile(phoneWang), Language: "en"}}
+	}
+	h.coreEvent(toEnglish("evt_lang_mid", start.Add(time.Second)))
+	c.send("确认")
+	c.expect("还款成功")
+	c.reject("Paid", "Charging")
+	h.coreEvent(toEnglish("evt_lang_idle", start.Add(2*time.Second)))
+	c.send("/menu")
+	c.expect("My bills")
 }

@@ -449,6 +449,10 @@ func (e *Engine) reminder(c supportbot.Conversation, kind string, p *supportbot.
 	case p.AutoRepay && debits:
 		lines = append(lines, t("remind.autopay", append(args, "card", card.Masked())...))
 		rows = [][]supportbot.Button{bill}
+		if earlierOverdue(p, today) { // the debit pays this period, not the one left overdue
+			lines = append(lines, t("remind.earlier_overdue"))
+			rows = [][]supportbot.Button{pay, bill}
+		}
 	default:
 		when := t("remind.in_days", "days", today.DaysUntil(b.DueDate))
 		switch today.DaysUntil(b.DueDate) {
@@ -462,6 +466,11 @@ func (e *Engine) reminder(c supportbot.Conversation, kind string, p *supportbot.
 			run = supportbot.DateOf(booked.run, e.cfg.Location).Format(c.Lang) + " " + booked.run.In(e.cfg.Location).Format("15:04")
 		}
 		switch {
+		case booked != nil && supportbot.DateOf(booked.run, e.cfg.Location) > b.DueDate:
+			// Booked to run after the due date: the period is late before
+			// it runs (a late fee, a late record) — not "nothing to do".
+			lines = append(lines, t("remind.due", append(args, "when", when)...), t("remind.booked_after_due", "run", run))
+			rows = [][]supportbot.Button{pay, bill}
 		case booked != nil && booked.card != nil && !booked.card.Frozen && booked.amount < b.Amount():
 			// Booked for less than the period costs: the rest is the
 			// customer's to pay.
@@ -473,7 +482,8 @@ func (e *Engine) reminder(c supportbot.Conversation, kind string, p *supportbot.
 			// only for an earlier period left overdue.
 			lines = append(lines, t("remind.booked", append(args, "when", when, "run", run, "card", booked.card.Masked())...))
 			rows = [][]supportbot.Button{bill}
-			if slices.ContainsFunc(p.Bills, func(o supportbot.Bill) bool { return o.Status == supportbot.BillUnpaid && o.Overdue(today) }) {
+			if earlierOverdue(p, today) {
+				lines = append(lines, t("remind.earlier_overdue"))
 				rows = [][]supportbot.Button{pay, bill}
 			}
 		case booked != nil:
@@ -489,6 +499,12 @@ func (e *Engine) reminder(c supportbot.Conversation, kind string, p *supportbot.
 	}
 	lines = append(lines, t("remind.footer"))
 	return supportbot.Reply{ChatID: c.ChatID, Text: strings.Join(lines, "\n"), Buttons: rows}
+}
+
+// earlierOverdue reports whether p has a period left overdue: a booking or
+// an auto-repayment of the next one does not pay it.
+func earlierOverdue(p *supportbot.Plan, today supportbot.Date) bool {
+	return slices.ContainsFunc(p.Bills, func(o supportbot.Bill) bool { return o.Overdue(today) })
 }
 
 // menuButton is a button that starts a flow, for messages no step sends (a

@@ -623,3 +623,54 @@ func TestTheRemindersAnswerSaysWhenTheyGoOut(t *testing.T) {
 	c.send("自动还款会先扣哪张卡")
 	c.expect("从你的默认还款卡自动扣当期金额")
 }
+
+// TestABookingAfterTheDueDateIsNoReasonToRest: a scheduled repayment that
+// runs after its period's due date does not pay it in time — the reminder
+// and the bill said "nothing to do by hand" (a probe); they say it will be
+// late, with the way to pay.
+func TestABookingAfterTheDueDateIsNoReasonToRest(t *testing.T) {
+	data := remindFixture()
+	c20 := customerIn(t, data, "C20")
+	c20.Scheduled = []supportbot.ScheduledRepayment{{ID: "S20", CustomerID: "C20", PlanID: "PR1", Period: 2, Amount: 50100,
+		CardID: "K20", RunAt: time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai), Status: supportbot.ScheduledScheduled}}
+	h := newHarness(t, data)
+	c := h.chat(2000, "zh")
+	c.identify(phoneZhou)
+	c.send("/remind")
+	h.notify()
+	got := replyText(h.drainOutbox())
+	for _, want := range []string{"晚于还款日", "立即还款"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("reminder lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "无需手动还款") {
+		t.Errorf("reminder says nothing to do:\n%s", got)
+	}
+	c.send("/bill")
+	c.expect("晚于还款日")
+	c.reject("无需手动还款")
+}
+
+// TestAnAutoRepaymentReminderNamesAnOverduePeriod: the next period's
+// auto-repayment does not pay one left overdue — its reminder said "no
+// need to pay" with no way to (a probe).
+func TestAnAutoRepaymentReminderNamesAnOverduePeriod(t *testing.T) {
+	data := fixture()
+	c1 := customerIn(t, data, "C1")
+	c1.Plans[0].AutoRepay = true
+	c1.Scheduled = nil
+	h := newHarness(t, data)
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/remind")
+	h.drainOutbox()
+	h.advance(21 * 24 * time.Hour) // 12-12: P1's period 7 is due on 12-15, period 6 overdue
+	h.notify()
+	got := replyText(h.drainOutbox())
+	for _, want := range []string{"自动扣款", "逾期未还的账单", "立即还款"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("reminder lacks %q:\n%s", want, got)
+		}
+	}
+}
