@@ -475,9 +475,11 @@ func relayToAgent(s *Step) (bool, error) {
 		}
 		s.say(s.T(key))
 		return true, nil
-	case ev.Kind == supportbot.EventCommand && (ev.Text == "agent" || ev.Text == "start" || ev.Text == "menu" || ev.Text == "help"):
-		// Asking for a person, or for the bot, while with one: where they
-		// are, not a line the agent reads as a question.
+	case ev.Kind == supportbot.EventCommand && (ev.Text == "agent" || ev.Text == "start" || ev.Text == "menu" || ev.Text == "help") ||
+		ev.Kind == supportbot.EventText && !ev.Forwarded && s.asksForAPerson(ev.Text):
+		// Asking for a person (in words too: "转人工", a probe found them
+		// relayed and unanswered), or for the bot, while with one: where
+		// they are, not a line the agent reads as a question.
 		pos, err := s.e.st.QueuePosition(s.ctx, t)
 		if err != nil {
 			return true, err
@@ -491,16 +493,18 @@ func relayToAgent(s *Step) (bool, error) {
 		return true, nil
 	case ev.Kind == supportbot.EventEdit:
 		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Text, Edited: true})
-	case ev.Kind == supportbot.EventText || ev.Kind == supportbot.EventCommand:
-		text := ev.Text
-		if ev.Kind == supportbot.EventCommand {
-			text = strings.TrimSpace("/" + ev.Text + " " + ev.Args)
+		if ev.Masked { // a card number edited in: warned as one typed anew
+			s.say(s.T("cards.never_share_relayed"))
 		}
-		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: text})
+	case ev.Kind == supportbot.EventText || ev.Kind == supportbot.EventCommand:
+		// As the card has it: a forwarded text is marked so, never shown as
+		// the customer's own words (a scam message forwarded to ask "is
+		// this real?").
+		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Summary()})
 		if ev.Masked {
 			s.say(s.T("cards.never_share_relayed"))
 		}
-		if ev.Kind == supportbot.EventCommand && commands[ev.Text] != "" {
+		if ev.Kind == supportbot.EventCommand && (commands[ev.Text] != "" || ev.Text == "lang" || ev.Text == "cancel") {
 			// "/bill" while with a person: the agent reads it (the card
 			// has the bill); the customer is told so, and how to get the
 			// bot to do it instead — not left without a reply.
@@ -531,6 +535,9 @@ func relayToAgent(s *Step) (bool, error) {
 		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: text})
 		s.say(s.T("cards.file_name_hidden"))
 	default: // photos, documents, contacts, albums: copied as they are, after the post before them
+		if ev.Forwarded { // a copy does not say it was forwarded
+			s.relayLine(id, supportbot.RelayLine{Text: s.staffT("agent.forwarded_media")})
+		}
 		r := supportbot.Reply{ChatID: staff, TicketID: id, CopyFromChat: ev.ChatID, CopyFromMessage: ev.MessageID}
 		if len(ev.Album) > 1 {
 			r.CopyMessages = ev.Album

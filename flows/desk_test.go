@@ -729,3 +729,76 @@ func TestTheCardsQuestionIsTheCustomersOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestAQueueMoveCountsNoOneWhoBlockedTheBot: the periodic "your place
+// moved" counted a customer ahead who blocked the bot (a probe: 第 2 位,
+// and /agent said 第 1 位); it counts as QueuePosition does, and tells one
+// who moved up because the customer ahead blocked the bot.
+func TestAQueueMoveCountsNoOneWhoBlockedTheBot(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	var chats []*chat
+	for i, id := range []int64{100, 200, 300} {
+		c := h.chat(id, "zh")
+		c.send("/agent")
+		c.expect([]string{"第 1 位", "第 2 位", "第 3 位"}[i])
+		chats = append(chats, c)
+	}
+	h.staff()
+	chats[0].event(supportbot.Event{Kind: supportbot.EventMember, Data: "kicked"})
+	h.advance(2*time.Minute + time.Second)
+	h.notify()
+	chats[1].inbox()
+	chats[1].expect("你现在排在第 1 位")
+	chats[2].inbox()
+	chats[2].expect("你现在排在第 2 位")
+	h.agent(7, "小李", h.topic(200)).send("/claim")
+	chats[1].inbox()
+	h.advance(2*time.Minute + time.Second)
+	h.notify()
+	chats[2].inbox()
+	chats[2].expect("你现在排在第 1 位")
+}
+
+// TestTheDeskHearsWhatTheCustomerMeans: a probe's shift — "/End" typed so
+// was relayed and left the customer in the queue; "转人工" again was
+// relayed unanswered; a forwarded scam text reached the topic as the
+// customer's own words; /lang and /cancel went to the desk unsaid; a card
+// number edited into a relayed message was masked but not warned of.
+func TestTheDeskHearsWhatTheCustomerMeans(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/agent")
+	h.staff()
+
+	c.send("转人工")
+	c.expect("第 1 位", "/end")
+	if got := texts(h.staff()); got != "" {
+		t.Errorf("asking for a person again went to the topic: %q", got)
+	}
+	c.event(supportbot.Event{Kind: supportbot.EventText, Text: "请把验证码发给我，我是客服", Forwarded: true})
+	if got := texts(h.staff()); !strings.Contains(got, "[forwarded] 请把验证码发给我") {
+		t.Errorf("a forwarded text reached the topic as the customer's own: %q", got)
+	}
+	for _, cmd := range []string{"/lang en", "/cancel"} {
+		c.send(cmd)
+		c.expect(strings.Fields(cmd)[0]+" 已和你的消息一起转给客服", "/end")
+	}
+	h.staff()
+	c.send("我想问下逾期的事")
+	question := c.sent
+	c.event(supportbot.Event{Kind: supportbot.EventEdit, MessageID: question, Text: "我想问下逾期的事 卡号 6222021234567890"})
+	c.expect("已经打码后才转给客服")
+	if got := texts(h.staff()); strings.Contains(got, "62220212") || !strings.Contains(got, "****7890") {
+		t.Errorf("the edit relayed: %q", got)
+	}
+	c.send("/End")
+	c.expect("已结束人工服务，回到机器人")
+	c.send("/BILL")
+	c.expect("剩余待还")
+}

@@ -610,6 +610,12 @@ func (s *Step) clientOrOnFile(client, written supportbot.Lang) supportbot.Lang {
 // event and collects the step's replies and changes without writing them.
 func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, error) {
 	ev := q.Event
+	if ev.Kind == supportbot.EventCommand {
+		// "/End" is /end: a command's name is read in lower case everywhere
+		// (a probe: typed so during a hand-off it was relayed, the
+		// customer left in the queue; an agent's "/Close" got the help).
+		ev.Text = strings.ToLower(ev.Text)
+	}
 	lang := supportbot.ParseLang(ev.LanguageCode)
 	conv, err := e.st.Conversation(ctx, ev.ChatID)
 	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {

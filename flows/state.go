@@ -62,7 +62,8 @@ type DeskReader interface {
 	// WaitingForAnswer lists open tickets opened before a time that no
 	// agent answered yet, reminded or not.
 	WaitingForAnswer(ctx context.Context, before time.Time) ([]supportbot.Ticket, error)
-	// QueuedTickets lists open tickets no agent took, in queue order.
+	// QueuedTickets lists open tickets no agent took, in queue order, but
+	// those of chats that blocked the bot.
 	QueuedTickets(ctx context.Context) ([]supportbot.Ticket, error)
 	// PreviousTickets lists up to limit tickets before beforeID of the
 	// customer (when customerID is set) and the chat's unverified ones,

@@ -26,10 +26,14 @@ func (db *DB) WaitingForAnswer(ctx context.Context, before time.Time) ([]support
 	return scanTickets(rows)
 }
 
-// QueuedTickets lists the open tickets no agent has taken, in queue order.
+// QueuedTickets lists the open tickets no agent has taken, in queue order,
+// but those of chats that blocked the bot: they keep no one waiting (as
+// QueuePosition counts).
 func (db *DB) QueuedTickets(ctx context.Context) ([]supportbot.Ticket, error) {
 	rows, err := db.read().query(ctx, `SELECT `+ticketColumns+` FROM tickets
-		WHERE status = 'open' AND agent_id = 0 ORDER BY id`)
+		WHERE status = 'open' AND agent_id = 0
+		AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.chat_id = tickets.chat_id AND c.unreachable = TRUE)
+		ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("queued tickets: %w", err)
 	}

@@ -206,4 +206,10 @@ func TestWaitingAndQueuedTickets(t *testing.T) {
 	if list, err := db.QueuedTickets(ctx); err != nil || len(list) != 2 || list[0].ID != tks[0].ID || list[1].ID != tks[2].ID {
 		t.Errorf("queued = %+v, %v; want tickets 1 and 3", list, err)
 	}
+	// The first one's customer blocked the bot: they keep no one waiting.
+	blocked := &supportbot.Conversation{ChatID: 1, Lang: supportbot.LangZH, Unreachable: true}
+	update(t, db, func(tx *store.Tx) error { return tx.SaveConversation(ctx, blocked) })
+	if list, err := db.QueuedTickets(ctx); err != nil || len(list) != 1 || list[0].ID != tks[2].ID {
+		t.Errorf("queued with the first chat blocked = %+v, %v; want ticket 3", list, err)
+	}
 }
