@@ -465,7 +465,7 @@ func relayToAgent(s *Step) (bool, error) {
 		s.slots.Left = true
 		s.out[len(s.out)-1].Track = rateTrack(&closed)
 		return true, nil
-	case ev.Kind == supportbot.EventButton:
+	case ev.Kind == supportbot.EventButton && !pressesHuman(ev.Data):
 		// The message the button is under (a receipt, a bill) stays as it
 		// is: the answer comes below it.
 		s.target = 0
@@ -476,10 +476,14 @@ func relayToAgent(s *Step) (bool, error) {
 		s.say(s.T(key))
 		return true, nil
 	case ev.Kind == supportbot.EventCommand && (ev.Text == "agent" || ev.Text == "start" || ev.Text == "menu" || ev.Text == "help") ||
-		ev.Kind == supportbot.EventText && !ev.Forwarded && s.asksForAPerson(ev.Text):
+		ev.Kind == supportbot.EventText && !ev.Forwarded && s.asksForAPerson(ev.Text) || ev.Kind == supportbot.EventButton:
 		// Asking for a person (in words too: "转人工", a probe found them
-		// relayed and unanswered), or for the bot, while with one: where
-		// they are, not a line the agent reads as a question.
+		// relayed and unanswered; or 👤 pressed), or for the bot, while
+		// with one: where they are, not a line the agent reads as a
+		// question. The message a button is under stays as it is.
+		if ev.Kind == supportbot.EventButton {
+			s.target = 0
+		}
 		pos, err := s.e.st.QueuePosition(s.ctx, t)
 		if err != nil {
 			return true, err
@@ -569,6 +573,13 @@ func relayToAgent(s *Step) (bool, error) {
 		s.reply(r)
 	}
 	return true, nil
+}
+
+// pressesHuman reports a press of 👤 (a menu button that starts the agent
+// flow).
+func pressesHuman(data string) bool {
+	c, err := DecodeCallback(data)
+	return err == nil && c.Kind == CallbackMenu && c.Flow == "agent"
 }
 
 // relayLine adds a customer's message to the ticket's latest post, or

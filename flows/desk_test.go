@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"supportbot"
+	"supportbot/flows"
 	"supportbot/locale"
 )
 
@@ -777,6 +778,12 @@ func TestTheDeskHearsWhatTheCustomerMeans(t *testing.T) {
 	h.staff()
 
 	c.send("转人工")
+	c.expect("第 1 位", "/end")
+	human, err := flows.Callback{Kind: flows.CallbackMenu, Flow: "agent", Keep: true}.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.pressData(human) // 👤 under an earlier answer: where they are, not "buttons do not work now"
 	c.expect("第 1 位", "/end")
 	if got := texts(h.staff()); got != "" {
 		t.Errorf("asking for a person again went to the topic: %q", got)
