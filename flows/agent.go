@@ -199,6 +199,9 @@ func (s *Step) question() string {
 	lines := s.conv.Transcript.Lines()
 	for i := len(lines) - 1; i >= 0; i-- {
 		l := lines[i]
+		if l.From == "agent" { // what came before was an earlier hand-off's, answered there (a probe)
+			break
+		}
 		if l.From != "customer" || strings.HasPrefix(l.Text, "[") || strings.HasPrefix(l.Text, "/") || s.wantsHuman(l.Text) || s.asksForAPerson(l.Text) {
 			continue
 		}

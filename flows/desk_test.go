@@ -809,3 +809,30 @@ func TestTheDeskHearsWhatTheCustomerMeans(t *testing.T) {
 	c.send("/BILL")
 	c.expect("剩余待还")
 }
+
+// TestASecondHandOffsCardAsksNothingAnsweredBefore: the card of a second
+// hand-off showed as "客户的问题" the customer's last words to the first
+// agent, answered and closed there (a probe). What came before an agent
+// spoke is an earlier hand-off's.
+func TestASecondHandOffsCardAsksNothingAnsweredBefore(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/agent")
+	topic := h.topic(100)
+	h.staff()
+	c.send("滞纳金能不能减免")
+	a := h.agent(7, "小李", topic)
+	a.send("可以申请，我帮你看一下")
+	a.send("/close")
+	c.inbox()
+	h.staff()
+	c.send("/agent")
+	card := texts(h.staff())
+	if strings.Contains(card, "客户的问题：「滞纳金能不能减免」") || !strings.Contains(card, "客户的问题：（没有留言") {
+		t.Errorf("the second card asks the first hand-off's question:\n%s", card)
+	}
+}
