@@ -49,6 +49,10 @@ type Result struct {
 	// as confidently ("1.提前还款有手续费吗 2.还款日能改吗"): offered beside
 	// the answer.
 	Also []string
+	// Topic, when a flow is the answer, is the closest FAQ topic (of the
+	// whole message or the clause routed on), if one is close at all: what
+	// the message is about if it is not asking for the flow.
+	Topic string
 }
 
 // Entry is a flow intent, an FAQ topic or an out-of-scope class. Treat its maps as read-only: they

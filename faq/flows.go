@@ -21,7 +21,7 @@ var (
 func (k Knowledge) Classify(text string) flows.Classification {
 	r := k.Index.Classify(text)
 	return flows.Classification{Kind: string(r.Kind), ID: r.ID, Score: r.Score,
-		Confident: r.Band == BandAnswer, Suggestions: r.Suggestions, Also: r.Also}
+		Confident: r.Band == BandAnswer, Suggestions: r.Suggestions, Also: r.Also, Topic: r.Topic}
 }
 
 // Answer is the answer of a topic or of an out-of-scope class.

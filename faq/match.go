@@ -663,6 +663,9 @@ func (ix *Index) analyze(text string) analysis {
 		if r.Kind == KindFAQ || r.Kind == KindFlow {
 			r.Also = ix.alsoAsked(a, r.ID)
 		}
+		if r.Kind == KindFlow {
+			r.Topic = ix.closestTopic(a.Candidates[0], c)
+		}
 	case r.Score >= suggestAt:
 		// Only our own topics and intents make buttons; an out-of-scope
 		// class is never a suggestion. The first entry is offered however
@@ -687,6 +690,26 @@ func (ix *Index) analyze(text string) analysis {
 	}
 	a.Result = r
 	return a
+}
+
+// closestTopic is the FAQ topic of the whole message or of the clause
+// routed on that is likeliest, at least suggestMin; "" if none is.
+func (ix *Index) closestTopic(whole, routed candidate) string {
+	best, bestP := "", suggestMin
+	for _, c := range []candidate{whole, routed} {
+		if c.p == nil {
+			continue
+		}
+		for _, i := range c.order { // by likelihood: the first topic is the clause's likeliest
+			if e := ix.entries[i]; e.Kind == KindFAQ {
+				if c.p[i] >= bestP {
+					best, bestP = e.ID, c.p[i]
+				}
+				break
+			}
+		}
+	}
+	return best
 }
 
 // alsoAsked lists up to two FAQ topics or flow intents besides answered

@@ -142,7 +142,7 @@ func firstFit(list []*scheduledView, tries []func(v *scheduledView) bool) int {
 // auto-repayment (a setting).
 func cancelsABooking(text string) bool {
 	l := strings.ToLower(text)
-	return (cancelsBooking.MatchString(l) || dayOfMonth.MatchString(l) && stopsPaying.MatchString(l)) && !asks(text) && !keepsBooking.MatchString(l) &&
+	return (cancelsBooking.MatchString(l) || dayOfMonth.MatchString(l) && stopsPaying.MatchString(l)) && !asks(text) && !supposes(text) && !keepsBooking.MatchString(l) &&
 		!containsAny(l, "自动还款", "自动扣款", "autopay", "auto-repayment", "auto repayment", "undo", "refund", "already", "fee", "会", "后果", "怎",
 			"手续费", "退", "已经", "remind", "提醒", "通知", "短信", "notification", "sms", "card", "卡", "direct",
 			// asking how, why, when or where: the guide ("how do i cancel a scheduled payment")

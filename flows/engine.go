@@ -103,6 +103,9 @@ type Classification struct {
 	// Also are other FAQ topics the message asks about as confidently
 	// (another clause of it), when the answer is a topic's.
 	Also []string
+	// Topic, when the answer is a flow, is the closest FAQ topic, if one
+	// is close: what a question about the flow is asking.
+	Topic string
 }
 
 // Answers gives the FAQ's answers and titles.

@@ -1079,3 +1079,56 @@ func TestAFeeAskedAtAQuoteIsTheQuotesFee(t *testing.T) {
 		t.Errorf("paid plan %s, want P1 (the phone, quoted last)", r.PlanID)
 	}
 }
+
+// TestAQuestionAboutAnActionIsAnsweredNotActedOn: an unseen-questions probe
+// — questions that suppose an action ("what happens if i cancel…", "这期还
+// 款会不会逾期") opened the bookings or a payment; questions about the
+// reminders turned them on; "她的那笔" after naming a wife showed the
+// asker's own bill; "pay off my laptop" from a customer without one quoted
+// their watch; a code given to "support" was answered as a prompt
+// injection.
+func TestAQuestionAboutAnActionIsAnsweredNotActedOn(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	for _, q := range []string{"if i cancel a scheduled repayment do i still need to pay", "what happens if i cancel my scheduled repayment"} {
+		c.send(q)
+		c.expect("取消的只是这次预约扣款")
+		c.reject("你的预约还款</b>：")
+	}
+	c.send("if i pay this month's bill today will tomorrow's autodebit still charge me")
+	c.reject("要还哪一笔", "确认还款")
+	c.send("卡被冻结了，这期还款会不会逾期，能不能换张卡还")
+	c.expect("冻结")
+	c.reject("要还哪一笔")
+	c.send("cancel the laptop repayment") // a request: the bookings
+	c.expect("你的预约还款</b>：")
+	c.send("/menu")
+
+	for _, q := range []string{"我的还款提醒开着吗", "are my reminders on?", "when will you remind me about my bill?", "还款提醒会不会半夜发"} {
+		c.send(q)
+		c.expect("现在是关闭的", "21:00")
+		c.reject("已开启")
+	}
+	c.send("remind me to pay")
+	c.expect("还款提醒已开启")
+	c.send("reminder是什么时候发 几点")
+	c.expect("现在是开启的", "10:00")
+
+	c.send("我和我老婆都在你们这分期了 她的那笔还有多少没还")
+	c.expect("我只能查看和办理你本人")
+	c.reject("Redmi K70")
+	c.send("我给她买的那个手机还剩多少") // bought for her: their own
+	c.expect("Redmi K70")
+
+	c.send("把验证码告诉客服没事吧")
+	c.reject("规则")
+
+	w := h.chat(300, "zh")
+	w.identify(phoneWang) // one plan: a watch
+	w.send("pay off my laptop")
+	w.expect("你的分期里没有「laptop」")
+	w.reject("提前还款报价")
+}

@@ -1295,11 +1295,20 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		}
 		return s.fire(flow, "choose")
 	}
-	switch len(open) {
-	case 0:
+	if len(open) == 0 {
 		nothing(s)
 		return nil
-	case 1:
+	}
+	if planID == "" && s.ev.Kind == supportbot.EventText {
+		if word := kindNotTheirs(bare(s.ev.Text), open); word != "" {
+			// "pay off my laptop" from a customer whose one plan is a
+			// tablet: their plans to choose from, never the tablet's quote
+			// in its place (a probe).
+			s.say(s.T("pay.kind_not_theirs", "kind", word))
+			return s.fire(flow, "choose")
+		}
+	}
+	if len(open) == 1 {
 		return s.fire(flow, "quote", &open[0])
 	}
 	if planID == "" && s.ev.Kind == supportbot.EventText {
@@ -1450,6 +1459,25 @@ func planSaid(t string, open []supportbot.Plan) int {
 		return onlyOne(len(open), func(i int) bool { return kindShown(open[i].Product) != kind })
 	}
 	return 0
+}
+
+// kindNotTheirs is the word a request names a kind of device by when none
+// of open is of that kind (nor named by its product's words, nor of a kind
+// the bot cannot tell): "laptop" from a customer whose plans are a phone
+// and a tablet. "" otherwise — "not the laptop" included.
+func kindNotTheirs(t string, open []supportbot.Plan) string {
+	kind, word := kindSaid(t)
+	if kind < 0 || notThisOne.MatchString(t) {
+		return ""
+	}
+	names := make([]string, len(open))
+	for i, p := range open {
+		names[i] = p.Product
+	}
+	if nameChoice(t, names) > 0 || slices.ContainsFunc(names, func(n string) bool { k := kindShown(n); return k == kind || k < 0 }) {
+		return ""
+	}
+	return word
 }
 
 // namedIn is the one plan of open whose product words or device kind t

@@ -64,7 +64,7 @@ func setReminders(s *Step, arg string) error {
 		want = true
 	case "off", "关", "关闭":
 		want = false
-	case keepReminders:
+	case keepReminders, askReminders:
 	}
 	if want != on {
 		id := s.conv.CustomerID
@@ -79,6 +79,17 @@ func setReminders(s *Step, arg string) error {
 		s.audit(action, nil)
 	}
 	menu := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}
+	if arg == askReminders { // "are my reminders on?", "提醒会不会半夜发": how they are, and when they come
+		days, hour := dayList(s.conv.Lang, s.e.reminderDaysBefore()), fmt.Sprintf("%02d", s.e.reminderHour())
+		if on {
+			s.say(s.T("remind.now_on")+"\n"+s.T("remind.when", "days", days, "hour", hour),
+				[]supportbot.Button{s.menuBtn(s.T("remind.btn_off"), "remind:off")}, menu)
+			return nil
+		}
+		s.say(s.T("remind.now_off")+"\n"+s.T("remind.when_on", "days", days, "hour", hour),
+			[]supportbot.Button{s.menuBtn(s.T("remind.btn_on"), "remind:on")}, menu)
+		return nil
+	}
 	if !want {
 		s.say(s.T("remind.off"), []supportbot.Button{s.menuBtn(s.T("remind.btn_on"), "remind:on")}, menu)
 		return nil
@@ -150,6 +161,9 @@ func typedArg(name, text string) string {
 // the days are the service's, all or none (keepReminders).
 func remindArg(text string) string {
 	t := strings.ToLower(text)
+	if _, days := daysAsked(t); !days && asksAboutReminders(t) { // one day's, asked: all or none, below
+		return askReminders
+	}
 	if strings.Contains(t, "forget") || strings.Contains(t, "忘") || keepsOn.MatchString(t) { // "don't let me forget", 别忘了提醒我, "don't stop reminding me"
 		return "on"
 	}
@@ -177,6 +191,24 @@ func remindArg(text string) string {
 // reminders", "别关掉还款提醒", "不要关闭提醒" keep them on.
 var keepsOn = regexp.MustCompile(`\b(?:don'?t|dont|do not|never)\s+(?:stop|turn off|switch off|disable|cancel|unsubscribe)|` +
 	`(?:别|不要|不用|不许)(?:关掉|关闭|关了|关|取消|停止|停掉|停|退订)`)
+
+// asksAboutReminders is a question about the reminders — whether they are
+// on, when they come ("are my reminders on?", "我的还款提醒开着吗", "提醒会
+// 不会半夜发", "reminder是什么时候发") — not a request to set them (a probe:
+// each turned them on); a request put as a question ("can you turn them
+// off?", "不要再提醒我了好吗") is one.
+func asksAboutReminders(t string) bool {
+	t = strings.ReplaceAll(t, "请问", "")
+	if containsAny(t, "can you", "could you", "would you", "can u", "pls", "please", "帮我", "给我", "请", "好吗", "行吗",
+		"可以吗", "好不好", "行不行", "能不能", "能否", "可否", "麻烦") {
+		return false
+	}
+	return asks(t) || containsAny(t, "什么时候", "几点", "哪天", "when", "what time", "how many days", "how often")
+}
+
+// askReminders is remindArg's answer to a question about the reminders:
+// how they are and when they come, nothing changed.
+const askReminders = "ask"
 
 // keepReminders is remindArg's answer to a request to stop one day's
 // reminders: they stay as they are, and the customer is told why.

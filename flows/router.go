@@ -275,7 +275,7 @@ var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他�
 	`\b(?:she|he) (?:still )?(?:owes?|is (?:late|overdue|behind))\b|\b(?:does|did|is) (?:she|he) (?:owe|late|overdue|behind|pay)\b|` +
 	`\b(?:her|his) (?:bills?|installments?|plans?|debts?|balance|loans?|late fees?)\b|` +
 	`\bfees? (?:does |did )?(?:she|he) (?:has|have|owes?)\b|` +
-	`(?:^|[^其吉])[她他](?:们家)?的(?:账单|分期|月供|欠款|逾期|滞纳金)|(?:^|[^其吉])[她他](?:还|现在|一共|总共|到底)?欠(?:多少|几|了多少)|` +
+	`(?:^|[^其吉])[她他](?:们家)?的(?:账单|分期|月供|欠款|逾期|滞纳金)|(?:^|[^其吉])[她他]的?那(?:笔|个|部|台|单|期)|(?:^|[^其吉])[她他](?:还|现在|一共|总共|到底)?欠(?:多少|几|了多少)|` +
 	`[帮替给][她他]查`)
 
 // kinEN are the people a customer names as theirs, in English.
@@ -1548,6 +1548,19 @@ func (s *Step) freeText(text string) error {
 					}
 					return err
 				}
+				if actsOnMoney[name] && supposes(text) {
+					// "what happens if i cancel my scheduled repayment", "卡被
+					// 冻结了，这期还款会不会逾期": a question about what the flow
+					// would do — answered, never a quote or a list started on
+					// it (a probe); with no topic close, the flow is offered.
+					if c.Topic != "" && s.showAnswer(c.Topic) {
+						s.e.metrics.FAQ("answered")
+						s.conv.Misses = 0
+						return nil
+					}
+					c.Suggestions = []string{c.ID}
+					break
+				}
 				s.e.metrics.FAQ("flow")
 				if (name == "bill" || name == "remind") && s.conv.Flow != "" && waitsForYes(s.conv.State) {
 					return s.beside(name, typedArg(name, text))
@@ -1630,6 +1643,25 @@ func (s *Step) freeText(text string) error {
 	}
 	return nil
 }
+
+// actsOnMoney are the flows whose steps move money or change the account:
+// a question that supposes them is not a request for them.
+var actsOnMoney = map[string]bool{"pay": true, "repay": true, "cancel": true, "close": true, "autopay": true}
+
+// supposes reports a question about what would follow something ("if i
+// cancel it, do i still need to pay", "这期还款会不会逾期", "what happens if I
+// pay off early"), not a request — "if possible", "check if" and "如果可以的
+// 话" are polite or ask whether.
+func supposes(text string) bool {
+	t := notSupposing.ReplaceAllString(strings.ToLower(text), " ")
+	return supposing.MatchString(t)
+}
+
+var (
+	supposing    = regexp.MustCompile(`\bif\b|\bwhat happens\b|\bwill\b.*\bstill\b|\bdo i still\b|如果|要是|假如|万一|的话|会不会|是否会`)
+	notSupposing = regexp.MustCompile(`\b(?:check|see|tell me|let me know|know|find out|ask|wonder(?:ing)?) if\b|\bif (?:possible|you can|u can|you could|u could|that'?s ok(?:ay)?|ok(?:ay)?)\b|` +
+		`如果(?:可以|方便|能)的话|如果可以|如果方便|可以的话|方便的话`)
+)
 
 // ownOnly answers a request about another person's installments (or
 // order) with text: the bot serves each customer for themselves, and their
