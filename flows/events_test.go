@@ -451,3 +451,30 @@ func TestACustomerUpdatedLanguageWaitsForTheStep(t *testing.T) {
 	c.send("/menu")
 	c.expect("My bills")
 }
+
+// TestAPlanBoughtSinceIsTheSubscribersByTheNextPass: a booking's event
+// names its plan, not its customer; a plan the bot never read (bought after
+// the customer last asked anything) was dropped (a probe). The reminder
+// job's read of a subscriber's plans records them as theirs.
+func TestAPlanBoughtSinceIsTheSubscribersByTheNextPass(t *testing.T) {
+	h := newHarness(t, remindFixture())
+	a := h.chat(2200, "zh")
+	a.identify(phoneWu)
+	a.send("/remind")
+	h.hooks.set(func(k *hooks) {
+		k.plans = func(ctx context.Context, id string) ([]supportbot.Plan, error) {
+			ps, err := k.Core.Plans(ctx, id)
+			if id == "C22" {
+				ps = append(ps, supportbot.Plan{ID: "PNEW", CustomerID: "C22", OrderNo: "5249999999999", Product: "Redmi Note 14", Partner: "小米分期",
+					Principal: 100000, Periods: 2, Bills: monthly("PNEW", "2026-11-25", 2, 50000, 50000, 0, 0)})
+			}
+			return ps, err
+		}
+	})
+	h.notify() // 10:00: the day's pass reads C22's plans
+	h.drainOutbox()
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_new_plan", Type: supportbot.EventScheduledRepaymentFailed, CreatedAt: h.clock(),
+		Scheduled: &supportbot.ScheduledRepayment{ID: "SN", PlanID: "PNEW", Period: 1, Amount: 50000, CardID: "K22", Status: "failed"}})
+	a.inbox()
+	a.expect("预约还款扣款失败：「Redmi Note 14」第 1 期")
+}

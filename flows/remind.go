@@ -403,9 +403,19 @@ func (e *Engine) remindCustomer(ctx context.Context, customerID string, day, tod
 		}
 		phone = c.Phone
 	}
+	ids := make([]string, len(plans))
+	for i, p := range plans {
+		ids[i] = p.ID
+	}
 	n := 0
 	err = e.st.Update(ctx, func(tx Tx) error {
 		n = 0
+		// The plans read are the customer's, as a step's read records them:
+		// a plan bought after they last asked anything is routed to them
+		// when its booking's event comes (a probe: it was dropped).
+		if err := tx.KnowPlans(ctx, customerID, ids); err != nil {
+			return err
+		}
 		chats, err := tx.CustomerConversations(ctx, customerID)
 		if err != nil {
 			return err
