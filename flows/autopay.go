@@ -136,6 +136,12 @@ func switchTo(s *Step, text string, on, tell bool) (bool, error) {
 	if err != nil {
 		return true, err
 	}
+	if !on && !slices.ContainsFunc(open, func(p supportbot.Plan) bool { return p.AutoRepay }) {
+		// "帮我把自动扣款关了" with none on: said, not "pick one first" (a
+		// probe) — nor the list's "turn on" buttons left to answer it.
+		s.say(s.T("autopay.none_on"))
+		return true, nil
+	}
 	names := make([]string, len(open))
 	for i, p := range open {
 		names[i] = p.Product
@@ -178,7 +184,7 @@ var dropsAutopay = regexp.MustCompile(`(?:不想|不要|不用|别|不需要)(?:
 // message; autopayNames name the setting.
 var (
 	switchOn     = []string{"turn on", "switch on", "enable", "开启", "打开", "开通", "开一下", "也开"}
-	switchOff    = []string{"turn off", "switch off", "disable", "关闭", "关掉", "停用", "关一下", "也关"}
+	switchOff    = []string{"turn off", "switch off", "disable", "关闭", "关掉", "关了", "停用", "关一下", "也关"}
 	autopayNames = []string{"auto-repayment", "auto repayment", "autopay", "auto pay", "自动还款", "自动扣款"}
 )
 

@@ -305,3 +305,19 @@ func TestASettingTheCoreDidNotAnswerIsNotToldUndone(t *testing.T) {
 	z.expect("没能确认默认还款卡是否已改为 农业银行 **** 5555", "/cards")
 	z.reject("默认还款卡已改为 农业银行")
 }
+
+// TestTurningOffWhatIsOffSaysSo: "帮我把自动扣款关了" with no plan on showed
+// the list with only "turn on" buttons, and "turn off autopay" at it said
+// "pick one first" (a probe): none is on, and that is said.
+func TestTurningOffWhatIsOffSaysSo(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("帮我把自动扣款关了")
+	c.expect("未开启", "都没有开启自动还款")
+	c.send("turn off autopay")
+	c.expect("都没有开启自动还款")
+	c.reject("请先点上面列表里的一项")
+}
