@@ -145,6 +145,60 @@ func (s *sender) track(ctx context.Context, r supportbot.Reply, id int64) {
 	}
 }
 
+// trackedParts are the messages before the last of a tracked reply that
+// took several (its text over Telegram's limit), in order.
+func (s *sender) trackedParts(ctx context.Context, r supportbot.Reply) []int64 {
+	var ids []int64
+	for k := 1; s.srv.cfg.Tracker != nil; k++ {
+		id, err := s.srv.cfg.Tracker.TrackedMessage(ctx, r.ChatID, partTrack(r.Track, k))
+		if err != nil || id == 0 {
+			break
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// trackParts records the messages before the last of a tracked reply (none:
+// it took one), forgetting those of an earlier version.
+func (s *sender) trackParts(ctx context.Context, r supportbot.Reply, ids []int64) {
+	if s.srv.cfg.Tracker == nil {
+		return
+	}
+	for k := 1; ; k++ {
+		var id int64
+		if k <= len(ids) {
+			id = ids[k-1]
+		} else if known, err := s.srv.cfg.Tracker.TrackedMessage(ctx, r.ChatID, partTrack(r.Track, k)); err != nil || known == 0 {
+			return
+		}
+		if err := s.srv.cfg.Tracker.SetTrackedMessage(ctx, r.ChatID, partTrack(r.Track, k), id); err != nil {
+			s.srv.log.Warn("record a tracked message", "err", err)
+			return
+		}
+	}
+}
+
+// partTrack is the track of the k-th message of a tracked reply sent in
+// several.
+func partTrack(track string, k int) string { return fmt.Sprintf("%s#%d", track, k) }
+
+// dropParts deletes messages of a reply now said in one; one Telegram will
+// not delete (too old) is emptied instead.
+func (s *sender) dropParts(chatID int64, ids []int64) {
+	for _, id := range ids {
+		p := tgbotapi.Params{}
+		p.AddNonZero64("chat_id", chatID)
+		p.AddNonZero64("message_id", id)
+		if _, err := s.srv.api.MakeRequest("deleteMessage", p); err != nil {
+			p["text"] = "⋯"
+			if _, err := s.srv.api.MakeRequest("editMessageText", p); err != nil && !notModified(err) {
+				s.srv.log.Warn("take back part of a corrected reply", "chat", s.srv.cfg.ChatRefs.Of(chatID), "err", scrub(err, s.srv.cfg.Token))
+			}
+		}
+	}
+}
+
 // react sets the bot's reaction on a message (an agent's command, done).
 // A group that allows no such reaction (reactions turned off or limited by
 // its admins) gets the emoji as a reply to the message instead: a 🤷 "not

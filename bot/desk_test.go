@@ -420,3 +420,44 @@ func TestClosingNotesCloseTheTopic(t *testing.T) {
 		t.Errorf("topic %+v, staff chat %+v; want the note in it and the topic closed again", tp, msgs)
 	}
 }
+
+// A reply too long for one message goes in two; corrected, the correction
+// goes where the reply begins and the rest of the old text goes — a probe
+// found the first part still holding the old words (a wrong figure near
+// the start of a long explanation survived its correction).
+func TestALongTrackedReplyIsCorrectedWhole(t *testing.T) {
+	t.Parallel()
+	k := newTracker()
+	r := newRig(t, func(c *bot.Config) { c.Tracker = k })
+	long := "👩‍💼 王丽：应还 100 元。" + strings.Repeat("说明", 2100)
+	r.out.enqueue(supportbot.Reply{ChatID: alice.ID, Text: long, Track: "a9"})
+	r.run(t)
+	r.out.waitDepth(t, 0)
+	if got := r.srv.SentTo(alice.ID); len(got) != 2 || !strings.Contains(got[0].Text, "100 元") {
+		t.Fatalf("the long reply: %s, want two messages", briefly(got))
+	}
+	r.out.enqueue(supportbot.Reply{ChatID: alice.ID, Text: "👩‍💼 王丽：应还 12.35 元", Track: "a9"})
+	r.bot.Wake()
+	r.out.waitDepth(t, 0)
+	got := r.srv.SentTo(alice.ID)
+	if len(got) != 2 || got[0].Text != "👩‍💼 王丽：应还 12.35 元" || !got[1].Deleted {
+		t.Errorf("corrected: %s; want the first message corrected and the second gone", briefly(got))
+	}
+	// Corrected again: the one message it is now.
+	r.out.enqueue(supportbot.Reply{ChatID: alice.ID, Text: "👩‍💼 王丽：应还 12.36 元", Track: "a9"})
+	r.bot.Wake()
+	r.out.waitDepth(t, 0)
+	if got := r.srv.SentTo(alice.ID); len(got) != 2 || got[0].Text != "👩‍💼 王丽：应还 12.36 元" {
+		t.Errorf("corrected again: %s", briefly(got))
+	}
+}
+
+// briefly shows messages by the start of their text, edits and deletion.
+func briefly(ms []telegramtest.SentMessage) string {
+	var b strings.Builder
+	for _, m := range ms {
+		text := []rune(m.Text)
+		fmt.Fprintf(&b, "[%q… edits %d deleted %v] ", string(text[:min(len(text), 24)]), m.Edits, m.Deleted)
+	}
+	return b.String()
+}

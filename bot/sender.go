@@ -1053,12 +1053,27 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 			r.Edit = known
 		}
 	}
+	var before []int64 // the parts before the last of a tracked reply sent in several
 	if r.Edit == 0 && from == 0 && r.CopyFromMessage == 0 && len(r.CopyMessages) == 0 {
 		r.Edit = s.tracked(ctx, r) // a tracked message is edited (an agent corrected a reply)
+		if r.Edit != 0 {
+			before = s.trackedParts(ctx, r)
+		}
 	}
 	if r.Edit != 0 && from == 0 && r.AskContact == "" && !r.RemoveKeyboard && fitsOneMessage(r.Text) && len(keyboardParts(r.Buttons)) <= 1 {
+		lastPart := r.Edit
+		if len(before) > 0 {
+			// A long reply corrected: the correction goes where the reply
+			// begins, and the rest of the old text goes (a probe: only the
+			// last part was edited, the first kept the old words).
+			r.Edit = before[0]
+		}
 		if id, err = s.srv.editOnce(ctx, r); err == nil {
 			sent = 1
+			if len(before) > 0 {
+				s.dropParts(r.ChatID, append(before[1:], lastPart))
+				s.trackParts(ctx, r, nil)
+			}
 			if r.Pressed != "" {
 				if serr := s.stripCopy(ctx, r); serr != nil { // the answer is delivered all the same
 					s.srv.log.Warn("take the keyboard off a copy of the step", "chat", s.srv.cfg.ChatRefs.Of(r.ChatID), "err", scrub(serr, s.srv.cfg.Token))
@@ -1068,7 +1083,14 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 			sent, id, err = s.srv.sendParts(ctx, r, 0) // too old, or gone: a new message says it
 		}
 	} else {
-		sent, id, err = s.srv.sendParts(ctx, r, from)
+		var ids []int64
+		sent, ids, err = s.srv.sendPartsEach(ctx, r, from)
+		if err == nil && len(ids) > 0 {
+			id = ids[len(ids)-1]
+			if r.Track != "" && from == 0 {
+				s.trackParts(ctx, r, ids[:len(ids)-1])
+			}
+		}
 	}
 	if err == nil && r.Nonce != "" && id != 0 {
 		if serr := s.outbox.SetStepMessage(ctx, r.ChatID, r.Nonce, id); serr != nil {

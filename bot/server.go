@@ -531,7 +531,17 @@ func (s *Server) Send(ctx context.Context, r supportbot.Reply) error {
 // delivered by an earlier attempt: sending them again would show them
 // twice) and returns how many parts are delivered in all and the id of the
 // last message sent.
-func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int, int64, error) {
+func (s *Server) sendParts(ctx context.Context, r supportbot.Reply, from int) (int, int64, error) {
+	sent, ids, err := s.sendPartsEach(ctx, r, from)
+	if err != nil || len(ids) == 0 {
+		return sent, 0, err
+	}
+	return sent, ids[len(ids)-1], nil
+}
+
+// sendPartsEach is sendParts with the id of every message this attempt
+// sent, in order.
+func (s *Server) sendPartsEach(_ context.Context, r supportbot.Reply, from int) (int, []int64, error) {
 	if len(r.CopyMessages) > 0 {
 		// An album: copied as one, so it stays an album.
 		p := tgbotapi.Params{}
@@ -539,23 +549,23 @@ func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int
 		p.AddNonZero64("message_thread_id", r.ThreadID)
 		p.AddNonZero64("from_chat_id", r.CopyFromChat)
 		if err := p.AddInterface("message_ids", r.CopyMessages); err != nil {
-			return 0, 0, err
+			return 0, nil, err
 		}
 		if r.HideCaption {
 			p["remove_caption"] = "true"
 		}
 		resp, err := s.api.MakeRequest("copyMessages", p)
 		if err != nil {
-			return 0, 0, err
+			return 0, nil, err
 		}
 		var ids []struct {
 			MessageID int64 `json:"message_id"`
 		}
 		json.Unmarshal(resp.Result, &ids)
 		if len(ids) == 0 {
-			return 1, 0, nil
+			return 1, nil, nil
 		}
-		return 1, ids[0].MessageID, nil
+		return 1, []int64{ids[0].MessageID}, nil
 	}
 	if r.CopyFromMessage != 0 {
 		p := tgbotapi.Params{}
@@ -569,9 +579,9 @@ func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int
 		}
 		resp, err := s.api.MakeRequest("copyMessage", p)
 		if err != nil {
-			return 0, 0, err
+			return 0, nil, err
 		}
-		return 1, messageID(resp.Result), nil
+		return 1, []int64{messageID(resp.Result)}, nil
 	}
 	parts := splitText(r.Text, messageLimit)
 	last := len(parts) - 1 // the part the keyboard goes under
@@ -579,7 +589,7 @@ func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int
 	for range keyboards[min(1, len(keyboards)):] {
 		parts = append(parts, "⋯") // a keyboard too big for one message goes on under messages of its own
 	}
-	var id int64
+	var ids []int64
 	for i := from; i < len(parts); i++ {
 		text := parts[i]
 		p := tgbotapi.Params{}
@@ -600,16 +610,16 @@ func (s *Server) sendParts(_ context.Context, r supportbot.Reply, from int) (int
 		}
 		if markup != nil {
 			if err := p.AddInterface("reply_markup", markup); err != nil {
-				return i, 0, err
+				return i, ids, err
 			}
 		}
 		resp, err := s.api.MakeRequest("sendMessage", p)
 		if err != nil {
-			return i, 0, err
+			return i, ids, err
 		}
-		id = messageID(resp.Result)
+		ids = append(ids, messageID(resp.Result))
 	}
-	return len(parts), id, nil
+	return len(parts), ids, nil
 }
 
 // editOnce makes one attempt at replacing the text and inline keyboard of
