@@ -101,6 +101,9 @@ func setReminders(s *Step, arg string) error {
 		// "remind me 2 days before": the days are the service's, said so
 		// rather than taken as granted.
 		text += "\n" + s.T("remind.days_fixed", "asked", n)
+	} else if ok && len(s.e.reminderDaysBefore()) > 1 && containsAny(strings.ToLower(s.ev.Text), "only", "just", "只要", "只需要", "只在", "就行") {
+		// "remind me the day before only": one of the days, not the others.
+		text += "\n" + s.T("remind.all_or_none")
 	}
 	s.say(text, []supportbot.Button{s.menuBtn(s.T("remind.btn_off"), "remind:off")}, menu)
 	return nil

@@ -674,3 +674,14 @@ func TestAnAutoRepaymentReminderNamesAnOverduePeriod(t *testing.T) {
 		}
 	}
 }
+
+// TestOneDaysRemindersOnlyIsToldTheyAreAllOrNone: "remind me the day before
+// only" turned them on and said nothing of the 3-day one (a probe): the
+// days come together, and that is said.
+func TestOneDaysRemindersOnlyIsToldTheyAreAllOrNone(t *testing.T) {
+	_, c := faqSession(t, 650)
+	c.send("remind me the day before only")
+	c.expect("还款提醒已开启", "不能只关掉某一天的提醒")
+	c.send("remind me the day before")
+	c.reject("不能只关掉某一天的提醒")
+}
