@@ -450,6 +450,13 @@ func TestALongTrackedReplyIsCorrectedWhole(t *testing.T) {
 	if got := r.srv.SentTo(alice.ID); len(got) != 2 || got[0].Text != "👩‍💼 王丽：应还 12.36 元" {
 		t.Errorf("corrected again: %s", briefly(got))
 	}
+	// A correction itself over the limit is said anew, and the old one goes.
+	r.out.enqueue(supportbot.Reply{ChatID: alice.ID, Text: "👩‍💼 王丽：应还 12.37 元。" + strings.Repeat("说明", 2100), Track: "a9"})
+	r.bot.Wake()
+	r.out.waitDepth(t, 0)
+	if got := r.srv.SentTo(alice.ID); len(got) != 4 || !got[0].Deleted || !strings.Contains(got[2].Text, "12.37 元") {
+		t.Errorf("corrected with a long text: %s", briefly(got))
+	}
 }
 
 // briefly shows messages by the start of their text, edits and deletion.

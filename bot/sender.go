@@ -1053,25 +1053,23 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 			r.Edit = known
 		}
 	}
-	var before []int64 // the parts before the last of a tracked reply sent in several
+	// old are the messages of a tracked reply being corrected, in order:
+	// several when it was over Telegram's limit. The correction goes where
+	// the reply begins and the rest of the old text goes (a probe: only the
+	// last part was edited, the first kept the old words).
+	var old []int64
 	if r.Edit == 0 && from == 0 && r.CopyFromMessage == 0 && len(r.CopyMessages) == 0 {
 		r.Edit = s.tracked(ctx, r) // a tracked message is edited (an agent corrected a reply)
 		if r.Edit != 0 {
-			before = s.trackedParts(ctx, r)
+			old = append(s.trackedParts(ctx, r), r.Edit)
+			r.Edit = old[0]
 		}
 	}
 	if r.Edit != 0 && from == 0 && r.AskContact == "" && !r.RemoveKeyboard && fitsOneMessage(r.Text) && len(keyboardParts(r.Buttons)) <= 1 {
-		lastPart := r.Edit
-		if len(before) > 0 {
-			// A long reply corrected: the correction goes where the reply
-			// begins, and the rest of the old text goes (a probe: only the
-			// last part was edited, the first kept the old words).
-			r.Edit = before[0]
-		}
 		if id, err = s.srv.editOnce(ctx, r); err == nil {
 			sent = 1
-			if len(before) > 0 {
-				s.dropParts(r.ChatID, append(before[1:], lastPart))
+			if len(old) > 1 {
+				s.dropParts(r.ChatID, old[1:])
 				s.trackParts(ctx, r, nil)
 			}
 			if r.Pressed != "" {
@@ -1081,6 +1079,10 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 			}
 		} else if uneditable(err) {
 			sent, id, err = s.srv.sendParts(ctx, r, 0) // too old, or gone: a new message says it
+			if err == nil && len(old) > 0 {
+				s.dropParts(r.ChatID, old)
+				s.trackParts(ctx, r, nil)
+			}
 		}
 	} else {
 		var ids []int64
@@ -1088,6 +1090,7 @@ func (s *sender) deliverToChat(ctx context.Context, r supportbot.Reply, from int
 		if err == nil && len(ids) > 0 {
 			id = ids[len(ids)-1]
 			if r.Track != "" && from == 0 {
+				s.dropParts(r.ChatID, old) // a correction itself too long: said anew, the old one goes
 				s.trackParts(ctx, r, ids[:len(ids)-1])
 			}
 		}

@@ -693,9 +693,10 @@ func (ix *Index) analyze(text string) analysis {
 }
 
 // closestTopic is the FAQ topic of the whole message or of the clause
-// routed on that is likeliest, at least suggestMin; "" if none is.
+// routed on that is likeliest, at least as likely as a suggestion's
+// reading needs (suggestAt); "" if none is.
 func (ix *Index) closestTopic(whole, routed candidate) string {
-	best, bestP := "", suggestMin
+	best, bestP := "", suggestAt
 	for _, c := range []candidate{whole, routed} {
 		if c.p == nil {
 			continue

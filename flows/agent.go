@@ -479,11 +479,12 @@ func relayToAgent(s *Step) (bool, error) {
 		s.say(s.T(key))
 		return true, nil
 	case ev.Kind == supportbot.EventCommand && (ev.Text == "agent" || ev.Text == "start" || ev.Text == "menu" || ev.Text == "help") ||
-		ev.Kind == supportbot.EventText && !ev.Forwarded && s.asksForAPerson(ev.Text) || ev.Kind == supportbot.EventButton:
-		// Asking for a person (in words too: "转人工", a probe found them
-		// relayed and unanswered; or 👤 pressed), or for the bot, while
-		// with one: where they are, not a line the agent reads as a
-		// question. The message a button is under stays as it is.
+		ev.Kind == supportbot.EventText && t.AgentID == 0 && !ev.Forwarded && s.asksForAPerson(ev.Text) || ev.Kind == supportbot.EventButton:
+		// Asking for a person (in words too, while waiting: "转人工", a
+		// probe found them relayed and unanswered — with an agent on the
+		// chat, "I want a real person" is theirs to read; or 👤 pressed),
+		// or for the bot, while with one: where they are, not a line the
+		// agent reads as a question. The message a button is under stays.
 		if ev.Kind == supportbot.EventButton {
 			s.target = 0
 		}

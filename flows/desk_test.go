@@ -804,8 +804,16 @@ func TestTheDeskHearsWhatTheCustomerMeans(t *testing.T) {
 	if got := texts(h.staff()); strings.Contains(got, "62220212") || !strings.Contains(got, "****7890") {
 		t.Errorf("the edit relayed: %q", got)
 	}
+	// With an agent on the chat, asking for "a real person" is the agent's
+	// to read (a review: it was kept from them).
+	h.agent(7, "小李", h.topic(100)).send("您好")
+	c.inbox()
+	c.send("I want to talk to a real person")
+	if got := texts(h.staff()); !strings.Contains(got, "I want to talk to a real person") {
+		t.Errorf("asking for a person with an agent on the chat did not reach them: %q", got)
+	}
 	c.send("/End")
-	c.expect("已结束人工服务，回到机器人")
+	c.expect("已结束人工服务")
 	c.send("/BILL")
 	c.expect("剩余待还")
 }

@@ -251,7 +251,11 @@ func (e *Engine) coreEvent(s *Step) error {
 				// Booked for less than the period: debited, and the period
 				// still open — not a "done" to rest on (the quote says
 				// what is left).
-				s.say(s.T("sched_event.done", args...)+"\n"+s.T("sched_event.done_short", args...), pay,
+				short := "sched_event.done_short"
+				if b.Overdue(s.today) { // its due date past: "by the due date" is no more
+					short = "sched_event.done_short_overdue"
+				}
+				s.say(s.T("sched_event.done", args...)+"\n"+s.T(short, args...), pay,
 					[]supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill")})
 				return nil
 			}

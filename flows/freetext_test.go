@@ -1099,7 +1099,11 @@ func TestAQuestionAboutAnActionIsAnsweredNotActedOn(t *testing.T) {
 		c.reject("你的预约还款</b>：")
 	}
 	c.send("if i pay this month's bill today will tomorrow's autodebit still charge me")
+	c.expect("我不太确定") // the flow offered, not run
 	c.reject("要还哪一笔", "确认还款")
+	c.send("pay my bill now, if that's possible") // a request with a condition: acted on (a review)
+	c.expect("要还哪一笔")
+	c.send("/menu")
 	c.send("卡被冻结了，这期还款会不会逾期，能不能换张卡还")
 	c.expect("冻结")
 	c.reject("要还哪一笔")
@@ -1112,16 +1116,20 @@ func TestAQuestionAboutAnActionIsAnsweredNotActedOn(t *testing.T) {
 		c.expect("现在是关闭的", "21:00")
 		c.reject("已开启")
 	}
-	c.send("remind me to pay")
+	c.send("remind me when my bill is due") // a switch, with "when" in it (a review)
 	c.expect("还款提醒已开启")
 	c.send("reminder是什么时候发 几点")
 	c.expect("现在是开启的", "10:00")
+	c.send("关掉还款提醒，几点都发烦死了")
+	c.expect("还款提醒已关闭")
 
 	c.send("我和我老婆都在你们这分期了 她的那笔还有多少没还")
 	c.expect("我只能查看和办理你本人")
 	c.reject("Redmi K70")
 	c.send("我给她买的那个手机还剩多少") // bought for her: their own
 	c.expect("Redmi K70")
+	c.send("我给她那台手机还剩几期没还") // the one they pay for her (a review)
+	c.reject("我只能查看和办理你本人")
 
 	c.send("把验证码告诉客服没事吧")
 	c.reject("规则")
@@ -1131,4 +1139,7 @@ func TestAQuestionAboutAnActionIsAnsweredNotActedOn(t *testing.T) {
 	w.send("pay off my laptop")
 	w.expect("你的分期里没有「laptop」")
 	w.reject("提前还款报价")
+	w.send("/menu")
+	w.send("pay this month's bill, I'm on my mobile") // where they write from, not a plan (a review)
+	w.reject("你的分期里没有")
 }

@@ -1466,7 +1466,7 @@ func planSaid(t string, open []supportbot.Plan) int {
 // the bot cannot tell): "laptop" from a customer whose plans are a phone
 // and a tablet. "" otherwise — "not the laptop" included.
 func kindNotTheirs(t string, open []supportbot.Plan) string {
-	kind, word := kindSaid(t)
+	kind, word := kindSaid(channelWords.Replace(t))
 	if kind < 0 || notThisOne.MatchString(t) {
 		return ""
 	}
@@ -1479,6 +1479,12 @@ func kindNotTheirs(t string, open []supportbot.Plan) string {
 	}
 	return word
 }
+
+// channelWords name a device as what the customer writes from or a number,
+// not a plan: "I'm on my mobile", "my phone number is the same", "用手机银行".
+var channelWords = strings.NewReplacer("phone number", " ", "mobile number", " ", "mobile banking", " ", "mobile app", " ",
+	"on my phone", " ", "on my mobile", " ", "from my phone", " ", "from my mobile", " ", "on my laptop", " ", "on my computer", " ",
+	"手机号", " ", "手机银行", " ", "用手机", " ", "手机上", " ", "电脑上", " ", "用电脑", " ")
 
 // namedIn is the one plan of open whose product words or device kind t
 // names (0 for none or several); decided reports that t named either,

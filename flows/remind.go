@@ -81,12 +81,13 @@ func setReminders(s *Step, arg string) error {
 	menu := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}
 	if arg == askReminders { // "are my reminders on?", "提醒会不会半夜发": how they are, and when they come
 		days, hour := dayList(s.conv.Lang, s.e.reminderDaysBefore()), fmt.Sprintf("%02d", s.e.reminderHour())
+		quiet := []any{"days", days, "hour", hour, "from", fmt.Sprintf("%02d:00", quietFrom), "to", fmt.Sprintf("%02d:00", quietTo)}
 		if on {
-			s.say(s.T("remind.now_on")+"\n"+s.T("remind.when", "days", days, "hour", hour),
+			s.say(s.T("remind.now_on")+"\n"+s.T("remind.when", quiet...),
 				[]supportbot.Button{s.menuBtn(s.T("remind.btn_off"), "remind:off")}, menu)
 			return nil
 		}
-		s.say(s.T("remind.now_off")+"\n"+s.T("remind.when_on", "days", days, "hour", hour),
+		s.say(s.T("remind.now_off")+"\n"+s.T("remind.when_on", quiet...),
 			[]supportbot.Button{s.menuBtn(s.T("remind.btn_on"), "remind:on")}, menu)
 		return nil
 	}
@@ -197,13 +198,18 @@ var keepsOn = regexp.MustCompile(`\b(?:don'?t|dont|do not|never)\s+(?:stop|turn 
 
 // asksAboutReminders is a question about the reminders — whether they are
 // on, when they come ("are my reminders on?", "我的还款提醒开着吗", "提醒会
-// 不会半夜发", "reminder是什么时候发") — not a request to set them (a probe:
-// each turned them on); a request put as a question ("can you turn them
-// off?", "不要再提醒我了好吗") is one.
+// 不会半夜发", "reminder是什么时候发 几点") — not a request to set them (a
+// probe: each turned them on). A switch said ("关掉还款提醒，几点都发烦死了",
+// "stop reminding me, I know when to pay", "remind me when my bill is due")
+// or a request put as a question ("can you turn them off?", "不要再提醒我了
+// 好吗") is the request (a review).
 func asksAboutReminders(t string) bool {
 	t = strings.ReplaceAll(t, "请问", "")
 	if containsAny(t, "can you", "could you", "would you", "can u", "pls", "please", "帮我", "给我", "请", "好吗", "行吗",
-		"可以吗", "好不好", "行不行", "能不能", "能否", "可否", "麻烦") {
+		"可以吗", "好不好", "行不行", "能不能", "能否", "可否", "麻烦",
+		"stop", "turn off", "turn on", "switch off", "switch on", "disable", "enable", "unsubscribe", "no more",
+		"关掉", "关闭", "关了", "开启", "打开", "取消", "别再", "不要再", "别提醒", "不用提醒", "不要提醒", "停止", "退订") ||
+		strings.HasPrefix(t, "remind me") || strings.HasPrefix(t, "提醒我") {
 		return false
 	}
 	return asks(t) || containsAny(t, "什么时候", "几点", "哪天", "when", "what time", "how many days", "how often")

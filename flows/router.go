@@ -248,7 +248,7 @@ func aboutSomeoneElse(text string) bool {
 func ownBeside(text string) bool {
 	return paysWith.MatchString(text) || containsAny(strings.ToLower(text), "with my", "using my",
 		// a debt to the customer, a thing bought for someone: not their installments
-		"欠我", "owes me", "owe me", "bought", "gift", "present for", "买给", "送给",
+		"欠我", "owes me", "owe me", "bought", "gift", "present for", "买给", "送给", "我买的", "我分期买", "是我的分期",
 		// the customer's own named beside ("老板欠我工资 我的账单能晚几天还吗")
 		"我的账单", "我的分期", "我的还款", "我的月供", "my bill", "my balance", "my installment", "my plan", "my payment", "my own")
 }
@@ -275,7 +275,7 @@ var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他�
 	`\b(?:she|he) (?:still )?(?:owes?|is (?:late|overdue|behind))\b|\b(?:does|did|is) (?:she|he) (?:owe|late|overdue|behind|pay)\b|` +
 	`\b(?:her|his) (?:bills?|installments?|plans?|debts?|balance|loans?|late fees?)\b|` +
 	`\bfees? (?:does |did )?(?:she|he) (?:has|have|owes?)\b|` +
-	`(?:^|[^其吉])[她他](?:们家)?的(?:账单|分期|月供|欠款|逾期|滞纳金)|(?:^|[^其吉])[她他]的?那(?:笔|个|部|台|单|期)|(?:^|[^其吉])[她他](?:还|现在|一共|总共|到底)?欠(?:多少|几|了多少)|` +
+	`(?:^|[^其吉])[她他](?:们家)?的(?:账单|分期|月供|欠款|逾期|滞纳金)|(?:^|[^其吉给送为帮替])[她他]的?那(?:笔|个|部|台|单|期)|(?:^|[^其吉])[她他](?:还|现在|一共|总共|到底)?欠(?:多少|几|了多少)|` +
 	`[帮替给][她他]查`)
 
 // kinEN are the people a customer names as theirs, in English.
@@ -819,7 +819,7 @@ func (e *Engine) route(s *Step) error {
 	}
 	switch ev.Kind {
 	case supportbot.EventCommand:
-		return e.command(s, strings.ToLower(ev.Text), strings.TrimSpace(ev.Args))
+		return e.command(s, ev.Text, strings.TrimSpace(ev.Args)) // lower-cased in prepare
 	case supportbot.EventButton:
 		return e.button(s, ev.Data)
 	case supportbot.EventContact:
@@ -1650,17 +1650,17 @@ var actsOnMoney = map[string]bool{"pay": true, "repay": true, "cancel": true, "c
 
 // supposes reports a question about what would follow something ("if i
 // cancel it, do i still need to pay", "这期还款会不会逾期", "what happens if I
-// pay off early"), not a request — "if possible", "check if" and "如果可以的
-// 话" are polite or ask whether.
+// pay off early"), not a request: a consequence asked, or a condition in a
+// question — "pay my bill now, if that's possible", "能的话帮我把这期还了",
+// "cancel it if it's not too late" are requests (a review).
 func supposes(text string) bool {
-	t := notSupposing.ReplaceAllString(strings.ToLower(text), " ")
-	return supposing.MatchString(t)
+	t := strings.ToLower(text)
+	return consequence.MatchString(t) || condition.MatchString(t) && asks(text)
 }
 
 var (
-	supposing    = regexp.MustCompile(`\bif\b|\bwhat happens\b|\bwill\b.*\bstill\b|\bdo i still\b|如果|要是|假如|万一|的话|会不会|是否会`)
-	notSupposing = regexp.MustCompile(`\b(?:check|see|tell me|let me know|know|find out|ask|wonder(?:ing)?) if\b|\bif (?:possible|you can|u can|you could|u could|that'?s ok(?:ay)?|ok(?:ay)?)\b|` +
-		`如果(?:可以|方便|能)的话|如果可以|如果方便|可以的话|方便的话`)
+	consequence = regexp.MustCompile(`\bwhat happens\b|\bwhat if\b|\bwill\b.*\bstill\b|\bdo i still\b|\bwill i\b|\bwould i\b|会不会|是否会`)
+	condition   = regexp.MustCompile(`\bif\b|如果|要是|假如|万一|的话`)
 )
 
 // ownOnly answers a request about another person's installments (or
