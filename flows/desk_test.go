@@ -537,10 +537,9 @@ func TestAReopenAtAQuoteSaysTheQuoteIsGone(t *testing.T) {
 	}
 }
 
-// Waiting customers hear when their place in the queue moves, at most
-// every two minutes; a ticket nobody answers is reminded again and again,
-// the second time mentioning the agents.
-func TestWaitingCustomersAndReminders(t *testing.T) {
+// threeQueued opens a desk with three customers in its queue, in order.
+func threeQueued(t *testing.T) (*harness, []*chat) {
+	t.Helper()
 	h := newHarness(t, fixture())
 	h.agentChat = -100
 	h.open()
@@ -552,6 +551,14 @@ func TestWaitingCustomersAndReminders(t *testing.T) {
 		chats = append(chats, c)
 	}
 	h.staff()
+	return h, chats
+}
+
+// Waiting customers hear when their place in the queue moves, at most
+// every two minutes; a ticket nobody answers is reminded again and again,
+// the second time mentioning the agents.
+func TestWaitingCustomersAndReminders(t *testing.T) {
+	h, chats := threeQueued(t)
 	h.agent(7, "小李", h.topic(100)).send("/claim")
 	chats[0].inbox()
 	if n := h.notify(); n != 0 {
@@ -736,17 +743,7 @@ func TestTheCardsQuestionIsTheCustomersOwn(t *testing.T) {
 // and /agent said 第 1 位); it counts as QueuePosition does, and tells one
 // who moved up because the customer ahead blocked the bot.
 func TestAQueueMoveCountsNoOneWhoBlockedTheBot(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.agentChat = -100
-	h.open()
-	var chats []*chat
-	for i, id := range []int64{100, 200, 300} {
-		c := h.chat(id, "zh")
-		c.send("/agent")
-		c.expect([]string{"第 1 位", "第 2 位", "第 3 位"}[i])
-		chats = append(chats, c)
-	}
-	h.staff()
+	h, chats := threeQueued(t)
 	chats[0].event(supportbot.Event{Kind: supportbot.EventMember, Data: "kicked"})
 	h.advance(2*time.Minute + time.Second)
 	h.notify()
