@@ -137,12 +137,15 @@ func firstFit(list []*scheduledView, tries []func(v *scheduledView) bool) int {
 // cancelsABooking is a request to cancel a scheduled repayment named in
 // words the FAQ may take for undoing a payment ("cancel the laptop
 // repayment", "取消笔记本的预约还款"): the bookings are listed to pick from.
-// A day's booking not to pay ("12月12号那笔不要还了") too. Not a question
+// A day's or a period's booking to cancel or not to pay ("12月12号那笔不要还
+// 了", "取消13号那个", "cancel period 3") too. Not a question
 // (how, why, when: the guide), a booking kept, a refund, reminders or
 // auto-repayment (a setting).
 func cancelsABooking(text string) bool {
 	l := strings.ToLower(text)
-	return (cancelsBooking.MatchString(l) || dayOfMonth.MatchString(l) && stopsPaying.MatchString(l)) && !asks(text) && !supposes(text) && !keepsBooking.MatchString(l) &&
+	named := daySaid.MatchString(l) || periodSaid.MatchString(l) // "取消13号那个", "cancel the one on the 13th", "cancel period 3"
+	return (cancelsBooking.MatchString(l) || named && (stopsPaying.MatchString(l) || containsAny(l, "取消", "cancel"))) &&
+		!asks(text) && !supposes(text) && !keepsBooking.MatchString(l) &&
 		!containsAny(l, "自动还款", "自动扣款", "autopay", "auto-repayment", "auto repayment", "undo", "refund", "already", "fee", "会", "后果", "怎",
 			"手续费", "退", "已经", "remind", "提醒", "通知", "短信", "notification", "sms", "card", "卡", "direct",
 			// asking how, why, when or where: the guide ("how do i cancel a scheduled payment")

@@ -269,3 +269,22 @@ func TestABookingNamedInWordsIsFound(t *testing.T) {
 		c.expect("[🗓 Cancel scheduled repayment]")
 	}
 }
+
+// TestACancelNamingADayOrPeriodOpensTheBookings: "取消13号那个", "dont
+// charge me on the 13th", "cancel period 3 of the laptop" as a first
+// message were misses or unrelated topics (a probe) — the booking stayed
+// and would run. They open the bookings to pick from.
+func TestACancelNamingADayOrPeriodOpensTheBookings(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	for _, words := range []string{"取消14号那个", "dont charge me on the 14th", "cancel period 7 of the phone", "don't charge me on dec 14"} {
+		c.send(words)
+		c.expect("你的预约还款</b>：")
+		c.send("/menu")
+	}
+	c.send("第7期能取消吗") // asked: not the list
+	c.reject("你的预约还款</b>：")
+}

@@ -76,14 +76,22 @@ func bankSaid(t, bank string) bool {
 // banksEN are the English names and initials of banks, by their Chinese
 // name without 中国 ("use the ICBC card", "my construction bank one").
 var banksEN = map[string][]string{
-	"工商银行":   {"icbc", "industrial and commercial"},
-	"建设银行":   {"ccb", "construction bank"},
-	"招商银行":   {"cmb", "china merchants", "merchants bank"},
-	"银行":     {"boc", "bank of china"}, // 中国银行
-	"农业银行":   {"abc", "agricultural bank"},
-	"交通银行":   {"bocom", "bank of communications"},
-	"邮政储蓄银行": {"psbc", "postal savings"},
-	"邮储银行":   {"psbc", "postal savings"},
+	"工商银行":       {"icbc", "industrial and commercial"},
+	"建设银行":       {"ccb", "construction bank"},
+	"招商银行":       {"cmb", "china merchants", "merchants bank"},
+	"银行":         {"boc", "bank of china"}, // 中国银行
+	"农业银行":       {"abc", "agricultural bank"},
+	"交通银行":       {"bocom", "bank of communications"},
+	"邮政储蓄银行":     {"psbc", "postal savings"},
+	"邮储银行":       {"psbc", "postal savings"},
+	"hsbc china": {"hsbc", "汇丰"}, // a bank on file by its English name (a probe: "use the HSBC card" lost the quote)
+	"汇丰银行":       {"hsbc"},
+	"浦发银行":       {"spdb", "pudong development"},
+	"中信银行":       {"citic"},
+	"民生银行":       {"cmbc", "minsheng"},
+	"光大银行":       {"ceb", "everbright"},
+	"兴业银行":       {"cib", "industrial bank"},
+	"平安银行":       {"ping an", "pingan"},
 }
 
 // otherBanksOfChina takes out the English names that end as 中国银行's

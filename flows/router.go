@@ -373,7 +373,7 @@ func stopsADebit(text string) bool {
 	han := strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) })
 	return (utf8.RuneCountInString(l) <= 40 || !han && len(l) <= 100) && // English says it in more letters
 		(containsAny(l, "明天", "今天", "后天", "今晚", "这周", "下周", "tomorrow", "today", "tonight", "this week", "next week") ||
-			dayOfMonth.MatchString(l)) &&
+			dayOfMonth.MatchString(l) || daySaid.MatchString(l)) && // "dont charge me on the 13th", "on dec 13"
 		containsAny(l, "扣", "debit", "charge", "payment", "deduct") &&
 		containsAny(l, "取消", "停", "别", "不要", "不想", "stop", "cancel", "don't", "dont", "do not", "hold")
 }

@@ -302,3 +302,21 @@ func TestRefusalIn(t *testing.T) {
 		}
 	}
 }
+
+// TestBanksNamedAsPeopleSayThem: a card on file as "HSBC China" was not
+// named by "use the HSBC card" or 汇丰 (a probe: the card list replaced the
+// quote), nor were several Chinese banks by their English names.
+func TestBanksNamedAsPeopleSayThem(t *testing.T) {
+	for _, c := range []struct {
+		said, bank string
+		want       bool
+	}{
+		{"use the hsbc card", "HSBC China", true}, {"用汇丰的卡", "HSBC China", true}, {"use the hsbc card", "汇丰银行", true},
+		{"pay with citic", "中信银行", true}, {"the minsheng one", "民生银行", true}, {"use the cmb card", "HSBC China", false},
+		{"use the ccb card", "中信银行", false},
+	} {
+		if got := bankSaid(c.said, c.bank); got != c.want {
+			t.Errorf("bankSaid(%q, %q) = %v, want %v", c.said, c.bank, got, c.want)
+		}
+	}
+}
