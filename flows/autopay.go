@@ -252,7 +252,20 @@ func handleAutopay(s *Step, a action) (bool, error) {
 			return true, s.declineStep() // "turn it off" asked whether to turn it on: left as it is
 		}
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "listed" {
-			return typedSwitch(s)
+			if handled, err := typedSwitch(s); handled || err != nil {
+				return handled, err
+			}
+			// A plan named alone ("笔记本", "actually the phone"): its
+			// button, which turns it the other way (a probe: a miss, and
+			// two of them offered a person).
+			if !kindFollowUp(s.ev.Text) {
+				return false, nil
+			}
+			p, err := openPlanSaid(s, strings.ToLower(s.ev.Text))
+			if err != nil || p == nil {
+				return err != nil, err
+			}
+			return true, pickAutopay(s, p.ID, !p.AutoRepay)
 		}
 		return false, nil
 	case "on", "off":

@@ -321,3 +321,29 @@ func TestTurningOffWhatIsOffSaysSo(t *testing.T) {
 	c.expect("都没有开启自动还款")
 	c.reject("请先点上面列表里的一项")
 }
+
+// TestAPlanNamedAtTheAutopayListIsItsButton: at the list "笔记本" or
+// "actually the phone" were misses, two of them an offer of a person, and
+// the "yes" to it said "pick one first" (a probe). A plan named alone is
+// its button; a yes to the offer of a person at a list is a person.
+func TestAPlanNamedAtTheAutopayListIsItsButton(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/autopay")
+	c.send("笔记本")
+	c.expect("确认为「Xiaomi Book」开启自动还款吗")
+	c.send("/autopay")
+	c.send("actually the phone")
+	c.expect("确认为「Redmi K70」开启自动还款吗")
+
+	c.send("/autopay")
+	c.send("嗯嗯啊啊")
+	c.send("哦哦哦哦")
+	c.expect("要不要转人工客服")
+	c.send("好的")
+	c.expect("第 1 位")
+}

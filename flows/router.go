@@ -858,10 +858,11 @@ func (e *Engine) route(s *Step) error {
 			s.say(s.T("step.waiting")) // "等等": the step stays as it is, its buttons too
 			return nil
 		}
-		if w := bare(ev.Text); stepped && s.misses >= 2 && waitsForYes(s.conv.State) && (takesOffer[w] || ackWords[confirmForm(w)]) {
+		if w := bare(ev.Text); stepped && s.misses >= 2 && (takesOffer[w] || ackWords[confirmForm(w)] || !waitsForYes(s.conv.State) && agrees(ev.Text)) {
 			// "要" to "要不要转人工客服？", asked at a step after two
 			// messages not understood: a person, not a yes to the step
-			// (确认 stays the step's, asked again).
+			// (确认 stays the step's, asked again) — nor, at a list, "pick
+			// one first" (a probe).
 			return s.startFlow("agent", "")
 		}
 		if stepped && s.slots.Aside && waitsForYes(s.conv.State) && bareYes(ev.Text) {
