@@ -148,6 +148,8 @@ func cancelsABooking(text string) bool {
 		!asks(text) && !supposes(text) && !keepsBooking.MatchString(l) &&
 		!containsAny(l, "自动还款", "自动扣款", "autopay", "auto-repayment", "auto repayment", "undo", "refund", "already", "fee", "会", "后果", "怎",
 			"手续费", "退", "已经", "remind", "提醒", "通知", "短信", "notification", "sms", "card", "卡", "direct",
+			// a plan or an order is not a booking ("cancel my 2nd installment plan", "取消13号的订单")
+			"plan", "order", "订单",
 			// asking how, why, when or where: the guide ("how do i cancel a scheduled payment")
 			"如何", "为什么", "什么时候", "哪", "how", "why", "when", "where")
 }

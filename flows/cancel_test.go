@@ -287,4 +287,6 @@ func TestACancelNamingADayOrPeriodOpensTheBookings(t *testing.T) {
 	}
 	c.send("第7期能取消吗") // asked: not the list
 	c.reject("你的预约还款</b>：")
+	c.send("cancel my 2nd installment plan") // a plan, not a booking
+	c.reject("你的预约还款</b>：")
 }
