@@ -174,6 +174,17 @@ func autopayArg(text string) string {
 	return ""
 }
 
+// asksAutopayState is a question whether auto-repayment is on ("自动还款还
+// 开着吗", "我开通自动还款了吗", "is autopay still on?"), not how to set it.
+func asksAutopayState(text string) bool {
+	t := strings.ToLower(text)
+	return asks(text) && autopayState.MatchString(t) &&
+		!containsAny(t, "怎么", "如何", "怎样", "在哪", "哪里", "为什么", "为啥", "how", "where", "why")
+}
+
+var autopayState = regexp.MustCompile(`[开关](?:着|了没|了吗|通了|上了|掉了)|开没开|有没有开|是开|是关|还开|` +
+	`\b(?:is|are|was)\b.*\b(?:on|off|enabled|disabled|active|turned on|turned off|set up)\b`)
+
 // dropsAutopay is auto-repayment not wanted any more ("不想自动还款了",
 // "不要自动扣款了", "I don't want autopay"): a request to turn it off, not
 // the FAQ's case for it.

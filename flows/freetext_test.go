@@ -1143,3 +1143,38 @@ func TestAQuestionAboutAnActionIsAnsweredNotActedOn(t *testing.T) {
 	w.send("pay this month's bill, I'm on my mobile") // where they write from, not a plan (a review)
 	w.reject("你的分期里没有")
 }
+
+// TestASwitchAskedPolitelyIsTheSwitch: "不要再提醒我了好吗" and "关掉提醒可以
+// 吗" got the guide on how to set reminders, "自动还款还开着吗" and "is
+// autopay still on?" the guide on auto-repayment (a probe): a switch put as a
+// question is the switch; a question whether it is on is their own status.
+// How to set them is still the guide.
+func TestASwitchAskedPolitelyIsTheSwitch(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(961, "zh")
+	c.identify(phoneZhang)
+	c.send("提醒我还款好吗")
+	c.expect("还款提醒已开启")
+	for _, q := range []string{"不要再提醒我了好吗", "关掉提醒可以吗", "could you stop the reminders?"} {
+		c.send(q)
+		c.expect("还款提醒已关闭")
+		if h.reminders("C1") {
+			t.Fatalf("%q left the reminders on", q)
+		}
+		c.send("提醒我还款")
+		c.expect("还款提醒已开启")
+	}
+	c.send("还款提醒怎么开")
+	c.expect("不想错过还款日")
+
+	for _, q := range []string{"自动还款还开着吗？", "is autopay still on?", "自动扣款是开着的吗"} {
+		c.send(q)
+		c.expect("Redmi K70（订单号", "未开启")
+		c.reject("建议开启自动还款")
+		c.send("/menu")
+	}
+	c.send("自动还款怎么开")
+	c.expect("建议开启自动还款")
+}

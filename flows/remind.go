@@ -215,6 +215,33 @@ func asksAboutReminders(t string) bool {
 	return asks(t) || containsAny(t, "什么时候", "几点", "哪天", "when", "what time", "how many days", "how often")
 }
 
+// setRemindersAsked sets the reminders as text asks, for the customer
+// themselves; at a quote, beside it, which stays.
+func (s *Step) setRemindersAsked(text string) error {
+	if other, err := s.forSomeoneElse(text); err != nil || other {
+		return err
+	}
+	s.conv.Misses = 0
+	if s.conv.Flow != "" && waitsForYes(s.conv.State) {
+		return s.beside("remind", remindArg(text))
+	}
+	return s.startFlow("remind", remindArg(text))
+}
+
+// switchesReminders is a request to turn the reminders on or off put as
+// a question ("不要再提醒我了好吗", "关掉提醒可以吗", "could you stop the
+// reminders?"): a switch said, and no how, where or why asked.
+func switchesReminders(text string) bool {
+	t := strings.ToLower(text)
+	return utf8.RuneCountInString(t) <= 30 && !asksAboutReminders(t) &&
+		containsAny(t, "提醒", "remind", "通知", "notif", "alert") &&
+		(reminderSwitch.MatchString(t) || strings.HasPrefix(t, "提醒我") || strings.HasPrefix(t, "remind me")) &&
+		!containsAny(t, "怎么", "如何", "怎样", "在哪", "哪里", "为什么", "为啥", "how", "where", "why")
+}
+
+var reminderSwitch = regexp.MustCompile(`关掉|关闭|关了|开启|打开|开一下|取消|别再|不要再|不用再|别提醒|不用提醒|不要提醒|停止|停掉|退订|` +
+	`\b(?:stop|turn (?:on|off)|switch (?:on|off)|disable|enable|unsubscribe|no more)\b`)
+
 // askReminders is remindArg's answer to a question about the reminders:
 // how they are and when they come, nothing changed.
 const askReminders = "ask"

@@ -1470,14 +1470,7 @@ func (s *Step) freeText(text string) error {
 		return s.startFlow("autopay", "off")
 	}
 	if s.conv.CustomerID != "" && asksRemindersOfDays(text) { // "提前2天提醒我", "3天前的提醒就不用发了": the reminders
-		if other, err := s.forSomeoneElse(text); err != nil || other {
-			return err
-		}
-		s.conv.Misses = 0
-		if s.conv.Flow != "" && waitsForYes(s.conv.State) { // at a quote: set beside it, which stays
-			return s.beside("remind", remindArg(text))
-		}
-		return s.startFlow("remind", remindArg(text))
+		return s.setRemindersAsked(text)
 	}
 	if s.conv.CustomerID != "" && paysAnAmount(text) {
 		// "pay 100", "我要还300": a bill, paid whole — and said so first.
@@ -1510,6 +1503,20 @@ func (s *Step) freeText(text string) error {
 		return s.startFlow("close", "")
 	}
 	c := s.e.cfg.Classifier.Classify(text)
+	if s.conv.CustomerID != "" && s.readsAs(c, "remind") && switchesReminders(text) {
+		// "不要再提醒我了好吗", "关掉提醒可以吗": a switch asked politely is
+		// the switch, not the guide on how to set it (a probe).
+		return s.setRemindersAsked(text)
+	}
+	if s.conv.CustomerID != "" && s.readsAs(c, "autopay") && asksAutopayState(text) {
+		// "自动还款还开着吗", "is autopay still on?": their plans' switches,
+		// not the guide on how to set them (a probe).
+		if other, err := s.forSomeoneElse(text); err != nil || other {
+			return err
+		}
+		s.conv.Misses = 0
+		return s.startFlow("autopay", "")
+	}
 	if (!c.Confident || c.Kind == "out_of_scope" && c.ID == "oos-order") && !orderDeskWords(text) {
 		// "订单号5240823567812的还款计划": an order of their own, not the
 		// mall's order desk — its schedule.
@@ -1643,6 +1650,21 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("faq.none"), []supportbot.Button{s.humanBtn()}, []supportbot.Button{menu})
 	}
 	return nil
+}
+
+// readsAs reports a classification whose reading is the flow named (an
+// intent's name, as in flows.yaml): the flow, or its how-to topic, as the
+// answer or the first suggestion.
+func (s *Step) readsAs(c Classification, flow string) bool {
+	id := c.ID
+	if !c.Confident && len(c.Suggestions) > 0 {
+		id = c.Suggestions[0]
+	}
+	if id == flow {
+		return true
+	}
+	_, of, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang)
+	return ok && of == flow
 }
 
 // actsOnMoney are the flows whose steps move money or change the account:
