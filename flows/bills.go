@@ -434,3 +434,111 @@ func showSchedule(s *Step, planID string) error {
 	s.say(text, s.next(btns...)...)
 	return nil
 }
+
+// paidInMonth answers "我上个月还了没有", "10月份的还了吗", "did I pay last
+// month?" with the periods due in the month named and whether each is paid —
+// not the latest payment, nor what is being debited today (a probe).
+func paidInMonth(s *Step, text string) (bool, error) {
+	if s.conv.CustomerID == "" || !asks(text) {
+		return false, nil
+	}
+	l := strings.ToLower(text)
+	month, ok := monthNamed(l, s.today)
+	if !ok || !paidAsked.MatchString(l) || containsAny(l, notWhetherPaid...) || containsAny(l, "为什么", "why", "where") {
+		return false, nil
+	}
+	if ok, err := s.linked(); err != nil || !ok { // the phone changed: not theirs to read
+		return false, err
+	}
+	if other, err := s.forSomeoneElse(text); err != nil || other { // "我妈上个月还了没有"
+		return other, err
+	}
+	plans, err := s.plans()
+	if err != nil {
+		return false, err
+	}
+	label := monthLabel(s.conv.Lang, month, s.today)
+	var lines []string
+	for _, p := range plans {
+		for _, b := range p.Bills {
+			if !strings.HasPrefix(string(b.DueDate), month) {
+				continue
+			}
+			status := s.T("paid_in.paid")
+			switch {
+			case b.Overdue(s.today):
+				status = s.T("paid_in.overdue", "amount", money(b.Due()))
+			case b.Status == supportbot.BillUnpaid:
+				status = s.T("paid_in.unpaid")
+			}
+			lines = append(lines, s.T("paid_in.line", "product", p.Product, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
+				"amount", money(b.Amount()), "status", locale.HTML(status)))
+		}
+	}
+	s.conv.Misses = 0
+	rows := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}
+	if len(lines) == 0 {
+		s.say(s.T("paid_in.none", "month", label), rows)
+		return true, nil
+	}
+	s.say(s.T("paid_in.header", "month", label)+"\n"+strings.Join(lines, "\n"), rows)
+	return true, nil
+}
+
+// paidAsked ask whether something was paid ("还了没有", "扣了吗", "paid").
+var paidAsked = regexp.MustCompile(`还(?:了|款了|没|清)|[扣付交](?:了|款了|钱了|没)|\b(?:paid|pay|charged|debited|go through|went through|gone through|go thru|went thru)\b`)
+
+// monthNamed reads a past month a message names — 上个月, 上上个月, "last
+// month", 10月, "in October" — as "YYYY-MM", the latest such month not after
+// today's.
+func monthNamed(l string, today supportbot.Date) (string, bool) {
+	t := today.Time(time.UTC)
+	back := -1
+	switch {
+	case strings.Contains(l, "上上个月") || strings.Contains(l, "上上月"):
+		back = 2
+	case strings.Contains(l, "上个月") || strings.Contains(l, "上月") || strings.Contains(l, "last month"):
+		back = 1
+	}
+	if back >= 0 {
+		return t.AddDate(0, -back, 1-t.Day()).Format("2006-01"), true
+	}
+	n := 0
+	if m := monthNumber.FindStringSubmatch(l); m != nil {
+		if n, _ = strconv.Atoi(m[1]); n == 0 {
+			n = chineseNumber(m[1])
+		}
+	} else if m := monthWord.FindStringSubmatch(l); m != nil {
+		n = slices.Index(monthWords, m[1][:3]) + 1
+	}
+	if n < 1 || n > 12 {
+		return "", false
+	}
+	year := t.Year()
+	if n > int(t.Month()) {
+		year--
+	}
+	return fmt.Sprintf("%04d-%02d", year, n), true
+}
+
+var (
+	monthNumber = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?:[^0-9日号]|$)`)
+	monthWord   = regexp.MustCompile(`\b(january|february|march|april|june|july|august|september|sept|october|november|december|jan|feb|aug|sep|oct|nov|dec)\b`)
+	monthWords  = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+)
+
+// monthLabel names a "YYYY-MM" month: 10月 or October, with its year when
+// it is not today's.
+func monthLabel(lang supportbot.Lang, month string, today supportbot.Date) string {
+	t, _ := time.Parse("2006-01", month)
+	sameYear := t.Year() == today.Time(time.UTC).Year()
+	switch {
+	case lang == supportbot.LangEN && sameYear:
+		return t.Format("January")
+	case lang == supportbot.LangEN:
+		return t.Format("January 2006")
+	case sameYear:
+		return fmt.Sprintf("%d 月", int(t.Month()))
+	}
+	return fmt.Sprintf("%d 年 %d 月", t.Year(), int(t.Month()))
+}

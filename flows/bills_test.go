@@ -286,3 +286,29 @@ func TestABookingUnderAnOverduePeriodBeingDebited(t *testing.T) {
 	c.expect("正在扣款中", "已预约 2026年12月14日 09:00 自动扣款，无需手动还款")
 	c.reject("请现在手动还")
 }
+
+// TestAPaidQuestionNamingAMonthGetsThatMonth: "我上个月还了没有" was
+// answered with the bookings being debited today (a probe): a question
+// whether a named month was paid gets that month's periods, each paid,
+// unpaid or overdue.
+func TestAPaidQuestionNamingAMonthGetsThatMonth(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(971, "zh")
+	c.identify(phoneZhang)
+	c.send("我上个月还了没有")
+	c.expect("你 10 月到期的账单", "「Redmi K70」第 5 期", "2026年10月15日到期", "「Xiaomi Book」第 2 期", "✅ 已还")
+	c.reject("正在扣款中", "第 6 期")
+	c.send("11月份的还了吗")
+	c.expect("「Redmi K70」第 6 期", "已逾期，现在要还 <b>¥261.92</b>", "「Xiaomi Book」第 3 期", "待还")
+	c.send("上个月的钱扣了两次吗？") // a double charge: the FAQ's
+	c.reject("到期的账单")
+
+	b := h.chat(972, "en")
+	b.identify(phoneBob)
+	b.send("did my august payment go through?")
+	b.expect("Your bills due in August", "Period 2 of \"Redmi Buds\"", "✅ paid")
+	b.send("did I pay last month?")
+	b.expect("You had no bill due in October")
+}

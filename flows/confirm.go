@@ -65,17 +65,20 @@ func asksIfPaid(text string) bool {
 	return asks(text) && (utf8.RuneCountInString(text) <= 24 || shortRequest(text)) && paidWords.MatchString(l) &&
 		(containsAny(l, "扣", "付", "还", "钱", "款", "pay", "paid", "charge", "debit", "money", "go through", "went through",
 			"go thru", "went thru") || short && containsAny(l, "成功", "到账")) &&
-		!containsAny(l, "两次", "多扣", "重复", "又", "会不会", "取消", "退", "怎", "什么时候", "能不能", "可以", "注销", "换卡", "绑卡",
-			"默认卡", "冻结", "自动", "提交", "开通", "改绑", "设置", "验证", "申请", "绑定", "登录", "修改", "twice", "again", "double", "cancel", "refund", "how", "when", "can i", "could i", "close", "closure",
-			"new card", "default card", "change card", "frozen", "auto",
-			// undoing one, or what paying does ("提前还了以后每期会变吗"): the FAQ's
-			"撤", "不小心", "误点", "点错", "的话", "以后", "之后", "后面", "每期", "每个月", "变", "征信", "显示", "一部分",
-			"undo", "withdraw", "reverse", "by mistake", "credit", "will my", "would my",
-			// what paying off costs, what stays after it (a probe: "提前还完要另外收钱不？"
-			// and "全部还完了账户还在吗？" got the debit under way instead of the answer)
-			"收钱", "收费", "另外", "额外", "还在", "free", " if ") &&
-		!someoneElses.MatchString(l) && !kinFor.MatchString(l)
+		!containsAny(l, notWhetherPaid...) && !someoneElses.MatchString(l) && !kinFor.MatchString(l)
 }
+
+// notWhetherPaid are the words of a question about paying that is not
+// whether a payment went through: the FAQ's.
+var notWhetherPaid = []string{"两次", "多扣", "重复", "又", "会不会", "取消", "退", "怎", "什么时候", "能不能", "可以", "注销", "换卡", "绑卡",
+	"默认卡", "冻结", "自动", "提交", "开通", "改绑", "设置", "验证", "申请", "绑定", "登录", "修改", "twice", "again", "double", "cancel", "refund", "how", "when", "can i", "could i", "close", "closure",
+	"new card", "default card", "change card", "frozen", "auto",
+	// undoing one, or what paying does ("提前还了以后每期会变吗"): the FAQ's
+	"撤", "不小心", "误点", "点错", "的话", "以后", "之后", "后面", "每期", "每个月", "变", "征信", "显示", "一部分",
+	"undo", "withdraw", "reverse", "by mistake", "credit", "will my", "would my",
+	// what paying off costs, what stays after it (a probe: "提前还完要另外收钱不？"
+	// and "全部还完了账户还在吗？" got the debit under way instead of the answer)
+	"收钱", "收费", "另外", "额外", "还在", "free", " if "}
 
 // paidWords say a payment is done, or ask whether it is.
 var paidWords = regexp.MustCompile(`(扣|付|交)[款钱费]?(了|成功|完|上|好|没|走)|还款?(了|成功|完|上)|还款没|成功|到账|好了|完成|` +

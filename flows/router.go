@@ -1433,6 +1433,9 @@ func (s *Step) freeText(text string) error {
 		s.leave()
 		return s.fire("identify", "typed")
 	}
+	if told, err := paidInMonth(s, text); told || err != nil { // "我上个月还了没有": that month's periods
+		return err
+	}
 	if told, err := lastPayment(s, text); told || err != nil { // "扣了吗" after paying
 		s.conv.Misses = 0
 		return err
