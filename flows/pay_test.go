@@ -603,3 +603,30 @@ func TestAPlanSaidWithTheRequestIsQuoted(t *testing.T) {
 		c.expect(want)
 	}
 }
+
+// TestAPaymentNamingAPlanIsItsQuote: "我要repay laptop", "笔记本这期帮我还了",
+// "pay the laptop bill" were unsure and offered a button that asked which
+// plan again (a probe): a payment the reading leans to, naming one of the
+// customer's plans, is that plan's quote. A question about it is not.
+func TestAPaymentNamingAPlanIsItsQuote(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(981, "zh")
+	c.identify(phoneZhang)
+	for _, said := range []string{"我要repay phone", "手机这期帮我还了", "pay the redmi k70 bill plz"} {
+		c.send(said)
+		c.expect("Redmi K70（订单号", "合计应付：<b>¥261.92</b>")
+		c.reject("我不太确定", "要还哪一笔")
+		c.send("/menu")
+	}
+	c.send("how do i pay the redmi k70 bill")
+	c.reject("合计应付")
+	n := len(h.repayments("C1"))
+	c.send("pay the redmi k70 bill plz")
+	c.press("确认还款")
+	c.expect("还款成功")
+	if got := len(h.repayments("C1")); got != n+1 {
+		t.Fatalf("%d repayments after one confirmation, want %d", got, n+1)
+	}
+}

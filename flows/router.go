@@ -1607,6 +1607,9 @@ func (s *Step) freeText(text string) error {
 			}
 		}
 	}
+	if paying, err := s.paysAPlanNamed(c, text); err != nil || paying {
+		return err
+	}
 	if aboutSomeoneElse(text) {
 		// Not understood, but about another person's installments ("替我朋友
 		// 还一下这期"): no suggestion that would act on the asker's own.
@@ -1669,6 +1672,40 @@ func (s *Step) readsAs(c Classification, flow string) bool {
 	_, of, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang)
 	return ok && of == flow
 }
+
+// paysAPlanNamed starts the payment an unsure reading leans to when the
+// words ask to pay one of the customer's plans by name ("pay the laptop
+// bill", "我要repay laptop", "笔记本这期帮我还了"): its quote, to confirm
+// as any, rather than a suggestion that asks which plan again (a probe).
+func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
+	if s.conv.CustomerID == "" || c.Confident || len(c.Suggestions) == 0 || asks(text) || supposes(text) {
+		return false, nil
+	}
+	name := intents[c.Suggestions[0]]
+	l := strings.ToLower(text)
+	if name == "bill" && payFirst.MatchString(l) { // "pay the laptop bill": paying it, not looking
+		name = "pay"
+	}
+	if name != "pay" && name != "repay" || !payVerb.MatchString(l) || aboutSomeoneElse(text) ||
+		containsAny(l, "怎么", "如何", "哪", "什么", "为什么", "how", "where", "when", "why", "what") {
+		return false, nil
+	}
+	open, err := s.openPlans()
+	if err != nil || len(open) < 2 || planSaid(bare(text), open) == 0 {
+		return false, err
+	}
+	if other, err := s.forSomeoneElse(text); err != nil || other {
+		return true, err
+	}
+	s.conv.Misses = 0
+	s.e.metrics.FAQ("flow")
+	return true, s.startFlow(name, "")
+}
+
+// payFirst is a request that starts with paying ("pay the laptop bill",
+// "帮我还笔记本的账单").
+var payFirst = regexp.MustCompile(`^(?:please |pls |plz |i want to |i'd like to |id like to |let me |i need to )?(?:pay|repay|settle)\b|` +
+	`^(?:请|请帮我|帮我|我要|我想|给我)?(?:还|付)`)
 
 // actsOnMoney are the flows whose steps move money or change the account:
 // a question that supposes them is not a request for them.
