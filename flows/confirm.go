@@ -92,7 +92,8 @@ var ackWords = map[string]bool{"是": true, "是的": true, "好": true, "好的
 	"對": true, "没问题": true, "好吧": true, "行吧": true, "可以的": true, "好滴": true, "好嘞": true, "yes": true, "y": true, "yep": true,
 	"yeah": true, "ok": true, "okay": true, "sure": true, "yeah ok": true, "ok ok": true, "alright": true, "all right": true,
 	"fine": true, "no problem": true, "confirmed": true, "yup": true, "ya": true, "yea": true, "yeap": true, "okey": true,
-	"okie": true, "yess": true, "sure thing": true, "go ahead": true, "lets do it": true, "let's do it": true, "do it": true}
+	"okie": true, "yess": true, "sure thing": true, "go ahead": true, "lets do it": true, "let's do it": true, "do it": true,
+	"go": true, "ok go": true, "okay go": true, "lets go": true, "let's go": true, "go for it": true, "来吧": true, "走起": true}
 
 // clippedOks are an ok typed short ("k", "kk"): too thin to consent by
 // (a setting is turned on by "ok", not by a letter), enough to be told how.

@@ -21,7 +21,7 @@ func TestMoneyAnswerOf(t *testing.T) {
 		"确认取消": acknowledges, "confirm cancellation": acknowledges, // another step's confirmation: nothing moves
 		"确认?": acknowledges, "确定？": acknowledges, "confirmed?": acknowledges, "confirmed": acknowledges, "ok": acknowledges,
 		"好的": acknowledges, "没问题": acknowledges, "确认吗": acknowledges, "好的确认": confirmsMoney, "is it confirmed": acknowledges,
-		"yes please pay it": acknowledges, "OK扣吧": acknowledges, "好的 还吧": acknowledges,
+		"yes please pay it": acknowledges, "OK扣吧": acknowledges, "好的 还吧": acknowledges, "ok go": acknowledges, "go": acknowledges,
 		"不确认": notAnAnswer, "先别确认我再想想": notAnAnswer, "好像已经还了": notAnAnswer, "好像扣了两次": notAnAnswer,
 		"可以用信用卡还吗": notAnAnswer, "ok cancel": notAnAnswer, "提前还款要手续费吗": notAnAnswer,
 	} {
