@@ -542,3 +542,32 @@ func monthLabel(lang supportbot.Lang, month string, today supportbot.Date) strin
 	}
 	return fmt.Sprintf("%d 年 %d 月", t.Year(), int(t.Month()))
 }
+
+// quoteDueDates answers a question about when the periods of the bill's
+// quote in front of the customer are due ("这期不是22号才到期吗", "when is this one
+// due?") with their due dates, and the quote stays — not a miss that offers
+// a person (a probe). At a payoff's quote the bill is shown beside it.
+func quoteDueDates(s *Step, text string) (bool, error) {
+	q := s.slots.Quote
+	l := strings.ToLower(text)
+	if s.conv.State != "quoted" || q == nil || q.Kind != supportbot.QuoteBill || len(q.Periods) == 0 || !asks(text) && !containsAny(l, "when", "几号", "哪天") ||
+		!containsAny(l, "到期", "还款日", "截止", "due", "deadline") || containsAny(l, "如果", "逾期", "晚", "late", "overdue", "if") {
+		return false, nil
+	}
+	p, err := s.plan(s.slots.Plan)
+	if err != nil || p == nil {
+		return false, err
+	}
+	var lines []string
+	for _, b := range p.Bills {
+		if slices.Contains(q.Periods, b.Period) {
+			lines = append(lines, s.T("quote.due", "period", b.Period, "date", b.DueDate.Format(s.conv.Lang)))
+		}
+	}
+	if len(lines) == 0 {
+		return false, nil
+	}
+	s.conv.Misses = 0
+	s.say(strings.Join(lines, "\n") + "\n" + s.confirmHow())
+	return true, nil
+}

@@ -630,3 +630,34 @@ func TestAPaymentNamingAPlanIsItsQuote(t *testing.T) {
 		t.Fatalf("%d repayments after one confirmation, want %d", got, n+1)
 	}
 }
+
+// TestADueDateAskedAtAQuoteIsAnswered: "这期不是22号才到期吗" at a bill's
+// quote was a miss that offered a person (a probe): the quote's periods'
+// due dates are said, the quote stays, and a 确认 next pays it.
+func TestADueDateAskedAtAQuoteIsAnswered(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(982, "zh")
+	c.identify(phoneZhang)
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.expect("合计应付：<b>¥261.92</b>")
+	c.send("这期不是22号才到期吗")
+	c.expect("第 6 期，还款日是 <b>2026年11月15日</b>", "还没有扣款")
+	c.reject("我不太确定", "转人工")
+	c.send("when is this one due?")
+	c.expect("第 6 期，还款日是")
+	c.send("确认")
+	c.expect("还款成功")
+	if n := len(h.repayments("C1")); n != 1 {
+		t.Fatalf("%d repayments, want 1", n)
+	}
+
+	b := h.chat(983, "en")
+	b.identify(phoneWang)
+	b.send("/lang en")
+	b.send("/pay")
+	b.send("when is this one due?")
+	b.expect("Period 2 in this quote is due on <b>Nov 1, 2026</b>")
+}
