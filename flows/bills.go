@@ -246,7 +246,7 @@ func overdueLines(s *Step, p supportbot.Plan, sched []supportbot.ScheduledRepaym
 // mentions (booked, or already being debited).
 func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []supportbot.ScheduledRepayment) (string, bool) {
 	lines := []string{
-		"📱 <b>" + locale.Escape(p.Product) + "</b>",
+		productIcon(p.Product) + " <b>" + locale.Escape(p.Product) + "</b>",
 		s.T("bill.order", "order", p.OrderNo, "partner", p.Partner),
 		s.T("bill.progress", "paid", p.PaidPeriods(), "periods", p.Periods, "amount", money(perPeriod(p))),
 	}

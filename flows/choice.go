@@ -121,15 +121,29 @@ func isWordByte(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '
 // "the laptop"): the words they say, and the words of a product name that
 // show the kind — the first kind whose words a name has is its kind.
 var deviceKinds = []deviceKind{
-	{said: []string{"笔记本", "电脑", "laptop", "notebook"}, shown: []string{"book", "笔记本", "laptop"}},
-	{said: []string{"平板电脑", "平板", "tablet", "pad"}, shown: []string{"pad", "平板", "tablet"}},
-	{said: []string{"手表", "手环", "watch"}, shown: []string{"watch", "band", "手表", "手环"}},
-	{said: []string{"电视", "tv"}, shown: []string{"tv", "电视"}},
-	{said: []string{"耳机", "earbuds", "headphones"}, shown: []string{"buds", "耳机", "headphone"}},
-	{said: []string{"手机", "phone", "mobile"}, shown: []string{"phone", "手机", "redmi", "xiaomi", "poco", "galaxy", "huawei", "honor", "oppo", "vivo"}},
+	{said: []string{"笔记本", "电脑", "laptop", "notebook"}, shown: []string{"book", "笔记本", "laptop"}, icon: "💻"},
+	{said: []string{"平板电脑", "平板", "tablet", "pad"}, shown: []string{"pad", "平板", "tablet"}, icon: "📱"},
+	{said: []string{"手表", "手环", "watch"}, shown: []string{"watch", "band", "手表", "手环"}, icon: "⌚"},
+	{said: []string{"电视", "tv"}, shown: []string{"tv", "电视"}, icon: "📺"},
+	{said: []string{"耳机", "earbuds", "headphones"}, shown: []string{"buds", "耳机", "headphone"}, icon: "🎧"},
+	{said: []string{"手机", "phone", "mobile"}, shown: []string{"phone", "手机", "redmi", "xiaomi", "poco", "galaxy", "huawei", "honor", "oppo", "vivo"}, icon: "📱"},
 }
 
-type deviceKind struct{ said, shown []string }
+// deviceKind is a kind of device: the words a customer names it by, the
+// words of a product's name that show it, and its icon in a bill.
+type deviceKind struct {
+	said, shown []string
+	icon        string
+}
+
+// productIcon is the icon a plan's product is shown with: its kind's, or a
+// shopping bag for a kind the bot cannot tell.
+func productIcon(product string) string {
+	if k := kindShown(product); k >= 0 {
+		return deviceKinds[k].icon
+	}
+	return "🛍"
+}
 
 // kindSaid is the kind of device a text names and the word it names it by
 // — the longest such word ("平板电脑" is a tablet) — or -1.

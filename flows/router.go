@@ -1790,7 +1790,7 @@ func (s *Step) ownOverdue(topic string) string {
 	var lines []string
 	for _, p := range plans {
 		if late := overdueLines(s, p, sched); len(late) > 0 {
-			lines = append(lines, "📱 <b>"+locale.Escape(p.Product)+"</b>")
+			lines = append(lines, productIcon(p.Product)+" <b>"+locale.Escape(p.Product)+"</b>")
 			lines = append(lines, late...)
 		}
 	}
