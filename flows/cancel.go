@@ -3,6 +3,7 @@ package flows
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -48,12 +49,25 @@ func cancelFlow() *spec {
 		},
 		callbacks: func(s *Step) fsm.Callbacks {
 			return fsm.Callbacks{
-				"enter_choosing":   func(_ ctxT, e *fsm.Event) { e.Err = listScheduled(s) },
+				"enter_choosing": func(_ ctxT, e *fsm.Event) {
+					if len(e.Args) == 0 { // one named in the request: picked next, not listed
+						e.Err = listScheduled(s)
+					}
+				},
 				"after_pick":       func(_ ctxT, e *fsm.Event) { e.Err = askCancel(s, e.Args[0].(*scheduledView)) },
 				"enter_cancelling": func(_ ctxT, e *fsm.Event) { cancelling(s, e.Args[0].(*scheduledView)) },
 			}
 		},
-		start:   func(s *Step, _ string) error { return s.fire("cancel", "list") },
+		start: func(s *Step, _ string) error {
+			v, err := bookingAsked(s)
+			if err != nil || v == nil {
+				return errors.Join(err, s.fire("cancel", "list"))
+			}
+			if err := s.fire("cancel", "list", v); err != nil {
+				return err
+			}
+			return s.fire("cancel", "pick", v)
+		},
 		handle:  handleCancel,
 		stale:   staleCancel,
 		settled: settledCancel,
@@ -93,6 +107,42 @@ func bookingNamed(s *Step, text string, list []*scheduledView) (n int, said bool
 			func(v *scheduledView) bool { return v.DueDate != "" && v.DueDate.Time(loc).Day() == day })
 	}
 	return firstFit(list, ofKindSaid(text, tries)), len(tries) > 0
+}
+
+// bookingAsked is the one booking the words that open the cancellation
+// name — by its period, the day it runs or its bill is due, today or
+// tomorrow, or its plan ("取消13号的预约还款", "cancel period 3 of the
+// laptop", "取消笔记本的预约") — to go to its confirmation at once rather
+// than the list (a probe); nil when they name none or several.
+func bookingAsked(s *Step) (*scheduledView, error) {
+	if s.ev.Kind != supportbot.EventText {
+		return nil, nil
+	}
+	views, err := scheduledViews(s)
+	if err != nil {
+		return nil, err
+	}
+	list := active(views)
+	text := strings.ToLower(s.ev.Text)
+	n, said := bookingNamed(s, text, list)
+	if n == 0 && !said {
+		n, said = bookingRunning(s, text, list)
+	}
+	if n == 0 && !said {
+		names := make([]string, len(list))
+		for i, v := range list {
+			names[i] = v.Product
+		}
+		if i := nameChoice(bare(text), names); i > 0 {
+			n = onlyOne(len(list), func(j int) bool { return list[j].PlanID == list[i-1].PlanID })
+		} else if kind, _ := kindSaid(bare(text)); kind >= 0 {
+			n = onlyOne(len(list), func(j int) bool { return kindShown(list[j].Product) == kind })
+		}
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	return list[n-1], nil
 }
 
 // ofKindSaid narrows tries to the bookings of the kind of device text

@@ -253,7 +253,8 @@ func TestABookingNamedInWordsIsFound(t *testing.T) {
 		c.identify(phoneZhang)
 		c.send("/lang en")
 		c.send(said)
-		c.expect("Your scheduled repayments")
+		c.expect("Xiaomi Book, period 3", "can no longer be cancelled") // the laptop's one booking, named: runs within 2 hours
+		c.reject("Your scheduled repayments")
 	}
 	// Asked how, the guide: its button opens the list (a probe: the list came instead,
 	// while "how can i cancel…" got the guide).
@@ -273,17 +274,32 @@ func TestABookingNamedInWordsIsFound(t *testing.T) {
 // TestACancelNamingADayOrPeriodOpensTheBookings: "取消13号那个", "dont
 // charge me on the 13th", "cancel period 3 of the laptop" as a first
 // message were misses or unrelated topics (a probe) — the booking stayed
-// and would run. They open the bookings to pick from.
+// and would run. They open the booking named, to confirm ("取消13号的预约
+// 还款" listed them all: a probe); one naming none that fits, or several,
+// the bookings to pick from.
 func TestACancelNamingADayOrPeriodOpensTheBookings(t *testing.T) {
 	h := newHarness(t, fixture())
 	h.realFAQ()
 	h.open()
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
-	for _, words := range []string{"取消14号那个", "dont charge me on the 14th", "cancel period 7 of the phone", "don't charge me on dec 14"} {
+	for _, words := range []string{"取消14号那个", "dont charge me on the 14th", "cancel period 7 of the phone", "don't charge me on dec 14", "取消14号的预约还款"} {
 		c.send(words)
-		c.expect("你的预约还款</b>：")
+		c.expect("要取消这笔预约还款吗？", "Redmi K70 第 7 期", "2026年12月14日 09:00 扣款")
+		c.reject("你的预约还款</b>：")
 		c.send("/menu")
+	}
+	c.send("取消20号的预约还款") // none runs or is due then: the list, which says so
+	c.expect("你的预约还款</b>：")
+	c.send("/menu")
+	c.send("取消手机的预约还款") // the phone has two bookings: the list
+	c.expect("你的预约还款</b>：")
+	c.send("/menu")
+	c.send("取消14号那个")
+	c.press("取消这笔预约还款")
+	c.expect("已取消")
+	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledCancelled {
+		t.Fatalf("S1 is %q after one confirmation, want cancelled", got)
 	}
 	c.send("第7期能取消吗") // asked: not the list
 	c.reject("你的预约还款</b>：")

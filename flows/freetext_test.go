@@ -1107,8 +1107,8 @@ func TestAQuestionAboutAnActionIsAnsweredNotActedOn(t *testing.T) {
 	c.send("卡被冻结了，这期还款会不会逾期，能不能换张卡还")
 	c.expect("冻结")
 	c.reject("要还哪一笔")
-	c.send("cancel the laptop repayment") // a request: the bookings
-	c.expect("你的预约还款</b>：")
+	c.send("cancel the laptop repayment") // a request: the laptop's booking
+	c.expect("Xiaomi Book 第 3 期")
 	c.send("/menu")
 
 	for _, q := range []string{"我的还款提醒开着吗", "are my reminders on?", "when will you remind me about my bill?", "还款提醒会不会半夜发"} {
