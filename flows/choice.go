@@ -70,7 +70,30 @@ func bankSaid(t, bank string) bool {
 	case len(core) >= 2 && strings.Contains(t, string(core)):
 		return true
 	}
-	return strings.Contains(t, string(core[0])+"行")
+	// 工行, 建行, 招行, 农行, 交行: the banks called so — not 中信 (中行 is
+	// 中国银行), 平安 (平行 is a word), 光大, 民生.
+	return strings.ContainsRune("工建招农交", core[0]) && strings.Contains(t, string(core[0])+"行")
+}
+
+// knownBanks are the banks a customer may name a card by, in Chinese and
+// in English: a card asked for by one of them that none of theirs is of
+// is told so.
+var knownBanks = [][2]string{{"中国工商银行", "ICBC"}, {"中国建设银行", "China Construction Bank"}, {"招商银行", "China Merchants Bank"},
+	{"中国银行", "Bank of China"}, {"中国农业银行", "Agricultural Bank of China"}, {"交通银行", "Bank of Communications"},
+	{"中国邮政储蓄银行", "Postal Savings Bank of China"}, {"汇丰银行", "HSBC"}, {"浦发银行", "SPDB"}, {"中信银行", "China CITIC Bank"},
+	{"民生银行", "China Minsheng Bank"}, {"光大银行", "China Everbright Bank"}, {"兴业银行", "Industrial Bank"}, {"平安银行", "Ping An Bank"}}
+
+// bankIn is the known bank t names, in lang's name for it; "" for none.
+func bankIn(t string, lang supportbot.Lang) string {
+	for _, b := range knownBanks {
+		if bankSaid(t, b[0]) {
+			if lang == supportbot.LangEN {
+				return b[1]
+			}
+			return b[0]
+		}
+	}
+	return ""
 }
 
 // banksEN are the English names and initials of banks, by their Chinese

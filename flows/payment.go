@@ -1010,7 +1010,7 @@ func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {
 }
 
 // otherCardAsked takes a card asked for at a quote that is none of the
-// customer's ("use card 6666") or not named ("换一张卡", "use my other
+// customer's ("use card 6666", "use the bank of china card") or not named ("换一张卡", "use my other
 // card"): the one other card that can pay quotes again on it; otherwise
 // the customer's cards are listed, and the quote stays as it was — never
 // the card list in its place, where the 确认 after would find nothing.
@@ -1022,8 +1022,12 @@ func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current
 	}
 	other := refusesCard(text) || containsAny(l, "换一张", "换张", "换卡", "别的卡", "另一张", "其他卡", "其它卡", "other card",
 		"another card", "different card", "other one", "switch card", "change card")
+	bank := ""
 	if last4 == nil && !other {
-		return false, nil
+		// "use the bank of china card", "用中行的卡": a bank none of theirs is of.
+		if bank = bankIn(l, s.conv.Lang); bank == "" {
+			return false, nil
+		}
 	}
 	var others []supportbot.Card
 	for _, c := range usableCards(cards) {
@@ -1031,7 +1035,7 @@ func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current
 			others = append(others, c)
 		}
 	}
-	if last4 == nil && len(others) == 1 {
+	if last4 == nil && bank == "" && len(others) == 1 {
 		s.slots.Card = others[0].ID
 		return true, quoteOwnPlan(s, flow, s.slots.Plan, "")
 	}
@@ -1046,6 +1050,8 @@ func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current
 	switch {
 	case last4 != nil:
 		key = "repay.card_none"
+	case bank != "":
+		key = "repay.card_bank_none"
 	case len(others) == 0:
 		key = "repay.card_no_other"
 	}
@@ -1056,6 +1062,9 @@ func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current
 	args := []any{"cards", strings.Join(list, sep), "current", current}
 	if last4 != nil {
 		args = append(args, "last4", last4[1])
+	}
+	if bank != "" {
+		args = append(args, "bank", bank)
 	}
 	s.say(s.T(key, args...) + "\n" + s.confirmHow())
 	return true, nil

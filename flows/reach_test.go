@@ -106,7 +106,8 @@ func TestAgriculturalBankOfChinaIsNotBankOfChina(t *testing.T) {
 	c.send("/repay")
 	c.press("Redmi K70")
 	c.send("use my agricultural bank of china card")
-	c.reject("5555")
+	c.expect("You have no Agricultural Bank of China card", "The quote above is still on 招商银行 **** 6789")
+	c.reject("Card: 中国银行 **** 5555")
 }
 
 // TestOnesOwnPlanAtARelativesWordIsOnesOwn: the English someone-else
@@ -512,6 +513,16 @@ func TestACardRefusedOrUnknownAtAQuote(t *testing.T) {
 		c.send(unknown)
 		c.expect("你没有尾号", "上面的报价仍从 农业银行 **** 5555 扣款")
 		c.reject("你绑定的还款银行卡：")
+	}
+	// A bank none of their cards is of was a miss (a probe): told so, the
+	// quote stays, and a 确认 pays it on its card.
+	for said, bank := range map[string]string{"use the bank of china card": "中国银行", "用中信的卡": "中信银行", "用中行的卡": "中国银行"} {
+		c.send(said)
+		c.expect("你没有绑定"+bank+"的卡", "上面的报价仍从 农业银行 **** 5555 扣款")
+	}
+	c.send("确认")
+	if r := h.paid("C5"); r.CardID != "K5" {
+		t.Errorf("paid on %s, want the quote's K5", r.CardID)
 	}
 }
 

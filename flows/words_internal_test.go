@@ -313,7 +313,8 @@ func TestBanksNamedAsPeopleSayThem(t *testing.T) {
 	}{
 		{"use the hsbc card", "HSBC China", true}, {"用汇丰的卡", "HSBC China", true}, {"use the hsbc card", "汇丰银行", true},
 		{"pay with citic", "中信银行", true}, {"the minsheng one", "民生银行", true}, {"use the cmb card", "HSBC China", false},
-		{"use the ccb card", "中信银行", false},
+		{"use the ccb card", "中信银行", false}, {"用中行的卡", "中信银行", false}, {"用中行的卡", "中国银行", true}, {"用建行的", "中国建设银行", true},
+		{"平行的卡", "平安银行", false},
 	} {
 		if got := bankSaid(c.said, c.bank); got != c.want {
 			t.Errorf("bankSaid(%q, %q) = %v, want %v", c.said, c.bank, got, c.want)
