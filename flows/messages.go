@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,25 +46,83 @@ func showMessages(s *Step) error {
 	}
 	lines := []string{s.T(header, "n", noticesShown)}
 	for _, n := range list {
-		args := make([]any, 0, 2*len(n.Params)+2)
-		for k, v := range n.Params {
-			var arg any = v
-			if key, ok := strings.CutPrefix(v, "@"); ok { // a message key, rendered in the reader's language
-				arg = locale.HTML(s.T(key))
-			} else if k == "periods" { // "1, 2, 3" as kept: read in the reader's language
-				ps := parsePeriods(v)
-				arg = periodList(s, ps)
-				args = append(args, "n", len(ps))
-			} else if t, err := time.Parse(time.RFC3339, v); err == nil { // an instant: as of now, in the reader's language
-				arg = when(s, t)
-			} else if d, err := supportbot.ParseDate(v); err == nil {
-				arg = d.Format(s.conv.Lang)
-			}
-			args = append(args, k, arg)
-		}
-		lines = append(lines, "• "+when(s, n.Time)+"\n  "+s.T("notice."+n.Kind, args...))
+		lines = append(lines, "• "+when(s, n.Time)+"\n  "+noticeText(s, n))
 	}
 	s.say(strings.Join(lines, "\n"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...) // a confirmation to ask about
+	return nil
+}
+
+// noticeText is a notice as the message center shows it, in the reader's
+// language.
+func noticeText(s *Step, n supportbot.Notice) string {
+	args := make([]any, 0, 2*len(n.Params)+2)
+	for k, v := range n.Params {
+		var arg any = v
+		if key, ok := strings.CutPrefix(v, "@"); ok { // a message key, rendered in the reader's language
+			arg = locale.HTML(s.T(key))
+		} else if k == "periods" { // "1, 2, 3" as kept: read in the reader's language
+			ps := parsePeriods(v)
+			arg = periodList(s, ps)
+			args = append(args, "n", len(ps))
+		} else if t, err := time.Parse(time.RFC3339, v); err == nil { // an instant: as of now, in the reader's language
+			arg = when(s, t)
+		} else if d, err := supportbot.ParseDate(v); err == nil {
+			arg = d.Format(s.conv.Lang)
+		}
+		args = append(args, k, arg)
+	}
+	return s.T("notice."+n.Kind, args...)
+}
+
+// alreadyDone answers a "never mind" said just after the thing was done
+// ("算了不还了" after the payment went through, "算了 不关了" after
+// auto-repayment was turned off, "我不想注销了" after the closure request was
+// submitted, "不取消了" after a booking was cancelled): what was done, and
+// how to go back if one can — never "nothing was paid" (a probe). kinds
+// are the notices of that thing; false when none came in the last half hour.
+func (s *Step) alreadyDone(kinds ...string) (bool, error) {
+	if s.conv.CustomerID == "" {
+		return false, nil
+	}
+	if slices.Contains(kinds, "repay_bill") { // not settled yet: under way
+		list, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
+		if err != nil {
+			return false, err
+		}
+		if len(list) > 0 && list[0].State.Open() {
+			s.say(s.T("decline.under_way"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
+			return true, nil
+		}
+	}
+	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, 1)
+	if err != nil || len(list) == 0 || s.now.Sub(list[0].Time) > askedAfter || !slices.Contains(kinds, list[0].Kind) {
+		return false, err
+	}
+	n := list[0]
+	done := noticeText(s, n)
+	switch n.Kind {
+	case "autopay_on", "autopay_off":
+		s.say(s.T("decline.done_switch", "done", done), s.next(s.menuBtn(s.T("menu.autopay"), "autopay"), s.humanBtn())...)
+	case "closure_request":
+		s.say(s.T("decline.done_closure", "done", done), s.next(s.humanBtn(), s.menuBtn(s.T("menu.closure"), "closure"))...)
+	case "cancel_scheduled":
+		s.say(s.T("decline.done_cancel", "done", done), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.autopay"), "autopay"))...)
+	default:
+		s.say(s.T("decline.done_paid", "done", done), s.next(s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn())...)
+	}
+	return true, nil
+}
+
+// doneKinds are the notices of what a refusal would take back.
+func (r refused) doneKinds() []string {
+	switch r {
+	case refusesPaying:
+		return []string{"repay_bill", "early_repayment"}
+	case refusesClosing:
+		return []string{"closure_request"}
+	case refusesSwitch:
+		return []string{"autopay_on", "autopay_off"}
+	}
 	return nil
 }
 

@@ -110,3 +110,51 @@ func TestEnglishSwitchWordsAtTheAutopayQuestion(t *testing.T) {
 		t.Fatal("\"turn on\" did not turn it on")
 	}
 }
+
+// TestANeverMindAfterItWasDoneSaysItWasDone: "算了不还了" just after a
+// payment went through was told "这次不还款，没有扣款", "算了 不关了" after
+// auto-repayment was turned off "什么都没有改动", "I don't want to close my
+// account" after the request was submitted "no closure request was
+// submitted", "不取消了" after a booking was cancelled "好的" (a probe):
+// each is told what was done and how to go back, if one can. With nothing
+// done, the refusal is as before.
+func TestANeverMindAfterItWasDoneSaysItWasDone(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(991, "zh")
+	c.identify(phoneZhao)
+	c.send("算了不还了") // nothing done: nothing paid
+	c.expect("没有扣款")
+	c.send("/pay")
+	c.send("确认")
+	c.expect("还款成功")
+	for _, said := range []string{"算了不还了", "我不想还了"} {
+		c.send(said)
+		c.expect("这笔已经办好了，撤不回", "账单还款成功", "流水号")
+		c.reject("没有扣款")
+	}
+
+	z := newHarness(t, fixture())
+	a := z.chat(992, "zh")
+	a.identify(phoneZhang)
+	a.send("/autopay")
+	a.press("Redmi K70")
+	a.press("确认开启")
+	a.send("算了 不开了")
+	a.expect("刚才的设置已经生效", "已开启自动还款：Redmi K70", "[🔁 自动还款]")
+	a.reject("什么都没有改动")
+	a.send("取消14号那个")
+	a.press("取消这笔预约还款")
+	a.expect("已取消")
+	a.send("不取消了")
+	a.expect("这笔预约还款已经取消了，无法恢复", "第 7 期")
+
+	b := z.chat(993, "en")
+	b.identify(phoneBob)
+	b.send("/close_account")
+	b.press("Go on")
+	b.send("4321")
+	b.expect("Closure request submitted")
+	b.send("I changed my mind, I don't want to close my account")
+	b.expect("Your closure request has already been submitted", "CR-", "[👤 Talk to a person]")
+	b.reject("no closure request was submitted")
+}

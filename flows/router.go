@@ -1410,6 +1410,13 @@ func (s *Step) freeText(text string) error {
 		s.menu("menu.again")
 		return nil
 	}
+	if l := strings.ToLower(text); keepsBooking.MatchString(l) || bare(l) == "保留" || bare(l) == "keep it" {
+		// "不取消了" just after a booking was cancelled: it is, and said so.
+		if told, err := s.alreadyDone("cancel_scheduled"); told || err != nil {
+			s.conv.Misses = 0
+			return err
+		}
+	}
 	if isNo(text) { // "never mind" with nothing in front of them: nothing to guess at
 		s.conv.Misses = 0
 		s.menu("smalltalk.no")
@@ -1461,6 +1468,9 @@ func (s *Step) freeText(text string) error {
 	}
 	if r := refusalIn(text); r != refusesNothing { // "I don't want to close my account": not the flow it names
 		s.conv.Misses = 0
+		if told, err := s.alreadyDone(r.doneKinds()...); told || err != nil { // said just after it was done
+			return err
+		}
 		s.declined(string(r))
 		return nil
 	}
