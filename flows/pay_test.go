@@ -661,3 +661,44 @@ func TestADueDateAskedAtAQuoteIsAnswered(t *testing.T) {
 	b.send("when is this one due?")
 	b.expect("Period 2 in this quote is due on <b>Nov 1, 2026</b>")
 }
+
+// TestTheOtherKindOfPaymentAskedAtAQuoteIsQuoted: "还是还本期吧", "只还一
+// 期", "我只想还当期" at a payoff's quote, and "全部还清", "一次性还完吧" at a
+// bill's, were told "to pay ¥X type 确认" of the quote they had just turned
+// from — and the 确认 after it paid off the plan (a probe). They quote the
+// same plan's other payment, which the next 确认 pays.
+func TestTheOtherKindOfPaymentAskedAtAQuoteIsQuoted(t *testing.T) {
+	for _, said := range []string{"还是还本期吧", "只还一期", "不全还了 还这期就行", "我只想还当期", "just this month's please"} {
+		h := newHarness(t, fixture())
+		c := h.chat(984, "zh")
+		c.identify(phoneZhang)
+		c.send("/repay")
+		c.press("Redmi K70")
+		c.expect("提前结清报价", "¥1,511.48")
+		c.send(said)
+		c.expect("逾期账单</b>：Redmi K70", "合计应付：<b>¥261.92</b>")
+		c.reject("要支付 <b>¥1,511.48</b>")
+		c.send("确认")
+		c.expect("还款成功")
+		if r := h.paid("C1"); r.Amount != 26192 {
+			t.Errorf("%q, then 确认: paid %d, want the bill's 26192", said, r.Amount)
+		}
+	}
+	for _, said := range []string{"全部还清", "一次性还完吧", "我要提前结清", "pay it all off"} {
+		h := newHarness(t, fixture())
+		c := h.chat(985, "zh")
+		c.identify(phoneZhang)
+		c.send("/pay")
+		c.press("Redmi K70")
+		c.expect("合计应付：<b>¥261.92</b>")
+		c.send(said)
+		c.expect("提前结清报价</b>：Redmi K70", "¥1,511.48")
+	}
+	h := newHarness(t, fixture())
+	c := h.chat(986, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("这期的也包括在里面吗") // a question: the quote stays
+	c.reject("逾期账单</b>")
+}

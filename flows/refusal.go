@@ -114,6 +114,30 @@ func asksForTheStep(text, flow string) bool {
 	return slices.ContainsFunc(verbsIn(l), func(v verb) bool { return slices.Contains(v.kind.flows(), flow) && !governed(l[:v.at]) })
 }
 
+// otherQuoteAsked is the payment flow a message at the other's quote asks
+// for instead: a payoff at a bill's quote ("全部还清", "一次性还完吧", "pay
+// it all off"), one period at a payoff's ("还是还本期吧", "只还一期", "我只
+// 想还当期", "just this month's"); "" for neither, or a question.
+func otherQuoteAsked(flow, text string) string {
+	l := strings.ToLower(text)
+	if asks(text) || utf8.RuneCountInString(l) > 30 || containsAny(l, "不要只", "不只", "别只", "不是只", "not just", "not only") {
+		return ""
+	}
+	switch {
+	case flow == "pay" && payoffAsked.MatchString(l):
+		return "repay"
+	case flow == "repay" && periodAsked.MatchString(l) && !payoffAsked.MatchString(strings.NewReplacer("不全还", "", "不一次性", "").Replace(l)):
+		return "pay"
+	}
+	return ""
+}
+
+var (
+	payoffAsked = regexp.MustCompile(`提前(?:还款|还清|结清|还完|还)|结清|全部还|全还|都还|一次性|还清|还完|剩下的|` +
+		`\b(?:pay (?:it |everything |the whole (?:thing|plan) )?(?:all )?off|payoff|whole plan|in full|all of it|the rest|everything)\b`)
+	periodAsked = regexp.MustCompile(`本期|这期|这一期|当期|一期|这个月|本月|\b(?:this month'?s?|this period|current period|one period|this bill|the bill only|just the bill)\b`)
+)
+
 // verb is an action's verb in a clause, at its byte offset.
 type verb struct {
 	kind refused

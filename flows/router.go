@@ -900,6 +900,12 @@ func (e *Engine) route(s *Step) error {
 			// "扣吧", "do it", "对 取消掉" — and "取消" at "cancel this
 			// booking?" — mean yes, and "好的谢谢" is content, but neither
 			// is the step's 确认: it still waits, and says how to go on.
+			if other := otherQuoteAsked(s.conv.Flow, text); other != "" && s.slots.Quote != nil {
+				// "还是还本期吧" at a payoff's quote, "全部还清" at a bill's:
+				// the same plan's other quote — never "type 确认 to pay"
+				// the one they just turned from (a probe).
+				return s.startFlow(other, s.slots.Plan)
+			}
 			named, err := planNamed(s, text) // "pay off the laptop" at the phone's quote: that plan's, below
 			if err != nil {
 				return err
