@@ -702,3 +702,32 @@ func TestTheOtherKindOfPaymentAskedAtAQuoteIsQuoted(t *testing.T) {
 	c.send("这期的也包括在里面吗") // a question: the quote stays
 	c.reject("逾期账单</b>")
 }
+
+// TestAConfirmNamingAnotherPlanByItsPlaceQuotesIt: "确认还第二个", "确认 2",
+// "confirm the second one" at the first plan's payoff quote were told "to
+// pay ¥X (the first plan's) type 确认", and the 确认 after it paid off the
+// first plan (a probe). A place in the list names that plan: its quote, to
+// confirm in its turn.
+func TestAConfirmNamingAnotherPlanByItsPlaceQuotesIt(t *testing.T) {
+	for _, said := range []string{"确认还第二个", "确认第二笔", "确认 2", "confirm the second one", "confirm #2"} {
+		h := newHarness(t, fixture())
+		c := h.chat(987, "zh")
+		c.identify(phoneZhang)
+		c.send("/repay")
+		c.send("1")
+		c.expect("提前结清报价</b>：Redmi K70")
+		c.send(said)
+		c.expect("提前结清报价</b>：Xiaomi Book")
+		if n := len(h.repayments("C1")); n != 0 {
+			t.Fatalf("%q: %d repayments, want none", said, n)
+		}
+	}
+	h := newHarness(t, fixture())
+	c := h.chat(988, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.send("1")
+	c.send("确认第一个") // the quote's own: still asked for its 确认
+	c.expect("还没有扣款")
+	c.reject("提前结清报价")
+}

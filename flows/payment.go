@@ -918,9 +918,13 @@ func quoteText(s *Step, flow string) (bool, error) {
 		case answer == confirmsMoney:
 			return true, confirmPayment(s, flow, s.slots.Quote.ID)
 		case answer == acknowledges:
-			// "确认还笔记本" at the phone's quote: that plan's quote, to
+			// "确认还笔记本" at the phone's quote, "确认第二个", "confirm the
+			// second one" (its place in the list): that plan's quote, to
 			// confirm in its turn — never a confirmation of this one.
 			p, err := openPlanSaid(s, text)
+			if err == nil && p == nil {
+				p, err = openPlanAt(s, text)
+			}
 			if err != nil {
 				return true, err
 			}
@@ -1357,6 +1361,25 @@ func openPlanSaid(s *Step, text string) (*supportbot.Plan, error) {
 	}
 	return nil, nil
 }
+
+// openPlanAt is the open plan a confirmation names by its place in the
+// list ("确认还第二个", "确认 2", "confirm the second one"), nil for none.
+func openPlanAt(s *Step, text string) (*supportbot.Plan, error) {
+	rest := strings.TrimSpace(confirmLead.ReplaceAllString(bare(text), ""))
+	n := ordinal(rest)
+	if n == 0 {
+		return nil, nil
+	}
+	open, err := s.openPlans()
+	if err != nil || n > len(open) {
+		return nil, err
+	}
+	return &open[n-1], nil
+}
+
+// confirmLead is a confirmation's words before what it names: "确认还",
+// "确认", "confirm (paying)".
+var confirmLead = regexp.MustCompile(`^(?:确认|确定|confirm)\s*(?:还|支付|付|pay(?:ing)?\s*(?:for\s*)?)?\s*`)
 
 // planNamed is the open plan whose name or kind text names, whatever it
 // says of it ("笔记本不提前还" names the laptop; openPlanSaid reads a plan
