@@ -1168,6 +1168,14 @@ func TestASwitchAskedPolitelyIsTheSwitch(t *testing.T) {
 	}
 	c.send("还款提醒怎么开")
 	c.expect("不想错过还款日")
+	// Whether they are off, asked, turned them off (a probe).
+	for _, q := range []string{"提醒关了没", "提醒是不是关了", "还款提醒关闭了没有", "are my reminders off?"} {
+		c.send(q)
+		c.expect("现在是开启的")
+		if !h.reminders("C1") {
+			t.Fatalf("%q turned the reminders off", q)
+		}
+	}
 
 	for _, q := range []string{"自动还款还开着吗？", "is autopay still on?", "自动扣款是开着的吗"} {
 		c.send(q)

@@ -205,6 +205,9 @@ var keepsOn = regexp.MustCompile(`\b(?:don'?t|dont|do not|never)\s+(?:stop|turn 
 // 好吗") is the request (a review).
 func asksAboutReminders(t string) bool {
 	t = strings.ReplaceAll(t, "请问", "")
+	if switchStateAsked.MatchString(t) { // "提醒关了没", "是不是关了", "are they off?": asked, not switched (a probe)
+		return true
+	}
 	if containsAny(t, "can you", "could you", "would you", "can u", "pls", "please", "帮我", "给我", "请", "好吗", "行吗",
 		"可以吗", "好不好", "行不行", "能不能", "能否", "可否", "麻烦",
 		"stop", "turn off", "turn on", "switch off", "switch on", "disable", "enable", "unsubscribe", "no more",
@@ -241,6 +244,11 @@ func switchesReminders(text string) bool {
 
 var reminderSwitch = regexp.MustCompile(`关掉|关闭|关了|开启|打开|开一下|取消|别再|不要再|不用再|别提醒|不用提醒|不要提醒|停止|停掉|退订|` +
 	`\b(?:stop|turn (?:on|off)|switch (?:on|off)|disable|enable|unsubscribe|no more)\b`)
+
+// switchStateAsked asks whether a switch is on or off: "关了没", "关闭了没
+// 有", "是不是关了", "开着吗", "are my reminders off?", "still on?".
+var switchStateAsked = regexp.MustCompile(`[开关](?:闭|掉|启|通)?了(?:没|吗|么|没有)|是不是[开关]|[开关]着(?:吗|没|的吗)|有没有[开关]|` +
+	`^(?:are|is)\b.*\b(?:on|off)\s*\??$|\b(?:still|already) (?:on|off)\b.*\?`)
 
 // askReminders is remindArg's answer to a question about the reminders:
 // how they are and when they come, nothing changed.
