@@ -138,8 +138,15 @@ func switchTo(s *Step, text string, on, tell bool) (bool, error) {
 	}
 	if !on && !slices.ContainsFunc(open, func(p supportbot.Plan) bool { return p.AutoRepay }) {
 		// "帮我把自动扣款关了" with none on: said, not "pick one first" (a
-		// probe) — nor the list's "turn on" buttons left to answer it.
-		s.say(s.T("autopay.none_on"))
+		// probe) — nor the list's "turn on" buttons left to answer it. A
+		// booking still to run is what "stop the automatic debit" may
+		// mean: said, with the way to cancel it (a probe).
+		booked, err := s.hasBooking()
+		if err != nil || !booked {
+			s.say(s.T("autopay.none_on"))
+			return true, err
+		}
+		s.say(s.T("autopay.none_on")+"\n"+s.T("autopay.none_on_booked"), []supportbot.Button{s.menuBtn(s.T("menu.cancel"), "cancel")})
 		return true, nil
 	}
 	names := make([]string, len(open))

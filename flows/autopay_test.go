@@ -320,6 +320,19 @@ func TestTurningOffWhatIsOffSaysSo(t *testing.T) {
 	c.send("turn off autopay")
 	c.expect("都没有开启自动还款")
 	c.reject("请先点上面列表里的一项")
+	// Their bookings will still be debited: said, with the way to cancel
+	// one (a probe: "cancel my autopay" said only that none was on).
+	c.expect("你有预约还款会按时扣款", "[🗓 取消预约还款]")
+
+	p := newHarness(t, payFixture())
+	p.realFAQ()
+	p.open()
+	w := p.chat(101, "zh")
+	w.identify(phoneSun) // no booking
+	w.send("/lang zh")
+	w.send("帮我把自动扣款关了")
+	w.expect("都没有开启自动还款")
+	w.reject("你有预约还款")
 }
 
 // TestAPlanNamedAtTheAutopayListIsItsButton: at the list "笔记本" or
