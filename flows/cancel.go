@@ -260,11 +260,16 @@ func relativeDay(text string) (int, bool) {
 	switch {
 	case containsAny(text, "今天", "今日", "today"):
 		return 0, true
-	case containsAny(text, "明天", "明日", "tomorrow"):
+	case containsAny(text, "明天", "明日", "tomorrow") || slices.ContainsFunc(dayShort[1:], func(w string) bool { return wordsIn(text, w) }):
 		return 1, true
+	case wordsIn(text, dayShort[0]):
+		return 0, true
 	}
 	return 0, false
 }
+
+// dayShort are today and tomorrow as typed in a hurry: "tdy" first.
+var dayShort = []string{"tdy", "tmrw", "tmr", "tmw", "2moro", "2morrow", "tmrrw"}
 
 const monthEN = `(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|` +
 	`oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`

@@ -306,3 +306,47 @@ func TestACancelNamingADayOrPeriodOpensTheBookings(t *testing.T) {
 	c.send("cancel my 2nd installment plan") // a plan, not a booking
 	c.reject("你的预约还款</b>：")
 }
+
+// TestStoppingADebitWithNoBookingSaysWhatWillBeDebited: "dont charge me
+// tmrw" got the answer to an attempt at the bot's rules, "pls dont take
+// money from my card tmrw" an unsure guess (a probe). "tmrw" is tomorrow,
+// taking money is a debit; with a booking, the bookings; with none, that
+// none is booked and whether auto-repayment still debits.
+func TestStoppingADebitWithNoBookingSaysWhatWillBeDebited(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(994, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("dont charge me tmrw")
+	c.expect("Your scheduled repayments")
+	c.reject("My rules")
+
+	p := newHarness(t, payFixture())
+	p.realFAQ()
+	p.open()
+	s := p.chat(995, "en")
+	s.identify(phoneSun)
+	for _, said := range []string{"dont charge me tmrw", "pls dont take money from my card tmrw"} {
+		s.send(said)
+		s.expect("You have no scheduled repayments", "nothing will be debited automatically")
+		s.reject("My rules", "not sure")
+	}
+
+	data := fixture() // 张伟 without bookings, auto-repayment on for the phone
+	for i := range data {
+		if data[i].Customer.ID == "C1" {
+			data[i].Scheduled = nil
+			data[i].Plans[0].AutoRepay = true
+		}
+	}
+	a := newHarness(t, data)
+	a.realFAQ()
+	a.open()
+	z := a.chat(996, "en")
+	z.identify(phoneZhang)
+	z.send("/lang en")
+	z.send("dont charge me tomorrow")
+	z.expect("You have no scheduled repayments", "auto-repayment is on for a plan of yours", "[🔁 Auto-repayment]")
+}

@@ -373,9 +373,26 @@ func stopsADebit(text string) bool {
 	han := strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) })
 	return (utf8.RuneCountInString(l) <= 40 || !han && len(l) <= 100) && // English says it in more letters
 		(containsAny(l, "明天", "今天", "后天", "今晚", "这周", "下周", "tomorrow", "today", "tonight", "this week", "next week") ||
+			slices.ContainsFunc(dayShort, func(w string) bool { return wordsIn(l, w) }) ||
 			dayOfMonth.MatchString(l) || daySaid.MatchString(l)) && // "dont charge me on the 13th", "on dec 13"
-		containsAny(l, "扣", "debit", "charge", "payment", "deduct") &&
+		containsAny(l, "扣", "debit", "charge", "payment", "deduct", "take money", "take the money", "take my money", "withdraw") &&
 		containsAny(l, "取消", "停", "别", "不要", "不想", "stop", "cancel", "don't", "dont", "do not", "hold")
+}
+
+// noBookingToStop answers a debit asked to be stopped when no booking is
+// to run: none is, and auto-repayment, if a plan has it on, still debits
+// on the due date — with its switch a tap away.
+func noBookingToStop(s *Step) error {
+	open, err := s.openPlans()
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(open, func(p supportbot.Plan) bool { return p.AutoRepay }) {
+		s.say(s.T("cancel.none")+"\n"+s.T("cancel.none_autopay_on"), s.next(s.menuBtn(s.T("menu.autopay"), "autopay"), s.menuBtn(s.T("menu.bill"), "bill"))...)
+		return nil
+	}
+	s.say(s.T("cancel.none")+"\n"+s.T("cancel.none_nothing_debited"), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
+	return nil
 }
 
 // dayOfMonth is a day named by its date ("15号", "十五号"), not a number's 号.
@@ -1464,13 +1481,17 @@ func (s *Step) freeText(text string) error {
 		if other, err := s.forSomeoneElse(text); err != nil || other { // "不要扣李娜明天的"
 			return err
 		}
-		if booked, err := s.hasBooking(); err != nil || booked {
-			s.conv.Misses = 0
-			if err != nil {
-				return err
-			}
+		booked, err := s.hasBooking()
+		if err != nil {
+			return err
+		}
+		s.conv.Misses = 0
+		if booked {
 			return s.startFlow("cancel", "")
 		}
+		// None booked (a probe: "dont charge me tomorrow" read as an attempt
+		// at the bot's rules): what could still be debited is auto-repayment.
+		return noBookingToStop(s)
 	}
 	if r := refusalIn(text); r != refusesNothing { // "I don't want to close my account": not the flow it names
 		s.conv.Misses = 0
