@@ -1024,7 +1024,7 @@ func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current
 	if !containsAny(l, "card", "卡", "尾号", "那张", "这张", "ending", "ends in") || refusesCard(text) {
 		last4 = nil // "pay 1000": an amount, not a card; "不要用6789那张": not the one wanted
 	}
-	other := refusesCard(text) || containsAny(l, "换一张", "换张", "换卡", "别的卡", "另一张", "其他卡", "其它卡", "other card",
+	other := refusesCard(text) || containsAny(l, "换一张", "换张", "换卡", "别的卡", "另一张", "另外一张", "另外的卡", "其他卡", "其它卡", "其他的卡", "other card",
 		"another card", "different card", "other one", "switch card", "change card")
 	bank := ""
 	if last4 == nil && !other {

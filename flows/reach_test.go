@@ -851,3 +851,24 @@ func TestTheStepsActionInOtherWordsIsToldHowToConfirm(t *testing.T) {
 		t.Fatal("turned on without a confirmation")
 	}
 }
+
+// TestAnotherCardAskedInOtherWords: "用另外一张卡" at a quote put the card
+// list in the quote's place, and "用别的卡还" was read as "don't pay" (别 of
+// 别的) and dropped the quote with "没有扣款" (a probe). Both ask for another
+// card: with none other usable, that is said and the quote stays.
+func TestAnotherCardAskedInOtherWords(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(997, "zh")
+	c.identify(phoneZhang)
+	c.send("/pay")
+	c.press("Redmi K70")
+	for _, said := range []string{"用另外一张卡", "用别的卡还"} {
+		c.send(said)
+		c.expect("你没有别的能用的银行卡", "上面的报价仍从 招商银行 **** 6789 扣款")
+		c.reject("这次不还款", "你绑定的还款银行卡：")
+	}
+	c.send("确认")
+	c.expect("还款成功")
+}

@@ -51,6 +51,7 @@ func (r refused) flows() []string {
 // that name a setting rather than switch it ("不要自动扣款了" asks for it off).
 func refusalIn(text string) refused {
 	l := hanSpace.ReplaceAllString(strings.ToLower(text), "$1，$2") // "笔记本我不想还 先还手机": two clauses
+	l = otherNotNo.Replace(l)                                      // "用别的卡还": another card, not "don't pay"
 	if asks(text) || containsAny(l, "remind", "提醒", "扣", "charge", "debit", "deduct", "forget", "忘",
 		"able to", "afford", "can't", "cant", "没钱", "钱不够", "不起", "不上", "have money", "have enough", "no money", // a trouble: "I won't be able to pay"
 		"know", "understand", "sure how", "how", "why", "what", "知道", "懂", "怎么", "为什么", "如何", "什么", // a question: "I don't know how to pay off early"
@@ -85,6 +86,10 @@ func refusalIn(text string) refused {
 	}
 	return kind
 }
+
+// otherNotNo takes out the 别 of "other" (别的, 别人, 别处, 别家), which is
+// not the 别 of "don't".
+var otherNotNo = strings.NewReplacer("别的", "另外的", "别人", "另外的人", "别处", "另外的地方", "别家", "另外一家")
 
 // bareDeferral is a clause that only puts off what the clause before it
 // asked ("not now", "maybe next month", "下个月再说"), no other matter of its
