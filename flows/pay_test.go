@@ -731,3 +731,44 @@ func TestAConfirmNamingAnotherPlanByItsPlaceQuotesIt(t *testing.T) {
 	c.expect("还没有扣款")
 	c.reject("提前结清报价")
 }
+
+// TestWhetherPaidWithNoPaymentJustMade: "did my payment go through?" with
+// no payment in the last half hour got an unsure guess at double charges,
+// "今天那笔扣成功没有" another (a probe): the latest repayment the message
+// center has is told, or that there is none.
+func TestWhetherPaidWithNoPaymentJustMade(t *testing.T) {
+	h := newHarness(t, payFixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(998, "en")
+	c.identify(phoneSun)
+	c.send("did my payment go through?")
+	c.expect("I find no recent repayment of yours")
+	c.reject("not sure")
+
+	z := h.chat(999, "zh")
+	z.identify(phoneZhao)
+	z.send("/pay")
+	z.send("确认")
+	z.expect("还款成功")
+	h.advance(2 * time.Hour)
+	for _, q := range []string{"今天那笔扣成功没有", "扣款成功了吗"} {
+		z.send(q)
+		z.expect("最近半小时你没有在这里还款", "账单还款成功：Redmi Note 13")
+	}
+}
+
+// TestAPaymentAskedInAWordIsTheBill: "还款", "还钱", "pay", "make a payment"
+// alone got "I can't answer that" (a probe): the bill's payment.
+func TestAPaymentAskedInAWordIsTheBill(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(1001, "zh")
+	c.identify(phoneZhang)
+	for _, said := range []string{"还款", "还钱", "pay", "make a payment", "Repay!"} {
+		c.send(said)
+		c.expect("要还哪一笔分期的账单")
+		c.send("/menu")
+	}
+}

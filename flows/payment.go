@@ -744,7 +744,10 @@ func lastPayment(s *Step, text string) (bool, error) {
 		return false, err
 	}
 	if len(list) == 0 {
-		return bookingsDebiting(s)
+		if told, err := bookingsDebiting(s); told || err != nil {
+			return told, err
+		}
+		return latestPaymentNotice(s)
 	}
 	a := &list[0]
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
@@ -761,6 +764,26 @@ func lastPayment(s *Step, text string) (bool, error) {
 	}
 	_, err = bookingsDebiting(s) // and what is being debited meanwhile, if anything
 	return true, err
+}
+
+// latestPaymentNotice answers "did my payment go through?" with no payment
+// made here in the last half hour and nothing being debited: the latest
+// payment the message center has, or that there is none — not an unsure
+// guess at double charges (a probe).
+func latestPaymentNotice(s *Step) (bool, error) {
+	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, noticesShown)
+	if err != nil {
+		return false, err
+	}
+	rows := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}
+	for _, n := range list {
+		if slices.Contains([]string{"repay_bill", "early_repayment", "scheduled_done", "scheduled_failed"}, n.Kind) {
+			s.say(s.T("repay.none_recent_last", "time", when(s, n.Time), "notice", noticeText(s, n)), rows)
+			return true, nil
+		}
+	}
+	s.say(s.T("repay.none_recent"), rows)
+	return true, nil
 }
 
 // bookingsDebiting answers "今天的钱扣了没有" with the customer's scheduled

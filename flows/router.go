@@ -58,6 +58,11 @@ var smallTalk = map[string]string{
 	"installment": "menu", "installments": "menu", "menu": "menu", "help": "menu",
 }
 
+// barePay is a payment asked for in a word or two, nothing else said.
+var barePay = map[string]bool{"还款": true, "还钱": true, "付款": true, "交钱": true, "还账": true, "还款吧": true, "我要付款": true,
+	"pay": true, "repay": true, "payment": true, "make a payment": true, "make payment": true, "pay now": true,
+	"pay bill": true, "pay my bill": true, "pay the bill": true, "i want to pay": true}
+
 // pleasantries reads a message made only of thanks, goodbyes and okays
 // ("ok thanks bye", 好的谢谢再见, "k thx") as "bye" when it says goodbye, "thanks"
 // when it thanks, "ok" when it says it has what it needed ("好的那就这样吧",
@@ -1429,6 +1434,10 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		s.menu("smalltalk.no")
 		return nil
+	}
+	if barePay[bare(text)] { // "还款", "pay", "make a payment": the bill, paid — not "can't answer" (a probe)
+		s.conv.Misses = 0
+		return s.startFlow("pay", "")
 	}
 	if wordless(text) { // "😀😀😀", "？", "...": no question to miss
 		s.menu("menu.again")
