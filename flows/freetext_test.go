@@ -329,17 +329,25 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 }
 
 // TestAskingForALanguageOffersTheChoice: "Do you speak English?" in a chat
-// the bot answers in Chinese (or 能用中文吗 in English) gets the language
-// buttons, not an apology for not understanding.
+// the bot answers in Chinese (or 能用中文吗 in English) got the language
+// buttons, and "English" typed at them the buttons again, in a loop (a
+// probe): one language named is switched to; none, both, or one refused
+// ("我看不懂英文") gets the buttons, not an apology for not understanding.
 func TestAskingForALanguageOffersTheChoice(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "zh")
-	for _, typed := range []string{"Do you speak English?", "English", "能用中文吗", "How do I change my language?"} {
+	for _, typed := range []string{"How do I change my language?", "English or Chinese?", "我看不懂英文"} {
 		c.send(typed)
 		c.expect("Choose a language", "English", "中文")
 	}
 	c.press("English")
 	c.expect("Switched to English")
+	for typed, want := range map[string]string{"能用中文吗": "已切换为中文", "Do you speak English?": "Switched to English",
+		"中文": "已切换为中文", "english please": "Switched to English", "英文": "Switched to English"} {
+		c.send(typed)
+		c.expect(want)
+		c.reject("Choose a language")
+	}
 }
 
 // TestLangTakesALanguageAsCustomersNameIt: /lang takes codes, tags and the

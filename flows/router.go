@@ -1464,7 +1464,7 @@ func (s *Step) freeText(text string) error {
 	}
 	if asksLanguage(text) { // "English?", "can you speak Chinese", 能用英文吗
 		s.conv.Misses = 0
-		return s.setLang("")
+		return s.setLang(string(langIn(text))) // one named: set — the chooser again would loop (a probe)
 	}
 	if s.conv.CustomerID == "" && onlyAPhone(text) {
 		// "my number is 136…" before identifying: typed, it proves
@@ -1796,6 +1796,22 @@ func asksLanguage(text string) bool {
 		}
 	}
 	return false
+}
+
+// langIn is the one language of ours a short message about languages
+// names ("can you speak english", "English", "能说中文吗"), "" for none,
+// both, or one refused ("我看不懂英文", "no english"): the chooser says.
+func langIn(text string) supportbot.Lang {
+	t := strings.ToLower(text)
+	en := containsAny(t, "english", "英文", "英语")
+	zh := containsAny(t, "chinese", "中文", "汉语", "普通话", "mandarin")
+	switch {
+	case en == zh || containsAny(t, "不", "没", "don't", "dont", "not", "no ", "can't", "cant", "没有"):
+		return ""
+	case en:
+		return supportbot.LangEN
+	}
+	return supportbot.LangZH
 }
 
 // fill renders an FAQ answer (plain text) as HTML, with the configured facts
