@@ -19,11 +19,18 @@ func listChoice(text string, n int, names []string) int {
 	if i := ordinal(t); i >= 1 && i <= n {
 		return i
 	}
+	if lastPick[t] && n > 1 { // "最后一个", "the last one"
+		return n
+	}
 	if i := nameChoice(t, names); i > 0 {
 		return i
 	}
 	return kindChoice(t, names)
 }
+
+// lastPick names the last item of a list.
+var lastPick = map[string]bool{"最后一个": true, "最后那个": true, "最后一笔": true, "最下面那个": true, "下面那个": true, "最后一项": true,
+	"the last one": true, "last one": true, "the last": true, "last": true, "the bottom one": true, "bottom one": true}
 
 // partnerChoice reads a plan named by its financing partner ("招联那个" for
 // 招联金融): the partner's name — or, when short is set (a pick, not a

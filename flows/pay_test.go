@@ -772,3 +772,29 @@ func TestAPaymentAskedInAWordIsTheBill(t *testing.T) {
 		c.send("/menu")
 	}
 }
+
+// TestACorrectionByPlaceOrAsTheOtherOneAtAQuote: at the phone's quote "no
+// the other one" dropped the quote as a no, and "第二个", "搞错了 应该是第二
+// 个", "the second one" were not understood (a probe): the other plan of
+// two, or the one at that place in the list, is quoted instead.
+func TestACorrectionByPlaceOrAsTheOtherOneAtAQuote(t *testing.T) {
+	for _, said := range []string{"no the other one", "不是这个 另一个", "第二个", "搞错了 应该是第二个", "the second one"} {
+		h := newHarness(t, fixture())
+		c := h.chat(1002, "en")
+		c.identify(phoneZhang)
+		c.send("/repay")
+		c.send("1")
+		c.expect("提前结清报价</b>：Redmi K70")
+		c.send(said)
+		c.expect("提前结清报价</b>：Xiaomi Book")
+		c.reject("没有扣款")
+	}
+	for _, said := range []string{"最后一个", "the last one"} { // at the list: its last plan
+		h := newHarness(t, fixture())
+		c := h.chat(1003, "zh")
+		c.identify(phoneZhang)
+		c.send("/repay")
+		c.send(said)
+		c.expect("提前结清报价</b>：Xiaomi Book")
+	}
+}

@@ -976,6 +976,16 @@ func quoteText(s *Step, flow string) (bool, error) {
 			}
 		case asksTwice(text): // about this quote, not a charge already made
 			return true, chargedOnce(s)
+		case !containsAny(text, "card", "卡") && (otherPlanWords.MatchString(text) || ordinal(planPick.Replace(bare(text))) > 0):
+			// "no the other one", "不是这个 另一个", "第二个", "搞错了 应该是第
+			// 二个" at the phone's quote: the other plan (of two), or the one
+			// at that place in the list (a probe: a no, the quote dropped).
+			if p, err := otherOrPlacedPlan(s, text); err != nil || p != nil {
+				if err != nil {
+					return true, err
+				}
+				return true, quotePlanSaid(s, flow, p)
+			}
 		case kindFollowUp(text) || notThisOne.MatchString(text) || corrects(text):
 			// "那笔记本那个呢", "是笔记本的 不是手机", "错了 我要还的是RedmiBook"
 			// at the phone's quote: that plan's, in this flow
@@ -1399,6 +1409,32 @@ func openPlanAt(s *Step, text string) (*supportbot.Plan, error) {
 	}
 	return &open[n-1], nil
 }
+
+// otherOrPlacedPlan is the plan a correction at a quote names by place
+// ("第二个", "the second one") or as the other one, when there are two;
+// nil for none, or for the plan quoted.
+func otherOrPlacedPlan(s *Step, text string) (*supportbot.Plan, error) {
+	open, err := s.openPlans()
+	if err != nil {
+		return nil, err
+	}
+	if n := ordinal(planPick.Replace(bare(text))); n > 0 && n <= len(open) {
+		return &open[n-1], nil
+	}
+	if otherPlanWords.MatchString(strings.ToLower(text)) && len(open) == 2 {
+		return &open[onlyOne(2, func(i int) bool { return open[i].ID != s.slots.Plan })-1], nil
+	}
+	return nil, nil
+}
+
+var (
+	// otherPlanWords name the other one of two: "the other one", "另一个".
+	otherPlanWords = regexp.MustCompile(`\bthe other (?:one|plan)\b|另一个|另外一个|另一笔|另外一笔|另外那个|另一个计划`)
+	// planPick takes a correction's words from around a place ("搞错了 应该
+	// 是第二个", "no, the second one").
+	planPick = strings.NewReplacer("搞错了", "", "弄错了", "", "错了", "", "不是这个", "", "应该是", "", "我要的是", "", "我说的是", "",
+		"是", "", "，", "", ",", "", " ", "", "no", "", "sorry", "", "actually", "", "imeant", "", "the", "", "one", "")
+)
 
 // confirmLead is a confirmation's words before what it names: "确认还",
 // "确认", "confirm (paying)".

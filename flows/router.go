@@ -665,7 +665,7 @@ func declines(text string) bool {
 		return true // "等我发工资再说": not now (not "扣了再说")
 	}
 	if first, rest, ok := strings.Cut(w, " "); ok && (first == "no" || first == "nah" || first == "nope") &&
-		!containsAny(rest, "problem", "worries", "prob", "go", "pay", "yes", "do it", "mean", "rush", "ahead", "confirm") &&
+		!containsAny(rest, "problem", "worries", "prob", "go", "pay", "yes", "do it", "mean", "rush", "ahead", "confirm", "other", "the first", "the second", "the last") &&
 		utf8.RuneCountInString(rest) <= 24 {
 		return true // "nah too expensive"; not "nah go ahead", "no rush, pay it"
 	}
