@@ -219,7 +219,15 @@ var cancelsBooking = regexp.MustCompile(`\bcancel\b.{0,30}\b(?:repayments?|booki
 // inDigits writes the English numbers of a period or a day in digits,
 // ordinals with their "th": "period three" is "period 3", "the twenty-first"
 // "the 21th" (read by its digits). "one" stays a word ("the one on…").
+// Chinese numbers of a day, a period or a month likewise: "十三号" is "13号".
 func inDigits(text string) string {
+	text = hanNumber.ReplaceAllStringFunc(text, func(w string) string { // "十三号", "第三期", "十二月"
+		m := hanNumber.FindStringSubmatch(w)
+		if n := chineseNumber(m[1]); n > 0 {
+			return strconv.Itoa(n) + m[2]
+		}
+		return w
+	})
 	return numberWord.ReplaceAllStringFunc(text, func(w string) string {
 		m := numberWord.FindStringSubmatch(w)
 		n := numberValue[m[2]]
@@ -239,6 +247,7 @@ var (
 		"nineteen": 19, "twenty": 20, "thirty": 30, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
 		"seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
 		"fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30}
+	hanNumber  = regexp.MustCompile(`([一二两三四五六七八九十]{1,3})(号|日|期|月)`)
 	numberWord = regexp.MustCompile(`\b(?:(twenty|thirty)[- ])?(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|` +
 		`fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|first|second|third|fourth|fifth|sixth|seventh|eighth|` +
 		`ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)\b`)

@@ -236,7 +236,7 @@ func TestAGoAheadToCancelInMoreWordsIsToldHowToConfirm(t *testing.T) {
 // not understood (digits were); "cancel the laptop repayment" and "取消笔记
 // 本的预约还款" got the guide instead of the bookings (a probe).
 func TestABookingNamedInWordsIsFound(t *testing.T) {
-	for _, said := range []string{"period seven", "the seventh period", "the one on the fourteenth", "december fourteenth"} {
+	for _, said := range []string{"period seven", "the seventh period", "the one on the fourteenth", "december fourteenth", "十四号那个", "十二月十四号", "第七期"} {
 		h := newHarness(t, fixture())
 		c := h.chat(961, "en")
 		c.identify(phoneZhang)
