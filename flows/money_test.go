@@ -1392,7 +1392,9 @@ func TestTheOutcomeIsKeptWhenTheCoreStopsAnsweringRightAfter(t *testing.T) {
 	for _, f := range moneyFlows {
 		t.Run(f.name, func(t *testing.T) {
 			h, c, ev := f.begin(t)
-			down := func(k *hooks) {
+			down := func(k *hooks) { // called from a hook, unlocked: reads ahead of a step run beside it
+				k.mu.Lock()
+				defer k.mu.Unlock()
 				k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
 				k.scheduled = func(context.Context, string) ([]supportbot.ScheduledRepayment, error) { return nil, errDown }
 				k.customer = func(context.Context, string) (*supportbot.Customer, error) { return nil, errDown }
@@ -1443,7 +1445,9 @@ func TestEveryMoneyFlowWaitsOutACoreThatIsDown(t *testing.T) {
 		t.Run(f.name, func(t *testing.T) {
 			h, c, ev := f.begin(t)
 			var keys []string
-			down := func(k *hooks) {
+			down := func(k *hooks) { // called from a hook, unlocked: reads ahead of a step run beside it
+				k.mu.Lock()
+				defer k.mu.Unlock()
 				k.plans = func(context.Context, string) ([]supportbot.Plan, error) { return nil, errDown }
 				k.scheduled = func(context.Context, string) ([]supportbot.ScheduledRepayment, error) { return nil, errDown }
 				k.customer = func(context.Context, string) (*supportbot.Customer, error) { return nil, errDown }
