@@ -28,7 +28,11 @@ func autopayFlow() *spec {
 		},
 		callbacks: func(s *Step) fsm.Callbacks {
 			return fsm.Callbacks{
-				"enter_listed": func(_ ctxT, e *fsm.Event) { e.Err = listAutopay(s) },
+				"enter_listed": func(_ ctxT, e *fsm.Event) {
+					if len(e.Args) == 0 { // a switch asked for in words: listed only if it names none
+						e.Err = listAutopay(s)
+					}
+				},
 				// after_, not enter_: asking about another plan is a self-transition.
 				"after_ask": func(_ ctxT, e *fsm.Event) {
 					askAutopay(s, e.Args[0].(*supportbot.Plan), e.Args[1].(bool), e.Args[2].(*supportbot.Card))
@@ -39,19 +43,41 @@ func autopayFlow() *spec {
 			}
 		},
 		start: func(s *Step, arg string) error {
-			if err := s.fire("autopay", "list"); err != nil || arg == "" || s.conv.State != "listed" {
+			if arg == "" {
+				return s.fire("autopay", "list")
+			}
+			// "turn on autopay for my pad": the switch asked for when the
+			// words name one plan (or none is on to turn off), else the
+			// list — not both, the list's buttons left live beside the
+			// question (the harness caught it).
+			open, err := s.openPlans()
+			if err != nil {
 				return err
 			}
-			// "turn on autopay for my pad": the list, and the switch asked
-			// for when it names one plan.
-			_, err := switchTo(s, strings.ToLower(s.ev.Text), arg == "on", false)
-			return err
+			if arg == "off" && !slices.ContainsFunc(open, func(p supportbot.Plan) bool { return p.AutoRepay }) {
+				// None on to turn off: the list, to turn one on, and that said.
+				if err := s.fire("autopay", "list"); err != nil || s.conv.State != "listed" {
+					return err
+				}
+				_, err := switchTo(s, strings.ToLower(s.ev.Text), false, false)
+				return err
+			}
+			if err := s.fire("autopay", "list", quietly); err != nil {
+				return err
+			}
+			if asked, err := switchTo(s, strings.ToLower(s.ev.Text), arg == "on", false); asked || err != nil {
+				return err
+			}
+			return listAutopay(s)
 		},
 		handle: handleAutopay,
 		stale:  staleAutopay,
 		keep:   "autopay.btn_keep",
 	}
 }
+
+// quietly enters a list state without showing the list.
+const quietly = true
 
 // autopayLine is a plan's auto-repayment as bill views show it, or "" when off.
 func autopayLine(s *Step, p supportbot.Plan, card *supportbot.Card) string {
@@ -192,17 +218,21 @@ func asksAutopayState(text string) bool {
 var autopayState = regexp.MustCompile(`[开关](?:着|了没|了吗|通了|上了|掉了)|开没开|有没有开|是开|是关|还开|` +
 	`\b(?:is|are|was)\b.*\b(?:on|off|enabled|disabled|active|turned on|turned off|set up)\b`)
 
+// wantsAutopay is auto-repayment asked for in words that name no switch:
+// "以后每个月帮我自动扣吧", "每期自动还款吧".
+var wantsAutopay = regexp.MustCompile(`(?:以后|每个?月|每期).{0,6}自动(?:扣|还)`)
+
 // dropsAutopay is auto-repayment not wanted any more ("不想自动还款了",
 // "不要自动扣款了", "I don't want autopay"): a request to turn it off, not
 // the FAQ's case for it.
-var dropsAutopay = regexp.MustCompile(`(?:不想|不要|不用|别|不需要)(?:再)?(?:用)?自动(?:还款|扣款)|` +
+var dropsAutopay = regexp.MustCompile(`(?:不想|不要|不用|别|不需要)(?:再)?(?:用)?自动(?:还款|扣款)|自动(?:还款|扣款|扣费)(?:给我|帮我)?(?:停|取消|关|撤)|` +
 	`\b(?:stop|no more|don'?t want|do not want|don'?t need)\s+(?:the\s+)?(?:autopay|auto-?pay|auto[- ]repayment)`)
 
 // switchOn and switchOff are the words of a typed switch, anywhere in a
 // message; autopayNames name the setting.
 var (
-	switchOn     = []string{"turn on", "switch on", "enable", "开启", "打开", "开通", "开一下", "也开"}
-	switchOff    = []string{"turn off", "switch off", "disable", "关闭", "关掉", "关了", "停用", "关一下", "也关"}
+	switchOn     = []string{"turn on", "switch on", "enable", "开启", "打开", "开通", "开一下", "也开", "开自动", "开个自动", "开下自动"}
+	switchOff    = []string{"turn off", "switch off", "disable", "关闭", "关掉", "关了", "停用", "关一下", "也关", "停掉", "停了"}
 	autopayNames = []string{"auto-repayment", "auto repayment", "autopay", "auto pay", "自动还款", "自动扣款"}
 )
 

@@ -360,3 +360,29 @@ func TestAPlanNamedAtTheAutopayListIsItsButton(t *testing.T) {
 	c.send("好的")
 	c.expect("第 1 位")
 }
+
+// TestAutopayAskedInEverydayWords: "给笔记本开自动还款" showed the list,
+// "自动扣款给我停了" and "自动扣费取消" (one plan on) the list or the FAQ's
+// fees, "以后每个月帮我自动扣吧" a bill's suggestion (a probe). Each is the
+// switch it says, for the plan it names or the one it would change; a no
+// put around ("以后不要每个月自动扣了") is never an on.
+func TestAutopayAskedInEverydayWords(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(1004, "zh")
+	c.identify(phoneZhang)
+	c.send("给笔记本开自动还款")
+	c.expect("确认为「Xiaomi Book」开启自动还款吗")
+	c.press("确认开启")
+	for _, said := range []string{"自动扣款给我停了", "自动扣费取消"} {
+		c.send(said)
+		c.expect("确认关闭「Xiaomi Book」的自动还款吗")
+		c.send("/menu")
+	}
+	c.send("以后每个月帮我自动扣吧") // the laptop's is on: the phone's is the one it would change
+	c.expect("确认为「Redmi K70」开启自动还款吗")
+	c.send("/menu")
+	c.send("以后不要每个月自动扣了")
+	c.reject("开启自动还款吗")
+}

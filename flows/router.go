@@ -647,6 +647,10 @@ var takesOffer = map[string]bool{"要": true, "要的": true, "要啊": true, "�
 // isNo reports whether typed text is a "no" word alone.
 func isNo(text string) bool { return noWords[bare(text)] }
 
+// noLeads are what stands around a no without changing it: "算了不取消了",
+// "还是不取消了吧", "那就不还了".
+var noLeads = strings.NewReplacer("算了", "", "还是", "", "那就", "", "吧", "", "，", "", ",", "", " ", "")
+
 // declines reports a "no" to the step in front of the customer: a no word
 // alone, or first with a short remark after it that asks nothing
 // ("先不还了 下个月再说", "not now, maybe next month") — not a yes that
@@ -654,7 +658,7 @@ func isNo(text string) bool { return noWords[bare(text)] }
 // 扣了我两次").
 func declines(text string) bool {
 	w := bare(text)
-	if noWords[w] {
+	if noWords[w] || noWords[noLeads.Replace(w)] { // "算了不取消了", "还是不取消了吧"
 		return true
 	}
 	if bareYes(text) || asks(text) || containsAny(w, "怎么", "为什么", "如何", "什么", "哪", "多少", "how", "why", "what", "when", "where", "which") {
@@ -1521,6 +1525,10 @@ func (s *Step) freeText(text string) error {
 	if s.conv.CustomerID != "" && dropsAutopay.MatchString(strings.ToLower(text)) && !asks(text) { // "不想自动还款了": off
 		s.conv.Misses = 0
 		return s.startFlow("autopay", "off")
+	}
+	if s.conv.CustomerID != "" && wantsAutopay.MatchString(text) && !asks(text) && !containsAny(text, "不", "别", "停", "取消", "关") { // "以后每个月帮我自动扣吧": on
+		s.conv.Misses = 0
+		return s.startFlow("autopay", "on")
 	}
 	if s.conv.CustomerID != "" && asksRemindersOfDays(text) { // "提前2天提醒我", "3天前的提醒就不用发了": the reminders
 		return s.setRemindersAsked(text)
