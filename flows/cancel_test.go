@@ -350,3 +350,22 @@ func TestStoppingADebitWithNoBookingSaysWhatWillBeDebited(t *testing.T) {
 	z.send("dont charge me tomorrow")
 	z.expect("You have no scheduled repayments", "auto-repayment is on for a plan of yours", "[🔁 Auto-repayment]")
 }
+
+// TestANoWithWordsAroundItAtACancellation: "算了不取消了", "还是不取消了吧"
+// at "取消这笔预约还款？" were not understood (a probe): a no, the booking
+// kept.
+func TestANoWithWordsAroundItAtACancellation(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(1005, "zh")
+	c.identify(phoneZhang)
+	for _, said := range []string{"算了不取消了", "还是不取消了吧"} {
+		c.send("/cancel_schedule")
+		c.send("第7期")
+		c.expect("要取消这笔预约还款吗？")
+		c.send(said)
+		c.expect("预约还款保持不变")
+	}
+	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
+		t.Fatalf("S1 is %q, want kept", got)
+	}
+}
