@@ -1165,7 +1165,7 @@ func TestASwitchAskedPolitelyIsTheSwitch(t *testing.T) {
 	c.identify(phoneZhang)
 	c.send("提醒我还款好吗")
 	c.expect("还款提醒已开启")
-	for _, q := range []string{"不要再提醒我了好吗", "关掉提醒可以吗", "could you stop the reminders?"} {
+	for _, q := range []string{"不要再提醒我了好吗", "关掉提醒可以吗", "could you stop the reminders?", "以后不用提醒了"} {
 		c.send(q)
 		c.expect("还款提醒已关闭")
 		if h.reminders("C1") {

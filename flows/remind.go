@@ -218,6 +218,16 @@ func asksAboutReminders(t string) bool {
 	return asks(t) || containsAny(t, "什么时候", "几点", "哪天", "when", "what time", "how many days", "how often")
 }
 
+// stopsReminding is a short message that says plainly not to remind any
+// more ("以后不用提醒了", "别再提醒我了", "stop reminding me"), whatever the
+// FAQ makes of it (a probe: "以后不用提醒了" read as a phone-number question).
+func stopsReminding(text string) bool {
+	t := strings.ToLower(text)
+	return utf8.RuneCountInString(t) <= 14 && stopReminding.MatchString(t)
+}
+
+var stopReminding = regexp.MustCompile(`(?:不用|别|不要|不需要)再?提醒|\bstop remind`)
+
 // setRemindersAsked sets the reminders as text asks, for the customer
 // themselves; at a quote, beside it, which stays.
 func (s *Step) setRemindersAsked(text string) error {

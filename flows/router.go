@@ -1564,7 +1564,7 @@ func (s *Step) freeText(text string) error {
 		return s.startFlow("close", "")
 	}
 	c := s.e.cfg.Classifier.Classify(text)
-	if s.conv.CustomerID != "" && s.readsAs(c, "remind") && switchesReminders(text) {
+	if s.conv.CustomerID != "" && switchesReminders(text) && (s.readsAs(c, "remind") || stopsReminding(text)) {
 		// "不要再提醒我了好吗", "关掉提醒可以吗": a switch asked politely is
 		// the switch, not the guide on how to set it (a probe).
 		return s.setRemindersAsked(text)
