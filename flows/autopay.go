@@ -54,7 +54,7 @@ func autopayFlow() *spec {
 			if err != nil {
 				return err
 			}
-			if arg == "off" && !slices.ContainsFunc(open, func(p supportbot.Plan) bool { return p.AutoRepay }) {
+			if arg == "off" && !anyAutopayOn(open) {
 				// None on to turn off: the list, to turn one on, and that said.
 				if err := s.fire("autopay", "list"); err != nil || s.conv.State != "listed" {
 					return err
@@ -74,6 +74,11 @@ func autopayFlow() *spec {
 		stale:  staleAutopay,
 		keep:   "autopay.btn_keep",
 	}
+}
+
+// anyAutopayOn reports whether any of the plans has auto-repayment on.
+func anyAutopayOn(plans []supportbot.Plan) bool {
+	return slices.ContainsFunc(plans, func(p supportbot.Plan) bool { return p.AutoRepay })
 }
 
 // quietly enters a list state without showing the list.
@@ -162,7 +167,7 @@ func switchTo(s *Step, text string, on, tell bool) (bool, error) {
 	if err != nil {
 		return true, err
 	}
-	if !on && !slices.ContainsFunc(open, func(p supportbot.Plan) bool { return p.AutoRepay }) {
+	if !on && !anyAutopayOn(open) {
 		// "帮我把自动扣款关了" with none on: said, not "pick one first" (a
 		// probe) — nor the list's "turn on" buttons left to answer it. A
 		// booking still to run is what "stop the automatic debit" may
@@ -208,24 +213,25 @@ func autopayArg(text string) string {
 }
 
 // asksAutopayState is a question whether auto-repayment is on ("自动还款还
-// 开着吗", "我开通自动还款了吗", "is autopay still on?"), not how to set it.
+// 开着吗", "自动还款有没有开", "is autopay still on?"), not how to set it.
 func asksAutopayState(text string) bool {
 	t := strings.ToLower(text)
-	return asks(text) && autopayState.MatchString(t) &&
-		!containsAny(t, "怎么", "如何", "怎样", "在哪", "哪里", "为什么", "为啥", "how", "where", "why")
+	return (asks(text) || containsAny(t, "有没有开", "开没开", "关没关")) && autopayState.MatchString(t) &&
+		!containsAny(t, howWhereWhy...)
 }
 
 var autopayState = regexp.MustCompile(`[开关](?:着|了没|了吗|通了|上了|掉了)|开没开|有没有开|是开|是关|还开|` +
-	`\b(?:is|are|was)\b.*\b(?:on|off|enabled|disabled|active|turned on|turned off|set up)\b`)
+	`^(?:is|are|was)\s+(?:my\s+|the\s+)?(?:autopay|auto[- ]?pay|auto[- ]?repayment|auto[- ]?debit|it)\s+(?:still\s+|already\s+)?(?:on|off|enabled|disabled|active|turned on|turned off|set up)\b`)
 
 // wantsAutopay is auto-repayment asked for in words that name no switch:
 // "以后每个月帮我自动扣吧", "每期自动还款吧".
-var wantsAutopay = regexp.MustCompile(`(?:以后|每个?月|每期).{0,6}自动(?:扣|还)`)
+var wantsAutopay = regexp.MustCompile(`(?:以后|每个?月|每期).{0,6}自动(?:扣|还)(?:款|钱)?(?:吧|好了|就行|就好)[。.!！]*$`)
 
 // dropsAutopay is auto-repayment not wanted any more ("不想自动还款了",
 // "不要自动扣款了", "I don't want autopay"): a request to turn it off, not
 // the FAQ's case for it.
-var dropsAutopay = regexp.MustCompile(`(?:不想|不要|不用|别|不需要)(?:再)?(?:用)?自动(?:还款|扣款)|自动(?:还款|扣款|扣费)(?:给我|帮我)?(?:停|取消|关|撤)|` +
+var dropsAutopay = regexp.MustCompile(`(?:不想|不要|不用|别|不需要)(?:再)?(?:用)?自动(?:还款|扣款)|` +
+	`自动(?:还款|扣款|扣费)(?:给我|帮我)(?:停|取消|关|撤)|自动(?:还款|扣款|扣费)(?:取消|关闭|关掉|停掉)(?:吧|了吧)?$|` +
 	`\b(?:stop|no more|don'?t want|do not want|don'?t need)\s+(?:the\s+)?(?:autopay|auto-?pay|auto[- ]repayment)`)
 
 // switchOn and switchOff are the words of a typed switch, anywhere in a
@@ -248,6 +254,7 @@ var switchPhrases = func() *strings.Replacer {
 
 // switchSaid reads "on" or "off" in a typed switch.
 func switchSaid(text string) (on, said bool) {
+	text = strings.ReplaceAll(text, "离开", "") // "离开自动还款页面": leaving, not turning on
 	w := bare(text)
 	switch {
 	case switchWords[true][w] || containsAny(text, switchOn...):

@@ -385,4 +385,18 @@ func TestAutopayAskedInEverydayWords(t *testing.T) {
 	c.send("/menu")
 	c.send("以后不要每个月自动扣了")
 	c.reject("开启自动还款吗")
+	// Complaints and questions about the debits are not switches (a review).
+	for _, said := range []string{"每个月自动扣了两次", "每月自动扣款失败了", "为什么每个月自动扣款", "自动还款停止后怎么还款", "自动还款停了两个月了"} {
+		c.send("/menu")
+		c.send(said)
+		c.reject("开启自动还款吗", "关闭「Xiaomi Book」的自动还款吗")
+	}
+	c.send("/menu")
+	for _, said := range []string{"自动还款有没有开", "自动还款开没开"} { // asked without a question mark
+		c.send(said)
+		c.expect("Xiaomi Book（订单号", "已开启")
+		c.send("/menu")
+	}
+	c.send("is autopay charged on the due date?") // about autopay, not its switch
+	c.reject("Xiaomi Book（订单号")
 }

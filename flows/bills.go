@@ -488,8 +488,8 @@ func paidInMonth(s *Step, text string) (bool, error) {
 // paidAsked ask whether something was paid ("还了没有", "扣了吗", "paid").
 var paidAsked = regexp.MustCompile(`还(?:了|款了|没|清)|[扣付交](?:了|款了|钱了|没)|\b(?:paid|pay|charged|debited|go through|went through|gone through|go thru|went thru)\b`)
 
-// monthNamed reads a past month a message names — 上个月, 上上个月, "last
-// month", 10月, "in October" — as "YYYY-MM", the latest such month not after
+// monthNamed reads a month a message names — 上个月, 上上个月, "last
+// month", 10月, "in October" — as "YYYY-MM", the nearest such month to
 // today's.
 func monthNamed(l string, today supportbot.Date) (string, bool) {
 	t := today.Time(time.UTC)
@@ -514,9 +514,15 @@ func monthNamed(l string, today supportbot.Date) (string, bool) {
 	if n < 1 || n > 12 {
 		return "", false
 	}
-	year := t.Year()
-	if n > int(t.Month()) {
+	// The nearest such month: "January" asked in December is the coming
+	// one, "October" the one just gone (a review: a past January's "no
+	// bill" read as the coming one's).
+	year, now := t.Year(), int(t.Month())
+	switch {
+	case n-now > 6:
 		year--
+	case now-n > 6:
+		year++
 	}
 	return fmt.Sprintf("%04d-%02d", year, n), true
 }

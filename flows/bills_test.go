@@ -311,4 +311,10 @@ func TestAPaidQuestionNamingAMonthGetsThatMonth(t *testing.T) {
 	b.expect("Your bills due in August", "Period 2 of \"Redmi Buds\"", "✅ paid")
 	b.send("did I pay last month?")
 	b.expect("You had no bill due in October")
+
+	// A coming month asked in December is the coming one, its year said (a
+	// review: "no bill in January" was January of this year).
+	h.advance(14 * 24 * time.Hour) // 12-05
+	c.send("1月份的还了吗")
+	c.expect("你 2027 年 1 月到期的账单", "「Redmi K70」第 8 期", "待还")
 }

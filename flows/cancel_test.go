@@ -236,7 +236,7 @@ func TestAGoAheadToCancelInMoreWordsIsToldHowToConfirm(t *testing.T) {
 // not understood (digits were); "cancel the laptop repayment" and "取消笔记
 // 本的预约还款" got the guide instead of the bookings (a probe).
 func TestABookingNamedInWordsIsFound(t *testing.T) {
-	for _, said := range []string{"period seven", "the seventh period", "the one on the fourteenth", "december fourteenth", "十四号那个", "十二月十四号", "第七期"} {
+	for _, said := range []string{"period seven", "the seventh period", "the one on the fourteenth", "december fourteenth", "十四号那个", "十二月十四号", "第七期", "十二月十四日的"} {
 		h := newHarness(t, fixture())
 		c := h.chat(961, "en")
 		c.identify(phoneZhang)
@@ -322,6 +322,11 @@ func TestStoppingADebitWithNoBookingSaysWhatWillBeDebited(t *testing.T) {
 	c.send("dont charge me tmrw")
 	c.expect("Your scheduled repayments")
 	c.reject("My rules")
+	for _, said := range []string{"take the money today, don't wait till the 15th", "dont cancel, take my money tmrw"} { // pay, not stop (a review)
+		c.send("/menu")
+		c.send(said)
+		c.reject("Your scheduled repayments", "Cancel this scheduled repayment?")
+	}
 
 	p := newHarness(t, payFixture())
 	p.realFAQ()

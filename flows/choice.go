@@ -51,7 +51,23 @@ func partnerChoice(t string, partners []string, short bool) int {
 // bank ("工商那张", "用建行的卡", "招商银行"): the one card of cards that
 // fits, by its place (1-based); 0 for none or several.
 func cardChoice(t string, cards []supportbot.Card) int {
-	return onlyOne(len(cards), func(i int) bool { return strings.Contains(t, cards[i].Last4) || bankSaid(t, cards[i].Bank) })
+	return onlyOne(len(cards), func(i int) bool {
+		return strings.Contains(t, cards[i].Last4) || bankSaid(t, cards[i].Bank) || bankSaid(t, zhBankOf(cards[i].Bank))
+	})
+}
+
+// zhBankOf is the Chinese name of a bank on file by its English name
+// ("China Construction Bank" is 中国建设银行: "用建行的卡" names it), ""
+// when it is none the bot knows (a review: such a card was told "not
+// yours").
+func zhBankOf(bank string) string {
+	b, zh, longest := strings.ToLower(bank), "", 0
+	for _, k := range knownBanks { // the longest name in it: "Agricultural Bank of China" is not "Bank of China"
+		if en := strings.ToLower(k[1]); len(en) > longest && strings.Contains(b, en) {
+			zh, longest = k[0], len(en)
+		}
+	}
+	return zh
 }
 
 // bankSaid reports whether t names bank as people say it: its name, the name
@@ -282,6 +298,8 @@ func chineseNumber(s string) int {
 		return 10 + digits[rs[1]]
 	case len(rs) == 2 && rs[1] == '十':
 		return 10 * digits[rs[0]]
+	case len(rs) == 3 && rs[1] == '十' && digits[rs[0]] > 0 && digits[rs[2]] > 0: // 二十五
+		return 10*digits[rs[0]] + digits[rs[2]]
 	}
 	return 0
 }

@@ -270,8 +270,8 @@ func typedLabel(text, label string) bool {
 // first word ("did it go through") or its "can I".
 func asks(text string) bool {
 	w := bare(text)
-	return strings.ContainsAny(text, "?？") || containsAny(w, "吗", "了没", "没有扣", "可否", "能否", "是否", "成功没有", "到账没有", "扣款没有", "扣钱没有") ||
-		strings.HasSuffix(w, "没") || strings.HasSuffix(w, "呢") || questionFirst.MatchString(w) ||
+	return strings.ContainsAny(text, "?？") || containsAny(w, "吗", "了没", "没有扣", "可否", "能否", "是否") ||
+		strings.HasSuffix(w, "没") || strings.HasSuffix(w, "呢") || strings.HasSuffix(w, "成功没有") || strings.HasSuffix(w, "到账没有") || questionFirst.MatchString(w) ||
 		aNotA(w) || canI.MatchString(w)
 }
 

@@ -336,11 +336,15 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 func TestAskingForALanguageOffersTheChoice(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "zh")
-	for _, typed := range []string{"How do I change my language?", "English or Chinese?", "我看不懂英文"} {
+	for _, typed := range []string{"How do I change my language?", "English or Chinese?"} {
 		c.send(typed)
 		c.expect("Choose a language", "English", "中文")
 	}
 	c.press("English")
+	c.expect("Switched to English")
+	c.send("我看不懂英文") // the other one (a review)
+	c.expect("已切换为中文")
+	c.send("I can't read Chinese, English please")
 	c.expect("Switched to English")
 	for typed, want := range map[string]string{"能用中文吗": "已切换为中文", "Do you speak English?": "Switched to English",
 		"中文": "已切换为中文", "english please": "Switched to English", "英文": "Switched to English"} {
@@ -1177,12 +1181,16 @@ func TestASwitchAskedPolitelyIsTheSwitch(t *testing.T) {
 	c.send("还款提醒怎么开")
 	c.expect("不想错过还款日")
 	// Whether they are off, asked, turned them off (a probe).
-	for _, q := range []string{"提醒关了没", "提醒是不是关了", "还款提醒关闭了没有", "are my reminders off?"} {
+	for _, q := range []string{"提醒关了没", "提醒是不是关了", "还款提醒关闭了没有", "are my reminders off?", "还款提醒取消了没", "关了提醒还会发吗", "did you turn off the reminders?"} {
 		c.send(q)
-		c.expect("现在是开启的")
+		c.reject("还款提醒已关闭")
 		if !h.reminders("C1") {
 			t.Fatalf("%q turned the reminders off", q)
 		}
+	}
+	for _, q := range []string{"提醒关了没", "提醒是不是关了", "are my reminders off?"} {
+		c.send(q)
+		c.expect("现在是开启的")
 	}
 
 	for _, q := range []string{"自动还款还开着吗？", "is autopay still on?", "自动扣款是开着的吗"} {

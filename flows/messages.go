@@ -84,7 +84,7 @@ func (s *Step) alreadyDone(kinds ...string) (bool, error) {
 	if s.conv.CustomerID == "" {
 		return false, nil
 	}
-	if slices.Contains(kinds, "repay_bill") { // not settled yet: under way
+	if slices.Contains(kinds, paymentNotices[0]) { // not settled yet: under way
 		list, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
 		if err != nil {
 			return false, err
@@ -113,11 +113,15 @@ func (s *Step) alreadyDone(kinds ...string) (bool, error) {
 	return true, nil
 }
 
+// paymentNotices are the notices of money paid: by the customer here, or
+// by a booking's debit.
+var paymentNotices = []string{"repay_bill", "early_repayment", "scheduled_done"}
+
 // doneKinds are the notices of what a refusal would take back.
 func (r refused) doneKinds() []string {
 	switch r {
 	case refusesPaying:
-		return []string{"repay_bill", "early_repayment"}
+		return paymentNotices
 	case refusesClosing:
 		return []string{"closure_request"}
 	case refusesSwitch:

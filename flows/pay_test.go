@@ -622,6 +622,10 @@ func TestAPaymentNamingAPlanIsItsQuote(t *testing.T) {
 	}
 	c.send("how do i pay the redmi k70 bill")
 	c.reject("合计应付")
+	for _, said := range []string{"I'll pay the phone next week", "my wife will pay the laptop"} { // not now, not them (a review)
+		c.send(said)
+		c.reject("合计应付", "提前结清报价")
+	}
 	n := len(h.repayments("C1"))
 	c.send("pay the redmi k70 bill plz")
 	c.press("确认还款")
@@ -701,6 +705,19 @@ func TestTheOtherKindOfPaymentAskedAtAQuoteIsQuoted(t *testing.T) {
 	c.press("Redmi K70")
 	c.send("这期的也包括在里面吗") // a question: the quote stays
 	c.reject("逾期账单</b>")
+	// This bill's words at its quote are not a payoff (a review).
+	c.send("/pay")
+	c.press("Redmi K70")
+	for _, said := range []string{"这期还清", "还清逾期的", "先还这期，剩下的下个月还", "逾期的和这个月的都还", "把欠的都还了", "thanks for everything", "everything ok"} {
+		c.send(said)
+		c.reject("提前结清报价")
+	}
+	c.send("确认") // asked again after words the step did not take
+	c.send("确认")
+	c.expect("还款成功")
+	if r := h.paid("C1"); r.Amount != 26192 {
+		t.Errorf("paid %d, want the bill's 26192", r.Amount)
+	}
 }
 
 // TestAConfirmNamingAnotherPlanByItsPlaceQuotesIt: "确认还第二个", "确认 2",
@@ -778,7 +795,7 @@ func TestAPaymentAskedInAWordIsTheBill(t *testing.T) {
 // 个", "the second one" were not understood (a probe): the other plan of
 // two, or the one at that place in the list, is quoted instead.
 func TestACorrectionByPlaceOrAsTheOtherOneAtAQuote(t *testing.T) {
-	for _, said := range []string{"no the other one", "不是这个 另一个", "第二个", "搞错了 应该是第二个", "the second one"} {
+	for _, said := range []string{"no the other one", "no, the other one", "不是这个 另一个", "第二个", "搞错了 应该是第二个", "the second one", "nah, the second one"} {
 		h := newHarness(t, fixture())
 		c := h.chat(1002, "en")
 		c.identify(phoneZhang)
@@ -788,6 +805,16 @@ func TestACorrectionByPlaceOrAsTheOtherOneAtAQuote(t *testing.T) {
 		c.send(said)
 		c.expect("提前结清报价</b>：Xiaomi Book")
 		c.reject("没有扣款")
+	}
+	// Said in passing, or a bare number, it names nothing: the quote stays (a review).
+	for _, said := range []string{"这个先还 另外一个下个月再还", "另一笔已经还了", "the other one can wait", "2", "两个"} {
+		h := newHarness(t, fixture())
+		c := h.chat(1002, "en")
+		c.identify(phoneZhang)
+		c.send("/repay")
+		c.send("1")
+		c.send(said)
+		c.reject("提前结清报价</b>：Xiaomi Book")
 	}
 	for _, said := range []string{"最后一个", "the last one"} { // at the list: its last plan
 		h := newHarness(t, fixture())

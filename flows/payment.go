@@ -777,7 +777,7 @@ func latestPaymentNotice(s *Step) (bool, error) {
 	}
 	rows := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}
 	for _, n := range list {
-		if slices.Contains([]string{"repay_bill", "early_repayment", "scheduled_done", "scheduled_failed"}, n.Kind) {
+		if slices.Contains(paymentNotices, n.Kind) || n.Kind == "scheduled_failed" {
 			s.say(s.T("repay.none_recent_last", "time", when(s, n.Time), "notice", noticeText(s, n)), rows)
 			return true, nil
 		}
@@ -976,7 +976,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 			}
 		case asksTwice(text): // about this quote, not a charge already made
 			return true, chargedOnce(s)
-		case !containsAny(text, "card", "卡") && (otherPlanWords.MatchString(text) || ordinal(planPick.Replace(bare(text))) > 0):
+		case correctionPick.MatchString(bare(text)):
 			// "no the other one", "不是这个 另一个", "第二个", "搞错了 应该是第
 			// 二个" at the phone's quote: the other plan (of two), or the one
 			// at that place in the list (a probe: a no, the quote dropped).
@@ -1410,31 +1410,41 @@ func openPlanAt(s *Step, text string) (*supportbot.Plan, error) {
 	return &open[n-1], nil
 }
 
-// otherOrPlacedPlan is the plan a correction at a quote names by place
-// ("第二个", "the second one") or as the other one, when there are two;
-// nil for none, or for the plan quoted.
+// otherOrPlacedPlan is the plan a correction at a quote names by its
+// place in the list ("第二个", "the second one") or as the other one of
+// two — the plan quoted itself when it names that; nil for none.
 func otherOrPlacedPlan(s *Step, text string) (*supportbot.Plan, error) {
+	m := correctionPick.FindStringSubmatch(bare(text))
+	if m == nil {
+		return nil, nil
+	}
 	open, err := s.openPlans()
 	if err != nil {
 		return nil, err
 	}
-	if n := ordinal(planPick.Replace(bare(text))); n > 0 && n <= len(open) {
-		return &open[n-1], nil
-	}
-	if otherPlanWords.MatchString(strings.ToLower(text)) && len(open) == 2 {
+	if m[2] != "" { // the other one
+		if len(open) != 2 {
+			return nil, nil
+		}
 		return &open[onlyOne(2, func(i int) bool { return open[i].ID != s.slots.Plan })-1], nil
+	}
+	n := ordinal(m[1])
+	if lastPick[m[1]] {
+		n = len(open)
+	}
+	if n > 0 && n <= len(open) {
+		return &open[n-1], nil
 	}
 	return nil, nil
 }
 
-var (
-	// otherPlanWords name the other one of two: "the other one", "另一个".
-	otherPlanWords = regexp.MustCompile(`\bthe other (?:one|plan)\b|另一个|另外一个|另一笔|另外一笔|另外那个|另一个计划`)
-	// planPick takes a correction's words from around a place ("搞错了 应该
-	// 是第二个", "no, the second one").
-	planPick = strings.NewReplacer("搞错了", "", "弄错了", "", "错了", "", "不是这个", "", "应该是", "", "我要的是", "", "我说的是", "",
-		"是", "", "，", "", ",", "", " ", "", "no", "", "sorry", "", "actually", "", "imeant", "", "the", "", "one", "")
-)
+// correctionPick is a correction at a quote and nothing else: a place in
+// the list (first group: "第二个", "the second one", "#2") or the other one
+// (second group), after "no", "不是这个", "搞错了 应该是" or the like — not
+// "the other one can wait", "另一笔已经还了", a bare "2" (a review).
+var correctionPick = regexp.MustCompile(`^(?:(?:no|nope|nah|sorry|actually|wait)[,，]?\s*|(?:不是这个|不对|错了|搞错了|弄错了)[,，]?\s*)?(?:应该是|我要的是|我说的是|是)?` +
+	`(?:(第[0-9一二三四五六七八九十]{1,2}(?:个|笔|项)?|the (?:first|second|third|fourth|last|1st|2nd|3rd|4th) one|#[0-9]|number [0-9])|` +
+	`(the other one|the other plan|另一个|另外一个|另一笔|另外一笔|另外那个|另外那笔))(?:吧|please|pls)?$`)
 
 // confirmLead is a confirmation's words before what it names: "确认还",
 // "确认", "confirm (paying)".

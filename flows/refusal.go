@@ -129,7 +129,8 @@ func otherQuoteAsked(flow, text string) string {
 		return ""
 	}
 	switch {
-	case flow == "pay" && payoffAsked.MatchString(l):
+	case flow == "pay" && payoffAsked.MatchString(l) && !periodAsked.MatchString(l) && !containsAny(l, "逾期", "两期", "overdue", "thank"):
+		// "这期还清", "还清逾期的", "一次性付清这期" are this bill (a review)
 		return "repay"
 	case flow == "repay" && periodAsked.MatchString(l) && !payoffAsked.MatchString(strings.NewReplacer("不全还", "", "不一次性", "").Replace(l)):
 		return "pay"
@@ -138,8 +139,8 @@ func otherQuoteAsked(flow, text string) string {
 }
 
 var (
-	payoffAsked = regexp.MustCompile(`提前(?:还款|还清|结清|还完|还)|结清|全部还|全还|都还|一次性|还清|还完|剩下的|` +
-		`\b(?:pay (?:it |everything |the whole (?:thing|plan) )?(?:all )?off|payoff|whole plan|in full|all of it|the rest|everything)\b`)
+	payoffAsked = regexp.MustCompile(`提前(?:还款|还清|结清|还完|还)|结清|全部还清|全部还完|全都还清|全还了|一次性(?:还清|还完|结清|付清|全还)|剩下的(?:都|全|一起)还|` +
+		`\b(?:pay (?:it |everything |the whole (?:thing|plan) )?(?:all )?off|payoff|the whole plan|in full)\b`)
 	periodAsked = regexp.MustCompile(`本期|这期|这一期|当期|一期|这个月|本月|\b(?:this month'?s?|this period|current period|one period|this bill|the bill only|just the bill)\b`)
 )
 

@@ -246,18 +246,29 @@ func (s *Step) setRemindersAsked(text string) error {
 // reminders?"): a switch said, and no how, where or why asked.
 func switchesReminders(text string) bool {
 	t := strings.ToLower(text)
+	if asks(text) && !politeAsk.MatchString(t) { // "关了提醒还会发吗": a question, not a polite request (a review)
+		return false
+	}
 	return utf8.RuneCountInString(t) <= 30 && !asksAboutReminders(t) &&
 		containsAny(t, "提醒", "remind", "通知", "notif", "alert") &&
 		(reminderSwitch.MatchString(t) || strings.HasPrefix(t, "提醒我") || strings.HasPrefix(t, "remind me")) &&
-		!containsAny(t, "怎么", "如何", "怎样", "在哪", "哪里", "为什么", "为啥", "how", "where", "why")
+		!containsAny(t, howWhereWhy...)
 }
+
+// howWhereWhy ask how, where or why: about a setting, not a switch of it.
+var howWhereWhy = []string{"怎么", "如何", "怎样", "在哪", "哪里", "为什么", "为啥", "how", "where", "why"}
+
+// politeAsk is a request put as a question: a "好吗" after it, a "can
+// you", "能不能" or "麻烦" before it.
+var politeAsk = regexp.MustCompile(`(?:好吗|行吗|可以吗|好不好|行不行|可以不)[?？。!！~]*$|^(?:能不能|可不可以|可以|麻烦|请)|^(?:can|could|would) (?:you|u)\b|\bplease\b|\bpls\b`)
 
 var reminderSwitch = regexp.MustCompile(`关掉|关闭|关了|开启|打开|开一下|取消|别再|不要再|不用再|别提醒|不用提醒|不要提醒|停止|停掉|退订|` +
 	`\b(?:stop|turn (?:on|off)|switch (?:on|off)|disable|enable|unsubscribe|no more)\b`)
 
 // switchStateAsked asks whether a switch is on or off: "关了没", "关闭了没
 // 有", "是不是关了", "开着吗", "are my reminders off?", "still on?".
-var switchStateAsked = regexp.MustCompile(`[开关](?:闭|掉|启|通)?了(?:没|吗|么|没有)|是不是[开关]|[开关]着(?:吗|没|的吗)|有没有[开关]|` +
+var switchStateAsked = regexp.MustCompile(`(?:[开关](?:闭|掉|启|通)?|取消|停)了(?:没|吗|么|没有)|是不是[开关]|[开关]着(?:吗|没|的吗)|有没有[开关]|` +
+	`^(?:did|have|has) (?:you|it|they|the)\b|` +
 	`^(?:are|is)\b.*\b(?:on|off)\s*\??$|\b(?:still|already) (?:on|off)\b.*\?`)
 
 // askReminders is remindArg's answer to a question about the reminders:

@@ -295,6 +295,10 @@ const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|老妈|老�
 	`我客户|我的客户|老板|领导|上司|邻居|亲戚|叔叔|阿姨|舅舅|姑姑|姨妈|岳父|岳母|公公|婆婆|侄子|侄女|外甥|闺蜜|未婚夫|未婚妻|` +
 	`闺女|那口子|家那口子|家那位|孩子他爸|孩子他妈|孩子她妈|孩子她爸|老伴|闺女婿|女婿|儿媳|媳妇儿|丈母娘|老丈人|小舅子|大舅子|小姨子|姐夫|妹夫|嫂子|弟媳`
 
+// anyKin is one of the customer's people named anywhere ("my wife will pay
+// the laptop"): not the customer acting for themselves.
+var anyKin = regexp.MustCompile(kin + `|\b(?:` + kinEN + `)\b`)
+
 // kinFor is a debit or a payment said to be a relative's ("charge my mom",
 // "my wife's payment", "我老婆的扣了吗", "帮我妈") — not a relative only
 // mentioned ("明天别扣款，等我老婆发了工资再还", "bro dont charge me").
@@ -381,7 +385,7 @@ func stopsADebit(text string) bool {
 		(containsAny(l, "明天", "今天", "后天", "今晚", "这周", "下周", "tomorrow", "today", "tonight", "this week", "next week") ||
 			slices.ContainsFunc(dayShort, func(w string) bool { return wordsIn(l, w) }) ||
 			dayOfMonth.MatchString(l) || daySaid.MatchString(l)) && // "dont charge me on the 13th", "on dec 13"
-		containsAny(l, "扣", "debit", "charge", "payment", "deduct", "take money", "take the money", "take my money", "withdraw") &&
+		(containsAny(l, "扣", "debit", "charge", "payment", "deduct") || notTakeMoney.MatchString(l)) &&
 		containsAny(l, "取消", "停", "别", "不要", "不想", "stop", "cancel", "don't", "dont", "do not", "hold")
 }
 
@@ -393,13 +397,16 @@ func noBookingToStop(s *Step) error {
 	if err != nil {
 		return err
 	}
-	if slices.ContainsFunc(open, func(p supportbot.Plan) bool { return p.AutoRepay }) {
+	if anyAutopayOn(open) {
 		s.say(s.T("cancel.none")+"\n"+s.T("cancel.none_autopay_on"), s.next(s.menuBtn(s.T("menu.autopay"), "autopay"), s.menuBtn(s.T("menu.bill"), "bill"))...)
 		return nil
 	}
 	s.say(s.T("cancel.none")+"\n"+s.T("cancel.none_nothing_debited"), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
 	return nil
 }
+
+// notTakeMoney is money not to be taken: "pls dont take money from my card".
+var notTakeMoney = regexp.MustCompile(`\b(?:don'?t|dont|do not|stop|never)\s+tak(?:e|ing)\s+(?:any |the |my )?money\b`)
 
 // dayOfMonth is a day named by its date ("15号", "十五号"), not a number's 号.
 var dayOfMonth = regexp.MustCompile(`(?:^|[^0-9])[0-9]{1,2}号|[一二三四五六七八九十]{1,3}号`)
@@ -658,6 +665,9 @@ var noLeads = strings.NewReplacer("算了", "", "还是", "", "那就", "", "吧
 // 扣了我两次").
 func declines(text string) bool {
 	w := bare(text)
+	if correctionPick.MatchString(w) { // "no, the other one": a correction, not a no
+		return false
+	}
 	if noWords[w] || noWords[noLeads.Replace(w)] { // "算了不取消了", "还是不取消了吧"
 		return true
 	}
@@ -669,7 +679,7 @@ func declines(text string) bool {
 		return true // "等我发工资再说": not now (not "扣了再说")
 	}
 	if first, rest, ok := strings.Cut(w, " "); ok && (first == "no" || first == "nah" || first == "nope") &&
-		!containsAny(rest, "problem", "worries", "prob", "go", "pay", "yes", "do it", "mean", "rush", "ahead", "confirm", "other", "the first", "the second", "the last") &&
+		!containsAny(rest, "problem", "worries", "prob", "go", "pay", "yes", "do it", "mean", "rush", "ahead", "confirm") &&
 		utf8.RuneCountInString(rest) <= 24 {
 		return true // "nah too expensive"; not "nah go ahead", "no rush, pay it"
 	}
@@ -1744,8 +1754,10 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	if name == "bill" && payFirst.MatchString(l) { // "pay the laptop bill": paying it, not looking
 		name = "pay"
 	}
-	if name != "pay" && name != "repay" || !payVerb.MatchString(l) || aboutSomeoneElse(text) ||
-		containsAny(l, "怎么", "如何", "哪", "什么", "为什么", "how", "where", "when", "why", "what") {
+	if name != "pay" && name != "repay" || !payVerb.MatchString(l) || aboutSomeoneElse(text) || anyKin.MatchString(l) ||
+		containsAny(l, "怎么", "如何", "哪", "什么", "为什么", "how", "where", "when", "why", "what",
+			// later, or not now: "I'll pay the phone next week" (a review)
+			"will", "'ll", "’ll", "next", "later", "tomorrow", "tmrw", "明天", "下周", "下个月", "以后", "回头", "过几天", "等") {
 		return false, nil
 	}
 	open, err := s.openPlans()
@@ -1806,21 +1818,51 @@ func asksLanguage(text string) bool {
 	return false
 }
 
-// langIn is the one language of ours a short message about languages
-// names ("can you speak english", "English", "能说中文吗"), "" for none,
-// both, or one refused ("我看不懂英文", "no english"): the chooser says.
+// langIn is the language of ours a short message about languages asks
+// for: the one named plainly ("can you speak english", "能说中文吗", "I can't
+// read Chinese, English please"), or the other of one refused ("我看不懂英
+// 文"); "" for none, both, or a refusal beside no other.
 func langIn(text string) supportbot.Lang {
 	t := strings.ToLower(text)
-	en := containsAny(t, "english", "英文", "英语")
-	zh := containsAny(t, "chinese", "中文", "汉语", "普通话", "mandarin")
+	plain, refused := map[supportbot.Lang]bool{}, map[supportbot.Lang]bool{}
+	for lang, words := range map[supportbot.Lang][]string{
+		supportbot.LangEN: {"english", "英文", "英语"},
+		supportbot.LangZH: {"chinese", "中文", "汉语", "普通话", "mandarin"}} {
+		for _, w := range words {
+			for at := strings.Index(t, w); at >= 0; at = indexFrom(t, w, at+len(w)) {
+				if langRefused.MatchString(t[max(0, at-16):at]) {
+					refused[lang] = true
+				} else {
+					plain[lang] = true
+				}
+			}
+		}
+	}
 	switch {
-	case en == zh || containsAny(t, "不", "没", "don't", "dont", "not", "no ", "can't", "cant", "没有"):
-		return ""
-	case en:
+	case len(plain) == 1:
+		for lang := range plain {
+			return lang
+		}
+	case len(plain) == 0 && len(refused) == 1:
+		if refused[supportbot.LangEN] {
+			return supportbot.LangZH
+		}
 		return supportbot.LangEN
 	}
-	return supportbot.LangZH
+	return ""
 }
+
+// indexFrom is the index of sub in s at or after from, or -1.
+func indexFrom(s, sub string, from int) int {
+	if i := strings.Index(s[from:], sub); i >= 0 {
+		return from + i
+	}
+	return -1
+}
+
+// langRefused ends the words before a language that refuse it: "看不懂",
+// "不会", "can't read", "no".
+var langRefused = regexp.MustCompile(`(?:不|没|看不懂|不懂|不会)[^，,。.]{0,4}$|\b(?:can'?t|cannot|don'?t|do not|no|not)\b[^,.]{0,12}$`)
 
 // fill renders an FAQ answer (plain text) as HTML, with the configured facts
 // put in: {hotline}, {hours}, {reminder_days} ("3 and 1 days", with its

@@ -321,3 +321,28 @@ func TestBanksNamedAsPeopleSayThem(t *testing.T) {
 		}
 	}
 }
+
+// TestACardOnFileByItsEnglishBankName: a card whose bank is on file in
+// English was not named by its Chinese short name (a review: "用建行的卡"
+// was told "you have no 中国建设银行 card").
+func TestACardOnFileByItsEnglishBankName(t *testing.T) {
+	cards := []supportbot.Card{{Bank: "China Merchants Bank", Last4: "1111"}, {Bank: "China Construction Bank", Last4: "8888"}, {Bank: "Agricultural Bank of China", Last4: "5555"}}
+	for said, want := range map[string]int{"用建行的卡": 2, "用建设银行的卡": 2, "use the ccb card": 2, "招行那张": 1, "用农行的": 3, "用中行的卡": 0} {
+		if got := cardChoice(bare(said), cards); got != want {
+			t.Errorf("cardChoice(%q) = %d, want %d", said, got, want)
+		}
+	}
+}
+
+// TestChineseNumbersUpToNinetyNine: 二十五 was 0 (a review: "取消二十五号的
+// 预约" was not read).
+func TestChineseNumbersUpToNinetyNine(t *testing.T) {
+	for s, want := range map[string]int{"三": 3, "十": 10, "十三": 13, "二十": 20, "二十五": 25, "三十一": 31, "九十九": 99} {
+		if got := chineseNumber(s); got != want {
+			t.Errorf("chineseNumber(%q) = %d, want %d", s, got, want)
+		}
+	}
+	if got := inDigits("取消二十五号的预约"); got != "取消25号的预约" {
+		t.Errorf("inDigits = %q", got)
+	}
+}
