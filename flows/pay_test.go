@@ -825,3 +825,24 @@ func TestACorrectionByPlaceOrAsTheOtherOneAtAQuote(t *testing.T) {
 		c.expect("提前结清报价</b>：Xiaomi Book")
 	}
 }
+
+// TestWhetherPaidWhenAnOlderPaymentIsStillUnderWay: a payment confirmed
+// more than half an hour ago and still without an outcome was not said to
+// be under way (a review): it is.
+func TestWhetherPaidWhenAnOlderPaymentIsStillUnderWay(t *testing.T) {
+	h := newHarness(t, payFixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(1006, "zh")
+	c.identify(phoneZhao)
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) { return nil, errDown }
+		k.repayment = func(context.Context, string) (*supportbot.Repayment, error) { return nil, errDown }
+	})
+	c.send("/pay")
+	c.send("确认")
+	h.advance(2 * time.Hour)
+	c.send("扣款成功了吗")
+	c.expect("这笔还款正在处理中")
+	c.reject("最近半小时你没有在这里还款")
+}
