@@ -842,6 +842,7 @@ func TestWhetherPaidWhenAnOlderPaymentIsStillUnderWay(t *testing.T) {
 	c.send("/pay")
 	c.send("确认")
 	h.advance(2 * time.Hour)
+	c.send("/menu") // the step left: the question is asked from nowhere in particular
 	c.send("扣款成功了吗")
 	c.expect("这笔还款正在处理中")
 	c.reject("最近半小时你没有在这里还款")

@@ -771,19 +771,11 @@ func lastPayment(s *Step, text string) (bool, error) {
 // payment the message center has, or that there is none — not an unsure
 // guess at double charges (a probe).
 func latestPaymentNotice(s *Step) (bool, error) {
-	rows := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}
-	older, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-24*time.Hour))
-	if err != nil {
-		return false, err
-	}
-	if slices.ContainsFunc(older, func(a supportbot.Action) bool { return a.State.Open() }) { // made earlier, still under way (a review)
-		s.say(s.T("repay.paying_still"), rows)
-		return true, nil
-	}
 	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, noticesShown)
 	if err != nil {
 		return false, err
 	}
+	rows := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}
 	for _, n := range list {
 		if slices.Contains(paymentNotices, n.Kind) || n.Kind == "scheduled_failed" {
 			s.say(s.T("repay.none_recent_last", "time", when(s, n.Time), "notice", noticeText(s, n)), rows)
