@@ -836,7 +836,9 @@ func TestWhetherPaidWhenAnOlderPaymentIsStillUnderWay(t *testing.T) {
 	c := h.chat(1006, "zh")
 	c.identify(phoneZhao)
 	h.hooks.set(func(k *hooks) {
-		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) { return nil, errDown }
+		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			return nil, errDown
+		}
 		k.repayment = func(context.Context, string) (*supportbot.Repayment, error) { return nil, errDown }
 	})
 	c.send("/pay")
