@@ -46,15 +46,15 @@ func showMessages(s *Step) error {
 	}
 	lines := []string{s.T(header, "n", noticesShown)}
 	for _, n := range list {
-		lines = append(lines, "• "+when(s, n.Time)+"\n  "+noticeText(s, n))
+		lines = append(lines, "• "+when(s, n.Time)+"\n  "+string(noticeText(s, n)))
 	}
 	s.say(strings.Join(lines, "\n"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...) // a confirmation to ask about
 	return nil
 }
 
 // noticeText is a notice as the message center shows it, in the reader's
-// language.
-func noticeText(s *Step, n supportbot.Notice) string {
+// language: HTML, to put into another text as it is.
+func noticeText(s *Step, n supportbot.Notice) locale.HTML {
 	args := make([]any, 0, 2*len(n.Params)+2)
 	for k, v := range n.Params {
 		var arg any = v
@@ -71,7 +71,7 @@ func noticeText(s *Step, n supportbot.Notice) string {
 		}
 		args = append(args, k, arg)
 	}
-	return s.T("notice."+n.Kind, args...)
+	return locale.HTML(s.T("notice."+n.Kind, args...))
 }
 
 // alreadyDone answers a "never mind" said just after the thing was done

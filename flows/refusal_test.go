@@ -129,7 +129,7 @@ func TestANeverMindAfterItWasDoneSaysItWasDone(t *testing.T) {
 	c.expect("还款成功")
 	for _, said := range []string{"算了不还了", "我不想还了"} {
 		c.send(said)
-		c.expect("这笔已经办好了，撤不回", "账单还款成功", "流水号")
+		c.expect("这笔已经办好了，撤不回", "账单还款成功", "流水号 <code>")
 		c.reject("没有扣款")
 	}
 
