@@ -310,11 +310,7 @@ func TestASettingTheCoreDidNotAnswerIsNotToldUndone(t *testing.T) {
 // the list with only "turn on" buttons, and "turn off autopay" at it said
 // "pick one first" (a probe): none is on, and that is said.
 func TestTurningOffWhatIsOffSaysSo(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
+	_, c := faqSession(t, 100)
 	c.send("帮我把自动扣款关了")
 	c.expect("未开启", "都没有开启自动还款")
 	c.send("turn off autopay")
@@ -367,11 +363,7 @@ func TestAPlanNamedAtTheAutopayListIsItsButton(t *testing.T) {
 // switch it says, for the plan it names or the one it would change; a no
 // put around ("以后不要每个月自动扣了") is never an on.
 func TestAutopayAskedInEverydayWords(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(1004, "zh")
-	c.identify(phoneZhang)
+	_, c := faqSession(t, 1004)
 	c.send("给笔记本开自动还款")
 	c.expect("确认为「Xiaomi Book」开启自动还款吗")
 	c.press("确认开启")

@@ -292,11 +292,7 @@ func TestABookingUnderAnOverduePeriodBeingDebited(t *testing.T) {
 // whether a named month was paid gets that month's periods, each paid,
 // unpaid or overdue.
 func TestAPaidQuestionNamingAMonthGetsThatMonth(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(971, "zh")
-	c.identify(phoneZhang)
+	h, c := faqSession(t, 971)
 	c.send("我上个月还了没有")
 	c.expect("你 10 月到期的账单", "「Redmi K70」第 5 期", "2026年10月15日到期", "「Xiaomi Book」第 2 期", "✅ 已还")
 	c.reject("正在扣款中", "第 6 期")

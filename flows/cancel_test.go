@@ -278,11 +278,7 @@ func TestABookingNamedInWordsIsFound(t *testing.T) {
 // 还款" listed them all: a probe); one naming none that fits, or several,
 // the bookings to pick from.
 func TestACancelNamingADayOrPeriodOpensTheBookings(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
+	h, c := faqSession(t, 100)
 	for _, words := range []string{"取消14号那个", "dont charge me on the 14th", "cancel period 7 of the phone", "don't charge me on dec 14", "取消14号的预约还款"} {
 		c.send(words)
 		c.expect("要取消这笔预约还款吗？", "Redmi K70 第 7 期", "2026年12月14日 09:00 扣款")

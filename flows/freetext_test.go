@@ -1100,11 +1100,7 @@ func TestAFeeAskedAtAQuoteIsTheQuotesFee(t *testing.T) {
 // their watch; a code given to "support" was answered as a prompt
 // injection.
 func TestAQuestionAboutAnActionIsAnsweredNotActedOn(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
+	h, c := faqSession(t, 100)
 	for _, q := range []string{"if i cancel a scheduled repayment do i still need to pay", "what happens if i cancel my scheduled repayment"} {
 		c.send(q)
 		c.expect("取消的只是这次预约扣款")
@@ -1162,11 +1158,7 @@ func TestAQuestionAboutAnActionIsAnsweredNotActedOn(t *testing.T) {
 // question is the switch; a question whether it is on is their own status.
 // How to set them is still the guide.
 func TestASwitchAskedPolitelyIsTheSwitch(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(961, "zh")
-	c.identify(phoneZhang)
+	h, c := faqSession(t, 961)
 	c.send("提醒我还款好吗")
 	c.expect("还款提醒已开启")
 	for _, q := range []string{"不要再提醒我了好吗", "关掉提醒可以吗", "could you stop the reminders?", "以后不用提醒了"} {

@@ -609,11 +609,7 @@ func TestAPlanSaidWithTheRequestIsQuoted(t *testing.T) {
 // plan again (a probe): a payment the reading leans to, naming one of the
 // customer's plans, is that plan's quote. A question about it is not.
 func TestAPaymentNamingAPlanIsItsQuote(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(981, "zh")
-	c.identify(phoneZhang)
+	h, c := faqSession(t, 981)
 	for _, said := range []string{"我要repay phone", "手机这期帮我还了", "pay the redmi k70 bill plz"} {
 		c.send(said)
 		c.expect("Redmi K70（订单号", "合计应付：<b>¥261.92</b>")
@@ -639,11 +635,7 @@ func TestAPaymentNamingAPlanIsItsQuote(t *testing.T) {
 // quote was a miss that offered a person (a probe): the quote's periods'
 // due dates are said, the quote stays, and a 确认 next pays it.
 func TestADueDateAskedAtAQuoteIsAnswered(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(982, "zh")
-	c.identify(phoneZhang)
+	h, c := faqSession(t, 982)
 	c.send("/pay")
 	c.press("Redmi K70")
 	c.expect("合计应付：<b>¥261.92</b>")
@@ -778,11 +770,7 @@ func TestWhetherPaidWithNoPaymentJustMade(t *testing.T) {
 // TestAPaymentAskedInAWordIsTheBill: "还款", "还钱", "pay", "make a payment"
 // alone got "I can't answer that" (a probe): the bill's payment.
 func TestAPaymentAskedInAWordIsTheBill(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(1001, "zh")
-	c.identify(phoneZhang)
+	_, c := faqSession(t, 1001)
 	for _, said := range []string{"还款", "还钱", "pay", "make a payment", "Repay!"} {
 		c.send(said)
 		c.expect("要还哪一笔分期的账单")

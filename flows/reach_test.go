@@ -857,11 +857,7 @@ func TestTheStepsActionInOtherWordsIsToldHowToConfirm(t *testing.T) {
 // 别的) and dropped the quote with "没有扣款" (a probe). Both ask for another
 // card: with none other usable, that is said and the quote stays.
 func TestAnotherCardAskedInOtherWords(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(997, "zh")
-	c.identify(phoneZhang)
+	_, c := faqSession(t, 997)
 	c.send("/pay")
 	c.press("Redmi K70")
 	for _, said := range []string{"用另外一张卡", "用别的卡还"} {
