@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"supportbot"
+	"supportbot/faq"
 	"supportbot/flows"
 )
 
@@ -1193,4 +1194,40 @@ func TestASwitchAskedPolitelyIsTheSwitch(t *testing.T) {
 	}
 	c.send("自动还款怎么开")
 	c.expect("建议开启自动还款")
+}
+
+// unsureKB is the real FAQ, but reading one text as unsure between given
+// topics: what the real model may do with any phrasing.
+type unsureKB struct {
+	faq.Knowledge
+	text        string
+	suggestions []string
+}
+
+func (k unsureKB) Classify(text string) flows.Classification {
+	if text == k.text {
+		return flows.Classification{Kind: "faq", ID: k.suggestions[0], Suggestions: k.suggestions}
+	}
+	return k.Knowledge.Classify(text)
+}
+
+// TestAnUnsureAnswerBetweenTwoPayoffTopicsOffersBoth: "提前还清要多少钱",
+// read as unsure between the early-repayment topic and its fee, was told
+// "这个问题我暂时回答不了" with no suggestion: the topic early-repayment has its
+// flow's id, so each topic was taken as "its flow is offered anyway" and
+// dropped. Both topics are offered.
+func TestAnUnsureAnswerBetweenTwoPayoffTopicsOffersBoth(t *testing.T) {
+	h := newHarness(t, fixture())
+	index, err := faq.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const asked = "提前还清要多少钱呀"
+	h.kb = unsureKB{faq.Knowledge{Index: index}, asked, []string{"early-repayment", "early-repayment-fee"}}
+	h.open()
+	c := h.chat(660, "zh")
+	c.identify(phoneZhang)
+	c.send(asked)
+	c.reject("暂时回答不了")
+	c.expect("[提前还款说明]", "[提前还款手续费]")
 }

@@ -1686,9 +1686,17 @@ func (s *Step) freeText(text string) error {
 	}
 	s.conv.Misses = s.misses + 1
 	s.missed = text
+	// The flows offered as flows: a suggestion that is no topic. (The
+	// topic early-repayment shares its flow's id; offered, it is the topic.)
+	var offered []string
+	for _, id := range c.Suggestions {
+		if _, ok := intents[id]; ok && s.e.cfg.Answers.Title(id, s.conv.Lang) == "" {
+			offered = append(offered, id)
+		}
+	}
 	var rows [][]supportbot.Button
 	for _, id := range c.Suggestions {
-		if _, flow, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang); ok && flow != "" && slices.Contains(c.Suggestions, flow) {
+		if _, flow, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang); ok && flow != "" && slices.Contains(offered, flow) {
 			continue // the flow offered does what the topic tells: one "Reminders", not two
 		}
 		if title := s.e.cfg.Answers.Title(id, s.conv.Lang); title != "" {
