@@ -203,6 +203,7 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"帮我儿子把手机分期结清", "我老公的笔记本提前还了吧", "帮我妹还这期", "my gf's bill", "check my bro's plan",
 		"my son is late on his payments right?",
 		"帮我闺女把这期还了", "帮我家那口子把这期还了", "我老伴的分期还剩多少", // (a probe: the asker's own bill picker came)
+		"pay my brother's bill with my card", "我想用我的卡帮我妈还款", "用我的卡替我老婆把这期还了", // whose card pays (a probe: a Pay suggestion)
 		// a name owing, or a bill of a name (a probe: the asker's own bill came back)
 		"how much does Li Na owe", "how much does Emily owe", "bill of Mr Zhang", "show me the balance of Li Na",
 		"Li Na owes how much", "show Zhang Wei bill",

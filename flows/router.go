@@ -244,19 +244,38 @@ var kinAlone = regexp.MustCompile(`^(?:(?:(?:my|for my) )?(?:` + kinEN + `)|我?
 // aboutSomeoneElse reports a request about another person's installments,
 // not one to pay one's own with their help ("用我老公的银行卡还这期").
 func aboutSomeoneElse(text string) bool {
-	return someoneElses.MatchString(strings.ToLower(text)) && !ownBeside(text)
+	l := strings.ToLower(text)
+	if !someoneElses.MatchString(l) {
+		return false
+	}
+	if paysForKin.MatchString(l) {
+		// "pay my brother's bill with my card", "用我的卡帮我妈还款": whose
+		// card pays does not make the bill the customer's.
+		return !namesOwn(l)
+	}
+	return !ownBeside(text)
 }
 
 // ownBeside reports a message that names another person beside what is
 // the customer's own: paying with their card, a debt owed to the customer,
 // a thing bought for someone, the customer's own bill named.
 func ownBeside(text string) bool {
-	return paysWith.MatchString(text) || containsAny(strings.ToLower(text), "with my", "using my",
+	l := strings.ToLower(text)
+	return paysWith.MatchString(text) || namesOwn(l) || containsAny(l, "with my", "using my",
 		// a debt to the customer, a thing bought for someone: not their installments
-		"欠我", "owes me", "owe me", "bought", "gift", "present for", "买给", "送给", "我买的", "我分期买", "是我的分期",
-		// the customer's own named beside ("老板欠我工资 我的账单能晚几天还吗")
-		"我的账单", "我的分期", "我的还款", "我的月供", "my bill", "my balance", "my installment", "my plan", "my payment", "my own")
+		"欠我", "owes me", "owe me", "bought", "gift", "present for", "买给", "送给", "我买的", "我分期买", "是我的分期")
 }
+
+// namesOwn reports the customer's own bill named in lower-cased text ("老板
+// 欠我工资 我的账单能晚几天还吗").
+func namesOwn(l string) bool {
+	return containsAny(l, "我的账单", "我的分期", "我的还款", "我的月供", "my bill", "my balance", "my installment", "my plan", "my payment", "my own")
+}
+
+// paysForKin is paying another person's bill: "帮我妈还", "pay my
+// brother's bill" — not a thing bought for them (给老婆买的手机怎么还).
+var paysForKin = regexp.MustCompile(`[帮替给]我?(?:` + kin + `|妈|爸|姐|哥|弟|妹)[^，。,.!?！？买送]{0,12}?(?:还|付|交|结清)|` +
+	`\b(?:pay|repay|clear|settle)(?: off)? (?:my |the )?(?:` + kinEN + `)['’]?s (?:bills?|installments?|plans?|loans?|debts?|balance)\b`)
 
 // paysWith is paying with someone's card or money ("用我老公的银行卡还"),
 // not a fee (费用) or a use (使用).
