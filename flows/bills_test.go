@@ -15,7 +15,7 @@ func TestBillsToTheFen(t *testing.T) {
 	// P2: periods 3-6: 4×(1,000.00 + 5.00) = 4,020.00
 	c.expect("2 笔进行中的分期，合计待还 <b>¥5,781.40</b>",
 		"Redmi K70", "订单号 <code>5241015123456</code> · 小米分期", "已还 5/12 期 · 每期 ¥249.92",
-		"第 6 期已逾期（还款日 2026年11月15日）：应还 <b>¥249.92</b>，另有滞纳金 ¥12.00",
+		"第 6 期已逾期 6 天（还款日 2026年11月15日）：应还 <b>¥249.92</b>，另有滞纳金 ¥12.00",
 		"下期还款日 2026年12月15日，应还 <b>¥249.92</b>", "剩余待还 ¥1,761.40",
 		"已还 2/6 期 · 每期 ¥1,005.00", "下期还款日 今天，应还 <b>¥1,005.00</b>", "剩余待还 ¥4,020.00",
 		"逾期", "征信")
@@ -29,7 +29,7 @@ func TestBillsInEnglish(t *testing.T) {
 	c.identify(phoneZhang)
 	c.send("/lang en") // 张伟's language on file is Chinese
 	c.send("my bill")
-	c.expect("2 open installment plans, <b>¥5,781.40</b> remaining", "Period 6 is overdue (due date Nov 15, 2026): <b>¥249.92</b>, plus a late fee of ¥12.00",
+	c.expect("2 open installment plans, <b>¥5,781.40</b> remaining", "Period 6 is 6 days overdue (due date Nov 15, 2026): <b>¥249.92</b>, plus a late fee of ¥12.00",
 		"Next due date Dec 15, 2026: <b>¥249.92</b>", "credit bureau")
 }
 
@@ -196,7 +196,7 @@ func TestPerPeriodIsWhatMostPeriodsCost(t *testing.T) {
 // schedule.
 func TestAnOverduePeriodWithoutALateFeeSaysNoFee(t *testing.T) {
 	_, c := session(t, fixture(), phoneWang, "/bill")
-	c.expect("第 2 期已逾期（还款日 2026年11月1日）：应还 <b>¥100.00</b>")
+	c.expect("第 2 期已逾期 20 天（还款日 2026年11月1日）：应还 <b>¥100.00</b>")
 	c.reject("滞纳金 ¥0.00")
 	c.press("查看还款计划")
 	c.expect("⚠️ 已逾期")
