@@ -263,21 +263,30 @@ func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []su
 		s.T("bill.order", "order", p.OrderNo, "partner", p.Partner),
 		s.T("bill.progress", "paid", p.PaidPeriods(), "periods", p.Periods, "amount", money(perPeriod(p))),
 	}
-	if next, ok := p.NextDue(); ok && !next.Overdue(s.today) {
-		lines = append(lines, nextDueLines(s, p, next, cards, sched, false)...)
-	}
-	late := overdueLines(s, p, sched)
-	lines = append(lines, late...)
-	if len(late) > 0 {
-		if next, ok := nextNotOverdue(p, s.today); ok {
-			lines = append(lines, nextDueLines(s, p, next, cards, sched, toPayByHand(p, s.today, sched, s.now))...)
-		}
-	}
+	due, late := dueLines(s, p, cards, sched)
+	lines = append(lines, due...)
 	lines = append(lines, s.T("bill.remaining", "amount", money(p.Remaining())))
 	if line := autopayLine(s, p, defaultCard(cards)); line != "" {
 		lines = append(lines, line)
 	}
-	return strings.Join(lines, "\n"), len(late) > 0
+	return strings.Join(lines, "\n"), late
+}
+
+// dueLines are what p has due: its next due date (and what pays it: a
+// booking, one being debited), or its overdue periods and the due date
+// after them; late reports an overdue period.
+func dueLines(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []supportbot.ScheduledRepayment) (lines []string, late bool) {
+	if next, ok := p.NextDue(); ok && !next.Overdue(s.today) {
+		lines = append(lines, nextDueLines(s, p, next, cards, sched, false)...)
+	}
+	overdue := overdueLines(s, p, sched)
+	lines = append(lines, overdue...)
+	if len(overdue) > 0 {
+		if next, ok := nextNotOverdue(p, s.today); ok {
+			lines = append(lines, nextDueLines(s, p, next, cards, sched, toPayByHand(p, s.today, sched, s.now))...)
+		}
+	}
+	return lines, len(overdue) > 0
 }
 
 // toPayByHand reports an overdue period of p that no scheduled repayment
@@ -589,4 +598,53 @@ func quoteDueDates(s *Step, text string) (bool, error) {
 	s.conv.Misses = 0
 	s.say(strings.Join(lines, "\n") + "\n" + s.confirmHow())
 	return true, nil
+}
+
+// refusesToPay answers a refusal to pay with nothing in front ("我不想还
+// 了", "这个月先不还了", "I don't want to pay this month"): nothing is
+// charged here, and it was heard as such (a probe: "好的，这次不还款" alone
+// agreed to skip a bill) — but the bills still stand: what is due and
+// when, what debits it anyway (a booking, with its cancel a tap away;
+// auto-repayment), and what not paying by the due date means.
+func refusesToPay(s *Step) error {
+	open, err := s.openPlans()
+	if err != nil || len(open) == 0 {
+		if err == nil {
+			s.declined(string(refusesPaying))
+		}
+		return err
+	}
+	cards, err := s.cards()
+	if err != nil {
+		return err
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return err
+	}
+	parts := []string{s.T("decline.nothing_paid") + s.T("decline.bills_stand")}
+	booked := false
+	for _, p := range open {
+		due, _ := dueLines(s, p, cards, sched)
+		if len(due) == 0 {
+			continue
+		}
+		lines := append([]string{productIcon(p.Product) + " <b>" + locale.Escape(p.Product) + "</b>"}, due...)
+		if line := autopayLine(s, p, defaultCard(cards)); line != "" {
+			lines = append(lines, line)
+		}
+		parts = append(parts, strings.Join(lines, "\n"))
+		booked = booked || slices.ContainsFunc(sched, func(r supportbot.ScheduledRepayment) bool { return r.PlanID == p.ID && r.RunAt.After(s.now) })
+	}
+	if booked {
+		parts = append(parts, s.T("decline.booking_runs"))
+	}
+	parts = append(parts, s.T("decline.still_due"))
+	var btns []supportbot.Button
+	if booked {
+		btns = append(btns, s.menuBtn(s.T("menu.cancel"), "cancel"))
+	}
+	btns = append(btns, s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())
+	s.say(strings.Join(parts, "\n\n"), s.next(btns...)...)
+	return nil
 }

@@ -54,6 +54,7 @@ func refusalIn(text string) refused {
 	l = otherNotNo.Replace(l)                                      // "用别的卡还": another card, not "don't pay"
 	if asks(text) || containsAny(l, "remind", "提醒", "扣", "charge", "debit", "deduct", "forget", "忘",
 		"able to", "afford", "can't", "cant", "没钱", "钱不够", "不起", "不上", "have money", "have enough", "no money", // a trouble: "I won't be able to pay"
+		"打不开", "开不了", "点不开", "进不去", "用不了", "won't open", "wont open", "doesn't open", "not opening", "not loading", // a fault: "商城分期打不开"
 		"know", "understand", "sure how", "how", "why", "what", "知道", "懂", "怎么", "为什么", "如何", "什么", // a question: "I don't know how to pay off early"
 		"会被", "会影响", "会怎", "后果", "起诉", "征信", // "不还款会被起诉"
 		"预约", "booking", "scheduled") || dayOfMonth.MatchString(l) { // a booking to cancel: its own reader
@@ -209,3 +210,9 @@ var (
 	closeVerb   = regexp.MustCompile(`\bclos(?:e|ing)\b.{0,12}\baccount\b|\bclosure\b|\bdeactivate\b|注销`)
 	switchVerb  = regexp.MustCompile(`\b(?:turn|switch)(?:ing)? (?:it )?(?:on|off)\b|\b(?:enable|disable)\b|开通|开启|打开|关闭|关掉|[开关](?:自动|了|吧|掉|$)`)
 )
+
+// paysOff reports a payoff named ("don't pay off the laptop", "不提前还"):
+// not the bills, which are due whatever is said of it.
+func paysOff(text string) bool {
+	return containsAny(strings.ToLower(text), "提前", "结清", "还清", "一次性", "全部还", "pay off", "payoff", "pay it off", "early", "settle")
+}

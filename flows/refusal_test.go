@@ -158,3 +158,42 @@ func TestANeverMindAfterItWasDoneSaysItWasDone(t *testing.T) {
 	b.expect("Your closure request has already been submitted", "CR-", "[👤 Talk to a person]")
 	b.reject("no closure request was submitted")
 }
+
+// TestARefusalToPayWithNothingInFrontSaysWhatStillStands: "我不想还了",
+// "这个月先不还了", "I don't want to pay this month" with no quote in front
+// were told "好的，这次不还款，没有扣款" alone — as if a bill could be skipped,
+// with a booking about to debit it anyway (a probe). They are told what is
+// due, what debits it anyway with its cancel a tap away, and what overdue
+// means; "i dont want to pay tomorrow, can you stop it" is the booking to
+// stop, and "商城分期打不开" is a fault, not a no.
+func TestARefusalToPayWithNothingInFrontSaysWhatStillStands(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(958, "zh")
+	c.identify(phoneZhang)
+	for _, said := range []string{"我不想还了", "这个月先不还了"} {
+		c.send(said)
+		c.expect("这次不还款，没有扣款", "账单还在", "第 6 期已逾期 6 天", "已预约", "仍会按时扣款", "过了还款日还没还清就算逾期",
+			"[🗓 取消预约还款]")
+	}
+	c.send("不想提前还笔记本") // a payoff refused: nothing stands that it would pay
+	c.expect("这次不还款，没有扣款")
+	c.reject("账单还在")
+	w := h.chat(959, "zh")
+	w.identify(phoneWang)
+	w.send("/lang en")
+	w.send("I don't want to pay this month")
+	w.expect("no payment", "still stand", "overdue", "late fee")
+	c.send("商城分期打不开")
+	c.reject("什么都没有改动", "没有扣款")
+	e := h.chat(960, "en")
+	e.identify(phoneZhang)
+	e.send("/lang en")
+	e.send("i dont want to pay tomorrow, can you stop it")
+	e.reject("no payment")
+	e.expect("Your scheduled repayments")
+	if n := len(h.repayments("C1")) + len(h.repayments("C3")); n != 0 {
+		t.Fatalf("%d repayments, want none", n)
+	}
+}

@@ -404,7 +404,7 @@ func stopsADebit(text string) bool {
 		(containsAny(l, "明天", "今天", "后天", "今晚", "这周", "下周", "tomorrow", "today", "tonight", "this week", "next week") ||
 			slices.ContainsFunc(dayShort, func(w string) bool { return wordsIn(l, w) }) ||
 			dayOfMonth.MatchString(l) || daySaid.MatchString(l)) && // "dont charge me on the 13th", "on dec 13"
-		(containsAny(l, "扣", "debit", "charge", "payment", "deduct") || notTakeMoney.MatchString(l)) &&
+		(containsAny(l, "扣", "还款", "debit", "charge", "payment", "deduct") || wordsIn(l, "pay") || notTakeMoney.MatchString(l)) && // "i dont want to pay tomorrow"
 		containsAny(l, "取消", "停", "别", "不要", "不想", "stop", "cancel", "don't", "dont", "do not", "hold")
 }
 
@@ -1540,6 +1540,9 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		if told, err := s.alreadyDone(r.doneKinds()...); told || err != nil { // said just after it was done
 			return err
+		}
+		if r == refusesPaying && s.conv.CustomerID != "" && !paysOff(text) { // "我不想还了": the bills still stand
+			return refusesToPay(s)
 		}
 		s.declined(string(r))
 		return nil
