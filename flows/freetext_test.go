@@ -760,11 +760,37 @@ func TestAYesToTheOfferOfAPersonGetsOne(t *testing.T) {
 // ok that only says the customer has what they needed gets "anything else?".
 func TestAnOkWithAFillerIsNotAQuestion(t *testing.T) {
 	_, c := faqSession(t, 600)
-	for _, ok := range []string{"好的那就这样吧", "好的继续", "嗯嗯知道了", "ok got it", "明白了，谢谢", "👍", "好的👌"} {
+	for _, ok := range []string{"好的那就这样吧", "好的继续", "嗯嗯知道了", "ok got it", "明白了，谢谢", "👍", "好的👌",
+		"没问题了", "没事了 谢谢", "没有了", "that's all, thanks"} { // "没问题了" handed off: read as "a problem" (a probe)
 		c.send(ok)
 		c.expect("还有什么可以帮你")
-		c.reject("要提前还清哪一笔", "退款", "没有需要你确认的操作")
+		c.reject("要提前还清哪一笔", "退款", "没有需要你确认的操作", "转接", "热线")
 	}
+}
+
+// TestAPersonRefusedIsNoHandOff: "我不想转人工 你直接告诉我", "帮我转人工 算了
+// 不用了", "I don't want to talk to a human, just answer" were handed off
+// (a probe): the negation, or the request taken back, was not read. They
+// are told no one is called; a person asked for plainly still is.
+func TestAPersonRefusedIsNoHandOff(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.agentChat = -100
+	h.open()
+	c := h.chat(602, "zh")
+	c.identify(phoneZhang)
+	for _, said := range []string{"我不想转人工 你直接告诉我", "帮我转人工 算了不用了", "不用找客服了", "I don't want to talk to a human, just answer",
+		"no agent please, just tell me"} {
+		c.send(said)
+		c.expect("不转人工")
+		c.reject("/end")
+	}
+	if staff := h.staff(); len(staff) != 0 {
+		t.Errorf("the staff chat got %q; want nothing", texts(staff))
+	}
+	c.send("我要转人工")
+	c.expect("/end")
+	c.reject("不转人工")
 }
 
 // TestHasTodaysMoneyBeenTakenTellsTheBookingsBeingDebited: with no payment of

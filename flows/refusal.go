@@ -216,3 +216,25 @@ var (
 func paysOff(text string) bool {
 	return containsAny(strings.ToLower(text), "提前", "结清", "还清", "一次性", "全部还", "pay off", "payoff", "pay it off", "early", "settle")
 }
+
+// declinesAgent reports a person refused rather than asked for: "我不想转人
+// 工 你直接告诉我", "不用找客服", "I don't want to talk to a human, just
+// answer", or one asked for and taken back ("帮我转人工 算了不用了") — each
+// was handed off (a probe). Not a complaint about waiting ("人工怎么还不来").
+func declinesAgent(text string) bool {
+	l := strings.ToLower(text)
+	if noAgent.MatchString(l) {
+		return true
+	}
+	i := strings.LastIndexAny(l, "人工客服")
+	return i >= 0 && takenBack.MatchString(l[i:])
+}
+
+// noAgent is a person said not to be wanted; takenBack, a request withdrawn
+// after it.
+var (
+	noAgent = regexp.MustCompile(`(?:不想|不要|不用|别|甭|无需|不需要)(?:再)?(?:给我)?(?:转|找|接|叫|联系)?(?:到)?(?:人工|客服|真人)|` +
+		`\b(?:don'?t|do not|no need to|not)\s+(?:want|need)?\s*(?:to\s+)?(?:talk|speak|chat|be transferred|transfer me)?\s*(?:to|with)?\s*(?:a |an |the )?(?:human|person|agent|real person|someone)\b|` +
+		`\bno (?:human|agent|person)s?\b`)
+	takenBack = regexp.MustCompile(`(?:算了|不用了|不要了|不转了|never ?mind|nvm|forget it)[。.!！~ ]*$`)
+)

@@ -85,7 +85,9 @@ next:
 			{"goodbye", "bye"}, {"bye", "bye"}, {"okay", ""}, {"ok", ""}, {"kk", ""}, {"k", ""}, {"ty", "thanks"}, {"谢谢", "thanks"}, {"多谢", "thanks"},
 			{"再见", "bye"}, {"拜拜", "bye"}, {"好的", ""}, {"好", ""}, {"嗯", ""}, {"行", ""},
 			{"那就这样吧", "ok"}, {"那就这样", "ok"}, {"就这样吧", "ok"}, {"就这样", "ok"}, {"知道了", "ok"}, {"明白了", "ok"},
-			{"明白", "ok"}, {"了解", "ok"}, {"收到", "ok"}, {"懂了", "ok"}, {"继续", "ok"}, {"没问题", "ok"}, {"gotit", "ok"},
+			{"明白", "ok"}, {"了解", "ok"}, {"收到", "ok"}, {"懂了", "ok"}, {"继续", "ok"}, {"没问题", "ok"}, {"没有问题", "ok"}, {"gotit", "ok"},
+			{"没事", "ok"}, {"没别的", "ok"}, {"没其他", "ok"}, {"没有了", "ok"}, {"nothingelse", "ok"}, {"thatsall", "ok"}, {"thatsit", "ok"},
+			{"了", ""}, {"啦", ""}, {"哈", ""}, {"哦", ""}, {"呢", ""}, // "没问题了": a tail, not another matter (it was read as "a problem": a person)
 			{"isee", "ok"}, {"understood", "ok"}, {"cool", "ok"}, {"great", "ok"}, {"perfect", "ok"}, {"alright", "ok"},
 			{"👍", "ok"}, {"👌", "ok"}, {"✅", "ok"}, {"✔", "ok"}, {"☑", "ok"}, {"🙏", "thanks"}, {"❤", "thanks"}, {"😊", ""}, {"🙂", ""}} {
 			if rest, ok := strings.CutPrefix(t, w.word); ok {
@@ -1661,6 +1663,11 @@ func (s *Step) freeText(text string) error {
 					}
 					c.Suggestions = []string{c.ID}
 					break
+				}
+				if name == "agent" && declinesAgent(text) { // "我不想转人工 你直接告诉我": no hand-off
+					s.conv.Misses = 0
+					s.menu("agent.not_wanted")
+					return nil
 				}
 				s.e.metrics.FAQ("flow")
 				if (name == "bill" || name == "remind") && s.conv.Flow != "" && waitsForYes(s.conv.State) {
