@@ -44,12 +44,17 @@ const askedOverdue = "overdue"
 // not a request to pay it off now, which names now, early or a fee.
 func asksWhenPaidOff(text string) bool {
 	l := strings.ToLower(text)
-	if utf8.RuneCountInString(l) > 40 || containsAny(l, "提前", "现在", "今天", "马上", "手续费", "一次", "我想", "想还", "要还", "失败", "怎么办",
-		"注销", "退款", "免息", "活动", "early", "now", "today", "fee", "want", "closure", "close", "refund", "fail") {
+	han := strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+	if utf8.RuneCountInString(l) > 40 && (han || len(l) > 80) || containsAny(l, "提前", "现在", "今天", "马上", "手续费", "一次", "我想", "想还", "要还", "失败", "怎么办",
+		"注销", "退款", "免息", "活动") || slices.ContainsFunc([]string{"early", "now", "today", "fee", "fees", "want", "closure", "close", "refund", "fail", "failed"},
+		func(w string) bool { return wordsIn(l, w) }) { // words: "know", "show" are not "now", "how"
 		return false
 	}
 	return containsAny(l, "哪天还完", "什么时候还完", "几时还完", "啥时候还完", "多久还完", "多久能还完", "还有几期", "还剩几期",
-		"什么时候结清", "哪天结清", "最后一期是哪天", "最后一期什么时候") || whenPaidOff.MatchString(l)
+		"什么时候结清", "哪天结清", "最后一期是哪天", "最后一期什么时候") || whenPaidOff.MatchString(l) ||
+		// the schedule asked for ("手机那笔的还款计划": it quoted a payoff, a probe)
+		containsAny(l, "还款计划", "还款明细", "分期明细", "每期明细", "还款时间表", "repayment schedule", "payment schedule") &&
+			!containsAny(l, "怎么", "如何", "改", "调整") && !wordsIn(l, "how") && !wordsIn(l, "change")
 }
 
 // whenPlanEnds answers a question about when a plan ends with its

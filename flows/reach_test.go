@@ -298,15 +298,17 @@ func TestWhenAPlanEndsIsItsSchedule(t *testing.T) {
 	h.open()
 	c := h.chat(929, "zh")
 	c.identify(phoneZhang)
-	for _, ask := range []string{"手机哪天还完", "笔记本什么时候还完"} {
+	for _, ask := range []string{"手机哪天还完", "笔记本什么时候还完", "手机那笔的还款计划"} { // the last quoted a payoff (a probe)
 		c.send(ask)
 		c.expect("还款计划")
 		c.reject("提前结清报价")
 	}
 	c.send("/lang en")
-	c.send("when will my laptop be paid off?")
-	c.expect("Schedule of <b>Xiaomi Book</b>")
-	c.reject("Payoff quote")
+	for _, ask := range []string{"when will my laptop be paid off?", "show me the payment schedule of the laptop"} {
+		c.send(ask)
+		c.expect("Schedule of <b>Xiaomi Book</b>")
+		c.reject("Payoff quote", "remaining in all")
+	}
 	c.send("/lang zh")
 	c.send("/repay")
 	c.press("Redmi K70")
