@@ -1257,3 +1257,26 @@ func TestAnUnsureAnswerBetweenTwoPayoffTopicsOffersBoth(t *testing.T) {
 	c.reject("暂时回答不了")
 	c.expect("[提前还款说明]", "[提前还款手续费]")
 }
+
+// TestAnUnsureQuestionOfWhatFollowsOffersTheTopic: "取消了预约还款是不是就不用
+// 还了", unsure between the cancel how-to and the cancel flow, was offered
+// the cancel list alone — no answer to the misunderstanding the question
+// is (a probe). A question of what would follow offers the topic, which
+// says the bill stays.
+func TestAnUnsureQuestionOfWhatFollowsOffersTheTopic(t *testing.T) {
+	h := newHarness(t, fixture())
+	index, err := faq.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const asked = "取消了预约还款是不是就不用还了"
+	h.kb = unsureKB{faq.Knowledge{Index: index}, asked, []string{"cancel-scheduled-repayment", "cancel-scheduled"}}
+	h.open()
+	c := h.chat(661, "zh")
+	c.identify(phoneZhang)
+	c.send(asked)
+	c.expect("[如何取消预约还款]")
+	c.reject("[🗓 取消预约还款]")
+	c.press("如何取消预约还款")
+	c.expect("账单本身还在", "还款日前还上")
+}

@@ -1723,10 +1723,24 @@ func (s *Step) freeText(text string) error {
 			offered = append(offered, id)
 		}
 	}
+	// A topic and the flow it tells of are one offer: the flow, which does
+	// it ("when will you remind me?": one "🔔 Reminders") — or the topic, for
+	// a question of what would follow ("取消了预约还款是不是就不用还了": the
+	// answer, not the cancel list alone; a probe).
+	told := map[string]bool{} // flows a suggested topic tells of
+	for _, id := range c.Suggestions {
+		if _, flow, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang); ok && flow != "" && s.e.cfg.Answers.Title(id, s.conv.Lang) != "" {
+			told[flow] = true
+		}
+	}
+	question := supposes(text)
 	var rows [][]supportbot.Button
 	for _, id := range c.Suggestions {
-		if _, flow, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang); ok && flow != "" && slices.Contains(offered, flow) {
-			continue // the flow offered does what the topic tells: one "Reminders", not two
+		if question && slices.Contains(offered, id) && told[id] {
+			continue
+		}
+		if _, flow, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang); !question && ok && flow != "" && slices.Contains(offered, flow) {
+			continue
 		}
 		if title := s.e.cfg.Answers.Title(id, s.conv.Lang); title != "" {
 			rows = append(rows, []supportbot.Button{s.viewBtn(title, "faq", id)})
@@ -1829,8 +1843,9 @@ func supposes(text string) bool {
 }
 
 var (
-	consequence = regexp.MustCompile(`\bwhat happens\b|\bwhat if\b|\bwill\b.*\bstill\b|\bdo i still\b|\bwill i\b|\bwould i\b|会不会|是否会`)
-	condition   = regexp.MustCompile(`\bif\b|如果|要是|假如|万一|的话`)
+	consequence = regexp.MustCompile(`\bwhat happens\b|\bwhat if\b|\bwill\b.*\bstill\b|\bdo i still\b|\bwill i\b|\bwould i\b|会不会|是否会|` +
+		`是不是就|是否就|还用不用|还要不要|还需不需要`) // "取消了是不是就不用还了"
+	condition = regexp.MustCompile(`\bif\b|如果|要是|假如|万一|的话`)
 )
 
 // ownOnly answers a request about another person's installments (or
