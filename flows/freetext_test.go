@@ -1280,3 +1280,20 @@ func TestAnUnsureQuestionOfWhatFollowsOffersTheTopic(t *testing.T) {
 	c.press("如何取消预约还款")
 	c.expect("账单本身还在", "还款日前还上")
 }
+
+// TestTheFeeTopicShowsTheCustomersOwnRates: "我的提前还款手续费是多少",
+// "what's my prepayment fee" got the general rule alone — "it depends on
+// the plan" — while the plans' rates are on file (a probe). Under the
+// answer: each open plan's rate, or that it has none.
+func TestTheFeeTopicShowsTheCustomersOwnRates(t *testing.T) {
+	h, c := faqSession(t, 662)
+	c.send("我的提前还款手续费是多少")
+	c.expect("你的分期的提前还款手续费", "Xiaomi Book</b>：费率 1.50%", "Redmi K70</b>：不收提前还款手续费", "[💰 提前还款]")
+	b := h.chat(663, "en")
+	b.identify(phoneBob) // everything paid: no plan to list
+	b.send("/lang en")
+	b.send("what's my prepayment fee")
+	b.reject("Prepayment fees of your plans")
+	c.send("李娜的提前还款手续费是多少") // another's: not the asker's rates as if hers
+	c.reject("你的分期的提前还款手续费")
+}

@@ -540,7 +540,7 @@ func (s *Step) notOwn(names []string) bool {
 
 // personsThing is installments, a bill or a debt, as a person's are asked
 // for.
-var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|还有几期|还剩几期|还剩多少)`)
+var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|还有几期|还剩几期|还剩多少|提前|结清|手续费|滞纳金|费率)`)
 
 // forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
 var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:还|付|交|查|看|开|关|取消)`)
@@ -1965,6 +1965,37 @@ func (s *Step) ownOverdue(topic string) string {
 	return s.T("faq.own_overdue") + "\n" + strings.Join(lines, "\n")
 }
 
+// ownPrepayFees are the prepayment fee rates of the customer's open plans,
+// under the fee topic's answer: "我的提前还款手续费是多少", "what's my
+// prepayment fee" got the general rule alone (a probe), which says it
+// depends on the plan. The quote has the amount (the early repayment
+// button is under the answer).
+func (s *Step) ownPrepayFees(topic string) string {
+	if topic != "early-repayment-fee" || s.conv.CustomerID == "" {
+		return ""
+	}
+	if reply, err := s.notTheirs(s.ev.Text); err != nil || reply != "" {
+		return reply
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return ""
+	}
+	open, err := s.openPlans()
+	if err != nil || len(open) == 0 {
+		return ""
+	}
+	lines := []string{s.T("faq.own_prepay")}
+	for _, p := range open {
+		plan := locale.HTML(productIcon(p.Product) + " <b>" + locale.Escape(p.Product) + "</b>")
+		if p.PrepayFeeRateBP > 0 {
+			lines = append(lines, s.T("faq.own_prepay_rate", "plan", plan, "rate", rate(p.PrepayFeeRateBP)))
+		} else {
+			lines = append(lines, s.T("faq.own_prepay_none", "plan", plan))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 // alsoAsked are buttons for the other questions of a message: a topic's
 // answer, or a flow.
 func (s *Step) alsoAsked(also []string) [][]supportbot.Button {
@@ -1986,7 +2017,7 @@ func (s *Step) showAnswer(id string, also ...string) bool {
 		return false
 	}
 	text = s.fill(text)
-	if own := s.ownOverdue(id) + s.ownClosure(id); own != "" {
+	if own := s.ownOverdue(id) + s.ownClosure(id) + s.ownPrepayFees(id); own != "" {
 		text += "\n\n" + own
 	}
 	// Under the answer: what it leads to, a person (unless that is what it
