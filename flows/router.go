@@ -398,7 +398,8 @@ func (s *Step) otherOrderNamed(text string) (string, error) {
 func stopsADebit(text string) bool {
 	l := strings.ToLower(text)
 	if containsAny(l, "怎么办", "为什么", "为啥", "怎么回事", "失败", "换", "退", "逾期", "没钱", "不够",
-		"why", "how", "fail", "switch", "change", "another card", "refund", "overdue", "late") {
+		"why", "how", "fail", "switch", "change", "another card", "refund", "overdue", "late",
+		"remind", "提醒") { // "dont remind me to pay tomorrow": the reminders'
 		return false // a question or a trouble around the debit, not a request to stop it
 	}
 	han := strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) })
