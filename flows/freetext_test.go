@@ -1282,9 +1282,10 @@ func TestAnUnsureQuestionOfWhatFollowsOffersTheTopic(t *testing.T) {
 }
 
 // TestTheFeeTopicShowsTheCustomersOwnRates: "我的提前还款手续费是多少",
-// "what's my prepayment fee" got the general rule alone — "it depends on
-// the plan" — while the plans' rates are on file (a probe). Under the
-// answer: each open plan's rate, or that it has none.
+// "what's my prepayment fee", "我的笔记本是谁放款的" got the general rule
+// alone — "it depends on the plan" — while the plans' rates and partners
+// are on file (a probe). Under the answer: each open plan's rate, or that
+// it has none; each one's financing partner.
 func TestTheFeeTopicShowsTheCustomersOwnRates(t *testing.T) {
 	h, c := faqSession(t, 662)
 	c.send("我的提前还款手续费是多少")
@@ -1296,4 +1297,6 @@ func TestTheFeeTopicShowsTheCustomersOwnRates(t *testing.T) {
 	b.reject("Prepayment fees of your plans")
 	c.send("李娜的提前还款手续费是多少") // another's: not the asker's rates as if hers
 	c.reject("你的分期的提前还款手续费")
+	c.send("我的笔记本是谁放款的")
+	c.expect("你的分期对应的合作机构", "Redmi K70</b>：小米分期", "Xiaomi Book</b>：招联金融")
 }

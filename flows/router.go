@@ -1966,13 +1966,28 @@ func (s *Step) ownOverdue(topic string) string {
 	return s.T("faq.own_overdue") + "\n" + strings.Join(lines, "\n")
 }
 
-// ownPrepayFees are the prepayment fee rates of the customer's open plans,
-// under the fee topic's answer: "我的提前还款手续费是多少", "what's my
-// prepayment fee" got the general rule alone (a probe), which says it
-// depends on the plan. The quote has the amount (the early repayment
-// button is under the answer).
-func (s *Step) ownPrepayFees(topic string) string {
-	if topic != "early-repayment-fee" || s.conv.CustomerID == "" {
+// ownPlans puts, under a topic's answer, a line for each of an identified
+// customer's open plans — what the general answer says "depends on the
+// plan": the prepayment fee's rate ("我的提前还款手续费是多少", "what's my
+// prepayment fee"), the financing partner ("我的笔记本是谁放款的"); each got
+// the general rule alone (a probe). Another person named is told the bot
+// serves each for themselves instead.
+func (s *Step) ownPlans(topic string) string {
+	var line func(p supportbot.Plan, plan locale.HTML) string
+	switch topic {
+	case "early-repayment-fee":
+		line = func(p supportbot.Plan, plan locale.HTML) string {
+			if p.PrepayFeeRateBP > 0 {
+				return s.T("faq.own_prepay_rate", "plan", plan, "rate", rate(p.PrepayFeeRateBP))
+			}
+			return s.T("faq.own_prepay_none", "plan", plan)
+		}
+	case "repayment-channels":
+		line = func(p supportbot.Plan, plan locale.HTML) string {
+			return s.T("faq.own_partner", "plan", plan, "partner", p.Partner)
+		}
+	}
+	if line == nil || s.conv.CustomerID == "" {
 		return ""
 	}
 	if reply, err := s.notTheirs(s.ev.Text); err != nil || reply != "" {
@@ -1985,14 +2000,9 @@ func (s *Step) ownPrepayFees(topic string) string {
 	if err != nil || len(open) == 0 {
 		return ""
 	}
-	lines := []string{s.T("faq.own_prepay")}
+	lines := []string{s.T("faq.own_" + topic)}
 	for _, p := range open {
-		plan := locale.HTML(productIcon(p.Product) + " <b>" + locale.Escape(p.Product) + "</b>")
-		if p.PrepayFeeRateBP > 0 {
-			lines = append(lines, s.T("faq.own_prepay_rate", "plan", plan, "rate", rate(p.PrepayFeeRateBP)))
-		} else {
-			lines = append(lines, s.T("faq.own_prepay_none", "plan", plan))
-		}
+		lines = append(lines, line(p, locale.HTML(productIcon(p.Product)+" <b>"+locale.Escape(p.Product)+"</b>")))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -2018,7 +2028,7 @@ func (s *Step) showAnswer(id string, also ...string) bool {
 		return false
 	}
 	text = s.fill(text)
-	if own := s.ownOverdue(id) + s.ownClosure(id) + s.ownPrepayFees(id); own != "" {
+	if own := s.ownOverdue(id) + s.ownClosure(id) + s.ownPlans(id); own != "" {
 		text += "\n\n" + own
 	}
 	// Under the answer: what it leads to, a person (unless that is what it
