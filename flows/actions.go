@@ -29,8 +29,11 @@ import (
 // processing until the core's event (or a periodic look) settles it.
 
 const (
-	actionLease   = time.Minute
-	actionTimeout = 30 * time.Second
+	actionLease = time.Minute
+	// settleRetryFor is how long a known outcome's record is tried again
+	// within the lease (settleAction).
+	settleRetryFor = actionLease / 2
+	actionTimeout  = 30 * time.Second
 	// reconcileEvery is how often a processing repayment is looked at when
 	// no event came.
 	reconcileEvery = 5 * time.Minute
@@ -338,13 +341,30 @@ func (e *Engine) retry(ctx context.Context, a *supportbot.Action, state supportb
 
 // settleAction records a final outcome and hands it to the action's chat, in
 // one transaction; owner "" settles whoever holds the lease (a core event).
+// The outcome is known: a database that does not take it (an outage) is
+// asked again for up to settleRetryFor, so that the customer is told once it
+// is back — not when the lease has run out and the core is asked again (a
+// probe: a minute of "⏳" after a 20 s outage). Past that, the lease does it.
 func (e *Engine) settleAction(ctx context.Context, key, owner string, state supportbot.ActionState, out supportbot.ActionOutcome) {
-	err := e.st.Update(ctx, func(tx Tx) error { return settleIn(ctx, tx, key, owner, state, out, e.cfg.Now()) })
-	if err != nil {
-		e.log.Error("settle money action", "key", key, "err", err)
-		return
+	deadline := time.Now().Add(settleRetryFor)
+	for wait := 250 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+		err := e.st.Update(ctx, func(tx Tx) error { return settleIn(ctx, tx, key, owner, state, out, e.cfg.Now()) })
+		if err == nil {
+			e.poke()
+			return
+		}
+		code := supportbot.ErrorCode(err)
+		if code == supportbot.ENOTFOUND || code == supportbot.ECONFLICT || time.Now().Add(wait).After(deadline) {
+			e.log.Error("settle money action", "key", key, "err", err)
+			return
+		}
+		e.log.Warn("settle money action: trying again", "key", key, "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
 	}
-	e.poke()
 }
 
 func settleIn(ctx context.Context, tx Tx, key, owner string, state supportbot.ActionState, out supportbot.ActionOutcome, now time.Time) error {

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -61,6 +62,9 @@ type harness struct {
 	// afterRepaymentsRead, when set, runs once after the engine next reads
 	// a customer's repayments: what another step commits in between.
 	afterRepaymentsRead func()
+	// failWrites is how many of the engine's next write transactions fail,
+	// as with a database that does not answer (below zero: none).
+	failWrites atomic.Int64
 	// agentChat is the staff chat; set it and call open() to hand off.
 	agentChat int64
 	// kb answers free text: a fake by default (see fakeClassifier); set it
@@ -276,6 +280,9 @@ type stateStore struct {
 }
 
 func (s stateStore) Update(ctx context.Context, fn func(flows.Tx) error) error {
+	if s.h != nil && s.h.failWrites.Add(-1) >= 0 { // a database that does not answer
+		return errors.New("test: the database is unreachable")
+	}
 	return s.DB.Update(ctx, func(tx *store.Tx) error { return fn(tx) })
 }
 

@@ -1621,3 +1621,28 @@ func TestARateLimitedPaymentWaitsTheRetryAfter(t *testing.T) {
 		t.Errorf("%d tries within the core's Retry-After, want 1", tries)
 	}
 }
+
+// TestAPaymentsOutcomeIsToldWhenTheDatabaseIsBack: the database went away
+// while the core charged the quote, and the outcome's record failed; the
+// customer saw "⏳" until the action's lease ran out a minute later and the
+// core was asked again (a probe on PostgreSQL). The known outcome is
+// recorded again as soon as the database takes it, and told once.
+func TestAPaymentsOutcomeIsToldWhenTheDatabaseIsBack(t *testing.T) {
+	h, c := session(t, fixture(), phoneWang, "/repay")
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			rep, err := k.Core.Repay(ctx, key, r)
+			h.failWrites.Store(2) // gone as the answer comes back
+			return rep, err
+		}
+	})
+	c.press("确认还款")
+	c.expect("提前还款成功")
+	if got := succeeded(h.repayments("C3")); len(got) != 1 {
+		t.Fatalf("%d repayments succeeded, want 1", len(got))
+	}
+	h.advance(2 * time.Minute) // past the lease: nothing told again
+	h.drain()
+	c.inbox()
+	c.reject("提前还款成功")
+}
