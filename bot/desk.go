@@ -71,6 +71,27 @@ func (s *sender) reopenTopic(chatID, topic int64) error {
 // topicClosed is Telegram refusing a message into a closed topic.
 func topicClosed(err error) bool { return telegramSays(err, "topic_closed") }
 
+// keepTopic records a topic just made as its ticket's. The topic exists
+// now: unrecorded, the next message would make another (a probe: a second,
+// empty "#T1" after a database outage), so a database away is waited for,
+// up to topicKeptWithin.
+func (s *sender) keepTopic(ctx context.Context, ticketID, topic int64) error {
+	deadline := time.Now().Add(topicKeptWithin)
+	for wait := 250 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+		err := s.outbox.SetTicketTopic(ctx, ticketID, topic)
+		if err == nil || supportbot.ErrorCode(err) == supportbot.ENOTFOUND || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		s.srv.log.Warn("record a ticket's topic: trying again", "ticket", ticketID, "err", err)
+		if !sleep(ctx, wait) {
+			return err
+		}
+	}
+}
+
+// topicKeptWithin is how long keepTopic waits for the database.
+const topicKeptWithin = time.Minute
+
 // makeTopic creates a ticket's topic. The first one is named by the
 // ticket's card (the reply being sent); one made again after an agent
 // deleted the topic is named and carded afresh by TopicCard, so the agent
@@ -103,7 +124,7 @@ func (s *sender) makeTopic(ctx context.Context, r supportbot.Reply) (int64, erro
 	if err := json.Unmarshal(resp.Result, &created); err != nil || created.ThreadID == 0 {
 		return 0, fmt.Errorf("createForumTopic: unexpected answer %s", resp.Result)
 	}
-	if err := s.outbox.SetTicketTopic(ctx, r.TicketID, created.ThreadID); err != nil {
+	if err := s.keepTopic(ctx, r.TicketID, created.ThreadID); err != nil {
 		return 0, err
 	}
 	if card != "" {

@@ -7,9 +7,11 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -467,4 +469,36 @@ func briefly(ms []telegramtest.SentMessage) string {
 		fmt.Fprintf(&b, "[%q… edits %d deleted %v] ", string(text[:min(len(text), 24)]), m.Edits, m.Deleted)
 	}
 	return b.String()
+}
+
+// A topic made while the database is away is kept once it is back: the
+// ticket's next message goes into it, not into a second topic (a probe on
+// PostgreSQL: a second, empty "#T1" after the topic's record failed).
+func TestATopicMadeWhileTheDatabaseIsAwayIsKept(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	r.out.addTicket(7, 0)
+	var fails atomic.Int32
+	fails.Store(3)
+	r.out.TopicErr = func() error {
+		if fails.Add(-1) >= 0 {
+			return errors.New("database unreachable")
+		}
+		return nil
+	}
+	r.out.enqueue(supportbot.Reply{ChatID: staff, TicketID: 7, TopicName: "🟡 #T7 张伟", Text: "🆕 工单 #T7"})
+	r.run(t)
+	r.out.waitDepth(t, 0)
+	r.out.enqueue(supportbot.Reply{ChatID: staff, TicketID: 7, Text: "👤 在吗"})
+	r.bot.Wake()
+	r.out.waitDepth(t, 0)
+	if n := len(r.srv.Topics()); n != 1 {
+		t.Fatalf("%d topics for one ticket, want 1", n)
+	}
+	topic := r.out.topic(7)
+	for _, m := range r.srv.SentTo(staff) {
+		if m.ThreadID != topic {
+			t.Errorf("%q went to thread %d, want the ticket's topic %d", m.Text, m.ThreadID, topic)
+		}
+	}
 }

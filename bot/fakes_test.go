@@ -100,6 +100,9 @@ type outbox struct {
 	// AfterRead, if set, sees what DueMessages read before it is returned
 	// (and can hold it, to make the read stale).
 	AfterRead func([]supportbot.OutboxMessage)
+	// TopicErr, if set, fails SetTicketTopic when it returns an error (a
+	// database away).
+	TopicErr func() error
 
 	mu          sync.Mutex
 	msgs        []*entry
@@ -281,6 +284,11 @@ func (o *outbox) TicketTopic(_ context.Context, ticketID int64) (int64, error) {
 func (o *outbox) SetTicketTopic(_ context.Context, ticketID, topicID int64) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.TopicErr != nil {
+		if err := o.TopicErr(); err != nil {
+			return err
+		}
+	}
 	if _, ok := o.topics[ticketID]; !ok {
 		return supportbot.Errorf(supportbot.ENOTFOUND, "ticket %d not found", ticketID)
 	}
