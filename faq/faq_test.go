@@ -508,6 +508,21 @@ func TestInsufficientFundsIsAFailedDebit(t *testing.T) {
 	}
 }
 
+// TestChargedIsADebit: "i got charged but my bill still shows unpaid" was
+// answered, confident, with what a plan's fees are ("charged" read as the
+// noun "charge", a fee). Being charged is a debit: not a fee topic.
+func TestChargedIsADebit(t *testing.T) {
+	ix := mustLoad(t)
+	for _, text := range []string{"i got charged but my bill still shows unpaid", "you charged my card but the bill still shows unpaid"} {
+		if r := ix.Classify(text); r.Band == BandAnswer && (r.ID == "installment-fee" || r.ID == "early-repayment-fee" || r.ID == "late-fee") {
+			t.Errorf("Classify(%q) = %s/%s %.2f answered as a fee", text, r.Kind, r.ID, r.Score)
+		}
+	}
+	if r := ix.Classify("i got charged twice"); r.ID != "double-charge" || r.Band != BandAnswer {
+		t.Errorf(`Classify("i got charged twice") = %s/%s %.2f, want double-charge answered`, r.Kind, r.ID, r.Score)
+	}
+}
+
 // TestOwnBankCard: a bank named with its card and no credit product is the
 // customer's own card, not another lender's product.
 func TestOwnBankCard(t *testing.T) {
