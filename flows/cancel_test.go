@@ -174,7 +174,7 @@ func TestAStopOfADaysDebitIsTheBookingList(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(600, "zh")
 	c.identify(phoneZhang)
-	for _, ask := range []string{"今天扣的那个能不能取消", "明天那笔别扣了"} {
+	for _, ask := range []string{"今天扣的那个能不能取消", "明天那笔别扣了", "别扣我钱了", "不要再扣我的钱"} { // no day said: handed off (a probe)
 		c.send(ask)
 		c.expect("你的预约还款", "Redmi K70 第 7 期")
 		c.send("/menu")
@@ -195,6 +195,8 @@ func TestAStopOfADaysDebitIsTheBookingList(t *testing.T) {
 	b.identify(phoneBob) // nothing booked
 	b.send("can u stop the auto debit tomorrow")
 	b.reject("Your scheduled repayments")
+	b.send("stop charging me")
+	b.expect("no scheduled repayments", "Auto-repayment is off too")
 	// A trouble around the debit is not a request to stop it: short of
 	// money, cancelling would only make the customer overdue.
 	for _, trouble := range []string{"明天扣款卡里没钱 不想逾期 怎么办", "为什么今天扣款了 我不是取消了吗", "明天别扣我招行卡 换建行卡扣"} {

@@ -230,6 +230,14 @@ func TestSmallTalkIsAnsweredNotCountedAsAMiss(t *testing.T) {
 	c := h.chat(100, "zh")
 	c.send("你好！")
 	c.expect("你好！我是分期客服助手", "我的账单")
+	for _, hello := range []string{"喂 在吗", "有人吗", "anyone there?"} { // "I can't answer that" (a probe)
+		c.send(hello)
+		c.expect("我是分期客服助手")
+	}
+	for _, menu := range []string{"主菜单", "main menu"} { // the button's label typed: a suggestion (a probe)
+		c.send(menu)
+		c.expect("请选择", "提前还款", "我的账单")
+	}
 	c.send("谢谢")
 	c.expect("不客气")
 	c.send("分期")

@@ -51,11 +51,14 @@ var smallTalk = map[string]string{
 	"你好": "hello", "您好": "hello", "你好啊": "hello", "在吗": "hello", "在不在": "hello", "哈喽": "hello", "嗨": "hello",
 	"早上好": "hello", "下午好": "hello", "晚上好": "hello", "hi": "hello", "hello": "hello", "hey": "hello",
 	"good morning": "hello", "good afternoon": "hello", "good evening": "hello",
+	"喂": "hello", "喂在吗": "hello", "喂 在吗": "hello", "喂，在吗": "hello", "有人吗": "hello", "有人在吗": "hello", "在吗在吗": "hello",
+	"anyone there": "hello", "is anyone there": "hello", "hello anyone there": "hello", "are you there": "hello",
 	"谢谢": "thanks", "多谢": "thanks", "谢谢你": "thanks", "感谢": "thanks", "好的谢谢": "thanks", "thanks": "thanks",
 	"thank you": "thanks", "thx": "thanks", "ty": "thanks",
 	"再见": "bye", "拜拜": "bye", "bye": "bye", "goodbye": "bye",
 	"分期": "menu", "分期付款": "menu", "小米分期": "menu", "菜单": "menu", "帮助": "menu",
-	"installment": "menu", "installments": "menu", "menu": "menu", "help": "menu",
+	"主菜单": "menu", "返回主菜单": "menu", "回到主菜单": "menu", "打开菜单": "menu", // the menu button's label, typed
+	"installment": "menu", "installments": "menu", "menu": "menu", "help": "menu", "main menu": "menu", "show menu": "menu",
 }
 
 // barePay is a payment asked for in a word or two, nothing else said.
@@ -403,6 +406,9 @@ func stopsADebit(text string) bool {
 		return false // a question or a trouble around the debit, not a request to stop it
 	}
 	han := strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+	if utf8.RuneCountInString(l) <= 20 && noMoreDebits.MatchString(l) {
+		return true // "别扣我钱了", "stop taking money from my card": any debit, no day said
+	}
 	return (utf8.RuneCountInString(l) <= 40 || !han && len(l) <= 100) && // English says it in more letters
 		(containsAny(l, "明天", "今天", "后天", "今晚", "这周", "下周", "tomorrow", "today", "tonight", "this week", "next week") ||
 			slices.ContainsFunc(dayShort, func(w string) bool { return wordsIn(l, w) }) ||
@@ -410,6 +416,12 @@ func stopsADebit(text string) bool {
 		(containsAny(l, "扣", "还款", "debit", "charge", "payment", "deduct") || wordsIn(l, "pay") || notTakeMoney.MatchString(l)) && // "i dont want to pay tomorrow"
 		containsAny(l, "取消", "停", "别", "不要", "不想", "stop", "cancel", "don't", "dont", "do not", "hold")
 }
+
+// noMoreDebits is a short "stop taking my money" with no day said ("别扣我
+// 钱了", "不要再扣我的钱", "stop charging me"): it handed off (a probe); the
+// bookings that would debit, or what else could, answer it.
+var noMoreDebits = regexp.MustCompile(`^(?:你们)?(?:别|不要|不许|不准)(?:再)?(?:自动)?扣(?:我的?)?(?:钱|款)了?$|` +
+	`^(?:please )?(?:stop|quit) (?:charging|debiting|taking money from) (?:me|my card|my account)(?: please)?$`)
 
 // noBookingToStop answers a debit asked to be stopped when no booking is
 // to run: none is, and auto-repayment, if a plan has it on, still debits
