@@ -799,6 +799,11 @@ func TestAPersonRefusedIsNoHandOff(t *testing.T) {
 	c.send("我要转人工")
 	c.expect("/end")
 	c.reject("不转人工")
+	e := h.chat(603, "en")
+	e.identify(phoneZhang)
+	e.send("/lang en")
+	e.send("you are not a human, I want a person") // "not" is not a refusal of one
+	e.expect("/end")
 }
 
 // TestHasTodaysMoneyBeenTakenTellsTheBookingsBeingDebited: with no payment of
