@@ -258,13 +258,19 @@ func (s *Step) daysLate(b supportbot.Bill) string {
 	return strconv.Itoa(n) + " days"
 }
 
+// planTitle is a plan's kind icon and product name, in bold: the first line
+// of what is said of it.
+func planTitle(p supportbot.Plan) locale.HTML {
+	return locale.HTML(productIcon(p.Product) + " <b>" + locale.Escape(p.Product) + "</b>")
+}
+
 // planSummary renders one open plan; it reports whether a bill is overdue.
 // cards are the customer's, the default first (auto-repayment debits it);
 // sched are the customer's scheduled repayments, which the next due date
 // mentions (booked, or already being debited).
 func planSummary(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []supportbot.ScheduledRepayment) (string, bool) {
 	lines := []string{
-		productIcon(p.Product) + " <b>" + locale.Escape(p.Product) + "</b>",
+		string(planTitle(p)),
 		s.T("bill.order", "order", p.OrderNo, "partner", p.Partner),
 		s.T("bill.progress", "paid", p.PaidPeriods(), "periods", p.Periods, "amount", money(perPeriod(p))),
 	}
@@ -634,7 +640,7 @@ func refusesToPay(s *Step) error {
 		if len(due) == 0 {
 			continue
 		}
-		lines := append([]string{productIcon(p.Product) + " <b>" + locale.Escape(p.Product) + "</b>"}, due...)
+		lines := append([]string{string(planTitle(p))}, due...)
 		if line := autopayLine(s, p, defaultCard(cards)); line != "" {
 			lines = append(lines, line)
 		}

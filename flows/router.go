@@ -1968,7 +1968,7 @@ func (s *Step) ownOverdue(topic string) string {
 	var lines []string
 	for _, p := range plans {
 		if late := overdueLines(s, p, sched); len(late) > 0 {
-			lines = append(lines, productIcon(p.Product)+" <b>"+locale.Escape(p.Product)+"</b>")
+			lines = append(lines, string(planTitle(p)))
 			lines = append(lines, late...)
 		}
 	}
@@ -2014,7 +2014,7 @@ func (s *Step) ownPlans(topic string) string {
 	}
 	lines := []string{s.T("faq.own_" + topic)}
 	for _, p := range open {
-		lines = append(lines, line(p, locale.HTML(productIcon(p.Product)+" <b>"+locale.Escape(p.Product)+"</b>")))
+		lines = append(lines, line(p, planTitle(p)))
 	}
 	return strings.Join(lines, "\n")
 }
