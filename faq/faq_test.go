@@ -508,6 +508,23 @@ func TestInsufficientFundsIsAFailedDebit(t *testing.T) {
 	}
 }
 
+// TestWhatSomethingIsIsNoFlow: "预约还款是什么" listed the bookings to
+// cancel, "自动还款是什么意思" opened the switch (a probe): a question of what
+// something is never starts its flow; "when" and "how it stands" still do.
+func TestWhatSomethingIsIsNoFlow(t *testing.T) {
+	ix := mustLoad(t)
+	for _, text := range []string{"预约还款是什么", "自动还款是什么意思", "什么是提前还款", "what does autopay mean", "what is a scheduled repayment"} {
+		if r := ix.Classify(text); r.Kind == KindFlow {
+			t.Errorf("Classify(%q) = flow %s %.2f, want no flow", text, r.ID, r.Score)
+		}
+	}
+	for _, text := range []string{"还款日是什么时候", "我的账单是什么情况", "what is my balance"} {
+		if r := ix.Classify(text); r.Kind != KindFlow || r.ID != "bill" {
+			t.Errorf("Classify(%q) = %s %s %.2f, want the bill", text, r.Kind, r.ID, r.Score)
+		}
+	}
+}
+
 // TestChargedIsADebit: "i got charged but my bill still shows unpaid" was
 // answered, confident, with what a plan's fees are ("charged" read as the
 // noun "charge", a fee). Being charged is a debit: not a fee topic.

@@ -450,6 +450,12 @@ func argmax(p []float64) int {
 // never a request to act on it, whatever the mode model thinks.
 var howCues = [...]string{"#how", "#where", "#why", "#howlong", "#differ"}
 
+// defines is a question of what something is ("预约还款是什么", "什么是提前
+// 还款", "自动还款是什么意思", "what is a scheduled repayment"): the topic,
+// never the flow — not "是什么时候" (when), nor "是什么情况" (how it stands).
+var defines = regexp.MustCompile(`什么是|是?什么意思|啥意思|是(?:什么|啥)[？?。.!！\s]*$|` +
+	`^(?:so )?what(?:'s| is| are) (?:a |an )?(?:scheduled|auto|automatic|early|prepayment|manual)|\bwhat does .{1,40} mean\b`)
+
 // applyMode puts first, of the top entry and its twin, the one the way the
 // question is put calls for: a flow when it asks for something to be done,
 // the topic when it asks about it. "Can I talk to a person" asks for one: the
@@ -473,6 +479,9 @@ func (ix *Index) applyMode(c *candidate) {
 				want = KindFAQ
 			}
 		}
+	}
+	if defines.MatchString(strings.ToLower(c.Text)) {
+		want = KindFAQ // "预约还款是什么" listed the bookings to cancel (a probe)
 	}
 	if ix.entries[top].Kind == want {
 		return
