@@ -372,3 +372,30 @@ func TestANoWithWordsAroundItAtACancellation(t *testing.T) {
 		t.Fatalf("S1 is %q, want kept", got)
 	}
 }
+
+// TestABookingAskedForIsNotTheBookingsToCancel: "帮我预约下个月15号还款" asked
+// to cancel the next booking, "怎么预约还款" got the steps to cancel one (a
+// probe): the FAQ reads booking as its cancel flow. Nothing here books a
+// repayment and no guide says how: the customer is told so, with
+// auto-repayment, paying now and a person a tap away.
+func TestABookingAskedForIsNotTheBookingsToCancel(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(604, "zh")
+	c.identify(phoneZhang)
+	for _, ask := range []string{"怎么预约还款", "帮我预约下个月15号还款", "我想重新预约还款"} {
+		c.send(ask)
+		c.expect("这里不能新建预约还款", "[🔁 自动还款]", "[🧾 还本期账单]")
+		c.reject("要取消这笔预约还款吗", "你的预约还款：", "点「取消预约」")
+	}
+	c.send("预约还款怎么取消") // cancelling one is still the cancel how-to
+	c.reject("这里不能新建预约还款")
+	c.send("我预约了明天还款 能不能取消")
+	c.expect("你的预约还款")
+	for id, status := range h.scheduled("C1") {
+		if status == string(supportbot.ScheduledCancelled) {
+			t.Errorf("booking %s cancelled", id)
+		}
+	}
+}

@@ -417,6 +417,21 @@ func stopsADebit(text string) bool {
 		containsAny(l, "取消", "停", "别", "不要", "不想", "stop", "cancel", "don't", "dont", "do not", "hold")
 }
 
+// booksARepayment reports a repayment asked to be booked ("怎么预约还款",
+// "帮我预约下个月15号还款", "can you schedule my payment for friday"): the
+// FAQ reads it as the cancel flow or its how-to (the bookings to cancel were
+// listed, a probe); nothing here books one, and no guide says how.
+func booksARepayment(text string) bool {
+	l := strings.ToLower(text)
+	if containsAny(l, "取消", "撤销", "撤回", "删", "不要", "别", "停", "cancel", "stop", "delete", "remove", "don't", "dont", "payment plan") {
+		return false
+	}
+	return booksOne.MatchString(l)
+}
+
+var booksOne = regexp.MustCompile(`(?:怎么|如何|怎样|想|要|帮我|给我|替我|能不能|可不可以|可以|能否|能|重新)再?预约(?:一下|一笔|个)?` +
+	`(?:[^，。,.!?！？]{0,10})还款|\b(?:schedule|book|set up)\b (?:a |my |the |an? )?(?:re)?payments?\b`)
+
 // noMoreDebits is a short "stop taking my money" with no day said ("别扣我
 // 钱了", "不要再扣我的钱", "stop charging me"): it handed off (a probe); the
 // bookings that would debit, or what else could, answer it.
@@ -1560,6 +1575,11 @@ func (s *Step) freeText(text string) error {
 			return refusesToPay(s)
 		}
 		s.declined(string(r))
+		return nil
+	}
+	if booksARepayment(text) { // "帮我预约下个月15号还款": not the bookings to cancel
+		s.conv.Misses = 0
+		s.say(s.T("book.not_here"), s.next(s.menuBtn(s.T("menu.autopay"), "autopay"), s.menuBtn(s.T("menu.pay"), "pay"), s.humanBtn())...)
 		return nil
 	}
 	if s.conv.CustomerID != "" && cancelsABooking(text) { // "cancel the laptop repayment": the bookings, not the guide
