@@ -236,26 +236,13 @@ func overdueLines(s *Step, p supportbot.Plan, sched []supportbot.ScheduledRepaym
 		if b.LateFee == 0 { // none charged (yet): not "plus a late fee of ¥0.00"
 			key = "bill.overdue_no_fee"
 		}
-		lines = append(lines, s.T(key, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang), "days", s.daysLate(b),
+		lines = append(lines, s.T(key, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang), "days", b.DueDate.DaysUntil(s.today), // "我逾期了多少天"
 			"amount", money(b.Amount()), "late_fee", money(b.LateFee)))
 		if debiting[b.Period] { // paying it now would pay it twice
 			lines = append(lines, debitingLine(s, p, b, sched, "bill.overdue_debiting"))
 		}
 	}
 	return lines
-}
-
-// daysLate is how long a bill is overdue, as the language counts days: "11",
-// "11 days", "1 day" (a customer asks 逾期了多少天).
-func (s *Step) daysLate(b supportbot.Bill) string {
-	n := b.DueDate.DaysUntil(s.today)
-	if s.conv.Lang == supportbot.LangZH {
-		return strconv.Itoa(n)
-	}
-	if n == 1 {
-		return "1 day"
-	}
-	return strconv.Itoa(n) + " days"
 }
 
 // planTitle is a plan's kind icon and product name, in bold: the first line
