@@ -118,10 +118,15 @@ type Event struct {
 	TopicName string `json:",omitempty"`
 	// Anonymous marks a message an admin of the staff chat sent as the group
 	// (Telegram's "remain anonymous"): who wrote it is not known.
-	Anonymous bool `json:",omitempty"`
-	Time      time.Time
-	Core      *CoreEvent  `json:",omitempty"` // EventCore
-	Agent     *AgentEvent `json:",omitempty"` // EventAgent
+	Anonymous bool      `json:",omitempty"`
+	Time      time.Time // when the bot took it
+	// Sent is when the customer sent the message, as Telegram says (to the
+	// second; zero when it does not say, as for a button): a message sent
+	// long before the bot took it was held up on the way, not typed in a
+	// flood (flows' per-chat bound).
+	Sent  time.Time   `json:",omitzero"`
+	Core  *CoreEvent  `json:",omitempty"` // EventCore
+	Agent *AgentEvent `json:",omitempty"` // EventAgent
 	// Masked is set when the channel masked card or ID numbers in Text
 	// before keeping it: the customer is warned, nothing unmasked is kept.
 	Masked bool `json:",omitempty"`

@@ -143,6 +143,9 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 			return in, nil
 		}
 		ev.ChatID, ev.MessageID = m.Chat.ID, int64(m.MessageID)
+		if m.Date > 0 {
+			ev.Sent = time.Unix(int64(m.Date), 0)
+		}
 		if ev.Anonymous = anonymous; !anonymous {
 			ev.UserID = m.From.ID
 			fromUser(&ev, m.From)

@@ -22,14 +22,19 @@ import (
 //   - when maxBacklog messages already wait for the chat, the step's replies
 //     to the chat are not queued (everything else the step did is: its state,
 //     audit, money actions, relays to an agent); the customer is told once to
-//     slow down instead, and again at most every slowDownEvery.
+//     slow down instead, and again at most every slowDownEvery;
+//   - but a message Telegram says was sent before the oldest of those
+//     replies was queued was not typed over them: the backlog is the bot's
+//     (Telegram or the bot was down, and what the customer wrote at their
+//     own pace came at once). Its replies are queued up to maxLateBacklog.
 //
 // Never bounded: what the customer did not cause at that moment — a settled
 // money action, a core event, an agent's reply, a reminder, a broadcast —
 // and the staff chat, whose tickets take turns in the sender.
 const (
-	maxBacklog    = 10
-	slowDownEvery = 10 * time.Minute
+	maxBacklog     = 10
+	maxLateBacklog = 60 // a minute of sending: an outage's worth of messages
+	slowDownEvery  = 10 * time.Minute
 )
 
 // bound applies the per-chat bound to a step's replies.
@@ -38,12 +43,20 @@ func (s *Step) bound(ctx context.Context, tx Tx, out []supportbot.Reply) ([]supp
 	if isInternal(s.ev.Kind) || chat == s.e.cfg.AgentChatID || chat <= 0 || s.q == nil || s.q.ID == 0 {
 		return out, nil
 	}
-	waiting, err := tx.Backlog(ctx, chat, maxBacklog)
+	waiting, since, err := tx.Backlog(ctx, chat, maxBacklog)
 	if err != nil {
 		return nil, err
 	}
 	if len(waiting) == 0 {
 		return out, nil
+	}
+	limit := maxBacklog
+	if len(waiting) == maxBacklog && sentBefore(s.ev.Sent, since) {
+		// Held up on the way: judged against the larger bound.
+		if waiting, _, err = tx.Backlog(ctx, chat, maxLateBacklog); err != nil {
+			return nil, err
+		}
+		limit = maxLateBacklog
 	}
 	last := replyKey(waiting[len(waiting)-1])
 	kept := out[:0:0]
@@ -54,7 +67,7 @@ func (s *Step) bound(ctx context.Context, tx Tx, out []supportbot.Reply) ([]supp
 			// Taking off the keyboard of a step message that is queued is
 			// kept: otherwise a flood would leave expired buttons live.
 			kept = append(kept, r)
-		case len(waiting) >= maxBacklog:
+		case len(waiting) >= limit:
 			dropped++
 		case replyKey(r) == last:
 			// said just before, and not yet sent: once is enough
@@ -75,6 +88,12 @@ func (s *Step) bound(ctx context.Context, tx Tx, out []supportbot.Reply) ([]supp
 			"waiting", len(waiting), "dropped", dropped, "told", due)
 	}
 	return kept, nil
+}
+
+// sentBefore reports whether a message sent at sent (Telegram's time, to the
+// second; zero: not known) was surely sent before queued.
+func sentBefore(sent, queued time.Time) bool {
+	return !sent.IsZero() && !queued.Before(sent.Add(time.Second))
 }
 
 // shows reports whether a waiting reply shows the buttons of step nonce.

@@ -14,6 +14,14 @@ import (
 // (or a script) faster than the bot sends, then handles them all.
 func (c *chat) flood(line string, n int) {
 	c.h.t.Helper()
+	c.held(line, n, 0)
+}
+
+// held submits n copies of line from chat c at once, as Telegram delivers
+// what a customer sent every pace (0: Telegram does not say when) until
+// now while the bot was down, then handles them all.
+func (c *chat) held(line string, n int, pace time.Duration) {
+	c.h.t.Helper()
 	evs := make([]supportbot.Event, n)
 	for i := range evs {
 		ev := supportbot.Event{Kind: supportbot.EventText, Text: line}
@@ -23,6 +31,9 @@ func (c *chat) flood(line string, n int) {
 		}
 		ev.ChatID, ev.UserID, ev.LanguageCode = c.id, c.id, c.lang
 		ev.Source = "flood:" + strconv.FormatInt(c.h.source.Add(1), 10)
+		if pace > 0 {
+			ev.Sent = c.h.clock().Add(-time.Duration(n-i) * pace).Truncate(time.Second)
+		}
 		evs[i] = ev
 	}
 	if err := c.h.eng.Submit(context.Background(), evs...); err != nil {
@@ -103,6 +114,39 @@ func TestFloodingChatQueuesABoundedFewAndIsToldOnce(t *testing.T) {
 	c.inbox()
 	c.send("/help")
 	c.expect("/repay")
+}
+
+// A customer who wrote every 2.5 s while the bot was down for 45 s is not
+// flooding: Telegram delivers all of it at once when the bot is back, and
+// every message is answered. A flood held up the same way is still bounded,
+// by the larger bound, and told to slow down.
+func TestHeldUpMessagesAreAllAnswered(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "en")
+	c.identify(phoneZhang)
+	c.inbox()
+	slowDown := h.cat.T(supportbot.LangZH, "flood.slow_down")
+	c.held("/repay", 18, 2500*time.Millisecond)
+	got := h.waiting(c.id)
+	if n := count(got, slowDown); n != 0 || len(got) < 18 {
+		t.Errorf("18 messages sent every 2.5 s during an outage queued %d replies and %d slow-down notices, want one reply each, no notice:\n%s",
+			len(got), n, texts(got))
+	}
+	c.inbox()
+	c.held("/repay", 1000, 50*time.Millisecond)
+	got = h.waiting(c.id)
+	if n := count(got, slowDown); n != 1 || len(got) > 70 {
+		t.Errorf("1,000 messages held up in an outage queued %d replies and %d notices, want about 60 and one", len(got), n)
+	}
+	// Typed over a backlog the customer can see: the usual bound.
+	c.inbox()
+	h.advance(11 * time.Minute)
+	c.flood("/repay", 10)
+	h.advance(30 * time.Second)
+	c.held("/repay", 100, 10*time.Millisecond)
+	if got := h.waiting(c.id); len(got) > 15 {
+		t.Errorf("100 messages typed after 10 replies were queued: %d replies, want about 10", len(got))
+	}
 }
 
 // A reply identical to the one last waiting for the chat is not queued

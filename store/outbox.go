@@ -41,26 +41,30 @@ func (tx *Tx) Enqueue(ctx context.Context, replies []supportbot.Reply) error {
 
 // Backlog lists, oldest first, up to limit replies waiting in the outbox to
 // be sent to a chat (whatever queued them): what a step of the chat's
-// customer finds before it queues more.
-func (tx *Tx) Backlog(ctx context.Context, chatID int64, limit int) ([]supportbot.Reply, error) {
-	rows, err := tx.query(ctx, `SELECT payload FROM outbox WHERE chat_id = ? AND status = 'pending' ORDER BY id LIMIT ?`, chatID, limit)
+// customer finds before it queues more. since is when the oldest of them
+// was queued (zero when none waits).
+func (tx *Tx) Backlog(ctx context.Context, chatID int64, limit int) (waiting []supportbot.Reply, since time.Time, err error) {
+	rows, err := tx.query(ctx, `SELECT payload, created_at FROM outbox WHERE chat_id = ? AND status = 'pending' ORDER BY id LIMIT ?`, chatID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("backlog of chat: %w", err)
+		return nil, time.Time{}, fmt.Errorf("backlog of chat: %w", err)
 	}
 	defer rows.Close()
-	var list []supportbot.Reply
 	for rows.Next() {
 		var payload string
-		if err := rows.Scan(&payload); err != nil {
-			return nil, err
+		var queued int64
+		if err := rows.Scan(&payload, &queued); err != nil {
+			return nil, time.Time{}, err
 		}
 		var r supportbot.Reply
 		if err := json.Unmarshal([]byte(payload), &r); err != nil {
-			return nil, fmt.Errorf("outbox payload: %w", err)
+			return nil, time.Time{}, fmt.Errorf("outbox payload: %w", err)
 		}
-		list = append(list, r)
+		if len(waiting) == 0 {
+			since = fromMS(queued)
+		}
+		waiting = append(waiting, r)
 	}
-	return list, rows.Err()
+	return waiting, since, rows.Err()
 }
 
 // SlowDownDue reports whether a flooding chat is owed a "slow down" notice:

@@ -204,15 +204,15 @@ func TestBacklog(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []supportbot.Reply
-	update(t, db, func(tx *store.Tx) (err error) { got, err = tx.Backlog(ctx, 1, 10); return err })
+	update(t, db, func(tx *store.Tx) (err error) { got, _, err = tx.Backlog(ctx, 1, 10); return err })
 	if len(got) != 2 || got[0].Text != "a2" || got[1].Text != "a3" {
 		t.Errorf("backlog of chat 1 = %+v, want a2, a3", got)
 	}
-	update(t, db, func(tx *store.Tx) (err error) { got, err = tx.Backlog(ctx, 1, 1); return err })
+	update(t, db, func(tx *store.Tx) (err error) { got, _, err = tx.Backlog(ctx, 1, 1); return err })
 	if len(got) != 1 || got[0].Text != "a2" {
 		t.Errorf("backlog of chat 1, limit 1 = %+v, want a2", got)
 	}
-	update(t, db, func(tx *store.Tx) (err error) { got, err = tx.Backlog(ctx, 3, 10); return err })
+	update(t, db, func(tx *store.Tx) (err error) { got, _, err = tx.Backlog(ctx, 3, 10); return err })
 	if len(got) != 0 {
 		t.Errorf("backlog of a chat with nothing waiting = %+v", got)
 	}
