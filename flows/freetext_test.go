@@ -1294,6 +1294,21 @@ func TestAnUnsureQuestionOfWhatFollowsOffersTheTopic(t *testing.T) {
 	c.expect("账单本身还在", "还款日前还上")
 }
 
+// "还清了手机才是我的吗" asks what paying off means, and was answered with
+// the phone's payoff quote and its confirm button (a probe). A question of
+// what holds only after something ("…了…才是…吗", "…以后就…吗") is not a
+// request to do it.
+func TestAQuestionOfWhatHoldsAfterwardsStartsNoQuote(t *testing.T) {
+	_, c := faqSession(t, 664)
+	for _, asked := range []string{"还清了手机才是我的吗", "还清以后手机就是我的了吗"} {
+		c.send(asked)
+		c.reject("提前结清报价", "确认还款")
+		c.expect("[提前还款说明]")
+	}
+	c.send("帮我把手机那笔还清了")
+	c.expect("提前结清报价", "[✅ 确认还款 ")
+}
+
 // TestTheFeeTopicShowsTheCustomersOwnRates: "我的提前还款手续费是多少",
 // "what's my prepayment fee", "我的笔记本是谁放款的" got the general rule
 // alone — "it depends on the plan" — while the plans' rates and partners

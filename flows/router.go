@@ -1877,7 +1877,8 @@ func supposes(text string) bool {
 
 var (
 	consequence = regexp.MustCompile(`\bwhat happens\b|\bwhat if\b|\bwill\b.*\bstill\b|\bdo i still\b|\bwill i\b|\bwould i\b|会不会|是否会|` +
-		`是不是就|是否就|还用不用|还要不要|还需不需要`) // "取消了是不是就不用还了"
+		`是不是就|是否就|还用不用|还要不要|还需不需要|` + // "取消了是不是就不用还了"
+		`了.{0,12}才(?:是|能|可以|算).{0,12}[吗么？?]|(?:之后|以后).{0,12}就.{0,12}[吗么？?]`) // "还清了手机才是我的吗"
 	condition = regexp.MustCompile(`\bif\b|如果|要是|假如|万一|的话`)
 )
 
