@@ -318,6 +318,14 @@ func TestSeveralQuestionsInOneMessage(t *testing.T) {
 	if r := ix.Classify("逾期会上征信吗 我现在要还多少"); r.ID != "overdue-consequences" || !slices.Contains(r.Also, "pay-bill") {
 		t.Errorf("a question and a bill to pay: %s %v, want the overdue topic and the pay-bill flow also", r.ID, r.Also)
 	}
+	// A look-up told, not asked ("查下账单"), is a request too (a probe: the
+	// bill was dropped).
+	for _, text := range []string{"查下账单 顺便问下逾期会怎样", "check my bill, also what happens if i pay late"} {
+		r := ix.Classify(text)
+		if all := append([]string{r.ID}, r.Also...); !slices.Contains(all, "bill") || !slices.Contains(all, "overdue-consequences") {
+			t.Errorf("%q: %s %v, want the bill and the overdue topic", text, r.ID, r.Also)
+		}
+	}
 }
 
 // TestRouting holds the patterns issue 17 names, each in words of its own

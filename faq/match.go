@@ -520,8 +520,8 @@ func hasSubject(c candidate) bool {
 // requestEnds are how a clause that asks or requests ends.
 const requestEnds = "吗呢么嘛?"
 
-// asksOrWants reports whether a clause carries a request: a cue word, or the
-// ending of a question. A clause without one ("我上个月买了台电视") is a side
+// asksOrWants reports whether a clause carries a request: a cue word, the
+// ending of a question, or a look-up word it starts with. A clause without one ("我上个月买了台电视") is a side
 // detail and is not routed on alone.
 func asksOrWants(c candidate) bool {
 	for _, s := range c.tokens.uni {
@@ -529,6 +529,9 @@ func asksOrWants(c candidate) bool {
 		case "#how", "#ask", "#want", "#where", "#why", "#howlong", "#howmuch", "#when", "#agent", "#frustrated", "#impact":
 			return true
 		}
+	}
+	if len(c.tokens.uni) > 0 && c.tokens.uni[0] == "#view" {
+		return true // "查下账单", "check my bill": told to look something up
 	}
 	t := strings.TrimRight(c.Text, " ")
 	r, _ := utf8.DecodeLastRuneInString(t)
