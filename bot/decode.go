@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"time"
@@ -17,6 +19,7 @@ const maxText = 4096
 
 // extra holds the update fields tgbotapi v5.5.1 does not know.
 type extra struct {
+	UpdateID      *int64        `json:"update_id"` // nil: the body has none (forged)
 	Message       *messageExtra `json:"message"`
 	EditedMessage *messageExtra `json:"edited_message"`
 	CallbackQuery *struct {
@@ -101,7 +104,9 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		return in, err
 	}
 	var x extra
+	numbered := true
 	if err := json.Unmarshal(raw, &x); err == nil {
+		numbered = x.UpdateID != nil
 		switch {
 		case x.Message != nil:
 			in.threadID, in.topic = x.Message.MessageThreadID, x.Message.topic()
@@ -113,6 +118,13 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 	}
 	u := in.update
 	ev := supportbot.Event{UpdateID: int64(u.UpdateID), Source: supportbot.UpdateSource(int64(u.UpdateID)), Time: time.Now()}
+	if !numbered {
+		// Telegram numbers every update; a body without a number (posted
+		// by hand) is known by its content instead: sent again, it is
+		// recognised, and two different ones are not taken for one.
+		sum := sha256.Sum256(raw)
+		ev.Source = "b:" + hex.EncodeToString(sum[:12])
+	}
 	switch {
 	case u.EditedMessage != nil:
 		// An edit is relayed while a person is on the chat: the agent's

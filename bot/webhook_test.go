@@ -267,6 +267,31 @@ func TestWebhookUpdateZeroDeliveredTwiceHasOneSource(t *testing.T) {
 	}
 }
 
+// A body without an update_id (Telegram always sends one: posted by hand)
+// is not taken for update 0: each is known by its content, so two different
+// ones are both taken and one posted twice is taken once.
+func TestWebhookBodiesWithoutUpdateIDAreToldApart(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	r.serveWebhook(t, nil)
+	unnumbered := func(messageID int, text string) []byte {
+		return fmt.Appendf(nil, `{"message":{"message_id":%d,"date":1,"chat":{"id":501,"type":"private"},"from":{"id":501,"first_name":"Alice"},"text":%q}}`,
+			messageID, text)
+	}
+	for _, body := range [][]byte{unnumbered(1, "hello"), unnumbered(2, "my bill"), unnumbered(1, "hello")} {
+		if status, err := r.srv.PostWebhook(context.Background(), secret, body); err != nil || status != http.StatusOK {
+			t.Fatalf("status %d, %v; want 200", status, err)
+		}
+	}
+	evs := r.h.events()
+	if len(evs) != 3 {
+		t.Fatalf("%d events submitted, want 3", len(evs))
+	}
+	if evs[0].Source == evs[1].Source || evs[0].Source != evs[2].Source || evs[0].Source == supportbot.UpdateSource(0) {
+		t.Errorf("sources %q %q %q: want two different ones, the repeat the first's, none u:0", evs[0].Source, evs[1].Source, evs[2].Source)
+	}
+}
+
 // Issue 15.8: a request whose body never completes is not held forever.
 // The HTTP server's ReadTimeout (cmd/supportbot: 30 s; 300 ms here) bounds
 // the read, and the handler gives up on a body it could not read: no
