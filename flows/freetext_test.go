@@ -552,6 +552,27 @@ func TestDidItGoThroughAfterThePaymentIsAboutIt(t *testing.T) {
 	c.reject("已经扣款成功")
 }
 
+// "can you reverse the payment" just after paying was read as a payment
+// asked for: the next period's quote started, and "did my payment go
+// through?" was then answered "nothing has been paid yet" (a probe). A
+// payment asked to be undone gets the undo topic and starts nothing.
+func TestAPaymentAskedToBeReversedStartsNoOther(t *testing.T) {
+	h, c := faqSession(t, 665)
+	c.send("/lang en")
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.press("Confirm and pay")
+	c.expect("Paid")
+	ref := h.paid("C1").ID
+	for _, q := range []string{"can you reverse the payment", "undo that payment please", "please refund my payment"} {
+		c.send(q)
+		c.expect("cannot be undone", "[👤 Talk to a person]")
+		c.reject("Confirm and pay")
+	}
+	c.send("did my payment go through?")
+	c.expect("went through", ref)
+}
+
 // TestAMistypedConfirmOrATwiceQuestionAtAQuoteMovesNothing: "确人" (a typo of
 // 确认) at a quote opened a hand-off, as "人" asks for a person, and
 // "好的，但是会扣两次吗？" got the FAQ on refunds of double charges. A typo

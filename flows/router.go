@@ -1546,6 +1546,10 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return err
 	}
+	if undoesPayment(text) && s.showAnswer("undo-repayment") { // "can you reverse the payment": not another one started
+		s.conv.Misses = 0
+		return nil
+	}
 	if stopsADebit(text) && s.conv.CustomerID != "" { // "dont charge me tomorrow": a booking, if they have one
 		if kinFor.MatchString(strings.ToLower(text)) { // "dont charge my mom tomorrow"
 			s.ownOnly(s.T("others.own_only"))
@@ -1881,6 +1885,18 @@ var (
 		`了.{0,12}才(?:是|能|可以|算).{0,12}[吗么？?]|(?:之后|以后).{0,12}就.{0,12}[吗么？?]`) // "还清了手机才是我的吗"
 	condition = regexp.MustCompile(`\bif\b|如果|要是|假如|万一|的话`)
 )
+
+// undoesPayment reports a payment asked to be reversed ("can you reverse
+// the payment", "undo that payment", "take it back"): it was read as a
+// payment asked for, and a second quote started (a probe). Chinese
+// (撤回还款, 钱能退回来吗) the classifier reads as the undo topic.
+func undoesPayment(text string) bool {
+	return undoPayment.MatchString(strings.ToLower(text))
+}
+
+var undoPayment = regexp.MustCompile(`\b(?:reverse|undo|revert|take back)\b.{0,30}\b(?:payment|repayment|it|that|this|transaction|charge|debit)\b|` +
+	`\b(?:payment|repayment|transaction|charge|debit)\b.{0,20}\b(?:reversed|undone|reverted|taken back)\b|` +
+	`\brefund (?:my|the|that|this) (?:payment|repayment)\b`)
 
 // ownOnly answers a request about another person's installments (or
 // order) with text: the bot serves each customer for themselves, and their
