@@ -52,7 +52,7 @@ func asksAboutIt(text string) bool {
 // an "ok", a "go on" — not an action named ("确认还款", "确认开启").
 func bareYes(text string) bool {
 	w := confirmForm(bare(text))
-	return confirmWords[w] || ackWords[w] || goOnWords[w] || agreesToPay(w)
+	return confirmWords[w] || acks(w) || goOnWords[w] || agreesToPay(w)
 }
 
 // asksIfPaid reports a short question whether a payment went through
@@ -93,7 +93,31 @@ var ackWords = map[string]bool{"是": true, "是的": true, "好": true, "好的
 	"yeah": true, "ok": true, "okay": true, "sure": true, "yeah ok": true, "ok ok": true, "alright": true, "all right": true,
 	"fine": true, "no problem": true, "confirmed": true, "yup": true, "ya": true, "yea": true, "yeap": true, "okey": true,
 	"okie": true, "yess": true, "sure thing": true, "go ahead": true, "lets do it": true, "let's do it": true, "do it": true,
-	"go": true, "ok go": true, "okay go": true, "lets go": true, "let's go": true, "go for it": true, "来吧": true, "走起": true}
+	"go": true, "ok go": true, "okay go": true, "lets go": true, "let's go": true, "go for it": true, "来吧": true, "走起": true,
+	"why not": true, "of course": true, "absolutely": true, "definitely": true}
+
+// acks reports a typed agreement: one of ackWords, or a few of them in a
+// row ("ok sure", "yep go ahead", "sure why not", "好的 可以").
+func acks(w string) bool {
+	if ackWords[w] {
+		return true
+	}
+	words := strings.FieldsFunc(w, func(r rune) bool { return r == ' ' || r == ',' || r == '，' || r == '、' })
+	if len(words) < 2 || len(words) > 5 {
+		return false
+	}
+	// Each stretch of words, the longest first, must be one of ackWords.
+	for i := 0; i < len(words); {
+		j := len(words)
+		for ; j > i && !ackWords[strings.Join(words[i:j], " ")]; j-- {
+		}
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	return true
+}
 
 // clippedOks are an ok typed short ("k", "kk"): too thin to consent by
 // (a setting is turned on by "ok", not by a letter), enough to be told how.
@@ -121,7 +145,7 @@ func moneyAnswerOf(text string, own map[string]bool) moneyAnswer {
 	switch {
 	case (confirmWords[w] || own[w]) && !asked:
 		return confirmsMoney
-	case confirmWords[w] || own[w] || ackWords[w] || aboutConfirming(w) || agreesToPay(w) || mistypedConfirm(w):
+	case confirmWords[w] || own[w] || acks(w) || aboutConfirming(w) || agreesToPay(w) || mistypedConfirm(w):
 		return acknowledges
 	}
 	return notAnAnswer
@@ -255,7 +279,7 @@ func containsAny(s string, subs ...string) bool {
 // not agreement to turn something on).
 func agrees(text string) bool {
 	w := confirmForm(bare(text))
-	return (confirmWords[w] || ackWords[w]) && !strings.ContainsAny(text, "?？")
+	return (confirmWords[w] || acks(w)) && !strings.ContainsAny(text, "?？")
 }
 
 // typedLabel reports text that is a button's label typed ("确认开启" for

@@ -754,7 +754,8 @@ func TestQuestionsAndANoWithARemarkAtAQuote(t *testing.T) {
 // 人工客服？"; "yes please" or "要" then got another miss, or "nothing waits
 // for your confirmation". It is a yes to the offer: a person.
 func TestAYesToTheOfferOfAPersonGetsOne(t *testing.T) {
-	for _, yes := range []string{"要", "yes please", "好的", "ok"} {
+	// Casual yeses too, a few ok-words in a row (a probe: "ok sure" looped).
+	for _, yes := range []string{"要", "yes please", "好的", "ok", "ok sure", "sure why not", "please do", "yep go ahead", "好的 可以"} {
 		h := newHarness(t, fixture())
 		c := h.chat(600, "zh")
 		c.send("qwerty zxcv")

@@ -698,7 +698,7 @@ var phoneFiller = strings.NewReplacer("我的手机号码是", "", "我的手机
 // takesOffer are the yeses to an offer ("要不要转人工客服？") beyond the
 // confirm and ack words.
 var takesOffer = map[string]bool{"要": true, "要的": true, "要啊": true, "需要": true, "需要的": true, "转吧": true, "好的转吧": true,
-	"yes please": true, "please": true, "yes pls": true, "ok please": true, "sure please": true, "please do": true}
+	"yes please": true, "please": true, "yes pls": true, "ok please": true, "sure please": true, "please do": true, "do": true}
 
 // isNo reports whether typed text is a "no" word alone.
 func isNo(text string) bool { return noWords[bare(text)] }
@@ -944,7 +944,7 @@ func (e *Engine) route(s *Step) error {
 			s.say(s.T("step.waiting")) // "等等": the step stays as it is, its buttons too
 			return nil
 		}
-		if w := bare(ev.Text); stepped && s.misses >= 2 && (takesOffer[w] || ackWords[confirmForm(w)] || !waitsForYes(s.conv.State) && agrees(ev.Text)) {
+		if w := bare(ev.Text); stepped && s.misses >= 2 && (takesOffer[w] || acks(confirmForm(w)) || !waitsForYes(s.conv.State) && agrees(ev.Text)) {
 			// "要" to "要不要转人工客服？", asked at a step after two
 			// messages not understood: a person, not a yes to the step
 			// (确认 stays the step's, asked again) — nor, at a list, "pick
