@@ -768,10 +768,11 @@ func TestWhetherPaidWithNoPaymentJustMade(t *testing.T) {
 }
 
 // TestAPaymentAskedInAWordIsTheBill: "还款", "还钱", "pay", "make a payment"
-// alone got "I can't answer that" (a probe): the bill's payment.
+// alone got "I can't answer that" (a probe), and so did "ok pay it" after the
+// late fee was shown: the bill's payment.
 func TestAPaymentAskedInAWordIsTheBill(t *testing.T) {
 	_, c := faqSession(t, 1001)
-	for _, said := range []string{"还款", "还钱", "pay", "make a payment", "Repay!"} {
+	for _, said := range []string{"还款", "还钱", "pay", "make a payment", "Repay!", "pay it", "ok pay it", "just pay it", "pay that", "好的还吧"} {
 		c.send(said)
 		c.expect("要还哪一笔分期的账单")
 		c.send("/menu")

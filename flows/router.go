@@ -64,7 +64,8 @@ var smallTalk = map[string]string{
 // barePay is a payment asked for in a word or two, nothing else said.
 var barePay = map[string]bool{"还款": true, "还钱": true, "付款": true, "交钱": true, "还账": true, "还款吧": true, "我要付款": true,
 	"pay": true, "repay": true, "payment": true, "make a payment": true, "make payment": true, "pay now": true,
-	"pay bill": true, "pay my bill": true, "pay the bill": true, "i want to pay": true}
+	"pay bill": true, "pay my bill": true, "pay the bill": true, "i want to pay": true, "pay it": true, "pay that": true,
+	"pay this": true, "just pay it": true, "just pay": true, "pay it now": true, "pay that now": true}
 
 // pleasantries reads a message made only of thanks, goodbyes and okays
 // ("ok thanks bye", 好的谢谢再见, "k thx") as "bye" when it says goodbye, "thanks"
@@ -1498,7 +1499,7 @@ func (s *Step) freeText(text string) error {
 		s.menu("smalltalk.no")
 		return nil
 	}
-	if barePay[bare(text)] { // "还款", "pay", "make a payment": the bill, paid — not "can't answer" (a probe)
+	if barePay[bare(text)] || agreesToPay(confirmForm(bare(text))) { // "还款", "pay", "ok pay it": the bill, paid — not "can't answer" (a probe)
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
 	}
