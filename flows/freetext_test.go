@@ -826,6 +826,31 @@ func TestAPersonRefusedIsNoHandOff(t *testing.T) {
 	e.send("/lang en")
 	e.send("you are not a human, I want a person") // "not" is not a refusal of one
 	e.expect("/end")
+
+	// A person refused, or one who spoke before, beside a question: the
+	// question is answered, and no one is called (a probe: each handed off).
+	f := h.chat(604, "en")
+	f.identify(phoneZhang)
+	f.send("/lang en")
+	for said, want := range map[string]string{
+		"no need for a human, how much do i owe":                                     "remaining in all",
+		"you dont need to get a person, i just want to know when my next payment is": "remaining in all",
+		"i dont want to talk to a person just tell me my bill":                       "remaining in all",
+		"your customer service person told me to come here and pay":                  "Which plan's bill",
+		"i already talked to a human last week and they said my refund is coming":    "Refunds are processed",
+		"what are your customer service hours":                                       "Our hotline",
+	} {
+		f.send("/menu")
+		f.send(said)
+		f.expect(want)
+		f.reject("/end", "OK, no hand-off")
+	}
+	f.send("/lang zh")
+	f.send("客服让我来这里还款")
+	f.expect("要还哪一笔分期的账单")
+	if staff := h.staff(); len(staff) != 2 {
+		t.Errorf("the staff chat got %d posts; want the two hand-offs asked for", len(staff))
+	}
 }
 
 // TestHasTodaysMoneyBeenTakenTellsTheBookingsBeingDebited: with no payment of

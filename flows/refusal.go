@@ -234,7 +234,52 @@ func declinesAgent(text string) bool {
 // after it.
 var (
 	noAgent = regexp.MustCompile(`(?:不想|不要|不用|别|甭|无需|不需要)(?:再)?(?:给我)?(?:转|找|接|叫|联系)?(?:到)?(?:人工|客服|真人)|` +
-		`\b(?:don'?t|do not|no need to)\s+(?:want|need)?\s*(?:to\s+)?(?:talk|speak|chat|be transferred|transfer me)?\s*(?:to|with)?\s*(?:a |an |the )?(?:human|person|agent|real person|someone)\b|` +
+		`\b(?:don'?t|do not|no need to)\s+(?:want|need)?\s*(?:to\s+)?(?:talk|speak|chat|be transferred|transfer me|get|find|call|involve|contact)?\s*(?:to|with)?\s*(?:a |an |the )?(?:human|person|agent|real person|someone)\b|` +
+		`\bno need (?:for|of) (?:a |an |the )?(?:human|person|agent|real person)s?\b|` +
 		`\bno (?:human|agent|person)s?(?: please| pls| needed| thanks)?(?:[.!,]|$)`)
 	takenBack = regexp.MustCompile(`(?:算了|不用了|不要了|不转了|never ?mind|nvm|forget it)[。.!！~ ]*$`)
 )
+
+// besideAgent is what a message asks besides a person refused ("no need
+// for a human, how much do i owe") or mentioned as someone who spoke
+// before ("your customer service person told me to come here and pay",
+// "客服让我来这里还款"): the message without that part, "" when it says
+// nothing else. Each was handed off (a probe).
+func besideAgent(text string) string {
+	l := strings.ToLower(text)
+	m := noAgent.FindStringIndex(l)
+	if m == nil {
+		m = agentSpoke.FindStringIndex(l)
+	}
+	if m == nil {
+		return ""
+	}
+	rest := strings.TrimSpace(l[:m[0]] + " " + l[m[1]:])
+	rest = strings.Trim(restLead.ReplaceAllString(rest, ""), " ,，.。!！;；")
+	if utf8.RuneCountInString(letters(rest)) < 2 {
+		return ""
+	}
+	return rest
+}
+
+var (
+	// agentSpoke is a person who spoke to the customer before: what they
+	// said is the customer's matter, not a hand-off asked for.
+	agentSpoke = regexp.MustCompile(`(?:your |the )?(?:customer service|support|agent|human|person|staff|rep)(?: person| agent| guy| lady| rep)?s?\s+(?:told me|said|says|asked me|suggested)\b|` +
+		`\b(?:already )?(?:talked|spoke|chatted) (?:to|with) (?:a |an |the |your )?(?:customer service|support|agent|human|person|staff|rep)s?\b|` +
+		`(?:人工|客服|你们的客服|客服人员)(?:之前|刚才|上次)?(?:说|告诉我|让我|叫我|跟我说)`)
+	// restLead is what joins the rest to the part taken out: "just", "but",
+	// "你直接", "to come here and" (told to come here and pay: to pay).
+	restLead = regexp.MustCompile(`^(?:[,，.。;；\s]*(?:just|but|only|and|so|i just want to know|to come here (?:and|to)|come here (?:and|to)|to|` +
+		`直接|你直接|就|只是|只想|来这里|来这儿|来这))+\s*`)
+)
+
+// asksAgentHours reports a question of when people answer ("what are your
+// customer service hours", "人工客服几点上班"): the contact topic, which
+// says, not a hand-off.
+func asksAgentHours(text string) bool {
+	return agentHours.MatchString(strings.ToLower(text))
+}
+
+var agentHours = regexp.MustCompile(`(?:customer service|support|agents?|humans?|人工|客服)[^.?!。？！]{0,16}(?:hours|open|available|working|几点|时间|上班|下班)|` +
+	`\b(?:what time|when)\b[^.?!]{0,24}(?:customer service|support|agents?|humans?)\b`)

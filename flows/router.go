@@ -1507,6 +1507,24 @@ func (s *Step) freeText(text string) error {
 		s.menu("menu.again")
 		return nil
 	}
+	if rest := besideAgent(text); rest != "" {
+		// "no need for a human, how much do i owe", "your customer
+		// service person told me to come here and pay": what else it asks
+		// (a person refused, when that is understood).
+		c := s.e.cfg.Classifier.Classify(rest)
+		if !(c.Kind == "flow" && intents[c.ID] == "agent") && (c.Confident && c.Kind != "out_of_scope" || !declinesAgent(text)) {
+			return s.freeText(rest)
+		}
+	}
+	if declinesAgent(text) { // "我不想转人工 你直接告诉我": no hand-off, and nothing else understood
+		s.conv.Misses = 0
+		s.menu("agent.not_wanted")
+		return nil
+	}
+	if asksAgentHours(text) && s.showAnswer("contact-support") { // "what are your customer service hours"
+		s.conv.Misses = 0
+		return nil
+	}
 	if l := strings.ToLower(text); keepsBooking.MatchString(l) || bare(l) == "保留" || bare(l) == "keep it" {
 		// "不取消了" just after a booking was cancelled: it is, and said so.
 		if told, err := s.alreadyDone("cancel_scheduled"); told || err != nil {
