@@ -274,6 +274,17 @@ var switchWords = map[bool]map[string]bool{
 		"turn it off": true, "switch it off": true, "off": true, "turn off": true, "switch off": true, "disable": true, "disable it": true},
 }
 
+// switchForm is a typed switch as switchWords hold it: without a yes in
+// front of it or a "then" after it ("ok turn it on then", "yes turn it on",
+// "好的 开吧").
+func switchForm(text string) string {
+	w := bare(text)
+	for _, lead := range []string{"ok ", "okay ", "yes ", "yeah ", "yep ", "sure ", "好的 ", "好的，", "好的", "好 ", "嗯 ", "那就"} {
+		w = strings.TrimPrefix(w, lead)
+	}
+	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(w, " then"), " now"))
+}
+
 func handleAutopay(s *Step, a action) (bool, error) {
 	switch a.Name {
 	case "":
@@ -300,10 +311,13 @@ func handleAutopay(s *Step, a action) (bool, error) {
 			}
 		}
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && (agrees(s.ev.Text) || typedLabel(s.ev.Text, label) ||
-			switchWords[s.slots.On][bare(s.ev.Text)]) {
+			switchWords[s.slots.On][switchForm(s.ev.Text)]) {
 			return true, confirmAutopay(s, s.slots.Plan, s.slots.On)
 		}
-		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && switchWords[!s.slots.On][bare(s.ev.Text)] {
+		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && asksWhichCard(s.ev.Text) {
+			return true, pickAutopay(s, s.slots.Plan, s.slots.On) // the question again: it names the card
+		}
+		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && switchWords[!s.slots.On][switchForm(s.ev.Text)] {
 			return true, s.declineStep() // "turn it off" asked whether to turn it on: left as it is
 		}
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "listed" {

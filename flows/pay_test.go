@@ -838,3 +838,32 @@ func TestWhetherPaidWhenAnOlderPaymentIsStillUnderWay(t *testing.T) {
 	c.expect("这笔还款正在处理中")
 	c.reject("最近半小时你没有在这里还款")
 }
+
+// TestWhichCardAtAStepNamesItAndKeepsTheStep: "which card will this come
+// out of" at a payoff quote put the card list in the quote's place, and the
+// "confirm" after it found nothing to confirm; at the auto-repayment
+// question "which card will it use" was not understood (a probe). The card
+// is named and the step stays.
+func TestWhichCardAtAStepNamesItAndKeepsTheStep(t *testing.T) {
+	h, c := faqSession(t, 1003)
+	c.send("/lang en")
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.expect("Payoff quote")
+	for _, q := range []string{"which card will this come out of", "what card is it on?", "用哪张卡扣"} {
+		c.send(q)
+		c.expect("**** 6789", "Nothing has been paid yet")
+	}
+	c.send("confirm")
+	c.expect("Paid")
+	if n := len(h.repayments("C1")); n != 1 {
+		t.Errorf("%d repayments, want 1", n)
+	}
+	c.send("/autopay")
+	c.press("Xiaomi Book")
+	c.expect("Turn on auto-repayment")
+	c.send("ok but which card will it use")
+	c.expect("Turn on auto-repayment", "**** 6789")
+	c.send("ok turn it on then")
+	c.expect("Auto-repayment is on")
+}

@@ -959,6 +959,9 @@ func quoteText(s *Step, flow string) (bool, error) {
 		case asksIfPaid(text): // "扣了吗", "did it go through": not yet
 			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
+		case asksWhichCard(text): // "which card will this come out of": the quote's, which stays
+			s.say(s.T("repay.card_quoted", "card", quotedCard(s)) + "\n" + s.confirmHow())
+			return true, nil
 		case asksQuoteFee(text): // "有手续费吗", "is there a fee for the phone one?": the quote's parts say
 			p, err := openPlanSaid(s, text)
 			if err != nil || p != nil && p.ID != s.slots.Plan {
@@ -1007,6 +1010,28 @@ func quoteText(s *Step, flow string) (bool, error) {
 	return false, nil
 }
 
+// asksWhichCard reports a question of which card a step would debit
+// ("which card will this come out of", "用哪张卡扣", "what card is it on"):
+// at a quote the card list came instead of the answer, and the quote was
+// gone (a probe).
+func asksWhichCard(text string) bool {
+	return whichCard.MatchString(strings.ToLower(text))
+}
+
+var whichCard = regexp.MustCompile(`\b(?:which|what) (?:bank )?card\b|\bcome out of\b|\bcharged? (?:to|from) (?:which|what)\b|` +
+	`哪张卡|哪个卡|哪一张卡|什么卡|哪张银行卡|从哪.{0,4}扣|扣哪`)
+
+// quotedCard is the card of the quote in front of the customer, as shown.
+func quotedCard(s *Step) string {
+	cards, err := s.cards()
+	if err == nil {
+		if i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == s.slots.Quote.Card }); i >= 0 {
+			return cards[i].Masked()
+		}
+	}
+	return s.slots.Quote.Card
+}
+
 // shortRequest is a message short enough to be only a card named: 20
 // characters, or 10 words of English within 60 ("pay with the CMB card
 // instead please"; Chinese has no spaces to count words by).
@@ -1023,10 +1048,7 @@ func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {
 		return true, err
 	}
 	n := cardChoice(bare(text), cards)
-	current := s.slots.Quote.Card
-	if i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == current }); i >= 0 {
-		current = cards[i].Masked()
-	}
+	current := quotedCard(s)
 	if keepsCard(text) { // "不要换卡": the card quoted, as it is
 		s.say(s.T("repay.card_quoted", "card", current) + "\n" + s.confirmHow())
 		return true, nil
