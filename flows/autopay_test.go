@@ -65,7 +65,7 @@ func TestAutopayInEnglish(t *testing.T) {
 	c.identify(phoneZhao)
 	c.send("/lang en") // 赵敏's language on file is Chinese
 	c.send("/autopay")
-	c.expect("1. Redmi Note 13 (order <code>5241000000006</code>): ✅ on (农业银行 **** 5555)")
+	c.expect("1. Redmi Note 13 (order <code>5241000000006</code>): ✅ on (Agricultural Bank of China **** 5555)")
 	c.press("Turn off 1. Redmi Note 13")
 	c.expect("Turn off auto-repayment for \"Redmi Note 13\"?", "send /pay")
 	c.press("Turn it off")

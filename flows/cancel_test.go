@@ -19,7 +19,7 @@ func TestABookingPastItsTimeStarted(t *testing.T) {
 	c.expect("Redmi K70 第 8 期 · ¥249.92 · 招商银行 **** 6789 · 今天 10:30 开始扣款")
 	c.send("/lang en")
 	c.send("/cancel_schedule")
-	c.expect("Redmi K70, period 8 · ¥249.92 · 招商银行 **** 6789 · started today at 10:30")
+	c.expect("Redmi K70, period 8 · ¥249.92 · China Merchants Bank **** 6789 · started today at 10:30")
 }
 
 func TestCancelTheFarScheduledRepayment(t *testing.T) {

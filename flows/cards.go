@@ -62,9 +62,9 @@ func listCards(s *Step) error {
 	}
 	lines := []string{s.T("cards.header")}
 	var rows [][]supportbot.Button
-	names := cardNames(cards)
+	names := cardNames(s.conv.Lang, cards)
 	for i, c := range cards {
-		line := strconv.Itoa(i+1) + ". " + locale.Escape(c.Masked())
+		line := strconv.Itoa(i+1) + ". " + locale.Escape(locale.NameIn(s.conv.Lang, c.Masked()))
 		if c.Default {
 			line += " " + s.T("cards.default_mark")
 		}
@@ -259,16 +259,16 @@ func staleCards(s *Step, a action) (bool, error) {
 
 // cardNames are cards as their buttons name them: the masked number, and
 // the card's place in the list when another card reads the same (two cards
-// of one bank ending in the same 4 digits).
-func cardNames(cards []supportbot.Card) []string {
+// of one bank ending in the same 4 digits), in lang.
+func cardNames(lang supportbot.Lang, cards []supportbot.Card) []string {
 	seen := map[string]int{}
 	for _, c := range cards {
 		seen[c.Masked()]++
 	}
 	names := make([]string, len(cards))
 	for i, c := range cards {
-		names[i] = c.Masked()
-		if seen[names[i]] > 1 {
+		names[i] = locale.NameIn(lang, c.Masked())
+		if seen[c.Masked()] > 1 {
 			names[i] = strconv.Itoa(i+1) + ". " + names[i]
 		}
 	}

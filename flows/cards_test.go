@@ -56,7 +56,7 @@ func TestCardsMarkAFrozenCardUnusable(t *testing.T) {
 	c.identify(phoneZhang)
 	c.send("/lang en")
 	c.send("/cards")
-	c.expect("1. 招商银行 **** 6789 ✅ default", "2. 工商银行 **** 4321 ⛔ frozen, can't be debited")
+	c.expect("1. China Merchants Bank **** 6789 ✅ default", "2. ICBC **** 4321 ⛔ frozen, can't be debited")
 	c.reject("Make default")
 	nonce := c.button("How to bind").Data[2:8]
 	c.pressData("s:" + nonce + ":cards:pick:K2") // forged: the frozen card

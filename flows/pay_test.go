@@ -127,11 +127,11 @@ func TestPayTheCurrentPeriodWhenNothingIsOverdue(t *testing.T) {
 	c.send("/pay")
 	c.expect("<b>📄 Bill due</b>: Redmi Note 13 (order <code>5241000000006</code>)",
 		"Period 2 (due Nov 23, 2026): principal ¥300.00 + fee ¥3.00 = ¥303.00",
-		"Total to pay: <b>¥303.00</b>", "Card: 农业银行 **** 5555",
+		"Total to pay: <b>¥303.00</b>", "Card: Agricultural Bank of China **** 5555",
 		"scheduled repayment of period 2 (due to run Nov 23, 2026 at 09:00) will be cancelled", "Valid for 15 minutes")
 	c.reject("Period 3", "overdue")
 	c.press("Confirm and pay")
-	c.expect("Paid! Redmi Note 13, period 2: settled", "Paid <b>¥303.00</b> with 农业银行 **** 5555",
+	c.expect("Paid! Redmi Note 13, period 2: settled", "Paid <b>¥303.00</b> with Agricultural Bank of China **** 5555",
 		"1 scheduled repayment for the bills you paid was cancelled", "Next due date Dec 23, 2026: <b>¥303.00</b>")
 	c.reject("Turn on auto-repayment") // it is on already
 
@@ -415,7 +415,7 @@ func TestBillsOfferPayThisPeriodAndShowAutoRepay(t *testing.T) {
 	e.identify(phoneZhao)
 	e.send("/lang en")
 	e.send("/bill")
-	e.expect("Auto-repayment on (农业银行 **** 5555)", "Pay this period")
+	e.expect("Auto-repayment on (Agricultural Bank of China **** 5555)", "Pay this period")
 
 	// P8 is first due in two weeks: nothing to pay this period yet.
 	sun := h.chat(700, "en")
@@ -577,9 +577,9 @@ func TestACardNamedAtAQuoteIsTheCardQuoted(t *testing.T) {
 	e.send("/lang en")
 	e.send("/pay")
 	e.send("pay with the CMB card instead please")
-	e.expect("Card: 招商银行 **** 6666")
+	e.expect("Card: China Merchants Bank **** 6666")
 	e.send("can I pay with card 6666")
-	e.expect("already on 招商银行 **** 6666", "To pay <b>¥303.00</b>")
+	e.expect("already on China Merchants Bank **** 6666", "To pay <b>¥303.00</b>")
 }
 
 // TestAPlanSaidWithTheRequestIsQuoted: "提前还款笔记本那笔" showed the plan

@@ -17,6 +17,7 @@ import (
 	"github.com/looplab/fsm"
 
 	"supportbot"
+	"supportbot/locale"
 )
 
 // What the flows that move money (early repayment, paying a bill) share: a
@@ -550,7 +551,7 @@ func chooseCard(s *Step) error {
 	}
 	lines := []string{s.T("repay.choose_card")}
 	var rows [][]supportbot.Button
-	names := cardNames(cards)
+	names := cardNames(s.conv.Lang, cards)
 	for i, c := range cards {
 		if c.Frozen {
 			lines = append(lines, s.T("repay.card_frozen_line", "card", names[i]))
@@ -1100,7 +1101,7 @@ func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current
 	}
 	list := make([]string, len(cards))
 	for i, c := range cards {
-		list[i] = c.Masked()
+		list[i] = locale.NameIn(s.conv.Lang, c.Masked())
 		if c.Frozen {
 			list[i] += s.T("repay.card_frozen_mark")
 		}

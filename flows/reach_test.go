@@ -106,7 +106,7 @@ func TestAgriculturalBankOfChinaIsNotBankOfChina(t *testing.T) {
 	c.send("/repay")
 	c.press("Redmi K70")
 	c.send("use my agricultural bank of china card")
-	c.expect("You have no Agricultural Bank of China card", "The quote above is still on 招商银行 **** 6789")
+	c.expect("You have no Agricultural Bank of China card", "The quote above is still on China Merchants Bank **** 6789")
 	c.reject("Card: 中国银行 **** 5555")
 }
 
@@ -214,13 +214,13 @@ func TestACardTheCustomerHasNotAtAQuoteKeepsIt(t *testing.T) {
 	c.identify(phoneZhao)
 	c.send("/lang en")
 	c.send("/pay")
-	c.expect("Card: 农业银行 **** 5555")
+	c.expect("Card: Agricultural Bank of China **** 5555")
 	c.send("use card 7777")
-	c.expect("No card of yours ends in 7777", "招商银行 **** 6666", "still on 农业银行 **** 5555")
+	c.expect("No card of yours ends in 7777", "China Merchants Bank **** 6666", "still on Agricultural Bank of China **** 5555")
 	c.send("pay 1000 now") // an amount, not a card
 	c.reject("No card of yours")
 	c.send("I want to use a different card for this")
-	c.expect("Card: 招商银行 **** 6666")
+	c.expect("Card: China Merchants Bank **** 6666")
 	c.send("confirm")
 	c.expect("Paid")
 	if r := h.paid("C5"); r.CardID != "K6" {
@@ -252,7 +252,7 @@ func TestAYesNamingAnotherCardQuotesOnIt(t *testing.T) {
 	e.send("/lang en")
 	e.send("/pay")
 	e.send("confirm with card 6666")
-	e.expect("Card: 招商银行 **** 6666")
+	e.expect("Card: China Merchants Bank **** 6666")
 	e.reject("Paid")
 }
 

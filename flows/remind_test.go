@@ -354,7 +354,7 @@ func TestRemindersForAutoRepayAreANote(t *testing.T) {
 		t.Fatalf("%d queued, want 1", n)
 	}
 	msgs := h.drainOutbox()
-	expectIn(t, msgs, "period 1 of Xiaomi Band 9 (order <code>5241000000021</code>), <b>¥300.00</b>, will be debited from 招商银行 **** 6789 on Nov 24, 2026 by auto-repayment")
+	expectIn(t, msgs, "period 1 of Xiaomi Band 9 (order <code>5241000000021</code>), <b>¥300.00</b>, will be debited from China Merchants Bank **** 6789 on Nov 24, 2026 by auto-repayment")
 	if strings.Contains(replyText(msgs), "m:pay:") {
 		t.Errorf("the auto-repay note offers to pay now:\n%s", replyText(msgs))
 	}

@@ -143,7 +143,11 @@ func (c *Catalog) T(lang supportbot.Lang, key string, args ...any) string {
 	}
 	vals := make(map[string]any, len(args)/2)
 	for i := 0; i+1 < len(args); i += 2 {
-		vals[fmt.Sprint(args[i])] = args[i+1]
+		k, v := fmt.Sprint(args[i]), args[i+1]
+		if name, ok := v.(string); ok && namedArgs[k] {
+			v = NameIn(lang, name)
+		}
+		vals[k] = v
 	}
 	return placeholder.ReplaceAllStringFunc(s, func(ph string) string {
 		sm := placeholder.FindStringSubmatch(ph)
