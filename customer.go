@@ -203,6 +203,10 @@ type CustomerData struct {
 	Cards     []Card
 	Plans     []Plan
 	Scheduled []ScheduledRepayment
+	// KeepCards and KeepScheduled say the export left the list out (not
+	// empty: absent): the customer's cards, or bookings, on file stay as
+	// they are, where an empty list would delete them.
+	KeepCards, KeepScheduled bool
 }
 
 // AuditEntry is one line of the append-only audit log.

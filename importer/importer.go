@@ -421,7 +421,8 @@ func (d *Decoder) customerData(o *object) supportbot.CustomerData {
 	} else {
 		c.PendingRefunds = int(refunds)
 	}
-	data := supportbot.CustomerData{Customer: c}
+	// A list left out keeps what is on file; null or [] is none.
+	data := supportbot.CustomerData{Customer: c, KeepCards: !o.has("cards"), KeepScheduled: !o.has("scheduled_repayments")}
 
 	cards := map[string]bool{}
 	var defaultAt *path

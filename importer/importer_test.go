@@ -75,6 +75,7 @@ func TestParseValid(t *testing.T) {
 			Partner: "招联金融", Principal: 100, Periods: 1,
 			Bills: []supportbot.Bill{{PlanID: "P2002", Period: 1, DueDate: "2026-01-01", Principal: 100, Status: "paid"}},
 		}},
+		KeepScheduled: true, // left out: the bookings on file stay
 	}}
 	if !got[0].Scheduled[0].RunAt.Equal(runAt) {
 		t.Errorf("run_at = %v, want %v", got[0].Scheduled[0].RunAt, runAt)

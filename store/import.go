@@ -341,7 +341,7 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 	}
 
 	cards := map[string][]any{}
-	if !newCustomer {
+	if !newCustomer && !d.KeepCards {
 		if cards, err = tx.importRows(ctx, `SELECT id, bank, last4, is_default, frozen FROM cards WHERE customer_id = ?`, c.ID); err != nil {
 			return err
 		}
@@ -424,7 +424,7 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 	}
 
 	scheduled := map[string][]any{}
-	if !newCustomer {
+	if !newCustomer && !d.KeepScheduled {
 		if scheduled, err = tx.importRows(ctx, `SELECT id, customer_id, plan_id, period, amount_fen, card_id, run_at, status
 			FROM scheduled_repayments WHERE customer_id = ?`, c.ID); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -574,6 +575,51 @@ func TestReimportLeavesTheExportsCardsAndDefault(t *testing.T) {
 				t.Errorf("Cards(C1) = %+v, %v; want the export's %+v", cards, err, tt.cards)
 			}
 		})
+	}
+}
+
+// TestReimportWithAListLeftOutKeepsIt: an export whose customer had no
+// "cards" or "scheduled_repayments" key deleted the cards and bookings on
+// file (a probe) — a field left out read as an empty list. Left out, what
+// is on file stays; [] or null is none.
+func TestReimportWithAListLeftOutKeepsIt(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := open(t)
+	full := importertest.Customer(0)
+	full.Scheduled = []importer.Scheduled{{ID: "S1", PlanID: full.Plans[0].ID, Period: 12, AmountFen: full.Plans[0].Bills[11].PrincipalFen,
+		CardID: full.Cards[0].ID, RunAt: "2030-01-01T09:00:00Z", Status: "scheduled"}}
+	if _, err := db.ImportFrom(ctx, decoderSource(strings.NewReader(exportOf(t, full)))); err != nil {
+		t.Fatal(err)
+	}
+	raw := exportOf(t, full)
+	for _, key := range []string{"cards", "scheduled_repayments"} {
+		var f map[string][]map[string]any
+		if err := json.Unmarshal([]byte(raw), &f); err != nil {
+			t.Fatal(err)
+		}
+		delete(f["customers"][0], key)
+		if key == "cards" {
+			delete(f["customers"][0], "scheduled_repayments") // its booking names a card
+		}
+		b, _ := json.Marshal(f)
+		stats, err := db.ImportFrom(ctx, decoderSource(bytes.NewReader(b)))
+		if err != nil || stats.Cards.Deleted != 0 || stats.Scheduled.Deleted != 0 {
+			t.Errorf("%s left out: %+v, %v; want nothing deleted", key, stats, err)
+		}
+	}
+	cards, err := db.CoreView().Cards(ctx, full.ID)
+	if err != nil || len(cards) != 1 {
+		t.Errorf("cards after the lists were left out: %+v, %v; want the one on file", cards, err)
+	}
+	booked, err := db.CoreView().Scheduled(ctx, full.ID)
+	if err != nil || len(booked) != 1 {
+		t.Errorf("bookings after the lists were left out: %+v, %v; want the one on file", booked, err)
+	}
+	// An empty list is none: deleted.
+	full.Scheduled = []importer.Scheduled{}
+	stats, err := db.ImportFrom(ctx, decoderSource(strings.NewReader(exportOf(t, full))))
+	if err != nil || stats.Scheduled.Deleted != 1 {
+		t.Errorf("an empty list: %+v, %v; want the booking deleted", stats, err)
 	}
 }
 
