@@ -654,7 +654,7 @@ func (d *Decoder) bill(o *object, pl supportbot.Plan, periodAt map[int]*path) (s
 	}
 	if s := o.str("due_date", true, maxTimeText); s != "" {
 		if _, err := supportbot.ParseDate(s); err != nil {
-			o.fault("due_date", "not a date (YYYY-MM-DD): %s", quote(s))
+			o.fault("due_date", "not a date (YYYY-MM-DD): %s", quoteText(s))
 		} else {
 			b.DueDate = supportbot.Date(s)
 		}
@@ -732,7 +732,7 @@ func (d *Decoder) scheduled(o *object, customerID string, plans map[string]readP
 	if v := o.str("run_at", true, maxTimeText); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			o.fault("run_at", "not an RFC 3339 time with offset (2026-12-15T09:00:00+08:00): %s", quote(v))
+			o.fault("run_at", "not an RFC 3339 time with offset (2026-12-15T09:00:00+08:00): %s", quoteText(v))
 		}
 		r.RunAt = t
 	}

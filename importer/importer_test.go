@@ -165,6 +165,13 @@ func TestParseFaults(t *testing.T) {
 		{name: "duplicate customer id", old: `"C1002"`, new: `"C1001"`, paths: []string{"customers[1].id"}, msg: "duplicate customer id, also at customers[0].id"},
 		{name: "duplicate phone", old: `"13900139000"`, new: `"8613800138000"`, paths: []string{"customers[1].phone"}, msg: "duplicate phone, also at customers[0].phone"},
 		{name: "duplicate plan id", old: `{"id": "P2002"`, new: `{"id": "P2001"`, paths: []string{"customers[1].plans[0].id"}, msg: "duplicate plan id, also at customers[0].plans[0].id"},
+		// Text garbled on the way is refused, not kept as "�" (a probe:
+		// a GBK export imported with every Chinese name garbled).
+		{name: "not UTF-8", old: `"name": "张伟"`, new: "\"name\": \"\xd5\xc5\xce\xb0\"", paths: []string{"customers[0].name"}, msg: "is not UTF-8 text"},
+		{name: "lone surrogate", old: `"product": "Xiaomi Pad 6"`, new: `"product": "Xiaomi \ud800Pad"`, paths: []string{"customers[1].plans[0].product"}, msg: "is not UTF-8 text"},
+		// A phone or ID number in the wrong field is not repeated in the fault.
+		{name: "number in an enumerated field", old: `"language": "en"`, new: `"language": "13800138000"`, paths: []string{"customers[1].language"},
+			msg: `must be one of zh, en, not "****8000"`},
 		{name: "duplicate scheduled id", old: otherScheduled,
 			new:   otherScheduled + `"scheduled_repayments": [{"id": "S3001", "plan_id": "P2002", "period": 1, "amount_fen": 100, "card_id": "K1", "run_at": "2026-01-01T09:00:00Z", "status": "done"}],`,
 			paths: []string{"customers[1].scheduled_repayments[0].id"}, msg: "duplicate scheduled repayment id, also at customers[0].scheduled_repayments[0].id"},

@@ -3,6 +3,7 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -343,6 +344,11 @@ func (o *object) str(name string, required bool, max int) string {
 	case strings.ContainsFunc(s, supportbot.BidiControl):
 		o.fault(name, "must not contain direction controls (U+202A–U+202E, U+2066–U+2069): they make a name read otherwise than it is")
 		return ""
+	case strings.ContainsRune(s, utf8.RuneError):
+		// Bytes that are not UTF-8 (a GBK export), a lone surrogate escape,
+		// or U+FFFD itself: text garbled on the way, never a name.
+		o.fault(name, "is not UTF-8 text: save the export as UTF-8 (a GBK or Big5 file reads as this)")
+		return ""
 	case required && strings.TrimSpace(s) == "":
 		o.fault(name, "must not be empty")
 		return ""
@@ -476,7 +482,7 @@ func (o *object) oneOf(name, def string, values ...string) string {
 		return ""
 	}
 	if !slices.Contains(values, s) {
-		o.fault(name, "must be one of %s, not %s", strings.Join(values, ", "), quote(s))
+		o.fault(name, "must be one of %s, not %s", strings.Join(values, ", "), quoteText(s))
 		return ""
 	}
 	return s
@@ -499,3 +505,12 @@ func quote(s string) string {
 	}
 	return strconv.Quote(string([]rune(s)[:max])) + "…"
 }
+
+// quoteText is a string value quoted for a fault message: a phone or ID
+// number in the wrong field stays out of it too (faults end up in logs).
+func quoteText(s string) string {
+	return quote(longDigits.ReplaceAllStringFunc(s, func(run string) string { return "****" + run[len(run)-4:] }))
+}
+
+// longDigits is a run of 7 digits or more: a phone, an ID or card number.
+var longDigits = regexp.MustCompile(`[0-9]{7,}`)
