@@ -111,6 +111,39 @@ func TestMigrationsFromInstancesStartingAtOnce(t *testing.T) {
 	}
 }
 
+// TestOpenWhileAWriterHoldsTheDatabase: `supportbot audit` or `backup` run
+// during a long import waited for it, then failed with "migration …:
+// database is locked" (a probe). A database whose migrations are applied
+// opens, and reads, beside a writer.
+func TestOpenWhileAWriterHoldsTheDatabase(t *testing.T) {
+	if storetest.Backend() != "sqlite" {
+		t.Skip("PostgreSQL takes no database-wide write lock")
+	}
+	ctx := context.Background()
+	db, _, cfg := open(t)
+	link(t, db, 1, "", supportbot.LangZH)
+	db.Close()
+	conn, err := rawDB(t, cfg).DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil { // an import's transaction
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, `ROLLBACK`)
+	octx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	again, err := store.Open(octx, cfg)
+	if err != nil {
+		t.Fatalf("open beside a writer: %v", err)
+	}
+	defer again.Close()
+	if c, err := again.Conversation(octx, 1); err != nil || c.ChatID != 1 {
+		t.Errorf("read beside a writer: %+v, %v", c, err)
+	}
+}
+
 // TestAuditLogIsAppendOnly: the database itself refuses to change or remove
 // an entry, even to an operator with a SQL shell.
 func TestAuditLogIsAppendOnly(t *testing.T) {
