@@ -80,6 +80,11 @@ func openSQLite(path string) (*DB, error) {
 			return nil, fmt.Errorf("create database directory for %s: %w", path, err)
 		}
 	}
+	// The customers' data is no one else's to read: a new database file is
+	// made 0600 (SQLite gives its -wal and -shm files the same mode).
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	}
 	// Every durability and locking pragma is in the DSN, so that it reaches
 	// every connection. One writer connection with immediate transactions:
 	// writers never fail with "database is locked". Readers use WAL snapshots

@@ -72,8 +72,16 @@ func TestSQLiteCreatesTheDatabaseDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := os.Stat(path); err != nil {
-		t.Errorf("database file: %v", err)
+	if err := db.Update(context.Background(), func(tx *store.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// Made for the bot's user alone, the write-ahead log too (a probe: 0644).
+	for _, f := range []string{path, path + "-wal"} {
+		if fi, err := os.Stat(f); err != nil {
+			t.Errorf("database file: %v", err)
+		} else if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", filepath.Base(f), fi.Mode().Perm())
+		}
 	}
 	if db.Dialect() != "sqlite" {
 		t.Errorf("dialect %q", db.Dialect())
