@@ -322,4 +322,4 @@ func aNotA(w string) bool {
 var waitWords = map[string]bool{"等等": true, "等一下": true, "等下": true, "稍等": true, "稍等一下": true, "让我想想": true,
 	"我想想": true, "我考虑一下": true, "考虑一下": true, "我再想想": true, "wait": true, "hold on": true, "let me think": true,
 	"one moment": true, "one sec": true, "just a sec": true, "wait a moment": true, "我再考虑考虑": true, "再考虑考虑": true,
-	"考虑考虑": true, "我考虑考虑": true, "let me think about it": true}
+	"考虑考虑": true, "我考虑考虑": true, "let me think about it": true, "ok wait": true, "wait wait": true, "hang on": true}

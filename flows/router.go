@@ -774,10 +774,12 @@ func bare(text string) string {
 }
 
 // politeLeads and politeTails are said around a yes or a no without
-// changing it ("yes pls", "please go ahead", "好哒", "不了谢谢").
+// changing it ("yes pls", "please go ahead", "好哒", "不了谢谢"), and so
+// is a hesitation before it ("wait no", "actually wait no", "keep it
+// actually": a probe got "can't answer that" and a topic of partners).
 var (
-	politeLeads = []string{"pls ", "plz ", "please "}
-	politeTails = []string{" pls", " plz", " please", " thx", " thanks", " thank you", "谢谢", "谢啦", "啊", "呀", "哒", "啦"}
+	politeLeads = []string{"pls ", "plz ", "please ", "actually ", "wait ", "hmm ", "hm ", "oh ", "oops ", "um ", "uh "}
+	politeTails = []string{" pls", " plz", " please", " thx", " thanks", " thank you", " actually", "谢谢", "谢啦", "啊", "呀", "哒", "啦"}
 )
 
 // letters is text without spaces, punctuation and symbols, in lower case:
