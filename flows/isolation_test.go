@@ -218,6 +218,7 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"remind Emily to pay", "remind my boss to pay", "stop reminding my cousin",
 		// a name in lower case, where only a person stands (a probe: the asker's own bill came back)
 		"show me emily's bill", "whats emily owe", "how much does emily owe", "emily owes how much", "show emily's installments",
+		"how much does wang fang owe", "whats emily zhaos balance", "show me li nas bill", // two words, no apostrophe (a probe)
 		"帮我查下我老公的账单 他自己用不了app", "我妈的分期还剩多少 她不会用手机",
 		"/bill 13900139000", "/bill my wife", "/repay 5240607345678",
 		"/bill 李娜", "/bill 王芳", "/repay 欧阳娜娜", "/bill 李明", "/bill Li Na", "/bill Ouyang Nana", "/bill Mr Smith", "/bill Mom", "/bill Wife"} { // a name alone as the argument (a probe: one's own bill)
@@ -237,7 +238,8 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"the agent said his account shows I paid, what is my balance", "/repay 戴尔", "/bill 金色", "/bill 张伟", "/bill 黄色", "/bill 金华", "/bill Redmi", "/bill Huawei", "/bill Pro", "/bill Gold",
 		"/bill Overdue", "/bill Full Schedule", "/repay Mac", "/pay Alipay", "/bill Emily", "/bill Long Term", "/bill Pan Pro", // words, or a name alone that could be a product: one's own (a review)
 		"how much do i owe", "whats my balance", "what's the phone's payment", "let's see the bill", "how's my account",
-		"today's bill", "the notebook's installments", "there's a payment due?"} { // one's own
+		"today's bill", "the notebook's installments", "there's a payment due?", "whats my plans balance",
+		"show me this months bills", "what do i owe"} { // one's own
 		c.send(own)
 		c.reject("我只能查看和办理你本人")
 	}

@@ -303,7 +303,7 @@ var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他�
 	`\b(?:for|of) my (?:` + kinEN + `)(?:['’]s)?$|\btheir (?:bills?|installments?|plans?|debts?|payments?|balance|loans?)\b|` +
 	// another person said as she or he: "how much she owes", "her bill", "她还欠多少钱" (not 其他)
 	`\b(?:she|he) (?:still )?(?:owes?|is (?:late|overdue|behind))\b|\b(?:does|did|is) (?:she|he) (?:owe|late|overdue|behind|pay)\b|` +
-	`\b(?:her|his) (?:bills?|installments?|plans?|debts?|balance|loans?|late fees?)\b|` +
+	`\b(?:her|his) (?:bills?|installments?|plans?|debts?|balance|loans?|late fees?|payments?|repayments?)\b|` +
 	`\bfees? (?:does |did )?(?:she|he) (?:has|have|owes?)\b|` +
 	`(?:^|[^其吉])[她他](?:们家)?的(?:账单|分期|月供|欠款|逾期|滞纳金)|(?:^|[^其吉给送为帮替])[她他]的?那(?:笔|个|部|台|单|期)|(?:^|[^其吉])[她他](?:还|现在|一共|总共|到底)?欠(?:多少|几|了多少)|` +
 	`[帮替给][她他]查`)
@@ -578,10 +578,12 @@ var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:
 // bill of Mr Zhang"), or a name asked about as overdue or owing ("is Li Na
 // overdue?", "how much does Li Na owe"). Where a thing cannot stand — a
 // person's bill, a person owing — a name is read in lower case too ("show
-// me emily's bill", "whats emily owe"); the words that stand there without
-// being a person are notEnglishNames.
+// me emily's bill", "whats emily owe", "how much does wang fang owe", and
+// without the apostrophe "whats emily zhaos balance"); the words that
+// stand there without being a person are notEnglishNames.
 var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|[a-z]+)['’]s (?:[a-z]+ )?(?:bills?|installments?|account|plans?|loans?|balance|payments?|laptop|phone|pad|tablet|scheduled|autopay|booking|due)\b|` +
-	`\b(?:[Dd]oes|[Dd]id|[Dd]o|[Ww]hat['’]?s|[Ww]hat) ([a-z]+) (?:still )?owes?\b|` +
+	`\b(?:[Dd]oes|[Dd]id|[Dd]o|[Ww]hat['’]?s|[Ww]hat) ([a-z]+(?: [a-z]+)?) (?:still )?owes?\b|` +
+	`\b(?:[Ww]hat['’]?s|[Ss]how(?: me)?|[Cc]heck) ([a-z]+(?: [a-z]+)?)s (?:bills?|installments?|account|plans?|balance|payments?)\b|` +
 	`\b[Rr]emind(?:ing)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) to\b|` +
 	`\b(?:[Ii]s|[Hh]as|[Dd]oes|[Dd]id) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have|owe|still owe|pay|repay)\b|` +
 	`\bfor ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
