@@ -867,3 +867,29 @@ func TestWhichCardAtAStepNamesItAndKeepsTheStep(t *testing.T) {
 	c.send("ok turn it on then")
 	c.expect("Auto-repayment is on")
 }
+
+// TestACardNamedInTheRequestIsTheQuotes: "ok i want to pay the overdue one
+// with my icbc card" quoted on the default card, the frozen ICBC card left
+// unsaid beside "1 frozen card can't be charged" (a probe). A card named in
+// the request is taken as at the quote: the quote on it, or why not.
+func TestACardNamedInTheRequestIsTheQuotes(t *testing.T) {
+	data := payFixture()
+	data[4].Cards = append(data[4].Cards, supportbot.Card{ID: "K11", Bank: "工商银行", Last4: "1111", Frozen: true})
+	h := newHarness(t, data)
+	h.realFAQ()
+	h.open()
+	c := h.chat(501, "en")
+	c.identify(phoneZhao)
+	c.send("/lang en")
+	c.send("i want to pay my bill with my icbc card")
+	c.expect("Card: Agricultural Bank of China **** 5555", "ICBC **** 1111 is frozen", "still on Agricultural Bank of China **** 5555")
+	c.send("/menu")
+	c.send("i want to pay my bill with the cmb card")
+	c.expect("Card: China Merchants Bank **** 6666")
+	c.reject("is frozen")
+	c.send("confirm")
+	c.expect("Paid")
+	if r := h.paid("C5"); r.CardID != "K6" {
+		t.Errorf("paid on %s, want K6 (the card asked for)", r.CardID)
+	}
+}

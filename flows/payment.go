@@ -1041,6 +1041,25 @@ func shortRequest(text string) bool {
 	return n <= 20 || n <= 60 && len(strings.Fields(text)) <= 10 && !strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) })
 }
 
+// cardAsked takes a card named in the request that just quoted a payment
+// ("pay the overdue one with my icbc card"): the quote came on the default
+// card, with a frozen ICBC card left unsaid (a probe). As at the quote:
+// the quote again on that card, or why it cannot be.
+func (s *Step) cardAsked(text string) error {
+	if s.conv.State != "quoted" || s.slots.Quote == nil || s.conv.Flow != "pay" && s.conv.Flow != "repay" {
+		return nil
+	}
+	cards, err := s.cards()
+	if err != nil {
+		return err
+	}
+	if cardChoice(bare(text), cards) == 0 && bankIn(strings.ToLower(text), s.conv.Lang) == "" {
+		return nil
+	}
+	_, err = quoteOnCardSaid(s, s.conv.Flow, text)
+	return err
+}
+
 // quoteOnCardSaid takes a card named at a quote ("用建行的卡", "8888那张",
 // "用工商那张卡扣行吗"): the quote again on that card, or why it cannot be.
 func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {

@@ -1736,6 +1736,9 @@ func (s *Step) freeText(text string) error {
 				if err := s.startFlow(name, typedArg(name, text)); err != nil {
 					return err
 				}
+				if err := s.cardAsked(text); err != nil { // "pay the overdue one with my icbc card"
+					return err
+				}
 				if others := s.alsoAsked(c.Also); len(others) > 0 { // "我这个月要还多少 逾期会怎样"
 					s.say(s.T("faq.also"), others...)
 				}
