@@ -836,6 +836,7 @@ func TestAPersonRefusedIsNoHandOff(t *testing.T) {
 		"no need for a human, how much do i owe":                                     "remaining in all",
 		"you dont need to get a person, i just want to know when my next payment is": "remaining in all",
 		"i dont want to talk to a person just tell me my bill":                       "remaining in all",
+		"ignore the agent thing, show my bill":                                       "remaining in all",
 		"your customer service person told me to come here and pay":                  "Which plan's bill",
 		"i already talked to a human last week and they said my refund is coming":    "Refunds are processed",
 		"what are your customer service hours":                                       "Our hotline",

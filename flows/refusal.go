@@ -236,6 +236,7 @@ var (
 	noAgent = regexp.MustCompile(`(?:不想|不要|不用|别|甭|无需|不需要)(?:再)?(?:给我)?(?:转|找|接|叫|联系)?(?:到)?(?:人工|客服|真人)|` +
 		`\b(?:don'?t|do not|no need to)\s+(?:want|need)?\s*(?:to\s+)?(?:talk|speak|chat|be transferred|transfer me|get|find|call|involve|contact)?\s*(?:to|with)?\s*(?:a |an |the )?(?:human|person|agent|real person|someone)\b|` +
 		`\bno need (?:for|of) (?:a |an |the )?(?:human|person|agent|real person)s?\b|` +
+		`\b(?:ignore|forget|skip|never ?mind) (?:about )?(?:the |a )?(?:agent|human|person)(?: thing| stuff| part| bit)?\b|` +
 		`\bno (?:human|agent|person)s?(?: please| pls| needed| thanks)?(?:[.!,]|$)`)
 	takenBack = regexp.MustCompile(`(?:算了|不用了|不要了|不转了|never ?mind|nvm|forget it)[。.!！~ ]*$`)
 )
