@@ -100,6 +100,7 @@ func TestClosureReasonIsCheckedLikeANotice(t *testing.T) {
 	for _, tc := range []struct{ reason, want string }{
 		{"请先还清\n剩余账单", "control characters"},
 		{"unpaid\x1b[2J", "control characters"},
+		{"\u202e abc", "direction controls"}, // reads backwards in the customer's chat (a probe)
 		{strings.Repeat("欠", store.MaxAnnouncement+1), "501 characters, more than the 500"},
 		{strings.Repeat("x", 6000), "6000 characters"},
 	} {

@@ -152,6 +152,9 @@ func checkCustomerText(text string) error {
 	if strings.ContainsFunc(text, unicode.IsControl) {
 		return errors.New("must not contain control characters (it reaches the customers' chats as written)")
 	}
+	if strings.ContainsFunc(text, supportbot.BidiControl) {
+		return errors.New("must not contain direction controls (U+202A–U+202E, U+2066–U+2069): they make the text read otherwise than it is")
+	}
 	if n := utf8.RuneCountInString(text); n > store.MaxAnnouncement {
 		return fmt.Errorf("has %d characters, more than the %d a customer is sent", n, store.MaxAnnouncement)
 	}

@@ -50,6 +50,7 @@ func TestNoticeSetArguments(t *testing.T) {
 		{[]string{"--until", "2026-11-22 18:00", "only one"}, "want two texts"},
 		{[]string{"--until", "2026-11-22 18:00", "a", "b", "c"}, "want two texts"},
 		{[]string{"--until", "2026-11-22 18:00", "维护中\x1b[2J", "down"}, "control characters"},
+		{[]string{"--until", "2026-11-22 18:00", "维护中", "\u202eabc"}, "direction controls"},
 		{[]string{"--until", "2026-11-22 18:00", " ", "b"}, "must not be empty"},
 		{[]string{"--until", "2026-11-22 18:00", "a", strings.Repeat("b", store.MaxAnnouncement+1)}, "the English text has 501 characters"},
 		{[]string{"--until", "2026-11-22 18:00", "a", "b", "--loud"}, "unknown flag --loud"},
