@@ -185,6 +185,12 @@ func TestAStopOfADaysDebitIsTheBookingList(t *testing.T) {
 	e.send("dont charge me tomorrow")
 	e.expect("Your scheduled repayments")
 	e.send("/menu")
+	e.send("stop the payment now!!") // (a probe: unsure between auto-repayment and paying)
+	e.expect("Your scheduled repayments")
+	e.send("/menu")
+	c.send("马上停止扣款")
+	c.expect("你的预约还款")
+	c.send("/menu")
 	e.send("dont charge me tomorrow, my wife sends me money on friday") // a longer English one, a relative only mentioned
 	e.expect("Your scheduled repayments")
 	e.send("/menu")

@@ -407,7 +407,7 @@ func stopsADebit(text string) bool {
 		return false // a question or a trouble around the debit, not a request to stop it
 	}
 	han := strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) })
-	if utf8.RuneCountInString(l) <= 20 && noMoreDebits.MatchString(l) {
+	if (utf8.RuneCountInString(l) <= 20 || !han && len(l) <= 48) && noMoreDebits.MatchString(bare(l)) {
 		return true // "别扣我钱了", "stop taking money from my card": any debit, no day said
 	}
 	return (utf8.RuneCountInString(l) <= 40 || !han && len(l) <= 100) && // English says it in more letters
@@ -437,7 +437,9 @@ var booksOne = regexp.MustCompile(`(?:怎么|如何|怎样|想|要|帮我|给我
 // 钱了", "不要再扣我的钱", "stop charging me"): it handed off (a probe); the
 // bookings that would debit, or what else could, answer it.
 var noMoreDebits = regexp.MustCompile(`^(?:你们)?(?:别|不要|不许|不准)(?:再)?(?:自动)?扣(?:我的?)?(?:钱|款)了?$|` +
-	`^(?:please )?(?:stop|quit) (?:charging|debiting|taking money from) (?:me|my card|my account)(?: please)?$`)
+	`^(?:please )?(?:stop|quit) (?:charging|debiting|taking money from) (?:me|my card|my account)(?: please)?$|` +
+	`^(?:please )?(?:stop|halt|block) (?:the|this|that|my) (?:payment|debit|charge|deduction)(?: now| right now| please)*$|` +
+	`^(?:马上|立刻|赶紧)?(?:停止|停掉|拦住|阻止)(?:这笔|这次)?(?:扣款|还款)$`)
 
 // noBookingToStop answers a debit asked to be stopped when no booking is
 // to run: none is, and auto-repayment, if a plan has it on, still debits
