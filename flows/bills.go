@@ -52,14 +52,17 @@ func asksWhenPaidOff(text string) bool {
 	}
 	return containsAny(l, "哪天还完", "什么时候还完", "几时还完", "啥时候还完", "多久还完", "多久能还完", "还有几期", "还剩几期",
 		"什么时候结清", "哪天结清", "最后一期是哪天", "最后一期什么时候") || whenPaidOff.MatchString(l) ||
-		// the schedule asked for ("手机那笔的还款计划": it quoted a payoff, a probe)
-		containsAny(l, "还款计划", "还款明细", "分期明细", "每期明细", "还款时间表", "repayment schedule", "payment schedule") &&
+		// the schedule asked for ("手机那笔的还款计划": it quoted a payoff, a probe;
+		// "show schedule", the button's label typed, a topic of the message center)
+		(containsAny(l, "还款计划", "还款明细", "分期明细", "每期明细", "还款时间表", "repayment schedule", "payment schedule") ||
+			slices.ContainsFunc([]string{"show schedule", "show the schedule", "full schedule", "my schedule"}, func(w string) bool { return wordsIn(l, w) })) &&
 			!containsAny(l, "怎么", "如何", "改", "调整") && !wordsIn(l, "how") && !wordsIn(l, "change")
 }
 
 // whenPlanEnds answers a question about when a plan ends with its
 // schedule: the plan named (by name, kind or order number), or at a quote
-// the quoted one, which stays; with none named, the bill.
+// the quoted one, which stays; with none named, the only plan's, or the
+// bill.
 func whenPlanEnds(s *Step, text string) error {
 	if other, err := s.forSomeoneElse(text); err != nil || other {
 		return err
@@ -81,7 +84,14 @@ func whenPlanEnds(s *Step, text string) error {
 	case waiting && plan == "":
 		return s.beside("bill", "")
 	case !waiting:
-		return s.startFlow("bill", "")
+		open, err := s.openPlans()
+		if err != nil || len(open) != 1 {
+			if err != nil {
+				return err
+			}
+			return s.startFlow("bill", "")
+		}
+		plan = open[0].ID // one plan: its schedule is the one asked for
 	}
 	if err := showSchedule(s, plan); err != nil || !waiting {
 		return err

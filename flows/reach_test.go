@@ -320,6 +320,17 @@ func TestWhenAPlanEndsIsItsSchedule(t *testing.T) {
 	if got := succeeded(h.repayments("C1")); len(got) != 0 {
 		t.Fatalf("paid %+v before any 确认", got)
 	}
+	// The schedule button's label typed, by a customer of one plan: its
+	// schedule (a probe: a suggestion of the message center).
+	z := newHarness(t, payFixture())
+	z.realFAQ()
+	z.open()
+	e := z.chat(930, "en")
+	e.identify(phoneZhao)
+	e.send("/lang en")
+	e.send("show schedule")
+	e.expect("Schedule of <b>Redmi Note 13</b>")
+	e.reject("Message center")
 }
 
 // TestPlainWordsAtAStepDoWhatTheySay: from a probe — "没问题 确认" at a
