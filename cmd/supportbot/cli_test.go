@@ -52,6 +52,11 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 			t.Errorf("supportbot %s: %v, %q", args[0], err, out)
 		}
 	}
+	// Help for no such command is an error, as the command itself is (a probe: exit 0).
+	var unknown usageError
+	if _, _, err := runCLI(t, dbPath, "help", "bogus"); !errors.As(err, &unknown) || !strings.Contains(err.Error(), "unknown command bogus") {
+		t.Errorf("help bogus: %v, want a usage error naming the command", err)
+	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("help wrote %v", entries)
 	}

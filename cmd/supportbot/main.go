@@ -248,9 +248,12 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) > 0 {
 		switch text, ok := commandUsage[args[0]]; {
 		case args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help":
-			if len(args) > 1 && commandUsage[args[1]] != "" {
+			switch {
+			case len(args) > 1 && commandUsage[args[1]] != "":
 				fmt.Fprintln(stdout, commandUsage[args[1]])
-			} else {
+			case len(args) > 1: // "help bogus": no such command to help with
+				return usageError("unknown command " + args[1] + "\n" + usage)
+			default:
 				fmt.Fprintln(stdout, usage)
 			}
 			return nil
