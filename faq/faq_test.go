@@ -326,6 +326,12 @@ func TestSeveralQuestionsInOneMessage(t *testing.T) {
 			t.Errorf("%q: %s %v, want the bill and the overdue topic", text, r.ID, r.Also)
 		}
 	}
+	// A look-up told as done is a side detail (a review: the bill came first).
+	for text, want := range map[string]string{"看了账单，我想提前还清笔记本": "early-repayment", "checked my bill, i want to pay off my laptop": "early-repayment"} {
+		if r := ix.Classify(text); r.ID != want || slices.Contains(r.Also, "bill") {
+			t.Errorf("%q: %s %v, want %s alone", text, r.ID, r.Also, want)
+		}
+	}
 }
 
 // TestRouting holds the patterns issue 17 names, each in words of its own

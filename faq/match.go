@@ -530,12 +530,19 @@ func asksOrWants(c candidate) bool {
 			return true
 		}
 	}
-	if len(c.tokens.uni) > 0 && c.tokens.uni[0] == "#view" {
+	if len(c.tokens.uni) > 0 && c.tokens.uni[0] == "#view" && !lookedAlready(c.Text) {
 		return true // "查下账单", "check my bill": told to look something up
 	}
 	t := strings.TrimRight(c.Text, " ")
 	r, _ := utf8.DecodeLastRuneInString(t)
 	return strings.ContainsRune(requestEnds, r) || slices.ContainsFunc(notQuestions, func(q string) bool { return strings.Contains(t, q) })
+}
+
+// lookedAlready reports a look-up told as done ("看了账单，…", "查了下银行卡",
+// "checked my card, …"): a side detail, not a request (a review).
+func lookedAlready(clause string) bool {
+	first, _, _ := strings.Cut(strings.TrimSpace(strings.ToLower(clause)), " ")
+	return strings.ContainsAny(clause, "了过") || strings.HasSuffix(first, "ed") || first == "saw" || first == "seen"
 }
 
 // notQuestions ask by "X not X" ("有没有手续费", "能不能改"), with no

@@ -314,7 +314,7 @@ func handleAutopay(s *Step, a action) (bool, error) {
 			switchWords[s.slots.On][switchForm(s.ev.Text)]) {
 			return true, confirmAutopay(s, s.slots.Plan, s.slots.On)
 		}
-		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && asksWhichCard(s.ev.Text) {
+		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && asksWhichCard(s, s.ev.Text) {
 			return true, pickAutopay(s, s.slots.Plan, s.slots.On) // the question again: it names the card
 		}
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && switchWords[!s.slots.On][switchForm(s.ev.Text)] {

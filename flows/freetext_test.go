@@ -571,6 +571,11 @@ func TestAPaymentAskedToBeReversedStartsNoOther(t *testing.T) {
 	}
 	c.send("did my payment go through?")
 	c.expect("went through", ref)
+	// A booking, auto-repayment or a double charge undone is not this (a review).
+	for _, q := range []string{"undo my scheduled repayment for tomorrow", "I was charged twice, reverse it", "revert the autopay setting, turn it off"} {
+		c.send(q)
+		c.reject("cannot be undone")
+	}
 }
 
 // TestAMistypedConfirmOrATwiceQuestionAtAQuoteMovesNothing: "确人" (a typo of
@@ -1353,8 +1358,12 @@ func TestAQuestionOfWhatHoldsAfterwardsStartsNoQuote(t *testing.T) {
 		c.reject("提前结清报价", "确认还款")
 		c.expect("[提前还款说明]")
 	}
-	c.send("帮我把手机那笔还清了")
-	c.expect("提前结清报价", "[✅ 确认还款 ")
+	// A request said with such a question acts (a review: both were "not sure").
+	for _, asked := range []string{"帮我把手机那笔还清了", "我要提前还清笔记本，还完以后就不用再管了吧？", "帮我把笔记本提前还了，还了之后就能注销吗"} {
+		c.send(asked)
+		c.expect("提前结清报价", "[✅ 确认还款 ")
+		c.send("/menu")
+	}
 }
 
 // TestTheFeeTopicShowsTheCustomersOwnRates: "我的提前还款手续费是多少",

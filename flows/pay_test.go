@@ -854,6 +854,14 @@ func TestWhichCardAtAStepNamesItAndKeepsTheStep(t *testing.T) {
 		c.send(q)
 		c.expect("**** 6789", "Nothing has been paid yet")
 	}
+	// A card asked to be switched to is not this question (a review).
+	c.send("which card can I switch to?")
+	c.reject("already on")
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("用工商那张卡，扣哪张我都行")
+	c.expect("is frozen")
+	c.reject("already on")
 	c.send("confirm")
 	c.expect("Paid")
 	if n := len(h.repayments("C1")); n != 1 {

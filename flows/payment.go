@@ -960,7 +960,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 		case asksIfPaid(text): // "扣了吗", "did it go through": not yet
 			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
-		case asksWhichCard(text): // "which card will this come out of": the quote's, which stays
+		case asksWhichCard(s, text): // "which card will this come out of": the quote's, which stays
 			s.say(s.T("repay.card_quoted", "card", quotedCard(s)) + "\n" + s.confirmHow())
 			return true, nil
 		case asksQuoteFee(text): // "有手续费吗", "is there a fee for the phone one?": the quote's parts say
@@ -1014,13 +1014,21 @@ func quoteText(s *Step, flow string) (bool, error) {
 // asksWhichCard reports a question of which card a step would debit
 // ("which card will this come out of", "用哪张卡扣", "what card is it on"):
 // at a quote the card list came instead of the answer, and the quote was
-// gone (a probe).
-func asksWhichCard(text string) bool {
-	return whichCard.MatchString(strings.ToLower(text))
+// gone (a probe). A card named, by its bank or its digits, or one asked to
+// be switched to ("换一张卡，哪张卡可以用？", "用工商那张卡，扣哪张我都行",
+// "which card can I switch to?") is a request for a card instead (a review).
+func asksWhichCard(s *Step, text string) bool {
+	l := strings.ToLower(text)
+	return whichCard.MatchString(l) && bankIn(l, s.conv.Lang) == "" && !fourDigits.MatchString(l) &&
+		!containsAny(l, "换", "别的", "其他", "其它", "另", "信用卡", "都行", "都可以", "都能",
+			"switch", "change", "other", "another", "instead", "credit", "can i use", "can i pay with")
 }
 
-var whichCard = regexp.MustCompile(`\b(?:which|what) (?:bank )?card\b|\bcome out of\b|\bcharged? (?:to|from) (?:which|what)\b|` +
-	`哪张卡|哪个卡|哪一张卡|什么卡|哪张银行卡|从哪.{0,4}扣|扣哪`)
+var (
+	whichCard = regexp.MustCompile(`\b(?:which|what) (?:bank )?card\b|\bcome out of\b|\bcharged? (?:to|from) (?:which|what)\b|` +
+		`哪张卡|哪个卡|哪一张卡|什么卡|哪张银行卡|从哪.{0,4}扣|扣哪`)
+	fourDigits = regexp.MustCompile(`[0-9]{4}`)
+)
 
 // quotedCard is the card of the quote in front of the customer, as shown.
 func quotedCard(s *Step) string {

@@ -242,18 +242,22 @@ var (
 )
 
 // besideAgent is what a message asks besides a person refused ("no need
-// for a human, how much do i owe") or mentioned as someone who spoke
-// before ("your customer service person told me to come here and pay",
-// "客服让我来这里还款"): the message without that part, "" when it says
-// nothing else. Each was handed off (a probe).
+// for a human, how much do i owe") or mentioned as someone who told the
+// customer something ("your customer service person told me to come here
+// and pay", "客服让我来这里还款"): the message without that part, "" when it
+// says nothing else. Each was handed off (a probe). A complaint about what
+// that person did or did not do ("客服跟我说会回电话，一直没打") is not: it
+// is for a person (a review).
 func besideAgent(text string) string {
 	l := strings.ToLower(text)
 	m := noAgent.FindStringIndex(l)
 	if m == nil {
-		m = agentSpoke.FindStringIndex(l)
+		if m = agentSpoke.FindStringIndex(l); m == nil || complains.MatchString(l[m[1]:]) {
+			return ""
+		}
 	}
-	if m == nil {
-		return ""
+	if len(l) == len(text) {
+		l = text // the rest as written: names are read by their capitals
 	}
 	rest := strings.TrimSpace(l[:m[0]] + " " + l[m[1]:])
 	rest = strings.Trim(restLead.ReplaceAllString(rest, ""), " ,，.。!！;；")
@@ -266,9 +270,11 @@ func besideAgent(text string) string {
 var (
 	// agentSpoke is a person who spoke to the customer before: what they
 	// said is the customer's matter, not a hand-off asked for.
-	agentSpoke = regexp.MustCompile(`(?:your |the )?(?:customer service|support|agent|human|person|staff|rep)(?: person| agent| guy| lady| rep)?s?\s+(?:told me|said|says|asked me|suggested)\b|` +
+	agentSpoke = regexp.MustCompile(`\b(?:your |the )?(?:customer service|support|agent|human|person|staff|rep)(?: person| agent| guy| lady| rep)?s?\s+(?:told me|said|says|asked me|suggested)\b|` +
 		`\b(?:already )?(?:talked|spoke|chatted) (?:to|with) (?:a |an |the |your )?(?:customer service|support|agent|human|person|staff|rep)s?\b|` +
 		`(?:人工|客服|你们的客服|客服人员)(?:之前|刚才|上次)?(?:说|告诉我|让我|叫我|跟我说)`)
+	// complains is what tells of a promise not kept or a wrong not put right.
+	complains = regexp.MustCompile(`一直|没人|没有|没打|没回|没处理|结果|但是|可是|还是|却|\bbut\b|\bstill\b|\bnobody\b|\bnever\b|\bdidn'?t\b|\bhasn'?t\b|\bhaven'?t\b|\bnot\b`)
 	// restLead is what joins the rest to the part taken out: "just", "but",
 	// "你直接", "to come here and" (told to come here and pay: to pay).
 	restLead = regexp.MustCompile(`^(?:[,，.。;；\s]*(?:just|but|only|and|so|i just want to know|to come here (?:and|to)|come here (?:and|to)|to|` +
@@ -282,5 +288,6 @@ func asksAgentHours(text string) bool {
 	return agentHours.MatchString(strings.ToLower(text))
 }
 
-var agentHours = regexp.MustCompile(`(?:customer service|support|agents?|humans?|人工|客服)[^.?!。？！]{0,16}(?:hours|open|available|working|几点|时间|上班|下班)|` +
-	`\b(?:what time|when)\b[^.?!]{0,24}(?:customer service|support|agents?|humans?)\b`)
+var agentHours = regexp.MustCompile(`\b(?:customer service|support|agents?|humans?)(?:'s)? (?:working |opening |business |office )?hours\b|` +
+	`\b(?:what time|when)\b (?:is|are|does|do|can i reach) (?:the |your )?(?:customer service|support|agents?|humans?|a human|a person)\b(?: (?:open|available|online|start|working))?|` +
+	`(?:人工客服|人工|客服)的?(?:几点|什么时候|啥时候)(?:上班|下班|在线|有人)|(?:人工客服|人工|客服)的?(?:上班|工作|服务|营业|在线)时间`)

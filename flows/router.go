@@ -706,7 +706,7 @@ var takesOffer = map[string]bool{"要": true, "要的": true, "要啊": true, "�
 	"yes please": true, "please": true, "yes pls": true, "ok please": true, "sure please": true, "please do": true, "do": true}
 
 // isNo reports whether typed text is a "no" word alone.
-func isNo(text string) bool { return noWords[bare(text)] }
+func isNo(text string) bool { return noWords[unhesitant(bare(text))] }
 
 // noLeads are what stands around a no without changing it: "算了不取消了",
 // "还是不取消了吧", "那就不还了".
@@ -722,7 +722,7 @@ func declines(text string) bool {
 	if correctionPick.MatchString(w) { // "no, the other one": a correction, not a no
 		return false
 	}
-	if noWords[w] || noWords[noLeads.Replace(w)] { // "算了不取消了", "还是不取消了吧"
+	if noWords[w] || noWords[noLeads.Replace(w)] || noWords[unhesitant(w)] { // "算了不取消了", "还是不取消了吧", "wait no"
 		return true
 	}
 	if bareYes(text) || asks(text) || containsAny(w, "怎么", "为什么", "如何", "什么", "哪", "多少", "how", "why", "what", "when", "where", "which") {
@@ -778,13 +778,29 @@ func bare(text string) string {
 }
 
 // politeLeads and politeTails are said around a yes or a no without
-// changing it ("yes pls", "please go ahead", "好哒", "不了谢谢"), and so
-// is a hesitation before it ("wait no", "actually wait no", "keep it
-// actually": a probe got "can't answer that" and a topic of partners).
+// changing it ("yes pls", "please go ahead", "好哒", "不了谢谢").
 var (
-	politeLeads = []string{"pls ", "plz ", "please ", "actually ", "wait ", "hmm ", "hm ", "oh ", "oops ", "um ", "uh "}
-	politeTails = []string{" pls", " plz", " please", " thx", " thanks", " thank you", " actually", "谢谢", "谢啦", "啊", "呀", "哒", "啦"}
+	politeLeads = []string{"pls ", "plz ", "please "}
+	politeTails = []string{" pls", " plz", " please", " thx", " thanks", " thank you", "谢谢", "谢啦", "啊", "呀", "哒", "啦"}
 )
+
+// unhesitant is bare text without the hesitation around a no ("wait no",
+// "actually wait no", "hmm no thanks", "keep it actually": a probe got
+// "can't answer that" and a topic of partners). Only a no is read so: a
+// hesitation before an ok is no consent ("oh ok" at a switch, a review),
+// and "wait a moment" asks to wait.
+func unhesitant(w string) string {
+	for {
+		t := strings.TrimSuffix(w, " actually")
+		for _, lead := range []string{"actually ", "wait ", "hmm ", "hm ", "oh ", "oops ", "um ", "uh "} {
+			t = strings.TrimPrefix(t, lead)
+		}
+		if t == w {
+			return w
+		}
+		w = t
+	}
+}
 
 // letters is text without spaces, punctuation and symbols, in lower case:
 // the words a message is made of, run together.
@@ -1515,10 +1531,11 @@ func (s *Step) freeText(text string) error {
 	}
 	if rest := besideAgent(text); rest != "" {
 		// "no need for a human, how much do i owe", "your customer
-		// service person told me to come here and pay": what else it asks
-		// (a person refused, when that is understood).
+		// service person told me to come here and pay": what else it asks,
+		// when that is understood; else the message is read whole, as
+		// before (a person refused: not handed off, below).
 		c := s.e.cfg.Classifier.Classify(rest)
-		if !(c.Kind == "flow" && intents[c.ID] == "agent") && (c.Confident && c.Kind != "out_of_scope" || !declinesAgent(text)) {
+		if !(c.Kind == "flow" && intents[c.ID] == "agent") && (c.Confident && c.Kind != "out_of_scope" || barePay[bare(rest)]) {
 			return s.freeText(rest)
 		}
 	}
@@ -1904,26 +1921,34 @@ var actsOnMoney = map[string]bool{"pay": true, "repay": true, "cancel": true, "c
 // "cancel it if it's not too late" are requests (a review).
 func supposes(text string) bool {
 	t := strings.ToLower(text)
-	return consequence.MatchString(t) || condition.MatchString(t) && asks(text)
+	return consequence.MatchString(t) || condition.MatchString(t) && asks(text) ||
+		holdsAfter.MatchString(t) && !asksToDo.MatchString(t)
 }
 
 var (
 	consequence = regexp.MustCompile(`\bwhat happens\b|\bwhat if\b|\bwill\b.*\bstill\b|\bdo i still\b|\bwill i\b|\bwould i\b|会不会|是否会|` +
-		`是不是就|是否就|还用不用|还要不要|还需不需要|` + // "取消了是不是就不用还了"
-		`了.{0,12}才(?:是|能|可以|算).{0,12}[吗么？?]|(?:之后|以后).{0,12}就.{0,12}[吗么？?]`) // "还清了手机才是我的吗"
+		`是不是就|是否就|还用不用|还要不要|还需不需要`) // "取消了是不是就不用还了"
 	condition = regexp.MustCompile(`\bif\b|如果|要是|假如|万一|的话`)
+	// holdsAfter asks what holds only once something is done ("还清了手机才
+	// 是我的吗"); asksToDo, said with it, makes the message a request
+	// that asks more ("帮我把笔记本提前还了，还了之后就能注销吗"): it acts.
+	holdsAfter = regexp.MustCompile(`了.{0,12}才(?:是|能|可以|算).{0,12}[吗么？?]|(?:之后|以后).{0,12}就.{0,12}[吗么吧？?]`)
+	asksToDo   = regexp.MustCompile(`我要|我想|帮我|请|麻烦|给我|i want|i'd like|please`)
 )
 
 // undoesPayment reports a payment asked to be reversed ("can you reverse
 // the payment", "undo that payment", "take it back"): it was read as a
 // payment asked for, and a second quote started (a probe). Chinese
 // (撤回还款, 钱能退回来吗) the classifier reads as the undo topic.
+// A booking, auto-repayment or a double charge undone is theirs, not this
+// (a review: "undo my scheduled repayment", "I was charged twice, reverse it").
 func undoesPayment(text string) bool {
-	return undoPayment.MatchString(strings.ToLower(text))
+	l := strings.ToLower(text)
+	return undoPayment.MatchString(l) && !containsAny(l, "schedul", "book", "autopay", "auto", "twice", "double", "setting", "reminder")
 }
 
-var undoPayment = regexp.MustCompile(`\b(?:reverse|undo|revert|take back)\b.{0,30}\b(?:payment|repayment|it|that|this|transaction|charge|debit)\b|` +
-	`\b(?:payment|repayment|transaction|charge|debit)\b.{0,20}\b(?:reversed|undone|reverted|taken back)\b|` +
+var undoPayment = regexp.MustCompile(`\b(?:reverse|undo|revert|take back)\b.{0,30}\b(?:payment|repayment|transaction)\b|` +
+	`\b(?:payment|repayment|transaction)\b.{0,20}\b(?:reversed|undone|reverted|taken back)\b|` +
 	`\brefund (?:my|the|that|this) (?:payment|repayment)\b`)
 
 // ownOnly answers a request about another person's installments (or

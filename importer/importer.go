@@ -473,7 +473,11 @@ func (d *Decoder) customerData(o *object) supportbot.CustomerData {
 		if so == nil {
 			continue
 		}
-		r := d.scheduled(so, c.ID, plans, cards)
+		owned := cards
+		if data.KeepCards {
+			owned = nil // the cards on file, which the import checks
+		}
+		r := d.scheduled(so, c.ID, plans, owned)
 		data.Scheduled = append(data.Scheduled, r)
 		owed, ok := plans[r.PlanID].owed[r.Period]
 		if !ok || r.Amount <= 0 || r.Amount > owed || !r.Live() {
@@ -708,7 +712,7 @@ func (d *Decoder) scheduled(o *object, customerID string, plans map[string]readP
 	if r.PlanID != "" && !planOK {
 		o.fault("plan_id", "no plan %q of this customer", r.PlanID)
 	}
-	if r.CardID != "" && !cards[r.CardID] {
+	if r.CardID != "" && cards != nil && !cards[r.CardID] {
 		o.fault("card_id", "no card %q of this customer", r.CardID)
 	}
 	if n, ok := o.count("period", true); ok {

@@ -509,7 +509,12 @@ func quote(s string) string {
 // quoteText is a string value quoted for a fault message: a phone or ID
 // number in the wrong field stays out of it too (faults end up in logs).
 func quoteText(s string) string {
-	return quote(longDigits.ReplaceAllStringFunc(s, func(run string) string { return "****" + run[len(run)-4:] }))
+	return quote(longDigits.ReplaceAllStringFunc(s, func(run string) string {
+		if len(run) == 8 && (strings.HasPrefix(run, "19") || strings.HasPrefix(run, "20")) {
+			return run // a date written without dashes: "20261215"
+		}
+		return "****" + run[len(run)-4:]
+	}))
 }
 
 // longDigits is a run of 7 digits or more: a phone, an ID or card number.

@@ -363,6 +363,12 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 			return err
 		}
 	}
+	if len(cards) > 0 && d.KeepScheduled {
+		// The bookings on file stay: none may debit a card the file drops.
+		if err := tx.noBookingOn(ctx, at, c.ID, cards); err != nil {
+			return err
+		}
+	}
 
 	for i, p := range d.Plans {
 		cur, err := tx.importRow(ctx, plansTable, p.ID)
@@ -447,6 +453,14 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 		if err := tx.checkOwner(ctx, at+".plan_id", "plans", "plan", r.PlanID, c.ID); err != nil {
 			return err
 		}
+		if d.KeepCards { // its card one on file: the file leaves the cards out
+			var n int
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM cards WHERE customer_id = ? AND id = ?`, c.ID, r.CardID).Scan(&n); err != nil {
+				return err
+			} else if n == 0 {
+				return supportbot.Errorf(supportbot.ECONFLICT, "%s.card_id: no card %s of customer %s on file (the file leaves out the cards)", at, r.CardID, c.ID)
+			}
+		}
 		status := keptStatus(cur, r.Status, supportbot.ScheduledCancelled, supportbot.ScheduledDone)
 		if err := tx.writeRow(ctx, scheduledTable, []any{r.ID}, cur,
 			[]any{c.ID, r.PlanID, r.Period, r.Amount, r.CardID, ms(r.RunAt), status}, &s.Scheduled); err != nil {
@@ -462,6 +476,28 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 		}
 	}
 	return nil
+}
+
+// noBookingOn refuses to drop a card that a live booking of the customer's,
+// kept as on file, debits: it would be debited through a card gone.
+func (tx *Tx) noBookingOn(ctx context.Context, at, customerID string, dropped map[string][]any) error {
+	rows, err := tx.query(ctx, `SELECT id, card_id FROM scheduled_repayments WHERE customer_id = ? AND status IN (?, ?) ORDER BY id`,
+		customerID, supportbot.ScheduledScheduled, supportbot.ScheduledProcessing)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, card string
+		if err := rows.Scan(&id, &card); err != nil {
+			return err
+		}
+		if _, ok := dropped[card]; ok {
+			return supportbot.Errorf(supportbot.ECONFLICT, "%s.cards: card %s is dropped, but booking %s on file debits it and the file leaves out the scheduled repayments: list them",
+				at, card, id)
+		}
+	}
+	return rows.Err()
 }
 
 // paidChanges names what the export's bill b changes of the principal or

@@ -615,6 +615,34 @@ func TestReimportWithAListLeftOutKeepsIt(t *testing.T) {
 	if err != nil || len(booked) != 1 {
 		t.Errorf("bookings after the lists were left out: %+v, %v; want the one on file", booked, err)
 	}
+	// Kept bookings never debit a card the file drops; bookings listed with
+	// the cards left out name cards on file (a review: a booking was left
+	// on a deleted card, and such a file was refused).
+	edit := func(change func(c map[string]any)) []byte {
+		var f map[string][]map[string]any
+		if err := json.Unmarshal([]byte(exportOf(t, full)), &f); err != nil {
+			t.Fatal(err)
+		}
+		change(f["customers"][0])
+		b, _ := json.Marshal(f)
+		return b
+	}
+	newCard := []map[string]any{{"id": "K-NEW", "bank": "中国银行", "last4": "5555"}}
+	if _, err := db.ImportFrom(ctx, decoderSource(bytes.NewReader(edit(func(c map[string]any) {
+		c["cards"] = newCard
+		delete(c, "scheduled_repayments")
+	})))); supportbot.ErrorCode(err) != supportbot.ECONFLICT || !strings.Contains(err.Error(), "booking S1") {
+		t.Errorf("a card dropped under a kept booking: %v, want a conflict naming the booking", err)
+	}
+	if _, err := db.ImportFrom(ctx, decoderSource(bytes.NewReader(edit(func(c map[string]any) { delete(c, "cards") })))); err != nil {
+		t.Errorf("bookings listed, the cards on file left out: %v", err)
+	}
+	if _, err := db.ImportFrom(ctx, decoderSource(bytes.NewReader(edit(func(c map[string]any) {
+		delete(c, "cards")
+		c["scheduled_repayments"].([]any)[0].(map[string]any)["card_id"] = "K-NONE"
+	})))); supportbot.ErrorCode(err) != supportbot.ECONFLICT {
+		t.Errorf("a booking on a card not on file, the cards left out: %v, want a conflict", err)
+	}
 	// An empty list is none: deleted.
 	full.Scheduled = []importer.Scheduled{}
 	stats, err := db.ImportFrom(ctx, decoderSource(strings.NewReader(exportOf(t, full))))
