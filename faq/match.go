@@ -521,8 +521,8 @@ func hasSubject(c candidate) bool {
 const requestEnds = "吗呢么嘛?"
 
 // asksOrWants reports whether a clause carries a request: a cue word, the
-// ending of a question, or a look-up word it starts with. A clause without one ("我上个月买了台电视") is a side
-// detail and is not routed on alone.
+// ending of a question, or a look-up word it starts with. A clause without
+// one ("我上个月买了台电视") is a side detail and is not routed on alone.
 func asksOrWants(c candidate) bool {
 	for _, s := range c.tokens.uni {
 		switch s {

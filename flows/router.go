@@ -1937,11 +1937,11 @@ var (
 )
 
 // undoesPayment reports a payment asked to be reversed ("can you reverse
-// the payment", "undo that payment", "take it back"): it was read as a
+// the payment", "undo that payment", "refund my payment"): it was read as a
 // payment asked for, and a second quote started (a probe). Chinese
-// (撤回还款, 钱能退回来吗) the classifier reads as the undo topic.
-// A booking, auto-repayment or a double charge undone is theirs, not this
-// (a review: "undo my scheduled repayment", "I was charged twice, reverse it").
+// (撤回还款, 钱能退回来吗) the classifier reads as the undo topic. A booking,
+// auto-repayment or a double charge undone is theirs, not this (a review:
+// "undo my scheduled repayment", "I was charged twice, reverse it").
 func undoesPayment(text string) bool {
 	l := strings.ToLower(text)
 	return undoPayment.MatchString(l) && !containsAny(l, "schedul", "book", "autopay", "auto", "twice", "double", "setting", "reminder")

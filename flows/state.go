@@ -161,8 +161,9 @@ type Tx interface {
 	// Enqueue writes replies to the outbox; they are sent after the commit.
 	Enqueue(ctx context.Context, replies []supportbot.Reply) error
 	// Backlog lists, oldest first, up to limit replies waiting to be sent
-	// to a chat, and when the oldest was queued; SlowDownDue reports whether a flooding chat is owed a
-	// "slow down" notice (none within every), recording it when it is.
+	// to a chat, and when the oldest was queued; SlowDownDue reports
+	// whether a flooding chat is owed a "slow down" notice (none within
+	// every), recording it when it is.
 	Backlog(ctx context.Context, chatID int64, limit int) (waiting []supportbot.Reply, since time.Time, err error)
 	SlowDownDue(ctx context.Context, chatID int64, every time.Duration) (bool, error)
 	AppendAudit(ctx context.Context, e supportbot.AuditEntry) error

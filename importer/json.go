@@ -300,13 +300,13 @@ func (o *object) done() {
 	}
 }
 
-// get returns a field's value; null counts as absent. A required field that
-// is absent is a fault.
 // has reports whether the object has the field, null included.
 func (o *object) has(name string) bool {
 	return slices.ContainsFunc(o.v.fields, func(m member) bool { return m.name == name })
 }
 
+// get returns a field's value; null counts as absent. A required field that
+// is absent is a fault.
 func (o *object) get(name string, required bool) (*value, bool) {
 	for i, m := range o.v.fields {
 		if m.name == name {
