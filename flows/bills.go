@@ -362,7 +362,32 @@ func debitingLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []support
 	if short := debitingShort(p.ID, b, sched, s.now); short > 0 {
 		return s.T("bill.debiting_short", "booked", money(b.Due()-short), "short", money(short))
 	}
+	if at, ok := debitingSoon(p.ID, b.Period, sched, s.now); ok {
+		// Not started yet, but too close to stop: when it runs, as the
+		// list of bookings says it (a probe: "being debited right now"
+		// beside "runs today at 05:57").
+		return s.T(key+"_soon", "when", when(s, at))
+	}
 	return s.T(key)
+}
+
+// debitingSoon is when the booking counted as being debited for a plan's
+// period runs, when none of them is processing yet: it is still scheduled,
+// within DebitCutoff.
+func debitingSoon(planID string, period int, sched []supportbot.ScheduledRepayment, now time.Time) (time.Time, bool) {
+	var at time.Time
+	for _, r := range sched {
+		if r.PlanID != planID || r.Period != period || !r.Debiting(now) {
+			continue
+		}
+		if r.Status != supportbot.ScheduledScheduled || !r.RunAt.After(now) {
+			return time.Time{}, false // under way
+		}
+		if at.IsZero() || r.RunAt.Before(at) {
+			at = r.RunAt
+		}
+	}
+	return at, !at.IsZero()
 }
 
 // debitingShort is what the bookings being debited for b leave unpaid of

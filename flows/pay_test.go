@@ -424,13 +424,14 @@ func TestBillsOfferPayThisPeriodAndShowAutoRepay(t *testing.T) {
 	sun.reject("Pay this period", "Auto-repayment on")
 
 	// 张伟: P1 is overdue and P2 due today; neither has auto-repay on. P2's
-	// period 3 is being debited by S2 (11:00): it has no pay button, and
-	// says why.
+	// period 3 is being debited by S2 (11:00, within 2 hours): it has no
+	// pay button, and says why — and when it runs, as the list of bookings
+	// does (a probe: "being debited right now" beside "runs today at …").
 	z := h.chat(100, "zh")
 	z.identify(phoneZhang)
 	z.send("/bill")
 	z.reject("自动还款：已开启")
-	z.expect("这期的预约还款正在扣款中")
+	z.expect("这期的预约还款将在 今天 11:00 扣款（2 小时内执行，已无法取消）")
 	n := 0
 	for _, b := range z.buttons {
 		if strings.HasSuffix(b.Text, "🧾 还这期") {
