@@ -326,6 +326,10 @@ func TestSeveralQuestionsInOneMessage(t *testing.T) {
 			t.Errorf("%q: %s %v, want the bill and the overdue topic", text, r.ID, r.Also)
 		}
 	}
+	// So is a clause told to switch something off (a probe: the reminders dropped).
+	if r := ix.Classify("i want to pay off the whole pad thing early, also turn off those annoying reminders"); !slices.Contains(r.Also, "remind") {
+		t.Errorf("a payoff and the reminders off: %s %v, want the reminders also", r.ID, r.Also)
+	}
 	// A look-up told as done is a side detail (a review: the bill came first).
 	for text, want := range map[string]string{"看了账单，我想提前还清笔记本": "early-repayment", "checked my bill, i want to pay off my laptop": "early-repayment"} {
 		if r := ix.Classify(text); r.ID != want || slices.Contains(r.Also, "bill") {

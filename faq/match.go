@@ -521,8 +521,9 @@ func hasSubject(c candidate) bool {
 const requestEnds = "吗呢么嘛?"
 
 // asksOrWants reports whether a clause carries a request: a cue word, the
-// ending of a question, or a look-up word it starts with. A clause without
-// one ("我上个月买了台电视") is a side detail and is not routed on alone.
+// ending of a question, or a word of doing it starts with (toldTo). A
+// clause without one ("我上个月买了台电视") is a side detail and is not
+// routed on alone.
 func asksOrWants(c candidate) bool {
 	for _, s := range c.tokens.uni {
 		switch s {
@@ -530,13 +531,17 @@ func asksOrWants(c candidate) bool {
 			return true
 		}
 	}
-	if len(c.tokens.uni) > 0 && c.tokens.uni[0] == "#view" && !lookedAlready(c.Text) {
-		return true // "查下账单", "check my bill": told to look something up
+	if len(c.tokens.uni) > 0 && toldTo[c.tokens.uni[0]] && !lookedAlready(c.Text) {
+		return true // "查下账单", "check my bill", "also turn off the reminders": told to do something
 	}
 	t := strings.TrimRight(c.Text, " ")
 	r, _ := utf8.DecodeLastRuneInString(t)
 	return strings.ContainsRune(requestEnds, r) || slices.ContainsFunc(notQuestions, func(q string) bool { return strings.Contains(t, q) })
 }
+
+// toldTo are the words a clause told to do something starts with: look
+// up, switch off, cancel.
+var toldTo = map[string]bool{"#view": true, "#off": true, "#cancel": true}
 
 // lookedAlready reports a look-up told as done ("看了账单，…", "查了下银行卡",
 // "checked my card, …"): a side detail, not a request (a review).
