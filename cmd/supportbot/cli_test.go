@@ -309,8 +309,15 @@ func TestImportInterruptedIsNotRejected(t *testing.T) {
 	if err == nil || err.Error() != want || out.Len() != 0 {
 		t.Errorf("import interrupted: %v, stdout %q\nwant %s", err, out.String(), want)
 	}
-	if out, _, err := runCLI(t, dbPath, "audit"); err != nil || out != "" {
+	if out, _, err := runCLI(t, dbPath, "audit"); err != nil || out != "no audit entries\n" {
 		t.Errorf("after the interrupted import, audit: %v, %q; want nothing imported", err, out)
+	}
+	// Nothing is said as such, for a customer too; JSON lines stay empty.
+	if out, _, err := runCLI(t, dbPath, "audit", "--customer", "NOPE"); err != nil || out != "no audit entries for customer NOPE\n" {
+		t.Errorf("audit of an unknown customer: %v, %q", err, out)
+	}
+	if out, _, err := runCLI(t, dbPath, "audit", "--json"); err != nil || out != "" {
+		t.Errorf("audit --json of nothing: %v, %q; want no line", err, out)
 	}
 }
 

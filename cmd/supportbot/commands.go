@@ -119,6 +119,15 @@ func runAudit(ctx context.Context, cfg Config, customer string, asJSON bool, out
 	if err != nil {
 		return err
 	}
+	if len(entries) == 0 && !asJSON {
+		// Nothing is an answer too (a probe: "--customer NOPE" printed nothing).
+		if customer != "" {
+			fmt.Fprintf(out, "no audit entries for customer %s\n", customer)
+		} else {
+			fmt.Fprintln(out, "no audit entries")
+		}
+		return nil
+	}
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	for _, e := range entries {
