@@ -122,6 +122,15 @@ func TestABrokenDotEnvStopsStartUp(t *testing.T) {
 			t.Errorf(".env line %q: %v, want an error naming .env, without the value", line, err)
 		}
 	}
+	// The line is named (a probe: "foo bar", an unterminated quote: no line).
+	for src, want := range map[string]string{"A=1\nfoo bar\n": ".env: line 2 ", "A=1\n# note\n\nC=\"unterminated\nD=2\n": ".env: line 4 "} {
+		if err := os.WriteFile(".env", []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := environ(); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf(".env %q: %v, want an error starting %q", src, err, want)
+		}
+	}
 	if err := os.WriteFile(".env", []byte("\uFEFFDATABASE_PATH=/tmp/bom.db\n"), 0o600); err != nil { // saved on Windows
 		t.Fatal(err)
 	}

@@ -95,6 +95,9 @@ func readDotenv(path string) (map[string]string, error) {
 		why, _, _ := strings.Cut(err.Error(), `"`)
 		why, _, _ = strings.Cut(why, "'")
 		why, _, _ = strings.Cut(why, "`")
+		if n := badLine(src); n > 0 {
+			return nil, fmt.Errorf("%s: line %d cannot be parsed: %s", path, n, strings.TrimSpace(why))
+		}
 		return nil, fmt.Errorf("%s: cannot be parsed: %s", path, strings.TrimSpace(why))
 	}
 	for name := range vars {
@@ -110,6 +113,39 @@ var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // lineOf is the number of the first line of src that begins with name
 // (after spaces and "export "), 0 when none does.
+// badLine is the first line of an env file the parser cannot take: one
+// that is not NAME=value, or the first of a quoted value never closed; 0 if
+// none is found (a probe: "foo bar" was "cannot be parsed", no line named).
+func badLine(src []byte) int {
+	open, from := byte(0), 0 // a quote a value opened and has not closed, on line from
+	for i, l := range strings.Split(string(src), "\n") {
+		if open != 0 {
+			if strings.IndexByte(l, open) >= 0 {
+				open = 0
+			}
+			continue
+		}
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		m := dotenvLine.FindStringSubmatch(t)
+		if m == nil {
+			return i + 1
+		}
+		if v := m[1]; v != "" && (v[0] == '"' || v[0] == '\'') && strings.IndexByte(v[1:], v[0]) < 0 {
+			open, from = v[0], i+1
+		}
+	}
+	if open != 0 {
+		return from
+	}
+	return 0
+}
+
+// dotenvLine is NAME=value, the value in m[1].
+var dotenvLine = regexp.MustCompile(`^(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*[=:]\s*(.*)$`)
+
 func lineOf(src []byte, name string) int {
 	for i, l := range strings.Split(string(src), "\n") {
 		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "export "))
