@@ -363,7 +363,7 @@ func TestAuditTextShowsAmountsAsIntegers(t *testing.T) {
 
 // TestAuditTextIsInTheSupportTimeZone: the text form printed UTC with no
 // zone, where tickets and notices speak SUPPORT_TIMEZONE, and printed
-// "flow=" for a detail with nothing to say.
+// "flow=" for a detail with nothing to say; faq misses printed the UTC day.
 func TestAuditTextIsInTheSupportTimeZone(t *testing.T) {
 	cfg := storetest.Config(t)
 	db, err := store.Open(context.Background(), cfg)
@@ -379,9 +379,20 @@ func TestAuditTextIsInTheSupportTimeZone(t *testing.T) {
 		// no customer: no empty "customer=" (an operator's probe)
 		return tx.AppendAudit(context.Background(), supportbot.AuditEntry{Action: "import", Details: map[string]any{"customers": 2}})
 	})
+	if err == nil { // late evening in UTC, the next day in Shanghai (a probe: faq misses said the UTC day)
+		db.Now = func() time.Time { return time.Date(2026, 12, 4, 20, 0, 0, 0, time.UTC) }
+		err = db.RecordMiss(context.Background(), "花呗能还吗")
+	}
 	db.Close()
 	if err != nil {
 		t.Fatal(err)
+	}
+	vars := map[string]string{"LOG_LEVEL": "error"}
+	dbEnv(vars, cfg)
+	var misses bytes.Buffer
+	if err := Run(context.Background(), []string{"faq", "misses"}, env(vars), strings.NewReader(""), &misses, io.Discard); err != nil ||
+		!strings.Contains(misses.String(), "2026-12-05") {
+		t.Errorf("faq misses: %v, %q; want the day in SUPPORT_TIMEZONE, 2026-12-05", err, misses.String())
 	}
 	for zone, want := range map[string]string{
 		"": "2026-12-02 09:30:00  card_number_refused customer=C1 amount_fen=100\n" + // Asia/Shanghai

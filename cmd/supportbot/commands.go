@@ -225,7 +225,7 @@ func runMisses(ctx context.Context, cfg Config, limit int, out io.Writer) error 
 		return err
 	}
 	for _, m := range misses {
-		fmt.Fprintf(out, "%5d  %s  %s\n", m.Count, m.LastSeen.Format("2006-01-02"), m.Text)
+		fmt.Fprintf(out, "%5d  %s  %s\n", m.Count, m.LastSeen.In(cfg.Location).Format("2006-01-02"), m.Text)
 	}
 	return nil
 }
