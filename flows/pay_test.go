@@ -902,3 +902,19 @@ func TestACardNamedInTheRequestIsTheQuotes(t *testing.T) {
 		t.Errorf("paid on %s, want K6 (the card asked for)", r.CardID)
 	}
 }
+
+// TestAPayoffAskedWithItsCostIsTheQuote: "i want to pay off my laptop early
+// how much is the fee" got two suggestions to pick from (a probe): the
+// request names the plan, and its quote says what it costs.
+func TestAPayoffAskedWithItsCostIsTheQuote(t *testing.T) {
+	_, c := faqSession(t, 1004)
+	c.send("我想提前还清笔记本 手续费要多少钱")
+	c.expect("提前结清报价</b>：Xiaomi Book", "提前还款手续费")
+	c.send("/lang en")
+	c.send("/menu")
+	c.send("i want to pay off my laptop early how much is the fee")
+	c.expect("Payoff quote</b>: Xiaomi Book", "Prepayment fee")
+	c.send("/menu")
+	c.send("how do i pay off my laptop early") // a question alone stays one
+	c.reject("Payoff quote")
+}

@@ -1887,6 +1887,12 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	if name == "bill" && payFirst.MatchString(l) { // "pay the laptop bill": paying it, not looking
 		name = "pay"
 	}
+	// "i want to pay off my laptop early how much is the fee": what it
+	// costs, asked with the request, is what its quote says.
+	costAsked := asksToDo.MatchString(l) && costQuestion.MatchString(l)
+	if costAsked {
+		l = costQuestion.ReplaceAllString(l, "")
+	}
 	if name != "pay" && name != "repay" || !payVerb.MatchString(l) || aboutSomeoneElse(text) || anyKin.MatchString(l) ||
 		containsAny(l, "怎么", "如何", "哪", "什么", "为什么", "how", "where", "when", "why", "what",
 			// later, or not now: "I'll pay the phone next week" (a review)
@@ -1904,6 +1910,10 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	s.e.metrics.FAQ("flow")
 	return true, s.startFlow(name, "")
 }
+
+// costQuestion is what a payment costs asked beside asking for it.
+var costQuestion = regexp.MustCompile(`\bhow much (?:is|are|will|would|does)?\s*(?:it|the fee|the fees|the total|that|this)?\s*(?:cost|be)?\b|` +
+	`(?:手续费|一共|总共|要)?(?:多少钱|是多少|要多少)`)
 
 // payFirst is a request that starts with paying ("pay the laptop bill",
 // "帮我还笔记本的账单").
