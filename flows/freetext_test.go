@@ -1254,7 +1254,7 @@ func TestASwitchAskedPolitelyIsTheSwitch(t *testing.T) {
 	h, c := faqSession(t, 961)
 	c.send("提醒我还款好吗")
 	c.expect("还款提醒已开启")
-	for _, q := range []string{"不要再提醒我了好吗", "关掉提醒可以吗", "could you stop the reminders?", "以后不用提醒了"} {
+	for _, q := range []string{"不要再提醒我了好吗", "关掉提醒可以吗", "could you stop the reminders?", "以后不用提醒了", "别老给我发提醒了烦死了", "甭提醒我了", "别老发提醒"} {
 		c.send(q)
 		c.expect("还款提醒已关闭")
 		if h.reminders("C1") {

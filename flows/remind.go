@@ -172,7 +172,8 @@ func remindArg(text string) string {
 		return "on"
 	}
 	for _, w := range []string{"stop", "off", "don't", "dont", "do not", "no more", "no remind", "disable", "cancel", "unsubscribe",
-		"不要", "不需要", "别再", "别提醒", "别发", "关掉", "关闭", "关了", "取消", "停止", "不用", "不想", "退订", "停掉"} {
+		"不要", "不需要", "别再", "别提醒", "别发", "关掉", "关闭", "关了", "取消", "停止", "不用", "不想", "退订", "停掉",
+		"别老", "别总", "别天天", "别一直", "甭", "烦死", "烦不烦"} { // "别老给我发提醒了烦死了" turned them on (a probe)
 		if strings.Contains(t, w) {
 			// "don't remind me 3 days before" is one day's; "不要再提醒我了，
 			// 提前三天和前一天的都不要", "stop all reminders, including the
@@ -226,7 +227,7 @@ func stopsReminding(text string) bool {
 	return utf8.RuneCountInString(t) <= 14 && stopReminding.MatchString(t)
 }
 
-var stopReminding = regexp.MustCompile(`(?:不用|别|不要|不需要)再?提醒|\bstop remind`)
+var stopReminding = regexp.MustCompile(`(?:不用|别|甭|不要|不需要)(?:再|老|总)?(?:给我)?(?:发)?提醒|\bstop remind`)
 
 // setRemindersAsked sets the reminders as text asks, for the customer
 // themselves; at a quote, beside it, which stays.
@@ -262,7 +263,7 @@ var howWhereWhy = []string{"怎么", "如何", "怎样", "在哪", "哪里", "�
 // you", "能不能" or "麻烦" before it.
 var politeAsk = regexp.MustCompile(`(?:好吗|行吗|可以吗|好不好|行不行|可以不)[?？。!！~]*$|^(?:能不能|可不可以|可以|麻烦|请)|^(?:can|could|would) (?:you|u)\b|\bplease\b|\bpls\b`)
 
-var reminderSwitch = regexp.MustCompile(`关掉|关闭|关了|开启|打开|开一下|取消|别再|不要再|不用再|别提醒|不用提醒|不要提醒|停止|停掉|退订|` +
+var reminderSwitch = regexp.MustCompile(`关掉|关闭|关了|开启|打开|开一下|取消|别再|不要再|不用再|别提醒|不用提醒|不要提醒|停止|停掉|退订|别老|别总|甭|` +
 	`\b(?:stop|turn (?:on|off)|switch (?:on|off)|disable|enable|unsubscribe|no more)\b`)
 
 // switchStateAsked asks whether a switch is on or off: "关了没", "关闭了没
