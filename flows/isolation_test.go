@@ -219,6 +219,9 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		// a name in lower case, where only a person stands (a probe: the asker's own bill came back)
 		"show me emily's bill", "whats emily owe", "how much does emily owe", "emily owes how much", "show emily's installments",
 		"how much does wang fang owe", "whats emily zhaos balance", "show me li nas bill", // two words, no apostrophe (a probe)
+		// spoken and dialect kin, she or he owing (a probe: the asker's own came back)
+		"帮我姥爷把这期还了", "帮俺娘把这期还了", "俺娘的账单", "我爹的分期还剩多少", "我姥姥的账单", "我哥们的账单", "我小孩的分期多少钱",
+		"我家老大的账单", "孩他妈的账单查一下", "她这个月要还多少", "他还有几期没还", "我老婆让我问下她这个月还多少", "我妈问她的手机还剩几期",
 		"帮我查下我老公的账单 他自己用不了app", "我妈的分期还剩多少 她不会用手机",
 		"/bill 13900139000", "/bill my wife", "/repay 5240607345678",
 		"/bill 李娜", "/bill 王芳", "/repay 欧阳娜娜", "/bill 李明", "/bill Li Na", "/bill Ouyang Nana", "/bill Mr Smith", "/bill Mom", "/bill Wife"} { // a name alone as the argument (a probe: one's own bill)

@@ -305,7 +305,8 @@ var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他�
 	`\b(?:she|he) (?:still )?(?:owes?|is (?:late|overdue|behind))\b|\b(?:does|did|is) (?:she|he) (?:owe|late|overdue|behind|pay)\b|` +
 	`\b(?:her|his) (?:bills?|installments?|plans?|debts?|balance|loans?|late fees?|payments?|repayments?)\b|` +
 	`\bfees? (?:does |did )?(?:she|he) (?:has|have|owes?)\b|` +
-	`(?:^|[^其吉])[她他](?:们家)?的(?:账单|分期|月供|欠款|逾期|滞纳金)|(?:^|[^其吉给送为帮替])[她他]的?那(?:笔|个|部|台|单|期)|(?:^|[^其吉])[她他](?:还|现在|一共|总共|到底)?欠(?:多少|几|了多少)|` +
+	`(?:^|[^其吉])[她他](?:们家)?的(?:账单|分期|月供|欠款|逾期|滞纳金|手机|电脑|笔记本|平板)|(?:^|[^其吉给送为帮替])[她他]的?那(?:笔|个|部|台|单|期)|(?:^|[^其吉])[她他](?:还|现在|一共|总共|到底)?欠(?:多少|几|了多少)|` +
+	`(?:^|[^其吉])[她他](?:这个月|这期|现在|一共|总共)?(?:还要还|要还|还有|还剩|还)(?:多少|几期)|` +
 	`[帮替给][她他]查`)
 
 // kinEN are the people a customer names as theirs, in English.
@@ -318,7 +319,9 @@ const kinEN = `wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughte
 const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|老妈|老爸|父母|朋友|家人|孩子|儿子|女儿|同事|对象|男朋友|女朋友|男友|女友|` +
 	`姐姐|哥哥|弟弟|妹妹|我姐|我哥|我弟|我妹|奶奶|爷爷|外婆|外公|表哥|表姐|表弟|表妹|堂哥|堂姐|堂弟|堂妹|室友|舍友|同学|` +
 	`我客户|我的客户|老板|领导|上司|邻居|亲戚|叔叔|阿姨|舅舅|姑姑|姨妈|岳父|岳母|公公|婆婆|侄子|侄女|外甥|闺蜜|未婚夫|未婚妻|` +
-	`闺女|那口子|家那口子|家那位|孩子他爸|孩子他妈|孩子她妈|孩子她爸|老伴|闺女婿|女婿|儿媳|媳妇儿|丈母娘|老丈人|小舅子|大舅子|小姨子|姐夫|妹夫|嫂子|弟媳`
+	`闺女|那口子|家那口子|家那位|孩子他爸|孩子他妈|孩子她妈|孩子她爸|老伴|闺女婿|女婿|儿媳|媳妇儿|丈母娘|老丈人|小舅子|大舅子|小姨子|姐夫|妹夫|嫂子|弟媳|` +
+	// spoken and dialect forms (a probe: 帮我姥爷把这期还了 opened the asker's own)
+	`姥爷|姥姥|老爷子|老太太|我爹|我娘|俺娘|俺爹|俺妈|俺爸|我哥们|哥们儿|我小孩|小孩子|孩他妈|孩他爸|孩她妈|孩她爸|家老大|家老二|家老三`
 
 // anyKin is one of the customer's people named anywhere ("my wife will pay
 // the laptop"): not the customer acting for themselves.
