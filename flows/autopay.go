@@ -324,6 +324,19 @@ func handleAutopay(s *Step, a action) (bool, error) {
 			if handled, err := typedSwitch(s); handled || err != nil {
 				return handled, err
 			}
+			// Its place in the list typed ("1", "第一个"), as the list asks
+			// for: that plan, turned the other way (a probe: "can't answer").
+			w := bare(s.ev.Text)
+			n, err := strconv.Atoi(w)
+			if err != nil {
+				n = ordinal(w)
+			}
+			if open, err := s.openPlans(); err != nil || n > 0 && n <= len(open) {
+				if err != nil {
+					return true, err
+				}
+				return true, pickAutopay(s, open[n-1].ID, !open[n-1].AutoRepay)
+			}
 			// A plan named alone ("笔记本", "actually the phone"): its
 			// button, which turns it the other way (a probe: a miss, and
 			// two of them offered a person).

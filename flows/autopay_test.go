@@ -348,6 +348,12 @@ func TestAPlanNamedAtTheAutopayListIsItsButton(t *testing.T) {
 	c.send("/autopay")
 	c.send("actually the phone")
 	c.expect("确认为「Redmi K70」开启自动还款吗")
+	// Its place typed, as the list asks when told (a probe: "can't answer").
+	for said, want := range map[string]string{"2": "Xiaomi Book", "第一个": "Redmi K70"} {
+		c.send("/autopay")
+		c.send(said)
+		c.expect("确认为「" + want + "」开启自动还款吗")
+	}
 
 	c.send("/autopay")
 	c.send("嗯嗯啊啊")
