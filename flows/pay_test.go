@@ -918,3 +918,22 @@ func TestAPayoffAskedWithItsCostIsTheQuote(t *testing.T) {
 	c.send("how do i pay off my laptop early") // a question alone stays one
 	c.reject("Payoff quote")
 }
+
+// TestACardNumberTypedAtAQuoteIsToldNotTheQuotes: "我用6222…这张卡付" at a
+// quote got only the warning not to send card numbers, and the 确认 after
+// it paid from the quote's card (a probe). The number is masked as ever,
+// and the card it ends in is told none of theirs, the quote staying.
+func TestACardNumberTypedAtAQuoteIsToldNotTheQuotes(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(1005, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.expect("提前结清报价")
+	c.send("我用6222021234567890123这张卡付")
+	c.expect("已经打码", "你没有尾号 0123 的银行卡", "上面的报价仍从 招商银行 **** 6789 扣款")
+	c.reject("6222021234567890123")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}

@@ -914,6 +914,14 @@ func (e *Engine) route(s *Step) error {
 		// the bot never needs one.
 		s.audit("card_number_refused", map[string]any{"flow": s.conv.Flow})
 		s.say(s.T("cards.never_share"), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
+		if ev.Kind == supportbot.EventText && s.conv.State == "quoted" && s.slots.Quote != nil &&
+			containsAny(strings.ToLower(ev.Text), "卡", "card", "用", "with") {
+			// "我用6222…这张卡付" at a quote: a card asked for by its whole
+			// number, which the quote is not on (a probe: only the warning,
+			// and the 确认 after it paid from the quote's card).
+			_, err := quoteOnCardSaid(s, s.conv.Flow, ev.Text)
+			return err
+		}
 		if (ev.Kind == supportbot.EventText || ev.Kind == supportbot.EventMedia) && s.conv.Flow == "" {
 			// "我卡号6222… 这张卡为什么扣不了钱": the question is still
 			// answered (a photo's caption too).
