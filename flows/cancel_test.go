@@ -405,3 +405,18 @@ func TestABookingAskedForIsNotTheBookingsToCancel(t *testing.T) {
 		}
 	}
 }
+
+// TestABookingOrSwitchSaidToBeKeptChangesNothing: "不要取消我的预约还款"
+// showed the bookings to cancel, and "千万别关我的自动还款" the switches with
+// a "turn off" button (a probe): the words named the flow that would
+// change them. Said to be kept, nothing is done, and it is said.
+func TestABookingOrSwitchSaidToBeKeptChangesNothing(t *testing.T) {
+	_, c := faqSession(t, 1006)
+	for _, said := range []string{"不要取消我的预约还款", "千万别关我的自动还款", "dont cancel my scheduled repayment"} {
+		c.send(said)
+		c.expect("什么都没有改动")
+		c.reject("你的预约还款：", "自动还款：开启后")
+	}
+	c.send("取消预约还款") // asked: the list
+	c.expect("你的预约还款")
+}

@@ -291,3 +291,19 @@ func asksAgentHours(text string) bool {
 var agentHours = regexp.MustCompile(`\b(?:customer service|support|agents?|humans?)(?:'s)? (?:working |opening |business |office )?hours\b|` +
 	`\b(?:what time|when)\b (?:is|are|does|do|can i reach) (?:the |your )?(?:customer service|support|agents?|humans?|a human|a person)\b(?: (?:open|available|online|start|working))?|` +
 	`(?:人工客服|人工|客服)的?(?:几点|什么时候|啥时候)(?:上班|下班|在线|有人)|(?:人工客服|人工|客服)的?(?:上班|工作|服务|营业|在线)时间`)
+
+// keepsSetting reports a booking or auto-repayment said to be kept as it is
+// ("不要取消我的预约还款", "千万别关我的自动还款", "don't cancel my scheduled
+// repayment", "dont turn off autopay"): the words name the flow that would
+// change it, and its list came (a probe). Nothing is to be done; a question
+// about it, or a request beside it, is read as before.
+func keepsSetting(text string) bool {
+	l := strings.ToLower(text)
+	han := strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+	return (utf8.RuneCountInString(l) <= 30 || !han && len(l) <= 60) && keptSetting.MatchString(l) && !asks(text) &&
+		!containsAny(l, "但", "可是", "而是", "but", "instead", "另", "其他", "别的", "other", "，", ",")
+}
+
+var keptSetting = regexp.MustCompile(`(?:千万|先)?(?:不要|别|不用|不想|不必)(?:帮我)?(?:取消|撤销)(?:我的|掉)?.{0,6}(?:预约|预约还款)|` +
+	`(?:千万|先)?(?:不要|别|不用|不想|不必)(?:帮我)?(?:关|关闭|关掉|停|停掉)(?:我的|掉)?.{0,4}(?:自动还款|自动扣款)|` +
+	`\b(?:don'?t|do not|never)\s+(?:cancel|turn off|disable|stop)\s+(?:my |the )?(?:scheduled|booked|autopay|auto-?repayment|automatic)`)

@@ -1566,6 +1566,11 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 	}
+	if keepsSetting(text) { // "不要取消我的预约还款", "千万别关我的自动还款": nothing to do (a probe: the list to do it)
+		s.conv.Misses = 0
+		s.declined(string(refusesSwitch))
+		return nil
+	}
 	if isNo(text) { // "never mind" with nothing in front of them: nothing to guess at
 		s.conv.Misses = 0
 		s.menu("smalltalk.no")
