@@ -773,7 +773,7 @@ func TestWhetherPaidWithNoPaymentJustMade(t *testing.T) {
 // late fee was shown: the bill's payment.
 func TestAPaymentAskedInAWordIsTheBill(t *testing.T) {
 	_, c := faqSession(t, 1001)
-	for _, said := range []string{"还款", "还钱", "pay", "make a payment", "Repay!", "pay it", "ok pay it", "just pay it", "pay that", "好的还吧"} {
+	for _, said := range []string{"还款", "还钱", "pay", "make a payment", "Repay!", "pay it", "ok pay it", "just pay it", "pay that", "好的还吧", "还钱😭", "💰还钱"} {
 		c.send(said)
 		c.expect("要还哪一笔分期的账单")
 		c.send("/menu")

@@ -762,9 +762,13 @@ func paysPeriodOnly(text string) bool {
 var periodOnly = regexp.MustCompile(`\b(?:just|only)\b.{0,12}\b(?:overdue|this month|this period|current period|this bill|the bill)\b`)
 
 // bare is typed text as the word lists hold it: lower case, without the
-// spaces and punctuation around it.
+// spaces and punctuation around it, nor emoji beside words ("还钱😭",
+// "💰还钱": a probe got "can't answer"; an emoji alone stays: "👎" is a no).
 func bare(text string) string {
 	w := strings.ToLower(strings.Trim(text, " !！。.~～?？,，"))
+	if t := strings.TrimFunc(w, emojiOrSpace); t != "" {
+		w = t
+	}
 	for {
 		t := w
 		for _, p := range politeLeads {
@@ -778,6 +782,13 @@ func bare(text string) string {
 		}
 		w = t
 	}
+}
+
+// emojiOrSpace is what stands around words without being one: an emoji,
+// its variation selector or joiner, a space or a mark.
+func emojiOrSpace(r rune) bool {
+	return unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || r == '\ufe0f' || r == '\u200d' ||
+		unicode.IsSpace(r) || strings.ContainsRune("!！。.~～?？,，", r)
 }
 
 // politeLeads and politeTails are said around a yes or a no without
