@@ -484,6 +484,10 @@ func handleCancel(s *Step, a action) (bool, error) {
 			verb, id = "pick", list[n-1].ID
 		case s.conv.State == "confirming" && moneyAnswerOf(text, cancelConfirms) == confirmsMoney:
 			verb, id = "ok", s.slots.Scheduled
+		case s.conv.State == "confirming" && typedLabel(text, s.T("cancel.btn_keep")):
+			// "保留这笔预约还款", the keep button's label typed: kept, as
+			// pressed (a probe: an unsure reply offering to cancel).
+			return true, s.declineStep()
 		case s.conv.State == "confirming" && (moneyAnswerOf(text, cancelConfirms) == acknowledges || cancelItWords[bare(text)] ||
 			cancelsIt.MatchString(bare(text)) || typedLabel(text, s.T("cancel.btn_confirm"))):
 			// "取消它" says what, but not "confirm": the booking stays until

@@ -420,3 +420,20 @@ func TestABookingOrSwitchSaidToBeKeptChangesNothing(t *testing.T) {
 	c.send("取消预约还款") // asked: the list
 	c.expect("你的预约还款")
 }
+
+// TestTheKeepButtonsLabelTypedKeepsTheBooking: "保留这笔预约还款" typed at
+// "cancel this booking?" got an unsure reply offering to cancel one (a
+// probe). The keep button's label typed is the keep button.
+func TestTheKeepButtonsLabelTypedKeepsTheBooking(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(1007, "zh")
+	c.identify(phoneZhang)
+	c.send("/cancel_schedule")
+	c.press("第 7 期")
+	c.expect("[保留这笔预约还款]")
+	c.send("保留这笔预约还款")
+	c.expect("预约还款保持不变")
+	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
+		t.Errorf("S1 is %s, want it kept scheduled", got)
+	}
+}
