@@ -355,6 +355,10 @@ func TestAskingForALanguageOffersTheChoice(t *testing.T) {
 	c.expect("已切换为中文")
 	c.send("I can't read Chinese, English please")
 	c.expect("Switched to English")
+	c.send("啥玩意 看不懂") // English pressed by mistake (a probe: a hand-off, in English)
+	c.expect("已切换为中文")
+	c.reject("connect you")
+	c.send("/lang en")
 	for typed, want := range map[string]string{"能用中文吗": "已切换为中文", "Do you speak English?": "Switched to English",
 		"中文": "已切换为中文", "english please": "Switched to English", "英文": "Switched to English"} {
 		c.send(typed)

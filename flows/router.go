@@ -1551,6 +1551,12 @@ func (s *Step) freeText(text string) error {
 		s.menu("menu.again")
 		return nil
 	}
+	if s.conv.Lang == supportbot.LangEN && cannotReadEnglish(text) {
+		// "啥玩意 看不懂" after English was pressed by mistake: Chinese
+		// again (a probe: a hand-off, in English).
+		s.conv.Misses = 0
+		return s.setLang(string(supportbot.LangZH))
+	}
 	if rest := besideAgent(text); rest != "" {
 		// "no need for a human, how much do i owe", "your customer
 		// service person told me to come here and pay": what else it asks,
@@ -1994,6 +2000,13 @@ var undoPayment = regexp.MustCompile(`\b(?:reverse|undo|revert|take back)\b.{0,3
 func (s *Step) ownOnly(text string) {
 	s.conv.Misses = 0
 	s.say(text, []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
+}
+
+// cannotReadEnglish reports a short message in Chinese saying the English
+// cannot be read ("看不懂", "啥玩意 看不懂英文").
+func cannotReadEnglish(text string) bool {
+	return utf8.RuneCountInString(text) <= 20 && strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) }) &&
+		containsAny(text, "看不懂", "看不明白", "不懂英文", "不会英文", "不认识英文", "英文看不", "全是英文", "怎么是英文", "怎么变英文")
 }
 
 // asksLanguage reports a short message about the language the bot speaks.
