@@ -111,8 +111,6 @@ func readDotenv(path string) (map[string]string, error) {
 // envName is a variable's name.
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// lineOf is the number of the first line of src that begins with name
-// (after spaces and "export "), 0 when none does.
 // badLine is the first line of an env file the parser cannot take: one
 // that is not NAME=value, or the first of a quoted value never closed; 0 if
 // none is found (a probe: "foo bar" was "cannot be parsed", no line named).
@@ -146,6 +144,8 @@ func badLine(src []byte) int {
 // dotenvLine is NAME=value, the value in m[1].
 var dotenvLine = regexp.MustCompile(`^(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*[=:]\s*(.*)$`)
 
+// lineOf is the number of the first line of src that begins with name
+// (after spaces and "export "), 0 when none does.
 func lineOf(src []byte, name string) int {
 	for i, l := range strings.Split(string(src), "\n") {
 		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "export "))
