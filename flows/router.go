@@ -1922,8 +1922,7 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	}
 	// "i want to pay off my laptop early how much is the fee": what it
 	// costs, asked with the request, is what its quote says.
-	costAsked := asksToDo.MatchString(l) && costQuestion.MatchString(l)
-	if costAsked {
+	if asksToDo.MatchString(l) {
 		l = costQuestion.ReplaceAllString(l, "")
 	}
 	if name != "pay" && name != "repay" || !payVerb.MatchString(l) || aboutSomeoneElse(text) || anyKin.MatchString(l) ||
