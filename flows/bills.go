@@ -44,8 +44,7 @@ const askedOverdue = "overdue"
 // not a request to pay it off now, which names now, early or a fee.
 func asksWhenPaidOff(text string) bool {
 	l := strings.ToLower(text)
-	han := strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) })
-	if utf8.RuneCountInString(l) > 40 && (han || len(l) > 80) || containsAny(l, "提前", "现在", "今天", "马上", "手续费", "一次", "我想", "想还", "要还", "失败", "怎么办",
+	if !shortSaid(l, 40, 80) || containsAny(l, "提前", "现在", "今天", "马上", "手续费", "一次", "我想", "想还", "要还", "失败", "怎么办",
 		"注销", "退款", "免息", "活动") || slices.ContainsFunc([]string{"early", "now", "today", "fee", "fees", "want", "closure", "close", "refund", "fail", "failed"},
 		func(w string) bool { return wordsIn(l, w) }) { // words: "know", "show" are not "now", "how"
 		return false

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/looplab/fsm"
@@ -1046,7 +1045,7 @@ func quotedCard(s *Step) string {
 // instead please"; Chinese has no spaces to count words by).
 func shortRequest(text string) bool {
 	n := utf8.RuneCountInString(text)
-	return n <= 20 || n <= 60 && len(strings.Fields(text)) <= 10 && !strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+	return n <= 20 || n <= 60 && len(strings.Fields(text)) <= 10 && !hasHan(text)
 }
 
 // cardAsked takes a card named in the request that just quoted a payment

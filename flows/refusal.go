@@ -299,8 +299,7 @@ var agentHours = regexp.MustCompile(`\b(?:customer service|support|agents?|human
 // about it, or a request beside it, is read as before.
 func keepsSetting(text string) bool {
 	l := strings.ToLower(text)
-	han := strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) })
-	return (utf8.RuneCountInString(l) <= 30 || !han && len(l) <= 60) && keptSetting.MatchString(l) && !asks(text) &&
+	return shortSaid(l, 30, 60) && keptSetting.MatchString(l) && !asks(text) &&
 		!containsAny(l, "但", "可是", "而是", "but", "instead", "另", "其他", "别的", "other", "，", ",")
 }
 

@@ -409,11 +409,10 @@ func stopsADebit(text string) bool {
 		"remind", "提醒") { // "dont remind me to pay tomorrow": the reminders'
 		return false // a question or a trouble around the debit, not a request to stop it
 	}
-	han := strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) })
-	if (utf8.RuneCountInString(l) <= 20 || !han && len(l) <= 48) && noMoreDebits.MatchString(bare(l)) {
+	if shortSaid(l, 20, 48) && noMoreDebits.MatchString(bare(l)) {
 		return true // "别扣我钱了", "stop taking money from my card": any debit, no day said
 	}
-	return (utf8.RuneCountInString(l) <= 40 || !han && len(l) <= 100) && // English says it in more letters
+	return shortSaid(l, 40, 100) &&
 		(containsAny(l, "明天", "今天", "后天", "今晚", "这周", "下周", "tomorrow", "today", "tonight", "this week", "next week") ||
 			slices.ContainsFunc(dayShort, func(w string) bool { return wordsIn(l, w) }) ||
 			dayOfMonth.MatchString(l) || daySaid.MatchString(l)) && // "dont charge me on the 13th", "on dec 13"
@@ -765,7 +764,7 @@ var periodOnly = regexp.MustCompile(`\b(?:just|only)\b.{0,12}\b(?:overdue|this m
 // spaces and punctuation around it, nor emoji beside words ("还钱😭",
 // "💰还钱": a probe got "can't answer"; an emoji alone stays: "👎" is a no).
 func bare(text string) string {
-	w := strings.ToLower(strings.Trim(text, " !！。.~～?？,，"))
+	w := strings.ToLower(strings.Trim(text, edgeMarks))
 	if t := strings.TrimFunc(w, emojiOrSpace); t != "" {
 		w = t
 	}
@@ -777,18 +776,32 @@ func bare(text string) string {
 		for _, p := range politeTails {
 			t = strings.TrimSuffix(t, p)
 		}
-		if t = strings.Trim(t, " !！。.~～?？,，"); t == w || t == "" {
+		if t = strings.Trim(t, edgeMarks); t == w || t == "" {
 			return w
 		}
 		w = t
 	}
 }
 
+// edgeMarks are the spaces and marks bare takes off a message's ends.
+const edgeMarks = " !！。.~～?？,，"
+
 // emojiOrSpace is what stands around words without being one: an emoji,
 // its variation selector or joiner, a space or a mark.
 func emojiOrSpace(r rune) bool {
 	return unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || r == '\ufe0f' || r == '\u200d' ||
-		unicode.IsSpace(r) || strings.ContainsRune("!！。.~～?？,，", r)
+		unicode.IsSpace(r) || strings.ContainsRune(edgeMarks, r)
+}
+
+// hasHan reports Chinese characters in s.
+func hasHan(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+}
+
+// shortSaid reports text of at most n characters — or, with no Chinese in
+// it, m letters: English says the same in more.
+func shortSaid(t string, n, m int) bool {
+	return utf8.RuneCountInString(t) <= n || !hasHan(t) && len(t) <= m
 }
 
 // politeLeads and politeTails are said around a yes or a no without
@@ -1776,11 +1789,6 @@ func (s *Step) freeText(text string) error {
 					c.Suggestions = []string{c.ID}
 					break
 				}
-				if name == "agent" && declinesAgent(text) { // "我不想转人工 你直接告诉我": no hand-off
-					s.conv.Misses = 0
-					s.menu("agent.not_wanted")
-					return nil
-				}
 				s.e.metrics.FAQ("flow")
 				if (name == "bill" || name == "remind") && s.conv.Flow != "" && waitsForYes(s.conv.State) {
 					return s.beside(name, typedArg(name, text))
@@ -2004,7 +2012,7 @@ func (s *Step) ownOnly(text string) {
 // cannotReadEnglish reports a short message in Chinese saying the English
 // cannot be read ("看不懂", "啥玩意 看不懂英文").
 func cannotReadEnglish(text string) bool {
-	return utf8.RuneCountInString(text) <= 20 && strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) }) &&
+	return utf8.RuneCountInString(text) <= 20 && hasHan(text) &&
 		containsAny(text, "看不懂", "看不明白", "不懂英文", "不会英文", "不认识英文", "英文看不", "全是英文", "怎么是英文", "怎么变英文")
 }
 

@@ -341,10 +341,14 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 	}
 
 	cards := map[string][]any{}
-	if !newCustomer && !d.KeepCards {
+	if !newCustomer {
 		if cards, err = tx.importRows(ctx, `SELECT id, bank, last4, is_default, frozen FROM cards WHERE customer_id = ?`, c.ID); err != nil {
 			return err
 		}
+	}
+	onFile := cards // read only when the file leaves the cards out: they stay, none written or deleted
+	if d.KeepCards {
+		cards = nil
 	}
 	for _, k := range d.Cards {
 		cur := cards[k.ID]
@@ -453,13 +457,8 @@ func (tx *Tx) importCustomer(ctx context.Context, d supportbot.CustomerData, at 
 		if err := tx.checkOwner(ctx, at+".plan_id", "plans", "plan", r.PlanID, c.ID); err != nil {
 			return err
 		}
-		if d.KeepCards { // its card one on file: the file leaves the cards out
-			var n int
-			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM cards WHERE customer_id = ? AND id = ?`, c.ID, r.CardID).Scan(&n); err != nil {
-				return err
-			} else if n == 0 {
-				return supportbot.Errorf(supportbot.ECONFLICT, "%s.card_id: no card %s of customer %s on file (the file leaves out the cards)", at, r.CardID, c.ID)
-			}
+		if _, ok := onFile[r.CardID]; d.KeepCards && !ok { // its card one on file: the file leaves the cards out
+			return supportbot.Errorf(supportbot.ECONFLICT, "%s.card_id: no card %s of customer %s on file (the file leaves out the cards)", at, r.CardID, c.ID)
 		}
 		status := keptStatus(cur, r.Status, supportbot.ScheduledCancelled, supportbot.ScheduledDone)
 		if err := tx.writeRow(ctx, scheduledTable, []any{r.ID}, cur,
