@@ -596,6 +596,10 @@ func TestAnswersSayWhatWasAsked(t *testing.T) {
 		{"i lost my job and cant pay", "en", "a lost job"}, // not told only of lost phones
 		{"怎么查自己的征信报告", "zh", "人民银行征信中心"},
 		{"how do i check my credit report", "en", "Credit Reference Center"},
+		// What the closure step says before one submits: the account cannot
+		// be used again (a probe: the topic said only "the guides don't say").
+		{"注销以后还能再开吗", "zh", "这个分期账户就不能再用来分期付款"},
+		{"can i use it again after closing", "en", "can no longer be used to buy on installments"},
 	} {
 		r := ix.Classify(c.text)
 		if r.Band != BandAnswer {
