@@ -211,6 +211,34 @@ func TestAStopOfADaysDebitIsTheBookingList(t *testing.T) {
 	}
 }
 
+// TestAStopOfAutomaticDebitsIsAutoRepayment: "别自动扣款了" from a
+// customer with auto-repayment on and a booking listed the bookings, and
+// auto-repayment went on debiting (a probe). What debits by itself is
+// auto-repayment: its list, with the switch off. Without it on, the
+// bookings answer, as any "stop debiting me" does.
+func TestAStopOfAutomaticDebitsIsAutoRepayment(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(610, "zh")
+	c.identify(phoneZhang)
+	c.send("别自动扣款了")
+	c.expect("你的预约还款") // nothing on auto-repayment yet
+	c.send("/autopay")
+	c.press("开启 1. Redmi K70")
+	c.press("确认开启")
+	c.expect("已为「Redmi K70")
+	for _, ask := range []string{"别自动扣款了", "不要再自动扣我的钱了", "停止自动扣款"} {
+		c.send(ask)
+		c.expect("自动还款", "关闭 1. Redmi K70")
+		c.reject("你的预约还款")
+		c.send("/menu")
+	}
+	c.send("别扣我钱了") // automatic not said: the bookings, as before
+	c.expect("你的预约还款")
+	if !h.plan("C1", "P1").AutoRepay {
+		t.Error("auto-repayment went off without the customer's confirmation")
+	}
+}
+
 // TestAGoAheadToCancelInMoreWordsIsToldHowToConfirm: at "cancel this
 // booking?", the button's label typed ("cancel this repayment") got the
 // FAQ's "a repayment cannot be undone", and "yes please cancel it" "not

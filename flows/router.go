@@ -435,13 +435,21 @@ func booksARepayment(text string) bool {
 var booksOne = regexp.MustCompile(`(?:怎么|如何|怎样|想|要|帮我|给我|替我|能不能|可不可以|可以|能否|能|重新)再?预约(?:一下|一笔|个)?` +
 	`(?:[^，。,.!?！？]{0,10})还款|\b(?:schedule|book|set up)\b (?:a |my |the |an? )?(?:re)?payments?\b`)
 
+// stopsAutoDebits is a short "stop debiting me automatically" with no day
+// said ("别自动扣款了", "不要再自动扣我的钱"): what debits by itself is
+// auto-repayment, before the bookings the customer made one by one.
+func stopsAutoDebits(text string) bool {
+	l := strings.ToLower(text)
+	return shortSaid(l, 20, 48) && containsAny(l, "自动", "auto") && noMoreDebits.MatchString(bare(l))
+}
+
 // noMoreDebits is a short "stop taking my money" with no day said ("别扣我
 // 钱了", "不要再扣我的钱", "stop charging me"): it handed off (a probe); the
 // bookings that would debit, or what else could, answer it.
 var noMoreDebits = regexp.MustCompile(`^(?:你们)?(?:别|不要|不许|不准)(?:再)?(?:自动)?扣(?:我的?)?(?:钱|款)了?$|` +
 	`^(?:please )?(?:stop|quit) (?:charging|debiting|taking money from) (?:me|my card|my account)(?: please)?$|` +
 	`^(?:please )?(?:stop|halt|block) (?:the|this|that|my) (?:payment|debit|charge|deduction)(?: now| right now| please)*$|` +
-	`^(?:马上|立刻|赶紧)?(?:停止|停掉|拦住|阻止)(?:这笔|这次)?(?:扣款|还款)$`)
+	`^(?:马上|立刻|赶紧)?(?:停止|停掉|拦住|阻止)(?:这笔|这次)?(?:自动)?(?:扣款|还款)$`)
 
 // noBookingToStop answers a debit asked to be stopped when no booking is
 // to run: none is, and auto-repayment, if a plan has it on, still debits
@@ -1646,11 +1654,20 @@ func (s *Step) freeText(text string) error {
 		if other, err := s.forSomeoneElse(text); err != nil || other { // "不要扣李娜明天的"
 			return err
 		}
+		s.conv.Misses = 0
+		if stopsAutoDebits(text) { // "别自动扣款了": auto-repayment, when a plan has it on
+			open, err := s.openPlans()
+			if err != nil {
+				return err
+			}
+			if anyAutopayOn(open) {
+				return s.startFlow("autopay", "")
+			}
+		}
 		booked, err := s.hasBooking()
 		if err != nil {
 			return err
 		}
-		s.conv.Misses = 0
 		if booked {
 			return s.startFlow("cancel", "")
 		}
