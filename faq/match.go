@@ -531,8 +531,8 @@ func asksOrWants(c candidate) bool {
 			return true
 		}
 	}
-	if len(c.tokens.uni) > 0 && toldTo[c.tokens.uni[0]] && !lookedAlready(c.Text) {
-		return true // "查下账单", "check my bill", "also turn off the reminders": told to do something
+	if (len(c.tokens.uni) > 0 && toldTo[c.tokens.uni[0]] || strings.HasPrefix(c.Text, "把")) && !lookedAlready(c.Text) {
+		return true // "查下账单", "check my bill", "also turn off the reminders", "把提醒打开": told to do something
 	}
 	t := strings.TrimRight(c.Text, " ")
 	r, _ := utf8.DecodeLastRuneInString(t)
@@ -540,14 +540,14 @@ func asksOrWants(c candidate) bool {
 }
 
 // toldTo are the words a clause told to do something starts with: look
-// up, switch off, cancel.
-var toldTo = map[string]bool{"#view": true, "#off": true, "#cancel": true}
+// up, switch off or on, cancel.
+var toldTo = map[string]bool{"#view": true, "#off": true, "#on": true, "#cancel": true, "#repay": true}
 
 // lookedAlready reports a look-up told as done ("看了账单，…", "查了下银行卡",
 // "checked my card, …"): a side detail, not a request (a review).
 func lookedAlready(clause string) bool {
 	first, _, _ := strings.Cut(strings.TrimSpace(strings.ToLower(clause)), " ")
-	return strings.ContainsAny(clause, "了过") || strings.HasSuffix(first, "ed") || first == "saw" || first == "seen"
+	return strings.ContainsAny(clause, "了过") || strings.HasSuffix(first, "ed") || first == "saw" || first == "seen" || first == "paid"
 }
 
 // notQuestions ask by "X not X" ("有没有手续费", "能不能改"), with no
@@ -611,13 +611,20 @@ func (ix *Index) confidence(c candidate) float64 {
 // sentences. Whitespace between Chinese characters ends a clause too.
 const clauseBreaks = ".!?;,。！？；，、…~～\n"
 
-var clauseJoins = []string{"但是", "可是", "不过", "而且", "所以", "然后", " but ", " and then ", " so ", " because "}
+var clauseJoins = []string{"但是", "可是", "不过", "而且", "所以", "然后", "顺便", " but ", " and then ", " so ", " because ", " and also ", " also "}
+
+// clauseJoinsKept join a second request to the first ("帮我还这期再把提醒
+// 打开"): the clause after one starts with what the join ends with.
+var clauseJoinsKept = map[string]string{"再把": "把", "再帮我": "帮我"}
 
 // clauses cuts a normalised message into its clauses; a message of one
 // clause gives one.
 func clauses(text string) []string {
 	for _, j := range clauseJoins {
 		text = strings.ReplaceAll(text, j, "\n")
+	}
+	for j, rest := range clauseJoinsKept {
+		text = strings.ReplaceAll(text, j, "\n"+rest)
 	}
 	var out []string
 	var cur []rune

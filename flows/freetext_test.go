@@ -987,6 +987,29 @@ func TestTwoQuestionsInOneMessageAreBothServed(t *testing.T) {
 	}
 }
 
+// TestTwoRequestsJoinedByThenAreBothServed: "帮我还这期再把提醒打开"
+// switched the reminders on and dropped the payment (a probe). The first
+// request starts; the second is a tap away, its button saying which way it
+// switches the reminders as they are (a tap on /remind toggles them).
+func TestTwoRequestsJoinedByThenAreBothServed(t *testing.T) {
+	h, c := faqSession(t, 600)
+	c.send("帮我还这期再把提醒打开")
+	c.expect("要还哪一笔分期的账单", "你还问到了", "[🔔 开启还款提醒]")
+	if h.reminders("C1") {
+		t.Fatal("reminders on before the customer tapped")
+	}
+	c.press("🔔 开启还款提醒")
+	c.expect("还款提醒已开启")
+	if !h.reminders("C1") {
+		t.Error("reminders still off after the tap")
+	}
+	c.send("帮我还这期再把提醒打开") // already on: the button says it switches them off
+	c.expect("要还哪一笔分期的账单", "[🔕 关闭还款提醒]")
+	c.send("/lang en")
+	c.send("pay this month also turn off reminders")
+	c.expect("Due-date reminders are off", "You also asked", "[🧾 Pay a bill]")
+}
+
 // TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer: "我逾期了吗" got a
 // list of topics to pick from, and "现在可以注销了吗" the general conditions
 // (a probe): the customer's own bill now says yes or no first, and the

@@ -2188,7 +2188,13 @@ func (s *Step) ownPlans(topic string) string {
 func (s *Step) alsoAsked(also []string) [][]supportbot.Button {
 	var rows [][]supportbot.Button
 	for _, other := range also {
-		if name, ok := intents[other]; ok {
+		if name, ok := intents[other]; ok && name == "remind" && s.conv.CustomerID != "" {
+			// "帮我还这期再把提醒打开": a tap on /remind toggles; the
+			// button says which way, as reminders are now.
+			if b, _, err := s.remindSwitch(); err == nil {
+				rows = append(rows, []supportbot.Button{b})
+			}
+		} else if ok {
 			rows = append(rows, []supportbot.Button{s.menuBtn(s.T("menu."+name), name)})
 		} else if title := s.e.cfg.Answers.Title(other, s.conv.Lang); title != "" {
 			rows = append(rows, []supportbot.Button{s.viewBtn(title, "faq", other)})
