@@ -546,7 +546,7 @@ func (s *Step) namesAnotherPerson(text string) bool {
 	}
 
 	for _, m := range personsEnglish.FindAllStringSubmatch(text, 3) {
-		words := strings.Fields(strings.Join(m[1:], ""))
+		words := slices.DeleteFunc(strings.Fields(strings.Join(m[1:], "")), func(w string) bool { return owingAdverbs[strings.ToLower(w)] })
 		for len(words) > 1 && leadingWords[strings.ToLower(words[0])] { // "Show Emily's bill"
 			words = words[1:]
 		}
@@ -623,6 +623,12 @@ var notEnglishNames = map[string]bool{"today": true, "this": true, "last": true,
 	"autopay": true, "payment": true, "loan": true, "notebook": true, "computer": true, "pc": true, "tv": true,
 	"watch": true, "tab": true, "buds": true, "earbuds": true, "headphones": true, "device": true, "product": true,
 	"item": true, "thing": true, "purchase": true}
+
+// owingAdverbs stand between who owes and "owe" ("how much do i still owe",
+// "does emily really owe"): not a word of a name (a probe read "i still" as
+// a person).
+var owingAdverbs = map[string]bool{"still": true, "really": true, "even": true, "actually": true, "currently": true,
+	"also": true, "just": true, "already": true, "totally": true, "altogether": true}
 
 // leadingWords begin an English sentence with a capital before a name
 // ("Show Emily's bill", "Pay off Li Na's laptop"): not the name.
