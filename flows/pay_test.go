@@ -937,3 +937,19 @@ func TestACardNumberTypedAtAQuoteIsToldNotTheQuotes(t *testing.T) {
 		t.Errorf("%d repayments, want none", n)
 	}
 }
+
+// TestTheOverduePaidOffIsTheOverdueBill: "逾期的帮我还掉" got a quote to pay
+// off the whole plan, ¥4,700 more than the overdue period (a probe). The
+// overdue one asked to be paid off is its bill; the whole plan said, or
+// paying early, is still the payoff.
+func TestTheOverduePaidOffIsTheOverdueBill(t *testing.T) {
+	for _, ask := range []string{"逾期的帮我还掉", "帮我把逾期的结清", "逾期那期帮我还清吧"} {
+		_, c := faqSession(t, 600)
+		c.send(ask)
+		c.expect("逾期账单", "第 6 期已逾期")
+		c.reject("提前结清报价")
+	}
+	_, c := faqSession(t, 601)
+	c.send("逾期了 我想把笔记本剩下的全部还清")
+	c.expect("提前结清报价")
+}

@@ -898,13 +898,8 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if i := partnerChoice(bare(text), partners, true); i > 0 { // "招联那个"
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
-		if containsAny(text, "逾期", "overdue", "late one", "past due") { // "逾期的那个", "the overdue one"
-			overdue := func(i int) bool {
-				return slices.ContainsFunc(open[i].Bills, func(b supportbot.Bill) bool { return b.Overdue(s.today) })
-			}
-			if i := onlyOne(len(open), overdue); i > 0 {
-				return true, s.fire(flow, "quote", &open[i-1])
-			}
+		if i := overdueSaid(text, open, s.today); i > 0 { // "逾期的那个", "the overdue one"
+			return true, s.fire(flow, "quote", &open[i-1])
 		}
 		if notThisOne.MatchString(bare(text)) { // "不是手机 是笔记本", "the laptop not the phone", "not the phone"
 			if i := planSaid(bare(text), open); i > 0 {
@@ -1411,6 +1406,10 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		if i := planSaid(bare(s.ev.Text), open); i > 0 {
 			return s.fire(flow, "quote", &open[i-1])
 		}
+		// "逾期的帮我还掉": the one plan overdue, its bill.
+		if i := overdueSaid(strings.ToLower(s.ev.Text), open, s.today); flow == "pay" && i > 0 {
+			return s.fire(flow, "quote", &open[i-1])
+		}
 		// "订单5240823567812提前还款": the plan of that order of theirs.
 		if id, err := s.ownOrderNamed(s.ev.Text); err != nil || id != "" {
 			if err != nil {
@@ -1420,6 +1419,17 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		}
 	}
 	return s.fire(flow, "choose")
+}
+
+// overdueSaid is the place (from 1) of the one plan with an overdue bill
+// when text names the overdue one; 0 for none, several, or not said.
+func overdueSaid(text string, open []supportbot.Plan, today supportbot.Date) int {
+	if !containsAny(text, "逾期", "overdue", "late one", "past due") || containsAny(text, "不是逾期", "not the overdue") {
+		return 0
+	}
+	return onlyOne(len(open), func(i int) bool {
+		return slices.ContainsFunc(open[i].Bills, func(b supportbot.Bill) bool { return b.Overdue(today) })
+	})
 }
 
 // quotePlanSaid answers a plan named at a quote: another plan's quote, or

@@ -772,6 +772,17 @@ func paysPeriodOnly(text string) bool {
 		periodOnly.MatchString(l)
 }
 
+// paysOverdueOnly reports the overdue bill asked to be paid off ("逾期的帮我
+// 还掉", "帮我把逾期的结清", "pay off the overdue one"), which the FAQ may
+// read as paying off the plan (a probe got a quote of all of it): nothing
+// said of the whole plan or of paying early.
+func paysOverdueOnly(text string) bool {
+	l := strings.ToLower(text)
+	return containsAny(l, "逾期", "overdue", "late one", "late bill", "late payment") &&
+		!containsAny(l, "全部", "所有", "剩下", "剩余", "整个", "全额", "一次性", "提前", "都还", "全还", "整笔", "余下",
+			"all", "entire", "whole", "remaining", "early", "rest", "everything", "full", "balance", "plan")
+}
+
 var periodOnly = regexp.MustCompile(`\b(?:just|only)\b.{0,12}\b(?:overdue|this month|this period|current period|this bill|the bill)\b`)
 
 // bare is typed text as the word lists hold it: lower case, without the
@@ -1781,6 +1792,9 @@ func (s *Step) freeText(text string) error {
 		switch c.Kind {
 		case "flow":
 			if name, ok := intents[c.ID]; ok {
+				if name == "repay" && paysOverdueOnly(text) {
+					name = "pay" // "逾期的帮我还掉": the overdue bill, not the whole plan
+				}
 				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer {
 					// "帮我查下我老婆的账单", "show bill for order
 					// 5240607345678" (another's): the chat's own customer
@@ -1940,15 +1954,17 @@ func (s *Step) readsAs(c Classification, flow string) bool {
 
 // paysAPlanNamed starts the payment an unsure reading leans to when the
 // words ask to pay one of the customer's plans by name ("pay the laptop
-// bill", "我要repay laptop", "笔记本这期帮我还了"): its quote, to confirm
-// as any, rather than a suggestion that asks which plan again (a probe).
+// bill", "我要repay laptop", "笔记本这期帮我还了") or as the overdue one
+// ("帮我把逾期的结清": its bill, not the plan's payoff): its quote, to
+// confirm as any, rather than a suggestion that asks which plan again (a
+// probe).
 func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	if s.conv.CustomerID == "" || c.Confident || len(c.Suggestions) == 0 || asks(text) || supposes(text) {
 		return false, nil
 	}
 	name := intents[c.Suggestions[0]]
 	l := strings.ToLower(text)
-	if name == "bill" && payFirst.MatchString(l) { // "pay the laptop bill": paying it, not looking
+	if name == "bill" && payFirst.MatchString(l) || name == "repay" && paysOverdueOnly(text) { // "pay the laptop bill": paying it, not looking
 		name = "pay"
 	}
 	// "i want to pay off my laptop early how much is the fee": what it
@@ -1963,8 +1979,11 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 		return false, nil
 	}
 	open, err := s.openPlans()
-	if err != nil || len(open) < 2 || planSaid(bare(text), open) == 0 {
+	if err != nil {
 		return false, err
+	}
+	if (len(open) < 2 || planSaid(bare(text), open) == 0) && (name != "pay" || overdueSaid(l, open, s.today) == 0) { // "帮我把逾期的结清": the overdue one's
+		return false, nil
 	}
 	if other, err := s.forSomeoneElse(text); err != nil || other {
 		return true, err
