@@ -416,7 +416,7 @@ func (d *Decoder) customerData(o *object) supportbot.CustomerData {
 	}
 	c.IDCardLast4 = strings.ToUpper(c.IDCardLast4)
 	c.Language = supportbot.Lang(o.oneOf("language", string(supportbot.LangZH), string(supportbot.LangZH), string(supportbot.LangEN)))
-	if refunds, ok := o.count("pending_refunds", false); ok && refunds > maxRefunds {
+	if refunds, ok := o.count("pending_refunds", true); ok && refunds > maxRefunds {
 		o.fault("pending_refunds", "must be at most %d", maxRefunds)
 	} else {
 		c.PendingRefunds = int(refunds)
@@ -543,7 +543,7 @@ func (d *Decoder) plan(o *object, customerID string) (supportbot.Plan, map[int]s
 	if periodsOK {
 		pl.Periods = int(periods)
 	}
-	if rate, ok := o.count("prepay_fee_rate_bp", false); ok && rate > 10000 {
+	if rate, ok := o.count("prepay_fee_rate_bp", true); ok && rate > 10000 {
 		o.fault("prepay_fee_rate_bp", "must be between 0 and 10000 (100%%)")
 	} else {
 		pl.PrepayFeeRateBP = rate
@@ -665,12 +665,10 @@ func (d *Decoder) bill(o *object, pl supportbot.Plan, periodAt map[int]*path) (s
 	}
 	var principalOK, feeOK, lateOK bool
 	b.Principal, principalOK = o.money("principal_fen", true)
-	_, present := o.get("fee_fen", false)
-	b.Fee, feeOK = o.money("fee_fen", false)
-	feeOK = feeOK || !present
-	_, present = o.get("late_fee_fen", false)
-	b.LateFee, lateOK = o.money("late_fee_fen", false)
-	lateOK = lateOK || !present
+	// The fees are required as the principal is: one left out or null is
+	// not taken as 0, which would wipe a fee on file at a re-import.
+	b.Fee, feeOK = o.money("fee_fen", true)
+	b.LateFee, lateOK = o.money("late_fee_fen", true)
 	if today := d.limits.Today; b.LateFee > 0 && b.DueDate != "" && today != "" && b.DueDate >= today {
 		// A payoff would charge it as soon as the bill is due.
 		o.fault("late_fee_fen", "a late fee on a bill not yet overdue: due %s, today is %s", b.DueDate, today)

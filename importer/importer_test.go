@@ -121,7 +121,7 @@ func TestParseFaults(t *testing.T) {
 		{name: "unknown customer field", old: `"language": "en",`, new: `"language": "en", "vip": true,`, paths: []string{"customers[1].vip"}, msg: "unknown field"},
 		{name: "unknown card field", old: `"last4": "0001"}`, new: `"last4": "0001", "colour": "red"}`, paths: []string{"customers[1].cards[0].colour"}, msg: "unknown field"},
 		{name: "unknown plan field", old: `"periods": 1,`, new: `"periods": 1, "rate": 3,`, paths: []string{"customers[1].plans[0].rate"}, msg: "unknown field"},
-		{name: "unknown bill field", old: `"principal_fen": 100, "status"`, new: `"principal_fen": 100, "memo": "", "status"`, paths: []string{"customers[1].plans[0].bills[0].memo"}, msg: "unknown field"},
+		{name: "unknown bill field", old: `"principal_fen": 100, "fee_fen": 0, "late_fee_fen": 0, "status"`, new: `"principal_fen": 100, "fee_fen": 0, "late_fee_fen": 0, "memo": "", "status"`, paths: []string{"customers[1].plans[0].bills[0].memo"}, msg: "unknown field"},
 		{name: "unknown scheduled field", old: `"status": "scheduled"`, new: `"status": "scheduled", "note": null`, paths: []string{"customers[0].scheduled_repayments[0].note"}, msg: "unknown field"},
 		{name: "customer not object", old: `{"customers": [`, new: `{"customers": [7, `, paths: []string{"customers[0]"}, msg: "must be an object"},
 		{name: "missing id", old: `"id": "C1002", `, new: ``, paths: []string{"customers[1].id"}, msg: "required"},
@@ -133,6 +133,13 @@ func TestParseFaults(t *testing.T) {
 		{name: "id card letter", old: `"id_card_last4": "4567"`, new: `"id_card_last4": "45A7"`, paths: []string{"customers[1].id_card_last4"}, msg: "must be 4 characters"},
 		{name: "id card length", old: `"id_card_last4": "4567"`, new: `"id_card_last4": "34567"`, paths: []string{"customers[1].id_card_last4"}, msg: "must be 4 characters"},
 		{name: "language", old: `"language": "en"`, new: `"language": "fr"`, paths: []string{"customers[1].language"}, msg: `must be one of zh, en, not "fr"`},
+		// A number left out or null is not 0: a re-import would wipe what is
+		// on file (a probe: a pending refund, a prepayment fee, a bill's fee).
+		{name: "refunds left out", old: `"language": "en", "pending_refunds": 0,`, new: `"language": "en",`, paths: []string{"customers[1].pending_refunds"}, msg: "required"},
+		{name: "refunds null", old: `"pending_refunds": 0`, new: `"pending_refunds": null`, paths: []string{"customers[0].pending_refunds"}, msg: "required"},
+		{name: "prepayment rate left out", old: `"periods": 1, "prepay_fee_rate_bp": 0,`, new: `"periods": 1,`, paths: []string{"customers[1].plans[0].prepay_fee_rate_bp"}, msg: "required"},
+		{name: "fee null", old: `"principal_fen": 100, "fee_fen": 0,`, new: `"principal_fen": 100, "fee_fen": null,`, paths: []string{"customers[1].plans[0].bills[0].fee_fen"}, msg: "required"},
+		{name: "late fee left out", old: `"fee_fen": 0, "late_fee_fen": 0, "status": "paid"}]}`, new: `"fee_fen": 0, "status": "paid"}]}`, paths: []string{"customers[1].plans[0].bills[0].late_fee_fen"}, msg: "required"},
 		{name: "negative refunds", old: `"pending_refunds": 0`, new: `"pending_refunds": -1`, paths: []string{"customers[0].pending_refunds"}, msg: "must not be negative"},
 		{name: "card last4", old: `"last4": "0001"`, new: `"last4": "001"`, paths: []string{"customers[1].cards[0].last4"}, msg: "must be 4 digits"},
 		{name: "card status", old: `"status": "frozen"`, new: `"status": "blocked"`, paths: []string{"customers[0].cards[1].status"}, msg: "must be one of active, frozen"},
@@ -147,9 +154,9 @@ func TestParseFaults(t *testing.T) {
 		{name: "fee rate", old: `"prepay_fee_rate_bp": 150`, new: `"prepay_fee_rate_bp": 10001`, paths: []string{"customers[0].plans[0].prepay_fee_rate_bp"}, msg: "between 0 and 10000"},
 		{name: "auto_repay not bool", old: `"auto_repay": true`, new: `"auto_repay": 1`, paths: []string{"customers[0].plans[0].auto_repay"}, msg: "must be true or false"},
 		{name: "bills missing", old: `,
-      "bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 100, "status": "paid"}]`, new: ``, paths: []string{"customers[1].plans[0].bills"}, msg: "required"},
-		{name: "bills empty", old: `"bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 100, "status": "paid"}]`, new: `"bills": []`, paths: []string{"customers[1].plans[0].bills"}, msg: "missing periods 1"},
-		{name: "bill not object", old: `"bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 100, "status": "paid"}]`, new: `"bills": [7]`, paths: []string{"customers[1].plans[0].bills[0]", "customers[1].plans[0].bills"}, msg: "must be an object"},
+      "bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 100, "fee_fen": 0, "late_fee_fen": 0, "status": "paid"}]`, new: ``, paths: []string{"customers[1].plans[0].bills"}, msg: "required"},
+		{name: "bills empty", old: `"bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 100, "fee_fen": 0, "late_fee_fen": 0, "status": "paid"}]`, new: `"bills": []`, paths: []string{"customers[1].plans[0].bills"}, msg: "missing periods 1"},
+		{name: "bill not object", old: `"bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 100, "fee_fen": 0, "late_fee_fen": 0, "status": "paid"}]`, new: `"bills": [7]`, paths: []string{"customers[1].plans[0].bills[0]", "customers[1].plans[0].bills"}, msg: "must be an object"},
 		{name: "period out of range", old: `{"period": 3,`, new: `{"period": 4,`, paths: []string{"customers[0].plans[0].bills[1].period", "customers[0].plans[0].bills"}, msg: "must be between 1 and the plan's periods (3)"},
 		{name: "duplicate period", old: `{"period": 3,`, new: `{"period": 2,`, paths: []string{"customers[0].plans[0].bills[2].period", "customers[0].plans[0].bills"}, msg: "duplicate period 2, also at customers[0].plans[0].bills[1].period"},
 		{name: "missing period", old: `"periods": 1,`, new: `"periods": 2,`, paths: []string{"customers[1].plans[0].bills"}, msg: "missing periods 2"},
@@ -172,6 +179,15 @@ func TestParseFaults(t *testing.T) {
 		// A phone or ID number in the wrong field is not repeated in the fault.
 		{name: "number in an enumerated field", old: `"language": "en"`, new: `"language": "13800138000"`, paths: []string{"customers[1].language"},
 			msg: `must be one of zh, en, not "****8000"`},
+		// …nor when it is grouped, an amount, or a key (a probe).
+		{name: "grouped phone in an enumerated field", old: `"language": "en"`, new: `"language": "+86 138-0013 8000"`, paths: []string{"customers[1].language"},
+			msg: `must be one of zh, en, not "+****8000"`},
+		{name: "card number as a status", old: `"last4": "0001"`, new: `"last4": "0001", "status": "6222.0212.3456.7890"`, paths: []string{"customers[1].cards[0].status"},
+			msg: `must be one of active, frozen, not "****7890"`},
+		{name: "phone as an amount", old: `"principal_fen": 100, "fee_fen": 0,`, new: `"principal_fen": 13800138000, "fee_fen": 0,`,
+			paths: []string{"customers[1].plans[0].bills[0].principal_fen"}, msg: "out of range: an 11-digit number (****8000); an amount is at most"},
+		{name: "phone as a key", old: `"language": "en",`, new: `"language": "en", "13800138000": 1,`, paths: []string{"customers[1].****8000"}, msg: "unknown field"},
+		{name: "date kept", old: `"due_date": "2026-01-01"`, new: `"due_date": "2026.13.01"`, paths: []string{"customers[1].plans[0].bills[0].due_date"}, msg: `not a date (YYYY-MM-DD): "2026.13.01"`},
 		{name: "duplicate scheduled id", old: otherScheduled,
 			new:   otherScheduled + `"scheduled_repayments": [{"id": "S3001", "plan_id": "P2002", "period": 1, "amount_fen": 100, "card_id": "K1", "run_at": "2026-01-01T09:00:00Z", "status": "done"}],`,
 			paths: []string{"customers[1].scheduled_repayments[0].id"}, msg: "duplicate scheduled repayment id, also at customers[0].scheduled_repayments[0].id"},
@@ -248,16 +264,25 @@ func TestIDsMustFitInAButton(t *testing.T) {
 // doc is an export of one customer with one plan: plan is the plan's JSON
 // without its braces, scheduled the scheduled repayments' array.
 func doc(plan, scheduled string) string {
-	return `{"customers": [{"id": "C1", "name": "张伟", "phone": "+8613800138000", "id_card_last4": "1234",
+	if !strings.Contains(plan, `"prepay_fee_rate_bp"`) {
+		plan += `, "prepay_fee_rate_bp": 0`
+	}
+	return `{"customers": [{"id": "C1", "name": "张伟", "phone": "+8613800138000", "id_card_last4": "1234", "pending_refunds": 0,
 		"cards": [{"id": "K1", "bank": "招商银行", "last4": "6789"}],
 		"plans": [{"id": "P1", "order_no": "1", "product": "Redmi K70", "partner": "小米分期", ` + plan + `}],
 		"scheduled_repayments": ` + scheduled + `}]}`
 }
 
-// bills is a plan's periods and bills, each bill with the given parts.
+// bills is a plan's periods and bills, each bill with the given parts (a
+// fee not given is 0).
 func bills(principal string, bills ...string) string {
 	var b []string
 	for i, parts := range bills {
+		for _, fee := range []string{"fee_fen", "late_fee_fen"} {
+			if !strings.Contains(parts, `"`+fee+`"`) {
+				parts += `, "` + fee + `": 0`
+			}
+		}
 		b = append(b, fmt.Sprintf(`{"period": %d, "due_date": "2026-%02d-15", %s, "status": "unpaid"}`, i+1, i+1, parts))
 	}
 	return fmt.Sprintf(`"principal_fen": %s, "periods": %d, "bills": [%s]`, principal, len(bills), strings.Join(b, ", "))
@@ -312,16 +337,16 @@ func TestParseMoneyBounds(t *testing.T) {
 		{name: "bills that wrap to the principal",
 			data:  doc(bills("100", `"principal_fen": `+huge, `"principal_fen": `+huge, `"principal_fen": `+huge, `"principal_fen": `+hugePlus100), "[]"),
 			paths: []string{p + ".bills[0].principal_fen", p + ".bills[1].principal_fen", p + ".bills[2].principal_fen", p + ".bills[3].principal_fen"},
-			want:  p + ".bills[0].principal_fen: out of range: 4611686018427387904 fen; an amount is at most 1000000000 fen (¥10,000,000.00)"},
+			want:  p + ".bills[0].principal_fen: out of range: a 19-digit number (****7904); an amount is at most 1000000000 fen (¥10,000,000.00)"},
 		{name: "fee near the int64 maximum",
 			data:  doc(bills("100", `"principal_fen": 100, "fee_fen": `+nearMax), "[]"),
 			paths: []string{p + ".bills[0].fee_fen"}, want: "out of range"},
 		{name: "fee beyond int64",
 			data:  doc(bills("100", `"principal_fen": 100, "fee_fen": 9223372036854775808`), "[]"),
-			paths: []string{p + ".bills[0].fee_fen"}, want: "out of range: \"9223372036854775808\"; an amount is at most"},
+			paths: []string{p + ".bills[0].fee_fen"}, want: "out of range: a 19-digit number (****5808); an amount is at most"},
 		{name: "late fee over the bound",
 			data:  doc(bills("100", `"principal_fen": 100, "late_fee_fen": 1000000001`), "[]"),
-			paths: []string{p + ".bills[0].late_fee_fen"}, want: "out of range: 1000000001 fen"},
+			paths: []string{p + ".bills[0].late_fee_fen"}, want: "out of range: a 10-digit number (****0001); an amount is at most"},
 		{name: "principal over the bound",
 			data:  doc(bills("1000000001", `"principal_fen": 1000000001`), "[]"),
 			paths: []string{p + ".principal_fen", p + ".bills[0].principal_fen"}, want: "out of range"},
@@ -347,7 +372,6 @@ func TestParseMoneyBounds(t *testing.T) {
 	// The bounds themselves are allowed (a repayment no more than its
 	// period owes).
 	data := doc(bills("1000000000", `"principal_fen": 999999999, "fee_fen": 1`, `"principal_fen": 1`), sched("999999999"))
-	data = strings.Replace(data, `"principal_fen": 1,`, `"principal_fen": 1, "fee_fen": 0, "late_fee_fen": 0,`, 1)
 	if _, err := importer.Parse([]byte(strings.Replace(data, `"fee_fen": 1`, `"fee_fen": 0`, 1))); err != nil {
 		t.Errorf("a plan of exactly MaxPlanMoney: %v", err)
 	}
@@ -367,7 +391,7 @@ func TestParseRefusesWhatTheCoreCannotMean(t *testing.T) {
 		return `[{"id": "S1", "plan_id": "P1", "period": 1, "amount_fen": ` + amount +
 			`, "card_id": "K1", "run_at": "2026-01-15T09:00:00+08:00", "status": "` + status + `"}]`
 	}
-	paid := `"principal_fen": 100, "periods": 1, "bills": [{"period": 1, "due_date": "2026-01-15", "principal_fen": 100, "status": "paid"}]`
+	paid := `"principal_fen": 100, "periods": 1, "bills": [{"period": 1, "due_date": "2026-01-15", "principal_fen": 100, "fee_fen": 0, "late_fee_fen": 0, "status": "paid"}]`
 	checkFaults(t, []faultCase{
 		{name: "plan of no principal", data: doc(bills("0", `"principal_fen": 0`), "[]"),
 			paths: []string{p + ".principal_fen"}, want: p + ".principal_fen: must be more than 0"},

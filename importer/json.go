@@ -43,7 +43,7 @@ func (p *path) String() string {
 			b.WriteString(".")
 			fallthrough
 		default:
-			b.WriteString(q.name)
+			b.WriteString(maskNumbers(q.name)) // a phone number for a key
 		}
 	}
 	return b.String()
@@ -402,7 +402,7 @@ func (o *object) money(name string, required bool) (supportbot.Money, bool) {
 	}
 	n, ok := o.integer(name, v, moneyBound)
 	if ok && n > int64(supportbot.MaxPlanMoney) {
-		o.fault(name, "out of range: %d fen%s", n, moneyBound)
+		o.fault(name, "out of range: %s%s", outOfRange(strconv.FormatInt(n, 10)), moneyBound)
 		return 0, false
 	}
 	return supportbot.Money(n), ok
@@ -422,10 +422,10 @@ func (o *object) integer(name string, v *value, bound string) (int64, bool) {
 		if strings.HasPrefix(v.text, "-") && !strings.ContainsAny(v.text, ".eE") {
 			o.fault(name, "must not be negative")
 		} else {
-			o.fault(name, "out of range: %s%s", quote(v.text), bound)
+			o.fault(name, "out of range: %s%s", outOfRange(v.text), bound)
 		}
 	case err != nil:
-		o.fault(name, "must be an integer, not %s", v.text)
+		o.fault(name, "must be an integer, not %s", maskNumbers(v.text))
 	case n < 0:
 		o.fault(name, "must not be negative")
 	default:
@@ -508,14 +508,41 @@ func quote(s string) string {
 
 // quoteText is a string value quoted for a fault message: a phone or ID
 // number in the wrong field stays out of it too (faults end up in logs).
-func quoteText(s string) string {
-	return quote(longDigits.ReplaceAllStringFunc(s, func(run string) string {
-		if len(run) == 8 && (strings.HasPrefix(run, "19") || strings.HasPrefix(run, "20")) {
-			return run // a date written without dashes: "20261215"
+func quoteText(s string) string { return quote(maskNumbers(s)) }
+
+// maskNumbers keeps the last 4 digits of each number of 7 digits or more in
+// s, grouped or not ("138-0013-8000", "6222 0212 3456 7890" are "****8000",
+// "****7890"), but for a date of 8 digits ("20261215", "2026-12-15").
+func maskNumbers(s string) string {
+	return longNumber.ReplaceAllStringFunc(s, func(run string) string {
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, run)
+		if len(digits) == 8 && (strings.HasPrefix(digits, "19") || strings.HasPrefix(digits, "20")) {
+			return run
 		}
-		return "****" + run[len(run)-4:]
-	}))
+		return "****" + digits[len(digits)-4:]
+	})
 }
 
-// longDigits is a run of 7 digits or more: a phone, an ID or card number.
-var longDigits = regexp.MustCompile(`[0-9]{7,}`)
+// outOfRange is a number too large, as a fault says it: its digits counted
+// and the last 4 shown, since a phone or card number in an amount's place
+// is a likely mistake ("an 11-digit number, ****8000").
+func outOfRange(literal string) string {
+	digits := strings.TrimLeft(literal, "+-")
+	if len(digits) < 7 || strings.ContainsAny(digits, ".eE") {
+		return quote(literal)
+	}
+	n, article := strconv.Itoa(len(digits)), "a"
+	if n[0] == '8' || n == "11" || n == "18" {
+		article = "an"
+	}
+	return fmt.Sprintf("%s %s-digit number (****%s)", article, n, digits[len(digits)-4:])
+}
+
+// longNumber is a run of 7 digits or more, its groups apart by a space, a
+// dash or a dot: a phone, an ID or card number.
+var longNumber = regexp.MustCompile(`[0-9](?:[ .\-]?[0-9]){6,}`)

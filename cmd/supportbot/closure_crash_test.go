@@ -54,7 +54,7 @@ func TestCrashKillDuringClosureRequest(t *testing.T) {
 		p := settled{fmt.Sprintf("K%02d", i+1), fmt.Sprintf("1370000%04d", i+1), fmt.Sprintf("%04d", 2460+i)}
 		people = append(people, p)
 		customers = append(customers, map[string]any{
-			"id": p.id, "name": fmt.Sprintf("注销%d", i+1), "phone": p.phone, "id_card_last4": p.last4, "language": "zh",
+			"id": p.id, "name": fmt.Sprintf("注销%d", i+1), "phone": p.phone, "id_card_last4": p.last4, "language": "zh", "pending_refunds": 0,
 			"cards": []map[string]any{{"id": "K1", "bank": "招商银行", "last4": "6789", "default": true}},
 			"plans": []map[string]any{{"id": "KP" + p.id, "order_no": "88" + p.phone, "product": "小米手环", "partner": "小米分期",
 				"principal_fen": 29900, "periods": 1, "prepay_fee_rate_bp": 0,

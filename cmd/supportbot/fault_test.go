@@ -214,7 +214,7 @@ func writeRepayDataset(t *testing.T, n int) (string, []repayCustomer) {
 		c.Payoff = unpaid + fee + late + prepay
 		out = append(out, c)
 		customers = append(customers, map[string]any{
-			"id": c.ID, "name": fmt.Sprintf("测试%d", i), "phone": c.Phone, "id_card_last4": "1234", "language": "zh",
+			"id": c.ID, "name": fmt.Sprintf("测试%d", i), "phone": c.Phone, "id_card_last4": "1234", "language": "zh", "pending_refunds": 0,
 			"cards": []map[string]any{{"id": "K1", "bank": "招商银行", "last4": fmt.Sprintf("%04d", 1000+i), "default": true}},
 			"plans": []map[string]any{{
 				"id": c.PlanID, "order_no": fmt.Sprintf("77%011d", i), "product": fmt.Sprintf("测试商品 %d", i),

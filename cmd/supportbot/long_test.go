@@ -42,7 +42,7 @@ func TestALongScheduleArrivesInParts(t *testing.T) {
 			"principal_fen": 10000, "fee_fen": 0, "late_fee_fen": 0, "status": "unpaid"})
 	}
 	importOne(t, a, map[string]any{
-		"id": "L1", "name": "长期", "phone": "13700007777", "id_card_last4": "1234", "language": "zh",
+		"id": "L1", "name": "长期", "phone": "13700007777", "id_card_last4": "1234", "language": "zh", "pending_refunds": 0,
 		"cards": []map[string]any{{"id": "K1", "bank": "招商银行", "last4": "6789", "default": true}},
 		"plans": []map[string]any{{"id": "LP1", "order_no": "990001", "product": "小米汽车", "partner": "小米分期",
 			"principal_fen": periods * 10000, "periods": periods, "prepay_fee_rate_bp": 0, "bills": bills}},
@@ -78,7 +78,7 @@ func TestABillOfManyPlansKeepsEveryButton(t *testing.T) {
 			"bills": []map[string]any{{"period": 1, "due_date": due, "principal_fen": 10000, "fee_fen": 0, "late_fee_fen": 0, "status": "unpaid"}}})
 	}
 	importOne(t, a, map[string]any{
-		"id": "M1", "name": "多单", "phone": "13700008888", "id_card_last4": "1234", "language": "zh",
+		"id": "M1", "name": "多单", "phone": "13700008888", "id_card_last4": "1234", "language": "zh", "pending_refunds": 0,
 		"cards": []map[string]any{{"id": "K1", "bank": "招商银行", "last4": "6789", "default": true}}, "plans": ps,
 	})
 	a.start()

@@ -194,7 +194,7 @@ func writeBillDataset(t *testing.T, payers, cancellers int) (string, []billCusto
 		}
 		out = append(out, c)
 		cu := map[string]any{
-			"id": c.ID, "name": fmt.Sprintf("账单%d", i), "phone": c.Phone, "id_card_last4": "1234", "language": "zh",
+			"id": c.ID, "name": fmt.Sprintf("账单%d", i), "phone": c.Phone, "id_card_last4": "1234", "language": "zh", "pending_refunds": 0,
 			"cards": []map[string]any{{"id": "K1", "bank": "招商银行", "last4": fmt.Sprintf("%04d", 3000+i), "default": true}},
 			"plans": []map[string]any{{
 				"id": c.PlanID, "order_no": fmt.Sprintf("66%011d", i), "product": fmt.Sprintf("账单商品 %d", i),

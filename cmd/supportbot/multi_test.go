@@ -469,7 +469,7 @@ func writeMultiDataset(t *testing.T, roles map[string]int) (string, []multiCusto
 				bills = append(bills, map[string]any{"period": k + 1, "due_date": date(-10 + 30*k), "principal_fen": per,
 					"fee_fen": 0, "late_fee_fen": 0, "status": status})
 			}
-			cu := map[string]any{"id": c.id, "name": fmt.Sprintf("多实例%d", n), "phone": c.phone, "id_card_last4": "1234", "language": "zh",
+			cu := map[string]any{"id": c.id, "name": fmt.Sprintf("多实例%d", n), "phone": c.phone, "id_card_last4": "1234", "language": "zh", "pending_refunds": 0,
 				"cards": []map[string]any{{"id": "K1", "bank": "招商银行", "last4": fmt.Sprintf("%04d", 2000+n), "default": true}},
 				"plans": []map[string]any{{"id": c.plan, "order_no": fmt.Sprintf("88%011d", n), "product": fmt.Sprintf("多实例商品 %d", n),
 					"partner": "招联金融", "principal_fen": per * 6, "periods": 6, "prepay_fee_rate_bp": 100, "bills": bills}}}
