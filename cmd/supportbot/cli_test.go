@@ -180,9 +180,9 @@ func TestImportErrorsNameThePaths(t *testing.T) {
 	}
 
 	bad := filepath.Join(dir, "bad.json")
-	os.WriteFile(bad, []byte(`{"customers": [{"id": "C1", "name": "x", "phone": "+8613800138000", "id_card_last4": "1234",
+	os.WriteFile(bad, []byte(`{"customers": [{"id": "C1", "name": "x", "phone": "+8613800138000", "id_card_last4": "1234", "pending_refunds": 0,
 		"plans": [{"id": "P1", "order_no": "1", "product": "p", "partner": "q", "principal_fen": 100, "principal_fen": 150,
-		"periods": 1, "bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 100, "status": "paid"}]}]}]}`), 0o600)
+		"periods": 1, "prepay_fee_rate_bp": 0, "bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 100, "fee_fen": 0, "late_fee_fen": 0, "status": "paid"}]}]}]}`), 0o600)
 	_, _, err := runCLI(t, dbPath, "import", bad)
 	if err == nil || err.Error() != bad+" rejected, nothing imported:\ncustomers[0].plans[0].principal_fen: duplicate key" {
 		t.Errorf("import of a bad file: %v", err)
@@ -213,9 +213,9 @@ func TestImportRefusesALateFeeNotYetDue(t *testing.T) {
 	}
 	due := supportbot.DateOf(time.Now(), samoa)
 	file := filepath.Join(dir, "late.json")
-	os.WriteFile(file, []byte(`{"customers": [{"id": "C1", "name": "x", "phone": "+8613800138000", "id_card_last4": "1234",
-		"plans": [{"id": "P1", "order_no": "1", "product": "p", "partner": "q", "principal_fen": 100, "periods": 1,
-		"bills": [{"period": 1, "due_date": "`+string(due)+`", "principal_fen": 100, "late_fee_fen": 50, "status": "unpaid"}]}]}]}`), 0o600)
+	os.WriteFile(file, []byte(`{"customers": [{"id": "C1", "name": "x", "phone": "+8613800138000", "id_card_last4": "1234", "pending_refunds": 0,
+		"plans": [{"id": "P1", "order_no": "1", "product": "p", "partner": "q", "principal_fen": 100, "periods": 1, "prepay_fee_rate_bp": 0,
+		"bills": [{"period": 1, "due_date": "`+string(due)+`", "principal_fen": 100, "fee_fen": 0, "late_fee_fen": 50, "status": "unpaid"}]}]}]}`), 0o600)
 	importIn := func(zone string) error {
 		return Run(context.Background(), []string{"import", file},
 			env(map[string]string{"DATABASE_PATH": filepath.Join(dir, zone[len("Pacific/"):]+".db"), "LOG_LEVEL": "error",
@@ -250,11 +250,16 @@ func TestImportStreamsWithProgress(t *testing.T) {
 	if err != nil || !strings.HasPrefix(out, "imported "+file+`: {"customers":{"inserted":300,`) {
 		t.Fatalf("import: %v, %q", err, out)
 	}
+	// Where it went, and that the database is new (a mistyped path would be).
+	if !strings.Contains(out, "into the database "+dbPath+", created by this import\n") {
+		t.Errorf("import into a new database does not say so:\n%s", out)
+	}
 	if !strings.Contains(errOut, "import "+file+": 300 customers read, 0 of 0 MB (100%)") {
 		t.Errorf("no progress line for the last customer on stderr:\n%.300s", errOut)
 	}
 	out, _, err = runCLI(t, dbPath, "import", file)
-	if err != nil || !strings.Contains(out, `"bills":{"inserted":0,"updated":0,"unchanged":3600}`) {
+	if err != nil || !strings.Contains(out, `"bills":{"inserted":0,"updated":0,"unchanged":3600}`) ||
+		!strings.HasSuffix(out, "into the database "+dbPath+"\n") {
 		t.Errorf("re-import: %v, %q", err, out)
 	}
 

@@ -30,6 +30,13 @@ func runClosure(ctx context.Context, cfg Config, args []string, out io.Writer) e
 		return errors.New("closure set: closure requests are decided in the core system at CORE_URL, which tells the bot")
 	}
 	ref, status, reason := args[1], strings.ToLower(args[2]), strings.TrimSpace(strings.Join(args[3:], " "))
+	if status == "completed" && reason != "" {
+		// The core's contract has a reason for a rejection only; words after
+		// completed are a mistake ("closure set CR-A completed CR-B
+		// completed" would complete CR-A and tell its customer "CR-B
+		// completed"), not a remark to send.
+		return usageError(fmt.Sprintf("closure set: a completion takes no reason (only a rejection does), not %q\n%s", reason, commandUsage["closure"]))
+	}
 	if err := checkCustomerText(reason); err != nil {
 		return usageError("closure set: the reason " + err.Error() + "\n" + commandUsage["closure"])
 	}

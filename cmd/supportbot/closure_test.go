@@ -110,6 +110,13 @@ func TestClosureReasonIsCheckedLikeANotice(t *testing.T) {
 			t.Errorf("reason %.20q: %v; want a usage error saying %q", tc.reason, err, tc.want)
 		}
 	}
+	// A completion takes no reason: words after it are a mistake, never
+	// sent to the customer as one (a probe: "completed CR-B completed").
+	_, _, err := runCLI(t, missing, "closure", "set", "CR-20261202-0001", "completed", "CR-20261202-0002", "completed")
+	var usage usageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), `a completion takes no reason (only a rejection does), not "CR-20261202-0002 completed"`) {
+		t.Errorf("a completion with words after it: %v; want a usage error", err)
+	}
 	for _, reason := range []string{strings.Repeat("欠", store.MaxAnnouncement), "  请先还清剩余账单 \n"} {
 		_, _, err := runCLI(t, missing, "closure", "set", "CR-20261202-0001", "rejected", reason)
 		if err == nil || !strings.Contains(err.Error(), "does not exist") {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sort"
 	"strconv"
@@ -47,6 +48,8 @@ func runImport(ctx context.Context, cfg Config, path string, out, progress io.Wr
 		return fmt.Errorf("import %s: the file has %d bytes, more than the %d bytes an import may have (importer.Limits.MaxFileBytes)",
 			path, info.Size(), importLimits.MaxFileBytes)
 	}
+	_, statErr := os.Stat(cfg.DatabasePath)
+	created := errors.Is(statErr, fs.ErrNotExist)
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("import %s: database %s: %w", path, cfg.DatabasePath, err)
@@ -71,6 +74,13 @@ func runImport(ctx context.Context, cfg Config, path string, out, progress io.Wr
 	}
 	summary, _ := json.Marshal(stats)
 	fmt.Fprintf(out, "imported %s: %s\n", path, summary)
+	// Where it went: a mistyped DATABASE_PATH, or a run from another
+	// directory, makes a new database the bot does not read (a probe).
+	if created {
+		fmt.Fprintf(out, "into the database %s, created by this import\n", cfg.DatabasePath)
+	} else {
+		fmt.Fprintf(out, "into the database %s\n", cfg.DatabasePath)
+	}
 	return nil
 }
 

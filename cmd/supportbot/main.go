@@ -238,7 +238,7 @@ Lists the questions the bot could not answer, most frequent first, numbers maske
 
 Records an agent's decision on a closure request (CR-20261121-0001); a rejection
 needs a reason: at most 500 characters, no control characters (no newline), as a
-notice's text. The running bot tells the customer's chats.`,
+notice's text; a completion takes none. The running bot tells the customer's chats.`,
 	"notice": noticeUsage,
 }
 
