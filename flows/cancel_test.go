@@ -228,7 +228,7 @@ func TestAStopOfAutomaticDebitsIsAutoRepayment(t *testing.T) {
 	c.expect("已为「Redmi K70")
 	for _, ask := range []string{"别自动扣款了", "不要再自动扣我的钱了", "停止自动扣款"} {
 		c.send(ask)
-		c.expect("自动还款", "关闭 1. Redmi K70")
+		c.expect("确认关闭「Redmi K70」的自动还款吗")
 		c.reject("你的预约还款")
 		c.send("/menu")
 	}
@@ -237,6 +237,13 @@ func TestAStopOfAutomaticDebitsIsAutoRepayment(t *testing.T) {
 	if !h.plan("C1", "P1").AutoRepay {
 		t.Error("auto-repayment went off without the customer's confirmation")
 	}
+	// In English, from a customer with none on and a booking to run: that
+	// none is on, and the booking a tap away (a probe: only "Turn on").
+	e := newHarness(t, fixture()).chat(611, "en")
+	e.identify(phoneZhang)
+	e.send("/lang en")
+	e.send("pls dont auto charge me anymore")
+	e.expect("nothing to turn off", "[🗓 Cancel scheduled repayment]")
 }
 
 // TestAGoAheadToCancelInMoreWordsIsToldHowToConfirm: at "cancel this

@@ -1678,7 +1678,7 @@ func (s *Step) freeText(text string) error {
 				return err
 			}
 			if anyAutopayOn(open) {
-				return s.startFlow("autopay", "")
+				return s.startFlow("autopay", "off")
 			}
 		}
 		booked, err := s.hasBooking()
