@@ -1655,6 +1655,13 @@ func (s *Step) freeText(text string) error {
 	if told, err := paidInMonth(s, text); told || err != nil { // "我上个月还了没有": that month's periods
 		return err
 	}
+	if s.conv.CustomerID != "" && asksWhyDebited(text) { // "我没还款怎么扣钱了": what of theirs debits
+		if other, err := s.forSomeoneElse(text); err != nil || other {
+			return err
+		}
+		s.conv.Misses = 0
+		return whyDebitedAnswer(s)
+	}
 	if told, err := lastPayment(s, text); told || err != nil { // "扣了吗" after paying
 		s.conv.Misses = 0
 		return err

@@ -346,3 +346,20 @@ func TestChineseNumbersUpToNinetyNine(t *testing.T) {
 		t.Errorf("inDigits = %q", got)
 	}
 }
+
+// TestAsksWhyDebited: a debit already taken, asked why — not a double
+// charge, a failed or coming debit, a fee, nor how debiting works.
+func TestAsksWhyDebited(t *testing.T) {
+	for text, want := range map[string]bool{
+		"我没还款怎么扣钱了": true, "今天怎么扣了我166": true, "为啥扣了我的钱": true, "凭什么划走了我500": true, "我没操作怎么就扣款了": true,
+		"why did u take money from my card": true, "why was i charged today": true, "how come you debited me": true,
+		"i didnt pay anything but got charged": true, "what is this charge": true,
+		"怎么扣了两次": false, "为什么扣款失败了": false, "为什么还没扣": false, "自动还款怎么扣款": false, "为什么扣了滞纳金": false,
+		"明天会扣款吗": false, "why was i charged twice": false, "why was i charged a late fee": false, "how do i pay": false,
+		"why did my payment fail": false,
+	} {
+		if got := asksWhyDebited(text); got != want {
+			t.Errorf("asksWhyDebited(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package flows
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"supportbot"
+)
+
+// asksWhyDebited reports a question why money was taken ("我没还款怎么扣钱
+// 了", "今天怎么扣了我166", "why did u take money from my card"): the FAQ
+// read them as how to pay, or not at all (a probe). Not a double charge, a
+// failed debit, a fee, or one to come: those are the FAQ's or the bookings'.
+func asksWhyDebited(text string) bool {
+	l := strings.ToLower(text)
+	if containsAny(l, "两次", "重复", "多扣", "又扣", "失败", "没扣", "没有扣", "还没", "滞纳金", "手续费", "利息", "明天", "会不会", "会扣",
+		"twice", "double", "again", "fail", "not debited", "wasn't", "late fee", "fee", "interest", "tomorrow", "will ") ||
+		someoneElses.MatchString(l) || kinFor.MatchString(l) {
+		return false
+	}
+	return whyDebited.MatchString(l)
+}
+
+var whyDebited = regexp.MustCompile(`(?:怎么|为什么|为啥|咋|凭什么)[^，。,?？!！]{0,8}(?:扣|划)[^，。,?？!！]{0,6}了|` +
+	`(?:没还款?|没有还款?|没付款?|没有付款?|没操作|没点)[^，。,?？!！]{0,8}(?:扣|划)[^，。,?？!！]{0,6}了|` +
+	`\b(?:why|how come)\b.{0,30}\b(?:charged|debited|deducted|took|taken|take money|charge me|debit me|charging|debiting)\b|` +
+	`\bi (?:didn'?t|did not|never) (?:pay|make a payment|authori[sz]e)\b.{0,30}\b(?:charged|debited|deducted|took|taken)\b|` +
+	`\bwhat(?:'s| is| was) (?:this|that) (?:charge|debit|deduction)\b`)
+
+// debitedWithin is how far back a debit is taken as the one asked about.
+const debitedWithin = 72 * time.Hour
+
+// whyDebitedAnswer tells what of the customer's own takes money by itself,
+// or took it lately: their bookings debiting or done in debitedWithin,
+// their payments here, and the plans on auto-repayment — or that none
+// does, with a person to check a debit that matches none.
+func whyDebitedAnswer(s *Step) error {
+	plans, err := s.plans()
+	if err != nil {
+		return err
+	}
+	product := func(id string) string {
+		if i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == id }); i >= 0 {
+			return plans[i].Product
+		}
+		return id
+	}
+	cards, err := s.cards()
+	if err != nil {
+		return err
+	}
+	card := func(id string) string {
+		if i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == id }); i >= 0 {
+			return cards[i].Masked()
+		}
+		return ""
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return err
+	}
+	since := s.now.Add(-debitedWithin)
+	var lines []string
+	for _, r := range sched {
+		if r.Debiting(s.now) || r.Status == supportbot.ScheduledDone && r.RunAt.After(since) {
+			lines = append(lines, s.T("debited.booking", "product", product(r.PlanID), "period", r.Period,
+				"amount", money(r.Amount), "card", card(r.CardID), "time", when(s, r.RunAt)))
+		}
+	}
+	paid, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, since)
+	if err != nil {
+		return err
+	}
+	for i := range paid {
+		if a := &paid[i]; a.State == supportbot.ActionSucceeded || a.State.Open() {
+			lines = append(lines, s.T("debited.payment", "amount", money(a.Repay.Amount), "time", when(s, a.CreatedAt), "reference", reference(a)))
+		}
+	}
+	for _, p := range plans {
+		if p.AutoRepay && p.Remaining() > 0 {
+			lines = append(lines, s.T("debited.autopay", "product", p.Product))
+		}
+	}
+	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}, {s.humanBtn()}}
+	if len(lines) == 0 {
+		s.say(s.T("debited.none"), rows...)
+		return nil
+	}
+	s.say(s.T("debited.header")+"\n"+strings.Join(lines, "\n")+"\n\n"+s.T("debited.footer"), rows...)
+	return nil
+}

@@ -1,0 +1,35 @@
+package flows_test
+
+import "testing"
+
+// TestWhyDebitedIsAnsweredWithWhatDebits: "我没还款怎么扣钱了" got the guide
+// on how to pay, "why did u take money from my card" "can't answer" (a
+// probe). What of the customer's own takes money by itself, or took it
+// lately, is listed — their bookings, their payments here, auto-repayment —
+// or that none does, with a person a tap away to check the debit.
+func TestWhyDebitedIsAnsweredWithWhatDebits(t *testing.T) {
+	h, c := faqSession(t, 620)
+	c.send("我没还款怎么扣钱了")
+	c.expect("你的账户里这些会自动扣款", "预约还款：「Redmi K70」第 8 期 <b>¥249.92</b>，招商银行 **** 6789", "「Xiaomi Book」第 3 期", "[👤 转人工客服]")
+	c.reject("「Redmi K70」开启了自动还款")
+	c.send("/autopay")
+	c.press("开启 1. Redmi K70")
+	c.press("确认开启")
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.press("确认还款")
+	c.expect("还款成功")
+	c.send("/lang en")
+	c.send("why did u take money from my card")
+	c.expect("These take money from your account", "Scheduled repayment: period 8 of \"Redmi K70\"",
+		"A repayment you confirmed here", "\"Redmi K70\" has auto-repayment on")
+	if n := len(h.repayments("C1")); n != 1 {
+		t.Errorf("%d repayments, want the one confirmed", n)
+	}
+	w := h.chat(621, "zh")
+	w.identify(phoneWang)
+	w.send("今天怎么扣了我166")
+	w.expect("没有查到你最近 3 天的预约还款或还款记录", "[👤 转人工客服]")
+	w.send("为什么扣了两次") // a double charge: the guide's, not this list
+	w.reject("没有查到你最近 3 天")
+}
