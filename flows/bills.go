@@ -654,7 +654,13 @@ func refusesToPay(s *Step) error {
 	if err != nil {
 		return err
 	}
-	parts := []string{s.T("decline.nothing_paid") + s.T("decline.bills_stand")}
+	// A booking being debited is a charge under way: "nothing was charged"
+	// would be untrue (a probe).
+	lead := s.T("decline.nothing_paid") + s.T("decline.bills_stand")
+	if slices.ContainsFunc(sched, func(r supportbot.ScheduledRepayment) bool { return r.Debiting(s.now) }) {
+		lead = s.T("decline.nothing_started")
+	}
+	parts := []string{lead}
 	booked := false
 	for _, p := range open {
 		due, _ := dueLines(s, p, cards, sched)

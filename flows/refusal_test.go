@@ -31,7 +31,7 @@ func TestARefusalIsNotTheRequest(t *testing.T) {
 		"never pay off the laptop", "I'll pay off the laptop next month, not now", "pay off the phone but not today",
 		"pay the phone one, not now", "I don't want to pay this month's bill", "我不想提前还笔记本", "手机先不提前还了", "笔记本下个月再提前还"} {
 		c.send(said)
-		c.expect("no payment")
+		c.expect("payment") // "no payment", or "I won't start a payment here" beside a booking being debited
 		c.reject("Payoff quote", "Bill due")
 		c.send("confirm")
 		c.reject("succeeded", "Payoff quote")
@@ -174,8 +174,11 @@ func TestARefusalToPayWithNothingInFrontSaysWhatStillStands(t *testing.T) {
 	c.identify(phoneZhang)
 	for _, said := range []string{"我不想还了", "这个月先不还了"} {
 		c.send(said)
-		c.expect("这次不还款，没有扣款", "账单还在", "第 6 期已逾期 6 天", "已预约", "仍会按时扣款", "过了还款日还没还清就算逾期",
-			"[🗓 取消预约还款]")
+		// A booking is being debited: "nothing was charged" would be
+		// untrue, and it cannot be stopped (a probe).
+		c.expect("这里不会发起还款", "账单还在，已经在扣款中的预约还款也无法停止", "第 6 期已逾期 6 天", "已预约", "仍会按时扣款",
+			"过了还款日还没还清就算逾期", "[🗓 取消预约还款]")
+		c.reject("没有扣款")
 	}
 	c.send("不想提前还笔记本") // a payoff refused: nothing stands that it would pay
 	c.expect("这次不还款，没有扣款")
