@@ -847,6 +847,11 @@ func unhesitant(w string) string {
 		for _, lead := range []string{"actually ", "wait ", "hmm ", "hm ", "oh ", "oops ", "um ", "uh "} {
 			t = strings.TrimPrefix(t, lead)
 		}
+		for _, lead := range []string{"等等", "等一下", "等一等", "稍等", "呃", "额", "哎呀", "哎"} { // "等等 先别确认" (a probe)
+			if u, ok := strings.CutPrefix(t, lead); ok {
+				t = strings.TrimLeft(u, " ，,。、…~")
+			}
+		}
 		if t == w {
 			return w
 		}
