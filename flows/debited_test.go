@@ -33,3 +33,18 @@ func TestWhyDebitedIsAnsweredWithWhatDebits(t *testing.T) {
 	w.send("为什么扣了两次") // a double charge: the guide's, not this list
 	w.reject("没有查到你最近 3 天")
 }
+
+// TestTheRefundsAnswerSaysWhetherOneIsPending: "whats up with my refund"
+// got "a refund's status cannot be looked up here" alone, while the
+// closure check knew one was pending (a probe). Under the answer: how many
+// of the customer's refunds are in progress, or that none is.
+func TestTheRefundsAnswerSaysWhetherOneIsPending(t *testing.T) {
+	h, c := faqSession(t, 630)
+	c.send("我的退款怎么样了")
+	c.expect("你的账户里目前没有处理中的退款")
+	l := h.chat(631, "en")
+	l.identify(phoneLi)
+	l.send("/lang en")
+	l.send("whats up with my refund")
+	l.expect("cannot be looked up here", "Your account has 1 refund in progress; until it is complete")
+}

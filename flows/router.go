@@ -2185,6 +2185,30 @@ func (s *Step) ownOverdue(topic string) string {
 // prepayment fee"), the financing partner ("我的笔记本是谁放款的"); each got
 // the general rule alone (a probe). Another person named is told the bot
 // serves each for themselves instead.
+// ownRefunds is, under the refunds' answer, how many refunds of the
+// customer's the core has in progress: a refund's status is not looked up
+// here, but whether one is pending is known (the closure check says it; a
+// probe got "cannot be looked up" alone).
+func (s *Step) ownRefunds(topic string) string {
+	if topic != "refund-timing" || s.conv.CustomerID == "" {
+		return ""
+	}
+	if reply, err := s.notTheirs(s.ev.Text); err != nil || reply != "" {
+		return reply
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return ""
+	}
+	c, err := s.customer()
+	switch {
+	case err != nil:
+		return ""
+	case c.PendingRefunds > 0:
+		return s.T("faq.own_refunds", "count", c.PendingRefunds)
+	}
+	return s.T("faq.own_refunds_none")
+}
+
 func (s *Step) ownPlans(topic string) string {
 	var line func(p supportbot.Plan, plan locale.HTML) string
 	switch topic {
@@ -2247,7 +2271,7 @@ func (s *Step) showAnswer(id string, also ...string) bool {
 		return false
 	}
 	text = s.fill(text)
-	if own := s.ownOverdue(id) + s.ownClosure(id) + s.ownPlans(id); own != "" {
+	if own := s.ownOverdue(id) + s.ownClosure(id) + s.ownPlans(id) + s.ownRefunds(id); own != "" {
 		text += "\n\n" + own
 	}
 	// Under the answer: what it leads to, a person (unless that is what it
