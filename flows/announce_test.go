@@ -17,7 +17,7 @@ const (
 
 func (h *harness) announce(until time.Time, broadcast bool) {
 	h.t.Helper()
-	if _, err := h.db.SetAnnouncement(context.Background(), outageZH, outageEN, until, broadcast); err != nil {
+	if _, _, err := h.db.SetAnnouncement(context.Background(), outageZH, outageEN, until, broadcast); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -91,13 +91,13 @@ func TestAnnouncementReplacesTheOneBefore(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "zh")
 	h.announce(start.Add(time.Hour), false)
-	if _, err := h.db.SetAnnouncement(context.Background(), "维护已延长", "Maintenance extended", start.Add(3*time.Hour), false); err != nil {
+	if _, _, err := h.db.SetAnnouncement(context.Background(), "维护已延长", "Maintenance extended", start.Add(3*time.Hour), false); err != nil {
 		t.Fatal(err)
 	}
 	c.send("/start")
 	c.expect("📢 维护已延长")
 	c.reject(outageZH)
-	if _, err := h.db.SetAnnouncement(context.Background(), "x", "y", start.Add(-time.Minute), false); supportbot.ErrorCode(err) != supportbot.EINVALID {
+	if _, _, err := h.db.SetAnnouncement(context.Background(), "x", "y", start.Add(-time.Minute), false); supportbot.ErrorCode(err) != supportbot.EINVALID {
 		t.Errorf("an announcement that already ended: err = %v, want EINVALID", err)
 	}
 }

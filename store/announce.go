@@ -18,27 +18,45 @@ const MaxAnnouncement = 500
 
 // SetAnnouncement makes a service announcement the active one, replacing any
 // other: its text in Chinese and English, shown until until; with broadcast
-// the bot also sends it once to every linked chat. It returns the id.
+// the bot also sends it once to every linked chat. It returns the id, and
+// kept when the texts are the active announcement's: then that one stays,
+// with the new until (and broadcast, if it was not), so that setting it
+// again — the same command run twice, an end moved — sends it to nobody a
+// second time and does not stop a broadcast under way.
 // EINVALID for an empty or too long text, or an until not in the future.
-func (db *DB) SetAnnouncement(ctx context.Context, zh, en string, until time.Time, broadcast bool) (int64, error) {
+func (db *DB) SetAnnouncement(ctx context.Context, zh, en string, until time.Time, broadcast bool) (id int64, kept bool, err error) {
 	zh, en = strings.TrimSpace(zh), strings.TrimSpace(en)
 	now := db.Now()
 	switch {
 	case zh == "" || en == "":
-		return 0, supportbot.Errorf(supportbot.EINVALID, "the announcement needs a Chinese and an English text")
+		return 0, false, supportbot.Errorf(supportbot.EINVALID, "the announcement needs a Chinese and an English text")
 	case utf8.RuneCountInString(zh) > MaxAnnouncement || utf8.RuneCountInString(en) > MaxAnnouncement:
-		return 0, supportbot.Errorf(supportbot.EINVALID, "an announcement text has at most %d characters", MaxAnnouncement)
+		return 0, false, supportbot.Errorf(supportbot.EINVALID, "an announcement text has at most %d characters", MaxAnnouncement)
 	case !until.After(now):
-		return 0, supportbot.Errorf(supportbot.EINVALID, "until %s is not in the future", until.Format(time.RFC3339))
+		return 0, false, supportbot.Errorf(supportbot.EINVALID, "until %s is not in the future", until.Format(time.RFC3339))
 	}
-	var id int64
-	err := db.Update(ctx, func(tx *Tx) error {
-		if _, err := tx.clearAnnouncement(ctx); err != nil {
-			return err
-		}
+	err = db.Update(ctx, func(tx *Tx) error {
 		state := 0
 		if broadcast {
 			state = 1
+		}
+		same, zh0, en0, state0, ok, err := activeAnnouncement(ctx, tx, tx.now)
+		if err != nil {
+			return err
+		}
+		if kept = ok && zh0 == zh && en0 == en; kept {
+			id = same
+			if state0 > state {
+				state = state0 // broadcast, or done broadcasting: it stays so
+			}
+			if _, err := tx.exec(ctx, `UPDATE announcements SET until = ?, broadcast = ? WHERE id = ?`, ms(until), state, id); err != nil {
+				return fmt.Errorf("renew announcement %d: %w", id, err)
+			}
+			return tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "announcement_set",
+				Details: map[string]any{"announcement_id": id, "until": until.UTC().Format(time.RFC3339), "broadcast": state > 0, "kept": true}})
+		}
+		if _, err := tx.clearAnnouncement(ctx); err != nil {
+			return err
 		}
 		if err := tx.queryRow(ctx, `
 			INSERT INTO announcements (text_zh, text_en, until, broadcast, active, created_at) VALUES (?, ?, ?, ?, TRUE, ?)
@@ -49,9 +67,9 @@ func (db *DB) SetAnnouncement(ctx context.Context, zh, en string, until time.Tim
 			Details: map[string]any{"announcement_id": id, "until": until.UTC().Format(time.RFC3339), "broadcast": broadcast}})
 	})
 	if err != nil {
-		return 0, fmt.Errorf("set announcement: %w", err)
+		return 0, false, fmt.Errorf("set announcement: %w", err)
 	}
-	return id, nil
+	return id, kept, nil
 }
 
 // ClearAnnouncement ends the active announcement, and its broadcast if it is

@@ -34,18 +34,18 @@ func TestAnnouncementLifecycle(t *testing.T) {
 		{"中文", "en", t0},
 		{strings.Repeat("长", store.MaxAnnouncement+1), "en", t0.Add(time.Hour)},
 	} {
-		if _, err := db.SetAnnouncement(ctx, bad.zh, bad.en, bad.until, false); supportbot.ErrorCode(err) != supportbot.EINVALID {
+		if _, _, err := db.SetAnnouncement(ctx, bad.zh, bad.en, bad.until, false); supportbot.ErrorCode(err) != supportbot.EINVALID {
 			t.Errorf("SetAnnouncement(%.10q, %q, %v): err = %v, want EINVALID", bad.zh, bad.en, bad.until, err)
 		}
 	}
-	first, err := db.SetAnnouncement(ctx, " 甲 ", "A", t0.Add(time.Hour), false)
+	first, _, err := db.SetAnnouncement(ctx, " 甲 ", "A", t0.Add(time.Hour), false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := announcementText(t, db, supportbot.LangZH); got != "甲" {
 		t.Errorf("text %q, want the trimmed 甲", got)
 	}
-	second, err := db.SetAnnouncement(ctx, "乙", "B", t0.Add(2*time.Hour), false)
+	second, _, err := db.SetAnnouncement(ctx, "乙", "B", t0.Add(2*time.Hour), false)
 	if err != nil || second == first {
 		t.Fatalf("second announcement %d, %v", second, err)
 	}
@@ -117,17 +117,24 @@ func TestAnnouncementRecipientsInBatches(t *testing.T) {
 	if id, _ := next(2); id != 0 {
 		t.Errorf("no announcement, yet recipients of %d", id)
 	}
-	if _, err := db.SetAnnouncement(ctx, "甲", "A", t0.Add(time.Hour), false); err != nil {
+	if _, _, err := db.SetAnnouncement(ctx, "甲", "A", t0.Add(time.Hour), false); err != nil {
 		t.Fatal(err)
 	}
 	if id, _ := next(2); id != 0 {
 		t.Errorf("not a broadcast, yet recipients of %d", id)
 	}
-	broadcast, err := db.SetAnnouncement(ctx, "乙", "B", t0.Add(time.Hour), true)
+	broadcast, _, err := db.SetAnnouncement(ctx, "乙", "B", t0.Add(time.Hour), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all []int64
+	_, all := next(2)
+	// The same texts set again halfway (the command run twice, its end
+	// moved): the same announcement, and its broadcast goes on to those not
+	// sent it yet — nobody twice (a probe: everyone got it again).
+	again, kept, err := db.SetAnnouncement(ctx, " 乙", "B ", t0.Add(3*time.Hour), true)
+	if err != nil || !kept || again != broadcast {
+		t.Fatalf("set again: %d, kept %v, %v; want %d kept", again, kept, err, broadcast)
+	}
 	for range 4 {
 		_, chats := next(2)
 		all = append(all, chats...)
@@ -137,6 +144,15 @@ func TestAnnouncementRecipientsInBatches(t *testing.T) {
 	}
 	if id, _ := next(2); id != 0 {
 		t.Errorf("finished broadcast still has recipients (announcement %d)", id)
+	}
+	if _, kept, err := db.SetAnnouncement(ctx, "乙", "B", t0.Add(4*time.Hour), true); err != nil || !kept {
+		t.Fatalf("set once more: kept %v, %v", kept, err)
+	}
+	if id, _ := next(2); id != 0 {
+		t.Errorf("a finished broadcast set again has recipients (announcement %d)", id)
+	}
+	if id, kept, err := db.SetAnnouncement(ctx, "乙（更正）", "B (corrected)", t0.Add(4*time.Hour), true); err != nil || kept || id == broadcast {
+		t.Errorf("other texts: %d, kept %v, %v; want a new announcement", id, kept, err)
 	}
 	err = db.Update(ctx, func(tx *store.Tx) error { return tx.AnnouncementQueued(ctx, broadcast, []int64{10}, false) })
 	wantCode(t, "queuing a chat twice", err, supportbot.ECONFLICT)

@@ -185,7 +185,7 @@ func TestTelegramIDsBeyond32Bits(t *testing.T) {
 	}
 	// Broadcast deliveries keep the chat id too.
 	link(t, db, user, "C1", supportbot.LangZH)
-	if _, err := db.SetAnnouncement(ctx, "甲", "A", t0.Add(time.Hour), true); err != nil {
+	if _, _, err := db.SetAnnouncement(ctx, "甲", "A", t0.Add(time.Hour), true); err != nil {
 		t.Fatal(err)
 	}
 	update(t, db, func(tx *store.Tx) error {

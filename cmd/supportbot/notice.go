@@ -65,14 +65,22 @@ func runNotice(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		fmt.Fprintln(out, "notice cleared: no longer shown or broadcast")
 		return nil
 	}
-	id, err := db.SetAnnouncement(ctx, set.zh, set.en, set.until, set.broadcast)
+	id, kept, err := db.SetAnnouncement(ctx, set.zh, set.en, set.until, set.broadcast)
 	if supportbot.ErrorCode(err) == supportbot.EINVALID {
 		return fmt.Errorf("notice: %s", supportbot.ErrorMessage(err))
 	} else if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "notice %d active until %s (%s): shown at /start, in bill replies and repayment quotes; any earlier notice is replaced\n",
-		id, set.until.In(cfg.Location).Format("2006-01-02 15:04"), cfg.Location)
+	until := set.until.In(cfg.Location).Format("2006-01-02 15:04")
+	if kept {
+		// The same texts again: the same notice, its end moved; whoever
+		// was sent it is not sent it again (a probe: a second run
+		// broadcast it to everyone twice).
+		fmt.Fprintf(out, "notice %d, the same texts, now active until %s (%s); nobody is sent it a second time\n", id, until, cfg.Location)
+	} else {
+		fmt.Fprintf(out, "notice %d active until %s (%s): shown at /start, in bill replies and repayment quotes; any earlier notice is replaced\n",
+			id, until, cfg.Location)
+	}
 	if set.broadcast {
 		fmt.Fprintln(out, "broadcast: the running bot sends it once to every linked chat it can reach, in batches, between 09:00 and 21:00 support time")
 	}

@@ -112,6 +112,11 @@ func TestNoticeSetAndClearCommands(t *testing.T) {
 	if got := text(); got != "分期功能暂停，请在小米金融 App 还款|Installments paused; repay in the Mi Finance app" {
 		t.Errorf("stored %q", got)
 	}
+	// The same command again: the same notice, sent to nobody twice.
+	if again, err := run("notice", "set", "--until", until, "分期功能暂停，请在小米金融 App 还款", "Installments paused; repay in the Mi Finance app", "--broadcast"); err != nil ||
+		!strings.Contains(again, "the same texts, now active until "+until) || !strings.Contains(again, "nobody is sent it a second time") {
+		t.Errorf("set again: %q, %v", again, err)
+	}
 	if out, err := run("notice", "set", "--until", until, "新公告", "New notice"); err != nil || strings.Contains(out, "broadcast:") {
 		t.Errorf("replace: %q, %v", out, err)
 	}
