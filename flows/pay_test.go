@@ -953,3 +953,34 @@ func TestTheOverduePaidOffIsTheOverdueBill(t *testing.T) {
 	c.send("逾期了 我想把笔记本剩下的全部还清")
 	c.expect("提前结清报价")
 }
+
+// TestACardChangedAfterTheQuoteSaysSo: the quote's card frozen, or gone from
+// the account, between the quote and its confirmation was told "your bills
+// changed after the quote" (a probe): nothing is charged, the new quote is
+// on another card, and the reason given is the card's.
+func TestACardChangedAfterTheQuoteSaysSo(t *testing.T) {
+	data := payFixture()
+	h := newHarness(t, data)
+	c := h.chat(640, "zh")
+	c.identify(phoneZhao)
+	c.send("/pay")
+	c.expect("农业银行 **** 5555")
+	zhao := *customerIn(t, data, "C5")
+	zhao.Cards = []supportbot.Card{{ID: "K5", Bank: "农业银行", Last4: "5555", Default: true, Frozen: true}, {ID: "K6", Bank: "招商银行", Last4: "6666"}}
+	if _, err := h.db.Import(context.Background(), []supportbot.CustomerData{zhao}); err != nil {
+		t.Fatal(err)
+	}
+	c.press("确认还款")
+	c.expect("所选银行卡已被冻结，没有扣款", "招商银行 **** 6666")
+	c.reject("账单在报价后有变化")
+	zhao.Cards = []supportbot.Card{zhao.Cards[0], {ID: "K7", Bank: "工商银行", Last4: "7777"}} // 招商 gone, the quote on it
+	if _, err := h.db.Import(context.Background(), []supportbot.CustomerData{zhao}); err != nil {
+		t.Fatal(err)
+	}
+	c.press("确认还款")
+	c.expect("报价所用的银行卡已不在你的账户里，没有扣款", "工商银行 **** 7777")
+	c.reject("账单在报价后有变化")
+	if n := len(h.repayments("C5")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}

@@ -597,8 +597,11 @@ func confirmPayment(s *Step, flow, qid string) error {
 	if err != nil {
 		return err
 	}
-	if card == nil || card.Frozen {
-		return s.fire(flow, "quote", p, "repay.changed")
+	if card == nil { // gone from the account since the quote
+		return s.fire(flow, "quote", p, "repay.card_gone")
+	}
+	if card.Frozen {
+		return s.fire(flow, "quote", p, "repay.card_frozen_now")
 	}
 	a := &supportbot.Action{Key: repayKey(q.ID), ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Kind: supportbot.ActionRepay,
 		Repay: &supportbot.RepaymentRequest{QuoteID: q.ID, CardID: card.ID, Amount: q.Amount},
