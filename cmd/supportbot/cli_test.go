@@ -318,6 +318,10 @@ func TestImportInterruptedIsNotRejected(t *testing.T) {
 		t.Errorf("after the interrupted import, audit: %v, %q; want nothing imported", err, out)
 	}
 	// Nothing is said as such, for a customer too; JSON lines stay empty.
+	var usage usageError
+	if _, _, err := runCLI(t, dbPath, "audit", "--customer", ""); !errors.As(err, &usage) || !strings.Contains(err.Error(), "--customer needs a customer id") {
+		t.Errorf("audit --customer '': %v, want a usage error (not the whole log: a probe)", err)
+	}
 	if out, _, err := runCLI(t, dbPath, "audit", "--customer", "NOPE"); err != nil || out != "no audit entries for customer NOPE\n" {
 		t.Errorf("audit of an unknown customer: %v, %q", err, out)
 	}

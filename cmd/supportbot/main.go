@@ -325,6 +325,12 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		} else if fs.NArg() != 0 {
 			return argsError("audit", "no arguments", fs.Args())
 		}
+		customerSet := false
+		fs.Visit(func(f *flag.Flag) { customerSet = customerSet || f.Name == "customer" })
+		if customerSet && strings.TrimSpace(*customer) == "" {
+			// --customer "" (an unset shell variable) is not "everyone's".
+			return usageError("audit: --customer needs a customer id\n" + commandUsage["audit"])
+		}
 		return runAudit(ctx, cfg, *customer, *asJSON, stdout)
 	case "ask":
 		fs := flag.NewFlagSet("ask", flag.ContinueOnError)
