@@ -330,6 +330,33 @@ func TestSeveralQuestionsInOneMessage(t *testing.T) {
 	if r := ix.Classify("i want to pay off the whole pad thing early, also turn off those annoying reminders"); !slices.Contains(r.Also, "remind") {
 		t.Errorf("a payoff and the reminders off: %s %v, want the reminders also", r.ID, r.Also)
 	}
+	// An English question whose "?" was cut off with the clause still asks,
+	// also after "and" (a probe: "whats my bill? also how do i close my
+	// account" dropped the bill).
+	for text, want := range map[string][]string{
+		"whats my bill? also how do i close my account":   {"bill", "close-account-how"},
+		"how do i close my account? and whats my balance": {"bill", "close-account-how"},
+	} {
+		r := ix.Classify(text)
+		all := append([]string{r.ID}, r.Also...)
+		slices.Sort(all)
+		if !slices.Equal(all, want) {
+			t.Errorf("%q: %s %v, want %v", text, r.ID, r.Also, want)
+		}
+	}
+	// A request joined by 再把, 顺便 or "also" is offered beside the first
+	// (a probe: "帮我还这期再把提醒打开" dropped the payment).
+	for text, want := range map[string][]string{
+		"帮我还这期再把提醒打开":                           {"pay-bill", "remind"},
+		"pay this month also turn on reminders": {"pay-bill", "remind"},
+	} {
+		r := ix.Classify(text)
+		all := append([]string{r.ID}, r.Also...)
+		slices.Sort(all)
+		if !slices.Equal(all, want) {
+			t.Errorf("%q: %s %v, want %v", text, r.ID, r.Also, want)
+		}
+	}
 	// A look-up told as done is a side detail (a review: the bill came first).
 	for text, want := range map[string]string{"看了账单，我想提前还清笔记本": "early-repayment", "checked my bill, i want to pay off my laptop": "early-repayment"} {
 		if r := ix.Classify(text); r.ID != want || slices.Contains(r.Also, "bill") {

@@ -536,8 +536,23 @@ func asksOrWants(c candidate) bool {
 	}
 	t := strings.TrimRight(c.Text, " ")
 	r, _ := utf8.DecodeLastRuneInString(t)
+	words := strings.Fields(strings.ToLower(t))
+	for len(words) > 1 && clauseLeads[words[0]] {
+		words = words[1:] // "and whats my balance"
+	}
+	if len(words) > 0 && questionLeads[words[0]] {
+		return true // "whats my bill? also …": the clause's "?" was cut off with it
+	}
 	return strings.ContainsRune(requestEnds, r) || slices.ContainsFunc(notQuestions, func(q string) bool { return strings.Contains(t, q) })
 }
+
+// clauseLeads join a clause to the one before ("…? and whats my balance").
+var clauseLeads = map[string]bool{"and": true, "also": true, "plus": true, "btw": true, "oh": true, "so": true, "but": true, "then": true}
+
+// questionLeads are the words an English question starts with.
+var questionLeads = map[string]bool{"what": true, "whats": true, "what's": true, "which": true, "who": true, "when": true,
+	"where": true, "how": true, "hows": true, "how's": true, "why": true, "is": true, "are": true, "can": true, "could": true,
+	"do": true, "does": true, "did": true, "will": true, "would": true, "should": true, "may": true, "am": true}
 
 // toldTo are the words a clause told to do something starts with: look
 // up, switch off or on, cancel.
