@@ -283,11 +283,14 @@ func TestNormalize(t *testing.T) {
 
 func TestClauses(t *testing.T) {
 	for in, want := range map[string][]string{
-		"转人工":                            {"转人工"},
-		"我已经取消了预约,成功了吗":                  {"我已经取消了预约", "成功了吗"},
-		"预约扣款不要了 取消":                     {"预约扣款不要了", "取消"},
-		"i cancelled it but did it work": {"i cancelled it", "did it work"},
-		"how do i pay if autopay is off": {"how do i pay if autopay is off"},
+		"转人工":                                {"转人工"},
+		"我已经取消了预约,成功了吗":                      {"我已经取消了预约", "成功了吗"},
+		"预约扣款不要了 取消":                         {"预约扣款不要了", "取消"},
+		"i cancelled it but did it work":     {"i cancelled it", "did it work"},
+		"how do i pay if autopay is off":     {"how do i pay if autopay is off"},
+		"show my bill and turn on reminders": {"show my bill", "turn on reminders"},
+		"pay the phone and the laptop":       {"pay the phone and the laptop"},
+		"帮我还这期再把提醒打开":                        {"帮我还这期", "把提醒打开"},
 	} {
 		if got := clauses(in); !reflect.DeepEqual(got, want) {
 			t.Errorf("clauses(%q) = %q, want %q", in, got, want)
@@ -349,6 +352,7 @@ func TestSeveralQuestionsInOneMessage(t *testing.T) {
 	for text, want := range map[string][]string{
 		"帮我还这期再把提醒打开":                           {"pay-bill", "remind"},
 		"pay this month also turn on reminders": {"pay-bill", "remind"},
+		"show my bill and turn on reminders":    {"bill", "remind"}, // "and" before a second request's verb
 	} {
 		r := ix.Classify(text)
 		all := append([]string{r.ID}, r.Also...)

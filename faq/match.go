@@ -628,6 +628,10 @@ const clauseBreaks = ".!?;,。！？；，、…~～\n"
 
 var clauseJoins = []string{"但是", "可是", "不过", "而且", "所以", "然后", "顺便", " but ", " and then ", " so ", " because ", " and also ", " also "}
 
+// andThenDo is "and" before a second request ("show my bill and turn on
+// reminders"): not "the phone and the laptop".
+var andThenDo = regexp.MustCompile(`\s+and (?:also |then |pls |please )?((?:turn|switch|cancel|show|check|pay|set|stop|close|tell|give|send|remind)\b)`)
+
 // clauseJoinsKept join a second request to the first ("帮我还这期再把提醒
 // 打开"): the clause after one starts with what the join ends with.
 var clauseJoinsKept = map[string]string{"再把": "把", "再帮我": "帮我"}
@@ -641,6 +645,7 @@ func clauses(text string) []string {
 	for j, rest := range clauseJoinsKept {
 		text = strings.ReplaceAll(text, j, "\n"+rest)
 	}
+	text = andThenDo.ReplaceAllString(text, "\n$1")
 	var out []string
 	var cur []rune
 	rs := []rune(text)

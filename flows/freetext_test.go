@@ -1008,6 +1008,11 @@ func TestTwoRequestsJoinedByThenAreBothServed(t *testing.T) {
 	c.send("/lang en")
 	c.send("pay this month also turn off reminders")
 	c.expect("Due-date reminders are off", "You also asked", "[🧾 Pay a bill]")
+	c.send("show my bill and turn on reminders") // the bill offers the reminders itself: not twice
+	c.expect("Remind me of due dates")
+	if n := strings.Count(c.text(), "Remind me of due dates"); n != 1 {
+		t.Errorf("the reminders' button shows %d times, want once:\n%s", n, c.text())
+	}
 }
 
 // TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer: "我逾期了吗" got a

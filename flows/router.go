@@ -2261,7 +2261,18 @@ func (s *Step) alsoAsked(also []string) [][]supportbot.Button {
 			rows = append(rows, []supportbot.Button{s.viewBtn(title, "faq", other)})
 		}
 	}
-	return rows
+	// Not a button the reply above has already ("show my bill and turn on
+	// reminders": the bill offers the reminders itself).
+	return slices.DeleteFunc(rows, func(row []supportbot.Button) bool { return s.shows(row[0].Text) })
+}
+
+// shows reports a button labelled text in this step's replies so far.
+func (s *Step) shows(text string) bool {
+	return slices.ContainsFunc(s.out, func(r supportbot.Reply) bool {
+		return slices.ContainsFunc(r.Buttons, func(row []supportbot.Button) bool {
+			return slices.ContainsFunc(row, func(b supportbot.Button) bool { return b.Text == text })
+		})
+	})
 }
 
 // showAnswer replies with an FAQ answer and its related flow.
