@@ -228,10 +228,14 @@ func TestAStopOfAutomaticDebitsIsAutoRepayment(t *testing.T) {
 	c.expect("已为「Redmi K70")
 	for _, ask := range []string{"别自动扣款了", "不要再自动扣我的钱了", "停止自动扣款"} {
 		c.send(ask)
-		c.expect("确认关闭「Redmi K70」的自动还款吗")
+		// …and the bookings being debited now still go through: said (a review).
+		c.expect("确认关闭「Redmi K70」的自动还款吗", "「Xiaomi Book」第 3 期的预约还款", "正在扣款中")
 		c.reject("你的预约还款")
 		c.send("/menu")
 	}
+	c.send("停止这笔自动扣款") // this debit: the bookings, not the setting
+	c.expect("你的预约还款")
+	c.send("/menu")
 	c.send("别扣我钱了") // automatic not said: the bookings, as before
 	c.expect("你的预约还款")
 	if !h.plan("C1", "P1").AutoRepay {

@@ -984,3 +984,19 @@ func TestACardChangedAfterTheQuoteSaysSo(t *testing.T) {
 		t.Errorf("%d repayments, want none", n)
 	}
 }
+
+// TestTheOverdueNamedOnlyAsTheThingToPay: a review of the rule above —
+// overdue said as the customer's state ("我逾期了 想把这笔分期结清"), a fee
+// asked, or a plan said not to be overdue is no request for the overdue
+// bill: a payoff stays a payoff, and the plan not overdue is not quoted the
+// other's bill.
+func TestTheOverdueNamedOnlyAsTheThingToPay(t *testing.T) {
+	for _, ask := range []string{"我逾期了 想把这笔分期结清", "逾期太烦了 直接结清", "逾期了 帮我一次结清", "i'm overdue, pay off the whole installment"} {
+		_, c := faqSession(t, 650)
+		c.send(ask)
+		c.reject("逾期账单", "Overdue bill")
+	}
+	_, c := faqSession(t, 651)
+	c.send("没逾期的那个帮我结清")
+	c.reject("逾期账单", "¥261.92")
+}

@@ -1410,8 +1410,10 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 			return s.fire(flow, "quote", &open[i-1])
 		}
 		// "逾期的帮我还掉": the one plan overdue, its bill.
-		if i := overdueSaid(strings.ToLower(s.ev.Text), open, s.today); flow == "pay" && i > 0 {
-			return s.fire(flow, "quote", &open[i-1])
+		if l := strings.ToLower(s.ev.Text); flow == "pay" && overdueNamed(l) {
+			if i := overdueSaid(l, open, s.today); i > 0 {
+				return s.fire(flow, "quote", &open[i-1])
+			}
 		}
 		// "订单5240823567812提前还款": the plan of that order of theirs.
 		if id, err := s.ownOrderNamed(s.ev.Text); err != nil || id != "" {
@@ -1427,7 +1429,10 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 // overdueSaid is the place (from 1) of the one plan with an overdue bill
 // when text names the overdue one; 0 for none, several, or not said.
 func overdueSaid(text string, open []supportbot.Plan, today supportbot.Date) int {
-	if !containsAny(text, "逾期", "overdue", "late one", "past due") || containsAny(text, "不是逾期", "not the overdue") {
+	if !overdueNamed(text) && !containsAny(bare(text), "逾期", "overdue") { // "逾期的那个", "the overdue one"; at a list, "逾期" alone
+		return 0
+	}
+	if containsAny(text, "没逾期", "未逾期", "不是逾期", "没有逾期", "not overdue", "isn't overdue", "isnt overdue", "not the overdue") {
 		return 0
 	}
 	return onlyOne(len(open), func(i int) bool {

@@ -440,7 +440,7 @@ var booksOne = regexp.MustCompile(`(?:怎么|如何|怎样|想|要|帮我|给我
 // auto-repayment, before the bookings the customer made one by one.
 func stopsAutoDebits(text string) bool {
 	l := strings.ToLower(text)
-	return shortSaid(l, 20, 48) && containsAny(l, "自动", "auto") && noMoreDebits.MatchString(bare(l))
+	return shortSaid(l, 20, 48) && containsAny(l, "自动", "auto") && !containsAny(l, "这笔", "这次", "this") && noMoreDebits.MatchString(bare(l))
 }
 
 // noMoreDebits is a short "stop taking my money" with no day said ("别扣我
@@ -778,10 +778,22 @@ func paysPeriodOnly(text string) bool {
 // said of the whole plan or of paying early.
 func paysOverdueOnly(text string) bool {
 	l := strings.ToLower(text)
-	return containsAny(l, "逾期", "overdue", "late one", "late bill", "late payment") &&
-		!containsAny(l, "全部", "所有", "剩下", "剩余", "整个", "全额", "一次性", "提前", "都还", "全还", "整笔", "余下",
-			"all", "entire", "whole", "remaining", "early", "rest", "everything", "full", "balance", "plan")
+	return overdueNamed(l) && !containsAny(l, "全部", "所有", "剩下", "剩余", "整个", "全额", "一次", "提前", "都还", "全还", "整笔", "余下",
+		"分期", "这笔", "直接", "手续费", "滞纳金", "罚息") &&
+		!slices.ContainsFunc([]string{"all", "entire", "whole", "remaining", "early", "rest", "everything", "full", "balance", "plan", "fee", "fees"},
+			func(w string) bool { return wordsIn(l, w) })
 }
+
+// overdueNamed reports the overdue bill named as the thing to pay ("逾期
+// 的", "逾期那期", "the overdue one") — not the customer's state ("我逾期
+// 了 想结清"), nor a plan not overdue ("没逾期的那个", "the one that isn't
+// overdue").
+func overdueNamed(l string) bool {
+	return overdueThing.MatchString(l) && !containsAny(l, "没逾期", "未逾期", "不是逾期", "没有逾期", "不逾期",
+		"not overdue", "isn't overdue", "isnt overdue", "not the overdue", "not late")
+}
+
+var overdueThing = regexp.MustCompile(`逾期(?:的|那|这)|(?:the )?(?:overdue|late|past due) (?:one|bill|period|payment|amount|part)s?`)
 
 var periodOnly = regexp.MustCompile(`\b(?:just|only)\b.{0,12}\b(?:overdue|this month|this period|current period|this bill|the bill)\b`)
 
@@ -1690,7 +1702,11 @@ func (s *Step) freeText(text string) error {
 				return err
 			}
 			if anyAutopayOn(open) {
-				return s.startFlow("autopay", "off")
+				if err := s.startFlow("autopay", "off"); err != nil {
+					return err
+				}
+				_, err := bookingsDebiting(s) // a debit under way still goes through: said, not hidden (a review)
+				return err
 			}
 		}
 		booked, err := s.hasBooking()
@@ -1994,7 +2010,7 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if (len(open) < 2 || planSaid(bare(text), open) == 0) && (name != "pay" || overdueSaid(l, open, s.today) == 0) { // "帮我把逾期的结清": the overdue one's
+	if (len(open) < 2 || planSaid(bare(text), open) == 0) && (name != "pay" || !overdueNamed(l) || overdueSaid(l, open, s.today) == 0) { // "帮我把逾期的结清": the overdue one's
 		return false, nil
 	}
 	if other, err := s.forSomeoneElse(text); err != nil || other {
