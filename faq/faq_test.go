@@ -351,6 +351,7 @@ func TestSeveralQuestionsInOneMessage(t *testing.T) {
 	// (a probe: "帮我还这期再把提醒打开" dropped the payment).
 	for text, want := range map[string][]string{
 		"帮我还这期再把提醒打开":                           {"pay-bill", "remind"},
+		"帮我查下账单再把自动还款关了":                        {"autopay", "bill"}, // a 了 ends the order (a review)
 		"pay this month also turn on reminders": {"pay-bill", "remind"},
 		"show my bill and turn on reminders":    {"bill", "remind"}, // "and" before a second request's verb
 	} {

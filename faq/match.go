@@ -531,8 +531,11 @@ func asksOrWants(c candidate) bool {
 			return true
 		}
 	}
-	if (len(c.tokens.uni) > 0 && toldTo[c.tokens.uni[0]] || strings.HasPrefix(c.Text, "把")) && !lookedAlready(c.Text) {
-		return true // "查下账单", "check my bill", "also turn off the reminders", "把提醒打开": told to do something
+	if len(c.tokens.uni) > 0 && toldTo[c.tokens.uni[0]] && !lookedAlready(c.Text) {
+		return true // "查下账单", "check my bill", "also turn off the reminders": told to do something
+	}
+	if strings.HasPrefix(c.Text, "把") && !strings.Contains(c.Text, "过") {
+		return true // "把提醒打开", "把自动还款关了": a 了 ends the order, not a report
 	}
 	t := strings.TrimRight(c.Text, " ")
 	r, _ := utf8.DecodeLastRuneInString(t)

@@ -233,7 +233,7 @@ var wantsAutopay = regexp.MustCompile(`(?:以后|每个?月|每期).{0,6}自动(
 var dropsAutopay = regexp.MustCompile(`(?:不想|不要|不用|别|不需要)(?:再)?(?:用)?自动(?:还款|扣款)|` +
 	`自动(?:还款|扣款|扣费)(?:给我|帮我)(?:停|取消|关|撤)|自动(?:还款|扣款|扣费)(?:取消|关闭|关掉|停掉)(?:吧|了吧)?$|` +
 	`\b(?:stop|no more|don'?t want|do not want|don'?t need)\s+(?:the\s+)?(?:autopay|auto-?pay|auto[- ]repayment)|` +
-	`\b(?:don'?t|do not|stop|quit|no more)\s+auto(?:matically|matic)?[- ]?(?:charg|debit|deduct|pay)(?:e|es|ed|ing|s)?\b`) // "pls dont auto charge me anymore"
+	`\b(?:don'?t|do not|stop|quit|no more)\s+auto(?:matically|matic)?[- ]?(?:charg|debit|deduct)(?:e|es|ed|ing|s)?\s+(?:me|my account)\b`) // "pls dont auto charge me anymore"; not a card named, nor "i don't autopay"
 
 // switchOn and switchOff are the words of a typed switch, anywhere in a
 // message; autopayNames name the setting.

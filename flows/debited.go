@@ -15,17 +15,23 @@ import (
 // failed debit, a fee, or one to come: those are the FAQ's or the bookings'.
 func asksWhyDebited(text string) bool {
 	l := strings.ToLower(text)
-	if containsAny(l, "两次", "重复", "多扣", "又扣", "失败", "没扣", "没有扣", "还没", "滞纳金", "手续费", "利息", "明天", "会不会", "会扣",
-		"twice", "double", "again", "fail", "not debited", "wasn't", "late fee", "fee", "interest", "tomorrow", "will ") ||
+	if containsAny(l, "两次", "重复", "多扣", "又扣", "还扣", "已经还了", "失败", "没扣", "没有扣", "滞纳金", "手续费", "利息", "会不会", "会扣",
+		"这么多", "多少", "信用分", "积分", "扣分", "折扣",
+		"twice", "double", "again", "already paid", "fail", "not debited", "wasn't", "haven't", "havent", "hasn't", "hasnt", "yet",
+		"late fee", "fee", "interest", "will ", "so much", "that much", "too much", "how much") ||
 		someoneElses.MatchString(l) || kinFor.MatchString(l) {
 		return false
 	}
 	return whyDebited.MatchString(l)
 }
 
-var whyDebited = regexp.MustCompile(`(?:怎么|为什么|为啥|咋|凭什么)[^，。,?？!！]{0,8}(?:扣|划)[^，。,?？!！]{0,6}了|` +
-	`(?:没还款?|没有还款?|没付款?|没有付款?|没操作|没点)[^，。,?？!！]{0,8}(?:扣|划)[^，。,?？!！]{0,6}了|` +
-	`\b(?:why|how come)\b.{0,30}\b(?:charged|debited|deducted|took|taken|take money|charge me|debit me|charging|debiting)\b|` +
+// whyDebited is a debit asked why: 扣 or 划走 (not 计划) after a why, with
+// 了 — or straight to "me" and "my money" — and in English, charged,
+// debited or money taken.
+var whyDebited = regexp.MustCompile(`(?:怎么|为什么|为啥|咋|凭什么)[^，。,?？!！]{0,8}(?:扣|划走|划扣|划了)[^，。,?？!！]{0,6}了|` +
+	`(?:为什么|为啥|咋|凭什么)(?:要|又)?(?:扣|划走)(?:我|我的)(?:钱|款|卡)|` +
+	`(?:没还款?|没有还款?|没付款?|没有付款?|没操作|没点)[^，。,?？!！]{0,8}(?:扣|划走|划扣)[^，。,?？!！]{0,6}了|` +
+	`\b(?:why|how come)\b.{0,30}\b(?:charged|debited|deducted|took (?:my |the |)money|taken (?:from|out of)|take (?:my |the |)money|charge (?:me|my card|my account)|debit (?:me|my card|my account)|charging|debiting)\b|` +
 	`\bi (?:didn'?t|did not|never) (?:pay|make a payment|authori[sz]e)\b.{0,30}\b(?:charged|debited|deducted|took|taken)\b|` +
 	`\bwhat(?:'s| is| was) (?:this|that) (?:charge|debit|deduction)\b`)
 

@@ -1003,8 +1003,12 @@ func TestTwoRequestsJoinedByThenAreBothServed(t *testing.T) {
 	if !h.reminders("C1") {
 		t.Error("reminders still off after the tap")
 	}
-	c.send("帮我还这期再把提醒打开") // already on: the button says it switches them off
+	c.send("帮我还这期再把提醒关掉") // the way asked, not a toggle of how they are (a review)
 	c.expect("要还哪一笔分期的账单", "[🔕 关闭还款提醒]")
+	c.press("🔕 关闭还款提醒")
+	c.send("帮我还这期再把提醒关掉") // already off: still the way asked, which changes nothing
+	c.expect("[🔕 关闭还款提醒]")
+	c.reject("开启还款提醒")
 	c.send("/lang en")
 	c.send("pay this month also turn off reminders")
 	c.expect("Due-date reminders are off", "You also asked", "[🧾 Pay a bill]")

@@ -2195,12 +2195,6 @@ func (s *Step) ownOverdue(topic string) string {
 	return s.T("faq.own_overdue") + "\n" + strings.Join(lines, "\n")
 }
 
-// ownPlans puts, under a topic's answer, a line for each of an identified
-// customer's open plans — what the general answer says "depends on the
-// plan": the prepayment fee's rate ("我的提前还款手续费是多少", "what's my
-// prepayment fee"), the financing partner ("我的笔记本是谁放款的"); each got
-// the general rule alone (a probe). Another person named is told the bot
-// serves each for themselves instead.
 // ownRefunds is, under the refunds' answer, how many refunds of the
 // customer's the core has in progress: a refund's status is not looked up
 // here, but whether one is pending is known (the closure check says it; a
@@ -2225,6 +2219,12 @@ func (s *Step) ownRefunds(topic string) string {
 	return s.T("faq.own_refunds_none")
 }
 
+// ownPlans puts, under a topic's answer, a line for each of an identified
+// customer's open plans — what the general answer says "depends on the
+// plan": the prepayment fee's rate ("我的提前还款手续费是多少", "what's my
+// prepayment fee"), the financing partner ("我的笔记本是谁放款的"); each got
+// the general rule alone (a probe). Another person named is told the bot
+// serves each for themselves instead.
 func (s *Step) ownPlans(topic string) string {
 	var line func(p supportbot.Plan, plan locale.HTML) string
 	switch topic {
@@ -2267,8 +2267,18 @@ func (s *Step) alsoAsked(also []string) [][]supportbot.Button {
 	for _, other := range also {
 		if name, ok := intents[other]; ok && name == "remind" && s.conv.CustomerID != "" {
 			// "帮我还这期再把提醒打开": a tap on /remind toggles; the
-			// button says which way, as reminders are now.
-			if b, _, err := s.remindSwitch(); err == nil {
+			// button switches the way asked, or says which way it
+			// switches them as they are.
+			switch remindArg(s.ev.Text) {
+			case "on":
+				rows = append(rows, []supportbot.Button{s.menuBtn(s.T("remind.btn_on"), "remind:on")})
+			case "off":
+				rows = append(rows, []supportbot.Button{s.menuBtn(s.T("remind.btn_off"), "remind:off")})
+			default:
+				b, _, err := s.remindSwitch()
+				if err != nil {
+					b = s.menuBtn(s.T("menu.remind"), "remind:"+askReminders) // how they are, asked of the flow
+				}
 				rows = append(rows, []supportbot.Button{b})
 			}
 		} else if ok {

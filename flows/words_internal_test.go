@@ -2,6 +2,7 @@ package flows
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"supportbot"
@@ -114,7 +115,7 @@ func TestAsksAboutTheirOwnStatus(t *testing.T) {
 		"注销需要什么条件": false, "怎么注销": false, "注销后还能用吗": false, "可以注销吗 注销后征信会删除吗": false,
 		"how do I close my account": false, "我老公可以注销吗": false,
 		"为什么我不能注销": true, "为啥注销不了": true, "我的账户怎么还是注销不了": true, "why cant i close my account": true,
-		"why can't I close my account yet": true, "为什么注销要这么久": false, "why does closing take so long": false,
+		"why can't I close my account yet": true, "为什么我注销不了": true, "为啥我不能注销账户": true, "怎么不让我注销": true, "为什么注销要这么久": false, "why does closing take so long": false,
 	} {
 		if got := asksIfCanClose(text); got != want {
 			t.Errorf("asksIfCanClose(%q) = %v, want %v", text, got, want)
@@ -359,9 +360,29 @@ func TestAsksWhyDebited(t *testing.T) {
 		"怎么扣了两次": false, "为什么扣款失败了": false, "为什么还没扣": false, "自动还款怎么扣款": false, "为什么扣了滞纳金": false,
 		"明天会扣款吗": false, "why was i charged twice": false, "why was i charged a late fee": false, "how do i pay": false,
 		"why did my payment fail": false,
+		// a review: a plan's 划, a payoff's amount, a refund taking long, a debit not yet, a credit score
+		"为什么我的还款计划变了": false, "为什么提前还款扣了这么多钱": false, "why did the early payoff charge me so much": false,
+		"why has my refund taken so long": false, "why haven't you charged my card yet": false, "为什么我的信用分扣了": false,
+		"怎么没有折扣了": false, "我已经还了为什么还扣了": false,
+		// …and what it missed
+		"我还没还款怎么就扣了我166": true, "明天才到期怎么今天就扣了": true, "为什么扣我钱": true, "why did you charge my card": true,
 	} {
 		if got := asksWhyDebited(text); got != want {
 			t.Errorf("asksWhyDebited(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestDropsAutopay: auto-repayment not wanted any more — not a card named
+// to stop debiting, nor a customer saying how they pay (a review).
+func TestDropsAutopay(t *testing.T) {
+	for text, want := range map[string]bool{
+		"不想自动还款了": true, "不要自动扣款了": true, "I don't want autopay": true, "pls dont auto charge me anymore": true,
+		"stop auto debiting me": true, "dont auto debit my bocom card anymore, i'll add a new card": false,
+		"i don't autopay, i pay manually": false, "自动还款怎么开": false,
+	} {
+		if got := dropsAutopay.MatchString(strings.ToLower(text)); got != want {
+			t.Errorf("dropsAutopay(%q) = %v, want %v", text, got, want)
 		}
 	}
 }

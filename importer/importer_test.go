@@ -187,6 +187,8 @@ func TestParseFaults(t *testing.T) {
 		{name: "phone as an amount", old: `"principal_fen": 100, "fee_fen": 0,`, new: `"principal_fen": 13800138000, "fee_fen": 0,`,
 			paths: []string{"customers[1].plans[0].bills[0].principal_fen"}, msg: "out of range: an 11-digit number (****8000); an amount is at most"},
 		{name: "phone as a key", old: `"language": "en",`, new: `"language": "en", "13800138000": 1,`, paths: []string{"customers[1].****8000"}, msg: "unknown field"},
+		{name: "date and time kept", old: `"run_at": "2026-08-14T09:00:00+08:00"`, new: `"run_at": "2026-08-14 09:00"`, paths: []string{"customers[0].scheduled_repayments[0].run_at"}, msg: `"2026-08-14 09:00"`},
+		{name: "a fraction's point kept", old: `"principal_fen": 33334,`, new: `"principal_fen": 1234567.5,`, paths: []string{"customers[0].plans[0].bills[1].principal_fen"}, msg: "must be an integer, not ****4567.5"},
 		{name: "date kept", old: `"due_date": "2026-01-01"`, new: `"due_date": "2026.13.01"`, paths: []string{"customers[1].plans[0].bills[0].due_date"}, msg: `not a date (YYYY-MM-DD): "2026.13.01"`},
 		{name: "duplicate scheduled id", old: otherScheduled,
 			new:   otherScheduled + `"scheduled_repayments": [{"id": "S3001", "plan_id": "P2002", "period": 1, "amount_fen": 100, "card_id": "K1", "run_at": "2026-01-01T09:00:00Z", "status": "done"}],`,

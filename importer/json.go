@@ -425,7 +425,7 @@ func (o *object) integer(name string, v *value, bound string) (int64, bool) {
 			o.fault(name, "out of range: %s%s", outOfRange(v.text), bound)
 		}
 	case err != nil:
-		o.fault(name, "must be an integer, not %s", maskNumbers(v.text))
+		o.fault(name, "must be an integer, not %s", maskDigits(v.text))
 	case n < 0:
 		o.fault(name, "must not be negative")
 	default:
@@ -515,6 +515,9 @@ func quoteText(s string) string { return quote(maskNumbers(s)) }
 // "****7890"), but for a date of 8 digits ("20261215", "2026-12-15").
 func maskNumbers(s string) string {
 	return longNumber.ReplaceAllStringFunc(s, func(run string) string {
+		if dateLead.MatchString(run) {
+			return run // "2026-12-15 09:00": a date, its time after it
+		}
 		digits := strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' {
 				return r
@@ -542,6 +545,17 @@ func outOfRange(literal string) string {
 	}
 	return fmt.Sprintf("%s %s-digit number (****%s)", article, n, digits[len(digits)-4:])
 }
+
+// dateLead is a date written with separators at the start of a run.
+var dateLead = regexp.MustCompile(`^(?:19|20)[0-9]{2}[-./][0-9]{1,2}[-./][0-9]{1,2}`)
+
+// maskDigits keeps the last 4 digits of each run of 7 digits or more, and
+// whatever is between runs: a number literal's point stays ("****4567.5").
+func maskDigits(s string) string {
+	return longDigits.ReplaceAllStringFunc(s, func(run string) string { return "****" + run[len(run)-4:] })
+}
+
+var longDigits = regexp.MustCompile(`[0-9]{7,}`)
 
 // longNumber is a run of 7 digits or more, its groups apart by a space, a
 // dash or a dot: a phone, an ID or card number.
