@@ -202,10 +202,14 @@ func (s *Step) question() string {
 		if l.From == "agent" { // what came before was an earlier hand-off's, answered there (a probe)
 			break
 		}
-		if l.From != "customer" || strings.HasPrefix(l.Text, "[") || strings.HasPrefix(l.Text, "/") || s.wantsHuman(l.Text) || s.asksForAPerson(l.Text) {
+		text := l.Text
+		if cmd, args, _ := strings.Cut(text, " "); strings.HasPrefix(cmd, "/") && commands[strings.TrimPrefix(cmd, "/")] == "agent" {
+			text = strings.TrimSpace(args) // "/agent my card was charged twice": the words after it (a probe)
+		}
+		if l.From != "customer" || text == "" || strings.HasPrefix(text, "[") || strings.HasPrefix(text, "/") || s.wantsHuman(text) || s.asksForAPerson(text) {
 			continue
 		}
-		return clipText(l.Text, 200)
+		return clipText(text, 200)
 	}
 	return ""
 }
@@ -487,6 +491,14 @@ func relayToAgent(s *Step) (bool, error) {
 		// agent reads as a question. The message a button is under stays.
 		if ev.Kind == supportbot.EventButton {
 			s.target = 0
+		}
+		if ev.Kind == supportbot.EventCommand && ev.Text == "agent" && strings.TrimSpace(ev.Args) != "" {
+			// "/agent 我被扣了两次钱" while handed off: the words are for
+			// the person, as typed without the command (a probe lost them).
+			s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: strings.TrimSpace(ev.Args)})
+			if ev.Masked {
+				s.say(s.T("cards.never_share_relayed"))
+			}
 		}
 		pos, err := s.e.st.QueuePosition(s.ctx, t)
 		if err != nil {

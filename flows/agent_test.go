@@ -505,3 +505,29 @@ func TestAButtonPressedWhileWithAPersonLeavesItsMessage(t *testing.T) {
 		t.Errorf("the bill's buttons are gone from its message")
 	}
 }
+
+// TestTheWordsAfterAgentReachThePerson: "/agent my card was charged twice"
+// put "no message left" on the card, and "/agent 我被扣了两次钱" while
+// already handed off only said the place in the queue (a probe). The words
+// after the command are the question on the card, or relayed to the topic.
+func TestTheWordsAfterAgentReachThePerson(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/agent 我的卡被扣了两次")
+	if card := texts(h.staff()); !strings.Contains(card, "客户的问题：「我的卡被扣了两次」") {
+		t.Errorf("the card does not hold the words after /agent:\n%s", card)
+	}
+	h.topic(100)
+	c.send("/agent 还有一笔预约也扣了")
+	c.expect("第 1 位")
+	if got := texts(h.staff()); !strings.Contains(got, "👤 还有一笔预约也扣了") {
+		t.Errorf("relayed to the topic: %q, want the words after /agent", got)
+	}
+	c.send("/agent")
+	if got := texts(h.staff()); got != "" {
+		t.Errorf("a bare /agent relayed %q", got)
+	}
+}
