@@ -509,7 +509,11 @@ func relayToAgent(s *Step) (bool, error) {
 	case ev.Kind == supportbot.EventCommand && ev.Text == "logout":
 		// Signing out waits for the person to be done: under an agent's
 		// eyes it would leave them talking to an unverified chat.
-		s.say(s.T("agent.end_first"))
+		key := "agent.end_first"
+		if s.conv.State == "queued" { // nobody has the chat yet (a probe: told "talking with a person")
+			key = "agent.end_first_queued"
+		}
+		s.say(s.T(key))
 		return true, nil
 	case ev.Kind == supportbot.EventEdit:
 		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Text, Edited: true})

@@ -362,6 +362,14 @@ func TestAnAgentDecidesAClosureInTheTopic(t *testing.T) {
 	}
 	c.inbox()
 	c.expect("Your closure request has been decided", ref, "Status: rejected. Reason: 有订单正在退货")
+	// A decision not one of the two gets the usage in the agents' language,
+	// and a completion takes no reason (a probe: the core's English error).
+	if got := texts(a.send("/closure " + ref + " maybe")); !strings.Contains(got, "用法：") || strings.Contains(got, "want") {
+		t.Errorf("/closure REF maybe: %q", got)
+	}
+	if got := texts(a.send("/closure " + ref + " completed CR-20261121-9999 completed")); !strings.Contains(got, "完成（completed）不带原因") {
+		t.Errorf("/closure REF completed WORDS: %q", got)
+	}
 	got = texts(a.send("/closure " + ref + " completed"))
 	if !strings.Contains(got, "未能更新注销申请") {
 		t.Errorf("deciding twice: %q", got)
@@ -530,4 +538,12 @@ func TestTheWordsAfterAgentReachThePerson(t *testing.T) {
 	if got := texts(h.staff()); got != "" {
 		t.Errorf("a bare /agent relayed %q", got)
 	}
+	// Signing out waits for /end, told as where they are: queued, then
+	// with a person (a probe: "talking with a person" while queued).
+	c.send("/logout")
+	c.expect("你正在排队等人工客服。要退出登录")
+	h.agent(7, "小李", h.topic(100)).send("/claim")
+	c.inbox()
+	c.send("/logout")
+	c.expect("你正在与人工客服对话。要退出登录")
 }

@@ -416,11 +416,17 @@ func (d *desk) transfer(who string) error {
 	}
 	to, ok := findAgent(agents, who)
 	if !ok {
-		var names []string
+		var names []string // whom it can go to: not the agent who has it (a probe was offered herself)
 		for _, a := range agents {
-			names = append(names, a.Name)
+			if a.ID != t.AgentID {
+				names = append(names, a.Name)
+			}
 		}
-		d.here(s.staffT("desk.transfer_unknown", "name", who, "agents", or(strings.Join(names, "、"), "—")))
+		if len(names) == 0 {
+			d.here(s.staffT("desk.transfer_none"))
+			return nil
+		}
+		d.here(s.staffT("desk.transfer_unknown", "name", who, "agents", strings.Join(names, "、")))
 		return nil
 	}
 	if to.ID == t.AgentID {
@@ -665,10 +671,14 @@ func (d *desk) closure() error {
 	switch {
 	case !ok:
 		d.here(s.staffT("agent.closure_remote"))
-	case len(f) < 2:
-		d.here(s.staffT("agent.closure_usage"))
+	case len(f) < 2 || !slices.Contains([]string{"completed", "rejected"}, strings.ToLower(f[1])):
+		d.here(s.staffT("agent.closure_usage")) // not the core's English error (a probe)
+	case strings.ToLower(f[1]) == "completed" && len(f) > 2:
+		// A completion takes no reason (the core's contract): words after
+		// it would reach the customer as one.
+		d.here(s.staffT("agent.closure_no_reason") + "\n" + s.staffT("agent.closure_usage"))
 	default:
-		r, err := dc.DecideClosure(s.ctx, f[0], f[1], strings.Join(f[2:], " "))
+		r, err := dc.DecideClosure(s.ctx, f[0], strings.ToLower(f[1]), strings.Join(f[2:], " "))
 		if code := supportbot.ErrorCode(err); code == supportbot.EINVALID || code == supportbot.ENOTFOUND || code == supportbot.ECONFLICT {
 			d.here(s.staffT("agent.closure_failed", "error", supportbot.ErrorMessage(err)))
 			return nil
