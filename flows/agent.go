@@ -206,7 +206,8 @@ func (s *Step) question() string {
 		if cmd, args, _ := strings.Cut(text, " "); strings.HasPrefix(cmd, "/") && commands[strings.TrimPrefix(cmd, "/")] == "agent" {
 			text = strings.TrimSpace(args) // "/agent my card was charged twice": the words after it (a probe)
 		}
-		if l.From != "customer" || text == "" || strings.HasPrefix(text, "[") || strings.HasPrefix(text, "/") || s.wantsHuman(text) || s.asksForAPerson(text) {
+		if l.From != "customer" || text == "" || strings.HasPrefix(text, "[") || strings.HasPrefix(text, "/") || s.wantsHuman(text) || s.asksForAPerson(text) ||
+			talkOf(text) != "" { // "谢谢" after the last ticket is no question (a probe)
 			continue
 		}
 		return clipText(text, 200)

@@ -547,3 +547,19 @@ func TestTheWordsAfterAgentReachThePerson(t *testing.T) {
 	c.send("/logout")
 	c.expect("你正在与人工客服对话。要退出登录")
 }
+
+// TestThanksIsNoQuestionOnTheCard: "谢谢" before asking for a person was
+// the card's "customer's question" (a probe): small talk is passed over.
+func TestThanksIsNoQuestionOnTheCard(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(101, "zh")
+	c.identify(phoneZhang)
+	c.send("我的卡被扣了两次")
+	c.send("谢谢")
+	c.send("/agent")
+	if card := texts(h.staff()); !strings.Contains(card, "客户的问题：「我的卡被扣了两次」") {
+		t.Errorf("the card's question is not the customer's question:\n%s", card)
+	}
+}
