@@ -168,6 +168,14 @@ func memberEvent(s *Step) error {
 	s.audit(action, nil)
 	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
 	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND || s.e.cfg.AgentChatID == 0 {
+		if !blocked { // back: a hand-off closed meanwhile is told now, in a message of its own
+			if err := closedWhileAway(s); err != nil || s.lead == "" {
+				return err
+			}
+			note := s.lead
+			s.lead = ""
+			s.say(note, s.next(s.humanBtn())...)
+		}
 		return nil
 	} else if err != nil {
 		return err
@@ -184,6 +192,40 @@ func memberEvent(s *Step) error {
 // undeliveredEvent takes a reply Telegram refused for good: the agent on
 // the chat is told in the topic (under their message, when it was theirs),
 // or the closing note says the rating invitation did not arrive.
+// closedWhileAway tells a customer back from blocking the bot that their
+// last hand-off was closed meanwhile — its closing did not reach them, and
+// they have not written since — and that what the agent sent did not reach
+// them (a probe: back, they got "can't answer" and never knew).
+func closedWhileAway(s *Step) error {
+	if s.e.cfg.AgentChatID == 0 {
+		return nil
+	}
+	t, err := s.e.st.LastTicket(s.ctx, s.conv.ChatID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if t.Status == supportbot.TicketOpen || t.Invite != supportbot.InviteBlocked && t.Invite != supportbot.InviteUndelivered {
+		return nil // open, or its closing reached them
+	}
+	lines := s.conv.Transcript.Lines()
+	last := len(lines) - 1
+	if s.ev.Summary() != "" {
+		last-- // the last line is this message
+	}
+	for i := last; i >= 0; i-- {
+		if lines[i].From == "customer" {
+			if !t.ClosedAt.After(lines[i].Time) {
+				return nil // they wrote after it closed: they knew
+			}
+			break
+		}
+	}
+	s.lead = s.T("agent.closed_while_away", "time", when(s, t.ClosedAt))
+	return nil
+}
+
 func undeliveredEvent(s *Step) error {
 	why, track := s.ev.Text, s.ev.Data
 	gone := why == supportbot.UndeliveredBlocked || why == supportbot.UndeliveredGone

@@ -841,3 +841,41 @@ func TestASecondHandOffsCardAsksNothingAnsweredBefore(t *testing.T) {
 		t.Errorf("the second card asks the first hand-off's question:\n%s", card)
 	}
 }
+
+// TestAHandOffClosedWhileBlockedIsToldOnReturn: the agent replied and
+// closed while the customer had blocked the bot; back, the customer got
+// "can't answer" (a probe) or the menu, never told. The next message says
+// the hand-off was closed and that what the agent sent did not reach them —
+// on unblocking, or at the first message after a refused reply; once.
+func TestAHandOffClosedWhileBlockedIsToldOnReturn(t *testing.T) {
+	for _, viaUnblock := range []bool{false, true} {
+		h, c, topic := handedOff(t, "zh")
+		a := h.agent(7, "小李", topic)
+		c.send("我被扣了两次钱")
+		h.staff()
+		h.advance(time.Minute)
+		a.send("您好，我查一下")
+		c.inbox()
+		if err := h.eng.Undelivered(context.Background(), supportbot.OutboxMessage{ID: 7, Reply: c.last[len(c.last)-1]}, supportbot.UndeliveredBlocked); err != nil {
+			t.Fatal(err)
+		}
+		h.drain()
+		a.send("/close")
+		if c.inbox(); len(c.last) != 0 {
+			t.Fatalf("a blocked customer was sent: %s", c.text())
+		}
+		h.advance(time.Hour)
+		if viaUnblock {
+			c.event(supportbot.Event{Kind: supportbot.EventMember, Data: "member"})
+			c.expect("上次的人工对话已在", "由客服结束", "客服发来的消息没有送达", "[👤 转人工客服]")
+		}
+		c.send("我回来了")
+		if viaUnblock {
+			c.reject("上次的人工对话已在") // told once
+		} else {
+			c.expect("上次的人工对话已在", "客服发来的消息没有送达")
+		}
+		c.send("你好")
+		c.reject("上次的人工对话已在")
+	}
+}

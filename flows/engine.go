@@ -636,6 +636,7 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 		conv.UserID = ev.UserID
 	}
 	if !isInternal(ev.Kind) && ev.ChatID != e.cfg.AgentChatID {
+		s.returned = conv.Unreachable
 		conv.Unreachable = false // the chat spoke: it takes messages again
 	}
 	// The language: one chosen with /lang; else, not identified, the

@@ -952,6 +952,11 @@ func (e *Engine) route(s *Step) error {
 	case ev.Kind == supportbot.EventUndelivered:
 		return undeliveredEvent(s)
 	}
+	if s.returned {
+		if err := closedWhileAway(s); err != nil {
+			return err
+		}
+	}
 	if s.conv.Flow == "agent" { // handed off: the person answers, not the bot
 		if relayed, err := relayToAgent(s); relayed || err != nil {
 			return err

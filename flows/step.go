@@ -52,6 +52,9 @@ type Step struct {
 	// lead is put before the text of the step's next reply (one message
 	// says "verified" and shows what was asked for).
 	lead string
+	// returned: the chat could not be reached (blocked, gone) until this
+	// message of the customer's.
+	returned bool
 	// left is the step the chat was at (its nonce): if the step moves on
 	// without one of its buttons pressed, its keyboard is taken off.
 	left    string
