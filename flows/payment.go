@@ -1429,10 +1429,7 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 // overdueSaid is the place (from 1) of the one plan with an overdue bill
 // when text names the overdue one; 0 for none, several, or not said.
 func overdueSaid(text string, open []supportbot.Plan, today supportbot.Date) int {
-	if !overdueNamed(text) && !containsAny(bare(text), "逾期", "overdue") { // "逾期的那个", "the overdue one"; at a list, "逾期" alone
-		return 0
-	}
-	if containsAny(text, "没逾期", "未逾期", "不是逾期", "没有逾期", "not overdue", "isn't overdue", "isnt overdue", "not the overdue") {
+	if !containsAny(text, "逾期", "overdue", "late one", "past due") || containsAny(text, notOverdue...) { // "逾期的那个", "the overdue one"
 		return 0
 	}
 	return onlyOne(len(open), func(i int) bool {

@@ -789,11 +789,13 @@ func paysOverdueOnly(text string) bool {
 // 了 想结清"), nor a plan not overdue ("没逾期的那个", "the one that isn't
 // overdue").
 func overdueNamed(l string) bool {
-	return overdueThing.MatchString(l) && !containsAny(l, "没逾期", "未逾期", "不是逾期", "没有逾期", "不逾期",
-		"not overdue", "isn't overdue", "isnt overdue", "not the overdue", "not late")
+	return overdueThing.MatchString(l) && !containsAny(l, notOverdue...)
 }
 
-var overdueThing = regexp.MustCompile(`逾期(?:的|那|这)|(?:the )?(?:overdue|late|past due) (?:one|bill|period|payment|amount|part)s?`)
+// notOverdue say a plan is not the overdue one.
+var notOverdue = []string{"没逾期", "未逾期", "不是逾期", "没有逾期", "不逾期", "not overdue", "isn't overdue", "isnt overdue", "not the overdue", "not late"}
+
+var overdueThing = regexp.MustCompile(`逾期(?:的|那|这)|\b(?:the )?(?:overdue|late|past due) (?:one|bill|period|payment|amount|part)s?\b`)
 
 var periodOnly = regexp.MustCompile(`\b(?:just|only)\b.{0,12}\b(?:overdue|this month|this period|current period|this bill|the bill)\b`)
 
