@@ -386,3 +386,16 @@ func TestDropsAutopay(t *testing.T) {
 		}
 	}
 }
+
+// TestOverdueNamed: the overdue bill named as the thing to pay, in either
+// language — not the customer's state, nor a plan said not to be overdue.
+func TestOverdueNamed(t *testing.T) {
+	for text, want := range map[string]bool{
+		"逾期的帮我还掉": true, "逾期那期帮我还清吧": true, "pay off the overdue one": true, "settle the late payment": true,
+		"我逾期了 想结清": false, "没逾期的那个帮我结清": false, "pay off the one that isn't overdue": false, "i'm overdue": false,
+	} {
+		if got := overdueNamed(strings.ToLower(text)); got != want {
+			t.Errorf("overdueNamed(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
