@@ -7,6 +7,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -537,9 +538,24 @@ func TestParseLimits(t *testing.T) {
 			paths: []string{"customers[1].cards"}, want: "customers[1].cards: more than 20 cards"},
 		{name: "fields", data: change(`"language": "en"`, `"language": "en", `+strings.Join(manyFields, ", ")),
 			want: "customers[1]: more than 64 fields"},
+		// The fields past the 64th are not kept, and not "required" either
+		// (a probe: id, name, phone… said missing though in the file).
+		{name: "fields before the required ones", data: change(`{"id": "C1002"`, `{`+strings.Join(manyFields, ", ")+`, "id": "C1002"`),
+			paths: fieldPaths("customers[1]", 64), want: "customers[1]: more than 64 fields"},
 		{name: "values", data: change(`"language": "en"`, `"language": "en", "x": [`+strings.Join(manyValues, ",")+`]`),
 			paths: []string{"customers[1]"}, want: "customers[1]: more than 100000 values or 1 MiB of text"},
 	})
+}
+
+// fieldPaths are the faults' paths, in order, of an object with more fields
+// than it may have, f0…f(n-1) unknown: the object's, then the fields'.
+func fieldPaths(object string, n int) []string {
+	paths := []string{object}
+	for i := range n {
+		paths = append(paths, fmt.Sprintf("%s.f%d", object, i))
+	}
+	slices.Sort(paths)
+	return paths
 }
 
 func TestDecoderFileSizeAndFaultLimits(t *testing.T) {

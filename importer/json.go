@@ -58,6 +58,7 @@ type value struct {
 	kind   byte   // '{', '[', '"', '0' (a number), 't', 'f', 'n'
 	text   string // a string's contents or a number's literal
 	long   bool   // text was cut at the scanner's limit
+	cut    bool   // an object with more than maxFields members: the rest were not kept
 	fields []member
 	items  []*value
 }
@@ -186,7 +187,7 @@ func (d *Decoder) object(v *value, at func() *path, depth int, keep bool) {
 			switch {
 			case i == maxFields:
 				d.fault(at(), "more than %d fields", maxFields)
-				keepField = false
+				keepField, v.cut = false, true
 			case i > maxFields:
 				keepField = false
 			case slices.ContainsFunc(v.fields, func(m member) bool { return m.name == name }):
@@ -317,7 +318,7 @@ func (o *object) get(name string, required bool) (*value, bool) {
 			break
 		}
 	}
-	if required {
+	if required && !o.v.cut { // a field not kept past the object's fault may be there
 		o.fault(name, "required")
 	}
 	return nil, false
