@@ -205,6 +205,31 @@ func kindSaid(t string) (int, string) {
 	return kind, word
 }
 
+// kindsSaid is how many kinds of device t names, each word read once: the
+// longest first ("平板电脑" is a tablet, not a laptop too; "headphones" no
+// phone).
+func kindsSaid(t string) int {
+	type said struct {
+		word string
+		kind int
+	}
+	var words []said
+	for i, k := range deviceKinds {
+		for _, w := range k.said {
+			words = append(words, said{w, i})
+		}
+	}
+	slices.SortStableFunc(words, func(a, b said) int { return len(b.word) - len(a.word) })
+	kinds := map[int]bool{}
+	for _, w := range words {
+		if strings.Contains(t, w.word) {
+			kinds[w.kind] = true
+			t = strings.ReplaceAll(t, w.word, " ")
+		}
+	}
+	return len(kinds)
+}
+
 // kindShown is the kind of device a product name shows, or -1.
 func kindShown(name string) int {
 	name = strings.ToLower(name)

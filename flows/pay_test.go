@@ -1000,3 +1000,21 @@ func TestTheOverdueNamedOnlyAsTheThingToPay(t *testing.T) {
 	c.send("没逾期的那个帮我结清")
 	c.reject("逾期账单", "¥261.92")
 }
+
+// TestThisPeriodPaidOffIsItsBill: "我要还清这期" got a quote to pay off the
+// whole plan, and "笔记本这期还了，手机的提前结清" the laptop's payoff (a
+// probe): this period asked to be paid off is the bill's payment, and two
+// plans named in one request quote neither of them on a guess.
+func TestThisPeriodPaidOffIsItsBill(t *testing.T) {
+	for _, ask := range []string{"我要还清这期", "帮我还清本期", "pay off this period"} {
+		_, c := faqSession(t, 660)
+		c.send(ask)
+		c.expect("要还哪一笔分期的账单")
+		c.reject("提前结清")
+	}
+	for _, ask := range []string{"笔记本这期还了，手机的提前结清", "pay this month for the laptop and pay off the phone"} {
+		_, c := faqSession(t, 661)
+		c.send(ask)
+		c.reject("合计应付", "Total due")
+	}
+}

@@ -1659,6 +1659,9 @@ func namedIn(t string, open []supportbot.Plan) (i int, decided bool) {
 	for i, p := range open {
 		names[i] = p.Product
 	}
+	if kindsSaid(channelWords.Replace(t)) > 1 {
+		return 0, true // "笔记本这期还了，手机的提前结清": two plans, which one is for the list to say (a probe quoted one)
+	}
 	if i := nameChoice(t, names); i > 0 {
 		return i, true
 	}

@@ -772,17 +772,22 @@ func paysPeriodOnly(text string) bool {
 		periodOnly.MatchString(l)
 }
 
-// paysOverdueOnly reports the overdue bill asked to be paid off ("逾期的帮我
-// 还掉", "帮我把逾期的结清", "pay off the overdue one"), which the FAQ may
-// read as paying off the plan (a probe got a quote of all of it): nothing
-// said of the whole plan or of paying early.
-func paysOverdueOnly(text string) bool {
+// paysABillOnly reports a bill asked to be paid off — the overdue one or
+// this period's ("逾期的帮我还掉", "帮我把逾期的结清", "我要还清这期", "pay
+// off the overdue one") — which the FAQ may read as paying off the plan (a
+// probe got a quote of all of it): nothing said of the whole plan or of
+// paying early.
+func paysABillOnly(text string) bool {
 	l := strings.ToLower(text)
-	return overdueNamed(l) && !containsAny(l, "全部", "所有", "剩下", "剩余", "整个", "全额", "一次", "提前", "都还", "全还", "整笔", "余下",
-		"分期", "这笔", "直接", "手续费", "滞纳金", "罚息") &&
+	return (overdueNamed(l) || periodNamed.MatchString(l)) &&
+		!containsAny(l, "全部", "所有", "剩下", "剩余", "整个", "全额", "一次", "提前", "都还", "全还", "整笔", "余下",
+			"分期", "这笔", "直接", "手续费", "滞纳金", "罚息") &&
 		!slices.ContainsFunc([]string{"all", "entire", "whole", "remaining", "early", "rest", "everything", "full", "balance", "plan", "fee", "fees"},
 			func(w string) bool { return wordsIn(l, w) })
 }
+
+// periodNamed is this period named as the thing to pay.
+var periodNamed = regexp.MustCompile(`这一?期|本期|当期|这个月|本月|\bthis (?:period|month)\b|\bcurrent period\b`)
 
 // overdueNamed reports the overdue bill named as the thing to pay ("逾期
 // 的", "逾期那期", "the overdue one") — not the customer's state ("我逾期
@@ -1827,8 +1832,8 @@ func (s *Step) freeText(text string) error {
 		switch c.Kind {
 		case "flow":
 			if name, ok := intents[c.ID]; ok {
-				if name == "repay" && paysOverdueOnly(text) {
-					name = "pay" // "逾期的帮我还掉": the overdue bill, not the whole plan
+				if name == "repay" && paysABillOnly(text) {
+					name = "pay" // "逾期的帮我还掉", "我要还清这期": the bill, not the whole plan
 				}
 				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer {
 					// "帮我查下我老婆的账单", "show bill for order
@@ -1999,7 +2004,7 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	}
 	name := intents[c.Suggestions[0]]
 	l := strings.ToLower(text)
-	if name == "bill" && payFirst.MatchString(l) || name == "repay" && paysOverdueOnly(text) { // "pay the laptop bill": paying it, not looking
+	if name == "bill" && payFirst.MatchString(l) || name == "repay" && paysABillOnly(text) { // "pay the laptop bill": paying it, not looking
 		name = "pay"
 	}
 	// "i want to pay off my laptop early how much is the fee": what it
@@ -2017,7 +2022,9 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if (len(open) < 2 || planSaid(bare(text), open) == 0) && (name != "pay" || !overdueNamed(l) || overdueSaid(l, open, s.today) == 0) { // "帮我把逾期的结清": the overdue one's
+	// "帮我把逾期的结清", "pay off this period": the bill named, not a plan.
+	billNamed := name == "pay" && (overdueNamed(l) && overdueSaid(l, open, s.today) > 0 || periodNamed.MatchString(l))
+	if !billNamed && (len(open) < 2 || planSaid(bare(text), open) == 0) {
 		return false, nil
 	}
 	if other, err := s.forSomeoneElse(text); err != nil || other {

@@ -399,3 +399,13 @@ func TestOverdueNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestKindsSaid: each word read once, the longest first.
+func TestKindsSaid(t *testing.T) {
+	for text, want := range map[string]int{"笔记本这期还了，手机的提前结清": 2, "平板电脑": 1, "my headphones": 1, "pay the laptop": 1,
+		"pay this month for the laptop and pay off the phone": 2, "还这期": 0} {
+		if got := kindsSaid(text); got != want {
+			t.Errorf("kindsSaid(%q) = %d, want %d", text, got, want)
+		}
+	}
+}
