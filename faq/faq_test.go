@@ -351,7 +351,9 @@ func TestSeveralQuestionsInOneMessage(t *testing.T) {
 	// (a probe: "帮我还这期再把提醒打开" dropped the payment).
 	for text, want := range map[string][]string{
 		"帮我还这期再把提醒打开":                           {"pay-bill", "remind"},
-		"帮我查下账单再把自动还款关了":                        {"autopay", "bill"}, // a 了 ends the order (a review)
+		"帮我查下账单再把自动还款关了":                        {"autopay", "bill"},   // a 了 ends the order (a review)
+		"关掉自动还款，还有提醒打开":                         {"autopay", "remind"}, // a clause joined by 还有 (a probe)
+		"查一下我的银行卡 另外消息中心也看看":                    {"cards", "messages"},
 		"pay this month also turn on reminders": {"pay-bill", "remind"},
 		"show my bill and turn on reminders":    {"bill", "remind"}, // "and" before a second request's verb
 	} {

@@ -534,8 +534,13 @@ func asksOrWants(c candidate) bool {
 	if len(c.tokens.uni) > 0 && toldTo[c.tokens.uni[0]] && !lookedAlready(c.Text) {
 		return true // "查下账单", "check my bill", "also turn off the reminders": told to do something
 	}
-	if strings.HasPrefix(c.Text, "把") && !strings.Contains(c.Text, "过") {
-		return true // "把提醒打开", "把自动还款关了": a 了 ends the order, not a report
+	if zh := strings.TrimLeft(c.Text, " "); !strings.Contains(zh, "过") {
+		for _, lead := range zhClauseLeads {
+			zh = strings.TrimPrefix(zh, lead)
+		}
+		if zhOrder.MatchString(zh) {
+			return true // "把提醒打开", "把自动还款关了" (a 了 ends the order, not a report), "还有提醒打开"
+		}
 	}
 	t := strings.TrimRight(c.Text, " ")
 	r, _ := utf8.DecodeLastRuneInString(t)
@@ -556,6 +561,34 @@ var clauseLeads = map[string]bool{"and": true, "also": true, "plus": true, "btw"
 var questionLeads = map[string]bool{"what": true, "whats": true, "what's": true, "which": true, "who": true, "when": true,
 	"where": true, "how": true, "hows": true, "how's": true, "why": true, "is": true, "are": true, "can": true, "could": true,
 	"do": true, "does": true, "did": true, "will": true, "would": true, "should": true, "may": true, "am": true}
+
+// withoutLeads is a clause without the words that join it to the one
+// before ("还有提醒打开", "and whats my balance"), unless they are all of it.
+func withoutLeads(clause string) string {
+	for {
+		t := clause
+		for _, lead := range zhClauseLeads {
+			if u, ok := strings.CutPrefix(t, lead); ok && strings.TrimSpace(u) != "" {
+				t = strings.TrimSpace(u)
+			}
+		}
+		if first, rest, ok := strings.Cut(t, " "); ok && clauseLeads[strings.ToLower(first)] && strings.TrimSpace(rest) != "" {
+			t = strings.TrimSpace(rest)
+		}
+		if t == clause {
+			return clause
+		}
+		clause = t
+	}
+}
+
+// zhClauseLeads join a clause to the one before ("关掉自动还款，还有提醒打开").
+var zhClauseLeads = []string{"还有就是", "还有", "另外", "然后", "再", "也", "并且", "而且"}
+
+// zhOrder is a clause that orders something done: one that starts with 把,
+// or a short one that ends with its switch or look-up ("提醒打开", "消息中心
+// 也看看").
+var zhOrder = regexp.MustCompile(`^把|^\p{Han}{1,8}(?:打开|开一下|开启|关掉|关了|关闭|关一下|取消掉?|看看|查查|看一下|查一下)(?:吧|了|一下)?$`)
 
 // toldTo are the words a clause told to do something starts with: look
 // up, switch off or on, cancel.
@@ -653,7 +686,7 @@ func clauses(text string) []string {
 	var cur []rune
 	rs := []rune(text)
 	flush := func() {
-		if s := strings.TrimSpace(string(cur)); s != "" {
+		if s := withoutLeads(strings.TrimSpace(string(cur))); s != "" {
 			out = append(out, s)
 		}
 		cur = cur[:0]

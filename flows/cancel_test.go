@@ -185,6 +185,9 @@ func TestAStopOfADaysDebitIsTheBookingList(t *testing.T) {
 	e.send("dont charge me tomorrow")
 	e.expect("Your scheduled repayments")
 	e.send("/menu")
+	e.send("don't charge me") // no day said (a probe: the overdue guide)
+	e.expect("Your scheduled repayments")
+	e.send("/menu")
 	e.send("stop the payment now!!") // (a probe: unsure between auto-repayment and paying)
 	e.expect("Your scheduled repayments")
 	e.send("/menu")
@@ -236,8 +239,11 @@ func TestAStopOfAutomaticDebitsIsAutoRepayment(t *testing.T) {
 	c.send("停止这笔自动扣款") // this debit: the bookings, not the setting
 	c.expect("你的预约还款")
 	c.send("/menu")
-	c.send("别扣我钱了") // automatic not said: the bookings, as before
-	c.expect("你的预约还款")
+	c.send("别扣我钱了") // automatic not said: the bookings, as before — and auto-repayment said to debit too (a probe)
+	c.expect("你的预约还款", "另外，你有分期开着自动还款", "[🔁 自动还款]")
+	c.send("/menu")
+	c.send("明天那笔别扣了") // a day's debit: the bookings alone
+	c.reject("另外，你有分期开着自动还款")
 	if !h.plan("C1", "P1").AutoRepay {
 		t.Error("auto-repayment went off without the customer's confirmation")
 	}

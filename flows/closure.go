@@ -70,7 +70,7 @@ var closeAsked = regexp.MustCompile(`^(?:那|那我|我|那么)?(?:现在|目前
 	// why not (a probe: the general conditions, not what stands in their way)
 	`|^(?:为什么|为啥|怎么)(?:我)?(?:的)?(?:分期)?(?:账户|账号)?(?:还是|还|一直)?(?:不能|没法|无法|不让我?|不给我?)(?:申请)?注销(?:我的)?(?:分期)?(?:账户|账号)?(?:了)?(?:呢|啊|呀)?$` +
 	`|^(?:我的?)?(?:分期)?(?:账户|账号)?(?:为什么|为啥|怎么)(?:我的?)?(?:分期)?(?:账户|账号)?(?:还是|还|一直)?注销不了(?:呢|啊|呀)?$` +
-	`|^(?:why|how come) (?:can'?t|cannot|can not|won'?t you let) (?:i|me) close (?:my |the )?(?:installment )?account(?: yet| now)?$`)
+	`|^(?:why|how come) (?:can'?t|cannot|can not|won'?t you let) (?:i|me) close(?: (?:my |the )?(?:installment )?account)?(?: yet| now)?$`)
 
 // asksIfClosed reports a question whether the account is closed already
 // ("我已经还清了 账户是不是注销了", "注销了吗", "is my account closed"): the

@@ -30,7 +30,10 @@ func asksWhyDebited(text string) bool {
 // debited or money taken.
 var whyDebited = regexp.MustCompile(`(?:怎么|为什么|为啥|咋|凭什么)[^，。,?？!！]{0,8}(?:扣|划走|划扣|划了)[^，。,?？!！]{0,6}了|` +
 	`(?:为什么|为啥|咋|凭什么)(?:要|又)?(?:扣|划走)(?:我|我的)(?:钱|款|卡)|` +
-	`(?:没还款?|没有还款?|没付款?|没有付款?|没操作|没点)[^，。,?？!！]{0,8}(?:扣|划走|划扣)[^，。,?？!！]{0,6}了|` +
+	`(?:没还款?|没有还款?|没付款?|没有付款?|没还钱|没有还钱|没操作|没点)[^，。,?？!！]{0,8}(?:扣|划走|划扣)[^，。,?？!！]{0,6}了|` +
+	`(?:没还款?|没有还款?|没付款?|没有付款?|没还钱|没有还钱|没操作)[^。?？!！]{0,12}(?:钱少了|钱没了|少了钱|钱不见了|少了\d)|` +
+	`(?:这笔|这个|这是什么|什么)扣款(?:是什么|是啥|哪来的|怎么回事)?[吗？?]*$|` +
+	`\bi (?:didn'?t|did not|never) (?:pay|make a payment)\b.{0,30}\b(?:money (?:is |was )?(?:gone|missing)|missing money)\b|` +
 	`\b(?:why|how come)\b.{0,30}\b(?:charged|debited|deducted|took (?:my |the |)money|taken (?:from|out of)|take (?:my |the |)money|charge (?:me|my card|my account)|debit (?:me|my card|my account)|charging|debiting)\b|` +
 	`\bi (?:didn'?t|did not|never) (?:pay|make a payment|authori[sz]e)\b.{0,30}\b(?:charged|debited|deducted|took|taken)\b|` +
 	`\bwhat(?:'s| is| was) (?:this|that) (?:charge|debit|deduction)\b`)

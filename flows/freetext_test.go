@@ -275,7 +275,7 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 	c.expect("合计应付")
 	c.send("算了！")
 	c.expect("没有扣款")
-	for _, no := range []string{"nvm", "cancel pls", "back pls", "取消吧", "不了谢谢", "wait no", "actually wait no", "hmm no thanks", "等等 先别确认", "等一下，不用了", "呃 算了"} { // a no said casually (a probe)
+	for _, no := range []string{"nvm", "cancel pls", "back pls", "取消吧", "不了谢谢", "wait no", "actually wait no", "hmm no thanks", "等等 先别确认", "等一下，不用了", "呃 算了", "呃 不对", "wait, actually no"} { // a no said casually (a probe)
 		c.send("/repay")
 		c.expect("合计应付")
 		c.send(no)
@@ -464,8 +464,10 @@ func TestAStepTakesOnlyItsOwnConfirmation(t *testing.T) {
 	c.send("/pay")
 	c.send("确认取消")
 	c.expect("还没有扣款")
-	c.send("等等")
-	c.expect("这一步会等你")
+	for _, wait := range []string{"等等", "等一下，我再想想", "hmm wait", "呃 让我想想"} { // a hesitation before it too (a probe)
+		c.send(wait)
+		c.expect("这一步会等你")
+	}
 	c.send("别扣")
 	c.expect("没有扣款")
 	c.reject("还款成功")
@@ -1016,6 +1018,23 @@ func TestTwoRequestsJoinedByThenAreBothServed(t *testing.T) {
 	c.expect("Remind me of due dates")
 	if n := strings.Count(c.text(), "Remind me of due dates"); n != 1 {
 		t.Errorf("the reminders' button shows %d times, want once:\n%s", n, c.text())
+	}
+}
+
+// TestEachSwitchIsReadFromItsOwnClause: "关掉自动还款，还有提醒打开" offered
+// the reminders off — the 关掉 was auto-repayment's — and auto-repayment's
+// list instead of its switch-off (a probe). Each switch is read from the
+// clause that names its thing.
+func TestEachSwitchIsReadFromItsOwnClause(t *testing.T) {
+	h, c := faqSession(t, 670)
+	c.send("/autopay")
+	c.press("开启 1. Redmi K70")
+	c.press("确认开启")
+	c.send("关掉自动还款，还有提醒打开")
+	c.expect("确认关闭「Redmi K70」的自动还款吗", "[🔔 开启还款提醒]")
+	c.reject("关闭还款提醒")
+	if h.reminders("C1") || !h.plan("C1", "P1").AutoRepay {
+		t.Error("a switch moved before its confirmation or tap")
 	}
 }
 

@@ -152,11 +152,33 @@ var (
 func typedArg(name, text string) string {
 	switch name {
 	case "remind":
-		return remindArg(text)
+		return remindArg(clauseOf(text, "提醒", "remind"))
 	case "autopay":
-		return autopayArg(text)
+		return autopayArg(clauseOf(text, "自动", "auto"))
 	}
 	return ""
+}
+
+// clauseOf is the clause of text that speaks of one of words ("关掉自动还款，
+// 还有提醒打开": the reminders' is "还有提醒打开"), so that a switch said of
+// one thing is not read as said of another (a probe: the reminders were
+// offered off); text itself when no clause or every one does.
+func clauseOf(text string, words ...string) string {
+	l := strings.ToLower(text)
+	for _, j := range []string{" and ", " also ", " then ", "然后", "顺便", "还有", "另外", "再把", "再帮我"} {
+		l = strings.ReplaceAll(l, j, "\n")
+	}
+	parts := strings.FieldsFunc(l, func(r rune) bool { return strings.ContainsRune("\n，,。.;；!！?？、", r) })
+	var of []string
+	for _, p := range parts {
+		if containsAny(p, words...) {
+			of = append(of, p)
+		}
+	}
+	if len(of) != 1 || len(parts) < 2 {
+		return text
+	}
+	return of[0]
 }
 
 // remindArg: asking for reminders to stop sets them off, any other request

@@ -173,6 +173,10 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 	"先别关了": true, "先别开": true, "还是开着吧": true, "还是关着吧": true, "not today": true, "forget it": true,
 	"forget about it": true, "no need": true, "❌": true, "✖": true, "✖️": true, "👎": true, "🙅": true}
 
+// wrongAlone say the step is wrong, and nothing else: a no. With more
+// after them they correct it ("不对，换成笔记本").
+var wrongAlone = map[string]bool{"不对": true, "不对不对": true, "不是": true, "错了": true}
+
 // mobileTyped is a mainland mobile number typed (not an order number): 11
 // digits from 1[3-9], grouped or not, perhaps after +86.
 var mobileTyped = regexp.MustCompile(`(?:^|[^0-9])(?:\+?86[\s-]?)?1[3-9][0-9](?:[\s-]?[0-9]){8}(?:$|[^0-9])`)
@@ -448,8 +452,25 @@ func stopsAutoDebits(text string) bool {
 // bookings that would debit, or what else could, answer it.
 var noMoreDebits = regexp.MustCompile(`^(?:你们)?(?:别|不要|不许|不准)(?:再)?(?:自动)?扣(?:我的?)?(?:钱|款)了?$|` +
 	`^(?:please )?(?:stop|quit) (?:charging|debiting|taking money from) (?:me|my card|my account)(?: please)?$|` +
+	`^(?:please |pls )?(?:don'?t|do not) (?:charge|debit) (?:me|my card|my account)(?: please| anymore| any more)?$|` +
 	`^(?:please )?(?:stop|halt|block) (?:the|this|that|my) (?:payment|debit|charge|deduction)(?: now| right now| please)*$|` +
 	`^(?:马上|立刻|赶紧)?(?:停止|停掉|拦住|阻止)(?:这笔|这次)?(?:自动)?(?:扣款|还款)$`)
+
+// autopayAlsoDebits says, under the bookings listed for a stop of debits
+// with no day said ("别扣我钱", "stop charging my card"), that
+// auto-repayment debits too, when a plan has it on — with its switch (a
+// probe: only the bookings, while auto-repayment went on).
+func autopayAlsoDebits(s *Step, text string) error {
+	if !noMoreDebits.MatchString(bare(strings.ToLower(text))) {
+		return nil // a day's debit: the bookings answer it
+	}
+	open, err := s.openPlans()
+	if err != nil || !anyAutopayOn(open) {
+		return err
+	}
+	s.say(s.T("cancel.autopay_too"), []supportbot.Button{s.menuBtn(s.T("menu.autopay"), "autopay")})
+	return nil
+}
 
 // noBookingToStop answers a debit asked to be stopped when no booking is
 // to run: none is, and auto-repayment, if a plan has it on, still debits
@@ -741,6 +762,9 @@ func declines(text string) bool {
 	if noWords[w] || noWords[noLeads.Replace(w)] || noWords[unhesitant(w)] { // "算了不取消了", "还是不取消了吧", "wait no"
 		return true
 	}
+	if wrongAlone[w] || wrongAlone[unhesitant(w)] { // "呃 不对"; not "不对，换成笔记本", a correction
+		return true
+	}
 	if bareYes(text) || asks(text) || containsAny(w, "怎么", "为什么", "如何", "什么", "哪", "多少", "how", "why", "what", "when", "where", "which") {
 		return false
 	}
@@ -863,13 +887,18 @@ var (
 func unhesitant(w string) string {
 	for {
 		t := strings.TrimSuffix(w, " actually")
-		for _, lead := range []string{"actually ", "wait ", "hmm ", "hm ", "oh ", "oops ", "um ", "uh "} {
-			t = strings.TrimPrefix(t, lead)
+		for _, lead := range []string{"actually", "wait", "hmm", "hm", "oh", "oops", "um", "uh"} { // "wait, actually keep it"
+			if u, ok := strings.CutPrefix(t, lead); ok && (u == "" || strings.ContainsRune(" ,.…", rune(u[0]))) {
+				t = strings.TrimLeft(u, " ,.…")
+			}
 		}
 		for _, lead := range []string{"等等", "等一下", "等一等", "稍等", "呃", "额", "哎呀", "哎"} { // "等等 先别确认" (a probe)
 			if u, ok := strings.CutPrefix(t, lead); ok {
 				t = strings.TrimLeft(u, " ，,。、…~")
 			}
+		}
+		if t == "" {
+			return w // a hesitation alone ("wait") is a wait, read elsewhere
 		}
 		if t == w {
 			return w
@@ -1034,7 +1063,7 @@ func (e *Engine) route(s *Step) error {
 		var refused refused // "don't pay off the laptop"; putOff: "maybe next month" at a step waiting for a yes
 		var putOff bool
 		if stepped {
-			refused, putOff = refusalIn(ev.Text), waitsForYes(s.conv.State) && putsOff(ev.Text)
+			refused, putOff = refusalIn(ev.Text), waitsForYes(s.conv.State) && (putsOff(ev.Text) || putsOff(unhesitant(bare(ev.Text))))
 		}
 		if stepped && (declines(ev.Text) || slices.Contains(refused.flows(), s.conv.Flow) || putOff) {
 			if (refused == refusesPaying || putOff) && s.conv.State == "quoted" {
@@ -1049,7 +1078,7 @@ func (e *Engine) route(s *Step) error {
 			}
 			return s.declineStep() // "no", "don't pay off the laptop" at its payoff, "maybe next month" at a quote
 		}
-		if stepped && s.conv.Flow != "identify" && waitWords[bare(ev.Text)] {
+		if stepped && s.conv.Flow != "identify" && (waitWords[bare(ev.Text)] || waitWords[unhesitant(bare(ev.Text))]) { // "等一下，我再想想", "hmm wait"
 			if underWay(s.conv.State) {
 				return s.declineStep() // "wait" once confirmed: under way, and said so
 			}
@@ -1726,7 +1755,10 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		if booked {
-			return s.startFlow("cancel", "")
+			if err := s.startFlow("cancel", ""); err != nil {
+				return err
+			}
+			return autopayAlsoDebits(s, text)
 		}
 		// None booked (a probe: "dont charge me tomorrow" read as an attempt
 		// at the bot's rules): what could still be debited is auto-repayment.
@@ -2283,7 +2315,7 @@ func (s *Step) alsoAsked(also []string) [][]supportbot.Button {
 			// "帮我还这期再把提醒打开": a tap on /remind toggles; the
 			// button switches the way asked, or says which way it
 			// switches them as they are.
-			switch remindArg(s.ev.Text) {
+			switch typedArg("remind", s.ev.Text) {
 			case "on":
 				rows = append(rows, []supportbot.Button{s.menuBtn(s.T("remind.btn_on"), "remind:on")})
 			case "off":

@@ -115,7 +115,7 @@ func TestAsksAboutTheirOwnStatus(t *testing.T) {
 		"注销需要什么条件": false, "怎么注销": false, "注销后还能用吗": false, "可以注销吗 注销后征信会删除吗": false,
 		"how do I close my account": false, "我老公可以注销吗": false,
 		"为什么我不能注销": true, "为啥注销不了": true, "我的账户怎么还是注销不了": true, "why cant i close my account": true,
-		"why can't I close my account yet": true, "为什么我注销不了": true, "为啥我不能注销账户": true, "怎么不让我注销": true, "为什么注销要这么久": false, "why does closing take so long": false,
+		"why can't I close my account yet": true, "为什么我注销不了": true, "why can't I close": true, "为啥我不能注销账户": true, "怎么不让我注销": true, "为什么注销要这么久": false, "why does closing take so long": false,
 	} {
 		if got := asksIfCanClose(text); got != want {
 			t.Errorf("asksIfCanClose(%q) = %v, want %v", text, got, want)
@@ -365,6 +365,8 @@ func TestAsksWhyDebited(t *testing.T) {
 		"why has my refund taken so long": false, "why haven't you charged my card yet": false, "为什么我的信用分扣了": false,
 		"怎么没有折扣了": false, "我已经还了为什么还扣了": false,
 		// …and what it missed
+		"我没还款但是卡里的钱少了": true, "我没还钱 怎么卡里钱没了": true, "这笔扣款是什么": true, "i didn't pay but money is gone from my card": true,
+		"扣款是什么意思": false, "预约扣款是什么": false,
 		"我还没还款怎么就扣了我166": true, "明天才到期怎么今天就扣了": true, "为什么扣我钱": true, "why did you charge my card": true,
 	} {
 		if got := asksWhyDebited(text); got != want {
