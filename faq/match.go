@@ -534,22 +534,14 @@ func asksOrWants(c candidate) bool {
 	if len(c.tokens.uni) > 0 && toldTo[c.tokens.uni[0]] && !lookedAlready(c.Text) {
 		return true // "查下账单", "check my bill", "also turn off the reminders": told to do something
 	}
-	if zh := strings.TrimLeft(c.Text, " "); !strings.Contains(zh, "过") {
-		for _, lead := range zhClauseLeads {
-			zh = strings.TrimPrefix(zh, lead)
-		}
-		if zhOrder.MatchString(zh) {
-			return true // "把提醒打开", "把自动还款关了" (a 了 ends the order, not a report), "还有提醒打开"
-		}
+	// A clause comes without the words that joined it (withoutLeads).
+	if zhOrder.MatchString(c.Text) && !strings.Contains(c.Text, "过") {
+		return true // "把提醒打开", "把自动还款关了" (a 了 ends the order, not a report), "还有提醒打开"
 	}
 	t := strings.TrimRight(c.Text, " ")
 	r, _ := utf8.DecodeLastRuneInString(t)
-	words := strings.Fields(strings.ToLower(t))
-	for len(words) > 1 && clauseLeads[words[0]] {
-		words = words[1:] // "and whats my balance"
-	}
-	if len(words) > 0 && questionLeads[words[0]] {
-		return true // "whats my bill? also …": the clause's "?" was cut off with it
+	if first, _, _ := strings.Cut(strings.ToLower(t), " "); questionLeads[first] {
+		return true // "whats my bill? also …", "… and whats my balance": the clause's "?" was cut off with it
 	}
 	return strings.ContainsRune(requestEnds, r) || slices.ContainsFunc(notQuestions, func(q string) bool { return strings.Contains(t, q) })
 }
@@ -568,7 +560,7 @@ func withoutLeads(clause string) string {
 	for {
 		t := clause
 		for _, lead := range zhClauseLeads {
-			if u, ok := strings.CutPrefix(t, lead); ok && strings.TrimSpace(u) != "" {
+			if u, ok := strings.CutPrefix(t, lead); ok && utf8.RuneCountInString(strings.TrimSpace(u)) > 1 { // not "再见"
 				t = strings.TrimSpace(u)
 			}
 		}
