@@ -389,6 +389,14 @@ func debitingSoon(planID string, period int, sched []supportbot.ScheduledRepayme
 	return at, !at.IsZero()
 }
 
+// soonOnly reports that none of a plan's bookings counted as being debited
+// has started: each is still scheduled, within DebitCutoff.
+func soonOnly(planID string, sched []supportbot.ScheduledRepayment, now time.Time) bool {
+	return !slices.ContainsFunc(sched, func(r supportbot.ScheduledRepayment) bool {
+		return r.PlanID == planID && r.Debiting(now) && (r.Status != supportbot.ScheduledScheduled || !r.RunAt.After(now))
+	})
+}
+
 // debitingShort is what the bookings being debited for b leave unpaid of
 // it, its late fee too (0 when they cover it).
 func debitingShort(planID string, b supportbot.Bill, sched []supportbot.ScheduledRepayment, now time.Time) supportbot.Money {

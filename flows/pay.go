@@ -56,6 +56,8 @@ func askPayPlan(s *Step) error {
 		total, overdue, debiting := dueNow(p, s.today, supportbot.DebitingPeriods(p.ID, sched, s.now))
 		key := "pay.plan_current"
 		switch {
+		case debiting && soonOnly(p.ID, sched, s.now):
+			key = "pay.plan_soon" // not started: "扣款中" beside the bill's "将在 10:17 扣款" (a probe)
 		case debiting:
 			key = "pay.plan_busy"
 		case overdue:

@@ -476,15 +476,15 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 			c.identify(phoneZhang)
 
 			c.send("/pay")
-			if tc.debiting { // the list says it too, rather than an amount it will not charge
-				c.expect("1. Redmi K70 · 逾期 ¥261.92", "2. Xiaomi Book · 扣款中")
+			if tc.debiting { // the list says it too, rather than an amount it will not charge — as not started yet (a probe: "扣款中")
+				c.expect("1. Redmi K70 · 逾期 ¥261.92", "2. Xiaomi Book · 即将扣款")
 				c.reject("Xiaomi Book · 本期")
 			} else {
 				c.expect("1. Redmi K70 · 逾期 ¥261.92", "2. Xiaomi Book · 本期 ¥1,005.00")
 			}
 			c.press("Xiaomi Book")
 			if tc.debiting {
-				c.expect("「Xiaomi Book」第 3 期的预约还款正在扣款中，无需重复还款")
+				c.expect("「Xiaomi Book」第 3 期的预约还款将在 今天 11:00 扣款（2 小时内执行，已无法取消），无需重复还款")
 				c.reject("确认还款")
 			} else {
 				c.expect("本期账单</b>：Xiaomi Book", "第 3 期（还款日 今天）", "合计应付：<b>¥1,005.00</b>",

@@ -500,6 +500,9 @@ func nothingToPay(s *Step, p *supportbot.Plan) error {
 	slices.Sort(busy)
 	if len(busy) > 0 {
 		text := s.T("pay.busy", "product", p.Product, "periods", periodList(s, busy), "n", len(busy))
+		if at, ok := debitingSoon(p.ID, busy[0], sched, s.now); ok && soonOnly(p.ID, sched, s.now) {
+			text = s.T("pay.busy_soon", "product", p.Product, "periods", periodList(s, busy), "n", len(busy), "when", when(s, at))
+		}
 		for _, b := range p.Bills {
 			if short := debitingShort(p.ID, b, sched, s.now); slices.Contains(busy, b.Period) && b.Status == supportbot.BillUnpaid && short > 0 {
 				text = s.T("pay.busy_short", "product", p.Product, "period", b.Period, "booked", money(b.Due()-short), "short", money(short))
