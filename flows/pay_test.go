@@ -681,7 +681,7 @@ func TestTheOtherKindOfPaymentAskedAtAQuoteIsQuoted(t *testing.T) {
 			t.Errorf("%q, then 确认: paid %d, want the bill's 26192", said, r.Amount)
 		}
 	}
-	for _, said := range []string{"全部还清", "一次性还完吧", "我要提前结清", "pay it all off"} {
+	for _, said := range []string{"全部还清", "一次性还完吧", "我要提前结清", "pay it all off", "不对 是要还清全部"} { // said after a correction too (a probe)
 		h := newHarness(t, fixture())
 		c := h.chat(985, "zh")
 		c.identify(phoneZhang)

@@ -140,7 +140,7 @@ func otherQuoteAsked(flow, text string) string {
 }
 
 var (
-	payoffAsked = regexp.MustCompile(`提前(?:还款|还清|结清|还完|还)|结清|全部还清|全部还完|全都还清|全还了|一次性(?:还清|还完|结清|付清|全还)|剩下的(?:都|全|一起)还|` +
+	payoffAsked = regexp.MustCompile(`提前(?:还款|还清|结清|还完|还)|结清|全部还清|全部还完|全都还清|全还了|还清全部|还完全部|全部付清|一次性(?:还清|还完|结清|付清|全还)|剩下的(?:都|全|一起)还|` +
 		`\b(?:pay (?:it |everything |the whole (?:thing|plan) )?(?:all )?off|payoff|the whole plan|in full)\b`)
 	periodAsked = regexp.MustCompile(`本期|这期|这一期|当期|一期|这个月|本月|\b(?:this month'?s?|this period|current period|one period|this bill|the bill only|just the bill)\b`)
 )
