@@ -634,6 +634,10 @@ func settledCancel(s *Step, a *supportbot.Action) error {
 		text := s.T("cancel.done", "line", locale.HTML(v.cancelledLine(s)))
 		if v.dueSoon(s.today) {
 			text += "\n\n" + s.T("cancel.warn_due_done", "date", s.day(v.DueDate))
+			// "repay it yourself by then": its bill a tap away (a probe: no
+			// way to pay was offered after "cancel … and pay it now").
+			s.say(text, []supportbot.Button{s.menuBtn(s.T("menu.pay"), "pay:"+v.PlanID)}, rows)
+			return nil
 		}
 		s.say(text, rows)
 	case supportbot.ActionRefused:

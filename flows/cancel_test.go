@@ -87,6 +87,8 @@ func TestCancelWarnsWhenTheBillIsDueSoon(t *testing.T) {
 	c.send("确认")
 	c.expect("已取消预约还款", "还款日是 2026年12月1日，请在还款日前手动还款", "我的账单")
 	c.reject("取消后") // it is cancelled: no "if you cancel"
+	c.press("🧾 还本期账单") // told to repay it: its bill a tap away (a probe)
+	c.expect("合计应付")
 }
 
 func TestForgedCancelOfAnotherCustomersScheduleDoesNothing(t *testing.T) {
