@@ -86,7 +86,7 @@ func TestCancelWarnsWhenTheBillIsDueSoon(t *testing.T) {
 	c.expect("这期账单的还款日是 2026年12月1日。取消后请在还款日前手动还款", "逾期")
 	c.send("确认")
 	c.expect("已取消预约还款", "还款日是 2026年12月1日，请在还款日前手动还款", "我的账单")
-	c.reject("取消后") // it is cancelled: no "if you cancel"
+	c.reject("取消后")    // it is cancelled: no "if you cancel"
 	c.press("🧾 还本期账单") // told to repay it: its bill a tap away (a probe)
 	c.expect("合计应付")
 }

@@ -42,13 +42,46 @@ var whyDebited = regexp.MustCompile(`(?:怎么|为什么|为啥|咋|凭什么)[^
 const debitedWithin = 72 * time.Hour
 
 // whyDebitedAnswer tells what of the customer's own takes money by itself,
-// or took it lately: their bookings debiting or done in debitedWithin,
-// their payments here, and the plans on auto-repayment — or that none
-// does, with a person to check a debit that matches none.
+// or took it lately — or that none does, with a person to check a debit
+// that matches none.
 func whyDebitedAnswer(s *Step) error {
-	plans, err := s.plans()
+	lines, err := debitLines(s)
 	if err != nil {
 		return err
+	}
+	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}, {s.humanBtn()}}
+	if len(lines) == 0 {
+		s.say(s.T("debited.none"), rows...)
+		return nil
+	}
+	s.say(s.T("debited.header")+"\n"+strings.Join(lines, "\n")+"\n\n"+s.T("debited.footer"), rows...)
+	return nil
+}
+
+// ownDebits puts, under the double charge's answer, what of the identified
+// customer's own debited lately or debits by itself (a probe: only the
+// general advice, while the bot knew the two debits).
+func (s *Step) ownDebits(topic string) string {
+	if topic != "double-charge" || s.conv.CustomerID == "" {
+		return ""
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return ""
+	}
+	lines, err := debitLines(s)
+	if err != nil || len(lines) == 0 {
+		return ""
+	}
+	return s.T("debited.header") + "\n" + strings.Join(lines, "\n")
+}
+
+// debitLines are what of the customer's own takes money by itself, or took
+// it lately: their bookings debiting or done in debitedWithin, their
+// payments here, and the plans on auto-repayment.
+func debitLines(s *Step) ([]string, error) {
+	plans, err := s.plans()
+	if err != nil {
+		return nil, err
 	}
 	product := func(id string) string {
 		if i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == id }); i >= 0 {
@@ -58,7 +91,7 @@ func whyDebitedAnswer(s *Step) error {
 	}
 	cards, err := s.cards()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	card := func(id string) string {
 		if i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == id }); i >= 0 {
@@ -68,7 +101,7 @@ func whyDebitedAnswer(s *Step) error {
 	}
 	sched, err := s.scheduled()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	since := s.now.Add(-debitedWithin)
 	var lines []string
@@ -80,7 +113,7 @@ func whyDebitedAnswer(s *Step) error {
 	}
 	paid, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, since)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for i := range paid {
 		if a := &paid[i]; a.State == supportbot.ActionSucceeded || a.State.Open() {
@@ -92,11 +125,5 @@ func whyDebitedAnswer(s *Step) error {
 			lines = append(lines, s.T("debited.autopay", "product", p.Product))
 		}
 	}
-	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}, {s.humanBtn()}}
-	if len(lines) == 0 {
-		s.say(s.T("debited.none"), rows...)
-		return nil
-	}
-	s.say(s.T("debited.header")+"\n"+strings.Join(lines, "\n")+"\n\n"+s.T("debited.footer"), rows...)
-	return nil
+	return lines, nil
 }

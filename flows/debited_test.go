@@ -48,3 +48,21 @@ func TestTheRefundsAnswerSaysWhetherOneIsPending(t *testing.T) {
 	l.send("whats up with my refund")
 	l.expect("cannot be looked up here", "Your account has 1 refund in progress; until it is complete")
 }
+
+// TestTheDoubleChargeAndFailedDebitAnswersSayWhatIsTheirs: "扣了我两次钱"
+// got only the general advice while the bot knew the customer's debits,
+// and "为什么扣款失败了" the checklist without the frozen card on file (a
+// probe). Under the answers: the customer's own debits, their frozen cards.
+func TestTheDoubleChargeAndFailedDebitAnswersSayWhatIsTheirs(t *testing.T) {
+	h, c := faqSession(t, 680)
+	c.send("扣了我两次钱")
+	c.expect("多扣", "你的账户里这些会自动扣款", "预约还款：「Redmi K70」第 8 期")
+	c.send("为什么扣款失败了")
+	c.expect("工商银行 **** 4321 已冻结")
+	b := h.chat(681, "en")
+	b.identify(phoneBob) // no card frozen
+	b.send("/lang en")
+	b.send("why did my repayment fail")
+	b.expect("balance")
+	b.reject("frozen, and a debit from a frozen card fails")
+}

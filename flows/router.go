@@ -2265,6 +2265,31 @@ func (s *Step) ownRefunds(topic string) string {
 	return s.T("faq.own_refunds_none")
 }
 
+// ownFrozen puts, under the failed repayment's answer, the identified
+// customer's cards that are frozen — the likely cause the general checklist
+// leaves them to find (a probe).
+func (s *Step) ownFrozen(topic string) string {
+	if topic != "repayment-failed" || s.conv.CustomerID == "" {
+		return ""
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return ""
+	}
+	cards, err := s.cards()
+	if err != nil {
+		return ""
+	}
+	frozen := slices.DeleteFunc(slices.Clone(cards), func(c supportbot.Card) bool { return !c.Frozen })
+	if len(frozen) == 0 {
+		return ""
+	}
+	sep := "、"
+	if s.conv.Lang == supportbot.LangEN {
+		sep = ", "
+	}
+	return s.T("faq.own_frozen", "cards", strings.Join(cardNames(s.conv.Lang, frozen), sep), "n", len(frozen))
+}
+
 // ownPlans puts, under a topic's answer, a line for each of an identified
 // customer's open plans — what the general answer says "depends on the
 // plan": the prepayment fee's rate ("我的提前还款手续费是多少", "what's my
@@ -2354,7 +2379,7 @@ func (s *Step) showAnswer(id string, also ...string) bool {
 		return false
 	}
 	text = s.fill(text)
-	if own := s.ownOverdue(id) + s.ownClosure(id) + s.ownPlans(id) + s.ownRefunds(id); own != "" {
+	if own := s.ownOverdue(id) + s.ownClosure(id) + s.ownPlans(id) + s.ownRefunds(id) + s.ownDebits(id) + s.ownFrozen(id); own != "" {
 		text += "\n\n" + own
 	}
 	// Under the answer: what it leads to, a person (unless that is what it
