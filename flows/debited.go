@@ -36,7 +36,10 @@ var whyDebited = regexp.MustCompile(`(?:怎么|为什么|为啥|咋|凭什么)[^
 	`\bi (?:didn'?t|did not|never) (?:pay|make a payment)\b.{0,30}\b(?:money (?:is |was )?(?:gone|missing)|missing money)\b|` +
 	`\b(?:why|how come)\b.{0,30}\b(?:charged|debited|deducted|took (?:my |the |)money|taken (?:from|out of)|take (?:my |the |)money|charge (?:me|my card|my account)|debit (?:me|my card|my account)|charging|debiting)\b|` +
 	`\bi (?:didn'?t|did not|never) (?:pay|make a payment|authori[sz]e)\b.{0,30}\b(?:charged|debited|deducted|took|taken)\b|` +
-	`\bwhat(?:'s| is| was) (?:this|that) (?:charge|debit|deduction)\b`)
+	`\bwhat(?:'s| is| was) (?:this|that) (?:charge|debit|deduction)\b|` +
+	// a debit seen, said rather than asked (a probe: the card-binding guide)
+	`\bi (?:still |can |just )?see (?:a|an|the|this|that) (?:charge|debit|deduction)\b|\bthere(?:'s| is) (?:a|an) (?:charge|debit|deduction) on my (?:card|account|statement)\b|` +
+	`(?:卡上|卡里|账户里?|银行卡)(?:多了|有)一笔(?:扣款|扣费)`)
 
 // debitedWithin is how far back a debit is taken as the one asked about.
 const debitedWithin = 72 * time.Hour
