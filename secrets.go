@@ -3,18 +3,53 @@ package supportbot
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
+
+// MaskLongNumbers keeps the last 4 digits of each number of 7 digits or
+// more in s, grouped or not, full-width too ("13800138000", "138-0013-8000"
+// and "6222 0212 3456 7890" are "****8000", "****8000", "****7890"), but for
+// a date (8 digits from 19 or 20, or written with separators — and a time
+// after it): text that must not show a phone, ID or card number whole,
+// whatever it is — a Telegram name, an export's value quoted in a fault.
+func MaskLongNumbers(s string) string {
+	return longNumber.ReplaceAllStringFunc(s, func(run string) string {
+		if dateLead.MatchString(run) {
+			return run // "2026-12-15 09:00"
+		}
+		digits := []rune(strings.Map(func(r rune) rune {
+			if unicode.IsDigit(r) {
+				return r
+			}
+			return -1
+		}, run))
+		if d := string(digits); len(digits) == 8 && (strings.HasPrefix(d, "19") || strings.HasPrefix(d, "20")) {
+			return run // "20261215"
+		}
+		return "****" + string(digits[len(digits)-4:])
+	})
+}
+
+// longNumber is a number of 7 digits or more, its groups apart by up to
+// two of what people put between them (spaces, dashes, dots, full-width too).
+var longNumber = regexp.MustCompile(`[0-9０-９](?:[ \x{00A0}\x{3000}_＿\-－‐‑‒–—.．·/／]{0,2}[0-9０-９]){6,}`)
+
+// dateLead is a date written with separators at the start of a run, the
+// year first or last ("2026-12-15 09:00", "15/07/2026").
+var dateLead = regexp.MustCompile(`^(?:(?:19|20)[0-9]{2}[-./．／][0-9]{1,2}[-./．／][0-9]{1,2}|[0-9]{1,2}[-./．／][0-9]{1,2}[-./．／](?:19|20)[0-9]{2}$)`)
 
 // MaskedSecret matches what MaskSecrets leaves of a number: "****" and its
 // last 4 characters.
 var MaskedSecret = regexp.MustCompile(`\*{4}[0-9X]{4}`)
 
 // MaskSecrets masks what a customer should never have typed: bank card
-// numbers and resident ID numbers. A card number is 16 to 19 digits (longer
-// than any phone number or order number), or 14 or 15 digits that pass the
-// Luhn check (not 13: a tenth of the mall's 13-digit order numbers pass it,
-// and no card issued here has 13 digits); an ID number is 17 digits and an X, or 18 digits (valid or
-// not: a mistyped one is still personal). Digits may be grouped as people
+// numbers and resident ID numbers. A card number is 15 to 19 digits (longer
+// than any phone number or order number; 15 whatever the check: a card
+// mistyped by a digit, or an ID card of the first generation), or 14 digits
+// that pass the Luhn check (not 13: a tenth of the mall's 13-digit order
+// numbers pass it, and no card issued here has 13 digits); an ID number is
+// 17 digits and an X, or 18 digits (valid or not: a mistyped one is still
+// personal). Digits may be grouped as people
 // type them (or name files) — with up to 3 spaces (also full-width or
 // no-break ones), line breaks, dashes (en and em dashes too), dots, slashes
 // or underscores between groups of three digits or more (so dates and

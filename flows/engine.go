@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -248,7 +247,7 @@ func (e *Engine) Submit(ctx context.Context, evs ...supportbot.Event) error {
 func maskEvent(ev *supportbot.Event) {
 	ev.FirstName, _ = supportbot.MaskSecrets(ev.FirstName)
 	ev.Username, _ = supportbot.MaskSecrets(ev.Username)
-	ev.FirstName, ev.Username = maskLongNumbers(ev.FirstName), maskLongNumbers(ev.Username)
+	ev.FirstName, ev.Username = supportbot.MaskLongNumbers(ev.FirstName), supportbot.MaskLongNumbers(ev.Username)
 	switch ev.Kind {
 	case supportbot.EventText, supportbot.EventCommand, supportbot.EventMedia, supportbot.EventEdit:
 		var a, b bool
@@ -260,24 +259,6 @@ func maskEvent(ev *supportbot.Event) {
 		ev.FileHidden = ev.FileHidden || c
 	}
 }
-
-// maskLongNumbers keeps the last 4 digits of each number of 7 digits or
-// more (grouped or not) in a name: "13800138000" is "****8000".
-func maskLongNumbers(name string) string {
-	return longNumber.ReplaceAllStringFunc(name, func(run string) string {
-		digits := []rune(strings.Map(func(r rune) rune {
-			if unicode.IsDigit(r) {
-				return r
-			}
-			return -1
-		}, run))
-		return "****" + string(digits[len(digits)-4:])
-	})
-}
-
-// longNumber is a number of 7 digits or more, its groups apart by up to
-// two of what people put between them (spaces, dashes, dots, full-width too).
-var longNumber = regexp.MustCompile(`[0-9０-９](?:[ \x{00A0}\x{3000}_＿\-－‐‑‒–—.．·/／]{0,2}[0-9０-９]){6,}`)
 
 func (e *Engine) poke() {
 	select {

@@ -43,7 +43,7 @@ func (p *path) String() string {
 			b.WriteString(".")
 			fallthrough
 		default:
-			b.WriteString(maskNumbers(q.name)) // a phone number for a key
+			b.WriteString(supportbot.MaskLongNumbers(q.name)) // a phone number for a key
 		}
 	}
 	return b.String()
@@ -509,28 +509,7 @@ func quote(s string) string {
 
 // quoteText is a string value quoted for a fault message: a phone or ID
 // number in the wrong field stays out of it too (faults end up in logs).
-func quoteText(s string) string { return quote(maskNumbers(s)) }
-
-// maskNumbers keeps the last 4 digits of each number of 7 digits or more in
-// s, grouped or not ("138-0013-8000", "6222 0212 3456 7890" are "****8000",
-// "****7890"), but for a date of 8 digits ("20261215", "2026-12-15").
-func maskNumbers(s string) string {
-	return longNumber.ReplaceAllStringFunc(s, func(run string) string {
-		if dateLead.MatchString(run) {
-			return run // "2026-12-15 09:00": a date, its time after it
-		}
-		digits := strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, run)
-		if len(digits) == 8 && (strings.HasPrefix(digits, "19") || strings.HasPrefix(digits, "20")) {
-			return run
-		}
-		return "****" + digits[len(digits)-4:]
-	})
-}
+func quoteText(s string) string { return quote(supportbot.MaskLongNumbers(s)) }
 
 // outOfRange is a number too large, as a fault says it: its digits counted
 // and the last 4 shown, since a phone or card number in an amount's place
@@ -547,9 +526,6 @@ func outOfRange(literal string) string {
 	return fmt.Sprintf("%s %s-digit number (****%s)", article, n, digits[len(digits)-4:])
 }
 
-// dateLead is a date written with separators at the start of a run.
-var dateLead = regexp.MustCompile(`^(?:19|20)[0-9]{2}[-./][0-9]{1,2}[-./][0-9]{1,2}`)
-
 // maskDigits keeps the last 4 digits of each run of 7 digits or more, and
 // whatever is between runs: a number literal's point stays ("****4567.5").
 func maskDigits(s string) string {
@@ -557,7 +533,3 @@ func maskDigits(s string) string {
 }
 
 var longDigits = regexp.MustCompile(`[0-9]{7,}`)
-
-// longNumber is a run of 7 digits or more, its groups apart by a space, a
-// dash or a dot: a phone, an ID or card number.
-var longNumber = regexp.MustCompile(`[0-9](?:[ .\-]?[0-9]){6,}`)
