@@ -209,25 +209,32 @@ func kindSaid(t string) (int, string) {
 // longest first ("平板电脑" is a tablet, not a laptop too; "headphones" no
 // phone).
 func kindsSaid(t string) int {
-	type said struct {
-		word string
-		kind int
-	}
-	var words []said
-	for i, k := range deviceKinds {
-		for _, w := range k.said {
-			words = append(words, said{w, i})
-		}
-	}
-	slices.SortStableFunc(words, func(a, b said) int { return len(b.word) - len(a.word) })
 	kinds := map[int]bool{}
-	for _, w := range words {
+	for _, w := range kindWords {
 		if strings.Contains(t, w.word) {
 			kinds[w.kind] = true
 			t = strings.ReplaceAll(t, w.word, " ")
 		}
 	}
 	return len(kinds)
+}
+
+// kindWords are the words of deviceKinds, the longest first.
+var kindWords = func() []kindWord {
+	var words []kindWord
+	for i, k := range deviceKinds {
+		for _, w := range k.said {
+			words = append(words, kindWord{w, i})
+		}
+	}
+	slices.SortStableFunc(words, func(a, b kindWord) int { return len(b.word) - len(a.word) })
+	return words
+}()
+
+// kindWord is a word that names a kind of device (its index in deviceKinds).
+type kindWord struct {
+	word string
+	kind int
 }
 
 // kindShown is the kind of device a product name shows, or -1.

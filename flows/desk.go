@@ -189,21 +189,13 @@ func memberEvent(s *Step) error {
 	return nil
 }
 
-// undeliveredEvent takes a reply Telegram refused for good: the agent on
-// the chat is told in the topic (under their message, when it was theirs),
-// or the closing note says the rating invitation did not arrive.
 // closedWhileAway tells a customer back from blocking the bot that their
 // last hand-off was closed meanwhile — its closing did not reach them, and
 // they have not written since — and that what the agent sent did not reach
 // them (a probe: back, they got "can't answer" and never knew).
 func closedWhileAway(s *Step) error {
-	if s.e.cfg.AgentChatID == 0 {
-		return nil
-	}
-	t, err := s.e.st.LastTicket(s.ctx, s.conv.ChatID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		return nil
-	} else if err != nil {
+	t, err := lastDeskTicket(s)
+	if err != nil || t == nil {
 		return err
 	}
 	if t.Status == supportbot.TicketOpen || t.Invite != supportbot.InviteBlocked && t.Invite != supportbot.InviteUndelivered {
@@ -226,19 +218,30 @@ func closedWhileAway(s *Step) error {
 	return nil
 }
 
+// lastDeskTicket is the chat's latest ticket; nil when it has none, or
+// there is no desk.
+func lastDeskTicket(s *Step) (*supportbot.Ticket, error) {
+	if s.e.cfg.AgentChatID == 0 {
+		return nil, nil
+	}
+	t, err := s.e.st.LastTicket(s.ctx, s.conv.ChatID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		return nil, nil
+	}
+	return t, err
+}
+
+// undeliveredEvent takes a reply Telegram refused for good: the agent on
+// the chat is told in the topic (under their message, when it was theirs),
+// or the closing note says the rating invitation did not arrive.
 func undeliveredEvent(s *Step) error {
 	why, track := s.ev.Text, s.ev.Data
 	gone := why == supportbot.UndeliveredBlocked || why == supportbot.UndeliveredGone
 	if gone {
 		s.conv.Unreachable = true
 	}
-	if s.e.cfg.AgentChatID == 0 {
-		return nil
-	}
-	t, err := s.e.st.LastTicket(s.ctx, s.conv.ChatID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		return nil
-	} else if err != nil {
+	t, err := lastDeskTicket(s)
+	if err != nil || t == nil {
 		return err
 	}
 	if why == supportbot.UndeliveredNotCopied {

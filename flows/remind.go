@@ -84,15 +84,15 @@ func setReminders(s *Step, arg string) error {
 		quiet := []any{"days", days, "hour", hour, "from", fmt.Sprintf("%02d:00", quietFrom), "to", fmt.Sprintf("%02d:00", quietTo)}
 		if on {
 			s.say(s.T("remind.now_on")+"\n"+s.T("remind.when", quiet...),
-				[]supportbot.Button{s.menuBtn(s.T("remind.btn_off"), "remind:off")}, menu)
+				[]supportbot.Button{s.remindBtn(false)}, menu)
 			return nil
 		}
 		s.say(s.T("remind.now_off")+"\n"+s.T("remind.when_on", quiet...),
-			[]supportbot.Button{s.menuBtn(s.T("remind.btn_on"), "remind:on")}, menu)
+			[]supportbot.Button{s.remindBtn(true)}, menu)
 		return nil
 	}
 	if !want {
-		s.say(s.T("remind.off"), []supportbot.Button{s.menuBtn(s.T("remind.btn_on"), "remind:on")}, menu)
+		s.say(s.T("remind.off"), []supportbot.Button{s.remindBtn(true)}, menu)
 		return nil
 	}
 	text := s.T("remind.on", "days", dayList(s.conv.Lang, s.e.reminderDaysBefore()), "hour", fmt.Sprintf("%02d", s.e.reminderHour()))
@@ -106,7 +106,7 @@ func setReminders(s *Step, arg string) error {
 		// "remind me the day before only": one of the days, not the others.
 		text += "\n" + s.T("remind.all_or_none")
 	}
-	s.say(text, []supportbot.Button{s.menuBtn(s.T("remind.btn_off"), "remind:off")}, menu)
+	s.say(text, []supportbot.Button{s.remindBtn(false)}, menu)
 	return nil
 }
 
@@ -309,17 +309,23 @@ func (s *Step) remindOffer(rows [][]supportbot.Button) ([][]supportbot.Button, e
 	if err != nil || on {
 		return rows, err
 	}
-	return append(rows, []supportbot.Button{s.menuBtn(s.T("remind.btn_on"), "remind:on")}), nil
+	return append(rows, []supportbot.Button{s.remindBtn(true)}), nil
 }
 
 // remindSwitch is the button that turns the customer's reminders the
 // other way from how they are (on says which), labelled with what it does.
 func (s *Step) remindSwitch() (supportbot.Button, bool, error) {
 	on, err := s.e.st.Reminders(s.ctx, s.conv.CustomerID)
+	return s.remindBtn(!on), on, err
+}
+
+// remindBtn is the button that turns the reminders on, or off, labelled
+// with what it does.
+func (s *Step) remindBtn(on bool) supportbot.Button {
 	if on {
-		return s.menuBtn(s.T("remind.btn_off"), "remind:off"), on, err
+		return s.menuBtn(s.T("remind.btn_on"), "remind:on")
 	}
-	return s.menuBtn(s.T("remind.btn_on"), "remind:on"), on, err
+	return s.menuBtn(s.T("remind.btn_off"), "remind:off")
 }
 
 // dayList renders 3, 1 as "3、1" or "3 and 1".

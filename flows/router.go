@@ -2340,11 +2340,9 @@ func (s *Step) alsoAsked(also []string) [][]supportbot.Button {
 			// "帮我还这期再把提醒打开": a tap on /remind toggles; the
 			// button switches the way asked, or says which way it
 			// switches them as they are.
-			switch typedArg("remind", s.ev.Text) {
-			case "on":
-				rows = append(rows, []supportbot.Button{s.menuBtn(s.T("remind.btn_on"), "remind:on")})
-			case "off":
-				rows = append(rows, []supportbot.Button{s.menuBtn(s.T("remind.btn_off"), "remind:off")})
+			switch asked := typedArg("remind", s.ev.Text); asked {
+			case "on", "off":
+				rows = append(rows, []supportbot.Button{s.remindBtn(asked == "on")})
 			default:
 				b, _, err := s.remindSwitch()
 				if err != nil {
