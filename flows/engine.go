@@ -288,12 +288,28 @@ func (e *Engine) Run(ctx context.Context) {
 }
 
 // runInbox hands chats with waiting events to workers, one worker per chat.
+// The workers live as long as the loop: a goroutine started for every chat
+// grew its stack again to the depth of a step each time.
 func (e *Engine) runInbox(ctx context.Context) {
-	sem := make(chan struct{}, e.cfg.Workers)
 	var mu sync.Mutex
 	busy := map[int64]bool{}
+	work := make(chan int64)
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	defer close(work)
+	for range e.cfg.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for chat := range work {
+				e.processChat(context.WithoutCancel(ctx), ctx, chat)
+				mu.Lock()
+				delete(busy, chat)
+				mu.Unlock()
+				e.poke() // the chat may have more, or another was skipped while it was busy
+			}
+		}()
+	}
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	for ctx.Err() == nil {
@@ -311,23 +327,11 @@ func (e *Engine) runInbox(ctx context.Context) {
 			busy[chat] = true
 			mu.Unlock()
 			select {
-			case sem <- struct{}{}:
+			case work <- chat:
 			case <-ctx.Done():
 				return
 			}
 			started++
-			wg.Add(1)
-			go func() {
-				defer func() {
-					mu.Lock()
-					delete(busy, chat)
-					mu.Unlock()
-					<-sem
-					wg.Done()
-					e.poke() // the chat may have more, or another was skipped while it was busy
-				}()
-				e.processChat(context.WithoutCancel(ctx), ctx, chat)
-			}()
 		}
 		if started > 0 && len(chats) == 4*e.cfg.Workers {
 			continue
