@@ -603,16 +603,13 @@ func (c *Core) closureReasons(ctx context.Context, v store.CoreView, cu *support
 
 // DecideClosure records a decision on a submitted closure request (an
 // operator's `supportbot closure set`, or an agent's /closure) and owes the
-// bot a closure_request.decided event. EINVALID for another status or a
-// rejection without a reason, ENOTFOUND for an unknown reference, ECONFLICT
+// bot a closure_request.decided event. EINVALID for a decision that breaks
+// supportbot.CheckClosureDecision, ENOTFOUND for an unknown reference, ECONFLICT
 // when it was decided already.
 func (c *Core) DecideClosure(ctx context.Context, ref, status, reason string) (*supportbot.ClosureRequest, error) {
 	ref, reason = strings.ToUpper(strings.TrimSpace(ref)), strings.TrimSpace(reason)
-	switch {
-	case status != supportbot.ClosureCompleted && status != supportbot.ClosureRejected:
-		return nil, supportbot.Errorf(supportbot.EINVALID, "status %q: want %s or %s", status, supportbot.ClosureCompleted, supportbot.ClosureRejected)
-	case status == supportbot.ClosureRejected && reason == "":
-		return nil, supportbot.Errorf(supportbot.EINVALID, "a rejection needs a reason the customer can act on")
+	if err := supportbot.CheckClosureDecision(status, reason); err != nil {
+		return nil, supportbot.Errorf(supportbot.EINVALID, "%s, not %s %q", err, status, reason)
 	}
 	var out *supportbot.ClosureRequest
 	err := c.db.Update(ctx, func(tx *store.Tx) error {

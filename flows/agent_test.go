@@ -370,6 +370,9 @@ func TestAnAgentDecidesAClosureInTheTopic(t *testing.T) {
 	if got := texts(a.send("/closure " + ref + " completed CR-20261121-9999 completed")); !strings.Contains(got, "完成（completed）不带原因") {
 		t.Errorf("/closure REF completed WORDS: %q", got)
 	}
+	if got := texts(a.send("/closure " + ref + " REJECTED")); !strings.Contains(got, "驳回（rejected）要写原因") || strings.Contains(got, "needs") {
+		t.Errorf("/closure REF rejected: %q", got)
+	}
 	got = texts(a.send("/closure " + ref + " completed"))
 	if !strings.Contains(got, "未能更新注销申请") {
 		t.Errorf("deciding twice: %q", got)

@@ -668,17 +668,23 @@ func (d *desk) closure() error {
 	s := d.s
 	f := strings.Fields(s.ev.Args)
 	dc, ok := d.e.core.(ClosureDecider)
-	switch {
+	var status, reason string
+	if len(f) >= 2 {
+		status, reason = strings.ToLower(f[1]), strings.Join(f[2:], " ")
+	}
+	// The rule of a decision told in the agents' language, not the core's
+	// English error (a probe).
+	switch check := supportbot.CheckClosureDecision(status, reason); {
 	case !ok:
 		d.here(s.staffT("agent.closure_remote"))
-	case len(f) < 2 || !slices.Contains([]string{"completed", "rejected"}, strings.ToLower(f[1])):
-		d.here(s.staffT("agent.closure_usage")) // not the core's English error (a probe)
-	case strings.ToLower(f[1]) == "completed" && len(f) > 2:
-		// A completion takes no reason (the core's contract): words after
-		// it would reach the customer as one.
+	case len(f) < 2 || check == supportbot.ErrClosureStatus:
+		d.here(s.staffT("agent.closure_usage"))
+	case check == supportbot.ErrClosureCompletedReason:
 		d.here(s.staffT("agent.closure_no_reason") + "\n" + s.staffT("agent.closure_usage"))
+	case check == supportbot.ErrClosureRejectedReason:
+		d.here(s.staffT("agent.closure_needs_reason") + "\n" + s.staffT("agent.closure_usage"))
 	default:
-		r, err := dc.DecideClosure(s.ctx, f[0], strings.ToLower(f[1]), strings.Join(f[2:], " "))
+		r, err := dc.DecideClosure(s.ctx, f[0], status, reason)
 		if code := supportbot.ErrorCode(err); code == supportbot.EINVALID || code == supportbot.ENOTFOUND || code == supportbot.ECONFLICT {
 			d.here(s.staffT("agent.closure_failed", "error", supportbot.ErrorMessage(err)))
 			return nil

@@ -23,19 +23,20 @@ func runClosure(ctx context.Context, cfg Config, args []string, out io.Writer) e
 	case len(args) < 3:
 		return argsError("closure", "REF and completed|rejected", args[1:])
 	}
-	if status := strings.ToLower(args[2]); status != "completed" && status != "rejected" {
-		return usageError(fmt.Sprintf("closure set: the decision is completed or rejected, not %q\n%s", args[2], commandUsage["closure"]))
-	}
 	if cfg.CoreURL != "" {
 		return errors.New("closure set: closure requests are decided in the core system at CORE_URL, which tells the bot")
 	}
 	ref, status, reason := args[1], strings.ToLower(args[2]), strings.TrimSpace(strings.Join(args[3:], " "))
-	if status == "completed" && reason != "" {
-		// The core's contract has a reason for a rejection only; words after
-		// completed are a mistake ("closure set CR-A completed CR-B
-		// completed" would complete CR-A and tell its customer "CR-B
-		// completed"), not a remark to send.
-		return usageError(fmt.Sprintf("closure set: a completion takes no reason (only a rejection does), not %q\n%s", reason, commandUsage["closure"]))
+	// Checked before the database is opened. Words after completed are a
+	// mistake ("closure set CR-A completed CR-B completed" would complete
+	// CR-A and tell its customer "CR-B completed"), not a remark to send.
+	switch err := supportbot.CheckClosureDecision(status, reason); err {
+	case supportbot.ErrClosureStatus:
+		return usageError(fmt.Sprintf("closure set: %s, not %q\n%s", err, args[2], commandUsage["closure"]))
+	case supportbot.ErrClosureCompletedReason:
+		return usageError(fmt.Sprintf("closure set: %s, not %q\n%s", err, reason, commandUsage["closure"]))
+	case supportbot.ErrClosureRejectedReason:
+		return usageError(fmt.Sprintf("closure set: %s\n%s", err, commandUsage["closure"]))
 	}
 	if err := checkCustomerText(reason); err != nil {
 		return usageError("closure set: the reason " + err.Error() + "\n" + commandUsage["closure"])

@@ -117,6 +117,12 @@ func TestClosureReasonIsCheckedLikeANotice(t *testing.T) {
 	if !errors.As(err, &usage) || !strings.Contains(err.Error(), `a completion takes no reason (only a rejection does), not "CR-20261202-0002 completed"`) {
 		t.Errorf("a completion with words after it: %v; want a usage error", err)
 	}
+	// A rejection with no reason is told before the database is opened,
+	// not as the core's refusal after.
+	_, _, err = runCLI(t, missing, "closure", "set", "CR-20261202-0001", "rejected", "  ")
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "a rejection needs a reason") {
+		t.Errorf("a rejection with no reason: %v; want a usage error", err)
+	}
 	for _, reason := range []string{strings.Repeat("欠", store.MaxAnnouncement), "  请先还清剩余账单 \n"} {
 		_, _, err := runCLI(t, missing, "closure", "set", "CR-20261202-0001", "rejected", reason)
 		if err == nil || !strings.Contains(err.Error(), "does not exist") {
