@@ -1021,6 +1021,23 @@ func TestTwoRequestsJoinedByThenAreBothServed(t *testing.T) {
 	}
 }
 
+// TestARequestBesideACancellationIsOffered: "cancel my booking and pay now
+// instead" listed the bookings and dropped the payment (a probe). A flow read
+// from the message's words before the classifier offers the rest of the
+// message, as one the classifier reads does.
+func TestARequestBesideACancellationIsOffered(t *testing.T) {
+	_, c := faqSession(t, 690)
+	c.send("取消笔记本的预约还款，然后现在就还这期")
+	c.expect("Xiaomi Book 第 3 期", "你还问到了", "[🧾 还本期账单]")
+	c.reject("取消预约的费用") // a topic of the cancellation itself
+	c.send("/lang en")
+	c.send("cancel my booking and pay now instead")
+	c.expect("Xiaomi Book, period 3", "You also asked", "[🧾 Pay a bill]")
+	c.send("cancel the laptop repayment") // one request: nothing else offered
+	c.expect("Xiaomi Book, period 3")
+	c.reject("You also asked")
+}
+
 // TestEachSwitchIsReadFromItsOwnClause: "关掉自动还款，还有提醒打开" offered
 // the reminders off — the 关掉 was auto-repayment's — and auto-repayment's
 // list instead of its switch-off (a probe). Each switch is read from the

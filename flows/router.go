@@ -1785,15 +1785,15 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		s.conv.Misses = 0
-		return s.startFlow("cancel", "")
+		return s.startBeside(text, "cancel", "")
 	}
 	if s.conv.CustomerID != "" && dropsAutopay.MatchString(strings.ToLower(text)) && !asks(text) { // "不想自动还款了": off
 		s.conv.Misses = 0
-		return s.startFlow("autopay", "off")
+		return s.startBeside(text, "autopay", "off")
 	}
 	if s.conv.CustomerID != "" && wantsAutopay.MatchString(text) && !asks(text) && !containsAny(text, "不", "别", "停", "取消", "关") { // "以后每个月帮我自动扣吧": on
 		s.conv.Misses = 0
-		return s.startFlow("autopay", "on")
+		return s.startBeside(text, "autopay", "on")
 	}
 	if s.conv.CustomerID != "" && asksRemindersOfDays(text) { // "提前2天提醒我", "3天前的提醒就不用发了": the reminders
 		return s.setRemindersAsked(text)
@@ -2329,6 +2329,29 @@ func (s *Step) ownPlans(topic string) string {
 		lines = append(lines, line(p, planTitle(p)))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// startBeside starts a flow read from the message's words before the
+// classifier, and offers what else the message asks for, as a message read
+// by the classifier does: "cancel my booking and pay now instead" (a probe:
+// the payment was dropped).
+func (s *Step) startBeside(text, flow, arg string) error {
+	if err := s.startFlow(flow, arg); err != nil {
+		return err
+	}
+	c := s.e.cfg.Classifier.Classify(text)
+	also := c.Also
+	if c.Confident && c.Kind == "flow" {
+		also = append([]string{c.ID}, also...) // "cancel my booking and pay my bill now" reads as the payment
+	}
+	also = slices.DeleteFunc(also, func(o string) bool {
+		_, related, _ := s.e.cfg.Answers.Answer(o, s.conv.Lang) // "取消预约的费用": a topic of the flow itself
+		return intents[o] == flow || intents[related] == flow
+	})
+	if others := s.alsoAsked(also); len(others) > 0 {
+		s.say(s.T("faq.also"), others...)
+	}
+	return nil
 }
 
 // alsoAsked are buttons for the other questions of a message: a topic's
