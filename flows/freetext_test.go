@@ -275,7 +275,7 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 	c.expect("合计应付")
 	c.send("算了！")
 	c.expect("没有扣款")
-	for _, no := range []string{"nvm", "cancel pls", "back pls", "取消吧", "不了谢谢", "wait no", "actually wait no", "hmm no thanks", "等等 先别确认", "等一下，不用了", "呃 算了", "呃 不对", "wait, actually no"} { // a no said casually (a probe)
+	for _, no := range []string{"nvm", "cancel pls", "back pls", "取消吧", "不了谢谢", "wait no", "actually wait no", "hmm no thanks", "等等 先别确认", "等一下，不用了", "呃 算了", "呃 不对", "wait, actually no", "算了还是取消吧", "那就取消吧"} { // a no said casually (a probe)
 		c.send("/repay")
 		c.expect("合计应付")
 		c.send(no)
@@ -1128,8 +1128,8 @@ func TestGoAheadAndNoWordsAtAStep(t *testing.T) {
 	c.send("我不确认")
 	c.expect("这次不还款，没有扣款")
 	c.send("/cancel_schedule")
-	c.press("Redmi K70 第 7 期") // S1, cancellable
-	for _, ahead := range []string{"对 取消掉", "取消"} {
+	c.press("Redmi K70 第 7 期")                                 // S1, cancellable
+	for _, ahead := range []string{"对 取消掉", "取消", "算了还是取消吧"} { // at a booking's, 取消 is what it does
 		c.send(ahead)
 		c.expect("还没有取消", "回复「确认」")
 	}

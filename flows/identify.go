@@ -179,6 +179,9 @@ func linkContact(s *Step) error {
 // keyboard's cancel button).
 func (s *Step) wantsOut(text string) bool {
 	text = strings.TrimSpace(text)
+	if s.conv.Flow != "cancel" && cancelWords[noLeads.Replace(bare(text))] {
+		return true // "算了还是取消吧" at a payment's quote (a probe); at a booking's, a go-ahead (goesAhead)
+	}
 	return cancelWords[bare(text)] || text == s.T("btn.cancel")
 }
 

@@ -119,7 +119,7 @@ func goesAhead(text string, cancelling bool) bool {
 	}
 	rest := letters(w)
 	if cancelling {
-		rest, _ = withoutWords(rest, []string{"取消", "cancel"})
+		rest, _ = withoutWords(noLeads.Replace(rest), []string{"取消", "cancel"}) // "算了还是取消吧"
 	} else if cancelWords[w] {
 		return false // leaves the step
 	}
