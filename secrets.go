@@ -39,8 +39,8 @@ var longNumber = regexp.MustCompile(`[0-9０-９](?:[ \x{00A0}\x{3000}_＿\-－�
 var dateLead = regexp.MustCompile(`^(?:(?:19|20)[0-9]{2}[-./．／][0-9]{1,2}[-./．／][0-9]{1,2}|[0-9]{1,2}[-./．／][0-9]{1,2}[-./．／](?:19|20)[0-9]{2}$)`)
 
 // MaskedSecret matches what MaskSecrets leaves of a number: "****" and its
-// last 4 characters.
-var MaskedSecret = regexp.MustCompile(`\*{4}[0-9X]{4}`)
+// last 4 digits, or "****" alone for an ID number.
+var MaskedSecret = regexp.MustCompile(`\*{4}(?:[0-9]{4})?`)
 
 // MaskSecrets masks what a customer should never have typed: bank card
 // numbers and resident ID numbers. A card number is 15 to 19 digits (longer
@@ -55,13 +55,22 @@ var MaskedSecret = regexp.MustCompile(`\*{4}[0-9X]{4}`)
 // or underscores between groups of three digits or more (so dates and
 // amounts stay apart) — and full-width digits count; numbers typed one after another
 // ("卡 6222021234567890 110101199001011234", an order number before a
-// card's groups) are each told apart. Each becomes "****" and its last 4
-// characters; found reports whether anything was masked. A number right
-// after "+" is a phone number and is left alone, as are shorter numbers
-// that fail the check (order numbers, amounts).
+// card's groups) are each told apart. Commas, zero-width spaces, tildes,
+// asterisks and more than one space may group them too, but only as a card's
+// or an ID's groups are written (a list of amounts stays as typed); a number
+// typed digit by digit or in pairs ("6 2 2 2 0 2 1 2 …") is one when its
+// groups are all of one length; a number spelled in Chinese digits
+// (六二二二零二一二…) of a card's or an ID's length is one too. A card
+// number becomes "****" and its last 4 digits; an ID number "****" alone —
+// its last 4 characters are what closing the account asks to prove who the
+// customer is, and an agent reading a relay must not have them. found
+// reports whether anything was masked. A number right after "+" is a phone
+// number and is left alone, as are shorter numbers that fail the check
+// (order numbers, amounts).
 func MaskSecrets(text string) (masked string, found bool) {
+	text, found = maskSpelled(text)
 	if !strings.ContainsAny(text, "0123456789０１２３４５６７８９") {
-		return text, false
+		return text, found
 	}
 	rs := []rune(text)
 	var b strings.Builder
@@ -84,8 +93,8 @@ func MaskSecrets(text string) (masked string, found bool) {
 			}
 			g.end = j
 			groups = append(groups, g)
-			k := j // the separator: up to 3 characters ("6222 - 0212", two spaces, a line break)
-			for k < len(rs) && k-j < 3 && groupSeparator(rs[k]) {
+			k := j // the separator: up to 6 characters ("6222 - 0212", four spaces, a line break)
+			for k < len(rs) && k-j < 6 && groupSeparator(rs[k]) {
 				k++
 			}
 			if k > j && k < len(rs) && digit(rs[k]) >= 0 {
@@ -105,6 +114,45 @@ func MaskSecrets(text string) (masked string, found bool) {
 	return b.String(), found
 }
 
+// spelledSecret is a number spelled in Chinese digits, perhaps one
+// separator between them, and an X.
+var spelledSecret = regexp.MustCompile(`[零〇一二三四五六七八九幺两](?:[ \x{3000}\-－.．，、,]?[零〇一二三四五六七八九幺两]){13,}[xXｘＸ]?`)
+
+// spelledDigits are the Chinese digits' values.
+var spelledDigits = map[rune]byte{'零': '0', '〇': '0', '一': '1', '幺': '1', '二': '2', '两': '2', '三': '3', '四': '4',
+	'五': '5', '六': '6', '七': '7', '八': '8', '九': '9'}
+
+// maskSpelled masks the numbers spelled in Chinese digits that have a card's
+// or an ID's length (14 to 19 digits, or 17 and an X; 14 whatever the check).
+func maskSpelled(text string) (string, bool) {
+	found := false
+	text = spelledSecret.ReplaceAllStringFunc(text, func(run string) string {
+		var ds []byte
+		for _, r := range run {
+			if d, ok := spelledDigits[r]; ok {
+				ds = append(ds, d)
+			}
+		}
+		x := strings.ContainsAny(run, "xXｘＸ")
+		if len(ds) > 19 || x && len(ds) != 17 {
+			return run
+		}
+		found = true
+		return maskedAs(ds, x)
+	})
+	return text, found
+}
+
+// maskedAs is what is left of a card's or an ID's number (x: an X ends it):
+// "****" and a card's last 4 digits, or "****" alone for an ID's 18
+// characters.
+func maskedAs(ds []byte, x bool) string {
+	if len(ds) == 18 || len(ds) == 17 && x {
+		return "****"
+	}
+	return "****" + string(ds[len(ds)-4:])
+}
+
 // digitGroup is digits typed together: ds, at runes [start, end).
 type digitGroup struct {
 	ds         []byte
@@ -112,11 +160,11 @@ type digitGroup struct {
 }
 
 // groupSeparator reports whether r may sit between two groups of one number
-// (up to 3 of them: "6222 - 0212", a line break and spaces).
+// (up to 6 of them: "6222 - 0212", a line break and spaces).
 func groupSeparator(r rune) bool {
 	switch r {
 	case ' ', '\u00a0', '\u3000', '\t', '\n', '\r', '-', '－', '‐', '‑', '‒', '–', '—', '.', '．', '·', '・', '•',
-		'/', '／', '_', '＿':
+		'/', '／', '_', '＿', ',', '，', '、', '~', '～', '*', '＊', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
 		return true
 	}
 	return false
@@ -182,8 +230,10 @@ func maskRun(b *strings.Builder, rs []rune, groups []digitGroup, x bool) (found,
 		best[k] = best[k+1]
 		var ds []byte
 		underscored, extended := false, false
+		short := len(groups[k].ds) < 3 // digit by digit, or in pairs: all of one length
 		for m := k; m < n && len(ds) <= 19; m++ {
-			if m > k && (len(groups[m].ds) < 3 || len(groups[m-1].ds) < 3 || len(groups[m].ds) >= 13 || len(groups[k].ds) >= 13) {
+			if m > k && (short && len(groups[m].ds) != len(groups[k].ds) ||
+				!short && (len(groups[m].ds) < 3 || len(groups[m-1].ds) < 3) || len(groups[m].ds) >= 13 || len(groups[k].ds) >= 13) {
 				break
 			}
 			if m > k {
@@ -226,12 +276,8 @@ func maskRun(b *strings.Builder, rs []rune, groups []digitGroup, x bool) (found,
 		}
 		k += t
 		found = true
-		if len(ds) == 17 && x && k == n {
-			b.WriteString("****" + string(ds[14:]) + "X")
-			tookX = true
-			continue
-		}
-		b.WriteString("****" + string(ds[len(ds)-4:]))
+		tookX = len(ds) == 17 && x && k == n
+		b.WriteString(maskedAs(ds, tookX))
 	}
 	return found, tookX
 }

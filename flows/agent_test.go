@@ -230,16 +230,28 @@ func TestCardNumbersAreMaskedInRelaysAndTranscripts(t *testing.T) {
 	c.identify(phoneZhang)
 	c.send("我的卡号 6222 0212 3456 7890 123 扣款失败")
 	c.expect("请不要在聊天里发送完整的卡号、证件号")
-	c.send("/agent")
+	c.send("/agent 卡号 6222021234567890123 被扣了两次") // the person still comes (a probe), told the masked words
+	c.expect("请不要在聊天里发送完整的卡号、证件号", "已为你转接人工客服")
 	card := texts(h.staff())
-	if strings.Contains(card, "6222") || strings.Contains(card, "3456") || !strings.Contains(card, "我的卡号 ****") {
+	if strings.Contains(card, "6222") || strings.Contains(card, "3456") || !strings.Contains(card, "我的卡号 ****") ||
+		!strings.Contains(card, "被扣了两次」") {
 		t.Errorf("the context card's transcript is not masked:\n%s", card)
 	}
 	c.send("身份证 110101199003071234，卡 6222021234567890")
 	c.expect("已经打码后才转给客服")
 	relayed := texts(h.staff())
-	if strings.Contains(relayed, "6222") || strings.Contains(relayed, "1101011990") || !strings.Contains(relayed, "****7890") {
+	if strings.Contains(relayed, "6222") || strings.Contains(relayed, "1101011990") || !strings.Contains(relayed, "****7890") ||
+		strings.Contains(relayed, "1234") { // an ID's last 4 are what closing the account asks for
 		t.Errorf("relayed to the agent: %q", relayed)
+	}
+	// Grouped by commas, wide spaces or digit by digit (a probe: each was
+	// relayed whole, and the customer not warned).
+	for _, typed := range []string{"卡号 6222，0212，3456，7892", "6222    0212    3456    7893", "6 2 2 2 0 2 1 2 3 4 5 6 7 8 9 4"} {
+		c.send(typed)
+		c.expect("已经打码后才转给客服")
+		if relayed := texts(h.staff()); strings.Contains(relayed, "0212") || strings.Contains(relayed, "3 4 5 6") {
+			t.Errorf("relayed to the agent: %q", relayed)
+		}
 	}
 	conv, err := h.db.Conversation(context.Background(), 100)
 	if err != nil {

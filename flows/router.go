@@ -1029,6 +1029,11 @@ func (e *Engine) route(s *Step) error {
 			_, err := quoteOnCardSaid(s, s.conv.Flow, ev.Text)
 			return err
 		}
+		if ev.Kind == supportbot.EventCommand {
+			// "/agent 卡号 6222… 被扣了两次": the command still runs, on
+			// the masked words (a probe: the person asked for never came).
+			return e.command(s, ev.Text, strings.TrimSpace(ev.Args))
+		}
 		if (ev.Kind == supportbot.EventText || ev.Kind == supportbot.EventMedia) && s.conv.Flow == "" {
 			// "我卡号6222… 这张卡为什么扣不了钱": the question is still
 			// answered (a photo's caption too).

@@ -211,7 +211,7 @@ func TestADocumentNamedWithAnIDNumberIsNotRelayed(t *testing.T) {
 	c.say("/agent", "排在第")
 	topic := a.ticketTopic(1)
 	a.srv.SendDocument(c.user, "doc-id", "身份证11010519491231002X.pdf", "我的证件")
-	a.topicShows(topic, "身份证****002X.pdf")
+	a.topicShows(topic, "身份证****.pdf")
 	c.sees("文件名里有银行卡号或身份证号")
 	// In an album, the name of a later item counts as much as the first's,
 	// and so does a later item's caption.
@@ -331,7 +331,7 @@ func TestHandoffMasksNumbersInCaptions(t *testing.T) {
 			}
 		}
 	}
-	if got := copies[0].Plain + " | " + copies[1].Plain; !strings.Contains(got, "扣款卡 ****0123 扣了两次") || !strings.Contains(got, "身份证 ****002X") {
+	if got := copies[0].Plain + " | " + copies[1].Plain; !strings.Contains(got, "扣款卡 ****0123 扣了两次") || !strings.Contains(got, "身份证 ****") || strings.Contains(got, "002X") {
 		t.Errorf("captions = %q; want the customer's words with the numbers masked", got)
 	}
 	c.sees("打码")
