@@ -275,7 +275,7 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 	c.expect("合计应付")
 	c.send("算了！")
 	c.expect("没有扣款")
-	for _, no := range []string{"nvm", "cancel pls", "back pls", "取消吧", "不了谢谢", "wait no", "actually wait no", "hmm no thanks", "等等 先别确认", "等一下，不用了", "呃 算了", "呃 不对", "wait, actually no", "算了还是取消吧", "那就取消吧"} { // a no said casually (a probe)
+	for _, no := range []string{"nvm", "cancel pls", "back pls", "取消吧", "不了谢谢", "wait no", "actually wait no", "hmm no thanks", "等等 先别确认", "等一下，不用了", "呃 算了", "呃 不对", "wait, actually no", "算了还是取消吧", "那就取消吧", "先不用了", "暂时不需要了", "hold off for now"} { // a no said casually (a probe)
 		c.send("/repay")
 		c.expect("合计应付")
 		c.send(no)
@@ -286,7 +286,7 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 		t.Errorf("a no moved money: %+v", got)
 	}
 	c.send("/pay")
-	for _, ack := range []string{"好的", "ok?", "嗯", "yes", "确定？", "确认?", "confirm?", "confirmed?", "confirmed", "没问题", "好吧", "确认吗", "确认取消", "确认？确认什么", "is it confirmed", "yes please pay it", "OK扣吧"} {
+	for _, ack := range []string{"好的", "ok?", "嗯", "yes", "确定？", "确认?", "confirm?", "confirmed?", "confirmed", "没问题", "好吧", "确认吗", "确认取消", "确认？确认什么", "is it confirmed", "yes please pay it", "OK扣吧", "没问题吧", "这样没问题吧", "这个没问题吗", "金额对吗", "这样可以吗", "is this right?", "looks ok?", "is that correct"} {
 		c.send(ack)
 		c.expect("还没有扣款", "请点上方「✅ 确认还款」按钮，或回复「确认」", "¥542.33")
 		c.reject("还款成功", "没有需要你确认的操作")

@@ -92,6 +92,7 @@ next:
 			{"明白", "ok"}, {"了解", "ok"}, {"收到", "ok"}, {"懂了", "ok"}, {"继续", "ok"}, {"没问题", "ok"}, {"没有问题", "ok"}, {"gotit", "ok"},
 			{"没事", "ok"}, {"没别的", "ok"}, {"没其他", "ok"}, {"没有了", "ok"}, {"nothingelse", "ok"}, {"thatsall", "ok"}, {"thatsit", "ok"},
 			{"了", ""}, {"啦", ""}, {"哈", ""}, {"哦", ""}, {"呢", ""}, // "没问题了": a tail, not another matter (it was read as "a problem": a person)
+			{"吧", ""}, {"吗", ""}, {"嘛", ""}, {"这样", ""}, {"这个", ""}, // "这样没问题吧" at a quote: not a person asked for (a probe)
 			{"isee", "ok"}, {"understood", "ok"}, {"cool", "ok"}, {"great", "ok"}, {"perfect", "ok"}, {"alright", "ok"},
 			{"👍", "ok"}, {"👌", "ok"}, {"✅", "ok"}, {"✔", "ok"}, {"☑", "ok"}, {"🙏", "thanks"}, {"❤", "thanks"}, {"😊", ""}, {"🙂", ""}} {
 			if rest, ok := strings.CutPrefix(t, w.word); ok {
@@ -129,6 +130,13 @@ func goesAhead(text string, cancelling bool) bool {
 	rest, goAhead := withoutWords(rest, goAheadWords)
 	return goAhead && rest == ""
 }
+
+// asksIfRight is a question whether the step in front is right ("is this
+// right?", "looks ok?", "这样对吗", "金额对吗"): its answer is the step
+// itself, and how to go on (a probe: "is this right?" at a quote was "I
+// can't answer").
+var asksIfRight = regexp.MustCompile(`^(?:(?:is|does) )?(?:(?:this|that|it|everything|all) )?(?:looks? )?(?:right|correct|ok|okay|fine|good)(?: to (?:me|you))?[?？]*$|` +
+	`^(?:这样|这个|金额|数目|数额|这个金额|这个数)?(?:对|正确|没错|可以)(?:吧|吗|嘛|么)[?？]*$`)
 
 // goAheadWords are the words of a go-ahead, longest first (spaces gone).
 var goAheadWords = []string{"soundsgood", "goahead", "continue", "proceed", "doit", "payit", "alright", "okay", "yeah", "please",
@@ -171,7 +179,8 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 	"don't pay": true, "do not pay": true, "don't cancel": true, "don't change it": true,
 	"算了吧": true, "不想还": true, "我不想现在还": true, "不想现在还": true, "先不关": true, "先不开": true, "先别关": true,
 	"先别关了": true, "先别开": true, "还是开着吧": true, "还是关着吧": true, "not today": true, "forget it": true,
-	"forget about it": true, "no need": true, "❌": true, "✖": true, "✖️": true, "👎": true, "🙅": true}
+	"forget about it": true, "no need": true, "先不用了": true, "暂时不用了": true, "暂时不需要": true, "暂时不需要了": true, "不需要了": true,
+	"先不需要": true, "先不需要了": true, "hold off": true, "hold off for now": true, "not yet": true, "not right now": true, "not for now": true, "❌": true, "✖": true, "✖️": true, "👎": true, "🙅": true}
 
 // wrongAlone say the step is wrong, and nothing else: a no. With more
 // after them they correct it ("不对，换成笔记本").
@@ -1144,7 +1153,7 @@ func (e *Engine) route(s *Step) error {
 			}
 			switch talk := talkOf(text); {
 			case goesAhead(text, s.conv.Flow == "cancel"), named == nil && asksForTheStep(text, s.conv.Flow), talk == "ok", talk == "thanks",
-				clippedOks[bare(text)], wordless(text):
+				clippedOks[bare(text)], wordless(text), asksIfRight.MatchString(bare(text)):
 				s.say(s.confirmHow())
 				return nil
 			case talk == "bye": // leaving: told what was not done
