@@ -701,7 +701,7 @@ func TestTheOtherKindOfPaymentAskedAtAQuoteIsQuoted(t *testing.T) {
 	// This bill's words at its quote are not a payoff (a review).
 	c.send("/pay")
 	c.press("Redmi K70")
-	for _, said := range []string{"这期还清", "还清逾期的", "先还这期，剩下的下个月还", "逾期的和这个月的都还", "把欠的都还了", "thanks for everything", "everything ok"} {
+	for _, said := range []string{"这期还清", "还清逾期的", "先还这期，剩下的下个月还", "逾期的和这个月的都还", "把欠的都还了", "everything ok", "thanks for everything"} {
 		c.send(said)
 		c.reject("提前结清报价")
 	}
