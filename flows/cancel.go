@@ -214,6 +214,22 @@ var (
 	keepsBooking = regexp.MustCompile(`\b(?:don'?t|dont|do not|never|no need to)\s+cancel|(?:不要|别|不用|不想|先不|不)取消`)
 )
 
+// saysKeep reports a customer at a booking's cancellation saying to keep it
+// ("确认不取消", "别取消啊", "confirm, dont cancel", "keep it scheduled", "i
+// changed my mind, can u put it back"): a no to the step, however it is put
+// (a probe: the FAQ on undoing a repayment, or "can't answer"). A question
+// about not cancelling ("不取消会怎样") is not one.
+func saysKeep(text string) bool {
+	l := strings.ToLower(text)
+	return changedMind.MatchString(l) || (keepsBooking.MatchString(l) || keepWords.MatchString(l)) &&
+		!asks(text) && !supposes(text) && !containsAny(l, "会怎", "会不会", "后果", "what if", "what happens")
+}
+
+var (
+	changedMind = regexp.MustCompile(`changed? my mind|put it back|改主意|改变主意|还是保留`)
+	keepWords   = regexp.MustCompile(`保留|无需取消|甭取消|\bkeep (?:it|the booking|my booking|the payment|it scheduled)\b|\bleave it\b`)
+)
+
 var cancelsBooking = regexp.MustCompile(`\bcancel\b.{0,30}\b(?:repayments?|bookings?|scheduled|debits?)\b|取消.{0,10}预约`)
 
 // inDigits writes the English numbers of a period or a day in digits,

@@ -1038,6 +1038,29 @@ func TestARequestBesideACancellationIsOffered(t *testing.T) {
 	c.reject("You also asked")
 }
 
+// TestKeepingABookingAtItsCancellationIsANo: "确认不取消", "confirm, dont
+// cancel" and "i changed my mind, can u put it back" at "cancel this
+// booking?" got the FAQ on undoing a repayment, or "can't answer" (a probe):
+// the booking stays, and says so; a question about not cancelling is
+// answered.
+func TestKeepingABookingAtItsCancellationIsANo(t *testing.T) {
+	h, c := session(t, fixture(), phoneZhang, "/cancel_schedule")
+	for _, keep := range []string{"确认不取消", "我确认不要取消", "确认一下，别取消啊", "confirm, dont cancel", "wait actually no i changed my mind, can u put it back", "还是保留吧"} {
+		c.send("/cancel_schedule")
+		c.press("Redmi K70 第 7 期")
+		c.send(keep)
+		c.expect("预约还款保持不变")
+		c.reject("不能撤回", "回答不了")
+	}
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期")
+	c.send("不取消会怎样")
+	c.reject("预约还款保持不变")
+	if got := h.scheduled("C1"); got["S1"] != supportbot.ScheduledScheduled {
+		t.Errorf("booking S1 is %q, want still scheduled", got["S1"])
+	}
+}
+
 // TestEachSwitchIsReadFromItsOwnClause: "关掉自动还款，还有提醒打开" offered
 // the reminders off — the 关掉 was auto-repayment's — and auto-repayment's
 // list instead of its switch-off (a probe). Each switch is read from the

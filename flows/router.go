@@ -1079,7 +1079,8 @@ func (e *Engine) route(s *Step) error {
 		if stepped {
 			refused, putOff = refusalIn(ev.Text), waitsForYes(s.conv.State) && (putsOff(ev.Text) || putsOff(unhesitant(bare(ev.Text))))
 		}
-		if stepped && (declines(ev.Text) || slices.Contains(refused.flows(), s.conv.Flow) || putOff) {
+		if stepped && (declines(ev.Text) || slices.Contains(refused.flows(), s.conv.Flow) || putOff ||
+			s.conv.Flow == "cancel" && saysKeep(ev.Text)) {
 			if (refused == refusesPaying || putOff) && s.conv.State == "quoted" {
 				// "笔记本不提前还", "笔记本的以后再说" at the phone's quote:
 				// the laptop is left, and the quote in front of them stays.
