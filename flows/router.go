@@ -304,11 +304,11 @@ var paysWith = regexp.MustCompile(`(?:^|[^费使])用[^，。,.!?！？]{0,10}(?
 // 账单", "查一下我妈的分期", "my wife's bill"): the bot serves the customer
 // who identified, each for themselves.
 var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他人)` +
-	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?(?:[^\x00-\x{4DFF}给买帮我你他她的送借用推荐挑选介绍]{2,3}的)?的?(?:账单|分期|欠|账户|账号|订单|月供|注销|手机|笔记本|电脑|平板)|` +
+	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?(?:[^\x00-\x{4DFF}给买帮我你他她的送借用推荐挑选介绍]{2,3}的)?的?(?:账单|分期|欠|账户|账号|订单|月供|注销|手机|笔记本|电脑|平板|小米|红米|还剩|还有多少|还差|那笔|那边)|` +
 	`[帮替给]我?(?:` + kin + `|妈|爸|姐|哥|弟|妹|别人)[^，。,.!?！？买送推荐挑选]{0,12}?(?:还|付|交|结清|查)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
 	`\b(?:` + kinEN + `)['’]?s (?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|repayments?|cards|bookings?|phone|laptop|tablet|pad)\b|` + // "cards": not "my husband's card" (to pay with)
 	`\b(?:` + kinEN + `)['’]?s [a-z]+ (?:bills?|installments?|plans?|repayments?|dates?|phone|laptop|tablet|pad)\b|` +
-	`\bmy (?:` + kinEN + `) (?:still )?owes?\b|` +
+	`\bmy (?:` + kinEN + `) (?:still )?owes?\b|\bmy (?:` + kinEN + `) (?:bills?|installments?|balance|plans?|loans?|debts?|payments?)\b|` +
 	`\bon behalf of (?:my )?(?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) wants? to (?:pay|repay|check|see|close|cancel|know|ask|find out)|` +
 	`\b(?:is|has|does|did|was) my (?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) (?:is|was|has been|are|were) (?:late|overdue|behind)\b|` +
 	`\bremind(?:ing|er)?s? (?:for )?my (?:` + kinEN + `)\b|提醒我?(?:` + kin + `|妈|爸)|` +
@@ -324,6 +324,7 @@ var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他�
 
 // kinEN are the people a customer names as theirs, in English.
 const kinEN = `wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|brother|sister|` +
+	`missus|missis|wifey|hubby|` +
 	`girlfriend|boyfriend|gf|bf|bro|sis|grandma|grandpa|grandmother|grandfather|aunt|uncle|cousin|roommate|someone else|` +
 	`boss|neighbou?r|client|fianc[eé]e?|co-?worker|nephew|niece|classmate|flatmate|housemate|landlord|tenant|` +
 	`(?:brother|sister|mother|father|son|daughter)[- ]in[- ]law|in-?laws|step(?:mom|dad|mother|father|son|daughter)`
@@ -570,8 +571,23 @@ func (s *Step) namesAnotherPerson(text string) bool {
 		names = append(names, personBefore(text[:loc[0]])...)
 	}
 	for _, m := range forPerson.FindAllStringSubmatch(text, 3) {
-		if personName([]rune(m[1])) {
+		if personName([]rune(m[1])) || nickname([]rune(m[1])) {
 			names = append(names, m[1])
+		}
+	}
+	if m := lookedUpAlone.FindStringSubmatch(text); m != nil && personName([]rune(m[1])) {
+		names = append(names, m[1])
+	}
+	for _, m := range hanWithLatinName.FindAllStringSubmatch(text, 3) {
+		rest := text[strings.Index(text, m[0])+len(m[0]):]
+		if loc := personsThing.FindStringIndex(rest); loc != nil && loc[0] == 0 &&
+			!slices.ContainsFunc(strings.Fields(strings.ToLower(m[1])), func(w string) bool { return notEnglishNames[w] }) {
+			names = append(names, m[1])
+		}
+	}
+	if m := tailOfPhone.FindStringSubmatch(text); m != nil && s.conv.CustomerID != "" {
+		if c, err := s.customer(); err == nil && !strings.HasSuffix(c.Phone, m[1]) {
+			return true // another phone's bill ("帮我查下尾号9000的账单")
 		}
 	}
 
@@ -610,11 +626,30 @@ func (s *Step) notOwn(names []string) bool {
 }
 
 // personsThing is installments, a bill or a debt, as a person's are asked
-// for.
-var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|还有几期|还剩几期|还剩多少|提前|结清|手续费|滞纳金|费率)`)
+// for ("李娜那笔帮我结清", "王芳那边还款了没", "李娜还有多少没还完").
+var personsThing = regexp.MustCompile(`(?:那笔|这笔|那边|那儿)?(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|还有几期|还剩几期|还剩多少|还有多少|还差多少|提前|结清|手续费|滞纳金|费率|小米|红米|那笔|那边)`)
 
 // forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
-var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把)?(?:还|付|交|查|看|开|关|取消)`)
+// ("帮小芳把这期还了": a nickname too).
+var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把[^，。,.!?！？]{0,6}?)?(?:还|付|交|查|看|开|关|取消)`)
+
+// lookedUpAlone is a name alone after a look-up ("查下 李娜", "看看王芳").
+var lookedUpAlone = regexp.MustCompile(`^(?:查|查下|查一下|查查|查询|看看|看下|看一下)\s*(\p{Han}{2,4}?)[吧吗呢的]?[\s\p{P}]*$`)
+
+// hanWithLatinName is a name in Latin letters before 的 and a thing, in
+// Chinese ("James的平板还有多少没还"); tailOfPhone a phone's last 4 digits
+// said for a bill ("尾号9000的账单").
+var (
+	hanWithLatinName = regexp.MustCompile(`(?:^|[^A-Za-z])([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*的`)
+	tailOfPhone      = regexp.MustCompile(`尾号\s*([0-9]{4})的?(?:账单|分期|用户|客户|手机号?的?(?:账单|分期))`)
+)
+
+// nickname reports 小 or 阿 and a character that reads as a name's
+// ("小芳", "阿强"), not a thing's (小米, 小额, 小时).
+func nickname(n []rune) bool {
+	return len(n) == 2 && (n[0] == '小' || n[0] == '阿') && unicode.Is(unicode.Han, n[1]) &&
+		!strings.ContainsRune("米额时票程区店号组金度爱新我你他她的这那里", n[1])
+}
 
 // personsEnglish is a name's bill in English ("show me Emily's bill", "the
 // bill of Mr Zhang"), or a name asked about as overdue or owing ("is Li Na
@@ -632,7 +667,8 @@ var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|[a-z]+)
 	`\b(?:bills?|installments?|plans?|balance|debts?|account|payments?) of (?:(?:Mr|Mrs|Ms|Miss)\.? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
 	`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|[a-z]+) (?:still )?owes\b|` +
 	`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:is|was|has been) (?:overdue|late|behind)\b|` +
-	`\b(?:[Ss]how|[Cc]heck|[Ss]ee)(?: me)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:bills?|installments?|plans?|balance)\b`)
+	`\b(?:[Ss]how|[Cc]heck|[Ss]ee)(?: me)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:bills?|installments?|plans?|balance)\b|` +
+	`^([A-Z][a-z]+ [A-Z][a-z]+) (?:bills?|installments?|plans?|balance)\b`)
 
 // notEnglishNames stand where a name would without being a person
 // ("Today's bill", "Xiaomi's plan", "the laptop's payment").
