@@ -286,6 +286,11 @@ func switchForm(text string) string {
 	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(w, " then"), " now"))
 }
 
+// offLater asks whether auto-repayment, once on, can be turned off ("开了
+// 能关吗", "以后还能取消吗", "can i turn it off later").
+var offLater = regexp.MustCompile(`(?:能|可以|可不可以|能不能|还能)(?:再|随时)?(?:关|取消|停)[^，。,.!！]{0,4}(?:吗|嘛|么|[?？])|关得掉|关得了|` +
+	`\bcan (?:i|you|we) (?:turn|switch|shut|stop) (?:it |this |autopay |auto-?repayment )?off\b|\b(?:turn|switch|shut) (?:it )?off later\b|\b(?:cancel|stop) (?:it )?later\b`)
+
 func handleAutopay(s *Step, a action) (bool, error) {
 	switch a.Name {
 	case "":
@@ -317,6 +322,12 @@ func handleAutopay(s *Step, a action) (bool, error) {
 		}
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && asksWhichCard(s, s.ev.Text) {
 			return true, pickAutopay(s, s.slots.Plan, s.slots.On) // the question again: it names the card
+		}
+		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && s.slots.On && offLater.MatchString(strings.ToLower(s.ev.Text)) {
+			// "开了能关吗" at the question to turn it on: yes, whenever (a
+			// probe: the installment's own "no off switch", confidently).
+			s.say(s.T("autopay.off_later"))
+			return true, pickAutopay(s, s.slots.Plan, true)
 		}
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && switchWords[!s.slots.On][switchForm(s.ev.Text)] {
 			return true, s.declineStep() // "turn it off" asked whether to turn it on: left as it is

@@ -97,6 +97,26 @@ func TestAutopayKeepItChangesNothing(t *testing.T) {
 	}
 }
 
+// TestAskingWhetherAutopayCanBeTurnedOffLater: "开了能关吗" at the question
+// to turn it on got the installment's own "there is no off switch",
+// confidently (a probe). It is answered yes, with the question again; and
+// nothing is turned on.
+func TestAskingWhetherAutopayCanBeTurnedOffLater(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	for _, asked := range []string{"开了能关吗", "以后还能取消吗", "can i turn it off later?"} {
+		c.send("/autopay")
+		c.press("开启 2. Xiaomi Book")
+		c.send(asked)
+		c.expect("随时发送 /autopay 就能关闭", "确认为「Xiaomi Book」开启自动还款吗", "[✅ 确认开启]")
+		c.reject("没有「关闭」开关")
+	}
+	if h.plan("C1", "P2").AutoRepay {
+		t.Error("auto-repay turned on by a question")
+	}
+}
+
 func TestAutopayWithoutACardExplainsBinding(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(700, "en")
