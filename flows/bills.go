@@ -36,8 +36,65 @@ func billFlow() *spec {
 }
 
 // askedOverdue is the bill's argument when the customer asked whether they
-// are overdue: the bill's first line says yes or no.
-const askedOverdue = "overdue"
+// are overdue: the bill's first line says yes or no; askedMonth, when they
+// asked what they owe this month: the first lines say it, bill by bill.
+const (
+	askedOverdue = "overdue"
+	askedMonth   = "month"
+)
+
+// asksThisMonth reports a question about what is owed this month ("我这个
+// 月一共要还多少", "how much do i need to pay this month"): not the whole
+// balance, which the bill's header says (a probe read ¥6,498.72 as this
+// month's).
+func asksThisMonth(text string) bool {
+	l := strings.ToLower(text)
+	return containsAny(l, "这个月", "本月", "这月", "this month", "this months", "this month's", "this month’s") &&
+		containsAny(l, "多少", "几", "how much", "what do i owe", "what i owe", "whats due", "what's due", "what is due", "amount")
+}
+
+// monthDue says what is to be paid by the end of this month: each unpaid
+// bill due by then, overdue ones included, and whether a booking pays it.
+func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepayment) (string, error) {
+	t := s.today.Time(time.UTC)
+	end := supportbot.Date(time.Date(t.Year(), t.Month()+1, 0, 0, 0, 0, 0, time.UTC).Format("2006-01-02"))
+	month := strconv.Itoa(int(t.Month()))
+	if s.conv.Lang == supportbot.LangEN {
+		month = t.Month().String()
+	}
+	booked := map[string]bool{}
+	for _, r := range sched {
+		if r.Status == supportbot.ScheduledScheduled || r.Status == supportbot.ScheduledProcessing {
+			booked[r.PlanID+"/"+strconv.Itoa(r.Period)] = true
+		}
+	}
+	var lines []string
+	var amounts []supportbot.Money
+	for _, p := range open {
+		for _, b := range p.Bills {
+			if b.Status != supportbot.BillUnpaid || b.DueDate > end {
+				continue
+			}
+			key := "bill.month_line"
+			switch {
+			case b.Overdue(s.today):
+				key = "bill.month_line_overdue"
+			case booked[p.ID+"/"+strconv.Itoa(b.Period)]:
+				key = "bill.month_line_booked"
+			}
+			lines = append(lines, s.T(key, "product", p.Product, "period", b.Period, "amount", money(b.Due()), "date", b.DueDate.Format(s.conv.Lang)))
+			amounts = append(amounts, b.Due())
+		}
+	}
+	if len(lines) == 0 {
+		return s.T("bill.month_none", "month", month), nil
+	}
+	total, err := supportbot.SumMoney(amounts...)
+	if err != nil {
+		return "", err
+	}
+	return s.T("bill.month_due", "month", month, "total", money(total)) + "\n" + strings.Join(lines, "\n"), nil
+}
 
 // asksWhenPaidOff reports a question about when a plan ends by its
 // schedule ("手机哪天还完", "还剩几期", "when will my phone be paid off") —
@@ -207,6 +264,12 @@ func showBills(s *Step, asked string) error {
 		parts = append(parts, s.T("bill.overdue_means"))
 	}
 	switch {
+	case asked == askedMonth:
+		month, err := monthDue(s, open, sched)
+		if err != nil {
+			return err
+		}
+		parts = append([]string{month}, parts...)
 	case asked == askedOverdue && overdue:
 		parts = append([]string{s.T("bill.overdue_yes")}, parts...)
 	case asked == askedOverdue:

@@ -1061,6 +1061,24 @@ func TestKeepingABookingAtItsCancellationIsANo(t *testing.T) {
 	}
 }
 
+// TestThisMonthsAmountComesFirst: "我这个月一共要还多少" led with the whole
+// balance (a probe: ¥6,498.72 read as this month's). What is to be paid by
+// the month's end comes first, bill by bill, an overdue one with its late
+// fee and a booked one said to be paid by its booking; then the bill.
+func TestThisMonthsAmountComesFirst(t *testing.T) {
+	_, c := faqSession(t, 600)
+	for _, asked := range []string{"我这个月一共要还多少", "本月要还几笔 多少钱"} {
+		c.send(asked)
+		c.expect("📅 本月（11月）要还 <b>¥1,266.92</b>：\n• Redmi K70 第 6 期 ¥261.92（已逾期，含滞纳金",
+			"• Xiaomi Book 第 3 期 ¥1,005.00，还款日 2026年11月21日（已预约扣款，无需手动还）", "合计待还 <b>¥5,781.40</b>")
+	}
+	c.send("/lang en")
+	c.send("how much do i need to pay this month")
+	c.expect("📅 Due this month (November): <b>¥1,266.92</b>:")
+	c.send("/bill") // the bill alone, as it was
+	c.reject("📅")
+}
+
 // TestEachSwitchIsReadFromItsOwnClause: "关掉自动还款，还有提醒打开" offered
 // the reminders off — the 关掉 was auto-repayment's — and auto-repayment's
 // list instead of its switch-off (a probe). Each switch is read from the

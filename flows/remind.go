@@ -155,6 +155,10 @@ func typedArg(name, text string) string {
 		return remindArg(clauseOf(text, "提醒", "remind"))
 	case "autopay":
 		return autopayArg(clauseOf(text, "自动", "auto"))
+	case "bill":
+		if asksThisMonth(text) {
+			return askedMonth
+		}
 	}
 	return ""
 }
