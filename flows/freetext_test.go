@@ -1079,6 +1079,22 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 	c.reject("📅")
 }
 
+// TestEmojiAtAListKeepsTheStep: "😭😭😭" or "👍" at "要还哪一笔分期的账单？"
+// got the menu, the payment silently dropped (a probe). The list still
+// waits, and says how to go on.
+func TestEmojiAtAListKeepsTheStep(t *testing.T) {
+	_, c := faqSession(t, 600)
+	c.send("/pay")
+	k70 := c.button("Redmi K70").Data
+	for _, e := range []string{"😭😭😭", "👍", "..."} {
+		c.send(e)
+		c.expect("还没有选择：请先点上面列表里的一项")
+		c.reject("还有什么可以帮你")
+	}
+	c.pressData(k70) // the list's button still works
+	c.expect("合计应付")
+}
+
 // TestEachSwitchIsReadFromItsOwnClause: "关掉自动还款，还有提醒打开" offered
 // the reminders off — the 关掉 was auto-repayment's — and auto-repayment's
 // list instead of its switch-off (a probe). Each switch is read from the

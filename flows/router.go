@@ -1136,6 +1136,10 @@ func (e *Engine) route(s *Step) error {
 			s.say(s.T("step.waiting")) // "等等": the step stays as it is, its buttons too
 			return nil
 		}
+		if stepped && (s.conv.State == "choosing" || s.conv.State == "listed") && wordless(ev.Text) {
+			s.say(s.T("step.pick_first")) // "😭😭😭" at a list: it still waits (a probe: the menu, the step dropped)
+			return nil
+		}
 		if w := bare(ev.Text); stepped && s.misses >= 2 && (takesOffer[w] || acks(confirmForm(w)) || !waitsForYes(s.conv.State) && agrees(ev.Text)) {
 			// "要" to "要不要转人工客服？", asked at a step after two
 			// messages not understood: a person, not a yes to the step
