@@ -205,6 +205,8 @@ func TestMaskSecrets(t *testing.T) {
 		"还了 1000，2000，3000，4000":             "还了 1000，2000，3000，4000",
 		"1 2 3 期":                            "1 2 3 期",
 		"一二三四五六七":                            "一二三四五六七",
+		"卡号 ٦٢٢٢٠٢١٢٣٤٥٦٧٨٩٠":                "卡号 ****7890", // Arabic-Indic digits
+		"卡号 𝟔𝟐𝟐𝟐𝟎𝟐𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗𝟎":                "卡号 ****7890", // mathematical bold
 	} {
 		got, found := supportbot.MaskSecrets(in)
 		if got != want || found != (got != in) {

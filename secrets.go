@@ -69,7 +69,7 @@ var MaskedSecret = regexp.MustCompile(`\*{4}(?:[0-9]{4})?`)
 // (order numbers, amounts).
 func MaskSecrets(text string) (masked string, found bool) {
 	text, found = maskSpelled(text)
-	if !strings.ContainsAny(text, "0123456789０１２３４５６７８９") {
+	if !strings.ContainsFunc(text, unicode.IsDigit) {
 		return text, found
 	}
 	rs := []rune(text)
@@ -313,13 +313,27 @@ func typedAsOne(groups []digitGroup, x bool) bool {
 	return len(groups[len(groups)-1].ds) <= first
 }
 
-// digit is r's value as a decimal digit (ASCII or full-width), or -1.
+// digit is r's value as a decimal digit (ASCII, full-width, or any other
+// script's: Arabic-Indic, mathematical bold…), or -1.
 func digit(r rune) int {
 	switch {
 	case r >= '0' && r <= '9':
 		return int(r - '0')
 	case r >= '０' && r <= '９':
 		return int(r - '０')
+	case r < 0x660 || !unicode.IsDigit(r):
+		return -1
+	}
+	// Unicode's decimal digits come in runs of ten, zero first.
+	for _, g := range unicode.Digit.R16 {
+		if lo, hi := rune(g.Lo), rune(g.Hi); r >= lo && r <= hi && g.Stride == 1 {
+			return int(r-lo) % 10
+		}
+	}
+	for _, g := range unicode.Digit.R32 {
+		if lo, hi := rune(g.Lo), rune(g.Hi); r >= lo && r <= hi && g.Stride == 1 {
+			return int(r-lo) % 10
+		}
 	}
 	return -1
 }
