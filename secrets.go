@@ -2,6 +2,7 @@ package supportbot
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -55,11 +56,11 @@ var MaskedSecret = regexp.MustCompile(`\*{4}(?:[0-9]{4})?`)
 // or underscores between groups of three digits or more (so dates and
 // amounts stay apart) — and full-width digits count; numbers typed one after another
 // ("卡 6222021234567890 110101199001011234", an order number before a
-// card's groups) are each told apart. Commas, zero-width spaces, tildes,
-// asterisks and more than one space may group them too, but only as a card's
-// or an ID's groups are written (a list of amounts stays as typed); a number
-// typed digit by digit or in pairs ("6 2 2 2 0 2 1 2 …") is one when its
-// groups are all of one length; a number spelled in Chinese digits
+// card's groups) are each told apart. Commas, 、, zero-width spaces, tildes,
+// asterisks and more than 3 spaces may group them too, and a number may be
+// typed digit by digit or in pairs, one space apart ("6 2 2 2 0 2 1 2 …"),
+// but only a card's number that passes its check, and not a list of round
+// amounts ("5000，5000，5000，5000"); a number spelled in Chinese digits
 // (六二二二零二一二…) of a card's or an ID's length is one too. A card
 // number becomes "****" and its last 4 digits; an ID number "****" alone —
 // its last 4 characters are what closing the account asks to prove who the
@@ -114,16 +115,16 @@ func MaskSecrets(text string) (masked string, found bool) {
 	return b.String(), found
 }
 
-// spelledSecret is a number spelled in Chinese digits, perhaps one
-// separator between them, and an X.
-var spelledSecret = regexp.MustCompile(`[零〇一二三四五六七八九幺两](?:[ \x{3000}\-－.．，、,]?[零〇一二三四五六七八九幺两]){13,}[xXｘＸ]?`)
+// spelledSecret is a number spelled in Chinese digits, perhaps a space, a
+// dash or a dot between them (not a comma: "…九零，一共还了多少"), and an X.
+var spelledSecret = regexp.MustCompile(`[零〇一二三四五六七八九幺两](?:[ \x{3000}\-－.．]?[零〇一二三四五六七八九幺两]){13,}[xXｘＸ]?`)
 
 // spelledDigits are the Chinese digits' values.
 var spelledDigits = map[rune]byte{'零': '0', '〇': '0', '一': '1', '幺': '1', '二': '2', '两': '2', '三': '3', '四': '4',
 	'五': '5', '六': '6', '七': '7', '八': '8', '九': '9'}
 
 // maskSpelled masks the numbers spelled in Chinese digits that have a card's
-// or an ID's length (14 to 19 digits, or 17 and an X; 14 whatever the check).
+// or an ID's length (secretDigits).
 func maskSpelled(text string) (string, bool) {
 	found := false
 	text = spelledSecret.ReplaceAllStringFunc(text, func(run string) string {
@@ -134,7 +135,7 @@ func maskSpelled(text string) (string, bool) {
 			}
 		}
 		x := strings.ContainsAny(run, "xXｘＸ")
-		if len(ds) > 19 || x && len(ds) != 17 {
+		if secretDigits(ds, x) == 0 {
 			return run
 		}
 		found = true
@@ -144,8 +145,8 @@ func maskSpelled(text string) (string, bool) {
 }
 
 // maskedAs is what is left of a card's or an ID's number (x: an X ends it):
-// "****" and a card's last 4 digits, or "****" alone for an ID's 18
-// characters.
+// "****" and a card's last 4 digits, or "****" alone for an ID's length, 18
+// characters (a card of 18 digits too: it cannot be told from an ID).
 func maskedAs(ds []byte, x bool) string {
 	if len(ds) == 18 || len(ds) == 17 && x {
 		return "****"
@@ -200,6 +201,25 @@ func idGrouped(groups []digitGroup, x bool) bool {
 	return len(groups[2].ds) == 4 || x && len(groups[2].ds) == 3
 }
 
+// looseSeparator reports a separator people put between a list's items as
+// often as between a card's groups: a comma, 、, a tilde, an asterisk, a
+// zero-width space, or more than 3 characters.
+func looseSeparator(sep []rune) bool {
+	return len(sep) > 3 || slices.ContainsFunc(sep, func(r rune) bool { return strings.ContainsRune(",，、~～*＊\u200b\u200c\u200d\u2060\ufeff", r) })
+}
+
+// checkedCard reports digits that may be a card joined across loose
+// separators: a card's first digit (3 to 6), its check passed, and not every
+// group a round amount, nor every group the same ("4999，4999，4999，4999").
+func checkedCard(groups []digitGroup, ds []byte) bool {
+	round, same := true, true
+	for _, g := range groups {
+		round = round && len(g.ds) >= 3 && strings.HasSuffix(string(g.ds), "00")
+		same = same && string(g.ds) == string(groups[0].ds)
+	}
+	return ds[0] >= '3' && ds[0] <= '6' && luhn(ds) && !round && !(same && len(groups) > 1)
+}
+
 // fileSeparator is how file names group digits; such groups are a number
 // only when grouped as cards and IDs are (cardGrouped).
 func fileSeparator(r rune) bool { return r == '_' || r == '＿' }
@@ -214,7 +234,8 @@ func cardGrouped(groups []digitGroup, x bool) bool {
 // maskRun writes a run of digit groups with each card or ID number in it
 // masked (x: an X follows the run). A stretch of groups may be one number
 // when it has a card's or an ID's length, its groups are of three digits or
-// more (a date's or an amount's shorter ones keep them apart) and none of
+// more (a date's or an amount's shorter ones keep them apart; or all of one
+// or two digits, one space apart, and a card that passes its check) and none of
 // them is a number of 13 digits or more by itself; a group in no number is
 // written as typed. The run is cut into the most numbers, then the most
 // grouped the way such numbers are typed (6222 0212 3456 7890, 110101
@@ -229,26 +250,32 @@ func maskRun(b *strings.Builder, rs []rune, groups []digitGroup, x bool) (found,
 	for k := n - 1; k >= 0; k-- {
 		best[k] = best[k+1]
 		var ds []byte
-		underscored, extended := false, false
-		short := len(groups[k].ds) < 3 // digit by digit, or in pairs: all of one length
+		underscored, extended, loose := false, false, false
+		short := len(groups[k].ds) < 3 // digit by digit, or in pairs: all of one length, one space apart
 		for m := k; m < n && len(ds) <= 19; m++ {
-			if m > k && (short && len(groups[m].ds) != len(groups[k].ds) ||
+			if m > k && (short && (len(groups[m].ds) != len(groups[k].ds) || string(rs[groups[m-1].end:groups[m].start]) != " ") ||
 				!short && (len(groups[m].ds) < 3 || len(groups[m-1].ds) < 3) || len(groups[m].ds) >= 13 || len(groups[k].ds) >= 13) {
 				break
 			}
 			if m > k {
-				underscored = underscored || fileSeparator(rs[groups[m-1].end])
-				extended = extended || wideSeparator(rs[groups[m-1].end:groups[m].start])
+				sep := rs[groups[m-1].end:groups[m].start]
+				underscored = underscored || fileSeparator(sep[0])
+				extended = extended || wideSeparator(sep)
+				loose = loose || looseSeparator(sep)
 			}
 			ds = append(ds, groups[m].ds...)
 			digits := secretDigits(ds, x && m == n-1)
 			if digits == 0 || underscored && !cardGrouped(groups[k:m+1], x && m == n-1) ||
-				extended && !shapedAsSecret(groups[k:m+1], ds, x && m == n-1) {
+				extended && !shapedAsSecret(groups[k:m+1], ds, x && m == n-1) ||
+				(loose || short) && !checkedCard(groups[k:m+1], ds) {
 				// An underscore joins a card's 4s or an ID's 6-8-4 only: a
 				// camera's file name (IMG_20241202_150203) is a date. A wider
 				// separator (" / ", a line break) joins them only as a card's
 				// or an ID's are written: lists of phones, dates and amounts
-				// stay as typed.
+				// stay as typed. Commas, several spaces, digits one by one or
+				// in pairs join only a card that passes its check and is not
+				// a list of round amounts ("5000，5000，5000，5000", "09 12
+				// 15 18 21 24 27 30").
 				continue
 			}
 			score := 1000 + digits + best[m+1]

@@ -246,7 +246,7 @@ func TestCardNumbersAreMaskedInRelaysAndTranscripts(t *testing.T) {
 	}
 	// Grouped by commas, wide spaces or digit by digit (a probe: each was
 	// relayed whole, and the customer not warned).
-	for _, typed := range []string{"卡号 6222，0212，3456，7892", "6222    0212    3456    7893", "6 2 2 2 0 2 1 2 3 4 5 6 7 8 9 4"} {
+	for _, typed := range []string{"卡号 6222，0212，3456，7894", "6222    0212    3456    7894", "6 2 2 2 0 2 1 2 3 4 5 6 7 8 9 4"} {
 		c.send(typed)
 		c.expect("已经打码后才转给客服")
 		if relayed := texts(h.staff()); strings.Contains(relayed, "0212") || strings.Contains(relayed, "3 4 5 6") {
