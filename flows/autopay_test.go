@@ -59,6 +59,29 @@ func TestAutopayOnAndOffPerPlanWithConfirmation(t *testing.T) {
 	c.expect("已开启自动还款：Redmi K70，扣款卡 招商银行 **** 6789", "已关闭自动还款：Redmi K70", "[👤 转人工客服]")
 }
 
+// TestCancelWordsTurnAutopayOff: "那就取消吧" at "确认关闭自动还款吗" left the
+// step (a probe): 取消 is what that step does, so it is its switch word,
+// and at turning it on a way out.
+func TestCancelWordsTurnAutopayOff(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/autopay")
+	c.press("开启 1. Redmi K70")
+	c.send("那就取消吧")
+	c.expect("什么都没有改动")
+	c.send("/autopay")
+	c.press("开启 1. Redmi K70")
+	c.press("确认开启")
+	c.send("/autopay")
+	c.press("关闭 1. Redmi K70")
+	c.send("那就取消吧")
+	c.expect("已关闭「Redmi K70」的自动还款")
+	if h.plan("C1", "P1").AutoRepay {
+		t.Error("auto-repay still on")
+	}
+}
+
 func TestAutopayInEnglish(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(500, "en")
@@ -111,6 +134,12 @@ func TestAskingWhetherAutopayCanBeTurnedOffLater(t *testing.T) {
 		c.send(asked)
 		c.expect("随时发送 /autopay 就能关闭", "确认为「Xiaomi Book」开启自动还款吗", "[✅ 确认开启]")
 		c.reject("没有「关闭」开关")
+	}
+	for _, other := range []string{"还能取消分期吗", "能关提醒吗", "能取消预约吗"} { // not auto-repayment's (a review)
+		c.send("/autopay")
+		c.press("开启 2. Xiaomi Book")
+		c.send(other)
+		c.reject("随时发送 /autopay 就能关闭")
 	}
 	if h.plan("C1", "P2").AutoRepay {
 		t.Error("auto-repay turned on by a question")

@@ -49,8 +49,9 @@ const (
 // month's).
 func asksThisMonth(text string) bool {
 	l := strings.ToLower(text)
-	return containsAny(l, "这个月", "本月", "这月", "this month", "this months", "this month's", "this month’s") &&
-		containsAny(l, "多少", "几", "how much", "what do i owe", "what i owe", "whats due", "what's due", "what is due", "amount")
+	return containsAny(l, "这个月", "本月", "这月", "this month") &&
+		containsAny(l, "多少", "几笔", "几期", "how much", "what do i owe", "what i owe", "whats due", "what's due", "what is due", "amount") &&
+		!containsAny(l, "已经", "扣了", "还了", "付了", "paid", "did i pay", "have i") // what was paid, not what is due (a probe)
 }
 
 // monthDue says what is to be paid by the end of this month: each unpaid
@@ -64,7 +65,7 @@ func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepay
 	}
 	booked := map[string]bool{}
 	for _, r := range sched {
-		if r.Status == supportbot.ScheduledScheduled || r.Status == supportbot.ScheduledProcessing {
+		if r.Live() {
 			booked[r.PlanID+"/"+strconv.Itoa(r.Period)] = true
 		}
 	}

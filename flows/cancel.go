@@ -220,14 +220,25 @@ var (
 // (a probe: the FAQ on undoing a repayment, or "can't answer"). A question
 // about not cancelling ("不取消会怎样") is not one.
 func saysKeep(text string) bool {
-	l := strings.ToLower(text)
+	l := mustCancel.Replace(strings.ToLower(text))
+	if dropsKeep.MatchString(l) { // "不用保留了", "don't keep it": a go-ahead (a review)
+		return false
+	}
+	if rest := keepsBooking.ReplaceAllString(l, ""); strings.Contains(rest, "取消") || wordsIn(rest, "cancel") {
+		return false // a cancel asked beside it: "要不取消吧", "取消吧，不用保留", "cancel it, i changed my mind"
+	}
 	return changedMind.MatchString(l) || (keepsBooking.MatchString(l) || keepWords.MatchString(l)) &&
 		!asks(text) && !supposes(text) && !containsAny(l, "会怎", "会不会", "后果", "what if", "what happens")
 }
 
+// mustCancel are ways to say 取消 that hold a 不 and mean it: "要不取消吧"
+// (how about cancelling), "不得不取消" (have to cancel).
+var mustCancel = strings.NewReplacer("要不就取消", "取消", "要不还是取消", "取消", "要不取消", "取消", "不得不取消", "取消", "只好取消", "取消")
+
 var (
 	changedMind = regexp.MustCompile(`changed? my mind|put it back|改主意|改变主意|还是保留`)
 	keepWords   = regexp.MustCompile(`保留|无需取消|甭取消|\bkeep (?:it|the booking|my booking|the payment|it scheduled)\b|\bleave it\b`)
+	dropsKeep   = regexp.MustCompile(`(?:不|不用|不要|别|无需|没必要|不必)保留|\b(?:don'?t|dont|do not|no need to) keep\b`)
 )
 
 var cancelsBooking = regexp.MustCompile(`\bcancel\b.{0,30}\b(?:repayments?|bookings?|scheduled|debits?)\b|取消.{0,10}预约`)

@@ -16,6 +16,7 @@ import (
 func asksWhyDebited(text string) bool {
 	l := strings.ToLower(text)
 	if containsAny(l, "两次", "重复", "多扣", "又扣", "还扣", "已经还了", "失败", "没扣", "没有扣", "滞纳金", "手续费", "利息", "会不会", "会扣",
+		"扣不了", "扣不上", "扣不出", "扣不到", "不能扣", "用不了", "不能还", "can't be", "cannot be", "declined", // a debit that failed: "工行卡为啥扣不了" (a probe)
 		"这么多", "多少", "信用分", "积分", "扣分", "折扣",
 		"twice", "double", "again", "already paid", "fail", "not debited", "wasn't", "haven't", "havent", "hasn't", "hasnt", "yet",
 		"late fee", "fee", "interest", "will ", "so much", "that much", "too much", "how much") ||
@@ -24,6 +25,11 @@ func asksWhyDebited(text string) bool {
 	}
 	return whyDebited.MatchString(l)
 }
+
+// asksWhyFailed is a failed debit asked why ("工行卡为啥扣不了", "为什么扣款
+// 失败", "why cant my card be charged").
+var asksWhyFailed = regexp.MustCompile(`(?:为啥|为什么|怎么|咋)[^，。,?？!！]{0,6}(?:扣不了|扣不上|扣不出|扣款失败|还款失败|还不了|还不上|付不了|不能还|不能扣)|` +
+	`\bwhy (?:can'?t|cant|won'?t|wont|didn'?t|didnt) (?:my|the|you|it)\b.{0,20}\b(?:charge|debit|pay|go through)|\bwhy (?:was|is) my (?:card|payment) declined\b`)
 
 // whyDebited is a debit asked why: 扣 or 划走 (not 计划) after a why, with
 // 了 — or straight to "me" and "my money" — and in English, charged,

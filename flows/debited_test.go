@@ -57,8 +57,10 @@ func TestTheDoubleChargeAndFailedDebitAnswersSayWhatIsTheirs(t *testing.T) {
 	h, c := faqSession(t, 680)
 	c.send("扣了我两次钱")
 	c.expect("多扣", "你的账户里这些会自动扣款", "预约还款：「Redmi K70」第 8 期")
-	c.send("为什么扣款失败了")
-	c.expect("工商银行 **** 4321 已冻结")
+	for _, asked := range []string{"为什么扣款失败了", "工行卡为啥扣不了"} { // said in everyday words too (a probe: "no debits of yours")
+		c.send(asked)
+		c.expect("工商银行 **** 4321 已冻结")
+	}
 	b := h.chat(681, "en")
 	b.identify(phoneBob) // no card frozen
 	b.send("/lang en")

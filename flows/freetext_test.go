@@ -1056,6 +1056,13 @@ func TestKeepingABookingAtItsCancellationIsANo(t *testing.T) {
 	c.press("Redmi K70 第 7 期")
 	c.send("不取消会怎样")
 	c.reject("预约还款保持不变")
+	// A cancel asked, however it holds a 不 (a review and a probe: each kept the booking).
+	for _, cancel := range []string{"要不取消吧", "取消吧，不用保留", "不保留", "我改主意了，还是取消吧", "yes cancel it, dont keep it", "我不得不取消，这个月钱不够"} {
+		c.send("/cancel_schedule")
+		c.press("Redmi K70 第 7 期")
+		c.send(cancel)
+		c.reject("预约还款保持不变")
+	}
 	if got := h.scheduled("C1"); got["S1"] != supportbot.ScheduledScheduled {
 		t.Errorf("booking S1 is %q, want still scheduled", got["S1"])
 	}
@@ -1072,6 +1079,8 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 		c.expect("📅 本月（11月）要还 <b>¥1,266.92</b>：\n• Redmi K70 第 6 期 ¥261.92（已逾期，含滞纳金",
 			"• Xiaomi Book 第 3 期 ¥1,005.00，还款日 2026年11月21日（已预约扣款，无需手动还）", "合计待还 <b>¥5,781.40</b>")
 	}
+	c.send("这个月已经扣了多少") // what was paid (a probe): not what is due
+	c.reject("📅")
 	c.send("/lang en")
 	c.send("how much do i need to pay this month")
 	c.expect("📅 Due this month (November): <b>¥1,266.92</b>:")
@@ -1093,6 +1102,9 @@ func TestEmojiAtAListKeepsTheStep(t *testing.T) {
 	}
 	c.pressData(k70) // the list's button still works
 	c.expect("合计应付")
+	c.send("/cards") // a list to look at: a 🙏 is thanks
+	c.send("🙏")
+	c.reject("还没有选择")
 }
 
 // TestEachSwitchIsReadFromItsOwnClause: "关掉自动还款，还有提醒打开" offered

@@ -179,8 +179,11 @@ func linkContact(s *Step) error {
 // keyboard's cancel button).
 func (s *Step) wantsOut(text string) bool {
 	text = strings.TrimSpace(text)
-	if s.conv.Flow != "cancel" && cancelWords[noLeads.Replace(bare(text))] {
-		return true // "算了还是取消吧" at a payment's quote (a probe); at a booking's, a go-ahead (goesAhead)
+	if cancelWords[noLeads.Replace(bare(text))] && s.conv.Flow != "cancel" && (s.conv.Flow != "autopay" || s.slots.On) {
+		// "算了还是取消吧" at a payment's quote (a probe); at a booking's
+		// cancellation or auto-repayment's switch-off, 取消 is what the
+		// step does: not a way out.
+		return true
 	}
 	return cancelWords[bare(text)] || text == s.T("btn.cancel")
 }

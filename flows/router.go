@@ -92,7 +92,6 @@ next:
 			{"明白", "ok"}, {"了解", "ok"}, {"收到", "ok"}, {"懂了", "ok"}, {"继续", "ok"}, {"没问题", "ok"}, {"没有问题", "ok"}, {"gotit", "ok"},
 			{"没事", "ok"}, {"没别的", "ok"}, {"没其他", "ok"}, {"没有了", "ok"}, {"nothingelse", "ok"}, {"thatsall", "ok"}, {"thatsit", "ok"},
 			{"了", ""}, {"啦", ""}, {"哈", ""}, {"哦", ""}, {"呢", ""}, // "没问题了": a tail, not another matter (it was read as "a problem": a person)
-			{"吧", ""}, {"吗", ""}, {"嘛", ""}, {"这样", ""}, {"这个", ""}, // "这样没问题吧" at a quote: not a person asked for (a probe)
 			{"isee", "ok"}, {"understood", "ok"}, {"cool", "ok"}, {"great", "ok"}, {"perfect", "ok"}, {"alright", "ok"},
 			{"👍", "ok"}, {"👌", "ok"}, {"✅", "ok"}, {"✔", "ok"}, {"☑", "ok"}, {"🙏", "thanks"}, {"❤", "thanks"}, {"😊", ""}, {"🙂", ""}} {
 			if rest, ok := strings.CutPrefix(t, w.word); ok {
@@ -131,6 +130,10 @@ func goesAhead(text string, cancelling bool) bool {
 	return goAhead && rest == ""
 }
 
+// noProblem is "no problem", asked or said ("没问题吧", "这样没问题吧",
+// "这个没问题吗"): 问题 in it is not a problem to hand to a person.
+var noProblem = regexp.MustCompile(`^(?:这样|这个|那)?没有?问题(?:了)?(?:吧|吗|嘛|么)?[?？!！。~]*$`)
+
 // asksIfRight is a question whether the step in front is right ("is this
 // right?", "looks ok?", "这样对吗", "金额对吗"): its answer is the step
 // itself, and how to go on (a probe: "is this right?" at a quote was "I
@@ -154,6 +157,9 @@ func wordless(text string) bool {
 func talkOf(text string) string {
 	if talk := smallTalk[bare(text)]; talk != "" {
 		return talk
+	}
+	if noProblem.MatchString(bare(text)) { // "这样没问题吧" at a quote: not a person asked for (a probe)
+		return "ok"
 	}
 	return pleasantries(text)
 }
@@ -304,7 +310,7 @@ var paysWith = regexp.MustCompile(`(?:^|[^费使])用[^，。,.!?！？]{0,10}(?
 // 账单", "查一下我妈的分期", "my wife's bill"): the bot serves the customer
 // who identified, each for themselves.
 var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他人)` +
-	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?(?:[^\x00-\x{4DFF}给买帮我你他她的送借用推荐挑选介绍]{2,3}的)?的?(?:账单|分期|欠|账户|账号|订单|月供|注销|手机|笔记本|电脑|平板|小米|红米|还剩|还有多少|还差|那笔|那边)|` +
+	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?(?:[^\x00-\x{4DFF}给买帮我你他她的送借用推荐挑选介绍]{2,3}的)?的?(?:账单|分期|欠|账户|账号|订单|月供|注销|手机|笔记本|电脑|平板|小米|红米|还剩|还有多少|还差)|` +
 	`[帮替给]我?(?:` + kin + `|妈|爸|姐|哥|弟|妹|别人)[^，。,.!?！？买送推荐挑选]{0,12}?(?:还|付|交|结清|查)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
 	`\b(?:` + kinEN + `)['’]?s (?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|repayments?|cards|bookings?|phone|laptop|tablet|pad)\b|` + // "cards": not "my husband's card" (to pay with)
 	`\b(?:` + kinEN + `)['’]?s [a-z]+ (?:bills?|installments?|plans?|repayments?|dates?|phone|laptop|tablet|pad)\b|` +
@@ -545,12 +551,21 @@ func (s *Step) forSomeoneElse(text string) (bool, error) {
 // the identified customer's own ("帮我查下13900139000的账单").
 func (s *Step) namesAnotherPhone(text string) bool {
 	loc := mobileTyped.FindStringIndex(text)
-	if loc == nil || s.conv.CustomerID == "" {
+	tail := tailSaid.FindStringSubmatch(text)
+	if loc == nil && tail == nil || s.conv.CustomerID == "" {
 		return false
 	}
 	c, err := s.customer()
 	if err != nil {
 		return false // the flow asked for reads it again, and says what is wrong
+	}
+	if loc == nil { // "帮我查下尾号9000的账单": not the customer's phone, nor one of their orders or cards
+		plans, err := s.plans()
+		if err != nil || strings.HasSuffix(c.Phone, tail[1]) || slices.ContainsFunc(plans, func(p supportbot.Plan) bool { return strings.HasSuffix(p.OrderNo, tail[1]) }) {
+			return false
+		}
+		cards, err := s.cards()
+		return err == nil && !slices.ContainsFunc(cards, func(k supportbot.Card) bool { return k.Last4 == tail[1] })
 	}
 	typed := supportbot.ImportPhone(strings.Map(func(r rune) rune {
 		if r == '+' || r >= '0' && r <= '9' {
@@ -585,11 +600,6 @@ func (s *Step) namesAnotherPerson(text string) bool {
 			names = append(names, m[1])
 		}
 	}
-	if m := tailOfPhone.FindStringSubmatch(text); m != nil && s.conv.CustomerID != "" {
-		if c, err := s.customer(); err == nil && !strings.HasSuffix(c.Phone, m[1]) {
-			return true // another phone's bill ("帮我查下尾号9000的账单")
-		}
-	}
 
 	for _, m := range personsEnglish.FindAllStringSubmatch(text, 3) {
 		words := slices.DeleteFunc(strings.Fields(strings.Join(m[1:], "")), func(w string) bool { return owingAdverbs[strings.ToLower(w)] })
@@ -621,13 +631,16 @@ func (s *Step) notOwn(names []string) bool {
 		}
 	}
 	return slices.ContainsFunc(names, func(n string) bool {
+		if r := []rune(n); nickname(r) && strings.ContainsRune(c.Name, r[1]) {
+			return false // "帮小静看下还有多少" from 陈静: what she is called
+		}
 		return n != c.Name && !slices.ContainsFunc(strings.Fields(strings.ToLower(n)), func(w string) bool { return slices.Contains(own, w) })
 	})
 }
 
 // personsThing is installments, a bill or a debt, as a person's are asked
 // for ("李娜那笔帮我结清", "王芳那边还款了没", "李娜还有多少没还完").
-var personsThing = regexp.MustCompile(`(?:那笔|这笔|那边|那儿)?(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|还有几期|还剩几期|还剩多少|还有多少|还差多少|提前|结清|手续费|滞纳金|费率|小米|红米|那笔|那边)`)
+var personsThing = regexp.MustCompile(`(?:那笔|这笔|那边|那儿)?(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|还有几期|还剩几期|还剩多少|还有多少|还差多少|提前|结清|手续费|滞纳金|费率|小米|红米|那笔)`)
 
 // forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
 // ("帮小芳把这期还了": a nickname too).
@@ -637,11 +650,11 @@ var forPerson = regexp.MustCompile(`[帮替给](\p{Han}{2,4}?)(?:提前|把[^，
 var lookedUpAlone = regexp.MustCompile(`^(?:查|查下|查一下|查查|查询|看看|看下|看一下)\s*(\p{Han}{2,4}?)[吧吗呢的]?[\s\p{P}]*$`)
 
 // hanWithLatinName is a name in Latin letters before 的 and a thing, in
-// Chinese ("James的平板还有多少没还"); tailOfPhone a phone's last 4 digits
-// said for a bill ("尾号9000的账单").
+// Chinese ("James的平板还有多少没还"); tailSaid the last 4 digits of a
+// phone or an order said for a bill ("尾号9000的账单").
 var (
 	hanWithLatinName = regexp.MustCompile(`(?:^|[^A-Za-z])([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*的`)
-	tailOfPhone      = regexp.MustCompile(`尾号\s*([0-9]{4})的?(?:账单|分期|用户|客户|手机号?的?(?:账单|分期))`)
+	tailSaid         = regexp.MustCompile(`尾号\s*([0-9]{4})的?(?:账单|分期|用户|客户|手机号?的?(?:账单|分期))`)
 )
 
 // nickname reports 小 or 阿 and a character that reads as a name's
@@ -667,8 +680,7 @@ var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|[a-z]+)
 	`\b(?:bills?|installments?|plans?|balance|debts?|account|payments?) of (?:(?:Mr|Mrs|Ms|Miss)\.? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
 	`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|[a-z]+) (?:still )?owes\b|` +
 	`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:is|was|has been) (?:overdue|late|behind)\b|` +
-	`\b(?:[Ss]how|[Cc]heck|[Ss]ee)(?: me)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:bills?|installments?|plans?|balance)\b|` +
-	`^([A-Z][a-z]+ [A-Z][a-z]+) (?:bills?|installments?|plans?|balance)\b`)
+	`\b(?:[Ss]how|[Cc]heck|[Ss]ee)(?: me)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:bills?|installments?|plans?|balance)\b`)
 
 // notEnglishNames stand where a name would without being a person
 // ("Today's bill", "Xiaomi's plan", "the laptop's payment").
@@ -688,7 +700,9 @@ var notEnglishNames = map[string]bool{"today": true, "this": true, "last": true,
 	"installment": true, "plan": true, "bill": true, "period": true, "mall": true, "store": true, "app": true,
 	"autopay": true, "payment": true, "loan": true, "notebook": true, "computer": true, "pc": true, "tv": true,
 	"watch": true, "tab": true, "buds": true, "earbuds": true, "headphones": true, "device": true, "product": true,
-	"item": true, "thing": true, "purchase": true}
+	"item": true, "thing": true, "purchase": true,
+	// a model's words ("Pro的分期还剩几期", "K70 Ultra")
+	"pro": true, "max": true, "air": true, "plus": true, "ultra": true, "mini": true, "lite": true, "note": true, "turbo": true, "se": true}
 
 // owingAdverbs stand between who owes and "owe" ("how much do i still owe",
 // "does emily really owe"): not a word of a name (a probe read "i still" as
@@ -762,7 +776,7 @@ var notNames = map[string]bool{"周一": true, "周二": true, "周三": true, "
 	"周末": true, "金华": true, "高明": true, "黄海": true, "万达": true, "方平": true, "周天": true, "金额": true, "高额": true, "方便": true, "常用": true, "马上": true, "余额": true, "全额": true,
 	"余下": true, "余款": true, "于是": true, "江苏": true, "苏州": true, "苏宁": true, "金融": true, "钱包": true, "方案": true,
 	"方式": true, "周期": true, "万元": true, "任何": true, "任意": true, "曾经": true, "何时": true, "程序": true, "段时间": true,
-	"石家庄": true}
+	"石家庄": true, "付款": true, "付清": true, "付钱": true, "付费": true, "付了": true}
 
 // onlyAPhone reports a message that is a mainland mobile number and words
 // that only say so ("my number is +86 136…", "我手机号13800138000") — not a
@@ -1136,8 +1150,11 @@ func (e *Engine) route(s *Step) error {
 			s.say(s.T("step.waiting")) // "等等": the step stays as it is, its buttons too
 			return nil
 		}
-		if stepped && (s.conv.State == "choosing" || s.conv.State == "listed") && wordless(ev.Text) {
-			s.say(s.T("step.pick_first")) // "😭😭😭" at a list: it still waits (a probe: the menu, the step dropped)
+		if stepped && s.conv.State == "choosing" && wordless(ev.Text) && talkOf(ev.Text) != "thanks" {
+			// "😭😭😭" at a list to pick from (a payment's, a booking's): it
+			// still waits (a probe: the menu, the step dropped). A list to
+			// look at (cards, auto-repayment) takes a 🙏 as thanks.
+			s.say(s.T("step.pick_first"))
 			return nil
 		}
 		if w := bare(ev.Text); stepped && s.misses >= 2 && (takesOffer[w] || acks(confirmForm(w)) || !waitsForYes(s.conv.State) && agrees(ev.Text)) {
@@ -1775,6 +1792,11 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return whyDebitedAnswer(s)
 	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && asksWhyFailed.MatchString(l) && !containsAny(l, "怎么办", "没钱", "钱不够", "afford") &&
+		!aboutSomeoneElse(text) && s.showAnswer("repayment-failed") {
+		s.conv.Misses = 0 // "工行卡为啥扣不了": the failed-debit answer, with their frozen cards (a probe: suggestions only)
+		return nil
+	}
 	if told, err := lastPayment(s, text); told || err != nil { // "扣了吗" after paying
 		s.conv.Misses = 0
 		return err
@@ -1963,7 +1985,7 @@ func (s *Step) freeText(text string) error {
 				if err := s.cardAsked(text); err != nil { // "pay the overdue one with my icbc card"
 					return err
 				}
-				if others := s.alsoAsked(c.Also); len(others) > 0 { // "我这个月要还多少 逾期会怎样"
+				if others := s.alsoAsked(c.Also, name); len(others) > 0 { // "我这个月要还多少 逾期会怎样"
 					s.say(s.T("faq.also"), others...)
 				}
 				return nil
@@ -2399,21 +2421,21 @@ func (s *Step) startBeside(text, flow, arg string) error {
 	if c.Confident && c.Kind == "flow" {
 		also = append([]string{c.ID}, also...) // "cancel my booking and pay my bill now" reads as the payment
 	}
-	also = slices.DeleteFunc(also, func(o string) bool {
-		_, related, _ := s.e.cfg.Answers.Answer(o, s.conv.Lang) // "取消预约的费用": a topic of the flow itself
-		return intents[o] == flow || intents[related] == flow
-	})
-	if others := s.alsoAsked(also); len(others) > 0 {
+	if others := s.alsoAsked(also, flow); len(others) > 0 {
 		s.say(s.T("faq.also"), others...)
 	}
 	return nil
 }
 
 // alsoAsked are buttons for the other questions of a message: a topic's
-// answer, or a flow.
-func (s *Step) alsoAsked(also []string) [][]supportbot.Button {
+// answer, or a flow — neither the flow started (its name), nor a topic of
+// it ("取消预约的费用" beside the cancellation).
+func (s *Step) alsoAsked(also []string, started string) [][]supportbot.Button {
 	var rows [][]supportbot.Button
 	for _, other := range also {
+		if _, related, _ := s.e.cfg.Answers.Answer(other, s.conv.Lang); started != "" && (intents[other] == started || intents[related] == started) {
+			continue
+		}
 		if name, ok := intents[other]; ok && name == "remind" && s.conv.CustomerID != "" {
 			// "帮我还这期再把提醒打开": a tap on /remind toggles; the
 			// button switches the way asked, or says which way it
@@ -2477,7 +2499,7 @@ func (s *Step) showAnswer(id string, also ...string) bool {
 		next = append(next, s.humanBtn())
 	}
 	// The message's other questions: one tap each, under the answer.
-	others := s.alsoAsked(slices.DeleteFunc(also, func(o string) bool { return o == flow }))
+	others := s.alsoAsked(slices.DeleteFunc(also, func(o string) bool { return o == flow }), "")
 	if len(others) > 0 {
 		text += "\n\n" + s.T("faq.also")
 	}

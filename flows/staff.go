@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -677,11 +678,11 @@ func (d *desk) closure() error {
 	switch check := supportbot.CheckClosureDecision(status, reason); {
 	case !ok:
 		d.here(s.staffT("agent.closure_remote"))
-	case len(f) < 2 || check == supportbot.ErrClosureStatus:
+	case len(f) < 2 || errors.Is(check, supportbot.ErrClosureStatus):
 		d.here(s.staffT("agent.closure_usage"))
-	case check == supportbot.ErrClosureCompletedReason:
+	case errors.Is(check, supportbot.ErrClosureCompletedReason):
 		d.here(s.staffT("agent.closure_no_reason") + "\n" + s.staffT("agent.closure_usage"))
-	case check == supportbot.ErrClosureRejectedReason:
+	case errors.Is(check, supportbot.ErrClosureRejectedReason):
 		d.here(s.staffT("agent.closure_needs_reason") + "\n" + s.staffT("agent.closure_usage"))
 	default:
 		r, err := dc.DecideClosure(s.ctx, f[0], status, reason)

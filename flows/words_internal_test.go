@@ -359,7 +359,7 @@ func TestAsksWhyDebited(t *testing.T) {
 		"i didnt pay anything but got charged": true, "what is this charge": true,
 		"怎么扣了两次": false, "为什么扣款失败了": false, "为什么还没扣": false, "自动还款怎么扣款": false, "为什么扣了滞纳金": false,
 		"明天会扣款吗": false, "why was i charged twice": false, "why was i charged a late fee": false, "how do i pay": false,
-		"why did my payment fail": false,
+		"why did my payment fail": false, "工行卡为啥扣不了": false, "卡怎么扣不上了": false, // a debit that failed (a probe)
 		// a review: a plan's 划, a payoff's amount, a refund taking long, a debit not yet, a credit score
 		"为什么我的还款计划变了": false, "为什么提前还款扣了这么多钱": false, "why did the early payoff charge me so much": false,
 		"why has my refund taken so long": false, "why haven't you charged my card yet": false, "为什么我的信用分扣了": false,

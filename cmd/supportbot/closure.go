@@ -30,12 +30,12 @@ func runClosure(ctx context.Context, cfg Config, args []string, out io.Writer) e
 	// Checked before the database is opened. Words after completed are a
 	// mistake ("closure set CR-A completed CR-B completed" would complete
 	// CR-A and tell its customer "CR-B completed"), not a remark to send.
-	switch err := supportbot.CheckClosureDecision(status, reason); err {
-	case supportbot.ErrClosureStatus:
+	switch err := supportbot.CheckClosureDecision(status, reason); {
+	case errors.Is(err, supportbot.ErrClosureStatus):
 		return usageError(fmt.Sprintf("closure set: %s, not %q\n%s", err, args[2], commandUsage["closure"]))
-	case supportbot.ErrClosureCompletedReason:
+	case errors.Is(err, supportbot.ErrClosureCompletedReason):
 		return usageError(fmt.Sprintf("closure set: %s, not %q\n%s", err, reason, commandUsage["closure"]))
-	case supportbot.ErrClosureRejectedReason:
+	case err != nil:
 		return usageError(fmt.Sprintf("closure set: %s\n%s", err, commandUsage["closure"]))
 	}
 	if err := checkCustomerText(reason); err != nil {
