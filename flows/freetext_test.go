@@ -1102,6 +1102,9 @@ func TestEmojiAtAListKeepsTheStep(t *testing.T) {
 	}
 	c.pressData(k70) // the list's button still works
 	c.expect("合计应付")
+	c.send("/pay")
+	c.send("２") // its place, in full-width digits (a probe: "can't answer")
+	c.expect("「Xiaomi Book」第 3 期的预约还款")
 	c.send("/cards") // a list to look at: a 🙏 is thanks
 	c.send("🙏")
 	c.reject("还没有选择")

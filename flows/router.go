@@ -891,7 +891,7 @@ var periodOnly = regexp.MustCompile(`\b(?:just|only)\b.{0,12}\b(?:overdue|this m
 // spaces and punctuation around it, nor emoji beside words ("还钱😭",
 // "💰还钱": a probe got "can't answer"; an emoji alone stays: "👎" is a no).
 func bare(text string) string {
-	w := strings.ToLower(strings.Trim(text, edgeMarks))
+	w := strings.ToLower(strings.Trim(halfWidthDigits.Replace(text), edgeMarks))
 	if t := strings.TrimFunc(w, emojiOrSpace); t != "" {
 		w = t
 	}
@@ -909,6 +909,11 @@ func bare(text string) string {
 		w = t
 	}
 }
+
+// halfWidthDigits writes full-width digits as ASCII ones: "２" typed with a
+// Chinese input method at a list is its second item (a probe: "can't
+// answer").
+var halfWidthDigits = strings.NewReplacer("０", "0", "１", "1", "２", "2", "３", "3", "４", "4", "５", "5", "６", "6", "７", "7", "８", "8", "９", "9")
 
 // edgeMarks are the spaces and marks bare takes off a message's ends.
 const edgeMarks = " !！。.~～?？,，"
