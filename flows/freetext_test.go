@@ -1110,6 +1110,26 @@ func TestEmojiAtAListKeepsTheStep(t *testing.T) {
 	c.reject("还没有选择")
 }
 
+// TestAPlanNamedByItsPartner: "招联那边还款了没" was answered with another
+// plan's debit (a probe). A plan is named by its financing partner's own
+// words too — in a question whether it was paid, and in a request.
+func TestAPlanNamedByItsPartner(t *testing.T) {
+	_, c := faqSession(t, 600)
+	c.send("招联那边还款了没")
+	c.expect("「Xiaomi Book」第 3 期的预约还款")
+	c.reject("Redmi K70")
+	c.send("招联的那笔提前还了")
+	c.expect("提前结清报价</b>：Xiaomi Book")
+	// Nothing of it paid lately nor being debited: where it stands.
+	data := fixture()
+	customerIn(t, data, "C1").Scheduled = nil
+	z := newHarness(t, data).chat(601, "zh")
+	z.identify(phoneZhang)
+	z.send("招联那边还款了没")
+	z.expect("Xiaomi Book", "招联金融", "下期还款日")
+	z.reject("Redmi K70")
+}
+
 // TestEachSwitchIsReadFromItsOwnClause: "关掉自动还款，还有提醒打开" offered
 // the reminders off — the 关掉 was auto-repayment's — and auto-repayment's
 // list instead of its switch-off (a probe). Each switch is read from the

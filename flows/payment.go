@@ -749,9 +749,19 @@ func lastPayment(s *Step, text string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	named, err := planNamed(s, text) // "招联那边还款了没": that plan's, not another's debit (a probe)
+	if err != nil {
+		return false, err
+	}
+	if named != nil {
+		list = slices.DeleteFunc(list, func(a supportbot.Action) bool { return a.PlanID != named.ID })
+	}
 	if len(list) == 0 {
-		if told, err := bookingsDebiting(s); told || err != nil {
+		if told, err := bookingsDebiting(s, named); told || err != nil {
 			return told, err
+		}
+		if named != nil {
+			return true, planStatus(s, *named)
 		}
 		return latestPaymentNotice(s)
 	}
@@ -768,8 +778,25 @@ func lastPayment(s *Step, text string) (bool, error) {
 	default: // refused or failed: the FAQ says what to do
 		return false, nil
 	}
-	_, err = bookingsDebiting(s) // and what is being debited meanwhile, if anything
+	_, err = bookingsDebiting(s, named) // and what is being debited meanwhile, if anything
 	return true, err
+}
+
+// planStatus answers whether a plan named has been paid, with nothing paid
+// here lately and nothing of it being debited: where the plan stands, as the
+// bill says it.
+func planStatus(s *Step, p supportbot.Plan) error {
+	cards, err := s.cards()
+	if err != nil {
+		return err
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return err
+	}
+	text, _ := planSummary(s, p, cards, sched)
+	s.say(text, []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")})
+	return nil
 }
 
 // latestPaymentNotice answers "did my payment go through?" with no payment
@@ -793,13 +820,15 @@ func latestPaymentNotice(s *Step) (bool, error) {
 }
 
 // bookingsDebiting answers "今天的钱扣了没有" with the customer's scheduled
-// repayments being debited now, if any.
-func bookingsDebiting(s *Step) (bool, error) {
+// repayments being debited now, if any — of the plan named, if one is.
+func bookingsDebiting(s *Step, named *supportbot.Plan) (bool, error) {
 	sched, err := s.scheduled()
 	if err != nil {
 		return false, err
 	}
-	sched = slices.DeleteFunc(slices.Clone(sched), func(r supportbot.ScheduledRepayment) bool { return !r.Debiting(s.now) })
+	sched = slices.DeleteFunc(slices.Clone(sched), func(r supportbot.ScheduledRepayment) bool {
+		return !r.Debiting(s.now) || named != nil && r.PlanID != named.ID
+	})
 	if len(sched) == 0 {
 		return false, nil
 	}
@@ -1462,6 +1491,19 @@ func openPlanSaid(s *Step, text string) (*supportbot.Plan, error) {
 	return nil, nil
 }
 
+// partnerSaid is the one open plan whose financing partner t names by its
+// own words ("招联" of 招联金融, "中银" of 中银消费金融; not 小米 of 小米分期,
+// which names the devices too), 0 for none or several.
+func partnerSaid(t string, open []supportbot.Plan) int {
+	return onlyOne(len(open), func(i int) bool {
+		stem := open[i].Partner
+		for _, generic := range []string{"消费金融", "金融", "分期", "银行"} {
+			stem = strings.TrimSuffix(stem, generic)
+		}
+		return utf8.RuneCountInString(stem) >= 2 && stem != "小米" && strings.Contains(t, strings.ToLower(stem))
+	})
+}
+
 // openPlanAt is the open plan a confirmation names by its place in the
 // list ("确认还第二个", "确认 2", "confirm the second one"), nil for none.
 func openPlanAt(s *Step, text string) (*supportbot.Plan, error) {
@@ -1666,6 +1708,9 @@ func namedIn(t string, open []supportbot.Plan) (i int, decided bool) {
 		return 0, true // "笔记本这期还了，手机的提前结清": two plans, which one is for the list to say (a probe quoted one)
 	}
 	if i := nameChoice(t, names); i > 0 {
+		return i, true
+	}
+	if i := partnerSaid(t, open); i > 0 { // "招联那边还款了没": the plan 招联金融 finances (a probe answered another's)
 		return i, true
 	}
 	if kind, _ := kindSaid(t); kind >= 0 {

@@ -1828,7 +1828,7 @@ func (s *Step) freeText(text string) error {
 				if err := s.startFlow("autopay", "off"); err != nil {
 					return err
 				}
-				_, err := bookingsDebiting(s) // a debit under way still goes through: said, not hidden (a review)
+				_, err := bookingsDebiting(s, nil) // a debit under way still goes through: said, not hidden (a review)
 				return err
 			}
 		}
