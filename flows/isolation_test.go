@@ -237,7 +237,7 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 	c.expect("剩余待还")
 	for _, own := range []string{"我这笔还有多少没还", "小米那笔还有多少", "查下 余额", "Redmi的账单", "Xiaomi Book的分期还剩几期", "帮我把这期还了",
 		"尾号8000的账单", "尾号3456的分期还剩几期", "卡尾号6789的分期扣款成功了吗", // the customer's own phone's, order's and card's tails
-		"付款还有多少", "Total Outstanding balance?", "Full Payoff balance", "帮小伟看下还有多少", "Pro的分期还剩几期", // a word, a title, a nickname of their own (a review)
+		"can i skip tmrw's payment?", "付款还有多少", "Total Outstanding balance?", "Full Payoff balance", "帮小伟看下还有多少", "Pro的分期还剩几期", // a word, a title, a nickname of their own (a review)
 		"我想用我老公的银行卡还我的账单", "pay my bill with my husband's card", "Pay off the laptop for me", "提前还款手机",
 		"我妈给我买的手机分期怎么还", "其他的账单呢", "我是张伟 查下账单", "/bill Redmi", "/bill 5241015123456",
 		// a reviewer's: one's own, beside other people (each was refused for a while)

@@ -437,7 +437,7 @@ func stopsADebit(text string) bool {
 			slices.ContainsFunc(dayShort, func(w string) bool { return wordsIn(l, w) }) ||
 			dayOfMonth.MatchString(l) || daySaid.MatchString(l)) && // "dont charge me on the 13th", "on dec 13"
 		(containsAny(l, "扣", "还款", "debit", "charge", "payment", "deduct") || wordsIn(l, "pay") || notTakeMoney.MatchString(l)) && // "i dont want to pay tomorrow"
-		containsAny(l, "取消", "停", "别", "不要", "不想", "stop", "cancel", "don't", "dont", "do not", "hold")
+		containsAny(l, "取消", "停", "别", "不要", "不想", "跳过", "stop", "cancel", "don't", "dont", "do not", "hold", "skip") // "can i skip tmrw's payment?" (a probe)
 }
 
 // booksARepayment reports a repayment asked to be booked ("怎么预约还款",
@@ -701,6 +701,8 @@ var notEnglishNames = map[string]bool{"today": true, "this": true, "last": true,
 	"autopay": true, "payment": true, "loan": true, "notebook": true, "computer": true, "pc": true, "tv": true,
 	"watch": true, "tab": true, "buds": true, "earbuds": true, "headphones": true, "device": true, "product": true,
 	"item": true, "thing": true, "purchase": true,
+	// a day spelt short or misspelt ("can i skip tmrw's payment?")
+	"tmrw": true, "tmr": true, "tmrow": true, "tomorow": true, "tommorow": true, "tommorrow": true, "tdy": true, "tonite": true,
 	// a model's words ("Pro的分期还剩几期", "K70 Ultra")
 	"pro": true, "max": true, "air": true, "plus": true, "ultra": true, "mini": true, "lite": true, "note": true, "turbo": true, "se": true}
 

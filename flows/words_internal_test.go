@@ -202,7 +202,7 @@ func TestGoesAhead(t *testing.T) {
 // debit comes, nor auto-repayment's setting.
 func TestStopsADebit(t *testing.T) {
 	for text, want := range map[string]bool{"can u stop the auto debit tomorrow": true, "15号的扣款能停吗": true,
-		"dont charge me tomorrow": true, "十五号别扣": true, "明天会扣款吗": false, "手机号换了 扣款会停吗": false,
+		"dont charge me tomorrow": true, "十五号别扣": true, "hey can i skip tmrw's payment? short on cash this week": true, "明天的扣款能跳过吗": true, "明天会扣款吗": false, "手机号换了 扣款会停吗": false,
 		"明天扣款卡里没钱 不想逾期 怎么办": false, "今天扣款失败了 别给我算逾期": false, "how do I stop auto-repayment": false, "取消自动还款": false} {
 		if got := stopsADebit(text); got != want {
 			t.Errorf("stopsADebit(%q) = %v, want %v", text, got, want)
