@@ -602,7 +602,7 @@ func paidInMonth(s *Step, text string) (bool, error) {
 		}
 	}
 	s.conv.Misses = 0
-	rows := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}
+	rows := s.billAndMessages()
 	if len(lines) == 0 {
 		s.say(s.T("paid_in.none", "month", label), rows)
 		return true, nil

@@ -651,7 +651,7 @@ func settledCancel(s *Step, a *supportbot.Action) error {
 			v = x
 		}
 	}
-	rows := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}
+	rows := s.billAndMessages()
 	switch a.State {
 	case supportbot.ActionSucceeded:
 		s.audit("cancel_scheduled", map[string]any{"scheduled_id": v.ID, "plan_id": v.PlanID, "period": v.Period,

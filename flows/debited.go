@@ -58,7 +58,7 @@ func whyDebitedAnswer(s *Step) error {
 	if err != nil {
 		return err
 	}
-	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}, {s.humanBtn()}}
+	rows := [][]supportbot.Button{s.billAndMessages(), {s.humanBtn()}}
 	if len(lines) == 0 {
 		s.say(s.T("debited.none"), rows...)
 		return nil

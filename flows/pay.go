@@ -14,7 +14,7 @@ import (
 // paying (a money action) → paid, exactly once.
 func payFlow() *spec {
 	return paymentFlow("pay", askPayPlan, func(s *Step) {
-		s.say(s.T("pay.nothing"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")})
+		s.say(s.T("pay.nothing"), s.billAndMessages())
 	}, billPaid)
 }
 
@@ -88,7 +88,7 @@ func billPaid(s *Step, a *supportbot.Action) error {
 	if err = extra(err); err != nil {
 		return err
 	}
-	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
+	rows := [][]supportbot.Button{s.billAndMessages()}
 	if p != nil {
 		switch next, ok := nextNotOverdue(*p, s.today); {
 		case !p.Open():

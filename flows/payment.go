@@ -705,7 +705,7 @@ func reference(a *supportbot.Action) string {
 
 // tellAction says where a money action of the customer's stands.
 func tellAction(s *Step, a *supportbot.Action) error {
-	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
+	rows := [][]supportbot.Button{s.billAndMessages()}
 	switch a.State {
 	case supportbot.ActionSucceeded:
 		s.say(s.T("repay.already_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", reference(a)), rows...)
@@ -766,7 +766,7 @@ func lastPayment(s *Step, text string) (bool, error) {
 		return latestPaymentNotice(s)
 	}
 	a := &list[0]
-	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
+	rows := [][]supportbot.Button{s.billAndMessages()}
 	switch a.State {
 	case supportbot.ActionSucceeded:
 		s.say(s.T("repay.last_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", reference(a)), rows...)
@@ -782,6 +782,12 @@ func lastPayment(s *Step, text string) (bool, error) {
 	return true, err
 }
 
+// billAndMessages are the buttons under a payment's status: the bill and
+// the message center, where its outcome is kept.
+func (s *Step) billAndMessages() []supportbot.Button {
+	return []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}
+}
+
 // planStatus answers whether a plan named has been paid, with nothing paid
 // here lately and nothing of it being debited: where the plan stands, as the
 // bill says it.
@@ -795,7 +801,7 @@ func planStatus(s *Step, p supportbot.Plan) error {
 		return err
 	}
 	text, _ := planSummary(s, p, cards, sched)
-	s.say(text, []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")})
+	s.say(text, s.billAndMessages())
 	return nil
 }
 
@@ -808,7 +814,7 @@ func latestPaymentNotice(s *Step) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	rows := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}
+	rows := s.billAndMessages()
 	for _, n := range list {
 		if slices.Contains(paymentNotices, n.Kind) || n.Kind == "scheduled_failed" {
 			s.say(s.T("repay.none_recent_last", "time", when(s, n.Time), "notice", noticeText(s, n)), rows)
@@ -845,7 +851,7 @@ func bookingsDebiting(s *Step, named *supportbot.Plan) (bool, error) {
 		lines = append(lines, s.T("repay.booking_debiting", "product", product, "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt)))
 	}
 	lines = append(lines, s.T("repay.booking_debiting_end"))
-	s.say(strings.Join(lines, "\n"), []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")})
+	s.say(strings.Join(lines, "\n"), s.billAndMessages())
 	return true, nil
 }
 

@@ -61,7 +61,7 @@ func repaid(s *Step, a *supportbot.Action) error {
 	if err = extra(err); err != nil {
 		return err
 	}
-	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("menu.messages"), "messages")}}
+	rows := [][]supportbot.Button{s.billAndMessages()}
 	if known && len(open) == 0 {
 		text += "\n\n" + s.T("repay.all_settled")
 		rows = append([][]supportbot.Button{{s.menuBtn(s.T("menu.close"), "close")}}, rows...)
