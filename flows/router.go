@@ -651,7 +651,7 @@ var lookedUpAlone = regexp.MustCompile(`^(?:查|查下|查一下|查查|查询|�
 
 // hanWithLatinName is a name in Latin letters before 的 and a thing, in
 // Chinese ("James的平板还有多少没还"); tailSaid the last 4 digits of a
-// phone or an order said for a bill ("尾号9000的账单").
+// phone, an order or a card said for a bill ("尾号9000的账单").
 var (
 	hanWithLatinName = regexp.MustCompile(`(?:^|[^A-Za-z])([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*的`)
 	tailSaid         = regexp.MustCompile(`尾号\s*([0-9]{4})的?(?:账单|分期|用户|客户|手机号?的?(?:账单|分期))`)
