@@ -135,8 +135,8 @@ func maskSpelled(text string) (string, bool) {
 			}
 		}
 		x := strings.ContainsAny(run, "xXｘＸ")
-		if secretDigits(ds, x) == 0 {
-			return run
+		if secretDigits(ds, x) == 0 || strings.ContainsAny(run, " \u3000-－.．") && !(cardPrefix.Match(ds) && luhn(ds)) {
+			return run // spaced, a card's only: "一三八零零一三八零零零 八八八八" is a phone and more
 		}
 		found = true
 		return maskedAs(ds, x)
@@ -209,16 +209,22 @@ func looseSeparator(sep []rune) bool {
 }
 
 // checkedCard reports digits that may be a card joined across loose
-// separators: a card's first digit (3 to 6), its check passed, and not every
-// group a round amount, nor every group the same ("4999，4999，4999，4999").
+// separators: a card's first digits (cardPrefix), its check passed, not
+// every group a round amount, and no group twice ("4999，4999，4999，4999",
+// "3299、3305、3299、3305": a list).
 func checkedCard(groups []digitGroup, ds []byte) bool {
-	round, same := true, true
-	for _, g := range groups {
+	round, twice := true, false
+	for i, g := range groups {
 		round = round && len(g.ds) >= 3 && strings.HasSuffix(string(g.ds), "00")
-		same = same && string(g.ds) == string(groups[0].ds)
+		twice = twice || len(g.ds) >= 3 && slices.ContainsFunc(groups[:i], func(h digitGroup) bool { return string(h.ds) == string(g.ds) })
 	}
-	return ds[0] >= '3' && ds[0] <= '6' && luhn(ds) && !round && !(same && len(groups) > 1)
+	return cardPrefix.Match(ds) && luhn(ds) && !round && !twice
 }
+
+// cardPrefix is how the cards issued here begin: UnionPay's 62, Visa's 4,
+// Mastercard's 51–55, American Express's 34 and 37, JCB's 35 — not a price
+// list's 3299 or 5999.
+var cardPrefix = regexp.MustCompile(`^(?:62|4|5[1-5]|3[457])`)
 
 // fileSeparator is how file names group digits; such groups are a number
 // only when grouped as cards and IDs are (cardGrouped).

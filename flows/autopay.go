@@ -272,7 +272,6 @@ var switchWords = map[bool]map[string]bool{
 	true: {"开吧": true, "开启吧": true, "打开吧": true, "开了吧": true, "开启": true, "打开": true, "开": true,
 		"turn it on": true, "switch it on": true, "on": true, "turn on": true, "switch on": true, "enable": true, "enable it": true},
 	false: {"关吧": true, "关闭吧": true, "关掉吧": true, "关了吧": true, "关掉": true, "关闭": true, "关": true,
-		"取消吧": true, "取消": true, "取消掉": true, "取消掉吧": true, "还是取消吧": true, // "那就取消吧" at turning it off (a probe)
 		"turn it off": true, "switch it off": true, "off": true, "turn off": true, "switch off": true, "disable": true, "disable it": true},
 }
 
@@ -289,7 +288,7 @@ func switchForm(text string) string {
 
 // offLater asks whether auto-repayment, once on, can be turned off ("开了
 // 能关吗", "以后还能取消吗", "can i turn it off later").
-var offLater = regexp.MustCompile(`(?:能|可以|可不可以|能不能|还能)(?:再|随时)?(?:关|取消|停)(?:掉|了|它)?(?:吗|嘛|么|[?？])|关得掉|关得了|` +
+var offLater = regexp.MustCompile(`(?:能|可以|可不可以|能不能|还能)(?:再|随时)?(?:关|取消|停)(?:掉|了|它)?(?:吗|嘛|么|[?？])|能不能(?:再|随时)?关|关得掉|关得了|` +
 	`\bcan (?:i|you|we) (?:turn|switch|shut|stop) (?:it |this |autopay |auto-?repayment )?off\b|\b(?:turn|switch|shut) (?:it )?off later\b|\b(?:cancel|stop) (?:it )?later\b`)
 
 func handleAutopay(s *Step, a action) (bool, error) {

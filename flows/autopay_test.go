@@ -59,26 +59,28 @@ func TestAutopayOnAndOffPerPlanWithConfirmation(t *testing.T) {
 	c.expect("已开启自动还款：Redmi K70，扣款卡 招商银行 **** 6789", "已关闭自动还款：Redmi K70", "[👤 转人工客服]")
 }
 
-// TestCancelWordsTurnAutopayOff: "那就取消吧" at "确认关闭自动还款吗" left the
-// step (a probe): 取消 is what that step does, so it is its switch word,
-// and at turning it on a way out.
-func TestCancelWordsTurnAutopayOff(t *testing.T) {
+// TestCancelWordsBackOutOfAutopay: 取消 at turning auto-repayment on or off
+// backs out, changing nothing — as in any app (a probe saw "取消" turn it
+// off, a missed payment waiting to happen).
+func TestCancelWordsBackOutOfAutopay(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
 	c.send("/autopay")
 	c.press("开启 1. Redmi K70")
 	c.send("那就取消吧")
-	c.expect("什么都没有改动")
+	c.expect("没有做任何更改")
 	c.send("/autopay")
 	c.press("开启 1. Redmi K70")
 	c.press("确认开启")
-	c.send("/autopay")
-	c.press("关闭 1. Redmi K70")
-	c.send("那就取消吧")
-	c.expect("已关闭「Redmi K70」的自动还款")
-	if h.plan("C1", "P1").AutoRepay {
-		t.Error("auto-repay still on")
+	for _, back := range []string{"取消", "那就取消吧"} {
+		c.send("/autopay")
+		c.press("关闭 1. Redmi K70")
+		c.send(back)
+		c.reject("已关闭「Redmi K70」的自动还款")
+	}
+	if !h.plan("C1", "P1").AutoRepay {
+		t.Error("auto-repay turned off by 取消")
 	}
 }
 
@@ -128,7 +130,7 @@ func TestAskingWhetherAutopayCanBeTurnedOffLater(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
-	for _, asked := range []string{"开了能关吗", "以后还能取消吗", "can i turn it off later?"} {
+	for _, asked := range []string{"开了能关吗", "以后还能取消吗", "开了能不能关", "can i turn it off later?"} {
 		c.send("/autopay")
 		c.press("开启 2. Xiaomi Book")
 		c.send(asked)

@@ -27,9 +27,10 @@ func asksWhyDebited(text string) bool {
 }
 
 // asksWhyFailed is a failed debit asked why ("工行卡为啥扣不了", "为什么扣款
-// 失败", "why cant my card be charged").
-var asksWhyFailed = regexp.MustCompile(`(?:为啥|为什么|怎么|咋)[^，。,?？!！]{0,6}(?:扣不了|扣不上|扣不出|扣款失败|还款失败|还不了|还不上|付不了|不能还|不能扣)|` +
-	`\bwhy (?:can'?t|cant|won'?t|wont|didn'?t|didnt) (?:my|the|you|it)\b.{0,20}\b(?:charge|debit|pay|go through)|\bwhy (?:was|is) my (?:card|payment) declined\b`)
+// 失败", "why cant my card be charged") — a debit's, not paying another way
+// ("为什么信用卡还不了", "为什么微信还不了": the guides' other answers).
+var asksWhyFailed = regexp.MustCompile(`(?:为啥|为什么|怎么|咋)[^，。,?？!！]{0,6}(?:扣不了|扣不上|扣不出|扣不到|扣款失败|不能扣)|` +
+	`\bwhy (?:can'?t|cant|won'?t|wont|didn'?t|didnt) (?:my|the|you|it)\b.{0,20}\b(?:charge|debit)|\bwhy (?:was|is) my (?:card|payment) declined\b`)
 
 // whyDebited is a debit asked why: 扣 or 划走 (not 计划) after a why, with
 // 了 — or straight to "me" and "my money" — and in English, charged,

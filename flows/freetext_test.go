@@ -1079,8 +1079,10 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 		c.expect("📅 本月（11月）要还 <b>¥1,266.92</b>：\n• Redmi K70 第 6 期 ¥261.92（已逾期，含滞纳金",
 			"• Xiaomi Book 第 3 期 ¥1,005.00，还款日 2026年11月21日（已预约扣款，无需手动还）", "合计待还 <b>¥5,781.40</b>")
 	}
-	c.send("这个月已经扣了多少") // what was paid (a probe): not what is due
-	c.reject("📅")
+	for _, other := range []string{"这个月已经扣了多少", "这个月手机要还多少"} { // what was paid; one plan's (probes)
+		c.send(other)
+		c.reject("📅")
+	}
 	c.send("/lang en")
 	c.send("how much do i need to pay this month")
 	c.expect("📅 Due this month (November): <b>¥1,266.92</b>:")

@@ -179,10 +179,10 @@ func linkContact(s *Step) error {
 // keyboard's cancel button).
 func (s *Step) wantsOut(text string) bool {
 	text = strings.TrimSpace(text)
-	if cancelWords[noLeads.Replace(bare(text))] && s.conv.Flow != "cancel" && (s.conv.Flow != "autopay" || s.slots.On) {
-		// "算了还是取消吧" at a payment's quote (a probe); at a booking's
-		// cancellation or auto-repayment's switch-off, 取消 is what the
-		// step does: not a way out.
+	if cancelWords[noLeads.Replace(bare(text))] && s.conv.Flow != "cancel" {
+		// "算了还是取消吧" at a payment's quote (a probe) — and at turning
+		// auto-repayment off: 取消 backs out, as in any app (a probe turned
+		// it off on 取消); at a booking's cancellation, 取消 is the step.
 		return true
 	}
 	return cancelWords[bare(text)] || text == s.T("btn.cancel")

@@ -226,8 +226,8 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"帮我查下我老公的账单 他自己用不了app", "我妈的分期还剩多少 她不会用手机",
 		"/bill 13900139000", "/bill my wife", "/repay 5240607345678",
 		// a name, one's people or a phone's tail with words between them and the thing (a probe: the asker's own bill came back)
-		"我媳妇儿的小米14还剩几期", "李娜还有多少没还完", "查下 李娜", "James的平板还有多少没还", "帮我查下尾号9000的账单",
-		"my missus bill", "李娜那笔帮我结清", "帮小芳把这期还了", "王芳那边还款了没",
+		"我媳妇儿的小米14还剩几期", "查下 李娜", "James的平板还有多少没还", "帮我查下尾号9000的账单",
+		"my missus bill", "帮小芳把这期还了", "how much does Max owe", // a name that is also a model's word (a probe)
 		"/bill 李娜", "/bill 王芳", "/repay 欧阳娜娜", "/bill 李明", "/bill Li Na", "/bill Ouyang Nana", "/bill Mr Smith", "/bill Mom", "/bill Wife"} { // a name alone as the argument (a probe: one's own bill)
 		c.send(ask)
 		c.expect("我只能查看和办理你本人", "[📋 我的账单]")
@@ -237,6 +237,7 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 	c.expect("剩余待还")
 	for _, own := range []string{"我这笔还有多少没还", "小米那笔还有多少", "查下 余额", "Redmi的账单", "Xiaomi Book的分期还剩几期", "帮我把这期还了",
 		"尾号8000的账单", "尾号3456的分期还剩几期", "卡尾号6789的分期扣款成功了吗", // the customer's own phone's, order's and card's tails
+		"金额多的那笔还差多少", "方才那笔扣款成功了吗", "黄色的小米还剩几期", "陈列机那笔还有多少", // words read as names (a probe)
 		"can i skip tmrw's payment?", "付款还有多少", "Total Outstanding balance?", "Full Payoff balance", "帮小伟看下还有多少", "Pro的分期还剩几期", // a word, a title, a nickname of their own (a review)
 		"我想用我老公的银行卡还我的账单", "pay my bill with my husband's card", "Pay off the laptop for me", "提前还款手机",
 		"我妈给我买的手机分期怎么还", "其他的账单呢", "我是张伟 查下账单", "/bill Redmi", "/bill 5241015123456",

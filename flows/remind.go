@@ -156,7 +156,7 @@ func typedArg(name, text string) string {
 	case "autopay":
 		return autopayArg(clauseOf(text, "自动", "auto"))
 	case "bill":
-		if asksThisMonth(text) {
+		if asksThisMonth(text) && kindsSaid(text) == 0 { // "这个月手机要还多少": that plan's, as the bill says (a probe)
 			return askedMonth
 		}
 	}

@@ -596,7 +596,7 @@ func (s *Step) namesAnotherPerson(text string) bool {
 	for _, m := range hanWithLatinName.FindAllStringSubmatch(text, 3) {
 		rest := text[strings.Index(text, m[0])+len(m[0]):]
 		if loc := personsThing.FindStringIndex(rest); loc != nil && loc[0] == 0 &&
-			!slices.ContainsFunc(strings.Fields(strings.ToLower(m[1])), func(w string) bool { return notEnglishNames[w] }) {
+			!slices.ContainsFunc(strings.Fields(strings.ToLower(m[1])), func(w string) bool { return notEnglishNames[w] || modelWords[w] }) {
 			names = append(names, m[1])
 		}
 	}
@@ -639,8 +639,10 @@ func (s *Step) notOwn(names []string) bool {
 }
 
 // personsThing is installments, a bill or a debt, as a person's are asked
-// for ("李娜那笔帮我结清", "王芳那边还款了没", "李娜还有多少没还完").
-var personsThing = regexp.MustCompile(`(?:那笔|这笔|那边|那儿)?(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|还有几期|还剩几期|还剩多少|还有多少|还差多少|提前|结清|手续费|滞纳金|费率|小米|红米|那笔)`)
+// for. Not "那笔", "还有多少" or 小米 after a name: a name is read by its
+// surname, and "金额多的那笔", "方才那笔", "黄色的小米" are the customer's own
+// (a probe refused them).
+var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|还有几期|还剩几期|还剩多少|提前|结清|手续费|滞纳金|费率)`)
 
 // forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
 // ("帮小芳把这期还了": a nickname too).
@@ -702,9 +704,12 @@ var notEnglishNames = map[string]bool{"today": true, "this": true, "last": true,
 	"watch": true, "tab": true, "buds": true, "earbuds": true, "headphones": true, "device": true, "product": true,
 	"item": true, "thing": true, "purchase": true,
 	// a day spelt short or misspelt ("can i skip tmrw's payment?")
-	"tmrw": true, "tmr": true, "tmrow": true, "tomorow": true, "tommorow": true, "tommorrow": true, "tdy": true, "tonite": true,
-	// a model's words ("Pro的分期还剩几期", "K70 Ultra")
-	"pro": true, "max": true, "air": true, "plus": true, "ultra": true, "mini": true, "lite": true, "note": true, "turbo": true, "se": true}
+	"tmrw": true, "tmr": true, "tmrow": true, "tomorow": true, "tommorow": true, "tommorrow": true, "tdy": true, "tonite": true}
+
+// modelWords are a model's words before 的 in Chinese ("Pro的分期还剩几期"):
+// no one. Not in notEnglishNames: "remind Max to pay" names a person.
+var modelWords = map[string]bool{"pro": true, "max": true, "air": true, "plus": true, "ultra": true, "mini": true, "lite": true,
+	"note": true, "turbo": true, "se": true}
 
 // owingAdverbs stand between who owes and "owe" ("how much do i still owe",
 // "does emily really owe"): not a word of a name (a probe read "i still" as
@@ -1799,7 +1804,7 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return whyDebitedAnswer(s)
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && asksWhyFailed.MatchString(l) && !containsAny(l, "怎么办", "没钱", "钱不够", "afford") &&
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && asksWhyFailed.MatchString(l) && !containsAny(l, "怎么办", "没钱", "钱不够", "afford", "信用卡", "微信", "支付宝", "花呗", "白条", "credit card") &&
 		!aboutSomeoneElse(text) && s.showAnswer("repayment-failed") {
 		s.conv.Misses = 0 // "工行卡为啥扣不了": the failed-debit answer, with their frozen cards (a probe: suggestions only)
 		return nil

@@ -350,6 +350,19 @@ func TestChineseNumbersUpToNinetyNine(t *testing.T) {
 	}
 }
 
+// TestAsksWhyFailed: a debit that failed, asked why — not paying another
+// way (probes: "为什么信用卡还不了" got the failed-debit checklist).
+func TestAsksWhyFailed(t *testing.T) {
+	for text, want := range map[string]bool{
+		"工行卡为啥扣不了": true, "为什么扣款失败": true, "why cant my card be charged": true, "why was my card declined": true,
+		"为什么信用卡还不了": false, "为什么微信还不了": false, "为什么不能还下个月的": false, "为什么这里还不了招联的": false, "why cant i pay with wechat": false,
+	} {
+		if got := asksWhyFailed.MatchString(strings.ToLower(text)); got != want {
+			t.Errorf("asksWhyFailed(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
 // TestAsksWhyDebited: a debit already taken, asked why — not a double
 // charge, a failed or coming debit, a fee, nor how debiting works.
 func TestAsksWhyDebited(t *testing.T) {
