@@ -63,10 +63,14 @@ func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepay
 	if s.conv.Lang == supportbot.LangEN {
 		month = t.Month().String()
 	}
-	booked := map[string]bool{}
+	type period struct {
+		plan string
+		n    int
+	}
+	booked := map[period]bool{}
 	for _, r := range sched {
 		if r.Live() {
-			booked[r.PlanID+"/"+strconv.Itoa(r.Period)] = true
+			booked[period{r.PlanID, r.Period}] = true
 		}
 	}
 	var lines []string
@@ -80,7 +84,7 @@ func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepay
 			switch {
 			case b.Overdue(s.today):
 				key = "bill.month_line_overdue"
-			case booked[p.ID+"/"+strconv.Itoa(b.Period)]:
+			case booked[period{p.ID, b.Period}]:
 				key = "bill.month_line_booked"
 			}
 			lines = append(lines, s.T(key, "product", p.Product, "period", b.Period, "amount", money(b.Due()), "date", b.DueDate.Format(s.conv.Lang)))

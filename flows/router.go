@@ -593,11 +593,11 @@ func (s *Step) namesAnotherPerson(text string) bool {
 	if m := lookedUpAlone.FindStringSubmatch(text); m != nil && personName([]rune(m[1])) {
 		names = append(names, m[1])
 	}
-	for _, m := range hanWithLatinName.FindAllStringSubmatch(text, 3) {
-		rest := text[strings.Index(text, m[0])+len(m[0]):]
-		if loc := personsThing.FindStringIndex(rest); loc != nil && loc[0] == 0 &&
-			!slices.ContainsFunc(strings.Fields(strings.ToLower(m[1])), func(w string) bool { return notEnglishNames[w] || modelWords[w] }) {
-			names = append(names, m[1])
+	for _, m := range hanWithLatinName.FindAllStringSubmatchIndex(text, 3) {
+		name := text[m[2]:m[3]]
+		if loc := personsThing.FindStringIndex(text[m[1]:]); loc != nil && loc[0] == 0 &&
+			!slices.ContainsFunc(strings.Fields(strings.ToLower(name)), func(w string) bool { return notEnglishNames[w] || modelWords[w] }) {
+			names = append(names, name)
 		}
 	}
 
@@ -2420,6 +2420,12 @@ func (s *Step) ownPlans(topic string) string {
 	return strings.Join(lines, "\n")
 }
 
+// relatedFlow is the flow a topic leads to ("" for none).
+func relatedFlow(s *Step, topic string) string {
+	_, flow, _ := s.e.cfg.Answers.Answer(topic, s.conv.Lang)
+	return flow
+}
+
 // startBeside starts a flow read from the message's words before the
 // classifier, and offers what else the message asks for, as a message read
 // by the classifier does: "cancel my booking and pay now instead" (a probe:
@@ -2445,7 +2451,7 @@ func (s *Step) startBeside(text, flow, arg string) error {
 func (s *Step) alsoAsked(also []string, started string) [][]supportbot.Button {
 	var rows [][]supportbot.Button
 	for _, other := range also {
-		if _, related, _ := s.e.cfg.Answers.Answer(other, s.conv.Lang); started != "" && (intents[other] == started || intents[related] == started) {
+		if started != "" && (intents[other] == started || intents[relatedFlow(s, other)] == started) {
 			continue
 		}
 		if name, ok := intents[other]; ok && name == "remind" && s.conv.CustomerID != "" {
