@@ -1104,9 +1104,11 @@ func TestEmojiAtAListKeepsTheStep(t *testing.T) {
 	}
 	c.pressData(k70) // the list's button still works
 	c.expect("合计应付")
-	c.send("/pay")
-	c.send("２") // its place, in full-width digits (a probe: "can't answer")
-	c.expect("「Xiaomi Book」第 3 期的预约还款")
+	for _, two := range []string{"２", "2️⃣", "②"} { // its place, in full-width digits, a keycap, circled (probes: "can't answer")
+		c.send("/pay")
+		c.send(two)
+		c.expect("「Xiaomi Book」第 3 期的预约还款")
+	}
 	c.send("/cards") // a list to look at: a 🙏 is thanks
 	c.send("🙏")
 	c.reject("还没有选择")
@@ -1222,11 +1224,15 @@ func TestGoAheadAndNoWordsAtAStep(t *testing.T) {
 	c.send("我不确认")
 	c.expect("这次不还款，没有扣款")
 	c.send("/cancel_schedule")
-	c.press("Redmi K70 第 7 期")                                 // S1, cancellable
-	for _, ahead := range []string{"对 取消掉", "取消", "算了还是取消吧"} { // at a booking's, 取消 is what it does
+	c.press("Redmi K70 第 7 期") // S1, cancellable
+	// At a booking's, 取消 is what it does; a no said to the booking is a
+	// go-ahead too ("不要了 取消吧" kept it, a probe).
+	for _, ahead := range []string{"对 取消掉", "取消", "算了还是取消吧", "不要了 取消吧", "不用了，取消吧", "不保留了", "别扣了"} {
 		c.send(ahead)
 		c.expect("还没有取消", "回复「确认」")
 	}
+	c.send("不要了，别取消")
+	c.expect("预约还款保持不变")
 	if n := len(h.repayments("C1")); n != 0 {
 		t.Errorf("%d repayments, want none", n)
 	}

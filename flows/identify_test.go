@@ -556,3 +556,22 @@ func TestLeavingTheContactStepTakesItsKeyboardDown(t *testing.T) {
 		c.expect("已退出当前操作", "[📋 我的账单]")
 	}
 }
+
+// TestAButtonNamingAnotherCustomersPlan: a menu button naming a plan that
+// is not the customer's (another's, pressed in a shared chat after
+// switching, or forged) showed the customer's own list without a word (a
+// probe). They are told the button's plan is not in their account, and
+// nothing of the other plan is shown.
+func TestAButtonNamingAnotherCustomersPlan(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	for _, data := range []string{"m:repay:P3", "m:pay:P4"} {
+		c.pressData(data)
+		c.expect("不在你的账户")
+		c.reject("Redmi Buds", "Xiaomi Watch")
+	}
+	if n := len(h.repayments("C1")) + len(h.repayments("C2")) + len(h.repayments("C3")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}

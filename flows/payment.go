@@ -1420,6 +1420,7 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 			s.finish()
 			return nothingToPay(s, p)
 		}
+		s.lead = s.T("button.not_theirs") // and their own to choose from
 		if len(open) == 0 {
 			nothing(s)
 			return nil

@@ -113,6 +113,9 @@ next:
 // the step's confirmation, nor a question, nor a no.
 func goesAhead(text string, cancelling bool) bool {
 	w := bare(text)
+	if cancelling && dropsBooking(w) {
+		return true
+	}
 	if utf8.RuneCountInString(w) > 16 || strings.ContainsAny(text, "?？") || declines(text) ||
 		containsAny(w, "不", "别", "没", "甭", "don't", "dont", "not", "never") {
 		return false
@@ -130,6 +133,28 @@ func goesAhead(text string, cancelling bool) bool {
 	return goAhead && rest == ""
 }
 
+// dropsBooking reports, at a booking's cancellation, a no that is said to
+// the booking, not to the step: a no word before 取消 ("不要了 取消吧",
+// "no, just cancel it"), "不保留了", "别扣了", "don't take the money" (a
+// probe: "不要了 取消吧" kept the booking; the others got suggestions). A
+// keep said after it ("不要了，别取消") is not one.
+func dropsBooking(w string) bool {
+	if dropsKeep.MatchString(w) || stopsDebit.MatchString(w) {
+		return !keepsBooking.MatchString(w) && !asks(w)
+	}
+	first, rest, ok := strings.Cut(w, " ")
+	if i := strings.IndexAny(w, "，,。、!！;；"); i >= 0 && (!ok || i < len(first)) {
+		first, rest, ok = w[:i], w[i:], true
+	}
+	rest = strings.Trim(rest, " ，,。、!！;；")
+	return ok && (noWords[first] || first == "no" || first == "nah" || first == "nope") &&
+		!keepsBooking.MatchString(rest) && goesAhead(rest, true)
+}
+
+// stopsDebit is "don't take the money" ("别扣了", "不要扣款了", "don't
+// charge me"): at a booking's cancellation, what cancelling it does.
+var stopsDebit = regexp.MustCompile(`^(?:那就|就)?(?:别|不要|不用|不必|先别|先不要)(?:再)?(?:扣|扣款|扣钱)了?(?:吧|啊)?$|^(?:(?:please|pls|just) )?(?:don'?t|do not) (?:charge|debit|take the money)\b`)
+
 // noProblem is "no problem", asked or said ("没问题吧", "这样没问题吧",
 // "这个没问题吗"): 问题 in it is not a problem to hand to a person.
 var noProblem = regexp.MustCompile(`^(?:这样|这个|那)?没有?问题(?:了)?(?:吧|吗|嘛|么)?[?？!！。~]*$`)
@@ -146,10 +171,11 @@ var goAheadWords = []string{"soundsgood", "goahead", "continue", "proceed", "doi
 	"sure", "fine", "then", "yes", "yep", "pay", "ok", "it", "继续", "可以", "是的", "扣款", "还款", "付款", "帮我", "给我", "扣", "还", "付", "要", "对", "行",
 	"好", "嗯", "那", "就", "吧", "了", "掉", "请", "啊", "呀", "哦", "呗", "的"}
 
-// wordless reports text with no letter and no digit: emoji, punctuation,
-// symbols alone ("😀😀😀", "？", "...").
+// wordless reports text with no letter and no digit (a keycap or a
+// circled number is one): emoji, punctuation, symbols alone ("😀😀😀", "？",
+// "...").
 func wordless(text string) bool {
-	return !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+	return !strings.ContainsFunc(halfWidthDigits.Replace(text), func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
 
 // talkOf is what small talk text is: "hello", "thanks", "bye", "menu" (a
@@ -917,10 +943,24 @@ func bare(text string) string {
 	}
 }
 
-// halfWidthDigits writes full-width digits as ASCII ones: "２" typed with a
-// Chinese input method at a list is its second item (a probe: "can't
-// answer").
-var halfWidthDigits = strings.NewReplacer("０", "0", "１", "1", "２", "2", "３", "3", "４", "4", "５", "5", "６", "6", "７", "7", "８", "8", "９", "9")
+// halfWidthDigits writes full-width digits, keycaps and circled numbers as
+// ASCII digits: "２" typed with a Chinese input method, "2️⃣" or "②" from
+// an emoji keyboard at a list is its second item (probes: "can't answer").
+var halfWidthDigits = strings.NewReplacer(digitForms()...)
+
+// digitForms are the replacer's pairs: each form of 0–9 (10 for ⑩), then
+// its ASCII digits.
+func digitForms() []string {
+	var pairs []string
+	for d := range 10 {
+		ascii := string(rune('0' + d))
+		pairs = append(pairs, ascii+"\ufe0f\u20e3", ascii, ascii+"\u20e3", ascii, string(rune('０'+d)), ascii)
+		if d > 0 {
+			pairs = append(pairs, string(rune('①'+d-1)), ascii, string(rune('❶'+d-1)), ascii)
+		}
+	}
+	return append(pairs, "⑩", "10", "❿", "10", "🔟", "10")
+}
 
 // edgeMarks are the spaces and marks bare takes off a message's ends.
 const edgeMarks = " !！。.~～?？,，"
@@ -1141,7 +1181,8 @@ func (e *Engine) route(s *Step) error {
 		if stepped {
 			refused, putOff = refusalIn(ev.Text), waitsForYes(s.conv.State) && (putsOff(ev.Text) || putsOff(unhesitant(bare(ev.Text))))
 		}
-		if stepped && (declines(ev.Text) || slices.Contains(refused.flows(), s.conv.Flow) || putOff ||
+		dropped := s.conv.Flow == "cancel" && waitsForYes(s.conv.State) && dropsBooking(bare(ev.Text)) // "不要了 取消吧": a go-ahead, below
+		if stepped && (declines(ev.Text) && !dropped || slices.Contains(refused.flows(), s.conv.Flow) || putOff ||
 			s.conv.Flow == "cancel" && saysKeep(ev.Text)) {
 			if (refused == refusesPaying || putOff) && s.conv.State == "quoted" {
 				// "笔记本不提前还", "笔记本的以后再说" at the phone's quote:
