@@ -130,9 +130,11 @@ type Event struct {
 	// Masked is set when the channel masked card or ID numbers in Text
 	// before keeping it: the customer is warned, nothing unmasked is kept.
 	Masked bool `json:",omitempty"`
-	// FileName is a document's file name (EventMedia); FileHidden is set
-	// when it held a card or ID number, masked in FileName: the document,
-	// which carries its name, is not relayed as it is.
+	// FileName is the text a copy of the media carries besides its caption
+	// (EventMedia): a file's name, an audio's title, a poll's question and
+	// options, a venue's name and address. FileHidden is set when it held a
+	// card or ID number, masked in FileName: the media, which carries it, is
+	// not relayed as it is.
 	FileName   string `json:",omitempty"`
 	FileHidden bool   `json:",omitempty"`
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -15,8 +16,8 @@ import (
 // whatever it is — a Telegram name, an export's value quoted in a fault.
 func MaskLongNumbers(s string) string {
 	return longNumber.ReplaceAllStringFunc(s, func(run string) string {
-		if dateLead.MatchString(run) {
-			return run // "2026-12-15 09:00"
+		if date := dateLead.FindString(run); date != "" {
+			return date + MaskLongNumbers(run[len(date):]) // "2026-12-15 09:00"; a phone after it is masked
 		}
 		digits := []rune(strings.Map(func(r rune) rune {
 			if unicode.IsDigit(r) {
@@ -32,8 +33,8 @@ func MaskLongNumbers(s string) string {
 }
 
 // longNumber is a number of 7 digits or more, its groups apart by up to
-// two of what people put between them (spaces, dashes, dots, full-width too).
-var longNumber = regexp.MustCompile(`[0-9０-９](?:[ \x{00A0}\x{3000}_＿\-－‐‑‒–—.．·/／]{0,2}[0-9０-９]){6,}`)
+// three spaces, marks or symbols ("138 0013 8000", "138|0013|8000").
+var longNumber = regexp.MustCompile(`[0-9０-９](?:[\p{Z}\p{P}\p{S}\p{Cf}\t\n]{0,3}[0-9０-９]){6,}`)
 
 // dateLead is a date written with separators at the start of a run, the
 // year first or last ("2026-12-15 09:00", "15/07/2026").
@@ -45,103 +46,106 @@ var MaskedSecret = regexp.MustCompile(`\*{4}(?:[0-9]{4})?`)
 
 // MaskSecrets masks what a customer should never have typed: bank card
 // numbers and resident ID numbers. A card number is 15 to 19 digits (longer
-// than any phone number or order number; 15 whatever the check: a card
-// mistyped by a digit, or an ID card of the first generation), or 14 digits
-// that pass the Luhn check (not 13: a tenth of the mall's 13-digit order
-// numbers pass it, and no card issued here has 13 digits); an ID number is
-// 17 digits and an X, or 18 digits (valid or not: a mistyped one is still
-// personal). Digits may be grouped as people
-// type them (or name files) — with up to 3 spaces (also full-width or
-// no-break ones), line breaks, dashes (en and em dashes too), dots, slashes
-// or underscores between groups of three digits or more (so dates and
-// amounts stay apart) — and full-width digits count; numbers typed one after another
-// ("卡 6222021234567890 110101199001011234", an order number before a
-// card's groups) are each told apart. Commas, 、, zero-width spaces, tildes,
-// asterisks and more than 3 spaces may group them too, and a number may be
-// typed digit by digit or in pairs, one space apart ("6 2 2 2 0 2 1 2 …"),
-// but only a card's number that passes its check, and not a list of round
-// amounts ("5000，5000，5000，5000"); a number spelled in Chinese digits
-// (六二二二零二一二…) of a card's or an ID's length is one too. A card
+// than any phone number or order number), or 14 that pass the Luhn check
+// (not 13: a tenth of the mall's 13-digit order numbers pass it, and no card
+// issued here has 13 digits); an ID number is 17 digits and an X, or 18
+// digits. Digits count in any script, full-width and Chinese numerals
+// (六二二二…, 陆贰贰贰…) too, and a number may be typed in groups with
+// anything but letters between them. Which groups make one number is told
+// by what stands between them (sepClass) and what the number would be:
+//
+//   - typed as one — one group, or groups of one length and a last one no
+//     longer, or an ID's 6, 8 and 4, apart by a space, a dash or a dot: a
+//     number of a card's or an ID's length, unless it is a list ("1099 1099
+//     1099 1099") or, failing its check, is neither a UnionPay card
+//     mistyped ("6222 0212 3456 789") nor an ID with a birth date;
+//   - with a wider separator (a line break, a slash, several spaces) only
+//     as cards and IDs are grouped (4s, or 6-8-4): lists of phones, dates
+//     and amounts stay as typed;
+//   - anything else — commas, brackets, bars, 。, uneven groups, digits one
+//     by one or in pairs, a group of 13 digits or more beside others, an
+//     ID's last digit or X apart — only a number that passes its check (a
+//     card's first digits and Luhn; an ID's birth date and check digit) and
+//     is not a list of round amounts or of one amount again.
+//
+// Numbers typed one after another ("卡 6222021234567890 110101199001011234",
+// an order number before a card's groups) are each told apart. A card
 // number becomes "****" and its last 4 digits; an ID number "****" alone —
 // its last 4 characters are what closing the account asks to prove who the
 // customer is, and an agent reading a relay must not have them. found
-// reports whether anything was masked. A number right after "+" is a phone
-// number and is left alone, as are shorter numbers that fail the check
-// (order numbers, amounts).
+// reports whether anything was masked. A number of 15 digits or fewer right
+// after "+" is a phone number and is left alone, as are shorter numbers that
+// fail the check (order numbers, amounts).
 func MaskSecrets(text string) (masked string, found bool) {
-	text, found = maskSpelled(text)
-	if !strings.ContainsFunc(text, unicode.IsDigit) {
-		return text, found
+	if !strings.ContainsFunc(text, func(r rune) bool { return digit(r) >= 0 }) {
+		return text, false
 	}
 	rs := []rune(text)
 	var b strings.Builder
 	i := 0
 	for i < len(rs) {
-		if digit(rs[i]) < 0 || i > 0 && (rs[i-1] == '+' || rs[i-1] == '＋' || digit(rs[i-1]) >= 0) {
+		if digit(rs[i]) < 0 || i > 0 && digit(rs[i-1]) >= 0 {
 			b.WriteRune(rs[i])
 			i++
 			continue
 		}
-		// A run: groups of digits with one separator between them, and
-		// perhaps a final X (the check character of an ID number).
-		var groups []digitGroup
-		j := i
-		for {
-			g := digitGroup{start: j}
-			for j < len(rs) && digit(rs[j]) >= 0 {
-				g.ds = append(g.ds, byte('0'+digit(rs[j])))
-				j++
-			}
-			g.end = j
-			groups = append(groups, g)
-			k := j // the separator: up to 6 characters ("6222 - 0212", four spaces, a line break)
-			for k < len(rs) && k-j < 6 && groupSeparator(rs[k]) {
-				k++
-			}
-			if k > j && k < len(rs) && digit(rs[k]) >= 0 {
-				j = k
-				continue
-			}
-			break
-		}
-		x := j < len(rs) && (rs[j] == 'X' || rs[j] == 'x' || rs[j] == 'Ｘ' || rs[j] == 'ｘ')
-		masked, tookX := maskRun(&b, rs, groups, x)
+		groups, j := digitGroups(rs, i)
+		x := idCheckAt(rs, j)
+		masked, tookX := maskRun(&b, rs, run{groups: groups, x: x > 0, plus: i > 0 && (rs[i-1] == '+' || rs[i-1] == '＋')})
 		found = found || masked
 		if tookX {
-			j++ // the X went with the ID number
+			j += x // the X went with the ID number
 		}
 		i = j
 	}
 	return b.String(), found
 }
 
-// spelledSecret is a number spelled in Chinese digits, perhaps a space, a
-// dash or a dot between them (not a comma: "…九零，一共还了多少"), and an X.
-var spelledSecret = regexp.MustCompile(`[零〇一二三四五六七八九幺两](?:[ \x{3000}\-－.．]?[零〇一二三四五六七八九幺两]){13,}[xXｘＸ]?`)
-
-// spelledDigits are the Chinese digits' values.
-var spelledDigits = map[rune]byte{'零': '0', '〇': '0', '一': '1', '幺': '1', '二': '2', '两': '2', '三': '3', '四': '4',
-	'五': '5', '六': '6', '七': '7', '八': '8', '九': '9'}
-
-// maskSpelled masks the numbers spelled in Chinese digits that have a card's
-// or an ID's length (secretDigits).
-func maskSpelled(text string) (string, bool) {
-	found := false
-	text = spelledSecret.ReplaceAllStringFunc(text, func(run string) string {
-		var ds []byte
-		for _, r := range run {
-			if d, ok := spelledDigits[r]; ok {
-				ds = append(ds, d)
-			}
+// digitGroups reads the groups of a run from rs[i]: digits of one kind
+// (Chinese numerals or not) typed together, and up to 6 separators
+// (groupSeparator) between them. It returns them and where the run ends.
+func digitGroups(rs []rune, i int) ([]digitGroup, int) {
+	var groups []digitGroup
+	j := i
+	for {
+		g := digitGroup{start: j}
+		spelled := spelledDigit(rs[j])
+		for j < len(rs) && digit(rs[j]) >= 0 && spelledDigit(rs[j]) == spelled {
+			g.ds = append(g.ds, byte('0'+digit(rs[j])))
+			j++
 		}
-		x := strings.ContainsAny(run, "xXｘＸ")
-		if secretDigits(ds, x) == 0 || strings.ContainsAny(run, " \u3000-－.．") && !(cardPrefix.Match(ds) && luhn(ds)) {
-			return run // spaced, a card's only: "一三八零零一三八零零零 八八八八" is a phone and more
+		g.end = j
+		groups = append(groups, g)
+		k := j
+		for k < len(rs) && k-j < 6 && groupSeparator(rs[k]) {
+			k++
 		}
-		found = true
-		return maskedAs(ds, x)
-	})
-	return text, found
+		if k == j && !spelled && k+1 < len(rs) && rs[k] == '一' && digit(rs[k+1]) >= 0 && !spelledDigit(rs[k+1]) {
+			k++ // "6222一0212一…": 一 typed for a dash
+		}
+		if k > j && k < len(rs) && digit(rs[k]) >= 0 {
+			j = k
+			continue
+		}
+		return groups, j
+	}
+}
+
+// idCheckAt is how many runes from rs[j] are an ID number's X — "X", "x",
+// "×" or "叉", perhaps after a space, not the start of a word ("Xiaomi") —
+// or 0.
+func idCheckAt(rs []rune, j int) int {
+	n := 0
+	if j < len(rs) && (rs[j] == ' ' || rs[j] == '\u3000') {
+		n = 1
+	}
+	if j+n >= len(rs) || !strings.ContainsRune("XxＸｘ×叉", rs[j+n]) {
+		return 0
+	}
+	if j+n+1 < len(rs) && unicode.IsLetter(rs[j+n+1]) && rs[j+n+1] < 0x2e80 {
+		return 0
+	}
+	return n + 1
 }
 
 // maskedAs is what is left of a card's or an ID's number (x: an X ends it):
@@ -160,29 +164,102 @@ type digitGroup struct {
 	start, end int
 }
 
-// groupSeparator reports whether r may sit between two groups of one number
-// (up to 6 of them: "6222 - 0212", a line break and spaces).
+// groupSeparator reports whether r may sit between two groups of one number:
+// a space, a mark or a symbol (up to 6 of them: "6222 - 0212", a line break
+// and spaces, "】【"), an invisible one too — not a letter.
 func groupSeparator(r rune) bool {
-	switch r {
-	case ' ', '\u00a0', '\u3000', '\t', '\n', '\r', '-', '－', '‐', '‑', '‒', '–', '—', '.', '．', '·', '・', '•',
-		'/', '／', '_', '＿', ',', '，', '、', '~', '～', '*', '＊', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
-		return true
-	}
-	return false
+	return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.Is(unicode.Cf, r)
 }
 
-// wideSeparator reports a separator that is more than the one space, dash,
-// dot or underscore that may stand between a number's groups anywhere:
-// several characters, a line break, a slash, another dash.
-func wideSeparator(sep []rune) bool {
-	if len(sep) != 1 {
-		return true
+// sepClass is how much a separator says that the groups around it are one
+// number; a stretch of groups is as loose as its loosest separator.
+type sepClass int
+
+const (
+	sepTight sepClass = iota // one space, dash or dot: "6222 0212 3456 7890"
+	sepFile                  // an underscore, as file names group dates: "IMG_20241202_150203"
+	sepWide                  // several spaces or dashes, a line break, a slash, a long dash
+	sepLoose                 // anything else: a comma, 、, a bracket, a bar, 。, more than 3 characters
+)
+
+// classOf is sep's class.
+func classOf(sep []rune) sepClass {
+	if len(sep) == 1 {
+		switch sep[0] {
+		case ' ', '\u00a0', '\u3000', '-', '－', '.', '．':
+			return sepTight
+		case '_', '＿':
+			return sepFile
+		}
 	}
-	switch sep[0] {
-	case ' ', '\u00a0', '\u3000', '-', '－', '.', '．', '_', '＿':
-		return false
+	if len(sep) > 3 && !slices.ContainsFunc(sep, func(r rune) bool { return !unicode.IsSpace(r) }) || len(sep) <= 3 &&
+		!slices.ContainsFunc(sep, func(r rune) bool {
+			return !strings.ContainsRune(" \u00a0\u3000\t\n\r-－‐‑‒–—/／.．·・•", r)
+		}) {
+		return sepWide // "6222    0212", "6222 - 0212", "6222\n0212", "6222/0212"
 	}
-	return true
+	return sepLoose
+}
+
+// run is a run of digit groups: x, an X follows it; plus, a "+" is before it.
+type run struct {
+	groups  []digitGroup
+	x, plus bool
+}
+
+// stretch is groups [k, m] of a run, read as one number would be.
+type stretch struct {
+	groups  []digitGroup
+	ds      []byte
+	x       bool     // the X after the run ends it
+	class   sepClass // its loosest separator
+	odd     bool     // a group of 1–2 digits after longer ones, or of 13 or more beside others
+	spaced  bool     // digits one by one or in pairs, all apart by one same separator
+	phoneOK bool     // right after "+": a phone number when short enough
+}
+
+// secret is how many characters the stretch is as a card or ID number (its
+// X too), 0 when it is not one (see MaskSecrets).
+func (st stretch) secret() int {
+	digits := secretDigits(st.ds, st.x)
+	if digits == 0 || st.phoneOK && len(st.ds) <= 15 {
+		return 0
+	}
+	if len(st.groups) == 1 {
+		// 15 digits: a card (a UnionPay one mistyped by a digit too) or
+		// an ID of the first generation, not a courier's number.
+		return when(len(st.ds) != 15 || cardChecked(st.ds) || st.ds[0] == '6' && st.ds[1] == '2' || idBorn(st.ds, false), digits)
+	}
+	// A number beyond doubt; apart by anything but a space, a dash, a dot
+	// or their like, not a list either.
+	checked := cardChecked(st.ds) || idChecked(st.ds, st.x)
+	unlisted := checked && !listed(st.groups)
+	switch {
+	case st.spaced:
+		return when(unlisted, digits)
+	case st.odd, st.class == sepLoose:
+		return when(unlisted, digits)
+	case st.class == sepWide:
+		return when(checked || shapedAsSecret(st.groups, st.ds, st.x) && likelySecret(st), digits)
+	case st.class == sepFile:
+		return when(cardGrouped(st.groups, st.x) && (checked || likelySecret(st)), digits)
+	}
+	return when(checked || typedAsOne(st.groups, st.x) && likelySecret(st), digits)
+}
+
+// when is n if ok, else 0.
+func when(ok bool, n int) int {
+	if ok {
+		return n
+	}
+	return 0
+}
+
+// likelySecret reports a stretch that fails its check but is still what a
+// customer means as a card or an ID: not a list, and a UnionPay card's 62 or
+// an ID's birth date ("6222 0212 3456 789", a digit missed).
+func likelySecret(st stretch) bool {
+	return !listed(st.groups) && (len(st.ds) >= 15 && st.ds[0] == '6' && st.ds[1] == '2' || idBorn(st.ds, st.x))
 }
 
 // shapedAsSecret reports groups written as a card number is (fours, the
@@ -201,24 +278,22 @@ func idGrouped(groups []digitGroup, x bool) bool {
 	return len(groups[2].ds) == 4 || x && len(groups[2].ds) == 3
 }
 
-// looseSeparator reports a separator people put between a list's items as
-// often as between a card's groups: a comma, 、, a tilde, an asterisk, a
-// zero-width space, or more than 3 characters.
-func looseSeparator(sep []rune) bool {
-	return len(sep) > 3 || slices.ContainsFunc(sep, func(r rune) bool { return strings.ContainsRune(",，、~～*＊\u200b\u200c\u200d\u2060\ufeff", r) })
-}
-
-// checkedCard reports digits that may be a card joined across loose
-// separators: a card's first digits (cardPrefix), its check passed, not
-// every group a round amount, and no group twice ("4999，4999，4999，4999",
-// "3299、3305、3299、3305": a list).
-func checkedCard(groups []digitGroup, ds []byte) bool {
+// listed reports groups that are a list, not a number's: every group a
+// round amount, or one group twice ("5000，5000，5000，5000", "3299、3305、
+// 3299、3305", "1099 1099 1099 1099").
+func listed(groups []digitGroup) bool {
 	round, twice := true, false
 	for i, g := range groups {
 		round = round && len(g.ds) >= 3 && strings.HasSuffix(string(g.ds), "00")
 		twice = twice || len(g.ds) >= 3 && slices.ContainsFunc(groups[:i], func(h digitGroup) bool { return string(h.ds) == string(g.ds) })
 	}
-	return cardPrefix.Match(ds) && luhn(ds) && !round && !twice
+	return round || twice
+}
+
+// cardChecked reports digits that are a card's beyond doubt: a card's first
+// digits (cardPrefix) and its check passed.
+func cardChecked(ds []byte) bool {
+	return len(ds) >= 14 && len(ds) <= 19 && cardPrefix.Match(ds) && luhn(ds)
 }
 
 // cardPrefix is how the cards issued here begin: UnionPay's 62, Visa's 4,
@@ -226,9 +301,40 @@ func checkedCard(groups []digitGroup, ds []byte) bool {
 // list's 3299 or 5999.
 var cardPrefix = regexp.MustCompile(`^(?:62|4|5[1-5]|3[457])`)
 
-// fileSeparator is how file names group digits; such groups are a number
-// only when grouped as cards and IDs are (cardGrouped).
-func fileSeparator(r rune) bool { return r == '_' || r == '＿' }
+// idBorn reports an ID number's length (18 characters, or the first
+// generation's 15 digits) with a birth date in it: a region's first digit,
+// then a day of the calendar (19xx or 20xx; yymmdd in the first generation's).
+func idBorn(ds []byte, x bool) bool {
+	if ds[0] == '0' {
+		return false
+	}
+	if len(ds) == 15 {
+		_, err := time.Parse("060102", string(ds[6:12]))
+		return err == nil
+	}
+	if !(len(ds) == 18 || len(ds) == 17 && x) {
+		return false
+	}
+	born, err := time.Parse("20060102", string(ds[6:14]))
+	return err == nil && born.Year() >= 1900 && born.Year() < 2100
+}
+
+// idChecked reports an ID number beyond doubt: a birth date (idBorn) and
+// its check character right (GB 11643's ISO 7064 MOD 11-2).
+func idChecked(ds []byte, x bool) bool {
+	if len(ds) == 15 || !idBorn(ds, x) {
+		return false
+	}
+	sum := 0
+	for i, w := range []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2} {
+		sum += int(ds[i]-'0') * w
+	}
+	want := "10X98765432"[sum%11]
+	if x {
+		return want == 'X'
+	}
+	return ds[17] == want
+}
 
 // cardGrouped reports groups grouped as a card's number is (4-4-4-4, and a
 // last group of at most 4) or an ID's (6-8-4, or 6-8-3 and the X): typed
@@ -238,54 +344,43 @@ func cardGrouped(groups []digitGroup, x bool) bool {
 }
 
 // maskRun writes a run of digit groups with each card or ID number in it
-// masked (x: an X follows the run). A stretch of groups may be one number
-// when it has a card's or an ID's length, its groups are of three digits or
-// more (a date's or an amount's shorter ones keep them apart; or all of one
-// or two digits, one space apart, and a card that passes its check) and none of
-// them is a number of 13 digits or more by itself; a group in no number is
-// written as typed. The run is cut into the most numbers, then the most
-// grouped the way such numbers are typed (6222 0212 3456 7890, 110101
-// 19900101 123X: an order number or a phone before them is not part of
-// them), then masking the most digits. It reports whether it masked any,
-// and whether the X went with an ID number.
-func maskRun(b *strings.Builder, rs []rune, groups []digitGroup, x bool) (found, tookX bool) {
+// masked. A stretch of groups is one number when stretch.secret says so;
+// a group in no number is written as typed. The run is cut into the most
+// numbers, then the most grouped the way such numbers are typed (6222 0212
+// 3456 7890, 110101 19900101 123X: an order number or a phone before them
+// is not part of them), then masking the most digits. It reports whether
+// it masked any, and whether the X went with an ID number.
+func maskRun(b *strings.Builder, rs []rune, r run) (found, tookX bool) {
+	groups := r.groups
 	n := len(groups)
 	// best[k] is the score of the best cut of groups[k:], take[k] how many
 	// groups its first number takes (0: groups[k] is written as typed).
 	best, take := make([]int, n+1), make([]int, n+1)
 	for k := n - 1; k >= 0; k-- {
 		best[k] = best[k+1]
-		var ds []byte
-		underscored, extended, loose := false, false, false
-		short := len(groups[k].ds) < 3 // digit by digit, or in pairs: all of one length, one space apart
-		for m := k; m < n && len(ds) <= 19; m++ {
-			if m > k && (short && (len(groups[m].ds) != len(groups[k].ds) || string(rs[groups[m-1].end:groups[m].start]) != " ") ||
-				!short && (len(groups[m].ds) < 3 || len(groups[m-1].ds) < 3) || len(groups[m].ds) >= 13 || len(groups[k].ds) >= 13) {
-				break
-			}
+		st := stretch{phoneOK: r.plus && k == 0, spaced: len(groups[k].ds) < 3 && k+1 < n && len(groups[k+1].ds) == len(groups[k].ds)}
+		st.odd = len(groups[k].ds) < 3 && !st.spaced // "62 22021234567894"
+		var firstSep string
+		for m := k; m < n && len(st.ds)+len(groups[m].ds) <= 19; m++ {
+			g := groups[m]
 			if m > k {
-				sep := rs[groups[m-1].end:groups[m].start]
-				underscored = underscored || fileSeparator(sep[0])
-				extended = extended || wideSeparator(sep)
-				loose = loose || looseSeparator(sep)
+				sep := rs[groups[m-1].end:g.start]
+				if m == k+1 {
+					firstSep = string(sep)
+				}
+				if st.spaced && (len(g.ds) != len(groups[k].ds) || string(sep) != firstSep) {
+					break // digits one by one or in pairs: all of them so
+				}
+				st.class = max(st.class, classOf(sep))
+				st.odd = st.odd || !st.spaced && len(g.ds) < 3 || len(g.ds) >= 13 || len(groups[k].ds) >= 13
 			}
-			ds = append(ds, groups[m].ds...)
-			digits := secretDigits(ds, x && m == n-1)
-			if digits == 0 || underscored && !cardGrouped(groups[k:m+1], x && m == n-1) ||
-				extended && !shapedAsSecret(groups[k:m+1], ds, x && m == n-1) ||
-				(loose || short) && !checkedCard(groups[k:m+1], ds) {
-				// An underscore joins a card's 4s or an ID's 6-8-4 only: a
-				// camera's file name (IMG_20241202_150203) is a date. A wider
-				// separator (" / ", a line break) joins them only as a card's
-				// or an ID's are written: lists of phones, dates and amounts
-				// stay as typed. Commas, several spaces, digits one by one or
-				// in pairs join only a card that passes its check and is not
-				// a list of round amounts ("5000，5000，5000，5000", "09 12
-				// 15 18 21 24 27 30").
+			st.groups, st.ds, st.x = groups[k:m+1], append(st.ds, g.ds...), r.x && m == n-1
+			digits := st.secret()
+			if digits == 0 {
 				continue
 			}
 			score := 1000 + digits + best[m+1]
-			if typedAsOne(groups[k:m+1], x && m == n-1) {
+			if typedAsOne(st.groups, st.x) {
 				score += 100
 			}
 			if score > best[k] {
@@ -309,7 +404,7 @@ func maskRun(b *strings.Builder, rs []rune, groups []digitGroup, x bool) (found,
 		}
 		k += t
 		found = true
-		tookX = len(ds) == 17 && x && k == n
+		tookX = len(ds) == 17 && r.x && k == n
 		b.WriteString(maskedAs(ds, tookX))
 	}
 	return found, tookX
@@ -346,15 +441,31 @@ func typedAsOne(groups []digitGroup, x bool) bool {
 	return len(groups[len(groups)-1].ds) <= first
 }
 
-// digit is r's value as a decimal digit (ASCII, full-width, or any other
-// script's: Arabic-Indic, mathematical bold…), or -1.
+// spelledDigits are the Chinese numerals' values, everyday and financial.
+var spelledDigits = map[rune]int{'零': 0, '〇': 0, '一': 1, '幺': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6,
+	'七': 7, '八': 8, '九': 9, '壹': 1, '贰': 2, '貳': 2, '叁': 3, '參': 3, '肆': 4, '伍': 5, '陆': 6, '陸': 6, '柒': 7, '捌': 8, '玖': 9}
+
+// spelledDigit reports a Chinese numeral.
+func spelledDigit(r rune) bool {
+	_, ok := spelledDigits[r]
+	return ok
+}
+
+// digit is r's value as a decimal digit (ASCII, full-width, a Chinese
+// numeral, or any other script's: Arabic-Indic, mathematical bold…), or -1.
 func digit(r rune) int {
 	switch {
 	case r >= '0' && r <= '9':
 		return int(r - '0')
 	case r >= '０' && r <= '９':
 		return int(r - '０')
-	case r < 0x660 || !unicode.IsDigit(r):
+	case r < 0x660:
+		return -1
+	}
+	if d, ok := spelledDigits[r]; ok {
+		return d
+	}
+	if !unicode.IsDigit(r) {
 		return -1
 	}
 	// Unicode's decimal digits come in runs of ten, zero first.

@@ -186,10 +186,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		case x.Message != nil && len(x.Message.TopicClosed) > 0 && m.Chat.IsSuperGroup():
 			ev.Kind = supportbot.EventTopicClosed
 		case hasMedia(m) || x.Message.newerMedia():
-			ev.Kind, ev.Text = supportbot.EventMedia, clip(m.Caption)
-			if m.Document != nil {
-				ev.FileName = clip(m.Document.FileName)
-			}
+			ev.Kind, ev.Text, ev.FileName = supportbot.EventMedia, clip(m.Caption), clip(carried(m))
 		default: // service messages: pins, topic edits, members joining…
 			return in, nil
 		}
@@ -384,6 +381,38 @@ func visible(html string) bool {
 // outside a hand-off, to answer that only text is understood): anything a
 // person sends but text and a contact. Service messages (a pin, a topic
 // edit, members joining) are not.
+// carried is the text a copy of m carries besides its caption: a file's
+// name, an audio's title and performer, a poll's question and options, a
+// venue's name and address — what the agent would read in the copy.
+func carried(m *tgbotapi.Message) string {
+	var parts []string
+	add := func(s ...string) {
+		for _, t := range s {
+			if t != "" {
+				parts = append(parts, t)
+			}
+		}
+	}
+	switch {
+	case m.Document != nil:
+		add(m.Document.FileName)
+	case m.Audio != nil:
+		add(m.Audio.FileName, m.Audio.Title, m.Audio.Performer)
+	case m.Video != nil:
+		add(m.Video.FileName)
+	case m.Animation != nil:
+		add(m.Animation.FileName)
+	case m.Poll != nil:
+		add(m.Poll.Question)
+		for _, o := range m.Poll.Options {
+			add(o.Text)
+		}
+	case m.Venue != nil:
+		add(m.Venue.Title, m.Venue.Address)
+	}
+	return strings.Join(parts, " · ")
+}
+
 func hasMedia(m *tgbotapi.Message) bool {
 	return len(m.Photo) > 0 || m.Document != nil || m.Video != nil || m.Voice != nil || m.Audio != nil ||
 		m.Sticker != nil || m.Animation != nil || m.VideoNote != nil || m.Location != nil || m.Venue != nil ||

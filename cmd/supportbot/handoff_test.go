@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -212,7 +214,7 @@ func TestADocumentNamedWithAnIDNumberIsNotRelayed(t *testing.T) {
 	topic := a.ticketTopic(1)
 	a.srv.SendDocument(c.user, "doc-id", "身份证11010519491231002X.pdf", "我的证件")
 	a.topicShows(topic, "身份证****.pdf")
-	c.sees("文件名里有银行卡号或身份证号")
+	c.sees("文件名（或音频标题、投票、地点）里有银行卡号或身份证号")
 	// In an album, the name of a later item counts as much as the first's,
 	// and so does a later item's caption.
 	if _, err := a.srv.SendAlbum(c.user.ID, 0, c.user, telegramtest.Media{Type: "document", FileID: "al-d1", FileName: "bill.pdf"},
@@ -225,6 +227,28 @@ func TestADocumentNamedWithAnIDNumberIsNotRelayed(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.topicShows(topic, "卡号 ****0987")
+	// What else a copy carries — an audio's title, a poll's question and
+	// options, a venue's name and address — counts as a file's name does
+	// (a probe: each was copied as it came).
+	for i, media := range []map[string]any{
+		{"audio": map[string]any{"file_id": "aud", "file_unique_id": "uaud", "duration": 3, "title": "6222 0212 3456 7894", "performer": "me"}},
+		{"poll": map[string]any{"id": "p1", "question": "哪张卡", "options": []map[string]any{{"text": "110101199003071233", "voter_count": 0}, {"text": "b", "voter_count": 0}},
+			"total_voter_count": 0, "is_closed": false, "is_anonymous": true, "type": "regular", "allows_multiple_answers": false}},
+		{"venue": map[string]any{"location": map[string]any{"latitude": 31.2, "longitude": 121.5}, "title": "卡 6222|0212|3456|7894", "address": "上海"}},
+	} {
+		msg := map[string]any{"message_id": 99101 + i, "date": time.Now().Unix(),
+			"from": map[string]any{"id": c.user.ID, "is_bot": false, "first_name": c.user.FirstName, "language_code": "zh"},
+			"chat": map[string]any{"id": c.user.ID, "type": "private", "first_name": c.user.FirstName}}
+		maps.Copy(msg, media)
+		raw, err := json.Marshal(map[string]any{"message": msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.srv.PushRawUpdate(raw)
+	}
+	a.topicShows(topic, "「****7894 · me」")
+	a.topicShows(topic, "哪张卡 · **** · b")
+	a.topicShows(topic, "卡 ****7894 · 上海")
 	a.srv.SendDocument(c.user, "doc-ok", "证件.pdf", "")
 	deadline := time.Now().Add(deskWait)
 	var copied []string
@@ -244,7 +268,7 @@ func TestADocumentNamedWithAnIDNumberIsNotRelayed(t *testing.T) {
 		t.Errorf("the topic got %d copies, want the photo album's 2 and the renamed document", len(copied))
 	}
 	for _, m := range a.srv.SentTo(staffChat) {
-		for _, secret := range []string{"11010519491231002X", "6222021234567890123", "6222029876543210987"} {
+		for _, secret := range []string{"11010519491231002X", "6222021234567890123", "6222029876543210987", "6222 0212 3456 7894", "110101199003071233", "6222|0212"} {
 			if strings.Contains(m.Plain, secret) {
 				t.Errorf("the staff chat shows %s: %+v", secret, m)
 			}

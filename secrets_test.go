@@ -1,0 +1,99 @@
+package supportbot_test
+
+import (
+	"testing"
+
+	"supportbot"
+)
+
+// A privacy probe relayed each of these to the agent whole (or, for an ID,
+// with its last 4 characters — the closure's proof of identity): a card
+// or an ID number is masked whatever stands between its groups, however
+// unevenly grouped, when it passes its check; and lists of amounts, a
+// phone beside an amount, or a courier's number stay readable.
+func TestMaskSecretsAsProbesTypedThem(t *testing.T) {
+	for in, want := range map[string]string{
+		// an ID's X or last digit apart, its date split up, its groups uneven
+		"身份证 11010119900307109 X": "身份证 ****",
+		"11010119900307123 3":     "****",
+		"110101 19900307 123 3":   "****",
+		"1101 0119 9003 0712 33":  "****",
+		"11010119900307109×":      "****",
+		"11010119900307109叉":      "****",
+		"11010119900307 1233":     "****",
+		"110101-1990-03-07-1233":  "****",
+		"110101 1990.03.07 1233":  "****",
+		"110101|19900307|1233":    "****",
+		"一一零一零一 一九九零零三零七 一二三三":        "****",
+		"11010119900307109 Xiaomi 14": "****7109 Xiaomi 14", // an X that starts a word is not the ID's
+		// a card's groups uneven, or one of 13 digits or more
+		"622848 0040000123451":      "****3451",
+		"62 22021234567894":         "****7894",
+		"622-2021234567894":         "****7894",
+		"6222\n0212\n34567894":      "****7894",
+		"6222/021234/567894":        "****7894",
+		"62220212  34567894":        "****7894",
+		"622  202  123  456  7894":  "****7894",
+		"6228\n4800\n4000\n0123451": "****3451",
+		// digits one by one or in pairs, apart by anything the same
+		"62-22-02-12-34-56-78-94":                        "****7894",
+		"6-2-2-2-0-2-1-2-3-4-5-6-7-8-9-4":                "****7894",
+		"6\n2\n2\n2\n0\n2\n1\n2\n3\n4\n5\n6\n7\n8\n9\n4": "****7894",
+		// separators that ended the number
+		"卡号6222|0212|3456|7894":                "卡号****7894",
+		"卡号6222。0212。3456。7894":                "卡号****7894",
+		"卡号6222：0212：3456：7894":                "卡号****7894",
+		"卡号6222−0212−3456−7894":                "卡号****7894",
+		"卡号6222\u20090212\u20093456\u20097894": "卡号****7894",
+		"【6222】【0212】【3456】【7894】":             "【****7894】",
+		"(6222)0212-3456-7894":                 "(****7894",
+		"6222一0212一3456一7894":                  "****7894",
+		"工行+6222021234567894":                  "工行+****7894", // not a phone: too long for one
+		"手机 +86 138 0013 8000":                 "手机 +86 138 0013 8000",
+		"六二二二，零二一二，三四五六，七八九四":                  "****7894",
+		"陆贰贰贰零贰壹贰叁肆伍陆柒捌玖肆":                     "****7894",
+		"6222 零二一二 3456 7894":                  "****7894",
+		"٦٢٢٢|٠٢١٢|٣٤٥٦|٧٨٩٤":                  "****7894",
+		"卡号六二二二零二一二三四五六七八九四，一共还了多少":            "卡号****7894，一共还了多少",
+		"4111 1111 1111 1111":                  "****1111", // a card, though a group is there twice
+		// not cards (each was masked)
+		"我这几期分别扣了 1099 1099 1099 1099": "我这几期分别扣了 1099 1099 1099 1099",
+		"1299 1399 1499 1599":          "1299 1399 1499 1599",
+		"1200 3400 5600 7800":          "1200 3400 5600 7800",
+		"付了 3000 2000 1500 800 元":      "付了 3000 2000 1500 800 元",
+		"手机13800138000 3299元没还上":       "手机13800138000 3299元没还上",
+		"13800138000 2026年的账单":         "13800138000 2026年的账单",
+		"尾号 7894 8888 1234 5678 这几张卡":  "尾号 7894 8888 1234 5678 这几张卡",
+		"20261205 20270105":            "20261205 20270105",
+		"2026 1205 0930 1234":          "2026 1205 0930 1234",
+		"快递单号 773123456789012":         "快递单号 773123456789012",
+		"三四五六七八九零一二三四五六七":              "三四五六七八九零一二三四五六七",
+		"我还了一万二千三百":                    "我还了一万二千三百",
+	} {
+		got, found := supportbot.MaskSecrets(in)
+		if got != want || found != (got != in) {
+			t.Errorf("MaskSecrets(%q) = %q, %v; want %q", in, got, found, want)
+		}
+	}
+}
+
+// A Telegram name or an export's value keeps no phone, ID or card number
+// whole — after a date too (a probe: "Tom 2026-12-05 13800138000" was
+// left as it was), and grouped by bars or wide spaces.
+func TestMaskLongNumbers(t *testing.T) {
+	for in, want := range map[string]string{
+		"Tom 2026-12-05 13800138000":  "Tom 2026-12-05 ****8000",
+		"Tom 2026-12-5 138 0013 8000": "Tom 2026-12-5 ****8000",
+		"138|0013|8000":               "****8000",
+		"138。0013。8000":               "****8000",
+		"138   0013   8000":           "****8000",
+		"张伟 13800138000":              "张伟 ****8000",
+		"2026-12-15 09:00":            "2026-12-15 09:00",
+		"20261215":                    "20261215",
+		"Amy 1990":                    "Amy 1990",
+	} {
+		if got := supportbot.MaskLongNumbers(in); got != want {
+			t.Errorf("MaskLongNumbers(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
