@@ -1835,6 +1835,9 @@ func (s *Step) freeText(text string) error {
 	if told, err := quoteDueDates(s, text); told || err != nil { // "这期不是22号才到期吗" at a quote
 		return err
 	}
+	if told, err := debitsAhead(s, text); told || err != nil { // "will i be charged tomorrow?": what debits, and when
+		return err
+	}
 	if told, err := paidInMonth(s, text); told || err != nil { // "我上个月还了没有": that month's periods
 		return err
 	}

@@ -1,0 +1,216 @@
+package flows
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"supportbot"
+)
+
+// asksDebitAhead reports a question whether money will be taken, or when
+// ("will i be charged tomorrow?", "14号会扣我钱吗", "是不是今天要扣钱", "等下
+// 会扣我钱吗", "14号那笔会扣成功吗", "did tomorrow's payment go through") —
+// not whether it was (lastPayment), why (the debits' reasons), twice, what
+// if the card is short, or how to stop it (the guides, the cancellation).
+// A probe: "will i be charged tomorrow?" was told no booking was debiting,
+// with one booked for tomorrow.
+func asksDebitAhead(text string) bool {
+	l := strings.ToLower(text)
+	if !asks(text) && !containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time") || !debitWord.MatchString(l) || containsAny(l, notAhead...) || someoneElses.MatchString(l) || kinFor.MatchString(l) {
+		return false
+	}
+	if aheadZH.MatchString(l) || aheadEN.MatchString(l) {
+		return true
+	}
+	ahead, ok := relativeDay(l) // "did tomorrow's payment go through": it cannot have yet
+	return ok && ahead > 0
+}
+
+var (
+	debitWord = regexp.MustCompile(`扣|划[款走钱]|\b(?:charg(?:e|ed|ing)|debit(?:ed|ing)?|deduct(?:ed)?|take (?:my |the )?money|taken|withdrawn?|payments?|go(?:es)? (?:through|thru)|run)\b`)
+	aheadZH   = regexp.MustCompile(`(?:会|要|将)(?:不会|不要)?[^，,。？?！!]{0,8}[扣划]`)
+	aheadEN   = regexp.MustCompile(`\b(?:will|gonna|going to|would)\b[^,.?!]{0,24}\b(?:charg|debit|deduct|take|withdraw|come out|go (?:through|thru)|run)`)
+	// notAhead are the words of another question about a debit: twice,
+	// why or how, what if, a fee, a card short, stopping or undoing one,
+	// which card (the step's own answer).
+	notAhead = []string{"两次", "重复", "多扣", "又", "为什么", "为啥", "怎么", "如何", "如果", "要是", "没钱", "余额", "不够", "手续费", "利息",
+		"滞纳金", "罚", "取消", "关", "停", "注销", "提前", "退", "哪张", "什么卡", "哪个卡", "扣了", "扣过", "已经", "twice", "double", "again",
+		"why", "how", "if ", "fee", "interest", "late", "cancel", "refund", "stop", "turn off", "insufficient", "enough", "which card", "what card", "early"}
+	// aheadToday are words for later today beside relativeDay's.
+	aheadToday = []string{"等下", "等会", "待会", "一会", "今晚", "tonight", "later today"}
+)
+
+// debitsAhead answers a question about debits to come (asksDebitAhead): on
+// the day named, or the next ones — the bookings that run and the plans on
+// auto-repayment whose bill falls due, each with its amount, card and time;
+// or that nothing debits by itself, and what falls due to be paid by hand.
+// It reports whether it answered.
+func debitsAhead(s *Step, text string) (bool, error) {
+	if s.conv.CustomerID == "" || !asksDebitAhead(text) {
+		return false, nil
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return false, err
+	}
+	if other, err := s.forSomeoneElse(text); err != nil || other {
+		return other, err
+	}
+	named, err := planNamed(s, text)
+	if err != nil {
+		return false, err
+	}
+	plans, err := s.openPlans()
+	if err != nil {
+		return false, err
+	}
+	cards, err := s.cards()
+	if err != nil {
+		return false, err
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	day, dayNamed := s.dayAsked(strings.ToLower(text))
+	var only *supportbot.Date
+	if dayNamed {
+		only = &day
+	}
+	v := aheadView{s: s, cards: cards, sched: sched, named: named}
+	lines, byHand, booked := v.debits(plans, only)
+	var b strings.Builder
+	switch {
+	case len(lines) > 0 && dayNamed:
+		b.WriteString(s.T("ahead.header_day", "day", s.day(day)) + "\n" + strings.Join(lines, "\n"))
+	case len(lines) > 0:
+		b.WriteString(s.T("ahead.header") + "\n" + strings.Join(lines, "\n"))
+	case dayNamed:
+		b.WriteString(s.T("ahead.none_day", "day", s.day(day)))
+		if lines, _, booked = v.debits(plans, nil); len(lines) > 0 { // and the next ones
+			b.WriteString("\n\n" + s.T("ahead.header") + "\n" + strings.Join(lines, "\n"))
+		}
+	default:
+		b.WriteString(s.T("ahead.none"))
+	}
+	if late := v.overdue(plans); len(late) > 0 {
+		byHand = append(late, byHand...)
+	}
+	if len(byHand) > 0 {
+		b.WriteString("\n\n" + s.T("ahead.by_hand_header") + "\n" + strings.Join(byHand, "\n"))
+	}
+	if len(lines) > 0 {
+		b.WriteString("\n\n" + s.T("ahead.footer"))
+	}
+	btns := s.billAndMessages()
+	if booked {
+		btns = append([]supportbot.Button{s.menuBtn(s.T("menu.cancel"), "cancel")}, btns...)
+	}
+	s.conv.Misses = 0
+	s.say(b.String(), s.next(btns...)...)
+	return true, nil
+}
+
+// aheadView is what debitsAhead reads a customer's debits to come from.
+type aheadView struct {
+	s     *Step
+	cards []supportbot.Card
+	sched []supportbot.ScheduledRepayment
+	named *supportbot.Plan // the plan asked about, if one is
+}
+
+// debits are the lines of what debits by itself on day (any day: nil) —
+// bookings, and bills falling due on auto-repayment — and of the bills
+// falling due then that nothing debits; booked reports a booking among
+// them.
+func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) (lines, byHand []string, booked bool) {
+	s := v.s
+	onDay := func(d supportbot.Date) bool { return day == nil || d == *day }
+	for _, p := range plans {
+		if v.named != nil && p.ID != v.named.ID {
+			continue
+		}
+		next, due := nextNotOverdue(p, s.today)
+		for _, r := range v.sched {
+			if r.PlanID != p.ID || !r.Live() || !onDay(supportbot.DateOf(r.RunAt, s.e.cfg.Location)) || r.RunAt.Before(s.now.Add(-supportbot.StaleBooking)) {
+				continue
+			}
+			lines, booked = append(lines, v.withCard(r.CardID, "debited.booking", "product", p.Product, "period", r.Period,
+				"amount", money(r.Amount), "time", when(s, r.RunAt))), true
+			if r.Period == next.Period {
+				due = false // its bill is booked: not by hand
+			}
+		}
+		switch {
+		case !due || !onDay(next.DueDate):
+		case p.AutoRepay:
+			lines = append(lines, v.withCard(defaultCardID(v.cards), "ahead.autopay", "product", p.Product, "period", next.Period,
+				"amount", money(next.Amount()), "date", s.day(next.DueDate)))
+		default:
+			byHand = append(byHand, s.T("ahead.by_hand", "product", p.Product, "period", next.Period, "amount", money(next.Amount()), "date", s.day(next.DueDate)))
+		}
+	}
+	return lines, byHand, booked
+}
+
+// withCard is the line key says, of the card with id, warned when that
+// card is frozen.
+func (v aheadView) withCard(id, key string, args ...any) string {
+	i := slices.IndexFunc(v.cards, func(c supportbot.Card) bool { return c.ID == id })
+	if i < 0 {
+		return v.s.T(key, append(args, "card", "")...)
+	}
+	line := v.s.T(key, append(args, "card", v.cards[i].Masked())...)
+	if v.cards[i].Frozen {
+		line += v.s.T("ahead.frozen")
+	}
+	return line
+}
+
+// overdue are the lines of the overdue bills no booking pays: nothing
+// debits them by itself.
+func (v aheadView) overdue(plans []supportbot.Plan) []string {
+	var lines []string
+	for _, p := range plans {
+		if v.named != nil && p.ID != v.named.ID {
+			continue
+		}
+		for _, b := range p.Bills {
+			if _, ok := scheduledFor(p.ID, b.Period, v.sched); b.Overdue(v.s.today) && !ok {
+				lines = append(lines, v.s.T("ahead.overdue", "product", p.Product, "period", b.Period, "amount", money(b.Due())))
+			}
+		}
+	}
+	return lines
+}
+
+// dayAsked is the day a question names: today (or later today), tomorrow,
+// or a day of the month — this month's if it is still to come, else the
+// next month's.
+func (s *Step) dayAsked(l string) (supportbot.Date, bool) {
+	loc := s.e.cfg.Location
+	if ahead, ok := relativeDay(l); ok {
+		return supportbot.DateOf(s.now.In(loc).AddDate(0, 0, ahead), loc), true
+	}
+	if containsAny(l, aheadToday...) {
+		return s.today, true
+	}
+	if n := firstNumber(daySaid, l); n >= 1 && n <= 31 {
+		t := s.today.Time(loc)
+		d := time.Date(t.Year(), t.Month(), n, 0, 0, 0, 0, loc)
+		if n < t.Day() {
+			d = time.Date(t.Year(), t.Month()+1, n, 0, 0, 0, 0, loc)
+		}
+		return supportbot.DateOf(d, loc), true
+	}
+	return "", false
+}
+
+// defaultCardID is the id of the default card among cards, "" for none.
+func defaultCardID(cards []supportbot.Card) string {
+	if i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.Default }); i >= 0 {
+		return cards[i].ID
+	}
+	return ""
+}

@@ -1,0 +1,33 @@
+package flows_test
+
+import "testing"
+
+// TestADebitToComeIsAnswered: "will i be charged tomorrow?" with a booking
+// for tomorrow was told no booking was debiting; "14号那笔会扣成功吗" got
+// today's debit of another plan, "今天会扣我钱吗" "can't answer" (a probe).
+// A question whether (or when) money will be taken gets what debits by
+// itself on the day named — or, with nothing then, the next debits — and
+// the bills nothing debits, overdue ones first; never a payment started.
+func TestADebitToComeIsAnswered(t *testing.T) {
+	h, c := faqSession(t, 700) // 2026-11-21 10:00: S2 (Xiaomi Book) at 11:00, S1 (Redmi K70 period 7) on Dec 14
+	c.send("14号那笔会扣成功吗")
+	c.expect("2026年12月14日会自动扣款的", "「Redmi K70」第 7 期", "取消预约还款")
+	c.reject("Xiaomi Book」第 3 期")
+	c.send("今天会扣我钱吗")
+	c.expect("今天会自动扣款的", "「Xiaomi Book」第 3 期")
+	c.send("是不是明天要扣钱")
+	c.expect("明天没有会自动扣你钱", "接下来会自动扣款的", "「Redmi K70」第 7 期", "「Redmi K70」第 6 期", "已逾期")
+	c.send("笔记本下次什么时候会扣款")
+	c.expect("「Xiaomi Book」第 3 期")
+	c.reject("Redmi K70")
+	c.send("会不会扣两次") // twice: the guide's, not the debits to come
+	c.reject("会自动扣款的")
+	c.send("/lang en")
+	c.send("will i be charged on the 14th?")
+	c.expect("What will be debited", "period 7 of \"Redmi K70\"")
+	c.send("did tomorrow's payment go through")
+	c.expect("Nothing is set to debit you tomorrow")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}
