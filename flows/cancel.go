@@ -600,6 +600,31 @@ func askCancel(s *Step, v *scheduledView) error {
 	return nil
 }
 
+// cancelRisk answers, at a booking's cancellation, a question whether
+// cancelling brings a late fee or an overdue ("如果取消会有滞纳金吗", "will i
+// get a late fee if i cancel?"): the step's own warning — pay the period by
+// its due date, or it is late — and how to go on, the step still waiting
+// (a probe: the guide's answer, then "nothing overdue, so no late fee").
+// It reports whether it answered.
+func cancelRisk(s *Step, text string) (bool, error) {
+	l := strings.ToLower(text)
+	if s.conv.Flow != "cancel" || !waitsForYes(s.conv.State) || s.slots.Scheduled == "" || !asks(text) && !containsAny(l, " if ", "如果", "的话") ||
+		!containsAny(l, "滞纳金", "逾期", "罚", "征信", "违约", "late", "overdue", "penalt", "credit") {
+		return false, nil
+	}
+	views, err := scheduledViews(s)
+	if err != nil {
+		return false, err
+	}
+	i := slices.IndexFunc(views, func(v *scheduledView) bool { return v.ID == s.slots.Scheduled })
+	if i < 0 || !views[i].BillDue || views[i].DueDate == "" {
+		return false, nil
+	}
+	s.conv.Misses = 0
+	s.say(s.T("cancel.warn_due", "date", s.day(views[i].DueDate)) + "\n" + s.confirmHow())
+	return true, nil
+}
+
 // cancelKey is the idempotency key of cancelling id from the confirm step
 // shown with nonce in the chat named chatRef (as logs name it, not by its
 // id): a double tap or a redelivery is the same key.

@@ -954,7 +954,7 @@ func TestALateFeeQuestionShowsTheCustomersOwn(t *testing.T) {
 	b.identify(phoneBob) // paid off
 	b.send("/lang en")
 	b.send("how much is the late fee")
-	b.expect("Nothing of yours is overdue, so there is no late fee.")
+	b.expect("Nothing of yours is overdue now, so there is no late fee so far")
 
 	// An overdue period whose booking is being debited: not to pay it
 	// again, as the bill says (the review).
@@ -969,6 +969,35 @@ func TestALateFeeQuestionShowsTheCustomersOwn(t *testing.T) {
 	w.identify(phoneWang)
 	w.send("我逾期了 要交多少滞纳金")
 	w.expect("第 2 期已逾期", "不要重复还款")
+
+	// Nothing overdue, asked at a booking's cancellation whether cancelling
+	// brings a late fee: not "no late fee" (a probe), but when one would
+	// come, and the next due.
+	data = fixture()
+	c1 := customerIn(t, data, "C1")
+	c1.Plans[0].Bills[5].Status = supportbot.BillPaid
+	h3 := newHarness(t, data)
+	h3.realFAQ()
+	h3.open()
+	z := h3.chat(603, "zh")
+	z.identify(phoneZhang)
+	z.send("滞纳金怎么算")
+	z.expect("所以现在没有滞纳金；只有过了还款日还没还清", "最近一期：「Xiaomi Book」第 3 期")
+	z.reject("不会产生滞纳金。")
+	z.send("/cancel_schedule")
+	z.press("Redmi K70 第 7 期")
+	for _, q := range []string{"如果取消会有滞纳金吗", "取消的话会逾期吗"} { // at the cancellation: its own warning, the step waiting
+		z.send(q)
+		z.expect("这期账单的还款日是 2026年12月15日", "取消后请在还款日前手动还款", "回复「确认」")
+	}
+	e := h3.chat(604, "en")
+	e.identify(phoneZhang)
+	e.send("/lang en")
+	e.send("/cancel_schedule")
+	e.press("Redmi K70, period 7")
+	e.send("will i get a late fee if i cancel?")
+	e.expect("This bill's due date is Dec 15, 2026")
+	e.reject("Nothing of yours is overdue")
 }
 
 // TestTwoQuestionsInOneMessageAreBothServed: "我这个月要还多少 逾期会怎样"

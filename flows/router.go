@@ -1835,6 +1835,9 @@ func (s *Step) freeText(text string) error {
 	if told, err := quoteDueDates(s, text); told || err != nil { // "这期不是22号才到期吗" at a quote
 		return err
 	}
+	if told, err := cancelRisk(s, text); told || err != nil { // "如果取消会有滞纳金吗" at a booking's cancellation
+		return err
+	}
 	if told, err := debitsAhead(s, text); told || err != nil { // "will i be charged tomorrow?": what debits, and when
 		return err
 	}
@@ -2369,7 +2372,21 @@ func (s *Step) ownOverdue(topic string) string {
 		}
 	}
 	if len(lines) == 0 {
-		return s.T("faq.own_overdue_none")
+		// None now — not "no late fee" to a question about missing the
+		// next one ("will i get a late fee if i cancel?" at a booking's
+		// cancellation, a probe): when it would come, and the next due.
+		text := s.T("faq.own_overdue_none")
+		var next *supportbot.Bill
+		var product string
+		for _, p := range plans {
+			if b, ok := nextNotOverdue(p, s.today); ok && (next == nil || b.DueDate < next.DueDate) {
+				next, product = &b, p.Product
+			}
+		}
+		if next != nil {
+			text += "\n" + s.T("faq.own_next_due", "product", product, "period", next.Period, "amount", money(next.Amount()), "date", s.day(next.DueDate))
+		}
+		return text
 	}
 	return s.T("faq.own_overdue") + "\n" + strings.Join(lines, "\n")
 }
