@@ -1018,3 +1018,29 @@ func TestThisPeriodPaidOffIsItsBill(t *testing.T) {
 		c.reject("合计应付", "Total due")
 	}
 }
+
+// TestABillAskedForMorePeriodsSaysWhatItPays: "把逾期的和这个月的都还了"
+// quoted and paid the overdue period alone, not a word of the other; "还12
+// 月的" was read as an amount of 12 ("pay whole periods only") and
+// "两个分期这个月的都帮我还掉" started a payoff (probes). A bill's quote pays
+// period by period, the earliest first, and says which periods asked for
+// it leaves for a later /pay; a month's bill asked is a bill.
+func TestABillAskedForMorePeriodsSaysWhatItPays(t *testing.T) {
+	h, c := faqSession(t, 620) // 张伟: Redmi K70's period 6 overdue, 7 due Dec 15
+	c.send("把K70逾期的和下期都还了")
+	c.expect("第 6 期已逾期", "这笔还的是第 6 期；你说的第 7 期不在这笔里")
+	c.send("返回")
+	c.send("把K70 12月的还了")
+	c.expect("第 6 期已逾期", "你说的第 7 期不在这笔里")
+	c.reject("不能只还其中一部分金额")
+	c.send("返回")
+	c.send("K70这期帮我还了") // the overdue one first, and the period not yet due said to be left
+	c.expect("第 6 期已逾期", "你说的第 7 期不在这笔里")
+	c.send("返回")
+	c.send("两个分期这个月的都帮我还掉")
+	c.expect("要还哪一笔分期的账单")
+	c.reject("提前结清")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}

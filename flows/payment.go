@@ -167,7 +167,7 @@ func quoteBreakdown(s *Step, flow string, p *supportbot.Plan, q *supportbot.Quot
 	} else {
 		lines = billLines(s, p, q)
 	}
-	lines = append(append(lines, leftOut(s, p, q)...), s.T("repay.quote_total", "amount", money(q.Amount)))
+	lines = append(append(append(lines, leftOut(s, p, q)...), askedBeyond(s, p, q)...), s.T("repay.quote_total", "amount", money(q.Amount)))
 	if flow == "repay" {
 		// The two figures a customer compares: what the plan would cost as
 		// scheduled, and the fees that paying off today saves.
@@ -199,6 +199,49 @@ func leftOut(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 		}
 	}
 	return lines
+}
+
+// askedBeyond says, under a bill's quote, which periods the words that
+// asked for it named but it does not pay ("把逾期的和这个月的都还了", "还12
+// 月的", "把这期和下期一起还了"): bills are paid period by period, the
+// earliest first, and the rest can be paid once this one is (a probe: the
+// overdue period alone was quoted and paid, the other not a word).
+func askedBeyond(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
+	if q.Kind != supportbot.QuoteBill || s.ev.Kind != supportbot.EventText || len(q.Periods) == 0 {
+		return nil
+	}
+	l := strings.ToLower(inDigits(s.ev.Text))
+	last := slices.Max(q.Periods)
+	current, _ := nextNotOverdue(*p, s.today) // "这期": the one not overdue yet
+	month, monthSaid := monthNamed(l, s.today)
+	var asked []int
+	for _, b := range p.Bills {
+		if b.Status != supportbot.BillUnpaid || slices.Contains(q.Periods, b.Period) || slices.Contains(q.Excluded, b.Period) {
+			continue
+		}
+		if firstNumber(periodSaid, l) == b.Period || monthSaid && strings.HasPrefix(string(b.DueDate), month) ||
+			periodNamed.MatchString(l) && b.Period == current.Period || nextPeriodSaid.MatchString(l) && b.Period == nextAfter(p, last) {
+			asked = append(asked, b.Period)
+		}
+	}
+	if len(asked) == 0 {
+		return nil
+	}
+	return []string{s.T("pay.asked_beyond", "quoted", periodList(s, q.Periods), "asked", periodList(s, asked), "n", len(asked))}
+}
+
+// nextPeriodSaid names the period after this one ("下期", "下个月的", "next
+// month's").
+var nextPeriodSaid = regexp.MustCompile(`下一?期|下个?月|next (?:period|month|installment|bill)`)
+
+// nextAfter is the first unpaid period of p after period n, 0 for none.
+func nextAfter(p *supportbot.Plan, n int) int {
+	for _, b := range p.Bills {
+		if b.Period > n && b.Status == supportbot.BillUnpaid {
+			return b.Period
+		}
+	}
+	return 0
 }
 
 // explainQuote answers a question about the quote in front of the customer
@@ -1622,7 +1665,7 @@ var amountSaid = regexp.MustCompile(`[0-9][0-9,.]*\s*(?:块|元|yuan|rmb|cny|dol
 // "我要还300") — not periods or a day ("还3期", "pay on the 15").
 var amountToPay = regexp.MustCompile(`\b(?:pay|repay)\s+(?:back\s+)?(?:[¥￥$]\s*|(?:rmb|cny)\s*)?[0-9]{2,}(?:\.[0-9]{1,2})?` +
 	`(?:\s*(?:yuan|rmb|cny|dollars?|bucks|块|元))?(?:\s*$|\s*[.!,]|\s+(?:now|today|please|first)\b)|` +
-	`(?:还|付|交)\s*[¥￥]?[0-9]{2,}(?:\.[0-9]{1,2})?(?:\s*$|[^0-9.期号日个天])`)
+	`(?:还|付|交)\s*[¥￥]?[0-9]{2,}(?:\.[0-9]{1,2})?(?:\s*$|[^0-9.期号日个天月份])`)
 
 // paysAnAmount is a request to pay an amount ("pay 100", "我要还300"): not
 // one paid already, refunded, a fee or a limit, nor a trouble ("I can't

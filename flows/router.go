@@ -895,12 +895,26 @@ func paysPeriodOnly(text string) bool {
 // paying early.
 func paysABillOnly(text string) bool {
 	l := strings.ToLower(text)
-	return (overdueNamed(l) || periodNamed.MatchString(l)) &&
-		!containsAny(l, "全部", "所有", "剩下", "剩余", "整个", "全额", "一次", "提前", "都还", "全还", "整笔", "余下",
-			"分期", "这笔", "直接", "手续费", "滞纳金", "罚息") &&
+	wholeWords := []string{"剩下", "剩余", "整个", "全额", "一次", "提前", "整笔", "余下", "直接", "手续费", "滞纳金", "罚息"}
+	if !periodOwn.MatchString(l) {
+		// "这个月的", "逾期的" name the bill whatever else is said of the
+		// plans ("两个分期这个月的都帮我还掉": a probe got both payoffs).
+		wholeWords = append(wholeWords, "全部", "所有", "都还", "全还", "分期", "这笔")
+	}
+	return (overdueNamed(l) || periodNamed.MatchString(l)) && !containsAny(l, wholeWords...) &&
 		!slices.ContainsFunc([]string{"all", "entire", "whole", "remaining", "early", "rest", "everything", "full", "balance", "plan", "fee", "fees"},
 			func(w string) bool { return wordsIn(l, w) })
 }
+
+// paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
+// 了", "pay december's", "pay the january bill".
+var paysAMonth = regexp.MustCompile(`(?:还|付|交)(?:掉|了)?\s*(?:[0-9]{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?:的|那期|账单)|` +
+	`(?:[0-9]{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?的(?:账单|那期)?(?:帮我)?(?:还|付|交)(?:掉|了|上)|` +
+	`\bpay (?:for |off )?(?:the |my )?` + monthEN + `(?:'s| bill| payment| installment)`)
+
+// periodOwn is this period's or the overdue bill named as a thing of its
+// own: "这个月的", "这期的", "逾期的".
+var periodOwn = regexp.MustCompile(`(?:这一?期|本期|当期|这个月|本月|逾期)的`)
 
 // periodNamed is this period named as the thing to pay.
 var periodNamed = regexp.MustCompile(`这一?期|本期|当期|这个月|本月|\bthis (?:period|month)\b|\bcurrent period\b`)
@@ -1936,6 +1950,12 @@ func (s *Step) freeText(text string) error {
 	}
 	if s.conv.CustomerID != "" && paysAnAmount(text) {
 		// "pay 100", "我要还300": a bill, paid whole — and said so first.
+		s.conv.Misses = 0
+		return s.startFlow("pay", "")
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysAMonth.MatchString(l) && !asks(text) && !payoffWords(text) && !aboutSomeoneElse(text) {
+		// "还12月的", "pay december's": a bill (it was read as an amount,
+		// "12", a probe); its quote says which period it pays.
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
 	}
