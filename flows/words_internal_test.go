@@ -397,6 +397,9 @@ func TestDropsAutopay(t *testing.T) {
 		"不想自动还款了": true, "不要自动扣款了": true, "I don't want autopay": true, "pls dont auto charge me anymore": true,
 		"stop auto debiting me": true, "dont auto debit my bocom card anymore, i'll add a new card": false,
 		"i don't autopay, i pay manually": false, "自动还款怎么开": false,
+		// paused or stopped (a probe: the list, to turn it on)
+		"把笔记本的自动扣款停一下": true, "暂停自动还款": true, "stop the automatic payment on my tablet": true, "pause auto repayments": true,
+		"自动扣款停了吗": true, "停车场自动扣费": false, "automatic payments are great": false,
 	} {
 		if got := dropsAutopay.MatchString(strings.ToLower(text)); got != want {
 			t.Errorf("dropsAutopay(%q) = %v, want %v", text, got, want)
