@@ -1044,3 +1044,29 @@ func TestABillAskedForMorePeriodsSaysWhatItPays(t *testing.T) {
 		t.Errorf("%d repayments, want none", n)
 	}
 }
+
+// TestNaturalPicksAtAList: at the payoff's list "上面那个" got the guard
+// against prompt injection, "便宜的那个" the mall's prices, "笔记本 不对 手机"
+// a repair answer, "都要" and "4999的" "can't answer" — and the list was
+// gone (a probe). A pick by its amount, by the least or the most, or
+// corrected is that item; every item, or one pointed at without saying
+// which, is told how to pick, the list still waiting.
+func TestNaturalPicksAtAList(t *testing.T) {
+	_, c := faqSession(t, 630)
+	for _, tc := range []struct{ pick, want string }{
+		{"便宜的那个", "Redmi K70"}, {"the bigger one", "Xiaomi Book"}, {"笔记本 不对 手机", "Redmi K70"},
+		{"手机 不对，笔记本", "Xiaomi Book"}, {"1761的", "Redmi K70"}, {"¥4,020.00", "Xiaomi Book"},
+	} {
+		c.send("/repay")
+		c.send(tc.pick)
+		c.expect("提前结清报价</b>：" + tc.want)
+	}
+	c.send("/repay")
+	for _, tc := range []struct{ pick, want string }{{"都要", "一次还一笔"}, {"上面那个", "还没有选择"}, {"both", "一次还一笔"}} {
+		c.send(tc.pick)
+		c.expect(tc.want)
+		c.reject("规则", "抱歉")
+	}
+	c.send("2") // the list still waits
+	c.expect("提前结清报价</b>：Xiaomi Book")
+}

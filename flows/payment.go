@@ -990,6 +990,27 @@ func quoteText(s *Step, flow string) (bool, error) {
 				return true, s.fire(flow, "quote", &open[i-1])
 			}
 		}
+		if i := listChoice(afterCorrection(bare(text)), len(open), names); i > 0 && bare(text) != afterCorrection(bare(text)) {
+			return true, s.fire(flow, "quote", &open[i-1]) // "笔记本 不对 手机": the one named last
+		}
+		shown, err := shownAmounts(s, flow, open)
+		if err != nil {
+			return true, err
+		}
+		if i := amountPick(bare(text), shown); i > 0 { // "4999的", "便宜的那个"
+			return true, s.fire(flow, "quote", &open[i-1])
+		}
+		if w := bare(text); bothPick.MatchString(w) || vaguePick.MatchString(w) {
+			// "都要", "both": one at a time; "上面那个", "that one": which (a
+			// probe: a guard against prompt injection, or "can't answer",
+			// and the list gone).
+			key := "step.pick_first"
+			if bothPick.MatchString(w) {
+				key = "pay.one_at_a_time"
+			}
+			s.say(s.T(key))
+			return true, nil
+		}
 		if kind, word := kindSaid(bare(text)); kind >= 0 && pickFiller.Replace(strings.Replace(bare(text), word, "", 1)) == "" {
 			// "手机那个" with two phones: which one is for the list to say.
 			ofKind := slices.IndexFunc(open, func(p supportbot.Plan) bool { return kindShown(p.Product) == kind })
@@ -1506,6 +1527,79 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		}
 	}
 	return s.fire(flow, "choose")
+}
+
+// afterCorrection is what follows the last correction in a pick ("笔记本 不
+// 对 手机", "the laptop, no, the phone"): the one meant; t itself without
+// one.
+func afterCorrection(t string) string {
+	if loc := correctionMark.FindAllStringIndex(t, -1); len(loc) > 0 {
+		return strings.TrimSpace(t[loc[len(loc)-1][1]:])
+	}
+	return t
+}
+
+var correctionMark = regexp.MustCompile(`不对|不是|错了|说错了|\bno\b,?|\bsorry\b,?|\bi mean\b|\bactually\b`)
+
+var (
+	// bothPick is every item asked at a list to pick one from.
+	bothPick = regexp.MustCompile(`^(?:两个|两笔|全部|所有|都)(?:都)?(?:要|还|选|付|吧)?(?:了|吧)?$|^(?:both|all|all of them|both of them)(?: please| pls)?$`)
+	// vaguePick is an item pointed at without saying which.
+	vaguePick = regexp.MustCompile(`^(?:上面的?|这个|那个|这笔|那笔|上面)(?:那个|这个|那笔)?(?:吧)?$|^(?:that|this|that one|this one|it|the one above)(?: please| pls)?$`)
+	// cheapPick and dearPick point at the item of the least or the most.
+	cheapPick = regexp.MustCompile(`^(?:金额)?(?:便宜|少|小|低)(?:一点|些)?的?(?:那个|那笔|这个)?$|^(?:the )?(?:cheaper|cheapest|smaller|smallest|lower|lowest)(?: one)?$`)
+	dearPick  = regexp.MustCompile(`^(?:金额)?(?:贵|多|大|高)(?:一点|些)?的?(?:那个|那笔|这个)?$|^(?:the )?(?:more expensive|most expensive|bigger|biggest|larger|largest|higher|highest)(?: one)?$`)
+	// amountPicked is an amount typed as a pick ("4999的", "¥1,499.54").
+	amountPicked = regexp.MustCompile(`^[¥￥]?([0-9][0-9,]*)(?:\.([0-9]{1,2}))?\s*(?:元|块)?(?:的|那个|那笔|这个| one)?$`)
+)
+
+// shownAmounts are the amounts the list of open plans shows on its
+// buttons: what is left of each (a payoff's), or what each owes now (a
+// bill's: dueNow).
+func shownAmounts(s *Step, flow string, open []supportbot.Plan) ([]supportbot.Money, error) {
+	sched, err := s.scheduled()
+	if err != nil {
+		return nil, err
+	}
+	shown := make([]supportbot.Money, len(open))
+	for i, p := range open {
+		if flow == "repay" {
+			shown[i] = p.Remaining()
+		} else {
+			shown[i], _, _ = dueNow(p, s.today, supportbot.DebitingPeriods(p.ID, sched, s.now))
+		}
+	}
+	return shown, nil
+}
+
+// amountPick is the one item of a list picked by the amount its button
+// shows (shown) — typed ("4999的": its whole yuan, or to the fen), or as
+// the least or the most ("便宜的那个", "the bigger one") — or 0.
+func amountPick(t string, shown []supportbot.Money) int {
+	if len(shown) < 2 {
+		return 0
+	}
+	switch {
+	case cheapPick.MatchString(t):
+		return onlyOne(len(shown), func(i int) bool { return shown[i] == slices.Min(shown) })
+	case dearPick.MatchString(t):
+		return onlyOne(len(shown), func(i int) bool { return shown[i] == slices.Max(shown) })
+	}
+	m := amountPicked.FindStringSubmatch(t)
+	if m == nil {
+		return 0
+	}
+	yuan, err := strconv.ParseInt(strings.ReplaceAll(m[1], ",", ""), 10, 64)
+	if err != nil || yuan < 10 { // a place in the list, not an amount
+		return 0
+	}
+	return onlyOne(len(shown), func(i int) bool {
+		if m[2] == "" {
+			return int64(shown[i])/100 == yuan
+		}
+		fen, _ := strconv.ParseInt((m[2] + "0")[:2], 10, 64)
+		return int64(shown[i]) == yuan*100+fen
+	})
 }
 
 // overdueSaid is the place (from 1) of the one plan with an overdue bill

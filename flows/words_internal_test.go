@@ -399,7 +399,7 @@ func TestDropsAutopay(t *testing.T) {
 		"i don't autopay, i pay manually": false, "自动还款怎么开": false,
 		// paused or stopped (a probe: the list, to turn it on)
 		"把笔记本的自动扣款停一下": true, "暂停自动还款": true, "stop the automatic payment on my tablet": true, "pause auto repayments": true,
-		"自动扣款停了吗": true, "停车场自动扣费": false, "automatic payments are great": false,
+		"自动扣款停一下吧": true, "自动还款停了两个月了": false, "停车场自动扣费": false, "automatic payments are great": false,
 	} {
 		if got := dropsAutopay.MatchString(strings.ToLower(text)); got != want {
 			t.Errorf("dropsAutopay(%q) = %v, want %v", text, got, want)
