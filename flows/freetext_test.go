@@ -582,6 +582,16 @@ func TestAPaymentAskedToBeReversedStartsNoOther(t *testing.T) {
 		c.send(q)
 		c.reject("cannot be undone")
 	}
+	// In Chinese too (a probe: "还错了能退吗" got the mall's returns, "点错了
+	// 把钱退给我" the payment buttons).
+	c.send("/lang zh")
+	for _, q := range []string{"还错了能退吗", "点错了 把钱退给我", "刚才的还款能撤回吗"} {
+		c.send(q)
+		c.expect("这里不能撤回", "[👤 转人工客服]")
+		c.reject("退货", "确认还款")
+	}
+	c.send("预约还款能撤回吗") // a booking: not this
+	c.reject("这里不能撤回")
 }
 
 // TestAMistypedConfirmOrATwiceQuestionAtAQuoteMovesNothing: "确人" (a typo of

@@ -2266,12 +2266,16 @@ var (
 // "undo my scheduled repayment", "I was charged twice, reverse it").
 func undoesPayment(text string) bool {
 	l := strings.ToLower(text)
-	return undoPayment.MatchString(l) && !containsAny(l, "schedul", "book", "autopay", "auto", "twice", "double", "setting", "reminder")
+	return undoPayment.MatchString(l) && !containsAny(l, "schedul", "book", "autopay", "auto", "twice", "double", "setting", "reminder",
+		"预约", "自动", "两次", "重复", "多扣", "退货", "退款进度")
 }
 
 var undoPayment = regexp.MustCompile(`\b(?:reverse|undo|revert|take back)\b.{0,30}\b(?:payment|repayment|transaction)\b|` +
 	`\b(?:payment|repayment|transaction)\b.{0,20}\b(?:reversed|undone|reverted|taken back)\b|` +
-	`\brefund (?:my|the|that|this) (?:payment|repayment)\b`)
+	`\brefund (?:my|the|that|this) (?:payment|repayment)\b|` +
+	// "还错了能退吗", "点错了 把钱退给我", "刚才的还款能撤回吗" (a probe: the mall's returns)
+	`(?:还|付|转)(?:错|多)了.{0,12}(?:退|撤|返还|还给我|要回)|(?:点错|按错|误点|手滑).{0,12}(?:退|撤|钱)|` +
+	`(?:撤回|撤销|退回|要回)(?:这笔|那笔|刚才的?|刚刚的?)?(?:还款|付款)`)
 
 // ownOnly answers a request about another person's installments (or
 // order) with text: the bot serves each customer for themselves, and their
