@@ -49,15 +49,30 @@ const (
 // month's).
 func asksThisMonth(text string) bool {
 	l := strings.ToLower(text)
-	return containsAny(l, "这个月", "本月", "这月", "this month") &&
+	_, named := monthNamed(l, supportbot.Date("2000-01-01")) // "1月份要还多少": that month's (the month, whatever the day)
+	return (containsAny(l, "这个月", "本月", "这月", "this month") || nextMonthSaid.MatchString(l) || named) &&
 		containsAny(l, "多少", "几笔", "几期", "how much", "what do i owe", "what i owe", "whats due", "what's due", "what is due", "amount") &&
 		!containsAny(l, "已经", "扣了", "还了", "付了", "paid", "did i pay", "have i") // what was paid, not what is due (a probe)
 }
 
+// nextMonthSaid names next month ("下个月要还多少", "what do i owe next
+// month").
+var nextMonthSaid = regexp.MustCompile(`下个?月|\bnext month\b`)
+
 // monthDue says what is to be paid by the end of this month: each unpaid
-// bill due by then, overdue ones included, and whether a booking pays it.
+// bill due by then, overdue ones included, and whether a booking pays it —
+// or, another month asked ("下个月要还多少", "1月份要还多少"; a probe got
+// the whole balance), the bills due in that month.
 func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepayment) (string, error) {
 	t := s.today.Time(time.UTC)
+	l := strings.ToLower(s.ev.Text)
+	asked, named := monthNamed(l, s.today)
+	if nextMonthSaid.MatchString(l) {
+		asked, named = t.AddDate(0, 1, 1-t.Day()).Format("2006-01"), true
+	}
+	if named && asked != t.Format("2006-01") {
+		return otherMonthDue(s, open, sched, asked)
+	}
 	end := supportbot.Date(time.Date(t.Year(), t.Month()+1, 0, 0, 0, 0, 0, time.UTC).Format("2006-01-02"))
 	month := strconv.Itoa(int(t.Month()))
 	if s.conv.Lang == supportbot.LangEN {
@@ -99,6 +114,35 @@ func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepay
 		return "", err
 	}
 	return s.T("bill.month_due", "month", month, "total", money(total)) + "\n" + strings.Join(lines, "\n"), nil
+}
+
+// otherMonthDue says what falls due in month ("YYYY-MM", not this one):
+// each unpaid bill due then, and whether a booking pays it.
+func otherMonthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepayment, month string) (string, error) {
+	label := monthLabel(s.conv.Lang, month, s.today)
+	var lines []string
+	var amounts []supportbot.Money
+	for _, p := range open {
+		for _, b := range p.Bills {
+			if b.Status != supportbot.BillUnpaid || !strings.HasPrefix(string(b.DueDate), month) {
+				continue
+			}
+			key := "bill.month_line"
+			if _, ok := scheduledFor(p.ID, b.Period, sched); ok {
+				key = "bill.month_line_booked"
+			}
+			lines = append(lines, s.T(key, "product", p.Product, "period", b.Period, "amount", money(b.Due()), "date", b.DueDate.Format(s.conv.Lang)))
+			amounts = append(amounts, b.Due())
+		}
+	}
+	if len(lines) == 0 {
+		return s.T("bill.month_other_none", "month", label), nil
+	}
+	total, err := supportbot.SumMoney(amounts...)
+	if err != nil {
+		return "", err
+	}
+	return s.T("bill.month_other_due", "month", label, "total", money(total)) + "\n" + strings.Join(lines, "\n"), nil
 }
 
 // asksWhenPaidOff reports a question about when a plan ends by its

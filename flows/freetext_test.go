@@ -1122,9 +1122,17 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 		c.send(other)
 		c.reject("📅")
 	}
+	// Another month: its bills (a probe: "下个月要还多少" got the whole balance).
+	for _, asked := range []string{"下个月要还多少", "12月份要还多少钱"} {
+		c.send(asked)
+		c.expect("📅 12 月要还 <b>¥1,254.92</b>：\n• Redmi K70 第 7 期 ¥249.92，还款日 2026年12月15日（已预约扣款，无需手动还）",
+			"• Xiaomi Book 第 4 期 ¥1,005.00，还款日 2026年12月21日")
+	}
 	c.send("/lang en")
 	c.send("how much do i need to pay this month")
 	c.expect("📅 Due this month (November): <b>¥1,266.92</b>:")
+	c.send("what do i owe next month")
+	c.expect("📅 Due in December: <b>¥1,254.92</b>:")
 	c.send("/bill") // the bill alone, as it was
 	c.reject("📅")
 }

@@ -1962,6 +1962,13 @@ func (s *Step) freeText(text string) error {
 	if s.conv.CustomerID != "" && asksWhenPaidOff(text) { // "手机哪天还完": its schedule says, not a payoff quote
 		return whenPlanEnds(s, text)
 	}
+	if asksThisMonth(text) && kindsSaid(text) == 0 { // "下个月要还多少", "12月份要还多少钱": that month's bills, first
+		s.conv.Misses = 0
+		if other, err := s.forSomeoneElse(text); err != nil || other {
+			return err
+		}
+		return s.startBeside(text, "bill", askedMonth)
+	}
 	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
 		s.conv.Misses = 0
 		if other, err := s.forSomeoneElse(text); err != nil || other { // "is my mom overdue?": not their own status
