@@ -660,7 +660,7 @@ func paidInMonth(s *Step, text string) (bool, error) {
 }
 
 // paidAsked ask whether something was paid ("还了没有", "扣了吗", "paid").
-var paidAsked = regexp.MustCompile(`还(?:了|款了|没|清)|[扣付交](?:了|款了|钱了|没)|\b(?:paid|pay|charged|debited|go through|went through|gone through|go thru|went thru)\b`)
+var paidAsked = regexp.MustCompile(`还(?:了|款了|没|清)|[扣付交](?:了|款了|钱了|没)|[扣付交还]款?(?:成功|到账)|\b(?:paid|pay|charged|debited|go through|went through|gone through|go thru|went thru)\b`)
 
 // monthNamed reads a month a message names — 上个月, 上上个月, "last
 // month", 10月, "in October" — as "YYYY-MM", the nearest such month to

@@ -298,6 +298,9 @@ func TestAPaidQuestionNamingAMonthGetsThatMonth(t *testing.T) {
 	c.reject("正在扣款中", "第 6 期")
 	c.send("11月份的还了吗")
 	c.expect("「Redmi K70」第 6 期", "已逾期，现在要还 <b>¥261.92</b>", "「Xiaomi Book」第 3 期", "待还")
+	c.send("上个月那期扣款成功了吗") // asked as a debit's success (a probe: today's debit)
+	c.expect("你 10 月到期的账单", "「Redmi K70」第 5 期")
+	c.reject("正在扣款中")
 	c.send("上个月的钱扣了两次吗？") // a double charge: the FAQ's
 	c.reject("到期的账单")
 
