@@ -237,7 +237,7 @@ var mustCancel = strings.NewReplacer("要不就取消", "取消", "要不还是�
 
 var (
 	changedMind = regexp.MustCompile(`changed? my mind|put it back|改主意|改变主意|还是保留`)
-	keepWords   = regexp.MustCompile(`保留|无需取消|甭取消|\bkeep (?:it|the booking|my booking|the payment|it scheduled)\b|\bleave it\b`)
+	keepWords   = regexp.MustCompile(`保留|留着|留下|无需取消|甭取消|\bkeep (?:it|the booking|my booking|the payment|it scheduled)\b|\bleave it\b`)
 	dropsKeep   = regexp.MustCompile(`(?:不|不用|不要|别|无需|没必要|不必)保留|\b(?:don'?t|dont|do not|no need to) keep\b`)
 )
 

@@ -336,10 +336,17 @@ func chineseNumber(s string) int {
 	return 0
 }
 
+// brandNames are the Chinese names of products named in Latin letters:
+// "红米本" is a RedmiBook, "红米" a Redmi, "小米本" a Xiaomi Book (a probe:
+// "提前还款 红米本" was not understood — the FAQ reads 红米 as shopping). 小
+// 米 alone stays: it is as likely 小米分期, a partner, or the mall.
+var brandNames = strings.NewReplacer("红米本", "redmibook", "小米本", "xiaomi book", "红米", "redmi")
+
 // nameChoice is the one item whose name has a word of the typed text in it
 // — letters and digits, three or more ("book", "k70"), or two Chinese
 // characters side by side ("电视") — 0 when none or several have.
 func nameChoice(t string, names []string) int {
+	t = brandNames.Replace(t)
 	var words []string
 	var run []rune
 	han := false

@@ -1084,7 +1084,7 @@ func TestARequestBesideACancellationIsOffered(t *testing.T) {
 // answered.
 func TestKeepingABookingAtItsCancellationIsANo(t *testing.T) {
 	h, c := session(t, fixture(), phoneZhang, "/cancel_schedule")
-	for _, keep := range []string{"确认不取消", "我确认不要取消", "确认一下，别取消啊", "confirm, dont cancel", "wait actually no i changed my mind, can u put it back", "还是保留吧"} {
+	for _, keep := range []string{"确认不取消", "我确认不要取消", "确认一下，别取消啊", "confirm, dont cancel", "wait actually no i changed my mind, can u put it back", "还是保留吧", "还是留着吧"} {
 		c.send("/cancel_schedule")
 		c.press("Redmi K70 第 7 期")
 		c.send(keep)

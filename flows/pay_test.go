@@ -1070,3 +1070,21 @@ func TestNaturalPicksAtAList(t *testing.T) {
 	c.send("2") // the list still waits
 	c.expect("提前结清报价</b>：Xiaomi Book")
 }
+
+// TestAPlanNamedByItsChineseBrand: "提前还款 红米本" got "can't answer"
+// (a probe): the FAQ read 红米 as shopping, and no product name has it. A
+// plan is named by its brand's Chinese name too — 红米 is Redmi, 小米本 a
+// Xiaomi Book — and 小米分期, a partner, stays the partner.
+func TestAPlanNamedByItsChineseBrand(t *testing.T) {
+	_, c := faqSession(t, 640)
+	c.send("提前还款 红米")
+	c.expect("提前结清报价</b>：Redmi K70")
+	c.send("返回")
+	c.send("/repay")
+	c.send("小米本那个")
+	c.expect("提前结清报价</b>：Xiaomi Book")
+	c.send("返回")
+	c.send("/repay")
+	c.send("小米分期那个") // the phone's partner
+	c.expect("提前结清报价</b>：Redmi K70")
+}

@@ -1991,7 +1991,7 @@ func (s *Step) freeText(text string) error {
 		}
 		return s.startFlow("close", "")
 	}
-	c := s.e.cfg.Classifier.Classify(text)
+	c := s.e.cfg.Classifier.Classify(brandNames.Replace(text)) // "提前还款 红米本": the product named as the FAQ knows it
 	if s.conv.CustomerID != "" && switchesReminders(text) && (s.readsAs(c, "remind") || stopsReminding(text)) {
 		// "不要再提醒我了好吗", "关掉提醒可以吗": a switch asked politely is
 		// the switch, not the guide on how to set it (a probe).
