@@ -265,7 +265,7 @@ func (s *Step) setRemindersAsked(text string) error {
 	if s.conv.Flow != "" && waitsForYes(s.conv.State) {
 		return s.beside("remind", remindArg(text))
 	}
-	return s.startFlow("remind", remindArg(text))
+	return s.startBeside(text, "remind", remindArg(text)) // "开启还款提醒并且开自动还款": the other offered
 }
 
 // switchesReminders is a request to turn the reminders on or off put as

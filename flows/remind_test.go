@@ -685,3 +685,14 @@ func TestOneDaysRemindersOnlyIsToldTheyAreAllOrNone(t *testing.T) {
 	c.send("remind me the day before")
 	c.reject("不能只关掉某一天的提醒")
 }
+
+// TestTwoSwitchesInOneMessage: "开启还款提醒并且开自动还款" turned the
+// reminders on and dropped auto-repayment without a word (a probe). Each
+// switch a message names is served: the one done, the other a tap away.
+func TestTwoSwitchesInOneMessage(t *testing.T) {
+	_, c := faqSession(t, 650)
+	c.send("开启还款提醒并且开自动还款")
+	c.expect("还款提醒已开启", "[🔁 自动还款]")
+	c.send("帮我开自动还款 还有提醒也打开")
+	c.expect("[🔔 开启还款提醒]")
+}

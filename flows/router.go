@@ -2531,10 +2531,31 @@ func (s *Step) startBeside(text, flow, arg string) error {
 	if c.Confident && c.Kind == "flow" {
 		also = append([]string{c.ID}, also...) // "cancel my booking and pay my bill now" reads as the payment
 	}
+	for _, sw := range switchesNamed(text) { // "开启还款提醒并且开自动还款": the other switch (a probe: dropped)
+		if !slices.Contains(also, sw) {
+			also = append(also, sw)
+		}
+	}
 	if others := s.alsoAsked(also, flow); len(others) > 0 {
 		s.say(s.T("faq.also"), others...)
 	}
 	return nil
+}
+
+// switchesNamed are the settings a message switches on or off in words of
+// their own, however the FAQ reads it: "remind", "autopay".
+func switchesNamed(text string) []string {
+	l := strings.ToLower(text)
+	var named []string
+	if containsAny(l, "提醒", "remind") {
+		if arg := remindArg(clauseOf(text, "提醒", "remind")); arg == "on" || arg == "off" {
+			named = append(named, "remind")
+		}
+	}
+	if containsAny(l, "自动还款", "自动扣款", "autopay", "auto-pay", "auto pay", "auto repayment", "auto-repayment") && autopayArg(clauseOf(text, "自动", "auto")) != "" {
+		named = append(named, "autopay")
+	}
+	return named
 }
 
 // alsoAsked are buttons for the other questions of a message: a topic's
