@@ -1462,9 +1462,20 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		return err
 	}
 	if l := strings.ToLower(s.ev.Text); s.ev.Kind == supportbot.EventText && (amountSaid.MatchString(l) || partSaid.MatchString(l)) {
-		// "提前还款500块": a payment here is a whole period, or the whole
-		// rest of a plan — said before the list or quote, not left to guess.
-		s.say(s.T("pay.whole_only"))
+		shown, err := shownAmounts(s, flow, open)
+		if err != nil {
+			return err
+		}
+		if i := amountOwed(l, shown); i > 0 && planID == "" {
+			// "还499.91": what a plan owes now, to the fen — that plan,
+			// and nothing to say of parts (a probe: "can't pay a part").
+			planID = open[i-1].ID
+		} else if i == 0 {
+			// "提前还款500块": a payment here is a whole period, or the
+			// whole rest of a plan — said before the list or quote, not
+			// left to guess.
+			s.say(s.T("pay.whole_only"))
+		}
 	}
 	for i := range open {
 		if namesID(planID, open[i].ID) {
@@ -1601,6 +1612,24 @@ func amountPick(t string, shown []supportbot.Money) int {
 		return int64(shown[i]) == yuan*100+fen
 	})
 }
+
+// amountOwed is the one item of shown whose amount text names to the fen
+// ("还499.91", "pay 4020.00"), 0 for none or several.
+func amountOwed(l string, shown []supportbot.Money) int {
+	m := amountInText.FindStringSubmatch(l)
+	if m == nil {
+		return 0
+	}
+	yuan, err := strconv.ParseInt(strings.ReplaceAll(m[1], ",", ""), 10, 64)
+	if err != nil || yuan > int64(supportbot.MaxMoney)/100 {
+		return 0
+	}
+	fen, _ := strconv.ParseInt((m[2] + "00")[:2], 10, 64)
+	return onlyOne(len(shown), func(i int) bool { return int64(shown[i]) == yuan*100+fen })
+}
+
+// amountInText is an amount in a message, its fen too ("499.91", "¥4,020").
+var amountInText = regexp.MustCompile(`([0-9][0-9,]*)(?:\.([0-9]{1,2}))?`)
 
 // overdueSaid is the place (from 1) of the one plan with an overdue bill
 // when text names the overdue one; 0 for none, several, or not said.

@@ -685,6 +685,24 @@ func TestAnAmountToPayIsToldBillsArePaidWhole(t *testing.T) {
 	}
 }
 
+// TestAnAmountOwedToTheFenIsThatBill: "还499.91", a plan's bill to the fen,
+// was told a part cannot be paid, and asked which plan (a probe): the
+// amount a plan owes now names it, with nothing said of parts.
+func TestAnAmountOwedToTheFenIsThatBill(t *testing.T) {
+	h, c := faqSession(t, 947) // the Redmi K70 owes ¥261.92 (period 6 and its late fee)
+	for _, said := range []string{"还261.92", "我要还 ¥261.92"} {
+		c.send(said)
+		c.expect("逾期账单</b>：Redmi K70", "合计应付：<b>¥261.92</b>")
+		c.reject("整期", "要还哪一笔")
+		c.send("返回")
+	}
+	c.send("还261") // not to the fen: whole periods only, as before
+	c.expect("不能只还其中一部分金额")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}
+
 // TestNoOtherCardSaysWhereCardsAreBound: "use my other card" with no
 // other usable card said "send /cards to bind a new one", and /cards says
 // cards cannot be bound here (a probe): it says they are bound in the app.
