@@ -255,8 +255,15 @@ func aboutConfirming(w string) bool {
 	if utf8.RuneCountInString(w) > 24 || !containsAny(w, "确认", "确定", "確認", "確定", "confirm") {
 		return false
 	}
-	return !containsAny(w, "不", "别", "没", "甭", "don't", "dont", "not", "can't", "cannot", "won't", "never") && !asksUndo(w)
+	return !containsAny(w, "不", "别", "没", "甭", "don't", "dont", "not", "can't", "cannot", "won't", "never") && !asksUndo(w) &&
+		!containsAny(w, asidesOfConfirming...)
 }
+
+// asidesOfConfirming are the words of a question about the quote's fee or
+// card asked beside a confirm word ("确认之前我想问下手续费能免吗", "confirm?
+// what card is it"): the question is answered, not the way to confirm alone
+// (a probe).
+var asidesOfConfirming = []string{"手续费", "费用", "免", "卡", "fee", "card"}
 
 // asksUndo reports a question whether a confirmed payment can be taken
 // back ("确认后能退吗", "确认了还能撤销吗", "once confirmed can i cancel it"):

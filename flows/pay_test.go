@@ -851,7 +851,9 @@ func TestWhichCardAtAStepNamesItAndKeepsTheStep(t *testing.T) {
 	c.send("/repay")
 	c.press("Redmi K70")
 	c.expect("Payoff quote")
-	for _, q := range []string{"which card will this come out of", "what card is it on?", "用哪张卡扣"} {
+	// Beside a confirm word too (a probe: "confirm? what card is it" got
+	// the way to confirm alone).
+	for _, q := range []string{"which card will this come out of", "what card is it on?", "用哪张卡扣", "confirm? what card is it"} {
 		c.send(q)
 		c.expect("**** 6789", "Nothing has been paid yet")
 	}
