@@ -1606,3 +1606,18 @@ func TestTheFeeTopicShowsTheCustomersOwnRates(t *testing.T) {
 	c.send("我的笔记本是谁放款的")
 	c.expect("你的分期对应的合作机构", "Redmi K70</b>：小米分期", "Xiaomi Book</b>：招联金融")
 }
+
+// TestAQuestionWrappedInCourtesyIsTheQuestion: "你好，在吗？我想问下我手机那个
+// 分期还有几期没还 谢谢🙏" was unsure, though "手机还有几期" alone is
+// answered (a probe). Greetings, "may I ask" and thanks around a question
+// leave the question.
+func TestAQuestionWrappedInCourtesyIsTheQuestion(t *testing.T) {
+	_, c := faqSession(t, 660)
+	c.send("你好，在吗？我想问下我手机那个分期还有几期没还 谢谢🙏")
+	c.expect("<b>Redmi K70</b>（订单号", "还款计划")
+	c.reject("我不太确定")
+	c.send("hi, quick question: when is my next payment due? thanks")
+	c.expect("下期还款日")
+	c.send("你好") // a greeting alone is still one
+	c.expect("你好！")
+}

@@ -1004,6 +1004,19 @@ var (
 	politeTails = []string{" pls", " plz", " please", " thx", " thanks", " thank you", "谢谢", "谢啦", "啊", "呀", "哒", "啦"}
 )
 
+// withoutCourtesy is text without the greetings, "may I ask" and thanks
+// around what it asks (a probe: "你好，在吗？我想问下我手机那个分期还有几期
+// 没还 谢谢🙏" was unsure, the question alone is answered).
+func withoutCourtesy(text string) string {
+	return strings.TrimSpace(courtesyTail.ReplaceAllString(courtesyLead.ReplaceAllString(text, ""), ""))
+}
+
+var (
+	courtesyLead = regexp.MustCompile(`^(?:(?:你好|您好|(?:(?i)hi|hello|hey)\b|在吗|在不在|有人吗)[\s,，.。!！?？~]*)*` +
+		`(?:我?(?:想|想要)?(?:问下|问一下|请问|咨询一下|咨询下)[\s,，:：]*|(?i:i (?:want|wanted|would like) to ask|quick question)[\s,:]*)?`)
+	courtesyTail = regexp.MustCompile(`[\s,，.。!！~]*(?:谢谢|多谢|感谢|(?i:thanks|thank you|thx)|🙏)+[\s,，.。!！~🙏]*$`)
+)
+
 // unhesitant is bare text without the hesitation around a no ("wait no",
 // "actually wait no", "hmm no thanks", "keep it actually": a probe got
 // "can't answer that" and a topic of partners). Only a no is read so: a
@@ -1777,6 +1790,9 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		s.menu("smalltalk.no")
 		return nil
+	}
+	if core := withoutCourtesy(text); core != "" {
+		text = core // "你好，在吗？我想问下我手机那个分期还有几期没还 谢谢🙏": the question
 	}
 	if barePay[bare(text)] || agreesToPay(confirmForm(bare(text))) { // "还款", "pay", "ok pay it": the bill, paid — not "can't answer" (a probe)
 		s.conv.Misses = 0
