@@ -85,6 +85,9 @@ func startIdentify(s *Step, next, arg string) error {
 		return err
 	}
 	s.slots.Next, s.slots.NextArg = next, arg
+	if s.ev.Kind == supportbot.EventText {
+		s.slots.NextText = s.ev.Text
+	}
 	return nil
 }
 
@@ -147,9 +150,9 @@ func linkContact(s *Step) error {
 		s.say(unlinked+s.T("identify.unknown")+"\n"+s.T("identify.unknown_help"), s.next(s.humanBtn())...)
 		return nil
 	}
-	next, arg := s.slots.Next, s.slots.NextArg
+	next, arg, asked := s.slots.Next, s.slots.NextArg, s.slots.NextText
 	if s.conv.Flow != "identify" {
-		next, arg = "", ""
+		next, arg, asked = "", "", ""
 	}
 	if s.conv.CustomerID != "" && s.conv.CustomerID != c.ID {
 		s.forgetCustomer() // another customer's contact, shared in a linked chat: not theirs to read
@@ -169,6 +172,12 @@ func linkContact(s *Step) error {
 	// One message: "verified" and what was asked for (or the menu).
 	s.lead = s.T("identify.done", "name", c.Name)
 	if next != "" {
+		if asked != "" {
+			// The flow starts on the words that asked for it, as if typed
+			// now: a plan they name is that plan (a probe: "我要提前还款笔
+			// 记本" quoted the one phone of a customer with no laptop).
+			s.ev.Kind, s.ev.Text = supportbot.EventText, asked
+		}
 		return s.startFlow(next, arg)
 	}
 	s.menu("menu.again")

@@ -575,3 +575,26 @@ func TestAButtonNamingAnotherCustomersPlan(t *testing.T) {
 		t.Errorf("%d repayments, want none", n)
 	}
 }
+
+// TestARequestBeforeIdentifyingKeepsItsWords: "我要提前还款笔记本" from a chat
+// not yet identified, by a customer with no laptop, quoted their one phone's
+// payoff once they shared their contact; "给笔记本开自动还款" asked to turn
+// on the phone's (a probe). The flow resumed after identifying reads the
+// words that asked for it: the plan they name, or that none is of that kind
+// (the list to pick from, never another plan's quote).
+func TestARequestBeforeIdentifyingKeepsItsWords(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	z := h.chat(701, "zh")
+	z.send("给笔记本开自动还款")
+	z.expect("分享")
+	z.share(phoneZhang, z.id)
+	z.expect("确认为「Xiaomi Book」开启自动还款吗")
+	z.reject("Redmi K70")
+	b := h.chat(702, "en")
+	b.send("pay off my tablet")
+	b.share(phoneZhang, b.id)
+	b.expect("你的分期里没有「tablet」", "要提前结清哪一笔分期") // 张伟's language on file
+	b.reject("提前结清报价")
+}

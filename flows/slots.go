@@ -12,9 +12,11 @@ import (
 // slots is what a flow collected so far, typed; it is saved with the
 // conversation (as JSON) and read back at the next step.
 type slots struct {
-	// Identify: the flow (and its argument) to resume once identified.
-	Next    string `json:"next,omitempty"`
-	NextArg string `json:"next_arg,omitempty"`
+	// Identify: the flow (and its argument) to resume once identified, and
+	// the words that asked for it ("给笔记本开自动还款": the laptop's).
+	Next     string `json:"next,omitempty"`
+	NextArg  string `json:"next_arg,omitempty"`
+	NextText string `json:"next_text,omitempty"`
 	// Quoting flows: the plan, the quote shown, the card chosen.
 	Plan  string     `json:"plan,omitempty"`
 	Quote *quoteSlot `json:"quote,omitempty"`
