@@ -267,7 +267,13 @@ func closureBlocked(s *Step) (bool, error) {
 	if k.cancellable+k.waiting == 0 {
 		lines = append(lines, s.T("closure.check_scheduled_ok"))
 	}
-	if k.cancellable > 0 {
+	switch {
+	case k.cancellable > 0 && k.payable > 0:
+		// Paying off cancels them: cancelling them first, and then not
+		// paying off, leaves a bill to fall overdue (a probe: "please cancel
+		// it first", its bill due in 2 days).
+		lines = append(lines, s.T("closure.check_scheduled_payoff", "count", k.cancellable))
+	case k.cancellable > 0:
 		lines = append(lines, s.T("closure.check_scheduled", "count", k.cancellable))
 		fixes = append(fixes, s.menuBtn(s.T("menu.cancel"), "cancel"))
 	}

@@ -46,15 +46,16 @@ func TestClosureNamesUnpaidBillsAndScheduledRepayments(t *testing.T) {
 	// P1: 6×249.92 + 249.88 + 12.00 late fee; P2: 4×(1,000.00 + 5.00).
 	c.expect("暂时还不能注销分期账户",
 		"❌ 未结清的账单：2 笔分期尚未还清，剩余待还共 ¥5,781.40",
-		"❌ 预约还款：1 笔待执行，请先取消",                   // S1
+		// S1: paying off cancels it, and cancelling it alone leaves its bill
+		// to fall overdue (a probe: "please cancel it first")
+		"❌ 预约还款：1 笔待执行。提前还款结清时会自动取消，不用先取消",
 		"❌ 预约还款：2 笔正在处理或即将扣款，已无法取消，请等扣款完成后再申请", // S2 runs within 2 hours, S3 processing
 		"✅ 处理中的退款：没有",
-		"[💰 提前还款]", "[🗓 取消预约还款]", "[👤 转人工客服]")
+		"[💰 提前还款]", "[👤 转人工客服]")
+	c.reject("请先取消", "[🗓 取消预约还款]")
 	if got, want := c.button("提前还款").Data, "m:repay"; got != want {
 		t.Errorf("repay button data = %q, want %q", got, want)
 	}
-	c.press("取消预约还款")
-	c.expect("你的预约还款", "Redmi K70 第 7 期")
 
 	// Not in the closure flow: an ID-like answer is just text.
 	c.send("/close_account")

@@ -514,9 +514,9 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 
 			c.send("/close_account")
 			if tc.debiting { // S1 can be cancelled; S2 and S3 (processing) cannot
-				c.expect("❌ 预约还款：1 笔待执行，请先取消", "❌ 预约还款：2 笔正在处理或即将扣款")
+				c.expect("❌ 预约还款：1 笔待执行。提前还款结清时会自动取消", "❌ 预约还款：2 笔正在处理或即将扣款")
 			} else {
-				c.expect("❌ 预约还款：2 笔待执行，请先取消", "❌ 预约还款：1 笔正在处理或即将扣款")
+				c.expect("❌ 预约还款：2 笔待执行。提前还款结清时会自动取消", "❌ 预约还款：1 笔正在处理或即将扣款")
 			}
 			if n := len(h.repayments("C1")); n != 0 {
 				t.Errorf("the ledger has %d repayments", n)
