@@ -33,8 +33,10 @@ func MaskLongNumbers(s string) string {
 }
 
 // longNumber is a number of 7 digits or more, its groups apart by up to
-// three spaces, marks or symbols ("138 0013 8000", "138|0013|8000").
-var longNumber = regexp.MustCompile(`[0-9０-９](?:[\p{Z}\p{P}\p{S}\p{Cf}\t\n]{0,3}[0-9０-９]){6,}`)
+// three of what people put between them (spaces — thin ones too —, dashes,
+// dots, slashes, bars, full-width too): not a comma or a colon, which
+// stand between numbers ("13800138000，13900139000", "9:00-18:00").
+var longNumber = regexp.MustCompile(`[0-9０-９](?:[ \x{00A0}\x{3000}\x{2000}-\x{200B}\x{202F}_＿\-－‐‑‒–—.．·/／|｜。]{0,3}[0-9０-９]){6,}`)
 
 // dateLead is a date written with separators at the start of a run, the
 // year first or last ("2026-12-15 09:00", "15/07/2026").
@@ -51,22 +53,27 @@ var MaskedSecret = regexp.MustCompile(`\*{4}(?:[0-9]{4})?`)
 // issued here has 13 digits); an ID number is 17 digits and an X, or 18
 // digits. Digits count in any script, full-width and Chinese numerals
 // (六二二二…, 陆贰贰贰…) too, and a number may be typed in groups with
-// anything but letters between them. Which groups make one number is told
-// by what stands between them (sepClass) and what the number would be:
+// anything but letters and the signs of a sum between them. Which groups
+// make one number is told by what stands between them (sepClass) and what
+// the number would be:
 //
 //   - typed as one — one group, or groups of one length and a last one no
 //     longer, or an ID's 6, 8 and 4, apart by a space, a dash or a dot: a
 //     number of a card's or an ID's length, unless it is a list ("1099 1099
-//     1099 1099") or, failing its check, is neither a UnionPay card
-//     mistyped ("6222 0212 3456 789") nor an ID with a birth date;
+//     1099 1099") or, failing its check, is neither a card mistyped ("6222
+//     0212 3456 789", "4555 1234 5678 9012": a card's first digits) nor an
+//     ID with a birth date (one group of 15 digits likewise: not a
+//     courier's number);
 //   - with a wider separator (a line break, a slash, several spaces) only
 //     as cards and IDs are grouped (4s, or 6-8-4): lists of phones, dates
 //     and amounts stay as typed;
 //   - anything else — commas, brackets, bars, 。, uneven groups, digits one
-//     by one or in pairs, a group of 13 digits or more beside others, an
+//     by one or in pairs, a group of 13 digits or more after others, an
 //     ID's last digit or X apart — only a number that passes its check (a
 //     card's first digits and Luhn; an ID's birth date and check digit) and
-//     is not a list of round amounts or of one amount again.
+//     is not a list of round amounts or of one amount again; after a group
+//     of 13 digits or more, only an ID's last digits ("5241015123456 101",
+//     an order number and an amount, stay as typed).
 //
 // Numbers typed one after another ("卡 6222021234567890 110101199001011234",
 // an order number before a card's groups) are each told apart. A card
@@ -123,7 +130,7 @@ func digitGroups(rs []rune, i int) ([]digitGroup, int) {
 		if k == j && !spelled && k+1 < len(rs) && rs[k] == '一' && digit(rs[k+1]) >= 0 && !spelledDigit(rs[k+1]) {
 			k++ // "6222一0212一…": 一 typed for a dash
 		}
-		if k > j && k < len(rs) && digit(rs[k]) >= 0 {
+		if k < len(rs) && digit(rs[k]) >= 0 && (k > j || spelledDigit(rs[k]) != spelled) { // "第二6222…", "六二二二0212…"
 			j = k
 			continue
 		}
@@ -168,8 +175,12 @@ type digitGroup struct {
 // a space, a mark or a symbol (up to 6 of them: "6222 - 0212", a line break
 // and spaces, "】【"), an invisible one too — not a letter.
 func groupSeparator(r rune) bool {
-	return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.Is(unicode.Cf, r)
+	return (unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.Is(unicode.Cf, r)) && !strings.ContainsRune(sums, r)
 }
+
+// sums are the signs of a sum, between amounts, not a card's groups
+// ("4999+5299+3999+4599").
+const sums = "+＝=＋×÷"
 
 // sepClass is how much a separator says that the groups around it are one
 // number; a stretch of groups is as loose as its loosest separator.
@@ -184,22 +195,23 @@ const (
 
 // classOf is sep's class.
 func classOf(sep []rune) sepClass {
-	if len(sep) == 1 {
-		switch sep[0] {
-		case ' ', '\u00a0', '\u3000', '-', '－', '.', '．':
-			return sepTight
-		case '_', '＿':
-			return sepFile
-		}
+	all := func(in string) bool {
+		return !slices.ContainsFunc(sep, func(r rune) bool { return !strings.ContainsRune(in, r) })
 	}
-	if len(sep) > 3 && !slices.ContainsFunc(sep, func(r rune) bool { return !unicode.IsSpace(r) }) || len(sep) <= 3 &&
-		!slices.ContainsFunc(sep, func(r rune) bool {
-			return !strings.ContainsRune(" \u00a0\u3000\t\n\r-－‐‑‒–—/／.．·・•", r)
-		}) {
-		return sepWide // "6222    0212", "6222 - 0212", "6222\n0212", "6222/0212"
+	switch {
+	case len(sep) == 1 && all(" \u00a0\u3000-－.．"):
+		return sepTight
+	case len(sep) == 1 && all("_＿"):
+		return sepFile
+	case len(sep) > 0 && len(sep) <= 3 && all(wideSeparators), len(sep) > 3 && all(" \u00a0\u3000\t\n\r"):
+		return sepWide // "6222 - 0212", "6222\n0212", "6222/0212", "6222    0212"
 	}
-	return sepLoose
+	return sepLoose // and none: digits of two kinds side by side ("六二二二0212")
 }
+
+// wideSeparators may stand between a card's groups as its groups, several
+// of them: spaces, line breaks, dashes, slashes, dots.
+const wideSeparators = " \u00a0\u3000\t\n\r-－‐‑‒–—/／.．·・•"
 
 // run is a run of digit groups: x, an X follows it; plus, a "+" is before it.
 type run struct {
@@ -209,57 +221,51 @@ type run struct {
 
 // stretch is groups [k, m] of a run, read as one number would be.
 type stretch struct {
-	groups  []digitGroup
-	ds      []byte
-	x       bool     // the X after the run ends it
-	class   sepClass // its loosest separator
-	odd     bool     // a group of 1–2 digits after longer ones, or of 13 or more beside others
-	spaced  bool     // digits one by one or in pairs, all apart by one same separator
-	phoneOK bool     // right after "+": a phone number when short enough
+	groups    []digitGroup
+	ds        []byte
+	x         bool     // the X after the run ends it
+	class     sepClass // its loosest separator
+	odd       bool     // a group of 1–2 digits after longer ones, or of 13 or more beside others
+	afterLong bool     // a group after one of 13 digits or more
+	spaced    bool     // digits one by one or in pairs, all apart by one same separator
+	phoneOK   bool     // right after "+": a phone number when short enough
 }
 
 // secret is how many characters the stretch is as a card or ID number (its
 // X too), 0 when it is not one (see MaskSecrets).
-func (st stretch) secret() int {
-	digits := secretDigits(st.ds, st.x)
-	if digits == 0 || st.phoneOK && len(st.ds) <= 15 {
-		return 0
+func (st stretch) secret() bool {
+	if secretDigits(st.ds, st.x) == 0 || st.phoneOK && len(st.ds) <= 15 {
+		return false
 	}
 	if len(st.groups) == 1 {
-		// 15 digits: a card (a UnionPay one mistyped by a digit too) or
-		// an ID of the first generation, not a courier's number.
-		return when(len(st.ds) != 15 || cardChecked(st.ds) || st.ds[0] == '6' && st.ds[1] == '2' || idBorn(st.ds, false), digits)
+		// 15 digits: a card (mistyped by a digit too) or an ID of the
+		// first generation, not a courier's number.
+		return len(st.ds) != 15 || cardPrefix.Match(st.ds) || idBorn(st.ds, false)
 	}
-	// A number beyond doubt; apart by anything but a space, a dash, a dot
-	// or their like, not a list either.
 	checked := cardChecked(st.ds) || idChecked(st.ds, st.x)
-	unlisted := checked && !listed(st.groups)
 	switch {
-	case st.spaced:
-		return when(unlisted, digits)
-	case st.odd, st.class == sepLoose:
-		return when(unlisted, digits)
+	case st.afterLong:
+		// After a group of 13 digits or more, only an ID's last digits
+		// ("11010119900307 1233"): an order number before an amount
+		// ("5241015123456 101") is no card.
+		return idChecked(st.ds, st.x)
+	case st.spaced, st.odd, st.class == sepLoose:
+		// A number beyond doubt, and not a list.
+		return checked && !listed(st.groups)
 	case st.class == sepWide:
-		return when(checked || shapedAsSecret(st.groups, st.ds, st.x) && likelySecret(st), digits)
+		return checked || shapedAsSecret(st.groups, st.ds, st.x) && likelySecret(st)
 	case st.class == sepFile:
-		return when(cardGrouped(st.groups, st.x) && (checked || likelySecret(st)), digits)
+		return cardGrouped(st.groups, st.x) && (checked || likelySecret(st))
 	}
-	return when(checked || typedAsOne(st.groups, st.x) && likelySecret(st), digits)
-}
-
-// when is n if ok, else 0.
-func when(ok bool, n int) int {
-	if ok {
-		return n
-	}
-	return 0
+	return checked || typedAsOne(st.groups, st.x) && likelySecret(st)
 }
 
 // likelySecret reports a stretch that fails its check but is still what a
-// customer means as a card or an ID: not a list, and a UnionPay card's 62 or
-// an ID's birth date ("6222 0212 3456 789", a digit missed).
+// customer means as a card or an ID: not a list, and a card's first digits
+// (cardPrefix) or an ID's birth date ("6222 0212 3456 789", "4555 1234 5678
+// 9012": a digit missed or mistyped).
 func likelySecret(st stretch) bool {
-	return !listed(st.groups) && (len(st.ds) >= 15 && st.ds[0] == '6' && st.ds[1] == '2' || idBorn(st.ds, st.x))
+	return !listed(st.groups) && (len(st.ds) >= 15 && cardPrefix.Match(st.ds) || idBorn(st.ds, st.x))
 }
 
 // shapedAsSecret reports groups written as a card number is (fours, the
@@ -373,13 +379,13 @@ func maskRun(b *strings.Builder, rs []rune, r run) (found, tookX bool) {
 				}
 				st.class = max(st.class, classOf(sep))
 				st.odd = st.odd || !st.spaced && len(g.ds) < 3 || len(g.ds) >= 13 || len(groups[k].ds) >= 13
+				st.afterLong = st.afterLong || len(groups[m-1].ds) >= 13
 			}
 			st.groups, st.ds, st.x = groups[k:m+1], append(st.ds, g.ds...), r.x && m == n-1
-			digits := st.secret()
-			if digits == 0 {
+			if !st.secret() {
 				continue
 			}
-			score := 1000 + digits + best[m+1]
+			score := 1000 + secretDigits(st.ds, st.x) + best[m+1]
 			if typedAsOne(st.groups, st.x) {
 				score += 100
 			}
@@ -410,16 +416,16 @@ func maskRun(b *strings.Builder, rs []rune, r run) (found, tookX bool) {
 	return found, tookX
 }
 
-// secretDigits is how many characters ds is as a card or ID number (x: an
-// X follows it, the check character of an ID), 0 when it is neither.
+// secretDigits is how many characters ds is as a card or ID number by its
+// length alone (x: an X follows it, the check character of an ID), 0 when
+// it is neither: 15 to 19 digits whatever the check (a card mistyped by a
+// digit, an ID of the first generation: stretch.secret tells them), 14 that
+// pass it, 17 and the X.
 func secretDigits(ds []byte, x bool) int {
 	switch {
 	case len(ds) == 17 && x:
 		return 18
 	case len(ds) >= 15 && len(ds) <= 19, len(ds) == 14 && luhn(ds):
-		// 15 digits whatever the check: an ID card of the first
-		// generation, or a card number mistyped by a digit (a probe
-		// relayed "6222 0212 3456 789" to the agent).
 		return len(ds)
 	}
 	return 0

@@ -377,10 +377,6 @@ func visible(html string) bool {
 	return false
 }
 
-// hasMedia reports whether a message carries something to relay (and,
-// outside a hand-off, to answer that only text is understood): anything a
-// person sends but text and a contact. Service messages (a pin, a topic
-// edit, members joining) are not.
 // carried is the text a copy of m carries besides its caption: a file's
 // name, an audio's title and performer, a poll's question and options, a
 // venue's name and address — what the agent would read in the copy.
@@ -413,6 +409,10 @@ func carried(m *tgbotapi.Message) string {
 	return strings.Join(parts, " · ")
 }
 
+// hasMedia reports whether a message carries something to relay (and,
+// outside a hand-off, to answer that only text is understood): anything a
+// person sends but text and a contact. Service messages (a pin, a topic
+// edit, members joining) are not.
 func hasMedia(m *tgbotapi.Message) bool {
 	return len(m.Photo) > 0 || m.Document != nil || m.Video != nil || m.Voice != nil || m.Audio != nil ||
 		m.Sticker != nil || m.Animation != nil || m.VideoNote != nil || m.Location != nil || m.Venue != nil ||

@@ -29,15 +29,18 @@ func asksDebitAhead(text string) bool {
 }
 
 var (
-	debitWord = regexp.MustCompile(`扣|划[款走钱]|\b(?:charg(?:e|ed|ing)|debit(?:ed|ing)?|deduct(?:ed)?|take (?:my |the )?money|taken|withdrawn?|payments?|go(?:es)? (?:through|thru)|run)\b`)
+	debitWord = regexp.MustCompile(`扣|划[款走钱]|\b(?:charg(?:e|ed|ing)|debit(?:ed|ing)?|deduct(?:ed)?|take (?:my |the )?money|taken|withdrawn?|payments? go(?:es)? (?:through|thru))\b`)
 	aheadZH   = regexp.MustCompile(`(?:会|要|将)(?:不会|不要)?[^，,。？?！!]{0,8}[扣划]`)
-	aheadEN   = regexp.MustCompile(`\b(?:will|gonna|going to|would)\b[^,.?!]{0,24}\b(?:charg|debit|deduct|take|withdraw|come out|go (?:through|thru)|run)`)
+	aheadEN   = regexp.MustCompile(`\b(?:will|gonna|going to|would)\b[^,.?!]{0,24}\b(?:charg|debit|deduct|take|withdraw|come out|go (?:through|thru))`)
 	// notAhead are the words of another question about a debit: twice,
 	// why or how, what if, a fee, a card short, stopping or undoing one,
 	// which card (the step's own answer).
+	// Nor points or a score deducted (扣征信, 扣分), nor binding a card or
+	// closing the account (a review).
 	notAhead = []string{"两次", "重复", "多扣", "又", "为什么", "为啥", "怎么", "如何", "如果", "要是", "没钱", "余额", "不够", "手续费", "利息",
-		"滞纳金", "罚", "取消", "关", "停", "注销", "提前", "退", "哪张", "什么卡", "哪个卡", "扣了", "扣过", "已经", "twice", "double", "again",
-		"why", "how", "if ", "fee", "interest", "late", "cancel", "refund", "stop", "turn off", "insufficient", "enough", "which card", "what card", "early"}
+		"滞纳金", "罚", "违约金", "取消", "关", "停", "注销", "提前", "退", "哪张", "什么卡", "哪个卡", "扣了", "扣过", "已经", "征信", "信用",
+		"扣分", "芝麻分", "积分", "绑", "twice", "double", "again", "why", "how", "if ", "fee", "interest", "late", "cancel", "refund", "stop",
+		"turn off", "insufficient", "enough", "which card", "what card", "early", "credit", "score", "close", "closing", "bind", "link"}
 	// aheadToday are words for later today beside relativeDay's.
 	aheadToday = []string{"等下", "等会", "待会", "一会", "今晚", "tonight", "later today"}
 )
@@ -132,15 +135,15 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) (lines,
 			continue
 		}
 		next, due := nextNotOverdue(p, s.today)
+		if _, ok := scheduledFor(p.ID, next.Period, v.sched); ok {
+			due = false // its bill is booked, whatever day the booking runs: not by hand
+		}
 		for _, r := range v.sched {
 			if r.PlanID != p.ID || !r.Live() || !onDay(supportbot.DateOf(r.RunAt, s.e.cfg.Location)) || r.RunAt.Before(s.now.Add(-supportbot.StaleBooking)) {
 				continue
 			}
 			lines, booked = append(lines, v.withCard(r.CardID, "debited.booking", "product", p.Product, "period", r.Period,
 				"amount", money(r.Amount), "time", when(s, r.RunAt))), true
-			if r.Period == next.Period {
-				due = false // its bill is booked: not by hand
-			}
 		}
 		switch {
 		case !due || !onDay(next.DueDate):
@@ -198,9 +201,13 @@ func (s *Step) dayAsked(l string) (supportbot.Date, bool) {
 	}
 	if n := firstNumber(daySaid, l); n >= 1 && n <= 31 {
 		t := s.today.Time(loc)
-		d := time.Date(t.Year(), t.Month(), n, 0, 0, 0, 0, loc)
+		month := t.Month()
 		if n < t.Day() {
-			d = time.Date(t.Year(), t.Month()+1, n, 0, 0, 0, 0, loc)
+			month++
+		}
+		d := time.Date(t.Year(), month, n, 0, 0, 0, 0, loc)
+		if d.Day() != n { // "31号" in a month of 30 days: no such day, not the 1st after it
+			return "", false
 		}
 		return supportbot.DateOf(d, loc), true
 	}

@@ -263,7 +263,7 @@ func aboutConfirming(w string) bool {
 // card asked beside a confirm word ("确认之前我想问下手续费能免吗", "confirm?
 // what card is it"): the question is answered, not the way to confirm alone
 // (a probe).
-var asidesOfConfirming = []string{"手续费", "费用", "免", "卡", "fee", "card"}
+var asidesOfConfirming = []string{"手续费", "费用", "哪张", "什么卡", "哪个卡", "fee", "which card", "what card"}
 
 // asksUndo reports a question whether a confirmed payment can be taken
 // back ("确认后能退吗", "确认了还能撤销吗", "once confirmed can i cancel it"):

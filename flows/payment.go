@@ -1000,15 +1000,15 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if i := amountPick(bare(text), shown); i > 0 { // "4999的", "便宜的那个"
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
-		if w := bare(text); bothPick.MatchString(w) || vaguePick.MatchString(w) {
-			// "都要", "both": one at a time; "上面那个", "that one": which (a
-			// probe: a guard against prompt injection, or "can't answer",
-			// and the list gone).
-			key := "step.pick_first"
-			if bothPick.MatchString(w) {
-				key = "pay.one_at_a_time"
-			}
-			s.say(s.T(key))
+		// "都要", "both": one at a time; "上面那个", "that one": which (a
+		// probe: a guard against prompt injection, or "can't answer", and
+		// the list gone).
+		switch w := bare(text); {
+		case bothPick.MatchString(w):
+			s.say(s.T("pay.one_at_a_time"))
+			return true, nil
+		case vaguePick.MatchString(w):
+			s.say(s.T("step.pick_first"))
 			return true, nil
 		}
 		if kind, word := kindSaid(bare(text)); kind >= 0 && pickFiller.Replace(strings.Replace(bare(text), word, "", 1)) == "" {

@@ -147,8 +147,8 @@ func dropsBooking(w string) bool {
 		first, rest, ok = w[:i], w[i:], true
 	}
 	rest = strings.Trim(rest, " ，,。、!！;；")
-	return ok && (noWords[first] || first == "no" || first == "nah" || first == "nope") &&
-		!keepsBooking.MatchString(rest) && goesAhead(rest, true)
+	return ok && (noWords[first] || first == "no" || first == "nah" || first == "nope") && !keepsBooking.MatchString(rest) &&
+		(strings.Contains(rest, "取消") || wordsIn(rest, "cancel")) && goesAhead(rest, true) // not "不，扣款吧": a no, and let it debit
 }
 
 // stopsDebit is "don't take the money" ("别扣了", "不要扣款了", "don't
@@ -167,7 +167,7 @@ var asksIfRight = regexp.MustCompile(`^(?:(?:is|does) )?(?:(?:this|that|it|every
 	`^(?:这样|这个|金额|数目|数额|这个金额|这个数)?(?:对|正确|没错|可以)(?:吧|吗|嘛|么)[?？]*$`)
 
 // goAheadWords are the words of a go-ahead, longest first (spaces gone).
-var goAheadWords = []string{"soundsgood", "goahead", "continue", "proceed", "doit", "payit", "alright", "okay", "yeah", "please",
+var goAheadWords = []string{"soundsgood", "goahead", "continue", "proceed", "doit", "payit", "alright", "okay", "yeah", "please", "just",
 	"sure", "fine", "then", "yes", "yep", "pay", "ok", "it", "继续", "可以", "是的", "扣款", "还款", "付款", "帮我", "给我", "扣", "还", "付", "要", "对", "行",
 	"好", "嗯", "那", "就", "吧", "了", "掉", "请", "啊", "呀", "哦", "呗", "的"}
 
@@ -895,22 +895,30 @@ func paysPeriodOnly(text string) bool {
 // paying early.
 func paysABillOnly(text string) bool {
 	l := strings.ToLower(text)
-	wholeWords := []string{"剩下", "剩余", "整个", "全额", "一次", "提前", "整笔", "余下", "直接", "手续费", "滞纳金", "罚息"}
-	if !periodOwn.MatchString(l) {
-		// "这个月的", "逾期的" name the bill whatever else is said of the
-		// plans ("两个分期这个月的都帮我还掉": a probe got both payoffs).
-		wholeWords = append(wholeWords, "全部", "所有", "都还", "全还", "分期", "这笔")
-	}
-	return (overdueNamed(l) || periodNamed.MatchString(l)) && !containsAny(l, wholeWords...) &&
+	// "这个月的", "逾期的" name the bill whatever else is said of the plans
+	// ("两个分期这个月的都帮我还掉": a probe got both payoffs).
+	return (overdueNamed(l) || periodNamed.MatchString(l)) && !containsAny(l, wholePlanWords...) &&
+		(periodOwn.MatchString(l) || !containsAny(l, allPlansWords...)) &&
 		!slices.ContainsFunc([]string{"all", "entire", "whole", "remaining", "early", "rest", "everything", "full", "balance", "plan", "fee", "fees"},
 			func(w string) bool { return wordsIn(l, w) })
 }
 
 // paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
-// 了", "pay december's", "pay the january bill".
-var paysAMonth = regexp.MustCompile(`(?:还|付|交)(?:掉|了)?\s*(?:[0-9]{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?:的|那期|账单)|` +
-	`(?:[0-9]{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?的(?:账单|那期)?(?:帮我)?(?:还|付|交)(?:掉|了|上)|` +
-	`\bpay (?:for |off )?(?:the |my )?` + monthEN + `(?:'s| bill| payment| installment)`)
+// 了", "pay december's", "pay the january bill" — not one told as paid
+// ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
+var paysAMonth = regexp.MustCompile(`^(?:请|帮我|我要|我想|麻烦)?(?:还|付)\s*` + monthDigits + `\s*月份?的(?:账单|那期|钱)?(?:吧|呗)?$|` +
+	`(?:把|帮我把)(?:[^，,。]{0,12}?[^0-9])?` + monthDigits + `\s*月份?的(?:账单|那期)?(?:帮我)?(?:还|付)(?:掉|了|上)|` +
+	`^(?:please |pls )?(?:pay|i want to pay) (?:for |off )?(?:the |my )?` + monthEN + `(?:'s| bill| payment| installment)`)
+
+// monthDigits is a month's number, in digits or Chinese numerals.
+const monthDigits = `(?:[0-9]{1,2}|十[一二]?|[一二三四五六七八九])`
+
+var (
+	// wholePlanWords say the whole of a plan is to be paid, and
+	// allPlansWords all of it or of them — unless a period's bill is named.
+	wholePlanWords = []string{"剩下", "剩余", "整个", "全额", "一次", "提前", "整笔", "余下", "直接", "手续费", "滞纳金", "罚息"}
+	allPlansWords  = []string{"全部", "所有", "都还", "全还", "分期", "这笔"}
+)
 
 // periodOwn is this period's or the overdue bill named as a thing of its
 // own: "这个月的", "这期的", "逾期的".
@@ -1969,7 +1977,8 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysAMonth.MatchString(l) && !asks(text) && !payoffWords(text) && !aboutSomeoneElse(text) {
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysAMonth.MatchString(l) && !asks(text) && !payoffWords(text) && !aboutSomeoneElse(text) &&
+		!containsAny(l, "已经", "已", "刚", "already", "paid") {
 		// "还12月的", "pay december's": a bill (it was read as an amount,
 		// "12", a probe); its quote says which period it pays.
 		s.conv.Misses = 0
@@ -2007,7 +2016,14 @@ func (s *Step) freeText(text string) error {
 		}
 		return s.startFlow("close", "")
 	}
-	c := s.e.cfg.Classifier.Classify(brandNames.Replace(text)) // "提前还款 红米本": the product named as the FAQ knows it
+	c := s.e.cfg.Classifier.Classify(text)
+	if named := brandNames.Replace(text); !c.Confident && named != text {
+		// "提前还款 红米本": the FAQ reads 红米 as shopping; named as the
+		// product is, it may read the request (kept only if it is sure).
+		if c2 := s.e.cfg.Classifier.Classify(named); c2.Confident {
+			c = c2
+		}
+	}
 	if s.conv.CustomerID != "" && switchesReminders(text) && (s.readsAs(c, "remind") || stopsReminding(text)) {
 		// "不要再提醒我了好吗", "关掉提醒可以吗": a switch asked politely is
 		// the switch, not the guide on how to set it (a probe).

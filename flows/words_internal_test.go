@@ -429,3 +429,47 @@ func TestKindsSaid(t *testing.T) {
 		}
 	}
 }
+
+// TestPaysAMonth: a month's bill asked to be paid — not one told as paid,
+// nor another bill of that month (a review: "我已经还了12月的" and "刚交了12
+// 月的房租" started a payment).
+func TestPaysAMonth(t *testing.T) {
+	for text, want := range map[string]bool{
+		"把12月的还了": true, "把K70 12月的还了": true, "还12月的": true, "帮我把十二月的账单还掉": true, "pay december's bill": true,
+		"我已经还了12月的": false, "刚交了12月的房租 钱不够了": false, "12月的还了": false,
+	} {
+		if got := paysAMonth.MatchString(text); got != want {
+			t.Errorf("paysAMonth(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestAsksDebitAhead: a question whether or when money will be taken — not
+// points or a score deducted, binding a card, closing the account, an app
+// that runs (a review: each got the bookings to come).
+func TestAsksDebitAhead(t *testing.T) {
+	for text, want := range map[string]bool{
+		"will i be charged tomorrow?": true, "14号会扣我钱吗？": true, "是不是今天要扣钱": true, "笔记本下次什么时候会扣款": true,
+		"did tomorrow's payment go through": true,
+		"逾期会扣征信吗": false, "绑定新卡会扣钱吗": false, "will the app run on my ipad?": false, "will I be charged for closing my account?": false,
+		"会扣芝麻分吗": false, "晚还一天会扣信用分吗": false, "会扣违约金吗": false, "会不会扣两次": false,
+	} {
+		if got := asksDebitAhead(text); got != want {
+			t.Errorf("asksDebitAhead(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestDropsBooking: at a booking's cancellation, a no said to the booking
+// before a cancel — not a no to the step before a go-ahead to debit (a
+// review: "不，扣款吧" read as cancel it).
+func TestDropsBooking(t *testing.T) {
+	for text, want := range map[string]bool{
+		"不要了 取消吧": true, "不用了，取消吧": true, "no, just cancel it": true, "不保留了": true, "别扣了": true,
+		"不，扣款吧": false, "不了，还款吧": false, "no, go ahead": false, "no, ok": false, "不要了，别取消": false,
+	} {
+		if got := dropsBooking(bare(text)); got != want {
+			t.Errorf("dropsBooking(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
