@@ -328,6 +328,11 @@ func handleClose(s *Step, a action) (bool, error) {
 			if s.wantsOut(text) || s.wantsHuman(text) {
 				return false, nil
 			}
+			if asks(text) && !strings.ContainsFunc(text, unicode.IsDigit) {
+				// "注销之后还能再开通吗" before the last step: answered, the
+				// step still waiting (a probe: only "type the last 4").
+				return false, nil
+			}
 			return true, checkIDCard(s, text)
 		case "submitting":
 			s.say(s.T("closure.submitting_still"))

@@ -80,6 +80,11 @@ func TestClosureWaitsForARefundThenGoesAhead(t *testing.T) {
 	c.expect("注销分期账户意味着", "不能再使用分期付款", "征信记录会照常保留", "无法通过机器人撤销")
 	c.send("继续") // typed, as its button says
 	c.expect("身份证号码最后 4 位", "还可以尝试 3 次", "锁定 24 小时")
+	c.send("注销之后还能再开通吗") // a question at the last step: answered, the step still waiting (a probe: "type the last 4" alone)
+	c.reject("请输入身份证号码")
+	if n := len(h.audit("closure_identity_failed")); n != 0 {
+		t.Errorf("a question counted as %d wrong answers", n)
+	}
 	c.send("　００２ｘ ") // full-width, lower-case x, spaces around
 	c.expect("✅ 注销申请已提交，编号 <code>CR-20261121-",
 		"3–5 个工作日", "<b>2026年11月25日 至 2026年11月27日</b> 之间", "/closure_status", "[📄 注销进度]")
