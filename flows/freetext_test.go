@@ -275,7 +275,7 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 	c.expect("合计应付")
 	c.send("算了！")
 	c.expect("没有扣款")
-	for _, no := range []string{"nvm", "cancel pls", "back pls", "取消吧", "不了谢谢", "wait no", "actually wait no", "hmm no thanks", "等等 先别确认", "等一下，不用了", "呃 算了", "呃 不对", "wait, actually no", "算了还是取消吧", "那就取消吧", "先不用了", "暂时不需要了", "hold off for now"} { // a no said casually (a probe)
+	for _, no := range []string{"nvm", "cancel pls", "back pls", "取消吧", "不了谢谢", "wait no", "actually wait no", "hmm no thanks", "等等 先别确认", "等一下，不用了", "呃 算了", "呃 不对", "wait, actually no", "算了还是取消吧", "那就取消吧", "先不用了", "暂时不需要了", "hold off for now", "还是算了", "先不", "下次吧"} { // a no said casually (probes)
 		c.send("/repay")
 		c.expect("合计应付")
 		c.send(no)

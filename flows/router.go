@@ -212,7 +212,10 @@ var noWords = map[string]bool{"算了": true, "不用了": true, "不用": true,
 	"算了吧": true, "不想还": true, "我不想现在还": true, "不想现在还": true, "先不关": true, "先不开": true, "先别关": true,
 	"先别关了": true, "先别开": true, "还是开着吧": true, "还是关着吧": true, "not today": true, "forget it": true,
 	"forget about it": true, "no need": true, "先不用了": true, "暂时不用了": true, "暂时不需要": true, "暂时不需要了": true, "不需要了": true,
-	"先不需要": true, "先不需要了": true, "hold off": true, "hold off for now": true, "not yet": true, "not right now": true, "not for now": true, "❌": true, "✖": true, "✖️": true, "👎": true, "🙅": true}
+	"先不需要": true, "先不需要了": true, "hold off": true, "hold off for now": true, "not yet": true, "not right now": true, "not for now": true, "❌": true, "✖": true, "✖️": true, "👎": true, "🙅": true,
+	// "还是算了", "先不", "下次吧" (a probe: the suggestions, the quote live)
+	"还是算了": true, "还是算了吧": true, "那算了": true, "那就算了": true, "先不": true, "先不要": true, "下次吧": true, "下次再说": true,
+	"下回吧": true, "下回再说": true, "改天吧": true, "改天再说": true, "回头再说": true, "回头吧": true, "next time": true, "some other time": true}
 
 // wrongAlone say the step is wrong, and nothing else: a no. With more
 // after them they correct it ("不对，换成笔记本").
