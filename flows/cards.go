@@ -127,7 +127,7 @@ func cardsText(s *Step) (bool, error) {
 		if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(cards) {
 			return true, pickDefault(s, cards[n-1].ID)
 		}
-		if n := cardChoice(bare(text), cards); n > 0 && !asks(text) { // "8888那张设成默认", "用建行的"
+		if n := cardChoice(bare(text), cards); n > 0 && !asks(text) && !containsAny(text, howWhereWhy...) { // "8888那张设成默认", "用建行的"; not "工行卡为什么冻结了"
 			return true, pickDefault(s, cards[n-1].ID)
 		}
 	case "confirming":

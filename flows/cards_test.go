@@ -197,3 +197,20 @@ func TestAFrozenDefaultCardSaysWhatIsUsedInstead(t *testing.T) {
 	_, c := session(t, data, phoneWang, "/cards")
 	c.expect("默认卡已冻结", "在这里还款会改用 建设银行 **** 8888", "自动还款仍从默认卡扣，会失败")
 }
+
+// TestAFrozenCardAskedAboutGetsItsAnswer: "工行卡为什么冻结了" at the card
+// list was read as a pick (it "cannot be the default"), and out of it got
+// a payoff's sum; "怎么解冻" a scam warning (a probe). A question about a
+// frozen card gets the frozen card's answer, with the customer's own.
+func TestAFrozenCardAskedAboutGetsItsAnswer(t *testing.T) {
+	_, c := faqSession(t, 670) // 张伟: 工商银行 **** 4321 frozen
+	for _, q := range []string{"工行卡为什么冻结了", "怎么解冻"} {
+		c.send(q)
+		c.expect("联系发卡银行", "工商银行 **** 4321 已冻结")
+		c.reject("不能设为默认卡")
+	}
+	c.send("/cards")
+	c.send("工行卡为什么冻结了")
+	c.expect("联系发卡银行")
+	c.reject("不能设为默认卡")
+}

@@ -1897,6 +1897,10 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0 // "工行卡为啥扣不了": the failed-debit answer, with their frozen cards (a probe: suggestions only)
 		return nil
 	}
+	if l := strings.ToLower(text); asksAboutFrozen(l) && !aboutSomeoneElse(text) && s.showAnswer("frozen-card") {
+		s.conv.Misses = 0 // "工行卡为什么冻结了", "怎么解冻": the frozen card's answer, with theirs (a probe: a payoff's sum, scams)
+		return nil
+	}
 	if told, err := lastPayment(s, text); told || err != nil { // "扣了吗" after paying
 		s.conv.Misses = 0
 		return err
@@ -2481,11 +2485,18 @@ func (s *Step) ownRefunds(topic string) string {
 	return s.T("faq.own_refunds_none")
 }
 
-// ownFrozen puts, under the failed repayment's answer, the identified
-// customer's cards that are frozen — the likely cause the general checklist
-// leaves them to find (a probe).
+// asksAboutFrozen is a question about a frozen card: why it is, how to
+// unfreeze it ("工行卡为什么冻结了", "怎么解冻", "why is my card frozen").
+func asksAboutFrozen(l string) bool {
+	return containsAny(l, "冻结", "解冻", "frozen", "freeze") && (asks(l) || containsAny(l, howWhereWhy...) || containsAny(l, "解冻", "unfreeze")) &&
+		!containsAny(l, "账户冻结", "额度冻结", "account")
+}
+
+// ownFrozen puts, under the failed repayment's and the frozen card's
+// answers, the identified customer's cards that are frozen — the likely
+// cause the general checklist leaves them to find (a probe).
 func (s *Step) ownFrozen(topic string) string {
-	if topic != "repayment-failed" || s.conv.CustomerID == "" {
+	if topic != "repayment-failed" && topic != "frozen-card" || s.conv.CustomerID == "" {
 		return ""
 	}
 	if ok, err := s.linked(); err != nil || !ok {
