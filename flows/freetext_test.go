@@ -1367,15 +1367,16 @@ func TestAQuestionTheFAQTakesForTheStepsOwnFlowKeepsTheStep(t *testing.T) {
 	c.reject("Redmi K70（订单号")
 }
 
-// TestAnUnsureAnswerOffersAFlowOnce: "when will you remind me?" was offered
-// "Reminders" and "🔔 Reminders" — the topic and the flow it tells of (a
-// probe). The flow, which does it, is offered alone.
-func TestAnUnsureAnswerOffersAFlowOnce(t *testing.T) {
+// TestAReminderQuestionOffersItsSwitchOnce: "when will you remind me?" was
+// offered "Reminders" and "🔔 Reminders" — the topic and the flow it tells
+// of (a probe). It is answered — how they are, when they come — with the
+// one switch.
+func TestAReminderQuestionOffersItsSwitchOnce(t *testing.T) {
 	_, c := faqSession(t, 620)
 	c.send("/lang en")
 	c.send("when will you remind me?")
-	c.expect("[🔔 Reminders]")
-	if n := strings.Count(c.text(), "Reminders]"); n != 1 {
+	c.expect("Your reminders are off now", "from 10:00", "[🔔 Remind me of due dates]")
+	if n := strings.Count(c.text(), "Remind"); n != 1 {
 		t.Errorf("%d reminder buttons, want one:\n%s", n, c.text())
 	}
 }

@@ -82,12 +82,16 @@ func setReminders(s *Step, arg string) error {
 	if arg == askReminders { // "are my reminders on?", "提醒会不会半夜发": how they are, and when they come
 		days, hour := dayList(s.conv.Lang, s.e.reminderDaysBefore()), fmt.Sprintf("%02d", s.e.reminderHour())
 		quiet := []any{"days", days, "hour", hour, "from", fmt.Sprintf("%02d:00", quietFrom), "to", fmt.Sprintf("%02d:00", quietTo)}
+		noDueDay := ""
+		if dueDaySaid.MatchString(strings.ToLower(s.ev.Text)) {
+			noDueDay = "\n" + s.T("remind.no_due_day")
+		}
 		if on {
-			s.say(s.T("remind.now_on")+"\n"+s.T("remind.when", quiet...),
+			s.say(s.T("remind.now_on")+"\n"+s.T("remind.when", quiet...)+noDueDay,
 				[]supportbot.Button{s.remindBtn(false)}, menu)
 			return nil
 		}
-		s.say(s.T("remind.now_off")+"\n"+s.T("remind.when_on", quiet...),
+		s.say(s.T("remind.now_off")+"\n"+s.T("remind.when_on", quiet...)+noDueDay,
 			[]supportbot.Button{s.remindBtn(true)}, menu)
 		return nil
 	}
@@ -96,7 +100,11 @@ func setReminders(s *Step, arg string) error {
 		return nil
 	}
 	text := s.T("remind.on", "days", dayList(s.conv.Lang, s.e.reminderDaysBefore()), "hour", fmt.Sprintf("%02d", s.e.reminderHour()))
-	if n, ok := daysAsked(s.ev.Text); arg == keepReminders {
+	if n, ok := daysAsked(s.ev.Text); dueDaySaid.MatchString(strings.ToLower(s.ev.Text)) {
+		// "remind me on the due date itself": not a day of theirs, said so
+		// rather than taken as granted (a probe).
+		text += "\n" + s.T("remind.no_due_day")
+	} else if arg == keepReminders {
 		text += "\n" + s.T("remind.all_or_none")
 	} else if ok && !slices.Contains(s.e.reminderDaysBefore(), n) {
 		// "remind me 2 days before": the days are the service's, said so
@@ -108,6 +116,21 @@ func setReminders(s *Step, arg string) error {
 	}
 	s.say(text, []supportbot.Button{s.remindBtn(false)}, menu)
 	return nil
+}
+
+// dueDaySaid names the due date itself as a reminder's day ("还款当天提醒",
+// "remind me on the due date itself").
+var dueDaySaid = regexp.MustCompile(`(?:还款|到期)日?当天|当天提醒|\bon the (?:due date|day (?:it'?s|its|it is) due)\b|\bdue date itself\b|\bsame day\b`)
+
+// asksReminderTimes is a question about when the reminders come ("提醒几点
+// 发", "what time do reminders come", "还款日当天会提醒吗"), or a reminder
+// on the due date itself asked for ("能不能只在还款当天提醒"), which there is
+// not: how they are, and when (a probe: "contact support", or turned on
+// as if granted).
+func asksReminderTimes(text string) bool {
+	l := strings.ToLower(text)
+	return containsAny(l, "提醒", "remind") && (dueDaySaid.MatchString(l) && remindArg(text) != "off" || remindArg(text) == askReminders &&
+		containsAny(l, "几点", "什么时候", "哪天", "几天", "time", "when", "what day", "which day", "how many days", "how often"))
 }
 
 // daysAsked reads the days before a due date a customer names ("2 days

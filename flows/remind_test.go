@@ -617,8 +617,8 @@ func TestTheRemindersAnswerSaysWhenTheyGoOut(t *testing.T) {
 	h.open()
 	c := h.chat(650, "zh")
 	c.identify(phoneZhang)
-	c.send("还款提醒是几点发的")
-	c.expect("还款日前 3、1 天提醒你", "每天 10:00 起发送")
+	c.send("还款提醒是几点发的") // how theirs are, and when they come
+	c.expect("还款日前 3、1 天", "10:00 以后发送")
 	c.reject("{reminder")
 	c.send("自动还款会先扣哪张卡")
 	c.expect("从你的默认还款卡自动扣当期金额")
@@ -695,4 +695,24 @@ func TestTwoSwitchesInOneMessage(t *testing.T) {
 	c.expect("还款提醒已开启", "[🔁 自动还款]")
 	c.send("帮我开自动还款 还有提醒也打开")
 	c.expect("[🔔 开启还款提醒]")
+}
+
+// TestWhenRemindersComeIsAnswered: "提醒几点发" and "what time do reminders
+// come" got "contact support"; "can you remind me on the due date itself"
+// turned the reminders on as if granted (a probe). When they come is said,
+// with how they are and their switch; a reminder on the due date itself,
+// which there is not, is said not to be, nothing switched.
+func TestWhenRemindersComeIsAnswered(t *testing.T) {
+	h, c := faqSession(t, 680)
+	for _, q := range []string{"提醒几点发", "还款日当天会提醒吗", "能不能只在还款当天提醒"} {
+		c.send(q)
+		c.expect("你的还款提醒现在是关闭的", "10:00 以后发送", "[🔔 开启还款提醒]")
+	}
+	c.expect("还款日当天不单独提醒")
+	c.send("/lang en")
+	c.send("can you remind me on the due date itself")
+	c.expect("no reminder on the due date itself", "[🔔 Remind me of due dates]")
+	if n := len(h.audit("reminders_on")); n != 0 {
+		t.Errorf("reminders switched on %d times, want none", n)
+	}
 }

@@ -1976,6 +1976,10 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return s.startBeside(text, "autopay", "on")
 	}
+	if s.conv.CustomerID != "" && asksReminderTimes(text) { // "提醒几点发": how they are, and when they come
+		s.conv.Misses = 0
+		return s.startBeside(text, "remind", askReminders)
+	}
 	if s.conv.CustomerID != "" && asksRemindersOfDays(text) { // "提前2天提醒我", "3天前的提醒就不用发了": the reminders
 		return s.setRemindersAsked(text)
 	}
