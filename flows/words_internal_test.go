@@ -451,7 +451,7 @@ func TestAsksDebitAhead(t *testing.T) {
 	for text, want := range map[string]bool{
 		"will i be charged tomorrow?": true, "14号会扣我钱吗？": true, "是不是今天要扣钱": true, "笔记本下次什么时候会扣款": true,
 		"did tomorrow's payment go through": true,
-		"逾期会扣征信吗": false, "绑定新卡会扣钱吗": false, "will the app run on my ipad?": false, "will I be charged for closing my account?": false,
+		"逾期会扣征信吗":                           false, "绑定新卡会扣钱吗": false, "will the app run on my ipad?": false, "will I be charged for closing my account?": false,
 		"会扣芝麻分吗": false, "晚还一天会扣信用分吗": false, "会扣违约金吗": false, "会不会扣两次": false,
 	} {
 		if got := asksDebitAhead(text); got != want {
