@@ -145,6 +145,67 @@ func bookingAsked(s *Step) (*scheduledView, error) {
 	return list[n-1], nil
 }
 
+// bookingPickedOtherwise is the booking of list a pick names in words a
+// plan list takes too: its partner ("招联的"), the amount it shows ("499的"),
+// the later or earlier ("晚一点的那个", "the earlier one"), or the one not
+// of a kind of device ("不是手机的那个") — 0 for none (a probe got guides, or
+// "none fits", for each).
+func bookingPickedOtherwise(s *Step, text string, list []*scheduledView) (int, error) {
+	t := bare(text)
+	if len(list) < 2 {
+		return 0, nil
+	}
+	plans, err := s.plans()
+	if err != nil {
+		return 0, err
+	}
+	partners := make([]string, len(list))
+	amounts := make([]supportbot.Money, len(list))
+	for i, v := range list {
+		if j := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == v.PlanID }); j >= 0 {
+			partners[i] = plans[j].Partner
+		}
+		amounts[i] = v.Amount
+	}
+	if i := partnerChoice(t, partners, true); i > 0 {
+		return i, nil
+	}
+	if i := amountPick(t, amounts); i > 0 && !laterPick.MatchString(t) && !earlierPick.MatchString(t) {
+		return i, nil
+	}
+	runs := func(later bool) int {
+		return onlyOne(len(list), func(i int) bool {
+			return !slices.ContainsFunc(list, func(o *scheduledView) bool { return later && o.RunAt.After(list[i].RunAt) || !later && o.RunAt.Before(list[i].RunAt) })
+		})
+	}
+	switch {
+	case laterPick.MatchString(t):
+		return runs(true), nil
+	case earlierPick.MatchString(t):
+		return runs(false), nil
+	}
+	if left := notThisOne.FindString(t); left != "" {
+		if kind, _ := kindSaid(left); kind >= 0 {
+			return onlyOne(len(list), func(i int) bool { return kindShown(list[i].Product) != kind }), nil
+		}
+	}
+	if m := notKind.FindStringSubmatch(t); m != nil {
+		if kind, _ := kindSaid(m[1]); kind >= 0 {
+			return onlyOne(len(list), func(i int) bool { return kindShown(list[i].Product) != kind }), nil
+		}
+	}
+	return 0, nil
+}
+
+var (
+	// laterPick and earlierPick point at the booking that runs last or
+	// first.
+	laterPick   = regexp.MustCompile(`^(?:时间)?(?:晚|后|迟)(?:一点|些)?的?(?:那个|那笔|这个)?$|^(?:the )?(?:later|latest)(?: one)?$`)
+	earlierPick = regexp.MustCompile(`^(?:时间)?(?:早|近)(?:一点|些)?的?(?:那个|那笔|这个)?$|^(?:the )?(?:earlier|earliest|sooner|soonest)(?: one)?$`)
+	// notKind is a booking named by the kind it is not ("不是手机的那个").
+	notKind = regexp.MustCompile(`^(?:不是|not the |not my )(.+?)(?:的|那个|那笔| one)*$`)
+)
+
 // ofKindSaid narrows tries to the bookings of the kind of device text
 // names, if it names one: "phone period 3" is never the laptop's period 3.
 func ofKindSaid(text string, tries []func(v *scheduledView) bool) []func(v *scheduledView) bool {
@@ -487,6 +548,13 @@ func handleCancel(s *Step, a action) (bool, error) {
 			}
 			// "取消12号那个", "第7期" first: on this list "2号的" is the day
 			// a booking runs more likely than its place.
+			if n, err := bookingPickedOtherwise(s, text, list); n > 0 || err != nil {
+				if err != nil {
+					return true, err
+				}
+				verb, id = "pick", list[n-1].ID
+				break
+			}
 			n, said := bookingNamed(s, text, list)
 			if n == 0 {
 				n = listChoice(text, len(list), names)
@@ -501,8 +569,13 @@ func handleCancel(s *Step, a action) (bool, error) {
 			}
 			if n == 0 && said {
 				// A period or a day no booking of the list (of the device
-				// named) fits: the list still waits, and says so.
-				s.say(s.T("cancel.none_fits"))
+				// named) fits: the list still waits, and says so — or,
+				// one left out ("not period three"), asks for a tap.
+				key := "cancel.none_fits"
+				if notThisBooking.MatchString(inDigits(text)) {
+					key = "step.pick_first"
+				}
+				s.say(s.T(key))
 				return true, nil
 			}
 			if n == 0 {

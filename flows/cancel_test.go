@@ -484,3 +484,20 @@ func TestTheKeepButtonsLabelTypedKeepsTheBooking(t *testing.T) {
 		t.Errorf("S1 is %s, want it kept scheduled", got)
 	}
 }
+
+// TestABookingPickedInNaturalWords: at the bookings to cancel "晚一点的那个"
+// got a guide, "499的那个" and "招联的" "can't answer", and "不是手机的那个"
+// "none fits" (a probe). A booking is picked by when it runs, the amount it
+// shows, its plan's partner, or the kind it is not.
+func TestABookingPickedInNaturalWords(t *testing.T) {
+	_, c := faqSession(t, 690) // S3 (Redmi K70, processing, 10:30), S2 (Xiaomi Book, 11:00), S1 (Redmi K70, Dec 14)
+	for _, tc := range []struct{ pick, want string }{
+		{"晚一点的那个", "Redmi K70 第 7 期"}, {"1005的那个", "Xiaomi Book 第 3 期"}, {"招联的", "Xiaomi Book 第 3 期"},
+		{"不是手机的那个", "Xiaomi Book 第 3 期"}, {"the latest one", "Redmi K70 第 7 期"},
+	} {
+		c.send("/cancel_schedule")
+		c.send(tc.pick)
+		c.expect(tc.want)
+		c.reject("回答不了", "没有符合")
+	}
+}

@@ -1561,7 +1561,7 @@ var (
 	cheapPick = regexp.MustCompile(`^(?:金额)?(?:便宜|少|小|低)(?:一点|些)?的?(?:那个|那笔|这个)?$|^(?:the )?(?:cheaper|cheapest|smaller|smallest|lower|lowest)(?: one)?$`)
 	dearPick  = regexp.MustCompile(`^(?:金额)?(?:贵|多|大|高)(?:一点|些)?的?(?:那个|那笔|这个)?$|^(?:the )?(?:more expensive|most expensive|bigger|biggest|larger|largest|higher|highest)(?: one)?$`)
 	// amountPicked is an amount typed as a pick ("4999的", "¥1,499.54").
-	amountPicked = regexp.MustCompile(`^[¥￥]?([0-9][0-9,]*)(?:\.([0-9]{1,2}))?\s*(?:元|块)?(?:的|那个|那笔|这个| one)?$`)
+	amountPicked = regexp.MustCompile(`^[¥￥]?([0-9][0-9,]*)(?:\.([0-9]{1,2}))?\s*(?:元|块)?的?(?:那个|那笔|这个| one)?$`)
 )
 
 // shownAmounts are the amounts the list of open plans shows on its
