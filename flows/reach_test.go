@@ -791,8 +791,8 @@ func TestWhatTheRefusalRoundBroke(t *testing.T) {
 	}
 	// A booking left out is not the one picked; "number two" is a place.
 	c.send("/cancel_schedule")
-	c.send("not period three, the other one")
-	c.expect("No scheduled repayment in the list fits")
+	c.send("not period three, the other one") // which is meant, a tap says (not "none fits": some do)
+	c.expect("Nothing is chosen yet")
 	c.reject("Cancel this scheduled repayment?")
 	c.send("number two")
 	c.expect("Xiaomi Book, period 3")
