@@ -372,6 +372,10 @@ func stuckElsewhere(s *Step, a *supportbot.Action) error {
 
 // tellQueue tells the customer their place, and when agents are back if
 // they are away.
+// waitAsked asks how long the wait is ("还要等多久", "排到几号了", "how long
+// do I have to wait").
+var waitAsked = regexp.MustCompile(`(?:要|还得|还要)?等(?:多久|多长时间|几分钟)|排(?:到|在)?第?几|什么时候(?:有人|轮到|接)|\bhow long\b|\bwhen will (?:someone|somebody|an agent|a person)\b|\bwhere am i in (?:the )?(?:queue|line)\b`)
+
 func tellQueue(s *Step, t *supportbot.Ticket, pos int) supportbot.Reply {
 	text := s.T("agent.queued", "position", max(pos, 1))
 	if t.AgentID != 0 {
@@ -528,6 +532,16 @@ func relayToAgent(s *Step) (bool, error) {
 		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Summary()})
 		if ev.Masked {
 			s.say(s.T("cards.never_share_relayed"))
+		}
+		if queuedAsk := ev.Kind == supportbot.EventText && !ev.Forwarded && t.AgentID == 0; queuedAsk && (cancelWords[bare(ev.Text)] || waitAsked.MatchString(strings.ToLower(ev.Text))) {
+			// "取消", "还要等多久" while nobody has the chat: relayed, and
+			// answered — where they are in the queue, and how to leave it
+			// (a probe: no reply to either).
+			pos, err := s.e.st.QueuePosition(s.ctx, t)
+			if err != nil {
+				return true, err
+			}
+			s.reply(tellQueue(s, t, pos))
 		}
 		if ev.Kind == supportbot.EventCommand && (commands[ev.Text] != "" || ev.Text == "lang" || ev.Text == "cancel") {
 			// "/bill" while with a person: the agent reads it (the card

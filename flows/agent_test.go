@@ -578,3 +578,19 @@ func TestThanksIsNoQuestionOnTheCard(t *testing.T) {
 		t.Errorf("the card's question is not the customer's question:\n%s", card)
 	}
 }
+
+// TestACustomerInTheQueueAskingIsAnswered: "取消" and "还要等多久", waiting
+// for a person, were relayed with no reply (a probe). Both still reach the
+// topic, and the customer is told where they are and how to leave.
+func TestACustomerInTheQueueAskingIsAnswered(t *testing.T) {
+	h, c, _ := handedOff(t, "zh")
+	for _, said := range []string{"取消", "还要等多久", "how long do i have to wait"} {
+		c.send(said)
+		c.expect("排在第 1 位", "/end")
+		if posted := texts(h.staff()); !strings.Contains(posted, "👤 "+said) {
+			t.Errorf("the topic got %q, want %q relayed", posted, said)
+		}
+	}
+	c.send("我的卡被扣了两次") // anything else: relayed as ever, no reply of the bot's
+	c.reject("排在第")
+}
