@@ -97,17 +97,28 @@ func asksIfClosed(text string) bool {
 // or the processing time of a closure gets below the guide's answer: their
 // own open request, its reference and dates ("" for other topics, or none).
 func (s *Step) ownClosure(topic string) string {
-	if topic != "close-account-withdraw" && topic != "close-account-processing-time" || s.conv.CustomerID == "" {
+	if topic != "close-account-withdraw" && topic != "close-account-processing-time" {
 		return ""
+	}
+	if r := s.openClosure(); r != nil {
+		return s.closureText(r)
+	}
+	return ""
+}
+
+// openClosure is an identified customer's closure request still open, nil
+// for none (or none that can be read now).
+func (s *Step) openClosure() *supportbot.ClosureRequest {
+	if s.conv.CustomerID == "" {
+		return nil
 	}
 	if ok, err := s.linked(); err != nil || !ok {
-		return ""
+		return nil
 	}
-	r, err := latestClosure(s)
-	if err != nil || r == nil || !r.Open() {
-		return ""
+	if r, err := latestClosure(s); err == nil && r != nil && r.Open() {
+		return r
 	}
-	return s.closureText(r)
+	return nil
 }
 
 // closureProgress asks how far a closure request has got.

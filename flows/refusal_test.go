@@ -155,8 +155,11 @@ func TestANeverMindAfterItWasDoneSaysItWasDone(t *testing.T) {
 	b.send("4321")
 	b.expect("Closure request submitted")
 	b.send("I changed my mind, I don't want to close my account")
-	b.expect("Your closure request has already been submitted", "CR-", "[👤 Talk to a person]")
-	b.reject("no closure request was submitted")
+	b.expect("Closure request submitted", "CR-", "I can't withdraw it", "[👤 Talk to a person]")
+	b.reject("no closure request was submitted", "submitted: Closure request submitted") // once (a probe: said twice)
+	b.send("how long does closing take") // its status, not a button to close it again (a probe)
+	b.expect("[📄 Closure status]")
+	b.reject("[🔒 Close account]")
 }
 
 // TestARefusalToPayWithNothingInFrontSaysWhatStillStands: "我不想还了",

@@ -2673,6 +2673,10 @@ func (s *Step) showAnswer(id string, also ...string) bool {
 			text += "\n\n" + s.T(map[bool]string{true: "remind.now_on", false: "remind.now_off"}[on])
 			next = append(next, b)
 		}
+	case name == "close" && s.openClosure() != nil:
+		// "注销要多久" once submitted: its status, not a second request
+		// (a probe: the button to close the account again).
+		next = append(next, s.menuBtn(s.T("menu.closure"), "closure"))
 	case ok:
 		next = append(next, s.menuBtn(s.T("menu."+name), name))
 	}
