@@ -417,6 +417,9 @@ func TestAClosureAskedAboutInWordsIsTheirOwn(t *testing.T) {
 	c.reject("📄 注销申请</b> <code>" + ref)
 	c.send("我想撤销注销申请")
 	c.expect("不能自己撤回", "<code>"+ref)
+	c.send("注销要多久") // its status under the guide, not a button to close the account again (a probe)
+	c.expect("<code>"+ref, "[📄 注销进度]")
+	c.reject("[🔒 注销分期账户]")
 	c.send("怎么注销")
 	c.reject("<code>" + ref)
 }

@@ -157,9 +157,6 @@ func TestANeverMindAfterItWasDoneSaysItWasDone(t *testing.T) {
 	b.send("I changed my mind, I don't want to close my account")
 	b.expect("Closure request submitted", "CR-", "I can't withdraw it", "[👤 Talk to a person]")
 	b.reject("no closure request was submitted", "submitted: Closure request submitted") // once (a probe: said twice)
-	b.send("how long does closing take") // its status, not a button to close it again (a probe)
-	b.expect("[📄 Closure status]")
-	b.reject("[🔒 Close account]")
 }
 
 // TestARefusalToPayWithNothingInFrontSaysWhatStillStands: "我不想还了",
