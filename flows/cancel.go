@@ -175,7 +175,9 @@ func bookingPickedOtherwise(s *Step, text string, list []*scheduledView) (int, e
 	}
 	runs := func(later bool) int {
 		return onlyOne(len(list), func(i int) bool {
-			return !slices.ContainsFunc(list, func(o *scheduledView) bool { return later && o.RunAt.After(list[i].RunAt) || !later && o.RunAt.Before(list[i].RunAt) })
+			return !slices.ContainsFunc(list, func(o *scheduledView) bool {
+				return later && o.RunAt.After(list[i].RunAt) || !later && o.RunAt.Before(list[i].RunAt)
+			})
 		})
 	}
 	switch {
