@@ -2,11 +2,13 @@ package flows_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"supportbot"
+	"supportbot/store"
 )
 
 // coreEvent takes a core event as /core/events would, and handles what it
@@ -486,4 +488,28 @@ func TestAPlanBoughtSinceIsTheSubscribersByTheNextPass(t *testing.T) {
 		Scheduled: &supportbot.ScheduledRepayment{ID: "SN", PlanID: "PNEW", Period: 1, Amount: 50000, CardID: "K22", Status: "failed"}})
 	a.inbox()
 	a.expect("预约还款扣款失败：「Redmi Note 14」第 1 期")
+}
+
+// TestOlderMessagesCanBeRead: the message center showed the latest 10, and
+// a payment's confirmation pushed out by ten switches could not be read
+// again (a probe). Older entries are a tap away, page by page.
+func TestOlderMessagesCanBeRead(t *testing.T) {
+	h := newHarness(t, fixture())
+	ctx := context.Background()
+	for i := range 12 {
+		if err := h.db.Update(ctx, func(tx *store.Tx) error {
+			return tx.AddNotice(ctx, supportbot.Notice{CustomerID: "C1", Time: start.Add(time.Duration(i) * time.Minute), Kind: "autopay_on",
+				Params: map[string]string{"product": fmt.Sprintf("第%d个", i+1), "card": "招商银行 **** 6789"}})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/messages")
+	c.expect("最近 10 条", "第12个", "第3个", "[⬇️ 更早的消息]")
+	c.reject("第2个，", "第1个，")
+	c.press("更早的消息")
+	c.expect("更早的", "第2个", "第1个")
+	c.reject("第3个", "[⬇️ 更早的消息]")
 }

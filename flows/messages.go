@@ -21,18 +21,23 @@ func messagesFlow() *spec {
 		initial:       "idle",
 		events:        fsm.Events{{Name: "show", Src: []string{"idle"}, Dst: "shown"}},
 		callbacks: func(s *Step) fsm.Callbacks {
-			return fsm.Callbacks{"enter_shown": func(_ ctxT, e *fsm.Event) { e.Err = showMessages(s) }}
+			return fsm.Callbacks{"enter_shown": func(_ ctxT, e *fsm.Event) { e.Err = showMessages(s, argString(e.Args, 0)) }}
 		},
-		start: func(s *Step, _ string) error { return s.fire("messages", "show") },
+		start: func(s *Step, arg string) error { return s.fire("messages", "show", arg) },
 	}
 }
 
-// noticesShown is how many of the latest notices the message center shows.
+// noticesShown is how many notices the message center shows at a time.
 const noticesShown = 10
 
-func showMessages(s *Step) error {
+// showMessages shows the latest notices, or — before (an entry's id, from
+// the "older" button) — the ones before that one; with more behind them,
+// a button shows the next older ones (a probe: a payment's confirmation,
+// pushed out by ten switches, could not be read again).
+func showMessages(s *Step, before string) error {
 	defer s.finish()
-	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, noticesShown)
+	from, _ := strconv.ParseInt(strings.TrimPrefix(before, "before:"), 10, 64)
+	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, from, noticesShown+1)
 	if err != nil {
 		return err
 	}
@@ -40,15 +45,24 @@ func showMessages(s *Step) error {
 		s.say(s.T("messages.none"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...) // a confirmation missing: a person to ask
 		return nil
 	}
+	more := len(list) > noticesShown
+	list = list[:min(len(list), noticesShown)]
 	header := "messages.header"
-	if len(list) == noticesShown { // there may be older ones
+	switch {
+	case from > 0:
+		header = "messages.header_older"
+	case more:
 		header = "messages.header_latest"
 	}
-	lines := []string{s.T(header, "n", noticesShown)}
+	lines := []string{s.T(header, "n", len(list))}
 	for _, n := range list {
 		lines = append(lines, "• "+when(s, n.Time)+"\n  "+string(noticeText(s, n)))
 	}
-	s.say(strings.Join(lines, "\n"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...) // a confirmation to ask about
+	btns := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn()} // a confirmation to ask about
+	if more {
+		btns = append([]supportbot.Button{s.menuBtn(s.T("messages.btn_older"), "messages:before:"+strconv.FormatInt(list[len(list)-1].ID, 10))}, btns...)
+	}
+	s.say(strings.Join(lines, "\n"), s.next(btns...)...)
 	return nil
 }
 
@@ -94,7 +108,7 @@ func (s *Step) alreadyDone(kinds ...string) (bool, error) {
 			return true, nil
 		}
 	}
-	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, 1)
+	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, 0, 1)
 	if err != nil || len(list) == 0 || s.now.Sub(list[0].Time) > askedAfter || !slices.Contains(kinds, list[0].Kind) {
 		return false, err
 	}

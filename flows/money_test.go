@@ -890,7 +890,7 @@ func TestAnOutcomeForACustomerNoLongerInTheChat(t *testing.T) {
 				t.Errorf("early_repayment audit = %+v, want one of C3", e)
 			}
 			for customer, want := range map[string]int{"C3": 1, "C2": 0} {
-				notices, err := h.db.Notices(context.Background(), customer, 10)
+				notices, err := h.db.Notices(context.Background(), customer, 0, 10)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -1425,7 +1425,7 @@ func TestTheOutcomeIsKeptWhenTheCoreStopsAnsweringRightAfter(t *testing.T) {
 			if n := len(h.audit(f.audit)); n != 1 {
 				t.Errorf("%s audit entries = %d, want 1", f.audit, n)
 			}
-			notices, err := h.db.Notices(context.Background(), f.customer, 10)
+			notices, err := h.db.Notices(context.Background(), f.customer, 0, 10)
 			if err != nil {
 				t.Fatal(err)
 			}

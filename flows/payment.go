@@ -853,7 +853,7 @@ func planStatus(s *Step, p supportbot.Plan) error {
 // payment the message center has, or that there is none — not an unsure
 // guess at double charges (a probe).
 func latestPaymentNotice(s *Step) (bool, error) {
-	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, noticesShown)
+	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, 0, noticesShown)
 	if err != nil {
 		return false, err
 	}

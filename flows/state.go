@@ -102,8 +102,9 @@ type ClosureLockReader interface {
 type CustomerPrefs interface {
 	// Reminders reports whether the customer asked for due-date reminders.
 	Reminders(ctx context.Context, customerID string) (bool, error)
-	// Notices lists the customer's latest message-center entries.
-	Notices(ctx context.Context, customerID string, limit int) ([]supportbot.Notice, error)
+	// Notices lists the customer's message-center entries, newest first:
+	// the latest limit, or those older than the entry with id before.
+	Notices(ctx context.Context, customerID string, before int64, limit int) ([]supportbot.Notice, error)
 }
 
 // Announcements are the operator's notice in force.

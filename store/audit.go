@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"supportbot"
 )
@@ -65,11 +66,15 @@ func (tx *Tx) AddNotice(ctx context.Context, n supportbot.Notice) error {
 	return nil
 }
 
-// Notices lists a customer's latest message-center entries, newest first.
-func (db *DB) Notices(ctx context.Context, customerID string, limit int) ([]supportbot.Notice, error) {
+// Notices lists a customer's message-center entries, newest first: the
+// latest limit, or those before the entry with id before (0: the latest).
+func (db *DB) Notices(ctx context.Context, customerID string, before int64, limit int) ([]supportbot.Notice, error) {
+	if before <= 0 {
+		before = math.MaxInt64
+	}
 	rows, err := db.read().query(ctx, `
 		SELECT id, customer_id, time, kind, params FROM notices
-		WHERE customer_id = ? ORDER BY id DESC LIMIT ?`, customerID, limit)
+		WHERE customer_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, customerID, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list notices: %w", err)
 	}

@@ -104,7 +104,7 @@ func TestMarkUnreachableGivesUpTheChatsMessages(t *testing.T) {
 func TestNotices(t *testing.T) {
 	ctx := context.Background()
 	db, c, _ := open(t)
-	if list, err := db.Notices(ctx, "C1", 10); err != nil || len(list) != 0 {
+	if list, err := db.Notices(ctx, "C1", 0, 10); err != nil || len(list) != 0 {
 		t.Errorf("notices before any = %+v, %v", list, err)
 	}
 	for i, kind := range []string{"repaid", "cancelled", "closure_rejected"} {
@@ -116,7 +116,7 @@ func TestNotices(t *testing.T) {
 	update(t, db, func(tx *store.Tx) error {
 		return tx.AddNotice(ctx, supportbot.Notice{CustomerID: "C2", Kind: "repaid"})
 	})
-	list, err := db.Notices(ctx, "C1", 2)
+	list, err := db.Notices(ctx, "C1", 0, 2)
 	if err != nil || len(list) != 2 {
 		t.Fatalf("notices = %+v, %v; want the latest 2", list, err)
 	}
@@ -124,8 +124,13 @@ func TestNotices(t *testing.T) {
 		list[0].CustomerID != "C1" || list[1].Kind != "cancelled" {
 		t.Errorf("notices = %+v, want newest first with their params and times", list)
 	}
-	if list, _ := db.Notices(ctx, "C2", 10); len(list) != 1 {
+	if list, _ := db.Notices(ctx, "C2", 0, 10); len(list) != 1 {
 		t.Errorf("C2's notices = %+v", list)
+	}
+	// The ones before an entry: the page after it.
+	older, err := db.Notices(ctx, "C1", list[1].ID, 10)
+	if err != nil || len(older) != 1 || older[0].Kind != "repaid" {
+		t.Errorf("notices before %d = %+v, %v; want the first alone", list[1].ID, older, err)
 	}
 }
 

@@ -216,7 +216,7 @@ func TestOldSQLiteDatabaseMigrates(t *testing.T) {
 	if err != nil || len(audit) != 2 || audit[0].Action != "first" || !audit[0].Time.Equal(half) || !audit[1].Time.Equal(t0) {
 		t.Errorf("audit = %+v, %v", audit, err)
 	}
-	if notices, err := db.Notices(ctx, "C1", 5); err != nil || len(notices) != 1 || !notices[0].Time.Equal(t0.Add(750*time.Millisecond)) {
+	if notices, err := db.Notices(ctx, "C1", 0, 5); err != nil || len(notices) != 1 || !notices[0].Time.Equal(t0.Add(750*time.Millisecond)) {
 		t.Errorf("notices = %+v, %v", notices, err)
 	}
 	misses, err := db.Misses(ctx, 5)

@@ -201,7 +201,7 @@ func TestCoreEventsReachTheCustomer(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("no answer once the database was released")
 	}
-	notices, err := a.botDB().Notices(ctx, "C1", 50)
+	notices, err := a.botDB().Notices(ctx, "C1", 0, 50)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -518,7 +518,7 @@ func (ck *crashCheck) toldReference(id string, c *chatter, r supportbot.Repaymen
 // notices counts customer id's message-center entries of kind.
 func (ck *crashCheck) notices(id, kind string) int {
 	ck.t.Helper()
-	list, err := ck.bdb.Notices(ck.ctx, id, 100)
+	list, err := ck.bdb.Notices(ck.ctx, id, 0, 100)
 	if err != nil {
 		ck.t.Fatal(err)
 	}
