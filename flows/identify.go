@@ -168,9 +168,13 @@ func linkContact(s *Step) error {
 		s.conv.Lang = c.Language
 	}
 	s.audit("identify", nil)
+	left := s.stepLeft() // a contact shared at a quote: the quote is closed, and said so (a probe)
 	s.finish()
 	// One message: "verified" and what was asked for (or the menu).
 	s.lead = s.T("identify.done", "name", c.Name)
+	if left != "" {
+		s.lead = left + "\n\n" + s.lead
+	}
 	if next != "" {
 		if asked != "" {
 			// The flow starts on the words that asked for it, as if typed

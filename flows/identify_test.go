@@ -598,3 +598,24 @@ func TestARequestBeforeIdentifyingKeepsItsWords(t *testing.T) {
 	b.expect("你的分期里没有「tablet」", "要提前结清哪一笔分期") // 张伟's language on file
 	b.reject("提前结清报价")
 }
+
+// TestLeavingAStepByLogoutOrAnotherContactSaysSo: /logout or another
+// customer's contact shared at a quote closed it without a word, where
+// /menu says nothing was charged (a probe). Both say it.
+func TestLeavingAStepByLogoutOrAnotherContactSaysSo(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(720, "zh")
+	c.identify(phoneZhang)
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.send("/logout")
+	c.expect("没有扣款，也没有做任何更改", "已解除")
+	c.identify(phoneZhang)
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期")
+	c.share(phoneWang, c.id)
+	c.expect("没有扣款，也没有做任何更改", "✅")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}

@@ -1644,9 +1644,13 @@ func (s *Step) logout() error {
 		return nil
 	}
 	s.audit("logout", nil)
+	left := s.stepLeft() // a quote or a check half done: not left to look open (a probe)
 	s.leave()
 	s.forgetCustomer()
-	s.say(s.T("logout.done"), s.next()...)
+	if left != "" {
+		left += "\n\n"
+	}
+	s.say(left+s.T("logout.done"), s.next()...)
 	return nil
 }
 
