@@ -60,17 +60,18 @@ var MaskedSecret = regexp.MustCompile(`\*{4}(?:[0-9]{4})?`)
 //   - typed as one — one group, or groups of one length and a last one no
 //     longer, or an ID's 6, 8 and 4, apart by a space, a dash or a dot: a
 //     number of a card's or an ID's length, unless it is a list ("1099 1099
-//     1099 1099") or, failing its check, is neither a card mistyped ("6222
-//     0212 3456 789", "4555 1234 5678 9012": a card's first digits) nor an
-//     ID with a birth date (one group of 15 digits likewise: not a
-//     courier's number);
+//     1099 1099") or, failing its check, is neither in a card's fours
+//     ("1234 5678 9012 3456") nor a card mistyped ("6222 0212 3456 789",
+//     "4555 1234 5678 9012": a card's first digits) nor an ID with a birth
+//     date (one group of 15 digits likewise: not a courier's number);
 //   - with a wider separator (a line break, a slash, several spaces) only
 //     as cards and IDs are grouped (4s, or 6-8-4): lists of phones, dates
 //     and amounts stay as typed;
 //   - anything else — commas, brackets, bars, 。, uneven groups, digits one
 //     by one or in pairs, a group of 13 digits or more after others, an
 //     ID's last digit or X apart — only a number that passes its check (a
-//     card's first digits and Luhn; an ID's birth date and check digit) and
+//     card's first digits and Luhn; an ID's birth date, its check character
+//     right or not) and
 //     is not a list of round amounts or of one amount again; after a group
 //     of 13 digits or more, only an ID's last digits ("5241015123456 101",
 //     an order number and an amount, stay as typed).
@@ -242,13 +243,16 @@ func (st stretch) secret() bool {
 		// first generation, not a courier's number.
 		return len(st.ds) != 15 || cardPrefix.Match(st.ds) || idBorn(st.ds, false)
 	}
-	checked := cardChecked(st.ds) || idChecked(st.ds, st.x)
+	// A card's check passed, or an ID's length with a birth date in it (a
+	// wrong check character is an ID still, mistyped).
+	idLike := len(st.ds) >= 17 && idBorn(st.ds, st.x)
+	checked := cardChecked(st.ds) || idLike
 	switch {
 	case st.afterLong:
 		// After a group of 13 digits or more, only an ID's last digits
 		// ("11010119900307 1233"): an order number before an amount
 		// ("5241015123456 101") is no card.
-		return idChecked(st.ds, st.x)
+		return idLike
 	case st.spaced, st.odd, st.class == sepLoose:
 		// A number beyond doubt, and not a list.
 		return checked && !listed(st.groups)
@@ -257,7 +261,11 @@ func (st stretch) secret() bool {
 	case st.class == sepFile:
 		return cardGrouped(st.groups, st.x) && (checked || likelySecret(st))
 	}
-	return checked || typedAsOne(st.groups, st.x) && likelySecret(st)
+	// Typed as one: a card's or an ID's with their first digits, or in a
+	// card's fours whatever they begin with ("1234 5678 9012 3456") — not a
+	// list ("1099 1099 1099 1099").
+	return checked || typedAsOne(st.groups, st.x) && likelySecret(st) ||
+		len(st.groups) >= 4 && len(st.groups[0].ds) == 4 && typedAsOne(st.groups, st.x) && !listed(st.groups)
 }
 
 // likelySecret reports a stretch that fails its check but is still what a
@@ -323,23 +331,6 @@ func idBorn(ds []byte, x bool) bool {
 	}
 	born, err := time.Parse("20060102", string(ds[6:14]))
 	return err == nil && born.Year() >= 1900 && born.Year() < 2100
-}
-
-// idChecked reports an ID number beyond doubt: a birth date (idBorn) and
-// its check character right (GB 11643's ISO 7064 MOD 11-2).
-func idChecked(ds []byte, x bool) bool {
-	if len(ds) == 15 || !idBorn(ds, x) {
-		return false
-	}
-	sum := 0
-	for i, w := range []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2} {
-		sum += int(ds[i]-'0') * w
-	}
-	want := "10X98765432"[sum%11]
-	if x {
-		return want == 'X'
-	}
-	return ds[17] == want
 }
 
 // cardGrouped reports groups grouped as a card's number is (4-4-4-4, and a

@@ -177,6 +177,11 @@ func quoteBreakdown(s *Step, flow string, p *supportbot.Plan, q *supportbot.Quot
 		if waived := waivedFees(p, q, s.today); waived > 0 {
 			lines = append(lines, s.T("repay.quote_waived", "amount", money(waived)))
 		}
+		if slices.ContainsFunc(p.Bills, func(b supportbot.Bill) bool { return b.Overdue(s.today) }) {
+			// "把欠的全还了" from a customer overdue may mean the overdue
+			// bill: how to pay that alone, beside the payoff (a probe).
+			lines = append(lines, s.T("repay.overdue_only"))
+		}
 	}
 	return lines
 }

@@ -457,3 +457,22 @@ func TestAPlanMayBePickedInWords(t *testing.T) {
 	c.send("我的手机号换了") // about the phone number, not a phone
 	c.reject("提前结清报价")
 }
+
+// TestAPayoffOfAPlanOverdueSaysHowToPayTheOverdueAlone: "把欠的全还了" from
+// a customer overdue was quoted the whole payoff with its prepayment fee,
+// though what is owed may mean the overdue bill (a probe). The payoff's
+// quote says how to pay the overdue period alone, and that reply does it.
+func TestAPayoffOfAPlanOverdueSaysHowToPayTheOverdueAlone(t *testing.T) {
+	h, c := faqSession(t, 730)
+	c.send("/repay")
+	c.press("Redmi K70") // period 6 overdue
+	c.expect("只想先还逾期的？回复「只还逾期的」")
+	c.send("只还逾期的")
+	c.expect("逾期账单</b>：Redmi K70", "合计应付：<b>¥261.92</b>")
+	c.send("/repay")
+	c.press("Xiaomi Book") // none overdue: nothing said of it
+	c.reject("只想先还逾期的")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}
