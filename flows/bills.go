@@ -67,7 +67,7 @@ var nextMonthSaid = regexp.MustCompile(`下个?月|\bnext month\b`)
 func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepayment) (string, error) {
 	t := s.today.Time(time.UTC)
 	l := strings.ToLower(s.ev.Text)
-	asked, named := monthNamed(l, s.today)
+	asked, named := dueMonthNamed(l, s.today)
 	if nextMonthSaid.MatchString(l) {
 		asked, named = t.AddDate(0, 1, 1-t.Day()).Format("2006-01"), true
 	}
@@ -116,6 +116,35 @@ func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepay
 	}
 	return s.T("bill.month_due", "month", month, "total", money(total)) + "\n" + strings.Join(lines, "\n"), nil
 }
+
+// dueMonthNamed is the month a question of what falls due names
+// ("YYYY-MM"): a month gone by this year is next year's ("9月要还多少" asked
+// in December; a regression probe was told nothing is due), a year said
+// is that one ("2027年9月", "明年6月", "september 2027").
+func dueMonthNamed(l string, today supportbot.Date) (string, bool) {
+	month, ok := monthNamed(l, today)
+	if !ok {
+		return "", false
+	}
+	t := today.Time(time.UTC)
+	m, _ := time.Parse("2006-01", month)
+	year := t.Year()
+	if m.Month() < t.Month() {
+		year++
+	}
+	switch y := firstNumber(yearSaid, l); {
+	case y >= 2000 && y < 2100:
+		year = y
+	case containsAny(l, "明年", "next year"):
+		year = t.Year() + 1
+	case containsAny(l, "今年", "this year"):
+		year = t.Year()
+	}
+	return fmt.Sprintf("%04d-%02d", year, int(m.Month())), true
+}
+
+// yearSaid is a year named ("2027年", "september 2027").
+var yearSaid = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})(?:\s*年|[^0-9]|$)`)
 
 // otherMonthDue says what falls due in month ("YYYY-MM", not this one):
 // each unpaid bill due then, and whether a booking pays it.
@@ -632,6 +661,10 @@ func paidInMonth(s *Step, text string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
 	label := monthLabel(s.conv.Lang, month, s.today)
 	var lines []string
 	for _, p := range plans {
@@ -641,6 +674,10 @@ func paidInMonth(s *Step, text string) (bool, error) {
 			}
 			status := s.T("paid_in.paid")
 			switch {
+			case b.Status == supportbot.BillUnpaid && supportbot.DebitingPeriods(p.ID, sched, s.now)[b.Period]:
+				// Its booking is being debited: not to pay it again (a
+				// regression probe: "待还", where the debit under way was said).
+				status = s.T("paid_in.debiting")
 			case b.Overdue(s.today):
 				status = s.T("paid_in.overdue", "amount", money(b.Due()))
 			case b.Status == supportbot.BillUnpaid:

@@ -880,8 +880,15 @@ func declines(text string) bool {
 		return false
 	}
 	first, rest := w[:i], strings.TrimLeft(w[i:], " ，,。、!！;；")
-	return noWords[first] && utf8.RuneCountInString(rest) <= 16
+	// Not a new request after the no ("先不，给手机开", "下次吧，用工行卡",
+	// "还是算了，帮我还手机的吧"): the request is read (a regression probe:
+	// the step dropped, the request ignored).
+	return noWords[first] && utf8.RuneCountInString(rest) <= 16 && !requestInRemark.MatchString(strings.ReplaceAll(rest, "还是", ""))
 }
+
+// requestInRemark is a request's verb in the words after a no.
+var requestInRemark = regexp.MustCompile(`开|关|用|换|付|扣|取消|继续|现在|帮我|我要|我想|还(?:手机|笔记本|电脑|平板|这|那|下|逾期|本|一|了吧|吧)|` +
+	`\b(?:pay|use|turn|cancel|switch|continue|now|instead)\b`)
 
 // paysPeriodOnly reports a request to pay a period rather than the whole
 // plan ("只还逾期的那一期就行", "just pay this month's").

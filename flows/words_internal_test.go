@@ -473,3 +473,18 @@ func TestDropsBooking(t *testing.T) {
 		}
 	}
 }
+
+// TestDeclinesWithARequestAfter: a no followed by a remark is a no ("先不还
+// 了 下个月再说", "算了，太贵了") — not a no followed by a new request ("先不，
+// 给手机开", "下次吧，用工行卡", "还是算了，帮我还手机的吧": a regression
+// probe found the step dropped and the request ignored).
+func TestDeclinesWithARequestAfter(t *testing.T) {
+	for text, want := range map[string]bool{
+		"先不还了 下个月再说": true, "算了，太贵了": true, "还是算了": true, "下次吧": true,
+		"先不，给手机开": false, "下次吧，用工行卡": false, "还是算了，帮我还手机的吧": false, "先不，我要还笔记本": false, "下次吧 还是现在还": false,
+	} {
+		if got := declines(text); got != want {
+			t.Errorf("declines(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
