@@ -1538,7 +1538,7 @@ func (k unsureKB) Classify(text string) flows.Classification {
 // dropped. Both topics are offered.
 func TestAnUnsureAnswerBetweenTwoPayoffTopicsOffersBoth(t *testing.T) {
 	h := newHarness(t, fixture())
-	index, err := faq.Load()
+	index, err := loadFAQ()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1559,7 +1559,7 @@ func TestAnUnsureAnswerBetweenTwoPayoffTopicsOffersBoth(t *testing.T) {
 // says the bill stays.
 func TestAnUnsureQuestionOfWhatFollowsOffersTheTopic(t *testing.T) {
 	h := newHarness(t, fixture())
-	index, err := faq.Load()
+	index, err := loadFAQ()
 	if err != nil {
 		t.Fatal(err)
 	}

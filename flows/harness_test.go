@@ -112,12 +112,18 @@ func testRefs(t testing.TB) supportbot.ChatRefs {
 // (before open).
 func (h *harness) realFAQ() {
 	h.t.Helper()
-	index, err := faq.Load()
+	index, err := loadFAQ()
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	h.kb = faq.Knowledge{Index: index}
 }
+
+// loadFAQ is the real FAQ, built once for the package's tests: building it
+// was most of a test's time under -race (the package passed 10 minutes in
+// CI run 72), and an Index is only read, by any number of chats at once, as
+// in the bot.
+var loadFAQ = sync.OnceValues(faq.Load)
 
 // fakeKB is the fake classifier with its answers.
 type fakeKB struct {

@@ -34,7 +34,7 @@ func TestTranscripts(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no transcripts: %v", err)
 	}
-	index, err := faq.Load()
+	index, err := loadFAQ()
 	if err != nil {
 		t.Fatal(err)
 	}
