@@ -72,49 +72,46 @@ func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepay
 		asked, named = t.AddDate(0, 1, 1-t.Day()).Format("2006-01"), true
 	}
 	if named && asked != t.Format("2006-01") {
-		return otherMonthDue(s, open, sched, asked)
+		inMonth := func(b supportbot.Bill) bool { return strings.HasPrefix(string(b.DueDate), asked) }
+		return dueIn(s, open, sched, inMonth, "bill.month_other", monthLabel(s.conv.Lang, asked, s.today))
 	}
 	end := supportbot.Date(time.Date(t.Year(), t.Month()+1, 0, 0, 0, 0, 0, time.UTC).Format("2006-01-02"))
 	month := strconv.Itoa(int(t.Month()))
 	if s.conv.Lang == supportbot.LangEN {
 		month = t.Month().String()
 	}
-	type period struct {
-		plan string
-		n    int
-	}
-	booked := map[period]bool{}
-	for _, r := range sched {
-		if r.Live() {
-			booked[period{r.PlanID, r.Period}] = true
-		}
-	}
+	return dueIn(s, open, sched, func(b supportbot.Bill) bool { return b.DueDate <= end }, "bill.month", month)
+}
+
+// dueIn lists each unpaid bill of open that fits — an overdue one with its
+// late fee, one a booking pays said so — under key+"_due" with their total,
+// or says key+"_none" (month: how the month is named).
+func dueIn(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepayment, fits func(supportbot.Bill) bool, key, month string) (string, error) {
 	var lines []string
 	var amounts []supportbot.Money
 	for _, p := range open {
 		for _, b := range p.Bills {
-			if b.Status != supportbot.BillUnpaid || b.DueDate > end {
+			if b.Status != supportbot.BillUnpaid || !fits(b) {
 				continue
 			}
-			key := "bill.month_line"
-			switch {
-			case b.Overdue(s.today):
-				key = "bill.month_line_overdue"
-			case booked[period{p.ID, b.Period}]:
-				key = "bill.month_line_booked"
+			line := "bill.month_line"
+			if b.Overdue(s.today) {
+				line = "bill.month_line_overdue"
+			} else if _, ok := scheduledFor(p.ID, b.Period, sched); ok {
+				line = "bill.month_line_booked"
 			}
-			lines = append(lines, s.T(key, "product", p.Product, "period", b.Period, "amount", money(b.Due()), "date", b.DueDate.Format(s.conv.Lang)))
+			lines = append(lines, s.T(line, "product", p.Product, "period", b.Period, "amount", money(b.Due()), "date", b.DueDate.Format(s.conv.Lang)))
 			amounts = append(amounts, b.Due())
 		}
 	}
 	if len(lines) == 0 {
-		return s.T("bill.month_none", "month", month), nil
+		return s.T(key+"_none", "month", month), nil
 	}
 	total, err := supportbot.SumMoney(amounts...)
 	if err != nil {
 		return "", err
 	}
-	return s.T("bill.month_due", "month", month, "total", money(total)) + "\n" + strings.Join(lines, "\n"), nil
+	return s.T(key+"_due", "month", month, "total", money(total)) + "\n" + strings.Join(lines, "\n"), nil
 }
 
 // dueMonthNamed is the month a question of what falls due names
@@ -145,35 +142,6 @@ func dueMonthNamed(l string, today supportbot.Date) (string, bool) {
 
 // yearSaid is a year named ("2027年", "september 2027").
 var yearSaid = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})(?:\s*年|[^0-9]|$)`)
-
-// otherMonthDue says what falls due in month ("YYYY-MM", not this one):
-// each unpaid bill due then, and whether a booking pays it.
-func otherMonthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepayment, month string) (string, error) {
-	label := monthLabel(s.conv.Lang, month, s.today)
-	var lines []string
-	var amounts []supportbot.Money
-	for _, p := range open {
-		for _, b := range p.Bills {
-			if b.Status != supportbot.BillUnpaid || !strings.HasPrefix(string(b.DueDate), month) {
-				continue
-			}
-			key := "bill.month_line"
-			if _, ok := scheduledFor(p.ID, b.Period, sched); ok {
-				key = "bill.month_line_booked"
-			}
-			lines = append(lines, s.T(key, "product", p.Product, "period", b.Period, "amount", money(b.Due()), "date", b.DueDate.Format(s.conv.Lang)))
-			amounts = append(amounts, b.Due())
-		}
-	}
-	if len(lines) == 0 {
-		return s.T("bill.month_other_none", "month", label), nil
-	}
-	total, err := supportbot.SumMoney(amounts...)
-	if err != nil {
-		return "", err
-	}
-	return s.T("bill.month_other_due", "month", label, "total", money(total)) + "\n" + strings.Join(lines, "\n"), nil
-}
 
 // asksWhenPaidOff reports a question about when a plan ends by its
 // schedule ("手机哪天还完", "还剩几期", "when will my phone be paid off") —
