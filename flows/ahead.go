@@ -18,7 +18,8 @@ import (
 // with one booked for tomorrow.
 func asksDebitAhead(text string) bool {
 	l := strings.ToLower(text)
-	if !asks(text) && !containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time") || !debitWord.MatchString(l) || containsAny(l, notAhead...) || someoneElses.MatchString(l) || kinFor.MatchString(l) {
+	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time")
+	if !asked || !debitWord.MatchString(l) || containsAny(l, notAhead...) || someoneElses.MatchString(l) || kinFor.MatchString(l) {
 		return false
 	}
 	if aheadZH.MatchString(l) || aheadEN.MatchString(l) {
@@ -32,11 +33,10 @@ var (
 	debitWord = regexp.MustCompile(`扣|划[款走钱]|\b(?:charg(?:e|ed|ing)|debit(?:ed|ing)?|deduct(?:ed)?|take (?:my |the )?money|taken|withdrawn?|payments? go(?:es)? (?:through|thru))\b`)
 	aheadZH   = regexp.MustCompile(`(?:会|要|将)(?:不会|不要)?[^，,。？?！!]{0,8}[扣划]`)
 	aheadEN   = regexp.MustCompile(`\b(?:will|gonna|going to|would)\b[^,.?!]{0,24}\b(?:charg|debit|deduct|take|withdraw|come out|go (?:through|thru))`)
-	// notAhead are the words of another question about a debit: twice,
+	// notAhead are the words of another question about a debit — twice,
 	// why or how, what if, a fee, a card short, stopping or undoing one,
-	// which card (the step's own answer).
-	// Nor points or a score deducted (扣征信, 扣分), nor binding a card or
-	// closing the account (a review).
+	// which card (the step's own answer) — or of points or a score deducted
+	// (扣征信, 扣分), binding a card, closing the account (a review).
 	notAhead = []string{"两次", "重复", "多扣", "又", "为什么", "为啥", "怎么", "如何", "如果", "要是", "没钱", "余额", "不够", "手续费", "利息",
 		"滞纳金", "罚", "违约金", "取消", "关", "停", "注销", "提前", "退", "哪张", "什么卡", "哪个卡", "扣了", "扣过", "已经", "征信", "信用",
 		"扣分", "芝麻分", "积分", "绑", "twice", "double", "again", "why", "how", "if ", "fee", "interest", "late", "cancel", "refund", "stop",

@@ -1605,16 +1605,15 @@ func amountPick(t string, shown []supportbot.Money) int {
 	if m == nil {
 		return 0
 	}
-	yuan, err := strconv.ParseInt(strings.ReplaceAll(m[1], ",", ""), 10, 64)
-	if err != nil || yuan < 10 { // a place in the list, not an amount
+	said, ok := typedMoney(m[1], m[2])
+	if !ok || said < 1000 { // a place in the list, not an amount
 		return 0
 	}
 	return onlyOne(len(shown), func(i int) bool {
-		if m[2] == "" {
-			return int64(shown[i])/100 == yuan
+		if m[2] == "" { // whole yuan: "4999的" for ¥4,999.18
+			return shown[i]/100 == said/100
 		}
-		fen, _ := strconv.ParseInt((m[2] + "0")[:2], 10, 64)
-		return int64(shown[i]) == yuan*100+fen
+		return shown[i] == said
 	})
 }
 
@@ -1625,16 +1624,24 @@ func amountOwed(l string, shown []supportbot.Money) int {
 	if m == nil {
 		return 0
 	}
-	yuan, err := strconv.ParseInt(strings.ReplaceAll(m[1], ",", ""), 10, 64)
-	if err != nil || yuan > int64(supportbot.MaxMoney)/100 {
-		return 0
-	}
-	fen, _ := strconv.ParseInt((m[2] + "00")[:2], 10, 64)
-	return onlyOne(len(shown), func(i int) bool { return int64(shown[i]) == yuan*100+fen })
+	said, ok := typedMoney(m[1], m[2])
+	return onlyOne(len(shown), func(i int) bool { return ok && shown[i] == said })
 }
 
 // amountInText is an amount in a message, its fen too ("499.91", "¥4,020").
 var amountInText = regexp.MustCompile(`([0-9][0-9,]*)(?:\.([0-9]{1,2}))?`)
+
+// typedMoney is an amount as typed — its whole yuan (commas between
+// thousands) and its fen, if any — in fen; false for none of ours (more
+// than MaxMoney).
+func typedMoney(yuan, fen string) (supportbot.Money, bool) {
+	y, err := strconv.ParseInt(strings.ReplaceAll(yuan, ",", ""), 10, 64)
+	if err != nil || y > int64(supportbot.MaxMoney)/100 {
+		return 0, false
+	}
+	f, _ := strconv.ParseInt((fen + "00")[:2], 10, 64)
+	return supportbot.Money(y*100 + f), true
+}
 
 // overdueSaid is the place (from 1) of the one plan with an overdue bill
 // when text names the overdue one; 0 for none, several, or not said.
