@@ -68,3 +68,20 @@ func TestTheDoubleChargeAndFailedDebitAnswersSayWhatIsTheirs(t *testing.T) {
 	b.expect("balance")
 	b.reject("frozen, and a debit from a frozen card fails")
 }
+
+// TestTheLastPaymentAskedIsTheMessageCentersLatest: "最近一次扣款是什么时候"
+// got the bill without the answer (a probe). The latest payment the message
+// center has answers it, or that none is there yet.
+func TestTheLastPaymentAskedIsTheMessageCentersLatest(t *testing.T) {
+	_, c := faqSession(t, 740)
+	c.send("最近一次扣款是什么时候")
+	c.expect("消息中心里还没有在这里办理或预约扣款的还款记录")
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.send("确认")
+	c.expect("还款成功")
+	for _, q := range []string{"上次还款是什么时候", "when was my last payment?"} {
+		c.send(q)
+		c.expect("你最近一次还款记录", "Redmi K70 第 6 期")
+	}
+}

@@ -873,6 +873,40 @@ func latestPaymentNotice(s *Step) (bool, error) {
 	return true, nil
 }
 
+// lastDebitAsked answers "最近一次扣款是什么时候", "when was my last payment":
+// the latest payment the message center has, or that there is none (a
+// probe: the bill, without the answer). It reports whether it answered.
+func lastDebitAsked(s *Step, text string) (bool, error) {
+	l := strings.ToLower(text)
+	if s.conv.CustomerID == "" || !lastDebitSaid.MatchString(l) || !asks(text) && !containsAny(l, "什么时候", "哪天", "几号", "多少", "when", "how much") {
+		return false, nil
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return false, err
+	}
+	if other, err := s.forSomeoneElse(text); err != nil || other {
+		return other, err
+	}
+	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, 0, noticesShown)
+	if err != nil {
+		return false, err
+	}
+	s.conv.Misses = 0
+	rows := s.billAndMessages()
+	for _, n := range list {
+		if slices.Contains(paymentNotices, n.Kind) {
+			s.say(s.T("repay.last_record", "time", when(s, n.Time), "notice", noticeText(s, n)), rows)
+			return true, nil
+		}
+	}
+	s.say(s.T("repay.no_record"), rows)
+	return true, nil
+}
+
+// lastDebitSaid names the latest payment or debit ("最近一次扣款", "上次还款",
+// "my last payment").
+var lastDebitSaid = regexp.MustCompile(`(?:最近一次|最近一笔|上一次|上次|最后一次)的?(?:扣款|还款|付款|扣钱)|\b(?:last|latest|most recent) (?:payment|debit|repayment|charge)\b`)
+
 // bookingsDebiting answers "今天的钱扣了没有" with the customer's scheduled
 // repayments being debited now, if any — of the plan named, if one is.
 func bookingsDebiting(s *Step, named *supportbot.Plan) (bool, error) {

@@ -1912,6 +1912,9 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0 // "工行卡为什么冻结了", "怎么解冻": the frozen card's answer, with theirs (a probe: a payoff's sum, scams)
 		return nil
 	}
+	if told, err := lastDebitAsked(s, text); told || err != nil { // "最近一次扣款是什么时候": the message center's latest
+		return err
+	}
 	if told, err := lastPayment(s, text); told || err != nil { // "扣了吗" after paying
 		s.conv.Misses = 0
 		return err
