@@ -708,7 +708,7 @@ func monthNamed(l string, today supportbot.Date) (string, bool) {
 }
 
 var (
-	monthNumber = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?:[^0-9日号]|$)`)
+	monthNumber = regexp.MustCompile(`(?:^|[^0-9])(` + monthDigits + `)\s*月份?(?:[^0-9日号]|$)`)
 	monthWord   = regexp.MustCompile(`\b(january|february|march|april|june|july|august|september|sept|october|november|december|jan|feb|aug|sep|oct|nov|dec)\b`)
 	monthWords  = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 )

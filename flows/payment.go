@@ -858,19 +858,23 @@ func planStatus(s *Step, p supportbot.Plan) error {
 // payment the message center has, or that there is none — not an unsure
 // guess at double charges (a probe).
 func latestPaymentNotice(s *Step) (bool, error) {
+	return true, sayLatestNotice(s, append(slices.Clip(paymentNotices), "scheduled_failed"), "repay.none_recent_last", "repay.none_recent")
+}
+
+// sayLatestNotice says the latest of the customer's notices of kinds with
+// key (its time and text), or noneKey when the message center has none.
+func sayLatestNotice(s *Step, kinds []string, key, noneKey string) error {
 	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, 0, noticesShown)
 	if err != nil {
-		return false, err
+		return err
 	}
 	rows := s.billAndMessages()
-	for _, n := range list {
-		if slices.Contains(paymentNotices, n.Kind) || n.Kind == "scheduled_failed" {
-			s.say(s.T("repay.none_recent_last", "time", when(s, n.Time), "notice", noticeText(s, n)), rows)
-			return true, nil
-		}
+	if i := slices.IndexFunc(list, func(n supportbot.Notice) bool { return slices.Contains(kinds, n.Kind) }); i >= 0 {
+		s.say(s.T(key, "time", when(s, list[i].Time), "notice", noticeText(s, list[i])), rows)
+		return nil
 	}
-	s.say(s.T("repay.none_recent"), rows)
-	return true, nil
+	s.say(s.T(noneKey), rows)
+	return nil
 }
 
 // lastDebitAsked answers "最近一次扣款是什么时候", "when was my last payment":
@@ -887,20 +891,8 @@ func lastDebitAsked(s *Step, text string) (bool, error) {
 	if other, err := s.forSomeoneElse(text); err != nil || other {
 		return other, err
 	}
-	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, 0, noticesShown)
-	if err != nil {
-		return false, err
-	}
 	s.conv.Misses = 0
-	rows := s.billAndMessages()
-	for _, n := range list {
-		if slices.Contains(paymentNotices, n.Kind) {
-			s.say(s.T("repay.last_record", "time", when(s, n.Time), "notice", noticeText(s, n)), rows)
-			return true, nil
-		}
-	}
-	s.say(s.T("repay.no_record"), rows)
-	return true, nil
+	return true, sayLatestNotice(s, paymentNotices, "repay.last_record", "repay.no_record")
 }
 
 // lastDebitSaid names the latest payment or debit ("最近一次扣款", "上次还款",
@@ -1029,8 +1021,10 @@ func quoteText(s *Step, flow string) (bool, error) {
 				return true, s.fire(flow, "quote", &open[i-1])
 			}
 		}
-		if i := listChoice(afterCorrection(bare(text)), len(open), names); i > 0 && bare(text) != afterCorrection(bare(text)) {
-			return true, s.fire(flow, "quote", &open[i-1]) // "笔记本 不对 手机": the one named last
+		if meant := afterCorrection(bare(text)); meant != bare(text) {
+			if i := listChoice(meant, len(open), names); i > 0 {
+				return true, s.fire(flow, "quote", &open[i-1]) // "笔记本 不对 手机": the one named last
+			}
 		}
 		shown, err := shownAmounts(s, flow, open)
 		if err != nil {

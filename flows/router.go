@@ -916,12 +916,12 @@ func paysABillOnly(text string) bool {
 // paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
 // 了", "pay december's", "pay the january bill" — not one told as paid
 // ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
-var paysAMonth = regexp.MustCompile(`^(?:请|帮我|我要|我想|麻烦)?(?:还|付)\s*` + monthDigits + `\s*月份?的(?:账单|那期|钱)?(?:吧|呗)?$|` +
-	`(?:把|帮我把)(?:[^，,。]{0,12}?[^0-9])?` + monthDigits + `\s*月份?的(?:账单|那期)?(?:帮我)?(?:还|付)(?:掉|了|上)|` +
+var paysAMonth = regexp.MustCompile(`^(?:请|帮我|我要|我想|麻烦)?(?:还|付)\s*(?:` + monthDigits + `)\s*月份?的(?:账单|那期|钱)?(?:吧|呗)?$|` +
+	`(?:把|帮我把)(?:[^，,。]{0,12}?[^0-9])?(?:` + monthDigits + `)\s*月份?的(?:账单|那期)?(?:帮我)?(?:还|付)(?:掉|了|上)|` +
 	`^(?:please |pls )?(?:pay|i want to pay) (?:for |off )?(?:the |my )?` + monthEN + `(?:'s| bill| payment| installment)`)
 
 // monthDigits is a month's number, in digits or Chinese numerals.
-const monthDigits = `(?:[0-9]{1,2}|十[一二]?|[一二三四五六七八九])`
+const monthDigits = `[0-9]{1,2}|十[一二]?|[一二三四五六七八九]`
 
 var (
 	// wholePlanWords say the whole of a plan is to be paid, and
