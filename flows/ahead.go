@@ -25,8 +25,13 @@ func asksDebitAhead(text string) bool {
 	if aheadZH.MatchString(l) || aheadEN.MatchString(l) {
 		return true
 	}
-	ahead, ok := relativeDay(l) // "did tomorrow's payment go through": it cannot have yet
-	return ok && ahead > 0
+	if ahead, ok := relativeDay(l); ok {
+		return ahead > 0 // "did tomorrow's payment go through": it cannot have yet
+	}
+	// A day of the week, not last week's: counted from a Monday, only
+	// "上周一" is before it.
+	ahead, ok := weekdayAhead(l, time.Time{})
+	return ok && ahead >= 0
 }
 
 var (
@@ -189,11 +194,11 @@ func (v aheadView) overdue(plans []supportbot.Plan) []string {
 }
 
 // dayAsked is the day a question names: today (or later today), tomorrow,
-// or a day of the month — this month's if it is still to come, else the
-// next month's.
+// the day after, a day of the week, or a day of the month — this month's if
+// it is still to come, else the next month's.
 func (s *Step) dayAsked(l string) (supportbot.Date, bool) {
 	loc := s.e.cfg.Location
-	if ahead, ok := relativeDay(l); ok {
+	if ahead, ok := daysAhead(l, s.now.In(loc)); ok {
 		return supportbot.DateOf(s.now.In(loc).AddDate(0, 0, ahead), loc), true
 	}
 	if containsAny(l, aheadToday...) {

@@ -106,6 +106,9 @@ func bookingNamed(s *Step, text string, list []*scheduledView) (n int, said bool
 		tries = append(tries, func(v *scheduledView) bool { return v.RunAt.In(loc).Day() == day },
 			func(v *scheduledView) bool { return v.DueDate != "" && v.DueDate.Time(loc).Day() == day })
 	}
+	if _, day := daysAhead(text, s.now.In(loc)); len(tries) > 0 || !day {
+		tries = ofHourSaid(s, text, tries) // "明天9点那个" is bookingRunning's
+	}
 	return firstFit(list, ofKindSaid(text, tries)), len(tries) > 0
 }
 
@@ -222,18 +225,42 @@ func ofKindSaid(text string, tries []func(v *scheduledView) bool) []func(v *sche
 	return narrowed
 }
 
-// bookingRunning reads a booking named by the day it runs, today or
-// tomorrow ("今天的", "the one tomorrow"): asked after its place and name,
-// since "the xiaomi book one, I'll pay it myself today" names the book.
-// said reports such a day named, whether or not a booking fits.
+// ofHourSaid narrows tries to the bookings that run at the time of day
+// text names ("9点那个", "the 7pm one"), if it names one; with no tries,
+// the time alone is the try.
+func ofHourSaid(s *Step, text string, tries []func(v *scheduledView) bool) []func(v *scheduledView) bool {
+	hour, minute, ok := hourSaid(text)
+	if !ok {
+		return tries
+	}
+	at := func(v *scheduledView) bool {
+		t := v.RunAt.In(s.e.cfg.Location)
+		return t.Hour() == hour && (minute < 0 || t.Minute() == minute)
+	}
+	if len(tries) == 0 {
+		return []func(v *scheduledView) bool{at}
+	}
+	narrowed := make([]func(v *scheduledView) bool, len(tries))
+	for i, fits := range tries {
+		narrowed[i] = func(v *scheduledView) bool { return at(v) && fits(v) }
+	}
+	return narrowed
+}
+
+// bookingRunning reads a booking named by the day it runs — today,
+// tomorrow, the day after or a day of the week ("今天的", "the one
+// tomorrow", "下周一那个") — asked after its place and name, since "the
+// xiaomi book one, I'll pay it myself today" names the book. said reports
+// such a day named, whether or not a booking fits.
 func bookingRunning(s *Step, text string, list []*scheduledView) (n int, said bool) {
-	ahead, ok := relativeDay(text)
+	loc := s.e.cfg.Location
+	ahead, ok := daysAhead(text, s.now.In(loc))
 	if !ok {
 		return 0, false
 	}
-	loc := s.e.cfg.Location
 	day := supportbot.DateOf(s.now.In(loc).AddDate(0, 0, ahead), loc)
-	return firstFit(list, ofKindSaid(text, []func(v *scheduledView) bool{func(v *scheduledView) bool { return supportbot.DateOf(v.RunAt, loc) == day }})), true
+	tries := ofHourSaid(s, text, []func(v *scheduledView) bool{func(v *scheduledView) bool { return supportbot.DateOf(v.RunAt, loc) == day }})
+	return firstFit(list, ofKindSaid(text, tries)), true
 }
 
 // firstFit is the place of the one booking of list the first try that any
@@ -353,22 +380,6 @@ func firstNumber(re *regexp.Regexp, text string) int {
 	}
 	return 0
 }
-
-// relativeDay reads "today" (0) or "tomorrow" (1) in text.
-func relativeDay(text string) (int, bool) {
-	switch {
-	case containsAny(text, "今天", "今日", "today"):
-		return 0, true
-	case containsAny(text, "明天", "明日", "tomorrow") || slices.ContainsFunc(dayShort[1:], func(w string) bool { return wordsIn(text, w) }):
-		return 1, true
-	case wordsIn(text, dayShort[0]):
-		return 0, true
-	}
-	return 0, false
-}
-
-// dayShort are today and tomorrow as typed in a hurry: "tdy" first.
-var dayShort = []string{"tdy", "tmrw", "tmr", "tmw", "2moro", "2morrow", "tmrrw"}
 
 const monthEN = `(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|` +
 	`oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`

@@ -494,10 +494,18 @@ func TestABookingPickedInNaturalWords(t *testing.T) {
 	for _, tc := range []struct{ pick, want string }{
 		{"晚一点的那个", "Redmi K70 第 7 期"}, {"1005的那个", "Xiaomi Book 第 3 期"}, {"招联的", "Xiaomi Book 第 3 期"},
 		{"不是手机的那个", "Xiaomi Book 第 3 期"}, {"the latest one", "Redmi K70 第 7 期"},
+		{"9点那个", "Redmi K70 第 7 期"}, {"上午11点的", "Xiaomi Book 第 3 期"}, {"the 11am one", "Xiaomi Book 第 3 期"},
+		{"今天11点那笔", "Xiaomi Book 第 3 期"}, {"14号早上9点的", "Redmi K70 第 7 期"},
 	} {
 		c.send("/cancel_schedule")
 		c.send(tc.pick)
 		c.expect(tc.want)
 		c.reject("回答不了", "没有符合")
+	}
+	// A day or a time no booking runs at: the list says none fits.
+	for _, pick := range []string{"下周一那个", "明天9点那个", "晚上8点的"} {
+		c.send("/cancel_schedule")
+		c.send(pick)
+		c.expect("没有符合")
 	}
 }

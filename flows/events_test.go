@@ -492,7 +492,8 @@ func TestAPlanBoughtSinceIsTheSubscribersByTheNextPass(t *testing.T) {
 
 // TestOlderMessagesCanBeRead: the message center showed the latest 10, and
 // a payment's confirmation pushed out by ten switches could not be read
-// again (a probe). Older entries are a tap away, page by page.
+// again (a probe). Older entries are a tap away, page by page, or asked
+// for in words (a probe: "更早的消息" typed was "no records").
 func TestOlderMessagesCanBeRead(t *testing.T) {
 	h := newHarness(t, fixture())
 	ctx := context.Background()
@@ -512,4 +513,19 @@ func TestOlderMessagesCanBeRead(t *testing.T) {
 	c.press("更早的消息")
 	c.expect("更早的", "第2个", "第1个")
 	c.reject("第3个", "[⬇️ 更早的消息]")
+
+	// Typed, the button's label or words for it page too; with nothing
+	// older left, or after another request, they are not read as paging.
+	for _, older := range []string{"更早的消息", "more"} {
+		c.send("/messages")
+		c.send(older)
+		c.expect("更早的", "第2个", "第1个")
+		c.reject("第3个", "暂无记录")
+	}
+	c.send("更早的消息")
+	c.reject("第1个")
+	c.send("/messages")
+	c.send("/bill")
+	c.send("更早的消息")
+	c.reject("第1个")
 }

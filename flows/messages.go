@@ -23,9 +23,29 @@ func messagesFlow() *spec {
 		callbacks: func(s *Step) fsm.Callbacks {
 			return fsm.Callbacks{"enter_shown": func(_ ctxT, e *fsm.Event) { e.Err = showMessages(s, argString(e.Args, 0)) }}
 		},
-		start: func(s *Step, arg string) error { return s.fire("messages", "show", arg) },
+		start:  func(s *Step, arg string) error { return s.fire("messages", "show", arg) },
+		handle: handleMessages,
 	}
 }
+
+// handleMessages takes the older button's label, or words for it, typed
+// at a page with older entries behind it ("更早的消息", "more"): the next
+// older page (a probe: typed, it was "no records").
+func handleMessages(s *Step, a action) (bool, error) {
+	if a.Name != "" || s.ev.Kind != supportbot.EventText || s.slots.Older == 0 {
+		return false, nil
+	}
+	if t := bare(s.ev.Text); !typedLabel(t, s.T("messages.btn_older")) && !olderWords[t] {
+		return false, nil
+	}
+	return true, showMessages(s, "before:"+strconv.FormatInt(s.slots.Older, 10))
+}
+
+// olderWords ask for a page of older entries.
+var olderWords = map[string]bool{"更早的消息": true, "更早的": true, "更早": true, "更早的记录": true, "之前的消息": true, "之前的": true,
+	"以前的消息": true, "以前的": true, "再往前": true, "往前翻": true, "还有吗": true, "还有呢": true, "更多": true, "更多消息": true, "下一页": true,
+	"继续": true, "older": true, "older messages": true, "older ones": true, "earlier": true, "earlier messages": true, "more": true,
+	"more messages": true, "show more": true, "see more": true, "next page": true, "next": true}
 
 // noticesShown is how many notices the message center shows at a time.
 const noticesShown = 10
@@ -35,13 +55,13 @@ const noticesShown = 10
 // a button shows the next older ones (a probe: a payment's confirmation,
 // pushed out by ten switches, could not be read again).
 func showMessages(s *Step, before string) error {
-	defer s.finish()
 	from, _ := strconv.ParseInt(strings.TrimPrefix(before, "before:"), 10, 64)
 	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, from, noticesShown+1)
 	if err != nil {
 		return err
 	}
 	if len(list) == 0 {
+		s.finish()
 		s.say(s.T("messages.none"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...) // a confirmation missing: a person to ask
 		return nil
 	}
@@ -59,7 +79,10 @@ func showMessages(s *Step, before string) error {
 		lines = append(lines, "• "+when(s, n.Time)+"\n  "+string(noticeText(s, n)))
 	}
 	btns := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn()} // a confirmation to ask about
+	s.finish()
 	if more {
+		s.conv.Flow, s.conv.State = "messages", "shown" // the older page may be asked for in words
+		s.slots.Older = list[len(list)-1].ID
 		btns = append([]supportbot.Button{s.menuBtn(s.T("messages.btn_older"), "messages:before:"+strconv.FormatInt(list[len(list)-1].ID, 10))}, btns...)
 	}
 	s.say(strings.Join(lines, "\n"), s.next(btns...)...)

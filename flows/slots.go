@@ -31,6 +31,9 @@ type slots struct {
 	Action    string `json:"action,omitempty"`
 	Still     bool   `json:"still,omitempty"`
 	StillMore int    `json:"still_more,omitempty"`
+	// Older is the oldest entry the message center's page shows, with more
+	// behind it.
+	Older int64 `json:"older,omitempty"`
 	// Choices are ids too long for a button, named by index ("#2").
 	Choices []string `json:"choices,omitempty"`
 	// Aside: another question was answered while the step waited for its

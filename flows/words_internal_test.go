@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"supportbot"
 )
@@ -450,8 +451,8 @@ func TestPaysAMonth(t *testing.T) {
 func TestAsksDebitAhead(t *testing.T) {
 	for text, want := range map[string]bool{
 		"will i be charged tomorrow?": true, "14号会扣我钱吗？": true, "是不是今天要扣钱": true, "笔记本下次什么时候会扣款": true,
-		"did tomorrow's payment go through": true,
-		"逾期会扣征信吗":                           false, "绑定新卡会扣钱吗": false, "will the app run on my ipad?": false, "will I be charged for closing my account?": false,
+		"did tomorrow's payment go through": true, "下周一会扣款吗": true, "will i be charged on monday?": true, "上周一扣款了吗": false,
+		"逾期会扣征信吗": false, "绑定新卡会扣钱吗": false, "will the app run on my ipad?": false, "will I be charged for closing my account?": false,
 		"会扣芝麻分吗": false, "晚还一天会扣信用分吗": false, "会扣违约金吗": false, "会不会扣两次": false,
 	} {
 		if got := asksDebitAhead(text); got != want {
@@ -485,6 +486,45 @@ func TestDeclinesWithARequestAfter(t *testing.T) {
 	} {
 		if got := declines(text); got != want {
 			t.Errorf("declines(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestWeekdayAhead: a day of the week counted from a Saturday — the coming
+// one, this week's (Monday first), next week's, the week's after; in
+// English the coming one, "next" never today.
+func TestWeekdayAhead(t *testing.T) {
+	saturday := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	for text, want := range map[string]int{
+		"周一那个": 2, "星期天的": 1, "下周一那个": 2, "下下周一": 9, "这周一的": -5, "本周六": 0, "礼拜六": 0, "上周五": -8,
+		"下个星期三": 4, "the monday one": 2, "next saturday": 7, "on saturday": 0, "后天": 2, "大后天的": 3, "the day after tomorrow": 2,
+	} {
+		if got, ok := daysAhead(text, saturday); !ok || got != want {
+			t.Errorf("daysAhead(%q) = %d, %v; want %d", text, got, ok, want)
+		}
+	}
+	for _, text := range []string{"下周", "周末", "一周", "weekend", "this week"} {
+		if got, ok := daysAhead(text, saturday); ok {
+			t.Errorf("daysAhead(%q) = %d, want no day", text, got)
+		}
+	}
+}
+
+// TestHourSaid: a time of day as a booking's — not "晚一点" (later), a
+// number alone or an amount.
+func TestHourSaid(t *testing.T) {
+	type at struct{ hour, minute int }
+	for text, want := range map[string]at{
+		"9点那个": {9, -1}, "晚上7点那笔": {19, -1}, "下午三点半的": {15, 30}, "19:05的": {19, 5}, "the 9am one": {9, -1},
+		"7 pm": {19, -1}, "12am": {0, -1}, "中午12点": {12, -1}, "十点的": {10, -1}, "凌晨一点": {1, -1}, "8点15分": {8, 15},
+	} {
+		if h, m, ok := hourSaid(text); !ok || h != want.hour || m != want.minute {
+			t.Errorf("hourSaid(%q) = %d:%d, %v; want %d:%d", text, h, m, ok, want.hour, want.minute)
+		}
+	}
+	for _, text := range []string{"晚一点的那个", "早一点", "499的", "249.91", "第7期", "the 2nd one", "25:00"} {
+		if h, m, ok := hourSaid(text); ok {
+			t.Errorf("hourSaid(%q) = %d:%d, want no time", text, h, m)
 		}
 	}
 }
