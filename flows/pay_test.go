@@ -495,7 +495,7 @@ func TestOneRuleForAPeriodBeingDebited(t *testing.T) {
 			c.send("/repay")
 			c.press("Xiaomi Book")
 			if tc.debiting {
-				c.expect("未还本金：¥3,000.00", "第 3 期的预约还款正在扣款中，不计入本次金额", "合计应付：<b>¥3,045.00</b>")
+				c.expect("未还本金：¥3,000.00", "第 3 期的预约还款将在 今天 11:00 扣款（2 小时内执行，已无法取消），不计入本次金额", "合计应付：<b>¥3,045.00</b>")
 			} else {
 				c.expect("未还本金：¥4,000.00", "已到期各期的手续费：¥5.00", "合计应付：<b>¥4,050.00</b>")
 				c.reject("正在扣款中")

@@ -193,10 +193,26 @@ func leftOut(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 	if len(q.Excluded) == 0 {
 		return nil
 	}
-	lines := []string{s.T("pay.busy_left_out", "periods", periodList(s, q.Excluded), "n", len(q.Excluded))}
+	busy := func(periods []int) string {
+		return s.T("pay.busy_left_out", "periods", periodList(s, periods), "n", len(periods))
+	}
 	sched, err := s.scheduled()
 	if err != nil {
-		return lines // the core's own exclusion stands; the shortfall is /bill's to say
+		return []string{busy(q.Excluded)} // the core's own exclusion stands; the shortfall is /bill's to say
+	}
+	// A booking about to run is not being debited yet: when it runs is
+	// said (a probe: "正在扣款中" two hours before its time).
+	var lines []string
+	var debiting []int
+	for _, n := range q.Excluded {
+		if r, ok := scheduledFor(p.ID, n, sched); ok && r.Status == supportbot.ScheduledScheduled && r.RunAt.After(s.now) {
+			lines = append(lines, s.T("pay.soon_left_out", "period", n, "when", when(s, r.RunAt)))
+		} else {
+			debiting = append(debiting, n)
+		}
+	}
+	if len(debiting) > 0 {
+		lines = append([]string{busy(debiting)}, lines...)
 	}
 	for _, b := range p.Bills {
 		if short := debitingShort(p.ID, b, sched, s.now); short > 0 && slices.Contains(q.Excluded, b.Period) {
@@ -262,9 +278,27 @@ func explainQuote(s *Step, flow, text string) (bool, error) {
 	if asksAboutBooking(text) && len(cancelledBookings(s, p, q)) == 0 && len(q.Excluded) == 0 {
 		lines = append(lines, s.T("repay.quote_cancels_none"))
 	}
-	s.say(strings.Join(lines, "\n") + "\n\n" + s.T("repay.confirm_how", "amount", money(q.Amount)))
+	var rows [][]supportbot.Button
+	if doubtsQuote(text) { // a person checks it, if the parts do not settle it
+		lines = append(lines, s.T("repay.quote_doubted"))
+		rows = [][]supportbot.Button{{s.humanBtn()}}
+	}
+	s.say(strings.Join(lines, "\n")+"\n\n"+s.T("repay.confirm_how", "amount", money(q.Amount)), rows...)
 	return true, nil
 }
+
+// doubtsQuote is a short message that doubts the quote's amount, naming
+// nothing else — "金额不对吧", "这有问题吧", "this looks wrong": a probe got
+// the guide to double charges, or a hand-off, not the quote's parts. A
+// card's trouble ("这张卡有问题") is not the quote's, nor is a correction
+// that asks for something ("不对 是要还清全部").
+func doubtsQuote(text string) bool {
+	l := strings.ToLower(text)
+	return utf8.RuneCountInString(l) <= 30 && quoteDoubt.MatchString(l) &&
+		!containsAny(l, "卡", "还", "结清", "付", "要", "想", "应该", "card", "pay", "settle", "want", "should", "meant")
+}
+
+var quoteDoubt = regexp.MustCompile(`不对|有问题|有误|错了吧|算错|不太对|不正确|\bwrong\b|not right|incorrect|\bmistake\b|doesn'?t (?:look|seem) right`)
 
 // chargedOnce answers "会扣两次吗" at a quote: it is charged once, and
 // what it does about the bookings of its plan — cancels those of the
@@ -1131,6 +1165,11 @@ func quoteText(s *Step, flow string) (bool, error) {
 				}
 				return true, quotePlanSaid(s, flow, p)
 			}
+			if doubtsQuote(text) { // "金额不对吧": no plan named
+				return explainQuote(s, flow, text)
+			}
+		case doubtsQuote(text): // "这有问题吧"
+			return explainQuote(s, flow, text)
 		case shortRequest(text) && !declines(text):
 			return quoteOnCardSaid(s, flow, text)
 		}

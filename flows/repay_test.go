@@ -63,7 +63,7 @@ func TestEarlyRepaymentLeavesPeriodsBeingDebited(t *testing.T) {
 	c.send("/repay")
 	c.press("Xiaomi Book") // S2 debits period 3 in an hour
 	// Periods 4-6: 3,000.00 principal + 1.50% = 45.00; period 3 and its fee are left out.
-	c.expect("未还本金：¥3,000.00", "第 3 期的预约还款正在扣款中，不计入本次金额", "合计应付：<b>¥3,045.00</b>")
+	c.expect("未还本金：¥3,000.00", "第 3 期的预约还款将在 今天 11:00 扣款（2 小时内执行，已无法取消），不计入本次金额", "合计应付：<b>¥3,045.00</b>")
 	c.reject("已到期各期的手续费")
 	// What it is compared with is the same periods as scheduled (4-6 with
 	// their fees), not period 3 too, which it does not pay.
@@ -414,10 +414,10 @@ func TestAQuestionAboutTheQuoteIsAnsweredFromIt(t *testing.T) {
 	c.send("/repay")
 	c.send("Xiaomi Book那个") // its period 3 is being debited: left out
 	c.send("12号那笔预约还会扣吗 不会扣两次吧")
-	c.expect("报价的明细如下", "第 3 期的预约还款正在扣款中，不计入本次金额")
+	c.expect("报价的明细如下", "第 3 期的预约还款将在 今天 11:00 扣款（2 小时内执行，已无法取消），不计入本次金额")
 	c.reject("不取消任何预约还款") // nor told it could be cancelled
 	c.send("会扣两次吗")
-	c.expect("只会扣一次", "第 3 期的预约还款正在扣款中，不计入本次金额")
+	c.expect("只会扣一次", "第 3 期的预约还款将在 今天 11:00 扣款（2 小时内执行，已无法取消），不计入本次金额")
 	c.reject("还款后会自动取消")
 	ph := newHarness(t, payFixture())
 	ph.hooks.set(func(k *hooks) { // no booking at all
@@ -475,4 +475,25 @@ func TestAPayoffOfAPlanOverdueSaysHowToPayTheOverdueAlone(t *testing.T) {
 	if n := len(h.repayments("C1")); n != 0 {
 		t.Errorf("%d repayments, want none", n)
 	}
+}
+
+// TestADoubtedQuoteIsTakenApart: at a quote, "这有问题吧" was handed off and
+// "金额不对吧" got the guide to double charges (a probe). A doubt of the
+// amount gets the quote's parts, a person a tap away, and the quote still
+// waiting; a card's trouble is not a doubt of the quote.
+func TestADoubtedQuoteIsTakenApart(t *testing.T) {
+	_, c := faqSession(t, 991)
+	for _, doubt := range []string{"这有问题吧", "金额不对吧", "this looks wrong", "算错了吧"} {
+		c.send("/repay")
+		c.press("Redmi K70")
+		c.send(doubt)
+		c.expect("报价的明细如下", "如果你仍认为金额不对", "[👤 转人工客服]", "要支付 <b>¥1,511.48</b>")
+		c.reject("确实多扣", "转接", "回答不了")
+	}
+	c.send("确认")
+	c.expect("还款成功")
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	c.send("这张卡有问题")
+	c.reject("如果你仍认为金额不对")
 }
