@@ -584,6 +584,9 @@ func showSchedule(s *Step, planID string) error {
 		switch {
 		case b.Status == supportbot.BillUnpaid && debiting[b.Period]:
 			status = s.T("sched.debiting")
+			if _, soon := debitingSoon(p.ID, b.Period, bookings, s.now); soon {
+				status = s.T("sched.soon") // not started: "扣款中" misled (a probe)
+			}
 		case b.Overdue(s.today) && b.LateFee == 0:
 			status = s.T("sched.overdue_no_fee")
 		case b.Overdue(s.today):
@@ -646,6 +649,9 @@ func paidInMonth(s *Step, text string) (bool, error) {
 				// Its booking is being debited: not to pay it again (a
 				// regression probe: "待还", where the debit under way was said).
 				status = s.T("paid_in.debiting")
+				if at, soon := debitingSoon(p.ID, b.Period, sched, s.now); soon {
+					status = s.T("paid_in.debiting_soon", "when", when(s, at))
+				}
 			case b.Overdue(s.today):
 				status = s.T("paid_in.overdue", "amount", money(b.Due()))
 			case b.Status == supportbot.BillUnpaid:

@@ -297,12 +297,13 @@ func TestAPaidQuestionNamingAMonthGetsThatMonth(t *testing.T) {
 	c.expect("你 10 月到期的账单", "「Redmi K70」第 5 期", "2026年10月15日到期", "「Xiaomi Book」第 2 期", "✅ 已还")
 	c.reject("正在扣款中", "第 6 期")
 	c.send("11月份的还了吗")
-	c.expect("「Redmi K70」第 6 期", "已逾期，现在要还 <b>¥261.92</b>", "「Xiaomi Book」第 3 期", "正在扣款中")
+	c.expect("「Redmi K70」第 6 期", "已逾期，现在要还 <b>¥261.92</b>", "「Xiaomi Book」第 3 期", "将在 今天 11:00 扣款")
 	c.send("上个月那期扣款成功了吗") // asked as a debit's success (a probe: today's debit)
 	c.expect("你 10 月到期的账单", "「Redmi K70」第 5 期")
 	c.reject("正在扣款中")
 	c.send("11月的扣款成功了吗") // a period whose booking is being debited says so, not "to pay" (a regression probe)
-	c.expect("「Xiaomi Book」第 3 期（2026年11月21日到期，¥1,005.00）：⏳ 预约还款正在扣款中，不用再手动还")
+	// …and one not started yet, when it runs (a probe: "正在扣款中" an hour before).
+	c.expect("「Xiaomi Book」第 3 期（2026年11月21日到期，¥1,005.00）：⏳ 预约还款将在 今天 11:00 扣款（已无法取消），不用再手动还")
 	c.send("上个月的钱扣了两次吗？") // a double charge: the FAQ's
 	c.reject("到期的账单")
 

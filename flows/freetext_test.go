@@ -883,7 +883,8 @@ func TestHasTodaysMoneyBeenTakenTellsTheBookingsBeingDebited(t *testing.T) {
 	c := h.chat(600, "zh")
 	c.identify(phoneZhang)
 	c.send("今天的钱扣了没有啊 我看银行卡还没动静")
-	c.expect("「Redmi K70」第 8 期的预约还款 <b>¥249.92</b>", "正在扣款中", "不用再手动还这一期")
+	c.expect("「Redmi K70」第 8 期的预约还款 <b>¥249.92</b>", "正在扣款中", "不用再手动还这一期",
+		"「Xiaomi Book」第 3 期的预约还款 <b>¥1,005.00</b> 将在 今天 11:00 扣款（2 小时内执行，已无法取消），现在还没有扣") // not started: not "正在扣款中" (a probe)
 	c.reject("第 7 期") // booked for later: not being debited
 	w := h.chat(601, "zh")
 	w.identify(phoneWang) // nothing being debited: not this answer

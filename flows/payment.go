@@ -205,8 +205,8 @@ func leftOut(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 	var lines []string
 	var debiting []int
 	for _, n := range q.Excluded {
-		if r, ok := scheduledFor(p.ID, n, sched); ok && r.Status == supportbot.ScheduledScheduled && r.RunAt.After(s.now) {
-			lines = append(lines, s.T("pay.soon_left_out", "period", n, "when", when(s, r.RunAt)))
+		if at, soon := debitingSoon(p.ID, n, sched, s.now); soon {
+			lines = append(lines, s.T("pay.soon_left_out", "period", n, "when", when(s, at)))
 		} else {
 			debiting = append(debiting, n)
 		}
@@ -956,7 +956,11 @@ func bookingsDebiting(s *Step, named *supportbot.Plan) (bool, error) {
 		if i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == r.PlanID }); i >= 0 {
 			product = plans[i].Product
 		}
-		lines = append(lines, s.T("repay.booking_debiting", "product", product, "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt)))
+		key := "repay.booking_debiting"
+		if r.Status == supportbot.ScheduledScheduled && r.RunAt.After(s.now) {
+			key = "repay.booking_soon" // with the bank, not debited yet (a probe: "正在扣款中" an hour before)
+		}
+		lines = append(lines, s.T(key, "product", product, "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt)))
 	}
 	lines = append(lines, s.T("repay.booking_debiting_end"))
 	s.say(strings.Join(lines, "\n"), s.billAndMessages())
