@@ -1538,11 +1538,18 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		return err
 	}
 	if l := strings.ToLower(s.ev.Text); s.ev.Kind == supportbot.EventText && (amountSaid.MatchString(l) || partSaid.MatchString(l)) {
-		shown, err := shownAmounts(s, flow, open)
+		other, i, err := amountNamed(s, flow, open, l)
 		if err != nil {
 			return err
 		}
-		if i := amountOwed(l, shown); i > 0 && planID == "" {
+		if i > 0 && other != flow && (planID == "" || namesID(planID, open[i-1].ID)) {
+			// "pay 1332.68" (a plan's remaining), "还5074.17" (its payoff)
+			// asked as a bill, or "提前还款 499.91" (a bill) as a payoff:
+			// the payment that costs that, of that plan (a probe: told a
+			// part cannot be paid, and quoted one period).
+			return s.startFlow(other, open[i-1].ID)
+		}
+		if i > 0 && planID == "" {
 			// "还499.91": what a plan owes now, to the fen — that plan,
 			// and nothing to say of parts (a probe: "can't pay a part").
 			planID = open[i-1].ID
@@ -1688,15 +1695,57 @@ func amountPick(t string, shown []supportbot.Money) int {
 	})
 }
 
-// amountOwed is the one item of shown whose amount text names to the fen
-// ("还499.91", "pay 4020.00"), 0 for none or several.
-func amountOwed(l string, shown []supportbot.Money) int {
+// amountNamed is the payment ("pay" a bill, "repay" a payoff) and the
+// place of the one plan of open that text's amount names to the fen as
+// what that payment of that plan costs — flow's first: a bill due now, or
+// for a payoff the plan's remaining (its button's amount) or its payoff
+// today, with the periods being debited or without; 0 for none or several.
+func amountNamed(s *Step, flow string, open []supportbot.Plan, l string) (string, int, error) {
 	m := amountInText.FindStringSubmatch(l)
 	if m == nil {
-		return 0
+		return "", 0, nil
 	}
 	said, ok := typedMoney(m[1], m[2])
-	return onlyOne(len(shown), func(i int) bool { return ok && shown[i] == said })
+	if !ok {
+		return "", 0, nil
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return "", 0, err
+	}
+	costs := func(payment string, p supportbot.Plan) []supportbot.Money {
+		debiting := supportbot.DebitingPeriods(p.ID, sched, s.now)
+		if payment == "pay" {
+			due, _, _ := dueNow(p, s.today, debiting)
+			return []supportbot.Money{due}
+		}
+		list := []supportbot.Money{p.Remaining()}
+		if all, err := supportbot.ComputePayoff(p, s.today); err == nil {
+			list = append(list, all.Total)
+		}
+		var rest []int
+		for _, b := range p.Bills {
+			if b.Status == supportbot.BillUnpaid && !debiting[b.Period] {
+				rest = append(rest, b.Period)
+			}
+		}
+		if parts, err := supportbot.PayoffParts(p, rest, s.today); err == nil {
+			if sum, err := parts.Sum(); err == nil {
+				list = append(list, sum)
+			}
+		}
+		return list
+	}
+	payments := []string{flow, "repay"}
+	if flow == "repay" {
+		payments[1] = "pay"
+	}
+	for _, payment := range payments {
+		if i := onlyOne(len(open), func(i int) bool { return slices.Contains(costs(payment, open[i]), said) }); i > 0 {
+			return payment, i, nil
+		}
+	}
+	return "", 0, nil
 }
 
 // amountInText is an amount in a message, its fen too ("499.91", "¥4,020").
@@ -1869,9 +1918,13 @@ var amountSaid = regexp.MustCompile(`[0-9][0-9,.]*\s*(?:块|元|yuan|rmb|cny|dol
 
 // amountToPay is an amount said as what to pay ("pay 300", "pay 100 rmb",
 // "我要还300") — not periods or a day ("还3期", "pay on the 15").
-var amountToPay = regexp.MustCompile(`\b(?:pay|repay)\s+(?:back\s+)?(?:[¥￥$]\s*|(?:rmb|cny)\s*)?[0-9]{2,}(?:\.[0-9]{1,2})?` +
+var amountToPay = regexp.MustCompile(`\b(?:pay|repay)\s+(?:back\s+)?(?:[¥￥$]\s*|(?:rmb|cny)\s*)?` + typedAmount +
 	`(?:\s*(?:yuan|rmb|cny|dollars?|bucks|块|元))?(?:\s*$|\s*[.!,]|\s+(?:now|today|please|first)\b)|` +
-	`(?:还|付|交)\s*[¥￥]?[0-9]{2,}(?:\.[0-9]{1,2})?(?:\s*$|[^0-9.期号日个天月份])`)
+	`(?:还|付|交)(?:款|钱)?\s*[¥￥]?` + typedAmount + `(?:\s*$|[^0-9.期号日个天月份年点%分秒])`)
+
+// typedAmount is an amount of two digits or more, its thousands with
+// commas or not, its fen or not ("300", "3,045.00", "499.91").
+const typedAmount = `(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{2,})(?:\.[0-9]{1,2})?`
 
 // paysAnAmount is a request to pay an amount ("pay 100", "我要还300"): not
 // one paid already, refunded, a fee or a limit, nor a trouble ("I can't

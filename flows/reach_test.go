@@ -687,7 +687,8 @@ func TestAnAmountToPayIsToldBillsArePaidWhole(t *testing.T) {
 
 // TestAnAmountOwedToTheFenIsThatBill: "还499.91", a plan's bill to the fen,
 // was told a part cannot be paid, and asked which plan (a probe): the
-// amount a plan owes now names it, with nothing said of parts.
+// amount a plan owes now — its bill, or its payoff — names it, with
+// nothing said of parts.
 func TestAnAmountOwedToTheFenIsThatBill(t *testing.T) {
 	h, c := faqSession(t, 947) // the Redmi K70 owes ¥261.92 (period 6 and its late fee)
 	for _, said := range []string{"还261.92", "我要还 ¥261.92"} {
@@ -698,6 +699,21 @@ func TestAnAmountOwedToTheFenIsThatBill(t *testing.T) {
 	}
 	c.send("还261") // not to the fen: whole periods only, as before
 	c.expect("不能只还其中一部分金额")
+	// What a payoff costs, asked as a bill — the plan's payoff today, with
+	// or without the period being debited, or its remaining — is that
+	// payoff, and a bill asked as a payoff is that bill (a probe: "pay
+	// 1332.68", the remaining, was told a part cannot be paid, and quoted
+	// one period).
+	for _, tc := range []struct{ said, want string }{
+		{"还1511.48", "提前结清报价</b>：Redmi K70"}, {"我想还 3045", "提前结清报价</b>：Xiaomi Book"},
+		{"还款 ¥3,045.00", "合计应付：<b>¥3,045.00</b>"}, {"提前还款 261.92", "逾期账单</b>：Redmi K70"},
+		{"还款261.92元", "逾期账单</b>：Redmi K70"},
+	} {
+		c.send(tc.said)
+		c.expect(tc.want)
+		c.reject("整期", "要还哪一笔", "要提前结清哪一笔", "回答不了")
+		c.send("返回")
+	}
 	if n := len(h.repayments("C1")); n != 0 {
 		t.Errorf("%d repayments, want none", n)
 	}
