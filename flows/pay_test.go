@@ -1090,3 +1090,28 @@ func TestAPlanNamedByItsChineseBrand(t *testing.T) {
 	c.send("小米分期那个") // the phone's partner
 	c.expect("提前结清报价</b>：Redmi K70")
 }
+
+// TestTheNextBillAfterAPaymentSaysThePaidOne: a bill's "还这期" tapped again
+// after paying it quoted the next period, weeks before its due date,
+// without a word (a probe). The quote says which period was just paid;
+// a bill due now, or a payment longer ago, says nothing of it.
+func TestTheNextBillAfterAPaymentSaysThePaidOne(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(640, "zh")
+	c.identify(phoneZhang)
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.expect("第 6 期已逾期")
+	c.reject("已在")
+	c.press("确认还款")
+	c.expect("还款成功")
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.expect("「Redmi K70」第 6 期已在 今天 10:00 还清。下面是下一期的账单", "第 7 期（还款日 2026年12月15日）")
+	c.send("返回")
+	h.advance(31 * time.Minute)
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.expect("第 7 期（还款日 2026年12月15日）")
+	c.reject("已在")
+}

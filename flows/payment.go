@@ -140,7 +140,11 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	if note != "" {
 		lines = append(lines, s.T(note, "amount", money(q.Amount)), "")
 	}
-	lines = append(lines, quoteBreakdown(s, flow, p, q)...)
+	paid, err := paidJustNow(s, p, q)
+	if err != nil {
+		return err
+	}
+	lines = append(append(lines, paid...), quoteBreakdown(s, flow, p, q)...)
 	if replaced != "" {
 		lines = append(lines, s.T("repay.quote_replaces", "product", replaced))
 	}
@@ -156,6 +160,31 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
 	s.say(strings.Join(lines, "\n"), rows...)
 	return s.appendAnnouncement()
+}
+
+// paidJustNow says, above a bill's quote of periods not due yet, which of
+// the plan's periods were paid here in the last half hour, and when: the
+// quote is the next period's (a probe: a bill's "还这期" tapped again after
+// paying it quoted the next period, 18 days early, without a word).
+func paidJustNow(s *Step, p *supportbot.Plan, q *supportbot.Quote) ([]string, error) {
+	if q.Kind != supportbot.QuoteBill || slices.ContainsFunc(q.Periods, func(n int) bool {
+		b, ok := billOf(p, n)
+		return !ok || b.DueDate <= s.today
+	}) {
+		return nil, nil
+	}
+	list, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range list { // the latest first
+		if a.PlanID == p.ID && a.State == supportbot.ActionSucceeded && a.Outcome.Repayment != nil && s.now.Sub(a.SettledAt) <= askedAfter {
+			periods := a.Outcome.Repayment.Periods
+			return []string{s.T("pay.paid_just_now", "product", p.Product, "periods", periodList(s, periods), "n", len(periods),
+				"time", when(s, a.SettledAt)), ""}, nil
+		}
+	}
+	return nil, nil
 }
 
 // quoteBreakdown is what a quote pays and what it is made of, up to its
