@@ -18,6 +18,9 @@ import (
 // with one booked for tomorrow.
 func asksDebitAhead(text string) bool {
 	l := strings.ToLower(text)
+	if asksDebitAfterPaying(l) {
+		return true
+	}
 	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time")
 	if !asked || !debitWord.MatchString(l) || containsAny(l, notAhead...) || someoneElses.MatchString(l) || kinFor.MatchString(l) {
 		return false
@@ -33,6 +36,19 @@ func asksDebitAhead(text string) bool {
 	ahead, ok := weekdayAhead(l, time.Time{})
 	return ok && ahead >= 0
 }
+
+// asksDebitAfterPaying is whether a booking still debits once its period
+// is paid ("笔记本这期还了的话14号还会扣吗", "提前还了 14号还会扣吗", "if i
+// pay this month now will tomorrows charge still happen"): a probe got the
+// booking listed, as if it would.
+func asksDebitAfterPaying(l string) bool {
+	return paidFirst.MatchString(l) && stillDebits.MatchString(l) && !someoneElses.MatchString(l) && !kinFor.MatchString(l)
+}
+
+var (
+	paidFirst   = regexp.MustCompile(`还了|还完|还清|结清|提前还|先还|付了|\b(?:if|once|after|when) i (?:pay|settle)|\bpaid (?:it )?off\b`)
+	stillDebits = regexp.MustCompile(`还会.{0,6}扣|还扣吗|还要扣|还扣不扣|会不会还.{0,4}扣|\bstill\b.{0,30}\b(?:charg|debit|take|happen|run|go (?:through|thru)|come out)`)
+)
 
 var (
 	debitWord = regexp.MustCompile(`扣|划[款走钱]|\b(?:charg(?:e|ed|ing)|debit(?:ed|ing)?|deduct(?:ed)?|take (?:my |the )?money|taken|withdrawn?|payments? go(?:es)? (?:through|thru))\b`)
@@ -89,6 +105,10 @@ func debitsAhead(s *Step, text string) (bool, error) {
 	v := aheadView{s: s, cards: cards, sched: sched, named: named}
 	lines, byHand, booked := v.debits(plans, only)
 	var b strings.Builder
+	afterPaying := asksDebitAfterPaying(strings.ToLower(text))
+	if afterPaying {
+		b.WriteString(s.T("ahead.paying_cancels") + "\n\n")
+	}
 	switch {
 	case len(lines) > 0 && dayNamed:
 		b.WriteString(s.T("ahead.header_day", "day", s.day(day)) + "\n" + strings.Join(lines, "\n"))
@@ -114,6 +134,9 @@ func debitsAhead(s *Step, text string) (bool, error) {
 	btns := s.billAndMessages()
 	if booked {
 		btns = append([]supportbot.Button{s.menuBtn(s.T("menu.cancel"), "cancel")}, btns...)
+	}
+	if afterPaying { // the payment asked about, a tap away
+		btns = append([]supportbot.Button{s.menuBtn(s.T("menu.pay"), "pay")}, btns...)
 	}
 	s.conv.Misses = 0
 	s.say(b.String(), s.next(btns...)...)

@@ -31,3 +31,17 @@ func TestADebitToComeIsAnswered(t *testing.T) {
 		t.Errorf("%d repayments, want none", n)
 	}
 }
+
+// TestADebitAskedAfterPayingSaysPayingCancelsIt: "笔记本这期还了的话14号还会扣
+// 吗" got the booking listed as if it would still run (a probe). Paying a
+// period cancels its booking: said first, with the payment a tap away.
+func TestADebitAskedAfterPayingSaysPayingCancelsIt(t *testing.T) {
+	_, c := faqSession(t, 993)
+	for _, q := range []string{"K70这期还了的话14号还会扣吗", "提前还了手机 14号还会扣吗", "if i pay off the phone will the dec 14 charge still happen"} {
+		c.send(q)
+		c.expect("不会重复扣", "那一期的预约还款就在还款时自动取消", "「Redmi K70」第 7 期", "[🧾 还本期账单]")
+	}
+	c.send("14号会扣款吗") // asked without paying first: the bookings alone
+	c.expect("「Redmi K70」第 7 期")
+	c.reject("不会重复扣")
+}

@@ -1429,7 +1429,7 @@ func TestAQuestionAboutAnActionIsAnsweredNotActedOn(t *testing.T) {
 		c.reject("你的预约还款</b>：")
 	}
 	c.send("if i pay this month's bill today will tomorrow's autodebit still charge me")
-	c.expect("我不太确定") // the flow offered, not run
+	c.expect("不会重复扣", "[🧾 还本期账单]") // answered, the payment a tap away, not run
 	c.reject("要还哪一笔", "确认还款")
 	c.send("pay my bill now, if that's possible") // a request with a condition: acted on (a review)
 	c.expect("要还哪一笔")

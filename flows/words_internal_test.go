@@ -452,7 +452,9 @@ func TestAsksDebitAhead(t *testing.T) {
 	for text, want := range map[string]bool{
 		"will i be charged tomorrow?": true, "14号会扣我钱吗？": true, "是不是今天要扣钱": true, "笔记本下次什么时候会扣款": true,
 		"did tomorrow's payment go through": true, "下周一会扣款吗": true, "will i be charged on monday?": true, "上周一扣款了吗": false,
-		"逾期会扣征信吗": false, "绑定新卡会扣钱吗": false, "will the app run on my ipad?": false, "will I be charged for closing my account?": false,
+		"笔记本这期还了的话14号还会扣吗": true, "提前还了笔记本 14号还会扣吗": true, "if i pay this month now will tomorrows charge still happen": true,
+		"我妈的还了的话还会扣吗": false,
+		"逾期会扣征信吗":     false, "绑定新卡会扣钱吗": false, "will the app run on my ipad?": false, "will I be charged for closing my account?": false,
 		"会扣芝麻分吗": false, "晚还一天会扣信用分吗": false, "会扣违约金吗": false, "会不会扣两次": false,
 	} {
 		if got := asksDebitAhead(text); got != want {
