@@ -427,6 +427,9 @@ func TestRouting(t *testing.T) {
 		"my amex bill is due, can you pay it": "out_of_scope/oos-other-credit",
 		"I got the quote, can you pay it":     "flow/pay-bill", "借呗到期了，帮我查一下这个月的分期账单": "flow/bill", // "this" before a noun of ours (a review)
 		"my amex bill is paid, now can you pay this installment bill": "flow/pay-bill",
+		// a plan bought with another lender is paid there, not here (a probe: /pay's steps)
+		"京东白条买的手表 分期在哪还": "out_of_scope/oos-other-credit", "我是用花呗分期的，这期怎么还": "faq/repayment-channels",
+		"走的花呗 怎么提前还款": "faq/repayment-channels", "这期怎么还": "faq/manual-repayment",
 		// asking for no reminders is turning them off, not the how-to topic
 		"dont remind me": "flow/remind", "do not send me reminders": "flow/remind", "stop texting me about payments": "flow/remind",
 		// another bank's credit card or loan is still not ours

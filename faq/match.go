@@ -636,6 +636,31 @@ func (ix *Index) leansOnTheWhole(whole, clause candidate) bool {
 	return outside > 0.5
 }
 
+// leavesOutTheLender reports a clause without the other lender another
+// clause says the purchase was made with (boughtWithLender): "京东白条买的
+// 小米手机 分期在哪里还款" asks where to repay the 白条 plan, which its
+// second clause alone reads as one of ours, to pay here with /pay (a
+// probe). The clause is not routed on; the whole is. A lender named for
+// itself ("借呗到期了，帮我查一下这个月的分期账单") leaves the request ours.
+func leavesOutTheLender(clauses []candidate, clause candidate) bool {
+	return !names(clause, "#notours") && !names(clause, "#viaplatform") && slices.ContainsFunc(clauses, boughtWithLender)
+}
+
+// boughtWithLender is a purchase said to be financed by another lender:
+// #viaplatform ("用花呗分期的", "走的花呗"), or a lender (#notours) beside
+// buying ("京东白条买的").
+func boughtWithLender(c candidate) bool {
+	return names(c, "#viaplatform") || names(c, "#notours") && names(c, "#buy")
+}
+
+func names(c candidate, token string) bool { return slices.Contains(c.tokens.uni, token) }
+
+// paidHere are the entries that pay a plan here; a plan bought with
+// another lender is paid there instead, as lenderChannels says.
+var paidHere = map[string]bool{"manual-repayment": true, "pay-bill": true, "early-repayment": true, "autopay": true}
+
+const lenderChannels = "repayment-channels"
+
 // pronounObject is "it", "them" or 它 as what a clause acts on, or "this",
 // "that", 这个, 那个 ending it — not before a noun of ours ("pay this
 // installment bill", "这个月的分期账单": a review).
@@ -718,7 +743,8 @@ func (ix *Index) analyze(text string) analysis {
 		}
 	}
 	for i, c := range a.Candidates {
-		if c.p == nil || i > 0 && (!asksOrWants(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c) || ix.leansOnTheWhole(a.Candidates[0], c)) {
+		if c.p == nil || i > 0 && (!asksOrWants(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c) || ix.leansOnTheWhole(a.Candidates[0], c) ||
+			leavesOutTheLender(a.Candidates[1:], c)) {
 			continue
 		}
 		edge := 0.0
@@ -735,6 +761,11 @@ func (ix *Index) analyze(text string) analysis {
 	}
 	c := a.Candidates[a.Chosen]
 	top := ix.entries[c.order[0]]
+	if i, ok := ix.byID[lenderChannels]; ok && paidHere[top.ID] && slices.ContainsFunc(a.Candidates, boughtWithLender) {
+		// "我是用花呗分期的，这期怎么还": paid where it was financed, not
+		// here with /pay (a probe: the steps to pay here).
+		top = ix.entries[i]
+	}
 	r := Result{Kind: top.Kind, ID: top.ID, Score: c.Confidence}
 	switch {
 	case r.Score >= answerAt:
