@@ -21,8 +21,10 @@ import (
 //     each of a flood of messages); one said again after something else is;
 //   - when maxBacklog messages already wait for the chat, the step's replies
 //     to the chat are not queued (everything else the step did is: its state,
-//     audit, money actions, relays to an agent); the customer is told once to
-//     slow down instead, and again at most every slowDownEvery;
+//     audit, money actions, relays to an agent) — but a step waiting for a
+//     yes whose message is not queued is left, never to be confirmed unseen;
+//     the customer is told once to slow down instead, and again at most every
+//     slowDownEvery;
 //   - but a message Telegram says was sent before the oldest of those
 //     replies was queued was not typed over them: the backlog is the bot's
 //     (Telegram or the bot was down, and what the customer wrote at their
@@ -69,6 +71,11 @@ func (s *Step) bound(ctx context.Context, tx Tx, out []supportbot.Reply) ([]supp
 			kept = append(kept, r)
 		case len(waiting) >= limit:
 			dropped++
+			if r.Nonce != "" && r.Nonce == s.conv.Nonce && waitsForYes(s.conv.State) {
+				// The step's own message, never shown: a "确认" typed later
+				// must not confirm it (a probe paid a quote dropped here).
+				s.leave()
+			}
 		case replyKey(r) == last:
 			// said just before, and not yet sent: once is enough
 		default:

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -194,5 +195,47 @@ func TestAgentRepliesAndRelaysAreNotBounded(t *testing.T) {
 	}
 	if n != 30 {
 		t.Errorf("%d of 30 messages relayed to the agent, want all", n)
+	}
+}
+
+// TestAYesTypedBeforeTheStepWasSeenConfirmsNothing: a quote still waiting
+// behind other replies (Telegram's one message a second per chat) was paid
+// by a "确认" typed under the quote before it, for another plan; one the
+// per-chat bound dropped was paid unseen (a probe). A yes typed while the
+// step's message still waits is asked again, and a step whose message was
+// dropped is left.
+func TestAYesTypedBeforeTheStepWasSeenConfirmsNothing(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(660, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.flood("笔记本那个呢", 1) // quoted, the quote not yet sent
+	c.send("确认")
+	c.expect("还没到你那里", "¥3,045.00")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Fatalf("%d repayments after a yes typed before the quote was sent, want none", n)
+	}
+
+	c.send("确认") // now in the chat
+	c.expect("还款成功")
+
+	// Dropped by the per-chat bound: the step is left.
+	h, c = faqSession(t, 661)
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	for _, q := range []string{"提前还款有手续费吗", "逾期会影响征信吗", "怎么绑定银行卡", "怎么注销账户", "退款多久到账", "滞纳金怎么算",
+		"怎么开自动还款", "还款失败怎么办", "能改还款日吗", "怎么联系客服", "分期能关掉吗"} {
+		c.flood(q, 1) // eleven answers, none sent yet
+	}
+	c.flood("手机那个呢", 1)
+	if w := h.waiting(c.id); slices.ContainsFunc(w, func(r supportbot.Reply) bool { return strings.Contains(r.Text, "¥1,511.48") }) {
+		t.Fatal("the quote was queued over the bound")
+	}
+	h.take(c.id)
+	c.send("确认")
+	c.reject("还款成功", "正在从")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments after a yes to a dropped quote, want none", n)
 	}
 }

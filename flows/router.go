@@ -1416,12 +1416,25 @@ func (e *Engine) inFlow(s *Step, a action) (bool, error) {
 
 // notToThisStep is why a yes typed at a step waiting for one is not an
 // answer to it — the key of what to say — or "": forwarded (someone's
-// words), or a reply to a message older than the one showing the step.
+// words), typed while the step's message still waited to be sent, or a
+// reply to a message older than the one showing the step. (A yes typed
+// just before the step's message was sent is not told apart: the message
+// ids and dates a client sends are not relied on to order the two.)
 func (s *Step) notToThisStep() (string, error) {
-	switch {
-	case s.ev.Forwarded:
+	if s.ev.Forwarded {
 		return "step.forwarded", nil
-	case s.ev.ReplyTo == 0:
+	}
+	// A probe: a quote still waiting behind other replies (one message a
+	// second per chat) was paid by a "确认" typed under the one before it,
+	// for another plan and amount.
+	waiting, err := s.e.st.ChatMessages(s.ctx, s.ev.ChatID)
+	if err != nil {
+		return "", err
+	}
+	if slices.ContainsFunc(waiting, func(m supportbot.OutboxMessage) bool { return m.Reply.Nonce == s.conv.Nonce }) {
+		return "step.not_shown", nil
+	}
+	if s.ev.ReplyTo == 0 {
 		return "", nil
 	}
 	shown, err := s.e.st.StepMessage(s.ctx, s.ev.ChatID, s.conv.Nonce)

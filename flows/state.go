@@ -26,11 +26,14 @@ type Inbox interface {
 }
 
 // StepMessages knows which message of a chat shows its latest step (the
-// sender records it when it sends the step's buttons).
+// sender records it when it sends the step's buttons), and what still
+// waits to be sent to it.
 type StepMessages interface {
 	// StepMessage is the message showing step nonce's buttons; 0 when none
 	// is known.
 	StepMessage(ctx context.Context, chatID int64, nonce string) (int64, error)
+	// ChatMessages lists the replies waiting to be sent to a chat.
+	ChatMessages(ctx context.Context, chatID int64) ([]supportbot.OutboxMessage, error)
 }
 
 // ConversationReader finds conversations.

@@ -116,14 +116,14 @@ func (s *Step) apply(tx Tx) error {
 			return err
 		}
 	}
+	out, err := s.bound(ctx, tx, s.replies()) // first: a step whose message it drops is left
+	if err != nil {
+		return err
+	}
 	if s.ev.ChatID != s.e.cfg.AgentChatID {
 		if err := tx.SaveConversation(ctx, s.conv); err != nil {
 			return err
 		}
-	}
-	out, err := s.bound(ctx, tx, s.replies())
-	if err != nil {
-		return err
 	}
 	return tx.Enqueue(ctx, out)
 }
