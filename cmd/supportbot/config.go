@@ -118,6 +118,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return c, fmt.Errorf("WEBHOOK_URL: not an http(s) URL: %q", c.WebhookURL)
 		}
+		if p := webhookPath(u); p == "/healthz" || p == "/metrics" || p == "/core/events" {
+			return c, fmt.Errorf("WEBHOOK_URL: its path %s is the bot's own; choose another (like /telegram)", p)
+		}
 		if c.WebhookSecret == "" {
 			return c, fmt.Errorf("WEBHOOK_SECRET: required when WEBHOOK_URL is set")
 		}
@@ -244,4 +247,14 @@ func schemeOf(raw string) string {
 		return raw[:i]
 	}
 	return "non"
+}
+
+// webhookPath is the path Telegram posts updates to: WEBHOOK_URL's, "/"
+// when it has none. The listener serves it exactly, whatever it holds (a
+// probe: "/tg%20hook" or "/tg{" made the start-up panic as mux patterns).
+func webhookPath(u *url.URL) string {
+	if u.Path == "" {
+		return "/"
+	}
+	return u.Path
 }

@@ -37,6 +37,8 @@ func TestConfigNamesTheBadVariable(t *testing.T) {
 		{"LISTEN_ADDR", "notaport"},
 		{"LISTEN_ADDR", ":99999"},
 		{"WEBHOOK_URL", "not a url"},
+		{"WEBHOOK_URL", "https://bot.example.com/metrics"}, // the bot's own paths
+		{"WEBHOOK_URL", "https://bot.example.com/core/events"},
 		{"SUPPORT_HOTLINE", "400-100\n5678"}, // customers read it (an operator's probe)
 	} {
 		_, err := LoadConfig(env(map[string]string{tt.key: tt.value}))

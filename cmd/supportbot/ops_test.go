@@ -45,6 +45,29 @@ func get(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
+// TestAWebhookPathIsServedExactly: paths a mux pattern cannot take ("/tg
+// hook", "/tg{") made the start-up panic (a probe); the path is served as it
+// is, and /healthz beside it.
+func TestAWebhookPathIsServedExactly(t *testing.T) {
+	addr := freeAddr(t)
+	hook := "http://" + addr + "/tg%20hook{1}"
+	a := MustRunMain(t, "WEBHOOK_URL", hook, "WEBHOOK_SECRET", "s3cret_token", "LISTEN_ADDR", addr)
+	a.addr()
+	deadline := time.Now().Add(5 * time.Second)
+	for a.srv.Webhook().URL == "" && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	c := a.customer(7111, "en")
+	a.srv.SendText(c.user, "/start")
+	if err := a.srv.DeliverWebhook(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.next("installment support assistant")
+	if status, _ := get(t, "http://"+addr+"/healthz"); status != http.StatusOK {
+		t.Errorf("/healthz beside the webhook: %d", status)
+	}
+}
+
 func TestWebhookModeEndToEnd(t *testing.T) {
 	addr := freeAddr(t)
 	hook := "http://" + addr + "/telegram/hook"

@@ -104,18 +104,22 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		mux.Handle("/core/events", events)
 	}
 	mode := "long polling"
+	var handler http.Handler = mux
 	if m.Config.WebhookURL != "" {
 		u, _ := url.Parse(m.Config.WebhookURL) // validated by LoadConfig
-		path := u.Path
-		if path == "" {
-			path = "/"
-		}
-		mux.Handle(path, srv.WebhookHandler(m.Config.WebhookSecret))
+		path, hook := webhookPath(u), srv.WebhookHandler(m.Config.WebhookSecret)
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == path { // exactly: not a mux pattern
+				hook.ServeHTTP(w, r)
+				return
+			}
+			mux.ServeHTTP(w, r)
+		})
 		mode = "webhook"
 	}
 	// A request whose body never completes is not held open: reads and
 	// writes are bounded, and idle keep-alive connections closed.
-	httpSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	httpSrv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	var wg sync.WaitGroup
 	defer wg.Wait()
