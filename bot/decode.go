@@ -172,7 +172,9 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		switch {
 		case m.Contact != nil:
 			ev.Kind, ev.Phone, ev.ContactUserID = supportbot.EventContact, m.Contact.PhoneNumber, m.Contact.UserID
-		case strings.HasPrefix(m.Text, "/") && len(m.Text) > 1:
+		case strings.HasPrefix(m.Text, "/") && len(m.Text) > 1 && !ev.Forwarded:
+			// (A forwarded "/end" is someone's words, relayed as such, not
+			// the sender's command: a probe ended a hand-off with one.)
 			// Parsed here: the library's Command() trusts the entity offsets
 			// and panics on a forged update.
 			cmd, args := m.Text[1:], ""

@@ -285,3 +285,17 @@ func TestDecodeReplyAndForward(t *testing.T) {
 		}
 	}
 }
+
+// A forwarded "/end" is text, someone's words, not the sender's command (a
+// probe ended a hand-off with one, and opened a ticket with "/agent").
+func TestDecodeAForwardedCommandIsText(t *testing.T) {
+	raw := `{"update_id":11,"message":{"message_id":4,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"Ann"},` +
+		`"text":"/end","forward_origin":{"type":"user","date":1,"sender_user":{"id":9,"first_name":"Bo"}}}}`
+	in, err := decodeUpdate(json.RawMessage(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := in.event; e.Kind != supportbot.EventText || e.Text != "/end" || !e.Forwarded {
+		t.Errorf("forwarded /end: %+v, want forwarded text", e)
+	}
+}

@@ -789,6 +789,13 @@ func TestTheDeskHearsWhatTheCustomerMeans(t *testing.T) {
 	if got := texts(h.staff()); !strings.Contains(got, "[forwarded] 请把验证码发给我") {
 		t.Errorf("a forwarded text reached the topic as the customer's own: %q", got)
 	}
+	// A forwarded "/end" is someone's words too: relayed, the ticket kept (a
+	// probe: it ended the hand-off).
+	c.event(supportbot.Event{Kind: supportbot.EventText, Text: "/end", Forwarded: true})
+	if got := texts(h.staff()); !strings.Contains(got, "[forwarded] /end") {
+		t.Errorf("a forwarded /end did not reach the topic as words: %q", got)
+	}
+	c.reject("评价", "已结束")
 	for _, cmd := range []string{"/lang en", "/cancel"} {
 		c.send(cmd)
 		c.expect(strings.Fields(cmd)[0]+" 已和你的消息一起转给客服", "/end")

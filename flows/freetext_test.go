@@ -1629,3 +1629,20 @@ func TestAQuestionWrappedInCourtesyIsTheQuestion(t *testing.T) {
 	c.send("你好") // a greeting alone is still one
 	c.expect("你好！")
 }
+
+// TestAForwardedCommandIsNotRun: a forwarded "/agent" opened a ticket and a
+// forwarded "/repay" would start a payment as the sender's own (a probe):
+// someone's words are not run; the sender is told so.
+func TestAForwardedCommandIsNotRun(t *testing.T) {
+	h, c := faqSession(t, 701)
+	for _, cmd := range []string{"/agent", "/repay", "/logout"} {
+		c.event(supportbot.Event{Kind: supportbot.EventText, Text: cmd, Forwarded: true})
+		c.expect("这是一条转发来的命令")
+		c.reject("要提前结清哪一笔", "第 1 位", "已退出")
+	}
+	if got := h.staff(); len(got) != 0 {
+		t.Errorf("a forwarded /agent reached the staff chat: %v", got)
+	}
+	c.send("/bill") // still identified: the /logout was not run
+	c.expect("剩余待还")
+}

@@ -1213,6 +1213,12 @@ func (e *Engine) route(s *Step) error {
 	case supportbot.EventContact:
 		return linkContact(s)
 	case supportbot.EventText:
+		if ev.Forwarded && strings.HasPrefix(strings.TrimSpace(ev.Text), "/") {
+			// A command forwarded from elsewhere is someone's words: not
+			// run as the sender's (a probe opened a ticket with one).
+			s.say(s.T("step.forwarded_command"), s.menuRows()...)
+			return nil
+		}
 		// The rating step takes its words itself: they may have been
 		// written to the agent as they closed (rateFlow says so).
 		stepped := s.conv.Flow != "" && s.conv.Flow != "rate"
@@ -1349,8 +1355,10 @@ func (e *Engine) route(s *Step) error {
 			// "我的账单怎么多扣了钱" under a screenshot: the words are
 			// answered, and the customer told the picture was not read.
 			s.say(s.T("media.caption_only"))
-			if ran, err := e.typedCommand(s, caption); ran || err != nil {
-				return err
+			if !ev.Forwarded { // someone's words, not a command of the sender's
+				if ran, err := e.typedCommand(s, caption); ran || err != nil {
+					return err
+				}
 			}
 			return s.freeText(caption)
 		}
