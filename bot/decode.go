@@ -139,7 +139,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		if m.Text == "" {
 			ev.Text = clip(m.Caption)
 		}
-		in.ok = m.Chat.IsPrivate() && m.From.ID == m.Chat.ID || m.Chat.IsSuperGroup()
+		in.ok = privateChat(m.Chat) && m.From.ID == m.Chat.ID || m.Chat.IsSuperGroup()
 	case u.MyChatMember != nil:
 		// In a private chat: the user blocked ("kicked") or unblocked
 		// ("member") the bot. Known at once, not at the next failed send.
@@ -147,7 +147,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		ev.ChatID, ev.UserID = m.Chat.ID, m.From.ID
 		fromUser(&ev, &m.From)
 		ev.Kind, ev.Data = supportbot.EventMember, m.NewChatMember.Status
-		in.ok = m.Chat.IsPrivate() && (ev.Data == "kicked" || ev.Data == "member")
+		in.ok = privateChat(&m.Chat) && (ev.Data == "kicked" || ev.Data == "member")
 	case u.Message != nil:
 		m := u.Message
 		anonymous := m.Chat != nil && m.SenderChat != nil && m.SenderChat.ID == m.Chat.ID && m.Chat.IsSuperGroup()
@@ -194,7 +194,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		}
 		// In a private chat the sender is the chat: one who is not is forged
 		// (Telegram never sends it), and acts on nobody's chat.
-		in.ok = m.Chat.IsPrivate() && m.From.ID == m.Chat.ID || m.Chat.IsSuperGroup() || m.Chat.IsGroup()
+		in.ok = privateChat(m.Chat) && m.From.ID == m.Chat.ID || m.Chat.IsSuperGroup() || m.Chat.IsGroup()
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		in.callback = q.ID
@@ -207,7 +207,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		ev.Text = buttonLabel(q.Message, q.Data) // what the customer tapped, for the transcript
 		// Buttons in the staff chat (an agent confirming a take-over) are
 		// the server's to accept or not.
-		in.ok = q.Message.Chat.IsPrivate() && q.From.ID == q.Message.Chat.ID || q.Message.Chat.IsSuperGroup()
+		in.ok = privateChat(q.Message.Chat) && q.From.ID == q.Message.Chat.ID || q.Message.Chat.IsSuperGroup()
 	}
 	in.event = ev
 	return in, nil
@@ -238,13 +238,13 @@ func clip(s string) string { return clipRunes(supportbot.WithoutBidi(s), maxText
 func (in incoming) private() bool {
 	switch {
 	case in.update.Message != nil:
-		return in.update.Message.Chat.IsPrivate()
+		return privateChat(in.update.Message.Chat)
 	case in.update.EditedMessage != nil:
-		return in.update.EditedMessage.Chat.IsPrivate()
+		return privateChat(in.update.EditedMessage.Chat)
 	case in.update.MyChatMember != nil:
-		return in.update.MyChatMember.Chat.IsPrivate()
+		return privateChat(&in.update.MyChatMember.Chat)
 	case in.update.CallbackQuery != nil:
-		return in.update.CallbackQuery.Message != nil && in.update.CallbackQuery.Message.Chat.IsPrivate()
+		return in.update.CallbackQuery.Message != nil && privateChat(in.update.CallbackQuery.Message.Chat)
 	}
 	return false
 }
@@ -425,3 +425,8 @@ func hasMedia(m *tgbotapi.Message) bool {
 func fromUser(ev *supportbot.Event, u *tgbotapi.User) {
 	ev.FirstName, ev.Username, ev.LanguageCode = clip(u.FirstName), u.UserName, u.LanguageCode
 }
+
+// privateChat reports a chat with one person: private, and numbered as a
+// person is (positive). A "private" chat with a group's id is forged: one
+// with the staff chat's id took tickets as an agent (a probe).
+func privateChat(c *tgbotapi.Chat) bool { return c != nil && c.IsPrivate() && c.ID > 0 }
