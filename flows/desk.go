@@ -180,6 +180,15 @@ func memberEvent(s *Step) error {
 	} else if err != nil {
 		return err
 	}
+	if !blocked { // back to an open hand-off: what settled meanwhile, all the same
+		if err := settledWhileAway(s); err != nil {
+			return err
+		}
+		if note := s.lead; note != "" {
+			s.lead = ""
+			s.say(note)
+		}
+	}
 	key := "desk.unblocked"
 	if blocked {
 		key = "desk.blocked"
@@ -194,6 +203,9 @@ func memberEvent(s *Step) error {
 // they have not written since — and that what the agent sent did not reach
 // them (a probe: back, they got "can't answer" and never knew).
 func closedWhileAway(s *Step) error {
+	if err := settledWhileAway(s); err != nil {
+		return err
+	}
 	t, err := lastDeskTicket(s)
 	if err != nil || t == nil {
 		return err
@@ -201,6 +213,43 @@ func closedWhileAway(s *Step) error {
 	if t.Status == supportbot.TicketOpen || t.Invite != supportbot.InviteBlocked && t.Invite != supportbot.InviteUndelivered {
 		return nil // open, or its closing reached them
 	}
+	if !t.ClosedAt.After(lastWrote(s)) {
+		return nil // they wrote after it closed: they knew
+	}
+	s.lead = joinLead(s.lead, s.T("agent.closed_while_away", "time", when(s, t.ClosedAt)))
+	return nil
+}
+
+// settledWhileAway puts in the lead what the message center got since the
+// customer last wrote — a payment's outcome, a cancellation, a closure's
+// decision — for a customer back from blocking the bot: its message did not
+// reach them (a probe: blocked while a payment settled, back, only the
+// greeting, the ¥3,045 debit never told).
+func settledWhileAway(s *Step) error {
+	if s.conv.CustomerID == "" {
+		return nil
+	}
+	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, 0, noticesShown)
+	if err != nil {
+		return err
+	}
+	since := lastWrote(s)
+	var lines []string
+	for _, n := range list { // the newest first
+		if !n.Time.After(since) {
+			break
+		}
+		lines = append([]string{"• " + when(s, n.Time) + "\n  " + string(noticeText(s, n))}, lines...)
+	}
+	if len(lines) > 0 {
+		s.lead = joinLead(s.lead, s.T("agent.settled_while_away")+"\n"+strings.Join(lines, "\n"))
+	}
+	return nil
+}
+
+// lastWrote is when the customer last wrote or tapped before this event,
+// as the transcript has it; zero for never.
+func lastWrote(s *Step) time.Time {
 	lines := s.conv.Transcript.Lines()
 	last := len(lines) - 1
 	if s.ev.Summary() != "" {
@@ -208,14 +257,18 @@ func closedWhileAway(s *Step) error {
 	}
 	for i := last; i >= 0; i-- {
 		if lines[i].From == "customer" {
-			if !t.ClosedAt.After(lines[i].Time) {
-				return nil // they wrote after it closed: they knew
-			}
-			break
+			return lines[i].Time
 		}
 	}
-	s.lead = s.T("agent.closed_while_away", "time", when(s, t.ClosedAt))
-	return nil
+	return time.Time{}
+}
+
+// joinLead adds a note to a lead.
+func joinLead(lead, note string) string {
+	if lead == "" {
+		return note
+	}
+	return lead + "\n\n" + note
 }
 
 // lastDeskTicket is the chat's latest ticket; nil when it has none, or

@@ -13,6 +13,7 @@ import (
 	"supportbot"
 	"supportbot/flows"
 	"supportbot/locale"
+	"supportbot/store"
 )
 
 // posts keeps the replies that post in the staff chat (not reactions, topic
@@ -885,4 +886,28 @@ func TestAHandOffClosedWhileBlockedIsToldOnReturn(t *testing.T) {
 		c.send("你好")
 		c.reject("上次的人工对话已在")
 	}
+}
+
+// TestWhatSettledWhileBlockedIsToldOnReturn: a payment settled while the
+// customer had blocked the bot; back, they got the greeting only, the debit
+// never told (a probe). What the message center got since they last wrote
+// is told on their return, with or without a hand-off open.
+func TestWhatSettledWhileBlockedIsToldOnReturn(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(720, "zh")
+	c.identify(phoneZhang)
+	c.send("/bill")
+	c.event(supportbot.Event{Kind: supportbot.EventMember, Data: "kicked"})
+	h.advance(time.Minute)
+	ctx := context.Background()
+	if err := h.db.Update(ctx, func(tx *store.Tx) error {
+		return tx.AddNotice(ctx, supportbot.Notice{CustomerID: "C1", Time: h.clock(), Kind: "repay_bill",
+			Params: map[string]string{"product": "Redmi K70", "periods": "6", "amount": "¥261.92", "card": "招商银行 **** 6789", "reference": "R1"}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c.event(supportbot.Event{Kind: supportbot.EventMember, Data: "member"})
+	c.expect("你屏蔽机器人期间", "Redmi K70", "¥261.92")
+	c.send("/bill") // told once
+	c.reject("你屏蔽机器人期间")
 }
