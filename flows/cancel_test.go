@@ -509,3 +509,24 @@ func TestABookingPickedInNaturalWords(t *testing.T) {
 		c.expect("没有符合")
 	}
 }
+
+// TestWhetherItWorkedIsAnswered: "取消了吗", "is it cancelled?", "好了吗",
+// "did it work?" after an action were "not sure", "can't answer" or the
+// cancellation guide (a probe). The latest thing done here is told; at a
+// step still waiting, that nothing is done yet; with nothing done lately,
+// so.
+func TestWhetherItWorkedIsAnswered(t *testing.T) {
+	_, c := faqSession(t, 694)
+	c.send("好了吗")
+	c.expect("最近半小时没有在这里办理过")
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期")
+	c.send("is it cancelled?")
+	c.expect("还没有") // the confirmation still waits
+	c.send("确认")
+	c.expect("已取消预约还款")
+	for _, q := range []string{"取消了吗", "is it cancelled?", "好了吗", "did it work?", "搞定了没"} {
+		c.send(q)
+		c.expect("最近一次在这里办理的结果", "已取消预约还款：Redmi K70 第 7 期")
+	}
+}

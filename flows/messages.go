@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -177,3 +178,50 @@ func parsePeriods(v string) []int {
 	}
 	return ps
 }
+
+// lastDone answers "好了吗", "搞定了没", "did it work?", "取消了吗", "is it
+// cancelled?" — whether what was just done went through, the thing not
+// named (a probe: "can't answer", or the cancellation guide): a payment
+// still under way says so; else the message center's latest entry of the
+// last half hour, or that nothing was done here in it. It reports whether
+// it answered.
+func lastDone(s *Step, text string) (bool, error) {
+	if s.conv.CustomerID == "" || !asksIfDone(text) {
+		return false, nil
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return false, err
+	}
+	if s.conv.Flow != "" && waitsForYes(s.conv.State) { // at a quote or a confirmation: not done yet
+		s.say(s.confirmHow())
+		return true, nil
+	}
+	rows := s.billAndMessages()
+	repayments, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
+	if err != nil {
+		return false, err
+	}
+	if len(repayments) > 0 && repayments[0].State.Open() {
+		s.say(s.T("repay.paying_still"), rows)
+		return true, nil
+	}
+	list, err := s.e.st.Notices(s.ctx, s.conv.CustomerID, 0, 1)
+	if err != nil {
+		return false, err
+	}
+	if len(list) == 0 || s.now.Sub(list[0].Time) > askedAfter {
+		s.say(s.T("done.none"), rows)
+		return true, nil
+	}
+	s.say(s.T("done.latest", "time", when(s, list[0].Time), "notice", noticeText(s, list[0])), rows)
+	return true, nil
+}
+
+// asksIfDone is a short question whether what was just done went
+// through, naming nothing else.
+func asksIfDone(text string) bool {
+	return doneAsked.MatchString(strings.TrimRight(bare(strings.ToLower(text)), "?？!！。.~ "))
+}
+
+var doneAsked = regexp.MustCompile(`^(?:(?:那|所以|请问|那个|ok|好的)\s*)?(?:(?:现在)?(?:好了|弄好了|办好了|搞定了|完成了|成功了|取消了|取消成功了|关掉了|开通了|开好了)(?:吗|没|没有|嘛|了吗)|` +
+	`(?:did (?:it|that) (?:work|go through)|is it (?:done|cancell?ed|through)|was it (?:cancell?ed|done)|all done|done|worked|did it cancel|is that done))$`)

@@ -1940,6 +1940,10 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return err
 	}
+	if told, err := lastDone(s, text); told || err != nil { // "好了吗", "is it cancelled?" after an action
+		s.conv.Misses = 0
+		return err
+	}
 	if undoesPayment(text) && s.showAnswer("undo-repayment") { // "can you reverse the payment": not another one started
 		s.conv.Misses = 0
 		return nil
