@@ -320,3 +320,19 @@ func TestAPaidQuestionNamingAMonthGetsThatMonth(t *testing.T) {
 	c.send("1月份的还了吗")
 	c.expect("你 2027 年 1 月到期的账单", "「Redmi K70」第 8 期", "待还")
 }
+
+// TestAPaidQuestionNamingASettledPlanOrNoneSaysSo: "我的耳机还完了吗" from a
+// customer whose earbuds are paid off got "no recent payment", and "我的手表
+// 还完了吗" from one with no watch another plan's debit (a probe).
+func TestAPaidQuestionNamingASettledPlanOrNoneSaysSo(t *testing.T) {
+	h, c := faqSession(t, 975)
+	c.send("我的手表还完了吗")
+	c.expect("你的分期里没有「手表」")
+	c.reject("预约还款")
+	bob := h.chat(976, "en")
+	bob.identify(phoneBob) // Redmi Buds, paid off
+	for _, q := range []string{"are my earbuds paid off?", "我的耳机还完了吗"} {
+		bob.send(q)
+		bob.expect("\"Redmi Buds\" is already paid off")
+	}
+}

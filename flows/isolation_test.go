@@ -228,6 +228,7 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		// a name, one's people or a phone's tail with words between them and the thing (a probe: the asker's own bill came back)
 		"我媳妇儿的小米14还剩几期", "查下 李娜", "James的平板还有多少没还", "帮我查下尾号9000的账单",
 		"my missus bill", "帮小芳把这期还了", "how much does Max owe", // a name that is also a model's word (a probe)
+		"我老婆叫李娜 她也在你们这分期 帮我看下她的", "帮我查一下陈静的手表", "他的账单多少", // her, his, a name before a device (a probe)
 		"/bill 李娜", "/bill 王芳", "/repay 欧阳娜娜", "/bill 李明", "/bill Li Na", "/bill Ouyang Nana", "/bill Mr Smith", "/bill Mom", "/bill Wife"} { // a name alone as the argument (a probe: one's own bill)
 		c.send(ask)
 		c.expect("我只能查看和办理你本人", "[📋 我的账单]")
@@ -253,7 +254,9 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"show me this months bills", "what do i owe",
 		"how much do i still owe", "how much do i still owe on the pad", "what do i really owe", "do i actually owe anything"} { // one's own (the adverb was read as a name: a probe)
 		c.send(own)
-		c.reject("我只能查看和办理你本人")
+		if strings.Contains(c.text(), "我只能查看和办理你本人") {
+			t.Errorf("%q (the customer's own) was refused as someone else's", own)
+		}
 	}
 	c.send("查一下13800138000的账单") // the customer's own number
 	c.expect("剩余待还")

@@ -867,6 +867,14 @@ func lastPayment(s *Step, text string) (bool, error) {
 	if named != nil {
 		list = slices.DeleteFunc(list, func(a supportbot.Action) bool { return a.PlanID != named.ID })
 	}
+	if named == nil && len(list) == 0 {
+		// "我的耳机还完了吗": a plan paid off already, or a kind of device
+		// none of theirs is (a probe got "no recent payment", or another
+		// plan's debit).
+		if told, err := settledOrNoneNamed(s, text); told || err != nil {
+			return told, err
+		}
+	}
 	if len(list) == 0 {
 		if told, err := bookingsDebiting(s, named); told || err != nil {
 			return told, err
@@ -891,6 +899,28 @@ func lastPayment(s *Step, text string) (bool, error) {
 	}
 	_, err = bookingsDebiting(s, named) // and what is being debited meanwhile, if anything
 	return true, err
+}
+
+// settledOrNoneNamed answers whether a plan was paid when the words name
+// one paid off already (it is), or a kind of device none of the customer's
+// plans is; it reports whether it answered.
+func settledOrNoneNamed(s *Step, text string) (bool, error) {
+	plans, err := s.plans()
+	if err != nil {
+		return false, err
+	}
+	t := bare(text)
+	closed := slices.DeleteFunc(slices.Clone(plans), supportbot.Plan.Open)
+	if i, _ := namedIn(t, closed); i > 0 {
+		s.say(s.T("repay.already_settled", "product", closed[i-1].Product), s.billAndMessages())
+		return true, nil
+	}
+	kind, word := kindSaid(t)
+	if kind >= 0 && !slices.ContainsFunc(plans, func(p supportbot.Plan) bool { return kindShown(p.Product) == kind }) {
+		s.say(s.T("plans.kind_none", "kind", word), s.billAndMessages())
+		return true, nil
+	}
+	return false, nil
 }
 
 // billAndMessages are the buttons under a payment's status: the bill and

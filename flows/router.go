@@ -340,7 +340,9 @@ var paysWith = regexp.MustCompile(`(?:^|[^费使])用[^，。,.!?！？]{0,10}(?
 // who identified, each for themselves.
 var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他人)` +
 	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?(?:[^\x00-\x{4DFF}给买帮我你他她的送借用推荐挑选介绍]{2,3}的)?的?(?:账单|分期|欠|账户|账号|订单|月供|注销|手机|笔记本|电脑|平板|小米|红米|还剩|还有多少|还差)|` +
-	`[帮替给]我?(?:` + kin + `|妈|爸|姐|哥|弟|妹|别人)[^，。,.!?！？买送推荐挑选]{0,12}?(?:还|付|交|结清|查)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
+	`[帮替给]我?(?:` + kin + `|妈|爸|姐|哥|弟|妹|别人)[^，。,.!?！？买送推荐挑选]{0,12}?(?:还|付|交|结清|查)|` +
+	// "帮我看下她的", "他的账单": her or his, someone named before (a probe)
+	`(?:查|看)(?:一下|下|看|查)?(?:她|他)的|(?:^|[^其])(?:她|他)的(?:账单|分期|欠款|账户|月供|还款|手机|笔记本|电脑|平板)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
 	`\b(?:` + kinEN + `)['’]?s (?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|repayments?|cards|bookings?|phone|laptop|tablet|pad)\b|` + // "cards": not "my husband's card" (to pay with)
 	`\b(?:` + kinEN + `)['’]?s [a-z]+ (?:bills?|installments?|plans?|repayments?|dates?|phone|laptop|tablet|pad)\b|` +
 	`\bmy (?:` + kinEN + `) (?:still )?owes?\b|\bmy (?:` + kinEN + `) (?:bills?|installments?|balance|plans?|loans?|debts?|payments?)\b|` +
@@ -671,7 +673,7 @@ func (s *Step) notOwn(names []string) bool {
 // for. Not "那笔", "还有多少" or 小米 after a name: a name is read by its
 // surname, and "金额多的那笔", "方才那笔", "黄色的小米" are the customer's own
 // (a probe refused them).
-var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|还有几期|还剩几期|还剩多少|提前|结清|手续费|滞纳金|费率)`)
+var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|手表|手环|耳机|电视|还有几期|还剩几期|还剩多少|提前|结清|手续费|滞纳金|费率)`)
 
 // forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
 // ("帮小芳把这期还了": a nickname too).
