@@ -643,22 +643,7 @@ func paidInMonth(s *Step, text string) (bool, error) {
 			if !strings.HasPrefix(string(b.DueDate), month) {
 				continue
 			}
-			status := s.T("paid_in.paid")
-			switch {
-			case b.Status == supportbot.BillUnpaid && supportbot.DebitingPeriods(p.ID, sched, s.now)[b.Period]:
-				// Its booking is being debited: not to pay it again (a
-				// regression probe: "待还", where the debit under way was said).
-				status = s.T("paid_in.debiting")
-				if at, soon := debitingSoon(p.ID, b.Period, sched, s.now); soon {
-					status = s.T("paid_in.debiting_soon", "when", when(s, at))
-				}
-			case b.Overdue(s.today):
-				status = s.T("paid_in.overdue", "amount", money(b.Due()))
-			case b.Status == supportbot.BillUnpaid:
-				status = s.T("paid_in.unpaid")
-			}
-			lines = append(lines, s.T("paid_in.line", "product", p.Product, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
-				"amount", money(b.Amount()), "status", locale.HTML(status)))
+			lines = append(lines, periodLine(s, p, b, sched))
 		}
 	}
 	s.conv.Misses = 0
@@ -670,6 +655,80 @@ func paidInMonth(s *Step, text string) (bool, error) {
 	s.say(s.T("paid_in.header", "month", label)+"\n"+strings.Join(lines, "\n"), rows)
 	return true, nil
 }
+
+// periodLine is a period of a plan as a question about it gets it: due
+// when, how much, and paid, to pay, overdue (what it costs now) or being
+// debited by its booking.
+func periodLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []supportbot.ScheduledRepayment) string {
+	status := s.T("paid_in.paid")
+	switch {
+	case b.Status == supportbot.BillUnpaid && supportbot.DebitingPeriods(p.ID, sched, s.now)[b.Period]:
+		// Its booking is being debited: not to pay it again (a
+		// regression probe: "待还", where the debit under way was said).
+		status = s.T("paid_in.debiting")
+		if at, soon := debitingSoon(p.ID, b.Period, sched, s.now); soon {
+			status = s.T("paid_in.debiting_soon", "when", when(s, at))
+		}
+	case b.Overdue(s.today):
+		status = s.T("paid_in.overdue", "amount", money(b.Due()))
+	case b.Status == supportbot.BillUnpaid:
+		status = s.T("paid_in.unpaid")
+	}
+	return s.T("paid_in.line", "product", p.Product, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
+		"amount", money(b.Amount()), "status", locale.HTML(status))
+}
+
+// onePeriod answers a question about one period by its number or as the
+// last one — "笔记本最后一期多少钱", "手机第8期要还多少", "how much is period 6",
+// "第7期还了吗" — with that period of each plan named (or of every plan that
+// has one): its due date, amount and status (a probe got "not sure", a
+// guide, or the bill's "¥333.16 per period" for a last period of ¥333.20).
+// It reports whether it answered.
+func onePeriod(s *Step, text string) (bool, error) {
+	l := strings.ToLower(inDigits(text))
+	n, last := firstNumber(periodSaid, l), lastPeriodSaid.MatchString(l)
+	if s.conv.CustomerID == "" || n == 0 && !last || !asks(text) && !containsAny(l, "多少", "how much") ||
+		!containsAny(l, "多少", "几块", "金额", "还了", "还没", "扣了", "how much", "amount", "paid", "due", "when", "哪天", "几号", "什么时候") ||
+		containsAny(l, "手续费", "滞纳金", "利息", "罚", "取消", "提前", "fee", "interest", "cancel", "early", "如果", "if ") { // a fee, a cancellation, a payoff: not the period's bill
+
+		return false, nil
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return false, err
+	}
+	if other, err := s.forSomeoneElse(text); err != nil || other {
+		return other, err
+	}
+	plans, err := s.plans()
+	if err != nil {
+		return false, err
+	}
+	if i, _ := namedIn(bare(text), plans); i > 0 {
+		plans = plans[i-1 : i]
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	var lines []string
+	for _, p := range plans {
+		if last && len(p.Bills) > 0 {
+			lines = append(lines, periodLine(s, p, p.Bills[len(p.Bills)-1], sched))
+		} else if b, ok := billOf(&p, n); ok && !last {
+			lines = append(lines, periodLine(s, p, b, sched))
+		}
+	}
+	s.conv.Misses = 0
+	if len(lines) == 0 {
+		s.say(s.T("period.none", "period", n), s.billAndMessages())
+		return true, nil
+	}
+	s.say(strings.Join(lines, "\n"), s.billAndMessages())
+	return true, nil
+}
+
+// lastPeriodSaid names a plan's last period.
+var lastPeriodSaid = regexp.MustCompile(`最后一期|最后1期|末期|尾期|\blast (?:period|installment|instalment|month)\b|\bfinal (?:period|installment|instalment|payment|bill)\b`)
 
 // paidAsked ask whether something was paid ("还了没有", "扣了吗", "paid").
 var paidAsked = regexp.MustCompile(`还(?:了|款了|没|清)|[扣付交](?:了|款了|钱了|没)|[扣付交还]款?(?:成功|到账)|\b(?:paid|pay|charged|debited|go through|went through|gone through|go thru|went thru)\b`)

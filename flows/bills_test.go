@@ -336,3 +336,21 @@ func TestAPaidQuestionNamingASettledPlanOrNoneSaysSo(t *testing.T) {
 		bob.expect("\"Redmi Buds\" is already paid off")
 	}
 }
+
+// TestOnePeriodAskedIsAnswered: "笔记本最后一期多少钱", "手机第8期要还多少" and
+// "how much is period 6" got "not sure", a guide, or the bill's amount per
+// period where the last period costs a few fen more (a probe). The period
+// asked for is told: due date, amount, status.
+func TestOnePeriodAskedIsAnswered(t *testing.T) {
+	_, c := faqSession(t, 977)
+	c.send("K70最后一期多少钱")
+	c.expect("「Redmi K70」第 12 期", "到期")
+	c.send("手机第6期要还多少")
+	c.expect("「Redmi K70」第 6 期", "已逾期，现在要还 <b>¥261.92</b>")
+	c.send("第5期还了吗")
+	c.expect("「Redmi K70」第 5 期", "✅ 已还", "「Xiaomi Book」第 5 期")
+	c.send("第20期多少钱")
+	c.expect("你的分期没有第 20 期")
+	c.send("第7期提前还款手续费多少") // a fee: not the period's bill
+	c.reject("「Redmi K70」第 7 期（")
+}

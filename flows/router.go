@@ -1916,6 +1916,9 @@ func (s *Step) freeText(text string) error {
 	if told, err := debitsAhead(s, text); told || err != nil { // "will i be charged tomorrow?": what debits, and when
 		return err
 	}
+	if told, err := onePeriod(s, text); told || err != nil { // "笔记本最后一期多少钱": that period
+		return err
+	}
 	if told, err := paidInMonth(s, text); told || err != nil { // "我上个月还了没有": that month's periods
 		return err
 	}
