@@ -585,7 +585,7 @@ func TestAPaymentAskedToBeReversedStartsNoOther(t *testing.T) {
 	// In Chinese too (a probe: "还错了能退吗" got the mall's returns, "点错了
 	// 把钱退给我" the payment buttons).
 	c.send("/lang zh")
-	for _, q := range []string{"还错了能退吗", "点错了 把钱退给我", "刚才的还款能撤回吗"} {
+	for _, q := range []string{"还错了能退吗", "点错了 把钱退给我", "刚才的还款能撤回吗", "我要退款 刚才点错了", "refund it please, i paid by mistake"} {
 		c.send(q)
 		c.expect("这里不能撤回", "[👤 转人工客服]")
 		c.reject("退货", "确认还款")

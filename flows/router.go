@@ -2369,6 +2369,9 @@ var undoPayment = regexp.MustCompile(`\b(?:reverse|undo|revert|take back)\b.{0,3
 	`\brefund (?:my|the|that|this) (?:payment|repayment)\b|` +
 	// "还错了能退吗", "点错了 把钱退给我", "刚才的还款能撤回吗" (a probe: the mall's returns)
 	`(?:还|付|转)(?:错|多)了.{0,12}(?:退|撤|返还|还给我|要回)|(?:点错|按错|误点|手滑).{0,12}(?:退|撤|钱)|` +
+	// "我要退款 刚才点错了", "refund it, i paid by mistake" (a probe: the mall's returns)
+	`(?:退款|退钱|撤回|撤销|退回来).{0,12}(?:点错|按错|误点|手滑|还错|付错)|\brefund\b.{0,30}\b(?:by mistake|accidentally|wrong(?:ly)?|mistaken(?:ly)?)\b|` +
+	`\b(?:by mistake|accidentally)\b.{0,30}\brefund\b|` +
 	`(?:撤回|撤销|退回|要回)(?:这笔|那笔|刚才的?|刚刚的?)?(?:还款|付款)`)
 
 // ownOnly answers a request about another person's installments (or
