@@ -1333,6 +1333,10 @@ func TestAFollowUpAtAQuote(t *testing.T) {
 	c.expect("Redmi K70（订单号")
 	c.send("what about the laptop")
 	c.expect("Xiaomi Book（订单号")
+	c.send("算了还是手机吧") // a change of mind, "rather the phone" (a probe: "not sure")
+	c.expect("Redmi K70（订单号")
+	c.send("actually the laptop instead")
+	c.expect("Xiaomi Book（订单号")
 	if n := len(h.repayments("C1")); n != 0 {
 		t.Fatalf("%d repayments, want none before a 确认", n)
 	}

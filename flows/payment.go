@@ -1963,7 +1963,11 @@ func otherPlanLeft(s *Step, text string) (*supportbot.Plan, error) {
 // corrects reports a message correcting what was asked ("错了 我要还的是
 // RedmiBook", "no I meant the Redmi Book"): the plan it names is meant.
 func corrects(text string) bool {
-	return containsAny(strings.ToLower(text), "错了", "不对", "我要还的是", "我说的是", "我要的是", "我是说", "actually", "i meant", "i mean", "wrong one")
+	l := strings.ToLower(text)
+	if kind, _ := kindSaid(bare(text)); kind >= 0 && containsAny(l, "还是", "rather", "instead") {
+		return true // "算了还是手机吧", "the laptop instead" — a card instead is not a plan (a probe)
+	}
+	return containsAny(l, "错了", "不对", "我要还的是", "我说的是", "我要的是", "我是说", "actually", "i meant", "i mean", "wrong one")
 }
 
 // partSaid is a part of an amount asked to be paid ("pay only half of this
