@@ -641,3 +641,24 @@ func (e *Engine) ClosureUpdate(lang supportbot.Lang, r *supportbot.ClosureReques
 	t := func(key string, args ...any) string { return e.cfg.Catalog.T(lang, key, args...) }
 	return t("closure.update") + "\n\n" + closureText(t, lang, e.cfg.Location, r)
 }
+
+// namesClosure reports text that names one of the customer's closure
+// requests by its id ("CR-20261205-0001 到哪一步了"): a probe got the mall's
+// orders. Read only when the text holds an id-like word.
+func (s *Step) namesClosure(text string) (bool, error) {
+	words := idWord.FindAllString(text, 3)
+	if s.conv.CustomerID == "" || len(words) == 0 {
+		return false, nil
+	}
+	list, err := s.closures()
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(list, func(c supportbot.ClosureRequest) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return strings.EqualFold(w, c.Reference) })
+	}), nil
+}
+
+// idWord is a word of letters and digits, dashes between, that may be an
+// id: letters first, then a digit within.
+var idWord = regexp.MustCompile(`\b[A-Za-z]{1,8}[-_]?[0-9][0-9A-Za-z_-]{3,}\b`)

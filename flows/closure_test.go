@@ -93,6 +93,11 @@ func TestClosureWaitsForARefundThenGoesAhead(t *testing.T) {
 	}
 	c.press("注销进度")
 	c.expect("<b>📄 注销申请</b> <code>CR-20261121-", "状态：处理中", "提交日期：2026年11月21日", "预计完成：2026年11月25日 至 2026年11月27日")
+	// Its reference typed with a question (a probe: the mall's orders).
+	c.send(strings.ToLower(c.ref()) + " 到哪一步了")
+	c.expect("<b>📄 注销申请</b> <code>CR-20261121-", "状态：处理中")
+	c.send("CR-20200101-0001 到哪一步了") // none of theirs: not this answer
+	c.reject("状态：处理中")
 }
 
 func TestClosureHappyPathAndAskingAgain(t *testing.T) {

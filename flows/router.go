@@ -2059,6 +2059,12 @@ func (s *Step) freeText(text string) error {
 		}
 		return s.startFlow("bill", askedOverdue)
 	}
+	if named, err := s.namesClosure(text); err != nil || named { // "CR-20261205-0001 到哪一步了": that request's status
+		if err != nil {
+			return err
+		}
+		return s.startFlow("closure", "")
+	}
 	if asksIfClosed(text) { // "我已经还清了 账户是不是注销了": their closure request says
 		if other, err := s.forSomeoneElse(text); err != nil || other { // "我妈的注销进度怎么样了"
 			return err
