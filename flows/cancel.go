@@ -331,7 +331,9 @@ var (
 	dropsKeep   = regexp.MustCompile(`(?:不|不用|不要|别|无需|没必要|不必)保留|\b(?:don'?t|dont|do not|no need to) keep\b`)
 )
 
-var cancelsBooking = regexp.MustCompile(`\bcancel\b.{0,30}\b(?:repayments?|bookings?|scheduled|debits?)\b|取消.{0,10}预约`)
+var cancelsBooking = regexp.MustCompile(`\bcancel\b.{0,30}\b(?:repayments?|bookings?|scheduled|debits?)\b|取消.{0,10}预约|` +
+	// "手机那笔预约不要了", "这个预约我不要了" (a probe: "not sure")
+	`预约(?:还款|扣款)?(?:我)?(?:不要了|不用了|不需要了|作废)|不要(?:这笔|那笔|这个|那个)?预约`)
 
 // inDigits writes the English numbers of a period or a day in digits,
 // ordinals with their "th": "period three" is "period 3", "the twenty-first"

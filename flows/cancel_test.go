@@ -300,7 +300,8 @@ func TestABookingNamedInWordsIsFound(t *testing.T) {
 		c.send(said)
 		c.expect("Cancel this scheduled repayment?", "Redmi K70, period 7")
 	}
-	for _, said := range []string{"cancel the laptop repayment", "取消笔记本的预约还款", "please cancel my scheduled repayment for the laptop"} {
+	for _, said := range []string{"cancel the laptop repayment", "取消笔记本的预约还款", "please cancel my scheduled repayment for the laptop",
+		"笔记本那笔预约不要了", "笔记本的预约我不要了"} {
 		h := newHarness(t, fixture())
 		h.realFAQ()
 		h.open()
