@@ -1039,6 +1039,12 @@ func TestABillAskedForMorePeriodsSaysWhatItPays(t *testing.T) {
 	c.send("K70这期帮我还了") // the overdue one first, and the period not yet due said to be left
 	c.expect("第 6 期已逾期", "你说的第 7 期不在这笔里")
 	c.send("返回")
+	for _, said := range []string{"把K70第七期还了", "pay the k70 period 7"} { // a period by its number (a probe: "not sure")
+		c.send(said)
+		c.expect("第 6 期已逾期", "第 7 期")
+		c.reject("不太确定")
+		c.send("返回")
+	}
 	c.send("两个分期这个月的都帮我还掉")
 	c.expect("要还哪一笔分期的账单")
 	c.reject("提前结清")

@@ -918,6 +918,14 @@ func paysABillOnly(text string) bool {
 // paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
 // 了", "pay december's", "pay the january bill" — not one told as paid
 // ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
+// paysAPeriod is a request to pay a period named by its number ("还第8期",
+// "把手机第7期还了", "pay period 4"): a bill, whose quote says which period
+// it pays (a probe: "not sure").
+var paysAPeriod = regexp.MustCompile(`^(?:请|帮我|我要|我想|麻烦)?(?:还|付|交)(?:掉|了)?\s*[^，,。]{0,8}?第\s*[0-9]{1,2}\s*期(?:的|的账单|账单|的钱)?(?:吧|呗)?$|` +
+	`(?:把|帮我把)[^，,。]{0,12}?第\s*[0-9]{1,2}\s*期[^，,。]{0,4}?(?:帮我)?(?:还|付|交)(?:掉|了|上)|` +
+	`^(?:please |pls )?(?:pay|i want to pay|i'd like to pay) (?:for |off )?(?:the |my )?(?:[a-z0-9]+ ){0,3}?(?:period|installment|instalment) [0-9]{1,2}\b|` +
+	`^(?:please |pls )?(?:pay|i want to pay) (?:the |my )?[0-9]{1,2}th (?:period|installment|instalment)\b`)
+
 var paysAMonth = regexp.MustCompile(`^(?:请|帮我|我要|我想|麻烦)?(?:还|付)\s*(?:` + monthDigits + `)\s*月份?的(?:账单|那期|钱)?(?:吧|呗)?$|` +
 	`(?:把|帮我把)(?:[^，,。]{0,12}?[^0-9])?(?:` + monthDigits + `)\s*月份?的(?:账单|那期)?(?:帮我)?(?:还|付)(?:掉|了|上)|` +
 	`^(?:please |pls )?(?:pay|i want to pay) (?:for |off )?(?:the |my )?` + monthEN + `(?:'s| bill| payment| installment)`)
@@ -2032,7 +2040,7 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysAMonth.MatchString(l) && !asks(text) && !payoffWords(text) && !aboutSomeoneElse(text) &&
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && (paysAMonth.MatchString(l) || paysAPeriod.MatchString(inDigits(l))) && !asks(text) && !payoffWords(text) && !aboutSomeoneElse(text) &&
 		!containsAny(l, "已经", "已", "刚", "already", "paid") {
 		// "还12月的", "pay december's": a bill (it was read as an amount,
 		// "12", a probe); its quote says which period it pays.
