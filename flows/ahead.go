@@ -31,10 +31,11 @@ func asksDebitAhead(text string) bool {
 	if ahead, ok := relativeDay(l); ok {
 		return ahead > 0 // "did tomorrow's payment go through": it cannot have yet
 	}
-	// A day of the week, not last week's: counted from a Monday, only
-	// "上周一" is before it.
+	// A day of the week, not one gone by: counted from a Monday, only
+	// "上周一" and "last monday" are before it; nor asked as done ("周一扣
+	// 款成功了吗", "was i charged on friday?": a review got the days to come).
 	ahead, ok := weekdayAhead(l, time.Time{})
-	return ok && ahead >= 0
+	return ok && ahead >= 0 && !containsAny(l, "成功", "了吗", "了没", "扣了", "did ", "was ", "were ", "went ", "gone ", "go through", "go thru")
 }
 
 // asksDebitAfterPaying is whether a booking still debits once its period
@@ -42,7 +43,8 @@ func asksDebitAhead(text string) bool {
 // pay this month now will tomorrows charge still happen"): a probe got the
 // booking listed, as if it would.
 func asksDebitAfterPaying(l string) bool {
-	return paidFirst.MatchString(l) && stillDebits.MatchString(l) && !someoneElses.MatchString(l) && !kinFor.MatchString(l)
+	return paidFirst.MatchString(l) && stillDebits.MatchString(l) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) &&
+		!containsAny(l, "为什么", "为啥", "怎么还", "凭什么", "why", "how come") // "我已经还清了 为什么还会扣我钱": a complaint (a review)
 }
 
 var (

@@ -44,4 +44,8 @@ func TestADebitAskedAfterPayingSaysPayingCancelsIt(t *testing.T) {
 	c.send("14号会扣款吗") // asked without paying first: the bookings alone
 	c.expect("「Redmi K70」第 7 期")
 	c.reject("不会重复扣")
+	for _, complaint := range []string{"我已经还清了 为什么还会扣我钱", "I already paid it off, why am I still being charged?"} {
+		c.send(complaint) // a complaint: not reassured away (a review)
+		c.reject("不会重复扣")
+	}
 }

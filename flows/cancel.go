@@ -90,7 +90,7 @@ type scheduledView struct {
 // one booking that fits, by its place in list; 0 for none or several. said
 // reports a period or a day named, whether or not a booking fits.
 func bookingNamed(s *Step, text string, list []*scheduledView) (n int, said bool) {
-	text = inDigits(text) // "period three", "the one on the fourth", "december fourth"
+	text = inDigits(withoutOwnPayment(text)) // "period three", "the one on the fourth", "december fourth"
 	if notThisBooking.MatchString(text) {
 		return 0, true // "not period three, the other one": which is meant, a tap says
 	}
@@ -225,6 +225,37 @@ func ofKindSaid(text string, tries []func(v *scheduledView) bool) []func(v *sche
 	return narrowed
 }
 
+// withoutOwnPayment is text without the clause that says when the
+// customer pays by themselves, and what follows it ("取消笔记本的预约，我下午3
+// 点自己还", "cancel the laptop booking, I'll pay it myself at 6pm"): its
+// day and time are theirs, not a booking's (a review: the laptop's booking
+// named was lost to "3点").
+func withoutOwnPayment(text string) string {
+	var clauses []string
+	start := 0
+	rs := []rune(text)
+	for i, r := range rs {
+		if strings.ContainsRune("，,。;；!！?？、", r) || r == ' ' && i > 0 && i+1 < len(rs) && hasHan(string(rs[i-1])) && hasHan(string(rs[i+1])) {
+			clauses = append(clauses, string(rs[start:i]))
+			start = i + 1
+		}
+	}
+	clauses = append(clauses, string(rs[start:]))
+	for i, c := range clauses {
+		if !ownPaying.MatchString(c) {
+			continue
+		}
+		if i == 0 {
+			return strings.Join(clauses[1:], "，")
+		}
+		return strings.Join(clauses[:i], "，")
+	}
+	return text
+}
+
+// ownPaying is the customer paying by themselves.
+var ownPaying = regexp.MustCompile(`自己(?:去|来)?(?:还|付|交)|\bmyself\b|\bi'?ll pay\b|\bi will pay\b|\bi'?m (?:going to|gonna) pay\b`)
+
 // ofHourSaid narrows tries to the bookings that run at the time of day
 // text names ("9点那个", "the 7pm one"), if it names one; with no tries,
 // the time alone is the try.
@@ -253,6 +284,7 @@ func ofHourSaid(s *Step, text string, tries []func(v *scheduledView) bool) []fun
 // xiaomi book one, I'll pay it myself today" names the book. said reports
 // such a day named, whether or not a booking fits.
 func bookingRunning(s *Step, text string, list []*scheduledView) (n int, said bool) {
+	text = withoutOwnPayment(text)
 	loc := s.e.cfg.Location
 	ahead, ok := daysAhead(text, s.now.In(loc))
 	if !ok {
@@ -572,7 +604,7 @@ func handleCancel(s *Step, a action) (bool, error) {
 			}
 			n, said := bookingNamed(s, text, list)
 			if n == 0 {
-				n = listChoice(text, len(list), names)
+				n = listChoice(withoutOwnPayment(text), len(list), names) // "2，我下午自己还": the second
 			}
 			if n == 0 {
 				var day bool

@@ -503,6 +503,17 @@ func TestABookingPickedInNaturalWords(t *testing.T) {
 		c.expect(tc.want)
 		c.reject("回答不了", "没有符合")
 	}
+	// When the customer pays by themselves is not a booking's time (a review:
+	// the laptop named was lost to "3点").
+	for _, said := range []string{"取消笔记本的预约，我下午3点自己还", "cancel the laptop booking, I'll pay it myself at 6pm"} {
+		c.send(said)
+		c.expect("Xiaomi Book 第 3 期")
+		c.reject("没有符合")
+	}
+	c.send("/cancel_schedule")
+	c.send("2，我下午自己还，大概3点") // the second on the list
+	c.expect("Xiaomi Book 第 3 期")
+	c.reject("没有符合")
 	// A day or a time no booking runs at: the list says none fits.
 	for _, pick := range []string{"下周一那个", "明天9点那个", "晚上8点的"} {
 		c.send("/cancel_schedule")

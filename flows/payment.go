@@ -324,7 +324,9 @@ func explainQuote(s *Step, flow, text string) (bool, error) {
 func doubtsQuote(text string) bool {
 	l := strings.ToLower(text)
 	return utf8.RuneCountInString(l) <= 30 && quoteDoubt.MatchString(l) &&
-		!containsAny(l, "卡", "还", "结清", "付", "要", "想", "应该", "card", "pay", "settle", "want", "should", "meant")
+		!containsAny(l, "卡", "还", "结清", "付", "要", "想", "应该", "card", "pay", "settle", "want", "should", "meant",
+			// leaving, or another plan: not the amount doubted (a review: "不对 取消", "wrong one")
+			"取消", "返回", "不是", "算了", "换", "另", "别的", "cancel", "back", "one", "plan", "other", "not this", "another", "leave", "stop", "exit")
 }
 
 var quoteDoubt = regexp.MustCompile(`不对|有问题|有误|错了吧|算错|不太对|不正确|\bwrong\b|not right|incorrect|\bmistake\b|doesn'?t (?:look|seem) right`)
@@ -1231,6 +1233,18 @@ func quoteText(s *Step, flow string) (bool, error) {
 			if doubtsQuote(text) { // "金额不对吧": no plan named
 				return explainQuote(s, flow, text)
 			}
+			switch l := strings.ToLower(text); {
+			case containsAny(l, "取消", "返回", "cancel", "go back"):
+				return true, s.declineStep() // "不对 取消", "no thats wrong, go back": left (a review)
+			case containsAny(l, "不是这个", "不是这笔", "wrong one", "wrong plan", "not this one", "not that one"):
+				// "wrong one" with two plans: the other one's quote
+				if p, err := otherOrPlacedPlan(s, "the other one"); err != nil || p != nil {
+					if err != nil {
+						return true, err
+					}
+					return true, quotePlanSaid(s, flow, p)
+				}
+			}
 		case doubtsQuote(text): // "这有问题吧"
 			return explainQuote(s, flow, text)
 		case shortRequest(text) && !declines(text):
@@ -1996,7 +2010,10 @@ func paysAnAmount(text string) bool {
 	l := strings.ToLower(text)
 	return (amountToPay.MatchString(l) || partSaid.MatchString(l) && containsAny(l, "pay", "还", "付")) && !asks(text) && !payoffWords(text) &&
 		!containsAny(l, "already", "paid", "已经", "已", "refund", "退", "can't", "cant", "cannot", "不起", "不了", "不上", "fee", "手续费",
-			"limit", "额度", "charged")
+			"limit", "额度", "charged",
+			// a trouble around a payment of that amount, not a request (a review: "还款499.91扣了两次" was quoted to pay again)
+			"两次", "重复", "多扣", "失败", "不足", "没成功", "不成功", "到账", "记录", "冻结", "提示", "报错", "错误", "为什么", "为啥", "怎么", "扣了", "没扣",
+			"declined", "failed", "fail", "error", "twice", "double", "why", "where", "record", "history", "frozen", "insufficient", "didn't", "didnt", "not go")
 }
 
 // payoffWords ask for an early payoff rather than a bill ("提前还款500块").

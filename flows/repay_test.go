@@ -490,6 +490,17 @@ func TestADoubtedQuoteIsTakenApart(t *testing.T) {
 		c.expect("报价的明细如下", "如果你仍认为金额不对", "[👤 转人工客服]", "要支付 <b>¥1,511.48</b>")
 		c.reject("确实多扣", "转接", "回答不了")
 	}
+	// Leaving, or the other plan, said with a "wrong": not a doubt (a review).
+	c.send("不对 取消")
+	c.expect("没有扣款")
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("不对，不是这个")
+	c.expect("Xiaomi Book（订单号")
+	c.reject("如果你仍认为金额不对")
+	c.send("返回")
+	c.send("/repay")
+	c.press("Redmi K70")
 	c.send("确认")
 	c.expect("还款成功")
 	c.send("/repay")

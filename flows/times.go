@@ -41,35 +41,59 @@ func daysAhead(text string, today time.Time) (int, bool) {
 // weekdayAhead is how many days from today the day of the week text names
 // is: "周一", "星期一", "礼拜一" the coming one (today's if today is one),
 // "这周一"/"本周一" this week's (Monday first; it may have gone by),
-// "下周一" next week's and "下下周一" the week's after; "monday", "on
-// monday", "this monday" the coming one, "next monday" the first after
-// today. A probe: "下周一那个" at the bookings' list was not read.
+// "下周一" next week's and "下下周一" the week's after, "上周一" last
+// week's; "monday", "on monday", "this monday" the coming one, "next
+// monday" the first after today, "last monday" the one gone by. How often
+// ("每周一", "一周一次", "every monday", "on mondays") names no day. A
+// probe: "下周一那个" at the bookings' list was not read.
 func weekdayAhead(text string, today time.Time) (int, bool) {
-	if m := weekdayZH.FindStringSubmatch(text); m != nil {
-		wd := slices.Index(weekdayNamesZH, m[2])
+	for _, at := range weekdayZH.FindAllStringSubmatchIndex(text, -1) {
+		m := func(i int) string {
+			if at[2*i] < 0 {
+				return ""
+			}
+			return text[at[2*i]:at[2*i+1]]
+		}
+		if everyWeek(text[:at[0]], text[at[1]:]) {
+			continue // "每周一", "一周一次", "周一到周五": how often, no day
+		}
+		wd := slices.Index(weekdayNamesZH, m(2))
 		if wd < 0 {
 			wd = 0 // 日 and 天 both name Sunday
 		}
 		from := mondayFirst(today.Weekday())
 		switch {
-		case strings.HasPrefix(m[1], "下"):
-			return 7*strings.Count(m[1], "下") - from + mondayFirst(time.Weekday(wd)), true
-		case m[1] == "上":
+		case strings.HasPrefix(m(1), "下"):
+			return 7*strings.Count(m(1), "下") - from + mondayFirst(time.Weekday(wd)), true
+		case strings.HasPrefix(m(1), "上"):
 			return mondayFirst(time.Weekday(wd)) - from - 7, true
-		case m[1] != "":
+		case m(1) != "":
 			return mondayFirst(time.Weekday(wd)) - from, true
 		}
 		return (wd - int(today.Weekday()) + 7) % 7, true
 	}
-	if m := weekdayEN.FindStringSubmatch(text); m != nil {
+	if m := weekdayEN.FindStringSubmatch(text); m != nil && !strings.HasSuffix(m[2], "s") && !strings.Contains(text, "every "+m[2]) {
 		wd := slices.Index(weekdayNamesEN, m[2])
 		n := (wd - int(today.Weekday()) + 7) % 7
-		if m[1] == "next" && n == 0 {
-			n = 7
+		switch m[1] {
+		case "next":
+			if n == 0 {
+				n = 7
+			}
+		case "last": // "last monday": the one gone by
+			n -= 7
 		}
 		return n, true
 	}
 	return 0, false
+}
+
+// everyWeek reports a day of the week said of how often, between before
+// and after it: "每周一", "一周一次", "周一到周五", "周一至周五".
+func everyWeek(before, after string) bool {
+	return strings.HasSuffix(before, "每") || strings.HasSuffix(before, "一") || strings.HasSuffix(before, "每个") ||
+		strings.HasSuffix(before, "到") || strings.HasSuffix(before, "至") ||
+		strings.HasPrefix(after, "次") || strings.HasPrefix(after, "到") || strings.HasPrefix(after, "至") || strings.HasPrefix(after, "~") || strings.HasPrefix(after, "-")
 }
 
 // mondayFirst is a weekday's place in a week that starts on Monday.
@@ -79,7 +103,7 @@ var (
 	weekdayNamesZH = []string{"日", "一", "二", "三", "四", "五", "六"}
 	weekdayNamesEN = []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
 	weekdayZH      = regexp.MustCompile(`(下+个?|这个?|本|上个?)?(?:周|星期|礼拜)([一二三四五六日天])`)
-	weekdayEN      = regexp.MustCompile(`\b(?:(next|this|on)\s+)?(sunday|monday|tuesday|wednesday|thursday|friday|saturday)\b`)
+	weekdayEN      = regexp.MustCompile(`\b(?:(next|this|on|last)\s+)?(sundays?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?)\b`)
 )
 
 // hourSaid reads a time of day text names — "9点", "晚上7点", "下午三点半",

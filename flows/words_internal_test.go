@@ -454,7 +454,10 @@ func TestAsksDebitAhead(t *testing.T) {
 		"did tomorrow's payment go through": true, "下周一会扣款吗": true, "will i be charged on monday?": true, "上周一扣款了吗": false,
 		"笔记本这期还了的话14号还会扣吗": true, "提前还了笔记本 14号还会扣吗": true, "if i pay this month now will tomorrows charge still happen": true,
 		"我妈的还了的话还会扣吗": false,
-		"逾期会扣征信吗":     false, "绑定新卡会扣钱吗": false, "will the app run on my ipad?": false, "will I be charged for closing my account?": false,
+		// a complaint, a day gone by, how often (a review)
+		"我已经还清了 为什么还会扣我钱": false, "I already paid it off, why am I still being charged?": false, "was i charged last monday?": false,
+		"did last sunday's payment go through?": false, "was I charged on friday?": false, "周一扣款成功了吗": false,
+		"逾期会扣征信吗": false, "绑定新卡会扣钱吗": false, "will the app run on my ipad?": false, "will I be charged for closing my account?": false,
 		"会扣芝麻分吗": false, "晚还一天会扣信用分吗": false, "会扣违约金吗": false, "会不会扣两次": false,
 	} {
 		if got := asksDebitAhead(text); got != want {
@@ -500,12 +503,13 @@ func TestWeekdayAhead(t *testing.T) {
 	for text, want := range map[string]int{
 		"周一那个": 2, "星期天的": 1, "下周一那个": 2, "下下周一": 9, "这周一的": -5, "本周六": 0, "礼拜六": 0, "上周五": -8,
 		"下个星期三": 4, "the monday one": 2, "next saturday": 7, "on saturday": 0, "后天": 2, "大后天的": 3, "the day after tomorrow": 2,
+		"last monday": -5, "上个周五": -8,
 	} {
 		if got, ok := daysAhead(text, saturday); !ok || got != want {
 			t.Errorf("daysAhead(%q) = %d, %v; want %d", text, got, ok, want)
 		}
 	}
-	for _, text := range []string{"下周", "周末", "一周", "weekend", "this week"} {
+	for _, text := range []string{"下周", "周末", "一周", "weekend", "this week", "一周一次扣款吗", "每周一都会扣吗", "周一到周五会扣款吗", "every monday", "on mondays"} {
 		if got, ok := daysAhead(text, saturday); ok {
 			t.Errorf("daysAhead(%q) = %d, want no day", text, got)
 		}
@@ -527,6 +531,21 @@ func TestHourSaid(t *testing.T) {
 	for _, text := range []string{"晚一点的那个", "早一点", "499的", "249.91", "第7期", "the 2nd one", "25:00"} {
 		if h, m, ok := hourSaid(text); ok {
 			t.Errorf("hourSaid(%q) = %d:%d, want no time", text, h, m)
+		}
+	}
+}
+
+// TestPaysAnAmount: an amount said as what to pay — not a trouble around a
+// payment of that amount (a review: "还款499.91扣了两次" was quoted to pay
+// again).
+func TestPaysAnAmount(t *testing.T) {
+	for text, want := range map[string]bool{
+		"还款 499.91": true, "还款¥3,045.00": true, "pay 1,332.68": true, "我要还300": true,
+		"还款499.91扣了两次": false, "还款499.91 扣款失败": false, "付款499.91没成功": false, "还款499.91怎么还没到账": false,
+		"还款499.91的记录在哪看": false, "还款 ¥616.25 提示卡被冻结": false, "pay 1,332.68 declined why": false, "还499.91失败了": false,
+	} {
+		if got := paysAnAmount(text); got != want {
+			t.Errorf("paysAnAmount(%q) = %v, want %v", text, got, want)
 		}
 	}
 }
