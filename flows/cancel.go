@@ -61,6 +61,9 @@ func cancelFlow() *spec {
 		start: func(s *Step, _ string) error {
 			v, err := bookingAsked(s)
 			if err != nil || v == nil {
+				if err == nil && s.ev.Kind == supportbot.EventText && containsAny(strings.ToLower(s.ev.Text), "所有", "全部", "两个都", "都取消", "all of", "both", "all my", "all the") {
+					defer s.say(s.T("cancel.one_at_a_time")) // under the list: "帮我把所有预约都取消了"
+				}
 				return errors.Join(err, s.fire("cancel", "list"))
 			}
 			if err := s.fire("cancel", "list", v); err != nil {
@@ -225,6 +228,10 @@ func ofKindSaid(text string, tries []func(v *scheduledView) bool) []func(v *sche
 	return narrowed
 }
 
+// allBookings asks every booking of the list off at once.
+var allBookings = regexp.MustCompile(`^(?:把|帮我把|帮我)?(?:两个|两笔|全部|所有|都)(?:的)?(?:预约|预约还款)?(?:都|全)?(?:取消|不要)(?:了|掉|吧)*$|` +
+	`^(?:cancel )?(?:both|all|all of them|both of them|everything)(?: of them)?(?: please| pls)?$|^cancel (?:them )?(?:both|all)\b`)
+
 // withoutOwnPayment is text without the clause that says when the
 // customer pays by themselves, and what follows it ("取消笔记本的预约，我下午3
 // 点自己还", "cancel the laptop booking, I'll pay it myself at 6pm"): its
@@ -364,6 +371,7 @@ var (
 )
 
 var cancelsBooking = regexp.MustCompile(`\bcancel\b.{0,30}\b(?:repayments?|bookings?|scheduled|debits?)\b|取消.{0,10}预约|` +
+	`(?:所有|全部|两个|两笔)的?预约(?:还款)?(?:都|全)?取消|` + // "帮我把所有预约都取消了"
 	// "手机那笔预约不要了", "这个预约我不要了" (a probe: "not sure")
 	`预约(?:还款|扣款)?(?:我)?(?:不要了|不用了|不需要了|作废)|不要(?:这笔|那笔|这个|那个)?预约`)
 
@@ -592,6 +600,12 @@ func handleCancel(s *Step, a action) (bool, error) {
 			names := make([]string, len(list))
 			for i, v := range list {
 				names[i] = v.Product
+			}
+			if allBookings.MatchString(bare(text)) {
+				// "两个都取消", "全部取消": one at a time, the list still
+				// waiting (a probe: "can't answer").
+				s.say(s.T("cancel.one_at_a_time"))
+				return true, nil
 			}
 			// "取消12号那个", "第7期" first: on this list "2号的" is the day
 			// a booking runs more likely than its place.

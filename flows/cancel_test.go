@@ -542,3 +542,21 @@ func TestWhetherItWorkedIsAnswered(t *testing.T) {
 		c.expect("最近一次在这里办理的结果", "已取消预约还款：Redmi K70 第 7 期")
 	}
 }
+
+// TestAllBookingsAskedOffAreTakenOneAtATime: "两个都取消" at the list got
+// "can't answer", "帮我把所有预约都取消了" "not sure" (a probe). Bookings are
+// cancelled one at a time: said under the list, which still waits.
+func TestAllBookingsAskedOffAreTakenOneAtATime(t *testing.T) {
+	h, c := faqSession(t, 695)
+	c.send("帮我把所有预约都取消了")
+	c.expect("你的预约还款", "一次取消一笔")
+	c.send("两个都取消")
+	c.expect("一次取消一笔")
+	c.send("cancel both")
+	c.expect("一次取消一笔")
+	c.send("3")
+	c.expect("要取消这笔预约还款吗", "Redmi K70 第 7 期")
+	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledScheduled {
+		t.Errorf("S1 is %s before any confirmation", got)
+	}
+}
