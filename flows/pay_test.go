@@ -919,6 +919,21 @@ func TestAPayoffAskedWithItsCostIsTheQuote(t *testing.T) {
 	c.send("/menu")
 	c.send("how do i pay off my laptop early") // a question alone stays one
 	c.reject("Payoff quote")
+
+	// With one open plan, the payoff asked for beside its fee is that
+	// plan's quote (a probe: the fee rules in general); asked about alone,
+	// the rules.
+	h, _ := faqSession(t, 1005)
+	w := h.chat(1006, "zh")
+	w.identify(phoneWang)
+	w.send("我想一次性还清 手续费多少")
+	w.expect("提前结清报价</b>：Xiaomi Watch")
+	w.send("/menu")
+	w.send("提前还款手续费怎么算")
+	w.reject("提前结清报价")
+	c.send("/lang zh")
+	c.send("我想一次性还清 手续费多少") // two plans: the rules, each plan's rate
+	c.reject("提前结清报价")
 }
 
 // TestACardNumberTypedAtAQuoteIsToldNotTheQuotes: "我用6222…这张卡付" at a

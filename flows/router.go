@@ -2178,6 +2178,9 @@ func (s *Step) freeText(text string) error {
 				return nil
 			}
 		case "faq":
+			if quoted, err := s.payoffWithItsFee(c.ID, text); err != nil || quoted {
+				return err
+			}
 			if s.showAnswer(c.ID, c.Also...) {
 				s.e.metrics.FAQ("answered")
 				s.conv.Misses = 0
@@ -2581,6 +2584,31 @@ func (s *Step) ownFrozen(topic string) string {
 	}
 	return s.T("faq.own_frozen", "cards", strings.Join(cardNames(s.conv.Lang, frozen), sep), "n", len(frozen))
 }
+
+// payoffWithItsFee quotes the payoff asked for beside its fee ("我想一次性还
+// 清 手续费多少") by a customer with one open plan: the quote says the fee
+// (a probe got the fee rules in general). It reports whether it quoted.
+func (s *Step) payoffWithItsFee(topic, text string) (bool, error) {
+	if topic != "early-repayment-fee" || s.conv.CustomerID == "" || !wantsPayoff.MatchString(strings.ToLower(text)) {
+		return false, nil
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return false, err
+	}
+	if other, err := s.forSomeoneElse(text); err != nil || other {
+		return other, err
+	}
+	open, err := s.openPlans()
+	if err != nil || len(open) != 1 {
+		return false, err
+	}
+	s.conv.Misses = 0
+	return true, s.startFlow("repay", open[0].ID)
+}
+
+// wantsPayoff is a payoff asked for, not asked about.
+var wantsPayoff = regexp.MustCompile(`(?:我想|我要|帮我|想要|准备|打算)(?:把[^，,。]{0,8})?(?:提前)?(?:一次性)?(?:还清|结清|还完|全部还)|` +
+	`\b(?:i want to|i'd like to|let me|i wanna|i'm going to|planning to) (?:pay (?:it |everything |the rest |my plan )?off|settle)\b`)
 
 // ownPlans puts, under a topic's answer, a line for each of an identified
 // customer's open plans — what the general answer says "depends on the
