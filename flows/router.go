@@ -1988,7 +1988,9 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		if booked {
-			if err := s.startFlow("cancel", ""); err != nil {
+			// With what else the message asks offered ("开自动还款，顺便把14号那笔
+			// 预约取消": the switch was dropped, a probe).
+			if err := s.startBeside(text, "cancel", ""); err != nil {
 				return err
 			}
 			return autopayAlsoDebits(s, text)
