@@ -1654,3 +1654,21 @@ func TestAForwardedCommandIsNotRun(t *testing.T) {
 	c.send("/bill") // still identified: the /logout was not run
 	c.expect("剩余待还")
 }
+
+// TestAWorryAboutOnesCreditIsAnswered: "我征信会不会有问题" got "can't answer"
+// and "征信会不会恢复" the official notices (a probe). A worry about one's
+// credit record gets what paying late does to it; a mark to be undone, that
+// no one here can, and where reports come from.
+func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
+	_, c := faqSession(t, 702)
+	for _, q := range []string{"我征信会不会有问题", "我的征信会不会受影响", "will this hurt my credit score?"} {
+		c.send(q)
+		c.expect("征信")
+		c.reject("回答不了", "不太确定", "官方通知")
+	}
+	c.send("征信会不会恢复")
+	c.expect("不能修改或删除信用记录")
+	c.send("注销会影响征信吗") // closing: its own topic
+	c.expect("注销")
+	c.reject("逾期的后果")
+}

@@ -1942,6 +1942,19 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0 // "工行卡为啥扣不了": the failed-debit answer, with their frozen cards (a probe: suggestions only)
 		return nil
 	}
+	if id := creditAsked(strings.ToLower(text)); id != "" && !aboutSomeoneElse(text) {
+		// "我征信会不会有问题", "征信会不会恢复": "can't answer", or the
+		// official notices (a probe).
+		if answer, _, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang); ok && strings.HasPrefix(id, "oos-") {
+			s.conv.Misses = 0
+			s.say(s.fill(answer), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
+			return nil
+		}
+		if s.showAnswer(id) {
+			s.conv.Misses = 0
+			return nil
+		}
+	}
 	if l := strings.ToLower(text); asksAboutFrozen(l) && !aboutSomeoneElse(text) && s.showAnswer("frozen-card") {
 		s.conv.Misses = 0 // "工行卡为什么冻结了", "怎么解冻": the frozen card's answer, with theirs (a probe: a payoff's sum, scams)
 		return nil
@@ -2370,6 +2383,27 @@ var (
 	holdsAfter = regexp.MustCompile(`了.{0,12}才(?:是|能|可以|算).{0,12}[吗么？?]|(?:之后|以后).{0,12}就.{0,12}[吗么吧？?]`)
 	asksToDo   = regexp.MustCompile(`我要|我想|帮我|请|麻烦|给我|i want|i'd like|please`)
 )
+
+// creditAsked is the answer to a worry about one's credit record that
+// names nothing else — what paying late does to it ("我征信会不会有问题",
+// "我的征信会不会受影响"), or, a bad mark to be undone ("征信会不会恢复"),
+// that no one here can — or "" for any other question about it (closing the
+// account, paying off early, checking a report: their topics).
+func creditAsked(l string) string {
+	if !creditWord.MatchString(l) || containsAny(l, "注销", "关闭", "销户", "提前", "结清", "查询", "怎么查", "在哪查", "报告", "close", "closing",
+		"early", "pay off", "payoff", "check my", "report") {
+		return ""
+	}
+	switch {
+	case containsAny(l, "恢复", "修复", "消除", "删除", "洗白", "撤销", "repair", "fix", "remove", "erase", "clean"):
+		return "oos-credit-repair"
+	case containsAny(l, "会不会", "有没有", "有问题", "受影响", "影响", "吗", "怎么办", "will", "affect", "hurt", "damage", "ruin", "problem", "?", "？"):
+		return "overdue-consequences"
+	}
+	return ""
+}
+
+var creditWord = regexp.MustCompile(`征信|信用记录|信用报告|\bcredit (?:record|score|history|rating)\b|\bmy credit\b`)
 
 // undoesPayment reports a payment asked to be reversed ("can you reverse
 // the payment", "undo that payment", "refund my payment"): it was read as a
