@@ -77,11 +77,8 @@ func debitsAhead(s *Step, text string) (bool, error) {
 	if s.conv.CustomerID == "" || !asksDebitAhead(text) {
 		return false, nil
 	}
-	if ok, err := s.linked(); err != nil || !ok {
-		return false, err
-	}
-	if other, err := s.forSomeoneElse(text); err != nil || other {
-		return other, err
+	if proceed, told, err := s.ownAsked(text); !proceed {
+		return told, err
 	}
 	named, err := planNamed(s, text)
 	if err != nil {

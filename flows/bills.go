@@ -622,11 +622,8 @@ func paidInMonth(s *Step, text string) (bool, error) {
 	if !ok || !paidAsked.MatchString(l) || containsAny(l, notWhetherPaid...) || containsAny(l, "为什么", "why", "where") {
 		return false, nil
 	}
-	if ok, err := s.linked(); err != nil || !ok { // the phone changed: not theirs to read
-		return false, err
-	}
-	if other, err := s.forSomeoneElse(text); err != nil || other { // "我妈上个月还了没有"
-		return other, err
+	if proceed, told, err := s.ownAsked(text); !proceed { // "我妈上个月还了没有"
+		return told, err
 	}
 	plans, err := s.plans()
 	if err != nil {
@@ -687,17 +684,14 @@ func periodLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []supportbo
 func onePeriod(s *Step, text string) (bool, error) {
 	l := strings.ToLower(inDigits(text))
 	n, last := firstNumber(periodSaid, l), lastPeriodSaid.MatchString(l)
+	// A fee, a cancellation, a payoff asked of a period are not its bill.
 	if s.conv.CustomerID == "" || n == 0 && !last || !asks(text) && !containsAny(l, "多少", "how much") ||
 		!containsAny(l, "多少", "几块", "金额", "还了", "还没", "扣了", "how much", "amount", "paid", "due", "when", "哪天", "几号", "什么时候") ||
-		containsAny(l, "手续费", "滞纳金", "利息", "罚", "取消", "提前", "fee", "interest", "cancel", "early", "如果", "if ") { // a fee, a cancellation, a payoff: not the period's bill
-
+		containsAny(l, "手续费", "滞纳金", "利息", "罚", "取消", "提前", "fee", "interest", "cancel", "early", "如果", "if ") {
 		return false, nil
 	}
-	if ok, err := s.linked(); err != nil || !ok {
-		return false, err
-	}
-	if other, err := s.forSomeoneElse(text); err != nil || other {
-		return other, err
+	if proceed, told, err := s.ownAsked(text); !proceed {
+		return told, err
 	}
 	plans, err := s.plans()
 	if err != nil {

@@ -852,11 +852,8 @@ func lastPayment(s *Step, text string) (bool, error) {
 	if s.conv.CustomerID == "" || !asksIfPaid(text) {
 		return false, nil
 	}
-	if ok, err := s.linked(); err != nil || !ok { // the phone changed: not theirs to read
-		return false, err
-	}
-	if other, err := s.forSomeoneElse(text); err != nil || other { // "did my wife's payment go through?"
-		return other, err
+	if proceed, told, err := s.ownAsked(text); !proceed { // "did my wife's payment go through?"
+		return told, err
 	}
 	list, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
 	if err != nil {
@@ -980,11 +977,8 @@ func lastDebitAsked(s *Step, text string) (bool, error) {
 	if s.conv.CustomerID == "" || !lastDebitSaid.MatchString(l) || !asks(text) && !containsAny(l, "什么时候", "哪天", "几号", "多少", "when", "how much") {
 		return false, nil
 	}
-	if ok, err := s.linked(); err != nil || !ok {
-		return false, err
-	}
-	if other, err := s.forSomeoneElse(text); err != nil || other {
-		return other, err
+	if proceed, told, err := s.ownAsked(text); !proceed {
+		return told, err
 	}
 	s.conv.Misses = 0
 	return true, sayLatestNotice(s, paymentNotices, "repay.last_record", "repay.no_record")

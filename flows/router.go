@@ -567,6 +567,18 @@ func (s *Step) notTheirs(text string) (string, error) {
 	return s.T("others.order_not_yours", "order", order), nil
 }
 
+// ownAsked checks a question about the customer's own data before it is
+// answered: the chat still theirs (a phone changed hands: not theirs to
+// read), and no one else asked about (forSomeoneElse, told so). proceed
+// reports that it may be answered; told, that something was said.
+func (s *Step) ownAsked(text string) (proceed, told bool, err error) {
+	if ok, err := s.linked(); err != nil || !ok {
+		return false, false, err
+	}
+	other, err := s.forSomeoneElse(text)
+	return !other && err == nil, other, err
+}
+
 // forSomeoneElse answers a request about someone other than the chat's
 // customer (notTheirs), and reports that it did.
 func (s *Step) forSomeoneElse(text string) (bool, error) {
@@ -2628,11 +2640,8 @@ func (s *Step) payoffWithItsFee(topic, text string) (bool, error) {
 	if topic != "early-repayment-fee" || s.conv.CustomerID == "" || !wantsPayoff.MatchString(strings.ToLower(text)) {
 		return false, nil
 	}
-	if ok, err := s.linked(); err != nil || !ok {
-		return false, err
-	}
-	if other, err := s.forSomeoneElse(text); err != nil || other {
-		return other, err
+	if proceed, told, err := s.ownAsked(text); !proceed {
+		return told, err
 	}
 	open, err := s.openPlans()
 	if err != nil || len(open) != 1 {
