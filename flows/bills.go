@@ -670,6 +670,9 @@ func periodLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []supportbo
 		status = s.T("paid_in.overdue", "amount", money(b.Due()))
 	case b.Status == supportbot.BillUnpaid:
 		status = s.T("paid_in.unpaid")
+		if r, ok := scheduledFor(p.ID, b.Period, sched); ok && r.RunAt.After(s.now) {
+			status = s.T("paid_in.booked", "when", when(s, r.RunAt)) // not to pay by hand (a review: "unpaid" beside a booking)
+		}
 	}
 	return s.T("paid_in.line", "product", p.Product, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
 		"amount", money(b.Amount()), "status", locale.HTML(status))
@@ -718,6 +721,56 @@ func onePeriod(s *Step, text string) (bool, error) {
 		return true, nil
 	}
 	s.say(strings.Join(lines, "\n"), s.billAndMessages())
+	return true, nil
+}
+
+// dueOnDay answers how much is due on a day named — "15号要还多少", "明天要
+// 还多少钱", "how much do i have to pay on the 7th" — with the periods due
+// that day, each with its status (a booking that pays it, overdue…), or that
+// none is and when the next falls due (a probe: "not sure", or the whole
+// bill). It reports whether it answered.
+func dueOnDay(s *Step, text string) (bool, error) {
+	l := strings.ToLower(inDigits(text))
+	if s.conv.CustomerID == "" || !containsAny(l, "多少", "how much", "what do i owe", "what's due", "whats due", "what is due") ||
+		!containsAny(l, "还", "付", "交", "pay", "owe", "due") || containsAny(l, "手续费", "滞纳金", "利息", "fee", "interest", "提前", "early", "如果", "if ") {
+		return false, nil
+	}
+	day, ok := s.dayAsked(l)
+	if !ok {
+		return false, nil
+	}
+	if proceed, told, err := s.ownAsked(text); !proceed {
+		return told, err
+	}
+	plans, err := s.openPlans()
+	if err != nil {
+		return false, err
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	var lines []string
+	next := supportbot.Date("")
+	for _, p := range plans {
+		for _, b := range p.Bills {
+			switch {
+			case b.DueDate == day:
+				lines = append(lines, periodLine(s, p, b, sched))
+			case b.Status == supportbot.BillUnpaid && b.DueDate > day && (next == "" || b.DueDate < next):
+				next = b.DueDate
+			}
+		}
+	}
+	s.conv.Misses = 0
+	switch {
+	case len(lines) > 0:
+		s.say(s.T("due_day.header", "day", s.day(day))+"\n"+strings.Join(lines, "\n"), s.billAndMessages())
+	case next != "":
+		s.say(s.T("due_day.none_next", "day", s.day(day), "next", s.day(next)), s.billAndMessages())
+	default:
+		s.say(s.T("due_day.none", "day", s.day(day)), s.billAndMessages())
+	}
 	return true, nil
 }
 

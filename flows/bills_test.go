@@ -354,3 +354,20 @@ func TestOnePeriodAskedIsAnswered(t *testing.T) {
 	c.send("第7期提前还款手续费多少") // a fee: not the period's bill
 	c.reject("「Redmi K70」第 7 期（")
 }
+
+// TestWhatIsDueOnADayIsAnswered: "how much do i have to pay on the 7th"
+// and "15号要还多少" got "not sure", "明天要还多少钱" the whole bill (a probe).
+// The periods due that day are told, with a booking that pays one; a day
+// with none says when the next falls due.
+func TestWhatIsDueOnADayIsAnswered(t *testing.T) {
+	_, c := faqSession(t, 978)
+	c.send("12月15号要还多少")
+	c.expect("2026年12月15日到期的账单", "「Redmi K70」第 7 期", "已预约 2026年12月14日 09:00 自动扣款")
+	c.send("明天要还多少钱")
+	c.expect("明天没有到期的账单；下一次到期是")
+	c.send("/lang en")
+	c.send("how much do i have to pay on the 15th?")
+	c.expect("Due Dec 15, 2026:", "Period 7 of \"Redmi K70\"")
+	c.send("how much is the late fee on the 15th?") // a fee: not this answer
+	c.reject("Due Dec 15")
+}

@@ -1936,6 +1936,9 @@ func (s *Step) freeText(text string) error {
 	if told, err := debitsAhead(s, text); told || err != nil { // "will i be charged tomorrow?": what debits, and when
 		return err
 	}
+	if told, err := dueOnDay(s, text); told || err != nil { // "15号要还多少": the bills due that day
+		return err
+	}
 	if told, err := onePeriod(s, text); told || err != nil { // "笔记本最后一期多少钱": that period
 		return err
 	}
