@@ -40,6 +40,9 @@ var whyDebited = regexp.MustCompile(`(?:怎么|为什么|为啥|咋|凭什么)[^
 	`(?:没还款?|没有还款?|没付款?|没有付款?|没还钱|没有还钱|没操作|没点)[^，。,?？!！]{0,8}(?:扣|划走|划扣)[^，。,?？!！]{0,6}了|` +
 	`(?:没还款?|没有还款?|没付款?|没有付款?|没还钱|没有还钱|没操作)[^。?？!！]{0,12}(?:钱少了|钱没了|少了钱|钱不见了|少了\d)|` +
 	`(?:这笔|这个|这是什么|什么)扣款(?:是什么|是啥|哪来的|怎么回事)?[吗？?]*$|` +
+	// "今天扣的166.5是啥", "昨天扣了我300是什么钱" (a probe: "not sure")
+	`扣(?:的|了我?)[¥￥]?[0-9][0-9,.]*(?:块|元)?(?:钱)?(?:是|是个)?(?:啥|什么|什么钱|哪来的|怎么回事)|` +
+	`\bwhat (?:is|was|'s) (?:the |this |that )?(?:[¥$]?[0-9][0-9,.]* )?(?:charge|debit|deduction)\b|` +
 	`\bi (?:didn'?t|did not|never) (?:pay|make a payment)\b.{0,30}\b(?:money (?:is |was )?(?:gone|missing)|missing money)\b|` +
 	`\b(?:why|how come)\b.{0,30}\b(?:charged|debited|deducted|took (?:my |the |)money|taken (?:from|out of)|take (?:my |the |)money|charge (?:me|my card|my account)|debit (?:me|my card|my account)|charging|debiting)\b|` +
 	`\bi (?:didn'?t|did not|never) (?:pay|make a payment|authori[sz]e)\b.{0,30}\b(?:charged|debited|deducted|took|taken)\b|` +

@@ -379,7 +379,7 @@ func TestAsksWhyDebited(t *testing.T) {
 		"why has my refund taken so long": false, "why haven't you charged my card yet": false, "为什么我的信用分扣了": false,
 		"怎么没有折扣了": false, "我已经还了为什么还扣了": false,
 		// …and what it missed
-		"我没还款但是卡里的钱少了": true, "我没还钱 怎么卡里钱没了": true, "这笔扣款是什么": true, "i didn't pay but money is gone from my card": true,
+		"我没还款但是卡里的钱少了": true, "我没还钱 怎么卡里钱没了": true, "这笔扣款是什么": true, "今天扣的166.5是啥": true, "扣了我300块是什么钱": true, "what is this charge of 166.5": true, "i didn't pay but money is gone from my card": true,
 		"扣款是什么意思": false, "预约扣款是什么": false,
 		"i still see a charge on my card": true, "there's a charge on my card i don't recognise": true, "我卡上有一笔扣款": true,
 		"i see a charge failed": false, "卡上有一笔扣款失败了": false,
