@@ -662,3 +662,30 @@ func (s *Step) namesClosure(text string) (bool, error) {
 // idWord is a word of letters and digits, dashes between, that may be an
 // id: letters first, then a digit within.
 var idWord = regexp.MustCompile(`\b[A-Za-z]{1,8}[-_]?[0-9][0-9A-Za-z_-]{3,}\b`)
+
+// maskIDAnswer hides every digit of a line said at the closure's ID step —
+// Arabic, full-width or Chinese, and an X or x beside one: its answer is
+// the ID's last 4, which an agent must not read however it was typed (a
+// probe: "857 X", "八五七X" and "后四位是 8 5 7 X 吗" reached the staff card
+// and the ticket's question as typed).
+func maskIDAnswer(line string) string {
+	rs := []rune(line)
+	isDigit := func(r rune) bool { return unicode.IsDigit(r) || strings.ContainsRune("零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖", r) }
+	// neighbour is the rune next to i on the side of step (±1), past
+	// spaces and dashes; 0 at the line's end.
+	neighbour := func(i, step int) rune {
+		for j := i + step; j >= 0 && j < len(rs); j += step {
+			if !unicode.IsSpace(rs[j]) && !strings.ContainsRune("-－_.·", rs[j]) {
+				return rs[j]
+			}
+		}
+		return 0
+	}
+	out := slices.Clone(rs)
+	for i, r := range rs {
+		if isDigit(r) || strings.ContainsRune("xXｘＸ", r) && (isDigit(neighbour(i, -1)) || isDigit(neighbour(i, 1))) {
+			out[i] = '*'
+		}
+	}
+	return string(out)
+}

@@ -85,6 +85,7 @@ func TestClosureWaitsForARefundThenGoesAhead(t *testing.T) {
 	if n := len(h.audit("closure_identity_failed")); n != 0 {
 		t.Errorf("a question counted as %d wrong answers", n)
 	}
+	c.send("后四位是 0 0 1 X 吗") // a wrong answer, spaced out (counted, and kept masked)
 	c.send("　００２ｘ ") // full-width, lower-case x, spaces around
 	c.expect("✅ 注销申请已提交，编号 <code>CR-20261121-",
 		"3–5 个工作日", "<b>2026年11月25日 至 2026年11月27日</b> 之间", "/closure_status", "[📄 注销进度]")
@@ -93,6 +94,17 @@ func TestClosureWaitsForARefundThenGoesAhead(t *testing.T) {
 	}
 	c.press("注销进度")
 	c.expect("<b>📄 注销申请</b> <code>CR-20261121-", "状态：处理中", "提交日期：2026年11月21日", "预计完成：2026年11月25日 至 2026年11月27日")
+	// What was typed at the ID step is kept with every digit hidden, however
+	// it was spaced (a probe: "857 X" reached the staff card as typed).
+	conv, err := h.db.Conversation(context.Background(), c.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range conv.Transcript.Lines() {
+		if strings.ContainsAny(l.Text, "012０１２") && l.From == "customer" && !strings.HasPrefix(l.Text, "[") && !strings.HasPrefix(l.Text, "/") {
+			t.Errorf("a line of the ID step kept digits: %q", l.Text)
+		}
+	}
 	// Its reference typed with a question (a probe: the mall's orders).
 	c.send(strings.ToLower(c.ref()) + " 到哪一步了")
 	c.expect("<b>📄 注销申请</b> <code>CR-20261121-", "状态：处理中")

@@ -651,7 +651,11 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 	}
 	before := s.saved()
 	if text := ev.Summary(); text != "" && ev.ChatID != e.cfg.AgentChatID {
-		conv.Transcript.Append(supportbot.Line{Time: now, From: "customer", Text: supportbot.MaskNumbers(text, 200)})
+		line := supportbot.MaskNumbers(text, 200)
+		if conv.Flow == "close" && conv.State == "verifying" {
+			line = maskIDAnswer(line) // whatever the ID step is answered with
+		}
+		conv.Transcript.Append(supportbot.Line{Time: now, From: "customer", Text: line})
 	}
 	err = e.route(s)
 	if coreEventWaits(ev, err) {
@@ -682,7 +686,9 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 			continue // greetings and menus are not what an agent needs to read; an agent's words are kept as theirs
 		}
 		if (r.ChatID == 0 || r.ChatID == ev.ChatID) && r.Text != "" && r.TicketID == 0 && ev.ChatID != e.cfg.AgentChatID {
-			conv.Transcript.Append(supportbot.Line{Time: now, From: "bot", Text: clipText(locale.Plain(r.Text), 200)})
+			// Masked like the customer's: an answer may repeat a number they
+			// typed ("订单号 6228123409876 不在你名下": a probe).
+			conv.Transcript.Append(supportbot.Line{Time: now, From: "bot", Text: supportbot.MaskNumbers(clipText(locale.Plain(r.Text), 200), 202)})
 		}
 	}
 	return s, s.saveSlots()
