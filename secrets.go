@@ -15,6 +15,13 @@ import (
 // after it): text that must not show a phone, ID or card number whole,
 // whatever it is — a Telegram name, an export's value quoted in a fault.
 func MaskLongNumbers(s string) string {
+	if ascii := asciiDigits(s); ascii != s {
+		// Digits of another script, or Chinese numerals ("Tom 𝟏𝟓𝟎…",
+		// "李 一五零六六…": a probe's names): read as digits, and a number
+		// masked as if typed so.
+		return MaskLongNumbers(ascii)
+	}
+	s = commaPhone.ReplaceAllStringFunc(s, func(p string) string { return "****" + p[len(p)-4:] }) // "150,6677,8899"
 	return longNumber.ReplaceAllStringFunc(s, func(run string) string {
 		if date := dateLead.FindString(run); date != "" {
 			return date + MaskLongNumbers(run[len(date):]) // "2026-12-15 09:00"; a phone after it is masked
@@ -37,6 +44,32 @@ func MaskLongNumbers(s string) string {
 // dots, slashes, bars, full-width too): not a comma or a colon, which
 // stand between numbers ("13800138000，13900139000", "9:00-18:00").
 var longNumber = regexp.MustCompile(`[0-9０-９](?:[ \x{00A0}\x{3000}\x{2000}-\x{200B}\x{202F}_＿\-－‐‑‒–—.．·/／|｜。]{0,3}[0-9０-９]){6,}`)
+
+// commaPhone is a mobile number grouped 3-4-4 by commas.
+var commaPhone = regexp.MustCompile(`1[3-9][0-9][,，][0-9]{4}[,，][0-9]{4}`)
+
+// asciiDigits is s with another script's digits written in ASCII ones, and
+// Chinese numerals too where 7 or more stand together (a name's 一 or 三
+// stays as it is).
+func asciiDigits(s string) string {
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && spelledDigit(rs[j]) {
+			j++
+		}
+		switch {
+		case j-i >= 7:
+			for k := i; k < j; k++ {
+				rs[k] = rune('0' + digit(rs[k]))
+			}
+		case j == i && digit(rs[i]) >= 0:
+			rs[i] = rune('0' + digit(rs[i]))
+		}
+		i = max(j, i+1)
+	}
+	return string(rs)
+}
 
 // dateLead is a date written with separators at the start of a run, the
 // year first or last ("2026-12-15 09:00", "15/07/2026").
@@ -355,6 +388,13 @@ func maskRun(b *strings.Builder, rs []rune, r run) (found, tookX bool) {
 	best, take := make([]int, n+1), make([]int, n+1)
 	for k := n - 1; k >= 0; k-- {
 		best[k] = best[k+1]
+		if len(groups[k].ds) >= 20 {
+			// No card or ID is this long, but a bank account's number is,
+			// and so are two cards typed together: never written out (a
+			// probe relayed both whole).
+			best[k], take[k] = 1000+len(groups[k].ds)+best[k+1], 1
+			continue
+		}
 		st := stretch{phoneOK: r.plus && k == 0, spaced: len(groups[k].ds) < 3 && k+1 < n && len(groups[k+1].ds) == len(groups[k].ds)}
 		st.odd = len(groups[k].ds) < 3 && !st.spaced // "62 22021234567894"
 		var firstSep string
