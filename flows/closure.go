@@ -670,7 +670,9 @@ var idWord = regexp.MustCompile(`\b[A-Za-z]{1,8}[-_]?[0-9][0-9A-Za-z_-]{3,}\b`)
 // and the ticket's question as typed).
 func maskIDAnswer(line string) string {
 	rs := []rune(line)
-	isDigit := func(r rune) bool { return unicode.IsDigit(r) || strings.ContainsRune("零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖", r) }
+	isDigit := func(r rune) bool {
+		return unicode.IsDigit(r) || strings.ContainsRune("零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖", r)
+	}
 	// neighbour is the rune next to i on the side of step (±1), past
 	// spaces and dashes; 0 at the line's end.
 	neighbour := func(i, step int) rune {

@@ -86,7 +86,7 @@ func TestClosureWaitsForARefundThenGoesAhead(t *testing.T) {
 		t.Errorf("a question counted as %d wrong answers", n)
 	}
 	c.send("后四位是 0 0 1 X 吗") // a wrong answer, spaced out (counted, and kept masked)
-	c.send("　００２ｘ ") // full-width, lower-case x, spaces around
+	c.send("　００２ｘ ")         // full-width, lower-case x, spaces around
 	c.expect("✅ 注销申请已提交，编号 <code>CR-20261121-",
 		"3–5 个工作日", "<b>2026年11月25日 至 2026年11月27日</b> 之间", "/closure_status", "[📄 注销进度]")
 	if ref := c.ref(); !regexp.MustCompile(`^CR-20261121-\d{4}$`).MatchString(ref) {
