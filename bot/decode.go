@@ -56,6 +56,29 @@ type messageExtra struct {
 	ChatShared  json.RawMessage `json:"chat_shared"`
 }
 
+// carried is the text of newer content a copy of it carries: a
+// checklist's title and tasks (a probe: a card number in one would be
+// copied to the staff topic, its text never looked at).
+func (f *messageExtra) carried() string {
+	if f == nil || len(f.Checklist) == 0 {
+		return ""
+	}
+	var c struct {
+		Title string `json:"title"`
+		Tasks []struct {
+			Text string `json:"text"`
+		} `json:"tasks"`
+	}
+	if json.Unmarshal(f.Checklist, &c) != nil {
+		return string(f.Checklist) // unreadable: its raw text is judged, digits and all
+	}
+	parts := []string{c.Title}
+	for _, t := range c.Tasks {
+		parts = append(parts, t.Text)
+	}
+	return strings.Join(parts, " · ")
+}
+
 // newerMedia reports content the library does not know (a shared story, a
 // checklist, users or a chat picked with a keyboard button…).
 func (f *messageExtra) newerMedia() bool {
@@ -188,7 +211,7 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		case x.Message != nil && len(x.Message.TopicClosed) > 0 && m.Chat.IsSuperGroup():
 			ev.Kind = supportbot.EventTopicClosed
 		case hasMedia(m) || x.Message.newerMedia():
-			ev.Kind, ev.Text, ev.FileName = supportbot.EventMedia, clip(m.Caption), clip(carried(m))
+			ev.Kind, ev.Text, ev.FileName = supportbot.EventMedia, clip(m.Caption), clip(carried(m, x.Message))
 		default: // service messages: pins, topic edits, members joining…
 			return in, nil
 		}
@@ -380,9 +403,10 @@ func visible(html string) bool {
 }
 
 // carried is the text a copy of m carries besides its caption: a file's
-// name, an audio's title and performer, a poll's question and options, a
-// venue's name and address — what the agent would read in the copy.
-func carried(m *tgbotapi.Message) string {
+// name, an audio's title and performer, a poll's question, options and a
+// quiz's explanation, a venue's name and address, newer content's text (f:
+// a checklist's) — what the agent would read in the copy.
+func carried(m *tgbotapi.Message, f *messageExtra) string {
 	var parts []string
 	add := func(s ...string) {
 		for _, t := range s {
@@ -401,13 +425,14 @@ func carried(m *tgbotapi.Message) string {
 	case m.Animation != nil:
 		add(m.Animation.FileName)
 	case m.Poll != nil:
-		add(m.Poll.Question)
+		add(m.Poll.Question, m.Poll.Explanation) // a quiz's explanation too (a probe)
 		for _, o := range m.Poll.Options {
 			add(o.Text)
 		}
 	case m.Venue != nil:
 		add(m.Venue.Title, m.Venue.Address)
 	}
+	add(f.carried())
 	return strings.Join(parts, " · ")
 }
 

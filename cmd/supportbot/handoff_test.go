@@ -235,6 +235,10 @@ func TestADocumentNamedWithAnIDNumberIsNotRelayed(t *testing.T) {
 		{"poll": map[string]any{"id": "p1", "question": "哪张卡", "options": []map[string]any{{"text": "110101199003071233", "voter_count": 0}, {"text": "b", "voter_count": 0}},
 			"total_voter_count": 0, "is_closed": false, "is_anonymous": true, "type": "regular", "allows_multiple_answers": false}},
 		{"venue": map[string]any{"location": map[string]any{"latitude": 31.2, "longitude": 121.5}, "title": "卡 6222|0212|3456|7894", "address": "上海"}},
+		// a quiz's explanation, a checklist's title and tasks (a privacy probe)
+		{"poll": map[string]any{"id": "p2", "question": "测验", "options": []map[string]any{{"text": "x", "voter_count": 0}, {"text": "y", "voter_count": 0}},
+			"total_voter_count": 0, "is_closed": false, "is_anonymous": true, "type": "quiz", "allows_multiple_answers": false, "explanation": "卡 6222 0298 7654 3214"}},
+		{"checklist": map[string]any{"title": "卡号 6222029876543214", "tasks": []map[string]any{{"id": 1, "text": "身份证 11010519491231002X"}}}},
 	} {
 		msg := map[string]any{"message_id": 99101 + i, "date": time.Now().Unix(),
 			"from": map[string]any{"id": c.user.ID, "is_bot": false, "first_name": c.user.FirstName, "language_code": "zh"},
@@ -249,6 +253,8 @@ func TestADocumentNamedWithAnIDNumberIsNotRelayed(t *testing.T) {
 	a.topicShows(topic, "「****7894 · me」")
 	a.topicShows(topic, "哪张卡 · **** · b")
 	a.topicShows(topic, "卡 ****7894 · 上海")
+	a.topicShows(topic, "测验 · 卡 ****3214")
+	a.topicShows(topic, "卡号 ****3214 · 身份证 ****")
 	a.srv.SendDocument(c.user, "doc-ok", "证件.pdf", "")
 	deadline := time.Now().Add(deskWait)
 	var copied []string
