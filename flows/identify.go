@@ -86,9 +86,19 @@ func startIdentify(s *Step, next, arg string) error {
 	}
 	s.slots.Next, s.slots.NextArg = next, arg
 	if s.ev.Kind == supportbot.EventText {
-		s.slots.NextText = s.ev.Text
+		s.slots.NextText = maskPhones(s.ev.Text) // kept until identified: no phone in it (a privacy probe)
 	}
 	return nil
+}
+
+// maskPhones hides the mobile numbers in text but their last 4 digits;
+// the rest (a request's plan, amount or order) stays as typed.
+func maskPhones(text string) string {
+	return mobileTyped.ReplaceAllStringFunc(text, func(m string) string {
+		start := strings.IndexFunc(m, func(r rune) bool { return r == '+' || r >= '0' && r <= '9' })
+		end := strings.LastIndexFunc(m, func(r rune) bool { return r >= '0' && r <= '9' }) + 1
+		return m[:start] + "****" + m[end-4:end] + m[end:]
+	})
 }
 
 func askContact(s *Step, key string) {

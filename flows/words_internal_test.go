@@ -549,3 +549,17 @@ func TestPaysAnAmount(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskPhones: the request kept until identified holds no phone, but
+// its amounts and orders (a privacy probe).
+func TestMaskPhones(t *testing.T) {
+	for in, want := range map[string]string{
+		"我要提前还款 我的手机是 15066778899":   "我要提前还款 我的手机是 ****8899",
+		"+86 150 6677 8899 还5074.17": "****8899 还5074.17",
+		"提前还款 5241015123456":         "提前还款 5241015123456",
+	} {
+		if got := maskPhones(in); got != want {
+			t.Errorf("maskPhones(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
