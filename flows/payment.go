@@ -113,7 +113,11 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	} else if err != nil {
 		return err
 	}
-	if err := checkQuote(q, p, kind, s.now, s.e.cfg.Location); err != nil {
+	err = checkQuote(q, p, kind, s.now, s.e.cfg.Location)
+	if err == nil {
+		err = quotesNoDebiting(s, q, p)
+	}
+	if err != nil {
 		// The core's figures cannot be right: say so, charge nothing, and
 		// leave a way on (try again, or a person).
 		s.e.log.Error("refused a wrong quote", "chat", s.e.chatRef(s.conv.ChatID), "err", err)
@@ -367,6 +371,23 @@ func shownQuote(s *Step) (*supportbot.Plan, *supportbot.Quote, error) {
 		Periods: qs.Periods, Amount: qs.Amount, Parts: qs.Parts, Excluded: qs.Excluded, ExpiresAt: qs.Expires}, nil
 }
 
+// quotesNoDebiting refuses a quote that pays a period the bot reads as
+// being debited by its booking (processing, or within DebitCutoff): paying
+// it would debit that period twice, and the quote would say its booking is
+// cancelled (a money probe: a core quoting such a period was shown, "不会
+// 重复扣款", and charged on confirm).
+func quotesNoDebiting(s *Step, q *supportbot.Quote, p *supportbot.Plan) error {
+	sched, err := s.scheduled()
+	if err != nil {
+		return err
+	}
+	debiting := supportbot.DebitingPeriods(p.ID, sched, s.now)
+	if i := slices.IndexFunc(q.Periods, func(n int) bool { return debiting[n] }); i >= 0 {
+		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s pays period %d, which its booking is debiting", q.ID, q.Periods[i])
+	}
+	return nil
+}
+
 // checkQuote refuses a quote of plan p that cannot be right: another plan's
 // or kind than asked, money out of bounds, parts that do not add up to the
 // amount, or that are not what the periods it lists cost (a bill pays each
@@ -512,7 +533,7 @@ func cancelledBookings(s *Step, p *supportbot.Plan, q *supportbot.Quote) []strin
 	var lines []string
 	sched, _ := s.scheduled()
 	for _, r := range sched {
-		if r.PlanID == p.ID && r.Status == supportbot.ScheduledScheduled && slices.Contains(q.Periods, r.Period) {
+		if r.PlanID == p.ID && r.Status == supportbot.ScheduledScheduled && slices.Contains(q.Periods, r.Period) && !r.Debiting(s.now) {
 			lines = append(lines, s.T("pay.quote_cancels", "period", r.Period, "time", when(s, r.RunAt)))
 		}
 	}

@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -507,4 +508,37 @@ func TestADoubtedQuoteIsTakenApart(t *testing.T) {
 	c.press("Xiaomi Book")
 	c.send("这张卡有问题")
 	c.reject("如果你仍认为金额不对")
+}
+
+// TestAQuotePayingAPeriodBeingDebitedIsRefused: a core quoting the period
+// a booking is debiting (within the hour) was shown — "its booking will be
+// cancelled, no double charge" — and charged on confirm (a money probe).
+// Such a quote is refused, nothing shown or charged.
+func TestAQuotePayingAPeriodBeingDebitedIsRefused(t *testing.T) {
+	h := newHarness(t, fixture())
+	ctx := context.Background()
+	bendQuotes(h, func(q *supportbot.Quote) {
+		if q.PlanID != "P2" || !slices.Contains(q.Excluded, 3) {
+			return
+		}
+		plans, err := h.db.CoreView().Plans(ctx, "C1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == "P2" })
+		q.Periods, q.Excluded = append([]int{3}, q.Periods...), nil // S2 debits period 3 within the hour
+		if q.Parts, err = supportbot.PayoffParts(plans[i], q.Periods, supportbot.DateOf(h.clock(), shanghai)); err != nil {
+			t.Fatal(err)
+		}
+		q.Amount, _ = q.Parts.Sum()
+	})
+	c := h.chat(720, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	c.expect("报价金额有误，我没有展示也没有扣款")
+	c.reject("确认还款", "不会重复扣款")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
 }
