@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"supportbot"
@@ -89,6 +90,14 @@ func billPaid(s *Step, a *supportbot.Action) error {
 		return err
 	}
 	rows := [][]supportbot.Button{s.billAndMessages()}
+	left, err := bookingsLeft(s, a)
+	if err != nil {
+		return err
+	}
+	if len(left) > 0 {
+		lines = append(lines, left...)
+		rows = append([][]supportbot.Button{{s.menuBtn(s.T("menu.cancel"), "cancel"), s.humanBtn()}}, rows...)
+	}
 	if p != nil {
 		switch next, ok := nextNotOverdue(*p, s.today); {
 		case !p.Open():
@@ -103,4 +112,27 @@ func billPaid(s *Step, a *supportbot.Action) error {
 	}
 	s.say(strings.Join(lines, "\n"), rows...)
 	return nil
+}
+
+// bookingsLeft are warnings of the bookings of the periods a repayment paid
+// that are still to run after it: the quote said they would be cancelled
+// with it, and a core that did not (its cancelled_scheduled_ids short)
+// would debit those periods again (a money probe: the payoff was told as
+// done, the booking left to run). Each is audited.
+func bookingsLeft(s *Step, a *supportbot.Action) ([]string, error) {
+	r := a.Outcome.Repayment
+	sched, err := s.scheduled()
+	if err != nil {
+		return nil, extra(err)
+	}
+	var lines []string
+	for _, b := range sched {
+		if b.PlanID != a.PlanID || b.Status != supportbot.ScheduledScheduled || b.Debiting(s.now) || !b.RunAt.After(s.now) ||
+			!slices.Contains(r.Periods, b.Period) || slices.Contains(r.CancelledScheduledIDs, b.ID) {
+			continue
+		}
+		s.audit("booking_left", map[string]any{"plan_id": a.PlanID, "scheduled_id": b.ID, "period": b.Period, "repayment_id": r.ID, "key": a.Key})
+		lines = append(lines, s.T("pay.booking_left", "period", b.Period, "time", when(s, b.RunAt)))
+	}
+	return lines, nil
 }

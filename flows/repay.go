@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"strings"
 
 	"supportbot"
 	"supportbot/locale"
@@ -62,6 +63,14 @@ func repaid(s *Step, a *supportbot.Action) error {
 		return err
 	}
 	rows := [][]supportbot.Button{s.billAndMessages()}
+	left, err := bookingsLeft(s, a)
+	if err != nil {
+		return err
+	}
+	if len(left) > 0 {
+		text += "\n\n" + strings.Join(left, "\n")
+		rows = append([][]supportbot.Button{{s.menuBtn(s.T("menu.cancel"), "cancel"), s.humanBtn()}}, rows...)
+	}
 	if known && len(open) == 0 {
 		text += "\n\n" + s.T("repay.all_settled")
 		rows = append([][]supportbot.Button{{s.menuBtn(s.T("menu.close"), "close")}}, rows...)

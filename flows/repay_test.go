@@ -542,3 +542,39 @@ func TestAQuotePayingAPeriodBeingDebitedIsRefused(t *testing.T) {
 		t.Errorf("%d repayments, want none", n)
 	}
 }
+
+// TestABookingLeftAfterAPaymentIsWarnedOf: a core that took a payoff but
+// left the booking of a period it paid (cancelled_scheduled_ids short) had
+// the payoff told as done, the booking left to debit again (a money
+// probe). The outcome warns of it, with its cancellation a tap away.
+func TestABookingLeftAfterAPaymentIsWarnedOf(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.hooks.set(func(k *hooks) {
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			rep, err := k.Core.Repay(ctx, key, r)
+			if rep != nil {
+				rep.CancelledScheduledIDs = nil
+			}
+			return rep, err
+		}
+		k.scheduled = func(ctx context.Context, customerID string) ([]supportbot.ScheduledRepayment, error) {
+			list, err := k.Core.Scheduled(ctx, customerID)
+			for i := range list {
+				if list[i].ID == "S1" { // still to run, as the core has it
+					list[i].Status = supportbot.ScheduledScheduled
+				}
+			}
+			return list, err
+		}
+	})
+	c := h.chat(721, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.expect("第 7 期原定 2026年12月14日 09:00 的预约还款将在还款后自动取消")
+	c.press("确认还款")
+	c.expect("提前还款成功", "第 7 期原定 2026年12月14日 09:00 的预约还款还在，没有随这次还款取消", "[🗓 取消预约还款]")
+	if n := len(h.audit("booking_left")); n != 1 {
+		t.Errorf("booking_left audited %d times, want 1", n)
+	}
+}
