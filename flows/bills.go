@@ -724,15 +724,17 @@ func onePeriod(s *Step, text string) (bool, error) {
 	return true, nil
 }
 
-// dueOnDay answers how much is due on a day named — "15号要还多少", "明天要
-// 还多少钱", "how much do i have to pay on the 7th" — with the periods due
-// that day, each with its status (a booking that pays it, overdue…), or that
-// none is and when the next falls due (a probe: "not sure", or the whole
-// bill). It reports whether it answered.
+// dueOnDay answers how much is due on a day named, asked in so many words
+// — "15号要还多少", "明天要还多少钱", "how much do i have to pay on the 7th" —
+// with the periods due that day, each with its status (a booking that pays
+// it…), or that none is and when the next falls due; and, above, what is
+// overdue, to pay now whatever day is asked (a probe: "not sure", or the
+// whole bill; a regression run: an overdue customer told nothing was due).
+// Anything more in the question (a month, a total till then, a delay, what
+// was paid) is not this answer. It reports whether it answered.
 func dueOnDay(s *Step, text string) (bool, error) {
-	l := strings.ToLower(inDigits(text))
-	if s.conv.CustomerID == "" || !containsAny(l, "多少", "how much", "what do i owe", "what's due", "whats due", "what is due") ||
-		!containsAny(l, "还", "付", "交", "pay", "owe", "due") || containsAny(l, "手续费", "滞纳金", "利息", "fee", "interest", "提前", "early", "如果", "if ") {
+	l := strings.TrimSpace(strings.ToLower(inDigits(text)))
+	if s.conv.CustomerID == "" || !dueDayZH.MatchString(l) && !dueDayEN.MatchString(l) {
 		return false, nil
 	}
 	day, ok := s.dayAsked(l)
@@ -750,11 +752,13 @@ func dueOnDay(s *Step, text string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	var lines []string
+	var lines, late []string
 	next := supportbot.Date("")
 	for _, p := range plans {
 		for _, b := range p.Bills {
 			switch {
+			case b.Overdue(s.today):
+				late = append(late, periodLine(s, p, b, sched))
 			case b.DueDate == day:
 				lines = append(lines, periodLine(s, p, b, sched))
 			case b.Status == supportbot.BillUnpaid && b.DueDate > day && (next == "" || b.DueDate < next):
@@ -762,17 +766,30 @@ func dueOnDay(s *Step, text string) (bool, error) {
 			}
 		}
 	}
-	s.conv.Misses = 0
+	var out []string
+	if len(late) > 0 {
+		out = append(out, s.T("due_day.overdue"), strings.Join(late, "\n"), "")
+	}
 	switch {
 	case len(lines) > 0:
-		s.say(s.T("due_day.header", "day", s.day(day))+"\n"+strings.Join(lines, "\n"), s.billAndMessages())
+		out = append(out, s.T("due_day.header", "day", s.day(day)), strings.Join(lines, "\n"))
 	case next != "":
-		s.say(s.T("due_day.none_next", "day", s.day(day), "next", s.day(next)), s.billAndMessages())
+		out = append(out, s.T("due_day.none_next", "day", s.day(day), "next", s.day(next)))
 	default:
-		s.say(s.T("due_day.none", "day", s.day(day)), s.billAndMessages())
+		out = append(out, s.T("due_day.none", "day", s.day(day)))
 	}
+	s.conv.Misses = 0
+	s.say(strings.Join(out, "\n"), s.billAndMessages())
 	return true, nil
 }
+
+// dueDayZH and dueDayEN are how much is due on a day asked and nothing
+// else: the day (today, tomorrow, the day after, a day of the week or of
+// the month, no month), and how much to pay.
+var (
+	dueDayZH = regexp.MustCompile(`^(?:请问|那|我)?\s*(?:今天|明天|后天|大后天|[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天]|下?星期[一二三四五六日天])(?:的|那天)?\s*(?:要|需要|应该|得)?(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$`)
+	dueDayEN = regexp.MustCompile(`^how much (?:do|will|should|must) i (?:have to |need to )?(?:pay|owe)(?: on)? (?:the )?(?:[0-9]{1,2}(?:st|nd|rd|th)?|today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\??$`)
+)
 
 // lastPeriodSaid names a plan's last period.
 var lastPeriodSaid = regexp.MustCompile(`最后一期|最后1期|末期|尾期|\blast (?:period|installment|instalment|month)\b|\bfinal (?:period|installment|instalment|payment|bill)\b`)

@@ -361,10 +361,15 @@ func TestOnePeriodAskedIsAnswered(t *testing.T) {
 // with none says when the next falls due.
 func TestWhatIsDueOnADayIsAnswered(t *testing.T) {
 	_, c := faqSession(t, 978)
-	c.send("12月15号要还多少")
-	c.expect("2026年12月15日到期的账单", "「Redmi K70」第 7 期", "已预约 2026年12月14日 09:00 自动扣款")
+	c.send("15号要还多少")
+	c.expect("先说逾期的", "「Redmi K70」第 6 期", // overdue, to pay now whatever the day (a regression run)
+		"2026年12月15日到期的账单", "「Redmi K70」第 7 期", "已预约 2026年12月14日 09:00 自动扣款")
 	c.send("明天要还多少钱")
 	c.expect("明天没有到期的账单；下一次到期是")
+	for _, more := range []string{"下个月15号要还多少", "15号之前一共要还多少", "这周一共要还多少钱", "15号要还多少 能不能晚几天"} {
+		c.send(more) // a month, a total, a delay: not the day's bills
+		c.reject("到期的账单：", "没有到期的账单")
+	}
 	c.send("/lang en")
 	c.send("how much do i have to pay on the 15th?")
 	c.expect("Due Dec 15, 2026:", "Period 7 of \"Redmi K70\"")

@@ -61,8 +61,10 @@ func cancelFlow() *spec {
 		start: func(s *Step, _ string) error {
 			v, err := bookingAsked(s)
 			if err != nil || v == nil {
-				if err == nil && s.ev.Kind == supportbot.EventText && containsAny(strings.ToLower(s.ev.Text), "所有", "全部", "两个都", "都取消", "all of", "both", "all my", "all the") {
-					defer s.say(s.T("cancel.one_at_a_time")) // under the list: "帮我把所有预约都取消了"
+				if err == nil && s.ev.Kind == supportbot.EventText && allBookingsAsked.MatchString(strings.ToLower(s.ev.Text)) {
+					if views, err := scheduledViews(s); err == nil && len(active(views)) >= 2 {
+						defer s.say(s.T("cancel.one_at_a_time")) // under the list: "帮我把所有预约都取消了"
+					}
 				}
 				return errors.Join(err, s.fire("cancel", "list"))
 			}
@@ -227,6 +229,12 @@ func ofKindSaid(text string, tries []func(v *scheduledView) bool) []func(v *sche
 	}
 	return narrowed
 }
+
+// allBookingsAsked asks every booking off at once, in the words that open
+// the cancellation — not "all" said of something else ("我自己会把所有的账
+// 单还清": a regression run).
+var allBookingsAsked = regexp.MustCompile(`(?:所有|全部|两个|两笔)的?预约(?:还款)?(?:都|全)?取消|取消(?:掉)?(?:所有|全部)的?预约|` +
+	`\bcancel (?:all|both)\b|\bcancel (?:all|both) (?:of )?(?:my |the )?(?:scheduled|bookings?|repayments?)|\ball (?:my |the )?(?:scheduled repayments|bookings)\b`)
 
 // allBookings asks every booking of the list off at once.
 var allBookings = regexp.MustCompile(`^(?:把|帮我把|帮我)?(?:两个|两笔|全部|所有|都)(?:的)?(?:预约|预约还款)?(?:都|全)?(?:取消|不要)(?:了|掉|吧)*$|` +

@@ -42,7 +42,8 @@ var whyDebited = regexp.MustCompile(`(?:怎么|为什么|为啥|咋|凭什么)[^
 	`(?:这笔|这个|这是什么|什么)扣款(?:是什么|是啥|哪来的|怎么回事)?[吗？?]*$|` +
 	// "今天扣的166.5是啥", "昨天扣了我300是什么钱" (a probe: "not sure")
 	`扣(?:的|了我?)[¥￥]?[0-9][0-9,.]*(?:块|元)?(?:钱)?(?:是|是个)?(?:啥|什么|什么钱|哪来的|怎么回事)|` +
-	`\bwhat (?:is|was|'s) (?:the |this |that )?(?:[¥$]?[0-9][0-9,.]* )?(?:charge|debit|deduction)\b|` +
+	`\bwhat (?:is|was|'s) (?:this|that) (?:[¥$]?[0-9][0-9,.]* )?(?:charge|debit|deduction)\b|` +
+	`\bwhat (?:is|was|'s) (?:the |this |that )?(?:charge|debit|deduction) of [¥$]?[0-9]|` + // not "what is the charge for paying late" (a regression run)
 	`\bi (?:didn'?t|did not|never) (?:pay|make a payment)\b.{0,30}\b(?:money (?:is |was )?(?:gone|missing)|missing money)\b|` +
 	`\b(?:why|how come)\b.{0,30}\b(?:charged|debited|deducted|took (?:my |the |)money|taken (?:from|out of)|take (?:my |the |)money|charge (?:me|my card|my account)|debit (?:me|my card|my account)|charging|debiting)\b|` +
 	`\bi (?:didn'?t|did not|never) (?:pay|make a payment|authori[sz]e)\b.{0,30}\b(?:charged|debited|deducted|took|taken)\b|` +

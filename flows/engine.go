@@ -686,9 +686,12 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 			continue // greetings and menus are not what an agent needs to read; an agent's words are kept as theirs
 		}
 		if (r.ChatID == 0 || r.ChatID == ev.ChatID) && r.Text != "" && r.TicketID == 0 && ev.ChatID != e.cfg.AgentChatID {
-			// Masked like the customer's: an answer may repeat a number they
-			// typed ("订单号 6228123409876 不在你名下": a probe).
-			conv.Transcript.Append(supportbot.Line{Time: now, From: "bot", Text: supportbot.MaskNumbers(clipText(locale.Plain(r.Text), 200), 202)})
+			// A card or ID number an answer might repeat is masked; its
+			// orders, card tails and dates are the agent's to read (a
+			// regression run: masked like the customer's lines, they were
+			// garbled).
+			text, _ := supportbot.MaskSecrets(clipText(locale.Plain(r.Text), 200))
+			conv.Transcript.Append(supportbot.Line{Time: now, From: "bot", Text: text})
 		}
 	}
 	return s, s.saveSlots()

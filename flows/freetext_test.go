@@ -1671,4 +1671,8 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 	c.send("注销会影响征信吗") // closing: its own topic
 	c.expect("注销")
 	c.reject("逾期的后果")
+	c.send("能帮我把征信逾期记录删掉吗") // a mark to be undone (a regression run)
+	c.expect("不能修改或删除信用记录")
+	c.send("取消预约会影响征信吗") // the cancellation's own answer
+	c.reject("还款日过后还没还上")
 }

@@ -564,7 +564,7 @@ func (s *Step) notTheirs(text string) (string, error) {
 	if err != nil || order == "" {
 		return "", err
 	}
-	return s.T("others.order_not_yours", "order", order), nil
+	return s.T("others.order_not_yours", "order", lastFour(order)), nil
 }
 
 // ownAsked checks a question about the customer's own data before it is
@@ -577,6 +577,16 @@ func (s *Step) ownAsked(text string) (proceed, told bool, err error) {
 	}
 	other, err := s.forSomeoneElse(text)
 	return !other && err == nil, other, err
+}
+
+// lastFour is a number typed that is none of the customer's, as an answer
+// repeats it: its last 4 digits (it may be a bank account's; a privacy
+// probe found it kept whole in the conversation).
+func lastFour(number string) string {
+	if len(number) <= 4 {
+		return number
+	}
+	return "****" + number[len(number)-4:]
 }
 
 // forSomeoneElse answers a request about someone other than the chat's
@@ -2149,7 +2159,7 @@ func (s *Step) freeText(text string) error {
 		}
 		if order, err := s.otherOrderNamed(text); err != nil || order != "" { // another's order, asked as one's own plan
 			if err == nil {
-				s.ownOnly(s.T("others.order_not_yours", "order", order))
+				s.ownOnly(s.T("others.order_not_yours", "order", lastFour(order)))
 			}
 			return err
 		}
@@ -2405,12 +2415,12 @@ var (
 // that no one here can — or "" for any other question about it (closing the
 // account, paying off early, checking a report: their topics).
 func creditAsked(l string) string {
-	if !creditWord.MatchString(l) || containsAny(l, "注销", "关闭", "销户", "提前", "结清", "查询", "怎么查", "在哪查", "报告", "close", "closing",
-		"early", "pay off", "payoff", "check my", "report") {
-		return ""
+	if !creditWord.MatchString(l) || containsAny(l, "注销", "关闭", "销户", "提前", "结清", "查", "报告", "申请", "审核", "不好", "能分期", "取消", "预约",
+		"close", "closing", "early", "pay off", "payoff", "check", "report", "apply", "cancel", "booking", "schedul") {
+		return "" // closing, paying off, cancelling, checks and applying: their own topics (a regression run)
 	}
 	switch {
-	case containsAny(l, "恢复", "修复", "消除", "删除", "洗白", "撤销", "repair", "fix", "remove", "erase", "clean"):
+	case containsAny(l, "恢复", "修复", "消除", "删除", "删掉", "删了", "去掉", "抹掉", "洗白", "撤销", "repair", "fix", "remove", "erase", "clean", "delete"):
 		return "oos-credit-repair"
 	case containsAny(l, "会不会", "有没有", "有问题", "受影响", "影响", "吗", "怎么办", "will", "affect", "hurt", "damage", "ruin", "problem", "?", "？"):
 		return "overdue-consequences"
@@ -2640,7 +2650,9 @@ func (s *Step) ownFrozen(topic string) string {
 // 清 手续费多少") by a customer with one open plan: the quote says the fee
 // (a probe got the fee rules in general). It reports whether it quoted.
 func (s *Step) payoffWithItsFee(topic, text string) (bool, error) {
-	if topic != "early-repayment-fee" || s.conv.CustomerID == "" || !wantsPayoff.MatchString(strings.ToLower(text)) {
+	l := strings.ToLower(text)
+	if topic != "early-repayment-fee" || s.conv.CustomerID == "" || !wantsPayoff.MatchString(l) ||
+		containsAny(l, "只", "这期", "本期", "这个月", "本月", "only", "this month", "this period", "this bill") { // one period's: not the payoff (a regression run)
 		return false, nil
 	}
 	if proceed, told, err := s.ownAsked(text); !proceed {

@@ -89,11 +89,12 @@ func weekdayAhead(text string, today time.Time) (int, bool) {
 }
 
 // everyWeek reports a day of the week said of how often, between before
-// and after it: "每周一", "一周一次", "周一到周五", "周一至周五".
+// and after it: "每周一", "一周一次", "周一到周五", "周一至周五" — or no day
+// at all: "这周一共" is this week, all told.
 func everyWeek(before, after string) bool {
 	return strings.HasSuffix(before, "每") || strings.HasSuffix(before, "一") || strings.HasSuffix(before, "每个") ||
 		strings.HasSuffix(before, "到") || strings.HasSuffix(before, "至") ||
-		strings.HasPrefix(after, "次") || strings.HasPrefix(after, "到") || strings.HasPrefix(after, "至") || strings.HasPrefix(after, "~") || strings.HasPrefix(after, "-")
+		strings.HasPrefix(after, "次") || strings.HasPrefix(after, "共") || strings.HasPrefix(after, "到") || strings.HasPrefix(after, "至") || strings.HasPrefix(after, "~") || strings.HasPrefix(after, "-")
 }
 
 // mondayFirst is a weekday's place in a week that starts on Monday.

@@ -379,7 +379,7 @@ func TestAsksWhyDebited(t *testing.T) {
 		"why has my refund taken so long": false, "why haven't you charged my card yet": false, "为什么我的信用分扣了": false,
 		"怎么没有折扣了": false, "我已经还了为什么还扣了": false,
 		// …and what it missed
-		"我没还款但是卡里的钱少了": true, "我没还钱 怎么卡里钱没了": true, "这笔扣款是什么": true, "今天扣的166.5是啥": true, "扣了我300块是什么钱": true, "what is this charge of 166.5": true, "i didn't pay but money is gone from my card": true,
+		"我没还款但是卡里的钱少了": true, "我没还钱 怎么卡里钱没了": true, "这笔扣款是什么": true, "今天扣的166.5是啥": true, "扣了我300块是什么钱": true, "what is this charge of 166.5": true, "what is the charge for late payment": false, "what is the debit card i should use": false, "i didn't pay but money is gone from my card": true,
 		"扣款是什么意思": false, "预约扣款是什么": false,
 		"i still see a charge on my card": true, "there's a charge on my card i don't recognise": true, "我卡上有一笔扣款": true,
 		"i see a charge failed": false, "卡上有一笔扣款失败了": false,
@@ -509,7 +509,7 @@ func TestWeekdayAhead(t *testing.T) {
 			t.Errorf("daysAhead(%q) = %d, %v; want %d", text, got, ok, want)
 		}
 	}
-	for _, text := range []string{"下周", "周末", "一周", "weekend", "this week", "一周一次扣款吗", "每周一都会扣吗", "周一到周五会扣款吗", "every monday", "on mondays"} {
+	for _, text := range []string{"下周", "周末", "一周", "weekend", "this week", "一周一次扣款吗", "每周一都会扣吗", "周一到周五会扣款吗", "every monday", "on mondays", "这周一共要还多少钱"} {
 		if got, ok := daysAhead(text, saturday); ok {
 			t.Errorf("daysAhead(%q) = %d, want no day", text, got)
 		}
