@@ -102,7 +102,7 @@ func openSQLite(path string) (*DB, error) {
 	q.Set("_mutex", "no")
 	wq := cloneValues(q)
 	wq.Set("_txlock", "immediate")
-	w, err := sql.Open("sqlite3", "file:"+path+"?"+wq.Encode())
+	w, err := sql.Open("sqlite3", fileURI(path)+"?"+wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -110,7 +110,7 @@ func openSQLite(path string) (*DB, error) {
 	w.SetConnMaxIdleTime(0)
 	rq := cloneValues(q)
 	rq.Set("_query_only", "true")
-	r, err := sql.Open("sqlite3", "file:"+path+"?"+rq.Encode())
+	r, err := sql.Open("sqlite3", fileURI(path)+"?"+rq.Encode())
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -534,4 +534,11 @@ func randomID() string {
 	b := make([]byte, 13)
 	rand.Read(b)
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:20]
+}
+
+// fileURI is path as SQLite's file: URI: its %, ? and # escaped, which
+// would otherwise end the path (a probe: DATABASE_PATH=/tmp/pd#1/bot.db
+// opened /tmp/pd).
+func fileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 }

@@ -66,7 +66,9 @@ func TestSQLiteCreatesTheDatabaseDirectory(t *testing.T) {
 	if postgres() {
 		t.Skip("SQLite only")
 	}
-	path := filepath.Join(t.TempDir(), "sub", "dir", "bot.db")
+	// "#", "?" and "%" in it are the path's, not the URI's (a probe: a "#"
+	// opened the file before it).
+	path := filepath.Join(t.TempDir(), "sub#1", "dir?x%41", "bot.db")
 	db, err := store.Open(context.Background(), store.Config{Path: path})
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +87,9 @@ func TestSQLiteCreatesTheDatabaseDirectory(t *testing.T) {
 	}
 	if db.Dialect() != "sqlite" {
 		t.Errorf("dialect %q", db.Dialect())
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(filepath.Dir(filepath.Dir(path))), "sub")); err == nil {
+		t.Error("a database was opened at the path cut at its \"#\"")
 	}
 }
 

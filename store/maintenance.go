@@ -32,7 +32,7 @@ func (db *DB) Backup(ctx context.Context, path string) (err error) {
 			os.Remove(path)
 		}
 	}()
-	dst, err := sql.Open("sqlite3", "file:"+path)
+	dst, err := sql.Open("sqlite3", fileURI(path))
 	if err != nil {
 		return err
 	}
