@@ -42,16 +42,24 @@ func (e *Engine) CoreEvent(ctx context.Context, ev supportbot.CoreEvent) error {
 		case supportbot.EventRepaymentSucceeded, supportbot.EventRepaymentFailed:
 			return e.repaymentEvent(ctx, tx, ev, now)
 		}
-		if s := ev.Scheduled; s != nil && s.CustomerID == "" && s.PlanID != "" {
+		if s := ev.Scheduled; s != nil && s.PlanID != "" {
 			// The contract's Scheduled names its plan, not its customer:
-			// the customer is the one whose plans the bot read it among.
+			// the customer is the one whose plans the bot read it among —
+			// also over a customer the event names otherwise (a money
+			// probe: another customer's message center got it, the plan's
+			// owner nothing).
 			owner, err := tx.PlanOwner(ctx, s.PlanID)
 			if err != nil && supportbot.ErrorCode(err) != supportbot.ENOTFOUND {
 				return err
 			}
-			routed := *s
-			routed.CustomerID = owner
-			ev.Scheduled = &routed
+			if owner != "" && s.CustomerID != "" && owner != s.CustomerID {
+				e.log.Error("core event names another customer than its plan's", "event", ev.ID, "type", ev.Type)
+			}
+			if owner != "" || s.CustomerID == "" {
+				routed := *s
+				routed.CustomerID = owner
+				ev.Scheduled = &routed
+			}
 		}
 		customer, ok := eventCustomer(ev)
 		if !ok {

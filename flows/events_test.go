@@ -100,6 +100,19 @@ func TestAScheduledEventAsTheContractSendsItIsTold(t *testing.T) {
 	if n := len(h.audit("scheduled_failed")); n != 1 {
 		t.Errorf("scheduled_failed audit entries = %d, want 1", n)
 	}
+	// Naming another customer than its plan's: the plan's owner is told, the
+	// other's message center gets nothing (a money probe).
+	misnamed := failed("evt_misnamed", "P4")
+	misnamed.Scheduled.CustomerID = "C2"
+	h.coreEvent(misnamed)
+	a.inbox()
+	a.expect("预约还款扣款失败：「Xiaomi Watch」第 3 期")
+	if stranger.inbox(); len(stranger.last) != 0 {
+		t.Errorf("the customer the event misnamed was told: %s", stranger.text())
+	}
+	if list, err := h.db.Notices(context.Background(), "C2", 0, 10); err != nil || len(list) != 0 {
+		t.Errorf("the misnamed customer's message center: %+v, %v", list, err)
+	}
 	h.coreEvent(failed("evt_unseen_plan", "P999"))
 	for _, c := range []*chat{a, stranger} {
 		if c.inbox(); len(c.last) != 0 {
