@@ -730,6 +730,18 @@ func askCancel(s *Step, v *scheduledView) error {
 		refuse(s, v, key, nil)
 		return nil
 	}
+	// Its cancellation confirmed already, still waiting for the core's
+	// answer (from this chat or another of theirs): not asked again (a money
+	// probe: a second key sent, and two contradicting outcomes told).
+	open, err := s.e.st.CustomerActions(s.ctx, s.conv.CustomerID, supportbot.ActionCancel, s.now)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(open, func(a supportbot.Action) bool { return a.Scheduled == v.ID && a.State.Open() }) {
+		s.finish()
+		s.say(s.T("cancel.still"), []supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn()})
+		return nil
+	}
 	s.slots.Scheduled = v.ID
 	lines := []string{s.T("cancel.confirm"), v.line(s)}
 	if v.dueSoon(s.today) {

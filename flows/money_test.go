@@ -1646,3 +1646,30 @@ func TestAPaymentsOutcomeIsToldWhenTheDatabaseIsBack(t *testing.T) {
 	c.inbox()
 	c.reject("提前还款成功")
 }
+
+// TestABookingBeingCancelledIsNotAskedAgain: with the core not answering a
+// cancellation, the booking could be picked and confirmed again — a second
+// key sent, and "cancelled" then "already cancelled" told (a money probe).
+// A booking whose cancellation waits for the core says so, from any chat.
+func TestABookingBeingCancelledIsNotAskedAgain(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期")
+	h.hooks.set(func(k *hooks) {
+		k.cancel = func(context.Context, string, string, string) (*supportbot.ScheduledRepayment, error) {
+			return nil, supportbot.ErrCoreUnavailable
+		}
+	})
+	c.press("取消这笔预约还款")
+	c.expect("⏳ 正在取消这笔预约还款")
+	other := h.chat(101, "zh") // another chat of the same customer
+	other.identify(phoneZhang)
+	for _, x := range []*chat{c, other} {
+		x.send("/cancel_schedule")
+		x.press("Redmi K70 第 7 期")
+		x.expect("正在取消中")
+		x.reject("要取消这笔预约还款吗")
+	}
+}

@@ -86,6 +86,8 @@ type ActionReader interface {
 	// CustomerRepayments lists a customer's repayments waiting for an
 	// outcome or confirmed since a time, newest first.
 	CustomerRepayments(ctx context.Context, customerID string, since time.Time) ([]supportbot.Action, error)
+	// CustomerActions is the same for the actions of a kind.
+	CustomerActions(ctx context.Context, customerID string, kind supportbot.ActionKind, since time.Time) ([]supportbot.Action, error)
 }
 
 // ActionQueue hands money actions to the worker that executes them.

@@ -253,11 +253,18 @@ func (db *DB) Actions(ctx context.Context, state supportbot.ActionState, limit i
 // (pending, unknown, processing) or were confirmed since since, newest
 // first, from any of their chats.
 func (db *DB) CustomerRepayments(ctx context.Context, customerID string, since time.Time) ([]supportbot.Action, error) {
+	return db.CustomerActions(ctx, customerID, supportbot.ActionRepay, since)
+}
+
+// CustomerActions lists a customer's money actions of a kind that wait for
+// an outcome or were confirmed since since, newest first, from any of their
+// chats.
+func (db *DB) CustomerActions(ctx context.Context, customerID string, kind supportbot.ActionKind, since time.Time) ([]supportbot.Action, error) {
 	rows, err := db.read().query(ctx, `SELECT `+actionColumns+` FROM actions
 		WHERE customer_id = ? AND kind = ? AND (state IN ('pending', 'unknown', 'processing') OR created_at >= ?)
-		ORDER BY created_at DESC LIMIT 100`, customerID, string(supportbot.ActionRepay), ms(since))
+		ORDER BY created_at DESC LIMIT 100`, customerID, string(kind), ms(since))
 	if err != nil {
-		return nil, fmt.Errorf("list the repayments of customer %s: %w", customerID, err)
+		return nil, fmt.Errorf("list the %s actions of customer %s: %w", kind, customerID, err)
 	}
 	return scanActions(rows)
 }
