@@ -211,6 +211,7 @@ func TestPayDeclinedCardChangesNothing(t *testing.T) {
 		t.Errorf("payment_declined audit = %+v", e)
 	}
 	c.press("换一张卡重试")
+	c.expect("扣款卡：招商银行 **** 6666") // another card than the one declined (a money probe: the same again)
 	c.press("换一张卡")
 	c.press("招商银行 **** 6666")
 	c.expect("扣款卡：招商银行 **** 6666", "合计应付：<b>¥303.00</b>")

@@ -68,13 +68,30 @@ func usableCards(cards []supportbot.Card) []supportbot.Card {
 
 // quoteCard is the card a quote charges: the one chosen in the slots if it is
 // still usable, else the first usable one (the default, if it is).
-func quoteCard(s *Step, usable []supportbot.Card) supportbot.Card {
+func quoteCard(s *Step, usable []supportbot.Card, declined string) supportbot.Card {
 	for _, c := range usable {
 		if c.ID == s.slots.Card {
 			return c
 		}
 	}
+	for _, c := range usable {
+		if c.ID != declined {
+			return c
+		}
+	}
 	return usable[0]
+}
+
+// declinedCard is the card the bank declined the plan's latest payment on,
+// in the last half hour: "换一张卡重试" then quotes another card, when there
+// is one (a money probe: the declined card was quoted again, to be
+// declined again on a confirm made in trust).
+func declinedCard(s *Step, planID string) (string, error) {
+	list, err := repaymentsOf(s, planID, "", s.now.Add(-askedAfter))
+	if err != nil || len(list) == 0 || list[0].State != supportbot.ActionDeclined || list[0].Repay == nil {
+		return "", err
+	}
+	return list[0].Repay.CardID, nil
 }
 
 // getQuote asks the core to price plan p for flow, and shows the quote for
@@ -97,7 +114,11 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 		s.say(text+"\n\n"+s.T("cards.bind_howto"), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
 		return nil
 	}
-	card := quoteCard(s, usable)
+	declined, err := declinedCard(s, p.ID)
+	if err != nil {
+		return err
+	}
+	card := quoteCard(s, usable, declined)
 	kind := quoteKinds[flow]
 	q, err := s.e.core.Quote(s.ctx, s.key("quote"), supportbot.QuoteRequest{CustomerID: s.conv.CustomerID, PlanID: p.ID, Kind: kind})
 	if ce := refusal(err); ce != nil {
