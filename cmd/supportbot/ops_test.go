@@ -50,13 +50,7 @@ func get(t *testing.T, url string) (int, string) {
 // is, and /healthz beside it.
 func TestAWebhookPathIsServedExactly(t *testing.T) {
 	addr := freeAddr(t)
-	hook := "http://" + addr + "/tg%20hook{1}"
-	a := MustRunMain(t, "WEBHOOK_URL", hook, "WEBHOOK_SECRET", "s3cret_token", "LISTEN_ADDR", addr)
-	a.addr()
-	deadline := time.Now().Add(5 * time.Second)
-	for a.srv.Webhook().URL == "" && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	a, _ := runWebhook(t, addr, "/tg%20hook{1}")
 	c := a.customer(7111, "en")
 	a.srv.SendText(c.user, "/start")
 	if err := a.srv.DeliverWebhook(context.Background()); err != nil {
@@ -68,15 +62,23 @@ func TestAWebhookPathIsServedExactly(t *testing.T) {
 	}
 }
 
-func TestWebhookModeEndToEnd(t *testing.T) {
-	addr := freeAddr(t)
-	hook := "http://" + addr + "/telegram/hook"
-	a := MustRunMain(t, "WEBHOOK_URL", hook, "WEBHOOK_SECRET", "s3cret_token", "LISTEN_ADDR", addr)
+// runWebhook runs the bot in webhook mode on addr, at path, and waits for
+// it to set its webhook; it returns the app and the deadline it waited to.
+func runWebhook(t *testing.T, addr, path string) (*app, time.Time) {
+	t.Helper()
+	a := MustRunMain(t, "WEBHOOK_URL", "http://"+addr+path, "WEBHOOK_SECRET", "s3cret_token", "LISTEN_ADDR", addr)
 	a.addr()
 	deadline := time.Now().Add(5 * time.Second)
 	for a.srv.Webhook().URL == "" && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
+	return a, deadline
+}
+
+func TestWebhookModeEndToEnd(t *testing.T) {
+	addr := freeAddr(t)
+	hook := "http://" + addr + "/telegram/hook"
+	a, deadline := runWebhook(t, addr, "/telegram/hook")
 	if wh := a.srv.Webhook(); wh.URL != hook || wh.SecretToken != "s3cret_token" || wh.MaxConnections == 0 {
 		t.Fatalf("webhook = %+v", wh)
 	}
