@@ -1274,7 +1274,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 				return true, s.declineStep() // "不对 取消", "no thats wrong, go back": left (a review)
 			case containsAny(l, "不是这个", "不是这笔", "wrong one", "wrong plan", "not this one", "not that one"):
 				// "wrong one" with two plans: the other one's quote
-				if p, err := otherOrPlacedPlan(s, "the other one"); err != nil || p != nil {
+				if p, err := otherPlan(s); err != nil || p != nil {
 					if err != nil {
 						return true, err
 					}
@@ -1941,15 +1941,12 @@ func otherOrPlacedPlan(s *Step, text string) (*supportbot.Plan, error) {
 	if m == nil {
 		return nil, nil
 	}
+	if m[2] != "" { // the other one
+		return otherPlan(s)
+	}
 	open, err := s.openPlans()
 	if err != nil {
 		return nil, err
-	}
-	if m[2] != "" { // the other one
-		if len(open) != 2 {
-			return nil, nil
-		}
-		return &open[onlyOne(2, func(i int) bool { return open[i].ID != s.slots.Plan })-1], nil
 	}
 	n := ordinal(m[1])
 	if lastPick[m[1]] {
@@ -1959,6 +1956,16 @@ func otherOrPlacedPlan(s *Step, text string) (*supportbot.Plan, error) {
 		return &open[n-1], nil
 	}
 	return nil, nil
+}
+
+// otherPlan is the open plan other than the one quoted, when there are
+// two; nil otherwise.
+func otherPlan(s *Step) (*supportbot.Plan, error) {
+	open, err := s.openPlans()
+	if err != nil || len(open) != 2 {
+		return nil, err
+	}
+	return &open[onlyOne(2, func(i int) bool { return open[i].ID != s.slots.Plan })-1], nil
 }
 
 // correctionPick is a correction at a quote and nothing else: a place in

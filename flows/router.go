@@ -579,6 +579,20 @@ func (s *Step) ownAsked(text string) (proceed, told bool, err error) {
 	return !other && err == nil, other, err
 }
 
+// showOutOfScope answers a question that is not ours with where to go, a
+// person one tap away; false when the class has no answer.
+func (s *Step) showOutOfScope(id string) bool {
+	answer, _, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang)
+	if !ok {
+		return false
+	}
+	s.e.metrics.FAQ("out_of_scope")
+	s.conv.Misses = 0
+	s.records = true
+	s.say(s.fill(answer), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
+	return true
+}
+
 // lastFour is a number typed that is none of the customer's, as an answer
 // repeats it: its last 4 digits (it may be a bank account's; a privacy
 // probe found it kept whole in the conversation).
@@ -1970,12 +1984,7 @@ func (s *Step) freeText(text string) error {
 	if id := creditAsked(strings.ToLower(text)); id != "" && !aboutSomeoneElse(text) {
 		// "我征信会不会有问题", "征信会不会恢复": "can't answer", or the
 		// official notices (a probe).
-		if answer, _, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang); ok && strings.HasPrefix(id, "oos-") {
-			s.conv.Misses = 0
-			s.say(s.fill(answer), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
-			return nil
-		}
-		if s.showAnswer(id) {
+		if strings.HasPrefix(id, "oos-") && s.showOutOfScope(id) || s.showAnswer(id) {
 			s.conv.Misses = 0
 			return nil
 		}
@@ -2233,12 +2242,7 @@ func (s *Step) freeText(text string) error {
 				s.ownOnly(s.T("others.own_only"))
 				return nil
 			}
-			// Not ours: say where to go, with a person one tap away.
-			if answer, _, ok := s.e.cfg.Answers.Answer(c.ID, s.conv.Lang); ok {
-				s.e.metrics.FAQ("out_of_scope")
-				s.conv.Misses = 0
-				s.records = true
-				s.say(s.fill(answer), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
+			if s.showOutOfScope(c.ID) {
 				return nil
 			}
 		}
