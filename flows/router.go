@@ -1478,22 +1478,25 @@ func (s *Step) notToThisStep() (string, error) {
 	if s.ev.Forwarded {
 		return "step.forwarded", nil
 	}
-	// A probe: a quote still waiting behind other replies (one message a
-	// second per chat) was paid by a "确认" typed under the one before it,
-	// for another plan and amount.
-	waiting, err := s.e.st.ChatMessages(s.ctx, s.ev.ChatID)
-	if err != nil {
-		return "", err
-	}
-	if slices.ContainsFunc(waiting, func(m supportbot.OutboxMessage) bool { return m.Reply.Nonce == s.conv.Nonce }) {
-		return "step.not_shown", nil
-	}
-	if s.ev.ReplyTo == 0 {
-		return "", nil
-	}
 	shown, err := s.e.st.StepMessage(s.ctx, s.ev.ChatID, s.conv.Nonce)
 	if err != nil {
 		return "", err
+	}
+	if s.ev.ReplyTo == 0 {
+		if shown != 0 { // sent: the sender records it at once, before its batch of sent marks
+			return "", nil
+		}
+		// A probe: a quote still waiting behind other replies (one message
+		// a second per chat) was paid by a "确认" typed under the one
+		// before it, for another plan and amount.
+		waiting, err := s.e.st.ChatMessages(s.ctx, s.ev.ChatID)
+		if err != nil {
+			return "", err
+		}
+		if slices.ContainsFunc(waiting, func(m supportbot.OutboxMessage) bool { return m.Reply.Nonce == s.conv.Nonce }) {
+			return "step.not_shown", nil
+		}
+		return "", nil
 	}
 	// Only a reply to a message older than the step's is to something
 	// else: a quote it replaced came before it. Replies to the step, or to
