@@ -71,4 +71,7 @@ type ActionOutcome struct {
 	// Escalated once a person was asked to look at it.
 	Told      bool `json:",omitempty"`
 	Escalated bool `json:",omitempty"`
+	// Released is the reason an operator gave for settling it as failed
+	// (supportbot actions release): the core did nothing under its key.
+	Released string `json:",omitempty"`
 }

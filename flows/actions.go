@@ -381,6 +381,41 @@ func settleIn(ctx context.Context, tx Tx, key, owner string, state supportbot.Ac
 	return err
 }
 
+// ReleaseAction settles an open money action as failed on an operator's
+// word that the core did nothing under its key — it never answered it, or
+// answered outside the contract, and the core's people say so: the plan
+// was held for it (one repayment of a plan at a time) until then. The
+// customer is told, in the chat that confirmed it, that nothing was taken
+// (and can pay again, under a new key); the audit keeps who was told what
+// and the operator's reason. An action being tried now is not released
+// (ECONFLICT): its answer may be on its way.
+func ReleaseAction(ctx context.Context, tx Tx, key, reason string, now time.Time) (*supportbot.Action, error) {
+	a, err := tx.Action(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if !a.State.Open() {
+		return nil, supportbot.Errorf(supportbot.ECONFLICT, "money action %s is settled already: %s", key, a.State)
+	}
+	out := a.Outcome
+	out.Released = reason
+	ok, err := tx.ReleaseAction(ctx, key, out)
+	if err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, supportbot.Errorf(supportbot.ECONFLICT, "money action %s is being tried right now: its answer may be on its way; run this again in a minute", key)
+	}
+	err = tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "action_released", CustomerID: a.CustomerID, ChatID: a.ChatID,
+		Details: map[string]any{"key": key, "kind": string(a.Kind), "was": string(a.State), "reason": reason}})
+	if err != nil {
+		return nil, err
+	}
+	_, err = tx.PutEvents(ctx, []supportbot.Event{{ChatID: a.ChatID, Kind: supportbot.EventSettled, Data: key,
+		Source: "a:" + key, Time: now}})
+	a.State, a.Outcome = supportbot.ActionFailed, out
+	return a, err
+}
+
 // settle is the chat's step for an EventSettled: the flow that confirmed the
 // action tells the customer what came of it.
 func (e *Engine) settle(s *Step) error {

@@ -12,9 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"supportbot"
 	"supportbot/faq"
+	"supportbot/flows"
 	"supportbot/importer"
 	"supportbot/store"
 )
@@ -327,10 +329,49 @@ func runActions(ctx context.Context, cfg Config, state string, out io.Writer) er
 		if r := a.Outcome.Refusal; r != nil {
 			detail = " (" + string(r.Code) + ")"
 		}
+		if r := a.Outcome.Released; r != "" {
+			detail = " (released: " + r + ")"
+		}
 		fmt.Fprintf(out, "%-10s %-8s %-9s %-12s %-8d %-14s %-8s %s%s\n", a.State, a.Kind, a.CustomerID, amount, a.Attempts,
 			or(last4(a.Card), "-"), time.Since(a.CreatedAt).Round(time.Second), a.Key, detail)
 	}
 	return nil
+}
+
+// runRelease runs `supportbot actions release KEY REASON`: an open money
+// action settled as failed on the operator's word; the running bot tells
+// the customer.
+func runRelease(ctx context.Context, cfg Config, key, reason string, out io.Writer) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || strings.ContainsFunc(reason, unicode.IsControl) {
+		return argsError("actions", "release KEY REASON (a reason on one line)", []string{key, reason})
+	}
+	db, err := openExisting(ctx, cfg, "actions release")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := release(ctx, db, key, reason)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s: failed (released)\ncustomer %s: the running bot tells the chat that confirmed it that nothing was taken\n", a.Key, a.CustomerID)
+	return nil
+}
+
+// release settles the open action key as failed (flows.ReleaseAction), the
+// reason kept in the audit with long numbers masked.
+func release(ctx context.Context, db *store.DB, key, reason string) (*supportbot.Action, error) {
+	var a *supportbot.Action
+	err := db.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		a, err = flows.ReleaseAction(ctx, tx, key, supportbot.MaskLongNumbers(reason), tx.Now())
+		return err
+	})
+	if code := supportbot.ErrorCode(err); code == supportbot.ENOTFOUND || code == supportbot.ECONFLICT {
+		return nil, fmt.Errorf("actions release: %s", supportbot.ErrorMessage(err))
+	}
+	return a, err
 }
 
 // last4 shows a masked card by its last 4 digits only.

@@ -220,12 +220,19 @@ Put -- before a text that starts with "-".`,
 Lists hand-off tickets of DATABASE_PATH with their wait time, agent and rating.
   --open   only open tickets`,
 	"actions": `usage: supportbot actions [--state S]
+       supportbot actions release KEY REASON
 
 Lists the money actions of DATABASE_PATH (early repayments, bill payments,
 cancellations of scheduled repayments, closure requests): state, age, attempts
 and idempotency key.
   --state S   only actions in state S (pending, unknown, processing, succeeded,
-              declined, failed, refused)`,
+              declined, failed, refused)
+
+release settles an open action as failed, once the core's people have
+confirmed that the core did nothing under KEY (it never answered it, or
+answered outside the contract): the customer is told nothing was taken and
+may pay again; REASON is kept in the audit. Not while the action is being
+tried (run it again a minute later).`,
 	"backup": `usage: supportbot backup FILE
 
 Writes a consistent copy of DATABASE_PATH to FILE with SQLite's online backup API,
@@ -369,6 +376,15 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return runTickets(ctx, cfg, *open, stdout)
 	case "actions":
+		if len(args) > 1 && args[1] == "release" {
+			rest, err := plainArgs("actions", args[2:])
+			if err != nil {
+				return err
+			} else if len(rest) < 2 {
+				return argsError("actions", "release KEY REASON", rest)
+			}
+			return runRelease(ctx, cfg, rest[0], strings.Join(rest[1:], " "), stdout)
+		}
 		fs := flag.NewFlagSet("actions", flag.ContinueOnError)
 		state := fs.String("state", "", "only actions in this state (pending, unknown, processing, succeeded, declined, failed, refused)")
 		if err := parseFlags(fs, "actions", args[1:]); err != nil {

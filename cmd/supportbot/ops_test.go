@@ -446,3 +446,75 @@ func TestTheCoresWordsAreNotLogged(t *testing.T) {
 		}
 	}
 }
+
+// TestAnOperatorReleasesAStuckRepayment: a repayment the core never
+// answers holds its plan (one repayment of a plan at a time) for good. Once
+// the core's people confirm that nothing was done under its key, `actions
+// release KEY REASON` settles it as failed: the customer is told nothing was
+// taken, the audit keeps the reason (long numbers masked), and the plan is
+// paid again under a new key, once. An action settled already and a key
+// never used are refused with a line saying so.
+func TestAnOperatorReleasesAStuckRepayment(t *testing.T) {
+	a := MustRunMainHTTP(t)
+	a.core.fake.Inject(coretest.OpCreateRepayment, -1, coretest.ServerError())
+	a.core.fake.Inject(coretest.OpGetRepayment, -1, coretest.ServerError())
+	c := a.customer(7461, "zh")
+	c.say("/repay", "分享我的手机号")
+	msgs := c.share("8613800138000", "要提前结清哪一笔分期")
+	msgs = c.press(msgs, "Redmi K70", "合计应付")
+	c.press(msgs, "确认还款", "比平时慢一些")
+	msgs = c.say("/repay", "要提前结清哪一笔分期")
+	c.press(msgs, "Redmi K70", "还在处理中，结果出来前不能再次还款")
+
+	var key string
+	for _, l := range strings.Split(a.run("actions", "--state", "unknown"), "\n")[1:] {
+		if f := strings.Fields(l); len(f) == 8 && f[1] == "repay" {
+			key = f[7]
+		}
+	}
+	if key == "" {
+		t.Fatal("no unknown repayment listed")
+	}
+	// The bot's clock is the fixture's: the release is made beside it on
+	// that clock (the CLI's is the machine's), its refusals through the CLI.
+	db := a.botDB()
+	db.Now = a.now
+	var err error
+	for range 20 { // an attempt in flight is not released: the operator runs it again
+		if _, err = release(context.Background(), db, key, "核心确认未收到 13800138000"); err == nil || !strings.Contains(err.Error(), "being tried right now") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("release: %v", err)
+	}
+	c.next("没有成功，没有扣款")
+	audit := a.audit("C1", "action_released")
+	if len(audit) != 1 || audit[0]["key"] != key || audit[0]["reason"] != "核心确认未收到 ****8000" {
+		t.Errorf("audit %v, want the key and the reason, the phone masked", audit)
+	}
+	cli := func(args ...string) error {
+		var out bytes.Buffer
+		return Run(context.Background(), append([]string{"actions", "release"}, args...), env(a.env), strings.NewReader(""), &out, &out)
+	}
+	if err := cli(key, "again"); err == nil || !strings.Contains(err.Error(), "settled already: failed") {
+		t.Errorf("a second release: %v, want settled already", err)
+	}
+	if err := cli("repay:nosuchkey", "never used"); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("a key never used: %v, want not found", err)
+	}
+	var usage usageError
+	if err := cli(key); !errors.As(err, &usage) || !strings.Contains(err.Error(), "release KEY REASON") {
+		t.Errorf("no reason: %v, want a usage error", err)
+	}
+
+	a.core.fake.ClearFaults()
+	msgs = c.say("/repay", "要提前结清哪一笔分期")
+	msgs = c.press(msgs, "Redmi K70", "合计应付")
+	c.press(msgs, "确认还款", "提前还款成功")
+	l := a.ledger("C1")
+	if len(l) != 1 || l[0].Key == key || l[0].PlanID != "P1" {
+		t.Errorf("ledger %+v, want one repayment of P1 under a new key", l)
+	}
+}
