@@ -24,11 +24,44 @@ import (
 // button that carries the quote's id; confirming commits a money action
 // (pending) keyed by that quote, which the worker executes against the core
 // after the commit. The outcome comes back as an event of the chat
-// (settledPayment). A quote is only ever charged once: one quote, one key.
+// (settledPayment). A quote is only ever charged once: one quote, one key
+// (the next one only after the first was declined or refused: quoteKey).
 
 // repayKey is the idempotency key of the repayment of a quote: the same
 // confirm, however often it is tapped or delivered, is one key.
 func repayKey(quoteID string) string { return idempotencyKey("repay:" + quoteID) }
+
+// maxQuoteAttempts bounds the confirms of one quote id (quoteKey).
+const maxQuoteAttempts = 20
+
+// quoteKey is the key a confirm of quote qid takes, and the action under
+// it if there is one the customer must be told of instead. A core may
+// quote the same id again while it is valid — nothing in the contract
+// says a quote is new at every POST /quotes, and a decline does not use it
+// up: "换一张卡重试" after a decline, confirmed, sent the first confirm's key
+// again, which the core answers with that decline replayed (or, another
+// card, idempotency_key_reused), while the step said "⏳ working on it"
+// for good (a core probe). So a quote whose key was declined, refused or
+// failed takes the next attempt's key ("repay:Q:2"…); one paid or being
+// paid under it is told, never charged again.
+func quoteKey(s *Step, qid string) (string, *supportbot.Action, error) {
+	for n := 1; n <= maxQuoteAttempts; n++ {
+		key := repayKey(qid)
+		if n > 1 {
+			key = repayKey(qid + ":" + strconv.Itoa(n))
+		}
+		a, err := s.e.st.Action(s.ctx, key)
+		switch {
+		case supportbot.ErrorCode(err) == supportbot.ENOTFOUND:
+			return key, nil, nil
+		case err != nil:
+			return "", nil, err
+		case a.State == supportbot.ActionSucceeded || a.State.Open() || a.CustomerID != s.conv.CustomerID:
+			return key, a, nil
+		}
+	}
+	return "", nil, fmt.Errorf("quote %s confirmed %d times: %w", qid, maxQuoteAttempts, supportbot.ErrCoreBadAnswer)
+}
 
 // idempotencyKey is key as the core takes it (CheckIdempotencyKey). The
 // core's ids are not bound to that (a quote id may be long, or not ASCII):
@@ -745,7 +778,18 @@ func confirmPayment(s *Step, flow, qid string) error {
 		s.expired()
 		return nil
 	}
-	if busy, err := planBusy(s, p, repayKey(q.ID)); busy || err != nil {
+	key, used, err := quoteKey(s, q.ID)
+	if err != nil {
+		return err
+	} else if used != nil {
+		s.finish()
+		if used.CustomerID != s.conv.CustomerID {
+			s.expired() // another customer's key: never told of, never charged
+			return nil
+		}
+		return tellAction(s, used)
+	}
+	if busy, err := planBusy(s, p, key); busy || err != nil {
 		return err
 	}
 	if s.now.After(q.Expires) {
@@ -761,7 +805,7 @@ func confirmPayment(s *Step, flow, qid string) error {
 	if card.Frozen {
 		return s.fire(flow, "quote", p, "repay.card_frozen_now")
 	}
-	a := &supportbot.Action{Key: repayKey(q.ID), ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Kind: supportbot.ActionRepay,
+	a := &supportbot.Action{Key: key, ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Kind: supportbot.ActionRepay,
 		Repay: &supportbot.RepaymentRequest{QuoteID: q.ID, CardID: card.ID, Amount: q.Amount},
 		Flow:  flow, PlanID: p.ID, Product: p.Product, Card: card.Masked(), Periods: q.Periods, MessageID: s.target}
 	s.startAction(a)
@@ -1073,14 +1117,12 @@ func staleQuote(s *Step, a action) (bool, error) {
 	if a.Name != "ok" || a.Arg == "" {
 		return false, nil
 	}
-	act, err := s.e.st.Action(s.ctx, repayKey(a.Arg))
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND || err == nil && act.CustomerID != s.conv.CustomerID {
-		return false, nil
-	} else if err != nil {
+	_, act, err := quoteKey(s, a.Arg)
+	if err != nil {
 		return true, err
 	}
-	if act.State != supportbot.ActionSucceeded && act.State.Open() == false {
-		return false, nil // declined or refused: nothing was paid, the button is just old
+	if act == nil || act.CustomerID != s.conv.CustomerID {
+		return false, nil // declined or refused, or never confirmed: nothing was paid, the button is just old
 	}
 	return true, tellAction(s, act)
 }

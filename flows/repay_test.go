@@ -578,3 +578,53 @@ func TestABookingLeftAfterAPaymentIsWarnedOf(t *testing.T) {
 		t.Errorf("booking_left audited %d times, want 1", n)
 	}
 }
+
+// TestAQuoteGivenAgainIsConfirmedUnderItsNextKey: a core that quotes the
+// same id again while it is valid (a decline does not use it up) had the
+// second confirm sent under the first one's key — the decline replayed, or
+// idempotency_key_reused with the other card — and the step said "working
+// on it" for good (a core probe). The second confirm takes the quote's
+// next key and pays once; an old button of it is told it was paid.
+func TestAQuoteGivenAgainIsConfirmedUnderItsNextKey(t *testing.T) {
+	h := newHarness(t, fixture())
+	var kept *supportbot.Quote
+	var keys []string
+	h.hooks.set(func(k *hooks) {
+		k.quote = func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
+			if kept == nil {
+				q, err := h.hooks.Core.Quote(ctx, key, r)
+				kept = q
+				return q, err
+			}
+			q := *kept
+			return &q, nil
+		}
+		k.repay = func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			keys = append(keys, key)
+			if len(keys) == 1 {
+				return &supportbot.Repayment{ID: "RDECLINED", Key: key, QuoteID: r.QuoteID, CustomerID: "C3", PlanID: "P4", CardID: r.CardID,
+					Amount: r.Amount, Status: supportbot.RepaymentDeclined, DeclineReason: "insufficient_funds"}, nil
+			}
+			return h.hooks.Core.Repay(ctx, key, r)
+		}
+	})
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	c.press("确认还款")
+	c.expect("银行拒绝了 建设银行 **** 8888 的扣款", "换一张卡重试")
+	c.press("换一张卡重试")
+	c.expect("扣款卡：建设银行 **** 8888")
+	confirm := c.button("确认还款").Data
+	c.pressData(confirm)
+	c.expect("提前还款成功")
+	if len(keys) != 2 || keys[0] == keys[1] || keys[0] != "repay:"+kept.ID || keys[1] != "repay:"+kept.ID+":2" {
+		t.Fatalf("keys %q, want repay:%s then repay:%s:2", keys, kept.ID, kept.ID)
+	}
+	h.paid("C3")
+	c.pressData(confirm)
+	c.expect("完成还款", "不会重复扣款")
+	if len(keys) != 2 {
+		t.Errorf("the old button charged again: keys %q", keys)
+	}
+}
