@@ -224,6 +224,15 @@ func TestInvalidRepaymentsAndPlans(t *testing.T) {
 		"bill status unknown": fmt.Sprintf(plan, "2026-12-01", "100", "partly_paid"),
 		"bad due date":        fmt.Sprintf(plan, "2026-13-01", "100", "unpaid"),
 		"no plans field":      `{"plan":[]}`,
+		// A plan without its bills (or some) is not settled: never told so.
+		"no bills":    `{"plans":[{"id":"P1","order_no":"O","product":"x","partner":"y","principal_fen":100,"periods":6,"prepay_fee_rate_bp":0,"auto_repay":false}]}`,
+		"bills null":  `{"plans":[{"id":"P1","order_no":"O","product":"x","partner":"y","principal_fen":100,"periods":6,"prepay_fee_rate_bp":0,"auto_repay":false,"bills":null}]}`,
+		"bills empty": `{"plans":[{"id":"P1","order_no":"O","product":"x","partner":"y","principal_fen":100,"periods":6,"prepay_fee_rate_bp":0,"auto_repay":false,"bills":[]}]}`,
+		"no periods":  `{"plans":[{"id":"P1","order_no":"O","product":"x","partner":"y","principal_fen":100,"prepay_fee_rate_bp":0,"auto_repay":false,"bills":[]}]}`,
+		"a period twice": `{"plans":[{"id":"P1","order_no":"O","product":"x","partner":"y","principal_fen":200,"periods":2,"prepay_fee_rate_bp":0,"auto_repay":false,
+ "bills":[{"period":1,"due_date":"2026-12-01","principal_fen":100,"fee_fen":0,"late_fee_fen":0,"status":"unpaid"},{"period":1,"due_date":"2026-12-01","principal_fen":100,"fee_fen":0,"late_fee_fen":0,"status":"unpaid"}]}]}`,
+		"no auto_repay": `{"plans":[{"id":"P1","order_no":"O","product":"x","partner":"y","principal_fen":100,"periods":1,"prepay_fee_rate_bp":0,
+ "bills":[{"period":1,"due_date":"2026-12-01","principal_fen":100,"fee_fen":0,"late_fee_fen":0,"status":"unpaid"}]}]}`,
 	} {
 		c, _ := rawCore(t, 200, body)
 		_, err := c.Plans(t.Context(), "C1")

@@ -139,7 +139,7 @@ type wirePlan struct {
 	Principal       fen        `json:"principal_fen"`
 	Periods         int        `json:"periods"`
 	PrepayFeeRateBP int64      `json:"prepay_fee_rate_bp"`
-	AutoRepay       bool       `json:"auto_repay"`
+	AutoRepay       *bool      `json:"auto_repay"`
 	Bills           []wireBill `json:"bills"`
 }
 
@@ -156,7 +156,7 @@ func (w *wirePlan) domain(customerID string) (supportbot.Plan, error) {
 	p := supportbot.Plan{
 		ID: w.ID, CustomerID: customerID, OrderNo: w.OrderNo, Product: w.Product,
 		Partner: w.Partner, Principal: w.Principal.v, Periods: w.Periods,
-		PrepayFeeRateBP: w.PrepayFeeRateBP, AutoRepay: w.AutoRepay,
+		PrepayFeeRateBP: w.PrepayFeeRateBP, AutoRepay: w.AutoRepay != nil && *w.AutoRepay,
 	}
 	switch {
 	case w.ID == "":
@@ -165,6 +165,20 @@ func (w *wirePlan) domain(customerID string) (supportbot.Plan, error) {
 		return p, fmt.Errorf("plan %s: principal_fen missing", w.ID)
 	case w.PrepayFeeRateBP < 0:
 		return p, fmt.Errorf("plan %s: prepay_fee_rate_bp %d is negative", w.ID, w.PrepayFeeRateBP)
+	case w.AutoRepay == nil:
+		return p, fmt.Errorf("plan %s: auto_repay missing", w.ID)
+	case w.Periods < 1 || len(w.Bills) != w.Periods:
+		// "Every period of the plan": a plan without its bills (or some
+		// of them) would be told settled, or owing less than it does (a
+		// core probe: "另有 1 笔分期已结清" of a plan owing ¥4,020).
+		return p, fmt.Errorf("plan %s: %d bills for %d periods", w.ID, len(w.Bills), w.Periods)
+	}
+	seen := make([]bool, w.Periods+1)
+	for _, b := range w.Bills {
+		if b.Period < 1 || b.Period > w.Periods || seen[b.Period] {
+			return p, fmt.Errorf("plan %s: bill period %d is not one of its %d periods, once", w.ID, b.Period, w.Periods)
+		}
+		seen[b.Period] = true
 	}
 	var amounts []supportbot.Money
 	for _, b := range w.Bills {
