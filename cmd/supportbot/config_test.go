@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"strings"
 	"testing"
@@ -102,13 +106,13 @@ func TestConfigParsesAgents(t *testing.T) {
 // an error now; no .env at all is fine.
 func TestABrokenDotEnvStopsStartUp(t *testing.T) {
 	t.Chdir(t.TempDir())
-	if _, err := environ(); err != nil {
+	if _, _, err := environ(); err != nil {
 		t.Fatalf("no .env: %v, want none", err)
 	}
 	if err := os.WriteFile(".env", []byte("DATABASE_PATH=/tmp/x.db\nTELEGRAM_BOT_TOKEN=\"123:SECRETSECRET\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := environ(); err == nil || !strings.HasPrefix(err.Error(), ".env:") || strings.Contains(err.Error(), "SECRET") {
+	if _, _, err := environ(); err == nil || !strings.HasPrefix(err.Error(), ".env:") || strings.Contains(err.Error(), "SECRET") {
 		t.Errorf("a .env with an unterminated quote: %v, want an error naming .env, without the value", err)
 	}
 	// An operator's probe: a single quote let the value through, and lines
@@ -119,7 +123,7 @@ func TestABrokenDotEnvStopsStartUp(t *testing.T) {
 		if err := os.WriteFile(".env", []byte("DATABASE_PATH=/tmp/x.db\n"+line+"\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		_, err := environ()
+		_, _, err := environ()
 		if err == nil || !strings.HasPrefix(err.Error(), ".env:") || strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), "123") {
 			t.Errorf(".env line %q: %v, want an error naming .env, without the value", line, err)
 		}
@@ -129,21 +133,65 @@ func TestABrokenDotEnvStopsStartUp(t *testing.T) {
 		if err := os.WriteFile(".env", []byte(src), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := environ(); err == nil || !strings.HasPrefix(err.Error(), want) {
+		if _, _, err := environ(); err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf(".env %q: %v, want an error starting %q", src, err, want)
 		}
 	}
 	if err := os.WriteFile(".env", []byte("\uFEFFDATABASE_PATH=/tmp/bom.db\n"), 0o600); err != nil { // saved on Windows
 		t.Fatal(err)
 	}
-	if get, err := environ(); err != nil || get("DATABASE_PATH") != "/tmp/bom.db" && os.Getenv("DATABASE_PATH") == "" {
+	if get, _, err := environ(); err != nil || get("DATABASE_PATH") != "/tmp/bom.db" && os.Getenv("DATABASE_PATH") == "" {
 		t.Errorf("a .env with a byte-order mark: %v", err)
 	}
 	if err := os.WriteFile(".env", []byte("DATABASE_PATH=/tmp/x.db\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if get, err := environ(); err != nil || get("DATABASE_PATH") != "/tmp/x.db" && os.Getenv("DATABASE_PATH") == "" {
+	if get, _, err := environ(); err != nil || get("DATABASE_PATH") != "/tmp/x.db" && os.Getenv("DATABASE_PATH") == "" {
 		t.Errorf("a good .env: %v", err)
+	}
+}
+
+// TestADotEnvNameNoSettingReadsIsWarnedOf: TELEGRAM_TOKEN typed for
+// TELEGRAM_BOT_TOKEN was ignored without a word, and the bot started as the
+// console chat on the demo data (an operator probe). Names no setting reads
+// are said on stderr; the settings' own are not.
+func TestADotEnvNameNoSettingReadsIsWarnedOf(t *testing.T) {
+	t.Chdir(t.TempDir())
+	src := "TELEGRAM_TOKEN=123:abc\nDATABASE_PATH=/tmp/x.db\nSUPPORT_HOTLINE=400-1\nAGENT_CHAT_ID=-100123\nREMINDER_HOUR=10\nGOGC=50\n"
+	if err := os.WriteFile(".env", []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	get, dotenv, err := environ()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w strings.Builder
+	warnUnread(&w, get, dotenv)
+	if got := w.String(); !strings.Contains(got, ".env sets GOGC,") || !strings.Contains(got, ".env sets TELEGRAM_TOKEN,") ||
+		strings.Count(got, "\n") != 2 || strings.Contains(got, "abc") {
+		t.Errorf("warned:\n%s\nwant GOGC and TELEGRAM_TOKEN named (GOGC is read from the environment only), nothing else, no value", got)
+	}
+}
+
+// TestNoTokenAndNoInputIsAnError: a service without its token (stdin
+// /dev/null, as systemd gives it) loaded the demo customers into its
+// database as the console chat, and ended at once to be restarted for ever
+// (an operator probe). It is an error now, and no database is made.
+func TestNoTokenAndNoInputIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	var out bytes.Buffer
+	path := dir + "/live.db"
+	err = Run(context.Background(), nil, env(map[string]string{"DATABASE_PATH": path}), null, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "TELEGRAM_BOT_TOKEN is not set") {
+		t.Errorf("no token, stdin /dev/null: %v, want an error naming the token", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the database was made: %v", err)
 	}
 }
 

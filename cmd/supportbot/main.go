@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	_ "time/tzdata" // SUPPORT_TIMEZONE works on machines without a zoneinfo database
@@ -26,8 +27,9 @@ func main() {
 	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	getenv, err := environ()
+	getenv, dotenv, err := environ()
 	if err == nil {
+		warnUnread(os.Stderr, getenv, dotenv)
 		err = Run(ctx, os.Args[1:], getenv, os.Stdin, os.Stdout, os.Stderr)
 	}
 	var usage usageError
@@ -63,17 +65,39 @@ func tuneGC() {
 // a variable set in the environment wins. A .env that cannot be read is an
 // error: ignoring it would start with none of its settings (another
 // database, no token).
-func environ() (func(string) string, error) {
+func environ() (func(string) string, map[string]string, error) {
 	dotenv, err := readDotenv(".env")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	return func(key string) string {
 		if v, ok := os.LookupEnv(key); ok {
 			return v
 		}
 		return dotenv[key]
-	}, nil
+	}, dotenv, nil
+}
+
+// warnUnread says which names .env sets that no setting reads: a typo
+// (TELEGRAM_TOKEN for TELEGRAM_BOT_TOKEN) is otherwise a setting silently
+// missing — without the token, the console chat on the demo data (an
+// operator probe). A configuration with an error says nothing here: Run
+// says what is wrong with it.
+func warnUnread(w io.Writer, getenv func(string) string, dotenv map[string]string) {
+	read := map[string]bool{}
+	if _, err := LoadConfig(func(k string) string { read[k] = true; return getenv(k) }); err != nil {
+		return
+	}
+	var names []string
+	for name := range dotenv {
+		if !read[name] {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		fmt.Fprintf(w, "supportbot: .env sets %s, which is not a setting of supportbot (see the README): ignored\n", name)
+	}
 }
 
 // readDotenv reads the variables of an env file; none when there is no

@@ -265,6 +265,13 @@ func (m *Main) Close() error {
 
 // Run runs the bot: on Telegram with a token, otherwise in the console.
 func (m *Main) Run(ctx context.Context) error {
+	if f, ok := m.Stdin.(*os.File); ok && m.Config.Token == "" && isDevNull(f) {
+		// A service started without its token (systemd gives it
+		// /dev/null): not a console chat that loads the demo customers
+		// into the service's database and ends at once, to be restarted
+		// for ever (an operator probe).
+		return errors.New("TELEGRAM_BOT_TOKEN is not set, and the console chat has no input (stdin is " + os.DevNull + "): set the token to run on Telegram")
+	}
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
@@ -305,7 +312,20 @@ func (m *Main) loadDemo(ctx context.Context) error {
 	return err
 }
 
+// isDevNull reports whether f is the null device.
+func isDevNull(f *os.File) bool {
+	st, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err == nil && os.SameFile(st, null)
+}
+
 func isTerminal(f *os.File) bool {
+	if isDevNull(f) {
+		return false
+	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
