@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -659,6 +660,8 @@ func (d *Decoder) bill(o *object, pl supportbot.Plan, periodAt map[int]*path) (s
 	if s := o.str("due_date", true, maxTimeText); s != "" {
 		if _, err := supportbot.ParseDate(s); err != nil {
 			o.fault("due_date", "not a date (YYYY-MM-DD): %s", quoteText(s))
+		} else if !plausibleYear(s[:4]) {
+			o.fault("due_date", "%s is not between %d and %d: a date left empty in the export (0001-01-01)?", s, minYear, maxYear)
 		} else {
 			b.DueDate = supportbot.Date(s)
 		}
@@ -735,6 +738,8 @@ func (d *Decoder) scheduled(o *object, customerID string, plans map[string]readP
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
 			o.fault("run_at", "not an RFC 3339 time with offset (2026-12-15T09:00:00+08:00): %s", quoteText(v))
+		} else if !plausibleYear(strconv.Itoa(t.Year())) {
+			o.fault("run_at", "%s is not between %d and %d", v, minYear, maxYear)
 		}
 		r.RunAt = t
 	}
@@ -751,4 +756,19 @@ func (d *Decoder) scheduled(o *object, customerID string, plans map[string]readP
 	}
 	o.done()
 	return r
+}
+
+// Dates of bills and bookings are within minYear and maxYear: a date
+// outside is a value left empty in the export (0001-01-01, a zero time) or
+// a stand-in for none (9999-12-31), which the bot would tell a customer as
+// a bill "overdue 106751 days" (an operator probe).
+const (
+	minYear = 2000
+	maxYear = 2099
+)
+
+// plausibleYear reports a year of four digits within minYear and maxYear.
+func plausibleYear(year string) bool {
+	y, err := strconv.Atoi(year)
+	return err == nil && y >= minYear && y <= maxYear
 }

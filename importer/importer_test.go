@@ -191,6 +191,11 @@ func TestParseFaults(t *testing.T) {
 		{name: "date and time kept", old: `"run_at": "2026-08-14T09:00:00+08:00"`, new: `"run_at": "2026-08-14 09:00"`, paths: []string{"customers[0].scheduled_repayments[0].run_at"}, msg: `"2026-08-14 09:00"`},
 		{name: "a fraction's point kept", old: `"principal_fen": 33334,`, new: `"principal_fen": 1234567.5,`, paths: []string{"customers[0].plans[0].bills[1].principal_fen"}, msg: "must be an integer, not ****4567.5"},
 		{name: "date kept", old: `"due_date": "2026-01-01"`, new: `"due_date": "2026.13.01"`, paths: []string{"customers[1].plans[0].bills[0].due_date"}, msg: `not a date (YYYY-MM-DD): "2026.13.01"`},
+		// A date left empty in the export, or a stand-in for none (an
+		// operator probe: "overdue 106751 days").
+		{name: "zero date", old: `"due_date": "2026-01-01"`, new: `"due_date": "0001-01-01"`, paths: []string{"customers[1].plans[0].bills[0].due_date"}, msg: "0001-01-01 is not between 2000 and 2099"},
+		{name: "far date", old: `"due_date": "2026-01-01"`, new: `"due_date": "9999-12-31"`, paths: []string{"customers[1].plans[0].bills[0].due_date"}, msg: "9999-12-31 is not between 2000 and 2099"},
+		{name: "zero run_at", old: `"run_at": "2026-08-14T09:00:00+08:00"`, new: `"run_at": "0001-01-01T00:00:00Z"`, paths: []string{"customers[0].scheduled_repayments[0].run_at"}, msg: "is not between 2000 and 2099"},
 		{name: "duplicate scheduled id", old: otherScheduled,
 			new:   otherScheduled + `"scheduled_repayments": [{"id": "S3001", "plan_id": "P2002", "period": 1, "amount_fen": 100, "card_id": "K1", "run_at": "2026-01-01T09:00:00Z", "status": "done"}],`,
 			paths: []string{"customers[1].scheduled_repayments[0].id"}, msg: "duplicate scheduled repayment id, also at customers[0].scheduled_repayments[0].id"},
