@@ -125,6 +125,16 @@ func TestClosureReasonIsCheckedLikeANotice(t *testing.T) {
 	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "a rejection needs a reason") {
 		t.Errorf("a rejection with no reason: %v; want a usage error", err)
 	}
+	// "--" ends the flags, as for notice set: no word of the reason (an
+	// operator probe: "-- 请先处理退款" reached the customer).
+	_, _, err = runCLI(t, missing, "closure", "set", "CR-20261202-0001", "rejected", "--", " ")
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "a rejection needs a reason") {
+		t.Errorf("a rejection with only -- for a reason: %v; want a usage error", err)
+	}
+	_, _, err = runCLI(t, missing, "closure", "set", "CR-20261202-0001", "completed", "--")
+	if err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("a completion followed by --: %v; want it accepted (and the missing database named)", err)
+	}
 	for _, reason := range []string{strings.Repeat("欠", store.MaxAnnouncement), "  请先还清剩余账单 \n"} {
 		_, _, err := runCLI(t, missing, "closure", "set", "CR-20261202-0001", "rejected", reason)
 		if err == nil || !strings.Contains(err.Error(), "does not exist") {

@@ -308,6 +308,17 @@ func plainArgs(name string, args []string) ([]string, error) {
 	return fs.Args(), nil
 }
 
+// withoutEndOfFlags is args without their first "--": for a command whose
+// words after its flags are free text (a reason), where "--" ends the flags
+// as it does for notice set, not a word of the text (an operator probe:
+// "closure set … rejected -- 请先处理退款" told the customer "-- 请先…").
+func withoutEndOfFlags(args []string) []string {
+	if i := slices.Index(args, "--"); i >= 0 {
+		return slices.Delete(slices.Clone(args), i, i+1)
+	}
+	return args
+}
+
 // Run is the whole program with its inputs made explicit, so tests can run it.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	// Help needs no configuration, and must never be taken for a file name
@@ -373,7 +384,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return runAsk(fs.Arg(0), *explain, stdout)
 	case "closure":
-		return runClosure(ctx, cfg, args[1:], stdout)
+		return runClosure(ctx, cfg, withoutEndOfFlags(args[1:]), stdout)
 	case "notice":
 		return runNotice(ctx, cfg, args[1:], stdout)
 	case "faq":
@@ -404,7 +415,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			rest, err := plainArgs("actions", args[2:])
 			if err != nil {
 				return err
-			} else if len(rest) < 2 {
+			} else if rest = withoutEndOfFlags(rest); len(rest) < 2 {
 				return argsError("actions", "release KEY REASON", rest)
 			}
 			return runRelease(ctx, cfg, rest[0], strings.Join(rest[1:], " "), stdout)
