@@ -232,6 +232,39 @@ func TestImportRefusesALateFeeNotYetDue(t *testing.T) {
 
 // TestImportStreamsWithProgress: a long import says how far it got on
 // stderr; the same file again changes nothing (issue 20).
+// TestARejectedImportLeavesNoDatabase: a rejected import into a new path
+// left an empty database there, which audit, tickets and backup then took
+// for the bot's; a 0-byte file was made a database by audit (an operator
+// probe). The rejected import leaves nothing; an empty file is refused.
+func TestARejectedImportLeavesNoDatabase(t *testing.T) {
+	dir := t.TempDir()
+	dbPath, bad := filepath.Join(dir, "new.db"), filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"customers":[{"id":"C1"`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCLI(t, dbPath, "import", bad); err == nil || !strings.Contains(err.Error(), "rejected, nothing imported") {
+		t.Fatalf("import of a truncated file: %v, want it rejected", err)
+	}
+	if entries, _ := filepath.Glob(dbPath + "*"); len(entries) != 0 {
+		t.Errorf("a rejected import left %q", entries)
+	}
+	if _, _, err := runCLI(t, dbPath, "audit"); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("audit after a rejected import: %v, want the database said missing", err)
+	}
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"audit"}, {"tickets"}, {"actions"}, {"backup", filepath.Join(dir, "copy.db")}} {
+		if _, _, err := runCLI(t, empty, args...); err == nil || !strings.Contains(err.Error(), "is an empty file, not a supportbot database") {
+			t.Errorf("%s on a 0-byte file: %v, want it refused", args[0], err)
+		}
+	}
+	if st, err := os.Stat(empty); err != nil || st.Size() != 0 {
+		t.Errorf("the 0-byte file was changed: %v", err)
+	}
+}
+
 func TestImportStreamsWithProgress(t *testing.T) {
 	dir := t.TempDir()
 	dbPath, file := filepath.Join(dir, "bot.db"), filepath.Join(dir, "export.json")
@@ -304,6 +337,11 @@ func TestImportInterruptedIsNotRejected(t *testing.T) {
 	defer func(d time.Duration) { importProgressEvery = d }(importProgressEvery)
 	importProgressEvery = 0
 
+	// Into the bot's database (one an interrupted import makes is removed,
+	// as a rejected one's is).
+	if _, _, err := runCLI(t, dbPath, "notice", "clear"); err != nil {
+		t.Fatal(err)
+	}
 	// The signal arrives while customers are read: at the first progress line.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -31,6 +31,7 @@ var importProgressEvery = 5 * time.Second
 // time into one transaction; a bad file is rejected whole, with the JSON path
 // of every fault. Progress goes to progress (stderr), the result to out.
 func runImport(ctx context.Context, cfg Config, path string, out, progress io.Writer) error {
+	imported := false
 	if cfg.CoreURL != "" {
 		// The data would go to the embedded core, which is not used.
 		return errors.New("import: customer data is loaded into the embedded core; with CORE_URL the core system at that address owns it")
@@ -51,12 +52,22 @@ func runImport(ctx context.Context, cfg Config, path string, out, progress io.Wr
 			path, info.Size(), importLimits.MaxFileBytes)
 	}
 	_, statErr := os.Stat(cfg.DatabasePath)
-	created := errors.Is(statErr, fs.ErrNotExist)
+	created := cfg.DatabaseURL == "" && errors.Is(statErr, fs.ErrNotExist)
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("import %s: database %s: %w", path, cfg.DatabasePath, err)
 	}
-	defer db.Close()
+	defer func() {
+		db.Close()
+		if created && !imported {
+			// A rejected import leaves no database behind: the one it
+			// made, empty, would be taken by the other commands for the
+			// bot's (a mistyped DATABASE_PATH: an operator probe).
+			for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+				os.Remove(cfg.DatabasePath + suffix)
+			}
+		}
+	}()
 	start := time.Now()
 	limits := importLimits
 	limits.Today = supportbot.DateOf(start, cfg.Location) // the file cannot say when "overdue" starts
@@ -74,6 +85,7 @@ func runImport(ctx context.Context, cfg Config, path string, out, progress io.Wr
 	case err != nil:
 		return fmt.Errorf("%s rejected, nothing imported (database %s): %w", path, cfg.DatabasePath, err)
 	}
+	imported = true
 	summary, _ := json.Marshal(stats)
 	fmt.Fprintf(out, "imported %s: %s\n", path, summary)
 	// Where it went: a mistyped DATABASE_PATH, or a run from another

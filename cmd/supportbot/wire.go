@@ -177,10 +177,14 @@ func openExisting(ctx context.Context, cfg Config, cmd string) (*store.DB, error
 	if cfg.DatabaseURL != "" {
 		return openDB(ctx, cfg)
 	}
-	if _, err := os.Stat(cfg.DatabasePath); errors.Is(err, fs.ErrNotExist) {
+	if st, err := os.Stat(cfg.DatabasePath); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: the database %s does not exist (DATABASE_PATH)", cmd, cfg.DatabasePath)
 	} else if err != nil {
 		return nil, fmt.Errorf("%s: %w", cmd, err)
+	} else if st.Size() == 0 {
+		// A file touched, or a copy cut short: opened, it would become an
+		// empty database the command reads as one with nothing in it.
+		return nil, fmt.Errorf("%s: %s is an empty file, not a supportbot database (DATABASE_PATH)", cmd, cfg.DatabasePath)
 	}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
