@@ -110,6 +110,12 @@ func (e *Engine) repaymentEvent(ctx context.Context, tx Tx, ev supportbot.CoreEv
 	}
 	state := repaymentState(r)
 	switch {
+	case (ev.Type == supportbot.EventRepaymentSucceeded) != (state == supportbot.ActionSucceeded):
+		// "repayment.failed" of a repayment that says succeeded (or the
+		// other way round): which is true is not the bot's to guess. Not
+		// told: the action waits, and is asked about by its key.
+		e.log.Error("repayment event's type contradicts its repayment's status", "event", ev.ID, "type", ev.Type, "status", r.Status)
+		return nil
 	case state == supportbot.ActionProcessing:
 		return nil
 	case !a.State.Open() && a.State != state:

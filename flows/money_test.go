@@ -665,6 +665,22 @@ func TestAPartnerThatAnswersLater(t *testing.T) {
 			if outcome != supportbot.RepaymentSucceeded {
 				typ = supportbot.EventRepaymentFailed
 			}
+			// An event whose type contradicts its repayment's status (a
+			// core probe: settled from the status alone) is not told.
+			wrong := supportbot.EventRepaymentFailed
+			if typ == wrong {
+				wrong = supportbot.EventRepaymentSucceeded
+			}
+			if err := h.eng.CoreEvent(context.Background(), supportbot.CoreEvent{ID: "evt_contradicts", Type: wrong, CreatedAt: h.clock(), Repayment: final}); err != nil {
+				t.Fatal(err)
+			}
+			h.drain()
+			if c.inbox(); len(c.last) != 0 {
+				t.Errorf("a %s event of a %s repayment was told: %s", wrong, final.Status, c.text())
+			}
+			if a := h.action(key); a.State != supportbot.ActionProcessing {
+				t.Errorf("after a contradicting event the action is %s, want processing", a.State)
+			}
 			ev := supportbot.CoreEvent{ID: "evt_partner", Type: typ, CreatedAt: h.clock(), Repayment: final}
 			for range 2 { // delivered twice
 				if err := h.eng.CoreEvent(context.Background(), ev); err != nil {
