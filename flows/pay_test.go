@@ -1137,3 +1137,27 @@ func TestTheNextBillAfterAPaymentSaysThePaidOne(t *testing.T) {
 	c.expect("第 7 期（还款日 2026年12月15日）")
 	c.reject("已在")
 }
+
+// TestAQuoteOfNothingIsNothingToPay: a core may answer a bill whose every
+// due period a booking is debiting with a quote of nothing, those periods
+// left out, rather than 409 nothing_to_pay — both read the contract. It
+// was told "the quote's amount is wrong, try again or a person" (a core
+// probe); it is nothing to pay, the debit under way said.
+func TestAQuoteOfNothingIsNothingToPay(t *testing.T) {
+	data := fixture()
+	c3 := customerIn(t, data, "C3")
+	c3.Scheduled = append(c3.Scheduled, supportbot.ScheduledRepayment{ID: "S8", CustomerID: "C3", PlanID: "P4", Period: 2,
+		Amount: 10000, CardID: "K8", RunAt: start.Add(-time.Hour), Status: supportbot.ScheduledProcessing})
+	h := newHarness(t, data)
+	h.hooks.set(func(k *hooks) {
+		k.quote = func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
+			return &supportbot.Quote{ID: "QZERO", CustomerID: r.CustomerID, PlanID: r.PlanID, Kind: r.Kind, Excluded: []int{2},
+				ExpiresAt: start.Add(15 * time.Minute)}, nil
+		}
+	})
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/pay")
+	c.expect("正在扣款中")
+	c.reject("报价金额有误", "确认还款")
+}

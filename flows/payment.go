@@ -167,6 +167,14 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	} else if err != nil {
 		return err
 	}
+	if q.PlanID == p.ID && q.Amount == 0 && len(q.Periods) == 0 && len(q.Excluded) > 0 {
+		// Every period asked for is being debited: a core may say so as a
+		// quote of nothing with them left out rather than 409
+		// nothing_to_pay — both read the contract (a core probe was told
+		// the quote was wrong). Nothing to pay, the debit said.
+		s.finish()
+		return nothingToPay(s, p)
+	}
 	err = checkQuote(q, p, kind, s.now, s.e.cfg.Location)
 	if err == nil {
 		err = quotesNoDebiting(s, q, p)
