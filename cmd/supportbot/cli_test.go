@@ -265,6 +265,21 @@ func TestARejectedImportLeavesNoDatabase(t *testing.T) {
 	}
 }
 
+// TestImportFromStandardInput: "import -" was "open -: no such file" (an
+// operator probe); it reads standard input, as Unix tools do.
+func TestImportFromStandardInput(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "bot.db")
+	var export, out, errOut bytes.Buffer
+	if err := importertest.Write(&export, 5); err != nil {
+		t.Fatal(err)
+	}
+	err := Run(context.Background(), []string{"import", "-"}, env(map[string]string{"DATABASE_PATH": dbPath, "LOG_LEVEL": "error"}),
+		&export, &out, &errOut)
+	if err != nil || !strings.HasPrefix(out.String(), `imported standard input: {"customers":{"inserted":5,`) {
+		t.Errorf("import -: %v, %q", err, out.String())
+	}
+}
+
 func TestImportStreamsWithProgress(t *testing.T) {
 	dir := t.TempDir()
 	dbPath, file := filepath.Join(dir, "bot.db"), filepath.Join(dir, "export.json")

@@ -30,32 +30,41 @@ var importProgressEvery = 5 * time.Second
 // runImport validates a core-system export and upserts it, one customer at a
 // time into one transaction; a bad file is rejected whole, with the JSON path
 // of every fault. Progress goes to progress (stderr), the result to out.
-func runImport(ctx context.Context, cfg Config, path string, out, progress io.Writer) error {
+func runImport(ctx context.Context, cfg Config, path string, stdin io.Reader, out, progress io.Writer) error {
 	imported := false
 	if cfg.CoreURL != "" {
 		// The data would go to the embedded core, which is not used.
 		return errors.New("import: customer data is loaded into the embedded core; with CORE_URL the core system at that address owns it")
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("import: %w", err) // *PathError: names the file
+	var src io.Reader = stdin // "-": standard input, as Unix tools take it
+	var size int64
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("import: %w", err) // *PathError: names the file
+		}
+		defer f.Close()
+		info, err := f.Stat()
+		switch {
+		case err != nil:
+			return fmt.Errorf("import: %w", err)
+		case info.IsDir():
+			return fmt.Errorf("import %s: a directory, not an export file", path)
+		case info.Size() > importLimits.MaxFileBytes:
+			return fmt.Errorf("import %s: the file has %d bytes, more than the %d bytes an import may have (importer.Limits.MaxFileBytes)",
+				path, info.Size(), importLimits.MaxFileBytes)
+		}
+		src, size = f, regularSize(info)
 	}
-	defer f.Close()
-	info, err := f.Stat()
-	switch {
-	case err != nil:
-		return fmt.Errorf("import: %w", err)
-	case info.IsDir():
-		return fmt.Errorf("import %s: a directory, not an export file", path)
-	case info.Size() > importLimits.MaxFileBytes:
-		return fmt.Errorf("import %s: the file has %d bytes, more than the %d bytes an import may have (importer.Limits.MaxFileBytes)",
-			path, info.Size(), importLimits.MaxFileBytes)
+	name := path
+	if path == "-" {
+		name = "standard input"
 	}
 	_, statErr := os.Stat(cfg.DatabasePath)
 	created := cfg.DatabaseURL == "" && errors.Is(statErr, fs.ErrNotExist)
 	db, err := openDB(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("import %s: database %s: %w", path, cfg.DatabasePath, err)
+		return fmt.Errorf("import %s: database %s: %w", name, cfg.DatabasePath, err)
 	}
 	defer func() {
 		db.Close()
@@ -72,22 +81,22 @@ func runImport(ctx context.Context, cfg Config, path string, out, progress io.Wr
 	limits := importLimits
 	limits.Today = supportbot.DateOf(start, cfg.Location) // the file cannot say when "overdue" starts
 	stats, err := db.ImportFrom(ctx, func(keys *store.ImportKeys) store.ImportSource {
-		return &importProgress{Decoder: importer.NewDecoder(f, keys, limits), w: progress,
-			path: path, size: regularSize(info), start: start, last: start}
+		return &importProgress{Decoder: importer.NewDecoder(src, keys, limits), w: progress,
+			path: name, size: size, start: start, last: start}
 	})
 	var faults *importer.FaultsError
 	switch {
 	case errors.As(err, &faults):
-		return fmt.Errorf("%s rejected, nothing imported:\n%w", path, err)
+		return fmt.Errorf("%s rejected, nothing imported:\n%w", name, err)
 	case err != nil && ctx.Err() != nil:
 		// SIGINT or SIGTERM: the file was not refused, it was not finished.
-		return fmt.Errorf("import of %s interrupted, nothing imported (database %s): %w", path, cfg.DatabasePath, context.Cause(ctx))
+		return fmt.Errorf("import of %s interrupted, nothing imported (database %s): %w", name, cfg.DatabasePath, context.Cause(ctx))
 	case err != nil:
-		return fmt.Errorf("%s rejected, nothing imported (database %s): %w", path, cfg.DatabasePath, err)
+		return fmt.Errorf("%s rejected, nothing imported (database %s): %w", name, cfg.DatabasePath, err)
 	}
 	imported = true
 	summary, _ := json.Marshal(stats)
-	fmt.Fprintf(out, "imported %s: %s\n", path, summary)
+	fmt.Fprintf(out, "imported %s: %s\n", name, summary)
 	// Where it went: a mistyped DATABASE_PATH, or a run from another
 	// directory, makes a new database the bot does not read (a probe).
 	if created {

@@ -218,7 +218,7 @@ environment and ./.env (DATABASE_PATH, default data/supportbot.db; see the READM
 // "supportbot COMMAND --help" (or -h, or "supportbot help COMMAND"), and in
 // a usage error of that command.
 var commandUsage = map[string]string{
-	"import": `usage: supportbot import FILE.json
+	"import": `usage: supportbot import FILE.json   (- for standard input)
 
 Upserts the installment core system's export into DATABASE_PATH: customers, cards,
 plans, bills and scheduled repayments (the format is in the README, "Import"). The
@@ -357,7 +357,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		} else if len(rest) != 1 {
 			return argsError("import", "one FILE", rest)
 		}
-		return runImport(ctx, cfg, rest[0], stdout, stderr)
+		return runImport(ctx, cfg, rest[0], stdin, stdout, stderr)
 	case "audit":
 		fs := flag.NewFlagSet("audit", flag.ContinueOnError)
 		customer := fs.String("customer", "", "only this customer's entries")
