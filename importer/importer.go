@@ -412,7 +412,9 @@ func (d *Decoder) customerData(o *object) supportbot.CustomerData {
 		}
 		d.unique("phone", c.Phone, o.path.field("phone"))
 	}
-	if c.IDCardLast4 = o.str("id_card_last4", true, 8); c.IDCardLast4 != "" && !idCardLast4.MatchString(c.IDCardLast4) {
+	// Read up to a whole ID number's length: a value too long is told by
+	// the rule, 4 characters, not "longer than 8" (an operator probe).
+	if c.IDCardLast4 = o.str("id_card_last4", true, 32); c.IDCardLast4 != "" && !idCardLast4.MatchString(c.IDCardLast4) {
 		o.fault("id_card_last4", "must be 4 characters: digits, the last may be X")
 	}
 	c.IDCardLast4 = strings.ToUpper(c.IDCardLast4)

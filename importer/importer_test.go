@@ -133,6 +133,7 @@ func TestParseFaults(t *testing.T) {
 		{name: "bad phone", old: `"phone": "13900139000"`, new: `"phone": "23900139000"`, paths: []string{"customers[1].phone"}, msg: "not a phone number"},
 		{name: "id card letter", old: `"id_card_last4": "4567"`, new: `"id_card_last4": "45A7"`, paths: []string{"customers[1].id_card_last4"}, msg: "must be 4 characters"},
 		{name: "id card length", old: `"id_card_last4": "4567"`, new: `"id_card_last4": "34567"`, paths: []string{"customers[1].id_card_last4"}, msg: "must be 4 characters"},
+		{name: "whole id number", old: `"id_card_last4": "4567"`, new: `"id_card_last4": "11010119900307123X"`, paths: []string{"customers[1].id_card_last4"}, msg: "must be 4 characters"},
 		{name: "language", old: `"language": "en"`, new: `"language": "fr"`, paths: []string{"customers[1].language"}, msg: `must be one of zh, en, not "fr"`},
 		// A number left out or null is not 0: a re-import would wipe what is
 		// on file (a probe: a pending refund, a prepayment fee, a bill's fee).

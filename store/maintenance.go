@@ -21,7 +21,9 @@ func (db *DB) Backup(ctx context.Context, path string) (err error) {
 		return errors.New("a PostgreSQL database is backed up with pg_dump")
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
+	if st, serr := os.Stat(path); errors.Is(err, fs.ErrExist) && serr == nil && st.IsDir() {
+		return errors.New("a directory: name the backup's file")
+	} else if errors.Is(err, fs.ErrExist) {
 		return errors.New("the file exists")
 	} else if err != nil {
 		return err

@@ -116,6 +116,9 @@ func TestBackup(t *testing.T) {
 	if err := db.Backup(ctx, path); err == nil || !strings.Contains(err.Error(), "exists") {
 		t.Errorf("Backup over an existing file: %v", err)
 	}
+	if err := db.Backup(ctx, t.TempDir()); err == nil || !strings.Contains(err.Error(), "a directory") {
+		t.Errorf("Backup to a directory: %v, want it said a directory (not \"the file exists\")", err)
+	}
 	copy := reopen(t, store.Config{Path: path}, c)
 	if conv, err := copy.Conversation(ctx, 1); err != nil || conv.Lang != supportbot.LangEN {
 		t.Errorf("the backup's conversation = %+v, %v", conv, err)

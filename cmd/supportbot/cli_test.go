@@ -105,6 +105,10 @@ func TestUsageSaysWhatWasWrong(t *testing.T) {
 		{[]string{"closure", "set"}, "closure: missing REF and completed|rejected", commandUsage["closure"]},
 		{[]string{"closure", "set", "CR-1", "done"}, `closure set: the decision is completed or rejected, not "done"`, commandUsage["closure"]},
 		{[]string{"ask"}, "ask: missing one question, quoted", commandUsage["ask"]},
+		// An empty name (an operator probe: "open : no such file", "closure request  not found").
+		{[]string{"backup", ""}, `backup: want one FILE, got [""]`, commandUsage["backup"]},
+		{[]string{"closure", "set", "", "completed"}, `closure: want REF and completed|rejected, got ["" "completed"]`, commandUsage["closure"]},
+		{[]string{"actions", "release", "repay:x"}, `actions: want release KEY REASON, got ["repay:x"]`, commandUsage["actions"]},
 	} {
 		out, errOut, err := runCLI(t, missing, tc.args...)
 		var u usageError

@@ -20,7 +20,7 @@ func runClosure(ctx context.Context, cfg Config, args []string, out io.Writer) e
 	switch {
 	case len(args) == 0 || args[0] != "set":
 		return argsError("closure", "the subcommand set", args)
-	case len(args) < 3:
+	case len(args) < 3 || strings.TrimSpace(args[1]) == "":
 		return argsError("closure", "REF and completed|rejected", args[1:])
 	}
 	if cfg.CoreURL != "" {

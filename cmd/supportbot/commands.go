@@ -340,7 +340,7 @@ func runActions(ctx context.Context, cfg Config, state string, out io.Writer) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%-10s %-8s %-9s %-12s %-8s %-14s %-8s %s\n", "state", "kind", "customer", "amount", "tries", "card", "age", "key")
+	fmt.Fprintf(out, "%-10s %-8s %-9s %-15s %-8s %-14s %-8s %s\n", "state", "kind", "customer", "amount", "tries", "card", "age", "key")
 	for _, a := range list {
 		amount := "-"
 		if a.Repay != nil {
@@ -353,7 +353,7 @@ func runActions(ctx context.Context, cfg Config, state string, out io.Writer) er
 		if r := a.Outcome.Released; r != "" {
 			detail = " (released: " + r + ")"
 		}
-		fmt.Fprintf(out, "%-10s %-8s %-9s %-12s %-8d %-14s %-8s %s%s\n", a.State, a.Kind, a.CustomerID, amount, a.Attempts,
+		fmt.Fprintf(out, "%-10s %-8s %-9s %-15s %-8d %-14s %-8s %s%s\n", a.State, a.Kind, a.CustomerID, amount, a.Attempts,
 			or(last4(a.Card), "-"), time.Since(a.CreatedAt).Round(time.Second), a.Key, detail)
 	}
 	return nil

@@ -432,7 +432,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		rest, err := plainArgs("backup", args[1:])
 		if err != nil {
 			return err
-		} else if len(rest) != 1 {
+		} else if len(rest) != 1 || strings.TrimSpace(rest[0]) == "" {
 			return argsError("backup", "one FILE", rest)
 		}
 		return runBackup(ctx, cfg, rest[0], stdout)
