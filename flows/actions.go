@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"supportbot"
+	"supportbot/locale"
 )
 
 // The money action worker: it executes, after the commit that created them,
@@ -440,6 +441,11 @@ func (e *Engine) settle(s *Step) error {
 		}
 		return stuckAction(s, a)
 	}
+	if a.Outcome.Released != "" {
+		if err := releasedNote(s, a); err != nil {
+			return err
+		}
+	}
 	sp := e.flows[a.Flow]
 	if sp == nil || sp.settled == nil {
 		return nil
@@ -448,6 +454,31 @@ func (e *Engine) settle(s *Step) error {
 		return settledElsewhere(s, sp, a)
 	}
 	return sp.settled(s, a)
+}
+
+// releasedNote tells the topic of the chat's open ticket — the one a stuck
+// action opened, its ⚠️ note asking an agent to look the key up — that an
+// operator released the action, and why: the agent reads it where they
+// were asked, not only in the audit.
+func releasedNote(s *Step, a *supportbot.Action) error {
+	staff := s.e.cfg.AgentChatID
+	if staff == 0 {
+		return nil
+	}
+	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var amount, product string
+	if a.Repay != nil {
+		amount, product = money(a.Repay.Amount), a.Product
+	}
+	what := locale.HTML(s.staffT("desk.what_"+string(a.Kind), "amount", amount, "product", product, "scheduled", a.Scheduled))
+	s.reply(supportbot.Reply{ChatID: staff, TicketID: t.ID,
+		Text: s.staffT("desk.released", "what", what, "key", a.Key, "reason", a.Outcome.Released)})
+	return nil
 }
 
 // settledElsewhere records the outcome of an action for the customer who

@@ -2,12 +2,15 @@ package flows_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"supportbot"
+	"supportbot/flows"
+	"supportbot/store"
 )
 
 // The core's answers are checked before a customer is told them: an answer
@@ -625,5 +628,63 @@ func TestQuoteIDsOfAnyShapeArePaid(t *testing.T) {
 				t.Errorf("charged under keys %q; want one the core takes", keys)
 			}
 		})
+	}
+}
+
+// TestAReleasedActionIsToldToTheCustomerAndTheTopic: a charge the core never
+// answers goes to a person after an hour; once the core's people confirm
+// that nothing was done under its key, an operator releases it
+// (ReleaseAction): the customer is told nothing was taken, the topic that
+// was asked to look gets the release and its reason, and the plan is paid
+// again under a new key.
+func TestAReleasedActionIsToldToTheCustomerAndTheTopic(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	down := func(ctx context.Context, key string, r supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+		return nil, fmt.Errorf("core: %w", supportbot.ErrCoreUnavailable)
+	}
+	h.hooks.set(func(k *hooks) {
+		k.repay = down
+		k.repayment = func(ctx context.Context, key string) (*supportbot.Repayment, error) {
+			return nil, fmt.Errorf("core: %w", supportbot.ErrCoreUnavailable)
+		}
+	})
+	c.press("确认还款")
+	c.expect("比平时慢一些")
+	for range 7 {
+		h.advance(11 * time.Minute)
+		h.drain()
+	}
+	c.inbox()
+	c.expect("我已请同事核实")
+	h.staff()
+	a := h.actions()[0]
+	err := h.db.Update(context.Background(), func(tx *store.Tx) error {
+		_, err := flows.ReleaseAction(context.Background(), tx, a.Key, "核心确认未收到该请求", tx.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	c.inbox()
+	c.expect("没有成功，没有扣款")
+	staff := texts(h.staff())
+	for _, want := range []string{"运维已将客户的还款", a.Key, "核心确认未收到该请求"} {
+		if !strings.Contains(staff, want) {
+			t.Errorf("the topic lacks %q:\n%s", want, staff)
+		}
+	}
+	h.hooks.set(func(k *hooks) { k.repay, k.repayment = nil, nil })
+	c.send("/end") // still queued for the person asked to look
+	c.send("/repay")
+	c.press("确认还款")
+	c.expect("提前还款成功")
+	if r := h.paid("C3"); r.Key == a.Key {
+		t.Errorf("paid under the released key %s", r.Key)
 	}
 }
