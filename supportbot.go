@@ -188,7 +188,7 @@ var (
 )
 
 // emailName is the name of an e-mail address, and its @.
-var emailName = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@((?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,})`)
+var emailName = regexp.MustCompile(`[A-Za-z0-9._%+\-]+[@＠]((?:[A-Za-z0-9\-]+[.。])+[A-Za-z]{2,})`)
 
 // MaskNumbers hides digit runs in a customer's text before it is kept
 // (transcripts, unanswered questions) and cuts it to max characters: runs

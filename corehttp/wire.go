@@ -182,7 +182,7 @@ func (w *wirePlan) domain(customerID string) (supportbot.Plan, error) {
 	}
 	var amounts []supportbot.Money
 	for _, b := range w.Bills {
-		if b.Period < 1 || b.DueDate.d == "" || !b.Principal.set || !b.Fee.set || !b.LateFee.set {
+		if b.DueDate.d == "" || !b.Principal.set || !b.Fee.set || !b.LateFee.set {
 			return p, fmt.Errorf("plan %s: bill %d: a field is missing", w.ID, b.Period)
 		}
 		if b.Status != supportbot.BillPaid && b.Status != supportbot.BillUnpaid {

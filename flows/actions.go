@@ -382,32 +382,39 @@ func settleIn(ctx context.Context, tx Tx, key, owner string, state supportbot.Ac
 	return err
 }
 
-// ReleaseAction settles an open money action as failed on an operator's
-// word that the core did nothing under its key — it never answered it, or
-// answered outside the contract, and the core's people say so: the plan
-// was held for it (one repayment of a plan at a time) until then. The
-// customer is told, in the chat that confirmed it, that nothing was taken
-// (and can pay again, under a new key); the audit keeps who was told what
-// and the operator's reason. An action being tried now is not released
-// (ECONFLICT): its answer may be on its way.
+// ReleaseAction settles an unknown money action — sent, never answered —
+// as failed on an operator's word that the core did nothing under its key
+// (it never answered it, or answered outside the contract, and the core's
+// people say so): the plan was held for it (one repayment of a plan at a
+// time) until then. The customer is told, in the chat that confirmed it,
+// that nothing was taken (and can pay again, under a new key); the audit
+// keeps the operator's reason, and the topic of the ticket its escalation
+// opened is told. Not an action the core answered (processing: a
+// repayment exists under the key), nor one pending (not sent yet), nor one
+// an instance has claimed within the last actionLease+actionTimeout — an
+// attempt, and its answer, may be on its way (ECONFLICT).
 func ReleaseAction(ctx context.Context, tx Tx, key, reason string, now time.Time) (*supportbot.Action, error) {
 	a, err := tx.Action(ctx, key)
 	if err != nil {
 		return nil, err
 	}
-	if !a.State.Open() {
-		return nil, supportbot.Errorf(supportbot.ECONFLICT, "money action %s is settled already: %s", key, a.State)
+	if a.State != supportbot.ActionUnknown {
+		what := "settled already: " + string(a.State)
+		if a.State.Open() {
+			what = string(a.State) + ", not unknown: only an action the core never answered is released"
+		}
+		return nil, supportbot.Errorf(supportbot.ECONFLICT, "money action %s is %s", key, what)
 	}
 	out := a.Outcome
 	out.Released = reason
-	ok, err := tx.ReleaseAction(ctx, key, out)
+	ok, err := tx.ReleaseAction(ctx, key, now.Add(-actionTimeout), out)
 	if err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, supportbot.Errorf(supportbot.ECONFLICT, "money action %s is being tried right now: its answer may be on its way; run this again in a minute", key)
 	}
 	err = tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "action_released", CustomerID: a.CustomerID, ChatID: a.ChatID,
-		Details: map[string]any{"key": key, "kind": string(a.Kind), "was": string(a.State), "reason": reason}})
+		Details: map[string]any{"key": key, "kind": string(a.Kind), "reason": reason}})
 	if err != nil {
 		return nil, err
 	}

@@ -663,16 +663,36 @@ func TestAReleasedActionIsToldToTheCustomerAndTheTopic(t *testing.T) {
 	c.expect("我已请同事核实")
 	h.staff()
 	a := h.actions()[0]
-	err := h.db.Update(context.Background(), func(tx *store.Tx) error {
-		_, err := flows.ReleaseAction(context.Background(), tx, a.Key, "核心确认未收到该请求", tx.Now())
-		return err
-	})
-	if err != nil {
+	release := func() error {
+		return h.db.Update(context.Background(), func(tx *store.Tx) error {
+			_, err := flows.ReleaseAction(context.Background(), tx, a.Key, "核心确认未收到该请求", tx.Now())
+			return err
+		})
+	}
+	// Claimed by an instance, its attempt may be under way: not released
+	// until the claim has run out for longer than an attempt lasts.
+	h.advance(11 * time.Minute) // its next try is due
+	if claimed, err := h.db.ClaimActions(context.Background(), "another-instance", h.clock(), time.Minute, 10); err != nil || len(claimed) != 1 {
+		t.Fatalf("claim: %v, %v", claimed, err)
+	}
+	if err := release(); err == nil || !strings.Contains(err.Error(), "being tried right now") {
+		t.Errorf("release of a claimed action: %v, want it refused", err)
+	}
+	h.advance(time.Minute + 10*time.Second) // the claim ran out 10 s ago: an attempt may still be answered
+	if err := release(); err == nil || !strings.Contains(err.Error(), "being tried right now") {
+		t.Errorf("release 10 s after the claim ran out: %v, want it refused", err)
+	}
+	h.advance(time.Minute)
+	if err := release(); err != nil {
 		t.Fatal(err)
+	}
+	if err := release(); err == nil || !strings.Contains(err.Error(), "settled already: failed") {
+		t.Errorf("a second release: %v, want settled already", err)
 	}
 	h.drain()
 	c.inbox()
-	c.expect("没有成功，没有扣款")
+	c.expect("经同事与分期系统核实", "没有成功，没有扣款", "可以重新还款")
+	c.reject("转人工")
 	staff := texts(h.staff())
 	for _, want := range []string{"运维已将客户的还款", a.Key, "核心确认未收到该请求"} {
 		if !strings.Contains(staff, want) {

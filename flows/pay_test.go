@@ -1160,4 +1160,13 @@ func TestAQuoteOfNothingIsNothingToPay(t *testing.T) {
 	c.send("/pay")
 	c.expect("正在扣款中")
 	c.reject("报价金额有误", "确认还款")
+	// Leaving out a period no booking debits, a quote of nothing is wrong.
+	h.hooks.set(func(k *hooks) {
+		k.quote = func(ctx context.Context, key string, r supportbot.QuoteRequest) (*supportbot.Quote, error) {
+			return &supportbot.Quote{ID: "QZERO2", CustomerID: r.CustomerID, PlanID: r.PlanID, Kind: r.Kind, Excluded: []int{2, 3},
+				ExpiresAt: h.clock().Add(15 * time.Minute)}, nil
+		}
+	})
+	c.send("/pay")
+	c.expect("报价金额有误")
 }

@@ -42,13 +42,15 @@ const maxQuoteAttempts = 20
 // again, which the core answers with that decline replayed (or, another
 // card, idempotency_key_reused), while the step said "⏳ working on it"
 // for good (a core probe). So a quote whose key was declined, refused or
-// failed takes the next attempt's key ("repay:Q:2"…); one paid or being
+// failed takes the next attempt's key ("repay-2:Q"…); one paid or being
 // paid under it is told, never charged again.
 func quoteKey(s *Step, qid string) (string, *supportbot.Action, error) {
 	for n := 1; n <= maxQuoteAttempts; n++ {
 		key := repayKey(qid)
 		if n > 1 {
-			key = repayKey(qid + ":" + strconv.Itoa(n))
+			// Its own prefix: "repay:Q:2" would be the first key of a
+			// quote whose id is "Q:2".
+			key = idempotencyKey("repay-" + strconv.Itoa(n) + ":" + qid)
 		}
 		a, err := s.e.st.Action(s.ctx, key)
 		switch {
@@ -167,13 +169,16 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	} else if err != nil {
 		return err
 	}
-	if q.PlanID == p.ID && q.Amount == 0 && len(q.Periods) == 0 && len(q.Excluded) > 0 {
+	if nothing, err := quotesNothing(s, q, p); err != nil || nothing {
 		// Every period asked for is being debited: a core may say so as a
 		// quote of nothing with them left out rather than 409
 		// nothing_to_pay — both read the contract (a core probe was told
 		// the quote was wrong). Nothing to pay, the debit said.
-		s.finish()
-		return nothingToPay(s, p)
+		if err == nil {
+			s.finish()
+			err = nothingToPay(s, p)
+		}
+		return err
 	}
 	err = checkQuote(q, p, kind, s.now, s.e.cfg.Location)
 	if err == nil {
@@ -677,6 +682,22 @@ func billOf(p *supportbot.Plan, period int) (supportbot.Bill, bool) {
 	return supportbot.Bill{}, false
 }
 
+// quotesNothing reports a quote of nothing whose periods are all left out
+// as being debited — by the bookings the bot reads running, not only as the
+// core says: a quote of nothing leaving out a period no booking debits is
+// a wrong quote (checkQuote refuses it).
+func quotesNothing(s *Step, q *supportbot.Quote, p *supportbot.Plan) (bool, error) {
+	if q.PlanID != p.ID || q.Amount != 0 || len(q.Periods) != 0 || len(q.Excluded) == 0 {
+		return false, nil
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	debiting := supportbot.DebitingPeriods(p.ID, sched, s.now)
+	return !slices.ContainsFunc(q.Excluded, func(n int) bool { return !debiting[n] }), nil
+}
+
 // nothingToPay says why there is nothing to pay on p now: it is paid off,
 // nothing is due yet, or the bank is debiting what is due.
 func nothingToPay(s *Step, p *supportbot.Plan) error {
@@ -872,7 +893,14 @@ func (s *Step) startAction(a *supportbot.Action) {
 		}
 		err := tx.CreateAction(ctx, a, s.e.cfg.Instance, s.now.Add(actionLease))
 		if supportbot.ErrorCode(err) == supportbot.ECONFLICT {
-			return nil // the same confirm, delivered again: one action
+			// The same confirm, delivered again: one action — unless
+			// another chat of the customer confirmed the same quote (a
+			// core may give it to both) at this moment: this step is
+			// tried again, and told of that one (quoteKey).
+			if other, err := tx.Action(ctx, a.Key); err == nil && other.ChatID != a.ChatID {
+				return errPlanBusy
+			}
+			return nil
 		} else if err == nil {
 			s.created = append(s.created, *a)
 		}
@@ -1555,6 +1583,12 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 		s.audit("payment_failed", map[string]any{"plan_id": a.PlanID, "amount_fen": int64(a.Repay.Amount), "quote_id": a.Repay.QuoteID})
 		if here {
 			s.finish()
+		}
+		if a.Outcome.Released != "" {
+			// Checked by a person (ReleaseAction), who is often with the
+			// customer already: not "try later, or a person".
+			s.say(s.T("repay.released", "amount", amount), []supportbot.Button{s.menuBtn(s.T("repay.btn_again"), a.Flow+":"+a.PlanID)}, rows[0])
+			return nil
 		}
 		s.say(s.T("repay.failed", "amount", amount), []supportbot.Button{s.humanBtn()}, rows[0])
 		return nil

@@ -202,9 +202,9 @@ type Tx interface {
 	// already. owner, when set, must hold its lease.
 	SettleAction(ctx context.Context, key, owner string, state supportbot.ActionState, out supportbot.ActionOutcome) (bool, error)
 	NoteAction(ctx context.Context, key string, out supportbot.ActionOutcome) error
-	// ReleaseAction settles an open action no instance is trying now as
-	// failed; false when it is settled already or being tried.
-	ReleaseAction(ctx context.Context, key string, out supportbot.ActionOutcome) (bool, error)
+	// ReleaseAction settles an unknown action no instance has claimed
+	// since quiet as failed; false when it is not unknown or is claimed.
+	ReleaseAction(ctx context.Context, key string, quiet time.Time, out supportbot.ActionOutcome) (bool, error)
 
 	// RecordClosureFailure counts a failed identity check (the lockAfter-th
 	// in a row locks closure for lockFor); ResetClosureFailures forgets them.

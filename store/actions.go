@@ -229,18 +229,19 @@ func (tx *Tx) SettleAction(ctx context.Context, key, owner string, state support
 	return n == 1, err
 }
 
-// ReleaseAction settles an open action no instance is trying now (its
-// lease run out or given back) as failed, on a person's word that the core
-// did nothing under its key; false when it is settled already or being
-// tried.
-func (tx *Tx) ReleaseAction(ctx context.Context, key string, out supportbot.ActionOutcome) (bool, error) {
+// ReleaseAction settles an unknown action (sent, never answered) as failed,
+// on a person's word that the core did nothing under its key, if no
+// instance has claimed it since quiet (its lease given back, or run out
+// before quiet: an attempt may outlive its lease by its timeout); false
+// when it is not unknown or is being tried.
+func (tx *Tx) ReleaseAction(ctx context.Context, key string, quiet time.Time, out supportbot.ActionOutcome) (bool, error) {
 	result, err := json.Marshal(out)
 	if err != nil {
 		return false, err
 	}
 	res, err := tx.exec(ctx, `UPDATE actions SET state = ?, result = ?, settled_at = ?, updated_at = ?, lease_owner = '', lease_until = 0
-		WHERE key = ? AND state IN ('pending', 'unknown', 'processing') AND lease_until < ?`,
-		string(supportbot.ActionFailed), string(result), ms(tx.now), ms(tx.now), key, ms(tx.now))
+		WHERE key = ? AND state = 'unknown' AND lease_until < ?`,
+		string(supportbot.ActionFailed), string(result), ms(tx.now), ms(tx.now), key, ms(quiet))
 	if err != nil {
 		return false, fmt.Errorf("release action %s: %w", key, err)
 	}

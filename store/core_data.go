@@ -193,6 +193,16 @@ func (db *DB) CountCustomers(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// Blank reports a database nothing was written to but its schema: no
+// customer, conversation, update, action, notice or audit entry.
+func (db *DB) Blank(ctx context.Context) (bool, error) {
+	var used bool
+	err := db.read().queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customers) OR EXISTS (SELECT 1 FROM conversations)
+		OR EXISTS (SELECT 1 FROM inbox) OR EXISTS (SELECT 1 FROM actions) OR EXISTS (SELECT 1 FROM announcements)
+		OR EXISTS (SELECT 1 FROM audit_log)`).Scan(&used)
+	return !used, err
+}
+
 // PayBills marks the given unpaid periods of a customer's plan paid and
 // returns how many changed. No periods pays nothing.
 func (tx *Tx) PayBills(ctx context.Context, customerID, planID string, periods ...int) (int, error) {

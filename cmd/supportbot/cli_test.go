@@ -234,8 +234,6 @@ func TestImportRefusesALateFeeNotYetDue(t *testing.T) {
 	}
 }
 
-// TestImportStreamsWithProgress: a long import says how far it got on
-// stderr; the same file again changes nothing (issue 20).
 // TestARejectedImportLeavesNoDatabase: a rejected import into a new path
 // left an empty database there, which audit, tickets and backup then took
 // for the bot's; a 0-byte file was made a database by audit (an operator
@@ -284,6 +282,8 @@ func TestImportFromStandardInput(t *testing.T) {
 	}
 }
 
+// TestImportStreamsWithProgress: a long import says how far it got on
+// stderr; the same file again changes nothing (issue 20).
 func TestImportStreamsWithProgress(t *testing.T) {
 	dir := t.TempDir()
 	dbPath, file := filepath.Join(dir, "bot.db"), filepath.Join(dir, "export.json")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -139,6 +140,22 @@ func TestClosureReasonIsCheckedLikeANotice(t *testing.T) {
 		_, _, err := runCLI(t, missing, "closure", "set", "CR-20261202-0001", "rejected", reason)
 		if err == nil || !strings.Contains(err.Error(), "does not exist") {
 			t.Errorf("reason %.20q: %v; want it accepted (and the missing database named)", reason, err)
+		}
+	}
+}
+
+// TestEndOfFlagsBeforeAReason: "--" where a reason starts ends the flags
+// (an operator probe: "-- 请先处理退款" reached the customer); one inside the
+// reason is the reason's.
+func TestEndOfFlagsBeforeAReason(t *testing.T) {
+	for _, tc := range []struct{ in, want []string }{
+		{[]string{"set", "CR-1", "rejected", "--", "请先处理退款"}, []string{"set", "CR-1", "rejected", "请先处理退款"}},
+		{[]string{"set", "--", "CR-1", "rejected", "x"}, []string{"set", "CR-1", "rejected", "x"}},
+		{[]string{"set", "CR-1", "rejected", "先退款", "--", "再注销"}, []string{"set", "CR-1", "rejected", "先退款", "--", "再注销"}},
+		{[]string{"set"}, []string{"set"}},
+	} {
+		if got := withoutEndOfFlags(tc.in, 3); !slices.Equal(got, tc.want) {
+			t.Errorf("withoutEndOfFlags(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

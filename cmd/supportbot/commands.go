@@ -67,15 +67,10 @@ func runImport(ctx context.Context, cfg Config, path string, stdin io.Reader, ou
 		return fmt.Errorf("import %s: database %s: %w", name, cfg.DatabasePath, err)
 	}
 	defer func() {
-		db.Close()
 		if created && !imported {
-			// A rejected import leaves no database behind: the one it
-			// made, empty, would be taken by the other commands for the
-			// bot's (a mistyped DATABASE_PATH: an operator probe).
-			for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-				os.Remove(cfg.DatabasePath + suffix)
-			}
+			removeBlank(ctx, db, cfg.DatabasePath)
 		}
+		db.Close()
 	}()
 	start := time.Now()
 	limits := importLimits
@@ -105,6 +100,26 @@ func runImport(ctx context.Context, cfg Config, path string, stdin io.Reader, ou
 		fmt.Fprintf(out, "into the database %s\n", cfg.DatabasePath)
 	}
 	return nil
+}
+
+// removeBlank removes the SQLite database at path that a rejected import
+// made: left there, empty, it would be taken by the other commands for the
+// bot's (a mistyped DATABASE_PATH: an operator probe). Only if nothing was
+// written to it meanwhile and no bot holds it — a bot started on the path
+// during the import, or another import into it, keeps it.
+func removeBlank(ctx context.Context, db *store.DB, path string) {
+	if blank, err := db.Blank(ctx); err != nil || !blank {
+		return
+	}
+	release, err := holdSQLite(path)
+	if err != nil {
+		return
+	}
+	defer release()
+	db.Close()
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal", ".lock"} {
+		os.Remove(path + suffix)
+	}
 }
 
 // importProgress is the decoder of a running import, saying every

@@ -252,11 +252,10 @@ and idempotency key.
   --state S   only actions in state S (pending, unknown, processing, succeeded,
               declined, failed, refused)
 
-release settles an open action as failed, once the core's people have
-confirmed that the core did nothing under KEY (it never answered it, or
-answered outside the contract): the customer is told nothing was taken and
-may pay again; REASON is kept in the audit. Not while the action is being
-tried (run it again a minute later).`,
+release settles an unknown action (sent, never answered) as failed, once the
+core's people have confirmed that the core did nothing under KEY: the customer
+is told nothing was taken and may pay again; REASON is kept in the audit. Not
+while the action is being tried (run it again a minute later).`,
 	"backup": `usage: supportbot backup FILE
 
 Writes a consistent copy of DATABASE_PATH to FILE with SQLite's online backup API,
@@ -308,12 +307,13 @@ func plainArgs(name string, args []string) ([]string, error) {
 	return fs.Args(), nil
 }
 
-// withoutEndOfFlags is args without their first "--": for a command whose
-// words after its flags are free text (a reason), where "--" ends the flags
-// as it does for notice set, not a word of the text (an operator probe:
-// "closure set … rejected -- 请先处理退款" told the customer "-- 请先…").
-func withoutEndOfFlags(args []string) []string {
-	if i := slices.Index(args, "--"); i >= 0 {
+// withoutEndOfFlags is args without a "--" among its first upto+1 (up to
+// where the free text starts): for a command whose last words are free text
+// (a reason), where "--" ends the flags as it does for notice set, not a
+// word of the text (an operator probe: "closure set … rejected -- 请先处理退款"
+// told the customer "-- 请先…"). A "--" further on is the text's.
+func withoutEndOfFlags(args []string, upto int) []string {
+	if i := slices.Index(args[:min(upto+1, len(args))], "--"); i >= 0 {
 		return slices.Delete(slices.Clone(args), i, i+1)
 	}
 	return args
@@ -384,7 +384,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return runAsk(fs.Arg(0), *explain, stdout)
 	case "closure":
-		return runClosure(ctx, cfg, withoutEndOfFlags(args[1:]), stdout)
+		return runClosure(ctx, cfg, withoutEndOfFlags(args[1:], 3), stdout)
 	case "notice":
 		return runNotice(ctx, cfg, args[1:], stdout)
 	case "faq":
@@ -415,7 +415,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			rest, err := plainArgs("actions", args[2:])
 			if err != nil {
 				return err
-			} else if rest = withoutEndOfFlags(rest); len(rest) < 2 {
+			} else if rest = withoutEndOfFlags(rest, 1); len(rest) < 2 {
 				return argsError("actions", "release KEY REASON", rest)
 			}
 			return runRelease(ctx, cfg, rest[0], strings.Join(rest[1:], " "), stdout)

@@ -489,7 +489,7 @@ func TestAnOperatorReleasesAStuckRepayment(t *testing.T) {
 	if err != nil {
 		t.Fatalf("release: %v", err)
 	}
-	c.next("没有成功，没有扣款")
+	c.next("经同事与分期系统核实")
 	audit := a.audit("C1", "action_released")
 	if len(audit) != 1 || audit[0]["key"] != key || audit[0]["reason"] != "核心确认未收到 ****8000" {
 		t.Errorf("audit %v, want the key and the reason, the phone masked", audit)
