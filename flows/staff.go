@@ -69,6 +69,13 @@ func (e *Engine) staffStep(s *Step) error {
 	case ev.Kind == supportbot.EventButton:
 		return d.button()
 	case ev.Kind == supportbot.EventCommand && ev.Text == "queue":
+		if ev.ThreadID != 0 {
+			// Asked in a closed ticket's topic, which takes no post: the
+			// list goes to General (a desk probe got nothing back).
+			if t, err := e.st.TicketByTopic(s.ctx, ev.ThreadID); err == nil {
+				d.t = t
+			}
+		}
 		return d.queue()
 	}
 	t, err := e.st.TicketByTopic(s.ctx, ev.ThreadID)
@@ -93,6 +100,10 @@ func (e *Engine) staffStep(s *Step) error {
 			return d.closure()
 		case ev.Kind == supportbot.EventCommand && ev.Text == "reopen":
 			return d.reopen()
+		case ev.Kind == supportbot.EventCommand && ev.Text == "note":
+			// The wrap-up note, written after /close: kept as any (a
+			// desk probe's got 🤷 and was lost).
+			return d.note(strings.TrimSpace(ev.Args))
 		}
 		// An edit too: too late to correct what the customer read, and
 		// the agent must know their correction did not reach them.
@@ -620,10 +631,14 @@ func (d *desk) reopen() error {
 	return nil
 }
 
-// note keeps an internal note on the ticket, masked; later cards show it.
+// note keeps an internal note on the ticket, masked — card and ID numbers,
+// and phones to their last 4 digits, as the card shows the customer's
+// (a desk probe: "另一手机 13800001111" shown whole on later cards); later
+// cards show it.
 func (d *desk) note(text string) error {
 	s, ev, t := d.s, d.s.ev, d.t
 	text, _ = supportbot.MaskSecrets(text)
+	text = supportbot.MaskLongNumbers(text)
 	if text == "" {
 		d.here(s.staffT("desk.note_usage"))
 		return nil
