@@ -6,6 +6,7 @@ package flows_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -262,6 +263,23 @@ func TestTransferToAnotherAgent(t *testing.T) {
 	c.expect("王丽 接手了你的对话")
 	if tk, _ := h.db.OpenTicket(context.Background(), 100); tk.AgentID != 8 {
 		t.Errorf("ticket agent %d, want 8", tk.AgentID)
+	}
+	// A name two agents share is asked about, each told apart (a desk
+	// probe: the first 王丽 seen got it).
+	h.agent(9, "小李", 99).send("/queue") // another 小李
+	got = posts(h.agent(8, "王丽", topic).send("/transfer 小李"))
+	var offered []string
+	for _, p := range got {
+		for _, row := range p.Buttons {
+			offered = append(offered, row[0].Text)
+		}
+	}
+	slices.Sort(offered)
+	if len(got) != 1 || !slices.Equal(offered, []string{"→ 小李 7", "→ 小李 9"}) {
+		t.Errorf("/transfer to a name two agents share: %+v; want both offered, told apart", got)
+	}
+	if tk, _ := h.db.OpenTicket(context.Background(), 100); tk.AgentID != 8 {
+		t.Errorf("ticket agent %d, want 8 still", tk.AgentID)
 	}
 }
 

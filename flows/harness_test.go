@@ -218,7 +218,7 @@ func (h *harness) open() {
 		Now:         h.clock,
 		Hotline:     "400-100-5678",
 		AgentChatID: h.agentChat,
-		AgentIDs:    []int64{7, 8},
+		AgentIDs:    []int64{7, 8, 9},
 		FAQ:         fakeAnswers{},
 		Hours:       supportbot.BusinessHours{Open: 9 * time.Hour, Close: 21 * time.Hour},
 		CoreEvents:  embeddedEvents{db},

@@ -404,49 +404,64 @@ func (d *desk) claim() error {
 }
 
 // transfer passes the ticket to another agent, named by name, @username or
-// id; without one it offers the agents seen in the staff chat as buttons.
+// id; without one — or with a name two agents share — it offers them as
+// buttons (a desk probe: "/transfer 小王" went to the first 小王 seen).
 func (d *desk) transfer(who string) error {
 	s, t := d.s, d.t
 	agents, err := d.agents()
 	if err != nil {
 		return err
 	}
-	if who == "" {
+	others := slices.DeleteFunc(slices.Clone(agents), func(a supportbot.Agent) bool { return a.ID == t.AgentID })
+	offer := func(list []supportbot.Agent) {
 		var rows [][]supportbot.Button
-		for _, a := range agents {
-			if a.ID != t.AgentID {
-				rows = append(rows, []supportbot.Button{s.button(s.staffT("desk.btn_to", "agent", a.Name),
-					Callback{Kind: CallbackDesk, Action: "to", Arg: deskArg(t.ID, a.ID)})})
-			}
-		}
-		if len(rows) == 0 {
-			d.here(s.staffT("desk.transfer_none"))
-			return nil
+		for _, a := range list {
+			rows = append(rows, []supportbot.Button{s.button(s.staffT("desk.btn_to", "agent", agentLabel(a, agents)),
+				Callback{Kind: CallbackDesk, Action: "to", Arg: deskArg(t.ID, a.ID)})})
 		}
 		d.here(s.staffT("desk.transfer_choose", "ticket", t.ID), rows...)
+	}
+	if len(others) == 0 {
+		d.here(s.staffT("desk.transfer_none"))
 		return nil
 	}
-	to, ok := findAgent(agents, who)
-	if !ok {
-		var names []string // whom it can go to: not the agent who has it (a probe was offered herself)
-		for _, a := range agents {
-			if a.ID != t.AgentID {
-				names = append(names, a.Name)
-			}
-		}
-		if len(names) == 0 {
-			d.here(s.staffT("desk.transfer_none"))
-			return nil
+	if who == "" {
+		offer(others)
+		return nil
+	}
+	found := findAgents(agents, who)
+	if len(found) == 0 {
+		// Whom it can go to: not the agent who has it (a probe was
+		// offered herself).
+		var names []string
+		for _, a := range others {
+			names = append(names, agentLabel(a, agents))
 		}
 		d.here(s.staffT("desk.transfer_unknown", "name", who, "agents", strings.Join(names, "、")))
 		return nil
 	}
-	if to.ID == t.AgentID {
-		d.react(reactSent)
-		return nil
+	to := slices.DeleteFunc(found, func(a supportbot.Agent) bool { return a.ID == t.AgentID })
+	switch len(to) {
+	case 0:
+		d.react(reactSent) // theirs already
+	case 1:
+		d.pass(to[0])
+	default:
+		offer(to)
 	}
-	d.pass(to)
 	return nil
+}
+
+// agentLabel is how an agent is told apart in a list: the name, and the
+// @username (or id) when another agent of all has the same name.
+func agentLabel(a supportbot.Agent, all []supportbot.Agent) string {
+	if !slices.ContainsFunc(all, func(b supportbot.Agent) bool { return b.ID != a.ID && strings.EqualFold(b.Name, a.Name) }) {
+		return a.Name
+	}
+	if a.Username != "" {
+		return a.Name + " @" + a.Username
+	}
+	return a.Name + " " + strconv.FormatInt(a.ID, 10)
 }
 
 // agents are the agents a ticket can go to: the listed ones, by the name
@@ -465,16 +480,23 @@ func (d *desk) agents() ([]supportbot.Agent, error) {
 	return out, nil
 }
 
-// findAgent finds who: a name, an @username or a user id.
-func findAgent(agents []supportbot.Agent, who string) (supportbot.Agent, bool) {
+// findAgents finds who: an @username or a user id (one agent), or a name
+// (every agent of that name).
+func findAgents(agents []supportbot.Agent, who string) []supportbot.Agent {
 	who = strings.TrimSpace(who)
 	for _, a := range agents {
-		if strings.EqualFold(a.Name, who) || a.Username != "" && strings.EqualFold("@"+a.Username, who) ||
-			strings.EqualFold(a.Username, who) || strconv.FormatInt(a.ID, 10) == who {
-			return a, true
+		if a.Username != "" && (strings.EqualFold("@"+a.Username, who) || strings.EqualFold(a.Username, who)) ||
+			strconv.FormatInt(a.ID, 10) == who {
+			return []supportbot.Agent{a}
 		}
 	}
-	return supportbot.Agent{}, false
+	var named []supportbot.Agent
+	for _, a := range agents {
+		if strings.EqualFold(a.Name, who) {
+			named = append(named, a)
+		}
+	}
+	return named
 }
 
 // pass gives the ticket to agent to: both agents are told in the topic (by
@@ -541,13 +563,13 @@ func (d *desk) button() error {
 		if err != nil {
 			return err
 		}
-		to, ok := findAgent(agents, strconv.FormatInt(agent, 10))
-		if !ok {
+		i := slices.IndexFunc(agents, func(a supportbot.Agent) bool { return a.ID == agent })
+		if i < 0 {
 			edit(s.staffT("desk.stale"))
 			return nil
 		}
-		edit(s.staffT("desk.transfer_done", "agent", to.Name))
-		d.pass(to)
+		edit(s.staffT("desk.transfer_done", "agent", agentLabel(agents[i], agents)))
+		d.pass(agents[i])
 	default:
 		edit(s.staffT("desk.stale"))
 	}
