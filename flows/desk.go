@@ -40,7 +40,8 @@ func (e *Engine) remindTickets(ctx context.Context, now time.Time) (int, error) 
 	for i := range list {
 		t := &list[i]
 		since := t.CreatedAt // the first answer waited for, or a follow-up's
-		if !t.FirstReplyAt.IsZero() && t.WaitingSince.After(t.FirstReplyAt) {
+		followUp := !t.FirstReplyAt.IsZero() && t.WaitingSince.After(t.FirstReplyAt)
+		if followUp {
 			since = t.WaitingSince
 		}
 		if now.Sub(e.cfg.Hours.NextOpen(since, e.cfg.Location)) < agentReminder {
@@ -56,12 +57,24 @@ func (e *Engine) remindTickets(ctx context.Context, now time.Time) (int, error) 
 		}
 		lang := supportbot.LangZH
 		if c, err := e.st.Conversation(ctx, t.ChatID); err == nil {
+			if c.Unreachable {
+				// Blocked the bot: no answer can reach them, and the
+				// topic says so (⛔). Its clock stops — a desk probe got
+				// every agent paged every 10 minutes, and "not delivered"
+				// notes for the bot's own wait notices.
+				continue
+			}
 			lang = c.Lang
 		}
 		waited := int(now.Sub(since).Minutes())
-		topic := e.cfg.Catalog.T(supportbot.LangZH, "agent.reminder", "minutes", waited)
+		reminder, escalate := "agent.reminder", "desk.escalate"
+		if followUp {
+			// Answered before: not "no agent has answered" (a desk probe).
+			reminder, escalate = "agent.reminder_followup", "desk.escalate_followup"
+		}
+		topic := e.cfg.Catalog.T(supportbot.LangZH, reminder, "minutes", waited)
 		if t.Reminders > 0 {
-			topic = e.cfg.Catalog.T(supportbot.LangZH, "desk.escalate", "minutes", waited, "agents", e.mentions(t, agents))
+			topic = e.cfg.Catalog.T(supportbot.LangZH, escalate, "minutes", waited, "agents", e.mentions(t, agents))
 		}
 		id, seen, chat := t.ID, t.Reminders, t.ChatID
 		queued := 0

@@ -509,14 +509,18 @@ func TestAFollowUpNobodyAnswersIsReminded(t *testing.T) {
 	if n := h.notify(); n != 2 {
 		t.Errorf("Notify queued %d messages, want a ⏰ in the topic and a word to the customer", n)
 	}
-	if got := texts(h.staff()); !strings.Contains(got, "⏰") || !strings.Contains(got, "6 分钟") {
-		t.Errorf("the topic got %q, want a ⏰ reminder counting 6 minutes", got)
+	// Said as a follow-up's wait: not "no agent has answered" (a desk probe).
+	if got := texts(h.staff()); !strings.Contains(got, "⏰ 客户追问后已等待 6 分钟") || strings.Contains(got, "尚无客服回复") {
+		t.Errorf("the topic got %q, want a ⏰ reminder of a follow-up counting 6 minutes", got)
 	}
 	c.inbox()
 	c.expect("你已等待约 6 分钟")
 	h.advance(11 * time.Minute)
 	if n := h.notify(); n != 1 {
 		t.Errorf("Notify queued %d messages, want a 🚨 in the topic", n)
+	}
+	if got := texts(h.staff()); !strings.Contains(got, "🚨 客户追问后已等待 17 分钟") {
+		t.Errorf("the topic got %q, want a 🚨 of a follow-up", got)
 	}
 	a.send("扣款失败的话请换一张卡再试")
 	c.inbox()
@@ -938,4 +942,27 @@ func TestWhatSettledWhileBlockedIsToldOnReturn(t *testing.T) {
 	c.expect("你屏蔽机器人期间", "Redmi K70", "¥261.92")
 	c.send("/bill") // told once
 	c.reject("你屏蔽机器人期间")
+}
+
+// TestNoRemindersForACustomerWhoBlockedTheBot: a customer waiting for an
+// answer blocks the bot; the topic says so (⛔), and its wait is not
+// reminded — a desk probe got every agent paged every 10 minutes, and
+// "not delivered" notes for the bot's own wait notices. Unblocked, the
+// clock runs again.
+func TestNoRemindersForACustomerWhoBlockedTheBot(t *testing.T) {
+	h, c, _ := handedOff(t, "zh")
+	c.event(supportbot.Event{Kind: supportbot.EventMember, Data: "kicked"})
+	h.staff()
+	for range 4 {
+		h.advance(11 * time.Minute)
+		if n := h.notify(); n != 0 {
+			t.Errorf("reminded while the customer blocked the bot: %d messages: %s", n, texts(h.staff()))
+		}
+	}
+	c.event(supportbot.Event{Kind: supportbot.EventMember, Data: "member"})
+	h.staff()
+	h.advance(11 * time.Minute)
+	if n := h.notify(); n == 0 {
+		t.Error("not reminded once the customer unblocked the bot")
+	}
 }
