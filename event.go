@@ -59,6 +59,7 @@ const (
 	AgentEdit     AgentEventKind = "edit"     // edited a relayed reply (MessageID, Text)
 	AgentTransfer AgentEventKind = "transfer" // passed the ticket to another agent (AgentName is the new one)
 	AgentReopen   AgentEventKind = "reopen"   // reopened a closed ticket
+	AgentUnsend   AgentEventKind = "unsend"   // took back a relayed reply (MessageID)
 )
 
 // AgentEvent is what an agent did in a ticket's topic, for the customer's chat.
@@ -209,6 +210,10 @@ type Reply struct {
 	// edits the customer's copy). A message that can no longer be edited
 	// gets a new one.
 	Track string `json:"track,omitempty"`
+	// Withdraw, with Track, takes back the message Track made in the chat
+	// (an agent's reply sent to the wrong customer): deleted, or emptied
+	// where Telegram no longer deletes it; one not sent yet is not sent.
+	Withdraw bool `json:"withdraw,omitempty"`
 	// ReplyTo makes the message a reply to this message of the chat.
 	ReplyTo int64 `json:"reply_to,omitempty"`
 	// React sets the bot's reaction Reaction (an emoji Telegram accepts) on

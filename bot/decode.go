@@ -186,7 +186,10 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 			fromUser(&ev, m.From)
 		}
 		in.group = m.MediaGroupID
-		if m.ReplyToMessage != nil {
+		if m.ReplyToMessage != nil && x.Message.topic().name == "" {
+			// Not the topic's first message, which a message in a topic
+			// replies to when it replies to none (an agent's /unsend
+			// replying to nothing would take that for its message).
 			ev.ReplyTo = int64(m.ReplyToMessage.MessageID)
 		}
 		// Sent through an inline bot counts as forwarded: the bot wrote it.

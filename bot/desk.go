@@ -156,6 +156,24 @@ func (s *sender) tracked(ctx context.Context, r supportbot.Reply) int64 {
 	return id
 }
 
+// withdraw takes back the message (and its parts) a tracked reply made: an
+// agent's reply sent to the wrong customer. Deleted — or, past the 48 hours
+// Telegram lets a bot delete its message in a private chat, a text emptied
+// to "⋯" (dropParts) — and forgotten, so that a later edit of the agent's
+// message does not bring it back.
+func (s *sender) withdraw(ctx context.Context, r supportbot.Reply) {
+	if s.srv.cfg.Tracker == nil {
+		return
+	}
+	if id := s.tracked(ctx, r); id != 0 { // 0: never sent, the outbox took this in its place
+		s.dropParts(r.ChatID, append(s.trackedParts(ctx, r), id))
+		s.trackParts(ctx, r, nil)
+	}
+	if err := s.srv.cfg.Tracker.SetTrackedMessage(ctx, r.ChatID, r.Track, 0); err != nil {
+		s.srv.log.Warn("forget a withdrawn message", "err", err)
+	}
+}
+
 // track records the message a tracked reply made.
 func (s *sender) track(ctx context.Context, r supportbot.Reply, id int64) {
 	if r.Track == "" || id == 0 || s.srv.cfg.Tracker == nil {

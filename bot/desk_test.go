@@ -80,6 +80,27 @@ func TestTrackedRepliesAreEditedInPlace(t *testing.T) {
 	}
 }
 
+// An agent's reply taken back (/unsend) is deleted from the customer's
+// chat and forgotten: a later correction of it is not sent anew.
+func TestAWithdrawnReplyIsDeleted(t *testing.T) {
+	t.Parallel()
+	k := newTracker()
+	r := newRig(t, func(c *bot.Config) { c.Tracker = k })
+	r.out.enqueue(supportbot.Reply{ChatID: alice.ID, Text: "👩‍💼 王丽：甲先生的回执", Track: "a7"})
+	r.run(t)
+	r.out.waitDepth(t, 0)
+	r.out.enqueue(supportbot.Reply{ChatID: alice.ID, Track: "a7", Withdraw: true})
+	r.bot.Wake()
+	r.out.waitDepth(t, 0)
+	copies := r.srv.SentTo(alice.ID)
+	if len(copies) != 1 || !copies[0].Deleted {
+		t.Errorf("customer's chat = %+v; want the reply deleted", copies)
+	}
+	if id, _ := k.TrackedMessage(context.Background(), alice.ID, "a7"); id != 0 {
+		t.Errorf("the withdrawn reply is still tracked as message %d", id)
+	}
+}
+
 // Acknowledging an agent's command with a reaction costs the staff chat's
 // budget nothing: with room for one message a minute, ten reactions and a
 // post all go out at once.

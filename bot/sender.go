@@ -764,6 +764,8 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 	switch r := m.Reply; {
 	case r.React != 0:
 		err = s.react(ctx, r)
+	case r.Withdraw:
+		s.withdraw(ctx, r)
 	case r.TicketID != 0:
 		sent, err = s.deliverToTopic(ctx, r, from)
 	case r.Strip != "":

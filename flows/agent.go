@@ -726,6 +726,10 @@ func agentEvent(s *Step) error {
 		default:
 			say(supportbot.Reply{Text: signed(a.Text), Track: track})
 		}
+	case supportbot.AgentUnsend:
+		// Whatever the ticket's state: the customer must not keep it.
+		s.reply(supportbot.Reply{Track: agentTrack(a.MessageID), Withdraw: true})
+		s.conv.Transcript.Append(supportbot.Line{Time: s.now, From: "agent", Text: "[withdrawn]"})
 	case supportbot.AgentClaim, supportbot.AgentTransfer:
 		if t.Status != supportbot.TicketOpen {
 			return nil

@@ -966,3 +966,35 @@ func TestNoRemindersForACustomerWhoBlockedTheBot(t *testing.T) {
 		t.Error("not reminded once the customer unblocked the bot")
 	}
 }
+
+// TestAnAgentTakesBackAReply: an agent who sent a reply to the wrong
+// customer could only edit it (a desk probe: another customer's receipt
+// stayed in this customer's chat). /unsend, as a reply to it, takes the
+// customer's copy back — also after /close — and is audited; a message not
+// relayed, or no message replied to, is told how.
+func TestAnAgentTakesBackAReply(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	a.send("甲先生的扣款回执：6222 **** 1234")
+	wrong := a.sent
+	c.inbox()
+	c.expect("甲先生的扣款回执")
+	if got := a.replying(wrong, "/unsend"); len(posts(got)) != 0 || len(got) == 0 || got[0].Reaction != "👍" {
+		t.Errorf("/unsend: %+v; want only 👍 on the command", got)
+	}
+	got := c.inbox()
+	if len(got) != 1 || !got[0].Withdraw || got[0].Track != fmt.Sprintf("a%d", wrong) {
+		t.Errorf("the customer's chat got %+v; want the copy of agent message %d withdrawn", got, wrong)
+	}
+	if e := h.audit("ticket_unsend"); len(e) != 1 || e[0].Details["message_id"] != float64(wrong) {
+		t.Errorf("ticket_unsend audit = %+v", e)
+	}
+	if got := posts(a.send("/unsend")); len(got) != 1 || !strings.Contains(got[0].Text, "用法") {
+		t.Errorf("/unsend replying to nothing: %+v; want the usage", got)
+	}
+	a.send("/close")
+	c.inbox()
+	if got := posts(a.replying(a.sent, "/unsend")); len(got) != 1 || !strings.Contains(got[0].Text, "没有发给这位客户") || got[0].ThreadID != 0 {
+		t.Errorf("/unsend of a command after the close: %+v; want it told, in General", got)
+	}
+}

@@ -921,14 +921,28 @@ func (a *agent) send(line string) []supportbot.Reply {
 	return a.h.staff()
 }
 
+// replying posts a line in the agent's topic as a reply to their message
+// to, and returns what the staff chat got back.
+func (a *agent) replying(to int64, line string) []supportbot.Reply {
+	a.h.t.Helper()
+	a.post(line, to)
+	a.h.drain()
+	return a.h.staff()
+}
+
 // queue posts a line in the agent's topic and leaves it waiting: nothing
 // is handled until the harness drains.
 func (a *agent) queue(line string) {
 	a.h.t.Helper()
-	ev := supportbot.Event{Kind: supportbot.EventText, Text: line}
+	a.post(line, 0)
+}
+
+func (a *agent) post(line string, replyTo int64) {
+	a.h.t.Helper()
+	ev := supportbot.Event{Kind: supportbot.EventText, Text: line, ReplyTo: replyTo}
 	if cmd, ok := strings.CutPrefix(line, "/"); ok {
 		name, args, _ := strings.Cut(cmd, " ")
-		ev = supportbot.Event{Kind: supportbot.EventCommand, Text: name, Args: args}
+		ev = supportbot.Event{Kind: supportbot.EventCommand, Text: name, Args: args, ReplyTo: replyTo}
 	}
 	ev.ChatID, ev.UserID, ev.FirstName, ev.ThreadID = a.h.agentChat, a.id, a.name, a.topic
 	ev.Source = "test:" + strconv.FormatInt(a.h.source.Add(1), 10)

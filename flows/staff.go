@@ -104,6 +104,8 @@ func (e *Engine) staffStep(s *Step) error {
 			// The wrap-up note, written after /close: kept as any (a
 			// desk probe's got 🤷 and was lost).
 			return d.note(strings.TrimSpace(ev.Args))
+		case ev.Kind == supportbot.EventCommand && ev.Text == "unsend":
+			return d.unsend() // a wrong reply noticed after the close
 		}
 		// An edit too: too late to correct what the customer read, and
 		// the agent must know their correction did not reach them.
@@ -128,6 +130,8 @@ func (e *Engine) staffStep(s *Step) error {
 		d.react(reactSent) // open already
 	case "note":
 		return d.note(arg)
+	case "unsend":
+		return d.unsend()
 	case "faq":
 		return d.faq(arg)
 	case "closure":
@@ -669,6 +673,29 @@ func (d *desk) note(text string) error {
 	s.do(func(ctx context.Context, tx Tx) error { return tx.AddTicketNote(ctx, n) })
 	s.auditTicket(t, "ticket_note", map[string]any{"ticket_id": t.ID, "agent_id": ev.UserID, "text": n.Text})
 	d.react(reactNoted)
+	return nil
+}
+
+// unsend takes back the reply the agent's /unsend replies to: the
+// customer's copy is deleted (a desk probe: another customer's receipt
+// sent into the wrong topic could only have its caption edited). Any
+// agent may, on an open ticket or a closed one; audited.
+func (d *desk) unsend() error {
+	s, ev, t := d.s, d.s.ev, d.t
+	if ev.ReplyTo == 0 {
+		d.here(s.staffT("desk.unsend_usage"))
+		return nil
+	}
+	ok, err := d.e.st.Relayed(s.ctx, t.ChatID, agentTrack(ev.ReplyTo))
+	if err != nil {
+		return err
+	} else if !ok {
+		d.here(s.staffT("desk.unsend_none"))
+		return nil
+	}
+	d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentUnsend, MessageID: ev.ReplyTo}, nil, nil)
+	s.auditTicket(t, "ticket_unsend", map[string]any{"ticket_id": t.ID, "agent_id": ev.UserID, "message_id": ev.ReplyTo})
+	d.react(reactDone)
 	return nil
 }
 

@@ -111,6 +111,21 @@ func (s *Server) SendGroupText(chatID, threadID int64, from User, text string) i
 	return s.userMessage(chatID, threadID, from, func(m *wMessage) { m.Text = text })
 }
 
+// SendGroupReply queues a text from a member of a group (in a forum topic
+// when threadID is not 0) replying to message replyTo of the group.
+func (s *Server) SendGroupReply(chatID, threadID int64, from User, replyTo int64, text string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.userMessage(chatID, threadID, from, func(m *wMessage) {
+		m.Text = text
+		if r := s.msgs[msgKey{chatID, replyTo}]; r != nil {
+			orig := *r.wire
+			orig.ReplyTo = nil // Telegram nests no further
+			m.ReplyTo = &orig
+		}
+	})
+}
+
 // ShareContact queues a private message with a contact, as sent by a
 // request_contact button when contactUserID == u.ID. Telegram often sends the
 // phone without a leading '+'.

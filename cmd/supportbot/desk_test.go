@@ -676,3 +676,39 @@ func TestAnAgentsAlbumCaptionCorrectedIsCorrectedForTheCustomer(t *testing.T) {
 		t.Errorf("the customer's chat after the correction:\n%s", got)
 	}
 }
+
+// TestAnAgentTakesBackAReplySentToTheWrongCustomer: a reply meant for
+// another customer could only be edited (a desk probe); /unsend, replying
+// to it in the topic, deletes the customer's copy through Telegram. Sent
+// replying to nothing (in a topic a message replies to the topic's first
+// one), it says how to use it.
+func TestAnAgentTakesBackAReplySentToTheWrongCustomer(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", "-100777", "AGENT_USER_IDS", "9001")
+	c := a.customer(7812, "zh")
+	c.say("/agent", "排在第 1 位")
+	topic := a.ticketTopic(1)
+	wrong := a.agentSays(agentWang, topic, "甲先生的扣款回执")
+	got := c.next("甲先生的扣款回执")
+	copyID := got[len(got)-1].MessageID
+	a.agentSays(agentWang, topic, "/unsend")
+	a.topicShows(topic, "用法：回复你要撤回的那条消息")
+	m, ok := a.srv.MessageOf(a.srv.SendGroupReply(staffChat, topic, agentWang, wrong.MessageID, "/unsend"))
+	if !ok {
+		t.Fatal("no /unsend message")
+	}
+	a.reacted(m.MessageID, "👍")
+	deadline := time.Now().Add(deskWait)
+	for {
+		deleted := false
+		for _, s := range a.srv.SentTo(c.user.ID) {
+			deleted = deleted || s.MessageID == copyID && s.Deleted
+		}
+		if deleted {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the customer's copy #%d was not deleted: %+v", copyID, a.srv.SentTo(c.user.ID))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
