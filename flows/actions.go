@@ -377,8 +377,14 @@ func settleIn(ctx context.Context, tx Tx, key, owner string, state supportbot.Ac
 	if err != nil || !ok {
 		return err // settled already: told once
 	}
-	_, err = tx.PutEvents(ctx, []supportbot.Event{{ChatID: a.ChatID, Kind: supportbot.EventSettled, Data: key,
-		Source: "a:" + key, Time: now}})
+	return tellSettled(ctx, tx, a, now)
+}
+
+// tellSettled puts action a's outcome in the inbox of the chat that
+// confirmed it, once: its step tells the customer.
+func tellSettled(ctx context.Context, tx Tx, a *supportbot.Action, now time.Time) error {
+	_, err := tx.PutEvents(ctx, []supportbot.Event{{ChatID: a.ChatID, Kind: supportbot.EventSettled, Data: a.Key,
+		Source: "a:" + a.Key, Time: now}})
 	return err
 }
 
@@ -391,7 +397,7 @@ func settleIn(ctx context.Context, tx Tx, key, owner string, state supportbot.Ac
 // keeps the operator's reason, and the topic of the ticket its escalation
 // opened is told. Not an action the core answered (processing: a
 // repayment exists under the key), nor one pending (not sent yet), nor one
-// an instance has claimed within the last actionLease+actionTimeout — an
+// whose claim by an instance ran out less than actionTimeout ago — an
 // attempt, and its answer, may be on its way (ECONFLICT).
 func ReleaseAction(ctx context.Context, tx Tx, key, reason string, now time.Time) (*supportbot.Action, error) {
 	a, err := tx.Action(ctx, key)
@@ -418,10 +424,8 @@ func ReleaseAction(ctx context.Context, tx Tx, key, reason string, now time.Time
 	if err != nil {
 		return nil, err
 	}
-	_, err = tx.PutEvents(ctx, []supportbot.Event{{ChatID: a.ChatID, Kind: supportbot.EventSettled, Data: key,
-		Source: "a:" + key, Time: now}})
 	a.State, a.Outcome = supportbot.ActionFailed, out
-	return a, err
+	return a, tellSettled(ctx, tx, a, now)
 }
 
 // settle is the chat's step for an EventSettled: the flow that confirmed the
