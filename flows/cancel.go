@@ -88,6 +88,33 @@ type scheduledView struct {
 	BillDue bool            // that bill is unpaid
 }
 
+// paysInstead is the plan a customer at the list of bookings asks to pay
+// now instead ("actually i'll just pay the pad now", "算了我直接还平板这期
+// 吧"): named, or the one plan of the list; nil when they do not ask to pay
+// now — cancelling to pay by hand later ("2，我下午自己还", "cancel it,
+// i'll pay it myself") is a cancellation.
+func paysInstead(s *Step, text string, list []*scheduledView) (*supportbot.Plan, error) {
+	l := strings.ToLower(text)
+	if !(wordsIn(l, "pay") || containsAny(l, "直接还", "现在还", "马上还", "现在就还", "直接付")) ||
+		containsAny(l, "cancel", "stop", "later", "tomorrow", "tonight", "afternoon", "evening", "next", "myself", "my own",
+			"manually", "by hand", "取消", "不要", "自己", "下午", "晚上", "明天", "以后") {
+		return nil, nil
+	}
+	open, err := s.openPlans()
+	if err != nil {
+		return nil, err
+	}
+	if i := planSaid(bare(l), open); i > 0 {
+		return &open[i-1], nil
+	}
+	for i := range open {
+		if len(list) > 0 && !slices.ContainsFunc(list, func(v *scheduledView) bool { return v.PlanID != list[0].PlanID }) && open[i].ID == list[0].PlanID {
+			return &open[i], nil // the list's one plan: "just pay it now"
+		}
+	}
+	return nil, nil
+}
+
 // bookingNamed reads a booking named by its period ("第7期", "period 7")
 // or by the day of the month it runs ("取消14号那个", "on the 14th", "Dec
 // 14"; an English ordinal alone only past the list's length: "the 2nd
@@ -614,6 +641,17 @@ func handleCancel(s *Step, a action) (bool, error) {
 				// waiting (a probe: "can't answer").
 				s.say(s.T("cancel.one_at_a_time"))
 				return true, nil
+			}
+			if p, err := paysInstead(s, text, list); err != nil || p != nil {
+				// "actually i'll just pay the pad now": its bill, whose
+				// payment cancels the booking of that period — not the
+				// booking's cancellation picked by the device named (an
+				// English probe confirmed it believing they paid).
+				if err != nil {
+					return true, err
+				}
+				s.finish()
+				return true, s.startFlow("pay", p.ID)
 			}
 			// "取消12号那个", "第7期" first: on this list "2号的" is the day
 			// a booking runs more likely than its place.

@@ -168,8 +168,9 @@ var yesBefore = regexp.MustCompile(`^(?:好的|好|是的|是|对|對|嗯|行|�
 // request (nor "好像已经还了", "可以用信用卡还吗": questions).
 func agreesToPay(w string) bool { return yesPay.MatchString(w) }
 
-var yesPay = regexp.MustCompile(`^(?:yes|yeah|ok|okay|sure|好的|好|嗯|行|可以)[\s,，。.!！~]*(?:please |pls )?` +
-	`(?:pay(?: it| now| the bill)?|还(?:吧|款吧|钱吧)?|付(?:吧|款吧)?|扣(?:吧|款吧)?)[\s.。!！~]*$`)
+var yesPay = regexp.MustCompile(`^(?:yes|yeah|ok|okay|sure|好的|好|嗯|行|可以)[\s,，。.!！~]*(?:please |pls )?(?:go ahead(?: and)? )?` +
+	`(?:pay(?: it| now| the bill)?|还(?:吧|款吧|钱吧)?|付(?:吧|款吧)?|扣(?:吧|款吧)?)[\s.。!！~]*$|` +
+	`^(?:please |pls )?go ahead(?: and)? pay(?: it| now)?[\s.!~]*$`) // "yes please go ahead and pay": it got suggestions (an English probe)
 
 // mistypedConfirm reports a confirm word mistyped ("确人", "确仁", "comfirm",
 // "confrim", "queren"): never taken as one — money moves on what the

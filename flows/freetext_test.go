@@ -1676,3 +1676,55 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 	c.send("取消预约会影响征信吗") // the cancellation's own answer
 	c.reject("还款日过后还没还上")
 }
+
+// TestEnglishCustomersWords: from an English probe — "pay" and a plan named
+// is its bill, not its payoff (a "confirm" paid ¥5,074.17 with its fee for
+// "i wanna pay my laptop installment"); "pay the phone now" at the list of
+// bookings is its bill, not its booking's cancellation; "pay this month and
+// next month" is no refusal; "yes please go ahead and pay" at a quote is
+// told how to confirm.
+func TestEnglishCustomersWords(t *testing.T) {
+	session := func(t *testing.T, phone, lang string) (*harness, *chat) {
+		h := newHarness(t, fixture())
+		h.realFAQ()
+		h.open()
+		c := h.chat(100, lang)
+		c.identify(phone)
+		if lang == "en" {
+			c.send("/lang en")
+		}
+		return h, c
+	}
+	t.Run("pay names the bill", func(t *testing.T) {
+		for text, want := range map[string]string{
+			"i wanna pay my redmi installment": "Overdue bill", "pay the redmi": "Overdue bill",
+			"pay off the redmi": "Payoff quote", "i want to pay off my redmi early": "Payoff quote",
+		} {
+			_, c := session(t, phoneZhang, "en")
+			c.send(text)
+			c.expect(want, "Redmi K70")
+		}
+	})
+	t.Run("pay instead at the bookings", func(t *testing.T) {
+		_, c := session(t, phoneZhang, "en")
+		c.send("/cancel_schedule")
+		c.expect("Your scheduled repayments")
+		c.send("actually i'll just pay the redmi now")
+		c.expect("Redmi K70", "Confirm and pay")
+		c.reject("Cancel this scheduled repayment?")
+	})
+	t.Run("two months", func(t *testing.T) {
+		_, c := session(t, phoneWang, "en")
+		c.send("pay this month and next month")
+		c.reject("no payment")
+	})
+	t.Run("go ahead and pay", func(t *testing.T) {
+		_, c := session(t, phoneWang, "en")
+		c.send("/pay")
+		c.expect("Confirm")
+		c.send("yes please go ahead and pay")
+		c.expect(`type "confirm"`)
+		c.send("confirm")
+		c.expect("Paid")
+	})
+}

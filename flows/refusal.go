@@ -71,7 +71,7 @@ func refusalIn(text string) refused {
 			before, plain = nil, false // "pay the phone one, not now": that one put off
 			continue
 		}
-		putOff := deferral.MatchString(c) // "下期下个月再还": this clause's verbs
+		putOff := deferral.MatchString(c) && !twoMonths.MatchString(c) // "下期下个月再还": this clause's verbs; not "pay this month and next month"
 		before = nil
 		for _, v := range verbs {
 			if kind == refusesNothing {
@@ -206,6 +206,9 @@ var (
 		`\b(?:late|overdue|interest|more|again|twice|so|wait|now|directly|just)\b`)
 	payVerb = regexp.MustCompile(`\b(?:pay(?:ing)?|repay(?:ing)?|settle|payoff)\b|提前还|提前结清|结清|还款|还钱|还清|付款|付钱|` +
 		`还(?:[了吧啊呢]|$|[^没是有在要能可会得不想剩差欠需])`)
+	// twoMonths is this month's and next month's named together ("pay this
+	// month and next month": an English probe was told "OK, no payment").
+	twoMonths   = regexp.MustCompile(`\b(?:this|next) month(?:'s)? (?:and|&|plus|\+) (?:the )?(?:next|this) month\b|\bboth months\b`)
 	alternative = regexp.MustCompile(`\b(?:just|only|instead)\b|只还|只付|就还|改还|换成`)
 	closeVerb   = regexp.MustCompile(`\bclos(?:e|ing)\b.{0,12}\baccount\b|\bclosure\b|\bdeactivate\b|注销`)
 	switchVerb  = regexp.MustCompile(`\b(?:turn|switch)(?:ing)? (?:it )?(?:on|off)\b|\b(?:enable|disable)\b|开通|开启|打开|关闭|关掉|[开关](?:自动|了|吧|掉|$)`)

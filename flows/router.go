@@ -2345,12 +2345,20 @@ func (s *Step) readsAs(c Classification, flow string) bool {
 // confirm as any, rather than a suggestion that asks which plan again (a
 // probe).
 func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
-	if s.conv.CustomerID == "" || c.Confident || len(c.Suggestions) == 0 || asks(text) || supposes(text) {
+	if s.conv.CustomerID == "" || c.Confident || asks(text) || supposes(text) {
 		return false, nil
 	}
-	name := intents[c.Suggestions[0]]
 	l := strings.ToLower(text)
-	if name == "bill" && payFirst.MatchString(l) || name == "repay" && paysABillOnly(text) { // "pay the laptop bill": paying it, not looking
+	var name string
+	switch {
+	case len(c.Suggestions) > 0:
+		name = intents[c.Suggestions[0]]
+	case payFirst.MatchString(l):
+		name = "repay" // "pay the redmi", "pay off the redmi": no topic near it (an English probe: "can't answer")
+	default:
+		return false, nil
+	}
+	if name == "bill" && payFirst.MatchString(l) || name == "repay" && (paysABillOnly(text) || paysNotOff(l)) { // "pay the laptop bill": paying it, not looking
 		name = "pay"
 	}
 	// "i want to pay off my laptop early how much is the fee": what it
@@ -2379,6 +2387,20 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	s.conv.Misses = 0
 	s.e.metrics.FAQ("flow")
 	return true, s.startFlow(name, "")
+}
+
+// paysNotOff reports an English request to pay a plan, not to pay it off:
+// "i wanna pay my laptop installment", "pay the phone", "pay off the
+// laptop's monthly installment" — a period's bill. An English probe got
+// the payoff quote, its fee and all, for each. Off without a bill's word,
+// early, all of it, the rest, in full: the payoff.
+func paysNotOff(l string) bool {
+	if !wordsIn(l, "pay") || slices.ContainsFunc([]string{"payoff", "repay", "early", "all", "entire", "whole", "remaining", "rest",
+		"everything", "full", "balance", "settle", "clear", "completely", "outstanding", "total"}, func(w string) bool { return wordsIn(l, w) }) {
+		return false
+	}
+	bill := slices.ContainsFunc([]string{"bill", "monthly", "month", "installment", "instalment", "period", "due"}, func(w string) bool { return wordsIn(l, w) })
+	return bill || !wordsIn(l, "off")
 }
 
 // costQuestion is what a payment costs asked beside asking for it.
