@@ -1681,7 +1681,8 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 // is its bill, not its payoff (a "confirm" paid ¥5,074.17 with its fee for
 // "i wanna pay my laptop installment"); "pay the phone now" at the list of
 // bookings is its bill, not its booking's cancellation; "pay this month and
-// next month" is no refusal; "yes please go ahead and pay" at a quote is
+// next month" is no refusal; "i dont want reminders" turns them off (it got
+// the guide to turn them on); "yes please go ahead and pay" at a quote is
 // told how to confirm.
 func TestEnglishCustomersWords(t *testing.T) {
 	session := func(t *testing.T, phone, lang string) (*harness, *chat) {
@@ -1717,6 +1718,15 @@ func TestEnglishCustomersWords(t *testing.T) {
 		_, c := session(t, phoneWang, "en")
 		c.send("pay this month and next month")
 		c.reject("no payment")
+	})
+	t.Run("reminders not wanted", func(t *testing.T) {
+		for _, text := range []string{"i dont want reminders", "i don't want any more reminders"} {
+			_, c := session(t, phoneZhang, "en")
+			c.send("/remind")
+			c.expect("on")
+			c.send(text)
+			c.expect("reminders are off")
+		}
 	})
 	t.Run("go ahead and pay", func(t *testing.T) {
 		_, c := session(t, phoneWang, "en")

@@ -299,7 +299,7 @@ func switchesReminders(text string) bool {
 	if asks(text) && !politeAsk.MatchString(t) { // "关了提醒还会发吗": a question, not a polite request (a review)
 		return false
 	}
-	return utf8.RuneCountInString(t) <= 30 && !asksAboutReminders(t) &&
+	return utf8.RuneCountInString(t) <= 40 && !asksAboutReminders(t) &&
 		containsAny(t, "提醒", "remind", "通知", "notif", "alert") &&
 		(reminderSwitch.MatchString(t) || strings.HasPrefix(t, "提醒我") || strings.HasPrefix(t, "remind me")) &&
 		!containsAny(t, howWhereWhy...)
@@ -313,7 +313,10 @@ var howWhereWhy = []string{"怎么", "如何", "怎样", "在哪", "哪里", "�
 var politeAsk = regexp.MustCompile(`(?:好吗|行吗|可以吗|好不好|行不行|可以不)[?？。!！~]*$|^(?:能不能|可不可以|可以|麻烦|请)|^(?:can|could|would) (?:you|u)\b|\bplease\b|\bpls\b`)
 
 var reminderSwitch = regexp.MustCompile(`关掉|关闭|关了|开启|打开|开一下|取消|别再|不要再|不用再|别提醒|不用提醒|不要提醒|停止|停掉|退订|别老|别总|甭|` +
-	`\b(?:stop|turn (?:on|off)|switch (?:on|off)|disable|enable|unsubscribe|no more)\b`)
+	`\b(?:stop|turn (?:on|off)|switch (?:on|off)|disable|enable|unsubscribe|no more)\b|` +
+	// "i dont want reminders", "i don't want any more reminders": the
+	// guide on turning them on, or "not sure" (an English probe)
+	`\b(?:don'?t|dont|do not) (?:want|need)(?: any)?(?: more)? (?:the |these |those |your |any )?(?:reminders?|notifications?|alerts?)\b`)
 
 // switchStateAsked asks whether a switch is on or off: "关了没", "关闭了没
 // 有", "是不是关了", "开着吗", "are my reminders off?", "still on?".
