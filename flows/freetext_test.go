@@ -1683,7 +1683,8 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 // bookings is its bill, not its booking's cancellation; "pay this month and
 // next month" is no refusal; "i dont want reminders" turns them off (it got
 // the guide to turn them on); "yes please go ahead and pay" at a quote is
-// told how to confirm.
+// told how to confirm; "yo whats up", "thx a lot", "awesome" are small
+// talk, not misses.
 func TestEnglishCustomersWords(t *testing.T) {
 	session := func(t *testing.T, phone, lang string) (*harness, *chat) {
 		h := newHarness(t, fixture())
@@ -1726,6 +1727,15 @@ func TestEnglishCustomersWords(t *testing.T) {
 			c.expect("on")
 			c.send(text)
 			c.expect("reminders are off")
+		}
+	})
+	t.Run("small talk", func(t *testing.T) {
+		for text, want := range map[string]string{"yo whats up": "Hello", "hey there": "Hello", "thx a lot": "welcome",
+			"thank you so much!": "welcome", "awesome": "Anything else"} {
+			_, c := session(t, phoneZhang, "en")
+			c.send(text)
+			c.expect(want)
+			c.reject("can't answer", "not sure")
 		}
 	})
 	t.Run("go ahead and pay", func(t *testing.T) {

@@ -53,6 +53,8 @@ var smallTalk = map[string]string{
 	"good morning": "hello", "good afternoon": "hello", "good evening": "hello",
 	"喂": "hello", "喂在吗": "hello", "喂 在吗": "hello", "喂，在吗": "hello", "有人吗": "hello", "有人在吗": "hello", "在吗在吗": "hello",
 	"anyone there": "hello", "is anyone there": "hello", "hello anyone there": "hello", "are you there": "hello",
+	"hey there": "hello", "hi there": "hello", "hello there": "hello", "yo": "hello", "sup": "hello", "whats up": "hello", // an English probe: "can't answer"
+	"what's up": "hello", "yo whats up": "hello", "hey whats up": "hello", "hi whats up": "hello",
 	"谢谢": "thanks", "多谢": "thanks", "谢谢你": "thanks", "感谢": "thanks", "好的谢谢": "thanks", "thanks": "thanks",
 	"thank you": "thanks", "thx": "thanks", "ty": "thanks",
 	"再见": "bye", "拜拜": "bye", "bye": "bye", "goodbye": "bye",
@@ -93,6 +95,7 @@ next:
 			{"没事", "ok"}, {"没别的", "ok"}, {"没其他", "ok"}, {"没有了", "ok"}, {"nothingelse", "ok"}, {"thatsall", "ok"}, {"thatsit", "ok"},
 			{"了", ""}, {"啦", ""}, {"哈", ""}, {"哦", ""}, {"呢", ""}, // "没问题了": a tail, not another matter (it was read as "a problem": a person)
 			{"isee", "ok"}, {"understood", "ok"}, {"cool", "ok"}, {"great", "ok"}, {"perfect", "ok"}, {"alright", "ok"},
+			{"awesome", "ok"}, {"nice", "ok"}, {"cheers", "thanks"}, {"alot", ""}, {"somuch", ""}, {"verymuch", ""}, // "thx a lot", "thank you so much!" (an English probe)
 			{"👍", "ok"}, {"👌", "ok"}, {"✅", "ok"}, {"✔", "ok"}, {"☑", "ok"}, {"🙏", "thanks"}, {"❤", "thanks"}, {"😊", ""}, {"🙂", ""}} {
 			if rest, ok := strings.CutPrefix(t, w.word); ok {
 				if talk != "bye" && w.talk != "" && (talk != "thanks" || w.talk != "ok") {
