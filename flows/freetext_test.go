@@ -1684,7 +1684,9 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 // next month" is no refusal; "i dont want reminders" turns them off (it got
 // the guide to turn them on); "yes please go ahead and pay" at a quote is
 // told how to confirm; "yo whats up", "thx a lot", "awesome" are small
-// talk, not misses.
+// talk, not misses; an overdue period's amount without its late fee ("pay
+// 604.25" of ¥616.25) is its bill, the late fee said (not "a part cannot
+// be paid").
 func TestEnglishCustomersWords(t *testing.T) {
 	session := func(t *testing.T, phone, lang string) (*harness, *chat) {
 		h := newHarness(t, fixture())
@@ -1728,6 +1730,12 @@ func TestEnglishCustomersWords(t *testing.T) {
 			c.send(text)
 			c.expect("reminders are off")
 		}
+	})
+	t.Run("an overdue period without its late fee", func(t *testing.T) {
+		_, c := session(t, phoneZhang, "en")
+		c.send("pay 249.92")
+		c.expect("late fee of ¥12.00 is added: ¥261.92 in all", "Confirm and pay ¥261.92")
+		c.reject("cannot be paid")
 	})
 	t.Run("small talk", func(t *testing.T) {
 		for text, want := range map[string]string{"yo whats up": "Hello", "hey there": "Hello", "thx a lot": "welcome",

@@ -43,6 +43,17 @@ func dueNow(p supportbot.Plan, today supportbot.Date, busy map[int]bool) (total 
 	return total, overdue, debiting && total == 0
 }
 
+// lateFeesDue is what of dueNow's total is late fees.
+func lateFeesDue(p supportbot.Plan, today supportbot.Date, busy map[int]bool) supportbot.Money {
+	var late supportbot.Money
+	for _, n := range billPeriods(p, today) {
+		if b, _ := billOf(&p, n); !busy[b.Period] {
+			late += b.LateFee
+		}
+	}
+	return late
+}
+
 func askPayPlan(s *Step) error {
 	open, err := s.openPlans()
 	if err != nil {

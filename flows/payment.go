@@ -1731,7 +1731,7 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		return err
 	}
 	if l := strings.ToLower(s.ev.Text); s.ev.Kind == supportbot.EventText && (amountSaid.MatchString(l) || partSaid.MatchString(l)) {
-		other, i, err := amountNamed(s, flow, open, l)
+		other, i, said, err := amountNamed(s, flow, open, l)
 		if err != nil {
 			return err
 		}
@@ -1744,8 +1744,17 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		}
 		if i > 0 && planID == "" {
 			// "还499.91": what a plan owes now, to the fen — that plan,
-			// and nothing to say of parts (a probe: "can't pay a part").
+			// and nothing to say of parts (a probe: "can't pay a part");
+			// said without its late fee, the quote says it is added.
 			planID = open[i-1].ID
+			if sched, err := s.scheduled(); err == nil && other == "pay" {
+				p := open[i-1]
+				busy := supportbot.DebitingPeriods(p.ID, sched, s.now)
+				due, _, _ := dueNow(p, s.today, busy)
+				if late := lateFeesDue(p, s.today, busy); late > 0 && said == due-late {
+					s.say(s.T("pay.late_fee_added", "amount", money(said), "late", money(late), "total", money(due)))
+				}
+			}
 		} else if i == 0 {
 			// "提前还款500块": a payment here is a whole period, or the
 			// whole rest of a plan — said before the list or quote, not
@@ -1893,23 +1902,29 @@ func amountPick(t string, shown []supportbot.Money) int {
 // what that payment of that plan costs — flow's first: a bill due now, or
 // for a payoff the plan's remaining (its button's amount) or its payoff
 // today, with the periods being debited or without; 0 for none or several.
-func amountNamed(s *Step, flow string, open []supportbot.Plan, l string) (string, int, error) {
+func amountNamed(s *Step, flow string, open []supportbot.Plan, l string) (string, int, supportbot.Money, error) {
 	m := amountInText.FindStringSubmatch(l)
 	if m == nil {
-		return "", 0, nil
+		return "", 0, 0, nil
 	}
 	said, ok := typedMoney(m[1], m[2])
 	if !ok {
-		return "", 0, nil
+		return "", 0, 0, nil
 	}
 	sched, err := s.scheduled()
 	if err != nil {
-		return "", 0, err
+		return "", 0, 0, err
 	}
 	costs := func(payment string, p supportbot.Plan) []supportbot.Money {
 		debiting := supportbot.DebitingPeriods(p.ID, sched, s.now)
 		if payment == "pay" {
 			due, _, _ := dueNow(p, s.today, debiting)
+			if late := lateFeesDue(p, s.today, debiting); late > 0 {
+				// The period's amount as the bill lists it, its late fee
+				// apart: "pay 604.25" of a ¥616.25 bill (an English probe
+				// was told a part cannot be paid).
+				return []supportbot.Money{due, due - late}
+			}
 			return []supportbot.Money{due}
 		}
 		list := []supportbot.Money{p.Remaining()}
@@ -1935,10 +1950,10 @@ func amountNamed(s *Step, flow string, open []supportbot.Plan, l string) (string
 	}
 	for _, payment := range payments {
 		if i := onlyOne(len(open), func(i int) bool { return slices.Contains(costs(payment, open[i]), said) }); i > 0 {
-			return payment, i, nil
+			return payment, i, said, nil
 		}
 	}
-	return "", 0, nil
+	return "", 0, said, nil
 }
 
 // amountInText is an amount in a message, its fen too ("499.91", "¥4,020").
