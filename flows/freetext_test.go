@@ -1686,7 +1686,8 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 // told how to confirm; "yo whats up", "thx a lot", "awesome" are small
 // talk, not misses; an overdue period's amount without its late fee ("pay
 // 604.25" of ¥616.25) is its bill, the late fee said (not "a part cannot
-// be paid").
+// be paid"); why a card is frozen, asked at a quote, gets the guide's why
+// and what to do, the quote staying (it got only "cannot pay").
 func TestEnglishCustomersWords(t *testing.T) {
 	session := func(t *testing.T, phone, lang string) (*harness, *chat) {
 		h := newHarness(t, fixture())
@@ -1736,6 +1737,14 @@ func TestEnglishCustomersWords(t *testing.T) {
 		c.send("pay 249.92")
 		c.expect("late fee of ¥12.00 is added: ¥261.92 in all", "Confirm and pay ¥261.92")
 		c.reject("cannot be paid")
+	})
+	t.Run("why a card is frozen, at a quote", func(t *testing.T) {
+		_, c := session(t, phoneWang, "en")
+		c.send("/pay")
+		c.send("why is my icbc card frozen?")
+		c.expect("issuing bank", "is frozen", "The quote above is still on", "Talk to a person")
+		c.send("confirm")
+		c.expect("Paid")
 	})
 	t.Run("small talk", func(t *testing.T) {
 		for text, want := range map[string]string{"yo whats up": "Hello", "hey there": "Hello", "thx a lot": "welcome",

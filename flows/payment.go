@@ -1451,7 +1451,16 @@ func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {
 		s.say(s.T("repay.card_quoted", "card", cards[n-1].Masked()) + "\n" + s.confirmHow())
 		return true, nil
 	case cards[n-1].Frozen:
-		s.say(s.T("repay.card_frozen_said", "card", cards[n-1].Masked(), "current", current))
+		said := s.T("repay.card_frozen_said", "card", cards[n-1].Masked(), "current", current)
+		if answer, _, ok := s.e.cfg.Answers.Answer("frozen-card", s.conv.Lang); ok && asksAboutFrozen(strings.ToLower(text)) {
+			// "why is my icbc card frozen?": the guide's why and what to
+			// do first, the quote staying (an English probe: only that it
+			// cannot pay).
+			said = s.fill(answer) + "\n\n" + said
+			s.say(said, []supportbot.Button{s.humanBtn()}) // "still stuck? tap below for a person"
+			return true, nil
+		}
+		s.say(said)
 		return true, nil
 	}
 	s.slots.Card = cards[n-1].ID
