@@ -224,8 +224,12 @@ func asksAboutQuote(text string) bool {
 	}
 	amount := containsAny(l, "为什么是", "为啥是", "怎么是", "为什么要付", "为什么多", "为啥多", "怎么多", "多了", "多出", "这么多", "比我", "比剩", "少了", "少一期", "怎么少", "为什么少",
 		"怎么算", "怎么来的", "哪来的", "哪里来", "明细", "组成", "包括", "包含", "why is it", "why is the", "how come", "why more",
-		"more than", "breakdown", "made of", "calculated", "where does", "extra")
-	return (amount || asksAboutBooking(text)) && (asks(text) || containsAny(l, "为什么", "为啥", "怎么", "why", "how"))
+		"more than", "breakdown", "made of", "calculated", "where does", "extra",
+		// paying now against paying as scheduled: what the quote's parts
+		// say (an English probe: "what's cheaper, paying monthly or now?"
+		// dropped the quote for the list of bills)
+		"cheaper", "more expensive", "worth it", "better to", "save money", "save more", "划算", "合算", "省钱", "更便宜", "哪个便宜")
+	return (amount || asksAboutBooking(text)) && (asks(text) || containsAny(l, "为什么", "为啥", "怎么", "why", "how", "what", "which", "should", "哪个", "是不是"))
 }
 
 // asksQuoteFee reports a short question whether the quote carries a fee,

@@ -1687,7 +1687,9 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 // talk, not misses; an overdue period's amount without its late fee ("pay
 // 604.25" of ¥616.25) is its bill, the late fee said (not "a part cannot
 // be paid"); why a card is frozen, asked at a quote, gets the guide's why
-// and what to do, the quote staying (it got only "cannot pay").
+// and what to do, the quote staying (it got only "cannot pay"); "what's
+// cheaper, paying monthly or now?" at a quote is the quote's parts (it was
+// dropped for the list of bills).
 func TestEnglishCustomersWords(t *testing.T) {
 	session := func(t *testing.T, phone, lang string) (*harness, *chat) {
 		h := newHarness(t, fixture())
@@ -1745,6 +1747,15 @@ func TestEnglishCustomersWords(t *testing.T) {
 		c.expect("issuing bank", "is frozen", "The quote above is still on", "Talk to a person")
 		c.send("confirm")
 		c.expect("Paid")
+	})
+	t.Run("cheaper now or as scheduled, at a quote", func(t *testing.T) {
+		_, c := session(t, phoneZhang, "en")
+		c.send("/repay")
+		c.press("Xiaomi Book")
+		c.expect("Payoff quote")
+		c.send("what's cheaper, paying monthly or now?")
+		c.expect("what the quote is made of", "Paid as scheduled")
+		c.reject("Which plan")
 	})
 	t.Run("small talk", func(t *testing.T) {
 		for text, want := range map[string]string{"yo whats up": "Hello", "hey there": "Hello", "thx a lot": "welcome",
