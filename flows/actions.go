@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"supportbot"
-	"supportbot/locale"
 )
 
 // The money action worker: it executes, after the commit that created them,
@@ -482,13 +481,8 @@ func releasedNote(s *Step, a *supportbot.Action) error {
 	} else if err != nil {
 		return err
 	}
-	var amount, product string
-	if a.Repay != nil {
-		amount, product = money(a.Repay.Amount), a.Product
-	}
-	what := locale.HTML(s.staffT("desk.what_"+string(a.Kind), "amount", amount, "product", product, "scheduled", a.Scheduled))
 	s.reply(supportbot.Reply{ChatID: staff, TicketID: t.ID,
-		Text: s.staffT("desk.released", "what", what, "key", a.Key, "reason", a.Outcome.Released)})
+		Text: s.staffT("desk.released", "what", deskWhat(s, a), "key", a.Key, "reason", a.Outcome.Released)})
 	return nil
 }
 

@@ -351,12 +351,18 @@ func stuckAction(s *Step, a *supportbot.Action) error {
 // stuckAlert is the staff's note on a stuck action: what, since when, the
 // key to look up in the core.
 func stuckAlert(s *Step, a *supportbot.Action) string {
+	return s.staffT("desk.stuck", "what", deskWhat(s, a), "since", a.CreatedAt.In(s.e.cfg.Location).Format("01-02 15:04"),
+		"attempts", a.Attempts, "key", a.Key)
+}
+
+// deskWhat is a money action as the staff chat names it: "还款 ¥499.91
+// （RedmiBook）", "取消预约还款 S2", "注销申请".
+func deskWhat(s *Step, a *supportbot.Action) locale.HTML {
 	var amount, product string
 	if a.Repay != nil {
 		amount, product = money(a.Repay.Amount), a.Product
 	}
-	return s.staffT("desk.stuck", "what", locale.HTML(s.staffT("desk.what_"+string(a.Kind), "amount", amount, "product", product,
-		"scheduled", a.Scheduled)), "since", a.CreatedAt.In(s.e.cfg.Location).Format("01-02 15:04"), "attempts", a.Attempts, "key", a.Key)
+	return locale.HTML(s.staffT("desk.what_"+string(a.Kind), "amount", amount, "product", product, "scheduled", a.Scheduled))
 }
 
 // stuckElsewhere hands a stuck action to a person when its chat is no

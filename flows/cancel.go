@@ -107,10 +107,11 @@ func paysInstead(s *Step, text string, list []*scheduledView) (*supportbot.Plan,
 	if i := planSaid(bare(l), open); i > 0 {
 		return &open[i-1], nil
 	}
-	for i := range open {
-		if len(list) > 0 && !slices.ContainsFunc(list, func(v *scheduledView) bool { return v.PlanID != list[0].PlanID }) && open[i].ID == list[0].PlanID {
-			return &open[i], nil // the list's one plan: "just pay it now"
-		}
+	if len(list) == 0 || slices.ContainsFunc(list, func(v *scheduledView) bool { return v.PlanID != list[0].PlanID }) {
+		return nil, nil // which plan, the words do not say
+	}
+	if i := slices.IndexFunc(open, func(p supportbot.Plan) bool { return p.ID == list[0].PlanID }); i >= 0 {
+		return &open[i], nil // the list's one plan: "just pay it now"
 	}
 	return nil, nil
 }
