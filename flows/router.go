@@ -2357,7 +2357,13 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	case len(c.Suggestions) > 0:
 		name = intents[c.Suggestions[0]]
 	case payFirst.MatchString(l):
-		name = "repay" // "pay the redmi", "pay off the redmi": no topic near it (an English probe: "can't answer")
+		// "pay the redmi", "还笔记本": no topic near it (an English probe:
+		// "can't answer") — its bill, unless paying it off is said.
+		name = "pay"
+		if !paysNotOff(l) && (containsAny(l, "提前", "结清", "还清", "全部", "一次性") ||
+			slices.ContainsFunc([]string{"off", "payoff", "repay", "early", "settle"}, func(w string) bool { return wordsIn(l, w) })) {
+			name = "repay"
+		}
 	default:
 		return false, nil
 	}
