@@ -1689,7 +1689,9 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 // be paid"); why a card is frozen, asked at a quote, gets the guide's why
 // and what to do, the quote staying (it got only "cannot pay"); "what's
 // cheaper, paying monthly or now?" at a quote is the quote's parts (it was
-// dropped for the list of bills).
+// dropped for the list of bills); "will you report me to the credit
+// bureau" is what being overdue means (it got the credit-repair scam
+// warning).
 func TestEnglishCustomersWords(t *testing.T) {
 	session := func(t *testing.T, phone, lang string) (*harness, *chat) {
 		h := newHarness(t, fixture())
@@ -1756,6 +1758,14 @@ func TestEnglishCustomersWords(t *testing.T) {
 		c.send("what's cheaper, paying monthly or now?")
 		c.expect("what the quote is made of", "Paid as scheduled")
 		c.reject("Which plan")
+	})
+	t.Run("reported to the credit bureau", func(t *testing.T) {
+		for _, text := range []string{"will you report me to the credit bureau", "do you report to the PBOC"} {
+			_, c := session(t, phoneZhang, "en")
+			c.send(text)
+			c.expect("overdue")
+			c.reject("scam", "repair")
+		}
 	})
 	t.Run("small talk", func(t *testing.T) {
 		for text, want := range map[string]string{"yo whats up": "Hello", "hey there": "Hello", "thx a lot": "welcome",

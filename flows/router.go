@@ -2453,6 +2453,12 @@ var (
 // that no one here can — or "" for any other question about it (closing the
 // account, paying off early, checking a report: their topics).
 func creditAsked(l string) string {
+	if reportsToBureau.MatchString(l) && !containsAny(l, "repair", "fix", "remove", "erase", "delete", "修复", "消除", "删除", "洗白") {
+		// "will you report me to the credit bureau", "do you report to the
+		// PBOC", "逾期会上征信吗": whether and when it is reported (an
+		// English probe got the credit-repair scam warning).
+		return "overdue-consequences"
+	}
 	if !creditWord.MatchString(l) || containsAny(l, "注销", "关闭", "销户", "提前", "结清", "查", "报告", "申请", "审核", "不好", "能分期", "取消", "预约",
 		"close", "closing", "early", "pay off", "payoff", "check", "report", "apply", "cancel", "booking", "schedul") {
 		return "" // closing, paying off, cancelling, checks and applying: their own topics (a regression run)
@@ -2465,6 +2471,10 @@ func creditAsked(l string) string {
 	}
 	return ""
 }
+
+// reportsToBureau asks about being reported to the credit bureau.
+var reportsToBureau = regexp.MustCompile(`\breport(?:s|ed|ing)?\b.{0,20}\b(?:credit bureaus?|pboc|credit reference|central bank)\b|` +
+	`\b(?:credit bureaus?|pboc)\b.{0,20}\breport|上报征信|报送征信|上征信|进征信`)
 
 var creditWord = regexp.MustCompile(`征信|信用记录|信用报告|\bcredit (?:record|score|history|rating)\b|\bmy credit\b`)
 
