@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -57,9 +58,19 @@ func rateFlow() *spec {
 		events:  fsm.Events{{Name: "ask", Src: []string{"idle"}, Dst: "asking"}},
 		callbacks: func(s *Step) fsm.Callbacks {
 			return fsm.Callbacks{"enter_asking": func(_ ctxT, _ *fsm.Event) {
+				t, err := s.e.st.LastTicket(s.ctx, s.conv.ChatID)
 				row := make([]supportbot.Button, 5)
 				for i := range row {
-					row[i] = s.btn(strconv.Itoa(i+1)+"⭐", "rate", strconv.Itoa(i+1))
+					label := strconv.Itoa(i+1) + "⭐"
+					if err != nil {
+						row[i] = s.btn(label, "rate", strconv.Itoa(i+1))
+						continue
+					}
+					// Its ticket's stars, pressed whenever: a hand-off
+					// again right after the close took the step's
+					// keyboard, and the ticket was never rated (a desk
+					// probe).
+					row[i] = s.menuBtn(label, fmt.Sprintf("rate:%d.%d", t.ID, i+1))
 				}
 				s.say(s.T("agent.rate"), row)
 			}}
@@ -87,29 +98,61 @@ func rateFlow() *spec {
 			if err != nil {
 				return true, err
 			}
-			id := t.ID
-			s.e.metrics.Rating(n)
-			s.auditTicket(t, "ticket_rated", map[string]any{"ticket_id": id, "rating": n, "agent_id": t.AgentID})
-			s.do(func(ctx context.Context, tx Tx) error {
-				t, err := tx.Ticket(ctx, id)
-				if err != nil {
-					return err
-				}
-				t.Rating = n
-				if err := tx.UpdateTicket(ctx, t); err != nil {
-					return err
-				}
-				if t.Status == supportbot.TicketClosed && t.TopicID != 0 {
-					// The agent sees it where they closed the ticket.
-					s.late = append(s.late, s.e.closeReply(t, closingNote(s.e.cfg.Catalog, t)))
-				}
-				return nil
-			})
+			recordRating(s, t, n)
 			s.finish()
 			s.say(s.T("agent.rated", "rating", n), s.next()...)
 			return true, nil
 		},
 	}
+}
+
+// recordRating keeps a rating of ticket t: counted, audited, and shown in
+// its closed topic.
+func recordRating(s *Step, t *supportbot.Ticket, n int) {
+	id := t.ID
+	s.e.metrics.Rating(n)
+	s.auditTicket(t, "ticket_rated", map[string]any{"ticket_id": id, "rating": n, "agent_id": t.AgentID})
+	s.do(func(ctx context.Context, tx Tx) error {
+		t, err := tx.Ticket(ctx, id)
+		if err != nil {
+			return err
+		}
+		t.Rating = n
+		if err := tx.UpdateTicket(ctx, t); err != nil {
+			return err
+		}
+		if t.Status == supportbot.TicketClosed && t.TopicID != 0 {
+			// The agent sees it where they closed the ticket.
+			s.late = append(s.late, s.e.closeReply(t, closingNote(s.e.cfg.Catalog, t)))
+		}
+		return nil
+	})
+}
+
+// rateLater takes a star of a rating invitation pressed whenever ("T.n"):
+// the ticket's rating, if it is this chat's, closed and not rated yet — a
+// step under way (a hand-off again) stays as it is.
+func rateLater(s *Step, arg string) error {
+	ticket, n, err := parseDeskArg(arg)
+	if err != nil || n < 1 || n > 5 {
+		s.expired()
+		return nil
+	}
+	t, err := s.e.st.Ticket(s.ctx, ticket)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND || err == nil && (t.ChatID != s.conv.ChatID || t.Status != supportbot.TicketClosed || t.Rating != 0) {
+		s.expired()
+		return nil
+	} else if err != nil {
+		return err
+	}
+	recordRating(s, t, int(n))
+	if s.conv.Flow == "rate" {
+		s.finish()
+		s.say(s.T("agent.rated", "rating", n), s.next()...)
+		return nil
+	}
+	s.say(s.T("agent.rated", "rating", n))
+	return nil
 }
 
 // ratingWords are ratings typed in words, their 星/分/stars taken off:
@@ -464,6 +507,8 @@ func relayToAgent(s *Step) (bool, error) {
 	staff, id := s.e.cfg.AgentChatID, t.ID
 	ev := s.ev
 	switch {
+	case ev.Kind == supportbot.EventButton && ratesATicket(ev.Data):
+		return false, nil // an earlier ticket's star: rated (rateLater), the hand-off going on
 	case ev.Kind == supportbot.EventCommand && ev.Text == "end":
 		ended := s.closeTicket(id, supportbot.ClosedByCustomer, s.staffT("agent.customer_left"), true)
 		s.auditTicketIf(ended, t, "ticket_close", map[string]any{"ticket_id": id, "by": "customer"})
@@ -618,6 +663,12 @@ func relayToAgent(s *Step) (bool, error) {
 
 // pressesHuman reports a press of 👤 (a menu button that starts the agent
 // flow).
+// ratesATicket reports a star of a rating invitation.
+func ratesATicket(data string) bool {
+	c, err := DecodeCallback(data)
+	return err == nil && c.Kind == CallbackMenu && c.Flow == "rate"
+}
+
 func pressesHuman(data string) bool {
 	c, err := DecodeCallback(data)
 	return err == nil && c.Kind == CallbackMenu && c.Flow == "agent"

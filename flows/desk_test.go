@@ -998,3 +998,34 @@ func TestAnAgentTakesBackAReply(t *testing.T) {
 		t.Errorf("/unsend of a command after the close: %+v; want it told, in General", got)
 	}
 }
+
+// TestARatingPressedAfterHandingOffAgainCounts: a customer handing off
+// again right after /close lost the first ticket's stars (its keyboard was
+// taken with the step), and the ticket was never rated (a desk probe).
+// The stars are the ticket's now: pressed later they rate it, and the new
+// hand-off goes on; pressed again, or for a ticket still open, nothing.
+func TestARatingPressedAfterHandingOffAgainCounts(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	h.agent(7, "小李", topic).send("/close")
+	c.inbox()
+	c.expect("请为本次人工服务打分")
+	star := c.button("4⭐").Data
+	c.send("/agent")
+	c.expect("/end")
+	h.staff()
+	c.pressData(star)
+	c.expect("4")
+	t1, err := h.db.Ticket(context.Background(), 1)
+	if err != nil || t1.Rating != 4 {
+		t.Fatalf("ticket #T1: %+v, %v; want rated 4", t1, err)
+	}
+	if tk, err := h.db.OpenTicket(context.Background(), 100); err != nil || tk.ID == 1 || tk.Rating != 0 {
+		t.Errorf("the new hand-off: %+v, %v; want ticket #T2 open, unrated", tk, err)
+	}
+	c.send("我还在等客服")
+	c.reject("评分")
+	c.pressData(star)
+	if t1, _ := h.db.Ticket(context.Background(), 1); t1.Rating != 4 {
+		t.Errorf("a second press changed the rating to %d", t1.Rating)
+	}
+}

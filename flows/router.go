@@ -1625,6 +1625,9 @@ func (e *Engine) button(s *Step, data string) error {
 			s.menu("menu.again")
 			return nil
 		}
+		if c.Flow == "rate" {
+			return rateLater(s, c.Arg)
+		}
 		if _, ok := e.flows[c.Flow]; ok {
 			return s.startFlow(c.Flow, c.Arg)
 		}
