@@ -53,7 +53,7 @@ func (db *DB) SetAnnouncement(ctx context.Context, zh, en string, until time.Tim
 				return fmt.Errorf("renew announcement %d: %w", id, err)
 			}
 			return tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "announcement_set",
-				Details: map[string]any{"announcement_id": id, "until": until.UTC().Format(time.RFC3339), "broadcast": state > 0, "kept": true}})
+				Details: map[string]any{"announcement_id": id, "until": until.Format(time.RFC3339), "broadcast": state > 0, "kept": true}})
 		}
 		if _, err := tx.clearAnnouncement(ctx); err != nil {
 			return err
@@ -64,7 +64,7 @@ func (db *DB) SetAnnouncement(ctx context.Context, zh, en string, until time.Tim
 			return fmt.Errorf("insert announcement: %w", err)
 		}
 		return tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "announcement_set",
-			Details: map[string]any{"announcement_id": id, "until": until.UTC().Format(time.RFC3339), "broadcast": broadcast}})
+			Details: map[string]any{"announcement_id": id, "until": until.Format(time.RFC3339), "broadcast": broadcast}})
 	})
 	if err != nil {
 		return 0, false, fmt.Errorf("set announcement: %w", err)

@@ -112,6 +112,11 @@ func TestNoticeSetAndClearCommands(t *testing.T) {
 	if got := text(); got != "分期功能暂停，请在小米金融 App 还款|Installments paused; repay in the Mi Finance app" {
 		t.Errorf("stored %q", got)
 	}
+	// The audit keeps the end as the operator said it, in the service's
+	// time (an operator probe: UTC beside the command's local time).
+	if audit, err := run("audit", "--json"); err != nil || !strings.Contains(audit, `"until":"`+strings.Replace(until, " ", "T", 1)+`:00+08:00"`) {
+		t.Errorf("audit of the notice: %v\n%s", err, audit)
+	}
 	// The same command again: the same notice, sent to nobody twice.
 	if again, err := run("notice", "set", "--until", until, "分期功能暂停，请在小米金融 App 还款", "Installments paused; repay in the Mi Finance app", "--broadcast"); err != nil ||
 		!strings.Contains(again, "the same texts, now active until "+until) || !strings.Contains(again, "nobody is sent it a second time") {
