@@ -1691,7 +1691,8 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 // cheaper, paying monthly or now?" at a quote is the quote's parts (it was
 // dropped for the list of bills); "will you report me to the credit
 // bureau" is what being overdue means (it got the credit-repair scam
-// warning).
+// warning); the partner named as the English list shows it ("Merchants
+// Union") picks its plan.
 func TestEnglishCustomersWords(t *testing.T) {
 	session := func(t *testing.T, phone, lang string) (*harness, *chat) {
 		h := newHarness(t, fixture())
@@ -1766,6 +1767,13 @@ func TestEnglishCustomersWords(t *testing.T) {
 			c.expect("overdue")
 			c.reject("scam", "repair")
 		}
+	})
+	t.Run("the partner as the English list shows it", func(t *testing.T) {
+		_, c := session(t, phoneZhang, "en")
+		c.send("/repay")
+		c.expect("Which plan do you want to pay off early")
+		c.send("the merchants union one")
+		c.expect("Payoff quote", "Xiaomi Book")
 	})
 	t.Run("small talk", func(t *testing.T) {
 		for text, want := range map[string]string{"yo whats up": "Hello", "hey there": "Hello", "thx a lot": "welcome",

@@ -1226,6 +1226,9 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if i := partnerChoice(bare(text), partners, true); i > 0 { // "招联那个"
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
+		if i := partnerSaid(bare(text), open); i > 0 { // "Merchants Union", as the English list shows it
+			return true, s.fire(flow, "quote", &open[i-1])
+		}
 		if i := overdueSaid(text, open, s.today); i > 0 { // "逾期的那个", "the overdue one"
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
@@ -2022,7 +2025,17 @@ func partnerSaid(t string, open []supportbot.Plan) int {
 		for _, generic := range []string{"消费金融", "金融", "分期", "银行"} {
 			stem = strings.TrimSuffix(stem, generic)
 		}
-		return utf8.RuneCountInString(stem) >= 2 && stem != "小米" && strings.Contains(t, strings.ToLower(stem))
+		if utf8.RuneCountInString(stem) >= 2 && stem != "小米" && strings.Contains(t, strings.ToLower(stem)) {
+			return true
+		}
+		// The name an English list shows ("Merchants Union" of Merchants
+		// Union Consumer Finance; an English probe was unsure), its own
+		// words: not Xiaomi, nor the generic "Consumer Finance".
+		en := strings.ToLower(locale.NameIn(supportbot.LangEN, open[i].Partner))
+		for _, generic := range []string{" consumer finance", " installments", " finance"} {
+			en = strings.TrimSuffix(en, generic)
+		}
+		return en != strings.ToLower(open[i].Partner) && len(en) >= 4 && en != "xiaomi" && wordsIn(t, en)
 	})
 }
 
