@@ -89,23 +89,36 @@ type scheduledView struct {
 }
 
 // paysInstead is the plan a customer at the list of bookings asks to pay
-// now instead ("actually i'll just pay the pad now", "算了我直接还平板这期
-// 吧"): named, or the one plan of the list; nil when they do not ask to pay
-// now — cancelling to pay by hand later ("2，我下午自己还", "cancel it,
-// i'll pay it myself") is a cancellation.
+// now instead, in so many words and nothing else ("actually i'll just pay
+// the pad now", "pay it now", "算了我直接还平板这期吧"): named, or — "it",
+// "this one", nothing — the one plan of the list; nil otherwise. Not a
+// refusal, a trouble, a question, a way to pay elsewhere or later, a payoff
+// ("don't pay it", "i can't pay it", "i'll pay it in the app", "pay it all
+// now", "我现在还没钱", "直接还清": a regression run had each quoted), nor
+// a device the customer has none of.
 func paysInstead(s *Step, text string, list []*scheduledView) (*supportbot.Plan, error) {
-	l := strings.ToLower(text)
-	if !(wordsIn(l, "pay") || containsAny(l, "直接还", "现在还", "马上还", "现在就还", "直接付")) ||
-		containsAny(l, "cancel", "stop", "later", "tomorrow", "tonight", "afternoon", "evening", "next", "myself", "my own",
-			"manually", "by hand", "取消", "不要", "自己", "下午", "晚上", "明天", "以后") {
+	l := strings.ToLower(strings.TrimSpace(text))
+	m := payNowEN.FindStringSubmatch(l)
+	if m == nil {
+		m = payNowZH.FindStringSubmatch(l)
+	}
+	if m == nil || containsAny(l, "app", "wechat", "alipay", "cash", "card", "bank", "微信", "支付宝", "现金", "卡") {
 		return nil, nil
 	}
 	open, err := s.openPlans()
 	if err != nil {
 		return nil, err
 	}
-	if i := planSaid(bare(l), open); i > 0 {
-		return &open[i-1], nil
+	obj := strings.TrimSpace(m[1])
+	if slices.ContainsFunc([]string{"off", "all", "whole", "full", "fully", "remaining", "rest", "everything", "early", "entirely"},
+		func(w string) bool { return wordsIn(obj, w) }) {
+		return nil, nil // paying it off: not this bill
+	}
+	if !itself[obj] {
+		if i := planSaid(bare(obj), open); i > 0 {
+			return &open[i-1], nil
+		}
+		return nil, nil // a device none of theirs, or words not a plan's: the list says
 	}
 	if len(list) == 0 || slices.ContainsFunc(list, func(v *scheduledView) bool { return v.PlanID != list[0].PlanID }) {
 		return nil, nil // which plan, the words do not say
@@ -115,6 +128,21 @@ func paysInstead(s *Step, text string, list []*scheduledView) (*supportbot.Plan,
 	}
 	return nil, nil
 }
+
+// payNowEN and payNowZH are a payment now asked for plainly, its object
+// caught: "actually i'll just pay the pad now", "pay for it", "算了我直接还
+// 平板这期吧", "那我现在就还这期".
+var (
+	payNowEN = regexp.MustCompile(`^(?:(?:actually|ok|okay|well|hmm|nah|oh)[,\s]+)*(?:(?:i'?ll|i will|i wanna|i want to|i need to|i'?d rather|let me)\s+)?` +
+		`(?:just\s+)?pay\s+(?:for\s+)?(it|this|that|this one|that one|(?:the |my )?[a-z0-9]+(?: [a-z0-9]+)?)?` +
+		`(?:'s)?(?:\s+(?:bill|period|installment|now|instead|today|right now|directly|then))*[\s.!]*$`)
+	payNowZH = regexp.MustCompile(`^(?:算了|那|那就|还是|好吧)?[，,\s]*(?:我)?(?:还是)?(?:直接|现在就|马上就?)(?:还|付)(?:一下)?` +
+		`([^，,。了没不能可要有在欠起吗呢？?清完掉]{0,10}?)(?:这一?期)?(?:的)?(?:吧|算了)?$`)
+)
+
+// itself is an object that names no plan: the list's own.
+var itself = map[string]bool{"": true, "it": true, "this": true, "that": true, "this one": true, "that one": true, "the bill": true,
+	"my bill": true, "this bill": true, "这": true, "这个": true}
 
 // bookingNamed reads a booking named by its period ("第7期", "period 7")
 // or by the day of the month it runs ("取消14号那个", "on the 14th", "Dec

@@ -168,9 +168,14 @@ var yesBefore = regexp.MustCompile(`^(?:好的|好|是的|是|对|對|嗯|行|�
 // request (nor "好像已经还了", "可以用信用卡还吗": questions).
 func agreesToPay(w string) bool { return yesPay.MatchString(w) }
 
-var yesPay = regexp.MustCompile(`^(?:yes|yeah|ok|okay|sure|好的|好|嗯|行|可以)[\s,，。.!！~]*(?:please |pls )?(?:go ahead(?: and)? )?` +
-	`(?:pay(?: it| now| the bill)?|还(?:吧|款吧|钱吧)?|付(?:吧|款吧)?|扣(?:吧|款吧)?)[\s.。!！~]*$|` +
-	`^(?:please |pls )?go ahead(?: and)? pay(?: it| now)?[\s.!~]*$`) // "yes please go ahead and pay": it got suggestions (an English probe)
+var yesPay = regexp.MustCompile(`^(?:yes|yeah|ok|okay|sure|好的|好|嗯|行|可以)[\s,，。.!！~]*(?:please |pls )?` +
+	`(?:pay(?: it| now| the bill)?|还(?:吧|款吧|钱吧)?|付(?:吧|款吧)?|扣(?:吧|款吧)?)[\s.。!！~]*$`)
+
+// goAheadAndPay is a go-ahead to the payment at its quote ("yes please go
+// ahead and pay": it got suggestions, and the 确认 after it was refused —
+// an English probe); only there: at a booking's cancellation or the
+// auto-repayment question it says nothing of what they ask.
+var goAheadAndPay = regexp.MustCompile(`^(?:(?:yes|yeah|ok|okay|sure)[\s,.!~]*)?(?:please |pls )?go ahead(?: and)? pay(?: it| now)?[\s.!~]*$`)
 
 // mistypedConfirm reports a confirm word mistyped ("确人", "确仁", "comfirm",
 // "confrim", "queren"): never taken as one — money moves on what the
@@ -224,12 +229,20 @@ func asksAboutQuote(text string) bool {
 	}
 	amount := containsAny(l, "为什么是", "为啥是", "怎么是", "为什么要付", "为什么多", "为啥多", "怎么多", "多了", "多出", "这么多", "比我", "比剩", "少了", "少一期", "怎么少", "为什么少",
 		"怎么算", "怎么来的", "哪来的", "哪里来", "明细", "组成", "包括", "包含", "why is it", "why is the", "how come", "why more",
-		"more than", "breakdown", "made of", "calculated", "where does", "extra",
-		// paying now against paying as scheduled: what the quote's parts
-		// say (an English probe: "what's cheaper, paying monthly or now?"
-		// dropped the quote for the list of bills)
-		"cheaper", "more expensive", "worth it", "better to", "save money", "save more", "划算", "合算", "省钱", "更便宜", "哪个便宜")
-	return (amount || asksAboutBooking(text)) && (asks(text) || containsAny(l, "为什么", "为啥", "怎么", "why", "how", "what", "which", "should", "哪个", "是不是"))
+		"more than", "breakdown", "made of", "calculated", "where does", "extra")
+	return (amount || asksAboutBooking(text)) && (asks(text) || containsAny(l, "为什么", "为啥", "怎么", "why", "how"))
+}
+
+// comparesPayingNow asks whether paying off now is cheaper than paying as
+// scheduled ("what's cheaper, paying monthly or now?", "提前还款划算吗"): at
+// a payoff's quote, what its parts say (an English probe had the quote
+// dropped for the list of bills). At a bill's quote it is the prepayment
+// fee's question, not the bill's parts (a regression run).
+func comparesPayingNow(text string) bool {
+	l := strings.ToLower(text)
+	return utf8.RuneCountInString(l) <= 60 &&
+		containsAny(l, "cheaper", "more expensive", "worth it", "better to", "save money", "save more", "划算", "合算", "省钱", "更便宜", "哪个便宜") &&
+		(asks(text) || containsAny(l, "what", "which", "should", "is it", "哪个", "是不是", "吗"))
 }
 
 // asksQuoteFee reports a short question whether the quote carries a fee,

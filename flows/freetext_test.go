@@ -1775,6 +1775,60 @@ func TestEnglishCustomersWords(t *testing.T) {
 		c.send("the merchants union one")
 		c.expect("Payoff quote", "Xiaomi Book")
 	})
+	// What a regression run found the readers above took too far: none
+	// of these starts a payment.
+	t.Run("not a payment at the bookings", func(t *testing.T) {
+		for _, text := range []string{"don't pay it", "i can't pay it", "pay it on the 20th instead", "i'll pay it in the app",
+			"how do i pay it now", "just pay the laptop", "pay the redmi off"} {
+			_, c := session(t, phoneZhang, "en")
+			c.send("/cancel_schedule")
+			c.send(text)
+			c.reject("Confirm and pay")
+		}
+		for _, text := range []string{"我现在还没钱", "马上还不了", "我直接还了，预约还扣吗", "不想直接还"} {
+			_, c := session(t, phoneZhang, "zh")
+			c.send("/cancel_schedule")
+			c.send(text)
+			c.reject("确认还款")
+		}
+	})
+	t.Run("not a bill", func(t *testing.T) {
+		for text, want := range map[string]string{"pay the redmi fully": "Payoff quote", "pay the redmi in advance": "Payoff quote",
+			"pay the redmi, never mind": "", "pay the redmi after payday": ""} {
+			_, c := session(t, phoneZhang, "en")
+			c.send(text)
+			c.reject("Overdue bill")
+			if want != "" {
+				c.expect(want)
+			}
+		}
+	})
+	t.Run("cheaper, at a bill's quote", func(t *testing.T) {
+		_, c := session(t, phoneWang, "en")
+		c.send("/pay")
+		c.send("is it cheaper to pay off early?")
+		c.reject("what the quote is made of")
+	})
+	t.Run("two months, later", func(t *testing.T) {
+		_, c := session(t, phoneWang, "en")
+		c.send("/pay")
+		c.send("I'll pay this month and next month later")
+		c.expect("no payment")
+	})
+	t.Run("reminders not wanted at night", func(t *testing.T) {
+		_, c := session(t, phoneZhang, "en")
+		c.send("/remind")
+		c.send("i don't want reminders at night")
+		c.reject("reminders are off")
+	})
+	t.Run("go ahead and pay elsewhere", func(t *testing.T) {
+		_, c := session(t, phoneZhang, "en")
+		c.send("/cancel_schedule")
+		c.press("Redmi K70, period 7")
+		c.expect("Cancel this scheduled repayment?")
+		c.send("go ahead and pay")
+		c.reject(`To cancel`)
+	})
 	t.Run("small talk", func(t *testing.T) {
 		for text, want := range map[string]string{"yo whats up": "Hello", "hey there": "Hello", "thx a lot": "welcome",
 			"thank you so much!": "welcome", "awesome": "Anything else"} {

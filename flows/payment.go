@@ -1322,10 +1322,13 @@ func quoteText(s *Step, flow string) (bool, error) {
 			if told, err := explainQuote(s, flow, text); told || err != nil {
 				return told, err
 			}
-		case asksAboutQuote(text): // "为什么是5074不是4999", "那笔预约会取消吗"
+		case asksAboutQuote(text) || flow == "repay" && comparesPayingNow(text): // "为什么是5074不是4999", "那笔预约会取消吗", "划算吗"
 			if told, err := explainQuote(s, flow, text); told || err != nil {
 				return told, err
 			}
+		case goAheadAndPay.MatchString(bare(text)): // "yes please go ahead and pay": how to confirm
+			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
+			return true, nil
 		case asksTwice(text): // about this quote, not a charge already made
 			return true, chargedOnce(s)
 		case correctionPick.MatchString(bare(text)):

@@ -71,7 +71,7 @@ func refusalIn(text string) refused {
 			before, plain = nil, false // "pay the phone one, not now": that one put off
 			continue
 		}
-		putOff := deferral.MatchString(c) && !twoMonths.MatchString(c) // "下期下个月再还": this clause's verbs; not "pay this month and next month"
+		putOff := deferral.MatchString(twoMonths.ReplaceAllString(c, " ")) // "下期下个月再还": this clause's verbs; "pay this month and next month" is none, "…next month later" is
 		before = nil
 		for _, v := range verbs {
 			if kind == refusesNothing {

@@ -316,7 +316,8 @@ var reminderSwitch = regexp.MustCompile(`关掉|关闭|关了|开启|打开|开�
 	`\b(?:stop|turn (?:on|off)|switch (?:on|off)|disable|enable|unsubscribe|no more)\b|` +
 	// "i dont want reminders", "i don't want any more reminders": the
 	// guide on turning them on, or "not sure" (an English probe)
-	`\b(?:don'?t|dont|do not) (?:want|need)(?: any)?(?: more)? (?:the |these |those |your |any )?(?:reminders?|notifications?|alerts?)\b`)
+	`\b(?:don'?t|dont|do not) (?:want|need)(?: any)?(?: more)? (?:the |these |those |your |any )?(?:reminders?|notifications?|alerts?)` +
+	`(?: (?:any ?more|please|pls|thanks|thank you))?[\s.!~]*$`) // not "…reminders at night", "…alerts from my bank": the guide (a regression run)
 
 // switchStateAsked asks whether a switch is on or off: "关了没", "关闭了没
 // 有", "是不是关了", "开着吗", "are my reminders off?", "still on?".

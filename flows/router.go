@@ -2359,12 +2359,14 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	switch {
 	case len(c.Suggestions) > 0:
 		name = intents[c.Suggestions[0]]
-	case payFirst.MatchString(l):
+	case payFirst.MatchString(l) && !declines(text) && refusalIn(text) == refusesNothing && !wordsIn(l, "no") && !wordsIn(l, "not") &&
+		!containsAny(l, "never mind", "nevermind", "nvm", "maybe", "after", "or not", "算了", "不"):
 		// "pay the redmi", "还笔记本": no topic near it (an English probe:
-		// "can't answer") — its bill, unless paying it off is said.
+		// "can't answer") — its bill, unless paying it off is said; not
+		// with a no or a later in it ("pay the laptop, never mind", "pay
+		// the laptop after payday": a regression run quoted them).
 		name = "pay"
-		if !paysNotOff(l) && (containsAny(l, "提前", "结清", "还清", "全部", "一次性") ||
-			slices.ContainsFunc([]string{"off", "payoff", "repay", "early", "settle"}, func(w string) bool { return wordsIn(l, w) })) {
+		if !paysNotOff(l) && (containsAny(l, "提前", "结清", "还清", "全部", "一次性") || wordsIn(l, "off") || slices.ContainsFunc(wholePlanEN, func(w string) bool { return wordsIn(l, w) })) {
 			name = "repay"
 		}
 	default:
@@ -2407,13 +2409,17 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 // the payoff quote, its fee and all, for each. Off without a bill's word,
 // early, all of it, the rest, in full: the payoff.
 func paysNotOff(l string) bool {
-	if !wordsIn(l, "pay") || slices.ContainsFunc([]string{"payoff", "repay", "early", "all", "entire", "whole", "remaining", "rest",
-		"everything", "full", "balance", "settle", "clear", "completely", "outstanding", "total"}, func(w string) bool { return wordsIn(l, w) }) {
+	if !wordsIn(l, "pay") || strings.ContainsAny(l, "0123456789") || // an amount: what it is of decides (amountNamed)
+		slices.ContainsFunc(wholePlanEN, func(w string) bool { return wordsIn(l, w) }) {
 		return false
 	}
 	bill := slices.ContainsFunc([]string{"bill", "monthly", "month", "installment", "instalment", "period", "due"}, func(w string) bool { return wordsIn(l, w) })
 	return bill || !wordsIn(l, "off")
 }
+
+// wholePlanEN say a whole plan paid, in English.
+var wholePlanEN = []string{"payoff", "repay", "early", "all", "entire", "whole", "remaining", "rest", "everything", "full",
+	"fully", "entirely", "totally", "advance", "zero", "lump", "balance", "settle", "clear", "completely", "outstanding", "total"}
 
 // costQuestion is what a payment costs asked beside asking for it.
 var costQuestion = regexp.MustCompile(`\bhow much (?:is|are|will|would|does)?\s*(?:it|the fee|the fees|the total|that|this)?\s*(?:cost|be)?\b|` +
