@@ -1811,9 +1811,12 @@ func TestEnglishCustomersWords(t *testing.T) {
 	})
 	t.Run("two months, later", func(t *testing.T) {
 		_, c := session(t, phoneWang, "en")
-		c.send("/pay")
-		c.send("I'll pay this month and next month later")
-		c.expect("no payment")
+		for _, text := range []string{"I'll pay this month and next month later", "pay this month and next month, later",
+			"i'll settle this month and next month after payday"} {
+			c.send("/pay")
+			c.send(text)
+			c.expect("no payment")
+		}
 	})
 	t.Run("reminders not wanted at night", func(t *testing.T) {
 		_, c := session(t, phoneZhang, "en")

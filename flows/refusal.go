@@ -71,7 +71,11 @@ func refusalIn(text string) refused {
 			before, plain = nil, false // "pay the phone one, not now": that one put off
 			continue
 		}
-		putOff := deferral.MatchString(twoMonths.ReplaceAllString(c, " ")) // "下期下个月再还": this clause's verbs; "pay this month and next month" is none, "…next month later" is
+		// "下期下个月再还": this clause's verbs put off; "pay this month and
+		// next month" puts off nothing, "…next month later", "…after
+		// payday", "…, later" do.
+		putOff := deferral.MatchString(c) && !(twoMonths.MatchString(c) && !containsAny(l, "later", "after", "week", "tomorrow", "another",
+			"payday", "以后", "下周", "明天", "回头", "改天", "发工资", "过几天"))
 		before = nil
 		for _, v := range verbs {
 			if kind == refusesNothing {
