@@ -374,7 +374,7 @@ func runActions(ctx context.Context, cfg Config, state string, out io.Writer) er
 	return nil
 }
 
-// runRelease runs `supportbot actions release KEY REASON`: an open money
+// runRelease runs `supportbot actions release KEY REASON`: an unknown money
 // action settled as failed on the operator's word; the running bot tells
 // the customer.
 func runRelease(ctx context.Context, cfg Config, key, reason string, out io.Writer) error {
@@ -395,7 +395,7 @@ func runRelease(ctx context.Context, cfg Config, key, reason string, out io.Writ
 	return nil
 }
 
-// release settles the open action key as failed (flows.ReleaseAction), the
+// release settles the unknown action key as failed (flows.ReleaseAction), the
 // reason kept in the audit with long numbers masked.
 func release(ctx context.Context, db *store.DB, key, reason string) (*supportbot.Action, error) {
 	var a *supportbot.Action
