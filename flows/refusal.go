@@ -212,7 +212,7 @@ var (
 		`还(?:[了吧啊呢]|$|[^没是有在要能可会得不想剩差欠需])`)
 	// twoMonths is this month's and next month's named together ("pay this
 	// month and next month": an English probe was told "OK, no payment").
-	twoMonths   = regexp.MustCompile(`\b(?:this|next) month(?:'s)? (?:and|&|plus|\+) (?:the )?(?:next|this) month\b|\bboth months\b`)
+	twoMonths   = regexp.MustCompile(`\b(?:this|next) month(?:'s)? (?:and|&|plus|\+) (?:the )?(?:next|this) month\b`)
 	alternative = regexp.MustCompile(`\b(?:just|only|instead)\b|只还|只付|就还|改还|换成`)
 	closeVerb   = regexp.MustCompile(`\bclos(?:e|ing)\b.{0,12}\baccount\b|\bclosure\b|\bdeactivate\b|注销`)
 	switchVerb  = regexp.MustCompile(`\b(?:turn|switch)(?:ing)? (?:it )?(?:on|off)\b|\b(?:enable|disable)\b|开通|开启|打开|关闭|关掉|[开关](?:自动|了|吧|掉|$)`)
