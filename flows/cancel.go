@@ -110,8 +110,7 @@ func paysInstead(s *Step, text string, list []*scheduledView) (*supportbot.Plan,
 		return nil, err
 	}
 	obj := strings.TrimSpace(m[1])
-	if slices.ContainsFunc([]string{"off", "all", "whole", "full", "fully", "remaining", "rest", "everything", "early", "entirely"},
-		func(w string) bool { return wordsIn(obj, w) }) {
+	if wordsIn(obj, "off") || slices.ContainsFunc(wholePlanEN, func(w string) bool { return wordsIn(obj, w) }) {
 		return nil, nil // paying it off: not this bill
 	}
 	if !itself[obj] {
