@@ -130,6 +130,14 @@ var nationalPlans = map[string]func(string) bool{
 	"886": length(8, 9),  // Taiwan
 }
 
+// plannedPhone reports international digits (country code first) of a
+// country whose numbering plan is known, fitting it.
+func plannedPhone(digits string) bool {
+	cc := countryCode(digits)
+	fits, known := nationalPlans[cc]
+	return known && fits(digits[len(cc):])
+}
+
 func length(lengths ...int) func(string) bool {
 	return func(n string) bool {
 		for _, l := range lengths {

@@ -263,13 +263,14 @@ type stretch struct {
 	afterLong bool     // a group after one of 13 digits or more
 	spaced    bool     // digits one by one or in pairs, all apart by one same separator
 	phoneOK   bool     // right after "+": a phone number when short enough
+	tail      bool     // a number typed as one, then its last digit or two apart ("6222 0298 7654 321 4")
 }
 
 // secret is how many characters the stretch is as a card or ID number (its
 // X too), 0 when it is not one (see MaskSecrets).
 func (st stretch) secret() bool {
-	if secretDigits(st.ds, st.x) == 0 || st.phoneOK && len(st.ds) <= 15 {
-		return false
+	if secretDigits(st.ds, st.x) == 0 || st.phoneOK && len(st.ds) <= 15 && !(cardChecked(st.ds) && !plannedPhone(string(st.ds))) {
+		return false // "+86 138 0013 8000" — not "+371449635398431", a card after a "+"
 	}
 	if len(st.groups) == 1 {
 		// 15 digits: a card (mistyped by a digit too) or an ID of the
@@ -286,6 +287,8 @@ func (st stretch) secret() bool {
 		// ("11010119900307 1233"): an order number before an amount
 		// ("5241015123456 101") is no card.
 		return idLike
+	case st.tail:
+		return true
 	case st.spaced, st.odd, st.class == sepLoose:
 		// A number beyond doubt, and not a list.
 		return checked && !listed(st.groups)
@@ -398,6 +401,10 @@ func maskRun(b *strings.Builder, rs []rune, r run) (found, tookX bool) {
 		st := stretch{phoneOK: r.plus && k == 0, spaced: len(groups[k].ds) < 3 && k+1 < n && len(groups[k+1].ds) == len(groups[k].ds)}
 		st.odd = len(groups[k].ds) < 3 && !st.spaced // "62 22021234567894"
 		var firstSep string
+		// one: groups[k:m] are a number typed as one; whole: and a card's
+		// beyond doubt, which a digit more would only spoil ("6222 0212
+		// 3456 7894 12").
+		one, whole := false, false
 		for m := k; m < n && len(st.ds)+len(groups[m].ds) <= 19; m++ {
 			g := groups[m]
 			if m > k {
@@ -411,13 +418,15 @@ func maskRun(b *strings.Builder, rs []rune, r run) (found, tookX bool) {
 				st.class = max(st.class, classOf(sep))
 				st.odd = st.odd || !st.spaced && len(g.ds) < 3 || len(g.ds) >= 13 || len(groups[k].ds) >= 13
 				st.afterLong = st.afterLong || len(groups[m-1].ds) >= 13
+				st.tail = one && len(g.ds) <= 2 && classOf(sep) == sepTight && (!whole || cardChecked(append(st.ds, g.ds...)))
 			}
 			st.groups, st.ds, st.x = groups[k:m+1], append(st.ds, g.ds...), r.x && m == n-1
+			one, whole = false, cardChecked(st.ds)
 			if !st.secret() {
 				continue
 			}
 			score := 1000 + secretDigits(st.ds, st.x) + best[m+1]
-			if typedAsOne(st.groups, st.x) {
+			if one = typedAsOne(st.groups, st.x); one || st.tail {
 				score += 100
 			}
 			if score > best[k] {

@@ -53,12 +53,22 @@ func TestMaskSecretsAsProbesTypedThem(t *testing.T) {
 		"6222一0212一3456一7894":                  "****7894",
 		"工行+6222021234567894":                  "工行+****7894", // not a phone: too long for one
 		"手机 +86 138 0013 8000":                 "手机 +86 138 0013 8000",
-		"六二二二，零二一二，三四五六，七八九四":                  "****7894",
-		"陆贰贰贰零贰壹贰叁肆伍陆柒捌玖肆":                     "****7894",
-		"6222 零二一二 3456 7894":                  "****7894",
-		"٦٢٢٢|٠٢١٢|٣٤٥٦|٧٨٩٤":                  "****7894",
-		"卡号六二二二零二一二三四五六七八九四，一共还了多少":            "卡号****7894，一共还了多少",
-		"4111 1111 1111 1111":                  "****1111", // a card, though a group is there twice
+		"+7 9161234567":                        "+7 9161234567",
+		// a card after a "+" no country's plan fits, passing the check: an
+		// American Express card, not a Latvian phone (a privacy probe)
+		"+371449635398431":    "+****8431",
+		"+371 4496 3539 8431": "+****8431",
+		// a card's last digit or two apart (a privacy probe: "****4321 4"
+		// showed five) — not after a card whole already
+		"6222 0298 7654 321 4":      "****3214",
+		"卡 6222 0212 3456 789 4":    "卡 ****7894",
+		"6222 0212 3456 7894 12":    "****7894 12",
+		"六二二二，零二一二，三四五六，七八九四":       "****7894",
+		"陆贰贰贰零贰壹贰叁肆伍陆柒捌玖肆":          "****7894",
+		"6222 零二一二 3456 7894":       "****7894",
+		"٦٢٢٢|٠٢١٢|٣٤٥٦|٧٨٩٤":       "****7894",
+		"卡号六二二二零二一二三四五六七八九四，一共还了多少": "卡号****7894，一共还了多少",
+		"4111 1111 1111 1111":       "****1111", // a card, though a group is there twice
 		// typed in a card's fours, whatever they begin with (a regression
 		// probe: "1234 5678 9012 3456" was relayed whole) — a list of four
 		// card tails too: masked rather than risk a card
