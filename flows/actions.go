@@ -451,6 +451,9 @@ func (e *Engine) settle(s *Step) error {
 		}
 		return stuckAction(s, a)
 	}
+	if strings.HasSuffix(s.ev.Source, correctedSuffix) {
+		return correctedAction(s, a, elsewhere)
+	}
 	if a.Outcome.Released != "" {
 		if err := releasedNote(s, a); err != nil {
 			return err

@@ -361,17 +361,24 @@ func queued(s *Step, t *supportbot.Ticket) error {
 // gets the action with a new ticket, or in the topic of the chat's open
 // one. The action itself goes on being asked about by its key.
 func stuckAction(s *Step, a *supportbot.Action) error {
-	s.records = true
 	var amount string
 	if a.Repay != nil {
 		amount = money(a.Repay.Amount)
 	}
-	what := locale.HTML(s.T("action.what_"+string(a.Kind), "amount", amount))
-	s.alert = stuckAlert(s, a)
+	return toPerson(s, stuckAlert(s, a), "action.stuck", "what", locale.HTML(s.T("action.what_"+string(a.Kind), "amount", amount)))
+}
+
+// toPerson asks a person to look at a money action: alert goes into the
+// topic of the chat's open ticket, or of the one it opens; the customer is
+// told key+"_ticket" (a person has the ticket already), key (one will) or,
+// with no staff chat, key+"_hotline" (args and the hotline and its hours).
+func toPerson(s *Step, alert, key string, args ...any) error {
+	s.records = true
+	s.alert = alert
 	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
 	switch {
 	case err == nil:
-		s.say(s.T("action.stuck_ticket", "what", what))
+		s.say(s.T(key+"_ticket", args...))
 		if staff := s.e.cfg.AgentChatID; staff != 0 {
 			s.reply(supportbot.Reply{ChatID: staff, TicketID: t.ID, Text: s.alert})
 		}
@@ -384,11 +391,38 @@ func stuckAction(s *Step, a *supportbot.Action) error {
 		// promised (a probe: "a colleague will write to you", then "no
 		// person online, call the hotline").
 		s.refer(&supportbot.Ticket{ChatID: s.conv.ChatID, CustomerID: s.conv.CustomerID, Reason: s.question(), Handle: handle(s.ev)})
-		s.say(s.T("action.stuck_hotline", "what", what, "hotline", s.e.cfg.Hotline, "hours", s.e.cfg.Hours.String()), s.next()...)
+		s.say(s.T(key+"_hotline", append(args, "hotline", s.e.cfg.Hotline, "hours", s.e.cfg.Hours.String())...), s.next()...)
 		return nil
 	}
-	s.say(s.T("action.stuck", "what", what))
+	s.say(s.T(key, args...))
 	return s.startFlow("agent", "")
+}
+
+// correctedAction tells a correction: a repayment an operator released as
+// failed (the customer told nothing was taken, and to pay again if they
+// wished) that the core says succeeded after all. The customer hears so,
+// with its receipt as any payment's, and a person is asked to look — the
+// plan may have been paid again since, and one of the two is to be
+// refunded. A chat no longer the customer's is told nothing; the staff
+// chat is, naming the customer, and the customer's message center keeps it.
+func correctedAction(s *Step, a *supportbot.Action, elsewhere bool) error {
+	alert := s.staffT("desk.corrected", "what", deskWhat(s, a), "key", a.Key, "reason", a.Outcome.Released)
+	sp := s.e.flows[a.Flow]
+	if sp == nil || sp.settled == nil || a.Repay == nil {
+		return nil
+	}
+	if elsewhere {
+		if staff := s.e.cfg.AgentChatID; staff != 0 {
+			s.reply(supportbot.Reply{ChatID: staff, Text: s.staffT("desk.stuck_elsewhere", "customer", a.CustomerID) + "\n" + alert})
+		}
+		return settledElsewhere(s, sp, a)
+	}
+	amount := money(a.Repay.Amount)
+	s.say(s.T("repay.corrected", "amount", amount))
+	if err := sp.settled(s, a); err != nil {
+		return err
+	}
+	return toPerson(s, alert, "repay.corrected_check", "amount", amount)
 }
 
 // stuckAlert is the staff's note on a stuck action: what, since when, the

@@ -707,4 +707,35 @@ func TestAReleasedActionIsToldToTheCustomerAndTheTopic(t *testing.T) {
 	if r := h.paid("C3"); r.Key == a.Key {
 		t.Errorf("paid under the released key %s", r.Key)
 	}
+
+	// The core's people were wrong: the core says the released charge was
+	// made after all. The customer, told to pay again, and did, hears it —
+	// it was paid, a person checks the double charge; the topic is asked to.
+	h.staff()
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_late", Type: supportbot.EventRepaymentSucceeded, CreatedAt: h.clock(),
+		Repayment: &supportbot.Repayment{ID: "RP-LATE", Key: a.Key, QuoteID: a.Repay.QuoteID, CustomerID: "C3", PlanID: a.PlanID,
+			CardID: a.Repay.CardID, Amount: a.Repay.Amount, Status: supportbot.RepaymentSucceeded}})
+	c.inbox()
+	c.expect("更正", a.Repay.Amount.String(), "已经成功扣款", "多扣的钱会退回", "同事")
+	staff = texts(h.staff())
+	for _, want := range []string{"更正", a.Key, "核心确认未收到该请求", "退款"} {
+		if !strings.Contains(staff, want) {
+			t.Errorf("the topic lacks %q:\n%s", want, staff)
+		}
+	}
+	if got := h.audit("action_corrected"); len(got) != 1 {
+		t.Errorf("audit action_corrected: %v", got)
+	}
+	if got, _ := h.db.Action(context.Background(), a.Key); got.State != supportbot.ActionSucceeded {
+		t.Errorf("the released action is %s after the core said succeeded", got.State)
+	}
+	// Said again, the event changes nothing.
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_late2", Type: supportbot.EventRepaymentSucceeded, CreatedAt: h.clock(),
+		Repayment: &supportbot.Repayment{ID: "RP-LATE", Key: a.Key, QuoteID: a.Repay.QuoteID, CustomerID: "C3", PlanID: a.PlanID,
+			CardID: a.Repay.CardID, Amount: a.Repay.Amount, Status: supportbot.RepaymentSucceeded}})
+	c.inbox()
+	c.reject("更正")
+	if got := h.audit("action_corrected"); len(got) != 1 {
+		t.Errorf("audit action_corrected after the event again: %d entries", len(got))
+	}
 }

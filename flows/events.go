@@ -118,6 +118,11 @@ func (e *Engine) repaymentEvent(ctx context.Context, tx Tx, ev supportbot.CoreEv
 		return nil
 	case state == supportbot.ActionProcessing:
 		return nil
+	case a.State == supportbot.ActionFailed && a.Outcome.Released != "" && state == supportbot.ActionSucceeded:
+		// Released on an operator's word that nothing was taken, and the
+		// core now says it was: the core is the source of truth. The
+		// customer, told to pay again, and a person are told (correction).
+		return correctReleased(ctx, tx, a, r, now)
 	case !a.State.Open() && a.State != state:
 		// Settled already, otherwise: the customer was told that; a person
 		// must look at it.
@@ -126,6 +131,28 @@ func (e *Engine) repaymentEvent(ctx context.Context, tx Tx, ev supportbot.CoreEv
 	}
 	return settleIn(ctx, tx, r.Key, "", state, supportbot.ActionOutcome{Repayment: r}, now)
 }
+
+// correctReleased settles as succeeded a repayment an operator released
+// that the core says succeeded, audits it, and puts the correction in the
+// inbox of the chat that confirmed it.
+func correctReleased(ctx context.Context, tx Tx, a *supportbot.Action, r *supportbot.Repayment, now time.Time) error {
+	out := a.Outcome
+	out.Repayment = r
+	if ok, err := tx.CorrectAction(ctx, a.Key, out); err != nil || !ok {
+		return err
+	}
+	err := tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "action_corrected", CustomerID: a.CustomerID, ChatID: a.ChatID,
+		Details: map[string]any{"key": a.Key, "kind": string(a.Kind), "amount_fen": int64(r.Amount), "released": a.Outcome.Released}})
+	if err != nil {
+		return err
+	}
+	_, err = tx.PutEvents(ctx, []supportbot.Event{{ChatID: a.ChatID, Kind: supportbot.EventSettled, Data: a.Key,
+		Source: "a:" + a.Key + correctedSuffix, Time: now}})
+	return err
+}
+
+// correctedSuffix ends the source of the inbox event of a correction.
+const correctedSuffix = ":corrected"
 
 // eventSubject is what an event tells the state of — a scheduled
 // repayment, a customer, a closure request — of which only the latest

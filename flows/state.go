@@ -205,6 +205,9 @@ type Tx interface {
 	// ReleaseAction settles an unknown action no instance has claimed
 	// since quiet as failed; false when it is not unknown or is claimed.
 	ReleaseAction(ctx context.Context, key string, quiet time.Time, out supportbot.ActionOutcome) (bool, error)
+	// CorrectAction settles a failed action as succeeded; false when it is
+	// not failed.
+	CorrectAction(ctx context.Context, key string, out supportbot.ActionOutcome) (bool, error)
 
 	// RecordClosureFailure counts a failed identity check (the lockAfter-th
 	// in a row locks closure for lockFor); ResetClosureFailures forgets them.

@@ -249,6 +249,24 @@ func (tx *Tx) ReleaseAction(ctx context.Context, key string, quiet time.Time, ou
 	return n == 1, err
 }
 
+// CorrectAction settles as succeeded an action released as failed
+// (ReleaseAction) that the core says did take the money after all: the
+// core is the source of truth, the release an operator's word. False when
+// it is not failed.
+func (tx *Tx) CorrectAction(ctx context.Context, key string, out supportbot.ActionOutcome) (bool, error) {
+	result, err := json.Marshal(out)
+	if err != nil {
+		return false, err
+	}
+	res, err := tx.exec(ctx, `UPDATE actions SET state = ?, result = ?, settled_at = ?, updated_at = ? WHERE key = ? AND state = ?`,
+		string(supportbot.ActionSucceeded), string(result), ms(tx.now), ms(tx.now), key, string(supportbot.ActionFailed))
+	if err != nil {
+		return false, fmt.Errorf("correct action %s: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // NoteAction records that the customer was told the action takes longer.
 func (tx *Tx) NoteAction(ctx context.Context, key string, out supportbot.ActionOutcome) error {
 	result, err := json.Marshal(out)

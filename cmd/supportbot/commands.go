@@ -367,6 +367,9 @@ func runActions(ctx context.Context, cfg Config, state string, out io.Writer) er
 		}
 		if r := a.Outcome.Released; r != "" {
 			detail = " (released: " + r + ")"
+			if a.State == supportbot.ActionSucceeded {
+				detail = " (released: " + r + "; the core said since that it succeeded)"
+			}
 		}
 		fmt.Fprintf(out, "%-10s %-8s %-9s %-15s %-8d %-14s %-8s %s%s\n", a.State, a.Kind, a.CustomerID, amount, a.Attempts,
 			or(last4(a.Card), "-"), time.Since(a.CreatedAt).Round(time.Second), a.Key, detail)

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"supportbot"
 	"supportbot/corehttp/coretest"
 	"supportbot/store"
 )
@@ -516,5 +517,24 @@ func TestAnOperatorReleasesAStuckRepayment(t *testing.T) {
 	l := a.ledger("C1")
 	if len(l) != 1 || l[0].Key == key || l[0].PlanID != "P1" {
 		t.Errorf("ledger %+v, want one repayment of P1 under a new key", l)
+	}
+
+	// The core says since that the released charge was made after all: its
+	// word over the operator's, told to the customer and listed so.
+	act, err := db.Action(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := a.now()
+	err = a.core.fake.Deliver(context.Background(), supportbot.CoreEvent{ID: "evt_released_paid", Type: supportbot.EventRepaymentSucceeded,
+		CreatedAt: now, Repayment: &supportbot.Repayment{ID: "RP-RELEASED", Key: key, QuoteID: act.Repay.QuoteID, CustomerID: "C1",
+			PlanID: act.PlanID, CardID: act.Repay.CardID, Amount: act.Repay.Amount,
+			Status: supportbot.RepaymentSucceeded, CreatedAt: act.CreatedAt, SettledAt: now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.next("更正")
+	if out := a.run("actions"); !strings.Contains(out, "(released: 核心确认未收到 ****8000; the core said since that it succeeded)") {
+		t.Errorf("actions lists the corrected action as:\n%s", out)
 	}
 }
