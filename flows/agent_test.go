@@ -594,3 +594,30 @@ func TestACustomerInTheQueueAskingIsAnswered(t *testing.T) {
 	c.send("我的卡被扣了两次") // anything else: relayed as ever, no reply of the bot's
 	c.reject("排在第")
 }
+
+// TestTheCardShowsAPressedButtonAsLabelled: the transcript on an agent's
+// card showed a pressed plan as "[2. RedmiBook Pro 16 **** · ¥4,999.18]",
+// the model's year masked as a customer's number would be, beside the
+// bot's own line naming it whole (a probe): agents read "****" as a
+// secret. The bot's own label keeps what is not a long number.
+func TestTheCardShowsAPressedButtonAsLabelled(t *testing.T) {
+	data := fixture()
+	data[0].Plans[1].Product = "Xiaomi Book Pro 14 2024"
+	h := newHarness(t, data)
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	b := c.button("Xiaomi Book Pro 14 2024")
+	c.event(supportbot.Event{Kind: supportbot.EventButton, Data: b.Data, Text: b.Text, MessageID: c.on(b.Data)}) // as the bot package gives it
+	c.send("我的卡号是 6222 0212 3456 7894 为什么扣不了 2024")
+	c.send("/agent")
+	card := texts(h.staff())
+	if !strings.Contains(card, "[2. Xiaomi Book Pro 14 2024") {
+		t.Errorf("the card does not show the pressed plan as labelled:\n%s", card)
+	}
+	if strings.Contains(card, "3456") || strings.Contains(card, "不了 2024") {
+		t.Errorf("the card shows what the customer typed unmasked:\n%s", card)
+	}
+}

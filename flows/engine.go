@@ -652,6 +652,11 @@ func (e *Engine) prepare(ctx context.Context, q *supportbot.Queued) (*Step, erro
 	before := s.saved()
 	if text := ev.Summary(); text != "" && ev.ChatID != e.cfg.AgentChatID {
 		line := supportbot.MaskNumbers(text, 200)
+		if ev.Kind == supportbot.EventButton {
+			// The label of the bot's own button ("RedmiBook Pro 16 2024"):
+			// only a long number in it is hidden, not a model's year.
+			line = clipText(supportbot.MaskLongNumbers(text), 200)
+		}
 		if conv.Flow == "close" && conv.State == "verifying" {
 			line = maskIDAnswer(line) // whatever the ID step is answered with
 		}

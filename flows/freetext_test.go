@@ -114,12 +114,24 @@ func TestAPhotosCaptionIsAnswered(t *testing.T) {
 // expired" — while a typed 确认 still paid it, unseen (a probe). The answer
 // comes below it, says the quote still waits, and the quote stays.
 func TestAForgedPressLeavesTheLiveQuoteOnScreen(t *testing.T) {
-	_, c := session(t, fixture(), phoneZhang, "/repay")
+	h, c := session(t, fixture(), phoneZhang, "/repay")
+	older := c.button("Redmi K70").Data // the list's, a step before
 	c.send("K70那个")
 	confirm := c.button("确认还款").Data
 	quote := c.on(confirm)
+	// The sender records which message shows the step.
+	conv, err := h.db.Conversation(context.Background(), c.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.db.SetStepMessage(context.Background(), c.id, conv.Nonce, quote); err != nil {
+		t.Fatal(err)
+	}
 	live := confirm[:strings.Index(confirm, ":ok")] // the step's own code, an action it has not (a probe)
-	for _, forged := range []string{"s:zzzz:ok", strings.Replace(confirm, ":ok:", ":ok:x", 1), live + ":bogus"} {
+	// An older step's press on the quote's message: not "expired, start
+	// again" under a quote a typed 确认 still pays (a probe).
+	olderOnQuote := older[:strings.Index(older[2:], ":")+2] + confirm[strings.Index(confirm[2:], ":")+2:]
+	for _, forged := range []string{"s:zzzz:ok", strings.Replace(confirm, ":ok:", ":ok:x", 1), live + ":bogus", olderOnQuote} {
 		replies := c.event(supportbot.Event{Kind: supportbot.EventButton, Data: forged, MessageID: quote})
 		for _, r := range replies {
 			if r.Edit == quote {
@@ -153,6 +165,23 @@ func TestADeepLinkAndAStickerWhileIdentifying(t *testing.T) {
 	z := h.chat(101, "en")
 	z.send("/start nonsense")
 	z.expect("I'm the installment support assistant")
+}
+
+// TestADeepLinkAtAQuote: "/start bill" at a live quote dropped it without
+// a word, where /start alone says the step was closed; "/start remind"
+// toggled reminders, turning them off for a customer who had them on (a
+// probe). A link's flow says the step it closes, and a link sets.
+func TestADeepLinkAtAQuote(t *testing.T) {
+	_, c := session(t, fixture(), phoneZhang, "/repay")
+	c.send("K70那个")
+	c.expect("合计应付")
+	c.send("/start bill")
+	c.expect("你刚才在办理的步骤已经关闭", "剩余待还")
+	for range 2 {
+		c.send("/start remind")
+		c.expect("还款提醒已开启")
+		c.reject("还款提醒已关闭")
+	}
 }
 
 // TestAnEditedMessageIsAnsweredOutsideAStep: a customer who corrected a

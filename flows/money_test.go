@@ -409,6 +409,14 @@ func TestCoreDownDuringAPaymentSettlesLaterWithTheSameKey(t *testing.T) {
 	}
 	c.send("等等") // too late to wait: it is under way, and said so
 	c.expect("已经在处理中，无法撤回")
+	c.send("/cancel") // nor is it "nothing was changed" (a probe)
+	c.expect("已经在处理中，无法撤回")
+	c.reject("没有做任何更改")
+	c.send("/lang en") // the outcome will be told in English, not "the step was closed"
+	c.expect("Switched to English", "already being processed")
+	c.reject("closed the step")
+	c.send("/lang zh")
+	c.expect("已切换为中文", "已经在处理中")
 	if n := len(h.repayments("C3")); n != 0 {
 		t.Fatalf("the ledger has %d repayments while the core was down", n)
 	}

@@ -1161,6 +1161,11 @@ func (s *Step) declineStep() error {
 	case "autopay", "cards":
 		key = "decline.nothing_changed"
 	}
+	if underWay(s.conv.State) {
+		// Confirmed already: leaving now would say "nothing was changed"
+		// while the money moves (a probe: /cancel sent right after 确认).
+		return s.declineStep()
+	}
 	identifying := s.conv.Flow == "identify"
 	s.leave()
 	if identifying { // only a message of its own can take the contact keyboard down
@@ -1556,7 +1561,8 @@ func (e *Engine) command(s *Step, cmd, args string) error {
 			// A deep link's payload (t.me/bot?start=repay, ?start=en): the
 			// flow or the language it names, when it names one of ours.
 			if name, ok := commands[strings.ToLower(args)]; ok {
-				return s.startFlow(name, "")
+				s.lead = s.stepLeft() // a step half done is told closed, as by /start alone (a probe)
+				return s.startFlow(name, deepLinkArgs[name])
 			}
 			if langNamed(args) != "" {
 				return s.setLang(args)
@@ -1707,6 +1713,11 @@ func (s *Step) cancel() error {
 		s.say(s.T("leave.nothing"), s.menuRows()...)
 		return nil
 	}
+	if underWay(s.conv.State) {
+		// Confirmed already: leaving now would say "nothing was changed"
+		// while the money moves (a probe: /cancel sent right after 确认).
+		return s.declineStep()
+	}
 	identifying := s.conv.Flow == "identify"
 	s.leave()
 	if identifying {
@@ -1759,6 +1770,12 @@ func (s *Step) setLang(arg string) error {
 		s.lead = s.T("lang.switched")
 		return startIdentify(s, next, arg)
 	default:
+		if underWay(s.conv.State) {
+			// Confirmed already: the outcome is told, in the new language;
+			// not "the step was closed" while the money moves (a probe).
+			s.say(s.T("lang.done_under_way"), s.next(s.menuBtn(s.T("menu.messages"), "messages"))...)
+			return nil
+		}
 		// The step shown is in the other language: an "ok" typed now must
 		// not confirm what the customer no longer sees as the last message.
 		s.leave()
@@ -1799,10 +1816,15 @@ func (s *Step) menu(key string) {
 	s.boiler = append(s.boiler, len(s.out)-1)
 }
 
+// deepLinkArgs are the arguments a deep link's flow starts with: a link
+// sets, never toggles (t.me/bot?start=remind pressed by a customer with
+// reminders on turned them off: a probe).
+var deepLinkArgs = map[string]string{"remind": "on"}
+
 // expired answers a button that no longer does anything: a forged one, one
 // of an older step, another chat's.
 func (s *Step) expired() {
-	if s.conv.Flow != "" && (s.pressed == "" || s.pressed == s.conv.Nonce) {
+	if s.conv.Flow != "" && (s.pressed == "" || s.pressed == s.conv.Nonce || s.onStepShown()) {
 		// A forged or unreadable press on the message of a step that still
 		// waits (a quote a typed 确认 would pay): that message stays on
 		// screen, and the answer comes below it.
@@ -1817,6 +1839,17 @@ func (s *Step) expired() {
 	}
 	s.say(s.T("button.expired"), s.next()...)
 	s.boiler = append(s.boiler, len(s.out)-1)
+}
+
+// onStepShown reports a press on the message that shows the step still
+// waiting, whatever step its data names (a forged press carrying an older
+// step's: "expired, start again" was said under a quote still payable).
+func (s *Step) onStepShown() bool {
+	if s.ev.Kind != supportbot.EventButton || s.ev.MessageID == 0 {
+		return false
+	}
+	shown, err := s.e.st.StepMessage(s.ctx, s.ev.ChatID, s.conv.Nonce)
+	return err == nil && shown == s.ev.MessageID
 }
 
 // next is a short keyboard of the likely next actions under an answer, two
