@@ -676,7 +676,12 @@ func (s *Step) namesAnotherPerson(text string) bool {
 		for len(words) > 1 && leadingWords[strings.ToLower(words[0])] { // "Show Emily's bill"
 			words = words[1:]
 		}
-		if !slices.ContainsFunc(words, func(w string) bool { return notEnglishNames[strings.ToLower(w)] || leadingWords[strings.ToLower(w)] }) {
+		if !slices.ContainsFunc(words, func(w string) bool {
+			l := strings.ToLower(w)
+			// A word in lower case may be a thing's ("is xiaomi paid", "has
+			// autopay paid"); a capital makes a name of it ("Max").
+			return notEnglishNames[l] || leadingWords[l] || w == l && (bothLanguages[l] || modelWords[l] || thingWords[l])
+		}) {
 			names = append(names, strings.Join(words, " "))
 		}
 	}
@@ -712,7 +717,7 @@ func (s *Step) notOwn(names []string) bool {
 // for. Not "那笔", "还有多少" or 小米 after a name: a name is read by its
 // surname, and "金额多的那笔", "方才那笔", "黄色的小米" are the customer's own
 // (a probe refused them).
-var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|手表|手环|耳机|电视|还有几期|还剩几期|还剩多少|提前|结清|手续费|滞纳金|费率)`)
+var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|手表|手环|耳机|电视|还有几期|还剩几期|还剩多少|还了|还清了|还完了|付了|交了|提前|结清|手续费|滞纳金|费率)`)
 
 // forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
 // ("帮小芳把这期还了": a nickname too).
@@ -747,7 +752,8 @@ var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|[a-z]+)
 	`\b(?:[Dd]oes|[Dd]id|[Dd]o|[Ww]hat['’]?s|[Ww]hat) ([a-z]+(?: [a-z]+)?) (?:still )?owes?\b|` +
 	`\b(?:[Ww]hat['’]?s|[Ss]how(?: me)?|[Cc]heck) ([a-z]+(?: [a-z]+)?)s (?:bills?|installments?|account|plans?|balance|payments?)\b|` +
 	`\b[Rr]emind(?:ing)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) to\b|` +
-	`\b(?:[Ii]s|[Hh]as|[Dd]oes|[Dd]id) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have|owe|still owe|pay|repay)\b|` +
+	`\b(?:[Ii]s|[Hh]as|[Dd]oes|[Dd]id) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have|owe|still owe|pay|repay|paid|repaid)\b|` +
+	`^(?:is|has|did) ([a-z]+) (?:paid|repaid|pay|repay|overdue|late|behind)\b|` + // "has james paid this month" (a probe: the asker's own debit told)
 	`\bfor ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
 	`\b(?:bills?|installments?|plans?|balance|debts?|account|payments?) of (?:(?:Mr|Mrs|Ms|Miss)\.? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
 	`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|[a-z]+) (?:still )?owes\b|` +
@@ -775,6 +781,15 @@ var notEnglishNames = map[string]bool{"today": true, "this": true, "last": true,
 	"item": true, "thing": true, "purchase": true,
 	// a day spelt short or misspelt ("can i skip tmrw's payment?")
 	"tmrw": true, "tmr": true, "tmrow": true, "tomorow": true, "tommorow": true, "tommorrow": true, "tdy": true, "tonite": true}
+
+// thingWords are what a customer asks "has … paid" of that is no person:
+// their installments and what pays them ("has autopay paid", "is the bill
+// paid").
+var thingWords = map[string]bool{"bill": true, "bills": true, "payment": true, "payments": true, "autopay": true,
+	"installment": true, "installments": true, "plan": true, "plans": true, "period": true, "booking": true,
+	"schedule": true, "debit": true, "repayment": true, "money": true, "amount": true, "fee": true, "loan": true,
+	"overdue": true, "balance": true, "rest": true, "remainder": true, "interest": true, "principal": true, "deposit": true,
+	"purchase": true, "earbuds": true, "headphones": true, "notebook": true, "computer": true, "monitor": true, "camera": true}
 
 // modelWords are a model's words before 的 in Chinese ("Pro的分期还剩几期"):
 // no one. Not in notEnglishNames: "remind Max to pay" names a person.
