@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -142,6 +143,9 @@ type Server struct {
 	answered sync.WaitGroup
 	// polling is how getUpdates fares (Receiving).
 	polling pollHealth
+	// refusedSaid is when a webhook request with a wrong secret was last
+	// logged (unix seconds): once a minute at most.
+	refusedSaid atomic.Int64
 }
 
 // pollHealth is since when getUpdates has failed without a break (zero: it

@@ -51,6 +51,7 @@ func (s *Server) WebhookHandler(secret string) http.Handler {
 		}
 		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
 		if subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 || secret == "" {
+			s.refused(got != "")
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
@@ -99,6 +100,25 @@ func (s *Server) WebhookHandler(secret string) http.Handler {
 		s.metrics.Update(string(in.event.Kind), time.Since(start))
 		w.WriteHeader(http.StatusOK)
 	})
+}
+
+// refused counts a webhook request without the right secret and says so in
+// the log, once a minute at most: a scanner, or — one carrying another
+// secret — Telegram sending with the secret another instance registered
+// (instances with different WEBHOOK_SECRETs: the last to start wins, and
+// the others refuse every update Telegram sends them, a probe found,
+// silently).
+func (s *Server) refused(withSecret bool) {
+	s.metrics.Update("refused", 0)
+	now := time.Now().Unix()
+	if last := s.refusedSaid.Load(); now-last < 60 || !s.refusedSaid.CompareAndSwap(last, now) {
+		return
+	}
+	if withSecret {
+		s.log.Warn("webhook request with another secret token refused (401): does another instance run with another WEBHOOK_SECRET? Every instance must have the same")
+		return
+	}
+	s.log.Warn("webhook request without a secret token refused (401): not from Telegram")
 }
 
 // submitWithin hands an update to the handler and waits at most

@@ -119,6 +119,12 @@ func TestWebhookRefusesWrongSecretAndMethod(t *testing.T) {
 	if n := len(r.h.calls()); n != 0 {
 		t.Errorf("Submit called %d times for refused requests", n)
 	}
+	// Refused silently, an instance started with another WEBHOOK_SECRET
+	// made the others refuse every update (a probe): the log says so, once
+	// a minute at most.
+	if logs := r.logs.String(); strings.Count(logs, "refused (401)") != 1 || strings.Contains(logs, secret) {
+		t.Errorf("log of the refused requests:\n%s", logs)
+	}
 }
 
 // An empty secret would make every request without the header pass.

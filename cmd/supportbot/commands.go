@@ -64,7 +64,7 @@ func runImport(ctx context.Context, cfg Config, path string, stdin io.Reader, ou
 	created := cfg.DatabaseURL == "" && errors.Is(statErr, fs.ErrNotExist)
 	db, err := openDB(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("import %s: database %s: %w", name, cfg.DatabasePath, err)
+		return fmt.Errorf("import %s: %w", name, err) // openDB names the database
 	}
 	defer func() {
 		if created && !imported {
@@ -85,9 +85,9 @@ func runImport(ctx context.Context, cfg Config, path string, stdin io.Reader, ou
 		return fmt.Errorf("%s rejected, nothing imported:\n%w", name, err)
 	case err != nil && ctx.Err() != nil:
 		// SIGINT or SIGTERM: the file was not refused, it was not finished.
-		return fmt.Errorf("import of %s interrupted, nothing imported (database %s): %w", name, cfg.DatabasePath, context.Cause(ctx))
+		return fmt.Errorf("import of %s interrupted, nothing imported (database %s): %w", name, cfg.databaseName(), context.Cause(ctx))
 	case err != nil:
-		return fmt.Errorf("%s rejected, nothing imported (database %s): %w", name, cfg.DatabasePath, err)
+		return fmt.Errorf("%s rejected, nothing imported (database %s): %w", name, cfg.databaseName(), err)
 	}
 	imported = true
 	summary, _ := json.Marshal(stats)
@@ -97,7 +97,7 @@ func runImport(ctx context.Context, cfg Config, path string, stdin io.Reader, ou
 	if created {
 		fmt.Fprintf(out, "into the database %s, created by this import\n", cfg.DatabasePath)
 	} else {
-		fmt.Fprintf(out, "into the database %s\n", cfg.DatabasePath)
+		fmt.Fprintf(out, "into the database %s\n", cfg.databaseName())
 	}
 	return nil
 }

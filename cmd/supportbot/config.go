@@ -230,6 +230,16 @@ func validPort(port string) bool {
 // tokenShaped is a Telegram bot token: the bot's id, a colon, the secret.
 var tokenShaped = regexp.MustCompile(`[0-9]{6,}:[A-Za-z0-9_-]{20,}`)
 
+// databaseName is the database the configuration names, as a command's
+// output names it: PostgreSQL's URL without its password, or the SQLite
+// file's path.
+func (c Config) databaseName() string {
+	if c.DatabaseURL != "" {
+		return quotable(c.DatabaseURL) + " (DATABASE_URL)"
+	}
+	return c.DatabasePath
+}
+
 // quotable is a URL as an error may quote it: its password
 // ("ftp://svc:hunter2@core") left out.
 func quotable(raw string) string {

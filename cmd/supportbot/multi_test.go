@@ -630,8 +630,14 @@ func TestMultiInstanceKill(t *testing.T) {
 	}
 	imp := exec.Command(bin, "import", dataset)
 	imp.Env, imp.Dir = baseEnvironment(common), t.TempDir()
-	if out, err := imp.CombinedOutput(); err != nil {
+	out, err := imp.CombinedOutput()
+	if err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
+	}
+	// It names where the customers went: PostgreSQL, not the SQLite file
+	// it did not touch (a probe), without the URL's password.
+	if u, _ := url.Parse(cfg.URL); !strings.Contains(string(out), "into the database "+u.Redacted()+" (DATABASE_URL)") || strings.Contains(string(out), ".db") {
+		t.Errorf("import says:\n%s", out)
 	}
 
 	log := &sendLog{}
