@@ -534,7 +534,7 @@ func relayToAgent(s *Step) (bool, error) {
 	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
 	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
 		s.finish()
-		return false, nil
+		return closedMeanwhile(s)
 	} else if err != nil {
 		return true, err
 	}
@@ -748,6 +748,35 @@ func (s *Step) relayLine(id int64, line supportbot.RelayLine) {
 		return nil
 	})
 }
+
+// closedMeanwhile answers what the customer wrote to the agent as the
+// agent closed the chat: the close taken first (its event behind this one
+// in the chat's inbox, still to tell them), the words were meant for the
+// agent, not the bot (a PostgreSQL probe: the bot answered them). They are
+// told it did not reach the agent, a person a tap away; it reports whether
+// it answered.
+func closedMeanwhile(s *Step) (bool, error) {
+	switch s.ev.Kind {
+	case supportbot.EventText, supportbot.EventMedia, supportbot.EventEdit:
+	default:
+		return false, nil // a command or a button: the bot's to take
+	}
+	t, err := s.e.st.LastTicket(s.ctx, s.conv.ChatID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		return false, nil
+	} else if err != nil {
+		return true, err
+	}
+	if t.ClosedBy != supportbot.ClosedByAgent || s.now.Sub(t.ClosedAt) > closedMeanwhileFor {
+		return false, nil
+	}
+	s.say(s.T("agent.closed_meanwhile"), s.next(s.humanBtn())...)
+	return true, nil
+}
+
+// closedMeanwhileFor bounds how long after an agent's close a message of a
+// chat still handed off is read as crossing it.
+const closedMeanwhileFor = 10 * time.Minute
 
 // agentEvent takes what an agent did on the chat's ticket, in the
 // customer's chat: a reply relayed (or corrected), a claim or transfer, the

@@ -621,3 +621,25 @@ func TestTheCardShowsAPressedButtonAsLabelled(t *testing.T) {
 		t.Errorf("the card shows what the customer typed unmasked:\n%s", card)
 	}
 }
+
+// TestAMessageCrossingTheAgentsCloseIsNotAnsweredByTheBot: the customer
+// writes as the agent closes the chat; the close is taken first (another
+// instance, a PostgreSQL probe), and the customer's message — meant for the
+// agent — was answered by the bot as if nothing had been going on. It is
+// told it did not reach the agent, with a person a tap away; then the close.
+func TestAMessageCrossingTheAgentsCloseIsNotAnsweredByTheBot(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	a.send("您好，我来帮您看看")
+	c.inbox()
+	a.queue("/close")
+	ev := supportbot.Event{Kind: supportbot.EventText, Text: "好的 那我的手机分期还剩多少", ChatID: c.id, UserID: c.id, LanguageCode: "zh",
+		FirstName: "User", Source: "test:crossing", MessageID: 90001}
+	if err := h.eng.Submit(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	c.inbox()
+	c.expect("客服刚刚结束了这次对话", "没有送到客服", "转人工客服", "客服已结束本次对话")
+	c.reject("剩余待还")
+}
