@@ -48,6 +48,24 @@ func (e *Engine) runJobs(ctx context.Context) {
 		case <-tick.C:
 		}
 	}
+	e.giveJobs(ctx)
+}
+
+// giveJobs gives back, as the instance stops, the jobs it had claimed
+// (none runs now): another instance runs them at its next tick, not once
+// the claims run out (a PostgreSQL probe: a minute without core events
+// and reminders after a graceful stop).
+func (e *Engine) giveJobs(ctx context.Context) {
+	if e.cfg.Jobs == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	for _, j := range e.jobs() {
+		if err := e.cfg.Jobs.GiveJob(ctx, j.name); err != nil {
+			e.log.Warn("give back a job's claim", "job", j.name, "err", err)
+		}
+	}
 }
 
 // Notify runs every periodic job once (each on one instance at a time) and

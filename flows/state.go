@@ -242,4 +242,6 @@ type Jobs interface {
 	// TakeJob claims the job named name until the claim runs out; false when
 	// another instance holds it.
 	TakeJob(ctx context.Context, name string, lease time.Duration) (bool, error)
+	// GiveJob gives the claim back, if this instance holds it.
+	GiveJob(ctx context.Context, name string) error
 }

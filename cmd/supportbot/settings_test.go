@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +83,37 @@ func TestPollingAndWebhookInstancesDoNotMix(t *testing.T) {
 	hook["WEBHOOK_URL"], hook["WEBHOOK_SECRET"], hook["LISTEN_ADDR"] = "http://127.0.0.1:1/hook", "s3cret_token", "127.0.0.1:0"
 	if err := run(hook, 20*time.Second); err == nil || !strings.Contains(err.Error(), "polls Telegram") {
 		t.Errorf("a webhook instance beside a poller: %v, want a refusal", err)
+	}
+}
+
+// TestAStoppedInstanceGivesItsJobsBack: on PostgreSQL a gracefully stopped
+// instance kept its claims on the periodic jobs (core events, reminders,
+// the queue's positions) until they ran out, a minute in which no other
+// instance ran them (a PostgreSQL probe). They are given back as it stops.
+func TestAStoppedInstanceGivesItsJobsBack(t *testing.T) {
+	a := newApp(t, coreOverHTTP())
+	if a.db.URL == "" {
+		t.Skip("several instances share PostgreSQL only (SUPPORTBOT_TEST_DATABASE=postgres)")
+	}
+	a.setClock(time.Now()) // the leases are on the database's clock
+	a.start()
+	a.addr()
+	db := a.botDB()
+	periodic := []string{"core-events", "ticket-reminders", "queue-positions", "due-reminders", "broadcast"}
+	held := func() []string {
+		live, err := db.LiveJobs(context.Background(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.DeleteFunc(live, func(name string) bool { return !slices.Contains(periodic, name) })
+	}
+	for deadline := time.Now().Add(10 * time.Second); len(held()) < len(periodic); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the running instance holds %v, want every periodic job", held())
+		}
+	}
+	a.stop()
+	if got := held(); len(got) != 0 {
+		t.Errorf("after a graceful stop the jobs %v are still claimed", got)
 	}
 }
