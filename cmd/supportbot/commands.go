@@ -272,6 +272,10 @@ func runMisses(ctx context.Context, cfg Config, limit int, out io.Writer) error 
 	if err != nil {
 		return err
 	}
+	if len(misses) == 0 {
+		_, err := fmt.Fprintln(out, "no unanswered questions kept")
+		return err
+	}
 	for _, m := range misses {
 		fmt.Fprintf(out, "%5d  %s  %s\n", m.Count, m.LastSeen.In(cfg.Location).Format("2006-01-02"), m.Text)
 	}

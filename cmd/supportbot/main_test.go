@@ -966,6 +966,13 @@ func TestAskAndMisses(t *testing.T) {
 	if d.Kind != "none" || d.ID != "" {
 		t.Errorf("ask out of scope = %+v", d)
 	}
+	// None yet: said, not an empty output that reads as a failure (a probe).
+	if err := Run(context.Background(), nil, env(a.env), strings.NewReader("你好\n"), &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := a.run("faq", "misses"); !strings.Contains(got, "no unanswered questions") {
+		t.Errorf("faq misses with none:\n%s", got)
+	}
 	// A question off the topic is answered (what the bot is for): not a
 	// miss. One it cannot place is.
 	in := strings.NewReader("你们老板是谁\n我的身份证 110101199001011234 丢了\n今天天气怎么样\n你们老板是谁\n")
