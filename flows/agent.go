@@ -139,7 +139,13 @@ func rateLater(s *Step, arg string) error {
 		return nil
 	}
 	t, err := s.e.st.Ticket(s.ctx, ticket)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND || err == nil && (t.ChatID != s.conv.ChatID || t.Status != supportbot.TicketClosed || t.Rating != 0) {
+	if err == nil && t.ChatID == s.conv.ChatID && t.Rating != 0 {
+		// Rated already (a second tap, taken after the first): the thanks
+		// stays as it was, not "this button has expired" (a probe).
+		s.say(s.T("agent.rated", "rating", t.Rating))
+		return nil
+	}
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND || err == nil && (t.ChatID != s.conv.ChatID || t.Status != supportbot.TicketClosed) {
 		s.expired()
 		return nil
 	} else if err != nil {

@@ -169,8 +169,15 @@ func TestAgentClaimReplyCloseReachTheCustomer(t *testing.T) {
 	}
 	c.inbox()
 	c.expect("客服已结束本次对话", "请为本次人工服务打分", "5⭐")
+	star := c.button("5⭐")
+	stars := c.on(star.Data)
 	c.press("5⭐")
 	c.expect("感谢你的评价（5 星）")
+	// A second tap taken after the first (another instance): the thanks
+	// stays, not "expired" (a probe), and the rating is not counted again.
+	c.event(supportbot.Event{Kind: supportbot.EventButton, Data: star.Data, MessageID: stars})
+	c.expect("感谢你的评价（5 星）")
+	c.reject("已过期")
 	// The rating shows in the closed topic: its closing note says it now.
 	if got := h.staff(); len(got) != 1 || !got[0].CloseTopic || !strings.Contains(got[0].Text, "⭐ 客户评分：5 星") ||
 		strings.Contains(got[0].Text, "评分邀请") {
