@@ -1744,6 +1744,18 @@ func TestEnglishCustomersWords(t *testing.T) {
 			c.expect(want, "Redmi K70")
 		}
 	})
+	t.Run("tracking payments is their history", func(t *testing.T) {
+		// "track" read as the mall's parcel tracking (a probe: "how can i
+		// track my payments" got the order desk)
+		_, c := session(t, phoneZhang, "en")
+		for _, text := range []string{"how can i track my payments", "track my repayments", "can i keep track of my bills here"} {
+			c.send(text)
+			c.expect("/messages", "Show schedule")
+			c.reject("My orders")
+		}
+		c.send("how do i track my order")
+		c.expect("My orders")
+	})
 	t.Run("pay instead at the bookings", func(t *testing.T) {
 		_, c := session(t, phoneZhang, "en")
 		c.send("/cancel_schedule")

@@ -1061,6 +1061,9 @@ func TestABillAskedForMorePeriodsSaysWhatItPays(t *testing.T) {
 		c.reject("不太确定")
 		c.send("返回")
 	}
+	c.send("pay the k70 overdue one and the next period") // the English words for the next period read too (a regexp held backspaces)
+	c.expect("第 6 期已逾期", "你说的第 7 期不在这笔里")
+	c.send("返回")
 	c.send("两个分期这个月的都帮我还掉")
 	c.expect("要还哪一笔分期的账单")
 	c.reject("提前结清")

@@ -353,7 +353,7 @@ func askedBeyond(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 
 // nextPeriodSaid names the period after this one ("下期", "下个月的", "next
 // month's").
-var nextPeriodSaid = regexp.MustCompile(`下一?期|下个?月|next (?:period|month|installment|bill)`)
+var nextPeriodSaid = regexp.MustCompile(`下一?期|下个?月|\bnext (?:period|month|installment|bill)\b`)
 
 // nextAfter is the first unpaid period of p after period n, 0 for none.
 func nextAfter(p *supportbot.Plan, n int) int {

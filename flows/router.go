@@ -538,6 +538,19 @@ func noBookingToStop(s *Step) error {
 	return nil
 }
 
+// tracksPayments reports a wish to follow one's own payments ("how can i
+// track my payments", "跟踪我的还款记录"): the repayment history, not the
+// mall's order tracking the FAQ reads "track" as (a probe) — unless a
+// parcel is named.
+func tracksPayments(text string) bool {
+	l := strings.ToLower(text)
+	return trackedPayments.MatchString(l) && !containsAny(l, "order", "package", "parcel", "deliver", "ship", "订单", "快递", "物流", "包裹", "发货")
+}
+
+var trackedPayments = regexp.MustCompile(`\btrack(?:ing)?\s+(?:of\s+)?(?:my\s+|all\s+my\s+|the\s+)?(?:re)?payments?\b|` +
+	`\btrack(?:ing)?\s+(?:of\s+)?(?:my\s+|the\s+)?(?:installments?|instalments?|bills?|repayment history|payment history)\b|` +
+	`(?:跟踪|追踪)(?:一下)?我?的?(?:还款|扣款|付款)`)
+
 // notTakeMoney is money not to be taken: "pls dont take money from my card".
 var notTakeMoney = regexp.MustCompile(`\b(?:don'?t|dont|do not|stop|never)\s+tak(?:e|ing)\s+(?:any |the |my )?money\b`)
 
@@ -2060,6 +2073,10 @@ func (s *Step) freeText(text string) error {
 	if told, err := lastDone(s, text); told || err != nil { // "好了吗", "is it cancelled?" after an action
 		s.conv.Misses = 0
 		return err
+	}
+	if tracksPayments(text) && s.showAnswer("repayment-history") { // "how can i track my payments": not the mall's parcels
+		s.conv.Misses = 0
+		return nil
 	}
 	if undoesPayment(text) && s.showAnswer("undo-repayment") { // "can you reverse the payment": not another one started
 		s.conv.Misses = 0
