@@ -269,8 +269,8 @@ type stretch struct {
 // secret is how many characters the stretch is as a card or ID number (its
 // X too), 0 when it is not one (see MaskSecrets).
 func (st stretch) secret() bool {
-	if secretDigits(st.ds, st.x) == 0 || st.phoneOK && len(st.ds) <= 15 && !(cardChecked(st.ds) && !plannedPhone(string(st.ds))) {
-		return false // "+86 138 0013 8000" — not "+371449635398431", a card after a "+"
+	if secretDigits(st.ds, st.x) == 0 || st.phoneOK && len(st.ds) <= 15 && !amexAfterPlus(st.ds) {
+		return false // "+86 138 0013 8000", "+62 812 3456 78901"
 	}
 	if len(st.groups) == 1 {
 		// 15 digits: a card (mistyped by a digit too) or an ID of the
@@ -282,13 +282,13 @@ func (st stretch) secret() bool {
 	idLike := len(st.ds) >= 17 && idBorn(st.ds, st.x)
 	checked := cardChecked(st.ds) || idLike
 	switch {
+	case st.tail:
+		return true
 	case st.afterLong:
 		// After a group of 13 digits or more, only an ID's last digits
 		// ("11010119900307 1233"): an order number before an amount
 		// ("5241015123456 101") is no card.
 		return idLike
-	case st.tail:
-		return true
 	case st.spaced, st.odd, st.class == sepLoose:
 		// A number beyond doubt, and not a list.
 		return checked && !listed(st.groups)
@@ -302,6 +302,15 @@ func (st stretch) secret() bool {
 	// list ("1099 1099 1099 1099").
 	return checked || typedAsOne(st.groups, st.x) && likelySecret(st) ||
 		len(st.groups) >= 4 && len(st.groups[0].ds) == 4 && typedAsOne(st.groups, st.x) && !listed(st.groups)
+}
+
+// amexAfterPlus reports 15 digits after a "+" that are a card passing its
+// check (American Express's length) where no known country's plan fits a
+// phone: "+371449635398431" (a privacy probe) — a phone is at most 15
+// digits in all, a card of 14 or less is rare, and one of 16 or more is no
+// phone at all.
+func amexAfterPlus(ds []byte) bool {
+	return len(ds) == 15 && cardChecked(ds) && !plannedPhone(string(ds))
 }
 
 // likelySecret reports a stretch that fails its check but is still what a
@@ -418,7 +427,12 @@ func maskRun(b *strings.Builder, rs []rune, r run) (found, tookX bool) {
 				st.class = max(st.class, classOf(sep))
 				st.odd = st.odd || !st.spaced && len(g.ds) < 3 || len(g.ds) >= 13 || len(groups[k].ds) >= 13
 				st.afterLong = st.afterLong || len(groups[m-1].ds) >= 13
-				st.tail = one && len(g.ds) <= 2 && classOf(sep) == sepTight && (!whole || cardChecked(append(st.ds, g.ds...)))
+				// A card's last digit or two apart, by a space or a few:
+				// after a number typed as one that is no whole card, or
+				// one the digits make a card of ("62220212345678 94").
+				cls, joined := classOf(sep), cardChecked(append(slices.Clip(st.ds), g.ds...))
+				st.tail = len(g.ds) <= 2 && (cls == sepTight || cls == sepWide) &&
+					(one && (!whole || joined) || joined && typedAsOne(st.groups, false))
 			}
 			st.groups, st.ds, st.x = groups[k:m+1], append(st.ds, g.ds...), r.x && m == n-1
 			one, whole = false, cardChecked(st.ds)

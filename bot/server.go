@@ -143,9 +143,10 @@ type Server struct {
 	answered sync.WaitGroup
 	// polling is how getUpdates fares (Receiving).
 	polling pollHealth
-	// refusedSaid is when a webhook request with a wrong secret was last
-	// logged (unix seconds): once a minute at most.
-	refusedSaid atomic.Int64
+	// refusedSaid is when a webhook request without the right secret was
+	// last logged (unix seconds), without one and with another: each once
+	// a minute at most.
+	refusedSaid [2]atomic.Int64
 }
 
 // pollHealth is since when getUpdates has failed without a break (zero: it

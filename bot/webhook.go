@@ -110,8 +110,12 @@ func (s *Server) WebhookHandler(secret string) http.Handler {
 // silently).
 func (s *Server) refused(withSecret bool) {
 	s.metrics.Update("refused", 0)
+	said := &s.refusedSaid[0]
+	if withSecret {
+		said = &s.refusedSaid[1] // not kept quiet by a scanner's requests
+	}
 	now := time.Now().Unix()
-	if last := s.refusedSaid.Load(); now-last < 60 || !s.refusedSaid.CompareAndSwap(last, now) {
+	if last := said.Load(); now-last < 60 || !said.CompareAndSwap(last, now) {
 		return
 	}
 	if withSecret {

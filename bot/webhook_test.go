@@ -122,7 +122,9 @@ func TestWebhookRefusesWrongSecretAndMethod(t *testing.T) {
 	// Refused silently, an instance started with another WEBHOOK_SECRET
 	// made the others refuse every update (a probe): the log says so, once
 	// a minute at most.
-	if logs := r.logs.String(); strings.Count(logs, "refused (401)") != 1 || strings.Contains(logs, secret) {
+	if logs := r.logs.String(); strings.Count(logs, "without a secret token refused (401)") != 1 ||
+		strings.Count(logs, "another secret token refused (401): does another instance run with another WEBHOOK_SECRET?") != 1 ||
+		strings.Contains(logs, secret) {
 		t.Errorf("log of the refused requests:\n%s", logs)
 	}
 }

@@ -412,21 +412,27 @@ func toPerson(s *Step, alert, key string, args ...any) error {
 // refunded. A chat no longer the customer's is told nothing; the staff
 // chat is, naming the customer, and the customer's message center keeps it.
 func correctedAction(s *Step, a *supportbot.Action, elsewhere bool) error {
-	alert := s.staffT("desk.corrected", "what", deskWhat(s, a), "key", a.Key, "reason", a.Outcome.Released)
 	sp := s.e.flows[a.Flow]
 	if sp == nil || sp.settled == nil || a.Repay == nil {
 		return nil
 	}
+	alert := s.staffT("desk.corrected", "what", deskWhat(s, a), "key", a.Key, "reason", a.Outcome.Released)
 	if elsewhere {
-		if staff := s.e.cfg.AgentChatID; staff != 0 {
-			s.reply(supportbot.Reply{ChatID: staff, Text: s.staffT("desk.stuck_elsewhere", "customer", a.CustomerID) + "\n" + alert})
-		}
+		toStaffChat(s, "desk.stuck_elsewhere", a, alert)
 		return settledElsewhere(s, sp, a)
 	}
 	amount := money(a.Repay.Amount)
 	s.say(s.T("repay.corrected", "amount", amount))
 	if err := sp.settled(s, a); err != nil {
 		return err
+	}
+	if s.conv.Flow != "" && s.conv.Flow != "agent" {
+		// A step waits (a quote, an ID check): not left for a hand-off the
+		// customer did not ask for (a review). The staff chat is told,
+		// naming the customer, and the customer how to reach a person.
+		toStaffChat(s, "desk.corrected_busy", a, alert)
+		s.say(s.T("repay.corrected_check_later"))
+		return nil
 	}
 	return toPerson(s, alert, "repay.corrected_check", "amount", amount)
 }
@@ -453,10 +459,16 @@ func deskWhat(s *Step, a *supportbot.Action) locale.HTML {
 // staff chat is told, naming the customer; the chat, whoever has it now,
 // is told nothing of it.
 func stuckElsewhere(s *Step, a *supportbot.Action) error {
-	if staff := s.e.cfg.AgentChatID; staff != 0 {
-		s.reply(supportbot.Reply{ChatID: staff, Text: s.staffT("desk.stuck_elsewhere", "customer", a.CustomerID) + "\n" + stuckAlert(s, a)})
-	}
+	toStaffChat(s, "desk.stuck_elsewhere", a, stuckAlert(s, a))
 	return nil
+}
+
+// toStaffChat posts alert on action a in the staff chat's General topic,
+// after the line key names its customer with.
+func toStaffChat(s *Step, key string, a *supportbot.Action, alert string) {
+	if staff := s.e.cfg.AgentChatID; staff != 0 {
+		s.reply(supportbot.Reply{ChatID: staff, Text: s.staffT(key, "customer", a.CustomerID) + "\n" + alert})
+	}
 }
 
 // tellQueue tells the customer their place, and when agents are back if
@@ -755,12 +767,12 @@ func (s *Step) relayLine(id int64, line supportbot.RelayLine) {
 	})
 }
 
-// closedMeanwhile answers what the customer wrote to the agent as the
-// agent closed the chat: the close taken first (its event behind this one
-// in the chat's inbox, still to tell them), the words were meant for the
-// agent, not the bot (a PostgreSQL probe: the bot answered them). They are
-// told it did not reach the agent, a person a tap away; it reports whether
-// it answered.
+// closedMeanwhile leads the answer to what the customer wrote to the agent
+// as the agent closed the chat — the close taken first, its event behind
+// this one in the chat's inbox, still to tell them (a PostgreSQL probe:
+// the bot answered as if nothing had been going on) — with that it did not
+// reach the agent; the bot answers it below, as it would any message. It
+// reports false: the message is still to be answered.
 func closedMeanwhile(s *Step) (bool, error) {
 	switch s.ev.Kind {
 	case supportbot.EventText, supportbot.EventMedia, supportbot.EventEdit:
@@ -773,11 +785,10 @@ func closedMeanwhile(s *Step) (bool, error) {
 	} else if err != nil {
 		return true, err
 	}
-	if t.ClosedBy != supportbot.ClosedByAgent || s.now.Sub(t.ClosedAt) > closedMeanwhileFor {
-		return false, nil
+	if t.ClosedBy == supportbot.ClosedByAgent && s.now.Sub(t.ClosedAt) <= closedMeanwhileFor {
+		s.lead = s.T("agent.closed_meanwhile")
 	}
-	s.say(s.T("agent.closed_meanwhile"), s.next(s.humanBtn())...)
-	return true, nil
+	return false, nil
 }
 
 // closedMeanwhileFor bounds how long after an agent's close a message of a

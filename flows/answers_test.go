@@ -739,3 +739,53 @@ func TestAReleasedActionIsToldToTheCustomerAndTheTopic(t *testing.T) {
 		t.Errorf("audit action_corrected after the event again: %d entries", len(got))
 	}
 }
+
+// TestACorrectionLeavesTheStepInFront: the core says a released repayment
+// succeeded while the customer is at a quote: the correction is told, and
+// the staff chat asked to check, without a hand-off that would drop the
+// quote (a review: a correction took the chat to the queue).
+func TestACorrectionLeavesTheStepInFront(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	ctx := context.Background()
+	a := &supportbot.Action{Key: "repay:Q-OLD", ChatID: c.id, CustomerID: "C1", Kind: supportbot.ActionRepay, Flow: "repay", PlanID: "P1",
+		Product: "Redmi K70", Card: "招商银行 **** 6789", Repay: &supportbot.RepaymentRequest{QuoteID: "Q-OLD", CardID: "K1", Amount: 176140}}
+	if err := h.db.Update(ctx, func(tx *store.Tx) error { return tx.CreateAction(ctx, a, "", time.Time{}) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.db.ClaimActions(ctx, "i1", h.clock(), time.Minute, 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.db.RetryAction(ctx, a.Key, "i1", supportbot.ActionUnknown, h.clock().Add(time.Hour), supportbot.ActionOutcome{}); err != nil {
+		t.Fatal(err)
+	}
+	h.advance(5 * time.Minute)
+	if err := h.db.Update(ctx, func(tx *store.Tx) error {
+		_, err := flows.ReleaseAction(ctx, tx, a.Key, "核心确认未收到", tx.Now())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	c.inbox()
+	c.expect("没有成功，没有扣款")
+	c.send("/repay")
+	c.send("K70那个")
+	confirm := c.button("确认还款").Data
+	h.staff()
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_after_all", Type: supportbot.EventRepaymentSucceeded, CreatedAt: h.clock(),
+		Repayment: &supportbot.Repayment{ID: "RP-OLD", Key: a.Key, QuoteID: "Q-OLD", CustomerID: "C1", PlanID: "P1", CardID: "K1",
+			Amount: 176140, Status: supportbot.RepaymentSucceeded}})
+	c.inbox()
+	c.expect("更正", "已经成功扣款", "办完手头的操作后发 /agent")
+	c.reject("已为你转接人工客服")
+	if c.on(confirm) == 0 {
+		t.Error("the quote in front of the customer was dropped")
+	}
+	if staff := texts(h.staff()); !strings.Contains(staff, "C1") || !strings.Contains(staff, a.Key) || !strings.Contains(staff, "未为其转人工客服") {
+		t.Errorf("the staff chat was not asked to check:\n%s", staff)
+	}
+}

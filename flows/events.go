@@ -122,25 +122,44 @@ func (e *Engine) repaymentEvent(ctx context.Context, tx Tx, ev supportbot.CoreEv
 		// Released on an operator's word that nothing was taken, and the
 		// core now says it was: the core is the source of truth. The
 		// customer, told to pay again, and a person are told (correction).
-		return correctReleased(ctx, tx, a, r, now)
+		return e.correctReleased(ctx, tx, a, r, now)
 	case !a.State.Open() && a.State != state:
 		// Settled already, otherwise: the customer was told that; a person
 		// must look at it.
 		e.log.Error("repayment event contradicts the outcome told", "event", ev.ID, "told", a.State, "event_state", state)
 		return nil
 	}
-	return settleIn(ctx, tx, r.Key, "", state, supportbot.ActionOutcome{Repayment: r}, now)
+	ok, err := tx.SettleAction(ctx, r.Key, "", state, supportbot.ActionOutcome{Repayment: r})
+	if err != nil || ok {
+		if ok {
+			err = tellSettled(ctx, tx, a, now)
+		}
+		return err
+	}
+	// Settled meanwhile: on PostgreSQL a release committed while this
+	// waited for the action's row (read before it, unlocked). Read again:
+	// a release the core contradicts is corrected, not dropped as told.
+	if a, err = tx.Action(ctx, r.Key); err != nil {
+		return err
+	}
+	if a.State == supportbot.ActionFailed && a.Outcome.Released != "" && state == supportbot.ActionSucceeded {
+		return e.correctReleased(ctx, tx, a, r, now)
+	}
+	return nil
 }
 
 // correctReleased settles as succeeded a repayment an operator released
 // that the core says succeeded, audits it, and puts the correction in the
 // inbox of the chat that confirmed it.
-func correctReleased(ctx context.Context, tx Tx, a *supportbot.Action, r *supportbot.Repayment, now time.Time) error {
+func (e *Engine) correctReleased(ctx context.Context, tx Tx, a *supportbot.Action, r *supportbot.Repayment, now time.Time) error {
 	out := a.Outcome
 	out.Repayment = r
 	if ok, err := tx.CorrectAction(ctx, a.Key, out); err != nil || !ok {
 		return err
 	}
+	// For the operators too: the release was wrong, a charge may be twice.
+	e.log.Error("a released repayment succeeded after all: the customer is told, a person asked to check a double charge",
+		"key", a.Key, "customer", a.CustomerID, "amount_fen", int64(r.Amount))
 	err := tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "action_corrected", CustomerID: a.CustomerID, ChatID: a.ChatID,
 		Details: map[string]any{"key": a.Key, "kind": string(a.Kind), "amount_fen": int64(r.Amount), "released": a.Outcome.Released}})
 	if err != nil {

@@ -342,7 +342,7 @@ var paysWith = regexp.MustCompile(`(?:^|[^费使])用[^，。,.!?！？]{0,10}(?
 // 账单", "查一下我妈的分期", "my wife's bill"): the bot serves the customer
 // who identified, each for themselves.
 var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他人)` +
-	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?(?:[^\x00-\x{4DFF}给买帮我你他她的送借用推荐挑选介绍]{2,3}的)?的?(?:账单|分期|欠|账户|账号|订单|月供|注销|手机|笔记本|电脑|平板|小米|红米|还剩|还有多少|还差)|` +
+	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?(?:[^\x00-\x{4DFF}给买帮我你他她的送借用推荐挑选介绍]{2,3}的)?的?(?:账单|分期|欠|账户|账号|订单|月供|注销|手机|笔记本|电脑|平板|小米|红米|还剩|还有多少|还差|还了|还清了|还完了|付了|交了)|` +
 	`[帮替给]我?(?:` + kin + `|妈|爸|姐|哥|弟|妹|别人)[^，。,.!?！？买送推荐挑选]{0,12}?(?:还|付|交|结清|查)|` +
 	// "帮我看下她的", "他的账单": her or his, someone named before (a probe)
 	`(?:查|看)(?:一下|下|看|查)?(?:她|他)的|(?:^|[^其])(?:她|他)的(?:账单|分期|欠款|账户|月供|还款|手机|笔记本|电脑|平板)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
@@ -676,6 +676,11 @@ func (s *Step) namesAnotherPerson(text string) bool {
 	if m := lookedUpAlone.FindStringSubmatch(text); m != nil && personName([]rune(m[1])) {
 		names = append(names, m[1])
 	}
+	for _, m := range latinNamePaid.FindAllStringSubmatch(text, 3) { // "james还了吗"
+		if l := strings.ToLower(m[1]); !notEnglishNames[l] && !bothLanguages[l] && !modelWords[l] {
+			names = append(names, m[1])
+		}
+	}
 	for _, m := range hanWithLatinName.FindAllStringSubmatchIndex(text, 3) {
 		name := text[m[2]:m[3]]
 		if loc := personsThing.FindStringIndex(text[m[1]:]); loc != nil && loc[0] == 0 &&
@@ -693,7 +698,7 @@ func (s *Step) namesAnotherPerson(text string) bool {
 			l := strings.ToLower(w)
 			// A word in lower case may be a thing's ("is xiaomi paid", "has
 			// autopay paid"); a capital makes a name of it ("Max").
-			return notEnglishNames[l] || leadingWords[l] || w == l && (bothLanguages[l] || modelWords[l] || thingWords[l])
+			return notEnglishNames[l] || leadingWords[l] || w == l && (bothLanguages[l] || modelWords[l])
 		}) {
 			names = append(names, strings.Join(words, " "))
 		}
@@ -730,7 +735,7 @@ func (s *Step) notOwn(names []string) bool {
 // for. Not "那笔", "还有多少" or 小米 after a name: a name is read by its
 // surname, and "金额多的那笔", "方才那笔", "黄色的小米" are the customer's own
 // (a probe refused them).
-var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|手表|手环|耳机|电视|还有几期|还剩几期|还剩多少|还了|还清了|还完了|付了|交了|提前|结清|手续费|滞纳金|费率)`)
+var personsThing = regexp.MustCompile(`(?:已经|也|都|这个月|上个月|本月|这期|上期|那边|是不是|有没有)?(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|手表|手环|耳机|电视|还有几期|还剩几期|还剩多少|还了|还清了|还完了|付了|交了|提前|结清|手续费|滞纳金|费率)`)
 
 // forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
 // ("帮小芳把这期还了": a nickname too).
@@ -743,6 +748,7 @@ var lookedUpAlone = regexp.MustCompile(`^(?:查|查下|查一下|查查|查询|�
 // Chinese ("James的平板还有多少没还"); tailSaid the last 4 digits of a
 // phone, an order or a card said for a bill ("尾号9000的账单").
 var (
+	latinNamePaid    = regexp.MustCompile(`(?:^|[^A-Za-z])([A-Za-z][a-z]+)\s*(?:已经|也|这个月|上个月|是不是)?(?:还了|付了|交了|还清了|还完了)`)
 	hanWithLatinName = regexp.MustCompile(`(?:^|[^A-Za-z])([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*的`)
 	tailSaid         = regexp.MustCompile(`尾号\s*([0-9]{4})的?(?:账单|分期|用户|客户|手机号?的?(?:账单|分期))`)
 )
@@ -765,8 +771,8 @@ var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|[a-z]+)
 	`\b(?:[Dd]oes|[Dd]id|[Dd]o|[Ww]hat['’]?s|[Ww]hat) ([a-z]+(?: [a-z]+)?) (?:still )?owes?\b|` +
 	`\b(?:[Ww]hat['’]?s|[Ss]how(?: me)?|[Cc]heck) ([a-z]+(?: [a-z]+)?)s (?:bills?|installments?|account|plans?|balance|payments?)\b|` +
 	`\b[Rr]emind(?:ing)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) to\b|` +
-	`\b(?:[Ii]s|[Hh]as|[Dd]oes|[Dd]id) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:overdue|late|behind|got|have|owe|still owe|pay|repay|paid|repaid)\b|` +
-	`^(?:is|has|did) ([a-z]+) (?:paid|repaid|pay|repay|overdue|late|behind)\b|` + // "has james paid this month" (a probe: the asker's own debit told)
+	`\b(?:[Ii]s|[Hh]as|[Dd]oes|[Dd]id) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:` + paidAdverbs + `)?(?:overdue|late|behind|got|have|owe|still owe|pay|repay|paid|repaid)\b|` +
+	`^(?:[Ii]s|[Hh]as|[Dd]id) ([a-z]+) (?:` + paidAdverbs + `)?(?:paid|repaid|pay|repay|overdue|late|behind)\b|` + // "has james paid this month" (a probe: the asker's own debit told)
 	`\bfor ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
 	`\b(?:bills?|installments?|plans?|balance|debts?|account|payments?) of (?:(?:Mr|Mrs|Ms|Miss)\.? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
 	`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|[a-z]+) (?:still )?owes\b|` +
@@ -792,17 +798,17 @@ var notEnglishNames = map[string]bool{"today": true, "this": true, "last": true,
 	"autopay": true, "payment": true, "loan": true, "notebook": true, "computer": true, "pc": true, "tv": true,
 	"watch": true, "tab": true, "buds": true, "earbuds": true, "headphones": true, "device": true, "product": true,
 	"item": true, "thing": true, "purchase": true,
+	// what a customer asks "has … paid" of that is no person ("has autopay
+	// paid", "has anybody paid")
+	"bills": true, "payments": true, "installments": true, "plans": true, "booking": true, "schedule": true, "debit": true,
+	"deduction": true, "charge": true, "repayment": true, "money": true, "amount": true, "fee": true, "overdue": true,
+	"balance": true, "rest": true, "remainder": true, "interest": true, "principal": true, "deposit": true, "refund": true,
+	"anybody": true, "somebody": true, "someone": true, "nobody": true, "monitor": true, "camera": true,
 	// a day spelt short or misspelt ("can i skip tmrw's payment?")
 	"tmrw": true, "tmr": true, "tmrow": true, "tomorow": true, "tommorow": true, "tommorrow": true, "tdy": true, "tonite": true}
 
-// thingWords are what a customer asks "has … paid" of that is no person:
-// their installments and what pays them ("has autopay paid", "is the bill
-// paid").
-var thingWords = map[string]bool{"bill": true, "bills": true, "payment": true, "payments": true, "autopay": true,
-	"installment": true, "installments": true, "plan": true, "plans": true, "period": true, "booking": true,
-	"schedule": true, "debit": true, "repayment": true, "money": true, "amount": true, "fee": true, "loan": true,
-	"overdue": true, "balance": true, "rest": true, "remainder": true, "interest": true, "principal": true, "deposit": true,
-	"purchase": true, "earbuds": true, "headphones": true, "notebook": true, "computer": true, "monitor": true, "camera": true}
+// paidAdverbs stand between who and "paid" ("has james already paid").
+const paidAdverbs = `(?:already|ever|yet|not|really|actually|also|even|fully) `
 
 // modelWords are a model's words before 的 in Chinese ("Pro的分期还剩几期"):
 // no one. Not in notEnglishNames: "remind Max to pay" names a person.
@@ -881,7 +887,8 @@ var notNames = map[string]bool{"周一": true, "周二": true, "周三": true, "
 	"周末": true, "金华": true, "高明": true, "黄海": true, "万达": true, "方平": true, "周天": true, "金额": true, "高额": true, "方便": true, "常用": true, "马上": true, "余额": true, "全额": true,
 	"余下": true, "余款": true, "于是": true, "江苏": true, "苏州": true, "苏宁": true, "金融": true, "钱包": true, "方案": true,
 	"方式": true, "周期": true, "万元": true, "任何": true, "任意": true, "曾经": true, "何时": true, "程序": true, "段时间": true,
-	"石家庄": true, "付款": true, "付清": true, "付钱": true, "付费": true, "付了": true}
+	"石家庄": true, "付款": true, "付清": true, "付钱": true, "付费": true, "付了": true,
+	"方才": true, "万一": true, "全部": true, "全都": true, "毕竟": true, "尤其": true, "宁可": true, "时候": true, "时间": true}
 
 // onlyAPhone reports a message that is a mainland mobile number and words
 // that only say so ("my number is +86 136…", "我手机号13800138000") — not a
@@ -1188,11 +1195,6 @@ func (s *Step) declineStep() error {
 		key = "decline.no_closure"
 	case "autopay", "cards":
 		key = "decline.nothing_changed"
-	}
-	if underWay(s.conv.State) {
-		// Confirmed already: leaving now would say "nothing was changed"
-		// while the money moves (a probe: /cancel sent right after 确认).
-		return s.declineStep()
 	}
 	identifying := s.conv.Flow == "identify"
 	s.leave()

@@ -224,6 +224,49 @@ func TestRetryAction(t *testing.T) {
 	}
 }
 
+// TestReleaseAndCorrectAction: an unknown action is released as failed,
+// not one claimed lately; a released one the core says succeeded becomes
+// succeeded, keeping the release's reason, once; a pending one is neither.
+func TestReleaseAndCorrectAction(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := open(t)
+	createAction(t, db, repayAction("a1", 1))
+	createAction(t, db, repayAction("a2", 1))
+	if _, err := db.ClaimActions(ctx, "i1", t0, time.Minute, 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RetryAction(ctx, "a1", "i1", supportbot.ActionUnknown, t0.Add(time.Hour), supportbot.ActionOutcome{}); err != nil {
+		t.Fatal(err)
+	}
+	step := func(f func(tx *store.Tx) (bool, error)) bool {
+		var ok bool
+		update(t, db, func(tx *store.Tx) (err error) { ok, err = f(tx); return err })
+		return ok
+	}
+	released := supportbot.ActionOutcome{Released: "the core has nothing under the key"}
+	if step(func(tx *store.Tx) (bool, error) { return tx.ReleaseAction(ctx, "a2", t0.Add(time.Hour), released) }) {
+		t.Error("a pending action was released")
+	}
+	if !step(func(tx *store.Tx) (bool, error) { return tx.ReleaseAction(ctx, "a1", t0.Add(time.Hour), released) }) {
+		t.Fatal("the unknown action was not released")
+	}
+	corrected := released
+	corrected.Repayment = &supportbot.Repayment{ID: "RP1", Key: "a1", Amount: 10100, Status: supportbot.RepaymentSucceeded}
+	if step(func(tx *store.Tx) (bool, error) { return tx.CorrectAction(ctx, "a2", corrected) }) {
+		t.Error("a pending action was corrected")
+	}
+	if !step(func(tx *store.Tx) (bool, error) { return tx.CorrectAction(ctx, "a1", corrected) }) {
+		t.Fatal("the released action was not corrected")
+	}
+	a, err := db.Action(ctx, "a1")
+	if err != nil || a.State != supportbot.ActionSucceeded || a.Outcome.Released == "" || a.Outcome.Repayment == nil || a.Outcome.Repayment.ID != "RP1" {
+		t.Errorf("corrected a1 = %+v, %v; want succeeded, its release's reason and the repayment kept", a, err)
+	}
+	if step(func(tx *store.Tx) (bool, error) { return tx.CorrectAction(ctx, "a1", corrected) }) {
+		t.Error("corrected twice")
+	}
+}
+
 func TestActionLists(t *testing.T) {
 	ctx := context.Background()
 	db, c, _ := open(t)

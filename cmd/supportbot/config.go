@@ -235,7 +235,12 @@ var tokenShaped = regexp.MustCompile(`[0-9]{6,}:[A-Za-z0-9_-]{20,}`)
 // file's path.
 func (c Config) databaseName() string {
 	if c.DatabaseURL != "" {
-		return quotable(c.DatabaseURL) + " (DATABASE_URL)"
+		name := quotable(c.DatabaseURL)
+		if u, err := url.Parse(c.DatabaseURL); err == nil {
+			u.RawQuery = "" // ?password=… is a password too
+			name = u.Redacted()
+		}
+		return name + " (DATABASE_URL)"
 	}
 	return c.DatabasePath
 }

@@ -215,3 +215,20 @@ func TestAnUnsetHotlineIsWarnedOf(t *testing.T) {
 		t.Errorf("warned of the hotline although it is set:\n%s", set.logs.String())
 	}
 }
+
+// TestTheDatabaseIsNamedWithoutItsPassword: a command names the database
+// it is about — PostgreSQL's URL without a password, in its user part or
+// its query (a review: "?password=…" was printed as it was).
+func TestTheDatabaseIsNamedWithoutItsPassword(t *testing.T) {
+	for url, want := range map[string]string{
+		"postgres://sb:hunter2@db.internal:5432/sb?sslmode=require": "postgres://sb:xxxxx@db.internal:5432/sb (DATABASE_URL)",
+		"postgres://sb@db.internal/sb?password=hunter2":             "postgres://sb@db.internal/sb (DATABASE_URL)",
+	} {
+		if got := (Config{DatabaseURL: url}).databaseName(); got != want {
+			t.Errorf("databaseName(%s) = %s, want %s", url, got, want)
+		}
+	}
+	if got := (Config{DatabasePath: "data/supportbot.db"}).databaseName(); got != "data/supportbot.db" {
+		t.Errorf("databaseName of a SQLite file = %s", got)
+	}
+}
