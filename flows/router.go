@@ -665,7 +665,7 @@ func (s *Step) namesAnotherPhone(text string) bool {
 // named person, in a chat not identified yet: it is not shown as theirs.
 func (s *Step) namesAnotherPerson(text string) bool {
 	var names []string
-	for _, loc := range personsThing.FindAllStringIndex(text, 3) {
+	for _, loc := range append(personsThing.FindAllStringIndex(text, 3), personPaid.FindAllStringIndex(text, 3)...) {
 		names = append(names, personBefore(text[:loc[0]])...)
 	}
 	for _, m := range forPerson.FindAllStringSubmatch(text, 3) {
@@ -675,11 +675,6 @@ func (s *Step) namesAnotherPerson(text string) bool {
 	}
 	if m := lookedUpAlone.FindStringSubmatch(text); m != nil && personName([]rune(m[1])) {
 		names = append(names, m[1])
-	}
-	for _, m := range latinNamePaid.FindAllStringSubmatch(text, 3) { // "james还了吗"
-		if l := strings.ToLower(m[1]); !notEnglishNames[l] && !bothLanguages[l] && !modelWords[l] {
-			names = append(names, m[1])
-		}
 	}
 	for _, m := range hanWithLatinName.FindAllStringSubmatchIndex(text, 3) {
 		name := text[m[2]:m[3]]
@@ -735,7 +730,11 @@ func (s *Step) notOwn(names []string) bool {
 // for. Not "那笔", "还有多少" or 小米 after a name: a name is read by its
 // surname, and "金额多的那笔", "方才那笔", "黄色的小米" are the customer's own
 // (a probe refused them).
-var personsThing = regexp.MustCompile(`(?:已经|也|都|这个月|上个月|本月|这期|上期|那边|是不是|有没有)?(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|手表|手环|耳机|电视|还有几期|还剩几期|还剩多少|还了|还清了|还完了|付了|交了|提前|结清|手续费|滞纳金|费率)`)
+var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|手表|手环|耳机|电视|还有几期|还剩几期|还剩多少|提前|结清|手续费|滞纳金|费率)`)
+
+// personPaid is whether a person paid, asked right after them ("李娜还了吗",
+// "李娜这个月还了吗"): no 的 before it — "黄色的还了吗" asks of a plan.
+var personPaid = regexp.MustCompile(`(?:已经|也|都|这个月|上个月|本月|这期|上期|那边|是不是|有没有)?(?:还了|还清了|还完了|付了|交了)`)
 
 // forPerson is a request done for a person ("帮李娜提前还款", "替王芳还一下").
 // ("帮小芳把这期还了": a nickname too).
@@ -748,7 +747,6 @@ var lookedUpAlone = regexp.MustCompile(`^(?:查|查下|查一下|查查|查询|�
 // Chinese ("James的平板还有多少没还"); tailSaid the last 4 digits of a
 // phone, an order or a card said for a bill ("尾号9000的账单").
 var (
-	latinNamePaid    = regexp.MustCompile(`(?:^|[^A-Za-z])([A-Za-z][a-z]+)\s*(?:已经|也|这个月|上个月|是不是)?(?:还了|付了|交了|还清了|还完了)`)
 	hanWithLatinName = regexp.MustCompile(`(?:^|[^A-Za-z])([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*的`)
 	tailSaid         = regexp.MustCompile(`尾号\s*([0-9]{4})的?(?:账单|分期|用户|客户|手机号?的?(?:账单|分期))`)
 )
@@ -772,7 +770,10 @@ var personsEnglish = regexp.MustCompile(`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|[a-z]+)
 	`\b(?:[Ww]hat['’]?s|[Ss]how(?: me)?|[Cc]heck) ([a-z]+(?: [a-z]+)?)s (?:bills?|installments?|account|plans?|balance|payments?)\b|` +
 	`\b[Rr]emind(?:ing)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?) to\b|` +
 	`\b(?:[Ii]s|[Hh]as|[Dd]oes|[Dd]id) ([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:` + paidAdverbs + `)?(?:overdue|late|behind|got|have|owe|still owe|pay|repay|paid|repaid)\b|` +
-	`^(?:[Ii]s|[Hh]as|[Dd]id) ([a-z]+) (?:` + paidAdverbs + `)?(?:paid|repaid|pay|repay|overdue|late|behind)\b|` + // "has james paid this month" (a probe: the asker's own debit told)
+	// "has he paid": he or she, someone else — not any word in lower case,
+	// which is as often a thing ("is debt paid", "is emi paid": a
+	// regression run)
+	`^(?:[Ii]s|[Hh]as|[Dd]id|[Dd]oes) (he|she) (?:` + paidAdverbs + `)?(?:paid|repaid|pay|repay|overdue|late|behind)\b|` +
 	`\bfor ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
 	`\b(?:bills?|installments?|plans?|balance|debts?|account|payments?) of (?:(?:Mr|Mrs|Ms|Miss)\.? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b|` +
 	`\b([A-Z][a-z]+(?: [A-Z][a-z]+)?|[a-z]+) (?:still )?owes\b|` +
@@ -836,8 +837,8 @@ func personBefore(text string) []string {
 	var names []string
 	for k := 2; k <= 4 && k <= len(r); k++ {
 		n := r[len(r)-k:]
-		if !unicode.Is(unicode.Han, n[0]) || !personName(n) {
-			continue
+		if slices.ContainsFunc(n, func(c rune) bool { return !unicode.Is(unicode.Han, c) }) || !personName(n) {
+			continue // "谢谢，还了吗": a name is Han characters alone
 		}
 		if at := len(r) - k; at == 0 || nameLead(r[at-1]) {
 			names = append(names, string(n))
@@ -888,7 +889,7 @@ var notNames = map[string]bool{"周一": true, "周二": true, "周三": true, "
 	"余下": true, "余款": true, "于是": true, "江苏": true, "苏州": true, "苏宁": true, "金融": true, "钱包": true, "方案": true,
 	"方式": true, "周期": true, "万元": true, "任何": true, "任意": true, "曾经": true, "何时": true, "程序": true, "段时间": true,
 	"石家庄": true, "付款": true, "付清": true, "付钱": true, "付费": true, "付了": true,
-	"方才": true, "万一": true, "全部": true, "全都": true, "毕竟": true, "尤其": true, "宁可": true, "时候": true, "时间": true}
+	"谢谢": true, "方才": true, "万一": true, "全部": true, "全都": true, "毕竟": true, "尤其": true, "宁可": true, "时候": true, "时间": true}
 
 // onlyAPhone reports a message that is a mainland mobile number and words
 // that only say so ("my number is +86 136…", "我手机号13800138000") — not a
