@@ -369,7 +369,7 @@ func TestASecondTapIsNotLeftSayingUnderWay(t *testing.T) {
 		switch {
 		case strings.Contains(r.Text, "提前还款成功") && r.Edit == 0 && r.EditStep == "":
 			t.Errorf("the outcome came as a new message, not in the quote's place:\n%s", screen)
-		case strings.Contains(r.Text, "见上方") && r.EditStep == "":
+		case strings.Contains(r.Text, "见上方") && r.Track == "":
 			t.Errorf("'see above' came as a new message, not in place of 'under way':\n%s", screen)
 		}
 	}

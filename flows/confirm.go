@@ -78,7 +78,13 @@ var notWhetherPaid = []string{"两次", "多扣", "重复", "又", "会不会", 
 	"undo", "withdraw", "reverse", "by mistake", "credit", "will my", "would my",
 	// what paying off costs, what stays after it (a probe: "提前还完要另外收钱不？"
 	// and "全部还完了账户还在吗？" got the debit under way instead of the answer)
-	"收钱", "收费", "另外", "额外", "还在", "free", " if "}
+	"收钱", "收费", "另外", "额外", "还在", "free", " if ",
+	// asking leave to pay a part first ("我先把滞纳金还了行吗 本金下个月再还":
+	// "no recent payment" was said — a probe)
+	"行吗", "行不行", "先把", "再还", "滞纳金",
+	// which periods were paid, the record ("我之前都还了哪几期 有记录吗": the
+	// history's, not "no recent payment" — a probe)
+	"哪几期", "哪些", "记录"}
 
 // paidWords say a payment is done, or ask whether it is.
 var paidWords = regexp.MustCompile(`(扣|付|交)[款钱费]?(了|成功|完|上|好|没|走)|还款?(了|成功|完|上)|还款没|成功|到账|好了|完成|` +

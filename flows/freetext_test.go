@@ -566,7 +566,9 @@ func TestDidItGoThroughAfterThePaymentIsAboutIt(t *testing.T) {
 	}
 	for _, q := range []string{"会不会扣两次？", "能用支付宝付吗", "还好吗", "注销成功了吗", "退款到账了吗", "提交成功了吗", "开通成功了吗", "改绑成功了吗",
 		// paying off early, its cost, what follows: the FAQ's (a probe: the payment's outcome came instead)
-		"提前还完要另外收钱不？", "全部还完了账户还在吗？", "is it free if i pay off early, or charged?"} {
+		"提前还完要另外收钱不？", "全部还完了账户还在吗？", "is it free if i pay off early, or charged?",
+		// leave to pay a part first, which periods were paid (a probe: "no recent payment" was said)
+		"我先把滞纳金还了行吗 本金下个月再还", "我之前都还了哪几期 有记录吗"} {
 		c.send(q)
 		c.reject("已经扣款成功")
 	}
@@ -667,6 +669,27 @@ func TestAMistypedConfirmOrATwiceQuestionAtAQuoteMovesNothing(t *testing.T) {
 // cancel a booking after "提前还款怎么弄", and turn auto-repayment off after
 // a question. The step is asked again, and moves on the next 确认 or its
 // button.
+// TestHowToConfirmIsToldAtTheQuote: an elderly customer at a quote asked
+// "怎么按", "我不会按 怎么确认啊", "按钮在哪" and got "can't answer" and the
+// FAQ's suggestions — stuck (a probe). Each is told how to go on, the quote
+// still waiting, nothing paid.
+func TestHowToConfirmIsToldAtTheQuote(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(601, "zh")
+	c.identify(phoneQian)
+	c.send("/pay")
+	for _, ask := range []string{"怎么按", "我不会按 怎么确认啊", "按钮在哪", "咋弄啊"} {
+		c.send(ask)
+		c.expect("还没有扣款", "确认还款", "回复「确认」")
+		c.reject("暂时回答不了")
+	}
+	if n := len(h.repayments("C6")); n != 0 {
+		t.Fatalf("%d repayments, want none", n)
+	}
+	c.send("确认")
+	c.expect("还款成功")
+}
+
 func TestAYesAfterAnAnswerInBetweenIsNotTheStepsYet(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(600, "zh")
@@ -1755,6 +1778,17 @@ func TestEnglishCustomersWords(t *testing.T) {
 		}
 		c.send("how do i track my order")
 		c.expect("My orders")
+	})
+	t.Run("turning installments off with nothing owed", func(t *testing.T) {
+		// "pay it off early", and its button, to one with nothing to pay (a
+		// probe): closing the account is what is left
+		_, c := session(t, phoneBob, "en")
+		c.send("how do i turn off installments")
+		c.expect("all paid off", "[🔒 Close account]")
+		c.reject("Early repayment")
+		_, z := session(t, phoneZhang, "en") // owing: paying off is the way
+		z.send("how do i turn off installments")
+		z.expect("Early repayment")
 	})
 	t.Run("pay instead at the bookings", func(t *testing.T) {
 		_, c := session(t, phoneZhang, "en")

@@ -550,6 +550,14 @@ type chat struct {
 	lastMsg int64
 	// seen is what the customer saw happen, step by step, for transcripts.
 	seen []string
+	// step is the message the sender records as showing the chat's latest
+	// step (one a chat, as the store keeps it); tracked, the messages of
+	// tracked replies.
+	step struct {
+		nonce string
+		id    int64
+	}
+	tracked map[string]int64
 }
 
 // shown is a message on the customer's screen.
@@ -606,12 +614,11 @@ func (c *chat) show(sent []supportbot.Reply) []supportbot.Reply {
 			continue
 		}
 		var m *shown
-		if r.Edit == 0 && r.EditStep != "" { // as the sender does: the message recorded for that step
-			for _, old := range c.screen {
-				if old.nonce == r.EditStep {
-					r.Edit = old.id
-				}
-			}
+		if r.EditStep != "" && r.EditStep == c.step.nonce { // as the sender does: the message recorded for the chat's latest step
+			r.Edit = c.step.id
+		}
+		if r.Edit == 0 && r.Track != "" { // a tracked reply's message, edited
+			r.Edit = c.tracked[r.Track]
 		}
 		if r.Edit != 0 {
 			for _, old := range c.screen {
@@ -630,6 +637,15 @@ func (c *chat) show(sent []supportbot.Reply) []supportbot.Reply {
 			c.screen = append(c.screen, m)
 		}
 		m.text, m.buttons, m.nonce, m.contact = r.Text, r.Buttons, r.Nonce, r.AskContact
+		if r.Nonce != "" {
+			c.step.nonce, c.step.id = r.Nonce, m.id
+		}
+		if r.Track != "" {
+			if c.tracked == nil {
+				c.tracked = map[string]int64{}
+			}
+			c.tracked[r.Track] = m.id
+		}
 		c.seen = append(c.seen, c.render(m, edit))
 	}
 	c.checkKeyboards()

@@ -71,6 +71,18 @@ func asksHowToShare(text string) bool {
 	return about && how && utf8.RuneCountInString(t) <= 40
 }
 
+// asksHowToConfirm reports a question about how to go on at a step that
+// waits for a yes: how to press, where the button is ("怎么按", "我不会按
+// 怎么确认啊", "按钮在哪", "how do i confirm": an elderly customer got
+// "can't answer" and the FAQ's suggestions, stuck at a quote — a probe).
+func asksHowToConfirm(text string) bool {
+	t := strings.ToLower(text)
+	about := containsAny(t, "按", "点", "确认", "确定", "弄", "操作", "button", "confirm", "tap", "press", "click")
+	how := containsAny(t, "怎么", "咋", "如何", "在哪", "哪里", "哪个", "找不到", "看不到", "没看到", "不会", "不懂",
+		"how", "where", "can't", "cant", "don't know", "dont know", "don't see", "dont see")
+	return about && how && utf8.RuneCountInString(t) <= 24 && !digitRun.MatchString(t)
+}
+
 // asideOfOurs reports a question the bot answers with where to go (an
 // order's delivery, a return, a product's price): answered while the
 // contact is awaited, like a question of ours. Not a phone number change —

@@ -855,10 +855,12 @@ func (s *Step) sayWorking(a *supportbot.Action, text string) {
 // outcome edits (a customer tapping on and on gets plain ones after).
 const maxStillTold = 10
 
-// stillNonce names the message that told a second tap of action key that
+// stillTrack names the message that told a second tap of action key that
 // it is still under way (n 0), or a later tap (n 1, 2…); the outcome edits
-// them too.
-func stillNonce(key string, n int) string {
+// them too — tracked, not as a step: the store keeps one step message a
+// chat, and a second tap's overwrote the first's, left saying "under way"
+// (a Telegram probe).
+func stillTrack(key string, n int) string {
 	if n == 0 {
 		return "s:" + key
 	}
@@ -950,7 +952,7 @@ func tellAction(s *Step, a *supportbot.Action) error {
 				s.slots.StillMore++
 			}
 			s.slots.Still = true
-			s.reply(supportbot.Reply{Text: s.T("repay.paying_still"), Buttons: rows, Nonce: stillNonce(a.Key, s.slots.StillMore)})
+			s.reply(supportbot.Reply{Text: s.T("repay.paying_still"), Buttons: rows, Track: stillTrack(a.Key, s.slots.StillMore)})
 			return nil
 		}
 		s.say(s.T("repay.paying_still"), rows...)
@@ -1568,7 +1570,7 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 		// Told again meanwhile that it is under way (a second tap, and
 		// more): those messages, the last in the chat, no longer say so.
 		for n := 0; n <= s.slots.StillMore; n++ {
-			defer s.reply(supportbot.Reply{EditStep: stillNonce(a.Key, n), Text: s.T("repay.settled_above")})
+			defer s.reply(supportbot.Reply{Track: stillTrack(a.Key, n), Text: s.T("repay.settled_above")})
 		}
 	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}}

@@ -1399,7 +1399,7 @@ func (e *Engine) route(s *Step) error {
 				return err
 			}
 			switch talk := talkOf(text); {
-			case goesAhead(text, s.conv.Flow == "cancel"), named == nil && asksForTheStep(text, s.conv.Flow), talk == "ok", talk == "thanks",
+			case goesAhead(text, s.conv.Flow == "cancel"), named == nil && asksForTheStep(text, s.conv.Flow), talk == "ok", talk == "thanks", asksHowToConfirm(text),
 				clippedOks[bare(text)], wordless(text), asksIfRight.MatchString(bare(text)):
 				s.say(s.confirmHow())
 				return nil
@@ -2926,6 +2926,16 @@ func (s *Step) shows(text string) bool {
 }
 
 // showAnswer replies with an FAQ answer and its related flow.
+// owesNothing reports an identified customer with no open plan (false
+// when their plans cannot be read).
+func (s *Step) owesNothing() bool {
+	if s.conv.CustomerID == "" {
+		return false
+	}
+	open, err := s.openPlans()
+	return err == nil && len(open) == 0
+}
+
 func (s *Step) showAnswer(id string, also ...string) bool {
 	text, flow, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang)
 	if !ok {
@@ -2947,6 +2957,12 @@ func (s *Step) showAnswer(id string, also ...string) bool {
 			text += "\n\n" + s.T(map[bool]string{true: "remind.now_on", false: "remind.now_off"}[on])
 			next = append(next, b)
 		}
+	case id == "turn-off-installments" && s.owesNothing():
+		// Asked to switch installments off by a customer who owes nothing
+		// (a probe: "pay it off early", and its button, to one with
+		// nothing to pay): what is left is closing the account.
+		text = s.T("faq.all_paid_close")
+		next = append(next, s.menuBtn(s.T("menu.close"), "close"))
 	case name == "close" && s.openClosure() != nil:
 		// "注销要多久" once submitted: its status, not a second request
 		// (a probe: the button to close the account again).

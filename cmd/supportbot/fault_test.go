@@ -302,8 +302,8 @@ func childEnvironment(vars map[string]string) []string {
 
 // repay drives one customer through /repay → own contact → quote → confirm,
 // pressed twice → success, and the answer to the second press (that it is
-// paid or being paid, "不会重复扣款"), which may come before or after the
-// outcome.
+// paid or being paid, "不会重复扣款", or where its outcome is), which may
+// come before or after the outcome.
 func repay(c *chatter, rc repayCustomer, rng *rand.Rand) error {
 	think := func() { time.Sleep(time.Duration(50+rng.IntN(350)) * time.Millisecond) }
 	c.send("/repay")
@@ -326,7 +326,12 @@ func repay(c *chatter, rc repayCustomer, rng *rand.Rand) error {
 	if err := confirmTwice(c, quote, "repay", rng); err != nil {
 		return err
 	}
-	if _, err := c.waitAfter(quote, "不会重复扣款"); err != nil {
+	// The second press's answer: under way, or — the outcome in first, the
+	// tracked "under way" replaced before it was sent — where the outcome is.
+	answered := func(m shown) bool {
+		return strings.Contains(m.Plain, "不会重复扣款") || strings.Contains(m.Plain, "这笔还款已有结果")
+	}
+	if _, err := c.waitFor(quote, "the second press's answer", answered); err != nil {
 		return err
 	}
 	if _, err := c.wait("提前还款成功"); err != nil {

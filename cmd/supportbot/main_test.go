@@ -1041,3 +1041,47 @@ func TestAConfirmNotForTheQuoteShownMovesNothing(t *testing.T) {
 		t.Errorf("the core executed %+v, want ¥3,045.00 of the laptop's plan P2", l)
 	}
 }
+
+// TestTapsWhileAPaymentRunsAreAllToldItsOutcome: confirm pressed, 确认
+// typed, confirm pressed again — one payment; each "still under way" the
+// taps got says, once it is settled, where the outcome is. The second's
+// record overwrote the first's (the store keeps one step message a chat),
+// and the first was left saying "under way" for good (a Telegram probe).
+func TestTapsWhileAPaymentRunsAreAllToldItsOutcome(t *testing.T) {
+	a := MustRunMain(t)
+	c := a.customer(7003, "zh")
+	c.say("/pay", "分享我的手机号")
+	msgs := c.share("+86 138 0013 8000", "要还哪一笔")
+	msgs = c.press(msgs, "Redmi K70", "确认")
+	quote := msgs[len(msgs)-1]
+	now, _ := a.srv.Message(c.user.ID, quote.MessageID)
+	var confirm string
+	for _, b := range now.Buttons() {
+		if strings.Contains(b.Text, "确认") {
+			confirm = b.Data
+		}
+	}
+	a.srv.PressButton(c.user, quote.SentMessage, confirm)
+	a.srv.SendText(c.user, "确认")
+	a.srv.PressButton(c.user, quote.SentMessage, confirm)
+	c.nextAll("还款成功", "见上方")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var under []string
+		for _, m := range a.srv.Messages(c.user.ID) {
+			if m.FromBot && strings.Contains(m.Text, "正在处理中") {
+				under = append(under, fmt.Sprintf("#%d %s", m.MessageID, m.Text))
+			}
+		}
+		if len(under) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("messages still saying the payment is under way after it settled:\n%s", strings.Join(under, "\n"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if l := a.ledger("C1"); len(l) != 1 {
+		t.Errorf("%d repayments, want 1", len(l))
+	}
+}
