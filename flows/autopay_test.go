@@ -84,6 +84,28 @@ func TestCancelWordsBackOutOfAutopay(t *testing.T) {
 	}
 }
 
+// TestSwitchingBackAskedAtAutopay: "开了能关吗" at the auto-repayment step
+// got "installments have no off switch" and, "开了以后还能再关吗", the
+// closure's guide (a probe): asked at its list, naming nothing, it is of
+// auto-repayment; nothing is changed.
+func TestSwitchingBackAskedAtAutopay(t *testing.T) {
+	h := newHarness(t, payFixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/autopay") // the list: at a confirmation the step itself says it can be turned off
+	for _, ask := range []string{"开了能关吗", "开了以后还能再关吗", "can i turn it off later?"} {
+		c.send(ask)
+		c.expect("打开或关闭该计划的「自动还款」")
+	}
+	c.send("分期开了能关吗") // the installments named: theirs
+	c.reject("打开或关闭该计划的「自动还款」")
+	if h.plan("C1", "P1").AutoRepay {
+		t.Error("auto-repay turned on by a question")
+	}
+}
+
 func TestAutopayInEnglish(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(500, "en")

@@ -538,6 +538,16 @@ func noBookingToStop(s *Step) error {
 	return nil
 }
 
+// asksSwitchingBack asks, naming nothing, whether a switch can be turned
+// back ("开了能关吗", "开了以后还能再关吗", "关了还能再开吗", "can i turn it
+// off later?"): at a setting's step, of that setting.
+func asksSwitchingBack(text string) bool {
+	l := strings.ToLower(text)
+	return asks(text) && utf8.RuneCountInString(l) <= 40 &&
+		(containsAny(l, "开", "关") && containsAny(l, "能", "可以") || containsAny(l, " off", " on")) &&
+		!containsAny(l, "分期", "账户", "账号", "注销", "提醒", "installment", "account", "close", "remind")
+}
+
 // tracksPayments reports a wish to follow one's own payments ("how can i
 // track my payments", "跟踪我的还款记录"): the repayment history, not the
 // mall's order tracking the FAQ reads "track" as (a probe) — unless a
@@ -1983,6 +1993,13 @@ func (s *Step) freeText(text string) error {
 	if declinesAgent(text) { // "我不想转人工 你直接告诉我": no hand-off, and nothing else understood
 		s.conv.Misses = 0
 		s.menu("agent.not_wanted")
+		return nil
+	}
+	if s.conv.Flow == "autopay" && asksSwitchingBack(text) && s.showAnswer("auto-repayment") {
+		// "开了能关吗" at the auto-repayment step: of it, not of the
+		// installments (a probe: "no switch to turn installments off", and
+		// the closure's guide)
+		s.conv.Misses = 0
 		return nil
 	}
 	if asksAgentHours(text) && s.showAnswer("contact-support") { // "what are your customer service hours"
