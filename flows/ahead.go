@@ -21,7 +21,9 @@ func asksDebitAhead(text string) bool {
 	if asksDebitAfterPaying(l) {
 		return true
 	}
-	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time")
+	// "今天要扣我多少钱" (a probe: "can't answer") — a month's is the month's
+	// bill ("下个月要扣多少钱")
+	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time") || containsAny(l, "多少") && !containsAny(l, "月")
 	if !asked || !debitWord.MatchString(l) || containsAny(l, notAhead...) || someoneElses.MatchString(l) || kinFor.MatchString(l) {
 		return false
 	}

@@ -459,6 +459,8 @@ func TestAsksDebitAhead(t *testing.T) {
 		"did last sunday's payment go through?": false, "was I charged on friday?": false, "周一扣款成功了吗": false,
 		"逾期会扣征信吗": false, "绑定新卡会扣钱吗": false, "will the app run on my ipad?": false, "will I be charged for closing my account?": false,
 		"会扣芝麻分吗": false, "晚还一天会扣信用分吗": false, "会扣违约金吗": false, "会不会扣两次": false,
+		// how much, without a question mark (a probe: "can't answer"); a month's is the month's bill
+		"今天要扣我多少钱": true, "15号要扣多少": true, "下个月要扣多少钱": false, "这个月要扣多少": false,
 	} {
 		if got := asksDebitAhead(text); got != want {
 			t.Errorf("asksDebitAhead(%q) = %v, want %v", text, got, want)
