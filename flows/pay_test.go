@@ -1173,3 +1173,15 @@ func TestAQuoteOfNothingIsNothingToPay(t *testing.T) {
 	c.send("/pay")
 	c.expect("报价金额有误")
 }
+
+// TestAWalletNamedIsToldTheCardPays: "我要用微信还这期" got a card's quote
+// without a word of WeChat (a probe): the quote says a bound card pays
+// here, and where a wallet does.
+func TestAWalletNamedIsToldTheCardPays(t *testing.T) {
+	_, c := faqSession(t, 640)
+	c.send("我要用微信还这期") // the list of plans, said above it
+	c.expect("要还哪一笔分期的账单", "只能用已绑定的银行卡", "合作机构的还款页面")
+	c.send("返回")
+	c.send("/pay")
+	c.reject("只能用已绑定的银行卡")
+}

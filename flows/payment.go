@@ -855,6 +855,12 @@ func (s *Step) sayWorking(a *supportbot.Action, text string) {
 // outcome edits (a customer tapping on and on gets plain ones after).
 const maxStillTold = 10
 
+// walletNamed reports a payment wallet named (WeChat Pay, Alipay): the bot
+// pays with a bound card only.
+func walletNamed(text string) bool {
+	return containsAny(strings.ToLower(text), "微信", "支付宝", "wechat", "alipay", "weixin", "zhifubao")
+}
+
 // stillTrack names the message that told a second tap of action key that
 // it is still under way (n 0), or a later tap (n 1, 2…); the outcome edits
 // them too — tracked, not as a step: the store keeps one step message a

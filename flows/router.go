@@ -1746,6 +1746,11 @@ func (s *Step) startFlow(name, arg string) error {
 	s.leave()
 	s.conv.Misses = 0
 	s.e.metrics.Flow(name, "started")
+	if (name == "pay" || name == "repay") && s.ev.Kind == supportbot.EventText && walletNamed(s.ev.Text) {
+		// "我要用微信还这期": a card pays here, said above the list or the
+		// quote (a probe: a card's quote, not a word of WeChat)
+		s.lead = s.T("repay.card_only")
+	}
 	return sp.start(s, arg)
 }
 
