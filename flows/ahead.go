@@ -23,7 +23,7 @@ func asksDebitAhead(text string) bool {
 	}
 	// "今天要扣我多少钱" (a probe: "can't answer") — a month's is the month's
 	// bill ("下个月要扣多少钱")
-	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time") || containsAny(l, "多少") && !containsAny(l, "月")
+	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time") || containsAny(l, "多少") && dayNamedIn(l)
 	if !asked || !debitWord.MatchString(l) || containsAny(l, notAhead...) || someoneElses.MatchString(l) || kinFor.MatchString(l) {
 		return false
 	}
@@ -38,6 +38,18 @@ func asksDebitAhead(text string) bool {
 	// 款成功了吗", "was i charged on friday?": a review got the days to come).
 	ahead, ok := weekdayAhead(l, time.Time{})
 	return ok && ahead >= 0 && !containsAny(l, "成功", "了吗", "了没", "扣了", "did ", "was ", "were ", "went ", "gone ", "go through", "go thru")
+}
+
+// dayNamedIn reports a day named in l — today, tomorrow, a weekday, a day
+// of the month — not a month's ("今天要扣我多少钱", not "一共要扣多少" nor
+// "下个月要扣多少钱": a regression run).
+func dayNamedIn(l string) bool {
+	if containsAny(l, "月") {
+		return false
+	}
+	_, rel := relativeDay(l)
+	_, week := weekdayAhead(l, time.Time{})
+	return rel || week || dayOfMonth.MatchString(l)
 }
 
 // asksDebitAfterPaying is whether a booking still debits once its period

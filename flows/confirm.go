@@ -65,7 +65,7 @@ func asksIfPaid(text string) bool {
 	return asks(text) && (utf8.RuneCountInString(text) <= 24 || shortRequest(text)) && paidWords.MatchString(l) &&
 		(containsAny(l, "扣", "付", "还", "钱", "款", "pay", "paid", "charge", "debit", "money", "go through", "went through",
 			"go thru", "went thru") || short && containsAny(l, "成功", "到账")) &&
-		!containsAny(l, notWhetherPaid...) && !someoneElses.MatchString(l) && !kinFor.MatchString(l)
+		!containsAny(l, notWhetherPaid...) && !aboutSomeoneElse(text) && !(kinFor.MatchString(l) && !ownBeside(text)) // "我让老婆还了，到账没": theirs
 }
 
 // notWhetherPaid are the words of a question about paying that is not
@@ -81,10 +81,11 @@ var notWhetherPaid = []string{"两次", "多扣", "重复", "又", "会不会", 
 	"收钱", "收费", "另外", "额外", "还在", "free", " if ",
 	// asking leave to pay a part first ("我先把滞纳金还了行吗 本金下个月再还":
 	// "no recent payment" was said — a probe)
-	"行吗", "行不行", "先把", "再还", "滞纳金",
-	// which periods were paid, the record ("我之前都还了哪几期 有记录吗": the
-	// history's, not "no recent payment" — a probe)
-	"哪几期", "哪些", "记录"}
+	"行吗", "行不行", "先把", "再还",
+	// which periods were paid ("我之前都还了哪几期 有记录吗": the history's,
+	// not "no recent payment" — a probe; "还了吗 有记录吗" right after paying
+	// is whether it went through)
+	"哪几期", "哪些期"}
 
 // paidWords say a payment is done, or ask whether it is.
 var paidWords = regexp.MustCompile(`(扣|付|交)[款钱费]?(了|成功|完|上|好|没|走)|还款?(了|成功|完|上)|还款没|成功|到账|好了|完成|` +

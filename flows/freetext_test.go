@@ -560,7 +560,8 @@ func TestDidItGoThroughAfterThePaymentIsAboutIt(t *testing.T) {
 	c.press("确认还款")
 	c.expect("还款成功")
 	ref := h.paid("C5").ID
-	for _, q := range []string{"扣了吗", "还款成功了没？", "钱扣了没有", "成功了没", "到账了吗", "钱扣走了吗", "全部扣了吗", "账户扣款成功了吗"} {
+	for _, q := range []string{"扣了吗", "还款成功了没？", "钱扣了没有", "成功了没", "到账了吗", "钱扣走了吗", "全部扣了吗", "账户扣款成功了吗",
+		"还了吗 有记录吗", "还款成功了吗 有记录吗"} { // (a regression run: the record asked beside it lost the answer)
 		c.send(q)
 		c.expect("<b>¥303.00</b> 已经扣款成功", ref)
 	}

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -75,13 +76,34 @@ func asksHowToShare(text string) bool {
 // waits for a yes: how to press, where the button is ("怎么按", "我不会按
 // 怎么确认啊", "按钮在哪", "how do i confirm": an elderly customer got
 // "can't answer" and the FAQ's suggestions, stuck at a quote — a probe).
+//
+// The whole message must be of that shape, its filler words aside: "金额弄
+// 错了怎么办", "怎么这么贵 一点都不划算", "怎么确认提前还款后不再扣了" are
+// questions of their own (a regression run).
 func asksHowToConfirm(text string) bool {
-	t := strings.ToLower(text)
-	about := containsAny(t, "按", "点", "确认", "确定", "弄", "操作", "button", "confirm", "tap", "press", "click")
-	how := containsAny(t, "怎么", "咋", "如何", "在哪", "哪里", "哪个", "找不到", "看不到", "没看到", "不会", "不懂",
-		"how", "where", "can't", "cant", "don't know", "dont know", "don't see", "dont see")
-	return about && how && utf8.RuneCountInString(t) <= 24 && !digitRun.MatchString(t)
+	t := strings.ToLower(strings.TrimSpace(text))
+	if howToConfirmEN.MatchString(t) {
+		return true
+	}
+	said := containsAny(t, "怎么", "咋", "如何", "哪", "按钮", "不会", "不知道", "找不到", "看不到", "没看到")
+	rest := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) {
+			return -1
+		}
+		return r
+	}, confirmFillers.Replace(t))
+	return said && rest != "" && howToConfirmZH.MatchString(rest)
 }
+
+var (
+	// confirmFillers are the words around a how-to ("我不会按 怎么确认啊").
+	confirmFillers = strings.NewReplacer("请问", "", "我", "", "不会", "", "不知道", "", "到底", "", "该", "", "要", "",
+		"这个", "", "那个", "", "呢", "", "啊", "", "呀", "", "吗", "", "嘛", "", "哦", "", "额", "", "呃", "", "的", "")
+	howToConfirmZH = regexp.MustCompile(`^(?:(?:怎么|咋|如何)?(?:按|点|确认|确定|弄|操作)(?:哪里|哪儿|哪个|在哪里|在哪儿|在哪|哪)?|` +
+		`按钮(?:在哪里|在哪儿|在哪)?|(?:找不到|看不到|没看到)按钮)+$`)
+	howToConfirmEN = regexp.MustCompile(`^(?:(?:so |but |ok |and )?(?:how (?:do|can|should) i|how to|where (?:do|should) i|i (?:don'?t|do not) know how to) ` +
+		`(?:confirm|tap|press|click)(?: it| this| that| here| the button)?|where(?: is|'s) the (?:confirm )?button|which button)\s*\??$`)
+)
 
 // asideOfOurs reports a question the bot answers with where to go (an
 // order's delivery, a return, a product's price): answered while the

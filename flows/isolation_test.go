@@ -256,7 +256,8 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"show me this months bills", "what do i owe",
 		"has it paid", "is everything paid", "did i pay", "is mine paid", "has autopay paid", "is xiaomi paid", "手机还了吗", "张伟还了吗", "我这期还了吗",
 		"方才还了吗", "万一还了呢", "has anybody paid", "has deduction paid", "我这个月还了吗", "redmi还了吗", "张伟这个月还了吗", "我已经还了吗",
-		"is debt paid", "is emi paid", "is smartphone paid", "has instalment paid", "钱都还了吗", "黄色的还了吗", "石墨灰的还了吗", "谢谢，还了吗", "谢谢还了吗", // (a regression run: refused as someone else's) // whether their own paid
+		"is debt paid", "is emi paid", "is smartphone paid", "has instalment paid", "钱都还了吗", "黄色的还了吗", "石墨灰的还了吗", "谢谢，还了吗", "谢谢还了吗", // (a regression run: refused as someone else's)
+		"黄色还了吗", "高配还了吗", "石墨灰还了吗", "许多都还了吗", "钱全还了吗", "Has Wechat paid?", "我让老婆还了，到账没", "我让我妈还了 到账了吗", // whether their own paid
 		"how much do i still owe", "how much do i still owe on the pad", "what do i really owe", "do i actually owe anything"} { // one's own (the adverb was read as a name: a probe)
 		c.send(own)
 		if strings.Contains(c.text(), "我只能查看和办理你本人") {

@@ -318,7 +318,8 @@ func aboutSomeoneElse(text string) bool {
 // a thing bought for someone, the customer's own bill named.
 func ownBeside(text string) bool {
 	l := strings.ToLower(text)
-	return paysWith.MatchString(text) || namesOwn(l) || containsAny(l, "with my", "using my",
+	return paysWith.MatchString(text) || namesOwn(l) || containsAny(l, "with my", "using my", "我让", "我叫", "我请", // "我让老婆还了，到账没": into their own account
+
 		// a debt to the customer, a thing bought for someone: not their installments
 		"欠我", "owes me", "owe me", "bought", "gift", "present for", "买给", "送给", "我买的", "我分期买", "是我的分期")
 }
@@ -541,12 +542,18 @@ func noBookingToStop(s *Step) error {
 // asksSwitchingBack asks, naming nothing, whether a switch can be turned
 // back ("开了能关吗", "开了以后还能再关吗", "关了还能再开吗", "can i turn it
 // off later?"): at a setting's step, of that setting.
+// The whole message is of that shape: "可以开发票吗", "能开结清证明吗",
+// "can i pay off early?" are questions of their own (a regression run).
 func asksSwitchingBack(text string) bool {
-	l := strings.ToLower(text)
-	return asks(text) && utf8.RuneCountInString(l) <= 40 &&
-		(containsAny(l, "开", "关") && containsAny(l, "能", "可以") || containsAny(l, " off", " on")) &&
-		!containsAny(l, "分期", "账户", "账号", "注销", "提醒", "installment", "account", "close", "remind")
+	return switchingBackZH.MatchString(bare(text)) || switchingBackEN.MatchString(strings.ToLower(strings.TrimSpace(text)))
 }
+
+var (
+	switchingBackZH = regexp.MustCompile(`^(?:(?:开了|开通了|打开了|开启了)(?:以后|之后)?)?还?(?:能|可以)(?:再|随时)?(?:关|关掉|关闭|取消|停)掉?(?:吗|么|嘛|不|呢)?$|` +
+		`^(?:(?:关了|关掉了|关闭了)(?:以后|之后)?)?还?(?:能|可以)(?:再|重新)?(?:开|打开|开启)(?:吗|么|嘛|不|呢)?$`)
+	switchingBackEN = regexp.MustCompile(`^(?:can|could) (?:i|you) (?:turn|switch) (?:it|autopay|auto-?repayment) (?:back )?(?:off|on)(?: again| later| anytime| any time| afterwards)?\s*\??$|` +
+		`^is it possible to (?:turn|switch) it (?:back )?(?:off|on)(?: again| later)?\s*\??$`)
+)
 
 // tracksPayments reports a wish to follow one's own payments ("how can i
 // track my payments", "跟踪我的还款记录"): the repayment history, not the
@@ -675,8 +682,16 @@ func (s *Step) namesAnotherPhone(text string) bool {
 // named person, in a chat not identified yet: it is not shown as theirs.
 func (s *Step) namesAnotherPerson(text string) bool {
 	var names []string
-	for _, loc := range append(personsThing.FindAllStringIndex(text, 3), personPaid.FindAllStringIndex(text, 3)...) {
+	for _, loc := range personsThing.FindAllStringIndex(text, 3) {
 		names = append(names, personBefore(text[:loc[0]])...)
+	}
+	for _, loc := range personPaid.FindAllStringIndex(text, 3) {
+		// Before 还了 a name stands without the words of a plan's colour,
+		// make or amount ("黄色还了吗", "高配还了吗", "许多都还了吗",
+		// "钱全还了吗": a regression run)
+		names = append(names, slices.DeleteFunc(personBefore(text[:loc[0]]), func(n string) bool {
+			return strings.ContainsAny(n, notPaidNames)
+		})...)
 	}
 	for _, m := range forPerson.FindAllStringSubmatch(text, 3) {
 		if personName([]rune(m[1])) || nickname([]rune(m[1])) {
@@ -741,6 +756,10 @@ func (s *Step) notOwn(names []string) bool {
 // surname, and "金额多的那笔", "方才那笔", "黄色的小米" are the customer's own
 // (a probe refused them).
 var personsThing = regexp.MustCompile(`(?:的|名下的)?(?:账单|分期|欠款|账户|账号|月供|借款|还款|还欠|欠|逾期|预约|自动还款|手机|笔记本|电脑|平板|手表|手环|耳机|电视|还有几期|还剩几期|还剩多少|提前|结清|手续费|滞纳金|费率)`)
+
+// notPaidNames are characters of a plan's colour, make or amount that end
+// words read before 还了 as a surname and a given name.
+const notPaidNames = "色配灰多全部些款钱机本笔版屏码白黑红蓝绿紫银"
 
 // personPaid is whether a person paid, asked right after them ("李娜还了吗",
 // "李娜这个月还了吗"): no 的 before it — "黄色的还了吗" asks of a plan.
@@ -811,7 +830,7 @@ var notEnglishNames = map[string]bool{"today": true, "this": true, "last": true,
 	"item": true, "thing": true, "purchase": true,
 	// what a customer asks "has … paid" of that is no person ("has autopay
 	// paid", "has anybody paid")
-	"bills": true, "payments": true, "installments": true, "plans": true, "booking": true, "schedule": true, "debit": true,
+	"wechat": true, "alipay": true, "bills": true, "payments": true, "installments": true, "plans": true, "booking": true, "schedule": true, "debit": true,
 	"deduction": true, "charge": true, "repayment": true, "money": true, "amount": true, "fee": true, "overdue": true,
 	"balance": true, "rest": true, "remainder": true, "interest": true, "principal": true, "deposit": true, "refund": true,
 	"anybody": true, "somebody": true, "someone": true, "nobody": true, "monitor": true, "camera": true,

@@ -461,6 +461,7 @@ func TestAsksDebitAhead(t *testing.T) {
 		"会扣芝麻分吗": false, "晚还一天会扣信用分吗": false, "会扣违约金吗": false, "会不会扣两次": false,
 		// how much, without a question mark (a probe: "can't answer"); a month's is the month's bill
 		"今天要扣我多少钱": true, "15号要扣多少": true, "下个月要扣多少钱": false, "这个月要扣多少": false,
+		"一共要扣多少": false, "还剩多少要扣": false, "逾期的要扣多少": false, "全部要扣多少钱": false, // the total, not a day's (a regression run)
 	} {
 		if got := asksDebitAhead(text); got != want {
 			t.Errorf("asksDebitAhead(%q) = %v, want %v", text, got, want)
@@ -562,6 +563,38 @@ func TestMaskPhones(t *testing.T) {
 	} {
 		if got := maskPhones(in); got != want {
 			t.Errorf("maskPhones(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestAsksHowToConfirm: how to go on at a step waiting for a yes, the whole
+// message of that shape — not a question of its own with 怎么 or 确认 in it
+// (a regression run).
+func TestAsksHowToConfirm(t *testing.T) {
+	for text, want := range map[string]bool{
+		"怎么按": true, "我不会按 怎么确认啊": true, "按钮在哪": true, "咋弄啊": true, "怎么确认": true, "点哪里": true, "找不到按钮": true,
+		"how do i confirm": true, "where is the button?": true, "i don't know how to confirm": true,
+		"金额弄错了怎么办": false, "怎么这么贵 一点都不划算": false, "怎么确认提前还款后不再扣了": false, "这个金额怎么跟账单上不一样 确定吗": false,
+		"为什么要手续费 怎么弄的": false, "确认": false, "确定": false, "怎么换卡": false, "how do i change the card": false,
+	} {
+		if got := asksHowToConfirm(text); got != want {
+			t.Errorf("asksHowToConfirm(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestAsksSwitchingBack: whether a switch can be turned back, naming
+// nothing — not another thing opened or asked at the auto-repayment step
+// (a regression run: "可以开发票吗" got the auto-repayment guide).
+func TestAsksSwitchingBack(t *testing.T) {
+	for text, want := range map[string]bool{
+		"开了能关吗": true, "能关掉吗": true, "开了以后还能再关吗": true, "关了还能再开吗": true, "can i turn it off later?": true,
+		"is it possible to switch it on again?": true,
+		"可以开发票吗":                                false, "能开结清证明吗": false, "能开还款证明吗": false, "can i pay off early?": false, "can i pay it off now?": false,
+		"is there a fee on this?": false, "关于扣款时间能改吗": false, "能关提醒吗": false, "能取消预约吗": false,
+	} {
+		if got := asksSwitchingBack(text); got != want {
+			t.Errorf("asksSwitchingBack(%q) = %v, want %v", text, got, want)
 		}
 	}
 }
