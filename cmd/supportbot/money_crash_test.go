@@ -250,10 +250,12 @@ func payBill(c *chatter, bc billCustomer, rng *rand.Rand) error {
 	if err := confirmTwice(c, quote, "pay", rng); err != nil {
 		return err
 	}
-	// The second press: still under way, or paid already. (The outcome says
-	// "不会重复扣款" too when it cancelled a scheduled repayment.)
+	// The second press: still under way, paid already, or — the outcome in
+	// first, the tracked "under way" replaced before it was sent — where the
+	// outcome is. (The outcome says "不会重复扣款" too when it cancelled a
+	// scheduled repayment.)
 	if _, err := c.waitFor(quote, "the second press answered", func(m shown) bool {
-		return strings.Contains(m.Plain, "这笔还款正在处理中") || strings.Contains(m.Plain, "这笔报价已在")
+		return strings.Contains(m.Plain, "这笔还款正在处理中") || strings.Contains(m.Plain, "这笔报价已在") || strings.Contains(m.Plain, "这笔还款已有结果")
 	}); err != nil {
 		return err
 	}
