@@ -372,11 +372,18 @@ func settleIn(ctx context.Context, tx Tx, key, owner string, state supportbot.Ac
 	if err != nil {
 		return err
 	}
-	ok, err := tx.SettleAction(ctx, key, owner, state, out)
+	_, err = settle(ctx, tx, a, owner, state, out, now)
+	return err
+}
+
+// settle records action a's outcome and hands it to its chat; false when
+// it was settled already (told once).
+func settle(ctx context.Context, tx Tx, a *supportbot.Action, owner string, state supportbot.ActionState, out supportbot.ActionOutcome, now time.Time) (bool, error) {
+	ok, err := tx.SettleAction(ctx, a.Key, owner, state, out)
 	if err != nil || !ok {
-		return err // settled already: told once
+		return false, err
 	}
-	return tellSettled(ctx, tx, a, now)
+	return true, tellSettled(ctx, tx, a, now)
 }
 
 // tellSettled puts action a's outcome in the inbox of the chat that

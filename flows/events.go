@@ -129,11 +129,7 @@ func (e *Engine) repaymentEvent(ctx context.Context, tx Tx, ev supportbot.CoreEv
 		e.log.Error("repayment event contradicts the outcome told", "event", ev.ID, "told", a.State, "event_state", state)
 		return nil
 	}
-	ok, err := tx.SettleAction(ctx, r.Key, "", state, supportbot.ActionOutcome{Repayment: r})
-	if err != nil || ok {
-		if ok {
-			err = tellSettled(ctx, tx, a, now)
-		}
+	if ok, err := settle(ctx, tx, a, "", state, supportbot.ActionOutcome{Repayment: r}, now); err != nil || ok {
 		return err
 	}
 	// Settled meanwhile: on PostgreSQL a release committed while this

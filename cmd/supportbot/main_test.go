@@ -1076,14 +1076,7 @@ func TestTapsWhileAPaymentRunsAreAllToldItsOutcome(t *testing.T) {
 	msgs := c.share("+86 138 0013 8000", "要还哪一笔")
 	msgs = c.press(msgs, "Redmi K70", "确认")
 	quote := msgs[len(msgs)-1]
-	now, _ := a.srv.Message(c.user.ID, quote.MessageID)
-	var confirm string
-	for _, b := range now.Buttons() {
-		if strings.Contains(b.Text, "确认") {
-			confirm = b.Data
-		}
-	}
-	a.srv.PressButton(c.user, quote.SentMessage, confirm)
+	_, confirm := c.pressOnly(msgs, "确认还款")
 	a.srv.SendText(c.user, "确认")
 	a.srv.PressButton(c.user, quote.SentMessage, confirm)
 	c.nextAll("还款成功", "见上方")
