@@ -618,6 +618,49 @@ func (ix *Index) asideOutOfScope(whole, clause candidate) bool {
 	return ours > 0.5
 }
 
+// outOfScopeByASide reports a message whose whole reads as another
+// lender's only by a side detail: a clause that asks nothing names the
+// lender ("我下个月要办房贷"), while another asks a question of its own, with
+// two concepts of ours and no lender in it ("提前还款会影响征信吗"). The
+// question is answered, not the detail (a probe: "提前还款会影响征信吗 我下个
+// 月要办房贷" was told other lenders' loans are not handled here). A clause
+// that asks with one concept only ("你们能帮我还吗" after "我在招商银行有贷
+// 款") leans on the detail, and the whole stays out of scope.
+func (ix *Index) outOfScopeByASide(cs []candidate) bool {
+	if len(cs) < 3 || cs[0].p == nil || ix.entries[cs[0].order[0]].ID != otherCredit {
+		return false
+	}
+	aside, asked := false, false
+	for _, c := range cs[1:] {
+		if c.p == nil {
+			continue
+		}
+		switch e := ix.entries[c.order[0]]; {
+		case e.Kind == KindOutOfScope && asksOrWants(c):
+			return false // the out-of-scope reading is asked for
+		case e.ID == otherCredit && names(c, "#notours"):
+			aside = true
+		case e.Kind != KindOutOfScope && asksOrWants(c) && !names(c, "#notours") && concepts(c) >= 2 && c.Confidence >= suggestAt:
+			asked = true
+		}
+	}
+	return aside && asked
+}
+
+// otherCredit is the out-of-scope entry of other lenders' loans and cards.
+const otherCredit = "oos-other-credit"
+
+// concepts counts the concepts of a clause that are not how-words.
+func concepts(c candidate) int {
+	n := 0
+	for _, s := range c.tokens.uni {
+		if s[0] == '#' && !howWords[s] {
+			n++
+		}
+	}
+	return n
+}
+
 // leansOnTheWhole reports a clause of ours whose object is only a pronoun
 // ("can you pay it", "帮我还了它") in a message whose whole reads out of
 // scope: what "it" is is said elsewhere — "my amex bill is due, can you pay
@@ -743,7 +786,7 @@ func (ix *Index) analyze(text string) analysis {
 		}
 	}
 	for i, c := range a.Candidates {
-		if c.p == nil || i > 0 && (!asksOrWants(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c) || ix.leansOnTheWhole(a.Candidates[0], c) ||
+		if c.p == nil || i == 0 && ix.outOfScopeByASide(a.Candidates) || i > 0 && (!asksOrWants(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c) || ix.leansOnTheWhole(a.Candidates[0], c) ||
 			leavesOutTheLender(a.Candidates[1:], c)) {
 			continue
 		}
