@@ -24,7 +24,11 @@ func asksDebitAhead(text string) bool {
 	// "今天要扣我多少钱" (a probe: "can't answer") — a month's is the month's
 	// bill ("下个月要扣多少钱")
 	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time") || containsAny(l, "多少") && dayNamedIn(l)
-	if !asked || !debitWord.MatchString(l) || containsAny(l, notAhead...) || someoneElses.MatchString(l) || kinFor.MatchString(l) {
+	// Next month's debits are its bills, due dates and all ("下个月要还多少
+	// 几号扣": a probe got this month's bookings); a day of it is a day
+	// ("下个月15号会扣吗", dayAsked).
+	if !asked || !debitWord.MatchString(l) || containsAny(l, notAhead...) || someoneElses.MatchString(l) || kinFor.MatchString(l) ||
+		nextMonthSaid.MatchString(l) && firstNumber(daySaid, l) < 1 {
 		return false
 	}
 	if aheadZH.MatchString(l) || aheadEN.MatchString(l) {
@@ -243,7 +247,7 @@ func (s *Step) dayAsked(l string) (supportbot.Date, bool) {
 	if n := firstNumber(daySaid, l); n >= 1 && n <= 31 {
 		t := s.today.Time(loc)
 		month := t.Month()
-		if n < t.Day() {
+		if n < t.Day() || nextMonthSaid.MatchString(l) { // "下个月15号会扣吗": January's 15th, not December's
 			month++
 		}
 		d := time.Date(t.Year(), month, n, 0, 0, 0, 0, loc)

@@ -20,6 +20,8 @@ func TestADebitToComeIsAnswered(t *testing.T) {
 	c.send("笔记本下次什么时候会扣款")
 	c.expect("「Xiaomi Book」第 3 期")
 	c.reject("Redmi K70")
+	c.send("下个月25号会扣吗") // next month's 25th, not this month's (a probe got this month's day)
+	c.expect("2026年12月25日没有会自动扣你钱")
 	c.send("会不会扣两次") // twice: the guide's, not the debits to come
 	c.reject("会自动扣款的")
 	c.send("/lang en")

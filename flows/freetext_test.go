@@ -1181,7 +1181,8 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 		c.reject("📅")
 	}
 	// Another month: its bills (a probe: "下个月要还多少" got the whole balance).
-	for _, asked := range []string{"下个月要还多少", "12月份要还多少钱", "下个月几号还款"} { // its dates too (a probe: this month's)
+	for _, asked := range []string{"下个月要还多少", "12月份要还多少钱", "下个月几号还款",
+		"下个月要还多少 几号扣"} { // its dates too (probes: this month's dates, this month's bookings)
 		c.send(asked)
 		c.expect("📅 12 月要还 <b>¥1,254.92</b>：\n• Redmi K70 第 7 期 ¥249.92，还款日 2026年12月15日（已预约扣款，无需手动还）",
 			"• Xiaomi Book 第 4 期 ¥1,005.00，还款日 2026年12月21日")

@@ -461,6 +461,7 @@ func TestAsksDebitAhead(t *testing.T) {
 		"会扣芝麻分吗": false, "晚还一天会扣信用分吗": false, "会扣违约金吗": false, "会不会扣两次": false,
 		// how much, without a question mark (a probe: "can't answer"); a month's is the month's bill
 		"今天要扣我多少钱": true, "15号要扣多少": true, "下个月要扣多少钱": false, "这个月要扣多少": false,
+		"下个月要还多少 几号扣": false, "下个月几号扣款": false, "下个月15号会扣吗": true, // next month's bills; a day of it (a probe)
 		"一共要扣多少": false, "还剩多少要扣": false, "逾期的要扣多少": false, "全部要扣多少钱": false, // the total, not a day's (a regression run)
 	} {
 		if got := asksDebitAhead(text); got != want {
