@@ -131,7 +131,9 @@ func TestAForgedPressLeavesTheLiveQuoteOnScreen(t *testing.T) {
 	// An older step's press on the quote's message: not "expired, start
 	// again" under a quote a typed 确认 still pays (a probe).
 	olderOnQuote := older[:strings.Index(older[2:], ":")+2] + confirm[strings.Index(confirm[2:], ":")+2:]
-	for _, forged := range []string{"s:zzzz:ok", strings.Replace(confirm, ":ok:", ":ok:x", 1), live + ":bogus", olderOnQuote} {
+	// A language our buttons never name (a probe: the chooser took the
+	// quote's place, and a typed 确认 paid it).
+	for _, forged := range []string{"s:zzzz:ok", strings.Replace(confirm, ":ok:", ":ok:x", 1), live + ":bogus", olderOnQuote, "l:xx", "l:"} {
 		replies := c.event(supportbot.Event{Kind: supportbot.EventButton, Data: forged, MessageID: quote})
 		for _, r := range replies {
 			if r.Edit == quote {

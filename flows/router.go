@@ -1819,6 +1819,12 @@ func (s *Step) setLang(arg string) error {
 	switch lang := langNamed(arg); {
 	case lang != "":
 		s.conv.Lang = lang
+	case s.ev.Kind == supportbot.EventButton:
+		// Our buttons name zh or en: another is forged, and a live quote
+		// it was pressed on stays on screen (a probe: the chooser took
+		// its place, and a typed 确认 paid it).
+		s.expired()
+		return nil
 	case strings.TrimSpace(arg) == "":
 		s.say(s.T("lang.choose"), langBtns)
 		return nil
