@@ -894,9 +894,19 @@ func quoteDueDates(s *Step, text string) (bool, error) {
 // when, what debits it anyway (a booking, with its cancel a tap away;
 // auto-repayment), and what not paying by the due date means.
 func refusesToPay(s *Step) error {
+	return duesStand(s, "")
+}
+
+// duesStand says the bills still stand and what is due, lead first — or,
+// with none, that nothing was paid ("" lead: a no to paying, said as one).
+func duesStand(s *Step, lead string) error {
 	open, err := s.openPlans()
 	if err != nil || len(open) == 0 {
-		if err == nil {
+		switch {
+		case err != nil:
+		case lead != "":
+			s.menu("owe.nothing") // asked, owing nothing
+		default:
 			s.declined(string(refusesPaying))
 		}
 		return err
@@ -911,9 +921,12 @@ func refusesToPay(s *Step) error {
 	}
 	// A booking being debited is a charge under way: "nothing was charged"
 	// would be untrue (a probe).
-	lead := s.T("decline.nothing_paid") + s.T("decline.bills_stand")
-	if slices.ContainsFunc(sched, func(r supportbot.ScheduledRepayment) bool { return r.Debiting(s.now) }) {
+	switch {
+	case lead != "":
+	case slices.ContainsFunc(sched, func(r supportbot.ScheduledRepayment) bool { return r.Debiting(s.now) }):
 		lead = s.T("decline.nothing_started")
+	default:
+		lead = s.T("decline.nothing_paid") + s.T("decline.bills_stand")
 	}
 	parts := []string{lead}
 	booked := false
@@ -940,4 +953,43 @@ func refusesToPay(s *Step) error {
 	btns = append(btns, s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())
 	s.say(strings.Join(parts, "\n\n"), s.next(btns...)...)
 	return nil
+}
+
+// asksIfFreed reports a question whether what is owed need not be paid
+// any more ("是不是不用还了", "分期功能停用了是不是就不用还了", "do i still
+// have to pay?"): a probe got a booking's "no need to pay this period by
+// hand", or "no recent payment" for an overdue customer, or how to switch
+// installments off — never "yes, it is still owed". Not after a payoff or
+// a closure ("提前还清了是不是就不用还了", "注销了是不是就不用还了": their
+// topics say), nor about someone else.
+func asksIfFreed(text string) bool {
+	l := strings.ToLower(text)
+	return asks(text) && containsAny(l, freedWords...) && !payoffWords(text) && !paysOff(text) &&
+		!containsAny(l, "注销", "销户", "已经", "刚", "already", "close", "closed", "paid off", "多少", "几", "哪", "how much", "how many", "which", "when", "where",
+			"取消", "cancel", "提醒", "remind") && // a booking cancelled, reminders: their topics say
+		!aboutSomeoneElse(text) && !anyKin.MatchString(l) && !containsAny(l, "我妈", "我爸", "别人", "他人", "她", "他的") // "还要还几期", "还要还多少": what is left, not whether
+}
+
+// freedWords ask whether a debt is let off.
+var freedWords = []string{"不用还", "不需要还", "不必还", "不用再还", "免还", "不还也行", "不还也可以", "不还也没事", "还要还", "还用还", "还需要还", "还得还",
+	"don't have to pay", "dont have to pay", "do not have to pay", "don't need to pay", "dont need to pay", "no need to pay",
+	"still have to pay", "still need to pay", "still owe", "still pay"}
+
+// outageSaid names the installment feature down or gone ("分期功能停用了",
+// "商城分期用不了"): the guide's answer says where to pay meanwhile.
+var outageSaid = regexp.MustCompile(`(?:分期|功能|系统|app|商城|服务|平台)[^，,。？?]{0,6}?(?:停用|下线|用不了|不能用|打不开|故障|坏了|没了|维护|关闭|关了|停了|崩)|` +
+	`\b(?:is|was|went|are|goes) down\b|\boutage\b|\b(?:app|installments?|service|feature) (?:is |are )?(?:not working|stopped|gone|broken)`)
+
+// stillOwed answers asksIfFreed: it is owed, and — the customer known —
+// what is due; the feature down, where to pay meanwhile.
+func stillOwed(s *Step, text string) error {
+	s.conv.Misses = 0
+	if outageSaid.MatchString(strings.ToLower(text)) && s.showAnswer("installment-unavailable") {
+		return nil
+	}
+	if s.conv.CustomerID == "" {
+		s.say(s.T("owe.still"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
+		return nil
+	}
+	return duesStand(s, s.T("owe.still_lead"))
 }

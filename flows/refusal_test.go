@@ -200,3 +200,39 @@ func TestARefusalToPayWithNothingInFrontSaysWhatStillStands(t *testing.T) {
 		t.Fatalf("%d repayments, want none", n)
 	}
 }
+
+// TestAskingIfADebtIsLetOffSaysItIsOwed: "是不是不用还了" got a booking's
+// "no need to pay this period by hand", an overdue customer "no recent
+// payment", "分期功能停用了是不是就不用还了" how to switch installments off —
+// never that it is still owed (a facts audit). It is said to be owed, with
+// what is due; the feature down, where to pay meanwhile; owing nothing,
+// that nothing is due.
+func TestAskingIfADebtIsLetOffSaysItIsOwed(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(961, "zh")
+	c.identify(phoneZhang)
+	for _, asked := range []string{"是不是不用还了", "这期是不是不用还了"} {
+		c.send(asked)
+		c.expect("要还的。没还的分期不会自己免掉", "第 6 期已逾期 6 天", "过了还款日还没还清就算逾期")
+	}
+	c.send("分期功能停用了是不是就不用还了") // the guide: still owed, and where to pay meanwhile
+	c.expect("还款责任不变", "小米金融")
+	c.send("手机坏了在修 这个月还要还吗") // the phone broken, not the feature down: owed
+	c.expect("要还的。")
+	c.reject("小米金融")
+	c.send("还要还几期？") // what is left, not whether
+	c.reject("要还的。")
+	anon := h.chat(962, "en")
+	anon.send("do i still have to pay?")
+	anon.expect("Yes, it is still owed", "My bills")
+	b := h.chat(963, "en") // all paid off
+	b.identify(phoneBob)
+	b.send("do i still have to pay?")
+	b.expect("You have no installment bills to pay right now.")
+	b.reject("still owed")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Fatalf("%d repayments, want none", n)
+	}
+}

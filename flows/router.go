@@ -2077,6 +2077,9 @@ func (s *Step) freeText(text string) error {
 	if told, err := cancelRisk(s, text); told || err != nil { // "如果取消会有滞纳金吗" at a booking's cancellation
 		return err
 	}
+	if asksIfFreed(text) { // "是不是不用还了": it is owed, and what is due
+		return stillOwed(s, text)
+	}
 	if told, err := debitsAhead(s, text); told || err != nil { // "will i be charged tomorrow?": what debits, and when
 		return err
 	}

@@ -599,3 +599,19 @@ func TestAsksSwitchingBack(t *testing.T) {
 		}
 	}
 }
+
+// TestAsksIfFreed: whether what is owed need not be paid any more — not
+// what is left, a payoff's or a closure's aftermath, nor someone else's.
+func TestAsksIfFreed(t *testing.T) {
+	for text, want := range map[string]bool{
+		"是不是不用还了": true, "这期是不是不用还了": true, "分期功能停用了是不是就不用还了": true, "商城分期用不了 还要还吗": true,
+		"do i still have to pay?": true, "so i don't have to pay anymore?": true,
+		"还要还几期？": false, "还要还多少钱？": false, "提前还清了是不是就不用还了": false, "注销了是不是就不用还了": false,
+		"预约取消了 账单还得还吗": false, "if i cancel the scheduled debit do i still have to pay the bill": false, // the cancellation's topic
+		"我老婆的是不是不用还了": false, "is my wife still owing, does she still have to pay?": false, "不用还了": false,
+	} {
+		if got := asksIfFreed(text); got != want {
+			t.Errorf("asksIfFreed(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
