@@ -155,8 +155,8 @@ func TestMaskSecrets(t *testing.T) {
 		"订单号 5241015123456":                       "订单号 5241015123456",
 		"order 5240301987654 refund":              "order 5240301987654 refund", // 13 digits passing Luhn: an order number
 		"amex 378282246310005":                    "amex ****0005",
-		"银行卡 6222 0212 3456 789":                  "银行卡 ****6789",  // 15 digits failing the check: a card mistyped (a probe)
-		"老身份证 110101900307123":                    "老身份证 ****7123", // an ID card of the first generation
+		"银行卡 6222 0212 3456 789":                  "银行卡 ****6789", // 15 digits failing the check: a card mistyped (a probe)
+		"老身份证 110101900307123":                    "老身份证 ****",    // an ID card of the first generation: its last 4 are the closure check's
 		"还了 1,234.56 元":                           "还了 1,234.56 元",
 		"手机 +86 138 0013 8000":                    "手机 +86 138 0013 8000",
 		"第 3 期 100 元":                             "第 3 期 100 元",

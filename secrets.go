@@ -191,9 +191,12 @@ func idCheckAt(rs []rune, j int) int {
 
 // maskedAs is what is left of a card's or an ID's number (x: an X ends it):
 // "****" and a card's last 4 digits, or "****" alone for an ID's length, 18
-// characters (a card of 18 digits too: it cannot be told from an ID).
+// characters (a card of 18 digits too: it cannot be told from an ID), or
+// the first generation's 15 digits with a birth date that fail a card's
+// check (a probe saw "110105491231002" as "****1002": the last 4 are what
+// closing the account asks for).
 func maskedAs(ds []byte, x bool) string {
-	if len(ds) == 18 || len(ds) == 17 && x {
+	if len(ds) == 18 || len(ds) == 17 && x || len(ds) == 15 && idBorn(ds, false) && !cardChecked(ds) {
 		return "****"
 	}
 	return "****" + string(ds[len(ds)-4:])
@@ -574,3 +577,23 @@ func WithoutBidi(s string) string {
 		return r
 	}, s)
 }
+
+// MaskIDTail masks the last characters of an ID number said as such ("身份
+// 证后几位是 1231002X", "my ID card ends in 002X"): what closing the account
+// asks to prove who the customer is, which an agent reading a relay must
+// not have (an isolation probe). Not applied to what the flows read — the
+// closure's check is typed so.
+func MaskIDTail(text string) string {
+	return idTail.ReplaceAllStringFunc(text, func(m string) string {
+		loc := idTailDigits.FindStringIndex(m)
+		return m[:loc[0]] + "****" + m[loc[1]:]
+	})
+}
+
+var (
+	// idTail is an ID number named, then its tail: after 后, 尾, 末 or
+	// "last", "ends", up to 8 digits, an X perhaps last.
+	idTail = regexp.MustCompile(`(?i)(?:身份证|证件号|id ?card|id number|identity card)[^0-9]{0,16}?(?:后|尾|末|last|ends?|ending)[^0-9]{0,10}?[0-9]{3,7}[0-9xX×](?:[^0-9a-zA-Z]|$)`)
+	// idTailDigits is the tail in idTail's match.
+	idTailDigits = regexp.MustCompile(`[0-9]{3,7}[0-9xX×]`)
+)

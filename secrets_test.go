@@ -26,6 +26,9 @@ func TestMaskSecretsAsProbesTypedThem(t *testing.T) {
 		"110101|19900307|1233":    "****",
 		"一一零一零一 一九九零零三零七 一二三三":        "****",
 		"11010119900307109 Xiaomi 14": "****7109 Xiaomi 14", // an X that starts a word is not the ID's
+		// the first generation's 15 digits: "****" alone, as an 18-digit ID (a probe saw its last 4);
+		// an Amex number of 15 passing its check keeps its last 4
+		"老身份证 110105491231002": "老身份证 ****", "371449635398431": "****8431",
 		// 20 digits or more: an account's number, two cards pasted together (a probe)
 		"账号 62284804025648900181":              "账号 ****0181",
 		"两张卡 62220298765432146222029876543214": "两张卡 ****3214",
@@ -143,6 +146,23 @@ func TestMaskLongNumbers(t *testing.T) {
 	} {
 		if got := supportbot.MaskLongNumbers(in); got != want {
 			t.Errorf("MaskLongNumbers(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestMaskIDTail: an ID number's tail said as such is masked in a relay
+// (a probe: "我的身份证号码后面几位是 1231002X" reached the agent whole).
+func TestMaskIDTail(t *testing.T) {
+	for in, want := range map[string]string{
+		"我的身份证号码后面几位是 1231002X":   "我的身份证号码后面几位是 ****",
+		"身份证后四位1234，麻烦查一下":        "身份证后四位****，麻烦查一下",
+		"my ID card ends in 002X": "my ID card ends in ****",
+		"身份证过期了 2026年12月换的":       "身份证过期了 2026年12月换的", // a year, no tail named
+		"订单尾号 3456":               "订单尾号 3456",         // not an ID's
+		"身份证后四位是多少 要填吗":           "身份证后四位是多少 要填吗",
+	} {
+		if got := supportbot.MaskIDTail(in); got != want {
+			t.Errorf("MaskIDTail(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -689,7 +689,7 @@ func relayToAgent(s *Step) (bool, error) {
 		// edited a card number into it meanwhile (the copy waited its turn).
 		r.HideCaption = true
 		if len(r.CopyMessages) == 0 {
-			r.Caption = locale.Escape(ev.Text)
+			r.Caption = locale.Escape(supportbot.MaskIDTail(ev.Text))
 		} else if ev.Text != "" {
 			s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Text})
 		}
@@ -733,6 +733,7 @@ func pressesHuman(data string) bool {
 // one message, not one per line.
 func (s *Step) relayLine(id int64, line supportbot.RelayLine) {
 	staff, now, cat := s.e.cfg.AgentChatID, s.now, s.e.cfg.Catalog
+	line.Text = supportbot.MaskIDTail(line.Text)
 	s.do(func(ctx context.Context, tx Tx) error {
 		t, err := tx.Ticket(ctx, id)
 		if err != nil || t.Status != supportbot.TicketOpen {

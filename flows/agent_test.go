@@ -251,6 +251,13 @@ func TestCardNumbersAreMaskedInRelaysAndTranscripts(t *testing.T) {
 		strings.Contains(relayed, "1234") { // an ID's last 4 are what closing the account asks for
 		t.Errorf("relayed to the agent: %q", relayed)
 	}
+	// An ID's tail said as such, and the first generation's 15 digits: the
+	// closure check's last 4 (an isolation probe saw both whole).
+	c.send("我的身份证号码后面几位是 1231002X")
+	c.send("老身份证 110105491231002")
+	if relayed := texts(h.staff()); strings.Contains(relayed, "1002") {
+		t.Errorf("an ID's tail relayed to the agent: %q", relayed)
+	}
 	// Grouped by commas, wide spaces or digit by digit (a probe: each was
 	// relayed whole, and the customer not warned).
 	for _, typed := range []string{"卡号 6222，0212，3456，7894", "6222    0212    3456    7894", "6 2 2 2 0 2 1 2 3 4 5 6 7 8 9 4"} {
