@@ -35,6 +35,10 @@ const (
 	// EventTopicClosed is a person closing a forum topic of the staff chat
 	// by hand (ThreadID names it): Telegram's forum_topic_closed.
 	EventTopicClosed EventKind = "topic_closed"
+	// EventPhoneClaimed is another Telegram account proving the phone the
+	// chat was linked through (Phone), for the customer Data names: a
+	// number belongs to one account at a time, so this chat's has lost it.
+	EventPhoneClaimed EventKind = "phone_claimed"
 )
 
 // Why a reply was not delivered (EventUndelivered's Text).

@@ -569,7 +569,7 @@ var bothLanguages = map[string]bool{"ok": true, "okay": true, "app": true, "id":
 // apologised for, nothing answered, the chat's reachability is not theirs.
 func isInternal(k supportbot.EventKind) bool {
 	return k == supportbot.EventSettled || k == supportbot.EventCore || k == supportbot.EventAgent ||
-		k == supportbot.EventMember || k == supportbot.EventUndelivered
+		k == supportbot.EventMember || k == supportbot.EventUndelivered || k == supportbot.EventPhoneClaimed
 }
 
 // clientOrOnFile is the language of an identified customer whose client's

@@ -1,8 +1,10 @@
 package flows
 
 import (
+	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -202,6 +204,7 @@ func linkContact(s *Step) error {
 		s.forgetCustomer() // another customer's contact, shared in a linked chat: not theirs to read
 	}
 	s.conv.CustomerID, s.conv.LinkedPhone = c.ID, c.Phone
+	s.claimPhone(c)
 	s.core.known(c)
 	// Their plans, known from now on: the core's events about a plan's
 	// scheduled repayments are routed by it (a core that does not answer
@@ -269,4 +272,43 @@ func phoneLike(text string) bool {
 		}
 	}
 	return false
+}
+
+// claimPhone tells every other chat linked to c through the phone this
+// chat's account just proved that another account proved it: Telegram
+// gives a number to one account at a time, so the older one has lost it —
+// moved to a new account by the customer, or given up and handed by the
+// carrier to someone else, who is now linked. An isolation probe saw two
+// accounts linked to one customer without a word to either. The older
+// chat is told (phoneClaimed), each in its own step.
+func (s *Step) claimPhone(c *supportbot.Customer) {
+	chat, now := s.conv.ChatID, s.now
+	s.do(func(ctx context.Context, tx Tx) error {
+		chats, err := tx.CustomerConversations(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		var evs []supportbot.Event
+		for _, o := range chats {
+			if o.ChatID != chat && o.LinkedPhone == c.Phone {
+				evs = append(evs, supportbot.Event{ChatID: o.ChatID, Kind: supportbot.EventPhoneClaimed, Phone: c.Phone, Data: c.ID, Time: now,
+					Source: "claimed:" + strconv.FormatInt(chat, 10) + ":" + strconv.FormatInt(o.ChatID, 10) + ":" + strconv.FormatInt(now.UnixNano(), 10)})
+			}
+		}
+		_, err = tx.PutEvents(ctx, evs)
+		return err
+	})
+}
+
+// phoneClaimed tells a chat still linked through the phone another account
+// proved that it was, audited: the real customer learns at once if it was
+// not them, with a person a tap away. The chat stays linked — which of the
+// two is the customer is not the bot's to tell; a person can end either
+// link (the desk's ticket, the core's phone on file).
+func phoneClaimed(s *Step) {
+	if s.conv.CustomerID != s.ev.Data || s.conv.LinkedPhone != s.ev.Phone || s.conv.LinkedPhone == "" {
+		return // unlinked or relinked since
+	}
+	s.audit("phone_claimed_elsewhere", map[string]any{"phone": supportbot.MaskPhone(s.ev.Phone)})
+	s.say(s.T("identify.claimed_elsewhere"), s.next(s.humanBtn())...)
 }

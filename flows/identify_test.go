@@ -619,3 +619,34 @@ func TestLeavingAStepByLogoutOrAnotherContactSaysSo(t *testing.T) {
 		t.Errorf("%d repayments, want none", n)
 	}
 }
+
+// TestAnotherAccountProvingThePhoneIsToldToTheFirst: a second Telegram
+// account sharing its own contact with the phone of a customer another
+// chat is linked through was linked without a word to either (an isolation
+// probe). A number belongs to one account at a time: the older chat is
+// told at once, with a person a tap away, and it is audited; which of the
+// two is the customer is a person's to tell, so both stay linked.
+func TestAnotherAccountProvingThePhoneIsToldToTheFirst(t *testing.T) {
+	h := newHarness(t, fixture())
+	a, b := h.chat(100, "zh"), h.chat(101, "en")
+	a.identify(phoneZhang)
+	b.identify(phoneZhang)
+	a.inbox()
+	a.expect("安全提醒", "另一个 Telegram 账号上完成了验证", "[👤 转人工客服]")
+	if b.inbox(); len(b.last) != 0 {
+		t.Errorf("the account that proved the phone was told: %s", b.text())
+	}
+	if n := len(h.audit("phone_claimed_elsewhere")); n != 1 {
+		t.Errorf("%d phone_claimed_elsewhere audit entries, want 1", n)
+	}
+	a.identify(phoneZhang) // the first again: now the second is told
+	b.inbox()
+	b.expect("安全提醒") // in the language on file
+	c := h.chat(102, "zh")
+	c.identify(phoneBob) // another customer's phone: nobody else is told
+	if a.inbox(); len(a.last) != 0 {
+		t.Errorf("a chat was told of another customer's identification: %s", a.text())
+	}
+	a.send("/bill")
+	a.expect("Redmi K70")
+}

@@ -1257,6 +1257,9 @@ func (e *Engine) route(s *Step) error {
 		return memberEvent(s)
 	case ev.Kind == supportbot.EventUndelivered:
 		return undeliveredEvent(s)
+	case ev.Kind == supportbot.EventPhoneClaimed:
+		phoneClaimed(s)
+		return nil
 	}
 	if s.returned {
 		if err := closedWhileAway(s); err != nil {

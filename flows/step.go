@@ -353,7 +353,8 @@ func (s *Step) unlink(reason string) {
 	s.leave()
 	s.forgetCustomer()
 	text := s.T("identify.relink")
-	if reason == "customer_gone" {
+	switch reason {
+	case "customer_gone":
 		text = s.T("identify.relink_gone")
 	}
 	if ended {
