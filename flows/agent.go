@@ -145,7 +145,11 @@ func rateLater(s *Step, arg string) error {
 		s.say(s.T("agent.rated", "rating", t.Rating))
 		return nil
 	}
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND || err == nil && (t.ChatID != s.conv.ChatID || t.Status != supportbot.TicketClosed) {
+	// A ticket of the customer the chat had before it signed out or became
+	// another's is not the new one's to rate (an isolation probe: as the
+	// desk's /reopen refuses it).
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND || err == nil && (t.ChatID != s.conv.ChatID || t.Status != supportbot.TicketClosed ||
+		t.CustomerID != "" && t.CustomerID != s.conv.CustomerID) {
 		s.expired()
 		return nil
 	} else if err != nil {

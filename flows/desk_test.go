@@ -1029,3 +1029,22 @@ func TestARatingPressedAfterHandingOffAgainCounts(t *testing.T) {
 		t.Errorf("a second press changed the rating to %d", t1.Rating)
 	}
 }
+
+// TestARatingAfterTheChatBecameAnothersIsExpired: the stars of a ticket of
+// the customer the chat had before it became another's still rated that
+// ticket (an isolation probe), where the desk's /reopen refuses it. They
+// are expired now; the ticket stays unrated.
+func TestARatingAfterTheChatBecameAnothersIsExpired(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	h.agent(7, "小李", topic).send("/close")
+	c.inbox()
+	c.expect("请为本次人工服务打分")
+	star := c.button("4⭐").Data
+	c.share(phoneBob, c.id) // the account's own contact, another customer's phone
+	c.expect("Bob Lee")
+	c.pressData(star)
+	c.reject("4")
+	if t1, err := h.db.Ticket(context.Background(), 1); err != nil || t1.Rating != 0 {
+		t.Errorf("ticket #T1: %+v, %v; want unrated", t1, err)
+	}
+}
