@@ -844,6 +844,9 @@ func (s *Server) accept(in *incoming) bool {
 	if !in.ok {
 		return false
 	}
+	if in.to != "" && !strings.EqualFold(in.to, s.api.Self.UserName) {
+		return false // /bill@OtherBot: a command for another bot, here as in the staff chat (a probe: it ran /bill)
+	}
 	if in.private() {
 		return true
 	}
@@ -858,9 +861,6 @@ func (s *Server) accept(in *incoming) bool {
 	}
 	if !slices.Contains(s.cfg.AgentIDs, in.event.UserID) && !in.event.Anonymous {
 		return false // not an agent: never relayed, never obeyed
-	}
-	if in.to != "" && !strings.EqualFold(in.to, s.api.Self.UserName) {
-		return false // /close@OtherBot: a command for another bot in the group
 	}
 	in.event.ThreadID = in.threadID
 	if in.topic.by == s.api.Self.ID { // a topic the bot made (a ticket's, or a spare of one)

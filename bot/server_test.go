@@ -81,6 +81,7 @@ func TestRegistersCommandsAndSubmitsEvents(t *testing.T) {
 	})
 	r.echo()
 	r.run(t)
+	r.srv.SendText(alice, "/bill@OtherBot") // another bot's command: not ours to run (a probe ran /bill)
 	startID := r.srv.SendText(alice, "/start@test_bot now")
 	msgs := r.srv.WaitFor(t, alice.ID, 1, 5*time.Second)
 	if got := msgs[0].Text; got != "command:start" {
