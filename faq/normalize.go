@@ -34,6 +34,9 @@ var zhFixes = []string{
 	"预越", "预约", "予约", "预约", "操做", "操作", "绑顶", "绑定",
 	"征性", "征信", "正信", "征信", "冻洁", "冻结",
 	"机器人听不董", "机器人听不懂",
+	// not a slip: 注销 said of a booking is its cancellation ("注销预约还款":
+	// a facts audit got the account's closure)
+	"注销预约", "取消预约", "注销掉预约", "取消预约", "注销这个预约", "取消这个预约", "注销我的预约", "取消我的预约",
 	// not a slip: a percentage is a rate (synonyms: #rate), which the
 	// tokenizer would otherwise drop with the punctuation
 	"%", " 百分之 ",
