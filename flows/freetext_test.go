@@ -1731,6 +1731,18 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 	c.expect("不能修改或删除信用记录")
 	c.send("取消预约会影响征信吗") // the cancellation's own answer
 	c.reject("还款日过后还没还上")
+	// Lateness here against a loan or a card to apply for: the guide says it
+	// may hurt (a facts audit got "other lenders' loans are not handled
+	// here"); another lender's own lateness is not ours.
+	for _, q := range []string{"逾期会影响我申请房贷吗", "小米分期逾期影响车贷吗", "will being late affect my mortgage application"} {
+		c.send(q)
+		c.expect("征信")
+		c.reject("都不在这里处理", "not handled here")
+	}
+	for _, q := range []string{"我的房贷逾期了会影响征信吗", "花呗逾期会影响房贷吗"} {
+		c.send(q)
+		c.reject("逾期的后果")
+	}
 }
 
 // TestEnglishCustomersWords: from an English probe — "pay" and a plan named

@@ -2583,6 +2583,12 @@ var (
 // that no one here can — or "" for any other question about it (closing the
 // account, paying off early, checking a report: their topics).
 func creditAsked(l string) string {
+	if overdueHurtsALoan(l) {
+		return "overdue-consequences"
+	}
+	if loc := lateWord.FindStringIndex(l); loc != nil && otherLoan.MatchString(l[:loc[0]]) {
+		return "" // "我的房贷逾期了会影响征信吗": another lender's lateness, the FAQ's to place
+	}
 	if reportsToBureau.MatchString(l) && !containsAny(l, "repair", "fix", "remove", "erase", "delete", "修复", "消除", "删除", "洗白") {
 		// "will you report me to the credit bureau", "do you report to the
 		// PBOC", "逾期会上征信吗": whether and when it is reported (an
@@ -2601,6 +2607,24 @@ func creditAsked(l string) string {
 	}
 	return ""
 }
+
+// overdueHurtsALoan reports a question whether being late here hurts
+// applying for a mortgage, a car loan or a card ("逾期会影响我申请房贷吗",
+// "will being late affect my mortgage application"): the guide says it
+// may — a facts audit got "other lenders' loans are not handled here". Not
+// the other loan or card itself late ("我的房贷逾期了会影响征信吗", "花呗逾期
+// 会影响房贷吗"): a lender named before the lateness.
+func overdueHurtsALoan(l string) bool {
+	loc := overdueAgainstALoan.FindStringIndex(l)
+	return loc != nil && !otherLoan.MatchString(l[:loc[0]])
+}
+
+var (
+	overdueAgainstALoan = regexp.MustCompile(`(?:逾期|晚还|迟还|没按时还|拖欠|征信|信用记录)[^，。？?!！]{0,12}(?:影响|耽误|妨碍|连累)[^，。？?!！]{0,12}(?:房贷|车贷|贷款|信用卡|买房|买车|办卡|申卡)|` +
+		`\b(?:late|overdue|missed payments?|missing a payment)\b.{0,40}\b(?:affect|hurt|impact|harm)\b.{0,30}\b(?:mortgage|car loan|home loan|loan|credit card)`)
+	lateWord  = regexp.MustCompile(`逾期|晚还|迟还|没按时还|拖欠|\b(?:late|overdue)\b`)
+	otherLoan = regexp.MustCompile(`房贷|车贷|贷款|信用卡|花呗|白条|借呗|网贷|银行|mortgage|loan|credit card|huabei`)
+)
 
 // reportsToBureau asks about being reported to the credit bureau.
 var reportsToBureau = regexp.MustCompile(`\breport(?:s|ed|ing)?\b.{0,20}\b(?:credit bureaus?|pboc|credit reference|central bank)\b|` +
