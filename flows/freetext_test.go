@@ -1739,6 +1739,10 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 		c.expect("征信")
 		c.reject("都不在这里处理", "not handled here")
 	}
+	for _, q := range []string{"有没有宽限期 晚一两天可以吗", "还款日当天晚上还算逾期吗 有没有宽限期", "is there a grace period?"} {
+		c.send(q) // a grace period: none to count on (a facts audit got the orders' desk, or unsure)
+		c.expect("不要指望有宽限期")
+	}
 	for _, q := range []string{"我的房贷逾期了会影响征信吗", "花呗逾期会影响房贷吗"} {
 		c.send(q)
 		c.reject("逾期的后果")

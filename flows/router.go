@@ -2115,6 +2115,10 @@ func (s *Step) freeText(text string) error {
 			return nil
 		}
 	}
+	if l := strings.ToLower(text); containsAny(l, graceWords...) && !aboutSomeoneElse(text) && s.showAnswer("overdue-consequences") {
+		s.conv.Misses = 0 // "有没有宽限期 晚一两天可以吗": not the orders' desk, nor unsure (a facts audit)
+		return nil
+	}
 	if l := strings.ToLower(text); asksAboutFrozen(l) && !aboutSomeoneElse(text) && s.showAnswer("frozen-card") {
 		s.conv.Misses = 0 // "工行卡为什么冻结了", "怎么解冻": the frozen card's answer, with theirs (a probe: a payoff's sum, scams)
 		return nil
@@ -2625,6 +2629,10 @@ var (
 	lateWord  = regexp.MustCompile(`逾期|晚还|迟还|没按时还|拖欠|\b(?:late|overdue)\b`)
 	otherLoan = regexp.MustCompile(`房贷|车贷|贷款|信用卡|花呗|白条|借呗|网贷|银行|mortgage|loan|credit card|huabei`)
 )
+
+// graceWords ask for a grace period: the overdue topic says there is none
+// to count on.
+var graceWords = []string{"宽限", "缓冲期", "grace period", "grace days", "days of grace"}
 
 // reportsToBureau asks about being reported to the credit bureau.
 var reportsToBureau = regexp.MustCompile(`\breport(?:s|ed|ing)?\b.{0,20}\b(?:credit bureaus?|pboc|credit reference|central bank)\b|` +
