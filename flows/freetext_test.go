@@ -1743,6 +1743,11 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 		c.send(q) // a grace period: none to count on (a facts audit got the orders' desk, or unsure)
 		c.expect("不要指望有宽限期")
 	}
+	for _, q := range []string{"信用卡分期提前还款手续费", "信用卡分期提前还有违约金吗"} {
+		c.send(q) // a bank card's installments: the bank's fee, not ours (a facts audit)
+		c.expect("不在这里处理")
+		c.reject("提前还款手续费 =")
+	}
 	for _, q := range []string{"我的房贷逾期了会影响征信吗", "花呗逾期会影响房贷吗"} {
 		c.send(q)
 		c.reject("逾期的后果")

@@ -2115,6 +2115,10 @@ func (s *Step) freeText(text string) error {
 			return nil
 		}
 	}
+	if l := strings.ToLower(text); containsAny(l, "信用卡分期", "信用卡的分期", "credit card installment", "credit card instalment") && s.showOutOfScope("oos-other-credit") {
+		s.conv.Misses = 0 // "信用卡分期提前还款手续费": the bank's, not our prepayment fee (a facts audit)
+		return nil
+	}
 	if l := strings.ToLower(text); containsAny(l, graceWords...) && !aboutSomeoneElse(text) && s.showAnswer("overdue-consequences") {
 		s.conv.Misses = 0 // "有没有宽限期 晚一两天可以吗": not the orders' desk, nor unsure (a facts audit)
 		return nil
