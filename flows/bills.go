@@ -973,7 +973,7 @@ func asksIfFreed(text string) bool {
 // freedWords ask whether a debt is let off.
 var freedWords = []string{"不用还", "不需要还", "不必还", "不用再还", "免还", "不还也行", "不还也可以", "不还也没事", "还要还", "还用还", "还需要还", "还得还",
 	"don't have to pay", "dont have to pay", "do not have to pay", "don't need to pay", "dont need to pay", "no need to pay",
-	"still have to pay", "still need to pay", "still owe", "still pay"}
+	"still have to pay", "still need to pay", "still owe"} // not "still pay": "can i still pay by card?"
 
 // outageSaid names the installment feature down or gone ("分期功能停用了",
 // "商城分期用不了"): the guide's answer says where to pay meanwhile.

@@ -608,7 +608,7 @@ func TestAsksIfFreed(t *testing.T) {
 		"do i still have to pay?": true, "so i don't have to pay anymore?": true,
 		"还要还几期？": false, "还要还多少钱？": false, "提前还清了是不是就不用还了": false, "注销了是不是就不用还了": false,
 		"预约取消了 账单还得还吗": false, "if i cancel the scheduled debit do i still have to pay the bill": false, // the cancellation's topic
-		"我老婆的是不是不用还了": false, "is my wife still owing, does she still have to pay?": false, "不用还了": false,
+		"can i still pay by card?": false, "我老婆的是不是不用还了": false, "is my wife still owing, does she still have to pay?": false, "不用还了": false,
 	} {
 		if got := asksIfFreed(text); got != want {
 			t.Errorf("asksIfFreed(%q) = %v, want %v", text, got, want)
