@@ -597,3 +597,48 @@ var (
 	// idTailDigits is the tail in idTail's match.
 	idTailDigits = regexp.MustCompile(`[0-9]{3,7}[0-9xX×]`)
 )
+
+// MaskSplitSecret masks a card or ID number typed across two messages in a
+// row ("6222 0212 3456", then "7890 123"), which neither masks alone: the
+// end of prev and the start of next, joined, make a number that passes its
+// check (a card's first digits and Luhn, or an ID's birth date) — beyond
+// doubt, as two messages are. It returns both masked, or as they were and
+// false.
+func MaskSplitSecret(prev, next string) (string, string, bool) {
+	pm, nl := splitTail.FindStringSubmatchIndex(prev), splitHead.FindStringIndex(next)
+	if pm == nil || nl == nil {
+		return prev, next, false
+	}
+	pl := pm[2:4] // the digits, not the character before them
+	var ds []byte
+	for _, r := range prev[pl[0]:] + next[:nl[1]] {
+		if d := digit(r); d >= 0 {
+			ds = append(ds, byte('0'+d))
+		}
+	}
+	x := strings.ContainsAny(next[:nl[1]], "Xx")
+	// A card begun in a group of 13 digits or more is an order number, then
+	// an amount ("5241015123456", "101"): not one.
+	card := cardChecked(ds) && len(strings.Map(keepDigit, prev[pl[0]:])) <= 12
+	if !card && !(len(ds) >= 17 && idBorn(ds, x)) {
+		return prev, next, false
+	}
+	return prev[:pl[0]] + "****", maskedAs(ds, x) + next[nl[1]:], true
+}
+
+var (
+	// splitTail is the digits a message ends with, in groups apart by a
+	// space or a dash: at least 4 (a card's first group).
+	splitTail = regexp.MustCompile(`(?:^|[^0-9])([0-9]{4,}(?:[ \-][0-9]+)*)\s*$`)
+	// splitHead is the digits a message starts with, grouped likewise, an
+	// ID's X perhaps last.
+	splitHead = regexp.MustCompile(`^\s*[0-9]+(?:[ \-][0-9]+)*[Xx]?`)
+)
+
+// keepDigit keeps ASCII digits in strings.Map, drops the rest.
+func keepDigit(r rune) rune {
+	if r >= '0' && r <= '9' {
+		return r
+	}
+	return -1
+}

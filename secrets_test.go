@@ -166,3 +166,21 @@ func TestMaskIDTail(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskSplitSecret: a card or ID number typed across two messages in a
+// row is masked in both (a probe: neither was).
+func TestMaskSplitSecret(t *testing.T) {
+	for _, c := range []struct{ prev, next, wantPrev, wantNext string }{
+		{"我的卡号 6222 0212 3456", "7894", "我的卡号 ****", "****7894"},
+		{"卡号是6222021234", "567894 麻烦查下", "卡号是****", "****7894 麻烦查下"},
+		{"身份证 110101 19900307", "123X", "身份证 ****", "****"},
+		{"订单 5241015123456", "101", "订单 5241015123456", "101"}, // an order number and an amount
+		{"第7期 249.91", "2026", "第7期 249.91", "2026"},
+		{"6222 0212 3456", "7890", "6222 0212 3456", "7890"}, // fails Luhn: not beyond doubt
+	} {
+		p, n, _ := supportbot.MaskSplitSecret(c.prev, c.next)
+		if p != c.wantPrev || n != c.wantNext {
+			t.Errorf("MaskSplitSecret(%q, %q) = %q, %q; want %q, %q", c.prev, c.next, p, n, c.wantPrev, c.wantNext)
+		}
+	}
+}

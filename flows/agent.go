@@ -637,7 +637,7 @@ func relayToAgent(s *Step) (bool, error) {
 		// the customer's own words (a scam message forwarded to ask "is
 		// this real?").
 		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Summary()})
-		if ev.Masked {
+		if ev.Masked || splitsASecret(t.Relay, ev.Text) {
 			s.say(s.T("cards.never_share_relayed"))
 		}
 		if queuedAsk := ev.Kind == supportbot.EventText && !ev.Forwarded && t.AgentID == 0; queuedAsk && (cancelWords[bare(ev.Text)] || waitAsked.MatchString(strings.ToLower(ev.Text))) {
@@ -717,6 +717,17 @@ func relayToAgent(s *Step) (bool, error) {
 	return true, nil
 }
 
+// splitsASecret reports text ending a card or ID number that the last line
+// of the post began (MaskSplitSecret): the customer is warned, as for one
+// typed whole.
+func splitsASecret(post supportbot.RelayPost, text string) bool {
+	if len(post.Lines) == 0 {
+		return false
+	}
+	_, _, split := supportbot.MaskSplitSecret(post.Lines[len(post.Lines)-1].Text, text)
+	return split
+}
+
 // pressesHuman reports a press of 👤 (a menu button that starts the agent
 // flow).
 // ratesATicket reports a star of a rating invitation.
@@ -757,6 +768,11 @@ func (s *Step) relayLine(id int64, line supportbot.RelayLine) {
 					s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: id, ReopenTopic: true})
 				}
 				post = supportbot.RelayPost{Seq: post.Seq + 1, Started: now}
+			}
+			if n := len(post.Lines); n > 0 {
+				// A card typed across this line and the one before: both
+				// masked, the post edited (a probe: neither was).
+				post.Lines[n-1].Text, line.Text, _ = supportbot.MaskSplitSecret(post.Lines[n-1].Text, line.Text)
 			}
 			post.Lines = append(post.Lines, line)
 		}

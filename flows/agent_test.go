@@ -258,6 +258,14 @@ func TestCardNumbersAreMaskedInRelaysAndTranscripts(t *testing.T) {
 	if relayed := texts(h.staff()); strings.Contains(relayed, "1002") {
 		t.Errorf("an ID's tail relayed to the agent: %q", relayed)
 	}
+	// A card typed across two messages in a row: both lines masked in the
+	// post, and the customer warned (a probe: neither was).
+	c.send("新卡号 6222 0212 3456")
+	c.send("7894")
+	c.expect("已经打码后才转给客服")
+	if relayed := texts(h.staff()); strings.Contains(relayed, "0212 3456") {
+		t.Errorf("a card split over two messages relayed whole: %q", relayed)
+	}
 	// Grouped by commas, wide spaces or digit by digit (a probe: each was
 	// relayed whole, and the customer not warned).
 	for _, typed := range []string{"卡号 6222，0212，3456，7894", "6222    0212    3456    7894", "6 2 2 2 0 2 1 2 3 4 5 6 7 8 9 4"} {
