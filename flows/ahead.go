@@ -24,11 +24,12 @@ func asksDebitAhead(text string) bool {
 	// "今天要扣我多少钱" (a probe: "can't answer") — a month's is the month's
 	// bill ("下个月要扣多少钱")
 	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time") || containsAny(l, "多少") && dayNamedIn(l)
-	// Next month's debits are its bills, due dates and all ("下个月要还多少
-	// 几号扣": a probe got this month's bookings); a day of it is a day
-	// ("下个月15号会扣吗", dayAsked).
+	// Next month's debits asked how much or when are its bills, due dates
+	// and all ("下个月要还多少 几号扣": a probe got this month's bookings); a
+	// day of it is a day ("下个月15号会扣吗", dayAsked); whether ("下个月会扣
+	// 吗") is what debits by itself, as before (a regression run).
 	if !asked || !debitWord.MatchString(l) || containsAny(l, notAhead...) || someoneElses.MatchString(l) || kinFor.MatchString(l) ||
-		nextMonthSaid.MatchString(l) && firstNumber(daySaid, l) < 1 {
+		nextMonthSaid.MatchString(l) && firstNumber(daySaid, l) < 1 && asksThisMonth(text) {
 		return false
 	}
 	if aheadZH.MatchString(l) || aheadEN.MatchString(l) {
@@ -180,6 +181,9 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) (lines,
 			continue
 		}
 		next, due := nextNotOverdue(p, s.today)
+		if b, ok := dueOn(p, day); ok {
+			next, due = b, true // a day later than the next period's ("下个月6号会扣吗": a regression run got "nothing" with auto-repayment on)
+		}
 		if _, ok := scheduledFor(p.ID, next.Period, v.sched); ok {
 			due = false // its bill is booked, whatever day the booking runs: not by hand
 		}
@@ -200,6 +204,21 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) (lines,
 		}
 	}
 	return lines, byHand, booked
+}
+
+// monthOfDay is the month of a date said in Chinese ("1月23号", "12月14日").
+var monthOfDay = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2})\s*月\s*[0-9]{1,2}\s*[号日]`)
+
+// dueOn is the plan's unpaid bill due on day, if a day is asked and one is.
+func dueOn(p supportbot.Plan, day *supportbot.Date) (supportbot.Bill, bool) {
+	if day == nil {
+		return supportbot.Bill{}, false
+	}
+	i := slices.IndexFunc(p.Bills, func(b supportbot.Bill) bool { return b.Status == supportbot.BillUnpaid && b.DueDate == *day })
+	if i < 0 {
+		return supportbot.Bill{}, false
+	}
+	return p.Bills[i], true
 }
 
 // withCard is the line key says, of the card with id, warned when that
@@ -246,11 +265,18 @@ func (s *Step) dayAsked(l string) (supportbot.Date, bool) {
 	}
 	if n := firstNumber(daySaid, l); n >= 1 && n <= 31 {
 		t := s.today.Time(loc)
-		month := t.Month()
-		if n < t.Day() || nextMonthSaid.MatchString(l) { // "下个月15号会扣吗": January's 15th, not December's
+		year, month := t.Year(), t.Month()
+		switch m := firstNumber(monthOfDay, l); {
+		case nextMonthSaid.MatchString(l): // "下个月15号会扣吗": next month's 15th, not this month's
+			month++
+		case m >= 1 && m <= 12: // "1月23号会扣吗": that month's, this year's or the next (a regression run)
+			if month = time.Month(m); month < t.Month() {
+				year++
+			}
+		case n < t.Day():
 			month++
 		}
-		d := time.Date(t.Year(), month, n, 0, 0, 0, 0, loc)
+		d := time.Date(year, month, n, 0, 0, 0, 0, loc)
 		if d.Day() != n { // "31号" in a month of 30 days: no such day, not the 1st after it
 			return "", false
 		}

@@ -22,6 +22,10 @@ func TestADebitToComeIsAnswered(t *testing.T) {
 	c.reject("Redmi K70")
 	c.send("下个月25号会扣吗") // next month's 25th, not this month's (a probe got this month's day)
 	c.expect("2026年12月25日没有会自动扣你钱")
+	c.send("12月14号会扣吗") // the month named, not this month's 14th… (a regression run)
+	c.expect("2026年12月14日会自动扣款的", "「Redmi K70」第 7 期")
+	c.send("下个月会扣吗") // …and next month asked whether, what debits by itself (a regression run: "not sure")
+	c.expect("接下来会自动扣款的")
 	c.send("会不会扣两次") // twice: the guide's, not the debits to come
 	c.reject("会自动扣款的")
 	c.send("/lang en")
@@ -50,4 +54,17 @@ func TestADebitAskedAfterPayingSaysPayingCancelsIt(t *testing.T) {
 		c.send(complaint) // a complaint: not reassured away (a review)
 		c.reject("不会重复扣")
 	}
+}
+
+// TestADayOfALaterPeriodFindsItsAutoRepayment: "下个月6号会扣吗" from a
+// customer with auto-repayment on, a period due that day, was told nothing
+// would debit them (a regression run: only each plan's next period was
+// read). The period due on the day asked is the one it debits.
+func TestADayOfALaterPeriodFindsItsAutoRepayment(t *testing.T) {
+	h := newHarness(t, payFixture()) // 2026-11-21: 赵敏's P6, auto-repayment on, period 4 due 2027-01-23, none booked
+	c := h.chat(840, "zh")
+	c.identify(phoneZhao)
+	c.send("1月23号会扣吗")
+	c.expect("自动还款：「Redmi Note 13」第 4 期")
+	c.reject("没有会自动扣你钱")
 }

@@ -959,21 +959,34 @@ func duesStand(s *Step, lead string) error {
 // any more ("是不是不用还了", "分期功能停用了是不是就不用还了", "do i still
 // have to pay?"): a probe got a booking's "no need to pay this period by
 // hand", or "no recent payment" for an overdue customer, or how to switch
-// installments off — never "yes, it is still owed". Not after a payoff or
-// a closure ("提前还清了是不是就不用还了", "注销了是不是就不用还了": their
-// topics say), nor about someone else.
+// installments off — never "yes, it is still owed". The question ends the
+// message (a regression run: "还要还款 能用微信吗", "我还要还 但是这个月钱不够",
+// "i still owe 500, can i pay half now?" lost their answers); not of a fee,
+// a return, a payoff or a closure — their topics say — nor of someone else.
 func asksIfFreed(text string) bool {
-	l := strings.ToLower(text)
-	return asks(text) && containsAny(l, freedWords...) && !payoffWords(text) && !paysOff(text) &&
-		!containsAny(l, "注销", "销户", "已经", "刚", "already", "close", "closed", "paid off", "多少", "几", "哪", "how much", "how many", "which", "when", "where",
-			"取消", "cancel", "提醒", "remind") && // a booking cancelled, reminders: their topics say
-		!aboutSomeoneElse(text) && !anyKin.MatchString(l) && !containsAny(l, "我妈", "我爸", "别人", "他人", "她", "他的") // "还要还几期", "还要还多少": what is left, not whether
+	l := strings.ToLower(strings.TrimSpace(text))
+	m := freedZH.FindStringIndex(l)
+	if m == nil {
+		m = freedEN.FindStringIndex(l)
+	}
+	return m != nil && asks(text) && !containsAny(l[:m[0]], notFreed...) && !payoffWords(text) && !paysOff(text) &&
+		!aboutSomeoneElse(text) && !anyKin.MatchString(l) && !containsAny(l, "我妈", "我爸", "别人", "他人", "她", "他的")
 }
 
-// freedWords ask whether a debt is let off.
-var freedWords = []string{"不用还", "不需要还", "不必还", "不用再还", "免还", "不还也行", "不还也可以", "不还也没事", "还要还", "还用还", "还需要还", "还得还",
-	"don't have to pay", "dont have to pay", "do not have to pay", "don't need to pay", "dont need to pay", "no need to pay",
-	"still have to pay", "still need to pay", "still owe"} // not "still pay": "can i still pay by card?"
+var (
+	// freedZH ends a message asking whether it need not be paid: "是不是不
+	// 用还了", "还要还吗", "这笔免还吗".
+	freedZH = regexp.MustCompile(`(?:(?:不用|不需要|不必|不用再|可以不用|可以不|就不)还(?:款|钱)?了?(?:吗|么|呢|吧|啊|呀)*|` +
+		`还(?:要|用|需要|得)(?:再)?还(?:款|钱)?(?:吗|么|呢|啊|呀)+|免还(?:吗|么|了吗)?)[\s？?。.!！~]*$`)
+	// freedEN is the English question, the whole message.
+	freedEN = regexp.MustCompile(`^(?:so |then |and |wait,? )?(?:(?:do|will) i still (?:have|need) to pay(?: (?:it|this|them|anything|anymore|this month|the rest))?|` +
+		`(?:so )?i (?:don'?t|do not) (?:have|need) to pay (?:anymore|any more|it anymore)(?:,? right)?|no need to pay(?: (?:it|this month|anymore))?|` +
+		`is there anything i still owe|do i still owe (?:anything|money|you)(?: anymore)?)[\s?.!]*$`)
+	// notFreed are what a question of a fee, a return, a payoff, a closure,
+	// a booking or reminders is about, or of what is left: their answers.
+	notFreed = []string{"滞纳金", "利息", "手续费", "费", "退货", "退了", "退款", "退回", "注销", "销户", "已经", "刚", "取消", "提醒",
+		"几", "多少", "哪"}
+)
 
 // outageSaid names the installment feature down or gone ("分期功能停用了",
 // "商城分期用不了"): the guide's answer says where to pay meanwhile.

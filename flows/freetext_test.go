@@ -1743,6 +1743,14 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 		c.send(q) // a grace period: none to count on (a facts audit got the orders' desk, or unsure)
 		c.expect("不要指望有宽限期")
 	}
+	for _, q := range []string{"退货有宽限期吗", "取消预约有缓冲期吗", "报价的15分钟能宽限一下吗"} {
+		c.send(q) // a grace asked of something else (a regression run)
+		c.reject("不要指望有宽限期")
+	}
+	c.send("注销分期账户会影响征信吗 影响以后贷款吗") // a credit record asked of a closure, not lateness (a regression run)
+	c.reject("逾期的后果")
+	c.send("我的小米分期是信用卡分期吗") // ours asked of (a regression run)
+	c.reject("不在这里处理")
 	for _, q := range []string{"信用卡分期提前还款手续费", "信用卡分期提前还有违约金吗"} {
 		c.send(q) // a bank card's installments: the bank's fee, not ours (a facts audit)
 		c.expect("不在这里处理")

@@ -2115,11 +2115,12 @@ func (s *Step) freeText(text string) error {
 			return nil
 		}
 	}
-	if l := strings.ToLower(text); containsAny(l, "信用卡分期", "信用卡的分期", "credit card installment", "credit card instalment") && s.showOutOfScope("oos-other-credit") {
+	if l := strings.ToLower(text); containsAny(l, "信用卡分期", "信用卡的分期", "credit card installment", "credit card instalment") &&
+		!containsAny(l, "小米分期", "你们的分期", "你们分期", "这里的分期", "商城分期", "我的分期", "your installment", "xiaomi installment") && s.showOutOfScope("oos-other-credit") {
 		s.conv.Misses = 0 // "信用卡分期提前还款手续费": the bank's, not our prepayment fee (a facts audit)
 		return nil
 	}
-	if l := strings.ToLower(text); containsAny(l, graceWords...) && !aboutSomeoneElse(text) && s.showAnswer("overdue-consequences") {
+	if l := strings.ToLower(text); containsAny(l, graceWords...) && !containsAny(l, notGrace...) && !aboutSomeoneElse(text) && s.showAnswer("overdue-consequences") {
 		s.conv.Misses = 0 // "有没有宽限期 晚一两天可以吗": not the orders' desk, nor unsure (a facts audit)
 		return nil
 	}
@@ -2628,7 +2629,7 @@ func overdueHurtsALoan(l string) bool {
 }
 
 var (
-	overdueAgainstALoan = regexp.MustCompile(`(?:逾期|晚还|迟还|没按时还|拖欠|征信|信用记录)[^，。？?!！]{0,12}(?:影响|耽误|妨碍|连累)[^，。？?!！]{0,12}(?:房贷|车贷|贷款|信用卡|买房|买车|办卡|申卡)|` +
+	overdueAgainstALoan = regexp.MustCompile(`(?:逾期|晚还|迟还|没按时还|拖欠)[^，。？?!！]{0,12}(?:影响|耽误|妨碍|连累)[^，。？?!！]{0,12}(?:房贷|车贷|贷款|信用卡|买房|买车|办卡|申卡)|` +
 		`\b(?:late|overdue|missed payments?|missing a payment)\b.{0,40}\b(?:affect|hurt|impact|harm)\b.{0,30}\b(?:mortgage|car loan|home loan|loan|credit card)`)
 	lateWord  = regexp.MustCompile(`逾期|晚还|迟还|没按时还|拖欠|\b(?:late|overdue)\b`)
 	otherLoan = regexp.MustCompile(`房贷|车贷|贷款|信用卡|花呗|白条|借呗|网贷|银行|mortgage|loan|credit card|huabei`)
@@ -2637,6 +2638,11 @@ var (
 // graceWords ask for a grace period: the overdue topic says there is none
 // to count on.
 var graceWords = []string{"宽限", "缓冲期", "grace period", "grace days", "days of grace"}
+
+// notGrace are the other things a grace is asked of: a return, a booking's
+// cancellation, a closure, a quote, a payoff (a regression run gave each the
+// overdue topic).
+var notGrace = []string{"退货", "退款", "取消", "预约", "注销", "报价", "提前", "15分钟", "return", "refund", "cancel", "quote", "early", "closing", "close"}
 
 // reportsToBureau asks about being reported to the credit bureau.
 var reportsToBureau = regexp.MustCompile(`\breport(?:s|ed|ing)?\b.{0,20}\b(?:credit bureaus?|pboc|credit reference|central bank)\b|` +

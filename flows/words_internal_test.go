@@ -462,6 +462,7 @@ func TestAsksDebitAhead(t *testing.T) {
 		// how much, without a question mark (a probe: "can't answer"); a month's is the month's bill
 		"今天要扣我多少钱": true, "15号要扣多少": true, "下个月要扣多少钱": false, "这个月要扣多少": false,
 		"下个月要还多少 几号扣": false, "下个月几号扣款": false, "下个月15号会扣吗": true, // next month's bills; a day of it (a probe)
+		"下个月会扣吗": true, "下月要扣吗": true, "will i be charged next month?": true, // whether: what debits by itself (a regression run)
 		"一共要扣多少": false, "还剩多少要扣": false, "逾期的要扣多少": false, "全部要扣多少钱": false, // the total, not a day's (a regression run)
 	} {
 		if got := asksDebitAhead(text); got != want {
@@ -608,7 +609,11 @@ func TestAsksIfFreed(t *testing.T) {
 		"do i still have to pay?": true, "so i don't have to pay anymore?": true,
 		"还要还几期？": false, "还要还多少钱？": false, "提前还清了是不是就不用还了": false, "注销了是不是就不用还了": false,
 		"预约取消了 账单还得还吗": false, "if i cancel the scheduled debit do i still have to pay the bill": false, // the cancellation's topic
-		"can i still pay by card?": false, "我老婆的是不是不用还了": false, "is my wife still owing, does she still have to pay?": false, "不用还了": false,
+		"can i still pay by card?": false, "我老婆的是不是不用还了": false,
+		// the question must end the message, and not be of a fee or a return (a regression run)
+		"还要还款 能用微信吗": false, "我还要还 但是这个月钱不够 能分开还吗": false, "i still owe 500, can i pay half now?": false,
+		"滞纳金还要还吗": false, "利息还要还吗": false, "do i still have to pay if i return the phone?": false,
+		"i returned the phone, do i still have to pay?": false, "退货了是不是不用还了": false, "那我是不是就不用还了": true, "还需要还吗": true, "is my wife still owing, does she still have to pay?": false, "不用还了": false,
 	} {
 		if got := asksIfFreed(text); got != want {
 			t.Errorf("asksIfFreed(%q) = %v, want %v", text, got, want)
