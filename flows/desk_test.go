@@ -1005,11 +1005,7 @@ func TestAnAgentTakesBackAReply(t *testing.T) {
 // The stars are the ticket's now: pressed later they rate it, and the new
 // hand-off goes on; pressed again, or for a ticket still open, nothing.
 func TestARatingPressedAfterHandingOffAgainCounts(t *testing.T) {
-	h, c, topic := handedOff(t, "zh")
-	h.agent(7, "小李", topic).send("/close")
-	c.inbox()
-	c.expect("请为本次人工服务打分")
-	star := c.button("4⭐").Data
+	h, c, star := closedWithStars(t)
 	c.send("/agent")
 	c.expect("/end")
 	h.staff()
@@ -1035,11 +1031,7 @@ func TestARatingPressedAfterHandingOffAgainCounts(t *testing.T) {
 // ticket (an isolation probe), where the desk's /reopen refuses it. They
 // are expired now; the ticket stays unrated.
 func TestARatingAfterTheChatBecameAnothersIsExpired(t *testing.T) {
-	h, c, topic := handedOff(t, "zh")
-	h.agent(7, "小李", topic).send("/close")
-	c.inbox()
-	c.expect("请为本次人工服务打分")
-	star := c.button("4⭐").Data
+	h, c, star := closedWithStars(t)
 	c.share(phoneBob, c.id) // the account's own contact, another customer's phone
 	c.expect("Bob Lee")
 	c.pressData(star)
@@ -1047,4 +1039,15 @@ func TestARatingAfterTheChatBecameAnothersIsExpired(t *testing.T) {
 	if t1, err := h.db.Ticket(context.Background(), 1); err != nil || t1.Rating != 0 {
 		t.Errorf("ticket #T1: %+v, %v; want unrated", t1, err)
 	}
+}
+
+// closedWithStars is a hand-off an agent closed, and the data of the
+// rating invitation's 4-star button.
+func closedWithStars(t *testing.T) (*harness, *chat, string) {
+	t.Helper()
+	h, c, topic := handedOff(t, "zh")
+	h.agent(7, "小李", topic).send("/close")
+	c.inbox()
+	c.expect("请为本次人工服务打分")
+	return h, c, c.button("4⭐").Data
 }

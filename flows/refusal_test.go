@@ -208,11 +208,7 @@ func TestARefusalToPayWithNothingInFrontSaysWhatStillStands(t *testing.T) {
 // what is due; the feature down, where to pay meanwhile; owing nothing,
 // that nothing is due.
 func TestAskingIfADebtIsLetOffSaysItIsOwed(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(961, "zh")
-	c.identify(phoneZhang)
+	h, c := faqSession(t, 961)
 	for _, asked := range []string{"是不是不用还了", "这期是不是不用还了"} {
 		c.send(asked)
 		c.expect("要还的。没还的分期不会自己免掉", "第 6 期已逾期 6 天", "过了还款日还没还清就算逾期")
