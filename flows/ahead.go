@@ -268,7 +268,7 @@ func (s *Step) dayAsked(l string) (supportbot.Date, bool) {
 		year, month := t.Year(), t.Month()
 		switch m := firstNumber(monthOfDay, l); {
 		case nextMonthSaid.MatchString(l): // "下个月15号会扣吗": next month's 15th, not this month's
-			month++
+			month += time.Month(monthsAhead(l))
 		case m >= 1 && m <= 12: // "1月23号会扣吗": that month's, this year's or the next (a regression run)
 			if month = time.Month(m); month < t.Month() {
 				year++

@@ -58,7 +58,16 @@ func asksThisMonth(text string) bool {
 
 // nextMonthSaid names next month ("下个月要还多少", "what do i owe next
 // month").
-var nextMonthSaid = regexp.MustCompile(`下个?月|\bnext month\b`)
+var nextMonthSaid = regexp.MustCompile(`下个?月|\bnext month\b|\bmonth after next\b`)
+
+// monthsAhead is how many months ahead nextMonthSaid's month is: 2 for the
+// month after next ("下下个月要还多少": a regression run got next month's).
+func monthsAhead(l string) int {
+	if containsAny(l, "下下个月", "下下月", "month after next") {
+		return 2
+	}
+	return 1
+}
 
 // monthDue says what is to be paid by the end of this month: each unpaid
 // bill due by then, overdue ones included, and whether a booking pays it —
@@ -69,7 +78,7 @@ func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepay
 	l := strings.ToLower(s.ev.Text)
 	asked, named := dueMonthNamed(l, s.today)
 	if nextMonthSaid.MatchString(l) {
-		asked, named = t.AddDate(0, 1, 1-t.Day()).Format("2006-01"), true
+		asked, named = t.AddDate(0, monthsAhead(l), 1-t.Day()).Format("2006-01"), true
 	}
 	if named && asked != t.Format("2006-01") {
 		inMonth := func(b supportbot.Bill) bool { return strings.HasPrefix(string(b.DueDate), asked) }

@@ -1189,6 +1189,8 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 		c.expect("📅 12 月要还 <b>¥1,254.92</b>：\n• Redmi K70 第 7 期 ¥249.92，还款日 2026年12月15日（已预约扣款，无需手动还）",
 			"• Xiaomi Book 第 4 期 ¥1,005.00，还款日 2026年12月21日")
 	}
+	c.send("下下个月要还多少") // the month after next, not next month (a regression run)
+	c.expect("📅 2027 年 1 月要还")
 	// A month gone by this year is next year's, a year said that year's (a
 	// regression probe: "9月份要还多少" asked in December said nothing was due).
 	for _, asked := range []string{"3月份要还多少", "明年3月要还多少", "2027年3月要还多少"} {
