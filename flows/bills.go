@@ -973,13 +973,31 @@ func duesStand(s *Step, lead string) error {
 // "i still owe 500, can i pay half now?" lost their answers); not of a fee,
 // a return, a payoff or a closure — their topics say — nor of someone else.
 func asksIfFreed(text string) bool {
+	l, at, ok := freedAsked(text)
+	return ok && !containsAny(l[:at], notFreed...) && !payoffWords(text) && !paysOff(text)
+}
+
+// asksIfPayoffFrees reports the same question of paying off early ("提前
+// 还清了是不是就不用还了"): the payoff's topic answers, not a booking's notice
+// (a regression run).
+func asksIfPayoffFrees(text string) bool {
+	_, _, ok := freedAsked(text)
+	return ok && (payoffWords(text) || paysOff(text))
+}
+
+// freedAsked reports a message ending in the question whether something
+// need not be paid (freedZH, freedEN), of the customer's own: lower-cased,
+// and where the question starts.
+func freedAsked(text string) (string, int, bool) {
 	l := strings.ToLower(strings.TrimSpace(text))
 	m := freedZH.FindStringIndex(l)
 	if m == nil {
 		m = freedEN.FindStringIndex(l)
 	}
-	return m != nil && asks(text) && !containsAny(l[:m[0]], notFreed...) && !payoffWords(text) && !paysOff(text) &&
-		!aboutSomeoneElse(text) && !anyKin.MatchString(l) && !containsAny(l, "我妈", "我爸", "别人", "他人", "她", "他的")
+	if m == nil || !asks(text) || aboutSomeoneElse(text) || anyKin.MatchString(l) || containsAny(l, "我妈", "我爸", "别人", "他人", "她", "他的") {
+		return l, 0, false
+	}
+	return l, m[0], true
 }
 
 var (

@@ -218,6 +218,9 @@ func TestAskingIfADebtIsLetOffSaysItIsOwed(t *testing.T) {
 	c.send("手机坏了在修 这个月还要还吗") // the phone broken, not the feature down: owed
 	c.expect("要还的。")
 	c.reject("小米金融")
+	c.send("提前还清了是不是就不用还了") // of paying off: its topic, not a booking's notice (a regression run)
+	c.expect("提前还款")
+	c.reject("要还的。", "将在")
 	c.send("还要还几期？") // what is left, not whether
 	c.reject("要还的。")
 	anon := h.chat(962, "en")

@@ -2083,6 +2083,10 @@ func (s *Step) freeText(text string) error {
 	if asksIfFreed(text) { // "是不是不用还了": it is owed, and what is due
 		return stillOwed(s, text)
 	}
+	if asksIfPayoffFrees(text) && s.showAnswer("early-repayment") { // "提前还清了是不是就不用还了"
+		s.conv.Misses = 0
+		return nil
+	}
 	if told, err := debitsAhead(s, text); told || err != nil { // "will i be charged tomorrow?": what debits, and when
 		return err
 	}
