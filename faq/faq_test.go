@@ -518,7 +518,8 @@ func TestNotInTheGuides(t *testing.T) {
 		"还款日过了有没有宽限期 晚一两天行不行",
 		// another lender's loan as a side detail of a question of ours (a
 		// probe: told other lenders' loans are not handled here)
-		"提前还款会影响征信吗 我下个月要办房贷",
+		"提前还款会影响征信吗 我下个月要办房贷", "will paying off early affect my credit? i'm applying for a mortgage next month",
+		"我准备办房贷，提前还款会影响征信吗",
 	} {
 		if r := ix.Classify(text); r.Band == BandAnswer && (r.Kind != KindOutOfScope || r.ID != "oos-not-covered") {
 			t.Errorf("Classify(%q) = %s/%s %.2f answered, want out_of_scope/oos-not-covered or unsure", text, r.Kind, r.ID, r.Score)

@@ -636,7 +636,7 @@ func (ix *Index) outOfScopeByASide(cs []candidate) bool {
 			continue
 		}
 		switch e := ix.entries[c.order[0]]; {
-		case e.Kind == KindOutOfScope && asksOrWants(c):
+		case e.Kind == KindOutOfScope && asksOrWants(c) && !ix.asideOfOwnPlan(c):
 			return false // the out-of-scope reading is asked for
 		case e.ID == otherCredit && names(c, "#notours"):
 			aside = true
@@ -645,6 +645,29 @@ func (ix *Index) outOfScopeByASide(cs []candidate) bool {
 		}
 	}
 	return aside && asked
+}
+
+// statesOwnPlan reports a clause that tells what the customer is about to
+// do, not a request ("i'm applying for a mortgage next month", "我准备办房
+// 贷"): its "apply" or 要 is theirs, not asked of us.
+func statesOwnPlan(clause string) bool {
+	t := strings.ToLower(strings.TrimSpace(clause))
+	if strings.ContainsAny(t, "?？吗") {
+		return false
+	}
+	for _, lead := range []string{"i'm ", "im ", "i am ", "i will ", "i'll ", "我准备", "我打算", "我正在", "准备", "打算"} {
+		if strings.HasPrefix(t, lead) {
+			return true
+		}
+	}
+	return false
+}
+
+// asideOfOwnPlan reports a clause out of scope that only tells the
+// customer's own plan ("i'm applying for a mortgage next month"): not
+// routed on alone.
+func (ix *Index) asideOfOwnPlan(c candidate) bool {
+	return ix.entries[c.order[0]].Kind == KindOutOfScope && statesOwnPlan(c.Text)
 }
 
 // otherCredit is the out-of-scope entry of other lenders' loans and cards.
@@ -786,7 +809,7 @@ func (ix *Index) analyze(text string) analysis {
 		}
 	}
 	for i, c := range a.Candidates {
-		if c.p == nil || i == 0 && ix.outOfScopeByASide(a.Candidates) || i > 0 && (!asksOrWants(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c) || ix.leansOnTheWhole(a.Candidates[0], c) ||
+		if c.p == nil || i == 0 && ix.outOfScopeByASide(a.Candidates) || i > 0 && (!asksOrWants(c) || ix.asideOfOwnPlan(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c) || ix.leansOnTheWhole(a.Candidates[0], c) ||
 			leavesOutTheLender(a.Candidates[1:], c)) {
 			continue
 		}
