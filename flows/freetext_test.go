@@ -1961,3 +1961,18 @@ func TestEnglishCustomersWords(t *testing.T) {
 		c.expect("Paid")
 	})
 }
+
+// TestPayingInAStoreOrInCashIsNotAnotherLender: "小米之家能还分期吗",
+// "可以现金还款吗 去门店还" were told other lenders' loans are not handled
+// here (a facts audit). They are told the ways the guides give, all
+// online, and that a store or cash is not among them.
+func TestPayingInAStoreOrInCashIsNotAnotherLender(t *testing.T) {
+	_, c := faqSession(t, 703)
+	for _, q := range []string{"小米之家能还分期吗", "可以现金还款吗 去门店还", "can i pay in cash at a store?"} {
+		c.send(q)
+		c.expect("/pay")
+		c.reject("不在这里处理", "not handled here")
+	}
+	c.send("我在门店买的手机 怎么还款") // bought in a store: how to pay, as before
+	c.reject("门店（包括小米之家）和现金还款")
+}

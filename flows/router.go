@@ -2124,6 +2124,13 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0 // "信用卡分期提前还款手续费": the bank's, not our prepayment fee (a facts audit)
 		return nil
 	}
+	if l := strings.ToLower(text); paysOffline.MatchString(l) && asks(text) {
+		// "小米之家能还分期吗", "可以现金还款吗 去门店还": not "other lenders'
+		// loans are not handled here" (a facts audit).
+		s.conv.Misses = 0
+		s.say(s.T("faq.offline_pay"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.humanBtn())...)
+		return nil
+	}
 	if l := strings.ToLower(text); containsAny(l, graceWords...) && !containsAny(l, notGrace...) && !aboutSomeoneElse(text) && s.showAnswer("overdue-consequences") {
 		s.conv.Misses = 0 // "有没有宽限期 晚一两天可以吗": not the orders' desk, nor unsure (a facts audit)
 		return nil
@@ -2638,6 +2645,12 @@ var (
 	lateWord  = regexp.MustCompile(`逾期|晚还|迟还|没按时还|拖欠|\b(?:late|overdue)\b`)
 	otherLoan = regexp.MustCompile(`房贷|车贷|贷款|信用卡|花呗|白条|借呗|网贷|银行|mortgage|loan|credit card|huabei`)
 )
+
+// paysOffline asks to pay in a store or in cash: a place or cash, and
+// paying, a bill or the installments.
+var paysOffline = regexp.MustCompile(`(?:小米之家|门店|线下|营业厅|柜台|实体店|现金|\bcash\b|\bin (?:a |the )?(?:store|shop)\b|\bin person\b)` +
+	`[^，,。.!！]{0,12}(?:还|付|交|缴|pay|repay)|(?:还|付|交|缴)(?:款|钱|分期)?[^，,。.!！]{0,8}(?:小米之家|门店|线下|营业厅|柜台|实体店|现金)|` +
+	`\b(?:pay|repay)\b[^,.!]{0,20}\b(?:in cash|cash|in (?:a |the )?(?:store|shop)|in person)\b`)
 
 // graceWords ask for a grace period: the overdue topic says there is none
 // to count on.
