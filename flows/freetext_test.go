@@ -1976,3 +1976,12 @@ func TestPayingInAStoreOrInCashIsNotAnotherLender(t *testing.T) {
 	c.send("我在门店买的手机 怎么还款") // bought in a store: how to pay, as before
 	c.reject("门店（包括小米之家）和现金还款")
 }
+
+// TestALateFeesCapIsTheFeesTopic: "滞纳金有上限吗" got the overdue list (a
+// facts audit); the late-fee topic says the partner sets it.
+func TestALateFeesCapIsTheFeesTopic(t *testing.T) {
+	_, c := faqSession(t, 704)
+	c.send("滞纳金有上限吗")
+	c.expect("合作机构的规定为准")
+	c.reject("逾期的后果")
+}

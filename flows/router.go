@@ -2124,6 +2124,11 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0 // "信用卡分期提前还款手续费": the bank's, not our prepayment fee (a facts audit)
 		return nil
 	}
+	if l := strings.ToLower(text); containsAny(l, "滞纳金", "late fee", "penalty") && containsAny(l, "上限", "封顶", "最多", "最高", "cap", "maximum", "max ") &&
+		!aboutSomeoneElse(text) && s.showAnswer("late-fee") {
+		s.conv.Misses = 0 // "滞纳金有上限吗": the fee's topic (set by the partner), not the overdue list (a facts audit)
+		return nil
+	}
 	if l := strings.ToLower(text); paysOffline.MatchString(l) && asks(text) {
 		// "小米之家能还分期吗", "可以现金还款吗 去门店还": not "other lenders'
 		// loans are not handled here" (a facts audit).
