@@ -610,16 +610,13 @@ func MaskSplitSecret(prev, next string) (string, string, bool) {
 		return prev, next, false
 	}
 	pl := pm[2:4] // the digits, not the character before them
-	var ds []byte
-	for _, r := range prev[pl[0]:] + next[:nl[1]] {
-		if d := digit(r); d >= 0 {
-			ds = append(ds, byte('0'+d))
-		}
-	}
+	ds := digitsOf(prev[pl[0]:])
+	first := len(ds)
+	ds = append(ds, digitsOf(next[:nl[1]])...)
 	x := strings.ContainsAny(next[:nl[1]], "Xx")
 	// A card begun in a group of 13 digits or more is an order number, then
 	// an amount ("5241015123456", "101"): not one.
-	card := cardChecked(ds) && len(strings.Map(keepDigit, prev[pl[0]:])) <= 12
+	card := cardChecked(ds) && first <= 12
 	if !card && !(len(ds) >= 17 && idBorn(ds, x)) {
 		return prev, next, false
 	}
@@ -635,10 +632,13 @@ var (
 	splitHead = regexp.MustCompile(`^\s*[0-9]+(?:[ \-][0-9]+)*[Xx]?`)
 )
 
-// keepDigit keeps ASCII digits in strings.Map, drops the rest.
-func keepDigit(r rune) rune {
-	if r >= '0' && r <= '9' {
-		return r
+// digitsOf is the digits of s, as ASCII bytes.
+func digitsOf(s string) []byte {
+	var ds []byte
+	for _, r := range s {
+		if d := digit(r); d >= 0 {
+			ds = append(ds, byte('0'+d))
+		}
 	}
-	return -1
+	return ds
 }
