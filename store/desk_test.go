@@ -43,6 +43,53 @@ func TestTicketKeepsTheDesksState(t *testing.T) {
 	}
 }
 
+// TestTrackedReplyHeldBySenderIsKept: a newer reply with the same track does
+// not take away one a sender took (it would send it and find no row to record
+// it sent): it waits behind it and edits what it made.
+func TestTrackedReplyHeldBySenderIsKept(t *testing.T) {
+	ctx := context.Background()
+	db, c, _ := open(t)
+	put := func(text string) {
+		t.Helper()
+		if err := db.Enqueue(ctx, []supportbot.Reply{{ChatID: 7, Text: text, Track: "s1"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	claim := func() []supportbot.OutboxMessage {
+		t.Helper()
+		msgs, err := db.ClaimMessages(ctx, "i1", c.Now(), time.Minute, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return msgs
+	}
+	put("paying")
+	held := claim()
+	put("settled")
+	if got := claim(); len(got) != 0 {
+		t.Errorf("claimed while the older reply is being sent: %v", got)
+	}
+	if err := db.MarkSent(ctx, held[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := store.SentTexts(db, 7); err != nil || !reflect.DeepEqual(got, []string{"paying"}) {
+		t.Errorf("recorded sent = %q, %v; want the reply the sender held", got, err)
+	}
+	if got := claim(); len(got) != 1 || got[0].Reply.Text != "settled" {
+		t.Fatalf("claimed after it was sent = %v, want the newer reply (to edit it)", got)
+	}
+
+	// A sender that died holding a reply may have sent it: it is sent again
+	// once its claim runs out, and the newest reply edits that; a reply
+	// nobody took behind it is replaced.
+	put("lost")
+	c.Add(2 * time.Minute)
+	put("newest")
+	if got := texts(due(t, db, c.Now(), 10)); !reflect.DeepEqual(got, []string{"settled", "newest"}) {
+		t.Errorf("due after the claim ran out = %q, want the one taken, then the newest", got)
+	}
+}
+
 // TestTrackedRepliesReplaceThePendingOne: a reply with a track replaces a
 // pending one of its chat with the same track, keeping everything else.
 func TestTrackedRepliesReplaceThePendingOne(t *testing.T) {

@@ -1,6 +1,11 @@
 package store
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+
+	"supportbot"
+)
 
 // What the external tests need to see of the package's insides.
 
@@ -16,4 +21,26 @@ func Setting(db *DB, name string) (string, error) {
 	var v string
 	err := db.read().queryRow(context.Background(), `SELECT current_setting(?)`, name).Scan(&v)
 	return v, err
+}
+
+// SentTexts is what the outbox records sent to a chat, oldest first.
+func SentTexts(db *DB, chatID int64) ([]string, error) {
+	rows, err := db.read().query(context.Background(), `SELECT payload FROM outbox WHERE chat_id = ? AND status = 'sent' ORDER BY id`, chatID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var texts []string
+	for rows.Next() {
+		var payload string
+		if err := rows.Scan(&payload); err != nil {
+			return nil, err
+		}
+		var r supportbot.Reply
+		if err := json.Unmarshal([]byte(payload), &r); err != nil {
+			return nil, err
+		}
+		texts = append(texts, r.Text)
+	}
+	return texts, rows.Err()
 }

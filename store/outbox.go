@@ -15,7 +15,8 @@ import (
 
 // Enqueue adds replies to the outbox, to be sent after the transaction
 // commits. A reply with a Track replaces a pending reply of its chat with the
-// same Track: only the newest is sent (it says everything the older did).
+// same Track that no sender took: only the newest is sent (it says
+// everything the older did).
 func (tx *Tx) Enqueue(ctx context.Context, replies []supportbot.Reply) error {
 	for _, r := range replies {
 		payload, err := json.Marshal(r)
@@ -23,9 +24,12 @@ func (tx *Tx) Enqueue(ctx context.Context, replies []supportbot.Reply) error {
 			return err
 		}
 		if r.Track != "" {
-			// A sender already holding the older reply sends it, then this
-			// one edits what it made: the newest text wins either way.
-			if _, err := tx.exec(ctx, `DELETE FROM outbox WHERE chat_id = ? AND track = ? AND status = 'pending'`,
+			// A reply a sender took is left to it (or, its sender gone, to
+			// the next): it is sent and recorded sent, then this one edits
+			// what it made (the queue holds this one back meanwhile). The
+			// outbox keeps every reply that may have reached the chat; the
+			// newest text wins either way.
+			if _, err := tx.exec(ctx, `DELETE FROM outbox WHERE chat_id = ? AND track = ? AND status = 'pending' AND claimed_by = ''`,
 				r.ChatID, r.Track); err != nil {
 				return fmt.Errorf("replace tracked reply: %w", err)
 			}

@@ -899,6 +899,7 @@ func checkReplies(t *testing.T, db *sql.DB, recs []sendRecord, topicOf map[int64
 	}
 	expected := map[queue][]row{}
 	edits := map[queue][]row{}
+	tracked := map[string]bool{} // chat:track of the replies read so far
 	for rows.Next() {
 		var rw row
 		var payload string
@@ -916,10 +917,16 @@ func checkReplies(t *testing.T, db *sql.DB, recs []sendRecord, topicOf map[int64
 		if r.TicketID != 0 {
 			q.thread = topicOf[r.TicketID]
 		}
-		if r.Edit != 0 || r.EditStep != "" { // EditStep: the message a step recorded, known to the sender only
+		// EditStep: the message a step recorded, known to the sender only; a
+		// Track an earlier reply of the chat had: the message that one made.
+		track := fmt.Sprint(r.ChatID, ":", r.Track)
+		if r.Edit != 0 || r.EditStep != "" || r.Track != "" && tracked[track] {
 			edits[q] = append(edits[q], rw)
 		} else {
 			expected[q] = append(expected[q], rw)
+		}
+		if r.Track != "" {
+			tracked[track] = true
 		}
 	}
 	rows.Close()
