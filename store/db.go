@@ -282,6 +282,20 @@ func (tx *Tx) Lock(ctx context.Context, name string) error {
 	return err
 }
 
+// LockEveryone takes the lock on name that every instance's senders or
+// steps wait on (the outbox's claim, the ticket queue): should the
+// transaction then stand idle — its instance frozen inside it, SIGSTOP or a
+// paused VM — PostgreSQL ends it within seconds, not the connections'
+// minute, and the others go on.
+func (tx *Tx) LockEveryone(ctx context.Context, name string) error {
+	if tx.d.brief != "" {
+		if _, err := tx.exec(ctx, tx.d.brief); err != nil {
+			return err
+		}
+	}
+	return tx.Lock(ctx, name)
+}
+
 // Now is the transaction's time.
 func (tx *Tx) Now() time.Time { return tx.now }
 

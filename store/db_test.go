@@ -466,3 +466,47 @@ func TestPostgresEndsIdleTransactions(t *testing.T) {
 		t.Errorf("idle_in_transaction_session_timeout = %q, %v; want 1min", v, err)
 	}
 }
+
+// An instance frozen inside the outbox's claim (the lock every instance's
+// sender takes) holds the others' replies up for seconds, not the minute:
+// the claim's transaction is ended when it stands idle, and the frozen
+// instance's claim comes to nothing.
+func TestFrozenClaimHoldsOthersBriefly(t *testing.T) {
+	cfg := storetest.PostgresConfig(t)
+	ctx := context.Background()
+	var dbs [2]*store.DB
+	for i := range dbs {
+		db, err := store.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		dbs[i] = db
+	}
+	if err := dbs[0].Enqueue(ctx, []supportbot.Reply{{ChatID: 7, Text: "hi"}}); err != nil {
+		t.Fatal(err)
+	}
+	frozen, thawed := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- dbs[0].Update(ctx, func(tx *store.Tx) error {
+			if err := tx.LockEveryone(ctx, "outbox-claim"); err != nil {
+				return err
+			}
+			close(frozen)
+			<-thawed // frozen here, the lock held
+			return nil
+		})
+	}()
+	<-frozen
+	wait, cancel := context.WithTimeout(ctx, 30*time.Second) // the connections' minute would not do
+	defer cancel()
+	msgs, err := dbs[1].ClaimMessages(wait, "i2", time.Now(), time.Minute, 10)
+	close(thawed)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("the other instance's claim = %v, %v; want the message, once the frozen claim was ended", msgs, err)
+	}
+	if err := <-done; err == nil {
+		t.Error("the frozen instance's transaction committed after it was ended")
+	}
+}

@@ -35,8 +35,10 @@ type dialect struct {
 	// batch how many Updates one of them carries (group commit).
 	committers, batch int
 	// lock takes a transaction-scoped lock on a name ("" where one writer
-	// serialises everything anyway).
-	lock string
+	// serialises everything anyway); brief, run before a lock every
+	// instance waits on, ends the transaction should it stand idle for
+	// seconds ("" where no other process waits).
+	lock, brief string
 	// skipLocked is " FOR UPDATE SKIP LOCKED" and forUpdate " FOR UPDATE"
 	// where the database has them (SQLite's one writer needs neither).
 	skipLocked, forUpdate string
@@ -119,6 +121,7 @@ var postgresDialect = dialect{
 	skipLocked: " FOR UPDATE SKIP LOCKED",
 	forUpdate:  " FOR UPDATE",
 	lock:       `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
+	brief:      `SET LOCAL idle_in_transaction_session_timeout = '` + briefIdle + `'`,
 }
 
 // migrationLockKey is the advisory lock key of the migrations ("supportbt").
@@ -213,6 +216,11 @@ func rebindDollar(q string) string {
 // good. No step waits on anything but the database inside a transaction;
 // an import reads its file between statements, quickly.
 const idleInTransaction = "60s"
+
+// briefIdle is that limit in a transaction holding a lock every instance
+// waits on (Tx.LockEveryone): frozen there, one instance would hold up
+// every chat's replies or hand-offs for the minute.
+const briefIdle = "5s"
 
 func openPostgres(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgx.ParseConfig(url)

@@ -168,7 +168,7 @@ func (db *DB) ClaimMessages(ctx context.Context, owner string, now time.Time, le
 	var list []supportbot.OutboxMessage
 	err := db.Update(ctx, func(tx *Tx) error {
 		list = nil
-		if err := tx.Lock(ctx, "outbox-claim"); err != nil {
+		if err := tx.LockEveryone(ctx, "outbox-claim"); err != nil {
 			return fmt.Errorf("lock the outbox: %w", err)
 		}
 		at := ms(now)

@@ -104,7 +104,7 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *supportbot.Ticket) error {
 		// reads after this (QueuePosition) counts every ticket before it:
 		// on PostgreSQL two instances' transactions would not see each
 		// other's new ticket and tell both customers "first".
-		if err := tx.Lock(ctx, "ticket queue"); err != nil {
+		if err := tx.LockEveryone(ctx, "ticket queue"); err != nil {
 			return fmt.Errorf("create ticket: %w", err)
 		}
 	}
