@@ -213,4 +213,11 @@ func TestAFrozenCardAskedAboutGetsItsAnswer(t *testing.T) {
 	c.send("工行卡为什么冻结了")
 	c.expect("联系发卡银行")
 	c.reject("不能设为默认卡")
+	// A card closed or lost: what to do with it and another card (a facts
+	// audit got "other lenders' loans are not handled here").
+	for _, q := range []string{"银行卡注销了怎么还分期", "银行卡丢了怎么挂失"} {
+		c.send(q)
+		c.expect("挂失或过期", "/cards")
+		c.reject("都不在这里处理")
+	}
 }

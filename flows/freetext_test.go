@@ -1762,6 +1762,16 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 		c.send(q)
 		c.reject("逾期的后果")
 	}
+	// Asked whether a loan is still approved after lateness here; "my
+	// credit card" is no credit record (it got the overdue topic).
+	for _, q := range []string{"在你们这逾期了 银行贷款还能批吗", "逾期了还能办信用卡吗", "if i'm late will i still get a mortgage"} {
+		c.send(q)
+		c.expect("征信")
+		c.reject("都不在这里处理")
+	}
+	c.send("can i pay my credit card installment here?")
+	c.expect("不在这里处理")
+	c.reject("逾期的后果")
 }
 
 // TestEnglishCustomersWords: from an English probe — "pay" and a plan named

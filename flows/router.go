@@ -2620,7 +2620,7 @@ func creditAsked(l string) string {
 		// English probe got the credit-repair scam warning).
 		return "overdue-consequences"
 	}
-	if !creditWord.MatchString(l) || containsAny(l, "注销", "关闭", "销户", "提前", "结清", "查", "报告", "申请", "审核", "不好", "能分期", "取消", "预约",
+	if !creditWord.MatchString(strings.ReplaceAll(l, "credit card", "")) || containsAny(l, "注销", "关闭", "销户", "提前", "结清", "查", "报告", "申请", "审核", "不好", "能分期", "取消", "预约",
 		"close", "closing", "early", "pay off", "payoff", "check", "report", "apply", "cancel", "booking", "schedul") {
 		return "" // closing, paying off, cancelling, checks and applying: their own topics (a regression run)
 	}
@@ -2646,7 +2646,10 @@ func overdueHurtsALoan(l string) bool {
 
 var (
 	overdueAgainstALoan = regexp.MustCompile(`(?:逾期|晚还|迟还|没按时还|拖欠)[^，。？?!！]{0,12}(?:影响|耽误|妨碍|连累)[^，。？?!！]{0,12}(?:房贷|车贷|贷款|信用卡|买房|买车|办卡|申卡)|` +
-		`\b(?:late|overdue|missed payments?|missing a payment)\b.{0,40}\b(?:affect|hurt|impact|harm)\b.{0,30}\b(?:mortgage|car loan|home loan|loan|credit card)`)
+		`(?:逾期|晚还|迟还|没按时还|拖欠)[^，。？?!！]{0,8}(?:房贷|车贷|贷款|信用卡)[^，。？?!！]{0,4}(?:批|办得下来|贷得下来|下得来|通过)|` +
+		`(?:逾期|晚还|迟还|没按时还|拖欠)[^，。？?!！]{0,8}(?:还能|能不能|能否|会不会)(?:批|办|申请|贷)[^，。？?!！]{0,3}(?:房贷|车贷|贷款|信用卡)|` +
+		`\b(?:late|overdue|missed payments?|missing a payment)\b.{0,40}\b(?:affect|hurt|impact|harm)\b.{0,30}\b(?:mortgage|car loan|home loan|loan|credit card)|` +
+		`\b(?:late|overdue|missed payments?|missing a payment)\b.{0,40}\b(?:still )?(?:get|be approved for|qualify for)\b.{0,12}\b(?:mortgage|car loan|home loan|loan|credit card)`)
 	lateWord  = regexp.MustCompile(`逾期|晚还|迟还|没按时还|拖欠|\b(?:late|overdue)\b`)
 	otherLoan = regexp.MustCompile(`房贷|车贷|贷款|信用卡|花呗|白条|借呗|网贷|银行|mortgage|loan|credit card|huabei`)
 )
@@ -2665,6 +2668,14 @@ var graceWords = []string{"宽限", "缓冲期", "grace period", "grace days", "
 // cancellation, a closure, a quote, a payoff (a regression run gave each the
 // overdue topic).
 var notGrace = []string{"退货", "退款", "取消", "预约", "注销", "报价", "提前", "15分钟", "return", "refund", "cancel", "quote", "early", "closing", "close"}
+
+// cardGone says a repayment card is closed, lost, expired or no longer used
+// (a bank's card named: not a credit card, nor the installment "card" that
+// is the account).
+var cardGone = regexp.MustCompile(`(?:银行卡|还款卡|扣款卡|借记卡|储蓄卡|工资卡|绑的卡|绑定的卡|默认卡|原来的卡|旧卡|那张卡|[工建农中招交]行的?卡|邮储卡)` +
+	`[^，。？?!！]{0,4}(?:注销|销户|挂失|丢了|丢失|被偷|过期|到期了|作废|停用|不用了)|` +
+	`\b(?:bank|debit|repayment|default|old|linked) card\b.{0,16}\b(?:closed|cancell?ed|canceled|expired|lost|stolen|deactivated)\b|` +
+	`\b(?:lost|closed|cancell?ed|canceled) (?:my |the )?(?:bank |debit |repayment |linked )?card\b`)
 
 // reportsToBureau asks about being reported to the credit bureau.
 var reportsToBureau = regexp.MustCompile(`\breport(?:s|ed|ing)?\b.{0,20}\b(?:credit bureaus?|pboc|credit reference|central bank)\b|` +
@@ -2857,8 +2868,14 @@ func (s *Step) ownRefunds(topic string) string {
 }
 
 // asksAboutFrozen is a question about a frozen card: why it is, how to
-// unfreeze it ("工行卡为什么冻结了", "怎么解冻", "why is my card frozen").
+// unfreeze it ("工行卡为什么冻结了", "怎么解冻", "why is my card frozen"), or
+// about a card closed, lost or expired ("银行卡注销了怎么还分期", "还款卡丢了
+// 怎么办": a facts audit got "other lenders' loans are not handled here"):
+// the answer says what to do with such a card and another.
 func asksAboutFrozen(l string) bool {
+	if cardGone.MatchString(l) && (asks(l) || containsAny(l, howWhereWhy...)) {
+		return true
+	}
 	return containsAny(l, "冻结", "解冻", "frozen", "freeze") && (asks(l) || containsAny(l, howWhereWhy...) || containsAny(l, "解冻", "unfreeze")) &&
 		!containsAny(l, "账户冻结", "额度冻结", "account")
 }
