@@ -2620,6 +2620,9 @@ func creditAsked(l string) string {
 		// English probe got the credit-repair scam warning).
 		return "overdue-consequences"
 	}
+	if creditWord.MatchString(l) && closesAccount(l) && !lateWord.MatchString(l) {
+		return "after-closure" // "关闭分期会影响征信吗": what a closure keeps (it got the overdue topic)
+	}
 	if !creditWord.MatchString(strings.ReplaceAll(l, "credit card", "")) || containsAny(l, "注销", "关闭", "销户", "提前", "结清", "查", "报告", "申请", "审核", "不好", "能分期", "取消", "预约",
 		"close", "closing", "early", "pay off", "payoff", "check", "report", "apply", "cancel", "booking", "schedul") {
 		return "" // closing, paying off, cancelling, checks and applying: their own topics (a regression run)
@@ -2631,6 +2634,13 @@ func creditAsked(l string) string {
 		return "overdue-consequences"
 	}
 	return ""
+}
+
+// closesAccount names the installments' closure in the words the
+// classifier does not take for it ("关闭分期": 注销 and 销户 it reads), not
+// a booking's or the Mi account's, and not a caller's demand (a scam's).
+func closesAccount(l string) bool {
+	return containsAny(l, "关闭分期", "关掉分期", "关了分期", "把分期关") && !containsAny(l, "预约", "自动", "提醒", "扣款", "小米账号", "转账", "电话", "保证金", "骗")
 }
 
 // overdueHurtsALoan reports a question whether being late here hurts
