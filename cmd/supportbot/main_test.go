@@ -820,10 +820,12 @@ func TestTelegramEarlyRepaymentPaysOnceOnDoubleConfirm(t *testing.T) {
 	msgs := c.share("+86 138 0013 8000", "要提前结清哪一笔分期")
 	// S2 debits period 3 within the hour: the payoff leaves it to that debit.
 	// The plan tapped twice: the second press, stale, must not take the
-	// quote the first one put in its place.
+	// quote the first one put in its place. It is told it did nothing:
+	// expired, or — read once the quote stood on its message — that the
+	// quote still waits.
 	on, plan := c.pressOnly(msgs, "Xiaomi Book")
 	a.srv.PressButton(c.user, msgs[len(msgs)-1].SentMessage, plan)
-	msgs = c.nextAll("合计应付：¥3,045.00", "按钮已过期")
+	msgs = c.nextAll("合计应付：¥3,045.00", "没有执行任何操作")
 	c.answeredInPlace(on, plan, msgs)
 	quote := msgs[indexOf(msgs, "合计应付")]
 	if quote.MessageID != on {
