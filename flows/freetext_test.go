@@ -1713,6 +1713,27 @@ func TestAForwardedCommandIsNotRun(t *testing.T) {
 	c.expect("剩余待还")
 }
 
+// TestSomeoneAskingForCodesOrMoneyIsWarnedOf: someone asking for a code,
+// a card's number, an app installed, a screen shared or money to a personal
+// or "safe" account gets the scam warning (a probe: the phone number's
+// topic, unsure, the overdue topic); asking for nothing, no warning.
+func TestSomeoneAskingForCodesOrMoneyIsWarnedOf(t *testing.T) {
+	_, c := faqSession(t, 703)
+	for _, q := range []string{
+		"a guy on telegram asked for my card number and sms code to fix my account",
+		"对方说是小米金融的 让我下载个app共享屏幕 帮我降低利息",
+		"a caller wants me to pay my installment to his personal alipay, is that ok?",
+		"电话里说不注销会上征信 还要我报验证码 靠谱吗",
+	} {
+		c.send(q)
+		c.expect("很可能是诈骗", "共享屏幕")
+	}
+	for _, q := range []string{"有人吗 我忘了密码", "I can't receive the sms code anymore"} {
+		c.send(q)
+		c.reject("很可能是诈骗")
+	}
+}
+
 // TestAWorryAboutOnesCreditIsAnswered: "我征信会不会有问题" got "can't answer"
 // and "征信会不会恢复" the official notices (a probe). A worry about one's
 // credit record gets what paying late does to it; a mark to be undone, that

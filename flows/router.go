@@ -2007,6 +2007,13 @@ func (s *Step) freeText(text string) error {
 		s.menu("menu.again")
 		return nil
 	}
+	if scamTold(strings.ToLower(text)) && s.showAnswer("scam-warning") {
+		// "a guy on telegram asked for my card number and sms code", "对方
+		// 让我下载个app共享屏幕": the warning, whatever else the words are
+		// near (a probe: a phone number's topic, or unsure).
+		s.conv.Misses = 0
+		return nil
+	}
 	if s.conv.Lang == supportbot.LangEN && cannotReadEnglish(text) {
 		// "啥玩意 看不懂" after English was pressed by mistake: Chinese
 		// again (a probe: a hand-off, in English).
@@ -2678,6 +2685,25 @@ var graceWords = []string{"宽限", "缓冲期", "grace period", "grace days", "
 // cancellation, a closure, a quote, a payoff (a regression run gave each the
 // overdue topic).
 var notGrace = []string{"退货", "退款", "取消", "预约", "注销", "报价", "提前", "15分钟", "return", "refund", "cancel", "quote", "early", "closing", "close"}
+
+// scamTold tells of someone — a caller, a stranger, one who says they are
+// support — asking for a code, a card's number or a password, to install
+// an app or share a screen, or for money to a personal or "safe" account:
+// what the scam warning is for.
+func scamTold(l string) bool {
+	return scamAsker.MatchString(l) && scamAsk.MatchString(l)
+}
+
+var (
+	scamAsker = regexp.MustCompile(`有人(?:让|要|叫|问|说|打|给|加|找|发|自称)|对方|陌生人|自称|冒充|来电|打电话|电话里|打来|加我|客服(?:让|要|叫)我|` +
+		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger|scammer)\b|claim(?:s|ed|ing)? to be|pretend|posing as|` +
+		`\b(?:they|he|she) (?:asked|asks|wants?|wanted|told|tells|says|said|called)\b|\b(?:called|texted|messaged|contacted) me\b`)
+	scamAsk = regexp.MustCompile(`验证码|短信码|动态码|密码|卡号|共享屏幕|屏幕共享|远程|下载[^，。？?!！]{0,8}(?:app|软件|应用)|安全账户|个人账户|私人账户|` +
+		`个人的?(?:支付宝|微信|银行卡)|他的(?:支付宝|微信|银行卡|账户)|转账到|` +
+		`\b(?:sms|verification|security|one[- ]time) code\b|\botp\b|\bpassword\b|\bpin\b|card number|\bcvv\b|screen ?shar|share (?:my|the|your) screen|` +
+		`remote access|anydesk|teamviewer|download (?:an?|this|their|his|her|some) app|personal (?:account|alipay|wechat|bank)|` +
+		`(?:his|her|their) (?:own )?(?:alipay|wechat|account|bank account)|safe account|secure account`)
+)
 
 // cardGone says a repayment card is closed, lost, expired or no longer used
 // (a bank's card named: not a credit card, nor the installment "card" that
