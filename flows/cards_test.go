@@ -213,11 +213,12 @@ func TestAFrozenCardAskedAboutGetsItsAnswer(t *testing.T) {
 	c.send("工行卡为什么冻结了")
 	c.expect("联系发卡银行")
 	c.reject("不能设为默认卡")
-	// A card closed or lost: what to do with it and another card (a facts
-	// audit got "other lenders' loans are not handled here").
-	for _, q := range []string{"银行卡注销了怎么还分期", "银行卡丢了怎么挂失"} {
+	// A card closed, lost or stolen: what to do with it and another card (a
+	// facts audit got "other lenders' loans are not handled here"; a probe,
+	// the debits ahead with "make sure the card holds enough").
+	for _, q := range []string{"银行卡注销了怎么还分期", "银行卡丢了怎么挂失", "my card got stolen, will you still debit it?", "我卡丢了 明天还会扣吗", "我银行卡被偷了"} {
 		c.send(q)
-		c.expect("挂失或过期", "/cards")
-		c.reject("都不在这里处理")
+		c.expect("先联系发卡银行挂失", "/cards", "/cancel_schedule")
+		c.reject("都不在这里处理", "余额充足", "你绑定的还款银行卡")
 	}
 }

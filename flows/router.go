@@ -2094,6 +2094,14 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return nil
 	}
+	if l := strings.ToLower(text); cardGone.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("frozen-card") {
+		// "银行卡注销了怎么还分期", "my card got stolen, will you still debit
+		// it?": what to do with that card and another — not other lenders'
+		// loans (a facts audit), nor the debits ahead with "make sure the
+		// card holds enough" (a probe).
+		s.conv.Misses = 0
+		return nil
+	}
 	if told, err := debitsAhead(s, text); told || err != nil { // "will i be charged tomorrow?": what debits, and when
 		return err
 	}
@@ -2705,12 +2713,12 @@ var (
 		`(?:his|her|their) (?:own )?(?:alipay|wechat|account|bank account)|safe account|secure account`)
 )
 
-// cardGone says a repayment card is closed, lost, expired or no longer used
-// (a bank's card named: not a credit card, nor the installment "card" that
-// is the account).
-var cardGone = regexp.MustCompile(`(?:银行卡|还款卡|扣款卡|借记卡|储蓄卡|工资卡|绑的卡|绑定的卡|默认卡|原来的卡|旧卡|那张卡|[工建农中招交]行的?卡|邮储卡)` +
-	`[^，。？?!！]{0,4}(?:注销|销户|挂失|丢了|丢失|被偷|过期|到期了|作废|停用|不用了)|` +
-	`\b(?:bank|debit|repayment|default|old|linked) card\b.{0,16}\b(?:closed|cancell?ed|canceled|expired|lost|stolen|deactivated)\b|` +
+// cardGone says a repayment card is closed, lost, stolen, expired, replaced
+// or no longer used (a bank's card or the customer's: not a credit card,
+// nor the installment "card" that is the account).
+var cardGone = regexp.MustCompile(`(?:银行卡|还款卡|扣款卡|借记卡|储蓄卡|工资卡|绑的卡|绑定的卡|默认卡|原来的卡|旧卡|(?:^|我的?|这张|那张)卡|[工建农中招交]行的?卡|邮储卡|交通银行卡)` +
+	`[^，。？?!！]{0,4}(?:注销|销户|挂失|丢了|丢失|被偷|被盗|过期|到期了|作废|停用|不用了|换了新卡|换新卡了)|` +
+	`\b(?:my|bank|debit|repayment|default|old|linked) card\b.{0,16}\b(?:closed|cancell?ed|canceled|expired|lost|stolen|deactivated|replaced)\b|` +
 	`\b(?:lost|closed|cancell?ed|canceled) (?:my |the )?(?:bank |debit |repayment |linked )?card\b`)
 
 // reportsToBureau asks about being reported to the credit bureau.
@@ -2904,14 +2912,8 @@ func (s *Step) ownRefunds(topic string) string {
 }
 
 // asksAboutFrozen is a question about a frozen card: why it is, how to
-// unfreeze it ("工行卡为什么冻结了", "怎么解冻", "why is my card frozen"), or
-// about a card closed, lost or expired ("银行卡注销了怎么还分期", "还款卡丢了
-// 怎么办": a facts audit got "other lenders' loans are not handled here"):
-// the answer says what to do with such a card and another.
+// unfreeze it ("工行卡为什么冻结了", "怎么解冻", "why is my card frozen").
 func asksAboutFrozen(l string) bool {
-	if cardGone.MatchString(l) && (asks(l) || containsAny(l, howWhereWhy...)) {
-		return true
-	}
 	return containsAny(l, "冻结", "解冻", "frozen", "freeze") && (asks(l) || containsAny(l, howWhereWhy...) || containsAny(l, "解冻", "unfreeze")) &&
 		!containsAny(l, "账户冻结", "额度冻结", "account")
 }
