@@ -1766,6 +1766,13 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 		c.send(q) // a grace period: none to count on (a facts audit got the orders' desk, or unsure)
 		c.expect("不要指望有宽限期")
 	}
+	for _, q := range []string{"还款日当天几点之前还不算逾期", "还款日当天还算逾期吗", "what time on the due date do i have to pay by"} {
+		c.send(q) // the day counts, its hour is the partner's (a probe: the bills to pay, or unsure)
+		c.expect("还款日当天还上，就不算逾期", "指南里没有写")
+		c.reject("要还哪一笔")
+	}
+	c.send("还款日几点扣款") // when a debit is made: not the cut-off
+	c.reject("还款日当天还上，就不算逾期")
 	for _, q := range []string{"退货有宽限期吗", "取消预约有缓冲期吗", "报价的15分钟能宽限一下吗"} {
 		c.send(q) // a grace asked of something else (a regression run)
 		c.reject("不要指望有宽限期")

@@ -2144,6 +2144,13 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0 // "滞纳金有上限吗": the fee's topic (set by the partner), not the overdue list (a facts audit)
 		return nil
 	}
+	if l := strings.ToLower(text); dueDayCutoff.MatchString(l) && !aboutSomeoneElse(text) {
+		// "还款日当天几点之前还不算逾期": the day counts, the hour is the
+		// partner's (a probe: the list of bills to pay, or unsure).
+		s.conv.Misses = 0
+		s.say(s.T("faq.due_day_cutoff"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.humanBtn())...)
+		return nil
+	}
 	if l := strings.ToLower(text); paysOffline.MatchString(l) && asks(text) {
 		// "小米之家能还分期吗", "可以现金还款吗 去门店还": not "other lenders'
 		// loans are not handled here" (a facts audit).
@@ -2684,6 +2691,14 @@ var (
 var paysOffline = regexp.MustCompile(`(?:小米之家|门店|线下|营业厅|柜台|实体店|现金|\bcash\b|\bin (?:a |the )?(?:store|shop)\b|\bin person\b)` +
 	`[^，,。.!！]{0,12}(?:还|付|交|缴|pay|repay)|(?:还|付|交|缴)(?:款|钱|分期)?[^，,。.!！]{0,8}(?:小米之家|门店|线下|营业厅|柜台|实体店|现金)|` +
 	`\b(?:pay|repay)\b[^,.!]{0,20}\b(?:in cash|cash|in (?:a |the )?(?:store|shop)|in person)\b`)
+
+// dueDayCutoff asks until what hour of the due date a payment is in time:
+// a time of that day and lateness or a cut-off ("还款日当天几点之前还不算逾
+// 期", "what time on the due date do i have to pay by") — not when a
+// debit is made ("还款日几点扣款").
+var dueDayCutoff = regexp.MustCompile(`(?:还款日|到期日|到期那天|最后一天|当天)[^，。？?!！]{0,10}(?:几点|晚上|凌晨|半夜|12点|24点|十二点)[^，。？?!！]{0,10}(?:逾期|不算|算晚|截止|来得及|还来得及)|` +
+	`几点(?:前|之前|以前)[^，。？?!！]{0,6}(?:还|付|交)[^，。？?!！]{0,6}(?:不算|逾期|来得及)|(?:还款日|到期日)当天[^，。？?!！]{0,8}算(?:不算)?逾期|` +
+	`\b(?:what time|cut-?off|midnight|until when|how late)\b.{0,30}\b(?:due date|due day)\b|\bdue date\b.{0,30}\b(?:what time|cut-?off|midnight|how late)\b`)
 
 // graceWords ask for a grace period: the overdue topic says there is none
 // to count on.
