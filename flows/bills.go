@@ -81,6 +81,11 @@ func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepay
 		asked, named = t.AddDate(0, monthsAhead(l), 1-t.Day()).Format("2006-01"), true
 	}
 	if named && asked != t.Format("2006-01") {
+		if spansMonths(l) { // "逾期的那期加下个月的一共要还多少": all due until that month ends
+			m, _ := time.Parse("2006-01", asked)
+			end := supportbot.Date(m.AddDate(0, 1, -1).Format("2006-01-02"))
+			return dueIn(s, open, sched, func(b supportbot.Bill) bool { return b.DueDate <= end }, "bill.through", monthLabel(s.conv.Lang, asked, s.today))
+		}
 		inMonth := func(b supportbot.Bill) bool { return strings.HasPrefix(string(b.DueDate), asked) }
 		return dueIn(s, open, sched, inMonth, "bill.month_other", monthLabel(s.conv.Lang, asked, s.today))
 	}
@@ -90,6 +95,16 @@ func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepay
 		month = t.Month().String()
 	}
 	return dueIn(s, open, sched, func(b supportbot.Bill) bool { return b.DueDate <= end }, "bill.month", month)
+}
+
+// spansMonths asks for what is due now and in a later month together
+// ("我这个月逾期的那期加下个月的一共要还多少": a probe got the later month's
+// alone, the overdue period left out) — not each month apart ("这个月和下个
+// 月分别扣多少").
+func spansMonths(l string) bool {
+	return containsAny(l, "逾期", "overdue", "这个月", "本月", "this month", "现在", "now") &&
+		containsAny(l, "加", "和", "跟", "连同", "一起", "一共", "总共", "合计", " and ", "plus", "together", "in total", "total") &&
+		!containsAny(l, "分别", "各", "每个月", "respectively", "each", "separately")
 }
 
 // dueIn lists each unpaid bill of open that fits — an overdue one with its

@@ -1191,6 +1191,15 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 	}
 	c.send("下下个月要还多少") // the month after next, not next month (a regression run)
 	c.expect("📅 2027 年 1 月要还")
+	// What is due now and then together: all until that month ends (a probe
+	// got the later month's alone, the overdue period left out).
+	for _, asked := range []string{"我这个月逾期的那期加下个月的一共要还多少", "how much is the overdue one plus next month's in total"} {
+		c.send(asked)
+		c.expect("📅 从现在到12 月底一共要还 <b>¥2,521.84</b>：\n• Redmi K70 第 6 期 ¥261.92（已逾期，含滞纳金",
+			"• Xiaomi Book 第 4 期 ¥1,005.00，还款日 2026年12月21日")
+	}
+	c.send("这个月和下个月分别扣多少") // each apart: not one sum
+	c.reject("从现在到")
 	// A month gone by this year is next year's, a year said that year's (a
 	// regression probe: "9月份要还多少" asked in December said nothing was due).
 	for _, asked := range []string{"3月份要还多少", "明年3月要还多少", "2027年3月要还多少"} {
