@@ -1018,7 +1018,7 @@ func freedAsked(text string) (string, int, bool) {
 var (
 	// freedZH ends a message asking whether it need not be paid: "是不是不
 	// 用还了", "还要还吗", "这笔免还吗".
-	freedZH = regexp.MustCompile(`(?:(?:不用|不需要|不必|不用再|可以不用|可以不|就不)还(?:款|钱)?了?(?:吗|么|呢|吧|啊|呀)*|` +
+	freedZH = regexp.MustCompile(`(?:(?:不用|不需要|不必|不用再|可以不用|可以不|能不|就不)还(?:款|钱)?了?(?:吗|么|呢|吧|啊|呀)*|` +
 		`还(?:要|用|需要|得)(?:再)?还(?:款|钱)?(?:吗|么|呢|啊|呀)+|免还(?:吗|么|了吗)?)[\s？?。.!！~]*$`)
 	// freedEN is the English question, the whole message.
 	freedEN = regexp.MustCompile(`^(?:so |then |and |wait,? )?(?:(?:do|will) i still (?:have|need) to pay(?: (?:it|this|them|anything|anymore|this month|the rest))?|` +
@@ -1039,12 +1039,21 @@ var outageSaid = regexp.MustCompile(`(?:分期|功能|系统|app|商城|服务|�
 // what is due; the feature down, where to pay meanwhile.
 func stillOwed(s *Step, text string) error {
 	s.conv.Misses = 0
-	if outageSaid.MatchString(strings.ToLower(text)) && s.showAnswer("installment-unavailable") {
+	l := strings.ToLower(text)
+	if outageSaid.MatchString(l) && s.showAnswer("installment-unavailable") {
 		return nil
+	}
+	still, lead := s.T("owe.still"), s.T("owe.still_lead")
+	if faultSaid.MatchString(l) { // "东西有质量问题 这个分期能不还吗": after-sales is the mall's, the plan goes on
+		still, lead = s.T("owe.fault")+"\n"+still, s.T("owe.fault")+"\n"+lead
 	}
 	if s.conv.CustomerID == "" {
-		s.say(s.T("owe.still"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
+		s.say(still, s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
 		return nil
 	}
-	return duesStand(s, s.T("owe.still_lead"))
+	return duesStand(s, lead)
 }
+
+// faultSaid names a fault of the goods bought: a quality problem, a
+// breakdown, after-sales.
+var faultSaid = regexp.MustCompile(`质量|毛病|坏了|坏掉|故障|售后|次品|瑕疵|\b(?:defective|faulty|broken|quality)\b|stopped working|doesn'?t work`)

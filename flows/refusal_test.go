@@ -218,6 +218,8 @@ func TestAskingIfADebtIsLetOffSaysItIsOwed(t *testing.T) {
 	c.send("手机坏了在修 这个月还要还吗") // the phone broken, not the feature down: owed
 	c.expect("要还的。")
 	c.reject("小米金融")
+	c.send("东西有质量问题 这个分期能不还吗") // a fault: after-sales is the mall's, the plan goes on (a probe: after-sales alone)
+	c.expect("对这笔订单申请", "分期照常要还", "要还的。", "第 6 期已逾期 6 天")
 	c.send("提前还清了是不是就不用还了") // of paying off: its topic, not a booking's notice (a regression run)
 	c.expect("提前还款")
 	c.reject("要还的。", "将在")

@@ -613,7 +613,7 @@ func TestAsksIfFreed(t *testing.T) {
 		// the question must end the message, and not be of a fee or a return (a regression run)
 		"还要还款 能用微信吗": false, "我还要还 但是这个月钱不够 能分开还吗": false, "i still owe 500, can i pay half now?": false,
 		"滞纳金还要还吗": false, "利息还要还吗": false, "do i still have to pay if i return the phone?": false,
-		"i returned the phone, do i still have to pay?": false, "退货了是不是不用还了": false, "那我是不是就不用还了": true, "还需要还吗": true, "is my wife still owing, does she still have to pay?": false, "不用还了": false,
+		"i returned the phone, do i still have to pay?": false, "退货了是不是不用还了": false, "那我是不是就不用还了": true, "还需要还吗": true, "is my wife still owing, does she still have to pay?": false, "不用还了": false, "这个分期能不还吗": true,
 	} {
 		if got := asksIfFreed(text); got != want {
 			t.Errorf("asksIfFreed(%q) = %v, want %v", text, got, want)
