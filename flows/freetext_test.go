@@ -1722,6 +1722,23 @@ func TestAForwardedCommandIsNotRun(t *testing.T) {
 	c.expect("剩余待还")
 }
 
+// TestBuyingOnInstallmentsIsTheCheckouts: how to buy something new on
+// installments is done at the mall's checkout (a probe got the returns
+// desk's answer); a plan already bought, or buying again after a closure,
+// keeps its answer.
+func TestBuyingOnInstallmentsIsTheCheckouts(t *testing.T) {
+	_, c := faqSession(t, 704)
+	for _, q := range []string{"我要用分期买个手机 怎么操作", "I want to buy a phone on installments, how?", "买手机能分期吗"} {
+		c.send(q)
+		c.expect("结算页选择分期付款")
+		c.reject("退货、换货和售后")
+	}
+	for _, q := range []string{"我用分期买的手机这个月要还多少", "注销后还能分期买东西吗"} {
+		c.send(q)
+		c.reject("结算页选择分期付款")
+	}
+}
+
 // TestSomeoneAskingForCodesOrMoneyIsWarnedOf: someone asking for a code,
 // a card's number, an app installed, a screen shared or money to a personal
 // or "safe" account gets the scam warning (a probe: the phone number's

@@ -2151,6 +2151,13 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("faq.due_day_cutoff"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.humanBtn())...)
 		return nil
 	}
+	if l := strings.ToLower(text); buysOnInstallments(l) {
+		// "我要用分期买个手机 怎么操作": at the mall's checkout, not a
+		// return (a probe: the returns desk's answer).
+		s.conv.Misses = 0
+		s.say(s.T("faq.buy_on_installments"), s.next(s.humanBtn())...)
+		return nil
+	}
 	if l := strings.ToLower(text); paysOffline.MatchString(l) && asks(text) {
 		// "小米之家能还分期吗", "可以现金还款吗 去门店还": not "other lenders'
 		// loans are not handled here" (a facts audit).
@@ -2691,6 +2698,23 @@ var (
 var paysOffline = regexp.MustCompile(`(?:小米之家|门店|线下|营业厅|柜台|实体店|现金|\bcash\b|\bin (?:a |the )?(?:store|shop)\b|\bin person\b)` +
 	`[^，,。.!！]{0,12}(?:还|付|交|缴|pay|repay)|(?:还|付|交|缴)(?:款|钱|分期)?[^，,。.!！]{0,8}(?:小米之家|门店|线下|营业厅|柜台|实体店|现金)|` +
 	`\b(?:pay|repay)\b[^,.!]{0,20}\b(?:in cash|cash|in (?:a |the )?(?:store|shop)|in person)\b`)
+
+// buysOnInstallments asks how to buy something new on installments ("我要
+// 用分期买个手机 怎么操作", "I want to buy a phone on installments, how?"):
+// not a plan already bought, its bills or its return, not which product
+// (the mall's shopping answer), not another platform's (Apple's), not
+// whether one still can after a closure, a payoff or lateness.
+func buysOnInstallments(l string) bool {
+	return buyOnInstallments.MatchString(l) && (asks(l) || containsAny(l, howWhereWhy...) || containsAny(l, "我要", "我想", "想要", "i want", "i'd like", "id like")) &&
+		!containsAny(l, "买的", "买了", "购买的", "bought", "purchased", "还款", "还钱", "要还", "退货", "退款", "账单", "bill", "repay", "pay off", "return", "refund",
+			"哪款", "哪个好", "推荐", "which", "recommend", "苹果", "iphone", "apple", "花呗", "白条",
+			"注销", "销户", "close", "closing", "还完", "还清", "逾期", "overdue", "额度", "limit", "借", "borrow", "loan", "信用卡", "credit",
+			"再", "again", "still", "继续") // after a closure, a payoff or lateness, a limit, a loan: their topics
+}
+
+var buyOnInstallments = regexp.MustCompile(`(?:用|想用|要用|能用|可以用)分期(?:付款)?(?:买|购买|购物)|分期(?:付款)?(?:买|购买)(?:个|一?台|一?部|东西|手机|电脑|电视|平板)|` +
+	`买[^，。？?!！]{0,8}(?:怎么|如何|能不能|能|可以)分期|怎么(?:申请|开通|使用|用)?分期(?:买|购)|` +
+	`\bbuy\b.{0,30}\b(?:on|in|with) (?:installments?|instalments?|monthly payments)\b|\b(?:installments?|instalments?) to buy\b`)
 
 // dueDayCutoff asks until what hour of the due date a payment is in time:
 // a time of that day and lateness or a cut-off ("还款日当天几点之前还不算逾
