@@ -85,7 +85,10 @@ var notWhetherPaid = []string{"两次", "多扣", "重复", "又", "会不会", 
 	// which periods were paid ("我之前都还了哪几期 有记录吗": the history's,
 	// not "no recent payment" — a probe; "还了吗 有记录吗" right after paying
 	// is whether it went through)
-	"哪几期", "哪些期"}
+	"哪几期", "哪些期",
+	// a certificate of paying ("提前还款完能开结清证明吗 要多久": a probe got
+	// the booking debiting today)
+	"证明", "凭证", "certificate", "proof", "receipt"}
 
 // paidWords say a payment is done, or ask whether it is.
 var paidWords = regexp.MustCompile(`(扣|付|交)[款钱费]?(了|成功|完|上|好|没|走)|还款?(了|成功|完|上)|还款没|成功|到账|好了|完成|` +

@@ -1739,6 +1739,18 @@ func TestBuyingOnInstallmentsIsTheCheckouts(t *testing.T) {
 	}
 }
 
+// TestACertificateAskedForIsThePartners: a written proof of paying is
+// the partner's to issue (a probe: the booking debiting today, the payoff's
+// how-to).
+func TestACertificateAskedForIsThePartners(t *testing.T) {
+	_, c := faqSession(t, 705)
+	for _, q := range []string{"提前还款完能开结清证明吗 要多久", "how do I get a payoff certificate", "分期还完了能开证明吗"} {
+		c.send(q)
+		c.expect("这里开不了结清证明")
+		c.reject("预约还款", "大多数分期都支持提前还款")
+	}
+}
+
 // TestSomeoneAskingForCodesOrMoneyIsWarnedOf: someone asking for a code,
 // a card's number, an app installed, a screen shared or money to a personal
 // or "safe" account gets the scam warning (a probe: the phone number's

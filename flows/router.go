@@ -2151,6 +2151,10 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("faq.due_day_cutoff"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.humanBtn())...)
 		return nil
 	}
+	if l := strings.ToLower(text); certificateAsked.MatchString(l) && !aboutSomeoneElse(text) && s.showOutOfScope("oos-certificate") {
+		s.conv.Misses = 0 // "how do I get a payoff certificate": not the payoff's how-to (a probe)
+		return nil
+	}
 	if l := strings.ToLower(text); buysOnInstallments(l) {
 		// "我要用分期买个手机 怎么操作": at the mall's checkout, not a
 		// return (a probe: the returns desk's answer).
@@ -2698,6 +2702,11 @@ var (
 var paysOffline = regexp.MustCompile(`(?:小米之家|门店|线下|营业厅|柜台|实体店|现金|\bcash\b|\bin (?:a |the )?(?:store|shop)\b|\bin person\b)` +
 	`[^，,。.!！]{0,12}(?:还|付|交|缴|pay|repay)|(?:还|付|交|缴)(?:款|钱|分期)?[^，,。.!！]{0,8}(?:小米之家|门店|线下|营业厅|柜台|实体店|现金)|` +
 	`\b(?:pay|repay)\b[^,.!]{0,20}\b(?:in cash|cash|in (?:a |the )?(?:store|shop)|in person)\b`)
+
+// certificateAsked names a written proof of paying: a certificate, a
+// letter, a proof of payoff.
+var certificateAsked = regexp.MustCompile(`(?:结清|还款|还清|无欠款|无逾期|清偿|已还清的?)证明|` +
+	`\b(?:certificate|proof of (?:payment|payoff|repayment|settlement|full payment)|(?:paid[- ]in[- ]full|payoff|settlement|no[- ]debt|clearance) letter)\b`)
 
 // buysOnInstallments asks how to buy something new on installments ("我要
 // 用分期买个手机 怎么操作", "I want to buy a phone on installments, how?"):
