@@ -1751,6 +1751,22 @@ func TestACertificateAskedForIsThePartners(t *testing.T) {
 	}
 }
 
+// TestCollectionAskedOfIsNotGuessed: whether the customer's work or
+// family is called when late is collection, which no guide covers (a
+// probe: the ways to reach support, or unsure); another lender's, and
+// asking for our manager, keep their answers.
+func TestCollectionAskedOfIsNotGuessed(t *testing.T) {
+	_, c := faqSession(t, 706)
+	for _, q := range []string{"I am overdue, will you call my employer", "will you call my family if i miss a payment", "逾期了会打电话给我单位吗"} {
+		c.send(q)
+		c.expect("催收怎么进行")
+	}
+	for _, q := range []string{"网贷逾期了被催收怎么办", "我要找你们领导"} {
+		c.send(q)
+		c.reject("催收怎么进行")
+	}
+}
+
 // TestSomeoneAskingForCodesOrMoneyIsWarnedOf: someone asking for a code,
 // a card's number, an app installed, a screen shared or money to a personal
 // or "safe" account gets the scam warning (a probe: the phone number's

@@ -2007,6 +2007,14 @@ func (s *Step) freeText(text string) error {
 		s.menu("menu.again")
 		return nil
 	}
+	if l := strings.ToLower(text); collectionAsked.MatchString(l) && !scamTold(l) && !otherLoan.MatchString(l) &&
+		!containsAny(l, "你们领导", "你们的领导", "your boss", "your manager", "your supervisor") && s.showOutOfScope("oos-collection") {
+		// "I am overdue, will you call my employer", "逾期了会打电话给我单位
+		// 吗": how collection is done is not in the guides (a probe: the
+		// ways to reach support, or unsure).
+		s.conv.Misses = 0
+		return nil
+	}
 	if scamTold(strings.ToLower(text)) && s.showAnswer("scam-warning") {
 		// "a guy on telegram asked for my card number and sms code", "对方
 		// 让我下载个app共享屏幕": the warning, whatever else the words are
@@ -2760,6 +2768,13 @@ var (
 		`remote access|anydesk|teamviewer|download (?:an?|this|their|his|her|some) app|personal (?:account|alipay|wechat|bank)|` +
 		`(?:his|her|their) (?:own )?(?:alipay|wechat|account|bank account)|safe account|secure account`)
 )
+
+// collectionAsked asks about debt collection: the word, or someone called,
+// visited or told at the customer's work or family.
+var collectionAsked = regexp.MustCompile(`催收|爆通讯录|(?:打电话|联系|通知|上门)[^，。？?!！]{0,4}(?:给|到)?我?的?(?:家人|家里|单位|公司|领导|老板|同事|父母|爸妈|通讯录|紧急联系人)|` +
+	`(?:给|到)我?的?(?:家人|家里|单位|公司|领导|老板|同事|父母|爸妈|通讯录|紧急联系人)[^，。？?!！]{0,4}(?:打电话|打|联系)|` +
+	`\b(?:debt )?collect(?:or|ors|ion agency|ion calls?)\b|` +
+	`\b(?:call|calls|calling|contact|contacting|visit|notify|phone|text)\b.{0,20}\b(?:employer|boss|workplace|office|family|parents|relatives|emergency contact)\b`)
 
 // cardGone says a repayment card is closed, lost, stolen, expired, replaced
 // or no longer used (a bank's card or the customer's: not a credit card,
