@@ -1749,6 +1749,13 @@ func TestACertificateAskedForIsThePartners(t *testing.T) {
 		c.expect("这里开不了结清证明")
 		c.reject("预约还款", "大多数分期都支持提前还款")
 	}
+	// Paying off early with auto-repayment on: the payoff's answer, not how
+	// to set auto-repayment (a probe).
+	for _, q := range []string{"我开了自动还款 还能提前还款吗", "i have autopay on, can i still pay off early?"} {
+		c.send(q)
+		c.expect("大多数分期都支持提前还款")
+		c.reject("建议开启自动还款")
+	}
 }
 
 // TestCollectionAskedOfIsNotGuessed: whether the customer's work or

@@ -2163,6 +2163,10 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0 // "how do I get a payoff certificate": not the payoff's how-to (a probe)
 		return nil
 	}
+	if l := strings.ToLower(text); autopayOnSaid.MatchString(l) && (payoffAsked.MatchString(l) || repaysEarly.MatchString(l)) && asks(text) && !aboutSomeoneElse(text) && s.showAnswer("early-repayment") {
+		s.conv.Misses = 0 // "我开了自动还款 还能提前还款吗": yes, not how to set auto-repayment (a probe)
+		return nil
+	}
 	if l := strings.ToLower(text); buysOnInstallments(l) {
 		// "我要用分期买个手机 怎么操作": at the mall's checkout, not a
 		// return (a probe: the returns desk's answer).
@@ -2710,6 +2714,15 @@ var (
 var paysOffline = regexp.MustCompile(`(?:小米之家|门店|线下|营业厅|柜台|实体店|现金|\bcash\b|\bin (?:a |the )?(?:store|shop)\b|\bin person\b)` +
 	`[^，,。.!！]{0,12}(?:还|付|交|缴|pay|repay)|(?:还|付|交|缴)(?:款|钱|分期)?[^，,。.!！]{0,8}(?:小米之家|门店|线下|营业厅|柜台|实体店|现金)|` +
 	`\b(?:pay|repay)\b[^,.!]{0,20}\b(?:in cash|cash|in (?:a |the )?(?:store|shop)|in person)\b`)
+
+// autopayOnSaid tells that auto-repayment is on, and repaysEarly (with
+// payoffAsked) asks of paying a plan off early: whether one may with the
+// other is the payoff's question.
+var (
+	autopayOnSaid = regexp.MustCompile(`(?:开了|开通了|开着|设置了|设了)(?:自动还款|自动扣款)|(?:自动还款|自动扣款)(?:开着|开了|开通了|已开|已经开)|` +
+		`\b(?:i have|i've got|i'm on|with) (?:autopay|auto[- ]?pay|auto[- ]repayment|auto[- ]debit)\b|\b(?:autopay|auto[- ]?pay|auto[- ]repayment|auto[- ]debit) is (?:on|enabled|set up)\b`)
+	repaysEarly = regexp.MustCompile(`\b(?:pay off|repay|pay) (?:\w+ )?early\b|\bearly (?:repayment|payoff)\b|\bsettle (?:\w+ )?early\b`)
+)
 
 // certificateAsked names a written proof of paying: a certificate, a
 // letter, a proof of payoff.
