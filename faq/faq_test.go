@@ -313,6 +313,14 @@ func TestSeveralQuestionsInOneMessage(t *testing.T) {
 	if r := ix.Classify("提前还款要手续费吗"); len(r.Also) != 0 {
 		t.Errorf("one question: also %v, want none", r.Also)
 	}
+	// A fee asked in a message about paying off: the payoff's fee, not what
+	// a plan costs (a probe).
+	if r := ix.Classify("pay off early, how much is the fee for my plan?"); r.ID != "early-repayment-fee" || r.Band != BandAnswer {
+		t.Errorf("a fee beside a payoff: %s (%s), want the prepayment fee", r.ID, r.Band)
+	}
+	if r := ix.Classify("how much is the fee for my plan"); r.ID != "installment-fee" {
+		t.Errorf("a plan's fee alone: %s, want what a plan costs", r.ID)
+	}
 	// "这几天" is when, not a question of how long: the request is read, not
 	// the circumstance beside it (a probe: hardship alone).
 	if r := ix.Classify("帮我把笔记本的预约取消了 这几天手头紧"); r.ID != "cancel-scheduled" {

@@ -832,6 +832,11 @@ func (ix *Index) analyze(text string) analysis {
 		// here with /pay (a probe: the steps to pay here).
 		top = ix.entries[i]
 	}
+	if whole := a.Candidates[0]; a.Chosen > 0 && top.ID == "installment-fee" && whole.p != nil && ix.entries[whole.order[0]].ID == "early-repayment-fee" {
+		// "pay off early, how much is the fee for my plan?": the fee of the
+		// payoff the message is about, not what a plan costs (a probe).
+		top = ix.entries[whole.order[0]]
+	}
 	r := Result{Kind: top.Kind, ID: top.ID, Score: c.Confidence}
 	switch {
 	case r.Score >= answerAt:
