@@ -306,6 +306,9 @@ func TestAPaidQuestionNamingAMonthGetsThatMonth(t *testing.T) {
 	c.expect("「Xiaomi Book」第 3 期（2026年11月21日到期，¥1,005.00）：⏳ 预约还款将在 今天 11:00 扣款（已无法取消），不用再手动还")
 	c.send("上个月的钱扣了两次吗？") // a double charge: the FAQ's
 	c.reject("到期的账单")
+	c.send("扣款短信没收到 到底扣没扣") // asked as "A没A": what is being debited (a probe was unsure)
+	c.expect("正在扣款中")
+	c.reject("我不太确定")
 
 	b := h.chat(972, "en")
 	b.identify(phoneBob)

@@ -62,11 +62,14 @@ func bareYes(text string) bool {
 func asksIfPaid(text string) bool {
 	l := strings.ToLower(text)
 	short := utf8.RuneCountInString(bare(text)) <= 6 // "成功了没", "到账了吗": nothing else it could be about
-	return asks(text) && (utf8.RuneCountInString(text) <= 24 || shortRequest(text)) && paidWords.MatchString(l) &&
+	return (asks(text) || paidOrNot.MatchString(l)) && (utf8.RuneCountInString(text) <= 24 || shortRequest(text)) && paidWords.MatchString(l) &&
 		(containsAny(l, "扣", "付", "还", "钱", "款", "pay", "paid", "charge", "debit", "money", "go through", "went through",
 			"go thru", "went thru") || short && containsAny(l, "成功", "到账")) &&
 		!containsAny(l, notWhetherPaid...) && !aboutSomeoneElse(text) && !(kinFor.MatchString(l) && !ownBeside(text)) // "我让老婆还了，到账没": theirs
 }
+
+// paidOrNot asks it as "A没A" ("到底扣没扣": a probe was unsure).
+var paidOrNot = regexp.MustCompile(`扣没扣|还没还|到没到|付没付|交没交|成没成功`)
 
 // notWhetherPaid are the words of a question about paying that is not
 // whether a payment went through: the FAQ's.
