@@ -1774,6 +1774,20 @@ func TestCollectionAskedOfIsNotGuessed(t *testing.T) {
 	}
 }
 
+// TestAPlanNotBoughtGoesToAPerson: a plan the customer says they never
+// bought may be someone using their details: a person checks (a probe was
+// unsure, offering payment channels).
+func TestAPlanNotBoughtGoesToAPerson(t *testing.T) {
+	_, c := faqSession(t, 707)
+	for _, q := range []string{"我没买过笔记本 为什么有个笔记本的分期", "I never bought anything on installments, why do I have a plan?"} {
+		c.send(q)
+		c.expect("冒用了你的信息", "转人工客服")
+	}
+	c.send("我卡冻结了 所以才逾期的 能不能免滞纳金") // the fee asked of, not the frozen card (a probe)
+	c.expect("滞纳金")
+	c.reject("联系发卡银行挂失")
+}
+
 // TestSomeoneAskingForCodesOrMoneyIsWarnedOf: someone asking for a code,
 // a card's number, an app installed, a screen shared or money to a personal
 // or "safe" account gets the scam warning (a probe: the phone number's
@@ -1860,7 +1874,7 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 	}
 	// Asked whether a loan is still approved after lateness here; "my
 	// credit card" is no credit record (it got the overdue topic).
-	for _, q := range []string{"在你们这逾期了 银行贷款还能批吗", "逾期了还能办信用卡吗", "if i'm late will i still get a mortgage"} {
+	for _, q := range []string{"在你们这逾期了 银行贷款还能批吗", "逾期了还能办信用卡吗", "if i'm late will i still get a mortgage", "我在你们这逾期会影响我花呗吗"} {
 		c.send(q)
 		c.expect("征信")
 		c.reject("都不在这里处理")

@@ -2167,6 +2167,13 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0 // "我开了自动还款 还能提前还款吗": yes, not how to set auto-repayment (a probe)
 		return nil
 	}
+	if l := strings.ToLower(text); unknownPlan.MatchString(l) && !aboutSomeoneElse(text) {
+		// "我没买过笔记本 为什么有个笔记本的分期": someone may have used
+		// their details — a person checks (a probe was unsure).
+		s.conv.Misses = 0
+		s.say(s.T("faq.unknown_plan"), s.next(s.humanBtn())...)
+		return nil
+	}
 	if l := strings.ToLower(text); buysOnInstallments(l) {
 		// "我要用分期买个手机 怎么操作": at the mall's checkout, not a
 		// return (a probe: the returns desk's answer).
@@ -2700,7 +2707,7 @@ func overdueHurtsALoan(l string) bool {
 }
 
 var (
-	overdueAgainstALoan = regexp.MustCompile(`(?:逾期|晚还|迟还|没按时还|拖欠)[^，。？?!！]{0,12}(?:影响|耽误|妨碍|连累)[^，。？?!！]{0,12}(?:房贷|车贷|贷款|信用卡|买房|买车|办卡|申卡)|` +
+	overdueAgainstALoan = regexp.MustCompile(`(?:逾期|晚还|迟还|没按时还|拖欠)[^，。？?!！]{0,12}(?:影响|耽误|妨碍|连累)[^，。？?!！]{0,12}(?:房贷|车贷|贷款|信用卡|买房|买车|办卡|申卡|花呗|白条|借呗|网贷)|` +
 		`(?:逾期|晚还|迟还|没按时还|拖欠)[^，。？?!！]{0,8}(?:房贷|车贷|贷款|信用卡)[^，。？?!！]{0,4}(?:批|办得下来|贷得下来|下得来|通过)|` +
 		`(?:逾期|晚还|迟还|没按时还|拖欠)[^，。？?!！]{0,8}(?:还能|能不能|能否|会不会)(?:批|办|申请|贷)[^，。？?!！]{0,3}(?:房贷|车贷|贷款|信用卡)|` +
 		`\b(?:late|overdue|missed payments?|missing a payment)\b.{0,40}\b(?:affect|hurt|impact|harm)\b.{0,30}\b(?:mortgage|car loan|home loan|loan|credit card)|` +
@@ -2723,6 +2730,12 @@ var (
 		`\b(?:i have|i've got|i'm on|with) (?:autopay|auto[- ]?pay|auto[- ]repayment|auto[- ]debit)\b|\b(?:autopay|auto[- ]?pay|auto[- ]repayment|auto[- ]debit) is (?:on|enabled|set up)\b`)
 	repaysEarly = regexp.MustCompile(`\b(?:pay off|repay|pay) (?:\w+ )?early\b|\bearly (?:repayment|payoff)\b|\bsettle (?:\w+ )?early\b`)
 )
+
+// unknownPlan tells of a plan, order or bill the customer did not make.
+var unknownPlan = regexp.MustCompile(`(?:没买过|没有买过|从来没买|不是我买的|不是我下的|没下过单|没有下过单|没申请过|没有申请过|不是我申请的)[^。？?!！]{0,16}(?:分期|订单|账单|这笔)|` +
+	`(?:分期|订单|账单|这笔)[^。？?!！]{0,10}(?:不是我买的|不是我下的|不是我申请的|我没买过|我没有买过|我没申请过)|` +
+	`\b(?:never bought|didn'?t buy|did not buy|never ordered|didn'?t order|did not order|don'?t recognize|do not recognize|never applied|didn'?t apply)\b.{0,40}\b(?:plan|installments?|order|bill|loan)\b|` +
+	`\b(?:plan|installments?|order|bill|loan)\b.{0,30}\b(?:i never bought|i didn'?t buy|i never ordered|i didn'?t order|i don'?t recognize|i never applied for)\b`)
 
 // certificateAsked names a written proof of paying: a certificate, a
 // letter, a proof of payoff.
@@ -2990,6 +3003,9 @@ func (s *Step) ownRefunds(topic string) string {
 // asksAboutFrozen is a question about a frozen card: why it is, how to
 // unfreeze it ("工行卡为什么冻结了", "怎么解冻", "why is my card frozen").
 func asksAboutFrozen(l string) bool {
+	if containsAny(l, "滞纳金", "罚息", "late fee", "penalty") {
+		return false // "我卡冻结了 所以才逾期的 能不能免滞纳金": the fee asked of (a probe)
+	}
 	return containsAny(l, "冻结", "解冻", "frozen", "freeze") && (asks(l) || containsAny(l, howWhereWhy...) || containsAny(l, "解冻", "unfreeze")) &&
 		!containsAny(l, "账户冻结", "额度冻结", "account")
 }
