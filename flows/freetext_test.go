@@ -1722,90 +1722,78 @@ func TestAForwardedCommandIsNotRun(t *testing.T) {
 	c.expect("剩余待还")
 }
 
-// TestBuyingOnInstallmentsIsTheCheckouts: how to buy something new on
-// installments is done at the mall's checkout (a probe got the returns
-// desk's answer); a plan already bought, or buying again after a closure,
-// keeps its answer.
-func TestBuyingOnInstallmentsIsTheCheckouts(t *testing.T) {
-	_, c := faqSession(t, 704)
-	for _, q := range []string{"我要用分期买个手机 怎么操作", "I want to buy a phone on installments, how?", "买手机能分期吗"} {
-		c.send(q)
-		c.expect("结算页选择分期付款")
-		c.reject("退货、换货和售后")
-	}
-	for _, q := range []string{"我用分期买的手机这个月要还多少", "注销后还能分期买东西吗"} {
-		c.send(q)
-		c.reject("结算页选择分期付款")
-	}
-}
-
-// TestACertificateAskedForIsThePartners: a written proof of paying is
-// the partner's to issue (a probe: the booking debiting today, the payoff's
-// how-to).
-func TestACertificateAskedForIsThePartners(t *testing.T) {
-	_, c := faqSession(t, 705)
-	for _, q := range []string{"提前还款完能开结清证明吗 要多久", "how do I get a payoff certificate", "分期还完了能开证明吗"} {
-		c.send(q)
-		c.expect("这里开不了结清证明")
-		c.reject("预约还款", "大多数分期都支持提前还款")
-	}
-	// Paying off early with auto-repayment on: the payoff's answer, not how
-	// to set auto-repayment (a probe).
-	for _, q := range []string{"我开了自动还款 还能提前还款吗", "i have autopay on, can i still pay off early?"} {
-		c.send(q)
-		c.expect("大多数分期都支持提前还款")
-		c.reject("建议开启自动还款")
-	}
-}
-
-// TestCollectionAskedOfIsNotGuessed: whether the customer's work or
-// family is called when late is collection, which no guide covers (a
-// probe: the ways to reach support, or unsure); another lender's, and
-// asking for our manager, keep their answers.
-func TestCollectionAskedOfIsNotGuessed(t *testing.T) {
-	_, c := faqSession(t, 706)
-	for _, q := range []string{"I am overdue, will you call my employer", "will you call my family if i miss a payment", "逾期了会打电话给我单位吗"} {
-		c.send(q)
-		c.expect("催收怎么进行")
-	}
-	for _, q := range []string{"网贷逾期了被催收怎么办", "我要找你们领导"} {
-		c.send(q)
-		c.reject("催收怎么进行")
-	}
-}
-
-// TestAPlanNotBoughtGoesToAPerson: a plan the customer says they never
-// bought may be someone using their details: a person checks (a probe was
-// unsure, offering payment channels).
-func TestAPlanNotBoughtGoesToAPerson(t *testing.T) {
-	_, c := faqSession(t, 707)
-	for _, q := range []string{"我没买过笔记本 为什么有个笔记本的分期", "I never bought anything on installments, why do I have a plan?"} {
-		c.send(q)
-		c.expect("冒用了你的信息", "转人工客服")
-	}
-	c.send("我卡冻结了 所以才逾期的 能不能免滞纳金") // the fee asked of, not the frozen card (a probe)
-	c.expect("滞纳金")
-	c.reject("联系发卡银行挂失")
-}
-
-// TestSomeoneAskingForCodesOrMoneyIsWarnedOf: someone asking for a code,
-// a card's number, an app installed, a screen shared or money to a personal
-// or "safe" account gets the scam warning (a probe: the phone number's
-// topic, unsure, the overdue topic); asking for nothing, no warning.
-func TestSomeoneAskingForCodesOrMoneyIsWarnedOf(t *testing.T) {
-	_, c := faqSession(t, 703)
-	for _, q := range []string{
-		"a guy on telegram asked for my card number and sms code to fix my account",
-		"对方说是小米金融的 让我下载个app共享屏幕 帮我降低利息",
-		"a caller wants me to pay my installment to his personal alipay, is that ok?",
-		"电话里说不注销会上征信 还要我报验证码 靠谱吗",
-	} {
-		c.send(q)
-		c.expect("很可能是诈骗", "共享屏幕")
-	}
-	for _, q := range []string{"有人吗 我忘了密码", "I can't receive the sms code anymore"} {
-		c.send(q)
-		c.reject("很可能是诈骗")
+// TestOneKindOfQuestionGetsItsAnswer: questions a probe found answered as
+// another topic, or unsure, each get their own answer (says), never the
+// one they got (not); messages near them keep theirs (near: the answer's
+// first words, says[0], not given).
+func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		asked, says, not []string
+		near             []string
+	}{{
+		// At the mall's checkout, not a return (the returns desk's answer).
+		name:  "buying on installments",
+		asked: []string{"我要用分期买个手机 怎么操作", "I want to buy a phone on installments, how?", "买手机能分期吗"},
+		says:  []string{"结算页选择分期付款"},
+		not:   []string{"退货、换货和售后"},
+		near:  []string{"我用分期买的手机这个月要还多少", "注销后还能分期买东西吗"},
+	}, {
+		// The partner's to issue (the booking debiting today, the payoff's how-to).
+		name:  "a certificate of paying",
+		asked: []string{"提前还款完能开结清证明吗 要多久", "how do I get a payoff certificate", "分期还完了能开证明吗"},
+		says:  []string{"这里开不了结清证明"},
+		not:   []string{"预约还款", "大多数分期都支持提前还款"},
+	}, {
+		// Paying off with auto-repayment on (how to set auto-repayment).
+		name:  "a payoff with auto-repayment on",
+		asked: []string{"我开了自动还款 还能提前还款吗", "i have autopay on, can i still pay off early?"},
+		says:  []string{"大多数分期都支持提前还款"},
+		not:   []string{"建议开启自动还款"},
+	}, {
+		// Collection, which no guide covers (the ways to reach support, or unsure).
+		name:  "work or family called when late",
+		asked: []string{"I am overdue, will you call my employer", "will you call my family if i miss a payment", "逾期了会打电话给我单位吗"},
+		says:  []string{"催收怎么进行"},
+		near:  []string{"网贷逾期了被催收怎么办", "我要找你们领导"},
+	}, {
+		// Someone may have used their details: a person checks (unsure,
+		// offering payment channels).
+		name:  "a plan never bought",
+		asked: []string{"我没买过笔记本 为什么有个笔记本的分期", "I never bought anything on installments, why do I have a plan?"},
+		says:  []string{"冒用了你的信息", "转人工客服"},
+	}, {
+		// The fee asked of, not the frozen card.
+		name:  "a frozen card's late fee",
+		asked: []string{"我卡冻结了 所以才逾期的 能不能免滞纳金"},
+		says:  []string{"滞纳金"},
+		not:   []string{"联系发卡银行挂失"},
+	}, {
+		// Someone asking for a code, a card's number, an app, a screen or
+		// money to a personal or "safe" account (the phone number's topic,
+		// unsure, the overdue topic); asking for nothing, no warning.
+		name: "a scam",
+		asked: []string{
+			"a guy on telegram asked for my card number and sms code to fix my account",
+			"对方说是小米金融的 让我下载个app共享屏幕 帮我降低利息",
+			"a caller wants me to pay my installment to his personal alipay, is that ok?",
+			"电话里说不注销会上征信 还要我报验证码 靠谱吗",
+		},
+		says: []string{"很可能是诈骗", "共享屏幕"},
+		near: []string{"有人吗 我忘了密码", "I can't receive the sms code anymore"},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, c := faqSession(t, 703)
+			for _, q := range tc.asked {
+				c.send(q)
+				c.expect(tc.says...)
+				c.reject(tc.not...)
+			}
+			for _, q := range tc.near {
+				c.send(q)
+				c.reject(tc.says[0])
+			}
+		})
 	}
 }
 

@@ -474,15 +474,8 @@ func TestPostgresEndsIdleTransactions(t *testing.T) {
 func TestFrozenClaimHoldsOthersBriefly(t *testing.T) {
 	cfg := storetest.PostgresConfig(t)
 	ctx := context.Background()
-	var dbs [2]*store.DB
-	for i := range dbs {
-		db, err := store.Open(ctx, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		dbs[i] = db
-	}
+	c := newClock(t0)
+	dbs := []*store.DB{reopen(t, cfg, c), reopen(t, cfg, c)}
 	if err := dbs[0].Enqueue(ctx, []supportbot.Reply{{ChatID: 7, Text: "hi"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -501,7 +494,7 @@ func TestFrozenClaimHoldsOthersBriefly(t *testing.T) {
 	<-frozen
 	wait, cancel := context.WithTimeout(ctx, 30*time.Second) // the connections' minute would not do
 	defer cancel()
-	msgs, err := dbs[1].ClaimMessages(wait, "i2", time.Now(), time.Minute, 10)
+	msgs, err := dbs[1].ClaimMessages(wait, "i2", t0, time.Minute, 10)
 	close(thawed)
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("the other instance's claim = %v, %v; want the message, once the frozen claim was ended", msgs, err)

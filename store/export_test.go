@@ -1,11 +1,6 @@
 package store
 
-import (
-	"context"
-	"encoding/json"
-
-	"supportbot"
-)
+import "context"
 
 // What the external tests need to see of the package's insides.
 
@@ -25,22 +20,14 @@ func Setting(db *DB, name string) (string, error) {
 
 // SentTexts is what the outbox records sent to a chat, oldest first.
 func SentTexts(db *DB, chatID int64) ([]string, error) {
-	rows, err := db.read().query(context.Background(), `SELECT payload FROM outbox WHERE chat_id = ? AND status = 'sent' ORDER BY id`, chatID)
+	rows, err := db.read().query(context.Background(), `SELECT id, payload, attempts FROM outbox WHERE chat_id = ? AND status = 'sent' ORDER BY id`, chatID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	msgs, err := db.scanMessages(rows)
 	var texts []string
-	for rows.Next() {
-		var payload string
-		if err := rows.Scan(&payload); err != nil {
-			return nil, err
-		}
-		var r supportbot.Reply
-		if err := json.Unmarshal([]byte(payload), &r); err != nil {
-			return nil, err
-		}
-		texts = append(texts, r.Text)
+	for _, m := range msgs {
+		texts = append(texts, m.Reply.Text)
 	}
-	return texts, rows.Err()
+	return texts, err
 }
