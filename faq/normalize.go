@@ -37,10 +37,6 @@ var zhFixes = []string{
 	// not a slip: 注销 said of a booking is its cancellation ("注销预约还款":
 	// a facts audit got the account's closure)
 	"注销预约", "取消预约", "注销掉预约", "取消预约", "注销这个预约", "取消这个预约", "注销我的预约", "取消我的预约",
-	// not a slip: "these few days" is no question of how long ("帮我把笔记本
-	// 的预约取消了 这几天手头紧" was read as asking it, and answered as
-	// hardship alone — a probe); no knowledge-base text has the phrases
-	"这几天", "最近", "这两天", "最近", "最近几天", "最近",
 	// not a slip: a percentage is a rate (synonyms: #rate), which the
 	// tokenizer would otherwise drop with the punctuation
 	"%", " 百分之 ",

@@ -221,4 +221,8 @@ func TestAFrozenCardAskedAboutGetsItsAnswer(t *testing.T) {
 		c.expect("先联系发卡银行挂失", "/cards", "/cancel_schedule")
 		c.reject("都不在这里处理", "余额充足", "你绑定的还款银行卡")
 	}
+	for _, q := range []string{"我的卡到期了吗？分期还剩几期", "我用银行卡还清后注销分期账户可以吗"} {
+		c.send(q) // a question of the plan, the account's closure (a regression run)
+		c.reject("先联系发卡银行挂失")
+	}
 }

@@ -69,7 +69,8 @@ func asksIfPaid(text string) bool {
 }
 
 // paidOrNot asks it as "A没A" ("到底扣没扣": a probe was unsure).
-var paidOrNot = regexp.MustCompile(`扣没扣|还没还|到没到|付没付|交没交|成没成功`)
+// Not 还没还: 还 is as often "still" ("我还没还这期，帮我还了").
+var paidOrNot = regexp.MustCompile(`扣没扣|到没到|付没付|交没交|成没成功`)
 
 // notWhetherPaid are the words of a question about paying that is not
 // whether a payment went through: the FAQ's.
@@ -89,9 +90,11 @@ var notWhetherPaid = []string{"两次", "多扣", "重复", "又", "会不会", 
 	// not "no recent payment" — a probe; "还了吗 有记录吗" right after paying
 	// is whether it went through)
 	"哪几期", "哪些期",
-	// a certificate of paying ("提前还款完能开结清证明吗 要多久": a probe got
-	// the booking debiting today)
-	"证明", "凭证", "certificate", "proof", "receipt"}
+	// a certificate of paying asked for ("提前还款完能开结清证明吗 要多久": a
+	// probe got the booking debiting today) — not "证明一下扣了没"
+	"开证明", "开个证明", "出证明", "出个证明", "出具", "结清证明", "还款证明", "无欠款证明", "certificate", "proof of",
+	// a person asked for beside it ("扣没扣我看不到，帮我转人工")
+	"人工", "human", "agent"}
 
 // paidWords say a payment is done, or ask whether it is.
 var paidWords = regexp.MustCompile(`(扣|付|交)[款钱费]?(了|成功|完|上|好|没|走)|还款?(了|成功|完|上)|还款没|成功|到账|好了|完成|` +

@@ -1744,24 +1744,28 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		asked: []string{"提前还款完能开结清证明吗 要多久", "how do I get a payoff certificate", "分期还完了能开证明吗"},
 		says:  []string{"这里开不了结清证明"},
 		not:   []string{"预约还款", "大多数分期都支持提前还款"},
+		near:  []string{"我刚还了款，证明一下扣了没", "我有还款证明，你们为什么说我逾期"}, // a regression run
 	}, {
 		// Paying off with auto-repayment on (how to set auto-repayment).
 		name:  "a payoff with auto-repayment on",
 		asked: []string{"我开了自动还款 还能提前还款吗", "i have autopay on, can i still pay off early?"},
 		says:  []string{"大多数分期都支持提前还款"},
 		not:   []string{"建议开启自动还款"},
+		near:  []string{"自动扣款开了，提前还款要手续费吗"}, // the fee's (a regression run)
 	}, {
 		// Collection, which no guide covers (the ways to reach support, or unsure).
 		name:  "work or family called when late",
 		asked: []string{"I am overdue, will you call my employer", "will you call my family if i miss a payment", "逾期了会打电话给我单位吗"},
 		says:  []string{"催收怎么进行"},
-		near:  []string{"网贷逾期了被催收怎么办", "我要找你们领导"},
+		near: []string{"网贷逾期了被催收怎么办", "我要找你们领导", // and, from a regression run, reaching one's family or us
+			"我联系你们公司客服怎么联系", "我能联系家人帮我还吗", "Can I call your office to pay?", "I need to call my parents first before I pay"},
 	}, {
 		// Someone may have used their details: a person checks (unsure,
 		// offering payment channels).
 		name:  "a plan never bought",
 		asked: []string{"我没买过笔记本 为什么有个笔记本的分期", "I never bought anything on installments, why do I have a plan?"},
 		says:  []string{"冒用了你的信息", "转人工客服"},
+		near:  []string{"我没申请过退款，订单怎么显示退款中"}, // a regression run
 	}, {
 		// The fee asked of, not the frozen card.
 		name:  "a frozen card's late fee",
@@ -1780,7 +1784,9 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 			"电话里说不注销会上征信 还要我报验证码 靠谱吗",
 		},
 		says: []string{"很可能是诈骗", "共享屏幕"},
-		near: []string{"有人吗 我忘了密码", "I can't receive the sms code anymore"},
+		near: []string{"有人吗 我忘了密码", "I can't receive the sms code anymore", // and, from a regression run:
+			"我打电话给银行查了卡号，怎么绑卡", "客服让我下载小米金融app还款，在哪下载", "Can someone help me, I forgot my PIN",
+			"I called support yesterday and they said my card number was wrong", "我在外地，能打电话远程办理注销吗"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, c := faqSession(t, 703)
@@ -1834,8 +1840,10 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 		c.expect("还款日当天还上，就不算逾期", "指南里没有写")
 		c.reject("要还哪一笔")
 	}
-	c.send("还款日几点扣款") // when a debit is made: not the cut-off
-	c.reject("还款日当天还上，就不算逾期")
+	for _, q := range []string{"还款日几点扣款", "明天预约的还款，当天晚上12点前取消来得及吗"} {
+		c.send(q) // when a debit is made, a booking's cancellation: not the cut-off (a regression run)
+		c.reject("还款日当天还上，就不算逾期")
+	}
 	for _, q := range []string{"退货有宽限期吗", "取消预约有缓冲期吗", "报价的15分钟能宽限一下吗"} {
 		c.send(q) // a grace asked of something else (a regression run)
 		c.reject("不要指望有宽限期")

@@ -2007,7 +2007,7 @@ func (s *Step) freeText(text string) error {
 		s.menu("menu.again")
 		return nil
 	}
-	if l := strings.ToLower(text); collectionAsked.MatchString(l) && !scamTold(l) && !otherLoan.MatchString(l) &&
+	if l := strings.ToLower(text); collectionAsked(l) && !scamTold(l) && !otherLoan.MatchString(l) &&
 		!containsAny(l, "你们领导", "你们的领导", "your boss", "your manager", "your supervisor") && s.showOutOfScope("oos-collection") {
 		// "I am overdue, will you call my employer", "逾期了会打电话给我单位
 		// 吗": how collection is done is not in the guides (a probe: the
@@ -2102,7 +2102,7 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return nil
 	}
-	if l := strings.ToLower(text); cardGone.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("frozen-card") {
+	if l := strings.ToLower(text); cardGone.MatchString(l) && !containsAny(l, "账户", "账号", "account") && !aboutSomeoneElse(text) && s.showAnswer("frozen-card") {
 		// "银行卡注销了怎么还分期", "my card got stolen, will you still debit
 		// it?": what to do with that card and another — not other lenders'
 		// loans (a facts audit), nor the debits ahead with "make sure the
@@ -2152,22 +2152,23 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0 // "滞纳金有上限吗": the fee's topic (set by the partner), not the overdue list (a facts audit)
 		return nil
 	}
-	if l := strings.ToLower(text); dueDayCutoff.MatchString(l) && !aboutSomeoneElse(text) {
+	if l := strings.ToLower(text); dueDayCutoff.MatchString(l) && !containsAny(l, "取消", "预约", "cancel", "booking", "schedul") && !aboutSomeoneElse(text) {
 		// "还款日当天几点之前还不算逾期": the day counts, the hour is the
 		// partner's (a probe: the list of bills to pay, or unsure).
 		s.conv.Misses = 0
 		s.say(s.T("faq.due_day_cutoff"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.humanBtn())...)
 		return nil
 	}
-	if l := strings.ToLower(text); certificateAsked.MatchString(l) && !aboutSomeoneElse(text) && s.showOutOfScope("oos-certificate") {
+	if l := strings.ToLower(text); certificateAsked.MatchString(l) && !containsAny(l, "我有", "我这有", "我手上有", "i have", "i've got") && !aboutSomeoneElse(text) && s.showOutOfScope("oos-certificate") {
 		s.conv.Misses = 0 // "how do I get a payoff certificate": not the payoff's how-to (a probe)
 		return nil
 	}
-	if l := strings.ToLower(text); autopayOnSaid.MatchString(l) && (payoffAsked.MatchString(l) || repaysEarly.MatchString(l)) && asks(text) && !aboutSomeoneElse(text) && s.showAnswer("early-repayment") {
+	if l := strings.ToLower(text); autopayOnSaid.MatchString(l) && (payoffAsked.MatchString(l) || repaysEarly.MatchString(l)) && asks(text) &&
+		!containsAny(l, "费", "多少", "fee", "cost", "how much") && !aboutSomeoneElse(text) && s.showAnswer("early-repayment") {
 		s.conv.Misses = 0 // "我开了自动还款 还能提前还款吗": yes, not how to set auto-repayment (a probe)
 		return nil
 	}
-	if l := strings.ToLower(text); unknownPlan.MatchString(l) && !aboutSomeoneElse(text) {
+	if l := strings.ToLower(text); unknownPlan.MatchString(l) && !containsAny(l, "退款", "退货", "refund", "return") && !aboutSomeoneElse(text) {
 		// "我没买过笔记本 为什么有个笔记本的分期": someone may have used
 		// their details — a person checks (a probe was unsure).
 		s.conv.Misses = 0
@@ -2781,32 +2782,53 @@ var notGrace = []string{"退货", "退款", "取消", "预约", "注销", "报�
 // an app or share a screen, or for money to a personal or "safe" account:
 // what the scam warning is for.
 func scamTold(l string) bool {
-	return scamAsker.MatchString(l) && scamAsk.MatchString(l)
+	if !scamAsker.MatchString(l) {
+		return false
+	}
+	return scamAsk.MatchString(l) || scamDownload.MatchString(l) && !containsAny(l, "小米金融", "小米商城", "mi finance", "xiaomi mall")
 }
 
 var (
-	scamAsker = regexp.MustCompile(`有人(?:让|要|叫|问|说|打|给|加|找|发|自称)|对方|陌生人|自称|冒充|来电|打电话|电话里|打来|加我|客服(?:让|要|叫)我|` +
-		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger|scammer)\b|claim(?:s|ed|ing)? to be|pretend|posing as|` +
-		`\b(?:they|he|she) (?:asked|asks|wants?|wanted|told|tells|says|said|called)\b|\b(?:called|texted|messaged|contacted) me\b`)
-	scamAsk = regexp.MustCompile(`验证码|短信码|动态码|密码|卡号|共享屏幕|屏幕共享|远程|下载[^，。？?!！]{0,8}(?:app|软件|应用)|安全账户|个人账户|私人账户|` +
+	// scamAsker: a third party asking, in so many words — not "我打电话给
+	// 银行", "can someone help me", "they said my card number was wrong"
+	// (a regression run).
+	scamAsker = regexp.MustCompile(`有人(?:让|要|叫|问|找|自称)|对方(?:让|要|叫|问|说)|陌生人|自称|冒充|` +
+		`(?:打电话|电话里|来电|打来|短信|加我)[^。？?!！]{0,16}(?:让|要|叫)我|客服(?:让|要|叫)我|` +
+		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger|scammer|they|he|she|person)\b[^.?!]{0,30}\b(?:asked|asks|asking|wants?|wanted|told me to|tells me to|requested)\b|` +
+		`claim(?:s|ed|ing)? to be|pretend|posing as`)
+	// scamAsk: what they ask for — a code, a card's number or password, a
+	// screen, money to a personal or "safe" account; scamDownload, an app
+	// (not the official one the bot itself names).
+	scamAsk = regexp.MustCompile(`验证码|短信码|动态码|密码|卡号|共享屏幕|屏幕共享|远程控制|远程协助|安全账户|个人账户|私人账户|` +
 		`个人的?(?:支付宝|微信|银行卡)|他的(?:支付宝|微信|银行卡|账户)|转账到|` +
 		`\b(?:sms|verification|security|one[- ]time) code\b|\botp\b|\bpassword\b|\bpin\b|card number|\bcvv\b|screen ?shar|share (?:my|the|your) screen|` +
-		`remote access|anydesk|teamviewer|download (?:an?|this|their|his|her|some) app|personal (?:account|alipay|wechat|bank)|` +
+		`remote access|anydesk|teamviewer|personal (?:account|alipay|wechat|bank)|` +
 		`(?:his|her|their) (?:own )?(?:alipay|wechat|account|bank account)|safe account|secure account`)
+	scamDownload = regexp.MustCompile(`下载[^，。？?!！]{0,8}(?:app|软件|应用)|download (?:an?|this|their|his|her|some) app`)
 )
 
-// collectionAsked asks about debt collection: the word, or someone called,
-// visited or told at the customer's work or family.
-var collectionAsked = regexp.MustCompile(`催收|爆通讯录|(?:打电话|联系|通知|上门)[^，。？?!！]{0,4}(?:给|到)?我?的?(?:家人|家里|单位|公司|领导|老板|同事|父母|爸妈|通讯录|紧急联系人)|` +
-	`(?:给|到)我?的?(?:家人|家里|单位|公司|领导|老板|同事|父母|爸妈|通讯录|紧急联系人)[^，。？?!！]{0,4}(?:打电话|打|联系)|` +
-	`\b(?:debt )?collect(?:or|ors|ion agency|ion calls?)\b|` +
-	`\b(?:call|calls|calling|contact|contacting|visit|notify|phone|text)\b.{0,20}\b(?:employer|boss|workplace|office|family|parents|relatives|emergency contact)\b`)
+// collectionAsked asks about debt collection: the word, or — of being
+// late — the customer's work or family called, visited or told ("逾期了会打
+// 电话给我单位吗"); not the customer reaching their family or our company
+// (a regression run: "我能联系家人帮我还吗", "我联系你们公司客服怎么联系").
+func collectionAsked(l string) bool {
+	return collectionSaid.MatchString(l) || familyContacted.MatchString(l) && beingLate.MatchString(l)
+}
+
+var (
+	collectionSaid  = regexp.MustCompile(`催收|爆通讯录|\b(?:debt )?collect(?:or|ors|ion agency|ion calls?)\b`)
+	familyContacted = regexp.MustCompile(`(?:打电话|打|联系|通知|上门|找)(?:给|到)?我的?(?:家人|家里|老家|单位|公司|领导|老板|同事|父母|爸妈|老婆|老公|通讯录|紧急联系人)|` +
+		`(?:打电话|联系|通知|上门)(?:给|到)?(?:家人|家里|老家|单位|领导|老板|同事|父母|爸妈|通讯录|紧急联系人)|` +
+		`(?:给|到)我的?(?:家人|家里|老家|单位|公司|领导|老板|同事|父母|爸妈|老婆|老公|通讯录|紧急联系人)(?:里的人)?(?:打电话|打|联系)|` +
+		`\b(?:call|calls|calling|contact|contacting|visit|notify|phone|text)\b (?:my |to my )?(?:employer|boss|workplace|family|parents|relatives|emergency contact|wife|husband)\b`)
+	beingLate = regexp.MustCompile(`逾期|晚还|没还上|还不上|不还|欠款|欠钱|拖欠|\b(?:overdue|late|miss(?:ed)? (?:a |my )?payments?|behind|don'?t pay|do not pay|can'?t pay)\b`)
+)
 
 // cardGone says a repayment card is closed, lost, stolen, expired, replaced
 // or no longer used (a bank's card or the customer's: not a credit card,
 // nor the installment "card" that is the account).
 var cardGone = regexp.MustCompile(`(?:银行卡|还款卡|扣款卡|借记卡|储蓄卡|工资卡|绑的卡|绑定的卡|默认卡|原来的卡|旧卡|(?:^|我的?|这张|那张)卡|[工建农中招交]行的?卡|邮储卡|交通银行卡)` +
-	`[^，。？?!！]{0,4}(?:注销|销户|挂失|丢了|丢失|被偷|被盗|过期|到期了|作废|停用|不用了|换了新卡|换新卡了)|` +
+	`[^，。？?!！]{0,3}(?:注销|销户|挂失|丢了|丢失|被偷|被盗|过期|到期了(?:[^吗]|$)|作废|停用|不用了|换了新卡|换新卡了)|` +
 	`\b(?:my|bank|debit|repayment|default|old|linked) card\b.{0,16}\b(?:closed|cancell?ed|canceled|expired|lost|stolen|deactivated|replaced)\b|` +
 	`\b(?:lost|closed|cancell?ed|canceled) (?:my |the )?(?:bank |debit |repayment |linked )?card\b`)
 
