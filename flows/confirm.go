@@ -94,7 +94,10 @@ var notWhetherPaid = []string{"两次", "多扣", "重复", "又", "会不会", 
 	// probe got the booking debiting today) — not "证明一下扣了没"
 	"开证明", "开个证明", "出证明", "出个证明", "出具", "结清证明", "还款证明", "无欠款证明", "certificate", "proof of",
 	// a person asked for beside it ("扣没扣我看不到，帮我转人工")
-	"人工", "human", "agent"}
+	"人工", "human", "agent",
+	// what one still can once paid ("全部还完了还能再用小米分期买东西吗": the
+	// booking debiting today)
+	"还能", "还可以", "can i still"}
 
 // paidWords say a payment is done, or ask whether it is.
 var paidWords = regexp.MustCompile(`(扣|付|交)[款钱费]?(了|成功|完|上|好|没|走)|还款?(了|成功|完|上)|还款没|成功|到账|好了|完成|` +

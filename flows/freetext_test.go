@@ -1787,6 +1787,18 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		near: []string{"有人吗 我忘了密码", "I can't receive the sms code anymore", // and, from a regression run:
 			"我打电话给银行查了卡号，怎么绑卡", "客服让我下载小米金融app还款，在哪下载", "Can someone help me, I forgot my PIN",
 			"I called support yesterday and they said my card number was wrong", "我在外地，能打电话远程办理注销吗"},
+	}, {
+		// Money to move or a link to tap, from a stranger or a text (the
+		// overdue topic, unsure, "can't answer": a regression run).
+		name:  "a scam's link or transfer",
+		asked: []string{"陌生人加我微信说我征信有问题，要我转钱", "刚刚收到短信说我的分期要关闭，让我点链接", "someone texted me a link to close my account"},
+		says:  []string{"很可能是诈骗"},
+	}, {
+		// What one still can once paid: not the booking debiting today.
+		name:  "installments after paying off",
+		asked: []string{"全部还完了还能再用小米分期买东西吗", "提前还完分期还能开新的分期吗"},
+		says:  []string{"提前还清不会注销分期账户"},
+		not:   []string{"预约还款"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, c := faqSession(t, 703)
@@ -1835,7 +1847,7 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 		c.send(q) // a grace period: none to count on (a facts audit got the orders' desk, or unsure)
 		c.expect("不要指望有宽限期")
 	}
-	for _, q := range []string{"还款日当天几点之前还不算逾期", "还款日当天还算逾期吗", "what time on the due date do i have to pay by"} {
+	for _, q := range []string{"还款日当天几点之前还不算逾期", "还款日当天还算逾期吗", "what time on the due date do i have to pay by", "8号当天还可以吗", "is paying on the due date itself late?"} {
 		c.send(q) // the day counts, its hour is the partner's (a probe: the bills to pay, or unsure)
 		c.expect("还款日当天还上，就不算逾期", "指南里没有写")
 		c.reject("要还哪一笔")

@@ -2752,8 +2752,7 @@ func buysOnInstallments(l string) bool {
 	return buyOnInstallments.MatchString(l) && (asks(l) || containsAny(l, howWhereWhy...) || containsAny(l, "我要", "我想", "想要", "i want", "i'd like", "id like")) &&
 		!containsAny(l, "买的", "买了", "购买的", "bought", "purchased", "还款", "还钱", "要还", "退货", "退款", "账单", "bill", "repay", "pay off", "return", "refund",
 			"哪款", "哪个好", "推荐", "which", "recommend", "苹果", "iphone", "apple", "花呗", "白条",
-			"注销", "销户", "close", "closing", "还完", "还清", "逾期", "overdue", "额度", "limit", "借", "borrow", "loan", "信用卡", "credit",
-			"再", "again", "still", "继续") // after a closure, a payoff or lateness, a limit, a loan: their topics
+			"注销", "销户", "close", "closing", "还完", "还清", "逾期", "overdue", "额度", "limit", "借", "borrow", "loan", "信用卡", "credit") // after a closure, a payoff or lateness, a limit, a loan: their topics
 }
 
 var buyOnInstallments = regexp.MustCompile(`(?:用|想用|要用|能用|可以用)分期(?:付款)?(?:买|购买|购物)|分期(?:付款)?(?:买|购买)(?:个|一?台|一?部|东西|手机|电脑|电视|平板)|` +
@@ -2766,6 +2765,8 @@ var buyOnInstallments = regexp.MustCompile(`(?:用|想用|要用|能用|可以�
 // debit is made ("还款日几点扣款").
 var dueDayCutoff = regexp.MustCompile(`(?:还款日|到期日|到期那天|最后一天|当天)[^，。？?!！]{0,10}(?:几点|晚上|凌晨|半夜|12点|24点|十二点)[^，。？?!！]{0,10}(?:逾期|不算|算晚|截止|来得及|还来得及)|` +
 	`几点(?:前|之前|以前)[^，。？?!！]{0,6}(?:还|付|交)[^，。？?!！]{0,6}(?:不算|逾期|来得及)|(?:还款日|到期日)当天[^，。？?!！]{0,8}算(?:不算)?逾期|` +
+	`(?:\d{1,2}号|还款日|到期日)当天还(?:可以|行|来得及|算)|最后一天[^，。？?!！]{0,10}几点|` +
+	`\bpay(?:ing)? on the (?:due date|due day)(?: itself)?,? (?:late|too late|ok|okay|in time|on time|count)|` +
 	`\b(?:what time|cut-?off|midnight|until when|how late)\b.{0,30}\b(?:due date|due day)\b|\bdue date\b.{0,30}\b(?:what time|cut-?off|midnight|how late)\b`)
 
 // graceWords ask for a grace period: the overdue topic says there is none
@@ -2782,6 +2783,9 @@ var notGrace = []string{"退货", "退款", "取消", "预约", "注销", "报�
 // an app or share a screen, or for money to a personal or "safe" account:
 // what the scam warning is for.
 func scamTold(l string) bool {
+	if scamLink.MatchString(l) && (scamAsker.MatchString(l) || containsAny(l, "短信", "陌生", "微信", "texted", "someone", "stranger")) {
+		return true
+	}
 	if !scamAsker.MatchString(l) {
 		return false
 	}
@@ -2805,6 +2809,11 @@ var (
 		`remote access|anydesk|teamviewer|personal (?:account|alipay|wechat|bank)|` +
 		`(?:his|her|their) (?:own )?(?:alipay|wechat|account|bank account)|safe account|secure account`)
 	scamDownload = regexp.MustCompile(`下载[^，。？?!！]{0,8}(?:app|软件|应用)|download (?:an?|this|their|his|her|some) app`)
+	// scamLink: money to move or a link to tap, sent or asked by someone
+	// ("陌生人加我微信说我征信有问题，要我转钱", "收到短信…让我点链接",
+	// "someone texted me a link to close my account": a regression run).
+	scamLink = regexp.MustCompile(`(?:让|要|叫)我(?:先)?(?:把钱)?(?:转|打|汇)(?:钱|账|款)|点(?:击)?[^，。？?!！]{0,4}链接|` +
+		`\b(?:texted|messaged|sent|emailed) me a link\b|\b(?:click|tap|open) (?:a|the|this|their) link\b`)
 )
 
 // collectionAsked asks about debt collection: the word, or — of being
