@@ -1195,7 +1195,7 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 	// got the later month's alone, the overdue period left out).
 	for _, asked := range []string{"我这个月逾期的那期加下个月的一共要还多少", "how much is the overdue one plus next month's in total"} {
 		c.send(asked)
-		c.expect("📅 从现在到12 月底一共要还 <b>¥2,521.84</b>：\n• Redmi K70 第 6 期 ¥261.92（已逾期，含滞纳金",
+		c.expect("📅 从现在到 12 月底一共要还 <b>¥2,521.84</b>：\n• Redmi K70 第 6 期 ¥261.92（已逾期，含滞纳金",
 			"• Xiaomi Book 第 4 期 ¥1,005.00，还款日 2026年12月21日")
 	}
 	c.send("这个月和下个月分别扣多少") // each apart: not one sum
