@@ -18,7 +18,7 @@ import (
 // with one booked for tomorrow.
 func asksDebitAhead(text string) bool {
 	l := strings.ToLower(text)
-	if asksDebitAfterPaying(l) {
+	if asksDebitAfterPaying(l) || byHandAsked.MatchString(l) && !containsAny(l, notAhead...) && !containsAny(l, "撤销", "撤回") && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true
 	}
 	// "今天要扣我多少钱" (a probe: "can't answer") — a month's is the month's
@@ -65,6 +65,12 @@ func asksDebitAfterPaying(l string) bool {
 	return paidFirst.MatchString(l) && stillDebits.MatchString(l) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) &&
 		!containsAny(l, "为什么", "为啥", "怎么还", "凭什么", "why", "how come") // "我已经还清了 为什么还会扣我钱": a complaint (a review)
 }
+
+// byHandAsked asks whether a bill must still be paid by hand ("我开了自动
+// 还款 这个月还要自己还吗": a probe got the steps to pay by hand): what
+// debits by itself, and what is left to pay by hand, say it.
+var byHandAsked = regexp.MustCompile(`(?:还要|还需要|需要|需不需要|要不要|用不用|还用|还得)我?(?:自己|手动)(?:去)?(?:还|付|交|操作)|` +
+	`\b(?:do|will) i (?:still )?(?:need|have) to pay (?:it |this |anything )?(?:manually|myself|by hand)\b`)
 
 var (
 	paidFirst   = regexp.MustCompile(`还了|还完|还清|结清|提前还|先还|付了|\b(?:if|once|after|when) i (?:pay|settle)|\bpaid (?:it )?off\b`)

@@ -28,6 +28,9 @@ func TestADebitToComeIsAnswered(t *testing.T) {
 	c.expect("接下来会自动扣款的")
 	c.send("会不会扣两次") // twice: the guide's, not the debits to come
 	c.reject("会自动扣款的")
+	c.send("我开了自动还款 这个月还要自己还吗") // by hand or not: what debits by itself says (a probe: the steps to pay by hand)
+	c.expect("接下来会自动扣款的")
+	c.reject("最简单：发 /pay")
 	c.send("/lang en")
 	c.send("will i be charged on the 14th?")
 	c.expect("What will be debited", "period 7 of \"Redmi K70\"")

@@ -464,6 +464,9 @@ func TestAsksDebitAhead(t *testing.T) {
 		"下个月要还多少 几号扣": false, "下个月几号扣款": false, "下个月15号会扣吗": true, // next month's bills; a day of it (a probe)
 		"下个月会扣吗": true, "下月要扣吗": true, "will i be charged next month?": true, // whether: what debits by itself (a regression run)
 		"一共要扣多少": false, "还剩多少要扣": false, "逾期的要扣多少": false, "全部要扣多少钱": false, // the total, not a day's (a regression run)
+		// whether to pay by hand: what debits by itself says (a probe: the steps to pay by hand)
+		"我开了自动还款 这个月还要自己还吗": true, "do i still need to pay manually?": true, "这期需要我自己还吗": true,
+		"取消预约之后还得自己还吗": false, "撤销预约后还要自己还吗": false, // a cancellation's: still owed
 	} {
 		if got := asksDebitAhead(text); got != want {
 			t.Errorf("asksDebitAhead(%q) = %v, want %v", text, got, want)
