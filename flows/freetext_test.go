@@ -1786,7 +1786,7 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says: []string{"很可能是诈骗", "共享屏幕"},
 		near: []string{"有人吗 我忘了密码", "I can't receive the sms code anymore", // and, from a regression run:
 			"我打电话给银行查了卡号，怎么绑卡", "客服让我下载小米金融app还款，在哪下载", "Can someone help me, I forgot my PIN",
-			"I called support yesterday and they said my card number was wrong", "我在外地，能打电话远程办理注销吗"},
+			"I called support yesterday and they said my card number was wrong", "我在外地，能打电话远程办理注销吗", "你们客服让我改密码，怎么改"},
 	}, {
 		// Money to move or a link to tap, from a stranger or a text (the
 		// overdue topic, unsure, "can't answer": a regression run).

@@ -2783,6 +2783,7 @@ var notGrace = []string{"退货", "退款", "取消", "预约", "注销", "报�
 // an app or share a screen, or for money to a personal or "safe" account:
 // what the scam warning is for.
 func scamTold(l string) bool {
+	l = ownPassword.Replace(l) // "你们客服让我改密码，怎么改": theirs to change, not to give
 	if scamLink.MatchString(l) && (scamAsker.MatchString(l) || containsAny(l, "短信", "陌生", "微信", "texted", "someone", "stranger")) {
 		return true
 	}
@@ -2808,6 +2809,8 @@ var (
 		`\b(?:sms|verification|security|one[- ]time) code\b|\botp\b|\bpassword\b|\bpin\b|card number|\bcvv\b|screen ?shar|share (?:my|the|your) screen|` +
 		`remote access|anydesk|teamviewer|personal (?:account|alipay|wechat|bank)|` +
 		`(?:his|her|their) (?:own )?(?:alipay|wechat|account|bank account)|safe account|secure account`)
+	ownPassword = strings.NewReplacer("改密码", "", "修改密码", "", "重置密码", "", "设置密码", "", "忘了密码", "", "忘记密码", "",
+		"change my password", "", "reset my password", "", "forgot my password", "")
 	scamDownload = regexp.MustCompile(`下载[^，。？?!！]{0,8}(?:app|软件|应用)|download (?:an?|this|their|his|her|some) app`)
 	// scamLink: money to move or a link to tap, sent or asked by someone
 	// ("陌生人加我微信说我征信有问题，要我转钱", "收到短信…让我点链接",
