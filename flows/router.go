@@ -2828,10 +2828,12 @@ func collectionAsked(l string) bool {
 }
 
 var (
+	// ownPeople are the customer's work and family, as a collector would reach them.
+	ownPeople       = `(?:家人|家里|老家|单位|公司|领导|老板|同事|父母|爸妈|老婆|老公|通讯录|紧急联系人)`
 	collectionSaid  = regexp.MustCompile(`催收|爆通讯录|\b(?:debt )?collect(?:or|ors|ion agency|ion calls?)\b`)
-	familyContacted = regexp.MustCompile(`(?:打电话|打|联系|通知|上门|找)(?:给|到)?我的?(?:家人|家里|老家|单位|公司|领导|老板|同事|父母|爸妈|老婆|老公|通讯录|紧急联系人)|` +
-		`(?:打电话|联系|通知|上门)(?:给|到)?(?:家人|家里|老家|单位|领导|老板|同事|父母|爸妈|通讯录|紧急联系人)|` +
-		`(?:给|到)我的?(?:家人|家里|老家|单位|公司|领导|老板|同事|父母|爸妈|老婆|老公|通讯录|紧急联系人)(?:里的人)?(?:打电话|打|联系)|` +
+	familyContacted = regexp.MustCompile(`(?:打电话|打|联系|通知|上门|找)(?:给|到)?我的?` + ownPeople + `|` +
+		`(?:打电话|联系|通知|上门)(?:给|到)?(?:家人|家里|老家|单位|领导|老板|同事|父母|爸妈|通讯录|紧急联系人)|` + // without 我: not 公司, 老婆, 老公 ("联系公司")
+		`(?:给|到)我的?` + ownPeople + `(?:里的人)?(?:打电话|打|联系)|` +
 		`\b(?:call|calls|calling|contact|contacting|visit|notify|phone|text)\b (?:my |to my )?(?:employer|boss|workplace|family|parents|relatives|emergency contact|wife|husband)\b`)
 	beingLate = regexp.MustCompile(`逾期|晚还|没还上|还不上|不还|欠款|欠钱|拖欠|\b(?:overdue|late|miss(?:ed)? (?:a |my )?payments?|behind|don'?t pay|do not pay|can'?t pay)\b`)
 )

@@ -288,12 +288,11 @@ func (tx *Tx) Lock(ctx context.Context, name string) error {
 // paused VM — PostgreSQL ends it within seconds, not the connections'
 // minute, and the others go on.
 func (tx *Tx) LockEveryone(ctx context.Context, name string) error {
-	if tx.d.brief != "" {
-		if _, err := tx.exec(ctx, tx.d.brief); err != nil {
-			return err
-		}
+	if tx.d.lockBriefly == "" {
+		return tx.Lock(ctx, name)
 	}
-	return tx.Lock(ctx, name)
+	_, err := tx.exec(ctx, tx.d.lockBriefly, name)
+	return err
 }
 
 // Now is the transaction's time.

@@ -35,10 +35,10 @@ type dialect struct {
 	// batch how many Updates one of them carries (group commit).
 	committers, batch int
 	// lock takes a transaction-scoped lock on a name ("" where one writer
-	// serialises everything anyway); brief, run before a lock every
-	// instance waits on, ends the transaction should it stand idle for
-	// seconds ("" where no other process waits).
-	lock, brief string
+	// serialises everything anyway); lockBriefly takes it for a lock every
+	// instance waits on, in the same statement ending the transaction
+	// should it stand idle for seconds ("" where no other process waits).
+	lock, lockBriefly string
 	// skipLocked is " FOR UPDATE SKIP LOCKED" and forUpdate " FOR UPDATE"
 	// where the database has them (SQLite's one writer needs neither).
 	skipLocked, forUpdate string
@@ -116,12 +116,12 @@ var postgresDialect = dialect{
 	// flushes itself. Batching steps into one transaction would make each
 	// hold the others' row locks (a chat's lease, the shared send budget,
 	// the outbox claim) until the slowest is done, across instances.
-	committers: 10,
-	batch:      1,
-	skipLocked: " FOR UPDATE SKIP LOCKED",
-	forUpdate:  " FOR UPDATE",
-	lock:       `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
-	brief:      `SET LOCAL idle_in_transaction_session_timeout = '` + briefIdle + `'`,
+	committers:  10,
+	batch:       1,
+	skipLocked:  " FOR UPDATE SKIP LOCKED",
+	forUpdate:   " FOR UPDATE",
+	lock:        `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
+	lockBriefly: `SELECT set_config('idle_in_transaction_session_timeout', '` + briefIdle + `', true), pg_advisory_xact_lock(hashtextextended(?, 0))`,
 }
 
 // migrationLockKey is the advisory lock key of the migrations ("supportbt").
