@@ -22,6 +22,7 @@ type Explanation struct {
 // Reading is one candidate text and how it scored.
 type Reading struct {
 	Text       string
+	Carries    string      // the clause before, read with this one that names no subject (never routed on; only asked also)
 	Tokens     []string    // unigrams after synonyms ("#payoff" is a concept)
 	Unknown    []string    // tokens no paraphrase has
 	Request    bool        // carries a question or request about something (clauses must, to be routed on)
@@ -50,7 +51,7 @@ func (ix *Index) Explain(text string) Explanation {
 	a := ix.analyze(text)
 	x := Explanation{Text: text, Normalized: a.Normalized, Chosen: a.Chosen, Result: a.Result, Decision: a.Result.Decision()}
 	for i, c := range a.Candidates {
-		r := Reading{Text: c.Text, Tokens: c.tokens.uni, Request: i == 0 || asksOrWants(c) && hasSubject(c), Confidence: c.Confidence, AsksFor: -1}
+		r := Reading{Text: c.Text, Carries: c.Carries, Tokens: c.tokens.uni, Request: i == 0 || asksOrWants(c) && hasSubject(c), Confidence: c.Confidence, AsksFor: -1}
 		if c.mode != nil {
 			r.AsksFor = c.mode[1]
 		}
@@ -121,7 +122,10 @@ func (x Explanation) String() string {
 		what := "whole message"
 		if i > 0 {
 			what = fmt.Sprintf("clause %d", i)
-			if !c.Request {
+			switch {
+			case c.Carries != "":
+				what += fmt.Sprintf(" (no subject of its own: read with %q; asked also, not routed on)", c.Carries)
+			case !c.Request:
 				what += " (no request with a subject in it: not routed on)"
 			}
 		}

@@ -74,6 +74,10 @@ type Entry struct {
 	// asked about ("怎么提前还款"), the other asked for ("我要提前还款"). Which
 	// of the two a question means is decided by how it is put (see mode).
 	Twin bool
+	// AnsweredByFlow (topics) marks a topic its Flow's own reply answers
+	// (the payoff's quote shows its fee): asked beside the flow, it is not
+	// offered again. A twin is answered by its flow too.
+	AnsweredByFlow bool
 }
 
 // Mix is a set of words naming other things ("花呗", "小米账号", "订单") and
@@ -101,6 +105,7 @@ type yamlEntry struct {
 	Answer    map[string]string   `yaml:"answer"`
 	Mix       *Mix                `yaml:"mix"`
 	Twin      bool                `yaml:"twin"`
+	Answered  bool                `yaml:"answered_by_flow"`
 }
 
 // Load builds the index from the embedded knowledge base, after checking it:
@@ -157,7 +162,7 @@ func load(keep func(i int) bool) (*Index, error) {
 		entries = append(entries, Entry{ID: e.ID, Kind: KindFlow, Guide: e.Guide, Flow: e.Flow, Questions: e.Questions, Answer: e.Answer, Title: e.Title})
 	}
 	for _, e := range topics {
-		entries = append(entries, Entry{ID: e.ID, Kind: KindFAQ, Guide: e.Guide, Flow: e.Flow, Questions: e.Questions, Answer: e.Answer, Title: e.Title, Twin: e.Twin})
+		entries = append(entries, Entry{ID: e.ID, Kind: KindFAQ, Guide: e.Guide, Flow: e.Flow, Questions: e.Questions, Answer: e.Answer, Title: e.Title, Twin: e.Twin, AnsweredByFlow: e.Answered})
 	}
 	for _, e := range outside {
 		entries = append(entries, Entry{ID: e.ID, Kind: KindOutOfScope, Guide: e.Guide, Flow: e.Flow, Questions: e.Questions, Answer: e.Answer, Title: e.Title, Mix: e.Mix})
@@ -236,8 +241,8 @@ func validate(entries []Entry) error {
 					bad(e, "no %s answer", l)
 				}
 			}
-			if e.Twin && !seen[KindFlow][e.Flow] {
-				bad(e, "a twin topic names a flow intent as its flow, not %q", e.Flow)
+			if (e.Twin || e.AnsweredByFlow) && !seen[KindFlow][e.Flow] {
+				bad(e, "a twin or answered_by_flow topic names a flow intent as its flow, not %q", e.Flow)
 			}
 			if !guidePattern.MatchString(e.Guide) {
 				bad(e, "guide %q is not a guide file name", e.Guide)

@@ -380,6 +380,41 @@ func TestSeveralQuestionsInOneMessage(t *testing.T) {
 	}
 }
 
+// TestAFollowUpClauseAsksAboutTheOneBefore: a clause that names no subject
+// of its own ("能改吗", "可以推迟吗", "怎么关掉") asks about the clause
+// before: the due date, auto-repayment, the reminders — not whatever it
+// reads as alone (turning installments off), and it is not dropped.
+func TestAFollowUpClauseAsksAboutTheOneBefore(t *testing.T) {
+	ix := mustLoad(t)
+	for text, want := range map[string][]string{
+		"还款日是几号 能改吗":   {"bill", "change-due-date"},
+		"还款日是哪天 可以推迟吗": {"bill", "change-due-date"},
+		"分期能提前还吗 要多少钱": {"early-repayment", "payoff-amount"},
+		"自动还款开了 能关吗":   {"auto-repayment"},
+		"提醒开了 怎么关掉":    {"repayment-reminders"},
+		"我开了自动扣款 怎么关":  {"auto-repayment"},
+		"预约还款取消了 会收费吗": {"cancel-scheduled", "cancel-scheduled-fees"},
+		"还款提醒 能关吗":     {"remind", "repayment-reminders"},
+	} {
+		r := ix.Classify(text)
+		all := append([]string{r.ID}, r.Also...)
+		slices.Sort(all)
+		if !slices.Equal(all, want) || r.Band != BandAnswer {
+			t.Errorf("%q: %s %v (%s), want %v", text, r.ID, r.Also, r.Band, want)
+		}
+	}
+	// A clause with a subject of its own is read alone, and a follow-up is
+	// never routed on in place of the message ("how does that work" after a
+	// return is the return's question, which the mall answers).
+	if r := ix.Classify("预约的还款 能取消吗"); r.ID != "cancel-scheduled-repayment" {
+		t.Errorf("预约的还款 能取消吗: %s, want the cancellation's topic", r.ID)
+	}
+	text := "hey, i got a pair of earbuds on installments but one side doesn't work, i'd like to send them back for a refund, how does that work"
+	if r := ix.Classify(text); r.ID != "oos-returns" {
+		t.Errorf("a return, then how does that work: %s, want the mall's returns", r.ID)
+	}
+}
+
 // TestRouting holds the patterns issue 17 names, each in words of its own
 // (none of them is an evaluation question).
 func TestRouting(t *testing.T) {

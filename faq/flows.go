@@ -33,6 +33,15 @@ func (k Knowledge) Answer(id string, lang supportbot.Lang) (string, string, bool
 	return e.Answer[string(lang)], e.Flow, true
 }
 
+// AnsweredBy is the flow whose own reply answers the topic: its twin, or
+// one marked answered_by_flow; "" for any other.
+func (k Knowledge) AnsweredBy(id string) string {
+	if e, ok := k.Index.Entry(id); ok && e.Kind == KindFAQ && (e.Twin || e.AnsweredByFlow) {
+		return e.Flow
+	}
+	return ""
+}
+
 // FAQIDs are the topics an agent can send with /faq ID.
 func (k Knowledge) FAQIDs() []string {
 	var ids []string

@@ -367,10 +367,15 @@ type candidate struct {
 	cos        []float64 // cosine of each entry's nearest paraphrase
 	order      []int     // entries by probability, best first
 	Confidence float64
+	Carries    string // the clause before, whose subject this one is read with (carried)
 }
 
-func (ix *Index) score(text string) candidate {
-	c := candidate{Text: text, tokens: ix.tokensOf(text)}
+func (ix *Index) score(text string) candidate { return ix.scoreTokens(text, ix.tokensOf(text)) }
+
+// scoreTokens reads tokens: the words of text, or of text with what it
+// leaves to the clause before it (carried).
+func (ix *Index) scoreTokens(text string, t tokens) candidate {
+	c := candidate{Text: text, tokens: t}
 	c.x, c.known = ix.m.features(c.tokens, false)
 	c.all = len(c.tokens.uni)
 	if c.known == 0 {
@@ -788,6 +793,63 @@ func clauses(text string) []string {
 	return out
 }
 
+// leanWords say what is done to a subject or what it costs, not the
+// subject: a clause of only these and how-words ("能改吗", "会收费吗", "要多
+// 久", "can i change it") asks about the subject of the clause before.
+var leanWords = map[string]bool{"#change": true, "#off": true, "#on": true, "#cancel": true, "#impact": true,
+	"#postpone": true, "#waive": true, "#fee": true, "#again": true, "#remain": true}
+
+// leanChars are the words of one character that ask whether or when
+// ("能改吗", "可以推迟吗", "有手续费吗"), never what about.
+const leanChars = "能会要可以有再"
+
+// leansOnTheOneBefore reports a clause that names no subject of its own:
+// only how-words, leanWords and leanChars.
+func leansOnTheOneBefore(c candidate) bool {
+	for _, s := range c.tokens.uni {
+		if subjectOf(s) {
+			return false
+		}
+	}
+	return len(c.tokens.uni) > 0
+}
+
+// subjectOf reports a word of a clause that says what it is about.
+func subjectOf(s string) bool {
+	return !howWords[s] && !leanWords[s] && (utf8.RuneCountInString(s) > 1 || !strings.Contains(leanChars, s))
+}
+
+// carried is a clause without a subject of its own read with the subject
+// of the clause before: "还款日是几号 能改吗" asks whether the due date can
+// be changed, not whether installments can be turned off ("能关吗" alone).
+// The clause before gives its words but not how it asked (its how-words);
+// a clause before without a subject leaves the clause as it is.
+func (ix *Index) carried(prev, c candidate) candidate {
+	if !leansOnTheOneBefore(c) || prev.tokens.uni == nil {
+		return c
+	}
+	var t tokens
+	subject := false
+	for _, s := range prev.tokens.uni {
+		if howWords[s] {
+			continue
+		}
+		t.uni = append(t.uni, s)
+		subject = subject || subjectOf(s)
+	}
+	if !subject {
+		return c
+	}
+	t.uni = append(t.uni, c.tokens.uni...)
+	t.bi = append(append(t.bi, prev.tokens.bi...), c.tokens.bi...)
+	cc := ix.scoreTokens(c.Text, t)
+	cc.Carries = prev.Text
+	if prev.Carries != "" {
+		cc.Carries = prev.Carries + "，" + prev.Text
+	}
+	return cc
+}
+
 // analysis is how a message was read: every candidate and the one chosen.
 type analysis struct {
 	Normalized string
@@ -801,15 +863,21 @@ func (ix *Index) analyze(text string) analysis {
 	a := analysis{Normalized: norm, Chosen: -1}
 	a.Candidates = append(a.Candidates, ix.score(norm))
 	if cs := clauses(norm); len(cs) > 1 {
+		var prev candidate
 		for i, c := range cs {
-			a.Candidates = append(a.Candidates, ix.score(c))
+			cur := ix.score(c)
+			if i > 0 {
+				cur = ix.carried(prev, cur)
+			}
+			a.Candidates = append(a.Candidates, cur)
+			prev = cur
 			if i > 0 && len(cs) > 2 {
 				a.Candidates = append(a.Candidates, ix.score(cs[i-1]+"，"+c))
 			}
 		}
 	}
 	for i, c := range a.Candidates {
-		if c.p == nil || i == 0 && ix.outOfScopeByASide(a.Candidates) || i > 0 && (!asksOrWants(c) || ix.asideOfOwnPlan(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c) || ix.leansOnTheWhole(a.Candidates[0], c) ||
+		if c.p == nil || i == 0 && ix.outOfScopeByASide(a.Candidates) || i > 0 && (c.Carries != "" || !asksOrWants(c) || ix.asideOfOwnPlan(c) || !hasSubject(c) || ix.asideOutOfScope(a.Candidates[0], c) || ix.leansOnTheWhole(a.Candidates[0], c) ||
 			leavesOutTheLender(a.Candidates[1:], c)) {
 			continue
 		}

@@ -113,6 +113,9 @@ type Answers interface {
 	Answer(id string, lang supportbot.Lang) (text, flow string, ok bool)
 	// Title is a short label for a button.
 	Title(id string, lang supportbot.Lang) string
+	// AnsweredBy is the flow whose own reply answers the topic ("" for
+	// none): asked beside that flow, the topic is not offered again.
+	AnsweredBy(id string) string
 }
 
 // FAQCatalog lists the FAQ's topics.

@@ -1082,6 +1082,17 @@ func TestTwoQuestionsInOneMessageAreBothServed(t *testing.T) {
 	if n := strings.Count(c.text(), "🧾 还本期账单"); n != 1 {
 		t.Errorf("the pay-bill button shows %d times, want once:\n%s", n, c.text())
 	}
+	// A second question that leans on the first for its subject ("能改吗":
+	// the due date) is served too, though its topic leads to the bill the
+	// first started: the bill does not say whether a due date can be
+	// changed (a probe: dropped).
+	c.send("还款日是几号 能改吗")
+	c.expect("剩余待还", "你还问到了", "[能否改还款日]")
+	c.press("能否改还款日")
+	c.expect("不能")
+	c.send("自动还款开了 能关吗") // auto-repayment's switch, not that a plan has none
+	c.expect("自动还款")
+	c.reject("分期没有「关闭」开关")
 }
 
 // TestTwoRequestsJoinedByThenAreBothServed: "帮我还这期再把提醒打开"

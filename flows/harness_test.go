@@ -532,6 +532,13 @@ func (fakeAnswers) Title(id string, lang supportbot.Lang) string {
 	return "TITLE(" + id + ")"
 }
 
+func (fakeAnswers) AnsweredBy(id string) string {
+	if id == "early-repayment-fee" {
+		return "early-repayment"
+	}
+	return ""
+}
+
 func (fakeAnswers) FAQIDs() []string { return []string{"early-repayment-fee"} }
 
 // chat is one customer talking to the engine.

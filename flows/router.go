@@ -3136,12 +3136,6 @@ func (s *Step) ownPlans(topic string) string {
 	return strings.Join(lines, "\n")
 }
 
-// relatedFlow is the flow a topic leads to ("" for none).
-func relatedFlow(s *Step, topic string) string {
-	_, flow, _ := s.e.cfg.Answers.Answer(topic, s.conv.Lang)
-	return flow
-}
-
 // startBeside starts a flow read from the message's words before the
 // classifier, and offers what else the message asks for, as a message read
 // by the classifier does: "cancel my booking and pay now instead" (a probe:
@@ -3183,12 +3177,14 @@ func switchesNamed(text string) []string {
 }
 
 // alsoAsked are buttons for the other questions of a message: a topic's
-// answer, or a flow — neither the flow started (its name), nor a topic of
-// it ("取消预约的费用" beside the cancellation).
+// answer, or a flow — neither the flow started (its name), nor a topic its
+// reply answers ("取消预约的费用" beside the cancellation); a topic of
+// another question that leads to it stays ("还款日是几号 能改吗": the bill,
+// and whether the due date can be changed).
 func (s *Step) alsoAsked(also []string, started string) [][]supportbot.Button {
 	var rows [][]supportbot.Button
 	for _, other := range also {
-		if started != "" && (intents[other] == started || intents[relatedFlow(s, other)] == started) {
+		if started != "" && (intents[other] == started || intents[s.e.cfg.Answers.AnsweredBy(other)] == started) {
 			continue
 		}
 		if name, ok := intents[other]; ok && name == "remind" && s.conv.CustomerID != "" {
