@@ -201,12 +201,25 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) (lines,
 				"amount", money(r.Amount), "time", when(s, r.RunAt))), true
 		}
 		switch {
-		case !due || !onDay(next.DueDate):
 		case p.AutoRepay:
-			lines = append(lines, v.withCard(defaultCardID(v.cards), "ahead.autopay", "product", p.Product, "period", next.Period,
-				"amount", money(next.Amount()), "date", s.day(next.DueDate)))
+			if due && onDay(next.DueDate) {
+				lines = append(lines, v.withCard(defaultCardID(v.cards), "ahead.autopay", "product", p.Product, "period", next.Period,
+					"amount", money(next.Amount()), "date", s.day(next.DueDate)))
+			}
+		case day == nil:
+			if due {
+				byHand = append(byHand, s.T("ahead.by_hand", "product", p.Product, "period", next.Period, "amount", money(next.Amount()), "date", s.day(next.DueDate)))
+			}
 		default:
-			byHand = append(byHand, s.T("ahead.by_hand", "product", p.Product, "period", next.Period, "amount", money(next.Amount()), "date", s.day(next.DueDate)))
+			// Every bill falling due until the day asked, not only that
+			// day's: "下个月24号那期会自动扣吗" left out the one due this
+			// month (an audit: she could miss it).
+			for _, b := range p.Bills {
+				if _, ok := scheduledFor(p.ID, b.Period, v.sched); b.Status != supportbot.BillUnpaid || b.Overdue(s.today) || b.DueDate > *day || ok {
+					continue
+				}
+				byHand = append(byHand, s.T("ahead.by_hand", "product", p.Product, "period", b.Period, "amount", money(b.Amount()), "date", s.day(b.DueDate)))
+			}
 		}
 	}
 	return lines, byHand, booked

@@ -71,3 +71,18 @@ func TestADayOfALaterPeriodFindsItsAutoRepayment(t *testing.T) {
 	c.expect("自动还款：「Redmi Note 13」第 4 期")
 	c.reject("没有会自动扣你钱")
 }
+
+// TestADayAskedListsEveryBillByHandUntilThen: "下个月24号那期会自动扣吗"
+// from a customer with nothing automatic listed the overdue period and the
+// one due that day, and left out the one due this month (an audit: she could
+// miss it). Every bill nothing debits, due until the day asked, is listed.
+func TestADayAskedListsEveryBillByHandUntilThen(t *testing.T) {
+	_, c := faqSession(t, 706) // 2026-11-21: Xiaomi Book period 4 due Dec 21, period 5 Jan 21, none booked
+	c.send("1月21号那期会自动扣吗")
+	c.expect("「Xiaomi Book」第 4 期", "2026年12月21日到期", "「Xiaomi Book」第 5 期", "2027年1月21日到期",
+		"「Redmi K70」第 6 期") // overdue, first
+	c.reject("「Redmi K70」第 9 期") // due after the day asked
+	c.send("12月21号会扣吗")
+	c.expect("「Xiaomi Book」第 4 期")
+	c.reject("「Xiaomi Book」第 5 期")
+}

@@ -438,11 +438,15 @@ func TestABookingAskedForIsNotTheBookingsToCancel(t *testing.T) {
 	h.open()
 	c := h.chat(604, "zh")
 	c.identify(phoneZhang)
-	for _, ask := range []string{"怎么预约还款", "帮我预约下个月15号还款", "我想重新预约还款"} {
+	for _, ask := range []string{"怎么预约还款", "帮我预约下个月15号还款", "我想重新预约还款",
+		"帮我设个预约还款 24号扣"} { // and set up, with a day (an audit: "no bookings of yours")
 		c.send(ask)
 		c.expect("这里不能新建预约还款", "[🔁 自动还款]", "[🧾 还本期账单]")
 		c.reject("要取消这笔预约还款吗", "你的预约还款：", "点「取消预约」")
 	}
+	c.send("can you book a scheduled repayment for the 14th for me") // a day its booking runs: not that booking's cancellation (an audit)
+	c.expect("这里不能新建预约还款")
+	c.reject("要取消这笔预约还款吗")
 	c.send("预约还款怎么取消") // cancelling one is still the cancel how-to
 	c.reject("这里不能新建预约还款")
 	c.send("我预约了明天还款 能不能取消")

@@ -487,8 +487,8 @@ func booksARepayment(text string) bool {
 	return booksOne.MatchString(l)
 }
 
-var booksOne = regexp.MustCompile(`(?:怎么|如何|怎样|想|要|帮我|给我|替我|能不能|可不可以|可以|能否|能|重新)再?预约(?:一下|一笔|个)?` +
-	`(?:[^，。,.!?！？]{0,10})还款|\b(?:schedule|book|set up)\b (?:a |my |the |an? )?(?:re)?payments?\b`)
+var booksOne = regexp.MustCompile(`(?:怎么|如何|怎样|想|要|帮我|给我|替我|能不能|可不可以|可以|能否|能|重新)再?(?:设置?|安排|建|弄|做|新建|添加|加)?(?:一个|个|一笔|一下)?预约(?:一下|一笔|个)?` +
+	`(?:[^，。,.!?！？]{0,10})还款|\b(?:schedule|book|set up|create|arrange|add)\b (?:a |my |the |an? |another )?(?:new |scheduled |one-time |one-off )?(?:re)?payments?\b`)
 
 // stopsAutoDebits is a short "stop debiting me automatically" with no day
 // said ("别自动扣款了", "不要再自动扣我的钱"): what debits by itself is
