@@ -168,10 +168,14 @@ func dueMonthNamed(l string, today supportbot.Date) (string, bool) {
 var yearSaid = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})(?:\s*年|[^0-9]|$)`)
 
 // asksWhenPaidOff reports a question about when a plan ends by its
-// schedule ("手机哪天还完", "还剩几期", "when will my phone be paid off") —
+// schedule ("手机哪天还完", "还剩几期", "还有几个月还完", "when will my phone be
+// paid off") —
 // not a request to pay it off now, which names now, early or a fee.
 func asksWhenPaidOff(text string) bool {
 	l := strings.ToLower(text)
+	if monthsLeft.MatchString(l) && shortSaid(l, 40, 80) && !containsAny(l, "提前", "现在", "马上", "手续费", "一次", "能不能", "吗") {
+		return true
+	}
 	if !shortSaid(l, 40, 80) || containsAny(l, "提前", "现在", "今天", "马上", "手续费", "一次", "我想", "想还", "要还", "失败", "怎么办",
 		"注销", "退款", "免息", "活动") || slices.ContainsFunc([]string{"early", "now", "today", "fee", "fees", "want", "closure", "close", "refund", "fail", "failed"},
 		func(w string) bool { return wordsIn(l, w) }) { // words: "know", "show" are not "now", "how"
@@ -227,8 +231,13 @@ func whenPlanEnds(s *Step, text string) error {
 	return nil
 }
 
-var whenPaidOff = regexp.MustCompile(`\bwhen (?:will|is|do|does|can|would)\b.{0,30}\b(?:paid off|finish paying|last (?:payment|period|installment))\b|` +
+var whenPaidOff = regexp.MustCompile(`\b(?:when|wen)\b (?:will|is|do|does|can|would|my|the)\b.{0,30}\b(?:paid off|finish paying|last (?:payment|period|installment))\b|` +
 	`\bhow many (?:more )?(?:periods|payments|months|installments) (?:are )?(?:left|remaining)\b`)
+
+// monthsLeft asks how many months a plan still runs ("手机的分期还有几个月还
+// 完", "还要还几个月", "我还有几个月要还"): its schedule, not the payoff's
+// quote (an audit: one tap from paying it all) — whoever asks (我想问一下).
+var monthsLeft = regexp.MustCompile(`(?:还有|还剩|还要还?|还差|再还)几个月|几个月(?:才能|能)?(?:还完|还清|结清)`)
 
 // asksIfOverdue reports a customer's short yes-or-no question whether
 // their own bills are overdue ("我逾期了吗", "我是不是现在没有逾期了", "我没逾期

@@ -298,13 +298,14 @@ func TestWhenAPlanEndsIsItsSchedule(t *testing.T) {
 	h.open()
 	c := h.chat(929, "zh")
 	c.identify(phoneZhang)
-	for _, ask := range []string{"手机哪天还完", "笔记本什么时候还完", "手机那笔的还款计划"} { // the last quoted a payoff (a probe)
+	for _, ask := range []string{"手机哪天还完", "笔记本什么时候还完", "手机那笔的还款计划", // the last quoted a payoff (a probe)
+		"那个我想问一下啊就是我那个手机的分期还有几个月还完", "笔记本还要还几个月"} { // months: a payoff's quote (an audit)
 		c.send(ask)
 		c.expect("还款计划")
 		c.reject("提前结清报价")
 	}
 	c.send("/lang en")
-	for _, ask := range []string{"when will my laptop be paid off?", "show me the payment schedule of the laptop"} {
+	for _, ask := range []string{"when will my laptop be paid off?", "show me the payment schedule of the laptop", "yo can u tell me wen my laptop is fully paid off"} {
 		c.send(ask)
 		c.expect("Schedule of <b>Xiaomi Book</b>")
 		c.reject("Payoff quote", "remaining in all")
