@@ -1805,6 +1805,16 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		asked: []string{"陌生人加我微信说我征信有问题，要我转钱", "刚刚收到短信说我的分期要关闭，让我点链接", "someone texted me a link to close my account"},
 		says:  []string{"很可能是诈骗"},
 	}, {
+		// A fee to close the account, or a site not Xiaomi's asking for a
+		// card or asked whether it is ours (the closure's checks, or unsure
+		// offering refund timing: an audit). Xiaomi's own site is no sign.
+		name: "a fee to close, a site not ours",
+		asked: []string{"i paid everything off last month, now i want to close the account but someone on the phone said i need to pay a closing fee of 200 first, is that right",
+			"someone said I must pay a 200 yuan fee to close my account", "有人打电话说注销分期要先交200块保证金",
+			"is this your website? xiaomi-fenqi-refund.com asks me to log in with my card", "这个网址 www.mi-fenqi.top 是你们的吗"},
+		says: []string{"很可能是诈骗"},
+		near: []string{"is www.mi.com your official site?", "我在mi.com上买的手机 这期多少钱"},
+	}, {
 		// What one still can once paid: not the booking debiting today.
 		name:  "installments after paying off",
 		asked: []string{"全部还完了还能再用小米分期买东西吗", "提前还完分期还能开新的分期吗"},

@@ -2787,6 +2787,9 @@ func scamTold(l string) bool {
 	if scamLink.MatchString(l) && (scamAsker.MatchString(l) || containsAny(l, "短信", "陌生", "微信", "texted", "someone", "stranger")) {
 		return true
 	}
+	if siteAsks(l) {
+		return true
+	}
 	if !scamAsker.MatchString(l) {
 		return false
 	}
@@ -2797,9 +2800,12 @@ var (
 	// scamAsker: a third party asking, in so many words — not "我打电话给
 	// 银行", "can someone help me", "they said my card number was wrong"
 	// (a regression run).
-	scamAsker = regexp.MustCompile(`有人(?:让|要|叫|问|找|自称)|对方(?:让|要|叫|问|说)|陌生人|自称|冒充|` +
+	scamAsker = regexp.MustCompile(`有人(?:让|要|叫|问|找|自称|说)|对方(?:让|要|叫|问|说)|陌生人|自称|冒充|` +
 		`(?:打电话|电话里|来电|打来|短信|加我)[^。？?!！]{0,16}(?:让|要|叫)我|客服(?:让|要|叫)我|` +
+		`有人(?:打电话|打来|来电|发短信|发消息)说|` + // "有人打电话说注销分期要先交200块保证金" (an audit)
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger|scammer|they|he|she|person)\b[^.?!]{0,30}\b(?:asked|asks|asking|wants?|wanted|told me to|tells me to|requested)\b|` +
+		// "someone on the phone said i need to pay a closing fee" (an audit)
+		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,30}\b(?:said|says|saying|told me)\b[^.?!]{0,12}\b(?:i|we) (?:need|have|must|should|got)\b|` +
 		`claim(?:s|ed|ing)? to be|pretend|posing as`)
 	// scamAsk: what they ask for — a code, a card's number or password, a
 	// screen, money to a personal or "safe" account; scamDownload, an app
@@ -2808,9 +2814,19 @@ var (
 		`个人的?(?:支付宝|微信|银行卡)|他的(?:支付宝|微信|银行卡|账户)|转账到|` +
 		`\b(?:sms|verification|security|one[- ]time) code\b|\botp\b|\bpassword\b|\bpin\b|card number|\bcvv\b|screen ?shar|share (?:my|the|your) screen|` +
 		`remote access|anydesk|teamviewer|personal (?:account|alipay|wechat|bank)|` +
-		`(?:his|her|their) (?:own )?(?:alipay|wechat|account|bank account)|safe account|secure account`)
+		`(?:his|her|their) (?:own )?(?:alipay|wechat|account|bank account)|safe account|secure account|` +
+		// a fee to close or unfreeze the account: closing costs nothing
+		// (an audit: the closure's checks, no warning)
+		`(?:注销|销户|解冻|关闭账户)[^，。？?!！]{0,10}(?:交|付|转)[^，。？?!！]{0,8}(?:钱|费|保证金|块|元)|保证金|解冻费|注销费|` +
+		`\b(?:closing|closure|account|unfreez\w*|unlock\w*|release) fee\b|\bfee to (?:close|unfreeze|unlock|release)\b|\bpay\b[^.?!]{0,24}\bfee\b[^.?!]{0,12}\bto close\b`)
 	ownPassword = strings.NewReplacer("改密码", "", "修改密码", "", "重置密码", "", "设置密码", "", "忘了密码", "", "忘记密码", "",
 		"change my password", "", "reset my password", "", "forgot my password", "")
+	// site: a web address typed ("xiaomi-fenqi-refund.com"); officialSites
+	// are Xiaomi's own.
+	site          = regexp.MustCompile(`(?:https?://|www\.)[^\s，。]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|cn|net|top|xyz|vip|cc|info|site|shop|online|link|app)\b`)
+	officialSites = []string{"mi.com", "www.mi.com", "xiaomi.com", "www.xiaomi.com", "https://www.mi.com", "https://www.xiaomi.com"}
+	siteUse       = regexp.MustCompile(`log ?in|sign in|enter|card|password|verify|\bpay\b|登录|登陆|输入|填|卡号|密码|验证|付款|转账|` +
+		`\bis (?:this|that|it) (?:your|the official|an official|a real|legit)|是(?:不是)?你们的|是官方的|是真的吗|官方的吗`)
 	scamDownload = regexp.MustCompile(`下载[^，。？?!！]{0,8}(?:app|软件|应用)|download (?:an?|this|their|his|her|some) app`)
 	// scamLink: money to move or a link to tap, sent or asked by someone
 	// ("陌生人加我微信说我征信有问题，要我转钱", "收到短信…让我点链接",
@@ -2818,6 +2834,15 @@ var (
 	scamLink = regexp.MustCompile(`(?:让|要|叫)我(?:先)?(?:把钱)?(?:转|打|汇)(?:钱|账|款)|点(?:击)?[^，。？?!！]{0,4}链接|` +
 		`\b(?:texted|messaged|sent|emailed) me a link\b|\b(?:click|tap|open) (?:a|the|this|their) link\b`)
 )
+
+// siteAsks reports a web address not Xiaomi's, typed with what it asks
+// (to log in, a card, to pay) or asked whether it is ours: "is this your
+// website? xiaomi-fenqi-refund.com asks me to log in with my card" (an
+// audit: "not sure", refund timing offered).
+func siteAsks(l string) bool {
+	sites := site.FindAllString(l, -1)
+	return slices.ContainsFunc(sites, func(s string) bool { return !slices.Contains(officialSites, strings.TrimRight(s, "/")) }) && siteUse.MatchString(l)
+}
 
 // collectionAsked asks about debt collection: the word, or — of being
 // late — the customer's work or family called, visited or told ("逾期了会打
