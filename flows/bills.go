@@ -268,8 +268,23 @@ func asksIfOverdue(text string) bool {
 }
 
 // overdueFiller are the words of a Chinese "am I overdue?", longest first.
-var overdueFiller = []string{"是不是", "有没有", "多少天", "现在", "目前", "是否", "应该", "已经", "账单", "分期", "这期", "本期",
-	"对吧", "没有", "逾期", "我的", "几天", "我", "还", "了", "没", "吗", "吧", "嘛", "么", "呢", "有", "的"}
+var overdueFiller = []string{"是不是", "有没有", "多少天", "算不算", "现在", "目前", "是否", "应该", "已经", "账单", "分期", "这期", "本期",
+	"对吧", "没有", "逾期", "我的", "几天", "算是", "属于", "仍然", "依然", "我", "还", "了", "没", "吗", "吧", "嘛", "么", "呢", "有", "的", "算"}
+
+// allPaidAsked asks whether everything is paid ("我的分期都还完了吗", "还有没
+// 有欠的", "are all my installments paid?"): the bill says — all settled, or
+// what is open (a probe: "no recent payment of yours", which a customer who
+// owes nothing reads as a payment missing). A plan named is that plan's.
+var allPaidAsked = regexp.MustCompile(`(?:都|全部|全都|已经全部?)(?:还完|还清|结清|付清|还上)了?(?:吗|没|没有|嘛|么|吧)|` +
+	`^(?:我|我的)?(?:分期)?(?:是不是|是否)?(?:都)?(?:还清|结清)了(?:吗|没|没有)|还有没有(?:欠|没还)|还欠不欠|欠不欠(?:你们)?(?:钱|的)?|` +
+	`\b(?:is|are) (?:everything|it all|all (?:of )?(?:my|the) (?:installments|plans|bills|payments)) (?:paid|paid off|settled|done|cleared)\b|` +
+	`\bhave i paid (?:everything|it all|all(?: of it)?)(?: off)?\b|\bam i (?:all )?paid (?:off|up)\b|\bdo i (?:still )?owe (?:you )?anything\b|` +
+	`\bis there anything (?:left )?(?:to pay|owed|outstanding)\b|\bany outstanding (?:payments|balance|bills)\b`)
+
+// notAllPaid are the words of a question about paying everything, not
+// whether it is: early, before closing, whether one can or must
+// ("分期能提前全部还清吗", "注销之前必须全部还完吗").
+var notAllPaid = []string{"提前", "能", "可以", "必须", "需要", "要", "注销", "之前", "才", "怎么", "如何", "early", "before", "can i", "need to", "have to", "must", "how"}
 
 // overdueWords are the other words of an English "am I overdue?".
 var overdueWords = map[string]bool{"am": true, "i": true, "im": true, "is": true, "are": true, "my": true, "bill": true,

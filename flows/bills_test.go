@@ -345,6 +345,26 @@ func TestAPaidQuestionNamingASettledPlanOrNoneSaysSo(t *testing.T) {
 	}
 }
 
+// TestWhetherEverythingIsPaidIsTheBill: "我的分期都还完了吗", "are all my
+// installments paid?" from a customer who owes nothing got "no recent
+// repayment of yours" (a probe), which reads as a payment gone missing.
+// Whether everything is paid is the bill: all settled, or what is open.
+func TestWhetherEverythingIsPaidIsTheBill(t *testing.T) {
+	h, c := faqSession(t, 978) // 张伟: two open plans, one overdue
+	c.send("我的分期都还完了吗")
+	c.expect("剩余待还", "Redmi K70", "Xiaomi Book")
+	c.reject("没有查到你最近的还款记录")
+	c.send("分期能提前全部还清吗") // whether one can: not this
+	c.reject("剩余待还")
+	bob := h.chat(979, "en")
+	bob.identify(phoneBob) // Redmi Buds, paid off
+	for _, q := range []string{"are all my installments paid?", "have I paid everything off?", "我想问一下我的分期都还完了没有还有没有欠的"} {
+		bob.send(q)
+		bob.expect("nothing is due")
+		bob.reject("no recent repayment")
+	}
+}
+
 // TestOnePeriodAskedIsAnswered: "笔记本最后一期多少钱", "手机第8期要还多少" and
 // "how much is period 6" got "not sure", a guide, or the bill's amount per
 // period where the last period costs a few fen more (a probe). The period

@@ -1297,6 +1297,11 @@ func TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer(t *testing.T) {
 	c.send("我逾期了吗") // not yet identified: once they are, the answer
 	c.identify(phoneZhang)
 	c.expect("⚠️ 是的，你有逾期未还的账单", "第 6 期已逾期 6 天（还款日 2026年11月15日）")
+	for _, ask := range []string{"现在还算逾期吗", "我现在算不算逾期"} { // 算: the same question (a probe got the ways to pay, or a quote)
+		c.send(ask)
+		c.expect("⚠️ 是的，你有逾期未还的账单")
+		c.reject("提前结清报价", "最简单")
+	}
 	for _, ask := range []string{"现在可以注销了吗", "为啥注销不了"} { // why not, too (a probe)
 		c.send(ask)
 		c.expect("暂时还不能注销分期账户", "❌ 未结清的账单：2 笔分期尚未还清")

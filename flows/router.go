@@ -2200,6 +2200,22 @@ func (s *Step) freeText(text string) error {
 	if told, err := lastDebitAsked(s, text); told || err != nil { // "最近一次扣款是什么时候": the message center's latest
 		return err
 	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && allPaidAsked.MatchString(l) && !containsAny(l, notAllPaid...) && kindsSaid(l) == 0 && !aboutSomeoneElse(text) && shortSaid(l, 40, 100) {
+		// "我的分期都还完了吗", "are all my installments paid?": the bill (a
+		// probe: "no recent payment") — unless a payment was just made,
+		// whose outcome lastPayment tells.
+		recent, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
+		if err != nil {
+			return err
+		}
+		if len(recent) == 0 {
+			s.conv.Misses = 0
+			if other, err := s.forSomeoneElse(text); err != nil || other {
+				return err
+			}
+			return s.startBeside(text, "bill", "")
+		}
+	}
 	if told, err := lastPayment(s, text); told || err != nil { // "扣了吗" after paying
 		s.conv.Misses = 0
 		return err
