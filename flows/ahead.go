@@ -80,7 +80,7 @@ var (
 var (
 	debitWord = regexp.MustCompile(`扣|划[款走钱]|\b(?:charg(?:e|ed|ing)|debit(?:ed|ing)?|deduct(?:ed)?|take (?:my |the )?money|taken|withdrawn?|payments? go(?:es)? (?:through|thru))\b`)
 	aheadZH   = regexp.MustCompile(`(?:会|要|将)(?:不会|不要)?[^，,。？?！!]{0,8}[扣划]`)
-	aheadEN   = regexp.MustCompile(`\b(?:will|gonna|going to|would)\b[^,.?!]{0,24}\b(?:charg|debit|deduct|take|withdraw|come out|go (?:through|thru))`)
+	aheadEN   = regexp.MustCompile(`\b(?:will|gonna|going to|would)\b[^,.?!]{0,40}\b(?:charg|debit|deduct|take|withdraw|come out|go (?:through|thru))`)
 	// notAhead are the words of another question about a debit — twice,
 	// why or how, what if, a fee, a card short, stopping or undoing one,
 	// which card (the step's own answer) — or of points or a score deducted
@@ -285,10 +285,14 @@ func (s *Step) dayAsked(l string) (supportbot.Date, bool) {
 	if n := firstNumber(daySaid, l); n >= 1 && n <= 31 {
 		t := s.today.Time(loc)
 		year, month := t.Year(), t.Month()
-		switch m := firstNumber(monthOfDay, l); {
+		m := firstNumber(monthOfDay, l)
+		if w := monthWord.FindStringSubmatch(l); m < 1 && w != nil {
+			m = slices.Index(monthWords, w[1][:3]) + 1 // "on jan 8": January's (an audit read December's)
+		}
+		switch {
 		case nextMonthSaid.MatchString(l): // "下个月15号会扣吗": next month's 15th, not this month's
 			month += time.Month(monthsAhead(l))
-		case m >= 1 && m <= 12: // "1月23号会扣吗": that month's, this year's or the next (a regression run)
+		case m >= 1 && m <= 12: // "1月23号会扣吗", "jan 23": that month's, this year's or the next (a regression run)
 			if month = time.Month(m); month < t.Month() {
 				year++
 			}

@@ -85,4 +85,7 @@ func TestADayAskedListsEveryBillByHandUntilThen(t *testing.T) {
 	c.send("12月21号会扣吗")
 	c.expect("「Xiaomi Book」第 4 期")
 	c.reject("「Xiaomi Book」第 5 期")
+	c.send("/lang en")
+	c.send("will my payment on jan 21 be taken automatically") // January's 21st (an audit read December's)
+	c.expect("Nothing is set to debit you Jan 21, 2027", "Period 5 of \"Xiaomi Book\"")
 }
