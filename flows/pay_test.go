@@ -1055,6 +1055,10 @@ func TestABillAskedForMorePeriodsSaysWhatItPays(t *testing.T) {
 	c.send("K70这期帮我还了") // the overdue one first, and the period not yet due said to be left
 	c.expect("第 6 期已逾期", "你说的第 7 期不在这笔里")
 	c.send("返回")
+	c.send("还手机这期") // a plan's this one, 还 first (a probe got the bill's overview)
+	c.expect("第 6 期已逾期", "合计应付")
+	c.reject("剩余待还")
+	c.send("返回")
 	for _, said := range []string{"把K70第七期还了", "pay the k70 period 7"} { // a period by its number (a probe: "not sure")
 		c.send(said)
 		c.expect("第 6 期已逾期", "第 7 期")

@@ -1023,9 +1023,11 @@ func paysABillOnly(text string) bool {
 // 了", "pay december's", "pay the january bill" — not one told as paid
 // ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
 // paysAPeriod is a request to pay a period named by its number ("还第8期",
-// "把手机第7期还了", "pay period 4"): a bill, whose quote says which period
+// "把手机第7期还了", "pay period 4") or a plan's this one ("还笔记本这期"): a bill, whose quote says which period
 // it pays (a probe: "not sure").
 var paysAPeriod = regexp.MustCompile(`^(?:请|帮我|我要|我想|麻烦)?(?:还|付|交)(?:掉|了)?\s*[^，,。]{0,8}?第\s*[0-9]{1,2}\s*期(?:的|的账单|账单|的钱)?(?:吧|呗)?$|` +
+	// "还笔记本这期": that plan's bill (a probe got the bill's overview)
+	`^(?:请|帮我|我要|我想|麻烦)?(?:先)?(?:还|付|交)(?:一下|掉)?\s*[^有是没要在剩差，,。？?\s][^，,。？?]{0,9}?(?:这期|本期|这一期|当期|这个月)(?:的|的账单|账单|的钱)?(?:吧|呗|啊)?$|` +
 	`(?:把|帮我把)[^，,。]{0,12}?第\s*[0-9]{1,2}\s*期[^，,。]{0,4}?(?:帮我)?(?:还|付|交)(?:掉|了|上)|` +
 	`^(?:please |pls )?(?:pay|i want to pay|i'd like to pay) (?:for |off )?(?:the |my )?(?:[a-z0-9]+ ){0,3}?(?:period|installment|instalment) [0-9]{1,2}\b|` +
 	`^(?:please |pls )?(?:pay|i want to pay) (?:the |my )?[0-9]{1,2}th (?:period|installment|instalment)\b`)

@@ -445,6 +445,20 @@ func TestPaysAMonth(t *testing.T) {
 	}
 }
 
+// TestPaysAPeriod: a period asked to be paid by its number, or a plan's
+// this one ("还笔记本这期": a probe got the bill's overview) — not "还有这期"
+// (there is also this one).
+func TestPaysAPeriod(t *testing.T) {
+	for text, want := range map[string]bool{
+		"还第8期": true, "把手机第7期还了": true, "pay period 4": true, "还笔记本这期": true, "帮我还一下手机这期吧": true, "先还redmibook本期": true,
+		"还有这期": false, "还是这期": false, "还剩这期": false,
+	} {
+		if got := paysAPeriod.MatchString(inDigits(text)); got != want {
+			t.Errorf("paysAPeriod(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
 // TestAsksDebitAhead: a question whether or when money will be taken — not
 // points or a score deducted, binding a card, closing the account, an app
 // that runs (a review: each got the bookings to come).
