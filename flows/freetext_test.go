@@ -317,7 +317,8 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 		t.Errorf("a no moved money: %+v", got)
 	}
 	c.send("/pay")
-	for _, ack := range []string{"好的", "ok?", "嗯", "yes", "确定？", "确认?", "confirm?", "confirmed?", "confirmed", "没问题", "好吧", "确认吗", "确认取消", "确认？确认什么", "is it confirmed", "yes please pay it", "OK扣吧", "没问题吧", "这样没问题吧", "这个没问题吗", "金额对吗", "这样可以吗", "is this right?", "looks ok?", "is that correct"} {
+	for _, ack := range []string{"好的", "ok?", "嗯", "yes", "确定？", "确认?", "confirm?", "confirmed?", "confirmed", "没问题", "好吧", "确认吗", "确认取消", "确认？确认什么", "is it confirmed", "yes please pay it", "OK扣吧", "没问题吧", "这样没问题吧", "这个没问题吗", "金额对吗", "这样可以吗", "is this right?", "looks ok?", "is that correct",
+		"一共多少钱", "总共要付多少", "how much in total?", "what's the total"} { // how much, which the quote says (a probe got unsure)
 		c.send(ack)
 		c.expect("还没有扣款", "请点上方「✅ 确认还款」按钮，或回复「确认」", "¥542.33")
 		c.reject("还款成功", "没有需要你确认的操作")

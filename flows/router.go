@@ -163,11 +163,15 @@ var stopsDebit = regexp.MustCompile(`^(?:那就|就)?(?:别|不要|不用|不必
 var noProblem = regexp.MustCompile(`^(?:这样|这个|那)?没有?问题(?:了)?(?:吧|吗|嘛|么)?[?？!！。~]*$`)
 
 // asksIfRight is a question whether the step in front is right ("is this
-// right?", "looks ok?", "这样对吗", "金额对吗"): its answer is the step
+// right?", "looks ok?", "这样对吗", "金额对吗", "一共多少钱"): its answer is the step
 // itself, and how to go on (a probe: "is this right?" at a quote was "I
 // can't answer").
 var asksIfRight = regexp.MustCompile(`^(?:(?:is|does) )?(?:(?:this|that|it|everything|all) )?(?:looks? )?(?:right|correct|ok|okay|fine|good)(?: to (?:me|you))?[?？]*$|` +
-	`^(?:这样|这个|金额|数目|数额|这个金额|这个数)?(?:对|正确|没错|可以)(?:吧|吗|嘛|么)[?？]*$`)
+	`^(?:这样|这个|金额|数目|数额|这个金额|这个数)?(?:对|正确|没错|可以)(?:吧|吗|嘛|么)[?？]*$|` +
+	// how much in all, asked at the quote that says it ("一共多少钱": a
+	// probe got unsure)
+	`^那?(?:一共|总共|合计|总计|全部|这笔|这次|现在)?(?:是|要|得|需要)?(?:付|还|扣|交)?(?:多少钱?|几块钱?)(?:啊|呀|呢)?[?？]*$|` +
+	`^(?:so |and )?how much (?:is it|is that|in total|altogether|total|do i pay|do i have to pay|will it be|will i pay)[?？]*$|^(?:what'?s|what is) the total(?: amount)?[?？]*$`)
 
 // goAheadWords are the words of a go-ahead, longest first (spaces gone).
 var goAheadWords = []string{"soundsgood", "goahead", "continue", "proceed", "doit", "payit", "alright", "okay", "yeah", "please", "just",
