@@ -1087,6 +1087,7 @@ func TestNaturalPicksAtAList(t *testing.T) {
 	for _, tc := range []struct{ pick, want string }{
 		{"便宜的那个", "Redmi K70"}, {"the bigger one", "Xiaomi Book"}, {"笔记本 不对 手机", "Redmi K70"},
 		{"手机 不对，笔记本", "Xiaomi Book"}, {"1761的", "Redmi K70"}, {"¥4,020.00", "Xiaomi Book"},
+		{"订单尾号9999的", "Xiaomi Book"}, {"order ending in 3456", "Redmi K70"}, // the order's end (a probe: the mall's order desk)
 	} {
 		c.send("/repay")
 		c.send(tc.pick)
