@@ -647,6 +647,38 @@ func listScheduled(s *Step) error {
 	return nil
 }
 
+// otherBookingMeant is the one other booking a correction names ("不对 是手
+// 机那个", "no, the phone one") at a booking's confirmation, or nil.
+func otherBookingMeant(s *Step, text string) (*scheduledView, error) {
+	views, err := scheduledViews(s)
+	if err != nil {
+		return nil, err
+	}
+	list := active(views)
+	meant := strings.Trim(afterCorrection(bare(text)), " ，,。.!！")
+	for _, lead := range []string{"应该是", "我要的是", "我说的是", "是", "要", "选", "i meant", "i mean", "the"} {
+		meant = strings.TrimSpace(strings.TrimPrefix(meant, lead))
+	}
+	names := make([]string, len(list))
+	for i, v := range list {
+		names[i] = v.Product
+	}
+	n, _ := bookingNamed(s, meant, list)
+	if n == 0 {
+		n = listChoice(meant, len(list), names)
+	}
+	if n == 0 && len(list) == 2 && otherOne.MatchString(meant) { // "不对 是另一个"
+		n = 1 + slices.IndexFunc(list, func(v *scheduledView) bool { return v.ID != s.slots.Scheduled })
+	}
+	if n == 0 || list[n-1].ID == s.slots.Scheduled {
+		return nil, nil
+	}
+	return list[n-1], nil
+}
+
+// otherOne is the other of two, said alone.
+var otherOne = regexp.MustCompile(`^(?:另一个|另外一个|另一笔|另外那个|另外一笔|other one|other)(?:吧|啦)?$`)
+
 func handleCancel(s *Step, a action) (bool, error) {
 	verb, id := a.Name, a.Arg
 	if verb == "" { // typed: a number while choosing, 确认 while confirming
@@ -717,6 +749,14 @@ func handleCancel(s *Step, a action) (bool, error) {
 				return false, nil
 			}
 			verb, id = "pick", list[n-1].ID
+		case s.conv.State == "confirming" && correctionMark.MatchString(text):
+			// "不对 是手机那个" at the laptop's: the booking meant, to
+			// confirm (a probe got unsure, the step left on the laptop's).
+			n, err := otherBookingMeant(s, text)
+			if err != nil || n == nil {
+				return n != nil, err
+			}
+			verb, id = "pick", n.ID
 		case s.conv.State == "confirming" && moneyAnswerOf(text, cancelConfirms) == confirmsMoney:
 			verb, id = "ok", s.slots.Scheduled
 		case s.conv.State == "confirming" && typedLabel(text, s.T("cancel.btn_keep")):

@@ -1174,6 +1174,15 @@ func TestKeepingABookingAtItsCancellationIsANo(t *testing.T) {
 		c.send(cancel)
 		c.reject("预约还款保持不变")
 	}
+	// Another booking named as a correction is that one's step (a probe:
+	// "不对 是手机那个" got unsure, the step left on the booking it was not).
+	for _, meant := range []string{"不对 是笔记本那个", "错了，应该是笔记本"} {
+		c.send("/cancel_schedule")
+		c.press("Redmi K70 第 7 期")
+		c.send(meant)
+		c.expect("Xiaomi Book 第 3 期", "2 小时内执行")
+		c.reject("不太确定")
+	}
 	if got := h.scheduled("C1"); got["S1"] != supportbot.ScheduledScheduled {
 		t.Errorf("booking S1 is %q, want still scheduled", got["S1"])
 	}
