@@ -46,6 +46,7 @@ func (knowsNothing) Answer(string, supportbot.Lang) (string, string, bool) {
 	return "", "", false
 }
 func (knowsNothing) Title(id string, _ supportbot.Lang) string { return id }
+func (knowsNothing) AnsweredBy(string) string                  { return "" }
 
 // The console on the real engine, the embedded core and the demo data, as
 // "supportbot" without a token runs it, with piped input.
