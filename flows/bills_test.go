@@ -404,3 +404,21 @@ func TestWhatIsDueOnADayIsAnswered(t *testing.T) {
 	c.send("how much is the late fee on the 15th?") // a fee: not this answer
 	c.reject("Due Dec 15")
 }
+
+// TestAMonthAloneFollowsAQuestion: "那下个月呢" after "我这个月要还多少" got
+// an unsure reply, "and next month?" the whole balance, and "那我现在还要还
+// 多少" an unsure reply (a probe). A month alone is that month's bills; what
+// is still owed, asked in so many words, the bill.
+func TestAMonthAloneFollowsAQuestion(t *testing.T) {
+	_, c := faqSession(t, 981) // 2026-11-21: Redmi K70 period 7 due Dec 15, Xiaomi Book period 4 Dec 21
+	c.send("我这个月要还多少")
+	c.send("那下个月呢")
+	c.expect("12 月要还", "Redmi K70 第 7 期", "Xiaomi Book 第 4 期")
+	c.reject("不太确定")
+	c.send("那我现在还要还多少")
+	c.expect("剩余待还")
+	c.reject("不太确定")
+	c.send("/lang en")
+	c.send("and next month?")
+	c.expect("Due in December", "Xiaomi Book, period 4")
+}

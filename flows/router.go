@@ -1037,6 +1037,15 @@ func paysABillOnly(text string) bool {
 			func(w string) bool { return wordsIn(l, w) })
 }
 
+// owesNow asks what is still owed, in so many words ("那我现在还要还多少",
+// "我还欠多少"); monthFollowUp is a month alone, following a question
+// ("那下个月呢", "and next month?").
+var (
+	owesNow       = regexp.MustCompile(`^(?:那|那么)?我?(?:现在|目前)?(?:一共|总共|总的)?(?:还要|还得|还需要|还)(?:还|欠|付)(?:你们)?多少(?:钱)?(?:啊|呢|呀)?$`)
+	monthFollowUp = regexp.MustCompile(`^(?:那|那么|还有)?(?:下下?个?月|这个月|本月|[0-9]{1,2}月份?)(?:的)?(?:呢|那期呢|的账单呢|账单呢)$|` +
+		`^(?:and|what about|how about) (?:the )?(?:next month|this month|the month after)(?: then)?$`)
+)
+
 // paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
 // 了", "pay december's", "pay the january bill" — not one told as paid
 // ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
@@ -2342,6 +2351,16 @@ func (s *Step) freeText(text string) error {
 	}
 	if s.conv.CustomerID != "" && asksWhenPaidOff(text) { // "手机哪天还完": its schedule says, not a payoff quote
 		return whenPlanEnds(s, text)
+	}
+	if l := bare(text); s.conv.CustomerID != "" && (owesNow.MatchString(l) || monthFollowUp.MatchString(l)) {
+		// "那我现在还要还多少": the bill; "那下个月呢", "and next month?":
+		// that month's bills, the question a month alone follows most
+		// (a probe: unsure, or the whole balance).
+		s.conv.Misses = 0
+		if owesNow.MatchString(l) {
+			return s.startBeside(text, "bill", "")
+		}
+		return s.startBeside(text, "bill", askedMonth)
 	}
 	if asksThisMonth(text) && kindsSaid(text) == 0 { // "下个月要还多少", "12月份要还多少钱": that month's bills, first
 		s.conv.Misses = 0
