@@ -1103,6 +1103,25 @@ func TestNaturalPicksAtAList(t *testing.T) {
 	c.expect("提前结清报价</b>：Xiaomi Book")
 }
 
+// TestEveryPlanOrTheNextPeriodAskedEarly: "两笔都提前还清" got an unsure reply
+// with no way to pay, and "把下一期也提前还了吧" an unsure one too (a probe).
+// Every plan paid off is the payoff's list, one at a time; the next period
+// paid before its day is a bill.
+func TestEveryPlanOrTheNextPeriodAskedEarly(t *testing.T) {
+	h, c := faqSession(t, 631)
+	for _, ask := range []string{"两笔都提前还清", "pay off both plans"} {
+		c.send(ask)
+		c.expect("要提前结清哪一笔分期", "一次还一笔")
+		c.send("返回")
+	}
+	c.send("把下一期也提前还了吧")
+	c.expect("要还哪一笔分期的账单")
+	c.reject("提前结清")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}
+
 // TestAPlanNamedByItsChineseBrand: "提前还款 红米本" got "can't answer"
 // (a probe): the FAQ read 红米 as shopping, and no product name has it. A
 // plan is named by its brand's Chinese name too — 红米 is Redmi, 小米本 a

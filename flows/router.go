@@ -1037,6 +1037,15 @@ func paysABillOnly(text string) bool {
 			func(w string) bool { return wordsIn(l, w) })
 }
 
+// paysAllOff asks every plan paid off ("两笔都提前还清", "pay off both
+// plans"); paysNextEarly the next period paid before its day ("把下一期也
+// 提前还了吧").
+var (
+	paysAllOff = regexp.MustCompile(`(?:两笔|两个|俩|全部|所有的?)(?:分期|订单)?(?:都|一起|全部)?(?:帮我)?(?:提前)(?:还清|结清|还完|还掉|还了)|` +
+		`\bpay (?:off )?(?:both|all)(?: of)?(?: my| the)? (?:plans|installments|instalments|loans)(?: off)?(?: early)?\b|\bpay off both\b`)
+	paysNextEarly = regexp.MustCompile(`(?:下一期|下期|下个月的?那?期)(?:的)?(?:也)?(?:帮我)?提前(?:还|付|交)(?:了|掉|上)?|提前(?:还|付|交)(?:一下)?(?:下一期|下期)`)
+)
+
 // owesNow asks what is still owed, in so many words ("那我现在还要还多少",
 // "我还欠多少"); monthFollowUp is a month alone, following a question
 // ("那下个月呢", "and next month?").
@@ -2347,6 +2356,20 @@ func (s *Step) freeText(text string) error {
 		// "还12月的", "pay december's": a bill (it was read as an amount,
 		// "12", a probe); its quote says which period it pays.
 		s.conv.Misses = 0
+		return s.startFlow("pay", "")
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysAllOff.MatchString(l) && !asks(text) && !aboutSomeoneElse(text) {
+		// "两笔都提前还清", "pay off both plans": the list, one at a time
+		// (a probe: unsure, with no way to it).
+		s.conv.Misses = 0
+		if err := s.startFlow("repay", ""); err != nil || s.conv.State != "choosing" {
+			return err
+		}
+		s.say(s.T("pay.one_at_a_time"))
+		return nil
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysNextEarly.MatchString(l) && !asks(text) && !aboutSomeoneElse(text) {
+		s.conv.Misses = 0 // "把下一期也提前还了吧": a bill, paid before its day (a probe: unsure)
 		return s.startFlow("pay", "")
 	}
 	if s.conv.CustomerID != "" && asksWhenPaidOff(text) { // "手机哪天还完": its schedule says, not a payoff quote
