@@ -21,6 +21,10 @@ func asksDebitAhead(text string) bool {
 	if asksDebitAfterPaying(l) || byHandAsked.MatchString(l) && !containsAny(l, notAhead...) && !containsAny(l, "撤销", "撤回") && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true
 	}
+	if (stillAfterStopping.MatchString(l) || againOnADay.MatchString(l) && (dayNamedIn(l) || firstNumber(daySaid, l) > 0)) && !containsAny(l, "为什么", "为啥", "怎么", "凭什么") &&
+		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+		return true // "关了以后今天这期还会扣吗", "会不会12月15号又扣一次": what will debit says (a probe: unsure)
+	}
 	// "今天要扣我多少钱" (a probe: "can't answer") — a month's is the month's
 	// bill ("下个月要扣多少钱")
 	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time") || containsAny(l, "多少") && dayNamedIn(l)
@@ -89,6 +93,11 @@ var (
 		"滞纳金", "罚", "违约金", "取消", "关", "停", "注销", "提前", "退", "哪张", "什么卡", "哪个卡", "扣了", "扣过", "已经", "征信", "信用",
 		"扣分", "芝麻分", "积分", "绑", "twice", "double", "again", "why", "how", "if ", "fee", "interest", "late", "cancel", "refund", "stop",
 		"turn off", "insufficient", "enough", "which card", "what card", "early", "credit", "score", "close", "closing", "bind", "link"}
+	// stillAfterStopping asks whether a debit still comes once something
+	// was turned off or cancelled; againOnADay whether one comes again on a
+	// day named.
+	stillAfterStopping = regexp.MustCompile(`(?:关|取消|停|撤销)(?:了|掉了|掉)?(?:自动还款|自动扣款|预约还款|预约)?(?:以后|之后|后|了)[^，。？?]{0,12}(?:还会|还要|会不会|还)[^，。？?]{0,6}扣`)
+	againOnADay        = regexp.MustCompile(`会不会[^，。？?]{0,12}(?:又|再)扣|还会(?:又|再)扣`)
 	// aheadToday are words for later today beside relativeDay's.
 	aheadToday = []string{"等下", "等会", "待会", "一会", "今晚", "tonight", "later today"}
 )
@@ -154,6 +163,9 @@ func debitsAhead(s *Step, text string) (bool, error) {
 	}
 	if len(lines) > 0 {
 		b.WriteString("\n\n" + s.T("ahead.footer"))
+		if booked {
+			b.WriteString(s.T("ahead.footer_cancel"))
+		}
 	}
 	btns := s.billAndMessages()
 	if booked {
@@ -178,7 +190,7 @@ type aheadView struct {
 // debits are the lines of what debits by itself on day (any day: nil) —
 // bookings, and bills falling due on auto-repayment — and of the bills
 // falling due then that nothing debits; booked reports a booking among
-// them.
+// them that can still be cancelled.
 func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) (lines, byHand []string, booked bool) {
 	s := v.s
 	onDay := func(d supportbot.Date) bool { return day == nil || d == *day }
@@ -197,8 +209,9 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) (lines,
 			if r.PlanID != p.ID || !r.Live() || !onDay(supportbot.DateOf(r.RunAt, s.e.cfg.Location)) || r.RunAt.Before(s.now.Add(-supportbot.StaleBooking)) {
 				continue
 			}
-			lines, booked = append(lines, v.withCard(r.CardID, "debited.booking", "product", p.Product, "period", r.Period,
-				"amount", money(r.Amount), "time", when(s, r.RunAt))), true
+			lines = append(lines, v.withCard(r.CardID, "debited.booking", "product", p.Product, "period", r.Period,
+				"amount", money(r.Amount), "time", when(s, r.RunAt)))
+			booked = booked || !r.Debiting(s.now) // one the bank has already cannot be cancelled (a probe: "cancel it 2 hours before")
 		}
 		switch {
 		case p.AutoRepay:

@@ -89,3 +89,24 @@ func TestADayAskedListsEveryBillByHandUntilThen(t *testing.T) {
 	c.send("will my payment on jan 21 be taken automatically") // January's 21st (an audit read December's)
 	c.expect("Nothing is set to debit you Jan 21, 2027", "Period 5 of \"Xiaomi Book\"")
 }
+
+// TestADebitAfterStoppingOrAgainIsWhatDebits: "关了以后今天这期还会扣吗"
+// after turning auto-repayment off, and "会不会12月15号又扣一次" after
+// cancelling that day's booking, got unsure replies (a probe). What will
+// still debit says it. A booking the bank already has is not said to be
+// cancellable (it was: "cancel it up to 2 hours before").
+func TestADebitAfterStoppingOrAgainIsWhatDebits(t *testing.T) {
+	_, c := faqSession(t, 707) // 2026-11-21 10:00: S2 (Xiaomi Book) at 11:00, S1 (Redmi K70 period 7) on Dec 14
+	c.send("今天会扣我钱吗")
+	c.expect("今天会自动扣款的", "「Xiaomi Book」第 3 期")
+	c.reject("2 小时以上取消", "[🗓 取消预约还款]")
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期")
+	c.send("确认")
+	c.expect("已取消")
+	for _, ask := range []string{"取消了以后14号还会扣吗", "会不会14号又扣一次"} {
+		c.send(ask)
+		c.expect("2026年12月14日没有会自动扣你钱")
+		c.reject("不太确定")
+	}
+}
