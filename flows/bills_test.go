@@ -309,6 +309,11 @@ func TestAPaidQuestionNamingAMonthGetsThatMonth(t *testing.T) {
 	c.send("扣款短信没收到 到底扣没扣") // asked as "A没A": what is being debited (a probe was unsure)
 	c.expect("正在扣款中")
 	c.reject("我不太确定")
+	for _, q := range []string{"auto pay今天扣了吗", "自动扣款扣了没", "did the autopay go through today?"} { // auto-repayment's debit: not how to set it (an audit)
+		c.send(q)
+		c.expect("正在扣款中")
+		c.reject("建议开启自动还款", "我不太确定")
+	}
 	for _, q := range []string{"我还没还这期，帮我还了", "扣没扣我看不到，帮我转人工"} {
 		c.send(q) // 还 as "still", a person asked for: not a payment's status (a regression run)
 		c.reject("正在扣款中")

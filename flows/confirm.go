@@ -62,11 +62,23 @@ func bareYes(text string) bool {
 func asksIfPaid(text string) bool {
 	l := strings.ToLower(text)
 	short := utf8.RuneCountInString(bare(text)) <= 6 // "成功了没", "到账了吗": nothing else it could be about
+	rest := l
+	if autoDebitAsked.MatchString(l) {
+		rest = autoWords.Replace(l) // "auto pay今天扣了吗": whether auto-repayment's debit went through, not how to set it (an audit)
+	}
 	return (asks(text) || paidOrNot.MatchString(l)) && (utf8.RuneCountInString(text) <= 24 || shortRequest(text)) && paidWords.MatchString(l) &&
 		(containsAny(l, "扣", "付", "还", "钱", "款", "pay", "paid", "charge", "debit", "money", "go through", "went through",
 			"go thru", "went thru") || short && containsAny(l, "成功", "到账")) &&
-		!containsAny(l, notWhetherPaid...) && !aboutSomeoneElse(text) && !(kinFor.MatchString(l) && !ownBeside(text)) // "我让老婆还了，到账没": theirs
+		!containsAny(rest, notWhetherPaid...) && !aboutSomeoneElse(text) && !(kinFor.MatchString(l) && !ownBeside(text)) // "我让老婆还了，到账没": theirs
 }
+
+// autoDebitAsked names auto-repayment's debit itself ("自动还款今天扣了吗",
+// "did the autopay go through"); autoWords are auto-repayment's names,
+// which otherwise mark a question about setting it up.
+var (
+	autoDebitAsked = regexp.MustCompile(`(?:自动|auto ?pay|auto-?repay\w*|auto debit)[^，。？?]{0,12}(?:扣(?:了|没|款了|成功)|debited|charged|go(?:ne)? (?:through|thru)|went (?:through|thru))`)
+	autoWords      = strings.NewReplacer("自动还款", "", "自动扣款", "", "自动", "", "autopay", "", "auto pay", "", "auto-repayment", "", "auto debit", "", "auto", "")
+)
 
 // paidOrNot asks it as "A没A" ("到底扣没扣": a probe was unsure).
 // Not 还没还: 还 is as often "still" ("我还没还这期，帮我还了").
