@@ -1830,6 +1830,12 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says: []string{"很可能是诈骗"},
 		near: []string{"is www.mi.com your official site?", "我在mi.com上买的手机 这期多少钱"},
 	}, {
+		// Whether the closure's outcome is told (the reminders' answer: an audit).
+		name:  "the closure's outcome told",
+		asked: []string{"注销成功了会通知我吗", "注销好了怎么知道", "will you let me know when my account is closed?"},
+		says:  []string{"这里会发消息告诉你"},
+		not:   []string{"还款提醒"},
+	}, {
 		// What one still can once paid: not the booking debiting today.
 		name:  "installments after paying off",
 		asked: []string{"全部还完了还能再用小米分期买东西吗", "提前还完分期还能开新的分期吗"},

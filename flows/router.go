@@ -1046,6 +1046,12 @@ var (
 	paysNextEarly = regexp.MustCompile(`(?:下一期|下期|下个月的?那?期)(?:的)?(?:也)?(?:帮我)?提前(?:还|付|交)(?:了|掉|上)?|提前(?:还|付|交)(?:一下)?(?:下一期|下期)`)
 )
 
+// closureNoticeAsked asks whether the closure's outcome is told ("注销成功了
+// 会通知我吗", "will you let me know when my account is closed").
+var closureNoticeAsked = regexp.MustCompile(`(?:注销|销户)[^，。？?]{0,10}(?:会|能)?(?:通知|告诉|提醒)我|(?:怎么|如何)知道[^，。？?]{0,6}(?:注销|销户)[^，。？?]{0,4}(?:好|成功|完成)|` +
+	`(?:注销|销户)[^，。？?]{0,6}(?:好|成功|完成)了?[^，。？?]{0,4}(?:怎么|如何)知道|` +
+	`\b(?:notify|tell|let) me(?: know)?\b[^.?!]{0,20}\b(?:closure|account (?:is |gets )?closed|closing)\b|\b(?:closure|account closing)\b[^.?!]{0,24}\b(?:notif\w*|let me know|tell me)\b`)
+
 // owesNow asks what is still owed, in so many words ("那我现在还要还多少",
 // "我还欠多少"); monthFollowUp is a month alone, following a question
 // ("那下个月呢", "and next month?").
@@ -2407,6 +2413,10 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		return s.startFlow("closure", "")
+	}
+	if l := strings.ToLower(text); closureNoticeAsked.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("close-account-processing-time") {
+		s.conv.Misses = 0 // "注销成功了会通知我吗": how long, and that its outcome is told here (an audit: the reminders' answer)
+		return nil
 	}
 	if asksIfClosed(text) { // "我已经还清了 账户是不是注销了": their closure request says
 		if other, err := s.forSomeoneElse(text); err != nil || other { // "我妈的注销进度怎么样了"
