@@ -1830,6 +1830,16 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says: []string{"很可能是诈骗"},
 		near: []string{"is www.mi.com your official site?", "我在mi.com上买的手机 这期多少钱"},
 	}, {
+		// A bank or the credit report saying the customer is late: what
+		// lateness here does, with their own overdue bills (other lenders'
+		// loans "not handled here": an audit); a record disputed keeps the
+		// credit report's answer.
+		name:  "told of being late by a lender",
+		asked: []string{"急急急 我明天要办房贷 银行说我有逾期 怎么办", "the bank says I have a late payment on my credit report, is it from you?"},
+		says:  []string{"就算逾期", "你的账单里逾期的是"},
+		not:   []string{"不在这里处理"},
+		near:  []string{"我按时还了 征信上却显示逾期"},
+	}, {
 		// Whether the closure's outcome is told (the reminders' answer: an audit).
 		name:  "the closure's outcome told",
 		asked: []string{"注销成功了会通知我吗", "注销好了怎么知道", "will you let me know when my account is closed?"},

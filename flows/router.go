@@ -2749,7 +2749,7 @@ var (
 // that no one here can — or "" for any other question about it (closing the
 // account, paying off early, checking a report: their topics).
 func creditAsked(l string) string {
-	if overdueHurtsALoan(l) {
+	if overdueHurtsALoan(l) || toldOverdue.MatchString(l) && !containsAny(l, disputed...) {
 		return "overdue-consequences"
 	}
 	if loc := lateWord.FindStringIndex(l); loc != nil && otherLoan.MatchString(l[:loc[0]]) {
@@ -2801,6 +2801,14 @@ var (
 		`(?:逾期|晚还|迟还|没按时还|拖欠)[^，。？?!！]{0,8}(?:还能|能不能|能否|会不会)(?:批|办|申请|贷)[^，。？?!！]{0,3}(?:房贷|车贷|贷款|信用卡)|` +
 		`\b(?:late|overdue|missed payments?|missing a payment)\b.{0,40}\b(?:affect|hurt|impact|harm)\b.{0,30}\b(?:mortgage|car loan|home loan|loan|credit card)|` +
 		`\b(?:late|overdue|missed payments?|missing a payment)\b.{0,40}\b(?:still )?(?:get|be approved for|qualify for)\b.{0,12}\b(?:mortgage|car loan|home loan|loan|credit card)`)
+	// disputed says the customer was not late: a record to dispute (the
+	// credit report's answer, with a person), not what lateness does.
+	disputed = []string{"按时", "明明", "没逾期", "没有逾期", "却", "搞错", "弄错", "on time", "never late", "wasn't late", "was not late", "but i paid", "mistake", "wrong"}
+	// toldOverdue: a lender or the credit report says the customer is
+	// late ("急急急 我明天要办房贷 银行说我有逾期 怎么办": an audit got "other
+	// lenders' loans are not handled here", to one overdue here).
+	toldOverdue = regexp.MustCompile(`(?:银行|征信|信用报告|贷款|房贷|经理)[^，。？?!！]{0,8}(?:说|显示|查到|查出|上有|里有)我?(?:有|有个|有一笔|有一条)?(?:逾期|不良|欠款)|` +
+		`\b(?:bank|lender|credit report|mortgage)\b[^.?!]{0,30}\b(?:says?|said|shows?|showed)\b[^.?!]{0,12}\b(?:i(?:'m| am| was)? (?:late|overdue)|(?:a |an )?(?:late|overdue|missed) payment)`)
 	lateWord  = regexp.MustCompile(`逾期|晚还|迟还|没按时还|拖欠|\b(?:late|overdue)\b`)
 	otherLoan = regexp.MustCompile(`房贷|车贷|贷款|信用卡|花呗|白条|借呗|网贷|银行|mortgage|loan|credit card|huabei`)
 )
