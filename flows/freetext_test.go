@@ -1847,10 +1847,12 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		not:   []string{"还款提醒"},
 	}, {
 		// What one still can once paid: not the booking debiting today.
-		name:  "installments after paying off",
-		asked: []string{"全部还完了还能再用小米分期买东西吗", "提前还完分期还能开新的分期吗"},
-		says:  []string{"提前还清不会注销分期账户"},
-		not:   []string{"预约还款"},
+		name: "installments after paying off",
+		asked: []string{"全部还完了还能再用小米分期买东西吗", "提前还完分期还能开新的分期吗",
+			"太感谢了 我都还完了 以后还想用分期怎么弄"}, // not how to stop using them (an audit)
+		says: []string{"提前还清不会注销分期账户"},
+		not:  []string{"预约还款", "分期没有「关闭」开关"},
+		near: []string{"注销以后还能用分期吗", "我以后不想用分期了怎么办"}, // after a closure; a no
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, c := faqSession(t, 703)

@@ -2219,6 +2219,14 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("faq.unknown_plan"), s.next(s.humanBtn())...)
 		return nil
 	}
+	if l := strings.ToLower(text); usesInstallmentsAgain.MatchString(l) && !containsAny(l, notUsingAgain...) &&
+		s.showAnswer("after-payoff") {
+		// "我都还完了 以后还想用分期怎么弄": the account stays, checkout
+		// says (an audit got how to stop using installments, with the
+		// closure's button).
+		s.conv.Misses = 0
+		return nil
+	}
 	if l := strings.ToLower(text); buysOnInstallments(l) {
 		// "我要用分期买个手机 怎么操作": at the mall's checkout, not a
 		// return (a probe: the returns desk's answer).
@@ -2850,6 +2858,16 @@ func buysOnInstallments(l string) bool {
 			"哪款", "哪个好", "推荐", "which", "recommend", "苹果", "iphone", "apple", "花呗", "白条",
 			"注销", "销户", "close", "closing", "还完", "还清", "逾期", "overdue", "额度", "limit", "借", "borrow", "loan", "信用卡", "credit") // after a closure, a payoff or lateness, a limit, a loan: their topics
 }
+
+// usesInstallmentsAgain asks to go on using installments ("以后还想用分期
+// 怎么弄", "还能再用分期吗", "can i use installments again").
+// notUsingAgain are a no, and the questions of after a closure, of a
+// limit and of lateness: their topics.
+var notUsingAgain = []string{"不", "别", "no longer", "not ", "don't", "dont", "won't", "wont", "never", "stop", "注销", "销户", "註銷", "close", "closed", "closing",
+	"额度", "limit", "逾期", "overdue", "late"}
+
+var usesInstallmentsAgain = regexp.MustCompile(`(?:以后|之后|下次|还|再)[^，。？?!！]{0,3}(?:想|要|能|可以)(?:再|继续)?(?:用|使用)分期|` +
+	`(?:还能|能不能|可以|能)(?:再|继续)(?:用|使用)?分期|\b(?:use|get|buy with) installments? again\b|\bkeep using installments\b`)
 
 var buyOnInstallments = regexp.MustCompile(`(?:用|想用|要用|能用|可以用)分期(?:付款)?(?:买|购买|购物)|分期(?:付款)?(?:买|购买)(?:个|一?台|一?部|东西|手机|电脑|电视|平板)|` +
 	`买[^，。？?!！]{0,8}(?:怎么|如何|能不能|能|可以)分期|怎么(?:申请|开通|使用|用)?分期(?:买|购)|` +
