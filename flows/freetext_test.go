@@ -1840,6 +1840,14 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		not:   []string{"不在这里处理"},
 		near:  []string{"我按时还了 征信上却显示逾期"},
 	}, {
+		// Paying a few days late (the mall's orders desk, a late delivery:
+		// an audit); a parcel late stays the mall's.
+		name:  "a few days late",
+		asked: []string{"那要是晚两天呢", "要是晚一天还呢", "how about if i pay 2 days late"},
+		says:  []string{"就算逾期"},
+		not:   []string{"订单、发货"},
+		near:  []string{"快递晚两天到呢"},
+	}, {
 		// Whether the closure's outcome is told (the reminders' answer: an audit).
 		name:  "the closure's outcome told",
 		asked: []string{"注销成功了会通知我吗", "注销好了怎么知道", "will you let me know when my account is closed?"},

@@ -2241,7 +2241,8 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("faq.offline_pay"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.humanBtn())...)
 		return nil
 	}
-	if l := strings.ToLower(text); containsAny(l, graceWords...) && !containsAny(l, notGrace...) && !aboutSomeoneElse(text) && s.showAnswer("overdue-consequences") {
+	if l := strings.ToLower(text); (containsAny(l, graceWords...) || fewDaysLate.MatchString(l) && !containsAny(l, deliveryWords...)) && !containsAny(l, notGrace...) &&
+		!aboutSomeoneElse(text) && s.showAnswer("overdue-consequences") {
 		s.conv.Misses = 0 // "有没有宽限期 晚一两天可以吗": not the orders' desk, nor unsure (a facts audit)
 		return nil
 	}
@@ -2885,6 +2886,15 @@ var dueDayCutoff = regexp.MustCompile(`(?:还款日|到期日|到期那天|最�
 
 // graceWords ask for a grace period: the overdue topic says there is none
 // to count on.
+// fewDaysLate asks what paying a few days late does ("那要是晚两天呢": an
+// audit got the mall's orders desk, a late delivery); deliveryWords are a
+// parcel's, which is late in the mall's sense.
+var (
+	fewDaysLate = regexp.MustCompile(`(?:晚|迟|拖)(?:[一二两三四五几1-5]|一两|两三|个[一两几]|了[一两几])天(?:还|付|交|再还)?(?:款)?(?:呢|会怎样|会怎么样|怎么办|行吗|可以吗|行不行|有事吗|没事吧|有影响吗|算逾期吗)|` +
+		`\b(?:pay|paying|pays)\b[^.?!]{0,12}\b(?:a (?:few|couple of)|[1-5]|one|two|three) days? late\b`)
+	deliveryWords = []string{"发货", "到货", "快递", "物流", "收货", "送货", "配送", "deliver", "shipping", "shipped", "parcel", "package"}
+)
+
 var graceWords = []string{"宽限", "缓冲期", "grace period", "grace days", "days of grace"}
 
 // notGrace are the other things a grace is asked of: a return, a booking's
