@@ -294,6 +294,12 @@ func switchForm(text string) string {
 var offLater = regexp.MustCompile(`(?:能|可以|可不可以|能不能|还能)(?:再|随时)?(?:关|取消|停)(?:掉|了|它)?(?:吗|嘛|么|[?？])|能不能(?:再|随时)?关|关得掉|关得了|` +
 	`\bcan (?:i|you|we) (?:turn|switch|shut|stop) (?:it |this |autopay |auto-?repayment )?off\b|\b(?:turn|switch|shut) (?:it )?off later\b|\b(?:cancel|stop) (?:it )?later\b`)
 
+// switchAgain asks whether auto-repayment can be turned on again later
+// ("开了以后还能再开吗", "关了还能重新开吗", "can i turn it back on later?");
+// off later is offLater's.
+var switchAgain = regexp.MustCompile(`(?:还能|能不能|可以|能|可不可以)(?:再|重新)(?:开|打开|开启)|(?:再|重新)(?:开|打开|开启)(?:吗|嘛|么|[?？])|` +
+	`\b(?:turn|switch) it (?:back )?on again\b|\bturn it back on\b|\bswitch it back on\b`)
+
 func handleAutopay(s *Step, a action) (bool, error) {
 	switch a.Name {
 	case "":
@@ -335,6 +341,13 @@ func handleAutopay(s *Step, a action) (bool, error) {
 		}
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && switchWords[!s.slots.On][switchForm(s.ev.Text)] {
 			return true, s.declineStep() // "turn it off" asked whether to turn it on: left as it is
+		}
+		if l := strings.ToLower(s.ev.Text); s.ev.Kind == supportbot.EventText && (s.conv.State == "listed" || s.conv.State == "confirming") &&
+			switchAgain.MatchString(l) && !containsAny(l, "分期", "订单", "提醒", "预约", "注销", "账户", "installment", "plan", "order", "reminder", "booking", "account") {
+			// "开了以后还能再开吗" at the list: yes, whenever (a probe got the
+			// closure's guide); the step stays.
+			s.say(s.T("autopay.switch_again"))
+			return true, nil
 		}
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "listed" {
 			if handled, err := typedSwitch(s); handled || err != nil {

@@ -99,6 +99,11 @@ func TestSwitchingBackAskedAtAutopay(t *testing.T) {
 		c.send(ask)
 		c.expect("打开或关闭该计划的「自动还款」")
 	}
+	for _, ask := range []string{"开了以后还能再开吗", "关了还能重新开吗", "can i turn it back on later?"} { // on again (a probe: the closure's guide)
+		c.send(ask)
+		c.expect("随时都能在这里开启或关闭")
+		c.reject("注销")
+	}
 	c.send("分期开了能关吗") // the installments named: theirs
 	c.reject("打开或关闭该计划的「自动还款」")
 	if h.plan("C1", "P1").AutoRepay {
