@@ -1840,6 +1840,15 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		not:   []string{"不在这里处理"},
 		near:  []string{"我按时还了 征信上却显示逾期"},
 	}, {
+		// Money sent to "us" by a bank transfer (other lenders' loans "not
+		// handled here": an audit): not a channel in the guides, who
+		// received it a person checks, with their overdue bills.
+		name:  "a transfer to us",
+		asked: []string{"我那个逾期的 昨天我已经在手机银行上转账给你们了 转了六百多 怎么还显示逾期", "I transferred the money to your account yesterday, why does it still say overdue?"},
+		says:  []string{"银行转账不是指南里列出的还款方式", "你的账单里逾期的是", "[👤 转人工客服]"},
+		not:   []string{"不在这里处理"},
+		near:  []string{"我让老婆转钱给我 我来还"},
+	}, {
 		// Paying a few days late (the mall's orders desk, a late delivery:
 		// an audit); a parcel late stays the mall's.
 		name:  "a few days late",

@@ -2234,6 +2234,19 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("faq.buy_on_installments"), s.next(s.humanBtn())...)
 		return nil
 	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && transferredToUs.MatchString(l) && !containsAny(l, "退款", "退钱", "refund") && !aboutSomeoneElse(text) {
+		// "昨天我已经在手机银行上转账给你们了 怎么还显示逾期": a transfer is
+		// no repayment channel (an audit got "other lenders' loans are not
+		// handled here"): nothing arrived here; who received it, a person
+		// checks; what is still due.
+		s.conv.Misses = 0
+		reply := s.T("faq.transfer_not_channel")
+		if own := s.ownOverdue("overdue-consequences"); own != "" {
+			reply += "\n\n" + own
+		}
+		s.say(reply, s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.humanBtn())...)
+		return nil
+	}
 	if l := strings.ToLower(text); paysOffline.MatchString(l) && asks(text) {
 		// "小米之家能还分期吗", "可以现金还款吗 去门店还": not "other lenders'
 		// loans are not handled here" (a facts audit).
@@ -2821,6 +2834,12 @@ var (
 	lateWord  = regexp.MustCompile(`逾期|晚还|迟还|没按时还|拖欠|\b(?:late|overdue)\b`)
 	otherLoan = regexp.MustCompile(`房贷|车贷|贷款|信用卡|花呗|白条|借呗|网贷|银行|mortgage|loan|credit card|huabei`)
 )
+
+// transferredToUs tells of money sent to "us" by a bank transfer, not
+// through a repayment channel ("我已经在手机银行上转账给你们了", "i
+// transferred the money to your account").
+var transferredToUs = regexp.MustCompile(`(?:转账|转钱|汇款|打款|转了[^，。？?]{0,6})(?:给|到)(?:你们|贵公司|你们公司|你们的)|(?:给|向|往)你们(?:的[^，。？?]{0,6})?(?:转账|转了|汇了|汇款|打了钱|打款)|` +
+	`\b(?:transferred|wired|sent)\b[^.?!]{0,30}\b(?:to you|to your (?:account|company|bank))\b|\bbank transfer to you\b`)
 
 // paysOffline asks to pay in a store or in cash: a place or cash, and
 // paying, a bill or the installments.
