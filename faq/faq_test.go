@@ -406,6 +406,12 @@ func TestAFollowUpClauseAsksAboutTheOneBefore(t *testing.T) {
 	// A clause with a subject of its own is read alone, and a follow-up is
 	// never routed on in place of the message ("how does that work" after a
 	// return is the return's question, which the mall answers).
+	// A carried reading not sure enough leaves the clause its own
+	// ("可以推迟吗" after a trip: whether the due date moves); a fee named
+	// is a subject of its own (a regression run).
+	if r := ix.Classify("我明天出差 可以推迟吗"); !slices.Contains(r.Suggestions, "change-due-date") {
+		t.Errorf("我明天出差 可以推迟吗: %s %v, want the due date's change offered", r.ID, r.Suggestions)
+	}
 	if r := ix.Classify("预约的还款 能取消吗"); r.ID != "cancel-scheduled-repayment" {
 		t.Errorf("预约的还款 能取消吗: %s, want the cancellation's topic", r.ID)
 	}

@@ -793,11 +793,13 @@ func clauses(text string) []string {
 	return out
 }
 
-// leanWords say what is done to a subject or what it costs, not the
-// subject: a clause of only these and how-words ("能改吗", "会收费吗", "要多
-// 久", "can i change it") asks about the subject of the clause before.
+// leanWords say what is done to a subject, not the subject: a clause of
+// only these and how-words ("能改吗", "能免吗", "要多久", "can i change it")
+// asks about the subject of the clause before. A fee named is a subject of
+// its own ("一共多少钱 手续费能免吗": a regression run); charging is not
+// ("会收费吗").
 var leanWords = map[string]bool{"#change": true, "#off": true, "#on": true, "#cancel": true, "#impact": true,
-	"#postpone": true, "#waive": true, "#fee": true, "#again": true, "#remain": true}
+	"#postpone": true, "#waive": true, "#again": true, "#remain": true}
 
 // leanChars are the words of one character that ask whether or when
 // ("能改吗", "可以推迟吗", "有手续费吗"), never what about.
@@ -807,7 +809,7 @@ const leanChars = "能会要可以有再"
 // only how-words, leanWords and leanChars.
 func leansOnTheOneBefore(c candidate) bool {
 	for _, s := range c.tokens.uni {
-		if subjectOf(s) {
+		if subjectOf(s) && !(s == "#fee" && !strings.Contains(c.Text, "手续费") && !strings.Contains(c.Text, "fee")) {
 			return false
 		}
 	}
@@ -867,7 +869,12 @@ func (ix *Index) analyze(text string) analysis {
 		for i, c := range cs {
 			cur := ix.score(c)
 			if i > 0 {
-				cur = ix.carried(prev, cur)
+				// Read with the clause before only when that reading is
+				// sure: "我明天出差 可以推迟吗" keeps what 可以推迟吗 alone
+				// suggests (a regression run).
+				if cc := ix.carried(prev, cur); cc.Confidence >= answerAt {
+					cur = cc
+				}
 			}
 			a.Candidates = append(a.Candidates, cur)
 			prev = cur

@@ -237,7 +237,9 @@ var whenPaidOff = regexp.MustCompile(`\b(?:when|wen)\b (?:will|is|do|does|can|wo
 // monthsLeft asks how many months a plan still runs ("手机的分期还有几个月还
 // 完", "还要还几个月", "我还有几个月要还"): its schedule, not the payoff's
 // quote (an audit: one tap from paying it all) — whoever asks (我想问一下).
-var monthsLeft = regexp.MustCompile(`(?:还有|还剩|还要还?|还差|再还)几个月|几个月(?:才能|能)?(?:还完|还清|结清)`)
+var monthsLeft = regexp.MustCompile(`(?:还要还|还得还|再还)几个月|几个月(?:才能|能)?(?:还完|还清|结清)|` +
+	`(?:还有|还剩|还差)几个月[^，。？?]{0,4}(?:还完|还清|结清|要还|没还)|` +
+	`(?:分期|手机|电脑|笔记本|平板|手表|耳机|电视)[^，。？?]{0,6}(?:还有|还剩|还差|还要)几个月`) // not "还有几个月过年", "还要几个月才能注销" (a regression run)
 
 // asksIfOverdue reports a customer's short yes-or-no question whether
 // their own bills are overdue ("我逾期了吗", "我是不是现在没有逾期了", "我没逾期
@@ -284,7 +286,8 @@ var allPaidAsked = regexp.MustCompile(`(?:都|全部|全都|已经全部?)(?:还
 // notAllPaid are the words of a question about paying everything, not
 // whether it is: early, before closing, whether one can or must
 // ("分期能提前全部还清吗", "注销之前必须全部还完吗").
-var notAllPaid = []string{"提前", "能", "可以", "必须", "需要", "要", "注销", "之前", "才", "怎么", "如何", "early", "before", "can i", "need to", "have to", "must", "how"}
+var notAllPaid = []string{"提前", "能", "可以", "必须", "需要", "要", "注销", "销户", "之前", "才", "怎么", "如何", "early", "before", "can i", "need to", "have to", "must", "how",
+	"close", "closing", "closure"} // "have I paid everything off? I want to close my account": the closure's check (a regression run)
 
 // overdueWords are the other words of an English "am I overdue?".
 var overdueWords = map[string]bool{"am": true, "i": true, "im": true, "is": true, "are": true, "my": true, "bill": true,

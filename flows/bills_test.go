@@ -368,6 +368,8 @@ func TestWhetherEverythingIsPaidIsTheBill(t *testing.T) {
 		bob.expect("nothing is due")
 		bob.reject("no recent repayment")
 	}
+	bob.send("have I paid everything off? I want to close my account") // the closure asked: its check (a regression run)
+	bob.reject("nothing is due")
 }
 
 // TestOnePeriodAskedIsAnswered: "笔记本最后一期多少钱", "手机第8期要还多少" and

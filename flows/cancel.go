@@ -667,6 +667,11 @@ func otherBookingMeant(s *Step, text string) (*scheduledView, error) {
 	if n == 0 {
 		n = listChoice(meant, len(list), names)
 	}
+	if _, after, ok := strings.Cut(meant, "是"); n == 0 && ok { // "不是这个 是手机的": what follows its 是
+		if n, _ = bookingNamed(s, strings.TrimSpace(after), list); n == 0 {
+			n = listChoice(strings.TrimSpace(after), len(list), names)
+		}
+	}
 	if n == 0 && len(list) == 2 && otherOne.MatchString(meant) { // "不对 是另一个"
 		n = 1 + slices.IndexFunc(list, func(v *scheduledView) bool { return v.ID != s.slots.Scheduled })
 	}

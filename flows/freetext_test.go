@@ -1176,7 +1176,7 @@ func TestKeepingABookingAtItsCancellationIsANo(t *testing.T) {
 	}
 	// Another booking named as a correction is that one's step (a probe:
 	// "不对 是手机那个" got unsure, the step left on the booking it was not).
-	for _, meant := range []string{"不对 是笔记本那个", "错了，应该是笔记本"} {
+	for _, meant := range []string{"不对 是笔记本那个", "错了，应该是笔记本", "不是这个 是笔记本的"} {
 		c.send("/cancel_schedule")
 		c.press("Redmi K70 第 7 期")
 		c.send(meant)
@@ -1825,10 +1825,11 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		// offering refund timing: an audit). Xiaomi's own site is no sign.
 		name: "a fee to close, a site not ours",
 		asked: []string{"i paid everything off last month, now i want to close the account but someone on the phone said i need to pay a closing fee of 200 first, is that right",
-			"someone said I must pay a 200 yuan fee to close my account", "有人打电话说注销分期要先交200块保证金",
+			"someone said I must pay a 200 yuan fee to close my account", "有人打电话说注销分期要先交200块保证金", "有人打电话说要帮我注销，让我先交500块",
 			"is this your website? xiaomi-fenqi-refund.com asks me to log in with my card", "这个网址 www.mi-fenqi.top 是你们的吗"},
 		says: []string{"很可能是诈骗"},
-		near: []string{"is www.mi.com your official site?", "我在mi.com上买的手机 这期多少钱"},
+		near: []string{"is www.mi.com your official site?", "我在mi.com上买的手机 这期多少钱", // and Xiaomi's own, other platforms (a regression run)
+			"在 account.xiaomi.com 登录可以改手机号吗", "jr.mi.com 是你们的网站吗", "我在 www.mi.com/shop 用卡付款了", "我在 jd.com 登录看到了账单"},
 	}, {
 		// A bank or the credit report saying the customer is late: what
 		// lateness here does, with their own overdue bills (other lenders'

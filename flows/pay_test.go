@@ -1114,6 +1114,8 @@ func TestEveryPlanOrTheNextPeriodAskedEarly(t *testing.T) {
 		c.expect("要提前结清哪一笔分期", "一次还一笔")
 		c.send("返回")
 	}
+	c.send("两笔都提前还清的话手续费多少") // what it costs: the fee's answer (a regression run)
+	c.reject("要提前结清哪一笔分期")
 	c.send("把下一期也提前还了吧")
 	c.expect("要还哪一笔分期的账单")
 	c.reject("提前结清")

@@ -304,6 +304,10 @@ func TestWhenAPlanEndsIsItsSchedule(t *testing.T) {
 		c.expect("还款计划")
 		c.reject("提前结清报价")
 	}
+	for _, ask := range []string{"还有几个月过年", "还要几个月才能注销"} { // months of something else (a regression run)
+		c.send(ask)
+		c.reject("还款计划")
+	}
 	c.send("/lang en")
 	for _, ask := range []string{"when will my laptop be paid off?", "show me the payment schedule of the laptop", "yo can u tell me wen my laptop is fully paid off"} {
 		c.send(ask)

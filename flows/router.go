@@ -2059,6 +2059,13 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return nil
 	}
+	if l := strings.ToLower(text); !scamTold(l) && callerClaimsDebt(l) && s.conv.CustomerID != "" && s.showAnswer("scam-warning") {
+		// "最近老有人打电话说我还有一笔没还清 不然上征信 我到底还欠不欠你们钱":
+		// the warning, and what they really owe, from their bill (an audit:
+		// the overdue topic to a customer who owes nothing).
+		s.conv.Misses = 0
+		return s.startFlow("bill", "")
+	}
 	if scamTold(strings.ToLower(text)) && s.showAnswer("scam-warning") {
 		// "a guy on telegram asked for my card number and sms code", "对方
 		// 让我下载个app共享屏幕": the warning, whatever else the words are
@@ -2386,7 +2393,8 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysAllOff.MatchString(l) && !asks(text) && !aboutSomeoneElse(text) {
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysAllOff.MatchString(l) && !asks(text) && !aboutSomeoneElse(text) &&
+		!containsAny(l, "的话", "手续费", "多少", "省", "划算", "fee", "save", "how much", "cost", "if ") { // what it costs or saves: the fee's answer (a regression run)
 		// "两笔都提前还清", "pay off both plans": the list, one at a time
 		// (a probe: unsure, with no way to it).
 		s.conv.Misses = 0
@@ -2947,6 +2955,7 @@ var (
 		`(?:打电话|电话里|来电|打来|短信|加我)[^。？?!！]{0,16}(?:让|要|叫)我|客服(?:让|要|叫)我|` +
 		`有人(?:打电话|打来|来电|发短信|发消息)说|` + // "有人打电话说注销分期要先交200块保证金" (an audit)
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger|scammer|they|he|she|person)\b[^.?!]{0,30}\b(?:asked|asks|asking|wants?|wanted|told me to|tells me to|requested)\b|` +
+		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,20}\b(?:called|phoned|texted|messaged)(?: me)? (?:saying|to say|and said)\b|` +
 		// "someone on the phone said i need to pay a closing fee" (an audit)
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,30}\b(?:said|says|saying|told me)\b[^.?!]{0,12}\b(?:i|we) (?:need|have|must|should|got)\b|` +
 		`claim(?:s|ed|ing)? to be|pretend|posing as`)
@@ -2960,16 +2969,20 @@ var (
 		`(?:his|her|their) (?:own )?(?:alipay|wechat|account|bank account)|safe account|secure account|` +
 		// a fee to close or unfreeze the account: closing costs nothing
 		// (an audit: the closure's checks, no warning)
-		`(?:注销|销户|解冻|关闭账户)[^，。？?!！]{0,10}(?:交|付|转)[^，。？?!！]{0,8}(?:钱|费|保证金|块|元)|保证金|解冻费|注销费|` +
+		`(?:注销|销户|解冻|关闭账户)[^。？?!！]{0,12}(?:交|付|转)[^，。？?!！]{0,8}(?:钱|费|保证金|块|元)|保证金|解冻费|注销费|` +
 		`\b(?:closing|closure|account|unfreez\w*|unlock\w*|release) fee\b|\bfee to (?:close|unfreeze|unlock|release)\b|\bpay\b[^.?!]{0,24}\bfee\b[^.?!]{0,12}\bto close\b`)
 	ownPassword = strings.NewReplacer("改密码", "", "修改密码", "", "重置密码", "", "设置密码", "", "忘了密码", "", "忘记密码", "",
 		"change my password", "", "reset my password", "", "forgot my password", "")
 	// site: a web address typed ("xiaomi-fenqi-refund.com"); officialSites
 	// are Xiaomi's own.
-	site          = regexp.MustCompile(`(?:https?://|www\.)[^\s，。]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|cn|net|top|xyz|vip|cc|info|site|shop|online|link|app)\b`)
-	officialSites = []string{"mi.com", "www.mi.com", "xiaomi.com", "www.xiaomi.com", "https://www.mi.com", "https://www.xiaomi.com"}
-	siteUse       = regexp.MustCompile(`log ?in|sign in|enter|card|password|verify|\bpay\b|登录|登陆|输入|填|卡号|密码|验证|付款|转账|` +
-		`\bis (?:this|that|it) (?:your|the official|an official|a real|legit)|是(?:不是)?你们的|是官方的|是真的吗|官方的吗`)
+	site = regexp.MustCompile(`\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|cn|net|top|xyz|vip|cc|info|site|shop|online|link|app)\b`)
+	// xiaomiSite is a domain of Xiaomi's own (mi.com, xiaomi.com, xiaomi.cn,
+	// mi.cn and their subdomains: account.xiaomi.com, jr.mi.com);
+	// looksOurs a domain made to look like Xiaomi's or ours.
+	xiaomiSite   = regexp.MustCompile(`(?:^|\.)(?:mi|xiaomi)\.(?:com|cn)$`)
+	looksOurs    = regexp.MustCompile(`xiaomi|mi-|-mi\b|^mi[a-z0-9]|fenqi|fen-qi|jinrong|refund|kefu|loan|credit|installment|repay`)
+	siteUse      = regexp.MustCompile(`log ?in|sign in|enter|card|password|verify|\bpay\b|登录|登陆|输入|填|卡号|密码|验证|付款|转账`)
+	siteAsked    = regexp.MustCompile(`\bis (?:this|that|it) (?:your|the official|an official|a real|legit)|是(?:不是)?你们的|是官方的|是真的吗|官方的吗`)
 	scamDownload = regexp.MustCompile(`下载[^，。？?!！]{0,8}(?:app|软件|应用)|download (?:an?|this|their|his|her|some) app`)
 	// scamLink: money to move or a link to tap, sent or asked by someone
 	// ("陌生人加我微信说我征信有问题，要我转钱", "收到短信…让我点链接",
@@ -2978,14 +2991,34 @@ var (
 		`\b(?:texted|messaged|sent|emailed) me a link\b|\b(?:click|tap|open) (?:a|the|this|their) link\b`)
 )
 
-// siteAsks reports a web address not Xiaomi's, typed with what it asks
-// (to log in, a card, to pay) or asked whether it is ours: "is this your
-// website? xiaomi-fenqi-refund.com asks me to log in with my card" (an
-// audit: "not sure", refund timing offered).
+// siteAsks reports a web address not Xiaomi's asked whether it is ours, or
+// made to look like Xiaomi's or ours and typed with what it asks (to log
+// in, a card, to pay): "is this your website? xiaomi-fenqi-refund.com asks
+// me to log in with my card" (an audit: "not sure", refund timing offered).
+// Xiaomi's own (account.xiaomi.com, jr.mi.com) and other platforms
+// ("我在 jd.com 登录看到了账单") are no sign (a regression run).
 func siteAsks(l string) bool {
-	sites := site.FindAllString(l, -1)
-	return slices.ContainsFunc(sites, func(s string) bool { return !slices.Contains(officialSites, strings.TrimRight(s, "/")) }) && siteUse.MatchString(l)
+	for _, d := range site.FindAllString(l, -1) {
+		if xiaomiSite.MatchString(d) {
+			continue
+		}
+		if siteAsked.MatchString(l) || looksOurs.MatchString(d) && siteUse.MatchString(l) {
+			return true
+		}
+	}
+	return false
 }
+
+// callerClaimsDebt tells of a caller or a text saying the customer owes,
+// is late or will be reported ("有人打电话说我还有一笔没还清要我赶紧处理
+// 不然上征信", "someone called saying i'm overdue"): whether they do, their
+// bill says.
+func callerClaimsDebt(l string) bool {
+	return scamAsker.MatchString(l) && claimedDebt.MatchString(l) && !containsAny(l, "我打电话", "我给", "i called",
+		"删", "修复", "消除", "洗白", "remove", "erase", "fix", "repair") // a record to be undone: the credit-repair answer
+}
+
+var claimedDebt = regexp.MustCompile(`没还清|没还|欠款|欠了|欠钱|逾期|上征信|不还就|催收|\b(?:owe|overdue|late|unpaid|debt|credit (?:record|report|bureau))\b`)
 
 // collectionAsked asks about debt collection: the word, or — of being
 // late — the customer's work or family called, visited or told ("逾期了会打
