@@ -1841,6 +1841,15 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		not:   []string{"不在这里处理"},
 		near:  []string{"我按时还了 征信上却显示逾期"},
 	}, {
+		// A caller or a text saying the customer owes or is late: the
+		// warning, then their bill (the overdue topic to one who owed
+		// nothing: an audit); a record to be undone keeps its answer.
+		name: "a caller says you owe",
+		asked: []string{"我之前买的那个分期早就还完了 最近老有人打电话说我还有一笔没还清要我赶紧处理 不然上征信 我有点害怕 我到底还欠不欠你们钱",
+			"someone called saying i'm overdue and will go to the credit bureau, is that true?"},
+		says: []string{"很可能是诈骗", "剩余待还"},
+		near: []string{"有人说交钱可以把逾期记录删掉 是真的吗"},
+	}, {
 		// Money sent to "us" by a bank transfer (other lenders' loans "not
 		// handled here": an audit): not a channel in the guides, who
 		// received it a person checks, with their overdue bills.
