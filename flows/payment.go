@@ -1228,10 +1228,8 @@ func quoteText(s *Step, flow string) (bool, error) {
 				return true, s.fire(flow, "quote", &open[i])
 			}
 		}
-		if m := orderTail.FindStringSubmatch(text); m != nil { // "订单尾号7812的" (a probe: the mall's order desk)
-			if i := onlyOne(len(open), func(i int) bool { return strings.HasSuffix(open[i].OrderNo, m[1]+m[2]) }); i > 0 {
-				return true, s.fire(flow, "quote", &open[i-1])
-			}
+		if i := orderEndSaid(text, open); i > 0 { // "订单尾号7812的" (a probe: the mall's order desk)
+			return true, s.fire(flow, "quote", &open[i-1])
 		}
 		if i := listChoice(text, len(open), names); i > 0 {
 			return true, s.fire(flow, "quote", &open[i-1])

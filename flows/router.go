@@ -422,15 +422,21 @@ var digitRun = regexp.MustCompile(`[0-9]{6,}`)
 var orderTail = regexp.MustCompile(`(?:订单|单号)[^0-9，。？?]{0,4}(?:尾号|末尾|后四位|末四位|最后四位)(?:是|为)?\s*([0-9]{4,6})(?:[^0-9]|$)|` +
 	`\border (?:number )?(?:ending|ends)(?: in| with)?\s+([0-9]{4,6})\b`)
 
+// orderEndSaid is the one plan of plans (1-based) whose order number ends
+// as the text says (orderTail), or 0.
+func orderEndSaid(text string, plans []supportbot.Plan) int {
+	m := orderTail.FindStringSubmatch(strings.ToLower(text))
+	if m == nil {
+		return 0
+	}
+	return onlyOne(len(plans), func(i int) bool { return strings.HasSuffix(plans[i].OrderNo, m[1]+m[2]) })
+}
+
 // ownOrderNamed is the plan of the identified customer whose order number
 // the text names, or the one whose order number ends as said, if any.
 func (s *Step) ownOrderNamed(text string) (string, error) {
 	runs := digitRun.FindAllString(text, 4)
-	tail := ""
-	if m := orderTail.FindStringSubmatch(strings.ToLower(text)); m != nil {
-		tail = m[1] + m[2]
-	}
-	if len(runs) == 0 && tail == "" || s.conv.CustomerID == "" {
+	if len(runs) == 0 && !orderTail.MatchString(strings.ToLower(text)) || s.conv.CustomerID == "" {
 		return "", nil
 	}
 	if ok, err := s.linked(); err != nil || !ok {
@@ -445,10 +451,8 @@ func (s *Step) ownOrderNamed(text string) (string, error) {
 			return p.ID, nil
 		}
 	}
-	if tail != "" { // "订单尾号7812的": the one plan whose order ends so (a probe: the mall's order desk)
-		if i := onlyOne(len(plans), func(i int) bool { return strings.HasSuffix(plans[i].OrderNo, tail) }); i > 0 {
-			return plans[i-1].ID, nil
-		}
+	if i := orderEndSaid(text, plans); i > 0 { // "订单尾号7812的": the one plan whose order ends so (a probe: the mall's order desk)
+		return plans[i-1].ID, nil
 	}
 	return "", nil
 }
