@@ -1211,3 +1211,24 @@ func TestAWalletNamedIsToldTheCardPays(t *testing.T) {
 	c.send("/pay")
 	c.reject("只能用已绑定的银行卡")
 }
+
+// TestOwnPayoffAskedInEnglishIsItsQuote: "how much to pay off my pad" got an
+// unsure reply and "what's my payoff amount" the formula, where "我提前还清
+// 要多少钱" got the quote (a probe). The customer's own payoff asked is its
+// quote (or the plans to choose from); nothing is paid without a confirm;
+// how it is worked out stays the formula.
+func TestOwnPayoffAskedInEnglishIsItsQuote(t *testing.T) {
+	h, c := faqSession(t, 632)
+	c.send("/lang en")
+	c.send("how much to pay off the laptop")
+	c.expect("Payoff quote</b>: Xiaomi Book")
+	c.send("back")
+	c.send("what's my payoff amount")
+	c.expect("Which plan do you want to pay off")
+	c.send("back")
+	c.send("How do you work out my payoff amount")
+	c.reject("Payoff quote", "Which plan do you want to pay off")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}

@@ -1056,6 +1056,15 @@ var closureNoticeAsked = regexp.MustCompile(`(?:注销|销户)[^，。？?]{0,10
 	`(?:注销|销户)[^，。？?]{0,6}(?:好|成功|完成)了?[^，。？?]{0,4}(?:怎么|如何)知道|` +
 	`\b(?:notify|tell|let) me(?: know)?\b[^.?!]{0,20}\b(?:closure|account (?:is |gets )?closed|closing)\b|\b(?:closure|account closing)\b[^.?!]{0,24}\b(?:notif\w*|let me know|tell me)\b`)
 
+// ownPayoffAsked asks the customer's own payoff amount in English ("how
+// much to pay off my pad", "what's my payoff amount").
+var ownPayoffAsked = regexp.MustCompile(`\bhow much (?:is it |would it be |will it be |does it cost |do i need |do i have |would i need )?to pay (?:it |everything |my [a-z0-9]+ |the [a-z0-9]+ |this |the rest |off )?off\b|` +
+	`\b(?:what'?s|what is|whats) my payoff(?: amount)?\b|\bmy payoff amount\b|\bhow much is my payoff\b`)
+
+// notOwnPayoff are the words of another question about it: its fee, a
+// condition, how it is worked out.
+var notOwnPayoff = []string{"fee", "if ", "would i save", "interest", "how do", "how is", "how are", "work out", "calculat", "formula", "why"}
+
 // owesNow asks what is still owed, in so many words ("那我现在还要还多少",
 // "我还欠多少"); monthFollowUp is a month alone, following a question
 // ("那下个月呢", "and next month?").
@@ -2396,6 +2405,13 @@ func (s *Step) freeText(text string) error {
 		// "12", a probe); its quote says which period it pays.
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && ownPayoffAsked.MatchString(l) && !containsAny(l, notOwnPayoff...) && !aboutSomeoneElse(text) {
+		// "how much to pay off my pad", "what's my payoff amount": the
+		// payoff's quote, as "我提前还清要多少钱" gets (a probe: the
+		// formula, or unsure); nothing is paid without its confirm.
+		s.conv.Misses = 0
+		return s.startFlow("repay", "")
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysAllOff.MatchString(l) && !asks(text) && !aboutSomeoneElse(text) &&
 		!containsAny(l, "的话", "手续费", "多少", "省", "划算", "fee", "save", "how much", "cost", "if ") { // what it costs or saves: the fee's answer (a regression run)
