@@ -25,6 +25,10 @@ func asksDebitAhead(text string) bool {
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "关了以后今天这期还会扣吗", "会不会12月15号又扣一次": what will debit says (a probe: unsure)
 	}
+	if cardOfADebit.MatchString(l) && (dayNamedIn(l) || firstNumber(daySaid, l) > 0 || containsAny(l, "下次", "下一次", "预约", "next", "scheduled")) &&
+		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+		return true // "what card will tomorrow's payment come from": the debits say each one's card (an audit: unsure)
+	}
 	// "今天要扣我多少钱" (a probe: "can't answer") — a month's is the month's
 	// bill ("下个月要扣多少钱")
 	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time") || containsAny(l, "多少") && dayNamedIn(l)
@@ -93,6 +97,9 @@ var (
 		"滞纳金", "罚", "违约金", "取消", "关", "停", "注销", "提前", "退", "哪张", "什么卡", "哪个卡", "扣了", "扣过", "已经", "征信", "信用",
 		"扣分", "芝麻分", "积分", "绑", "twice", "double", "again", "why", "how", "if ", "fee", "interest", "late", "cancel", "refund", "stop",
 		"turn off", "insufficient", "enough", "which card", "what card", "early", "credit", "score", "close", "closing", "bind", "link"}
+	// cardOfADebit asks which card a debit is taken from.
+	cardOfADebit = regexp.MustCompile(`(?:哪张|什么|哪个|哪一张)(?:银行)?卡[^，。？?]{0,8}(?:扣|还|出)|(?:扣|还|出)[^，。？?]{0,8}(?:哪张|什么|哪个|哪一张)(?:银行)?卡|` +
+		`\b(?:which|what) card\b[^.?!]{0,30}\b(?:payment|debit|charge|come|taken|take|use|pay)`)
 	// stillAfterStopping asks whether a debit still comes once something
 	// was turned off or cancelled; againOnADay whether one comes again on a
 	// day named.

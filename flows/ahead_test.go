@@ -36,6 +36,8 @@ func TestADebitToComeIsAnswered(t *testing.T) {
 	c.expect("What will be debited", "period 7 of \"Redmi K70\"")
 	c.send("did tomorrow's payment go through")
 	c.expect("Nothing is set to debit you tomorrow")
+	c.send("what card will the payment on the 14th come from") // its card, in the debits (an audit: unsure)
+	c.expect("period 7 of \"Redmi K70\"", "**** 6789")
 	if n := len(h.repayments("C1")); n != 0 {
 		t.Errorf("%d repayments, want none", n)
 	}
