@@ -309,6 +309,10 @@ func TestAPaidQuestionNamingAMonthGetsThatMonth(t *testing.T) {
 	c.send("扣款短信没收到 到底扣没扣") // asked as "A没A": what is being debited (a probe was unsure)
 	c.expect("正在扣款中")
 	c.reject("我不太确定")
+	for _, q := range []string{"你好我刚才点了提前还款但是我没点确认那钱扣了没有", "I didn't confirm, was I charged?"} {
+		c.send(q) // nothing without a confirm, said (an audit got only the debits to come)
+		c.expect("没有确认就不会扣款", "正在扣款中")
+	}
 	for _, q := range []string{"auto pay今天扣了吗", "自动扣款扣了没", "did the autopay go through today?"} { // auto-repayment's debit: not how to set it (an audit)
 		c.send(q)
 		c.expect("正在扣款中")

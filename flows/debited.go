@@ -20,7 +20,8 @@ func asksWhyDebited(text string) bool {
 		"这么多", "多少", "信用分", "积分", "扣分", "折扣",
 		"twice", "double", "again", "already paid", "fail", "not debited", "wasn't", "haven't", "havent", "hasn't", "hasnt", "yet",
 		"late fee", "fee", "interest", "will ", "so much", "that much", "too much", "how much") ||
-		someoneElses.MatchString(l) || kinFor.MatchString(l) {
+		someoneElses.MatchString(l) || kinFor.MatchString(l) ||
+		notConfirmed.MatchString(l) && containsAny(l, "了没", "了吗", "扣没", "没有", "?", "？") { // "我没点确认那钱扣了没有": whether, not why (an audit)
 		return false
 	}
 	return whyDebited.MatchString(l)

@@ -996,6 +996,14 @@ func lastPayment(s *Step, text string) (bool, error) {
 	if named != nil {
 		list = slices.DeleteFunc(list, func(a supportbot.Action) bool { return a.PlanID != named.ID })
 	}
+	if len(list) == 0 && notConfirmed.MatchString(strings.ToLower(text)) {
+		// "我刚才点了提前还款但是我没点确认那钱扣了没有": nothing is debited
+		// without a confirm (an audit got only the debits to come);
+		// what the bank is debiting meanwhile, if anything.
+		s.say(s.T("repay.unconfirmed_nothing"), s.billAndMessages())
+		_, err := bookingsDebiting(s, named)
+		return true, err
+	}
 	if named == nil && len(list) == 0 {
 		// "我的耳机还完了吗": a plan paid off already, or a kind of device
 		// none of theirs is (a probe got "no recent payment", or another
@@ -1029,6 +1037,10 @@ func lastPayment(s *Step, text string) (bool, error) {
 	_, err = bookingsDebiting(s, named) // and what is being debited meanwhile, if anything
 	return true, err
 }
+
+// notConfirmed says the customer did not confirm ("我没点确认", "i didn't
+// confirm").
+var notConfirmed = regexp.MustCompile(`(?:没|没有|还没|并没有)(?:点|按|回复)?(?:确认|确定)|\b(?:didn'?t|did not|never|haven'?t|have not) (?:press |tap |hit |click )?confirm(?:ed)?\b|\bwithout confirming\b`)
 
 // settledOrNoneNamed answers whether a plan was paid when the words name
 // one paid off already (it is), or a kind of device none of the customer's
