@@ -412,6 +412,11 @@ func TestAFollowUpClauseAsksAboutTheOneBefore(t *testing.T) {
 	if r := ix.Classify("我明天出差 可以推迟吗"); !slices.Contains(r.Suggestions, "change-due-date") {
 		t.Errorf("我明天出差 可以推迟吗: %s %v, want the due date's change offered", r.ID, r.Suggestions)
 	}
+	for _, text := range []string{"提醒开了 能关吗", "预约还款 能关吗", "我的微信支付 能关吗"} { // never surely on a clause without a subject
+		if r := ix.Classify(text); r.ID == "turn-off-installments" && r.Band == BandAnswer {
+			t.Errorf("%q: %s (%s), want no sure reading of 能关吗 alone", text, r.ID, r.Band)
+		}
+	}
 	if r := ix.Classify("预约的还款 能取消吗"); r.ID != "cancel-scheduled-repayment" {
 		t.Errorf("预约的还款 能取消吗: %s, want the cancellation's topic", r.ID)
 	}

@@ -869,11 +869,16 @@ func (ix *Index) analyze(text string) analysis {
 		for i, c := range cs {
 			cur := ix.score(c)
 			if i > 0 {
-				// Read with the clause before only when that reading is
-				// sure: "我明天出差 可以推迟吗" keeps what 可以推迟吗 alone
-				// suggests (a regression run).
-				if cc := ix.carried(prev, cur); cc.Confidence >= answerAt {
+				// Read with the clause before when that reading is sure;
+				// otherwise the clause alone, but never surely — it names
+				// no subject: "我明天出差 可以推迟吗" keeps what 可以推迟吗
+				// suggests, "提醒开了 能关吗" is not "a plan has no off
+				// switch" (regression runs).
+				switch cc := ix.carried(prev, cur); {
+				case cc.Confidence >= answerAt:
 					cur = cc
+				case cc.Carries != "" && cur.Confidence >= answerAt:
+					cur.Confidence = answerAt - 0.01
 				}
 			}
 			a.Candidates = append(a.Candidates, cur)

@@ -2072,12 +2072,18 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return nil
 	}
-	if l := strings.ToLower(text); !scamTold(l) && callerClaimsDebt(l) && s.conv.CustomerID != "" && s.showAnswer("scam-warning") {
+	if l := strings.ToLower(text); !scamTold(l) && callerClaimsDebt(l) && s.conv.CustomerID != "" {
 		// "最近老有人打电话说我还有一笔没还清 不然上征信 我到底还欠不欠你们钱":
-		// the warning, and what they really owe, from their bill (an audit:
-		// the overdue topic to a customer who owes nothing).
+		// what they really owe, their bill saying first whether anything is
+		// overdue, then how to tell a scam (an audit: the overdue topic to
+		// a customer who owes nothing). The bill first: a real notice of
+		// lateness is not made to look like a scam (a regression run).
 		s.conv.Misses = 0
-		return s.startFlow("bill", "")
+		if err := s.startFlow("bill", askedOverdue); err != nil {
+			return err
+		}
+		s.showAnswer("scam-warning")
+		return nil
 	}
 	if scamTold(strings.ToLower(text)) && s.showAnswer("scam-warning") {
 		// "a guy on telegram asked for my card number and sms code", "对方
@@ -2239,19 +2245,19 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("faq.unknown_plan"), s.next(s.humanBtn())...)
 		return nil
 	}
+	if l := strings.ToLower(text); buysOnInstallments(l) {
+		// "我要用分期买个手机 怎么操作": at the mall's checkout, not a
+		// return (a probe: the returns desk's answer).
+		s.conv.Misses = 0
+		s.say(s.T("faq.buy_on_installments"), s.next(s.humanBtn())...)
+		return nil
+	}
 	if l := strings.ToLower(text); usesInstallmentsAgain.MatchString(l) && !containsAny(l, notUsingAgain...) &&
 		s.showAnswer("after-payoff") {
 		// "我都还完了 以后还想用分期怎么弄": the account stays, checkout
 		// says (an audit got how to stop using installments, with the
 		// closure's button).
 		s.conv.Misses = 0
-		return nil
-	}
-	if l := strings.ToLower(text); buysOnInstallments(l) {
-		// "我要用分期买个手机 怎么操作": at the mall's checkout, not a
-		// return (a probe: the returns desk's answer).
-		s.conv.Misses = 0
-		s.say(s.T("faq.buy_on_installments"), s.next(s.humanBtn())...)
 		return nil
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && transferredToUs.MatchString(l) && !containsAny(l, "退款", "退钱", "refund") && !aboutSomeoneElse(text) {
