@@ -1850,6 +1850,17 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says: []string{"很可能是诈骗", "剩余待还"},
 		near: []string{"有人说交钱可以把逾期记录删掉 是真的吗"},
 	}, {
+		// Someone else paying for the customer: only their own cards pay
+		// here, the rest is not in the guides (a quote on the customer's
+		// card, the question never answered: an audit); a payment a relative
+		// made, asked whether it arrived, is not this.
+		name: "someone else pays for me",
+		asked: []string{"我妈想帮我还这期 可以吗", "my dad wants to pay my installment for me from his card, is that ok",
+			"my sister is paying my installment, her card ends in 5566, can you debit hers tomorrow", "用我老公的卡还可以吗"},
+		says: []string{"只会从你自己账户里绑定的银行卡扣款", "[💳 我的银行卡]"},
+		not:  []string{"要还哪一笔分期的账单", "合计应付"},
+		near: []string{"我老婆帮我还了，到账了吗", "帮我妈还这期"},
+	}, {
 		// Money sent to "us" by a bank transfer (other lenders' loans "not
 		// handled here": an audit): not a channel in the guides, who
 		// received it a person checks, with their overdue bills.

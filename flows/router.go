@@ -386,6 +386,14 @@ const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|老妈|老�
 // the laptop"): not the customer acting for themselves.
 var anyKin = regexp.MustCompile(kin + `|\b(?:` + kinEN + `)\b`)
 
+// paysForMe is someone else paying the customer's bill, or their card used
+// for it ("我妈想帮我还这期", "用我老公的卡还可以吗", "my sister is paying my
+// installment, her card ends in 5566", "can my mom pay this month for me?").
+var paysForMe = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他人)[^，。？?]{0,4}(?:想|要|能|可以|会|打算)?(?:帮|替|给)我(?:还|付|交|垫|出)|` +
+	`(?:用|拿)我?(?:` + kin + `|我妈|我爸|别人|他人|他|她)的(?:银行)?卡(?:帮我|给我|替我)?(?:还|付|交|扣)|` +
+	`\b(?:` + kinEN + `)\b[^.?!]{0,16}\b(?:pay|paying|pays|cover|covering)\b[^.?!]{0,24}\b(?:for me|my (?:installments?|bill|plan|payment)|this month for me)\b|` +
+	`\b(?:from|with|on) (?:his|her|their|my (?:` + kinEN + `)['’]s) (?:own )?(?:card|account)\b|\b(?:debit|charge) (?:his|hers|her card|his card)\b`)
+
 // kinFor is a debit or a payment said to be a relative's ("charge my mom",
 // "my wife's payment", "我老婆的扣了吗", "帮我妈") — not a relative only
 // mentioned ("明天别扣款，等我老婆发了工资再还", "bro dont charge me").
@@ -2090,6 +2098,15 @@ func (s *Step) freeText(text string) error {
 		// 让我下载个app共享屏幕": the warning, whatever else the words are
 		// near (a probe: a phone number's topic, or unsure).
 		s.conv.Misses = 0
+		return nil
+	}
+	if l := strings.ToLower(text); paysForMe.MatchString(l) && !scamTold(l) && !containsAny(l, "到账", "还了", "付了", "已经", "paid", "did ") {
+		// "我妈想帮我还这期 可以吗", "my dad wants to pay my installment for
+		// me from his card, is that ok": whether someone else may pay — the
+		// guides do not say — never a quote on the customer's own card (an
+		// audit: a one-tap payment, and the question never answered).
+		s.conv.Misses = 0
+		s.say(s.T("others.pays_for_me"), s.next(s.menuBtn(s.T("menu.cards"), "cards"), s.humanBtn())...)
 		return nil
 	}
 	if s.conv.Lang == supportbot.LangEN && cannotReadEnglish(text) {
