@@ -1850,6 +1850,14 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says: []string{"很可能是诈骗", "剩余待还"},
 		near: []string{"有人说交钱可以把逾期记录删掉 是真的吗"},
 	}, {
+		// A booking asked to pay another plan: it pays its own period only
+		// (the other plan's payoff quote: an audit).
+		name:  "a booking moved to another plan",
+		asked: []string{"今天那笔我想换成还笔记本那期 可以吗", "把今天要扣的钱换成还笔记本", "switch tomorrow's payment to the laptop"},
+		says:  []string{"不能改成还别的分期", "[🧾 还本期账单]"},
+		not:   []string{"提前结清报价", "合计应付"},
+		near:  []string{"扣款卡换成工行卡"},
+	}, {
 		// Someone else paying for the customer: only their own cards pay
 		// here, the rest is not in the guides (a quote on the customer's
 		// card, the question never answered: an audit); a payment a relative

@@ -386,6 +386,12 @@ const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|老妈|老�
 // the laptop"): not the customer acting for themselves.
 var anyKin = regexp.MustCompile(kin + `|\b(?:` + kinEN + `)\b`)
 
+// movesABooking asks a booking (or the debit of a day) to pay another plan
+// ("今天那笔改成扣笔记本的", "把今天要扣的钱换成还笔记本", "switch tomorrow's
+// payment to the laptop").
+var movesABooking = regexp.MustCompile(`(?:那笔|这笔|预约|要扣的钱?|扣款)[^，。？?]{0,8}(?:换成|改成|改为|换到|挪到|转到|改到)[^，。？?]{0,4}(?:还|扣)?[^，。？?]{0,4}(?:手机|笔记本|电脑|平板|手表|耳机|电视|另一笔|另外一笔|别的)|` +
+	`\b(?:move|switch|change|use)\b[^.?!]{0,24}\b(?:payment|booking|debit)\b[^.?!]{0,12}\b(?:to|for) (?:the|my) (?:laptop|phone|tablet|pad|watch|other (?:one|plan))\b`)
+
 // paysForMe is someone else paying the customer's bill, or their card used
 // for it ("我妈想帮我还这期", "用我老公的卡还可以吗", "my sister is paying my
 // installment, her card ends in 5566", "can my mom pay this month for me?").
@@ -2098,6 +2104,14 @@ func (s *Step) freeText(text string) error {
 		// 让我下载个app共享屏幕": the warning, whatever else the words are
 		// near (a probe: a phone number's topic, or unsure).
 		s.conv.Misses = 0
+		return nil
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && movesABooking.MatchString(l) {
+		// "今天12点那笔我想换成还笔记本那期 可以吗": a booking pays its own
+		// period only (an audit got the laptop's payoff quote, one tap
+		// from ¥5,074.17).
+		s.conv.Misses = 0
+		s.say(s.T("cancel.no_move"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.cancel"), "cancel"))...)
 		return nil
 	}
 	if l := strings.ToLower(text); paysForMe.MatchString(l) && !scamTold(l) && !containsAny(l, "到账", "还了", "付了", "已经", "paid", "did ") {
