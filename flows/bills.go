@@ -53,7 +53,7 @@ func asksThisMonth(text string) bool {
 	return (containsAny(l, "这个月", "本月", "这月", "this month") || nextMonthSaid.MatchString(l) || named) &&
 		containsAny(l, "多少", "几笔", "几期", "几号", "哪天", "什么时候", "how much", "what do i owe", "what i owe", "whats due", "what's due", "what is due", "amount",
 			"when", "what date", "which day") && // "下个月几号还款": its bills say when (a probe: this month's dates)
-		!containsAny(l, "已经", "扣了", "还了", "付了", "paid", "did i pay", "have i") // what was paid, not what is due (a probe)
+		!containsAny(l, "已经", "扣了", "还了", "付了", "paid", "did i pay", "have i", "was taken", "were taken", "did you take", "took") // what was paid, not what is due (a probe)
 }
 
 // nextMonthSaid names next month ("下个月要还多少", "what do i owe next
@@ -665,12 +665,12 @@ func showSchedule(s *Step, planID string) error {
 // month?" with the periods due in the month named and whether each is paid —
 // not the latest payment, nor what is being debited today (a probe).
 func paidInMonth(s *Step, text string) (bool, error) {
-	if s.conv.CustomerID == "" || !asks(text) {
+	l := strings.ToLower(text)
+	if s.conv.CustomerID == "" || !asks(text) && !containsAny(l, "多少", "how much") { // "11月份我还了多少钱" (an audit: the bill)
 		return false, nil
 	}
-	l := strings.ToLower(text)
-	month, ok := monthNamed(l, s.today)
-	if !ok || !paidAsked.MatchString(l) || containsAny(l, notWhetherPaid...) || containsAny(l, "为什么", "why", "where") {
+	month, ok := monthNamed(dayOfAMonth.ReplaceAllString(l, "${1}月 "), s.today) // "10月8号那期我还了吗": October's
+	if !ok || !paidAsked.MatchString(l) || containsAny(strings.ReplaceAll(l, "how much", ""), notWhetherPaid...) || containsAny(l, "为什么", "why", "where") {
 		return false, nil
 	}
 	if proceed, told, err := s.ownAsked(text); !proceed { // "我妈上个月还了没有"
@@ -703,6 +703,10 @@ func paidInMonth(s *Step, text string) (bool, error) {
 	s.say(s.T("paid_in.header", "month", label)+"\n"+strings.Join(lines, "\n"), rows)
 	return true, nil
 }
+
+// dayOfAMonth is a day with its month in Chinese ("10月8号"), read for
+// its month.
+var dayOfAMonth = regexp.MustCompile(`([0-9]{1,2})\s*月\s*[0-9]{1,2}\s*[号日]`)
 
 // periodLine is a period of a plan as a question about it gets it: due
 // when, how much, and paid, to pay, overdue (what it costs now) or being
@@ -846,7 +850,7 @@ var (
 var lastPeriodSaid = regexp.MustCompile(`最后一期|最后1期|末期|尾期|\blast (?:period|installment|instalment|month)\b|\bfinal (?:period|installment|instalment|payment|bill)\b`)
 
 // paidAsked ask whether something was paid ("还了没有", "扣了吗", "paid").
-var paidAsked = regexp.MustCompile(`还(?:了|款了|没|清)|[扣付交](?:了|款了|钱了|没)|[扣付交还]款?(?:成功|到账)|\b(?:paid|pay|charged|debited|go through|went through|gone through|go thru|went thru)\b`)
+var paidAsked = regexp.MustCompile(`还(?:了|款了|没|清)|[扣付交](?:了|款了|钱了|没)|[扣付交还]款?(?:成功|到账)|\b(?:paid|pay|charged|debited|go through|went through|gone through|go thru|went thru|was taken|were taken|did you take|took)\b`)
 
 // monthNamed reads a month a message names — 上个月, 上上个月, "last
 // month", 10月, "in October" — as "YYYY-MM", the nearest such month to

@@ -300,6 +300,10 @@ func TestAPaidQuestionNamingAMonthGetsThatMonth(t *testing.T) {
 	c.expect("「Redmi K70」第 6 期", "已逾期，现在要还 <b>¥261.92</b>", "「Xiaomi Book」第 3 期", "将在 今天 11:00 扣款")
 	c.send("上个月那期扣款成功了吗") // asked as a debit's success (a probe: today's debit)
 	c.expect("你 10 月到期的账单", "「Redmi K70」第 5 期")
+	for _, q := range []string{"10月15号那期我还了吗", "10月份我还了多少钱", "how much was taken in october"} { // a day's month, how much paid (an audit: today's debit, the bill)
+		c.send(q)
+		c.expect("10 月到期的账单", "「Redmi K70」第 5 期", "✅ 已还")
+	}
 	c.reject("正在扣款中")
 	c.send("11月的扣款成功了吗") // a period whose booking is being debited says so, not "to pay" (a regression probe)
 	// …and one not started yet, when it runs (a probe: "正在扣款中" an hour before).
