@@ -1850,6 +1850,20 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says: []string{"很可能是诈骗", "剩余待还"},
 		near: []string{"有人说交钱可以把逾期记录删掉 是真的吗"},
 	}, {
+		// A due day the customer states, checked: the bill with each plan's
+		// (the due date's change: an audit, the wrong day let stand).
+		name:  "a due day checked",
+		asked: []string{"我的还款日是每月20号对吧", "还款日是20号吗", "my due date is the 20th, right?"},
+		says:  []string{"剩余待还", "下期还款日"},
+		not:   []string{"在这里不能修改还款日"},
+		near:  []string{"还款日能改到20号吗"},
+	}, {
+		// Reminders once everything is paid ("no recent repayment": an audit).
+		name:  "reminders once paid",
+		asked: []string{"我都还完了还会收到提醒吗", "will I still get reminders now that everything is paid"},
+		says:  []string{"还款提醒只针对还没还的账单"},
+		not:   []string{"没有查到你最近的还款记录"},
+	}, {
 		// A booking asked to pay another plan: it pays its own period only
 		// (the other plan's payoff quote: an audit).
 		name:  "a booking moved to another plan",

@@ -386,6 +386,17 @@ const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|老妈|老�
 // the laptop"): not the customer acting for themselves.
 var anyKin = regexp.MustCompile(kin + `|\b(?:` + kinEN + `)\b`)
 
+// remindsAfterPaid asks whether reminders still come once everything is
+// paid ("我都还完了还会收到提醒吗", "will I still get reminders now that
+// everything is paid"); dueDayChecked checks a due day the customer states
+// ("我的还款日是每月15号对吧", "my due date is the 15th, right?").
+var (
+	remindsAfterPaid = regexp.MustCompile(`(?:还完|还清|结清|付清)[^，。？?]{0,12}(?:提醒|通知|短信)|(?:提醒|通知)[^，。？?]{0,8}(?:还完|还清|结清)(?:了|以后|之后|后)|` +
+		`\b(?:remind\w*|notifications?)\b[^.?!]{0,40}\b(?:paid (?:off|everything|it all)|everything is paid|all paid|nothing (?:left|due))\b|\b(?:paid off|everything is paid)\b[^.?!]{0,30}\bremind\w*`)
+	dueDayChecked = regexp.MustCompile(`(?:还款日|扣款日|到期日)[^，。？?]{0,6}(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})(?:号|日)[^，。？?]{0,3}(?:对吧|对吗|是吗|没错吧|是不是|吧|吗)|` +
+		`\bmy due date is (?:the |on the )?[0-9]{1,2}(?:st|nd|rd|th)?\b[^.?!]{0,10}\b(?:right|correct)\b`)
+)
+
 // movesABooking asks a booking (or the debit of a day) to pay another plan
 // ("今天那笔改成扣笔记本的", "把今天要扣的钱换成还笔记本", "switch tomorrow's
 // payment to the laptop").
@@ -2113,6 +2124,19 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		s.say(s.T("cancel.no_move"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.cancel"), "cancel"))...)
 		return nil
+	}
+	if l := strings.ToLower(text); remindsAfterPaid.MatchString(l) && asks(text) && !aboutSomeoneElse(text) {
+		// "我都还完了还会收到提醒吗": reminders are of bills still to pay
+		// (an audit: "no recent repayment").
+		s.conv.Misses = 0
+		s.say(s.T("remind.none_when_paid"), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
+		return nil
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && dueDayChecked.MatchString(l) && !containsAny(l, "改", "换", "推迟", "延", "调", "change", "move") && !aboutSomeoneElse(text) {
+		// "我的还款日是每月15号对吧": the bill says each plan's due date (an
+		// audit: "a due date cannot be changed", the wrong day let stand).
+		s.conv.Misses = 0
+		return s.startBeside(text, "bill", "")
 	}
 	if l := strings.ToLower(text); paysForMe.MatchString(l) && !scamTold(l) && !containsAny(l, "到账", "还了", "付了", "已经", "paid", "did ") {
 		// "我妈想帮我还这期 可以吗", "my dad wants to pay my installment for
