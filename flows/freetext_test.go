@@ -1858,6 +1858,13 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		not:   []string{"在这里不能修改还款日"},
 		near:  []string{"还款日能改到20号吗"},
 	}, {
+		// A relative's death: a person's to handle ("no recent repayment":
+		// an audit).
+		name:  "a relative died",
+		asked: []string{"我老伴去世了 他还有一笔分期没还完 我要替他还吗", "my father passed away, do I have to pay his installments?"},
+		says:  []string{"很抱歉听到这个消息", "[👤 转人工客服]"},
+		not:   []string{"没有查到你最近的还款记录"},
+	}, {
 		// Reminders once everything is paid ("no recent repayment": an audit).
 		name:  "reminders once paid",
 		asked: []string{"我都还完了还会收到提醒吗", "will I still get reminders now that everything is paid"},

@@ -386,6 +386,9 @@ const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|老妈|老�
 // the laptop"): not the customer acting for themselves.
 var anyKin = regexp.MustCompile(kin + `|\b(?:` + kinEN + `)\b`)
 
+// bereaved tells of someone's death ("我老伴去世了", "my father passed away").
+var bereaved = regexp.MustCompile(`去世|过世|离世|病逝|逝世|\bpassed away\b|\bdied\b|\bdeceased\b|\bhas died\b`)
+
 // remindsAfterPaid asks whether reminders still come once everything is
 // paid ("我都还完了还会收到提醒吗", "will I still get reminders now that
 // everything is paid"); dueDayChecked checks a due day the customer states
@@ -2123,6 +2126,13 @@ func (s *Step) freeText(text string) error {
 		// from ¥5,074.17).
 		s.conv.Misses = 0
 		s.say(s.T("cancel.no_move"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.cancel"), "cancel"))...)
+		return nil
+	}
+	if l := strings.ToLower(text); bereaved.MatchString(l) && !scamTold(l) {
+		// "我老伴去世了 他还有一笔分期没还完 我要替他还吗": a person's to
+		// handle, not in the guides (an audit: "no recent repayment").
+		s.conv.Misses = 0
+		s.say(s.T("others.deceased"), s.next(s.humanBtn())...)
 		return nil
 	}
 	if l := strings.ToLower(text); remindsAfterPaid.MatchString(l) && asks(text) && !aboutSomeoneElse(text) {
