@@ -1858,6 +1858,15 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		not:   []string{"在这里不能修改还款日"},
 		near:  []string{"还款日能改到20号吗"},
 	}, {
+		// Whether a card of theirs, named, can pay: a frozen one is why not
+		// (the ways to pay in general: an audit); a credit card is another
+		// question.
+		name:  "paying with a frozen card, asked",
+		asked: []string{"能用工行卡还吗", "招行卡里没钱 能用工行卡还吗", "can i pay with my icbc card?"},
+		says:  []string{"被冻结、挂失", "工商银行 **** 4321"},
+		not:   []string{"通常可以选择银行卡、支付宝或微信支付"},
+		near:  []string{"工商银行信用卡怎么还款"},
+	}, {
 		// A relative's death: a person's to handle ("no recent repayment":
 		// an audit).
 		name:  "a relative died",

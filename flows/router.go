@@ -389,6 +389,45 @@ var anyKin = regexp.MustCompile(kin + `|\b(?:` + kinEN + `)\b`)
 // bereaved tells of someone's death ("我老伴去世了", "my father passed away").
 var bereaved = regexp.MustCompile(`去世|过世|离世|病逝|逝世|\bpassed away\b|\bdied\b|\bdeceased\b|\bhas died\b`)
 
+// payWithAsked asks to pay with a card ("能用工行卡还吗", "can i pay with my
+// icbc card?").
+var payWithAsked = regexp.MustCompile(`(?:^|[^信])(?:用|拿)[^，。？?]{0,10}卡[^，。？?]{0,4}(?:还|付|交|扣)|\bpay\b[^.?!]{0,12}\b(?:with|from|using|on)\b[^.?!]{0,16}\bcard\b`)
+
+// payWithCardAsked answers a question whether one of the customer's own
+// cards, named, can pay: a frozen one asked of gets the frozen card's
+// answer (an audit: the ways to pay in general, to a customer whose card
+// named was frozen); otherwise the bill starts on that card, to confirm
+// (its quote says when the card named is frozen). It reports whether it
+// answered.
+func (s *Step) payWithCardAsked(text string) (bool, error) {
+	l := strings.ToLower(text)
+	if s.conv.CustomerID == "" || !payWithAsked.MatchString(l) || containsAny(l, "信用卡", "credit card") || aboutSomeoneElse(text) || kinFor.MatchString(l) || payoffWords(text) {
+		return false, nil
+	}
+	if ok, err := s.linked(); err != nil || !ok {
+		return false, err
+	}
+	cards, err := s.cards()
+	if err != nil {
+		return false, err
+	}
+	n := cardChoice(bare(text), cards)
+	if i := strings.LastIndex(l, "用"); n == 0 && i >= 0 {
+		n = cardChoice(bare(l[i:]), cards) // "建行卡里没钱 能用工行卡还吗": the card to pay with
+	}
+	if n == 0 {
+		return false, nil
+	}
+	s.conv.Misses = 0
+	if cards[n-1].Frozen && asks(text) { // asked whether: why not; told to, the bill's quote says it and takes another card
+		return s.showAnswer("frozen-card"), nil
+	}
+	if err := s.startFlow("pay", ""); err != nil {
+		return true, err
+	}
+	return true, s.cardAsked(text)
+}
+
 // remindsAfterPaid asks whether reminders still come once everything is
 // paid ("我都还完了还会收到提醒吗", "will I still get reminders now that
 // everything is paid"); dueDayChecked checks a due day the customer states
@@ -2349,6 +2388,9 @@ func (s *Step) freeText(text string) error {
 		!aboutSomeoneElse(text) && s.showAnswer("overdue-consequences") {
 		s.conv.Misses = 0 // "有没有宽限期 晚一两天可以吗": not the orders' desk, nor unsure (a facts audit)
 		return nil
+	}
+	if told, err := s.payWithCardAsked(text); told || err != nil { // "能用工行卡还吗": that card's, frozen or not
+		return err
 	}
 	if l := strings.ToLower(text); asksAboutFrozen(l) && !aboutSomeoneElse(text) && s.showAnswer("frozen-card") {
 		s.conv.Misses = 0 // "工行卡为什么冻结了", "怎么解冻": the frozen card's answer, with theirs (a probe: a payoff's sum, scams)
