@@ -25,7 +25,7 @@ func asksDebitAhead(text string) bool {
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "关了以后今天这期还会扣吗", "会不会12月15号又扣一次": what will debit says (a probe: unsure)
 	}
-	if cardOfADebit.MatchString(l) && (dayNamedIn(l) || firstNumber(daySaid, l) > 0 || containsAny(l, "下次", "下一次", "预约", "next", "scheduled")) &&
+	if cardOfADebit.MatchString(l) && (dayNamedIn(l) || firstNumber(daySaid, l) > 0 || containsAny(l, "下次", "下一次", "下期", "预约", "next", "scheduled", "booking")) &&
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "what card will tomorrow's payment come from": the debits say each one's card (an audit: unsure)
 	}

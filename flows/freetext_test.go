@@ -1846,7 +1846,7 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		// nothing: an audit); a record to be undone keeps its answer.
 		name: "a caller says you owe",
 		asked: []string{"我之前买的那个分期早就还完了 最近老有人打电话说我还有一笔没还清要我赶紧处理 不然上征信 我有点害怕 我到底还欠不欠你们钱",
-			"someone called saying i'm overdue and will go to the credit bureau, is that true?"},
+			"someone called saying i'm overdue and will go to the credit bureau, is that true?", "接到电话说我欠你们钱 要我马上还"},
 		says: []string{"很可能是诈骗", "剩余待还"},
 		near: []string{"有人说交钱可以把逾期记录删掉 是真的吗"},
 	}, {
@@ -1873,17 +1873,18 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		asked: []string{"我老伴去世了 他还有一笔分期没还完 我要替他还吗", "my father passed away, do I have to pay his installments?"},
 		says:  []string{"很抱歉听到这个消息", "[👤 转人工客服]"},
 		not:   []string{"没有查到你最近的还款记录"},
+		near:  []string{"my phone died", "这个手机是我去世的父亲送的 坏了能修吗", "我奶奶去年去世了 我想查下我的账单"}, // a device, a gift, their own bill (a regression run)
 	}, {
 		// Reminders once everything is paid ("no recent repayment": an audit).
 		name:  "reminders once paid",
 		asked: []string{"我都还完了还会收到提醒吗", "will I still get reminders now that everything is paid"},
-		says:  []string{"还款提醒只针对还没还的账单"},
+		says:  []string{"还款提醒只针对还没还的账单", "你还有 2 笔分期没还完"}, // the premise not taken as true (a regression run)
 		not:   []string{"没有查到你最近的还款记录"},
 	}, {
 		// A booking asked to pay another plan: it pays its own period only
 		// (the other plan's payoff quote: an audit).
 		name:  "a booking moved to another plan",
-		asked: []string{"今天那笔我想换成还笔记本那期 可以吗", "把今天要扣的钱换成还笔记本", "switch tomorrow's payment to the laptop"},
+		asked: []string{"今天那笔我想换成还笔记本那期 可以吗", "把今天要扣的钱换成还笔记本", "switch tomorrow's payment to the laptop", "今天扣的那笔能不能算到笔记本上"},
 		says:  []string{"不能改成还别的分期", "[🧾 还本期账单]"},
 		not:   []string{"提前结清报价", "合计应付"},
 		near:  []string{"扣款卡换成工行卡"},

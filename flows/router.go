@@ -386,8 +386,12 @@ const kin = `老婆|老公|妻子|丈夫|爱人|媳妇|妈妈|爸爸|老妈|老�
 // the laptop"): not the customer acting for themselves.
 var anyKin = regexp.MustCompile(kin + `|\b(?:` + kinEN + `)\b`)
 
-// bereaved tells of someone's death ("我老伴去世了", "my father passed away").
-var bereaved = regexp.MustCompile(`去世|过世|离世|病逝|逝世|\bpassed away\b|\bdied\b|\bdeceased\b|\bhas died\b`)
+// bereaved tells of a relative's death with their plan or debt in
+// question ("我老伴去世了 他还有一笔分期没还完", "my father passed away, do I
+// have to pay his installments?") — not a device that died, a gift from
+// the late, nor the customer's own bill asked beside it (a regression run).
+var bereaved = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|家人|亲人|他|她)[^，。？?]{0,6}(?:去世|过世|离世|病逝|逝世)[^。？?]{0,24}(?:(?:他|她)(?:的|名下)?[^，。？?]{0,4}(?:分期|欠|账单|贷|还款|没还)|名下|(?:替|帮)(?:他|她)还)|` +
+	`\b(?:` + kinEN + `)\b[^.?!]{0,12}\b(?:passed away|died|has died|is deceased)\b[^?]{0,40}\b(?:his|her|their)\b[^.?!]{0,12}\b(?:installments?|plans?|loans?|debts?|bills?|payments?)\b`)
 
 // payWithAsked asks to pay with a card ("能用工行卡还吗", "can i pay with my
 // icbc card?").
@@ -434,7 +438,7 @@ func (s *Step) payWithCardAsked(text string) (bool, error) {
 // ("我的还款日是每月15号对吧", "my due date is the 15th, right?").
 var (
 	remindsAfterPaid = regexp.MustCompile(`(?:还完|还清|结清|付清)[^，。？?]{0,12}(?:提醒|通知|短信)|(?:提醒|通知)[^，。？?]{0,8}(?:还完|还清|结清)(?:了|以后|之后|后)|` +
-		`\b(?:remind\w*|notifications?)\b[^.?!]{0,40}\b(?:paid (?:off|everything|it all)|everything is paid|all paid|nothing (?:left|due))\b|\b(?:paid off|everything is paid)\b[^.?!]{0,30}\bremind\w*`)
+		`\b(?:remind\w*|notifications?)\b[^.?!]{0,40}\b(?:paid (?:off|everything|it all)|everything is paid|all paid|nothing (?:left|due))\b|\b(?:paid off|everything is paid|paid everything|paid it all)\b[^?]{0,30}\bremind\w*`)
 	dueDayChecked = regexp.MustCompile(`(?:还款日|扣款日|到期日)[^，。？?]{0,6}(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})(?:号|日)[^，。？?]{0,3}(?:对吧|对吗|是吗|没错吧|是不是|吧|吗)|` +
 		`\bmy due date is (?:the |on the )?[0-9]{1,2}(?:st|nd|rd|th)?\b[^.?!]{0,10}\b(?:right|correct)\b`)
 )
@@ -442,7 +446,7 @@ var (
 // movesABooking asks a booking (or the debit of a day) to pay another plan
 // ("今天那笔改成扣笔记本的", "把今天要扣的钱换成还笔记本", "switch tomorrow's
 // payment to the laptop").
-var movesABooking = regexp.MustCompile(`(?:那笔|这笔|预约|要扣的钱?|扣款)[^，。？?]{0,8}(?:换成|改成|改为|换到|挪到|转到|改到)[^，。？?]{0,4}(?:还|扣)?[^，。？?]{0,4}(?:手机|笔记本|电脑|平板|手表|耳机|电视|另一笔|另外一笔|别的)|` +
+var movesABooking = regexp.MustCompile(`(?:那笔|这笔|预约|要扣的钱?|扣款)[^，。？?]{0,8}(?:换成|改成|改为|换到|挪到|转到|改到|算到|用来还|拿去还|拿来还)[^，。？?]{0,4}(?:还|扣)?[^，。？?]{0,4}(?:手机|笔记本|电脑|平板|手表|耳机|电视|另一笔|另外一笔|别的)|` +
 	`\b(?:move|switch|change|use)\b[^.?!]{0,24}\b(?:payment|booking|debit)\b[^.?!]{0,12}\b(?:to|for) (?:the|my) (?:laptop|phone|tablet|pad|watch|other (?:one|plan))\b`)
 
 // paysForMe is someone else paying the customer's bill, or their card used
@@ -1126,7 +1130,7 @@ var closureNoticeAsked = regexp.MustCompile(`(?:注销|销户)[^，。？?]{0,10
 // ownPayoffAsked asks the customer's own payoff amount in English ("how
 // much to pay off my pad", "what's my payoff amount").
 var ownPayoffAsked = regexp.MustCompile(`\bhow much (?:is it |would it be |will it be |does it cost |do i need |do i have |would i need )?to pay (?:it |everything |my [a-z0-9]+ |the [a-z0-9]+ |this |the rest |off )?off\b|` +
-	`\b(?:what'?s|what is|whats) my payoff(?: amount)?\b|\bmy payoff amount\b|\bhow much is my payoff\b`)
+	`\b(?:what'?s|what is|whats) my payoff(?: amount)?\b|\bmy payoff amount\b|\bhow much is my payoff\b|\bhow much (?:do i need |would i need |does it take )?to clear (?:everything|it all|my plan)\b`)
 
 // notOwnPayoff are the words of another question about it: its fee, a
 // condition, how it is worked out.
@@ -2176,9 +2180,20 @@ func (s *Step) freeText(text string) error {
 	}
 	if l := strings.ToLower(text); remindsAfterPaid.MatchString(l) && asks(text) && !aboutSomeoneElse(text) {
 		// "我都还完了还会收到提醒吗": reminders are of bills still to pay
-		// (an audit: "no recent repayment").
+		// (an audit: "no recent repayment") — and with plans still open,
+		// so they say (a regression run: the premise was taken as true).
 		s.conv.Misses = 0
-		s.say(s.T("remind.none_when_paid"), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
+		key, open := "remind.none_when_paid", 0
+		if s.conv.CustomerID != "" {
+			plans, err := s.openPlans()
+			if err != nil {
+				return err
+			}
+			if open = len(plans); open > 0 {
+				key = "remind.still_open"
+			}
+		}
+		s.say(s.T(key, "count", open), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
 		return nil
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && dueDayChecked.MatchString(l) && !containsAny(l, "改", "换", "推迟", "延", "调", "change", "move") && !aboutSomeoneElse(text) {
@@ -3086,7 +3101,7 @@ var (
 	// (a regression run).
 	scamAsker = regexp.MustCompile(`有人(?:让|要|叫|问|找|自称|说)|对方(?:让|要|叫|问|说)|陌生人|自称|冒充|` +
 		`(?:打电话|电话里|来电|打来|短信|加我)[^。？?!！]{0,16}(?:让|要|叫)我|客服(?:让|要|叫)我|` +
-		`有人(?:打电话|打来|来电|发短信|发消息)说|` + // "有人打电话说注销分期要先交200块保证金" (an audit)
+		`有人(?:打电话|打来|来电|发短信|发消息)说|(?:接到|收到)(?:一个|一条|一通)?(?:电话|短信|陌生电话)说|有个(?:电话|人)说|` + // "有人打电话说注销分期要先交200块保证金" (an audit)
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger|scammer|they|he|she|person)\b[^.?!]{0,30}\b(?:asked|asks|asking|wants?|wanted|told me to|tells me to|requested)\b|` +
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,20}\b(?:called|phoned|texted|messaged)(?: me)? (?:saying|to say|and said)\b|` +
 		// "someone on the phone said i need to pay a closing fee" (an audit)
@@ -3151,7 +3166,7 @@ func callerClaimsDebt(l string) bool {
 		"删", "修复", "消除", "洗白", "remove", "erase", "fix", "repair") // a record to be undone: the credit-repair answer
 }
 
-var claimedDebt = regexp.MustCompile(`没还清|没还|欠款|欠了|欠钱|逾期|上征信|不还就|催收|\b(?:owe|overdue|late|unpaid|debt|credit (?:record|report|bureau))\b`)
+var claimedDebt = regexp.MustCompile(`没还清|没还|欠款|欠了|欠钱|欠你们|逾期|上征信|不还就|催收|起诉|\b(?:owe|overdue|late|unpaid|debt|credit (?:record|report|bureau))\b`)
 
 // collectionAsked asks about debt collection: the word, or — of being
 // late — the customer's work or family called, visited or told ("逾期了会打
