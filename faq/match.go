@@ -802,7 +802,7 @@ var leanWords = map[string]bool{"#change": true, "#off": true, "#on": true, "#ca
 	"#postpone": true, "#waive": true, "#again": true, "#remain": true}
 
 // leanChars are the words of one character that ask whether or when
-// ("能改吗", "可以推迟吗", "有手续费吗"), never what about.
+// ("能改吗", "可以推迟吗", "会收费吗"), never what about.
 const leanChars = "能会要可以有再"
 
 // leansOnTheOneBefore reports a clause that names no subject of its own:
