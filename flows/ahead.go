@@ -143,7 +143,8 @@ func debitsAhead(s *Step, text string) (bool, error) {
 		only = &day
 	}
 	v := aheadView{s: s, cards: cards, sched: sched, named: named}
-	lines, byHand, booked := v.debits(plans, only)
+	d := v.debits(plans, only)
+	lines, byHand := d.lines, d.byHand
 	var b strings.Builder
 	afterPaying := asksDebitAfterPaying(strings.ToLower(text))
 	if afterPaying {
@@ -156,7 +157,8 @@ func debitsAhead(s *Step, text string) (bool, error) {
 		b.WriteString(s.T("ahead.header") + "\n" + strings.Join(lines, "\n"))
 	case dayNamed:
 		b.WriteString(s.T("ahead.none_day", "day", s.day(day)))
-		if lines, _, booked = v.debits(plans, nil); len(lines) > 0 { // and the next ones
+		if d = v.debits(plans, nil); len(d.lines) > 0 { // and the next ones
+			lines = d.lines
 			b.WriteString("\n\n" + s.T("ahead.header") + "\n" + strings.Join(lines, "\n"))
 		}
 	default:
@@ -170,12 +172,15 @@ func debitsAhead(s *Step, text string) (bool, error) {
 	}
 	if len(lines) > 0 {
 		b.WriteString("\n\n" + s.T("ahead.footer"))
-		if booked {
+		if d.cancellable {
 			b.WriteString(s.T("ahead.footer_cancel"))
+		}
+		if d.underWay { // "今天要扣的那笔 能不能先别扣": not any more, said (a regression run)
+			b.WriteString(s.T("ahead.footer_under_way"))
 		}
 	}
 	btns := s.billAndMessages()
-	if booked {
+	if d.cancellable {
 		btns = append([]supportbot.Button{s.menuBtn(s.T("menu.cancel"), "cancel")}, btns...)
 	}
 	if afterPaying { // the payment asked about, a tap away
@@ -194,11 +199,19 @@ type aheadView struct {
 	named *supportbot.Plan // the plan asked about, if one is
 }
 
+// aheadLines are what debits by itself (lines) and what is left to pay by
+// hand, and whether a booking among them can still be cancelled, or is
+// with the bank already.
+type aheadLines struct {
+	lines, byHand         []string
+	cancellable, underWay bool
+}
+
 // debits are the lines of what debits by itself on day (any day: nil) —
 // bookings, and bills falling due on auto-repayment — and of the bills
-// falling due then that nothing debits; booked reports a booking among
-// them that can still be cancelled.
-func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) (lines, byHand []string, booked bool) {
+// falling due then that nothing debits.
+func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) aheadLines {
+	var d aheadLines
 	s := v.s
 	onDay := func(d supportbot.Date) bool { return day == nil || d == *day }
 	for _, p := range plans {
@@ -216,19 +229,23 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) (lines,
 			if r.PlanID != p.ID || !r.Live() || !onDay(supportbot.DateOf(r.RunAt, s.e.cfg.Location)) || r.RunAt.Before(s.now.Add(-supportbot.StaleBooking)) {
 				continue
 			}
-			lines = append(lines, v.withCard(r.CardID, "debited.booking", "product", p.Product, "period", r.Period,
+			d.lines = append(d.lines, v.withCard(r.CardID, "debited.booking", "product", p.Product, "period", r.Period,
 				"amount", money(r.Amount), "time", when(s, r.RunAt)))
-			booked = booked || !r.Debiting(s.now) // one the bank has already cannot be cancelled (a probe: "cancel it 2 hours before")
+			if r.Debiting(s.now) { // the bank has it: cannot be cancelled (a probe: "cancel it 2 hours before")
+				d.underWay = true
+			} else {
+				d.cancellable = true
+			}
 		}
 		switch {
 		case p.AutoRepay:
 			if due && onDay(next.DueDate) {
-				lines = append(lines, v.withCard(defaultCardID(v.cards), "ahead.autopay", "product", p.Product, "period", next.Period,
+				d.lines = append(d.lines, v.withCard(defaultCardID(v.cards), "ahead.autopay", "product", p.Product, "period", next.Period,
 					"amount", money(next.Amount()), "date", s.day(next.DueDate)))
 			}
 		case day == nil:
 			if due {
-				byHand = append(byHand, s.T("ahead.by_hand", "product", p.Product, "period", next.Period, "amount", money(next.Amount()), "date", s.day(next.DueDate)))
+				d.byHand = append(d.byHand, s.T("ahead.by_hand", "product", p.Product, "period", next.Period, "amount", money(next.Amount()), "date", s.day(next.DueDate)))
 			}
 		default:
 			// Every bill falling due until the day asked, not only that
@@ -238,11 +255,11 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) (lines,
 				if _, ok := scheduledFor(p.ID, b.Period, v.sched); b.Status != supportbot.BillUnpaid || b.Overdue(s.today) || b.DueDate > *day || ok {
 					continue
 				}
-				byHand = append(byHand, s.T("ahead.by_hand", "product", p.Product, "period", b.Period, "amount", money(b.Amount()), "date", s.day(b.DueDate)))
+				d.byHand = append(d.byHand, s.T("ahead.by_hand", "product", p.Product, "period", b.Period, "amount", money(b.Amount()), "date", s.day(b.DueDate)))
 			}
 		}
 	}
-	return lines, byHand, booked
+	return d
 }
 
 // monthOfDay is the month of a date said in Chinese ("1月23号", "12月14日").

@@ -100,7 +100,7 @@ func TestADayAskedListsEveryBillByHandUntilThen(t *testing.T) {
 func TestADebitAfterStoppingOrAgainIsWhatDebits(t *testing.T) {
 	_, c := faqSession(t, 707) // 2026-11-21 10:00: S2 (Xiaomi Book) at 11:00, S1 (Redmi K70 period 7) on Dec 14
 	c.send("今天会扣我钱吗")
-	c.expect("今天会自动扣款的", "「Xiaomi Book」第 3 期")
+	c.expect("今天会自动扣款的", "「Xiaomi Book」第 3 期", "不能再取消了") // said so (a regression run: nothing said)
 	c.reject("2 小时以上取消", "[🗓 取消预约还款]")
 	c.send("/cancel_schedule")
 	c.press("Redmi K70 第 7 期")

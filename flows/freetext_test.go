@@ -1869,11 +1869,12 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 	}, {
 		// A relative's death: a person's to handle ("no recent repayment":
 		// an audit).
-		name:  "a relative died",
-		asked: []string{"我老伴去世了 他还有一笔分期没还完 我要替他还吗", "my father passed away, do I have to pay his installments?"},
-		says:  []string{"很抱歉听到这个消息", "[👤 转人工客服]"},
-		not:   []string{"没有查到你最近的还款记录"},
-		near:  []string{"my phone died", "这个手机是我去世的父亲送的 坏了能修吗", "我奶奶去年去世了 我想查下我的账单"}, // a device, a gift, their own bill (a regression run)
+		name: "a relative died",
+		asked: []string{"我老伴去世了 他还有一笔分期没还完 我要替他还吗", "my father passed away, do I have to pay his installments?",
+			"家里老人过世了 分期还要还吗", "my father passed away, what happens now?"},
+		says: []string{"很抱歉听到这个消息", "[👤 转人工客服]"},
+		not:  []string{"没有查到你最近的还款记录"},
+		near: []string{"my phone died", "这个手机是我去世的父亲送的 坏了能修吗", "我奶奶去年去世了 我想查下我的账单"}, // a device, a gift, their own bill (a regression run)
 	}, {
 		// Reminders once everything is paid ("no recent repayment": an audit).
 		name:  "reminders once paid",

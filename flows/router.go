@@ -390,8 +390,10 @@ var anyKin = regexp.MustCompile(kin + `|\b(?:` + kinEN + `)\b`)
 // question ("我老伴去世了 他还有一笔分期没还完", "my father passed away, do I
 // have to pay his installments?") — not a device that died, a gift from
 // the late, nor the customer's own bill asked beside it (a regression run).
-var bereaved = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|家人|亲人|他|她)[^，。？?]{0,6}(?:去世|过世|离世|病逝|逝世)[^。？?]{0,24}(?:(?:他|她)(?:的|名下)?[^，。？?]{0,4}(?:分期|欠|账单|贷|还款|没还)|名下|(?:替|帮)(?:他|她)还)|` +
-	`\b(?:` + kinEN + `)\b[^.?!]{0,12}\b(?:passed away|died|has died|is deceased)\b[^?]{0,40}\b(?:his|her|their)\b[^.?!]{0,12}\b(?:installments?|plans?|loans?|debts?|bills?|payments?)\b`)
+var bereaved = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|家人|亲人|老人|家里人|主人|持卡人|他|她)[^，。？?]{0,6}(?:去世|过世|离世|病逝|逝世)[^。？?]{0,24}` +
+	`(?:(?:他|她)(?:的|名下)?[^，。？?]{0,4}(?:分期|欠|账单|贷|还款|没还)|名下|(?:替|帮)(?:他|她)还|分期(?:怎么办|怎么处理|还要还吗|要还吗)|怎么办|怎么处理|谁来还|还要还吗|要还吗)|` +
+	`\b(?:` + kinEN + `)\b[^.?!]{0,12}\b(?:passed away|died|has died|is deceased)\b[^?]{0,40}\b(?:his|her|their)\b[^.?!]{0,12}\b(?:installments?|plans?|loans?|debts?|bills?|payments?)\b|` +
+	`\b(?:` + kinEN + `)\b[^.?!]{0,12}\b(?:passed away|died|has died)\b[^?]{0,30}\b(?:what (?:now|happens|should i do)|what do i do|who pays)\b`)
 
 // payWithAsked asks to pay with a card ("能用工行卡还吗", "can i pay with my
 // icbc card?").
@@ -2171,7 +2173,7 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("cancel.no_move"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.cancel"), "cancel"))...)
 		return nil
 	}
-	if l := strings.ToLower(text); bereaved.MatchString(l) && !scamTold(l) {
+	if l := strings.ToLower(text); bereaved.MatchString(l) && !scamTold(l) && !containsAny(l, "我的账单", "我的分期", "查下我", "查一下我", "my bill", "my own", "my plan") {
 		// "我老伴去世了 他还有一笔分期没还完 我要替他还吗": a person's to
 		// handle, not in the guides (an audit: "no recent repayment").
 		s.conv.Misses = 0
