@@ -2173,7 +2173,7 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("cancel.no_move"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.cancel"), "cancel"))...)
 		return nil
 	}
-	if l := strings.ToLower(text); bereaved.MatchString(l) && !scamTold(l) && !containsAny(l, "我的账单", "我的分期", "查下我", "查一下我", "my bill", "my own", "my plan") {
+	if l := strings.ToLower(text); bereaved.MatchString(l) && !containsAny(l, "我的账单", "我的分期", "查下我", "查一下我", "my bill", "my own", "my plan") {
 		// "我老伴去世了 他还有一笔分期没还完 我要替他还吗": a person's to
 		// handle, not in the guides (an audit: "no recent repayment").
 		s.conv.Misses = 0
@@ -2204,7 +2204,7 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return s.startBeside(text, "bill", "")
 	}
-	if l := strings.ToLower(text); paysForMe.MatchString(l) && !scamTold(l) && !containsAny(l, "到账", "还了", "付了", "已经", "paid", "did ") {
+	if l := strings.ToLower(text); paysForMe.MatchString(l) && !containsAny(l, "到账", "还了", "付了", "已经", "paid", "did ") {
 		// "我妈想帮我还这期 可以吗", "my dad wants to pay my installment for
 		// me from his card, is that ok": whether someone else may pay — the
 		// guides do not say — never a quote on the customer's own card (an
