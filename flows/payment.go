@@ -2197,8 +2197,21 @@ const typedAmount = `(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{2,})(?:\.[0-9]{1,2})?`
 // one paid already, refunded, a fee or a limit, nor a trouble ("I can't
 // pay 300").
 func paysAnAmount(text string) bool {
+	return amountNamedToPay(text) && !asks(text)
+}
+
+// asksToPayAnAmount asks whether an amount, in figures, may be paid ("我先
+// 还500行不行", "can I pay 100 now?", "还604.25可以吗": a probe got unsure):
+// a bill of that amount, or that payments here are whole periods.
+func asksToPayAnAmount(text string) bool {
+	return amountToPay.MatchString(strings.ToLower(text)) && amountNamedToPay(text) && asks(text)
+}
+
+// amountNamedToPay names an amount, or a part, to pay — not one paid
+// already, a fee, a limit, nor a trouble around a payment of it.
+func amountNamedToPay(text string) bool {
 	l := strings.ToLower(text)
-	return (amountToPay.MatchString(l) || partSaid.MatchString(l) && containsAny(l, "pay", "还", "付")) && !asks(text) && !payoffWords(text) &&
+	return (amountToPay.MatchString(l) || partSaid.MatchString(l) && containsAny(l, "pay", "还", "付")) && !payoffWords(text) &&
 		!containsAny(l, "already", "paid", "已经", "已", "refund", "退", "can't", "cant", "cannot", "不起", "不了", "不上", "fee", "手续费",
 			"limit", "额度", "charged",
 			// a trouble around a payment of that amount, not a request (a review: "还款499.91扣了两次" was quoted to pay again)

@@ -677,7 +677,8 @@ func TestAYesAfterHelpAtAQuoteIsAskedAgain(t *testing.T) {
 // to pay starts the bill's payment, told first that payments are whole.
 func TestAnAmountToPayIsToldBillsArePaidWhole(t *testing.T) {
 	for _, said := range []string{"I want to pay 300", "pay 100", "pay 100 rmb", "I want to pay 100 dollars", "我要还300",
-		"i want to pay only half of this month bill", "我这期先还一半", "let me pay part of it now"} {
+		"i want to pay only half of this month bill", "我这期先还一半", "let me pay part of it now",
+		"我先还500行不行", "can I pay 100 now?"} { // asked too (a probe: unsure)
 		h := newHarness(t, fixture())
 		h.realFAQ()
 		h.open()
