@@ -1882,6 +1882,12 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says:  []string{"还款提醒只针对还没还的账单", "你还有 2 笔分期没还完"}, // the premise not taken as true (a regression run)
 		not:   []string{"没有查到你最近的还款记录"},
 	}, {
+		// Whether the overdue period must be paid before a payoff: no, the
+		// payoff includes it (unsure: a probe).
+		name:  "the overdue one before a payoff",
+		asked: []string{"提前还款要先还逾期的吗", "要先把逾期的还了才能结清吗", "do I have to pay the overdue one before paying off?"},
+		says:  []string{"提前结清的金额里已经包含逾期那期和它的滞纳金", "[💰 提前还款]"},
+	}, {
 		// A booking asked to pay another plan: it pays its own period only
 		// (the other plan's payoff quote: an audit).
 		name:  "a booking moved to another plan",

@@ -445,6 +445,12 @@ var (
 		`\bmy due date is (?:the |on the )?[0-9]{1,2}(?:st|nd|rd|th)?\b[^.?!]{0,10}\b(?:right|correct)\b`)
 )
 
+// overdueFirstAsked asks whether the overdue period must be paid before a
+// payoff ("提前还款要先还逾期的吗", "do I have to pay the overdue one before
+// paying off?").
+var overdueFirstAsked = regexp.MustCompile(`(?:提前还款|提前还|结清|还清)[^，。？?]{0,6}(?:要|得|需要|必须)先还(?:逾期|滞纳金)|(?:要|得|需要|必须)先(?:把)?(?:逾期|滞纳金)[^，。？?]{0,6}还(?:了|上|掉)?[^，。？?]{0,4}(?:才能|再)(?:提前还|结清|还清)|` +
+	`\b(?:pay|clear)\b[^.?!]{0,12}\boverdue\b[^.?!]{0,20}\bbefore\b[^.?!]{0,16}\b(?:pay(?:ing)? off|settl\w*|early)`)
+
 // movesABooking asks a booking (or the debit of a day) to pay another plan
 // ("今天那笔改成扣笔记本的", "把今天要扣的钱换成还笔记本", "switch tomorrow's
 // payment to the laptop").
@@ -2163,6 +2169,13 @@ func (s *Step) freeText(text string) error {
 		// 让我下载个app共享屏幕": the warning, whatever else the words are
 		// near (a probe: a phone number's topic, or unsure).
 		s.conv.Misses = 0
+		return nil
+	}
+	if l := strings.ToLower(text); overdueFirstAsked.MatchString(l) && !aboutSomeoneElse(text) {
+		// "提前还款要先还逾期的吗": no — the payoff includes the overdue
+		// period and its late fee (a probe: unsure).
+		s.conv.Misses = 0
+		s.say(s.T("repay.includes_overdue"), s.next(s.menuBtn(s.T("menu.repay"), "repay"))...)
 		return nil
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && movesABooking.MatchString(l) {
