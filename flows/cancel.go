@@ -648,8 +648,8 @@ func listScheduled(s *Step) error {
 }
 
 // otherBookingMeant is the one other booking a correction names ("不对 是手
-// 机那个", "错了，应该是笔记本", "不是这个 是手机的") at a booking's
-// confirmation, or nil.
+// 机那个", "错了，应该是笔记本", "不是这个 是手机的", "no, the phone one") at a
+// booking's confirmation, or nil.
 func otherBookingMeant(s *Step, text string) (*scheduledView, error) {
 	views, err := scheduledViews(s)
 	if err != nil {

@@ -1176,7 +1176,7 @@ func TestKeepingABookingAtItsCancellationIsANo(t *testing.T) {
 	}
 	// Another booking named as a correction is that one's step (a probe:
 	// "不对 是手机那个" got unsure, the step left on the booking it was not).
-	for _, meant := range []string{"不对 是笔记本那个", "错了，应该是笔记本", "不是这个 是笔记本的"} {
+	for _, meant := range []string{"不对 是笔记本那个", "错了，应该是笔记本", "不是这个 是笔记本的", "no, the laptop one"} { // a no naming another: that one (a probe kept the booking)
 		c.send("/cancel_schedule")
 		c.press("Redmi K70 第 7 期")
 		c.send(meant)

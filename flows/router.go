@@ -1485,6 +1485,17 @@ func (e *Engine) route(s *Step) error {
 		if stepped {
 			refused, putOff = refusalIn(ev.Text), waitsForYes(s.conv.State) && (putsOff(ev.Text) || putsOff(unhesitant(bare(ev.Text))))
 		}
+		if s.conv.Flow == "cancel" && s.conv.State == "confirming" && correctionMark.MatchString(strings.ToLower(ev.Text)) {
+			// "no, the phone one": another booking meant, not a no to this
+			// one (a probe kept the booking; the Chinese corrections switch).
+			if v, err := otherBookingMeant(s, ev.Text); err != nil || v != nil {
+				if err != nil {
+					return err
+				}
+				_, err = e.inFlow(s, action{Name: "pick", Arg: v.ID})
+				return err
+			}
+		}
 		dropped := s.conv.Flow == "cancel" && waitsForYes(s.conv.State) && dropsBooking(bare(ev.Text)) // "不要了 取消吧": a go-ahead, below
 		if stepped && (declines(ev.Text) && !dropped || slices.Contains(refused.flows(), s.conv.Flow) || putOff ||
 			s.conv.Flow == "cancel" && saysKeep(ev.Text)) {
