@@ -2204,7 +2204,10 @@ func paysAnAmount(text string) bool {
 // 还500行不行", "can I pay 100 now?", "还604.25可以吗": a probe got unsure):
 // a bill of that amount, or that payments here are whole periods.
 func asksToPayAnAmount(text string) bool {
-	return amountToPay.MatchString(strings.ToLower(text)) && amountNamedToPay(text) && asks(text)
+	l := strings.ToLower(text)
+	return amountToPay.MatchString(l) && amountNamedToPay(text) && asks(text) &&
+		!containsAny(l, "明天", "后天", "下周", "以后", "改天", "过几天", "tomorrow", "later", "next week", "instead", // another day's: not a payment now
+			"免", "waive") // a waiver asked: the late fee's answer
 }
 
 // amountNamedToPay names an amount, or a part, to pay — not one paid

@@ -692,6 +692,12 @@ func TestAnAmountToPayIsToldBillsArePaidWhole(t *testing.T) {
 			t.Fatalf("%q: %d repayments, want none", said, n)
 		}
 	}
+	// Asked of another day, or with a waiver: not a payment now.
+	_, c := faqSession(t, 946)
+	for _, asked := range []string{"can i pay 249.92 tomorrow instead?", "还500能不能免滞纳金"} {
+		c.send(asked)
+		c.reject("合计应付", "按整期来")
+	}
 }
 
 // TestAnAmountOwedToTheFenIsThatBill: "还499.91", a plan's bill to the fen,
