@@ -21,11 +21,11 @@ func asksDebitAhead(text string) bool {
 	if asksDebitAfterPaying(l) || byHandAsked.MatchString(l) && !containsAny(l, notAhead...) && !containsAny(l, "撤销", "撤回") && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true
 	}
-	if (stillAfterStopping.MatchString(l) || againOnADay.MatchString(l) && (dayNamedIn(l) || firstNumber(daySaid, l) > 0)) && !containsAny(l, "为什么", "为啥", "怎么", "凭什么") &&
+	if (stillAfterStopping.MatchString(l) || againOnADay.MatchString(l) && aDaySaid(l)) && !containsAny(l, "为什么", "为啥", "怎么", "凭什么") &&
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "关了以后今天这期还会扣吗", "会不会12月15号又扣一次": what will debit says (a probe: unsure)
 	}
-	if cardOfADebit.MatchString(l) && (dayNamedIn(l) || firstNumber(daySaid, l) > 0 || containsAny(l, "下次", "下一次", "下期", "预约", "next", "scheduled", "booking")) &&
+	if cardOfADebit.MatchString(l) && (aDaySaid(l) || containsAny(l, "下次", "下一次", "下期", "预约", "next", "scheduled", "booking")) &&
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "what card will tomorrow's payment come from": the debits say each one's card (an audit: unsure)
 	}
@@ -64,6 +64,10 @@ func dayNamedIn(l string) bool {
 	_, week := weekdayAhead(l, time.Time{})
 	return rel || week || dayOfMonth.MatchString(l)
 }
+
+// aDaySaid reports a day named in l, with its month too ("12月15号", "on
+// the 14th"): dayNamedIn's, or a day of the month said any way daySaid reads.
+func aDaySaid(l string) bool { return dayNamedIn(l) || firstNumber(daySaid, l) > 0 }
 
 // asksDebitAfterPaying is whether a booking still debits once its period
 // is paid ("笔记本这期还了的话14号还会扣吗", "提前还了 14号还会扣吗", "if i

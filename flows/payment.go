@@ -2193,33 +2193,24 @@ var amountToPay = regexp.MustCompile(`\b(?:pay|repay)\s+(?:back\s+)?(?:[¥￥$]\
 // commas or not, its fen or not ("300", "3,045.00", "499.91").
 const typedAmount = `(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{2,})(?:\.[0-9]{1,2})?`
 
-// paysAnAmount is a request to pay an amount ("pay 100", "我要还300"): not
-// one paid already, refunded, a fee or a limit, nor a trouble ("I can't
-// pay 300").
+// paysAnAmount is a request to pay an amount ("pay 100", "我要还300"), or
+// a question whether an amount in figures may be paid ("我先还500行不行",
+// "还604.25可以吗": a probe got unsure) — not of another day, nor with a
+// waiver asked; not one paid already, refunded, a fee or a limit, nor a
+// trouble ("I can't pay 300").
 func paysAnAmount(text string) bool {
-	return amountNamedToPay(text) && !asks(text)
-}
-
-// asksToPayAnAmount asks whether an amount, in figures, may be paid ("我先
-// 还500行不行", "can I pay 100 now?", "还604.25可以吗": a probe got unsure):
-// a bill of that amount, or that payments here are whole periods.
-func asksToPayAnAmount(text string) bool {
 	l := strings.ToLower(text)
-	return amountToPay.MatchString(l) && amountNamedToPay(text) && asks(text) &&
-		!containsAny(l, "明天", "后天", "下周", "以后", "改天", "过几天", "tomorrow", "later", "next week", "instead", // another day's: not a payment now
-			"免", "waive") // a waiver asked: the late fee's answer
-}
-
-// amountNamedToPay names an amount, or a part, to pay — not one paid
-// already, a fee, a limit, nor a trouble around a payment of it.
-func amountNamedToPay(text string) bool {
-	l := strings.ToLower(text)
-	return (amountToPay.MatchString(l) || partSaid.MatchString(l) && containsAny(l, "pay", "还", "付")) && !payoffWords(text) &&
-		!containsAny(l, "already", "paid", "已经", "已", "refund", "退", "can't", "cant", "cannot", "不起", "不了", "不上", "fee", "手续费",
+	if !(amountToPay.MatchString(l) || partSaid.MatchString(l) && containsAny(l, "pay", "还", "付")) || payoffWords(text) ||
+		containsAny(l, "already", "paid", "已经", "已", "refund", "退", "can't", "cant", "cannot", "不起", "不了", "不上", "fee", "手续费",
 			"limit", "额度", "charged",
 			// a trouble around a payment of that amount, not a request (a review: "还款499.91扣了两次" was quoted to pay again)
 			"两次", "重复", "多扣", "失败", "不足", "没成功", "不成功", "到账", "记录", "冻结", "提示", "报错", "错误", "为什么", "为啥", "怎么", "扣了", "没扣",
-			"declined", "failed", "fail", "error", "twice", "double", "why", "where", "record", "history", "frozen", "insufficient", "didn't", "didnt", "not go")
+			"declined", "failed", "fail", "error", "twice", "double", "why", "where", "record", "history", "frozen", "insufficient", "didn't", "didnt", "not go") {
+		return false
+	}
+	return !asks(text) || amountToPay.MatchString(l) &&
+		!containsAny(l, "明天", "后天", "下周", "以后", "改天", "过几天", "tomorrow", "later", "next week", "instead", // another day's: not a payment now
+			"免", "waive") // a waiver asked: the late fee's answer
 }
 
 // payoffWords ask for an early payoff rather than a bill ("提前还款500块").

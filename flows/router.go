@@ -2548,7 +2548,7 @@ func (s *Step) freeText(text string) error {
 	if s.conv.CustomerID != "" && asksRemindersOfDays(text) { // "提前2天提醒我", "3天前的提醒就不用发了": the reminders
 		return s.setRemindersAsked(text)
 	}
-	if s.conv.CustomerID != "" && (paysAnAmount(text) || asksToPayAnAmount(text)) { // asked too: "我先还500行不行" (a probe: unsure)
+	if s.conv.CustomerID != "" && paysAnAmount(text) { // asked too: "我先还500行不行" (a probe: unsure)
 		// "pay 100", "我要还300": a bill, paid whole — and said so first.
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
