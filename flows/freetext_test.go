@@ -1937,6 +1937,13 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says: []string{"提前还清不会注销分期账户"},
 		not:  []string{"预约还款", "分期没有「关闭」开关"},
 		near: []string{"注销以后还能用分期吗", "我以后不想用分期了怎么办"}, // after a closure; a no
+	}, {
+		// A payment said made, asked whether still overdue: none is seen,
+		// and the bill still overdue is shown ("no recent repayment" alone,
+		// the question dropped: an audit).
+		name:  "paid today, still overdue?",
+		asked: []string{"我今天还了 还算逾期吗", "我今天还了还会上吗", "did my payment go through? am i still overdue"},
+		says:  []string{"账单上这些仍未还、已逾期", "第 6 期已逾期 6 天"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, c := faqSession(t, 703)

@@ -1014,12 +1014,18 @@ func lastPayment(s *Step, text string) (bool, error) {
 	}
 	if len(list) == 0 {
 		if told, err := bookingsDebiting(s, named); told || err != nil {
-			return told, err
+			if err != nil || named != nil {
+				return told, err
+			}
+			return true, s.appendOverdue()
 		}
 		if named != nil {
 			return true, planStatus(s, *named)
 		}
-		return latestPaymentNotice(s)
+		if _, err := latestPaymentNotice(s); err != nil {
+			return true, err
+		}
+		return true, s.appendOverdue()
 	}
 	a := &list[0]
 	rows := [][]supportbot.Button{s.billAndMessages()}
@@ -1084,6 +1090,18 @@ func planStatus(s *Step, p supportbot.Plan) error {
 	}
 	text, _ := planSummary(s, p, cards, sched)
 	s.say(text, s.billAndMessages())
+	return nil
+}
+
+// appendOverdue adds the customer's overdue bills, if any, to the last
+// reply: "我今天还了 还算逾期吗", "did it go through? am i still overdue"
+// with no payment seen got that alone, the question dropped (an audit).
+func (s *Step) appendOverdue() error {
+	late, err := s.overdueNow()
+	if err != nil || len(late) == 0 || len(s.out) == 0 {
+		return err
+	}
+	s.out[len(s.out)-1].Text += "\n\n" + s.T("repay.still_overdue") + "\n" + strings.Join(late, "\n")
 	return nil
 }
 

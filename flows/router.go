@@ -3356,16 +3356,9 @@ func (s *Step) ownOverdue(topic string) string {
 	if err != nil {
 		return ""
 	}
-	sched, err := s.scheduled()
+	lines, err := s.overdueNow()
 	if err != nil {
 		return ""
-	}
-	var lines []string
-	for _, p := range plans {
-		if late := overdueLines(s, p, sched); len(late) > 0 {
-			lines = append(lines, string(planTitle(p)))
-			lines = append(lines, late...)
-		}
 	}
 	if len(lines) == 0 {
 		// None now — not "no late fee" to a question about missing the
@@ -3385,6 +3378,27 @@ func (s *Step) ownOverdue(topic string) string {
 		return text
 	}
 	return s.T("faq.own_overdue") + "\n" + strings.Join(lines, "\n")
+}
+
+// overdueNow lists the customer's overdue bills, each under its plan's
+// title: nothing when none is overdue.
+func (s *Step) overdueNow() ([]string, error) {
+	plans, err := s.plans()
+	if err != nil {
+		return nil, err
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	for _, p := range plans {
+		if late := overdueLines(s, p, sched); len(late) > 0 {
+			lines = append(lines, string(planTitle(p)))
+			lines = append(lines, late...)
+		}
+	}
+	return lines, nil
 }
 
 // ownRefunds is, under the refunds' answer, how many refunds of the
