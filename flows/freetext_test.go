@@ -1852,11 +1852,12 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 	}, {
 		// A due day the customer states, checked: the bill with each plan's
 		// (the due date's change: an audit, the wrong day let stand).
-		name:  "a due day checked",
-		asked: []string{"我的还款日是每月20号对吧", "还款日是20号吗", "my due date is the 20th, right?"},
-		says:  []string{"剩余待还", "下期还款日"},
-		not:   []string{"在这里不能修改还款日"},
-		near:  []string{"还款日能改到20号吗"},
+		name: "a due day checked",
+		asked: []string{"我的还款日是每月20号对吧", "还款日是20号吗", "my due date is the 20th, right?",
+			"每个月20号还款 对不对", "还款日是今天吗", "今天是不是还款日", "is today my due date?"}, // in other words (an audit: unsure)
+		says: []string{"剩余待还", "下期还款日"},
+		not:  []string{"在这里不能修改还款日"},
+		near: []string{"还款日能改到20号吗"},
 	}, {
 		// Whether a card of theirs, named, can pay: a frozen one is why not
 		// (the ways to pay in general: an audit); a credit card is another

@@ -441,8 +441,10 @@ func (s *Step) payWithCardAsked(text string) (bool, error) {
 var (
 	remindsAfterPaid = regexp.MustCompile(`(?:还完|还清|结清|付清)[^，。？?]{0,12}(?:提醒|通知|短信)|(?:提醒|通知)[^，。？?]{0,8}(?:还完|还清|结清)(?:了|以后|之后|后)|` +
 		`\b(?:remind\w*|notifications?)\b[^.?!]{0,40}\b(?:paid (?:off|everything|it all)|everything is paid|all paid|nothing (?:left|due))\b|\b(?:paid off|everything is paid|paid everything|paid it all)\b[^?]{0,30}\bremind\w*`)
-	dueDayChecked = regexp.MustCompile(`(?:还款日|扣款日|到期日)[^，。？?]{0,6}(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})(?:号|日)[^，。？?]{0,3}(?:对吧|对吗|是吗|没错吧|是不是|吧|吗)|` +
-		`\bmy due date is (?:the |on the )?[0-9]{1,2}(?:st|nd|rd|th)?\b[^.?!]{0,10}\b(?:right|correct)\b`)
+	dueDayChecked = regexp.MustCompile(`(?:(?:还款日|扣款日|到期日)[^，。？?]{0,6}|每个?月的?)(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})(?:号|日)[^，。？?]{0,3}(?:对不对|对吧|对吗|是吗|没错吧|是不是|吧|吗)|` +
+		`(?:还款日|扣款日|到期日)是?(?:今天|明天)(?:吗|吧|对吧|是不是)|(?:今天|明天)(?:就)?是不是?(?:我的)?(?:还款日|扣款日|到期日)|` +
+		`\bmy due date is (?:the |on the )?[0-9]{1,2}(?:st|nd|rd|th)?\b[^.?!]{0,10}\b(?:right|correct)\b|` +
+		`\bis (?:today|tomorrow) my (?:due date|due day|payment date)\b|\bis my (?:due date|payment date) (?:today|tomorrow)\b`)
 )
 
 // overdueFirstAsked asks whether the overdue period must be paid before a
