@@ -80,6 +80,16 @@ func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepay
 	if nextMonthSaid.MatchString(l) {
 		asked, named = t.AddDate(0, monthsAhead(l), 1-t.Day()).Format("2006-01"), true
 	}
+	if named && asked < t.Format("2006-01") {
+		// A month gone by ("上个月要还多少", "how much was due last month"):
+		// its periods, each paid or not — not "nothing due" because they
+		// were paid.
+		plans, err := s.plans()
+		if err != nil {
+			return "", err
+		}
+		return monthPeriods(s, plans, sched, asked), nil
+	}
 	if named && asked != t.Format("2006-01") {
 		if spansMonths(l) { // "逾期的那期加下个月的一共要还多少": all due until that month ends
 			m, _ := time.Parse("2006-01", asked)
@@ -144,8 +154,8 @@ func dueIn(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepaymen
 // is that one ("2027年9月", "明年6月", "september 2027").
 func dueMonthNamed(l string, today supportbot.Date) (string, bool) {
 	month, ok := monthNamed(l, today)
-	if !ok {
-		return "", false
+	if !ok || pastMonthSaid(l) {
+		return month, ok // "上个月要还多少": the month gone by (a probe: next year's)
 	}
 	t := today.Time(time.UTC)
 	m, _ := time.Parse("2006-01", month)
@@ -666,7 +676,7 @@ func showSchedule(s *Step, planID string) error {
 // not the latest payment, nor what is being debited today (a probe).
 func paidInMonth(s *Step, text string) (bool, error) {
 	l := strings.ToLower(text)
-	if s.conv.CustomerID == "" || !asks(text) && !containsAny(l, "多少", "how much") { // "11月份我还了多少钱" (an audit: the bill)
+	if s.conv.CustomerID == "" || !asks(text) && !containsAny(l, "多少", "how much", "有没有") { // "11月份我还了多少钱" (an audit: the bill), "上个月有没有逾期"
 		return false, nil
 	}
 	month, ok := monthNamed(dayOfAMonth.ReplaceAllString(l, "${1}月 "), s.today) // "10月8号那期我还了吗": October's
@@ -684,24 +694,33 @@ func paidInMonth(s *Step, text string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	s.conv.Misses = 0
+	s.say(monthPeriods(s, plans, sched, month), s.billAndMessages())
+	return true, nil
+}
+
+// monthPeriods lists the periods of plans due in month ("YYYY-MM"), each
+// with whether it is paid, or says none was due then.
+func monthPeriods(s *Step, plans []supportbot.Plan, sched []supportbot.ScheduledRepayment, month string) string {
 	label := monthLabel(s.conv.Lang, month, s.today)
 	var lines []string
 	for _, p := range plans {
 		for _, b := range p.Bills {
-			if !strings.HasPrefix(string(b.DueDate), month) {
-				continue
+			if strings.HasPrefix(string(b.DueDate), month) {
+				lines = append(lines, periodLine(s, p, b, sched))
 			}
-			lines = append(lines, periodLine(s, p, b, sched))
 		}
 	}
-	s.conv.Misses = 0
-	rows := s.billAndMessages()
 	if len(lines) == 0 {
-		s.say(s.T("paid_in.none", "month", label), rows)
-		return true, nil
+		return s.T("paid_in.none", "month", label)
 	}
-	s.say(s.T("paid_in.header", "month", label)+"\n"+strings.Join(lines, "\n"), rows)
-	return true, nil
+	return s.T("paid_in.header", "month", label) + "\n" + strings.Join(lines, "\n")
+}
+
+// pastMonthSaid names a month gone by, counted back from this one ("上个
+// 月", "last month").
+func pastMonthSaid(l string) bool {
+	return containsAny(l, "上上个月", "上上月", "上个月", "上月", "last month")
 }
 
 // dayOfAMonth is a day with its month in Chinese ("10月8号"), read for
@@ -723,6 +742,10 @@ func periodLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []supportbo
 		}
 	case b.Overdue(s.today):
 		status = s.T("paid_in.overdue", "amount", money(b.Due()))
+	case b.Status == supportbot.BillPaid && b.LateFee > 0:
+		// Paid with a late fee: paid late ("11月份我逾期了吗" of a period
+		// paid since).
+		status = s.T("paid_in.paid_late", "late_fee", money(b.LateFee))
 	case b.Status == supportbot.BillUnpaid:
 		status = s.T("paid_in.unpaid")
 		if r, ok := scheduledFor(p.ID, b.Period, sched); ok && r.RunAt.After(s.now) {
@@ -847,10 +870,10 @@ var (
 )
 
 // lastPeriodSaid names a plan's last period.
-var lastPeriodSaid = regexp.MustCompile(`最后一期|最后1期|末期|尾期|\blast (?:period|installment|instalment|month)\b|\bfinal (?:period|installment|instalment|payment|bill)\b`)
+var lastPeriodSaid = regexp.MustCompile(`最后一期|最后1期|末期|尾期|\blast (?:period|installment|instalment)\b|\b(?:my|its|the plan'?s) last month\b|\bfinal (?:period|installment|instalment|payment|bill)\b`)
 
 // paidAsked ask whether something was paid ("还了没有", "扣了吗", "paid").
-var paidAsked = regexp.MustCompile(`还(?:了|款了|没|清)|[扣付交](?:了|款了|钱了|没)|[扣付交还]款?(?:成功|到账)|\b(?:paid|pay|charged|debited|go through|went through|gone through|go thru|went thru|was taken|were taken|did you take|took)\b`)
+var paidAsked = regexp.MustCompile(`逾期了?(?:吗|没|么)|(?:有没有|是不是|算不算|有)逾期|\b(?:was i|am i|were they|was it) (?:late|overdue)\b|\bdid i miss\b|还(?:了|款了|没|清)|[扣付交](?:了|款了|钱了|没)|[扣付交还]款?(?:成功|到账)|\b(?:paid|pay|charged|debited|go through|went through|gone through|go thru|went thru|was taken|were taken|did you take|took)\b`)
 
 // monthNamed reads a month a message names — 上个月, 上上个月, "last
 // month", 10月, "in October" — as "YYYY-MM", the nearest such month to
@@ -861,7 +884,7 @@ func monthNamed(l string, today supportbot.Date) (string, bool) {
 	switch {
 	case strings.Contains(l, "上上个月") || strings.Contains(l, "上上月"):
 		back = 2
-	case strings.Contains(l, "上个月") || strings.Contains(l, "上月") || strings.Contains(l, "last month"):
+	case pastMonthSaid(l):
 		back = 1
 	}
 	if back >= 0 {

@@ -342,6 +342,29 @@ func TestAPaidQuestionNamingAMonthGetsThatMonth(t *testing.T) {
 	c.expect("你 2027 年 1 月到期的账单", "「Redmi K70」第 8 期", "待还")
 }
 
+// TestAMonthGoneByIsThatMonth: "上个月要还多少" was told nothing was due
+// in November of next year, "how much was due last month" got the plan's
+// last period, and "11月份我逾期了吗", "上个月有没有逾期" were unsure (a
+// probe): a month gone by is that month's periods, each paid (late, with
+// its late fee, if so) or not.
+func TestAMonthGoneByIsThatMonth(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Plans[0].Bills[4].LateFee = 1200 // period 5 (2026-10-15), paid late
+	h := newHarness(t, data)
+	h.realFAQ()
+	h.open()
+	c := h.chat(981, "zh")
+	c.identify(phoneZhang)
+	for _, q := range []string{"上个月要还多少", "上个月有没有逾期", "10月份我逾期了吗", "how much was due last month", "was i late last month?"} {
+		c.send(q)
+		c.expect("你 10 月到期的账单", "「Redmi K70」第 5 期", "逾期后还上，付了滞纳金 ¥12.00", "「Xiaomi Book」第 2 期")
+		c.reject("2027", "第 12 期")
+	}
+	c.send("how much is my last month?") // the plan's last period
+	c.expect("第 12 期")
+}
+
 // TestAPaidQuestionNamingASettledPlanOrNoneSaysSo: "我的耳机还完了吗" from a
 // customer whose earbuds are paid off got "no recent payment", and "我的手表
 // 还完了吗" from one with no watch another plan's debit (a probe).
