@@ -1897,6 +1897,14 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		not:   []string{"提前结清报价", "合计应付"},
 		near:  []string{"扣款卡换成工行卡"},
 	}, {
+		// A booking asked to run another day: it runs when booked; cancel
+		// it and pay by the due date (the debits ahead, or "can't
+		// answer": an audit).
+		name:  "a booking moved to another day",
+		asked: []string{"明天那笔能不能推迟到20号扣", "can I push tomorrow's payment to the 20th?", "预约还款能不能晚两天扣", "could you move my scheduled repayment to friday"},
+		says:  []string{"这里不能改到别的日子", "/cancel_schedule", "还款日不能改"},
+		near:  []string{"这笔钱晚两天到账正常吗", "扣款卡能换成建行卡吗"},
+	}, {
 		// Someone else paying for the customer: only their own cards pay
 		// here, the rest is not in the guides (a quote on the customer's
 		// card, the question never answered: an audit); a payment a relative

@@ -459,6 +459,12 @@ var overdueFirstAsked = regexp.MustCompile(`(?:提前还款|提前还|结清|还
 var movesABooking = regexp.MustCompile(`(?:那笔|这笔|预约|要扣的钱?|扣款)[^，。？?]{0,8}(?:换成|改成|改为|换到|挪到|转到|改到|算到|用来还|拿去还|拿来还)[^，。？?]{0,4}(?:还|扣)?[^，。？?]{0,4}(?:手机|笔记本|电脑|平板|手表|耳机|电视|另一笔|另外一笔|别的)|` +
 	`\b(?:move|switch|change|use)\b[^.?!]{0,24}\b(?:payment|booking|debit)\b[^.?!]{0,12}\b(?:to|for) (?:the|my) (?:laptop|phone|tablet|pad|watch|other (?:one|plan))\b`)
 
+// reschedulesABooking asks a booking (or a debit) to run on another day
+// ("明天那笔能不能推迟到10号扣", "can I push tomorrow's payment to the
+// 10th?"): not the due date's change, nor another plan.
+var reschedulesABooking = regexp.MustCompile(`(?:那笔|这笔|预约|扣款|扣钱|要扣的|明天的|今天的)[^，。？?]{0,10}(?:(?:推迟|延后|延迟|往后推|往后挪|推到|挪到|改到|改成|换到|调到)[^，。？?]{0,6}(?:[0-9]{1,2}(?:号|日)|[一二三四五六七八九十]{1,3}(?:号|日)|几天|[一两二三四五1-5]天|明天|后天|下周|下个?星期|月底)|晚(?:[一两二三四五1-5]天|几天|点)再?[扣还])|` +
+	`\b(?:push|move|delay|postpone|reschedule|shift)\b[^.?!]{0,30}\b(?:payment|debit|booking|scheduled repayment|charge)\b[^.?!]{0,20}\b(?:to|until|till|by)\s+(?:the\s+)?(?:[0-9]{1,2}(?:st|nd|rd|th)?\b|tomorrow|next week|a few days|(?:a|one|two|three|[0-9]) days?|monday|tuesday|wednesday|thursday|friday|saturday|sunday)`)
+
 // paysForMe is someone else paying the customer's bill, or their card used
 // for it ("我妈想帮我还这期", "用我老公的卡还可以吗", "my sister is paying my
 // installment, her card ends in 5566", "can my mom pay this month for me?").
@@ -2198,6 +2204,17 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		s.say(s.T("cancel.no_move"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.cancel"), "cancel"))...)
 		return nil
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && reschedulesABooking.MatchString(l) && !containsAny(l, "还款日", "扣款日", "账单日", "due date") && !aboutSomeoneElse(text) {
+		// "明天那笔能不能推迟到10号扣", "can I push tomorrow's payment to the
+		// 10th?": a booking runs when it was booked — cancel it and pay by
+		// hand by the due date (an audit: the debits ahead, or "can't
+		// answer"). Without a booking it is the due date's question.
+		if booked, err := s.hasBooking(); err != nil || booked {
+			s.conv.Misses = 0
+			s.say(s.T("cancel.no_reschedule"), s.next(s.menuBtn(s.T("menu.cancel"), "cancel"), s.menuBtn(s.T("menu.bill"), "bill"))...)
+			return err
+		}
 	}
 	if l := strings.ToLower(text); bereaved.MatchString(l) && !containsAny(l, "我的账单", "我的分期", "查下我", "查一下我", "my bill", "my own", "my plan") {
 		// "我老伴去世了 他还有一笔分期没还完 我要替他还吗": a person's to
