@@ -66,8 +66,12 @@ func asksIfPaid(text string) bool {
 	if autoDebitAsked.MatchString(l) {
 		rest = autoWords.Replace(l) // "auto pay今天扣了吗": whether auto-repayment's debit went through, not how to set it (an audit)
 	}
-	return (asks(text) || paidOrNot.MatchString(l)) && (utf8.RuneCountInString(text) <= 24 || shortRequest(text)) && paidWords.MatchString(l) &&
-		(containsAny(l, "扣", "付", "还", "钱", "款", "pay", "paid", "charge", "debit", "money", "go through", "went through",
+	amount := debitAmountAsked.MatchString(l)
+	if amount {
+		rest = strings.ReplaceAll(rest, "how much", "") // "how much was taken today": not how to
+	}
+	return (asks(text) || paidOrNot.MatchString(l) || amount) && (utf8.RuneCountInString(text) <= 24 || shortRequest(text)) && paidWords.MatchString(l) &&
+		(containsAny(l, "扣", "付", "还", "钱", "款", "pay", "paid", "charge", "debit", "money", "taken", "go through", "went through",
 			"go thru", "went thru") || short && containsAny(l, "成功", "到账")) &&
 		!containsAny(rest, notWhetherPaid...) && !aboutSomeoneElse(text) && !(kinFor.MatchString(l) && !ownBeside(text)) // "我让老婆还了，到账没": theirs
 }
@@ -79,6 +83,10 @@ var (
 	autoDebitAsked = regexp.MustCompile(`(?:自动|auto ?pay|auto-?repay\w*|auto debit)[^，。？?]{0,12}(?:扣(?:了|没|款了|成功)|debited|charged|go(?:ne)? (?:through|thru)|went (?:through|thru))`)
 	autoWords      = strings.NewReplacer("自动还款", "", "自动扣款", "", "自动", "", "autopay", "", "auto pay", "", "auto-repayment", "", "auto debit", "", "auto", "")
 )
+
+// debitAmountAsked asks how much a debit of a day took ("电视今天扣了多少":
+// an audit got the payoff's quote, one tap from paying it all).
+var debitAmountAsked = regexp.MustCompile(`(?:今天|今日|昨天|刚才|刚刚|早上|上午|中午|下午)[^，。？?]{0,4}扣了?多少|\bhow much (?:was|did you|got|have you) (?:taken|take|debited|debit|charged|charge)\b`)
 
 // paidOrNot asks it as "A没A" ("到底扣没扣": a probe was unsure).
 // Not 还没还: 还 is as often "still" ("我还没还这期，帮我还了").
@@ -113,7 +121,7 @@ var notWhetherPaid = []string{"两次", "多扣", "重复", "又", "会不会", 
 
 // paidWords say a payment is done, or ask whether it is.
 var paidWords = regexp.MustCompile(`(扣|付|交)[款钱费]?(了|成功|完|上|好|没|走)|还款?(了|成功|完|上)|还款没|成功|到账|好了|完成|` +
-	`\b(charged|paid|go(ne)? (through|thru)|went (through|thru)|done|success(ful)?|completed?|work(ed)?|ok)\b`)
+	`\b(charged|paid|(?:was|were|got|been) taken|go(ne)? (through|thru)|went (through|thru)|done|success(ful)?|completed?|work(ed)?|ok)\b`)
 
 // ackWords agree without saying to what ("ok", "好的" — also "I see", or
 // the answer to another question). They confirm a setting (auto-repayment,

@@ -1897,6 +1897,28 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		not:   []string{"提前结清报价", "合计应付"},
 		near:  []string{"扣款卡换成工行卡"},
 	}, {
+		// How much a day's debit took: what is being debited (an audit got
+		// the plan's payoff quote, one tap from paying it all).
+		name:  "a debit's amount asked",
+		asked: []string{"手机今天扣了多少", "今天扣了多少钱", "how much was taken today"},
+		says:  []string{"正在扣款中", "¥249.92"},
+		not:   []string{"提前结清报价", "合计应付"},
+		near:  []string{"what will be taken next month?"},
+	}, {
+		// A plan's period asked to be paid: its bill, not the plan's
+		// payoff (an audit: the whole plan, its fee included).
+		name:  "that period paid",
+		asked: []string{"手机那期帮我还掉"},
+		says:  []string{"账单</b>：Redmi K70", "合计应付"},
+		not:   []string{"提前结清报价"},
+	}, {
+		// The bill due today asked to be paid: that plan's (its booking
+		// runs within 2 hours here), not the payoff's list (an audit).
+		name:  "today's period paid",
+		asked: []string{"今天到期那笔帮我还掉"},
+		says:  []string{"「Xiaomi Book」第 3 期的预约还款将在 今天 11:00 扣款"},
+		not:   []string{"要提前结清哪一笔", "要还哪一笔"},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

@@ -459,6 +459,28 @@ var overdueFirstAsked = regexp.MustCompile(`(?:提前还款|提前还|结清|还
 var movesABooking = regexp.MustCompile(`(?:那笔|这笔|预约|要扣的钱?|扣款)[^，。？?]{0,8}(?:换成|改成|改为|换到|挪到|转到|改到|算到|用来还|拿去还|拿来还)[^，。？?]{0,4}(?:还|扣)?[^，。？?]{0,4}(?:手机|笔记本|电脑|平板|手表|耳机|电视|另一笔|另外一笔|别的)|` +
 	`\b(?:move|switch|change|use)\b[^.?!]{0,24}\b(?:payment|booking|debit)\b[^.?!]{0,12}\b(?:to|for) (?:the|my) (?:laptop|phone|tablet|pad|watch|other (?:one|plan))\b`)
 
+// dueTodayPlan is the plan whose bill falls due today when l names today
+// ("今天到期那笔帮我还掉") and one plan's does; "" otherwise.
+func (s *Step) dueTodayPlan(l string) string {
+	if !containsAny(l, "今天", "今日", "today") {
+		return ""
+	}
+	plans, err := s.plans()
+	if err != nil {
+		return ""
+	}
+	id := ""
+	for _, p := range plans {
+		if slices.ContainsFunc(p.Bills, func(b supportbot.Bill) bool { return b.Status == supportbot.BillUnpaid && b.DueDate == s.today }) {
+			if id != "" {
+				return ""
+			}
+			id = p.ID
+		}
+	}
+	return id
+}
+
 // reschedulesABooking asks a booking (or a debit) to run on another day
 // ("明天那笔能不能推迟到10号扣", "can I push tomorrow's payment to the
 // 10th?"): not the due date's change, nor another plan.
@@ -1171,6 +1193,10 @@ var paysAPeriod = regexp.MustCompile(`^(?:请|帮我|我要|我想|麻烦)?(?:�
 	// "还笔记本这期": that plan's bill (a probe got the bill's overview)
 	`^(?:请|帮我|我要|我想|麻烦)?(?:先)?(?:还|付|交)(?:一下|掉)?\s*[^有是没要在剩差，,。？?\s][^，,。？?]{0,9}?(?:这期|本期|这一期|当期|这个月)(?:的|的账单|账单|的钱)?(?:吧|呗|啊)?$|` +
 	`(?:把|帮我把)[^，,。]{0,12}?第\s*[0-9]{1,2}\s*期[^，,。]{0,4}?(?:帮我)?(?:还|付|交)(?:掉|了|上)|` +
+	// "平板那期帮我还掉", "把今天到期那笔还了": that period, not the plan's
+	// payoff (an audit: a quote of the whole plan, its fee included)
+	`^(?:请|麻烦)?(?:帮我把|把)?[^有是没要在剩差帮替给，,。？?\s][^帮替给把，,。？?]{0,9}?(?:这期|那期|本期|这[一1]期|那[一1]期|当期|到期的?那笔|到期的)(?:的|的账单|账单|的钱)?(?:帮我|给我)?(?:还|付|交)(?:一下|掉|了|上)(?:吧|呗|啊)?$|` +
+	`^(?:请|麻烦)?(?:帮我把|把)?(?:今天|今日)的?(?:那笔|这笔|那期|这期)?(?:帮我|给我)?(?:还|付|交)(?:一下|掉|了|上)(?:吧|呗|啊)?$|` +
 	`^(?:please |pls )?(?:pay|i want to pay|i'd like to pay) (?:for |off )?(?:the |my )?(?:[a-z0-9]+ ){0,3}?(?:period|installment|instalment) [0-9]{1,2}\b|` +
 	`^(?:please |pls )?(?:pay|i want to pay) (?:the |my )?[0-9]{1,2}th (?:period|installment|instalment)\b`)
 
@@ -2577,7 +2603,7 @@ func (s *Step) freeText(text string) error {
 		// "还12月的", "pay december's": a bill (it was read as an amount,
 		// "12", a probe); its quote says which period it pays.
 		s.conv.Misses = 0
-		return s.startFlow("pay", "")
+		return s.startFlow("pay", s.dueTodayPlan(l))
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && ownPayoffAsked.MatchString(l) && !containsAny(l, notOwnPayoff...) && !aboutSomeoneElse(text) {
 		// "how much to pay off my pad", "what's my payoff amount": the

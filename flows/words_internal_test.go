@@ -452,6 +452,8 @@ func TestPaysAPeriod(t *testing.T) {
 	for text, want := range map[string]bool{
 		"还第8期": true, "把手机第7期还了": true, "pay period 4": true, "还笔记本这期": true, "帮我还一下手机这期吧": true, "先还redmibook本期": true,
 		"还有这期": false, "还是这期": false, "还剩这期": false,
+		"平板那期帮我还掉": true, "我的平板那期帮我还掉吧": true, "今天到期那笔帮我还掉": true, "把今天的还掉": true, "把手机那一期还了吧": true, // an audit: the payoff
+		"平板那期还了吗": false, "没有那期还了": false, "今天的还了": true, // "还了" alone: the flow's checks (already, asks) keep a statement out
 	} {
 		if got := paysAPeriod.MatchString(inDigits(text)); got != want {
 			t.Errorf("paysAPeriod(%q) = %v, want %v", text, got, want)
