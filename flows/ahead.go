@@ -25,6 +25,10 @@ func asksDebitAhead(text string) bool {
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "关了以后今天这期还会扣吗", "会不会12月15号又扣一次": what will debit says (a probe: unsure)
 	}
+	if autopayWorks.MatchString(l) && !containsAny(l, "怎么", "如何", "为什么", "为啥", "开通", "设置", "没扣", "没成功", "失败", "how", "why", "turn on", "set up", "setup", "not ", "didn", "failed", "can ") &&
+		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+		return true // "我的自动还款能扣成功吗", "is my autopay working": what it will debit, a frozen card said (an audit: "no recent repayment", the how-to)
+	}
 	if cardOfADebit.MatchString(l) && (aDaySaid(l) || containsAny(l, "下次", "下一次", "下期", "预约", "next", "scheduled", "booking")) &&
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "what card will tomorrow's payment come from": the debits say each one's card (an audit: unsure)
@@ -101,6 +105,11 @@ var (
 		"滞纳金", "罚", "违约金", "取消", "关", "停", "注销", "提前", "退", "哪张", "什么卡", "哪个卡", "扣了", "扣过", "已经", "征信", "信用",
 		"扣分", "芝麻分", "积分", "绑", "twice", "double", "again", "why", "how", "if ", "fee", "interest", "late", "cancel", "refund", "stop",
 		"turn off", "insufficient", "enough", "which card", "what card", "early", "credit", "score", "close", "closing", "bind", "link"}
+	// autopayWorks asks whether auto-repayment will work, or pay a period
+	// ("自动还款能扣成功吗", "will the buds be paid automatically on the 12th").
+	autopayWorks = regexp.MustCompile(`(?:自动还款|自动扣款|自动扣)[^，。？?]{0,8}(?:能|会|可以)?(?:扣成功|成功|扣得了|扣得到|没问题|正常|有效|生效)|` +
+		`\b(?:autopay|auto-?pay|auto-?repayment|auto debit)\b[^.?!]{0,20}\b(?:work(?:s|ing)?|go through|go thru|succeed|ok|okay|fine)\b|` +
+		`\b(?:be|get|gets|is) paid automatically\b|\b(?:will|is) (?:the )?(?:autopay|auto-?pay|auto-?repayment)\b[^.?!]{0,10}\b(?:pay|take|cover)\b`)
 	// cardOfADebit asks which card a debit is taken from.
 	cardOfADebit = regexp.MustCompile(`(?:哪张|什么|哪个|哪一张)(?:银行)?卡[^，。？?]{0,8}(?:扣|还|出)|(?:扣|还|出)[^，。？?]{0,8}(?:哪张|什么|哪个|哪一张)(?:银行)?卡|` +
 		`\b(?:which|what) card\b[^.?!]{0,30}\b(?:payment|debit|charge|come|taken|take|use|pay)`)

@@ -112,3 +112,24 @@ func TestADebitAfterStoppingOrAgainIsWhatDebits(t *testing.T) {
 		c.reject("不太确定")
 	}
 }
+
+// TestWhetherAutoRepaymentWillWorkIsWhatItDebits: "我的自动还款能扣成功吗"
+// from a customer whose auto-repayment debits a frozen card got "no recent
+// repayment", and "is my autopay working" how to switch it on (an audit):
+// what it will debit, and from which card — a frozen one said to fail.
+func TestWhetherAutoRepaymentWillWorkIsWhatItDebits(t *testing.T) {
+	data := payFixture()
+	customerIn(t, data, "C5").Cards[0].Frozen = true // 赵敏's default, K5: auto-repayment debits it
+	h := newHarness(t, data)
+	h.realFAQ()
+	h.open()
+	c := h.chat(841, "zh")
+	c.identify(phoneZhao)
+	for _, q := range []string{"我的自动还款能扣成功吗", "自动扣款没问题吧", "is my autopay working", "will the phone be paid automatically next month?"} {
+		c.send(q)
+		c.expect("「Redmi Note 13」", "农业银行 **** 5555", "这张卡已冻结，扣款会失败")
+		c.reject("没有查到你最近的还款记录", "建议开启自动还款")
+	}
+	c.send("how do i make autopay work") // how to: the guide's
+	c.reject("这张卡已冻结，扣款会失败")
+}
