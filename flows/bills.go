@@ -263,10 +263,11 @@ func asksIfOverdue(text string) bool {
 		return false
 	}
 	if strings.Contains(l, "逾期") {
-		rest, _ := withoutWords(letters(l), overdueFiller)
+		// a plan named by its kind too ("我的手表逾期了吗": an audit was unsure)
+		rest, _ := withoutWords(letters(kindNames.Replace(l)), overdueFiller)
 		return rest == ""
 	}
-	words := strings.FieldsFunc(strings.ReplaceAll(l, "'", ""), func(r rune) bool { return !unicode.IsLetter(r) })
+	words := strings.FieldsFunc(strings.ReplaceAll(kindNames.Replace(l), "'", ""), func(r rune) bool { return !unicode.IsLetter(r) })
 	late := false
 	for i, w := range words {
 		switch {
@@ -278,6 +279,49 @@ func asksIfOverdue(text string) bool {
 	}
 	return late
 }
+
+// planOverdue answers whether a plan named is overdue ("我的手表逾期了吗",
+// "is my phone payment overdue?"): yes or no for that plan, with where it
+// stands — not a quote (an audit: one tap from paying every overdue
+// period), nor another plan's lateness said as its own. It reports whether
+// a plan was named.
+func planOverdue(s *Step, text string) (bool, error) {
+	if ok, err := s.linked(); err != nil || !ok {
+		return false, err
+	}
+	p, err := planNamed(s, text)
+	if err != nil || p == nil {
+		return false, err
+	}
+	cards, err := s.cards()
+	if err != nil {
+		return false, err
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	summary, late := planSummary(s, *p, cards, sched)
+	key := "bill.plan_overdue_none"
+	if late {
+		key = "bill.plan_overdue_yes"
+	}
+	btns := []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill")}
+	if late {
+		btns = append([]supportbot.Button{s.menuBtn(s.T("pay.btn_bill"), "pay:"+p.ID)}, btns...)
+	}
+	s.say(s.T(key, "product", p.Product)+"\n\n"+summary, s.next(btns...)...)
+	return true, nil
+}
+
+// kindNames takes out the words naming a kind of device, longest first.
+var kindNames = func() *strings.Replacer {
+	var pairs []string
+	for _, w := range kindWords {
+		pairs = append(pairs, w.word, " ")
+	}
+	return strings.NewReplacer(pairs...)
+}()
 
 // overdueFiller are the words of a Chinese "am I overdue?", longest first.
 var overdueFiller = []string{"是不是", "有没有", "多少天", "算不算", "现在", "目前", "是否", "应该", "已经", "账单", "分期", "这期", "本期",
@@ -865,8 +909,14 @@ func dueOnDay(s *Step, text string) (bool, error) {
 // else: the day (today, tomorrow, the day after, a day of the week or of
 // the month, no month), and how much to pay.
 var (
-	dueDayZH = regexp.MustCompile(`^(?:请问|那|我)?\s*(?:今天|明天|后天|大后天|[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天]|下?星期[一二三四五六日天])(?:的|那天)?\s*(?:要|需要|应该|得)?(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$`)
-	dueDayEN = regexp.MustCompile(`^how much (?:do|will|should|must) i (?:have to |need to )?(?:pay|owe)(?: on)? (?:the )?(?:[0-9]{1,2}(?:st|nd|rd|th)?|today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\??$`)
+	dueDayZH = regexp.MustCompile(`^(?:请问|那|我)?\s*(?:今天|明天|后天|大后天|[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天]|下?星期[一二三四五六日天])(?:的|那天)?\s*(?:要|需要|应该|得)?(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$|` +
+		// whether anything, and what, is due on the day ("今天要还钱吗", "我今天要还哪个", "今天到期的是哪笔": an audit was unsure)
+		`^(?:请问|那)?我?(?:今天|明天)(?:要|需要|得|有)(?:还钱|还款|要还的|到期的)(?:吗|么|嘛)?[?？]*$|^(?:请问|那)?我?(?:今天|明天)(?:要|得)还哪(?:个|笔|期|一笔|一期)[?？]*$|` +
+		`^(?:今天|明天)到期的是哪(?:个|笔|期|一笔|一期)[?？]*$`)
+	dueDayEN = regexp.MustCompile(`^how much (?:do|will|should|must) i (?:have to |need to )?(?:pay|owe)(?: on)? (?:the )?(?:[0-9]{1,2}(?:st|nd|rd|th)?|today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\??$|` +
+		// whether anything is due on a day (an audit: "is my payment due today" got a quote, one tap from paying)
+		`^(?:is|are) (?:my|any|the|a) (?:[a-z]+ )?(?:payments?|bills?|installments?) due (?:today|tomorrow)\??$|^do i have (?:a |any )?(?:payments?|bills?) due (?:today|tomorrow)\??$|` +
+		`^is (?:anything|something) due (?:today|tomorrow)\??$|^(?:what|which) (?:payments?|bills?) (?:is|are) due (?:today|tomorrow)\??$`)
 )
 
 // lastPeriodSaid names a plan's last period.

@@ -1919,6 +1919,25 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says:  []string{"「Xiaomi Book」第 3 期的预约还款将在 今天 11:00 扣款"},
 		not:   []string{"要提前结清哪一笔", "要还哪一笔"},
 	}, {
+		// Whether anything is due today: that day's periods (a quote, one
+		// tap from paying, or unsure: two audits).
+		name:  "due today, asked",
+		asked: []string{"今天要还钱吗", "我今天要还哪个", "今天到期的是哪笔", "is my payment due today", "do i have a payment due today"},
+		says:  []string{"今天到期的账单", "「Xiaomi Book」第 3 期"},
+		not:   []string{"合计应付"},
+	}, {
+		// Whether a plan named is overdue: yes or no for it (a quote of
+		// every overdue period, or unsure: two audits).
+		name:  "a plan overdue, asked",
+		asked: []string{"我的手机逾期了吗", "is my phone payment overdue?"},
+		says:  []string{"是的，「Redmi K70」有逾期未还的账单", "第 6 期已逾期"},
+		not:   []string{"合计应付", "Xiaomi Book"},
+	}, {
+		name:  "a plan not overdue, asked",
+		asked: []string{"笔记本逾期了吗", "is my laptop overdue?"},
+		says:  []string{"没有，「Xiaomi Book」目前没有逾期的账单"},
+		not:   []string{"合计应付", "Redmi K70"},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

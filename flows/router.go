@@ -2652,6 +2652,9 @@ func (s *Step) freeText(text string) error {
 		if other, err := s.forSomeoneElse(text); err != nil || other { // "is my mom overdue?": not their own status
 			return err
 		}
+		if told, err := planOverdue(s, text); told || err != nil { // "我的手表逾期了吗": that plan's
+			return err
+		}
 		if s.conv.Flow != "" && waitsForYes(s.conv.State) {
 			return s.beside("bill", askedOverdue)
 		}

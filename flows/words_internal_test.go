@@ -485,7 +485,7 @@ func TestAsksDebitAhead(t *testing.T) {
 		"取消预约之后还得自己还吗": false, "撤销预约后还要自己还吗": false, // a cancellation's: still owed
 		// whether auto-repayment will work: what it debits (an audit: "no recent repayment", the how-to)
 		"我的自动还款能扣成功吗": true, "我的自动还款没问题吧": true, "is my autopay working": true, "will the buds be paid automatically on the 12th": true,
-		"auto debit did not go through": false, "can my installments be paid automatically": false, "how do i make autopay work": false, "自动还款怎么开通": false,
+		"auto debit did not go through": false, "did the autopay go through today?": false, "can my installments be paid automatically": false, "how do i make autopay work": false, "自动还款怎么开通": false,
 	} {
 		if got := asksDebitAhead(text); got != want {
 			t.Errorf("asksDebitAhead(%q) = %v, want %v", text, got, want)
