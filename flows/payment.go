@@ -1811,6 +1811,14 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 					s.say(s.T("pay.late_fee_added", "amount", money(said), "late", money(late), "total", money(due)))
 				}
 			}
+		} else if i == 0 && flow == "repay" && planID == "" && len(open) == 1 {
+			// "我想提前还5000 剩下的继续分期" with one plan: not a part, and
+			// not the whole plan's payoff quoted in its place (an audit:
+			// ¥16,150.02 one tap away) — the two ways there are, a tap
+			// each.
+			s.finish()
+			s.say(s.T("pay.whole_only"), s.next(s.menuBtn(s.T("pay.btn_bill"), "pay"), s.menuBtn(s.T("menu.repay"), "repay:"+open[0].ID))...)
+			return nil
 		} else if i == 0 {
 			// "提前还款500块": a payment here is a whole period, or the
 			// whole rest of a plan — said before the list or quote, not

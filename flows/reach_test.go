@@ -436,6 +436,24 @@ func TestAnAmountWithAPaymentRequestIsToldPaymentsAreWhole(t *testing.T) {
 	c.expect("不能只还其中一部分金额", "要提前结清哪一笔分期")
 	c.send("/repay")
 	c.reject("不能只还其中一部分金额")
+
+	// With one plan, not its whole payoff quoted in the part's place (an
+	// audit: ¥16,150.02 one tap away): the two ways, a tap each.
+	h = newHarness(t, payFixture())
+	h.realFAQ()
+	h.open()
+	z := h.chat(936, "zh")
+	z.identify(phoneZhao)
+	for _, said := range []string{"我想提前还500 剩下的继续分期", "我想提前还一半"} {
+		z.send(said)
+		z.expect("不能只还其中一部分金额", "[🧾 还这期]", "[💰 提前还款]")
+		z.reject("合计应付")
+	}
+	z.press("💰 提前还款") // the payoff, asked for
+	z.expect("提前结清报价", "合计应付")
+	if n := len(h.repayments("C5")); n != 0 {
+		t.Fatalf("%d repayments, want none", n)
+	}
 }
 
 // TestAYesAfterAnAnswerIsNotForTheOfferBeforeIt: after the offer of a
