@@ -1816,9 +1816,21 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 	}, {
 		// Money to move or a link to tap, from a stranger or a text (the
 		// overdue topic, unsure, "can't answer": a regression run).
-		name:  "a scam's link or transfer",
-		asked: []string{"陌生人加我微信说我征信有问题，要我转钱", "刚刚收到短信说我的分期要关闭，让我点链接", "someone texted me a link to close my account"},
-		says:  []string{"很可能是诈骗"},
+		name: "a scam's link or transfer",
+		asked: []string{"陌生人加我微信说我征信有问题，要我转钱", "刚刚收到短信说我的分期要关闭，让我点链接", "someone texted me a link to close my account",
+			"i got a text saying my watch payment failed and to pay via a link"}, // (an audit: the failed payment's checklist)
+		says: []string{"很可能是诈骗"},
+	}, {
+		// In English, a card's number asked by a caller, money to a person
+		// to waive a late fee (unsure, the hotline, "can't answer": an
+		// audit); asking for nothing, no warning.
+		name: "a scam, in other words",
+		asked: []string{"i got a call from 'xiaomi finance' asking for my card number to verify my account",
+			"someone called from xiaomi finance and wants my card number",
+			"a guy on wechat says hes xiaomi support and can waive my late fees if i pay him 500",
+			"someone on wechat says he works for xiaomi and can cancel my late fee for 200", "有人说交200可以免滞纳金"},
+		says: []string{"很可能是诈骗"},
+		near: []string{"i got a message saying my payment was successful", "can you waive my late fee if i pay today", "我交了200 能免滞纳金吗"},
 	}, {
 		// A fee to close the account, or a site not Xiaomi's asking for a
 		// card or asked whether it is ours (the closure's checks, or unsure

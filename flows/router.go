@@ -3157,7 +3157,7 @@ var notGrace = []string{"退货", "退款", "取消", "预约", "注销", "报�
 // what the scam warning is for.
 func scamTold(l string) bool {
 	l = ownPassword.Replace(l) // "你们客服让我改密码，怎么改": theirs to change, not to give
-	if scamLink.MatchString(l) && (scamAsker.MatchString(l) || containsAny(l, "短信", "陌生", "微信", "texted", "someone", "stranger")) {
+	if scamLink.MatchString(l) && (scamAsker.MatchString(l) || containsAny(l, "短信", "陌生", "微信", "texted", "a text", "sms", "someone", "stranger")) {
 		return true
 	}
 	if siteAsks(l) {
@@ -3176,7 +3176,10 @@ var (
 	scamAsker = regexp.MustCompile(`有人(?:让|要|叫|问|找|自称|说)|对方(?:让|要|叫|问|说)|陌生人|自称|冒充|` +
 		`(?:打电话|电话里|来电|打来|短信|加我)[^。？?!！]{0,16}(?:让|要|叫)我|客服(?:让|要|叫)我|` +
 		`有人(?:打电话|打来|来电|发短信|发消息)说|(?:接到|收到)(?:一个|一条|一通)?(?:电话|短信|陌生电话)说|有个(?:电话|人)说|` + // "有人打电话说注销分期要先交200块保证金" (an audit)
-		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger|scammer|they|he|she|person)\b[^.?!]{0,30}\b(?:asked|asks|asking|wants?|wanted|told me to|tells me to|requested)\b|` +
+		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger|scammer|they|he|she|person)\b[^.?!]{0,40}\b(?:asked|asks|asking|wants?|wanted|told me to|tells me to|requested)\b|` +
+		// "i got a call from 'xiaomi finance' asking for my card number", "a guy on wechat says hes xiaomi support" (an audit)
+		`\b(?:got|had|received|get) (?:a|an|this|some) (?:call|phone call|text|message|sms|email|wechat)\b[^.?!]{0,40}\b(?:asking|asked|wants?|wanting|saying|said|telling|told)\b|` +
+		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|a person)\b[^.?!]{0,24}\b(?:says|said|claims|claimed)\b[^.?!]{0,8}\b(?:he|she|they)(?:'?s| is| are| was| works?| worked)\b|` +
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,20}\b(?:called|phoned|texted|messaged)(?: me)? (?:saying|to say|and said)\b|` +
 		// "someone on the phone said i need to pay a closing fee" (an audit)
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,30}\b(?:said|says|saying|told me)\b[^.?!]{0,12}\b(?:i|we) (?:need|have|must|should|got)\b|` +
@@ -3192,7 +3195,11 @@ var (
 		// a fee to close or unfreeze the account: closing costs nothing
 		// (an audit: the closure's checks, no warning)
 		`(?:注销|销户|解冻|关闭账户)[^。？?!！]{0,12}(?:交|付|转)[^，。？?!！]{0,8}(?:钱|费|保证金|块|元)|保证金|解冻费|注销费|` +
-		`\b(?:closing|closure|account|unfreez\w*|unlock\w*|release) fee\b|\bfee to (?:close|unfreeze|unlock|release)\b|\bpay\b[^.?!]{0,24}\bfee\b[^.?!]{0,12}\bto close\b`)
+		`\b(?:closing|closure|account|unfreez\w*|unlock\w*|release) fee\b|\bfee to (?:close|unfreeze|unlock|release)\b|\bpay\b[^.?!]{0,24}\bfee\b[^.?!]{0,12}\bto close\b|` +
+		// money to a person to waive a fee or a record ("can waive my late fees if i pay him 500": an audit)
+		`\bpay (?:him|her|them)\b|\b(?:waive|cancel|remove|clear|delete|erase)\b[^.?!]{0,20}\b(?:late fees?|fees?|overdue|record)\b[^.?!]{0,30}\b(?:if i pay|for (?:¥|rmb ?|\$)?[0-9]+|pay (?:him|her|them))|` +
+		`(?:免|减免|取消|消除|删除)[^，。？?!！]{0,8}(?:滞纳金|逾期)[^，。？?!！]{0,12}(?:先交|要交|交|付|转)[^，。？?!！]{0,6}[0-9]+|` +
+		`(?:交|付|转)[^，。？?!！]{0,6}[0-9]+[^，。？?!！]{0,8}(?:免|减免|取消|消除|删除)掉?(?:滞纳金|逾期)`)
 	ownPassword = strings.NewReplacer("改密码", "", "修改密码", "", "重置密码", "", "设置密码", "", "忘了密码", "", "忘记密码", "",
 		"change my password", "", "reset my password", "", "forgot my password", "")
 	// site: a web address typed ("xiaomi-fenqi-refund.com"); officialSites
@@ -3210,7 +3217,8 @@ var (
 	// ("陌生人加我微信说我征信有问题，要我转钱", "收到短信…让我点链接",
 	// "someone texted me a link to close my account": a regression run).
 	scamLink = regexp.MustCompile(`(?:让|要|叫)我(?:先)?(?:把钱)?(?:转|打|汇)(?:钱|账|款)|点(?:击)?[^，。？?!！]{0,4}链接|` +
-		`\b(?:texted|messaged|sent|emailed) me a link\b|\b(?:click|tap|open) (?:a|the|this|their) link\b`)
+		`\b(?:texted|messaged|sent|emailed) me a link\b|\b(?:click|tap|open) (?:a|the|this|their) link\b|` +
+		`\b(?:pay|log ?in|sign in|verify|repay)\b[^.?!]{0,16}\b(?:via|through|with|using|at|on|in) (?:a|the|this|that|their) link\b|\blink to (?:pay|repay|verify|log ?in)\b`)
 )
 
 // siteAsks reports a web address not Xiaomi's asked whether it is ours, or
