@@ -169,6 +169,9 @@ func debitsAhead(s *Step, text string) (bool, error) {
 	case len(lines) > 0:
 		b.WriteString(s.T("ahead.header") + "\n" + strings.Join(lines, "\n"))
 	case dayNamed:
+		if len(d.covered) > 0 {
+			b.WriteString(strings.Join(d.covered, "\n") + "\n\n")
+		}
 		b.WriteString(s.T("ahead.none_day", "day", s.day(day)))
 		if d = v.debits(plans, nil); len(d.lines) > 0 { // and the next ones
 			lines = d.lines
@@ -216,8 +219,8 @@ type aheadView struct {
 // hand, and whether a booking among them can still be cancelled, or is
 // with the bank already.
 type aheadLines struct {
-	lines, byHand         []string
-	cancellable, underWay bool
+	lines, byHand, covered []string
+	cancellable, underWay  bool
 }
 
 // debits are the lines of what debits by itself on day (any day: nil) —
@@ -242,12 +245,24 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) aheadLi
 			if r.PlanID != p.ID || !r.Live() || !onDay(supportbot.DateOf(r.RunAt, s.e.cfg.Location)) || r.RunAt.Before(s.now.Add(-supportbot.StaleBooking)) {
 				continue
 			}
-			d.lines = append(d.lines, v.withCard(r.CardID, "debited.booking", "product", p.Product, "period", r.Period,
-				"amount", money(r.Amount), "time", when(s, r.RunAt)))
+			line := v.withCard(r.CardID, "debited.booking", "product", p.Product, "period", r.Period,
+				"amount", money(r.Amount), "time", when(s, r.RunAt))
+			if !r.RunAt.After(s.now) {
+				line += s.T("ahead.debiting_now") // its time gone by: under way, not to come (an audit)
+			}
+			d.lines = append(d.lines, line)
 			if r.Debiting(s.now) { // the bank has it: cannot be cancelled (a probe: "cancel it 2 hours before")
 				d.underWay = true
 			} else {
 				d.cancellable = true
+			}
+		}
+		if b, ok := dueOn(p, day); ok {
+			if r, booked := scheduledFor(p.ID, b.Period, v.sched); booked && supportbot.DateOf(r.RunAt, s.e.cfg.Location) != *day {
+				// Due that day, paid by a booking on another ("明天是还款日 我需要
+				// 自己还吗" with it being debited today: an audit was told
+				// nothing debits tomorrow, the question left).
+				d.covered = append(d.covered, s.T("ahead.covered", "day", s.day(*day), "product", p.Product, "period", b.Period, "time", when(s, r.RunAt)))
 			}
 		}
 		switch {

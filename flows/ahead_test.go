@@ -1,6 +1,9 @@
 package flows_test
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // TestADebitToComeIsAnswered: "will i be charged tomorrow?" with a booking
 // for tomorrow was told no booking was debiting; "14号那笔会扣成功吗" got
@@ -132,4 +135,18 @@ func TestWhetherAutoRepaymentWillWorkIsWhatItDebits(t *testing.T) {
 	}
 	c.send("how do i make autopay work") // how to: the guide's
 	c.reject("这张卡已冻结，扣款会失败")
+}
+
+// TestADayAskedWhoseBillABookingPaysSaysSo: "明天是还款日 我需要自己还吗",
+// the period due tomorrow being debited by its booking today, was told
+// nothing debits tomorrow, the question left (an audit). A bill due on the
+// day asked that a booking on another day pays is said to be paid by it;
+// a booking whose time has passed is said to be under way.
+func TestADayAskedWhoseBillABookingPaysSaysSo(t *testing.T) {
+	h, c := faqSession(t, 707) // 2026-11-21 10:00: S1 books the Redmi K70's period 7 (due Dec 15) on Dec 14
+	c.send("12月15号那期需要我自己还吗")
+	c.expect("2026年12月15日到期的「Redmi K70」第 7 期由 2026年12月14日", "不用自己还")
+	h.advance(24*23*time.Hour + 30*time.Minute) // Dec 14, 10:30: S1 ran at 09:00
+	c.send("明天是还款日 我需要自己还吗")
+	c.expect("明天到期的「Redmi K70」第 7 期由 今天 09:00 的预约还款支付", "今天 09:00（正在扣款中）")
 }
