@@ -1950,6 +1950,13 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says:  []string{"没有，「Xiaomi Book」目前没有逾期的账单"},
 		not:   []string{"合计应付", "Redmi K70"},
 	}, {
+		// 分别 ("each") and a what-if of not paying are not a no (an audit:
+		// "OK, no payment", with a booking's cancellation a tap away).
+		name:  "each, or if not paid",
+		asked: []string{"我两个分期分别哪天还", "今天不还的话明天滞纳金多少"},
+		not:   []string{"不过账单还在"},
+		says:  []string{},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

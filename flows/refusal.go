@@ -56,6 +56,8 @@ func refusalIn(text string) refused {
 		"able to", "afford", "can't", "cant", "没钱", "钱不够", "不起", "不上", "have money", "have enough", "no money", // a trouble: "I won't be able to pay"
 		"打不开", "开不了", "点不开", "进不去", "用不了", "won't open", "wont open", "doesn't open", "not opening", "not loading", // a fault: "商城分期打不开"
 		"know", "understand", "sure how", "how", "why", "what", "知道", "懂", "怎么", "为什么", "如何", "什么", // a question: "I don't know how to pay off early"
+		"哪", "多少", "which", "how much", // "我三个分期分别哪天还", "今天不还的话明天滞纳金多少" (an audit: "OK, no payment")
+		"的话", "如果", "要是", "假如", "what if", "if i", // what not paying would do, not a no
 		"会被", "会影响", "会怎", "后果", "起诉", "征信", // "不还款会被起诉"
 		"预约", "booking", "scheduled") || dayOfMonth.MatchString(l) { // a booking to cancel: its own reader
 		return refusesNothing
@@ -94,7 +96,7 @@ func refusalIn(text string) refused {
 
 // otherNotNo takes out the 别 of "other" (别的, 别人, 别处, 别家), which is
 // not the 别 of "don't".
-var otherNotNo = strings.NewReplacer("别的", "另外的", "别人", "另外的人", "别处", "另外的地方", "别家", "另外一家")
+var otherNotNo = strings.NewReplacer("别的", "另外的", "别人", "另外的人", "别处", "另外的地方", "别家", "另外一家", "分别", "各自")
 
 // bareDeferral is a clause that only puts off what the clause before it
 // asked ("not now", "maybe next month", "下个月再说"), no other matter of its

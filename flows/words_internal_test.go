@@ -300,6 +300,10 @@ func TestRefusalIn(t *testing.T) {
 		"放弃提前还款":           refusesPaying,
 		"笔记本别开":            refusesSwitch,
 		"笔记本和手机都不提前还":      refusesPaying,
+		// a question with 别 or 不还 in it (an audit: "OK, no payment")
+		"我三个分期分别哪天还":    refusesNothing,
+		"今天不还的话明天滞纳金多少": refusesNothing,
+		"先不还了 过几天再说":    refusesPaying,
 	} {
 		if got := refusalIn(text); got != want {
 			t.Errorf("refusalIn(%q) = %q, want %q", text, got, want)
