@@ -130,8 +130,17 @@ var closureProgress = regexp.MustCompile(`(?:注销|销户|关户).{0,8}(?:进�
 // asksIfCanClose reports a customer asking whether they may close their
 // account now.
 func asksIfCanClose(text string) bool {
-	return closeAsked.MatchString(strings.Join(strings.Fields(bare(text)), " "))
+	t := strings.Join(strings.Fields(bare(text)), " ")
+	// After owing nothing said ("i dont owe anything so can i close my
+	// account now", "都还完了 现在可以注销了吗"): the check, not the closure's
+	// "closing does not cancel what you owe" (an audit).
+	return closeAsked.MatchString(t) || closeAsked.MatchString(owedNothingSaid.ReplaceAllString(t, ""))
 }
+
+// owedNothingSaid opens a message with owing nothing said ("since i've paid
+// everything", "nothing owed", "我都还完了").
+var owedNothingSaid = regexp.MustCompile(`^(?:(?:since|now that|as) )?(?:i(?:'ve| have)? (?:paid (?:everything|it all|all)(?: off)?|(?:do ?n'?t|do not) owe (?:anything|any ?thing|a thing)|owe nothing)|nothing(?:'s| is)? owed|everything(?:'s| is) paid(?: off)?)(?: now)?,? (?:so |and |now )?|` +
+	`^我?(?:都|全部|已经|全都)*(?:还完|还清|结清)了?(?:所有)?(?:的)?(?:分期)?(?:了)?[,，]? ?(?:那|所以)?`)
 
 // Closure status (/closure_status): the customer's latest closure request.
 func closureFlow() *spec {

@@ -1312,7 +1312,7 @@ func TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer(t *testing.T) {
 		c.expect("⚠️ 是的，你有逾期未还的账单")
 		c.reject("提前结清报价", "最简单")
 	}
-	for _, ask := range []string{"现在可以注销了吗", "为啥注销不了"} { // why not, too (a probe)
+	for _, ask := range []string{"现在可以注销了吗", "为啥注销不了", "我都还完了 现在可以注销了吗"} { // why not, too (a probe); owing nothing said, the check says (an audit)
 		c.send(ask)
 		c.expect("暂时还不能注销分期账户", "❌ 未结清的账单：2 笔分期尚未还清")
 	}

@@ -115,6 +115,8 @@ func TestAsksAboutTheirOwnStatus(t *testing.T) {
 		"我满足注销条件吗": true, "can I close my account now?": true, "am I eligible to close my account": true,
 		"注销需要什么条件": false, "怎么注销": false, "注销后还能用吗": false, "可以注销吗 注销后征信会删除吗": false,
 		"how do I close my account": false, "我老公可以注销吗": false,
+		"i dont owe anything so can i close my account now": true, "nothing owed, can i close my account?": true, "都还清了，可以注销吗": true, // owing nothing said first (an audit)
+		"都还清了，怎么注销": false, "i dont owe anything": false,
 		"为什么我不能注销": true, "为啥注销不了": true, "我的账户怎么还是注销不了": true, "why cant i close my account": true,
 		"why can't I close my account yet": true, "为什么我注销不了": true, "why can't I close": true, "为啥我不能注销账户": true, "怎么不让我注销": true, "为什么注销要这么久": false, "why does closing take so long": false,
 	} {
