@@ -84,4 +84,7 @@ func TestTheLastPaymentAskedIsTheMessageCentersLatest(t *testing.T) {
 		c.send(q)
 		c.expect("你最近一次还款记录", "Redmi K70 第 6 期")
 	}
+	c.send("when is my last payment for the laptop") // the final one, to come (an audit: "no repayment yet")
+	c.expect("Xiaomi Book")
+	c.reject("最近一次还款记录", "还没有在这里办理")
 }

@@ -1134,7 +1134,8 @@ func sayLatestNotice(s *Step, kinds []string, key, noneKey string) error {
 // probe: the bill, without the answer). It reports whether it answered.
 func lastDebitAsked(s *Step, text string) (bool, error) {
 	l := strings.ToLower(text)
-	if s.conv.CustomerID == "" || !lastDebitSaid.MatchString(l) || !asks(text) && !containsAny(l, "什么时候", "哪天", "几号", "多少", "when", "how much") {
+	if s.conv.CustomerID == "" || !lastDebitSaid.MatchString(l) || !asks(text) && !containsAny(l, "什么时候", "哪天", "几号", "多少", "when", "how much") ||
+		whenPaidOff.MatchString(l) && !containsAny(l, " was ", " did ", " were ", "went") { // "when is my last payment": the final one (an audit: "no repayment yet")
 		return false, nil
 	}
 	if proceed, told, err := s.ownAsked(text); !proceed {
