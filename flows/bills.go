@@ -191,8 +191,7 @@ func asksWhenPaidOff(text string) bool {
 		func(w string) bool { return wordsIn(l, w) }) { // words: "know", "show" are not "now", "how"
 		return false
 	}
-	return containsAny(l, "哪天还完", "什么时候还完", "几时还完", "啥时候还完", "多久还完", "多久能还完", "还有几期", "还剩几期",
-		"什么时候结清", "哪天结清", "最后一期是哪天", "最后一期什么时候") || whenPaidOff.MatchString(l) ||
+	return containsAny(l, "还有几期", "还剩几期", "最后一期是哪天", "最后一期什么时候", "最后一期是什么时候") || whenDoneZH.MatchString(l) || whenPaidOff.MatchString(l) ||
 		// the schedule asked for ("手机那笔的还款计划": it quoted a payoff, a probe;
 		// "show schedule", the button's label typed, a topic of the message center)
 		(containsAny(l, "还款计划", "还款明细", "分期明细", "每期明细", "还款时间表", "repayment schedule", "payment schedule") ||
@@ -240,6 +239,10 @@ func whenPlanEnds(s *Step, text string) error {
 	s.say(s.confirmHow())
 	return nil
 }
+
+// whenDoneZH asks when a plan is paid off ("什么时候能还完", "哪天结清";
+// "什么时候能还完" got the early repayment's how-to: an audit).
+var whenDoneZH = regexp.MustCompile(`(?:什么时候|啥时候|哪天|几时|多久)(?:才)?(?:能|可以|会)?(?:全部)?(?:还完|还清|结清)`)
 
 var whenPaidOff = regexp.MustCompile(`\b(?:when|wen)\b (?:will|is|do|does|can|would|my|the)\b.{0,30}\b(?:paid off|finish paying|last (?:payment|period|installment))\b|` +
 	`\bhow many (?:more )?(?:periods|payments|months|installments) (?:are )?(?:left|remaining)\b`)
