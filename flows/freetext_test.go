@@ -1957,6 +1957,13 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		not:   []string{"不过账单还在"},
 		says:  []string{},
 	}, {
+		// Whether auto-repayment is on: each plan's switch (an audit got how
+		// to set it up, never "no, it is off").
+		name:  "auto-repayment on, asked",
+		asked: []string{"我开了自动还款吗", "I thought I had autopay on", "is my autopay on?"},
+		says:  []string{"每个还款日自动从默认还款卡扣当期应还金额", "Redmi K70"},
+		not:   []string{"建议开启自动还款"},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

@@ -481,6 +481,13 @@ func (s *Step) dueTodayPlan(l string) string {
 	return id
 }
 
+// autopayStatusAsked asks whether auto-repayment is on ("我开了自动还款吗",
+// "I thought I had autopay on"): each plan's switch, not how to set it up.
+var autopayStatusAsked = regexp.MustCompile(`^我?(?:是不是|有没有)?(?:开|开了|开通了|开启了|设置了|设了)(?:自动还款|自动扣款)(?:了)?(?:吗|没|么|没有)?[?？]*$|` +
+	`^(?:我的?)?(?:自动还款|自动扣款)(?:是不是)?(?:开着|开了|开通了|开启了|是开着的)(?:的)?(?:吗|没|么|没有)?[?？]*$|` +
+	`\bi thought i (?:had|have|turned on|set up|switched on) (?:autopay|auto-?pay|auto-?repayment|auto debit)\b|` +
+	`^(?:is|was) (?:my |the )?(?:autopay|auto-?pay|auto-?repayment|auto debit) (?:on|off|enabled|active|set up)\b|^do i have (?:autopay|auto-?pay|auto-?repayment|auto debit)\b`)
+
 // reschedulesABooking asks a booking (or a debit) to run on another day
 // ("明天那笔能不能推迟到10号扣", "can I push tomorrow's payment to the
 // 10th?"): not the due date's change, nor another plan.
@@ -2230,6 +2237,13 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		s.say(s.T("cancel.no_move"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.cancel"), "cancel"))...)
 		return nil
+	}
+	if l := strings.ToLower(strings.TrimSpace(text)); s.conv.CustomerID != "" && autopayStatusAsked.MatchString(l) && !aboutSomeoneElse(text) {
+		// "我开了自动还款吗", "I thought I had autopay on": each plan's
+		// switch, where it stands (an audit got how to set it up, never
+		// "no, it is off", to a customer three periods overdue).
+		s.conv.Misses = 0
+		return s.startFlow("autopay", "")
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && reschedulesABooking.MatchString(l) && !containsAny(l, "还款日", "扣款日", "账单日", "due date") && !aboutSomeoneElse(text) {
 		// "明天那笔能不能推迟到10号扣", "can I push tomorrow's payment to the
