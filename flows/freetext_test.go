@@ -2334,3 +2334,25 @@ func TestALateFeesCapIsTheFeesTopic(t *testing.T) {
 	c.expect("合作机构的规定为准")
 	c.reject("逾期的后果")
 }
+
+// TestAFrozenCardWithNoOtherSaysSo: a customer whose only card is frozen was
+// told to pay with another, choosing it at /pay — which refuses them, every
+// card frozen (an audit). With no other card the answer says so, and what
+// to do instead.
+func TestAFrozenCardWithNoOtherSaysSo(t *testing.T) {
+	data := payFixture()
+	customerIn(t, data, "C6").Cards[0].Frozen = true // 钱多: one card
+	customerIn(t, data, "C5").Cards[0].Frozen = true // 赵敏: another card left
+	h := newHarness(t, data)
+	h.realFAQ()
+	h.open()
+	c := h.chat(842, "zh")
+	c.identify(phoneQian)
+	c.send("我卡被冻结了 怎么办")
+	c.expect("交通银行 **** 1010 已冻结", "你也没有其他能用的卡")
+	c.reject("发 /pay 时可以选卡")
+	z := h.chat(843, "zh")
+	z.identify(phoneZhao)
+	z.send("我卡被冻结了 怎么办")
+	z.expect("农业银行 **** 5555 已冻结", "发 /pay 时可以选卡")
+}

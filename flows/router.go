@@ -3527,7 +3527,13 @@ func (s *Step) ownFrozen(topic string) string {
 	if s.conv.Lang == supportbot.LangEN {
 		sep = ", "
 	}
-	return s.T("faq.own_frozen", "cards", strings.Join(cardNames(s.conv.Lang, frozen), sep), "n", len(frozen))
+	key := "faq.own_frozen"
+	if len(frozen) == len(cards) {
+		// Every card frozen: no other to choose at /pay (an audit: told to
+		// pick one, with none to pick).
+		key = "faq.own_frozen_all"
+	}
+	return s.T(key, "cards", strings.Join(cardNames(s.conv.Lang, frozen), sep), "n", len(frozen))
 }
 
 // payoffWithItsFee quotes the payoff asked for beside its fee ("我想一次性还
