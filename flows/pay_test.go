@@ -1232,3 +1232,33 @@ func TestOwnPayoffAskedInEnglishIsItsQuote(t *testing.T) {
 		t.Errorf("%d repayments, want none", n)
 	}
 }
+
+// TestSeveralOverduePeriodsArePaidTogetherSaidSo: a bill of three overdue
+// periods was quoted whole without a word, "只还第4期" at it was told to
+// confirm all three, and the payoff's hint promised "that period alone"
+// (two audits). The bill's quote says its periods are paid together, one
+// asked alone is told so, and the hint counts them.
+func TestSeveralOverduePeriodsArePaidTogetherSaidSo(t *testing.T) {
+	data := fixture()
+	k70 := &customerIn(t, data, "C1").Plans[0]
+	k70.Bills[4].Status, k70.Bills[4].LateFee = supportbot.BillUnpaid, 1800 // period 5, due Oct 15: overdue too
+	h := newHarness(t, data)
+	h.realFAQ()
+	h.open()
+	c := h.chat(844, "zh")
+	c.identify(phoneZhang)
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.expect("第 5 期已逾期", "第 6 期已逾期", "这张账单的 2 期要一起还")
+	for _, q := range []string{"只还第5期", "能不能只还一期"} {
+		c.send(q)
+		c.expect("这张账单的 2 期要一起还", "还没有扣款")
+	}
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.expect("只还逾期的 2 期")
+	c.reject("只还逾期那期")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Fatalf("%d repayments, want none", n)
+	}
+}

@@ -277,13 +277,36 @@ func quoteBreakdown(s *Step, flow string, p *supportbot.Plan, q *supportbot.Quot
 		if waived := waivedFees(p, q, s.today); waived > 0 {
 			lines = append(lines, s.T("repay.quote_waived", "amount", money(waived)))
 		}
-		if slices.ContainsFunc(p.Bills, func(b supportbot.Bill) bool { return b.Overdue(s.today) }) {
+		if n := countOverdue(*p, s.today); n == 1 {
 			// "把欠的全还了" from a customer overdue may mean the overdue
 			// bill: how to pay that alone, beside the payoff (a probe).
 			lines = append(lines, s.T("repay.overdue_only"))
+		} else if n > 1 { // not "that period alone" of several (an audit)
+			lines = append(lines, s.T("repay.overdue_only_all", "count", n))
 		}
+	} else if n := len(q.Periods); n > 1 {
+		// A bill of several periods (overdue ones) pays them together:
+		// said, not left for "只还第4期" to find out (an audit: all three
+		// quoted without a word).
+		lines = append(lines, s.T("pay.periods_together", "count", n))
 	}
 	return lines
+}
+
+// onePeriodOfSeveral asks to pay one period of a bill's several ("只还第4
+// 期", "能不能只还一期", "just the oldest overdue one", "can i pay just one").
+var onePeriodOfSeveral = regexp.MustCompile(`只(?:还|付|交)(?:第?\s*[0-9一二三四五六七八九十]+\s*期|一期|其中一期|最早的?|最老的?)|只还一部分|先还一期|` +
+	`\b(?:just|only) (?:the )?(?:oldest|first|earliest|one)\b|\bpay (?:just|only) (?:one|period [0-9]+)\b|\bonly period [0-9]+\b`)
+
+// countOverdue is how many of the plan's periods are overdue today.
+func countOverdue(p supportbot.Plan, today supportbot.Date) int {
+	n := 0
+	for _, b := range p.Bills {
+		if b.Overdue(today) {
+			n++
+		}
+	}
+	return n
 }
 
 // leftOut says which periods a quote leaves out because a booking is
@@ -1349,6 +1372,12 @@ func quoteText(s *Step, flow string) (bool, error) {
 			return true, s.beside("bill", "")
 		case asksIfPaid(text): // "扣了吗", "did it go through": not yet
 			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
+			return true, nil
+		case flow == "pay" && onePeriodOfSeveral.MatchString(text) && len(s.slots.Quote.Periods) > 1:
+			// "只还第4期", "just the oldest overdue one" at a bill of several
+			// overdue periods: they are paid together (an audit was told to
+			// confirm all three, without a word).
+			s.say(s.T("pay.periods_together", "count", len(s.slots.Quote.Periods)) + "\n" + s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
 		case asksWhichCard(s, text): // "which card will this come out of": the quote's, which stays
 			s.say(s.T("repay.card_quoted", "card", quotedCard(s)) + "\n" + s.confirmHow())
