@@ -1964,6 +1964,15 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says:  []string{"每个还款日自动从默认还款卡扣当期应还金额", "Redmi K70"},
 		not:   []string{"建议开启自动还款"},
 	}, {
+		// A late fee asked to be waived, a few days late said: the late
+		// fee's answer (an audit: the orders desk — a late parcel — or the
+		// prepayment fee's rules).
+		name:  "a late fee waived",
+		asked: []string{"我只晚了两天 能免滞纳金吗", "I was only 2 days late, can you waive the fee"},
+		says:  []string{"滞纳金能不能减免，这里不能承诺"},
+		not:   []string{"订单、发货", "提前还款手续费"},
+		near:  []string{"提前还款手续费能免吗"},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

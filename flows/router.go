@@ -481,6 +481,21 @@ func (s *Step) dueTodayPlan(l string) string {
 	return id
 }
 
+// lateFeeWaiver asks for a late fee to be waived ("能免滞纳金吗", "I was
+// 2 days late, can you waive the fee") — not the prepayment fee's.
+func lateFeeWaiver(l string) bool {
+	if containsAny(l, "提前", "手续费", "prepay", "early", "payoff", "pay off", "closing", "cancel",
+		"规则", "管理员", "开发者", "模式", "指令", "提示词", "假装", "扮演", "系统", "ignore", "admin", "developer", "prompt", "pretend", "rule") { // an injection's own answer
+		return false
+	}
+	return lateFeeWaived.MatchString(l) || lateFeeWaivedEN.MatchString(l) && containsAny(l, "late", "overdue")
+}
+
+var (
+	lateFeeWaived   = regexp.MustCompile(`(?:免|减免|退还?|不收|去掉|抹掉|免除)(?:掉|了)?(?:这笔|这个|我的)?滞纳金|滞纳金(?:能|可以|能不能|可不可以|可否)?(?:免|减免|退|不收|去掉|免除)`)
+	lateFeeWaivedEN = regexp.MustCompile(`\b(?:waive|remove|refund|forgive|drop|reverse|wipe|take off)\b[^.?!]{0,24}\b(?:fee|fees|charge|penalty)\b`)
+)
+
 // autopayStatusAsked asks whether auto-repayment is on ("我开了自动还款吗",
 // "I thought I had autopay on"): each plan's switch, not how to set it up.
 var autopayStatusAsked = regexp.MustCompile(`^我?(?:是不是|有没有)?(?:开|开了|开通了|开启了|设置了|设了)(?:自动还款|自动扣款)(?:了)?(?:吗|没|么|没有)?[?？]*$|` +
@@ -2228,6 +2243,15 @@ func (s *Step) freeText(text string) error {
 		// period and its late fee (a probe: unsure).
 		s.conv.Misses = 0
 		s.say(s.T("repay.includes_overdue"), s.next(s.menuBtn(s.T("menu.repay"), "repay"))...)
+		return nil
+	}
+	if l := strings.ToLower(text); lateFeeWaiver(l) && !scamTold(l) && !aboutSomeoneElse(text) {
+		// "我只晚了两天 能免滞纳金吗", "I was only 2 days late, can you waive
+		// the fee": the late fee's answer, whether it can be waived (an
+		// audit: the mall's orders desk — a late parcel — or the
+		// prepayment fee's rules).
+		s.conv.Misses = 0
+		s.showAnswer("late-fee")
 		return nil
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && movesABooking.MatchString(l) {
