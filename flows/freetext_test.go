@@ -1973,6 +1973,18 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		not:   []string{"订单、发货", "提前还款手续费"},
 		near:  []string{"提前还款手续费能免吗"},
 	}, {
+		// Two plans' bills asked for at once: the list, one at a time (an
+		// audit quoted one, the other dropped without a word; unsure).
+		name:  "two bills asked",
+		asked: []string{"pay the phone and the laptop"},
+		says:  []string{"要还哪一笔分期的账单", "一次还一笔"},
+		not:   []string{"合计应付"},
+	}, {
+		name:  "two bills asked, in Chinese",
+		asked: []string{"帮我把手机和笔记本这期都还了"},
+		says:  []string{"要还哪一笔分期的账单", "一次还一笔"},
+		not:   []string{"合计应付"},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

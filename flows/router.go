@@ -481,6 +481,18 @@ func (s *Step) dueTodayPlan(l string) string {
 	return id
 }
 
+// paysSeveralBills asks to pay the bills of two or more plans named by
+// their kinds ("pay the phone and the buds", "帮我把手机和笔记本这期都还了") —
+// not paying off, nor what was paid.
+func paysSeveralBills(l string) bool {
+	return kindsSaid(l) >= 2 && utf8.RuneCountInString(l) <= 40 && paysSeveral.MatchString(l) &&
+		!containsAny(l, "提前", "结清", "还清", "已经", "已", "刚", "off", "early", "paid", "already", "多少", "how much", "剩", "left",
+			"不是", "不要", "别", "而是", "还是", "instead", " not ", "not the", " or ", "rather") // one of them, corrected or chosen
+}
+
+var paysSeveral = regexp.MustCompile(`^(?:请|麻烦)?(?:帮我|我要|我想|给我)(?:把)?[^，。？?]{0,20}(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?$|` +
+	`^(?:把)?[^，。？?]{0,20}(?:一起|都)(?:还|付|交)(?:掉|上)?(?:吧|呗|啊)?$|^(?:please |pls |i want to |i'd like to )?pay (?:for )?(?:both |all )?(?:the |my )?`)
+
 // lateFeeWaiver asks for a late fee to be waived ("能免滞纳金吗", "I was
 // 2 days late, can you waive the fee") — not the prepayment fee's.
 func lateFeeWaiver(l string) bool {
@@ -2649,6 +2661,17 @@ func (s *Step) freeText(text string) error {
 		// formula, or unsure); nothing is paid without its confirm.
 		s.conv.Misses = 0
 		return s.startFlow("repay", "")
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysSeveralBills(l) && !asks(text) && !aboutSomeoneElse(text) {
+		// "pay the phone and the buds", "帮我把手机和笔记本这期都还了": one
+		// bill at a time, from the list (an audit quoted the buds alone,
+		// the phone dropped without a word; unsure before).
+		s.conv.Misses = 0
+		if err := s.startFlow("pay", ""); err != nil || s.conv.State != "choosing" {
+			return err
+		}
+		s.say(s.T("pay.one_at_a_time"))
+		return nil
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysAllOff.MatchString(l) && !asks(text) && !aboutSomeoneElse(text) &&
 		!containsAny(l, "的话", "手续费", "多少", "省", "划算", "fee", "save", "how much", "cost", "if ") { // what it costs or saves: the fee's answer (a regression run)
