@@ -1434,6 +1434,10 @@ func TestAFollowUpAtAQuote(t *testing.T) {
 	c.expect("Redmi K70（订单号")
 	c.send("actually the laptop instead")
 	c.expect("Xiaomi Book（订单号")
+	c.send("no wait, the phone") // a no that corrects: that plan, not a no (an audit: "OK, no payment", the plan lost)
+	c.expect("Redmi K70（订单号")
+	c.send("no, the laptop")
+	c.expect("Xiaomi Book（订单号")
 	if n := len(h.repayments("C1")); n != 0 {
 		t.Fatalf("%d repayments, want none before a 确认", n)
 	}

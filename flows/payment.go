@@ -2224,11 +2224,15 @@ func otherPlanLeft(s *Step, text string) (*supportbot.Plan, error) {
 // RedmiBook", "no I meant the Redmi Book"): the plan it names is meant.
 func corrects(text string) bool {
 	l := strings.ToLower(text)
-	if kind, _ := kindSaid(bare(text)); kind >= 0 && containsAny(l, "还是", "rather", "instead") {
-		return true // "算了还是手机吧", "the laptop instead" — a card instead is not a plan (a probe)
+	if kind, _ := kindSaid(bare(text)); kind >= 0 && (containsAny(l, "还是", "rather", "instead") || correctionLead.MatchString(l)) {
+		return true // "算了还是手机吧", "the laptop instead", "no wait, the phone" (an audit) — a card instead is not a plan (a probe)
 	}
 	return containsAny(l, "错了", "不对", "我要还的是", "我说的是", "我要的是", "我是说", "actually", "i meant", "i mean", "wrong one")
 }
+
+// correctionLead opens a message with a no that corrects ("no wait, the
+// phone").
+var correctionLead = regexp.MustCompile(`^(?:no|nope|nah|wait|oops|sorry)\b`)
 
 // partSaid is a part of an amount asked to be paid ("pay only half of this
 // month's bill", "先还一半", "pay part of it").

@@ -1140,7 +1140,7 @@ func declines(text string) bool {
 	}
 	if first, rest, ok := strings.Cut(w, " "); ok && (first == "no" || first == "nah" || first == "nope") &&
 		!containsAny(rest, "problem", "worries", "prob", "go", "pay", "yes", "do it", "mean", "rush", "ahead", "confirm") &&
-		utf8.RuneCountInString(rest) <= 24 {
+		utf8.RuneCountInString(rest) <= 24 && !namesAKind(rest) {
 		return true // "nah too expensive"; not "nah go ahead", "no rush, pay it"
 	}
 	i := strings.IndexAny(w, "，,。、!！;；") // "not now, maybe next month"
@@ -1154,7 +1154,16 @@ func declines(text string) bool {
 	// Not a new request after the no ("先不，给手机开", "下次吧，用工行卡",
 	// "还是算了，帮我还手机的吧"): the request is read (a regression probe:
 	// the step dropped, the request ignored).
-	return noWords[first] && utf8.RuneCountInString(rest) <= 16 && !requestInRemark.MatchString(strings.ReplaceAll(rest, "还是", ""))
+	// Nor a plan named after it ("不对，手机那个"): a correction, that plan.
+	return noWords[first] && utf8.RuneCountInString(rest) <= 16 && !requestInRemark.MatchString(strings.ReplaceAll(rest, "还是", "")) && !namesAKind(rest)
+}
+
+// namesAKind reports words naming a kind of device, as after a no that
+// corrects ("no wait, the phone": an audit got "OK, no payment", the plan
+// named lost).
+func namesAKind(t string) bool {
+	kind, _ := kindSaid(t)
+	return kind >= 0
 }
 
 // requestInRemark is a request's verb in the words after a no.
