@@ -2381,3 +2381,26 @@ func TestAFrozenCardWithNoOtherSaysSo(t *testing.T) {
 	z.send("我卡被冻结了 怎么办")
 	z.expect("农业银行 **** 5555 已冻结", "发 /pay 时可以选卡")
 }
+
+// TestAPaymentSaidMadeWhileStillOverdue: "I paid yesterday, why is it still
+// overdue" got the failed payment's checklist — "pay before the due date"
+// to one long overdue — and "我已经还了逾期的钱 为什么还显示逾期" was unsure
+// (an audit). None seen here is said, with what is still overdue and a
+// person to check a debit; a payment here still under way says so.
+func TestAPaymentSaidMadeWhileStillOverdue(t *testing.T) {
+	h, c := faqSession(t, 708)
+	for _, q := range []string{"I paid yesterday, why is it still overdue", "我已经还了逾期的钱 为什么还显示逾期"} {
+		c.send(q)
+		c.expect("这里没有查到你最近在这里的还款", "第 6 期已逾期", "[👤 转人工客服]")
+		c.reject("还款日前")
+	}
+	h.hooks.set(func(k *hooks) { // the core does not answer: the payment stays under way
+		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) { return nil, errDown }
+	})
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.send("确认")
+	c.send("我已经还了 为什么还显示逾期")
+	c.expect("正在处理中，不会重复扣款")
+	c.reject("这里没有查到你最近在这里的还款")
+}

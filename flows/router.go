@@ -2522,6 +2522,27 @@ func (s *Step) freeText(text string) error {
 		s.say(reply, s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.humanBtn())...)
 		return nil
 	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && paidStillOverdue.MatchString(l) && !aboutSomeoneElse(text) {
+		// "I paid yesterday, why is it still overdue", "我已经还了逾期的钱
+		// 为什么还显示逾期": a payment here still under way says so;
+		// otherwise none is seen here, what is still overdue, and a person
+		// to check a debit (an audit: the failed payment's checklist, "pay
+		// before the due date", or unsure).
+		s.conv.Misses = 0
+		list, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
+		if err != nil {
+			return err
+		}
+		if len(list) > 0 && list[0].State != supportbot.ActionSucceeded && list[0].State != supportbot.ActionDeclined {
+			return tellAction(s, &list[0])
+		}
+		reply := s.T("repay.not_seen_here")
+		if own := s.ownOverdue("overdue-consequences"); own != "" {
+			reply += "\n\n" + own
+		}
+		s.say(reply, s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.humanBtn())...)
+		return nil
+	}
 	if l := strings.ToLower(text); paysOffline.MatchString(l) && asks(text) {
 		// "小米之家能还分期吗", "可以现金还款吗 去门店还": not "other lenders'
 		// loans are not handled here" (a facts audit).
@@ -3140,6 +3161,12 @@ var (
 // transferred the money to your account").
 var transferredToUs = regexp.MustCompile(`(?:转账|转钱|汇款|打款|转了[^，。？?]{0,6})(?:给|到)(?:你们|贵公司|你们公司|你们的)|(?:给|向|往)你们(?:的[^，。？?]{0,6})?(?:转账|转了|汇了|汇款|打了钱|打款)|` +
 	`\b(?:transferred|wired|sent)\b[^.?!]{0,30}\b(?:to you|to your (?:account|company|bank))\b|\bbank transfer to you\b`)
+
+// paidStillOverdue says a payment was made and asks why the bill is still
+// overdue ("I paid yesterday, why is it still overdue", "我已经还了 为什么
+// 还显示逾期").
+var paidStillOverdue = regexp.MustCompile(`(?:已经|早就|昨天|前天|今天|刚才|我)(?:还|付|交)了[^，。？?]{0,12}(?:为什么|为啥|怎么|咋)(?:还|仍然|依然|还是)?(?:显示|是|算|有)?(?:逾期|滞纳金)|` +
+	`\bi (?:already |just )?(?:paid|repaid)\b[^.?!]{0,30}\b(?:why|how come)\b[^.?!]{0,24}\b(?:still|it)\b[^.?!]{0,12}\b(?:overdue|late|unpaid)\b`)
 
 // paysOffline asks to pay in a store or in cash: a place or cash, and
 // paying, a bill or the installments.
