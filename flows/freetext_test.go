@@ -2395,7 +2395,9 @@ func TestAPaymentSaidMadeWhileStillOverdue(t *testing.T) {
 		c.reject("还款日前")
 	}
 	h.hooks.set(func(k *hooks) { // the core does not answer: the payment stays under way
-		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) { return nil, errDown }
+		k.repay = func(context.Context, string, supportbot.RepaymentRequest) (*supportbot.Repayment, error) {
+			return nil, errDown
+		}
 	})
 	c.send("/pay")
 	c.press("Redmi K70")
