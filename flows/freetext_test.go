@@ -1989,6 +1989,12 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says:  []string{"要还哪一笔分期的账单", "一次还一笔"},
 		not:   []string{"合计应付"},
 	}, {
+		// Another card asked for by a customer with one to pay with: none,
+		// said above the quote (an audit: quoted on it without a word).
+		name:  "another card, with one",
+		asked: []string{"我要还逾期的 用别的卡"},
+		says:  []string{"你只有 招商银行 **** 6789 这一张能用的卡", "合计应付"},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

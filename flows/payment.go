@@ -1544,6 +1544,26 @@ func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {
 	return true, quoteOwnPlan(s, flow, s.slots.Plan, "")
 }
 
+// onlyCardSaid leads a payment asked for with another card ("我要还逾期的
+// 用别的卡") by a customer who has one card to pay with: there is no other,
+// said above the quote on it (an audit: quoted on the one card asked not
+// to be used, without a word).
+func onlyCardSaid(s *Step) error {
+	l := strings.ToLower(s.ev.Text)
+	if s.ev.Kind != supportbot.EventText || !containsAny(l, "别的卡", "另一张", "另外一张", "另外的卡", "其他卡", "其它卡", "其他的卡", "换张卡", "换一张卡",
+		"other card", "another card", "different card") {
+		return nil
+	}
+	cards, err := s.cards()
+	if err != nil {
+		return err
+	}
+	if usable := usableCards(cards); len(usable) == 1 {
+		s.lead = s.T("pay.only_card", "card", locale.NameIn(s.conv.Lang, usable[0].Masked()))
+	}
+	return nil
+}
+
 // otherCardAsked takes a card asked for at a quote that is none of the
 // customer's ("use card 6666", "use the bank of china card") or not named ("换一张卡", "use my other
 // card"): the one other card that can pay quotes again on it; otherwise
@@ -1814,6 +1834,9 @@ func paymentFlow(name string, ask func(*Step) error, nothing func(*Step), paid f
 func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 	open, err := s.openPlans()
 	if err != nil {
+		return err
+	}
+	if err := onlyCardSaid(s); err != nil {
 		return err
 	}
 	if l := strings.ToLower(s.ev.Text); s.ev.Kind == supportbot.EventText && (amountSaid.MatchString(l) || partSaid.MatchString(l)) {
