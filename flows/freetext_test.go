@@ -2412,3 +2412,22 @@ func TestAPaymentSaidMadeWhileStillOverdue(t *testing.T) {
 	c.expect("正在处理中，不会重复扣款")
 	c.reject("这里没有查到你最近在这里的还款")
 }
+
+// TestWhetherPayingOnADayIsLate: "今天不还的话明天会逾期吗" and "is there a
+// late fee if i pay tonight?" (at a bill's quote) got unsure, or the quote's
+// parts — its period's fee read as a late fee (two audits). From the bills:
+// each plan's next period, late or in time if paid that day.
+func TestWhetherPayingOnADayIsLate(t *testing.T) {
+	_, c := faqSession(t, 709) // 2026-11-21: the Redmi K70's period 6 overdue; the Xiaomi Book's period 3 due today, booked at 11:00
+	for _, q := range []string{"今天不还的话明天会逾期吗", "明天还算逾期吗"} {
+		c.send(q)
+		c.expect("明天还的话", "「Redmi K70」第 6 期（2026年11月15日到期）已经逾期了", "「Xiaomi Book」第 3 期今天到期，明天才还就已经逾期",
+			"已预约 今天 11:00 扣款", "还款日当天还上都不算逾期")
+	}
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.send("is there a late fee if i pay tonight?") // at the quote: answered, the quote waiting
+	c.expect("今天还的话", "已经逾期了")
+	c.send("确认")
+	c.expect("还款成功")
+}

@@ -1379,6 +1379,16 @@ func quoteText(s *Step, flow string) (bool, error) {
 			// confirm all three, without a word).
 			s.say(s.T("pay.periods_together", "count", len(s.slots.Quote.Periods)) + "\n" + s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
+		case lateOnDayAsked.MatchString(text) && flow == "pay":
+			// "is there a late fee if i pay tonight?" at a bill's quote: in
+			// time or not, from the bills, the quote staying (an audit: the
+			// quote's parts, its fee read as a late fee).
+			if told, err := lateIfPaidOn(s, s.ev.Text); told || err != nil {
+				if err == nil {
+					s.say(s.confirmHow())
+				}
+				return told, err
+			}
 		case asksWhichCard(s, text): // "which card will this come out of": the quote's, which stays
 			s.say(s.T("repay.card_quoted", "card", quotedCard(s)) + "\n" + s.confirmHow())
 			return true, nil

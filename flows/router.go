@@ -2266,6 +2266,9 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("repay.includes_overdue"), s.next(s.menuBtn(s.T("menu.repay"), "repay"))...)
 		return nil
 	}
+	if told, err := lateIfPaidOn(s, text); told || err != nil { // "is there a late fee if i pay tonight?": from the bills
+		return err
+	}
 	if l := strings.ToLower(text); lateFeeWaiver(l) && !scamTold(l) && !aboutSomeoneElse(text) {
 		// "我只晚了两天 能免滞纳金吗", "I was only 2 days late, can you waive
 		// the fee": the late fee's answer, whether it can be waived (an

@@ -1,0 +1,73 @@
+package flows
+
+import (
+	"regexp"
+	"strings"
+
+	"supportbot"
+)
+
+// lateOnDayAsked asks whether paying on a day is late ("is there a late fee
+// if i pay tonight?", "明天还算逾期吗", "今天不还的话明天会逾期吗").
+var lateOnDayAsked = regexp.MustCompile(`(?:今天|今晚|明天|后天|[0-9]{1,2}\s*[号日])(?:晚上|下午|上午|再|才)?(?:还|付|交)(?:款|钱|上)?(?:的话)?[^，。？?]{0,6}(?:算不算|算|会不会|会|有没有|要|还)?(?:逾期|滞纳金)|` +
+	`(?:今天|今晚)不还(?:的话)?[^，。？?]{0,8}(?:逾期|滞纳金)|` +
+	`\bif i pay (?:it )?(?:tonight|today|tomorrow|later today|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?)\b|` +
+	`\b(?:pay|paying) (?:it )?(?:tonight|tomorrow|later today)\b[^.?!]{0,30}\b(?:late|overdue)\b`)
+
+// lateIfPaidOn answers whether paying on a day is late from the customer's
+// bills: each open plan's next unpaid period — overdue already, falling due
+// before that day (late if paid then), or due that day or later (in time) —
+// and that the due date itself is in time (an audit: the quote restated,
+// its period's fee read as a late fee, or unsure). It reports whether it
+// answered.
+func lateIfPaidOn(s *Step, text string) (bool, error) {
+	l := strings.ToLower(text)
+	if s.conv.CustomerID == "" || !lateOnDayAsked.MatchString(l) || !containsAny(l, "逾期", "滞纳金", "late", "overdue") ||
+		containsAny(l, "为什么", "为啥", "why", "已经", "already", "还了", "付了", "交了", "还上了", "paid") { // a payment said made: whether it went through
+		return false, nil
+	}
+	if proceed, told, err := s.ownAsked(text); !proceed {
+		return told, err
+	}
+	day, ok := s.dayAsked(l)
+	if !ok || strings.Contains(l, "不还") && day == s.today { // "今天不还的话": paid tomorrow at the earliest
+		day = s.today.AddDays(1)
+	}
+	plans, err := s.openPlans()
+	if err != nil {
+		return false, err
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	var lines []string
+	for _, p := range plans {
+		for _, b := range p.Bills {
+			if b.Status != supportbot.BillUnpaid {
+				continue
+			}
+			args := []any{"product", p.Product, "period", b.Period, "date", s.day(b.DueDate), "day", s.day(day), "amount", money(b.Due())}
+			var line string
+			switch {
+			case b.Overdue(s.today):
+				line = s.T("late_on.overdue", args...)
+			case b.DueDate < day:
+				line = s.T("late_on.late", args...)
+			default:
+				line = s.T("late_on.in_time", args...)
+			}
+			if r, booked := scheduledFor(p.ID, b.Period, sched); booked {
+				line += s.T("late_on.booked", "when", when(s, r.RunAt))
+			}
+			lines = append(lines, line)
+			if !b.Overdue(s.today) {
+				break // the next period to fall due, after every overdue one
+			}
+		}
+	}
+	s.conv.Misses = 0
+	s.say(s.T("late_on.header", "day", s.day(day))+"\n"+strings.Join(lines, "\n")+"\n\n"+s.T("late_on.rule"),
+		s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.bill"), "bill"))...)
+	return true, nil
+}
