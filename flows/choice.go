@@ -169,7 +169,7 @@ func isWordByte(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '
 var deviceKinds = []deviceKind{
 	{said: []string{"笔记本", "电脑", "laptop", "notebook"}, shown: []string{"book", "笔记本", "laptop"}, icon: "💻"},
 	{said: []string{"平板电脑", "平板", "tablet", "pad"}, shown: []string{"pad", "平板", "tablet"}, icon: "📱"},
-	{said: []string{"手表", "手环", "watch"}, shown: []string{"watch", "band", "手表", "手环"}, icon: "⌚"},
+	{said: []string{"手表", "手环", "watch", " band", "smart band", "smartband"}, shown: []string{"watch", "band", "手表", "手环"}, icon: "⌚"},
 	{said: []string{"电视", "tv"}, shown: []string{"tv", "电视"}, icon: "📺"},
 	{said: []string{"耳机", "earbuds", "earbud", "buds", "headphones", "earphones"}, shown: []string{"buds", "耳机", "headphone"}, icon: "🎧"},
 	{said: []string{"手机", "phone", "mobile"}, shown: []string{"phone", "手机", "redmi", "xiaomi", "poco", "galaxy", "huawei", "honor", "oppo", "vivo"}, icon: "📱"},

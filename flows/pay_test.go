@@ -1262,3 +1262,22 @@ func TestSeveralOverduePeriodsArePaidTogetherSaidSo(t *testing.T) {
 		t.Fatalf("%d repayments, want none", n)
 	}
 }
+
+// TestABandOrBudsNamedIsThatPlan: "pay the band" got the financing
+// partners (band was repaired to bank), "and the band?" the same (an
+// audit). A band or buds names the plan of that kind.
+func TestABandOrBudsNamedIsThatPlan(t *testing.T) {
+	h := newHarness(t, payFixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(845, "en")
+	c.identify(phoneSun) // Xiaomi Band, P8
+	c.send("pay off the band")
+	c.expect("You have no bank card bound for repayment yet") // the payoff asked, of the band: this customer has no card
+	c.send("/menu")
+	c.send("pay the band")
+	c.reject("financing partners of your plans")
+	c.send("/menu")
+	c.send("and the band?")
+	c.reject("financing partners of your plans")
+}
