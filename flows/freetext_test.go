@@ -1995,6 +1995,13 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		asked: []string{"我要还逾期的 用别的卡"},
 		says:  []string{"你只有 招商银行 **** 6789 这一张能用的卡", "合计应付"},
 	}, {
+		// A closure asked for later, once what stands in the way is done:
+		// nothing is queued (an audit got its timing, read as queued).
+		name:  "a closure later",
+		asked: []string{"ok close it when they are done", "等退款到了再帮我注销"},
+		says:  []string{"这里不能预约以后再注销", "[🔒 注销分期账户]"},
+		near:  []string{"结清后分期账户会自动注销吗", "do I need to close my account after paying off"},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

@@ -493,6 +493,12 @@ func paysSeveralBills(l string) bool {
 var paysSeveral = regexp.MustCompile(`^(?:请|麻烦)?(?:帮我|我要|我想|给我)(?:把)?[^，。？?]{0,20}(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?$|` +
 	`^(?:把)?[^，。？?]{0,20}(?:一起|都)(?:还|付|交)(?:掉|上)?(?:吧|呗|啊)?$|^(?:please |pls |i want to |i'd like to )?pay (?:for )?(?:both |all )?(?:the |my )?`)
 
+// closureLater asks for the account to be closed later, once something is
+// done ("ok close it when they are", "close my account once the refunds
+// are done", "等退款到了再帮我注销").
+var closureLater = regexp.MustCompile(`\bclose (?:it|my account|the account|everything)\b[^.?!]{0,12}\b(?:when|once|as soon as) (?:they|it|the|my|everything|all|i)\b|` +
+	`(?:等|到时候|以后|之后|完了|好了|到了|结束)[^，。？?]{0,10}(?:再|就|自动)(?:帮我|给我)?(?:注销|销户)|(?:自动|到时候)(?:帮我|给我)?(?:注销|销户)`)
+
 // lateFeeWaiver asks for a late fee to be waived ("能免滞纳金吗", "I was
 // 2 days late, can you waive the fee") — not the prepayment fee's.
 func lateFeeWaiver(l string) bool {
@@ -2759,6 +2765,14 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		return s.startFlow("closure", "")
+	}
+	if l := strings.ToLower(text); closureLater.MatchString(l) && !asks(text) && !aboutSomeoneElse(text) {
+		// "ok close it when they are", "等退款到了再帮我注销": nothing is
+		// queued here — the request is made once what stands in the way
+		// is done (an audit got the closure's timing, read as queued).
+		s.conv.Misses = 0
+		s.say(s.T("closure.no_queue"), s.next(s.menuBtn(s.T("menu.close"), "close"))...)
+		return nil
 	}
 	if l := strings.ToLower(text); closureNoticeAsked.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("close-account-processing-time") {
 		s.conv.Misses = 0 // "注销成功了会通知我吗": how long, and that its outcome is told here (an audit: the reminders' answer)
