@@ -1228,6 +1228,12 @@ func TestOwnPayoffAskedInEnglishIsItsQuote(t *testing.T) {
 	c.send("back")
 	c.send("How do you work out my payoff amount")
 	c.reject("Payoff quote", "Which plan do you want to pay off")
+	c.send("/lang zh")
+	c.send("提前还款要多少") // in Chinese without a 我 (an audit: the formula)
+	c.expect("要提前结清哪一笔分期")
+	c.send("返回")
+	c.send("提前还款要多少手续费") // the fee: its answer
+	c.reject("要提前结清哪一笔分期")
 	if n := len(h.repayments("C1")); n != 0 {
 		t.Errorf("%d repayments, want none", n)
 	}
