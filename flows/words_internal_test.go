@@ -98,7 +98,7 @@ func TestCardChoice(t *testing.T) {
 // overdue means or what closing needs (the guide's).
 func TestAsksAboutTheirOwnStatus(t *testing.T) {
 	for text, want := range map[string]bool{
-		"我逾期了吗": true, "今天是还款日 我还没还 算逾期吗": true, "我的手表逾期了吗": true, "is my phone payment overdue?": true, "我有没有逾期": true, "我是不是逾期了？": true, "我有逾期吗": true, "有逾期吗": true,
+		"我逾期了吗": true, "我逾期了几期": true, "我是不是只逾期了一期": true, "今天是还款日 我还没还 算逾期吗": true, "我的手表逾期了吗": true, "is my phone payment overdue?": true, "我有没有逾期": true, "我是不是逾期了？": true, "我有逾期吗": true, "有逾期吗": true,
 		"我现在逾期了没": true, "我的账单逾期了吗": true, "am I overdue?": true, "Is my bill overdue": true,
 		"do i have anything overdue": true, "am i late": true,
 		"我是不是现在没有逾期了": true, "我没有逾期吧": true, "我应该没逾期吧？": true, "我没逾期对吧": true, "逾期了多少天了": true,
