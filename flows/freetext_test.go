@@ -1832,7 +1832,8 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		asked: []string{"i got a call from 'xiaomi finance' asking for my card number to verify my account",
 			"someone called from xiaomi finance and wants my card number",
 			"a guy on wechat says hes xiaomi support and can waive my late fees if i pay him 500",
-			"someone on wechat says he works for xiaomi and can cancel my late fee for 200", "有人说交200可以免滞纳金"},
+			"someone on wechat says he works for xiaomi and can cancel my late fee for 200", "有人说交200可以免滞纳金",
+			"a guy says he can remove my late fees if i transfer him money first"}, // (a regression run: the late fee's answer)
 		says: []string{"很可能是诈骗"},
 		near: []string{"i got a message saying my payment was successful", "can you waive my late fee if i pay today", "我交了200 能免滞纳金吗"},
 	}, {
@@ -1960,6 +1961,12 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		asked: []string{"我两个分期分别哪天还", "今天不还的话明天滞纳金多少"},
 		not:   []string{"不过账单还在"},
 		says:  []string{},
+	}, {
+		// Each plan's amount or due day: the bill (a regression run: unsure).
+		name:  "each plan's, asked",
+		asked: []string{"两个分期分别还多少", "我两个分期分别哪天还"},
+		says:  []string{"剩余待还", "Redmi K70", "Xiaomi Book"},
+		not:   []string{"不过账单还在"},
 	}, {
 		// Whether auto-repayment is on: each plan's switch (an audit got how
 		// to set it up, never "no, it is off").

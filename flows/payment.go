@@ -1554,6 +1554,22 @@ func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {
 	return true, quoteOwnPlan(s, flow, s.slots.Plan, "")
 }
 
+// partPayoffOf is the plan a part of a payoff is asked of — the one open
+// plan, or the one the words name — or nil: none asked of a payoff, or
+// several to choose from (a list, not a confirm).
+func partPayoffOf(s *Step, flow, planID string, open []supportbot.Plan) *supportbot.Plan {
+	if flow != "repay" || planID != "" {
+		return nil
+	}
+	if len(open) == 1 {
+		return &open[0]
+	}
+	if i, _ := namedIn(bare(s.ev.Text), open); i > 0 {
+		return &open[i-1]
+	}
+	return nil
+}
+
 // onlyCardSaid leads a payment asked for with another card ("我要还逾期的
 // 用别的卡") by a customer who has one card to pay with: there is no other,
 // said above the quote on it (an audit: quoted on the one card asked not
@@ -1874,13 +1890,13 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 					s.say(s.T("pay.late_fee_added", "amount", money(said), "late", money(late), "total", money(due)))
 				}
 			}
-		} else if i == 0 && flow == "repay" && planID == "" && len(open) == 1 {
-			// "我想提前还5000 剩下的继续分期" with one plan: not a part, and
-			// not the whole plan's payoff quoted in its place (an audit:
-			// ¥16,150.02 one tap away) — the two ways there are, a tap
-			// each.
+		} else if p := partPayoffOf(s, flow, planID, open); i == 0 && p != nil {
+			// "我想提前还5000 剩下的继续分期" with one plan, "平板我想先提前还
+			// 1000" naming one: not a part, and not the whole plan's payoff
+			// quoted in its place (an audit: ¥16,150.02 one tap away) — the
+			// two ways there are, a tap each.
 			s.finish()
-			s.say(s.T("pay.whole_only"), s.next(s.menuBtn(s.T("pay.btn_bill"), "pay"), s.menuBtn(s.T("menu.repay"), "repay:"+open[0].ID))...)
+			s.say(s.T("pay.whole_only"), s.next(s.menuBtn(s.T("pay.btn_bill"), "pay:"+p.ID), s.menuBtn(s.T("menu.repay"), "repay:"+p.ID))...)
 			return nil
 		} else if i == 0 {
 			// "提前还款500块": a payment here is a whole period, or the

@@ -452,6 +452,9 @@ func TestAnAmountWithAPaymentRequestIsToldPaymentsAreWhole(t *testing.T) {
 	}
 	z.press("💰 提前还款") // the payoff, asked for
 	z.expect("提前结清报价", "合计应付")
+	c.send("笔记本我想先提前还1000 剩下的继续分期") // one of several, named: the same (a regression run)
+	c.expect("不能只还其中一部分金额", "[💰 提前还款]")
+	c.reject("合计应付", "要提前结清哪一笔分期")
 	if n := len(h.repayments("C5")); n != 0 {
 		t.Fatalf("%d repayments, want none", n)
 	}

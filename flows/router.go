@@ -493,6 +493,10 @@ func paysSeveralBills(l string) bool {
 var paysSeveral = regexp.MustCompile(`^(?:请|麻烦)?(?:帮我|我要|我想|给我)(?:把)?[^，。？?]{0,20}(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?$|` +
 	`^(?:把)?[^，。？?]{0,20}(?:一起|都)(?:还|付|交)(?:掉|上)?(?:吧|呗|啊)?$|^(?:please |pls |i want to |i'd like to )?pay (?:for )?(?:both |all )?(?:the |my )?`)
 
+// eachPlanAsked asks each plan's amount or due date ("两个分期分别还多少",
+// "三笔各自哪天还").
+var eachPlanAsked = regexp.MustCompile(`(?:分期|几笔|两笔|三笔|两个|三个)[^，。？?]{0,4}(?:分别|各自|各)(?:要|需要|得|是)?(?:还|扣|付|交)?(?:多少|哪天|几号|什么时候)`)
+
 // closureLater asks for the account to be closed later, once something is
 // done ("ok close it when they are", "close my account once the refunds
 // are done", "等退款到了再帮我注销").
@@ -2750,6 +2754,16 @@ func (s *Step) freeText(text string) error {
 		}
 		return s.startBeside(text, "bill", askedMonth)
 	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && eachPlanAsked.MatchString(l) && !aboutSomeoneElse(text) {
+		// "两个分期分别还多少", "我三个分期分别哪天还": each plan's next due
+		// date and amount, as the bill shows them (a regression run:
+		// unsure, once 分别 was no longer a no).
+		s.conv.Misses = 0
+		if other, err := s.forSomeoneElse(text); err != nil || other {
+			return err
+		}
+		return s.startBeside(text, "bill", "")
+	}
 	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
 		s.conv.Misses = 0
 		if other, err := s.forSomeoneElse(text); err != nil || other { // "is my mom overdue?": not their own status
@@ -3296,7 +3310,7 @@ var (
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger|scammer|they|he|she|person)\b[^.?!]{0,40}\b(?:asked|asks|asking|wants?|wanted|told me to|tells me to|requested)\b|` +
 		// "i got a call from 'xiaomi finance' asking for my card number", "a guy on wechat says hes xiaomi support" (an audit)
 		`\b(?:got|had|received|get) (?:a|an|this|some) (?:call|phone call|text|message|sms|email|wechat)\b[^.?!]{0,40}\b(?:asking|asked|wants?|wanting|saying|said|telling|told)\b|` +
-		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|a person)\b[^.?!]{0,24}\b(?:says|said|claims|claimed)\b[^.?!]{0,8}\b(?:he|she|they)(?:'?s| is| are| was| works?| worked)\b|` +
+		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|a person)\b[^.?!]{0,24}\b(?:says|said|claims|claimed)\b[^.?!]{0,8}\b(?:he|she|they)(?:'?s| is| are| was| works?| worked| can| could| will)\b|` +
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,20}\b(?:called|phoned|texted|messaged)(?: me)? (?:saying|to say|and said)\b|` +
 		// "someone on the phone said i need to pay a closing fee" (an audit)
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,30}\b(?:said|says|saying|told me)\b[^.?!]{0,12}\b(?:i|we) (?:need|have|must|should|got)\b|` +
@@ -3314,7 +3328,7 @@ var (
 		`(?:注销|销户|解冻|关闭账户)[^。？?!！]{0,12}(?:交|付|转)[^，。？?!！]{0,8}(?:钱|费|保证金|块|元)|保证金|解冻费|注销费|` +
 		`\b(?:closing|closure|account|unfreez\w*|unlock\w*|release) fee\b|\bfee to (?:close|unfreeze|unlock|release)\b|\bpay\b[^.?!]{0,24}\bfee\b[^.?!]{0,12}\bto close\b|` +
 		// money to a person to waive a fee or a record ("can waive my late fees if i pay him 500": an audit)
-		`\bpay (?:him|her|them)\b|\b(?:waive|cancel|remove|clear|delete|erase)\b[^.?!]{0,20}\b(?:late fees?|fees?|overdue|record)\b[^.?!]{0,30}\b(?:if i pay|for (?:¥|rmb ?|\$)?[0-9]+|pay (?:him|her|them))|` +
+		`\b(?:pay|transfer|send|wire) (?:him|her|them)\b|\b(?:waive|cancel|remove|clear|delete|erase)\b[^.?!]{0,20}\b(?:late fees?|fees?|overdue|record)\b[^.?!]{0,30}\b(?:if i (?:pay|transfer|send)|for (?:¥|rmb ?|\$)?[0-9]+|pay (?:him|her|them))|` +
 		`(?:免|减免|取消|消除|删除)[^，。？?!！]{0,8}(?:滞纳金|逾期)[^，。？?!！]{0,12}(?:先交|要交|交|付|转)[^，。？?!！]{0,6}[0-9]+|` +
 		`(?:交|付|转)[^，。？?!！]{0,6}[0-9]+[^，。？?!！]{0,8}(?:免|减免|取消|消除|删除)掉?(?:滞纳金|逾期)`)
 	ownPassword = strings.NewReplacer("改密码", "", "修改密码", "", "重置密码", "", "设置密码", "", "忘了密码", "", "忘记密码", "",
