@@ -1218,8 +1218,8 @@ var closureNoticeAsked = regexp.MustCompile(`(?:注销|销户)[^，。？?]{0,10
 	`(?:注销|销户)[^，。？?]{0,6}(?:好|成功|完成)了?[^，。？?]{0,4}(?:怎么|如何)知道|` +
 	`\b(?:notify|tell|let) me(?: know)?\b[^.?!]{0,20}\b(?:closure|account (?:is |gets )?closed|closing)\b|\b(?:closure|account closing)\b[^.?!]{0,24}\b(?:notif\w*|let me know|tell me)\b`)
 
-// ownPayoffAsked asks the customer's own payoff amount in English ("how
-// much to pay off my pad", "what's my payoff amount").
+// ownPayoffAsked asks the customer's own payoff amount ("how much to pay
+// off my pad", "what's my payoff amount", "提前还款要多少").
 var ownPayoffAsked = regexp.MustCompile(`\bhow much (?:is it |would it be |will it be |does it cost |do i need |do i have |would i need )?to pay (?:it |everything |my [a-z0-9]+ |the [a-z0-9]+ |this |the rest |off )?off\b|` +
 	`\b(?:what'?s|what is|whats) my payoff(?: amount)?\b|\bmy payoff amount\b|\bhow much is my payoff\b|\bhow much (?:do i need |would i need |does it take )?to clear (?:everything|it all|my plan)\b|` +
 	// "提前还款要多少", "提前还清要多少钱" (an audit: the formula, to a
