@@ -2009,6 +2009,14 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says:  []string{"这里不能预约以后再注销", "[🔒 注销分期账户]"},
 		near:  []string{"结清后分期账户会自动注销吗", "do I need to close my account after paying off"},
 	}, {
+		// A plan's booking asked to be cancelled by its kind: the
+		// cancellation (its bookings to choose from here), to confirm (an
+		// audit: unsure).
+		name:  "a plan's booking cancelled",
+		asked: []string{"我想把手机的预约取消了"},
+		says:  []string{"你的预约还款", "Redmi K70 第 7 期"},
+		near:  []string{"if i pay off the phone will the booking be cancelled"},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

@@ -642,6 +642,11 @@ func stopsADebit(text string) bool {
 	if shortSaid(l, 20, 48) && noMoreDebits.MatchString(bare(l)) {
 		return true // "别扣我钱了", "stop taking money from my card": any debit, no day said
 	}
+	if shortSaid(l, 30, 60) && (kindsSaid(l) == 1 || monthNumber.MatchString(l)) && !asks(text) && !containsAny(l, "if ", "what", "when", "会", "的话") &&
+		containsAny(l, "预约", "那笔", "这笔", "payment", "booking", "scheduled", "debit") &&
+		containsAny(l, "取消", "撤销", "别扣", "不要扣", "不用扣", "cancel", "stop") {
+		return true // "我想把平板的预约取消了", "1月那笔不要扣了", "cancel the pad payment": that plan's or month's booking (an audit: unsure)
+	}
 	return shortSaid(l, 40, 100) &&
 		(containsAny(l, "明天", "今天", "后天", "今晚", "这周", "下周", "tomorrow", "today", "tonight", "this week", "next week") ||
 			slices.ContainsFunc(dayShort, func(w string) bool { return wordsIn(l, w) }) ||
