@@ -72,8 +72,15 @@ func repaid(s *Step, a *supportbot.Action) error {
 		rows = append([][]supportbot.Button{{s.menuBtn(s.T("menu.cancel"), "cancel"), s.humanBtn()}}, rows...)
 	}
 	if known && len(open) == 0 {
-		text += "\n\n" + s.T("repay.all_settled")
-		rows = append([][]supportbot.Button{{s.menuBtn(s.T("menu.close"), "close")}}, rows...)
+		// The closure offered only when nothing else stands in its way
+		// that is known here: a refund in progress does (an audit: the
+		// offer, and its button, led to a refusal).
+		if c, err := s.customer(); err == nil && c.PendingRefunds > 0 {
+			text += "\n\n" + s.T("repay.all_settled_refunds", "count", c.PendingRefunds)
+		} else {
+			text += "\n\n" + s.T("repay.all_settled")
+			rows = append([][]supportbot.Button{{s.menuBtn(s.T("menu.close"), "close")}}, rows...)
+		}
 	}
 	s.say(text, rows...)
 	return nil

@@ -108,6 +108,18 @@ func TestSingleOpenPlanSkipsTheChoiceAndOffersClosure(t *testing.T) {
 	c.reject("要提前结清哪一笔")
 	c.press("确认还款")
 	c.expect("提前还款成功", "建设银行 **** 8888", "可以申请注销分期账户", "注销分期账户")
+
+	// With a refund in progress, not offered: it would be refused (an
+	// audit: the offer and its button led to a refusal).
+	data := fixture()
+	customerIn(t, data, "C3").Customer.PendingRefunds = 1
+	h = newHarness(t, data)
+	c = h.chat(101, "zh")
+	c.identify(phoneWang)
+	c.send("/repay")
+	c.press("确认还款")
+	c.expect("提前还款成功", "你还有 1 笔退款在处理中", "要等退款处理完再申请")
+	c.reject("可以申请注销分期账户", "[🔒 注销分期账户]")
 }
 
 // TestDeclinedCardChangesNothing: the bank declines; nothing is taken, the
