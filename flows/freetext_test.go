@@ -2017,6 +2017,13 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says:  []string{"你的预约还款", "Redmi K70 第 7 期"},
 		near:  []string{"if i pay off the phone will the booking be cancelled"},
 	}, {
+		// A plan's order number asked: that plan, its number shown (an
+		// audit: the mall's orders desk).
+		name:  "an order number asked",
+		asked: []string{"笔记本的订单号是多少", "what's my order number for the laptop"},
+		says:  []string{"Xiaomi Book", "订单号"},
+		not:   []string{"订单、发货、物流和发票不归"},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

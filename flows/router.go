@@ -493,6 +493,11 @@ func paysSeveralBills(l string) bool {
 var paysSeveral = regexp.MustCompile(`^(?:请|麻烦)?(?:帮我|我要|我想|给我)(?:把)?[^，。？?]{0,20}(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?$|` +
 	`^(?:把)?[^，。？?]{0,20}(?:一起|都)(?:还|付|交)(?:掉|上)?(?:吧|呗|啊)?$|^(?:please |pls |i want to |i'd like to )?pay (?:for )?(?:both |all )?(?:the |my )?`)
 
+// orderNoAsked asks a plan's order number ("平板的订单号是多少", "what's my
+// order number for the phone").
+var orderNoAsked = regexp.MustCompile(`(?:订单号|订单编号)(?:是)?(?:多少|什么|几号|哪个)|(?:查|看)(?:一下|下)?(?:我的?)?[^，。？?]{0,6}(?:订单号|订单编号)|` +
+	`\bwhat(?:'s| is|s) (?:my|the) (?:[a-z]+ )?order (?:number|no|#)|\border (?:number|no) (?:of|for) (?:my|the)\b`)
+
 // eachPlanAsked asks each plan's amount or due date ("两个分期分别还多少",
 // "三笔各自哪天还").
 var eachPlanAsked = regexp.MustCompile(`(?:分期|几笔|两笔|三笔|两个|三个)[^，。？?]{0,4}(?:分别|各自|各)(?:要|需要|得|是)?(?:还|扣|付|交)?(?:多少|哪天|几号|什么时候)`)
@@ -2758,6 +2763,22 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		return s.startBeside(text, "bill", askedMonth)
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && orderNoAsked.MatchString(l) && !aboutSomeoneElse(text) {
+		// "平板的订单号是多少", "what's my order number for the phone": each
+		// plan shows its order number — that plan's, when one is named
+		// (an audit got the mall's orders desk).
+		s.conv.Misses = 0
+		if other, err := s.forSomeoneElse(text); err != nil || other {
+			return err
+		}
+		if p, err := planNamed(s, text); err != nil || p != nil {
+			if err != nil {
+				return err
+			}
+			return planStatus(s, *p)
+		}
+		return s.startBeside(text, "bill", "")
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && eachPlanAsked.MatchString(l) && !aboutSomeoneElse(text) {
 		// "两个分期分别还多少", "我三个分期分别哪天还": each plan's next due
