@@ -775,6 +775,11 @@ func handleCancel(s *Step, a action) (bool, error) {
 			// the button or 确认 (the customer must not believe it is gone).
 			s.say(s.T("cancel.confirm_how"))
 			return true, nil
+		case s.conv.State == "confirming" && cancelFeeAsked(text):
+			// "how much is the fee?" at a cancellation: cancelling's, which
+			// is none (an audit got the plan's fees).
+			s.say(s.T("cancel.free") + "\n" + s.T("cancel.confirm_how"))
+			return true, nil
 		case s.conv.State == "cancelling" && (moneyAnswerOf(text, cancelConfirms) != notAnAnswer || asksAboutIt(text)):
 			return true, cancelUnderWay(s)
 		default:
@@ -1008,4 +1013,13 @@ func staleCancel(s *Step, a action) (bool, error) {
 		s.say(s.T("cancel.already_done"), []supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages")})
 	}
 	return true, nil
+}
+
+// cancelFeeAsked asks at a cancellation what it costs ("how much is the
+// fee?", "取消要钱吗", "有手续费吗") — not a late fee (what a missed
+// period costs is another question).
+func cancelFeeAsked(text string) bool {
+	l := strings.ToLower(text)
+	return asks(text) && !containsAny(l, "滞纳金", "逾期", "late", "overdue", "penalty") &&
+		(containsAny(l, "手续费", "费用", "收费", "要钱", "收钱", "fee", "charge for", "cost") || wordsIn(l, "charge"))
 }

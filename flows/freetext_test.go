@@ -363,6 +363,10 @@ func TestWordsAnswerTheStepInFront(t *testing.T) {
 			t.Errorf("S1 is %s after %q, want scheduled", got, ack)
 		}
 	}
+	for _, fee := range []string{"how much is the fee?", "取消要收费吗"} { // cancelling's fee: none (an audit got the plan's fees)
+		e.send(fee)
+		e.expect("Cancelling a scheduled repayment costs nothing.", "It is not cancelled yet")
+	}
 	e.send("confirm")
 	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledCancelled {
 		t.Errorf("S1 is %s after confirm, want cancelled", got)
