@@ -502,6 +502,11 @@ var orderNoAsked = regexp.MustCompile(`(?:订单号|订单编号)(?:是)?(?:多�
 // "三笔各自哪天还").
 var eachPlanAsked = regexp.MustCompile(`(?:分期|几笔|两笔|三笔|两个|三个)[^，。？?]{0,4}(?:分别|各自|各)(?:要|需要|得|是)?(?:还|扣|付|交)?(?:多少|哪天|几号|什么时候)`)
 
+// whenDone asks when what was asked for is done, naming nothing ("when
+// will it be done", "要多久", "什么时候能办好").
+var whenDone = regexp.MustCompile(`^(?:so |and |ok )?(?:when will (?:it|that|this) be (?:done|finished|complete|completed|closed|processed)|how long (?:will it|does it|will that) take|when (?:will|do) i (?:know|hear))[?.!\s]*$|` +
+	`^(?:那)?(?:要多久|多久(?:能|才能)?(?:好|办好|完成|处理好)|什么时候(?:能|才能)?(?:好|办好|完成|处理好|有结果))(?:啊|呀|呢)?[?？!！\s]*$`)
+
 // closureLater asks for the account to be closed later, once something is
 // done ("ok close it when they are", "close my account once the refunds
 // are done", "等退款到了再帮我注销").
@@ -2807,6 +2812,13 @@ func (s *Step) freeText(text string) error {
 		if err != nil {
 			return err
 		}
+		return s.startFlow("closure", "")
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && whenDone.MatchString(l) && !aboutSomeoneElse(text) && s.openClosure() != nil {
+		// "when will it be done" just after a closure was submitted: its
+		// status and dates (an audit: "can't answer", the dates one line
+		// above).
+		s.conv.Misses = 0
 		return s.startFlow("closure", "")
 	}
 	if l := strings.ToLower(text); closureLater.MatchString(l) && !asks(text) && !aboutSomeoneElse(text) {
