@@ -2028,6 +2028,13 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says:  []string{"Xiaomi Book", "订单号"},
 		not:   []string{"订单、发货、物流和发票不归"},
 	}, {
+		// Where to see the installment details, or what a period costs:
+		// the customer's own next periods under it (an audit: where to
+		// look only).
+		name:  "each period's amount",
+		asked: []string{"每期多少钱"},
+		says:  []string{"你的分期：", "Xiaomi Book</b>：下一期", "还剩"},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

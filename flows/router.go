@@ -3735,6 +3735,16 @@ func (s *Step) ownPlans(topic string) string {
 		line = func(p supportbot.Plan, plan locale.HTML) string {
 			return s.T("faq.own_partner", "plan", plan, "partner", p.Partner)
 		}
+	case "view-installment-details":
+		// "每期多少钱": each plan's next period, its amount and due date —
+		// not only where to look (an audit).
+		line = func(p supportbot.Plan, plan locale.HTML) string {
+			b, ok := nextNotOverdue(p, s.today)
+			if !ok {
+				return string(plan)
+			}
+			return s.T("faq.own_period", "plan", plan, "amount", money(b.Amount()), "date", s.day(b.DueDate), "left", len(p.Bills)-p.PaidPeriods())
+		}
 	}
 	if line == nil || s.conv.CustomerID == "" {
 		return ""
