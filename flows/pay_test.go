@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -1286,4 +1287,24 @@ func TestABandOrBudsNamedIsThatPlan(t *testing.T) {
 	c.send("/menu")
 	c.send("and the band?")
 	c.reject("financing partners of your plans")
+}
+
+// TestWhetherPaidAfterABookingRanSaysIt: "did today's payment go through?"
+// after a booking took the money that morning was told no recent repayment
+// was found (an audit). A booking done in the last days says it.
+func TestWhetherPaidAfterABookingRanSaysIt(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Scheduled = append(zhang.Scheduled, supportbot.ScheduledRepayment{ID: "S8", CustomerID: "C1", PlanID: "P1", Period: 5, Amount: 24992,
+		CardID: "K1", RunAt: time.Date(2026, 11, 21, 8, 0, 0, 0, shanghai), Status: supportbot.ScheduledDone})
+	zhang.Scheduled = slices.DeleteFunc(zhang.Scheduled, func(r supportbot.ScheduledRepayment) bool { return r.RunAt.Day() == 21 && r.Status != supportbot.ScheduledDone })
+	h := newHarness(t, data)
+	h.realFAQ()
+	h.open()
+	c := h.chat(846, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("did today's payment go through?")
+	c.expect("period 5 of \"Redmi K70\"", "was debited today at 08:00")
+	c.reject("I find no recent repayment")
 }

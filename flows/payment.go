@@ -1042,6 +1042,9 @@ func lastPayment(s *Step, text string) (bool, error) {
 			}
 			return true, s.appendOverdue()
 		}
+		if told, err := bookingsDone(s, named); told || err != nil { // "did today's payment go through?" after a booking ran
+			return told, err
+		}
 		if named != nil {
 			return true, planStatus(s, *named)
 		}
@@ -1202,6 +1205,38 @@ func bookingsDebiting(s *Step, named *supportbot.Plan) (bool, error) {
 		lines = append(lines, s.T(key, "product", product, "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt)))
 	}
 	lines = append(lines, s.T("repay.booking_debiting_end"))
+	s.say(strings.Join(lines, "\n"), s.billAndMessages())
+	return true, nil
+}
+
+// bookingsDone answers whether a payment went through with the customer's
+// bookings that ran in the last days — of the plan named, if one is (an
+// audit: "did today's payment go through?" after a booking took ¥541.58
+// that morning was told no recent repayment was found).
+func bookingsDone(s *Step, named *supportbot.Plan) (bool, error) {
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	since := s.now.Add(-debitedWithin)
+	sched = slices.DeleteFunc(slices.Clone(sched), func(r supportbot.ScheduledRepayment) bool {
+		return r.Status != supportbot.ScheduledDone || !r.RunAt.After(since) || named != nil && r.PlanID != named.ID
+	})
+	if len(sched) == 0 {
+		return false, nil
+	}
+	plans, err := s.plans()
+	if err != nil {
+		return false, err
+	}
+	lines := make([]string, 0, len(sched))
+	for _, r := range sched {
+		product := r.PlanID
+		if i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == r.PlanID }); i >= 0 {
+			product = plans[i].Product
+		}
+		lines = append(lines, s.T("repay.booking_done", "product", product, "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt)))
+	}
 	s.say(strings.Join(lines, "\n"), s.billAndMessages())
 	return true, nil
 }
