@@ -1297,7 +1297,9 @@ func TestWhetherPaidAfterABookingRanSaysIt(t *testing.T) {
 	zhang := customerIn(t, data, "C1")
 	zhang.Scheduled = append(zhang.Scheduled, supportbot.ScheduledRepayment{ID: "S8", CustomerID: "C1", PlanID: "P1", Period: 5, Amount: 24992,
 		CardID: "K1", RunAt: time.Date(2026, 11, 21, 8, 0, 0, 0, shanghai), Status: supportbot.ScheduledDone})
-	zhang.Scheduled = slices.DeleteFunc(zhang.Scheduled, func(r supportbot.ScheduledRepayment) bool { return r.RunAt.Day() == 21 && r.Status != supportbot.ScheduledDone })
+	zhang.Scheduled = slices.DeleteFunc(zhang.Scheduled, func(r supportbot.ScheduledRepayment) bool {
+		return r.RunAt.Day() == 21 && r.Status != supportbot.ScheduledDone
+	})
 	h := newHarness(t, data)
 	h.realFAQ()
 	h.open()
