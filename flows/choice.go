@@ -342,11 +342,28 @@ func chineseNumber(s string) int {
 // 米 alone stays: it is as likely 小米分期, a partner, or the mall.
 var brandNames = strings.NewReplacer("红米本", "redmibook", "小米本", "xiaomi book", "红米", "redmi")
 
+// xiaomiModel is 小米 with a model number ("小米15"): a Xiaomi phone, not
+// the partner; modelSaid a brand and its model number.
+var (
+	xiaomiModel = regexp.MustCompile(`小米\s*([0-9]{1,3})`)
+	modelSaid   = regexp.MustCompile(`\b(xiaomi|redmi|poco)\s*([0-9]{1,3}[a-z]?)\b`)
+)
+
 // nameChoice is the one item whose name has a word of the typed text in it
 // — letters and digits, three or more ("book", "k70"), or two Chinese
 // characters side by side ("电视") — 0 when none or several have.
 func nameChoice(t string, names []string) int {
-	t = brandNames.Replace(t)
+	t = brandNames.Replace(xiaomiModel.ReplaceAllString(t, "xiaomi $1"))
+	// A brand and its model number ("小米15", "xiaomi 15", "redmi 13") name
+	// the one plan of that model, where the brand alone names several (an
+	// audit: "不对 是小米15" at the K80's quote was read as the amount
+	// doubted, and a 确认 after it paid the K80).
+	if m := modelSaid.FindStringSubmatch(t); m != nil {
+		model := regexp.MustCompile(`(?i)\b` + m[1] + `\s*` + m[2] + `\b`)
+		if i := onlyOne(len(names), func(i int) bool { return model.MatchString(names[i]) }); i > 0 {
+			return i
+		}
+	}
 	var words []string
 	var run []rune
 	han := false

@@ -1310,3 +1310,26 @@ func TestWhetherPaidAfterABookingRanSaysIt(t *testing.T) {
 	c.expect("period 5 of \"Redmi K70\"", "was debited today at 08:00")
 	c.reject("I find no recent repayment")
 }
+
+// TestAModelNamedInChineseIsThatPlan: "不对 是小米15" at another phone's
+// quote was read as the amount doubted, the quote kept — and a 确认 after it
+// paid the phone not meant (an audit). 小米 with a model number names that
+// Xiaomi: its quote.
+func TestAModelNamedInChineseIsThatPlan(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[1].Product = "Xiaomi 15 12GB+256GB" // beside the Redmi K70
+	h := newHarness(t, data)
+	h.realFAQ()
+	h.open()
+	c := h.chat(847, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("不对 是小米15")
+	c.expect("提前结清报价</b>：Xiaomi 15 12GB+256GB")
+	c.reject("如果你仍认为金额不对")
+	c.send("确认")
+	if r := h.repayments("C1"); len(r) != 1 || r[0].PlanID != "P2" {
+		t.Errorf("repayments %+v, want one of the Xiaomi 15 (P2)", r)
+	}
+}
