@@ -25,6 +25,9 @@ func asksDebitAhead(text string) bool {
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "关了以后今天这期还会扣吗", "会不会12月15号又扣一次": what will debit says (a probe: unsure)
 	}
+	if bookingFollowUp.MatchString(strings.TrimSpace(l)) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+		return true // "那明天的预约呢" after turning auto-repayment off: what still debits (an audit opened its cancellation)
+	}
 	if autopayWorks.MatchString(l) && !containsAny(l, "怎么", "如何", "为什么", "为啥", "开通", "设置", "没扣", "没成功", "失败", "扣了", "了吗", "了没", "how", "why", "turn on", "set up", "setup", "not ", "didn", "did ", "went ", "failed", "can ") &&
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "我的自动还款能扣成功吗", "is my autopay working": what it will debit, a frozen card said (an audit: "no recent repayment", the how-to)
@@ -105,6 +108,10 @@ var (
 		"滞纳金", "罚", "违约金", "取消", "关", "停", "注销", "提前", "退", "哪张", "什么卡", "哪个卡", "扣了", "扣过", "已经", "征信", "信用",
 		"扣分", "芝麻分", "积分", "绑", "twice", "double", "again", "why", "how", "if ", "fee", "interest", "late", "cancel", "refund", "stop",
 		"turn off", "insufficient", "enough", "which card", "what card", "early", "credit", "score", "close", "closing", "bind", "link"}
+	// bookingFollowUp asks after a booking or a debit in a follow-up, naming
+	// nothing else ("那明天的预约呢", "what about tomorrow's payment?").
+	bookingFollowUp = regexp.MustCompile(`^(?:那|那么|还有)?[^，。？?]{0,8}(?:预约|预约还款|扣款|那笔)(?:呢|会怎样|会怎么样|还扣吗|还会扣吗)[?？]*$|` +
+		`^(?:and |so )?what about (?:the |my )?(?:tomorrow'?s|today'?s|the [0-9]{1,2}(?:st|nd|rd|th)?'?s?) (?:payment|booking|scheduled repayment|debit)\??$`)
 	// autopayWorks asks whether auto-repayment will work, or pay a period
 	// ("自动还款能扣成功吗", "will the buds be paid automatically on the 12th").
 	autopayWorks = regexp.MustCompile(`(?:自动还款|自动扣款|自动扣)[^，。？?]{0,8}(?:能|会|可以)?(?:扣成功|成功|扣得了|扣得到|没问题|正常|有效|生效)|` +

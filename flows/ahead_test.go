@@ -150,3 +150,18 @@ func TestADayAskedWhoseBillABookingPaysSaysSo(t *testing.T) {
 	c.send("明天是还款日 我需要自己还吗")
 	c.expect("明天到期的「Redmi K70」第 7 期由 今天 09:00 的预约还款支付", "今天 09:00（正在扣款中）")
 }
+
+// TestABookingAskedAfterIsWhatDebits: "那明天的预约呢" at auto-repayment's
+// confirmation opened the booking's cancellation, a tap from cancelling
+// it, the question unanswered (an audit). A booking asked after in a
+// follow-up is what debits, the step waiting.
+func TestABookingAskedAfterIsWhatDebits(t *testing.T) {
+	_, c := faqSession(t, 710)
+	c.send("/autopay")
+	c.press("Redmi K70")
+	c.send("那14号的预约呢")
+	c.expect("会自动扣款的", "「Redmi K70」第 7 期")
+	c.reject("要取消这笔预约还款吗")
+	c.send("what about tomorrow's payment?")
+	c.reject("要取消这笔预约还款吗")
+}
