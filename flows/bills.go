@@ -183,6 +183,9 @@ var yearSaid = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})(?:\s*年|[^0-9]|$)`)
 // not a request to pay it off now, which names now, early or a fee.
 func asksWhenPaidOff(text string) bool {
 	l := strings.ToLower(text)
+	if thisTheLast.MatchString(l) && shortSaid(l, 30, 80) {
+		return true // "还完这期就结束了吧": the schedule says (an audit got this period's quote, and no answer)
+	}
 	if monthsLeft.MatchString(l) && shortSaid(l, 40, 80) && !containsAny(l, "提前", "现在", "马上", "手续费", "一次", "能不能", "吗") {
 		return true
 	}
@@ -239,6 +242,11 @@ func whenPlanEnds(s *Step, text string) error {
 	s.say(s.confirmHow())
 	return nil
 }
+
+// thisTheLast asks whether the period to pay is the plan's last ("还完这期就
+// 结束了吧", "这期是最后一期吗", "is this the last payment?").
+var thisTheLast = regexp.MustCompile(`还完[^，。？?]{0,6}?(?:这期|这一期|本期)(?:就|是不是就|是不是)?(?:结束|完了|没了|还清|结清|不用还|全部还完)|(?:这期|这一期|本期)是(?:不是)?最后一期|` +
+	`\bis (?:this|it|that) (?:the |my )?(?:last|final) (?:one|payment|period|installment)\b|\bafter this (?:one|payment|period)\b[^.?!]{0,24}\b(?:done|finished|paid off|over)\b`)
 
 // whenDoneZH asks when a plan is paid off ("什么时候能还完", "哪天结清";
 // "什么时候能还完" got the early repayment's how-to: an audit).
