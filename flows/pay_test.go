@@ -1235,6 +1235,11 @@ func TestOwnPayoffAskedInEnglishIsItsQuote(t *testing.T) {
 	c.send("返回")
 	c.send("提前还款要多少手续费") // the fee: its answer
 	c.reject("要提前结清哪一笔分期")
+	for _, q := range []string{"下个月提前还清要多少钱", "i want to pay off the laptop next month instead, how much will it be"} {
+		c.send(q) // later: today's quote is not that (an audit got today's, one tap from paying)
+		c.expect("提前结清的报价按今天算")
+		c.reject("提前结清报价</b>", "要提前结清哪一笔分期")
+	}
 	if n := len(h.repayments("C1")); n != 0 {
 		t.Errorf("%d repayments, want none", n)
 	}

@@ -507,6 +507,12 @@ var eachPlanAsked = regexp.MustCompile(`(?:分期|几笔|两笔|三笔|两个|�
 var whenDone = regexp.MustCompile(`^(?:so |and |ok )?(?:when will (?:it|that|this) be (?:done|finished|complete|completed|closed|processed)|how long (?:will it|does it|will that) take|when (?:will|do) i (?:know|hear))[?.!\s]*$|` +
 	`^(?:那)?(?:要多久|多久(?:能|才能)?(?:好|办好|完成|处理好)|什么时候(?:能|才能)?(?:好|办好|完成|处理好|有结果))(?:啊|呀|呢)?[?？!！\s]*$`)
 
+// payoffLater asks what paying off costs at a later time ("pay off the tv
+// next month, how much will it be", "下个月提前还清要多少").
+var payoffLater = regexp.MustCompile(`(?:下个月|下月|下周|过几天|过段时间|月底|年底|以后|下次)[^，。？?]{0,12}(?:多少|几块|多少钱)|` +
+	`\b(?:next month|next week|in a few days|later|end of the month|in (?:january|february|march|april|may|june|july|august|september|october|november|december))\b[^?]{0,40}\bhow much\b|` +
+	`\bhow much\b[^?]{0,40}\b(?:next month|next week|in a few days|end of the month)\b`)
+
 // closureLater asks for the account to be closed later, once something is
 // done ("ok close it when they are", "close my account once the refunds
 // are done", "等退款到了再帮我注销").
@@ -2292,6 +2298,14 @@ func (s *Step) freeText(text string) error {
 		// period and its late fee (a probe: unsure).
 		s.conv.Misses = 0
 		s.say(s.T("repay.includes_overdue"), s.next(s.menuBtn(s.T("menu.repay"), "repay"))...)
+		return nil
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && payoffWords(text) && payoffLater.MatchString(l) && !aboutSomeoneElse(text) {
+		// "i want to pay off the tv next month instead, how much will it
+		// be": a quote is today's and holds 15 minutes; what it costs then
+		// is quoted then (an audit got today's quote, one tap from paying).
+		s.conv.Misses = 0
+		s.say(s.T("repay.later_quote"), s.next(s.menuBtn(s.T("menu.repay"), "repay"), s.menuBtn(s.T("menu.bill"), "bill"))...)
 		return nil
 	}
 	if told, err := lateIfPaidOn(s, text); told || err != nil { // "is there a late fee if i pay tonight?": from the bills
