@@ -1837,7 +1837,8 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 			"someone called from xiaomi finance and wants my card number",
 			"a guy on wechat says hes xiaomi support and can waive my late fees if i pay him 500",
 			"someone on wechat says he works for xiaomi and can cancel my late fee for 200", "有人说交200可以免滞纳金",
-			"a guy says he can remove my late fees if i transfer him money first"}, // (a regression run: the late fee's answer)
+			"a guy says he can remove my late fees if i transfer him money first",                      // (a regression run: the late fee's answer)
+			"someone on telegram says he is xiaomi support and can lower my laptop fee if i send 100"}, // (an audit: unsure)
 		says: []string{"很可能是诈骗"},
 		near: []string{"i got a message saying my payment was successful", "can you waive my late fee if i pay today", "我交了200 能免滞纳金吗"},
 	}, {

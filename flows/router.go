@@ -3380,7 +3380,7 @@ var (
 		`(?:注销|销户|解冻|关闭账户)[^。？?!！]{0,12}(?:交|付|转)[^，。？?!！]{0,8}(?:钱|费|保证金|块|元)|保证金|解冻费|注销费|` +
 		`\b(?:closing|closure|account|unfreez\w*|unlock\w*|release) fee\b|\bfee to (?:close|unfreeze|unlock|release)\b|\bpay\b[^.?!]{0,24}\bfee\b[^.?!]{0,12}\bto close\b|` +
 		// money to a person to waive a fee or a record ("can waive my late fees if i pay him 500": an audit)
-		`\b(?:pay|transfer|send|wire) (?:him|her|them)\b|\b(?:waive|cancel|remove|clear|delete|erase)\b[^.?!]{0,20}\b(?:late fees?|fees?|overdue|record)\b[^.?!]{0,30}\b(?:if i (?:pay|transfer|send)|for (?:¥|rmb ?|\$)?[0-9]+|pay (?:him|her|them))|` +
+		`\b(?:pay|transfer|send|wire) (?:him|her|them)\b|\b(?:waive|cancel|remove|clear|delete|erase|lower|reduce|cut)\b[^.?!]{0,24}\b(?:late fees?|fees?|overdue|record|interest|rate)\b[^.?!]{0,30}\b(?:if i (?:pay|transfer|send)|for (?:¥|rmb ?|\$)?[0-9]+|pay (?:him|her|them))|` +
 		`(?:免|减免|取消|消除|删除)[^，。？?!！]{0,8}(?:滞纳金|逾期)[^，。？?!！]{0,12}(?:先交|要交|交|付|转)[^，。？?!！]{0,6}[0-9]+|` +
 		`(?:交|付|转)[^，。？?!！]{0,6}[0-9]+[^，。？?!！]{0,8}(?:免|减免|取消|消除|删除)掉?(?:滞纳金|逾期)`)
 	ownPassword = strings.NewReplacer("改密码", "", "修改密码", "", "重置密码", "", "设置密码", "", "忘了密码", "", "忘记密码", "",
