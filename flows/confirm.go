@@ -86,7 +86,7 @@ var (
 
 // debitAmountAsked asks how much a debit of a day took ("电视今天扣了多少":
 // an audit got the payoff's quote, one tap from paying it all).
-var debitAmountAsked = regexp.MustCompile(`(?:今天|今日|刚才|刚刚|早上|上午|中午|下午)[^，。？?]{0,4}扣了?多少|\bhow much (?:was|did you|got|have you) (?:taken|take|debited|debit|charged|charge)\b`)
+var debitAmountAsked = regexp.MustCompile(`(?:今天|今日|刚才|刚刚|早上|上午|中午|下午)[^，。？?]{0,4}扣了?多少|\bhow much (?:was|did you|got|have you) (?:taken|take|debited|debit|charged|charge)\b|\bwhat (?:got|was|were|has been) (?:charged|taken|debited)\b`)
 
 // paidOrNot asks it as "A没A" ("到底扣没扣": a probe was unsure).
 // Not 还没还: 还 is as often "still" ("我还没还这期，帮我还了").

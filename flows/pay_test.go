@@ -1311,9 +1311,11 @@ func TestWhetherPaidAfterABookingRanSaysIt(t *testing.T) {
 	c := h.chat(846, "en")
 	c.identify(phoneZhang)
 	c.send("/lang en")
-	c.send("did today's payment go through?")
-	c.expect("period 5 of \"Redmi K70\"", "was debited today at 08:00")
-	c.reject("I find no recent repayment")
+	for _, q := range []string{"did today's payment go through?", "what got charged today"} { // the latter: the payoff's menu (an audit)
+		c.send(q)
+		c.expect("period 5 of \"Redmi K70\"", "was debited today at 08:00")
+		c.reject("I find no recent repayment")
+	}
 }
 
 // TestAModelNamedInChineseIsThatPlan: "不对 是小米15" at another phone's
