@@ -93,7 +93,8 @@ var byHandAsked = regexp.MustCompile(`(?:还要|还需要|需要|需不需要|�
 
 var (
 	paidFirst   = regexp.MustCompile(`还了|还完|还清|结清|提前还|先还|付了|\b(?:if|once|after|when) i (?:pay|settle)|\bpaid (?:it )?off\b`)
-	stillDebits = regexp.MustCompile(`还会.{0,6}扣|还扣吗|还要扣|还扣不扣|会不会还.{0,4}扣|\bstill\b.{0,30}\b(?:charg|debit|take|happen|run|go (?:through|thru)|come out)`)
+	stillDebits = regexp.MustCompile(`还会.{0,6}扣|还扣吗|还要扣|还扣不扣|会不会还.{0,4}扣|\bstill\b.{0,30}\b(?:charg|debit|take|happen|run|go (?:through|thru)|come out)|` +
+		`\b(?:will|would)\b[^.?!]{0,30}\b(?:again|twice)\b|\b(?:charged|charge me|debited|take it|taken) (?:twice|again)\b`) // "if i pay this now will autopay take it again tomorrow?" (an audit)
 )
 
 var (

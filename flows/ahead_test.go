@@ -55,6 +55,8 @@ func TestADebitAskedAfterPayingSaysPayingCancelsIt(t *testing.T) {
 		c.send(q)
 		c.expect("不会重复扣", "那一期的预约还款就在还款时自动取消", "「Redmi K70」第 7 期", "[🧾 还本期账单]")
 	}
+	c.send("will i be charged twice if i pay the phone now? i have a booking on the 14th") // twice, in English (an audit: the double charge's script)
+	c.expect("不会重复扣")
 	c.send("14号会扣款吗") // asked without paying first: the bookings alone
 	c.expect("「Redmi K70」第 7 期")
 	c.reject("不会重复扣")
