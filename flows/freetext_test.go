@@ -1442,6 +1442,10 @@ func TestAFollowUpAtAQuote(t *testing.T) {
 	c.expect("Redmi K70（订单号")
 	c.send("no, the laptop")
 	c.expect("Xiaomi Book（订单号")
+	c.send("算了 先还K70吧") // a change of mind naming a model (an audit: a no, the plan lost)
+	c.expect("Redmi K70（订单号")
+	c.send("no the other laptop") // (an audit: the device's repair desk)
+	c.expect("Xiaomi Book（订单号")
 	if n := len(h.repayments("C1")); n != 0 {
 		t.Fatalf("%d repayments, want none before a 确认", n)
 	}

@@ -2262,7 +2262,7 @@ func otherPlan(s *Step) (*supportbot.Plan, error) {
 // "the other one can wait", "另一笔已经还了", a bare "2" (a review).
 var correctionPick = regexp.MustCompile(`^(?:(?:no|nope|nah|sorry|actually|wait)[,，]?\s*|(?:不是这个|不对|错了|搞错了|弄错了)[,，]?\s*)?(?:应该是|我要的是|我说的是|是)?` +
 	`(?:(第[0-9一二三四五六七八九十]{1,2}(?:个|笔|项)?|the (?:first|second|third|fourth|last|1st|2nd|3rd|4th) one|#[0-9]|number [0-9])|` +
-	`(the other one|the other plan|另一个|另外一个|另一笔|另外一笔|另外那个|另外那笔))(?:吧|please|pls)?$`)
+	`(the other one|the other plan|the other (?:laptop|phone|tablet|pad|watch|band|tv|earbuds|buds)|另一个|另外一个|另一笔|另外一笔|另外那个|另外那笔|另一台|另外一台|另一部|另外一部))(?:吧|please|pls)?$`)
 
 // confirmLead is a confirmation's words before what it names: "确认还",
 // "确认", "confirm (paying)".
@@ -2312,7 +2312,8 @@ func corrects(text string) bool {
 	if kind, _ := kindSaid(bare(text)); kind >= 0 && (containsAny(l, "还是", "rather", "instead") || correctionLead.MatchString(l)) {
 		return true // "算了还是手机吧", "the laptop instead", "no wait, the phone" (an audit) — a card instead is not a plan (a probe)
 	}
-	return containsAny(l, "错了", "不对", "我要还的是", "我说的是", "我要的是", "我是说", "actually", "i meant", "i mean", "wrong one")
+	return containsAny(l, "错了", "不对", "我要还的是", "我说的是", "我要的是", "我是说", "actually", "i meant", "i mean", "wrong one") ||
+		strings.HasPrefix(l, "算了") && containsAny(l, "还", "结清") // "算了 先还K80吧": that plan (an audit: a no, the K80 lost)
 }
 
 // correctionLead opens a message with a no that corrects ("no wait, the

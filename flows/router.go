@@ -1198,7 +1198,7 @@ func namesAKind(t string) bool {
 }
 
 // requestInRemark is a request's verb in the words after a no.
-var requestInRemark = regexp.MustCompile(`开|关|用|换|付|扣|取消|继续|现在|帮我|我要|我想|还(?:手机|笔记本|电脑|平板|这|那|下|逾期|本|一|了吧|吧)|` +
+var requestInRemark = regexp.MustCompile(`开|关|用|换|付|扣|取消|继续|现在|帮我|我要|我想|先还|还(?:手机|笔记本|电脑|平板|这|那|下|逾期|本|一|了吧|吧|[a-z0-9])|` +
 	`\b(?:pay|use|turn|cancel|switch|continue|now|instead)\b`)
 
 // paysPeriodOnly reports a request to pay a period rather than the whole
