@@ -95,6 +95,7 @@ var paidOrNot = regexp.MustCompile(`扣没扣|到没到|付没付|交没交|成�
 // notWhetherPaid are the words of a question about paying that is not
 // whether a payment went through: the FAQ's.
 var notWhetherPaid = []string{"两次", "多扣", "重复", "又", "会不会", "取消", "退", "怎", "什么时候", "能不能", "可以", "注销", "换卡", "绑卡",
+	"一次还", "一次性", "要不要", "先还", "能还", // whether to pay, not whether paid ("能一次还了吗", "我要不要今天先还了": an audit)
 	"默认卡", "冻结", "自动", "提交", "开通", "改绑", "设置", "验证", "申请", "绑定", "登录", "修改", "twice", "again", "double", "cancel", "refund", "how", "when", "can i", "could i", "close", "closure",
 	"new card", "default card", "change card", "frozen", "auto",
 	// undoing one, or what paying does ("提前还了以后每期会变吗"): the FAQ's

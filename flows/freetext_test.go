@@ -1973,7 +1973,7 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 	}, {
 		// Each plan's amount or due day: the bill (a regression run: unsure).
 		name:  "each plan's, asked",
-		asked: []string{"两个分期分别还多少", "我两个分期分别哪天还"},
+		asked: []string{"两个分期分别还多少", "我两个分期分别哪天还", "哪个先还", "which one is due first"}, // which first: the mall's products desk (an audit)
 		says:  []string{"剩余待还", "Redmi K70", "Xiaomi Book"},
 		not:   []string{"不过账单还在"},
 	}, {
@@ -2095,6 +2095,7 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		// the question dropped: an audit).
 		name:  "paid today, still overdue?",
 		asked: []string{"我今天还了 还算逾期吗", "我今天还了还会上吗", "did my payment go through? am i still overdue"},
+		near:  []string{"能一次还了吗", "我要不要今天先还了"}, // whether to pay, not whether paid (an audit: "no recent repayment")
 		says:  []string{"账单上这些仍未还、已逾期", "第 6 期已逾期 6 天"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {

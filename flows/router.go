@@ -513,6 +513,11 @@ var payoffLater = regexp.MustCompile(`(?:下个月|下月|下周|过几天|过�
 	`\b(?:next month|next week|in a few days|later|end of the month|in (?:january|february|march|april|may|june|july|august|september|october|november|december))\b[^?]{0,40}\bhow much\b|` +
 	`\bhow much\b[^?]{0,40}\b(?:next month|next week|in a few days|end of the month)\b`)
 
+// whichFirst asks which plan falls due first ("哪个手机先还", "先还哪个",
+// "which one is due first").
+var whichFirst = regexp.MustCompile(`哪(?:个|笔|一笔|一个)[^，。？?]{0,6}先(?:还|扣|到期)|先还哪(?:个|笔|一笔)|` +
+	`\bwhich (?:one|plan|of them|phone|laptop|bill)\b[^?]{0,20}\b(?:first|due first|sooner|due next)\b`)
+
 // closureLater asks for the account to be closed later, once something is
 // done ("ok close it when they are", "close my account once the refunds
 // are done", "等退款到了再帮我注销").
@@ -2799,7 +2804,7 @@ func (s *Step) freeText(text string) error {
 		}
 		return s.startBeside(text, "bill", "")
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && eachPlanAsked.MatchString(l) && !aboutSomeoneElse(text) {
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && (eachPlanAsked.MatchString(l) || whichFirst.MatchString(l)) && !aboutSomeoneElse(text) {
 		// "两个分期分别还多少", "我三个分期分别哪天还": each plan's next due
 		// date and amount, as the bill shows them (a regression run:
 		// unsure, once 分别 was no longer a no).
