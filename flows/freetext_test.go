@@ -2040,6 +2040,12 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		asked: []string{"每期多少钱"},
 		says:  []string{"你的分期：", "Xiaomi Book</b>：下一期", "还剩"},
 	}, {
+		// A payment now beside a booking to stop: the payment first, the
+		// cancellation a tap away (an audit: the cancellation alone).
+		name:  "pay now and cancel",
+		asked: []string{"pay the phone now and cancel the one on the 14th"},
+		says:  []string{"账单</b>：Redmi K70", "要取消的预约是别的期的", "[🗓 取消预约还款]"},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

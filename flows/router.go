@@ -513,6 +513,10 @@ var payoffLater = regexp.MustCompile(`(?:下个月|下月|下周|过几天|过�
 	`\b(?:next month|next week|in a few days|later|end of the month|in (?:january|february|march|april|may|june|july|august|september|october|november|december))\b[^?]{0,40}\bhow much\b|` +
 	`\bhow much\b[^?]{0,40}\b(?:next month|next week|in a few days|end of the month)\b`)
 
+// paysNowInstead asks to pay now beside stopping a debit ("pay the buds now
+// and cancel tomorrow's one", "现在就还 明天那笔别扣了").
+var paysNowInstead = regexp.MustCompile(`\bpay\b[^.?!]{0,24}\b(?:now|today|instead)\b|(?:现在|今天|马上)(?:就)?(?:还|付|交)|(?:还|付)掉?[^，。？?]{0,6}(?:现在|马上)`)
+
 // whichFirst asks which plan falls due first ("哪个手机先还", "先还哪个",
 // "which one is due first").
 var whichFirst = regexp.MustCompile(`哪(?:个|笔|一笔|一个)[^，。？?]{0,6}先(?:还|扣|到期)|先还哪(?:个|笔|一笔)|` +
@@ -2656,6 +2660,18 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		s.conv.Misses = 0
+		if paysNowInstead.MatchString(strings.ToLower(text)) {
+			// "pay the buds now and cancel tomorrow's one": the payment
+			// first — paying a period cancels its own booking, as its quote
+			// says — and the cancellation a tap away for a booking of
+			// another period (an audit: the cancellation alone, the payment
+			// dropped).
+			if err := s.startFlow("pay", ""); err != nil {
+				return err
+			}
+			s.say(s.T("pay.cancel_too"), []supportbot.Button{s.menuBtn(s.T("menu.cancel"), "cancel")})
+			return nil
+		}
 		if stopsAutoDebits(text) { // "别自动扣款了": auto-repayment, when a plan has it on
 			open, err := s.openPlans()
 			if err != nil {
