@@ -63,8 +63,12 @@ func cardChoice(t string, cards []supportbot.Card) int {
 func zhBankOf(bank string) string {
 	b, zh, longest := strings.ToLower(bank), "", 0
 	for _, k := range knownBanks { // the longest name in it: "Agricultural Bank of China" is not "Bank of China"
-		if en := strings.ToLower(k[1]); len(en) > longest && strings.Contains(b, en) {
-			zh, longest = k[0], len(en)
+		// its name, or another it goes by ("Industrial and Commercial Bank
+		// of China" is ICBC, not Bank of China: an audit)
+		for _, en := range append([]string{strings.ToLower(k[1])}, banksEN[strings.TrimPrefix(k[0], "中国")]...) {
+			if len(en) > longest && strings.Contains(b, en) {
+				zh, longest = k[0], len(en)
+			}
 		}
 	}
 	return zh

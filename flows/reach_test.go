@@ -568,6 +568,24 @@ func TestACardRefusedOrUnknownAtAQuote(t *testing.T) {
 	if r := h.paid("C5"); r.CardID != "K5" {
 		t.Errorf("paid on %s, want the quote's K5", r.CardID)
 	}
+
+	// A bank of theirs on file by its English name, whose card is frozen:
+	// that, not "no such card" ("Industrial and Commercial Bank of China"
+	// was read as Bank of China: an audit got "You have no ICBC card").
+	data := fixture()
+	customerIn(t, data, "C1").Cards[1].Bank = "Industrial and Commercial Bank of China" // K2, frozen
+	h = newHarness(t, data)
+	h.realFAQ()
+	h.open()
+	z := h.chat(949, "zh")
+	z.identify(phoneZhang)
+	z.send("/pay")
+	z.press("Redmi K70")
+	for _, said := range []string{"use icbc", "用工行的卡"} {
+		z.send(said)
+		z.expect("Industrial and Commercial Bank of China **** 4321 已冻结", "上面的报价仍从 招商银行 **** 6789 扣款")
+		z.reject("你没有绑定")
+	}
 }
 
 // TestMoreWaysOfLeavingOutOrCorrectingAPlan: a probe of "a plan left out"
