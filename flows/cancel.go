@@ -862,7 +862,7 @@ func askCancel(s *Step, v *scheduledView) error {
 	s.slots.Scheduled = v.ID
 	lines := []string{s.T("cancel.confirm"), v.line(s)}
 	if v.dueSoon(s.today) {
-		lines = append(lines, "", s.T("cancel.warn_due", "date", s.day(v.DueDate)))
+		lines = append(lines, "", s.dueWarning("cancel.warn_due", v))
 	}
 	lines = append(lines, "", s.T("cancel.free"))
 	s.say(strings.Join(lines, "\n"),
@@ -892,7 +892,7 @@ func cancelRisk(s *Step, text string) (bool, error) {
 		return false, nil
 	}
 	s.conv.Misses = 0
-	s.say(s.T("cancel.warn_due", "date", s.day(views[i].DueDate)) + "\n" + s.confirmHow())
+	s.say(s.dueWarning("cancel.warn_due", views[i]) + "\n" + s.confirmHow())
 	return true, nil
 }
 
@@ -956,7 +956,7 @@ func settledCancel(s *Step, a *supportbot.Action) error {
 			"amount": money(v.Amount), "time": v.RunAt.Format(time.RFC3339)})
 		text := s.T("cancel.done", "line", locale.HTML(v.cancelledLine(s)))
 		if v.dueSoon(s.today) {
-			text += "\n\n" + s.T("cancel.warn_due_done", "date", s.day(v.DueDate))
+			text += "\n\n" + s.dueWarning("cancel.warn_due_done", v)
 			// "repay it yourself by then": its bill a tap away (a probe: no
 			// way to pay was offered after "cancel … and pay it now").
 			s.say(text, []supportbot.Button{s.menuBtn(s.T("menu.pay"), "pay:"+v.PlanID)}, rows)
@@ -1022,4 +1022,20 @@ func cancelFeeAsked(text string) bool {
 	l := strings.ToLower(text)
 	return asks(text) && !containsAny(l, "滞纳金", "逾期", "late", "overdue", "penalty") &&
 		(containsAny(l, "手续费", "费用", "收费", "要钱", "收钱", "fee", "charge for", "cost") || wordsIn(l, "charge"))
+}
+
+// dueWarning is what cancelling a booking leaves of its bill (key: before
+// or after it is done): to pay by hand by the due date — or, with the
+// plan on auto-repayment from a card that can pay, that auto-repayment
+// debits it then (an audit: told to pay by hand or go overdue, where
+// auto-repayment would debit it).
+func (s *Step) dueWarning(key string, v *scheduledView) string {
+	if p, err := s.plan(v.PlanID); err == nil && p != nil && p.AutoRepay {
+		if cards, err := s.cards(); err == nil {
+			if i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.Default && !c.Frozen }); i >= 0 {
+				return s.T("cancel.warn_due_autopay", "date", s.day(v.DueDate), "card", cards[i].Masked())
+			}
+		}
+	}
+	return s.T(key, "date", s.day(v.DueDate))
 }

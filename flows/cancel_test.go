@@ -564,3 +564,20 @@ func TestAllBookingsAskedOffAreTakenOneAtATime(t *testing.T) {
 		t.Errorf("S1 is %s before any confirmation", got)
 	}
 }
+
+// TestCancellingABookingOfAPlanOnAutoRepayment: cancelling a booking of a
+// plan with auto-repayment on warned to pay by hand by the due date or go
+// overdue, where auto-repayment debits it then (an audit). That is said.
+func TestCancellingABookingOfAPlanOnAutoRepayment(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[0].AutoRepay = true // the Redmi K70, booked on Dec 14, due Dec 15
+	h := newHarness(t, data)
+	h.open()
+	c := h.chat(848, "zh")
+	c.identify(phoneZhang)
+	h.advance(22 * 24 * time.Hour) // Dec 13: the due date is near
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期")
+	c.expect("这笔分期开着自动还款", "从默认卡 招商银行 **** 6789 自动扣款")
+	c.reject("取消后请在还款日前手动还款")
+}
