@@ -339,6 +339,21 @@ func handleAutopay(s *Step, a action) (bool, error) {
 			s.say(s.T("autopay.off_later"))
 			return true, pickAutopay(s, s.slots.Plan, true)
 		}
+		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && !s.slots.On && offStopsAsked.MatchString(strings.ToLower(s.ev.Text)) {
+			// "wait does this stop tomorrows payment?" at turning it off:
+			// yes, auto-repayment's next debit — a booking is not (an
+			// audit: "no scheduled repayments", the yes or no never given).
+			p, err := s.plan(s.slots.Plan)
+			if err != nil {
+				return true, err
+			}
+			if p != nil {
+				if b, ok := nextNotOverdue(*p, s.today); ok {
+					s.say(s.T("autopay.off_stops", "date", s.day(b.DueDate), "period", b.Period, "amount", money(b.Amount())) + "\n" + s.confirmHow())
+					return true, nil
+				}
+			}
+		}
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "confirming" && switchWords[!s.slots.On][switchForm(s.ev.Text)] {
 			return true, s.declineStep() // "turn it off" asked whether to turn it on: left as it is
 		}
@@ -390,6 +405,11 @@ func handleAutopay(s *Step, a action) (bool, error) {
 	}
 	return false, nil
 }
+
+// offStopsAsked asks whether turning auto-repayment off stops a debit
+// ("does this stop tomorrow's payment?", "关了明天就不扣了吧").
+var offStopsAsked = regexp.MustCompile(`\b(?:does|will|would) (?:this|it|that|turning it off) (?:stop|cancel|prevent)\b|\bso (?:it|they) (?:won'?t|will not) (?:take|charge|debit)\b|` +
+	`(?:关了|关掉|关闭)(?:以后|之后|的话)?[^，。？?]{0,8}(?:就)?(?:不扣|不会扣|不再扣|还扣|还会扣)`)
 
 // autopayPlan finds one of the customer's open plans and the card its
 // auto-repayment would debit; it answers and returns nil when there is none,

@@ -476,3 +476,24 @@ func TestAutopayAskedInEverydayWords(t *testing.T) {
 	c.send("is autopay charged on the due date?") // about autopay, not its switch
 	c.reject("Xiaomi Book（订单号")
 }
+
+// TestWhetherTurningOffStopsADebitIsAnswered: "wait does this stop tomorrows
+// payment?" at turning auto-repayment off got "no scheduled repayments",
+// the yes or no never given (an audit). It is answered: the next period
+// is not debited by itself any more; a booking still runs.
+func TestWhetherTurningOffStopsADebitIsAnswered(t *testing.T) {
+	h := newHarness(t, payFixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(849, "zh")
+	c.identify(phoneZhao) // P6, auto-repayment on
+	c.send("/autopay")
+	c.press("Redmi Note 13")
+	for _, q := range []string{"wait does this stop the next payment?", "关了以后就不扣了吧"} {
+		c.send(q)
+		c.expect("关闭后，这笔分期不再在还款日自动扣款", "已经预约的还款不受影响")
+	}
+	if !h.plan("C5", "P6").AutoRepay {
+		t.Errorf("auto-repayment turned off by a question")
+	}
+}
