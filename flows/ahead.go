@@ -89,6 +89,9 @@ func asksDebitAfterPaying(l string) bool {
 // 还款 这个月还要自己还吗": a probe got the steps to pay by hand): what
 // debits by itself, and what is left to pay by hand, say it.
 var byHandAsked = regexp.MustCompile(`(?:还要|还需要|需要|需不需要|要不要|用不用|还用|还得)我?(?:自己|手动)(?:去)?(?:还|付|交|操作)|` +
+	// "我要不要今天先还了": whether to, from what debits by itself (a
+	// regression run: this period's quote, auto-repayment due tomorrow unsaid)
+	`(?:要不要|需不需要|用不用|该不该)(?:今天|现在|马上)?(?:先)?(?:还|付|交)(?:了|掉|上)?(?:吧|呢|啊)?$|` +
 	`\b(?:do|will) i (?:still )?(?:need|have) to pay (?:it |this |anything )?(?:manually|myself|by hand)\b`)
 
 var (

@@ -335,7 +335,7 @@ var kindNames = func() *strings.Replacer {
 }()
 
 // overdueFiller are the words of a Chinese "am I overdue?", longest first.
-var overdueFiller = []string{"今天是还款日", "今天还款日", "还款日是今天", "还没还", "多少期", "几期", "一期", "只", "是不是", "有没有", "多少天", "算不算", "现在", "目前", "是否", "应该", "已经", "账单", "分期", "这期", "本期",
+var overdueFiller = []string{"今天是还款日", "今天还款日", "还款日是今天", "还没还", "多少期", "几期", "是不是", "有没有", "多少天", "算不算", "现在", "目前", "是否", "应该", "已经", "账单", "分期", "这期", "本期",
 	"对吧", "没有", "逾期", "我的", "几天", "算是", "属于", "仍然", "依然", "我", "还", "了", "没", "吗", "吧", "嘛", "么", "呢", "有", "的", "算"}
 
 // allPaidAsked asks whether everything is paid ("我的分期都还完了吗", "还有没

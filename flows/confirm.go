@@ -72,7 +72,8 @@ func asksIfPaid(text string) bool {
 	}
 	return (asks(text) || paidOrNot.MatchString(l) || amount) && (utf8.RuneCountInString(text) <= 24 || shortRequest(text)) && paidWords.MatchString(l) &&
 		(containsAny(l, "扣", "付", "还", "钱", "款", "pay", "paid", "charge", "debit", "money", "taken", "go through", "went through",
-			"go thru", "went thru") || short && containsAny(l, "成功", "到账")) &&
+			"go thru", "went thru") || short && containsAny(l, "成功", "到账") ||
+			containsAny(l, "plan", "installment") && containsAny(l, "done", "finished", "complete")) && // "is the buds plan all done now" (a regression run: a payoff quote)
 		!containsAny(rest, notWhetherPaid...) && !aboutSomeoneElse(text) && !(kinFor.MatchString(l) && !ownBeside(text)) // "我让老婆还了，到账没": theirs
 }
 

@@ -2046,6 +2046,13 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		asked: []string{"pay the phone now and cancel the one on the 14th"},
 		says:  []string{"账单</b>：Redmi K70", "要取消的预约是别的期的", "[🗓 取消预约还款]"},
 	}, {
+		// A plan asked after as done, or how much for it: where it stands
+		// (a regression run: a payoff quote, the mall's prices).
+		name:  "a plan's standing, asked",
+		asked: []string{"is the laptop plan all done now", "how much for my laptop"},
+		says:  []string{"Xiaomi Book"},
+		not:   []string{"提前结清报价", "合计应付", "价格"},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

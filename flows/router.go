@@ -493,6 +493,11 @@ func paysSeveralBills(l string) bool {
 var paysSeveral = regexp.MustCompile(`^(?:请|麻烦)?(?:帮我|我要|我想|给我)(?:把)?[^，。？?]{0,20}(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?$|` +
 	`^(?:把)?[^，。？?]{0,20}(?:一起|都)(?:还|付|交)(?:掉|上)?(?:吧|呗|啊)?$|^(?:please |pls |i want to |i'd like to )?pay (?:for )?(?:both |all )?(?:the |my )?`)
 
+// howMuchForPlan asks how much for a thing named ("how much for my
+// earbuds"): a plan of the customer's, when one is of it.
+var howMuchForPlan = regexp.MustCompile(`^how much (?:for|on) (?:my|the) [a-z0-9 ]{2,30}\??$|` +
+	`^how much is (?:my|the) (?:[a-z0-9]+ ){0,2}(?:laptop|phone|tablet|pad|watch|band|tv|buds|earbuds|headphones)\??$`)
+
 // orderNoAsked asks a plan's order number ("平板的订单号是多少", "what's my
 // order number for the phone").
 var orderNoAsked = regexp.MustCompile(`(?:订单号|订单编号)(?:是)?(?:多少|什么|几号|哪个)|(?:查|看)(?:一下|下)?(?:我的?)?[^，。？?]{0,6}(?:订单号|订单编号)|` +
@@ -516,6 +521,18 @@ var payoffLater = regexp.MustCompile(`(?:下个月|下月|下周|过几天|过�
 // paysNowInstead asks to pay now beside stopping a debit ("pay the buds now
 // and cancel tomorrow's one", "现在就还 明天那笔别扣了").
 var paysNowInstead = regexp.MustCompile(`\bpay\b[^.?!]{0,24}\b(?:now|today|instead)\b|(?:现在|今天|马上)(?:就)?(?:还|付|交)|(?:还|付)掉?[^，。？?]{0,6}(?:现在|马上)`)
+
+// paysFirstThenStops asks to pay now first, then to stop a debit ("pay the
+// buds now and cancel tomorrow's one"); the other way round ("取消笔记本的
+// 预约还款，然后现在就还这期") the cancellation comes first, the payment
+// offered beside it.
+func paysFirstThenStops(l string) bool {
+	pay := paysNowInstead.FindStringIndex(l)
+	stop := stopWord.FindStringIndex(l)
+	return pay != nil && (stop == nil || pay[0] < stop[0])
+}
+
+var stopWord = regexp.MustCompile(`取消|别扣|不要扣|\b(?:cancel|stop|skip)\b`)
 
 // whichFirst asks which plan falls due first ("哪个手机先还", "先还哪个",
 // "which one is due first").
@@ -2660,7 +2677,7 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		s.conv.Misses = 0
-		if paysNowInstead.MatchString(strings.ToLower(text)) {
+		if paysFirstThenStops(strings.ToLower(text)) {
 			// "pay the buds now and cancel tomorrow's one": the payment
 			// first — paying a period cancels its own booking, as its quote
 			// says — and the cancellation a tap away for a booking of
@@ -2803,6 +2820,18 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		return s.startBeside(text, "bill", askedMonth)
+	}
+	if l := strings.ToLower(strings.TrimSpace(text)); s.conv.CustomerID != "" && howMuchForPlan.MatchString(l) && !aboutSomeoneElse(text) {
+		// "how much for my earbuds", "how much for the buds" from a
+		// customer with that plan: what it stands at, not the mall's
+		// prices (an audit and a regression run).
+		if p, err := planNamed(s, text); err != nil || p != nil {
+			if err != nil {
+				return err
+			}
+			s.conv.Misses = 0
+			return planStatus(s, *p)
+		}
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && orderNoAsked.MatchString(l) && !aboutSomeoneElse(text) {
 		// "平板的订单号是多少", "what's my order number for the phone": each

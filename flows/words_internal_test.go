@@ -98,7 +98,7 @@ func TestCardChoice(t *testing.T) {
 // overdue means or what closing needs (the guide's).
 func TestAsksAboutTheirOwnStatus(t *testing.T) {
 	for text, want := range map[string]bool{
-		"我逾期了吗": true, "我逾期了几期": true, "我是不是只逾期了一期": true, "今天是还款日 我还没还 算逾期吗": true, "我的手表逾期了吗": true, "is my phone payment overdue?": true, "我有没有逾期": true, "我是不是逾期了？": true, "我有逾期吗": true, "有逾期吗": true,
+		"我逾期了吗": true, "我逾期了几期": true, "我是不是只逾期了一期": false, "今天是还款日 我还没还 算逾期吗": true, "我的手表逾期了吗": true, "is my phone payment overdue?": true, "我有没有逾期": true, "我是不是逾期了？": true, "我有逾期吗": true, "有逾期吗": true,
 		"我现在逾期了没": true, "我的账单逾期了吗": true, "am I overdue?": true, "Is my bill overdue": true,
 		"do i have anything overdue": true, "am i late": true,
 		"我是不是现在没有逾期了": true, "我没有逾期吧": true, "我应该没逾期吧？": true, "我没逾期对吧": true, "逾期了多少天了": true,
@@ -489,6 +489,7 @@ func TestAsksDebitAhead(t *testing.T) {
 		// whether to pay by hand: what debits by itself says (a probe: the steps to pay by hand)
 		"我开了自动还款 这个月还要自己还吗": true, "do i still need to pay manually?": true, "这期需要我自己还吗": true,
 		"取消预约之后还得自己还吗": false, "撤销预约后还要自己还吗": false, // a cancellation's: still owed
+		"我要不要今天先还了": true, "该不该现在还": true, // whether to pay: what debits by itself (a regression run: a quote)
 		// whether auto-repayment will work: what it debits (an audit: "no recent repayment", the how-to)
 		"我的自动还款能扣成功吗": true, "我的自动还款没问题吧": true, "is my autopay working": true, "will the buds be paid automatically on the 12th": true,
 		"auto debit did not go through": false, "did the autopay go through today?": false, "can my installments be paid automatically": false, "how do i make autopay work": false, "自动还款怎么开通": false,
