@@ -1166,8 +1166,55 @@ func stillOwed(s *Step, text string) error {
 		s.say(still, s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
 		return nil
 	}
+	if told, err := owedAfterDay(s, l); told || err != nil {
+		return err
+	}
 	return duesStand(s, lead)
 }
+
+// owedAfterDay answers whether anything is owed after a day named ("12月20号
+// 之后还要还吗"): the periods still due after it, or none — the last one
+// falling due that day or before (an audit got "要还的" after the last).
+// It reports whether a day was named.
+func owedAfterDay(s *Step, l string) (bool, error) {
+	if !afterDaySaid.MatchString(l) {
+		return false, nil
+	}
+	day, ok := s.dayAsked(l)
+	if !ok {
+		return false, nil
+	}
+	plans, err := s.openPlans()
+	if err != nil {
+		return false, err
+	}
+	n, last := 0, supportbot.Date("")
+	for _, p := range plans {
+		for _, b := range p.Bills {
+			if b.Status != supportbot.BillUnpaid {
+				continue
+			}
+			if b.DueDate > day {
+				n++
+			}
+			if b.DueDate > last {
+				last = b.DueDate
+			}
+		}
+	}
+	if last == "" {
+		return false, nil
+	}
+	key := "owe.after_none"
+	if n > 0 {
+		key = "owe.after_some"
+	}
+	s.say(s.T(key, "day", s.day(day), "count", n, "last", s.day(last)), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
+	return true, nil
+}
+
+// afterDaySaid names a day and after it ("12月20号之后", "after the 20th").
+var afterDaySaid = regexp.MustCompile(`[0-9]{1,2}\s*[号日]\s*(?:之后|以后|后|过后)|\bafter (?:the |dec(?:ember)? |jan(?:uary)? )?[0-9]{1,2}(?:st|nd|rd|th)?\b`)
 
 // faultSaid names a fault of the goods bought: a quality problem, a
 // breakdown, after-sales.

@@ -1340,3 +1340,20 @@ func TestAModelNamedInChineseIsThatPlan(t *testing.T) {
 		t.Errorf("repayments %+v, want one of the Xiaomi 15 (P2)", r)
 	}
 }
+
+// TestWhetherOwedAfterADay: "12月20号之后还要还吗", the last period due that
+// day, got "要还的" (an audit): after a day named, the periods still due
+// after it, or none.
+func TestWhetherOwedAfterADay(t *testing.T) {
+	h := newHarness(t, payFixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(850, "zh")
+	c.identify(phoneSun) // Xiaomi Band: periods due 2026-12-05 and 2027-01-05
+	c.send("/lang zh")
+	c.send("1月5号以后还要还吗")
+	c.expect("之后就没有要还的了", "你最后一期在 2027年1月5日 到期")
+	c.reject("要还的。")
+	c.send("12月5号以后还要还吗")
+	c.expect("之后还有 1 期要还")
+}
