@@ -759,8 +759,13 @@ func handleCancel(s *Step, a action) (bool, error) {
 			// "不对 是手机那个" at the laptop's: the booking meant, to
 			// confirm (a probe got unsure, the step left on the laptop's).
 			n, err := otherBookingMeant(s, text)
-			if err != nil || n == nil {
-				return n != nil, err
+			if err != nil {
+				return true, err
+			}
+			if n == nil {
+				// A plan named that has no booking ("不对 我是想取消小米15的"):
+				// said so, the step waiting (an audit: "can't answer").
+				return noBookingOfPlanSaid(s, text)
 			}
 			verb, id = "pick", n.ID
 		case s.conv.State == "confirming" && moneyAnswerOf(text, cancelConfirms) == confirmsMoney:
@@ -1038,4 +1043,24 @@ func (s *Step) dueWarning(key string, v *scheduledView) string {
 		}
 	}
 	return s.T(key, "date", s.day(v.DueDate))
+}
+
+// noBookingOfPlanSaid answers a correction at a booking's cancellation
+// that names a plan of the customer's with no booking to cancel: it has
+// none, and the one shown is still asked about. It reports whether a plan
+// was named.
+func noBookingOfPlanSaid(s *Step, text string) (bool, error) {
+	p, err := planNamed(s, text)
+	if err != nil || p == nil {
+		return false, err
+	}
+	views, err := scheduledViews(s)
+	if err != nil {
+		return true, err
+	}
+	if slices.ContainsFunc(active(views), func(v *scheduledView) bool { return v.PlanID == p.ID }) {
+		return false, nil
+	}
+	s.say(s.T("cancel.none_of_plan", "product", p.Product) + "\n" + s.T("cancel.confirm_how"))
+	return true, nil
 }

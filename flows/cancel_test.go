@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -580,4 +581,25 @@ func TestCancellingABookingOfAPlanOnAutoRepayment(t *testing.T) {
 	c.press("Redmi K70 第 7 期")
 	c.expect("这笔分期开着自动还款", "从默认卡 招商银行 **** 6789 自动扣款")
 	c.reject("取消后请在还款日前手动还款")
+}
+
+// TestACorrectionNamingAPlanWithoutABooking: "不对 我是想取消小米15的" at
+// another plan's booking, the Xiaomi 15 having none, got "can't answer"
+// (an audit): that it has none, the step waiting.
+func TestACorrectionNamingAPlanWithoutABooking(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Scheduled = slices.DeleteFunc(zhang.Scheduled, func(r supportbot.ScheduledRepayment) bool { return r.PlanID == "P2" })
+	h := newHarness(t, data)
+	h.open()
+	c := h.chat(851, "zh")
+	c.identify(phoneZhang)
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期")
+	c.send("不对 我是想取消笔记本的")
+	c.expect("「Xiaomi Book」没有可以取消的预约还款", "这笔预约还款还没有取消")
+	c.send("确认")
+	if got := h.scheduled("C1")["S1"]; got != supportbot.ScheduledCancelled {
+		t.Errorf("S1 is %s, want cancelled: the step waited", got)
+	}
 }
