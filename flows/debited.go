@@ -51,6 +51,8 @@ var whyDebited = regexp.MustCompile(`(?:怎么|为什么|为啥|咋|凭什么)[^
 	`\bwhat(?:'s| is| was) (?:this|that) (?:charge|debit|deduction)\b|` +
 	// a debit seen, said rather than asked (a probe: the card-binding guide)
 	`\bi (?:still |can |just )?see (?:a|an|the|this|that) (?:charge|debit|deduction)\b|\bthere(?:'s| is) (?:a|an) (?:charge|debit|deduction) on my (?:card|account|statement)\b|` +
+	// "i see 541.58 taken from my ping an card today, what is it" (an audit: unsure)
+	`\b(?:i (?:still |can |just )?see|there(?:'s| is)) (?:¥|rmb ?|\$)?[0-9][0-9,.]* (?:taken|charged|debited|deducted|gone|missing)\b|` +
 	`(?:卡上|卡里|账户里?|银行卡)(?:多了|有)一笔(?:扣款|扣费)`)
 
 // debitedWithin is how far back a debit is taken as the one asked about.

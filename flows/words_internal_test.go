@@ -387,7 +387,7 @@ func TestAsksWhyDebited(t *testing.T) {
 		// …and what it missed
 		"我没还款但是卡里的钱少了": true, "我没还钱 怎么卡里钱没了": true, "这笔扣款是什么": true, "今天扣的166.5是啥": true, "扣了我300块是什么钱": true, "what is this charge of 166.5": true, "what is the charge for late payment": false, "what is the debit card i should use": false, "i didn't pay but money is gone from my card": true,
 		"扣款是什么意思": false, "预约扣款是什么": false,
-		"i still see a charge on my card": true, "there's a charge on my card i don't recognise": true, "我卡上有一笔扣款": true,
+		"i still see a charge on my card": true, "i see 541.58 taken from my ping an card today, what is it": true, "there's a charge on my card i don't recognise": true, "我卡上有一笔扣款": true,
 		"i see a charge failed": false, "卡上有一笔扣款失败了": false,
 		"我还没还款怎么就扣了我166": true, "明天才到期怎么今天就扣了": true, "为什么扣我钱": true, "why did you charge my card": true,
 	} {
