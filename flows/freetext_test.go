@@ -2053,6 +2053,13 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says:  []string{"Xiaomi Book"},
 		not:   []string{"提前结清报价", "合计应付", "价格"},
 	}, {
+		// A refund asked to be cancelled: refunds are the mall's (an audit
+		// got a closure's withdrawal, none asked for).
+		name:  "a refund cancelled",
+		asked: []string{"my refund is pending can you cancel it so i can close", "退款能取消吗"},
+		says:  []string{"退款由小米商城和合作机构处理"},
+		not:   []string{"撤回"},
+	}, {
 		// A booking asked to run another day: it runs when booked; cancel
 		// it and pay by the due date (the debits ahead, or "can't
 		// answer": an audit).

@@ -545,6 +545,11 @@ var whichFirst = regexp.MustCompile(`哪(?:个|笔|一笔|一个)[^，。？?]{0
 var closureLater = regexp.MustCompile(`\bclose (?:it|my account|the account|everything)\b[^.?!]{0,12}\b(?:when|once|as soon as) (?:they|it|the|my|everything|all|i)\b|` +
 	`(?:等|到时候|以后|之后|完了|好了|到了|结束)[^，。？?]{0,10}(?:再|就|自动)(?:帮我|给我)?(?:注销|销户)|(?:自动|到时候)(?:帮我|给我)?(?:注销|销户)`)
 
+// refundCancelled asks for a refund to be cancelled or withdrawn ("can you
+// cancel my refund", "退款能取消吗").
+var refundCancelled = regexp.MustCompile(`\b(?:cancel|withdraw|stop|drop)\b[^.?!]{0,12}\brefunds?\b|\brefunds?\b[^.?!]{0,30}\b(?:can|could) you (?:cancel|withdraw|stop) it\b|` +
+	`(?:取消|撤销|撤回|不要)(?:掉)?(?:这笔|我的|那笔)?退款|退款(?:能|可以|能不能)?(?:取消|撤销|撤回)`)
+
 // lateFeeWaiver asks for a late fee to be waived ("能免滞纳金吗", "I was
 // 2 days late, can you waive the fee") — not the prepayment fee's.
 func lateFeeWaiver(l string) bool {
@@ -2336,6 +2341,13 @@ func (s *Step) freeText(text string) error {
 	}
 	if told, err := lateIfPaidOn(s, text); told || err != nil { // "is there a late fee if i pay tonight?": from the bills
 		return err
+	}
+	if l := strings.ToLower(text); refundCancelled.MatchString(l) && !scamTold(l) && !aboutSomeoneElse(text) && s.showAnswer("refund-timing") {
+		// "my refund is pending can you cancel it so i can close": refunds
+		// are the mall's, with the customer's in progress said (an audit
+		// got a closure's withdrawal, none having been asked).
+		s.conv.Misses = 0
+		return nil
 	}
 	if l := strings.ToLower(text); lateFeeWaiver(l) && !scamTold(l) && !aboutSomeoneElse(text) {
 		// "我只晚了两天 能免滞纳金吗", "I was only 2 days late, can you waive
