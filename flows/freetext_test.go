@@ -2053,6 +2053,13 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says:  []string{"Xiaomi Book"},
 		not:   []string{"提前结清报价", "合计应付", "价格"},
 	}, {
+		// Whether a plan can be paid at once: early repayment's answer (an
+		// audit: "no recent repayment", or "not in the guides" surely).
+		name:  "paid at once, asked",
+		asked: []string{"能一次还了吗"},
+		says:  []string{"[💰 提前还款]"},
+		not:   []string{"没有查到你最近的还款记录", "指南里没有说明"},
+	}, {
 		// A refund asked to be cancelled: refunds are the mall's (an audit
 		// got a closure's withdrawal, none asked for).
 		name:  "a refund cancelled",
@@ -2115,7 +2122,7 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		// the question dropped: an audit).
 		name:  "paid today, still overdue?",
 		asked: []string{"我今天还了 还算逾期吗", "我今天还了还会上吗", "did my payment go through? am i still overdue"},
-		near:  []string{"能一次还了吗", "我要不要今天先还了"}, // whether to pay, not whether paid (an audit: "no recent repayment")
+		near:  []string{"我要不要今天先还了"}, // whether to pay, not whether paid (an audit: "no recent repayment")
 		says:  []string{"账单上这些仍未还、已逾期", "第 6 期已逾期 6 天"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -545,6 +545,10 @@ var whichFirst = regexp.MustCompile(`哪(?:个|笔|一笔|一个)[^，。？?]{0
 var closureLater = regexp.MustCompile(`\bclose (?:it|my account|the account|everything)\b[^.?!]{0,12}\b(?:when|once|as soon as) (?:they|it|the|my|everything|all|i)\b|` +
 	`(?:等|到时候|以后|之后|完了|好了|到了|结束)[^，。？?]{0,10}(?:再|就|自动)(?:帮我|给我)?(?:注销|销户)|(?:自动|到时候)(?:帮我|给我)?(?:注销|销户)`)
 
+// allAtOnceAsked asks whether a plan can be paid at once ("能一次还了吗",
+// "可以一次都还掉吗").
+var allAtOnceAsked = regexp.MustCompile(`一次(?:性)?(?:都|全|全部)?(?:还了|还掉|付了|付掉|交了)`)
+
 // refundCancelled asks for a refund to be cancelled or withdrawn ("can you
 // cancel my refund", "退款能取消吗").
 var refundCancelled = regexp.MustCompile(`\b(?:cancel|withdraw|stop|drop)\b[^.?!]{0,12}\brefunds?\b|\brefunds?\b[^.?!]{0,30}\b(?:can|could) you (?:cancel|withdraw|stop) it\b|` +
@@ -2341,6 +2345,12 @@ func (s *Step) freeText(text string) error {
 	}
 	if told, err := lateIfPaidOn(s, text); told || err != nil { // "is there a late fee if i pay tonight?": from the bills
 		return err
+	}
+	if l := strings.ToLower(text); allAtOnceAsked.MatchString(l) && asks(text) && !aboutSomeoneElse(text) && s.showAnswer("early-repayment") {
+		// "能一次还了吗": whether it can be paid off at once — early
+		// repayment's answer (an audit: "not in the guides", surely).
+		s.conv.Misses = 0
+		return nil
 	}
 	if l := strings.ToLower(text); refundCancelled.MatchString(l) && !scamTold(l) && !aboutSomeoneElse(text) && s.showAnswer("refund-timing") {
 		// "my refund is pending can you cancel it so i can close": refunds
