@@ -60,6 +60,9 @@ func cancelFlow() *spec {
 		},
 		start: func(s *Step, _ string) error {
 			v, err := bookingAsked(s)
+			if err == nil && v == nil {
+				err = ranAlreadySaid(s)
+			}
 			if err != nil || v == nil {
 				if err == nil && s.ev.Kind == supportbot.EventText && allBookingsAsked.MatchString(strings.ToLower(s.ev.Text)) {
 					if views, err := scheduledViews(s); err == nil && len(active(views)) >= 2 {
@@ -1063,4 +1066,33 @@ func noBookingOfPlanSaid(s *Step, text string) (bool, error) {
 	}
 	s.say(s.T("cancel.none_of_plan", "product", p.Product) + "\n" + s.T("cancel.confirm_how"))
 	return true, nil
+}
+
+// ranAlreadySaid leads the list, when the plan named has no booking left
+// to cancel but one that ran in the last days ("cancel the phone payment"
+// after its booking took the money that morning): that it ran (an audit:
+// the list of the other plan's alone, not a word of it).
+func ranAlreadySaid(s *Step) error {
+	if s.ev.Kind != supportbot.EventText {
+		return nil
+	}
+	p, err := planNamed(s, s.ev.Text)
+	if err != nil || p == nil {
+		return err
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(sched, func(r supportbot.ScheduledRepayment) bool { return r.PlanID == p.ID && r.Live() }) {
+		return nil
+	}
+	since := s.now.Add(-debitedWithin)
+	for _, r := range sched {
+		if r.PlanID == p.ID && r.Status == supportbot.ScheduledDone && r.RunAt.After(since) {
+			s.lead = s.T("cancel.ran_already", "product", p.Product, "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt))
+			return nil
+		}
+	}
+	return nil
 }

@@ -603,3 +603,20 @@ func TestACorrectionNamingAPlanWithoutABooking(t *testing.T) {
 		t.Errorf("S1 is %s, want cancelled: the step waited", got)
 	}
 }
+
+// TestCancellingABookingThatRanSaysSo: "cancel the phone payment" after the
+// phone's booking took the money that morning listed the other plan's
+// booking alone, not a word of it (an audit). That it ran is said first.
+func TestCancellingABookingThatRanSaysSo(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Scheduled = slices.DeleteFunc(zhang.Scheduled, func(r supportbot.ScheduledRepayment) bool { return r.PlanID == "P1" })
+	zhang.Scheduled = append(zhang.Scheduled, supportbot.ScheduledRepayment{ID: "S8", CustomerID: "C1", PlanID: "P1", Period: 6, Amount: 26192,
+		CardID: "K1", RunAt: time.Date(2026, 11, 21, 8, 0, 0, 0, time.FixedZone("CST", 8*3600)), Status: supportbot.ScheduledDone})
+	h := newHarness(t, data)
+	h.open()
+	c := h.chat(852, "zh")
+	c.identify(phoneZhang)
+	c.send("取消手机的预约还款")
+	c.expect("「Redmi K70」第 6 期的预约还款 <b>¥261.92</b> 已在 今天 08:00 扣款，已经取消不了了")
+}
