@@ -1087,9 +1087,8 @@ func ranAlreadySaid(s *Step) error {
 	if slices.ContainsFunc(sched, func(r supportbot.ScheduledRepayment) bool { return r.PlanID == p.ID && r.Live() }) {
 		return nil
 	}
-	since := s.now.Add(-debitedWithin)
 	for _, r := range sched {
-		if r.PlanID == p.ID && r.Status == supportbot.ScheduledDone && r.RunAt.After(since) {
+		if r.PlanID == p.ID && ranLately(s, r) {
 			s.lead = s.T("cancel.ran_already", "product", p.Product, "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt))
 			return nil
 		}

@@ -55,6 +55,12 @@ var whyDebited = regexp.MustCompile(`(?:怎么|为什么|为啥|咋|凭什么)[^
 	`\b(?:i (?:still |can |just )?see|there(?:'s| is)) (?:¥|rmb ?|\$)?[0-9][0-9,.]* (?:taken|charged|debited|deducted|gone|missing)\b|` +
 	`(?:卡上|卡里|账户里?|银行卡)(?:多了|有)一笔(?:扣款|扣费)`)
 
+// ranLately reports a booking done within debitedWithin: the money it
+// took is what "today's payment" or "this charge" may be.
+func ranLately(s *Step, r supportbot.ScheduledRepayment) bool {
+	return r.Status == supportbot.ScheduledDone && r.RunAt.After(s.now.Add(-debitedWithin))
+}
+
 // debitedWithin is how far back a debit is taken as the one asked about.
 const debitedWithin = 72 * time.Hour
 
@@ -123,7 +129,7 @@ func debitLines(s *Step) ([]string, error) {
 	since := s.now.Add(-debitedWithin)
 	var lines []string
 	for _, r := range sched {
-		if r.Debiting(s.now) || r.Status == supportbot.ScheduledDone && r.RunAt.After(since) {
+		if r.Debiting(s.now) || ranLately(s, r) {
 			lines = append(lines, s.T("debited.booking", "product", product(r.PlanID), "period", r.Period,
 				"amount", money(r.Amount), "card", card(r.CardID), "time", when(s, r.RunAt)))
 		}

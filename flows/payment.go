@@ -1218,9 +1218,8 @@ func bookingsDone(s *Step, named *supportbot.Plan) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	since := s.now.Add(-debitedWithin)
 	sched = slices.DeleteFunc(slices.Clone(sched), func(r supportbot.ScheduledRepayment) bool {
-		return r.Status != supportbot.ScheduledDone || !r.RunAt.After(since) || named != nil && r.PlanID != named.ID
+		return !ranLately(s, r) || named != nil && r.PlanID != named.ID
 	})
 	if len(sched) == 0 {
 		return false, nil
