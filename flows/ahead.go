@@ -25,7 +25,7 @@ func asksDebitAhead(text string) bool {
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "关了以后今天这期还会扣吗", "会不会12月15号又扣一次": what will debit says (a probe: unsure)
 	}
-	if bookingFollowUp.MatchString(strings.TrimSpace(l)) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+	if bookingFollowUp.MatchString(strings.TrimSpace(l)) && !containsAny(l, notAhead...) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "那明天的预约呢" after turning auto-repayment off: what still debits (an audit opened its cancellation)
 	}
 	if autopayWorks.MatchString(l) && !containsAny(l, "怎么", "如何", "为什么", "为啥", "开通", "设置", "没扣", "没成功", "失败", "扣了", "了吗", "了没", "how", "why", "turn on", "set up", "setup", "not ", "didn", "did ", "went ", "failed", "can ") &&

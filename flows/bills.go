@@ -774,9 +774,11 @@ func monthPeriods(s *Step, plans []supportbot.Plan, sched []supportbot.Scheduled
 
 // pastMonthSaid names a month gone by, counted back from this one ("上个
 // 月", "last month").
-func pastMonthSaid(l string) bool {
-	return containsAny(l, "上上个月", "上上月", "上个月", "上月", "last month")
-}
+func pastMonthSaid(l string) bool { return pastMonth.MatchString(l) }
+
+// pastMonth is 上个月, 上月, 上上个月 — not inside 马上月底, 早上月供 (a review) —
+// or "last month".
+var pastMonth = regexp.MustCompile(`(?:^|[^马早晚])上{1,2}个?月|\blast month\b`)
 
 // dayOfAMonth is a day with its month in Chinese ("10月8号"), read for
 // its month.

@@ -1413,7 +1413,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 			// confirm all three, without a word).
 			s.say(s.T("pay.periods_together", "count", len(s.slots.Quote.Periods)) + "\n" + s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
-		case lateOnDayAsked.MatchString(text) && flow == "pay":
+		case lateOnDayAsked.MatchString(text) && flow == "pay" && containsAny(text, "逾期", "滞纳金", "late", "overdue"):
 			// "is there a late fee if i pay tonight?" at a bill's quote: in
 			// time or not, from the bills, the quote staying (an audit: the
 			// quote's parts, its fee read as a late fee).

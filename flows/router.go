@@ -442,7 +442,7 @@ var (
 	remindsAfterPaid = regexp.MustCompile(`(?:还完|还清|结清|付清)[^，。？?]{0,12}(?:提醒|通知|短信)|(?:提醒|通知)[^，。？?]{0,8}(?:还完|还清|结清)(?:了|以后|之后|后)|` +
 		`\b(?:remind\w*|notifications?)\b[^.?!]{0,40}\b(?:paid (?:off|everything|it all)|everything is paid|all paid|nothing (?:left|due))\b|\b(?:paid off|everything is paid|paid everything|paid it all)\b[^?]{0,30}\bremind\w*`)
 	dueDayChecked = regexp.MustCompile(`(?:(?:还款日|扣款日|到期日)[^，。？?]{0,6}|每个?月的?)(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})(?:号|日)[^，。？?]{0,3}(?:对不对|对吧|对吗|是吗|没错吧|是不是|吧|吗)|` +
-		`(?:还款日|扣款日|到期日)是?(?:今天|明天)(?:吗|吧|对吧|是不是)|(?:今天|明天)(?:就)?是不是?(?:我的)?(?:还款日|扣款日|到期日)|` +
+		`(?:还款日|扣款日|到期日)是?(?:今天|明天)(?:吗|吧|对吧|是不是)|(?:今天|明天)就?是(?:不是)?(?:我的)?(?:还款日|扣款日|到期日)(?:吗|吧|么|嘛)?[?？]*$|` +
 		`\bmy due date is (?:the |on the )?[0-9]{1,2}(?:st|nd|rd|th)?\b[^.?!]{0,10}\b(?:right|correct)\b|` +
 		`\bis (?:today|tomorrow) my (?:due date|due day|payment date)\b|\bis my (?:due date|payment date) (?:today|tomorrow)\b`)
 )
@@ -514,19 +514,22 @@ var whenDone = regexp.MustCompile(`^(?:so |and |ok )?(?:when will (?:it|that|thi
 
 // payoffLater asks what paying off costs at a later time ("pay off the tv
 // next month, how much will it be", "下个月提前还清要多少").
-var payoffLater = regexp.MustCompile(`(?:下个月|下月|下周|过几天|过段时间|月底|年底|以后|下次)[^，。？?]{0,12}(?:多少|几块|多少钱)|` +
+var payoffLater = regexp.MustCompile(`(?:下个月|下月|下周|过几天|过段时间|月底|年底)[^，。？?]{0,12}(?:多少|几块|多少钱)|` +
 	`\b(?:next month|next week|in a few days|later|end of the month|in (?:january|february|march|april|may|june|july|august|september|october|november|december))\b[^?]{0,40}\bhow much\b|` +
 	`\bhow much\b[^?]{0,40}\b(?:next month|next week|in a few days|end of the month)\b`)
 
 // paysNowInstead asks to pay now beside stopping a debit ("pay the buds now
 // and cancel tomorrow's one", "现在就还 明天那笔别扣了").
-var paysNowInstead = regexp.MustCompile(`\bpay\b[^.?!]{0,24}\b(?:now|today|instead)\b|(?:现在|今天|马上)(?:就)?(?:还|付|交)|(?:还|付)掉?[^，。？?]{0,6}(?:现在|马上)`)
+var paysNowInstead = regexp.MustCompile(`\bpay\b[^.?!]{0,24}\b(?:now|today|instead)\b|(?:现在|今天|马上)就?(?:还|付|交)(?:了|掉|上|这期|吧)|(?:还|付)掉?[^，。？?]{0,6}(?:现在|马上)`)
 
 // paysFirstThenStops asks to pay now first, then to stop a debit ("pay the
 // buds now and cancel tomorrow's one"); the other way round ("取消笔记本的
 // 预约还款，然后现在就还这期") the cancellation comes first, the payment
 // offered beside it.
 func paysFirstThenStops(l string) bool {
+	if containsAny(l, "不了", "不起", "没钱", "不够", "can't", "cant", "cannot", "can not", "don't", "dont", " not ") {
+		return false // "我今天还不了，明天那笔先别扣": not a payment asked (a review)
+	}
 	pay := paysNowInstead.FindStringIndex(l)
 	stop := stopWord.FindStringIndex(l)
 	return pay != nil && (stop == nil || pay[0] < stop[0])
@@ -558,7 +561,7 @@ var refundCancelled = regexp.MustCompile(`\b(?:cancel|withdraw|stop|drop)\b[^.?!
 // 2 days late, can you waive the fee") — not the prepayment fee's.
 func lateFeeWaiver(l string) bool {
 	if containsAny(l, "提前", "手续费", "prepay", "early", "payoff", "pay off", "closing", "cancel",
-		"规则", "管理员", "开发者", "模式", "指令", "提示词", "假装", "扮演", "系统", "ignore", "admin", "developer", "prompt", "pretend", "rule") { // an injection's own answer
+		"规则", "管理员", "开发者", "模式", "指令", "提示词", "假装", "扮演", "ignore", "admin", "developer", "prompt", "pretend", "rule") { // an injection's own answer
 		return false
 	}
 	return lateFeeWaived.MatchString(l) || lateFeeWaivedEN.MatchString(l) && containsAny(l, "late", "overdue")
@@ -571,7 +574,8 @@ var (
 
 // autopayStatusAsked asks whether auto-repayment is on ("我开了自动还款吗",
 // "I thought I had autopay on"): each plan's switch, not how to set it up.
-var autopayStatusAsked = regexp.MustCompile(`^我?(?:是不是|有没有)?(?:开|开了|开通了|开启了|设置了|设了)(?:自动还款|自动扣款)(?:了)?(?:吗|没|么|没有)?[?？]*$|` +
+var autopayStatusAsked = regexp.MustCompile(`^我?(?:(?:是不是|有没有)(?:开|开了|开通了|开启了|设置了|设了)(?:自动还款|自动扣款)(?:了)?(?:吗|没|么|没有)?|` +
+	`(?:开|开了|开通了|开启了|设置了|设了)(?:自动还款|自动扣款)(?:了)?(?:吗|没|么|没有))[?？]*$|` + // not "开自动还款", a request (a review)
 	`^(?:我的?)?(?:自动还款|自动扣款)(?:是不是)?(?:开着|开了|开通了|开启了|是开着的)(?:的)?(?:吗|没|么|没有)?[?？]*$|` +
 	`\bi thought i (?:had|have|turned on|set up|switched on) (?:autopay|auto-?pay|auto-?repayment|auto debit)\b|` +
 	`^(?:is|was) (?:my |the )?(?:autopay|auto-?pay|auto-?repayment|auto debit) (?:on|off|enabled|active|set up)\b|^do i have (?:autopay|auto-?pay|auto-?repayment|auto debit)\b`)
@@ -1307,8 +1311,11 @@ var paysAPeriod = regexp.MustCompile(`^(?:请|帮我|我要|我想|麻烦)?(?:�
 	`(?:把|帮我把)[^，,。]{0,12}?第\s*[0-9]{1,2}\s*期[^，,。]{0,4}?(?:帮我)?(?:还|付|交)(?:掉|了|上)|` +
 	// "平板那期帮我还掉", "把今天到期那笔还了": that period, not the plan's
 	// payoff (an audit: a quote of the whole plan, its fee included)
-	`^(?:请|麻烦)?(?:帮我把|把)?[^有是没要在剩差帮替给，,。？?\s][^帮替给把，,。？?]{0,9}?(?:这期|那期|本期|这[一1]期|那[一1]期|当期|到期的?那笔|到期的)(?:的|的账单|账单|的钱)?(?:帮我|给我)?(?:还|付|交)(?:一下|掉|了|上)(?:吧|呗|啊)?$|` +
-	`^(?:请|麻烦)?(?:帮我把|把)?(?:今天|今日)的?(?:那笔|这笔|那期|这期)?(?:帮我|给我)?(?:还|付|交)(?:一下|掉|了|上)(?:吧|呗|啊)?$|` +
+	// (了 only after a 把: "今天还了", "手机这期还了" say it was paid: a review)
+	`^(?:请|麻烦)?(?:帮我把|把)?[^有是没要在剩差帮替给，,。？?\s][^帮替给把，,。？?]{0,9}?(?:这期|那期|本期|这[一1]期|那[一1]期|当期|到期的?那笔|到期的)(?:的|的账单|账单|的钱)?(?:帮我|给我)?(?:还|付|交)(?:一下|掉|上)(?:吧|呗|啊)?$|` +
+	`^(?:请|麻烦)?(?:帮我把|把)[^帮替给把，,。？?]{0,10}?(?:这期|那期|本期|这[一1]期|那[一1]期|当期|到期的?那笔|到期的)(?:的|的账单|账单|的钱)?(?:帮我|给我)?(?:还|付|交)了(?:吧|呗|啊)?$|` +
+	`^(?:请|麻烦)?(?:帮我把|把)?(?:今天|今日)的?(?:那笔|这笔|那期|这期)?(?:帮我|给我)?(?:还|付|交)(?:一下|掉|上)(?:吧|呗|啊)?$|` +
+	`^(?:请|麻烦)?(?:帮我把|把)(?:今天|今日)的?(?:那笔|这笔|那期|这期)?(?:帮我|给我)?(?:还|付|交)了(?:吧|呗|啊)?$|` +
 	`^(?:please |pls )?(?:pay|i want to pay|i'd like to pay) (?:for |off )?(?:the |my )?(?:[a-z0-9]+ ){0,3}?(?:period|installment|instalment) [0-9]{1,2}\b|` +
 	`^(?:please |pls )?(?:pay|i want to pay) (?:the |my )?[0-9]{1,2}th (?:period|installment|instalment)\b`)
 
@@ -2388,10 +2395,14 @@ func (s *Step) freeText(text string) error {
 		// 10th?": a booking runs when it was booked — cancel it and pay by
 		// hand by the due date (an audit: the debits ahead, or "can't
 		// answer"). Without a booking it is the due date's question.
-		if booked, err := s.hasBooking(); err != nil || booked {
+		booked, err := s.hasBooking()
+		if err != nil {
+			return err
+		}
+		if booked {
 			s.conv.Misses = 0
 			s.say(s.T("cancel.no_reschedule"), s.next(s.menuBtn(s.T("menu.cancel"), "cancel"), s.menuBtn(s.T("menu.bill"), "bill"))...)
-			return err
+			return nil
 		}
 	}
 	if l := strings.ToLower(text); bereaved.MatchString(l) && !containsAny(l, "我的账单", "我的分期", "查下我", "查一下我", "my bill", "my own", "my plan") {
@@ -3323,7 +3334,7 @@ var transferredToUs = regexp.MustCompile(`(?:转账|转钱|汇款|打款|转了[
 // paidStillOverdue says a payment was made and asks why the bill is still
 // overdue ("I paid yesterday, why is it still overdue", "我已经还了 为什么
 // 还显示逾期").
-var paidStillOverdue = regexp.MustCompile(`(?:已经|早就|昨天|前天|今天|刚才|我)(?:还|付|交)了[^，。？?]{0,12}(?:为什么|为啥|怎么|咋)(?:还|仍然|依然|还是)?(?:显示|是|算|有)?(?:逾期|滞纳金)|` +
+var paidStillOverdue = regexp.MustCompile(`(?:已经|早就|昨天|前天|今天|刚才|我)(?:还|付|交)了[^。？?]{0,12}(?:为什么|为啥|怎么|咋)(?:还|仍然|依然|还是)?(?:显示|是|算|有)?(?:逾期|滞纳金)|` +
 	`\bi (?:already |just )?(?:paid|repaid)\b[^.?!]{0,30}\b(?:why|how come)\b[^.?!]{0,24}\b(?:still|it)\b[^.?!]{0,12}\b(?:overdue|late|unpaid)\b`)
 
 // paysOffline asks to pay in a store or in cash: a place or cash, and
