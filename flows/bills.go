@@ -304,15 +304,10 @@ func planOverdue(s *Step, text string) (bool, error) {
 	if err != nil || p == nil {
 		return false, err
 	}
-	cards, err := s.cards()
+	summary, late, err := planStanding(s, *p)
 	if err != nil {
 		return false, err
 	}
-	sched, err := s.scheduled()
-	if err != nil {
-		return false, err
-	}
-	summary, late := planSummary(s, *p, cards, sched)
 	key := "bill.plan_overdue_none"
 	if late {
 		key = "bill.plan_overdue_yes"

@@ -363,8 +363,10 @@ func nameChoice(t string, names []string) int {
 	// audit: "不对 是小米15" at the K80's quote was read as the amount
 	// doubted, and a 确认 after it paid the K80).
 	if m := modelSaid.FindStringSubmatch(t); m != nil {
-		model := regexp.MustCompile(`(?i)\b` + m[1] + `\s*` + m[2] + `\b`)
-		if i := onlyOne(len(names), func(i int) bool { return model.MatchString(names[i]) }); i > 0 {
+		sameModel := func(n []string) bool { return n[1] == m[1] && n[2] == m[2] }
+		if i := onlyOne(len(names), func(i int) bool {
+			return slices.ContainsFunc(modelSaid.FindAllStringSubmatch(strings.ToLower(names[i]), -1), sameModel)
+		}); i > 0 {
 			return i
 		}
 	}

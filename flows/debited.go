@@ -55,6 +55,15 @@ var whyDebited = regexp.MustCompile(`(?:怎么|为什么|为啥|咋|凭什么)[^
 	`\b(?:i (?:still |can |just )?see|there(?:'s| is)) (?:¥|rmb ?|\$)?[0-9][0-9,.]* (?:taken|charged|debited|deducted|gone|missing)\b|` +
 	`(?:卡上|卡里|账户里?|银行卡)(?:多了|有)一笔(?:扣款|扣费)`)
 
+// productOf is the product of the plan of plans with id, or the id itself
+// when none is (a plan no longer read).
+func productOf(plans []supportbot.Plan, id string) string {
+	if i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == id }); i >= 0 {
+		return plans[i].Product
+	}
+	return id
+}
+
 // ranLately reports a booking done within debitedWithin: the money it
 // took is what "today's payment" or "this charge" may be.
 func ranLately(s *Step, r supportbot.ScheduledRepayment) bool {
@@ -106,12 +115,6 @@ func debitLines(s *Step) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	product := func(id string) string {
-		if i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == id }); i >= 0 {
-			return plans[i].Product
-		}
-		return id
-	}
 	cards, err := s.cards()
 	if err != nil {
 		return nil, err
@@ -130,7 +133,7 @@ func debitLines(s *Step) ([]string, error) {
 	var lines []string
 	for _, r := range sched {
 		if r.Debiting(s.now) || ranLately(s, r) {
-			lines = append(lines, s.T("debited.booking", "product", product(r.PlanID), "period", r.Period,
+			lines = append(lines, s.T("debited.booking", "product", productOf(plans, r.PlanID), "period", r.Period,
 				"amount", money(r.Amount), "card", card(r.CardID), "time", when(s, r.RunAt)))
 		}
 	}

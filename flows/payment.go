@@ -1106,17 +1106,27 @@ func (s *Step) billAndMessages() []supportbot.Button {
 // here lately and nothing of it being debited: where the plan stands, as the
 // bill says it.
 func planStatus(s *Step, p supportbot.Plan) error {
-	cards, err := s.cards()
+	text, _, err := planStanding(s, p)
 	if err != nil {
 		return err
+	}
+	s.say(text, s.billAndMessages())
+	return nil
+}
+
+// planStanding is where a plan stands, as the bill says it, and whether a
+// period of it is overdue.
+func planStanding(s *Step, p supportbot.Plan) (string, bool, error) {
+	cards, err := s.cards()
+	if err != nil {
+		return "", false, err
 	}
 	sched, err := s.scheduled()
 	if err != nil {
-		return err
+		return "", false, err
 	}
-	text, _ := planSummary(s, p, cards, sched)
-	s.say(text, s.billAndMessages())
-	return nil
+	text, late := planSummary(s, p, cards, sched)
+	return text, late, nil
 }
 
 // appendOverdue adds the customer's overdue bills, if any, to the last
@@ -1178,12 +1188,34 @@ var lastDebitSaid = regexp.MustCompile(`(?:最近一次|最近一笔|上一次|�
 // bookingsDebiting answers "今天的钱扣了没有" with the customer's scheduled
 // repayments being debited now, if any — of the plan named, if one is.
 func bookingsDebiting(s *Step, named *supportbot.Plan) (bool, error) {
+	return sayBookings(s, named, func(r supportbot.ScheduledRepayment) bool { return r.Debiting(s.now) },
+		func(r supportbot.ScheduledRepayment) string {
+			if r.Status == supportbot.ScheduledScheduled && r.RunAt.After(s.now) {
+				return "repay.booking_soon" // with the bank, not debited yet (a probe: "正在扣款中" an hour before)
+			}
+			return "repay.booking_debiting"
+		}, "repay.booking_debiting_end")
+}
+
+// bookingsDone answers whether a payment went through with the customer's
+// bookings that ran in the last days — of the plan named, if one is (an
+// audit: "did today's payment go through?" after a booking took ¥541.58
+// that morning was told no recent repayment was found).
+func bookingsDone(s *Step, named *supportbot.Plan) (bool, error) {
+	return sayBookings(s, named, func(r supportbot.ScheduledRepayment) bool { return ranLately(s, r) },
+		func(supportbot.ScheduledRepayment) string { return "repay.booking_done" }, "")
+}
+
+// sayBookings says, a line each (key's), the customer's bookings that keep
+// holds for — of the plan named, if one is — then end, if any; it reports
+// whether there were any.
+func sayBookings(s *Step, named *supportbot.Plan, keep func(supportbot.ScheduledRepayment) bool, key func(supportbot.ScheduledRepayment) string, end string) (bool, error) {
 	sched, err := s.scheduled()
 	if err != nil {
 		return false, err
 	}
 	sched = slices.DeleteFunc(slices.Clone(sched), func(r supportbot.ScheduledRepayment) bool {
-		return !r.Debiting(s.now) || named != nil && r.PlanID != named.ID
+		return !keep(r) || named != nil && r.PlanID != named.ID
 	})
 	if len(sched) == 0 {
 		return false, nil
@@ -1194,47 +1226,10 @@ func bookingsDebiting(s *Step, named *supportbot.Plan) (bool, error) {
 	}
 	lines := make([]string, 0, len(sched)+1)
 	for _, r := range sched {
-		product := r.PlanID
-		if i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == r.PlanID }); i >= 0 {
-			product = plans[i].Product
-		}
-		key := "repay.booking_debiting"
-		if r.Status == supportbot.ScheduledScheduled && r.RunAt.After(s.now) {
-			key = "repay.booking_soon" // with the bank, not debited yet (a probe: "正在扣款中" an hour before)
-		}
-		lines = append(lines, s.T(key, "product", product, "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt)))
+		lines = append(lines, s.T(key(r), "product", productOf(plans, r.PlanID), "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt)))
 	}
-	lines = append(lines, s.T("repay.booking_debiting_end"))
-	s.say(strings.Join(lines, "\n"), s.billAndMessages())
-	return true, nil
-}
-
-// bookingsDone answers whether a payment went through with the customer's
-// bookings that ran in the last days — of the plan named, if one is (an
-// audit: "did today's payment go through?" after a booking took ¥541.58
-// that morning was told no recent repayment was found).
-func bookingsDone(s *Step, named *supportbot.Plan) (bool, error) {
-	sched, err := s.scheduled()
-	if err != nil {
-		return false, err
-	}
-	sched = slices.DeleteFunc(slices.Clone(sched), func(r supportbot.ScheduledRepayment) bool {
-		return !ranLately(s, r) || named != nil && r.PlanID != named.ID
-	})
-	if len(sched) == 0 {
-		return false, nil
-	}
-	plans, err := s.plans()
-	if err != nil {
-		return false, err
-	}
-	lines := make([]string, 0, len(sched))
-	for _, r := range sched {
-		product := r.PlanID
-		if i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == r.PlanID }); i >= 0 {
-			product = plans[i].Product
-		}
-		lines = append(lines, s.T("repay.booking_done", "product", product, "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt)))
+	if end != "" {
+		lines = append(lines, s.T(end))
 	}
 	s.say(strings.Join(lines, "\n"), s.billAndMessages())
 	return true, nil
@@ -1604,14 +1599,17 @@ func partPayoffOf(s *Step, flow, planID string, open []supportbot.Plan) *support
 	return nil
 }
 
+// otherCardWords ask for a card other than the one meant ("别的卡",
+// "another card").
+var otherCardWords = []string{"别的卡", "另一张", "另外一张", "另外的卡", "其他卡", "其它卡", "其他的卡", "other card", "another card", "different card"}
+
 // onlyCardSaid leads a payment asked for with another card ("我要还逾期的
 // 用别的卡") by a customer who has one card to pay with: there is no other,
 // said above the quote on it (an audit: quoted on the one card asked not
 // to be used, without a word).
 func onlyCardSaid(s *Step) error {
 	l := strings.ToLower(s.ev.Text)
-	if s.ev.Kind != supportbot.EventText || !containsAny(l, "别的卡", "另一张", "另外一张", "另外的卡", "其他卡", "其它卡", "其他的卡", "换张卡", "换一张卡",
-		"other card", "another card", "different card") {
+	if s.ev.Kind != supportbot.EventText || !containsAny(l, otherCardWords...) && !containsAny(l, "换张卡", "换一张卡") {
 		return nil
 	}
 	cards, err := s.cards()
@@ -1635,8 +1633,7 @@ func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current
 	if !containsAny(l, "card", "卡", "尾号", "那张", "这张", "ending", "ends in") || refusesCard(text) {
 		last4 = nil // "pay 1000": an amount, not a card; "不要用6789那张": not the one wanted
 	}
-	other := refusesCard(text) || containsAny(l, "换一张", "换张", "换卡", "别的卡", "另一张", "另外一张", "另外的卡", "其他卡", "其它卡", "其他的卡", "other card",
-		"another card", "different card", "other one", "switch card", "change card")
+	other := refusesCard(text) || containsAny(l, otherCardWords...) || containsAny(l, "换一张", "换张", "换卡", "other one", "switch card", "change card")
 	bank := ""
 	if last4 == nil && !other {
 		// "use the bank of china card", "用中行的卡": a bank none of theirs is of.

@@ -2619,11 +2619,7 @@ func (s *Step) freeText(text string) error {
 		// handled here"): nothing arrived here; who received it, a person
 		// checks; what is still due.
 		s.conv.Misses = 0
-		reply := s.T("faq.transfer_not_channel")
-		if own := s.ownOverdue("overdue-consequences"); own != "" {
-			reply += "\n\n" + own
-		}
-		s.say(reply, s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.humanBtn())...)
+		s.sayWithOverdue("faq.transfer_not_channel")
 		return nil
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && paidStillOverdue.MatchString(l) && !aboutSomeoneElse(text) {
@@ -2640,11 +2636,7 @@ func (s *Step) freeText(text string) error {
 		if len(list) > 0 && list[0].State != supportbot.ActionSucceeded && list[0].State != supportbot.ActionDeclined {
 			return tellAction(s, &list[0])
 		}
-		reply := s.T("repay.not_seen_here")
-		if own := s.ownOverdue("overdue-consequences"); own != "" {
-			reply += "\n\n" + own
-		}
-		s.say(reply, s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.humanBtn())...)
+		s.sayWithOverdue("repay.not_seen_here")
 		return nil
 	}
 	if l := strings.ToLower(text); paysOffline.MatchString(l) && asks(text) {
@@ -3700,6 +3692,17 @@ func (s *Step) ownOverdue(topic string) string {
 		return text
 	}
 	return s.T("faq.own_overdue") + "\n" + strings.Join(lines, "\n")
+}
+
+// sayWithOverdue says key's text with the customer's overdue bills (or that
+// none is) under it, the payment and a person a tap away: a payment said
+// made somewhere this bot does not see.
+func (s *Step) sayWithOverdue(key string) {
+	reply := s.T(key)
+	if own := s.ownOverdue("overdue-consequences"); own != "" {
+		reply += "\n\n" + own
+	}
+	s.say(reply, s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.humanBtn())...)
 }
 
 // overdueNow lists the customer's overdue bills, each under its plan's
