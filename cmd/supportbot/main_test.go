@@ -589,9 +589,6 @@ func (c *customer) next(wantLast string) []shown {
 	return c.nextAll(wantLast)
 }
 
-// nextAll waits until what the chat shows since the last wait contains
-// every want, in any order (a money action's outcome and the answer to a
-// second tap race), and returns it up to the last of them.
 // nextAny waits until something shown since the last step contains any of
 // wants, and returns what was shown up to it.
 func (c *customer) nextAny(wants ...string) []shown {
@@ -611,6 +608,9 @@ func (c *customer) nextAny(wants ...string) []shown {
 	}
 }
 
+// nextAll waits until what the chat shows since the last wait contains
+// every want, in any order (a money action's outcome and the answer to a
+// second tap race), and returns it up to the last of them.
 func (c *customer) nextAll(wants ...string) []shown {
 	c.a.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
@@ -1075,13 +1075,16 @@ func TestAConfirmNotForTheQuoteShownMovesNothing(t *testing.T) {
 // taps got says, once it is settled, where the outcome is. The second's
 // record overwrote the first's (the store keeps one step message a chat),
 // and the first was left saying "under way" for good (a Telegram probe).
+// The core takes 2 s over the payment, so the taps come while it runs
+// however busy the machine is.
 func TestTapsWhileAPaymentRunsAreAllToldItsOutcome(t *testing.T) {
-	a := MustRunMain(t)
+	a := MustRunMainHTTP(t)
 	c := a.customer(7003, "zh")
 	c.say("/pay", "分享我的手机号")
 	msgs := c.share("+86 138 0013 8000", "要还哪一笔")
 	msgs = c.press(msgs, "Redmi K70", "确认")
 	quote := msgs[len(msgs)-1]
+	a.core.fake.Inject(coretest.OpCreateRepayment, 1, coretest.SlowExecuted(2*time.Second))
 	_, confirm := c.pressOnly(msgs, "确认还款")
 	a.srv.SendText(c.user, "确认")
 	a.srv.PressButton(c.user, quote.SentMessage, confirm)
