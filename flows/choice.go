@@ -370,6 +370,50 @@ func nameChoice(t string, names []string) int {
 			return i
 		}
 	}
+	found := 0
+	for i, name := range names {
+		name = strings.ToLower(name)
+		for _, w := range nameWords(t) {
+			if !strings.Contains(name, w) {
+				continue
+			}
+			if found != 0 && found != i+1 {
+				return 0
+			}
+			found = i + 1
+		}
+	}
+	return found
+}
+
+// namesNamed are the items (from 1) the typed text names each by a word
+// that is in its name alone — a Chinese pair of characters, or a whole word
+// of its name in letters ("not" is no word of "note") — in the order of
+// the text ("把手环和净化器都结清" names two).
+func namesNamed(t string, names []string) []int {
+	lower := make([]string, len(names))
+	for i, name := range names {
+		lower[i] = strings.ToLower(name)
+	}
+	var named []int
+	for _, w := range nameWords(brandNames.Replace(t)) {
+		in := func(i int) bool { return strings.Contains(lower[i], w) }
+		if !unicode.Is(unicode.Han, []rune(w)[0]) {
+			in = func(i int) bool { return slices.Contains(strings.FieldsFunc(lower[i], notAlnum), w) }
+		}
+		if i := onlyOne(len(lower), in); i > 0 && !slices.Contains(named, i) {
+			named = append(named, i)
+		}
+	}
+	return named
+}
+
+// notAlnum reports a rune that is neither a letter nor a digit.
+func notAlnum(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// nameWords are the words a name may be typed by: runs of letters and
+// digits, three or more, and each two Chinese characters side by side.
+func nameWords(t string) []string {
 	var words []string
 	var run []rune
 	han := false
@@ -395,18 +439,5 @@ func nameChoice(t string, names []string) int {
 		}
 	}
 	flush()
-	found := 0
-	for i, name := range names {
-		name = strings.ToLower(name)
-		for _, w := range words {
-			if !strings.Contains(name, w) {
-				continue
-			}
-			if found != 0 && found != i+1 {
-				return 0
-			}
-			found = i + 1
-		}
-	}
-	return found
+	return words
 }

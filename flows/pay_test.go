@@ -1038,6 +1038,22 @@ func TestThisPeriodPaidOffIsItsBill(t *testing.T) {
 	}
 }
 
+// TestTwoPlansNamedToPayOffAreTheList: "把手环和净化器都结清" quoted the
+// band's payoff and dropped the purifier without a word (an audit): a kind
+// beside a name, or two names, joined, are two plans — the list, nothing
+// quoted on a guess; one named alone is still its quote.
+func TestTwoPlansNamedToPayOffAreTheList(t *testing.T) {
+	for _, ask := range []string{"把K70和笔记本都结清", "K70跟小米笔记本一起提前还了", "pay off the k70 and the xiaomi book"} {
+		_, c := faqSession(t, 662)
+		c.send(ask)
+		c.expect("1. Redmi K70 · ¥1,761.40", "2. Xiaomi Book · ¥4,020.00")
+		c.reject("合计应付", "Total due")
+	}
+	_, c := faqSession(t, 663)
+	c.send("把K70结清")
+	c.expect("提前结清报价</b>：Redmi K70", "合计应付：<b>¥1,511.48")
+}
+
 // TestABillAskedForMorePeriodsSaysWhatItPays: "把逾期的和这个月的都还了"
 // quoted and paid the overdue period alone, not a word of the other; "还12
 // 月的" was read as an amount of 12 ("pay whole periods only") and

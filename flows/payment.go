@@ -2424,6 +2424,29 @@ var channelWords = strings.NewReplacer("phone number", " ", "mobile number", " "
 	"on my phone", " ", "on my mobile", " ", "from my phone", " ", "from my mobile", " ", "on my laptop", " ", "on my computer", " ",
 	"手机号", " ", "手机银行", " ", "用手机", " ", "手机上", " ", "电脑上", " ", "用电脑", " ")
 
+// severalNamed reports text that names two or more of the plans by their
+// names, or one by its name and another by its kind, joined ("手环和净化器",
+// "手机跟净化器都结清", "the k70 and the redmibook").
+func severalNamed(t string, names []string) bool {
+	if !severalJoined.MatchString(t) {
+		return false
+	}
+	named := namesNamed(mallWords.Replace(t), names)
+	if kind, _ := kindSaid(channelWords.Replace(t)); kind >= 0 {
+		if i := onlyOne(len(names), func(i int) bool { return kindShown(names[i]) == kind }); i > 0 && !slices.Contains(named, i) {
+			named = append(named, i)
+		}
+	}
+	return len(named) > 1
+}
+
+// severalJoined joins things named: 和, 跟, 还有, "and", "both"…
+var severalJoined = regexp.MustCompile(`和|跟|与|以及|、|\band\b|&|\bboth\b|\bplus\b`)
+
+// mallWords name the mall or an account, not a product ("小米商城", "xiaomi
+// account").
+var mallWords = strings.NewReplacer("小米商城", " ", "小米账号", " ", "小米账户", " ", "xiaomi mall", " ", "mi mall", " ", "xiaomi account", " ", "mi account", " ")
+
 // namedIn is the one plan of open whose product words or device kind t
 // names (0 for none or several); decided reports that t named either,
 // whether or not one plan fits.
@@ -2434,6 +2457,9 @@ func namedIn(t string, open []supportbot.Plan) (i int, decided bool) {
 	}
 	if kindsSaid(channelWords.Replace(t)) > 1 {
 		return 0, true // "笔记本这期还了，手机的提前结清": two plans, which one is for the list to say (a probe quoted one)
+	}
+	if severalNamed(t, names) {
+		return 0, true // "把手环和净化器都结清": two plans, one at a time from the list (an audit quoted the band alone)
 	}
 	if i := nameChoice(t, names); i > 0 {
 		return i, true
