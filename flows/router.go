@@ -2552,6 +2552,10 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return whyDebitedAnswer(s)
 	}
+	if s.conv.CustomerID != "" && asksBookingFate(text) && !aboutSomeoneElse(text) {
+		s.conv.Misses = 0 // "为什么我的预约被取消了": what became of it, as far as the bot knows (an audit: unsure)
+		return bookingFate(s)
+	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && asksWhyFailed.MatchString(l) && !containsAny(l, "怎么办", "没钱", "钱不够", "afford", "信用卡", "微信", "支付宝", "花呗", "白条", "credit card") &&
 		!aboutSomeoneElse(text) && s.showAnswer("repayment-failed") {
 		s.conv.Misses = 0 // "工行卡为啥扣不了": the failed-debit answer, with their frozen cards (a probe: suggestions only)
