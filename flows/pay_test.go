@@ -1373,3 +1373,28 @@ func TestWhetherOwedAfterADay(t *testing.T) {
 	c.send("12月5号以后还要还吗")
 	c.expect("之后还有 1 期要还")
 }
+
+// TestTwoPlansOfOneNameAreToldApartAtAQuote: two "Xiaomi 15" plans, and
+// "不对 是新的那台" at one's quote was read as its amount doubted — a 确认
+// after it paid the plan refused (an audit). A correction tells them apart
+// by being newer or older, its order number's end, or its next bill's day.
+func TestTwoPlansOfOneNameAreToldApartAtAQuote(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[1].Product = "Redmi K70"
+	_, c := session(t, data, phoneZhang, "/repay")
+	c.press("1. Redmi K70")
+	c.expect("订单号 <code>5241015123456</code>")
+	for _, step := range []struct{ said, order string }{
+		{"不对 是新的那台", "5241015999999"}, {"no, the older one", "5241015123456"}, {"不对 是订单尾号9999的", "5241015999999"},
+	} {
+		c.send(step.said)
+		c.expect("提前结清报价</b>：Redmi K70（订单号 <code>"+step.order+"</code>）", "这份报价替换了之前")
+		c.reject("报价的明细如下", "这次不还款")
+	}
+	c.send("/pay")
+	c.press("1. Redmi K70")
+	c.send("不对 是21号那台") // the newer one's period 3, due today, its booking debiting within the hour
+	c.expect("「Redmi K70」第 3 期的预约还款将在 今天 11:00 扣款")
+	c.send("不对 用新的卡") // a card, not a plan
+	c.reject("订单号 <code>5241015123456</code>")
+}

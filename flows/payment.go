@@ -1460,6 +1460,12 @@ func quoteText(s *Step, flow string) (bool, error) {
 				}
 				return true, quotePlanSaid(s, flow, p)
 			}
+			if p, err := planPickedApart(s, text); err != nil || p != nil {
+				if err != nil {
+					return true, err
+				}
+				return true, quotePlanSaid(s, flow, p)
+			}
 			if doubtsQuote(text) { // "金额不对吧": no plan named
 				return explainQuote(s, flow, text)
 			}
@@ -2242,6 +2248,62 @@ func otherOrPlacedPlan(s *Step, text string) (*supportbot.Plan, error) {
 	return nil, nil
 }
 
+// planPickedApart is the one open plan a correction tells apart by what
+// is not its name — its order number's end ("订单尾号0052的"), the day its
+// next bill is due ("12月20号那台"), or being the newer or the older one
+// ("新的那台", "the older one", by the day its first bill was due) — as
+// plans of one name are told apart (an audit: two "Xiaomi 15" plans, "不对
+// 是新的那台" at one's quote read as its amount doubted, and a 确认 after it
+// paid the plan refused); nil for none.
+func planPickedApart(s *Step, text string) (*supportbot.Plan, error) {
+	l := strings.ToLower(text)
+	if containsAny(l, "卡", "card") {
+		return nil, nil // "不对 用新的卡": a card
+	}
+	open, err := s.openPlans()
+	if err != nil || len(open) < 2 {
+		return nil, err
+	}
+	if i := orderEndSaid(l, open); i > 0 {
+		return &open[i-1], nil
+	}
+	pick := func(fits func(p supportbot.Plan) bool) *supportbot.Plan {
+		if i := onlyOne(len(open), func(i int) bool { return fits(open[i]) }); i > 0 {
+			return &open[i-1]
+		}
+		return nil
+	}
+	if day := firstNumber(daySaid, inDigits(l)); day > 0 {
+		return pick(func(p supportbot.Plan) bool {
+			next, ok := p.NextDue()
+			return ok && next.DueDate.Time(s.e.cfg.Location).Day() == day
+		}), nil
+	}
+	first := func(p supportbot.Plan) supportbot.Date {
+		if len(p.Bills) == 0 {
+			return ""
+		}
+		return p.Bills[0].DueDate
+	}
+	latest, earliest := first(open[0]), first(open[0])
+	for _, p := range open {
+		latest, earliest = max(latest, first(p)), min(earliest, first(p))
+	}
+	switch {
+	case newerPick.MatchString(l):
+		return pick(func(p supportbot.Plan) bool { return first(p) == latest }), nil
+	case olderPick.MatchString(l):
+		return pick(func(p supportbot.Plan) bool { return first(p) == earliest }), nil
+	}
+	return nil, nil
+}
+
+// newerPick and olderPick name the plan bought later or earlier.
+var (
+	newerPick = regexp.MustCompile(`(?:新|后|最近|刚)买的|新的?那(?:台|部|个|笔)|新的(?:一台|一部|手机|电脑|平板)|\bnew(?:er|est)? one\b|\bthe new(?:er|est)? (?:phone|laptop|tablet|plan|order)\b`)
+	olderPick = regexp.MustCompile(`(?:早|先|以前|之前|最早)买的|(?:老|旧)的?那(?:台|部|个|笔)|(?:老|旧)的(?:一台|一部|手机|电脑|平板)|\bold(?:er|est)? one\b|\bthe old(?:er|est)? (?:phone|laptop|tablet|plan|order)\b`)
+)
+
 // otherPlan is the open plan other than the one quoted, when there are
 // two; nil otherwise.
 func otherPlan(s *Step) (*supportbot.Plan, error) {
@@ -2307,6 +2369,9 @@ func corrects(text string) bool {
 	l := strings.ToLower(text)
 	if kind, _ := kindSaid(bare(text)); kind >= 0 && (containsAny(l, "还是", "rather", "instead") || correctionLead.MatchString(l)) {
 		return true // "算了还是手机吧", "the laptop instead", "no wait, the phone" (an audit) — a card instead is not a plan (a probe)
+	}
+	if correctionLead.MatchString(l) && namesPlanApart(l) {
+		return true // "no, the newer one", "no the order ending 0052": one of two of a name (an audit)
 	}
 	return containsAny(l, "错了", "不对", "我要还的是", "我说的是", "我要的是", "我是说", "actually", "i meant", "i mean", "wrong one") ||
 		strings.HasPrefix(l, "算了") && containsAny(l, "还", "结清") // "算了 先还K80吧": that plan (an audit: a no, the K80 lost)

@@ -1210,7 +1210,7 @@ func declines(text string) bool {
 	}
 	if first, rest, ok := strings.Cut(w, " "); ok && (first == "no" || first == "nah" || first == "nope") &&
 		!containsAny(rest, "problem", "worries", "prob", "go", "pay", "yes", "do it", "mean", "rush", "ahead", "confirm") &&
-		utf8.RuneCountInString(rest) <= 24 && !namesAKind(rest) {
+		utf8.RuneCountInString(rest) <= 24 && !namesAKind(rest) && !namesPlanApart(rest) {
 		return true // "nah too expensive"; not "nah go ahead", "no rush, pay it"
 	}
 	i := strings.IndexAny(w, "，,。、!！;；") // "not now, maybe next month"
@@ -1225,7 +1225,13 @@ func declines(text string) bool {
 	// "还是算了，帮我还手机的吧"): the request is read (a regression probe:
 	// the step dropped, the request ignored).
 	// Nor a plan named after it ("不对，手机那个"): a correction, that plan.
-	return noWords[first] && utf8.RuneCountInString(rest) <= 16 && !requestInRemark.MatchString(strings.ReplaceAll(rest, "还是", "")) && !namesAKind(rest)
+	return noWords[first] && utf8.RuneCountInString(rest) <= 16 && !requestInRemark.MatchString(strings.ReplaceAll(rest, "还是", "")) && !namesAKind(rest) && !namesPlanApart(rest)
+}
+
+// namesPlanApart reports words telling a plan apart from another of its
+// name: newer, older, its order number's end ("no, the newer one").
+func namesPlanApart(t string) bool {
+	return newerPick.MatchString(t) || olderPick.MatchString(t) || orderTail.MatchString(t)
 }
 
 // namesAKind reports words naming a kind of device, as after a no that
