@@ -176,8 +176,22 @@ var deviceKinds = []deviceKind{
 	{said: []string{"手表", "手环", "watch", " band", "smart band", "smartband"}, shown: []string{"watch", "band", "手表", "手环"}, icon: "⌚"},
 	{said: []string{"电视", "tv"}, shown: []string{"tv", "电视"}, icon: "📺"},
 	{said: []string{"耳机", "earbuds", "earbud", "buds", "headphones", "earphones"}, shown: []string{"buds", "耳机", "headphone"}, icon: "🎧"},
-	{said: []string{"手机", "phone", "mobile"}, shown: []string{"phone", "手机", "redmi", "xiaomi", "poco", "galaxy", "huawei", "honor", "oppo", "vivo"}, icon: "📱"},
+	{said: []string{"充电宝", "移动电源", "power bank", "powerbank"}, shown: []string{"充电宝", "移动电源", "power bank", "powerbank"}, icon: "🔋"},
+	{said: []string{"手机充电器", "充电器", "充电头", "charger"}, shown: []string{"充电器", "充电头", "charger"}, icon: "🔌"},
+	{said: []string{"音箱", "音响", "speaker"}, shown: []string{"音箱", "音响", "speaker", "sound"}, icon: "🔊"},
+	{said: []string{"净化器", "purifier"}, shown: []string{"净化器", "purifier"}, icon: "🌀"},
+	{said: []string{"扫地机器人", "扫地机", "robot vacuum", "vacuum"}, shown: []string{"扫地", "vacuum"}, icon: "🧹"},
+	{said: []string{"显示器", "智能屏", "smart display"}, shown: []string{"显示器", "智能屏", "display", "monitor"}, icon: "🖥"},
+	{said: []string{"路由器", "router"}, shown: []string{"路由器", "router"}, icon: "📶"},
+	// A brand shows a phone only with a model's number ("Xiaomi 15",
+	// "Redmi K80", "Redmi Note 14"): "Xiaomi Smart Display 10" is none (an
+	// audit: "pay my phone" quoted and paid it). See phoneModel.
+	{said: []string{"手机", "phone", "mobile"}, shown: []string{"phone", "手机", "galaxy", "huawei", "honor", "oppo", "vivo"}, icon: "📱"},
 }
+
+// phoneModel is a phone's name by its brand and model number: "Xiaomi 15",
+// "Redmi K80", "Redmi Note 14 5G", "POCO F6", "小米15".
+var phoneModel = regexp.MustCompile(`\b(?:xiaomi|redmi|poco)\s+(?:(?:note|mix|civi|turbo|flip|fold)\s+)*[a-z]?[0-9]+[a-z]*\b|(?:小米|红米)\s*[0-9]+`)
 
 // deviceKind is a kind of device: the words a customer names it by, the
 // words of a product's name that show it, and its icon in a bill.
@@ -244,9 +258,15 @@ type kindWord struct {
 // kindShown is the kind of device a product name shows, or -1.
 func kindShown(name string) int {
 	name = strings.ToLower(name)
-	return slices.IndexFunc(deviceKinds, func(k deviceKind) bool {
+	if k := slices.IndexFunc(deviceKinds, func(k deviceKind) bool {
 		return slices.ContainsFunc(k.shown, func(w string) bool { return strings.Contains(name, w) })
-	})
+	}); k >= 0 {
+		return k
+	}
+	if phoneModel.MatchString(name) {
+		return len(deviceKinds) - 1
+	}
+	return -1
 }
 
 // pickFiller is what may stand beside the kind in a pick ("手机那个", "the
@@ -368,6 +388,14 @@ func nameChoice(t string, names []string) int {
 			return slices.ContainsFunc(modelSaid.FindAllStringSubmatch(strings.ToLower(names[i]), -1), sameModel)
 		}); i > 0 {
 			return i
+		}
+	}
+	// A kind's word no name has is the kind's to read, not words of a name:
+	// "充电宝" is a power bank, not the charger "充电" would name (an audit
+	// paid the charger).
+	for _, w := range kindWords {
+		if strings.Contains(t, w.word) && !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(strings.ToLower(n), w.word) }) {
+			t = strings.ReplaceAll(t, w.word, " ")
 		}
 	}
 	found := 0

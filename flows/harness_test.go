@@ -1032,11 +1032,17 @@ func session(t *testing.T, data []supportbot.CustomerData, phone, command string
 // (id) identified.
 func faqSession(t *testing.T, id int64) (*harness, *chat) {
 	t.Helper()
-	h := newHarness(t, fixture())
+	return faqSessionOn(t, fixture(), id, phoneZhang)
+}
+
+// faqSessionOn is faqSession on data, for the customer of phone.
+func faqSessionOn(t *testing.T, data []supportbot.CustomerData, id int64, phone string) (*harness, *chat) {
+	t.Helper()
+	h := newHarness(t, data)
 	h.realFAQ()
 	h.open()
 	c := h.chat(id, "zh")
-	c.identify(phoneZhang)
+	c.identify(phone)
 	return h, c
 }
 

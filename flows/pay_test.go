@@ -1398,3 +1398,35 @@ func TestTwoPlansOfOneNameAreToldApartAtAQuote(t *testing.T) {
 	c.send("不对 用新的卡") // a card, not a plan
 	c.reject("订单号 <code>5241015123456</code>")
 }
+
+// TestAPowerBankIsNotTheCharger: "充电宝提前结清" quoted and paid the
+// charger (小米120W氮化镓充电器: 充电 was read as words of its name), and
+// "pay my phone" from a customer with no phone quoted a Xiaomi Smart
+// Display (a brand alone was read as a phone) — audits. A kind's word no
+// plan's name has is the kind's; a brand shows a phone only with a
+// model's number.
+func TestAPowerBankIsNotTheCharger(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Plans[0].Product, zhang.Plans[1].Product = "小米120W氮化镓充电器", "小米移动电源 20000mAh"
+	_, c := faqSessionOn(t, data, 670, phoneZhang)
+	c.send("充电宝提前结清")
+	c.expect("提前结清报价</b>：小米移动电源 20000mAh")
+	c.reject("充电器")
+	c.send("返回")
+	c.send("/pay")
+	c.send("充电宝")
+	c.expect("小米移动电源 20000mAh")
+	c.reject("小米120W氮化镓充电器（订单号")
+
+	data = fixture()
+	zhang = customerIn(t, data, "C1")
+	zhang.Plans[0].Product, zhang.Plans[1].Product = "Xiaomi Book Air 13", "Xiaomi Smart Display 10"
+	_, c = faqSessionOn(t, data, 671, phoneZhang)
+	c.send("pay my phone")
+	c.expect("你的分期里没有「phone」")
+	c.reject("合计应付")
+	c.send("返回")
+	c.send("pay the smart display") // its period 3, due today, being debited by its booking
+	c.expect("「Xiaomi Smart Display 10」第 3 期的预约还款将在 今天 11:00 扣款")
+}

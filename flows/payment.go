@@ -2480,7 +2480,7 @@ func kindNotTheirs(t string, open []supportbot.Plan) string {
 	if nameChoice(t, names) > 0 || slices.ContainsFunc(names, func(n string) bool { k := kindShown(n); return k == kind || k < 0 }) {
 		return ""
 	}
-	return word
+	return strings.TrimSpace(word) // " band"
 }
 
 // channelWords name a device as what the customer writes from or a number,

@@ -3157,15 +3157,21 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	}
 	l := strings.ToLower(text)
 	var name string
-	switch {
-	case len(c.Suggestions) > 0:
+	if len(c.Suggestions) > 0 {
 		name = intents[c.Suggestions[0]]
+	}
+	switch {
+	case name == "pay" || name == "repay" || name == "bill":
+	case len(c.Suggestions) > 0 && !paysThePlanAlone(l):
+		return false, nil // beside another topic, more than a plan said ("pay the laptop in a few days")
 	case payFirst.MatchString(l) && !declines(text) && refusalIn(text) == refusesNothing && !wordsIn(l, "no") && !wordsIn(l, "not") &&
 		!containsAny(l, "never mind", "nevermind", "nvm", "maybe", "after", "or not", "算了", "不"):
 		// "pay the redmi", "还笔记本": no topic near it (an English probe:
 		// "can't answer") — its bill, unless paying it off is said; not
 		// with a no or a later in it ("pay the laptop, never mind", "pay
 		// the laptop after payday": a regression run quoted them).
+		// Also beside another topic suggested ("pay the smart display":
+		// repayment history — an audit).
 		name = "pay"
 		if !paysNotOff(l) && (containsAny(l, "提前", "结清", "还清", "全部", "一次性") || wordsIn(l, "off") || slices.ContainsFunc(wholePlanEN, func(w string) bool { return wordsIn(l, w) })) {
 			name = "repay"
@@ -3193,7 +3199,11 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	}
 	// "帮我把逾期的结清", "pay off this period": the bill named, not a plan.
 	billNamed := name == "pay" && (overdueNamed(l) && overdueSaid(l, open, s.today) > 0 || periodNamed.MatchString(l))
-	if !billNamed && (len(open) < 2 || planSaid(bare(text), open) == 0) {
+	// A kind none of theirs is ("pay my phone" with a display and a
+	// laptop): the flow says so above their plans (an audit: the display's
+	// quote, a brand read as a phone; then unsure).
+	notTheirs := len(open) > 0 && kindNotTheirs(bare(text), open) != ""
+	if !billNamed && !notTheirs && (len(open) < 2 || planSaid(bare(text), open) == 0) {
 		return false, nil
 	}
 	if other, err := s.forSomeoneElse(text); err != nil || other {
@@ -3203,6 +3213,29 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	s.e.metrics.FAQ("flow")
 	return true, s.startFlow(name, "")
 }
+
+// paysThePlanAlone reports an English request to pay a plan that says
+// nothing but the plan ("pay the smart display", "pay my display bill"):
+// every other word is a word of a kind of device, or of no weight.
+func paysThePlanAlone(l string) bool {
+	m := payAlone.FindStringSubmatch(l)
+	if m == nil {
+		return false
+	}
+	for _, w := range strings.Fields(m[1]) {
+		if !slices.ContainsFunc(kindWords, func(k kindWord) bool { return strings.TrimSpace(k.word) == w }) && !nameWord.MatchString(w) {
+			return false
+		}
+	}
+	return true
+}
+
+// payAlone is "pay the …" and a bill's words; nameWord a word a product's
+// name may have that says nothing else: not "in", "late", "days".
+var (
+	payAlone = regexp.MustCompile(`^(?:please |pls |plz |i want to |i'd like to |id like to |let me |i need to )?pay (?:for )?(?:my |the )?([a-z0-9 ]{2,40}?)(?: bill| installment| instalment| payment)?(?: please| pls| now)?[.!]*$`)
+	nameWord = regexp.MustCompile(`^(?:smart|display|pro|max|ultra|mini|lite|plus|air|se|[a-z]?[0-9]+[a-z]*|xiaomi|redmi|poco|mi|mijia|robot|vacuum|air purifier|speaker|sound|move|band|buds|watch|pad|book|tv|note|k[0-9]+)$`)
+)
 
 // paysNotOff reports an English request to pay a plan, not to pay it off:
 // "i wanna pay my laptop installment", "pay the phone", "pay off the
