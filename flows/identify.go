@@ -151,7 +151,23 @@ func linkContact(s *Step) error {
 	if ev.ContactUserID == 0 || ev.ContactUserID != ev.UserID {
 		s.audit("identify_refused", map[string]any{"reason": "not_own_contact"})
 		if s.conv.Flow != "identify" && s.conv.CustomerID != "" {
-			// Already verified: refused, and nothing else changes.
+			// Already verified: refused, and nothing else changes — a step
+			// waiting for a yes says it still waits; another one waiting
+			// for words (the closure's ID check) is left, as the menu says
+			// (a probe: behind the menu, a 确认 paid the quote, "4321"
+			// sent the closure).
+			if waitsForYes(s.conv.State) {
+				s.say(s.T("identify.not_own_step") + "\n" + s.confirmHow())
+				return nil
+			}
+			left := ""
+			if s.conv.Flow != "" && !underWay(s.conv.State) {
+				left = s.stepLeft()
+				s.leave()
+			}
+			if left != "" {
+				s.say(left)
+			}
 			s.menu("identify.not_own_verified")
 			return nil
 		}

@@ -70,6 +70,35 @@ func TestAVerifiedCustomerStaysVerifiedAfterAForeignContact(t *testing.T) {
 	c.reject("分享我的手机号")
 }
 
+// TestAForeignContactInAStepLeavesNoStepBehindTheMenu: someone else's
+// contact shared at a quote, or at the closure's ID check, showed the menu
+// and left the step live behind it: a 确认 paid the quote, "4321" sent the
+// closure (a probe). At a quote the step says it still waits; at the ID
+// check the step is left, and said to be.
+func TestAForeignContactInAStepLeavesNoStepBehindTheMenu(t *testing.T) {
+	h, c := session(t, fixture(), phoneZhang, "/pay")
+	c.press("Redmi K70")
+	c.expect("合计应付")
+	c.share(phoneBob, 999)
+	c.expect("只能分享你自己的联系方式", "你仍以本人身份登录", "还没有扣款")
+	c.reject("还有什么可以帮你")
+
+	h = newHarness(t, fixture())
+	c = h.chat(300, "en")
+	c.identify(phoneBob)
+	c.send("/close_account")
+	c.press("Go on")
+	c.expect("last 4 characters of the ID card number")
+	c.share(phoneZhang, 998)
+	c.expect("Only your own contact can be used", "closed without being carried out", "What else can I do for you?")
+	c.send("4321")
+	c.reject("submitted")
+	h.drain()
+	if n := len(h.audit("closure_request")); n != 0 {
+		t.Errorf("%d closure requests after the step was left", n)
+	}
+}
+
 func TestIdentifyResumesTheFlowItInterrupted(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "zh")
