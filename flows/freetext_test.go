@@ -1857,6 +1857,23 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		near: []string{"is www.mi.com your official site?", "我在mi.com上买的手机 这期多少钱", // and Xiaomi's own, other platforms (a regression run)
 			"在 account.xiaomi.com 登录可以改手机号吗", "jr.mi.com 是你们的网站吗", "我在 www.mi.com/shop 用卡付款了", "我在 jd.com 登录看到了账单"},
 	}, {
+		// A courier moving the chat to QQ, a "membership" to cancel, an
+		// agent repaying for a cut, a card unfrozen for a fee, a
+		// collector's company account, a link to "re-authorize", a fee to
+		// unlock a refund, a screen shared, closing through a caller's app
+		// (unsure, "can't answer", a guide: audits).
+		name: "a scam, in yet other words",
+		asked: []string{"快递员打电话说我买的耳机分期有问题 让我加他QQ处理", "有人打电话说我开了分期会员服务 要关掉 不然每月扣钱",
+			"有中介说可以帮我代还电视分期 只收5个点", "网上有人能代还分期 收的手续费比你们低 靠谱吗", "一个人说他能让银行给我卡解冻 先交200手续费",
+			"催收让我把钱打到一个公司账户 说打过去就不算逾期", "小米金融的人说我的预约还款有问题 要重新授权 发了个链接给我",
+			"someone called saying my refund failed and i need to pay a deposit to unlock it",
+			"a man says my refund is stuck and i must pay 99 yuan handling fee to release it",
+			"the refund guy wants me to share my screen to process it",
+			"got a call saying i must close my xiaomi account through their app or my credit will be hurt",
+			"someone from merchants union called and said i can reduce my gaming laptop fee if i transfer 2000 to a safe account"},
+		says: []string{"很可能是诈骗"},
+		near: []string{"可以让家人帮我还吗", "the support agent wants to know my order number", "客服说我的退款3天到账"},
+	}, {
 		// A bank or the credit report saying the customer is late: what
 		// lateness here does, with their own overdue bills (other lenders'
 		// loans "not handled here": an audit); a record disputed keeps the

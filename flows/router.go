@@ -3484,7 +3484,14 @@ var (
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,20}\b(?:called|phoned|texted|messaged)(?: me)? (?:saying|to say|and said)\b|` +
 		// "someone on the phone said i need to pay a closing fee" (an audit)
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,30}\b(?:said|says|saying|told me)\b[^.?!]{0,12}\b(?:i|we) (?:need|have|must|should|got)\b|` +
-		`claim(?:s|ed|ing)? to be|pretend|posing as`)
+		`claim(?:s|ed|ing)? to be|pretend|posing as|` +
+		// a courier, an agent, a collector, "someone from …" (audits: "快递员打电话说…让我加他QQ",
+		// "有中介说可以帮我代还", "催收让我把钱打到一个公司账户", "the refund guy wants me to share my screen")
+		`快递(?:员|小哥)?(?:打电话)?说|客服(?:打电话|来电|打来)说|中介|网上有人|(?:有个人|有人)加我|加我(?:微信|qq)说|一个人说|的人(?:说|让|要)|` +
+		`催收(?:的|员|人员)?[^，。？?!！]{0,6}(?:让|要|叫|给)我|` +
+		`\b(?:agent|guy|man|woman|lady|caller|staff|rep|representative|support|officer|collector)\b[^.?!]{0,20}\b(?:wants?|wanted|asked|asks|asking|told me to|tells me to)\b|` +
+		`\b(?:a man|a guy|a woman|a lady|someone|somebody|a caller|a stranger)\s+(?:says|said|told me|claims|claimed)\b|` +
+		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,30}\b(?:called|phoned|texted|messaged)(?: me)? (?:saying|to say|and said)\b`)
 	// scamAsk: what they ask for — a code, a card's number or password, a
 	// screen, money to a personal or "safe" account; scamDownload, an app
 	// (not the official one the bot itself names).
@@ -3500,7 +3507,13 @@ var (
 		// money to a person to waive a fee or a record ("can waive my late fees if i pay him 500": an audit)
 		`\b(?:pay|transfer|send|wire) (?:him|her|them)\b|\b(?:waive|cancel|remove|clear|delete|erase|lower|reduce|cut)\b[^.?!]{0,24}\b(?:late fees?|fees?|overdue|record|interest|rate)\b[^.?!]{0,30}\b(?:if i (?:pay|transfer|send)|for (?:¥|rmb ?|\$)?[0-9]+|pay (?:him|her|them))|` +
 		`(?:免|减免|取消|消除|删除)[^，。？?!！]{0,8}(?:滞纳金|逾期)[^，。？?!！]{0,12}(?:先交|要交|交|付|转)[^，。？?!！]{0,6}[0-9]+|` +
-		`(?:交|付|转)[^，。？?!！]{0,6}[0-9]+[^，。？?!！]{0,8}(?:免|减免|取消|消除|删除)掉?(?:滞纳金|逾期)`)
+		`(?:交|付|转)[^，。？?!！]{0,6}[0-9]+[^，。？?!！]{0,8}(?:免|减免|取消|消除|删除)掉?(?:滞纳金|逾期)|` +
+		// another chat app, a "membership" to cancel, repaying through an
+		// agent, a company's account, a fee to unfreeze, an app of theirs
+		`加(?:他|她|对方)的?(?:qq|微信|wechat|whatsapp)|会员|按(?:照)?他(?:说|讲)的(?:操作|做)|代还|代偿|对公账户|公司账户|指定账户|` +
+		`(?:解冻|解封)[^。？?!！]{0,8}收[^，。？?!！]{0,4}[0-9]+|` +
+		`\b(?:deposit|handling fee|processing fee|service fee|unlock(?:ing)? fee)\b|\bpay\b[^.?!]{0,30}\bto (?:unlock|release|unfreeze)\b|` +
+		`\b(?:through|via|using|with) (?:their|his|her|this|that) app\b|(?:用|下载|装)(?:他们|他|她|对方)的?(?:app|软件)`)
 	ownPassword = strings.NewReplacer("改密码", "", "修改密码", "", "重置密码", "", "设置密码", "", "忘了密码", "", "忘记密码", "",
 		"change my password", "", "reset my password", "", "forgot my password", "")
 	// site: a web address typed ("xiaomi-fenqi-refund.com"); officialSites
@@ -3517,7 +3530,7 @@ var (
 	// scamLink: money to move or a link to tap, sent or asked by someone
 	// ("陌生人加我微信说我征信有问题，要我转钱", "收到短信…让我点链接",
 	// "someone texted me a link to close my account": a regression run).
-	scamLink = regexp.MustCompile(`(?:让|要|叫)我(?:先)?(?:把钱)?(?:转|打|汇)(?:钱|账|款)|点(?:击)?[^，。？?!！]{0,4}链接|` +
+	scamLink = regexp.MustCompile(`(?:让|要|叫)我(?:先)?(?:把钱)?(?:转|打|汇)(?:钱|账|款)|点(?:击)?[^，。？?!！]{0,4}链接|发了?(?:个|一个|条|一条)?链接|` +
 		`\b(?:texted|messaged|sent|emailed) me a link\b|\b(?:click|tap|open) (?:a|the|this|their) link\b|` +
 		`\b(?:pay|log ?in|sign in|verify|repay)\b[^.?!]{0,16}\b(?:via|through|with|using|at|on|in) (?:a|the|this|that|their) link\b|\blink to (?:pay|repay|verify|log ?in)\b`)
 )
