@@ -32,6 +32,9 @@ func asksDebitAhead(text string) bool {
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "我的自动还款能扣成功吗", "is my autopay working": what it will debit, a frozen card said (an audit: "no recent repayment", the how-to)
 	}
+	if bookingStillOn.MatchString(l) && !containsAny(l, notAhead...) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+		return true // "is my scheduled payment for tomorrow still on": it is, or not (an audit opened its cancellation)
+	}
 	if cardOfADebit.MatchString(l) && (aDaySaid(l) || containsAny(l, "下次", "下一次", "下期", "预约", "next", "scheduled", "booking")) &&
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "what card will tomorrow's payment come from": the debits say each one's card (an audit: unsure)
@@ -116,6 +119,11 @@ var (
 	// nothing else ("那明天的预约呢", "what about tomorrow's payment?").
 	bookingFollowUp = regexp.MustCompile(`^(?:那|那么|还有)?[^，。？?]{0,8}(?:预约|预约还款|扣款|那笔)(?:呢|会怎样|会怎么样|还扣吗|还会扣吗)[?？]*$|` +
 		`^(?:and |so )?what about (?:the |my )?(?:tomorrow'?s|today'?s|the [0-9]{1,2}(?:st|nd|rd|th)?'?s?) (?:payment|booking|scheduled repayment|debit)\??$`)
+	// bookingStillOn asks whether a booking still stands ("我的预约还款还在
+	// 吗", "is my scheduled payment for tomorrow still on", "i set up a
+	// payment for tomorrow, is it still on").
+	bookingStillOn = regexp.MustCompile(`(?:预约|扣款|那笔)[^，。？?]{0,6}(?:还在吗|还有效吗|还在不在|还作数吗|没被取消吧|没取消吧|还会执行吗|还算数吗)|` +
+		`\b(?:scheduled|booked|set up a) (?:re)?payment\b[^?!]{0,40}\b(?:still (?:on|there|scheduled|active|valid|happening|set|good)|is it still (?:on|there|scheduled|active|set))\b`)
 	// autopayWorks asks whether auto-repayment will work, or pay a period
 	// ("自动还款能扣成功吗", "will the buds be paid automatically on the 12th").
 	autopayWorks = regexp.MustCompile(`(?:自动还款|自动扣款|自动扣)[^，。？?]{0,8}(?:能|会|可以)?(?:扣成功|成功|扣得了|扣得到|没问题|正常|有效|生效)|` +

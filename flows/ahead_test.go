@@ -167,3 +167,21 @@ func TestABookingAskedAfterIsWhatDebits(t *testing.T) {
 	c.send("what about tomorrow's payment?")
 	c.reject("要取消这笔预约还款吗")
 }
+
+// TestABookingAskedToStandIsWhatDebits: "is my scheduled payment for
+// tomorrow still on" opened the booking's cancellation, a tap from
+// cancelling it; "i set up a payment for tomorrow, is it still on" got
+// "nothing here books one" (an audit). Whether a booking still stands is
+// what debits, with when.
+func TestABookingAskedToStandIsWhatDebits(t *testing.T) {
+	h, c := faqSession(t, 711)
+	h.advance(24*22*time.Hour + 30*time.Minute) // Dec 13, 10:30: S1 runs tomorrow at 09:00
+	for _, ask := range []string{"is my scheduled payment for tomorrow still on", "my scheduled payment tomorrow is still on right?",
+		"i set up a payment for tomorrow, is it still on", "明天的预约还在吗", "我的预约还款还在吗"} {
+		c.send(ask)
+		c.expect("「Redmi K70」第 7 期", "明天 09:00")
+		c.reject("要取消这笔预约还款吗", "这里不能新建预约还款")
+	}
+	c.send("怎么取消预约还款") // how to cancel: not whether it stands
+	c.reject("会自动扣款的")
+}
