@@ -1430,3 +1430,25 @@ func TestAPowerBankIsNotTheCharger(t *testing.T) {
 	c.send("pay the smart display") // its period 3, due today, being debited by its booking
 	c.expect("「Xiaomi Smart Display 10」第 3 期的预约还款将在 今天 11:00 扣款")
 }
+
+// TestSeveralPeriodsAheadAreNotPaidAtOnce: "i want to prepay 3 emis" got
+// the whole plan's payoff quote one tap away, "prepay 2 months on the pad"
+// the pad's payoff, "提前还3期" unsure (audits). Several periods ahead are
+// said not to be paid at once here, with a bill and a payoff a tap each —
+// of the plan named; periods owed, or how many are left, are not that.
+func TestSeveralPeriodsAheadAreNotPaidAtOnce(t *testing.T) {
+	for _, ask := range []string{"i want to prepay 3 emis", "提前还3期", "我想提前还两期", "prepay 2 months on the laptop pls", "pay 3 periods of the xiaomi book now"} {
+		_, c := faqSession(t, 680)
+		c.send(ask)
+		c.expect("这里不能一次预先还好几期", "[🧾 还这期]", "[💰 提前还款]")
+		c.reject("合计应付", "要提前结清哪一笔分期")
+	}
+	_, c := faqSession(t, 681)
+	c.send("prepay 2 months on the xiaomi book pls")
+	c.press("💰 提前还款")
+	c.expect("提前结清报价</b>：Xiaomi Book")
+	for _, ask := range []string{"还3期就还完了", "pay my 3 overdue installments"} {
+		c.send(ask)
+		c.reject("这里不能一次预先还好几期")
+	}
+}

@@ -1308,6 +1308,40 @@ var (
 // paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
 // 了", "pay december's", "pay the january bill" — not one told as paid
 // ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
+// periodsAhead asks to pay several periods ahead at once ("提前还3期",
+// "我想提前还两期", "i want to prepay 3 emis", "prepay 2 months on the pad",
+// "pay 3 periods of the laptop now"): an audit got the whole plan's
+// payoff quote one tap away, or the payoff's list. Read on inDigits' text.
+var periodsAhead = regexp.MustCompile(`提前(?:还|付|交)(?:掉)?\s*[2-9]\s*(?:期|个月)|(?:先|多)(?:还|付|交)\s*[2-9]\s*期|` +
+	`\b(?:prepay|pay|repay|pay off|pay ahead)\b[^.?!]{0,16}?\b(?:the next |next )?(?:[2-9]|two|three|four|five|six)\s+(?:more\s+)?(?:emis?|installments?|instalments?|months?|periods?|monthly payments?)\b`)
+
+// periodsAheadAnswer says that several periods are not paid at once here:
+// a bill pays one period, a payoff the whole rest — each a tap away, of the
+// plan named, or of the one plan.
+func periodsAheadAnswer(s *Step, text string) error {
+	open, err := s.openPlans()
+	if err != nil {
+		return err
+	}
+	if len(open) == 0 {
+		return s.startFlow("pay", "")
+	}
+	id := ""
+	if len(open) == 1 {
+		id = open[0].ID
+	} else if p, err := planNamed(s, text); err != nil {
+		return err
+	} else if p != nil {
+		id = p.ID
+	}
+	bill, payoff := "pay", "repay"
+	if id != "" {
+		bill, payoff = "pay:"+id, "repay:"+id
+	}
+	s.say(s.T("pay.periods_ahead"), s.next(s.menuBtn(s.T("pay.btn_bill"), bill), s.menuBtn(s.T("menu.repay"), payoff))...)
+	return nil
+}
+
 // paysAPeriod is a request to pay a period named by its number ("还第8期",
 // "把手机第7期还了", "pay period 4") or a plan's this one ("还笔记本这期"): a bill, whose quote says which period
 // it pays (a probe: "not sure").
@@ -2795,6 +2829,10 @@ func (s *Step) freeText(text string) error {
 		// "pay 100", "我要还300": a bill, paid whole — and said so first.
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
+	}
+	if l := inDigits(strings.ToLower(text)); s.conv.CustomerID != "" && periodsAhead.MatchString(l) && !containsAny(l, "就", "才", "剩", "还完", "结束", "已经", "逾期", "欠", "already", "left", "remaining", "overdue", "late", "missed", "behind") && !aboutSomeoneElse(text) {
+		s.conv.Misses = 0
+		return periodsAheadAnswer(s, text)
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && (paysAMonth.MatchString(l) || paysAPeriod.MatchString(inDigits(l))) && !asks(text) && !payoffWords(text) && !aboutSomeoneElse(text) &&
 		!containsAny(l, "已经", "已", "刚", "already", "paid") {
