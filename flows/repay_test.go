@@ -640,3 +640,19 @@ func TestAQuoteGivenAgainIsConfirmedUnderItsNextKey(t *testing.T) {
 		t.Errorf("the old button charged again: keys %q", keys)
 	}
 }
+
+// TestNothingLeftOncePaidOffIsAYes: "耳机提前还完了就不用管了吧" got the
+// buds' payoff quote, one tap from paying (an audit). Whether nothing is
+// left once a plan is paid off is a yes, its quote a tap away.
+func TestNothingLeftOncePaidOffIsAYes(t *testing.T) {
+	for _, ask := range []string{"K70提前还完了就不用管了吧", "手机提前还完就没事了吧", "电脑提前结清了以后就不会再扣了吧"} {
+		_, c := faqSession(t, 690)
+		c.send(ask)
+		c.expect("提前结清后这笔分期就还完了", "[💰 提前还款]")
+		c.reject("合计应付")
+	}
+	_, c := faqSession(t, 691)
+	c.send("K70提前还完了就不用管了吧")
+	c.press("💰 提前还款")
+	c.expect("提前结清报价</b>：Redmi K70")
+}

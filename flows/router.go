@@ -1308,6 +1308,27 @@ var (
 // paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
 // 了", "pay december's", "pay the january bill" — not one told as paid
 // ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
+// doneOncePaidOff asks whether nothing is left once a plan is paid off
+// ("耳机提前还完了就不用管了吧", "电视提前结清了以后就不会再扣了吧", "if i pay
+// off the buds i'm done right?") — a yes or no, not a request.
+var doneOncePaidOff = regexp.MustCompile(`(?:还完|还清|结清|付清)了?(?:以后|之后)?就(?:不用|没事|不会|不再|没有|完了|结束|行了|好了|可以了)[^，。,]{0,10}(?:吧|吗|么|嘛|[？?])[？?]*$|` +
+	`\b(?:if|once|after) i pay (?:it |this |that |the [a-z0-9 ]{1,20} |my [a-z0-9 ]{1,20} )?off\b[^.?!]{0,24}\b(?:i'?m done|i am done|that'?s it|nothing (?:more|else)|no more (?:payments?|bills?|charges?|debits?))\b`)
+
+// doneOncePaidOffAnswer says that once paid off a plan has nothing left to
+// pay or debit, with the payoff's quote a tap away (of the plan named).
+func doneOncePaidOffAnswer(s *Step, text string) error {
+	p, err := planNamed(s, text)
+	if err != nil {
+		return err
+	}
+	repay := "repay"
+	if p != nil {
+		repay = "repay:" + p.ID
+	}
+	s.say(s.T("repay.done_after"), s.next(s.menuBtn(s.T("menu.repay"), repay))...)
+	return nil
+}
+
 // periodsAhead asks to pay several periods ahead at once ("提前还3期",
 // "我想提前还两期", "i want to prepay 3 emis", "prepay 2 months on the pad",
 // "pay 3 periods of the laptop now"): an audit got the whole plan's
@@ -2829,6 +2850,10 @@ func (s *Step) freeText(text string) error {
 		// "pay 100", "我要还300": a bill, paid whole — and said so first.
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && doneOncePaidOff.MatchString(l) && !aboutSomeoneElse(text) {
+		s.conv.Misses = 0 // "耳机提前还完了就不用管了吧": yes, with the quote a tap away (an audit: the quote itself, one tap from paying)
+		return doneOncePaidOffAnswer(s, text)
 	}
 	if l := inDigits(strings.ToLower(text)); s.conv.CustomerID != "" && periodsAhead.MatchString(l) && !containsAny(l, "就", "才", "剩", "还完", "结束", "已经", "逾期", "欠", "already", "left", "remaining", "overdue", "late", "missed", "behind") && !aboutSomeoneElse(text) {
 		s.conv.Misses = 0
