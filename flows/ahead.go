@@ -97,8 +97,14 @@ var byHandAsked = regexp.MustCompile(`(?:还要|还需要|需要|需不需要|�
 	`(?:要不要|需不需要|用不用|该不该)(?:今天|现在|马上)?(?:先)?(?:还|付|交)(?:了|掉|上)?(?:吧|呢|啊)?$|` +
 	`\b(?:do|will) i (?:still )?(?:need|have) to pay (?:it |this |anything )?(?:manually|myself|by hand)\b`)
 
+// paidSaid is a payment said made ("在app上把这期还了", "已经还过了", "i
+// already paid the pad") — paidFirst also reads one to come.
+var paidSaid = regexp.MustCompile(`(?:已经|刚|刚刚|早就|昨天)[^，。？?]{0,12}(?:还|付|交|结清)|(?:还|付|交)过|` +
+	`在[^，。？?]{0,10}(?:app|上|那边|别处|其他地方|别的地方)[^，。？?]{0,8}(?:还|付|交)|` +
+	`\bi (?:already |just )?paid\b|\bi'?ve (?:already |just )?paid\b|\balready paid\b`)
+
 var (
-	paidFirst   = regexp.MustCompile(`还了|还完|还清|结清|提前还|先还|付了|\b(?:if|once|after|when) i (?:pay|settle)|\bpaid (?:it )?off\b`)
+	paidFirst   = regexp.MustCompile(`还了|还完|还清|结清|提前还|先还|付了|\b(?:if|once|after|when) i (?:pay|settle)|\bpaid (?:it )?off\b|\bi (?:already |just )?paid\b|\bi'?ve (?:already |just )?paid\b|\balready paid\b`)
 	stillDebits = regexp.MustCompile(`还会.{0,6}扣|还扣吗|还要扣|还扣不扣|会不会还.{0,4}扣|\bstill\b.{0,30}\b(?:charg|debit|take|happen|run|go (?:through|thru)|come out)|` +
 		`\b(?:will|would)\b[^.?!]{0,30}\b(?:again|twice)\b|\b(?:charged|charge me|debited|take it|taken) (?:twice|again)\b`) // "if i pay this now will autopay take it again tomorrow?" (an audit)
 )
@@ -180,7 +186,21 @@ func debitsAhead(s *Step, text string) (bool, error) {
 	var b strings.Builder
 	afterPaying := asksDebitAfterPaying(strings.ToLower(text))
 	if afterPaying {
-		b.WriteString(s.T("ahead.paying_cancels") + "\n\n")
+		lead := "ahead.paying_cancels"
+		if l := strings.ToLower(text); len(lines) > 0 && paidSaid.MatchString(l) && !condition.MatchString(l) {
+			// "我刚在小米金融app上把平板这期还了 晚上还会扣吗": a payment said
+			// made that the bills do not show, its booking still to run —
+			// it does, unless cancelled (an audit: "you won't be charged
+			// twice" above the booking that would).
+			recent, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
+			if err != nil {
+				return false, err
+			}
+			if len(recent) == 0 {
+				lead = "ahead.paid_unseen"
+			}
+		}
+		b.WriteString(s.T(lead) + "\n\n")
 	}
 	switch {
 	case len(lines) > 0 && dayNamed:

@@ -185,3 +185,16 @@ func TestABookingAskedToStandIsWhatDebits(t *testing.T) {
 	c.send("怎么取消预约还款") // how to cancel: not whether it stands
 	c.reject("会自动扣款的")
 }
+
+// TestAPaymentSaidMadeElsewhereIsNotSeen: "我刚在小米金融app上把平板这期还了
+// 晚上还会扣吗" got "you won't be charged twice" above the booking that
+// would debit that night (an audit). A payment said made that the bills do
+// not show leaves the booking to run: said so, with how to stop it.
+func TestAPaymentSaidMadeElsewhereIsNotSeen(t *testing.T) {
+	_, c := faqSession(t, 994)
+	for _, q := range []string{"我刚在小米金融app上把K70这期还了 14号还会扣吗", "i already paid the phone in the app, will the dec 14 charge still happen"} {
+		c.send(q)
+		c.expect("我这里还没看到这笔还款", "「Redmi K70」第 7 期", "[🗓 取消预约还款]")
+		c.reject("不会重复扣")
+	}
+}

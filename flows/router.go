@@ -2851,7 +2851,7 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && doneOncePaidOff.MatchString(l) && !aboutSomeoneElse(text) {
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && doneOncePaidOff.MatchString(l) && !asksToDo.MatchString(l) && !aboutSomeoneElse(text) {
 		s.conv.Misses = 0 // "耳机提前还完了就不用管了吧": yes, with the quote a tap away (an audit: the quote itself, one tap from paying)
 		return doneOncePaidOffAnswer(s, text)
 	}
