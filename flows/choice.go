@@ -108,7 +108,9 @@ func bankSaid(t, bank string) bool {
 var knownBanks = [][2]string{{"中国工商银行", "ICBC"}, {"中国建设银行", "China Construction Bank"}, {"招商银行", "China Merchants Bank"},
 	{"中国银行", "Bank of China"}, {"中国农业银行", "Agricultural Bank of China"}, {"交通银行", "Bank of Communications"},
 	{"中国邮政储蓄银行", "Postal Savings Bank of China"}, {"汇丰银行", "HSBC"}, {"浦发银行", "SPDB"}, {"中信银行", "China CITIC Bank"},
-	{"民生银行", "China Minsheng Bank"}, {"光大银行", "China Everbright Bank"}, {"兴业银行", "Industrial Bank"}, {"平安银行", "Ping An Bank"}}
+	{"民生银行", "China Minsheng Bank"}, {"光大银行", "China Everbright Bank"}, {"兴业银行", "Industrial Bank"}, {"平安银行", "Ping An Bank"},
+	{"渣打银行", "Standard Chartered"}, {"花旗银行", "Citibank"}, {"广发银行", "China Guangfa Bank"}, {"华夏银行", "Hua Xia Bank"},
+	{"北京银行", "Bank of Beijing"}, {"上海银行", "Bank of Shanghai"}}
 
 // bankIn is the known bank t names, in lang's name for it; "" for none.
 func bankIn(t string, lang supportbot.Lang) string {
@@ -126,22 +128,30 @@ func bankIn(t string, lang supportbot.Lang) string {
 // banksEN are the English names and initials of banks, by their Chinese
 // name without 中国 ("use the ICBC card", "my construction bank one").
 var banksEN = map[string][]string{
-	"工商银行":       {"icbc", "industrial and commercial"},
-	"建设银行":       {"ccb", "construction bank"},
-	"招商银行":       {"cmb", "china merchants", "merchants bank"},
-	"银行":         {"boc", "bank of china"}, // 中国银行
-	"农业银行":       {"abc", "agricultural bank"},
-	"交通银行":       {"bocom", "bank of communications"},
-	"邮政储蓄银行":     {"psbc", "postal savings"},
-	"邮储银行":       {"psbc", "postal savings"},
-	"hsbc china": {"hsbc", "汇丰"}, // a bank on file by its English name (a probe: "use the HSBC card" lost the quote)
-	"汇丰银行":       {"hsbc"},
-	"浦发银行":       {"spdb", "pudong development"},
-	"中信银行":       {"citic"},
-	"民生银行":       {"cmbc", "minsheng"},
-	"光大银行":       {"ceb", "everbright"},
-	"兴业银行":       {"cib", "industrial bank"},
-	"平安银行":       {"ping an", "pingan"},
+	"工商银行":                     {"icbc", "industrial and commercial"},
+	"建设银行":                     {"ccb", "construction bank"},
+	"招商银行":                     {"cmb", "china merchants", "merchants bank"},
+	"银行":                       {"boc", "bank of china"}, // 中国银行
+	"农业银行":                     {"abc", "agricultural bank"},
+	"交通银行":                     {"bocom", "bank of communications"},
+	"邮政储蓄银行":                   {"psbc", "postal savings"},
+	"邮储银行":                     {"psbc", "postal savings"},
+	"hsbc china":               {"hsbc", "汇丰"}, // a bank on file by its English name (a probe: "use the HSBC card" lost the quote)
+	"汇丰银行":                     {"hsbc"},
+	"浦发银行":                     {"spdb", "pudong development"},
+	"中信银行":                     {"citic"},
+	"民生银行":                     {"cmbc", "minsheng"},
+	"光大银行":                     {"ceb", "everbright"},
+	"兴业银行":                     {"cib", "industrial bank"},
+	"平安银行":                     {"ping an", "pingan"},
+	"渣打银行":                     {"standard chartered", "sc"}, // "use the sc card" (an audit: the card list in the quote's place)
+	"standard chartered china": {"standard chartered", "sc", "渣打"},
+	"花旗银行":                     {"citibank", "citi"},
+	"citibank china":           {"citibank", "citi", "花旗"},
+	"广发银行":                     {"cgb", "guangfa"},
+	"华夏银行":                     {"hxb", "hua xia"},
+	"北京银行":                     {"bank of beijing"},
+	"上海银行":                     {"bank of shanghai"},
 }
 
 // otherBanksOfChina takes out the English names that end as 中国银行's

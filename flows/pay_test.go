@@ -1452,3 +1452,29 @@ func TestSeveralPeriodsAheadAreNotPaidAtOnce(t *testing.T) {
 		c.reject("这里不能一次预先还好几期")
 	}
 }
+
+// TestACardRefusedThenOneNamedIsThatOne: "not hsbc, china merchants" at a
+// quote got "you have no China Merchants Bank card" and a confirm paid
+// from HSBC; "use the sc card" (a frozen Standard Chartered) put the card
+// list in the quote's place, and a yes after it changed the default card
+// (an audit). The card after a refusal is the one meant; Standard
+// Chartered is a bank the bot knows; a card in words it cannot place is
+// asked which, the quote staying.
+func TestACardRefusedThenOneNamedIsThatOne(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Cards = []supportbot.Card{{ID: "K1", Bank: "HSBC China", Last4: "2210", Default: true},
+		{ID: "K2", Bank: "Standard Chartered China", Last4: "0093", Frozen: true}, {ID: "K3", Bank: "China Merchants Bank", Last4: "5567"}}
+	_, c := session(t, data, phoneZhang, "/pay")
+	c.press("Redmi K70")
+	c.expect("**** 2210")
+	c.send("not hsbc, china merchants")
+	c.expect("合计应付", "**** 5567")
+	c.reject("你没有")
+	c.send("use the sc card")
+	c.expect("**** 0093", "冻结")
+	c.reject("设为默认")
+	c.send("use the visa card")
+	c.expect("哪张卡", "**** 5567")
+	c.reject("合计应付", "设为默认")
+}

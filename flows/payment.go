@@ -1559,6 +1559,9 @@ func quoteOnCardSaid(s *Step, flow, text string) (bool, error) {
 	if err != nil {
 		return true, err
 	}
+	if m := refusalThenCard.FindStringSubmatch(strings.ToLower(text)); m != nil && cardChoice(bare(m[1]), cards) > 0 {
+		text = m[1] // "not hsbc, china merchants": the card after the one refused (an audit: "you have no China Merchants Bank card", and a confirm paid from HSBC)
+	}
 	n := cardChoice(bare(text), cards)
 	current := quotedCard(s)
 	if keepsCard(text) { // "不要换卡": the card quoted, as it is
@@ -1643,17 +1646,21 @@ func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current
 	bank := ""
 	if last4 == nil && !other {
 		// "use the bank of china card", "用中行的卡": a bank none of theirs is of.
-		if bank = bankIn(l, s.conv.Lang); bank == "" {
+		if bank = bankIn(l, s.conv.Lang); bank == "" && !cardInWords.MatchString(l) {
 			return false, nil
 		}
 	}
+	// "use the xyz card": a card in words the bot cannot place — which,
+	// from their cards, the quote staying (an audit: the card list in its
+	// place, and a yes after it changed the default card).
+	unplaced := last4 == nil && !other && bank == ""
 	var others []supportbot.Card
 	for _, c := range usableCards(cards) {
 		if c.ID != s.slots.Quote.Card {
 			others = append(others, c)
 		}
 	}
-	if last4 == nil && bank == "" && len(others) == 1 {
+	if last4 == nil && bank == "" && !unplaced && len(others) == 1 {
 		s.slots.Card = others[0].ID
 		return true, quoteOwnPlan(s, flow, s.slots.Plan, "")
 	}
@@ -1670,6 +1677,7 @@ func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current
 		key = "repay.card_none"
 	case bank != "":
 		key = "repay.card_bank_none"
+	case unplaced:
 	case len(others) == 0:
 		key = "repay.card_no_other"
 	}
@@ -1705,6 +1713,15 @@ func refusesCard(text string) bool {
 
 var cardRefused = regexp.MustCompile(`(?:不用|不要用|别用|不要|别|不想用)[^，,。;；换]{0,8}(?:卡|那张)|` +
 	`\b(?:don'?t|do not)\s+(?:use|pay with|charge)\s+(?:the\s+|my\s+)?[a-z0-9]*\s*card\b`)
+
+// cardInWords asks for a card by words ("use the sc card", "pay with my
+// visa card", "用渣打的卡").
+var cardInWords = regexp.MustCompile(`^(?:ok |okay |then |so )?(?:use|pay with|charge|try)\s+(?:the|my)\s+[a-z]{2,16}\s+card\b|^(?:那|那就)?用[^，。？?\s]{1,6}的?卡(?:吧|还|付)?$`)
+
+// refusalThenCard is a card refused and another named after it ("not
+// hsbc, china merchants", "不要汇丰 用招行", "not the boc card, use ccb"):
+// the words after the refusal.
+var refusalThenCard = regexp.MustCompile(`^(?:no[,，]?\s*)?(?:not|don'?t use|dont use|不要用?|不用|别用)\s*(?:the\s+|my\s+)?[^,，;；。\s]{1,20}(?:\s+(?:card|bank))?(?:的?卡)?\s*[,，;；\s]\s*(?:(?:use|用|换成|换)\s*)?(?:the\s+|my\s+)?(.+)$`)
 
 // cardDigits is a card's last 4 digits said as a card's ("card 6666",
 // "6666那张", "尾号6666"): 4 digits standing alone.
