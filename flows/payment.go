@@ -101,12 +101,15 @@ func usableCards(cards []supportbot.Card) []supportbot.Card {
 	return out
 }
 
-// quoteCard is the card a quote charges: the one chosen in the slots if it is
-// still usable, else the first usable one (the default, if it is).
+// quoteCard is the card a quote charges: the one chosen in the slots, or
+// kept from the quote this one replaces, if it is still usable, else the
+// first usable one (the default, if it is).
 func quoteCard(s *Step, usable []supportbot.Card, declined string) supportbot.Card {
-	for _, c := range usable {
-		if c.ID == s.slots.Card {
-			return c
+	for _, id := range []string{s.slots.Card, s.cardKept} {
+		for _, c := range usable {
+			if id != "" && c.ID == id {
+				return c
+			}
 		}
 	}
 	for _, c := range usable {

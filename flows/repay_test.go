@@ -656,3 +656,20 @@ func TestNothingLeftOncePaidOffIsAYes(t *testing.T) {
 	c.press("💰 提前还款")
 	c.expect("提前结清报价</b>：Redmi K70")
 }
+
+// TestTheOverdueAloneKeepsTheCardMovedTo: "换一张卡" at a payoff, then
+// "只还逾期的": the overdue bill was quoted back on the card moved away
+// from, without a word, one tap from paying (an audit). It keeps the card.
+func TestTheOverdueAloneKeepsTheCardMovedTo(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Cards[1].Frozen = false
+	_, c := faqSessionOn(t, data, 692, phoneZhang)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.expect("招商银行 **** 6789")
+	c.send("换一张卡")
+	c.expect("合计应付", "工商银行 **** 4321")
+	c.send("只还逾期的")
+	c.expect("第 6 期已逾期", "扣款卡：工商银行 **** 4321")
+	c.reject("扣款卡：招商银行")
+}

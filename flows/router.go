@@ -1691,7 +1691,9 @@ func (e *Engine) route(s *Step) error {
 		stepped := s.conv.Flow != "" && s.conv.Flow != "rate"
 		if s.conv.Flow == "repay" && !underWay(s.conv.State) && paysPeriodOnly(ev.Text) {
 			// "算了 只还逾期的那一期就行" at a payoff: not a no to paying, but
-			// the bill of the plan instead of all of it.
+			// the bill of the plan instead of all of it — on the card the
+			// payoff was moved to (an audit: back on the one left, unsaid).
+			s.cardKept = s.slots.Card
 			return s.startFlow("pay", s.slots.Plan)
 		}
 		var refused refused // "don't pay off the laptop"; putOff: "maybe next month" at a step waiting for a yes

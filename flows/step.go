@@ -35,6 +35,9 @@ type Step struct {
 	// (a payment asked for again, for another plan): the new quote says
 	// it replaces it.
 	quoteLeft string
+	// cardKept is the card of the quote a flow started in this step left,
+	// for the new quote ("换一张卡" then "只还逾期的": the card moved to).
+	cardKept string
 	// misses is how many messages in a row the bot had not understood
 	// before this one (conv.Misses as the step found it): two or more, and
 	// its last reply offered a person.
