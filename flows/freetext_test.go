@@ -1874,6 +1874,14 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says: []string{"很可能是诈骗"},
 		near: []string{"可以让家人帮我还吗", "the support agent wants to know my order number", "客服说我的退款3天到账"},
 	}, {
+		// The customer's installments called a loan ("loans of any kind are
+		// not handled here": an audit); another lender's loan keeps that.
+		name:  "my installments called a loan",
+		asked: []string{"whats the interest on my loan", "is this loan interest free", "what's the interest rate on my loan"},
+		says:  []string{"分期要付多少费用"},
+		not:   []string{"各类贷款"},
+		near:  []string{"i have a car loan with another bank"},
+	}, {
 		// A bank or the credit report saying the customer is late: what
 		// lateness here does, with their own overdue bills (other lenders'
 		// loans "not handled here": an audit); a record disputed keeps the

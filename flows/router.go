@@ -3017,6 +3017,14 @@ func (s *Step) freeText(text string) error {
 			c = c2
 		}
 	}
+	if c.ID == "oos-other-credit" && ownLoan(text) {
+		// "whats the interest on my loan", "我的贷款还剩多少": the
+		// customer's installments called a loan, not another lender's (an
+		// audit got "loans of any kind are not handled here").
+		if c2 := s.e.cfg.Classifier.Classify(loanWords.Replace(strings.ToLower(text))); c2.ID != "oos-other-credit" && c2.Kind != "" {
+			c = c2
+		}
+	}
 	if s.conv.CustomerID != "" && switchesReminders(text) && (s.readsAs(c, "remind") || stopsReminding(text)) {
 		// "不要再提醒我了好吗", "关掉提醒可以吗": a switch asked politely is
 		// the switch, not the guide on how to set it (a probe).
@@ -3209,6 +3217,20 @@ func (s *Step) readsAs(c Classification, flow string) bool {
 	_, of, ok := s.e.cfg.Answers.Answer(id, s.conv.Lang)
 	return ok && of == flow
 }
+
+// ownLoan reports the customer's own installments called a loan ("my
+// loan", "this loan", "我的贷款") — not another lender's (a car loan, a
+// mortgage, 花呗, another bank's).
+func ownLoan(text string) bool {
+	l := strings.ToLower(text)
+	return ownLoanSaid.MatchString(l) && !containsAny(l, "car", "auto", "mortgage", "home", "house", "student", "personal", "payday", "bank loan",
+		"credit card", "other", "another", "huabei", "jd", "花呗", "借呗", "白条", "房贷", "车贷", "信用卡", "银行", "别的", "其他", "网贷")
+}
+
+var (
+	ownLoanSaid = regexp.MustCompile(`\b(?:my|this|the|our) (?:installment |instalment |xiaomi )?loans?\b|我的贷款|这笔贷款|这个贷款`)
+	loanWords   = strings.NewReplacer("loans", "installments", "loan", "installment", "贷款", "分期")
+)
 
 // paysAPlanNamed starts the payment an unsure reading leans to when the
 // words ask to pay one of the customer's plans by name ("pay the laptop
