@@ -452,6 +452,9 @@ func TestABookingAskedForIsNotTheBookingsToCancel(t *testing.T) {
 	c.reject("这里不能新建预约还款")
 	c.send("我预约了明天还款 能不能取消")
 	c.expect("你的预约还款")
+	c.send("我不想要预约还款了 全部帮我关掉") // done with them: the bookings (an audit: "nothing here books one")
+	c.expect("你的预约还款")
+	c.reject("这里不能新建预约还款")
 	for id, status := range h.scheduled("C1") {
 		if status == string(supportbot.ScheduledCancelled) {
 			t.Errorf("booking %s cancelled", id)

@@ -716,7 +716,7 @@ func stopsADebit(text string) bool {
 // listed, a probe); nothing here books one, and no guide says how.
 func booksARepayment(text string) bool {
 	l := strings.ToLower(text)
-	if containsAny(l, "取消", "撤销", "撤回", "删", "不要", "别", "停", "cancel", "stop", "delete", "remove", "don't", "dont", "payment plan") {
+	if containsAny(l, "取消", "撤销", "撤回", "删", "不要", "不想要", "不需要", "别", "停", "关掉", "关闭", "关了", "cancel", "stop", "delete", "remove", "don't", "dont", "turn off", "payment plan") {
 		return false
 	}
 	return booksOne.MatchString(l)
