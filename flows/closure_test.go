@@ -461,3 +461,16 @@ func TestAClosureRejectedWithoutAReasonSaysSo(t *testing.T) {
 	c.send("/messages")
 	c.expect("注销申请 <code>CR-20261121-0007</code> 未通过（未注明原因）")
 }
+
+// TestARefundAskedFasterToCloseIsTheClosuresCheck: "退款能不能快点 我着急注销"
+// from a customer who owed nothing, a refund in progress, got "pay
+// everything off first" (an audit). With a refund in progress, the
+// closure's check says that is what it waits for.
+func TestARefundAskedFasterToCloseIsTheClosuresCheck(t *testing.T) {
+	_, c := faqSessionOn(t, fixture(), 720, phoneLi)
+	for _, ask := range []string{"退款能不能快点 我着急注销", "我急着注销 退款能加急吗"} {
+		c.send(ask)
+		c.expect("暂时还不能注销分期账户", "1 笔退款尚未完成")
+		c.reject("剩余的分期要先全部还清")
+	}
+}

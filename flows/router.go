@@ -3003,6 +3003,19 @@ func (s *Step) freeText(text string) error {
 		}
 		return s.startFlow("closure", "")
 	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && containsAny(l, "退款", "退钱", "refund") && containsAny(l, "注销", "销户", "close my account", "close the account", "closing", "closure") &&
+		!aboutSomeoneElse(text) {
+		// "退款能不能快点 我着急注销": with a refund in progress, the
+		// closure's check says that is what it waits for (an audit: "pay
+		// everything off first" to one who owed nothing).
+		c, err := s.customer()
+		if err != nil {
+			return err
+		}
+		if c != nil && c.PendingRefunds > 0 {
+			return s.startFlow("close", "")
+		}
+	}
 	if s.conv.CustomerID != "" && asksIfCanClose(text) { // "现在可以注销了吗": the closure's check says
 		if other, err := s.forSomeoneElse(text); err != nil || other {
 			return err
