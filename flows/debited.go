@@ -27,6 +27,10 @@ func asksWhyDebited(text string) bool {
 	return whyDebited.MatchString(l)
 }
 
+// whyCantPay asks why paying here does not work ("为啥我还不了款啊", "为什么
+// 这里还不了款", "why can't i pay").
+var whyCantPay = regexp.MustCompile(`(?:为啥|为什么|怎么|咋)[^，。？?]{0,6}(?:还不了|付不了|没法还|没办法还|不能还|还款不了|还不上款)|\bwhy (?:can'?t|cant|can not|cannot) i (?:pay|repay|make (?:a|my) payment)\b`)
+
 // asksWhyFailed is a failed debit asked why ("工行卡为啥扣不了", "为什么扣款
 // 失败", "why cant my card be charged") — a debit's, not paying another way
 // ("为什么信用卡还不了", "为什么微信还不了": the guides' other answers).

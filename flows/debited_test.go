@@ -88,3 +88,20 @@ func TestTheLastPaymentAskedIsTheMessageCentersLatest(t *testing.T) {
 	c.expect("Xiaomi Book")
 	c.reject("最近一次还款记录", "还没有在这里办理")
 }
+
+// TestWhyOneCannotPayWithEveryCardFrozenIsTheCards: "为啥我还不了款啊" from a
+// customer whose only card is frozen got the hardship script, the card
+// never named (an audit). With no card that can pay, the failed payment's
+// checklist with the frozen cards.
+func TestWhyOneCannotPayWithEveryCardFrozenIsTheCards(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Cards[0].Frozen = true
+	_, c := faqSessionOn(t, data, 730, phoneZhang)
+	for _, ask := range []string{"为啥我还不了款啊", "why cant i pay"} {
+		c.send(ask)
+		c.expect("招商银行 **** 6789", "已冻结")
+	}
+	_, c = faqSession(t, 731) // a card that can pay: not the cards' answer
+	c.send("为啥我还不了款啊")
+	c.reject("先别着急，按这个顺序排查")
+}

@@ -2619,6 +2619,18 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0 // "为什么我的预约被取消了": what became of it, as far as the bot knows (an audit: unsure)
 		return bookingFate(s)
 	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && whyCantPay.MatchString(l) && !aboutSomeoneElse(text) {
+		// "为啥我还不了款啊" from a customer whose every card is frozen:
+		// the cards, not the hardship script (an audit).
+		cards, err := s.cards()
+		if err != nil {
+			return err
+		}
+		if len(cards) > 0 && len(usableCards(cards)) == 0 && s.showAnswer("repayment-failed") {
+			s.conv.Misses = 0
+			return nil
+		}
+	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && asksWhyFailed.MatchString(l) && !containsAny(l, "怎么办", "没钱", "钱不够", "afford", "信用卡", "微信", "支付宝", "花呗", "白条", "credit card") &&
 		!aboutSomeoneElse(text) && s.showAnswer("repayment-failed") {
 		s.conv.Misses = 0 // "工行卡为啥扣不了": the failed-debit answer, with their frozen cards (a probe: suggestions only)
