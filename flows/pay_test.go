@@ -1478,3 +1478,19 @@ func TestACardRefusedThenOneNamedIsThatOne(t *testing.T) {
 	c.expect("哪张卡", "**** 5567")
 	c.reject("合计应付", "设为默认")
 }
+
+// TestAtTheListTwoPlansOfOneNameAreToldApart: /pay then "小米15" with two
+// Xiaomi 15 plans got the mall's products desk, the list gone (an audit).
+// A name several plans share asks which, by the order's end; newer or
+// older, or a day, picks one.
+func TestAtTheListTwoPlansOfOneNameAreToldApart(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[1].Product = "Redmi K70"
+	_, c := faqSessionOn(t, data, 693, phoneZhang)
+	c.send("/repay")
+	c.send("k70")
+	c.expect("这几笔分期是同一个商品", "3456、9999")
+	c.reject("小米商城")
+	c.send("新的那台")
+	c.expect("提前结清报价</b>：Redmi K70（订单号 <code>5241015999999</code>）")
+}

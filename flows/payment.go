@@ -1357,6 +1357,18 @@ func quoteText(s *Step, flow string) (bool, error) {
 			s.say(s.T("step.pick_first"))
 			return true, nil
 		}
+		if p, err := planPickedApart(s, text); err != nil || p != nil { // "新的那台", "12月20号那台": of two of a name
+			if err != nil {
+				return true, err
+			}
+			return true, s.fire(flow, "quote", p)
+		}
+		if tails := sameNameNamed(bare(text), open); len(tails) > 1 {
+			// "小米15" with two Xiaomi 15 plans: which, by its order's end
+			// (an audit: the mall's products desk, the list gone).
+			s.say(s.T("pay.several_of_name", "orders", strings.Join(tails, s.listSep())))
+			return true, nil
+		}
 		if kind, word := kindSaid(bare(text)); kind >= 0 && pickFiller.Replace(strings.Replace(bare(text), word, "", 1)) == "" {
 			// "手机那个" with two phones: which one is for the list to say.
 			ofKind := slices.IndexFunc(open, func(p supportbot.Plan) bool { return kindShown(p.Product) == kind })
@@ -1684,11 +1696,7 @@ func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current
 	case len(others) == 0:
 		key = "repay.card_no_other"
 	}
-	sep := "、"
-	if s.conv.Lang == supportbot.LangEN {
-		sep = ", "
-	}
-	args := []any{"cards", strings.Join(list, sep), "current", current}
+	args := []any{"cards", strings.Join(list, s.listSep()), "current", current}
 	if last4 != nil {
 		args = append(args, "last4", last4[1])
 	}
@@ -2316,6 +2324,37 @@ func planPickedApart(s *Step, text string) (*supportbot.Plan, error) {
 		return pick(func(p supportbot.Plan) bool { return first(p) == earliest }), nil
 	}
 	return nil, nil
+}
+
+// listSep is what separates the items of a list in a sentence.
+func (s *Step) listSep() string {
+	if s.conv.Lang == supportbot.LangEN {
+		return ", "
+	}
+	return "、"
+}
+
+// sameNameNamed is the ends of the order numbers of the plans of open
+// that share the one name t names ("小米15" of two "Xiaomi 15" plans); nil
+// when it names no name that several plans have.
+func sameNameNamed(t string, open []supportbot.Plan) []string {
+	var distinct []string
+	for _, p := range open {
+		if !slices.Contains(distinct, p.Product) {
+			distinct = append(distinct, p.Product)
+		}
+	}
+	i := nameChoice(t, distinct)
+	if i == 0 {
+		return nil
+	}
+	var tails []string
+	for _, p := range open {
+		if p.Product == distinct[i-1] {
+			tails = append(tails, p.OrderNo[max(0, len(p.OrderNo)-4):])
+		}
+	}
+	return tails
 }
 
 // newerPick and olderPick name the plan bought later or earlier.

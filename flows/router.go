@@ -3946,10 +3946,7 @@ func (s *Step) ownFrozen(topic string) string {
 	if len(frozen) == 0 {
 		return ""
 	}
-	sep := "、"
-	if s.conv.Lang == supportbot.LangEN {
-		sep = ", "
-	}
+	sep := s.listSep()
 	key := "faq.own_frozen"
 	if len(frozen) == len(cards) {
 		// Every card frozen: no other to choose at /pay (an audit: told to
