@@ -673,3 +673,18 @@ func TestTheOverdueAloneKeepsTheCardMovedTo(t *testing.T) {
 	c.expect("第 6 期已逾期", "扣款卡：工商银行 **** 4321")
 	c.reject("扣款卡：招商银行")
 }
+
+// TestLateFeesAtAPayoffAreStillPaid: "要是现在全部还了 滞纳金还要交吗" got "no
+// recent repayment" (an audit). Late fees are paid with a payoff — what
+// they come to now — or there are none.
+func TestLateFeesAtAPayoffAreStillPaid(t *testing.T) {
+	_, c := faqSession(t, 694) // 张伟: K70 period 6 overdue, late fee ¥12.00
+	for _, ask := range []string{"要是现在全部还了 滞纳金还要交吗", "if i pay it all off do i still pay the late fees", "is the late fee included in the payoff"} {
+		c.send(ask)
+		c.expect("滞纳金（现在共 <b>¥12.00</b>）不会因为提前结清而免掉", "[💰 提前还款]")
+		c.reject("合计应付", "没有查到你最近的还款记录")
+	}
+	_, c = faqSessionOn(t, fixture(), 695, phoneLi) // nothing overdue
+	c.send("现在一次还清的话 滞纳金要交吗")
+	c.expect("你现在没有滞纳金")
+}

@@ -557,6 +557,44 @@ var allAtOnceAsked = regexp.MustCompile(`一次(?:性)?(?:都|全|全部)?(?:还
 var refundCancelled = regexp.MustCompile(`\b(?:cancel|withdraw|stop|drop)\b[^.?!]{0,12}\brefunds?\b|\brefunds?\b[^.?!]{0,30}\b(?:can|could) you (?:cancel|withdraw|stop) it\b|` +
 	`(?:取消|撤销|撤回|不要)(?:掉)?(?:这笔|我的|那笔)?退款|退款(?:能|可以|能不能)?(?:取消|撤销|撤回)`)
 
+// lateFeeAtPayoff asks whether the late fees are still paid when
+// everything is paid off now ("要是现在全部还了 滞纳金还要交吗", "现在一次还清
+// 的话 滞纳金要交吗", "if i pay it all off do i still pay the late fees").
+func lateFeeAtPayoff(l string) bool {
+	return (lateFeeStill.MatchString(l) || lateFeeStillEN.MatchString(l)) && payoffSaid.MatchString(l)
+}
+
+var (
+	lateFeeStill   = regexp.MustCompile(`滞纳金[^，。？?]{0,6}(?:还要|要|还得|也要|还用|用不用|需不需要|需要)(?:交|付|还|算)|滞纳金[^，。？?]{0,4}(?:会|能|可以)?(?:免|减|没)`)
+	lateFeeStillEN = regexp.MustCompile(`\b(?:late fees?|penalt(?:y|ies))\b[^.?!]{0,30}\b(?:still|too|also|included|waived|go away|removed)\b|\b(?:still|also) (?:pay|owe|have to pay|need to pay)\b[^.?!]{0,16}\b(?:late fees?|penalt(?:y|ies))\b`)
+	payoffSaid     = regexp.MustCompile(`全部还|全还|还清|结清|提前还|一次(?:性)?还|一次(?:性)?付清|都还了|\bpay (?:it |everything |all )?off\b|\bpay (?:everything|it all|all of it)\b|\bsettle\b|\bpayoff\b`)
+)
+
+// lateFeeAtPayoffAnswer says that a payoff pays the late fees too, with
+// what they come to now, or that there are none.
+func lateFeeAtPayoffAnswer(s *Step) error {
+	open, err := s.openPlans()
+	if err != nil {
+		return err
+	}
+	var late supportbot.Money
+	for _, p := range open {
+		for _, b := range p.Bills {
+			if b.Overdue(s.today) {
+				if late, err = supportbot.SumMoney(late, b.LateFee); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if late == 0 {
+		s.say(s.T("late.at_payoff_none"), s.next(s.menuBtn(s.T("menu.repay"), "repay"))...)
+		return nil
+	}
+	s.say(s.T("late.at_payoff", "late", money(late)), s.next(s.menuBtn(s.T("menu.repay"), "repay"))...)
+	return nil
+}
+
 // lateFeeWaiver asks for a late fee to be waived ("能免滞纳金吗", "I was
 // 2 days late, can you waive the fee") — not the prepayment fee's.
 func lateFeeWaiver(l string) bool {
@@ -2428,6 +2466,10 @@ func (s *Step) freeText(text string) error {
 		// got a closure's withdrawal, none having been asked).
 		s.conv.Misses = 0
 		return nil
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && lateFeeAtPayoff(l) && !scamTold(l) && !aboutSomeoneElse(text) {
+		s.conv.Misses = 0
+		return lateFeeAtPayoffAnswer(s)
 	}
 	if l := strings.ToLower(text); lateFeeWaiver(l) && !scamTold(l) && !aboutSomeoneElse(text) {
 		// "我只晚了两天 能免滞纳金吗", "I was only 2 days late, can you waive
