@@ -241,7 +241,7 @@ var dropsAutopay = regexp.MustCompile(`(?:不想|不要|不用|别|不需要)(?:
 // switchOn and switchOff are the words of a typed switch, anywhere in a
 // message; autopayNames name the setting.
 var (
-	switchOn     = []string{"turn on", "switch on", "enable", "开启", "打开", "开通", "开一下", "也开", "开自动", "开个自动", "开下自动"}
+	switchOn     = []string{"turn on", "switch on", "enable", "开启", "打开", "开通", "开一下", "也开", "开自动", "开个自动", "开下自动", "把自动还款开", "把自动扣款开", "开了吧", "开上"}
 	switchOff    = []string{"turn off", "switch off", "disable", "关闭", "关掉", "关了", "停用", "关一下", "也关", "停掉", "停了"}
 	autopayNames = []string{"auto-repayment", "auto repayment", "autopay", "auto pay", "自动还款", "自动扣款"}
 )

@@ -497,3 +497,16 @@ func TestWhetherTurningOffStopsADebitIsAnswered(t *testing.T) {
 		t.Errorf("auto-repayment turned off by a question")
 	}
 }
+
+// TestABillAndAutopayAskedTogetherPaysTheBillFirst: "电视这期帮我还了 顺便把
+// 自动还款开了" got the auto-repayment switch alone, the bill due today
+// dropped without a word (an audit). The bill's quote first, the switch a
+// tap beside it.
+func TestABillAndAutopayAskedTogetherPaysTheBillFirst(t *testing.T) {
+	for _, ask := range []string{"K70这期帮我还了 顺便把自动还款开了", "还一下K70这期 再帮我开自动还款"} {
+		_, c := faqSession(t, 740)
+		c.send(ask)
+		c.expect("Redmi K70", "合计应付", "[🔁 自动还款]")
+		c.reject("确认为「Redmi K70」开启自动还款吗")
+	}
+}

@@ -1346,6 +1346,11 @@ var (
 // paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
 // 了", "pay december's", "pay the january bill" — not one told as paid
 // ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
+// paysThisPeriod asks to pay this period's bill ("这期帮我还了", "还一下这
+// 期", "pay this month's bill").
+var paysThisPeriod = regexp.MustCompile(`(?:还|付|交)(?:一下|了|掉)?[^，。？?\s]{0,12}?(?:这期|本期|这个月的?|当期)|(?:这期|本期|这个月的?)(?:的账单)?(?:帮我)?(?:还|付|交)(?:了|掉|一下|上)|` +
+	`\bpay (?:this|the current) (?:month'?s?|period'?s?)(?: bill| installment)?\b`)
+
 // doneOncePaidOff asks whether nothing is left once a plan is paid off
 // ("耳机提前还完了就不用管了吧", "电视提前结清了以后就不会再扣了吧", "if i pay
 // off the buds i'm done right?") — a yes or no, not a request.
@@ -2403,6 +2408,14 @@ func (s *Step) freeText(text string) error {
 	if barePay[bare(text)] || agreesToPay(confirmForm(bare(text))) { // "还款", "pay", "ok pay it": the bill, paid — not "can't answer" (a probe)
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysThisPeriod.MatchString(l) && slices.Contains(switchesNamed(text), "autopay") &&
+		!containsAny(l, "已经", "刚", "already", "paid") && !aboutSomeoneElse(text) {
+		// "电视这期帮我还了 顺便把自动还款开了": the bill due first, the
+		// switch a tap beside it (an audit: the switch alone, the bill due
+		// today dropped without a word).
+		s.conv.Misses = 0
+		return s.startBeside(text, "pay", s.dueTodayPlan(l))
 	}
 	if wordless(text) { // "😀😀😀", "？", "...": no question to miss
 		s.menu("menu.again")
