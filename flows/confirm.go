@@ -265,7 +265,7 @@ func asksTwice(text string) bool {
 // rate, whether it can be waived), are not about this quote.
 func asksAboutQuote(text string) bool {
 	l := strings.ToLower(text)
-	if utf8.RuneCountInString(l) > 40 || containsAny(l, "手续费", "费率", "免", "fee", "waive", "rate", "怎么取消", "如何取消", "how do i cancel", "how to cancel") {
+	if n := utf8.RuneCountInString(l); n > 80 || n > 40 && !centsTyped.MatchString(l) || containsAny(l, "手续费", "费率", "免", "fee", "waive", "rate", "怎么取消", "如何取消", "how do i cancel", "how to cancel") {
 		return false
 	}
 	amount := containsAny(l, "为什么是", "为啥是", "怎么是", "为什么要付", "为什么多", "为啥多", "怎么多", "多了", "多出", "这么多", "比我", "比剩", "少了", "少一期", "怎么少", "为什么少",
@@ -273,6 +273,11 @@ func asksAboutQuote(text string) bool {
 		"more than", "breakdown", "made of", "calculated", "where does", "extra")
 	return (amount || asksAboutBooking(text)) && (asks(text) || containsAny(l, "为什么", "为啥", "怎么", "why", "how"))
 }
+
+// centsTyped is an amount typed to the fen ("why is it 392.25 when the
+// laptop is 383.25 a month": a question of the quote's sum, longer than
+// most — an audit got the orders desk).
+var centsTyped = regexp.MustCompile(`[0-9]\.[0-9]{2}\b`)
 
 // comparesPayingNow asks whether paying off now is cheaper than paying as
 // scheduled ("what's cheaper, paying monthly or now?", "提前还款划算吗"): at

@@ -1494,3 +1494,15 @@ func TestAtTheListTwoPlansOfOneNameAreToldApart(t *testing.T) {
 	c.send("新的那台")
 	c.expect("提前结清报价</b>：Redmi K70（订单号 <code>5241015999999</code>）")
 }
+
+// TestASumQuestionedAtAQuoteIsItsParts: "why is it 392.25 when the laptop
+// is 383.25 a month" at the laptop's bill got the orders desk (an audit):
+// longer than most quote questions, with sums to the fen, it asks what the
+// quote is made of.
+func TestASumQuestionedAtAQuoteIsItsParts(t *testing.T) {
+	_, c := faqSession(t, 696)
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.send("why is it 261.92 when the phone is 249.92 a month")
+	c.expect("报价的明细如下", "滞纳金 ¥12.00", "还没有扣款")
+}
