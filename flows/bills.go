@@ -353,7 +353,8 @@ var notAllPaid = []string{"提前", "能", "可以", "必须", "需要", "要", 
 var overdueWords = map[string]bool{"am": true, "i": true, "im": true, "is": true, "are": true, "my": true, "bill": true,
 	"bills": true, "payment": true, "payments": true, "anything": true, "any": true, "do": true, "have": true, "now": true,
 	"already": true, "right": true, "not": true, "on": true, "account": true, "the": true, "of": true, "still": true,
-	"yet": true, "a": true, "an": true, "past": true, "installment": true, "installments": true, "plan": true, "plans": true}
+	"yet": true, "a": true, "an": true, "past": true, "installment": true, "installments": true, "plan": true, "plans": true,
+	"how": true, "many": true, "days": true, "long": true} // "how many days overdue am i" (an audit: unsure)
 
 // showBills shows every plan; asked (askedOverdue) puts the answer to "am I
 // overdue?" first.

@@ -460,3 +460,18 @@ func TestAMonthAloneFollowsAQuestion(t *testing.T) {
 	c.send("and next month?")
 	c.expect("Due in December", "Xiaomi Book, period 4")
 }
+
+// TestHowManyDaysIsHowLongOverdue: "how many days" after an overdue bill,
+// and "几天了", got the closure's processing time; "how many days overdue
+// am i" was unsure (an audit). With a bill overdue, how long it has been.
+func TestHowManyDaysIsHowLongOverdue(t *testing.T) {
+	_, c := faqSession(t, 750)
+	for _, ask := range []string{"how many days", "几天了", "how many days overdue am i"} {
+		c.send(ask)
+		c.expect("第 6 期已逾期 6 天")
+		c.reject("工作日")
+	}
+	_, c = faqSessionOn(t, fixture(), 751, phoneLi) // nothing overdue: not that
+	c.send("how many days")
+	c.reject("已逾期")
+}

@@ -1346,6 +1346,20 @@ var (
 // paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
 // 了", "pay december's", "pay the january bill" — not one told as paid
 // ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
+// bareDays is "how many days" and nothing else ("几天了", "how long").
+var bareDays = regexp.MustCompile(`^(?:how many days|how long|how many days now|多少天|几天|几天了|多少天了|多久了)[?？]*$`)
+
+// hasOverdue reports an open plan of the customer's with a bill overdue.
+func (s *Step) hasOverdue() (bool, error) {
+	open, err := s.openPlans()
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(open, func(p supportbot.Plan) bool {
+		return slices.ContainsFunc(p.Bills, func(b supportbot.Bill) bool { return b.Overdue(s.today) })
+	}), nil
+}
+
 // paysThisPeriod asks to pay this period's bill ("这期帮我还了", "还一下这
 // 期", "pay this month's bill").
 var paysThisPeriod = regexp.MustCompile(`(?:还|付|交)(?:一下|了|掉)?[^，。？?\s]{0,12}?(?:这期|本期|这个月的?|当期)|(?:这期|本期|这个月的?)(?:的账单)?(?:帮我)?(?:还|付|交)(?:了|掉|一下|上)|` +
@@ -3025,6 +3039,17 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		return s.startBeside(text, "bill", "")
+	}
+	if bareDays.MatchString(strings.ToLower(strings.TrimSpace(text))) && s.conv.CustomerID != "" {
+		// "how many days", "几天了" alone: with a bill overdue, how long it
+		// has been (an audit got the closure's processing time).
+		if late, err := s.hasOverdue(); err != nil || late {
+			if err != nil {
+				return err
+			}
+			s.conv.Misses = 0
+			return s.startFlow("bill", askedOverdue)
+		}
 	}
 	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
 		s.conv.Misses = 0
