@@ -104,8 +104,8 @@ var paidSaid = regexp.MustCompile(`(?:已经|刚|刚刚|早就|昨天)[^，。�
 	`\bi (?:already |just )?paid\b|\bi'?ve (?:already |just )?paid\b|\balready paid\b`)
 
 var (
-	paidFirst   = regexp.MustCompile(`还了|还完|还清|结清|提前还|先还|付了|\b(?:if|once|after|when) i (?:pay|settle)|\bpaid (?:it )?off\b|\bi (?:already |just )?paid\b|\bi'?ve (?:already |just )?paid\b|\balready paid\b`)
-	stillDebits = regexp.MustCompile(`还会.{0,6}扣|还扣吗|还要扣|还扣不扣|会不会还.{0,4}扣|\bstill\b.{0,30}\b(?:charg|debit|take|happen|run|go (?:through|thru)|come out)|` +
+	paidFirst   = regexp.MustCompile(`还了|还过|还完|还清|结清|提前还|先还|付了|\b(?:if|once|after|when) i (?:pay|settle)|\bpaid (?:it )?off\b|\bi (?:already |just )?paid\b|\bi'?ve (?:already |just )?paid\b|\balready paid\b`)
+	stillDebits = regexp.MustCompile(`还会.{0,6}扣|还扣吗|还要扣|还扣不扣|会不会还.{0,4}扣|会不会(?:重复|再|又)扣|会重复扣|\bstill\b.{0,30}\b(?:charg|debit|take|happen|run|go (?:through|thru)|come out)|` +
 		`\b(?:will|would)\b[^.?!]{0,30}\b(?:again|twice)\b|\b(?:charged|charge me|debited|take it|taken) (?:twice|again)\b`) // "if i pay this now will autopay take it again tomorrow?" (an audit)
 )
 

@@ -192,9 +192,23 @@ func TestABookingAskedToStandIsWhatDebits(t *testing.T) {
 // not show leaves the booking to run: said so, with how to stop it.
 func TestAPaymentSaidMadeElsewhereIsNotSeen(t *testing.T) {
 	_, c := faqSession(t, 994)
-	for _, q := range []string{"我刚在小米金融app上把K70这期还了 14号还会扣吗", "i already paid the phone in the app, will the dec 14 charge still happen"} {
+	for _, q := range []string{"我刚在小米金融app上把K70这期还了 14号还会扣吗", "i already paid the phone in the app, will the dec 14 charge still happen",
+		"K70这期我已经在别的地方还过了 14号的预约会不会重复扣"} {
 		c.send(q)
 		c.expect("我这里还没看到这笔还款", "「Redmi K70」第 7 期", "[🗓 取消预约还款]")
 		c.reject("不会重复扣")
 	}
+}
+
+// TestWhatIfNotPaidOnADayIsWhatHappens: "what if i dont pay the pad on the
+// 19th" listed the bookings to cancel (an audit): what happens if a day's
+// payment is missed is the overdue answer, not a stop.
+func TestWhatIfNotPaidOnADayIsWhatHappens(t *testing.T) {
+	_, c := faqSession(t, 995)
+	for _, q := range []string{"what if i dont pay the phone on the 15th", "what happens if i skip the phone payment on the 15th"} {
+		c.send(q)
+		c.reject("你的预约还款</b>", "要取消这笔预约还款吗")
+	}
+	c.send("what if i dont pay the phone on the 15th")
+	c.expect("逾期")
 }

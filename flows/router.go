@@ -732,6 +732,9 @@ func stopsADebit(text string) bool {
 		"remind", "提醒") { // "dont remind me to pay tomorrow": the reminders'
 		return false // a question or a trouble around the debit, not a request to stop it
 	}
+	if consequence.MatchString(l) || containsAny(l, "会怎样", "会怎么样", "会如何", "如果", "要是") {
+		return false // "what if i dont pay the pad on the 19th": what happens, not a stop (an audit: the bookings to cancel)
+	}
 	if shortSaid(l, 20, 48) && noMoreDebits.MatchString(bare(l)) {
 		return true // "别扣我钱了", "stop taking money from my card": any debit, no day said
 	}
