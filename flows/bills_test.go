@@ -475,3 +475,19 @@ func TestHowManyDaysIsHowLongOverdue(t *testing.T) {
 	c.send("how many days")
 	c.reject("已逾期")
 }
+
+// TestAPlanNotFoundSaysWhatTheAccountHas: "我上个月在商城分期买了个手机 怎么
+// 查不到啊" from a customer with no plans got the refunds' answer (an
+// audit). The account's plans — none, or not that one — and where another
+// may be; a plan of theirs of that kind is not this.
+func TestAPlanNotFoundSaysWhatTheAccountHas(t *testing.T) {
+	_, c := faqSessionOn(t, fixture(), 752, phoneLi) // everything paid: no plan open, none of a TV
+	c.send("我上个月在商城分期买了个电视 怎么查不到啊")
+	c.expect("+86 136****6000", "里面没有你说的这笔")
+	c.reject("退款由小米商城")
+	_, c = faqSession(t, 753)
+	c.send("i bought a tv on installments but i cant see it")
+	c.expect("2 笔分期，里面没有你说的这笔")
+	c.send("分期账户怎么注销 app里找不到")
+	c.reject("里面没有你说的这笔")
+}

@@ -1349,6 +1349,34 @@ var (
 // paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
 // 了", "pay december's", "pay the january bill" — not one told as paid
 // ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
+// planMissing says a plan bought is not to be found here ("买了个手机 怎
+// 么查不到啊", "i bought a tv on installments but i cant see it").
+var planMissing = regexp.MustCompile(`(?:分期|买)[^。？?]{0,16}(?:查不到|看不到|找不到|没显示|不显示|没有显示|没看到|怎么没有)|` +
+	`\b(?:bought|ordered|purchased)\b[^.?!]{0,40}\b(?:can'?t|cannot|don'?t|do not) (?:find|see)\b|\b(?:can'?t|cannot|don'?t|do not) (?:find|see) (?:my|the) (?:new )?(?:plan|installment|order|purchase)\b`)
+
+// planMissingAnswer says how many plans the account has — none, or that
+// the one of the kind named is not among them — and where another may be;
+// false when the plan named is theirs after all.
+func planMissingAnswer(s *Step, l string) (bool, error) {
+	plans, err := s.plans()
+	if err != nil {
+		return false, err
+	}
+	if kind, _ := kindSaid(bare(l)); kind >= 0 && slices.ContainsFunc(plans, func(p supportbot.Plan) bool { return kindShown(p.Product) == kind }) {
+		return false, nil // theirs: what the words ask of it is for the rest to read
+	}
+	c, err := s.customer()
+	if err != nil || c == nil {
+		return false, err
+	}
+	key := "plans.missing_some"
+	if len(plans) == 0 {
+		key = "plans.missing_none"
+	}
+	s.say(s.T(key, "phone", supportbot.MaskPhone(c.Phone), "count", len(plans)), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
+	return true, nil
+}
+
 // bareDays is "how many days" and nothing else ("几天了", "how long").
 var bareDays = regexp.MustCompile(`^(?:how many days|how long|how many days now|多少天|几天|几天了|多少天了|多久了)[?？]*$`)
 
@@ -3042,6 +3070,15 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		return s.startBeside(text, "bill", "")
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && planMissing.MatchString(l) && !aboutSomeoneElse(text) &&
+		!containsAny(l, "注销", "销户", "入口", "按钮", "设置", "在哪", "退款", "close", "button", "setting", "refund") { // "分期账户怎么注销 app里找不到": the way, not a plan
+		// "我上个月在商城分期买了个手机 怎么查不到啊": the plans this account
+		// has, and where another may be (an audit with no plans got the
+		// refunds' answer).
+		if told, err := planMissingAnswer(s, l); told || err != nil {
+			return err
+		}
 	}
 	if bareDays.MatchString(strings.ToLower(strings.TrimSpace(text))) && s.conv.CustomerID != "" {
 		// "how many days", "几天了" alone: with a bill overdue, how long it
