@@ -127,6 +127,10 @@ func cardsText(s *Step) (bool, error) {
 		if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(cards) {
 			return true, pickDefault(s, cards[n-1].ID)
 		}
+		if unbindsACard(text) { // "remove my icbc card": not a pick to make it the default
+			s.say(s.T("cards.unbind_short"))
+			return true, nil
+		}
 		if n := cardChoice(bare(text), cards); n > 0 && !asks(text) && !containsAny(text, howWhereWhy...) { // "8888那张设成默认", "用建行的"; not "工行卡为什么冻结了"
 			return true, pickDefault(s, cards[n-1].ID)
 		}

@@ -226,3 +226,19 @@ func TestAFrozenCardAskedAboutGetsItsAnswer(t *testing.T) {
 		c.reject("先联系发卡银行挂失")
 	}
 }
+
+// TestACardAskedToBeUnboundIsToldWhere: "中行那张卡我不用了 帮我解绑" got the
+// frozen card's guide (an audit). Unbinding is not done here: said above
+// their cards; a Mi account's phone is not a card.
+func TestACardAskedToBeUnboundIsToldWhere(t *testing.T) {
+	_, c := faqSession(t, 760)
+	c.send("工行那张卡我不用了 帮我解绑")
+	c.expect("这里不能解绑银行卡", "招商银行 **** 6789")
+	for _, ask := range []string{"不需要还款卡了 怎么解绑", "remove my icbc card please"} { // at the cards' list: not a pick
+		c.send(ask)
+		c.expect("这里不能解绑银行卡")
+		c.reject("不能设为默认卡", "设为默认还款卡吗")
+	}
+	c.send("小米账号绑定的手机怎么解绑")
+	c.reject("这里不能解绑银行卡")
+}

@@ -1349,6 +1349,14 @@ var (
 // paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
 // 了", "pay december's", "pay the january bill" — not one told as paid
 // ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
+// unbindsACard reports lower-cased text asking for a card to be unbound
+// ("帮我把建行卡解绑", "把建行卡删了", "remove my hsbc card") — a card's, not
+// a Mi account's phone.
+func unbindsACard(l string) bool { return unbindsCard.MatchString(l) && containsAny(l, "卡", "card") }
+
+var unbindsCard = regexp.MustCompile(`解绑|解除绑定|(?:删掉|删除|移除|去掉)[^，。？?]{0,6}卡|卡[^，。？?]{0,6}(?:删掉|删除|移除|去掉)|` +
+	`\b(?:unbind|unlink|remove|delete)\b[^.?!]{0,20}\bcard\b`)
+
 // planMissing says a plan bought is not to be found here ("买了个手机 怎
 // 么查不到啊", "i bought a tv on installments but i cant see it").
 var planMissing = regexp.MustCompile(`(?:分期|买)[^。？?]{0,16}(?:查不到|看不到|找不到|没显示|不显示|没有显示|没看到|怎么没有)|` +
@@ -2461,6 +2469,14 @@ func (s *Step) freeText(text string) error {
 		// today dropped without a word).
 		s.conv.Misses = 0
 		return s.startBeside(text, "pay", s.dueTodayPlan(l))
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && unbindsACard(l) &&
+		(!asks(text) || containsAny(l, "怎么解绑", "如何解绑", "how do i unbind", "how to unbind", "how do i remove")) && !aboutSomeoneElse(text) {
+		// "中行那张卡我不用了 帮我解绑": not done here, said above their cards
+		// (an audit got the frozen card's guide).
+		s.conv.Misses = 0
+		s.lead = s.T("cards.unbind_not_here")
+		return s.startFlow("cards", "")
 	}
 	if wordless(text) { // "😀😀😀", "？", "...": no question to miss
 		s.menu("menu.again")
