@@ -1073,6 +1073,27 @@ func lastPayment(s *Step, text string) (bool, error) {
 	return true, err
 }
 
+// ofKindsSaid are the places in plans of the one plan of each kind of
+// device t names, nil when a kind named is none's or several's.
+func ofKindsSaid(t string, plans []supportbot.Plan) []int {
+	var found []int
+	for _, w := range kindWords {
+		if !strings.Contains(t, w.word) {
+			continue
+		}
+		t = strings.ReplaceAll(t, w.word, " ")
+		i := onlyOne(len(plans), func(i int) bool { return kindShown(plans[i].Product) == w.kind })
+		if i == 0 {
+			return nil
+		}
+		if !slices.Contains(found, i-1) {
+			found = append(found, i-1)
+		}
+	}
+	slices.Sort(found)
+	return found
+}
+
 // notConfirmed says the customer did not confirm ("我没点确认", "i didn't
 // confirm").
 var notConfirmed = regexp.MustCompile(`(?:没|没有|还没|并没有)(?:点|按|回复)?(?:确认|确定)|\b(?:didn'?t|did not|never|haven'?t|have not) (?:press |tap |hit |click )?confirm(?:ed)?\b|\bwithout confirming\b`)
@@ -1089,6 +1110,16 @@ func settledOrNoneNamed(s *Step, text string) (bool, error) {
 	closed := slices.DeleteFunc(slices.Clone(plans), supportbot.Plan.Open)
 	if i, _ := namedIn(t, closed); i > 0 {
 		s.say(s.T("repay.already_settled", "product", closed[i-1].Product), s.billAndMessages())
+		return true, nil
+	}
+	// "pad那个还完了吧 扫地机呢": each kind said the one plan of it, all paid
+	// off (a regression run: two kinds named read as none).
+	if found := ofKindsSaid(t, plans); len(found) > 1 && !slices.ContainsFunc(found, func(i int) bool { return plans[i].Open() }) {
+		lines := make([]string, len(found))
+		for j, i := range found {
+			lines[j] = s.T("repay.already_settled", "product", plans[i].Product)
+		}
+		s.say(strings.Join(lines, "\n"), s.billAndMessages())
 		return true, nil
 	}
 	kind, word := kindSaid(t)

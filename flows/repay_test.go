@@ -688,3 +688,26 @@ func TestLateFeesAtAPayoffAreStillPaid(t *testing.T) {
 	c.send("现在一次还清的话 滞纳金要交吗")
 	c.expect("你现在没有滞纳金")
 }
+
+// TestTwoKindsNamedAreEachAnswered: "pad那个还完了吧 扫地机呢" got "no recent
+// repayment" once two kinds named read as none, and "充电宝和充电器都提前还了吧"
+// unsure (a regression run; before, the charger's quote alone): each plan
+// paid off is said so; two to pay off are the list, one at a time.
+func TestTwoKindsNamedAreEachAnswered(t *testing.T) {
+	data := fixture()
+	li := customerIn(t, data, "C4")
+	li.Plans = append(li.Plans, supportbot.Plan{ID: "P9", CustomerID: "C4", OrderNo: "5241000000009", Product: "米家扫地机器人 S20", Partner: "小米分期",
+		Principal: 60000, Periods: 3, Bills: monthly("P9", "2026-06-10", 3, 20000, 20000, 0, 3)})
+	_, c := faqSessionOn(t, data, 697, phoneLi)
+	c.send("pad那个还完了吧 扫地机呢")
+	c.expect("「Redmi Pad」已经全部结清", "「米家扫地机器人 S20」已经全部结清")
+	c.reject("没有查到你最近的还款记录")
+
+	data = fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Plans[0].Product, zhang.Plans[1].Product = "小米120W氮化镓充电器", "小米移动电源 20000mAh"
+	_, c = faqSessionOn(t, data, 698, phoneZhang)
+	c.send("充电宝和充电器都提前还了吧")
+	c.expect("要提前结清哪一笔分期")
+	c.reject("合计应付")
+}

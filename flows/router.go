@@ -481,6 +481,13 @@ func (s *Step) dueTodayPlan(l string) string {
 	return id
 }
 
+// paysSeveralOff asks to pay off two or more plans named by their kinds
+// ("充电宝和充电器都提前还了吧", "pay off the band and the speaker").
+func paysSeveralOff(l string) bool {
+	return kindsSaid(l) >= 2 && payoffSaid.MatchString(l) && containsAny(l, "都", "和", "跟", "一起", "both", " and ") &&
+		!containsAny(l, "已经", "已", "刚", "了吗", "了没", "没有", "already", "paid off?", "多少", "how much")
+}
+
 // paysSeveralBills asks to pay the bills of two or more plans named by
 // their kinds ("pay the phone and the buds", "帮我把手机和笔记本这期都还了") —
 // not paying off, nor what was paid.
@@ -3014,7 +3021,7 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("pay.one_at_a_time"))
 		return nil
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysAllOff.MatchString(l) && !asks(text) && !aboutSomeoneElse(text) &&
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && (paysAllOff.MatchString(l) || paysSeveralOff(l)) && !asks(text) && !aboutSomeoneElse(text) &&
 		!containsAny(l, "的话", "手续费", "多少", "省", "划算", "fee", "save", "how much", "cost", "if ") { // what it costs or saves: the fee's answer (a regression run)
 		// "两笔都提前还清", "pay off both plans": the list, one at a time
 		// (a probe: unsure, with no way to it).
