@@ -1506,3 +1506,13 @@ func TestASumQuestionedAtAQuoteIsItsParts(t *testing.T) {
 	c.send("why is it 261.92 when the phone is 249.92 a month")
 	c.expect("报价的明细如下", "滞纳金 ¥12.00", "还没有扣款")
 }
+
+// TestSeveralBillsAskedWithTheirTotal: "帮我把耳机 充电器 充电宝这期都还了 一共
+// 多少" got the payoff's list, no total (an audit). The bills' list, one at
+// a time, and what the bills named come to as the list shows them.
+func TestSeveralBillsAskedWithTheirTotal(t *testing.T) {
+	_, c := faqSession(t, 699)
+	c.send("帮我把手机和笔记本这期都还了 一共多少")
+	c.expect("要还哪一笔分期的账单", "一次还一笔", "你说的这几笔，现在要还的本期合计 <b>¥261.92</b>")
+	c.reject("要提前结清哪一笔分期")
+}

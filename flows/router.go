@@ -481,6 +481,38 @@ func (s *Step) dueTodayPlan(l string) string {
 	return id
 }
 
+// severalBillsTotal says what the bills of the plans of the kinds l names
+// come to, as the list shows them; nothing when a kind names none or
+// several plans.
+func severalBillsTotal(s *Step, l string) error {
+	open, err := s.openPlans()
+	if err != nil {
+		return err
+	}
+	found := ofKindsSaid(bare(l), open)
+	if len(found) < 2 {
+		return nil
+	}
+	shown, err := shownAmounts(s, "pay", open)
+	if err != nil {
+		return err
+	}
+	var total supportbot.Money
+	for _, i := range found {
+		if total, err = supportbot.SumMoney(total, shown[i]); err != nil {
+			return err
+		}
+	}
+	if total > 0 { // one being debited shows nothing to pay
+		s.say(s.T("pay.several_total", "amount", money(total)))
+	}
+	return nil
+}
+
+// totalAsked is a total asked after a request ("…这期都还了 一共多少",
+// "… how much in total"): the list's buttons show each amount.
+var totalAsked = regexp.MustCompile(`[，,\s]*(?:一共|总共|合计|加起来)(?:要|是|得)?多少(?:钱)?[？?]*$|[,\s]*how much (?:in total|altogether|total)\??$`)
+
 // paysSeveralOff asks to pay off two or more plans named by their kinds
 // ("充电宝和充电器都提前还了吧", "pay off the band and the speaker").
 func paysSeveralOff(l string) bool {
@@ -3010,7 +3042,7 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return s.startFlow("repay", "")
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysSeveralBills(l) && !asks(text) && !aboutSomeoneElse(text) {
+	if l := totalAsked.ReplaceAllString(strings.ToLower(text), ""); s.conv.CustomerID != "" && paysSeveralBills(l) && !asks(l) && !aboutSomeoneElse(text) {
 		// "pay the phone and the buds", "帮我把手机和笔记本这期都还了": one
 		// bill at a time, from the list (an audit quoted the buds alone,
 		// the phone dropped without a word; unsure before).
@@ -3019,6 +3051,9 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		s.say(s.T("pay.one_at_a_time"))
+		if asked := strings.ToLower(text); asked != l { // "…一共多少": what the bills named come to (an audit: no total)
+			return severalBillsTotal(s, l)
+		}
 		return nil
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && (paysAllOff.MatchString(l) || paysSeveralOff(l)) && !asks(text) && !aboutSomeoneElse(text) &&
