@@ -1516,3 +1516,16 @@ func TestSeveralBillsAskedWithTheirTotal(t *testing.T) {
 	c.expect("要还哪一笔分期的账单", "一次还一笔", "你说的这几笔，现在要还的本期合计 <b>¥261.92</b>")
 	c.reject("要提前结清哪一笔分期")
 }
+
+// TestTheBillsOfADayArePaidOneAtATime: "12号那几个帮我一起还了" got the
+// payoff's list, a pick quoting a whole plan (an audit). The bills' list,
+// with which fall due that day and what they come to.
+func TestTheBillsOfADayArePaidOneAtATime(t *testing.T) {
+	_, c := faqSession(t, 700)
+	c.send("15号那几个帮我一起还了")
+	c.expect("要还哪一笔分期的账单", "15 号到期的是：「Redmi K70」¥249.92，合计 <b>¥249.92</b>", "一次还一笔")
+	c.reject("要提前结清哪一笔分期")
+	c.send("返回")
+	c.send("把3号到期的都还了")
+	c.expect("你没有 3 号到期的账单")
+}

@@ -509,6 +509,38 @@ func severalBillsTotal(s *Step, l string) error {
 	return nil
 }
 
+// paysADay asks to pay the bills due on a day of the month ("12号那几个帮
+// 我一起还了", "把12号到期的都还了"). Read on inDigits' text.
+var paysADay = regexp.MustCompile(`^(?:请|帮我|我要|我想|麻烦)?(?:把)?([0-9]{1,2})(?:号|日)(?:到期)?(?:的|那几个|那几笔|那些|那两个|那两笔)[^，。？?]{0,8}?(?:都|一起|全部)?(?:帮我)?(?:还|付|交)(?:了|掉|上)?(?:吧|呗)?$`)
+
+// billsDueOn says which plans have a bill due on that day of the month, and
+// what they come to, under the bills' list — one at a time.
+func billsDueOn(s *Step, day int) error {
+	open, err := s.openPlans()
+	if err != nil {
+		return err
+	}
+	var names []string
+	var total supportbot.Money
+	for _, p := range open {
+		i := slices.IndexFunc(p.Bills, func(b supportbot.Bill) bool { return b.Status == supportbot.BillUnpaid && !b.Overdue(s.today) })
+		if i < 0 || p.Bills[i].DueDate.Time(s.e.cfg.Location).Day() != day {
+			continue // the next bill to fall due, not an overdue one
+		}
+		b := p.Bills[i]
+		names = append(names, s.T("pay.due_item", "product", p.Product, "amount", money(b.Due())))
+		if total, err = supportbot.SumMoney(total, b.Due()); err != nil {
+			return err
+		}
+	}
+	if len(names) == 0 {
+		s.say(s.T("pay.due_on_day_none", "day", day))
+		return nil
+	}
+	s.say(s.T("pay.due_on_day", "day", day, "plans", strings.Join(names, s.listSep()), "amount", money(total)) + "\n" + s.T("pay.one_at_a_time"))
+	return nil
+}
+
 // totalAsked is a total asked after a request ("…这期都还了 一共多少",
 // "… how much in total"): the list's buttons show each amount.
 var totalAsked = regexp.MustCompile(`[，,\s]*(?:一共|总共|合计|加起来)(?:要|是|得)?多少(?:钱)?[？?]*$|[,\s]*how much (?:in total|altogether|total)\??$`)
@@ -3041,6 +3073,15 @@ func (s *Step) freeText(text string) error {
 		// formula, or unsure); nothing is paid without its confirm.
 		s.conv.Misses = 0
 		return s.startFlow("repay", "")
+	}
+	if l := inDigits(strings.ToLower(text)); s.conv.CustomerID != "" && paysADay.MatchString(l) && !payoffWords(text) && !asks(text) && !aboutSomeoneElse(text) {
+		// "12号那几个帮我一起还了": the bills due that day, one at a time
+		// (an audit got the payoff's list, a pick quoting a whole plan).
+		s.conv.Misses = 0
+		if err := s.startFlow("pay", ""); err != nil || s.conv.State != "choosing" {
+			return err
+		}
+		return billsDueOn(s, firstNumber(paysADay, l))
 	}
 	if l := totalAsked.ReplaceAllString(strings.ToLower(text), ""); s.conv.CustomerID != "" && paysSeveralBills(l) && !asks(l) && !aboutSomeoneElse(text) {
 		// "pay the phone and the buds", "帮我把手机和笔记本这期都还了": one
