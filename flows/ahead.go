@@ -32,6 +32,9 @@ func asksDebitAhead(text string) bool {
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "我的自动还款能扣成功吗", "is my autopay working": what it will debit, a frozen card said (an audit: "no recent repayment", the how-to)
 	}
+	if willFail.MatchString(l) && (aDaySaid(l) || containsAny(l, "next", "下次", "下一次", "下期")) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+		return true // "will my payment on the 10th fail": what debits then, a frozen card said (an audit: the failed payment's checklist)
+	}
 	if bookingStillOn.MatchString(l) && !containsAny(l, notAhead...) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "is my scheduled payment for tomorrow still on": it is, or not (an audit opened its cancellation)
 	}
@@ -125,6 +128,9 @@ var (
 	// nothing else ("那明天的预约呢", "what about tomorrow's payment?").
 	bookingFollowUp = regexp.MustCompile(`^(?:那|那么|还有)?[^，。？?]{0,8}(?:预约|预约还款|扣款|那笔)(?:呢|会怎样|会怎么样|还扣吗|还会扣吗)[?？]*$|` +
 		`^(?:and |so )?what about (?:the |my )?(?:tomorrow'?s|today'?s|the [0-9]{1,2}(?:st|nd|rd|th)?'?s?) (?:payment|booking|scheduled repayment|debit)\??$`)
+	// willFail asks whether a debit to come will fail ("will my payment on
+	// the 10th fail", "10号会不会扣款失败").
+	willFail = regexp.MustCompile(`\bwill (?:my |the |it |that )?(?:next )?(?:payment|debit|autopay|auto-?repayment|scheduled payment|charge)?[^.?!]{0,30}\bfail\b|会不会(?:扣款)?失败|会扣(?:款)?失败|能(?:不能)?扣成功`)
 	// bookingStillOn asks whether a booking still stands ("我的预约还款还在
 	// 吗", "is my scheduled payment for tomorrow still on", "i set up a
 	// payment for tomorrow, is it still on").

@@ -212,3 +212,13 @@ func TestWhatIfNotPaidOnADayIsWhatHappens(t *testing.T) {
 	c.send("what if i dont pay the phone on the 15th")
 	c.expect("逾期")
 }
+
+// TestWillADebitFailIsWhatDebits: "will my payment on the 10th fail" got
+// the failed payment's checklist about another card (an audit): what
+// debits that day, each with its card, or that nothing does.
+func TestWillADebitFailIsWhatDebits(t *testing.T) {
+	_, c := faqSession(t, 996)
+	c.send("will my payment on the 14th fail")
+	c.expect("「Redmi K70」第 7 期", "招商银行 **** 6789")
+	c.reject("按这个顺序排查")
+}

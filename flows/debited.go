@@ -27,6 +27,10 @@ func asksWhyDebited(text string) bool {
 	return whyDebited.MatchString(l)
 }
 
+// cardLost says a bank card was lost or stolen ("i lost my hsbc card",
+// "招行卡丢了").
+var cardLost = regexp.MustCompile(`\b(?:lost|misplaced)\b[^.?!]{0,16}\bcard\b|\bcard\b[^.?!]{0,10}\b(?:was |got |has been )?(?:lost|stolen)\b|卡(?:丢了|掉了|被偷了?|丢失了?|被盗)|(?:丢了|弄丢了|被偷了)[^，。？?]{0,6}卡`)
+
 // whyCantPay asks why paying here does not work ("为啥我还不了款啊", "为什么
 // 这里还不了款", "why can't i pay").
 var whyCantPay = regexp.MustCompile(`(?:为啥|为什么|怎么|咋)[^，。？?]{0,6}(?:还不了|付不了|没法还|没办法还|不能还|还款不了|还不上款)|\bwhy (?:can'?t|cant|can not|cannot) i (?:pay|repay|make (?:a|my) payment)\b`)

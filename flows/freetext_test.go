@@ -1882,6 +1882,13 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		not:   []string{"各类贷款"},
 		near:  []string{"i have a car loan with another bank"},
 	}, {
+		// A card lost or stolen: report it, another card for debits (unsure:
+		// an audit); a phone lost is not a card.
+		name:  "a card lost",
+		asked: []string{"i lost my hsbc card", "招行卡丢了怎么办", "my card was stolen"},
+		says:  []string{"挂失"},
+		near:  []string{"i lost my phone"},
+	}, {
 		// A bank or the credit report saying the customer is late: what
 		// lateness here does, with their own overdue bills (other lenders'
 		// loans "not handled here": an audit); a record disputed keeps the

@@ -2806,6 +2806,10 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0 // "为什么我的预约被取消了": what became of it, as far as the bot knows (an audit: unsure)
 		return bookingFate(s)
 	}
+	if l := strings.ToLower(text); cardLost.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("frozen-card") {
+		s.conv.Misses = 0 // "i lost my hsbc card": report it, another card for debits (an audit: unsure)
+		return nil
+	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && whyCantPay.MatchString(l) && !aboutSomeoneElse(text) {
 		// "为啥我还不了款啊" from a customer whose every card is frozen:
 		// the cards, not the hardship script (an audit).
