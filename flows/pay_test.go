@@ -1451,6 +1451,10 @@ func TestSeveralPeriodsAheadAreNotPaidAtOnce(t *testing.T) {
 		c.send(ask)
 		c.reject("这里不能一次预先还好几期")
 	}
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.send("pay 2 periods") // at a bill's quote: not several at once, the quote waiting (an audit: how to confirm the one)
+	c.expect("这里不能一次预先还好几期", "还没有扣款")
 }
 
 // TestACardRefusedThenOneNamedIsThatOne: "not hsbc, china merchants" at a

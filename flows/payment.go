@@ -1482,6 +1482,9 @@ func quoteText(s *Step, flow string) (bool, error) {
 			if told, err := explainQuote(s, flow, text); told || err != nil {
 				return told, err
 			}
+		case periodsAhead.MatchString(inDigits(text)) && !containsAny(text, "逾期", "overdue", "late"): // "pay 2 periods": not several at once (an audit: how to confirm the one)
+			s.say(s.T("pay.periods_ahead") + "\n" + s.confirmHow())
+			return true, nil
 		case goAheadAndPay.MatchString(bare(text)): // "yes please go ahead and pay": how to confirm
 			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 			return true, nil
