@@ -187,6 +187,14 @@ func debitsAhead(s *Step, text string) (bool, error) {
 		only = &day
 	}
 	v := aheadView{s: s, cards: cards, sched: sched, named: named}
+	if l := strings.ToLower(text); containsAny(l, append([]string{"今天", "today"}, aheadToday...)...) && containsAny(l, "明天", "tomorrow", "tmrw") &&
+		containsAny(l, "一共", "总共", "加起来", "合计", "多少", "how much", "in total", "altogether") && !asksDebitAfterPaying(l) {
+		// "今晚和明天加起来一共扣多少": both days, and what they come to (an
+		// audit got one day's alone).
+		if told, err := twoDaysDebits(v, plans); told || err != nil {
+			return told, err
+		}
+	}
 	d := v.debits(plans, only)
 	lines, byHand := d.lines, d.byHand
 	var b strings.Builder
@@ -266,6 +274,31 @@ type aheadView struct {
 type aheadLines struct {
 	lines, byHand, covered []string
 	cancellable, underWay  bool
+	total                  supportbot.Money // what lines debit
+	overflow               bool             // total did not sum
+}
+
+// add counts m in what the lines debit.
+func (d *aheadLines) add(m supportbot.Money) {
+	t, err := supportbot.SumMoney(d.total, m)
+	d.total, d.overflow = t, d.overflow || err != nil
+}
+
+// twoDaysDebits says what debits by itself today and tomorrow, and what
+// it comes to; false when nothing does (the day's answer says so).
+func twoDaysDebits(v aheadView, plans []supportbot.Plan) (bool, error) {
+	s := v.s
+	tomorrow := supportbot.DateOf(s.today.Time(s.e.cfg.Location).AddDate(0, 0, 1), s.e.cfg.Location)
+	today, next := s.today, tomorrow
+	a, b := v.debits(plans, &today), v.debits(plans, &next)
+	lines := append(slices.Clip(a.lines), b.lines...)
+	total, err := supportbot.SumMoney(a.total, b.total)
+	if len(lines) == 0 || err != nil || a.overflow || b.overflow {
+		return false, nil
+	}
+	s.say(s.T("ahead.header_two_days")+"\n"+strings.Join(lines, "\n")+"\n"+s.T("ahead.two_days_total", "amount", money(total)),
+		s.next(s.menuBtn(s.T("menu.cancel"), "cancel"), s.menuBtn(s.T("menu.bill"), "bill"))...)
+	return true, nil
 }
 
 // debits are the lines of what debits by itself on day (any day: nil) —
@@ -296,6 +329,7 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) aheadLi
 				line += s.T("ahead.debiting_now") // its time gone by: under way, not to come (an audit)
 			}
 			d.lines = append(d.lines, line)
+			d.add(r.Amount)
 			if r.Debiting(s.now) { // the bank has it: cannot be cancelled (a probe: "cancel it 2 hours before")
 				d.underWay = true
 			} else {
@@ -315,6 +349,7 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) aheadLi
 			if due && onDay(next.DueDate) {
 				d.lines = append(d.lines, v.withCard(defaultCardID(v.cards), "ahead.autopay", "product", p.Product, "period", next.Period,
 					"amount", money(next.Amount()), "date", s.day(next.DueDate)))
+				d.add(next.Amount())
 			}
 		case day == nil:
 			if due {

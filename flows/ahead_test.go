@@ -222,3 +222,14 @@ func TestWillADebitFailIsWhatDebits(t *testing.T) {
 	c.expect("「Redmi K70」第 7 期", "招商银行 **** 6789")
 	c.reject("按这个顺序排查")
 }
+
+// TestTodayAndTomorrowTogetherAreSummed: "今晚和明天加起来一共扣多少" got one
+// day's debits alone (an audit). Both days', and what they come to.
+func TestTodayAndTomorrowTogetherAreSummed(t *testing.T) {
+	h, c := faqSession(t, 997)
+	h.advance(24*22*time.Hour + 30*time.Minute) // Dec 13, 10:30: S1 runs tomorrow at 09:00
+	for _, q := range []string{"今晚和明天加起来一共扣多少", "今天和明天一共要扣多少"} {
+		c.send(q)
+		c.expect("今天和明天会自动扣款的", "「Redmi K70」第 7 期 <b>¥249.92</b>", "两天合计 <b>¥249.92</b>")
+	}
+}
