@@ -288,9 +288,8 @@ func (d *aheadLines) add(m supportbot.Money) {
 // it comes to; false when nothing does (the day's answer says so).
 func twoDaysDebits(v aheadView, plans []supportbot.Plan) (bool, error) {
 	s := v.s
-	tomorrow := supportbot.DateOf(s.today.Time(s.e.cfg.Location).AddDate(0, 0, 1), s.e.cfg.Location)
-	today, next := s.today, tomorrow
-	a, b := v.debits(plans, &today), v.debits(plans, &next)
+	today, tomorrow := s.today, supportbot.DateOf(s.today.Time(s.e.cfg.Location).AddDate(0, 0, 1), s.e.cfg.Location)
+	a, b := v.debits(plans, &today), v.debits(plans, &tomorrow)
 	lines := append(slices.Clip(a.lines), b.lines...)
 	total, err := supportbot.SumMoney(a.total, b.total)
 	if len(lines) == 0 || err != nil || a.overflow || b.overflow {
