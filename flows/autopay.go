@@ -180,10 +180,7 @@ func switchTo(s *Step, text string, on, tell bool) (bool, error) {
 		s.say(s.T("autopay.none_on")+"\n"+s.T("autopay.none_on_booked"), []supportbot.Button{s.menuBtn(s.T("menu.cancel"), "cancel")})
 		return true, nil
 	}
-	names := make([]string, len(open))
-	for i, p := range open {
-		names[i] = p.Product
-	}
+	names := productsOf(open)
 	t := switchPhrases.Replace(text)
 	n := listChoice(t, len(open), names)
 	if n == 0 {

@@ -1046,7 +1046,7 @@ func TestTwoPlansNamedToPayOffAreTheList(t *testing.T) {
 	for _, ask := range []string{"把K70和笔记本都结清", "K70跟小米笔记本一起提前还了", "pay off the k70 and the xiaomi book"} {
 		_, c := faqSession(t, 662)
 		c.send(ask)
-		c.expect("1. Redmi K70 · ¥1,761.40", "2. Xiaomi Book · ¥4,020.00")
+		c.expect("1. Redmi K70 · ¥1,761.40", "2. Xiaomi Book · ¥4,020.00", "一次还一笔")
 		c.reject("合计应付", "Total due")
 	}
 	_, c := faqSession(t, 663)

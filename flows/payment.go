@@ -2063,8 +2063,26 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 			}
 			return startPayment(s, flow, id, nothing)
 		}
+		if names := productsOf(open); kindsSaid(channelWords.Replace(bare(s.ev.Text))) > 1 || severalNamed(bare(s.ev.Text), names) {
+			// "把手环和净化器都结清": the list, and that it is one at a time
+			// (a regression run: the list alone).
+			if err := s.fire(flow, "choose"); err != nil {
+				return err
+			}
+			s.say(s.T("pay.one_at_a_time"))
+			return nil
+		}
 	}
 	return s.fire(flow, "choose")
+}
+
+// productsOf are the products of plans, in their order.
+func productsOf(plans []supportbot.Plan) []string {
+	names := make([]string, len(plans))
+	for i, p := range plans {
+		names[i] = p.Product
+	}
+	return names
 }
 
 // afterCorrection is what follows the last correction in a pick ("笔记本 不
@@ -2566,10 +2584,7 @@ func kindNotTheirs(t string, open []supportbot.Plan) string {
 	if kind < 0 || notThisOne.MatchString(t) {
 		return ""
 	}
-	names := make([]string, len(open))
-	for i, p := range open {
-		names[i] = p.Product
-	}
+	names := productsOf(open)
 	if nameChoice(t, names) > 0 || slices.ContainsFunc(names, func(n string) bool { k := kindShown(n); return k == kind || k < 0 }) {
 		return ""
 	}
@@ -2609,10 +2624,7 @@ var mallWords = strings.NewReplacer("小米商城", " ", "小米账号", " ", "�
 // names (0 for none or several); decided reports that t named either,
 // whether or not one plan fits.
 func namedIn(t string, open []supportbot.Plan) (i int, decided bool) {
-	names := make([]string, len(open))
-	for i, p := range open {
-		names[i] = p.Product
-	}
+	names := productsOf(open)
 	if kindsSaid(channelWords.Replace(t)) > 1 {
 		return 0, true // "笔记本这期还了，手机的提前结清": two plans, which one is for the list to say (a probe quoted one)
 	}

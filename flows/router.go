@@ -3106,8 +3106,8 @@ func (s *Step) freeText(text string) error {
 		// "两笔都提前还清", "pay off both plans": the list, one at a time
 		// (a probe: unsure, with no way to it).
 		s.conv.Misses = 0
-		if err := s.startFlow("repay", ""); err != nil || s.conv.State != "choosing" {
-			return err
+		if err := s.startFlow("repay", ""); err != nil || s.conv.State != "choosing" || !paysAllOff.MatchString(l) {
+			return err // two kinds named: the list says one at a time itself
 		}
 		s.say(s.T("pay.one_at_a_time"))
 		return nil
