@@ -1420,6 +1420,10 @@ var (
 // paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
 // 了", "pay december's", "pay the january bill" — not one told as paid
 // ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
+// paysAKind is "还" and a kind of device and nothing else ("还充电宝", "帮我
+// 还一下耳机", "还手机这期"): that plan's bill, when the customer has one.
+var paysAKind = regexp.MustCompile(`^(?:帮我|我要|我想|请)?(?:还|付)(?:一下|下)?(?:我的)?\s*(?:充电宝|移动电源|充电器|音箱|净化器|扫地机器人|扫地机|耳机|手环|手表|平板|电视|笔记本|手机)(?:的账单|的钱|这期|那期|本期|的)?(?:吧|呗)?$`)
+
 // unbindsACard reports lower-cased text asking for a card to be unbound
 // ("帮我把建行卡解绑", "把建行卡删了", "remove my hsbc card") — a card's, not
 // a Mi account's phone.
@@ -2540,6 +2544,20 @@ func (s *Step) freeText(text string) error {
 		// today dropped without a word).
 		s.conv.Misses = 0
 		return s.startBeside(text, "pay", s.dueTodayPlan(l))
+	}
+	if l := bare(text); s.conv.CustomerID != "" && paysAKind.MatchString(l) {
+		// "还充电宝": the power bank's bill, for a customer with one (an
+		// audit got the repair desk — a rented power bank given back).
+		if kind, _ := kindSaid(l); kind >= 0 {
+			open, err := s.openPlans()
+			if err != nil {
+				return err
+			}
+			if i := onlyOne(len(open), func(i int) bool { return kindShown(open[i].Product) == kind }); i > 0 {
+				s.conv.Misses = 0
+				return s.startFlow("pay", open[i-1].ID)
+			}
+		}
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && unbindsACard(l) &&
 		(!asks(text) || containsAny(l, "怎么解绑", "如何解绑", "how do i unbind", "how to unbind", "how do i remove")) && !aboutSomeoneElse(text) {
