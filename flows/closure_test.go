@@ -473,4 +473,6 @@ func TestARefundAskedFasterToCloseIsTheClosuresCheck(t *testing.T) {
 		c.expect("暂时还不能注销分期账户", "1 笔退款尚未完成")
 		c.reject("剩余的分期要先全部还清")
 	}
+	c.send("退款退了会不会影响我注销后的征信") // what closing does to a credit record: not the check (a regression run)
+	c.reject("暂时还不能注销分期账户")
 }

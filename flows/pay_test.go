@@ -1500,6 +1500,9 @@ func TestAtTheListTwoPlansOfOneNameAreToldApart(t *testing.T) {
 	c.reject("小米商城")
 	c.send("新的那台")
 	c.expect("提前结清报价</b>：Redmi K70（订单号 <code>5241015999999</code>）")
+	c.send("/pay")
+	c.send("will autopay also take it on the 15th?") // a question at the list, not a pick by its day (a regression run)
+	c.reject("合计应付")
 }
 
 // TestASumQuestionedAtAQuoteIsItsParts: "why is it 392.25 when the laptop

@@ -1388,7 +1388,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 			s.say(s.T("step.pick_first"))
 			return true, nil
 		}
-		if p, err := planPickedApart(s, text); err != nil || p != nil { // "新的那台", "12月20号那台": of two of a name
+		if p, err := planPickedApart(s, text); !asks(text) && (err != nil || p != nil) { // "新的那台", "12月20号那台": of two of a name — not "will autopay take it on the 1st?" (a regression run)
 			if err != nil {
 				return true, err
 			}

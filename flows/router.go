@@ -3257,7 +3257,7 @@ func (s *Step) freeText(text string) error {
 		return s.startFlow("closure", "")
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && containsAny(l, "退款", "退钱", "refund") && containsAny(l, "注销", "销户", "close my account", "close the account", "closing", "closure") &&
-		!aboutSomeoneElse(text) {
+		!containsAny(l, "征信", "信用", "credit", "注销后", "注销以后", "注销之后", "after clos") && !aboutSomeoneElse(text) { // not what closing does to a credit record (a regression run)
 		// "退款能不能快点 我着急注销": with a refund in progress, the
 		// closure's check says that is what it waits for (an audit: "pay
 		// everything off first" to one who owed nothing).
