@@ -466,14 +466,14 @@ func TestAMonthAloneFollowsAQuestion(t *testing.T) {
 // am i" was unsure (an audit). With a bill overdue, how long it has been.
 func TestHowManyDaysIsHowLongOverdue(t *testing.T) {
 	_, c := faqSession(t, 750)
-	for _, ask := range []string{"how many days", "几天了", "how many days overdue am i"} {
+	for _, ask := range []string{"how many days", "几天了", "how many days overdue am i", "by how many days"} {
 		c.send(ask)
 		c.expect("第 6 期已逾期 6 天")
 		c.reject("工作日")
 	}
-	_, c = faqSessionOn(t, fixture(), 751, phoneLi) // nothing overdue: not that
+	_, c = faqSessionOn(t, fixture(), 751, phoneLi) // nothing overdue: the bill, not the closure's time
 	c.send("how many days")
-	c.reject("已逾期")
+	c.reject("已逾期", "工作日")
 }
 
 // TestAPlanNotFoundSaysWhatTheAccountHas: "我上个月在商城分期买了个手机 怎么

@@ -282,8 +282,8 @@ func kindShown(name string) int {
 // pickFiller is what may stand beside the kind in a pick ("手机那个", "the
 // laptop one"): anything else makes the text a sentence ("换手机了"), not a
 // pick.
-var pickFiller = strings.NewReplacer("那个", "", "那笔", "", "这个", "", "那一笔", "", "的", "", "吧", "", "选", "",
-	"the ", "", "my ", "", " one", "", " please", "", " ", "")
+var pickFiller = strings.NewReplacer("那个", "", "那笔", "", "这个", "", "那一笔", "", "的", "", "吧", "", "选", "", "先", "",
+	"the ", "", "my ", "", " one", "", " please", "", " first", "", " ", "")
 
 // followFiller is what may stand beside the kind of device in a follow-up
 // asking about another plan ("那笔记本那个呢", "what about the laptop").

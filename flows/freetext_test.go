@@ -1877,7 +1877,7 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		// The customer's installments called a loan ("loans of any kind are
 		// not handled here": an audit); another lender's loan keeps that.
 		name:  "my installments called a loan",
-		asked: []string{"whats the interest on my loan", "is this loan interest free", "what's the interest rate on my loan"},
+		asked: []string{"whats the interest on my loan", "is this loan interest free", "what's the interest rate on my loan", "how much interest is on my laptop loan"},
 		says:  []string{"分期要付多少费用"},
 		not:   []string{"各类贷款"},
 		near:  []string{"i have a car loan with another bank"},

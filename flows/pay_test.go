@@ -1525,6 +1525,11 @@ func TestSeveralBillsAskedWithTheirTotal(t *testing.T) {
 	c.send("帮我把手机和笔记本这期都还了 一共多少")
 	c.expect("要还哪一笔分期的账单", "一次还一笔", "你说的这几笔，现在要还的本期合计 <b>¥261.92</b>")
 	c.reject("要提前结清哪一笔分期")
+	c.send("返回")
+	c.send("pay all of them") // none named: the list, one at a time (a regression run: "can't answer")
+	c.expect("要还哪一笔分期的账单", "一次还一笔")
+	c.send("the phone first")
+	c.expect("Redmi K70", "合计应付")
 }
 
 // TestTheBillsOfADayArePaidOneAtATime: "12号那几个帮我一起还了" got the

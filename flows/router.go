@@ -541,6 +541,12 @@ func billsDueOn(s *Step, day int) error {
 	return nil
 }
 
+// paysAllBills asks to pay every plan's bill, naming none ("pay all
+// three", "pay them all", "把这几笔都还了"): the bills' list, one at a time
+// (a regression run: "can't answer").
+var paysAllBills = regexp.MustCompile(`^(?:please |pls |plz |i want to |let me )?pay (?:all|both|all three|all two|all four|all of them|them all|all my bills|all the bills|all my installments|every bill)(?: of them)?(?: now| please| pls| at once)?[.!]*$|` +
+	`^(?:帮我|我要|我想)?(?:把)?(?:这几笔|这两笔|这三笔)(?:分期|账单)?(?:这期|本期)(?:都|一起)?(?:帮我)?(?:还|付|交)(?:了|掉|上)?(?:吧|呗)?$`)
+
 // totalAsked is a total asked after a request ("…这期都还了 一共多少",
 // "… how much in total"): the list's buttons show each amount.
 var totalAsked = regexp.MustCompile(`[，,\s]*(?:一共|总共|合计|加起来)(?:要|是|得)?多少(?:钱)?[？?]*$|[,\s]*how much (?:in total|altogether|total)\??$`)
@@ -1461,7 +1467,7 @@ func planMissingAnswer(s *Step, l string) (bool, error) {
 }
 
 // bareDays is "how many days" and nothing else ("几天了", "how long").
-var bareDays = regexp.MustCompile(`^(?:how many days|how long|how many days now|多少天|几天|几天了|多少天了|多久了)[?？]*$`)
+var bareDays = regexp.MustCompile(`^(?:by )?(?:how many days|how long|how many days now|多少天|几天|几天了|多少天了|多久了)[?？]*$`)
 
 // hasOverdue reports an open plan of the customer's with a bill overdue.
 func (s *Step) hasOverdue() (bool, error) {
@@ -3105,7 +3111,7 @@ func (s *Step) freeText(text string) error {
 		}
 		return billsDueOn(s, firstNumber(paysADay, l))
 	}
-	if l := totalAsked.ReplaceAllString(strings.ToLower(text), ""); s.conv.CustomerID != "" && paysSeveralBills(l) && !asks(l) && !aboutSomeoneElse(text) {
+	if l := totalAsked.ReplaceAllString(strings.ToLower(text), ""); s.conv.CustomerID != "" && (paysSeveralBills(l) || paysAllBills.MatchString(strings.TrimSpace(l))) && !asks(l) && !aboutSomeoneElse(text) {
 		// "pay the phone and the buds", "帮我把手机和笔记本这期都还了": one
 		// bill at a time, from the list (an audit quoted the buds alone,
 		// the phone dropped without a word; unsure before).
@@ -3204,13 +3210,15 @@ func (s *Step) freeText(text string) error {
 	if bareDays.MatchString(strings.ToLower(strings.TrimSpace(text))) && s.conv.CustomerID != "" {
 		// "how many days", "几天了" alone: with a bill overdue, how long it
 		// has been (an audit got the closure's processing time).
-		if late, err := s.hasOverdue(); err != nil || late {
-			if err != nil {
-				return err
-			}
-			s.conv.Misses = 0
+		late, err := s.hasOverdue()
+		if err != nil {
+			return err
+		}
+		s.conv.Misses = 0
+		if late {
 			return s.startFlow("bill", askedOverdue)
 		}
+		return s.startFlow("bill", "") // how long until each is due, the bill says (a regression run: the closure's time)
 	}
 	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
 		s.conv.Misses = 0
@@ -3494,7 +3502,7 @@ func ownLoan(text string) bool {
 }
 
 var (
-	ownLoanSaid = regexp.MustCompile(`\b(?:my|this|the|our) (?:installment |instalment |xiaomi )?loans?\b|我的贷款|这笔贷款|这个贷款`)
+	ownLoanSaid = regexp.MustCompile(`\b(?:my|this|the|our) (?:[a-z0-9]+ ){0,2}loans?\b|我的贷款|这笔贷款|这个贷款|(?:手机|电脑|笔记本|平板|电视)的?贷款`)
 	loanWords   = strings.NewReplacer("loans", "installments", "loan", "installment", "贷款", "分期")
 )
 
