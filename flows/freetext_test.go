@@ -1771,11 +1771,12 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		near             []string
 	}{{
 		// At the mall's checkout, not a return (the returns desk's answer).
-		name:  "buying on installments",
-		asked: []string{"我要用分期买个手机 怎么操作", "I want to buy a phone on installments, how?", "买手机能分期吗"},
-		says:  []string{"结算页选择分期付款"},
-		not:   []string{"退货、换货和售后"},
-		near:  []string{"我用分期买的手机这个月要还多少", "注销后还能分期买东西吗"},
+		name: "buying on installments",
+		asked: []string{"我要用分期买个手机 怎么操作", "I want to buy a phone on installments, how?", "买手机能分期吗",
+			"how do i apply for emi on a new tv", "can i get another phone on emi"}, // EMI, as Indian English says it (an audit: the returns desk)
+		says: []string{"结算页选择分期付款"},
+		not:  []string{"退货、换货和售后"},
+		near: []string{"我用分期买的手机这个月要还多少", "注销后还能分期买东西吗"},
 	}, {
 		// The partner's to issue (the booking debiting today, the payoff's how-to).
 		name:  "a certificate of paying",

@@ -1423,9 +1423,6 @@ var (
 		`^(?:and|what about|how about) (?:the )?(?:next month|this month|the month after)(?: then)?$`)
 )
 
-// paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
-// 了", "pay december's", "pay the january bill" — not one told as paid
-// ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
 // paysAKind is "还" and a kind of device and nothing else ("还充电宝", "帮我
 // 还一下耳机", "还手机这期"): that plan's bill, when the customer has one.
 var paysAKind = regexp.MustCompile(`^(?:帮我|我要|我想|请)?(?:还|付)(?:一下|下)?(?:我的)?\s*(?:充电宝|移动电源|充电器|音箱|净化器|扫地机器人|扫地机|耳机|手环|手表|平板|电视|笔记本|手机)(?:的账单|的钱|这期|那期|本期|的)?(?:吧|呗)?$`)
@@ -1557,6 +1554,9 @@ var paysAPeriod = regexp.MustCompile(`^(?:请|帮我|我要|我想|麻烦)?(?:�
 	`^(?:please |pls )?(?:pay|i want to pay|i'd like to pay) (?:for |off )?(?:the |my )?(?:[a-z0-9]+ ){0,3}?(?:period|installment|instalment) [0-9]{1,2}\b|` +
 	`^(?:please |pls )?(?:pay|i want to pay) (?:the |my )?[0-9]{1,2}th (?:period|installment|instalment)\b`)
 
+// paysAMonth is a month's bill asked to be paid: "还12月的", "把12月份的还
+// 了", "pay december's", "pay the january bill" — not one told as paid
+// ("我已经还了12月的", "12月的还了"), nor another bill ("刚交了12月的房租").
 var paysAMonth = regexp.MustCompile(`^(?:请|帮我|我要|我想|麻烦)?(?:还|付)\s*(?:` + monthDigits + `)\s*月份?的(?:账单|那期|钱)?(?:吧|呗)?$|` +
 	`(?:把|帮我把)(?:[^，,。]{0,12}?[^0-9])?(?:` + monthDigits + `)\s*月份?的(?:账单|那期)?(?:帮我)?(?:还|付)(?:掉|了|上)|` +
 	`^(?:please |pls )?(?:pay|i want to pay) (?:for |off )?(?:the |my )?` + monthEN + `(?:'s| bill| payment| installment)`)
@@ -3783,7 +3783,8 @@ var usesInstallmentsAgain = regexp.MustCompile(`(?:以后|之后|下次|还|再)
 
 var buyOnInstallments = regexp.MustCompile(`(?:用|想用|要用|能用|可以用)分期(?:付款)?(?:买|购买|购物)|分期(?:付款)?(?:买|购买)(?:个|一?台|一?部|东西|手机|电脑|电视|平板)|` +
 	`买[^，。？?!！]{0,8}(?:怎么|如何|能不能|能|可以)分期|怎么(?:申请|开通|使用|用)?分期(?:买|购)|` +
-	`\bbuy\b.{0,30}\b(?:on|in|with) (?:installments?|instalments?|monthly payments)\b|\b(?:installments?|instalments?) to buy\b`)
+	`\b(?:buy|get)\b.{0,30}\b(?:on|in|with) (?:installments?|instalments?|monthly payments|emis?)\b|\b(?:installments?|instalments?) to buy\b|` +
+	`\bapply for (?:an? )?(?:emi|installments?|instalments?)\b.{0,20}\b(?:new|another)\b`) // "how do i apply for emi on a new tv" (an audit: the returns desk)
 
 // dueDayCutoff asks until what hour of the due date a payment is in time:
 // a time of that day and lateness or a cut-off ("还款日当天几点之前还不算逾
