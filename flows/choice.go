@@ -236,15 +236,21 @@ func kindSaid(t string) (int, string) {
 // kindsSaid is how many kinds of device t names, each word read once: the
 // longest first ("平板电脑" is a tablet, not a laptop too; "headphones" no
 // phone).
-func kindsSaid(t string) int {
-	kinds := map[int]bool{}
+func kindsSaid(t string) int { return len(kindsNamed(t)) }
+
+// kindsNamed are the kinds of device t names (their places in
+// deviceKinds), each once, each word read once, the longest first.
+func kindsNamed(t string) []int {
+	var kinds []int
 	for _, w := range kindWords {
 		if strings.Contains(t, w.word) {
-			kinds[w.kind] = true
+			if !slices.Contains(kinds, w.kind) {
+				kinds = append(kinds, w.kind)
+			}
 			t = strings.ReplaceAll(t, w.word, " ")
 		}
 	}
-	return len(kinds)
+	return kinds
 }
 
 // kindWords are the words of deviceKinds, the longest first.

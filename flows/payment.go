@@ -1077,12 +1077,8 @@ func lastPayment(s *Step, text string) (bool, error) {
 // device t names, nil when a kind named is none's or several's.
 func ofKindsSaid(t string, plans []supportbot.Plan) []int {
 	var found []int
-	for _, w := range kindWords {
-		if !strings.Contains(t, w.word) {
-			continue
-		}
-		t = strings.ReplaceAll(t, w.word, " ")
-		i := onlyOne(len(plans), func(i int) bool { return kindShown(plans[i].Product) == w.kind })
+	for _, kind := range kindsNamed(t) {
+		i := onlyOne(len(plans), func(i int) bool { return kindShown(plans[i].Product) == kind })
 		if i == 0 {
 			return nil
 		}

@@ -523,11 +523,10 @@ func billsDueOn(s *Step, day int) error {
 	var names []string
 	var total supportbot.Money
 	for _, p := range open {
-		i := slices.IndexFunc(p.Bills, func(b supportbot.Bill) bool { return b.Status == supportbot.BillUnpaid && !b.Overdue(s.today) })
-		if i < 0 || p.Bills[i].DueDate.Time(s.e.cfg.Location).Day() != day {
-			continue // the next bill to fall due, not an overdue one
+		b, ok := nextNotOverdue(p, s.today) // the next bill to fall due, not an overdue one
+		if !ok || b.DueDate.Time(s.e.cfg.Location).Day() != day {
+			continue
 		}
-		b := p.Bills[i]
 		names = append(names, s.T("pay.due_item", "product", p.Product, "amount", money(b.Due())))
 		if total, err = supportbot.SumMoney(total, b.Due()); err != nil {
 			return err
