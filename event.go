@@ -117,6 +117,9 @@ type Event struct {
 	// reply to an older quote, or forwarded, is not a yes to the step now).
 	ReplyTo   int64 `json:",omitempty"`
 	Forwarded bool  `json:",omitempty"`
+	// RepliedElsewhere marks a reply to a message of another chat: not to
+	// the step here either.
+	RepliedElsewhere bool `json:",omitempty"`
 	// TopicName is the name the message's topic was made with, when
 	// Telegram says it (a message in a topic replies to the topic's first
 	// message, unless it replies to another one).

@@ -44,6 +44,12 @@ type messageExtra struct {
 	// ForwardOrigin marks a forwarded message (Bot API 7.0 and on; the
 	// library knows the fields it replaced).
 	ForwardOrigin json.RawMessage `json:"forward_origin"`
+	// ExternalReply is a reply to a message of another chat (Bot API
+	// 7.0): not to anything the bot showed here.
+	ExternalReply json.RawMessage `json:"external_reply"`
+	// BusinessConnection marks a message sent on a business account's
+	// behalf; Telegram never puts it on a customer's own private message.
+	BusinessConnection string `json:"business_connection_id"`
 	// Content newer than the library's Bot API 5.5: a message of it is
 	// something a person sent, answered like other media.
 	Story json.RawMessage `json:"story"`
@@ -170,7 +176,9 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 		ev.ChatID, ev.UserID = m.Chat.ID, m.From.ID
 		fromUser(&ev, &m.From)
 		ev.Kind, ev.Data = supportbot.EventMember, m.NewChatMember.Status
-		in.ok = privateChat(&m.Chat) && (ev.Data == "kicked" || ev.Data == "member")
+		// Only the chat's own user blocks or unblocks its bot (a forged
+		// one from another user marked a customer unreachable: a probe).
+		in.ok = privateChat(&m.Chat) && m.From.ID == m.Chat.ID && (ev.Data == "kicked" || ev.Data == "member")
 	case u.Message != nil:
 		m := u.Message
 		anonymous := m.Chat != nil && m.SenderChat != nil && m.SenderChat.ID == m.Chat.ID && m.Chat.IsSuperGroup()
@@ -192,9 +200,19 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 			// replying to nothing would take that for its message).
 			ev.ReplyTo = int64(m.ReplyToMessage.MessageID)
 		}
+		ev.RepliedElsewhere = x.Message != nil && len(x.Message.ExternalReply) > 0
 		// Sent through an inline bot counts as forwarded: the bot wrote it.
 		ev.Forwarded = m.ForwardDate != 0 || m.ForwardFrom != nil || m.ForwardFromChat != nil || m.ForwardSenderName != "" ||
 			x.Message != nil && len(x.Message.ForwardOrigin) > 0 || m.ViaBot != nil
+		if privateChat(m.Chat) {
+			// What Telegram never puts on a person's own message in a
+			// private chat — a channel's automatic forward, a chat as the
+			// sender, a business account's message, an edit's date on a
+			// new message — is not the customer's own words either (a
+			// probe's "确认" carrying any of them paid a quote).
+			ev.Forwarded = ev.Forwarded || m.IsAutomaticForward || m.SenderChat != nil || m.EditDate != 0 ||
+				x.Message != nil && x.Message.BusinessConnection != ""
+		}
 		switch {
 		case m.Contact != nil:
 			ev.Kind, ev.Phone, ev.ContactUserID = supportbot.EventContact, m.Contact.PhoneNumber, m.Contact.UserID

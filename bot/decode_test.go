@@ -141,6 +141,8 @@ func TestDecodeUpdate(t *testing.T) {
 			true, supportbot.Event{Kind: supportbot.EventMember, Data: "kicked"}, ""},
 		{"unblocked", `{"update_id":10,"my_chat_member":{` + private + `,` + from + `,"date":1,"old_chat_member":{"user":{"id":1,"is_bot":true,"first_name":"B"},"status":"kicked"},"new_chat_member":{"user":{"id":1,"is_bot":true,"first_name":"B"},"status":"member"}}}`,
 			true, supportbot.Event{Kind: supportbot.EventMember, Data: "member"}, ""},
+		{"blocked by another user (forged)", `{"update_id":10,"my_chat_member":{` + private + `,"from":{"id":4242,"first_name":"Eve"},"date":1,"old_chat_member":{"user":{"id":1,"is_bot":true,"first_name":"B"},"status":"member"},"new_chat_member":{"user":{"id":1,"is_bot":true,"first_name":"B"},"status":"kicked","until_date":0}}}`,
+			false, supportbot.Event{}, ""},
 		{"the bot's rights in a group changed", `{"update_id":10,"my_chat_member":{"chat":{"id":-100,"type":"supergroup"},` + from + `,"date":1,"old_chat_member":{"user":{"id":1,"is_bot":true,"first_name":"B"},"status":"member"},"new_chat_member":{"user":{"id":1,"is_bot":true,"first_name":"B"},"status":"administrator"}}}`,
 			false, supportbot.Event{}, ""},
 	} {
@@ -279,6 +281,13 @@ func TestDecodeReplyAndForward(t *testing.T) {
 		{"hidden sender", head + `,"forward_origin":{"type":"hidden_user","date":1,"sender_user_name":"Bo"}}}`, 0, true},
 		{"forward_date", head + `,"forward_date":1,"forward_from":{"id":9,"first_name":"Bo"}}}`, 0, true},
 		{"via an inline bot", head + `,"via_bot":{"id":8,"is_bot":true,"first_name":"Inline","username":"inline_bot"}}}`, 0, true},
+		// What Telegram never puts on a person's own private message (a
+		// probe's "确认" with each of them paid a quote).
+		{"an automatic forward", head + `,"is_automatic_forward":true}}`, 0, true},
+		{"a chat as the sender", head + `,"sender_chat":{"id":-1009,"type":"channel","title":"News"}}}`, 0, true},
+		{"a business account's", head + `,"business_connection_id":"bc1"}}`, 0, true},
+		{"a new message with an edit date", head + `,"edit_date":2}}`, 0, true},
+		{"a reply to another chat's message", head + `,"external_reply":{"origin":{"type":"user","date":1,"sender_user":{"id":9,"first_name":"Bo"}},"chat":{"id":77,"type":"private"},"message_id":4}}}`, 0, false},
 	} {
 		in, err := decodeUpdate(json.RawMessage(tt.raw))
 		if err != nil {
@@ -286,6 +295,9 @@ func TestDecodeReplyAndForward(t *testing.T) {
 		}
 		if in.event.ReplyTo != tt.replyTo || in.event.Forwarded != tt.forwarded {
 			t.Errorf("%s: reply to %d, forwarded %v; want %d, %v", tt.name, in.event.ReplyTo, in.event.Forwarded, tt.replyTo, tt.forwarded)
+		}
+		if elsewhere := strings.Contains(tt.raw, "external_reply"); in.event.RepliedElsewhere != elsewhere {
+			t.Errorf("%s: replied elsewhere %v, want %v", tt.name, in.event.RepliedElsewhere, elsewhere)
 		}
 	}
 }

@@ -687,6 +687,26 @@ func TestAReplyBeforeTheStepIsRecordedIsAskedAgain(t *testing.T) {
 	}
 }
 
+// TestAYesReplyingToAnotherChatIsAskedAgain: a "确认" sent as a reply to a
+// message of another chat (Bot API 7's external_reply) paid the quote in
+// front of the customer (a probe): it answers something else, and is asked
+// again; a plain 确认 after it pays.
+func TestAYesReplyingToAnotherChatIsAskedAgain(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(945, "zh")
+	c.identify(phoneZhang)
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	c.expect("合计应付")
+	c.event(supportbot.Event{Kind: supportbot.EventText, Text: "确认", RepliedElsewhere: true})
+	c.expect("另一个聊天里的消息")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Fatalf("%d repayments after a yes replying to another chat, want none", n)
+	}
+	c.send("确认")
+	c.expect("提前还款成功")
+}
+
 // TestAYesAfterHelpAtAQuoteIsAskedAgain: /help at a payoff quote kept the
 // quote, and the bare 确认 that came next paid it (a probe) — "help" typed
 // was asked again, the command was not. A command answered while a step

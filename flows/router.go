@@ -2088,6 +2088,9 @@ func (s *Step) notToThisStep() (string, error) {
 	if s.ev.Forwarded {
 		return "step.forwarded", nil
 	}
+	if s.ev.RepliedElsewhere {
+		return "step.replied_elsewhere", nil
+	}
 	shown, err := s.e.st.StepMessage(s.ctx, s.ev.ChatID, s.conv.Nonce)
 	if err != nil {
 		return "", err
