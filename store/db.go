@@ -159,9 +159,6 @@ func (db *DB) closeDBs() error {
 	return err
 }
 
-// Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.w.PingContext(ctx) }
-
 // migrate applies, in name order and each in its own transaction, the
 // embedded migrations of the dialect not yet recorded.
 func (db *DB) migrate(ctx context.Context) error {
@@ -347,6 +344,28 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 }
 
 var errClosed = errors.New("database closed")
+
+// Writable reports whether a write transaction starts and commits within
+// ctx, through the committers the steps use: the health check's (a probe
+// saw /healthz say ok on a read while another connection held SQLite's
+// write lock and every update failed after 10 s). It waits no longer than
+// ctx, whatever the committer is waiting for.
+func (db *DB) Writable(ctx context.Context) error {
+	p := &pending{ctx: ctx, fn: func(*Tx) error { return nil }, done: make(chan error, 1)}
+	select {
+	case db.commit <- p:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.stop:
+		return errClosed
+	}
+	select {
+	case err := <-p.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // pending is one Update waiting for a committer.
 type pending struct {

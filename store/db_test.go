@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -395,13 +396,45 @@ func TestTxNowIsTheClockAtBegin(t *testing.T) {
 	})
 }
 
-func TestPing(t *testing.T) {
-	db, _, _ := open(t)
-	if err := db.Ping(context.Background()); err != nil {
+// TestWritable: the health check's question. Another process holding
+// SQLite's write lock leaves reads answered and every step failing after
+// the busy timeout: the database is not writable then, said within the
+// caller's time, and is again once the lock is let go.
+func TestWritable(t *testing.T) {
+	db, _, cfg := open(t)
+	if err := db.Writable(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if want := storetest.Backend(); db.Dialect() != want {
 		t.Errorf("dialect %q, want %q", db.Dialect(), want)
+	}
+	if storetest.Backend() != "sqlite" {
+		return
+	}
+	other, err := sql.Open("sqlite3", "file:"+cfg.Path+"?_busy_timeout=100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := db.Writable(ctx); err == nil {
+		t.Error("writable while another connection holds the write lock")
+	}
+	if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	// The committer waited out the lock: writable again.
+	if err := db.Writable(context.Background()); err != nil {
+		t.Errorf("not writable once the lock is let go: %v", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"supportbot"
 	"supportbot/corehttp/coretest"
 	"supportbot/store"
+	"supportbot/store/storetest"
 )
 
 // freeAddr finds a loopback port for a bot whose webhook URL must name it.
@@ -186,6 +188,40 @@ func TestHealthAndMetricsMoveDuringASession(t *testing.T) {
 		if got := metric(`supportbot_money_actions_open{state="` + st + `"}`); got != 0 {
 			t.Errorf("money actions open in state %s = %v, want 0", st, got)
 		}
+	}
+}
+
+// TestHealthSaysADatabaseLockedForWrites: with another process holding
+// SQLite's write lock every update failed after 10 s while /healthz, which
+// read, said ok (a probe). It asks for a write now: 503 while the lock is
+// held, ok again once it is let go.
+func TestHealthSaysADatabaseLockedForWrites(t *testing.T) {
+	if storetest.Backend() != "sqlite" {
+		t.Skip("SQLite's write lock")
+	}
+	a := MustRunMain(t)
+	base := "http://" + a.addr()
+	other, err := sql.Open("sqlite3", "file:"+a.db.Path+"?_busy_timeout=100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	if status, body := get(t, base+"/healthz"); status != http.StatusServiceUnavailable || !strings.Contains(body, "no writes") {
+		t.Errorf("/healthz with the write lock held elsewhere = %d %q, want 503", status, body)
+	}
+	if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	if status, body := get(t, base+"/healthz"); status != 200 || strings.TrimSpace(body) != "ok" {
+		t.Errorf("/healthz once the lock is let go = %d %q", status, body)
 	}
 }
 

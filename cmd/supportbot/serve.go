@@ -81,10 +81,12 @@ func (m *Main) runTelegram(ctx context.Context) error {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		// Writes, not a read: a database another process holds locked
+		// answers reads while every update waits and fails.
+		pctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 		defer cancel()
-		if err := m.DB.Ping(pctx); err != nil {
-			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		if err := m.DB.Writable(pctx); err != nil {
+			http.Error(w, "database takes no writes", http.StatusServiceUnavailable)
 			return
 		}
 		if err := srv.Receiving(); err != nil {
