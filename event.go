@@ -81,6 +81,9 @@ type AgentEvent struct {
 	// MessageID is the agent's message in the staff chat (a reply, or the
 	// one an edit changed): the customer's copy is tracked by it.
 	MessageID int64 `json:",omitempty"`
+	// Forwarded marks a message the agent forwarded into the topic:
+	// someone else's words, said so to the customer.
+	Forwarded bool `json:",omitempty"`
 }
 
 // Event is one thing that happened in one chat, channel-neutral: what a

@@ -836,6 +836,11 @@ func agentEvent(s *Step) error {
 		s.conv.Transcript.Append(supportbot.Line{Time: s.now, From: "agent", Text: clipText(locale.Plain(r.Text), 200)})
 	}
 	signed := func(text string) string {
+		if a.Forwarded {
+			// Someone else's words (a probe's forward reached the customer
+			// as the agent's own).
+			return strings.TrimSpace(s.T("agent.signed_forwarded", "agent", a.AgentName, "text", text))
+		}
 		if strings.TrimSpace(text) == "" { // a photo without a caption
 			return s.T("agent.sign", "agent", a.AgentName)
 		}

@@ -125,6 +125,23 @@ func TestACustomerWhoseTicketVanishedIsBackWithTheBot(t *testing.T) {
 	c.expect("剩余待还") // answered, not swallowed
 }
 
+// TestAnAgentsForwardIsSaidToBeOne: a message an agent forwarded into the
+// topic reached the customer as the agent's own words (a probe): it is
+// said to be forwarded.
+func TestAnAgentsForwardIsSaidToBeOne(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	a.send("/claim")
+	c.inbox()
+	a.forward("退款已原路退回")
+	c.inbox()
+	c.expect("👩‍💼 小李 转发给你的消息：\n退款已原路退回")
+	a.send("还有别的问题吗")
+	c.inbox()
+	c.expect("👩‍💼 小李：还有别的问题吗")
+	c.reject("转发")
+}
+
 // TestAgentClaimReplyCloseReachTheCustomer: what an agent does in the topic
 // is a step of the staff chat, and reaches the customer as an event of the
 // customer's chat: the claim, the reply, the close and the rating.

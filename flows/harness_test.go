@@ -929,6 +929,8 @@ type agent struct {
 	name  string
 	topic int64
 	sent  int64 // the message id of the agent's last message
+	// forwarding marks what the agent posts as forwarded from elsewhere.
+	forwarding bool
 }
 
 func (h *harness) agent(id int64, name string, topic int64) *agent {
@@ -942,6 +944,14 @@ func (a *agent) send(line string) []supportbot.Reply {
 	a.queue(line)
 	a.h.drain()
 	return a.h.staff()
+}
+
+// forward posts a line forwarded from elsewhere into the agent's topic.
+func (a *agent) forward(line string) []supportbot.Reply {
+	a.h.t.Helper()
+	a.forwarding = true
+	defer func() { a.forwarding = false }()
+	return a.send(line)
 }
 
 // replying posts a line in the agent's topic as a reply to their message
@@ -968,6 +978,7 @@ func (a *agent) post(line string, replyTo int64) {
 		ev = supportbot.Event{Kind: supportbot.EventCommand, Text: name, Args: args, ReplyTo: replyTo}
 	}
 	ev.ChatID, ev.UserID, ev.FirstName, ev.ThreadID = a.h.agentChat, a.id, a.name, a.topic
+	ev.Forwarded = a.forwarding
 	ev.Source = "test:" + strconv.FormatInt(a.h.source.Add(1), 10)
 	ev.MessageID = a.h.source.Add(1)
 	a.sent = ev.MessageID

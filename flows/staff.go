@@ -323,7 +323,7 @@ func (d *desk) relay() error {
 		s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, ReplyTo: ev.MessageID, Text: s.staffT("desk.not_sent_blocked")})
 		return nil
 	}
-	a := supportbot.AgentEvent{Kind: supportbot.AgentMessage, Text: ev.Text, MessageID: ev.MessageID}
+	a := supportbot.AgentEvent{Kind: supportbot.AgentMessage, Text: ev.Text, MessageID: ev.MessageID, Forwarded: ev.Forwarded}
 	if ev.Kind == supportbot.EventMedia {
 		a.CopyFromChat, a.CopyFromMessage, a.Album = ev.ChatID, ev.MessageID, ev.Album
 	}
