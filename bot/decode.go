@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -255,6 +256,23 @@ func decodeUpdate(raw json.RawMessage) (incoming, error) {
 	}
 	in.event = ev
 	return in, nil
+}
+
+// updateIDOf is the update_id a body carries, for the log line of an
+// update that does not decode — a number quoted as a string too ("" when
+// there is none: nothing else of the body is logged).
+func updateIDOf(raw []byte) string {
+	var head struct {
+		UpdateID json.RawMessage `json:"update_id"`
+	}
+	if json.Unmarshal(raw, &head) != nil {
+		return ""
+	}
+	id := strings.Trim(string(head.UpdateID), `"`)
+	if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+		return ""
+	}
+	return id
 }
 
 // buttonLabel is the label of the button with callback data on a message,

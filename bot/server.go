@@ -425,7 +425,7 @@ func (s *Server) takeBatch(ctx context.Context, raws []json.RawMessage) (int64, 
 		}
 		in, err := decodeUpdate(raw)
 		if err != nil {
-			s.log.Warn("malformed update skipped", "update_id", head.UpdateID, "err", err)
+			s.log.Warn("malformed update skipped", "update_id", updateIDOf(raw), "err", err)
 			continue
 		}
 		if in.callback != "" {

@@ -67,7 +67,7 @@ func (s *Server) WebhookHandler(secret string) http.Handler {
 		in, err := decodeUpdate(json.RawMessage(body))
 		if err != nil {
 			// Telegram would redeliver it forever: take it, and say so in the log.
-			s.log.Warn("malformed webhook update skipped", "err", err)
+			s.log.Warn("malformed webhook update skipped", "update_id", updateIDOf(body), "err", err)
 			w.WriteHeader(http.StatusOK)
 			return
 		}

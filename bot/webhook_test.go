@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -84,6 +85,12 @@ func TestWebhookRegistersAndTakesUpdates(t *testing.T) {
 	r.srv.PushRawUpdate([]byte(`{"message":"malformed: taken and ignored"}`))
 	if err := r.srv.DeliverWebhook(ctx); err != nil {
 		t.Fatal(err)
+	}
+	// Which update was skipped is named (a probe: the webhook's line did
+	// not say), and nothing of its body.
+	if logs := r.logs.String(); !regexp.MustCompile(`malformed webhook update skipped.* update_id=[1-9][0-9]*`).MatchString(logs) ||
+		strings.Contains(logs, "taken and ignored") {
+		t.Errorf("the malformed update's log line:\n%s", logs)
 	}
 	r.srv.WaitFor(t, alice.ID, 2, 5*time.Second)
 	evs := r.h.events()
