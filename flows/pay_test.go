@@ -1434,6 +1434,29 @@ func TestAPowerBankIsNotTheCharger(t *testing.T) {
 	c.expect("「Xiaomi Smart Display 10」第 3 期的预约还款将在 今天 11:00 扣款")
 }
 
+// TestPayingAPlanWhoseNameEndsInANumberIsItsBill: "pay the tv max 100",
+// "pay the mi band 9" got the plan's payoff quote (an English probe: a
+// confirm paid ¥14,590.95 for a bill of ¥848.29) — a number ending the
+// name leaned the reading to the payoff. Paying a plan is its bill unless
+// paying it off is said.
+func TestPayingAPlanWhoseNameEndsInANumberIsItsBill(t *testing.T) {
+	for _, tt := range []struct{ product, ask string }{
+		{"Xiaomi TV Max 100", "pay the tv max 100"},
+		{"Xiaomi Smart Band 9", "pay the mi band 9"},
+		{"Xiaomi Smart Band 9 Pro", "pay the smart band 9 pro"},
+	} {
+		data := fixture()
+		customerIn(t, data, "C1").Plans[0].Product = tt.product
+		_, c := faqSessionOn(t, data, 672, phoneZhang)
+		c.send(tt.ask)
+		c.expect("逾期账单", "¥261.92")
+		c.reject("提前结清报价")
+		c.send("返回")
+		c.send(tt.ask + " off")
+		c.expect("提前结清报价")
+	}
+}
+
 // TestSeveralPeriodsAheadAreNotPaidAtOnce: "i want to prepay 3 emis" got
 // the whole plan's payoff quote one tap away, "prepay 2 months on the pad"
 // the pad's payoff, "提前还3期" unsure (audits). Several periods ahead are

@@ -3524,6 +3524,12 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 		name = intents[c.Suggestions[0]]
 	}
 	switch {
+	case name == "repay" && payFirst.MatchString(l) && !asksPayoff(l):
+		// "pay the tv max 100", "pay the mi band 9": a plan's bill, whatever
+		// the reading leans to (an English probe: a number ending the
+		// product's name leaned it to the payoff, ¥14,590.95 one tap away
+		// for a bill of ¥848.29).
+		name = "pay"
 	case name == "pay" || name == "repay" || name == "bill":
 	case len(c.Suggestions) > 0 && !paysThePlanAlone(l):
 		return false, nil // beside another topic, more than a plan said ("pay the laptop in a few days")
@@ -3536,7 +3542,7 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 		// Also beside another topic suggested ("pay the smart display":
 		// repayment history — an audit).
 		name = "pay"
-		if !paysNotOff(l) && (containsAny(l, "提前", "结清", "还清", "全部", "一次性") || wordsIn(l, "off") || slices.ContainsFunc(wholePlanEN, func(w string) bool { return wordsIn(l, w) })) {
+		if asksPayoff(l) {
 			name = "repay"
 		}
 	default:
@@ -3612,6 +3618,12 @@ func paysNotOff(l string) bool {
 	}
 	bill := slices.ContainsFunc([]string{"bill", "monthly", "month", "installment", "instalment", "period", "due"}, func(w string) bool { return wordsIn(l, w) })
 	return bill || !wordsIn(l, "off")
+}
+
+// asksPayoff reports words that ask for a plan paid off, not its bill.
+func asksPayoff(l string) bool {
+	return !paysNotOff(l) && (containsAny(l, "提前", "结清", "还清", "全部", "一次性") || wordsIn(l, "off") ||
+		slices.ContainsFunc(wholePlanEN, func(w string) bool { return wordsIn(l, w) }))
 }
 
 // wholePlanEN say a whole plan paid, in English.
