@@ -462,6 +462,24 @@ func TestAClosureRejectedWithoutAReasonSaysSo(t *testing.T) {
 	c.expect("注销申请 <code>CR-20261121-0007</code> 未通过（未注明原因）")
 }
 
+// TestAClosuresReasonIsMaskedInTheAudit: the core's reason for a decision
+// reaches the customer as written, and its long numbers were kept whole in
+// the audit (a probe: a phone and a card number); masked there now.
+func TestAClosuresReasonIsMaskedInTheAudit(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_cl_reason", Type: supportbot.EventClosureRequestDecided, CreatedAt: start,
+		Closure: &supportbot.ClosureRequest{Reference: "CR-20261121-0008", CustomerID: "C3", Status: supportbot.ClosureRejected,
+			Reason: "请致电 13800138000 核对卡 6222021234567890123", ExpectedFrom: "2026-11-24", ExpectedTo: "2026-11-26",
+			CreatedAt: start.Add(-time.Hour), DecidedAt: start}})
+	c.inbox()
+	c.expect("请致电 13800138000")
+	if e := h.audit("closure_status"); len(e) != 1 || e[0].Details["reason"] != "请致电 ****8000 核对卡 ****0123" {
+		t.Errorf("closure_status audit = %+v", e)
+	}
+}
+
 // TestARefundAskedFasterToCloseIsTheClosuresCheck: "退款能不能快点 我着急注销"
 // from a customer who owed nothing, a refund in progress, got "pay
 // everything off first" (an audit). With a refund in progress, the

@@ -214,7 +214,7 @@ func (e *Engine) keepEvent(ctx context.Context, tx Tx, ev supportbot.CoreEvent, 
 		}
 		n = &supportbot.Notice{Kind: kind, Params: map[string]string{"reference": r.Reference, "reason": r.Reason}}
 		audit.Action = "closure_status"
-		audit.Details["reference"], audit.Details["status"], audit.Details["reason"] = r.Reference, r.Status, r.Reason
+		audit.Details["reference"], audit.Details["status"], audit.Details["reason"] = r.Reference, r.Status, supportbot.MaskLongNumbers(r.Reason)
 	case supportbot.EventScheduledRepaymentSucceeded, supportbot.EventScheduledRepaymentFailed:
 		r := ev.Scheduled
 		kind := "scheduled_done"

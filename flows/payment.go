@@ -1906,9 +1906,12 @@ func repaymentsOf(s *Step, planID, key string, since time.Time) ([]supportbot.Ac
 // quoteValid is how long the core keeps a quote (CORE_API.md: 15 minutes).
 const quoteValid = 15 * time.Minute
 
+// declineReason is the core's reason for a declined repayment, for the
+// audit: free text that may name the customer, its long numbers masked (a
+// probe's audit kept a phone and a card number whole).
 func declineReason(a *supportbot.Action) string {
 	if r := a.Outcome.Repayment; r != nil {
-		return r.DeclineReason
+		return supportbot.MaskLongNumbers(r.DeclineReason)
 	}
 	return ""
 }
