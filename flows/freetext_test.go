@@ -1875,6 +1875,32 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says: []string{"很可能是诈骗"},
 		near: []string{"可以让家人帮我还吗", "the support agent wants to know my order number", "客服说我的退款3天到账"},
 	}, {
+		// Money to a person for a fee waived or cut, a code or a password
+		// given to whoever asks, a look-alike site, a card's photo, a QR
+		// code to scan, a paid "closure agent", a video call for an
+		// "annual review", a deposit or a fee first, a loan moved to a
+		// lower rate (a payoff quote one tap from ¥14,590.95, the bill's
+		// quote, the cards, unsure: probes).
+		name: "a scam, in still other words",
+		asked: []string{"a caller offered to cut my tv prepayment fee to zero if i pay 14000 to his account today",
+			"a guy offered to waive my tv prepayment fee if i transfer to his account", "someone said if i pay off my tv through his link the fee is waived",
+			`someone from "xiaomi finance" dmed me on wechat, says if i pay my overdue to his alipay the late fee is waived`,
+			"someone on wechat says pay the overdue to him and the late fee is waived, is it real",
+			`got a call from my "university loan office" saying my xiaomi emi is illegal for students and i must transfer the balance to close it`,
+			"the bank guy on the phone needs the sms code to unfreeze my card so my xiaomi payment goes through, ok to give?",
+			"can i give my otp to the bank guy on the phone", "my friend asked for my account to help me pay, can i give her my password",
+			"i got an sms: your installment account is abnormal, click xm-finance.cc to verify or it will be frozen",
+			"someone says my due date on the 31st is invalid and i need to reregister via a link",
+			"support asked me to send a photo of both sides of my bank card to set the default",
+			"有个人让我扫码付333块 说是净化器最后一期的还款码", "有人发了个二维码让我扫 说是还净化器的", "抖音上有人说可以帮我注销分期账户 收50块",
+			"网上有代办注销分期的 收费 靠谱吗", "招商银行客服打电话说我两张卡重复绑定 要我把验证码报给他解绑",
+			"刚接到电话说我的分期账户要年审 不做会影响征信 让我开视频会议", "马上金融打电话说可以帮我降低手续费 要先交2000保证金",
+			"马上消费的人说笔记本的手续费可以降到3% 先转一笔押金", "有人说可以帮我申请滞纳金退还 要我先交个手续费",
+			"有人说我电视分期多收了手续费 可以退 让我下个app操作", "有人说我13c最后一期可以免还 只要交99元手续费",
+			"有个自称招联金融的加我企业微信 说电视分期利率太高可以转成低息 要我先还清再重新借", "朋友说帮我还电视分期 让我把卡号和身份证发给他"},
+		says: []string{"很可能是诈骗"},
+		near: []string{"pay the laptop", "可以扫码还款吗", "注销收费吗", "my friend says the app is easy to use", "i forgot my password"},
+	}, {
 		// The customer's installments called a loan ("loans of any kind are
 		// not handled here": an audit); another lender's loan keeps that.
 		name:  "my installments called a loan",

@@ -2541,6 +2541,15 @@ func (s *Step) freeText(text string) error {
 	if core := withoutCourtesy(text); core != "" {
 		text = core // "你好，在吗？我想问下我手机那个分期还有几期没还 谢谢🙏": the question
 	}
+	if scamTold(strings.ToLower(text)) && s.showAnswer("scam-warning") {
+		// "a guy on telegram asked for my card number and sms code", "对方
+		// 让我下载个app共享屏幕": the warning, whatever else the words are
+		// near (a probe: a phone number's topic, or unsure) — before any
+		// reader of a payment or a card ("有个人让我扫码付333块" got the
+		// bill's quote, "客服打电话说…要我把验证码报给他解绑" the cards').
+		s.conv.Misses = 0
+		return nil
+	}
 	if barePay[bare(text)] || agreesToPay(confirmForm(bare(text))) { // "还款", "pay", "ok pay it": the bill, paid — not "can't answer" (a probe)
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
@@ -2598,13 +2607,6 @@ func (s *Step) freeText(text string) error {
 			return err
 		}
 		s.showAnswer("scam-warning")
-		return nil
-	}
-	if scamTold(strings.ToLower(text)) && s.showAnswer("scam-warning") {
-		// "a guy on telegram asked for my card number and sms code", "对方
-		// 让我下载个app共享屏幕": the warning, whatever else the words are
-		// near (a probe: a phone number's topic, or unsure).
-		s.conv.Misses = 0
 		return nil
 	}
 	if l := strings.ToLower(text); overdueFirstAsked.MatchString(l) && !aboutSomeoneElse(text) {
@@ -3834,6 +3836,9 @@ var notGrace = []string{"退货", "退款", "取消", "预约", "注销", "报�
 // what the scam warning is for.
 func scamTold(l string) bool {
 	l = ownPassword.Replace(l) // "你们客服让我改密码，怎么改": theirs to change, not to give
+	if secretGiven.MatchString(l) {
+		return true // "can i give my otp to the bank guy", "让我把卡号和身份证发给他": whoever asks
+	}
 	if scamLink.MatchString(l) && (scamAsker.MatchString(l) || containsAny(l, "短信", "陌生", "微信", "texted", "a text", "sms", "someone", "stranger")) {
 		return true
 	}
@@ -3853,7 +3858,9 @@ var (
 	scamAsker = regexp.MustCompile(`有人(?:让|要|叫|问|找|自称|说)|对方(?:让|要|叫|问|说)|陌生人|自称|冒充|` +
 		`(?:打电话|电话里|来电|打来|短信|加我)[^。？?!！]{0,16}(?:让|要|叫)我|客服(?:让|要|叫)我|` +
 		`有人(?:打电话|打来|来电|发短信|发消息)说|(?:接到|收到)(?:一个|一条|一通)?(?:电话|短信|陌生电话)说|有个(?:电话|人)说|` + // "有人打电话说注销分期要先交200块保证金" (an audit)
-		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger|scammer|they|he|she|person)\b[^.?!]{0,40}\b(?:asked|asks|asking|wants?|wanted|told me to|tells me to|requested)\b|` +
+		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger|scammer|they|he|she|person|friend)\b[^.?!]{0,40}\b(?:asked|asks|asking|wants?|wanted|told me to|tells me to|requested|offered|offers|offering|needs)\b|` +
+		// "someone from "xiaomi finance" dmed me on wechat, says …" (an English probe)
+		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,40}\b(?:dm'?e?d|says|said|saying)\b|` +
 		// "i got a call from 'xiaomi finance' asking for my card number", "a guy on wechat says hes xiaomi support" (an audit)
 		`\b(?:got|had|received|get) (?:a|an|this|some) (?:call|phone call|text|message|sms|email|wechat)\b[^.?!]{0,40}\b(?:asking|asked|wants?|wanting|saying|said|telling|told)\b|` +
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|a person)\b[^.?!]{0,24}\b(?:says|said|claims|claimed)\b[^.?!]{0,8}\b(?:he|she|they)(?:'?s| is| are| was| works?| worked| can| could| will)\b|` +
@@ -3864,8 +3871,10 @@ var (
 		// a courier, an agent, a collector, "someone from …" (audits: "快递员打电话说…让我加他QQ",
 		// "有中介说可以帮我代还", "催收让我把钱打到一个公司账户", "the refund guy wants me to share my screen")
 		`快递(?:员|小哥)?(?:打电话)?说|客服(?:打电话|来电|打来)说|中介|网上有人|(?:有个人|有人)加我|加我(?:微信|qq)说|一个人说|的人(?:说|让|要)|` +
+		// "马上金融打电话说…要先交2000保证金", "有个人让我扫码付333块", "朋友说…让我把卡号…发给他", "网上有代办注销的" (audits)
+		`(?:打电话|来电|打来)说|有个人(?:让|要|叫)|有人发|朋友(?:说|让|要)|代办|` +
 		`催收(?:的|员|人员)?[^，。？?!！]{0,6}(?:让|要|叫|给)我|` +
-		`\b(?:agent|guy|man|woman|lady|caller|staff|rep|representative|support|officer|collector)\b[^.?!]{0,20}\b(?:wants?|wanted|asked|asks|asking|told me to|tells me to)\b|` +
+		`\b(?:agent|guy|man|woman|lady|caller|staff|rep|representative|support|officer|collector)\b[^.?!]{0,20}\b(?:wants?|wanted|asked|asks|asking|told me to|tells me to|needs|offered)\b|` +
 		`\b(?:a man|a guy|a woman|a lady|someone|somebody|a caller|a stranger)\s+(?:says|said|told me|claims|claimed)\b|` +
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,30}\b(?:called|phoned|texted|messaged)(?: me)? (?:saying|to say|and said)\b`)
 	// scamAsk: what they ask for — a code, a card's number or password, a
@@ -3889,7 +3898,17 @@ var (
 		`加(?:他|她|对方)的?(?:qq|微信|wechat|whatsapp)|会员|按(?:照)?他(?:说|讲)的(?:操作|做)|代还|代偿|对公账户|公司账户|指定账户|` +
 		`(?:解冻|解封)[^。？?!！]{0,8}收[^，。？?!！]{0,4}[0-9]+|` +
 		`\b(?:deposit|handling fee|processing fee|service fee|unlock(?:ing)? fee)\b|\bpay\b[^.?!]{0,30}\bto (?:unlock|release|unfreeze)\b|` +
-		`\b(?:through|via|using|with) (?:their|his|her|this|that) app\b|(?:用|下载|装)(?:他们|他|她|对方)的?(?:app|软件)`)
+		`\b(?:through|via|using|with) (?:their|his|her|this|that) app\b|(?:用|下载|装)(?:他们|他|她|对方)的?(?:app|软件)|` +
+		// money to a person ("pay the overdue to him", "pay 14000 to his account", "through his link"), a balance moved,
+		// a card's photo, a QR code to scan, a video call, a deposit or a fee first, a loan moved to a lower rate (probes)
+		`\b(?:pay|transfer|send|wire)\b[^.?!]{0,24}\bto (?:him|her|them|his|her|their)\b|\b(?:his|her|their) link\b|` +
+		`\b(?:must|need to|have to|should) (?:transfer|wire)\b|\bphoto of (?:my |the |your )?(?:both sides of )?(?:my |the |your )?(?:bank )?card\b|\bcard(?:'s)? (?:front and back|photo)\b|` +
+		`扫码|二维码|收款码|还款码|视频会议|开视频|腾讯会议|年审|押金|低息|转贷|重新借|` +
+		`先(?:交|付|转)(?:个|一笔|一点)?(?:手续费|费用|服务费|押金|保证金|钱)|(?:只要|只需|只需要)(?:交|付|转)[^，。？?!！]{0,4}[0-9]+|` +
+		`(?:下|装)(?:个|一个)(?:app|软件)|收[^，。？?!！]{0,2}[0-9]+(?:块|元)|收费`)
+	// secretGiven: a code, a password or a card's number given away.
+	secretGiven = regexp.MustCompile(`\b(?:give|tell|send|share|read|hand)\b (?:\w+ ){0,3}(?:otp|sms code|verification code|security code|password|pin|cvv|card number)s?\b|` +
+		`(?:卡号|身份证|验证码|密码|cvv)[^，。？?!！]{0,8}(?:发给|报给|告诉|给)(?:他|她|对方|他们)`)
 	ownPassword = strings.NewReplacer("改密码", "", "修改密码", "", "重置密码", "", "设置密码", "", "忘了密码", "", "忘记密码", "",
 		"change my password", "", "reset my password", "", "forgot my password", "")
 	// site: a web address typed ("xiaomi-fenqi-refund.com"); officialSites
@@ -3899,7 +3918,7 @@ var (
 	// mi.cn and their subdomains: account.xiaomi.com, jr.mi.com);
 	// looksOurs a domain made to look like Xiaomi's or ours.
 	xiaomiSite   = regexp.MustCompile(`(?:^|\.)(?:mi|xiaomi)\.(?:com|cn)$`)
-	looksOurs    = regexp.MustCompile(`xiaomi|mi-|-mi\b|^mi[a-z0-9]|fenqi|fen-qi|jinrong|refund|kefu|loan|credit|installment|repay`)
+	looksOurs    = regexp.MustCompile(`xiaomi|mi-|-mi\b|^mi[a-z0-9]|^xm|xm-|fenqi|fen-qi|jinrong|finance|refund|kefu|loan|credit|installment|repay`)
 	siteUse      = regexp.MustCompile(`log ?in|sign in|enter|card|password|verify|\bpay\b|登录|登陆|输入|填|卡号|密码|验证|付款|转账`)
 	siteAsked    = regexp.MustCompile(`\bis (?:this|that|it) (?:your|the official|an official|a real|legit)|是(?:不是)?你们的|是官方的|是真的吗|官方的吗`)
 	scamDownload = regexp.MustCompile(`下载[^，。？?!！]{0,8}(?:app|软件|应用)|download (?:an?|this|their|his|her|some) app`)
@@ -3908,7 +3927,7 @@ var (
 	// "someone texted me a link to close my account": a regression run).
 	scamLink = regexp.MustCompile(`(?:让|要|叫)我(?:先)?(?:把钱)?(?:转|打|汇)(?:钱|账|款)|点(?:击)?[^，。？?!！]{0,4}链接|发了?(?:个|一个|条|一条)?链接|` +
 		`\b(?:texted|messaged|sent|emailed) me a link\b|\b(?:click|tap|open) (?:a|the|this|their) link\b|` +
-		`\b(?:pay|log ?in|sign in|verify|repay)\b[^.?!]{0,16}\b(?:via|through|with|using|at|on|in) (?:a|the|this|that|their) link\b|\blink to (?:pay|repay|verify|log ?in)\b`)
+		`\b(?:pay|log ?in|sign in|verify|repay|re-?register|register|update|confirm)\b[^.?!]{0,16}\b(?:via|through|with|using|at|on|in) (?:a|the|this|that|their) link\b|\blink to (?:pay|repay|verify|log ?in)\b`)
 )
 
 // siteAsks reports a web address not Xiaomi's asked whether it is ours, or
