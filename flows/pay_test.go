@@ -1457,6 +1457,28 @@ func TestPayingAPlanWhoseNameEndsInANumberIsItsBill(t *testing.T) {
 	}
 }
 
+// TestAPlanPaidOffIsNotAnotherOfItsKind: with the Xiaomi Watch S4 paid off
+// and a band still open, "pay the xiaomi watch s4" got the band's payoff
+// quote and "is my watch paid off" the band's "3 of 6 periods paid" (an
+// English probe). A plan paid off named by the words of its product is
+// that plan: said to be paid off, nothing quoted.
+func TestAPlanPaidOffIsNotAnotherOfItsKind(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Plans[0].Product = "Xiaomi Smart Band 9 Pro"
+	zhang.Plans = append(zhang.Plans, supportbot.Plan{ID: "P6", CustomerID: "C1", OrderNo: "5241015777777", Product: "Xiaomi Watch S4",
+		Partner: "小米分期", Principal: 60000, Periods: 6, Bills: monthly("P6", "2026-01-10", 6, 10000, 10000, 0, 6)})
+	for _, ask := range []string{"pay the xiaomi watch s4", "pay off my watch", "is my watch paid off", "is my xiaomi watch s4 paid off", "小米Watch S4还完了吗"} {
+		_, c := faqSessionOn(t, data, 673, phoneZhang)
+		c.send(ask)
+		c.expect("「Xiaomi Watch S4」已经全部结清")
+		c.reject("Xiaomi Smart Band 9 Pro", "确认还款")
+	}
+	_, c := faqSessionOn(t, data, 674, phoneZhang)
+	c.send("pay the band")
+	c.expect("逾期账单</b>：Xiaomi Smart Band 9 Pro")
+}
+
 // TestSeveralPeriodsAheadAreNotPaidAtOnce: "i want to prepay 3 emis" got
 // the whole plan's payoff quote one tap away, "prepay 2 months on the pad"
 // the pad's payoff, "提前还3期" unsure (audits). Several periods ahead are

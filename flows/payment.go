@@ -2033,6 +2033,13 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		return nil
 	}
 	if planID == "" && s.ev.Kind == supportbot.EventText {
+		if p, err := settledNamed(s, s.ev.Text); err != nil || p != nil {
+			if err != nil {
+				return err
+			}
+			s.finish()
+			return nothingToPay(s, p)
+		}
 		if word := kindNotTheirs(bare(s.ev.Text), open); word != "" {
 			// "pay off my laptop" from a customer whose one plan is a
 			// tablet: their plans to choose from, never the tablet's quote
@@ -2440,12 +2447,36 @@ var confirmLead = regexp.MustCompile(`^(?:确认|确定|confirm)\s*(?:还|支付
 // says of it ("笔记本不提前还" names the laptop; openPlanSaid reads a plan
 // left out as the other one).
 func planNamed(s *Step, text string) (*supportbot.Plan, error) {
+	if p, err := settledNamed(s, text); err != nil || p != nil {
+		return nil, err // "is my watch paid off": the watch, not the band open of its kind
+	}
 	open, err := s.openPlans()
 	if err != nil {
 		return nil, err
 	}
 	if i, _ := namedIn(bare(text), open); i > 0 {
 		return &open[i-1], nil
+	}
+	return nil, nil
+}
+
+// settledNamed is the plan paid off already that text names by the words
+// of its product, nil for none: one open plan of the same kind of device is
+// not it ("pay the xiaomi watch s4", "is my watch paid off" with the watch
+// paid off and a band still open — an English probe got the band's payoff
+// quote, and its "3 of 6 periods paid").
+func settledNamed(s *Step, text string) (*supportbot.Plan, error) {
+	plans, err := s.plans()
+	if err != nil {
+		return nil, err
+	}
+	t, names := bare(text), productsOf(plans)
+	i := nameChoice(t, names)
+	if named := namesNamed(t, names); i == 0 && len(named) == 1 {
+		i = named[0] // "xiaomi watch s4": a word of both names, and two of the watch's alone
+	}
+	if i > 0 && !plans[i-1].Open() {
+		return &plans[i-1], nil
 	}
 	return nil, nil
 }
