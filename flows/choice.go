@@ -40,7 +40,9 @@ var lastPick = map[string]bool{"最后一个": true, "最后那个": true, "最�
 func partnerChoice(t string, partners []string, short bool) int {
 	return onlyOne(len(partners), func(i int) bool {
 		p := strings.ToLower(partners[i])
-		if r := []rune(p); short && len(r) == 4 && unicode.Is(unicode.Han, r[0]) && strings.Contains(t, string(r[:2])) {
+		// 小米 of 小米分期 names the devices too: "小米电视 S Pro 65 2025款" at the
+		// list is no pick of the plan 小米分期 finances (an audit paid it).
+		if r := []rune(p); short && len(r) == 4 && unicode.Is(unicode.Han, r[0]) && string(r[:2]) != "小米" && strings.Contains(t, string(r[:2])) {
 			return true
 		}
 		return strings.Contains(t, p)
@@ -393,6 +395,14 @@ var (
 // — letters and digits, three or more ("book", "k70"), or two Chinese
 // characters side by side ("电视") — 0 when none or several have.
 func nameChoice(t string, names []string) int {
+	if m := sizeSaid.FindStringSubmatch(t); m != nil {
+		// "65寸的": the one name with that number in it
+		if i := onlyOne(len(names), func(i int) bool {
+			return slices.Contains(strings.FieldsFunc(strings.ToLower(names[i]), notAlnum), m[1])
+		}); i > 0 {
+			return i
+		}
+	}
 	t = brandNames.Replace(xiaomiModel.ReplaceAllString(t, "xiaomi $1"))
 	// A brand and its model number ("小米15", "xiaomi 15", "redmi 13") name
 	// the one plan of that model, where the brand alone names several (an
@@ -429,6 +439,11 @@ func nameChoice(t string, names []string) int {
 	}
 	return found
 }
+
+// sizeSaid is a screen's size in inches ("65寸", "100 inch"): the number
+// a TV's name carries ("小米电视 S Pro 65": an audit's "不对 是65寸的" was
+// read as the amount doubted).
+var sizeSaid = regexp.MustCompile(`([0-9]{2,3})\s*(?:英寸|寸|吋|-?inch(?:es)?\b|")`)
 
 // namesNamed are the items (from 1) the typed text names each by a word
 // that is in its name alone — a Chinese pair of characters, or a whole word

@@ -1479,6 +1479,56 @@ func TestAPlanPaidOffIsNotAnotherOfItsKind(t *testing.T) {
 	c.expect("逾期账单</b>：Xiaomi Smart Band 9 Pro")
 }
 
+// TestAPlansWholeNameAtTheListIsThatPlan: "小米电视 S Pro 65 2025款" typed at
+// the list quoted — and a 确认 paid — the Redmi Note 14 Pro+ 5G (an
+// audit): "pro" is a word of both names, and 小米 was read as the partner
+// 小米分期 that finances the phone. A name typed whole is its plan.
+func TestAPlansWholeNameAtTheListIsThatPlan(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Plans[0].Product, zhang.Plans[1].Product = "Redmi Note 14 Pro+ 5G", "小米电视 S Pro 65 2025款"
+	zhang.Scheduled = nil
+	for _, flow := range []string{"/pay", "/repay"} {
+		_, c := faqSessionOn(t, data, 675, phoneZhang)
+		c.send(flow)
+		c.send("小米电视 S Pro 65 2025款")
+		c.expect("：小米电视 S Pro 65 2025款（订单号")
+		c.reject("Redmi Note 14 Pro+ 5G（订单号")
+	}
+}
+
+// TestACorrectionByWhatSetsAPlanApartIsThatPlan: at one plan's quote, "不对
+// 是65寸的", "不对 我说的是今天到期那个", "不对 我要还逾期的", "no, the
+// overdue one" were read as the amount doubted or a no, and a 确认 after
+// them paid the plan refused; "还是先还逾期的吧" at another's payoff quoted
+// that plan's bill, not the overdue one's (an audit). The plan told apart
+// by its size, when it falls due or being overdue is quoted.
+func TestACorrectionByWhatSetsAPlanApartIsThatPlan(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Plans[0].Product, zhang.Plans[1].Product = "Redmi Note 14 Pro+ 5G", "小米电视 S Pro 65 2025款"
+	zhang.Scheduled = nil
+	const phone, tv = "逾期账单</b>：Redmi Note 14 Pro+ 5G", "本期账单</b>：小米电视 S Pro 65 2025款"
+	for _, tt := range []struct {
+		steps []string
+		want  string
+	}{
+		{[]string{"/pay", "1", "不对 是65寸的"}, tv},
+		{[]string{"/pay", "1", "不对 我说的是今天到期那个"}, tv},
+		{[]string{"/pay", "2", "不对 我要还逾期的"}, phone},
+		{[]string{"/pay", "2", "no, the overdue one"}, phone},
+		{[]string{"/repay", "2", "还是先还逾期的吧"}, phone},
+		{[]string{"/repay", "2", "只还逾期的"}, phone},
+	} {
+		_, c := faqSessionOn(t, data, 676, phoneZhang)
+		for _, m := range tt.steps {
+			c.send(m)
+		}
+		c.expect(tt.want)
+		c.reject("如果你仍认为金额不对", "这次不还款")
+	}
+}
+
 // TestSeveralPeriodsAheadAreNotPaidAtOnce: "i want to prepay 3 emis" got
 // the whole plan's payoff quote one tap away, "prepay 2 months on the pad"
 // the pad's payoff, "提前还3期" unsure (audits). Several periods ahead are

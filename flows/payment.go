@@ -1347,6 +1347,9 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if i := listChoice(text, len(open), names); i > 0 {
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
+		if named := namesNamed(bare(text), names); len(named) == 1 { // a name typed whole, a word of it in others too ("pro")
+			return true, s.fire(flow, "quote", &open[named[0]-1])
+		}
 		if i := partnerChoice(bare(text), partners, true); i > 0 { // "招联那个"
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
@@ -2365,6 +2368,17 @@ func planPickedApart(s *Step, text string) (*supportbot.Plan, error) {
 			return ok && next.DueDate.Time(s.e.cfg.Location).Day() == day
 		}), nil
 	}
+	if n, ok := relativeDay(l); ok && dueOne.MatchString(l) {
+		// "不对 我说的是明天到期那个", "the one due today" (an audit: read
+		// as the amount doubted, and a 确认 paid the plan refused).
+		return pick(func(p supportbot.Plan) bool {
+			next, ok := p.NextDue()
+			return ok && next.DueDate == s.today.AddDays(n)
+		}), nil
+	}
+	if i := overdueSaid(l, open, s.today); i > 0 && overdueNamed(l) {
+		return &open[i-1], nil // "不对 我要还逾期的"
+	}
 	first := func(p supportbot.Plan) supportbot.Date {
 		if len(p.Bills) == 0 {
 			return ""
@@ -2417,6 +2431,8 @@ func sameNameNamed(t string, open []supportbot.Plan) []string {
 
 // newerPick and olderPick name the plan bought later or earlier.
 var (
+	// dueOne names a plan by when it falls due ("明天到期那个", "the one due today").
+	dueOne    = regexp.MustCompile(`到期|还款日|要还的?那|扣的?那|\bdue\b`)
 	newerPick = regexp.MustCompile(`(?:新|后|最近|刚)买的|新的?那(?:台|部|个|笔)|新的(?:一台|一部|手机|电脑|平板)|\bnew(?:er|est)? one\b|\bthe new(?:er|est)? (?:phone|laptop|tablet|plan|order)\b`)
 	olderPick = regexp.MustCompile(`(?:早|先|以前|之前|最早)买的|(?:老|旧)的?那(?:台|部|个|笔)|(?:老|旧)的(?:一台|一部|手机|电脑|平板)|\bold(?:er|est)? one\b|\bthe old(?:er|est)? (?:phone|laptop|tablet|plan|order)\b`)
 )

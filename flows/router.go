@@ -1345,10 +1345,12 @@ func declines(text string) bool {
 	return noWords[first] && utf8.RuneCountInString(rest) <= 16 && !requestInRemark.MatchString(strings.ReplaceAll(rest, "还是", "")) && !namesAKind(rest) && !namesPlanApart(rest)
 }
 
-// namesPlanApart reports words telling a plan apart from another of its
-// name: newer, older, its order number's end ("no, the newer one").
+// namesPlanApart reports words telling a plan apart from another: newer,
+// older, its order number's end ("no, the newer one"), overdue or when it
+// falls due ("no, the overdue one", "不对 是明天到期那个": an audit).
 func namesPlanApart(t string) bool {
-	return newerPick.MatchString(t) || olderPick.MatchString(t) || orderTail.MatchString(t)
+	_, dayNamed := relativeDay(t)
+	return newerPick.MatchString(t) || olderPick.MatchString(t) || orderTail.MatchString(t) || overdueNamed(t) || dayNamed && dueOne.MatchString(t)
 }
 
 // namesAKind reports words naming a kind of device, as after a no that
@@ -1870,7 +1872,21 @@ func (e *Engine) route(s *Step) error {
 			// the bill of the plan instead of all of it — on the card the
 			// payoff was moved to (an audit: back on the one left, unsaid).
 			s.cardKept = s.slots.Card
-			return s.startFlow("pay", s.slots.Plan)
+			plan := s.slots.Plan
+			if quoted, err := s.plan(plan); err != nil {
+				return err
+			} else if l := strings.ToLower(ev.Text); quoted != nil && !slices.ContainsFunc(quoted.Bills, func(b supportbot.Bill) bool { return b.Overdue(s.today) }) {
+				// "还是先还逾期的吧" at the pad's payoff, the phone overdue:
+				// the phone's bill (an audit got the pad's bill due today).
+				open, err := s.openPlans()
+				if err != nil {
+					return err
+				}
+				if i := overdueSaid(l, open, s.today); i > 0 {
+					plan = open[i-1].ID
+				}
+			}
+			return s.startFlow("pay", plan)
 		}
 		var refused refused // "don't pay off the laptop"; putOff: "maybe next month" at a step waiting for a yes
 		var putOff bool
