@@ -27,7 +27,8 @@ func (e *Engine) CoreEvent(ctx context.Context, ev supportbot.CoreEvent) error {
 			// A booking debited is done for good: the core's created_at is
 			// in seconds, and a debit that failed and succeeded on a retry
 			// within one is not told "failed" after "paid".
-			final := ev.Type == supportbot.EventScheduledRepaymentSucceeded
+			final := ev.Type == supportbot.EventScheduledRepaymentSucceeded ||
+				ev.Type == supportbot.EventClosureRequestDecided && ev.Closure != nil && ev.Closure.Status != supportbot.ClosureSubmitted
 			latest, err := tx.LatestEvent(ctx, subject, ev.CreatedAt, final)
 			if err != nil {
 				return err

@@ -344,13 +344,27 @@ func TestAnOlderEventArrivingLaterDoesNotUndoANewerOne(t *testing.T) {
 	// second as the success, arriving after it, is not told either (a
 	// booking debited is done for good); the success after a failure of
 	// the same second is.
-	h.coreEvent(supportbot.CoreEvent{ID: "evt_s9_done_same", Type: supportbot.EventScheduledRepaymentSucceeded,
-		CreatedAt: start.Add(2 * time.Hour), Scheduled: booking(supportbot.ScheduledDone)})
-	h.coreEvent(supportbot.CoreEvent{ID: "evt_s9_failed_same", Type: supportbot.EventScheduledRepaymentFailed,
-		CreatedAt: start.Add(2 * time.Hour), Scheduled: booking(supportbot.ScheduledFailed)})
+	s11 := *booking(supportbot.ScheduledDone)
+	s11.ID = "S11"
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_s11_done", Type: supportbot.EventScheduledRepaymentSucceeded,
+		CreatedAt: start.Add(2 * time.Hour), Scheduled: &s11})
+	s11.Status = supportbot.ScheduledFailed
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_s11_failed_same", Type: supportbot.EventScheduledRepaymentFailed,
+		CreatedAt: start.Add(2 * time.Hour), Scheduled: &s11})
 	c.inbox()
 	c.expect("预约还款已扣款成功")
 	c.reject("扣款失败", "立即还款")
+
+	// A debit told is told once: the core emitting it again under another
+	// event id (a probe: 10 s later, told and audited twice) is not news.
+	h.coreEvent(supportbot.CoreEvent{ID: "evt_s9_done_again", Type: supportbot.EventScheduledRepaymentSucceeded,
+		CreatedAt: start.Add(3 * time.Hour), Scheduled: booking(supportbot.ScheduledDone)})
+	if got := c.inbox(); len(got) != 0 {
+		t.Errorf("a debit emitted again under another id was told again: %s", c.text())
+	}
+	if n := len(h.audit("scheduled_done")); n != 2 {
+		t.Errorf("scheduled_done audited %d times for two debits (S9, S11), want 2", n)
+	}
 	s10 := *booking(supportbot.ScheduledFailed)
 	s10.ID = "S10"
 	h.coreEvent(supportbot.CoreEvent{ID: "evt_s10_failed", Type: supportbot.EventScheduledRepaymentFailed,
@@ -374,6 +388,32 @@ func TestAnOlderEventArrivingLaterDoesNotUndoANewerOne(t *testing.T) {
 	c.reject("分享我的手机号")
 	if n := len(h.audit("unlink")); n != 0 {
 		t.Errorf("unlinked by an older update: %d unlink entries", n)
+	}
+}
+
+// TestAClosureDecidedIsToldOnce: a probe's core decided a closure request
+// "completed" under two event ids, then "rejected" under a third, later:
+// the customer was told "closed" twice, then "rejected". A decision is
+// final: told once, audited once.
+func TestAClosureDecidedIsToldOnce(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(100, "zh")
+	c.identify(phoneWang)
+	decided := func(id, status string, at time.Duration) {
+		h.coreEvent(supportbot.CoreEvent{ID: id, Type: supportbot.EventClosureRequestDecided, CreatedAt: start.Add(at),
+			Closure: &supportbot.ClosureRequest{Reference: "CR-20261121-0009", CustomerID: "C3", Status: status, Reason: "核对完成",
+				ExpectedFrom: "2026-11-24", ExpectedTo: "2026-11-26", CreatedAt: start.Add(-time.Hour), DecidedAt: start.Add(at)}})
+	}
+	decided("evt_cl_done", supportbot.ClosureCompleted, 0)
+	c.inbox()
+	c.expect("CR-20261121-0009")
+	decided("evt_cl_done_again", supportbot.ClosureCompleted, 10*time.Second)
+	decided("evt_cl_rejected_later", supportbot.ClosureRejected, time.Minute)
+	if got := c.inbox(); len(got) != 0 {
+		t.Errorf("a decided closure was told again: %s", c.text())
+	}
+	if n := len(h.audit("closure_status")); n != 1 {
+		t.Errorf("closure_status audited %d times, want 1", n)
 	}
 }
 

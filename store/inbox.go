@@ -220,14 +220,16 @@ func (tx *Tx) PlanOwner(ctx context.Context, planID string) (string, error) {
 
 // LatestEvent records that a core event about subject, created at, is
 // taken; false when one about it created later was taken before (the core
-// does not keep order). Events created at the same instant are all taken,
-// except one that is not final after one that is: final says the event
-// tells a state that ends its subject.
+// does not keep order), or when one taken before was final: final says the
+// event tells a state that ends its subject (a booking debited, a closure
+// decided), and nothing after it is told — not the same state again under
+// another event id (a probe's core re-emitted a debit 10 s later: told and
+// audited twice), nor another ("completed", then "rejected"). Events not
+// final created at the same instant are all taken.
 func (tx *Tx) LatestEvent(ctx context.Context, subject string, at time.Time, final bool) (bool, error) {
 	res, err := tx.exec(ctx, `INSERT INTO core_event_order (subject, created_at, seen_at, final) VALUES (?, ?, ?, ?)
 		ON CONFLICT (subject) DO UPDATE SET created_at = excluded.created_at, seen_at = excluded.seen_at, final = excluded.final
-		WHERE core_event_order.created_at < excluded.created_at
-			OR (core_event_order.created_at = excluded.created_at AND (excluded.final OR NOT core_event_order.final))`,
+		WHERE NOT core_event_order.final AND core_event_order.created_at <= excluded.created_at`,
 		subject, ms(at), ms(tx.now), final)
 	if err != nil {
 		return false, fmt.Errorf("record the order of core events about %s: %w", subject, err)

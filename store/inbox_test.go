@@ -334,8 +334,10 @@ func TestSeenEvent(t *testing.T) {
 
 // TestLatestEvent: of the events about one subject, one created before an
 // event taken already is not the latest; one created at the same instant,
-// or about another subject, is — unless the one taken at that instant is
-// final and it is not.
+// or about another subject, is — unless one taken before is final: then
+// none after it is, final or not, at that instant or later (a probe's core
+// re-emitted a debit under a new id; a closure "completed", then
+// "rejected").
 func TestLatestEvent(t *testing.T) {
 	ctx := context.Background()
 	db, _, _ := open(t)
@@ -353,8 +355,11 @@ func TestLatestEvent(t *testing.T) {
 		{"scheduled:S1", t0.Add(time.Hour), false, false},
 		{"scheduled:S1", t0.Add(2 * time.Hour), true, true},   // final after not, the same instant
 		{"scheduled:S1", t0.Add(2 * time.Hour), false, false}, // not final after final, the same instant
-		{"scheduled:S1", t0.Add(2 * time.Hour), true, true},   // final again
-		{"scheduled:S1", t0.Add(3 * time.Hour), false, true},  // later wins still
+		{"scheduled:S1", t0.Add(2 * time.Hour), true, false},  // final again: the same state, another id
+		{"scheduled:S1", t0.Add(3 * time.Hour), true, false},  // later, final again
+		{"scheduled:S1", t0.Add(3 * time.Hour), false, false}, // later, another state
+		{"closure:CR-1", t0, true, true},
+		{"closure:CR-1", t0.Add(time.Minute), true, false},
 	} {
 		update(t, db, func(tx *store.Tx) error {
 			latest, err := tx.LatestEvent(ctx, c.subject, c.at, c.final)
