@@ -585,6 +585,23 @@ func TestACardNamedAtAQuoteIsTheCardQuoted(t *testing.T) {
 	e.expect("already on China Merchants Bank **** 6666", "To pay <b>¥303.00</b>")
 }
 
+// TestABankOfTwoCardsAtAQuoteAsksWhich: with two 招商 cards, "用招商的卡"
+// at a quote was told "你没有绑定招商银行的卡", both listed under it (an
+// audit). Which of the two, by its digits, the quote staying.
+func TestABankOfTwoCardsAtAQuoteAsksWhich(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Cards = append(zhang.Cards, supportbot.Card{ID: "K3", Bank: "招商银行", Last4: "8834"})
+	_, c := faqSessionOn(t, data, 677, phoneZhang)
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.send("用招商的卡")
+	c.expect("要换哪张卡", "招商银行 **** 6789", "招商银行 **** 8834", "上面的报价仍从 招商银行 **** 6789 扣款")
+	c.reject("你没有绑定")
+	c.send("用8834那张")
+	c.expect("扣款卡：招商银行 **** 8834")
+}
+
 // TestAPlanSaidWithTheRequestIsQuoted: "提前还款笔记本那笔" showed the plan
 // picker, the plan said and not taken (a probe's "我要repay laptop"): the
 // plan a request names by product words, kind of device or partner (its

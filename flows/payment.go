@@ -1720,9 +1720,14 @@ func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current
 		}
 	}
 	key := "repay.card_which"
+	ofBank := slices.ContainsFunc(cards, func(c supportbot.Card) bool { return bankSaid(l, c.Bank) || bankSaid(l, zhBankOf(c.Bank)) })
 	switch {
 	case last4 != nil:
 		key = "repay.card_none"
+	case bank != "" && ofBank:
+		// "用招商的卡" with two 招商 cards: which, by its digits (an audit
+		// was told it had no 招商 card, both listed under it).
+		key = "repay.card_which"
 	case bank != "":
 		key = "repay.card_bank_none"
 	case unplaced:
