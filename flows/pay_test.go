@@ -602,6 +602,31 @@ func TestABankOfTwoCardsAtAQuoteAsksWhich(t *testing.T) {
 	c.expect("扣款卡：招商银行 **** 8834")
 }
 
+// TestTheOtherOneOfThreeAtAQuoteIsTheList: "no, the other one" at a quote,
+// with three plans open, got the guard against prompt injection and the
+// quote dropped; "wrong one" "can't answer" (an English probe). Which of
+// the others is for the list to say; nothing is paid.
+func TestTheOtherOneOfThreeAtAQuoteIsTheList(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Plans = append(zhang.Plans, supportbot.Plan{ID: "P6", CustomerID: "C1", OrderNo: "5241015777777", Product: "Redmi Pad 2",
+		Partner: "小米分期", Principal: 60000, Periods: 6, Bills: monthly("P6", "2026-09-10", 6, 10000, 10000, 0, 2)})
+	for _, said := range []string{"no, the other one", "wrong one", "不是这个 另一个"} {
+		h, c := faqSessionOn(t, data, 678, phoneZhang)
+		c.send("/pay")
+		c.send("1")
+		c.send(said)
+		c.expect("要还哪一笔分期的账单", "Redmi Pad 2")
+		c.reject("My rules", "规则")
+		c.send("3")
+		c.expect("Redmi Pad 2（订单号")
+		c.send("确认")
+		if r := h.paid("C1"); r.PlanID != "P6" {
+			t.Errorf("%q, then 3: paid %+v, want the pad (P6)", said, r)
+		}
+	}
+}
+
 // TestAPlanSaidWithTheRequestIsQuoted: "提前还款笔记本那笔" showed the plan
 // picker, the plan said and not taken (a probe's "我要repay laptop"): the
 // plan a request names by product words, kind of device or partner (its

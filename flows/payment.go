@@ -1499,6 +1499,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 				}
 				return true, quotePlanSaid(s, flow, p)
 			}
+			return true, chooseAnother(s, flow)
 		case kindFollowUp(text) || notThisOne.MatchString(text) || corrects(text):
 			// "那笔记本那个呢", "是笔记本的 不是手机", "错了 我要还的是RedmiBook"
 			// at the phone's quote: that plan's, in this flow
@@ -1528,6 +1529,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 					}
 					return true, quotePlanSaid(s, flow, p)
 				}
+				return true, chooseAnother(s, flow)
 			}
 		case doubtsQuote(text): // "这有问题吧"
 			return explainQuote(s, flow, text)
@@ -1935,7 +1937,7 @@ func paymentFlow(name string, ask func(*Step) error, nothing func(*Step), paid f
 		reads:         []coreRead{readPlans, readCards, readScheduled},
 		initial:       "idle",
 		events: fsm.Events{
-			{Name: "choose", Src: []string{"idle"}, Dst: "choosing"},
+			{Name: "choose", Src: []string{"idle", "quoted"}, Dst: "choosing"}, // quoted: "no, the other one" of three
 			{Name: "quote", Src: []string{"idle", "choosing", "quoted", "paying"}, Dst: "quoted"},
 			{Name: "pay", Src: []string{"quoted"}, Dst: "paying"},
 		},
@@ -2255,6 +2257,21 @@ func overdueSaid(text string, open []supportbot.Plan, today supportbot.Date) int
 	return onlyOne(len(open), func(i int) bool {
 		return slices.ContainsFunc(open[i].Bills, func(b supportbot.Bill) bool { return b.Overdue(today) })
 	})
+}
+
+// chooseAnother answers "no, the other one" at a quote with more than one
+// other plan: which, from the list — nothing paid (an English probe got the
+// guard against prompt injection, the quote dropped without a word). With
+// one plan open, how to go on with its quote.
+func chooseAnother(s *Step, flow string) error {
+	open, err := s.openPlans()
+	if err != nil || len(open) < 2 {
+		if err == nil {
+			s.say(s.confirmHow())
+		}
+		return err
+	}
+	return s.fire(flow, "choose")
 }
 
 // quotePlanSaid answers a plan named at a quote: another plan's quote, or
