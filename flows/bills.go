@@ -331,7 +331,7 @@ var kindNames = func() *strings.Replacer {
 
 // overdueFiller are the words of a Chinese "am I overdue?", longest first.
 var overdueFiller = []string{"今天是还款日", "今天还款日", "还款日是今天", "还没还", "多少期", "几期", "是不是", "有没有", "多少天", "算不算", "现在", "目前", "是否", "应该", "已经", "账单", "分期", "这期", "本期",
-	"对吧", "没有", "逾期", "我的", "几天", "算是", "属于", "仍然", "依然", "我", "还", "了", "没", "吗", "吧", "嘛", "么", "呢", "有", "的", "算"}
+	"对吧", "没有", "逾期", "我的", "几天", "算是", "属于", "仍然", "依然", "所以", "那么", "我", "还", "了", "没", "吗", "吧", "嘛", "么", "呢", "有", "的", "算", "那"}
 
 // allPaidAsked asks whether everything is paid ("我的分期都还完了吗", "还有没
 // 有欠的", "are all my installments paid?"): the bill says — all settled, or
@@ -354,7 +354,9 @@ var overdueWords = map[string]bool{"am": true, "i": true, "im": true, "is": true
 	"bills": true, "payment": true, "payments": true, "anything": true, "any": true, "do": true, "have": true, "now": true,
 	"already": true, "right": true, "not": true, "on": true, "account": true, "the": true, "of": true, "still": true,
 	"yet": true, "a": true, "an": true, "past": true, "installment": true, "installments": true, "plan": true, "plans": true,
-	"how": true, "many": true, "days": true, "long": true} // "how many days overdue am i" (an audit: unsure)
+	"how": true, "many": true, "days": true, "long": true, // "how many days overdue am i" (an audit: unsure)
+	// a follow-up's lead: "so am i overdue now", "ok am i late then" (an English probe got the bill's quote)
+	"so": true, "then": true, "ok": true, "okay": true, "and": true, "wait": true, "currently": true, "today": true}
 
 // showBills shows every plan; asked (askedOverdue) puts the answer to "am I
 // overdue?" first.

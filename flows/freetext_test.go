@@ -1311,7 +1311,7 @@ func TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer(t *testing.T) {
 	c.send("我逾期了吗") // not yet identified: once they are, the answer
 	c.identify(phoneZhang)
 	c.expect("⚠️ 是的，你有逾期未还的账单", "第 6 期已逾期 6 天（还款日 2026年11月15日）")
-	for _, ask := range []string{"现在还算逾期吗", "我现在算不算逾期"} { // 算: the same question (a probe got the ways to pay, or a quote)
+	for _, ask := range []string{"现在还算逾期吗", "我现在算不算逾期", "那我现在逾期了吗"} { // 算: the same question (a probe got the ways to pay, or a quote); 那 a follow-up's lead
 		c.send(ask)
 		c.expect("⚠️ 是的，你有逾期未还的账单")
 		c.reject("提前结清报价", "最简单")
@@ -1323,9 +1323,11 @@ func TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer(t *testing.T) {
 	b := h.chat(601, "en")
 	b.identify(phoneBob) // paid off
 	b.send("/lang en")
-	b.send("am I overdue?")
-	b.expect("✅ No, nothing of yours is overdue.", "You've paid off 1 installment plan")
-	b.reject("Yes,")
+	for _, ask := range []string{"am I overdue?", "so am i overdue now", "ok am i late then?"} { // a follow-up's lead (an English probe got a bill's quote)
+		b.send(ask)
+		b.expect("✅ No, nothing of yours is overdue.", "You've paid off 1 installment plan")
+		b.reject("Yes,")
+	}
 	// "Is my account closed?" is asked of their closure request, not
 	// answered by starting one (a probe: "我已经还清了 账户是不是注销了").
 	b.send("paid it all off - is my account closed?")
