@@ -130,7 +130,11 @@ var (
 		`^(?:and |so )?what about (?:the |my )?(?:tomorrow'?s|today'?s|the [0-9]{1,2}(?:st|nd|rd|th)?'?s?) (?:payment|booking|scheduled repayment|debit)\??$`)
 	// willFail asks whether a debit to come will fail ("will my payment on
 	// the 10th fail", "10号会不会扣款失败").
-	willFail = regexp.MustCompile(`\bwill (?:my |the |it |that )?(?:next )?(?:payment|debit|autopay|auto-?repayment|scheduled payment|charge)?[^.?!]{0,30}\bfail\b|会不会(?:扣款)?失败|会扣(?:款)?失败|能(?:不能)?扣成功`)
+	willFail = regexp.MustCompile(`\bwill (?:my |the |it |that )?(?:next )?(?:payment|debit|autopay|auto-?repayment|scheduled payment|charge)?[^.?!]{0,30}\bfail\b|会不会(?:扣款)?失败|会扣(?:款)?失败|能(?:不能)?扣成功|` +
+		// whether it will work ("is my payment on the 8th going to work", "…still going through", "will my booking on the 8th go through":
+		// an English probe got "no recent repayment" with the only card frozen)
+		`\b(?:payment|debit|booking|scheduled payment|autopay|charge)\b[^.?!]{0,24}\b(?:going to|gonna|will|still) (?:work|go through|go thru|going through|be ok|be fine)\b|` +
+		`\bwill (?:my |the )?(?:payment|debit|booking|scheduled payment|charge)\b[^.?!]{0,24}\b(?:work|go through|go thru)\b`)
 	// bookingStillOn asks whether a booking still stands ("我的预约还款还在
 	// 吗", "is my scheduled payment for tomorrow still on", "i set up a
 	// payment for tomorrow, is it still on").

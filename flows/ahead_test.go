@@ -216,11 +216,17 @@ func TestWhatIfNotPaidOnADayIsWhatHappens(t *testing.T) {
 // TestWillADebitFailIsWhatDebits: "will my payment on the 10th fail" got
 // the failed payment's checklist about another card (an audit): what
 // debits that day, each with its card, or that nothing does.
+// Whether it will work is the same question ("is my payment on the 8th
+// going to work": an English probe got "no recent repayment", the only
+// card frozen).
 func TestWillADebitFailIsWhatDebits(t *testing.T) {
 	_, c := faqSession(t, 996)
-	c.send("will my payment on the 14th fail")
-	c.expect("「Redmi K70」第 7 期", "招商银行 **** 6789")
-	c.reject("按这个顺序排查")
+	for _, q := range []string{"will my payment on the 14th fail", "is my payment on the 14th going to work",
+		"is my payment on the 14th still going through", "will my booking on the 14th go through"} {
+		c.send(q)
+		c.expect("「Redmi K70」第 7 期", "招商银行 **** 6789")
+		c.reject("按这个顺序排查", "没有查到你最近的还款记录")
+	}
 }
 
 // TestTodayAndTomorrowTogetherAreSummed: "今晚和明天加起来一共扣多少" got one
