@@ -509,4 +509,12 @@ func TestABillAndAutopayAskedTogetherPaysTheBillFirst(t *testing.T) {
 		c.expect("Redmi K70", "合计应付", "[🔁 自动还款]")
 		c.reject("确认为「Redmi K70」开启自动还款吗")
 	}
+	// In English too (an English probe: the switch alone).
+	for _, ask := range []string{"pay the k70 and turn on autopay", "pay the phone and turn on autopay for it"} {
+		_, c := faqSession(t, 741)
+		c.send("/lang en")
+		c.send(ask)
+		c.expect("Redmi K70", "Total to pay", "[🔁 Auto-repayment]")
+		c.reject("Turn on auto-repayment for")
+	}
 }

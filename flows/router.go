@@ -1481,7 +1481,9 @@ func (s *Step) hasOverdue() (bool, error) {
 // paysThisPeriod asks to pay this period's bill ("这期帮我还了", "还一下这
 // 期", "pay this month's bill").
 var paysThisPeriod = regexp.MustCompile(`(?:还|付|交)(?:一下|了|掉)?[^，。？?\s]{0,12}?(?:这期|本期|这个月的?|当期)|(?:这期|本期|这个月的?)(?:的账单)?(?:帮我)?(?:还|付|交)(?:了|掉|一下|上)|` +
-	`\bpay (?:this|the current) (?:month'?s?|period'?s?)(?: bill| installment)?\b`)
+	`\bpay (?:this|the current) (?:month'?s?|period'?s?)(?: bill| installment)?\b|` +
+	// "pay the pad and turn on autopay (for it)" (an English probe: the switch alone, the bill dropped)
+	`\bpay (?:the|my) [a-z0-9+ ]{1,30}?(?: bill| installment)? (?:and|then|&|plus) (?:also )?(?:turn|switch|set|enable|activate)\b`)
 
 // doneOncePaidOff asks whether nothing is left once a plan is paid off
 // ("耳机提前还完了就不用管了吧", "电视提前结清了以后就不会再扣了吧", "if i pay
@@ -4336,6 +4338,9 @@ func (s *Step) ownPlans(topic string) string {
 // the payment was dropped).
 func (s *Step) startBeside(text, flow, arg string) error {
 	if err := s.startFlow(flow, arg); err != nil {
+		return err
+	}
+	if err := s.cardAsked(text); err != nil { // "pay my bill with ccb and turn on autopay"
 		return err
 	}
 	c := s.e.cfg.Classifier.Classify(text)
