@@ -69,8 +69,11 @@ func refusalIn(text string) refused {
 			return refusesNothing // "…the laptop, just the phone"
 		}
 		verbs := verbsIn(c)
-		if len(verbs) == 0 && bareDeferral(c) && len(before) > 0 {
-			before, plain = nil, false // "pay the phone one, not now": that one put off
+		if kind, _ := kindSaid(c); len(verbs) == 0 && bareDeferral(c) && len(before) > 0 && kind < 0 {
+			// "pay the phone one, not now": that one put off — not with
+			// another plan named ("K70逾期的先还 平板的等退款下来再说": the
+			// pad put off, not the K70; an audit got "OK, no payment")
+			before, plain = nil, false
 			continue
 		}
 		// "下期下个月再还": this clause's verbs put off; "pay this month and

@@ -61,6 +61,13 @@ func TestARefusalIsNotTheRequest(t *testing.T) {
 	c.send("dont pay off the laptop, pay off the phone")
 	c.expect("Payoff quote", "Redmi K70")
 	c.reject("no payment")
+	// Another plan put off is no refusal of the one asked first (an audit:
+	// "OK, no payment").
+	c.send("/lang zh")
+	for _, said := range []string{"K70逾期的先还 笔记本的等退款下来再说", "先还K70逾期的 笔记本的以后再说"} {
+		c.send(said)
+		c.reject("这次不还款", "这里不会发起还款")
+	}
 }
 
 // TestAStopRefusedKeepsReminders: "don't stop reminding me" turned the
