@@ -245,7 +245,7 @@ func whenPlanEnds(s *Step, text string) error {
 
 // thisTheLast asks whether the period to pay is the plan's last ("还完这期就
 // 结束了吧", "这期是最后一期吗", "is this the last payment?").
-var thisTheLast = regexp.MustCompile(`还完[^，。？?]{0,6}?(?:这期|这一期|本期)(?:就|是不是就|是不是)?(?:结束|完了|没了|还清|结清|不用还|全部还完)|(?:这期|这一期|本期)是(?:不是)?最后一期|` +
+var thisTheLast = regexp.MustCompile(`还完[^，。？?]{0,6}?(?:这期|这一期|本期)(?:就|是不是就|是不是)?(?:结束|完了|没了|还清|结清|不用还|全部还完)|(?:这期|这一期|本期)是(?:不是)?最后一期|这是最后一期了?(?:吧|吗)|是不是最后一期|` +
 	`\bis (?:this|it|that) (?:the |my )?(?:last|final) (?:one|payment|period|installment)\b|\bafter this (?:one|payment|period)\b[^.?!]{0,24}\b(?:done|finished|paid off|over)\b`)
 
 // whenDoneZH asks when a plan is paid off ("什么时候能还完", "哪天结清";

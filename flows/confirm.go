@@ -74,7 +74,8 @@ func asksIfPaid(text string) bool {
 		(containsAny(l, "扣", "付", "还", "钱", "款", "pay", "paid", "charge", "debit", "money", "taken", "go through", "went through",
 			"go thru", "went thru") || short && containsAny(l, "成功", "到账") ||
 			containsAny(l, "plan", "installment") && containsAny(l, "done", "finished", "complete")) && // "is the buds plan all done now" (a regression run: a payoff quote)
-		!containsAny(rest, notWhetherPaid...) && !aboutSomeoneElse(text) && !(kinFor.MatchString(l) && !ownBeside(text)) // "我让老婆还了，到账没": theirs
+		!containsAny(rest, notWhetherPaid...) && !aboutSomeoneElse(text) && !(kinFor.MatchString(l) && !ownBeside(text)) && // "我让老婆还了，到账没": theirs
+		!thisTheLast.MatchString(l) // "还完这期是不是就结清了": the schedule's (an audit: "no recent repayment")
 }
 
 // autoDebitAsked names auto-repayment's debit itself ("自动还款今天扣了吗",
