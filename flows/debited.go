@@ -41,6 +41,12 @@ var whyCantPay = regexp.MustCompile(`(?:为啥|为什么|怎么|咋)[^，。？?
 var asksWhyFailed = regexp.MustCompile(`(?:为啥|为什么|怎么|咋)[^，。,?？!！]{0,6}(?:扣不了|扣不上|扣不出|扣不到|扣款失败|不能扣)|` +
 	`\bwhy (?:can'?t|cant|won'?t|wont|didn'?t|didnt) (?:my|the|you|it)\b.{0,20}\b(?:charge|debit)|\bwhy (?:was|is) my (?:card|payment) declined\b`)
 
+// overdueDespiteAutopay asks why a bill is overdue with auto-repayment on
+// ("我开通了自动还款 K70怎么还逾期了", "i have autopay on why am i overdue"):
+// its debit did not go through (an audit was told to turn it on).
+var overdueDespiteAutopay = regexp.MustCompile(`(?:开了|开通了|开着|设置了|有)自动(?:还款|扣款)[^。?？!！]{0,12}(?:为啥|为什么|怎么|咋)[^。?？!！]{0,6}(?:还|会|又)?(?:逾期|没扣|没还)|` +
+	`\b(?:autopay|auto-?repayment|auto debit)\b[^.?!]{0,20}\b(?:on|enabled|set up)\b[^.?!]{0,12}\bwhy\b[^.?!]{0,16}\b(?:overdue|late|not (?:paid|charged|debited))\b`)
+
 // whyDebited is a debit asked why: 扣 or 划走 (not 计划) after a why, with
 // 了 — or straight to "me" and "my money" — and in English, charged,
 // debited or money taken.

@@ -1903,6 +1903,15 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says: []string{"很可能是诈骗"},
 		near: []string{"pay the laptop", "可以扫码还款吗", "注销收费吗", "my friend says the app is easy to use", "i forgot my password"},
 	}, {
+		// Overdue with auto-repayment on: its debit did not go through —
+		// the failed debit's checklist and what is overdue (an audit was
+		// told to turn auto-repayment on).
+		name:  "overdue with auto-repayment on",
+		asked: []string{"我开通了自动还款 K70怎么还逾期了", "开了自动还款为什么还逾期", "i have autopay on why am i overdue"},
+		says:  []string{"按这个顺序排查", "仍未还、已逾期", "Redmi K70"},
+		not:   []string{"建议开启自动还款"},
+		near:  []string{"开了自动还款还会逾期吗"},
+	}, {
 		// The customer's installments called a loan ("loans of any kind are
 		// not handled here": an audit); another lender's loan keeps that.
 		name:  "my installments called a loan",

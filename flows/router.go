@@ -2868,6 +2868,10 @@ func (s *Step) freeText(text string) error {
 			return nil
 		}
 	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && overdueDespiteAutopay.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("repayment-failed") {
+		s.conv.Misses = 0 // the failed debit's checklist, their frozen cards, and what is overdue now
+		return s.appendOverdue()
+	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && asksWhyFailed.MatchString(l) && !containsAny(l, "怎么办", "没钱", "钱不够", "afford", "信用卡", "微信", "支付宝", "花呗", "白条", "credit card") &&
 		!aboutSomeoneElse(text) && s.showAnswer("repayment-failed") {
 		s.conv.Misses = 0 // "工行卡为啥扣不了": the failed-debit answer, with their frozen cards (a probe: suggestions only)
