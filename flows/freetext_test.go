@@ -1912,6 +1912,19 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		not:   []string{"建议开启自动还款"},
 		near:  []string{"开了自动还款还会逾期吗"},
 	}, {
+		// Their cards asked, or how to change the default one: the cards
+		// (audits: the partners' channels, unsure).
+		name:  "their cards",
+		asked: []string{"我绑的卡是哪个银行的", "how do i change my default card"},
+		says:  []string{"你绑定的还款银行卡", "招商银行 **** 6789"},
+		near:  []string{"怎么绑卡"},
+	}, {
+		// A booking asked removed: the bookings to cancel (an English
+		// probe: unsure).
+		name:  "a booking removed",
+		asked: []string{"how do i remove the booking", "remove my scheduled repayment"},
+		says:  []string{"你的预约还款"},
+	}, {
 		// The customer's installments called a loan ("loans of any kind are
 		// not handled here": an audit); another lender's loan keeps that.
 		name:  "my installments called a loan",

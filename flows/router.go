@@ -1436,6 +1436,17 @@ func unbindsACard(l string) bool { return unbindsCard.MatchString(l) && contains
 var unbindsCard = regexp.MustCompile(`解绑|解除绑定|(?:删掉|删除|移除|去掉)[^，。？?]{0,6}卡|卡[^，。？?]{0,6}(?:删掉|删除|移除|去掉)|` +
 	`\b(?:unbind|unlink|remove|delete)\b[^.?!]{0,20}\bcard\b`)
 
+// ownCardsAsked asks which cards are bound, or how to change the default
+// one; removesABooking asks a booking removed.
+var (
+	ownCardsAsked = regexp.MustCompile(`(?:绑的|绑定的|我的)(?:银行)?卡是(?:哪个|哪家|什么)银行|我(?:绑|绑定)的(?:是)?(?:哪张|哪个|什么)(?:卡|银行)|` +
+		`默认卡(?:怎么|如何|在哪)(?:换|改|设置|设)|(?:怎么|如何)(?:换|改|设置|设)默认(?:还款)?卡|` +
+		`\bwhat (?:bank|card) is (?:my card|on file)\b|\bwhat card (?:is|do i have) on file\b|\bwhich bank (?:card )?(?:did i|is) (?:link|linked|bind|bound|on file)\b|` +
+		`\b(?:how (?:do|can) i|i want to|i wanna|can i) (?:change|switch|set|update) (?:my |the )?default (?:payment |bank )?card\b`)
+	removesABooking = regexp.MustCompile(`\b(?:remove|delete|get rid of) (?:the|my|that) (?:booking|scheduled (?:re)?payment|scheduled debit)\b|` +
+		`(?:删掉|删除|去掉)[^，。？?]{0,4}预约`)
+)
+
 // planMissing says a plan bought is not to be found here ("买了个手机 怎
 // 么查不到啊", "i bought a tv on installments but i cant see it").
 var planMissing = regexp.MustCompile(`(?:分期|买)[^。？?]{0,16}(?:查不到|看不到|找不到|没显示|不显示|没有显示|没看到|怎么没有)|` +
@@ -2601,6 +2612,17 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		s.lead = s.T("cards.unbind_not_here")
 		return s.startFlow("cards", "")
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && ownCardsAsked.MatchString(l) && !aboutSomeoneElse(text) {
+		// "我绑的卡是哪个银行的", "how do i change my default card": their
+		// cards, where the default is chosen (audits: the partners'
+		// channels, unsure).
+		s.conv.Misses = 0
+		return s.startFlow("cards", "")
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && removesABooking.MatchString(l) && !aboutSomeoneElse(text) {
+		s.conv.Misses = 0 // "how do i remove the booking": the bookings to cancel (an English probe: unsure)
+		return s.startFlow("cancel", "")
 	}
 	if wordless(text) { // "😀😀😀", "？", "...": no question to miss
 		s.menu("menu.again")
