@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -45,8 +46,15 @@ type Chat struct {
 	OnError func(error)
 
 	options []option
-	seq     int64
+	// listed are the places a reply's own text numbers ("1. 中信银行…"):
+	// a typed number among them is the place in that list, as on Telegram,
+	// unless the option of that number is the same item.
+	listed map[int]bool
+	seq    int64
 }
+
+// listedPlace is a line of a reply's text that numbers a list's item.
+var listedPlace = regexp.MustCompile(`(?m)^\s*([0-9]{1,2})\.\s`)
 
 // option is a numbered choice: an inline button or a keyboard text.
 type option struct {
@@ -100,7 +108,11 @@ func (c *Chat) Run(ctx context.Context, start string) error {
 func (c *Chat) parse(line string) supportbot.Event {
 	line = strings.TrimSpace(line)
 	ev := supportbot.Event{ChatID: c.UserID, UserID: c.UserID, FirstName: "Console", Kind: supportbot.EventText, Text: line}
-	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(c.options) {
+	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(c.options) &&
+		(!c.listed[n] || strings.HasPrefix(c.options[n-1].text, line+".")) {
+		// (A number the reply's own list gives another item — "2. 民生"
+		// above a button [2] for 广发 — is typed text, the list's place: a
+		// probe set the wrong card as the default.)
 		o := c.options[n-1]
 		switch {
 		case o.contact:
@@ -155,6 +167,7 @@ func (c *Chat) send(ctx context.Context, ev supportbot.Event) {
 	}
 	if len(msgs) > 0 {
 		c.options = c.options[:0]
+		c.listed = map[int]bool{}
 	}
 	ids := make([]int64, 0, len(msgs))
 	for _, m := range msgs {
@@ -176,7 +189,12 @@ func (c *Chat) print(r supportbot.Reply) {
 	if r.Edit != 0 || r.EditStep != "" {
 		mark = "🤖 ✏️ "
 	}
-	fmt.Fprintln(c.Out, mark+strings.ReplaceAll(locale.Plain(r.Text), "\n", "\n   "))
+	plain := locale.Plain(r.Text)
+	for _, m := range listedPlace.FindAllStringSubmatch(plain, -1) {
+		n, _ := strconv.Atoi(m[1])
+		c.listed[n] = true
+	}
+	fmt.Fprintln(c.Out, mark+strings.ReplaceAll(plain, "\n", "\n   "))
 	for _, row := range r.Buttons {
 		var cells []string
 		for _, b := range row {

@@ -220,6 +220,26 @@ func TestConsoleOptionsAreTheLastRepliesOnes(t *testing.T) {
 	}
 }
 
+// A number the reply's own text lists as another item than the button of
+// that number ("2. 民生" above [2] 设为默认：广发) is the list's place, typed,
+// as on Telegram (a probe set the wrong card as the default); a button
+// whose label carries its place ("[1] 1. Redmi") is pressed.
+func TestConsoleANumberTheListGivesIsTheListsPlace(t *testing.T) {
+	list := "💳 cards:\n1. 中信 ✅\n2. 民生\n3. 兴业 ⛔\n4. 广发"
+	e, _ := chat(t, "/cards\n2\n/pay\n1\n", func(ev supportbot.Event) []supportbot.Reply {
+		if ev.Kind == supportbot.EventCommand && ev.Text == "pay" {
+			return []supportbot.Reply{{Text: "which?", Buttons: [][]supportbot.Button{{{Text: "1. Redmi", Data: "p1"}}, {{Text: "2. Book", Data: "p2"}}}}}
+		}
+		return []supportbot.Reply{{Text: list, Buttons: [][]supportbot.Button{{{Text: "设为默认：民生", Data: "k2"}}, {{Text: "设为默认：广发", Data: "k4"}}}}}
+	})
+	check(t, e.events, []want{
+		{kind: supportbot.EventCommand, text: "cards"},
+		{kind: supportbot.EventText, text: "2"},
+		{kind: supportbot.EventCommand, text: "pay"},
+		{kind: supportbot.EventButton, data: "p1"},
+	})
+}
+
 // Piped input: every line is echoed after "> " (there is no terminal to
 // show it), replies are indented, and the end of input ends the chat.
 func TestConsolePipedTranscript(t *testing.T) {
