@@ -345,9 +345,8 @@ func handleAutopay(s *Step, a action) (bool, error) {
 				return true, err
 			}
 			if p != nil {
-				if b, ok := nextNotOverdue(*p, s.today); ok {
-					s.say(s.T("autopay.off_stops", "date", s.day(b.DueDate), "period", b.Period, "amount", money(b.Amount())) + "\n" + s.confirmHow())
-					return true, nil
+				if told, err := offStops(s, *p); told || err != nil {
+					return true, err
 				}
 			}
 		}
@@ -405,6 +404,37 @@ func handleAutopay(s *Step, a action) (bool, error) {
 
 // offStopsAsked asks whether turning auto-repayment off stops a debit
 // ("does this stop tomorrow's payment?", "关了明天就不扣了吧").
+// offStops says what turning auto-repayment off leaves of a plan's debits:
+// an overdue period asked of is none of its to debit; the next period is
+// not debited by it any more — unless a booking pays it, which runs (audits:
+// "关了以后K80今天还扣吗" got "会" and "the period is not debited, pay it
+// yourself" with that period being debited by its booking; "逾期那期还会扣
+// 吗" was answered of the next period). It reports whether it told.
+func offStops(s *Step, p supportbot.Plan) (bool, error) {
+	late := slices.IndexFunc(p.Bills, func(b supportbot.Bill) bool { return b.Overdue(s.today) })
+	if late >= 0 && overdueNamed(strings.ToLower(s.ev.Text)) {
+		b := p.Bills[late]
+		s.say(s.T("autopay.off_overdue", "period", b.Period, "amount", money(b.Due())) + "\n" + s.confirmHow())
+		return true, nil
+	}
+	b, ok := nextNotOverdue(p, s.today)
+	if !ok {
+		return false, nil
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	key := "autopay.off_stops"
+	if slices.ContainsFunc(sched, func(r supportbot.ScheduledRepayment) bool {
+		return r.PlanID == p.ID && r.Period == b.Period && (r.Status == supportbot.ScheduledScheduled || r.Status == supportbot.ScheduledProcessing)
+	}) {
+		key = "autopay.off_booked"
+	}
+	s.say(s.T(key, "date", s.day(b.DueDate), "period", b.Period, "amount", money(b.Amount())) + "\n" + s.confirmHow())
+	return true, nil
+}
+
 var offStopsAsked = regexp.MustCompile(`\b(?:does|will|would) (?:this|it|that|turning it off) (?:stop|cancel|prevent)\b|\bso (?:it|they) (?:won'?t|will not) (?:take|charge|debit)\b|` +
 	`(?:关了|关掉|关闭)(?:以后|之后|的话)?[^，。？?]{0,8}(?:就)?(?:不扣|不会扣|不再扣|还扣|还会扣)`)
 

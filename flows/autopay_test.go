@@ -477,6 +477,26 @@ func TestAutopayAskedInEverydayWords(t *testing.T) {
 	c.reject("Xiaomi Book（订单号")
 }
 
+// TestWhatTurningOffLeavesOfABookedOrOverduePeriod: "关了以后K80今天还扣吗"
+// at turning auto-repayment off got "会：… the period is not debited, pay
+// it yourself" with that period being debited by its booking; "关了的话逾期
+// 那期还会扣吗" was answered of the next period (audits). A period a booking
+// pays is said to still be paid by it; an overdue one, that auto-repayment
+// never debits it.
+func TestWhatTurningOffLeavesOfABookedOrOverduePeriod(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[0].AutoRepay = true
+	_, c := faqSessionOn(t, data, 850, phoneZhang)
+	c.send("/autopay")
+	c.press("Redmi K70")
+	c.send("关了以后手机还会扣吗")
+	c.expect("第 7 期 <b>¥249.92</b> 已有预约还款，照常扣款，不用再自己还")
+	c.reject("会：", "也不会自动扣")
+	c.send("关了的话逾期那期还会扣吗")
+	c.expect("逾期的第 6 期（现在应还 <b>¥261.92</b>）不会被自动还款扣")
+	c.reject("第 7 期")
+}
+
 // TestWhetherTurningOffStopsADebitIsAnswered: "wait does this stop tomorrows
 // payment?" at turning auto-repayment off got "no scheduled repayments",
 // the yes or no never given (an audit). It is answered: the next period
@@ -491,7 +511,7 @@ func TestWhetherTurningOffStopsADebitIsAnswered(t *testing.T) {
 	c.press("Redmi Note 13")
 	for _, q := range []string{"wait does this stop the next payment?", "关了以后就不扣了吧"} {
 		c.send(q)
-		c.expect("关闭后，这笔分期不再在还款日自动扣款", "已经预约的还款不受影响")
+		c.expect("关闭后，这笔分期之后的每期不再在还款日自动扣款", "第 2 期 <b>¥303.00</b> 已有预约还款，照常扣款") // its booking pays it
 	}
 	if !h.plan("C5", "P6").AutoRepay {
 		t.Errorf("auto-repayment turned off by a question")
