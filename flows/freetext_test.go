@@ -1899,7 +1899,14 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 			"刚接到电话说我的分期账户要年审 不做会影响征信 让我开视频会议", "马上金融打电话说可以帮我降低手续费 要先交2000保证金",
 			"马上消费的人说笔记本的手续费可以降到3% 先转一笔押金", "有人说可以帮我申请滞纳金退还 要我先交个手续费",
 			"有人说我电视分期多收了手续费 可以退 让我下个app操作", "有人说我13c最后一期可以免还 只要交99元手续费",
-			"有个自称招联金融的加我企业微信 说电视分期利率太高可以转成低息 要我先还清再重新借", "朋友说帮我还电视分期 让我把卡号和身份证发给他"},
+			"有个自称招联金融的加我企业微信 说电视分期利率太高可以转成低息 要我先还清再重新借", "朋友说帮我还电视分期 让我把卡号和身份证发给他",
+			// a fee to switch auto-repayment off, to unfreeze a card, to move a booking; "customer service" asking money moved,
+			// a code given "or the booking fails", a link in a text (later audits)
+			"客服说帮我取消自动还款要先交50块手续费", "有人说帮我关自动还款要交手续费", "客服打电话说我的卡冻结了 可以帮我解冻 要先交200",
+			"有人说可以帮我把明天的预约还款延期 收100手续费", "customer service called and asked me to transfer the overdue 687.50 to a safe account",
+			"customer service called me and said to transfer my laptop balance to a safe account to avoid a fee",
+			"someone called and said my booking tonight will fail unless i give them the code they sent",
+			"i got a text saying my installment is overdue click bit.ly/xm-pay to pay now, is it you?"},
 		says: []string{"很可能是诈骗"},
 		near: []string{"pay the laptop", "可以扫码还款吗", "注销收费吗", "my friend says the app is easy to use", "i forgot my password"},
 	}, {

@@ -3886,6 +3886,10 @@ func scamTold(l string) bool {
 	if scamLink.MatchString(l) && (scamAsker.MatchString(l) || containsAny(l, "短信", "陌生", "微信", "texted", "a text", "sms", "someone", "stranger")) {
 		return true
 	}
+	if m := addressTapped.FindStringSubmatch(l); m != nil && !xiaomiSite.MatchString(m[1]) &&
+		containsAny(l, "短信", "陌生", "texted", "a text", "sms", "message", "email", "someone", "stranger") {
+		return true // "i got a text saying my installment is overdue click bit.ly/xm-pay": told first (an English probe got the bill's "yes, overdue" above it)
+	}
 	if siteAsks(l) {
 		return true
 	}
@@ -3916,9 +3920,11 @@ var (
 		// "有中介说可以帮我代还", "催收让我把钱打到一个公司账户", "the refund guy wants me to share my screen")
 		`快递(?:员|小哥)?(?:打电话)?说|客服(?:打电话|来电|打来)说|中介|网上有人|(?:有个人|有人)加我|加我(?:微信|qq)说|一个人说|的人(?:说|让|要)|` +
 		// "马上金融打电话说…要先交2000保证金", "有个人让我扫码付333块", "朋友说…让我把卡号…发给他", "网上有代办注销的" (audits)
-		`(?:打电话|来电|打来)说|有个人(?:让|要|叫)|有人发|朋友(?:说|让|要)|代办|` +
+		`(?:打电话|来电|打来)说|有个人(?:让|要|叫)|有人发|朋友(?:说|让|要)|代办|客服说|` +
+		// "customer service called and asked me to transfer…" (an English probe)
+		`\b(?:service|support|bank|agent|officer)\b[^.?!]{0,20}\b(?:called|phoned|texted|messaged)\b|` +
 		`催收(?:的|员|人员)?[^，。？?!！]{0,6}(?:让|要|叫|给)我|` +
-		`\b(?:agent|guy|man|woman|lady|caller|staff|rep|representative|support|officer|collector)\b[^.?!]{0,20}\b(?:wants?|wanted|asked|asks|asking|told me to|tells me to|needs|offered)\b|` +
+		`\b(?:agent|guy|man|woman|lady|caller|staff|rep|representative|support|service|officer|collector)\b[^.?!]{0,20}\b(?:wants?|wanted|asked|asks|asking|told me to|tells me to|needs|offered)\b|` +
 		`\b(?:a man|a guy|a woman|a lady|someone|somebody|a caller|a stranger)\s+(?:says|said|told me|claims|claimed)\b|` +
 		`\b(?:someone|somebody|a guy|a man|a woman|a lady|a caller|caller|stranger)\b[^.?!]{0,30}\b(?:called|phoned|texted|messaged)(?: me)? (?:saying|to say|and said)\b`)
 	// scamAsk: what they ask for — a code, a card's number or password, a
@@ -3948,10 +3954,10 @@ var (
 		`\b(?:pay|transfer|send|wire)\b[^.?!]{0,24}\bto (?:him|her|them|his|her|their)\b|\b(?:his|her|their) link\b|` +
 		`\b(?:must|need to|have to|should) (?:transfer|wire)\b|\bphoto of (?:my |the |your )?(?:both sides of )?(?:my |the |your )?(?:bank )?card\b|\bcard(?:'s)? (?:front and back|photo)\b|` +
 		`扫码|二维码|收款码|还款码|视频会议|开视频|腾讯会议|年审|押金|低息|转贷|重新借|` +
-		`先(?:交|付|转)(?:个|一笔|一点)?(?:手续费|费用|服务费|押金|保证金|钱)|(?:只要|只需|只需要)(?:交|付|转)[^，。？?!！]{0,4}[0-9]+|` +
-		`(?:下|装)(?:个|一个)(?:app|软件)|收[^，。？?!！]{0,2}[0-9]+(?:块|元)|收费`)
+		`(?:先|要|得|需要)(?:先)?(?:交|付|转)[^，。？?!！]{0,6}(?:手续费|费用|服务费|押金|保证金|钱)|(?:只要|只需|只需要|先|要先)(?:交|付|转)[^，。？?!！]{0,4}[0-9]+|` +
+		`(?:下|装)(?:个|一个)(?:app|软件)|收[^，。？?!！]{0,2}[0-9]+|收费`)
 	// secretGiven: a code, a password or a card's number given away.
-	secretGiven = regexp.MustCompile(`\b(?:give|tell|send|share|read|hand)\b (?:\w+ ){0,3}(?:otp|sms code|verification code|security code|password|pin|cvv|card number)s?\b|` +
+	secretGiven = regexp.MustCompile(`\b(?:give|tell|send|share|read|hand)\b (?:\w+ ){0,3}(?:otp|(?:sms|verification|security|the|that|this) code|password|pin|cvv|card number)s?\b|` +
 		`(?:卡号|身份证|验证码|密码|cvv)[^，。？?!！]{0,8}(?:发给|报给|告诉|给)(?:他|她|对方|他们)`)
 	ownPassword = strings.NewReplacer("改密码", "", "修改密码", "", "重置密码", "", "设置密码", "", "忘了密码", "", "忘记密码", "",
 		"change my password", "", "reset my password", "", "forgot my password", "")
@@ -3961,11 +3967,13 @@ var (
 	// xiaomiSite is a domain of Xiaomi's own (mi.com, xiaomi.com, xiaomi.cn,
 	// mi.cn and their subdomains: account.xiaomi.com, jr.mi.com);
 	// looksOurs a domain made to look like Xiaomi's or ours.
-	xiaomiSite   = regexp.MustCompile(`(?:^|\.)(?:mi|xiaomi)\.(?:com|cn)$`)
-	looksOurs    = regexp.MustCompile(`xiaomi|mi-|-mi\b|^mi[a-z0-9]|^xm|xm-|fenqi|fen-qi|jinrong|finance|refund|kefu|loan|credit|installment|repay`)
-	siteUse      = regexp.MustCompile(`log ?in|sign in|enter|card|password|verify|\bpay\b|登录|登陆|输入|填|卡号|密码|验证|付款|转账`)
-	siteAsked    = regexp.MustCompile(`\bis (?:this|that|it) (?:your|the official|an official|a real|legit)|是(?:不是)?你们的|是官方的|是真的吗|官方的吗`)
-	scamDownload = regexp.MustCompile(`下载[^，。？?!！]{0,8}(?:app|软件|应用)|download (?:an?|this|their|his|her|some) app`)
+	xiaomiSite = regexp.MustCompile(`(?:^|\.)(?:mi|xiaomi)\.(?:com|cn)$`)
+	looksOurs  = regexp.MustCompile(`xiaomi|mi-|-mi\b|^mi[a-z0-9]|^xm|xm-|fenqi|fen-qi|jinrong|finance|refund|kefu|loan|credit|installment|repay`)
+	siteUse    = regexp.MustCompile(`log ?in|sign in|enter|card|password|verify|\bpay\b|登录|登陆|输入|填|卡号|密码|验证|付款|转账`)
+	siteAsked  = regexp.MustCompile(`\bis (?:this|that|it) (?:your|the official|an official|a real|legit)|是(?:不是)?你们的|是官方的|是真的吗|官方的吗`)
+	// addressTapped is a web address to click or open ("click bit.ly/xm-pay").
+	addressTapped = regexp.MustCompile(`\b(?:click|tap|open|visit|点|点击|打开)\s*(?:on\s+)?(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?:/|\b)`)
+	scamDownload  = regexp.MustCompile(`下载[^，。？?!！]{0,8}(?:app|软件|应用)|download (?:an?|this|their|his|her|some) app`)
 	// scamLink: money to move or a link to tap, sent or asked by someone
 	// ("陌生人加我微信说我征信有问题，要我转钱", "收到短信…让我点链接",
 	// "someone texted me a link to close my account": a regression run).
