@@ -1499,6 +1499,23 @@ func TestPayingAPlanWhoseNameEndsInANumberIsItsBill(t *testing.T) {
 	}
 }
 
+// TestThePhoneBillIsThePhonesBill: "pay the phone bill" from a customer
+// paying a phone here got "other banks' loans are not handled here" (an
+// English probe: a carrier's phone bill). It is the phone's bill; without
+// a phone plan it keeps that answer.
+func TestThePhoneBillIsThePhonesBill(t *testing.T) {
+	for _, ask := range []string{"pay the phone bill", "pay my redmi phone bill"} {
+		_, c := faqSession(t, 679)
+		c.send("/lang en")
+		c.send(ask)
+		c.expect("Overdue bill</b>: Redmi K70", "¥261.92")
+		c.reject("not handled here")
+	}
+	_, c := faqSessionOn(t, fixture(), 679, phoneWang) // a watch only
+	c.send("pay the phone bill")
+	c.reject("合计应付")
+}
+
 // TestAPlanPaidOffIsNotAnotherOfItsKind: with the Xiaomi Watch S4 paid off
 // and a band still open, "pay the xiaomi watch s4" got the band's payoff
 // quote and "is my watch paid off" the band's "3 of 6 periods paid" (an

@@ -1428,6 +1428,10 @@ var (
 // 还一下耳机", "还手机这期"): that plan's bill, when the customer has one.
 var paysAKind = regexp.MustCompile(`^(?:帮我|我要|我想|请)?(?:还|付)(?:一下|下)?(?:我的)?\s*(?:充电宝|移动电源|充电器|音箱|净化器|扫地机器人|扫地机|耳机|手环|手表|平板|电视|笔记本|手机)(?:的账单|的钱|这期|那期|本期|的)?(?:吧|呗)?$`)
 
+// phoneBillPaid asks a phone's bill paid ("pay the phone bill", "pay my
+// xiaomi 14 phone bill").
+var phoneBillPaid = regexp.MustCompile(`^(?:pls |please )?(?:i want to |i wanna |i need to |can i |let me )?pay (?:the|my) (?:[a-z0-9+]+ ){0,3}phone bill(?: now| please| pls)?[.!?]*$`)
+
 // unbindsACard reports lower-cased text asking for a card to be unbound
 // ("帮我把建行卡解绑", "把建行卡删了", "remove my hsbc card") — a card's, not
 // a Mi account's phone.
@@ -2590,6 +2594,19 @@ func (s *Step) freeText(text string) error {
 		// today dropped without a word).
 		s.conv.Misses = 0
 		return s.startBeside(text, "pay", s.dueTodayPlan(l))
+	}
+	if l := strings.ToLower(strings.TrimSpace(text)); s.conv.CustomerID != "" && phoneBillPaid.MatchString(l) && !aboutSomeoneElse(text) {
+		// "pay the phone bill" from a customer paying a phone here: its
+		// bill, not a carrier's (an English probe: "other banks' loans are
+		// not handled here").
+		open, err := s.openPlans()
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(open, func(p supportbot.Plan) bool { return kindShown(p.Product) == len(deviceKinds)-1 }) {
+			s.conv.Misses = 0
+			return s.startFlow("pay", "")
+		}
 	}
 	if l := bare(text); s.conv.CustomerID != "" && paysAKind.MatchString(l) {
 		// "还充电宝": the power bank's bill, for a customer with one (an
