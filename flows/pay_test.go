@@ -1516,6 +1516,32 @@ func TestThePhoneBillIsThePhonesBill(t *testing.T) {
 	c.reject("合计应付")
 }
 
+// TestABillDueTodayIsPayableWhileTheOverdueOneIsDebited: period 6 overdue,
+// its booking being debited, period 7 due today with no booking — /pay got
+// "nothing to pay again" and the period due today could not be paid (an
+// English probe). The bill asks for that period by name, says the overdue
+// one is being debited, and pays it once.
+func TestABillDueTodayIsPayableWhileTheOverdueOneIsDebited(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Plans[0].Bills[6].DueDate = supportbot.DateOf(start, shanghai)
+	zhang.Scheduled = []supportbot.ScheduledRepayment{{ID: "S3", CustomerID: "C1", PlanID: "P1", Period: 6, Amount: 26192, CardID: "K1",
+		RunAt: start.Add(-30 * time.Minute), Status: supportbot.ScheduledProcessing}}
+	h, c := faqSessionOn(t, data, 680, phoneZhang)
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.expect("第 7 期（还款日 今天）", "第 6 期的预约还款正在扣款中", "合计应付：<b>¥249.92</b>")
+	c.reject("无需再还", "不用再还")
+	c.send("确认")
+	c.expect("还款成功")
+	if r := h.paid("C1"); r.PlanID != "P1" || !slices.Equal(r.Periods, []int{7}) {
+		t.Errorf("paid %+v, want period 7 of P1", r)
+	}
+	if got := h.unpaid("C1", "P1"); !slices.Contains(got, 6) || slices.Contains(got, 7) {
+		t.Errorf("unpaid periods %v, want 6 (being debited) and not 7", got)
+	}
+}
+
 // TestAPlanPaidOffIsNotAnotherOfItsKind: with the Xiaomi Watch S4 paid off
 // and a band still open, "pay the xiaomi watch s4" got the band's payoff
 // quote and "is my watch paid off" the band's "3 of 6 periods paid" (an

@@ -158,7 +158,14 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	}
 	card := quoteCard(s, usable, declined)
 	kind := quoteKinds[flow]
-	q, err := s.e.core.Quote(s.ctx, s.key("quote"), supportbot.QuoteRequest{CustomerID: s.conv.CustomerID, PlanID: p.ID, Kind: kind})
+	req := supportbot.QuoteRequest{CustomerID: s.conv.CustomerID, PlanID: p.ID, Kind: kind}
+	var debited []int // the rule's periods, being debited, when another is asked for by name
+	if kind == supportbot.QuoteBill {
+		if req.Periods, debited, err = dueBeyondDebits(s, *p); err != nil {
+			return err
+		}
+	}
+	q, err := s.e.core.Quote(s.ctx, s.key("quote"), req)
 	if ce := refusal(err); ce != nil {
 		s.finish()
 		if ce.Code == supportbot.CoreNothingToPay {
@@ -183,9 +190,12 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 		}
 		return err
 	}
-	err = checkQuote(q, p, kind, s.now, s.e.cfg.Location)
+	err = checkQuote(q, p, req, s.now, s.e.cfg.Location)
 	if err == nil {
 		err = quotesNoDebiting(s, q, p)
+	}
+	if err == nil && len(q.Excluded) == 0 {
+		q.Excluded = debited // said above the quote as left out, as the rule's own quote would
 	}
 	if err != nil {
 		// The core's figures cannot be right: say so, charge nothing, and
@@ -234,6 +244,31 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
 	s.say(strings.Join(lines, "\n"), rows...)
 	return s.appendAnnouncement()
+}
+
+// dueBeyondDebits are the periods a bill asks for by name when every
+// period the bill rule pays is being debited already (an overdue one, its
+// booking running) and one more falls due today or is due already: that
+// one, which the rule would leave unpayable until the debit settles (an
+// English probe: "nothing to pay again", a period due today and no booking
+// on it). nil otherwise: the rule's periods, asked as the default.
+// It also returns the rule's periods then, being debited.
+func dueBeyondDebits(s *Step, p supportbot.Plan) (periods, debited []int, err error) {
+	sched, err := s.scheduled()
+	if err != nil {
+		return nil, nil, err
+	}
+	busy := supportbot.DebitingPeriods(p.ID, sched, s.now)
+	rule := billPeriods(p, s.today)
+	if len(rule) == 0 || slices.ContainsFunc(rule, func(n int) bool { return !busy[n] }) {
+		return nil, nil, nil
+	}
+	for _, b := range p.Bills {
+		if b.Status == supportbot.BillUnpaid && !busy[b.Period] && !slices.Contains(rule, b.Period) && b.DueDate <= s.today {
+			return []int{b.Period}, rule, nil
+		}
+	}
+	return nil, nil, nil
 }
 
 // paidJustNow says, above a bill's quote of periods not due yet, which of
@@ -488,7 +523,8 @@ func quotesNoDebiting(s *Step, q *supportbot.Quote, p *supportbot.Plan) error {
 // let alone charged. Nor is one that expires within quoteMinLife of now: it
 // could not be confirmed in time, and quoting again would only bring
 // another like it.
-func checkQuote(q *supportbot.Quote, p *supportbot.Plan, kind supportbot.QuoteKind, now time.Time, loc *time.Location) error {
+func checkQuote(q *supportbot.Quote, p *supportbot.Plan, req supportbot.QuoteRequest, now time.Time, loc *time.Location) error {
+	kind := req.Kind
 	sum, err := q.Parts.Sum()
 	switch {
 	case q.PlanID != p.ID:
@@ -508,6 +544,11 @@ func checkQuote(q *supportbot.Quote, p *supportbot.Plan, kind supportbot.QuoteKi
 		return supportbot.Errorf(supportbot.EINTERNAL, "core quote %s: %v", q.ID, err)
 	case q.Kind == supportbot.QuoteBill && q.Parts != cost:
 		return supportbot.Errorf(supportbot.EINTERNAL, "core bill quote %s: parts %+v, its periods %v cost %+v", q.ID, q.Parts, q.Periods, cost)
+	case q.Kind == supportbot.QuoteBill && len(req.Periods) > 0:
+		if !slices.Equal(q.Periods, req.Periods) {
+			return supportbot.Errorf(supportbot.EINTERNAL, "core bill quote %s: periods %v, %v asked", q.ID, q.Periods, req.Periods)
+		}
+		return nil
 	case q.Kind == supportbot.QuoteBill:
 		return checkBill(q, p, now, loc)
 	case q.Kind == supportbot.QuotePayoff:
