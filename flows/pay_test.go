@@ -1542,6 +1542,27 @@ func TestABillDueTodayIsPayableWhileTheOverdueOneIsDebited(t *testing.T) {
 	}
 }
 
+// TestAPayoffAskedAtABillsQuoteIsThePayoff: at the earbuds' bill, "actually
+// pay them off", "no i want to pay off the earbuds completely" were told to
+// confirm the bill, and a confirm paid ¥116.50 (an English probe). The
+// plan's payoff quote; "ok i fully agree" is no payoff.
+func TestAPayoffAskedAtABillsQuoteIsThePayoff(t *testing.T) {
+	for _, said := range []string{"actually pay them off", "no i want to pay off the phone completely", "pay the rest"} {
+		_, c := faqSession(t, 681)
+		c.send("/lang en")
+		c.send("pay the phone")
+		c.expect("Overdue bill</b>: Redmi K70")
+		c.send(said)
+		c.expect("Payoff quote</b>: Redmi K70")
+		c.reject("To pay <b>¥261.92</b>")
+	}
+	_, c := faqSession(t, 682)
+	c.send("/lang en")
+	c.send("pay the phone")
+	c.send("ok i fully agree")
+	c.reject("Payoff quote")
+}
+
 // TestAPlanPaidOffIsNotAnotherOfItsKind: with the Xiaomi Watch S4 paid off
 // and a band still open, "pay the xiaomi watch s4" got the band's payoff
 // quote and "is my watch paid off" the band's "3 of 6 periods paid" (an

@@ -2321,6 +2321,12 @@ func quotePlanSaid(s *Step, flow string, p *supportbot.Plan) error {
 	if p != nil && p.ID != s.slots.Plan {
 		return s.fire(flow, "quote", p)
 	}
+	if other := otherQuoteAsked(flow, s.ev.Text); other != "" {
+		// "no i want to pay off the earbuds completely" at the earbuds'
+		// bill: their payoff (an English probe was told to confirm the
+		// bill, and a confirm paid it).
+		return s.startFlow(other, s.slots.Plan)
+	}
 	s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
 	return nil
 }

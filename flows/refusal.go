@@ -135,7 +135,11 @@ func asksForTheStep(text, flow string) bool {
 // 想还当期", "just this month's"); "" for neither, or a question.
 func otherQuoteAsked(flow, text string) string {
 	l := strings.ToLower(text)
-	if asks(text) || utf8.RuneCountInString(l) > 30 || containsAny(l, "不要只", "不只", "别只", "不是只", "not just", "not only") {
+	limit := 30
+	if !strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+		limit = 60 // English words are longer: "no i want to pay off the earbuds completely"
+	}
+	if asks(text) || utf8.RuneCountInString(l) > limit || containsAny(l, "不要只", "不只", "别只", "不是只", "not just", "not only") {
 		return ""
 	}
 	switch {
@@ -150,7 +154,9 @@ func otherQuoteAsked(flow, text string) string {
 
 var (
 	payoffAsked = regexp.MustCompile(`提前(?:还款|还清|结清|还完|还)|结清|全部还清|全部还完|全都还清|全还了|还清全部|还完全部|全部付清|一次性(?:还清|还完|结清|付清|全还)|剩下的(?:都|全|一起)还|` +
-		`\b(?:pay (?:it |everything |the whole (?:thing|plan) )?(?:all )?off|payoff|the whole plan|in full)\b`)
+		`\b(?:pay (?:it |them |that |this |everything |the whole (?:thing|plan) |(?:the|my) [a-z0-9]+ )?(?:all |completely |fully )?off|pay off|payoff|the whole plan|in full|` +
+		// "actually pay them off", "no i want to pay off the earbuds completely" (an English probe: told to confirm the bill, and it was paid)
+		`pay\b[^.?!]{0,30}\b(?:completely|fully|entirely)|pay (?:the|everything) (?:rest|remaining|left))\b`)
 	periodAsked = regexp.MustCompile(`本期|这期|这一期|当期|一期|这个月|本月|\b(?:this month'?s?|this period|current period|one period|this bill|the bill only|just the bill)\b`)
 )
 
