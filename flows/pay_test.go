@@ -1563,6 +1563,19 @@ func TestAPayoffAskedAtABillsQuoteIsThePayoff(t *testing.T) {
 	c.reject("Payoff quote")
 }
 
+// TestTheOverdueOneAndAnotherAreTheList: "pay all overdue and the buds" got
+// the buds' quote alone, the overdue phone dropped without a word (an
+// English probe). Two plans' bills: the list, one at a time.
+func TestTheOverdueOneAndAnotherAreTheList(t *testing.T) {
+	for _, ask := range []string{"pay all overdue and the laptop", "pay the overdue one and the laptop"} {
+		_, c := faqSession(t, 683)
+		c.send("/lang en")
+		c.send(ask)
+		c.expect("Which plan's bill do you want to pay?", "One at a time")
+		c.reject("Total to pay")
+	}
+}
+
 // TestAPlanPaidOffIsNotAnotherOfItsKind: with the Xiaomi Watch S4 paid off
 // and a band still open, "pay the xiaomi watch s4" got the band's payoff
 // quote and "is my watch paid off" the band's "3 of 6 periods paid" (an

@@ -2103,6 +2103,18 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		return s.fire(flow, "quote", &open[0])
 	}
 	if planID == "" && s.ev.Kind == supportbot.EventText {
+		if l := strings.ToLower(s.ev.Text); overdueNamed(l) && severalJoined.MatchString(l) {
+			// "pay all overdue and the buds": two plans' bills, one at a
+			// time from the list (an English probe got the buds' alone,
+			// the overdue phone dropped without a word).
+			if i, j := overdueSaid(l, open, s.today), planSaid(bare(s.ev.Text), open); i > 0 && j > 0 && i != j {
+				if err := s.fire(flow, "choose"); err != nil {
+					return err
+				}
+				s.say(s.T("pay.one_at_a_time"))
+				return nil
+			}
+		}
 		// "我要repay laptop", "提前还招联那笔": the plan said with the request.
 		if i := planSaid(bare(s.ev.Text), open); i > 0 {
 			return s.fire(flow, "quote", &open[i-1])

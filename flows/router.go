@@ -1607,7 +1607,8 @@ func overdueNamed(l string) bool {
 // notOverdue say a plan is not the overdue one.
 var notOverdue = []string{"没逾期", "未逾期", "不是逾期", "没有逾期", "不逾期", "not overdue", "isn't overdue", "isnt overdue", "not the overdue", "not late"}
 
-var overdueThing = regexp.MustCompile(`逾期(?:的|那|这)|\b(?:the )?(?:overdue|late|past due) (?:one|bill|period|payment|amount|part)s?\b`)
+var overdueThing = regexp.MustCompile(`逾期(?:的|那|这)|\b(?:the )?(?:overdue|late|past due) (?:one|bill|period|payment|amount|part)s?\b|` +
+	`\bpay (?:all |the |my |everything )?(?:overdue|past due)\b`) // "pay all overdue and the buds" (an English probe)
 
 var periodOnly = regexp.MustCompile(`\b(?:just|only)\b.{0,12}\b(?:overdue|this month|this period|current period|this bill|the bill)\b`)
 
