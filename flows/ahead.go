@@ -44,7 +44,7 @@ func asksDebitAhead(text string) bool {
 	}
 	// "今天要扣我多少钱" (a probe: "can't answer") — a month's is the month's
 	// bill ("下个月要扣多少钱")
-	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time") || containsAny(l, "多少") && dayNamedIn(l)
+	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time", "whats ", "what's ", "anything ") || containsAny(l, "多少") && dayNamedIn(l)
 	// Next month's debits asked how much or when are its bills, due dates
 	// and all ("下个月要还多少 几号扣": a probe got this month's bookings); a
 	// day of it is a day ("下个月15号会扣吗", dayAsked); whether ("下个月会扣
@@ -55,6 +55,9 @@ func asksDebitAhead(text string) bool {
 	}
 	if aheadZH.MatchString(l) || aheadEN.MatchString(l) {
 		return true
+	}
+	if containsAny(l, "tonight", "this evening", "今晚", "今天晚上") && !containsAny(l, "成功", "了吗", "了没", "扣了", "did ", "was ", "were ", "went ", "gone ") {
+		return true // "is anything being charged tonight": what runs later today (an English probe: "nothing is being debited")
 	}
 	if ahead, ok := relativeDay(l); ok {
 		return ahead > 0 // "did tomorrow's payment go through": it cannot have yet

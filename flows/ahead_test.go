@@ -229,6 +229,19 @@ func TestWillADebitFailIsWhatDebits(t *testing.T) {
 	}
 }
 
+// TestTonightsDebitsAreToday: "is anything being charged tonight" got "no
+// scheduled repayment is being debited" with one booked for 23:30, and
+// "whats going to be debited tonight" the payoff's list (an English
+// probe). What debits later today.
+func TestTonightsDebitsAreToday(t *testing.T) {
+	for _, q := range []string{"is anything being charged tonight", "whats going to be debited tonight", "今晚几点扣款"} {
+		_, c := faqSession(t, 998)
+		c.send(q)
+		c.expect("「Xiaomi Book」第 3 期", "招商银行 **** 6789")
+		c.reject("没有查到你最近的还款记录", "要提前结清哪一笔")
+	}
+}
+
 // TestTodayAndTomorrowTogetherAreSummed: "今晚和明天加起来一共扣多少" got one
 // day's debits alone (an audit). Both days', and what they come to.
 func TestTodayAndTomorrowTogetherAreSummed(t *testing.T) {
