@@ -123,6 +123,7 @@ func (s *Step) openClosure() *supportbot.ClosureRequest {
 
 // closureProgress asks how far a closure request has got.
 var closureProgress = regexp.MustCompile(`(?:注销|销户|关户).{0,8}(?:进度|到哪|哪一步|办好了|办完了|处理得?怎么样|怎么样了|有结果|结果出来)|` +
+	`^(?:我的|那我的)?(?:注销|销户)申请(?:呢|在哪|在哪里|还在吗|有吗)[?？]*$|` + // "我的注销申请呢" (an audit: a closure started, none having been asked)
 	`(?:status|progress|update)\b.{0,20}\b(?:closure|closing|close)|(?:closure|closing)\b.{0,20}\b(?:status|progress|update)|` +
 	`\b(?:applied|asked|requested|submitted)\b.{0,20}\bclose (?:my |the )?account\b.{0,30}\b(?:any update|any news|status|progress|approved|done yet)\b|` +
 	`\bclosure\b.{0,25}\b(?:approved|go through|went through|gone through|done|complete|completed|finished)\b`)
@@ -134,8 +135,13 @@ func asksIfCanClose(text string) bool {
 	// After owing nothing said ("i dont owe anything so can i close my
 	// account now", "都还完了 现在可以注销了吗"): the check, not the closure's
 	// "closing does not cancel what you owe" (an audit).
-	return closeAsked.MatchString(t) || closeAsked.MatchString(owedNothingSaid.ReplaceAllString(t, ""))
+	return closeAsked.MatchString(t) || closeAsked.MatchString(owedNothingSaid.ReplaceAllString(t, "")) ||
+		closeAsked.MatchString(strings.TrimSpace(owedNothingAfter.ReplaceAllString(t, ""))) // "为什么不能注销 我都还完了" (an audit: "pay everything off first", a refund the only blocker)
 }
+
+// owedNothingAfter closes a message with owing nothing said ("…我都还完了",
+// "…, i paid everything").
+var owedNothingAfter = regexp.MustCompile(`[,， ]+(?:我?(?:都|全部|已经|全都)*(?:还完|还清|结清)了?(?:啊|呀|的|呢)?|i(?:'ve| have)? paid (?:everything|it all|all)(?: off)?)$`)
 
 // owedNothingSaid opens a message with owing nothing said ("since i've paid
 // everything", "nothing owed", "我都还完了").

@@ -1316,7 +1316,7 @@ func TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer(t *testing.T) {
 		c.expect("⚠️ 是的，你有逾期未还的账单")
 		c.reject("提前结清报价", "最简单")
 	}
-	for _, ask := range []string{"现在可以注销了吗", "为啥注销不了", "我都还完了 现在可以注销了吗"} { // why not, too (a probe); owing nothing said, the check says (an audit)
+	for _, ask := range []string{"现在可以注销了吗", "为啥注销不了", "我都还完了 现在可以注销了吗", "为什么不能注销 我都还完了"} { // why not, too (a probe); owing nothing said, before or after, the check says (audits)
 		c.send(ask)
 		c.expect("暂时还不能注销分期账户", "❌ 未结清的账单：2 笔分期尚未还清")
 	}
@@ -1335,6 +1335,9 @@ func TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer(t *testing.T) {
 	b.reject("Do you want to go on")
 	c.send("我已经还清了 账户是不是注销了")
 	c.expect("你还没有提交过注销申请")
+	c.send("我的注销申请呢") // its status, none: not a closure started (an audit)
+	c.expect("你还没有提交过注销申请")
+	c.reject("继续注销")
 }
 
 // TestAnOkOrThanksAtAStepSaysItStillWaits: "OK没问题" or "好的谢谢" at a
