@@ -44,7 +44,7 @@ func asksDebitAhead(text string) bool {
 	}
 	// "今天要扣我多少钱" (a probe: "can't answer") — a month's is the month's
 	// bill ("下个月要扣多少钱")
-	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "when", "what time", "whats ", "what's ", "anything ") || containsAny(l, "多少") && dayNamedIn(l)
+	asked := asks(text) || containsAny(l, "什么时候", "几点", "几号", "哪天", "几笔", "几次", "多少笔", "when", "what time", "whats ", "what's ", "anything ") || containsAny(l, "多少") && dayNamedIn(l)
 	// Next month's debits asked how much or when are its bills, due dates
 	// and all ("下个月要还多少 几号扣": a probe got this month's bookings); a
 	// day of it is a day ("下个月15号会扣吗", dayAsked); whether ("下个月会扣

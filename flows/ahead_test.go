@@ -234,7 +234,7 @@ func TestWillADebitFailIsWhatDebits(t *testing.T) {
 // "whats going to be debited tonight" the payoff's list (an English
 // probe). What debits later today.
 func TestTonightsDebitsAreToday(t *testing.T) {
-	for _, q := range []string{"is anything being charged tonight", "whats going to be debited tonight", "今晚几点扣款"} {
+	for _, q := range []string{"is anything being charged tonight", "whats going to be debited tonight", "今晚几点扣款", "今天晚上会扣几笔钱"} {
 		_, c := faqSession(t, 998)
 		c.send(q)
 		c.expect("「Xiaomi Book」第 3 期", "招商银行 **** 6789")
