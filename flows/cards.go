@@ -33,7 +33,18 @@ func cardsFlow() *spec {
 				"enter_done": func(_ ctxT, e *fsm.Event) { e.Err = setDefault(s, e.Args[0].(*supportbot.Card)) },
 			}
 		},
-		start:  func(s *Step, _ string) error { return s.fire("cards", "list") },
+		start: func(s *Step, _ string) error {
+			if err := s.fire("cards", "list"); err != nil || s.conv.State != "listed" || s.ev.Kind != supportbot.EventText {
+				return err
+			}
+			// "把建行卡设成默认卡": that card's confirmation under the list (an
+			// audit got the list alone, and its 确认 did nothing).
+			if l := strings.ToLower(s.ev.Text); containsAny(l, "默认", "default") && !asks(s.ev.Text) && !containsAny(l, howWhereWhy...) {
+				_, err := cardNamed(s, l)
+				return err
+			}
+			return nil
+		},
 		handle: handleCards,
 		stale:  staleCards,
 		keep:   "cards.btn_keep",
@@ -131,15 +142,48 @@ func cardsText(s *Step) (bool, error) {
 			s.say(s.T("cards.unbind_short"))
 			return true, nil
 		}
-		if n := cardChoice(bare(text), cards); n > 0 && !asks(text) && !containsAny(text, howWhereWhy...) { // "8888那张设成默认", "用建行的"; not "工行卡为什么冻结了"
-			return true, pickDefault(s, cards[n-1].ID)
+		if !asks(text) && !containsAny(text, howWhereWhy...) { // "8888那张设成默认", "用建行的"; not "工行卡为什么冻结了"
+			if named, err := cardNamed(s, text); named || err != nil {
+				return true, err
+			}
 		}
 	case "confirming":
+		if correctionMark.MatchString(text) { // "不对 我要民生的": that card's (an audit: the hotline, the step dropped)
+			if named, err := cardNamed(s, text); named || err != nil {
+				return true, err
+			}
+		}
 		if agrees(text) || typedLabel(text, s.T("cards.btn_confirm")) {
 			return true, confirmDefault(s, s.slots.Card)
 		}
 	}
 	return false, nil
+}
+
+// cardNamed takes a card text names by its bank or last 4 digits: its
+// confirmation, or — a bank two of the cards are of ("招商银行" with two 招商
+// cards: an audit got the other platforms' answer) — which of them. It
+// reports whether the text named one.
+func cardNamed(s *Step, text string) (bool, error) {
+	cards, err := s.cards()
+	if err != nil {
+		return false, err
+	}
+	t := bare(text)
+	if n := cardChoice(t, cards); n > 0 {
+		return true, pickDefault(s, cards[n-1].ID)
+	}
+	var ofBank []string
+	for _, c := range cards {
+		if !strings.Contains(t, c.Last4) && (bankSaid(t, c.Bank) || bankSaid(t, zhBankOf(c.Bank))) {
+			ofBank = append(ofBank, locale.NameIn(s.conv.Lang, c.Masked()))
+		}
+	}
+	if len(ofBank) < 2 {
+		return false, nil
+	}
+	s.say(s.T("cards.which_of_bank", "cards", strings.Join(ofBank, s.listSep())))
+	return true, nil
 }
 
 // pickDefault asks to confirm a new default card, if it can be one.

@@ -35,6 +35,31 @@ func TestCardsListAndChangeTheDefault(t *testing.T) {
 	c.expect("默认还款卡已改为 招商银行 **** 6666")
 }
 
+// TestADefaultCardNamedInWordsIsAskedAndSet: "把建行卡设成默认卡" got the list
+// alone, and its 确认 did nothing; at the list "招商银行" with two 招商 cards
+// got the other platforms' answer; "不对 我要民生的" at the confirmation the
+// hotline, the step dropped (audits). The card named is asked to confirm;
+// a bank of two cards, which; a correction, the card corrected to.
+func TestADefaultCardNamedInWordsIsAskedAndSet(t *testing.T) {
+	data := payFixture()
+	c5 := customerIn(t, data, "C5")
+	c5.Cards = append(c5.Cards, supportbot.Card{ID: "K10", Bank: "招商银行", Last4: "7733"})
+	h, c := faqSessionOn(t, data, 860, phoneZhao)
+	c.send("把招商6666设成默认卡")
+	c.expect("确认把默认还款卡改为 招商银行 **** 6666 吗")
+	c.send("不对 我要7733那张")
+	c.expect("确认把默认还款卡改为 招商银行 **** 7733 吗")
+	c.send("确认")
+	c.expect("默认还款卡已改为 招商银行 **** 7733")
+	if e := h.audit("default_card"); len(e) != 1 || e[0].Details["card_id"] != "K10" {
+		t.Errorf("default_card audit = %+v, want one for K10", e)
+	}
+	c.send("/cards")
+	c.send("招商银行")
+	c.expect("这家银行你有不止一张卡", "招商银行 **** 6666", "招商银行 **** 7733")
+	c.reject("花呗")
+}
+
 // TestTwoCardsThatReadTheSameAreToldApart: two cards of one bank ending in
 // the same 4 digits: the buttons that choose one carry its place in the
 // list, so the customer knows which they pressed (they looked identical,

@@ -53,6 +53,10 @@ func partnerChoice(t string, partners []string, short bool) int {
 // bank ("工商那张", "用建行的卡", "招商银行"): the one card of cards that
 // fits, by its place (1-based); 0 for none or several.
 func cardChoice(t string, cards []supportbot.Card) int {
+	// Its digits first: "招商6666" with two 招商 cards is the one ending in 6666.
+	if i := onlyOne(len(cards), func(i int) bool { return strings.Contains(t, cards[i].Last4) }); i > 0 {
+		return i
+	}
 	return onlyOne(len(cards), func(i int) bool {
 		return strings.Contains(t, cards[i].Last4) || bankSaid(t, cards[i].Bank) || bankSaid(t, zhBankOf(cards[i].Bank))
 	})

@@ -1445,6 +1445,8 @@ var unbindsCard = regexp.MustCompile(`解绑|解除绑定|(?:删掉|删除|移�
 var (
 	ownCardsAsked = regexp.MustCompile(`(?:绑的|绑定的|我的)(?:银行)?卡是(?:哪个|哪家|什么)银行|我(?:绑|绑定)的(?:是)?(?:哪张|哪个|什么)(?:卡|银行)|` +
 		`默认卡(?:怎么|如何|在哪)(?:换|改|设置|设)|(?:怎么|如何)(?:换|改|设置|设)默认(?:还款)?卡|` +
+		// a card named to be the default ("把民生2222设成默认卡", "make abc my default": unsure, or nothing done — audits)
+		`(?:设成|设为|改成|换成|改为)默认(?:卡|还款卡)?|默认(?:还款)?卡(?:换成|改成|设成|设为|改为)|\b(?:make|set)\b[^.?!]{0,24}\b(?:my |the )?default(?: card)?\b|` +
 		`\bwhat (?:bank|card) is (?:my card|on file)\b|\bwhat card (?:is|do i have) on file\b|\bwhich bank (?:card )?(?:did i|is) (?:link|linked|bind|bound|on file)\b|` +
 		`\b(?:how (?:do|can) i|i want to|i wanna|can i) (?:change|switch|set|update) (?:my |the )?default (?:payment |bank )?card\b`)
 	removesABooking = regexp.MustCompile(`\b(?:remove|delete|get rid of) (?:the|my|that) (?:booking|scheduled (?:re)?payment|scheduled debit)\b|` +
@@ -2631,7 +2633,8 @@ func (s *Step) freeText(text string) error {
 		s.lead = s.T("cards.unbind_not_here")
 		return s.startFlow("cards", "")
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && ownCardsAsked.MatchString(l) && !aboutSomeoneElse(text) {
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && ownCardsAsked.MatchString(l) && !aboutSomeoneElse(text) &&
+		!containsAny(l, "预约", "自动还款", "还了", "还款", "autopay", "auto-repay", "booking", "scheduled", "pay the", "pay my") { // another matter beside it: its own reader
 		// "我绑的卡是哪个银行的", "how do i change my default card": their
 		// cards, where the default is chosen (audits: the partners'
 		// channels, unsure).
