@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"supportbot"
-	"supportbot/locale"
 )
 
 // Pay a due bill: choose a plan → quote what is due now (the core's: every
@@ -75,7 +74,7 @@ func askPayPlan(s *Step) error {
 		case overdue:
 			key = "pay.plan_overdue"
 		}
-		label := fmt.Sprintf("%d. %s · %s", i+1, locale.Escape(p.Product), s.T(key, "amount", money(total)))
+		label := fmt.Sprintf("%d. %s · %s", i+1, listName(p, open), s.T(key, "amount", money(total)))
 		rows = append(rows, []supportbot.Button{s.btn(label, "plan", p.ID)})
 	}
 	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})

@@ -1576,6 +1576,24 @@ func TestTheOverdueOneAndAnotherAreTheList(t *testing.T) {
 	}
 }
 
+// TestTwoOfANameAreToldApartAtTheList: two "Xiaomi Smart Band 9" plans —
+// "pay the band" was unsure, the list showed them the same, and the order
+// end the bot asked for, "0013", got "can't answer" (an English probe).
+// The list opens, each with its order's end, and that end picks it.
+func TestTwoOfANameAreToldApartAtTheList(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Plans[1].Product = zhang.Plans[0].Product // two Redmi K70, orders …3456 and …9999
+	for _, tt := range []struct{ ask, flow string }{{"pay the phone", "Overdue bill"}, {"pay off the phone", "Payoff quote"}} {
+		_, c := faqSessionOn(t, data, 684, phoneZhang)
+		c.send("/lang en")
+		c.send(tt.ask)
+		c.expect("1. Redmi K70 (…3456)", "2. Redmi K70 (…9999)")
+		c.send("3456")
+		c.expect(tt.flow + "</b>: Redmi K70 (order <code>5241015123456</code>)")
+	}
+}
+
 // TestAPlanPaidOffIsNotAnotherOfItsKind: with the Xiaomi Watch S4 paid off
 // and a band still open, "pay the xiaomi watch s4" got the band's payoff
 // quote and "is my watch paid off" the band's "3 of 6 periods paid" (an

@@ -1385,6 +1385,12 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if i := orderEndSaid(text, open); i > 0 { // "订单尾号7812的" (a probe: the mall's order desk)
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
+		if m := bareOrderEnd.FindStringSubmatch(text); m != nil {
+			// "0013", as the list shows two of a name apart (an English probe: "can't answer")
+			if i := onlyOne(len(open), func(i int) bool { return strings.HasSuffix(open[i].OrderNo, m[1]) }); i > 0 {
+				return true, s.fire(flow, "quote", &open[i-1])
+			}
+		}
 		if i := listChoice(text, len(open), names); i > 0 {
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
@@ -2490,6 +2496,21 @@ func (s *Step) listSep() string {
 // sameNameNamed is the ends of the order numbers of the plans of open
 // that share the one name t names ("小米15" of two "Xiaomi 15" plans); nil
 // when it names no name that several plans have.
+// bareOrderEnd is an order number's last 4 digits typed alone at a list.
+var bareOrderEnd = regexp.MustCompile(`^(?:…|\.\.\.|the )?([0-9]{4})(?: one)?(?:的|那个|那笔|的那个)?$`)
+
+// listName is a plan's name in a list of plans to pick from, escaped: its
+// order number's end beside it when another of the list has its name (two
+// "Xiaomi Smart Band 9" read the same: an English probe could not tell
+// which, and the end the bot asked for was not understood).
+func listName(p supportbot.Plan, list []supportbot.Plan) string {
+	name := locale.Escape(p.Product)
+	if slices.ContainsFunc(list, func(o supportbot.Plan) bool { return o.ID != p.ID && o.Product == p.Product }) {
+		name += " (…" + locale.Escape(p.OrderNo[max(0, len(p.OrderNo)-4):]) + ")"
+	}
+	return name
+}
+
 func sameNameNamed(t string, open []supportbot.Plan) []string {
 	var distinct []string
 	for _, p := range open {

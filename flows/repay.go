@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"supportbot"
-	"supportbot/locale"
 )
 
 // Early repayment: choose a plan → quote (the core's, by the payoff rule) →
@@ -23,7 +22,7 @@ func askPlan(s *Step) error {
 	}
 	var rows [][]supportbot.Button
 	for i, p := range open {
-		label := fmt.Sprintf("%d. %s · %s", i+1, locale.Escape(p.Product), money(p.Remaining()))
+		label := fmt.Sprintf("%d. %s · %s", i+1, listName(p, open), money(p.Remaining()))
 		rows = append(rows, []supportbot.Button{s.btn(label, "plan", p.ID)})
 	}
 	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})

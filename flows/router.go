@@ -3639,7 +3639,11 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	// laptop): the flow says so above their plans (an audit: the display's
 	// quote, a brand read as a phone; then unsure).
 	notTheirs := len(open) > 0 && kindNotTheirs(bare(text), open) != ""
-	if !billNamed && !notTheirs && (len(open) < 2 || planSaid(bare(text), open) == 0) {
+	// A kind several of theirs are ("pay the band" with two bands): the
+	// list, which tells them apart (an English probe: unsure).
+	kind, _ := kindSaid(bare(text))
+	severalOfKind := kind >= 0 && len(slices.DeleteFunc(slices.Clone(open), func(p supportbot.Plan) bool { return kindShown(p.Product) != kind })) > 1
+	if !billNamed && !notTheirs && !severalOfKind && (len(open) < 2 || planSaid(bare(text), open) == 0) {
 		return false, nil
 	}
 	if other, err := s.forSomeoneElse(text); err != nil || other {
