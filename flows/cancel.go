@@ -163,8 +163,19 @@ func bookingNamed(s *Step, text string, list []*scheduledView) (n int, said bool
 	if d := firstNumber(ordinalSaid, text); day == 0 && d > len(list) {
 		day = d
 	}
+	month := 0 // "1月10号那个", "2027年1月10日那个", "jan 10": that month's day (an audit: both bookings on a 10th, "none fits")
+	if m := monthDaySaid.FindStringSubmatch(text); m != nil {
+		month, _ = strconv.Atoi(m[1])
+	} else if m := monthWord.FindStringSubmatch(text); m != nil && day > 0 {
+		month = slices.Index(monthWords, m[1][:3]) + 1
+	}
 	if p := firstNumber(periodSaid, text); p > 0 {
 		tries = append(tries, func(v *scheduledView) bool { return v.Period == p })
+	} else if day > 0 && month > 0 {
+		tries = append(tries, func(v *scheduledView) bool { at := v.RunAt.In(loc); return at.Day() == day && int(at.Month()) == month },
+			func(v *scheduledView) bool {
+				return v.DueDate != "" && v.DueDate.Time(loc).Day() == day && int(v.DueDate.Time(loc).Month()) == month
+			})
 	} else if day > 0 {
 		tries = append(tries, func(v *scheduledView) bool { return v.RunAt.In(loc).Day() == day },
 			func(v *scheduledView) bool { return v.DueDate != "" && v.DueDate.Time(loc).Day() == day })
@@ -174,6 +185,9 @@ func bookingNamed(s *Step, text string, list []*scheduledView) (n int, said bool
 	}
 	return firstFit(list, ofKindSaid(text, tries)), len(tries) > 0
 }
+
+// monthDaySaid is a month and its day ("1月10号", "2027年1月10日").
+var monthDaySaid = regexp.MustCompile(`(?:^|[^0-9])([0-9]{1,2})\s*月\s*[0-9]{1,2}\s*[日号]`)
 
 // bookingAsked is the one booking the words that open the cancellation
 // name — by its period, the day it runs or its bill is due, today or

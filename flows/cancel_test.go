@@ -131,6 +131,21 @@ func TestABookingPastItsTimeIsNotWithinTwoHours(t *testing.T) {
 	c.reject("2 小时内执行")
 }
 
+// TestABookingIsNamedByItsMonthAndDay: two bookings on a 14th, December's
+// and January's — "1月14号那个" at the list got "none fits" (an audit). The
+// month said with the day picks the one of that month.
+func TestABookingIsNamedByItsMonthAndDay(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Scheduled = append(zhang.Scheduled, supportbot.ScheduledRepayment{ID: "S4", CustomerID: "C1", PlanID: "P2", Period: 5, Amount: 100500,
+		CardID: "K1", RunAt: time.Date(2027, 1, 14, 9, 0, 0, 0, shanghai), Status: supportbot.ScheduledScheduled})
+	for said, want := range map[string]string{"1月14号那个": "Xiaomi Book 第 5 期", "2027年1月14日那个": "Xiaomi Book 第 5 期", "12月14号那个": "Redmi K70 第 7 期"} {
+		_, c := session(t, data, phoneZhang, "/cancel_schedule")
+		c.send(said)
+		c.expect("要取消这笔预约还款吗", want)
+	}
+}
+
 // TestABookingIsNamedByItsDayOrPeriod: at the cancel list "取消12号那个" (a
 // probe) was not understood, though one booking ran that day. The day it
 // runs (or else its bill is due), or its period, picks the one booking that
