@@ -393,6 +393,9 @@ var brandNames = strings.NewReplacer("红米本", "redmibook", "小米本", "xia
 var (
 	xiaomiModel = regexp.MustCompile(`小米\s*([0-9]{1,3})`)
 	modelSaid   = regexp.MustCompile(`\b(xiaomi|redmi|poco)\s*([0-9]{1,3}[a-z]?)\b`)
+	// modelNumber is a model's number said beside a word of its model
+	// ("15 pro", "note 14", "k80").
+	modelNumber = regexp.MustCompile(`\b(?:xiaomi|redmi|poco|mi|note|pad|book|band|watch|tv|buds|k)\s*([0-9]{1,3}[a-z]?)\b|\b([0-9]{1,3}[a-z]?)\s+(?:pro|max|ultra|plus|lite|mini|se)\b`)
 )
 
 // nameChoice is the one item whose name has a word of the typed text in it
@@ -426,6 +429,24 @@ func nameChoice(t string, names []string) int {
 	for _, w := range kindWords {
 		if strings.Contains(t, w.word) && !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(strings.ToLower(n), w.word) }) {
 			t = strings.ReplaceAll(t, w.word, " ")
+		}
+	}
+	// A model's number none of the names has is another model: "pay the 15
+	// pro" is not the Redmi Note 13 Pro (an English probe quoted it, "pro"
+	// its only word in common).
+	for _, at := range modelNumber.FindAllStringSubmatchIndex(t, -1) {
+		if rest := t[at[1]:]; len(rest) > 1 && (rest[0] == '.' || rest[0] == ',') && rest[1] >= '0' && rest[1] <= '9' {
+			continue // "pay the pad 333.16": an amount
+		}
+		m := func(i int) string {
+			if at[2*i] < 0 {
+				return ""
+			}
+			return t[at[2*i]:at[2*i+1]]
+		}
+		num := regexp.MustCompile(`(?:^|[^0-9])` + m(1) + m(2) + `(?:[^0-9]|$)`)
+		if !slices.ContainsFunc(names, func(n string) bool { return num.MatchString(strings.ToLower(n)) }) {
+			return 0
 		}
 	}
 	found := 0

@@ -1594,6 +1594,24 @@ func TestTwoOfANameAreToldApartAtTheList(t *testing.T) {
 	}
 }
 
+// TestAModelNamedIsThatModelOrNone: "pay off the note" was unsure, and "pay
+// the 15 pro" quoted the Redmi Note 13 Pro — "pro" its one word in common
+// (an English probe). A word of a name with "pay off" is that plan's
+// payoff; a model's number no plan has names none of them.
+func TestAModelNamedIsThatModelOrNone(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[0].Product = "Redmi Note 13 Pro 5G"
+	_, c := faqSessionOn(t, data, 685, phoneZhang)
+	c.send("/lang en")
+	c.send("pay off the note")
+	c.expect("Payoff quote</b>: Redmi Note 13 Pro 5G")
+	c.send("back")
+	for _, ask := range []string{"pay the 15 pro", "pay the xiaomi 14"} {
+		c.send(ask)
+		c.reject("Redmi Note 13 Pro 5G (order", "Xiaomi Book (order")
+	}
+}
+
 // TestAPlanPaidOffIsNotAnotherOfItsKind: with the Xiaomi Watch S4 paid off
 // and a band still open, "pay the xiaomi watch s4" got the band's payoff
 // quote and "is my watch paid off" the band's "3 of 6 periods paid" (an

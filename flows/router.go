@@ -3673,7 +3673,7 @@ func paysThePlanAlone(l string) bool {
 // payAlone is "pay the …" and a bill's words; nameWord a word a product's
 // name may have that says nothing else: not "in", "late", "days".
 var (
-	payAlone = regexp.MustCompile(`^(?:please |pls |plz |i want to |i'd like to |id like to |let me |i need to )?pay (?:for )?(?:my |the )?([a-z0-9 ]{2,40}?)(?: bill| installment| instalment| payment)?(?: please| pls| now)?[.!]*$`)
+	payAlone = regexp.MustCompile(`^(?:please |pls |plz |i want to |i'd like to |id like to |let me |i need to )?pay (?:off )?(?:for )?(?:my |the )?([a-z0-9+ ]{2,40}?)(?: bill| installment| instalment| payment)?(?: please| pls| now)?[.!]*$`)
 	nameWord = regexp.MustCompile(`^(?:smart|display|pro|max|ultra|mini|lite|plus|air|se|[a-z]?[0-9]+[a-z]*|xiaomi|redmi|poco|mi|mijia|robot|vacuum|air purifier|speaker|sound|move|band|buds|watch|pad|book|tv|note|k[0-9]+)$`)
 )
 
