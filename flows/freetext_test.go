@@ -2072,10 +2072,11 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 	}, {
 		// Whether auto-repayment is on: each plan's switch (an audit got how
 		// to set it up, never "no, it is off").
-		name:  "auto-repayment on, asked",
-		asked: []string{"我开了自动还款吗", "I thought I had autopay on", "is my autopay on?"},
-		says:  []string{"每个还款日自动从默认还款卡扣当期应还金额", "Redmi K70"},
-		not:   []string{"建议开启自动还款"},
+		name: "auto-repayment on, asked",
+		asked: []string{"我开了自动还款吗", "I thought I had autopay on", "is my autopay on?",
+			"do i have any autopay", "which card does autopay use"}, // the how-to (an English probe)
+		says: []string{"每个还款日自动从默认还款卡扣当期应还金额", "Redmi K70"},
+		not:  []string{"建议开启自动还款"},
 	}, {
 		// A late fee asked to be waived, a few days late said: the late
 		// fee's answer (an audit: the orders desk — a late parcel — or the

@@ -692,7 +692,9 @@ var autopayStatusAsked = regexp.MustCompile(`^我?(?:(?:是不是|有没有)(?:�
 	`(?:开|开了|开通了|开启了|设置了|设了)(?:自动还款|自动扣款)(?:了)?(?:吗|没|么|没有))[?？]*$|` + // not "开自动还款", a request (a review)
 	`^(?:我的?)?(?:自动还款|自动扣款)(?:是不是)?(?:开着|开了|开通了|开启了|是开着的)(?:的)?(?:吗|没|么|没有)?[?？]*$|` +
 	`\bi thought i (?:had|have|turned on|set up|switched on) (?:autopay|auto-?pay|auto-?repayment|auto debit)\b|` +
-	`^(?:is|was) (?:my |the )?(?:autopay|auto-?pay|auto-?repayment|auto debit) (?:on|off|enabled|active|set up)\b|^do i have (?:autopay|auto-?pay|auto-?repayment|auto debit)\b`)
+	`^(?:is|was) (?:my |the )?(?:autopay|auto-?pay|auto-?repayment|auto debit) (?:on|off|enabled|active|set up)\b|^do i have (?:any |an? )?(?:autopay|auto-?pay|auto-?repayment|auto debit)\b|` +
+	// which card it debits, whether any is on ("which card does autopay use", "do i have any autopay": an English probe got how to turn it on)
+	`^(?:which|what) card (?:does|will|is) (?:my |the )?(?:autopay|auto-?pay|auto-?repayment|auto debit)\b|^(?:is there|are there) (?:any )?(?:autopay|auto-?pay|auto-?repayment)\b`)
 
 // reschedulesABooking asks a booking (or a debit) to run on another day
 // ("明天那笔能不能推迟到10号扣", "can I push tomorrow's payment to the
