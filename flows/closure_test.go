@@ -110,7 +110,7 @@ func TestClosureWaitsForARefundThenGoesAhead(t *testing.T) {
 	c.expect("<b>📄 注销申请</b> <code>CR-20261121-", "状态：处理中")
 	c.send("CR-20200101-0001 到哪一步了") // none of theirs: not this answer
 	c.reject("状态：处理中")
-	for _, q := range []string{"when will it be done", "要多久"} { // when, naming nothing: this request's (an audit: "can't answer")
+	for _, q := range []string{"when will it be done", "要多久", "status?", "when is it done", "进度呢"} { // when, naming nothing: this request's (audits: "can't answer")
 		c.send(q)
 		c.expect("状态：处理中", "预计完成：2026年11月25日 至 2026年11月27日")
 	}

@@ -585,8 +585,9 @@ var eachPlanAsked = regexp.MustCompile(`(?:分期|几笔|两笔|三笔|两个|�
 
 // whenDone asks when what was asked for is done, naming nothing ("when
 // will it be done", "要多久", "什么时候能办好").
-var whenDone = regexp.MustCompile(`^(?:so |and |ok )?(?:when will (?:it|that|this) be (?:done|finished|complete|completed|closed|processed)|how long (?:will it|does it|will that) take|when (?:will|do) i (?:know|hear))[?.!\s]*$|` +
-	`^(?:那)?(?:要多久|多久(?:能|才能)?(?:好|办好|完成|处理好)|什么时候(?:能|才能)?(?:好|办好|完成|处理好|有结果))(?:啊|呀|呢)?[?？!！\s]*$`)
+var whenDone = regexp.MustCompile(`^(?:so |and |ok )?(?:when (?:will|is|would) (?:it|that|this) (?:be )?(?:done|finished|complete|completed|closed|processed)|how long (?:will it|does it|will that) take|when (?:will|do) i (?:know|hear)|status|any update|update|progress)[?.!\s]*$|` +
+	// "status?", "when is it done" just after it (an English probe: "can't answer")
+	`^(?:那)?(?:要多久|多久(?:能|才能)?(?:好|办好|完成|处理好)|什么时候(?:能|才能)?(?:好|办好|完成|处理好|有结果)|进度呢?|进度怎么样)(?:啊|呀|呢)?[?？!！\s]*$`)
 
 // payoffLater asks what paying off costs at a later time ("pay off the tv
 // next month, how much will it be", "下个月提前还清要多少").
