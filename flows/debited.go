@@ -61,6 +61,8 @@ var whyDebited = regexp.MustCompile(`(?:怎么|为什么|为啥|咋|凭什么)[^
 	`\bwhat (?:is|was|'s) (?:the |this |that )?(?:charge|debit|deduction) of [¥$]?[0-9]|` + // not "what is the charge for paying late" (a regression run)
 	`\bi (?:didn'?t|did not|never) (?:pay|make a payment)\b.{0,30}\b(?:money (?:is |was )?(?:gone|missing)|missing money)\b|` +
 	`\b(?:why|how come)\b.{0,30}\b(?:charged|debited|deducted|took (?:my |the |)money|taken (?:from|out of)|take (?:my |the |)money|charge (?:me|my card|my account)|debit (?:me|my card|my account)|charging|debiting)\b|` +
+	// "why r u taking 550 from me", "i was charged 550.58 today what for" (an English probe: unsure)
+	`\b(?:why|how come)\b.{0,20}\b(?:taking|take|took)\b.{0,20}\bfrom (?:me|my)\b|\b(?:charged|debited|deducted|taken)\b.{0,30}\bwhat for\b|` +
 	`\bi (?:didn'?t|did not|never) (?:pay|make a payment|authori[sz]e)\b.{0,30}\b(?:charged|debited|deducted|took|taken)\b|` +
 	`\bwhat(?:'s| is| was) (?:this|that) (?:charge|debit|deduction)\b|` +
 	// a debit seen, said rather than asked (a probe: the card-binding guide)

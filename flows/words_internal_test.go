@@ -390,6 +390,7 @@ func TestAsksWhyDebited(t *testing.T) {
 		"i still see a charge on my card": true, "i see 541.58 taken from my ping an card today, what is it": true, "there's a charge on my card i don't recognise": true, "我卡上有一笔扣款": true,
 		"i see a charge failed": false, "卡上有一笔扣款失败了": false,
 		"我还没还款怎么就扣了我166": true, "明天才到期怎么今天就扣了": true, "为什么扣我钱": true, "why did you charge my card": true,
+		"why r u taking 550 from me": true, "i was charged 550.58 today what for": true, "why are you taking so long": false, // an English probe: unsure
 	} {
 		if got := asksWhyDebited(text); got != want {
 			t.Errorf("asksWhyDebited(%q) = %v, want %v", text, got, want)
