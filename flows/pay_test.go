@@ -1540,6 +1540,12 @@ func TestABillDueTodayIsPayableWhileTheOverdueOneIsDebited(t *testing.T) {
 	if got := h.unpaid("C1", "P1"); !slices.Contains(got, 6) || slices.Contains(got, 7) {
 		t.Errorf("unpaid periods %v, want 6 (being debited) and not 7", got)
 	}
+	// The overdue one asked for by name is the one being debited: nothing
+	// to pay again — not the period due today in its place (a replay).
+	_, c = faqSessionOn(t, data, 681, phoneZhang)
+	c.send("还逾期的那期")
+	c.expect("正在")
+	c.reject("第 7 期（还款日 今天）", "确认还款")
 }
 
 // TestAPayoffAskedAtABillsQuoteIsThePayoff: at the earbuds' bill, "actually

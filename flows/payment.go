@@ -160,7 +160,9 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	kind := quoteKinds[flow]
 	req := supportbot.QuoteRequest{CustomerID: s.conv.CustomerID, PlanID: p.ID, Kind: kind}
 	var debited []int // the rule's periods, being debited, when another is asked for by name
-	if kind == supportbot.QuoteBill {
+	if kind == supportbot.QuoteBill && !(s.ev.Kind == supportbot.EventText && overdueNamed(strings.ToLower(s.ev.Text))) {
+		// (The overdue one asked for by name, "pay the overdue one", is
+		// the one being debited: nothing to pay again, not another period.)
 		if req.Periods, debited, err = dueBeyondDebits(s, *p); err != nil {
 			return err
 		}
