@@ -1052,6 +1052,12 @@ func cancelFeeAsked(text string) bool {
 // debits it then (an audit: told to pay by hand or go overdue, where
 // auto-repayment would debit it).
 func (s *Step) dueWarning(key string, v *scheduledView) string {
+	if v.DueDate != "" && v.DueDate < s.today {
+		// Its due date gone by: overdue already, to pay at once — not "by
+		// the due date" (an audit was told to pay by a date a month past),
+		// nor left to auto-repayment, which debits on due dates only.
+		return s.T("cancel.warn_overdue", "date", s.day(v.DueDate))
+	}
 	if p, err := s.plan(v.PlanID); err == nil && p != nil && p.AutoRepay {
 		if cards, err := s.cards(); err == nil {
 			if i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.Default && !c.Frozen }); i >= 0 {

@@ -146,6 +146,20 @@ func TestABookingIsNamedByItsMonthAndDay(t *testing.T) {
 	}
 }
 
+// TestCancellingABookingOfAnOverduePeriodSaysItIsOverdue: cancelling the
+// booking of a period overdue since Nov 15 said "pay it yourself by the due
+// date (Nov 15)" (an audit). It is overdue already: pay it at once.
+func TestCancellingABookingOfAnOverduePeriodSaysItIsOverdue(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Scheduled = []supportbot.ScheduledRepayment{{ID: "S5", CustomerID: "C1", PlanID: "P1", Period: 6, Amount: 26192, CardID: "K1",
+		RunAt: time.Date(2026, 11, 22, 9, 0, 0, 0, shanghai), Status: supportbot.ScheduledScheduled}}
+	_, c := session(t, data, phoneZhang, "/cancel_schedule")
+	c.press("Redmi K70 第 6 期")
+	c.expect("要取消这笔预约还款吗", "现在已经逾期", "尽快自己还上")
+	c.reject("请在还款日前手动还款")
+}
+
 // TestABookingIsNamedByItsDayOrPeriod: at the cancel list "取消12号那个" (a
 // probe) was not understood, though one booking ran that day. The day it
 // runs (or else its bill is due), or its period, picks the one booking that
