@@ -54,7 +54,7 @@ type Chat struct {
 }
 
 // listedPlace is a line of a reply's text that numbers a list's item.
-var listedPlace = regexp.MustCompile(`(?m)^\s*([0-9]{1,2})\.\s`)
+var listedPlace = regexp.MustCompile(`(?m)^\s*([0-9]{1,2})\.\s+([^\n]*?)(?:\s+(?:✅|⛔)[^\n]*)?$`)
 
 // option is a numbered choice: an inline button or a keyboard text.
 type option struct {
@@ -190,9 +190,26 @@ func (c *Chat) print(r supportbot.Reply) {
 		mark = "🤖 ✏️ "
 	}
 	plain := locale.Plain(r.Text)
+	// A list of the reply's own is one to pick from when its items are
+	// what its buttons name ("2. 民生银行 **** 2222", "设为默认：民生银行 **** 2222"),
+	// not a guide's numbered steps above a button.
+	items := map[int]string{}
 	for _, m := range listedPlace.FindAllStringSubmatch(plain, -1) {
 		n, _ := strconv.Atoi(m[1])
-		c.listed[n] = true
+		items[n] = strings.TrimSpace(m[2])
+	}
+	picks := false
+	for _, row := range r.Buttons {
+		for _, b := range row {
+			for _, item := range items {
+				picks = picks || item != "" && strings.Contains(b.Text, item)
+			}
+		}
+	}
+	if picks {
+		for n := range items {
+			c.listed[n] = true
+		}
 	}
 	fmt.Fprintln(c.Out, mark+strings.ReplaceAll(plain, "\n", "\n   "))
 	for _, row := range r.Buttons {

@@ -238,6 +238,15 @@ func TestConsoleANumberTheListGivesIsTheListsPlace(t *testing.T) {
 		{kind: supportbot.EventCommand, text: "pay"},
 		{kind: supportbot.EventButton, data: "p1"},
 	})
+	// A guide's numbered steps above a button are no list to pick from: "1"
+	// presses the button (a replay: it became text, "can't answer").
+	e, _ = chat(t, "how\n1\n", func(ev supportbot.Event) []supportbot.Reply {
+		return []supportbot.Reply{{Text: "steps:\n1. 取消的只是这次预约扣款\n2. 还款日前没还就会逾期", Buttons: [][]supportbot.Button{{{Text: "🗓 取消预约还款", Data: "m:cancel"}}}}}
+	})
+	check(t, e.events, []want{
+		{kind: supportbot.EventText, text: "how"},
+		{kind: supportbot.EventButton, data: "m:cancel"},
+	})
 }
 
 // Piped input: every line is echoed after "> " (there is no terminal to

@@ -159,6 +159,9 @@ func bookingNamed(s *Step, text string, list []*scheduledView) (n int, said bool
 	}
 	var tries []func(v *scheduledView) bool
 	loc := s.e.cfg.Location
+	if len(daySaid.FindAllString(text, -1)) > 1 {
+		return 0, false // "10号和1月10号的都取消": two named, neither picked alone (a replay cancelled one, the other dropped)
+	}
 	day := firstNumber(daySaid, text)
 	if d := firstNumber(ordinalSaid, text); day == 0 && d > len(list) {
 		day = d

@@ -144,6 +144,10 @@ func TestABookingIsNamedByItsMonthAndDay(t *testing.T) {
 		c.send(said)
 		c.expect("要取消这笔预约还款吗", want)
 	}
+	// Two named: neither alone (a replay cancelled one, the other dropped).
+	_, c := faqSessionOn(t, data, 686, phoneZhang)
+	c.send("14号和1月14号的都取消")
+	c.reject("要取消这笔预约还款吗")
 }
 
 // TestCancellingABookingOfAnOverduePeriodSaysItIsOverdue: cancelling the
