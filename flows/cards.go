@@ -39,7 +39,8 @@ func cardsFlow() *spec {
 			}
 			// "把建行卡设成默认卡": that card's confirmation under the list (an
 			// audit got the list alone, and its 确认 did nothing).
-			if l := strings.ToLower(s.ev.Text); containsAny(l, "默认", "default") && !asks(s.ev.Text) && !containsAny(l, howWhereWhy...) {
+			if l := strings.ToLower(s.ev.Text); containsAny(l, "默认", "default") && containsAny(l, "设", "改", "换", "用", "make", "set", "switch", "change", "use") &&
+				!asks(s.ev.Text) && !containsAny(l, howWhereWhy...) && !containsAny(l, "哪张", "哪个", "which") {
 				_, err := cardNamed(s, l)
 				return err
 			}
@@ -142,7 +143,7 @@ func cardsText(s *Step) (bool, error) {
 			s.say(s.T("cards.unbind_short"))
 			return true, nil
 		}
-		if !asks(text) && !containsAny(text, howWhereWhy...) { // "8888那张设成默认", "用建行的"; not "工行卡为什么冻结了"
+		if !asks(text) && !containsAny(text, howWhereWhy...) && !containsAny(text, "哪张", "哪个", "which") { // "8888那张设成默认", "用建行的"; not "工行卡为什么冻结了", "默认的是哪张"
 			if named, err := cardNamed(s, text); named || err != nil {
 				return true, err
 			}

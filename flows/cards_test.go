@@ -58,6 +58,11 @@ func TestADefaultCardNamedInWordsIsAskedAndSet(t *testing.T) {
 	c.send("招商银行")
 	c.expect("这家银行你有不止一张卡", "招商银行 **** 6666", "招商银行 **** 7733")
 	c.reject("花呗")
+	// Which one is the default, asked: the list says (a replay was asked
+	// which to set).
+	c.send("两张招商卡 默认的是哪张")
+	c.expect("✅ 默认")
+	c.reject("要设哪一张为默认")
 }
 
 // TestTwoCardsThatReadTheSameAreToldApart: two cards of one bank ending in

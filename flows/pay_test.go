@@ -1618,6 +1618,20 @@ func TestAModelNamedIsThatModelOrNone(t *testing.T) {
 	}
 }
 
+// TestACardNamedWithAPlanByItsSizeIsTheQuotes: "65寸 提前结清 用平安卡"
+// quoted the TV's payoff on the default card, the 平安 card asked for
+// left unsaid (a replay). The quote is on the card named.
+func TestACardNamedWithAPlanByItsSizeIsTheQuotes(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Plans[1].Product = "小米电视 S Pro 65 2025款"
+	zhang.Scheduled = nil
+	zhang.Cards = append(zhang.Cards, supportbot.Card{ID: "K3", Bank: "平安银行", Last4: "2626"})
+	_, c := faqSessionOn(t, data, 687, phoneZhang)
+	c.send("65寸 提前结清 用平安卡")
+	c.expect("提前结清报价</b>：小米电视 S Pro 65 2025款", "扣款卡：平安银行 **** 2626")
+}
+
 // TestAPlanPaidOffIsNotAnotherOfItsKind: with the Xiaomi Watch S4 paid off
 // and a band still open, "pay the xiaomi watch s4" got the band's payoff
 // quote and "is my watch paid off" the band's "3 of 6 periods paid" (an

@@ -3654,7 +3654,10 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	}
 	s.conv.Misses = 0
 	s.e.metrics.FAQ("flow")
-	return true, s.startFlow(name, "")
+	if err := s.startFlow(name, ""); err != nil {
+		return true, err
+	}
+	return true, s.cardAsked(text) // "65寸 提前结清 用平安卡": on that card (a replay: the default's)
 }
 
 // paysThePlanAlone reports an English request to pay a plan that says
