@@ -356,7 +356,8 @@ var overdueWords = map[string]bool{"am": true, "i": true, "im": true, "is": true
 	"yet": true, "a": true, "an": true, "past": true, "installment": true, "installments": true, "plan": true, "plans": true,
 	"how": true, "many": true, "days": true, "long": true, // "how many days overdue am i" (an audit: unsure)
 	// a follow-up's lead: "so am i overdue now", "ok am i late then" (an English probe got the bill's quote)
-	"so": true, "then": true, "ok": true, "okay": true, "and": true, "wait": true, "currently": true, "today": true}
+	"so": true, "then": true, "ok": true, "okay": true, "and": true, "wait": true, "currently": true, "today": true,
+	"last": true, "final": true, "latest": true} // "is my last pad payment overdue?" (an English probe got the bill's quote)
 
 // showBills shows every plan; asked (askedOverdue) puts the answer to "am I
 // overdue?" first.

@@ -2048,7 +2048,7 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		// Whether a plan named is overdue: yes or no for it (a quote of
 		// every overdue period, or unsure: two audits).
 		name:  "a plan overdue, asked",
-		asked: []string{"我的手机逾期了吗", "is my phone payment overdue?"},
+		asked: []string{"我的手机逾期了吗", "is my phone payment overdue?", "is my last phone payment overdue?"},
 		says:  []string{"是的，「Redmi K70」有逾期未还的账单", "第 6 期已逾期"},
 		not:   []string{"合计应付", "Xiaomi Book"},
 	}, {
