@@ -1710,7 +1710,8 @@ func TestACorrectionByWhatSetsAPlanApartIsThatPlan(t *testing.T) {
 // said not to be paid at once here, with a bill and a payoff a tap each —
 // of the plan named; periods owed, or how many are left, are not that.
 func TestSeveralPeriodsAheadAreNotPaidAtOnce(t *testing.T) {
-	for _, ask := range []string{"i want to prepay 3 emis", "提前还3期", "我想提前还两期", "prepay 2 months on the laptop pls", "pay 3 periods of the xiaomi book now"} {
+	for _, ask := range []string{"i want to prepay 3 emis", "提前还3期", "我想提前还两期", "prepay 2 months on the laptop pls", "pay 3 periods of the xiaomi book now",
+		"笔记本还有27期 我想先还12期", "prepay 12 months"} { // two digits too (an audit: one period quoted, unsaid)
 		_, c := faqSession(t, 680)
 		c.send(ask)
 		c.expect("这里不能一次预先还好几期", "[🧾 还这期]", "[💰 提前还款]")

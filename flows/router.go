@@ -1530,8 +1530,8 @@ func doneOncePaidOffAnswer(s *Step, text string) error {
 // "我想提前还两期", "i want to prepay 3 emis", "prepay 2 months on the pad",
 // "pay 3 periods of the laptop now"): an audit got the whole plan's
 // payoff quote one tap away, or the payoff's list. Read on inDigits' text.
-var periodsAhead = regexp.MustCompile(`提前(?:还|付|交)(?:掉)?\s*[2-9]\s*(?:期|个月)|(?:先|多)(?:还|付|交)\s*[2-9]\s*期|` +
-	`\b(?:prepay|pay|repay|pay off|pay ahead)\b[^.?!]{0,16}?\b(?:the next |next )?(?:[2-9]|two|three|four|five|six)\s+(?:more\s+)?(?:emis?|installments?|instalments?|months?|periods?|monthly payments?)\b`)
+var periodsAhead = regexp.MustCompile(`提前(?:还|付|交)(?:掉)?\s*(?:[2-9]|[1-9][0-9])\s*(?:期|个月)|(?:先|多)(?:还|付|交)\s*(?:[2-9]|[1-9][0-9])\s*期|` + // "我想先还12期" (an audit: one period quoted, unsaid)
+	`\b(?:prepay|pay|repay|pay off|pay ahead)\b[^.?!]{0,16}?\b(?:the next |next )?(?:[2-9]|[1-9][0-9]|two|three|four|five|six)\s+(?:more\s+)?(?:emis?|installments?|instalments?|months?|periods?|monthly payments?)\b`)
 
 // periodsAheadAnswer says that several periods are not paid at once here:
 // a bill pays one period, a payoff the whole rest — each a tap away, of the
