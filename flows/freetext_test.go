@@ -1935,6 +1935,14 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		asked: []string{"how do i remove the booking", "remove my scheduled repayment"},
 		says:  []string{"你的预约还款"},
 	}, {
+		// A period paid before its due date: yes, the bill (an audit got
+		// "a part cannot be paid early", and unsure).
+		name:  "a period paid early",
+		asked: []string{"手机今天能提前还这期吗", "明天到期的今天还可以吗", "这期能提前还吗", "can i pay this month's bill early"},
+		says:  []string{"一期不用等到还款日", "[🧾 还这期]"},
+		not:   []string{"不能只提前还其中一部分"},
+		near:  []string{"能提前还款吗"},
+	}, {
 		// The customer's installments called a loan ("loans of any kind are
 		// not handled here": an audit); another lender's loan keeps that.
 		name:  "my installments called a loan",

@@ -1431,6 +1431,12 @@ var (
 // 还一下耳机", "还手机这期"): that plan's bill, when the customer has one.
 var paysAKind = regexp.MustCompile(`^(?:帮我|我要|我想|请)?(?:还|付)(?:一下|下)?(?:我的)?\s*(?:充电宝|移动电源|充电器|音箱|净化器|扫地机器人|扫地机|耳机|手环|手表|平板|电视|笔记本|手机)(?:的账单|的钱|这期|那期|本期|的)?(?:吧|呗)?$`)
 
+// periodEarlyAsked asks whether a period can be paid before its due date.
+var periodEarlyAsked = regexp.MustCompile(`(?:能|可以|能不能|可不可以|可否)(?:现在|今天)?(?:就)?(?:提前)?(?:还|付)(?:掉)?(?:这期|本期|这一期|当期|下期|下一期)(?:吗|么|不)?|` +
+	`(?:明天|后天|[0-9]{1,2}号)到期的?(?:那期|这期|那笔)?(?:今天|现在)(?:就)?(?:还|付)(?:可以|行)(?:吗|不)|` +
+	`^(?:[^，。？?]{0,8})?(?:这期|本期|这一期|下期|下一期)(?:能|可以|能不能|可不可以)(?:现在|今天)?(?:就)?(?:提前)?(?:还|付)(?:吗|么|不)?[?？]*$|` +
+	`\bcan i pay (?:this|next) (?:month'?s?|period'?s?|bill|installment)(?: bill| installment)? (?:early|now|today|before (?:the|its) due date)\b`)
+
 // phoneBillPaid asks a phone's bill paid ("pay the phone bill", "pay my
 // xiaomi 14 phone bill").
 var phoneBillPaid = regexp.MustCompile(`^(?:pls |please )?(?:i want to |i wanna |i need to |can i |let me )?pay (?:the|my) (?:[a-z0-9+]+ ){0,3}phone bill(?: now| please| pls)?[.!?]*$`)
@@ -2600,6 +2606,20 @@ func (s *Step) freeText(text string) error {
 		// today dropped without a word).
 		s.conv.Misses = 0
 		return s.startBeside(text, "pay", s.dueTodayPlan(l))
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && periodEarlyAsked.MatchString(l) && !aboutSomeoneElse(text) {
+		// "净化器今天能提前还这期吗", "明天到期的今天还可以吗": yes, a period is
+		// paid whenever before its due date (an audit got "a part cannot be
+		// paid early", and unsure) — that plan's bill a tap away.
+		s.conv.Misses = 0
+		btn := s.menuBtn(s.T("pay.btn_bill"), "pay")
+		if p, err := planNamed(s, text); err != nil {
+			return err
+		} else if p != nil {
+			btn = s.menuBtn(s.T("pay.btn_bill"), "pay:"+p.ID)
+		}
+		s.say(s.T("pay.early_period_ok"), s.next(btn, s.menuBtn(s.T("menu.repay"), "repay"))...)
+		return nil
 	}
 	if l := strings.ToLower(strings.TrimSpace(text)); s.conv.CustomerID != "" && phoneBillPaid.MatchString(l) && !aboutSomeoneElse(text) {
 		// "pay the phone bill" from a customer paying a phone here: its
