@@ -35,6 +35,9 @@ func asksDebitAhead(text string) bool {
 	if willFail.MatchString(l) && (aDaySaid(l) || containsAny(l, "next", "下次", "下一次", "下期")) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "will my payment on the 10th fail": what debits then, a frozen card said (an audit: the failed payment's checklist)
 	}
+	if bookingWhen.MatchString(l) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+		return true // "我的预约是几号几点", "when is my scheduled payment": when each runs (an audit: "can't answer")
+	}
 	if bookingStillOn.MatchString(l) && !containsAny(l, notAhead...) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "is my scheduled payment for tomorrow still on": it is, or not (an audit opened its cancellation)
 	}
@@ -138,6 +141,9 @@ var (
 		// an English probe got "no recent repayment" with the only card frozen)
 		`\b(?:payment|debit|booking|scheduled payment|autopay|charge)\b[^.?!]{0,24}\b(?:going to|gonna|will|still) (?:work|go through|go thru|going through|be ok|be fine)\b|` +
 		`\bwill (?:my |the )?(?:payment|debit|booking|scheduled payment|charge)\b[^.?!]{0,24}\b(?:work|go through|go thru)\b`)
+	// bookingWhen asks when the bookings run.
+	bookingWhen = regexp.MustCompile(`^(?:我的?)?(?:那个|那笔)?预约(?:还款)?(?:是|在)?(?:几号|哪天|什么时候|啥时候|几点|几号几点|哪天几点)(?:扣|扣款)?(?:啊|呢)?[?？]*$|` +
+		`^when (?:is|are|does|do|will) (?:my |the )?(?:scheduled (?:re)?payments?|bookings?)(?: run| go| happen| scheduled)?\??$`)
 	// bookingStillOn asks whether a booking still stands ("我的预约还款还在
 	// 吗", "is my scheduled payment for tomorrow still on", "i set up a
 	// payment for tomorrow, is it still on").

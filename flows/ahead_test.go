@@ -242,6 +242,16 @@ func TestTonightsDebitsAreToday(t *testing.T) {
 	}
 }
 
+// TestWhenTheBookingsRunIsAsked: "我的预约是几号几点" got "can't answer" (an
+// audit). The debits to come, each booking with its day and time.
+func TestWhenTheBookingsRunIsAsked(t *testing.T) {
+	for _, q := range []string{"我的预约是几号几点", "预约还款是什么时候", "when is my scheduled payment"} {
+		_, c := faqSession(t, 999)
+		c.send(q)
+		c.expect("「Redmi K70」第 7 期", "2026年12月14日 09:00")
+	}
+}
+
 // TestTodayAndTomorrowTogetherAreSummed: "今晚和明天加起来一共扣多少" got one
 // day's debits alone (an audit). Both days', and what they come to.
 func TestTodayAndTomorrowTogetherAreSummed(t *testing.T) {
