@@ -144,9 +144,11 @@ func asksIfCanClose(text string) bool {
 var owedNothingAfter = regexp.MustCompile(`[,， ]+(?:我?(?:都|全部|已经|全都)*(?:还完|还清|结清)了?(?:啊|呀|的|呢)?|i(?:'ve| have)? paid (?:everything|it all|all)(?: off)?)$`)
 
 // owedNothingSaid opens a message with owing nothing said ("since i've paid
-// everything", "nothing owed", "我都还完了").
+// everything", "nothing owed", "我都还完了"), or a plan paid off ("我手环已经还
+// 清了 为什么不能注销": the check names what stands in the way — an audit got
+// the rules in general).
 var owedNothingSaid = regexp.MustCompile(`^(?:(?:since|now that|as) )?(?:i(?:'ve| have)? (?:paid (?:everything|it all|all)(?: off)?|(?:do ?n'?t|do not) owe (?:anything|any ?thing|a thing)|owe nothing)|nothing(?:'s| is)? owed|everything(?:'s| is) paid(?: off)?)(?: now)?,? (?:so |and |now )?|` +
-	`^我?(?:都|全部|已经|全都)*(?:还完|还清|结清)了?(?:所有)?(?:的)?(?:分期)?(?:了)?[,，]? ?(?:那|所以)?`)
+	`^我?(?:的)?(?:手机|手环|手表|耳机|平板|笔记本|电脑|电视|[a-z0-9]+)?(?:都|全部|已经|全都)*(?:还完|还清|结清)了?(?:所有)?(?:的)?(?:分期)?(?:了)?[,，]? ?(?:那|所以)?`)
 
 // Closure status (/closure_status): the customer's latest closure request.
 func closureFlow() *spec {

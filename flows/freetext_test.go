@@ -1316,7 +1316,7 @@ func TestAmIOverdueAndMayICloseAreAnsweredForTheCustomer(t *testing.T) {
 		c.expect("⚠️ 是的，你有逾期未还的账单")
 		c.reject("提前结清报价", "最简单")
 	}
-	for _, ask := range []string{"现在可以注销了吗", "为啥注销不了", "我都还完了 现在可以注销了吗", "为什么不能注销 我都还完了"} { // why not, too (a probe); owing nothing said, before or after, the check says (audits)
+	for _, ask := range []string{"现在可以注销了吗", "为啥注销不了", "我都还完了 现在可以注销了吗", "为什么不能注销 我都还完了", "我手机已经还清了 为什么不能注销"} { // why not, too (a probe); owing nothing said, before or after, the check says (audits)
 		c.send(ask)
 		c.expect("暂时还不能注销分期账户", "❌ 未结清的账单：2 笔分期尚未还清")
 	}
