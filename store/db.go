@@ -326,13 +326,9 @@ func (db *DB) read() rdb { return rdb{db: db.r, d: db.d} }
 // (a batch whose commit failed is retried fn by fn), so it must not keep
 // state from an earlier run.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
-	p := &pending{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	select {
-	case db.commit <- p:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-db.stop:
-		return errClosed
+	p, err := db.submit(ctx, fn)
+	if err != nil {
+		return err
 	}
 	select {
 	case err := <-p.done:
@@ -351,19 +347,29 @@ var errClosed = errors.New("database closed")
 // write lock and every update failed after 10 s). It waits no longer than
 // ctx, whatever the committer is waiting for.
 func (db *DB) Writable(ctx context.Context) error {
-	p := &pending{ctx: ctx, fn: func(*Tx) error { return nil }, done: make(chan error, 1)}
-	select {
-	case db.commit <- p:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-db.stop:
-		return errClosed
+	p, err := db.submit(ctx, func(*Tx) error { return nil })
+	if err != nil {
+		return err
 	}
 	select {
 	case err := <-p.done:
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// submit hands fn to a committer, within ctx; the pending it returns is
+// answered on its done channel.
+func (db *DB) submit(ctx context.Context, fn func(*Tx) error) (*pending, error) {
+	p := &pending{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.commit <- p:
+		return p, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-db.stop:
+		return nil, errClosed
 	}
 }
 

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -411,27 +410,13 @@ func TestWritable(t *testing.T) {
 	if storetest.Backend() != "sqlite" {
 		return
 	}
-	other, err := sql.Open("sqlite3", "file:"+cfg.Path+"?_busy_timeout=100")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	conn, err := other.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
+	release := storetest.HoldWriteLock(t, cfg.Path)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	if err := db.Writable(ctx); err == nil {
 		t.Error("writable while another connection holds the write lock")
 	}
-	if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	// The committer waited out the lock: writable again.
 	if err := db.Writable(context.Background()); err != nil {
 		t.Errorf("not writable once the lock is let go: %v", err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -201,25 +200,11 @@ func TestHealthSaysADatabaseLockedForWrites(t *testing.T) {
 	}
 	a := MustRunMain(t)
 	base := "http://" + a.addr()
-	other, err := sql.Open("sqlite3", "file:"+a.db.Path+"?_busy_timeout=100")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	conn, err := other.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
+	release := storetest.HoldWriteLock(t, a.db.Path)
 	if status, body := get(t, base+"/healthz"); status != http.StatusServiceUnavailable || !strings.Contains(body, "no writes") {
 		t.Errorf("/healthz with the write lock held elsewhere = %d %q, want 503", status, body)
 	}
-	if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	if status, body := get(t, base+"/healthz"); status != 200 || strings.TrimSpace(body) != "ok" {
 		t.Errorf("/healthz once the lock is let go = %d %q", status, body)
 	}

@@ -99,3 +99,28 @@ func Open(tb testing.TB) (*store.DB, store.Config) {
 	tb.Cleanup(func() { db.Close() })
 	return db, cfg
 }
+
+// HoldWriteLock takes SQLite's write lock on the database at path from a
+// connection of its own, as another process would; release lets it go.
+func HoldWriteLock(tb testing.TB, path string) (release func()) {
+	tb.Helper()
+	other, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=100")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	conn, err := other.Conn(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+		tb.Fatal(err)
+	}
+	return func() {
+		tb.Helper()
+		if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+			tb.Fatal(err)
+		}
+		conn.Close()
+		other.Close()
+	}
+}
