@@ -444,8 +444,7 @@ func nameChoice(t string, names []string) int {
 			}
 			return t[at[2*i]:at[2*i+1]]
 		}
-		num := regexp.MustCompile(`(?:^|[^0-9])` + m(1) + m(2) + `(?:[^0-9]|$)`)
-		if !slices.ContainsFunc(names, func(n string) bool { return num.MatchString(strings.ToLower(n)) }) {
+		if num := m(1) + m(2); !slices.ContainsFunc(names, func(n string) bool { return hasNumber(strings.ToLower(n), num) }) {
 			return 0
 		}
 	}
@@ -491,6 +490,25 @@ func namesNamed(t string, names []string) []int {
 	}
 	return named
 }
+
+// hasNumber reports num in s as a number of its own: not within a longer
+// one ("k70" has 70, "2070" does not).
+func hasNumber(s, num string) bool {
+	for i := strings.Index(s, num); i >= 0; {
+		end := i + len(num)
+		if (i == 0 || !isDigit(s[i-1])) && (end == len(s) || !isDigit(s[end])) {
+			return true
+		}
+		next := strings.Index(s[i+1:], num)
+		if next < 0 {
+			return false
+		}
+		i += next + 1
+	}
+	return false
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // notAlnum reports a rune that is neither a letter nor a digit.
 func notAlnum(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
