@@ -253,6 +253,11 @@ var switchPhrases = func() *strings.Replacer {
 	return strings.NewReplacer(pairs...)
 }()
 
+// elsewhereAsked: words at an auto-repayment question, its own words taken
+// out, that are about another matter of a plan — a booking, a bill, a
+// payoff, the account.
+var elsewhereAsked = regexp.MustCompile(`预约|账单|结清|提前还|这期|本期|注销|\b(booking|scheduled|bill|pay ?off|payoff|pay|close)\b`)
+
 // switchSaid reads "on" or "off" in a typed switch.
 func switchSaid(text string) (on, said bool) {
 	text = strings.ReplaceAll(text, "离开", "") // "离开自动还款页面": leaving, not turning on
@@ -311,6 +316,11 @@ func handleAutopay(s *Step, a action) (bool, error) {
 			switch {
 			case err != nil:
 				return true, err
+			case p != nil && p.ID != s.slots.Plan && elsewhereAsked.MatchString(switchPhrases.Replace(text)):
+				// "取消笔记本的预约" at the phone's: the laptop's booking,
+				// for the readers of free text — not the laptop's switch (a
+				// probe was asked to turn it on, a 确认 away).
+				return false, nil
 			case p != nil && p.ID != s.slots.Plan:
 				// "开启笔记本的", "actually the laptop" at the phone's: that
 				// plan's question, never a yes to this one.

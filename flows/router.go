@@ -2595,6 +2595,9 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return nil
 	}
+	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
+		return err
+	}
 	if barePay[bare(text)] || agreesToPay(confirmForm(bare(text))) { // "还款", "pay", "ok pay it": the bill, paid — not "can't answer" (a probe)
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")

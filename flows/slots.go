@@ -43,6 +43,8 @@ type slots struct {
 	// Left: the customer ended the chat with a person themselves (/end):
 	// what they write at the rating was meant for the bot, not the agent.
 	Left bool `json:"left,omitempty"`
+	// Last is the money step the chat was at before this one (followUp).
+	Last *lastStep `json:"last,omitempty"`
 }
 
 // quoteSlot is the quote the customer is looking at.

@@ -298,9 +298,12 @@ func (s *Step) leave() {
 	s.reset()
 }
 
+// reset closes the step; what it was is kept as the last one, for a
+// follow-up naming another plan (followUp).
 func (s *Step) reset() {
+	last := s.stepLeftNow()
 	s.conv.Flow, s.conv.State, s.conv.Nonce = "", "", ""
-	s.slots = slots{}
+	s.slots = slots{Last: last}
 }
 
 // audit adds an audit entry to the step's changes.

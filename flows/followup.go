@@ -1,0 +1,114 @@
+package flows
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"supportbot"
+)
+
+// lastStep is the money step the chat was at last — a bill or a payoff
+// quoted (paid or not), a booking's cancellation, an auto-repayment switch:
+// a follow-up naming only another plan ("那笔记本呢", "and the laptop
+// too?") asks the same of that plan. A probe's "and the phone?" after a
+// payment got "can't answer": the chat kept nothing of what it had done.
+type lastStep struct {
+	Flow string    `json:"flow"`
+	Plan string    `json:"plan,omitempty"`
+	On   bool      `json:"on,omitempty"` // autopay: the switch asked for
+	At   time.Time `json:"at"`
+}
+
+// followUpWindow is how long a finished step is what a bare "and the
+// laptop?" follows.
+const followUpWindow = 30 * time.Minute
+
+// followable are the flows a follow-up repeats for another plan.
+var followable = map[string]bool{"pay": true, "repay": true, "cancel": true, "autopay": true}
+
+// stepLeftNow is the step being closed, kept as the last one when a
+// follow-up could repeat it.
+func (s *Step) stepLeftNow() *lastStep {
+	f := s.conv.Flow
+	if !followable[f] || s.slots.Plan == "" && f != "cancel" {
+		return s.slots.Last
+	}
+	return &lastStep{Flow: f, Plan: s.slots.Plan, On: s.slots.On, At: s.now}
+}
+
+var (
+	// followUpZh: "那笔记本呢", "还有平板", "手机也一样", "电视也是".
+	followUpZh = regexp.MustCompile(`^(那|那么|那个|还有|然后)?.{1,16}?(呢|也一样|也是|也要|同样|也)[?？。!！~～]*$|^(还有|那)`)
+	// followUpEn: "and the laptop?", "what about my pad", "the tv too",
+	// "now the watch", "same for the band", "do the phone as well".
+	followUpEn = regexp.MustCompile(`^(and|also|now|then|what about|how about|same for|same with|and now|ok now|and also)\b|\b(too|as well|also)[?.!]*$`)
+	// followUpOwnWords: the follow-up says an action or asks a question of
+	// its own — the ordinary readers take it ("笔记本也提前结清", "and when
+	// is the laptop due?", "手机呢 不还了").
+	followUpOwnWords = regexp.MustCompile(`还款|还清|结清|提前|取消|预约|自动|关|开|扣|付|多少|几|什么|为什么|怎么|哪|吗|不|别|没|` +
+		`\b(pay|paid|off|cancel|autopay|auto|close|turn|switch|settle|when|why|what's|whats|which|much|many|not|don't|dont|no|is|are|does|did|can|could|will|due|overdue|owe)\b`)
+	// otherOneSaid: "那另一个呢", "and the other one too".
+	otherOneSaid = regexp.MustCompile(`另一个|另外一个|另一笔|另外那个|\bthe other( one)?\b`)
+)
+
+// followUp repeats the chat's last money step for the other plan the
+// words name alone; false when they are not such a follow-up.
+func (s *Step) followUp(text string) (bool, error) {
+	last := s.slots.Last
+	if followable[s.conv.Flow] && underWay(s.conv.State) {
+		last = s.stepLeftNow() // "and the laptop too" while the phone's payment runs
+	}
+	if last == nil || s.conv.CustomerID == "" || s.now.Sub(last.At) > followUpWindow || s.now.Before(last.At) {
+		return false, nil
+	}
+	l := strings.ToLower(strings.TrimSpace(text))
+	said := followUpEn.MatchString(l) || hasHan(l) && followUpZh.MatchString(l)
+	if !said || followUpOwnWords.MatchString(strings.Replace(l, "还有", "", 1)) {
+		return false, nil
+	}
+	p, err := planNamed(s, text)
+	if err != nil {
+		return false, err
+	}
+	if p == nil && otherOneSaid.MatchString(l) && last.Plan != "" {
+		if p, err = otherPlanThan(s, last.Plan); err != nil {
+			return false, err
+		}
+	}
+	if p == nil || p.ID == last.Plan {
+		return false, nil
+	}
+	s.conv.Misses = 0
+	switch last.Flow {
+	case "autopay":
+		arg := "off"
+		if last.On {
+			arg = "on"
+		}
+		return true, s.startFlow("autopay", arg)
+	case "cancel":
+		return true, s.startFlow("cancel", "") // the booking of the plan the words name
+	}
+	return true, s.startFlow(last.Flow, p.ID)
+}
+
+// otherPlanThan is the one open plan besides plan, nil when there are
+// more (or none).
+func otherPlanThan(s *Step, plan string) (*supportbot.Plan, error) {
+	open, err := s.openPlans()
+	if err != nil {
+		return nil, err
+	}
+	var other *supportbot.Plan
+	for i := range open {
+		if open[i].ID == plan {
+			continue
+		}
+		if other != nil {
+			return nil, nil
+		}
+		other = &open[i]
+	}
+	return other, nil
+}

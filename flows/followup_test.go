@@ -1,0 +1,61 @@
+package flows_test
+
+import (
+	"testing"
+	"time"
+)
+
+// A follow-up naming only another plan asks the same of it: after the
+// phone's payoff, "那笔记本呢" is the laptop's payoff quote (a probe's "and
+// the phone?" after a payment got "can't answer").
+func TestAFollowUpNamingAnotherPlanRepeatsTheLastStep(t *testing.T) {
+	h, c := faqSession(t, 720)
+	c.send("提前还清K70")
+	c.expect("提前结清报价", "Redmi K70")
+	c.press("确认还款")
+	c.expect("提前还款成功")
+	c.send("那笔记本呢")
+	c.expect("提前结清报价", "Xiaomi Book")
+	c.reject("Redmi K70")
+	c.send("算了")
+
+	// Its own question is its own: when the laptop is due, not a quote.
+	c.send("那笔记本什么时候到期")
+	c.reject("提前结清报价")
+
+	// Half an hour on, "and the laptop?" follows nothing any more.
+	h.advance(31 * time.Minute)
+	c.send("那笔记本呢")
+	c.reject("提前结清报价")
+}
+
+func TestAFollowUpInEnglishAfterABill(t *testing.T) {
+	_, c := faqSession(t, 721)
+	c.send("/lang en")
+	c.send("pay the k70 bill")
+	c.expect("Redmi K70")
+	c.press("Confirm")
+	c.expect("Paid!")
+	// The laptop's bill is its booking's, running within the hour: said,
+	// for each way of asking after it.
+	for _, words := range []string{"and the laptop?", "the other one too", "what about my xiaomi book", "now the laptop"} {
+		c.send(words)
+		c.expect(`period 3 of "Xiaomi Book" runs today at 11:00`)
+		c.reject("not sure")
+	}
+}
+
+// A switch of auto-repayment follows too, and at its question a booking's
+// cancellation named for another plan is that, not the other plan's switch
+// (a probe was asked to turn the laptop's auto-repayment on).
+func TestAFollowUpOfAutoRepaymentAndABookingAsked(t *testing.T) {
+	_, c := faqSession(t, 723)
+	c.send("给K70开通自动还款")
+	c.press("确认开启")
+	c.expect("已为「Redmi K70」开启自动还款")
+	c.send("笔记本也一样")
+	c.expect("确认为「Xiaomi Book」开启自动还款吗？")
+	c.send("取消K70的预约")
+	c.expect("你的预约还款", "Redmi K70 第 7 期")
+	c.reject("开启自动还款吗")
+}
