@@ -52,6 +52,29 @@ var (
 	otherOneSaid = regexp.MustCompile(`另一个|另外一个|另一笔|另外那个|\bthe other( one)?\b`)
 )
 
+// undoSaid: the step just done asked undone ("undo that", "撤销刚才那笔",
+// "i paid the wrong one") — not a booking or a switch of its own.
+var (
+	undoSaid      = regexp.MustCompile(`^(pls |please |can you |can i )?(undo|reverse|revert|cancel|take back)\b.*\b(that|it|this|payment)\b|\brefund (it|that|this|the payment|my payment)\b|paid the wrong|撤销|撤回|退回来|反悔|取消刚才|刚才那笔.*(退|撤|取消)|还错了|付错了`)
+	undoElsewhere = regexp.MustCompile(`预约|自动|提醒|注销|booking|scheduled|autopay|auto-pay|reminder|account`)
+)
+
+// undoAsked answers "undo that" right after a payment or a payoff: a
+// confirmed repayment is not taken back here, and a person looks at it
+// (a probe's "undo that" got "can't answer").
+func (s *Step) undoAsked(text string) bool {
+	last := s.slots.Last
+	if followable[s.conv.Flow] && underWay(s.conv.State) {
+		last = s.stepLeftNow()
+	}
+	l := strings.ToLower(text)
+	if last == nil || last.Flow != "pay" && last.Flow != "repay" || s.now.Sub(last.At) > followUpWindow ||
+		!undoSaid.MatchString(l) || undoElsewhere.MatchString(l) {
+		return false
+	}
+	return s.showAnswer("undo-repayment")
+}
+
 // followUp repeats the chat's last money step for the other plan the
 // words name alone; false when they are not such a follow-up.
 func (s *Step) followUp(text string) (bool, error) {

@@ -59,3 +59,20 @@ func TestAFollowUpOfAutoRepaymentAndABookingAsked(t *testing.T) {
 	c.expect("你的预约还款", "Redmi K70 第 7 期")
 	c.reject("开启自动还款吗")
 }
+
+// "undo that" right after a payment: a confirmed repayment is not taken
+// back here — the answer that says so, a person under it (a probe got
+// "can't answer"); a booking's "撤销预约" is the booking's.
+func TestUndoRightAfterAPayment(t *testing.T) {
+	_, c := faqSession(t, 724)
+	c.send("/lang en")
+	c.send("pay the k70 bill")
+	c.press("Confirm")
+	c.expect("Paid!")
+	c.send("undo that")
+	c.expect("cannot be undone here")
+	c.reject("not sure")
+	c.send("/lang zh")
+	c.send("撤销预约")
+	c.reject("不能撤回", "cannot be undone")
+}

@@ -2598,6 +2598,10 @@ func (s *Step) freeText(text string) error {
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
 		return err
 	}
+	if s.undoAsked(text) { // "undo that" after a payment
+		s.conv.Misses = 0
+		return nil
+	}
 	if barePay[bare(text)] || agreesToPay(confirmForm(bare(text))) { // "还款", "pay", "ok pay it": the bill, paid — not "can't answer" (a probe)
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
