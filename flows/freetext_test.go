@@ -2082,7 +2082,8 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		// to set it up, never "no, it is off").
 		name: "auto-repayment on, asked",
 		asked: []string{"我开了自动还款吗", "I thought I had autopay on", "is my autopay on?",
-			"do i have any autopay", "which card does autopay use"}, // the how-to (an English probe)
+			"do i have any autopay", "which card does autopay use", // the how-to (an English probe)
+			"我的自动还款从哪张卡扣", "自动扣款用的是哪张卡"}, // the how-to (a probe)
 		says: []string{"每个还款日自动从默认还款卡扣当期应还金额", "Redmi K70"},
 		not:  []string{"建议开启自动还款"},
 	}, {

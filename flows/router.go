@@ -695,7 +695,9 @@ var autopayStatusAsked = regexp.MustCompile(`^我?(?:(?:是不是|有没有)(?:�
 	`\bi thought i (?:had|have|turned on|set up|switched on) (?:autopay|auto-?pay|auto-?repayment|auto debit)\b|` +
 	`^(?:is|was) (?:my |the )?(?:autopay|auto-?pay|auto-?repayment|auto debit) (?:on|off|enabled|active|set up)\b|^do i have (?:any |an? )?(?:autopay|auto-?pay|auto-?repayment|auto debit)\b|` +
 	// which card it debits, whether any is on ("which card does autopay use", "do i have any autopay": an English probe got how to turn it on)
-	`^(?:which|what) card (?:does|will|is) (?:my |the )?(?:autopay|auto-?pay|auto-?repayment|auto debit)\b|^(?:is there|are there) (?:any )?(?:autopay|auto-?pay|auto-?repayment)\b`)
+	`^(?:which|what) card (?:does|will|is) (?:my |the )?(?:autopay|auto-?pay|auto-?repayment|auto debit)\b|^(?:is there|are there) (?:any )?(?:autopay|auto-?pay|auto-?repayment)\b|` +
+	// "我的自动还款从哪张卡扣", "自动扣款用的是哪张卡" (a probe got how to turn it on)
+	`^(?:我的?)?(?:自动还款|自动扣款)[^，。？?]{0,6}哪(?:张|个)(?:银行)?卡|^(?:我的?)?(?:自动还款|自动扣款)[^，。？?]{0,4}(?:扣|用)的是(?:哪|什么)`)
 
 // reschedulesABooking asks a booking (or a debit) to run on another day
 // ("明天那笔能不能推迟到10号扣", "can I push tomorrow's payment to the
