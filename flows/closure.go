@@ -356,6 +356,13 @@ func handleClose(s *Step, a action) (bool, error) {
 			if s.wantsOut(text) || s.wantsHuman(text) {
 				return false, nil
 			}
+			if s.ev.Forwarded {
+				// Someone's words passed on, not the customer's answer:
+				// a probe's forwarded "2468" submitted the closure. No try
+				// is counted.
+				s.say(s.T("closure.forwarded_id"), []supportbot.Button{s.cancelBtn(), s.humanBtn()})
+				return true, nil
+			}
 			if asks(text) && !strings.ContainsFunc(text, unicode.IsDigit) {
 				// "注销之后还能再开通吗" before the last step: answered, the
 				// step still waiting (a probe: only "type the last 4").

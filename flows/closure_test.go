@@ -137,6 +137,14 @@ func TestClosureHappyPathAndAskingAgain(t *testing.T) {
 	c.send("is it 4321?") // asked, not answered: not taken, not counted
 	c.expect("like 123X")
 	c.reject("submitted")
+	// A forwarded "4321" is someone's words passed on, not the customer's
+	// answer (a probe's submitted the closure); no try is counted.
+	c.event(supportbot.Event{Kind: supportbot.EventText, Text: "4321", Forwarded: true})
+	c.expect("That is a forwarded message", "no try was counted")
+	c.reject("submitted")
+	if n := len(h.audit("closure_request")); n != 0 {
+		t.Fatalf("closure_request entries after a forwarded answer = %d, want 0", n)
+	}
 	c.send("the last four are 4321, thanks")
 	// Saturday 11-21: 3 business days on is Wednesday 11-25, 5 is Friday 11-27.
 	c.expect("Closure request submitted, reference <code>CR-20261121-", "within 3–5 business days: <b>between Nov 25, 2026 and Nov 27, 2026</b>")
