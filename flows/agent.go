@@ -279,6 +279,20 @@ func (s *Step) asksForAPerson(text string) bool {
 	return c.Kind == "flow" && c.ID == "agent" && c.Confident
 }
 
+// personAskedWithWhy reports a person asked for in a clause of its own,
+// the reason beside it ("我要转人工，扣款失败了", "扣款失败了 转人工",
+// "talk to a human, my payment failed"): a probe got the failed payment's
+// guide, and the person asked for never came. The card's question is the
+// whole message.
+func (s *Step) personAskedWithWhy(text string) bool {
+	seps := "，,。.;；!！?？\n"
+	if hasHan(text) {
+		seps += " 　" // Chinese clauses are often spaced apart
+	}
+	clauses := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(seps, r) })
+	return len(clauses) >= 2 && (s.asksForAPerson(clauses[0]) || s.asksForAPerson(clauses[len(clauses)-1]))
+}
+
 // onlyPersonWords reports a text made of nothing but the words of asking
 // for a person: its ASCII words and Chinese characters all in personAsk.
 func onlyPersonWords(text string) bool {

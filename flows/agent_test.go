@@ -682,3 +682,23 @@ func TestAMessageCrossingTheAgentsCloseSaysItDidNotReachThem(t *testing.T) {
 	c.expect("客服刚刚结束了这次对话", "没有送到客服", "/agent", "客服已结束本次对话")
 	c.expect("暂时回答不了") // and answered, as any message (the test FAQ knows none of it)
 }
+
+// TestAPersonAskedWithTheReasonBeside: "我要转人工，扣款失败了" got the failed
+// payment's guide, the person asked for never came (a probe). The person
+// comes, the reason on the card.
+func TestAPersonAskedWithTheReasonBeside(t *testing.T) {
+	for i, words := range []string{"我要转人工，扣款失败了", "扣款失败了 转人工", "talk to a human, my payment failed"} {
+		h := newHarness(t, fixture())
+		h.agentChat = -100
+		h.realFAQ()
+		h.open()
+		c := h.chat(int64(100+i), "zh")
+		c.identify(phoneZhang)
+		c.send(words)
+		c.expect("/end")
+		c.reject("按这个顺序排查")
+		if card := texts(h.staff()); !strings.Contains(card, words) {
+			t.Errorf("%q: the card does not hold the words:\n%s", words, card)
+		}
+	}
+}

@@ -2597,6 +2597,9 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return nil
 	}
+	if s.personAskedWithWhy(text) { // "我要转人工，扣款失败了": the person asked for
+		return s.startFlow("agent", "")
+	}
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
 		return err
 	}
