@@ -63,6 +63,16 @@ func TestABurstIsOnePostInTheTopic(t *testing.T) {
 	if staff := h.staff(); len(staff) != 1 || staff[0].Track == first || staff[0].Text != "👤 好的" {
 		t.Errorf("after an agent's answer: %+v; want a new post", staff)
 	}
+	// Anything the desk does in the topic comes below the post, and ends
+	// it: the next line is a new post under it, which notifies (a probe:
+	// after a transfer the line was edited into the post above, and the
+	// new holder never saw it).
+	h.agent(8, "王丽", topic).send("/claim")
+	h.staff()
+	c.send("还在吗")
+	if staff := h.staff(); len(staff) != 1 || staff[0].Text != "👤 还在吗" {
+		t.Errorf("after an agent's command in the topic: %+v; want a new post", staff)
+	}
 	// A post also ends after a while.
 	h.advance(6 * time.Minute)
 	c.send("过了很久")

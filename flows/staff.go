@@ -112,6 +112,7 @@ func (e *Engine) staffStep(s *Step) error {
 		d.react(reactNotRelayed)
 		return nil
 	}
+	d.closePost()
 	if ev.Kind == supportbot.EventEdit {
 		return d.edit()
 	}
@@ -361,6 +362,26 @@ func (d *desk) replied(t *supportbot.Ticket) {
 	t.Relay.Closed = true
 }
 
+// closePost ends the post of the customer's lines under way: whatever the
+// desk does in the topic — a claim, a transfer, a note, an answer sent —
+// comes below it, and the customer's next line is a new post under that,
+// which notifies, not an edit of one scrolled away (a probe: after a
+// transfer the new holder was never told of the customer's next line).
+func (d *desk) closePost() {
+	if d.t == nil || d.t.Relay.Closed || len(d.t.Relay.Lines) == 0 {
+		return
+	}
+	id := d.t.ID
+	d.s.do(func(ctx context.Context, tx Tx) error {
+		t, err := tx.Ticket(ctx, id)
+		if err != nil || t.Status != supportbot.TicketOpen || t.Relay.Closed {
+			return err
+		}
+		t.Relay.Closed = true
+		return tx.UpdateTicket(ctx, t)
+	})
+}
+
 // takeIfFree gives a ticket nobody holds to the agent acting on it.
 func (d *desk) takeIfFree(t *supportbot.Ticket) {
 	if t.AgentID == 0 {
@@ -548,6 +569,9 @@ func (d *desk) button() error {
 		return err
 	}
 	d.t = t
+	if t.Status == supportbot.TicketOpen {
+		d.closePost()
+	}
 	switch {
 	case t.Status != supportbot.TicketOpen:
 		edit(s.staffT("agent.ticket_closed", "ticket", t.ID))
