@@ -145,6 +145,11 @@ func contextCard(s *Step, t *supportbot.Ticket, again bool) (string, error) {
 		default:
 			lines = append(lines, tr("card.customer_verified", "name", c.Name, "id", c.ID, "phone", supportbot.MaskPhone(c.Phone)))
 		}
+		accounts, err := telegramAccounts(s, t)
+		if err != nil {
+			return "", err
+		}
+		lines = append(lines, accounts...)
 		for _, p := range plans {
 			if p.Open() {
 				lines = append(lines, planLine(s, p))
@@ -215,6 +220,29 @@ func planLine(s *Step, p supportbot.Plan) string {
 	return s.staffT("desk.card.plan_overdue", append(args, "overdue", len(late), "overdue_amount", money(due), "late_fee", money(fees))...)
 }
 
+// telegramAccounts is the card's lines on a verified customer's Telegram
+// account: the chat's, and the others linked to the same customer — two
+// accounts sharing one phone is what the bot's 🔐 alert sends customers to
+// a person for, and a probe's agent got two cards alike, neither saying
+// which account was which.
+func telegramAccounts(s *Step, t *supportbot.Ticket) ([]string, error) {
+	lines := []string{s.staffT("desk.card.account", "handle", supportbot.MaskNumbers(or(t.Handle, "—"), 200), "user", t.ChatID)}
+	chats, err := s.e.st.CustomerConversations(s.ctx, t.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	var others []string
+	for _, c := range chats {
+		if c.ChatID != t.ChatID {
+			others = append(others, "<code>"+strconv.FormatInt(c.ChatID, 10)+"</code>")
+		}
+	}
+	if len(others) > 0 {
+		lines = append(lines, s.staffT("desk.card.other_accounts", "n", len(others), "ids", locale.HTML(strings.Join(others, "、"))))
+	}
+	return lines, nil
+}
+
 // ticketHistory is the card's lines about the customer's tickets before
 // this one: number, date, agent, rating, notes.
 func ticketHistory(s *Step, t *supportbot.Ticket) ([]string, error) {
@@ -229,7 +257,10 @@ func ticketHistory(s *Step, t *supportbot.Ticket) ([]string, error) {
 	lines := []string{s.staffT("desk.card.history")}
 	for _, p := range list {
 		rating := s.staffT("desk.card.unrated")
-		if p.Rating > 0 {
+		switch {
+		case p.Status == supportbot.TicketOpen: // another account's chat, handed off too
+			rating = s.staffT("desk.card.still_open")
+		case p.Rating > 0:
 			rating = s.staffT("desk.card.stars", "rating", p.Rating)
 		}
 		notes, err := s.e.st.TicketNotes(s.ctx, p.ID)

@@ -1061,3 +1061,28 @@ func closedWithStars(t *testing.T) (*harness, *chat, string) {
 	c.expect("请为本次人工服务打分")
 	return h, c, c.button("4⭐").Data
 }
+
+// Two Telegram accounts verified with one phone — what the 🔐 alert sends
+// the customer to a person for — are told apart on the cards: each names
+// its account, the other account is said, and the other's open ticket is
+// not an earlier one (a probe's agent got two cards alike).
+func TestTwoAccountsOfOneCustomerAreToldApartOnTheCards(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.open()
+	first, second := h.chat(100, "zh"), h.chat(101, "zh")
+	first.identify(phoneZhang)
+	second.identify(phoneZhang)
+	first.send("/agent")
+	h.staff()
+	second.send("/agent")
+	card := texts(h.staff())
+	for _, want := range []string{"Telegram 账号：", "ID <code>101</code>", "另外 1 个 Telegram 账号上验证过：<code>100</code>", "#T1", "仍在进行"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the second account's card lacks %q:\n%s", want, card)
+		}
+	}
+	if strings.Contains(card, "未评分") {
+		t.Errorf("the first account's open ticket is shown as an earlier one, unrated:\n%s", card)
+	}
+}
