@@ -620,8 +620,8 @@ func TestTheRemindersAnswerSaysWhenTheyGoOut(t *testing.T) {
 	c.send("还款提醒是几点发的") // how theirs are, and when they come
 	c.expect("还款日前 3、1 天", "10:00 以后发送")
 	c.reject("{reminder")
-	c.send("自动还款会先扣哪张卡")
-	c.expect("从你的默认还款卡自动扣当期金额")
+	c.send("自动还款会先扣哪张卡") // their own: the default card named
+	c.expect("自动还款从默认卡 招商银行 **** 6789 扣款")
 }
 
 // TestABookingAfterTheDueDateIsNoReasonToRest: a scheduled repayment that

@@ -2597,7 +2597,7 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return nil
 	}
-	if s.personAskedWithWhy(text) { // "我要转人工，扣款失败了": the person asked for
+	if s.personAskedWithWhy(text) && !declinesAgent(text) { // "我要转人工，扣款失败了": the person asked for (not "帮我转人工 算了不用了")
 		return s.startFlow("agent", "")
 	}
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
