@@ -696,8 +696,8 @@ func TestAnswersSayWhatWasAsked(t *testing.T) {
 		// be used again (a probe: the topic said only "the guides don't say").
 		{"注销以后还能再开吗", "zh", "这个分期账户就不能再用来分期付款"},
 		{"can i use it again after closing", "en", "can no longer be used to buy on installments"},
-		{"销户后征信记录会消失吗", "zh", "不会因为注销而删除"},
-		{"does closing my account delete my credit history", "en", "closing does not delete them"},
+		{"销户后征信记录会消失吗", "zh", "注销不是消除征信记录的办法"},
+		{"does closing my account delete my credit history", "en", "closing is not a way to clear a credit record"},
 	} {
 		r := ix.Classify(c.text)
 		if r.Band != BandAnswer {

@@ -77,7 +77,7 @@ func TestClosureWaitsForARefundThenGoesAhead(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.send("/close_account")
-	c.expect("注销分期账户意味着", "不能再使用分期付款", "征信记录会照常保留", "无法通过机器人撤销")
+	c.expect("注销分期账户意味着", "不能再使用分期付款", "注销不是消除征信记录的办法", "无法通过机器人撤销")
 	c.send("继续") // typed, as its button says
 	c.expect("身份证号码最后 4 位", "还可以尝试 3 次", "锁定 24 小时")
 	c.send("注销之后还能再开通吗") // a question at the last step: answered, the step still waiting (a probe: "type the last 4" alone)
@@ -124,7 +124,7 @@ func TestClosureHappyPathAndAskingAgain(t *testing.T) {
 	c.expect("You haven't asked to close your account yet", "[🔒 Close account]")
 
 	c.send("/close_account")
-	c.expect("✅ You can ask to close your account", "no longer buy on installments", "credit history stays on record", "the bot cannot undo it", "[Back]", "[👤 Talk to a person]")
+	c.expect("✅ You can ask to close your account", "no longer buy on installments", "closing is not a way to clear a credit record", "the bot cannot undo it", "[Back]", "[👤 Talk to a person]")
 	goOn := c.button("Go on").Data
 	for _, early := range []string{"4321", "my ID ends in 4321"} { // the ID answer before it is asked: not taken, not counted
 		c.send(early)

@@ -2292,11 +2292,11 @@ func TestAWorryAboutOnesCreditIsAnswered(t *testing.T) {
 	c.reject("逾期的后果")
 	for _, q := range []string{"关闭分期会影响征信吗", "把分期关了会影响征信吗"} {
 		c.send(q) // a closure in other words: what it keeps (it got the overdue topic)
-		c.expect("征信记录照常保留")
+		c.expect("注销不是消除征信记录的办法")
 		c.reject("逾期的后果")
 	}
 	c.send("关闭分期自动还款会影响征信吗") // auto-repayment's, not a closure
-	c.reject("征信记录照常保留")
+	c.reject("注销不是消除征信记录的办法")
 	c.send("我的小米分期是信用卡分期吗") // ours asked of (a regression run)
 	c.reject("不在这里处理")
 	for _, q := range []string{"信用卡分期提前还款手续费", "信用卡分期提前还有违约金吗"} {
