@@ -2607,3 +2607,21 @@ func TestWhetherPayingOnADayIsLate(t *testing.T) {
 	c.send("确认")
 	c.expect("还款成功")
 }
+
+// The mall's labels of installment orders — where "待还款订单" is, what
+// "即将还款" on an order means — are guide 002's (an FAQ probe got the
+// orders' desk); "还清了还显示还款中" is not a question of the label.
+func TestTheMallsOrderLabelsAreExplained(t *testing.T) {
+	_, c := faqSession(t, 725)
+	for _, q := range []string{"待还款订单在哪", "订单上显示即将还款是啥意思"} {
+		c.send(q)
+		c.expect("「待还款订单」在小米商城 App 的「我的」页里", "「还款中」或「即将还款」")
+		c.reject("订单、发货、物流和发票不归分期还款这里处理")
+	}
+	c.send("/lang en")
+	c.send("my order says repayment soon, what does it mean")
+	c.expect(`An order marked "repaying" or "repayment soon"`)
+	c.send("/lang zh")
+	c.send("我都还清了 订单还显示还款中")
+	c.reject("「待还款订单」在小米商城 App")
+}

@@ -699,6 +699,11 @@ var autopayStatusAsked = regexp.MustCompile(`^我?(?:(?:是不是|有没有)(?:�
 	// "我的自动还款从哪张卡扣", "自动扣款用的是哪张卡" (a probe got how to turn it on)
 	`^(?:我的?)?(?:自动还款|自动扣款)[^，。？?]{0,6}哪(?:张|个)(?:银行)?卡|^(?:我的?)?(?:自动还款|自动扣款)[^，。？?]{0,4}(?:扣|用)的是(?:哪|什么)`)
 
+// orderLabelAsked: the mall's labels of installment orders asked about —
+// where "待还款订单" is, what "即将还款" or "还款中" on an order means.
+var orderLabelAsked = regexp.MustCompile(`待还款订单|(?:订单|显示|标着|写着|状态)[^，。？?]{0,8}(?:即将还款|还款中)|(?:即将还款|还款中)[^，。？?]{0,4}(?:是什么|是啥|什么意思|啥意思)|` +
+	`\bawaiting repayment\b|\b(?:order|status|label|says|shows)\b[^.?!]{0,20}\b(?:repayment soon|repaying)\b|\brepayment soon\b[^.?!]{0,10}\bmean`)
+
 // reschedulesABooking asks a booking (or a debit) to run on another day
 // ("明天那笔能不能推迟到10号扣", "can I push tomorrow's payment to the
 // 10th?"): not the due date's change, nor another plan.
@@ -2599,6 +2604,15 @@ func (s *Step) freeText(text string) error {
 	}
 	if s.personAskedWithWhy(text) && !declinesAgent(text) { // "我要转人工，扣款失败了": the person asked for (not "帮我转人工 算了不用了")
 		return s.startFlow("agent", "")
+	}
+	if l := strings.ToLower(text); orderLabelAsked.MatchString(l) &&
+		!containsAny(l, "一直", "还是", "仍然", "还显示", "已经还", "还清了", "结清了", "still", "already", "paid off") { // "还清了还显示还款中": a record's, not the label's
+		// "待还款订单在哪", "订单上显示即将还款是啥意思": the mall's labels of
+		// installment orders, which guide 002 explains (an FAQ probe got
+		// the orders' desk).
+		s.conv.Misses = 0
+		s.say(s.T("faq.order_labels"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
+		return nil
 	}
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
 		return err
