@@ -260,7 +260,8 @@ func (s *Step) question() string {
 			text = strings.TrimSpace(args) // "/agent my card was charged twice": the words after it (a probe)
 		}
 		if l.From != "customer" || text == "" || strings.HasPrefix(text, "[") || strings.HasPrefix(text, "/") || s.wantsHuman(text) || s.asksForAPerson(text) ||
-			talkOf(text) != "" { // "谢谢" after the last ticket is no question (a probe)
+			talkOf(text) != "" || // "谢谢" after the last ticket is no question (a probe)
+			saysYes(text) || isNo(text) || strings.Trim(text, "0123456789 ") == "" { // "确认", "不要", "2" at a step: a probe's card asked「确认」
 			continue
 		}
 		return clipText(text, 200)

@@ -770,6 +770,17 @@ func TestTheCardsQuestionIsTheCustomersOwn(t *testing.T) {
 	if card := texts(h.staff()); !strings.Contains(card, "「为什么扣了我两次钱」") {
 		t.Errorf("the card's question is not the customer's:\n%s", card)
 	}
+	// A confirm word or a list's number typed since is no question (a
+	// probe's card asked「确认」).
+	y := h.chat(220, "zh")
+	y.identify(phoneWang)
+	y.send("为什么扣了我两次钱")
+	y.send("确认")
+	y.send("2")
+	y.send("转人工")
+	if card := texts(h.staff()); !strings.Contains(card, "「为什么扣了我两次钱」") {
+		t.Errorf("the card's question is not the customer's:\n%s", card)
+	}
 	for i, said := range []string{"i was charged twice, let me talk to a person", "扣了两次钱 我要找人工"} {
 		o := h.chat(int64(200+i), "en")
 		o.identify(phoneWang)
