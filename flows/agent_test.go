@@ -408,8 +408,8 @@ func TestAnAgentDecidesAClosureInTheTopic(t *testing.T) {
 		}
 		return
 	}
-	if !strings.Contains(got, ref) || !strings.Contains(got, "rejected") {
-		t.Errorf("staff chat: %q", got)
+	if !strings.Contains(got, ref) || !strings.Contains(got, "已更新为 未通过") {
+		t.Errorf("staff chat: %q; want the decision in the agents' words", got)
 	}
 	c.inbox()
 	c.expect("Your closure request has been decided", ref, "Status: rejected. Reason: 有订单正在退货")
@@ -431,6 +431,12 @@ func TestAnAgentDecidesAClosureInTheTopic(t *testing.T) {
 	got = texts(a.send("/closure"))
 	if !strings.Contains(got, "用法") {
 		t.Errorf("usage: %q", got)
+	}
+	// In General too: a decision is the request's, not a ticket's (a probe
+	// was told there is no ticket there).
+	got = texts(h.agent(7, "小李", 0).send("/closure " + ref + " completed"))
+	if !strings.Contains(got, "未能更新注销申请") || strings.Contains(got, "没有工单") {
+		t.Errorf("/closure in General: %q", got)
 	}
 }
 

@@ -68,6 +68,10 @@ func (e *Engine) staffStep(s *Step) error {
 	switch {
 	case ev.Kind == supportbot.EventButton:
 		return d.button()
+	case ev.Kind == supportbot.EventCommand && ev.Text == "closure" && ev.ThreadID == 0:
+		// A decision is about a request, not a ticket: taken in General
+		// too (a probe was told there is no ticket there).
+		return d.closure()
 	case ev.Kind == supportbot.EventCommand && ev.Text == "queue":
 		if ev.ThreadID != 0 {
 			// Asked in a closed ticket's topic, which takes no post: the
@@ -780,7 +784,11 @@ func (d *desk) closure() error {
 		} else if err != nil {
 			return err
 		}
-		d.here(s.staffT("agent.closure_ok", "reference", r.Reference, "status", r.Status))
+		state := string(r.Status)
+		if key := "agent.closure_state_" + state; d.e.cfg.Catalog.Has(key) {
+			state = s.staffT(key) // in the agents' words ("已更新为 rejected": a probe)
+		}
+		d.here(s.staffT("agent.closure_ok", "reference", r.Reference, "status", state))
 	}
 	return nil
 }
