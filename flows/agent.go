@@ -889,7 +889,13 @@ func agentEvent(s *Step) error {
 		case a.Kind == supportbot.AgentFAQ:
 			text, _, ok := s.e.cfg.Answers.Answer(a.Text, s.conv.Lang)
 			if ok {
-				say(supportbot.Reply{Text: s.fill(text)})
+				text = s.fill(text)
+				if containsAny(strings.ToLower(text), "转人工", "/agent", "a person", "a human") {
+					// Sent by the person they talk to: "点下方转人工" has no
+					// button under it here (a probe), and needs none.
+					text += "\n\n" + s.T("agent.faq_with_person")
+				}
+				say(supportbot.Reply{Text: text})
 			}
 		case len(a.Album) > 1: // an album's copy takes no caption: signed above it
 			// The signed words are what a correction of the caption edits.

@@ -1097,3 +1097,20 @@ func TestTwoAccountsOfOneCustomerAreToldApartOnTheCards(t *testing.T) {
 		t.Errorf("the first account's open ticket is shown as an earlier one, unrated:\n%s", card)
 	}
 }
+
+// An answer an agent sends with /faq that points to a person says the
+// customer is talking with one (a probe: "点下方转人工", no button under it,
+// to a customer already with an agent).
+func TestAnAnswerSentByAnAgentDoesNotSendThemToAPerson(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	h.realFAQ()
+	h.open()
+	c := h.chat(100, "zh")
+	c.identify(phoneZhang)
+	c.send("/agent")
+	h.staff()
+	h.agent(7, "小李", h.topic(100)).send("/faq change-due-date")
+	c.inbox()
+	c.expect("转人工", "你现在就在和人工客服对话")
+}
