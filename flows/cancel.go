@@ -211,6 +211,11 @@ func bookingAsked(s *Step) (*scheduledView, error) {
 	if n == 0 && !said {
 		n, said = bookingRunning(s, text, list)
 	}
+	if n == 0 && !said && debitUnderWaySaid.MatchString(text) {
+		// "我那笔正在扣款的能取消吗": the one being debited, if one is
+		// (it is told why it cannot be cancelled).
+		n = onlyOne(len(list), func(i int) bool { return list[i].Status == supportbot.ScheduledProcessing })
+	}
 	if n == 0 && !said {
 		names := make([]string, len(list))
 		for i, v := range list {

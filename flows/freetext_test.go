@@ -2625,3 +2625,16 @@ func TestTheMallsOrderLabelsAreExplained(t *testing.T) {
 	c.send("我都还清了 订单还显示还款中")
 	c.reject("「待还款订单」在小米商城 App")
 }
+
+// A prepayment fee asked of a plan named, and a debit under way asked to
+// be cancelled, are the customer's own (an FAQ probe got unsure for both):
+// each plan's fee; the booking being debited, said to be past cancelling.
+func TestAPlansFeeAndADebitUnderWayAreTheirOwn(t *testing.T) {
+	_, c := faqSession(t, 726)
+	c.send("手机那笔提前还款要手续费吗")
+	c.expect("<b>Redmi K70</b>：不收提前还款手续费")
+	c.reject("不太确定")
+	c.send("我那笔正在扣款的能取消吗")
+	c.expect("Redmi K70 第 8 期", "正在处理中", "无法取消")
+	c.reject("不太确定")
+}

@@ -699,6 +699,15 @@ var autopayStatusAsked = regexp.MustCompile(`^我?(?:(?:是不是|有没有)(?:�
 	// "我的自动还款从哪张卡扣", "自动扣款用的是哪张卡" (a probe got how to turn it on)
 	`^(?:我的?)?(?:自动还款|自动扣款)[^，。？?]{0,6}哪(?:张|个)(?:银行)?卡|^(?:我的?)?(?:自动还款|自动扣款)[^，。？?]{0,4}(?:扣|用)的是(?:哪|什么)`)
 
+// planFeeAsked: a prepayment fee asked of a plan ("手机那笔提前还款要手续费吗",
+// "does the laptop have a prepayment fee").
+var planFeeAsked = regexp.MustCompile(`提前[^，。？?]{0,6}(?:手续费|违约金)[^，。]{0,6}(?:吗|么|多少|几|[?？])|(?:手续费|违约金)[^，。]{0,4}提前|` +
+	`\b(?:prepayment|prepay|early repayment|payoff|pay ?off)\b[^.?!]{0,12}\b(?:fee|penalty)\b|\b(?:fee|penalty)\b[^.?!]{0,20}\b(?:prepay|pay(?:ing)? (?:it )?off|early)\b`)
+
+// debitUnderWaySaid: a debit said to be under way ("我那笔正在扣款的",
+// "the payment that's processing").
+var debitUnderWaySaid = regexp.MustCompile(`正在扣|正在处理|扣款中|处理中|\b(?:processing|being (?:debited|charged|processed)|in progress|going through)\b`)
+
 // orderLabelAsked: the mall's labels of installment orders asked about —
 // where "待还款订单" is, what "即将还款" or "还款中" on an order means.
 var orderLabelAsked = regexp.MustCompile(`待还款订单|(?:订单|显示|标着|写着|状态)[^，。？?]{0,8}(?:即将还款|还款中)|(?:即将还款|还款中)[^，。？?]{0,4}(?:是什么|是啥|什么意思|啥意思)|` +
@@ -2616,6 +2625,26 @@ func (s *Step) freeText(text string) error {
 	}
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
 		return err
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && planFeeAsked.MatchString(l) && !aboutSomeoneElse(text) {
+		// "手机那笔提前还款要手续费吗": the fee of their plans, each (an FAQ
+		// probe got unsure; asked without a plan named, it was answered).
+		if p, err := planNamed(s, text); err != nil {
+			return err
+		} else if p != nil && s.showAnswer("early-repayment-fee") {
+			s.conv.Misses = 0
+			return nil
+		}
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && containsAny(l, "取消", "撤", "cancel") && debitUnderWaySaid.MatchString(l) && !aboutSomeoneElse(text) {
+		// "我那笔正在扣款的能取消吗": the bookings, the one being debited
+		// said to be past cancelling (an FAQ probe got unsure).
+		if views, err := scheduledViews(s); err != nil {
+			return err
+		} else if slices.ContainsFunc(views, func(v *scheduledView) bool { return v.Status == supportbot.ScheduledProcessing }) {
+			s.conv.Misses = 0
+			return s.startFlow("cancel", "")
+		}
 	}
 	if s.undoAsked(text) { // "undo that" after a payment
 		s.conv.Misses = 0
