@@ -2638,3 +2638,18 @@ func TestAPlansFeeAndADebitUnderWayAreTheirOwn(t *testing.T) {
 	c.expect("Redmi K70 第 8 期", "正在处理中", "无法取消")
 	c.reject("不太确定")
 }
+
+// A question said against another it is not is the rest ("不是问手续费，是问
+// 利息": an FAQ probe got how to pay for "不是问怎么还款 是问还款日过了还能还
+// 吗"), and whether a late bill can still be paid is the overdue answer.
+func TestWhatIsAskedIsNotWhatItIsSaidNotToBe(t *testing.T) {
+	_, c := faqSession(t, 727)
+	c.send("不是问怎么还款 是问还款日过了还能还吗")
+	c.expect("已经逾期的话请尽快还上")
+	c.reject("最简单：发 /pay")
+	c.send("/lang en")
+	c.send("not how to pay, i want to know where to see the due date")
+	c.expect("Send /bill here to see each plan")
+	c.send("can i still pay after the due date")
+	c.expect("If you are overdue, pay as soon as possible")
+}

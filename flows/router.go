@@ -699,6 +699,16 @@ var autopayStatusAsked = regexp.MustCompile(`^我?(?:(?:是不是|有没有)(?:�
 	// "我的自动还款从哪张卡扣", "自动扣款用的是哪张卡" (a probe got how to turn it on)
 	`^(?:我的?)?(?:自动还款|自动扣款)[^，。？?]{0,6}哪(?:张|个)(?:银行)?卡|^(?:我的?)?(?:自动还款|自动扣款)[^，。？?]{0,4}(?:扣|用)的是(?:哪|什么)`)
 
+// notThisButThat: a question said against another it is not ("不是问怎么还款
+// 是问还款日过了还能还吗", "not how to pay, i want to know where to see the
+// due date"); the submatch is what is asked.
+var notThisButThat = regexp.MustCompile(`^(?:我)?不是(?:问|想问|要问|说)[^，,。；;]{1,16}?[，,。；; ]+(?:而是|我是|是|我)?(?:问|想问|想知道|要问|说的是)(.+)$|` +
+	`(?i)^(?:i'?m )?not (?:asking )?(?:about )?[^,.;]{2,30}[,.;]\s*(?:i (?:want to know|mean|am asking|'m asking|wanna know|need to know)|(?:i'?m )?asking)\s+(.+)$`)
+
+// latePayable asks whether a bill can still be paid once late.
+var latePayable = regexp.MustCompile(`(?:还款日|到期日|日子)过了[^，。？?]{0,4}还(?:能|可以)还|逾期了?[^，。？?]{0,4}还(?:能|可以)还|` +
+	`\b(?:can|could) i (?:still )?pay (?:it |my bill )?(?:after|past) the due date\b|\bstill pay\b[^.?!]{0,12}\b(?:if|when|once) (?:it'?s|i'?m|im|i am) (?:late|overdue)\b`)
+
 // planFeeAsked: a prepayment fee asked of a plan ("手机那笔提前还款要手续费吗",
 // "does the laptop have a prepayment fee").
 var planFeeAsked = regexp.MustCompile(`提前[^，。？?]{0,6}(?:手续费|违约金)[^，。]{0,6}(?:吗|么|多少|几|[?？])|(?:手续费|违约金)[^，。]{0,4}提前|` +
@@ -2608,6 +2618,18 @@ func (s *Step) freeText(text string) error {
 		// near (a probe: a phone number's topic, or unsure) — before any
 		// reader of a payment or a card ("有个人让我扫码付333块" got the
 		// bill's quote, "客服打电话说…要我把验证码报给他解绑" the cards').
+		s.conv.Misses = 0
+		return nil
+	}
+	if m := notThisButThat.FindStringSubmatch(strings.TrimSpace(text)); m != nil && utf8.RuneCountInString(m[1]+m[2]) >= 2 {
+		// "不是问怎么还款 是问还款日过了还能还吗", "not how to pay, i want to
+		// know where to see the due date": what is asked is the rest (an
+		// FAQ probe got how to pay).
+		return s.freeText(m[1] + m[2])
+	}
+	if latePayable.MatchString(strings.ToLower(text)) && s.showAnswer("overdue-consequences") {
+		// "还款日过了还能还吗", "can i still pay after the due date": yes,
+		// as soon as possible, with what being late costs (unsure before).
 		s.conv.Misses = 0
 		return nil
 	}
