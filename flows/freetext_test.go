@@ -2653,3 +2653,14 @@ func TestWhatIsAskedIsNotWhatItIsSaidNotToBe(t *testing.T) {
 	c.send("can i still pay after the due date")
 	c.expect("If you are overdue, pay as soon as possible")
 }
+
+// A language asked for with a question after it switches and answers it
+// (a probe: "我想用中文 退款什么时候到" switched, the question dropped).
+func TestALanguageAskedWithAQuestionAnswersIt(t *testing.T) {
+	_, c := faqSession(t, 728)
+	c.send("/lang en")
+	c.send("我想用中文 退款什么时候到")
+	c.expect("已切换为中文。", "退款由小米商城和合作机构处理")
+	c.send("english please, how do i turn on autopay")
+	c.expect("Switched to English.", "Auto-repayment")
+}

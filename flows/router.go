@@ -2942,6 +2942,13 @@ func (s *Step) freeText(text string) error {
 	}
 	if asksLanguage(text) { // "English?", "can you speak Chinese", 能用英文吗
 		s.conv.Misses = 0
+		if lang, rest := langThenQuestion(text); lang != "" && s.conv.Flow == "" {
+			// "我想用中文 退款什么时候到": switched, and the question
+			// answered in it (a probe: switched, the question dropped).
+			s.conv.Lang, s.conv.LangChosen = lang, true
+			s.lead = s.T("lang.switched")
+			return s.freeText(rest)
+		}
 		return s.setLang(string(langIn(text))) // one named: set — the chooser again would loop (a probe)
 	}
 	if s.conv.CustomerID == "" && onlyAPhone(text) {
@@ -4227,6 +4234,26 @@ func asksLanguage(text string) bool {
 // for: the one named plainly ("can you speak english", "能说中文吗", "I can't
 // read Chinese, English please"), or the other of one refused ("我看不懂英
 // 文"); "" for none, both, or a refusal beside no other.
+// langThenQuestion reads a language asked for in the first clause and a
+// question after it ("我想用中文 退款什么时候到", "english please, when is my
+// bill due"): the language, and the rest; "" when it is not so.
+func langThenQuestion(text string) (supportbot.Lang, string) {
+	seps := "，,。.;；!！?？\n"
+	if hasHan(text) {
+		seps += " 　"
+	}
+	i := strings.IndexFunc(text, func(r rune) bool { return strings.ContainsRune(seps, r) })
+	if i < 0 {
+		return "", ""
+	}
+	first, rest := text[:i], strings.TrimLeft(text[i:], seps)
+	lang := langIn(first)
+	if lang == "" || !asksLanguage(first) || utf8.RuneCountInString(rest) < 4 || asksLanguage(rest) {
+		return "", ""
+	}
+	return lang, rest
+}
+
 func langIn(text string) supportbot.Lang {
 	t := strings.ToLower(text)
 	plain, refused := map[supportbot.Lang]bool{}, map[supportbot.Lang]bool{}
