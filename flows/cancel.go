@@ -105,6 +105,9 @@ func paysInstead(s *Step, text string, list []*scheduledView) (*supportbot.Plan,
 	if m == nil {
 		m = payNowZH.FindStringSubmatch(l)
 	}
+	if m == nil {
+		m = payPeriodZH.FindStringSubmatch(l) // "还冰箱这期": a probe's 确认 cancelled that booking instead
+	}
 	if m == nil || containsAny(l, "app", "wechat", "alipay", "cash", "card", "bank", "微信", "支付宝", "现金", "卡") {
 		return nil, nil
 	}
@@ -140,6 +143,9 @@ var (
 		`(?:'s)?(?:\s+(?:bill|period|installment|now|instead|today|right now|directly|then))*[\s.!]*$`)
 	payNowZH = regexp.MustCompile(`^(?:算了|那|那就|还是|好吧)?[，,\s]*(?:我)?(?:还是)?(?:直接|现在就|马上就?)(?:还|付)(?:一下)?` +
 		`([^，,。了没不能可要有在欠起吗呢？?清完掉]{0,10}?)(?:这一?期)?(?:的)?(?:吧|算了)?$`)
+	// payPeriodZH: a period's payment asked, its plan named ("还冰箱这期",
+	// "帮我还小米15这期吧").
+	payPeriodZH = regexp.MustCompile(`^(?:我要|我想|帮我|那|先|那我)?(?:还|付)(?:一下)?([^，,。了没不能可要有在欠起吗呢？?清完掉]{1,10}?)(?:的)?(?:这一?期|本期)(?:的?账单)?(?:吧)?$`)
 )
 
 // itself is an object that names no plan: the list's own.

@@ -143,6 +143,12 @@ func cardsText(s *Step) (bool, error) {
 			s.say(s.T("cards.unbind_short"))
 			return true, nil
 		}
+		if paysThisPeriod.MatchString(text) || payFirst.MatchString(text) && !containsAny(text, "默认", "default") {
+			// "用招商的卡还这期": a payment on that card, for the readers
+			// of free text — not a change of the default card (a probe
+			// was asked to make it the default, a 确认 away).
+			return false, nil
+		}
 		if !asks(text) && !containsAny(text, howWhereWhy...) && !containsAny(text, "哪张", "哪个", "which") { // "8888那张设成默认", "用建行的"; not "工行卡为什么冻结了", "默认的是哪张"
 			if named, err := cardNamed(s, text); named || err != nil {
 				return true, err

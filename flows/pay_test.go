@@ -1815,3 +1815,29 @@ func TestTheBillsOfADayArePaidOneAtATime(t *testing.T) {
 	c.send("把3号到期的都还了")
 	c.expect("你没有 3 号到期的账单")
 }
+
+// A payment asked at another list is a payment: at the bookings' list
+// "还冰箱这期" was taken for that booking's cancellation, at the cards'
+// list "用招商的卡还这期" for the card made the default, and at the bills'
+// list "pay off the phone due today" quoted the bill (probes: a 确认 away
+// each).
+func TestAPaymentAskedAtAnotherListIsAPayment(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C3").Scheduled[0].Period = 2 // the period due
+	_, w := faqSessionOn(t, data, 730, phoneWang)
+	w.send("/cancel_schedule")
+	w.expect("Xiaomi Watch 第 2 期")
+	w.send("还Watch这期")
+	w.expect("逾期账单", "Xiaomi Watch")
+	w.reject("要取消这笔预约还款吗")
+
+	_, c := faqSession(t, 729)
+	c.send("/cards")
+	c.send("用招商的卡还这期")
+	c.reject("已经是默认卡了", "确认把默认还款卡改为")
+	c.send("/lang en")
+	c.send("/pay")
+	c.send("pay off the phone that is overdue")
+	c.expect("Payoff quote", "Redmi K70")
+	c.reject("Overdue bill")
+}

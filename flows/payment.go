@@ -1372,6 +1372,13 @@ func quoteText(s *Step, flow string) (bool, error) {
 	text := strings.ToLower(strings.TrimSpace(s.ev.Text))
 	switch s.conv.State {
 	case "choosing":
+		if flow == "pay" && asksPayoff(text) && !asks(text) {
+			// "pay off the phone due today" at the bills' list: the
+			// payoff, not the bill picked by the words (a probe's 确认 paid
+			// the bill, nothing said).
+			s.finish()
+			return true, s.startFlow("repay", "")
+		}
 		open, err := s.openPlans()
 		if err != nil {
 			return true, err
