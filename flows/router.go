@@ -2648,7 +2648,7 @@ func (s *Step) freeText(text string) error {
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
 		return err
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && planFeeAsked.MatchString(l) && !aboutSomeoneElse(text) {
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && planFeeAsked.MatchString(l) && !wantsPayoff.MatchString(l) && !aboutSomeoneElse(text) {
 		// "手机那笔提前还款要手续费吗": the fee of their plans, each (an FAQ
 		// probe got unsure; asked without a plan named, it was answered).
 		if p, err := planNamed(s, text); err != nil {
