@@ -129,9 +129,15 @@ func dueIn(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepaymen
 				continue
 			}
 			line := "bill.month_line"
-			if b.Overdue(s.today) {
+			_, booked := scheduledFor(p.ID, b.Period, sched)
+			switch {
+			case b.Overdue(s.today) && booked:
+				// A booking pays the overdue period: said, not left to be
+				// paid a second time (a probe's total invited it).
+				line = "bill.month_line_overdue_booked"
+			case b.Overdue(s.today):
 				line = "bill.month_line_overdue"
-			} else if _, ok := scheduledFor(p.ID, b.Period, sched); ok {
+			case booked:
 				line = "bill.month_line_booked"
 			}
 			lines = append(lines, s.T(line, "product", p.Product, "period", b.Period, "amount", money(b.Due()), "date", b.DueDate.Format(s.conv.Lang)))

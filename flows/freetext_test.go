@@ -1203,6 +1203,13 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 		c.expect("📅 本月（11月）要还 <b>¥1,266.92</b>：\n• Redmi K70 第 6 期 ¥261.92（已逾期，含滞纳金",
 			"• Xiaomi Book 第 3 期 ¥1,005.00，还款日 2026年11月21日（已预约扣款，无需手动还）", "合计待还 <b>¥5,781.40</b>")
 	}
+	// An overdue period a booking is debiting says so (a probe's total
+	// invited paying it twice).
+	data := fixture()
+	customerIn(t, data, "C1").Scheduled[2].Period = 6 // S3, processing: the overdue period
+	_, o := faqSessionOn(t, data, 601, phoneZhang)
+	o.send("我这个月一共要还多少")
+	o.expect("• Redmi K70 第 6 期 ¥261.92（已逾期，含滞纳金；还款日 2026年11月15日；已预约扣款，无需手动还）")
 	for _, other := range []string{"这个月已经扣了多少", "这个月手机要还多少"} { // what was paid; one plan's (probes)
 		c.send(other)
 		c.reject("📅")
