@@ -159,6 +159,25 @@ func cardsText(s *Step) (bool, error) {
 			if named, err := cardNamed(s, text); named || err != nil {
 				return true, err
 			}
+			if otherOneSaid.MatchString(text) {
+				// "no, the other one": the other card, when one other can
+				// be made the default (a probe got the prompt-injection
+				// notice); more: the list again.
+				cards, err := s.cards()
+				if err != nil {
+					return true, err
+				}
+				var other []supportbot.Card
+				for _, c := range cards {
+					if c.ID != s.slots.Card && !c.Frozen {
+						other = append(other, c)
+					}
+				}
+				if len(other) == 1 {
+					return true, pickDefault(s, other[0].ID)
+				}
+				return true, s.startFlow("cards", "")
+			}
 		}
 		if agrees(text) || typedLabel(text, s.T("cards.btn_confirm")) {
 			return true, confirmDefault(s, s.slots.Card)

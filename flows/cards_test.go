@@ -272,3 +272,15 @@ func TestACardAskedToBeUnboundIsToldWhere(t *testing.T) {
 	c.send("小米账号绑定的手机怎么解绑")
 	c.reject("这里不能解绑银行卡")
 }
+
+// "no, the other one" at a card's confirmation is the other card (a probe
+// got the prompt-injection notice): here the default already.
+func TestTheOtherCardAtACardsConfirmation(t *testing.T) {
+	_, c := faqSessionOn(t, payFixture(), 731, phoneZhao)
+	c.send("/lang en")
+	c.send("make cmb my default card")
+	c.expect("China Merchants Bank **** 6666")
+	c.send("no, the other one")
+	c.expect("Agricultural Bank of China **** 5555 is already your default card")
+	c.reject("My rules cannot be changed")
+}
