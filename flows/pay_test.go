@@ -1841,3 +1841,17 @@ func TestAPaymentAskedAtAnotherListIsAPayment(t *testing.T) {
 	c.expect("Payoff quote", "Redmi K70")
 	c.reject("Overdue bill")
 }
+
+// With every card frozen the customer still learns what a payment or a
+// payoff comes to, with no button to confirm it (a money probe never saw
+// the amount, only "bind a card").
+func TestEveryCardFrozenStillSaysWhatItComesTo(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Cards[0].Frozen = true
+	_, c := faqSessionOn(t, data, 732, phoneZhang)
+	c.send("提前还清笔记本")
+	c.expect("「Xiaomi Book」今天提前结清要 <b>¥3,045.00</b>", "都已冻结")
+	c.reject("确认还款")
+	c.send("还K70这期")
+	c.expect("「Redmi K70」现在要还 <b>¥261.92</b>", "都已冻结")
+}

@@ -149,6 +149,13 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 		if len(cards) > 0 {
 			text = s.T("repay.only_frozen")
 		}
+		// What it comes to, all the same: a probe whose cards were all
+		// frozen never learned what their payoff was. A quote asks for no
+		// card; not offered to confirm, there being none to pay with.
+		kind := quoteKinds[flow]
+		if q, err := s.e.core.Quote(s.ctx, s.key("quote"), supportbot.QuoteRequest{CustomerID: s.conv.CustomerID, PlanID: p.ID, Kind: kind}); err == nil && q != nil && q.Amount > 0 {
+			text = s.T("repay.owed_"+string(kind), "product", p.Product, "amount", money(q.Amount)) + "\n" + text
+		}
 		s.say(text+"\n\n"+s.T("cards.bind_howto"), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
 		return nil
 	}
