@@ -408,6 +408,13 @@ func showBills(s *Step, asked string) error {
 	}
 	// One message: the header, every plan, what overdue means, and under it
 	// each plan's schedule, payment and early repayment.
+	// A payment confirmed and still waiting for its outcome: the plan
+	// shows as before it, and says so (a money probe, a payoff processing,
+	// was shown the plan owing with its payment buttons).
+	paying, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now)
+	if err != nil {
+		return err
+	}
 	parts := []string{s.T("bill.header", "count", len(open), "total", money(total))}
 	var rows [][]supportbot.Button
 	overdue := false
@@ -420,12 +427,18 @@ func showBills(s *Step, asked string) error {
 			n = strconv.Itoa(i+1) + ". "
 			text = n + text
 		}
+		busy := slices.IndexFunc(paying, func(a supportbot.Action) bool { return a.PlanID == p.ID && a.State.Open() && a.Repay != nil })
+		if busy >= 0 {
+			text += "\n" + s.T("bill.payment_under_way", "amount", money(paying[busy].Repay.Amount), "time", when(s, paying[busy].CreatedAt))
+		}
 		parts = append(parts, text)
 		row := []supportbot.Button{s.viewBtn(n+s.T("bill.btn_schedule"), "sched", p.ID)}
-		if payableSoon(p, s.today) && (late || !nextDebiting(p, sched, s.now)) {
+		if busy < 0 && payableSoon(p, s.today) && (late || !nextDebiting(p, sched, s.now)) {
 			row = append(row, s.menuBtn(n+s.T("pay.btn_bill"), "pay:"+p.ID))
 		}
-		row = append(row, s.menuBtn(n+s.T("menu.repay"), "repay:"+p.ID))
+		if busy < 0 {
+			row = append(row, s.menuBtn(n+s.T("menu.repay"), "repay:"+p.ID))
+		}
 		rows = append(rows, row)
 	}
 	if overdue {

@@ -229,6 +229,7 @@ type closureCheck struct {
 	cancellable int              // scheduled repayments the customer can cancel
 	waiting     int              // scheduled or processing ones the bank is already debiting
 	refunds     int
+	paying      int // repayments confirmed here, waiting for their outcome
 }
 
 func (k closureCheck) ok() bool {
@@ -262,6 +263,15 @@ func checkClosure(s *Step) (closureCheck, error) {
 	if err != nil {
 		return k, err
 	}
+	paying, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now)
+	if err != nil {
+		return k, err
+	}
+	for _, a := range paying {
+		if a.State.Open() {
+			k.paying++
+		}
+	}
 	for _, v := range active(views) {
 		// The cancel flow's rule: the bank is debiting it, or not.
 		if v.refusalKey(s.now) != "" {
@@ -284,6 +294,8 @@ func closureBlocked(s *Step) (bool, error) {
 	lines := []string{s.T("closure.blocked")}
 	var fixes []supportbot.Button
 	switch {
+	case k.paying > 0: // a payment waits for its outcome: not another one offered (a money probe)
+		lines = append(lines, s.T("closure.check_unpaid_paying", "count", k.openPlans, "amount", money(k.owed)))
 	case k.payable > 0:
 		lines = append(lines, s.T("closure.check_unpaid", "count", k.openPlans, "amount", money(k.owed)))
 		fixes = append(fixes, s.menuBtn(s.T("menu.repay"), "repay"))

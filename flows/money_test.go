@@ -486,6 +486,14 @@ func TestAPlanIsNotPaidAgainWhileItsPaymentIsUnderWay(t *testing.T) {
 	}
 	other.send("/repay")
 	other.expect("还在处理中")
+	// The bill says so too, with no button to pay the plan again (a money
+	// probe was shown it owing, its payoff a tap away).
+	other.send("/bill")
+	other.expect("的还款（", "正在处理中，上面显示的是处理前的账单")
+	other.reject("还这期", "💰 提前还款")
+	other.send("/close_account")
+	other.expect("你确认的一笔还款正在处理中")
+	other.reject("💰 提前还款")
 
 	h.hooks.set(func(k *hooks) { k.repay = nil })
 	h.advance(time.Minute)
