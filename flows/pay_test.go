@@ -1855,3 +1855,17 @@ func TestEveryCardFrozenStillSaysWhatItComesTo(t *testing.T) {
 	c.send("还K70这期")
 	c.expect("「Redmi K70」现在要还 <b>¥261.92</b>", "都已冻结")
 }
+
+// A part asked at a quote is told a payment here is whole, the quote
+// still waiting (a money probe was only told how to confirm the whole).
+func TestAPartAskedAtAQuoteIsToldPaymentsAreWhole(t *testing.T) {
+	_, c := faqSession(t, 733)
+	c.send("还K70这期")
+	c.expect("合计应付：<b>¥261.92</b>")
+	for _, part := range []string{"我想先还一部分 500块", "先还100"} {
+		c.send(part)
+		c.expect("这里还款都按整期来", "要支付 <b>¥261.92</b>")
+	}
+	c.send("还261.92") // the quote's own amount: how to confirm it
+	c.reject("这里还款都按整期来")
+}

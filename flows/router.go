@@ -2036,6 +2036,14 @@ func (e *Engine) route(s *Step) error {
 				// the one they just turned from (a probe).
 				return s.startFlow(other, s.slots.Plan)
 			}
+			if l := strings.ToLower(text); (s.conv.Flow == "pay" || s.conv.Flow == "repay") && s.slots.Quote != nil && !asksPayoff(l) &&
+				(partSaid.MatchString(l) || amountSaid.MatchString(l) && !strings.Contains(strings.ReplaceAll(l, ",", ""), strings.NewReplacer("¥", "", ",", "").Replace(money(s.slots.Quote.Amount)))) {
+				// "我想先还一部分 500块", "先还100" at a quote: a payment here is
+				// whole, said, the quote still waiting (a money probe was
+				// only told how to confirm the whole of it).
+				s.say(s.T("pay.whole_only") + "\n" + s.confirmHow())
+				return nil
+			}
 			named, err := planNamed(s, text) // "pay off the laptop" at the phone's quote: that plan's, below
 			if err != nil {
 				return err
