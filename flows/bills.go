@@ -501,6 +501,9 @@ func overdueLines(s *Step, p supportbot.Plan, sched []supportbot.ScheduledRepaym
 // planTitle is a plan's kind icon and product name, in bold: the first line
 // of what is said of it.
 func planTitle(p supportbot.Plan) locale.HTML {
+	if strings.ContainsFunc(p.Product, func(r rune) bool { return unicode.Is(unicode.So, r) }) { // "小米电视S Pro 85 📺 2025款": its own icon, not a second one (a probe)
+		return locale.HTML("<b>" + locale.Escape(p.Product) + "</b>")
+	}
 	return locale.HTML(productIcon(p.Product) + " <b>" + locale.Escape(p.Product) + "</b>")
 }
 

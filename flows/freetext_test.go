@@ -2671,3 +2671,14 @@ func TestALanguageAskedWithAQuestionAnswersIt(t *testing.T) {
 	c.send("english please, how do i turn on autopay")
 	c.expect("Switched to English.", "Auto-repayment")
 }
+
+// A product whose name holds its own icon is not shown with a second one
+// ("📺 小米电视S Pro 85 📺 2025款": a money probe).
+func TestAProductsOwnIconIsNotDoubled(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[0].Product = "Redmi K70 📱 2025"
+	_, c := faqSessionOn(t, data, 734, phoneZhang)
+	c.send("/bill")
+	c.expect("<b>Redmi K70 📱 2025</b>", "💻 <b>Xiaomi Book</b>")
+	c.reject("📱 <b>Redmi K70")
+}
