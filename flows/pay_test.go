@@ -1153,7 +1153,8 @@ func TestNaturalPicksAtAList(t *testing.T) {
 		c.expect("提前结清报价</b>：" + tc.want)
 	}
 	c.send("/repay")
-	for _, tc := range []struct{ pick, want string }{{"都要", "一次还一笔"}, {"上面那个", "还没有选择"}, {"both", "一次还一笔"}, {"all three", "一次还一笔"}, {"pay all of it", "一次还一笔"}} {
+	for _, tc := range []struct{ pick, want string }{{"都要", "一次还一笔"}, {"上面那个", "还没有选择"}, {"both", "一次还一笔"}, {"all three", "一次还一笔"}, {"pay all of it", "一次还一笔"},
+		{"actually pay both", "一次还一笔"}} { // a money probe: unsure
 		c.send(tc.pick)
 		c.expect(tc.want)
 		c.reject("规则", "抱歉")

@@ -2190,8 +2190,8 @@ var correctionMark = regexp.MustCompile(`不对|不是|错了|说错了|\bno\b,?
 
 var (
 	// bothPick is every item asked at a list to pick one from.
-	bothPick = regexp.MustCompile(`^(?:两个|两笔|三个|三笔|全部|所有|都)(?:都)?(?:要|还|选|付|吧)?(?:了|吧)?$|` +
-		`^(?:(?:pay )?(?:both|all|all three|all 3|all of them|both of them|all of it|everything|them all)|pay (?:them|it) all)(?: please| pls)?$`) // "all three" (an audit: "can't answer")
+	bothPick = regexp.MustCompile(`^(?:那|那就|还是|算了)?(?:把|给我把)?(?:两个|两笔|三个|三笔|全部|所有|都)(?:逾期的?|的)?(?:都)?(?:要|还|选|付|吧)?(?:了|吧)?$|` +
+		`^(?:(?:actually|ok|okay|just|then|well|no)[, ]+)*(?:(?:pay )?(?:both|all|all three|all 3|all of them|both of them|all of it|everything|them all)|pay (?:them|it) all)(?: please| pls)?$`) // "all three" (an audit: "can't answer"); "actually pay both", "把两个逾期的都还了" (a money probe)
 	// vaguePick is an item pointed at without saying which.
 	vaguePick = regexp.MustCompile(`^(?:上面的?|这个|那个|这笔|那笔|上面)(?:那个|这个|那笔)?(?:吧)?$|^(?:that|this|that one|this one|it|the one above)(?: please| pls)?$`)
 	// cheapPick and dearPick point at the item of the least or the most.
