@@ -342,6 +342,21 @@ func TestPayChangedPlanRequotes(t *testing.T) {
 	h.paid("C6")
 }
 
+// A payoff confirmed after the plan was paid off elsewhere is told so,
+// with no new quote offered (a probe was offered one, which then said
+// "paid off already").
+func TestAPayoffOfAPlanPaidOffElsewhereSaysSo(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(601, "zh")
+	c.identify(phoneQian)
+	c.send("/repay")
+	c.expect("提前结清报价")
+	h.payElsewhere("C6", "P7", 1, 2, 3, 4, 5, 6)
+	c.press("确认还款")
+	c.expect("没有扣款", "已经全部结清（另一笔还款已经还上），无需再还")
+	c.reject("重新报价", "合计应付")
+}
+
 func TestPayDoubleConfirmPaysOnce(t *testing.T) {
 	h := newHarness(t, payFixture())
 	c := h.chat(500, "zh")

@@ -1907,16 +1907,27 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 	case supportbot.CoreCardFrozen:
 		note = "repay.card_frozen_now"
 	}
-	if !here {
-		s.say(s.T("repay.not_paid", "amount", amount), []supportbot.Button{s.menuBtn(s.T("repay.btn_again"), a.Flow+":"+a.PlanID)}, rows[0])
-		return nil
-	}
 	p, err := s.plan(a.PlanID)
 	if err = extra(err); err != nil { // unread: told, without a new quote
 		return err
 	}
+	if p != nil && !p.Open() {
+		// Paid off meanwhile — from another chat, another channel: nothing
+		// is left to quote again (a probe was offered a new quote, which
+		// said "paid off already").
+		if here {
+			s.slots.Action = ""
+			s.finish()
+		}
+		s.say(s.T("repay.not_paid_settled", "amount", amount, "product", p.Product), rows...)
+		return nil
+	}
+	if !here {
+		s.say(s.T("repay.not_paid", "amount", amount), []supportbot.Button{s.menuBtn(s.T("repay.btn_again"), a.Flow+":"+a.PlanID)}, rows[0])
+		return nil
+	}
 	s.slots.Action = ""
-	if p == nil || !p.Open() {
+	if p == nil {
 		s.finish()
 		s.say(s.T("repay.not_paid", "amount", amount), rows...)
 		return nil
