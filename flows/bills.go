@@ -612,6 +612,11 @@ func debitingLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []support
 		// Not started yet, but too close to stop: when it runs, as the
 		// list of bookings says it (a probe: "being debited right now"
 		// beside "runs today at 05:57").
+		if supportbot.DateOf(at, s.e.cfg.Location) > b.DueDate {
+			// After the due date: not "nothing to do" — the period is
+			// late by then (a money probe: a debit at 00:40 the day after).
+			return s.T("bill.debiting_after_due", "when", when(s, at))
+		}
 		return s.T(key+"_soon", "when", when(s, at))
 	}
 	return s.T(key)

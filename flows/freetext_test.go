@@ -2682,3 +2682,16 @@ func TestAProductsOwnIconIsNotDoubled(t *testing.T) {
 	c.expect("<b>Redmi K70 📱 2025</b>", "💻 <b>Xiaomi Book</b>")
 	c.reject("📱 <b>Redmi K70")
 }
+
+// A booking too close to cancel that runs after its period's due date is
+// not "nothing to do": the period is late by then (a money probe: a debit
+// at 00:40 the day after was told "no need to pay by hand").
+func TestADebitAfterTheDueDateIsSaidToBeLate(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Scheduled[1].RunAt = start.Add(14*time.Hour + 10*time.Minute) // S2: 00:10 the day after P2's due date
+	h, c := faqSessionOn(t, data, 735, phoneZhang)
+	h.advance(13*time.Hour + 30*time.Minute) // 23:30
+	c.send("/bill")
+	c.expect("那时已过还款日：这一期可能按逾期处理")
+	c.reject("无需手动还款\n")
+}
