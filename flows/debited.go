@@ -149,8 +149,14 @@ func debitLines(s *Step) ([]string, error) {
 	var lines []string
 	for _, r := range sched {
 		if r.Debiting(s.now) || ranLately(s, r) {
-			lines = append(lines, s.T("debited.booking", "product", productOf(plans, r.PlanID), "period", r.Period,
-				"amount", money(r.Amount), "card", card(r.CardID), "time", when(s, r.RunAt)))
+			line := s.T("debited.booking", "product", productOf(plans, r.PlanID), "period", r.Period,
+				"amount", money(r.Amount), "card", card(r.CardID), "time", when(s, r.RunAt))
+			if r.Debiting(s.now) && periodPaid(plans, r.PlanID, r.Period) {
+				// Debiting a period paid already: the second charge asked
+				// about, said (a money probe: shown as a debit to come).
+				line += "\n" + s.T("debited.booking_paid")
+			}
+			lines = append(lines, line)
 		}
 	}
 	paid, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, since)
@@ -168,4 +174,14 @@ func debitLines(s *Step) ([]string, error) {
 		}
 	}
 	return lines, nil
+}
+
+// periodPaid reports a period of plan paid already.
+func periodPaid(plans []supportbot.Plan, planID string, period int) bool {
+	for _, p := range plans {
+		if p.ID == planID {
+			return slices.ContainsFunc(p.Bills, func(b supportbot.Bill) bool { return b.Period == period && b.Status == supportbot.BillPaid })
+		}
+	}
+	return false
 }

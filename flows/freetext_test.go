@@ -2695,3 +2695,14 @@ func TestADebitAfterTheDueDateIsSaidToBeLate(t *testing.T) {
 	c.expect("那时已过还款日：这一期可能按逾期处理")
 	c.reject("无需手动还款\n")
 }
+
+// A booking debiting a period paid already is said to be a possible second
+// charge when a double charge is asked about (a money probe: shown as a
+// debit to come).
+func TestADebitOfAPaidPeriodIsSaidToBeAPossibleSecondCharge(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[0].Bills[7].Status = supportbot.BillPaid // period 8, which S3 is debiting
+	_, c := faqSessionOn(t, data, 736, phoneZhang)
+	c.send("我的钱是不是会被扣两次")
+	c.expect("「Redmi K70」第 8 期", "这一期已经还清了，这笔扣款可能是重复扣款")
+}
