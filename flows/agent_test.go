@@ -32,13 +32,24 @@ func texts(replies []supportbot.Reply) string {
 	return strings.Join(out, "\n")
 }
 
+// staffHarness is a harness on the fixture with a staff chat, open — on
+// the real FAQ when faq is set.
+func staffHarness(t *testing.T, faq bool) *harness {
+	t.Helper()
+	h := newHarness(t, fixture())
+	h.agentChat = -100
+	if faq {
+		h.realFAQ()
+	}
+	h.open()
+	return h
+}
+
 // handedOff is a harness with a staff chat and chat 100 (张伟, in lang)
 // handed off, its ticket in a topic; it returns the chat and the topic.
 func handedOff(t *testing.T, lang string) (*harness, *chat, int64) {
 	t.Helper()
-	h := newHarness(t, fixture())
-	h.agentChat = -100
-	h.open()
+	h := staffHarness(t, false)
 	c := h.chat(100, lang)
 	c.identify(phoneZhang)
 	c.send("/agent")
@@ -694,10 +705,7 @@ func TestAMessageCrossingTheAgentsCloseSaysItDidNotReachThem(t *testing.T) {
 // comes, the reason on the card.
 func TestAPersonAskedWithTheReasonBeside(t *testing.T) {
 	for i, words := range []string{"我要转人工，扣款失败了", "扣款失败了 转人工", "talk to a human, my payment failed"} {
-		h := newHarness(t, fixture())
-		h.agentChat = -100
-		h.realFAQ()
-		h.open()
+		h := staffHarness(t, true)
 		c := h.chat(int64(100+i), "zh")
 		c.identify(phoneZhang)
 		c.send(words)

@@ -819,10 +819,7 @@ func TestAQueueMoveCountsNoOneWhoBlockedTheBot(t *testing.T) {
 // customer's own words; /lang and /cancel went to the desk unsaid; a card
 // number edited into a relayed message was masked but not warned of.
 func TestTheDeskHearsWhatTheCustomerMeans(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.agentChat = -100
-	h.realFAQ()
-	h.open()
+	h := staffHarness(t, true)
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
 	c.send("/agent")
@@ -1078,9 +1075,7 @@ func closedWithStars(t *testing.T) (*harness, *chat, string) {
 // its account, the other account is said, and the other's open ticket is
 // not an earlier one (a probe's agent got two cards alike).
 func TestTwoAccountsOfOneCustomerAreToldApartOnTheCards(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.agentChat = -100
-	h.open()
+	h := staffHarness(t, false)
 	first, second := h.chat(100, "zh"), h.chat(101, "zh")
 	first.identify(phoneZhang)
 	second.identify(phoneZhang)
@@ -1102,10 +1097,7 @@ func TestTwoAccountsOfOneCustomerAreToldApartOnTheCards(t *testing.T) {
 // customer is talking with one (a probe: "点下方转人工", no button under it,
 // to a customer already with an agent).
 func TestAnAnswerSentByAnAgentDoesNotSendThemToAPerson(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.agentChat = -100
-	h.realFAQ()
-	h.open()
+	h := staffHarness(t, true)
 	c := h.chat(100, "zh")
 	c.identify(phoneZhang)
 	c.send("/agent")
