@@ -269,9 +269,10 @@ func TestNormalize(t *testing.T) {
 		t.Fatal(err)
 	}
 	for in, want := range map[string]string{
-		"本期帳單還差多少":                 "本期账单还差多少",  // traditional, and 帐 → 账
-		"ＡＰＰ里註銷帳戶":                 "app里注销账户",  // full-width letters
-		"提前还宽要手续废吗":                "提前还款要手续费吗", // pinyin slips
+		"本期帳單還差多少":                 "本期账单还差多少",   // traditional, and 帐 → 账
+		"ＡＰＰ里註銷帳戶":                 "app里注销账户",   // full-width letters
+		"提前还宽要手续废吗":                "提前还款要手续费吗",  // pinyin slips
+		"tqhk会影响征信吗":               "提前还款会影响征信吗", // pinyin initials
 		"转人公":                      "转人工",
 		"already simplified 已经是简体": "already simplified 已经是简体",
 	} {

@@ -34,6 +34,9 @@ var zhFixes = []string{
 	"预越", "预约", "予约", "预约", "操做", "操作", "绑顶", "绑定",
 	"征性", "征信", "正信", "征信", "冻洁", "冻结",
 	"机器人听不董", "机器人听不懂",
+	// pinyin initials typed for the words ("tqhk会影响征信吗": an FAQ probe
+	// got the overdue answer); not zx, which is 注销 and 征信 alike
+	"tqhk", "提前还款", "tqjq", "提前结清", "zdhk", "自动还款", "yyhk", "预约还款",
 	// not a slip: 注销 said of a booking is its cancellation ("注销预约还款":
 	// a facts audit got the account's closure)
 	"注销预约", "取消预约", "注销掉预约", "取消预约", "注销这个预约", "取消这个预约", "注销我的预约", "取消我的预约",
