@@ -291,7 +291,45 @@ func (s *Step) personAskedWithWhy(text string) bool {
 		seps += " 　" // Chinese clauses are often spaced apart
 	}
 	clauses := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(seps, r) })
-	return len(clauses) >= 2 && (s.asksForAPerson(clauses[0]) || s.asksForAPerson(clauses[len(clauses)-1]))
+	var rest []string
+	switch n := len(clauses); {
+	case n < 2:
+		return false
+	case s.asksForAPerson(clauses[0]):
+		rest = clauses[1:]
+	case s.asksForAPerson(clauses[n-1]):
+		rest = clauses[:n-1]
+	default:
+		return false
+	}
+	for _, c := range rest {
+		if isNo(c) || declines(c) || declinesAgent(c) {
+			return false // "转人工？不用了 我的账单多少": taken back (a replay)
+		}
+		if k := s.e.cfg.Classifier.Classify(c); k.Kind == "flow" && k.Confident && intents[k.ID] != "agent" {
+			return false // "我要转人工，我要提前还款": a request of the bot's, with the person beside it, as before (a replay)
+		}
+	}
+	return true
+}
+
+// personTakenBack reads a person asked for and taken back in the next
+// clause ("转人工？不用了 我的账单多少", "talk to a person, actually never mind,
+// where's my refund"): what is asked after, "" for nothing; ok false when
+// the message is not so (a replay: both handed off).
+func (s *Step) personTakenBack(text string) (rest string, ok bool) {
+	seps := "，,。.;；!！?？\n"
+	if hasHan(text) {
+		seps += " 　"
+	}
+	clauses := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(seps, r) })
+	if len(clauses) < 2 || !s.asksForAPerson(clauses[0]) {
+		return "", false
+	}
+	if back := strings.TrimSpace(clauses[1]); !isNo(back) && !declines(back) && !isNo(unhesitant(bare(back))) {
+		return "", false
+	}
+	return strings.Join(clauses[2:], " "), true
 }
 
 // onlyPersonWords reports a text made of nothing but the words of asking

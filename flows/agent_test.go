@@ -700,6 +700,24 @@ func TestAMessageCrossingTheAgentsCloseSaysItDidNotReachThem(t *testing.T) {
 	c.expect("暂时回答不了") // and answered, as any message (the test FAQ knows none of it)
 }
 
+// TestAPersonTakenBackIsNoHandOff: "转人工？不用了 我的账单多少" was handed
+// off (a replay, both builds): the bill; taken back alone, no one.
+func TestAPersonTakenBackIsNoHandOff(t *testing.T) {
+	h := staffHarness(t, true)
+	c := h.chat(110, "zh")
+	c.identify(phoneZhang)
+	c.send("转人工？不用了 我的账单多少")
+	c.expect("合计待还")
+	c.send("转人工，算了")
+	c.expect("不转人工")
+	c.reject("/end")
+	if staff := h.staff(); len(staff) != 0 {
+		t.Errorf("the staff chat got %q; want nothing", texts(staff))
+	}
+	c.send("我要转人工，我要提前还款") // a request of the bot's beside: handed off, the request a tap away, as before
+	c.expect("/end", "你还问到了下面的问题")
+}
+
 // TestAPersonAskedWithTheReasonBeside: "我要转人工，扣款失败了" got the failed
 // payment's guide, the person asked for never came (a probe). The person
 // comes, the reason on the card.

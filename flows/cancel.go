@@ -140,12 +140,12 @@ func paysInstead(s *Step, text string, list []*scheduledView) (*supportbot.Plan,
 var (
 	payNowEN = regexp.MustCompile(`^(?:(?:actually|ok|okay|well|hmm|nah|oh)[,\s]+)*(?:(?:i'?ll|i will|i wanna|i want to|i need to|i'?d rather|let me)\s+)?` +
 		`(?:just\s+)?pay\s+(?:for\s+)?(it|this|that|this one|that one|(?:the |my )?[a-z0-9]+(?: [a-z0-9]+)?)?` +
-		`(?:'s)?(?:\s+(?:bill|period|installment|now|instead|today|right now|directly|then))*[\s.!]*$`)
+		`(?:'s)?(?:\s+(?:bill|period|installment|now|instead|today|right now|directly|then|this month|this period|manually|myself|by hand))*[\s.!]*$`)
 	payNowZH = regexp.MustCompile(`^(?:算了|那|那就|还是|好吧)?[，,\s]*(?:我)?(?:还是)?(?:直接|现在就|马上就?)(?:还|付)(?:一下)?` +
 		`([^，,。了没不能可要有在欠起吗呢？?清完掉]{0,10}?)(?:这一?期)?(?:的)?(?:吧|算了)?$`)
 	// payPeriodZH: a period's payment asked, its plan named ("还冰箱这期",
 	// "帮我还小米15这期吧").
-	payPeriodZH = regexp.MustCompile(`^(?:我要|我想|帮我|那|先|那我)?(?:还|付)(?:一下)?([^，,。了没不能可要有在欠起吗呢？?清完掉]{1,10}?)(?:的)?(?:这一?期|本期)(?:的?账单)?(?:吧)?$`)
+	payPeriodZH = regexp.MustCompile(`^(?:我要|我想|帮我|那|先|那我|那我就|我)?(?:手动|自己|直接|现在|先)?(?:还|付)(?:一下)?([^，,。了没不能可要有在欠起吗呢？?清完掉]{1,10}?)(?:的)?(?:这一?期|本期)(?:的?账单)?(?:吧)?$`)
 )
 
 // itself is an object that names no plan: the list's own.

@@ -48,6 +48,11 @@ var (
 	// is the laptop due?", "手机呢 不还了").
 	followUpOwnWords = regexp.MustCompile(`还款|还清|结清|提前|取消|预约|自动|关|开|扣|付|多少|几|什么|为什么|怎么|哪|吗|不|别|没|` +
 		`\b(pay|paid|off|cancel|autopay|auto|close|turn|switch|settle|when|why|what's|whats|which|much|many|not|don't|dont|no|is|are|does|did|can|could|will|due|overdue|owe)\b`)
+	// othersThing: a thing said to be another's by a pronoun ("他的",
+	// "and her laptop?").
+	othersThing = regexp.MustCompile(`他的|她的|他们的|她们的|人家的|\b(?:her|his|their|hers|theirs)\b|[a-z]+'s\b`)
+	// possessorZh: a name before the thing ("那李娜的笔记本呢").
+	possessorZh = regexp.MustCompile(`^(?:那|那么|还有|然后)?(\p{Han}{2,3})的`)
 	// otherOneSaid: "那另一个呢", "and the other one too".
 	otherOneSaid = regexp.MustCompile(`另一个|另外一个|另一笔|另外那个|\bthe other( one)?\b`)
 )
@@ -79,8 +84,8 @@ func (s *Step) undoAsked(text string) bool {
 // words name alone; false when they are not such a follow-up.
 func (s *Step) followUp(text string) (bool, error) {
 	last := s.slots.Last
-	if followable[s.conv.Flow] && underWay(s.conv.State) {
-		last = s.stepLeftNow() // "and the laptop too" while the phone's payment runs
+	if followable[s.conv.Flow] && (underWay(s.conv.State) || s.conv.State == "quoted") {
+		last = s.stepLeftNow() // "and the laptop too" while the phone's payment runs, or at its quote
 	}
 	if last == nil || s.conv.CustomerID == "" || s.now.Sub(last.At) > followUpWindow || s.now.Before(last.At) {
 		return false, nil
@@ -88,6 +93,15 @@ func (s *Step) followUp(text string) (bool, error) {
 	l := strings.ToLower(strings.TrimSpace(text))
 	said := followUpEn.MatchString(l) || hasHan(l) && followUpZh.MatchString(l)
 	if !said || followUpOwnWords.MatchString(strings.Replace(l, "还有", "", 1)) {
+		return false, nil
+	}
+	if m := possessorZh.FindStringSubmatch(l); m != nil && personName([]rune(m[1])) && s.notOwn([]string{m[1]}) {
+		return false, nil // "那李娜的笔记本呢"
+	}
+	if aboutSomeoneElse(text) || kinFor.MatchString(l) || othersThing.MatchString(l) || s.namesAnotherPerson(text) {
+		// "那我老婆的笔记本呢", "and Li Na's laptop?": not theirs — the
+		// readers of someone else's say so (a replay: the customer's own
+		// laptop's payoff, and a 确认 paid it).
 		return false, nil
 	}
 	p, err := planNamed(s, text)

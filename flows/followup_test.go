@@ -3,6 +3,8 @@ package flows_test
 import (
 	"testing"
 	"time"
+
+	"supportbot"
 )
 
 // A follow-up naming only another plan asks the same of it: after the
@@ -75,4 +77,48 @@ func TestUndoRightAfterAPayment(t *testing.T) {
 	c.send("/lang zh")
 	c.send("撤销预约")
 	c.reject("不能撤回", "cannot be undone")
+}
+
+// At a quote, "and the other one?" is the other plan, not the other card
+// (a probe's 确认 paid the same plan from a card never picked); "use the
+// other one" is still the card.
+func TestTheOtherOneAtAQuoteIsThePlanWhenFollowingUp(t *testing.T) {
+	data := fixture()
+	c1 := customerIn(t, data, "C1")
+	c1.Cards = append(c1.Cards, supportbot.Card{ID: "K3", Bank: "建设银行", Last4: "2222"})
+	_, c := faqSessionOn(t, data, 741, phoneZhang)
+	c.send("/lang en")
+	for _, words := range []string{"and the other one?", "what about the other one", "the other one too"} {
+		c.send("pay off the laptop")
+		c.expect("Payoff quote</b>: Xiaomi Book")
+		c.send(words)
+		c.expect("Payoff quote</b>: Redmi K70", "China Merchants Bank **** 6789")
+		c.reject("China Construction Bank")
+		c.send("/menu")
+	}
+	c.send("pay off the laptop")
+	c.send("use the other one")
+	c.expect("Payoff quote</b>: Xiaomi Book", "China Construction Bank **** 2222")
+}
+
+// A follow-up naming someone else's thing is not the customer's own (a
+// replay: "那我老婆的笔记本呢" got the customer's own laptop's payoff, and a
+// 确认 paid it).
+func TestAFollowUpAboutSomeoneElsesPlanIsNotTheirOwn(t *testing.T) {
+	_, c := faqSession(t, 744)
+	c.send("提前还清K70")
+	c.press("确认还款")
+	c.expect("提前还款成功")
+	for _, words := range []string{"那我老婆的笔记本呢", "那李娜的笔记本呢", "那他的笔记本呢", "我妈的笔记本也一样"} {
+		c.send(words)
+		c.reject("提前结清报价", "确认还款")
+	}
+	c.send("/lang en")
+	for _, words := range []string{"and my wife's laptop?", "and Li Na's laptop?", "and her laptop?", "my mom's laptop too"} {
+		c.send(words)
+		c.reject("Payoff quote", "Confirm and pay")
+	}
+	c.send("/lang zh")
+	c.send("那张伟的笔记本呢") // their own name: their own
+	c.expect("提前结清报价</b>：Xiaomi Book")
 }

@@ -1843,9 +1843,17 @@ func TestAPaymentAskedAtAnotherListIsAPayment(t *testing.T) {
 	_, w := faqSessionOn(t, data, 730, phoneWang)
 	w.send("/cancel_schedule")
 	w.expect("Xiaomi Watch 第 2 期")
-	w.send("还Watch这期")
-	w.expect("逾期账单", "Xiaomi Watch")
-	w.reject("要取消这笔预约还款吗")
+	for _, words := range []string{"还Watch这期", "那我手动还一下Watch这期"} {
+		w.send("/cancel_schedule")
+		w.send(words)
+		w.expect("逾期账单", "Xiaomi Watch")
+		w.reject("要取消这笔预约还款吗")
+	}
+	w.send("/lang en")
+	w.send("/cancel_schedule")
+	w.send("pay the watch this month")
+	w.expect("Overdue bill", "Xiaomi Watch")
+	w.reject("Cancel this scheduled repayment?")
 
 	_, c := faqSession(t, 729)
 	c.send("/cards")
@@ -1884,4 +1892,19 @@ func TestAPartAskedAtAQuoteIsToldPaymentsAreWhole(t *testing.T) {
 	}
 	c.send("还261.92") // the quote's own amount: how to confirm it
 	c.reject("这里还款都按整期来")
+}
+
+// A payoff asked with only the late part first is the bill (a probe's
+// "pay the laptop early but only the late one first" got the payoff, and a
+// 确认 paid the whole plan).
+func TestAPayoffWithOnlyTheLatePartFirstIsTheBill(t *testing.T) {
+	_, c := faqSession(t, 743)
+	c.send("/lang en")
+	c.send("pay the phone early but only the late one first")
+	c.expect("Overdue bill</b>: Redmi K70", "Total to pay: <b>¥261.92</b>")
+	c.reject("Payoff quote")
+	c.send("/lang zh")
+	c.send("手机提前还清 不过先只还逾期的那期")
+	c.expect("逾期账单</b>：Redmi K70")
+	c.reject("提前结清报价")
 }

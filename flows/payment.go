@@ -1755,7 +1755,8 @@ func otherCardAsked(s *Step, flow, text string, cards []supportbot.Card, current
 	if !containsAny(l, "card", "卡", "尾号", "那张", "这张", "ending", "ends in") || refusesCard(text) {
 		last4 = nil // "pay 1000": an amount, not a card; "不要用6789那张": not the one wanted
 	}
-	other := refusesCard(text) || containsAny(l, otherCardWords...) || containsAny(l, "换一张", "换张", "换卡", "other one", "switch card", "change card")
+	other := refusesCard(text) || containsAny(l, otherCardWords...) || containsAny(l, "换一张", "换张", "换卡", "switch card", "change card") ||
+		containsAny(l, "other one") && !followUpEn.MatchString(l) // "and the other one?": the other plan (a probe's quote moved to the other card)
 	bank := ""
 	if last4 == nil && !other {
 		// "use the bank of china card", "用中行的卡": a bank none of theirs is of.

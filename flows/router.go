@@ -1647,7 +1647,7 @@ var notOverdue = []string{"没逾期", "未逾期", "不是逾期", "没有逾�
 var overdueThing = regexp.MustCompile(`逾期(?:的|那|这)|\b(?:the )?(?:overdue|late|past due) (?:one|bill|period|payment|amount|part)s?\b|` +
 	`\bpay (?:all |the |my |everything )?(?:overdue|past due)\b`) // "pay all overdue and the buds" (an English probe)
 
-var periodOnly = regexp.MustCompile(`\b(?:just|only)\b.{0,12}\b(?:overdue|this month|this period|current period|this bill|the bill)\b`)
+var periodOnly = regexp.MustCompile(`\b(?:just|only)\b.{0,12}\b(?:overdue|past due|late (?:one|part|period|bill|payment)s?|this month|this period|current period|this bill|the bill)\b`)
 
 // bare is typed text as the word lists hold it: lower case, without the
 // spaces and punctuation around it, nor emoji beside words ("还钱😭",
@@ -2629,16 +2629,27 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0
 		return nil
 	}
-	if m := notThisButThat.FindStringSubmatch(strings.TrimSpace(text)); m != nil && utf8.RuneCountInString(m[1]+m[2]) >= 2 {
+	if m := notThisButThat.FindStringSubmatch(strings.TrimSpace(text)); m != nil && utf8.RuneCountInString(m[1]+m[2]) >= 2 &&
+		s.e.cfg.Classifier.Classify(m[1]+m[2]).Kind != "out_of_scope" {
 		// "不是问怎么还款 是问还款日过了还能还吗", "not how to pay, i want to
 		// know where to see the due date": what is asked is the rest (an
-		// FAQ probe got how to pay).
+		// FAQ probe got how to pay) — unless the rest alone reads as not
+		// ours: "是问笔记本的手续费" is the prepayment fee's, read whole (a
+		// replay: the mall's prices).
 		return s.freeText(m[1] + m[2])
 	}
 	if latePayable.MatchString(strings.ToLower(text)) && s.showAnswer("overdue-consequences") {
 		// "还款日过了还能还吗", "can i still pay after the due date": yes,
 		// as soon as possible, with what being late costs (unsure before).
 		s.conv.Misses = 0
+		return nil
+	}
+	if rest, ok := s.personTakenBack(text); ok {
+		if strings.TrimSpace(rest) != "" {
+			return s.freeText(rest) // "转人工？不用了 我的账单多少": the bill
+		}
+		s.conv.Misses = 0
+		s.menu("agent.not_wanted")
 		return nil
 	}
 	if s.personAskedWithWhy(text) && !declinesAgent(text) { // "我要转人工，扣款失败了": the person asked for (not "帮我转人工 算了不用了")
@@ -2655,6 +2666,17 @@ func (s *Step) freeText(text string) error {
 	}
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
 		return err
+	}
+	if s.conv.CustomerID != "" && paysPeriodOnly(text) && asksPayoff(strings.ToLower(text)) && !asks(text) && !aboutSomeoneElse(text) {
+		// "pay the phone early but only the late one first": the bill, not
+		// the payoff it starts with (a probe's 确认 paid the whole plan).
+		plan := ""
+		if p, err := planNamed(s, text); err != nil {
+			return err
+		} else if p != nil {
+			plan = p.ID
+		}
+		return s.startFlow("pay", plan)
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && planFeeAsked.MatchString(l) && !wantsPayoff.MatchString(l) && !aboutSomeoneElse(text) {
 		// "手机那笔提前还款要手续费吗": the fee of their plans, each (an FAQ
