@@ -1908,3 +1908,18 @@ func TestAPayoffWithOnlyTheLatePartFirstIsTheBill(t *testing.T) {
 	c.expect("逾期账单</b>：Redmi K70")
 	c.reject("提前结清报价")
 }
+
+// A no that leads the plan's other quote is that quote, not a no (a probe:
+// "算了 还是提前还清吧" at a bill's quote dropped it, nothing offered).
+func TestANoLeadingTheOtherQuoteIsThatQuote(t *testing.T) {
+	_, c := faqSession(t, 745)
+	for _, words := range []string{"算了 还是提前还清吧", "不了 直接结清"} {
+		c.send("还K70这期")
+		c.expect("逾期账单</b>：Redmi K70")
+		c.send(words)
+		c.expect("提前结清报价</b>：Redmi K70")
+		c.reject("这次不还款")
+	}
+	c.send("算了") // a no alone: a no
+	c.expect("没有扣款")
+}

@@ -1820,6 +1820,14 @@ func (s *Step) declineStep() error {
 	return nil
 }
 
+// withoutNo is text without a no that leads it ("算了 还是提前还清吧",
+// "不了 直接结清", "no, pay it off"): what it asks instead.
+func withoutNo(text string) string {
+	return strings.TrimSpace(leadingNo.ReplaceAllString(strings.ToLower(strings.TrimSpace(text)), ""))
+}
+
+var leadingNo = regexp.MustCompile(`^(?:算了|不了|不用了|不要了|还是算了|no|nah|nope|never mind|actually)[，,。.!！\s]*(?:还是|那就|那)?`)
+
 // declined says what a no left as it was, with the way on.
 func (s *Step) declined(key string) {
 	s.say(s.T(key), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
@@ -1960,6 +1968,13 @@ func (e *Engine) route(s *Step) error {
 			}
 		}
 		dropped := s.conv.Flow == "cancel" && waitsForYes(s.conv.State) && dropsBooking(bare(ev.Text)) // "不要了 取消吧": a go-ahead, below
+		if s.conv.State == "quoted" && s.slots.Quote != nil && declines(ev.Text) {
+			if other := otherQuoteAsked(s.conv.Flow, withoutNo(ev.Text)); other != "" {
+				// "算了 还是提前还清吧" at a bill's quote: not a no, the
+				// other quote of the plan (a probe: the quote dropped).
+				return s.startFlow(other, s.slots.Plan)
+			}
+		}
 		if stepped && (declines(ev.Text) && !dropped || slices.Contains(refused.flows(), s.conv.Flow) || putOff ||
 			s.conv.Flow == "cancel" && saysKeep(ev.Text)) {
 			if (refused == refusesPaying || putOff) && s.conv.State == "quoted" {
