@@ -243,6 +243,15 @@ func debitsAhead(s *Step, text string) (bool, error) {
 			lines = d.lines
 			b.WriteString("\n\n" + s.T("ahead.header") + "\n" + strings.Join(lines, "\n"))
 		}
+	case named != nil:
+		// "will autopay take the pad too": the pad's — not "none of your
+		// plans has auto-repayment on" while another's is (a probe).
+		b.WriteString(s.T("ahead.none_plan", "product", named.Product))
+		all := v
+		all.named = nil
+		if others := all.debits(plans, nil); len(others.lines) > 0 { // and what of theirs does debit by itself
+			b.WriteString("\n\n" + s.T("ahead.header") + "\n" + strings.Join(others.lines, "\n"))
+		}
 	default:
 		b.WriteString(s.T("ahead.none"))
 	}

@@ -262,3 +262,18 @@ func TestTodayAndTomorrowTogetherAreSummed(t *testing.T) {
 		c.expect("今天和明天会自动扣款的", "「Redmi K70」第 7 期 <b>¥249.92</b>", "两天合计 <b>¥249.92</b>")
 	}
 }
+
+// A plan named that nothing debits is said to be that plan's, beside what
+// of theirs does debit — not "none of your plans has auto-repayment on"
+// while another's is (a probe).
+func TestAPlanNamedThatNothingDebitsIsThatPlans(t *testing.T) {
+	data := fixture()
+	c1 := customerIn(t, data, "C1")
+	c1.Plans[0].AutoRepay = true
+	c1.Scheduled = c1.Scheduled[:1] // S1 only: the laptop has no booking
+	_, c := faqSessionOn(t, data, 746, phoneZhang)
+	c.send("/lang en")
+	c.send("will autopay take the laptop too")
+	c.expect("Xiaomi Book has no scheduled repayment and no auto-repayment", "Redmi K70")
+	c.reject("none of your plans has auto-repayment on")
+}
