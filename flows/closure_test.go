@@ -502,3 +502,19 @@ func TestARefundAskedFasterToCloseIsTheClosuresCheck(t *testing.T) {
 	c.send("退款退了会不会影响我注销后的征信") // what closing does to a credit record: not the check (a regression run)
 	c.reject("暂时还不能注销分期账户")
 }
+
+// A bare why right after the closure's check is the check again (a probe's
+// "why not?" got "nothing waits for your confirmation", or unsure); a plan
+// named next is no follow-up of a closure.
+func TestWhyRightAfterTheClosuresCheckIsTheCheck(t *testing.T) {
+	_, c := faqSessionOn(t, fixture(), 747, phoneLi)
+	c.send("/close_account")
+	c.expect("处理中的退款")
+	for _, why := range []string{"为啥", "why not?"} {
+		c.send(why)
+		c.expect("❌ 处理中的退款")
+	}
+	c.send("/lang en")
+	c.send("why")
+	c.expect("Refunds in progress")
+}

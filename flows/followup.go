@@ -87,7 +87,7 @@ func (s *Step) followUp(text string) (bool, error) {
 	if followable[s.conv.Flow] && (underWay(s.conv.State) || s.conv.State == "quoted") {
 		last = s.stepLeftNow() // "and the laptop too" while the phone's payment runs, or at its quote
 	}
-	if last == nil || s.conv.CustomerID == "" || s.now.Sub(last.At) > followUpWindow || s.now.Before(last.At) {
+	if last == nil || !followable[last.Flow] || s.conv.CustomerID == "" || s.now.Sub(last.At) > followUpWindow || s.now.Before(last.At) {
 		return false, nil
 	}
 	l := strings.ToLower(strings.TrimSpace(text))
@@ -148,4 +148,21 @@ func otherPlanThan(s *Step, plan string) (*supportbot.Plan, error) {
 		other = &open[i]
 	}
 	return other, nil
+}
+
+// whyAsked is a bare why, or what to do, after an answer ("why not?",
+// "为啥", "what do i need to do").
+var whyAsked = regexp.MustCompile(`^(?:but |so |and |ok )?(?:why(?: not)?|why cant i|why can'?t i|how come|what do i (?:need to|have to) do(?: then)?|what should i do)[?？!. ]*$|` +
+	`^(?:那|可是|但是)?(?:为啥|为什么|为啥不行|为什么不行|为什么不能|为啥不能|那我要怎么办|我该怎么做|那我该怎么做|要怎么做|怎么办)[?？!！。 ]*$`)
+
+// whyAfterClosure answers a bare why right after the closure's check:
+// the check again, each precondition and how it stands (a probe's "why
+// not?" got "nothing waits for your confirmation", or unsure).
+func (s *Step) whyAfterClosure(text string) (bool, error) {
+	last := s.slots.Last
+	if last == nil || last.Flow != "close" || s.now.Sub(last.At) > followUpWindow || !whyAsked.MatchString(strings.ToLower(strings.TrimSpace(text))) {
+		return false, nil
+	}
+	s.conv.Misses = 0
+	return true, s.startFlow("close", "")
 }

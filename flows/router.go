@@ -2682,6 +2682,9 @@ func (s *Step) freeText(text string) error {
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
 		return err
 	}
+	if ok, err := s.whyAfterClosure(text); ok || err != nil { // "why not?" after the closure's check
+		return err
+	}
 	if s.conv.CustomerID != "" && paysPeriodOnly(text) && asksPayoff(strings.ToLower(text)) && !asks(text) && !aboutSomeoneElse(text) {
 		// "pay the phone early but only the late one first": the bill, not
 		// the payoff it starts with (a probe's 确认 paid the whole plan).
