@@ -20,6 +20,9 @@ func TestAFollowUpNamingAnotherPlanRepeatsTheLastStep(t *testing.T) {
 	c.expect("提前结清报价", "Xiaomi Book")
 	c.reject("Redmi K70")
 	c.send("算了")
+	c.send("笔记本也提前结清") // the step's own verb is no request of its own
+	c.expect("提前结清报价", "Xiaomi Book")
+	c.send("算了")
 
 	// Its own question is its own: when the laptop is due, not a quote.
 	c.send("那笔记本什么时候到期")
@@ -40,7 +43,7 @@ func TestAFollowUpInEnglishAfterABill(t *testing.T) {
 	c.expect("Paid!")
 	// The laptop's bill is its booking's, running within the hour: said,
 	// for each way of asking after it.
-	for _, words := range []string{"and the laptop?", "the other one too", "what about my xiaomi book", "now the laptop"} {
+	for _, words := range []string{"and the laptop?", "the other one too", "what about my xiaomi book", "now the laptop", "also pay the laptop"} {
 		c.send(words)
 		c.expect(`period 3 of "Xiaomi Book" runs today at 11:00`)
 		c.reject("not sure")
