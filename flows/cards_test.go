@@ -284,3 +284,14 @@ func TestTheOtherCardAtACardsConfirmation(t *testing.T) {
 	c.expect("Agricultural Bank of China **** 5555 is already your default card")
 	c.reject("My rules cannot be changed")
 }
+
+// Which card is the default, asked, is the cards' list with it marked (a
+// probe got unsure).
+func TestWhichCardIsTheDefaultIsTheList(t *testing.T) {
+	_, c := faqSession(t, 749)
+	for _, q := range []string{"现在默认是哪张", "which one is default"} {
+		c.send(q)
+		c.expect("招商银行 **** 6789 ✅")
+		c.send("/menu")
+	}
+}

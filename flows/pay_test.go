@@ -912,7 +912,8 @@ func TestWhichCardAtAStepNamesItAndKeepsTheStep(t *testing.T) {
 	c.expect("Payoff quote")
 	// Beside a confirm word too (a probe: "confirm? what card is it" got
 	// the way to confirm alone).
-	for _, q := range []string{"which card will this come out of", "what card is it on?", "用哪张卡扣", "confirm? what card is it"} {
+	for _, q := range []string{"which card will this come out of", "what card is it on?", "用哪张卡扣", "confirm? what card is it",
+		"wait which one is default", "现在默认是哪张"} { // a multi-turn probe: unsure
 		c.send(q)
 		c.expect("**** 6789", "Nothing has been paid yet")
 	}

@@ -1623,7 +1623,8 @@ func asksWhichCard(s *Step, text string) bool {
 
 var (
 	whichCard = regexp.MustCompile(`\b(?:which|what) (?:bank )?card\b|\bcome out of\b|\bcharged? (?:to|from) (?:which|what)\b|` +
-		`哪张卡|哪个卡|哪一张卡|什么卡|哪张银行卡|从哪.{0,4}扣|扣哪`)
+		`哪张卡|哪个卡|哪一张卡|什么卡|哪张银行卡|从哪.{0,4}扣|扣哪|` +
+		`默认(?:的)?(?:卡|还款卡)?是哪(?:张|个)|哪张是默认|\bwhich (?:one|card) is (?:my |the )?default\b`) // "wait which one is default" at a quote (a probe: unsure)
 	fourDigits = regexp.MustCompile(`[0-9]{4}`)
 )
 

@@ -1483,7 +1483,9 @@ var (
 		// a card named to be the default ("把民生2222设成默认卡", "make abc my default": unsure, or nothing done — audits)
 		`(?:设成|设为|改成|换成|改为)默认(?:卡|还款卡)?|默认(?:还款)?卡(?:换成|改成|设成|设为|改为)|\b(?:make|set)\b[^.?!]{0,24}\b(?:my |the )?default(?: card)?\b|` +
 		`\bwhat (?:bank|card) is (?:my card|on file)\b|\bwhat card (?:is|do i have) on file\b|\bwhich bank (?:card )?(?:did i|is) (?:link|linked|bind|bound|on file)\b|` +
-		`\b(?:how (?:do|can) i|i want to|i wanna|can i) (?:change|switch|set|update) (?:my |the )?default (?:payment |bank )?card\b`)
+		`\b(?:how (?:do|can) i|i want to|i wanna|can i) (?:change|switch|set|update) (?:my |the )?default (?:payment |bank )?card\b|` +
+		// which is the default ("现在默认是哪张", "which one is default": a probe got unsure)
+		`默认(?:的)?(?:卡|还款卡)?是哪(?:张|个)|哪张是默认|\bwhich (?:one|card) is (?:my |the )?default\b|\bwhat'?s my default card\b`)
 	removesABooking = regexp.MustCompile(`\b(?:remove|delete|get rid of) (?:the|my|that) (?:booking|scheduled (?:re)?payment|scheduled debit)\b|` +
 		`(?:删掉|删除|去掉)[^，。？?]{0,4}预约`)
 )
