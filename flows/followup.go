@@ -64,20 +64,31 @@ var (
 	undoElsewhere = regexp.MustCompile(`预约|自动|提醒|注销|booking|scheduled|autopay|auto-pay|reminder|account`)
 )
 
-// undoAsked answers "undo that" right after a payment or a payoff: a
-// confirmed repayment is not taken back here, and a person looks at it
-// (a probe's "undo that" got "can't answer").
-func (s *Step) undoAsked(text string) bool {
+// undoAsked answers "undo that" right after a money step: a payment or a
+// payoff is not taken back here — the answer that says so, a person under
+// it (a probe's "undo that" got "can't answer"); auto-repayment just
+// switched is asked to be switched back.
+func (s *Step) undoAsked(text string) (bool, error) {
 	last := s.slots.Last
 	if followable[s.conv.Flow] && underWay(s.conv.State) {
 		last = s.stepLeftNow()
 	}
 	l := strings.ToLower(text)
-	if last == nil || last.Flow != "pay" && last.Flow != "repay" || s.now.Sub(last.At) > followUpWindow ||
-		!undoSaid.MatchString(l) || undoElsewhere.MatchString(l) {
-		return false
+	if last == nil || s.now.Sub(last.At) > followUpWindow || !undoSaid.MatchString(l) {
+		return false, nil
 	}
-	return s.showAnswer("undo-repayment")
+	switch {
+	case (last.Flow == "pay" || last.Flow == "repay") && !undoElsewhere.MatchString(l):
+		return s.showAnswer("undo-repayment"), nil
+	case last.Flow == "autopay" && last.Plan != "" && !containsAny(l, "预约", "提醒", "booking", "reminder"):
+		s.conv.Misses = 0
+		s.leave()
+		if err := s.fire("autopay", "list", quietly); err != nil {
+			return true, err
+		}
+		return true, pickAutopay(s, last.Plan, !last.On) // "撤回刚才的" after turning it on: off again, asked
+	}
+	return false, nil
 }
 
 // followUp repeats the chat's last money step for the other plan the

@@ -125,3 +125,16 @@ func TestAFollowUpAboutSomeoneElsesPlanIsNotTheirOwn(t *testing.T) {
 	c.send("那张伟的笔记本呢") // their own name: their own
 	c.expect("提前结清报价</b>：Xiaomi Book")
 }
+
+// "undo that" right after auto-repayment was switched asks to switch it
+// back (a probe got unsure, or the booking's cancellation guide).
+func TestUndoRightAfterAnAutoRepaymentSwitch(t *testing.T) {
+	_, c := faqSession(t, 750)
+	c.send("给K70开通自动还款")
+	c.press("确认开启")
+	c.expect("已为「Redmi K70」开启自动还款")
+	c.send("撤回刚才的")
+	c.expect("确认关闭「Redmi K70」的自动还款吗")
+	c.press("确认关闭")
+	c.expect("已关闭「Redmi K70」的自动还款")
+}

@@ -2718,9 +2718,9 @@ func (s *Step) freeText(text string) error {
 			return s.startFlow("cancel", "")
 		}
 	}
-	if s.undoAsked(text) { // "undo that" after a payment
+	if undone, err := s.undoAsked(text); undone || err != nil { // "undo that" after a payment, a switch
 		s.conv.Misses = 0
-		return nil
+		return err
 	}
 	if barePay[bare(text)] || agreesToPay(confirmForm(bare(text))) { // "还款", "pay", "ok pay it": the bill, paid — not "can't answer" (a probe)
 		s.conv.Misses = 0
