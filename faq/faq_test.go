@@ -30,6 +30,7 @@ func TestStem(t *testing.T) {
 		"schedule": "schedul", "scheduled": "schedul", "schedules": "schedul",
 		"paid": "pay", "paying": "pay", "companies": "company", "due": "due",
 		"setting": "set", "this": "this", "plus": "plus", "address": "address",
+		"note": "note", "notes": "note", // "Redmi Note": not "not"
 	} {
 		if got := stem(in); got != want {
 			t.Errorf("stem(%q) = %q, want %q", in, got, want)

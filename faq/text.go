@@ -97,7 +97,8 @@ func split(text string) []unit {
 }
 
 // stemIrregular covers the few irregular verbs of the domain.
-var stemIrregular = map[string]string{"paid": "pay", "repaid": "repay", "prepaid": "prepay", "owed": "owe", "owing": "owe"}
+var stemIrregular = map[string]string{"paid": "pay", "repaid": "repay", "prepaid": "prepay", "owed": "owe", "owing": "owe",
+	"note": "note", "notes": "note"} // "Redmi Note 14": not "not" (a probe: a payment of it read as a refusal)
 
 // stem is a light suffix stripper: plurals, -ing, -ed and a silent e, which is
 // what customers vary in short questions. Both the index and the query go

@@ -1924,3 +1924,17 @@ func TestANoLeadingTheOtherQuoteIsThatQuote(t *testing.T) {
 	c.send("算了") // a no alone: a no
 	c.expect("没有扣款")
 }
+
+// A plan's period asked with its whole name, however many model words it
+// has, is that plan's bill ("还Redmi Note 14 Pro+ 5G这期": a probe got the
+// mall's goods desk, "note" read as "not").
+func TestAPeriodAskedByAPlansWholeNameIsItsBill(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[0].Product = "Redmi Note 14 Pro+ 5G"
+	_, c := faqSessionOn(t, data, 751, phoneZhang)
+	for _, q := range []string{"还Redmi Note 14 Pro+ 5G这期", "还Redmi Note 14这期"} {
+		c.send(q)
+		c.expect("逾期账单</b>：Redmi Note 14 Pro+ 5G")
+		c.send("/menu")
+	}
+}

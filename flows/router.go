@@ -709,6 +709,10 @@ var notThisButThat = regexp.MustCompile(`^(?:我)?不是(?:问|想问|要问|说
 var latePayable = regexp.MustCompile(`(?:还款日|到期日|日子)过了[^，。？?]{0,4}还(?:能|可以)还|逾期了?[^，。？?]{0,4}还(?:能|可以)还|` +
 	`\b(?:can|could) i (?:still )?pay (?:it |my bill )?(?:after|past) the due date\b|\bstill pay\b[^.?!]{0,12}\b(?:if|when|once) (?:it'?s|i'?m|im|i am) (?:late|overdue)\b`)
 
+// periodOfPlanZH: a plan's period asked to be paid, the plan in between
+// ("还Redmi Note 14 Pro+ 5G这期", "帮我还一下小米15 Ultra的本期").
+var periodOfPlanZH = regexp.MustCompile(`^(?:帮我|我要|我想|请|请帮我|给我)?(?:还|付)(?:一下)?(.{2,40}?)(?:的)?(?:这一?期|本期)(?:的?账单)?(?:吧|呗)?[。!！]*$`)
+
 // planFeeAsked: a prepayment fee asked of a plan ("手机那笔提前还款要手续费吗",
 // "does the laptop have a prepayment fee").
 var planFeeAsked = regexp.MustCompile(`提前[^，。？?]{0,6}(?:手续费|违约金)[^，。]{0,6}(?:吗|么|多少|几|[?？])|(?:手续费|违约金)[^，。]{0,4}提前|` +
@@ -2686,6 +2690,16 @@ func (s *Step) freeText(text string) error {
 	}
 	if ok, err := s.whyAfterClosure(text); ok || err != nil { // "why not?" after the closure's check
 		return err
+	}
+	if m := periodOfPlanZH.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text))); m != nil && s.conv.CustomerID != "" && !aboutSomeoneElse(text) {
+		// "还Redmi Note 14 Pro+ 5G这期": that plan's bill, its name however
+		// long (a probe: a name of model words read as the mall's goods).
+		if p, err := planNamed(s, m[1]); err != nil {
+			return err
+		} else if p != nil {
+			s.conv.Misses = 0
+			return s.startFlow("pay", p.ID)
+		}
 	}
 	if s.conv.CustomerID != "" && paysPeriodOnly(text) && asksPayoff(strings.ToLower(text)) && !asks(text) && !aboutSomeoneElse(text) {
 		// "pay the phone early but only the late one first": the bill, not
