@@ -291,7 +291,7 @@ func closureBlocked(s *Step) (bool, error) {
 		return false, err
 	}
 	s.finish()
-	s.slots.Last = &lastStep{Flow: "close", At: s.now} // "why not?" next: this check again (whyAfterClosure)
+	s.slots.Last = &lastStep{Flow: "close", At: s.now} // "why not?" next: this check again (whyAfter)
 	lines := []string{s.T("closure.blocked")}
 	var fixes []supportbot.Button
 	switch {

@@ -163,17 +163,29 @@ func otherPlanThan(s *Step, plan string) (*supportbot.Plan, error) {
 
 // whyAsked is a bare why, or what to do, after an answer ("why not?",
 // "为啥", "what do i need to do").
-var whyAsked = regexp.MustCompile(`^(?:but |so |and |ok )?(?:why(?: not)?|why cant i|why can'?t i|how come|what do i (?:need to|have to) do(?: then)?|what should i do)[?？!. ]*$|` +
+var whyAsked = regexp.MustCompile(`^(?:but |so |and |ok )?(?:why(?: not)?|why cant i|why can'?t i|how come|what (?:do|should|can) i (?:need to |have to )?do(?: now| then)?|so what now)[?？!. ]*$|` +
 	`^(?:那|可是|但是)?(?:为啥|为什么|为啥不行|为什么不行|为什么不能|为啥不能|那我要怎么办|我该怎么做|那我该怎么做|要怎么做|怎么办)[?？!！。 ]*$`)
 
-// whyAfterClosure answers a bare why right after the closure's check:
-// the check again, each precondition and how it stands (a probe's "why
-// not?" got "nothing waits for your confirmation", or unsure).
-func (s *Step) whyAfterClosure(text string) (bool, error) {
+// whyAfter answers a bare why or "what do I do" right after an answer
+// that it follows: after the closure's check, the check again, each
+// precondition and how it stands (a probe's "why not?" got "nothing waits
+// for your confirmation", or unsure); after the scam warning, the warning
+// again, with what to do and a person (a probe's "那我要怎么办": unsure).
+func (s *Step) whyAfter(text string) (bool, error) {
 	last := s.slots.Last
-	if last == nil || last.Flow != "close" || s.now.Sub(last.At) > followUpWindow || !whyAsked.MatchString(strings.ToLower(strings.TrimSpace(text))) {
+	if last == nil || s.now.Sub(last.At) > followUpWindow || !whyAsked.MatchString(strings.ToLower(strings.TrimSpace(text))) {
 		return false, nil
 	}
-	s.conv.Misses = 0
-	return true, s.startFlow("close", "")
+	switch last.Flow {
+	case "close":
+		s.conv.Misses = 0
+		return true, s.startFlow("close", "")
+	case scamWarned:
+		s.conv.Misses = 0
+		return s.showAnswer("scam-warning"), nil
+	}
+	return false, nil
 }
+
+// scamWarned marks the scam warning as the last answer (whyAfter).
+const scamWarned = "scam"

@@ -2709,3 +2709,14 @@ func TestADebitOfAPaidPeriodIsSaidToBeAPossibleSecondCharge(t *testing.T) {
 	c.send("我的钱是不是会被扣两次")
 	c.expect("「Redmi K70」第 8 期", "这一期已经还清了，这笔扣款可能是重复扣款")
 }
+
+// "那我要怎么办" right after the scam warning is the warning again, what to
+// do and a person (a probe got unsure).
+func TestWhatToDoAfterTheScamWarningIsTheWarning(t *testing.T) {
+	_, c := faqSession(t, 752)
+	c.send("客服打电话让我把验证码发给他")
+	c.expect("验证码")
+	c.send("那我要怎么办")
+	c.expect("验证码")
+	c.reject("不太确定")
+}

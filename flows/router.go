@@ -2648,6 +2648,7 @@ func (s *Step) freeText(text string) error {
 		// reader of a payment or a card ("有个人让我扫码付333块" got the
 		// bill's quote, "客服打电话说…要我把验证码报给他解绑" the cards').
 		s.conv.Misses = 0
+		s.slots.Last = &lastStep{Flow: scamWarned, At: s.now}
 		return nil
 	}
 	if m := notThisButThat.FindStringSubmatch(strings.TrimSpace(text)); m != nil && utf8.RuneCountInString(m[1]+m[2]) >= 2 &&
@@ -2688,7 +2689,7 @@ func (s *Step) freeText(text string) error {
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
 		return err
 	}
-	if ok, err := s.whyAfterClosure(text); ok || err != nil { // "why not?" after the closure's check
+	if ok, err := s.whyAfter(text); ok || err != nil { // "why not?" after the closure's check, "那我要怎么办" after the scam warning
 		return err
 	}
 	if m := periodOfPlanZH.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text))); m != nil && s.conv.CustomerID != "" && !aboutSomeoneElse(text) {
