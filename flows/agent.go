@@ -280,17 +280,23 @@ func (s *Step) asksForAPerson(text string) bool {
 	return c.Kind == "flow" && c.ID == "agent" && c.Confident
 }
 
+// clausesOf cuts text at its punctuation — and, in Chinese, where clauses
+// are often spaced apart, at its spaces.
+func clausesOf(text string) []string {
+	seps := "，,。.;；!！?？\n"
+	if hasHan(text) {
+		seps += " 　"
+	}
+	return strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(seps, r) })
+}
+
 // personAskedWithWhy reports a person asked for in a clause of its own,
 // the reason beside it ("我要转人工，扣款失败了", "扣款失败了 转人工",
 // "talk to a human, my payment failed"): a probe got the failed payment's
 // guide, and the person asked for never came. The card's question is the
 // whole message.
 func (s *Step) personAskedWithWhy(text string) bool {
-	seps := "，,。.;；!！?？\n"
-	if hasHan(text) {
-		seps += " 　" // Chinese clauses are often spaced apart
-	}
-	clauses := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(seps, r) })
+	clauses := clausesOf(text)
 	var rest []string
 	switch n := len(clauses); {
 	case n < 2:
@@ -318,11 +324,7 @@ func (s *Step) personAskedWithWhy(text string) bool {
 // where's my refund"): what is asked after, "" for nothing; ok false when
 // the message is not so (a replay: both handed off).
 func (s *Step) personTakenBack(text string) (rest string, ok bool) {
-	seps := "，,。.;；!！?？\n"
-	if hasHan(text) {
-		seps += " 　"
-	}
-	clauses := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(seps, r) })
+	clauses := clausesOf(text)
 	if len(clauses) < 2 || !s.asksForAPerson(clauses[0]) {
 		return "", false
 	}

@@ -37,6 +37,20 @@ func (s *Step) stepLeftNow() *lastStep {
 	return &lastStep{Flow: f, Plan: s.slots.Plan, On: s.slots.On, At: s.now}
 }
 
+// recent is the step a follow-up follows, nil for none within
+// followUpWindow: the money step under way (or, atQuote, at its quote),
+// else the last one closed.
+func (s *Step) recent(atQuote bool) *lastStep {
+	last := s.slots.Last
+	if followable[s.conv.Flow] && (underWay(s.conv.State) || atQuote && s.conv.State == "quoted") {
+		last = s.stepLeftNow()
+	}
+	if last == nil || s.now.Sub(last.At) > followUpWindow || s.now.Before(last.At) {
+		return nil
+	}
+	return last
+}
+
 var (
 	// followUpZh: "那笔记本呢", "还有平板", "手机也一样", "电视也是".
 	followUpZh = regexp.MustCompile(`^(那|那么|那个|还有|然后)?.{1,16}?(呢|也一样|也是|也要|同样|也)[?？。!！~～]*$|^(还有|那)`)
@@ -58,7 +72,7 @@ var (
 )
 
 // undoSaid: the step just done asked undone ("undo that", "撤销刚才那笔",
-// "i paid the wrong one") — not a booking or a switch of its own.
+// "i paid the wrong one"); undoElsewhere names another matter to undo.
 var (
 	undoSaid      = regexp.MustCompile(`^(pls |please |can you |can i )?(undo|reverse|revert|cancel|take back)\b.*\b(that|it|this|payment)\b|\brefund (it|that|this|the payment|my payment)\b|paid the wrong|撤销|撤回|退回来|反悔|取消刚才|刚才那笔.*(退|撤|取消)|还错了|付错了`)
 	undoElsewhere = regexp.MustCompile(`预约|自动|提醒|注销|booking|scheduled|autopay|auto-pay|reminder|account`)
@@ -69,12 +83,8 @@ var (
 // it (a probe's "undo that" got "can't answer"); auto-repayment just
 // switched is asked to be switched back.
 func (s *Step) undoAsked(text string) (bool, error) {
-	last := s.slots.Last
-	if followable[s.conv.Flow] && underWay(s.conv.State) {
-		last = s.stepLeftNow()
-	}
-	l := strings.ToLower(text)
-	if last == nil || s.now.Sub(last.At) > followUpWindow || !undoSaid.MatchString(l) {
+	last, l := s.recent(false), strings.ToLower(text)
+	if last == nil || !undoSaid.MatchString(l) {
 		return false, nil
 	}
 	switch {
@@ -94,11 +104,8 @@ func (s *Step) undoAsked(text string) (bool, error) {
 // followUp repeats the chat's last money step for the other plan the
 // words name alone; false when they are not such a follow-up.
 func (s *Step) followUp(text string) (bool, error) {
-	last := s.slots.Last
-	if followable[s.conv.Flow] && (underWay(s.conv.State) || s.conv.State == "quoted") {
-		last = s.stepLeftNow() // "and the laptop too" while the phone's payment runs, or at its quote
-	}
-	if last == nil || !followable[last.Flow] || s.conv.CustomerID == "" || s.now.Sub(last.At) > followUpWindow || s.now.Before(last.At) {
+	last := s.recent(true) // "and the laptop too" at the phone's quote too
+	if last == nil || !followable[last.Flow] || s.conv.CustomerID == "" {
 		return false, nil
 	}
 	l := strings.ToLower(strings.TrimSpace(text))
@@ -172,8 +179,8 @@ var whyAsked = regexp.MustCompile(`^(?:but |so |and |ok )?(?:why(?: not)?|why ca
 // for your confirmation", or unsure); after the scam warning, the warning
 // again, with what to do and a person (a probe's "那我要怎么办": unsure).
 func (s *Step) whyAfter(text string) (bool, error) {
-	last := s.slots.Last
-	if last == nil || s.now.Sub(last.At) > followUpWindow || !whyAsked.MatchString(strings.ToLower(strings.TrimSpace(text))) {
+	last := s.recent(false)
+	if last == nil || !whyAsked.MatchString(strings.ToLower(strings.TrimSpace(text))) {
 		return false, nil
 	}
 	switch last.Flow {

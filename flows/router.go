@@ -4303,15 +4303,11 @@ func asksLanguage(text string) bool {
 // question after it ("我想用中文 退款什么时候到", "english please, when is my
 // bill due"): the language, and the rest; "" when it is not so.
 func langThenQuestion(text string) (supportbot.Lang, string) {
-	seps := "，,。.;；!！?？\n"
-	if hasHan(text) {
-		seps += " 　"
-	}
-	i := strings.IndexFunc(text, func(r rune) bool { return strings.ContainsRune(seps, r) })
-	if i < 0 {
+	clauses := clausesOf(text)
+	if len(clauses) < 2 {
 		return "", ""
 	}
-	first, rest := text[:i], strings.TrimLeft(text[i:], seps)
+	first, rest := clauses[0], strings.Join(clauses[1:], " ")
 	lang := langIn(first)
 	if lang == "" || !asksLanguage(first) || utf8.RuneCountInString(rest) < 4 || asksLanguage(rest) {
 		return "", ""
