@@ -296,16 +296,8 @@ func clausesOf(text string) []string {
 // guide, and the person asked for never came. The card's question is the
 // whole message.
 func (s *Step) personAskedWithWhy(text string) bool {
-	clauses := clausesOf(text)
-	var rest []string
-	switch n := len(clauses); {
-	case n < 2:
-		return false
-	case s.asksForAPerson(clauses[0]):
-		rest = clauses[1:]
-	case s.asksForAPerson(clauses[n-1]):
-		rest = clauses[:n-1]
-	default:
+	rest, _, ok := s.besidePerson(clausesOf(text))
+	if !ok {
 		return false
 	}
 	for _, c := range rest {
@@ -324,14 +316,29 @@ func (s *Step) personAskedWithWhy(text string) bool {
 // where's my refund"): what is asked after, "" for nothing; ok false when
 // the message is not so (a replay: both handed off).
 func (s *Step) personTakenBack(text string) (rest string, ok bool) {
-	clauses := clausesOf(text)
-	if len(clauses) < 2 || !s.asksForAPerson(clauses[0]) {
+	beside, first, ok := s.besidePerson(clausesOf(text))
+	if !ok || !first {
 		return "", false
 	}
-	if back := strings.TrimSpace(clauses[1]); !isNo(back) && !declines(back) && !isNo(unhesitant(bare(back))) {
+	if back := strings.TrimSpace(beside[0]); !isNo(back) && !declines(back) && !isNo(unhesitant(bare(back))) {
 		return "", false
 	}
-	return strings.Join(clauses[2:], " "), true
+	return strings.Join(beside[1:], " "), true
+}
+
+// besidePerson is the clauses beside the first or, failing it, the last
+// one that asks for a person alone, and whether that was the first; ok
+// false when neither does (or there is one clause).
+func (s *Step) besidePerson(clauses []string) (rest []string, first, ok bool) {
+	switch n := len(clauses); {
+	case n < 2:
+		return nil, false, false
+	case s.asksForAPerson(clauses[0]):
+		return clauses[1:], true, true
+	case s.asksForAPerson(clauses[n-1]):
+		return clauses[:n-1], false, true
+	}
+	return nil, false, false
 }
 
 // onlyPersonWords reports a text made of nothing but the words of asking

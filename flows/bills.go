@@ -411,7 +411,7 @@ func showBills(s *Step, asked string) error {
 	// A payment confirmed and still waiting for its outcome: the plan
 	// shows as before it, and says so (a money probe, a payoff processing,
 	// was shown the plan owing with its payment buttons).
-	paying, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now)
+	paying, err := repaymentsUnderWay(s)
 	if err != nil {
 		return err
 	}
@@ -427,7 +427,7 @@ func showBills(s *Step, asked string) error {
 			n = strconv.Itoa(i+1) + ". "
 			text = n + text
 		}
-		busy := slices.IndexFunc(paying, func(a supportbot.Action) bool { return a.PlanID == p.ID && a.State.Open() && a.Repay != nil })
+		busy := slices.IndexFunc(paying, func(a supportbot.Action) bool { return a.PlanID == p.ID })
 		if busy >= 0 {
 			text += "\n" + s.T("bill.payment_under_way", "amount", money(paying[busy].Repay.Amount), "time", when(s, paying[busy].CreatedAt))
 		}

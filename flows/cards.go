@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -167,12 +168,7 @@ func cardsText(s *Step) (bool, error) {
 				if err != nil {
 					return true, err
 				}
-				var other []supportbot.Card
-				for _, c := range cards {
-					if c.ID != s.slots.Card && !c.Frozen {
-						other = append(other, c)
-					}
-				}
+				other := slices.DeleteFunc(usableCards(cards), func(c supportbot.Card) bool { return c.ID == s.slots.Card })
 				if len(other) == 1 {
 					return true, pickDefault(s, other[0].ID)
 				}

@@ -263,15 +263,11 @@ func checkClosure(s *Step) (closureCheck, error) {
 	if err != nil {
 		return k, err
 	}
-	paying, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now)
+	paying, err := repaymentsUnderWay(s)
 	if err != nil {
 		return k, err
 	}
-	for _, a := range paying {
-		if a.State.Open() {
-			k.paying++
-		}
-	}
+	k.paying = len(paying)
 	for _, v := range active(views) {
 		// The cancel flow's rule: the bank is debiting it, or not.
 		if v.refusalKey(s.now) != "" {

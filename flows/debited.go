@@ -178,9 +178,10 @@ func debitLines(s *Step) ([]string, error) {
 
 // periodPaid reports a period of plan paid already.
 func periodPaid(plans []supportbot.Plan, planID string, period int) bool {
-	for _, p := range plans {
-		if p.ID == planID {
-			return slices.ContainsFunc(p.Bills, func(b supportbot.Bill) bool { return b.Period == period && b.Status == supportbot.BillPaid })
+	for i := range plans {
+		if plans[i].ID == planID {
+			b, ok := billOf(&plans[i], period)
+			return ok && b.Status == supportbot.BillPaid
 		}
 	}
 	return false

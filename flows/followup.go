@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-
-	"supportbot"
 )
 
 // lastStep is the money step the chat was at last — a bill or a payoff
@@ -127,7 +125,7 @@ func (s *Step) followUp(text string) (bool, error) {
 		return false, err
 	}
 	if p == nil && otherOneSaid.MatchString(l) && last.Plan != "" {
-		if p, err = otherPlanThan(s, last.Plan); err != nil {
+		if p, err = otherPlan(s, last.Plan); err != nil {
 			return false, err
 		}
 	}
@@ -146,26 +144,6 @@ func (s *Step) followUp(text string) (bool, error) {
 		return true, s.startFlow("cancel", "") // the booking of the plan the words name
 	}
 	return true, s.startFlow(last.Flow, p.ID)
-}
-
-// otherPlanThan is the one open plan besides plan, nil when there are
-// more (or none).
-func otherPlanThan(s *Step, plan string) (*supportbot.Plan, error) {
-	open, err := s.openPlans()
-	if err != nil {
-		return nil, err
-	}
-	var other *supportbot.Plan
-	for i := range open {
-		if open[i].ID == plan {
-			continue
-		}
-		if other != nil {
-			return nil, nil
-		}
-		other = &open[i]
-	}
-	return other, nil
 }
 
 // whyAsked is a bare why, or what to do, after an answer ("why not?",

@@ -1586,7 +1586,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 				return true, s.declineStep() // "不对 取消", "no thats wrong, go back": left (a review)
 			case containsAny(l, "不是这个", "不是这笔", "wrong one", "wrong plan", "not this one", "not that one"):
 				// "wrong one" with two plans: the other one's quote
-				if p, err := otherPlan(s); err != nil || p != nil {
+				if p, err := otherPlan(s, s.slots.Plan); err != nil || p != nil {
 					if err != nil {
 						return true, err
 					}
@@ -1623,10 +1623,13 @@ func asksWhichCard(s *Step, text string) bool {
 
 var (
 	whichCard = regexp.MustCompile(`\b(?:which|what) (?:bank )?card\b|\bcome out of\b|\bcharged? (?:to|from) (?:which|what)\b|` +
-		`哪张卡|哪个卡|哪一张卡|什么卡|哪张银行卡|从哪.{0,4}扣|扣哪|` +
-		`默认(?:的)?(?:卡|还款卡)?是哪(?:张|个)|哪张是默认|\bwhich (?:one|card) is (?:my |the )?default\b`) // "wait which one is default" at a quote (a probe: unsure)
+		`哪张卡|哪个卡|哪一张卡|什么卡|哪张银行卡|从哪.{0,4}扣|扣哪|` + defaultAsked) // "wait which one is default" at a quote (a probe: unsure)
 	fourDigits = regexp.MustCompile(`[0-9]{4}`)
 )
+
+// defaultAsked asks which card is the default ("现在默认是哪张", "which one
+// is default").
+const defaultAsked = `默认(?:的)?(?:卡|还款卡)?是哪(?:张|个)|哪张是默认|\bwhich (?:one|card) is (?:my |the )?default\b`
 
 // quotedCard is the card of the quote in front of the customer, as shown.
 func quotedCard(s *Step) string {
@@ -1965,11 +1968,11 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 // the plan is neither quoted nor paid meanwhile — the core may not know of
 // that one yet, and a second payment would pay the same bill twice.
 func planBusy(s *Step, p *supportbot.Plan, key string) (bool, error) {
-	list, err := repaymentsOf(s, p.ID, key, s.now)
+	list, err := repaymentsUnderWay(s)
 	if err != nil {
 		return false, err
 	}
-	i := slices.IndexFunc(list, func(a supportbot.Action) bool { return a.State.Open() })
+	i := slices.IndexFunc(list, func(a supportbot.Action) bool { return a.PlanID == p.ID && a.Key != key })
 	if i < 0 {
 		return false, nil
 	}
@@ -1977,6 +1980,13 @@ func planBusy(s *Step, p *supportbot.Plan, key string) (bool, error) {
 	s.say(s.T("repay.plan_busy", "amount", money(list[i].Repay.Amount), "product", p.Product, "time", when(s, list[i].CreatedAt)),
 		[]supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn()}, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})
 	return true, nil
+}
+
+// repaymentsUnderWay lists the customer's repayments, from any of their
+// chats, confirmed and still waiting for their outcome.
+func repaymentsUnderWay(s *Step) ([]supportbot.Action, error) {
+	list, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now)
+	return slices.DeleteFunc(list, func(a supportbot.Action) bool { return !a.State.Open() || a.Repay == nil }), err
 }
 
 // repaymentsOf lists the customer's repayments of a plan, other than key,
@@ -2437,7 +2447,7 @@ func otherOrPlacedPlan(s *Step, text string) (*supportbot.Plan, error) {
 		return nil, nil
 	}
 	if m[2] != "" { // the other one
-		return otherPlan(s)
+		return otherPlan(s, s.slots.Plan)
 	}
 	open, err := s.openPlans()
 	if err != nil {
@@ -2568,14 +2578,18 @@ var (
 	olderPick = regexp.MustCompile(`(?:早|先|以前|之前|最早)买的|(?:老|旧)的?那(?:台|部|个|笔)|(?:老|旧)的(?:一台|一部|手机|电脑|平板)|\bold(?:er|est)? one\b|\bthe old(?:er|est)? (?:phone|laptop|tablet|plan|order)\b`)
 )
 
-// otherPlan is the open plan other than the one quoted, when there are
-// two; nil otherwise.
-func otherPlan(s *Step) (*supportbot.Plan, error) {
+// otherPlan is the one open plan other than plan (the one quoted, the one
+// just paid off), nil when there are more or none.
+func otherPlan(s *Step, plan string) (*supportbot.Plan, error) {
 	open, err := s.openPlans()
-	if err != nil || len(open) != 2 {
+	if err != nil {
 		return nil, err
 	}
-	return &open[onlyOne(2, func(i int) bool { return open[i].ID != s.slots.Plan })-1], nil
+	others := slices.DeleteFunc(slices.Clone(open), func(p supportbot.Plan) bool { return p.ID == plan })
+	if len(others) != 1 {
+		return nil, nil
+	}
+	return &others[0], nil
 }
 
 // correctionPick is a correction at a quote and nothing else: a place in

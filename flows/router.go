@@ -1489,7 +1489,7 @@ var (
 		`\bwhat (?:bank|card) is (?:my card|on file)\b|\bwhat card (?:is|do i have) on file\b|\bwhich bank (?:card )?(?:did i|is) (?:link|linked|bind|bound|on file)\b|` +
 		`\b(?:how (?:do|can) i|i want to|i wanna|can i) (?:change|switch|set|update) (?:my |the )?default (?:payment |bank )?card\b|` +
 		// which is the default ("现在默认是哪张", "which one is default": a probe got unsure)
-		`默认(?:的)?(?:卡|还款卡)?是哪(?:张|个)|哪张是默认|\bwhich (?:one|card) is (?:my |the )?default\b|\bwhat'?s my default card\b`)
+		defaultAsked + `|\bwhat'?s my default card\b`)
 	removesABooking = regexp.MustCompile(`\b(?:remove|delete|get rid of) (?:the|my|that) (?:booking|scheduled (?:re)?payment|scheduled debit)\b|` +
 		`(?:删掉|删除|去掉)[^，。？?]{0,4}预约`)
 )

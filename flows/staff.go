@@ -116,13 +116,14 @@ func (e *Engine) staffStep(s *Step) error {
 		d.react(reactNotRelayed)
 		return nil
 	}
-	d.closePost()
 	if ev.Kind == supportbot.EventEdit {
+		d.closePost()
 		return d.edit()
 	}
 	if ev.Kind != supportbot.EventCommand {
-		return d.relay()
+		return d.relay() // an answer ends the post itself (replied)
 	}
+	d.closePost()
 	arg := strings.TrimSpace(ev.Args)
 	switch ev.Text {
 	case "claim":
@@ -325,6 +326,7 @@ func (d *desk) relay() error {
 	if blocked, err := d.blocked(); err != nil {
 		return err
 	} else if blocked {
+		d.closePost()
 		s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, ReplyTo: ev.MessageID, Text: s.staffT("desk.not_sent_blocked")})
 		return nil
 	}
