@@ -49,7 +49,13 @@ func staffHarness(t *testing.T, faq bool) *harness {
 // handed off, its ticket in a topic; it returns the chat and the topic.
 func handedOff(t *testing.T, lang string) (*harness, *chat, int64) {
 	t.Helper()
-	h := staffHarness(t, false)
+	return handedOffOn(t, lang, false)
+}
+
+// handedOffOn is handedOff, on the real FAQ when faq is set.
+func handedOffOn(t *testing.T, lang string, faq bool) (*harness, *chat, int64) {
+	t.Helper()
+	h := staffHarness(t, faq)
 	c := h.chat(100, lang)
 	c.identify(phoneZhang)
 	c.send("/agent")

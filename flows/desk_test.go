@@ -819,11 +819,7 @@ func TestAQueueMoveCountsNoOneWhoBlockedTheBot(t *testing.T) {
 // customer's own words; /lang and /cancel went to the desk unsaid; a card
 // number edited into a relayed message was masked but not warned of.
 func TestTheDeskHearsWhatTheCustomerMeans(t *testing.T) {
-	h := staffHarness(t, true)
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
-	c.send("/agent")
-	h.staff()
+	h, c, _ := handedOffOn(t, "zh", true)
 
 	c.send("转人工")
 	c.expect("第 1 位", "/end")
@@ -1097,12 +1093,8 @@ func TestTwoAccountsOfOneCustomerAreToldApartOnTheCards(t *testing.T) {
 // customer is talking with one (a probe: "点下方转人工", no button under it,
 // to a customer already with an agent).
 func TestAnAnswerSentByAnAgentDoesNotSendThemToAPerson(t *testing.T) {
-	h := staffHarness(t, true)
-	c := h.chat(100, "zh")
-	c.identify(phoneZhang)
-	c.send("/agent")
-	h.staff()
-	h.agent(7, "小李", h.topic(100)).send("/faq change-due-date")
+	h, c, topic := handedOffOn(t, "zh", true)
+	h.agent(7, "小李", topic).send("/faq change-due-date")
 	c.inbox()
 	c.expect("转人工", "你现在就在和人工客服对话")
 }
