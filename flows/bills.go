@@ -322,6 +322,7 @@ func planOverdue(s *Step, text string) (bool, error) {
 	if late {
 		btns = append([]supportbot.Button{s.menuBtn(s.T("pay.btn_bill"), "pay:"+p.ID)}, btns...)
 	}
+	s.talkedOf(p.ID) // "那赶紧帮我还" next: this plan's bill
 	s.say(s.T(key, "product", p.Product)+"\n\n"+summary, s.next(btns...)...)
 	return true, nil
 }
@@ -417,10 +418,20 @@ func showBills(s *Step, asked string) error {
 	}
 	parts := []string{s.T("bill.header", "count", len(open), "total", money(total))}
 	var rows [][]supportbot.Button
-	overdue := false
+	overdue, lateOnes := false, 0
+	if i := planSaid(bare(s.ev.Text), open); s.ev.Kind == supportbot.EventText && i > 0 {
+		s.talkedOf(open[i-1].ID) // "平板的账单" then "还这个": the tablet's
+	}
 	for i, p := range open {
 		text, late := planSummary(s, p, cards, sched)
 		overdue = overdue || late
+		if late && asked == askedOverdue {
+			if lateOnes++; lateOnes == 1 {
+				s.talkedOf(p.ID) // "am I overdue?" then "pay it": the one overdue (two: no one plan is "it")
+			} else {
+				s.slots.Topic = nil
+			}
+		}
 		late = late && overdueUndebited(p, sched, s)
 		n := ""
 		if len(open) > 1 {
@@ -715,6 +726,7 @@ func showSchedule(s *Step, planID string) error {
 		s.expired()
 		return nil
 	}
+	s.talkedOf(p.ID) // "提前还清吧" next: this plan's payoff
 	// The periods a debit is paying now are said so (a schedule shown
 	// without the bookings, when the core does not answer, just does not).
 	bookings, _ := s.scheduled()

@@ -174,3 +174,70 @@ func (s *Step) whyAfter(text string) (bool, error) {
 
 // scamWarned marks the scam warning as the last answer (whyAfter).
 const scamWarned = "scam"
+
+// topicWindow is how long a plan just talked about ("笔记本还剩几期") is
+// what a bare "提前还清吧" or "pay it" means.
+const topicWindow = 10 * time.Minute
+
+// talkedOf marks planID as the plan the chat just talked about: its
+// schedule, whether it is overdue, a bill asked by its name.
+func (s *Step) talkedOf(planID string) {
+	s.slots.Topic = &lastStep{Flow: "view", Plan: planID, At: s.now}
+}
+
+// payItWords are what a bare "pay it" is made of, longest first: the
+// request, its particles and a word pointing back; anything left over
+// (a plan's name, a day, "另一个", "都") makes it no bare request.
+var (
+	payItZh = strings.NewReplacer("一次性", "", "全部", "", "全还", "", "提前", "", "还清", "", "结清", "", "还款", "", "还掉", "", "还上", "", "还了", "",
+		"帮我", "", "给我", "", "我要", "", "我想", "", "现在", "", "马上", "", "赶紧", "", "直接", "", "那就", "", "好的", "",
+		"这个", "", "这笔", "", "那个", "", "那笔", "", "一下", "", "还", "", "把", "", "它", "", "先", "", "就", "", "那", "",
+		"好", "", "行", "", "嗯", "", "吧", "", "了", "", "掉", "", "要", "", "想", "", "我", "", "全", "", "付", "")
+	payItEn = regexp.MustCompile(`\b(ok|okay|so|then|just|please|pls|can|could|you|i|want|wanna|to|let's|lets|go|ahead|and|now|pay|it|that|this|one|off|settle|clear|the|whole|thing|rest|of|for|me)\b`)
+	// payItOff: the whole of the plan asked, not its bill.
+	payItOff = regexp.MustCompile(`提前|还清|结清|全还|全部|一次性|\b(off|settle|clear|whole|rest)\b`)
+)
+
+// payItAsked pays the plan just talked about when the words are a bare
+// "pay it": "redmibook还剩几期" then "全还了" is that plan's payoff, "手机
+// 逾期了吗" then "那赶紧帮我还" its bill (a probe: the list of every plan,
+// or unsure). The quote names the plan; nothing moves before 确认.
+func (s *Step) payItAsked(text string) (bool, error) {
+	t := s.slots.Topic
+	if t == nil || s.conv.Flow != "" || s.conv.CustomerID == "" || s.now.Sub(t.At) > topicWindow || s.now.Before(t.At) ||
+		s.slots.Last != nil && s.slots.Last.At.After(t.At) {
+		return false, nil
+	}
+	l := bare(text)
+	var left string
+	if hasHan(l) {
+		if !strings.Contains(l, "还") && !strings.Contains(l, "付") {
+			return false, nil
+		}
+		left = payItZh.Replace(l)
+	} else {
+		if !containsAny(l, "pay", "settle", "clear") {
+			return false, nil
+		}
+		left = payItEn.ReplaceAllString(l, "")
+	}
+	other := otherOneSaid.MatchString(left) // "还另一个": the plan beside it
+	if other {
+		left = otherOneSaid.ReplaceAllString(left, "")
+	}
+	if strings.Trim(left, " ,.!?，。！？~～") != "" {
+		return false, nil
+	}
+	p, err := s.plan(t.Plan)
+	if other && err == nil && p != nil {
+		p, err = otherPlan(s, p.ID)
+	}
+	if err != nil || p == nil || !p.Open() {
+		return false, err
+	}
+	flow := "pay"
+	if payItOff.MatchString(l) {
+		flow = "repay"
+	}
+	return true, s.startFlow(flow, p.ID)
+}

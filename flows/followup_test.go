@@ -138,3 +138,51 @@ func TestUndoRightAfterAnAutoRepaymentSwitch(t *testing.T) {
 	c.press("确认关闭")
 	c.expect("已关闭「Redmi K70」的自动还款")
 }
+
+// A bare "pay it" pays the plan just talked about: "笔记本还剩几期" then
+// "提前还清吧" is the laptop's payoff, "手机逾期了吗" then "那赶紧帮我还"
+// the phone's bill, "还另一个" the other plan's — not the list of every
+// plan, nor unsure (a multi-turn probe). Ten minutes on, or with
+// another thing said, the words are what they were.
+func TestABarePayItPaysThePlanJustTalkedAbout(t *testing.T) {
+	h, c := faqSession(t, 721)
+	c.send("笔记本还剩几期")
+	c.expect("Xiaomi Book", "还款计划")
+	c.send("提前还清吧")
+	c.expect("提前结清报价", "Xiaomi Book")
+	c.reject("Redmi K70")
+	c.send("算了")
+
+	c.send("手机逾期了吗")
+	c.expect("Redmi K70")
+	c.send("那赶紧帮我还")
+	c.expect("Redmi K70", "逾期")
+	c.reject("提前结清报价", "Xiaomi Book")
+	c.send("算了")
+
+	c.send("笔记本还剩几期")
+	c.send("还另一个")
+	c.expect("Redmi K70")
+	c.reject("Xiaomi Book")
+	c.send("算了")
+
+	c.send("笔记本还剩几期")
+	c.send("还最早到期那个") // a plan of its own description: not "it"
+	c.reject("提前结清报价")
+	c.send("算了")
+
+	c.send("笔记本还剩几期")
+	h.advance(11 * time.Minute)
+	c.send("提前还清吧")
+	c.expect("要提前结清哪一笔分期")
+}
+
+func TestABarePayItInEnglish(t *testing.T) {
+	_, c := faqSession(t, 722)
+	c.send("/lang en")
+	c.send("how many periods are left on the laptop")
+	c.expect("Xiaomi Book")
+	c.send("ok pay it off")
+	c.expect("Payoff quote", "Xiaomi Book")
+	c.reject("Redmi K70")
+}

@@ -2692,6 +2692,9 @@ func (s *Step) freeText(text string) error {
 	if ok, err := s.whyAfter(text); ok || err != nil { // "why not?" after the closure's check, "那我要怎么办" after the scam warning
 		return err
 	}
+	if ok, err := s.payItAsked(text); ok || err != nil { // "提前还清吧" after the laptop's schedule: the laptop's
+		return err
+	}
 	if m := periodOfPlanZH.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text))); m != nil && s.conv.CustomerID != "" && !aboutSomeoneElse(text) {
 		// "还Redmi Note 14 Pro+ 5G这期": that plan's bill, its name however
 		// long (a probe: a name of model words read as the mall's goods).

@@ -45,7 +45,12 @@ type slots struct {
 	Left bool `json:"left,omitempty"`
 	// Last is the money step the chat was at before this one (followUp).
 	Last *lastStep `json:"last,omitempty"`
+	// Topic is the plan the chat talked about last (payItAsked).
+	Topic *lastStep `json:"topic,omitempty"`
 }
+
+// kept are the slots that outlive a step: what a follow-up follows.
+func (sl slots) kept() slots { return slots{Last: sl.Last, Topic: sl.Topic} }
 
 // quoteSlot is the quote the customer is looking at.
 type quoteSlot struct {

@@ -65,7 +65,7 @@ func (s *Step) fire(name, event string, args ...any) error {
 	state := s.conv.State
 	if s.conv.Flow != sp.name || !sp.states()[state] {
 		state = sp.initial
-		s.slots = slots{Last: s.slots.Last}
+		s.slots = s.slots.kept()
 	}
 	s.conv.Flow, s.conv.State = sp.name, state
 	m := fsm.NewFSM(state, sp.events, sp.callbacks(s))

@@ -303,7 +303,8 @@ func (s *Step) leave() {
 func (s *Step) reset() {
 	last := s.stepLeftNow()
 	s.conv.Flow, s.conv.State, s.conv.Nonce = "", "", ""
-	s.slots = slots{Last: last}
+	s.slots = s.slots.kept()
+	s.slots.Last = last
 }
 
 // audit adds an audit entry to the step's changes.
