@@ -241,3 +241,27 @@ func (s *Step) payItAsked(text string) (bool, error) {
 	}
 	return true, s.startFlow(flow, p.ID)
 }
+
+// describedPaid pays the plan a request describes by what is not its
+// name, outside a list ("帮我还下15号到期的那个", "还最早到期那个", "pay the
+// cheaper one"): its quote, as the list's pick would give (a multi-turn
+// probe: unsure).
+func (s *Step) describedPaid(text string) (bool, error) {
+	l := strings.ToLower(text)
+	if s.conv.Flow != "" || s.conv.CustomerID == "" || !payVerb.MatchString(l) || negation.MatchString(l) || aboutSomeoneElse(text) {
+		return false, nil // "15号那个先不还", "我妈15号那笔"
+	}
+	flow := "pay"
+	if payItOff.MatchString(l) {
+		flow = "repay"
+	}
+	open, err := s.openPlans()
+	if err != nil {
+		return false, err
+	}
+	p, err := describedPlan(s, flow, open, text)
+	if err != nil || p == nil {
+		return false, err
+	}
+	return true, s.startFlow(flow, p.ID)
+}

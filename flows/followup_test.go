@@ -186,3 +186,31 @@ func TestABarePayItInEnglish(t *testing.T) {
 	c.expect("Payoff quote", "Xiaomi Book")
 	c.reject("Redmi K70")
 }
+
+// A plan described by what is not its name outside a list — the day its
+// next bill is due, being due first, the bigger or the cheaper — is that
+// plan's quote, as the list's pick would be (a multi-turn probe: unsure).
+// When to pay ("我15号再还") or a question of it describes nothing to pay.
+func TestAPlanDescribedOutsideAListIsQuoted(t *testing.T) {
+	_, c := faqSession(t, 723)
+	c.send("帮我还下15号到期的那个")
+	c.expect("Redmi K70", "逾期")
+	c.reject("Xiaomi Book")
+	c.send("算了")
+	c.send("还最早到期那个")
+	c.expect("Redmi K70")
+	c.reject("Xiaomi Book")
+	c.send("算了")
+	c.send("提前还贵的那个")
+	c.expect("提前结清报价", "Xiaomi Book")
+	c.send("算了")
+	c.send("我15号再还")
+	c.reject("确认还款")
+	c.send("/lang en")
+	c.send("pay off the bigger one")
+	c.expect("Payoff quote", "Xiaomi Book")
+	c.send("cancel")
+	c.send("pay the one due on the 15th")
+	c.expect("Redmi K70")
+	c.reject("Xiaomi Book")
+}

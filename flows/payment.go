@@ -2177,6 +2177,12 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 			}
 			return startPayment(s, flow, id, nothing)
 		}
+		if p, err := describedPlan(s, flow, open, s.ev.Text); err != nil || p != nil {
+			if err != nil {
+				return err
+			}
+			return s.fire(flow, "quote", p) // "帮我还下15号到期的那个", "pay the cheaper one"
+		}
 		if names := productsOf(open); kindsSaid(channelWords.Replace(bare(s.ev.Text))) > 1 || severalNamed(bare(s.ev.Text), names) {
 			// "把手环和净化器都结清": the list, and that it is one at a time
 			// (a regression run: the list alone).
@@ -2523,6 +2529,64 @@ func planPickedApart(s *Step, text string) (*supportbot.Plan, error) {
 	}
 	return nil, nil
 }
+
+// describedPlan is the one open plan a request describes by what is not
+// its name, as a list's pick would — the day its next bill is due ("帮我还
+// 下15号到期的那个", "pay the one due on the 14th"), being due first ("还最
+// 早到期那个"), newer or older, the least or the most ("pay the cheaper
+// one") — nil for none or several (a multi-turn probe: unsure, or the list
+// again). A question ("15号那笔扣了吗") describes nothing to pay.
+func describedPlan(s *Step, flow string, open []supportbot.Plan, text string) (*supportbot.Plan, error) {
+	l := strings.ToLower(text)
+	if len(open) < 2 || asks(text) || overdueNamed(l) || severalJoined.MatchString(l) || containsAny(l, "多少", "一共", "how much", "total") ||
+		planSaid(bare(text), open) > 0 {
+		return nil, nil // the overdue one, two plans, a sum, a plan by name: their own readers'
+	}
+	pick := func(fits func(p supportbot.Plan) bool) *supportbot.Plan {
+		if i := onlyOne(len(open), func(i int) bool { return fits(open[i]) }); i > 0 {
+			return &open[i-1]
+		}
+		return nil
+	}
+	if soonestPick.MatchString(l) {
+		first := func(p supportbot.Plan) supportbot.Date {
+			next, _ := p.NextDue()
+			return next.DueDate
+		}
+		soonest := first(open[0])
+		for _, p := range open {
+			soonest = min(soonest, first(p))
+		}
+		return pick(func(p supportbot.Plan) bool { return first(p) == soonest }), nil
+	}
+	if m := cheapOrDear.FindStringSubmatch(l); m != nil {
+		shown, err := shownAmounts(s, flow, open)
+		if err != nil {
+			return nil, err
+		}
+		word := "便宜的"
+		if m[2] != "" || m[4] != "" {
+			word = "贵的"
+		}
+		if i := amountPick(word, shown); i > 0 {
+			return &open[i-1], nil
+		}
+		return nil, nil
+	}
+	if firstNumber(daySaid, inDigits(l)) > 0 && !describedDay.MatchString(l) {
+		return nil, nil // "我15号再还": when, not which
+	}
+	return planPickedApart(s, text)
+}
+
+var (
+	// soonestPick is the plan due first.
+	soonestPick = regexp.MustCompile(`最早到期|最先到期|先到期的|最近到期|最快到期|马上到期的|\bdue (?:first|soonest|next)\b|\b(?:earliest|soonest|next) due\b`)
+	// cheapOrDear is the plan of the least (1, 3) or the most (2, 4).
+	cheapOrDear = regexp.MustCompile(`(便宜|金额少|金额小)的?那(?:个|笔)|(贵|金额大|金额多)的?那(?:个|笔)|\b(cheaper|cheapest|smaller|smallest) one\b|\b(more expensive|most expensive|bigger|biggest|larger|largest) one\b`)
+	// describedDay: a day said of a plan, not when to pay.
+	describedDay = regexp.MustCompile(`到期|还款日|那个|那笔|那台|那部|的那|\bdue\b|\bone\b`)
+)
 
 // listSep is what separates the items of a list in a sentence.
 func (s *Step) listSep() string {

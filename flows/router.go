@@ -2695,6 +2695,9 @@ func (s *Step) freeText(text string) error {
 	if ok, err := s.payItAsked(text); ok || err != nil { // "提前还清吧" after the laptop's schedule: the laptop's
 		return err
 	}
+	if ok, err := s.describedPaid(text); ok || err != nil { // "帮我还下15号到期的那个": that plan's quote
+		return err
+	}
 	if m := periodOfPlanZH.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text))); m != nil && s.conv.CustomerID != "" && !aboutSomeoneElse(text) {
 		// "还Redmi Note 14 Pro+ 5G这期": that plan's bill, its name however
 		// long (a probe: a name of model words read as the mall's goods).
