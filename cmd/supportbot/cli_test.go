@@ -374,6 +374,20 @@ func TestImportInterruptedIsNotRejected(t *testing.T) {
 	if out, _, err := runCLI(t, dbPath, "audit"); err != nil || out != "no audit entries\n" {
 		t.Errorf("after the interrupted import, audit: %v, %q; want nothing imported", err, out)
 	}
+	// Into a new path: the database it made is removed, as a rejected
+	// import's is (an operator probe: left, empty, then taken by the bot
+	// for its own, with the demo data in it).
+	fresh := filepath.Join(dir, "new.db")
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	err = Run(ctx, []string{"import", file}, env(map[string]string{"DATABASE_PATH": fresh, "LOG_LEVEL": "error"}),
+		strings.NewReader(""), &out, writerFunc(func(p []byte) (int, error) { cancel(); return len(p), nil }))
+	if err == nil || !strings.Contains(err.Error(), "interrupted, nothing imported") {
+		t.Errorf("import into a new path interrupted: %v", err)
+	}
+	if left, _ := filepath.Glob(fresh + "*"); len(left) != 0 {
+		t.Errorf("an interrupted import into a new path left %q", left)
+	}
 	// Nothing is said as such, for a customer too; JSON lines stay empty.
 	var usage usageError
 	if _, _, err := runCLI(t, dbPath, "audit", "--customer", ""); !errors.As(err, &usage) || !strings.Contains(err.Error(), "--customer needs a customer id") {

@@ -68,7 +68,10 @@ func runImport(ctx context.Context, cfg Config, path string, stdin io.Reader, ou
 	}
 	defer func() {
 		if created && !imported {
-			removeBlank(ctx, db, cfg.DatabasePath)
+			// Not ctx: interrupted, it is cancelled, and the blank database
+			// stayed (an operator probe: then taken for the bot's, demo data
+			// and all).
+			removeBlank(context.WithoutCancel(ctx), db, cfg.DatabasePath)
 		}
 		db.Close()
 	}()
