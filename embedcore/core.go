@@ -601,6 +601,30 @@ func (c *Core) closureReasons(ctx context.Context, v store.CoreView, cu *support
 	return reasons, nil
 }
 
+// stillBlocked is ECONFLICT naming what stands in the way of completing
+// r now, nil when nothing does.
+func (c *Core) stillBlocked(ctx context.Context, v store.CoreView, r *supportbot.ClosureRequest) error {
+	cu, err := c.customer(ctx, v, r.CustomerID)
+	if err != nil {
+		return err
+	}
+	reasons, err := c.closureReasons(ctx, v, cu)
+	if err != nil || len(reasons) == 0 {
+		return err
+	}
+	words := map[supportbot.NotEligibleReason]string{
+		supportbot.NotEligibleUnpaid:        "a plan not paid off",
+		supportbot.NotEligibleScheduled:     "a scheduled repayment",
+		supportbot.NotEligiblePendingRefund: fmt.Sprintf("%d refund(s) in progress", cu.PendingRefunds),
+	}
+	var said []string
+	for _, why := range reasons {
+		said = append(said, words[why])
+	}
+	return supportbot.Errorf(supportbot.ECONFLICT, "%s cannot be completed: customer %s has %s now — reject it with a reason, or complete it once that is settled",
+		r.Reference, r.CustomerID, strings.Join(said, ", "))
+}
+
 // DecideClosure records a decision on a submitted closure request (an
 // operator's `supportbot closure set`, or an agent's /closure) and owes the
 // bot a closure_request.decided event. EINVALID for a decision that breaks
@@ -608,6 +632,7 @@ func (c *Core) closureReasons(ctx context.Context, v store.CoreView, cu *support
 // when it was decided already.
 func (c *Core) DecideClosure(ctx context.Context, ref, status, reason string) (*supportbot.ClosureRequest, error) {
 	ref, reason = strings.ToUpper(strings.TrimSpace(ref)), strings.TrimSpace(reason)
+	reason, _ = supportbot.MaskSecrets(reason) // "卡号 6222…": kept, printed and told masked (an operator probe)
 	if err := supportbot.CheckClosureDecision(status, reason); err != nil {
 		return nil, supportbot.Errorf(supportbot.EINVALID, "%s, not %s %q", err, status, reason)
 	}
@@ -616,6 +641,14 @@ func (c *Core) DecideClosure(ctx context.Context, ref, status, reason string) (*
 		r, err := tx.DecideClosure(ctx, ref, status, reason)
 		if err != nil {
 			return err
+		}
+		if r.Status == supportbot.ClosureCompleted {
+			// Completed while the customer owes again (an import gave them a
+			// plan, a refund opened): the account closed over what it owes
+			// (an operator probe) — refused, and why.
+			if err := c.stillBlocked(ctx, tx.CoreView(), r); err != nil {
+				return err
+			}
 		}
 		out = r
 		return tx.EmitCoreEvent(ctx, supportbot.CoreEvent{ID: "evt_" + randomID(), Type: supportbot.EventClosureRequestDecided,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -291,6 +292,43 @@ func TestClosure(t *testing.T) {
 	d, err := c.DecideClosure(ctx, r.Reference, supportbot.ClosureCompleted, "")
 	if err != nil || d.Status != supportbot.ClosureCompleted || d.DecidedAt.IsZero() {
 		t.Fatalf("decide: %+v, %v", d, err)
+	}
+}
+
+// A closure completed while its customer owes again — a plan imported
+// since, a refund opened — closed the account over it (an operator probe):
+// refused, saying what stands in the way; a rejection's reason keeps a
+// card or ID number masked (it is printed, kept and told).
+func TestAClosureIsNotCompletedOverWhatIsOwed(t *testing.T) {
+	ctx := context.Background()
+	clock := now
+	c, db := core(t, &clock)
+	q, _ := c.Quote(ctx, "q", supportbot.QuoteRequest{CustomerID: "C1", PlanID: "P1", Kind: supportbot.QuotePayoff})
+	if _, err := c.Repay(ctx, "pay", supportbot.RepaymentRequest{QuoteID: q.ID, CardID: "K1", Amount: q.Amount}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.RequestClosure(ctx, "r1", "C1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []supportbot.CustomerData{{
+		Customer: supportbot.Customer{ID: "C1", Name: "张伟", Phone: "+8613800138000", IDCardLast4: "123X", Language: supportbot.LangZH, PendingRefunds: 2},
+		Plans: []supportbot.Plan{{ID: "P9", OrderNo: "O9", Product: "Pad", Partner: "小米分期", Principal: 20000, Periods: 2,
+			Bills: bills("2026-12-21", "2027-01-21")}},
+	}}
+	if _, err := db.Import(ctx, data); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DecideClosure(ctx, r.Reference, supportbot.ClosureCompleted, "")
+	if supportbot.ErrorCode(err) != supportbot.ECONFLICT || !strings.Contains(supportbot.ErrorMessage(err), "a plan not paid off, 2 refund(s) in progress") {
+		t.Fatalf("completed over a new plan and refunds: %v; want a conflict naming both", err)
+	}
+	if list, _ := c.ClosureRequests(ctx, "C1"); len(list) != 1 || list[0].Status != supportbot.ClosureSubmitted {
+		t.Errorf("after the refusal: %+v; want it still submitted", list)
+	}
+	d, err := c.DecideClosure(ctx, r.Reference, supportbot.ClosureRejected, "请先还清 卡号 6222021234567890123")
+	if err != nil || d.Reason != "请先还清 卡号 ****0123" {
+		t.Errorf("rejected: %+v, %v; want the card number masked", d, err)
 	}
 }
 

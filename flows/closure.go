@@ -655,9 +655,10 @@ func closureText(t func(string, ...any) string, lang supportbot.Lang, loc *time.
 	if r.Status == supportbot.ClosureRejected && r.Reason == "" { // the core gave none
 		status = "closure.status_rejected_plain"
 	}
-	lines := []string{t("closure.status_header", "reference", r.Reference), t(status, "reason", r.Reason)}
-	if r.Status == supportbot.ClosureCompleted && r.Reason != "" {
-		lines = append(lines, t("closure.status_note", "reason", r.Reason))
+	reason, _ := supportbot.MaskSecrets(r.Reason) // a card or ID number in the core's words (an operator probe)
+	lines := []string{t("closure.status_header", "reference", r.Reference), t(status, "reason", reason)}
+	if r.Status == supportbot.ClosureCompleted && reason != "" {
+		lines = append(lines, t("closure.status_note", "reason", reason))
 	}
 	lines = append(lines, t("closure.status_submitted_on", "date", supportbot.DateOf(r.CreatedAt, loc).Format(lang)))
 	if r.Open() {

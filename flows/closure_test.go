@@ -471,8 +471,9 @@ func TestAClosureRejectedWithoutAReasonSaysSo(t *testing.T) {
 }
 
 // TestAClosuresReasonIsMaskedInTheAudit: the core's reason for a decision
-// reaches the customer as written, and its long numbers were kept whole in
-// the audit (a probe: a phone and a card number); masked there now.
+// reaches the customer as written but for a card or ID number, and its long
+// numbers were kept whole in the audit (a probe: a phone and a card
+// number); masked there now.
 func TestAClosuresReasonIsMaskedInTheAudit(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(100, "zh")
@@ -482,7 +483,11 @@ func TestAClosuresReasonIsMaskedInTheAudit(t *testing.T) {
 			Reason: "请致电 13800138000 核对卡 6222021234567890123", ExpectedFrom: "2026-11-24", ExpectedTo: "2026-11-26",
 			CreatedAt: start.Add(-time.Hour), DecidedAt: start}})
 	c.inbox()
-	c.expect("请致电 13800138000")
+	c.expect("请致电 13800138000 核对卡 ****0123") // a hotline stays; a card number is told masked (an operator probe)
+	c.reject("6222021234567890123")
+	c.send("/messages")
+	c.expect("CR-20261121-0008")
+	c.reject("6222021234567890123")
 	if e := h.audit("closure_status"); len(e) != 1 || e[0].Details["reason"] != "请致电 ****8000 核对卡 ****0123" {
 		t.Errorf("closure_status audit = %+v", e)
 	}

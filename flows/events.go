@@ -213,7 +213,8 @@ func (e *Engine) keepEvent(ctx context.Context, tx Tx, ev supportbot.CoreEvent, 
 		if r.Status == supportbot.ClosureRejected && r.Reason == "" { // the core gave no reason
 			kind = "closure_rejected_plain"
 		}
-		n = &supportbot.Notice{Kind: kind, Params: map[string]string{"reference": r.Reference, "reason": r.Reason}}
+		reason, _ := supportbot.MaskSecrets(r.Reason) // a card or ID number in the core's words: told masked
+		n = &supportbot.Notice{Kind: kind, Params: map[string]string{"reference": r.Reference, "reason": reason}}
 		audit.Action = "closure_status"
 		audit.Details["reference"], audit.Details["status"], audit.Details["reason"] = r.Reference, r.Status, supportbot.MaskLongNumbers(r.Reason)
 	case supportbot.EventScheduledRepaymentSucceeded, supportbot.EventScheduledRepaymentFailed:
