@@ -491,3 +491,18 @@ func TestAPlanNotFoundSaysWhatTheAccountHas(t *testing.T) {
 	c.send("分期账户怎么注销 app里找不到")
 	c.reject("里面没有你说的这笔")
 }
+
+// Two plans of one order number (an operator probe's import): "提前还清订
+// 单…" quoted one of them unsaid; which is the list's to ask. One of them
+// paid off, the open one is the order's.
+func TestAnOrderNumberOfTwoPlansIsAskedWhich(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[1].OrderNo = "5241015123456"
+	_, c := faqSessionOn(t, data, 603, phoneZhang)
+	c.send("提前还清订单5241015123456")
+	c.expect("要提前结清哪一笔分期")
+	c.reject("提前结清报价")
+	c.send("算了")
+	c.send("订单5241015123456还剩几期")
+	c.reject("不是你名下", "其他人")
+}

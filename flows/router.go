@@ -801,10 +801,17 @@ func (s *Step) ownOrderNamed(text string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, p := range plans {
-		if p.OrderNo != "" && slices.Contains(runs, p.OrderNo) {
-			return p.ID, nil
-		}
+	hits := slices.DeleteFunc(slices.Clone(plans), func(p supportbot.Plan) bool { return p.OrderNo == "" || !slices.Contains(runs, p.OrderNo) })
+	open := slices.DeleteFunc(slices.Clone(hits), func(p supportbot.Plan) bool { return !p.Open() })
+	switch {
+	case len(hits) == 1:
+		return hits[0].ID, nil
+	case len(open) == 1: // of one order, the one still open
+		return open[0].ID, nil
+	case len(hits) > 1:
+		// Several plans of one order number (an operator probe's import):
+		// which is for the list to say — never one picked unsaid.
+		return "", nil
 	}
 	if i := orderEndSaid(text, plans); i > 0 { // "订单尾号7812的": the one plan whose order ends so (a probe: the mall's order desk)
 		return plans[i-1].ID, nil
@@ -823,6 +830,10 @@ func (s *Step) otherOrderNamed(text string) (string, error) {
 		return "", nil // a phone ("+8613800138000") is namesAnotherPhone's
 	}
 	if ok, err := s.linked(); err != nil || !ok {
+		return "", err
+	}
+	plans, err := s.plans()
+	if err != nil || slices.ContainsFunc(plans, func(p supportbot.Plan) bool { return p.OrderNo == m[1] }) {
 		return "", err
 	}
 	if own, err := s.ownOrderNamed(m[1]); err != nil || own != "" {
