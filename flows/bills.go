@@ -562,13 +562,19 @@ func toPayByHand(p supportbot.Plan, today supportbot.Date, sched []supportbot.Sc
 }
 
 // perPeriod is what a period of p usually costs (principal and fee, no late
-// fee): the amount most periods have — not the first period's, which a
-// fee-free first month or the rounding of the last would make wrong for the
-// others (the schedule shows each).
+// fee): the amount most periods still to pay have (all of them, when none
+// is) — not the first period's, which a fee-free first month or the
+// rounding of the last would make wrong for the others (the schedule shows
+// each), nor a paid one's when the fee changed since (an operator probe:
+// "每期 ¥202.00" beside "应还 ¥201.50").
 func perPeriod(p supportbot.Plan) supportbot.Money {
+	bills := slices.DeleteFunc(slices.Clone(p.Bills), func(b supportbot.Bill) bool { return b.Status != supportbot.BillUnpaid })
+	if len(bills) == 0 {
+		bills = p.Bills
+	}
 	count := map[supportbot.Money]int{}
-	best := p.Bills[0].Amount()
-	for _, b := range p.Bills {
+	best := bills[0].Amount()
+	for _, b := range bills {
 		if count[b.Amount()]++; count[b.Amount()] > count[best] {
 			best = b.Amount()
 		}

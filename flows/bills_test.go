@@ -506,3 +506,16 @@ func TestAnOrderNumberOfTwoPlansIsAskedWhich(t *testing.T) {
 	c.send("订单5241015123456还剩几期")
 	c.reject("不是你名下", "其他人")
 }
+
+// The bill's per-period amount is what the periods still to pay cost: with
+// the fee changed since the first periods were paid, it said a paid
+// period's (an operator probe: "每期 ¥202.00" beside "应还 ¥201.50").
+func TestPerPeriodIsOfThePeriodsToPay(t *testing.T) {
+	data := fixture()
+	p := &customerIn(t, data, "C1").Plans[1]
+	p.Bills[2].Status, p.Bills[3].Status = supportbot.BillPaid, supportbot.BillPaid
+	p.Bills[4].Fee, p.Bills[5].Fee = 400, 400 // ¥1,004.00 left; the 4 paid were ¥1,005.00
+	_, c := faqSessionOn(t, data, 604, phoneZhang)
+	c.send("/bill")
+	c.expect("已还 4/6 期 · 每期 ¥1,004.00")
+}
