@@ -279,6 +279,9 @@ func asksIfOverdue(text string) bool {
 	if utf8.RuneCountInString(l) > 40 {
 		return false
 	}
+	if !asks(text) && payOverdueZh.MatchString(l) {
+		return false // "还逾期的": a payment asked (a probe got "是的" and the bill)
+	}
 	if strings.Contains(l, "逾期") {
 		// a plan named by its kind too ("我的手表逾期了吗": an audit was unsure)
 		rest, _ := withoutWords(letters(kindNames.Replace(l)), overdueFiller)
@@ -296,6 +299,10 @@ func asksIfOverdue(text string) bool {
 	}
 	return late
 }
+
+// payOverdueZh asks to pay the overdue one ("还逾期的", "先还逾期那期"), not
+// whether it is still overdue (还 as "still"): without a question's words.
+var payOverdueZh = regexp.MustCompile(`还(?:一下|下)?(?:我的)?(?:那个|那笔|这个|这笔)?逾期(?:的|那|账单|款)`)
 
 // planOverdue answers whether a plan named is overdue ("我的手表逾期了吗",
 // "is my phone payment overdue?"): yes or no for that plan, with where it

@@ -91,7 +91,7 @@ func TestTheOtherOneAtAQuoteIsThePlanWhenFollowingUp(t *testing.T) {
 	c1.Cards = append(c1.Cards, supportbot.Card{ID: "K3", Bank: "建设银行", Last4: "2222"})
 	_, c := faqSessionOn(t, data, 741, phoneZhang)
 	c.send("/lang en")
-	for _, words := range []string{"and the other one?", "what about the other one", "the other one too"} {
+	for _, words := range []string{"and the other one?", "what about the other one"} {
 		c.send("pay off the laptop")
 		c.expect("Payoff quote</b>: Xiaomi Book")
 		c.send(words)
@@ -99,6 +99,11 @@ func TestTheOtherOneAtAQuoteIsThePlanWhenFollowingUp(t *testing.T) {
 		c.reject("China Construction Bank")
 		c.send("/menu")
 	}
+	c.send("pay off the laptop")
+	c.send("the other one too") // too: one at a time, this quote first
+	c.expect("One at a time", "Redmi K70")
+	c.reject("China Construction Bank", "Payoff quote</b>: Redmi K70")
+	c.send("/menu")
 	c.send("pay off the laptop")
 	c.send("use the other one")
 	c.expect("Payoff quote</b>: Xiaomi Book", "China Construction Bank **** 2222")
@@ -213,4 +218,34 @@ func TestAPlanDescribedOutsideAListIsQuoted(t *testing.T) {
 	c.send("pay the one due on the 15th")
 	c.expect("Redmi K70")
 	c.reject("Xiaomi Book")
+}
+
+// Another plan asked too at a quote is one at a time, the quote staying:
+// "and the laptop too" at the overdue phone's bill replaced it with the
+// laptop's, "笔记本也一起还" with the laptop's payoff, and a 确认 paid that
+// alone, the overdue bill dropped (a probe). Once paid, "那笔记本呢" is the
+// laptop's.
+func TestAnotherPlanAlsoAskedAtAQuoteIsOneAtATime(t *testing.T) {
+	_, c := faqSession(t, 724)
+	c.send("还逾期的")
+	c.expect("逾期账单", "Redmi K70", "¥261.92")
+	for _, also := range []string{"笔记本也一起还", "还有笔记本", "另一个也还"} {
+		c.send(also)
+		c.expect("一次还一笔", "「Xiaomi Book」")
+		c.reject("提前结清报价", "这份报价取代")
+	}
+	c.send("确认")
+	c.expect("还款成功", "¥261.92")
+	c.send("那笔记本呢")
+	c.expect("Xiaomi Book")
+
+	_, e := faqSession(t, 725)
+	e.send("/lang en")
+	e.send("pay the overdue one")
+	e.expect("Redmi K70", "¥261.92")
+	e.send("and the laptop too")
+	e.expect("One at a time", "Xiaomi Book")
+	e.send("confirm")
+	e.expect("¥261.92")
+	e.reject("¥1,005.00")
 }

@@ -1478,6 +1478,9 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if s.slots.Quote == nil {
 			break
 		}
+		if told, err := alsoAtQuote(s, text); told || err != nil {
+			return told, err
+		}
 		answer := moneyAnswerOf(text, own)
 		if answer == acknowledges {
 			// "确认 用5555那张", "confirm with card 5555": a yes to another
@@ -2528,6 +2531,30 @@ func planPickedApart(s *Step, text string) (*supportbot.Plan, error) {
 		return pick(func(p supportbot.Plan) bool { return first(p) == earliest }), nil
 	}
 	return nil, nil
+}
+
+// alsoAnother: another plan asked too, not instead ("and the note 14
+// too", "手机的也一起还", "also the earbuds").
+var alsoAnother = regexp.MustCompile(`\b(?:too|also|as well|and then|plus|both)\b|也|一起|一块|顺便|同时|加上|^还有`)
+
+// alsoAtQuote answers another plan asked too at a quote: one at a time —
+// this quote first, the other next — the quote staying (a probe: "and the
+// note 14 too" at the overdue laptop's bill replaced it with the Note's,
+// "手机的也一起还" with the phone's payoff, and a 确认 paid that alone, the
+// overdue bill dropped).
+func alsoAtQuote(s *Step, text string) (bool, error) {
+	if !alsoAnother.MatchString(text) || correctionPick.MatchString(bare(text)) {
+		return false, nil
+	}
+	p, err := planNamed(s, s.ev.Text)
+	if err == nil && p == nil && otherOneSaid.MatchString(text) {
+		p, err = otherPlan(s, s.slots.Plan) // "the other one too"
+	}
+	if err != nil || p == nil || p.ID == s.slots.Plan {
+		return false, err
+	}
+	s.say(s.T("pay.one_at_a_time_quote", "product", p.Product) + "\n" + s.confirmHow())
+	return true, nil
 }
 
 // describedPlan is the one open plan a request describes by what is not
