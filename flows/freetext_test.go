@@ -1887,6 +1887,14 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		says: []string{"很可能是诈骗"},
 		near: []string{"可以让家人帮我还吗", "the support agent wants to know my order number", "客服说我的退款3天到账"},
 	}, {
+		// A code already given away, a call about one's credit record (a
+		// probe: unsure, what being overdue costs): the warning, with what
+		// to do when a code or a card number is out.
+		name:  "a code given away, a credit scare",
+		asked: []string{"我把验证码告诉别人了怎么办", "有人打电话说我征信有问题", "收到短信说我的征信异常要修复", "i gave my otp to someone who called"},
+		says:  []string{"很可能是诈骗", "冻结（挂失）这张卡"},
+		near:  []string{"逾期会影响征信吗", "我的验证码收不到", "征信不好会影响注销吗"},
+	}, {
 		// Money to a person for a fee waived or cut, a code or a password
 		// given to whoever asks, a look-alike site, a card's photo, a QR
 		// code to scan, a paid "closure agent", a video call for an

@@ -4107,7 +4107,7 @@ func scamTold(l string) bool {
 		containsAny(l, "短信", "陌生", "texted", "a text", "sms", "message", "email", "someone", "stranger") {
 		return true // "i got a text saying my installment is overdue click bit.ly/xm-pay": told first (an English probe got the bill's "yes, overdue" above it)
 	}
-	if siteAsks(l) {
+	if siteAsks(l) || creditScare.MatchString(l) {
 		return true
 	}
 	if !scamAsker.MatchString(l) {
@@ -4117,6 +4117,11 @@ func scamTold(l string) bool {
 }
 
 var (
+	// creditScare: a call or a text saying one's credit record has a
+	// problem, to be "repaired" or "cleared" — a scam's opening line ("有人
+	// 打电话说我征信有问题": a probe got what being overdue costs).
+	creditScare = regexp.MustCompile(`(?:打电话|来电|打来|短信|发消息|加我|联系我|自称)[^。？?!！]{0,12}(?:征信|信用记录|信用)[^。？?!！]{0,6}(?:有问题|异常|出问题|受影响|要修复|修复|消除|有污点|不良)|` +
+		`征信修复|修复征信|消除(?:不良|逾期)?(?:征信|记录)|\b(?:called|texted|messaged|call|text|message)\b[^.?!]{0,30}\bcredit (?:record|report|score|history)\b[^.?!]{0,20}\b(?:problem|issue|damaged|affected|fix|repair|clean|clear)`)
 	// scamAsker: a third party asking, in so many words — not "我打电话给
 	// 银行", "can someone help me", "they said my card number was wrong"
 	// (a regression run).
@@ -4174,8 +4179,9 @@ var (
 		`(?:先|要|得|需要)(?:先)?(?:交|付|转)[^，。？?!！]{0,6}(?:手续费|费用|服务费|押金|保证金|钱)|(?:只要|只需|只需要|先|要先)(?:交|付|转)[^，。？?!！]{0,4}[0-9]+|` +
 		`(?:下|装)(?:个|一个)(?:app|软件)|收[^，。？?!！]{0,2}[0-9]+|收费`)
 	// secretGiven: a code, a password or a card's number given away.
-	secretGiven = regexp.MustCompile(`\b(?:give|tell|send|share|read|hand)\b (?:\w+ ){0,3}(?:otp|(?:sms|verification|security|the|that|this) code|password|pin|cvv|card number)s?\b|` +
-		`(?:卡号|身份证|验证码|密码|cvv)[^，。？?!！]{0,8}(?:发给|报给|告诉|给)(?:他|她|对方|他们)`)
+	secretGiven = regexp.MustCompile(`\b(?:give|gave|given|tell|told|send|sent|share|shared|read|hand|handed)\b (?:\w+ ){0,3}(?:otp|(?:sms|verification|security|the|that|this|my) code|password|pin|cvv|card number)s?\b|` +
+		// "我把验证码告诉别人了怎么办" (a probe: unsure)
+		`(?:卡号|身份证|验证码|密码|cvv)[^，。？?!！]{0,8}(?:发给|报给|告诉|给)(?:了)?(?:他|她|对方|他们|别人|陌生人|人家|骗子|客服)`)
 	ownPassword = strings.NewReplacer("改密码", "", "修改密码", "", "重置密码", "", "设置密码", "", "忘了密码", "", "忘记密码", "",
 		"change my password", "", "reset my password", "", "forgot my password", "")
 	// site: a web address typed ("xiaomi-fenqi-refund.com"); officialSites
