@@ -59,7 +59,10 @@ func (l *Leases) take(ctx context.Context, table, key string, id any, ttl time.D
 			WHERE `+table+`.until < ? OR `+table+`.owner = excluded.owner`,
 			id, l.owner, ms(tx.now.Add(ttl)), ms(tx.now))
 		if err != nil {
-			return fmt.Errorf("take lease %s %v: %w", table, id, err)
+			if name, ok := id.(string); ok { // a job's name; a chat's id is a person's, and stays out of logs (a probe)
+				return fmt.Errorf("take lease %s %s: %w", table, name, err)
+			}
+			return fmt.Errorf("take lease %s: %w", table, err)
 		}
 		n, err := res.RowsAffected()
 		ok = n == 1

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -179,5 +180,27 @@ func TestTurnHandsAChatToOneWorkerAtATime(t *testing.T) {
 	noErrors(t, "worker", errs)
 	if turns.Load() == 0 {
 		t.Error("nobody ever had the turn")
+	}
+}
+
+// A chat's turn that cannot be taken (its table gone) is an error that
+// does not name the chat's Telegram id, which is a person's: it is logged
+// beside the chat's keyed reference (a probe read it in a PostgreSQL
+// restart's log lines). A job's lease keeps its name.
+func TestALeaseErrorNamesNoChat(t *testing.T) {
+	ctx := context.Background()
+	db, _, cfg := open(t)
+	l := db.Leases("i1", time.Minute)
+	r := rawDB(t, cfg)
+	for _, table := range []string{"chat_leases", "job_leases"} {
+		if _, err := r.Exec("ALTER TABLE " + table + " RENAME TO " + table + "_gone"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := l.TakeTurn(ctx, 987654321); err == nil || strings.Contains(err.Error(), "987654321") {
+		t.Errorf("TakeTurn, its table gone: %v; want an error without the chat's id", err)
+	}
+	if _, err := l.TakeJob(ctx, "prune", time.Minute); err == nil || !strings.Contains(err.Error(), "prune") {
+		t.Errorf("TakeJob, its table gone: %v; want an error naming the job", err)
 	}
 }
