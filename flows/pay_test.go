@@ -1127,8 +1127,9 @@ func TestABillAskedForMorePeriodsSaysWhatItPays(t *testing.T) {
 	c.expect("第 6 期已逾期", "你说的第 7 期不在这笔里")
 	c.reject("不能只还其中一部分金额")
 	c.send("返回")
-	c.send("K70这期帮我还了") // the overdue one first, and the period not yet due said to be left
-	c.expect("第 6 期已逾期", "你说的第 7 期不在这笔里")
+	c.send("K70这期帮我还了") // the overdue one first, and the period not yet due said to be left — as this period, not "the 7 you said" (a probe)
+	c.expect("第 6 期已逾期", "这笔先还逾期的第 6 期；本期（第 7 期）不在这笔里")
+	c.reject("你说的")
 	c.send("返回")
 	c.send("还手机这期") // a plan's this one, 还 first (a probe got the bill's overview)
 	c.expect("第 6 期已逾期", "合计应付")

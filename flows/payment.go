@@ -418,7 +418,13 @@ func askedBeyond(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 	if len(asked) == 0 {
 		return nil
 	}
-	return []string{s.T("pay.asked_beyond", "quoted", periodList(s, q.Periods), "asked", periodList(s, asked), "n", len(asked))}
+	key := "pay.asked_beyond"
+	if len(asked) == 1 && asked[0] == current.Period && periodNamed.MatchString(l) && firstNumber(periodSaid, l) != current.Period && !monthSaid {
+		// "还本期账单" (the menu's words) with a period overdue: this
+		// period by its name, not "the period 5 you said" (a probe).
+		key = "pay.asked_beyond_current"
+	}
+	return []string{s.T(key, "quoted", periodList(s, q.Periods), "asked", periodList(s, asked), "n", len(asked))}
 }
 
 // nextPeriodSaid names the period after this one ("下期", "下个月的", "next
