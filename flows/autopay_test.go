@@ -523,14 +523,14 @@ func TestWhetherTurningOffStopsADebitIsAnswered(t *testing.T) {
 // dropped without a word (an audit). The bill's quote first, the switch a
 // tap beside it.
 func TestABillAndAutopayAskedTogetherPaysTheBillFirst(t *testing.T) {
-	for _, ask := range []string{"K70这期帮我还了 顺便把自动还款开了", "还一下K70这期 再帮我开自动还款"} {
+	for _, ask := range []string{"K70这期帮我还了 顺便把自动还款开了", "还一下K70这期 再帮我开自动还款", "先还逾期的 然后帮我开自动还款"} { // the overdue one (a probe: the switch alone)
 		_, c := faqSession(t, 740)
 		c.send(ask)
 		c.expect("Redmi K70", "合计应付", "[🔁 自动还款]")
 		c.reject("确认为「Redmi K70」开启自动还款吗")
 	}
 	// In English too (an English probe: the switch alone).
-	for _, ask := range []string{"pay the k70 and turn on autopay", "pay the phone and turn on autopay for it"} {
+	for _, ask := range []string{"pay the k70 and turn on autopay", "pay the phone and turn on autopay for it", "pay the overdue one and turn on autopay"} {
 		_, c := faqSession(t, 741)
 		c.send("/lang en")
 		c.send(ask)

@@ -1549,7 +1549,9 @@ func (s *Step) hasOverdue() (bool, error) {
 
 // paysThisPeriod asks to pay this period's bill ("这期帮我还了", "还一下这
 // 期", "pay this month's bill").
-var paysThisPeriod = regexp.MustCompile(`(?:还|付|交)(?:一下|了|掉)?[^，。？?\s]{0,12}?(?:这期|本期|这个月的?|当期)|(?:这期|本期|这个月的?)(?:的账单)?(?:帮我)?(?:还|付|交)(?:了|掉|一下|上)|` +
+var paysThisPeriod = regexp.MustCompile(`(?:还|付|交)(?:一下|了|掉)?[^，。？?\s]{0,12}?(?:这期|本期|这个月的?|当期)|` +
+	`(?:还|付|交)(?:一下|了|掉)?[^，。？?\s]{0,8}?逾期(?:的|那|账单)|\bpay (?:the|my) overdue\b|` + // "先还逾期的 然后帮我开自动还款" (a probe: the switch alone)
+	`(?:这期|本期|这个月的?)(?:的账单)?(?:帮我)?(?:还|付|交)(?:了|掉|一下|上)|` +
 	`\bpay (?:this|the current) (?:month'?s?|period'?s?)(?: bill| installment)?\b|` +
 	// "pay the pad and turn on autopay (for it)" (an English probe: the switch alone, the bill dropped)
 	`\bpay (?:the|my) [a-z0-9+ ]{1,30}?(?: bill| installment)? (?:and|then|&|plus) (?:also )?(?:turn|switch|set|enable|activate)\b`)
