@@ -1939,3 +1939,23 @@ func TestAPeriodAskedByAPlansWholeNameIsItsBill(t *testing.T) {
 		c.send("/menu")
 	}
 }
+
+// A plan named by its product's whole name with words of its bill is that
+// plan's, not the mall's goods: "Redmi Note 14 Pro+ 5G 提前还款" got the
+// prices desk once a model's words weighed more (a replay); its price
+// alone, or its repair, stays the mall's and the service's.
+func TestAPlanNamedInFullIsNotTheMallsGoods(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[1].Product = "Redmi Note 14 Pro+ 5G"
+	_, c := faqSessionOn(t, data, 605, phoneZhang)
+	c.send("Redmi Note 14 Pro+ 5G 提前还款")
+	c.expect("提前结清报价", "Redmi Note 14 Pro+ 5G")
+	c.send("算了")
+	c.send("Redmi Note 14 Pro+ 5G 这期多少钱")
+	c.expect("Redmi Note 14 Pro+ 5G", "还款计划")
+	c.send("Redmi Note 14 Pro+ 5G多少钱")
+	c.expect("小米商城")
+	c.send("/lang en")
+	c.send("pay off the Redmi Note 14 Pro+ 5G")
+	c.expect("Payoff quote", "Redmi Note 14 Pro+ 5G")
+}

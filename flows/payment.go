@@ -2919,6 +2919,9 @@ func namedIn(t string, open []supportbot.Plan) (i int, decided bool) {
 	if severalNamed(t, names) {
 		return 0, true // "把手环和净化器都结清": two plans, one at a time from the list (an audit quoted the band alone)
 	}
+	if i := onlyOne(len(names), func(i int) bool { return strings.Contains(t, strings.ToLower(names[i])) }); i > 0 {
+		return i, true // a name typed whole: "Redmi Note 14 Pro+ 5G" beside a Redmi K70 (a replay: "redmi" in both, neither)
+	}
 	if i := nameChoice(t, names); i > 0 {
 		return i, true
 	}

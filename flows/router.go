@@ -3659,6 +3659,9 @@ func (s *Step) freeText(text string) error {
 				s.ownOnly(s.T("others.own_only"))
 				return nil
 			}
+			if told, err := s.ownPlanNotGoods(c, text); told || err != nil {
+				return err
+			}
 			if s.showOutOfScope(c.ID) {
 				return nil
 			}
@@ -3772,6 +3775,39 @@ var (
 // ("帮我把逾期的结清": its bill, not the plan's payoff): its quote, to
 // confirm as any, rather than a suggestion that asks which plan again (a
 // probe).
+// ownPlanNotGoods takes a plan of the customer's named by its product's
+// whole name with words of its bill ("Redmi Note 14 Pro+ 5G 提前还款", "pay
+// off the Redmi Note 14 Pro+ 5G", "…这期多少钱") that the FAQ read as the
+// mall's goods or a device's repair: the plan's payment, or its schedule
+// (a replay: the mall's prices desk, once a model's words weighed more).
+func (s *Step) ownPlanNotGoods(c Classification, text string) (bool, error) {
+	l := strings.ToLower(text)
+	if c.ID != "oos-shopping" && c.ID != "oos-device" || s.conv.CustomerID == "" || !ownPlanWords.MatchString(l) || aboutSomeoneElse(text) {
+		return false, nil
+	}
+	p, err := openPlanSaid(s, text)
+	if err != nil || p == nil {
+		return false, err
+	}
+	c.Confident, c.Suggestions = false, nil
+	if paying, err := s.paysAPlanNamed(c, text); err != nil || paying {
+		return true, err
+	}
+	s.conv.Misses = 0
+	if !asks(text) && !supposes(text) && refusalIn(text) == refusesNothing {
+		switch {
+		case asksPayoff(l): // "…提前还款": its payoff
+			return true, s.startFlow("repay", p.ID)
+		case paysThisPeriod.MatchString(l): // "还…这期"
+			return true, s.startFlow("pay", p.ID)
+		}
+	}
+	return true, showSchedule(s, p.ID)
+}
+
+// ownPlanWords are words of an installment's bill, not of goods.
+var ownPlanWords = regexp.MustCompile(`还款|提前|结清|还清|这期|本期|账单|分期|几期|还剩|剩多少|\b(?:pay|payoff|bill|installments?|due|owe|left|period)\b`)
+
 func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	if s.conv.CustomerID == "" || c.Confident || asks(text) || supposes(text) {
 		return false, nil
