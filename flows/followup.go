@@ -70,9 +70,10 @@ var (
 )
 
 // undoSaid: the step just done asked undone ("undo that", "撤销刚才那笔",
-// "i paid the wrong one"); undoElsewhere names another matter to undo.
+// "i paid the wrong one", "恢复预约"); undoElsewhere names another matter
+// to undo.
 var (
-	undoSaid      = regexp.MustCompile(`^(pls |please |can you |can i )?(undo|reverse|revert|cancel|take back)\b.*\b(that|it|this|payment)\b|\brefund (it|that|this|the payment|my payment)\b|paid the wrong|撤销|撤回|退回来|反悔|取消刚才|刚才那笔.*(退|撤|取消)|还错了|付错了`)
+	undoSaid      = regexp.MustCompile(`^(pls |please |can you |can i )?(undo|reverse|revert|cancel|take back)\b.*\b(that|it|this|payment)\b|^(undo|revert|reverse)( pls| please)?[.!? ]*$|\brefund (it|that|this|the payment|my payment)\b|paid the wrong|撤销|撤回|退回来|反悔|取消刚才|刚才那笔.*(退|撤|取消)|还错了|付错了|恢复(?:预约|刚才)|重新预约|\b(?:restore|rebook|re-book|book it again|put it back)\b`)
 	undoElsewhere = regexp.MustCompile(`预约|自动|提醒|注销|booking|scheduled|autopay|auto-pay|reminder|account`)
 )
 
@@ -88,6 +89,11 @@ func (s *Step) undoAsked(text string) (bool, error) {
 	switch {
 	case (last.Flow == "pay" || last.Flow == "repay") && !undoElsewhere.MatchString(l):
 		return s.showAnswer("undo-repayment"), nil
+	case last.Flow == "cancel" && !containsAny(l, "自动", "提醒", "autopay", "reminder"):
+		// "撤回 恢复预约" right after a booking was cancelled: not
+		// restored — the period paid by hand or by auto-repayment (a
+		// probe: unsure); said as a "never mind" after it is.
+		return s.alreadyDone("cancel_scheduled")
 	case last.Flow == "autopay" && last.Plan != "" && !containsAny(l, "预约", "提醒", "booking", "reminder"):
 		s.conv.Misses = 0
 		s.leave()

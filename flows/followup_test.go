@@ -249,3 +249,26 @@ func TestAnotherPlanAlsoAskedAtAQuoteIsOneAtATime(t *testing.T) {
 	e.expect("¥261.92")
 	e.reject("¥1,005.00")
 }
+
+// A bare "undo" right after a payoff is that payment's answer (a probe:
+// unsure); "撤回 恢复预约" right after a booking's cancellation is told it
+// cannot be restored, and how the period is paid — now, or by
+// auto-repayment (unsure).
+func TestUndoRightAfterAPayoffAndACancellation(t *testing.T) {
+	_, c := faqSession(t, 726)
+	c.send("/lang en")
+	c.send("pay off the laptop")
+	c.press("Confirm")
+	c.send("undo")
+	c.expect("cannot be undone here")
+
+	_, z := faqSession(t, 727)
+	z.send("/cancel_schedule")
+	z.press("Redmi K70 第 7 期")
+	z.send("确认")
+	z.expect("已取消预约还款")
+	for _, undo := range []string{"撤回 恢复预约", "我想重新预约"} {
+		z.send(undo)
+		z.expect("已经取消了，无法恢复", "[🧾 还本期账单]", "[🔁 自动还款]")
+	}
+}
