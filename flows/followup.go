@@ -65,6 +65,10 @@ var (
 	othersThing = regexp.MustCompile(`他的|她的|他们的|她们的|人家的|\b(?:her|his|their|hers|theirs)\b|[a-z]+'s\b`)
 	// possessorZh: a name before the thing ("那李娜的笔记本呢").
 	possessorZh = regexp.MustCompile(`^(?:那|那么|还有|然后)?(\p{Han}{2,3})的`)
+	// boughtForThem: a thing the customer bought for someone, theirs to
+	// pay ("那我给我妈买的笔记本呢", "and the laptop i bought for my mom":
+	// a replay got unsure) — not one someone else bought ("我老婆买的").
+	boughtForThem = regexp.MustCompile(`给(?:我)?[^，。,.!?！？]{1,4}买的|买给|送给|\bi bought\b|\bbought (?:it |this |that )?for\b|\b(?:gift|present) for\b`)
 	// otherOneSaid: "那另一个呢", "and the other one too".
 	otherOneSaid = regexp.MustCompile(`另一个|另外一个|另一笔|另外那个|\bthe other( one)?\b`)
 )
@@ -120,7 +124,7 @@ func (s *Step) followUp(text string) (bool, error) {
 	if m := possessorZh.FindStringSubmatch(l); m != nil && personName([]rune(m[1])) && s.notOwn([]string{m[1]}) {
 		return false, nil // "那李娜的笔记本呢"
 	}
-	if aboutSomeoneElse(text) || kinFor.MatchString(l) || othersThing.MatchString(l) || s.namesAnotherPerson(text) {
+	if aboutSomeoneElse(text) || (kinFor.MatchString(l) || othersThing.MatchString(l)) && !boughtForThem.MatchString(l) || s.namesAnotherPerson(text) {
 		// "那我老婆的笔记本呢", "and Li Na's laptop?": not theirs — the
 		// readers of someone else's say so (a replay: the customer's own
 		// laptop's payoff, and a 确认 paid it).

@@ -129,6 +129,15 @@ func TestAFollowUpAboutSomeoneElsesPlanIsNotTheirOwn(t *testing.T) {
 	c.send("/lang zh")
 	c.send("那张伟的笔记本呢") // their own name: their own
 	c.expect("提前结清报价</b>：Xiaomi Book")
+
+	// A thing they bought for someone is theirs (a replay: unsure).
+	for _, words := range []string{"那我给我妈买的笔记本呢", "and the laptop i bought for my mom?"} {
+		_, b := faqSession(t, 745)
+		b.send("提前还清K70")
+		b.press("确认还款")
+		b.send(words)
+		b.expect("Xiaomi Book", "¥3,045.00")
+	}
 }
 
 // "undo that" right after auto-repayment was switched asks to switch it
