@@ -1144,7 +1144,8 @@ func TestARequestBesideACancellationIsOffered(t *testing.T) {
 	c.send("/lang en")
 	c.send("cancel my booking and pay now instead")
 	c.expect("Xiaomi Book, period 3", "You also asked", "[🧾 Pay a bill]")
-	c.send("/lang zh")
+	c.send("/lang zh") // the booking's question again, in Chinese
+	c.send("/menu")
 	c.send("开自动还款，顺便把14号那笔预约取消") // a switch beside a day's booking (a probe: dropped)
 	c.expect("Redmi K70 第 7 期", "你还问到了", "[🔁 自动还款]")
 	c.send("/lang en")

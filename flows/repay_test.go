@@ -370,14 +370,21 @@ func TestAReadTheStepDoesNotNeedDoesNotStopIt(t *testing.T) {
 }
 
 // TestLangMidStepDoesNotLeaveItToConfirm: /lang while a quote waits for its
-// confirmation closes the step: an "ok" typed after the menu in the new
-// language confirms nothing; /lang while identifying asks again in the new
-// language, and the contact still resumes what was asked for.
+// confirmation shows the quote again in the new language, on the card
+// picked (an operator probe: the step was closed, and 确认 then got
+// "nothing to confirm"); an "ok" confirms nothing, "confirm" pays the new
+// quote once; /lang while identifying asks again in the new language, and
+// the contact still resumes what was asked for.
 func TestLangMidStepDoesNotLeaveItToConfirm(t *testing.T) {
-	h, c := session(t, fixture(), phoneWang, "/repay")
+	data := fixture()
+	c3 := customerIn(t, data, "C3")
+	c3.Cards = append(c3.Cards, supportbot.Card{ID: "K33", Bank: "招商银行", Last4: "2222"})
+	h, c := session(t, data, phoneWang, "/repay")
 	c.expect("确认还款")
+	c.send("用招商的卡")
+	c.expect("招商银行 **** 2222")
 	c.send("/lang en")
-	c.expect("Switched to English", "start it again from the menu")
+	c.expect("Switched to English", "Payoff quote", "China Merchants Bank **** 2222")
 	c.send("ok")
 	c.reject("Charging", "paid off")
 	if n := len(h.actions()); n != 0 {
@@ -391,6 +398,12 @@ func TestLangMidStepDoesNotLeaveItToConfirm(t *testing.T) {
 	d.expect("Switched to English.", "Share my phone number")
 	d.identify(phoneWang)
 	d.expect("Xiaomi Watch", "Remaining")
+
+	c.send("confirm")
+	c.expect("Paid off", "China Merchants Bank **** 2222")
+	if n := len(h.actions()); n != 1 {
+		t.Errorf("confirm after /lang: %d money actions, want 1", n)
+	}
 }
 
 // TestAPayoffQuoteSaysWhichBookingsItCancels: paying off a plan with a

@@ -2507,7 +2507,20 @@ func (s *Step) setLang(arg string) error {
 		}
 		// The step shown is in the other language: an "ok" typed now must
 		// not confirm what the customer no longer sees as the last message.
+		// A payment, a booking's cancellation or a switch is shown again
+		// in the new language — a new quote on the same card — rather than
+		// closed (an operator probe: "/lang zh" at a quote, then 确认: "nothing
+		// to confirm"); others are closed, said so.
+		flow, plan, card := s.conv.Flow, s.slots.Plan, s.slots.Card
 		s.leave()
+		switch flow {
+		case "pay", "repay", "cancel", "autopay":
+			if flow == "cancel" || flow == "autopay" {
+				plan = ""
+			}
+			s.cardKept, s.lead = card, s.T("lang.switched")
+			return s.startFlow(flow, plan)
+		}
 		s.menu("lang.done_left")
 	}
 	return nil
