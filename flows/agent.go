@@ -141,7 +141,12 @@ func rateLater(s *Step, arg string) error {
 	t, err := s.e.st.Ticket(s.ctx, ticket)
 	if err == nil && t.ChatID == s.conv.ChatID && t.Rating != 0 {
 		// Rated already (a second tap, taken after the first): the thanks
-		// stays as it was, not "this button has expired" (a probe).
+		// stays as it was, not "this button has expired" (a probe) — its
+		// menu button too, outside a step (a probe: the edit took it off).
+		if s.conv.Flow == "" || s.conv.Flow == "rate" {
+			s.say(s.T("agent.rated", "rating", t.Rating), s.next()...)
+			return nil
+		}
 		s.say(s.T("agent.rated", "rating", t.Rating))
 		return nil
 	}

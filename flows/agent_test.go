@@ -206,11 +206,12 @@ func TestAgentClaimReplyCloseReachTheCustomer(t *testing.T) {
 	star := c.button("5⭐")
 	stars := c.on(star.Data)
 	c.press("5⭐")
-	c.expect("感谢你的评价（5 星）")
+	c.expect("感谢你的评价（5 星）", "[主菜单]")
 	// A second tap taken after the first (another instance): the thanks
-	// stays, not "expired" (a probe), and the rating is not counted again.
+	// stays, not "expired" (a probe), its menu button too (a probe: the
+	// edit took it off), and the rating is not counted again.
 	c.event(supportbot.Event{Kind: supportbot.EventButton, Data: star.Data, MessageID: stars})
-	c.expect("感谢你的评价（5 星）")
+	c.expect("感谢你的评价（5 星）", "[主菜单]")
 	c.reject("已过期")
 	// The rating shows in the closed topic: its closing note says it now.
 	if got := h.staff(); len(got) != 1 || !got[0].CloseTopic || !strings.Contains(got[0].Text, "⭐ 客户评分：5 星") ||
