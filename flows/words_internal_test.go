@@ -391,6 +391,8 @@ func TestAsksWhyDebited(t *testing.T) {
 		"i see a charge failed": false, "卡上有一笔扣款失败了": false,
 		"我还没还款怎么就扣了我166": true, "明天才到期怎么今天就扣了": true, "为什么扣我钱": true, "why did you charge my card": true,
 		"why r u taking 550 from me": true, "i was charged 550.58 today what for": true, "why are you taking so long": false, // an English probe: unsure
+		"你们怎么乱扣钱啊 我没同意": true, "没经过我同意就扣款了": true, "you charged me without my permission": true, // a probe: unsure
+		"我同意自动扣款了吗": false, "没同意的话会扣款吗": false,
 	} {
 		if got := asksWhyDebited(text); got != want {
 			t.Errorf("asksWhyDebited(%q) = %v, want %v", text, got, want)
