@@ -2,8 +2,11 @@ package flows
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
+
+	"supportbot"
 )
 
 // lastStep is the money step the chat was at last — a bill or a payoff
@@ -61,8 +64,9 @@ var (
 	followUpOwnWords = regexp.MustCompile(`还款|还清|结清|提前|取消|预约|自动|关|开|扣|付|多少|几|什么|为什么|怎么|哪|吗|不|别|没|` +
 		`\b(pay|paid|off|cancel|autopay|auto|close|turn|switch|settle|when|why|what's|whats|which|much|many|not|don't|dont|no|is|are|does|did|can|could|will|due|overdue|owe)\b`)
 	// othersThing: a thing said to be another's by a pronoun ("他的",
-	// "and her laptop?").
-	othersThing = regexp.MustCompile(`他的|她的|他们的|她们的|人家的|\b(?:her|his|their|hers|theirs)\b|[a-z]+'s\b`)
+	// "and her laptop?") or a name's possessive ("li na's laptop"; a
+	// thing's own, "the laptop's fee", is thingsOwn's).
+	othersThing = regexp.MustCompile(`他的|她的|他们的|她们的|人家的|\b(?:her|his|their|hers|theirs)\b|([a-z]+)'s\b`)
 	// possessorZh: a name before the thing ("那李娜的笔记本呢").
 	possessorZh = regexp.MustCompile(`^(?:那|那么|还有|然后)?(\p{Han}{2,3})的`)
 	// boughtForThem: a thing the customer bought for someone, theirs to
@@ -72,6 +76,27 @@ var (
 	// otherOneSaid: "那另一个呢", "and the other one too".
 	otherOneSaid = regexp.MustCompile(`另一个|另外一个|另一笔|另外那个|\bthe other( one)?\b`)
 )
+
+// othersThingSaid reports othersThing in l but for a possessive of a
+// thing of the customer's ("what about the laptop's fee": a replay got
+// unsure, the laptop taken for a person).
+func (s *Step) othersThingSaid(l string) bool {
+	for _, m := range othersThing.FindAllStringSubmatch(l, -1) {
+		if m[1] == "" {
+			return true
+		}
+		if kind, _ := kindSaid(m[1]); kind >= 0 {
+			continue
+		}
+		if open, err := s.openPlans(); err == nil && slices.ContainsFunc(open, func(p supportbot.Plan) bool {
+			return slices.Contains(strings.FieldsFunc(strings.ToLower(p.Product), notAlnum), m[1])
+		}) {
+			continue
+		}
+		return true
+	}
+	return false
+}
 
 // undoSaid: the step just done asked undone ("undo that", "撤销刚才那笔",
 // "i paid the wrong one", "恢复预约"); undoElsewhere names another matter
@@ -124,7 +149,7 @@ func (s *Step) followUp(text string) (bool, error) {
 	if m := possessorZh.FindStringSubmatch(l); m != nil && personName([]rune(m[1])) && s.notOwn([]string{m[1]}) {
 		return false, nil // "那李娜的笔记本呢"
 	}
-	if aboutSomeoneElse(text) || (kinFor.MatchString(l) || othersThing.MatchString(l)) && !boughtForThem.MatchString(l) || s.namesAnotherPerson(text) {
+	if aboutSomeoneElse(text) || (kinFor.MatchString(l) || s.othersThingSaid(l)) && !boughtForThem.MatchString(l) || s.namesAnotherPerson(text) {
 		// "那我老婆的笔记本呢", "and Li Na's laptop?": not theirs — the
 		// readers of someone else's say so (a replay: the customer's own
 		// laptop's payoff, and a 确认 paid it).

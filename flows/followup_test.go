@@ -281,3 +281,15 @@ func TestUndoRightAfterAPayoffAndACancellation(t *testing.T) {
 		z.expect("已经取消了，无法恢复", "[🧾 还本期账单]", "[🔁 自动还款]")
 	}
 }
+
+// A thing's possessive is no person's: "what about the laptop's fee" after
+// the phone's payoff is the laptop's payoff quote, its fee on it (a
+// replay: unsure, "laptop's" read as someone's).
+func TestAThingsPossessiveIsNoPersons(t *testing.T) {
+	_, c := faqSession(t, 728)
+	c.send("/lang en")
+	c.send("pay off the k70")
+	c.press("Confirm")
+	c.send("what about the laptop's fee")
+	c.expect("Payoff quote</b>: Xiaomi Book", "Prepayment fee")
+}
