@@ -467,7 +467,9 @@ var (
 var cancelsBooking = regexp.MustCompile(`\bcancel\b.{0,30}\b(?:repayments?|bookings?|scheduled|debits?)\b|取消.{0,10}预约|` +
 	`(?:所有|全部|两个|两笔)的?预约(?:还款)?(?:都|全)?取消|` + // "帮我把所有预约都取消了"
 	// "手机那笔预约不要了", "这个预约我不要了" (a probe: "not sure")
-	`预约(?:还款|扣款)?(?:我)?(?:不要了|不用了|不需要了|作废)|不要(?:这笔|那笔|这个|那个)?预约`)
+	`预约(?:还款|扣款)?(?:我)?(?:不要了|不用了|不需要了|作废)|不要(?:这笔|那笔|这个|那个)?预约|` +
+	// "k70的预约取消一下", "那笔预约帮我取消掉" (a probe: unsure)
+	`预约(?:还款|扣款)?(?:帮我|给我|麻烦)?(?:取消|撤销)(?:掉|一下|了吧|吧|下)`)
 
 // inDigits writes the English numbers of a period or a day in digits,
 // ordinals with their "th": "period three" is "period 3", "the twenty-first"

@@ -656,3 +656,16 @@ func TestCancellingABookingThatRanSaysSo(t *testing.T) {
 	c.send("取消手机的预约还款")
 	c.expect("「Redmi K70」第 6 期的预约还款 <b>¥261.92</b> 已在 今天 08:00 扣款，已经取消不了了")
 }
+
+// A booking asked cancelled with the noun first ("k70的预约取消一下",
+// "那笔预约帮我取消掉") is its cancellation (a probe: unsure); asked
+// whether it was, it is not.
+func TestABookingCancelledNounFirst(t *testing.T) {
+	_, c := faqSession(t, 729)
+	c.send("k70的预约取消一下") // two of the K70's: which, from the list
+	c.expect("你的预约还款", "Redmi K70 第 7 期")
+	c.reject("不太确定")
+	c.send("返回")
+	c.send("预约取消了吗")
+	c.reject("你的预约还款")
+}
