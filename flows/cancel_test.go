@@ -578,7 +578,7 @@ func TestWhetherItWorkedIsAnswered(t *testing.T) {
 	c.expect("还没有") // the confirmation still waits
 	c.send("确认")
 	c.expect("已取消预约还款")
-	for _, q := range []string{"取消了吗", "is it cancelled?", "好了吗", "did it work?", "搞定了没"} {
+	for _, q := range []string{"取消了吗", "is it cancelled?", "好了吗", "did it work?", "搞定了没", "刚才那笔成功了吗"} { // the last: a probe got unsure
 		c.send(q)
 		c.expect("最近一次在这里办理的结果", "已取消预约还款：Redmi K70 第 7 期")
 	}

@@ -223,5 +223,5 @@ func asksIfDone(text string) bool {
 	return doneAsked.MatchString(strings.TrimRight(bare(strings.ToLower(text)), "?？!！。.~ "))
 }
 
-var doneAsked = regexp.MustCompile(`^(?:(?:那|所以|请问|那个|ok|好的)\s*)?(?:(?:现在)?(?:好了|弄好了|办好了|搞定了|完成了|成功了|取消了|取消成功了|关掉了|开通了|开好了)(?:吗|没|没有|嘛|了吗)|` +
+var doneAsked = regexp.MustCompile(`^(?:(?:那|所以|请问|那个|ok|好的)\s*)?(?:(?:刚才|刚刚|刚)(?:的|那笔|那个|这笔)?(?:还款|扣款|操作|取消)?\s*)?(?:(?:现在)?(?:好了|弄好了|办好了|搞定了|完成了|成功了|取消了|取消成功了|关掉了|开通了|开好了)(?:吗|没|没有|嘛|了吗)|` +
 	`(?:did (?:it|that) (?:work|go through)|is it (?:done|cancell?ed|through)|was it (?:cancell?ed|done)|all done|done|worked|did it cancel|is that done))$`)
