@@ -279,9 +279,6 @@ func asksIfOverdue(text string) bool {
 	if utf8.RuneCountInString(l) > 40 {
 		return false
 	}
-	if !asks(text) && payOverdueZh.MatchString(l) {
-		return false // "还逾期的": a payment asked (a probe got "是的" and the bill)
-	}
 	if strings.Contains(l, "逾期") {
 		// a plan named by its kind too ("我的手表逾期了吗": an audit was unsure)
 		rest, _ := withoutWords(letters(kindNames.Replace(l)), overdueFiller)

@@ -71,8 +71,13 @@ var (
 	possessorZh = regexp.MustCompile(`^(?:那|那么|还有|然后)?(\p{Han}{2,3})的`)
 	// boughtForThem: a thing the customer bought for someone, theirs to
 	// pay ("那我给我妈买的笔记本呢", "and the laptop i bought for my mom":
-	// a replay got unsure) — not one someone else bought ("我老婆买的").
-	boughtForThem = regexp.MustCompile(`给(?:我)?[^，。,.!?！？]{1,4}买的|买给|送给|\bi bought\b|\bbought (?:it |this |that )?for\b|\b(?:gift|present) for\b`)
+	// a replay got unsure) — by the customer themselves: not one someone
+	// else bought ("那我老婆给她妈买的笔记本呢", "the laptop my wife bought
+	// for her mom": a replay quoted the customer's own).
+	boughtForThem = regexp.MustCompile(`^(?:那|那么|还有|然后)?我给[^，。,.!?！？]{1,4}买的|我买给|我送给|\bi bought\b|\b(?:gift|present) i\b`)
+	// kinBought: a thing one of the customer's people bought ("那我老婆给她
+	// 妈买的笔记本呢"): theirs, not the customer's to follow up.
+	kinBought = regexp.MustCompile(`(?:` + kin + `|我妈|我爸)(?:给[^，。,.!?！？]{1,4})?买的`)
 	// otherOneSaid: "那另一个呢", "and the other one too".
 	otherOneSaid = regexp.MustCompile(`另一个|另外一个|另一笔|另外那个|\bthe other( one)?\b`)
 )
@@ -149,7 +154,7 @@ func (s *Step) followUp(text string) (bool, error) {
 	if m := possessorZh.FindStringSubmatch(l); m != nil && personName([]rune(m[1])) && s.notOwn([]string{m[1]}) {
 		return false, nil // "那李娜的笔记本呢"
 	}
-	if aboutSomeoneElse(text) || (kinFor.MatchString(l) || s.othersThingSaid(l)) && !boughtForThem.MatchString(l) || s.namesAnotherPerson(text) {
+	if aboutSomeoneElse(text) || (kinFor.MatchString(l) || kinBought.MatchString(l) || s.othersThingSaid(l)) && !boughtForThem.MatchString(l) || s.namesAnotherPerson(text) {
 		// "那我老婆的笔记本呢", "and Li Na's laptop?": not theirs — the
 		// readers of someone else's say so (a replay: the customer's own
 		// laptop's payoff, and a 确认 paid it).
@@ -220,49 +225,37 @@ func (s *Step) talkedOf(planID string) {
 	s.slots.Topic = &lastStep{Flow: "view", Plan: planID, At: s.now}
 }
 
-// payItWords are what a bare "pay it" is made of, longest first: the
-// request, its particles and a word pointing back; anything left over
-// (a plan's name, a day, "另一个", "都") makes it no bare request.
+// payItZh and payItEn are a bare request to pay, whole: a lead, the
+// request, a word pointing back and a particle — "提前还清吧", "全还了",
+// "帮我现在还了", "那赶紧帮我还", "还这个", "提前还款", "还另一个", "pay it
+// (off)", "ok settle it" — and nothing else: "还好", "还行吧", "我还了",
+// "我还想想", "这个还要还", "clear" are not (a replay quoted each).
 var (
-	payItZh = strings.NewReplacer("一次性", "", "全部", "", "全还", "", "提前", "", "还清", "", "结清", "", "还款", "", "还掉", "", "还上", "", "还了", "",
-		"帮我", "", "给我", "", "我要", "", "我想", "", "现在", "", "马上", "", "赶紧", "", "直接", "", "那就", "", "好的", "",
-		"这个", "", "这笔", "", "那个", "", "那笔", "", "一下", "", "还", "", "把", "", "它", "", "先", "", "就", "", "那", "",
-		"好", "", "行", "", "嗯", "", "吧", "", "了", "", "掉", "", "要", "", "想", "", "我", "", "全", "", "付", "")
-	payItEn = regexp.MustCompile(`\b(ok|okay|so|then|just|please|pls|can|could|you|i|want|wanna|to|let's|lets|go|ahead|and|now|pay|it|that|this|one|off|settle|clear|the|whole|thing|rest|of|for|me)\b`)
+	payItZh = regexp.MustCompile(`^(?:那|那就|好|好的|行|嗯|ok)?[，, ]*(?:帮我|给我|我要|我想)?(?:现在|马上|赶紧|直接|先)?(?:帮我|给我)?(?:把)?(?:它|这个|这笔|那个|那笔|另一个|另外一个|另一笔)?` +
+		`(?:一次性)?(?:提前还清|提前结清|提前还款|全部还清|全部还了|全还了|还清|结清|提前还|还掉|还上|付了|还|付)` +
+		`(?:它|这个|这笔|那个|那笔|另一个|另外一个|另一笔)?(?:吧|了吧|掉|了|一下|掉吧)?[。!！~～]*$`)
+	payItEn = regexp.MustCompile(`^(?:ok |okay |so |then |just |please |pls |yes |ok then )?(?:pay|settle)(?: it| that| this| this one| that one| the other one)?(?: off)?(?: now| today)?(?: please| pls)?[.!]*$`)
 	// payItOff: the whole of the plan asked, not its bill.
 	payItOff = regexp.MustCompile(`提前|还清|结清|全还|全部|一次性|\b(off|settle|clear|whole|rest)\b`)
 )
 
-// payItAsked pays the plan just talked about when the words are a bare
-// "pay it": "redmibook还剩几期" then "全还了" is that plan's payoff, "手机
-// 逾期了吗" then "那赶紧帮我还" its bill (a probe: the list of every plan,
-// or unsure). The quote names the plan; nothing moves before 确认.
+// payItAsked pays the plan the message before talked about when the words
+// are a bare "pay it": "redmibook还剩几期" then "全还了" is that plan's
+// payoff, "手机逾期了吗" then "那赶紧帮我还" its bill (a probe: the list of
+// every plan, or unsure). Only the very next message: anything in between
+// is another subject (a replay: "我的账单" between, then "我要提前还款"
+// quoted the laptop). A bare 还, 还了 or 付 says nothing of paying ("我还
+// 了"). The quote names the plan; nothing moves before 确认.
 func (s *Step) payItAsked(text string) (bool, error) {
-	t := s.slots.Topic
-	if t == nil || s.conv.Flow != "" || s.conv.CustomerID == "" || s.now.Sub(t.At) > topicWindow || s.now.Before(t.At) ||
-		s.slots.Last != nil && s.slots.Last.At.After(t.At) {
+	t := s.topicBefore
+	if t == nil || s.conv.Flow != "" || s.conv.CustomerID == "" || s.now.Sub(t.At) > topicWindow || s.now.Before(t.At) {
 		return false, nil
 	}
 	l := bare(text)
-	var left string
-	if hasHan(l) {
-		if !strings.Contains(l, "还") && !strings.Contains(l, "付") {
-			return false, nil
-		}
-		left = payItZh.Replace(l)
-	} else {
-		if !containsAny(l, "pay", "settle", "clear") {
-			return false, nil
-		}
-		left = payItEn.ReplaceAllString(l, "")
-	}
-	other := otherOneSaid.MatchString(left) // "还另一个": the plan beside it
-	if other {
-		left = otherOneSaid.ReplaceAllString(left, "")
-	}
-	if strings.Trim(left, " ,.!?，。！？~～") != "" {
+	if !payItEn.MatchString(l) && (!payItZh.MatchString(l) || l == "还" || l == "还了" || l == "付" || l == "付了") {
 		return false, nil
 	}
+	other := otherOneSaid.MatchString(l) // "还另一个": the plan beside it
 	p, err := s.plan(t.Plan)
 	if other && err == nil && p != nil {
 		p, err = otherPlan(s, p.ID)
@@ -277,14 +270,23 @@ func (s *Step) payItAsked(text string) (bool, error) {
 	return true, s.startFlow(flow, p.ID)
 }
 
+// notPayingNow are words around a plan described that make it no request
+// to pay it now: a question, a later, a payment made, another request (a
+// replay quoted "17号那笔预约还款取消掉", "贵的那个以后再提前还", "我9号那笔
+// 还款被扣了两次", "便宜的那个还款日是几号", and a 确认 paid the first).
+var notPayingNow = regexp.MustCompile(`怎么|什么|几|为什么|为啥|多久|吗|呢|以后|再还|再提前|下周|下个月|工资|等|已经|过了|还过|两次|被扣|扣了|上个月|` +
+	`预约|提醒|自动|还款日|计划|改|取消|关|开|手续费|利息|没|问|` +
+	`\b(?:how|what|when|why|later|next|after|already|paid|twice|cancel|remind|reminders?|autopay|auto|schedule|change|fees?|late|not|don'?t|will|i'?ll|going|tomorrow|week|month|payday|happens?|if|know)\b`)
+
 // describedPaid pays the plan a request describes by what is not its
 // name, outside a list ("帮我还下15号到期的那个", "还最早到期那个", "pay the
 // cheaper one"): its quote, as the list's pick would give (a multi-turn
 // probe: unsure).
 func (s *Step) describedPaid(text string) (bool, error) {
 	l := strings.ToLower(text)
-	if s.conv.Flow != "" || s.conv.CustomerID == "" || !payVerb.MatchString(l) || negation.MatchString(l) || aboutSomeoneElse(text) {
-		return false, nil // "15号那个先不还", "我妈15号那笔"
+	if s.conv.Flow != "" || s.conv.CustomerID == "" || !payVerb.MatchString(l) || negation.MatchString(l) || aboutSomeoneElse(text) ||
+		notPayingNow.MatchString(l) || asks(text) || supposes(text) {
+		return false, nil // "15号那个先不还", "我妈15号那笔", "贵的那个以后再提前还", "便宜的那个怎么还"
 	}
 	flow := "pay"
 	if payItOff.MatchString(l) {

@@ -130,13 +130,22 @@ func TestAFollowUpAboutSomeoneElsesPlanIsNotTheirOwn(t *testing.T) {
 	c.send("那张伟的笔记本呢") // their own name: their own
 	c.expect("提前结清报价</b>：Xiaomi Book")
 
-	// A thing they bought for someone is theirs (a replay: unsure).
-	for _, words := range []string{"那我给我妈买的笔记本呢", "and the laptop i bought for my mom?"} {
+	// A thing they bought for someone is theirs (a replay: unsure); one
+	// their people bought is not (a replay quoted their own).
+	for _, tc := range []struct {
+		words string
+		own   bool
+	}{{"那我给我妈买的笔记本呢", true}, {"and the laptop i bought for my mom?", true},
+		{"那我老婆给她妈买的笔记本呢", false}, {"and the laptop my wife bought for her mom", false}} {
 		_, b := faqSession(t, 745)
 		b.send("提前还清K70")
 		b.press("确认还款")
-		b.send(words)
-		b.expect("Xiaomi Book", "¥3,045.00")
+		b.send(tc.words)
+		if tc.own {
+			b.expect("Xiaomi Book", "¥3,045.00")
+		} else {
+			b.reject("¥3,045.00")
+		}
 	}
 }
 
@@ -189,6 +198,19 @@ func TestABarePayItPaysThePlanJustTalkedAbout(t *testing.T) {
 	h.advance(11 * time.Minute)
 	c.send("提前还清吧")
 	c.expect("要提前结清哪一笔分期")
+	c.send("算了")
+
+	// Words with 还 that ask nothing paid, and a subject changed in
+	// between, are not "it" (a replay quoted each, and a 确认 paid one).
+	for _, words := range []string{"还好", "还行吧", "我还了", "我还想想", "这个还要还", "那还好", "嗯 还行"} {
+		c.send("笔记本还剩几期")
+		c.send(words)
+		c.reject("确认还款", "提前结清报价")
+	}
+	c.send("笔记本还剩几期")
+	c.send("/bill")
+	c.send("我要提前还款")
+	c.expect("要提前结清哪一笔分期")
 }
 
 func TestABarePayItInEnglish(t *testing.T) {
@@ -199,11 +221,17 @@ func TestABarePayItInEnglish(t *testing.T) {
 	c.send("ok pay it off")
 	c.expect("Payoff quote", "Xiaomi Book")
 	c.reject("Redmi K70")
+	c.send("cancel")
+	for _, words := range []string{"clear", "ok clear"} { // no request to pay
+		c.send("how many periods are left on the laptop")
+		c.send(words)
+		c.reject("Payoff quote", "Confirm and pay")
+	}
 }
 
 // A plan described by what is not its name outside a list — the day its
-// next bill is due, being due first, the bigger or the cheaper — is that
-// plan's quote, as the list's pick would be (a multi-turn probe: unsure).
+// next bill is due, being due first, the bigger or the cheaper, roughly
+// its amount — is that plan's quote, as the list's pick would be (a multi-turn probe: unsure).
 // When to pay ("我15号再还") or a question of it describes nothing to pay.
 func TestAPlanDescribedOutsideAListIsQuoted(t *testing.T) {
 	_, c := faqSession(t, 723)
@@ -217,6 +245,13 @@ func TestAPlanDescribedOutsideAListIsQuoted(t *testing.T) {
 	c.send("算了")
 	c.send("提前还贵的那个")
 	c.expect("提前结清报价", "Xiaomi Book")
+	c.send("算了")
+	c.send("四千多那个提前还了") // roughly its amount (a probe: unsure)
+	c.expect("提前结清报价", "Xiaomi Book")
+	c.send("算了")
+	c.send("还一千多那个") // what is left of it: ¥1,761.40
+	c.expect("Redmi K70", "逾期")
+	c.reject("Xiaomi Book")
 	c.send("算了")
 	c.send("我15号再还")
 	c.reject("确认还款")
@@ -242,6 +277,14 @@ func TestAnotherPlanAlsoAskedAtAQuoteIsOneAtATime(t *testing.T) {
 		c.send(also)
 		c.expect("一次还一笔", "「Xiaomi Book」")
 		c.reject("提前结清报价", "这份报价取代")
+	}
+	// A question or another request with 也 or 还有 in it is that (a
+	// replay: "one at a time" to each).
+	for _, words := range []string{"笔记本的手续费也是0吗", "还有笔记本的预约帮我取消", "笔记本也是这张卡扣吗", "顺便问下笔记本什么时候到期"} {
+		c.send(words)
+		c.reject("一次还一笔")
+		c.send("返回")
+		c.send("还逾期的")
 	}
 	c.send("确认")
 	c.expect("还款成功", "¥261.92")
@@ -292,4 +335,29 @@ func TestAThingsPossessiveIsNoPersons(t *testing.T) {
 	c.press("Confirm")
 	c.send("what about the laptop's fee")
 	c.expect("Payoff quote</b>: Xiaomi Book", "Prepayment fee")
+}
+
+// A plan described in words that are no request to pay it now — another
+// request, a later, a payment made, a question — is not quoted (a replay
+// quoted each, and a 确认 after "17号那笔预约还款取消掉" paid the bill).
+func TestAPlanDescribedInAnotherRequestIsNotQuoted(t *testing.T) {
+	_, c := faqSession(t, 730)
+	for _, words := range []string{"15号那笔预约还款取消掉", "15号那笔还款提醒关掉", "贵的那个以后再提前还", "15号那笔发了工资再还",
+		"我15号那笔还款被扣了两次", "15号那笔上个月还过了", "便宜的那个怎么还", "最早到期那个什么时候还", "贵的那个为什么提前还要收手续费",
+		"i will pay the bigger one next week", "how do i pay the cheaper one"} {
+		c.send(words)
+		c.reject("确认还款", "Confirm and pay")
+		c.send("/menu")
+	}
+}
+
+// "还逾期的" with nothing overdue is told so, not shown bills to pick
+// from without a word (a replay).
+func TestPayTheOverdueWithNoneOverdueSaysSo(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[0].Bills[5].Status = supportbot.BillPaid
+	_, c := faqSessionOn(t, data, 731, phoneZhang)
+	c.send("还逾期的")
+	c.expect("没有逾期")
+	c.reject("要还哪一笔分期的账单")
 }

@@ -1894,7 +1894,8 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		name:  "a code given away, a credit scare",
 		asked: []string{"我把验证码告诉别人了怎么办", "有人打电话说我征信有问题", "收到短信说我的征信异常要修复", "i gave my otp to someone who called"},
 		says:  []string{"很可能是诈骗", "冻结（挂失）这张卡"},
-		near:  []string{"逾期会影响征信吗", "我的验证码收不到", "征信不好会影响注销吗"},
+		near: []string{"逾期会影响征信吗", "我的验证码收不到", "征信不好会影响注销吗",
+			"我逾期了 催收打电话说我信用受影响了 是真的吗", "我给你们打电话说我征信有问题 要怎么修复"}, // a collector of one's own overdue bill, one's own call (a replay)
 	}, {
 		// Money to a person for a fee waived or cut, a code or a password
 		// given to whoever asks, a look-alike site, a card's photo, a QR

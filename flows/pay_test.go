@@ -1955,6 +1955,8 @@ func TestAPlanNamedInFullIsNotTheMallsGoods(t *testing.T) {
 	c.expect("Redmi Note 14 Pro+ 5G", "还款计划")
 	c.send("Redmi Note 14 Pro+ 5G多少钱")
 	c.expect("小米商城")
+	c.send("我的Redmi Note 14 Pro+ 5G屏幕碎了 还在分期 怎么保修") // the device's, not the plan's (a replay got its schedule)
+	c.reject("还款计划")
 	c.send("/lang en")
 	c.send("pay off the Redmi Note 14 Pro+ 5G")
 	c.expect("Payoff quote", "Redmi Note 14 Pro+ 5G")

@@ -2549,8 +2549,9 @@ var alsoAnother = regexp.MustCompile(`\b(?:too|also|as well|and then|plus|both)\
 // "手机的也一起还" with the phone's payoff, and a 确认 paid that alone, the
 // overdue bill dropped).
 func alsoAtQuote(s *Step, text string) (bool, error) {
-	if !alsoAnother.MatchString(text) || correctionPick.MatchString(bare(text)) {
-		return false, nil
+	if !alsoAnother.MatchString(text) || correctionPick.MatchString(bare(text)) || asks(text) || notPayingNow.MatchString(text) ||
+		containsAny(text, "卡", "card", "到期", "due", "问题", "question") || aboutSomeoneElse(text) || kinFor.MatchString(text) {
+		return false, nil // a question or another request with 也 in it ("笔记本的手续费也是0吗", "还有笔记本的预约帮我取消": a replay)
 	}
 	p, err := planNamed(s, s.ev.Text)
 	if err == nil && p == nil && otherOneSaid.MatchString(text) {
@@ -2571,7 +2572,7 @@ func alsoAtQuote(s *Step, text string) (bool, error) {
 // again). A question ("15号那笔扣了吗") describes nothing to pay.
 func describedPlan(s *Step, flow string, open []supportbot.Plan, text string) (*supportbot.Plan, error) {
 	l := strings.ToLower(text)
-	if len(open) < 2 || asks(text) || overdueNamed(l) || severalJoined.MatchString(l) || containsAny(l, "多少", "一共", "how much", "total") ||
+	if len(open) < 2 || asks(text) || notPayingNow.MatchString(l) || overdueNamed(l) || severalJoined.MatchString(l) || containsAny(l, "多少", "一共", "how much", "total") ||
 		planSaid(bare(text), open) > 0 {
 		return nil, nil // the overdue one, two plans, a sum, a plan by name: their own readers'
 	}
@@ -2606,10 +2607,52 @@ func describedPlan(s *Step, flow string, open []supportbot.Plan, text string) (*
 		}
 		return nil, nil
 	}
+	if m := roughAmount.FindStringSubmatch(l); m != nil {
+		// "四千多那个提前还了", "还一千多那个": the one plan whose amount as
+		// the list shows it, or what is left of it, is in that range.
+		low, span := roughYuan(m)
+		if low > 0 {
+			shown, err := shownAmounts(s, flow, open)
+			if err != nil {
+				return nil, err
+			}
+			in := func(m supportbot.Money) bool { return int64(m)/100 >= low && int64(m)/100 < low+span }
+			return pick(func(p supportbot.Plan) bool { // what the list shows, or what is left of it
+				i := slices.IndexFunc(open, func(o supportbot.Plan) bool { return o.ID == p.ID })
+				return in(shown[i]) || in(p.Remaining())
+			}), nil
+		}
+	}
 	if firstNumber(daySaid, inDigits(l)) > 0 && !describedDay.MatchString(l) {
 		return nil, nil // "我15号再还": when, not which
 	}
 	return planPickedApart(s, text)
+}
+
+// roughAmount is an amount said roughly: "四千多", "4000多", "4千多",
+// "三百多块"; roughYuan its range in yuan (low, and how far above it).
+var roughAmount = regexp.MustCompile(`(?:^|[^0-9.])([0-9]+|[一二两三四五六七八九])(千|百|万)?多(?:块|元)?(?:的|那)`)
+
+func roughYuan(m []string) (low, span int64) {
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil {
+		n = int64(strings.Index("一二三四五六七八九", m[1])/3 + 1)
+		if m[1] == "两" {
+			n = 2
+		}
+	}
+	unit := map[string]int64{"千": 1000, "百": 100, "万": 10000}[m[2]]
+	switch {
+	case unit > 0:
+		return n * unit, unit
+	case n >= 10:
+		span = 1
+		for k := n; k%10 == 0; k /= 10 {
+			span *= 10
+		}
+		return n, span
+	}
+	return 0, 0
 }
 
 var (

@@ -1537,6 +1537,17 @@ func planMissingAnswer(s *Step, l string) (bool, error) {
 var bareDays = regexp.MustCompile(`^(?:by )?(?:how many days|how long|how many days now|多少天|几天|几天了|多少天了|多久了)[?？]*$`)
 
 // hasOverdue reports an open plan of the customer's with a bill overdue.
+// overdueIfNamed reports false when l asks to pay the overdue one and
+// nothing is overdue: not a payment to start (a replay: the list of bills,
+// not a word that none is overdue).
+func (s *Step) overdueIfNamed(l string) bool {
+	if !overdueNamed(l) {
+		return true
+	}
+	late, err := s.hasOverdue()
+	return err != nil || late
+}
+
 func (s *Step) hasOverdue() (bool, error) {
 	open, err := s.openPlans()
 	if err != nil {
@@ -2774,7 +2785,7 @@ func (s *Step) freeText(text string) error {
 		return s.startFlow("pay", "")
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysThisPeriod.MatchString(l) && slices.Contains(switchesNamed(text), "autopay") &&
-		!containsAny(l, "已经", "刚", "already", "paid") && !aboutSomeoneElse(text) {
+		!containsAny(l, "已经", "刚", "already", "paid") && !aboutSomeoneElse(text) && s.overdueIfNamed(l) {
 		// "电视这期帮我还了 顺便把自动还款开了": the bill due first, the
 		// switch a tap beside it (an audit: the switch alone, the bill due
 		// today dropped without a word).
@@ -3495,6 +3506,17 @@ func (s *Step) freeText(text string) error {
 	}
 	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
 		s.conv.Misses = 0
+		if l := strings.ToLower(text); !asks(text) && payOverdueZh.MatchString(l) && s.conv.CustomerID != "" {
+			// "还逾期的": a payment asked (a probe got "是的" and the bill)
+			// — with nothing overdue, the answer that says so (a replay:
+			// the list of bills to pay, not a word of it).
+			if late, err := s.hasOverdue(); err != nil || late {
+				if err != nil {
+					return err
+				}
+				return s.startFlow("pay", "")
+			}
+		}
 		if other, err := s.forSomeoneElse(text); err != nil || other { // "is my mom overdue?": not their own status
 			return err
 		}
@@ -3795,7 +3817,8 @@ var (
 // (a replay: the mall's prices desk, once a model's words weighed more).
 func (s *Step) ownPlanNotGoods(c Classification, text string) (bool, error) {
 	l := strings.ToLower(text)
-	if c.ID != "oos-shopping" && c.ID != "oos-device" || s.conv.CustomerID == "" || !ownPlanWords.MatchString(l) || aboutSomeoneElse(text) {
+	if c.ID != "oos-shopping" && c.ID != "oos-device" || s.conv.CustomerID == "" || !ownPlanWords.MatchString(l) || aboutSomeoneElse(text) ||
+		goodsWords.MatchString(l) {
 		return false, nil
 	}
 	p, err := openPlanSaid(s, text)
@@ -3817,6 +3840,12 @@ func (s *Step) ownPlanNotGoods(c Classification, text string) (bool, error) {
 	}
 	return true, showSchedule(s, p.ID)
 }
+
+// goodsWords are the device's or the goods' own matters, which stay the
+// desks' ("我的Redmi K70屏幕碎了 还在分期 怎么保修", "…现在多少钱 我分期买贵了吗":
+// a replay got the plan's schedule).
+var goodsWords = regexp.MustCompile(`保修|维修|售后|坏了|碎了|屏幕|故障|质量|价格|降价|现在多少钱|买贵|值不值|退货|换货|` +
+	`\b(?:repair|broken|warranty|screen|price|cheaper now|return|exchange)\b`)
 
 // ownPlanWords are words of an installment's bill, not of goods.
 var ownPlanWords = regexp.MustCompile(`还款|提前|结清|还清|这期|本期|账单|分期|几期|还剩|剩多少|\b(?:pay|payoff|bill|installments?|due|owe|left|period)\b`)
@@ -4168,11 +4197,12 @@ func scamTold(l string) bool {
 }
 
 var (
-	// creditScare: a call or a text saying one's credit record has a
-	// problem, to be "repaired" or "cleared" — a scam's opening line ("有人
-	// 打电话说我征信有问题": a probe got what being overdue costs).
-	creditScare = regexp.MustCompile(`(?:打电话|来电|打来|短信|发消息|加我|联系我|自称)[^。？?!！]{0,12}(?:征信|信用记录|信用)[^。？?!！]{0,6}(?:有问题|异常|出问题|受影响|要修复|修复|消除|有污点|不良)|` +
-		`征信修复|修复征信|消除(?:不良|逾期)?(?:征信|记录)|\b(?:called|texted|messaged|call|text|message)\b[^.?!]{0,30}\bcredit (?:record|report|score|history)\b[^.?!]{0,20}\b(?:problem|issue|damaged|affected|fix|repair|clean|clear)`)
+	// creditScare: someone calling or texting that one's credit record has
+	// a problem — a scam's opening line ("有人打电话说我征信有问题": a probe
+	// got what being overdue costs); not a collector of one's own overdue
+	// bill, nor the customer's own call (a replay: "催收打电话说我信用受影响了").
+	creditScare = regexp.MustCompile(`(?:有人|陌生(?:人|电话|号码)?|自称|对方|接到(?:一个|一通)?(?:陌生)?电话|收到(?:一条)?短信)[^。？?!！]{0,12}(?:征信|信用记录)[^。？?!！]{0,6}(?:有问题|异常|出问题|要修复|有污点)|` +
+		`\b(?:someone|somebody|a guy|a caller|a stranger|a man|a woman)\b[^.?!]{0,20}\b(?:called|texted|messaged)\b[^.?!]{0,30}\bcredit (?:record|report|score|history)\b[^.?!]{0,20}\b(?:problem|issue|fix|repair)`)
 	// scamAsker: a third party asking, in so many words — not "我打电话给
 	// 银行", "can someone help me", "they said my card number was wrong"
 	// (a regression run).

@@ -45,7 +45,8 @@ type slots struct {
 	Left bool `json:"left,omitempty"`
 	// Last is the money step the chat was at before this one (followUp).
 	Last *lastStep `json:"last,omitempty"`
-	// Topic is the plan the chat talked about last (payItAsked).
+	// Topic is the plan the step talked about (payItAsked, the next
+	// step's topicBefore).
 	Topic *lastStep `json:"topic,omitempty"`
 }
 
@@ -72,6 +73,9 @@ func (s *Step) loadSlots() error {
 	if err := json.Unmarshal(s.conv.Slots, &s.slots); err != nil {
 		return fmt.Errorf("slots: %w", err)
 	}
+	// The plan talked about is the next message's to point back to, and
+	// no later one's: this step sets it again, or it is gone.
+	s.topicBefore, s.slots.Topic = s.slots.Topic, nil
 	return nil
 }
 

@@ -35,6 +35,9 @@ type Step struct {
 	// (a payment asked for again, for another plan): the new quote says
 	// it replaces it.
 	quoteLeft string
+	// topicBefore is the plan the step before talked about (slots.Topic
+	// as this step found it).
+	topicBefore *lastStep
 	// cardKept is the card of the quote a flow started in this step left,
 	// for the new quote ("换一张卡" then "只还逾期的": the card moved to).
 	cardKept string
