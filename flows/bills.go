@@ -423,8 +423,10 @@ func showBills(s *Step, asked string) error {
 	parts := []string{s.T("bill.header", "count", len(open), "total", money(total))}
 	var rows [][]supportbot.Button
 	overdue, lateOnes := false, 0
-	if i := planSaid(bare(s.ev.Text), open); s.ev.Kind == supportbot.EventText && i > 0 {
-		s.talkedOf(open[i-1].ID) // "平板的账单" then "还这个": the tablet's
+	if s.ev.Kind == supportbot.EventText {
+		if i := planSaid(bare(s.ev.Text), open); i > 0 {
+			s.talkedOf(open[i-1].ID) // "平板的账单" then "还这个": the tablet's
+		}
 	}
 	for i, p := range open {
 		text, late := planSummary(s, p, cards, sched)
