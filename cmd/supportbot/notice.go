@@ -41,6 +41,12 @@ func runNotice(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		if set, err = parseNoticeSet(args[1:], cfg.Location); err != nil {
 			return err
 		}
+		if set.until.After(time.Now().AddDate(0, 0, noticeMaxDays)) {
+			// "2126-12-07 10:00" for 2026: a notice every customer would see
+			// for a century (an operator probe: accepted without a word).
+			return usageError(fmt.Sprintf("notice set: --until %s is more than %d days away: a notice shows at /start, in bills and quotes until then — a typo?\n%s",
+				set.until.In(cfg.Location).Format("2006-01-02 15:04"), noticeMaxDays, noticeUsage))
+		}
 	case "clear":
 		if len(args) != 1 {
 			return usageError("notice clear takes no arguments\n" + noticeUsage)
@@ -86,6 +92,9 @@ func runNotice(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	}
 	return nil
 }
+
+// noticeMaxDays bounds how far ahead a notice may last.
+const noticeMaxDays = 366
 
 // parseNoticeSet reads `--until TIME "text zh" "text en" [--broadcast]`, the
 // flags before or after the texts; "--" ends the flags (for a text that starts

@@ -101,6 +101,14 @@ func TestNoticeSetAndClearCommands(t *testing.T) {
 	if _, err := run("notice", "set", "--until", "2000-01-01 00:00", "分期暂停", "Paused"); err == nil || !strings.Contains(err.Error(), "not in the future") {
 		t.Errorf("a notice that already ended: err = %v", err)
 	}
+	// A century ahead, a year mistyped (an operator probe: accepted).
+	far := time.Now().AddDate(100, 0, 0).In(shanghai).Format("2006-01-02 15:04")
+	if _, err := run("notice", "set", "--until", far, "分期暂停", "Paused"); !errors.As(err, &usage) || !strings.Contains(err.Error(), "more than 366 days away") {
+		t.Errorf("a notice a century long: err = %v, want a usage error", err)
+	}
+	if got := text(); got != "|" {
+		t.Errorf("after the refused notices the texts are %q, want none", got)
+	}
 	until := time.Now().Add(48 * time.Hour).In(shanghai).Format("2006-01-02 15:04")
 	out, err := run("notice", "set", "--until", until, "分期功能暂停，请在小米金融 App 还款", "Installments paused; repay in the Mi Finance app", "--broadcast")
 	if err != nil {
