@@ -539,7 +539,8 @@ func wrongIDCard(s *Step) {
 			return nil
 		}
 		if err := tx.AppendAudit(ctx, supportbot.AuditEntry{Action: "closure_locked", CustomerID: id, ChatID: chat,
-			Details: map[string]any{"failures": failures, "locked_until": until.UTC().Format(time.RFC3339)}}); err != nil {
+			// locked_until in local time, as the audit's other times (an operator probe read UTC)
+			Details: map[string]any{"failures": failures, "locked_until": until.In(s.e.cfg.Location).Format(time.RFC3339)}}); err != nil {
 			return err
 		}
 		s.late = append(s.late, supportbot.Reply{Text: s.T("closure.locked_now", "tries", closureTries, "time", when(s, until)),
