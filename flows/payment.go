@@ -2497,12 +2497,7 @@ func planPickedApart(s *Step, text string) (*supportbot.Plan, error) {
 	if i := orderEndSaid(l, open); i > 0 {
 		return &open[i-1], nil
 	}
-	pick := func(fits func(p supportbot.Plan) bool) *supportbot.Plan {
-		if i := onlyOne(len(open), func(i int) bool { return fits(open[i]) }); i > 0 {
-			return &open[i-1]
-		}
-		return nil
-	}
+	pick := func(fits func(p supportbot.Plan) bool) *supportbot.Plan { return onlyPlan(open, fits) }
 	if day := firstNumber(daySaid, inDigits(l)); day > 0 {
 		return pick(func(p supportbot.Plan) bool {
 			next, ok := p.NextDue()
@@ -2576,12 +2571,7 @@ func describedPlan(s *Step, flow string, open []supportbot.Plan, text string) (*
 		planSaid(bare(text), open) > 0 {
 		return nil, nil // the overdue one, two plans, a sum, a plan by name: their own readers'
 	}
-	pick := func(fits func(p supportbot.Plan) bool) *supportbot.Plan {
-		if i := onlyOne(len(open), func(i int) bool { return fits(open[i]) }); i > 0 {
-			return &open[i-1]
-		}
-		return nil
-	}
+	pick := func(fits func(p supportbot.Plan) bool) *supportbot.Plan { return onlyPlan(open, fits) }
 	if soonestPick.MatchString(l) {
 		first := func(p supportbot.Plan) supportbot.Date {
 			next, _ := p.NextDue()
@@ -2663,6 +2653,14 @@ var (
 	// describedDay: a day said of a plan, not when to pay.
 	describedDay = regexp.MustCompile(`到期|还款日|那个|那笔|那台|那部|的那|\bdue\b|\bone\b`)
 )
+
+// onlyPlan is the one plan of open that fits, nil for none or several.
+func onlyPlan(open []supportbot.Plan, fits func(supportbot.Plan) bool) *supportbot.Plan {
+	if i := onlyOne(len(open), func(i int) bool { return fits(open[i]) }); i > 0 {
+		return &open[i-1]
+	}
+	return nil
+}
 
 // listSep is what separates the items of a list in a sentence.
 func (s *Step) listSep() string {
