@@ -54,7 +54,7 @@ func (s *Step) recent(atQuote bool) *lastStep {
 
 var (
 	// followUpZh: "那笔记本呢", "还有平板", "手机也一样", "电视也是".
-	followUpZh = regexp.MustCompile(`^(那|那么|那个|还有|然后)?.{1,16}?(呢|也一样|也是|也要|同样|也)[?？。!！~～]*$|^(还有|那)`)
+	followUpZh = regexp.MustCompile(`^(那|那么|那个|还有|然后)?.{1,40}?(呢|也一样|也是|也要|同样|也)[?？。!！~～]*$|^(还有|那)`) // a product's whole name too: "那RedmiBook Pro 16 2024呢"
 	// followUpEn: "and the laptop?", "what about my pad", "the tv too",
 	// "now the watch", "same for the band", "do the phone as well".
 	followUpEn = regexp.MustCompile(`^(and|also|now|then|what about|how about|same for|same with|and now|ok now|and also)\b|\b(too|as well|also)[?.!]*$`)
@@ -252,8 +252,8 @@ func (s *Step) payItAsked(text string) (bool, error) {
 		return false, nil
 	}
 	l := bare(text)
-	if !payItEn.MatchString(l) && (!payItZh.MatchString(l) || l == "还" || l == "还了" || l == "付" || l == "付了") {
-		return false, nil
+	if strings.ContainsAny(text, "?？") || !payItEn.MatchString(l) && (!payItZh.MatchString(l) || l == "还" || l == "还了" || l == "付" || l == "付了") {
+		return false, nil // "还吧？", "pay it?": asked, not said
 	}
 	other := otherOneSaid.MatchString(l) // "还另一个": the plan beside it
 	p, err := s.plan(t.Plan)
@@ -270,12 +270,37 @@ func (s *Step) payItAsked(text string) (bool, error) {
 	return true, s.startFlow(flow, p.ID)
 }
 
+// anyPerson names one of the customer's people, or someone ("我老婆帮我还
+// 了", "can my wife pay it"): no request of the customer's own to pay.
+var anyPerson = regexp.MustCompile(`(?:` + kin + `)|别人|有人|\b(?:` + kinEN + `|someone|somebody)\b`)
+
+// payRequest reports l asking to pay now, in a request's form: a word of
+// asking (帮我把, 我要, 先, 吧, please) or the verb first ("还最早到期那个",
+// "pay the cheaper one"); not a statement ("四千多那个我上周还了", "15号那
+// 笔还款短信收到了": a replay quoted each, and a 确认 paid one).
+func payRequest(l string) bool {
+	if hasHan(l) {
+		if iPaid.MatchString(l) && !containsAny(l, "还了吧", "先", "要", "想", "帮我把", "给我把", "把") {
+			return false // "四千多那个我…还了": paid
+		}
+		return payFirstZh.MatchString(l) || containsAny(l, "帮我", "给我", "我要", "我想", "请", "麻烦", "先", "现在", "马上", "赶紧", "吧", "一下", "提前还", "结清")
+	}
+	return payFirstEn.MatchString(l)
+}
+
+var (
+	iPaid      = regexp.MustCompile(`我[^，。,.!?！？]{0,8}(?:还了|付了|结清了|还清了)`)
+	payFirstZh = regexp.MustCompile(`^(?:那|那就)?(?:提前)?(?:还|结清|还清|付)`)
+	payFirstEn = regexp.MustCompile(`^(?:please |pls |ok |okay |just |then |now |i want to |i'd like to |let me )?(?:pay|settle|repay)\b`)
+)
+
 // notPayingNow are words around a plan described that make it no request
 // to pay it now: a question, a later, a payment made, another request (a
 // replay quoted "17号那笔预约还款取消掉", "贵的那个以后再提前还", "我9号那笔
 // 还款被扣了两次", "便宜的那个还款日是几号", and a 确认 paid the first).
-var notPayingNow = regexp.MustCompile(`怎么|什么|几|为什么|为啥|多久|吗|呢|以后|再还|再提前|下周|下个月|工资|等|已经|过了|还过|两次|被扣|扣了|上个月|` +
-	`预约|提醒|自动|还款日|计划|改|取消|关|开|手续费|利息|没|问|` +
+var notPayingNow = regexp.MustCompile(`怎么|什么|几|为什么|为啥|多久|吗|呢|以后|再还|再提前|下周|下个月|工资|等|已经|过了|还过|两次|被扣|扣了|上个月|上周|昨天|前天|` +
+	`预约|提醒|自动|还款日|计划|改|取消|关|开|手续费|利息|没|问|卡|哪|收到|短信|不起|不够|还不了|还不上|也有|在你们|` +
+	`\b(?:can'?t|cannot|afford|either|yesterday|card|which|text|sms)\b|` +
 	`\b(?:how|what|when|why|later|next|after|already|paid|twice|cancel|remind|reminders?|autopay|auto|schedule|change|fees?|late|not|don'?t|will|i'?ll|going|tomorrow|week|month|payday|happens?|if|know)\b`)
 
 // describedPaid pays the plan a request describes by what is not its
@@ -285,8 +310,8 @@ var notPayingNow = regexp.MustCompile(`怎么|什么|几|为什么|为啥|多久
 func (s *Step) describedPaid(text string) (bool, error) {
 	l := strings.ToLower(text)
 	if s.conv.Flow != "" || s.conv.CustomerID == "" || !payVerb.MatchString(l) || negation.MatchString(l) || aboutSomeoneElse(text) ||
-		notPayingNow.MatchString(l) || asks(text) || supposes(text) {
-		return false, nil // "15号那个先不还", "我妈15号那笔", "贵的那个以后再提前还", "便宜的那个怎么还"
+		notPayingNow.MatchString(l) || anyPerson.MatchString(l) || asks(text) || supposes(text) || !payRequest(l) {
+		return false, nil // "15号那个先不还", "我妈15号那笔", "贵的那个以后再提前还", "便宜的那个怎么还", "最早到期的那个我老婆帮我还了"
 	}
 	flow := "pay"
 	if payItOff.MatchString(l) {

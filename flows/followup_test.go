@@ -202,7 +202,7 @@ func TestABarePayItPaysThePlanJustTalkedAbout(t *testing.T) {
 
 	// Words with 还 that ask nothing paid, and a subject changed in
 	// between, are not "it" (a replay quoted each, and a 确认 paid one).
-	for _, words := range []string{"还好", "还行吧", "我还了", "我还想想", "这个还要还", "那还好", "嗯 还行"} {
+	for _, words := range []string{"还好", "还行吧", "我还了", "我还想想", "这个还要还", "那还好", "嗯 还行", "还吧？"} {
 		c.send("笔记本还剩几期")
 		c.send(words)
 		c.reject("确认还款", "提前结清报价")
@@ -275,12 +275,13 @@ func TestAnotherPlanAlsoAskedAtAQuoteIsOneAtATime(t *testing.T) {
 	c.expect("逾期账单", "Redmi K70", "¥261.92")
 	for _, also := range []string{"笔记本也一起还", "还有笔记本", "另一个也还"} {
 		c.send(also)
-		c.expect("一次还一笔", "「Xiaomi Book」")
+		c.expect("一次还一笔", "「那Xiaomi Book呢」")
 		c.reject("提前结清报价", "这份报价取代")
 	}
 	// A question or another request with 也 or 还有 in it is that (a
 	// replay: "one at a time" to each).
-	for _, words := range []string{"笔记本的手续费也是0吗", "还有笔记本的预约帮我取消", "笔记本也是这张卡扣吗", "顺便问下笔记本什么时候到期"} {
+	for _, words := range []string{"笔记本的手续费也是0吗", "还有笔记本的预约帮我取消", "笔记本也是这张卡扣吗", "顺便问下笔记本什么时候到期",
+		"笔记本也还不起了", "我老婆也有一台笔记本在你们这分期"} {
 		c.send(words)
 		c.reject("一次还一笔")
 		c.send("返回")
@@ -288,8 +289,8 @@ func TestAnotherPlanAlsoAskedAtAQuoteIsOneAtATime(t *testing.T) {
 	}
 	c.send("确认")
 	c.expect("还款成功", "¥261.92")
-	c.send("那笔记本呢")
-	c.expect("Xiaomi Book")
+	c.send("那Xiaomi Book呢")             // as the hint says it (a replay: the name alone was unsure)
+	c.expect("「Xiaomi Book」第 3 期的预约还款") // its bill: being debited
 
 	_, e := faqSession(t, 725)
 	e.send("/lang en")
@@ -344,7 +345,9 @@ func TestAPlanDescribedInAnotherRequestIsNotQuoted(t *testing.T) {
 	_, c := faqSession(t, 730)
 	for _, words := range []string{"15号那笔预约还款取消掉", "15号那笔还款提醒关掉", "贵的那个以后再提前还", "15号那笔发了工资再还",
 		"我15号那笔还款被扣了两次", "15号那笔上个月还过了", "便宜的那个怎么还", "最早到期那个什么时候还", "贵的那个为什么提前还要收手续费",
-		"i will pay the bigger one next week", "how do i pay the cheaper one"} {
+		"i will pay the bigger one next week", "how do i pay the cheaper one",
+		"最早到期的那个我老婆帮我还了", "15号那笔还款我朋友替我还了", "四千多那个我上周还了", "15号那笔还款短信收到了", "便宜的那个还款卡是哪张",
+		"the cheaper one, can my wife pay it for me"} {
 		c.send(words)
 		c.reject("确认还款", "Confirm and pay")
 		c.send("/menu")

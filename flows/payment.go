@@ -2545,7 +2545,7 @@ var alsoAnother = regexp.MustCompile(`\b(?:too|also|as well|and then|plus|both)\
 // overdue bill dropped).
 func alsoAtQuote(s *Step, text string) (bool, error) {
 	if !alsoAnother.MatchString(text) || correctionPick.MatchString(bare(text)) || asks(text) || notPayingNow.MatchString(text) ||
-		containsAny(text, "卡", "card", "到期", "due", "问题", "question") || aboutSomeoneElse(text) || kinFor.MatchString(text) {
+		containsAny(text, "卡", "card", "到期", "due", "问题", "question") || aboutSomeoneElse(text) || anyPerson.MatchString(strings.ToLower(text)) {
 		return false, nil // a question or another request with 也 in it ("笔记本的手续费也是0吗", "还有笔记本的预约帮我取消": a replay)
 	}
 	p, err := planNamed(s, s.ev.Text)
