@@ -272,7 +272,7 @@ func (s *Step) payItAsked(text string) (bool, error) {
 
 // anyPerson names one of the customer's people, or someone ("我老婆帮我还
 // 了", "can my wife pay it"): no request of the customer's own to pay.
-var anyPerson = regexp.MustCompile(`(?:` + kin + `)|别人|有人|\b(?:` + kinEN + `|someone|somebody)\b`)
+var anyPerson = regexp.MustCompile(`(?:` + kin + `)|我爸|我妈|我爹|我娘|别人|有人|\b(?:` + kinEN + `|someone|somebody)\b`)
 
 // payRequest reports l asking to pay now, in a request's form: a word of
 // asking (帮我把, 我要, 先, 吧, please) or the verb first ("还最早到期那个",

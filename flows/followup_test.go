@@ -281,7 +281,7 @@ func TestAnotherPlanAlsoAskedAtAQuoteIsOneAtATime(t *testing.T) {
 	// A question or another request with 也 or 还有 in it is that (a
 	// replay: "one at a time" to each).
 	for _, words := range []string{"笔记本的手续费也是0吗", "还有笔记本的预约帮我取消", "笔记本也是这张卡扣吗", "顺便问下笔记本什么时候到期",
-		"笔记本也还不起了", "我老婆也有一台笔记本在你们这分期"} {
+		"笔记本也还不起了", "我老婆也有一台笔记本在你们这分期", "笔记本我爸也帮我还"} {
 		c.send(words)
 		c.reject("一次还一笔")
 		c.send("返回")
@@ -347,7 +347,7 @@ func TestAPlanDescribedInAnotherRequestIsNotQuoted(t *testing.T) {
 		"我15号那笔还款被扣了两次", "15号那笔上个月还过了", "便宜的那个怎么还", "最早到期那个什么时候还", "贵的那个为什么提前还要收手续费",
 		"i will pay the bigger one next week", "how do i pay the cheaper one",
 		"最早到期的那个我老婆帮我还了", "15号那笔还款我朋友替我还了", "四千多那个我上周还了", "15号那笔还款短信收到了", "便宜的那个还款卡是哪张",
-		"the cheaper one, can my wife pay it for me"} {
+		"the cheaper one, can my wife pay it for me", "15号那笔我妈帮我还", "我妈帮我还15号那笔", "贵的那个我爸说帮我还"} {
 		c.send(words)
 		c.reject("确认还款", "Confirm and pay")
 		c.send("/menu")
