@@ -65,7 +65,7 @@ var (
 		`\b(pay|paid|off|cancel|autopay|auto|close|turn|switch|settle|when|why|what's|whats|which|much|many|not|don't|dont|no|is|are|does|did|can|could|will|due|overdue|owe)\b`)
 	// othersThing: a thing said to be another's by a pronoun ("他的",
 	// "and her laptop?") or a name's possessive ("li na's laptop"; a
-	// thing's own, "the laptop's fee", is thingsOwn's).
+	// thing's, "the laptop's fee", othersThingSaid leaves out).
 	othersThing = regexp.MustCompile(`他的|她的|他们的|她们的|人家的|\b(?:her|his|their|hers|theirs)\b|([a-z]+)'s\b`)
 	// possessorZh: a name before the thing ("那李娜的笔记本呢").
 	possessorZh = regexp.MustCompile(`^(?:那|那么|还有|然后)?(\p{Han}{2,3})的`)
