@@ -463,7 +463,13 @@ func showBills(s *Step, asked string) error {
 	}
 	switch {
 	case asked == askedMonth:
-		month, err := monthDue(s, open, sched)
+		of := open
+		if s.ev.Kind == supportbot.EventText {
+			if i := planSaid(bare(s.ev.Text), open); i > 0 {
+				of = open[i-1 : i] // "我的笔记本下个月要还多少": that plan's
+			}
+		}
+		month, err := monthDue(s, of, sched)
 		if err != nil {
 			return err
 		}

@@ -519,3 +519,12 @@ func TestPerPeriodIsOfThePeriodsToPay(t *testing.T) {
 	c.send("/bill")
 	c.expect("已还 4/6 期 · 每期 ¥1,004.00")
 }
+
+// A month's bills asked of one plan are that plan's: "我的笔记本下个月要还
+// 多少" got the whole bill, the month dropped (a probe).
+func TestAMonthOfOnePlanIsThatPlans(t *testing.T) {
+	_, c := faqSession(t, 606)
+	c.send("我的笔记本下个月要还多少")
+	c.expect("📅 12 月要还 <b>¥1,005.00</b>：\n• Xiaomi Book 第 4 期 ¥1,005.00")
+	c.reject("• Redmi K70 第")
+}

@@ -1211,10 +1211,11 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 	_, o := faqSessionOn(t, data, 601, phoneZhang)
 	o.send("我这个月一共要还多少")
 	o.expect("• Redmi K70 第 6 期 ¥261.92（已逾期，含滞纳金；还款日 2026年11月15日；已预约扣款，无需手动还）")
-	for _, other := range []string{"这个月已经扣了多少", "这个月手机要还多少"} { // what was paid; one plan's (probes)
-		c.send(other)
-		c.reject("📅")
-	}
+	c.send("这个月已经扣了多少") // what was paid (a probe)
+	c.reject("📅")
+	c.send("这个月手机要还多少") // one plan's month: that plan's alone (probes)
+	c.expect("📅 本月（11月）要还 <b>¥261.92</b>：\n• Redmi K70 第 6 期")
+	c.reject("• Xiaomi Book 第 3 期 ¥1,005.00，还款日")
 	// Another month: its bills (a probe: "下个月要还多少" got the whole balance).
 	for _, asked := range []string{"下个月要还多少", "12月份要还多少钱", "下个月几号还款",
 		"下个月要还多少 几号扣"} { // its dates too (probes: this month's dates, this month's bookings)
