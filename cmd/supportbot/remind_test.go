@@ -49,7 +49,7 @@ func TestNoticeReachesEveryLinkedCustomerOnce(t *testing.T) {
 	stranger := a.customer(8103, "zh") // never linked: not a customer
 	stranger.say("/start", "你好")
 
-	a.run("notice", "set", "--until", "2099-01-01 00:00", "分期功能维护中，请在小米金融 App 还款", "Installments are down; repay in the Mi Finance app", "--broadcast")
+	a.run("notice", "set", "--until", time.Now().AddDate(0, 1, 0).In(shanghai).Format("2006-01-02 15:04"), "分期功能维护中，请在小米金融 App 还款", "Installments are down; repay in the Mi Finance app", "--broadcast")
 	zh.next("分期功能维护中")
 	en.next("Installments are down")
 	time.Sleep(5 * time.Second) // two more rounds of the notifier: nothing more
