@@ -303,14 +303,23 @@ var notPayingNow = regexp.MustCompile(`怎么|什么|几|为什么|为啥|多久
 	`\b(?:can'?t|cannot|afford|either|yesterday|card|which|text|sms)\b|` +
 	`\b(?:how|what|when|why|later|next|after|already|paid|twice|cancel|remind|reminders?|autopay|auto|schedule|change|fees?|late|not|don'?t|will|i'?ll|going|tomorrow|week|month|payday|happens?|if|know)\b`)
 
+// notAskedToPay reports words that are no request of the customer's own
+// to pay now — a question, a later, a payment made, another request,
+// another person — for the readers that quote before the classifier
+// (describedPaid, alsoAtQuote).
+func notAskedToPay(text string) bool {
+	l := strings.ToLower(text)
+	return asks(text) || notPayingNow.MatchString(l) || anyPerson.MatchString(l) || aboutSomeoneElse(text)
+}
+
 // describedPaid pays the plan a request describes by what is not its
 // name, outside a list ("帮我还下15号到期的那个", "还最早到期那个", "pay the
 // cheaper one"): its quote, as the list's pick would give (a multi-turn
 // probe: unsure).
 func (s *Step) describedPaid(text string) (bool, error) {
 	l := strings.ToLower(text)
-	if s.conv.Flow != "" || s.conv.CustomerID == "" || !payVerb.MatchString(l) || negation.MatchString(l) || aboutSomeoneElse(text) ||
-		notPayingNow.MatchString(l) || anyPerson.MatchString(l) || asks(text) || supposes(text) || !payRequest(l) {
+	if s.conv.Flow != "" || s.conv.CustomerID == "" || !payVerb.MatchString(l) || negation.MatchString(l) || notAskedToPay(text) ||
+		supposes(text) || !payRequest(l) {
 		return false, nil // "15号那个先不还", "我妈15号那笔", "贵的那个以后再提前还", "便宜的那个怎么还", "最早到期的那个我老婆帮我还了"
 	}
 	flow := "pay"

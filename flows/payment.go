@@ -2544,8 +2544,8 @@ var alsoAnother = regexp.MustCompile(`\b(?:too|also|as well|and then|plus|both)\
 // "手机的也一起还" with the phone's payoff, and a 确认 paid that alone, the
 // overdue bill dropped).
 func alsoAtQuote(s *Step, text string) (bool, error) {
-	if !alsoAnother.MatchString(text) || correctionPick.MatchString(bare(text)) || asks(text) || notPayingNow.MatchString(text) ||
-		containsAny(text, "卡", "card", "到期", "due", "问题", "question") || aboutSomeoneElse(text) || anyPerson.MatchString(strings.ToLower(text)) {
+	if !alsoAnother.MatchString(text) || correctionPick.MatchString(bare(text)) || notAskedToPay(text) ||
+		containsAny(strings.ToLower(text), "到期", "due", "question") {
 		return false, nil // a question or another request with 也 in it ("笔记本的手续费也是0吗", "还有笔记本的预约帮我取消": a replay)
 	}
 	p, err := planNamed(s, s.ev.Text)
