@@ -1537,15 +1537,16 @@ func planMissingAnswer(s *Step, l string) (bool, error) {
 var bareDays = regexp.MustCompile(`^(?:by )?(?:how many days|how long|how many days now|多少天|几天|几天了|多少天了|多久了)[?？]*$`)
 
 // hasOverdue reports an open plan of the customer's with a bill overdue.
-// monthOfPlanAsked reports a month's bills asked of one plan of the
-// customer's, named by its kind or name ("我的笔记本下个月要还多少": a probe
-// got the whole bill, the month dropped).
-func (s *Step) monthOfPlanAsked(text string) (bool, error) {
-	if s.conv.CustomerID == "" || !asksThisMonth(text) || aboutSomeoneElse(text) {
-		return false, nil
+// monthOfPlanAsked reports a month's bills (asksThisMonth) asked of one
+// plan of the customer's, named by its kind or name ("我的笔记本下个月要还
+// 多少": a probe got the whole bill, the month dropped). Plans that cannot
+// be read name none: the bill that answers instead reads them, and says so.
+func (s *Step) monthOfPlanAsked(text string) bool {
+	if s.conv.CustomerID == "" || aboutSomeoneElse(text) {
+		return false
 	}
 	p, err := openPlanSaid(s, text)
-	return p != nil, err
+	return err == nil && p != nil
 }
 
 // overdueIfNamed reports false when l asks to pay the overdue one and
@@ -3448,11 +3449,7 @@ func (s *Step) freeText(text string) error {
 		}
 		return s.startBeside(text, "bill", askedMonth)
 	}
-	named, err := s.monthOfPlanAsked(text)
-	if err != nil {
-		return err
-	}
-	if asksThisMonth(text) && (kindsSaid(text) == 0 || named) { // "下个月要还多少", "12月份要还多少钱", "我的笔记本下个月要还多少": that month's bills, first
+	if asksThisMonth(text) && (kindsSaid(text) == 0 || s.monthOfPlanAsked(text)) { // "下个月要还多少", "12月份要还多少钱", "我的笔记本下个月要还多少": that month's bills, first
 		s.conv.Misses = 0
 		if other, err := s.forSomeoneElse(text); err != nil || other {
 			return err
