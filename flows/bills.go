@@ -233,6 +233,12 @@ func whenPlanEnds(s *Step, text string) error {
 	case waiting && plan == "":
 		return s.beside("bill", "")
 	case !waiting:
+		if settled, err := settledNamed(s, text); err != nil || settled != nil {
+			if err != nil {
+				return err
+			}
+			return showSchedule(s, settled.ID) // "笔记本还剩几期", the laptop paid off: every period paid, not the phone's
+		}
 		open, err := s.openPlans()
 		if err != nil || len(open) != 1 {
 			if err != nil {
@@ -426,6 +432,12 @@ func showBills(s *Step, asked string) error {
 	if s.ev.Kind == supportbot.EventText {
 		if i := planSaid(bare(s.ev.Text), open); i > 0 {
 			s.talkedOf(open[i-1].ID) // "平板的账单" then "还这个": the tablet's
+		} else if p, err := settledNamed(s, s.ev.Text); err != nil {
+			return err
+		} else if p != nil {
+			// "笔记本还欠多少", the laptop paid off: said so before the plans
+			// still open (a walk: the phone's bill alone, as if it were it)
+			parts[0] = s.T("repay.already_settled", "product", p.Product) + "\n\n" + parts[0]
 		}
 	}
 	for i, p := range open {

@@ -1672,6 +1672,36 @@ func TestAPlanPaidOffIsNotAnotherOfItsKind(t *testing.T) {
 	c.expect("逾期账单</b>：Xiaomi Smart Band 9 Pro")
 }
 
+// TestAPlanPaidOffNamedByItsKindIsThatPlan: with the laptop paid off and
+// the phone open, "还笔记本这期" got "你的分期里没有「笔记本」", "笔记本还剩几
+// 期" the phone's schedule and "笔记本还欠多少" the phone's bill as if it
+// were the laptop's (a walk). The one plan of the kind named is that plan,
+// paid off: said so, nothing quoted, its own schedule.
+func TestAPlanPaidOffNamedByItsKindIsThatPlan(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	for i := range zhang.Plans[1].Bills {
+		zhang.Plans[1].Bills[i].Status = supportbot.BillPaid
+	}
+	zhang.Scheduled = slices.DeleteFunc(zhang.Scheduled, func(b supportbot.ScheduledRepayment) bool { return b.PlanID == "P2" })
+	for _, ask := range []string{"还笔记本这期", "提前还笔记本", "pay off my laptop"} {
+		_, c := faqSessionOn(t, data, 675, phoneZhang)
+		c.send(ask)
+		c.expect("「Xiaomi Book」已经全部结清")
+		c.reject("你的分期里没有", "Redmi K70", "确认还款")
+	}
+	_, c := faqSessionOn(t, data, 676, phoneZhang)
+	c.send("笔记本还剩几期")
+	c.expect("<b>Xiaomi Book</b>（订单号", "剩余待还 ¥0.00")
+	c.reject("Redmi K70", "  待还")
+	for _, ask := range []string{"笔记本还欠多少", "笔记本的账单"} {
+		c.send(ask)
+		c.expect("「Xiaomi Book」已经全部结清", "Redmi K70")
+	}
+	c.send("手机还剩几期") // the phone's own, open
+	c.expect("<b>Redmi K70</b>（订单号")
+}
+
 // TestAPlansWholeNameAtTheListIsThatPlan: "小米电视 S Pro 65 2025款" typed at
 // the list quoted — and a 确认 paid — the Redmi Note 14 Pro+ 5G (an
 // audit): "pro" is a word of both names, and 小米 was read as the partner

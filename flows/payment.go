@@ -2774,6 +2774,12 @@ func settledNamed(s *Step, text string) (*supportbot.Plan, error) {
 	if named := namesNamed(t, names); i == 0 && len(named) == 1 {
 		i = named[0] // "xiaomi watch s4": a word of both names, and two of the watch's alone
 	}
+	if kind, _ := kindSaid(t); i == 0 && kind >= 0 && kindsSaid(t) == 1 {
+		// "还笔记本这期" with the laptop paid off and a phone open: the one
+		// plan of that kind (a walk: "你的分期里没有「笔记本」", and the
+		// phone's schedule for "笔记本还剩几期")
+		i = onlyOne(len(plans), func(j int) bool { return kindShown(plans[j].Product) == kind })
+	}
 	if i > 0 && !plans[i-1].Open() {
 		return &plans[i-1], nil
 	}
