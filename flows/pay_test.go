@@ -1702,6 +1702,25 @@ func TestAPlanPaidOffNamedByItsKindIsThatPlan(t *testing.T) {
 	c.expect("<b>Redmi K70</b>（订单号")
 }
 
+// TestAPlanJustPaidOffAskedIsThatPayment: "笔记本还完了吗" just after the
+// laptop's payoff told the payment and then the phone's booking being
+// debited, as if that were the laptop's too (a walk).
+func TestAPlanJustPaidOffAskedIsThatPayment(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Scheduled[0].RunAt = start.Add(90 * time.Minute) // the phone's booking runs soon,
+	zhang.Scheduled[1].RunAt = start.Add(72 * time.Hour)   // the laptop's not: the payoff cancels it
+	h, c := faqSessionOn(t, data, 677, phoneZhang)
+	c.send("提前还笔记本")
+	c.press("确认还款")
+	c.expect("提前还款成功")
+	c.send("笔记本还完了吗")
+	c.expect("已经扣款成功", h.paid("C1").ID)
+	c.reject("Redmi K70")
+	c.send("还完了吗") // no plan named: what is being debited too
+	c.expect("已经扣款成功", "Redmi K70")
+}
+
 // TestAPlansWholeNameAtTheListIsThatPlan: "小米电视 S Pro 65 2025款" typed at
 // the list quoted — and a 确认 paid — the Redmi Note 14 Pro+ 5G (an
 // audit): "pro" is a word of both names, and 小米 was read as the partner

@@ -1075,8 +1075,14 @@ func lastPayment(s *Step, text string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if named != nil {
-		list = slices.DeleteFunc(list, func(a supportbot.Action) bool { return a.PlanID != named.ID })
+	whose := named
+	if whose == nil { // "笔记本还完了吗" just after its payoff: that payment, not the phone's booking too (a walk)
+		if whose, err = settledNamed(s, text); err != nil {
+			return false, err
+		}
+	}
+	if whose != nil {
+		list = slices.DeleteFunc(list, func(a supportbot.Action) bool { return a.PlanID != whose.ID })
 	}
 	if len(list) == 0 && notConfirmed.MatchString(strings.ToLower(text)) {
 		// "我刚才点了提前还款但是我没点确认那钱扣了没有": nothing is debited
@@ -1125,7 +1131,7 @@ func lastPayment(s *Step, text string) (bool, error) {
 	default: // refused or failed: the FAQ says what to do
 		return false, nil
 	}
-	_, err = bookingsDebiting(s, named) // and what is being debited meanwhile, if anything
+	_, err = bookingsDebiting(s, whose) // and what is being debited meanwhile, if anything
 	return true, err
 }
 
