@@ -453,11 +453,18 @@ func (d *Decoder) customerData(o *object) supportbot.CustomerData {
 	}
 
 	plans := map[string]readPlan{}
+	orders := map[string]bool{} // an order may be paid by several plans of its customer's
 	for _, po := range o.array("plans", false, maxPlans, "plans") {
 		if po != nil {
 			plan, owed := d.plan(po, c.ID)
 			plans[plan.ID] = readPlan{plan, owed}
 			data.Plans = append(data.Plans, plan)
+			if !orders[plan.OrderNo] {
+				// never by another customer's: one order number of two
+				// customers would have "pay off order N" pick one (a probe)
+				orders[plan.OrderNo] = true
+				d.unique("order number", plan.OrderNo, po.path.field("order_no"))
+			}
 		}
 	}
 	// booked is what a period's live bookings (scheduled or processing)

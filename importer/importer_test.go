@@ -87,6 +87,22 @@ func TestParseValid(t *testing.T) {
 	}
 }
 
+// TestParseAnOrderOfSeveralPlans: an order paid by several plans of its
+// customer's imports — the flows ask which of them is meant.
+func TestParseAnOrderOfSeveralPlans(t *testing.T) {
+	second := `{"id": "P2003", "order_no": "5241015123456", "product": "Redmi Buds 5",
+      "partner": "小米分期", "principal_fen": 100, "periods": 1, "prepay_fee_rate_bp": 0,
+      "bills": [{"period": 1, "due_date": "2026-01-01", "principal_fen": 100, "fee_fen": 0, "late_fee_fen": 0, "status": "paid"}]},
+     {"id": "P2001"`
+	got, err := importer.Parse([]byte(strings.Replace(readValid(t), `{"id": "P2001"`, second, 1)))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if plans := got[0].Plans; len(plans) != 2 || plans[0].OrderNo != plans[1].OrderNo {
+		t.Fatalf("plans = %+v, want two of order 5241015123456", plans)
+	}
+}
+
 func TestParseDefaultsAndEmpty(t *testing.T) {
 	got, err := importer.Parse([]byte(strings.Replace(readValid(t), `"language": "zh", `, "", 1)))
 	if err != nil {
@@ -174,6 +190,8 @@ func TestParseFaults(t *testing.T) {
 		{name: "duplicate customer id", old: `"C1002"`, new: `"C1001"`, paths: []string{"customers[1].id"}, msg: "duplicate customer id, also at customers[0].id"},
 		{name: "duplicate phone", old: `"13900139000"`, new: `"8613800138000"`, paths: []string{"customers[1].phone"}, msg: "duplicate phone, also at customers[0].phone"},
 		{name: "duplicate plan id", old: `{"id": "P2002"`, new: `{"id": "P2001"`, paths: []string{"customers[1].plans[0].id"}, msg: "duplicate plan id, also at customers[0].plans[0].id"},
+		// one order is one customer's (a probe: "pay off order N" picked one of two customers' plans)
+		{name: "another customer's order number", old: `"order_no": "5241015000002"`, new: `"order_no": "5241015123456"`, paths: []string{"customers[1].plans[0].order_no"}, msg: "duplicate order number, also at customers[0].plans[0].order_no"},
 		// Text garbled on the way is refused, not kept as "�" (a probe:
 		// a GBK export imported with every Chinese name garbled).
 		{name: "not UTF-8", old: `"name": "张伟"`, new: "\"name\": \"\xd5\xc5\xce\xb0\"", paths: []string{"customers[0].name"}, msg: "is not UTF-8 text"},
