@@ -162,7 +162,24 @@ func (s *Step) button(label string, c Callback) supportbot.Button {
 		data, _ = Callback{Kind: CallbackLeave}.Encode()
 	}
 	// A label is rendered like a message (HTML) but shown as plain text.
-	return supportbot.Button{Text: locale.Plain(label), Data: data}
+	return supportbot.Button{Text: shortLabel(locale.Plain(label)), Data: data}
+}
+
+// maxLabel is the most of a button's label kept: Telegram shows a line of a
+// phone's width, and a 200-character product name went whole into every
+// button naming its plan (a probe).
+const maxLabel = 64
+
+// shortLabel cuts a label longer than maxLabel in its middle, where a
+// product's name is, keeping its start (the plan's number) and end (its
+// amount, its period).
+func shortLabel(label string) string {
+	r := []rune(label)
+	if len(r) <= maxLabel {
+		return label
+	}
+	const tail = 20
+	return string(r[:maxLabel-tail-1]) + "…" + string(r[len(r)-tail:])
 }
 
 // kept re-encodes the menu and view buttons of rows as buttons under a

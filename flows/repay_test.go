@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"supportbot"
 	"supportbot/corehttp/coretest"
@@ -725,4 +727,27 @@ func TestTwoKindsNamedAreEachAnswered(t *testing.T) {
 	c.send("充电宝和充电器都提前还了吧")
 	c.expect("要提前结清哪一笔分期")
 	c.reject("合计应付")
+}
+
+// TestALongProductNameFitsItsButton: a 200-character product name went
+// whole into every button naming its plan (a probe); the label keeps its
+// start and its amount, the name cut in the middle, and the button still
+// picks that plan.
+func TestALongProductNameFitsItsButton(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Plans[1].Product = "小米" + strings.Repeat("超长名字", 50) + "笔记本"
+	_, c := faqSessionOn(t, data, 678, phoneZhang)
+	c.send("/repay")
+	var long string
+	for _, l := range c.labels() {
+		if strings.HasPrefix(l, "2. 小米超长名字") {
+			long = l
+		}
+	}
+	if n := utf8.RuneCountInString(long); n == 0 || n > 64 || !strings.Contains(long, "…") || !strings.HasSuffix(long, "笔记本 · ¥4,020.00") {
+		t.Fatalf("the long plan's button %q (%d characters), want at most 64, cut in the middle, with its amount; labels %q", long, n, c.labels())
+	}
+	c.press(long)
+	c.expect("提前结清报价</b>：小米超长名字")
 }
