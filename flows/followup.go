@@ -252,8 +252,8 @@ func (s *Step) payItAsked(text string) (bool, error) {
 		return false, nil
 	}
 	l := bare(text)
-	if strings.ContainsAny(text, "?？") || !payItEn.MatchString(l) && (!payItZh.MatchString(l) || l == "还" || l == "还了" || l == "付" || l == "付了") {
-		return false, nil // "还吧？", "pay it?": asked, not said
+	if strings.ContainsAny(text, "?？") || !payItEn.MatchString(l) && (!payItZh.MatchString(l) || l == "还" || l == "付" || paidInClause(l)) {
+		return false, nil // "还吧？", "pay it?": asked, not said; "还上了", "全部还了": paid (a replay quoted each, and a 确认 paid one)
 	}
 	other := otherOneSaid.MatchString(l) // "还另一个": the plan beside it
 	p, err := s.plan(t.Plan)
@@ -292,6 +292,84 @@ var (
 	iPaid      = regexp.MustCompile(`我[^，。,.!?！？]{0,8}(?:还了|付了|结清了|还清了)`)
 	payFirstZh = regexp.MustCompile(`^(?:那|那就)?(?:提前)?(?:还|结清|还清|付)`)
 	payFirstEn = regexp.MustCompile(`^(?:please |pls |ok |okay |just |then |now |i want to |i'd like to |let me )?(?:pay|settle|repay)\b`)
+)
+
+// requestOnly reports l as a request to pay and nothing else: what it
+// names (a plan described — by its day, being due first, cheaper or
+// dearer, roughly its amount, newer or older —, or the overdue one) with a
+// request's own words around it — a lead (帮我, 我要, 先, 麻烦), the verb
+// (还, 提前还清, 结清, pay off), a pointer and a particle (那个, 一下, 吧).
+// Anything more is something else: a second clause ("贵的那个先放着 先还便宜
+// 的那个"), hearsay, a plan for later, a condition ("客服上次说贵的那个可以提前
+// 还", "pay the bigger one once my bonus arrives"; a replay quoted each,
+// and a 确认 paid several). A 了 is an order only after a lead ("帮我还了",
+// "把这期还了"); else it says paid ("还上了", "已经还逾期的了").
+func requestOnly(l string) bool {
+	l = inDigits(l)
+	if paidInClause(l) || laterOrMade(l) {
+		return false
+	}
+	rest := l
+	for _, named := range []*regexp.Regexp{soonestPick, cheapOrDear, newerPick, olderPick, describedWords} {
+		rest = named.ReplaceAllString(rest, " ")
+	}
+	if hasHan(l) {
+		rest = requestWordsZh.ReplaceAllString(rest, "")
+	} else {
+		rest = requestWordsEn.ReplaceAllString(rest, "")
+	}
+	return strings.Trim(rest, " 了") == ""
+}
+
+// paidInClause reports a clause of l that says something was paid — 还了, 还清了,
+// 付了 without a request's lead ("还上了", "嗯 还掉了", "上周还了逾期那笔"),
+// not an order ("帮我还了", "把这期还了").
+func paidInClause(l string) bool {
+	for _, clause := range clausesOf(l) {
+		if strings.Contains(clause, "了") && containsAny(clause, "还", "付", "结清", "交") && !requestLead.MatchString(clause) {
+			return true
+		}
+	}
+	return false
+}
+
+// laterOrMade reports words that make a payment named no request to pay
+// now: made already, for later, refused, put off ("我下周还逾期的", "不还逾期
+// 的 先开自动还款", "I will pay the overdue one on friday") — for the
+// readers in front of the classifier, which take only a request.
+func laterOrMade(l string) bool {
+	l = dueDescribed.ReplaceAllString(l, " ")
+	return madeOrLater.MatchString(l) || notNow.MatchString(l)
+}
+
+// madeOrLaterSaid reports a payment said made already or for a time to
+// come ("我妈已经帮我还逾期的了", "昨天还逾期的那笔了", "pay it next week") — what
+// the classifier's reading of a payment does not start a quote on: a day
+// that describes a plan is not when ("明天到期的帮我还了", "已经逾期的那个",
+// "the one due next").
+func madeOrLaterSaid(l string) bool {
+	return madeOrLater.MatchString(dueDescribed.ReplaceAllString(l, " ")) && !nowSaid.MatchString(l)
+}
+
+var (
+	dueDescribed = regexp.MustCompile(`(?:今天|明天|后天|下周[一二三四五六日天]?|下个月)(?:[0-9]{1,2}号)?到期|已经逾期|\bdue (?:next|tomorrow)\b|\bnext due\b`)
+	madeOrLater  = regexp.MustCompile(`已经|刚(?:刚|才)?(?:已经)?(?:还|付|交|结清)|还过|上周|上个月|昨天|前天|下周|下个月|明天|后天|月底|年底|过两天|过几天|到时候|工资|` +
+		`\b(?:already|paid|yesterday|last week|tomorrow|next (?:week|month)|later|someday|eventually|payday|(?:on )?(?:friday|monday|tuesday|wednesday|thursday|saturday|sunday)|(?:this )?weekend)\b`)
+	nowSaid = regexp.MustCompile(`现在|马上|立刻|赶紧|\bnow\b`) // "I'll pay off the laptop now, not later"
+	notNow  = regexp.MustCompile(`之前|以后|回头|等|不还|没还|别还|不用还|不要还|先不|\b(?:will|i'?ll|next|don'?t|not|once|after)\b`)
+)
+
+var (
+	// requestLead makes a 了 an order, not a payment made.
+	requestLead = regexp.MustCompile(`帮我|给我|帮忙|麻烦|把|先[^，。 ]*了吧`)
+	// describedWords name a plan as requestOnly lets them: a day and its
+	// due date, an amount roughly, the overdue one, an order number's end.
+	describedWords = regexp.MustCompile(`(?:(?:[0-9]{1,2}\s*(?:号|日)|今天|明天|后天)(?:到期|还款)?|到期|(?:[0-9]+|[一二两三四五六七八九十])(?:千|百|万)?多(?:块|元)?|` +
+		`(?:已经)?逾期|(?:订单)?尾号[0-9]{4})的?(?:那个|那笔|那期|那台|那部)?|(?:的)?(?:那个|那笔|那期|那台|那部)|` +
+		`\b(?:the )?(?:one )?due (?:first|soonest|next|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?|today|tomorrow)\b|\b(?:the )?overdue(?: one| bill)?\b`)
+	requestWordsZh = regexp.MustCompile(`帮我|给我|帮忙|麻烦你?|请|我要|我想|先|现在|马上|赶紧|直接|一次性|把|提前还清|提前结清|提前还款|全部还清|提前还|还清|结清|还掉|还上|` +
+		`还|付|一下|下|吧|掉|的|那个|那笔|那期|这个|这笔|这期|那|好的|好|行|嗯|ok|[\s,，.。!！~～]`)
+	requestWordsEn = regexp.MustCompile(`\b(?:please|pls|ok|okay|just|now|then|so|i want to|i'd like to|let me|pay|settle|repay|off|the|one|bill|early|in full|today|for me)\b|[\s,.!]`)
 )
 
 // notPayingNow are words around a plan described that make it no request

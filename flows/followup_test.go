@@ -200,9 +200,16 @@ func TestABarePayItPaysThePlanJustTalkedAbout(t *testing.T) {
 	c.expect("要提前结清哪一笔分期")
 	c.send("算了")
 
+	c.send("笔记本还剩几期")
+	c.send("帮我提前还了吧") // an order: 了 after 帮我
+	c.expect("提前结清报价", "Xiaomi Book")
+	c.reject("Redmi K70")
+	c.send("算了")
 	// Words with 还 that ask nothing paid, and a subject changed in
 	// between, are not "it" (a replay quoted each, and a 确认 paid one).
-	for _, words := range []string{"还好", "还行吧", "我还了", "我还想想", "这个还要还", "那还好", "嗯 还行", "还吧？"} {
+	for _, words := range []string{"还好", "还行吧", "我还了", "我还想想", "这个还要还", "那还好", "嗯 还行", "还吧？",
+		// paid, not "pay it" (a replay quoted each, and a 确认 paid one)
+		"还上了", "还清了", "嗯 还掉了", "提前还了", "好的 付了", "还了吧", "结清了", "全部还了", "好 全还了 谢谢"} {
 		c.send("笔记本还剩几期")
 		c.send(words)
 		c.reject("确认还款", "提前结清报价")
@@ -246,8 +253,12 @@ func TestAPlanDescribedOutsideAListIsQuoted(t *testing.T) {
 	c.send("提前还贵的那个")
 	c.expect("提前结清报价", "Xiaomi Book")
 	c.send("算了")
-	c.send("四千多那个提前还了") // roughly its amount (a probe: unsure)
+	c.send("四千多那个帮我提前还了") // roughly its amount (a probe: unsure)
 	c.expect("提前结清报价", "Xiaomi Book")
+	c.send("算了")
+	c.send("那个15号的先还了吧") // 了 after 先…: an order
+	c.expect("Redmi K70", "逾期")
+	c.reject("Xiaomi Book")
 	c.send("算了")
 	c.send("还一千多那个") // what is left of it: ¥1,761.40
 	c.expect("Redmi K70", "逾期")
@@ -347,9 +358,37 @@ func TestAPlanDescribedInAnotherRequestIsNotQuoted(t *testing.T) {
 		"我15号那笔还款被扣了两次", "15号那笔上个月还过了", "便宜的那个怎么还", "最早到期那个什么时候还", "贵的那个为什么提前还要收手续费",
 		"i will pay the bigger one next week", "how do i pay the cheaper one",
 		"最早到期的那个我老婆帮我还了", "15号那笔还款我朋友替我还了", "四千多那个我上周还了", "15号那笔还款短信收到了", "便宜的那个还款卡是哪张",
-		"the cheaper one, can my wife pay it for me", "15号那笔我妈帮我还", "我妈帮我还15号那笔", "贵的那个我爸说帮我还"} {
+		"the cheaper one, can my wife pay it for me", "15号那笔我妈帮我还", "我妈帮我还15号那笔", "贵的那个我爸说帮我还",
+		// more than a request: another clause, hearsay, a plan for later,
+		// a condition, a payment made (a replay quoted each, and a 确认
+		// paid several — the plan set aside, first)
+		"贵的那个先放着 先还便宜的那个", "21号那笔先不急 帮我还15号那笔", "我一般每月15号还款 这次帮我把21号那笔还了", "先还15号那笔还是21号那笔",
+		"客服上次说贵的那个可以提前还", "网上说便宜的那个提前还不划算", "贵的那个提前还划算不", "要是提前还15号那笔 会便宜点",
+		"打算明年提前还贵的那个", "15号那笔周五帮我还", "年底再把贵的那个结清", "四千多那个提前还了",
+		"pay the bigger one once my bonus arrives", "pay the cheaper one on friday", "i'll pay the bigger one someday",
+		"pay off the bigger one eventually", "pay the cheaper one this weekend"} {
 		c.send(words)
 		c.reject("确认还款", "Confirm and pay")
+		c.send("/menu")
+	}
+}
+
+// The overdue one named in words that pay nothing now — paid already,
+// later, refused, someone else's doing — is not its quote, alone or with
+// auto-repayment asked (a replay quoted each, and a 确认 paid ¥616.25
+// after "已经还逾期的了" and "上周还了逾期那笔 帮我开自动还款").
+func TestTheOverdueOneSaidPaidOrLaterIsNotQuoted(t *testing.T) {
+	_, c := faqSession(t, 731)
+	for _, words := range []string{"已经还逾期的了", "我妈昨天还了逾期的那期", "我下周还逾期的", "等发工资还逾期的", "我妈已经帮我还逾期的了",
+		"昨天还逾期的那笔了", "不还逾期的 先开自动还款", "上周还了逾期那笔 帮我开自动还款", "我下周还逾期的 先帮我开自动还款",
+		"I will pay the overdue one on friday, just turn on autopay for now", "i already paid the overdue one, turn on autopay"} {
+		c.send(words)
+		c.reject("确认还款", "Confirm and pay")
+		c.send("/menu")
+	}
+	for _, words := range []string{"还逾期的", "先还逾期那期", "先还逾期的 然后帮我开自动还款", "pay the overdue one and turn on autopay"} {
+		c.send(words)
+		c.expect("Redmi K70", "¥261.92")
 		c.send("/menu")
 	}
 }

@@ -2577,6 +2577,9 @@ func describedPlan(s *Step, flow string, open []supportbot.Plan, text string) (*
 		planSaid(bare(text), open) > 0 {
 		return nil, nil // the overdue one, two plans, a sum, a plan by name: their own readers'
 	}
+	if !requestOnly(l) {
+		return nil, nil // "贵的那个先放着 先还便宜的那个", "客服上次说贵的那个可以提前还": the list, to pick from
+	}
 	pick := func(fits func(p supportbot.Plan) bool) *supportbot.Plan { return onlyPlan(open, fits) }
 	if soonestPick.MatchString(l) {
 		first := func(p supportbot.Plan) supportbot.Date {

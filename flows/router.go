@@ -2797,7 +2797,7 @@ func (s *Step) freeText(text string) error {
 		return s.startFlow("pay", "")
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && paysThisPeriod.MatchString(l) && slices.Contains(switchesNamed(text), "autopay") &&
-		!containsAny(l, "已经", "刚", "already", "paid") && !aboutSomeoneElse(text) && s.overdueIfNamed(l) {
+		!laterOrMade(l) && !paidInClause(l) && !anyPerson.MatchString(l) && !aboutSomeoneElse(text) && s.overdueIfNamed(l) {
 		// "电视这期帮我还了 顺便把自动还款开了": the bill due first, the
 		// switch a tap beside it (an audit: the switch alone, the bill due
 		// today dropped without a word).
@@ -3518,7 +3518,7 @@ func (s *Step) freeText(text string) error {
 	}
 	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
 		s.conv.Misses = 0
-		if l := strings.ToLower(text); !asks(text) && payOverdueZh.MatchString(l) && s.conv.CustomerID != "" {
+		if l := strings.ToLower(text); !asks(text) && payOverdueZh.MatchString(l) && requestOnly(l) && !anyPerson.MatchString(l) && s.conv.CustomerID != "" {
 			// "还逾期的": a payment asked (a probe got "是的" and the bill)
 			// — with nothing overdue, the answer that says so (a replay:
 			// the list of bills to pay, not a word of it).
@@ -3661,6 +3661,14 @@ func (s *Step) freeText(text string) error {
 						s.say(s.confirmHow())
 					}
 					return err
+				}
+				if l := strings.ToLower(text); (name == "pay" || name == "repay") && madeOrLaterSaid(l) {
+					// "我妈已经帮我还逾期的了", "昨天还逾期的那笔了", "我下周还逾
+					// 期的": a payment said made or for later — the bill, which
+					// says what is still owed, not a quote (a replay: a 确认
+					// after it paid ¥616.25 again).
+					s.conv.Misses = 0
+					return s.startFlow("bill", "")
 				}
 				if actsOnMoney[name] && supposes(text) {
 					// "what happens if i cancel my scheduled repayment", "卡被
