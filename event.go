@@ -129,8 +129,12 @@ type Event struct {
 	TopicName string `json:",omitempty"`
 	// Anonymous marks a message an admin of the staff chat sent as the group
 	// (Telegram's "remain anonymous"): who wrote it is not known.
-	Anonymous bool      `json:",omitempty"`
-	Time      time.Time // when the bot took it
+	Anonymous bool `json:",omitempty"`
+	// Unlisted marks a message in a topic of the staff chat from a member
+	// who is not one of its agents: never relayed, never obeyed, but shown
+	// so (a desk probe: a supervisor's replies went nowhere without a sign).
+	Unlisted bool      `json:",omitempty"`
+	Time     time.Time // when the bot took it
 	// Sent is when the customer sent the message, as Telegram says (to the
 	// second; zero when it does not say, as for a button): a message sent
 	// long before the bot took it was held up on the way, not typed in a

@@ -860,7 +860,12 @@ func (s *Server) accept(in *incoming) bool {
 		return in.threadID != 0
 	}
 	if !slices.Contains(s.cfg.AgentIDs, in.event.UserID) && !in.event.Anonymous {
-		return false // not an agent: never relayed, never obeyed
+		// Not an agent: never relayed, never obeyed — a new message in a
+		// topic is let through marked, for the desk to say so on it.
+		if in.threadID == 0 || in.event.Kind == supportbot.EventEdit || in.event.Kind == supportbot.EventButton || in.event.UserID == 0 {
+			return false
+		}
+		in.event.Unlisted = true
 	}
 	in.event.ThreadID = in.threadID
 	if in.topic.by == s.api.Self.ID { // a topic the bot made (a ticket's, or a spare of one)

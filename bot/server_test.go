@@ -286,25 +286,29 @@ func TestOnlyListedAgentsReachTheEngineFromTheStaffChat(t *testing.T) {
 	stranger := telegramtest.User{ID: 901, FirstName: "Mallory"}
 	r := newRig(t, func(c *bot.Config) { c.AgentChatID, c.AgentIDs = staff, []int64{agent.ID} })
 	r.run(t)
-	r.srv.SendGroupText(staff, 7, stranger, "/close")             // not an agent: never obeyed
+	r.srv.SendGroupText(staff, 0, stranger, "hi all")             // not an agent, in General: not the desk's
+	r.srv.SendGroupText(staff, 7, stranger, "/close")             // not an agent, in a topic: marked, for the desk to say so
 	r.srv.SendGroupText(-100555, 7, agent, "elsewhere")           // another group
 	r.srv.SendGroupText(staff, 7, agent, "/close@OtherHelperBot") // a command for another bot in the group
 	r.srv.SendGroupText(staff, 7, agent, "hello from the agent")
 	last := r.srv.SendGroupText(staff, 0, agent, "/queue@Test_Bot") // ours, whatever the case
-	evs := r.h.waitEvents(t, 2)
+	evs := r.h.waitEvents(t, 3)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := r.srv.WaitConfirmed(ctx, last); err != nil {
 		t.Fatal(err)
 	}
 	evs = r.h.events()
-	if len(evs) != 2 {
-		t.Fatalf("events = %+v, want the agent's two", evs)
+	if len(evs) != 3 {
+		t.Fatalf("events = %+v, want the stranger's in the topic and the agent's two", evs)
 	}
-	if ev := evs[0]; ev.ChatID != staff || ev.UserID != agent.ID || ev.ThreadID != 7 || ev.Text != "hello from the agent" {
+	if ev := evs[0]; ev.UserID != stranger.ID || !ev.Unlisted || ev.ThreadID != 7 {
+		t.Errorf("stranger's message in the topic = %+v, want it marked unlisted", ev)
+	}
+	if ev := evs[1]; ev.ChatID != staff || ev.UserID != agent.ID || ev.ThreadID != 7 || ev.Text != "hello from the agent" || ev.Unlisted {
 		t.Errorf("agent's message = %+v, want it in topic 7", ev)
 	}
-	if ev := evs[1]; ev.Kind != supportbot.EventCommand || ev.Text != "queue" || ev.ThreadID != 0 {
+	if ev := evs[2]; ev.Kind != supportbot.EventCommand || ev.Text != "queue" || ev.ThreadID != 0 {
 		t.Errorf("agent's command = %+v", ev)
 	}
 }

@@ -46,6 +46,17 @@ func (e *Engine) staffStep(s *Step) error {
 	if ev.Kind == supportbot.EventTopicClosed {
 		return d.topicClosed()
 	}
+	if ev.Unlisted {
+		// A staff member not among the agents, in a ticket's topic: a
+		// shrug on the message, which says why where reactions are off.
+		if t, err := e.st.TicketByTopic(s.ctx, ev.ThreadID); err == nil {
+			d.t = t
+			d.closePost() // the customer's next line below it, not edited in above (a desk probe)
+			d.s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, React: ev.MessageID, Reaction: reactNotRelayed,
+				Text: "🤷 " + s.staffT("agent.not_listed")})
+		}
+		return nil
+	}
 	if ev.UserID != 0 && ev.FirstName != "" {
 		// Who acts: named in transfers and mentioned in escalations.
 		a := supportbot.Agent{ID: ev.UserID, Name: ev.FirstName, Username: ev.Username}
@@ -60,6 +71,7 @@ func (e *Engine) staffStep(s *Step) error {
 		if ev.ThreadID != 0 {
 			if t, err := e.st.TicketByTopic(s.ctx, ev.ThreadID); err == nil {
 				d.t = t
+				d.closePost() // the customer's next line below the warning, not edited in above it (a desk probe)
 			}
 			d.here(s.staffT("agent.anonymous"))
 		}

@@ -563,6 +563,38 @@ func TestAnAnonymousAdminsReplyIsNotRelayedAndSaysSo(t *testing.T) {
 	}
 }
 
+// TestAStaffMemberNotAnAgentIsShownTheirMessageWentNowhere: a member of
+// the staff group who is not in AGENT_USER_IDS (a supervisor) writes in a
+// ticket's topic: nothing reaches the customer and no command is obeyed,
+// as before — and a 🤷 on each message says so, where before nothing did
+// (a desk probe). An agent's reply after it is relayed as ever.
+func TestAStaffMemberNotAnAgentIsShownTheirMessageWentNowhere(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7823, "zh")
+	c.say("/agent", "排在第")
+	topic := a.ticketTopic(1)
+	boss := telegramtest.User{ID: 9555, FirstName: "主管"}
+	a.srv.SendText(c.user, "第一句")
+	first := a.topicShows(topic, "👤 第一句")
+	for _, text := range []string{"您好，您的扣款已退回", "/close"} {
+		a.reacted(a.agentSays(boss, topic, text).MessageID, "🤷")
+	}
+	// The customer's next line is a post below what was written since, not
+	// an edit of theirs above it, which notifies nobody (a desk probe).
+	a.srv.SendText(c.user, "第二句")
+	if m := a.topicShows(topic, "第二句"); m.MessageID == first.MessageID {
+		t.Errorf("the customer's line was edited into their post above the member's messages:\n%s", a.chatText(staffChat, topic))
+	}
+	a.agentSays(agentWang, topic, "您好，我是王丽")
+	c.sees("您好，我是王丽")
+	if got := a.chatText(c.user.ID, 0); strings.Contains(got, "扣款已退回") || strings.Contains(got, "客服已结束") {
+		t.Errorf("a member's message that is no agent's reached the customer or closed the ticket:\n%s", got)
+	}
+	if _, ok := a.shows(staffChat, 0, "主管"); ok {
+		t.Errorf("a member who is no agent was seen as one:\n%s", a.chatText(staffChat, 0))
+	}
+}
+
 // TestAStaffChatWithoutReactionsGetsTheAcknowledgementAsAReply: the group's
 // admins turned reactions off (Telegram refuses setMessageReaction with
 // REACTION_INVALID): an agent's /claim is acknowledged by a reply carrying
