@@ -1009,6 +1009,11 @@ func agentEvent(s *Step) error {
 		}
 		s.say(s.T("agent.unreachable")+"\n"+s.T("agent.hotline", "hotline", s.e.cfg.Hotline, "hours", s.e.cfg.Hours.String()),
 			s.next()...)
+		// Its topic, once the bot can post again, says so and closes: it
+		// kept 🟡 and took replies that went nowhere, and /reopen said
+		// "closed over 24 hours ago" (a desk probe).
+		s.reply(s.e.retitle(t, false))
+		s.reply(s.e.closeReply(t, s.staffT("desk.referred", "ticket", t.ID, "hotline", s.e.cfg.Hotline)))
 	}
 	return nil
 }

@@ -664,6 +664,10 @@ func (d *desk) close() error {
 // customer has opened another one since.
 func (d *desk) reopen() error {
 	s, ev, t := d.s, d.s.ev, d.t
+	if t.Status == supportbot.TicketReferred {
+		d.here(s.staffT("desk.reopen_referred", "ticket", t.ID))
+		return nil
+	}
 	if t.Status != supportbot.TicketClosed || s.now.Sub(t.ClosedAt) > reopenWithin {
 		d.here(s.staffT("desk.reopen_late", "ticket", t.ID))
 		return nil

@@ -170,6 +170,31 @@ func TestHandoffToAStaffChatThatRefusesTheBot(t *testing.T) {
 	}
 }
 
+// TestATicketReferredForARefusedPostSaysSoInItsTopic: one post to the
+// staff chat refused (the bot's rights taken away for a moment): the
+// customer is given the hotline and the ticket referred — and its topic,
+// once the bot can post again, says so and closes. Before, it kept its 🟡,
+// the agent's replies got a 🤷, and /reopen said the ticket was closed
+// over 24 hours ago (a desk probe).
+func TestATicketReferredForARefusedPostSaysSoInItsTopic(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7813, "zh")
+	c.say("/agent", "排在第")
+	topic := a.ticketTopic(1)
+	a.topicShows(topic, "#T1")
+	a.srv.InjectFaults("sendMessage", 1, telegramtest.Fault{Status: 400, Description: "Bad Request: not enough rights to send text messages to the chat"})
+	a.srv.SendText(c.user, "在吗")
+	c.next("无法把你转给在线客服")
+	a.topicShows(topic, "已转为电话热线")
+	a.agentSays(agentWang, topic, "/reopen")
+	if _, ok := a.shows(staffChat, 0, "转为了电话热线"); !ok {
+		t.Errorf("/reopen of a referred ticket did not say it was referred:\n%s", a.chatText(staffChat, 0))
+	}
+	if _, ok := a.shows(staffChat, 0, "超过 24 小时"); ok {
+		t.Errorf("/reopen of a ticket referred a moment ago said it closed over 24 hours ago:\n%s", a.chatText(staffChat, 0))
+	}
+}
+
 // TestAStaffChatGoneForAMomentLosesNoOtherTicketsMessage: one ticket's
 // relay waits out a 429 while the staff chat refuses the bot for a moment
 // (removed by mistake, added back): the ticket whose message was refused
