@@ -291,7 +291,7 @@ func payRequest(l string) bool {
 var (
 	iPaid      = regexp.MustCompile(`我[^，。,.!?！？]{0,8}(?:还了|付了|结清了|还清了)`)
 	payFirstZh = regexp.MustCompile(`^(?:那|那就)?(?:提前)?(?:还|结清|还清|付)`)
-	payFirstEn = regexp.MustCompile(`^(?:please |pls |ok |okay |just |then |now |i want to |i'd like to |let me )?(?:pay|settle|repay)\b`)
+	payFirstEn = regexp.MustCompile(`^(?:please |pls |ok |okay |just |then |now |i want to |i'd like to |let me |go ahead and )?(?:pay|settle|repay)\b`)
 )
 
 // requestOnly reports l as a request to pay and nothing else: what it
@@ -305,7 +305,9 @@ var (
 // and a 确认 paid several). A 了 is an order only after a lead ("帮我还了",
 // "把这期还了"); else it says paid ("还上了", "已经还逾期的了").
 func requestOnly(l string) bool {
-	l = inDigits(l)
+	if hasHan(l) {
+		l = inDigits(l) // not English: "the one due first" is no day 1
+	}
 	if paidInClause(l) || laterOrMade(l) {
 		return false
 	}
@@ -351,25 +353,54 @@ func madeOrLaterSaid(l string) bool {
 	return madeOrLater.MatchString(dueDescribed.ReplaceAllString(l, " ")) && !nowSaid.MatchString(l)
 }
 
+// paidOnly is a payment said made and nothing else ("好的 还清了", "还上了",
+// "全部还了"): a statement, not a request (a replay: the payoff's quote).
+var paidOnly = regexp.MustCompile(`^(?:好的?|嗯|哦|噢|ok|okay)?[，, ]*(?:我)?(?:已经|刚刚?)?(?:全部|都|全)?(?:还清|结清|还上|还掉|付|还)了[。!！~～]*$`)
+
 var (
 	dueDescribed = regexp.MustCompile(`(?:今天|明天|后天|下周[一二三四五六日天]?|下个月)(?:[0-9]{1,2}号)?到期|已经逾期|\bdue (?:next|tomorrow)\b|\bnext due\b`)
-	madeOrLater  = regexp.MustCompile(`已经|刚(?:刚|才)?(?:已经)?(?:还|付|交|结清)|还过|上周|上个月|昨天|前天|下周|下个月|明天|后天|月底|年底|过两天|过几天|到时候|工资|` +
+	madeOrLater  = regexp.MustCompile(`已经|刚(?:刚|才)?(?:已经)?(?:还|付|交|结清)|还过|上周|上个月|昨天|前天|下周|下个月|下礼拜|下星期|(?:礼拜|星期|周)[一二三四五六天日]|周末|明天|后天|月底|年底|过两天|过几天|到时候|` +
 		`\b(?:already|paid|yesterday|last week|tomorrow|next (?:week|month)|later|someday|eventually|payday|(?:on )?(?:friday|monday|tuesday|wednesday|thursday|saturday|sunday)|(?:this )?weekend)\b`)
 	nowSaid = regexp.MustCompile(`现在|马上|立刻|赶紧|\bnow\b`) // "I'll pay off the laptop now, not later"
-	notNow  = regexp.MustCompile(`之前|以后|回头|等|不还|没还|别还|不用还|不要还|先不|\b(?:will|i'?ll|next|don'?t|not|once|after)\b`)
+	notNow  = regexp.MustCompile(`之前|以后|回头|等|发工资(?:以后|后|再)|工资到了?再|不还|没还|别还|不用还|不要还|先不|\b(?:will|i'?ll|next|don'?t|not|once|after)\b`)
 )
+
+// requestClause is the one clause of l that is a request to pay when the
+// others only put another plan off ("便宜的那个先还吧 贵的我再想想", "贵的那个
+// 先放着 先还便宜的那个", "pay the cheaper one, the bigger one can wait"): the
+// plan described is read in it alone (a replay quoted the plan set aside,
+// read first in the whole message; then none at all).
+func requestClause(l string) (string, bool) {
+	parts := clausesOf(l)
+	if len(parts) < 2 {
+		return "", false
+	}
+	req := ""
+	for _, p := range parts {
+		switch {
+		case requestOnly(p) && req == "":
+			req = p
+		case !deferred.MatchString(p):
+			return "", false
+		}
+	}
+	return req, req != ""
+}
+
+// deferred puts a plan off: later, not now, still thinking.
+var deferred = regexp.MustCompile(`先放着|放一放|先不|不急|不着急|再说|再想想|想想|以后再|下次|回头再|\b(?:can wait|later|not now|hold off|next time)\b`)
 
 var (
 	// requestLead makes a 了 an order, not a payment made.
-	requestLead = regexp.MustCompile(`帮我|给我|帮忙|麻烦|把|先[^，。 ]*了吧`)
+	requestLead = regexp.MustCompile(`帮我|给我|帮忙|麻烦|把|(?:先|那就|就|全|都)[^，。 ]*了吧`)
 	// describedWords name a plan as requestOnly lets them: a day and its
 	// due date, an amount roughly, the overdue one, an order number's end.
 	describedWords = regexp.MustCompile(`(?:(?:[0-9]{1,2}\s*(?:号|日)|今天|明天|后天)(?:到期|还款)?|到期|(?:[0-9]+|[一二两三四五六七八九十])(?:千|百|万)?多(?:块|元)?|` +
 		`(?:已经)?逾期|(?:订单)?尾号[0-9]{4})的?(?:那个|那笔|那期|那台|那部)?|(?:的)?(?:那个|那笔|那期|那台|那部)|` +
 		`\b(?:the )?(?:one )?due (?:first|soonest|next|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?|today|tomorrow)\b|\b(?:the )?overdue(?: one| bill)?\b`)
-	requestWordsZh = regexp.MustCompile(`帮我|给我|帮忙|麻烦你?|请|我要|我想|先|现在|马上|赶紧|直接|一次性|把|提前还清|提前结清|提前还款|全部还清|提前还|还清|结清|还掉|还上|` +
-		`还|付|一下|下|吧|掉|的|那个|那笔|那期|这个|这笔|这期|那|好的|好|行|嗯|ok|[\s,，.。!！~～]`)
-	requestWordsEn = regexp.MustCompile(`\b(?:please|pls|ok|okay|just|now|then|so|i want to|i'd like to|let me|pay|settle|repay|off|the|one|bill|early|in full|today|for me)\b|[\s,.!]`)
+	requestWordsZh = regexp.MustCompile(`帮我|给我|帮忙|麻烦你?了?|请|谢谢|谢啦|我要|我想|先|现在|马上|赶紧|立刻|直接|一次性|把|最|就行|就好|就|提前还清|提前结清|提前还款|全部还清|提前还|还清|结清|还掉|还上|` +
+		`还|付|一下|下|吧|掉|我的|账单|的|那个|那笔|那期|这个|这笔|这期|那|好的|好|行|嗯|ok|[\s,，.。!！~～]`)
+	requestWordsEn = regexp.MustCompile(`\b(?:please|pls|ok|okay|just|now|then|so|i want to|i'd like to|let me|can you|could you|would you|go ahead and|pay|settle|repay|off|the|one|bill|early|in full|today|first|right now|right away|asap|thanks|thank you|for me|my)\b|[\s,.!]`)
 )
 
 // notPayingNow are words around a plan described that make it no request

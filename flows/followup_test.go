@@ -201,6 +201,10 @@ func TestABarePayItPaysThePlanJustTalkedAbout(t *testing.T) {
 	c.send("算了")
 
 	c.send("笔记本还剩几期")
+	c.send("那就提前还了吧") // an order: 了吧 after 那就
+	c.expect("提前结清报价", "Xiaomi Book")
+	c.send("算了")
+	c.send("笔记本还剩几期")
 	c.send("帮我提前还了吧") // an order: 了 after 帮我
 	c.expect("提前结清报价", "Xiaomi Book")
 	c.reject("Redmi K70")
@@ -266,7 +270,23 @@ func TestAPlanDescribedOutsideAListIsQuoted(t *testing.T) {
 	c.send("算了")
 	c.send("我15号再还")
 	c.reject("确认还款")
+	// The request's own words around it, and another plan put off in a
+	// clause of its own (a replay got none quoted once the readers took
+	// only a request; "贵的那个先放着 先还便宜的那个" had quoted the dearer).
+	for _, words := range []string{"提前还最便宜的那个", "现在就帮我提前还便宜的那个", "谢谢 帮我提前还便宜的那个", "提前还便宜的那个就行",
+		"便宜的那个先提前还吧 贵的我再想想", "贵的那个先放着 先提前还便宜的那个"} {
+		c.send(words)
+		c.expect("提前结清报价", "Redmi K70")
+		c.reject("Xiaomi Book")
+		c.send("算了")
+	}
 	c.send("/lang en")
+	for _, words := range []string{"pay off the cheaper one asap", "pay off the cheaper one, the bigger one can wait", "pay the one due first"} {
+		c.send(words)
+		c.expect("Redmi K70", "Confirm")
+		c.reject("Xiaomi Book")
+		c.send("cancel")
+	}
 	c.send("pay off the bigger one")
 	c.expect("Payoff quote", "Xiaomi Book")
 	c.send("cancel")
@@ -362,7 +382,7 @@ func TestAPlanDescribedInAnotherRequestIsNotQuoted(t *testing.T) {
 		// more than a request: another clause, hearsay, a plan for later,
 		// a condition, a payment made (a replay quoted each, and a 确认
 		// paid several — the plan set aside, first)
-		"贵的那个先放着 先还便宜的那个", "21号那笔先不急 帮我还15号那笔", "我一般每月15号还款 这次帮我把21号那笔还了", "先还15号那笔还是21号那笔",
+		"我一般每月15号还款 这次帮我把21号那笔还了", "先还15号那笔还是21号那笔", "15号那笔21号帮我还", "15号那笔我想14号还",
 		"客服上次说贵的那个可以提前还", "网上说便宜的那个提前还不划算", "贵的那个提前还划算不", "要是提前还15号那笔 会便宜点",
 		"打算明年提前还贵的那个", "15号那笔周五帮我还", "年底再把贵的那个结清", "四千多那个提前还了",
 		"pay the bigger one once my bonus arrives", "pay the cheaper one on friday", "i'll pay the bigger one someday",
@@ -381,12 +401,14 @@ func TestTheOverdueOneSaidPaidOrLaterIsNotQuoted(t *testing.T) {
 	_, c := faqSession(t, 731)
 	for _, words := range []string{"已经还逾期的了", "我妈昨天还了逾期的那期", "我下周还逾期的", "等发工资还逾期的", "我妈已经帮我还逾期的了",
 		"昨天还逾期的那笔了", "不还逾期的 先开自动还款", "上周还了逾期那笔 帮我开自动还款", "我下周还逾期的 先帮我开自动还款",
-		"I will pay the overdue one on friday, just turn on autopay for now", "i already paid the overdue one, turn on autopay"} {
+		"I will pay the overdue one on friday, just turn on autopay for now", "i already paid the overdue one, turn on autopay",
+		"逾期的我已经还上了", "逾期那期我刚刚还了", "逾期的我妈说她来还", "逾期的下礼拜还", "逾期的周末还", "还清了", "好的 还清了"} {
 		c.send(words)
 		c.reject("确认还款", "Confirm and pay")
 		c.send("/menu")
 	}
-	for _, words := range []string{"还逾期的", "先还逾期那期", "先还逾期的 然后帮我开自动还款", "pay the overdue one and turn on autopay"} {
+	for _, words := range []string{"还逾期的", "先还逾期那期", "先还逾期的 然后帮我开自动还款", "pay the overdue one and turn on autopay",
+		"逾期好几天了 帮我还掉", "先把逾期的还了 然后开自动还款"} { // the bill, not the payoff, nor the switch alone (a replay)
 		c.send(words)
 		c.expect("Redmi K70", "¥261.92")
 		c.send("/menu")
@@ -402,4 +424,64 @@ func TestPayTheOverdueWithNoneOverdueSaysSo(t *testing.T) {
 	c.send("还逾期的")
 	c.expect("没有逾期")
 	c.reject("要还哪一笔分期的账单")
+}
+
+// A term of the service asked the meaning of — "本期是什么意思", "什么是预约还
+// 款", "滞纳金是什么", two in one message, "what does overdue mean" — is
+// explained, with a button to what it is about (a replay got "cannot
+// transfer you to a person", unsure or "can't answer"). The customer's own
+// amounts asked in the same words are not ("what is my balance").
+func TestATermAskedIsExplained(t *testing.T) {
+	_, c := faqSession(t, 732)
+	for _, q := range [][2]string{{"本期是什么意思", "「本期」是"}, {"什么是预约还款", "「预约还款」是"}, {"滞纳金是什么", "「滞纳金」是"},
+		{"逾期是什么意思？", "「逾期」是"}, {"提前还款是什么意思", "「提前还款」"}} {
+		c.send(q[0])
+		c.expect(q[1])
+		c.reject("无法在线转接", "不太确定", "回答不了")
+	}
+	c.send("分期是什么意思 息费是啥")
+	c.expect("「分期」", "「手续费」")
+	c.send("什么是预约还款")
+	c.expect("[🗓 取消预约还款]")
+	for _, q := range []string{"本期多少钱", "我的本金还剩多少"} {
+		c.send(q)
+		c.reject("「本期」是", "「本金」是")
+	}
+	c.send("/lang en")
+	for _, q := range [][2]string{{"what does overdue mean", "\"Overdue\" means"}, {"what is a scheduled repayment", "A \"scheduled repayment\" is"},
+		{"what do you mean by principal?", "The \"principal\" is"}} {
+		c.send(q[0])
+		c.expect(q[1])
+	}
+	for _, q := range []string{"what is my balance", "what is the late fee"} {
+		c.send(q)
+		c.reject("\"Remaining\" is", "A \"late fee\" is what")
+	}
+}
+
+// At one plan's bill, another plan said to be paid off later is no payoff
+// of this one ("贵的那个我下个月也要提前还" at the cheaper one's bill: a replay
+// quoted its payoff, and a 确认 paid ¥1,107.75); a payoff asked instead,
+// "不 还是提前全部还了吧", is (it was ignored).
+func TestAtABillAnotherPlansLaterPayoffIsNotThisOnes(t *testing.T) {
+	_, c := faqSession(t, 733)
+	c.send("还逾期的")
+	c.expect("逾期账单", "¥261.92")
+	c.send("贵的那个我下个月也要提前还")
+	c.reject("提前结清报价")
+	c.send("不 还是提前全部还了吧")
+	c.expect("提前结清报价", "Redmi K70")
+}
+
+// A call about one's credit record asked beside being overdue ("接到电话说我
+// 征信有问题 是不是因为逾期") gets the warning and, from a customer who is
+// overdue, what is overdue under it (a replay: the warning alone, where the
+// build before said she was overdue).
+func TestACreditScareAskedOfBeingOverdueSaysWhatIs(t *testing.T) {
+	_, c := faqSession(t, 734) // C1: the K70's period 6 overdue
+	c.send("接到电话说我征信有问题 是不是因为逾期")
+	c.expect("很可能是诈骗", "仍未还、已逾期", "Redmi K70")
+	c.send("有人打电话说我征信有问题") // nothing asked of their own: the warning alone
+	c.expect("很可能是诈骗")
+	c.reject("仍未还、已逾期")
 }

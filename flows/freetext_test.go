@@ -220,10 +220,10 @@ func TestAnAnswerHasAShortKeyboard(t *testing.T) {
 	if got, want := c.labels(), []string{label("btn.human"), label("btn.menu")}; !slices.Equal(got, want) {
 		t.Errorf("buttons under the how-to-reach-a-person answer = %q, want %q", got, want)
 	}
-	// Unsure between a flow and a person: the flow, then a person once.
+	// A term explained: the flow it is about, then a person once.
 	c.send("预约还款是什么意思")
 	if got, want := c.labels(), []string{label("menu.cancel"), label("btn.human"), label("btn.menu")}; !slices.Equal(got, want) {
-		t.Errorf("buttons of the suggestions = %q, want %q", got, want)
+		t.Errorf("buttons under a term explained = %q, want %q", got, want)
 	}
 }
 

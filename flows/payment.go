@@ -2578,7 +2578,16 @@ func describedPlan(s *Step, flow string, open []supportbot.Plan, text string) (*
 		return nil, nil // the overdue one, two plans, a sum, a plan by name: their own readers'
 	}
 	if !requestOnly(l) {
-		return nil, nil // "贵的那个先放着 先还便宜的那个", "客服上次说贵的那个可以提前还": the list, to pick from
+		// "客服上次说贵的那个可以提前还", "先还15号那笔还是21号那笔": the list,
+		// to pick from — but "贵的那个先放着 先还便宜的那个" is the cheaper one's
+		clause, ok := requestClause(l)
+		if !ok {
+			return nil, nil
+		}
+		l, text = clause, clause
+	}
+	if days := daySaid.FindAllStringSubmatch(inDigits(l), -1); len(days) > 1 && strings.Join(days[0][1:], "") != strings.Join(days[1][1:], "") {
+		return nil, nil // "15号那笔12号帮我还": which and when — not told apart here (a replay paid the 15th's at once)
 	}
 	pick := func(fits func(p supportbot.Plan) bool) *supportbot.Plan { return onlyPlan(open, fits) }
 	if soonestPick.MatchString(l) {

@@ -139,7 +139,10 @@ func otherQuoteAsked(flow, text string) string {
 	if !strings.ContainsFunc(l, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
 		limit = 60 // English words are longer: "no i want to pay off the earbuds completely"
 	}
-	if asks(text) || utf8.RuneCountInString(l) > limit || containsAny(l, "不要只", "不只", "别只", "不是只", "not just", "not only") {
+	if asks(text) || utf8.RuneCountInString(l) > limit || containsAny(l, "不要只", "不只", "别只", "不是只", "not just", "not only") ||
+		laterOrMade(l) || cheapOrDear.MatchString(l) || soonestPick.MatchString(l) || anyPerson.MatchString(l) {
+		// "贵的那个我下个月也要提前还" at the cheaper one's bill: another
+		// plan, later — not this one's payoff (a replay: a 确认 paid it)
 		return ""
 	}
 	switch {
@@ -153,7 +156,7 @@ func otherQuoteAsked(flow, text string) string {
 }
 
 var (
-	payoffAsked = regexp.MustCompile(`提前(?:还款|还清|结清|还完|还)|结清|全部还清|全部还完|全都还清|全还了|还清全部|还完全部|全部付清|一次性(?:还清|还完|结清|付清|全还)|剩下的(?:都|全|一起)还|` +
+	payoffAsked = regexp.MustCompile(`提前(?:还款|还清|结清|还完|还)|提前全部(?:还|结清|付)|结清|全部还清|全部还完|全都还清|全还了|还清全部|还完全部|全部付清|一次性(?:还清|还完|结清|付清|全还)|剩下的(?:都|全|一起)还|` +
 		`\b(?:pay (?:it |them |that |this |everything |the whole (?:thing|plan) |(?:the|my) [a-z0-9]+ )?(?:all |completely |fully )?off|pay off|payoff|the whole plan|in full|` +
 		// "actually pay them off", "no i want to pay off the earbuds completely" (an English probe: told to confirm the bill, and it was paid)
 		`pay\b[^.?!]{0,30}\b(?:completely|fully|entirely)|pay (?:the|everything) (?:rest|remaining|left))\b`)

@@ -1426,7 +1426,9 @@ func paysABillOnly(text string) bool {
 	l := strings.ToLower(text)
 	// "这个月的", "逾期的" name the bill whatever else is said of the plans
 	// ("两个分期这个月的都帮我还掉": a probe got both payoffs).
-	return (overdueNamed(l) || periodNamed.MatchString(l)) && !containsAny(l, wholePlanWords...) &&
+	// "逾期好几天了 帮我还掉": the overdue bill too, unless paying off is said
+	// (a replay: the whole plan's payoff quote).
+	return (overdueNamed(l) || periodNamed.MatchString(l) || strings.Contains(l, "逾期") && !asksPayoff(l)) && !containsAny(l, wholePlanWords...) &&
 		(periodOwn.MatchString(l) || !containsAny(l, allPlansWords...)) &&
 		!slices.ContainsFunc([]string{"all", "entire", "whole", "remaining", "early", "rest", "everything", "full", "balance", "plan", "fee", "fees"},
 			func(w string) bool { return wordsIn(l, w) })
@@ -1574,6 +1576,7 @@ func (s *Step) hasOverdue() (bool, error) {
 // 期", "pay this month's bill").
 var paysThisPeriod = regexp.MustCompile(`(?:还|付|交)(?:一下|了|掉)?[^，。？?\s]{0,12}?(?:这期|本期|这个月的?|当期)|` +
 	`(?:还|付|交)(?:一下|了|掉)?[^，。？?\s]{0,8}?逾期(?:的|那|账单)|\bpay (?:the|my) overdue\b|` + // "先还逾期的 然后帮我开自动还款" (a probe: the switch alone)
+	`把(?:那个|那笔)?逾期(?:的|那期|那笔|账单)?(?:帮我)?(?:还|付|交)(?:了|掉|上)|` + // "先把逾期的还了 然后开自动还款" (a replay: the switch alone)
 	`(?:这期|本期|这个月的?)(?:的账单)?(?:帮我)?(?:还|付|交)(?:了|掉|一下|上)|` +
 	`\bpay (?:this|the current) (?:month'?s?|period'?s?)(?: bill| installment)?\b|` +
 	// "pay the pad and turn on autopay (for it)" (an English probe: the switch alone, the bill dropped)
@@ -2698,6 +2701,12 @@ func (s *Step) freeText(text string) error {
 		// bill's quote, "客服打电话说…要我把验证码报给他解绑" the cards').
 		s.conv.Misses = 0
 		s.slots.Last = &lastStep{Flow: scamWarned, At: s.now}
+		if l := strings.ToLower(text); s.conv.CustomerID != "" && containsAny(l, "逾期", "overdue") {
+			// "接到电话说我征信有问题 是不是因为逾期" from a customer who is
+			// overdue: that too, under the warning (a replay: the warning
+			// alone, where the build before said she was overdue).
+			return s.appendOverdue()
+		}
 		return nil
 	}
 	if m := notThisButThat.FindStringSubmatch(strings.TrimSpace(text)); m != nil && utf8.RuneCountInString(m[1]+m[2]) >= 2 &&
@@ -2733,6 +2742,9 @@ func (s *Step) freeText(text string) error {
 		// the orders' desk).
 		s.conv.Misses = 0
 		s.say(s.T("faq.order_labels"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
+		return nil
+	}
+	if s.termsAsked(text) { // "本期是什么意思", "what does overdue mean"
 		return nil
 	}
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
@@ -3662,7 +3674,7 @@ func (s *Step) freeText(text string) error {
 					}
 					return err
 				}
-				if l := strings.ToLower(text); (name == "pay" || name == "repay") && madeOrLaterSaid(l) {
+				if l := strings.ToLower(text); (name == "pay" || name == "repay") && (madeOrLaterSaid(l) || paidOnly.MatchString(bare(text))) {
 					// "我妈已经帮我还逾期的了", "昨天还逾期的那笔了", "我下周还逾
 					// 期的": a payment said made or for later — the bill, which
 					// says what is still owed, not a quote (a replay: a 确认
@@ -3875,6 +3887,9 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 		return false, nil
 	}
 	l := strings.ToLower(text)
+	if paidInClause(l) || madeOrLaterSaid(l) || anyPerson.MatchString(l) {
+		return false, nil // "逾期的我已经还上了", "逾期那期我刚刚还了", "逾期的我妈说她来还" (a replay: a 确认 paid ¥616.25)
+	}
 	var name string
 	if len(c.Suggestions) > 0 {
 		name = intents[c.Suggestions[0]]
