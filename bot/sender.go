@@ -820,7 +820,13 @@ func (s *sender) deliver(ctx context.Context, m supportbot.OutboxMessage) bool {
 			return s.outbox.MarkFailed(ctx, m.ID, scrub(err, s.srv.cfg.Token), gone)
 		})
 		if rerr == nil && m.Reply.TicketID != 0 && s.srv.cfg.GaveUp != nil && !messageRefused(err) {
-			// The staff chat refuses the bot: the customer must not wait on a relay.
+			// The staff chat refuses the bot: the customer must not wait on a
+			// relay — and the operator is told which chat, which a warning
+			// about a hashed chat reference did not say (a desk probe).
+			if m.Reply.ChatID == s.srv.cfg.AgentChatID {
+				s.srv.log.Error("the staff chat refuses the bot's messages: the hand-off goes to the hotline; check the bot is in AGENT_CHAT_ID with the right to post and manage topics",
+					"agent_chat_id", s.srv.cfg.AgentChatID, "err", scrub(err, s.srv.cfg.Token))
+			}
 			s.srv.cfg.GaveUp(ctx, m.Reply)
 		}
 		if r := m.Reply; rerr == nil && r.ChatID > 0 && r.Strip == "" && r.React == 0 && s.srv.cfg.Undelivered != nil {

@@ -168,6 +168,11 @@ func TestHandoffToAStaffChatThatRefusesTheBot(t *testing.T) {
 	if list := a.run("tickets"); !strings.Contains(list, "referred") {
 		t.Errorf("tickets:\n%s", list)
 	}
+	// The operator is told which chat refuses the bot (a desk probe: a
+	// warning per message, the chat a hashed reference).
+	if logs := a.logs.String(); !strings.Contains(logs, "the staff chat refuses") || !strings.Contains(logs, "agent_chat_id=-100777") {
+		t.Errorf("the log does not name the staff chat that refuses the bot:\n%s", logs)
+	}
 }
 
 // TestATicketReferredForARefusedPostSaysSoInItsTopic: one post to the
