@@ -227,9 +227,13 @@ func bookingAsked(s *Step) (*scheduledView, error) {
 		for i, v := range list {
 			names[i] = v.Product
 		}
-		if i := nameChoice(bare(text), names); i > 0 {
+		// The plan named in the cancellation's own clause: "笔记本提前还清 顺便
+		// 取消手机的预约" is the phone's booking (a replay got the laptop's,
+		// its longer word read first).
+		t := bare(clauseOf(text, "预约", "取消", "cancel", "booking", "scheduled"))
+		if i := nameChoice(t, names); i > 0 {
 			n = onlyOne(len(list), func(j int) bool { return list[j].PlanID == list[i-1].PlanID })
-		} else if kind, _ := kindSaid(bare(text)); kind >= 0 {
+		} else if kind, _ := kindSaid(t); kind >= 0 {
 			n = onlyOne(len(list), func(j int) bool { return kindShown(list[j].Product) == kind })
 		}
 	}

@@ -669,3 +669,17 @@ func TestABookingCancelledNounFirst(t *testing.T) {
 	c.send("预约取消了吗")
 	c.reject("你的预约还款")
 }
+
+// A booking's cancellation asked beside another plan's payoff names its
+// plan in its own clause: "笔记本提前还清 顺便取消手机的预约" is the phone's
+// booking, not the laptop's (a replay: the laptop's was asked about, its
+// longer word read first).
+func TestACancellationsPlanIsTheOneInItsClause(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Scheduled = slices.DeleteFunc(zhang.Scheduled, func(r supportbot.ScheduledRepayment) bool { return r.ID == "S3" })
+	_, c := faqSessionOn(t, data, 735, phoneZhang)
+	c.send("笔记本提前还清 顺便取消手机的预约")
+	c.expect("要取消这笔预约还款吗", "Redmi K70 第 7 期")
+	c.reject("Xiaomi Book 第 3 期")
+}
