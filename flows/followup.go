@@ -327,13 +327,33 @@ func requestOnly(l string) bool {
 // 付了 without a request's lead ("还上了", "嗯 还掉了", "上周还了逾期那笔"),
 // not an order ("帮我还了", "把这期还了").
 func paidInClause(l string) bool {
-	for _, clause := range clausesOf(l) {
-		if strings.Contains(clause, "了") && containsAny(clause, "还", "付", "结清", "交") && !requestLead.MatchString(clause) {
-			return true
-		}
-	}
-	return false
+	return paidIn(l, func(clause string) bool { return !requestLead.MatchString(clause) || paidBy(clause) })
 }
+
+// paidIn reports a clause of l with a 了 and a pay verb that by takes.
+func paidIn(l string, by func(clause string) bool) bool {
+	return slices.ContainsFunc(clausesOf(l), func(clause string) bool {
+		return strings.Contains(clause, "了") && containsAny(clause, "还", "付", "结清", "交") && by(clause)
+	})
+}
+
+// paidBy reports a clause that says who paid — a person, or the customer
+// themselves — whatever lead it has ("我爸帮我把这期还了", "我自己把这期还了",
+// "我老公帮我把逾期的还上了": a replay read 把 as an order, and a 确认 paid
+// them again).
+func paidBy(clause string) bool {
+	return anyPerson.MatchString(clause) || selfDid.MatchString(clause)
+}
+
+// paidByWhom reports a clause of l saying someone paid already, by name.
+func paidByWhom(l string) bool { return paidIn(l, paidBy) }
+
+// selfDid is the customer saying they did it: "我把…", "我自己…".
+var selfDid = regexp.MustCompile(`^(?:我|我自己|自己)(?:已经|刚刚?|早就|都|也)?(?:把|还|付|结清)`)
+
+// othersPay says someone else will pay ("逾期的那笔我妈说她来还", "我老公会还"):
+// no request of the customer's own (a replay quoted ¥616.25).
+var othersPay = regexp.MustCompile(`(?:` + kin + `|我爸|我妈|别人|有人|她|他)[^，。]{0,6}(?:来还|帮我还|替我还|帮忙还|会还|要还|去还)|\b(?:` + kinEN + `) (?:will|is going to|is gonna|can) pay\b`)
 
 // laterOrMade reports words that make a payment named no request to pay
 // now: made already, for later, refused, put off ("我下周还逾期的", "不还逾期
@@ -358,8 +378,9 @@ func madeOrLaterSaid(l string) bool {
 var paidOnly = regexp.MustCompile(`^(?:好的?|嗯|哦|噢|ok|okay)?[，, ]*(?:我)?(?:已经|刚刚?)?(?:全部|都|全)?(?:还清|结清|还上|还掉|付|还)了[。!！~～]*$`)
 
 var (
-	dueDescribed = regexp.MustCompile(`(?:今天|明天|后天|下周[一二三四五六日天]?|下个月)(?:[0-9]{1,2}号)?到期|已经逾期|\bdue (?:next|tomorrow)\b|\bnext due\b`)
-	madeOrLater  = regexp.MustCompile(`已经|刚(?:刚|才)?(?:已经)?(?:还|付|交|结清)|还过|上周|上个月|昨天|前天|下周|下个月|下礼拜|下星期|(?:礼拜|星期|周)[一二三四五六天日]|周末|明天|后天|月底|年底|过两天|过几天|到时候|` +
+	dueDescribed = regexp.MustCompile(`(?:今天|明天|后天|下周[一二三四五六日天]?|下个月|(?:星期|礼拜|周)[一二三四五六日天])(?:[0-9]{1,2}号)?到期|已经逾期|` +
+		`\bdue (?:next|tomorrow|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?)\b|\bnext due\b`)
+	madeOrLater = regexp.MustCompile(`(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:号|日)(?:再|帮我|给我|就|去)*(?:还|付|扣)|到期(?:那天|当天)|\bon the [0-9]{1,2}(?:st|nd|rd|th)?\b|已经|刚(?:刚|才)?(?:已经)?(?:还|付|交|结清)|还过|上周|上个月|昨天|前天|下周|下个月|下礼拜|下星期|(?:礼拜|星期|周)[一二三四五六天日]|周末|明天|后天|月底|年底|过两天|过几天|到时候|` +
 		`\b(?:already|paid|yesterday|last week|tomorrow|next (?:week|month)|later|someday|eventually|payday|(?:on )?(?:friday|monday|tuesday|wednesday|thursday|saturday|sunday)|(?:this )?weekend)\b`)
 	nowSaid = regexp.MustCompile(`现在|马上|立刻|赶紧|\bnow\b`) // "I'll pay off the laptop now, not later"
 	notNow  = regexp.MustCompile(`之前|以后|回头|等|发工资(?:以后|后|再)|工资到了?再|不还|没还|别还|不用还|不要还|先不|\b(?:will|i'?ll|next|don'?t|not|once|after)\b`)
@@ -380,11 +401,31 @@ func requestClause(l string) (string, bool) {
 		switch {
 		case requestOnly(p) && req == "":
 			req = p
-		case !deferred.MatchString(p):
-			return "", false
+		case !deferred.MatchString(p) || !describesAPlan(p):
+			return "", false // "帮我还便宜的那个 想想还是算了": the request itself put off (a replay paid it)
 		}
 	}
 	return req, req != ""
+}
+
+// describesAPlan reports words that point at a plan: by what it costs, when
+// it is due, its kind, its name's place ("贵的", "the bigger one", "耳机那个").
+func describesAPlan(p string) bool {
+	return cheapOrDear.MatchString(p) || soonestPick.MatchString(p) || newerPick.MatchString(p) || olderPick.MatchString(p) ||
+		containsAny(p, "贵的", "便宜的", "那个", "那笔", "the other", "bigger", "cheaper", "smaller", "dearer") || kindsSaid(p) > 0
+}
+
+// withoutDeferred is l without its clauses that put another plan off, when
+// one clause is left to ask: "先把逾期的还了 耳机那个下次再说" is the overdue
+// bill's, "pay the bigger one, the pad can wait" the bigger one's (a replay
+// quoted the plan put off).
+func withoutDeferred(l string) string {
+	parts := clausesOf(l)
+	kept := slices.DeleteFunc(slices.Clone(parts), func(p string) bool { return deferred.MatchString(p) && describesAPlan(p) })
+	if len(kept) == 0 || len(kept) == len(parts) {
+		return l
+	}
+	return strings.Join(kept, " ")
 }
 
 // deferred puts a plan off: later, not now, still thinking.
@@ -432,7 +473,7 @@ func (s *Step) describedPaid(text string) (bool, error) {
 		return false, nil // "15号那个先不还", "我妈15号那笔", "贵的那个以后再提前还", "便宜的那个怎么还", "最早到期的那个我老婆帮我还了"
 	}
 	flow := "pay"
-	if payItOff.MatchString(l) {
+	if payItOff.MatchString(withoutDeferred(l)) { // "pay the cheaper one, hold off on the bigger one": a bill (a replay paid the payoff)
 		flow = "repay"
 	}
 	open, err := s.openPlans()

@@ -386,7 +386,12 @@ func TestAPlanDescribedInAnotherRequestIsNotQuoted(t *testing.T) {
 		"客服上次说贵的那个可以提前还", "网上说便宜的那个提前还不划算", "贵的那个提前还划算不", "要是提前还15号那笔 会便宜点",
 		"打算明年提前还贵的那个", "15号那笔周五帮我还", "年底再把贵的那个结清", "四千多那个提前还了",
 		"pay the bigger one once my bonus arrives", "pay the cheaper one on friday", "i'll pay the bigger one someday",
-		"pay off the bigger one eventually", "pay the cheaper one this weekend"} {
+		"pay off the bigger one eventually", "pay the cheaper one this weekend",
+		// the request itself put off, a day to pay on (a replay paid each on 确认)
+		"便宜的那个先还吧 还是再想想吧", "帮我还便宜的那个 想想还是算了", "帮我还便宜的那个 下次吧", "pay the cheaper one, actually hold off",
+		"15号那笔15号帮我还", "这期12号帮我还", "pay this period on the 12th", "这期到期那天帮我还",
+		// paid by someone, or said to be paid by someone (the same)
+		"我爸帮我把这期还了", "我自己把这期还了", "我老公帮我把逾期的还上了", "逾期的那笔我妈说她来还"} {
 		c.send(words)
 		c.reject("确认还款", "Confirm and pay")
 		c.send("/menu")
@@ -448,7 +453,9 @@ func TestATermAskedIsExplained(t *testing.T) {
 		c.reject("「本期」是", "「本金」是")
 	}
 	c.send("/lang en")
-	for _, q := range [][2]string{{"what does overdue mean", "\"Overdue\" means"}, {"what is a scheduled repayment", "A \"scheduled repayment\" is"},
+	c.send("what does overdue mean") // the customer is: which of theirs, under it (a replay: the definition alone)
+	c.expect("\"Overdue\" means", "Still unpaid and overdue", "Redmi K70")
+	for _, q := range [][2]string{{"what is a scheduled repayment", "A \"scheduled repayment\" is"},
 		{"what do you mean by principal?", "The \"principal\" is"}} {
 		c.send(q[0])
 		c.expect(q[1])
@@ -471,6 +478,17 @@ func TestAtABillAnotherPlansLaterPayoffIsNotThisOnes(t *testing.T) {
 	c.reject("提前结清报价")
 	c.send("不 还是提前全部还了吧")
 	c.expect("提前结清报价", "Redmi K70")
+
+	// The plan put off in a clause of its own is not the one asked, nor
+	// is "hold off" a payoff (a replay quoted the laptop, and paid a
+	// payoff for a bill).
+	c.send("/menu")
+	c.send("先把逾期的还了 笔记本那个下次再说")
+	c.expect("逾期账单", "Redmi K70")
+	c.reject("Xiaomi Book")
+	c.send("/lang en")
+	c.send("pay the cheaper one, hold off on the bigger one")
+	c.reject("Payoff quote")
 }
 
 // A call about one's credit record asked beside being overdue ("接到电话说我

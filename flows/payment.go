@@ -2151,7 +2151,7 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 			s.finish()
 			return nothingToPay(s, p)
 		}
-		if word := kindNotTheirs(bare(s.ev.Text), open); word != "" {
+		if word := kindNotTheirs(bare(withoutDeferred(strings.ToLower(s.ev.Text))), open); word != "" {
 			// "pay off my laptop" from a customer whose one plan is a
 			// tablet: their plans to choose from, never the tablet's quote
 			// in its place (a probe).
@@ -2163,11 +2163,14 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		return s.fire(flow, "quote", &open[0])
 	}
 	if planID == "" && s.ev.Kind == supportbot.EventText {
-		if l := strings.ToLower(s.ev.Text); overdueNamed(l) && severalJoined.MatchString(l) {
+		// A plan put off in a clause of its own is not the one asked: "先把
+		// 逾期的还了 耳机那个下次再说" (a replay quoted the earbuds).
+		asked := withoutDeferred(strings.ToLower(s.ev.Text))
+		if l := asked; overdueNamed(l) && severalJoined.MatchString(l) {
 			// "pay all overdue and the buds": two plans' bills, one at a
 			// time from the list (an English probe got the buds' alone,
 			// the overdue phone dropped without a word).
-			if i, j := overdueSaid(l, open, s.today), planSaid(bare(s.ev.Text), open); i > 0 && j > 0 && i != j {
+			if i, j := overdueSaid(l, open, s.today), planSaid(bare(asked), open); i > 0 && j > 0 && i != j {
 				if err := s.fire(flow, "choose"); err != nil {
 					return err
 				}
@@ -2176,11 +2179,11 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 			}
 		}
 		// "我要repay laptop", "提前还招联那笔": the plan said with the request.
-		if i := planSaid(bare(s.ev.Text), open); i > 0 {
+		if i := planSaid(bare(asked), open); i > 0 {
 			return s.fire(flow, "quote", &open[i-1])
 		}
 		// "逾期的帮我还掉": the one plan overdue, its bill.
-		if l := strings.ToLower(s.ev.Text); flow == "pay" && overdueNamed(l) {
+		if l := asked; flow == "pay" && overdueNamed(l) {
 			if i := overdueSaid(l, open, s.today); i > 0 {
 				return s.fire(flow, "quote", &open[i-1])
 			}

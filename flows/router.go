@@ -2744,8 +2744,8 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("faq.order_labels"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
 		return nil
 	}
-	if s.termsAsked(text) { // "本期是什么意思", "what does overdue mean"
-		return nil
+	if ok, err := s.termsAsked(text); ok || err != nil { // "本期是什么意思", "what does overdue mean"
+		return err
 	}
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
 		return err
@@ -3674,7 +3674,7 @@ func (s *Step) freeText(text string) error {
 					}
 					return err
 				}
-				if l := strings.ToLower(text); (name == "pay" || name == "repay") && (madeOrLaterSaid(l) || paidOnly.MatchString(bare(text))) {
+				if l := strings.ToLower(text); (name == "pay" || name == "repay") && (madeOrLaterSaid(l) || paidOnly.MatchString(bare(text)) || paidByWhom(l) || othersPay.MatchString(l)) {
 					// "我妈已经帮我还逾期的了", "昨天还逾期的那笔了", "我下周还逾
 					// 期的": a payment said made or for later — the bill, which
 					// says what is still owed, not a quote (a replay: a 确认
@@ -3887,7 +3887,7 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 		return false, nil
 	}
 	l := strings.ToLower(text)
-	if paidInClause(l) || madeOrLaterSaid(l) || anyPerson.MatchString(l) {
+	if paidInClause(l) || madeOrLaterSaid(l) || anyPerson.MatchString(l) || othersPay.MatchString(l) {
 		return false, nil // "逾期的我已经还上了", "逾期那期我刚刚还了", "逾期的我妈说她来还" (a replay: a 确认 paid ¥616.25)
 	}
 	var name string

@@ -19,7 +19,7 @@ type term struct {
 }
 
 var terms = []term{
-	{key: "this_period", words: []string{"本期", "当期", "这一期", "这期", "期数", "this period", "current period", "period"}, flow: "bill"},
+	{key: "this_period", words: []string{"本期", "当期", "这一期", "这期", "this period", "current period", "period"}, flow: "bill"},
 	{key: "booking", words: []string{"预约还款", "预约扣款", "预约", "scheduled repayment", "scheduled payment", "booked repayment", "booking"}, flow: "cancel"},
 	{key: "autopay", words: []string{"自动还款", "自动扣款", "autopay", "auto-pay", "auto repayment", "auto-repayment"}, flow: "autopay"},
 	{key: "late_fee", words: []string{"滞纳金", "罚息", "late fee", "late charge", "penalty"}, flow: "bill"},
@@ -46,19 +46,19 @@ var (
 // termsAsked answers each clause of text that asks what one of the
 // service's terms means — every clause must, else it is not for it — with
 // a button to what the term is about.
-func (s *Step) termsAsked(text string) bool {
+func (s *Step) termsAsked(text string) (bool, error) {
 	var asked []term
 	for _, clause := range clausesOf(strings.ToLower(text)) {
 		t, ok := termAsked(strings.Trim(clause, " ?？。.!！"))
 		if !ok {
-			return false
+			return false, nil
 		}
 		if !slices.ContainsFunc(asked, func(a term) bool { return a.key == t.key }) {
 			asked = append(asked, t)
 		}
 	}
 	if len(asked) == 0 {
-		return false
+		return false, nil
 	}
 	lines := make([]string, len(asked))
 	var btns []supportbot.Button
@@ -70,7 +70,12 @@ func (s *Step) termsAsked(text string) bool {
 	}
 	s.conv.Misses = 0
 	s.say(strings.Join(lines, "\n\n"), s.next(append(btns, s.humanBtn())...)...) // as under an FAQ answer
-	return true
+	if s.conv.CustomerID != "" && slices.ContainsFunc(asked, func(t term) bool { return t.key == "overdue" || t.key == "late_fee" }) {
+		// "what does overdue mean" from a customer who is: which of theirs
+		// is, under it (a replay: the builds before said so, this one not)
+		return true, s.appendOverdue()
+	}
+	return true, nil
 }
 
 // termAsked is the term a clause asks the meaning of, by its whole word.
