@@ -280,7 +280,7 @@ var anyPerson = regexp.MustCompile(`(?:` + kin + `)|我爸|我妈|我爹|我娘|
 // 笔还款短信收到了": a replay quoted each, and a 确认 paid one).
 func payRequest(l string) bool {
 	if hasHan(l) {
-		if iPaid.MatchString(l) && !containsAny(l, "还了吧", "先", "要", "想", "帮我把", "给我把", "把") {
+		if iPaid.MatchString(l) && !containsAny(l, "还了吧", "先", "要", "想", "帮我把", "给我把", "把", "帮我还", "给我还") { // "…帮我还了": an order
 			return false // "四千多那个我…还了": paid
 		}
 		return payFirstZh.MatchString(l) || containsAny(l, "帮我", "给我", "我要", "我想", "请", "麻烦", "先", "现在", "马上", "赶紧", "吧", "一下", "提前还", "结清")
@@ -342,8 +342,14 @@ func paidIn(l string, by func(clause string) bool) bool {
 // "我老公帮我把逾期的还上了": a replay read 把 as an order, and a 确认 paid
 // them again).
 func paidBy(clause string) bool {
+	if toldToPay.MatchString(clause) || strings.HasSuffix(strings.TrimRight(clause, "。.!！~～ "), "吧") {
+		return false // "我妈让我赶紧把逾期的还了", "我把这期还了吧": asked of them, or a suggestion (a replay)
+	}
 	return anyPerson.MatchString(clause) || selfDid.MatchString(clause)
 }
+
+// toldToPay is someone asking the customer to pay: "让我", "叫我", "催我".
+var toldToPay = regexp.MustCompile(`(?:让|叫|要|催|喊)我|\b(?:told|asked|wants) me to\b`)
 
 // paidByWhom reports a clause of l saying someone paid already, by name.
 func paidByWhom(l string) bool { return paidIn(l, paidBy) }
@@ -380,7 +386,7 @@ var paidOnly = regexp.MustCompile(`^(?:好的?|嗯|哦|噢|ok|okay)?[，, ]*(?:�
 var (
 	dueDescribed = regexp.MustCompile(`(?:今天|明天|后天|下周[一二三四五六日天]?|下个月|(?:星期|礼拜|周)[一二三四五六日天])(?:[0-9]{1,2}号)?到期|已经逾期|` +
 		`\bdue (?:next|tomorrow|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?)\b|\bnext due\b`)
-	madeOrLater = regexp.MustCompile(`(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:号|日)(?:再|帮我|给我|就|去)*(?:还|付|扣)|到期(?:那天|当天)|\bon the [0-9]{1,2}(?:st|nd|rd|th)?\b|已经|刚(?:刚|才)?(?:已经)?(?:还|付|交|结清)|还过|上周|上个月|昨天|前天|下周|下个月|下礼拜|下星期|(?:礼拜|星期|周)[一二三四五六天日]|周末|明天|后天|月底|年底|过两天|过几天|到时候|` +
+	madeOrLater = regexp.MustCompile(`(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:号|日)(?:再|帮我|给我|就|去)*(?:还|付|扣)(?:$|[^的款日])|到期(?:那天|当天)|\bon the [0-9]{1,2}(?:st|nd|rd|th)?\b|已经|刚(?:刚|才)?(?:已经)?(?:还|付|交|结清)|还过|上周|上个月|昨天|前天|下周|下个月|下礼拜|下星期|(?:礼拜|星期|周)[一二三四五六天日]|周末|明天|后天|月底|年底|过两天|过几天|到时候|` +
 		`\b(?:already|paid|yesterday|last week|tomorrow|next (?:week|month)|later|someday|eventually|payday|(?:on )?(?:friday|monday|tuesday|wednesday|thursday|saturday|sunday)|(?:this )?weekend)\b`)
 	nowSaid = regexp.MustCompile(`现在|马上|立刻|赶紧|\bnow\b`) // "I'll pay off the laptop now, not later"
 	notNow  = regexp.MustCompile(`之前|以后|回头|等|发工资(?:以后|后|再)|工资到了?再|不还|没还|别还|不用还|不要还|先不|\b(?:will|i'?ll|next|don'?t|not|once|after)\b`)
@@ -412,7 +418,7 @@ func requestClause(l string) (string, bool) {
 // it is due, its kind, its name's place ("贵的", "the bigger one", "耳机那个").
 func describesAPlan(p string) bool {
 	return cheapOrDear.MatchString(p) || soonestPick.MatchString(p) || newerPick.MatchString(p) || olderPick.MatchString(p) ||
-		containsAny(p, "贵的", "便宜的", "那个", "那笔", "the other", "bigger", "cheaper", "smaller", "dearer") || kindsSaid(p) > 0
+		containsAny(p, "贵的", "便宜的", "the other", "bigger", "cheaper", "smaller", "dearer") || kindsSaid(p) > 0 || daySaid.MatchString(inDigits(p)) // not a bare 那个: "那个还是下次再说吧" is the request put off (a replay paid it)
 }
 
 // withoutDeferred is l without its clauses that put another plan off, when

@@ -200,6 +200,9 @@ func TestABarePayItPaysThePlanJustTalkedAbout(t *testing.T) {
 	c.expect("要提前结清哪一笔分期")
 	c.send("算了")
 
+	c.send("我把这期还了吧") // a suggestion of their own, not a payment made (a replay: unsure)
+	c.reject("进行中的分期", "不太确定")
+	c.send("算了")
 	c.send("笔记本还剩几期")
 	c.send("那就提前还了吧") // an order: 了吧 after 那就
 	c.expect("提前结清报价", "Xiaomi Book")
@@ -391,7 +394,9 @@ func TestAPlanDescribedInAnotherRequestIsNotQuoted(t *testing.T) {
 		"便宜的那个先还吧 还是再想想吧", "帮我还便宜的那个 想想还是算了", "帮我还便宜的那个 下次吧", "pay the cheaper one, actually hold off",
 		"15号那笔15号帮我还", "这期12号帮我还", "pay this period on the 12th", "这期到期那天帮我还",
 		// paid by someone, or said to be paid by someone (the same)
-		"我爸帮我把这期还了", "我自己把这期还了", "我老公帮我把逾期的还上了", "逾期的那笔我妈说她来还"} {
+		"我爸帮我把这期还了", "我自己把这期还了", "我老公帮我把逾期的还上了", "逾期的那笔我妈说她来还",
+		// the request put off by a bare "that one" (a replay paid it)
+		"帮我还便宜的那个 那个还是下次再说吧", "便宜的那个帮我还了 那笔先放一放", "帮我还15号那笔 那个不急"} {
 		c.send(words)
 		c.reject("确认还款", "Confirm and pay")
 		c.send("/menu")
@@ -413,6 +418,7 @@ func TestTheOverdueOneSaidPaidOrLaterIsNotQuoted(t *testing.T) {
 		c.send("/menu")
 	}
 	for _, words := range []string{"还逾期的", "先还逾期那期", "先还逾期的 然后帮我开自动还款", "pay the overdue one and turn on autopay",
+		"我妈让我赶紧把逾期的还了", "15号还的那个帮我还了", // asked of them; a day that describes (a replay: no quote)
 		"逾期好几天了 帮我还掉", "先把逾期的还了 然后开自动还款"} { // the bill, not the payoff, nor the switch alone (a replay)
 		c.send(words)
 		c.expect("Redmi K70", "¥261.92")
