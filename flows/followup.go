@@ -342,14 +342,23 @@ func paidIn(l string, by func(clause string) bool) bool {
 // "我老公帮我把逾期的还上了": a replay read 把 as an order, and a 确认 paid
 // them again).
 func paidBy(clause string) bool {
-	if toldToPay.MatchString(clause) || strings.HasSuffix(strings.TrimRight(clause, "。.!！~～ "), "吧") {
-		return false // "我妈让我赶紧把逾期的还了", "我把这期还了吧": asked of them, or a suggestion (a replay)
+	switch {
+	case toldToPay.MatchString(clause):
+		return false // "我妈让我赶紧把逾期的还了": asked of them (a replay)
+	case anyPerson.MatchString(clause) || guessed.MatchString(clause):
+		return true // "我让我老公帮我把这期还了", "我老公应该帮我把这期还了吧": done, or thought done (a replay paid each)
 	}
-	return anyPerson.MatchString(clause) || selfDid.MatchString(clause)
+	// "我自己把这期还了", but "我把这期还了吧" is a suggestion (a replay)
+	return selfDid.MatchString(clause) && !strings.HasSuffix(strings.TrimRight(clause, "。.!！~～ "), "吧")
 }
 
-// toldToPay is someone asking the customer to pay: "让我", "叫我", "催我".
-var toldToPay = regexp.MustCompile(`(?:让|叫|要|催|喊)我|\b(?:told|asked|wants) me to\b`)
+var (
+	// toldToPay is someone asking the customer to pay ("我妈让我…", "he
+	// told me to"), not the customer having someone pay ("我让我老公…").
+	toldToPay = regexp.MustCompile(`(?:^|[^我])(?:让|叫|要|催|喊)我|\b(?:told|asked|wants) me to\b`)
+	// guessed thinks a payment made: "应该…了吧", "估计…了".
+	guessed = regexp.MustCompile(`应该|估计|可能|大概|好像|似乎`)
+)
 
 // paidByWhom reports a clause of l saying someone paid already, by name.
 func paidByWhom(l string) bool { return paidIn(l, paidBy) }
@@ -386,7 +395,7 @@ var paidOnly = regexp.MustCompile(`^(?:好的?|嗯|哦|噢|ok|okay)?[，, ]*(?:�
 var (
 	dueDescribed = regexp.MustCompile(`(?:今天|明天|后天|下周[一二三四五六日天]?|下个月|(?:星期|礼拜|周)[一二三四五六日天])(?:[0-9]{1,2}号)?到期|已经逾期|` +
 		`\bdue (?:next|tomorrow|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?)\b|\bnext due\b`)
-	madeOrLater = regexp.MustCompile(`(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:号|日)(?:再|帮我|给我|就|去)*(?:还|付|扣)(?:$|[^的款日])|到期(?:那天|当天)|\bon the [0-9]{1,2}(?:st|nd|rd|th)?\b|已经|刚(?:刚|才)?(?:已经)?(?:还|付|交|结清)|还过|上周|上个月|昨天|前天|下周|下个月|下礼拜|下星期|(?:礼拜|星期|周)[一二三四五六天日]|周末|明天|后天|月底|年底|过两天|过几天|到时候|` +
+	madeOrLater = regexp.MustCompile(`(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:号|日)(?:再|帮我|给我|就|去)*(?:还|付|扣)(?:$|[^的日])|到期(?:那天|当天)|\bon the [0-9]{1,2}(?:st|nd|rd|th)?\b|已经|刚(?:刚|才)?(?:已经)?(?:还|付|交|结清)|还过|上周|上个月|昨天|前天|下周|下个月|下礼拜|下星期|(?:礼拜|星期|周)[一二三四五六天日]|周末|明天|后天|月底|年底|过两天|过几天|到时候|` +
 		`\b(?:already|paid|yesterday|last week|tomorrow|next (?:week|month)|later|someday|eventually|payday|(?:on )?(?:friday|monday|tuesday|wednesday|thursday|saturday|sunday)|(?:this )?weekend)\b`)
 	nowSaid = regexp.MustCompile(`现在|马上|立刻|赶紧|\bnow\b`) // "I'll pay off the laptop now, not later"
 	notNow  = regexp.MustCompile(`之前|以后|回头|等|发工资(?:以后|后|再)|工资到了?再|不还|没还|别还|不用还|不要还|先不|\b(?:will|i'?ll|next|don'?t|not|once|after)\b`)
@@ -418,8 +427,13 @@ func requestClause(l string) (string, bool) {
 // it is due, its kind, its name's place ("贵的", "the bigger one", "耳机那个").
 func describesAPlan(p string) bool {
 	return cheapOrDear.MatchString(p) || soonestPick.MatchString(p) || newerPick.MatchString(p) || olderPick.MatchString(p) ||
-		containsAny(p, "贵的", "便宜的", "the other", "bigger", "cheaper", "smaller", "dearer") || kindsSaid(p) > 0 || daySaid.MatchString(inDigits(p)) // not a bare 那个: "那个还是下次再说吧" is the request put off (a replay paid it)
+		containsAny(p, "贵的", "便宜的", "the other", "bigger", "cheaper", "smaller", "dearer") || kindsSaid(p) > 0 || roughAmount.MatchString(p) ||
+		dayDescribes.MatchString(inDigits(p)) // not a bare 那个, nor a day alone: "那个还是下次再说吧", "20号再说吧" put off the request (a replay paid each)
 }
+
+// dayDescribes is a day that names a plan ("15号那笔", "15号到期的"), not
+// when ("20号再说").
+var dayDescribes = regexp.MustCompile(`[0-9]{1,2}\s*(?:号|日)(?:到期|还款)?(?:的|那个|那笔|那台|那部)|\bdue (?:on )?(?:the )?[0-9]{1,2}`)
 
 // withoutDeferred is l without its clauses that put another plan off, when
 // one clause is left to ask: "先把逾期的还了 耳机那个下次再说" is the overdue

@@ -277,7 +277,7 @@ func TestAPlanDescribedOutsideAListIsQuoted(t *testing.T) {
 	// clause of its own (a replay got none quoted once the readers took
 	// only a request; "贵的那个先放着 先还便宜的那个" had quoted the dearer).
 	for _, words := range []string{"提前还最便宜的那个", "现在就帮我提前还便宜的那个", "谢谢 帮我提前还便宜的那个", "提前还便宜的那个就行",
-		"便宜的那个先提前还吧 贵的我再想想", "贵的那个先放着 先提前还便宜的那个"} {
+		"便宜的那个先提前还吧 贵的我再想想", "贵的那个先放着 先提前还便宜的那个", "四千多那个下次再说 先提前还一千多那个"} {
 		c.send(words)
 		c.expect("提前结清报价", "Redmi K70")
 		c.reject("Xiaomi Book")
@@ -396,7 +396,11 @@ func TestAPlanDescribedInAnotherRequestIsNotQuoted(t *testing.T) {
 		// paid by someone, or said to be paid by someone (the same)
 		"我爸帮我把这期还了", "我自己把这期还了", "我老公帮我把逾期的还上了", "逾期的那笔我妈说她来还",
 		// the request put off by a bare "that one" (a replay paid it)
-		"帮我还便宜的那个 那个还是下次再说吧", "便宜的那个帮我还了 那笔先放一放", "帮我还15号那笔 那个不急"} {
+		"帮我还便宜的那个 那个还是下次再说吧", "便宜的那个帮我还了 那笔先放一放", "帮我还15号那笔 那个不急",
+		// someone had it paid, or is thought to have; a day to pay on with
+		// 还款; a day alone put off (a replay paid each)
+		"我让我老公帮我把这期还了", "我叫我妈帮我把逾期的还了", "我老公应该帮我把这期还了吧", "我妈估计把逾期的还了吧",
+		"这期帮我20号还款", "帮我还便宜的那个 20号再说吧", "pay the cheaper one, actually that can wait till dec 20"} {
 		c.send(words)
 		c.reject("确认还款", "Confirm and pay")
 		c.send("/menu")
