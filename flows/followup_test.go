@@ -513,3 +513,21 @@ func TestACreditScareAskedOfBeingOverdueSaysWhatIs(t *testing.T) {
 	c.expect("很可能是诈骗")
 	c.reject("仍未还、已逾期")
 }
+
+// A plan asked to be paid with nothing said of all of it is its bill, as
+// "还信用卡" is the card's ("笔记本那个帮我还了": a replay quoted the payoff,
+// a 确认 paying the whole plan); paying it off said is the payoff.
+func TestAPlanAskedPaidWithNothingOfAllOfItIsItsBill(t *testing.T) {
+	_, c := faqSession(t, 736)
+	for _, words := range []string{"手机那个帮我还了", "把手机那个还了", "手机帮我还一下", "我想把手机还了", "手机的帮我还掉"} {
+		c.send(words)
+		c.expect("Redmi K70", "¥261.92")
+		c.reject("提前结清")
+		c.send("/menu")
+	}
+	for _, words := range []string{"手机提前还了", "手机的还完吧", "手机那个帮我全部还了"} {
+		c.send(words)
+		c.expect("提前结清报价", "Redmi K70")
+		c.send("/menu")
+	}
+}

@@ -1431,8 +1431,24 @@ func paysABillOnly(text string) bool {
 	return (overdueNamed(l) || periodNamed.MatchString(l) || strings.Contains(l, "逾期") && !asksPayoff(l)) && !containsAny(l, wholePlanWords...) &&
 		(periodOwn.MatchString(l) || !containsAny(l, allPlansWords...)) &&
 		!slices.ContainsFunc([]string{"all", "entire", "whole", "remaining", "early", "rest", "everything", "full", "balance", "plan", "fee", "fees"},
-			func(w string) bool { return wordsIn(l, w) })
+			func(w string) bool { return wordsIn(l, w) }) ||
+		payoffUnsaid(l)
 }
+
+// payoffUnsaid reports a plan asked to be paid with nothing said of all of
+// it ("笔记本那个帮我还了", "把手机的还一下"): its bill, as "还信用卡" is the
+// card's bill — paying off is said ("提前", "还清", "剩下的") or not asked
+// (a replay: the payoff's quote, ¥1,682.66 one 确认 away for a bill of
+// ¥211.25).
+func payoffUnsaid(l string) bool {
+	return zhPayAsked.MatchString(l) && !asksPayoff(l) && !containsAny(l, wholePlanWords...) &&
+		!containsAny(l, "还完", "清掉", "全额", "所有", "都还", "全还", "尾款", "余款", "彻底", "一起", "两笔", "两个", "俩")
+}
+
+// zhPayAsked is paying asked for in Chinese: a lead before the verb or a
+// particle after it ("帮我还", "把…还", "还了", "还一下"), not the verb's
+// "still" (还剩, 还有).
+var zhPayAsked = regexp.MustCompile(`(?:帮我|给我|替我|我要|我想|把[^，。,！!？?]*)(?:还|付|交)|(?:还|付|交)(?:了|一下|下|掉|上)`)
 
 // paysAllOff asks every plan paid off ("两笔都提前还清", "pay off both
 // plans"); paysNextEarly the next period paid before its day ("把下一期也
