@@ -388,6 +388,16 @@ func madeOrLaterSaid(l string) bool {
 	return madeOrLater.MatchString(dueDescribed.ReplaceAllString(l, " ")) && !nowSaid.MatchString(l)
 }
 
+// paymentNotAsked reports words of a payment that ask for none now: said
+// made, for later, or someone else's doing ("我妈已经帮我还逾期的了", "好的
+// 还清了", "我爸帮我把这期还了", "逾期的我妈说她来还") — where the
+// classifier's reading of a payment starts no quote (a replay: a 确认 after
+// them paid ¥616.25 again).
+func paymentNotAsked(text string) bool {
+	l := strings.ToLower(text)
+	return madeOrLaterSaid(l) || paidOnly.MatchString(bare(text)) || paidByWhom(l) || othersPay.MatchString(l)
+}
+
 // paidOnly is a payment said made and nothing else ("好的 还清了", "还上了",
 // "全部还了"): a statement, not a request (a replay: the payoff's quote).
 var paidOnly = regexp.MustCompile(`^(?:好的?|嗯|哦|噢|ok|okay)?[，, ]*(?:我)?(?:已经|刚刚?)?(?:全部|都|全)?(?:还清|结清|还上|还掉|付|还)了[。!！~～]*$`)

@@ -3690,7 +3690,7 @@ func (s *Step) freeText(text string) error {
 					}
 					return err
 				}
-				if l := strings.ToLower(text); (name == "pay" || name == "repay") && (madeOrLaterSaid(l) || paidOnly.MatchString(bare(text)) || paidByWhom(l) || othersPay.MatchString(l)) {
+				if (name == "pay" || name == "repay") && paymentNotAsked(text) {
 					// "我妈已经帮我还逾期的了", "昨天还逾期的那笔了", "我下周还逾
 					// 期的": a payment said made or for later — the bill, which
 					// says what is still owed, not a quote (a replay: a 确认
@@ -3903,7 +3903,7 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 		return false, nil
 	}
 	l := strings.ToLower(text)
-	if paidInClause(l) || madeOrLaterSaid(l) || anyPerson.MatchString(l) || othersPay.MatchString(l) {
+	if paymentNotAsked(text) || paidInClause(l) || anyPerson.MatchString(l) {
 		return false, nil // "逾期的我已经还上了", "逾期那期我刚刚还了", "逾期的我妈说她来还" (a replay: a 确认 paid ¥616.25)
 	}
 	var name string

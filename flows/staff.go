@@ -52,8 +52,7 @@ func (e *Engine) staffStep(s *Step) error {
 		if t, err := e.st.TicketByTopic(s.ctx, ev.ThreadID); err == nil {
 			d.t = t
 			d.closePost() // the customer's next line below it, not edited in above (a desk probe)
-			d.s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, React: ev.MessageID, Reaction: reactNotRelayed,
-				Text: "🤷 " + s.staffT("agent.not_listed")})
+			d.shrug("🤷 " + s.staffT("agent.not_listed"))
 		}
 		return nil
 	}
@@ -125,7 +124,7 @@ func (e *Engine) staffStep(s *Step) error {
 		}
 		// An edit too: too late to correct what the customer read, and
 		// the agent must know their correction did not reach them.
-		d.react(reactNotRelayed)
+		d.shrug(notRelayedText(d.s, d.t))
 		return nil
 	}
 	if ev.Kind == supportbot.EventEdit {
@@ -247,10 +246,18 @@ func (d *desk) react(emoji string) {
 	if ev.MessageID == 0 {
 		return
 	}
-	r := supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, React: ev.MessageID, Reaction: emoji}
-	if emoji == reactNotRelayed {
-		r.Text = notRelayedText(d.s, d.t)
+	d.s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, React: ev.MessageID, Reaction: emoji})
+}
+
+// shrug marks the agent's message as not relayed, with why for where
+// reactions are turned off.
+func (d *desk) shrug(why string) {
+	ev := d.s.ev
+	if ev.MessageID == 0 {
+		return
 	}
+	r := notRelayed(ev.ChatID, ev.MessageID, why)
+	r.ThreadID = ev.ThreadID
 	d.s.reply(r)
 }
 
