@@ -734,6 +734,14 @@ func relayToAgent(s *Step) (bool, error) {
 		key := "agent.contact_other"
 		if ev.ContactUserID != 0 && ev.ContactUserID == ev.UserID {
 			key = "agent.contact_own"
+			if s.conv.CustomerID == "" {
+				// Their own, from a chat not verified: it verifies them, as
+				// at the bot's own ask (a desk probe: the agent saw a
+				// masked number and could not tell who it was).
+				if verified, err := s.identifyAtDesk(id); verified || err != nil {
+					return true, err
+				}
+			}
 		}
 		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: s.staffT(key, "phone", supportbot.MaskPhone(supportbot.ContactPhone(ev.Phone)))})
 		s.say(s.T("agent.contact_relayed"))
@@ -781,6 +789,60 @@ func relayToAgent(s *Step) (bool, error) {
 		})
 		s.reply(r)
 	}
+	return true, nil
+}
+
+// identifyAtDesk links a chat waiting for or talking with a person to the
+// customer whose phone its own shared contact is, as linkContact does, and
+// tells the ticket's topic who it is with the card's lines of the account
+// (the topic renamed) and the customer that the agent now sees it. A number
+// no customer's, or a core that does not answer, verifies nobody: false.
+func (s *Step) identifyAtDesk(id int64) (bool, error) {
+	phone := supportbot.ContactPhone(s.ev.Phone)
+	if phone == "" {
+		return false, nil
+	}
+	c, err := s.e.core.CustomerByPhone(s.ctx, phone)
+	if ce := refusal(err); ce != nil && ce.NotFound() || unavailableErr(err) {
+		return false, nil
+	} else if err != nil {
+		return true, err
+	}
+	if c.Phone != phone {
+		return true, fmt.Errorf("a phone lookup answered with a customer of another phone: %w", supportbot.ErrCoreBadAnswer)
+	}
+	s.conv.CustomerID, s.conv.LinkedPhone = c.ID, c.Phone
+	s.claimPhone(c)
+	s.core.known(c)
+	if !s.conv.LangChosen && (c.Language == supportbot.LangZH || c.Language == supportbot.LangEN) {
+		s.conv.Lang = c.Language
+	}
+	s.audit("identify", map[string]any{"ticket_id": id})
+	t, err := s.e.st.Ticket(s.ctx, id)
+	if err != nil {
+		return true, err
+	}
+	t.CustomerID, t.CustomerName = c.ID, c.Name
+	account, err := accountLines(s, t, true)
+	if err != nil {
+		return true, err
+	}
+	staff := s.e.cfg.AgentChatID
+	note := s.staffT("agent.contact_verified") + "\n" + strings.Join(account, "\n")
+	s.do(func(ctx context.Context, tx Tx) error {
+		t, err := tx.Ticket(ctx, id)
+		if err != nil || t.Status != supportbot.TicketOpen {
+			return err
+		}
+		t.CustomerID, t.CustomerName = c.ID, c.Name
+		t.Relay.Closed = true // the customer's next line below the note
+		if err := tx.UpdateTicket(ctx, t); err != nil {
+			return err
+		}
+		s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: id, Text: note}, s.e.retitle(t, false))
+		return nil
+	})
+	s.say(s.T("agent.contact_verified_customer", "name", c.Name))
 	return true, nil
 }
 

@@ -129,32 +129,11 @@ func contextCard(s *Step, t *supportbot.Ticket, again bool) (string, error) {
 	}
 	lines := []string{tr(title, "ticket", number)}
 	if t.CustomerID != "" {
-		s.core.prefetch(s.ctx, t.CustomerID, readPlans)
-		c, err := s.core.customer(s.ctx, t.CustomerID)
-		var plans []supportbot.Plan
-		if err == nil {
-			plans, err = s.core.plans(s.ctx, t.CustomerID)
-		}
-		switch {
-		case unavailableErr(err), err != nil && again:
-			// The core does not answer (or no longer knows them): the agent
-			// gets the card without the account.
-			lines = append(lines, tr("card.customer_core_down", "id", t.CustomerID))
-		case err != nil:
-			return "", err
-		default:
-			lines = append(lines, tr("card.customer_verified", "name", c.Name, "id", c.ID, "phone", supportbot.MaskPhone(c.Phone)))
-		}
-		accounts, err := telegramAccounts(s, t)
+		account, err := accountLines(s, t, again)
 		if err != nil {
 			return "", err
 		}
-		lines = append(lines, accounts...)
-		for _, p := range plans {
-			if p.Open() {
-				lines = append(lines, planLine(s, p))
-			}
-		}
+		lines = append(lines, account...)
 	} else {
 		lines = append(lines, tr("desk.card.customer_unverified", "handle", or(t.Handle, "—")))
 	}
@@ -195,6 +174,41 @@ func contextCard(s *Step, t *supportbot.Ticket, again bool) (string, error) {
 	}
 	lines = append(lines, "", tr("desk.help"))
 	return strings.Join(lines, "\n"), nil
+}
+
+// accountLines are the card's lines of a verified customer: who they are,
+// their Telegram accounts, their open plans. lenient leaves the account
+// out where the core no longer knows them, as where it does not answer.
+func accountLines(s *Step, t *supportbot.Ticket, lenient bool) ([]string, error) {
+	tr := s.staffT
+	s.core.prefetch(s.ctx, t.CustomerID, readPlans)
+	c, err := s.core.customer(s.ctx, t.CustomerID)
+	var plans []supportbot.Plan
+	if err == nil {
+		plans, err = s.core.plans(s.ctx, t.CustomerID)
+	}
+	var lines []string
+	switch {
+	case unavailableErr(err), err != nil && lenient:
+		// The core does not answer (or no longer knows them): the agent
+		// gets the card without the account.
+		lines = append(lines, tr("card.customer_core_down", "id", t.CustomerID))
+	case err != nil:
+		return nil, err
+	default:
+		lines = append(lines, tr("card.customer_verified", "name", c.Name, "id", c.ID, "phone", supportbot.MaskPhone(c.Phone)))
+	}
+	accounts, err := telegramAccounts(s, t)
+	if err != nil {
+		return nil, err
+	}
+	lines = append(lines, accounts...)
+	for _, p := range plans {
+		if p.Open() {
+			lines = append(lines, planLine(s, p))
+		}
+	}
+	return lines, nil
 }
 
 // planLine is a plan on the card, with its overdue periods and what they

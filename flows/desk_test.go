@@ -1098,3 +1098,43 @@ func TestAnAnswerSentByAnAgentDoesNotSendThemToAPerson(t *testing.T) {
 	c.inbox()
 	c.expect("转人工", "你现在就在和人工客服对话")
 }
+
+// A customer not verified who shares their own contact while with the desk
+// is verified by it: the topic is told who it is, with the account's lines,
+// renamed with their name, and the customer that the agent now sees it; a
+// number of no customer's stays a masked line (a desk probe: the agent saw
+// a masked number and could not tell who it was).
+func TestOwnContactSharedAtTheDeskVerifies(t *testing.T) {
+	h := staffHarness(t, false)
+	c := h.chat(100, "zh")
+	c.send("转人工")
+	c.expect("/end")
+	h.staff()
+	h.topic(100)
+	c.share("8613900000000", c.id) // no customer's number
+	c.expect("号码已打码")
+	if got := texts(h.staff()); !strings.Contains(got, "139****0000") || strings.Contains(got, "已验证身份") {
+		t.Errorf("the topic got %q; want the masked number alone", got)
+	}
+	c.share(phoneZhang, c.id)
+	c.expect("验证成功", "张伟")
+	staff := h.staff()
+	got := texts(staff)
+	for _, want := range []string{"已验证身份", "张伟（<code>C1</code>）✅", "138****8000", "Redmi K70（P1）"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the topic lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "13800138000") {
+		t.Errorf("the topic shows the whole phone:\n%s", got)
+	}
+	if !slices.ContainsFunc(staff, func(r supportbot.Reply) bool { return r.EditTopic && strings.Contains(r.TopicName, "张伟 C1") }) {
+		t.Errorf("the topic is not renamed for the customer: %+v", staff)
+	}
+	if tk, err := h.db.OpenTicket(context.Background(), 100); err != nil || tk.CustomerID != "C1" {
+		t.Errorf("the ticket: %+v, %v; want it C1's", tk, err)
+	}
+	c.send("/end")
+	c.send("我的账单")
+	c.expect("Redmi K70") // the chat is verified: the bill, no contact asked
+}

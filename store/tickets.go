@@ -122,8 +122,9 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *supportbot.Ticket) error {
 	return nil
 }
 
-// UpdateTicket saves a ticket's status, topic, agent, times, rating,
-// reminders, queue position told, invitation and relay post. Read the
+// UpdateTicket saves a ticket's status, customer (verified at the desk),
+// topic, agent, times, rating, reminders, queue position told, invitation
+// and relay post. Read the
 // ticket in the same transaction (Tx.Ticket holds it) before changing it.
 func (tx *Tx) UpdateTicket(ctx context.Context, t *supportbot.Ticket) error {
 	relay, err := json.Marshal(t.Relay)
@@ -131,11 +132,11 @@ func (tx *Tx) UpdateTicket(ctx context.Context, t *supportbot.Ticket) error {
 		return err
 	}
 	_, err = tx.exec(ctx, `
-		UPDATE tickets SET status = ?, topic_id = ?, agent_id = ?, agent_name = ?, claimed_at = ?, first_reply_at = ?,
+		UPDATE tickets SET status = ?, customer_id = ?, customer_name = ?, topic_id = ?, agent_id = ?, agent_name = ?, claimed_at = ?, first_reply_at = ?,
 			closed_at = ?, rating = ?, reminded = ?, replied_by = ?, reminders = ?, reminded_at = ?, told_position = ?,
 			told_at = ?, waiting_since = ?, invite = ?, relay = ?, closed_by = ?
 		WHERE id = ?`,
-		t.Status, t.TopicID, t.AgentID, t.AgentName, optMS(t.ClaimedAt), optMS(t.FirstReplyAt),
+		t.Status, t.CustomerID, t.CustomerName, t.TopicID, t.AgentID, t.AgentName, optMS(t.ClaimedAt), optMS(t.FirstReplyAt),
 		optMS(t.ClosedAt), t.Rating, t.Reminded || t.Reminders > 0, t.RepliedBy, t.Reminders, optMS(t.RemindedAt),
 		t.ToldPosition, optMS(t.ToldAt), optMS(t.WaitingSince), t.Invite, string(relay), t.ClosedBy, t.ID)
 	if err != nil {
