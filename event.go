@@ -38,6 +38,7 @@ const (
 	// EventPhoneClaimed is another Telegram account proving the phone the
 	// chat was linked through (Phone), for the customer Data names: a
 	// number belongs to one account at a time, so this chat's has lost it.
+	// ContactUserID is the account that proved it.
 	EventPhoneClaimed EventKind = "phone_claimed"
 )
 

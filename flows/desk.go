@@ -84,6 +84,14 @@ func (e *Engine) remindTickets(ctx context.Context, now time.Time) (int, error) 
 			if err != nil || !fresh {
 				return err // answered, or reminded meanwhile (by another instance too)
 			}
+			t, err := tx.Ticket(ctx, id)
+			if err != nil {
+				return err
+			}
+			t.Relay.Closed = true // the customer's next line below the reminder, not edited in above it
+			if err := tx.UpdateTicket(ctx, t); err != nil {
+				return err
+			}
 			out := []supportbot.Reply{{ChatID: e.cfg.AgentChatID, TicketID: id, Text: topic}}
 			if (seen+1)%3 == 1 {
 				out = append(out, supportbot.Reply{ChatID: chat, Text: e.cfg.Catalog.T(lang, "agent.wait", "minutes", waited)})

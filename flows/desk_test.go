@@ -1138,3 +1138,46 @@ func TestOwnContactSharedAtTheDeskVerifies(t *testing.T) {
 	c.send("我的账单")
 	c.expect("Redmi K70") // the chat is verified: the bill, no contact asked
 }
+
+// The 🔐 alert of the phone proved by another account reaches the topic of
+// the chat's open ticket too, naming that account: the agent may be
+// talking with the real customer (a desk probe: only the customer was
+// told).
+func TestAPhoneClaimedElsewhereIsToldInTheTopic(t *testing.T) {
+	h, first, _ := handedOff(t, "zh")
+	first.send("我的卡被冻结了")
+	h.staff()
+	second := h.chat(101, "zh")
+	second.identify(phoneZhang)
+	first.inbox()
+	first.expect("安全提醒")
+	got := texts(h.staff())
+	if !strings.Contains(got, "另一个 Telegram 账号（ID <code>101</code>）") {
+		t.Errorf("the topic got %q; want the other account named", got)
+	}
+	first.send("好的我知道了")
+	if got := h.staff(); len(got) != 1 || got[0].Track == "" || !strings.Contains(got[0].Text, "好的我知道了") || strings.Contains(got[0].Text, "冻结") {
+		t.Errorf("the customer's next line: %+v; want a post of its own below the alert", got)
+	}
+}
+
+// The ⏰ reminder in a topic ends the customer's post: a line after it is a
+// post below it, not edited into one above it, where no agent is notified.
+func TestALineAfterTheReminderIsAPostBelowIt(t *testing.T) {
+	h, c, _ := handedOff(t, "zh") // 10:00, agents in
+	c.send("我的卡被冻结了")
+	h.advance(2 * time.Minute)
+	c.event(eventMedia()) // a copy: the next line a post of its own
+	h.advance(time.Minute)
+	c.send("截图在上面")
+	h.staff()
+	h.advance(3 * time.Minute) // 10:06: 6 minutes waited, the post 3 minutes old
+	if n := h.notify(); n == 0 {
+		t.Fatal("no reminder")
+	}
+	h.staff()
+	c.send("有人吗")
+	if got := h.staff(); len(got) != 1 || !strings.Contains(got[0].Text, "有人吗") || strings.Contains(got[0].Text, "截图在上面") {
+		t.Errorf("the line after the reminder: %+v; want a post of its own", got)
+	}
+}

@@ -930,8 +930,9 @@ func TestAPersonRefusedIsNoHandOff(t *testing.T) {
 	f.send("/lang zh")
 	f.send("客服让我来这里还款")
 	f.expect("要还哪一笔分期的账单")
-	if staff := h.staff(); len(staff) != 2 {
-		t.Errorf("the staff chat got %d posts; want the two hand-offs asked for", len(staff))
+	// (the three chats share a phone: the 🔐 lines in the topics aside)
+	if staff := slices.DeleteFunc(h.staff(), func(r supportbot.Reply) bool { return r.TopicName == "" }); len(staff) != 2 {
+		t.Errorf("the staff chat got %d tickets; want the two hand-offs asked for", len(staff))
 	}
 }
 

@@ -307,7 +307,7 @@ func (s *Step) claimPhone(c *supportbot.Customer) {
 		var evs []supportbot.Event
 		for _, o := range chats {
 			if o.ChatID != chat && o.LinkedPhone == c.Phone {
-				evs = append(evs, supportbot.Event{ChatID: o.ChatID, Kind: supportbot.EventPhoneClaimed, Phone: c.Phone, Data: c.ID, Time: now,
+				evs = append(evs, supportbot.Event{ChatID: o.ChatID, Kind: supportbot.EventPhoneClaimed, Phone: c.Phone, Data: c.ID, ContactUserID: chat, Time: now,
 					Source: "claimed:" + strconv.FormatInt(chat, 10) + ":" + strconv.FormatInt(o.ChatID, 10) + ":" + strconv.FormatInt(now.UnixNano(), 10)})
 			}
 		}
@@ -327,4 +327,25 @@ func phoneClaimed(s *Step) {
 	}
 	s.audit("phone_claimed_elsewhere", map[string]any{"phone": supportbot.MaskPhone(s.ev.Phone)})
 	s.say(s.T("identify.claimed_elsewhere"), s.next(s.humanBtn())...)
+	if s.conv.Flow != "agent" {
+		return
+	}
+	// With a person: the agent, who may be talking with the real customer,
+	// is told in the ticket's topic too (a desk probe: only the customer
+	// was), the customer's next line below it.
+	staff, chat, by := s.e.cfg.AgentChatID, s.conv.ChatID, s.ev.ContactUserID
+	s.do(func(ctx context.Context, tx Tx) error {
+		t, err := tx.OpenTicket(ctx, chat)
+		if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		t.Relay.Closed = true
+		if err := tx.UpdateTicket(ctx, t); err != nil {
+			return err
+		}
+		s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: t.ID, Text: s.staffT("agent.phone_claimed", "user", by)})
+		return nil
+	})
 }
