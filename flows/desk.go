@@ -210,12 +210,37 @@ func memberEvent(s *Step) error {
 			s.say(note)
 		}
 	}
+	s.tellTopicBlocked(t, blocked)
+	return nil
+}
+
+// tellTopicBlocked says in the ticket's topic that the customer blocked
+// the bot, or is back, and names the topic so (⛔).
+func (s *Step) tellTopicBlocked(t *supportbot.Ticket, blocked bool) {
 	key := "desk.unblocked"
 	if blocked {
 		key = "desk.blocked"
 	}
 	s.reply(supportbot.Reply{ChatID: s.e.cfg.AgentChatID, TicketID: t.ID, Text: s.staffT(key)})
 	s.reply(s.e.retitle(t, blocked))
+}
+
+// backAtTheDesk tells the topic of the open ticket of a chat that wrote
+// after it was found unreachable (a send refused with 403, no
+// my_chat_member update after it) that the customer is back: their message
+// is proof enough (a desk probe: ⛔ stayed, and the ticket was not waited on).
+func backAtTheDesk(s *Step) error {
+	if s.e.cfg.AgentChatID == 0 || s.conv.Flow != "agent" {
+		return nil
+	}
+	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	s.audit("chat_unblocked", map[string]any{"by": "message"})
+	s.tellTopicBlocked(t, false)
 	return nil
 }
 

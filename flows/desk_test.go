@@ -467,6 +467,32 @@ func TestRefusedRepliesAndUnblocksAreTold(t *testing.T) {
 	}
 }
 
+// A customer whose reply was refused as blocked, writing again with no
+// my_chat_member update, is back: the topic is told and named back, their
+// words relayed below (a desk probe: ⛔ stayed, and the ticket was not
+// waited on).
+func TestACustomerWritingAfterARefusalIsBack(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	a.send("在吗")
+	c.inbox()
+	if err := h.eng.Undelivered(context.Background(), supportbot.OutboxMessage{ID: 7, Reply: c.last[len(c.last)-1]}, supportbot.UndeliveredBlocked); err != nil {
+		t.Fatal(err)
+	}
+	h.drain()
+	h.staff()
+	c.send("不好意思 我回来了")
+	staff := h.staff()
+	if n := renames(staff); len(n) != 1 || n[0] != "🟢 #T1 张伟 C1 · 小李" || !strings.Contains(texts(staff), "客户已解除屏蔽") ||
+		!strings.Contains(texts(staff), "我回来了") {
+		t.Errorf("the customer back: %+v", staff)
+	}
+	c.send("在吗")
+	if n := renames(h.staff()); len(n) != 0 {
+		t.Errorf("renamed again: %q", n)
+	}
+}
+
 // /reopen within a day reuses the topic; later it is refused, and said so
 // in the general topic (a closed topic takes no post).
 func TestReopenWithinADay(t *testing.T) {

@@ -1917,6 +1917,9 @@ func (e *Engine) route(s *Step) error {
 		if err := closedWhileAway(s); err != nil {
 			return err
 		}
+		if err := backAtTheDesk(s); err != nil {
+			return err
+		}
 	}
 	if s.conv.Flow == "agent" { // handed off: the person answers, not the bot
 		if relayed, err := relayToAgent(s); relayed || err != nil {
