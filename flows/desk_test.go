@@ -1207,3 +1207,46 @@ func TestALineAfterTheReminderIsAPostBelowIt(t *testing.T) {
 		t.Errorf("the line after the reminder: %+v; want a post of its own", got)
 	}
 }
+
+// An agent's reply edited after the customer's /end is said in words not
+// to have reached them, with how to correct it; after /reopen the edit
+// does (a desk probe: a 🤷 alone, the customer left with the promise).
+func TestAReplyEditedAfterTheCloseIsToldHowToCorrect(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	a.send("退款明天到账")
+	reply := a.sent
+	a.send("/note 客户很着急")
+	note := a.sent
+	c.inbox()
+	c.send("/end")
+	h.staff()
+	c.inbox()
+	edit := func(id int64, text string) []supportbot.Reply {
+		t.Helper()
+		ev := supportbot.Event{Source: "test:edit:" + text, ChatID: h.agentChat, UserID: 7, FirstName: "小李", ThreadID: topic,
+			Kind: supportbot.EventEdit, MessageID: id, Text: text}
+		if err := h.eng.Submit(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+		h.drain()
+		return h.staff()
+	}
+	got := edit(reply, "更正：3-5 个工作日到账")
+	said := slices.DeleteFunc(posts(got), func(r supportbot.Reply) bool { return r.React != 0 }) // the shrug's words aside
+	if p := said; len(p) != 1 || !strings.Contains(p[0].Text, "修改没有同步给客户") || !strings.Contains(p[0].Text, "/reopen") ||
+		!slices.ContainsFunc(got, func(r supportbot.Reply) bool { return r.Reaction == "🤷" }) {
+		t.Errorf("a reply edited after the close: %+v", got)
+	}
+	if p := slices.DeleteFunc(posts(edit(note, "客户很着急，已解释")), func(r supportbot.Reply) bool { return r.React != 0 }); len(p) != 0 {
+		t.Errorf("a note edited after the close: %+v; want the shrug alone", p)
+	}
+	if c.inbox(); len(c.last) != 0 {
+		t.Errorf("the customer got %s", c.text())
+	}
+	a.send("/reopen")
+	c.inbox()
+	edit(reply, "更正2：3-5 个工作日到账")
+	c.inbox()
+	c.expect("更正2")
+}

@@ -163,8 +163,9 @@ func TestWhatDidNotReachTheOtherSideIsSaid(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.drain()
-	if got := h.staff(); len(got) != 1 || got[0].Reaction != "🤷" || got[0].React != reply || !strings.Contains(got[0].Text, "已关闭") {
-		t.Errorf("a correction after the close: %+v, want a 🤷 on the reply (with its words for a chat without reactions)", got)
+	if got := h.staff(); len(got) != 2 || got[1].Reaction != "🤷" || got[1].React != reply || !strings.Contains(got[1].Text, "已关闭") ||
+		!strings.Contains(got[0].Text, "修改没有同步给客户") {
+		t.Errorf("a correction after the close: %+v, want it said and a 🤷 on the reply (with its words for a chat without reactions)", got)
 	}
 	anon := supportbot.Event{Source: "test:anon", ChatID: h.agentChat, ThreadID: topic, Kind: supportbot.EventText, Text: "您好",
 		Anonymous: true, MessageID: 9001}

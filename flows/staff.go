@@ -123,7 +123,16 @@ func (e *Engine) staffStep(s *Step) error {
 			return d.unsend() // a wrong reply noticed after the close
 		}
 		// An edit too: too late to correct what the customer read, and
-		// the agent must know their correction did not reach them.
+		// the agent must know their correction did not reach them — of a
+		// reply the customer has, said in words, with how to correct it
+		// (a desk probe: a 🤷 alone, the customer left with the promise).
+		if ev.Kind == supportbot.EventEdit && !strings.HasPrefix(strings.TrimSpace(ev.Text), "/") {
+			if relayed, err := e.st.Relayed(s.ctx, t.ChatID, agentTrack(ev.MessageID)); err != nil {
+				return err
+			} else if relayed {
+				d.here(s.staffT("desk.edit_closed", "ticket", t.ID))
+			}
+		}
 		d.shrug(notRelayedText(d.s, d.t))
 		return nil
 	}
