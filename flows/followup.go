@@ -395,8 +395,26 @@ func madeOrLaterSaid(l string) bool {
 // them paid ¥616.25 again).
 func paymentNotAsked(text string) bool {
 	l := strings.ToLower(text)
-	return madeOrLaterSaid(l) || paidOnly.MatchString(bare(text)) || paidByWhom(l) || othersPay.MatchString(l)
+	return madeOrLaterSaid(l) || paidOnly.MatchString(bare(text)) || paidByWhom(l) || othersPay.MatchString(l) || requestPutOff(l)
 }
+
+// requestPutOff reports a request followed by a clause that puts it off
+// and says nothing else ("帮我还这期 16号再说吧", "帮我还这期 想想还是算了",
+// "pay this month's bill, actually hold off"): no request now (a replay: a
+// 确认 paid the period). A clause that puts something else off ("先还这期
+// 下期再说") leaves the request.
+func requestPutOff(l string) bool {
+	parts := clausesOf(l)
+	if len(parts) < 2 {
+		return false
+	}
+	last := parts[len(parts)-1]
+	return deferred.MatchString(last) && strings.TrimSpace(putOffWords.ReplaceAllString(last, "")) == ""
+}
+
+// putOffWords are what a clause that only puts a request off is made of.
+var putOffWords = regexp.MustCompile(`先放着|放一放|先不|不急|不着急|再说|再想想|想想|以后|下次|回头|算了|还是|那个|那就|到时候|等|再|吧|了|啊|呢|哈|我|` +
+	`[0-9]{1,2}\s*(?:号|日)|[一二三四五六七八九十]{1,3}(?:号|日)|\b(?:actually|maybe|hold off|not now|later|next time|can wait|it|that|never mind|on second thought)\b|[\s~～.。!！]`)
 
 // paidOnly is a payment said made and nothing else ("好的 还清了", "还上了",
 // "全部还了"): a statement, not a request (a replay: the payoff's quote).

@@ -400,7 +400,9 @@ func TestAPlanDescribedInAnotherRequestIsNotQuoted(t *testing.T) {
 		// someone had it paid, or is thought to have; a day to pay on with
 		// 还款; a day alone put off (a replay paid each)
 		"我让我老公帮我把这期还了", "我叫我妈帮我把逾期的还了", "我老公应该帮我把这期还了吧", "我妈估计把逾期的还了吧",
-		"这期帮我20号还款", "帮我还便宜的那个 20号再说吧", "pay the cheaper one, actually that can wait till dec 20"} {
+		"这期帮我20号还款", "帮我还便宜的那个 20号再说吧", "pay the cheaper one, actually that can wait till dec 20",
+		// the request itself put off, with no plan described (a replay paid it)
+		"帮我还这期 16号再说吧", "帮我还这期 想想还是算了", "pay this month's bill, actually hold off"} {
 		c.send(words)
 		c.reject("确认还款", "Confirm and pay")
 		c.send("/menu")
@@ -423,7 +425,8 @@ func TestTheOverdueOneSaidPaidOrLaterIsNotQuoted(t *testing.T) {
 	}
 	for _, words := range []string{"还逾期的", "先还逾期那期", "先还逾期的 然后帮我开自动还款", "pay the overdue one and turn on autopay",
 		"我妈让我赶紧把逾期的还了", "15号还的那个帮我还了", // asked of them; a day that describes (a replay: no quote)
-		"逾期好几天了 帮我还掉", "先把逾期的还了 然后开自动还款"} { // the bill, not the payoff, nor the switch alone (a replay)
+		"逾期好几天了 帮我还掉", "先把逾期的还了 然后开自动还款", // the bill, not the payoff, nor the switch alone (a replay)
+		"先还逾期的 下期再说"} { // something else put off: the request stays
 		c.send(words)
 		c.expect("Redmi K70", "¥261.92")
 		c.send("/menu")
@@ -528,6 +531,25 @@ func TestAPlanAskedPaidWithNothingOfAllOfItIsItsBill(t *testing.T) {
 	for _, words := range []string{"手机提前还了", "手机的还完吧", "手机那个帮我全部还了"} {
 		c.send(words)
 		c.expect("提前结清报价", "Redmi K70")
+		c.send("/menu")
+	}
+}
+
+// A request put off in a clause of its own that names nothing else is no
+// request, also where one plan would be quoted at once (a replay: "帮我还这
+// 期 16号再说吧" quoted the period, and a 确认 paid it); something else put
+// off leaves the request.
+func TestARequestPutOffIsNoQuote(t *testing.T) {
+	_, c := faqSessionOn(t, fixture(), 737, phoneWang) // one plan: a request is quoted at once
+	c.send("/lang zh")
+	for _, words := range []string{"帮我还这期 16号再说吧", "帮我还这期 想想还是算了", "还这期吧 那个还是下次再说吧", "pay this month's bill, actually hold off"} {
+		c.send(words)
+		c.reject("确认还款", "Confirm and pay")
+		c.send("/menu")
+	}
+	for _, words := range []string{"先还这期 下期再说", "帮我还这期"} {
+		c.send(words)
+		c.expect("确认还款", "Xiaomi Watch")
 		c.send("/menu")
 	}
 }
