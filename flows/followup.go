@@ -444,12 +444,18 @@ func requestClause(l string) (string, bool) {
 		switch {
 		case requestOnly(p) && req == "":
 			req = p
+		case habit.MatchString(p) && !requestLead.MatchString(p):
+			// "我一般每月15号还款 这次帮我把25号那笔还了": how they usually
+			// pay, not this request (a replay: the overview)
 		case !deferred.MatchString(p) || !describesAPlan(p):
 			return "", false // "帮我还便宜的那个 想想还是算了": the request itself put off (a replay paid it)
 		}
 	}
 	return req, req != ""
 }
+
+// habit is how the customer usually does a thing: "一般", "平时", "每月".
+var habit = regexp.MustCompile(`一般|平时|平常|通常|每个?月|习惯|\b(?:usually|normally|every month)\b`)
 
 // describesAPlan reports words that point at a plan: by what it costs, when
 // it is due, its kind, its name's place ("贵的", "the bigger one", "耳机那个").
@@ -487,7 +493,7 @@ var (
 	describedWords = regexp.MustCompile(`(?:(?:[0-9]{1,2}\s*(?:号|日)|今天|明天|后天)(?:到期|还款)?|到期|(?:[0-9]+|[一二两三四五六七八九十])(?:千|百|万)?多(?:块|元)?|` +
 		`(?:已经)?逾期|(?:订单)?尾号[0-9]{4})的?(?:那个|那笔|那期|那台|那部)?|(?:的)?(?:那个|那笔|那期|那台|那部)|` +
 		`\b(?:the )?(?:one )?due (?:first|soonest|next|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?|today|tomorrow)\b|\b(?:the )?overdue(?: one| bill)?\b`)
-	requestWordsZh = regexp.MustCompile(`帮我|给我|帮忙|麻烦你?了?|请|谢谢|谢啦|我要|我想|先|现在|马上|赶紧|立刻|直接|一次性|把|最|就行|就好|就|提前还清|提前结清|提前还款|全部还清|提前还|还清|结清|还掉|还上|` +
+	requestWordsZh = regexp.MustCompile(`帮我|给我|帮忙|麻烦你?了?|请|谢谢|谢啦|我要|我想|先|这次|这回|现在|马上|赶紧|立刻|直接|一次性|把|最|就行|就好|就|提前还清|提前结清|提前还款|全部还清|提前还|还清|结清|还掉|还上|` +
 		`还|付|一下|下|吧|掉|我的|账单|的|那个|那笔|那期|这个|这笔|这期|那|好的|好|行|嗯|ok|[\s,，.。!！~～]`)
 	requestWordsEn = regexp.MustCompile(`\b(?:please|pls|ok|okay|just|now|then|so|i want to|i'd like to|let me|can you|could you|would you|go ahead and|pay|settle|repay|off|the|one|bill|early|in full|today|first|right now|right away|asap|thanks|thank you|for me|my)\b|[\s,.!]`)
 )

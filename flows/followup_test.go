@@ -385,7 +385,7 @@ func TestAPlanDescribedInAnotherRequestIsNotQuoted(t *testing.T) {
 		// more than a request: another clause, hearsay, a plan for later,
 		// a condition, a payment made (a replay quoted each, and a 确认
 		// paid several — the plan set aside, first)
-		"我一般每月15号还款 这次帮我把21号那笔还了", "先还15号那笔还是21号那笔", "15号那笔21号帮我还", "15号那笔我想14号还",
+		"先还15号那笔还是21号那笔", "15号那笔21号帮我还", "15号那笔我想14号还",
 		"客服上次说贵的那个可以提前还", "网上说便宜的那个提前还不划算", "贵的那个提前还划算不", "要是提前还15号那笔 会便宜点",
 		"打算明年提前还贵的那个", "15号那笔周五帮我还", "年底再把贵的那个结清", "四千多那个提前还了",
 		"pay the bigger one once my bonus arrives", "pay the cheaper one on friday", "i'll pay the bigger one someday",
@@ -426,7 +426,8 @@ func TestTheOverdueOneSaidPaidOrLaterIsNotQuoted(t *testing.T) {
 	for _, words := range []string{"还逾期的", "先还逾期那期", "先还逾期的 然后帮我开自动还款", "pay the overdue one and turn on autopay",
 		"我妈让我赶紧把逾期的还了", "15号还的那个帮我还了", // asked of them; a day that describes (a replay: no quote)
 		"逾期好几天了 帮我还掉", "先把逾期的还了 然后开自动还款", // the bill, not the payoff, nor the switch alone (a replay)
-		"先还逾期的 下期再说"} { // something else put off: the request stays
+		"先还逾期的 下期再说",                // something else put off: the request stays
+		"我一般每月21号还款 这次帮我把15号那笔还了"} { // how they usually pay is no request (a replay: the overview)
 		c.send(words)
 		c.expect("Redmi K70", "¥261.92")
 		c.send("/menu")
