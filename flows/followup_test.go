@@ -424,7 +424,7 @@ func TestTheOverdueOneSaidPaidOrLaterIsNotQuoted(t *testing.T) {
 		c.send("/menu")
 	}
 	for _, words := range []string{"还逾期的", "先还逾期那期", "先还逾期的 然后帮我开自动还款", "pay the overdue one and turn on autopay",
-		"我妈让我赶紧把逾期的还了", "15号还的那个帮我还了", // asked of them; a day that describes (a replay: no quote)
+		"我妈让我赶紧把逾期的还了", "我妈让我把逾期的还了", "15号还的那个帮我还了", // asked of them; a day that describes (a replay: no quote)
 		"逾期好几天了 帮我还掉", "先把逾期的还了 然后开自动还款", // the bill, not the payoff, nor the switch alone (a replay)
 		"先还逾期的 下期再说",                // something else put off: the request stays
 		"我一般每月21号还款 这次帮我把15号那笔还了"} { // how they usually pay is no request (a replay: the overview)

@@ -3906,7 +3906,9 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 		return false, nil
 	}
 	l := strings.ToLower(text)
-	if paymentNotAsked(text) || paidInClause(l) || anyPerson.MatchString(l) {
+	// someone else named, unless asking the customer to pay ("我妈让我把逾期的还了": a replay got unsure)
+	someone := !toldToPay.MatchString(l) && (anyPerson.MatchString(l) || anyKin.MatchString(l))
+	if paymentNotAsked(text) || paidInClause(l) || someone {
 		return false, nil // "逾期的我已经还上了", "逾期那期我刚刚还了", "逾期的我妈说她来还" (a replay: a 确认 paid ¥616.25)
 	}
 	var name string
@@ -3946,7 +3948,7 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	if asksToDo.MatchString(l) {
 		l = costQuestion.ReplaceAllString(l, "")
 	}
-	if name != "pay" && name != "repay" || !payVerb.MatchString(l) || aboutSomeoneElse(text) || anyKin.MatchString(l) ||
+	if name != "pay" && name != "repay" || !payVerb.MatchString(l) || aboutSomeoneElse(text) ||
 		containsAny(l, "怎么", "如何", "哪", "什么", "为什么", "how", "where", "when", "why", "what",
 			// later, or not now: "I'll pay the phone next week" (a review)
 			"will", "'ll", "’ll", "next", "later", "tomorrow", "tmrw", "明天", "下周", "下个月", "以后", "回头", "过几天", "等") {
