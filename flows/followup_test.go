@@ -453,7 +453,7 @@ func TestPayTheOverdueWithNoneOverdueSaysSo(t *testing.T) {
 func TestATermAskedIsExplained(t *testing.T) {
 	_, c := faqSession(t, 732)
 	for _, q := range [][2]string{{"本期是什么意思", "「本期」是"}, {"什么是预约还款", "「预约还款」是"}, {"滞纳金是什么", "「滞纳金」是"},
-		{"逾期是什么意思？", "「逾期」是"}, {"提前还款是什么意思", "「提前还款」"}} {
+		{"逾期是什么意思？", "「逾期」是"}, {"提前还款是什么意思", "「提前还款」"}, {"期数是什么意思", "「期数」是"}, {"还款日是啥意思", "「还款日」是"}} {
 		c.send(q[0])
 		c.expect(q[1])
 		c.reject("无法在线转接", "不太确定", "回答不了")

@@ -27,6 +27,8 @@ var terms = []term{
 	{key: "fee", words: []string{"息费", "手续费", "分期手续费", "利息", "installment fee", "interest", "fee"}, flow: "bill"},
 	{key: "payoff", words: []string{"提前还款", "提前结清", "提前还清", "结清", "early repayment", "payoff", "pay off", "prepayment"}, flow: "repay"},
 	{key: "principal", words: []string{"本金", "principal"}, flow: "bill"},
+	{key: "periods", words: []string{"期数", "分期期数", "总期数", "number of periods", "tenure", "number of installments"}, flow: "bill"},
+	{key: "due_date", words: []string{"还款日", "到期日", "due date", "repayment date", "payment date"}, flow: "bill"},
 	{key: "remaining", words: []string{"剩余待还", "待还", "剩余应还"}, flow: "bill"},
 	{key: "installment", words: []string{"分期付款", "分期", "installment plan", "installments", "installment"}, flow: "bill"},
 	{key: "closure", words: []string{"注销分期账户", "注销账户", "注销", "account closure", "closure"}, flow: "close"},
