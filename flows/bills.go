@@ -200,7 +200,7 @@ func asksWhenPaidOff(text string) bool {
 		func(w string) bool { return wordsIn(l, w) }) { // words: "know", "show" are not "now", "how"
 		return false
 	}
-	return containsAny(l, "还有几期", "还剩几期", "最后一期是哪天", "最后一期什么时候", "最后一期是什么时候") || whenDoneZH.MatchString(l) || whenPaidOff.MatchString(l) ||
+	return containsAny(l, "还有几期", "还剩几期", "剩下几期", "剩几期", "最后一期是哪天", "最后一期什么时候", "最后一期是什么时候") || whenDoneZH.MatchString(l) || whenPaidOff.MatchString(l) ||
 		// the schedule asked for ("手机那笔的还款计划": it quoted a payoff, a probe;
 		// "show schedule", the button's label typed, a topic of the message center)
 		(containsAny(l, "还款计划", "还款明细", "分期明细", "每期明细", "还款时间表", "repayment schedule", "payment schedule") ||

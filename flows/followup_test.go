@@ -176,6 +176,10 @@ func TestABarePayItPaysThePlanJustTalkedAbout(t *testing.T) {
 	c.reject("Redmi K70")
 	c.send("算了")
 
+	c.send("笔记本剩下几期") // said so too (a replay: the overview)
+	c.expect("Xiaomi Book", "还款计划")
+	c.send("算了")
+
 	c.send("手机逾期了吗")
 	c.expect("Redmi K70")
 	c.send("那赶紧帮我还")
@@ -529,7 +533,7 @@ func TestAPlanAskedPaidWithNothingOfAllOfItIsItsBill(t *testing.T) {
 		c.reject("提前结清")
 		c.send("/menu")
 	}
-	for _, words := range []string{"手机提前还了", "手机的还完吧", "手机那个帮我全部还了"} {
+	for _, words := range []string{"手机提前还了", "手机的还完吧", "手机那个帮我全部还了", "手机剩下的帮我还了"} {
 		c.send(words)
 		c.expect("提前结清报价", "Redmi K70")
 		c.send("/menu")

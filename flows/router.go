@@ -1442,8 +1442,11 @@ func paysABillOnly(text string) bool {
 // ¥211.25).
 func payoffUnsaid(l string) bool {
 	return zhPayAsked.MatchString(l) && !asksPayoff(l) && !containsAny(l, wholePlanWords...) &&
-		!containsAny(l, "还完", "清掉", "全额", "所有", "都还", "全还", "尾款", "余款", "彻底", "一起", "两笔", "两个", "俩")
+		!containsAny(l, restOfPlan...) && !containsAny(l, "还完", "清掉", "全额", "所有", "都还", "全还", "彻底", "一起", "两笔", "两个", "俩")
 }
+
+// restOfPlan say what is left of a plan: "剩下的", "余下的".
+var restOfPlan = []string{"剩下", "剩余", "余下", "尾款", "余款"}
 
 // zhPayAsked is paying asked for in Chinese: a lead before the verb or a
 // particle after it ("帮我还", "把…还", "还了", "还一下"), not the verb's
@@ -3942,6 +3945,9 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	}
 	if name == "bill" && payFirst.MatchString(l) || name == "repay" && (paysABillOnly(text) || paysNotOff(l)) { // "pay the laptop bill": paying it, not looking
 		name = "pay"
+	}
+	if name == "bill" && zhPayAsked.MatchString(l) && containsAny(l, restOfPlan...) && !paysABillOnly(text) {
+		name = "repay" // "笔记本剩下的帮我还了": what is left of it, paid (a replay: unsure)
 	}
 	// "i want to pay off my laptop early how much is the fee": what it
 	// costs, asked with the request, is what its quote says.
