@@ -398,6 +398,9 @@ type RelayLine struct {
 	MessageID int64  `json:"id,omitempty"`
 	Text      string `json:"text"`
 	Edited    bool   `json:"edited,omitempty"`
+	// ReplyTo is the agent's message in the staff chat the customer's
+	// replies to, where it is known (their copy of it, replied to).
+	ReplyTo int64 `json:"reply_to,omitempty"`
 }
 
 // TicketNote is an agent's internal note on a ticket.

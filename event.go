@@ -85,6 +85,9 @@ type AgentEvent struct {
 	// Forwarded marks a message the agent forwarded into the topic:
 	// someone else's words, said so to the customer.
 	Forwarded bool `json:",omitempty"`
+	// ReplyTo is the customer's message the agent replied to (their post
+	// of it, replied to in the topic): the customer's copy replies to it.
+	ReplyTo int64 `json:",omitempty"`
 }
 
 // Event is one thing that happened in one chat, channel-neutral: what a

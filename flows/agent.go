@@ -695,7 +695,11 @@ func relayToAgent(s *Step) (bool, error) {
 		s.say(s.T(key))
 		return true, nil
 	case ev.Kind == supportbot.EventEdit:
-		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Text, Edited: true})
+		to, err := s.repliedAgent()
+		if err != nil {
+			return true, err
+		}
+		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Text, Edited: true, ReplyTo: to})
 		if ev.Masked { // a card number edited in: warned as one typed anew
 			s.say(s.T("cards.never_share_relayed"))
 		}
@@ -703,7 +707,11 @@ func relayToAgent(s *Step) (bool, error) {
 		// As the card has it: a forwarded text is marked so, never shown as
 		// the customer's own words (a scam message forwarded to ask "is
 		// this real?").
-		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Summary()})
+		to, err := s.repliedAgent()
+		if err != nil {
+			return true, err
+		}
+		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Summary(), ReplyTo: to})
 		if ev.Masked || splitsASecret(t.Relay, ev.Text) {
 			s.say(s.T("cards.never_share_relayed"))
 		}
@@ -870,6 +878,21 @@ func pressesHuman(data string) bool {
 	return err == nil && c.Kind == CallbackMenu && c.Flow == "agent"
 }
 
+// repliedAgent is the agent's message in the staff chat that the customer's
+// message replies to — their copy of it, replied to in Telegram — or 0 (a
+// desk probe: "好的" to one of several agents' answers reached the topic
+// with no sign of which).
+func (s *Step) repliedAgent() (int64, error) {
+	if s.ev.ReplyTo == 0 || s.ev.Forwarded {
+		return 0, nil
+	}
+	track, err := s.e.st.TrackOf(s.ctx, s.conv.ChatID, s.ev.ReplyTo)
+	if err != nil {
+		return 0, err
+	}
+	return agentMessage(track), nil
+}
+
 // relayLine adds a customer's message to the ticket's latest post, or
 // starts a new post; an edited message already in the post is changed in
 // place. The post is one tracked reply: edited while Telegram has it,
@@ -912,7 +935,7 @@ func (s *Step) relayLine(id int64, line supportbot.RelayLine) {
 		if err := tx.UpdateTicket(ctx, t); err != nil {
 			return err
 		}
-		s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: id, Track: postTrack(id, post.Seq), Text: renderPost(cat, post)})
+		s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: id, Track: postTrack(id, post.Seq), Text: renderPost(cat, staff, post)})
 		return nil
 	})
 }
@@ -1016,13 +1039,13 @@ func agentEvent(s *Step) error {
 			say(supportbot.Reply{Text: signed(a.Text), Track: track})
 			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyMessages: a.Album, HideCaption: a.Text != ""})
 		case a.CopyFromMessage != 0:
-			r := supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyFromMessage: a.CopyFromMessage, Track: track}
+			r := supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyFromMessage: a.CopyFromMessage, Track: track, ReplyTo: a.ReplyTo}
 			if caption := signed(a.Text); supportbot.TextLen(locale.Plain(caption)) <= supportbot.CaptionLimit {
 				r.HideCaption, r.Caption = true, caption
 			}
 			s.reply(r)
 		default:
-			say(supportbot.Reply{Text: signed(a.Text), Track: track})
+			say(supportbot.Reply{Text: signed(a.Text), Track: track, ReplyTo: a.ReplyTo}) // to the customer's words the agent replied to
 		}
 	case supportbot.AgentUnsend:
 		// Whatever the ticket's state: the customer must not keep it.

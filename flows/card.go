@@ -323,19 +323,38 @@ func takes(p supportbot.RelayPost, now time.Time, line supportbot.RelayLine) boo
 	return n <= postChars
 }
 
-// renderPost is a post of customer messages, one line each.
-func renderPost(cat *locale.Catalog, p supportbot.RelayPost) string {
+// renderPost is a post of customer messages in the staff chat, one line
+// each; a line that replies to an agent's message links to it.
+func renderPost(cat *locale.Catalog, staff int64, p supportbot.RelayPost) string {
 	var b strings.Builder
 	for i, l := range p.Lines {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString("👤 " + locale.Escape(l.Text))
+		b.WriteString("👤 ")
+		if l.ReplyTo != 0 {
+			replied := cat.T(supportbot.LangZH, "desk.replied")
+			if link := messageLink(staff, l.ReplyTo); link != "" {
+				replied = `<a href="` + link + `">` + replied + `</a>`
+			}
+			b.WriteString(replied + " ")
+		}
+		b.WriteString(locale.Escape(l.Text))
 		if l.Edited {
 			b.WriteString(" <i>" + cat.T(supportbot.LangZH, "desk.edited") + "</i>")
 		}
 	}
 	return b.String()
+}
+
+// messageLink is Telegram's link to a message of a supergroup ("" for a
+// chat id of another form): https://t.me/c/<id without -100>/<message>.
+func messageLink(chat, message int64) string {
+	const supergroup = -1000000000000
+	if chat > supergroup {
+		return ""
+	}
+	return fmt.Sprintf("https://t.me/c/%d/%d", supergroup-chat, message)
 }
 
 // closingNote is the post a ticket's topic closes with: who had it and for

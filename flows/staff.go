@@ -199,7 +199,7 @@ func (d *desk) topicClosed() error {
 		}
 		s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: id, ReopenTopic: true},
 			supportbot.Reply{ChatID: staff, TicketID: id, Text: s.staffT("desk.reopened_waiting")},
-			supportbot.Reply{ChatID: staff, TicketID: id, Track: postTrack(id, post.Seq), Text: renderPost(d.e.cfg.Catalog, post)})
+			supportbot.Reply{ChatID: staff, TicketID: id, Track: postTrack(id, post.Seq), Text: renderPost(d.e.cfg.Catalog, staff, post)})
 		return nil
 	})
 	return nil
@@ -358,7 +358,11 @@ func (d *desk) relay() error {
 		s.reply(supportbot.Reply{ChatID: ev.ChatID, ThreadID: ev.ThreadID, ReplyTo: ev.MessageID, Text: s.staffT("desk.not_sent_blocked")})
 		return nil
 	}
-	a := supportbot.AgentEvent{Kind: supportbot.AgentMessage, Text: ev.Text, MessageID: ev.MessageID, Forwarded: ev.Forwarded}
+	to, err := d.repliedCustomer()
+	if err != nil {
+		return err
+	}
+	a := supportbot.AgentEvent{Kind: supportbot.AgentMessage, Text: ev.Text, MessageID: ev.MessageID, Forwarded: ev.Forwarded, ReplyTo: to}
 	if ev.Kind == supportbot.EventMedia {
 		a.CopyFromChat, a.CopyFromMessage, a.Album = ev.ChatID, ev.MessageID, ev.Album
 	}
@@ -366,6 +370,27 @@ func (d *desk) relay() error {
 	s.do(func(ctx context.Context, tx Tx) error { return tx.TrackReply(ctx, chat, track) })
 	d.answer(a)
 	return nil
+}
+
+// repliedCustomer is the customer's message an agent's reply answers: the
+// agent replied in Telegram to the ticket's latest post, whose last line
+// is it (older posts' lines are not kept); 0 otherwise (a desk probe: the
+// reply reached the customer with no sign of what it answered).
+func (d *desk) repliedCustomer() (int64, error) {
+	ev, t := d.s.ev, d.t
+	if ev.ReplyTo == 0 || len(t.Relay.Lines) == 0 {
+		return 0, nil
+	}
+	track, err := d.e.st.TrackOf(d.s.ctx, ev.ChatID, ev.ReplyTo)
+	if err != nil || track != postTrack(t.ID, t.Relay.Seq) {
+		return 0, err
+	}
+	for i := len(t.Relay.Lines) - 1; i >= 0; i-- {
+		if id := t.Relay.Lines[i].MessageID; id != 0 {
+			return id, nil
+		}
+	}
+	return 0, nil
 }
 
 // answer sends the customer an agent's answer (a reply, an FAQ answer):

@@ -78,6 +78,9 @@ type DeskReader interface {
 	// Relayed reports whether a reply tracked as track was relayed to a chat
 	// (TrackReply): an agent's edit is relayed only for a message that was.
 	Relayed(ctx context.Context, chatID int64, track string) (bool, error)
+	// TrackOf is the track of the reply that made a message in a chat (""
+	// when none): a reply in Telegram to it carries its context across.
+	TrackOf(ctx context.Context, chatID, messageID int64) (string, error)
 }
 
 // ActionReader finds money actions (ENOTFOUND when none has the key).

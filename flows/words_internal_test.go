@@ -683,3 +683,14 @@ func TestTheReviewsNearMisses(t *testing.T) {
 		}
 	}
 }
+
+// A message of a supergroup links as Telegram's t.me/c link; a chat id of
+// another form (a basic group, a test's) links to nothing.
+func TestMessageLink(t *testing.T) {
+	if got := messageLink(-1001234567890, 42); got != "https://t.me/c/1234567890/42" {
+		t.Errorf("messageLink of a supergroup = %q", got)
+	}
+	if got := messageLink(-100777, 42); got != "" {
+		t.Errorf("messageLink of a basic group = %q; want none", got)
+	}
+}

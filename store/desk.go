@@ -129,6 +129,19 @@ func (db *DB) TrackedMessage(ctx context.Context, chatID int64, track string) (i
 	return id, nil
 }
 
+// TrackOf is the track of the reply that made a message in a chat; "" when
+// none is known.
+func (db *DB) TrackOf(ctx context.Context, chatID, messageID int64) (string, error) {
+	var track string
+	err := db.read().queryRow(ctx, `SELECT track FROM tracked_messages WHERE chat_id = ? AND message_id = ? LIMIT 1`, chatID, messageID).Scan(&track)
+	if errors.Is(err, sql.ErrNoRows) || messageID == 0 {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("track of a message: %w", err)
+	}
+	return track, nil
+}
+
 // SetTrackedMessage records the message a tracked reply made (0 forgets it).
 func (db *DB) SetTrackedMessage(ctx context.Context, chatID int64, track string, messageID int64) error {
 	return db.Update(ctx, func(tx *Tx) error {

@@ -744,3 +744,43 @@ func TestAnAgentTakesBackAReplySentToTheWrongCustomer(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestRepliesCarryTheirContextAcrossTheDesk: an agent's Telegram reply to
+// the customer's post reaches the customer as a reply to their message, and
+// the customer's reply to their copy of an agent's message reaches the
+// topic marked as one (a desk probe: "好的" to one of several agents'
+// answers, and an answer to one of several questions, carried no sign of
+// what they answered).
+func TestRepliesCarryTheirContextAcrossTheDesk(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7824, "zh")
+	c.say("/agent", "排在第 1 位")
+	topic := a.ticketTopic(1)
+	a.srv.SendText(c.user, "我的卡被扣了两次")
+	a.topicShows(topic, "👤 我的卡被扣了两次")
+	asked, ok := a.srv.MessageOf(a.srv.SendText(c.user, "两次都是 499.91"))
+	if !ok {
+		t.Fatal("no message of the customer")
+	}
+	post := a.topicShows(topic, "499.91") // the post edited: the bot knows its message
+	if !strings.Contains(post.Text, "扣了两次") {
+		t.Fatalf("the second line is not in the post: %q", post.Text)
+	}
+	a.srv.SendGroupReply(staffChat, topic, agentWang, post.MessageID, "请问是哪天扣的？")
+	copied := c.sees("请问是哪天扣的")
+	for _, s := range a.srv.SentTo(c.user.ID) {
+		if s.MessageID == copied.MessageID && s.ReplyTo != asked.MessageID {
+			t.Errorf("the agent's reply reached the customer replying to #%d; want their message #%d", s.ReplyTo, asked.MessageID)
+		}
+	}
+	a.agentSays(agentWang, topic, "另外您用的是哪张卡？")
+	c.sees("哪张卡")
+	a.srv.SendReply(c.user, copied.MessageID, "昨天")
+	if m := a.topicShows(topic, "昨天"); !strings.Contains(m.Text, "↩️ 回复客服") {
+		t.Errorf("the customer's reply reached the topic as %q; want it marked as a reply", m.Text)
+	}
+	a.srv.SendText(c.user, "招行的卡")
+	if m := a.topicShows(topic, "招行的卡"); strings.Contains(m.Text, "↩️ 回复客服：招行") {
+		t.Errorf("a line that replies to nothing is marked: %q", m.Text)
+	}
+}
