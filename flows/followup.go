@@ -394,7 +394,7 @@ func madeOrLaterSaid(l string) bool {
 // classifier's reading of a payment starts no quote (a replay: a 确认 after
 // them paid ¥616.25 again).
 func paymentNotAsked(text string) bool {
-	l := strings.ToLower(text)
+	l := withoutDeferred(strings.ToLower(text)) // "平板那个帮我还了，剩下的下个月再说": the rest put off, not the request
 	return madeOrLaterSaid(l) || paidOnly.MatchString(bare(text)) || paidByWhom(l) || othersPay.MatchString(l) || requestPutOff(l)
 }
 
@@ -469,13 +469,16 @@ func describesAPlan(p string) bool {
 // when ("20号再说").
 var dayDescribes = regexp.MustCompile(`[0-9]{1,2}\s*(?:号|日)(?:到期|还款)?(?:的|那个|那笔|那台|那部)|\bdue (?:on )?(?:the )?[0-9]{1,2}`)
 
-// withoutDeferred is l without its clauses that put another plan off, when
-// one clause is left to ask: "先把逾期的还了 耳机那个下次再说" is the overdue
-// bill's, "pay the bigger one, the pad can wait" the bigger one's (a replay
-// quoted the plan put off).
+// withoutDeferred is l without its clauses that put another plan or part
+// off, when one clause is left to ask: "先把逾期的还了 耳机那个下次再说" is the
+// overdue bill's, "pay the bigger one, the pad can wait" the bigger one's (a
+// replay quoted the plan put off), "平板那个帮我还了，剩下的下个月再说" the
+// pad's bill.
 func withoutDeferred(l string) string {
 	parts := clausesOf(l)
-	kept := slices.DeleteFunc(slices.Clone(parts), func(p string) bool { return deferred.MatchString(p) && describesAPlan(p) })
+	kept := slices.DeleteFunc(slices.Clone(parts), func(p string) bool {
+		return deferred.MatchString(p) && (describesAPlan(p) || containsAny(p, otherPart...))
+	})
 	if len(kept) == 0 || len(kept) == len(parts) {
 		return l
 	}
@@ -483,7 +486,7 @@ func withoutDeferred(l string) string {
 }
 
 // deferred puts a plan off: later, not now, still thinking.
-var deferred = regexp.MustCompile(`先放着|放一放|先不|不急|不着急|再说|再想想|想想|以后再|下次|回头再|\b(?:can wait|later|not now|hold off|next time)\b`)
+var deferred = regexp.MustCompile(`先放着|放一放|先不|不急|不用管|不管|别管|不着急|再说|再想想|想想|以后再|下次|回头再|\b(?:can wait|later|not now|hold off|next time)\b`)
 
 var (
 	// requestLead makes a 了 an order, not a payment made.

@@ -558,3 +558,30 @@ func TestARequestPutOffIsNoQuote(t *testing.T) {
 		c.send("/menu")
 	}
 }
+
+// A replay's edges of a plan asked paid: paying off said in other words is
+// the payoff, "还一次" (once) the bill, "please pay the phone one" the bill
+// (it paid the payoff), the rest or the next period put off in a clause of
+// its own leaves the request (it got "OK, no payment", and "the period 6
+// you said"), and the one plan named by its kind is quoted (unsure).
+func TestAPlanAskedPaidAtTheReplaysEdges(t *testing.T) {
+	_, c := faqSession(t, 738)
+	for _, words := range []string{"手机那个帮我还光", "手机那个一把清了", "手机那个本金帮我还了"} {
+		c.send(words)
+		c.expect("提前结清报价", "Redmi K70")
+		c.send("/menu")
+	}
+	for _, words := range []string{"手机那个再帮我还一次", "手机那个帮我还了，剩下的下个月再说", "手机那个帮我还了，下期的不用管", "please pay the phone one"} {
+		c.send(words)
+		c.expect("Redmi K70", "¥261.92")
+		c.reject("提前结清", "Payoff quote", "不还款", "不在这笔里")
+		c.send("/menu")
+	}
+	_, w := faqSessionOn(t, fixture(), 739, phoneWang) // one plan
+	w.send("手表那个帮我还了")
+	w.expect("确认还款", "Xiaomi Watch")
+	w.send("/menu")
+	w.send("手表那个帮我还了，下期的不用管")
+	w.expect("确认还款", "Xiaomi Watch")
+	w.reject("不在这笔里")
+}

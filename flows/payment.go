@@ -401,7 +401,7 @@ func askedBeyond(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 	if q.Kind != supportbot.QuoteBill || s.ev.Kind != supportbot.EventText || len(q.Periods) == 0 {
 		return nil
 	}
-	l := strings.ToLower(inDigits(s.ev.Text))
+	l := withoutDeferred(strings.ToLower(inDigits(s.ev.Text))) // not what is put off: "…，下期的不用管", "…，剩下的下个月再说"
 	last := slices.Max(q.Periods)
 	current, _ := nextNotOverdue(*p, s.today) // "这期": the one not overdue yet
 	month, monthSaid := monthNamed(l, s.today)

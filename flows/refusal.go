@@ -103,11 +103,16 @@ var otherNotNo = strings.NewReplacer("别的", "另外的", "别人", "另外的
 
 // bareDeferral is a clause that only puts off what the clause before it
 // asked ("not now", "maybe next month", "下个月再说"), no other matter of its
-// own ("其他的回头再说").
+// own ("其他的回头再说", "剩下的下个月再说": the rest of the plan — a replay
+// got "OK, no payment" for the period asked before it).
 func bareDeferral(c string) bool {
 	return deferral.MatchString(c) && utf8.RuneCountInString(strings.TrimSpace(c)) <= 24 &&
-		!containsAny(c, "其他", "别的", "其它", "other", "else", "rest", "利息", "罚息", "省得", "免得", "以免", "interest")
+		!containsAny(c, otherPart...) && !containsAny(c, "利息", "罚息", "省得", "免得", "以免", "interest")
 }
+
+// otherPart names what else there is beside what was asked: the rest of a
+// plan, the next period, other matters.
+var otherPart = []string{"其他", "别的", "其它", "剩下", "剩余", "余下", "下期", "下一期", "后面", "other", "else", "rest"}
 
 // putsOff is a deferral alone ("maybe next month", "I'll do it next
 // month"): at a step waiting for a yes, a no.

@@ -1432,7 +1432,7 @@ func paysABillOnly(text string) bool {
 		(periodOwn.MatchString(l) || !containsAny(l, allPlansWords...)) &&
 		!slices.ContainsFunc([]string{"all", "entire", "whole", "remaining", "early", "rest", "everything", "full", "balance", "plan", "fee", "fees"},
 			func(w string) bool { return wordsIn(l, w) }) ||
-		payoffUnsaid(l)
+		payoffUnsaid(l) || paysNotOff(l) // "please pay the tablet one": a probe paid its payoff
 }
 
 // payoffUnsaid reports a plan asked to be paid with nothing said of all of
@@ -1441,12 +1441,15 @@ func paysABillOnly(text string) bool {
 // (a replay: the payoff's quote, ¥1,682.66 one 确认 away for a bill of
 // ¥211.25).
 func payoffUnsaid(l string) bool {
-	return zhPayAsked.MatchString(l) && !asksPayoff(l) && !containsAny(l, wholePlanWords...) &&
-		!containsAny(l, restOfPlan...) && !containsAny(l, "还完", "清掉", "全额", "所有", "都还", "全还", "彻底", "一起", "两笔", "两个", "俩")
+	l = strings.ReplaceAll(l, "还一次", "还一下") // once, not at once ("平板那个再帮我还一次": a probe paid the payoff)
+	return zhPayAsked.MatchString(l) && !asksPayoff(l) && !containsAny(l, wholePlanWords...) && !containsAny(l, payoffWordsZh...) &&
+		!containsAny(l, "所有", "都还", "全还", "一起", "两笔", "两个", "俩") // several: their own readers
 }
 
-// restOfPlan say what is left of a plan: "剩下的", "余下的".
-var restOfPlan = []string{"剩下", "剩余", "余下", "尾款", "余款"}
+// payoffWordsZh say a whole plan paid, or what is left of it, beside
+// asksPayoff's: "剩下的", "还光", "一口气", "连本带息".
+var payoffWordsZh = []string{"剩下", "剩余", "余下", "尾款", "余款", "还完", "清", "全额", "全款", "彻底", "还光", "还干净", "提早", "早点", "本金",
+	"一把", "一口气", "一下子", "连本带息", "后面几期", "后面的", "不想分期", "结了"}
 
 // zhPayAsked is paying asked for in Chinese: a lead before the verb or a
 // particle after it ("帮我还", "把…还", "还了", "还一下"), not the verb's
@@ -3624,7 +3627,10 @@ func (s *Step) freeText(text string) error {
 		}
 		return s.startFlow("close", "")
 	}
-	c := s.e.cfg.Classifier.Classify(text)
+	// What is asked, without a clause that puts another plan or part off
+	// ("平板那个帮我还了，剩下的下个月再说": the pad's bill, not the overview a
+	// replay got).
+	c := s.e.cfg.Classifier.Classify(withoutDeferred(strings.ToLower(text)))
 	if named := brandNames.Replace(text); !c.Confident && named != text {
 		// "提前还款 红米本": the FAQ reads 红米 as shopping; named as the
 		// product is, it may read the request (kept only if it is sure).
@@ -3908,7 +3914,7 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	if s.conv.CustomerID == "" || c.Confident || asks(text) || supposes(text) {
 		return false, nil
 	}
-	l := strings.ToLower(text)
+	l := withoutDeferred(strings.ToLower(text)) // the request, another part put off aside
 	// someone else named, unless asking the customer to pay ("我妈让我把逾期的还了": a replay got unsure)
 	someone := !toldToPay.MatchString(l) && (anyPerson.MatchString(l) || anyKin.MatchString(l))
 	if paymentNotAsked(text) || paidInClause(l) || someone {
@@ -3943,10 +3949,10 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	default:
 		return false, nil
 	}
-	if name == "bill" && payFirst.MatchString(l) || name == "repay" && (paysABillOnly(text) || paysNotOff(l)) { // "pay the laptop bill": paying it, not looking
+	if name == "bill" && payFirst.MatchString(l) || name == "repay" && paysABillOnly(l) { // "pay the laptop bill": paying it, not looking
 		name = "pay"
 	}
-	if name == "bill" && zhPayAsked.MatchString(l) && containsAny(l, restOfPlan...) && !paysABillOnly(text) {
+	if name == "bill" && zhPayAsked.MatchString(l) && containsAny(l, payoffWordsZh...) && !paysABillOnly(l) {
 		name = "repay" // "笔记本剩下的帮我还了": what is left of it, paid (a replay: unsure)
 	}
 	// "i want to pay off my laptop early how much is the fee": what it
@@ -3974,7 +3980,10 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	// list, which tells them apart (an English probe: unsure).
 	kind, _ := kindSaid(bare(text))
 	severalOfKind := kind >= 0 && len(slices.DeleteFunc(slices.Clone(open), func(p supportbot.Plan) bool { return kindShown(p.Product) != kind })) > 1
-	if !billNamed && !notTheirs && !severalOfKind && (len(open) < 2 || planSaid(bare(text), open) == 0) {
+	// The one plan named by its kind or name ("手机那个帮我还了" with one
+	// phone): a replay got unsure.
+	theOne := len(open) == 1 && (kind >= 0 && kindShown(open[0].Product) == kind || planSaid(bare(text), open) > 0)
+	if !billNamed && !notTheirs && !severalOfKind && !theOne && (len(open) < 2 || planSaid(bare(text), open) == 0) {
 		return false, nil
 	}
 	if other, err := s.forSomeoneElse(text); err != nil || other {
