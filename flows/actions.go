@@ -485,10 +485,8 @@ func releasedNote(s *Step, a *supportbot.Action) error {
 	if staff == 0 {
 		return nil
 	}
-	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		return nil
-	} else if err != nil {
+	t, err := s.openTicket()
+	if t == nil || err != nil {
 		return err
 	}
 	s.reply(supportbot.Reply{ChatID: staff, TicketID: t.ID,

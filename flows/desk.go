@@ -225,6 +225,15 @@ func (s *Step) tellTopicBlocked(t *supportbot.Ticket, blocked bool) {
 	s.reply(s.e.retitle(t, blocked))
 }
 
+// openTicket is the chat's open ticket, nil when it has none.
+func (s *Step) openTicket() (*supportbot.Ticket, error) {
+	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
+	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+		return nil, nil
+	}
+	return t, err
+}
+
 // backAtTheDesk tells the topic of the open ticket of a chat that wrote
 // after it was found unreachable (a send refused with 403, no
 // my_chat_member update after it) that the customer is back: their message
@@ -233,10 +242,8 @@ func backAtTheDesk(s *Step) error {
 	if s.e.cfg.AgentChatID == 0 || s.conv.Flow != "agent" {
 		return nil
 	}
-	t, err := s.e.st.OpenTicket(s.ctx, s.conv.ChatID)
-	if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-		return nil
-	} else if err != nil {
+	t, err := s.openTicket()
+	if t == nil || err != nil {
 		return err
 	}
 	s.audit("chat_unblocked", map[string]any{"by": "message"})
