@@ -784,3 +784,22 @@ func TestRepliesCarryTheirContextAcrossTheDesk(t *testing.T) {
 		t.Errorf("a line that replies to nothing is marked: %q", m.Text)
 	}
 }
+
+// TestAContactSharedWhileWaitingVerifiesTheCustomer: a customer not
+// verified asks for a person, then shares their own contact through
+// Telegram's button: the topic is told who it is, with the account, and
+// named after them (a desk probe: a masked number the agent could do
+// nothing with).
+func TestAContactSharedWhileWaitingVerifiesTheCustomer(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7825, "zh")
+	c.say("/agent", "排在第 1 位")
+	topic := a.ticketTopic(1)
+	a.srv.ShareContact(c.user, "8613800138000", c.user.ID)
+	c.sees("验证成功")
+	m := a.topicShows(topic, "已验证身份")
+	if !strings.Contains(m.Text, "张伟") || !strings.Contains(m.Text, "138****8000") || strings.Contains(m.Text, "13800138000") {
+		t.Errorf("the topic was told %q; want 张伟 with the phone masked", m.Text)
+	}
+	a.topicNamed(topic, "🟡 #T1 张伟 C1")
+}
