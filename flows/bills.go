@@ -473,6 +473,13 @@ func showBills(s *Step, asked string) error {
 	if overdue {
 		parts = append(parts, s.T("bill.overdue_means"))
 	}
+	if len(open) > 1 && s.slots.Topic == nil { // numbered: "第2个" next is the second one's schedule
+		ids := make([]string, len(open))
+		for i, p := range open {
+			ids[i] = p.ID
+		}
+		s.slots.Topic = &lastStep{Flow: billsListed, Plans: ids, At: s.now}
+	}
 	switch {
 	case asked == askedMonth:
 		of := open

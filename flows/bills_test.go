@@ -528,3 +528,27 @@ func TestAMonthOfOnePlanIsThatPlans(t *testing.T) {
 	c.expect("📅 12 月要还 <b>¥1,005.00</b>：\n• Xiaomi Book 第 4 期 ¥1,005.00")
 	c.reject("• Redmi K70 第")
 }
+
+// A pick by its place right after the bills' overview of several plans
+// ("2", "第二个", "看看第二个", "the second one") is that plan's schedule (a
+// replay: "can't answer"); a place none of them has, or a pick later on
+// another subject, is not.
+func TestAPickAfterTheBillsIsThatPlansSchedule(t *testing.T) {
+	_, c := faqSession(t, 791)
+	for _, pick := range []string{"2", "第二个", "看看第二个", "the second one"} {
+		c.send("我的账单")
+		c.send(pick)
+		c.expect("Xiaomi Book", "还款计划")
+		c.reject("Redmi K70")
+	}
+	c.send("我的账单")
+	c.send("第1个")
+	c.expect("Redmi K70", "还款计划")
+	c.send("我的账单")
+	c.send("3")
+	c.reject("还款计划")
+	c.send("我的账单")
+	c.send("自动还款怎么开")
+	c.send("2")
+	c.reject("还款计划")
+}

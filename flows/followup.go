@@ -15,10 +15,11 @@ import (
 // too?") asks the same of that plan. A probe's "and the phone?" after a
 // payment got "can't answer": the chat kept nothing of what it had done.
 type lastStep struct {
-	Flow string    `json:"flow"`
-	Plan string    `json:"plan,omitempty"`
-	On   bool      `json:"on,omitempty"` // autopay: the switch asked for
-	At   time.Time `json:"at"`
+	Flow  string    `json:"flow"`
+	Plan  string    `json:"plan,omitempty"`
+	Plans []string  `json:"plans,omitempty"` // billsListed: the plans in the order shown
+	On    bool      `json:"on,omitempty"`    // autopay: the switch asked for
+	At    time.Time `json:"at"`
 }
 
 // followUpWindow is how long a finished step is what a bare "and the
@@ -214,6 +215,34 @@ func (s *Step) whyAfter(text string) (bool, error) {
 
 // scamWarned marks the scam warning as the last answer (whyAfter).
 const scamWarned = "scam"
+
+// billsListed marks the bills' overview of several plans as the topic: a
+// pick by its place next ("2", "第二个", "the second one") is that plan's
+// schedule (pickAfterBills).
+const billsListed = "listed"
+
+// pickAfterBills shows the schedule of the plan the overview just shown
+// numbered as the typed pick: a replay's "第2个" after it got "can't
+// answer". Only the very next message, as any topic.
+func (s *Step) pickAfterBills(text string) (bool, error) {
+	t := s.topicBefore
+	if t == nil || t.Flow != billsListed || s.conv.Flow != "" || s.now.Sub(t.At) > topicWindow || s.now.Before(t.At) {
+		return false, nil
+	}
+	n := ordinal(lookAt.ReplaceAllString(bare(strings.ToLower(text)), ""))
+	if n < 1 || n > len(t.Plans) {
+		return false, nil
+	}
+	p, err := s.plan(t.Plans[n-1])
+	if err != nil || p == nil {
+		return false, err
+	}
+	s.conv.Misses = 0
+	return true, showSchedule(s, p.ID)
+}
+
+// lookAt leads a pick with looking at it: "看看第二个", "show me the second one".
+var lookAt = regexp.MustCompile(`^(?:看看|看一下|看下|查看|查一下|查下|show me |show |open )`)
 
 // topicWindow is how long a plan just talked about ("笔记本还剩几期") is
 // what a bare "提前还清吧" or "pay it" means.

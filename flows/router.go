@@ -2769,6 +2769,9 @@ func (s *Step) freeText(text string) error {
 		s.say(s.T("faq.order_labels"), s.next(s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
 		return nil
 	}
+	if ok, err := s.pickAfterBills(text); ok || err != nil { // "第2个" after the bills' overview: its schedule
+		return err
+	}
 	if ok, err := s.termsAsked(text); ok || err != nil { // "本期是什么意思", "what does overdue mean"
 		return err
 	}
