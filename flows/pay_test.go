@@ -2010,3 +2010,19 @@ func TestAPlanNamedInFullIsNotTheMallsGoods(t *testing.T) {
 	c.send("pay off the Redmi Note 14 Pro+ 5G")
 	c.expect("Payoff quote", "Redmi Note 14 Pro+ 5G")
 }
+
+// At a quote, a payment said made already ("等等 我老公已经还了", "i already
+// paid it") is told the bill still says unpaid and not to confirm, or it
+// is paid twice — not only how to confirm (a replay: a 确认 paid it); a
+// question whether it was paid is no such word.
+func TestAPaymentSaidMadeAtAQuoteIsWarnedOfPayingTwice(t *testing.T) {
+	_, c := faqSession(t, 792)
+	c.send("还逾期的")
+	c.expect("¥261.92")
+	for _, said := range []string{"等等 我老公已经还了", "我昨天已经还了"} {
+		c.send(said)
+		c.expect("先别确认", "¥261.92")
+	}
+	c.send("已经还了吗")
+	c.reject("先别确认")
+}

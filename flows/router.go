@@ -2305,11 +2305,25 @@ func (s *Step) confirmHow() string {
 	s.slots.Aside = false
 	switch {
 	case s.conv.State == "quoted" && s.slots.Quote != nil:
-		return s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount))
+		how := s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount))
+		if s.ev.Kind == supportbot.EventText && saysPaidAlready(s.ev.Text) {
+			// "等等 我老公已经还了": the bill still says unpaid — maybe on its
+			// way; a 确认 would pay it again (a replay: told only how to
+			// confirm, and it paid).
+			how = s.T("pay.said_paid_at_quote") + "\n" + how
+		}
+		return how
 	case s.conv.Flow == "cancel":
 		return s.T("cancel.confirm_how")
 	}
 	return s.stepConfirmHow()
+}
+
+// saysPaidAlready reports a payment said made already, by the customer or
+// someone ("我老公已经还了", "我昨天已经还了", "i already paid it").
+func saysPaidAlready(text string) bool {
+	l := strings.ToLower(text)
+	return !asks(text) && (paidByWhom(l) || containsAny(l, "已经还", "已经付", "已经交", "已经扣", "还过了", "付过了", "already paid", "already pay"))
 }
 
 // stepConfirmHow says how to confirm a setting's step, naming its own
