@@ -577,6 +577,13 @@ func TestAPlanAskedPaidAtTheReplaysEdges(t *testing.T) {
 		c.reject("提前结清", "Payoff quote", "不还款", "不在这笔里")
 		c.send("/menu")
 	}
+	for _, words := range []string{"手机那个怎么还", "手机那个过两天帮我还"} { // paying it, not the goods (the repair and returns desks)
+		c.send(words)
+		c.expect("Redmi K70", "还款计划")
+		c.send("/menu")
+	}
+	c.send("手机那个怎么退货")
+	c.reject("还款计划")
 	_, w := faqSessionOn(t, fixture(), 739, phoneWang) // one plan
 	w.send("手表那个帮我还了")
 	w.expect("确认还款", "Xiaomi Watch")

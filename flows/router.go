@@ -3894,7 +3894,7 @@ var (
 // (a replay: the mall's prices desk, once a model's words weighed more).
 func (s *Step) ownPlanNotGoods(c Classification, text string) (bool, error) {
 	l := strings.ToLower(text)
-	if c.ID != "oos-shopping" && c.ID != "oos-device" || s.conv.CustomerID == "" || !ownPlanWords.MatchString(l) || aboutSomeoneElse(text) ||
+	if c.ID != "oos-shopping" && c.ID != "oos-device" && c.ID != "oos-returns" || s.conv.CustomerID == "" || !ownPlanWords.MatchString(l) || aboutSomeoneElse(text) ||
 		goodsWords.MatchString(l) {
 		return false, nil
 	}
@@ -3925,7 +3925,8 @@ var goodsWords = regexp.MustCompile(`保修|维修|售后|坏了|碎了|屏幕|�
 	`\b(?:repair|broken|warranty|screen|price|cheaper now|return|exchange)\b`)
 
 // ownPlanWords are words of an installment's bill, not of goods.
-var ownPlanWords = regexp.MustCompile(`还款|提前|结清|还清|这期|本期|账单|分期|几期|还剩|剩多少|\b(?:pay|payoff|bill|installments?|due|owe|left|period)\b`)
+var ownPlanWords = regexp.MustCompile(`还款|提前|结清|还清|这期|本期|账单|分期|几期|还剩|剩多少|(?:那个|那笔|那台|那部)[^，。,]{0,6}还|` +
+	`\b(?:pay|payoff|bill|installments?|due|owe|left|period)\b`) // "手机那个怎么还", "平板那个过两天帮我还": paying it, not the goods (a replay: the repair and the returns desks)
 
 func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	if s.conv.CustomerID == "" || c.Confident || asks(text) || supposes(text) {
