@@ -372,9 +372,9 @@ func paidIn(l string, by func(clause string) bool) bool {
 // them again).
 func paidBy(clause string) bool {
 	switch {
-	case toldToPay.MatchString(clause):
+	case askedOfThem(clause):
 		return false // "我妈让我赶紧把逾期的还了": asked of them (a replay)
-	case anyPerson.MatchString(clause) || guessed.MatchString(clause):
+	case anyPerson.MatchString(clause) || guessed.MatchString(clause) || thirdPerson.MatchString(clause):
 		return true // "我让我老公帮我把这期还了", "我老公应该帮我把这期还了吧": done, or thought done (a replay paid each)
 	}
 	// "我自己把这期还了", but "我把这期还了吧" is a suggestion (a replay)
@@ -385,9 +385,21 @@ var (
 	// toldToPay is someone asking the customer to pay ("我妈让我…", "he
 	// told me to"), not the customer having someone pay ("我让我老公…").
 	toldToPay = regexp.MustCompile(`(?:^|[^我])(?:让|叫|要|催|喊)我|\b(?:told|asked|wants) me to\b`)
+	// notToldToPay is being told not to, or to pay for the one asking:
+	// "我妈不让我还这期", "叫我别管了", "让我帮她还" (a replay paid each).
+	notToldToPay = regexp.MustCompile(`不(?:想|要|愿意|肯|准|许)?(?:让|叫|要)我|别(?:让|叫)我|(?:让|叫|要)我(?:别|不要|不用|先别|甭)|不用我|` +
+		`(?:帮|替|给)(?:她|他)|\b(?:told|asked) me not to\b|\bfor (?:her|him)\b`)
 	// guessed thinks a payment made: "应该…了吧", "估计…了".
 	guessed = regexp.MustCompile(`应该|估计|可能|大概|好像|似乎`)
+	// thirdPerson is she or he doing it: "她把这期还了" (a replay paid it again).
+	thirdPerson = regexp.MustCompile(`(?:^|[^其吉])(?:她|他)(?:们)?(?:已经|刚刚?|都|也)?(?:帮我)?(?:把|还了|付了|交了|还过|还上)|\b(?:she|he|they) (?:already )?paid\b`)
 )
+
+// askedOfThem reports someone asking the customer to pay their own — not
+// told not to, nor to pay the asker's ("我妈不让我还这期", "我妈让我帮她还这期").
+func askedOfThem(l string) bool {
+	return toldToPay.MatchString(l) && !notToldToPay.MatchString(l)
+}
 
 // paidByWhom reports a clause of l saying someone paid already, by name.
 func paidByWhom(l string) bool { return paidIn(l, paidBy) }
@@ -442,7 +454,7 @@ func requestPutOff(l string) bool {
 }
 
 // putOffWords are what a clause that only puts a request off is made of.
-var putOffWords = regexp.MustCompile(`先放着|放一放|先不|不急|不着急|再说|再想想|想想|以后|下次|回头|算了|还是|那个|那就|到时候|等|再|吧|了|啊|呢|哈|我|` +
+var putOffWords = regexp.MustCompile(`先放着|放一放|先不|不急|不着急|再说|再想想|想想|以后|下次|回头|改天|算了|还是|那个|那就|到时候|等|再|吧|了|啊|呢|哈|我|` +
 	`[0-9]{1,2}\s*(?:号|日)|[一二三四五六七八九十]{1,3}(?:号|日)|\b(?:actually|maybe|hold off|not now|later|next time|can wait|it|that|never mind|on second thought)\b|[\s~～.。!！]`)
 
 // paidOnly is a payment said made and nothing else ("好的 还清了", "还上了",
@@ -506,7 +518,8 @@ var dayDescribes = regexp.MustCompile(`[0-9]{1,2}\s*(?:号|日)(?:到期|还款)
 func withoutDeferred(l string) string {
 	parts := clausesOf(l)
 	kept := slices.DeleteFunc(slices.Clone(parts), func(p string) bool {
-		return deferred.MatchString(p) && (describesAPlan(p) || containsAny(p, otherPart...))
+		return deferred.MatchString(p) && (describesAPlan(p) || containsAny(p, otherPart...)) ||
+			habit.MatchString(p) && !requestLead.MatchString(p) // "我一般都是提前还的 这次帮我还平板那个": the pad's bill (a replay paid the payoff)
 	})
 	if len(kept) == 0 || len(kept) == len(parts) {
 		return l
@@ -515,7 +528,7 @@ func withoutDeferred(l string) string {
 }
 
 // deferred puts a plan off: later, not now, still thinking.
-var deferred = regexp.MustCompile(`先放着|放一放|先不|不急|不用管|不管|别管|不着急|再说|再想想|想想|以后再|下次|回头再|\b(?:can wait|later|not now|hold off|next time)\b`)
+var deferred = regexp.MustCompile(`先放着|放一放|先不|不急|不用管|不管|别管|改天|不着急|再说|再想想|想想|以后再|下次|回头再|\b(?:can wait|later|not now|hold off|next time)\b`)
 
 var (
 	// requestLead makes a 了 an order, not a payment made.

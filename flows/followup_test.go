@@ -457,7 +457,8 @@ func TestPayTheOverdueWithNoneOverdueSaysSo(t *testing.T) {
 func TestATermAskedIsExplained(t *testing.T) {
 	_, c := faqSession(t, 732)
 	for _, q := range [][2]string{{"本期是什么意思", "「本期」是"}, {"什么是预约还款", "「预约还款」是"}, {"滞纳金是什么", "「滞纳金」是"},
-		{"逾期是什么意思？", "「逾期」是"}, {"提前还款是什么意思", "「提前还款」"}, {"期数是什么意思", "「期数」是"}, {"还款日是啥意思", "「还款日」是"}} {
+		{"逾期是什么意思？", "「逾期」是"}, {"提前还款是什么意思", "「提前还款」"}, {"期数是什么意思", "「期数」是"}, {"还款日是啥意思", "「还款日」是"},
+		{"期数是什么意思 还款的事以后再说", "「期数」是"}} { // the rest put off: the term still (a replay: unsure)
 		c.send(q[0])
 		c.expect(q[1])
 		c.reject("无法在线转接", "不太确定", "回答不了")
@@ -547,16 +548,27 @@ func TestAPlanAskedPaidWithNothingOfAllOfItIsItsBill(t *testing.T) {
 func TestARequestPutOffIsNoQuote(t *testing.T) {
 	_, c := faqSessionOn(t, fixture(), 737, phoneWang) // one plan: a request is quoted at once
 	c.send("/lang zh")
-	for _, words := range []string{"帮我还这期 16号再说吧", "帮我还这期 想想还是算了", "还这期吧 那个还是下次再说吧", "pay this month's bill, actually hold off"} {
+	for _, words := range []string{"帮我还这期 16号再说吧", "帮我还这期 想想还是算了", "还这期吧 那个还是下次再说吧", "pay this month's bill, actually hold off",
+		"帮我还这期 改天吧",
+		// told not to, told to pay the asker's, someone said to have paid (a replay paid each)
+		"我妈不让我还这期", "我老公不想让我还这期", "我妈不让我把逾期的还了", "我老婆叫我别管了 她把这期还了", "我妈让我帮她还这期", "她把这期还了"} {
 		c.send(words)
 		c.reject("确认还款", "Confirm and pay")
 		c.send("/menu")
 	}
-	for _, words := range []string{"先还这期 下期再说", "帮我还这期"} {
+	for _, words := range []string{"先还这期 下期再说", "帮我还这期", "帮我还这期 换卡的事以后再说", "这期帮我还了 别的以后再说"} {
 		c.send(words)
 		c.expect("确认还款", "Xiaomi Watch")
 		c.send("/menu")
 	}
+	c.send("我一般都是提前还的 这次帮我还手表那个") // how they usually pay: not this request (a replay paid the payoff)
+	c.expect("确认还款", "Xiaomi Watch")
+	c.reject("提前结清")
+	c.send("/menu")
+	c.send("帮我还这期")
+	c.send("剩下的以后再说") // at the quote: the rest put off, the quote stays (it was dropped as a no)
+	c.expect("还没有扣款")
+	c.reject("不还款")
 }
 
 // A replay's edges of a plan asked paid: paying off said in other words is
@@ -584,6 +596,8 @@ func TestAPlanAskedPaidAtTheReplaysEdges(t *testing.T) {
 	}
 	c.send("手机那个怎么退货")
 	c.reject("还款计划")
+	c.send("K70那个帮我还了 Book那个以后再说") // the other plan put off by a word of its name: no "OK, no payment" (a replay)
+	c.reject("不还款")
 	_, w := faqSessionOn(t, fixture(), 739, phoneWang) // one plan
 	w.send("手表那个帮我还了")
 	w.expect("确认还款", "Xiaomi Watch")

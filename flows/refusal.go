@@ -69,7 +69,7 @@ func refusalIn(text string) refused {
 			return refusesNothing // "…the laptop, just the phone"
 		}
 		verbs := verbsIn(c)
-		if kind, _ := kindSaid(c); len(verbs) == 0 && bareDeferral(c) && len(before) > 0 && kind < 0 {
+		if kind, _ := kindSaid(c); len(verbs) == 0 && bareDeferral(c) && len(before) > 0 && kind < 0 && !pointedPlan.MatchString(c) && !describesAPlan(c) {
 			// "pay the phone one, not now": that one put off — not with
 			// another plan named ("K70逾期的先还 平板的等退款下来再说": the
 			// pad put off, not the K70; an audit got "OK, no payment")
@@ -110,9 +110,15 @@ func bareDeferral(c string) bool {
 		!containsAny(c, otherPart...) && !containsAny(c, "利息", "罚息", "省得", "免得", "以免", "interest")
 }
 
+// pointedPlan is a plan pointed at by words before 那个 ("Air那个以后再说",
+// "第二个以后再说"): that one put off, not the request (a replay: "OK, no
+// payment" for "RedmiBook那个帮我还了 Air那个以后再说"); a bare "那个还是下次
+// 再说吧" puts the request itself off.
+var pointedPlan = regexp.MustCompile(`\S(?:那个|那笔|那台|那部|那期)|^第\S{1,2}(?:个|笔)`)
+
 // otherPart names what else there is beside what was asked: the rest of a
 // plan, the next period, other matters.
-var otherPart = []string{"其他", "别的", "其它", "剩下", "剩余", "余下", "下期", "下一期", "后面", "other", "else", "rest"}
+var otherPart = []string{"其他", "别的", "其它", "另外", "剩下", "剩余", "余下", "下期", "下一期", "后面", "的事", "事情", "other", "else", "rest"}
 
 // putsOff is a deferral alone ("maybe next month", "I'll do it next
 // month"): at a step waiting for a yes, a no.
@@ -218,7 +224,7 @@ func governed(before string) bool {
 }
 
 var (
-	hanSpace = regexp.MustCompile(`(\p{Han})\s+(\p{Han})`)
+	hanSpace = regexp.MustCompile(`(\p{Han})\s+(\p{Han}|[a-z0-9]+\p{Han})`) // "…帮我还了 air那个以后再说" too
 	clauses  = regexp.MustCompile(`[,，。;；!！]+|\.(?:\s|$)|\s+but\s+|\s+(?:then|instead)\s+`)
 	negation = regexp.MustCompile(`\b(?:don'?t|dont|do not|does not|doesn'?t|never|no need to|not going to|won'?t|wont|not)\b|` +
 		`不想|不要|不用|不打算|不需要|先不|暂时不|暂不|别|不急|放弃|拒绝|不(?:提前)?还了`)

@@ -1366,8 +1366,8 @@ func declines(text string) bool {
 		return false
 	}
 	if r, _ := utf8.DecodeRuneInString(w); unicode.Is(unicode.Han, r) && utf8.RuneCountInString(w) <= 12 &&
-		(strings.HasSuffix(w, "再说") || strings.HasSuffix(w, "再说吧")) && !containsAny(w, "扣了", "还了", "付了", "扣吧", "还吧") {
-		return true // "等我发工资再说": not now (not "扣了再说")
+		(strings.HasSuffix(w, "再说") || strings.HasSuffix(w, "再说吧")) && !containsAny(w, "扣了", "还了", "付了", "扣吧", "还吧") && !containsAny(w, otherPart...) {
+		return true // "等我发工资再说": not now (not "扣了再说", nor "剩下的以后再说": the rest, a replay dropped the quote)
 	}
 	if first, rest, ok := strings.Cut(w, " "); ok && (first == "no" || first == "nah" || first == "nope") &&
 		!containsAny(rest, "problem", "worries", "prob", "go", "pay", "yes", "do it", "mean", "rush", "ahead", "confirm") &&
@@ -1442,9 +1442,17 @@ func paysABillOnly(text string) bool {
 // ¥211.25).
 func payoffUnsaid(l string) bool {
 	l = strings.ReplaceAll(l, "还一次", "还一下") // once, not at once ("平板那个再帮我还一次": a probe paid the payoff)
-	return zhPayAsked.MatchString(l) && !asksPayoff(l) && !containsAny(l, wholePlanWords...) && !containsAny(l, payoffWordsZh...) &&
+	return zhPayAsked.MatchString(l) && !asksPayoff(l) && !containsAny(l, wholePlanWords...) && !payoffSaidZh(l) &&
 		!containsAny(l, "所有", "都还", "全还", "一起", "两笔", "两个", "俩") // several: their own readers
 }
+
+// payoffSaidZh reports payoffWordsZh in l; "剩下那期" is a period, not the
+// rest of the plan (a replay quoted the payoff).
+func payoffSaidZh(l string) bool {
+	return containsAny(periodLeft.ReplaceAllString(l, "那期"), payoffWordsZh...)
+}
+
+var periodLeft = regexp.MustCompile(`(?:剩下|剩余|余下)的?(?:那|最后)?一?期`)
 
 // payoffWordsZh say a whole plan paid, or what is left of it, beside
 // asksPayoff's: "剩下的", "还光", "一口气", "连本带息".
@@ -2079,6 +2087,14 @@ func (e *Engine) route(s *Step) error {
 			// (确认 stays the step's, asked again) — nor, at a list, "pick
 			// one first" (a probe).
 			return s.startFlow("agent", "")
+		}
+		if l := strings.ToLower(ev.Text); stepped && waitsForYes(s.conv.State) && len(clausesOf(l)) == 1 && deferred.MatchString(l) &&
+			containsAny(l, otherPart...) && len(verbsIn(l)) == 0 && !asks(ev.Text) {
+			// "剩下的以后再说", "卡的事下次再说" at a quote: something else put
+			// off, the quote still this one's to confirm (a replay got
+			// unsure, or the quote dropped as a no).
+			s.say(s.confirmHow())
+			return nil
 		}
 		if stepped && s.slots.Aside && waitsForYes(s.conv.State) && bareYes(ev.Text) {
 			// "怎么取消预约还款" answered at a payoff quote, then "确认":
@@ -3934,7 +3950,7 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	}
 	l := withoutDeferred(strings.ToLower(text)) // the request, another part put off aside
 	// someone else named, unless asking the customer to pay ("我妈让我把逾期的还了": a replay got unsure)
-	someone := !toldToPay.MatchString(l) && (anyPerson.MatchString(l) || anyKin.MatchString(l))
+	someone := !askedOfThem(l) && (anyPerson.MatchString(l) || anyKin.MatchString(l) || thirdPerson.MatchString(l))
 	if paymentNotAsked(text) || paidInClause(l) || someone {
 		return false, nil // "逾期的我已经还上了", "逾期那期我刚刚还了", "逾期的我妈说她来还" (a replay: a 确认 paid ¥616.25)
 	}
@@ -3970,7 +3986,7 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	if name == "bill" && payFirst.MatchString(l) || name == "repay" && paysABillOnly(l) { // "pay the laptop bill": paying it, not looking
 		name = "pay"
 	}
-	if name == "bill" && zhPayAsked.MatchString(l) && containsAny(l, payoffWordsZh...) && !paysABillOnly(l) {
+	if name == "bill" && zhPayAsked.MatchString(l) && payoffSaidZh(l) && !paysABillOnly(l) {
 		name = "repay" // "笔记本剩下的帮我还了": what is left of it, paid (a replay: unsure)
 	}
 	// "i want to pay off my laptop early how much is the fee": what it

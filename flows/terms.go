@@ -50,7 +50,7 @@ var (
 // a button to what the term is about.
 func (s *Step) termsAsked(text string) (bool, error) {
 	var asked []term
-	for _, clause := range clausesOf(strings.ToLower(text)) {
+	for _, clause := range clausesOf(withoutDeferred(strings.ToLower(text))) { // "期数是什么意思 还款的事以后再说": the term
 		t, ok := termAsked(strings.Trim(clause, " ?？。.!！"))
 		if !ok {
 			return false, nil
