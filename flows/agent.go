@@ -810,21 +810,13 @@ func (s *Step) identifyAtDesk(id int64) (bool, error) {
 	if phone == "" {
 		return false, nil
 	}
-	c, err := s.e.core.CustomerByPhone(s.ctx, phone)
-	if ce := refusal(err); ce != nil && ce.NotFound() || unavailableErr(err) {
+	c, err := s.customerOfPhone(phone)
+	if unavailableErr(err) || err == nil && c == nil {
 		return false, nil
 	} else if err != nil {
 		return true, err
 	}
-	if c.Phone != phone {
-		return true, fmt.Errorf("a phone lookup answered with a customer of another phone: %w", supportbot.ErrCoreBadAnswer)
-	}
-	s.conv.CustomerID, s.conv.LinkedPhone = c.ID, c.Phone
-	s.claimPhone(c)
-	s.core.known(c)
-	if !s.conv.LangChosen && (c.Language == supportbot.LangZH || c.Language == supportbot.LangEN) {
-		s.conv.Lang = c.Language
-	}
+	s.linkTo(c)
 	s.audit("identify", map[string]any{"ticket_id": id})
 	t, err := s.e.st.Ticket(s.ctx, id)
 	if err != nil {

@@ -183,15 +183,8 @@ func linkContact(s *Step) error {
 	var c *supportbot.Customer
 	if phone != "" {
 		var err error
-		c, err = s.e.core.CustomerByPhone(s.ctx, phone)
-		if ce := refusal(err); ce != nil && ce.NotFound() {
-			c = nil
-		} else if err != nil {
+		if c, err = s.customerOfPhone(phone); err != nil {
 			return err
-		}
-		if c != nil && c.Phone != phone {
-			// Someone else's record for this number: never linked, never shown.
-			return fmt.Errorf("a phone lookup answered with a customer of another phone: %w", supportbot.ErrCoreBadAnswer)
 		}
 	}
 	if c == nil {
@@ -219,17 +212,11 @@ func linkContact(s *Step) error {
 	if s.conv.CustomerID != "" && s.conv.CustomerID != c.ID {
 		s.forgetCustomer() // another customer's contact, shared in a linked chat: not theirs to read
 	}
-	s.conv.CustomerID, s.conv.LinkedPhone = c.ID, c.Phone
-	s.claimPhone(c)
-	s.core.known(c)
+	s.linkTo(c)
 	// Their plans, known from now on: the core's events about a plan's
 	// scheduled repayments are routed by it (a core that does not answer
 	// now is asked again by the next step that reads them).
 	s.plans()
-	if !s.conv.LangChosen && (c.Language == supportbot.LangZH || c.Language == supportbot.LangEN) {
-		// The customer's language on file counts once they are known.
-		s.conv.Lang = c.Language
-	}
 	s.audit("identify", nil)
 	left := s.stepLeft() // a contact shared at a quote: the quote is closed, and said so (a probe)
 	s.finish()
@@ -249,6 +236,33 @@ func linkContact(s *Step) error {
 	}
 	s.menu("menu.again")
 	return nil
+}
+
+// customerOfPhone is the customer whose phone on file is phone, nil for
+// none.
+func (s *Step) customerOfPhone(phone string) (*supportbot.Customer, error) {
+	c, err := s.e.core.CustomerByPhone(s.ctx, phone)
+	if ce := refusal(err); ce != nil && ce.NotFound() {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if c.Phone != phone {
+		// Someone else's record for this number: never linked, never shown.
+		return nil, fmt.Errorf("a phone lookup answered with a customer of another phone: %w", supportbot.ErrCoreBadAnswer)
+	}
+	return c, nil
+}
+
+// linkTo links the chat to c, proven by the phone: other chats linked
+// through it are told, and the customer's language on file counts.
+func (s *Step) linkTo(c *supportbot.Customer) {
+	s.conv.CustomerID, s.conv.LinkedPhone = c.ID, c.Phone
+	s.claimPhone(c)
+	s.core.known(c)
+	if !s.conv.LangChosen && (c.Language == supportbot.LangZH || c.Language == supportbot.LangEN) {
+		s.conv.Lang = c.Language
+	}
 }
 
 // wantsOut reports whether typed text asks to leave the flow (取消, the
