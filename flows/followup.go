@@ -387,8 +387,8 @@ var (
 	toldToPay = regexp.MustCompile(`(?:^|[^我])(?:让|叫|要|催|喊)我|\b(?:told|asked|wants) me to\b`)
 	// notToldToPay is being told not to, or to pay for the one asking:
 	// "我妈不让我还这期", "叫我别管了", "让我帮她还" (a replay paid each).
-	notToldToPay = regexp.MustCompile(`不(?:想|要|愿意|肯|准|许)?(?:让|叫|要)我|别(?:让|叫)我|(?:让|叫|要)我(?:别|不要|不用|先别|甭)|不用我|` +
-		`(?:帮|替|给)(?:她|他)|\b(?:told|asked) me not to\b|\bfor (?:her|him)\b`)
+	notToldToPay = regexp.MustCompile(`(?:不(?:想|要|愿意|肯|准|许)?(?:让|叫|要)我|别(?:让|叫)我|(?:让|叫|要)我(?:别|不要|不用|先别|甭)|不用我)(?:再|先|去)?(?:还|付|交|把|管)|` +
+		`(?:帮|替|给)(?:她|他)|\b(?:told|asked) me not to\b|\bfor (?:her|him)\b`) // not "让我别急 先把这期还了", "不想让我逾期"
 	// guessed thinks a payment made: "应该…了吧", "估计…了".
 	guessed = regexp.MustCompile(`应该|估计|可能|大概|好像|似乎`)
 	// thirdPerson is she or he doing it: "她把这期还了" (a replay paid it again).
@@ -464,7 +464,7 @@ var paidOnly = regexp.MustCompile(`^(?:好的?|嗯|哦|噢|ok|okay)?[，, ]*(?:�
 var (
 	dueDescribed = regexp.MustCompile(`(?:今天|明天|后天|下周[一二三四五六日天]?|下个月|(?:星期|礼拜|周)[一二三四五六日天])(?:[0-9]{1,2}号)?到期|已经逾期|` +
 		`\bdue (?:next|tomorrow|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?)\b|\bnext due\b`)
-	madeOrLater = regexp.MustCompile(`(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:号|日)(?:再|帮我|给我|就|去)*(?:还|付|扣)(?:$|[^的日])|到期(?:那天|当天)|\bon the [0-9]{1,2}(?:st|nd|rd|th)?\b|已经|刚(?:刚|才)?(?:已经)?(?:还|付|交|结清)|还过|上周|上个月|昨天|前天|下周|下个月|下礼拜|下星期|(?:礼拜|星期|周)[一二三四五六天日]|周末|明天|后天|月底|年底|过两天|过几天|到时候|` +
+	madeOrLater = regexp.MustCompile(`(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:号|日)(?:再|帮我|给我|就|去)*(?:还|付|扣)(?:$|[^的日])|到期(?:那天|当天)|\bon the [0-9]{1,2}(?:st|nd|rd|th)?\b|已经|改天|刚(?:刚|才)?(?:已经)?(?:还|付|交|结清)|还过|上周|上个月|昨天|前天|下周|下个月|下礼拜|下星期|(?:礼拜|星期|周)[一二三四五六天日]|周末|明天|后天|月底|年底|过两天|过几天|到时候|` +
 		`\b(?:already|paid|yesterday|last week|tomorrow|next (?:week|month)|later|someday|eventually|payday|(?:on )?(?:friday|monday|tuesday|wednesday|thursday|saturday|sunday)|(?:this )?weekend)\b`)
 	nowSaid = regexp.MustCompile(`现在|马上|立刻|赶紧|\bnow\b`) // "I'll pay off the laptop now, not later"
 	notNow  = regexp.MustCompile(`之前|以后|回头|等|发工资(?:以后|后|再)|工资到了?再|不还|没还|别还|不用还|不要还|先不|\b(?:will|i'?ll|next|don'?t|not|once|after)\b`)
@@ -518,7 +518,7 @@ var dayDescribes = regexp.MustCompile(`[0-9]{1,2}\s*(?:号|日)(?:到期|还款)
 func withoutDeferred(l string) string {
 	parts := clausesOf(l)
 	kept := slices.DeleteFunc(slices.Clone(parts), func(p string) bool {
-		return deferred.MatchString(p) && (describesAPlan(p) || containsAny(p, otherPart...)) ||
+		return deferred.MatchString(p) && describesAPlan(p) || putsOffElse(p) ||
 			habit.MatchString(p) && !requestLead.MatchString(p) // "我一般都是提前还的 这次帮我还平板那个": the pad's bill (a replay paid the payoff)
 	})
 	if len(kept) == 0 || len(kept) == len(parts) {

@@ -549,7 +549,7 @@ func TestARequestPutOffIsNoQuote(t *testing.T) {
 	_, c := faqSessionOn(t, fixture(), 737, phoneWang) // one plan: a request is quoted at once
 	c.send("/lang zh")
 	for _, words := range []string{"帮我还这期 16号再说吧", "帮我还这期 想想还是算了", "还这期吧 那个还是下次再说吧", "pay this month's bill, actually hold off",
-		"帮我还这期 改天吧",
+		"帮我还这期 改天吧", "帮我还这期 改天再还", "改天帮我还这期",
 		// told not to, told to pay the asker's, someone said to have paid (a replay paid each)
 		"我妈不让我还这期", "我老公不想让我还这期", "我妈不让我把逾期的还了", "我老婆叫我别管了 她把这期还了", "我妈让我帮她还这期", "她把这期还了"} {
 		c.send(words)
@@ -569,6 +569,24 @@ func TestARequestPutOffIsNoQuote(t *testing.T) {
 	c.send("剩下的以后再说") // at the quote: the rest put off, the quote stays (it was dropped as a no)
 	c.expect("还没有扣款")
 	c.reject("不还款")
+	// but the quoted thing itself put off is a no (a third replay: a 确认 paid each)
+	for _, quote := range []string{"帮我还这期", "帮我提前还清"} {
+		for _, off := range []string{"这期的事以后再说", "账单的事以后再说", "手表的事以后再说", "剩下的以后再说"} {
+			if quote == "帮我还这期" && off == "剩下的以后再说" {
+				continue // the rest beside a bill: above
+			}
+			c.send(quote)
+			c.send(off)
+			c.expect("不还款")
+			c.send("确认")
+			c.reject("扣款")
+		}
+	}
+	for _, words := range []string{"我妈让我别急 先把这期还了", "我妈不想让我逾期 让我把这期还了"} { // not told not to pay (a third replay: unsure)
+		c.send(words)
+		c.expect("确认还款", "Xiaomi Watch")
+		c.send("/menu")
+	}
 }
 
 // A replay's edges of a plan asked paid: paying off said in other words is

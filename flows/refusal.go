@@ -69,7 +69,8 @@ func refusalIn(text string) refused {
 			return refusesNothing // "…the laptop, just the phone"
 		}
 		verbs := verbsIn(c)
-		if kind, _ := kindSaid(c); len(verbs) == 0 && bareDeferral(c) && len(before) > 0 && kind < 0 && !pointedPlan.MatchString(c) && !describesAPlan(c) {
+		if kind, _ := kindSaid(c); len(verbs) == 0 && bareDeferral(c) && len(before) > 0 && kind < 0 && !pointedPlan.MatchString(c) && !describesAPlan(c) &&
+			!otherMatter.MatchString(c) {
 			// "pay the phone one, not now": that one put off — not with
 			// another plan named ("K70逾期的先还 平板的等退款下来再说": the
 			// pad put off, not the K70; an audit got "OK, no payment")
@@ -118,7 +119,18 @@ var pointedPlan = regexp.MustCompile(`\S(?:那个|那笔|那台|那部|那期)|^
 
 // otherPart names what else there is beside what was asked: the rest of a
 // plan, the next period, other matters.
-var otherPart = []string{"其他", "别的", "其它", "另外", "剩下", "剩余", "余下", "下期", "下一期", "后面", "的事", "事情", "other", "else", "rest"}
+var otherPart = []string{"其他", "别的", "其它", "另外", "剩下", "剩余", "余下", "下期", "下一期", "后面", "other", "else", "rest"}
+
+// otherMatter names a matter beside paying ("换卡的事", "自动还款的事情"):
+// put off beside a request, it leaves the request. Only these: "这期的事",
+// "账单的事", "K80的事" put off what was asked (a replay paid them), and a
+// plan's matter ("手机的事") is that plan, otherPlanLeft's.
+var otherMatter = regexp.MustCompile(`(?:卡|换卡|绑卡|解绑|自动还款|自动扣款|提醒|注销|预约|退款|发票|额度|密码|手机号|换号|优惠|活动)的?(?:事|事情)`)
+
+// putsOffElse reports a clause putting off another part, or a matter.
+func putsOffElse(c string) bool {
+	return deferred.MatchString(c) && (containsAny(c, otherPart...) || otherMatter.MatchString(c))
+}
 
 // putsOff is a deferral alone ("maybe next month", "I'll do it next
 // month"): at a step waiting for a yes, a no.

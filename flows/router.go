@@ -1366,8 +1366,8 @@ func declines(text string) bool {
 		return false
 	}
 	if r, _ := utf8.DecodeRuneInString(w); unicode.Is(unicode.Han, r) && utf8.RuneCountInString(w) <= 12 &&
-		(strings.HasSuffix(w, "再说") || strings.HasSuffix(w, "再说吧")) && !containsAny(w, "扣了", "还了", "付了", "扣吧", "还吧") && !containsAny(w, otherPart...) {
-		return true // "等我发工资再说": not now (not "扣了再说", nor "剩下的以后再说": the rest, a replay dropped the quote)
+		(strings.HasSuffix(w, "再说") || strings.HasSuffix(w, "再说吧")) && !containsAny(w, "扣了", "还了", "付了", "扣吧", "还吧") {
+		return true // "等我发工资再说": not now (not "扣了再说")
 	}
 	if first, rest, ok := strings.Cut(w, " "); ok && (first == "no" || first == "nah" || first == "nope") &&
 		!containsAny(rest, "problem", "worries", "prob", "go", "pay", "yes", "do it", "mean", "rush", "ahead", "confirm") &&
@@ -2045,6 +2045,14 @@ func (e *Engine) route(s *Step) error {
 				return err
 			}
 		}
+		if stepped && s.conv.State == "quoted" && s.slots.Quote != nil && putsOffBeside(s, ev.Text) {
+			// "剩下的以后再说", "卡的事下次再说" at a bill's quote: something
+			// else put off, the quote still this one's to confirm (a replay
+			// dropped it as a no) — not the quoted thing itself ("这期的事以
+			// 后再说", "平板的事以后再说", "剩下的…" at a payoff's quote: a no).
+			s.say(s.confirmHow())
+			return nil
+		}
 		dropped := s.conv.Flow == "cancel" && waitsForYes(s.conv.State) && dropsBooking(bare(ev.Text)) // "不要了 取消吧": a go-ahead, below
 		if s.conv.State == "quoted" && s.slots.Quote != nil && declines(ev.Text) {
 			if other := otherQuoteAsked(s.conv.Flow, withoutNo(ev.Text)); other != "" {
@@ -2087,14 +2095,6 @@ func (e *Engine) route(s *Step) error {
 			// (确认 stays the step's, asked again) — nor, at a list, "pick
 			// one first" (a probe).
 			return s.startFlow("agent", "")
-		}
-		if l := strings.ToLower(ev.Text); stepped && waitsForYes(s.conv.State) && len(clausesOf(l)) == 1 && deferred.MatchString(l) &&
-			containsAny(l, otherPart...) && len(verbsIn(l)) == 0 && !asks(ev.Text) {
-			// "剩下的以后再说", "卡的事下次再说" at a quote: something else put
-			// off, the quote still this one's to confirm (a replay got
-			// unsure, or the quote dropped as a no).
-			s.say(s.confirmHow())
-			return nil
 		}
 		if stepped && s.slots.Aside && waitsForYes(s.conv.State) && bareYes(ev.Text) {
 			// "怎么取消预约还款" answered at a payoff quote, then "确认":
@@ -2333,6 +2333,21 @@ func (s *Step) confirmHow() string {
 		return s.T("cancel.confirm_how")
 	}
 	return s.stepConfirmHow()
+}
+
+// putsOffBeside reports text at a quote that only puts off something
+// beside it: another part or matter, no plan named (another plan named is
+// otherPlanLeft's), nor this period, nor another part at a payoff's quote
+// — the quote itself put off.
+func putsOffBeside(s *Step, text string) bool {
+	l := strings.ToLower(text)
+	if len(clausesOf(l)) != 1 || !putsOffElse(l) || len(verbsIn(l)) > 0 || asks(text) {
+		return false
+	}
+	if kind, _ := kindSaid(bare(l)); kind >= 0 || periodNamed.MatchString(l) {
+		return false
+	}
+	return s.slots.Quote.Kind == supportbot.QuoteBill || !containsAny(l, otherPart...) // at a payoff's, the rest is what is quoted
 }
 
 // saysPaidAlready reports a payment said made already, by the customer or

@@ -50,8 +50,11 @@ var (
 // a button to what the term is about.
 func (s *Step) termsAsked(text string) (bool, error) {
 	var asked []term
-	for _, clause := range clausesOf(withoutDeferred(strings.ToLower(text))) { // "期数是什么意思 还款的事以后再说": the term
+	for _, clause := range clausesOf(strings.ToLower(text)) {
 		t, ok := termAsked(strings.Trim(clause, " ?？。.!！"))
+		if !ok && deferred.MatchString(clause) && len(clausesOf(text)) > 1 {
+			continue // "期数是什么意思 还款的事以后再说": the term (a replay: unsure)
+		}
 		if !ok {
 			return false, nil
 		}
