@@ -571,9 +571,9 @@ func TestARequestPutOffIsNoQuote(t *testing.T) {
 	c.reject("不还款")
 	// but the quoted thing itself put off is a no (a third replay: a 确认 paid each)
 	for _, quote := range []string{"帮我还这期", "帮我提前还清"} {
-		for _, off := range []string{"这期的事以后再说", "账单的事以后再说", "手表的事以后再说", "剩下的以后再说"} {
-			if quote == "帮我还这期" && off == "剩下的以后再说" {
-				continue // the rest beside a bill: above
+		for _, off := range []string{"这期的事以后再说", "账单的事以后再说", "手表的事以后再说", "剩下的以后再说", "提前结清的事以后再说"} {
+			if quote == "帮我还这期" && (off == "剩下的以后再说" || off == "提前结清的事以后再说") {
+				continue // the rest, or paying off, beside a bill: below
 			}
 			c.send(quote)
 			c.send(off)
@@ -582,6 +582,13 @@ func TestARequestPutOffIsNoQuote(t *testing.T) {
 			c.reject("扣款")
 		}
 	}
+	c.send("帮我还这期")
+	c.send("提前结清的事以后再说") // paying off put off beside the bill: the bill's quote stays
+	c.expect("还没有扣款")
+	c.send("/menu")
+	c.send("手表那个这期帮我还了 提前结清的事以后再说")
+	c.expect("确认还款", "Xiaomi Watch")
+	c.send("/menu")
 	for _, words := range []string{"我妈让我别急 先把这期还了", "我妈不想让我逾期 让我把这期还了"} { // not told not to pay (a third replay: unsure)
 		c.send(words)
 		c.expect("确认还款", "Xiaomi Watch")

@@ -125,7 +125,7 @@ var otherPart = []string{"其他", "别的", "其它", "另外", "剩下", "剩�
 // put off beside a request, it leaves the request. Only these: "这期的事",
 // "账单的事", "K80的事" put off what was asked (a replay paid them), and a
 // plan's matter ("手机的事") is that plan, otherPlanLeft's.
-var otherMatter = regexp.MustCompile(`(?:卡|换卡|绑卡|解绑|自动还款|自动扣款|提醒|注销|预约|退款|发票|额度|密码|手机号|换号|优惠|活动)的?(?:事|事情)`)
+var otherMatter = regexp.MustCompile(`(?:卡|换卡|绑卡|解绑|自动还款|自动扣款|提醒|注销|预约|退款|发票|额度|密码|手机号|换号|优惠|活动|提前结清|提前还款|提前还清|结清)的?(?:事|事情)`)
 
 // putsOffElse reports a clause putting off another part, or a matter.
 func putsOffElse(c string) bool {

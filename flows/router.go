@@ -2341,13 +2341,14 @@ func (s *Step) confirmHow() string {
 // — the quote itself put off.
 func putsOffBeside(s *Step, text string) bool {
 	l := strings.ToLower(text)
-	if len(clausesOf(l)) != 1 || !putsOffElse(l) || len(verbsIn(l)) > 0 || asks(text) {
+	if len(clausesOf(l)) != 1 || !putsOffElse(l) || len(verbsIn(l)) > 0 && !otherMatter.MatchString(l) || asks(text) {
 		return false
 	}
 	if kind, _ := kindSaid(bare(l)); kind >= 0 || periodNamed.MatchString(l) {
 		return false
 	}
-	return s.slots.Quote.Kind == supportbot.QuoteBill || !containsAny(l, otherPart...) // at a payoff's, the rest is what is quoted
+	// At a payoff's quote, the rest and paying off are what is quoted.
+	return s.slots.Quote.Kind == supportbot.QuoteBill || !containsAny(l, otherPart...) && !asksPayoff(l)
 }
 
 // saysPaidAlready reports a payment said made already, by the customer or
