@@ -1870,6 +1870,43 @@ func TestSeveralBillsAskedWithTheirTotal(t *testing.T) {
 	c.expect("Redmi K70", "合计应付")
 }
 
+// TestAllBillsAskedAreTheListSaidOnce: "所有账单都帮我还了", "两个都帮我还了吧"
+// and "把手机和笔记本都帮我还了" got unsure, "帮我把所有账单都还了" and "把账单全部
+// 还了" the payoffs' list, and two plans named got "one at a time" twice
+// under the list (a replay). The bills' list, said once; what was done
+// ("所有账单都还了", "两个都还了") is no request.
+func TestAllBillsAskedAreTheListSaidOnce(t *testing.T) {
+	_, c := faqSession(t, 1010)
+	for _, ask := range []string{"所有账单都帮我还了", "两个都帮我还了吧", "帮我把所有账单都还了", "把账单全部还了", "把手机和笔记本都帮我还了",
+		"帮我把手机和笔记本这期都还了", "pay the phone and the laptop"} {
+		c.send(ask)
+		c.expect("要还哪一笔分期的账单")
+		c.reject("要提前结清哪一笔分期")
+		if n := strings.Count(c.text(), "一次还一笔"); n != 1 {
+			t.Errorf("%q: one at a time said %d times, want once:\n%s", ask, n, c.text())
+		}
+		c.send("返回")
+	}
+	for _, said := range []string{"所有账单都还了", "两个都还了"} {
+		c.send(said)
+		c.reject("要还哪一笔分期的账单", "合计应付")
+	}
+}
+
+// TestAPayoffAskedInOtherWordsIsItsQuote: "笔记本那个帮我结了", "笔记本那个帮我全款
+// 还了" got unsure (a replay; the FAQ leans to turning installments off):
+// the laptop's payoff, to confirm as any. Handing something in (交) is not
+// paying it.
+func TestAPayoffAskedInOtherWordsIsItsQuote(t *testing.T) {
+	for i, ask := range []string{"笔记本那个帮我结了", "笔记本那个帮我全款还了", "帮我把笔记本结掉"} {
+		_, c := faqSession(t, int64(1011+i))
+		c.send(ask)
+		c.expect("提前结清报价", "Xiaomi Book")
+		c.send("帮我交一下笔记本的发票")
+		c.reject("提前结清报价", "合计应付")
+	}
+}
+
 // TestTheBillsOfADayArePaidOneAtATime: "12号那几个帮我一起还了" got the
 // payoff's list, a pick quoting a whole plan (an audit). The bills' list,
 // with which fall due that day and what they come to.

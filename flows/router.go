@@ -541,10 +541,33 @@ func billsDueOn(s *Step, day int) error {
 }
 
 // paysAllBills asks to pay every plan's bill, naming none ("pay all
-// three", "pay them all", "把这几笔都还了"): the bills' list, one at a time
-// (a regression run: "can't answer").
-var paysAllBills = regexp.MustCompile(`^(?:please |pls |plz |i want to |let me )?pay (?:all|both|all three|all two|all four|all of them|them all|all my bills|all the bills|all my installments|every bill)(?: of them)?(?: now| please| pls| at once)?[.!]*$|` +
-	`^(?:帮我|我要|我想)?(?:把)?(?:这几笔|这两笔|这三笔)(?:分期|账单)?(?:这期|本期)(?:都|一起)?(?:帮我)?(?:还|付|交)(?:了|掉|上)?(?:吧|呗)?$`)
+// three", "pay them all", "把这几笔都还了", "所有账单都帮我还了", "两个都帮我还了
+// 吧"): the bills' list, one at a time (a regression run: "can't answer";
+// a replay: unsure, or the payoffs' list). In Chinese only as a request
+// ("所有账单都还了" says they are paid).
+func paysAllBills(l string) bool {
+	return allBillsEN.MatchString(l) || allBillsZh.MatchString(l) && zhRequested(l)
+}
+
+var (
+	allBillsEN = regexp.MustCompile(`^(?:please |pls |plz |i want to |let me )?pay (?:all|both|all three|all two|all four|all of them|them all|all my bills|all the bills|all my installments|every bill)(?: of them)?(?: now| please| pls| at once)?[.!]*$`)
+	allBillsZh = regexp.MustCompile(`^(?:请|麻烦)?(?:帮我|给我|我要|我想)?(?:把)?` +
+		`(?:(?:这几笔|这两笔|这三笔|每一?笔|两笔|三笔|几笔|这几个|这两个|两个|三个|俩)(?:分期|账单|订单|月供)?|(?:所有|全部)的?(?:分期|账单|订单|月供)|(?:分期|账单|月供)(?:都|全部|全都))` +
+		`的?(?:这期|本期|这个月的?)?(?:都|一起|全部|全都)?(?:帮我|给我)?(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?[。.!！~]*$`)
+)
+
+// zhPaysAsked reports paying asked for in Chinese as a request ("笔记本那个帮我
+// 全款还了", "帮我把笔记本结掉"), not handing in (交) or what was done.
+func zhPaysAsked(l string) bool {
+	return zhPayAsked.MatchString(l) && zhRequested(l) && containsAny(l, "还", "付", "结")
+}
+
+// zhRequested reports a lead or an ending that makes Chinese words of paying
+// a request ("帮我…", "把…还了", "…还了吧"), not what was done ("两个都还了").
+func zhRequested(l string) bool {
+	return containsAny(l, "帮", "给我", "替我", "我要", "我想", "把", "请", "麻烦") || strings.HasSuffix(strings.TrimRight(l, "。.!！~ "), "吧") ||
+		strings.HasSuffix(strings.TrimRight(l, "。.!！~ "), "呗")
+}
 
 // totalAsked is a total asked after a request ("…这期都还了 一共多少",
 // "… how much in total"): the list's buttons show each amount.
@@ -561,13 +584,13 @@ func paysSeveralOff(l string) bool {
 // their kinds ("pay the phone and the buds", "帮我把手机和笔记本这期都还了") —
 // not paying off, nor what was paid.
 func paysSeveralBills(l string) bool {
-	return kindsSaid(l) >= 2 && utf8.RuneCountInString(l) <= 40 && paysSeveral.MatchString(l) &&
+	return kindsSaid(l) >= 2 && utf8.RuneCountInString(l) <= 40 && paysSeveral.MatchString(l) && (zhRequested(l) || !strings.HasSuffix(l, "了")) &&
 		!containsAny(l, "提前", "结清", "还清", "已经", "已", "刚", "off", "early", "paid", "already", "多少", "how much", "剩", "left",
 			"不是", "不要", "别", "而是", "还是", "instead", " not ", "not the", " or ", "rather") // one of them, corrected or chosen
 }
 
 var paysSeveral = regexp.MustCompile(`^(?:请|麻烦)?(?:帮我|我要|我想|给我)(?:把)?[^，。？?]{0,20}(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?$|` +
-	`^(?:把)?[^，。？?]{0,20}(?:一起|都)(?:还|付|交)(?:掉|上)?(?:吧|呗|啊)?$|^(?:please |pls |i want to |i'd like to )?pay (?:for )?(?:both |all )?(?:the |my )?`)
+	`^(?:把)?[^，。？?]{0,20}(?:一起|都)(?:帮我|给我)?(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?$|^(?:please |pls |i want to |i'd like to )?pay (?:for )?(?:both |all )?(?:the |my )?`)
 
 // howMuchForPlan asks how much for a thing named ("how much for my
 // earbuds"): a plan of the customer's, when one is of it.
@@ -1457,12 +1480,12 @@ var periodLeft = regexp.MustCompile(`(?:剩下|剩余|余下)的?(?:那|最后)?
 // payoffWordsZh say a whole plan paid, or what is left of it, beside
 // asksPayoff's: "剩下的", "还光", "一口气", "连本带息".
 var payoffWordsZh = []string{"剩下", "剩余", "余下", "尾款", "余款", "还完", "清", "全额", "全款", "彻底", "还光", "还干净", "提早", "早点", "本金",
-	"一把", "一口气", "一下子", "连本带息", "后面几期", "后面的", "不想分期", "结了"}
+	"一把", "一口气", "一下子", "连本带息", "后面几期", "后面的", "不想分期", "结了", "结掉", "结一下"}
 
 // zhPayAsked is paying asked for in Chinese: a lead before the verb or a
 // particle after it ("帮我还", "把…还", "还了", "还一下"), not the verb's
 // "still" (还剩, 还有).
-var zhPayAsked = regexp.MustCompile(`(?:帮我|给我|替我|我要|我想|把[^，。,！!？?]*)(?:还|付|交)|(?:还|付|交)(?:了|一下|下|掉|上)`)
+var zhPayAsked = regexp.MustCompile(`(?:帮我|给我|替我|我要|我想|把[^，。,！!？?]*)(?:还|付|交|结)|(?:还|付|交)(?:了|一下|下|掉|上)|结(?:掉|一下)`)
 
 // paysAllOff asks every plan paid off ("两笔都提前还清", "pay off both
 // plans"); paysNextEarly the next period paid before its day ("把下一期也
@@ -3493,7 +3516,7 @@ func (s *Step) freeText(text string) error {
 		}
 		return billsDueOn(s, firstNumber(paysADay, l))
 	}
-	if l := totalAsked.ReplaceAllString(strings.ToLower(text), ""); s.conv.CustomerID != "" && (paysSeveralBills(l) || paysAllBills.MatchString(strings.TrimSpace(l))) && !asks(l) && !aboutSomeoneElse(text) {
+	if l := totalAsked.ReplaceAllString(strings.ToLower(text), ""); s.conv.CustomerID != "" && (paysSeveralBills(l) || paysAllBills(strings.TrimSpace(l))) && !asks(l) && !aboutSomeoneElse(text) {
 		// "pay the phone and the buds", "帮我把手机和笔记本这期都还了": one
 		// bill at a time, from the list (an audit quoted the buds alone,
 		// the phone dropped without a word; unsure before).
@@ -3501,7 +3524,7 @@ func (s *Step) freeText(text string) error {
 		if err := s.startFlow("pay", ""); err != nil || s.conv.State != "choosing" {
 			return err
 		}
-		s.say(s.T("pay.one_at_a_time"))
+		s.sayNew(s.T("pay.one_at_a_time"))
 		if asked := strings.ToLower(text); asked != l { // "…一共多少": what the bills named come to (an audit: no total)
 			return severalBillsTotal(s, l)
 		}
@@ -3982,18 +4005,20 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 		// for a bill of ¥848.29).
 		name = "pay"
 	case name == "pay" || name == "repay" || name == "bill":
-	case len(c.Suggestions) > 0 && !paysThePlanAlone(l):
+	case len(c.Suggestions) > 0 && !paysThePlanAlone(l) && !zhPaysAsked(l):
 		return false, nil // beside another topic, more than a plan said ("pay the laptop in a few days")
-	case payFirst.MatchString(l) && !declines(text) && refusalIn(text) == refusesNothing && !wordsIn(l, "no") && !wordsIn(l, "not") &&
+	case (payFirst.MatchString(l) || zhPaysAsked(l)) && !declines(text) && refusalIn(text) == refusesNothing && !wordsIn(l, "no") && !wordsIn(l, "not") &&
 		!containsAny(l, "never mind", "nevermind", "nvm", "maybe", "after", "or not", "算了", "不"):
 		// "pay the redmi", "还笔记本": no topic near it (an English probe:
 		// "can't answer") — its bill, unless paying it off is said; not
 		// with a no or a later in it ("pay the laptop, never mind", "pay
 		// the laptop after payday": a regression run quoted them).
 		// Also beside another topic suggested ("pay the smart display":
-		// repayment history — an audit).
+		// repayment history — an audit), or a request in words the FAQ
+		// reads as another ("笔记本那个帮我全款还了": turning installments
+		// off — a replay got unsure).
 		name = "pay"
-		if asksPayoff(l) {
+		if asksPayoff(l) || payoffSaidZh(l) && !paysABillOnly(l) {
 			name = "repay"
 		}
 	default:
@@ -4010,7 +4035,7 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	if asksToDo.MatchString(l) {
 		l = costQuestion.ReplaceAllString(l, "")
 	}
-	if name != "pay" && name != "repay" || !payVerb.MatchString(l) || aboutSomeoneElse(text) ||
+	if name != "pay" && name != "repay" || !payVerb.MatchString(l) && !zhPayAsked.MatchString(l) || aboutSomeoneElse(text) ||
 		containsAny(l, "怎么", "如何", "哪", "什么", "为什么", "how", "where", "when", "why", "what",
 			// later, or not now: "I'll pay the phone next week" (a review)
 			"will", "'ll", "’ll", "next", "later", "tomorrow", "tmrw", "明天", "下周", "下个月", "以后", "回头", "过几天", "等") {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"supportbot"
@@ -207,6 +208,15 @@ func (s *Step) staffT(key string, args ...any) string {
 // say adds a reply with inline buttons, one row per argument.
 func (s *Step) say(text string, rows ...[]supportbot.Button) {
 	s.reply(supportbot.Reply{Text: text, Buttons: rows})
+}
+
+// sayNew says text unless a reply of the step already ends with it: two
+// readers of one request each adding the same line ("一次还一笔" under the
+// list of "把手机和笔记本都帮我还了" was said twice).
+func (s *Step) sayNew(text string) {
+	if !slices.ContainsFunc(s.out, func(r supportbot.Reply) bool { return strings.HasSuffix(r.Text, text) }) {
+		s.say(text)
+	}
 }
 
 // reply adds a prepared reply (the lead, if any, before its text).
