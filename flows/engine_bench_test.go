@@ -109,3 +109,22 @@ func BenchmarkEngineRepay(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEngineFAQ is one free-text question of an identified customer:
+// the readers of typed words, the classifier, the answer into the outbox.
+func BenchmarkEngineFAQ(b *testing.B) {
+	const n = 200
+	_, chats := benchChats(b, n)
+	for _, q := range []string{"提前还款要手续费吗", "how do i change my default card"} {
+		b.Run(q, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				c := chats[i%n]
+				i++
+				if c.send(q); c.text() == "" {
+					b.Fatalf("%s: no answer", q)
+				}
+			}
+		})
+	}
+}
