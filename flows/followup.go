@@ -417,8 +417,12 @@ var othersPay = regexp.MustCompile(`(?:` + kin + `|我爸|我妈|别人|有人|�
 // readers in front of the classifier, which take only a request.
 func laterOrMade(l string) bool {
 	l = dueDescribed.ReplaceAllString(l, " ")
-	return madeOrLater.MatchString(l) || notNow.MatchString(l)
+	return madeOrLater.MatchString(l) || notNow.MatchString(l) || whoPaid.MatchString(l)
 }
+
+// whoPaid asks who paid or pays ("这期谁帮我还了", "手机那个谁帮我还了"): a
+// question, no request (a replay quoted the bill, and a 确认 paid it).
+var whoPaid = regexp.MustCompile(`谁[^，。,]{0,6}(?:还|付|交|扣|结清)|who[^.?!]{0,20}pa(?:y|id)`)
 
 // madeOrLaterSaid reports a payment said made already or for a time to
 // come ("我妈已经帮我还逾期的了", "昨天还逾期的那笔了", "pay it next week") — what
@@ -434,9 +438,10 @@ func madeOrLaterSaid(l string) bool {
 // 还清了", "我爸帮我把这期还了", "逾期的我妈说她来还") — where the
 // classifier's reading of a payment starts no quote (a replay: a 确认 after
 // them paid ¥616.25 again).
-func paymentNotAsked(text string) bool {
-	l := withoutDeferred(strings.ToLower(text)) // "平板那个帮我还了，剩下的下个月再说": the rest put off, not the request
-	return madeOrLaterSaid(l) || paidOnly.MatchString(bare(text)) || paidByWhom(l) || othersPay.MatchString(l) || requestPutOff(l)
+// l is the request without a clause putting another part off (Step.asked):
+// "平板那个帮我还了，剩下的下个月再说" asks the pad's bill.
+func paymentNotAsked(text, l string) bool {
+	return madeOrLaterSaid(l) || paidOnly.MatchString(bare(text)) || paidByWhom(l) || othersPay.MatchString(l) || requestPutOff(l) || whoPaid.MatchString(l)
 }
 
 // requestPutOff reports a request followed by a clause that puts it off
@@ -465,6 +470,8 @@ var (
 	dueDescribed = regexp.MustCompile(`(?:今天|明天|后天|下周[一二三四五六日天]?|下个月|(?:星期|礼拜|周)[一二三四五六日天])(?:[0-9]{1,2}号)?到期|已经逾期|` +
 		`\bdue (?:next|tomorrow|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?)\b|\bnext due\b`)
 	madeOrLater = regexp.MustCompile(`(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:号|日)(?:再|帮我|给我|就|去)*(?:还|付|扣)(?:$|[^的日])|到期(?:那天|当天)|\bon the [0-9]{1,2}(?:st|nd|rd|th)?\b|已经|改天|刚(?:刚|才)?(?:已经)?(?:还|付|交|结清)|还过|上周|上个月|昨天|前天|下周|下个月|下礼拜|下星期|(?:礼拜|星期|周)[一二三四五六天日]|周末|明天|后天|月底|年底|过两天|过几天|到时候|` +
+		// later by the clock or by the purse: "平板那个晚点帮我还了", "手机那个发工资了帮我还", "有钱了帮我把逾期的还了" (a replay: a 确认 paid each)
+		`晚点|晚些|晚一点|迟点|迟些|稍后|待会|过阵子|过段时间|过些天|发工资|工资(?:到|下来|发了)|有钱了?(?:再|就|帮|给|我)|钱到了?(?:再|就)|` +
 		`\b(?:already|paid|yesterday|last week|tomorrow|next (?:week|month)|later|someday|eventually|payday|(?:on )?(?:friday|monday|tuesday|wednesday|thursday|saturday|sunday)|(?:this )?weekend)\b`)
 	nowSaid = regexp.MustCompile(`现在|马上|立刻|赶紧|\bnow\b`) // "I'll pay off the laptop now, not later"
 	notNow  = regexp.MustCompile(`之前|以后|回头|等|发工资(?:以后|后|再)|工资到了?再|不还|没还|别还|不用还|不要还|先不|\b(?:will|i'?ll|next|don'?t|not|once|after)\b`)
@@ -527,6 +534,21 @@ func withoutDeferred(l string) string {
 	return strings.Join(kept, " ")
 }
 
+// asked is withoutDeferred(l), worked out once a step for each text the
+// readers take it of (the classifier's input, paysAPlanNamed,
+// paymentNotAsked, the quote's line of periods asked).
+func (s *Step) asked(l string) string {
+	if r, ok := s.askedOf[l]; ok {
+		return r
+	}
+	if s.askedOf == nil {
+		s.askedOf = map[string]string{}
+	}
+	r := withoutDeferred(l)
+	s.askedOf[l] = r
+	return r
+}
+
 // deferred puts a plan off: later, not now, still thinking.
 var deferred = regexp.MustCompile(`先放着|放一放|先不|不急|不用管|不管|别管|改天|不着急|再说|再想想|想想|以后再|下次|回头再|\b(?:can wait|later|not now|hold off|next time)\b`)
 
@@ -572,7 +594,7 @@ func (s *Step) describedPaid(text string) (bool, error) {
 		return false, nil // "15号那个先不还", "我妈15号那笔", "贵的那个以后再提前还", "便宜的那个怎么还", "最早到期的那个我老婆帮我还了"
 	}
 	flow := "pay"
-	if payItOff.MatchString(withoutDeferred(l)) { // "pay the cheaper one, hold off on the bigger one": a bill (a replay paid the payoff)
+	if payItOff.MatchString(s.asked(l)) { // "pay the cheaper one, hold off on the bigger one": a bill (a replay paid the payoff)
 		flow = "repay"
 	}
 	open, err := s.openPlans()

@@ -401,7 +401,7 @@ func askedBeyond(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 	if q.Kind != supportbot.QuoteBill || s.ev.Kind != supportbot.EventText || len(q.Periods) == 0 {
 		return nil
 	}
-	l := withoutDeferred(strings.ToLower(inDigits(s.ev.Text))) // not what is put off: "…，下期的不用管", "…，剩下的下个月再说"
+	l := s.asked(strings.ToLower(inDigits(s.ev.Text))) // not what is put off: "…，下期的不用管", "…，剩下的下个月再说"
 	last := slices.Max(q.Periods)
 	current, _ := nextNotOverdue(*p, s.today) // "这期": the one not overdue yet
 	month, monthSaid := monthNamed(l, s.today)
@@ -2151,7 +2151,7 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 			s.finish()
 			return nothingToPay(s, p)
 		}
-		if word := kindNotTheirs(bare(withoutDeferred(strings.ToLower(s.ev.Text))), open); word != "" {
+		if word := kindNotTheirs(bare(s.asked(strings.ToLower(s.ev.Text))), open); word != "" {
 			// "pay off my laptop" from a customer whose one plan is a
 			// tablet: their plans to choose from, never the tablet's quote
 			// in its place (a probe).
@@ -2165,7 +2165,7 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 	if planID == "" && s.ev.Kind == supportbot.EventText {
 		// A plan put off in a clause of its own is not the one asked: "先把
 		// 逾期的还了 耳机那个下次再说" (a replay quoted the earbuds).
-		asked := withoutDeferred(strings.ToLower(s.ev.Text))
+		asked := s.asked(strings.ToLower(s.ev.Text))
 		if l := asked; overdueNamed(l) && severalJoined.MatchString(l) {
 			// "pay all overdue and the buds": two plans' bills, one at a
 			// time from the list (an English probe got the buds' alone,

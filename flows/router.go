@@ -556,10 +556,16 @@ var (
 		`的?(?:这期|本期|这个月的?)?(?:都|一起|全部|全都)?(?:帮我|给我)?(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?[。.!！~]*$`)
 )
 
+// zhNotPaying is paying refused or not possible, in Chinese ("笔记本那个不要帮
+// 我还", "先别还", "还不上"): whatever topic the FAQ leans to, no quote (a probe
+// quoted the laptop's bill for the first).
+var zhNotPaying = regexp.MustCompile(`(?:不要|不用|不想|不必|别|先不|暂时不|暂不|不)(?:帮我|给我|替我|先)?(?:还|付|交|结)|(?:还|付)不(?:了|上|起|动)`)
+
 // zhPaysAsked reports paying asked for in Chinese as a request ("笔记本那个帮我
 // 全款还了", "帮我把笔记本结掉"), not handing in (交) or what was done.
 func zhPaysAsked(l string) bool {
-	return zhPayAsked.MatchString(l) && zhRequested(l) && containsAny(l, "还", "付", "结")
+	return zhPayAsked.MatchString(l) && zhRequested(l) && containsAny(l, "还", "付", "结") &&
+		!containsAny(l, "你们", "自动", "已经", "已") // "笔记本那个你们自动帮我还了": what was done
 }
 
 // zhRequested reports a lead or an ending that makes Chinese words of paying
@@ -3702,7 +3708,7 @@ func (s *Step) freeText(text string) error {
 	// What is asked, without a clause that puts another plan or part off
 	// ("平板那个帮我还了，剩下的下个月再说": the pad's bill, not the overview a
 	// replay got).
-	c := s.e.cfg.Classifier.Classify(withoutDeferred(strings.ToLower(text)))
+	c := s.e.cfg.Classifier.Classify(s.asked(strings.ToLower(text)))
 	if named := brandNames.Replace(text); !c.Confident && named != text {
 		// "提前还款 红米本": the FAQ reads 红米 as shopping; named as the
 		// product is, it may read the request (kept only if it is sure).
@@ -3753,8 +3759,8 @@ func (s *Step) freeText(text string) error {
 		switch c.Kind {
 		case "flow":
 			if name, ok := intents[c.ID]; ok {
-				if name == "repay" && paysABillOnly(text) {
-					name = "pay" // "逾期的帮我还掉", "我要还清这期": the bill, not the whole plan
+				if name == "repay" && paysABillOnly(s.asked(strings.ToLower(text))) {
+					name = "pay" // "逾期的帮我还掉", "我要还清这期": the bill, not the whole plan (read as the classifier read it)
 				}
 				if sp := s.e.flows[name]; sp != nil && sp.needsCustomer {
 					// "帮我查下我老婆的账单", "show bill for order
@@ -3774,7 +3780,7 @@ func (s *Step) freeText(text string) error {
 					}
 					return err
 				}
-				if (name == "pay" || name == "repay") && paymentNotAsked(text) {
+				if (name == "pay" || name == "repay") && paymentNotAsked(text, s.asked(strings.ToLower(text))) {
 					// "我妈已经帮我还逾期的了", "昨天还逾期的那笔了", "我下周还逾
 					// 期的": a payment said made or for later — the bill, which
 					// says what is still owed, not a quote (a replay: a 确认
@@ -3987,10 +3993,10 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	if s.conv.CustomerID == "" || c.Confident || asks(text) || supposes(text) {
 		return false, nil
 	}
-	l := withoutDeferred(strings.ToLower(text)) // the request, another part put off aside
+	l := s.asked(strings.ToLower(text)) // the request, another part put off aside
 	// someone else named, unless asking the customer to pay ("我妈让我把逾期的还了": a replay got unsure)
 	someone := !askedOfThem(l) && (anyPerson.MatchString(l) || anyKin.MatchString(l) || thirdPerson.MatchString(l))
-	if paymentNotAsked(text) || paidInClause(l) || someone {
+	if paymentNotAsked(text, l) || paidInClause(l) || someone || zhNotPaying.MatchString(l) {
 		return false, nil // "逾期的我已经还上了", "逾期那期我刚刚还了", "逾期的我妈说她来还" (a replay: a 确认 paid ¥616.25)
 	}
 	var name string

@@ -73,6 +73,9 @@ type Step struct {
 	// boiler are the indexes in out of greetings and menus: not kept in
 	// the transcript an agent reads.
 	boiler []int
+	// askedOf is, per lower-cased text, the words asked without a clause
+	// putting another part off (asked): several readers take them.
+	askedOf map[string]string
 }
 
 // snapshot is what a step must restore when it changes nothing.
