@@ -1932,6 +1932,51 @@ func TestAPaymentForLaterForWhomOrRefusedIsNoQuote(t *testing.T) {
 	w.expect("合计应付")
 }
 
+// TestWhatIsOwedAskedPlainlyIsItsQuote: "还逾期 用建行卡" and "把欠的钱还了"
+// got unsure (a probe): the overdue bill, on the card named.
+func TestWhatIsOwedAskedPlainlyIsItsQuote(t *testing.T) {
+	_, c := faqSession(t, 1016)
+	c.send("还逾期 用招行卡")
+	c.expect("Redmi K70", "合计应付", "招商银行 **** 6789")
+	_, w := faqSessionOn(t, fixture(), 1017, phoneWang)
+	w.send("把欠的钱还了")
+	w.expect("Xiaomi Watch", "合计应付")
+}
+
+// TestTheRestsPeriodsPaidAreThePayoff: "帮我把剩下的两期一次还了" got "not in
+// the guides" (a probe): the payoff, when the periods left are that many;
+// otherwise how periods are paid, bill or payoff.
+func TestTheRestsPeriodsPaidAreThePayoff(t *testing.T) {
+	_, w := faqSessionOn(t, fixture(), 1018, phoneWang) // periods 2 and 3 left
+	w.send("帮我把剩下的两期一次还了")
+	w.expect("提前结清报价", "Xiaomi Watch")
+	w.send("返回")
+	w.send("剩下的5期都帮我还了")
+	w.expect("不能一次预先还好几期")
+	w.reject("合计应付")
+}
+
+// TestAtABillsQuoteAFeeQuestionAndAnotherPeriod: at a quote, "为什么要交12块
+// 滞纳金" got "payments are whole periods" (its amount read as a part to
+// pay), and "顺便把下个月的也还了" only how to confirm, a 确认 paying the one
+// period without a word of the other (a probe). The late fee's answer;
+// the period asked too said not to be in the quote — the quote waiting.
+func TestAtABillsQuoteAFeeQuestionAndAnotherPeriod(t *testing.T) {
+	_, c := faqSession(t, 1019)
+	c.send("手机那个帮我还了")
+	c.expect("合计应付：<b>¥261.92</b>")
+	c.send("为什么要交12块滞纳金")
+	c.expect("滞纳金")
+	c.reject("这里还款都按整期来")
+	_, w := faqSessionOn(t, fixture(), 1020, phoneWang)
+	w.send("我要还款")
+	w.expect("第 2 期已逾期", "合计应付")
+	w.send("顺便把下个月的也还了")
+	w.expect("你说的第 3 期不在这笔里", "回复「确认」")
+	w.send("下期也一起还了吧")
+	w.expect("你说的第 3 期不在这笔里")
+}
+
 // TestTheBillsOfADayArePaidOneAtATime: "12号那几个帮我一起还了" got the
 // payoff's list, a pick quoting a whole plan (an audit). The bills' list,
 // with which fall due that day and what they come to.

@@ -427,6 +427,29 @@ func askedBeyond(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 	return []string{s.T(key, "quoted", periodList(s, q.Periods), "asked", periodList(s, asked), "n", len(asked))}
 }
 
+// beyondAtQuote says, at a bill's quote, which periods asked for too it does
+// not pay ("顺便把下个月的也还了", "第5期也一起还"): bills go period by period,
+// the quote waiting (a probe got how to confirm alone, and a 确认 paid the
+// one period without a word of the other).
+func beyondAtQuote(s *Step, text string) (bool, error) {
+	l := strings.ToLower(inDigits(text))
+	_, monthSaid := monthNamed(l, s.today)
+	if s.conv.Flow != "pay" || s.slots.Quote == nil || !nextPeriodSaid.MatchString(l) && !periodSaid.MatchString(l) && !monthSaid ||
+		!zhPayAsked.MatchString(l) && !payVerb.MatchString(l) || zhNotPaying.MatchString(l) || negation.MatchString(l) {
+		return false, nil
+	}
+	p, q, err := shownQuote(s)
+	if p == nil || err != nil {
+		return err != nil, err
+	}
+	lines := askedBeyond(s, p, q)
+	if len(lines) == 0 {
+		return false, nil
+	}
+	s.say(strings.Join(lines, "\n") + "\n" + s.confirmHow())
+	return true, nil
+}
+
 // nextPeriodSaid names the period after this one ("下期", "下个月的", "next
 // month's").
 var nextPeriodSaid = regexp.MustCompile(`下一?期|下个?月|\bnext (?:period|month|installment|bill)\b`)

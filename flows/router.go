@@ -556,6 +556,14 @@ var (
 		`的?(?:这期|本期|这个月的?)?(?:都|一起|全部|全都)?(?:帮我|给我)?(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?[。.!！~]*$`)
 )
 
+// feeAsked is a question of a charge with its amount ("为什么要交12块滞纳金",
+// "why is there a 12 yuan late fee"): not a part of the bill asked to be
+// paid (a probe got "payments are whole periods").
+func feeAsked(l string) bool {
+	return containsAny(l, "滞纳金", "手续费", "利息", "罚息", "违约金", "fee", "interest", "penalty") &&
+		(asks(l) || containsAny(l, "为什么", "为啥", "怎么", "凭什么", "why", "how come"))
+}
+
 // zhNotPaying is paying refused or not possible, in Chinese ("笔记本那个不要帮
 // 我还", "先别还", "还不上"): whatever topic the FAQ leans to, no quote (a probe
 // quoted the laptop's bill for the first).
@@ -1669,6 +1677,50 @@ func doneOncePaidOffAnswer(s *Step, text string) error {
 var periodsAhead = regexp.MustCompile(`提前(?:还|付|交)(?:掉)?\s*(?:[2-9]|[1-9][0-9])\s*(?:期|个月)|(?:先|多)(?:还|付|交)\s*(?:[2-9]|[1-9][0-9])\s*期|` + // "我想先还12期" (an audit: one period quoted, unsaid)
 	`\b(?:prepay|pay|repay|pay off|pay ahead)\b[^.?!]{0,16}?\b(?:the next |next )?(?:[2-9]|[1-9][0-9]|two|three|four|five|six)\s+(?:more\s+)?(?:emis?|installments?|instalments?|months?|periods?|monthly payments?)\b`)
 
+// restPeriodsPaid asks the periods left of a plan paid, by their number
+// ("帮我把剩下的两期一次还了", "剩下3期都帮我还了"): a probe got "not in the
+// guides".
+var restPeriodsPaid = regexp.MustCompile(`(?:剩下|剩余|余下|最后)的?\s*([1-9][0-9]?)\s*期[^，。？?]{0,8}?(?:还|付|结清|结了|结掉)`)
+
+// restPeriodsAnswer quotes the payoff of the plan whose unpaid periods are
+// the n said (the one plan, or the one named); otherwise it says how
+// periods are paid, as several ahead are told.
+func restPeriodsAnswer(s *Step, text string, n int) error {
+	open, err := s.openPlans()
+	if err != nil {
+		return err
+	}
+	p := (*supportbot.Plan)(nil)
+	if len(open) == 1 {
+		p = &open[0]
+	} else if p, err = planNamed(s, text); err != nil {
+		return err
+	}
+	if p == nil {
+		return periodsAheadAnswer(s, text)
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return err
+	}
+	if unpaidPeriods(p, supportbot.DebitingPeriods(p.ID, sched, s.now)) != n {
+		return periodsAheadAnswer(s, text)
+	}
+	return s.startFlow("repay", p.ID)
+}
+
+// unpaidPeriods is how many periods of p are not paid and not being
+// debited (the ones a payoff pays).
+func unpaidPeriods(p *supportbot.Plan, debiting map[int]bool) int {
+	n := 0
+	for _, b := range p.Bills {
+		if b.Status == supportbot.BillUnpaid && !debiting[b.Period] {
+			n++
+		}
+	}
+	return n
+}
+
 // periodsAheadAnswer says that several periods are not paid at once here:
 // a bill pays one period, a payoff the whole rest — each a tap away, of the
 // plan named, or of the one plan.
@@ -1748,7 +1800,7 @@ func overdueNamed(l string) bool {
 // notOverdue say a plan is not the overdue one.
 var notOverdue = []string{"没逾期", "未逾期", "不是逾期", "没有逾期", "不逾期", "not overdue", "isn't overdue", "isnt overdue", "not the overdue", "not late"}
 
-var overdueThing = regexp.MustCompile(`逾期(?:的|那|这)|\b(?:the )?(?:overdue|late|past due) (?:one|bill|period|payment|amount|part)s?\b|` +
+var overdueThing = regexp.MustCompile(`逾期(?:的|那|这)|还(?:掉|上|一下)?逾期|\b(?:the )?(?:overdue|late|past due) (?:one|bill|period|payment|amount|part)s?\b|` +
 	`\bpay (?:all |the |my |everything )?(?:overdue|past due)\b`) // "pay all overdue and the buds" (an English probe)
 
 var periodOnly = regexp.MustCompile(`\b(?:just|only)\b.{0,12}\b(?:overdue|past due|late (?:one|part|period|bill|payment)s?|this month|this period|current period|this bill|the bill)\b`)
@@ -2166,7 +2218,7 @@ func (e *Engine) route(s *Step) error {
 				// the one they just turned from (a probe).
 				return s.startFlow(other, s.slots.Plan)
 			}
-			if l := strings.ToLower(text); (s.conv.Flow == "pay" || s.conv.Flow == "repay") && s.slots.Quote != nil && !asksPayoff(l) &&
+			if l := strings.ToLower(text); (s.conv.Flow == "pay" || s.conv.Flow == "repay") && s.slots.Quote != nil && !asksPayoff(l) && !feeAsked(l) &&
 				(partSaid.MatchString(l) || amountSaid.MatchString(l) && !strings.Contains(strings.ReplaceAll(l, ",", ""), strings.NewReplacer("¥", "", ",", "").Replace(money(s.slots.Quote.Amount)))) {
 				// "我想先还一部分 500块", "先还100" at a quote: a payment here is
 				// whole, said, the quote still waiting (a money probe was
@@ -2177,6 +2229,11 @@ func (e *Engine) route(s *Step) error {
 			named, err := planNamed(s, text) // "pay off the laptop" at the phone's quote: that plan's, below
 			if err != nil {
 				return err
+			}
+			if named == nil || named.ID == s.slots.Plan {
+				if said, err := beyondAtQuote(s, text); err != nil || said {
+					return err
+				}
 			}
 			switch talk := talkOf(text); {
 			case goesAhead(text, s.conv.Flow == "cancel"), named == nil && asksForTheStep(text, s.conv.Flow), talk == "ok", talk == "thanks", asksHowToConfirm(text),
@@ -3495,6 +3552,11 @@ func (s *Step) freeText(text string) error {
 		s.conv.Misses = 0 // "耳机提前还完了就不用管了吧": yes, with the quote a tap away (an audit: the quote itself, one tap from paying)
 		return doneOncePaidOffAnswer(s, text)
 	}
+	if l := inDigits(strings.ToLower(text)); s.conv.CustomerID != "" && restPeriodsPaid.MatchString(l) && zhRequested(l) && !asks(text) && !laterOrMade(l) &&
+		!zhNotPaying.MatchString(l) && !aboutSomeoneElse(text) {
+		s.conv.Misses = 0
+		return restPeriodsAnswer(s, text, firstNumber(restPeriodsPaid, l))
+	}
 	if l := inDigits(strings.ToLower(text)); s.conv.CustomerID != "" && periodsAhead.MatchString(l) && !containsAny(l, "就", "才", "剩", "还完", "结束", "已经", "逾期", "欠", "already", "left", "remaining", "overdue", "late", "missed", "behind") && !aboutSomeoneElse(text) {
 		s.conv.Misses = 0
 		return periodsAheadAnswer(s, text)
@@ -4052,7 +4114,8 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 		return false, err
 	}
 	// "帮我把逾期的结清", "pay off this period": the bill named, not a plan.
-	billNamed := name == "pay" && (overdueNamed(l) && overdueSaid(l, open, s.today) > 0 || periodNamed.MatchString(l))
+	billNamed := name == "pay" && (overdueNamed(l) && overdueSaid(l, open, s.today) > 0 || periodNamed.MatchString(l) ||
+		containsAny(l, "欠的", "欠款", "欠着的", "欠你们的")) // "把欠的钱还了": what is owed (a probe: unsure)
 	// A kind none of theirs is ("pay my phone" with a display and a
 	// laptop): the flow says so above their plans (an audit: the display's
 	// quote, a brand read as a phone; then unsure).
