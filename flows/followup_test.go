@@ -450,7 +450,8 @@ func TestPayTheOverdueWithNoneOverdueSaysSo(t *testing.T) {
 }
 
 // A term of the service asked the meaning of — "本期是什么意思", "什么是预约还
-// 款", "滞纳金是什么", two in one message, "what does overdue mean" — is
+// 款", "滞纳金是什么", two in one message or asked apart ("自动还款和预约还款有
+// 什么区别"), "what does overdue mean" — is
 // explained, with a button to what it is about (a replay got "cannot
 // transfer you to a person", unsure or "can't answer"). The customer's own
 // amounts asked in the same words are not ("what is my balance").
@@ -465,6 +466,10 @@ func TestATermAskedIsExplained(t *testing.T) {
 	}
 	c.send("分期是什么意思 息费是啥")
 	c.expect("「分期」", "「手续费」")
+	c.send("自动还款和预约还款有什么区别") // two asked apart: both (a probe: unsure)
+	c.expect("「自动还款」是", "「预约还款」是")
+	c.send("手续费跟滞纳金有啥不同")
+	c.expect("「手续费」", "「滞纳金」是")
 	c.send("什么是预约还款")
 	c.expect("[🗓 取消预约还款]")
 	for _, q := range []string{"本期多少钱", "我的本金还剩多少"} {
@@ -475,7 +480,8 @@ func TestATermAskedIsExplained(t *testing.T) {
 	c.send("what does overdue mean") // the customer is: which of theirs, under it (a replay: the definition alone)
 	c.expect("\"Overdue\" means", "Still unpaid and overdue", "Redmi K70")
 	for _, q := range [][2]string{{"what is a scheduled repayment", "A \"scheduled repayment\" is"},
-		{"what do you mean by principal?", "The \"principal\" is"}} {
+		{"what do you mean by principal?", "The \"principal\" is"},
+		{"whats the difference between autopay and scheduled repayment", "A \"scheduled repayment\" is"}} {
 		c.send(q[0])
 		c.expect(q[1])
 	}

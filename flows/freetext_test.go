@@ -1611,7 +1611,8 @@ func TestASwitchAskedPolitelyIsTheSwitch(t *testing.T) {
 	h, c := faqSession(t, 961)
 	c.send("提醒我还款好吗")
 	c.expect("还款提醒已开启")
-	for _, q := range []string{"不要再提醒我了好吗", "关掉提醒可以吗", "could you stop the reminders?", "以后不用提醒了", "别老给我发提醒了烦死了", "甭提醒我了", "别老发提醒"} {
+	for _, q := range []string{"不要再提醒我了好吗", "关掉提醒可以吗", "could you stop the reminders?", "以后不用提醒了", "别老给我发提醒了烦死了", "甭提醒我了", "别老发提醒",
+		"提醒别发了 烦死了", "stop sending me messages", "unsubscribe", "别再给我发消息了"} { // a person, unsure, "can't answer" (a probe)
 		c.send(q)
 		c.expect("还款提醒已关闭")
 		if h.reminders("C1") {
@@ -1622,6 +1623,10 @@ func TestASwitchAskedPolitelyIsTheSwitch(t *testing.T) {
 	}
 	c.send("还款提醒怎么开")
 	c.expect("不想错过还款日")
+	c.send("还款提醒怎么关 烦死了") // annoyance beside a question: the question, no hand-off (a probe was handed off)
+	c.expect("不想错过还款日")
+	c.send("烦死了 转人工")
+	c.reject("不想错过还款日")
 	// Whether they are off, asked, turned them off (a probe).
 	for _, q := range []string{"提醒关了没", "提醒是不是关了", "还款提醒关闭了没有", "are my reminders off?", "还款提醒取消了没", "关了提醒还会发吗", "did you turn off the reminders?"} {
 		c.send(q)

@@ -276,7 +276,14 @@ func stopsReminding(text string) bool {
 	return utf8.RuneCountInString(t) <= 14 && stopReminding.MatchString(t)
 }
 
-var stopReminding = regexp.MustCompile(`(?:不用|别|甭|不要|不需要)(?:再|老|总)?(?:给我)?(?:发)?提醒|\bstop remind`)
+var stopReminding = regexp.MustCompile(`(?:不用|别|甭|不要|不需要)(?:再|老|总)?(?:给我)?(?:发)?提醒|\bstop remind|` +
+	`提醒(?:短信|消息)?就?(?:别|不用|不要|甭)再?(?:给我)?发`) // "提醒别发了 烦死了": a probe got a person
+
+// stopsMessages asks the bot's messages stopped, naming no reminder ("stop
+// sending me messages", "unsubscribe"): what it sends unasked are the
+// reminders (a probe: unsure, "can't answer").
+var stopsMessages = regexp.MustCompile(`^(?:please |pls |plz )?(?:stop|quit) (?:sending|texting|messaging) me(?: (?:messages|texts|these|this|anything))?(?: please| pls| plz)?[.!]*$|` +
+	`^(?:please |pls )?unsubscribe(?: me)?(?: please| pls)?[.!]*$|^(?:别|不要|不用)再?(?:给我)?发(?:消息|短信)了?[。!！]*$`)
 
 // setRemindersAsked sets the reminders as text asks, for the customer
 // themselves; at a quote, beside it, which stays.
@@ -312,7 +319,7 @@ var howWhereWhy = []string{"怎么", "如何", "怎样", "在哪", "哪里", "�
 // you", "能不能" or "麻烦" before it.
 var politeAsk = regexp.MustCompile(`(?:好吗|行吗|可以吗|好不好|行不行|可以不)[?？。!！~]*$|^(?:能不能|可不可以|可以|麻烦|请)|^(?:can|could|would) (?:you|u)\b|\bplease\b|\bpls\b`)
 
-var reminderSwitch = regexp.MustCompile(`关掉|关闭|关了|开启|打开|开一下|取消|别再|不要再|不用再|别提醒|不用提醒|不要提醒|停止|停掉|退订|别老|别总|甭|` +
+var reminderSwitch = regexp.MustCompile(`关掉|关闭|关了|开启|打开|开一下|取消|别再|不要再|不用再|别提醒|不用提醒|不要提醒|停止|停掉|退订|别老|别总|甭|别发|不要发|不用发|` +
 	`\b(?:stop|turn (?:on|off)|switch (?:on|off)|disable|enable|unsubscribe|no more)\b|` +
 	// "i dont want reminders", "i don't want any more reminders": the
 	// guide on turning them on, or "not sure" (an English probe)

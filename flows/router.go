@@ -564,6 +564,20 @@ func feeAsked(l string) bool {
 		(asks(l) || containsAny(l, "为什么", "为啥", "怎么", "凭什么", "why", "how come"))
 }
 
+// withoutVenting is text without its clauses that only vent ("烦死了", "太
+// 烦了", "无语", "ugh"); "" when nothing else is said.
+func withoutVenting(text string) string {
+	parts := clausesOf(text)
+	kept := slices.DeleteFunc(slices.Clone(parts), func(p string) bool { return venting.MatchString(strings.ToLower(strings.TrimSpace(p))) })
+	if len(kept) == len(parts) {
+		return text
+	}
+	return strings.Join(kept, " ")
+}
+
+var venting = regexp.MustCompile(`^(?:真的?|太|好|快|简直|我)?(?:烦|气|无语|服了|崩溃|受不了|醉了|吐了|郁闷|火大)(?:死)?(?:了|啊|呀|人|我了)*[!！。~～.]*$|` +
+	`^(?:ugh+|argh+|so annoying|this is (?:so )?annoying|annoying|wtf|omg)[!.]*$`)
+
 // zhNotPaying is paying refused or not possible, in Chinese ("笔记本那个不要帮
 // 我还", "先别还", "还不上"): whatever topic the FAQ leans to, no quote (a probe
 // quoted the laptop's bill for the first).
@@ -3778,6 +3792,16 @@ func (s *Step) freeText(text string) error {
 			c = c2
 		}
 	}
+	if c.Confident && c.ID == "agent" && len(c.Also) > 0 {
+		// "还款提醒怎么关 烦死了": annoyance beside a question asks no person
+		// — the question is answered (a probe was handed off, the question
+		// left); a person asked for in words stays the hand-off.
+		if rest := withoutVenting(text); rest != "" && rest != text {
+			if c2 := s.e.cfg.Classifier.Classify(s.asked(strings.ToLower(rest))); c2.Kind != "" && c2.ID != "agent" {
+				c = c2
+			}
+		}
+	}
 	if c.ID == "oos-other-credit" && ownLoan(text) {
 		// "whats the interest on my loan", "我的贷款还剩多少": the
 		// customer's installments called a loan, not another lender's (an
@@ -3786,7 +3810,7 @@ func (s *Step) freeText(text string) error {
 			c = c2
 		}
 	}
-	if s.conv.CustomerID != "" && switchesReminders(text) && (s.readsAs(c, "remind") || stopsReminding(text)) {
+	if s.conv.CustomerID != "" && (switchesReminders(text) && (s.readsAs(c, "remind") || stopsReminding(text)) || stopsMessages.MatchString(strings.ToLower(strings.TrimSpace(text)))) {
 		// "不要再提醒我了好吗", "关掉提醒可以吗": a switch asked politely is
 		// the switch, not the guide on how to set it (a probe).
 		return s.setRemindersAsked(text)

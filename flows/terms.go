@@ -49,18 +49,9 @@ var (
 // service's terms means — every clause must, else it is not for it — with
 // a button to what the term is about.
 func (s *Step) termsAsked(text string) (bool, error) {
-	var asked []term
-	for _, clause := range clausesOf(strings.ToLower(text)) {
-		t, ok := termAsked(strings.Trim(clause, " ?？。.!！"))
-		if !ok && deferred.MatchString(clause) && len(clausesOf(text)) > 1 {
-			continue // "期数是什么意思 还款的事以后再说": the term (a replay: unsure)
-		}
-		if !ok {
-			return false, nil
-		}
-		if !slices.ContainsFunc(asked, func(a term) bool { return a.key == t.key }) {
-			asked = append(asked, t)
-		}
+	asked := termsCompared(strings.Trim(strings.ToLower(text), " ?？。.!！"))
+	if asked == nil {
+		asked = termsOfClauses(text)
 	}
 	if len(asked) == 0 {
 		return false, nil
@@ -84,6 +75,60 @@ func (s *Step) termsAsked(text string) (bool, error) {
 }
 
 // termAsked is the term a clause asks the meaning of, by its whole word.
+// termsOfClauses is the term each clause of text asks the meaning of; nil
+// unless every clause asks one (or puts something off).
+func termsOfClauses(text string) []term {
+	var asked []term
+	for _, clause := range clausesOf(strings.ToLower(text)) {
+		t, ok := termAsked(strings.Trim(clause, " ?？。.!！"))
+		if !ok && deferred.MatchString(clause) && len(clausesOf(text)) > 1 {
+			continue // "期数是什么意思 还款的事以后再说": the term (a replay: unsure)
+		}
+		if !ok {
+			return nil
+		}
+		if !slices.ContainsFunc(asked, func(a term) bool { return a.key == t.key }) {
+			asked = append(asked, t)
+		}
+	}
+	return asked
+}
+
+// termsCompared reads two terms asked apart ("自动还款和预约还款有什么区别",
+// "what's the difference between autopay and scheduled repayment"): both,
+// each in its sentence (a probe: unsure); nil if either is no term.
+func termsCompared(l string) []term {
+	m := termsApartZh.FindStringSubmatch(l)
+	if m == nil {
+		m = termsApartEn.FindStringSubmatch(l)
+	}
+	if m == nil {
+		return nil
+	}
+	a, okA := termNamed(m[1])
+	b, okB := termNamed(m[2])
+	if !okA || !okB || a.key == b.key {
+		return nil
+	}
+	return []term{a, b}
+}
+
+var (
+	termsApartZh = regexp.MustCompile(`^(?:请问|问一下|问下)?(.{1,10}?)(?:和|跟|与|同)(.{1,10}?)(?:之间)?(?:有什么|有啥|是什么|的)?(?:区别|不同|差别|不一样)(?:吗|呢|啊|呀)?$`)
+	termsApartEn = regexp.MustCompile(`^(?:so |and )?(?:(?:what(?:'s| is)|whats|wats) the )?difference between (?:an? |the )?([a-z -]{2,30}?) and (?:an? |the )?([a-z -]{2,30}?)$`)
+)
+
+// termNamed is the term a word is, as the customer typed it.
+func termNamed(word string) (term, bool) {
+	word = strings.Trim(word, "「」“”\"' ")
+	for _, t := range terms {
+		if slices.Contains(t.words, word) {
+			return t, true
+		}
+	}
+	return term{}, false
+}
+
 func termAsked(clause string) (term, bool) {
 	word := ""
 	if m := termAskedZh.FindStringSubmatch(clause); m != nil {
@@ -91,13 +136,5 @@ func termAsked(clause string) (term, bool) {
 	} else if m := termAskedEn.FindStringSubmatch(clause); m != nil {
 		word = strings.TrimSpace(m[1])
 	}
-	word = strings.Trim(word, "「」“”\"' ")
-	for _, t := range terms {
-		for _, w := range t.words {
-			if word == w {
-				return t, true
-			}
-		}
-	}
-	return term{}, false
+	return termNamed(word)
 }
