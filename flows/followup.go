@@ -147,31 +147,9 @@ func (s *Step) followUp(text string) (bool, error) {
 	if last == nil || !followable[last.Flow] || s.conv.CustomerID == "" {
 		return false, nil
 	}
-	l := strings.ToLower(strings.TrimSpace(text))
-	said := followUpEn.MatchString(l) || hasHan(l) && followUpZh.MatchString(l)
-	if !said || followUpOwnWords.MatchString(strings.Replace(l, "还有", "", 1)) {
-		return false, nil
-	}
-	if m := possessorZh.FindStringSubmatch(l); m != nil && personName([]rune(m[1])) && s.notOwn([]string{m[1]}) {
-		return false, nil // "那李娜的笔记本呢"
-	}
-	if aboutSomeoneElse(text) || (kinFor.MatchString(l) || kinBought.MatchString(l) || s.othersThingSaid(l)) && !boughtForThem.MatchString(l) || s.namesAnotherPerson(text) {
-		// "那我老婆的笔记本呢", "and Li Na's laptop?": not theirs — the
-		// readers of someone else's say so (a replay: the customer's own
-		// laptop's payoff, and a 确认 paid it).
-		return false, nil
-	}
-	p, err := planNamed(s, text)
-	if err != nil {
+	p, err := s.followedBy(text, last.Plan)
+	if err != nil || p == nil {
 		return false, err
-	}
-	if p == nil && otherOneSaid.MatchString(l) && last.Plan != "" {
-		if p, err = otherPlan(s, last.Plan); err != nil {
-			return false, err
-		}
-	}
-	if p == nil || p.ID == last.Plan {
-		return false, nil
 	}
 	s.conv.Misses = 0
 	switch last.Flow {
@@ -185,6 +163,56 @@ func (s *Step) followUp(text string) (bool, error) {
 		return true, s.startFlow("cancel", "") // the booking of the plan the words name
 	}
 	return true, s.startFlow(last.Flow, p.ID)
+}
+
+// followedBy is the plan other than lastPlan that text names alone as a
+// follow-up ("那笔记本呢", "and the laptop?", "the other one too"); nil
+// when it is none — words of their own, someone else's thing.
+func (s *Step) followedBy(text, lastPlan string) (*supportbot.Plan, error) {
+	l := strings.ToLower(strings.TrimSpace(text))
+	said := followUpEn.MatchString(l) || hasHan(l) && followUpZh.MatchString(l)
+	if !said || followUpOwnWords.MatchString(strings.Replace(l, "还有", "", 1)) {
+		return nil, nil
+	}
+	if m := possessorZh.FindStringSubmatch(l); m != nil && personName([]rune(m[1])) && s.notOwn([]string{m[1]}) {
+		return nil, nil // "那李娜的笔记本呢"
+	}
+	if aboutSomeoneElse(text) || (kinFor.MatchString(l) || kinBought.MatchString(l) || s.othersThingSaid(l)) && !boughtForThem.MatchString(l) || s.namesAnotherPerson(text) {
+		// "那我老婆的笔记本呢", "and Li Na's laptop?": not theirs — the
+		// readers of someone else's say so (a replay: the customer's own
+		// laptop's payoff, and a 确认 paid it).
+		return nil, nil
+	}
+	p, err := planNamed(s, text)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil && otherOneSaid.MatchString(l) && lastPlan != "" {
+		if p, err = otherPlan(s, lastPlan); err != nil {
+			return nil, err
+		}
+	}
+	if p == nil || p.ID == lastPlan {
+		return nil, nil
+	}
+	return p, nil
+}
+
+// viewFollowUp shows the schedule of another plan named alone right after
+// one plan was looked at or the bills listed ("手机还剩几期" then "那笔记本呢",
+// "/bill" then "and the laptop?"): a probe got unsure. Only the very next
+// message, as any topic.
+func (s *Step) viewFollowUp(text string) (bool, error) {
+	t := s.topicBefore
+	if t == nil || t.Flow != "view" && t.Flow != billsListed || s.conv.Flow != "" || s.conv.CustomerID == "" || s.now.Sub(t.At) > topicWindow || s.now.Before(t.At) {
+		return false, nil
+	}
+	p, err := s.followedBy(text, t.Plan)
+	if err != nil || p == nil {
+		return false, err
+	}
+	s.conv.Misses = 0
+	return true, showSchedule(s, p.ID)
 }
 
 // whyAsked is a bare why, or what to do, after an answer ("why not?",
@@ -260,7 +288,7 @@ func (s *Step) talkedOf(planID string) {
 // (off)", "ok settle it" — and nothing else: "还好", "还行吧", "我还了",
 // "我还想想", "这个还要还", "clear" are not (a replay quoted each).
 var (
-	payItZh = regexp.MustCompile(`^(?:那|那就|好|好的|行|嗯|ok)?[，, ]*(?:帮我|给我|我要|我想)?(?:现在|马上|赶紧|直接|先)?(?:帮我|给我)?(?:把)?(?:它|这个|这笔|那个|那笔|另一个|另外一个|另一笔)?` +
+	payItZh = regexp.MustCompile(`^(?:(?:那|那就|好|好的|行|嗯|ok)[，, ]*){0,2}(?:帮我|给我|我要|我想)?(?:现在|马上|赶紧|直接|先)?(?:帮我|给我)?(?:把)?(?:它|这个|这笔|那个|那笔|另一个|另外一个|另一笔)?` +
 		`(?:一次性)?(?:提前还清|提前结清|提前还款|全部还清|全部还了|全还了|还清|结清|提前还|还掉|还上|付了|还|付)` +
 		`(?:它|这个|这笔|那个|那笔|另一个|另外一个|另一笔)?(?:吧|了吧|掉|了|一下|掉吧)?[。!！~～]*$`)
 	payItEn = regexp.MustCompile(`^(?:ok |okay |so |then |just |please |pls |yes |ok then )?(?:pay|settle)(?: it| that| this| this one| that one| the other one)?(?: off)?(?: now| today)?(?: please| pls)?[.!]*$`)

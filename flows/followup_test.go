@@ -637,3 +637,21 @@ func TestAPlanAskedPaidAtTheReplaysEdges(t *testing.T) {
 	w.expect("确认还款", "Xiaomi Watch")
 	w.reject("不在这笔里")
 }
+
+// TestAnotherPlanNamedAfterALookIsItsSchedule: "手机还剩几期" or "/bill",
+// then "那笔记本呢", got unsure (a probe): the follow-ups of a money step
+// only. After one plan looked at, or the bills listed, another named alone
+// is that one's schedule; someone else's is not.
+func TestAnotherPlanNamedAfterALookIsItsSchedule(t *testing.T) {
+	_, c := faqSession(t, 1021)
+	c.send("手机还剩几期")
+	c.expect("Redmi K70</b>（订单号")
+	c.send("那笔记本呢")
+	c.expect("Xiaomi Book</b>（订单号", "还款计划")
+	c.send("/bill")
+	c.send("and the laptop?")
+	c.expect("Xiaomi Book</b>（订单号", "还款计划")
+	c.send("手机还剩几期")
+	c.send("那我老婆的笔记本呢")
+	c.reject("还款计划")
+}

@@ -2924,6 +2924,9 @@ func (s *Step) freeText(text string) error {
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
 		return err
 	}
+	if ok, err := s.viewFollowUp(text); ok || err != nil { // "那笔记本呢" after the phone's schedule: the laptop's
+		return err
+	}
 	if ok, err := s.whyAfter(text); ok || err != nil { // "why not?" after the closure's check, "那我要怎么办" after the scam warning
 		return err
 	}
