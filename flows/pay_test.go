@@ -1968,6 +1968,8 @@ func TestAtABillsQuoteAFeeQuestionAndAnotherPeriod(t *testing.T) {
 	c.send("为什么要交12块滞纳金")
 	c.expect("滞纳金")
 	c.reject("这里还款都按整期来")
+	c.send("贵的那个我下个月也要提前还") // another plan, later: not a period of this one (a replay)
+	c.reject("不在这笔里")
 	_, w := faqSessionOn(t, fixture(), 1020, phoneWang)
 	w.send("我要还款")
 	w.expect("第 2 期已逾期", "合计应付")

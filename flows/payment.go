@@ -434,8 +434,9 @@ func askedBeyond(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 func beyondAtQuote(s *Step, text string) (bool, error) {
 	l := strings.ToLower(inDigits(text))
 	_, monthSaid := monthNamed(l, s.today)
-	if s.conv.Flow != "pay" || s.slots.Quote == nil || !nextPeriodSaid.MatchString(l) && !periodSaid.MatchString(l) && !monthSaid ||
-		!zhPayAsked.MatchString(l) && !payVerb.MatchString(l) || zhNotPaying.MatchString(l) || negation.MatchString(l) {
+	if s.conv.Flow != "pay" || s.slots.Quote == nil || !nextPeriodNamed.MatchString(l) && !periodSaid.MatchString(l) && !monthSaid ||
+		!zhPayAsked.MatchString(l) && !payVerb.MatchString(l) || zhNotPaying.MatchString(l) || negation.MatchString(l) ||
+		describesAPlan(l) || asksPayoff(l) { // "贵的那个我下个月也要提前还": another plan, later (a replay)
 		return false, nil
 	}
 	p, q, err := shownQuote(s)
@@ -449,6 +450,10 @@ func beyondAtQuote(s *Step, text string) (bool, error) {
 	s.say(strings.Join(lines, "\n") + "\n" + s.confirmHow())
 	return true, nil
 }
+
+// nextPeriodNamed names the period after this one as a thing ("下个月的",
+// "下期"), not when ("下个月也要还").
+var nextPeriodNamed = regexp.MustCompile(`下一?期|下个?月(?:的|那期|那笔)|\bnext (?:period|month's|installment|bill)\b`)
 
 // nextPeriodSaid names the period after this one ("下期", "下个月的", "next
 // month's").
