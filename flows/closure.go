@@ -573,6 +573,9 @@ func settledClosure(s *Step, a *supportbot.Action) error {
 	case supportbot.ActionSucceeded:
 		r := a.Outcome.Closure
 		lang := s.conv.Lang
+		if s.conv.Flow == "" {
+			s.slots.Last = &lastStep{Flow: "close", At: s.now} // "我后悔了 能撤回吗" next: how to withdraw it (undoAsked)
+		}
 		s.audit("closure_request", map[string]any{"reference": r.Reference, "expected_from": string(r.ExpectedFrom),
 			"expected_to": string(r.ExpectedTo), "key": a.Key})
 		s.notice("closure_request", map[string]string{"reference": r.Reference, "from": string(r.ExpectedFrom),

@@ -525,3 +525,18 @@ func TestWhyRightAfterTheClosuresCheckIsTheCheck(t *testing.T) {
 	c.send("why")
 	c.expect("Refunds in progress")
 }
+
+// TestAClosureTakenBackRightAfterIsHowToWithdraw: "我后悔了 能撤回吗" right
+// after a closure was submitted got unsure (a probe): how a submitted
+// request is withdrawn, and theirs.
+func TestAClosureTakenBackRightAfterIsHowToWithdraw(t *testing.T) {
+	_, c := faqSessionOn(t, fixture(), 301, phoneBob)
+	c.send("/lang zh")
+	c.send("/close_account")
+	c.pressData(c.button("继续").Data)
+	c.send("4321")
+	c.expect("注销申请已提交")
+	c.send("我后悔了 能撤回吗")
+	c.expect("已提交的注销申请，这里不能自己撤回", "CR-20261121-")
+	c.reject("不太确定")
+}

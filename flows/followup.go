@@ -118,12 +118,20 @@ var (
 // switched is asked to be switched back.
 func (s *Step) undoAsked(text string) (bool, error) {
 	last, l := s.recent(false), strings.ToLower(text)
-	if last == nil || !undoSaid.MatchString(l) {
+	if !undoSaid.MatchString(l) {
+		return false, nil
+	}
+	if last == nil {
 		return false, nil
 	}
 	switch {
 	case (last.Flow == "pay" || last.Flow == "repay") && !undoElsewhere.MatchString(l):
 		return s.showAnswer("undo-repayment"), nil
+	case last.Flow == "close" && !containsAny(l, "预约", "自动", "提醒", "booking", "autopay", "reminder"):
+		// "我后悔了 能撤回吗" right after a closure was submitted: how to
+		// withdraw it, with theirs (a probe: unsure).
+		s.conv.Misses = 0
+		return s.showAnswer("close-account-withdraw"), nil
 	case last.Flow == "cancel" && !containsAny(l, "自动", "提醒", "autopay", "reminder"):
 		// "撤回 恢复预约" right after a booking was cancelled: not
 		// restored — the period paid by hand or by auto-repayment (a

@@ -2251,6 +2251,21 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 		asked: []string{"我今天还了 还算逾期吗", "我今天还了还会上吗", "did my payment go through? am i still overdue"},
 		near:  []string{"我要不要今天先还了"}, // whether to pay, not whether paid (an audit: "no recent repayment")
 		says:  []string{"账单上这些仍未还、已逾期", "第 6 期已逾期 6 天"},
+	}, {
+		// A device broken, lost or in repair: the plan stays (a probe: the
+		// repayment channels' guide, or unsure).
+		name:  "a broken device, still paid?",
+		asked: []string{"分期买的手表坏了 还要还吗", "手机摔坏了 分期还得还吗"},
+		says:  []string{"要还的。", "第 6 期已逾期"},
+		not:   []string{"小米金融"},
+	}, {
+		// A booking asked to be made: not here, and what instead (a probe:
+		// "you have no scheduled repayment").
+		name:  "a booking made",
+		asked: []string{"我想预约下个月25号扣款", "帮我预约一下还款"},
+		says:  []string{"这里不能新建预约还款", "[🔁 自动还款]"},
+		not:   []string{"你的预约还款"},
+		near:  []string{"帮我取消预约还款"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, c := faqSession(t, 703)

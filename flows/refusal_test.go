@@ -244,3 +244,13 @@ func TestAskingIfADebtIsLetOffSaysItIsOwed(t *testing.T) {
 		t.Fatalf("%d repayments, want none", n)
 	}
 }
+
+// TestABrokenDeviceDoesNotStopThePlan: "my pad broke can i stop paying" got
+// unsure (a probe): whatever befell the device, the plan stays.
+func TestABrokenDeviceDoesNotStopThePlan(t *testing.T) {
+	_, c := faqSessionOn(t, fixture(), 1022, phoneBob)
+	for _, q := range []string{"my pad broke can i stop paying", "my phone was stolen, do i still have to pay for it"} {
+		c.send(q)
+		c.expect("a plan does not change")
+	}
+}

@@ -564,6 +564,17 @@ func feeAsked(l string) bool {
 		(asks(l) || containsAny(l, "为什么", "为啥", "怎么", "凭什么", "why", "how come"))
 }
 
+// bookingMade asks a scheduled repayment made ("我想预约下个月25号扣款",
+// "帮我预约一下还款", "can i book a repayment for the 25th").
+var bookingMade = regexp.MustCompile(`^(?:(?:i |we )(?:want to|wanna|would like to|'d like to|need to) |(?:can|could) (?:i|you) |please |pls )?(?:book|schedule|set up)\b (?:a |an |my )?(?:repayment|payment|debit)s?\b|` +
+	`(?:我想|我要|帮我|给我|能不能|能否|可以|可不可以|怎么|如何)(?:再)?(?:设置|设|新建|建|加|做|办|弄|申请)?(?:一个|一下|个|一笔)?预约` +
+	`(?:一下)?[^，。？?]{0,12}(?:还款|扣款|扣|还)`)
+
+// deviceStillOwed asks whether a plan is still paid when its device broke,
+// was lost or stolen, or is in repair.
+var deviceStillOwed = regexp.MustCompile(`(?:坏了|坏掉|摔坏|碎了|丢了|丢失|被偷|被盗|送修|在修|维修)[^。？?]{0,12}(?:还要还|还得还|要继续还|还要继续还|还用还|还需要还|可以不还|能不还|不用还|能停|可以停|还要付|还得付)|` +
+	`\b(?:broke|broken|lost|stolen|stopped working|in repair|cracked)\b[^.?!]{0,30}\b(?:stop paying|still (?:have to |need to )?pay|keep paying|pay for it)\b`)
+
 // withoutVenting is text without its clauses that only vent ("烦死了", "太
 // 烦了", "无语", "ugh"); "" when nothing else is said.
 func withoutVenting(text string) string {
@@ -1898,6 +1909,8 @@ func withoutCourtesy(text string) string {
 
 var (
 	courtesyLead = regexp.MustCompile(`^(?:(?:你好|您好|(?:(?i)hi|hello|hey)\b|在吗|在不在|有人吗)[\s,，.。!！?？~]*)*` +
+		// "确认之前我想问下手续费能免吗": the question after (a probe: unsure)
+		`(?:(?:在?确认|付款|还款)(?:之前|以前|前)[\s,，]*)?` +
 		`(?:我?(?:想|想要)?(?:问下|问一下|请问|咨询一下|咨询下)[\s,，:：]*|(?i:i (?:want|wanted|would like) to ask|quick question)[\s,:]*)?`)
 	courtesyTail = regexp.MustCompile(`[\s,，.。!！~]*(?:谢谢|多谢|感谢|(?i:thanks|thank you|thx)|🙏)+[\s,，.。!！~🙏]*$`)
 )
@@ -2863,6 +2876,21 @@ func (s *Step) freeText(text string) error {
 	}
 	if core := withoutCourtesy(text); core != "" {
 		text = core // "你好，在吗？我想问下我手机那个分期还有几期没还 谢谢🙏": the question
+	}
+	if l := strings.ToLower(text); bookingMade.MatchString(l) && !containsAny(l, "取消", "撤销", "删", "不要", "不想", "关", "停", "改", "还在", "cancel", "stop", "delete", "remove", "change", "still") {
+		// "我想预约下个月25号扣款", "can i book a repayment": no booking is
+		// made here — what can be done instead (a probe: "you have no
+		// scheduled repayment", the cancellation's list read as theirs).
+		s.conv.Misses = 0
+		s.say(s.T("cancel.book_not_here"), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.autopay"), "autopay"), s.humanBtn())...)
+		return nil
+	}
+	if l := strings.ToLower(text); deviceStillOwed.MatchString(l) && !asksIfFreed(text) && !aboutSomeoneElse(text) && s.showAnswer("hardship") {
+		// "my pad broke can i stop paying": the plan stays whatever befell
+		// the device (a probe: unsure); "…还要还吗" is asksIfFreed's, with
+		// what is due.
+		s.conv.Misses = 0
+		return nil
 	}
 	if scamTold(strings.ToLower(text)) && s.showAnswer("scam-warning") {
 		// "a guy on telegram asked for my card number and sms code", "对方
