@@ -506,8 +506,9 @@ var (
 	dueDescribed = regexp.MustCompile(`(?:今天|明天|后天|下周[一二三四五六日天]?|下个月|(?:星期|礼拜|周)[一二三四五六日天])(?:[0-9]{1,2}号)?到期|已经逾期|` +
 		`\bdue (?:next|tomorrow|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?)\b|\bnext due\b`)
 	madeOrLater = regexp.MustCompile(`(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:号|日)(?:再|帮我|给我|就|去)*(?:还|付|扣)(?:$|[^的日])|到期(?:那天|当天)|\bon the [0-9]{1,2}(?:st|nd|rd|th)?\b|已经|改天|刚(?:刚|才)?(?:已经)?(?:还|付|交|结清)|还过|上周|上个月|昨天|前天|下周|下个月|下礼拜|下星期|(?:礼拜|星期|周)[一二三四五六天日]|周末|明天|后天|月底|年底|过两天|过几天|到时候|` +
-		// later by the clock or by the purse: "平板那个晚点帮我还了", "手机那个发工资了帮我还", "有钱了帮我把逾期的还了" (a replay: a 确认 paid each)
-		`晚点|晚些|晚一点|迟点|迟些|稍后|待会|过阵子|过段时间|过些天|发工资|工资(?:到|下来|发了)|有钱了?(?:再|就|帮|给|我)|钱到了?(?:再|就)|` +
+		// later by the clock, or once paid: "平板那个晚点帮我还了", "有钱了再帮我还" (a replay: a 确认 paid
+		// each); "发工资了 帮我把这期还了" is now (paid today)
+		`晚点|晚些|晚一点|迟点|迟些|稍后|待会|过阵子|过段时间|过些天|(?:有钱|钱到|工资到|发了工资|发工资)了?(?:再|以后|之后)|` +
 		`\b(?:already|paid|yesterday|last week|tomorrow|next (?:week|month)|later|someday|eventually|payday|(?:on )?(?:friday|monday|tuesday|wednesday|thursday|saturday|sunday)|(?:this )?weekend)\b`)
 	nowSaid = regexp.MustCompile(`现在|马上|立刻|赶紧|\bnow\b`) // "I'll pay off the laptop now, not later"
 	notNow  = regexp.MustCompile(`之前|以后|回头|等|发工资(?:以后|后|再)|工资到了?再|不还|没还|别还|不用还|不要还|先不|\b(?:will|i'?ll|next|don'?t|not|once|after)\b`)

@@ -1908,14 +1908,14 @@ func TestAPayoffAskedInOtherWordsIsItsQuote(t *testing.T) {
 }
 
 // TestAPaymentForLaterForWhomOrRefusedIsNoQuote: "平板那个晚点帮我还了",
-// "手机那个发工资了帮我还", "手机那个谁帮我还了" were quoted once a request to
-// pay a named plan was read whatever the FAQ leaned to, and "晚点帮我还这
-// 期", "这期谁帮我还了", "有钱了帮我把逾期的还了", "笔记本那个不要帮我还" before
-// it (a replay, a probe: a 确认 paid each). Later, a question of who, a no,
-// or what was done is no quote.
+// "手机那个谁帮我还了" were quoted once a request to pay a named plan was
+// read whatever the FAQ leaned to, and "晚点帮我还这期", "这期谁帮我还了",
+// "笔记本那个不要帮我还" before it (a replay, a probe: a 确认 paid each).
+// Later, a question of who, a no, or what was done is no quote; paid today
+// ("发工资了 帮我把逾期的还了") is now.
 func TestAPaymentForLaterForWhomOrRefusedIsNoQuote(t *testing.T) {
 	_, c := faqSession(t, 1014)
-	for _, said := range []string{"手机那个晚点帮我还了", "手机那个发工资了帮我还", "手机那个谁帮我还了", "手机那个不要帮我还",
+	for _, said := range []string{"手机那个晚点帮我还了", "手机那个发工资以后帮我还", "手机那个谁帮我还了", "手机那个不要帮我还",
 		"手机那个你们自动帮我还了", "手机那个待会帮我还"} {
 		c.send(said)
 		c.reject("合计应付")
@@ -1924,11 +1924,11 @@ func TestAPaymentForLaterForWhomOrRefusedIsNoQuote(t *testing.T) {
 	c.expect("Redmi K70", "合计应付")
 
 	_, w := faqSessionOn(t, fixture(), 1015, phoneWang) // one plan, overdue
-	for _, said := range []string{"晚点帮我还这期", "发工资了帮我把这期还了", "这期谁帮我还了", "有钱了帮我把逾期的还了", "逾期的过阵子帮我还"} {
+	for _, said := range []string{"晚点帮我还这期", "有钱了再帮我把这期还了", "这期谁帮我还了", "逾期的过阵子帮我还"} {
 		w.send(said)
 		w.reject("合计应付")
 	}
-	w.send("帮我把逾期的还了")
+	w.send("发工资了 帮我把逾期的还了") // paid today: now (a replay)
 	w.expect("合计应付")
 }
 
