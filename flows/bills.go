@@ -429,9 +429,16 @@ func showBills(s *Step, asked string) error {
 	parts := []string{s.T("bill.header", "count", len(open), "total", money(total))}
 	var rows [][]supportbot.Button
 	overdue, lateOnes := false, 0
+	shown := open
 	if s.ev.Kind == supportbot.EventText {
 		if i := planSaid(bare(s.ev.Text), open); i > 0 {
 			s.talkedOf(open[i-1].ID) // "平板的账单" then "还这个": the tablet's
+			if asked == "" && len(open) > 1 {
+				// "笔记本这期多少", "手机这期多少钱": that plan's, the others a
+				// tap away (a probe got every plan, the one asked among them)
+				shown = open[i-1 : i]
+				parts[0] = s.T("bill.header_named", "count", len(open), "total", money(total))
+			}
 		} else if p, err := settledNamed(s, s.ev.Text); err != nil {
 			return err
 		} else if p != nil {
@@ -440,7 +447,7 @@ func showBills(s *Step, asked string) error {
 			parts[0] = s.T("repay.already_settled", "product", p.Product) + "\n\n" + parts[0]
 		}
 	}
-	for i, p := range open {
+	for i, p := range shown {
 		text, late := planSummary(s, p, cards, sched)
 		overdue = overdue || late
 		if late && asked == askedOverdue {
@@ -452,7 +459,7 @@ func showBills(s *Step, asked string) error {
 		}
 		late = late && overdueUndebited(p, sched, s)
 		n := ""
-		if len(open) > 1 {
+		if len(shown) > 1 {
 			n = strconv.Itoa(i+1) + ". "
 			text = n + text
 		}
@@ -470,10 +477,13 @@ func showBills(s *Step, asked string) error {
 		}
 		rows = append(rows, row)
 	}
+	if len(shown) < len(open) {
+		rows = append(rows, []supportbot.Button{s.menuBtn(s.T("bill.btn_all"), "bill")})
+	}
 	if overdue {
 		parts = append(parts, s.T("bill.overdue_means"))
 	}
-	if len(open) > 1 && s.slots.Topic == nil { // numbered: "第2个" next is the second one's schedule
+	if len(shown) > 1 && s.slots.Topic == nil { // numbered: "第2个" next is the second one's schedule
 		ids := make([]string, len(open))
 		for i, p := range open {
 			ids[i] = p.ID

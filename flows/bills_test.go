@@ -552,3 +552,15 @@ func TestAPickAfterTheBillsIsThatPlansSchedule(t *testing.T) {
 	c.send("2")
 	c.reject("还款计划")
 }
+
+// TestAPlansBillAskedByNameIsThatPlans: "笔记本这期多少", "手机这期多少钱" got
+// every plan (a probe), the one asked among them: that plan's, with every
+// plan a tap away.
+func TestAPlansBillAskedByNameIsThatPlans(t *testing.T) {
+	_, c := faqSession(t, 1023)
+	c.send("笔记本这期多少")
+	c.expect("你问的这笔如下（你共有 2 笔进行中的分期", "Xiaomi Book", "[📋 全部账单]")
+	c.reject("Redmi K70")
+	c.press("📋 全部账单")
+	c.expect("你有 2 笔进行中的分期", "Redmi K70", "Xiaomi Book")
+}
