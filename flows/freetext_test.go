@@ -1948,10 +1948,11 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 	}, {
 		// Their cards asked, or how to change the default one: the cards
 		// (audits: the partners' channels, unsure).
-		name:  "their cards",
-		asked: []string{"我绑的卡是哪个银行的", "how do i change my default card"},
-		says:  []string{"你绑定的还款银行卡", "招商银行 **** 6789"},
-		near:  []string{"怎么绑卡"},
+		name: "their cards",
+		asked: []string{"我绑的卡是哪个银行的", "how do i change my default card",
+			"我的卡是招行的吗", "6789是我的卡吗", "怎么设置默认还款卡"}, // a probe: how to bind one, or unsure
+		says: []string{"你绑定的还款银行卡", "招商银行 **** 6789"},
+		near: []string{"怎么绑卡"},
 	}, {
 		// A booking asked removed: the bookings to cancel (an English
 		// probe: unsure).

@@ -1588,6 +1588,8 @@ var unbindsCard = regexp.MustCompile(`解绑|解除绑定|(?:删掉|删除|移�
 // one; removesABooking asks a booking removed.
 var (
 	ownCardsAsked = regexp.MustCompile(`(?:绑的|绑定的|我的)(?:银行)?卡是(?:哪个|哪家|什么)银行|我(?:绑|绑定)的(?:是)?(?:哪张|哪个|什么)(?:卡|银行)|` +
+		// "我的卡是招行的吗", "6789是我的卡吗": their cards say (a probe: how to bind one)
+		`^(?:我的|我绑的|我绑定的)(?:银行|还款)?卡是(?:不是)?[^，。？?\s]{1,8}的(?:吗|么|嘛)|^(?:尾号)?[0-9]{4}(?:这张|那张)?(?:卡)?是(?:不是)?我的卡(?:吗|么|嘛)?|` +
 		`默认卡(?:怎么|如何|在哪)(?:换|改|设置|设)|(?:怎么|如何)(?:换|改|设置|设)默认(?:还款)?卡|` +
 		// a card named to be the default ("把民生2222设成默认卡", "make abc my default": unsure, or nothing done — audits)
 		`(?:设成|设为|改成|换成|改为)默认(?:卡|还款卡)?|默认(?:还款)?卡(?:换成|改成|设成|设为|改为)|\b(?:make|set)\b[^.?!]{0,24}\b(?:my |the )?default(?: card)?\b|` +
@@ -3070,7 +3072,7 @@ func (s *Step) freeText(text string) error {
 		s.lead = s.T("cards.unbind_not_here")
 		return s.startFlow("cards", "")
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && ownCardsAsked.MatchString(l) && !aboutSomeoneElse(text) &&
+	if l := strings.ReplaceAll(strings.ToLower(text), "还款卡", "卡"); s.conv.CustomerID != "" && ownCardsAsked.MatchString(l) && !aboutSomeoneElse(text) && // "默认还款卡": a card's name, no payment (a probe: unsure)
 		!containsAny(l, "预约", "自动还款", "还了", "还款", "autopay", "auto-repay", "booking", "scheduled", "pay the", "pay my") { // another matter beside it: its own reader
 		// "我绑的卡是哪个银行的", "how do i change my default card": their
 		// cards, where the default is chosen (audits: the partners'
