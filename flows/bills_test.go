@@ -554,8 +554,8 @@ func TestAPickAfterTheBillsIsThatPlansSchedule(t *testing.T) {
 }
 
 // TestAPlansBillAskedByNameIsThatPlans: "笔记本这期多少", "手机这期多少钱" got
-// every plan (a probe), the one asked among them: that plan's, with every
-// plan a tap away.
+// every plan (a probe), the one asked among them, and "电脑那笔还剩多少"
+// unsure: that plan's, with every plan a tap away.
 func TestAPlansBillAskedByNameIsThatPlans(t *testing.T) {
 	_, c := faqSession(t, 1023)
 	c.send("笔记本这期多少")
@@ -563,4 +563,7 @@ func TestAPlansBillAskedByNameIsThatPlans(t *testing.T) {
 	c.reject("Redmi K70")
 	c.press("📋 全部账单")
 	c.expect("你有 2 笔进行中的分期", "Redmi K70", "Xiaomi Book")
+	c.send("电脑那笔还剩多少") // the FAQ unsure, leaning to the bill: looking moves no money (a probe: unsure)
+	c.expect("你问的这笔如下", "Xiaomi Book")
+	c.reject("Redmi K70")
 }

@@ -3962,6 +3962,9 @@ func (s *Step) freeText(text string) error {
 	if paying, err := s.paysAPlanNamed(c, text); err != nil || paying {
 		return err
 	}
+	if looked, err := s.looksAtAPlanNamed(c, text); err != nil || looked {
+		return err
+	}
 	if aboutSomeoneElse(text) {
 		// Not understood, but about another person's installments ("替我朋友
 		// 还一下这期"): no suggestion that would act on the asker's own.
@@ -4197,6 +4200,29 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	}
 	return true, s.cardAsked(text) // "65寸 提前结清 用平安卡": on that card (a replay: the default's)
 }
+
+// looksAtAPlanNamed shows the bill of a plan of the customer's named with a
+// question of what it owes that the FAQ leans to the bill for but is unsure
+// of ("电脑那笔还剩多少", "笔记本那笔还剩多少": a probe got unsure, where "笔记本
+// 还剩多少" is answered): looking moves no money.
+func (s *Step) looksAtAPlanNamed(c Classification, text string) (bool, error) {
+	if s.conv.CustomerID == "" || c.Confident || len(c.Suggestions) == 0 || intents[c.Suggestions[0]] != "bill" || aboutSomeoneElse(text) {
+		return false, nil
+	}
+	l := strings.ToLower(text)
+	if !owedAsked.MatchString(l) || payVerb.MatchString(strings.ReplaceAll(l, "还剩", "")) && !asks(text) {
+		return false, nil
+	}
+	p, err := planNamed(s, text)
+	if err != nil || p == nil {
+		return false, err
+	}
+	s.conv.Misses = 0
+	return true, s.startFlow("bill", "")
+}
+
+// owedAsked asks what is owed or left.
+var owedAsked = regexp.MustCompile(`多少|还剩|剩下|剩几|几期|\bhow much\b|\bleft\b|\bowe\b|\bremaining\b`)
 
 // paysThePlanAlone reports an English request to pay a plan that says
 // nothing but the plan ("pay the smart display", "pay my display bill"):
