@@ -87,6 +87,9 @@ func TestTheLastPaymentAskedIsTheMessageCentersLatest(t *testing.T) {
 	c.send("when is my last payment for the laptop") // the final one, to come (an audit: "no repayment yet")
 	c.expect("Xiaomi Book")
 	c.reject("最近一次还款记录", "还没有在这里办理")
+	c.send("is this the last payment for the laptop?") // the final one too (a probe: the last made)
+	c.expect("Xiaomi Book")
+	c.reject("最近一次还款记录", "还没有在这里办理")
 }
 
 // TestWhyOneCannotPayWithEveryCardFrozenIsTheCards: "为啥我还不了款啊" from a

@@ -1291,7 +1291,7 @@ func sayLatestNotice(s *Step, kinds []string, key, noneKey string) error {
 func lastDebitAsked(s *Step, text string) (bool, error) {
 	l := strings.ToLower(text)
 	if s.conv.CustomerID == "" || !lastDebitSaid.MatchString(l) || !asks(text) && !containsAny(l, "什么时候", "哪天", "几号", "多少", "when", "how much") ||
-		whenPaidOff.MatchString(l) && !containsAny(l, " was ", " did ", " were ", "went") { // "when is my last payment": the final one (an audit: "no repayment yet")
+		(whenPaidOff.MatchString(l) || thisTheLast.MatchString(l)) && !containsAny(l, " was ", " did ", " were ", "went") { // "when is my last payment", "is this the last payment?": the final one (an audit, a probe: "no repayment yet")
 		return false, nil
 	}
 	if proceed, told, err := s.ownAsked(text); !proceed {
