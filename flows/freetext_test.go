@@ -1623,6 +1623,8 @@ func TestASwitchAskedPolitelyIsTheSwitch(t *testing.T) {
 	}
 	c.send("还款提醒怎么开")
 	c.expect("不想错过还款日")
+	c.send("还款前3天提醒我一下") // 还款前 is when, not a lead like 确认之前 (a replay: unsure)
+	c.expect("还款提醒已开启")
 	c.send("还款提醒怎么关 烦死了") // annoyance beside a question: the question, no hand-off (a probe was handed off)
 	c.expect("不想错过还款日")
 	c.send("烦死了 转人工")
