@@ -391,6 +391,12 @@ func aNotA(w string) bool {
 }
 
 // waitWords ask the step to wait: it does, and says so.
+// consultsFirst is someone to be asked before going on ("我先跟我老婆商量一下",
+// "let me confirm with my wife first", "i need to check with my bank
+// first"): the step waits, as for "let me think" (a probe: "can't answer").
+var consultsFirst = regexp.MustCompile(`^我?(?:先|得|要|再)?(?:跟|和|问问?|问一下)我?(?:老婆|老公|家人|家里|爸妈|爸爸|妈妈|我爸|我妈|媳妇|对象|银行)[^，。？?]{0,6}?(?:商量|问问|确认|说|问)?(?:一下|下)?(?:再说|先)?$|` +
+	`^(?:let me|i (?:need|have|want) to|i'?ll) (?:confirm|check|talk|ask|discuss)(?: it| this| that)? with (?:my )?[a-z]+(?: [a-z]+)? first$`)
+
 var waitWords = map[string]bool{"等等": true, "等一下": true, "等下": true, "稍等": true, "稍等一下": true, "让我想想": true,
 	"我想想": true, "我考虑一下": true, "考虑一下": true, "我再想想": true, "wait": true, "hold on": true, "let me think": true,
 	"one moment": true, "one sec": true, "just a sec": true, "wait a moment": true, "我再考虑考虑": true, "再考虑考虑": true,

@@ -500,7 +500,8 @@ func TestAStepTakesOnlyItsOwnConfirmation(t *testing.T) {
 	c.send("/pay")
 	c.send("确认取消")
 	c.expect("还没有扣款")
-	for _, wait := range []string{"等等", "等一下，我再想想", "hmm wait", "呃 让我想想"} { // a hesitation before it too (a probe)
+	for _, wait := range []string{"等等", "等一下，我再想想", "hmm wait", "呃 让我想想",
+		"我先跟我老婆商量一下", "let me confirm with my wife first", "i need to check with my bank first"} { // someone to ask first: "can't answer" (a probe)
 		c.send(wait)
 		c.expect("这一步会等你")
 	}

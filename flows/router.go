@@ -2185,7 +2185,7 @@ func (e *Engine) route(s *Step) error {
 			}
 			return s.declineStep() // "no", "don't pay off the laptop" at its payoff, "maybe next month" at a quote
 		}
-		if stepped && s.conv.Flow != "identify" && (waitWords[bare(ev.Text)] || waitWords[unhesitant(bare(ev.Text))]) { // "等一下，我再想想", "hmm wait"
+		if stepped && s.conv.Flow != "identify" && (waitWords[bare(ev.Text)] || waitWords[unhesitant(bare(ev.Text))] || consultsFirst.MatchString(bare(ev.Text))) { // "等一下，我再想想", "hmm wait", "我先跟我老婆商量一下"
 			if underWay(s.conv.State) {
 				return s.declineStep() // "wait" once confirmed: under way, and said so
 			}
