@@ -604,8 +604,8 @@ func zhPaysAsked(l string) bool {
 // zhRequested reports a lead or an ending that makes Chinese words of paying
 // a request ("帮我…", "把…还了", "…还了吧"), not what was done ("两个都还了").
 func zhRequested(l string) bool {
-	return containsAny(l, "帮", "给我", "替我", "我要", "我想", "把", "请", "麻烦") || strings.HasSuffix(strings.TrimRight(l, "。.!！~ "), "吧") ||
-		strings.HasSuffix(strings.TrimRight(l, "。.!！~ "), "呗")
+	end := strings.TrimRight(l, "。.!！~ ")
+	return containsAny(l, "帮", "给我", "替我", "我要", "我想", "把", "请", "麻烦") || strings.HasSuffix(end, "吧") || strings.HasSuffix(end, "呗")
 }
 
 // totalAsked is a total asked after a request ("…这期都还了 一共多少",
@@ -1717,7 +1717,7 @@ func restPeriodsAnswer(s *Step, text string, n int) error {
 	if err != nil {
 		return err
 	}
-	p := (*supportbot.Plan)(nil)
+	var p *supportbot.Plan
 	if len(open) == 1 {
 		p = &open[0]
 	} else if p, err = planNamed(s, text); err != nil {
