@@ -566,4 +566,8 @@ func TestAPlansBillAskedByNameIsThatPlans(t *testing.T) {
 	c.send("电脑那笔还剩多少") // the FAQ unsure, leaning to the bill: looking moves no money (a probe: unsure)
 	c.expect("你问的这笔如下", "Xiaomi Book")
 	c.reject("Redmi K70")
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("我老婆也有一台笔记本在你们这分期") // hers, not the one asked (a replay)
+	c.reject("你问的这笔如下")
 }
