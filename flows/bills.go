@@ -433,8 +433,8 @@ func showBills(s *Step, asked string) error {
 	if s.ev.Kind == supportbot.EventText {
 		if i := planSaid(bare(s.ev.Text), open); i > 0 {
 			s.talkedOf(open[i-1].ID) // "平板的账单" then "还这个": the tablet's
-			// Not someone else's ("我老婆也有一台笔记本": not this one asked).
-			if asked == "" && len(open) > 1 && !aboutSomeoneElse(s.ev.Text) && !anyKin.MatchString(strings.ToLower(s.ev.Text)) {
+			// Not someone else's ("我老婆也有一台笔记本", "我妈也有…": not this one asked).
+			if asked == "" && len(open) > 1 && !aboutSomeoneElse(s.ev.Text) && !anyPerson.MatchString(strings.ToLower(s.ev.Text)) {
 				// "笔记本这期多少", "手机这期多少钱": that plan's, the others a
 				// tap away (a probe got every plan, the one asked among them)
 				shown = open[i-1 : i]

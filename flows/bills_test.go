@@ -570,4 +570,6 @@ func TestAPlansBillAskedByNameIsThatPlans(t *testing.T) {
 	c.press("Redmi K70")
 	c.send("我老婆也有一台笔记本在你们这分期") // hers, not the one asked (a replay)
 	c.reject("你问的这笔如下")
+	c.send("我妈也有一台笔记本在你们这分期")
+	c.reject("你问的这笔如下")
 }
