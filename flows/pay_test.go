@@ -1930,6 +1930,10 @@ func TestAPaymentForLaterForWhomOrRefusedIsNoQuote(t *testing.T) {
 	}
 	w.send("发工资了 帮我把逾期的还了") // paid today: now (a replay)
 	w.expect("合计应付")
+	w.send("晚点帮我还这期") // at its quote: later is a no (a walk: how to confirm, and a 确认 paid)
+	w.expect("这次不还款")
+	w.send("确认")
+	w.reject("还款成功", "正在从")
 }
 
 // TestWhatIsOwedAskedPlainlyIsItsQuote: "还逾期 用建行卡" and "把欠的钱还了"

@@ -556,6 +556,10 @@ var (
 		`的?(?:这期|本期|这个月的?)?(?:都|一起|全部|全都)?(?:帮我|给我)?(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?[。.!！~]*$`)
 )
 
+// laterAtQuote puts paying off to later by the clock ("晚点帮我还这期",
+// "明天再帮我还"): at the quote of it, a no.
+var laterAtQuote = regexp.MustCompile(`晚点|晚些|晚一点|迟点|迟些|稍后|待会|等会|过阵子|过段时间|过些天|过两天|过几天|明天|后天|改天|月底|周末|下周|以后|\b(?:later|tomorrow|next week)\b`)
+
 // feeAsked is a question of a charge with its amount ("为什么要交12块滞纳金",
 // "why is there a 12 yuan late fee"): not a part of the bill asked to be
 // paid (a probe got "payments are whole periods").
@@ -2254,6 +2258,10 @@ func (e *Engine) route(s *Step) error {
 				// only told how to confirm the whole of it).
 				s.say(s.T("pay.whole_only") + "\n" + s.confirmHow())
 				return nil
+			}
+			if l := strings.ToLower(text); (s.conv.Flow == "pay" || s.conv.Flow == "repay") && s.slots.Quote != nil && laterAtQuote.MatchString(l) &&
+				(zhPayAsked.MatchString(l) || payVerb.MatchString(l)) && !asks(text) && !describesAPlan(l) {
+				return s.declineStep() // "晚点帮我还这期" at its quote: later, not now (a walk: how to confirm, and a 确认 paid)
 			}
 			named, err := planNamed(s, text) // "pay off the laptop" at the phone's quote: that plan's, below
 			if err != nil {
