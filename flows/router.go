@@ -598,6 +598,10 @@ var venting = regexp.MustCompile(`^(?:真的?|太|好|快|简直|我)?(?:烦|气
 // quoted the laptop's bill for the first).
 var zhNotPaying = regexp.MustCompile(`(?:不要|不用|不想|不必|别|先不|暂时不|暂不|不)(?:帮我|给我|替我|先)?(?:还|付|交|结)|(?:还|付)不(?:了|上|起|动)`)
 
+// paySaid reports a verb of paying in l, either reader's (payVerb's words
+// or a Chinese request's, which has 结 too).
+func paySaid(l string) bool { return payVerb.MatchString(l) || zhPayAsked.MatchString(l) }
+
 // zhPaysAsked reports paying asked for in Chinese as a request ("笔记本那个帮我
 // 全款还了", "帮我把笔记本结掉"), not handing in (交) or what was done.
 func zhPaysAsked(l string) bool {
@@ -2251,7 +2255,9 @@ func (e *Engine) route(s *Step) error {
 				// the one they just turned from (a probe).
 				return s.startFlow(other, s.slots.Plan)
 			}
-			if l := strings.ToLower(text); (s.conv.Flow == "pay" || s.conv.Flow == "repay") && s.slots.Quote != nil && !asksPayoff(l) && !feeAsked(l) &&
+			l := strings.ToLower(text)
+			atMoneyQuote := (s.conv.Flow == "pay" || s.conv.Flow == "repay") && s.slots.Quote != nil
+			if atMoneyQuote && !asksPayoff(l) && !feeAsked(l) &&
 				(partSaid.MatchString(l) || amountSaid.MatchString(l) && !strings.Contains(strings.ReplaceAll(l, ",", ""), strings.NewReplacer("¥", "", ",", "").Replace(money(s.slots.Quote.Amount)))) {
 				// "我想先还一部分 500块", "先还100" at a quote: a payment here is
 				// whole, said, the quote still waiting (a money probe was
@@ -2259,8 +2265,7 @@ func (e *Engine) route(s *Step) error {
 				s.say(s.T("pay.whole_only") + "\n" + s.confirmHow())
 				return nil
 			}
-			if l := strings.ToLower(text); (s.conv.Flow == "pay" || s.conv.Flow == "repay") && s.slots.Quote != nil && laterAtQuote.MatchString(l) &&
-				(zhPayAsked.MatchString(l) || payVerb.MatchString(l)) && !asks(text) && !describesAPlan(l) {
+			if atMoneyQuote && laterAtQuote.MatchString(l) && paySaid(l) && !asks(text) && !describesAPlan(l) {
 				return s.declineStep() // "晚点帮我还这期" at its quote: later, not now (a walk: how to confirm, and a 确认 paid)
 			}
 			named, err := planNamed(s, text) // "pay off the laptop" at the phone's quote: that plan's, below
@@ -4171,7 +4176,7 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	if asksToDo.MatchString(l) {
 		l = costQuestion.ReplaceAllString(l, "")
 	}
-	if name != "pay" && name != "repay" || !payVerb.MatchString(l) && !zhPayAsked.MatchString(l) || aboutSomeoneElse(text) ||
+	if name != "pay" && name != "repay" || !paySaid(l) || aboutSomeoneElse(text) ||
 		containsAny(l, "怎么", "如何", "哪", "什么", "为什么", "how", "where", "when", "why", "what",
 			// later, or not now: "I'll pay the phone next week" (a review)
 			"will", "'ll", "’ll", "next", "later", "tomorrow", "tmrw", "明天", "下周", "下个月", "以后", "回头", "过几天", "等") {
