@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,10 +41,20 @@ func cardsFlow() *spec {
 			}
 			// "把建行卡设成默认卡": that card's confirmation under the list (an
 			// audit got the list alone, and its 确认 did nothing).
-			if l := strings.ToLower(s.ev.Text); containsAny(l, "默认", "default") && containsAny(l, "设", "改", "换", "用", "make", "set", "switch", "change", "use") &&
+			if l := strings.ToLower(s.ev.Text); (containsAny(l, "默认", "default") && containsAny(l, "设", "改", "换", "用", "make", "set", "switch", "change", "use") || debitCardChanged.MatchString(l)) &&
 				!asks(s.ev.Text) && !containsAny(l, howWhereWhy...) && !containsAny(l, "哪张", "哪个", "which") {
-				_, err := cardNamed(s, l)
-				return err
+				listed := len(s.out)
+				if _, err := cardNamed(s, l); err != nil || s.conv.State != "confirming" {
+					return err
+				}
+				// The confirmation is the step's message now: the list's
+				// picks go, as only that one's keyboard is taken off when
+				// the step ends (a test: the list's kept working after).
+				for i := range listed {
+					s.out[i].Buttons = slices.DeleteFunc(slices.Clone(s.out[i].Buttons), func(row []supportbot.Button) bool {
+						return hasStepButton([][]supportbot.Button{row})
+					})
+				}
 			}
 			return nil
 		},
@@ -52,6 +63,12 @@ func cardsFlow() *spec {
 		keep:   "cards.btn_keep",
 	}
 }
+
+// debitCardChanged asks the debits made from another card ("换成招行卡扣
+// 款", "switch autopay to my icbc card"): the default card changed, as a
+// debit takes it (a probe: unsure, or a payment's plans).
+var debitCardChanged = regexp.MustCompile(`(?:换成|改成|改用|换用|以后用|以后都用|每次都用|都用)[^，。？?]{0,10}卡(?:来)?(?:自动)?(?:扣款|扣钱|扣)|` +
+	`\b(?:switch|change|move|set)\b[^.?!]{0,20}\b(?:autopay|auto-pay|auto repayment|debits?|automatic payments?)\b[^.?!]{0,10}\bto\b`)
 
 // defaultCard is the card payments use unless the customer picks another:
 // Cards lists the default first. nil when no card is bound.
@@ -144,10 +161,10 @@ func cardsText(s *Step) (bool, error) {
 			s.say(s.T("cards.unbind_short"))
 			return true, nil
 		}
-		if paysThisPeriod.MatchString(text) || payFirst.MatchString(text) && !containsAny(text, "默认", "default") {
-			// "用招商的卡还这期": a payment on that card, for the readers
-			// of free text — not a change of the default card (a probe
-			// was asked to make it the default, a 确认 away).
+		if paysThisPeriod.MatchString(text) || (payFirst.MatchString(text) || containsAny(text, "这期", "本期", "当期", "this period")) && !containsAny(text, "默认", "default") {
+			// "用招商的卡还这期", "这期用招行卡扣吧": a payment on that card,
+			// for the readers of free text — not a change of the default
+			// card (a probe was asked to make it the default, a 确认 away).
 			return false, nil
 		}
 		if !asks(text) && !containsAny(text, howWhereWhy...) && !containsAny(text, "哪张", "哪个", "which") { // "8888那张设成默认", "用建行的"; not "工行卡为什么冻结了", "默认的是哪张"

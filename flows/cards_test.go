@@ -295,3 +295,36 @@ func TestWhichCardIsTheDefaultIsTheList(t *testing.T) {
 		c.send("/menu")
 	}
 }
+
+// TestTheCardADebitComesFromAsked: which card a debit comes from, or to
+// have it come from another ("自动还款扣的是交行卡吗", "我想换成交行卡扣款",
+// "will tomorrow's payment come from hsbc") got unsure (a probe): the
+// cards, the default marked as the one both take — and a card named to
+// debit from, its confirmation as the default. A payment of this period
+// on a card named stays a payment.
+func TestTheCardADebitComesFromAsked(t *testing.T) {
+	data := fixture()
+	data[0].Cards = append(data[0].Cards, supportbot.Card{ID: "K3", Bank: "交通银行", Last4: "5555"})
+	_, c := faqSessionOn(t, data, 1026, phoneZhang)
+	for _, q := range []string{"自动还款扣的是交行卡吗", "扣款用的是哪张卡"} {
+		c.send(q)
+		c.expect("招商银行 **** 6789 ✅", "交通银行 **** 5555", "都从默认卡扣款")
+		c.reject("不太确定")
+		c.send("/menu")
+	}
+	c.send("下期从哪张卡扣") // by its day: the debits to come, each with its card
+	c.expect("接下来会自动扣款的", "「Redmi K70」第 7 期", "招商银行 **** 6789")
+	c.send("我想换成交行卡扣款")
+	c.expect("交通银行 **** 5555")
+	c.press("确认")
+	c.expect("默认还款卡已改为 交通银行 **** 5555")
+	c.send("以后都用招行卡扣款")
+	c.expect("招商银行 **** 6789")
+	c.send("/menu")
+	c.send("/lang en")
+	c.send("will tomorrow's payment come from hsbc")
+	c.expect("default card")
+	c.reject("not sure")
+	c.send("K70这期用招行卡扣吧")
+	c.expect("Redmi K70", "Confirm")
+}

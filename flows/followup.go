@@ -590,8 +590,10 @@ func (s *Step) asked(l string) string {
 var deferred = regexp.MustCompile(`先放着|放一放|先不|不急|不用管|不管|别管|改天|不着急|再说|再想想|想想|以后再|下次|回头再|\b(?:can wait|later|not now|hold off|next time)\b`)
 
 var (
-	// requestLead makes a 了 an order, not a payment made.
-	requestLead = regexp.MustCompile(`帮我|给我|帮忙|麻烦|把|(?:先|那就|就|全|都)[^，。 ]*了吧`)
+	// requestLead makes a 了 an order, not a payment made; a 那 straight
+	// before the verb is one too ("好 那还了吧" after a plan's bill: a
+	// probe got unsure), not 那 pointing at a thing ("那个我已经还了吧").
+	requestLead = regexp.MustCompile(`帮我|给我|帮忙|麻烦|把|(?:先|那就|就|全|都)[^，。 ]*了吧|(?:^|\s)那(?:提前)?(?:还|付|结清|还清)了吧`)
 	// describedWords name a plan as requestOnly lets them: a day and its
 	// due date, an amount roughly, the overdue one, an order number's end.
 	describedWords = regexp.MustCompile(`(?:(?:[0-9]{1,2}\s*(?:号|日)|今天|明天|后天)(?:到期|还款)?|到期|(?:[0-9]+|[一二两三四五六七八九十])(?:千|百|万)?多(?:块|元)?|` +

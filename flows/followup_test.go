@@ -655,3 +655,32 @@ func TestAnotherPlanNamedAfterALookIsItsSchedule(t *testing.T) {
 	c.send("那我老婆的笔记本呢")
 	c.reject("还款计划")
 }
+
+// TestAnotherPlanNamedAfterNothingToPayIsItsQuote: "笔记本那个帮我还了"
+// while its booking is being debited is told so; "那手机呢" next got
+// unsure (a probe) — the step said nothing to pay was kept as none.
+func TestAnotherPlanNamedAfterNothingToPayIsItsQuote(t *testing.T) {
+	_, c := faqSession(t, 1024)
+	c.send("笔记本那个帮我还了")
+	c.expect("无需重复还款")
+	c.reject("确认还款")
+	c.send("那手机呢")
+	c.expect("Redmi K70", "逾期", "确认还款")
+	c.reject("Xiaomi Book")
+}
+
+// TestThenPayItAfterAPlansBillIsItsQuote: "手机这期多少" then "好 那还了吧"
+// got unsure (a probe): 那 straight before the verb is an order; a 那
+// pointing at a thing paid is not ("那个我已经还了吧").
+func TestThenPayItAfterAPlansBillIsItsQuote(t *testing.T) {
+	_, c := faqSession(t, 1025)
+	c.send("手机这期多少")
+	c.expect("Redmi K70")
+	c.send("好 那还了吧")
+	c.expect("Redmi K70", "确认还款")
+	c.reject("Xiaomi Book", "不太确定")
+	c.send("算了")
+	c.send("手机这期多少")
+	c.send("那个我已经还了吧")
+	c.reject("确认还款")
+}

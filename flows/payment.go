@@ -178,7 +178,7 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 	if ce := refusal(err); ce != nil {
 		s.finish()
 		if ce.Code == supportbot.CoreNothingToPay {
-			return nothingToPay(s, p)
+			return nothingToPay(s, flow, p)
 		}
 		if ce.NotFound() {
 			s.expired()
@@ -195,7 +195,7 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 		// the quote was wrong). Nothing to pay, the debit said.
 		if err == nil {
 			s.finish()
-			err = nothingToPay(s, p)
+			err = nothingToPay(s, flow, p)
 		}
 		return err
 	}
@@ -809,8 +809,14 @@ func quotesNothing(s *Step, q *supportbot.Quote, p *supportbot.Plan) (bool, erro
 }
 
 // nothingToPay says why there is nothing to pay on p now: it is paid off,
-// nothing is due yet, or the bank is debiting what is due.
-func nothingToPay(s *Step, p *supportbot.Plan) error {
+// nothing is due yet, or the bank is debiting what is due. With no step
+// done just before, it is kept as the last one, on p: "那笔记本呢" next
+// asks the same of the laptop (a probe: unsure after the phone's debit
+// was said); after a payment, what follows stays that payment's.
+func nothingToPay(s *Step, flow string, p *supportbot.Plan) error {
+	if followable[flow] && s.recent(false) == nil {
+		s.slots.Last = &lastStep{Flow: flow, Plan: p.ID, At: s.now}
+	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}}
 	if !p.Open() {
 		s.say(s.T("repay.already_settled", "product", p.Product), rows...)
@@ -2158,7 +2164,7 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		}
 		if p != nil { // theirs, not open any more
 			s.finish()
-			return nothingToPay(s, p)
+			return nothingToPay(s, flow, p)
 		}
 		s.lead = s.T("button.not_theirs") // and their own to choose from
 		if len(open) == 0 {
@@ -2177,7 +2183,7 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 				return err
 			}
 			s.finish()
-			return nothingToPay(s, p)
+			return nothingToPay(s, flow, p)
 		}
 		if word := kindNotTheirs(bare(s.asked(strings.ToLower(s.ev.Text))), open); word != "" {
 			// "pay off my laptop" from a customer whose one plan is a

@@ -1605,6 +1605,14 @@ var (
 		`\b(?:how (?:do|can) i|i want to|i wanna|can i) (?:change|switch|set|update) (?:my |the )?default (?:payment |bank )?card\b|` +
 		// which is the default ("现在默认是哪张", "which one is default": a probe got unsure)
 		defaultAsked + `|\bwhat'?s my default card\b`)
+	// debitCardAsked asks which card a debit comes from, or to have it come
+	// from another ("自动还款扣的是交行卡吗", "我想换成招行卡扣款", "will
+	// tomorrow's payment come from hsbc": a probe got unsure): the default
+	// card, which both take, where it is changed.
+	debitCardAsked = regexp.MustCompile(`(?:自动还款|自动扣款|扣款|扣钱|还款|下期|这期|明天|下个月)[^，。？?]{0,6}(?:扣的是|用的是|是从|从哪|走的是)[^，。？?]{0,10}(?:卡|银行|行)|` +
+		`扣(?:款|钱)?(?:的|用的)?是?(?:哪张|哪个|什么)(?:卡|银行)|` +
+		`\b(?:payments?|autopay|auto-pay|auto repayment|debits?|installments?|bills?)\b[^.?!]{0,30}\b(?:come|comes|coming|be taken|taken|be charged|charged|be debited|debited|deducted|drawn)\s+(?:from|out of|off)\b|` +
+		`\bwhich (?:card|bank)\b[^.?!]{0,30}\b(?:autopay|auto-pay|debit|debits|debited|charge|charged|charges|take|takes|taken|use|uses|used)\b`)
 	removesABooking = regexp.MustCompile(`\b(?:remove|delete|get rid of) (?:the|my|that) (?:booking|scheduled (?:re)?payment|scheduled debit)\b|` +
 		`(?:删掉|删除|去掉)[^，。？?]{0,4}预约`)
 )
@@ -3085,6 +3093,10 @@ func (s *Step) freeText(text string) error {
 		s.lead = s.T("cards.unbind_not_here")
 		return s.startFlow("cards", "")
 	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && debitCardChanged.MatchString(l) && !aboutSomeoneElse(text) {
+		s.conv.Misses = 0 // "以后都用招行卡扣款": the default card changed, not a payment
+		return s.startFlow("cards", "")
+	}
 	if l := strings.ReplaceAll(strings.ToLower(text), "还款卡", "卡"); s.conv.CustomerID != "" && ownCardsAsked.MatchString(l) && !aboutSomeoneElse(text) && // "默认还款卡": a card's name, no payment (a probe: unsure)
 		!containsAny(l, "预约", "自动还款", "还了", "还款", "autopay", "auto-repay", "booking", "scheduled", "pay the", "pay my") { // another matter beside it: its own reader
 		// "我绑的卡是哪个银行的", "how do i change my default card": their
@@ -3869,6 +3881,10 @@ func (s *Step) freeText(text string) error {
 		}
 		s.conv.Misses = 0
 		return s.startFlow("autopay", "")
+	}
+	if l := strings.ToLower(text); !c.Confident && s.conv.CustomerID != "" && debitCardAsked.MatchString(l) && !aboutSomeoneElse(text) {
+		s.conv.Misses = 0 // the readers of a debit by its day, or of auto-repayment, did not take it
+		return s.startFlow("cards", "")
 	}
 	if (!c.Confident || c.Kind == "out_of_scope" && c.ID == "oos-order") && !orderDeskWords(text) {
 		// "订单号5240823567812的还款计划": an order of their own, not the
