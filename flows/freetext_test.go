@@ -2756,3 +2756,24 @@ func TestWhatToDoAfterTheScamWarningIsTheWarning(t *testing.T) {
 	c.expect("验证码")
 	c.reject("不太确定")
 }
+
+// TestANeverMindBeforeAQuestionIsTheQuestion: "算了不用了 我的账单发我"
+// after asking for a person got unsure (a probe): with no step to decline,
+// the question after it is answered; at a step it is still a no.
+func TestANeverMindBeforeAQuestionIsTheQuestion(t *testing.T) {
+	_, c := faqSession(t, 1027)
+	for _, q := range []string{"算了不用了 我的账单发我", "不用了，我的账单多少"} {
+		c.send(q)
+		c.expect("2 笔进行中的分期")
+		c.reject("不太确定")
+	}
+	c.send("不用了 谢谢")
+	c.reject("进行中的分期", "不太确定")
+	c.send("开通自动还款")
+	c.send("算了 不开了")
+	c.expect("没有改动")
+	c.send("/lang en")
+	c.send("never mind, what's my balance")
+	c.expect("2 open installment plans")
+	c.reject("not sure")
+}

@@ -1930,7 +1930,9 @@ var (
 		// "确认之前我想问下手续费能免吗": the question after (a probe: unsure)
 		`(?:在?确认(?:之前|以前|前)[\s,，]*)?` + // not 还款前: "还款前3天提醒我一下" is when
 		`(?:我?(?:想|想要)?(?:问下|问一下|请问|咨询一下|咨询下)[\s,，:：]*|(?i:i (?:want|wanted|would like) to ask|quick question)[\s,:]*)?`)
-	courtesyTail = regexp.MustCompile(`[\s,，.。!！~]*(?:谢谢|多谢|感谢|(?i:thanks|thank you|thx)|🙏)+[\s,，.。!！~🙏]*$`)
+	// neverMindLead: "算了不用了", "不用了", "never mind," before a question.
+	neverMindLead = regexp.MustCompile(`^(?:算了|算啦)?[\s,，。.!！]*(?:不用了|不需要了|不要了|不用啦)[\s,，。.!！~]+|^(?i:never ?mind|nvm|forget it)[\s,.!]+`)
+	courtesyTail  = regexp.MustCompile(`[\s,，.。!！~]*(?:谢谢|多谢|感谢|(?i:thanks|thank you|thx)|🙏)+[\s,，.。!！~🙏]*$`)
 )
 
 // unhesitant is bare text without the hesitation around a no ("wait no",
@@ -2899,6 +2901,11 @@ func (s *Step) freeText(text string) error {
 	}
 	if core := withoutCourtesy(text); core != "" {
 		text = core // "你好，在吗？我想问下我手机那个分期还有几期没还 谢谢🙏": the question
+	}
+	if m := neverMindLead.FindStringSubmatchIndex(text); m != nil && s.conv.Flow == "" && m[1] < len(text) {
+		// "转人工" then "算了不用了 我的账单发我": with no step to decline,
+		// the question after it (a probe: unsure).
+		text = text[m[1]:]
 	}
 	if l := strings.ToLower(text); bookingMade.MatchString(l) && !containsAny(l, "取消", "撤销", "删", "不要", "不想", "关", "停", "改", "还在", "cancel", "stop", "delete", "remove", "change", "still") {
 		// "我想预约下个月25号扣款", "can i book a repayment": no booking is
