@@ -321,14 +321,18 @@ func aboutConfirming(w string) bool {
 		return false
 	}
 	return !containsAny(w, "不", "别", "没", "甭", "don't", "dont", "not", "can't", "cannot", "won't", "never") && !asksUndo(w) &&
-		!containsAny(w, asidesOfConfirming...)
+		!containsAny(w, asidesOfConfirming...) && !(beforeConfirming.MatchString(w) && asks(w))
 }
 
-// asidesOfConfirming are the words of a question about the quote's fee or
-// card asked beside a confirm word ("确认之前我想问下手续费能免吗", "confirm?
-// what card is it"): the question is answered, not the way to confirm alone
-// (a probe).
-var asidesOfConfirming = []string{"手续费", "费用", "哪张", "什么卡", "哪个卡", "fee", "which card", "what card"}
+// asidesOfConfirming are the words of a question about the quote's
+// charges or card asked beside a confirm word ("确认之前我想问下手续费能免吗",
+// "确认之前 滞纳金能少点吗", "confirm? what card is it"): the question is
+// answered, not the way to confirm alone (probes). So is any question
+// asked "before I confirm" (beforeConfirming).
+var (
+	asidesOfConfirming = []string{"手续费", "费用", "滞纳金", "罚息", "利息", "哪张", "什么卡", "哪个卡", "fee", "interest", "which card", "what card"}
+	beforeConfirming   = regexp.MustCompile(`(?:确认|确定|確認|確定)(?:之前|以前|前)|\bbefore (?:i )?confirm`)
+)
 
 // asksUndo reports a question whether a confirmed payment can be taken
 // back ("确认后能退吗", "确认了还能撤销吗", "once confirmed can i cancel it"):

@@ -2777,3 +2777,29 @@ func TestANeverMindBeforeAQuestionIsTheQuestion(t *testing.T) {
 	c.expect("2 open installment plans")
 	c.reject("not sure")
 }
+
+// TestALateFeeAskedLessIsItsAnswer: "滞纳金能少点吗" got unsure, and at a
+// payoff's quote "确认之前 滞纳金能少点吗" got how to confirm (a probe; 确认
+// read as the confirm word): whether a late fee can be waived, the quote
+// staying, nothing paid.
+func TestALateFeeAskedLessIsItsAnswer(t *testing.T) {
+	h, c := faqSession(t, 1028)
+	c.send("K70提前还款")
+	c.expect("提前结清报价", "Redmi K70")
+	c.send("确认之前 滞纳金能少点吗")
+	c.expect("滞纳金能不能减免")
+	c.reject("还没有扣款", "不太确定")
+	c.send("确认之前我想问下罚息能免吗")
+	c.expect("滞纳金能不能减免")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+	c.send("算了")
+	for _, q := range []string{"滞纳金能少点吗", "能少收点罚息吗"} {
+		c.send(q)
+		c.expect("滞纳金能不能减免")
+	}
+	c.send("/lang en")
+	c.send("can you lower the late fee")
+	c.expect("Whether a late fee can be waived")
+}

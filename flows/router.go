@@ -775,6 +775,13 @@ var autopayStatusAsked = regexp.MustCompile(`^我?(?:(?:是不是|有没有)(?:�
 var notThisButThat = regexp.MustCompile(`^(?:我)?不是(?:问|想问|要问|说)[^，,。；;]{1,16}?[，,。；; ]+(?:而是|我是|是|我)?(?:问|想问|想知道|要问|说的是)(.+)$|` +
 	`(?i)^(?:i'?m )?not (?:asking )?(?:about )?[^,.;]{2,30}[,.;]\s*(?:i (?:want to know|mean|am asking|'m asking|wanna know|need to know)|(?:i'?m )?asking)\s+(.+)$`)
 
+// lateFeeCut asks a late fee made less ("滞纳金能少点吗", "能少收点罚息吗",
+// "can you lower the late fee": a probe got unsure): whether it can be
+// waived is the late fee's answer.
+var lateFeeCut = regexp.MustCompile(`(?:滞纳金|罚息)[^，。？?]{0,8}(?:少点|少一点|少些|少收|少算|便宜|打折|打个折|优惠|减少|减一|减点|减掉|降)|` +
+	`(?:少收|少算|少交|减|免|降)[^，。？?]{0,4}(?:滞纳金|罚息)|` +
+	`\blate (?:fee|charge)s?\b[^.?!]{0,24}\b(?:reduced|lowered|cut|waived|discounted|less|lower)\b|\b(?:reduce|lower|cut|discount|waive)\b[^.?!]{0,24}\blate (?:fee|charge)s?\b`)
+
 // latePayable asks whether a bill can still be paid once late.
 var latePayable = regexp.MustCompile(`(?:还款日|到期日|日子)过了[^，。？?]{0,4}还(?:能|可以)还|逾期了?[^，。？?]{0,4}还(?:能|可以)还|` +
 	`\b(?:can|could) i (?:still )?pay (?:it |my bill )?(?:after|past) the due date\b|\bstill pay\b[^.?!]{0,12}\b(?:if|when|once) (?:it'?s|i'?m|im|i am) (?:late|overdue)\b`)
@@ -2946,6 +2953,10 @@ func (s *Step) freeText(text string) error {
 		// ours: "是问笔记本的手续费" is the prepayment fee's, read whole (a
 		// replay: the mall's prices).
 		return s.freeText(m[1] + m[2])
+	}
+	if l := strings.ToLower(text); lateFeeCut.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("late-fee") {
+		s.conv.Misses = 0
+		return nil
 	}
 	if latePayable.MatchString(strings.ToLower(text)) && s.showAnswer("overdue-consequences") {
 		// "还款日过了还能还吗", "can i still pay after the due date": yes,
