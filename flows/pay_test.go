@@ -2142,3 +2142,27 @@ func TestAPaymentSaidMadeAtAQuoteIsWarnedOfPayingTwice(t *testing.T) {
 	c.send("已经还了吗")
 	c.reject("先别确认")
 }
+
+// TestTheNextPeriodSaidNotPaidAtABillsQuoteKeepsIt: "下期不用还" at this
+// period's quote was taken as a no to the quote (a probe): it pays only
+// its own periods, said, the quote waiting for its 确认; this period said
+// too ("这期和下期都不还了") is the no.
+func TestTheNextPeriodSaidNotPaidAtABillsQuoteKeepsIt(t *testing.T) {
+	h, c := faqSession(t, 1029)
+	c.send("K70还这期")
+	c.expect("逾期账单", "Redmi K70")
+	for _, words := range []string{"下期不用还", "下个月的先不还", "下期的以后再说"} {
+		c.send(words)
+		c.expect("这笔只还第 6 期，之后的各期都不在里面", "还没有扣款")
+		c.reject("这次不还款")
+	}
+	c.send("这期和下期都不还了")
+	c.expect("这次不还款")
+	c.send("K70还这期")
+	c.send("下期不用还")
+	c.send("确认")
+	c.expect("还款成功")
+	if got := h.repayments("C1"); len(got) != 1 || got[0].Amount != 26192 {
+		t.Errorf("repayments %+v, want one of ¥261.92", got)
+	}
+}

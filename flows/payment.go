@@ -451,6 +451,26 @@ func beyondAtQuote(s *Step, text string) (bool, error) {
 	return true, nil
 }
 
+// laterLeftOutAtQuote answers, at a bill's quote, the next period said
+// not to be paid ("下期不用还", "下个月的先不还", "not next month's"):
+// the quote pays only its own periods, and waits (a probe: taken as a no
+// to the quote itself). A quote that holds the next period already is
+// not this: periods are paid together, the no is the quote's.
+func laterLeftOutAtQuote(s *Step, text string) (bool, error) {
+	l := strings.ToLower(text)
+	no := zhNotPaying.MatchString(l) || negation.MatchString(l) || deferred.MatchString(l)
+	thisToo := periodNamed.MatchString(l) || containsAny(l, "都", "全", "两期", "this one", "both", "either", "neither", "none", "any") // "这期和下期都不还了"
+	if s.conv.Flow != "pay" || s.slots.Quote == nil || !nextPeriodNamed.MatchString(l) || !no || thisToo || describesAPlan(l) {
+		return false, nil
+	}
+	p, q, err := shownQuote(s)
+	if p == nil || err != nil || q.Kind != supportbot.QuoteBill || len(q.Periods) == 0 || nextAfter(p, slices.Max(q.Periods)) == 0 {
+		return err != nil, err
+	}
+	s.say(s.T("pay.later_left_out", "quoted", periodList(s, q.Periods), "n", len(q.Periods)) + "\n" + s.confirmHow())
+	return true, nil
+}
+
 // nextPeriodNamed names the period after this one as a thing ("下个月的",
 // "下期"), not when ("下个月也要还").
 var nextPeriodNamed = regexp.MustCompile(`下一?期|下个?月(?:的|那期|那笔)|\bnext (?:period|month's|installment|bill)\b`)

@@ -2180,6 +2180,11 @@ func (e *Engine) route(s *Step) error {
 				return err
 			}
 		}
+		if stepped && s.conv.State == "quoted" {
+			if said, err := laterLeftOutAtQuote(s, ev.Text); err != nil || said {
+				return err // "下期不用还" at this period's quote: not in it, the quote waiting
+			}
+		}
 		if stepped && s.conv.State == "quoted" && s.slots.Quote != nil && putsOffBeside(s, ev.Text) {
 			// "剩下的以后再说", "卡的事下次再说" at a bill's quote: something
 			// else put off, the quote still this one's to confirm (a replay
