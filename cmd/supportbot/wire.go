@@ -334,12 +334,17 @@ func isTerminal(f *os.File) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// logRepeatsEvery is how often one warning or error is logged again while
+// it keeps happening (quietHandler).
+const logRepeatsEvery = 10 * time.Second
+
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(newQuietHandler(h, logRepeatsEvery))
 }
 
 // botCommands is the command menu Telegram shows, per language.
