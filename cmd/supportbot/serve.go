@@ -34,6 +34,7 @@ func (m *Main) runTelegram(ctx context.Context) error {
 		if err := m.checkSettings(ctx); err != nil {
 			return err
 		}
+		defer m.giveJob(ctx, settingsLease, m.ownSettingsJob()) // stopped: its settings bind no one
 		// Several instances may send from this outbox: each claims what it
 		// sends, and Telegram's limits are buckets in the database.
 		shared = m.DB
@@ -246,11 +247,25 @@ func (m *Main) settingsJob() string {
 		m.Config.Location, m.Config.Hours, strings.Join(days, ","), m.Config.ReminderHour)
 }
 
+// ownSettingsJob is this instance's record of its settings: each instance
+// keeps its own, and gives it back as it stops (R12a F2: one record shared
+// by the instances of the same settings outlived a graceful stop of every
+// one, and a restart with new settings was refused for up to
+// settingsLease).
+func (m *Main) ownSettingsJob() string {
+	return m.settingsJob() + settingsOwner + m.Engine.Instance()
+}
+
+// settingsOwner parts a settings record's settings from the instance that
+// keeps it.
+const settingsOwner = " instance="
+
 // checkSettings refuses to start an instance on PostgreSQL whose settings
 // differ from those of an instance running on the same database (two
 // instances would quote the same plan differently and keep different
 // hours), and records its own. Changing them means stopping every instance:
-// a stopped one's record runs out within settingsLease.
+// a stopped one gives its record back (one that died: it runs out within
+// settingsLease).
 func (m *Main) checkSettings(ctx context.Context) error {
 	own := m.settingsJob()
 	live, err := m.DB.LiveJobs(ctx, "settings: ")
@@ -258,9 +273,9 @@ func (m *Main) checkSettings(ctx context.Context) error {
 		return err
 	}
 	for _, other := range live {
-		if other != own {
+		if other, _, _ = strings.Cut(other, settingsOwner); other != own {
 			return fmt.Errorf("another instance on this database runs with %s; this one has %s: every instance must have the same "+
-				"(to change them, stop every instance; a stopped one's settings are forgotten within %v)",
+				"(to change them, stop every instance; the settings of one that did not stop cleanly are forgotten within %v)",
 				strings.TrimPrefix(other, "settings: "), strings.TrimPrefix(own, "settings: "), settingsLease)
 		}
 	}
@@ -296,10 +311,9 @@ const (
 // ownWebhookJob is this instance's webhook record.
 func (m *Main) ownWebhookJob() string { return webhookJob + " " + m.Engine.Instance() }
 
-// keepSettings renews this instance's settings record (any instance with the
-// same settings may hold it).
+// keepSettings renews this instance's settings record.
 func (m *Main) keepSettings(ctx context.Context) {
-	jobs := []string{m.settingsJob()}
+	jobs := []string{m.ownSettingsJob()}
 	if m.Config.WebhookURL != "" {
 		jobs = append(jobs, m.ownWebhookJob())
 	}

@@ -112,8 +112,25 @@ func TestAStoppedInstanceGivesItsJobsBack(t *testing.T) {
 			t.Fatalf("the running instance holds %v, want every periodic job", held())
 		}
 	}
+	if live, err := db.LiveJobs(context.Background(), "settings: "); err != nil || len(live) != 1 {
+		t.Fatalf("settings on record %q (%v), want the running instance's", live, err)
+	}
 	a.stop()
 	if got := held(); len(got) != 0 {
 		t.Errorf("after a graceful stop the jobs %v are still claimed", got)
+	}
+	// Its settings are given back too: every instance stopped, one with
+	// other settings starts at once (R12a F2: refused for up to three
+	// minutes, a restart loop under systemd).
+	if live, err := db.LiveJobs(context.Background(), "settings: "); err != nil || len(live) != 0 {
+		t.Errorf("after a graceful stop the settings %q (%v) are still on record", live, err)
+	}
+	other := maps.Clone(a.env)
+	other["SUPPORT_TIMEZONE"] = "Europe/London"
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	if err := Run(ctx, nil, env(other), strings.NewReader(""), &out, &out); err != nil && strings.Contains(err.Error(), "another instance on this database runs with") {
+		t.Errorf("an instance with other settings after every one stopped: %v, want no refusal", err)
 	}
 }
