@@ -370,6 +370,11 @@ func handleAutopay(s *Step, a action) (bool, error) {
 			s.say(s.T("autopay.switch_again"))
 			return true, nil
 		}
+		if s.ev.Kind == supportbot.EventText && (s.conv.State == "listed" || s.conv.State == "confirming") {
+			if said, err := autopayCardSaid(s, s.ev.Text); said || err != nil {
+				return said, err
+			}
+		}
 		if s.ev.Kind == supportbot.EventText && s.conv.State == "listed" {
 			if handled, err := typedSwitch(s); handled || err != nil {
 				return handled, err
@@ -494,6 +499,38 @@ func pickAutopay(s *Step, planID string, on bool) error {
 		return nil
 	}
 	return s.fire("autopay", "ask", p, on, card)
+}
+
+// autopayCardSaid answers a card named to debit from at the switch ("用建
+// 行卡扣", "use my HSBC card"): auto-repayment takes the default card —
+// this one, or another, made the default under /cards — and the step
+// waits as it was. A probe's "用建行卡扣" at "开启自动还款吗？" was read as a
+// payment on that card: the bill's quote replaced the question, and the
+// 确认 meant for auto-repayment paid ¥616.25.
+func autopayCardSaid(s *Step, text string) (bool, error) {
+	l := strings.ToLower(text)
+	if !containsAny(l, "卡", "card") && bankIn(l, s.conv.Lang) == "" || !containsAny(l, "用", "扣", "从", "换", "use", "with", "from", "charge", "debit", "switch") ||
+		asks(text) || containsAny(l, "哪", "什么", "which", "what") || paysThisPeriod.MatchString(l) || asksPayoff(l) { // "which card does autopay use": the readers'
+		return false, nil
+	}
+	cards, err := s.cards()
+	if err != nil || len(cards) == 0 {
+		return false, err
+	}
+	def, named := defaultCard(cards), cardChoice(bare(l), cards)
+	line := s.T("autopay.card_is_default", "card", def.Masked())
+	switch {
+	case named > 0 && cards[named-1].Frozen && cards[named-1].ID != def.ID:
+		line = s.T("autopay.card_named_frozen", "card", def.Masked(), "named", cards[named-1].Masked())
+	case named > 0 && cards[named-1].ID != def.ID:
+		line = s.T("autopay.card_not_default", "card", def.Masked(), "named", cards[named-1].Masked())
+	}
+	if s.conv.State != "confirming" {
+		s.say(line, []supportbot.Button{s.menuBtn(s.T("menu.cards"), "cards")})
+		return true, nil
+	}
+	s.lead = line
+	return true, pickAutopay(s, s.slots.Plan, s.slots.On) // the question again, on the card it debits
 }
 
 func autopayAlready(s *Step, p *supportbot.Plan, on bool) string {

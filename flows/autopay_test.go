@@ -538,3 +538,33 @@ func TestABillAndAutopayAskedTogetherPaysTheBillFirst(t *testing.T) {
 		c.reject("Turn on auto-repayment for")
 	}
 }
+
+// TestACardNamedAtTheAutoRepaymentSwitchIsNoPayment: "用建行卡扣" at "开启
+// 自动还款吗？" was read as a payment on that card — the bill's quote
+// replaced the question, and the 确认 meant for auto-repayment paid it (a
+// probe). The card auto-repayment debits is said — the default, another
+// to be made the default first, or a frozen one it cannot use — and the
+// question waits; its 确认 turns auto-repayment on, nothing paid.
+func TestACardNamedAtTheAutoRepaymentSwitchIsNoPayment(t *testing.T) {
+	data := fixture()
+	data[0].Cards = append(data[0].Cards, supportbot.Card{ID: "K3", Bank: "交通银行", Last4: "5555"})
+	h, c := faqSessionOn(t, data, 1030, phoneZhang)
+	c.send("给K70开通自动还款")
+	c.expect("开启自动还款吗")
+	c.send("用招行卡扣")
+	c.expect("自动还款就是从默认卡 招商银行 **** 6789 扣款", "开启自动还款吗")
+	c.reject("确认还款", "账单")
+	c.send("用交行卡扣")
+	c.expect("不能单独指定 交通银行 **** 5555", "/cards", "开启自动还款吗")
+	c.send("用工行卡扣")
+	c.expect("工商银行 **** 4321 已冻结", "开启自动还款吗")
+	c.send("确认")
+	c.expect("已为「Redmi K70」开启自动还款")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+	c.send("/autopay")
+	c.send("use my cmb card")
+	c.expect("自动还款就是从默认卡 招商银行 **** 6789")
+	c.reject("确认还款")
+}

@@ -161,8 +161,8 @@ func cardsText(s *Step) (bool, error) {
 			s.say(s.T("cards.unbind_short"))
 			return true, nil
 		}
-		if paysThisPeriod.MatchString(text) || (payFirst.MatchString(text) || containsAny(text, "这期", "本期", "当期", "this period")) && !containsAny(text, "默认", "default") {
-			// "用招商的卡还这期", "这期用招行卡扣吧": a payment on that card,
+		if paysThisPeriod.MatchString(text) || (payFirst.MatchString(text) || asksPayoff(text) || containsAny(text, "这期", "本期", "当期", "this period")) && !containsAny(text, "默认", "default") {
+			// "用招商的卡还这期", "这期用招行卡扣吧", "提前还款用建行卡": a payment on that card,
 			// for the readers of free text — not a change of the default
 			// card (a probe was asked to make it the default, a 确认 away).
 			return false, nil

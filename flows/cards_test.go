@@ -328,3 +328,20 @@ func TestTheCardADebitComesFromAsked(t *testing.T) {
 	c.send("K70这期用招行卡扣吧")
 	c.expect("Redmi K70", "Confirm")
 }
+
+// TestAPayoffOnACardNamedIsItsQuoteOnThatCard: "提前还款用建行卡" got unsure,
+// and at the cards' list "already the default card", no quote (a probe):
+// the payoff's quote, on that card.
+func TestAPayoffOnACardNamedIsItsQuoteOnThatCard(t *testing.T) {
+	data := fixture()
+	data[0].Cards = append(data[0].Cards, supportbot.Card{ID: "K3", Bank: "交通银行", Last4: "5555"})
+	_, c := faqSessionOn(t, data, 1033, phoneZhang)
+	c.send("/cards")
+	c.send("K70提前还款用交行卡")
+	c.expect("提前结清报价", "Redmi K70", "扣款卡：交通银行 **** 5555")
+	c.reject("默认")
+	c.send("算了")
+	c.send("/lang en")
+	c.send("pay off the k70 early with my cmb card")
+	c.expect("Payoff quote", "Redmi K70", "China Merchants Bank **** 6789")
+}

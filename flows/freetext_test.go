@@ -986,7 +986,9 @@ func TestAPhoneNumberTypedBeforeIdentifyingOffersTheButton(t *testing.T) {
 
 // TestAYesBeginningWithNoIsAYes: "no problem" at a setting is a yes, not a
 // "no" with a remark (a review found the remark rule reading it as "no");
-// "不用了，为什么…" is a question, not a "no" that leaves the step.
+// "不用了，为什么…" at a quote is a no and a question: the quote declined,
+// the question answered (a probe: "不用了，我想问下还款日" kept the quote,
+// unanswered, and the next 确认 paid it).
 func TestAYesBeginningWithNoIsAYes(t *testing.T) {
 	h := newHarness(t, fixture())
 	c := h.chat(700, "en")
@@ -1002,7 +1004,7 @@ func TestAYesBeginningWithNoIsAYes(t *testing.T) {
 	c.send("/repay")
 	c.press("Redmi K70")
 	c.send("不用了，为什么上个月扣了我两次钱")
-	c.reject("这次不还款")
+	c.expect("这次不还款")
 }
 
 // TestALateFeeQuestionShowsTheCustomersOwn: "我逾期了 要交多少滞纳金" got
@@ -2802,4 +2804,38 @@ func TestALateFeeAskedLessIsItsAnswer(t *testing.T) {
 	c.send("/lang en")
 	c.send("can you lower the late fee")
 	c.expect("Whether a late fee can be waived")
+}
+
+// TestANeverMindAtAQuoteDeclinesItAndAnswersWhatFollows: "不用了，我想问下还
+// 款日" at a quote got how to confirm, and the next 确认 paid (a probe):
+// the quote is declined, nothing paid, and the question answered. "算了
+// 确认吧" after an answer at the quote got "OK, no payment": it is the 确认
+// asked for alone, which the next 确认 is.
+func TestANeverMindAtAQuoteDeclinesItAndAnswersWhatFollows(t *testing.T) {
+	h, c := faqSession(t, 1032)
+	c.send("K70还这期")
+	c.expect("逾期账单")
+	c.send("不用了，我想问下我的账单")
+	c.expect("这次不还款", "2 笔进行中的分期")
+	c.send("确认")
+	c.expect("没有需要你确认的操作")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments after a never mind, want none", n)
+	}
+	c.send("/lang en")
+	c.send("pay the k70 bill")
+	c.send("never mind, what card is my default?")
+	c.expect("OK, no payment", "China Merchants Bank **** 6789")
+	c.send("/lang zh")
+	c.send("K70还这期")
+	c.send("罚息能免吗")
+	c.expect("滞纳金能不能减免")
+	c.send("算了 确认吧")
+	c.expect("还没有扣款")
+	c.reject("这次不还款")
+	c.send("确认")
+	c.expect("还款成功")
+	if got := h.repayments("C1"); len(got) != 1 || got[0].Amount != 26192 {
+		t.Errorf("repayments %+v, want one of ¥261.92", got)
+	}
 }

@@ -2166,3 +2166,19 @@ func TestTheNextPeriodSaidNotPaidAtABillsQuoteKeepsIt(t *testing.T) {
 		t.Errorf("repayments %+v, want one of ¥261.92", got)
 	}
 }
+
+// TestAPayoffAskedInsteadAtABillsQuoteIsItsQuote: "不对 我要提前全还" at a
+// bill's quote got how to confirm the bill, and the 确认 after it paid the
+// period (a probe): 提前全还 is the payoff, quoted in its place.
+func TestAPayoffAskedInsteadAtABillsQuoteIsItsQuote(t *testing.T) {
+	h, c := faqSessionOn(t, fixture(), 1031, phoneWang)
+	c.send("还这期")
+	c.expect("Xiaomi Watch", "确认还款")
+	c.send("不对 我要提前全还")
+	c.expect("提前结清报价", "Xiaomi Watch")
+	c.send("确认")
+	c.expect("提前还款成功")
+	if got := h.repayments("C3"); len(got) != 1 || len(got[0].Periods) < 2 {
+		t.Errorf("repayments %+v, want the payoff of every period left", got)
+	}
+}

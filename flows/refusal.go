@@ -179,7 +179,7 @@ func otherQuoteAsked(flow, text string) string {
 }
 
 var (
-	payoffAsked = regexp.MustCompile(`提前(?:还款|还清|结清|还完|还)|提前全部(?:还|结清|付)|结清|全部还清|全部还完|全都还清|全还了|还清全部|还完全部|全部付清|一次性(?:还清|还完|结清|付清|全还)|剩下的(?:都|全|一起)还|` +
+	payoffAsked = regexp.MustCompile(`提前(?:还款|还清|结清|还完|还)|提前全部?(?:还|结清|付)|结清|全部还清|全部还完|全都还清|全还了|还清全部|还完全部|全部付清|一次性(?:还清|还完|结清|付清|全还)|剩下的(?:都|全|一起)还|` +
 		`\b(?:pay (?:it |them |that |this |everything |the whole (?:thing|plan) |(?:the|my) [a-z0-9]+ )?(?:all |completely |fully )?off|pay off|payoff|the whole plan|in full|` +
 		// "actually pay them off", "no i want to pay off the earbuds completely" (an English probe: told to confirm the bill, and it was paid)
 		`pay\b[^.?!]{0,30}\b(?:completely|fully|entirely)|pay (?:the|everything) (?:rest|remaining|left))\b`)

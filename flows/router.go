@@ -397,7 +397,7 @@ var bereaved = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|家人|亲人|�
 
 // payWithAsked asks to pay with a card ("能用工行卡还吗", "can i pay with my
 // icbc card?").
-var payWithAsked = regexp.MustCompile(`(?:^|[^信])(?:用|拿)[^，。？?]{0,10}卡[^，。？?]{0,4}(?:还|付|交|扣)|\bpay\b[^.?!]{0,12}\b(?:with|from|using|on)\b[^.?!]{0,16}\bcard\b`)
+var payWithAsked = regexp.MustCompile(`(?:^|[^信])(?:用|拿)[^，。？?]{0,10}卡[^，。？?]{0,4}(?:还|付|交|扣)|(?:还|付|交|扣|结清)[^，。？?]{0,6}(?:用|拿)[^信，。？?]{0,10}卡|\bpay\b[^.?!]{0,24}\b(?:with|from|using|on)\b[^.?!]{0,16}\bcard\b`)
 
 // payWithCardAsked answers a question whether one of the customer's own
 // cards, named, can pay: a frozen one asked of gets the frozen card's
@@ -407,8 +407,15 @@ var payWithAsked = regexp.MustCompile(`(?:^|[^信])(?:用|拿)[^，。？?]{0,10
 // answered.
 func (s *Step) payWithCardAsked(text string) (bool, error) {
 	l := strings.ToLower(text)
-	if s.conv.CustomerID == "" || !payWithAsked.MatchString(l) || containsAny(l, "信用卡", "credit card") || aboutSomeoneElse(text) || kinFor.MatchString(l) || payoffWords(text) {
+	if s.conv.CustomerID == "" || !payWithAsked.MatchString(l) || containsAny(l, "信用卡", "credit card") || aboutSomeoneElse(text) || kinFor.MatchString(l) {
 		return false, nil
+	}
+	flow := "pay"
+	if payoffWords(text) {
+		if asks(text) {
+			return false, nil // "提前还款能用建行卡吗": the readers of a payoff's questions
+		}
+		flow = "repay" // "提前还款用建行卡", "pay off early with my hsbc card": a probe got unsure
 	}
 	if ok, err := s.linked(); err != nil || !ok {
 		return false, err
@@ -428,7 +435,7 @@ func (s *Step) payWithCardAsked(text string) (bool, error) {
 	if cards[n-1].Frozen && asks(text) { // asked whether: why not; told to, the bill's quote says it and takes another card
 		return s.showAnswer("frozen-card"), nil
 	}
-	if err := s.startFlow("pay", ""); err != nil {
+	if err := s.startFlow(flow, ""); err != nil {
 		return true, err
 	}
 	return true, s.cardAsked(text)
@@ -1937,10 +1944,22 @@ var (
 		// "确认之前我想问下手续费能免吗": the question after (a probe: unsure)
 		`(?:在?确认(?:之前|以前|前)[\s,，]*)?` + // not 还款前: "还款前3天提醒我一下" is when
 		`(?:我?(?:想|想要)?(?:问下|问一下|请问|咨询一下|咨询下)[\s,，:：]*|(?i:i (?:want|wanted|would like) to ask|quick question)[\s,:]*)?`)
-	// neverMindLead: "算了不用了", "不用了", "never mind," before a question.
-	neverMindLead = regexp.MustCompile(`^(?:算了|算啦)?[\s,，。.!！]*(?:不用了|不需要了|不要了|不用啦)[\s,，。.!！~]+|^(?i:never ?mind|nvm|forget it)[\s,.!]+`)
+	// neverMindLead: "算了不用了", "不用了", "算了", "never mind," before
+	// something else.
+	neverMindLead = regexp.MustCompile(`^(?:算了|算啦)?[\s,，。.!！]*(?:不用了|不需要了|不要了|不用啦)[\s,，。.!！~]+|^(?:算了|算啦)[\s,，。.!！~]+|^(?i:never ?mind|nvm|forget it)[\s,.!]+`)
 	courtesyTail  = regexp.MustCompile(`[\s,，.。!！~]*(?:谢谢|多谢|感谢|(?i:thanks|thank you|thx)|🙏)+[\s,，.。!！~🙏]*$`)
 )
+
+// afterNeverMind is what text says after a never mind that leads it
+// ("算了不用了 我的账单发我": "我的账单发我"); false when none leads it or
+// nothing follows.
+func afterNeverMind(text string) (string, bool) {
+	m := neverMindLead.FindStringIndex(text)
+	if m == nil || strings.TrimSpace(text[m[1]:]) == "" {
+		return "", false
+	}
+	return strings.TrimSpace(text[m[1]:]), true
+}
 
 // unhesitant is bare text without the hesitation around a no ("wait no",
 // "actually wait no", "hmm no thanks", "keep it actually": a probe got
@@ -2199,6 +2218,23 @@ func (e *Engine) route(s *Step) error {
 				// "算了 还是提前还清吧" at a bill's quote: not a no, the
 				// other quote of the plan (a probe: the quote dropped).
 				return s.startFlow(other, s.slots.Plan)
+			}
+		}
+		if stepped && waitsForYes(s.conv.State) {
+			rest, ok := afterNeverMind(ev.Text)
+			if ok && moneyAnswerOf(rest, nil) != notAnAnswer {
+				s.say(s.confirmHow()) // "算了 确认吧" after a question: the 确认 asked for alone (a probe: "OK, no payment")
+				return nil
+			}
+			if ok && containsAny(strings.ToLower(ev.Text[:len(ev.Text)-len(rest)]), "不用", "不要", "不需要", "never", "nvm", "forget") && s.conv.Flow != "cancel" &&
+				!declines(rest) && !declines(ev.Text) && otherQuoteAsked(s.conv.Flow, rest) == "" { // "不用了 谢谢": the no alone, below; "不用了，取消吧" at a booking: a go-ahead
+				// "不用了，我想问下还款日", "算了不用了 我的账单发我" at a
+				// quote: a no, then what is asked (a probe: how to confirm
+				// alone, or unsure — the quote kept, and the next 确认 paid)
+				if err := s.declineStep(); err != nil {
+					return err
+				}
+				return s.freeText(rest)
 			}
 		}
 		if stepped && (declines(ev.Text) && !dropped || slices.Contains(refused.flows(), s.conv.Flow) || putOff ||
@@ -2914,10 +2950,8 @@ func (s *Step) freeText(text string) error {
 	if core := withoutCourtesy(text); core != "" {
 		text = core // "你好，在吗？我想问下我手机那个分期还有几期没还 谢谢🙏": the question
 	}
-	if m := neverMindLead.FindStringSubmatchIndex(text); m != nil && s.conv.Flow == "" && m[1] < len(text) {
-		// "转人工" then "算了不用了 我的账单发我": with no step to decline,
-		// the question after it (a probe: unsure).
-		text = text[m[1]:]
+	if rest, ok := afterNeverMind(text); ok && s.conv.Flow == "" && !declines(rest) { // "算了 不开了" after a switch: the no's own readers
+		text = rest // "转人工" then "算了不用了 我的账单发我": with no step to decline, the question after it (a probe: unsure)
 	}
 	if l := strings.ToLower(text); bookingMade.MatchString(l) && !containsAny(l, "取消", "撤销", "删", "不要", "不想", "关", "停", "改", "还在", "cancel", "stop", "delete", "remove", "change", "still") {
 		// "我想预约下个月25号扣款", "can i book a repayment": no booking is
