@@ -817,6 +817,19 @@ func handleCancel(s *Step, a action) (bool, error) {
 			// the button or 确认 (the customer must not believe it is gone).
 			s.say(s.T("cancel.confirm_how"))
 			return true, nil
+		case s.conv.State == "confirming" && asksWhichCard(s, text):
+			// "扣哪张卡的" at a booking's cancellation: the booking's card,
+			// the step waiting (a probe: the cards' list replaced it, and
+			// the 确认 after found nothing to confirm).
+			views, err := scheduledViews(s)
+			if err != nil {
+				return true, err
+			}
+			if i := slices.IndexFunc(views, func(v *scheduledView) bool { return v.ID == s.slots.Scheduled }); i >= 0 {
+				s.say(s.T("cancel.card_of_booking", "card", views[i].Card) + "\n" + s.T("cancel.confirm_how"))
+				return true, nil
+			}
+			return false, nil
 		case s.conv.State == "confirming" && cancelFeeAsked(text):
 			// "how much is the fee?" at a cancellation: cancelling's, which
 			// is none (an audit got the plan's fees).

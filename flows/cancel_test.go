@@ -683,3 +683,19 @@ func TestACancellationsPlanIsTheOneInItsClause(t *testing.T) {
 	c.expect("要取消这笔预约还款吗", "Redmi K70 第 7 期")
 	c.reject("Xiaomi Book 第 3 期")
 }
+
+// TestWhichCardAtABookingsCancellationKeepsIt: "扣哪张卡的" at "要取消这笔预
+// 约还款吗？" got the cards' list in its place, and the 确认 after found
+// nothing to confirm (a probe): the booking's card is said, the question
+// waiting, and its 确认 cancels it.
+func TestWhichCardAtABookingsCancellationKeepsIt(t *testing.T) {
+	_, c := faqSession(t, 1034)
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期")
+	c.expect("要取消这笔预约还款吗")
+	c.send("扣哪张卡的")
+	c.expect("这笔预约还款从 招商银行 **** 6789 扣款", "还没有取消")
+	c.reject("你绑定的还款银行卡")
+	c.send("确认")
+	c.expect("已取消预约还款")
+}
