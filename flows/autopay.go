@@ -513,17 +513,9 @@ func autopayCardSaid(s *Step, text string) (bool, error) {
 		asks(text) || containsAny(l, "哪", "什么", "which", "what") || paysThisPeriod.MatchString(l) || asksPayoff(l) { // "which card does autopay use": the readers'
 		return false, nil
 	}
-	cards, err := s.cards()
-	if err != nil || len(cards) == 0 {
+	line, err := autopayCardLine(s, l)
+	if err != nil || line == "" {
 		return false, err
-	}
-	def, named := defaultCard(cards), cardChoice(bare(l), cards)
-	line := s.T("autopay.card_is_default", "card", def.Masked())
-	switch {
-	case named > 0 && cards[named-1].Frozen && cards[named-1].ID != def.ID:
-		line = s.T("autopay.card_named_frozen", "card", def.Masked(), "named", cards[named-1].Masked())
-	case named > 0 && cards[named-1].ID != def.ID:
-		line = s.T("autopay.card_not_default", "card", def.Masked(), "named", cards[named-1].Masked())
 	}
 	if s.conv.State != "confirming" {
 		s.say(line, []supportbot.Button{s.menuBtn(s.T("menu.cards"), "cards")})
@@ -531,6 +523,46 @@ func autopayCardSaid(s *Step, text string) (bool, error) {
 	}
 	s.lead = line
 	return true, pickAutopay(s, s.slots.Plan, s.slots.On) // the question again, on the card it debits
+}
+
+// autopayCardLine says which card auto-repayment debits, to a customer
+// who named one in l: the default — this one, or another to be made the
+// default first, or a frozen one it cannot use. "" with no card bound.
+func autopayCardLine(s *Step, l string) (string, error) {
+	cards, err := s.cards()
+	if err != nil || len(cards) == 0 {
+		return "", err
+	}
+	def, named := defaultCard(cards), cardChoice(bare(l), cards)
+	switch {
+	case named > 0 && cards[named-1].Frozen && cards[named-1].ID != def.ID:
+		return s.T("autopay.card_named_frozen", "card", def.Masked(), "named", cards[named-1].Masked()), nil
+	case named > 0 && cards[named-1].ID != def.ID:
+		return s.T("autopay.card_not_default", "card", def.Masked(), "named", cards[named-1].Masked()), nil
+	}
+	return s.T("autopay.card_is_default", "card", def.Masked()), nil
+}
+
+// autopayOnCardAsked turns auto-repayment on, asked with a card to debit
+// ("以后自动还款都用建行卡 帮我开一下", "turn on autopay with my hsbc card":
+// a probe got unsure — and once this bill's quote on that card, which a
+// 确认 paid): the question to turn it on, the card it takes said above.
+func (s *Step) autopayOnCardAsked(text string) (bool, error) {
+	l := strings.ToLower(text)
+	if s.conv.CustomerID == "" || !containsAny(l, "自动还款", "自动扣款", "autopay", "auto-pay", "auto repay", "automatic payment") ||
+		!containsAny(l, "卡", "card") && bankIn(l, s.conv.Lang) == "" || asks(text) || aboutSomeoneElse(text) {
+		return false, nil
+	}
+	if on, said := switchSaid(l); !said || !on {
+		return false, nil
+	}
+	line, err := autopayCardLine(s, l)
+	if err != nil || line == "" {
+		return false, err
+	}
+	s.conv.Misses = 0
+	s.lead = line
+	return true, s.startFlow("autopay", "on")
 }
 
 func autopayAlready(s *Step, p *supportbot.Plan, on bool) string {

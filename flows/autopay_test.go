@@ -568,3 +568,24 @@ func TestACardNamedAtTheAutoRepaymentSwitchIsNoPayment(t *testing.T) {
 	c.expect("自动还款就是从默认卡 招商银行 **** 6789")
 	c.reject("确认还款")
 }
+
+// TestAutoRepaymentAskedOnWithACardIsItsQuestion: "以后自动还款都用建行卡 帮
+// 我开一下" got unsure — and, read as a payment on that card, the bill's
+// quote that a 确认 paid (a replay): the question to turn it on, the card
+// it takes said above it; its 确认 turns it on, nothing paid.
+func TestAutoRepaymentAskedOnWithACardIsItsQuestion(t *testing.T) {
+	h, c := faqSessionOn(t, fixture(), 1035, phoneWang)
+	c.send("以后自动还款都用建行卡 帮我开一下")
+	c.expect("自动还款就是从默认卡 建设银行 **** 8888 扣款", "开启自动还款吗")
+	c.reject("确认还款", "账单")
+	c.send("确认")
+	c.expect("开启自动还款")
+	if n := len(h.repayments("C3")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+	if !h.plan("C3", "P4").AutoRepay {
+		t.Error("auto-repayment not turned on")
+	}
+	c.send("提前还款用建行卡") // a payoff on a card: its quote still
+	c.expect("提前结清报价", "建设银行 **** 8888")
+}

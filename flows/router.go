@@ -407,8 +407,9 @@ var payWithAsked = regexp.MustCompile(`(?:^|[^信])(?:用|拿)[^，。？?]{0,10
 // answered.
 func (s *Step) payWithCardAsked(text string) (bool, error) {
 	l := strings.ToLower(text)
-	if s.conv.CustomerID == "" || !payWithAsked.MatchString(l) || containsAny(l, "信用卡", "credit card") || aboutSomeoneElse(text) || kinFor.MatchString(l) {
-		return false, nil
+	if s.conv.CustomerID == "" || !payWithAsked.MatchString(l) || containsAny(l, "信用卡", "credit card") || aboutSomeoneElse(text) || kinFor.MatchString(l) ||
+		containsAny(l, "自动", "以后", "每次", "每个月", "每月", "默认", "autopay", "auto-pay", "auto repay", "automatic", "default", "from now on") {
+		return false, nil // "以后自动还款都用建行卡 帮我开一下": auto-repayment, the default card (a replay: this bill's quote, and a 确认 paid it)
 	}
 	flow := "pay"
 	if payoffWords(text) {
@@ -3541,6 +3542,9 @@ func (s *Step) freeText(text string) error {
 		!aboutSomeoneElse(text) && s.showAnswer("overdue-consequences") {
 		s.conv.Misses = 0 // "有没有宽限期 晚一两天可以吗": not the orders' desk, nor unsure (a facts audit)
 		return nil
+	}
+	if told, err := s.autopayOnCardAsked(text); told || err != nil { // "以后自动还款都用建行卡 帮我开一下"
+		return err
 	}
 	if told, err := s.payWithCardAsked(text); told || err != nil { // "能用工行卡还吗": that card's, frozen or not
 		return err
