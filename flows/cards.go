@@ -44,8 +44,16 @@ func cardsFlow() *spec {
 			if l := strings.ToLower(s.ev.Text); (containsAny(l, "默认", "default") && containsAny(l, "设", "改", "换", "用", "make", "set", "switch", "change", "use") || debitCardChanged.MatchString(l)) &&
 				!asks(s.ev.Text) && !containsAny(l, howWhereWhy...) && !containsAny(l, "哪张", "哪个", "which") {
 				listed := len(s.out)
-				if _, err := cardNamed(s, l); err != nil || s.conv.State != "confirming" {
+				named, err := cardNamed(s, l)
+				if err != nil {
 					return err
+				}
+				if bank := bankIn(l, s.conv.Lang); !named && bank != "" {
+					s.say(s.T("cards.bank_none", "bank", bank)) // "我想换成招行卡扣款" with no 招行 card: said, under the list (a probe: the list alone)
+					return nil
+				}
+				if s.conv.State != "confirming" {
+					return nil
 				}
 				// The confirmation is the step's message now: the list's
 				// picks go, as only that one's keyboard is taken off when
