@@ -2182,3 +2182,17 @@ func TestAPayoffAskedInsteadAtABillsQuoteIsItsQuote(t *testing.T) {
 		t.Errorf("repayments %+v, want the payoff of every period left", got)
 	}
 }
+
+// TestOnlyTheOverdueOneAskedIsItsBill: "只还逾期的", the words a payoff's
+// quote offers, said on their own got unsure (a probe): the overdue bill's
+// quote — with none overdue, that none is.
+func TestOnlyTheOverdueOneAskedIsItsBill(t *testing.T) {
+	_, c := faqSession(t, 1036)
+	c.send("只还逾期的")
+	c.expect("逾期账单", "Redmi K70", "¥261.92")
+	c.reject("Xiaomi Book", "不太确定")
+	_, b := faqSessionOn(t, fixture(), 1037, phoneBob)
+	b.send("只还逾期那期")
+	b.expect("没有逾期的账单")
+	b.reject("确认还款")
+}

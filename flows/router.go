@@ -783,6 +783,10 @@ var autopayStatusAsked = regexp.MustCompile(`^我?(?:(?:是不是|有没有)(?:�
 var notThisButThat = regexp.MustCompile(`^(?:我)?不是(?:问|想问|要问|说)[^，,。；;]{1,16}?[，,。；; ]+(?:而是|我是|是|我)?(?:问|想问|想知道|要问|说的是)(.+)$|` +
 	`(?i)^(?:i'?m )?not (?:asking )?(?:about )?[^,.;]{2,30}[,.;]\s*(?:i (?:want to know|mean|am asking|'m asking|wanna know|need to know)|(?:i'?m )?asking)\s+(.+)$`)
 
+// onlyOverdueAsked asks the overdue bill alone paid: "只还逾期的", "只还
+// 逾期那期", "就还逾期的吧" — nothing more.
+var onlyOverdueAsked = regexp.MustCompile(`^(?:那|那就|我)?(?:只|只要|就|仅)(?:先)?(?:还|付|交)(?:掉|一下)?(?:那个|那笔)?逾期(?:的|那期|那笔|账单|的那期|的那笔)?(?:吧|就行|就好)?$`)
+
 // lateFeeCut asks a late fee made less ("滞纳金能少点吗", "能少收点罚息吗",
 // "can you lower the late fee": a probe got unsure): whether it can be
 // waived is the late fee's answer.
@@ -2993,6 +2997,19 @@ func (s *Step) freeText(text string) error {
 		// ours: "是问笔记本的手续费" is the prepayment fee's, read whole (a
 		// replay: the mall's prices).
 		return s.freeText(m[1] + m[2])
+	}
+	if l := bare(text); s.conv.CustomerID != "" && onlyOverdueAsked.MatchString(l) && overdueNamed(l) {
+		s.conv.Misses = 0 // "只还逾期的", the words the payoff's quote offers, said on their own (a probe: unsure)
+		open, err := s.openPlans()
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(open, func(p supportbot.Plan) bool {
+			return slices.ContainsFunc(p.Bills, func(b supportbot.Bill) bool { return b.Overdue(s.today) })
+		}) {
+			return s.startFlow("bill", askedOverdue) // none overdue: said, with what is owed
+		}
+		return s.startFlow("pay", "")
 	}
 	if l := strings.ToLower(text); lateFeeCut.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("late-fee") {
 		s.conv.Misses = 0
