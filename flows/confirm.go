@@ -255,7 +255,8 @@ func editDistance(a, b string) int {
 // ("会扣两次吗", "好的，但是会重复扣款吗", "will it charge me twice?").
 func asksTwice(text string) bool {
 	l := strings.ToLower(text)
-	return asks(text) && containsAny(l, "两次", "2次", "重复扣", "重复还", "多扣", "扣重", "twice", "double", "two times")
+	return asks(text) && containsAny(l, "两次", "2次", "重复扣", "重复还", "多扣", "扣重", "twice", "double", "two times") &&
+		!partSaid.MatchString(l) // "能分两次还吗": in parts, not charged twice (a probe)
 }
 
 // asksAboutQuote reports a question about the quote in front of the
@@ -272,7 +273,8 @@ func asksAboutQuote(text string) bool {
 	amount := containsAny(l, "为什么是", "为啥是", "怎么是", "为什么要付", "为什么多", "为啥多", "怎么多", "多了", "多出", "这么多", "比我", "比剩", "少了", "少一期", "怎么少", "为什么少",
 		"怎么算", "怎么来的", "哪来的", "哪里来", "明细", "组成", "包括", "包含", "why is it", "why is the", "how come", "why more",
 		"more than", "breakdown", "made of", "calculated", "where does", "extra")
-	return (amount || asksAboutBooking(text)) && (asks(text) || containsAny(l, "为什么", "为啥", "怎么", "why", "how"))
+	return (amount || asksAboutBooking(text)) && (asks(text) || containsAny(l, "为什么", "为啥", "怎么", "why", "how")) ||
+		amountAsked.MatchString(l) && amountSaid.MatchString(l) // "这个12块是啥": a part of it (a probe: "payments are whole periods")
 }
 
 // centsTyped is an amount typed to the fen ("why is it 392.25 when the

@@ -2196,3 +2196,19 @@ func TestOnlyTheOverdueOneAskedIsItsBill(t *testing.T) {
 	b.expect("没有逾期的账单")
 	b.reject("确认还款")
 }
+
+// TestAnAmountAskedAboutAtAQuoteIsItsPart: "这个12块是啥" at a bill's quote
+// got "payments are whole periods" (its amount read as a part to pay), and
+// "能分两次还吗" "it is charged once" (a probe): the quote's parts, with its
+// late fee; and that a payment here is whole.
+func TestAnAmountAskedAboutAtAQuoteIsItsPart(t *testing.T) {
+	_, c := faqSession(t, 1038)
+	c.send("K70还这期")
+	c.expect("¥261.92")
+	c.send("这个12块是啥")
+	c.expect("报价的明细", "滞纳金")
+	c.reject("不能只还其中一部分")
+	c.send("能分两次还吗")
+	c.expect("不能只还其中一部分", "还没有扣款")
+	c.reject("只会扣一次")
+}

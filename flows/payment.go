@@ -2904,7 +2904,8 @@ var correctionLead = regexp.MustCompile(`^(?:no|nope|nah|wait|oops|sorry)\b`)
 
 // partSaid is a part of an amount asked to be paid ("pay only half of this
 // month's bill", "先还一半", "pay part of it").
-var partSaid = regexp.MustCompile(`\bhalf\b|\bpart of\b|\ba part\b|\bpartly\b|\bpartial\b|\bsome of (?:it|the)\b|一半|一部分|部分金额|先还点|还一点`)
+var partSaid = regexp.MustCompile(`\bhalf\b|\bpart of\b|\ba part\b|\bpartly\b|\bpartial\b|\bsome of (?:it|the)\b|一半|一部分|部分金额|先还点|还一点|` +
+	`分(?:两|2|几|三|3)次(?:还|付|交|扣)|\b(?:in|into) (?:two|2|several|three|3) (?:payments|parts|goes|installments)\b`) // "能分两次还吗" (a probe: "it is charged once")
 
 // amountSaid is a sum of money typed with its unit ("500块", "¥500",
 // "500 yuan", "rmb 500", "100 dollars"), or as what to pay (amountToPay).

@@ -568,6 +568,11 @@ var (
 // "明天再帮我还"): at the quote of it, a no.
 var laterAtQuote = regexp.MustCompile(`晚点|晚些|晚一点|迟点|迟些|稍后|待会|等会|过阵子|过段时间|过些天|过两天|过几天|明天|后天|改天|月底|周末|下周|以后|\b(?:later|tomorrow|next week)\b`)
 
+// amountAsked asks what an amount is ("这个12块是啥", "what's the 12
+// yuan"): a part of the quote to explain, not a part to pay (a probe got
+// "payments are whole periods").
+var amountAsked = regexp.MustCompile(`(?:是啥|是什么|是干嘛|干嘛的|什么钱|哪来的|怎么来的)|\bwhat(?:'s| is) (?:the|this|that)\b`)
+
 // feeAsked is a question of a charge with its amount ("为什么要交12块滞纳金",
 // "why is there a 12 yuan late fee"): not a part of the bill asked to be
 // paid (a probe got "payments are whole periods").
@@ -2320,7 +2325,7 @@ func (e *Engine) route(s *Step) error {
 			}
 			l := strings.ToLower(text)
 			atMoneyQuote := (s.conv.Flow == "pay" || s.conv.Flow == "repay") && s.slots.Quote != nil
-			if atMoneyQuote && !asksPayoff(l) && !feeAsked(l) &&
+			if atMoneyQuote && !asksPayoff(l) && !feeAsked(l) && !amountAsked.MatchString(l) &&
 				(partSaid.MatchString(l) || amountSaid.MatchString(l) && !strings.Contains(strings.ReplaceAll(l, ",", ""), strings.NewReplacer("¥", "", ",", "").Replace(money(s.slots.Quote.Amount)))) {
 				// "我想先还一部分 500块", "先还100" at a quote: a payment here is
 				// whole, said, the quote still waiting (a money probe was
