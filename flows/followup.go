@@ -19,6 +19,7 @@ type lastStep struct {
 	Plan  string    `json:"plan,omitempty"`
 	Plans []string  `json:"plans,omitempty"` // billsListed: the plans in the order shown
 	On    bool      `json:"on,omitempty"`    // autopay: the switch asked for
+	Done  bool      `json:"done,omitempty"`  // it went through (was under way as it closed), not only quoted
 	At    time.Time `json:"at"`
 }
 
@@ -36,7 +37,7 @@ func (s *Step) stepLeftNow() *lastStep {
 	if !followable[f] || s.slots.Plan == "" && f != "cancel" {
 		return s.slots.Last
 	}
-	return &lastStep{Flow: f, Plan: s.slots.Plan, On: s.slots.On, At: s.now}
+	return &lastStep{Flow: f, Plan: s.slots.Plan, On: s.slots.On, Done: underWay(s.conv.State), At: s.now}
 }
 
 // recent is the step a follow-up follows, nil for none within
@@ -79,6 +80,9 @@ var (
 	// kinBought: a thing one of the customer's people bought ("那我老婆给她
 	// 妈买的笔记本呢"): theirs, not the customer's to follow up.
 	kinBought = regexp.MustCompile(`(?:` + kin + `|我妈|我爸)(?:给[^，。,.!?！？]{1,4})?买的`)
+	// correctedTo is the thing a correction turns to: "不对 是笔记本",
+	// "错了，应该是平板", "no, the laptop".
+	correctedTo = regexp.MustCompile(`^(?:不对|不是|错了|说错了|搞错了)[\s,，。.!！]*(?:是|应该是|我说的是|我要的是|我是说)?(.{1,20}?)(?:才对|吧)?[。.!！]*$|^(?:no|sorry|i mean)[\s,.]+(?:i mean |i meant )?(the [a-z0-9 ]{2,30}?|my [a-z0-9 ]{2,30}?)[.!]*$`)
 	// otherOneSaid: "那另一个呢", "and the other one too".
 	otherOneSaid = regexp.MustCompile(`另一个|另外一个|另一笔|另外那个|\bthe other( one)?\b`)
 )
@@ -179,6 +183,11 @@ func (s *Step) followUp(text string) (bool, error) {
 func (s *Step) followedBy(text, lastPlan string) (*supportbot.Plan, error) {
 	l := strings.ToLower(strings.TrimSpace(text))
 	said := followUpEn.MatchString(l) || hasHan(l) && followUpZh.MatchString(l)
+	if m := correctedTo.FindStringSubmatch(l); m != nil && !said {
+		// "不对 是笔记本", "no, the laptop" right after the phone's step:
+		// the laptop meant (a probe: unsure once its debit was said)
+		l, text, said = m[1], m[1], true
+	}
 	if !said || followUpOwnWords.MatchString(strings.Replace(l, "还有", "", 1)) {
 		return nil, nil
 	}

@@ -667,6 +667,18 @@ func TestAnotherPlanNamedAfterNothingToPayIsItsQuote(t *testing.T) {
 	c.send("那手机呢")
 	c.expect("Redmi K70", "逾期", "确认还款")
 	c.reject("Xiaomi Book")
+	c.send("算了")
+	// A correction to the other plan after it ("不对 是手机": unsure), and
+	// the one before named after a correction turned from it (a probe:
+	// unsure, the follow-up kept on the plan corrected away from).
+	c.send("笔记本那个帮我还了")
+	c.send("不对 是手机")
+	c.expect("Redmi K70", "确认还款")
+	c.send("K70还这期")
+	c.send("不对 是笔记本")
+	c.expect("无需重复还款")
+	c.send("那手机呢")
+	c.expect("Redmi K70", "确认还款")
 }
 
 // TestThenPayItAfterAPlansBillIsItsQuote: "手机这期多少" then "好 那还了吧"

@@ -829,12 +829,14 @@ func quotesNothing(s *Step, q *supportbot.Quote, p *supportbot.Plan) (bool, erro
 }
 
 // nothingToPay says why there is nothing to pay on p now: it is paid off,
-// nothing is due yet, or the bank is debiting what is due. With no step
-// done just before, it is kept as the last one, on p: "那笔记本呢" next
-// asks the same of the laptop (a probe: unsure after the phone's debit
-// was said); after a payment, what follows stays that payment's.
+// nothing is due yet, or the bank is debiting what is due. Unless a
+// payment went through just before, it is kept as the last step, on p:
+// "那笔记本呢" next asks the same of the laptop (probes: unsure after the
+// phone's debit was said, also when the laptop's quote came first and "不
+// 对 是手机" turned to the phone); after a payment, what follows stays
+// that payment's.
 func nothingToPay(s *Step, flow string, p *supportbot.Plan) error {
-	if followable[flow] && s.recent(false) == nil {
+	if last := s.recent(false); followable[flow] && (last == nil || !last.Done) {
 		s.slots.Last = &lastStep{Flow: flow, Plan: p.ID, At: s.now}
 	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}}
