@@ -83,6 +83,9 @@ var (
 	// correctedTo is the thing a correction turns to: "不对 是笔记本",
 	// "错了，应该是平板", "no, the laptop".
 	correctedTo = regexp.MustCompile(`^(?:不对|不是|错了|说错了|搞错了)[\s,，。.!！]*(?:是|应该是|我说的是|我要的是|我是说)?(.{1,20}?)(?:才对|吧)?[。.!！]*$|^(?:no|sorry|i mean)[\s,.]+(?:i mean |i meant )?(the [a-z0-9 ]{2,30}?|my [a-z0-9 ]{2,30}?)[.!]*$`)
+	// nextAsked asks after the next period alone: "那下期呢", "下个月的呢",
+	// "and the next one?".
+	nextAsked = regexp.MustCompile(`^(?:那|那么|还有)?(?:下一?期|下个?月的?)(?:的)?(?:呢|也还了吧|也一起)[?？。]*$|^(?:and |what about |now )?(?:the )?next (?:one|period|month'?s?(?: one)?)\??$`)
 	// otherOneSaid: "那另一个呢", "and the other one too".
 	otherOneSaid = regexp.MustCompile(`另一个|另外一个|另一笔|另外那个|\bthe other( one)?\b`)
 )
@@ -160,8 +163,17 @@ func (s *Step) followUp(text string) (bool, error) {
 		return false, nil
 	}
 	p, err := s.followedBy(text, last.Plan)
-	if err != nil || p == nil {
+	if err != nil {
 		return false, err
+	}
+	if p == nil && last.Flow == "pay" && last.Done && last.Plan != "" && nextAsked.MatchString(strings.ToLower(strings.TrimSpace(text))) {
+		// "那下期呢" right after a bill was paid: the same plan's next
+		// bill, quoted (a probe: unsure).
+		s.conv.Misses = 0
+		return true, s.startFlow("pay", last.Plan)
+	}
+	if p == nil {
+		return false, nil
 	}
 	s.conv.Misses = 0
 	switch last.Flow {

@@ -696,3 +696,19 @@ func TestThenPayItAfterAPlansBillIsItsQuote(t *testing.T) {
 	c.send("那个我已经还了吧")
 	c.reject("确认还款")
 }
+
+// TestTheNextPeriodAskedAfterABillIsItsQuote: "那下期呢" right after a bill
+// was paid got unsure (a probe): the same plan's next bill, quoted; at the
+// bill's quote itself, that the next period is not in it.
+func TestTheNextPeriodAskedAfterABillIsItsQuote(t *testing.T) {
+	_, c := faqSessionOn(t, fixture(), 1039, phoneWang)
+	c.send("还这期")
+	c.expect("Xiaomi Watch", "第 2 期")
+	c.send("那下期呢")
+	c.expect("第 3 期不在这笔里", "还没有扣款")
+	c.send("确认")
+	c.expect("还款成功")
+	c.send("那下期呢")
+	c.expect("Xiaomi Watch", "第 3 期", "确认还款")
+	c.reject("不太确定")
+}

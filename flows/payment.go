@@ -435,7 +435,7 @@ func beyondAtQuote(s *Step, text string) (bool, error) {
 	l := strings.ToLower(inDigits(text))
 	_, monthSaid := monthNamed(l, s.today)
 	if s.conv.Flow != "pay" || s.slots.Quote == nil || !nextPeriodNamed.MatchString(l) && !periodSaid.MatchString(l) && !monthSaid ||
-		!paySaid(l) || zhNotPaying.MatchString(l) || negation.MatchString(l) ||
+		!paySaid(l) && !nextAsked.MatchString(l) || zhNotPaying.MatchString(l) || negation.MatchString(l) || // "那下期呢" too (a probe: unsure)
 		describesAPlan(l) || asksPayoff(l) { // "贵的那个我下个月也要提前还": another plan, later (a replay)
 		return false, nil
 	}
