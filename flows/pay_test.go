@@ -1300,9 +1300,13 @@ func TestOwnPayoffAskedInEnglishIsItsQuote(t *testing.T) {
 	c.send("how much to pay off the laptop")
 	c.expect("Payoff quote</b>: Xiaomi Book")
 	c.send("back")
-	c.send("what's my payoff amount")
-	c.expect("Which plan do you want to pay off")
-	c.send("back")
+	for _, q := range []string{"what's my payoff amount", "early payoff how much", "payoff amount?", "how much is early payoff"} { // a probe: the formula, or unsure
+		c.send(q)
+		c.expect("Which plan do you want to pay off")
+		c.send("back")
+	}
+	c.send("what is payoff amount") // what it is: the formula
+	c.reject("Which plan do you want to pay off")
 	c.send("How do you work out my payoff amount")
 	c.reject("Payoff quote", "Which plan do you want to pay off")
 	c.send("/lang zh")

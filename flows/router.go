@@ -1577,6 +1577,9 @@ var closureNoticeAsked = regexp.MustCompile(`(?:注销|销户)[^，。？?]{0,10
 // off my pad", "what's my payoff amount", "提前还款要多少").
 var ownPayoffAsked = regexp.MustCompile(`\bhow much (?:is it |would it be |will it be |does it cost |do i need |do i have |would i need )?to pay (?:it |everything |my [a-z0-9]+ |the [a-z0-9]+ |this |the rest |off )?off\b|` +
 	`\b(?:what'?s|what is|whats) my payoff(?: amount)?\b|\bmy payoff amount\b|\bhow much is my payoff\b|\bhow much (?:do i need |would i need |does it take )?to clear (?:everything|it all|my plan)\b|` +
+	// "early payoff how much", "payoff amount?", "how much is early payoff"
+	// (a probe: the formula, or unsure)
+	`^(?:my )?(?:early )?payoff(?: amount)?(?: how much| pls| please)?\??$|^how much (?:is|for) (?:an |the |my )?early (?:payoff|repayment)\??$|` +
 	// "提前还款要多少", "提前还清要多少钱" (an audit: the formula, to a
 	// customer with one plan)
 	`^(?:我|那我)?(?:现在|今天)?(?:要)?提前(?:还款|还清|结清|还完|全部还清)(?:的话)?(?:一共|总共)?(?:要|需要|得)(?:还|付)?多少(?:钱)?[?？吗呢啊]*$`)
