@@ -741,3 +741,17 @@ func TestAPersonAskedWithTheReasonBeside(t *testing.T) {
 		}
 	}
 }
+
+// TestAPersonAskedAtAQuoteSaysTheQuoteIsClosed: "转人工" at a quote closed
+// it without a word, and the 确认 after it found nothing to confirm (a
+// probe): the hand-off says first that the step was closed, nothing paid.
+func TestAPersonAskedAtAQuoteSaysTheQuoteIsClosed(t *testing.T) {
+	h, c := faqSession(t, 1041)
+	c.send("K70还这期")
+	c.expect("确认还款")
+	c.send("转人工")
+	c.expect("步骤已经关闭", "没有扣款")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}

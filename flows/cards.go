@@ -76,6 +76,7 @@ func cardsFlow() *spec {
 // 款", "switch autopay to my icbc card"): the default card changed, as a
 // debit takes it (a probe: unsure, or a payment's plans).
 var debitCardChanged = regexp.MustCompile(`(?:换成|改成|改用|换用|以后用|以后都用|每次都用|都用)[^，。？?]{0,10}卡(?:来)?(?:自动)?(?:扣款|扣钱|扣)|` +
+	`换(?:一张|张|个|别的|其他的?)?(?:银行)?卡(?:来)?(?:还款|还钱|扣款|扣)|` + // "我想换卡还款 招行卡没钱了" (a probe: unsure)
 	`\b(?:switch|change|move|set)\b[^.?!]{0,20}\b(?:autopay|auto-pay|auto repayment|debits?|automatic payments?)\b[^.?!]{0,10}\bto\b`)
 
 // defaultCard is the card payments use unless the customer picks another:

@@ -267,15 +267,25 @@ func asksTwice(text string) bool {
 // rate, whether it can be waived), are not about this quote.
 func asksAboutQuote(text string) bool {
 	l := strings.ToLower(text)
-	if n := utf8.RuneCountInString(l); n > 80 || n > 40 && !centsTyped.MatchString(l) || containsAny(l, "手续费", "费率", "免", "fee", "waive", "rate", "怎么取消", "如何取消", "how do i cancel", "how to cancel") {
+	if amountAsked.MatchString(l) && (amountSaid.MatchString(l) || chargeWithFigure.MatchString(l)) {
+		return true // "这个12块是啥", "手续费21是什么": a part of it (probes: "payments are whole periods", unsure)
+	}
+	short := 40 // English words are longer: "does this cancel tomorrow's scheduled repayment?" (a probe: the booking's cancellation, which a confirm made)
+	if !hasHan(l) {
+		short = 64
+	}
+	if n := utf8.RuneCountInString(l); n > 80 || n > short && !centsTyped.MatchString(l) || containsAny(l, "手续费", "费率", "免", "fee", "waive", "rate", "怎么取消", "如何取消", "how do i cancel", "how to cancel") {
 		return false
 	}
 	amount := containsAny(l, "为什么是", "为啥是", "怎么是", "为什么要付", "为什么多", "为啥多", "怎么多", "多了", "多出", "这么多", "比我", "比剩", "少了", "少一期", "怎么少", "为什么少",
 		"怎么算", "怎么来的", "哪来的", "哪里来", "明细", "组成", "包括", "包含", "why is it", "why is the", "how come", "why more",
 		"more than", "breakdown", "made of", "calculated", "where does", "extra")
-	return (amount || asksAboutBooking(text)) && (asks(text) || containsAny(l, "为什么", "为啥", "怎么", "why", "how")) ||
-		amountAsked.MatchString(l) && amountSaid.MatchString(l) // "这个12块是啥": a part of it (a probe: "payments are whole periods")
+	return (amount || asksAboutBooking(text)) && (asks(text) || containsAny(l, "为什么", "为啥", "怎么", "why", "how"))
 }
+
+// chargeWithFigure is a charge named with a figure ("手续费21", "滞纳金 12",
+// "the 12 late fee").
+var chargeWithFigure = regexp.MustCompile(`(?:手续费|滞纳金|罚息|利息|本金|fee|interest|principal)\s*[0-9]+|[0-9]+(?:\.[0-9]+)?\s*(?:的)?(?:手续费|滞纳金|罚息|利息|本金|late fee|fee|interest)`)
 
 // centsTyped is an amount typed to the fen ("why is it 392.25 when the
 // laptop is 383.25 a month": a question of the quote's sum, longer than

@@ -108,3 +108,14 @@ func TestWhyOneCannotPayWithEveryCardFrozenIsTheCards(t *testing.T) {
 	c.send("为啥我还不了款啊")
 	c.reject("先别着急，按这个顺序排查")
 }
+
+// TestPaidAlreadyButABookingStaysIsToldOfIt: "I paid already, why is there
+// still a scheduled payment?" was told no scheduled repayment was being
+// debited, where one was to run the next day (a probe): the bookings still
+// ahead are said, with how to cancel one.
+func TestPaidAlreadyButABookingStaysIsToldOfIt(t *testing.T) {
+	_, c := faqSessionOn(t, fixture(), 1042, phoneWang)
+	c.send("/lang en")
+	c.send("I paid already, why is there still a scheduled payment?")
+	c.expect("still ahead", "/cancel_schedule", "Xiaomi Watch")
+}

@@ -1305,6 +1305,11 @@ func TestOwnPayoffAskedInEnglishIsItsQuote(t *testing.T) {
 		c.expect("Which plan do you want to pay off")
 		c.send("back")
 	}
+	for _, q := range []string{"两个都提前还清要多少"} { // both asked: the list, one at a time (a probe: unsure)
+		c.send(q)
+		c.expect("Which plan do you want to pay off")
+		c.send("back")
+	}
 	c.send("what is payoff amount") // what it is: the formula
 	c.reject("Which plan do you want to pay off")
 	c.send("How do you work out my payoff amount")
@@ -2209,9 +2214,11 @@ func TestAnAmountAskedAboutAtAQuoteIsItsPart(t *testing.T) {
 	_, c := faqSession(t, 1038)
 	c.send("K70还这期")
 	c.expect("¥261.92")
-	c.send("这个12块是啥")
-	c.expect("报价的明细", "滞纳金")
-	c.reject("不能只还其中一部分")
+	for _, q := range []string{"这个12块是啥", "滞纳金12是什么"} {
+		c.send(q)
+		c.expect("报价的明细", "滞纳金")
+		c.reject("不能只还其中一部分", "不太确定")
+	}
 	c.send("能分两次还吗")
 	c.expect("不能只还其中一部分", "还没有扣款")
 	c.reject("只会扣一次")

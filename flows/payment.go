@@ -1294,7 +1294,26 @@ func (s *Step) appendOverdue() error {
 // payment the message center has, or that there is none — not an unsure
 // guess at double charges (a probe).
 func latestPaymentNotice(s *Step) (bool, error) {
-	return true, sayLatestNotice(s, append(slices.Clip(paymentNotices), "scheduled_failed"), "repay.none_recent_last", "repay.none_recent")
+	if err := sayLatestNotice(s, append(slices.Clip(paymentNotices), "scheduled_failed"), "repay.none_recent_last", "repay.none_recent"); err != nil {
+		return true, err
+	}
+	// The bookings still ahead, said: "I paid already, why is there still
+	// a scheduled payment?" was told none was being debited, where one was
+	// to run the next day (a probe).
+	views, err := scheduledViews(s)
+	if err != nil {
+		return true, err
+	}
+	var ahead []string
+	for _, v := range active(views) {
+		if v.Status == supportbot.ScheduledScheduled && v.RunAt.After(s.now) {
+			ahead = append(ahead, v.line(s))
+		}
+	}
+	if len(ahead) > 0 && len(s.out) > 0 {
+		s.out[len(s.out)-1].Text += "\n\n" + s.T("repay.bookings_ahead") + "\n" + strings.Join(ahead, "\n")
+	}
+	return true, nil
 }
 
 // sayLatestNotice says the latest of the customer's notices of kinds with

@@ -751,3 +751,24 @@ func TestALongProductNameFitsItsButton(t *testing.T) {
 	c.press(long)
 	c.expect("提前结清报价</b>：小米超长名字")
 }
+
+// TestWhetherAPayoffCancelsABookingIsAskedAtItsQuote: "does this cancel
+// tomorrow's scheduled repayment?" at a payoff's quote started the
+// booking's cancellation in its place, and the confirm after it cancelled
+// the booking, nothing paid (a probe): English questions run longer than
+// the Chinese the length limit was set for. The quote's parts answer it,
+// and the quote waits.
+func TestWhetherAPayoffCancelsABookingIsAskedAtItsQuote(t *testing.T) {
+	h, c := faqSession(t, 1040)
+	c.send("/lang en")
+	c.send("pay off the k70")
+	c.expect("Payoff quote")
+	c.send("does this cancel the scheduled repayment on the 14th?")
+	c.expect("what the quote is made of")
+	c.reject("Cancel this scheduled repayment?")
+	c.send("confirm")
+	c.expect("Paid!", "scheduled repayment of this plan was cancelled")
+	if got := h.repayments("C1"); len(got) != 1 {
+		t.Errorf("repayments %+v, want the payoff", got)
+	}
+}
