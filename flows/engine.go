@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -424,6 +425,23 @@ type memTurns struct {
 func (m *memTurns) TakeTurn(_ context.Context, chatID int64) (bool, error) { return true, nil }
 func (m *memTurns) GiveTurn(_ context.Context, chatID int64) error         { return nil }
 
+// prepareSafely is prepare with a panic in a step's code taken as its
+// error: the step is tried again and, failing still, given up with an
+// apology (failed). A panic used to take the process down with the event
+// still waiting, to take it down again at every start, every chat with it
+// (a reader's regexp with a group missing did, in a build of this
+// session). The panic's value and stack are logged: runtime errors, no
+// customer's text.
+func (e *Engine) prepareSafely(ctx context.Context, q *supportbot.Queued) (s *Step, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e.log.Error("step panicked", "chat", e.chatRef(q.Event.ChatID), "kind", q.Event.Kind, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			s, err = nil, fmt.Errorf("step panicked: %v", r)
+		}
+	}()
+	return e.prepare(ctx, q)
+}
+
 // runStep handles one event of a chat. What the step reads comes first, from
 // the core and the bot's state, with no transaction open; what it changes is
 // written in one transaction with the event marked handled. A step whose
@@ -433,7 +451,7 @@ func (e *Engine) runStep(ctx context.Context, q *supportbot.Queued) {
 	start := time.Now()
 	ev := q.Event
 	sctx, cancel := context.WithTimeout(ctx, e.cfg.StepTimeout)
-	s, err := e.prepare(sctx, q)
+	s, err := e.prepareSafely(sctx, q)
 	cancel()
 	if err == nil {
 		err = e.st.Update(ctx, s.apply)

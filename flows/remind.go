@@ -56,6 +56,7 @@ func setReminders(s *Step, arg string) error {
 	if err != nil {
 		return err
 	}
+	s.slots.Topic = &lastStep{Flow: "remind", At: s.now} // "turn them off" next is theirs (remindFollowUp)
 	want := on
 	switch strings.ToLower(strings.TrimSpace(arg)) {
 	case "":
@@ -114,9 +115,54 @@ func setReminders(s *Step, arg string) error {
 		// "remind me the day before only": one of the days, not the others.
 		text += "\n" + s.T("remind.all_or_none")
 	}
+	if dueAsked.MatchString(strings.ToLower(s.ev.Text)) {
+		// "提醒我一下还款日": reminders on, and the day asked for (a probe
+		// got them turned on, the date never said)
+		open, err := s.openPlans()
+		if err != nil {
+			return err
+		}
+		for _, p := range open {
+			if next, ok := nextNotOverdue(p, s.today); ok {
+				text += "\n" + s.T("remind.next_due", "product", p.Product, "date", s.day(next.DueDate), "amount", money(next.Amount()))
+			}
+		}
+	}
 	s.say(text, []supportbot.Button{s.remindBtn(false)}, menu)
 	return nil
 }
+
+// remindFollowUp switches reminders by a bare "on" or "off" right after
+// they were answered ("reminders" then "turn them off", "提醒" then "关掉
+// 吧": a probe got "can't answer"). Only the very next message.
+func (s *Step) remindFollowUp(text string) (bool, error) {
+	t := s.topicBefore
+	if t == nil || t.Flow != "remind" || s.conv.Flow != "" || s.now.Sub(t.At) > topicWindow || s.now.Before(t.At) {
+		return false, nil
+	}
+	w := bare(text)
+	if utf8.RuneCountInString(w) > 16 || asks(text) {
+		return false, nil
+	}
+	m := bareSwitch.FindStringSubmatch(w)
+	if m == nil {
+		return false, nil
+	}
+	s.conv.Misses = 0
+	if m[1] != "" { // the first alternative's group: on
+		return true, s.startFlow("remind", "on")
+	}
+	return true, s.startFlow("remind", "off")
+}
+
+// bareSwitch is a switch said of what was just talked about: on (its
+// first group) or off.
+var bareSwitch = regexp.MustCompile(`^(?:(?:那|好|好的|ok|okay|then|please|pls)[,， ]*)?((?:帮我)?(?:打开|开启|开一下|开吧|开了吧|开)|turn (?:it|them) (?:back )?on|switch (?:it|them) on)(?:吧|一下)?$|` +
+	`^(?:(?:那|好|好的|ok|okay|then|please|pls)[,， ]*)?(?:帮我)?(?:关掉|关闭|关了|关上|关|不要了|取消)(?:吧|一下|它|掉)?$|^(?:ok |okay |then |please )?(?:turn|switch) (?:it|them) off(?: please)?$`)
+
+// dueAsked names the due date as what to be told ("提醒我一下还款日",
+// "remind me when my bill is due").
+var dueAsked = regexp.MustCompile(`还款日|哪天还|几号还|什么时候还|\bwhen (?:my |the )?(?:bill|payment|installment) is due\b|\bdue date\b`)
 
 // dueDaySaid names the due date itself as a reminder's day ("还款当天提醒",
 // "remind me on the due date itself").

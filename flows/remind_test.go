@@ -716,3 +716,26 @@ func TestWhenRemindersComeIsAnswered(t *testing.T) {
 		t.Errorf("reminders switched on %d times, want none", n)
 	}
 }
+
+// TestRemindersSwitchedByABareWordAfterTheirAnswer: "reminders" then "turn
+// them off" got "can't answer", and "提醒我一下还款日" turned them on without
+// the date (a probe): a bare on or off right after their answer switches
+// them; the due date asked with them is said.
+func TestRemindersSwitchedByABareWordAfterTheirAnswer(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(1045, "zh")
+	c.identify(phoneZhang)
+	c.send("提醒我一下还款日")
+	c.expect("还款提醒已开启", "「Xiaomi Book」下期还款日")
+	c.send("关掉吧")
+	c.expect("还款提醒已关闭")
+	c.send("/lang en")
+	c.send("are my reminders on?")
+	c.send("turn them on")
+	c.expect("reminders are on")
+	c.send("/bill")
+	c.send("turn them off") // not after the reminders' answer: not theirs
+	c.reject("reminders are off")
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"supportbot/flows"
 	"sync"
 	"testing"
 	"time"
@@ -771,4 +772,44 @@ func TestWhetherAPayoffCancelsABookingIsAskedAtItsQuote(t *testing.T) {
 	if got := h.repayments("C1"); len(got) != 1 {
 		t.Errorf("repayments %+v, want the payoff", got)
 	}
+}
+
+// TestAPanickingStepIsAFailedStep: a panic in a step's code took the whole
+// process down with its event still waiting, to take it down again at
+// every start (found in a build of this session): it is a failed step —
+// other chats go on, it is tried again, and given up with an apology.
+func TestAPanickingStepIsAFailedStep(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.failuresExpected = true
+	h.kb = panickyClassifier{}
+	h.open()
+	a := h.chat(1043, "zh")
+	a.identify(phoneWang)
+	b := h.chat(1044, "zh")
+	b.identify(phoneZhang)
+	a.send("boom")
+	b.send("/bill")
+	b.expect("Redmi K70")
+	for range 3 {
+		h.advance(time.Minute)
+		h.drain()
+	}
+	a.inbox()
+	a.expect("出了点问题")
+	if got := h.failedSteps(); len(got) == 0 {
+		t.Error("no failed step recorded for the panic")
+	}
+	a.send("/bill") // the chat goes on
+	a.expect("Xiaomi Watch")
+}
+
+// panickyClassifier is the fake, but for "boom": a bug in a step's code.
+type panickyClassifier struct{ fakeKB }
+
+func (p panickyClassifier) Classify(text string) flows.Classification {
+	if text == "boom" {
+		var none []string
+		_ = none[3]
+	}
+	return p.fakeKB.Classify(text)
 }

@@ -3062,6 +3062,9 @@ func (s *Step) freeText(text string) error {
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
 		return err
 	}
+	if ok, err := s.remindFollowUp(text); ok || err != nil { // "turn them off" after the reminders' answer
+		return err
+	}
 	if ok, err := s.viewFollowUp(text); ok || err != nil { // "那笔记本呢" after the phone's schedule: the laptop's
 		return err
 	}
