@@ -756,6 +756,9 @@ func handleCancel(s *Step, a action) (bool, error) {
 				s.finish()
 				return true, s.startFlow("pay", p.ID)
 			}
+			if m := correctedTo.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text))); m != nil {
+				text = m[1] // "不对 是笔记本那个" at the list: the laptop's (a probe: unsure)
+			}
 			// "取消12号那个", "第7期" first: on this list "2号的" is the day
 			// a booking runs more likely than its place.
 			if n, err := bookingPickedOtherwise(s, text, list); n > 0 || err != nil {

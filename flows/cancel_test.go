@@ -699,3 +699,13 @@ func TestWhichCardAtABookingsCancellationKeepsIt(t *testing.T) {
 	c.send("确认")
 	c.expect("已取消预约还款")
 }
+
+// TestACorrectionAtTheBookingsListIsAPick: "不对 是笔记本那个" at the list of
+// bookings got unsure (a probe): the booking named, to confirm.
+func TestACorrectionAtTheBookingsListIsAPick(t *testing.T) {
+	_, c := faqSession(t, 1047)
+	c.send("/cancel_schedule")
+	c.send("不对 是笔记本那个")
+	c.expect("Xiaomi Book 第 3 期")
+	c.reject("不太确定")
+}

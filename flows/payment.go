@@ -2475,6 +2475,9 @@ func chooseAnother(s *Step, flow string) error {
 // — the plan quoted, or none — how to confirm the quote in front of them.
 func quotePlanSaid(s *Step, flow string, p *supportbot.Plan) error {
 	if p != nil && p.ID != s.slots.Plan {
+		if other := otherQuoteAsked(flow, afterCorrection(s.ev.Text)); other != "" {
+			return s.startFlow(other, p.ID) // "不对 是提前还手机" at the laptop's bill: the phone's payoff (a probe: its bill)
+		}
 		return s.fire(flow, "quote", p)
 	}
 	if other := otherQuoteAsked(flow, s.ev.Text); other != "" {

@@ -813,3 +813,17 @@ func (p panickyClassifier) Classify(text string) flows.Classification {
 	}
 	return p.fakeKB.Classify(text)
 }
+
+// TestACorrectionToAnotherPlansOtherQuoteIsThat: "不对 是提前还手机" at the
+// laptop's bill got the phone's bill (a probe): the plan and the quote
+// corrected both — the phone's payoff; and the other way round.
+func TestACorrectionToAnotherPlansOtherQuoteIsThat(t *testing.T) {
+	_, c := faqSession(t, 1046)
+	c.send("K70还这期")
+	c.expect("逾期账单", "Redmi K70")
+	c.send("不对 是提前还笔记本")
+	c.expect("提前结清报价", "Xiaomi Book")
+	c.send("不对 是手机这期")
+	c.expect("逾期账单", "Redmi K70")
+	c.reject("提前结清报价")
+}

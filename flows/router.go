@@ -1960,7 +1960,7 @@ var (
 		`(?:我?(?:想|想要)?(?:问下|问一下|请问|咨询一下|咨询下)[\s,，:：]*|(?i:i (?:want|wanted|would like) to ask|quick question)[\s,:]*)?`)
 	// neverMindLead: "算了不用了", "不用了", "算了", "never mind," before
 	// something else.
-	neverMindLead = regexp.MustCompile(`^(?:算了|算啦)?[\s,，。.!！]*(?:不用了|不需要了|不要了|不用啦)[\s,，。.!！~]+|^(?:算了|算啦)[\s,，。.!！~]+|^(?i:never ?mind|nvm|forget it)[\s,.!]+`)
+	neverMindLead = regexp.MustCompile(`^(?:算了|算啦)?[\s,，。.!！]*(?:不用了|不需要了|不要了|不用啦|先不还了|不还了|先不了)[\s,，。.!！~]+|^(?:算了|算啦)[\s,，。.!！~]+|^(?i:never ?mind|nvm|forget it)[\s,.!]+`)
 	courtesyTail  = regexp.MustCompile(`[\s,，.。!！~]*(?:谢谢|多谢|感谢|(?i:thanks|thank you|thx)|🙏)+[\s,，.。!！~🙏]*$`)
 )
 
@@ -2240,7 +2240,7 @@ func (e *Engine) route(s *Step) error {
 				s.say(s.confirmHow()) // "算了 确认吧" after a question: the 确认 asked for alone (a probe: "OK, no payment")
 				return nil
 			}
-			if ok && containsAny(strings.ToLower(ev.Text[:len(ev.Text)-len(rest)]), "不用", "不要", "不需要", "never", "nvm", "forget") && s.conv.Flow != "cancel" &&
+			if ok && containsAny(strings.ToLower(ev.Text[:len(ev.Text)-len(rest)]), "不用", "不要", "不需要", "不还", "先不", "never", "nvm", "forget") && s.conv.Flow != "cancel" &&
 				!declines(rest) && !declines(ev.Text) && otherQuoteAsked(s.conv.Flow, rest) == "" { // "不用了 谢谢": the no alone, below; "不用了，取消吧" at a booking: a go-ahead
 				// "不用了，我想问下还款日", "算了不用了 我的账单发我" at a
 				// quote: a no, then what is asked (a probe: how to confirm
