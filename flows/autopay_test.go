@@ -588,4 +588,9 @@ func TestAutoRepaymentAskedOnWithACardIsItsQuestion(t *testing.T) {
 	}
 	c.send("提前还款用建行卡") // a payoff on a card: its quote still
 	c.expect("提前结清报价", "建设银行 **** 8888")
+	c.send("/autopay")
+	c.send("关闭")
+	c.send("确认")
+	c.send("以后自动还款都用建行卡扣 帮我开一下") // "都用建行卡扣": the switch still, not only the cards (a review)
+	c.expect("开启自动还款吗")
 }

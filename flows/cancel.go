@@ -757,7 +757,7 @@ func handleCancel(s *Step, a action) (bool, error) {
 				return true, s.startFlow("pay", p.ID)
 			}
 			if m := correctedTo.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text))); m != nil {
-				text = m[1] // "不对 是笔记本那个" at the list: the laptop's (a probe: unsure)
+				text = m[1] + m[2] // "不对 是笔记本那个", "no, the laptop one" at the list: that one (a probe: unsure)
 			}
 			// "取消12号那个", "第7期" first: on this list "2号的" is the day
 			// a booking runs more likely than its place.

@@ -708,4 +708,28 @@ func TestACorrectionAtTheBookingsListIsAPick(t *testing.T) {
 	c.send("不对 是笔记本那个")
 	c.expect("Xiaomi Book 第 3 期")
 	c.reject("不太确定")
+	c.send("/lang en")
+	c.send("/cancel_schedule")
+	c.send("no, the laptop one") // its own group of the correction's regexp (a review: read as nothing)
+	c.expect("Xiaomi Book, period 3")
+}
+
+// TestABookingCancelledThenPaidNowIsThePayment: "把笔记本的预约取消了 然后现
+// 在就还" asked the cancellation and dropped the payment (a probe): the
+// cancellation's question, with the payment offered beside it, as "…然后现
+// 在就还这期" already had.
+func TestABookingCancelledThenPaidNowIsThePayment(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	for i := range zhang.Scheduled {
+		if zhang.Scheduled[i].ID == "S2" {
+			zhang.Scheduled[i].RunAt = start.Add(72 * time.Hour) // the laptop's booking, not due to run yet
+		}
+	}
+	_, c := faqSessionOn(t, data, 1048, phoneZhang)
+	c.send("把笔记本的预约取消了 然后现在就还")
+	c.expect("Xiaomi Book 第 3 期", "你还问到了", "[🧾 还本期账单]")
+	c.send("/menu")
+	c.send("明天别扣款，等我老婆发了工资再还") // later: no payment offered
+	c.reject("你还问到了")
 }

@@ -48,7 +48,7 @@ func cardsFlow() *spec {
 				if err != nil {
 					return err
 				}
-				if bank := bankIn(l, s.conv.Lang); !named && bank != "" {
+				if bank := bankIn(l, s.conv.Lang); !named && bank != "" && !anyCardOf(s, l) {
 					s.say(s.T("cards.bank_none", "bank", bank)) // "我想换成招行卡扣款" with no 招行 card: said, under the list (a probe: the list alone)
 					return nil
 				}
@@ -232,6 +232,14 @@ func cardNamed(s *Step, text string) (bool, error) {
 	}
 	s.say(s.T("cards.which_of_bank", "cards", strings.Join(ofBank, s.listSep())))
 	return true, nil
+}
+
+// anyCardOf reports a card of the customer's of a bank t names.
+func anyCardOf(s *Step, t string) bool {
+	cards, err := s.cards()
+	return err == nil && slices.ContainsFunc(cards, func(c supportbot.Card) bool {
+		return bankSaid(t, strings.ToLower(c.Bank)) || bankSaid(t, zhBankOf(c.Bank))
+	})
 }
 
 // pickDefault asks to confirm a new default card, if it can be one.

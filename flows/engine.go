@@ -425,8 +425,8 @@ type memTurns struct {
 func (m *memTurns) TakeTurn(_ context.Context, chatID int64) (bool, error) { return true, nil }
 func (m *memTurns) GiveTurn(_ context.Context, chatID int64) error         { return nil }
 
-// prepareSafely is prepare with a panic in a step's code taken as its
-// error: the step is tried again and, failing still, given up with an
+// prepareSafely is prepare (the routing and the flows' code; not the
+// step's write, s.apply) with a panic taken as its error: the step is tried again and, failing still, given up with an
 // apology (failed). A panic used to take the process down with the event
 // still waiting, to take it down again at every start, every chat with it
 // (a reader's regexp with a group missing did, in a build of this

@@ -19,7 +19,7 @@ type lastStep struct {
 	Plan  string    `json:"plan,omitempty"`
 	Plans []string  `json:"plans,omitempty"` // billsListed: the plans in the order shown
 	On    bool      `json:"on,omitempty"`    // autopay: the switch asked for
-	Done  bool      `json:"done,omitempty"`  // it went through (was under way as it closed), not only quoted
+	Done  bool      `json:"done,omitempty"`  // confirmed (under way as it closed), not only quoted
 	At    time.Time `json:"at"`
 }
 
@@ -198,7 +198,7 @@ func (s *Step) followedBy(text, lastPlan string) (*supportbot.Plan, error) {
 	if m := correctedTo.FindStringSubmatch(l); m != nil && !said {
 		// "不对 是笔记本", "no, the laptop" right after the phone's step:
 		// the laptop meant (a probe: unsure once its debit was said)
-		l, text, said = m[1], m[1], true
+		l, text, said = m[1]+m[2], m[1]+m[2], true // one alternative captures each
 	}
 	if !said || followUpOwnWords.MatchString(strings.Replace(l, "还有", "", 1)) {
 		return nil, nil

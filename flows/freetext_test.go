@@ -2820,6 +2820,9 @@ func TestANeverMindAtAQuoteDeclinesItAndAnswersWhatFollows(t *testing.T) {
 	c.send("K70提前还款")
 	c.send("先不还了 我想问下我的账单") // a probe: unsure
 	c.expect("这次不还款", "2 笔进行中的分期")
+	c.send("K70提前还款")
+	c.send("不用了，好的") // a no, then an ok: the no (a review: how to confirm)
+	c.expect("这次不还款")
 	c.send("确认")
 	c.expect("没有需要你确认的操作")
 	if n := len(h.repayments("C1")); n != 0 {

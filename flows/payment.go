@@ -454,8 +454,8 @@ func beyondAtQuote(s *Step, text string) (bool, error) {
 // laterLeftOutAtQuote answers, at a bill's quote, the next period said
 // not to be paid ("下期不用还", "下个月的先不还", "not next month's"):
 // the quote pays only its own periods, and waits (a probe: taken as a no
-// to the quote itself). A quote that holds the next period already is
-// not this: periods are paid together, the no is the quote's.
+// to the quote itself). With no unpaid period after the quote's, or this
+// period said too ("这期和下期都不还了"), the no is the quote's.
 func laterLeftOutAtQuote(s *Step, text string) (bool, error) {
 	l := strings.ToLower(text)
 	no := zhNotPaying.MatchString(l) || negation.MatchString(l) || deferred.MatchString(l)
@@ -830,7 +830,7 @@ func quotesNothing(s *Step, q *supportbot.Quote, p *supportbot.Plan) (bool, erro
 
 // nothingToPay says why there is nothing to pay on p now: it is paid off,
 // nothing is due yet, or the bank is debiting what is due. Unless a
-// payment went through just before, it is kept as the last step, on p:
+// payment was confirmed just before, it is kept as the last step, on p:
 // "那笔记本呢" next asks the same of the laptop (probes: unsure after the
 // phone's debit was said, also when the laptop's quote came first and "不
 // 对 是手机" turned to the phone); after a payment, what follows stays

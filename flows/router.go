@@ -402,9 +402,9 @@ var payWithAsked = regexp.MustCompile(`(?:^|[^信])(?:用|拿)[^，。？?]{0,10
 // payWithCardAsked answers a question whether one of the customer's own
 // cards, named, can pay: a frozen one asked of gets the frozen card's
 // answer (an audit: the ways to pay in general, to a customer whose card
-// named was frozen); otherwise the bill starts on that card, to confirm
-// (its quote says when the card named is frozen). It reports whether it
-// answered.
+// named was frozen); otherwise the bill — or, asked with payoff words, the
+// payoff — starts on that card, to confirm (its quote says when the card
+// named is frozen). It reports whether it answered.
 func (s *Step) payWithCardAsked(text string) (bool, error) {
 	l := strings.ToLower(text)
 	if s.conv.CustomerID == "" || !payWithAsked.MatchString(l) || containsAny(l, "信用卡", "credit card") || aboutSomeoneElse(text) || kinFor.MatchString(l) ||
@@ -2236,7 +2236,7 @@ func (e *Engine) route(s *Step) error {
 		}
 		if stepped && waitsForYes(s.conv.State) {
 			rest, ok := afterNeverMind(ev.Text)
-			if ok && moneyAnswerOf(rest, nil) != notAnAnswer {
+			if ok && (moneyAnswerOf(rest, nil) == confirmsMoney || aboutConfirming(confirmForm(bare(rest)))) { // not "不用了，好的": a no
 				s.say(s.confirmHow()) // "算了 确认吧" after a question: the 确认 asked for alone (a probe: "OK, no payment")
 				return nil
 			}
@@ -3183,6 +3183,9 @@ func (s *Step) freeText(text string) error {
 		s.lead = s.T("cards.unbind_not_here")
 		return s.startFlow("cards", "")
 	}
+	if told, err := s.autopayOnCardAsked(text); told || err != nil { // "以后自动还款都用建行卡 帮我开一下"
+		return err
+	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && debitCardChanged.MatchString(l) && !aboutSomeoneElse(text) {
 		s.conv.Misses = 0 // "以后都用招行卡扣款": the default card changed, not a payment
 		return s.startFlow("cards", "")
@@ -3574,9 +3577,6 @@ func (s *Step) freeText(text string) error {
 		!aboutSomeoneElse(text) && s.showAnswer("overdue-consequences") {
 		s.conv.Misses = 0 // "有没有宽限期 晚一两天可以吗": not the orders' desk, nor unsure (a facts audit)
 		return nil
-	}
-	if told, err := s.autopayOnCardAsked(text); told || err != nil { // "以后自动还款都用建行卡 帮我开一下"
-		return err
 	}
 	if told, err := s.payWithCardAsked(text); told || err != nil { // "能用工行卡还吗": that card's, frozen or not
 		return err
@@ -5122,6 +5122,9 @@ func (s *Step) startBeside(text, flow, arg string) error {
 	if c.Confident && c.Kind == "flow" {
 		also = append([]string{c.ID}, also...) // "cancel my booking and pay my bill now" reads as the payment
 	}
+	if flow == "cancel" && payAfterCancel.MatchString(strings.ToLower(text)) && !slices.Contains(also, "pay-bill") {
+		also = append(also, "pay-bill") // "把笔记本的预约取消了 然后现在就还": the payment offered too (a probe: dropped)
+	}
 	for _, sw := range switchesNamed(text) { // "开启还款提醒并且开自动还款": the other switch (a probe: dropped)
 		if !slices.Contains(also, sw) {
 			also = append(also, sw)
@@ -5132,6 +5135,10 @@ func (s *Step) startBeside(text, flow, arg string) error {
 	}
 	return nil
 }
+
+// payAfterCancel asks to pay now beside a booking's cancellation ("然后现
+// 在就还", "and then pay it now") — not later ("等我老婆发了工资再还").
+var payAfterCancel = regexp.MustCompile(`(?:然后|之后|接着|再)?(?:我)?(?:现在|马上|直接|立刻)(?:就)?(?:手动)?(?:还|付|交)(?:款|钱|了|掉|上)?|\bthen (?:i'?ll |let me )?pay (?:it )?now\b|\bpay (?:it |this |that )?now instead\b`)
 
 // switchesNamed are the settings a message switches on or off in words of
 // their own, however the FAQ reads it: "remind", "autopay".

@@ -8,8 +8,10 @@ import (
 )
 
 // quietHandler keeps a failing dependency from flooding the log: a warning
-// or an error whose message was logged less than every ago is held back,
-// and the next one let through says how many were ("repeated": 59). A
+// or an error logged again within every of the last one let through (the
+// same level, message and err) is held back, and the next one let through
+// says how many were ("repeated": 59) — none comes to say it when the
+// trouble stops. A
 // probe's 40-second PostgreSQL outage wrote about 730 ERROR lines across
 // three instances — every loop's "read inbox", "read outbox", "claim money
 // actions" at each tick — burying when it began and ended. Info and debug
@@ -30,12 +32,16 @@ type heldLines struct {
 type heldKey struct {
 	level slog.Level
 	msg   string
+	err   string // another error under the same message is its own line
 }
 
 type heldLine struct {
 	shown time.Time
 	held  int
 }
+
+// maxHeldLines bounds the lines remembered.
+const maxHeldLines = 1024
 
 func newQuietHandler(next slog.Handler, every time.Duration) *quietHandler {
 	return &quietHandler{next: next, every: every, held: &heldLines{lines: map[heldKey]*heldLine{}}}
@@ -49,7 +55,14 @@ func (h *quietHandler) Handle(ctx context.Context, r slog.Record) error {
 	if r.Level < slog.LevelWarn {
 		return h.next.Handle(ctx, r)
 	}
-	held, ok := h.held.take(heldKey{r.Level, r.Message}, r.Time, h.every)
+	k := heldKey{level: r.Level, msg: r.Message}
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "err" {
+			k.err = a.Value.String()
+		}
+		return a.Key != "err"
+	})
+	held, ok := h.held.take(k, r.Time, h.every)
 	if !ok {
 		return nil
 	}
@@ -67,6 +80,9 @@ func (l *heldLines) take(k heldKey, t time.Time, every time.Duration) (int, bool
 	defer l.mu.Unlock()
 	line := l.lines[k]
 	if line == nil {
+		if len(l.lines) >= maxHeldLines {
+			clear(l.lines) // errors of many kinds: forgotten, not grown without end
+		}
 		l.lines[k] = &heldLine{shown: t}
 		return 0, true
 	}

@@ -18,7 +18,11 @@ func TestARepeatedErrorIsLoggedOnceAWhileWithItsCount(t *testing.T) {
 	at := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
 	logAt := func(level slog.Level, msg string, after time.Duration) {
 		r := slog.NewRecord(at.Add(after), level, msg, 0)
-		r.AddAttrs(slog.String("err", "connection refused"))
+		err := "connection refused"
+		if msg == "step failed" {
+			err = "plans exploded " + after.String() // another error each time: each its own line
+		}
+		r.AddAttrs(slog.String("err", err))
 		if err := log.Handler().Handle(context.Background(), r); err != nil {
 			t.Fatal(err)
 		}
@@ -28,6 +32,8 @@ func TestARepeatedErrorIsLoggedOnceAWhileWithItsCount(t *testing.T) {
 		logAt(slog.LevelInfo, "step", time.Duration(i)*time.Second/6)
 	}
 	logAt(slog.LevelError, "read outbox", time.Second) // another message: its own
+	logAt(slog.LevelError, "step failed", 2*time.Second)
+	logAt(slog.LevelError, "step failed", 3*time.Second)
 	logAt(slog.LevelError, "read inbox", 10*time.Second)
 	logAt(slog.LevelError, "read inbox", 11*time.Second)
 
@@ -54,5 +60,8 @@ func TestARepeatedErrorIsLoggedOnceAWhileWithItsCount(t *testing.T) {
 	}
 	if len(outbox) != 1 || len(steps) != 60 {
 		t.Errorf("%d read outbox and %d info lines, want 1 and 60", len(outbox), len(steps))
+	}
+	if n := strings.Count(buf.String(), `msg="step failed"`); n != 2 {
+		t.Errorf("%d lines of step failed with two different errors, want 2", n)
 	}
 }
