@@ -342,7 +342,7 @@ func aboutConfirming(w string) bool {
 // answered, not the way to confirm alone (probes). So is any question
 // asked "before I confirm" (beforeConfirming).
 var (
-	asidesOfConfirming = []string{"手续费", "费用", "滞纳金", "罚息", "利息", "哪张", "什么卡", "哪个卡", "fee", "interest", "which card", "what card"}
+	asidesOfConfirming = append([]string{"费用", "哪张", "什么卡", "哪个卡", "which card", "what card"}, chargeWords...)
 	beforeConfirming   = regexp.MustCompile(`(?:确认|确定|確認|確定)(?:之前|以前|前)|\bbefore (?:i )?confirm`)
 )
 

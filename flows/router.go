@@ -573,11 +573,14 @@ var laterAtQuote = regexp.MustCompile(`晚点|晚些|晚一点|迟点|迟些|稍
 // "payments are whole periods").
 var amountAsked = regexp.MustCompile(`(?:是啥|是什么|是干嘛|干嘛的|什么钱|哪来的|怎么来的)|\bwhat(?:'s| is) (?:the|this|that)\b`)
 
+// chargeWords name the charges on a bill or a quote.
+var chargeWords = []string{"滞纳金", "手续费", "利息", "罚息", "违约金", "fee", "interest", "penalty"}
+
 // feeAsked is a question of a charge with its amount ("为什么要交12块滞纳金",
 // "why is there a 12 yuan late fee"): not a part of the bill asked to be
 // paid (a probe got "payments are whole periods").
 func feeAsked(l string) bool {
-	return containsAny(l, "滞纳金", "手续费", "利息", "罚息", "违约金", "fee", "interest", "penalty") &&
+	return containsAny(l, chargeWords...) &&
 		(asks(l) || containsAny(l, "为什么", "为啥", "怎么", "凭什么", "why", "how come"))
 }
 
