@@ -1318,6 +1318,9 @@ func TestOwnPayoffAskedInEnglishIsItsQuote(t *testing.T) {
 	c.send("提前还款要多少") // in Chinese without a 我 (an audit: the formula)
 	c.expect("要提前结清哪一笔分期")
 	c.send("返回")
+	c.send("我要提前全还") // 提前全还 is a payoff's words (a probe: unsure after the closure's check)
+	c.expect("要提前结清哪一笔分期")
+	c.send("返回")
 	c.send("提前还款要多少手续费") // the fee: its answer
 	c.reject("要提前结清哪一笔分期")
 	for _, q := range []string{"下个月提前还清要多少钱", "i want to pay off the laptop next month instead, how much will it be"} {
