@@ -540,3 +540,15 @@ func TestAClosureTakenBackRightAfterIsHowToWithdraw(t *testing.T) {
 	c.expect("已提交的注销申请，这里不能自己撤回", "CR-20261121-")
 	c.reject("不太确定")
 }
+
+// TestHowLongAClosureTakesAskedAtItsQuestion: "注销要多久" at the closure's
+// question was told to press its button (a probe): how long it takes is
+// answered, and the 确认 after it asked again.
+func TestHowLongAClosureTakesAskedAtItsQuestion(t *testing.T) {
+	_, c := faqSessionOn(t, fixture(), 1049, phoneBob)
+	c.send("/close_account")
+	c.expect("You can ask to close your account")
+	c.send("注销要多久") // Bob's language on file is English
+	c.expect("business days")
+	c.reject("tap this step's button")
+}

@@ -146,7 +146,7 @@ func putsOff(text string) bool {
 func asksForTheStep(text, flow string) bool {
 	l := strings.ToLower(text)
 	if asks(text) || utf8.RuneCountInString(l) > 24 || digitRun.MatchString(l) ||
-		containsAny(l, "几", "多少", "哪", "什么", "怎么", "how", "what", "when", "which", "why") {
+		containsAny(l, "几", "多少", "多久", "多长", "哪", "什么", "怎么", "how", "what", "when", "which", "why") { // "注销要多久" at the closure's question (a probe: "press the button")
 		return false
 	}
 	return slices.ContainsFunc(verbsIn(l), func(v verb) bool { return slices.Contains(v.kind.flows(), flow) && !governed(l[:v.at]) })
