@@ -549,7 +549,7 @@ func autopayCardLine(s *Step, l string) (string, error) {
 // 确认 paid): the question to turn it on, the card it takes said above.
 func (s *Step) autopayOnCardAsked(text string) (bool, error) {
 	l := strings.ToLower(text)
-	if s.conv.CustomerID == "" || !containsAny(l, "自动还款", "自动扣款", "autopay", "auto-pay", "auto repay", "automatic payment") ||
+	if s.conv.CustomerID == "" || !containsAny(l, slices.Concat(autopayNames, []string{"auto-pay", "auto repay", "automatic payment"})...) ||
 		!containsAny(l, "卡", "card") && bankIn(l, s.conv.Lang) == "" || asks(text) || aboutSomeoneElse(text) {
 		return false, nil
 	}

@@ -232,8 +232,8 @@ func (s *Step) followedBy(text, lastPlan string) (*supportbot.Plan, error) {
 // "/bill" then "and the laptop?"): a probe got unsure. Only the very next
 // message, as any topic.
 func (s *Step) viewFollowUp(text string) (bool, error) {
-	t := s.topicBefore
-	if t == nil || t.Flow != "view" && t.Flow != billsListed || s.conv.Flow != "" || s.conv.CustomerID == "" || s.now.Sub(t.At) > topicWindow || s.now.Before(t.At) {
+	t := s.topicJustBefore()
+	if t == nil || t.Flow != "view" && t.Flow != billsListed || s.conv.CustomerID == "" {
 		return false, nil
 	}
 	p, err := s.followedBy(text, t.Plan)
@@ -282,8 +282,8 @@ const billsListed = "listed"
 // numbered as the typed pick: a replay's "第2个" after it got "can't
 // answer". Only the very next message, as any topic.
 func (s *Step) pickAfterBills(text string) (bool, error) {
-	t := s.topicBefore
-	if t == nil || t.Flow != billsListed || s.conv.Flow != "" || s.now.Sub(t.At) > topicWindow || s.now.Before(t.At) {
+	t := s.topicJustBefore()
+	if t == nil || t.Flow != billsListed {
 		return false, nil
 	}
 	n := ordinal(lookAt.ReplaceAllString(bare(strings.ToLower(text)), ""))
@@ -300,6 +300,16 @@ func (s *Step) pickAfterBills(text string) (bool, error) {
 
 // lookAt leads a pick with looking at it: "看看第二个", "show me the second one".
 var lookAt = regexp.MustCompile(`^(?:看看|看一下|看下|查看|查一下|查下|show me |show |open )`)
+
+// topicJustBefore is the topic of the message before, for this one to
+// follow up: nil at a step, or when it is older than topicWindow.
+func (s *Step) topicJustBefore() *lastStep {
+	t := s.topicBefore
+	if t == nil || s.conv.Flow != "" || s.now.Sub(t.At) > topicWindow || s.now.Before(t.At) {
+		return nil
+	}
+	return t
+}
 
 // topicWindow is how long a plan just talked about ("笔记本还剩几期") is
 // what a bare "提前还清吧" or "pay it" means.
@@ -333,8 +343,8 @@ var (
 // quoted the laptop). A bare 还, 还了 or 付 says nothing of paying ("我还
 // 了"). The quote names the plan; nothing moves before 确认.
 func (s *Step) payItAsked(text string) (bool, error) {
-	t := s.topicBefore
-	if t == nil || s.conv.Flow != "" || s.conv.CustomerID == "" || s.now.Sub(t.At) > topicWindow || s.now.Before(t.At) {
+	t := s.topicJustBefore()
+	if t == nil || s.conv.CustomerID == "" {
 		return false, nil
 	}
 	l := bare(text)

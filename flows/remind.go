@@ -136,8 +136,7 @@ func setReminders(s *Step, arg string) error {
 // they were answered ("reminders" then "turn them off", "提醒" then "关掉
 // 吧": a probe got "can't answer"). Only the very next message.
 func (s *Step) remindFollowUp(text string) (bool, error) {
-	t := s.topicBefore
-	if t == nil || t.Flow != "remind" || s.conv.Flow != "" || s.now.Sub(t.At) > topicWindow || s.now.Before(t.At) {
+	if t := s.topicJustBefore(); t == nil || t.Flow != "remind" {
 		return false, nil
 	}
 	w := bare(text)
