@@ -339,6 +339,18 @@ func TestSeveralQuestionsInOneMessage(t *testing.T) {
 			t.Errorf("%q: %s %v, want the bill and the overdue topic", text, r.ID, r.Also)
 		}
 	}
+	// So is a plan named with what to do with it, before an aside (a probe:
+	// "笔记本提前还款 顺便问下滞纳金" answered the late fee and dropped the payoff).
+	for text, want := range map[string][]string{
+		"笔记本提前还款 顺便问下滞纳金": {"early-repayment", "late-fee"},
+		"手机提前还清 还有退款多久到账": {"early-repayment", "refund-timing"},
+		"手机提前还款，另外逾期会怎样":  {"early-repayment", "overdue-consequences"},
+	} {
+		r := ix.Classify(text)
+		if all := append([]string{r.ID}, r.Also...); !slices.Contains(all, want[0]) || !slices.Contains(all, want[1]) {
+			t.Errorf("%q: %s %v, want %v", text, r.ID, r.Also, want)
+		}
+	}
 	// So is a clause told to switch something off (a probe: the reminders dropped).
 	if r := ix.Classify("i want to pay off the whole pad thing early, also turn off those annoying reminders"); !slices.Contains(r.Also, "remind") {
 		t.Errorf("a payoff and the reminders off: %s %v, want the reminders also", r.ID, r.Also)

@@ -539,6 +539,9 @@ func asksOrWants(c candidate) bool {
 	if len(c.tokens.uni) > 0 && toldTo[c.tokens.uni[0]] && !lookedAlready(c.Text) {
 		return true // "查下账单", "check my bill", "also turn off the reminders": told to do something
 	}
+	if u := c.tokens.uni; len(u) >= 2 && u[0] == "#product" && (toldTo[u[1]] || u[1] == "#payoff") && concepts(c) == 2 && !lookedAlready(c.Text) {
+		return true // "笔记本提前还款 顺便问下滞纳金", "手机提前还清，…": the plan, then what to do with it
+	}
 	// A clause comes without the words that joined it (withoutLeads).
 	if zhOrder.MatchString(c.Text) && !strings.Contains(c.Text, "过") {
 		return true // "把提醒打开", "把自动还款关了" (a 了 ends the order, not a report), "还有提醒打开"
