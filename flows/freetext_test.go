@@ -2462,6 +2462,17 @@ func TestEnglishCustomersWords(t *testing.T) {
 		c.send("confirm")
 		c.expect("Paid")
 	})
+	t.Run("one card's freeze asked of", func(t *testing.T) {
+		// A probe got the checklist alone: the card asked of is said.
+		_, c := session(t, phoneWang, "zh")
+		c.send("建行卡冻结了吗")
+		c.expect("建设银行 **** 8888 没有被冻结", "工商银行 **** 4321 已冻结")
+		c.send("中行卡解冻了吗")
+		c.expect("你没有绑定中国银行的卡", "建设银行 **** 8888")
+		_, c = session(t, phoneZhang, "en")
+		c.send("is my cmb card frozen?")
+		c.expect("6789 is not frozen")
+	})
 	t.Run("cheaper now or as scheduled, at a quote", func(t *testing.T) {
 		_, c := session(t, phoneZhang, "en")
 		c.send("/repay")

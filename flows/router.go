@@ -5021,10 +5021,33 @@ func (s *Step) ownFrozen(topic string) string {
 		return ""
 	}
 	frozen := slices.DeleteFunc(slices.Clone(cards), func(c supportbot.Card) bool { return !c.Frozen })
+	sep := s.listSep()
+	if topic == "frozen-card" {
+		// "工行卡解冻了吗" asks of one card: that card's state, or that no
+		// card of the bank is theirs (a probe got the checklist alone).
+		l := strings.ToLower(s.ev.Text)
+		if bank := bankIn(l, s.conv.Lang); bank != "" {
+			named := slices.DeleteFunc(slices.Clone(cards), func(c supportbot.Card) bool {
+				return !bankSaid(l, strings.ToLower(c.Bank)) && !bankSaid(l, zhBankOf(c.Bank))
+			})
+			switch {
+			case len(named) == 0:
+				return s.T("faq.own_bank_none", "bank", bank, "cards", strings.Join(cardNames(s.conv.Lang, cards), sep))
+			case !slices.ContainsFunc(named, func(c supportbot.Card) bool { return c.Frozen }):
+				ok := s.T("faq.own_card_ok", "cards", strings.Join(cardNames(s.conv.Lang, named), sep), "n", len(named))
+				if len(frozen) == 0 {
+					return ok
+				}
+				return ok + "\n" + s.T("faq.own_frozen", "cards", strings.Join(cardNames(s.conv.Lang, frozen), sep), "n", len(frozen))
+			}
+		}
+		if len(frozen) == 0 && len(cards) > 0 {
+			return s.T("faq.own_card_ok", "cards", strings.Join(cardNames(s.conv.Lang, cards), sep), "n", len(cards))
+		}
+	}
 	if len(frozen) == 0 {
 		return ""
 	}
-	sep := s.listSep()
 	key := "faq.own_frozen"
 	if len(frozen) == len(cards) {
 		// Every card frozen: no other to choose at /pay (an audit: told to
