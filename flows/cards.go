@@ -48,9 +48,10 @@ func cardsFlow() *spec {
 				if err != nil {
 					return err
 				}
-				if bank := bankIn(l, s.conv.Lang); !named && bank != "" && !anyCardOf(s, l) {
-					s.say(s.T("cards.bank_none", "bank", bank)) // "我想换成招行卡扣款" with no 招行 card: said, under the list (a probe: the list alone)
-					return nil
+				if !named {
+					if _, err := otherOrNoBank(s, l); err != nil {
+						return err
+					}
 				}
 				if s.conv.State != "confirming" {
 					return nil
@@ -180,6 +181,7 @@ func cardsText(s *Step) (bool, error) {
 			if named, err := cardNamed(s, text); named || err != nil {
 				return true, err
 			}
+			return otherOrNoBank(s, text)
 		}
 	case "confirming":
 		if correctionMark.MatchString(text) { // "不对 我要民生的": that card's (an audit: the hotline, the step dropped)
@@ -232,6 +234,34 @@ func cardNamed(s *Step, text string) (bool, error) {
 	}
 	s.say(s.T("cards.which_of_bank", "cards", strings.Join(ofBank, s.listSep())))
 	return true, nil
+}
+
+// otherOrNoBank answers, at the cards' list, "the other one" — the one
+// other card (its confirmation, or why it cannot be the default), or that
+// there is none — and a bank none of the cards is of ("use Bank of China":
+// a probe got the partners' channels, and unsure). It reports whether it
+// answered.
+func otherOrNoBank(s *Step, t string) (bool, error) {
+	if otherOneSaid.MatchString(t) || containsAny(t, "另一张", "另外一张", "other card") {
+		cards, err := s.cards()
+		if err != nil {
+			return false, err
+		}
+		others := slices.DeleteFunc(slices.Clone(cards), func(c supportbot.Card) bool { return c.Default })
+		switch len(others) {
+		case 0:
+			s.say(s.T("cards.no_other"))
+			return true, nil
+		case 1:
+			return true, pickDefault(s, others[0].ID)
+		}
+		return false, nil
+	}
+	if bank := bankIn(t, s.conv.Lang); bank != "" && !anyCardOf(s, t) {
+		s.say(s.T("cards.bank_none", "bank", bank)) // "我想换成招行卡扣款" with no 招行 card: said, under the list (a probe: the list alone)
+		return true, nil
+	}
+	return false, nil
 }
 
 // anyCardOf reports a card of the customer's of a bank t names.

@@ -99,6 +99,25 @@ func TestCardsMarkAFrozenCardUnusable(t *testing.T) {
 	}
 }
 
+// At the cards' list, "the other one" is the one other card — here a
+// frozen one, which cannot be the default — and a bank none of the cards is
+// of is said so (a probe: unsure, and the partners' channels).
+func TestTheOtherCardOrABankNotOnFileAtTheList(t *testing.T) {
+	h := newHarness(t, payFixture())
+	c := h.chat(100, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("/cards")
+	c.send("the other one")
+	c.expect("ICBC **** 4321 is frozen", "can't be your default card")
+	c.send("use Bank of China")
+	c.expect("You have no Bank of China card")
+	c.reject("financing partner")
+	if n := len(h.audit("default_card")); n != 0 {
+		t.Errorf("default_card entries = %d, want 0", n)
+	}
+}
+
 func TestCardsBindingHappensInTheApp(t *testing.T) {
 	h, c := session(t, payFixture(), phoneZhao, "/cards")
 	c.press("如何绑定新卡")

@@ -2473,6 +2473,16 @@ func TestEnglishCustomersWords(t *testing.T) {
 		c.send("is my cmb card frozen?")
 		c.expect("6789 is not frozen")
 	})
+	t.Run("a correction to a kind none of the plans is, at a quote", func(t *testing.T) {
+		// An English probe got the devices' after-sales answer.
+		_, c := session(t, phoneWang, "en")
+		c.send("/pay")
+		c.send("no, the laptop")
+		c.expect("None of your plans is a laptop", "still on", "Confirm")
+		c.reject("after-sales")
+		c.send("confirm")
+		c.expect("Paid")
+	})
 	t.Run("cheaper now or as scheduled, at a quote", func(t *testing.T) {
 		_, c := session(t, phoneZhang, "en")
 		c.send("/repay")

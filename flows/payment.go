@@ -1668,6 +1668,9 @@ func quoteText(s *Step, flow string) (bool, error) {
 				}
 				return true, quotePlanSaid(s, flow, p)
 			}
+			if told, err := kindNoneAtQuote(s, text); told || err != nil {
+				return told, err
+			}
 			if doubtsQuote(text) { // "金额不对吧": no plan named
 				return explainQuote(s, flow, text)
 			}
@@ -2883,6 +2886,31 @@ func settledNamed(s *Step, text string) (*supportbot.Plan, error) {
 		return &plans[i-1], nil
 	}
 	return nil, nil
+}
+
+// kindNoneAtQuote answers a correction at a quote to a kind of device
+// none of the customer's open plans is ("no, the laptop" from the owner of
+// a tablet: an English probe got the devices' after-sales answer): the
+// plan of it paid off, or none of that kind, and the quote waiting.
+func kindNoneAtQuote(s *Step, text string) (bool, error) {
+	p, err := settledNamed(s, text)
+	if err != nil {
+		return false, err
+	}
+	if p != nil {
+		s.say(s.T("repay.already_settled", "product", p.Product) + "\n" + s.confirmHow())
+		return true, nil
+	}
+	kind, word := kindSaid(bare(text))
+	if kind < 0 || kindsSaid(bare(text)) != 1 {
+		return false, nil
+	}
+	plans, err := s.plans()
+	if err != nil || slices.ContainsFunc(plans, func(p supportbot.Plan) bool { return kindShown(p.Product) == kind }) {
+		return false, err
+	}
+	s.say(s.T("pay.kind_none_at_quote", "kind", word) + "\n" + s.confirmHow())
+	return true, nil
 }
 
 // otherPlanLeft is the plan a refusal at a quote leaves out when it is not
