@@ -43,7 +43,6 @@ func cardsFlow() *spec {
 			// audit got the list alone, and its 确认 did nothing).
 			if l := strings.ToLower(s.ev.Text); (containsAny(l, "默认", "default") && containsAny(l, "设", "改", "换", "用", "make", "set", "switch", "change", "use") || debitCardChanged.MatchString(l)) &&
 				!asks(s.ev.Text) && !containsAny(l, howWhereWhy...) && !containsAny(l, "哪张", "哪个", "which") {
-				listed := len(s.out)
 				named, err := cardNamed(s, l)
 				if err != nil {
 					return err
@@ -52,17 +51,6 @@ func cardsFlow() *spec {
 					if _, err := otherOrNoBank(s, l); err != nil {
 						return err
 					}
-				}
-				if s.conv.State != "confirming" {
-					return nil
-				}
-				// The confirmation is the step's message now: the list's
-				// picks go, as only that one's keyboard is taken off when
-				// the step ends (a test: the list's kept working after).
-				for i := range listed {
-					s.out[i].Buttons = slices.DeleteFunc(slices.Clone(s.out[i].Buttons), func(row []supportbot.Button) bool {
-						return hasStepButton([][]supportbot.Button{row})
-					})
 				}
 			}
 			return nil

@@ -2226,3 +2226,38 @@ func TestAnAmountAskedAboutAtAQuoteIsItsPart(t *testing.T) {
 	c.expect("不能只还其中一部分", "还没有扣款")
 	c.reject("只会扣一次")
 }
+
+// A card named in the request that quotes gets one quote, on that card: a
+// probe saw the quote on the default card above it, and that one's
+// confirm button paid from the card of the second.
+func TestACardNamedInTheRequestGetsOneQuote(t *testing.T) {
+	for _, text := range []string{"pay off the redmi with card 6666", "提前还清手机 用招行卡"} {
+		h := newHarness(t, payFixture())
+		c := h.chat(100, "zh")
+		c.identify(phoneZhao)
+		c.send(text)
+		quotes, confirms := 0, 0
+		for _, r := range c.last {
+			if strings.Contains(r.Text, "5555") && !strings.Contains(r.Text, "6666") {
+				t.Errorf("%q: a message on the default card: %s", text, r.Text)
+			}
+			if strings.Contains(r.Text, "合计应付") || strings.Contains(r.Text, "Total to pay") {
+				quotes++
+			}
+			for _, row := range r.Buttons {
+				for _, b := range row {
+					if strings.Contains(b.Text, "确认") || strings.Contains(b.Text, "Confirm") {
+						confirms++
+					}
+				}
+			}
+		}
+		if quotes != 1 || confirms != 1 {
+			t.Fatalf("%q: %d quotes with %d confirm buttons, want 1 and 1:\n%s", text, quotes, confirms, c.text())
+		}
+		c.press("确认")
+		if p := h.paid("C5"); p.CardID != "K6" {
+			t.Errorf("%q: paid from %s, want K6", text, p.CardID)
+		}
+	}
+}

@@ -1758,8 +1758,17 @@ func (s *Step) cardAsked(text string) error {
 	if cardChoice(bare(text), cards) == 0 && bankIn(strings.ToLower(text), s.conv.Lang) == "" {
 		return nil
 	}
-	_, err = quoteOnCardSaid(s, s.conv.Flow, text)
-	return err
+	said := len(s.out)
+	if _, err := quoteOnCardSaid(s, s.conv.Flow, text); err != nil {
+		return err
+	}
+	if slices.ContainsFunc(s.out[said:], func(r supportbot.Reply) bool { return hasStepButton(r.Buttons) }) {
+		// Quoted again on the card named: the quote on the default card
+		// goes (a probe saw both, and the first one's button paid from the
+		// card of the second).
+		s.out = slices.Concat(slices.DeleteFunc(slices.Clone(s.out[:said]), func(r supportbot.Reply) bool { return hasStepButton(r.Buttons) }), s.out[said:])
+	}
+	return nil
 }
 
 // quoteOnCardSaid takes a card named at a quote ("用建行的卡", "8888那张",

@@ -148,6 +148,24 @@ func (s *Step) replies() []supportbot.Reply {
 		out = append(out, supportbot.Reply{Text: s.lead})
 	}
 	chat := s.ev.ChatID
+	// A step's keyboard is its last message's: one said before it with a
+	// step's buttons (a quote quoted again, a list above a confirmation)
+	// keeps its other buttons, not those — they would act on the step as
+	// it is now, not as that message shows it, and are never taken off.
+	ours := func(r supportbot.Reply) bool {
+		return (r.ChatID == 0 || r.ChatID == chat) && r.TicketID == 0 && hasStepButton(r.Buttons)
+	}
+	last := -1
+	for i := range out {
+		if ours(out[i]) {
+			last = i
+		}
+	}
+	for i := 0; i < last; i++ {
+		if ours(out[i]) {
+			out[i].Buttons = withoutStepButtons(out[i].Buttons)
+		}
+	}
 	edited := s.target == 0 && s.targetStep == ""
 	for i := range out {
 		r := &out[i]
@@ -181,6 +199,11 @@ func (s *Step) replies() []supportbot.Reply {
 		out = append([]supportbot.Reply{{ChatID: chat, Strip: old}}, out...)
 	}
 	return out
+}
+
+// withoutStepButtons is a keyboard without its rows that hold a step's button.
+func withoutStepButtons(rows [][]supportbot.Button) [][]supportbot.Button {
+	return slices.DeleteFunc(slices.Clone(rows), func(row []supportbot.Button) bool { return hasStepButton([][]supportbot.Button{row}) })
 }
 
 // hasStepButton reports whether a keyboard holds a button of a step.
