@@ -189,6 +189,10 @@ var yearSaid = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})(?:\s*年|[^0-9]|$)`)
 // not a request to pay it off now, which names now, early or a fee.
 func asksWhenPaidOff(text string) bool {
 	l := strings.ToLower(text)
+	if paidOffYet.MatchString(l) && shortSaid(l, 40, 80) && !containsAny(l, "就", "才", "以后", "之后", "的话", "如果", "要是", "能", "可以", "怎么", "为什么", "为啥", "还显示", "还在", "还要", "还扣") &&
+		!slices.ContainsFunc([]string{"when", "if", "how", "will", "would", "why", "still"}, func(w string) bool { return wordsIn(l, w) }) {
+		return true // "手机那笔还清了吗", "is the laptop paid off?": its schedule says (a probe got a payoff quote, or how to pay off)
+	}
 	if thisTheLast.MatchString(l) && shortSaid(l, 30, 80) {
 		return true // "还完这期就结束了吧": the schedule says (an audit got this period's quote, and no answer)
 	}
@@ -262,6 +266,11 @@ var thisTheLast = regexp.MustCompile(`还完[^，。？?]{0,6}?(?:这期|这一�
 
 // whenDoneZH asks when a plan is paid off ("什么时候能还完", "哪天结清";
 // "什么时候能还完" got the early repayment's how-to: an audit).
+// paidOffYet asks whether a plan is paid off by now ("K70还清了吗", "手机的
+// 还完没有", "是不是已经结清了", "is my laptop paid off?").
+var paidOffYet = regexp.MustCompile(`(?:还清|结清|还完|付清|还光)了(?:没有?|吗|么|嘛)|(?:还清|结清|还完|付清)没有?|是不是(?:已经|都)?(?:还清|结清|还完)|` +
+	`\b(?:is|are|has|have)\b[^?.!]{0,40}\b(?:paid off|fully paid|settled)\b`)
+
 var whenDoneZH = regexp.MustCompile(`(?:什么时候|啥时候|哪天|几时|多久)(?:才)?(?:能|可以|会)?(?:全部)?(?:还完|还清|结清)`)
 
 var whenPaidOff = regexp.MustCompile(`\b(?:when|wen)\b (?:will|is|do|does|can|would|my|the)\b.{0,30}\b(?:paid off|finish paying|last (?:payment|period|installment))\b|` +

@@ -573,3 +573,39 @@ func TestAPlansBillAskedByNameIsThatPlans(t *testing.T) {
 	c.send("我妈也有一台笔记本在你们这分期")
 	c.reject("你问的这笔如下")
 }
+
+// A plan paid off whose name another plan's name holds ("AirPods & 充电盒"
+// beside a bundle "… 附赠 AirPods & 充电盒 …"): named whole, or by its order
+// number, it is that plan, paid off — never the bundle quoted in its place
+// (a probe paid ¥13,431.87 for it) — and "还清了吗" is its status, not a
+// quote.
+func TestAPaidOffPlanNamedInsideAnotherIsItself(t *testing.T) {
+	phone := "8613400134000"
+	data := []supportbot.CustomerData{{
+		Customer: supportbot.Customer{ID: "C9", Name: "周杰", Phone: onFile(phone), IDCardLast4: "9999", Language: "zh"},
+		Cards:    []supportbot.Card{{ID: "K9", Bank: "交通银行", Last4: "7070", Default: true}},
+		Plans: []supportbot.Plan{
+			{ID: "P91", CustomerID: "C9", OrderNo: "5241107000702", Product: "Xiaomi MIX Fold 4 礼盒装 附赠 AirPods & 充电盒 及快充套装", Partner: "小米分期",
+				Principal: 240000, Periods: 12, Bills: monthly("P91", "2026-12-15", 12, 20000, 20000, 0, 0)},
+			{ID: "P92", CustomerID: "C9", OrderNo: "5241107000703", Product: "AirPods & 充电盒", Partner: "小米分期",
+				Principal: 86600, Periods: 4, Bills: monthly("P92", "2026-05-01", 4, 21650, 21650, 0, 4)},
+		},
+	}}
+	for _, text := range []string{"提前还清 AirPods & 充电盒", "还 AirPods & 充电盒 这期", "提前还清订单5241107000703"} {
+		_, c := faqSessionOn(t, append(fixture(), data...), 1050, phone)
+		c.send(text)
+		c.expect("「AirPods &amp; 充电盒」已经全部结清")
+		c.reject("MIX Fold", "确认")
+	}
+	for _, text := range []string{"AirPods & 充电盒 还清了吗", "AirPods & 充电盒 还剩几期"} {
+		_, c := faqSessionOn(t, append(fixture(), data...), 1050, phone)
+		c.send(text)
+		c.expect("（订单号 <code>5241107000703</code>）还款计划", "已还")
+		c.reject("MIX Fold", "报价")
+	}
+	// An open plan's "还清了吗" is its schedule too, not its payoff's quote.
+	_, c := faqSession(t, 1051)
+	c.send("K70还清了吗")
+	c.expect("还款计划", "待还")
+	c.reject("报价", "提前还款都支持")
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"supportbot"
 )
@@ -402,6 +403,15 @@ var (
 // — letters and digits, three or more ("book", "k70"), or two Chinese
 // characters side by side ("电视") — 0 when none or several have.
 func nameChoice(t string, names []string) int {
+	// A name typed whole is that plan, whatever other names hold it ("AirPods
+	// & 充电盒" beside a bundle "… 附赠 AirPods & 充电盒 …": a probe quoted
+	// and paid the bundle for the earbuds paid off).
+	if i := onlyOne(len(names), func(i int) bool {
+		n := strings.ToLower(strings.TrimSpace(names[i]))
+		return utf8.RuneCountInString(n) >= 4 && strings.Contains(t, n)
+	}); i > 0 {
+		return i
+	}
 	if m := sizeSaid.FindStringSubmatch(t); m != nil {
 		// "65寸的": the one name with that number in it
 		if i := onlyOne(len(names), func(i int) bool {

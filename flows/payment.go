@@ -2504,6 +2504,9 @@ func quotePlanSaid(s *Step, flow string, p *supportbot.Plan) error {
 
 // openPlanSaid is the one open plan text names, nil for none or several.
 func openPlanSaid(s *Step, text string) (*supportbot.Plan, error) {
+	if p, err := settledNamed(s, text); err != nil || p != nil {
+		return nil, err // "AirPods & 充电盒 还剩几期", paid off, beside a bundle with it in its name: not the bundle (a probe)
+	}
 	open, err := s.openPlans()
 	if err != nil {
 		return nil, err
@@ -2880,6 +2883,15 @@ func settledNamed(s *Step, text string) (*supportbot.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Its order number ("提前还清订单5241107000703": a probe got the list of
+	// the others, not a word of this one).
+	runs := digitRun.FindAllString(text, 4)
+	if i := onlyOne(len(plans), func(i int) bool { return plans[i].OrderNo != "" && slices.Contains(runs, plans[i].OrderNo) }); i > 0 {
+		if plans[i-1].Open() {
+			return nil, nil
+		}
+		return &plans[i-1], nil
+	}
 	t, names := bare(text), productsOf(plans)
 	i := nameChoice(t, names)
 	if named := namesNamed(t, names); i == 0 && len(named) == 1 {
@@ -3103,11 +3115,8 @@ func namedIn(t string, open []supportbot.Plan) (i int, decided bool) {
 	if severalNamed(t, names) {
 		return 0, true // "把手环和净化器都结清": two plans, one at a time from the list (an audit quoted the band alone)
 	}
-	if i := onlyOne(len(names), func(i int) bool { return strings.Contains(t, strings.ToLower(names[i])) }); i > 0 {
-		return i, true // a name typed whole: "Redmi Note 14 Pro+ 5G" beside a Redmi K70 (a replay: "redmi" in both, neither)
-	}
 	if i := nameChoice(t, names); i > 0 {
-		return i, true
+		return i, true // a name typed whole too: "Redmi Note 14 Pro+ 5G" beside a Redmi K70 (a replay: "redmi" in both, neither)
 	}
 	if i := partnerSaid(t, open); i > 0 { // "招联那边还款了没": the plan 招联金融 finances (a probe answered another's)
 		return i, true
