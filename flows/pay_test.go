@@ -2261,3 +2261,30 @@ func TestACardNamedInTheRequestGetsOneQuote(t *testing.T) {
 		}
 	}
 }
+
+// An amount that is one plan's said with another plan named, or a payoff's
+// amount with one period asked in words, is said so — never the other
+// quoted in silence (a probe: "还 1249.63 元 笔记本" quoted the phone's
+// payoff, and "还5328.91 只还逾期的" the whole plan's; a 确认 paid each).
+func TestAnAmountAtOddsWithTheWordsIsSaidSo(t *testing.T) {
+	h, c := faqSession(t, 1053)
+	c.send("还 261.92 笔记本")
+	c.expect("¥261.92 是「Redmi K70」的金额，不是「Xiaomi Book」的", "要还哪一笔分期的账单")
+	c.reject("合计应付")
+	c.send("确认")
+	if paid := succeeded(h.repayments("C1")); len(paid) != 0 {
+		t.Errorf("paid %+v, want nothing", paid)
+	}
+	_, c = faqSession(t, 1054)
+	c.send("/repay")
+	c.press("Redmi K70")
+	quote := c.text()
+	i := strings.Index(quote, "合计应付：<b>")
+	if i < 0 {
+		t.Fatalf("no payoff quote:\n%s", quote)
+	}
+	payoff := strings.TrimPrefix(strings.SplitN(quote[i:], "</b>", 2)[0], "合计应付：<b>")
+	c.press("返回")
+	c.send("还" + strings.TrimPrefix(payoff, "¥") + " 只还逾期的")
+	c.expect("你说的 "+payoff+" 是「Redmi K70」提前全部结清的金额", "合计应付：<b>¥261.92</b>")
+}

@@ -2166,6 +2166,23 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 		if err != nil {
 			return err
 		}
+		if j := planSaid(bare(amountInText.ReplaceAllString(l, " ")), open); i > 0 && j > 0 && j != i && planID == "" {
+			// "还 1249.63 元 笔记本": the phone's amount, the laptop named —
+			// which is for the customer to say (a probe was quoted the
+			// phone's payoff, and a 确认 paid it).
+			s.say(s.T("pay.amount_of_other", "amount", money(said), "plan", open[i-1].Product, "named", open[j-1].Product))
+			return s.fire(flow, "choose")
+		}
+		if i > 0 && other == "repay" && flow == "pay" && (paysPeriodOnly(l) || overdueNamed(l) || periodNamed.MatchString(l)) {
+			// "还5328.91 只还逾期的", "pay 1332.68 for this period": the
+			// payoff's amount, a bill asked in words — the bill, the amount
+			// said to be the payoff's (a probe paid the payoff).
+			s.say(s.T("pay.amount_is_payoff", "amount", money(said), "plan", open[i-1].Product))
+			other = flow
+			if planID == "" {
+				planID = open[i-1].ID
+			}
+		}
 		if i > 0 && other != flow && (planID == "" || namesID(planID, open[i-1].ID)) {
 			// "pay 1332.68" (a plan's remaining), "还5074.17" (its payoff)
 			// asked as a bill, or "提前还款 499.91" (a bill) as a payoff:

@@ -145,7 +145,7 @@ func putsOff(text string) bool {
 // confirm. (The caller leaves a message naming a plan to that plan's flow.)
 func asksForTheStep(text, flow string) bool {
 	l := strings.ToLower(text)
-	if asks(text) || utf8.RuneCountInString(l) > 24 || digitRun.MatchString(l) ||
+	if asks(text) || utf8.RuneCountInString(l) > 24 || digitRun.MatchString(l) || cancelsABooking(text) || // "取消预约还款" at a quote: the booking's (a probe was told how to confirm, and the 确认 paid)
 		containsAny(l, "几", "多少", "多久", "多长", "哪", "什么", "怎么", "how", "what", "when", "which", "why") { // "注销要多久" at the closure's question (a probe: "press the button")
 		return false
 	}

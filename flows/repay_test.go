@@ -827,3 +827,23 @@ func TestACorrectionToAnotherPlansOtherQuoteIsThat(t *testing.T) {
 	c.expect("逾期账单", "Redmi K70")
 	c.reject("提前结清报价")
 }
+
+// "取消预约还款" at a quote asks for the bookings, not the payment its last
+// two characters name: a probe was told how to confirm, and the 确认 after
+// it paid the quote.
+func TestABookingsCancellationAskedAtAQuoteIsNotItsConfirmation(t *testing.T) {
+	for _, text := range []string{"取消预约还款", "帮我取消预约还款", "我要取消预约还款"} {
+		h, c := faqSession(t, 1052)
+		c.send("/repay")
+		c.press("Xiaomi Book")
+		c.expect("合计应付")
+		c.send(text)
+		c.expect("你的预约还款")
+		c.reject("还没有扣款。要支付")
+		c.send("确认")
+		c.reject("正在从")
+		if paid := succeeded(h.repayments("C1")); len(paid) != 0 {
+			t.Errorf("%q: paid %+v, want nothing", text, paid)
+		}
+	}
+}
