@@ -609,3 +609,32 @@ func TestAPaidOffPlanNamedInsideAnotherIsItself(t *testing.T) {
 	c.expect("还款计划", "待还")
 	c.reject("报价", "提前还款都支持")
 }
+
+// A plan of a brand the FAQ reads as another lender's or the shops' ("提前
+// 还清 iPhone 15 Pro Max", "pay off the Huawei MatePad", "苹果手机这期多少")
+// is the customer's own, named: a probe got "Huabei and JD Baitiao are not
+// handled here" for each.
+func TestAPlanOfAnotherBrandIsTheCustomersOwn(t *testing.T) {
+	phone := "8613400134001"
+	data := []supportbot.CustomerData{{
+		Customer: supportbot.Customer{ID: "C8", Name: "刘洋", Phone: onFile(phone), IDCardLast4: "8888", Language: "zh"},
+		Cards:    []supportbot.Card{{ID: "K8A", Bank: "招商银行", Last4: "1111", Default: true}},
+		Plans: []supportbot.Plan{
+			{ID: "P81", CustomerID: "C8", OrderNo: "5241101000101", Product: "iPhone 15 Pro Max 256GB (蓝色)", Partner: "小米分期",
+				Principal: 960000, Periods: 24, Bills: monthly("P81", "2026-01-10", 24, 40000, 40000, 0, 11)},
+			{ID: "P82", CustomerID: "C8", OrderNo: "5241102000202", Product: "华为 MatePad 11.5 柔光版", Partner: "小米分期",
+				Principal: 240000, Periods: 6, Bills: monthly("P82", "2026-09-20", 6, 40000, 40000, 0, 2)},
+		},
+	}}
+	for text, want := range map[string]string{
+		"提前还清 iPhone 15 Pro Max":     "提前结清报价</b>：iPhone 15 Pro Max",
+		"pay off the Huawei MatePad": "提前结清报价</b>：华为 MatePad",
+		"提前还清苹果手机":                   "提前结清报价</b>：iPhone 15 Pro Max",
+		"提前还清华为平板":                   "提前结清报价</b>：华为 MatePad",
+	} {
+		_, c := faqSessionOn(t, append(fixture(), data...), 1055, phone)
+		c.send(text)
+		c.expect(want)
+		c.reject("花呗", "不在这里处理")
+	}
+}

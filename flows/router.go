@@ -3946,6 +3946,17 @@ func (s *Step) freeText(text string) error {
 			c = c2
 		}
 	}
+	if s.conv.CustomerID != "" && (!c.Confident || c.Kind == "out_of_scope") {
+		// "提前还清 iPhone 15 Pro Max", "pay off the Huawei MatePad": the
+		// FAQ reads another brand as another lender's or the shops'; named
+		// as a plan of theirs, it is read as its kind (a probe got "Huabei
+		// and JD Baitiao are not handled here" for the customer's own plan).
+		if asKind := s.ownNameAsKind(text); asKind != "" {
+			if c2 := s.e.cfg.Classifier.Classify(s.asked(asKind)); c2.Confident && c2.Kind != "out_of_scope" {
+				c = c2
+			}
+		}
+	}
 	if c.Confident && c.ID == "agent" && len(c.Also) > 0 {
 		// "还款提醒怎么关 烦死了": annoyance beside a question asks no person
 		// — the question is answered (a probe was handed off, the question
@@ -5283,4 +5294,51 @@ func (s *Step) showAnswer(id string, also ...string) bool {
 	s.records = true
 	s.say(text, append(append([][]supportbot.Button{next}, others...), []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})...)
 	return true
+}
+
+// ownNameAsKind is text, lower-cased, with the words that name one of the
+// customer's plans by its product's name (and a brand word just before
+// them) put as its kind — "提前还清 iphone 15 pro max" as "提前还清 手机" —
+// or "" when it names none by name.
+func (s *Step) ownNameAsKind(text string) string {
+	if ok, err := s.linked(); err != nil || !ok {
+		return ""
+	}
+	plans, err := s.plans()
+	if err != nil {
+		return ""
+	}
+	t := brandNames.Replace(strings.ToLower(text)) // "提前还清苹果手机": the iPhone
+	names := productsOf(plans)
+	i := nameChoice(bare(t), names)
+	if i == 0 {
+		return ""
+	}
+	lo, hi := -1, -1
+	for _, w := range nameWords(strings.ToLower(names[i-1])) {
+		if at := strings.Index(t, w); at >= 0 {
+			if lo < 0 || at < lo {
+				lo = at
+			}
+			hi = max(hi, at+len(w))
+		}
+	}
+	if lo < 0 {
+		return ""
+	}
+	if before := strings.TrimRight(t[:lo], " "); before != "" { // "the huawei matepad": the brand with it
+		if at := strings.LastIndexFunc(before, func(r rune) bool { return !unicode.IsLetter(r) || r > unicode.MaxASCII }); at < len(before)-1 {
+			lo = at + 1
+		}
+	}
+	word := map[bool]string{true: "分期", false: "plan"}[hasHan(text)]
+	if k := kindShown(names[i-1]); k >= 0 {
+		for _, w := range deviceKinds[k].said {
+			if hasHan(w) == hasHan(text) {
+				word = strings.TrimSpace(w)
+				break
+			}
+		}
+	}
+	return t[:lo] + " " + word + " " + t[hi:]
 }
