@@ -140,7 +140,9 @@ var (
 		// whether it will work ("is my payment on the 8th going to work", "…still going through", "will my booking on the 8th go through":
 		// an English probe got "no recent repayment" with the only card frozen)
 		`\b(?:payment|debit|booking|scheduled payment|autopay|charge)\b[^.?!]{0,24}\b(?:going to|gonna|will|still) (?:work|go through|go thru|going through|be ok|be fine)\b|` +
-		`\bwill (?:my |the )?(?:payment|debit|booking|scheduled payment|charge)\b[^.?!]{0,24}\b(?:work|go through|go thru)\b`)
+		`\bwill (?:my |the )?(?:payment|debit|booking|scheduled payment|charge)\b[^.?!]{0,24}\b(?:work|go through|go thru)\b|` +
+		// "is my tablet payment going through today" (a probe: the tablet's payoff quote, which a confirm paid)
+		`\b(?:is|are) (?:my |the )?[^.?!]{0,20}\b(?:payment|debit|booking|scheduled payment|charge)s? (?:going|gonna go) (?:through|thru)\b`)
 	// bookingWhen asks when the bookings run.
 	bookingWhen = regexp.MustCompile(`^(?:我的?)?(?:那个|那笔)?预约(?:还款)?(?:是|在)?(?:几号|哪天|什么时候|啥时候|几点|几号几点|哪天几点)(?:扣|扣款)?(?:啊|呢)?[?？]*$|` +
 		`^when (?:is|are|does|do|will) (?:my |the )?(?:scheduled (?:re)?payments?|bookings?)(?: run| go| happen| scheduled)?\??$`)

@@ -496,6 +496,8 @@ func TestAsksDebitAhead(t *testing.T) {
 		"我要不要今天先还了": true, "该不该现在还": true, // whether to pay: what debits by itself (a regression run: a quote)
 		// whether auto-repayment will work: what it debits (an audit: "no recent repayment", the how-to)
 		"我的自动还款能扣成功吗": true, "我的自动还款没问题吧": true, "is my autopay working": true, "will the buds be paid automatically on the 12th": true,
+		// whether a debit of a day goes through (a probe: the plan's payoff quote)
+		"is my tablet payment going through today": true, "is my payment going through tomorrow?": true, "is my payment going through?": false,
 		"auto debit did not go through": false, "did the autopay go through today?": false, "can my installments be paid automatically": false, "how do i make autopay work": false, "自动还款怎么开通": false,
 	} {
 		if got := asksDebitAhead(text); got != want {
