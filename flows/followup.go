@@ -168,8 +168,17 @@ func (s *Step) followUp(text string) (bool, error) {
 	}
 	if p == nil && last.Flow == "pay" && last.Done && last.Plan != "" && nextAsked.MatchString(strings.ToLower(strings.TrimSpace(text))) {
 		// "那下期呢" right after a bill was paid: the same plan's next
-		// bill, quoted (a probe: unsure).
+		// bill, quoted (a probe: unsure) — or, that bill its last, that
+		// there is none (a probe was quoted another plan's, and paid it).
 		s.conv.Misses = 0
+		paid, err := s.plan(last.Plan)
+		if err != nil {
+			return true, err
+		}
+		if paid != nil && !paid.Open() {
+			s.say(s.T("repay.already_settled", "product", paid.Product), s.billAndMessages())
+			return true, nil
+		}
 		return true, s.startFlow("pay", last.Plan)
 	}
 	if p == nil {

@@ -712,3 +712,24 @@ func TestTheNextPeriodAskedAfterABillIsItsQuote(t *testing.T) {
 	c.expect("Xiaomi Watch", "第 3 期", "确认还款")
 	c.reject("不太确定")
 }
+
+// TestTheNextPeriodAfterTheLastIsNone: "那下期呢" right after a plan's last
+// bill was paid is told it is paid off — a probe was quoted another plan's
+// bill in its place, and the 确认 after it paid that.
+func TestTheNextPeriodAfterTheLastIsNone(t *testing.T) {
+	data := fixture()
+	c3 := customerIn(t, data, "C3")
+	c3.Plans = append(c3.Plans, supportbot.Plan{ID: "P9", CustomerID: "C3", OrderNo: "5241000000009", Product: "Redmi Buds 5", Partner: "小米分期",
+		Principal: 30000, Periods: 3, Bills: monthly("P9", "2026-12-20", 3, 10000, 10000, 0, 0)})
+	_, c := faqSessionOn(t, data, 1056, phoneWang)
+	c.send("还手表这期")
+	c.expect("Xiaomi Watch", "第 2 期")
+	c.send("确认")
+	c.send("那下期呢")
+	c.expect("Xiaomi Watch", "第 3 期")
+	c.send("确认")
+	c.expect("还款成功")
+	c.send("那下期呢")
+	c.expect("已经全部结清")
+	c.reject("Redmi Buds", "确认还款")
+}
