@@ -847,3 +847,23 @@ func TestABookingsCancellationAskedAtAQuoteIsNotItsConfirmation(t *testing.T) {
 		}
 	}
 }
+
+// A yes at a quote with another request after it ("confirm and also turn
+// on autopay") pays nothing yet and says so, the other request a tap away:
+// a probe saw the quote dropped without a word, and the next confirm turned
+// auto-repayment on, the payoff never made.
+func TestAConfirmWithAnotherRequestIsToldToConfirmAlone(t *testing.T) {
+	for _, text := range []string{"确认 顺便开一下自动还款", "confirm and also turn on autopay"} {
+		h, c := faqSession(t, 1057)
+		c.send("/repay")
+		c.press("Xiaomi Book")
+		c.send(text)
+		c.expect("还没有扣款", "单独回复「确认」才付款")
+		c.button("自动还款")
+		if n := len(h.repayments("C1")); n != 0 {
+			t.Fatalf("%q: %d repayments, want none", text, n)
+		}
+		c.send("确认")
+		c.expect("提前还款成功")
+	}
+}

@@ -2179,6 +2179,9 @@ func (e *Engine) route(s *Step) error {
 		// The rating step takes its words itself: they may have been
 		// written to the agent as they closed (rateFlow says so).
 		stepped := s.conv.Flow != "" && s.conv.Flow != "rate"
+		if stepped && s.conv.State == "quoted" && s.slots.Quote != nil && s.confirmWithMore(ev.Text) {
+			return nil
+		}
 		if s.conv.Flow == "repay" && !underWay(s.conv.State) && paysPeriodOnly(ev.Text) {
 			// "算了 只还逾期的那一期就行" at a payoff: not a no to paying, but
 			// the bill of the plan instead of all of it — on the card the
@@ -5176,6 +5179,38 @@ func (s *Step) startBeside(text, flow, arg string) error {
 // payAfterCancel asks to pay now beside a booking's cancellation ("然后现
 // 在就还", "and then pay it now") — not later ("等我老婆发了工资再还").
 var payAfterCancel = regexp.MustCompile(`(?:然后|之后|接着|再)?(?:我)?(?:现在|马上|直接|立刻)(?:就)?(?:手动)?(?:还|付|交)(?:款|钱|了|掉|上)?|\bthen (?:i'?ll |let me )?pay (?:it )?now\b|\bpay (?:it |this |that )?now instead\b`)
+
+// confirmWithMore answers a yes at a quote with another request after it
+// ("confirm and also turn on autopay", "确认 顺便开一下自动还款"): not paid
+// on it — a yes alone pays — the quote waiting, said so, and the other
+// request a tap away (a probe: the quote dropped without a word, and the
+// next confirm turned auto-repayment on). A card named after it is the
+// quote's own reader's ("确认 用5555那张"). It reports whether it answered.
+func (s *Step) confirmWithMore(text string) bool {
+	m := confirmThenMore.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text)))
+	if m == nil || containsAny(m[1], "卡", "card") || containsAny(m[1], otherCardWords...) {
+		return false
+	}
+	c := s.e.cfg.Classifier.Classify(m[1])
+	also := c.Also
+	if c.Confident && c.Kind != "out_of_scope" {
+		also = append([]string{c.ID}, also...)
+	}
+	for _, sw := range switchesNamed(m[1]) {
+		if !slices.Contains(also, sw) {
+			also = append(also, sw)
+		}
+	}
+	s.say(s.T("pay.confirm_alone") + "\n" + s.confirmHow())
+	if others := s.alsoAsked(also, s.conv.Flow); len(others) > 0 {
+		s.say(s.T("faq.also"), others...)
+	}
+	return true
+}
+
+// confirmThenMore is a yes with more asked after it, joined by a word
+// that adds (the second group: what else).
+var confirmThenMore = regexp.MustCompile(`^(?:确认|确定|confirm(?:ed)?|yes|ok|okay)\s*[,，、]?\s*(?:and also|and then|and|also|then|plus|然后|顺便|再帮我|再把|并且|另外|还有|同时)\s*(\S.*)$`)
 
 // switchesNamed are the settings a message switches on or off in words of
 // their own, however the FAQ reads it: "remind", "autopay".
