@@ -310,3 +310,15 @@ func TestAnUnclearRequestForSomeoneElseOffersNothingOfOnesOwn(t *testing.T) {
 	c.send("那个东西还一下") // one's own, not understood: the usual miss
 	c.expect("我暂时回答不了")
 }
+
+// A kin's device none of the customer's plans is of ("我老婆的手表分期还剩多
+// 少" from a customer with no watch) is someone else's: a probe got the
+// customer's own bills.
+func TestAKinsDeviceNotTheirsIsSomeoneElses(t *testing.T) {
+	for _, text := range []string{"我老婆的手表分期还剩多少", "我妈的手表还剩几期", "how much is left on my wife's watch"} {
+		_, c := faqSession(t, 1058)
+		c.send(text)
+		c.expect("只能查看和办理你本人")
+		c.reject("合计待还", "Redmi K70")
+	}
+}

@@ -1087,11 +1087,31 @@ func (s *Step) notTheirs(text string) (string, error) {
 	if aboutSomeoneElse(text) || s.namesAnotherPhone(text) || s.namesAnotherPerson(text) {
 		return s.T("others.own_only"), nil
 	}
+	if kin, err := s.kinsDevice(text); err != nil || kin {
+		return s.T("others.own_only"), err
+	}
 	order, err := s.otherOrderNamed(text)
 	if err != nil || order == "" {
 		return "", err
 	}
 	return s.T("others.order_not_yours", "order", lastFour(order)), nil
+}
+
+// kinsDevice reports a kin's device asked of that none of the customer's
+// plans is of ("我老婆的手表分期还剩多少", "how much is left on my wife's
+// watch" from a customer with no watch: a probe got their own bills) — one
+// bought for them on the customer's plan ("给我妈买的手表") is theirs.
+func (s *Step) kinsDevice(text string) (bool, error) {
+	l := strings.ToLower(text)
+	kind, _ := kindSaid(l)
+	if kind < 0 || !kinFor.MatchString(l) || boughtForThem.MatchString(l) || kinBought.MatchString(l) || s.conv.CustomerID == "" {
+		return false, nil
+	}
+	plans, err := s.plans()
+	if err != nil {
+		return false, err
+	}
+	return !slices.ContainsFunc(plans, func(p supportbot.Plan) bool { return kindShown(p.Product) == kind }), nil
 }
 
 // ownAsked checks a question about the customer's own data before it is
