@@ -345,6 +345,11 @@ func TestSeveralQuestionsInOneMessage(t *testing.T) {
 		"笔记本提前还款 顺便问下滞纳金": {"early-repayment", "late-fee"},
 		"手机提前还清 还有退款多久到账": {"early-repayment", "refund-timing"},
 		"手机提前还款，另外逾期会怎样":  {"early-repayment", "overdue-consequences"},
+		// 还 told, a closure ordered, a look-up after 先 (a probe: the bill,
+		// the closure or the look-up dropped)
+		"还这期，顺便问下能不能注销":                             {"pay-bill", "close-account-prerequisites"},
+		"pay this period and then close my account": {"pay-bill", "close-account"},
+		"先查下账单再帮我把手机提前还了":                           {"bill", "early-repayment"},
 	} {
 		r := ix.Classify(text)
 		if all := append([]string{r.ID}, r.Also...); !slices.Contains(all, want[0]) || !slices.Contains(all, want[1]) {

@@ -539,8 +539,8 @@ func asksOrWants(c candidate) bool {
 	if len(c.tokens.uni) > 0 && toldTo[c.tokens.uni[0]] && !lookedAlready(c.Text) {
 		return true // "查下账单", "check my bill", "also turn off the reminders": told to do something
 	}
-	if u := c.tokens.uni; len(u) >= 2 && u[0] == "#product" && (toldTo[u[1]] || u[1] == "#payoff") && concepts(c) == 2 && !lookedAlready(c.Text) {
-		return true // "笔记本提前还款 顺便问下滞纳金", "手机提前还清，…": the plan, then what to do with it
+	if u := c.tokens.uni; len(u) >= 2 && (u[0] == "#product" && (toldTo[u[1]] || u[1] == "#payoff") && concepts(c) == 2 || u[0] == "还" && u[1][0] == '#') && !lookedAlready(c.Text) {
+		return true // "笔记本提前还款 顺便问下滞纳金", "手机提前还清，…": the plan, then what to do with it; "还这期，顺便问下…": 还 told
 	}
 	// A clause comes without the words that joined it (withoutLeads).
 	if zhOrder.MatchString(c.Text) && !strings.Contains(c.Text, "过") {
@@ -583,7 +583,7 @@ func withoutLeads(clause string) string {
 }
 
 // zhClauseLeads join a clause to the one before ("关掉自动还款，还有提醒打开").
-var zhClauseLeads = []string{"还有就是", "还有", "另外", "然后", "再", "也", "并且", "而且"}
+var zhClauseLeads = []string{"还有就是", "还有", "另外", "然后", "再", "也", "并且", "而且", "先"}
 
 // zhOrder is a clause that orders something done: one that starts with 把,
 // or a short one that ends with its switch or look-up ("提醒打开", "消息中心
@@ -592,7 +592,7 @@ var zhOrder = regexp.MustCompile(`^把|^\p{Han}{1,8}(?:打开|开一下|开启|�
 
 // toldTo are the words a clause told to do something starts with: look
 // up, switch off or on, cancel.
-var toldTo = map[string]bool{"#view": true, "#off": true, "#on": true, "#cancel": true, "#repay": true}
+var toldTo = map[string]bool{"#view": true, "#off": true, "#on": true, "#cancel": true, "#repay": true, "#close": true}
 
 // lookedAlready reports a look-up told as done ("看了账单，…", "查了下银行卡",
 // "checked my card, …"): a side detail, not a request (a review).
