@@ -119,6 +119,36 @@ var knownBanks = [][2]string{{"中国工商银行", "ICBC"}, {"中国建设银�
 	{"渣打银行", "Standard Chartered"}, {"花旗银行", "Citibank"}, {"广发银行", "China Guangfa Bank"}, {"华夏银行", "Hua Xia Bank"},
 	{"北京银行", "Bank of Beijing"}, {"上海银行", "Bank of Shanghai"}}
 
+// bankWords matches the names a known bank is called by (bankSaid's ways
+// of saying it); bankCore a bank's short name before 卡 ("工商的卡").
+var bankWords, bankCore = func() (*regexp.Regexp, *regexp.Regexp) {
+	var en, zh, cores []string
+	for _, b := range knownBanks {
+		zh = append(zh, regexp.QuoteMeta(b[0]), regexp.QuoteMeta(strings.TrimPrefix(b[0], "中国")))
+		en = append(en, regexp.QuoteMeta(strings.ToLower(b[1])))
+		if core := []rune(strings.TrimPrefix(strings.TrimSuffix(b[0], "银行"), "中国")); len(core) >= 2 {
+			cores = append(cores, string(core))
+		}
+	}
+	for bank, names := range banksEN {
+		zh = append(zh, regexp.QuoteMeta(bank))
+		for _, n := range names {
+			en = append(en, regexp.QuoteMeta(n))
+		}
+	}
+	zh = append(zh, "中行", "工行", "建行", "招行", "农行", "交行")
+	byLength := func(a, b string) int { return len(b) - len(a) }
+	slices.SortFunc(en, byLength)
+	slices.SortFunc(zh, byLength)
+	return regexp.MustCompile(`\b(?:` + strings.Join(en, "|") + `)\b|` + strings.Join(zh, "|")),
+		regexp.MustCompile(`(?:` + strings.Join(cores, "|") + `)(的?卡)`)
+}()
+
+// withoutBanks is t without the names of banks in it.
+func withoutBanks(t string) string {
+	return bankWords.ReplaceAllString(bankCore.ReplaceAllString(t, "$1"), " ")
+}
+
 // bankIn is the known bank t names, in lang's name for it; "" for none.
 func bankIn(t string, lang supportbot.Lang) string {
 	for _, b := range knownBanks {

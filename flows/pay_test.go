@@ -2288,3 +2288,16 @@ func TestAnAmountAtOddsWithTheWordsIsSaidSo(t *testing.T) {
 	c.send("还" + strings.TrimPrefix(payoff, "¥") + " 只还逾期的")
 	c.expect("你说的 "+payoff+" 是「Redmi K70」提前全部结清的金额", "合计应付：<b>¥261.92</b>")
 }
+
+// A card of theirs named by a bank's English name in the request ("pay this
+// month with my Bank of China card") is their card, not another bank's
+// loan: a probe got "other banks' loans are not handled here".
+func TestABankOfTheirCardsIsNotAnotherLender(t *testing.T) {
+	data := fixture()
+	c3 := customerIn(t, data, "C3")
+	c3.Cards = append(c3.Cards, supportbot.Card{ID: "K95", Bank: "中国银行", Last4: "5151"})
+	_, c := faqSessionOn(t, data, 1059, phoneWang)
+	c.send("pay this month with my Bank of China card")
+	c.expect("合计应付", "中国银行 **** 5151")
+	c.reject("花呗", "不在这里处理")
+}

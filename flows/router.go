@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
@@ -3974,7 +3975,13 @@ func (s *Step) freeText(text string) error {
 		// FAQ reads another brand as another lender's or the shops'; named
 		// as a plan of theirs, it is read as its kind (a probe got "Huabei
 		// and JD Baitiao are not handled here" for the customer's own plan).
-		if asKind := s.ownNameAsKind(text); asKind != "" {
+		asKind := s.ownNameAsKind(text)
+		if l := strings.ToLower(text); c.Kind == "out_of_scope" && bankIn(l, s.conv.Lang) != "" && anyCardOf(s, l) {
+			// "pay this month with my Bank of China card": the FAQ reads
+			// another bank's loans; one of their cards is the card's (a probe).
+			asKind = withoutBanks(cmp.Or(asKind, l))
+		}
+		if asKind != "" {
 			if c2 := s.e.cfg.Classifier.Classify(s.asked(asKind)); c2.Confident && c2.Kind != "out_of_scope" {
 				c = c2
 			}
