@@ -377,6 +377,15 @@ func handleClose(s *Step, a action) (bool, error) {
 				// step still waiting (a probe: only "type the last 4").
 				return false, nil
 			}
+			if s.slots.Aside {
+				// The ID typed after a question was answered here ("等下 注
+				// 销后还能分期吗", then "2468"): the closure, which cannot be
+				// undone, is asked once more — a probe saw it submitted
+				// without a word that the step was still open.
+				s.slots.Aside = false
+				s.say(s.T("closure.id_again"), []supportbot.Button{s.cancelBtn(), s.humanBtn()})
+				return true, nil
+			}
 			return true, checkIDCard(s, text)
 		case "submitting":
 			s.say(s.T("closure.submitting_still"))

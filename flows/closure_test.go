@@ -552,3 +552,26 @@ func TestHowLongAClosureTakesAskedAtItsQuestion(t *testing.T) {
 	c.expect("business days")
 	c.reject("tap this step's button")
 }
+
+// TestClosureAskedOnceMoreAfterAnAside: the ID typed after a question was
+// answered at the ID step is asked once more — the closure cannot be
+// undone, and a probe saw it submitted without a word that the step was
+// still open; a whole ID number typed there is told to give the last 4,
+// the step waiting, no try counted.
+func TestClosureAskedOnceMoreAfterAnAside(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(301, "en")
+	c.identify(phoneBob)
+	c.send("/close_account")
+	c.press("Go on")
+	c.send("110105198805054321")
+	c.expect("type only the last 4 characters", "did not count as a try")
+	c.send("what happens after closing?")
+	c.send("4321")
+	c.expect("has not been submitted", "once more")
+	if n := len(h.audit("closure_request")) + len(h.audit("closure_identity_failed")); n != 0 {
+		t.Fatalf("%d closure entries after the aside, want 0", n)
+	}
+	c.send("4321")
+	c.expect("submitted")
+}

@@ -2154,6 +2154,12 @@ func (e *Engine) route(s *Step) error {
 		// A card or ID number was typed (and masked before anything kept it):
 		// the bot never needs one.
 		s.audit("card_number_refused", map[string]any{"flow": s.conv.Flow})
+		if s.conv.Flow == "close" && s.conv.State == "verifying" {
+			// A whole ID number at the closure's ID step: only its last 4
+			// are asked, the step waiting (a probe got the notice alone).
+			s.say(s.T("cards.never_share")+"\n\n"+s.T("closure.id_last4_only"), []supportbot.Button{s.cancelBtn(), s.humanBtn()})
+			return nil
+		}
 		s.say(s.T("cards.never_share"), []supportbot.Button{s.humanBtn(), s.menuBtn(s.T("btn.menu"), "menu")})
 		if ev.Kind == supportbot.EventText && s.conv.State == "quoted" && s.slots.Quote != nil &&
 			containsAny(strings.ToLower(ev.Text), "卡", "card", "用", "with") {
