@@ -295,7 +295,15 @@ func (s *Step) pickAfterBills(text string) (bool, error) {
 	if t == nil || t.Flow != billsListed {
 		return false, nil
 	}
-	n := ordinal(lookAt.ReplaceAllString(bare(strings.ToLower(text)), ""))
+	w := bare(strings.ToLower(text))
+	flow := "" // looked at
+	switch {
+	case payoffLead.MatchString(w):
+		flow, w = "repay", payoffLead.ReplaceAllString(w, "")
+	case payLead.MatchString(w):
+		flow, w = "pay", payLead.ReplaceAllString(w, "")
+	}
+	n := ordinal(strings.TrimSpace(lookAt.ReplaceAllString(w, "")))
 	if n < 1 || n > len(t.Plans) {
 		return false, nil
 	}
@@ -304,11 +312,19 @@ func (s *Step) pickAfterBills(text string) (bool, error) {
 		return false, err
 	}
 	s.conv.Misses = 0
+	if flow != "" {
+		return true, s.startFlow(flow, p.ID) // "提前还清第二个", "还第二个" (a probe: the guide, or unsure)
+	}
 	return true, showSchedule(s, p.ID)
 }
 
-// lookAt leads a pick with looking at it: "看看第二个", "show me the second one".
-var lookAt = regexp.MustCompile(`^(?:看看|看一下|看下|查看|查一下|查下|show me |show |open )`)
+// lookAt leads a pick with looking at it: "看看第二个", "show me the second one";
+// payoffLead and payLead with paying it off, or its bill.
+var (
+	lookAt     = regexp.MustCompile(`^(?:看看|看一下|看下|查看|查一下|查下|show me |show |open )`)
+	payoffLead = regexp.MustCompile(`^(?:提前还清|提前结清|提前还款|提前还|结清|还清|pay off |payoff |settle )`)
+	payLead    = regexp.MustCompile(`^(?:还|付|pay |pay for )`)
+)
 
 // topicJustBefore is the topic of the message before, for this one to
 // follow up: nil at a step, or when it is older than topicWindow.

@@ -733,3 +733,21 @@ func TestTheNextPeriodAfterTheLastIsNone(t *testing.T) {
 	c.expect("已经全部结清")
 	c.reject("Redmi Buds", "确认还款")
 }
+
+// TestAPlaceInTheBillsWithWhatToDo: "提前还清第二个", "还第二个" right after
+// the bills were listed are that plan's payoff and bill (a probe got the
+// early-repayment guide, and unsure). The laptop's bill is being debited:
+// said so, not quoted again.
+func TestAPlaceInTheBillsWithWhatToDo(t *testing.T) {
+	for text, want := range map[string]string{
+		"提前还清第二个":                "提前结清报价</b>：Xiaomi Book",
+		"还第二个":                   "「Xiaomi Book」第 3 期的预约还款将在",
+		"pay off the second one": "提前结清报价</b>：Xiaomi Book",
+	} {
+		_, c := faqSession(t, 1060)
+		c.send("/bill")
+		c.expect("2. 💻 <b>Xiaomi Book</b>")
+		c.send(text)
+		c.expect(want)
+	}
+}
