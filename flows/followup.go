@@ -181,6 +181,13 @@ func (s *Step) followUp(text string) (bool, error) {
 		}
 		return true, s.startFlow("pay", last.Plan)
 	}
+	if l := strings.ToLower(text); p == nil && (last.Flow == "pay" || last.Flow == "repay") && otherOneSaid.MatchString(l) &&
+		(followUpEn.MatchString(l) || followUpZh.MatchString(l)) && !followUpOwnWords.MatchString(l) {
+		// "那另一个手机呢" with two other phones: the list to pick from (a
+		// probe: unsure).
+		s.conv.Misses = 0
+		return true, s.startFlow(last.Flow, "")
+	}
 	if p == nil {
 		return false, nil
 	}
@@ -226,6 +233,13 @@ func (s *Step) followedBy(text, lastPlan string) (*supportbot.Plan, error) {
 		return nil, err
 	}
 	if p == nil && otherOneSaid.MatchString(l) && lastPlan != "" {
+		if kind, _ := kindSaid(l); kind >= 0 { // "那另一个手机呢" with three phones: the one other phone, or none picked
+			open, err := s.openPlans()
+			if err != nil {
+				return nil, err
+			}
+			return onlyPlan(open, func(p supportbot.Plan) bool { return p.ID != lastPlan && kindShown(p.Product) == kind }), nil
+		}
 		if p, err = otherPlan(s, lastPlan); err != nil {
 			return nil, err
 		}

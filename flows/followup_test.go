@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -750,4 +751,41 @@ func TestAPlaceInTheBillsWithWhatToDo(t *testing.T) {
 		c.send(text)
 		c.expect(want)
 	}
+}
+
+// TestAnotherPlanOfAKind: "另一个手机" at one phone's quote, or after its
+// payment, is the one other phone — or, of two others, the list to pick
+// from (a probe with three phones got unsure).
+func TestAnotherPlanOfAKind(t *testing.T) {
+	phone := "8613400134002"
+	phones := func(n int) []supportbot.CustomerData {
+		names := []string{"Redmi K70", "Xiaomi 14 Ultra", "Xiaomi 13"}
+		var plans []supportbot.Plan
+		for i := range n {
+			id := fmt.Sprintf("P7%d", i)
+			plans = append(plans, supportbot.Plan{ID: id, CustomerID: "C7X", OrderNo: fmt.Sprintf("524110100010%d", i), Product: names[i], Partner: "小米分期",
+				Principal: 120000, Periods: 12, Bills: monthly(id, "2026-10-20", 12, 10000, 10000, 0, 2)})
+		}
+		return append(fixture(), supportbot.CustomerData{
+			Customer: supportbot.Customer{ID: "C7X", Name: "刘洋", Phone: onFile(phone), IDCardLast4: "7777", Language: "zh"},
+			Cards:    []supportbot.Card{{ID: "K7X", Bank: "招商银行", Last4: "1111", Default: true}},
+			Plans:    plans,
+		})
+	}
+	_, c := faqSessionOn(t, phones(2), 1061, phone)
+	c.send("提前还清 Redmi K70")
+	c.send("不对，是另一个手机")
+	c.expect("提前结清报价</b>：Xiaomi 14 Ultra")
+	_, c = faqSessionOn(t, phones(3), 1062, phone)
+	c.send("提前还清 Redmi K70")
+	c.send("不对，是另一个手机")
+	c.expect("要提前结清哪一笔分期")
+	c.reject("不太确定")
+	_, c = faqSessionOn(t, phones(3), 1063, phone)
+	c.send("提前还清 Redmi K70")
+	c.send("确认")
+	c.expect("提前还款成功")
+	c.send("那另一个手机呢")
+	c.expect("要提前结清哪一笔分期")
+	c.reject("不太确定")
 }

@@ -2580,7 +2580,14 @@ func otherOrPlacedPlan(s *Step, text string) (*supportbot.Plan, error) {
 	if m == nil {
 		return nil, nil
 	}
-	if m[2] != "" { // the other one
+	if m[2] != "" { // the other one — of its kind, when one is said ("另一个手机" with three phones: of the two others, none picked)
+		if kind, _ := kindSaid(m[2]); kind >= 0 {
+			open, err := s.openPlans()
+			if err != nil {
+				return nil, err
+			}
+			return onlyPlan(open, func(p supportbot.Plan) bool { return p.ID != s.slots.Plan && kindShown(p.Product) == kind }), nil
+		}
 		return otherPlan(s, s.slots.Plan)
 	}
 	open, err := s.openPlans()
@@ -2867,7 +2874,7 @@ func otherPlan(s *Step, plan string) (*supportbot.Plan, error) {
 // "the other one can wait", "另一笔已经还了", a bare "2" (a review).
 var correctionPick = regexp.MustCompile(`^(?:(?:no|nope|nah|sorry|actually|wait)[,，]?\s*|(?:不是这个|不对|错了|搞错了|弄错了)[,，]?\s*)?(?:应该是|我要的是|我说的是|是)?` +
 	`(?:(第[0-9一二三四五六七八九十]{1,2}(?:个|笔|项)?|the (?:first|second|third|fourth|last|1st|2nd|3rd|4th) one|#[0-9]|number [0-9])|` +
-	`(the other one|the other plan|the other (?:laptop|phone|tablet|pad|watch|band|tv|earbuds|buds)|另一个|另外一个|另一笔|另外一笔|另外那个|另外那笔|另一台|另外一台|另一部|另外一部))(?:吧|please|pls)?$`)
+	`(the other one|the other plan|the other (?:laptop|phone|tablet|pad|watch|band|tv|earbuds|buds)|(?:另一个|另外一个|另一笔|另外一笔|另外那个|另外那笔|另一台|另外一台|另一部|另外一部)(?:手机|笔记本|电脑|平板|手表|手环|电视|耳机)?))(?:吧|please|pls)?$`)
 
 // confirmLead is a confirmation's words before what it names: "确认还",
 // "确认", "confirm (paying)".
