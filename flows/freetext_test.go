@@ -2672,6 +2672,12 @@ func TestWhetherPayingOnADayIsLate(t *testing.T) {
 	c.expect("今天还的话", "已经逾期了")
 	c.send("确认")
 	c.expect("还款成功")
+	// In English, asked whether it is ok, the day paid being the one after
+	// "pay" — not a due date said before it (a probe: unsure).
+	for _, q := range []string{"I'll pay on the 23rd, is that ok?", "the bill is due on the 21st, if I pay on the 23rd is that a problem?"} {
+		c.send(q)
+		c.expect("11月23日还的话", "「Xiaomi Book」第 3 期今天到期，2026年11月23日才还就已经逾期")
+	}
 }
 
 // The mall's labels of installment orders — where "待还款订单" is, what
@@ -2720,6 +2726,8 @@ func TestWhatIsAskedIsNotWhatItIsSaidNotToBe(t *testing.T) {
 	c.send("not how to pay, i want to know where to see the due date")
 	c.expect("Send /bill here to see each plan")
 	c.send("can i still pay after the due date")
+	c.expect("If you are overdue, pay as soon as possible")
+	c.send("what if I pay after the due date") // a probe: "can't answer"
 	c.expect("If you are overdue, pay as soon as possible")
 }
 

@@ -12,7 +12,9 @@ import (
 var lateOnDayAsked = regexp.MustCompile(`(?:今天|今晚|明天|后天|[0-9]{1,2}\s*[号日])(?:晚上|下午|上午|再|才)?(?:还|付|交)(?:款|钱|上)?(?:的话)?[^，。？?]{0,6}(?:算不算|算|会不会|会|有没有|要|还)?(?:逾期|滞纳金)|` +
 	`(?:今天|今晚)不还(?:的话)?[^，。？?]{0,8}(?:逾期|滞纳金)|` +
 	`\bif i pay (?:it )?(?:tonight|today|tomorrow|later today|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?)\b|` +
-	`\b(?:pay|paying) (?:it )?(?:tonight|tomorrow|later today)\b[^.?!]{0,30}\b(?:late|overdue)\b`)
+	`\b(?:pay|paying) (?:it )?(?:tonight|tomorrow|later today)\b[^.?!]{0,30}\b(?:late|overdue)\b|` +
+	// "I'll pay on the 9th, is that ok?", "if I pay on the 10th is that a problem?" (a probe: unsure)
+	`\b(?:i'?ll|i will|if i|i'?m going to|i am going to|gonna|can i) pay (?:it )?(?:on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?|tomorrow|tonight)\b[^.?!]{0,30}\b(?:ok|okay|fine|alright|a problem|in time|late|overdue)\b`)
 
 // lateIfPaidOn answers whether paying on a day is late from the customer's
 // bills: each open plan's next unpaid period — overdue already, falling due
@@ -22,14 +24,17 @@ var lateOnDayAsked = regexp.MustCompile(`(?:今天|今晚|明天|后天|[0-9]{1,
 // answered.
 func lateIfPaidOn(s *Step, text string) (bool, error) {
 	l := strings.ToLower(text)
-	if s.conv.CustomerID == "" || !lateOnDayAsked.MatchString(l) || !containsAny(l, "逾期", "滞纳金", "late", "overdue") ||
+	if s.conv.CustomerID == "" || !lateOnDayAsked.MatchString(l) || !containsAny(l, "逾期", "滞纳金", "late", "overdue", "ok", "fine", "alright", "problem", "in time") ||
 		containsAny(l, "为什么", "为啥", "why", "已经", "already", "还了", "付了", "交了", "还上了", "paid") { // a payment said made: whether it went through
 		return false, nil
 	}
 	if proceed, told, err := s.ownAsked(text); !proceed {
 		return told, err
 	}
-	day, ok := s.dayAsked(l)
+	day, ok := s.dayAsked(lateOnDayAsked.FindString(l)) // the day paid, not the due date said before it ("due on the 9th, if I pay on the 10th")
+	if !ok {
+		day, ok = s.dayAsked(l)
+	}
 	if !ok || strings.Contains(l, "不还") && day == s.today { // "今天不还的话": paid tomorrow at the earliest
 		day = s.today.AddDays(1)
 	}

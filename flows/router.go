@@ -806,7 +806,9 @@ var lateFeeCut = regexp.MustCompile(`(?:滞纳金|罚息)[^，。？?]{0,8}(?:�
 
 // latePayable asks whether a bill can still be paid once late.
 var latePayable = regexp.MustCompile(`(?:还款日|到期日|日子)过了[^，。？?]{0,4}还(?:能|可以)还|逾期了?[^，。？?]{0,4}还(?:能|可以)还|` +
-	`\b(?:can|could) i (?:still )?pay (?:it |my bill )?(?:after|past) the due date\b|\bstill pay\b[^.?!]{0,12}\b(?:if|when|once) (?:it'?s|i'?m|im|i am) (?:late|overdue)\b`)
+	`\b(?:can|could) i (?:still )?pay (?:it |my bill )?(?:after|past) the due date\b|\bstill pay\b[^.?!]{0,12}\b(?:if|when|once) (?:it'?s|i'?m|im|i am) (?:late|overdue)\b|` +
+	// "what if I pay after the due date" (a probe: "can't answer")
+	`\b(?:what if|what happens if|and if) i pay (?:it |my bill )?(?:after|past) the due (?:date|day)\b`)
 
 // periodOfPlanZH: a plan's period asked to be paid, the plan in between
 // ("还Redmi Note 14 Pro+ 5G这期", "帮我还一下小米15 Ultra的本期").
