@@ -1826,10 +1826,12 @@ func TestOneKindOfQuestionGetsItsAnswer(t *testing.T) {
 	}, {
 		// Someone may have used their details: a person checks (unsure,
 		// offering payment channels).
-		name:  "a plan never bought",
-		asked: []string{"我没买过笔记本 为什么有个笔记本的分期", "I never bought anything on installments, why do I have a plan?"},
-		says:  []string{"冒用了你的信息", "转人工客服"},
-		near:  []string{"我没申请过退款，订单怎么显示退款中"}, // a regression run
+		name: "a plan never bought",
+		asked: []string{"我没买过笔记本 为什么有个笔记本的分期", "I never bought anything on installments, why do I have a plan?",
+			// a device named (a probe: the partners' answer, and "no recent repayment")
+			"我没买过这个手机 为什么要我还钱", "这个笔记本不是我买的", "I never bought this tablet, why am I being charged?"},
+		says: []string{"冒用了你的信息", "转人工客服"},
+		near: []string{"我没申请过退款，订单怎么显示退款中"}, // a regression run
 	}, {
 		// The fee asked of, not the frozen card.
 		name:  "a frozen card's late fee",

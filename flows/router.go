@@ -3483,7 +3483,7 @@ func (s *Step) freeText(text string) error {
 	if told, err := paidInMonth(s, text); told || err != nil { // "我上个月还了没有": that month's periods
 		return err
 	}
-	if s.conv.CustomerID != "" && asksWhyDebited(text) { // "我没还款怎么扣钱了": what of theirs debits
+	if s.conv.CustomerID != "" && asksWhyDebited(text) && !unknownPlan.MatchString(strings.ToLower(text)) { // "我没还款怎么扣钱了": what of theirs debits; not a plan disowned ("I never bought this tablet, why am I being charged?")
 		if other, err := s.forSomeoneElse(text); err != nil || other {
 			return err
 		}
@@ -4578,10 +4578,13 @@ var (
 )
 
 // unknownPlan tells of a plan, order or bill the customer did not make.
-var unknownPlan = regexp.MustCompile(`(?:没买过|没有买过|从来没买|不是我买的|不是我下的|没下过单|没有下过单|没申请过|没有申请过|不是我申请的)[^。？?!！]{0,16}(?:分期|订单|账单|这笔)|` +
-	`(?:分期|订单|账单|这笔)[^。？?!！]{0,10}(?:不是我买的|不是我下的|不是我申请的|我没买过|我没有买过|我没申请过)|` +
-	`\b(?:never bought|didn'?t buy|did not buy|never ordered|didn'?t order|did not order|don'?t recognize|do not recognize|never applied|didn'?t apply)\b.{0,40}\b(?:plan|installments?|order|bill|loan)\b|` +
-	`\b(?:plan|installments?|order|bill|loan)\b.{0,30}\b(?:i never bought|i didn'?t buy|i never ordered|i didn'?t order|i don'?t recognize|i never applied for)\b`)
+// A device named is the plan's too ("我没买过这个手机 为什么要我还钱", "I
+// never bought this tablet": a probe got the partners' answer, and "no
+// recent repayment").
+var unknownPlan = regexp.MustCompile(`(?:没买过|没有买过|从来没买|不是我买的|不是我下的|没下过单|没有下过单|没申请过|没有申请过|不是我申请的)[^。？?!！]{0,16}(?:分期|订单|账单|这笔|手机|笔记本|电脑|平板|手表|手环|电视|耳机)|` +
+	`(?:分期|订单|账单|这笔|手机|笔记本|电脑|平板|手表|手环|电视|耳机)[^。？?!！]{0,10}(?:不是我买的|不是我下的|不是我申请的|我没买过|我没有买过|我没申请过)|` +
+	`\b(?:never bought|didn'?t buy|did not buy|never ordered|didn'?t order|did not order|don'?t recognize|do not recognize|never applied|didn'?t apply)\b.{0,40}\b(?:plan|installments?|order|bill|loan|phone|laptop|tablet|pad|watch|band|tv|earbuds|buds)\b|` +
+	`\b(?:plan|installments?|order|bill|loan|phone|laptop|tablet|pad|watch|band|tv|earbuds|buds)\b.{0,30}\b(?:i never bought|i didn'?t buy|i never ordered|i didn'?t order|i don'?t recognize|i never applied for)\b`)
 
 // certificateAsked names a written proof of paying: a certificate, a
 // letter, a proof of payoff.
