@@ -201,7 +201,7 @@ func debitsAhead(s *Step, text string) (bool, error) {
 	if dayNamed {
 		only = &day
 	}
-	v := aheadView{s: s, cards: cards, sched: sched, named: named}
+	v := aheadView{s: s, cards: cards, sched: sched, named: named, autopayAsked: autopayWorks.MatchString(strings.ToLower(text))}
 	if l := strings.ToLower(text); containsAny(l, append([]string{"今天", "today"}, aheadToday...)...) && containsAny(l, "明天", "tomorrow", "tmrw") &&
 		containsAny(l, "一共", "总共", "加起来", "合计", "多少", "how much", "in total", "altogether") && !asksDebitAfterPaying(l) {
 		// "今晚和明天加起来一共扣多少": both days, and what they come to (an
@@ -290,6 +290,9 @@ type aheadView struct {
 	cards []supportbot.Card
 	sched []supportbot.ScheduledRepayment
 	named *supportbot.Plan // the plan asked about, if one is
+	// autopayAsked: whether auto-repayment works was asked ("我的自动还款能扣
+	// 成功吗"), so its first debit is said even after a booked period.
+	autopayAsked bool
 }
 
 // aheadLines are what debits by itself (lines) and what is left to pay by
@@ -369,6 +372,17 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) aheadLi
 		}
 		switch {
 		case p.AutoRepay:
+			if !due && day == nil && v.autopayAsked {
+				// The next period booked: the first one auto-repayment takes
+				// comes after it (a probe with a frozen default card was
+				// told only of the booking).
+				for _, b := range p.Bills {
+					if _, booked := scheduledFor(p.ID, b.Period, v.sched); b.Status == supportbot.BillUnpaid && !b.Overdue(s.today) && !booked {
+						next, due = b, true
+						break
+					}
+				}
+			}
 			if due && onDay(next.DueDate) {
 				d.lines = append(d.lines, v.withCard(defaultCardID(v.cards), "ahead.autopay", "product", p.Product, "period", next.Period,
 					"amount", money(next.Amount()), "date", s.day(next.DueDate)))

@@ -137,6 +137,10 @@ func TestWhetherAutoRepaymentWillWorkIsWhatItDebits(t *testing.T) {
 	}
 	c.send("how do i make autopay work") // how to: the guide's
 	c.reject("这张卡已冻结，扣款会失败")
+	// Its next periods booked, the first one auto-repayment takes is said
+	// too (a probe was told only of the booking).
+	c.send("我的自动还款能扣成功吗")
+	c.expect("🔁 自动还款：「Redmi Note 13」第 4 期")
 }
 
 // TestADayAskedWhoseBillABookingPaysSaysSo: "明天是还款日 我需要自己还吗",
