@@ -733,7 +733,7 @@ func TestTheOtherKindOfPaymentAskedAtAQuoteIsQuoted(t *testing.T) {
 		c.expect("提前结清报价", "¥1,511.48")
 		c.send(said)
 		c.expect("逾期账单</b>：Redmi K70", "合计应付：<b>¥261.92</b>")
-		c.reject("要支付 <b>¥1,511.48</b>")
+		c.reject("支付 <b>¥1,511.48</b>")
 		c.send("确认")
 		c.expect("还款成功")
 		if r := h.paid("C1"); r.Amount != 26192 {
@@ -2067,7 +2067,7 @@ func TestAPartAskedAtAQuoteIsToldPaymentsAreWhole(t *testing.T) {
 	c.expect("合计应付：<b>¥261.92</b>")
 	for _, part := range []string{"我想先还一部分 500块", "先还100"} {
 		c.send(part)
-		c.expect("这里还款都按整期来", "要支付 <b>¥261.92</b>")
+		c.expect("这里还款都按整期来", "要为「Redmi K70」支付 <b>¥261.92</b>")
 	}
 	c.send("还261.92") // the quote's own amount: how to confirm it
 	c.reject("这里还款都按整期来")

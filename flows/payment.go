@@ -507,7 +507,7 @@ func explainQuote(s *Step, flow, text string) (bool, error) {
 		lines = append(lines, s.T("repay.quote_doubted"))
 		rows = [][]supportbot.Button{{s.humanBtn()}}
 	}
-	s.say(strings.Join(lines, "\n")+"\n\n"+s.T("repay.confirm_how", "amount", money(q.Amount)), rows...)
+	s.say(strings.Join(lines, "\n")+"\n\n"+s.quoteConfirmHow(q.Amount), rows...)
 	return true, nil
 }
 
@@ -538,7 +538,7 @@ func chargedOnce(s *Step) error {
 	if p != nil {
 		lines = append(append(lines, cancelledBookings(s, p, q)...), leftOut(s, p, q)...)
 	}
-	s.say(strings.Join(lines, "\n") + "\n" + s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
+	s.say(strings.Join(lines, "\n") + "\n" + s.quoteConfirmHow(s.slots.Quote.Amount))
 	return nil
 }
 
@@ -1598,13 +1598,13 @@ func quoteText(s *Step, flow string) (bool, error) {
 			// says, beside the quote.
 			return true, s.beside("bill", "")
 		case asksIfPaid(text): // "扣了吗", "did it go through": not yet
-			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
+			s.say(s.quoteConfirmHow(s.slots.Quote.Amount))
 			return true, nil
 		case flow == "pay" && onePeriodOfSeveral.MatchString(text) && len(s.slots.Quote.Periods) > 1:
 			// "只还第4期", "just the oldest overdue one" at a bill of several
 			// overdue periods: they are paid together (an audit was told to
 			// confirm all three, without a word).
-			s.say(s.T("pay.periods_together", "count", len(s.slots.Quote.Periods)) + "\n" + s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
+			s.say(s.T("pay.periods_together", "count", len(s.slots.Quote.Periods)) + "\n" + s.quoteConfirmHow(s.slots.Quote.Amount))
 			return true, nil
 		case lateOnDayAsked.MatchString(text) && flow == "pay" && containsAny(text, "逾期", "滞纳金", "late", "overdue"):
 			// "is there a late fee if i pay tonight?" at a bill's quote: in
@@ -1638,7 +1638,7 @@ func quoteText(s *Step, flow string) (bool, error) {
 			s.say(s.T("pay.periods_ahead") + "\n" + s.confirmHow())
 			return true, nil
 		case goAheadAndPay.MatchString(bare(text)): // "yes please go ahead and pay": how to confirm
-			s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
+			s.say(s.quoteConfirmHow(s.slots.Quote.Amount))
 			return true, nil
 		case asksTwice(text): // about this quote, not a charge already made
 			return true, chargedOnce(s)
@@ -2515,7 +2515,7 @@ func quotePlanSaid(s *Step, flow string, p *supportbot.Plan) error {
 		// bill, and a confirm paid it).
 		return s.startFlow(other, s.slots.Plan)
 	}
-	s.say(s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount)))
+	s.say(s.quoteConfirmHow(s.slots.Quote.Amount))
 	return nil
 }
 

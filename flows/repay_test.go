@@ -518,7 +518,7 @@ func TestADoubtedQuoteIsTakenApart(t *testing.T) {
 		c.send("/repay")
 		c.press("Redmi K70")
 		c.send(doubt)
-		c.expect("报价的明细如下", "如果你仍认为金额不对", "[👤 转人工客服]", "要支付 <b>¥1,511.48</b>")
+		c.expect("报价的明细如下", "如果你仍认为金额不对", "[👤 转人工客服]", "要为「Redmi K70」支付 <b>¥1,511.48</b>")
 		c.reject("确实多扣", "转接", "回答不了")
 	}
 	// Leaving, or the other plan, said with a "wrong": not a doubt (a review).
@@ -839,7 +839,7 @@ func TestABookingsCancellationAskedAtAQuoteIsNotItsConfirmation(t *testing.T) {
 		c.expect("合计应付")
 		c.send(text)
 		c.expect("你的预约还款")
-		c.reject("还没有扣款。要支付")
+		c.reject("还没有扣款。要")
 		c.send("确认")
 		c.reject("正在从")
 		if paid := succeeded(h.repayments("C1")); len(paid) != 0 {

@@ -2549,6 +2549,16 @@ func saysYes(text string) bool {
 // a confirmation (of a cancellation, a setting, a closure's consequences).
 func waitsForYes(state string) bool { return state == "quoted" || state == "confirming" }
 
+// quoteConfirmHow says how to confirm the quote of amount, naming the
+// plan quoted (a probe: after another plan's schedule was shown at a
+// laptop's quote, "要支付 ¥5,074.17" alone, and a 确认 paid the laptop).
+func (s *Step) quoteConfirmHow(amount supportbot.Money) string {
+	if p, err := s.plan(s.slots.Plan); err == nil && p != nil {
+		return s.T("repay.confirm_how_of", "amount", money(amount), "product", p.Product)
+	}
+	return s.T("repay.confirm_how", "amount", money(amount))
+}
+
 // confirmHow says how to confirm the step the chat is at. It is said to
 // the customer, so the step is in front of them again: a yes after it is
 // for the step, whatever was answered before (Aside is cleared).
@@ -2556,7 +2566,7 @@ func (s *Step) confirmHow() string {
 	s.slots.Aside = false
 	switch {
 	case s.conv.State == "quoted" && s.slots.Quote != nil:
-		how := s.T("repay.confirm_how", "amount", money(s.slots.Quote.Amount))
+		how := s.quoteConfirmHow(s.slots.Quote.Amount)
 		if s.ev.Kind == supportbot.EventText && saysPaidAlready(s.ev.Text) {
 			// "等等 我老公已经还了": the bill still says unpaid — maybe on its
 			// way; a 确认 would pay it again (a replay: told only how to
