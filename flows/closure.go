@@ -372,7 +372,7 @@ func handleClose(s *Step, a action) (bool, error) {
 				s.say(s.T("closure.forwarded_id"), []supportbot.Button{s.cancelBtn(), s.humanBtn()})
 				return true, nil
 			}
-			if asks(text) && !strings.ContainsFunc(text, unicode.IsDigit) {
+			if (asks(text) || containsAny(strings.ToLower(text), howWhereWhy...) || containsAny(text, "多久", "多长", "几天", "什么")) && !strings.ContainsFunc(text, unicode.IsDigit) {
 				// "注销之后还能再开通吗" before the last step: answered, the
 				// step still waiting (a probe: only "type the last 4").
 				return false, nil

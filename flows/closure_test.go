@@ -574,4 +574,17 @@ func TestClosureAskedOnceMoreAfterAnAside(t *testing.T) {
 	}
 	c.send("4321")
 	c.expect("submitted")
+	// How long it takes, asked at the ID step without a question mark, is
+	// answered (a probe got the ID's prompt again).
+	h = newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c = h.chat(302, "zh")
+	c.identify(phoneBob)
+	c.send("/lang zh")
+	c.send("/close_account")
+	c.press("继续")
+	c.send("注销要多久")
+	c.expect("工作日")
+	c.reject("请输入身份证号码的最后 4 位")
 }
