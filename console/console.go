@@ -201,8 +201,11 @@ func (c *Chat) print(r supportbot.Reply) {
 	picks := false
 	for _, row := range r.Buttons {
 		for _, b := range row {
-			for _, item := range items {
-				picks = picks || item != "" && strings.Contains(b.Text, item)
+			for n, item := range items {
+				// a button naming the item, or numbered as it is ("2. Show
+				// schedule" under "2. 📺 Xiaomi TV": a probe's "2" pressed
+				// the first plan's payoff)
+				picks = picks || item != "" && strings.Contains(b.Text, item) || strings.HasPrefix(b.Text, strconv.Itoa(n)+". ")
 			}
 		}
 	}

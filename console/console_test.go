@@ -238,6 +238,18 @@ func TestConsoleANumberTheListGivesIsTheListsPlace(t *testing.T) {
 		{kind: supportbot.EventCommand, text: "pay"},
 		{kind: supportbot.EventButton, data: "p1"},
 	})
+	// Buttons numbered as the list's items ("1. 💰 Early repayment" under
+	// "1. 📱 Redmi") make it a list to pick from too: "2" is the second
+	// plan, typed — a probe's "2" pressed the first plan's payoff.
+	e, _ = chat(t, "/bill\n2\n", func(ev supportbot.Event) []supportbot.Reply {
+		return []supportbot.Reply{{Text: "2 plans:\n\n1. 📱 Redmi\nremaining ¥1\n\n2. 💻 Book\nremaining ¥2", Buttons: [][]supportbot.Button{
+			{{Text: "1. Show schedule", Data: "s1"}, {Text: "1. 💰 Early repayment", Data: "r1"}},
+			{{Text: "2. Show schedule", Data: "s2"}, {Text: "2. 💰 Early repayment", Data: "r2"}}}}}
+	})
+	check(t, e.events, []want{
+		{kind: supportbot.EventCommand, text: "bill"},
+		{kind: supportbot.EventText, text: "2"},
+	})
 	// A guide's numbered steps above a button are no list to pick from: "1"
 	// presses the button (a replay: it became text, "can't answer").
 	e, _ = chat(t, "how\n1\n", func(ev supportbot.Event) []supportbot.Reply {
