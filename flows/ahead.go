@@ -9,6 +9,20 @@ import (
 	"supportbot"
 )
 
+// bookingNamedOnly reports a booking named with nothing asked of it
+// ("手机那笔的预约", "the pad's scheduled payment", "whats the booking on
+// the vacuum"): what it debits, and when — a probe got the phone's payoff
+// quote, or the booking's cancellation, and a confirm made each.
+func bookingNamedOnly(text string) bool {
+	l := strings.ToLower(strings.TrimSpace(text))
+	if !containsAny(l, "预约", "scheduled payment", "scheduled repayment", "booking") || cancelsABooking(text) || booksARepayment(text) ||
+		len(verbsIn(strings.ReplaceAll(l, "预约还款", "预约"))) > 0 || containsAny(l, howWhereWhy...) || containsAny(l, "取消", "cancel", "不要", "别", "don't", "stop", "改", "change", "新", "new", "再") ||
+		!shortSaid(l, 30, 60) {
+		return false
+	}
+	return true
+}
+
 // asksDebitAhead reports a question whether money will be taken, or when
 // ("will i be charged tomorrow?", "14号会扣我钱吗", "是不是今天要扣钱", "等下
 // 会扣我钱吗", "14号那笔会扣成功吗", "did tomorrow's payment go through") —
@@ -174,7 +188,7 @@ var (
 // or that nothing debits by itself, and what falls due to be paid by hand.
 // It reports whether it answered.
 func debitsAhead(s *Step, text string) (bool, error) {
-	if s.conv.CustomerID == "" || !asksDebitAhead(text) {
+	if s.conv.CustomerID == "" || !asksDebitAhead(text) && !bookingNamedOnly(text) {
 		return false, nil
 	}
 	if proceed, told, err := s.ownAsked(text); !proceed {

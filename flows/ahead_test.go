@@ -281,3 +281,22 @@ func TestAPlanNamedThatNothingDebitsIsThatPlans(t *testing.T) {
 	c.expect("Xiaomi Book has no scheduled repayment and no auto-repayment", "Redmi K70")
 	c.reject("none of your plans has auto-repayment on")
 }
+
+// TestABookingNamedAloneIsWhatItDebits: a booking named with nothing asked
+// of it ("手机那笔的预约", "the laptop's scheduled payment", "whats the
+// booking on the laptop") is what it debits and when — a probe got the
+// phone's payoff quote, or the booking's cancellation, and a confirm made
+// each.
+func TestABookingNamedAloneIsWhatItDebits(t *testing.T) {
+	for _, text := range []string{"手机那笔的预约", "the laptop's scheduled payment", "whats the booking on the laptop"} {
+		h, c := faqSession(t, 1064)
+		c.send(text)
+		c.expect("接下来会自动扣款的", "预约还款：「")
+		c.reject("报价", "要取消这笔预约还款吗")
+		c.send("确认")
+		c.reject("正在从", "已取消")
+		if n := len(h.repayments("C1")); n != 0 {
+			t.Errorf("%q: %d repayments, want none", text, n)
+		}
+	}
+}
