@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -1523,6 +1524,19 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if err != nil {
 			return true, err
 		}
+		if kind, _ := kindSaid(cmp.Or(kindOnly(bare(text)), s.slots.Kind)); kind >= 0 && (cheapPick.MatchString(bare(text)) || dearPick.MatchString(bare(text))) {
+			// "the cheaper one" after "pay off the tablet", "the cheaper
+			// tablet": among the plans of that kind.
+			for i := range shown {
+				switch {
+				case kindShown(open[i].Product) == kind:
+				case cheapPick.MatchString(bare(text)):
+					shown[i] = supportbot.MaxMoney
+				default:
+					shown[i] = -1
+				}
+			}
+		}
 		if i := amountPick(bare(text), shown); i > 0 { // "4999的", "便宜的那个"
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
@@ -2314,6 +2328,17 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 			s.say(s.T("pay.one_at_a_time"))
 			return nil
 		}
+		if kind, word := kindSaid(bare(s.ev.Text)); kind >= 0 && len(slices.DeleteFunc(slices.Clone(open), func(p supportbot.Plan) bool { return kindShown(p.Product) != kind })) > 1 {
+			// "pay off the tablet" with two tablets: which of them — "the
+			// cheaper one" next is the cheaper tablet (a probe paid the
+			// router, the cheapest of all).
+			if err := s.fire(flow, "choose"); err != nil {
+				return err
+			}
+			s.slots.Kind = word
+			s.say(s.T("pay.several_of_kind"))
+			return nil
+		}
 	}
 	return s.fire(flow, "choose")
 }
@@ -2369,6 +2394,14 @@ func shownAmounts(s *Step, flow string, open []supportbot.Plan) ([]supportbot.Mo
 		}
 	}
 	return shown, nil
+}
+
+// kindOnly is the word of the one kind of device t names, "" for none.
+func kindOnly(t string) string {
+	if kind, word := kindSaid(t); kind >= 0 && kindsSaid(t) == 1 {
+		return word
+	}
+	return ""
 }
 
 // amountPick is the one item of a list picked by the amount its button

@@ -867,3 +867,31 @@ func TestAConfirmWithAnotherRequestIsToldToConfirmAlone(t *testing.T) {
 		c.expect("提前还款成功")
 	}
 }
+
+// "the cheaper one" after "pay off the tablet" with two tablets is the
+// cheaper tablet, not the cheapest plan of all (a probe paid off a router).
+func TestTheCheaperOneOfTheKindAsked(t *testing.T) {
+	phone := "8613400134003"
+	data := append(fixture(), supportbot.CustomerData{
+		Customer: supportbot.Customer{ID: "C6X", Name: "Ann Lee", Phone: onFile(phone), IDCardLast4: "6666", Language: "en"},
+		Cards:    []supportbot.Card{{ID: "K6X", Bank: "招商银行", Last4: "1111", Default: true}},
+		Plans: []supportbot.Plan{
+			{ID: "P61", CustomerID: "C6X", OrderNo: "5241201000041", Product: "Xiaomi Pad 6S Pro", Partner: "小米分期",
+				Principal: 360000, Periods: 12, Bills: monthly("P61", "2026-10-20", 12, 30000, 30000, 0, 2)},
+			{ID: "P62", CustomerID: "C6X", OrderNo: "5241201000042", Product: "Redmi Pad SE", Partner: "小米分期",
+				Principal: 120000, Periods: 12, Bills: monthly("P62", "2026-10-20", 12, 10000, 10000, 0, 2)},
+			{ID: "P63", CustomerID: "C6X", OrderNo: "5241201000043", Product: "Xiaomi Router AX3000T", Partner: "小米分期",
+				Principal: 24000, Periods: 12, Bills: monthly("P63", "2026-10-20", 12, 2000, 2000, 0, 2)},
+		},
+	})
+	h, c := faqSessionOn(t, data, 1065, phone)
+	c.send("/lang en")
+	c.send("pay off the tablet")
+	c.expect("More than one of your plans is for that kind of device")
+	c.send("the cheaper one")
+	c.expect("Payoff quote</b>: Redmi Pad SE")
+	c.reject("Router")
+	if n := len(h.repayments("C6X")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}

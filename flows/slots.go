@@ -34,6 +34,10 @@ type slots struct {
 	// Older is the oldest entry the message center's page shows, with more
 	// behind it.
 	Older int64 `json:"older,omitempty"`
+	// Kind is the kind of device the request named when several plans are
+	// of it ("pay off the tablet" with two): a pick the list is told by
+	// ("the cheaper one") is among those.
+	Kind string `json:"kind,omitempty"`
 	// Choices are ids too long for a button, named by index ("#2").
 	Choices []string `json:"choices,omitempty"`
 	// Aside: another question was answered while the step waited for its
