@@ -1538,6 +1538,8 @@ func TestAFeeAskedAtAQuoteIsTheQuotesFee(t *testing.T) {
 	c.expect("ANSWER(early-repayment-fee")
 	c.send("how much is the fee for the phone one?")
 	c.expect("Redmi K70（订单号")
+	c.send("确认") // asked again: it may have been meant for the laptop's (a probe)
+	c.expect("要为「Redmi K70」支付")
 	c.send("确认")
 	c.expect("提前还款成功")
 	if r := h.paid("C1"); r.PlanID != "P1" {

@@ -226,6 +226,14 @@ func getQuote(s *Step, flow string, p *supportbot.Plan, note string) error {
 			replaced = prev.Product
 		}
 	}
+	if l := strings.ToLower(s.ev.Text); replaced != "" && s.ev.Kind == supportbot.EventText && containsAny(l, "多少", "几多", "how much", "what's", "whats", "what is") {
+		// "hold on, how much is the laptop payoff?" at the watch's quote:
+		// answered with the laptop's quote — a confirm next may be meant for
+		// the watch, so it is asked again, naming the laptop (a probe: it
+		// paid the laptop).
+		s.askedAside = true
+		s.slots.Aside = true
+	}
 	s.slots.Plan, s.slots.Card = p.ID, card.ID
 	s.slots.Quote = &quoteSlot{ID: q.ID, Kind: q.Kind, Amount: q.Amount, Parts: q.Parts, Periods: q.Periods, Excluded: q.Excluded,
 		Expires: q.ExpiresAt, Card: card.ID}

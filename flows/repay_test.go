@@ -895,3 +895,22 @@ func TestTheCheaperOneOfTheKindAsked(t *testing.T) {
 		t.Errorf("%d repayments, want none", n)
 	}
 }
+
+// Another plan's payoff asked at a quote ("笔记本提前还清要多少" at the
+// phone's) is that plan's quote, and a bare confirm next is asked again,
+// naming it: it may have been meant for the phone's (a probe: the laptop
+// was paid off).
+func TestAnotherPlansPayoffAskedAtAQuoteAsksTheConfirmAgain(t *testing.T) {
+	h, c := faqSession(t, 1066)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("笔记本提前还清要多少")
+	c.expect("提前结清报价</b>：Xiaomi Book")
+	c.send("确认")
+	c.expect("刚才回答了别的问题", "要为「Xiaomi Book」支付")
+	if n := len(h.repayments("C1")); n != 0 {
+		t.Fatalf("%d repayments, want none", n)
+	}
+	c.send("确认")
+	c.expect("提前还款成功")
+}

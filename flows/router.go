@@ -2488,7 +2488,7 @@ func (e *Engine) inFlow(s *Step, a action) (bool, error) {
 	}
 	ok, err := sp.handle(s, a)
 	if ok {
-		s.slots.Aside = false // the step took it: whatever comes next is for it
+		s.slots.Aside = s.askedAside // the step took it: whatever comes next is for it, unless it was a question quoted
 	}
 	return ok, err
 }

@@ -36,6 +36,10 @@ type Step struct {
 	// (a payment asked for again, for another plan): the new quote says
 	// it replaces it.
 	quoteLeft string
+	// askedAside: a quote replaced another in answer to a question ("how
+	// much is the laptop payoff?" at the watch's): a bare yes next is
+	// asked again, naming the new plan (slots.Aside, kept past the step).
+	askedAside bool
 	// topicBefore is the plan the step before talked about (slots.Topic
 	// as this step found it).
 	topicBefore *lastStep
