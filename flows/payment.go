@@ -1548,6 +1548,16 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if i := amountPick(bare(text), shown); i > 0 { // "4999的", "便宜的那个"
 			return true, s.fire(flow, "quote", &open[i-1])
 		}
+		if soonestPick.MatchString(strings.ToLower(text)) {
+			// "the one due first", "先到期的那个" at the list (a probe: unsure,
+			// or the reminders' guide): as outside a list.
+			if p, err := describedPlan(s, flow, open, text); err != nil || p != nil {
+				if err != nil {
+					return true, err
+				}
+				return true, s.fire(flow, "quote", p)
+			}
+		}
 		// "都要", "both": one at a time; "上面那个", "that one": which (a
 		// probe: a guard against prompt injection, or "can't answer", and
 		// the list gone).

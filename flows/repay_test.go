@@ -914,3 +914,16 @@ func TestAnotherPlansPayoffAskedAtAQuoteAsksTheConfirmAgain(t *testing.T) {
 	c.send("确认")
 	c.expect("提前还款成功")
 }
+
+// "the one due first" at the list to pick from is the plan due first, as
+// outside a list (a probe: unsure, or the reminders' guide).
+func TestTheOneDueFirstAtTheList(t *testing.T) {
+	for _, text := range []string{"the one due first", "先到期的那个"} {
+		_, c := faqSession(t, 1067)
+		c.send("/repay")
+		c.expect("要提前结清哪一笔分期")
+		c.send(text)
+		c.expect("提前结清报价</b>：Redmi K70") // period 6, overdue since Nov 15: due before the laptop's Nov 21
+		c.reject("不太确定")
+	}
+}
