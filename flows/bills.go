@@ -204,7 +204,7 @@ func asksWhenPaidOff(text string) bool {
 		func(w string) bool { return wordsIn(l, w) }) { // words: "know", "show" are not "now", "how"
 		return false
 	}
-	return containsAny(l, "还有几期", "还剩几期", "剩下几期", "剩几期", "最后一期是哪天", "最后一期什么时候", "最后一期是什么时候") || whenDoneZH.MatchString(l) || whenPaidOff.MatchString(l) ||
+	return containsAny(l, "还有几期", "还剩几期", "剩下几期", "剩几期", "最后一期是哪天", "最后一期什么时候", "最后一期是什么时候", "最后一期多少", "最后一期要还多少", "最后一期还多少") || whenDoneZH.MatchString(l) || whenPaidOff.MatchString(l) ||
 		// the schedule asked for ("手机那笔的还款计划": it quoted a payoff, a probe;
 		// "show schedule", the button's label typed, a topic of the message center)
 		(containsAny(l, "还款计划", "还款明细", "分期明细", "每期明细", "还款时间表", "repayment schedule", "payment schedule") ||
@@ -274,7 +274,9 @@ var paidOffYet = regexp.MustCompile(`(?:还清|结清|还完|付清|还光)了(?
 var whenDoneZH = regexp.MustCompile(`(?:什么时候|啥时候|哪天|几时|多久)(?:才)?(?:能|可以|会)?(?:全部)?(?:还完|还清|结清)`)
 
 var whenPaidOff = regexp.MustCompile(`\b(?:when|wen)\b (?:will|is|do|does|can|would|my|the)\b.{0,30}\b(?:paid off|finish paying|last (?:payment|period|installment))\b|` +
-	`\bhow many (?:more )?(?:periods|payments|months|installments) (?:are )?(?:left|remaining)\b`)
+	`\bhow many (?:more )?(?:periods|payments|months|installments) (?:are )?(?:left|remaining)\b|` +
+	// "how much is the last payment on the tv": the final period's, not the last one made (a probe: "no repayment made here")
+	`\bhow much (?:is|will be) (?:the|my) (?:last|final) (?:payment|installment|period)\b`)
 
 // monthsLeft asks how many months a plan still runs ("手机的分期还有几个月还
 // 完", "还要还几个月", "我还有几个月要还"): its schedule, not the payoff's

@@ -638,3 +638,13 @@ func TestAPlanOfAnotherBrandIsTheCustomersOwn(t *testing.T) {
 		c.reject("花呗", "不在这里处理")
 	}
 }
+
+// "how much is the last payment on the laptop" is the plan's last period,
+// in its schedule — not the last payment made (a probe: "no repayment made
+// here").
+func TestTheLastPaymentOfAPlanIsItsSchedule(t *testing.T) {
+	_, c := faqSession(t, 1068)
+	c.send("how much is the last payment on the laptop")
+	c.expect("Xiaomi Book</b>（订单号", "还款计划")
+	c.reject("没有查到", "回答不了")
+}
