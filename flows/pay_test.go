@@ -2301,3 +2301,31 @@ func TestABankOfTheirCardsIsNotAnotherLender(t *testing.T) {
 	c.expect("合计应付", "中国银行 **** 5151")
 	c.reject("花呗", "不在这里处理")
 }
+
+// The overdue ones and another plan asked together, with two plans overdue
+// ("pay the overdue ones and the tv"), are the list, one at a time — a
+// probe paid the tv, both overdue plans dropped without a word.
+func TestSeveralOverdueAndAnotherAreOneAtATime(t *testing.T) {
+	phone := "8613400134004"
+	data := append(fixture(), supportbot.CustomerData{
+		Customer: supportbot.Customer{ID: "C4X", Name: "Tom Lee", Phone: onFile(phone), IDCardLast4: "4444", Language: "en"},
+		Cards:    []supportbot.Card{{ID: "K4X", Bank: "招商银行", Last4: "1111", Default: true}},
+		Plans: []supportbot.Plan{
+			{ID: "P41", CustomerID: "C4X", OrderNo: "5241201000051", Product: "Redmi K70", Partner: "小米分期",
+				Principal: 120000, Periods: 12, Bills: monthly("P41", "2026-09-01", 12, 10000, 10000, 0, 1)},
+			{ID: "P42", CustomerID: "C4X", OrderNo: "5241201000052", Product: "Xiaomi Buds 5", Partner: "小米分期",
+				Principal: 60000, Periods: 6, Bills: monthly("P42", "2026-10-05", 6, 10000, 10000, 0, 0)},
+			{ID: "P43", CustomerID: "C4X", OrderNo: "5241201000053", Product: "Xiaomi TV S Pro", Partner: "小米分期",
+				Principal: 360000, Periods: 12, Bills: monthly("P43", "2026-12-01", 12, 30000, 30000, 0, 0)},
+		},
+	})
+	h, c := faqSessionOn(t, data, 1069, phone)
+	c.send("/lang en")
+	c.send("pay the overdue ones and the tv")
+	c.expect("Which plan's bill do you want to pay?", "One at a time")
+	c.reject("Bill due")
+	c.send("confirm")
+	if n := len(h.repayments("C4X")); n != 0 {
+		t.Errorf("%d repayments, want none", n)
+	}
+}

@@ -2306,7 +2306,12 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 			// "pay all overdue and the buds": two plans' bills, one at a
 			// time from the list (an English probe got the buds' alone,
 			// the overdue phone dropped without a word).
-			if i, j := overdueSaid(l, open, s.today), planSaid(bare(asked), open); i > 0 && j > 0 && i != j {
+			overdue := slices.ContainsFunc(open, func(p supportbot.Plan) bool {
+				return slices.ContainsFunc(p.Bills, func(b supportbot.Bill) bool { return b.Overdue(s.today) })
+			})
+			// (With several overdue, "pay the overdue ones and the tv" too: a
+			// probe paid the tv, both overdue plans dropped without a word.)
+			if i, j := overdueSaid(l, open, s.today), planSaid(bare(asked), open); j > 0 && (i > 0 && i != j || i == 0 && overdue) {
 				if err := s.fire(flow, "choose"); err != nil {
 					return err
 				}
