@@ -2682,6 +2682,11 @@ func TestWhetherPayingOnADayIsLate(t *testing.T) {
 		c.send(q)
 		c.expect("11月23日还的话", "「Xiaomi Book」第 3 期今天到期，2026年11月23日才还就已经逾期")
 	}
+	// A month said anywhere is the day's (a replay got this month's 25th).
+	for _, q := range []string{"我下个月25号再还会逾期吗", "if I pay on the 25th next month will it be late?"} {
+		c.send(q)
+		c.expect("2026年12月25日还的话")
+	}
 }
 
 // The mall's labels of installment orders — where "待还款订单" is, what

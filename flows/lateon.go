@@ -31,8 +31,11 @@ func lateIfPaidOn(s *Step, text string) (bool, error) {
 	if proceed, told, err := s.ownAsked(text); !proceed {
 		return told, err
 	}
-	day, ok := s.dayAsked(lateOnDayAsked.FindString(l)) // the day paid, not the due date said before it ("due on the 9th, if I pay on the 10th")
-	if !ok {
+	// The day paid, not the due date said before it ("due on the 9th, if I
+	// pay on the 10th") — but a month said anywhere is the day's ("我下个月
+	// 15号再还", "the 15th next month": a replay got this month's 15th).
+	day, ok := s.dayAsked(lateOnDayAsked.FindString(l))
+	if !ok || containsAny(l, "月", "month") {
 		day, ok = s.dayAsked(l)
 	}
 	if !ok || strings.Contains(l, "不还") && day == s.today { // "今天不还的话": paid tomorrow at the earliest

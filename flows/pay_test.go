@@ -2300,6 +2300,9 @@ func TestABankOfTheirCardsIsNotAnotherLender(t *testing.T) {
 	c.send("pay this month with my Bank of China card")
 	c.expect("合计应付", "中国银行 **** 5151")
 	c.reject("花呗", "不在这里处理")
+	c.send("返回")
+	c.send("I have a loan with Bank of China, can I pay it here") // a loan at that bank is still the bank's (a replay)
+	c.expect("不在这里处理")
 }
 
 // The overdue ones and another plan asked together, with two plans overdue
