@@ -283,13 +283,16 @@ func TestACardAskedToBeUnboundIsToldWhere(t *testing.T) {
 	_, c := faqSession(t, 760)
 	c.send("工行那张卡我不用了 帮我解绑")
 	c.expect("这里不能解绑银行卡", "招商银行 **** 6789")
-	for _, ask := range []string{"不需要还款卡了 怎么解绑", "remove my icbc card please"} { // at the cards' list: not a pick
+	for _, ask := range []string{"不需要还款卡了 怎么解绑", "remove my icbc card please", "can i remove my icbc card"} { // at the cards' list: not a pick; asked "can i" (a probe: "can't answer")
 		c.send(ask)
 		c.expect("这里不能解绑银行卡")
 		c.reject("不能设为默认卡", "设为默认还款卡吗")
 	}
 	c.send("小米账号绑定的手机怎么解绑")
 	c.reject("这里不能解绑银行卡")
+	_, c = faqSession(t, 1070)
+	c.send("can i remove my icbc card") // asked "can i", outside the list (a probe: "can't answer")
+	c.expect("这里不能解绑银行卡")
 }
 
 // "no, the other one" at a card's confirmation is the other card (a probe

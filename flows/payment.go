@@ -352,7 +352,8 @@ func quoteBreakdown(s *Step, flow string, p *supportbot.Plan, q *supportbot.Quot
 // onePeriodOfSeveral asks to pay one period of a bill's several ("只还第4
 // 期", "能不能只还一期", "just the oldest overdue one", "can i pay just one").
 var onePeriodOfSeveral = regexp.MustCompile(`只(?:还|付|交)(?:第?\s*[0-9一二三四五六七八九十]+\s*期|一期|其中一期|最早的?|最老的?)|只还一部分|先还一期|` +
-	`\b(?:just|only) (?:the )?(?:oldest|first|earliest|one)\b|\bpay (?:just|only) (?:one|period [0-9]+)\b|\bonly period [0-9]+\b`)
+	`\b(?:just|only) (?:the )?(?:oldest|first|earliest|one)\b|\bpay (?:just|only) (?:one|period [0-9]+)\b|\bonly period [0-9]+\b|` +
+	`\b(?:just|only) pay (?:the )?(?:period [0-9]+|one period|one of them|the oldest|the first)\b`) // "only pay period 3" (a probe: how to confirm the three)
 
 // countOverdue is how many of the plan's periods are overdue today.
 func countOverdue(p supportbot.Plan, today supportbot.Date) int {

@@ -3221,7 +3221,7 @@ func (s *Step) freeText(text string) error {
 		}
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && unbindsACard(l) &&
-		(!asks(text) || containsAny(l, "怎么解绑", "如何解绑", "how do i unbind", "how to unbind", "how do i remove")) && !aboutSomeoneElse(text) {
+		(!asks(text) || containsAny(l, "怎么解绑", "如何解绑", "how do i unbind", "how to unbind", "how do i remove", "can i ", "could i ", "能不能", "能解绑", "可以解绑")) && !aboutSomeoneElse(text) { // "can i remove my icbc card" (a probe: "can't answer")
 		// "中行那张卡我不用了 帮我解绑": not done here, said above their cards
 		// (an audit got the frozen card's guide).
 		s.conv.Misses = 0
