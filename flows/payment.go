@@ -1689,7 +1689,14 @@ func quoteText(s *Step, flow string) (bool, error) {
 		case kindFollowUp(text) || notThisOne.MatchString(text) || corrects(text):
 			// "那笔记本那个呢", "是笔记本的 不是手机", "错了 我要还的是RedmiBook"
 			// at the phone's quote: that plan's, in this flow
-			if p, err := openPlanSaid(s, text); err != nil || p != nil {
+			p, err := openPlanSaid(s, text)
+			if last := lastClause(text); err == nil && p == nil && last != text {
+				// "hmm actually nvm the laptop, do the vacuum": the plan of the
+				// last clause, the one turned from named before it (a probe:
+				// unsure, the laptop's quote left).
+				p, err = openPlanSaid(s, last)
+			}
+			if err != nil || p != nil {
 				if err != nil {
 					return true, err
 				}
@@ -2379,6 +2386,15 @@ func productsOf(plans []supportbot.Plan) []string {
 // afterCorrection is what follows the last correction in a pick ("笔记本 不
 // 对 手机", "the laptop, no, the phone"): the one meant; t itself without
 // one.
+// lastClause is the last of t's clauses (after its last comma, 、 or "。").
+func lastClause(t string) string {
+	if i := strings.LastIndexAny(t, ",，、。;；"); i >= 0 && strings.TrimSpace(t[i+1:]) != "" {
+		_, size := utf8.DecodeRuneInString(t[i:])
+		return strings.TrimSpace(t[i+size:])
+	}
+	return t
+}
+
 func afterCorrection(t string) string {
 	if loc := correctionMark.FindAllStringIndex(t, -1); len(loc) > 0 {
 		return strings.TrimSpace(t[loc[len(loc)-1][1]:])

@@ -927,3 +927,16 @@ func TestTheOneDueFirstAtTheList(t *testing.T) {
 		c.reject("不太确定")
 	}
 }
+
+// A correction naming the plan turned from and then the one meant, in
+// clauses ("hmm actually nvm the laptop, do the phone", "不对，不要笔记本了，还
+// 手机"), is the last one's quote (a probe: unsure, the first quote left).
+func TestACorrectionInClausesIsTheLastPlanNamed(t *testing.T) {
+	for _, text := range []string{"hmm actually nvm the laptop, do the phone", "不对，不要笔记本了，还手机"} {
+		_, c := faqSession(t, 1071)
+		c.send("/repay")
+		c.press("Xiaomi Book")
+		c.send(text)
+		c.expect("提前结清报价</b>：Redmi K70")
+	}
+}
