@@ -49,6 +49,9 @@ func asksDebitAhead(text string) bool {
 	if willFail.MatchString(l) && (aDaySaid(l) || containsAny(l, "next", "下次", "下一次", "下期")) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "will my payment on the 10th fail": what debits then, a frozen card said (an audit: the failed payment's checklist)
 	}
+	if dueOnDayAsked.MatchString(l) && aDaySaid(l) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+		return true // "whats due on the 20th", "17号要还什么": what debits then, and what is to pay by hand (a probe: the due date's answer, unsure)
+	}
 	if bookingWhen.MatchString(l) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "我的预约是几号几点", "when is my scheduled payment": when each runs (an audit: "can't answer")
 	}
@@ -157,6 +160,8 @@ var (
 		`\bwill (?:my |the )?(?:payment|debit|booking|scheduled payment|charge)\b[^.?!]{0,24}\b(?:work|go through|go thru)\b|` +
 		// "is my tablet payment going through today" (a probe: the tablet's payoff quote, which a confirm paid)
 		`\b(?:is|are) (?:my |the )?[^.?!]{0,20}\b(?:payment|debit|booking|scheduled payment|charge)s? (?:going|gonna go) (?:through|thru)\b`)
+	// dueOnDayAsked asks what falls due (with a day said).
+	dueOnDayAsked = regexp.MustCompile(`\bwhat(?:'s| is|s) (?:due|to pay|owed)\b|\bwhat (?:do i|should i|must i) (?:owe|pay)\b|要还什么|要还哪些|该还什么|有什么要还|要还哪笔|到期的是什么|有什么到期`)
 	// bookingWhen asks when the bookings run.
 	bookingWhen = regexp.MustCompile(`^(?:我的?)?(?:那个|那笔)?预约(?:还款)?(?:是|在)?(?:几号|哪天|什么时候|啥时候|几点|几号几点|哪天几点)(?:扣|扣款)?(?:啊|呢)?[?？]*$|` +
 		`^when (?:is|are|does|do|will) (?:my |the )?(?:scheduled (?:re)?payments?|bookings?)(?: run| go| happen| scheduled)?\??$`)

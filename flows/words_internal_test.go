@@ -497,6 +497,7 @@ func TestAsksDebitAhead(t *testing.T) {
 		// whether auto-repayment will work: what it debits (an audit: "no recent repayment", the how-to)
 		"我的自动还款能扣成功吗": true, "我的自动还款没问题吧": true, "is my autopay working": true, "will the buds be paid automatically on the 12th": true,
 		// whether a debit of a day goes through (a probe: the plan's payoff quote)
+		"whats due on the 20th": true, "17号要还什么": true, "whats due": false, // a day's bills (a probe: the due date's answer, unsure)
 		"what card will the laptop payment come from": true, "笔记本扣哪张卡": true, // a plan's: its debits' cards (a probe: the default, the booking on another)
 		"is my tablet payment going through today": true, "is my payment going through tomorrow?": true, "is my payment going through?": false,
 		"auto debit did not go through": false, "did the autopay go through today?": false, "can my installments be paid automatically": false, "how do i make autopay work": false, "自动还款怎么开通": false,
