@@ -2477,6 +2477,13 @@ func TestEnglishCustomersWords(t *testing.T) {
 		c.send("is my cmb card frozen?")
 		c.expect("6789 is not frozen")
 	})
+	t.Run("paying a plan this month", func(t *testing.T) {
+		// A probe got the plan's card with no way to pay.
+		_, c := faqSession(t, 1072)
+		c.send("/lang en")
+		c.send("pay the phone this month")
+		c.expect("Redmi K70", "Confirm and pay ¥261.92")
+	})
 	t.Run("a correction to a kind none of the plans is, at a quote", func(t *testing.T) {
 		// An English probe got the devices' after-sales answer.
 		_, c := session(t, phoneWang, "en")

@@ -4106,6 +4106,9 @@ func (s *Step) freeText(text string) error {
 					break
 				}
 				s.e.metrics.FAQ("flow")
+				if l := strings.ToLower(strings.TrimSpace(text)); name == "bill" && payFirst.MatchString(l) && !asks(text) && paysNotOff(l) && s.conv.Flow == "" {
+					name = "pay" // "pay the watch this month": paying it, not looking at it (a probe: the plan's card, no way to pay)
+				}
 				if (name == "bill" || name == "remind") && s.conv.Flow != "" && waitsForYes(s.conv.State) {
 					return s.beside(name, typedArg(name, text))
 				}
