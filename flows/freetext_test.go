@@ -2477,6 +2477,17 @@ func TestEnglishCustomersWords(t *testing.T) {
 		c.send("is my cmb card frozen?")
 		c.expect("6789 is not frozen")
 	})
+	t.Run("an alert with the bill", func(t *testing.T) {
+		// "alert 账单" turned reminders on, the bill dropped (a probe).
+		h, c := faqSession(t, 1073)
+		c.send("/lang en")
+		c.send("alert: my bill")
+		c.expect("open installment plans")
+		c.reject("Reminders are on")
+		if on, _ := h.db.Reminders(context.Background(), "C1"); on {
+			t.Error("reminders turned on")
+		}
+	})
 	t.Run("paying a plan this month", func(t *testing.T) {
 		// A probe got the plan's card with no way to pay.
 		_, c := faqSession(t, 1072)

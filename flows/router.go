@@ -4106,6 +4106,10 @@ func (s *Step) freeText(text string) error {
 					break
 				}
 				s.e.metrics.FAQ("flow")
+				if l := strings.ToLower(text); name == "remind" && containsAny(l, "账单", "bill") &&
+					!containsAny(l, "提醒", "remind", "通知", "notif", "开", "关", " on", " off") {
+					name = "bill" // "alert 账单": the bill, not reminders switched on (a probe: the bill dropped)
+				}
 				if l := strings.ToLower(strings.TrimSpace(text)); name == "bill" && payFirst.MatchString(l) && !asks(text) && paysNotOff(l) && s.conv.Flow == "" {
 					name = "pay" // "pay the watch this month": paying it, not looking at it (a probe: the plan's card, no way to pay)
 				}
