@@ -733,3 +733,13 @@ func TestABookingCancelledThenPaidNowIsThePayment(t *testing.T) {
 	c.send("明天别扣款，等我老婆发了工资再还") // later: no payment offered
 	c.reject("你还问到了")
 }
+
+// A payoff asked beside a booking's cancellation ("pay off the phone and
+// cancel the laptop booking") is offered beside the cancellation's
+// question (a probe: dropped without a word).
+func TestAPayoffAskedBesideACancellationIsOffered(t *testing.T) {
+	_, c := faqSession(t, 1074)
+	c.send("pay off the laptop and cancel the phone booking")
+	c.expect("你的预约还款", "Redmi K70 第 7 期")
+	c.button("提前还款")
+}

@@ -5221,6 +5221,9 @@ func (s *Step) startBeside(text, flow, arg string) error {
 	if flow == "cancel" && payAfterCancel.MatchString(strings.ToLower(text)) && !slices.Contains(also, "pay-bill") {
 		also = append(also, "pay-bill") // "把笔记本的预约取消了 然后现在就还": the payment offered too (a probe: dropped)
 	}
+	if l := strings.ToLower(text); flow == "cancel" && (wordsIn(l, "pay off") || containsAny(l, "提前还", "提前结清", "还清")) && !slices.Contains(also, "early-repayment") {
+		also = append(also, "early-repayment") // "pay off the phone and cancel the laptop booking": the payoff offered too (a probe: dropped)
+	}
 	for _, sw := range switchesNamed(text) { // "开启还款提醒并且开自动还款": the other switch (a probe: dropped)
 		if !slices.Contains(also, sw) {
 			also = append(also, sw)
