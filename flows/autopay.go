@@ -182,6 +182,12 @@ func switchTo(s *Step, text string, on, tell bool) (bool, error) {
 	}
 	names := productsOf(open)
 	t := switchPhrases.Replace(text)
+	if kindsSaid(bare(t)) > 1 || severalNamed(bare(t), names) {
+		// "turn on autopay for the earbuds and the vacuum": the list, each
+		// its own switch (a probe: the vacuum's question alone, the
+		// earbuds dropped without a word).
+		return false, nil
+	}
 	n := listChoice(t, len(open), names)
 	if n == 0 {
 		n = planSaid(bare(t), open) // "turn off autopay for the laptop"

@@ -594,3 +594,25 @@ func TestAutoRepaymentAskedOnWithACardIsItsQuestion(t *testing.T) {
 	c.send("以后自动还款都用建行卡扣 帮我开一下") // "都用建行卡扣": the switch still, not only the cards (a review)
 	c.expect("开启自动还款吗")
 }
+
+// Auto-repayment asked on for two plans at once ("turn on autopay for the
+// earbuds and the vacuum") is the list, each its own switch — a probe got
+// the vacuum's question alone, the earbuds dropped without a word.
+func TestAutopayForTwoPlansIsTheList(t *testing.T) {
+	phone := "8613400134005"
+	data := append(fixture(), supportbot.CustomerData{
+		Customer: supportbot.Customer{ID: "C5X", Name: "Amy Wu", Phone: onFile(phone), IDCardLast4: "5555", Language: "en"},
+		Cards:    []supportbot.Card{{ID: "K5X", Bank: "招商银行", Last4: "1111", Default: true}},
+		Plans: []supportbot.Plan{
+			{ID: "P51", CustomerID: "C5X", OrderNo: "5241201000061", Product: "Redmi Buds 6 Pro", Partner: "小米分期",
+				Principal: 60000, Periods: 6, Bills: monthly("P51", "2026-11-25", 6, 10000, 10000, 0, 0)},
+			{ID: "P52", CustomerID: "C5X", OrderNo: "5241201000062", Product: "Xiaomi Robot Vacuum X20 Max", Partner: "小米分期",
+				Principal: 120000, Periods: 12, Bills: monthly("P52", "2026-11-25", 12, 10000, 10000, 0, 0)},
+		},
+	})
+	_, c := faqSessionOn(t, data, 1075, phone)
+	c.send("turn on autopay for the earbuds and the vacuum")
+	c.button("Redmi Buds 6 Pro")
+	c.button("Xiaomi Robot Vacuum X20 Max")
+	c.reject("开启自动还款吗")
+}
