@@ -17,6 +17,10 @@ func bookingNamedOnly(text string) bool {
 	l := strings.ToLower(strings.TrimSpace(text))
 	if !containsAny(l, "预约", "scheduled payment", "scheduled repayment", "booking") || cancelsABooking(text) || booksARepayment(text) ||
 		len(verbsIn(strings.ReplaceAll(l, "预约还款", "预约"))) > 0 || containsAny(l, howWhereWhy...) || containsAny(l, "取消", "cancel", "不要", "别", "don't", "stop", "改", "change", "新", "new", "再") ||
+		// a complaint or a dispute about it ("手机那个预约还款是谁设置的 我没设置过啊",
+		// "手机的预约扣了两次钱", "I didn't set up this booking": a replay got
+		// the debits to come, the way to a person gone)
+		containsAny(l, "谁", "who", "没", "不是", "didn", "did not", "not ", "两次", "twice", "重复", "double", "错", "wrong", "失败", "fail", "扣了", "charged", "投诉", "complain", "出国", "abroad") ||
 		!shortSaid(l, 30, 60) {
 		return false
 	}

@@ -299,4 +299,11 @@ func TestABookingNamedAloneIsWhatItDebits(t *testing.T) {
 			t.Errorf("%q: %d repayments, want none", text, n)
 		}
 	}
+	// A complaint or a dispute about a booking is not that (a replay: the
+	// debits to come, the way to a person gone).
+	for _, text := range []string{"手机那个预约还款是谁设置的 我没设置过啊", "手机的预约扣了两次钱", "I didn't set up this booking"} {
+		_, c := faqSession(t, 1076)
+		c.send(text)
+		c.reject("接下来会自动扣款的")
+	}
 }

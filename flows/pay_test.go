@@ -2303,6 +2303,8 @@ func TestABankOfTheirCardsIsNotAnotherLender(t *testing.T) {
 	c.send("返回")
 	c.send("I have a loan with Bank of China, can I pay it here") // a loan at that bank is still the bank's (a replay)
 	c.expect("不在这里处理")
+	c.send("can I use my Bank of China credit card to pay") // paying with it: how payments are made (a replay: "not handled")
+	c.reject("不在这里处理")
 }
 
 // The overdue ones and another plan asked together, with two plans overdue

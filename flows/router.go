@@ -3995,7 +3995,7 @@ func (s *Step) freeText(text string) error {
 		// and JD Baitiao are not handled here" for the customer's own plan).
 		asKind := s.ownNameAsKind(text)
 		if l := strings.ToLower(text); c.Kind == "out_of_scope" && bankIn(l, s.conv.Lang) != "" && anyCardOf(s, l) &&
-			!containsAny(l, "loan", "贷款", "借款", "borrow", "credit card", "信用卡", "mortgage", "房贷", "车贷") { // a loan at that bank is still the bank's (a replay)
+			!containsAny(l, "loan", "贷款", "借款", "borrow", "mortgage", "房贷", "车贷") { // a loan at that bank is still the bank's (a replay)
 			// "pay this month with my Bank of China card": the FAQ reads
 			// another bank's loans; one of their cards is the card's (a probe).
 			asKind = withoutBanks(cmp.Or(asKind, l))
