@@ -866,6 +866,14 @@ func TestAConfirmWithAnotherRequestIsToldToConfirmAlone(t *testing.T) {
 		c.send("确认")
 		c.expect("提前还款成功")
 	}
+	// The payment said again after the yes is no other request: how to
+	// confirm, as a yes with words is.
+	_, c := faqSession(t, 1077)
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	c.send("ok then pay")
+	c.expect("还没有扣款")
+	c.reject("单独回复「确认」才付款")
 }
 
 // "the cheaper one" after "pay off the tablet" with two tablets is the

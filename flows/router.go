@@ -5247,8 +5247,8 @@ var payAfterCancel = regexp.MustCompile(`(?:然后|之后|接着|再)?(?:我)?(?
 // quote's own reader's ("确认 用5555那张"). It reports whether it answered.
 func (s *Step) confirmWithMore(text string) bool {
 	m := confirmThenMore.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text)))
-	if m == nil || containsAny(m[1], "卡", "card") || containsAny(m[1], otherCardWords...) {
-		return false
+	if m == nil || containsAny(m[1], "卡", "card") || containsAny(m[1], otherCardWords...) || payOnly.MatchString(bare(m[1])) {
+		return false // a card is the quote's own reader's; "ok then pay" asks nothing else
 	}
 	c := s.e.cfg.Classifier.Classify(m[1])
 	also := c.Also
@@ -5266,6 +5266,9 @@ func (s *Step) confirmWithMore(text string) bool {
 	}
 	return true
 }
+
+// payOnly is the payment itself said again ("pay", "pay it now", "付款").
+var payOnly = regexp.MustCompile(`^(?:pay|pay it|pay now|pay it now|pay for it|go ahead|付|付款|付吧|还|还款|还吧|支付|扣|扣吧|扣款)$`)
 
 // confirmThenMore is a yes with more asked after it, joined by a word
 // that adds (the second group: what else).
