@@ -302,6 +302,11 @@ var kindWords = func() []kindWord {
 	return words
 }()
 
+// ofKind reports a plan whose product is of kind (an index in deviceKinds).
+func ofKind(kind int) func(supportbot.Plan) bool {
+	return func(p supportbot.Plan) bool { return kindShown(p.Product) == kind }
+}
+
 // kindWord is a word that names a kind of device (its index in deviceKinds).
 type kindWord struct {
 	word string

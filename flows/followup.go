@@ -234,11 +234,7 @@ func (s *Step) followedBy(text, lastPlan string) (*supportbot.Plan, error) {
 	}
 	if p == nil && otherOneSaid.MatchString(l) && lastPlan != "" {
 		if kind, _ := kindSaid(l); kind >= 0 { // "那另一个手机呢" with three phones: the one other phone, or none picked
-			open, err := s.openPlans()
-			if err != nil {
-				return nil, err
-			}
-			return onlyPlan(open, func(p supportbot.Plan) bool { return p.ID != lastPlan && kindShown(p.Product) == kind }), nil
+			return otherOfKind(s, lastPlan, kind)
 		}
 		if p, err = otherPlan(s, lastPlan); err != nil {
 			return nil, err

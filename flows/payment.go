@@ -1247,7 +1247,7 @@ func settledOrNoneNamed(s *Step, text string) (bool, error) {
 		return true, nil
 	}
 	kind, word := kindSaid(t)
-	if kind >= 0 && !slices.ContainsFunc(plans, func(p supportbot.Plan) bool { return kindShown(p.Product) == kind }) {
+	if kind >= 0 && !slices.ContainsFunc(plans, ofKind(kind)) {
 		s.say(s.T("plans.kind_none", "kind", word), s.billAndMessages())
 		return true, nil
 	}
@@ -2359,7 +2359,7 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 			s.say(s.T("pay.one_at_a_time"))
 			return nil
 		}
-		if kind, word := kindSaid(bare(s.ev.Text)); kind >= 0 && len(slices.DeleteFunc(slices.Clone(open), func(p supportbot.Plan) bool { return kindShown(p.Product) != kind })) > 1 {
+		if kind, word := kindSaid(bare(s.ev.Text)); kind >= 0 && onlyPlan(open, ofKind(kind)) == nil && slices.ContainsFunc(open, ofKind(kind)) {
 			// "pay off the tablet" with two tablets: which of them — "the
 			// cheaper one" next is the cheaper tablet (a probe paid the
 			// router, the cheapest of all).
@@ -2655,11 +2655,7 @@ func otherOrPlacedPlan(s *Step, text string) (*supportbot.Plan, error) {
 	}
 	if m[2] != "" { // the other one — of its kind, when one is said ("另一个手机" with three phones: of the two others, none picked)
 		if kind, _ := kindSaid(m[2]); kind >= 0 {
-			open, err := s.openPlans()
-			if err != nil {
-				return nil, err
-			}
-			return onlyPlan(open, func(p supportbot.Plan) bool { return p.ID != s.slots.Plan && kindShown(p.Product) == kind }), nil
+			return otherOfKind(s, s.slots.Plan, kind)
 		}
 		return otherPlan(s, s.slots.Plan)
 	}
@@ -3024,11 +3020,21 @@ func kindNoneAtQuote(s *Step, text string) (bool, error) {
 		return false, nil
 	}
 	plans, err := s.plans()
-	if err != nil || slices.ContainsFunc(plans, func(p supportbot.Plan) bool { return kindShown(p.Product) == kind }) {
+	if err != nil || slices.ContainsFunc(plans, ofKind(kind)) {
 		return false, err
 	}
 	s.say(s.T("pay.kind_none_at_quote", "kind", word) + "\n" + s.confirmHow())
 	return true, nil
+}
+
+// otherOfKind is the one open plan of kind other than planID ("另一个手机"),
+// nil for none or several.
+func otherOfKind(s *Step, planID string, kind int) (*supportbot.Plan, error) {
+	open, err := s.openPlans()
+	if err != nil {
+		return nil, err
+	}
+	return onlyPlan(open, func(p supportbot.Plan) bool { return p.ID != planID && ofKind(kind)(p) }), nil
 }
 
 // otherPlanLeft is the plan a refusal at a quote leaves out when it is not

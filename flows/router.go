@@ -1114,7 +1114,7 @@ func (s *Step) kinsDevice(text string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return !slices.ContainsFunc(plans, func(p supportbot.Plan) bool { return kindShown(p.Product) == kind }), nil
+	return !slices.ContainsFunc(plans, ofKind(kind)), nil
 }
 
 // ownAsked checks a question about the customer's own data before it is
@@ -5213,26 +5213,38 @@ func (s *Step) startBeside(text, flow, arg string) error {
 	if err := s.cardAsked(text); err != nil { // "pay my bill with ccb and turn on autopay"
 		return err
 	}
+	var extra []string
+	if l := strings.ToLower(text); flow == "cancel" {
+		if payAfterCancel.MatchString(l) {
+			extra = append(extra, "pay-bill") // "把笔记本的预约取消了 然后现在就还": the payment offered too (a probe: dropped)
+		}
+		if wordsIn(l, "pay off") || containsAny(l, "提前还", "提前结清", "还清") {
+			extra = append(extra, "early-repayment") // "pay off the phone and cancel the laptop booking": the payoff offered too (a probe: dropped)
+		}
+	}
+	s.offerAlso(text, flow, false, extra...) // "cancel my booking and pay my bill now" reads as the payment
+	return nil
+}
+
+// offerAlso offers, as buttons under the step begun or kept, what else text
+// asks: the FAQ's other readings — its own first when it is sure of a flow
+// (of a topic too, with topics) — then extra, then the switches text names
+// ("开启还款提醒并且开自动还款": the other switch, a probe: dropped); none
+// that flow is.
+func (s *Step) offerAlso(text, flow string, topics bool, extra ...string) {
 	c := s.e.cfg.Classifier.Classify(text)
 	also := c.Also
-	if c.Confident && c.Kind == "flow" {
-		also = append([]string{c.ID}, also...) // "cancel my booking and pay my bill now" reads as the payment
+	if c.Confident && (c.Kind == "flow" || topics && c.Kind != "out_of_scope") {
+		also = append([]string{c.ID}, also...)
 	}
-	if flow == "cancel" && payAfterCancel.MatchString(strings.ToLower(text)) && !slices.Contains(also, "pay-bill") {
-		also = append(also, "pay-bill") // "把笔记本的预约取消了 然后现在就还": the payment offered too (a probe: dropped)
-	}
-	if l := strings.ToLower(text); flow == "cancel" && (wordsIn(l, "pay off") || containsAny(l, "提前还", "提前结清", "还清")) && !slices.Contains(also, "early-repayment") {
-		also = append(also, "early-repayment") // "pay off the phone and cancel the laptop booking": the payoff offered too (a probe: dropped)
-	}
-	for _, sw := range switchesNamed(text) { // "开启还款提醒并且开自动还款": the other switch (a probe: dropped)
-		if !slices.Contains(also, sw) {
-			also = append(also, sw)
+	for _, id := range append(extra, switchesNamed(text)...) {
+		if !slices.Contains(also, id) {
+			also = append(also, id)
 		}
 	}
 	if others := s.alsoAsked(also, flow); len(others) > 0 {
 		s.say(s.T("faq.also"), others...)
 	}
-	return nil
 }
 
 // payAfterCancel asks to pay now beside a booking's cancellation ("然后现
@@ -5250,20 +5262,8 @@ func (s *Step) confirmWithMore(text string) bool {
 	if m == nil || containsAny(m[1], "卡", "card") || containsAny(m[1], otherCardWords...) || payOnly.MatchString(bare(m[1])) {
 		return false // a card is the quote's own reader's; "ok then pay" asks nothing else
 	}
-	c := s.e.cfg.Classifier.Classify(m[1])
-	also := c.Also
-	if c.Confident && c.Kind != "out_of_scope" {
-		also = append([]string{c.ID}, also...)
-	}
-	for _, sw := range switchesNamed(m[1]) {
-		if !slices.Contains(also, sw) {
-			also = append(also, sw)
-		}
-	}
 	s.say(s.T("pay.confirm_alone") + "\n" + s.confirmHow())
-	if others := s.alsoAsked(also, s.conv.Flow); len(others) > 0 {
-		s.say(s.T("faq.also"), others...)
-	}
+	s.offerAlso(m[1], s.conv.Flow, true)
 	return true
 }
 
