@@ -83,17 +83,23 @@ func setReminders(s *Step, arg string) error {
 	if arg == askReminders { // "are my reminders on?", "提醒会不会半夜发": how they are, and when they come
 		days, hour := dayList(s.conv.Lang, s.e.reminderDaysBefore()), fmt.Sprintf("%02d", s.e.reminderHour())
 		quiet := []any{"days", days, "hour", hour, "from", fmt.Sprintf("%02d:00", quietFrom), "to", fmt.Sprintf("%02d:00", quietTo)}
-		noDueDay := ""
-		if dueDaySaid.MatchString(strings.ToLower(s.ev.Text)) {
-			noDueDay = "\n" + s.T("remind.no_due_day")
+		asked, more := strings.ToLower(s.ev.Text), ""
+		if dueDaySaid.MatchString(asked) {
+			more += "\n" + s.T("remind.no_due_day")
+		}
+		if reminderChannelAsked.MatchString(asked) {
+			more += "\n" + s.T("remind.channel")
+		}
+		row := []supportbot.Button{s.remindBtn(!on)}
+		if reminderMissed.MatchString(asked) {
+			more += "\n" + s.T("remind.missed")
+			row = append(row, s.humanBtn())
 		}
 		if on {
-			s.say(s.T("remind.now_on")+"\n"+s.T("remind.when", quiet...)+noDueDay,
-				[]supportbot.Button{s.remindBtn(false)}, menu)
+			s.say(s.T("remind.now_on")+"\n"+s.T("remind.when", quiet...)+more, row, menu)
 			return nil
 		}
-		s.say(s.T("remind.now_off")+"\n"+s.T("remind.when_on", quiet...)+noDueDay,
-			[]supportbot.Button{s.remindBtn(true)}, menu)
+		s.say(s.T("remind.now_off")+"\n"+s.T("remind.when_on", quiet...)+more, row, menu)
 		return nil
 	}
 	if !want {
@@ -175,8 +181,19 @@ var dueDaySaid = regexp.MustCompile(`(?:还款|到期)日?当天|当天提醒|\b
 func asksReminderTimes(text string) bool {
 	l := strings.ToLower(text)
 	return containsAny(l, "提醒", "remind") && (dueDaySaid.MatchString(l) && remindArg(text) != "off" || remindArg(text) == askReminders &&
-		containsAny(l, "几点", "什么时候", "哪天", "几天", "time", "when", "what day", "which day", "how many days", "how often"))
+		(containsAny(l, "几点", "什么时候", "哪天", "几天", "time", "when", "what day", "which day", "how many days", "how often") ||
+			reminderChannelAsked.MatchString(l) || reminderMissed.MatchString(l)))
 }
+
+// reminderChannelAsked asks how a reminder comes ("提醒是发短信吗", "will
+// the reminder be a text or an email?"): in this chat, and nowhere else (a
+// probe: unsure).
+var reminderChannelAsked = regexp.MustCompile(`短信|电话|邮件|邮箱|微信|怎么提醒|通过什么|什么方式|哪里提醒|在哪提醒|\b(?:sms|texts?|e-?mails?|calls?|phone|whatsapp)\b|\bhow (?:do|will|would) (?:you|i get|i be)\b`)
+
+// reminderMissed says a reminder did not come ("为什么没提醒我就逾期了",
+// "you never reminded me and now I'm late"): how they are now, and a
+// person for what happened (a probe: unsure).
+var reminderMissed = regexp.MustCompile(`(?:没|没有)(?:给我)?(?:发)?(?:过)?提醒|没收到(?:任何)?提醒|\b(?:didn'?t|did not)(?: even)? (?:remind|get (?:a |any )?reminders?|send (?:me )?(?:a |any )?reminders?)|\bnever (?:reminded|got (?:a |any )?reminders?|sent (?:me )?(?:a |any )?reminders?)|\bno reminders? (?:came|come|was sent|arrived)`)
 
 // daysAsked reads the days before a due date a customer names ("2 days
 // before", "the 3-day reminder", "the day before", "提前两天", "前一天");
@@ -259,6 +276,9 @@ func clauseOf(text string, words ...string) string {
 // the days are the service's, all or none (keepReminders).
 func remindArg(text string) string {
 	t := strings.ToLower(text)
+	if reminderMissed.MatchString(t) { // "you never reminded me": how they are, not a switch (a probe turned them on)
+		return askReminders
+	}
 	if _, days := daysAsked(t); !days && asksAboutReminders(t) { // one day's, asked: all or none, below
 		return askReminders
 	}
@@ -267,7 +287,7 @@ func remindArg(text string) string {
 	}
 	for _, w := range []string{"stop", "off", "don't", "dont", "do not", "no more", "no remind", "disable", "cancel", "unsubscribe",
 		"不要", "不需要", "别再", "别提醒", "别发", "关掉", "关闭", "关了", "取消", "停止", "不用", "不想", "退订", "停掉",
-		"别老", "别总", "别天天", "别一直", "甭", "烦死", "烦不烦"} { // "别老给我发提醒了烦死了" turned them on (a probe)
+		"别老", "别总", "别天天", "别一直", "甭", "烦死", "烦不烦", "不提醒", "不再提醒"} { // "别老给我发提醒了烦死了" turned them on (a probe)
 		if strings.Contains(t, w) {
 			// "don't remind me 3 days before" is one day's; "不要再提醒我了，
 			// 提前三天和前一天的都不要", "stop all reminders, including the
@@ -310,7 +330,7 @@ func asksAboutReminders(t string) bool {
 		strings.HasPrefix(t, "remind me") || strings.HasPrefix(t, "提醒我") {
 		return false
 	}
-	return asks(t) || containsAny(t, "什么时候", "几点", "哪天", "when", "what time", "how many days", "how often")
+	return asks(t) || containsAny(t, "什么时候", "几点", "哪天", "几天", "when", "what time", "how many days", "how often")
 }
 
 // stopsReminding is a short message that says plainly not to remind any
@@ -322,7 +342,7 @@ func stopsReminding(text string) bool {
 }
 
 var stopReminding = regexp.MustCompile(`(?:不用|别|甭|不要|不需要)(?:再|老|总)?(?:给我)?(?:发)?提醒|\bstop remind|` +
-	`提醒(?:短信|消息)?就?(?:别|不用|不要|甭)再?(?:给我)?发`) // "提醒别发了 烦死了": a probe got a person
+	`提醒(?:短信|消息)?就?(?:别|不用|不要|甭)再?(?:给我)?发|^(?:以后|那就|那)?不再?(?:用|要)?提醒(?:我)?了`) // "提醒别发了 烦死了": a probe got a person
 
 // stopsMessages asks the bot's messages stopped, naming no reminder ("stop
 // sending me messages", "unsubscribe"): what it sends unasked are the
@@ -364,7 +384,7 @@ var howWhereWhy = []string{"怎么", "如何", "怎样", "在哪", "哪里", "�
 // you", "能不能" or "麻烦" before it.
 var politeAsk = regexp.MustCompile(`(?:好吗|行吗|可以吗|好不好|行不行|可以不)[?？。!！~]*$|^(?:能不能|可不可以|可以|麻烦|请)|^(?:can|could|would) (?:you|u)\b|\bplease\b|\bpls\b`)
 
-var reminderSwitch = regexp.MustCompile(`关掉|关闭|关了|开启|打开|开一下|取消|别再|不要再|不用再|别提醒|不用提醒|不要提醒|停止|停掉|退订|别老|别总|甭|别发|不要发|不用发|` +
+var reminderSwitch = regexp.MustCompile(`关掉|关闭|关了|开启|打开|开一下|取消|别再|不要再|不用再|别提醒|不用提醒|不要提醒|不再?提醒了|停止|停掉|退订|别老|别总|甭|别发|不要发|不用发|` +
 	`\b(?:stop|turn (?:on|off)|switch (?:on|off)|disable|enable|unsubscribe|no more)\b|` +
 	// "i dont want reminders", "i don't want any more reminders": the
 	// guide on turning them on, or "not sure" (an English probe)

@@ -739,3 +739,39 @@ func TestRemindersSwitchedByABareWordAfterTheirAnswer(t *testing.T) {
 	c.send("turn them off") // not after the reminders' answer: not theirs
 	c.reject("reminders are off")
 }
+
+// TestRemindersAskedOfAreAnsweredNotSwitched: "提醒是发短信吗", "提前几天
+// 提醒" got unsure, and "you never reminded me and now I'm late" turned the
+// reminders on (a probe): how they come and when, nothing switched; a
+// reminder missed has a person a tap away; "不提醒了" turns them off.
+func TestRemindersAskedOfAreAnsweredNotSwitched(t *testing.T) {
+	h, c := faqSession(t, 1078)
+	c.send("提醒是发短信吗")
+	c.expect("你的还款提醒现在是关闭的", "只在这个聊天里发，不发短信")
+	c.send("提前几天提醒")
+	c.expect("每期还款日前 3、1 天")
+	c.send("为什么没提醒我就逾期了")
+	c.expect("你的还款提醒现在是关闭的", "可以转人工客服", "[👤")
+	c.send("/lang en")
+	c.send("you never reminded me and now im late")
+	c.expect("Your reminders are off now", "a person can look into it")
+	if n := len(h.audit("reminders_on")); n != 0 {
+		t.Errorf("reminders switched on %d times, want none", n)
+	}
+	c.send("/lang zh")
+	c.send("/remind")
+	c.expect("还款提醒已开启")
+	c.send("不提醒了")
+	c.expect("还款提醒已关闭")
+}
+
+// TestACorrectionOfWhatWasAskedIsReadAsTheQuestion: "不对 我是问还款日"
+// after the bills' overview got unsure (a probe): what is asked is what
+// follows the no.
+func TestACorrectionOfWhatWasAskedIsReadAsTheQuestion(t *testing.T) {
+	_, c := faqSession(t, 1079)
+	c.send("提醒")
+	c.send("不对 我是问还款日")
+	c.expect("Redmi K70", "Xiaomi Book")
+	c.reject("我不太确定")
+}

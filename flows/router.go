@@ -790,7 +790,11 @@ var autopayStatusAsked = regexp.MustCompile(`^我?(?:(?:是不是|有没有)(?:�
 // 是问还款日过了还能还吗", "not how to pay, i want to know where to see the
 // due date"); the submatch is what is asked.
 var notThisButThat = regexp.MustCompile(`^(?:我)?不是(?:问|想问|要问|说)[^，,。；;]{1,16}?[，,。；; ]+(?:而是|我是|是|我)?(?:问|想问|想知道|要问|说的是)(.+)$|` +
-	`(?i)^(?:i'?m )?not (?:asking )?(?:about )?[^,.;]{2,30}[,.;]\s*(?:i (?:want to know|mean|am asking|'m asking|wanna know|need to know)|(?:i'?m )?asking)\s+(.+)$`)
+	`(?i)^(?:i'?m )?not (?:asking )?(?:about )?[^,.;]{2,30}[,.;]\s*(?:i (?:want to know|mean|am asking|'m asking|wanna know|need to know)|(?:i'?m )?asking)\s+(.+)$|` +
+	// "不对 我是问还款日", "no, I meant the due date": what was answered was
+	// not what was asked (a probe: unsure)
+	`^(?:不对|不是|错了|搞错了)[，,。.!！ ]*(?:我是|我)?(?:问|想问|要问|说|想说|想知道)(?:的是)?(.+)$|` +
+	`(?i)^(?:no|nope|sorry)[,.! ]+i (?:meant|mean|was asking(?: about)?|am asking(?: about)?|'m asking(?: about)?)\s+(.+)$`)
 
 // onlyOverdueAsked asks the overdue bill alone paid: "只还逾期的", "只还
 // 逾期那期", "就还逾期的吧" — nothing more.
@@ -3046,14 +3050,14 @@ func (s *Step) freeText(text string) error {
 		}
 		return nil
 	}
-	if m := notThisButThat.FindStringSubmatch(strings.TrimSpace(text)); m != nil && utf8.RuneCountInString(m[1]+m[2]) >= 2 &&
-		s.e.cfg.Classifier.Classify(m[1]+m[2]).Kind != "out_of_scope" {
+	if m := notThisButThat.FindStringSubmatch(strings.TrimSpace(text)); m != nil && utf8.RuneCountInString(strings.Join(m[1:], "")) >= 2 &&
+		s.e.cfg.Classifier.Classify(strings.Join(m[1:], "")).Kind != "out_of_scope" {
 		// "不是问怎么还款 是问还款日过了还能还吗", "not how to pay, i want to
 		// know where to see the due date": what is asked is the rest (an
 		// FAQ probe got how to pay) — unless the rest alone reads as not
 		// ours: "是问笔记本的手续费" is the prepayment fee's, read whole (a
 		// replay: the mall's prices).
-		return s.freeText(m[1] + m[2])
+		return s.freeText(strings.Join(m[1:], ""))
 	}
 	if l := bare(text); s.conv.CustomerID != "" && onlyOverdueAsked.MatchString(l) && overdueNamed(l) {
 		s.conv.Misses = 0 // "只还逾期的", the words the payoff's quote offers, said on their own (a probe: unsure)
