@@ -1886,11 +1886,13 @@ func TestSeveralBillsAskedWithTheirTotal(t *testing.T) {
 // and "把手机和笔记本都帮我还了" got unsure, "帮我把所有账单都还了" and "把账单全部
 // 还了" the payoffs' list, and two plans named got "one at a time" twice
 // under the list (a replay). The bills' list, said once; what was done
-// ("所有账单都还了", "两个都还了") is no request.
+// ("所有账单都还了", "两个都还了") is no request. "手机和手表这期都还了"
+// got the payoffs' list, and its "1" paid a whole plan off (a probe).
 func TestAllBillsAskedAreTheListSaidOnce(t *testing.T) {
 	_, c := faqSession(t, 1010)
 	for _, ask := range []string{"所有账单都帮我还了", "两个都帮我还了吧", "帮我把所有账单都还了", "把账单全部还了", "把手机和笔记本都帮我还了",
-		"帮我把手机和笔记本这期都还了", "pay the phone and the laptop"} {
+		"帮我把手机和笔记本这期都还了", "pay the phone and the laptop",
+		"手机和笔记本这期都还了", "手机和笔记本这期都还一下"} { // this period named: bills, never the payoffs' list (a probe paid one off)
 		c.send(ask)
 		c.expect("要还哪一笔分期的账单")
 		c.reject("要提前结清哪一笔分期")

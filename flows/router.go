@@ -641,20 +641,28 @@ var totalAsked = regexp.MustCompile(`[，,\s]*(?:一共|总共|合计|加起来)
 // ("充电宝和充电器都提前还了吧", "pay off the band and the speaker").
 func paysSeveralOff(l string) bool {
 	return kindsSaid(l) >= 2 && payoffSaid.MatchString(l) && containsAny(l, "都", "和", "跟", "一起", "both", " and ") &&
-		!containsAny(l, "已经", "已", "刚", "了吗", "了没", "没有", "already", "paid off?", "多少", "how much")
+		!containsAny(l, "已经", "已", "刚", "了吗", "了没", "没有", "already", "paid off?", "多少", "how much") && !thisBillSaid(l)
+}
+
+// thisBillSaid names the period of now ("手机和手表这期都还了"): a bill,
+// never a plan paid off (a probe: the payoffs' list, and a pick paid one
+// off).
+func thisBillSaid(l string) bool {
+	return containsAny(l, "这期", "本期", "当期", "这个月", "本月", "this month", "this period", "this bill", "this installment") &&
+		!containsAny(l, "提前", "结清", "还清", "全部", "off", "early")
 }
 
 // paysSeveralBills asks to pay the bills of two or more plans named by
 // their kinds ("pay the phone and the buds", "帮我把手机和笔记本这期都还了") —
 // not paying off, nor what was paid.
 func paysSeveralBills(l string) bool {
-	return kindsSaid(l) >= 2 && utf8.RuneCountInString(l) <= 40 && paysSeveral.MatchString(l) && (zhRequested(l) || !strings.HasSuffix(l, "了")) &&
+	return kindsSaid(l) >= 2 && utf8.RuneCountInString(l) <= 40 && paysSeveral.MatchString(l) && (zhRequested(l) || !strings.HasSuffix(l, "了") || thisBillSaid(l)) &&
 		!containsAny(l, "提前", "结清", "还清", "已经", "已", "刚", "off", "early", "paid", "already", "多少", "how much", "剩", "left",
 			"不是", "不要", "别", "而是", "还是", "instead", " not ", "not the", " or ", "rather") // one of them, corrected or chosen
 }
 
-var paysSeveral = regexp.MustCompile(`^(?:请|麻烦)?(?:帮我|我要|我想|给我)(?:把)?[^，。？?]{0,20}(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?$|` +
-	`^(?:把)?[^，。？?]{0,20}(?:一起|都)(?:帮我|给我)?(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?$|^(?:please |pls |i want to |i'd like to )?pay (?:for )?(?:both |all )?(?:the |my )?`)
+var paysSeveral = regexp.MustCompile(`^(?:请|麻烦)?(?:帮我|我要|我想|给我)(?:把)?[^，。？?]{0,20}(?:还|付|交)(?:了|掉|上|一下)?(?:吧|呗|啊)?$|` +
+	`^(?:把)?[^，。？?]{0,20}(?:一起|都)(?:帮我|给我)?(?:还|付|交)(?:了|掉|上|一下)?(?:吧|呗|啊)?$|^(?:please |pls |i want to |i'd like to )?pay (?:for )?(?:both |all )?(?:the |my )?`)
 
 // howMuchForPlan asks how much for a thing named ("how much for my
 // earbuds"): a plan of the customer's, when one is of it.
