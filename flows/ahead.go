@@ -366,7 +366,7 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) aheadLi
 			next, due = b, true // a day later than the next period's ("下个月6号会扣吗": a regression run got "nothing" with auto-repayment on)
 		}
 		if _, ok := scheduledFor(p.ID, next.Period, v.sched); ok {
-			due = false // its bill is booked, whatever day the booking runs: not by hand
+			due = false // its bill is booked, whatever day the booking runs: not auto-repayment's, nor by hand unless the booking falls short (gap)
 		}
 		for _, r := range v.sched {
 			if r.PlanID != p.ID || !r.Live() || !onDay(supportbot.DateOf(r.RunAt, s.e.cfg.Location)) || r.RunAt.Before(s.now.Add(-supportbot.StaleBooking)) {
@@ -390,7 +390,9 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) aheadLi
 				// Due that day, paid by a booking on another ("明天是还款日 我需要
 				// 自己还吗" with it being debited today: an audit was told
 				// nothing debits tomorrow, the question left).
-				d.covered = append(d.covered, s.T("ahead.covered", "day", s.day(*day), "product", p.Product, "period", b.Period, "time", when(s, r.RunAt)))
+				if v.booked(p, b) {
+					d.covered = append(d.covered, s.T("ahead.covered", "day", s.day(*day), "product", p.Product, "period", b.Period, "time", when(s, r.RunAt)))
+				}
 			}
 		}
 		switch {
@@ -412,22 +414,40 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) aheadLi
 				d.add(next.Amount())
 			}
 		case day == nil:
-			if due {
-				d.byHand = append(d.byHand, s.T("ahead.by_hand", "product", p.Product, "period", next.Period, "amount", money(next.Amount()), "date", s.day(next.DueDate)))
+			if gap := v.gap(p, next); due || gap != "" {
+				d.byHand = append(d.byHand, s.T("ahead.by_hand", "product", p.Product, "period", next.Period, "amount", money(next.Amount()), "date", s.day(next.DueDate))+gap)
 			}
 		default:
 			// Every bill falling due until the day asked, not only that
 			// day's: "下个月24号那期会自动扣吗" left out the one due this
 			// month (an audit: she could miss it).
 			for _, b := range p.Bills {
-				if _, ok := scheduledFor(p.ID, b.Period, v.sched); b.Status != supportbot.BillUnpaid || b.Overdue(s.today) || b.DueDate > *day || ok {
+				if b.Status != supportbot.BillUnpaid || b.Overdue(s.today) || b.DueDate > *day || v.booked(p, b) {
 					continue
 				}
-				d.byHand = append(d.byHand, s.T("ahead.by_hand", "product", p.Product, "period", b.Period, "amount", money(b.Amount()), "date", s.day(b.DueDate)))
+				d.byHand = append(d.byHand, s.T("ahead.by_hand", "product", p.Product, "period", b.Period, "amount", money(b.Amount()), "date", s.day(b.DueDate))+v.gap(p, b))
 			}
 		}
 	}
 	return d
+}
+
+// booked reports a bill that a booking pays whole and on time by itself:
+// one on a frozen card or for less is still the customer's to pay (a
+// probe: neither debited nor listed to pay by hand).
+func (v aheadView) booked(p supportbot.Plan, b supportbot.Bill) bool {
+	r, ok := scheduledFor(p.ID, b.Period, v.sched)
+	return ok && gapOf(v.s, r, b, v.cards) == paysWhole
+}
+
+// gap is the note of what a booking of b leaves to pay by hand ("" for
+// none, or no booking).
+func (v aheadView) gap(p supportbot.Plan, b supportbot.Bill) string {
+	r, ok := scheduledFor(p.ID, b.Period, v.sched)
+	if !ok {
+		return ""
+	}
+	return gapNote(v.s, gapOf(v.s, r, b, v.cards), r, b)
 }
 
 // monthOfDay is the month of a date said in Chinese ("1月23号", "12月14日").

@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"supportbot"
 	"testing"
 	"time"
 )
@@ -305,5 +306,35 @@ func TestABookingNamedAloneIsWhatItDebits(t *testing.T) {
 		_, c := faqSession(t, 1076)
 		c.send(text)
 		c.reject("接下来会自动扣款的")
+	}
+}
+
+// TestABookingThatWillNotPayIsNeverNothingToDo: a booking on a frozen card,
+// or for less than its period, was told "不用自己还" / "nothing to do by
+// hand" by the month's sum and the day's debits, while /bill said the debit
+// would fail (a probe): each says what is left to pay by hand.
+func TestABookingThatWillNotPayIsNeverNothingToDo(t *testing.T) {
+	for i, tc := range []struct {
+		change func(c *supportbot.CustomerData)
+		want   string
+	}{
+		{func(c *supportbot.CustomerData) { c.Cards[0].Frozen = true }, "扣款卡已冻结，会扣款失败：请手动还"},
+		{func(c *supportbot.CustomerData) { c.Scheduled[0].Amount = 10000 }, "扣款 ¥100.00，还差 ¥203.00：差额请手动还"},
+	} {
+		data := payFixture()
+		c5 := customerIn(t, data, "C5")
+		c5.Plans[0].AutoRepay = false
+		tc.change(c5)
+		h := newHarness(t, data)
+		h.realFAQ()
+		h.open()
+		c := h.chat(int64(1080+i), "zh")
+		c.identify(phoneZhao)
+		c.send("这个月要还多少")
+		c.expect("Redmi Note 13 第 2 期 ¥303.00", tc.want)
+		c.reject("无需手动还")
+		c.send("23号那期需要我自己还吗")
+		c.expect("「Redmi Note 13」第 2 期 <b>¥303.00</b>", tc.want)
+		c.reject("不用自己还")
 	}
 }

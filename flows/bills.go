@@ -121,6 +121,10 @@ func spansMonths(l string) bool {
 // late fee, one a booking pays said so — under key+"_due" with their total,
 // or says key+"_none" (month: how the month is named).
 func dueIn(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepayment, fits func(supportbot.Bill) bool, key, month string) (string, error) {
+	cards, err := s.cards()
+	if err != nil {
+		return "", err
+	}
 	var lines []string
 	var amounts []supportbot.Money
 	for _, p := range open {
@@ -128,8 +132,11 @@ func dueIn(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepaymen
 			if b.Status != supportbot.BillUnpaid || !fits(b) {
 				continue
 			}
-			line := "bill.month_line"
-			_, booked := scheduledFor(p.ID, b.Period, sched)
+			line, note := "bill.month_line", ""
+			r, booked := scheduledFor(p.ID, b.Period, sched)
+			if g := gapOf(s, r, b, cards); booked && g != paysWhole {
+				booked, note = false, gapNote(s, g, r, b) // said what it leaves, not "nothing to do by hand"
+			}
 			switch {
 			case b.Overdue(s.today) && booked:
 				// A booking pays the overdue period: said, not left to be
@@ -140,7 +147,7 @@ func dueIn(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepaymen
 			case booked:
 				line = "bill.month_line_booked"
 			}
-			lines = append(lines, s.T(line, "product", p.Product, "period", b.Period, "amount", money(b.Due()), "date", b.DueDate.Format(s.conv.Lang)))
+			lines = append(lines, s.T(line, "product", p.Product, "period", b.Period, "amount", money(b.Due()), "date", b.DueDate.Format(s.conv.Lang))+note)
 			amounts = append(amounts, b.Due())
 		}
 	}
@@ -729,6 +736,51 @@ func debitingShort(planID string, b supportbot.Bill, sched []supportbot.Schedule
 		}
 	}
 	return max(b.Due()-booked, 0)
+}
+
+// bookingGap is why a live booking will not pay its period by itself.
+type bookingGap int
+
+const (
+	paysWhole bookingGap = iota // on time, on a card that can pay, the period's whole due
+	gapCard                     // on a frozen card: the debit fails
+	gapShort                    // for less than the period's due now
+	gapLate                     // run after the due date: late first
+)
+
+// gapOf says whether booking r pays bill b whole and on time by itself —
+// never "nothing to do by hand" for one on a frozen card or for less than
+// the period's due (a probe: told not to pay, the customer would go
+// overdue, while /bill said the debit would fail). One being debited has
+// its card with the bank already.
+func gapOf(s *Step, r supportbot.ScheduledRepayment, b supportbot.Bill, cards []supportbot.Card) bookingGap {
+	i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == r.CardID })
+	switch {
+	case !r.Debiting(s.now) && i >= 0 && cards[i].Frozen:
+		return gapCard
+	case r.Amount < b.Due():
+		return gapShort
+	case supportbot.DateOf(r.RunAt, s.e.cfg.Location) > b.DueDate:
+		return gapLate
+	}
+	return paysWhole
+}
+
+// gapNote is a line's note of what a booking leaves to pay by hand ("" for
+// none).
+func gapNote(s *Step, g bookingGap, r supportbot.ScheduledRepayment, b supportbot.Bill) string {
+	switch g {
+	case gapCard:
+		return s.T("bill.booked_gap_card", "when", when(s, r.RunAt))
+	case gapShort:
+		if r.Debiting(s.now) {
+			return s.T("bill.booked_gap_debiting", "booked", money(r.Amount), "short", money(b.Due()-r.Amount))
+		}
+		return s.T("bill.booked_gap_short", "when", when(s, r.RunAt), "booked", money(r.Amount), "short", money(b.Due()-r.Amount))
+	case gapLate:
+		return s.T("bill.booked_gap_late", "when", when(s, r.RunAt))
+	}
+	return ""
 }
 
 // scheduledFor is the live scheduled repayment of a plan's period, if any.

@@ -1214,7 +1214,7 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 	customerIn(t, data, "C1").Scheduled[2].Period = 6 // S3, processing: the overdue period
 	_, o := faqSessionOn(t, data, 601, phoneZhang)
 	o.send("我这个月一共要还多少")
-	o.expect("• Redmi K70 第 6 期 ¥261.92（已逾期，含滞纳金；还款日 2026年11月15日；已预约扣款，无需手动还）")
+	o.expect("• Redmi K70 第 6 期 ¥261.92（已逾期，含滞纳金；还款日 2026年11月15日）（预约还款 ¥249.92 正在扣款，还差 ¥12.00：扣款完成后请手动还上差额）")
 	c.send("这个月已经扣了多少") // what was paid (a probe)
 	c.reject("📅")
 	c.send("这个月手机要还多少") // one plan's month: that plan's alone (probes)

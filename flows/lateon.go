@@ -49,6 +49,10 @@ func lateIfPaidOn(s *Step, text string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	cards, err := s.cards()
+	if err != nil {
+		return false, err
+	}
 	var lines []string
 	for _, p := range plans {
 		for _, b := range p.Bills {
@@ -66,7 +70,11 @@ func lateIfPaidOn(s *Step, text string) (bool, error) {
 				line = s.T("late_on.in_time", args...)
 			}
 			if r, booked := scheduledFor(p.ID, b.Period, sched); booked {
-				line += s.T("late_on.booked", "when", when(s, r.RunAt))
+				if g := gapOf(s, r, b, cards); g != paysWhole {
+					line += gapNote(s, g, r, b)
+				} else {
+					line += s.T("late_on.booked", "when", when(s, r.RunAt))
+				}
 			}
 			lines = append(lines, line)
 			if !b.Overdue(s.today) {
