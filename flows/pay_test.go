@@ -2149,7 +2149,7 @@ func TestAPaymentSaidMadeAtAQuoteIsWarnedOfPayingTwice(t *testing.T) {
 	_, c := faqSession(t, 792)
 	c.send("还逾期的")
 	c.expect("¥261.92")
-	for _, said := range []string{"等等 我老公已经还了", "我昨天已经还了"} {
+	for _, said := range []string{"等等 我老公已经还了", "我昨天已经还了", "等等 我昨天已经在app还了"} { // the last: told how to confirm alone (a probe)
 		c.send(said)
 		c.expect("先别确认", "¥261.92")
 	}

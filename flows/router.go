@@ -2612,7 +2612,8 @@ func putsOffBeside(s *Step, text string) bool {
 // someone ("我老公已经还了", "我昨天已经还了", "i already paid it").
 func saysPaidAlready(text string) bool {
 	l := strings.ToLower(text)
-	return !asks(text) && (paidByWhom(l) || containsAny(l, "已经还", "已经付", "已经交", "已经扣", "还过了", "付过了", "already paid", "already pay"))
+	return !asks(text) && (paidByWhom(l) || containsAny(l, "已经还", "已经付", "已经交", "已经扣", "还过了", "付过了", "already paid", "already pay") ||
+		paidSaid.MatchString(l) && containsAny(l, "了", "过", "paid")) // "我昨天已经在app还了" (a probe: told how to confirm alone, and it paid)
 }
 
 // stepConfirmHow says how to confirm a setting's step, naming its own
