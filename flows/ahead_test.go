@@ -338,3 +338,15 @@ func TestABookingThatWillNotPayIsNeverNothingToDo(t *testing.T) {
 		c.reject("不用自己还")
 	}
 }
+
+// TestABookingsCardAskedAtAQuoteIsTheBookings: "手机的预约是哪张卡" at a
+// quote was told the quote's card (a probe; the booking was on another):
+// the booking's line, with its card, and the quote still to confirm.
+func TestABookingsCardAskedAtAQuoteIsTheBookings(t *testing.T) {
+	_, c := faqSession(t, 1082)
+	c.send("提前还笔记本")
+	c.expect("提前结清报价", "Xiaomi Book")
+	c.send("手机的预约是哪张卡")
+	c.expect("预约还款：「Redmi K70」第 7 期", "招商银行 **** 6789", "要为「Xiaomi Book」支付")
+	c.reject("上面的报价用的就是")
+}

@@ -1649,6 +1649,15 @@ func quoteText(s *Step, flow string) (bool, error) {
 				}
 				return told, err
 			}
+		case asksWhichCard(s, text) && containsAny(strings.ToLower(text), "预约", "booking", "booked", "scheduled", "autopay", "auto-pay", "自动还款", "自动扣款"):
+			// "手机的预约是哪张卡" at a quote: the booking's or auto-repayment's
+			// card, not the quote's (a probe: told the quote's).
+			if told, err := debitsAhead(s, s.ev.Text); told || err != nil {
+				if err == nil {
+					s.say(s.confirmHow())
+				}
+				return told, err
+			}
 		case asksWhichCard(s, text): // "which card will this come out of": the quote's, which stays
 			s.say(s.T("repay.card_quoted", "card", quotedCard(s)) + "\n" + s.confirmHow())
 			return true, nil
