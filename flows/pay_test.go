@@ -1534,11 +1534,11 @@ func TestPayingAPlanWhoseNameEndsInANumberIsItsBill(t *testing.T) {
 // English probe: a carrier's phone bill). It is the phone's bill; without
 // a phone plan it keeps that answer.
 func TestThePhoneBillIsThePhonesBill(t *testing.T) {
-	for _, ask := range []string{"pay the phone bill", "pay my redmi phone bill"} {
+	for _, ask := range []string{"pay the phone bill", "pay my redmi phone bill", "pay my phone bill with cmb", "pay my phone bill with my cmb card ending 6789"} {
 		_, c := faqSession(t, 679)
 		c.send("/lang en")
 		c.send(ask)
-		c.expect("Overdue bill</b>: Redmi K70", "¥261.92")
+		c.expect("Overdue bill</b>: Redmi K70", "¥261.92", "China Merchants Bank **** 6789") // a bank of theirs named: the card's (a probe: another lender's)
 		c.reject("not handled here")
 	}
 	_, c := faqSessionOn(t, fixture(), 679, phoneWang) // a watch only

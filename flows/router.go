@@ -1648,7 +1648,8 @@ var periodEarlyAsked = regexp.MustCompile(`(?:能|可以|能不能|可不可以|
 
 // phoneBillPaid asks a phone's bill paid ("pay the phone bill", "pay my
 // xiaomi 14 phone bill").
-var phoneBillPaid = regexp.MustCompile(`^(?:pls |please )?(?:i want to |i wanna |i need to |can i |let me )?pay (?:the|my) (?:[a-z0-9+]+ ){0,3}phone bill(?: now| please| pls)?[.!?]*$`)
+var phoneBillPaid = regexp.MustCompile(`^(?:pls |please )?(?:i want to |i wanna |i need to |can i |let me )?pay (?:the|my) (?:[a-z0-9+]+ ){0,3}phone bill(?: now| please| pls)?` +
+	`(?: (?:with|using|from|on) (?:my |the )?[a-z ]{2,30}?(?: card)?(?: ending(?: in)? [0-9]{4})?)?[.!?]*$`) // "…with icbc" (a probe: another lender's)
 
 // unbindsACard reports lower-cased text asking for a card to be unbound
 // ("帮我把建行卡解绑", "把建行卡删了", "remove my hsbc card") — a card's, not
@@ -3216,7 +3217,10 @@ func (s *Step) freeText(text string) error {
 		}
 		if slices.ContainsFunc(open, func(p supportbot.Plan) bool { return kindShown(p.Product) == len(deviceKinds)-1 }) {
 			s.conv.Misses = 0
-			return s.startFlow("pay", "")
+			if err := s.startFlow("pay", ""); err != nil {
+				return err
+			}
+			return s.cardAsked(text) // "…with my icbc card ending 9988": on that card
 		}
 	}
 	if l := bare(text); s.conv.CustomerID != "" && paysAKind.MatchString(l) {
