@@ -53,7 +53,8 @@ func asksDebitAhead(text string) bool {
 	if willFail.MatchString(l) && (aDaySaid(l) || containsAny(l, "next", "下次", "下一次", "下期")) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "will my payment on the 10th fail": what debits then, a frozen card said (an audit: the failed payment's checklist)
 	}
-	if dueOnDayAsked.MatchString(l) && aDaySaid(l) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+	if (dueOnDayAsked.MatchString(l) || dueOnDayHowMuch.MatchString(l) && !nextMonthSaid.MatchString(l) && !condition.MatchString(l) && !containsAny(l, "如果", "的话", "要是")) &&
+		aDaySaid(l) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "whats due on the 20th", "17号要还什么": what debits then, and what is to pay by hand (a probe: the due date's answer, unsure)
 	}
 	if bookingWhen.MatchString(l) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
@@ -125,7 +126,10 @@ var byHandAsked = regexp.MustCompile(`(?:还要|还需要|需要|需不需要|�
 	// "我要不要今天先还了": whether to, from what debits by itself (a
 	// regression run: this period's quote, auto-repayment due tomorrow unsaid)
 	`(?:要不要|需不需要|用不用|该不该)(?:今天|现在|马上)?(?:先)?(?:还|付|交)(?:了|掉|上)?(?:吧|呢|啊)?$|` +
-	`\b(?:do|will) i (?:still )?(?:need|have) to pay (?:it |this |anything )?(?:manually|myself|by hand)\b`)
+	`\b(?:do|will) i (?:still )?(?:need|have) to pay (?:it |this |anything )?(?:manually|myself|by hand)\b|` +
+	// "这个月哪些需要我自己手动还", "which ones do i have to pay myself"
+	// (a probe: how to pay)
+	`(?:哪些|哪几笔|哪笔|哪几期|什么)(?:是|还)?(?:需要|要|得)我?(?:自己|手动)+(?:去)?(?:还|付|交)|\bwhich (?:ones?|bills?|payments?) (?:do|will|should) i (?:need to |have to )?pay (?:myself|manually|by hand)\b`)
 
 // paidSaid is a payment said made ("在app上把这期还了", "已经还过了", "i
 // already paid the pad") — paidFirst also reads one to come.
@@ -166,6 +170,10 @@ var (
 		`\b(?:is|are) (?:my |the )?[^.?!]{0,20}\b(?:payment|debit|booking|scheduled payment|charge)s? (?:going|gonna go) (?:through|thru)\b`)
 	// dueOnDayAsked asks what falls due (with a day said).
 	dueOnDayAsked = regexp.MustCompile(`\bwhat(?:'s| is|s) (?:due|to pay|owed)\b|\bwhat (?:do i|should i|must i) (?:owe|pay)\b|要还什么|要还哪些|该还什么|有什么要还|要还哪笔|到期的是什么|有什么到期`)
+	// dueOnDayHowMuch asks what debits on a day ("28号会扣什么", "31号要扣
+	// 多少": a probe got unsure) — not next month's day (its month's
+	// bills), nor paying on it ("如果…的话").
+	dueOnDayHowMuch = regexp.MustCompile(`(?:要|会)扣多少|(?:会|要)扣(?:什么|哪些|哪笔)|扣什么`)
 	// bookingWhen asks when the bookings run.
 	bookingWhen = regexp.MustCompile(`^(?:我的?)?(?:那个|那笔)?预约(?:还款)?(?:是|在)?(?:几号|哪天|什么时候|啥时候|几点|几号几点|哪天几点)(?:扣|扣款)?(?:啊|呢)?[?？]*$|` +
 		`^when (?:is|are|does|do|will) (?:my |the )?(?:scheduled (?:re)?payments?|bookings?)(?: run| go| happen| scheduled)?\??$`)

@@ -336,6 +336,8 @@ func TestABookingThatWillNotPayIsNeverNothingToDo(t *testing.T) {
 		c.send("23号那期需要我自己还吗")
 		c.expect("「Redmi Note 13」第 2 期 <b>¥303.00</b>", tc.want)
 		c.reject("不用自己还")
+		c.send("23号要还多少")
+		c.expect("「Redmi Note 13」第 2 期", "待还（已预约", tc.want)
 	}
 }
 
@@ -349,4 +351,23 @@ func TestABookingsCardAskedAtAQuoteIsTheBookings(t *testing.T) {
 	c.send("手机的预约是哪张卡")
 	c.expect("预约还款：「Redmi K70」第 7 期", "招商银行 **** 6789", "要为「Xiaomi Book」支付")
 	c.reject("上面的报价用的就是")
+}
+
+// TestHowMuchOnADayIsThatDaysDebits: "12月31号要还多少", "月底要还多少钱",
+// "28号会扣什么" and "这个月哪些需要我自己手动还" got unsure or how to pay (a
+// probe): the day's debits and what is to pay by hand, the month's sum;
+// next month's day is still its month's bills.
+func TestHowMuchOnADayIsThatDaysDebits(t *testing.T) {
+	_, c := faqSession(t, 1083) // 2026-11-21: S1, Redmi K70 period 7, on Dec 14
+	for _, ask := range []string{"12月14号要扣多少", "14号会扣什么"} {
+		c.send(ask)
+		c.expect("2026年12月14日会自动扣款的", "「Redmi K70」第 7 期")
+		c.reject("不太确定")
+	}
+	c.send("月底要还多少钱")
+	c.expect("本月（11月）要还")
+	c.send("这个月哪些需要我自己手动还")
+	c.expect("这些不会自动扣款", "「Redmi K70」第 6 期")
+	c.send("下个月15号要还多少")
+	c.expect("📅 12 月要还")
 }

@@ -47,10 +47,14 @@ const (
 // 月一共要还多少", "how much do i need to pay this month"): not the whole
 // balance, which the bill's header says (a probe read ¥6,498.72 as this
 // month's).
+// monthEnd is this month's end said alone ("月底要还多少钱": a probe got
+// unsure) — not next month's, nor last's.
+var monthEnd = regexp.MustCompile(`(?:^|[^个上下])月底`)
+
 func asksThisMonth(text string) bool {
 	l := strings.ToLower(text)
 	_, named := monthNamed(l, supportbot.Date("2000-01-01")) // "1月份要还多少": that month's (the month, whatever the day)
-	return (containsAny(l, "这个月", "本月", "这月", "this month") || nextMonthSaid.MatchString(l) || named) &&
+	return (containsAny(l, "这个月", "本月", "这月", "this month", "end of the month", "end of month", "month end", "month-end") || monthEnd.MatchString(l) || nextMonthSaid.MatchString(l) || named) &&
 		containsAny(l, "多少", "几笔", "几期", "几号", "哪天", "什么时候", "how much", "what do i owe", "what i owe", "whats due", "what's due", "what is due", "amount",
 			"when", "what date", "which day") && // "下个月几号还款": its bills say when (a probe: this month's dates)
 		!containsAny(l, "已经", "扣了", "还了", "付了", "paid", "did i pay", "have i", "was taken", "were taken", "did you take", "took") // what was paid, not what is due (a probe)
@@ -956,6 +960,12 @@ func periodLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []supportbo
 		status = s.T("paid_in.unpaid")
 		if r, ok := scheduledFor(p.ID, b.Period, sched); ok && r.RunAt.After(s.now) {
 			status = s.T("paid_in.booked", "when", when(s, r.RunAt)) // not to pay by hand (a review: "unpaid" beside a booking)
+			// Cards unread, the booking is said as it is.
+			if cards, err := s.cards(); err == nil {
+				if g := gapOf(s, r, b, cards); g != paysWhole {
+					status = s.T("paid_in.unpaid") + gapNote(s, g, r, b) // what it leaves to pay by hand (a probe)
+				}
+			}
 		}
 	}
 	return s.T("paid_in.line", "product", p.Product, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
@@ -1071,7 +1081,7 @@ func dueOnDay(s *Step, text string) (bool, error) {
 // else: the day (today, tomorrow, the day after, a day of the week or of
 // the month, no month), and how much to pay.
 var (
-	dueDayZH = regexp.MustCompile(`^(?:请问|那|我)?\s*(?:今天|明天|后天|大后天|[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天]|下?星期[一二三四五六日天])(?:的|那天)?\s*(?:要|需要|应该|得)?(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$|` +
+	dueDayZH = regexp.MustCompile(`^(?:请问|那|我)?\s*(?:今天|明天|后天|大后天|(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天]|下?星期[一二三四五六日天])(?:的|那天)?\s*(?:要|需要|应该|得)?(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$|` +
 		// whether anything, and what, is due on the day ("今天要还钱吗", "我今天要还哪个", "今天到期的是哪笔": an audit was unsure)
 		`^(?:请问|那)?我?(?:今天|明天)(?:要|需要|得|有)(?:还钱|还款|要还的|到期的)(?:吗|么|嘛)?[?？]*$|^(?:请问|那)?我?(?:今天|明天)(?:要|得)还哪(?:个|笔|期|一笔|一期)[?？]*$|` +
 		`^(?:今天|明天)到期的是哪(?:个|笔|期|一笔|一期)[?？]*$`)

@@ -2696,9 +2696,16 @@ func TestWhetherPayingOnADayIsLate(t *testing.T) {
 	c.expect("还款成功")
 	// In English, asked whether it is ok, the day paid being the one after
 	// "pay" — not a due date said before it (a probe: unsure).
-	for _, q := range []string{"I'll pay on the 23rd, is that ok?", "the bill is due on the 21st, if I pay on the 23rd is that a problem?"} {
+	for _, q := range []string{"I'll pay on the 23rd, is that ok?", "the bill is due on the 21st, if I pay on the 23rd is that a problem?",
+		"今天的账单能不能23号再还"} { // the last: unsure (a probe)
 		c.send(q)
 		c.expect("11月23日还的话", "「Xiaomi Book」第 3 期今天到期，2026年11月23日才还就已经逾期")
+	}
+	// The plan named between "pay" and the day, asked what happens (a
+	// probe: unsure, or the plan's card).
+	for _, q := range []string{"what happens if i pay the laptop tomorrow instead", "I will pay the laptop bill tomorrow, is that ok?", "今天的账单能不能明天再还"} {
+		c.send(q)
+		c.expect("明天还的话", "「Xiaomi Book」第 3 期今天到期，明天才还就已经逾期")
 	}
 	// A month said anywhere is the day's (a replay got this month's 25th).
 	for _, q := range []string{"我下个月25号再还会逾期吗", "if I pay on the 25th next month will it be late?"} {

@@ -11,10 +11,13 @@ import (
 // if i pay tonight?", "明天还算逾期吗", "今天不还的话明天会逾期吗").
 var lateOnDayAsked = regexp.MustCompile(`(?:今天|今晚|明天|后天|[0-9]{1,2}\s*[号日])(?:晚上|下午|上午|再|才)?(?:还|付|交)(?:款|钱|上)?(?:的话)?[^，。？?]{0,6}(?:算不算|算|会不会|会|有没有|要|还)?(?:逾期|滞纳金)|` +
 	`(?:今天|今晚)不还(?:的话)?[^，。？?]{0,8}(?:逾期|滞纳金)|` +
-	`\bif i pay (?:it )?(?:tonight|today|tomorrow|later today|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?)\b|` +
-	`\b(?:pay|paying) (?:it )?(?:tonight|tomorrow|later today)\b[^.?!]{0,30}\b(?:late|overdue)\b|` +
-	// "I'll pay on the 9th, is that ok?", "if I pay on the 10th is that a problem?" (a probe: unsure)
-	`\b(?:i'?ll|i will|if i|i'?m going to|i am going to|gonna|can i) pay (?:it )?(?:on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?|tomorrow|tonight)\b[^.?!]{0,30}\b(?:ok|okay|fine|alright|a problem|in time|late|overdue)\b`)
+	// "今天的账单能不能明天再还" (a probe: unsure)
+	`(?:今天|今日)(?:的|到期的)?(?:账单|这期|那期|那笔|的)?[^，。？?0-9]{0,6}((?:明天|后天|[0-9]{1,2}\s*[号日])(?:再|才)(?:还|付|交))|` + // the day paid: its group
+	`\bif i pay (?:it |(?:the|my) (?:[a-z0-9]+ ){1,3})?(?:tonight|today|tomorrow|later today|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?)\b|` +
+	`\b(?:pay|paying) (?:it |(?:the|my) (?:[a-z0-9]+ ){1,3})?(?:tonight|tomorrow|later today)\b[^.?!]{0,30}\b(?:late|overdue)\b|` +
+	// "I'll pay on the 9th, is that ok?", "if I pay on the 10th is that a problem?" (a probe: unsure);
+	// "I'll pay the phone bill tomorrow, is that ok?" (a probe: the plan's card)
+	`\b(?:i'?ll|i will|if i|i'?m going to|i am going to|gonna|can i) pay (?:it |(?:the|my) (?:[a-z0-9]+ ){1,3})?(?:on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?|tomorrow|tonight)\b[^.?!]{0,30}\b(?:ok|okay|fine|alright|a problem|in time|late|overdue)\b`)
 
 // lateIfPaidOn answers whether paying on a day is late from the customer's
 // bills: each open plan's next unpaid period — overdue already, falling due
@@ -24,7 +27,8 @@ var lateOnDayAsked = regexp.MustCompile(`(?:今天|今晚|明天|后天|[0-9]{1,
 // answered.
 func lateIfPaidOn(s *Step, text string) (bool, error) {
 	l := strings.ToLower(text)
-	if s.conv.CustomerID == "" || !lateOnDayAsked.MatchString(l) || !containsAny(l, "逾期", "滞纳金", "late", "overdue", "ok", "fine", "alright", "problem", "in time") ||
+	if s.conv.CustomerID == "" || !lateOnDayAsked.MatchString(l) || !containsAny(l, "逾期", "滞纳金", "late", "overdue", "ok", "fine", "alright", "problem", "in time",
+		"what happens", "能不能", "可以吗", "行吗", "行不行", "可不可以", "会怎样", "会怎么样") ||
 		containsAny(l, "为什么", "为啥", "why", "已经", "already", "还了", "付了", "交了", "还上了", "paid") { // a payment said made: whether it went through
 		return false, nil
 	}
@@ -34,7 +38,12 @@ func lateIfPaidOn(s *Step, text string) (bool, error) {
 	// The day paid, not the due date said before it ("due on the 9th, if I
 	// pay on the 10th") — but a month said anywhere is the day's ("我下个月
 	// 15号再还", "the 15th next month": a replay got this month's 15th).
-	day, ok := s.dayAsked(lateOnDayAsked.FindString(l))
+	m := lateOnDayAsked.FindStringSubmatch(l)
+	said := m[0]
+	if m[1] != "" { // "今天的账单能不能明天再还": the day after today
+		said = m[1]
+	}
+	day, ok := s.dayAsked(said)
 	if !ok || containsAny(l, "月", "month") {
 		day, ok = s.dayAsked(l)
 	}
