@@ -351,7 +351,7 @@ var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他�
 	`(?:查一下|查下|查查|查|看一下|看下|看看|看)?(?:[^\x00-\x{4DFF}给买帮我你他她的送借用推荐挑选介绍]{2,3}的)?的?(?:账单|分期|欠|账户|账号|订单|月供|注销|手机|笔记本|电脑|平板|小米|红米|还剩|还有多少|还差|还了|还清了|还完了|付了|交了)|` +
 	`[帮替给]我?(?:` + kin + `|妈|爸|姐|哥|弟|妹|别人)[^，。,.!?！？买送推荐挑选]{0,12}?(?:还|付|交|结清|查)|` +
 	// "帮我看下她的", "他的账单": her or his, someone named before (a probe)
-	`(?:查|看)(?:一下|下|看|查)?(?:她|他)的|(?:^|[^其])(?:她|他)的(?:账单|分期|欠款|账户|月供|还款|手机|笔记本|电脑|平板)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
+	`(?:查|看)(?:一下|下|看|查)?(?:她|他)的|(?:^|[^其])(?:她|他)的(?:账单|分期|欠款|账户|月供|还款|手机|笔记本|电脑|平板|还剩|还有多少|还差|还了|还清|还完)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
 	`\b(?:` + kinEN + `)['’]?s (?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|repayments?|cards|bookings?|phone|laptop|tablet|pad)\b|` + // "cards": not "my husband's card" (to pay with)
 	`\b(?:` + kinEN + `)['’]?s [a-z]+ (?:bills?|installments?|plans?|repayments?|dates?|phone|laptop|tablet|pad)\b|` +
 	`\bmy (?:` + kinEN + `) (?:still )?owes?\b|\bmy (?:` + kinEN + `) (?:bills?|installments?|balance|plans?|loans?|debts?|payments?)\b|` +
