@@ -679,3 +679,20 @@ func TestAnotherAccountProvingThePhoneIsToldToTheFirst(t *testing.T) {
 	a.send("/bill")
 	a.expect("Redmi K70")
 }
+
+// TestAnotherCustomersContactForgetsWhatWasTalkedOf: after a closure's
+// check, another customer's contact in the same chat and a bare "为什么"
+// got the closure's check again, as if followed up (a probe): the chat
+// linked anew remembers nothing of the customer before.
+func TestAnotherCustomersContactForgetsWhatWasTalkedOf(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(1084, "zh")
+	c.identify(phoneZhang)
+	c.send("我要注销")
+	c.expect("暂时还不能注销分期账户")
+	c.identify(phoneWang)
+	c.send("为什么")
+	c.reject("暂时还不能注销分期账户")
+}

@@ -413,12 +413,16 @@ func (s *Step) unlink(reason string) {
 	s.reply(supportbot.Reply{Text: text})
 }
 
-// forgetCustomer ends the chat's link to its customer, and the transcript of
-// it: what was said and shown while linked is that customer's, never shown
-// to an agent as whoever has the chat next.
+// forgetCustomer ends the chat's link to its customer, the transcript of it
+// and what the conversation remembers of it (its slots): what was said and
+// shown while linked is that customer's, never shown to an agent as
+// whoever has the chat next, nor followed up as theirs (a probe: a bare
+// "为什么" after another customer's contact got the closure's check of
+// the one before).
 func (s *Step) forgetCustomer() {
 	s.conv.CustomerID, s.conv.LinkedPhone = "", ""
 	s.conv.Transcript = supportbot.Transcript{}
+	s.slots = slots{}
 }
 
 // linked reports whether the chat is still linked to its customer (checking
