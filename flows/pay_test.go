@@ -2336,3 +2336,24 @@ func TestSeveralOverdueAndAnotherAreOneAtATime(t *testing.T) {
 		t.Errorf("%d repayments, want none", n)
 	}
 }
+
+// TestAShortfallSaidIsWhenItCanBePaid: /bill tells a customer whose
+// booking is short to pay the rest; "还5.25", "我想把差的5.25补上" then got
+// "can't answer" or unsure (a probe). The amount is the period's
+// shortfall: paid once the debit under way is done, or the period whole
+// now, its booking cancelled — nothing quoted on it.
+func TestAShortfallSaidIsWhenItCanBePaid(t *testing.T) {
+	data := fixture()
+	c1 := customerIn(t, data, "C1")
+	c1.Scheduled[2].Period = 6     // S3, processing: ¥249.92 of the overdue ¥261.92
+	c1.Scheduled[0].Amount = 10000 // S1: ¥100.00 of period 7's ¥249.92
+	_, c := faqSessionOn(t, data, 1085, phoneZhang)
+	for _, ask := range []string{"还12.00", "我想把差的12块补上"} {
+		c.send(ask)
+		c.expect("¥12.00 是「Redmi K70」第 6 期的预约扣款（¥249.92）之后还差的部分", "完成后再发 /pay")
+		c.reject("合计应付")
+	}
+	c.send("还149.92")
+	c.expect("第 7 期的预约扣款（¥100.00）之后还差的部分", "现在还这一整期（¥249.92）")
+	c.reject("合计应付")
+}

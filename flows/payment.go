@@ -2200,6 +2200,38 @@ func paymentFlow(name string, ask func(*Step) error, nothing func(*Step), paid f
 	}
 }
 
+// shortfallSaid answers an amount that is what a booking leaves of its
+// period ("还5.25", "我想把差的5.25补上": what /bill said to pay after a
+// short debit — a probe got "can't answer"): bills are paid whole, so the
+// rest is paid once the debit under way is done, or the period now, its
+// booking cancelled. It reports whether it answered.
+func shortfallSaid(s *Step, open []supportbot.Plan, said supportbot.Money) (bool, error) {
+	if said <= 0 {
+		return false, nil
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	for _, p := range open {
+		for _, b := range p.Bills {
+			r, ok := scheduledFor(p.ID, b.Period, sched)
+			if !ok || b.Status != supportbot.BillUnpaid || r.Amount >= b.Due() || b.Due()-r.Amount != said {
+				continue
+			}
+			s.finish()
+			args := []any{"amount", money(said), "product", p.Product, "period", b.Period, "booked", money(r.Amount), "due", money(b.Due())}
+			if r.Debiting(s.now) {
+				s.say(s.T("pay.shortfall_debiting", args...), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
+			} else {
+				s.say(s.T("pay.shortfall_booked", args...), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.bill"), "bill"))...)
+			}
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // startPayment quotes the plan the customer named, or their only open one,
 // or lets them choose.
 func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
@@ -2213,6 +2245,9 @@ func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {
 	if l := strings.ToLower(s.ev.Text); s.ev.Kind == supportbot.EventText && (amountSaid.MatchString(l) || partSaid.MatchString(l)) {
 		other, i, said, err := amountNamed(s, flow, open, l)
 		if err != nil {
+			return err
+		}
+		if told, err := shortfallSaid(s, open, said); i == 0 && (told || err != nil) {
 			return err
 		}
 		if j := planSaid(bare(amountInText.ReplaceAllString(l, " ")), open); i > 0 && j > 0 && j != i && planID == "" {
@@ -3101,11 +3136,13 @@ var amountSaid = regexp.MustCompile(`[0-9][0-9,.]*\s*(?:块|元|yuan|rmb|cny|dol
 // "我要还300") — not periods or a day ("还3期", "pay on the 15").
 var amountToPay = regexp.MustCompile(`\b(?:pay|repay)\s+(?:back\s+)?(?:[¥￥$]\s*|(?:rmb|cny)\s*)?` + typedAmount +
 	`(?:\s*(?:yuan|rmb|cny|dollars?|bucks|块|元))?(?:\s*$|\s*[.!,]|\s+(?:now|today|please|first)\b)|` +
-	`(?:还|付|交)(?:款|钱)?\s*[¥￥]?` + typedAmount + `(?:\s*$|[^0-9.期号日个天月份年点%分秒])`)
+	`(?:还|付|交)(?:款|钱)?\s*[¥￥]?` + typedAmount + `(?:\s*$|[^0-9.期号日个天月份年点%分秒])|` +
+	`(?:差的|差额|差价|剩下的)\s*[¥￥]?` + typedAmount + `\s*(?:块|元)?\s*(?:补上|补齐|补了|还上|还了|付了)|\bpay (?:the (?:rest|difference|shortfall|remaining) (?:of )?)[¥￥]?` + typedAmount)
 
 // typedAmount is an amount of two digits or more, its thousands with
-// commas or not, its fen or not ("300", "3,045.00", "499.91").
-const typedAmount = `(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{2,})(?:\.[0-9]{1,2})?`
+// commas or not, its fen or not ("300", "3,045.00", "499.91"), or one digit
+// with its fen ("5.25": a shortfall to pay, a probe got "can't answer").
+const typedAmount = `(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{2,})(?:\.[0-9]{1,2})?|[0-9]\.[0-9]{1,2})`
 
 // paysAnAmount is a request to pay an amount ("pay 100", "我要还300"), or
 // a question whether an amount in figures may be paid ("我先还500行不行",
