@@ -1905,6 +1905,15 @@ func TestAllBillsAskedAreTheListSaidOnce(t *testing.T) {
 		c.send(said)
 		c.reject("要还哪一笔分期的账单", "合计应付")
 	}
+	data := fixture()
+	customerIn(t, data, "C1").Plans[1].Bills[1].Status = supportbot.BillUnpaid // the Xiaomi Book's period 2 overdue too
+	// The overdue ones (a probe: unsure).
+	for i, ask := range []string{"把逾期的两笔都还了", "逾期的两笔都还了吧"} {
+		_, c := faqSessionOn(t, data, int64(1086+i), phoneZhang)
+		c.send(ask)
+		c.expect("要还哪一笔分期的账单", "一次还一笔")
+		c.reject("我不太确定")
+	}
 }
 
 // TestAPayoffAskedInOtherWordsIsItsQuote: "笔记本那个帮我结了", "笔记本那个帮我全款
