@@ -948,3 +948,16 @@ func TestACorrectionInClausesIsTheLastPlanNamed(t *testing.T) {
 		c.expect("提前结清报价</b>：Redmi K70")
 	}
 }
+
+// TestACommandAtAQuoteSaysItClosedIt: /bill at a payoff's quote closed it
+// without a word, and the 确认 after it found nothing (a probe): as /menu,
+// it says the step was closed and nothing was done.
+func TestACommandAtAQuoteSaysItClosedIt(t *testing.T) {
+	_, c := faqSession(t, 1088)
+	c.send("提前还笔记本")
+	c.expect("提前结清报价")
+	c.send("/bill")
+	c.expect("你刚才在办理的步骤已经关闭，没有执行", "剩余待还")
+	c.send("确认")
+	c.expect("现在没有需要你确认的操作")
+}

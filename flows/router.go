@@ -2776,8 +2776,11 @@ func (s *Step) startFlow(name, arg string) error {
 	if s.conv.State == "quoted" && s.slots.Quote != nil {
 		s.quoteLeft = s.slots.Plan
 	}
-	if left := s.stepLeft(); name == "agent" && left != "" && s.lead == "" {
-		s.lead = left // "转人工" at a quote: told it is closed, nothing paid (a probe: gone without a word)
+	if left := s.stepLeft(); left != "" && s.lead == "" &&
+		(name == "agent" || s.ev.Kind == supportbot.EventCommand && name != "pay" && name != "repay") { // a payment's own quote says what it replaced
+		// "转人工" at a quote, or /bill: told it is closed, nothing paid (a
+		// probe: gone without a word, and the 确认 after it found nothing).
+		s.lead = left
 	}
 	s.leave()
 	s.conv.Misses = 0
