@@ -664,7 +664,8 @@ var (
 	// due date, an amount roughly, the overdue one, an order number's end.
 	describedWords = regexp.MustCompile(`(?:(?:[0-9]{1,2}\s*(?:号|日)|今天|明天|后天)(?:到期|还款)?|到期|(?:[0-9]+|[一二两三四五六七八九十])(?:千|百|万)?多(?:块|元)?|` +
 		`(?:已经)?逾期|(?:订单)?尾号[0-9]{4})的?(?:那个|那笔|那期|那台|那部)?|(?:的)?(?:那个|那笔|那期|那台|那部)|` +
-		`\b(?:the )?(?:one )?due (?:first|soonest|next|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?|today|tomorrow)\b|\b(?:the )?overdue(?: one| bill)?\b`)
+		`\b(?:the )?(?:one )?due (?:first|soonest|next|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?|today|tomorrow)\b|\b(?:the )?overdue(?: one| bill)?\b|` +
+		`\b(?:today|tomorrow)['’]?s (?:bill|payment|installment|one)\b`) // "pay today's bill" (a probe: the list of both)
 	requestWordsZh = regexp.MustCompile(`帮我|给我|帮忙|麻烦你?了?|请|谢谢|谢啦|我要|我想|先|这次|这回|现在|马上|赶紧|立刻|直接|一次性|把|最|就行|就好|就|提前还清|提前结清|提前还款|全部还清|提前还|还清|结清|还掉|还上|` +
 		`还|付|一下|下|吧|掉|我的|账单|的|那个|那笔|那期|这个|这笔|这期|那|好的|好|行|嗯|ok|[\s,，.。!！~～]`)
 	requestWordsEn = regexp.MustCompile(`\b(?:please|pls|ok|okay|just|now|then|so|i want to|i'd like to|let me|can you|could you|would you|go ahead and|pay|settle|repay|off|the|one|bill|early|in full|today|first|right now|right away|asap|thanks|thank you|for me|my)\b|[\s,.!]`)

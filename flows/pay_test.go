@@ -2366,3 +2366,14 @@ func TestAShortfallSaidIsWhenItCanBePaid(t *testing.T) {
 	c.expect("第 7 期的预约扣款（¥100.00）之后还差的部分", "现在还这一整期（¥249.92）")
 	c.reject("合计应付")
 }
+
+// TestTodaysBillIsThePlanDueToday: "pay today's bill" got the list of both
+// plans (a probe; "pay the one due today" was the one): the plan whose
+// bill falls due today.
+func TestTodaysBillIsThePlanDueToday(t *testing.T) {
+	_, c := faqSession(t, 1089) // 2026-11-21: the Xiaomi Book's period 3 due today, its booking at 11:00
+	c.send("/lang en")
+	c.send("pay today's bill")
+	c.expect(`period 3 of "Xiaomi Book" runs today at 11:00`, "nothing to pay again")
+	c.reject("Which plan's bill")
+}

@@ -2962,7 +2962,8 @@ func sameNameNamed(t string, open []supportbot.Plan) []string {
 // newerPick and olderPick name the plan bought later or earlier.
 var (
 	// dueOne names a plan by when it falls due ("明天到期那个", "the one due today").
-	dueOne    = regexp.MustCompile(`到期|还款日|要还的?那|扣的?那|\bdue\b`)
+	dueOne = regexp.MustCompile(`到期|还款日|要还的?那|扣的?那|\bdue\b|` +
+		`(?:今天|明天|后天)的(?:账单|那笔|那期)|\b(?:today|tomorrow)['’]?s (?:bill|payment|installment|one)\b`) // "pay today's bill" (a probe: the list of both)
 	newerPick = regexp.MustCompile(`(?:新|后|最近|刚)买的|新的?那(?:台|部|个|笔)|新的(?:一台|一部|手机|电脑|平板)|\bnew(?:er|est)? one\b|\bthe new(?:er|est)? (?:phone|laptop|tablet|plan|order)\b`)
 	olderPick = regexp.MustCompile(`(?:早|先|以前|之前|最早)买的|(?:老|旧)的?那(?:台|部|个|笔)|(?:老|旧)的(?:一台|一部|手机|电脑|平板)|\bold(?:er|est)? one\b|\bthe old(?:er|est)? (?:phone|laptop|tablet|plan|order)\b`)
 )
