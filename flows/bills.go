@@ -263,6 +263,9 @@ func whenPlanEnds(s *Step, text string) error {
 		}
 		plan = open[0].ID // one plan: its schedule is the one asked for
 	}
+	if err := lastPeriodAnswer(s, plan, text); err != nil {
+		return err
+	}
 	if err := showSchedule(s, plan); err != nil || !waiting {
 		return err
 	}
@@ -272,7 +275,35 @@ func whenPlanEnds(s *Step, text string) error {
 
 // thisTheLast asks whether the period to pay is the plan's last ("还完这期就
 // 结束了吧", "这期是最后一期吗", "is this the last payment?").
-var thisTheLast = regexp.MustCompile(`还完[^，。？?]{0,6}?(?:这期|这一期|本期)(?:就|是不是就|是不是)?(?:结束|完了|没了|还清|结清|不用还|全部还完)|(?:这期|这一期|本期)是(?:不是)?最后一期|这是最后一期了?(?:吧|吗)|是不是最后一期|` +
+// lastPeriodAnswer says yes or no above the schedule when text asks
+// whether this period is the plan's last ("笔记本这期还完是不是就结清了":
+// a probe got the schedule, the yes left to read from it).
+func lastPeriodAnswer(s *Step, planID, text string) error {
+	if !thisTheLast.MatchString(strings.ToLower(text)) {
+		return nil
+	}
+	p, err := s.plan(planID)
+	if err != nil || p == nil {
+		return err
+	}
+	left := 0
+	for _, b := range p.Bills {
+		if b.Status != supportbot.BillPaid {
+			left++
+		}
+	}
+	switch {
+	case left == 0:
+	case left == 1:
+		s.lead = s.T("bill.last_yes", "product", p.Product)
+	default:
+		s.lead = s.T("bill.last_no", "product", p.Product, "left", left-1)
+	}
+	return nil
+}
+
+var thisTheLast = regexp.MustCompile(`还完[^，。？?]{0,6}?(?:这期|这一期|本期)(?:就|是不是就|是不是)?(?:结束|完了|没了|还清|结清|不用还|全部还完)|` +
+	`(?:这期|这一期|本期)还完(?:了)?(?:就|是不是就|是不是)?(?:结束|完了|没了|还清|结清|不用还|全部还完)|(?:这期|这一期|本期)是(?:不是)?最后一期|这是最后一期了?(?:吧|吗)|是不是最后一期|` +
 	`\bis (?:this|it|that) (?:the |my )?(?:last|final) (?:one|payment|period|installment)\b|\bafter this (?:one|payment|period)\b[^.?!]{0,24}\b(?:done|finished|paid off|over)\b`)
 
 // whenDoneZH asks when a plan is paid off ("什么时候能还完", "哪天结清";

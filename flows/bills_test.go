@@ -650,3 +650,20 @@ func TestTheLastPaymentOfAPlanIsItsSchedule(t *testing.T) {
 	c.expect("Xiaomi Book</b>（订单号", "还款计划")
 	c.reject("没有查到", "回答不了")
 }
+
+// TestWhetherThisIsTheLastPeriodIsAnswered: "笔记本这期还完是不是就结清了"
+// got the schedule, the yes left to read from it (a probe): yes or no,
+// with how many periods are left, above it.
+func TestWhetherThisIsTheLastPeriodIsAnswered(t *testing.T) {
+	_, c := faqSession(t, 1090) // the Xiaomi Book: 4 of 6 periods unpaid
+	c.send("笔记本这期还完是不是就结清了")
+	c.expect("不是：还完这一期，「Xiaomi Book」还剩 3 期", "还款计划")
+	data := fixture()
+	for i := range 5 {
+		customerIn(t, data, "C1").Plans[1].Bills[i].Status = supportbot.BillPaid
+	}
+	_, o := faqSessionOn(t, data, 1091, phoneZhang)
+	o.send("/lang en")
+	o.send("is this the last payment on the laptop?")
+	o.expect(`Yes: this is the last period of "Xiaomi Book"`)
+}
