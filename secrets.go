@@ -1,6 +1,7 @@
 package supportbot
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -293,8 +294,11 @@ func (st stretch) secret() bool {
 		// ("5241015123456 101") is no card.
 		return idLike
 	case st.spaced, st.odd, st.class == sepLoose:
-		// A number beyond doubt, and not a list.
-		return checked && !listed(st.groups)
+		// A number beyond doubt, and not a list — or a UnionPay card's
+		// shape mistyped by a digit, its fours apart by a comma, 、 or *,
+		// or its digits one by one (a probe relayed 15 right digits of
+		// "6222,0212,3456,7890" whole): not a price list.
+		return (checked || !st.odd && unionPayShaped(st)) && !listed(st.groups)
 	case st.class == sepWide:
 		return checked || shapedAsSecret(st.groups, st.ds, st.x) && likelySecret(st)
 	case st.class == sepFile:
@@ -305,6 +309,24 @@ func (st stretch) secret() bool {
 	// list ("1099 1099 1099 1099").
 	return checked || typedAsOne(st.groups, st.x) && likelySecret(st) ||
 		len(st.groups) >= 4 && len(st.groups[0].ds) == 4 && typedAsOne(st.groups, st.x) && !listed(st.groups)
+}
+
+// unionPayShaped reports 16 to 19 digits beginning 62, the way UnionPay's
+// cards do, in fours (the last no longer), one by one or in pairs — not prices,
+// whose groups end in 0, 8 or 9 ("6299，6499，6699，6999").
+func unionPayShaped(st stretch) bool {
+	if len(st.ds) < 16 || len(st.ds) > 19 || !bytes.HasPrefix(st.ds, []byte("62")) {
+		return false
+	}
+	if st.spaced {
+		return len(st.groups[0].ds) <= 2 // one by one, or in pairs
+	}
+	priced := true
+	for _, g := range st.groups {
+		last := g.ds[len(g.ds)-1]
+		priced = priced && (last == '0' || last == '8' || last == '9')
+	}
+	return !priced && len(st.groups) > 1 && len(st.groups[0].ds) == 4 && len(st.groups[len(st.groups)-1].ds) >= 3 && typedAsOne(st.groups, false)
 }
 
 // amexAfterPlus reports 15 digits after a "+" that are a card passing its
@@ -435,7 +457,11 @@ func maskRun(b *strings.Builder, rs []rune, r run) (found, tookX bool) {
 				// one the digits make a card of ("62220212345678 94").
 				cls, joined := classOf(sep), cardChecked(append(slices.Clip(st.ds), g.ds...))
 				st.tail = len(g.ds) <= 2 && (cls == sepTight || cls == sepWide) &&
-					(one && (!whole || joined) || joined && typedAsOne(st.groups, false))
+					(one && (!whole || joined) || joined && typedAsOne(st.groups, false)) &&
+					// Not after an ID number: "…071234 一直" is the ID and a
+					// word (a probe: masked as a card, "****2341", 3 of the
+					// ID's last 4 shown).
+					!(len(st.ds) == 18 && idBorn(st.ds, false) && !joined)
 			}
 			st.groups, st.ds, st.x = groups[k:m+1], append(st.ds, g.ds...), r.x && m == n-1
 			one, whole = false, cardChecked(st.ds)

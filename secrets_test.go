@@ -13,6 +13,22 @@ import (
 // phone beside an amount, or a courier's number stay readable.
 func TestMaskSecretsAsProbesTypedThem(t *testing.T) {
 	for in, want := range map[string]string{
+		// an ID and a word after it that starts with a numeral: the ID,
+		// and the word as typed (a probe: "****2341直", 3 of the ID's last
+		// 4 shown)
+		"我的身份证110101199003071234 一直验证不过":           "我的身份证**** 一直验证不过",
+		"身份证 110101199003071234 2张卡都扣了":            "身份证 **** 2张卡都扣了",
+		"my id is 110101199003071234 1 more thing": "my id is **** 1 more thing",
+		// a UnionPay card mistyped by a digit, its fours apart by a comma,
+		// 、, *, 。, or its digits one by one or in pairs (a probe relayed
+		// them whole) — not a price list
+		"6222,0212,3456,7890":             "****7890",
+		"6222、0212、3456、7890":             "****7890",
+		"6222*0212*3456*7890":             "****7890",
+		"6222。0212。3456。7890":             "****7890",
+		"6 2 2 2 0 2 1 2 3 4 5 6 7 8 9 0": "****7890",
+		"62 22 02 12 34 56 78 90":         "****7890",
+		"6299，6499，6699，6999":             "6299，6499，6699，6999",
 		// an ID's X or last digit apart, its date split up, its groups uneven
 		"身份证 11010119900307109 X": "身份证 ****",
 		"11010119900307123 3":     "****",
