@@ -1598,6 +1598,12 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if s.slots.Quote == nil {
 			break
 		}
+		if doubtsQuote(text) && s.personAskedWithWhy(text) && !declinesAgent(text) {
+			// "金额不对 帮我找个真人", "wrong amount. human please": the person
+			// asked for, the quote closed and said so (a probe: the quote
+			// explained again, still live under "请点…确认还款").
+			return true, s.startFlow("agent", "")
+		}
 		if told, err := alsoAtQuote(s, text); told || err != nil {
 			return told, err
 		}

@@ -961,3 +961,21 @@ func TestACommandAtAQuoteSaysItClosedIt(t *testing.T) {
 	c.send("确认")
 	c.expect("现在没有需要你确认的操作")
 }
+
+// TestAPersonAskedWithAnAmountDoubtedAtAQuoteIsThePerson: "金额不对 帮我找
+// 个真人", "wrong amount. human please" at a quote got the quote explained
+// again, still live (a desk probe): the person asked for, the quote closed
+// and said so; the doubt alone is still explained.
+func TestAPersonAskedWithAnAmountDoubtedAtAQuoteIsThePerson(t *testing.T) {
+	for i, ask := range []string{"金额不对 帮我找个真人", "wrong amount. human please"} {
+		_, c := faqSession(t, int64(1092+i))
+		c.send("提前还笔记本")
+		c.send(ask)
+		c.expect("你刚才在办理的步骤已经关闭")
+		c.reject("报价的明细如下")
+	}
+	_, c := faqSession(t, 1094)
+	c.send("提前还笔记本")
+	c.send("金额不对吧")
+	c.expect("报价的明细如下")
+}
