@@ -1250,3 +1250,22 @@ func TestAReplyEditedAfterTheCloseIsToldHowToCorrect(t *testing.T) {
 	c.inbox()
 	c.expect("更正2")
 }
+
+// A payment made from the customer's other account is told in the topic
+// of their open ticket: the agent, just warned to check who they talk to,
+// saw the plan still owed (a desk probe).
+func TestAPaymentFromAnotherAccountIsToldInTheTopic(t *testing.T) {
+	h, first, _ := handedOff(t, "zh")
+	first.send("我的卡被冻结了")
+	h.staff()
+	second := h.chat(101, "zh")
+	second.identify(phoneZhang)
+	second.send("/repay")
+	second.press("Xiaomi Book")
+	second.send("确认")
+	second.expect("提前还款成功")
+	got := texts(h.staff())
+	if !strings.Contains(got, "另一个 Telegram 账号（ID <code>101</code>）提前结清了「Xiaomi Book」") {
+		t.Errorf("the topic got %q; want the payoff from the other account told", got)
+	}
+}
