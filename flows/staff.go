@@ -188,9 +188,17 @@ func (d *desk) topicClosed() error {
 		if err != nil || t.Status != supportbot.TicketOpen {
 			return err
 		}
-		if t.WaitingSince.IsZero() || len(t.Relay.Lines) == 0 {
+		if (t.WaitingSince.IsZero() || len(t.Relay.Lines) == 0) && !t.FirstReplyAt.IsZero() {
 			t.Relay.Closed, t.Relay.Reopen = true, true
 			return tx.UpdateTicket(ctx, t)
+		}
+		if len(t.Relay.Lines) == 0 {
+			// Never answered, the request the customer's only line (the
+			// card shows it): still waiting, opened again at once (a desk
+			// probe: left closed, the ticket in the queue).
+			s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: id, ReopenTopic: true},
+				supportbot.Reply{ChatID: staff, TicketID: id, Text: s.staffT("desk.reopened_unanswered")})
+			return nil
 		}
 		post := supportbot.RelayPost{Seq: t.Relay.Seq + 1, Started: now, Lines: t.Relay.Lines}
 		t.Relay = post

@@ -543,6 +543,30 @@ func TestATopicClosedByHandOpensAgainForTheNextMessage(t *testing.T) {
 	waitOpen()
 }
 
+// TestAnUnansweredTopicClosedByHandOpensAgainAtOnce: a ticket waiting for
+// its first reply, the request its customer's only line, was left closed
+// when an admin closed its topic, still in the queue (a desk probe): it is
+// opened again at once, with a note.
+func TestAnUnansweredTopicClosedByHandOpensAgainAtOnce(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	admin := telegramtest.User{ID: 9100, FirstName: "Admin"}
+	c := a.customer(7708, "zh")
+	c.say("/agent", "排在第 1 位")
+	topic := a.ticketTopic(1)
+	a.topicShows(topic, "#T1")
+	if a.srv.CloseTopicAs(staffChat, topic, admin) == 0 {
+		t.Fatal("the topic was not open")
+	}
+	a.topicShows(topic, "客户还在等第一次回复")
+	deadline := time.Now().Add(deskWait)
+	for tp, _ := a.srv.Topic(staffChat, topic); tp.Closed; tp, _ = a.srv.Topic(staffChat, topic) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the topic stays closed: %+v", tp)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // TestARefusedTopicRenameEndsNoHandoff: one editForumTopic refused (an
 // icon Telegram would not take) referred the ticket to the hotline: the
 // customer was told the hand-off ended, and the agent's next reply never
