@@ -743,3 +743,16 @@ func TestAPayoffAskedBesideACancellationIsOffered(t *testing.T) {
 	c.expect("你的预约还款", "Redmi K70 第 7 期")
 	c.button("提前还款")
 }
+
+// TestABookingsCardAskedChangedIsToldItKeepsIt: "路由器今晚扣款的那个能改
+// 成建设银行的卡吗" got the day's debits, never a word of the card (a
+// probe): a booking keeps its card; cancelled in time, the bill is paid by
+// hand with another.
+func TestABookingsCardAskedChangedIsToldItKeepsIt(t *testing.T) {
+	_, c := faqSession(t, 1095)
+	c.send("手机14号扣款的那个能改成工商银行的卡吗")
+	c.expect("这里不能换卡", "/cancel_schedule", "[🗓 取消预约还款]")
+	c.send("/lang en")
+	c.send("can the scheduled payment use my icbc card instead")
+	c.expect("its card can't be changed here")
+}

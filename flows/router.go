@@ -846,6 +846,12 @@ var orderLabelAsked = regexp.MustCompile(`待还款订单|(?:订单|显示|标�
 var reschedulesABooking = regexp.MustCompile(`(?:那笔|这笔|预约|扣款|扣钱|要扣的|明天的|今天的)[^，。？?]{0,10}(?:(?:推迟|延后|延迟|往后推|往后挪|推到|挪到|改到|改成|换到|调到)[^，。？?]{0,6}(?:[0-9]{1,2}(?:号|日)|[一二三四五六七八九十]{1,3}(?:号|日)|几天|[一两二三四五1-5]天|明天|后天|下周|下个?星期|月底)|晚(?:[一两二三四五1-5]天|几天|点)再?[扣还])|` +
 	`\b(?:push|move|delay|postpone|reschedule|shift)\b[^.?!]{0,30}\b(?:payment|debit|booking|scheduled repayment|charge)\b[^.?!]{0,20}\b(?:to|until|till|by)\s+(?:the\s+)?(?:[0-9]{1,2}(?:st|nd|rd|th)?\b|tomorrow|next week|a few days|(?:a|one|two|three|[0-9]) days?|monday|tuesday|wednesday|thursday|friday|saturday|sunday)`)
 
+// bookingCardChanged asks a booking's card changed ("今晚扣款的那个能改成建
+// 设银行的卡吗", "can the scheduled payment use my icbc card instead").
+var bookingCardChanged = regexp.MustCompile(`(?:预约|扣款的那|要扣的那|那笔扣款)[^，。？?]{0,12}(?:改成|换成|改用|换到|换用|改到)[^，。？?]{0,10}卡|` +
+	`\b(?:scheduled (?:re)?payment|booking|booked payment)\b[^.?!]{0,30}\b(?:use|from|to|on|charge)\b[^.?!]{0,20}\bcard\b[^.?!]{0,12}\b(?:instead|rather)\b|` +
+	`\b(?:change|switch)\b[^.?!]{0,10}\bcard\b[^.?!]{0,10}\b(?:of|for|on) (?:the |my )?(?:scheduled (?:re)?payment|booking)\b`)
+
 // paysForMe is someone else paying the customer's bill, or their card used
 // for it ("我妈想帮我还这期", "用我老公的卡还可以吗", "my sister is paying my
 // installment, her card ends in 5566", "can my mom pay this month for me?").
@@ -3350,6 +3356,20 @@ func (s *Step) freeText(text string) error {
 		// "no, it is off", to a customer three periods overdue).
 		s.conv.Misses = 0
 		return s.startFlow("autopay", "")
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && bookingCardChanged.MatchString(l) && !aboutSomeoneElse(text) {
+		// "路由器今晚扣款的那个能改成建设银行的卡吗": a booking keeps its card
+		// — cancel it and pay by hand with another (a probe: the day's
+		// debits, the question never answered).
+		booked, err := s.hasBooking()
+		if err != nil {
+			return err
+		}
+		if booked {
+			s.conv.Misses = 0
+			s.say(s.T("cancel.no_card_change"), s.next(s.menuBtn(s.T("menu.cancel"), "cancel"), s.menuBtn(s.T("menu.pay"), "pay"))...)
+			return nil
+		}
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && reschedulesABooking.MatchString(l) && !containsAny(l, "还款日", "扣款日", "账单日", "due date") && !aboutSomeoneElse(text) {
 		// "明天那笔能不能推迟到10号扣", "can I push tomorrow's payment to the
