@@ -667,3 +667,17 @@ func TestWhetherThisIsTheLastPeriodIsAnswered(t *testing.T) {
 	o.send("is this the last payment on the laptop?")
 	o.expect(`Yes: this is the last period of "Xiaomi Book"`)
 }
+
+// TestAPlansLateFeeAndTheOverduePlusNextMonthAreAnswered: "what's the late
+// fee on my band" got unsure, and "the overdue one plus next month's in
+// total" the plain bill without the total (an English probe): the late
+// fee's answer with each overdue period's fee; what is due until next
+// month's end, with its total.
+func TestAPlansLateFeeAndTheOverduePlusNextMonthAreAnswered(t *testing.T) {
+	_, c := faqSession(t, 1096)
+	c.send("/lang en")
+	c.send("what's the late fee on my phone")
+	c.expect("Overdue on your account", "plus a late fee of ¥12.00")
+	c.send("the overdue one plus next month's in total")
+	c.expect("Due from now to the end of December", "Redmi K70, period 6: ¥261.92 (overdue")
+}

@@ -794,6 +794,11 @@ var autopayStatusAsked = regexp.MustCompile(`^我?(?:(?:是不是|有没有)(?:�
 	// "我的自动还款从哪张卡扣", "自动扣款用的是哪张卡" (a probe got how to turn it on)
 	`^(?:我的?)?(?:自动还款|自动扣款)[^，。？?]{0,6}哪(?:张|个)(?:银行)?卡|^(?:我的?)?(?:自动还款|自动扣款)[^，。？?]{0,4}(?:扣|用)的是(?:哪|什么)`)
 
+// lateFeeOfPlan asks a plan's late fee ("what's the late fee on my band",
+// "手环的滞纳金是多少") — not whether paying late costs one (lateIfPaidOn).
+var lateFeeOfPlan = regexp.MustCompile(`^(?:what'?s|whats|what is|how much is) (?:the |my )?late (?:fee|charge|penalty)s? (?:on|for|of) (?:the |my )?[a-z0-9 ]{2,30}\??$|` +
+	`^(?:我的?)?[^，。？?]{1,12}的?(?:滞纳金|罚息)(?:是|有|要)?(?:多少|几块)(?:钱)?[？?]*$`)
+
 // notThisButThat: a question said against another it is not ("不是问怎么还款
 // 是问还款日过了还能还吗", "not how to pay, i want to know where to see the
 // due date"); the submatch is what is asked.
@@ -3090,6 +3095,13 @@ func (s *Step) freeText(text string) error {
 			return s.startFlow("bill", askedOverdue) // none overdue: said, with what is owed
 		}
 		return s.startFlow("pay", "")
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && lateFeeOfPlan.MatchString(l) && namesAKind(bare(l)) && !aboutSomeoneElse(text) && s.showAnswer("late-fee") {
+		// "what's the late fee on my band", "手环的滞纳金是多少": the late fee's
+		// answer, with the customer's overdue periods and each one's fee
+		// (an English probe: unsure).
+		s.conv.Misses = 0
+		return nil
 	}
 	if l := strings.ToLower(text); lateFeeCut.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("late-fee") {
 		s.conv.Misses = 0
