@@ -979,3 +979,29 @@ func TestAPersonAskedWithAnAmountDoubtedAtAQuoteIsThePerson(t *testing.T) {
 	c.send("金额不对吧")
 	c.expect("报价的明细如下")
 }
+
+// TestAnotherPlansOtherQuoteAtAQuoteIsThatPlans: "手环提前结清" at the
+// phone's bill quoted the phone's payoff, and 确认 paid the phone off (a
+// fault probe; "pay off the band" likewise): the other kind of quote asked
+// with another plan named is that plan's.
+func TestAnotherPlansOtherQuoteAtAQuoteIsThatPlans(t *testing.T) {
+	for i, ask := range []string{"笔记本提前结清", "pay off the laptop"} {
+		h, c := faqSession(t, int64(1097+i))
+		c.send("还逾期的")
+		c.expect("逾期账单", "Redmi K70")
+		c.send(ask)
+		c.expect("Xiaomi Book")
+		c.reject("Redmi K70（订单号")
+		c.send("确认")
+		c.expect("Xiaomi Book")
+		paid := h.audit("early_repayment")
+		if len(paid) != 1 {
+			t.Errorf("%q: %d payoffs, want 1", ask, len(paid))
+		}
+		for _, a := range paid {
+			if a.Details["plan_id"] != "P2" {
+				t.Errorf("%q: paid off %v, want the Xiaomi Book (P2)", ask, a.Details["plan_id"])
+			}
+		}
+	}
+}

@@ -2290,7 +2290,11 @@ func (e *Engine) route(s *Step) error {
 			if other := otherQuoteAsked(s.conv.Flow, withoutNo(ev.Text)); other != "" {
 				// "算了 还是提前还清吧" at a bill's quote: not a no, the
 				// other quote of the plan (a probe: the quote dropped).
-				return s.startFlow(other, s.slots.Plan)
+				plan, err := s.planOfOtherQuote(ev.Text)
+				if err != nil {
+					return err
+				}
+				return s.startFlow(other, plan)
 			}
 		}
 		if stepped && waitsForYes(s.conv.State) {
@@ -2384,7 +2388,11 @@ func (e *Engine) route(s *Step) error {
 				// "还是还本期吧" at a payoff's quote, "全部还清" at a bill's:
 				// the same plan's other quote — never "type 确认 to pay"
 				// the one they just turned from (a probe).
-				return s.startFlow(other, s.slots.Plan)
+				plan, err := s.planOfOtherQuote(text)
+				if err != nil {
+					return err
+				}
+				return s.startFlow(other, plan)
 			}
 			l := strings.ToLower(text)
 			atMoneyQuote := (s.conv.Flow == "pay" || s.conv.Flow == "repay") && s.slots.Quote != nil
@@ -2602,6 +2610,27 @@ func (s *Step) confirmHow() string {
 		return s.T("cancel.confirm_how")
 	}
 	return s.stepConfirmHow()
+}
+
+// planOfOtherQuote is the plan the other kind of quote asked at a quote is
+// of: the plan text names — "手环提前结清" at the phone's bill is the
+// band's payoff (a fault probe: the phone's, and a 确认 paid it off) —
+// none when it names a kind the quoted plan is not and no one plan of it
+// (the list, to pick from), and otherwise the plan quoted.
+func (s *Step) planOfOtherQuote(text string) (string, error) {
+	p, err := openPlanSaid(s, text)
+	if err != nil || p != nil {
+		if p != nil {
+			return p.ID, nil
+		}
+		return "", err
+	}
+	if kind, _ := kindSaid(bare(text)); kind >= 0 {
+		if q, err := s.plan(s.slots.Plan); err != nil || q == nil || kindShown(q.Product) != kind {
+			return "", err
+		}
+	}
+	return s.slots.Plan, nil
 }
 
 // putsOffBeside reports text at a quote that only puts off something
