@@ -789,3 +789,32 @@ func TestACorrectionLeavesTheStepInFront(t *testing.T) {
 		t.Errorf("the staff chat was not asked to check:\n%s", staff)
 	}
 }
+
+// TestACancellationAskedAfterIsNotLeftSayingUnderWay: asked after while a
+// booking's cancellation (or a closure request) waited for the core, the
+// "still under way" message stayed the last in the chat once it was done,
+// the outcome only an edit above it (a fault probe): it says where the
+// outcome is.
+func TestACancellationAskedAfterIsNotLeftSayingUnderWay(t *testing.T) {
+	h, c := faqSession(t, 1099)
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期")
+	h.hooks.set(func(k *hooks) {
+		k.cancel = func(context.Context, string, string, string) (*supportbot.ScheduledRepayment, error) {
+			return nil, errDown
+		}
+	})
+	c.send("确认")
+	c.send("取消了吗")
+	c.expect("正在取消中")
+	h.hooks.set(func(k *hooks) { k.cancel = nil })
+	h.advance(time.Minute)
+	h.drain()
+	c.inbox()
+	c.expect("已取消", "这笔预约还款的取消已有结果，见上方消息")
+	for _, r := range c.last {
+		if strings.Contains(r.Text, "见上方") && r.Track == "" {
+			t.Errorf("'see above' came as a new message, not in place of 'under way':\n%s", c.text())
+		}
+	}
+}

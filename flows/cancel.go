@@ -980,13 +980,14 @@ func cancelling(s *Step, v *scheduledView) {
 }
 
 func cancelUnderWay(s *Step) error {
-	s.say(s.T("cancel.still"))
+	s.sayStill(s.T("cancel.still"))
 	return nil
 }
 
 // settledCancel tells the customer the outcome of a cancellation.
 func settledCancel(s *Step, a *supportbot.Action) error {
 	if s.conv.Flow == "cancel" && s.slots.Action == a.Key {
+		defer s.sendAll(s.stillEdits(a, "cancel.settled_above"))
 		s.outcomeOf(a)
 		if !a.State.Open() {
 			s.finish()

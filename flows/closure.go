@@ -388,7 +388,7 @@ func handleClose(s *Step, a action) (bool, error) {
 			}
 			return true, checkIDCard(s, text)
 		case "submitting":
-			s.say(s.T("closure.submitting_still"))
+			s.sayStill(s.T("closure.submitting_still"))
 			return true, nil
 		default:
 			return false, nil
@@ -573,6 +573,7 @@ func submitClosure(s *Step) {
 // settledClosure tells the customer the outcome of their closure request.
 func settledClosure(s *Step, a *supportbot.Action) error {
 	if s.conv.Flow == "close" && s.slots.Action == a.Key {
+		defer s.sendAll(s.stillEdits(a, "closure.settled_above"))
 		s.outcomeOf(a)
 		if !a.State.Open() {
 			s.finish()

@@ -1009,6 +1009,43 @@ func walletNamed(text string) bool {
 	return containsAny(strings.ToLower(text), "微信", "支付宝", "wechat", "alipay", "weixin", "zhifubao")
 }
 
+// sayStill tells that the chat's action is still under way (text) in a
+// message its outcome edits (stillTrack, stillEdits): the last thing on
+// the screen is not left saying "under way" once it is done (a fault probe
+// saw it so after a cancellation and a closure request).
+func (s *Step) sayStill(text string, rows ...[]supportbot.Button) {
+	if s.slots.Action == "" || s.slots.StillMore >= maxStillTold {
+		s.say(text, rows...)
+		return
+	}
+	if s.slots.Still {
+		s.slots.StillMore++
+	}
+	s.slots.Still = true
+	s.reply(supportbot.Reply{Text: text, Buttons: rows, Track: stillTrack(s.slots.Action, s.slots.StillMore)})
+}
+
+// stillEdits are the edits of the messages sayStill left for a, now that
+// it has an outcome (key: what they say), to be sent after the outcome —
+// read before the step is finished, which forgets them.
+func (s *Step) stillEdits(a *supportbot.Action, key string) []supportbot.Reply {
+	if s.slots.Action != a.Key || !s.slots.Still || a.State.Open() {
+		return nil
+	}
+	var edits []supportbot.Reply
+	for n := 0; n <= s.slots.StillMore; n++ {
+		edits = append(edits, supportbot.Reply{Track: stillTrack(a.Key, n), Text: s.T(key)})
+	}
+	return edits
+}
+
+// sendAll adds replies in order.
+func (s *Step) sendAll(replies []supportbot.Reply) {
+	for _, r := range replies {
+		s.reply(r)
+	}
+}
+
 // stillTrack names the message that told a second tap of action key that
 // it is still under way (n 0), or a later tap (n 1, 2…); the outcome edits
 // them too — tracked, not as a step: the store keeps one step message a
@@ -1101,12 +1138,8 @@ func tellAction(s *Step, a *supportbot.Action) error {
 	case supportbot.ActionSucceeded:
 		s.say(s.T("repay.already_paid", "amount", money(a.Repay.Amount), "time", when(s, a.SettledAt), "reference", reference(a)), rows...)
 	case supportbot.ActionPending, supportbot.ActionUnknown, supportbot.ActionProcessing:
-		if s.slots.Action == a.Key && s.slots.StillMore < maxStillTold { // the outcome edits it (settledPayment)
-			if s.slots.Still {
-				s.slots.StillMore++
-			}
-			s.slots.Still = true
-			s.reply(supportbot.Reply{Text: s.T("repay.paying_still"), Buttons: rows, Track: stillTrack(a.Key, s.slots.StillMore)})
+		if s.slots.Action == a.Key { // the outcome edits it (settledPayment)
+			s.sayStill(s.T("repay.paying_still"), rows...)
 			return nil
 		}
 		s.say(s.T("repay.paying_still"), rows...)
@@ -2010,13 +2043,9 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 	here := s.conv.Flow == a.Flow && s.slots.Action == a.Key // the chat still waits for it
 	if here {
 		s.outcomeOf(a) // the "working on it" message becomes the outcome
-	}
-	if here && s.slots.Still && !a.State.Open() {
 		// Told again meanwhile that it is under way (a second tap, and
 		// more): those messages, the last in the chat, no longer say so.
-		for n := 0; n <= s.slots.StillMore; n++ {
-			defer s.reply(supportbot.Reply{Track: stillTrack(a.Key, n), Text: s.T("repay.settled_above")})
-		}
+		defer s.sendAll(s.stillEdits(a, "repay.settled_above"))
 	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}}
 	amount := money(a.Repay.Amount)
