@@ -418,7 +418,7 @@ func TestALostRefusalIsFoundByTheKey(t *testing.T) {
 	h.advance(time.Minute)
 	h.drain()
 	c.inbox()
-	c.expect("报价已超过 15 分钟失效，没有扣款", "确认还款")
+	c.expect("报价已经失效（以还款系统的判断为准），没有扣款", "确认还款")
 	if n := len(h.repayments("C3")); n != 0 {
 		t.Errorf("the ledger has %d repayments, want none", n)
 	}
@@ -816,5 +816,27 @@ func TestACancellationAskedAfterIsNotLeftSayingUnderWay(t *testing.T) {
 		if strings.Contains(r.Text, "见上方") && r.Track == "" {
 			t.Errorf("'see above' came as a new message, not in place of 'under way':\n%s", c.text())
 		}
+	}
+}
+
+// TestALateOutcomeIsAlsoANewMessage: a payment's outcome a minute after
+// "比平时慢一些…会马上通知你" came as an edit of that message alone, and
+// Telegram notifies of no edit (a fault probe): the outcome takes its
+// place, and a new message says it is there.
+func TestALateOutcomeIsAlsoANewMessage(t *testing.T) {
+	h, c := session(t, fixture(), phoneWang, "/repay")
+	confirm := c.button("确认还款").Data
+	failRepay(h, errDown)
+	c.pressData(confirm)
+	c.expect("比平时慢一些")
+	failRepay(h, nil)
+	h.advance(time.Minute)
+	h.drain()
+	c.inbox()
+	c.expect("提前还款成功", "这笔还款已有结果，见上方消息")
+	if !slices.ContainsFunc(c.last, func(r supportbot.Reply) bool {
+		return strings.Contains(r.Text, "见上方") && r.Edit == 0 && r.EditStep == "" && r.Track == ""
+	}) {
+		t.Errorf("no new message tells the late outcome:\n%s", c.text())
 	}
 }

@@ -988,6 +988,7 @@ func cancelUnderWay(s *Step) error {
 func settledCancel(s *Step, a *supportbot.Action) error {
 	if s.conv.Flow == "cancel" && s.slots.Action == a.Key {
 		defer s.sendAll(s.stillEdits(a, "cancel.settled_above"))
+		defer s.sendAll(s.lateNotice(a, "cancel.settled_above"))
 		s.outcomeOf(a)
 		if !a.State.Open() {
 			s.finish()

@@ -574,6 +574,7 @@ func submitClosure(s *Step) {
 func settledClosure(s *Step, a *supportbot.Action) error {
 	if s.conv.Flow == "close" && s.slots.Action == a.Key {
 		defer s.sendAll(s.stillEdits(a, "closure.settled_above"))
+		defer s.sendAll(s.lateNotice(a, "closure.settled_above"))
 		s.outcomeOf(a)
 		if !a.State.Open() {
 			s.finish()

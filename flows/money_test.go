@@ -994,7 +994,7 @@ func TestTheCoresRefusalsOfARepayment(t *testing.T) {
 		code supportbot.CoreCode
 		note string
 	}{
-		{supportbot.CoreQuoteExpired, "报价已超过 15 分钟失效，没有扣款"},
+		{supportbot.CoreQuoteExpired, "报价已经失效（以还款系统的判断为准），没有扣款"}, // not "15 minutes" a moment after its quote (a fault probe)
 		{supportbot.CoreQuoteStale, "账单在报价后有变化，没有扣款"},
 		{supportbot.CoreAmountMismatch, "账单在报价后有变化，没有扣款"},
 	} {

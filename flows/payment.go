@@ -1066,6 +1066,23 @@ func (s *Step) outcomeOf(a *supportbot.Action) {
 	s.target, s.targetStep = a.MessageID, workingNonce(a.Key)
 }
 
+// lateOutcome is how long after its confirm an outcome is late: the
+// customer has likely left the chat, and an edit notifies no one.
+const lateOutcome = 30 * time.Second
+
+// lateNotice is a new message, after a late outcome edited in place, that
+// says where it is (key): Telegram notifies of a message, not of an edit (a
+// fault probe: a result 80–90 s after "比平时慢一些…会马上通知你" came as an
+// edit alone).
+// A "still under way" message of it, the last in the chat, says so itself
+// (stillEdits).
+func (s *Step) lateNotice(a *supportbot.Action, key string) []supportbot.Reply {
+	if a.CreatedAt.IsZero() || s.now.Sub(a.CreatedAt) < lateOutcome || a.State.Open() || s.slots.Action == a.Key && s.slots.Still {
+		return nil
+	}
+	return []supportbot.Reply{{Text: s.T(key)}}
+}
+
 // startAction commits a money action with the step, claimed by this
 // instance: the worker executes it right after the commit, without a
 // claim of its own.
@@ -2046,6 +2063,7 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 		// Told again meanwhile that it is under way (a second tap, and
 		// more): those messages, the last in the chat, no longer say so.
 		defer s.sendAll(s.stillEdits(a, "repay.settled_above"))
+		defer s.sendAll(s.lateNotice(a, "repay.settled_above"))
 	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}}
 	amount := money(a.Repay.Amount)
@@ -2096,6 +2114,9 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 	switch code {
 	case supportbot.CoreQuoteExpired:
 		note = "repay.expired"
+		if a.CreatedAt.IsZero() || s.now.Sub(a.CreatedAt) < quoteValid {
+			note = "repay.expired_core" // the core's clock: not "after 15 minutes" (a fault probe: refused 8 s after its quote)
+		}
 	case supportbot.CoreCardFrozen:
 		note = "repay.card_frozen_now"
 	}

@@ -341,7 +341,7 @@ func verifyBill(ck *crashCheck, c *chatter, bc billCustomer) string {
 	if n := ck.outcomes(c.user.ID, "还款成功"); n != 1 {
 		t.Errorf("customer %s: told the payment's outcome %d times, want once:\n%s", bc.ID, n, c.transcript())
 	}
-	for _, bad := range []string{"没有成功", "银行拒绝", "没有执行，没有扣款", "报价已超过 15 分钟失效", "账单在报价后有变化"} {
+	for _, bad := range []string{"没有成功", "银行拒绝", "没有执行，没有扣款", "报价已超过 15 分钟失效", "报价已经失效", "账单在报价后有变化"} {
 		if told(ck.srv, c.user.ID, bad) > 0 {
 			t.Errorf("customer %s was told %q:\n%s", bc.ID, bad, c.transcript())
 		}
