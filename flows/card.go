@@ -274,6 +274,8 @@ func ticketHistory(s *Step, t *supportbot.Ticket) ([]string, error) {
 		switch {
 		case p.Status == supportbot.TicketOpen: // another account's chat, handed off too
 			rating = s.staffT("desk.card.still_open")
+		case p.Status == supportbot.TicketReferred: // sent to the hotline: they may have called (a desk probe: "— · 未评分")
+			rating = s.staffT("desk.card.referred")
 		case p.Rating > 0:
 			rating = s.staffT("desk.card.stars", "rating", p.Rating)
 		}

@@ -198,6 +198,10 @@ func TestATicketReferredForARefusedPostSaysSoInItsTopic(t *testing.T) {
 	if _, ok := a.shows(staffChat, 0, "超过 24 小时"); ok {
 		t.Errorf("/reopen of a ticket referred a moment ago said it closed over 24 hours ago:\n%s", a.chatText(staffChat, 0))
 	}
+	// The next ticket's card says the customer was sent to the hotline (a
+	// desk probe: "— · 未评分", as if nothing had come of it).
+	c.say("/agent", "排在第")
+	a.topicShows(a.ticketTopic(2), "📞 转为电话热线")
 }
 
 // TestAStaffChatGoneForAMomentLosesNoOtherTicketsMessage: one ticket's
