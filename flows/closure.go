@@ -365,6 +365,11 @@ func handleClose(s *Step, a action) (bool, error) {
 			if s.wantsOut(text) || s.wantsHuman(text) {
 				return false, nil
 			}
+			if s.personAskedWithWhy(text) && !declinesAgent(text) {
+				// "我记不清了，找人工帮我": the person asked for, the check
+				// closed and said so (a desk probe: the ID asked again).
+				return true, s.startFlow("agent", "")
+			}
 			if s.ev.Forwarded {
 				// Someone's words passed on, not the customer's answer:
 				// a probe's forwarded "2468" submitted the closure. No try

@@ -588,3 +588,23 @@ func TestClosureAskedOnceMoreAfterAnAside(t *testing.T) {
 	c.expect("工作日")
 	c.reject("请输入身份证号码的最后 4 位")
 }
+
+// TestAPersonAskedAtTheIDStepIsThePerson: "后四位是 2 4 6 9 吧？我记不清了，
+// 找人工帮我" at the closure's ID step got the ID asked again (a desk
+// probe): the person asked for, the check closed and said so, no try
+// counted, nothing submitted.
+func TestAPersonAskedAtTheIDStepIsThePerson(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(1100, "en")
+	c.identify(phoneBob)
+	c.startClosure()
+	c.send("后四位是 2 4 6 9 吧？我记不清了，找人工帮我")
+	c.expect("The step you were at has been closed without being carried out")
+	c.send("4321")
+	c.reject("submitted")
+	if n := len(h.audit("closure_request")); n != 0 {
+		t.Errorf("%d closure requests, want none", n)
+	}
+}
