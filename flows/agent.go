@@ -676,7 +676,7 @@ func relayToAgent(s *Step) (bool, error) {
 			// the person, as typed without the command (a probe lost them).
 			s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: strings.TrimSpace(ev.Args)})
 			if ev.Masked {
-				s.say(s.T("cards.never_share_relayed"))
+				s.warnMasked()
 			}
 		}
 		pos, err := s.e.st.QueuePosition(s.ctx, t)
@@ -701,7 +701,7 @@ func relayToAgent(s *Step) (bool, error) {
 		}
 		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Text, Edited: true, ReplyTo: to})
 		if ev.Masked { // a card number edited in: warned as one typed anew
-			s.say(s.T("cards.never_share_relayed"))
+			s.warnMasked()
 		}
 	case ev.Kind == supportbot.EventText || ev.Kind == supportbot.EventCommand:
 		// As the card has it: a forwarded text is marked so, never shown as
@@ -713,7 +713,7 @@ func relayToAgent(s *Step) (bool, error) {
 		}
 		s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Summary(), ReplyTo: to})
 		if ev.Masked || splitsASecret(t.Relay, ev.Text) {
-			s.say(s.T("cards.never_share_relayed"))
+			s.warnMasked()
 		}
 		if queuedAsk := ev.Kind == supportbot.EventText && !ev.Forwarded && t.AgentID == 0; queuedAsk && (cancelWords[bare(ev.Text)] || waitAsked.MatchString(strings.ToLower(ev.Text))) {
 			// "取消", "还要等多久" while nobody has the chat: relayed, and
@@ -781,7 +781,7 @@ func relayToAgent(s *Step) (bool, error) {
 			s.relayLine(id, supportbot.RelayLine{MessageID: ev.MessageID, Text: ev.Text})
 		}
 		if ev.Masked {
-			s.say(s.T("cards.never_share_relayed"))
+			s.warnMasked()
 		}
 		now := s.now
 		s.do(func(ctx context.Context, tx Tx) error {
@@ -1113,6 +1113,21 @@ func (s *Step) auditTicketIf(done *bool, t *supportbot.Ticket, action string, de
 		return tx.AppendAudit(ctx, e)
 	})
 }
+
+// warnMasked tells the customer a card or ID number they sent was masked
+// before an agent saw it — once for lines sent close together (a desk probe
+// got six warnings alike for six lines in 2 s).
+func (s *Step) warnMasked() {
+	if !s.slots.Masked.IsZero() && s.now.Sub(s.slots.Masked) < maskedWarnAgain {
+		return
+	}
+	s.slots.Masked = s.now
+	s.say(s.T("cards.never_share_relayed"))
+}
+
+// maskedWarnAgain is how long after a warning a masked line is warned of
+// again.
+const maskedWarnAgain = 2 * time.Minute
 
 // StaffUnreachable ends the ticket a staff-chat message could not be
 // delivered to, for good (the bot was removed, topics are off), and gives

@@ -295,6 +295,7 @@ func TestCardNumbersAreMaskedInRelaysAndTranscripts(t *testing.T) {
 	}
 	// A card typed across two messages in a row: both lines masked in the
 	// post, and the customer warned (a probe: neither was).
+	h.advance(2 * time.Minute) // warned once for lines close together: these apart
 	c.send("新卡号 6222 0212 3456")
 	c.send("7894")
 	c.expect("已经打码后才转给客服")
@@ -304,12 +305,20 @@ func TestCardNumbersAreMaskedInRelaysAndTranscripts(t *testing.T) {
 	// Grouped by commas, wide spaces or digit by digit (a probe: each was
 	// relayed whole, and the customer not warned).
 	for _, typed := range []string{"卡号 6222，0212，3456，7894", "6222    0212    3456    7894", "6 2 2 2 0 2 1 2 3 4 5 6 7 8 9 4"} {
+		h.advance(2 * time.Minute)
 		c.send(typed)
 		c.expect("已经打码后才转给客服")
 		if relayed := texts(h.staff()); strings.Contains(relayed, "0212") || strings.Contains(relayed, "3 4 5 6") {
 			t.Errorf("relayed to the agent: %q", relayed)
 		}
 	}
+	// Lines close together are warned of once (a desk probe: six warnings
+	// alike for six lines in 2 s).
+	h.advance(2 * time.Minute)
+	c.send("卡号 6222021234567894")
+	c.expect("已经打码后才转给客服")
+	c.send("另一张 6222021234567902")
+	c.reject("已经打码后才转给客服")
 	conv, err := h.db.Conversation(context.Background(), 100)
 	if err != nil {
 		t.Fatal(err)

@@ -52,6 +52,8 @@ type slots struct {
 	// Topic is the plan the step talked about (payItAsked, the next
 	// step's topicBefore).
 	Topic *lastStep `json:"topic,omitempty"`
+	// Masked is when a relayed line was last said masked (warnMasked).
+	Masked time.Time `json:"masked,omitzero"`
 }
 
 // kept are the slots that outlive a step: what a follow-up follows.
