@@ -364,6 +364,8 @@ func TestHowMuchOnADayIsThatDaysDebits(t *testing.T) {
 		c.expect("2026年12月14日会自动扣款的", "「Redmi K70」第 7 期")
 		c.reject("不太确定")
 	}
+	c.send("15号那笔 逾期会扣多少滞纳金") // the late fee's, not the day's debits (a replay)
+	c.reject("没有会自动扣你钱", "会自动扣款的")
 	c.send("月底要还多少钱")
 	c.expect("本月（11月）要还")
 	c.send("这个月哪些需要我自己手动还")

@@ -286,6 +286,12 @@ func lastPeriodAnswer(s *Step, planID, text string) error {
 	if err != nil || p == nil {
 		return err
 	}
+	if s.conv.Flow == "repay" && s.slots.Quote != nil && s.slots.Plan == planID {
+		// At its payoff's quote: confirmed, the plan is paid off (a replay:
+		// "不是…还剩 9 期" of the periods the quote pays).
+		s.lead = s.T("bill.last_payoff", "product", p.Product)
+		return nil
+	}
 	left := 0
 	for _, b := range p.Bills {
 		if b.Status != supportbot.BillPaid {

@@ -658,6 +658,10 @@ func TestWhetherThisIsTheLastPeriodIsAnswered(t *testing.T) {
 	_, c := faqSession(t, 1090) // the Xiaomi Book: 4 of 6 periods unpaid
 	c.send("笔记本这期还完是不是就结清了")
 	c.expect("不是：还完这一期，「Xiaomi Book」还剩 3 期", "还款计划")
+	c.send("提前还笔记本") // at its payoff's quote: the quote pays it all (a replay: "还剩 3 期")
+	c.send("这是最后一期吗")
+	c.expect("上面这份是提前结清的报价：确认后，「Xiaomi Book」剩下的各期一次还清")
+	c.reject("不是：还完这一期")
 	data := fixture()
 	for i := range 5 {
 		customerIn(t, data, "C1").Plans[1].Bills[i].Status = supportbot.BillPaid
