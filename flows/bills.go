@@ -692,24 +692,24 @@ func perPeriod(p supportbot.Plan) supportbot.Money {
 func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supportbot.Card, sched []supportbot.ScheduledRepayment, late bool) []string {
 	lines := []string{s.T("bill.next_due", "date", s.day(next.DueDate), "amount", money(next.Amount()))}
 	if r, ok := scheduledFor(p.ID, next.Period, sched); ok {
-		i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == r.CardID })
-		switch {
+		switch g := gapOf(s, r, next, cards); {
 		case r.Debiting(s.now):
 			lines = append(lines, debitingLine(s, p, next, sched, "bill.next_debiting"))
 		case r.RunAt.Before(s.now):
 			// Still "scheduled" a day after its time: it did not run.
 			lines = append(lines, s.T("bill.next_scheduled_stale", "when", when(s, r.RunAt)))
-		case i >= 0 && cards[i].Frozen && len(usableCards(cards)) == 0:
-			// No card to pay by hand with either: /pay would refuse.
-			lines = append(lines, s.T("bill.next_scheduled_frozen_only", "when", when(s, r.RunAt), "card", cards[i].Masked()))
-		case i >= 0 && cards[i].Frozen:
-			lines = append(lines, s.T("bill.next_scheduled_frozen", "when", when(s, r.RunAt), "card", cards[i].Masked()))
-		case supportbot.DateOf(r.RunAt, s.e.cfg.Location) > next.DueDate:
+		case g == gapCard:
+			key := "bill.next_scheduled_frozen"
+			if len(usableCards(cards)) == 0 {
+				key = "bill.next_scheduled_frozen_only" // no card to pay by hand with either: /pay would refuse
+			}
+			lines = append(lines, s.T(key, "when", when(s, r.RunAt), "card", cardOf(cards, r.CardID).Masked()))
+		case g == gapLate:
 			// It runs after the due date: late before it pays.
 			lines = append(lines, s.T("bill.next_scheduled_after_due", "when", when(s, r.RunAt)))
-		case r.Amount < next.Amount():
+		case g == gapShort:
 			lines = append(lines, s.T("bill.next_scheduled_short", "when", when(s, r.RunAt), "booked", money(r.Amount),
-				"short", money(next.Amount()-r.Amount)))
+				"short", money(next.Due()-r.Amount)))
 		case late: // not "nothing to do by hand" (a probe)
 			lines = append(lines, s.T("bill.next_scheduled_late", "when", when(s, r.RunAt)))
 		default:
@@ -795,16 +795,24 @@ const (
 // overdue, while /bill said the debit would fail). One being debited has
 // its card with the bank already.
 func gapOf(s *Step, r supportbot.ScheduledRepayment, b supportbot.Bill, cards []supportbot.Card) bookingGap {
-	i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == r.CardID })
 	switch {
-	case !r.Debiting(s.now) && i >= 0 && cards[i].Frozen:
+	case !r.Debiting(s.now) && cardOf(cards, r.CardID).Frozen:
 		return gapCard
+	case !r.Debiting(s.now) && !b.Overdue(s.today) && supportbot.DateOf(r.RunAt, s.e.cfg.Location) > b.DueDate:
+		return gapLate // one overdue already, or with the bank, is past being late first
 	case r.Amount < b.Due():
 		return gapShort
-	case supportbot.DateOf(r.RunAt, s.e.cfg.Location) > b.DueDate:
-		return gapLate
 	}
 	return paysWhole
+}
+
+// cardOf is the card of cards with id; the zero card (not frozen, masked
+// as nothing) when none is.
+func cardOf(cards []supportbot.Card, id string) supportbot.Card {
+	if i := slices.IndexFunc(cards, func(c supportbot.Card) bool { return c.ID == id }); i >= 0 {
+		return cards[i]
+	}
+	return supportbot.Card{}
 }
 
 // gapNote is a line's note of what a booking leaves to pay by hand ("" for

@@ -1073,9 +1073,8 @@ const lateOutcome = 30 * time.Second
 // lateNotice is a new message, after a late outcome edited in place, that
 // says where it is (key): Telegram notifies of a message, not of an edit (a
 // fault probe: a result 80–90 s after "比平时慢一些…会马上通知你" came as an
-// edit alone).
-// A "still under way" message of it, the last in the chat, says so itself
-// (stillEdits).
+// edit alone) — none when a "still under way" message, the last in the
+// chat, says so itself (stillEdits).
 func (s *Step) lateNotice(a *supportbot.Action, key string) []supportbot.Reply {
 	if a.CreatedAt.IsZero() || s.now.Sub(a.CreatedAt) < lateOutcome || a.State.Open() || s.slots.Action == a.Key && s.slots.Still {
 		return nil
