@@ -995,6 +995,11 @@ func periodLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []supportbo
 		if at, soon := debitingSoon(p.ID, b.Period, sched, s.now); soon {
 			status = s.T("paid_in.debiting_soon", "when", when(s, at))
 		}
+		if r, ok := scheduledFor(p.ID, b.Period, sched); ok && r.Amount < b.Due() {
+			// Short of the period: the rest is theirs once it is done (a
+			// probe: "no need to pay it by hand", ¥5.25 short).
+			status = s.T("paid_in.unpaid") + gapNote(s, gapShort, r, b)
+		}
 	case b.Overdue(s.today):
 		status = s.T("paid_in.overdue", "amount", money(b.Due()))
 	case b.Status == supportbot.BillPaid && b.LateFee > 0:

@@ -685,3 +685,14 @@ func TestAPlansLateFeeAndTheOverduePlusNextMonthAreAnswered(t *testing.T) {
 	c.send("the overdue one plus next month's in total")
 	c.expect("Due from now to the end of December", "Redmi K70, period 6: ¥261.92 (overdue")
 }
+
+// TestADayBeingDebitedShortSaysTheRest: "31号要还多少" said of an overdue
+// period whose booking, being debited, is ¥5.25 short "no need to pay it by
+// hand" (a probe): what it leaves, to pay once the debit is done.
+func TestADayBeingDebitedShortSaysTheRest(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Scheduled[2].Period = 6 // S3, processing: ¥249.92 of the overdue ¥261.92
+	_, c := faqSessionOn(t, data, 1113, phoneZhang)
+	c.send("15号要还多少")
+	c.expect("「Redmi K70」第 6 期", "预约还款 ¥249.92 正在扣款，还差 ¥12.00：扣款完成后请手动还上差额")
+}

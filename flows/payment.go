@@ -1647,10 +1647,19 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if s.slots.Quote == nil {
 			break
 		}
-		if doubtsQuote(text) && s.personAskedWithWhy(text) && !declinesAgent(text) {
-			// "金额不对 帮我找个真人", "wrong amount. human please": the person
-			// asked for, the quote closed and said so (a probe: the quote
-			// explained again, still live under "请点…确认还款").
+		if saysPaidAlready(text) && !asks(text) {
+			// "wait i already paid it in the app yesterday": told the bill
+			// still says unpaid, and not to confirm yet (an English probe:
+			// unsure, the quote live).
+			s.say(s.confirmHow())
+			return true, nil
+		}
+		if k := s.e.cfg.Classifier.Classify(text); doubtsQuote(text) && (s.personAskedWithWhy(text) || k.Kind == "flow" && k.Confident && intents[k.ID] == "agent" &&
+			containsAny(strings.ToLower(text), "客服", "人工", "真人", "human", "person", "agent", "representative", "operator")) && !declinesAgent(text) {
+			// "金额不对 帮我找个真人", "wrong amount. human please", "不对 找客
+			// 服": the person asked for, the quote closed and said so (a
+			// probe: the quote explained again, still live under "请点…确认
+			// 还款").
 			return true, s.startFlow("agent", "")
 		}
 		if told, err := alsoAtQuote(s, text); told || err != nil {

@@ -183,7 +183,8 @@ var (
 		`\b(?:pay (?:it |them |that |this |everything |the whole (?:thing|plan) |(?:the|my) [a-z0-9]+ )?(?:all |completely |fully )?off|pay off|payoff|the whole plan|in full|` +
 		// "actually pay them off", "no i want to pay off the earbuds completely" (an English probe: told to confirm the bill, and it was paid)
 		`pay\b[^.?!]{0,30}\b(?:completely|fully|entirely)|pay (?:the|everything) (?:rest|remaining|left))\b`)
-	periodAsked = regexp.MustCompile(`本期|这期|这一期|当期|一期|这个月|本月|\b(?:this month'?s?|this period|current period|one period|this bill|the bill only|just the bill)\b`)
+	periodAsked = regexp.MustCompile(`本期|这期|这一期|当期|一期|这个月|本月|\b(?:this month'?s?|this period|current period|one period|this bill|the bill only|just the bill)\b|` +
+		`\b(?:the|my) (?:[a-z0-9]+'?s? )?bill\b`) // "actually just pay the router bill" at a payoff (a probe: the router's payoff)
 )
 
 // verb is an action's verb in a clause, at its byte offset.

@@ -181,7 +181,7 @@ var dueDaySaid = regexp.MustCompile(`(?:还款|到期)日?当天|当天提醒|\b
 func asksReminderTimes(text string) bool {
 	l := strings.ToLower(text)
 	return containsAny(l, "提醒", "remind") && (dueDaySaid.MatchString(l) && remindArg(text) != "off" || remindArg(text) == askReminders &&
-		(containsAny(l, "几点", "什么时候", "哪天", "几天", "time", "when", "what day", "which day", "how many days", "how often") ||
+		(containsAny(l, "几点", "什么时候", "啥时候", "啥时", "几时", "哪天", "几天", "time", "when", "what day", "which day", "how many days", "how often") ||
 			reminderChannelAsked.MatchString(l) || reminderMissed.MatchString(l)))
 }
 
@@ -330,7 +330,7 @@ func asksAboutReminders(t string) bool {
 		strings.HasPrefix(t, "remind me") || strings.HasPrefix(t, "提醒我") {
 		return false
 	}
-	return asks(t) || containsAny(t, "什么时候", "几点", "哪天", "几天", "when", "what time", "how many days", "how often")
+	return asks(t) || containsAny(t, "什么时候", "啥时候", "啥时", "几时", "几点", "哪天", "几天", "when", "what time", "how many days", "how often")
 }
 
 // stopsReminding is a short message that says plainly not to remind any

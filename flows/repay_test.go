@@ -967,8 +967,8 @@ func TestACommandAtAQuoteSaysItClosedIt(t *testing.T) {
 // again, still live (a desk probe): the person asked for, the quote closed
 // and said so; the doubt alone is still explained.
 func TestAPersonAskedWithAnAmountDoubtedAtAQuoteIsThePerson(t *testing.T) {
-	for i, ask := range []string{"金额不对 帮我找个真人", "wrong amount. human please"} {
-		_, c := faqSession(t, int64(1092+i))
+	for i, ask := range []string{"金额不对 帮我找个真人", "wrong amount. human please", "不对 找客服"} {
+		_, c := faqSession(t, int64(1110+i))
 		c.send("提前还笔记本")
 		c.send(ask)
 		c.expect("你刚才在办理的步骤已经关闭")
@@ -1002,6 +1002,27 @@ func TestAnotherPlansOtherQuoteAtAQuoteIsThatPlans(t *testing.T) {
 			if a.Details["plan_id"] != "P2" {
 				t.Errorf("%q: paid off %v, want the Xiaomi Book (P2)", ask, a.Details["plan_id"])
 			}
+		}
+	}
+}
+
+// TestAnotherPlansBillAskedAtAPayoffQuoteIsThatBill: at the laptop's payoff
+// quote, "只还手机这期" quoted the laptop's bill, "不用结清 还手机这期就行"
+// showed the phone's card beside the payoff still live, and "actually just
+// pay the phone bill" quoted the phone's payoff — a 确认 after each paid
+// what was not asked (a probe). The phone's bill is quoted, and paid.
+func TestAnotherPlansBillAskedAtAPayoffQuoteIsThatBill(t *testing.T) {
+	for i, ask := range []string{"只还手机这期", "不用结清 还手机这期就行", "actually just pay the phone bill"} {
+		h, c := faqSession(t, int64(1101+i))
+		c.send("提前还笔记本")
+		c.expect("提前结清报价", "Xiaomi Book")
+		c.send(ask)
+		c.expect("逾期账单</b>：Redmi K70")
+		c.send("确认")
+		c.expect("还款成功")
+		paid := h.audit("repay_bill")
+		if len(paid) != 1 || paid[0].Details["plan_id"] != "P1" || len(h.audit("early_repayment")) != 0 {
+			t.Errorf("%q: bills paid %+v, payoffs %d; want the Redmi K70's bill alone", ask, paid, len(h.audit("early_repayment")))
 		}
 	}
 }

@@ -648,7 +648,7 @@ func paysSeveralOff(l string) bool {
 // never a plan paid off (a probe: the payoffs' list, and a pick paid one
 // off).
 func thisBillSaid(l string) bool {
-	return containsAny(l, "这期", "本期", "当期", "这个月", "本月", "this month", "this period", "this bill", "this installment") &&
+	return containsAny(l, "这期", "本期", "当期", "这个月", "本月", "逾期", "this month", "this period", "this bill", "this installment", "overdue") && // "手机和手表逾期的都还了": the overdue bills (a probe: the payoffs' list)
 		!containsAny(l, "提前", "结清", "还清", "全部", "off", "early")
 }
 
@@ -1659,8 +1659,8 @@ var periodEarlyAsked = regexp.MustCompile(`(?:能|可以|能不能|可不可以|
 
 // phoneBillPaid asks a phone's bill paid ("pay the phone bill", "pay my
 // xiaomi 14 phone bill").
-var phoneBillPaid = regexp.MustCompile(`^(?:pls |please )?(?:i want to |i wanna |i need to |can i |let me )?pay (?:the|my) (?:[a-z0-9+]+ ){0,3}phone bill(?: now| please| pls)?` +
-	`(?: (?:with|using|from|on) (?:my |the )?[a-z ]{2,30}?(?: card)?(?: ending(?: in)? [0-9]{4})?)?[.!?]*$`) // "…with icbc" (a probe: another lender's)
+var phoneBillPaid = regexp.MustCompile(`^(?:pls |please )?(?:i want to |i wanna |i need to |can i |let me )?pay (?:(?:the|my) )?(?:[a-z0-9+]+ ){0,3}phone(?:['’]?s)? bill(?: now| please| pls)?` + // "pay the phone's bill", "pay phone bill using icbc 9988" (a probe: another lender's)
+	`(?: (?:with|using|from|on) (?:my |the )?[a-z ]{2,30}?(?: card)?(?: (?:ending(?: in)? )?[0-9]{4})?)?[.!?]*$`) // "…with icbc" (a probe: another lender's)
 
 // unbindsACard reports lower-cased text asking for a card to be unbound
 // ("帮我把建行卡解绑", "把建行卡删了", "remove my hsbc card") — a card's, not
@@ -2240,7 +2240,14 @@ func (e *Engine) route(s *Step) error {
 			// the bill of the plan instead of all of it — on the card the
 			// payoff was moved to (an audit: back on the one left, unsaid).
 			s.cardKept = s.slots.Card
-			plan := s.slots.Plan
+			plan, err := s.planOfOtherQuote(ev.Text) // "只还笔记本这期" at the phone's payoff: the laptop's (a probe paid the phone's bill)
+			if err != nil {
+				return err
+			}
+			if plan != s.slots.Plan {
+				s.cardKept = ""
+				return s.startFlow("pay", plan)
+			}
 			if quoted, err := s.plan(plan); err != nil {
 				return err
 			} else if l := strings.ToLower(ev.Text); quoted != nil && !slices.ContainsFunc(quoted.Bills, func(b supportbot.Bill) bool { return b.Overdue(s.today) }) {
@@ -4193,6 +4200,21 @@ func (s *Step) freeText(text string) error {
 				}
 				if l := strings.ToLower(strings.TrimSpace(text)); name == "bill" && payFirst.MatchString(l) && !asks(text) && paysNotOff(l) && s.conv.Flow == "" {
 					name = "pay" // "pay the watch this month": paying it, not looking at it (a probe: the plan's card, no way to pay)
+				}
+				if l := strings.ToLower(text); name == "bill" && s.conv.State == "quoted" && s.slots.Quote != nil && paySaid(l) && !asks(text) {
+					// "不用结清 还笔记本这期就行", "其实我是想还笔记本" at the phone's
+					// payoff: the laptop's payment, the quote replaced (a probe:
+					// the laptop's card beside, and a 确认 paid the phone off).
+					if p, err := openPlanSaid(s, text); err != nil || p != nil && p.ID != s.slots.Plan {
+						if err != nil {
+							return err
+						}
+						flow := cmp.Or(otherQuoteAsked(s.conv.Flow, text), s.conv.Flow)
+						if periodAsked.MatchString(l) {
+							flow = "pay"
+						}
+						return s.startFlow(flow, p.ID)
+					}
 				}
 				if (name == "bill" || name == "remind") && s.conv.Flow != "" && waitsForYes(s.conv.State) {
 					return s.beside(name, typedArg(name, text))
