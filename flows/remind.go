@@ -193,7 +193,7 @@ var reminderChannelAsked = regexp.MustCompile(`短信|电话|邮件|邮箱|微�
 // reminderMissed says a reminder did not come ("为什么没提醒我就逾期了",
 // "you never reminded me and now I'm late"): how they are now, and a
 // person for what happened (a probe: unsure).
-var reminderMissed = regexp.MustCompile(`(?:没|没有)(?:给我)?(?:发)?(?:过)?提醒|没收到(?:任何)?提醒|\b(?:didn'?t|did not)(?: even)? (?:remind|get (?:a |any )?reminders?|send (?:me )?(?:a |any )?reminders?)|\bnever (?:reminded|got (?:a |any )?reminders?|sent (?:me )?(?:a |any )?reminders?)|\bno reminders? (?:came|come|was sent|arrived)`)
+var reminderMissed = regexp.MustCompile(`(?:没|没有)(?:给我)?(?:发)?(?:过)?提醒|(?:为啥|为什么|怎么)不提醒我|没收到(?:任何)?提醒|\b(?:didn'?t|did not)(?: even)? (?:remind|get (?:a |any )?reminders?|send (?:me )?(?:a |any )?reminders?)|\bnever (?:reminded|got (?:a |any )?reminders?|sent (?:me )?(?:a |any )?reminders?)|\bno reminders? (?:came|come|was sent|arrived)`)
 
 // daysAsked reads the days before a due date a customer names ("2 days
 // before", "the 3-day reminder", "the day before", "提前两天", "前一天");
@@ -320,7 +320,7 @@ var keepsOn = regexp.MustCompile(`\b(?:don'?t|dont|do not|never)\s+(?:stop|turn 
 // 好吗") is the request (a review).
 func asksAboutReminders(t string) bool {
 	t = strings.ReplaceAll(t, "请问", "")
-	if switchStateAsked.MatchString(t) { // "提醒关了没", "是不是关了", "are they off?": asked, not switched (a probe)
+	if switchStateAsked.MatchString(t) || reminderChannelAsked.MatchString(t) { // "提醒关了没", "是不是关了", "are they off?", "提醒是短信还是电话": asked, not switched (a probe)
 		return true
 	}
 	if containsAny(t, "can you", "could you", "would you", "can u", "pls", "please", "帮我", "给我", "请", "好吗", "行吗",
@@ -393,7 +393,7 @@ var reminderSwitch = regexp.MustCompile(`关掉|关闭|关了|开启|打开|开�
 
 // switchStateAsked asks whether a switch is on or off: "关了没", "关闭了没
 // 有", "是不是关了", "开着吗", "are my reminders off?", "still on?".
-var switchStateAsked = regexp.MustCompile(`(?:[开关](?:闭|掉|启|通)?|取消|停)了(?:没|吗|么|没有)|是不是[开关]|[开关]着(?:吗|没|的吗)|有没有[开关]|` +
+var switchStateAsked = regexp.MustCompile(`(?:[开关](?:闭|掉|启|通)?|取消|停)了(?:没|吗|么|没有)|是不是[开关]|[开关]着(?:吗|没|的吗|还是)|有没有[开关]|` +
 	`^(?:did|have|has) (?:you|it|they|the)\b|` +
 	`^(?:are|is)\b.*\b(?:on|off)\s*\??$|\b(?:still|already) (?:on|off)\b.*\?`)
 

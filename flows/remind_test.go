@@ -750,8 +750,10 @@ func TestRemindersAskedOfAreAnsweredNotSwitched(t *testing.T) {
 	c.expect("你的还款提醒现在是关闭的", "只在这个聊天里发，不发短信")
 	c.send("提前几天提醒")
 	c.expect("每期还款日前 3、1 天")
-	c.send("提醒是啥时候发") // turned them on (a probe)
-	c.expect("你的还款提醒现在是关闭的")
+	for _, q := range []string{"提醒是啥时候发", "提醒是短信还是电话", "你们为啥不提醒我 害我逾期了"} { // the first turned them on, the others unsure (a probe)
+		c.send(q)
+		c.expect("你的还款提醒现在是关闭的")
+	}
 	c.send("为什么没提醒我就逾期了")
 	c.expect("你的还款提醒现在是关闭的", "可以转人工客服", "[👤")
 	c.send("/lang en")

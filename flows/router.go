@@ -354,7 +354,8 @@ var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他�
 	`(?:查|看)(?:一下|下|看|查)?(?:她|他)的|(?:^|[^其])(?:她|他)的(?:账单|分期|欠款|账户|月供|还款|手机|笔记本|电脑|平板|还剩|还有多少|还差|还了|还清|还完)|(?:是|这是)我?(?:` + kin + `|妈|爸)的[。.!！~]*$|` +
 	`\b(?:` + kinEN + `)['’]?s (?:bills?|installments?|account|plans?|loans?|orders?|debts?|payments?|repayments?|cards|bookings?|phone|laptop|tablet|pad)\b|` + // "cards": not "my husband's card" (to pay with)
 	`\b(?:` + kinEN + `)['’]?s [a-z]+ (?:bills?|installments?|plans?|repayments?|dates?|phone|laptop|tablet|pad)\b|` +
-	`\bmy (?:` + kinEN + `) (?:still )?owes?\b|\bmy (?:` + kinEN + `) (?:bills?|installments?|balance|plans?|loans?|debts?|payments?)\b|` +
+	`\bmy (?:` + kinEN + `) (?:still )?owes?\b|\bmy (?:` + kinEN + `)\b[^.?!]{0,60}\b(?:on|is|for|of) (?:hers|his)\b|` + // "my wife has a watch too, how much is left on hers" (a probe: one's own)
+	`\bmy (?:` + kinEN + `) (?:bills?|installments?|balance|plans?|loans?|debts?|payments?)\b|` +
 	`\bon behalf of (?:my )?(?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) wants? to (?:pay|repay|check|see|close|cancel|know|ask|find out)|` +
 	`\b(?:is|has|does|did|was) my (?:` + kinEN + `)\b|\bmy (?:` + kinEN + `) (?:is|was|has been|are|were) (?:late|overdue|behind)\b|` +
 	`\bremind(?:ing|er)?s? (?:for )?my (?:` + kinEN + `)\b|提醒我?(?:` + kin + `|妈|爸)|` +
