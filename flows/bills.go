@@ -279,7 +279,8 @@ func whenPlanEnds(s *Step, text string) error {
 // whether this period is the plan's last ("笔记本这期还完是不是就结清了":
 // a probe got the schedule, the yes left to read from it).
 func lastPeriodAnswer(s *Step, planID, text string) error {
-	if !thisTheLast.MatchString(strings.ToLower(text)) {
+	l := strings.ToLower(text)
+	if !thisTheLast.MatchString(l) && !(s.conv.Flow == "repay" && payoffEndsAsked.MatchString(l)) {
 		return nil
 	}
 	p, err := s.plan(planID)
@@ -307,6 +308,12 @@ func lastPeriodAnswer(s *Step, planID, text string) error {
 	}
 	return nil
 }
+
+// payoffEndsAsked asks whether nothing is left to pay after a payoff
+// ("这次还完就全部结清了吗", "是不是还完就没有了 以后不用再还了", "so after
+// this it's fully paid?").
+var payoffEndsAsked = regexp.MustCompile(`还完(?:这笔|这次|以后|了)?(?:是不是)?(?:就)?(?:全部|都)?(?:结清|没有了|没了|不用(?:再)?还)|(?:全部|都)结清了(?:吗|吧|没)|以后不用再?还了?|` +
+	`\bafter this\b[^.?!]{0,24}\b(?:paid off|fully paid|all paid|done|nothing (?:more|left|else))|\b(?:fully|all) paid(?: off)?\?`)
 
 var thisTheLast = regexp.MustCompile(`还完[^，。？?]{0,6}?(?:这期|这一期|本期)(?:就|是不是就|是不是)?(?:结束|完了|没了|还清|结清|不用还|全部还完)|` +
 	`(?:这期|这一期|本期)还完(?:了)?(?:就|是不是就|是不是)?(?:结束|完了|没了|还清|结清|不用还|全部还完)|(?:这期|这一期|本期)是(?:不是)?最后一期|这是最后一期了?(?:吧|吗)|是不是最后一期|` +

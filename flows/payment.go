@@ -1647,6 +1647,17 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if s.slots.Quote == nil {
 			break
 		}
+		if l := strings.ToLower(text); thisTheLast.MatchString(l) || flow == "repay" && payoffEndsAsked.MatchString(l) {
+			// "这次还完就全部结清了吗", "so after this it's fully paid?" at a
+			// payoff's quote: yes, said (a probe: the quote dropped for
+			// "要的，没还的分期不会自己免掉", untrue of it) — at a bill's,
+			// whether this period is the last.
+			if err := lastPeriodAnswer(s, s.slots.Plan, text); err != nil {
+				return true, err
+			}
+			s.say(s.confirmHow())
+			return true, nil
+		}
 		if saysPaidAlready(text) && !asks(text) {
 			// "wait i already paid it in the app yesterday": told the bill
 			// still says unpaid, and not to confirm yet (an English probe:

@@ -1026,3 +1026,20 @@ func TestAnotherPlansBillAskedAtAPayoffQuoteIsThatBill(t *testing.T) {
 		}
 	}
 }
+
+// TestWhetherAPayoffEndsItAllIsAnsweredAtItsQuote: "是不是还完就没有了 以后
+// 不用再还了" at a payoff's quote got "要的。没还的分期不会自己免掉" and the
+// quote dropped, "so after this it's fully paid?" only how to confirm (a
+// probe): yes — the quote pays every period left — and the quote stays.
+func TestWhetherAPayoffEndsItAllIsAnsweredAtItsQuote(t *testing.T) {
+	_, c := faqSession(t, 1114)
+	c.send("提前还笔记本")
+	for _, q := range []string{"是不是还完就没有了 以后不用再还了", "这次还完就全部结清了吗"} {
+		c.send(q)
+		c.expect("上面这份是提前结清的报价：确认后，「Xiaomi Book」剩下的各期一次还清", "要为「Xiaomi Book」支付")
+		c.reject("没还的分期不会自己免掉")
+	}
+	c.send("/lang en")
+	c.send("so after this its fully paid?")
+	c.expect(`The quote above pays "Xiaomi Book" off`)
+}
