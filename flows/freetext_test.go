@@ -2703,7 +2703,8 @@ func TestWhetherPayingOnADayIsLate(t *testing.T) {
 	}
 	// The plan named between "pay" and the day, asked what happens (a
 	// probe: unsure, or the plan's card).
-	for _, q := range []string{"what happens if i pay the laptop tomorrow instead", "I will pay the laptop bill tomorrow, is that ok?", "今天的账单能不能明天再还"} {
+	for _, q := range []string{"what happens if i pay the laptop tomorrow instead", "I will pay the laptop bill tomorrow, is that ok?", "今天的账单能不能明天再还",
+		"今天的能不能拖到明天还", "can i pay today's bill tomorrow"} {
 		c.send(q)
 		c.expect("明天还的话", "「Xiaomi Book」第 3 期今天到期，明天才还就已经逾期")
 	}

@@ -12,7 +12,8 @@ import (
 var lateOnDayAsked = regexp.MustCompile(`(?:今天|今晚|明天|后天|[0-9]{1,2}\s*[号日])(?:晚上|下午|上午|再|才)?(?:还|付|交)(?:款|钱|上)?(?:的话)?[^，。？?]{0,6}(?:算不算|算|会不会|会|有没有|要|还)?(?:逾期|滞纳金)|` +
 	`(?:今天|今晚)不还(?:的话)?[^，。？?]{0,8}(?:逾期|滞纳金)|` +
 	// "今天的账单能不能明天再还" (a probe: unsure)
-	`(?:今天|今日)(?:的|到期的)?(?:账单|这期|那期|那笔|的)?[^，。？?0-9]{0,6}((?:明天|后天|[0-9]{1,2}\s*[号日])(?:再|才)(?:还|付|交))|` + // the day paid: its group
+	`(?:今天|今日)(?:的|到期的|要还的)?(?:账单|这期|那期|那笔|的)?[^，。？?0-9]{0,8}((?:拖到|推到|等到)?(?:明天|后天|[0-9]{1,2}\s*[号日])(?:再|才)?(?:还|付|交))|` + // the day paid: its group ("今天要还的路由器能明天再还吗", "今天的能不能拖到明天还")
+	`\bpay (?:today'?s|this) (?:bill|payment|installment) (tomorrow|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?)\b|` + // "can i pay today's bill tomorrow"
 	`\bif i pay (?:it |(?:the|my) (?:[a-z0-9]+ ){1,3})?(?:tonight|today|tomorrow|later today|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?)\b|` +
 	`\b(?:pay|paying) (?:it |(?:the|my) (?:[a-z0-9]+ ){1,3})?(?:tonight|tomorrow|later today)\b[^.?!]{0,30}\b(?:late|overdue)\b|` +
 	// "I'll pay on the 9th, is that ok?", "if I pay on the 10th is that a problem?" (a probe: unsure);
@@ -28,7 +29,7 @@ var lateOnDayAsked = regexp.MustCompile(`(?:今天|今晚|明天|后天|[0-9]{1,
 func lateIfPaidOn(s *Step, text string) (bool, error) {
 	l := strings.ToLower(text)
 	if s.conv.CustomerID == "" || !lateOnDayAsked.MatchString(l) || !containsAny(l, "逾期", "滞纳金", "late", "overdue", "ok", "fine", "alright", "problem", "in time",
-		"what happens", "能不能", "可以吗", "行吗", "行不行", "可不可以", "会怎样", "会怎么样") ||
+		"what happens", "can i", "能不能", "能", "可以吗", "行吗", "行不行", "可不可以", "会怎样", "会怎么样") ||
 		containsAny(l, "为什么", "为啥", "why", "已经", "already", "还了", "付了", "交了", "还上了", "paid") { // a payment said made: whether it went through
 		return false, nil
 	}
@@ -40,8 +41,8 @@ func lateIfPaidOn(s *Step, text string) (bool, error) {
 	// 15号再还", "the 15th next month": a replay got this month's 15th).
 	m := lateOnDayAsked.FindStringSubmatch(l)
 	said := m[0]
-	if m[1] != "" { // "今天的账单能不能明天再还": the day after today
-		said = m[1]
+	if day := m[1] + m[2]; day != "" { // "今天的账单能不能明天再还", "pay today's bill tomorrow": the day after today
+		said = day
 	}
 	day, ok := s.dayAsked(said)
 	if !ok || containsAny(l, "月", "month") {
