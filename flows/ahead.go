@@ -53,7 +53,7 @@ func asksDebitAhead(text string) bool {
 	if willFail.MatchString(l) && (aDaySaid(l) || containsAny(l, "next", "下次", "下一次", "下期")) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "will my payment on the 10th fail": what debits then, a frozen card said (an audit: the failed payment's checklist)
 	}
-	if (dueOnDayAsked.MatchString(l) || dueOnDayHowMuch.MatchString(l) && !nextMonthSaid.MatchString(l) && !condition.MatchString(l) &&
+	if (dueOnDayAsked.MatchString(l) && !payFirst.MatchString(l) || dueOnDayHowMuch.MatchString(l) && !nextMonthSaid.MatchString(l) && !condition.MatchString(l) && // "pay what's due today": paying it (a probe: "nothing debits today")
 		!containsAny(l, "如果", "的话", "要是", "滞纳金", "罚息", "逾期", "late fee", "overdue")) && // "1号那两笔 逾期会扣多少滞纳金": the late fee's (a replay)
 		aDaySaid(l) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "whats due on the 20th", "17号要还什么": what debits then, and what is to pay by hand (a probe: the due date's answer, unsure)

@@ -2378,4 +2378,11 @@ func TestTodaysBillIsThePlanDueToday(t *testing.T) {
 	c.send("pay today's bill")
 	c.expect(`period 3 of "Xiaomi Book" runs today at 11:00`, "nothing to pay again")
 	c.reject("Which plan's bill")
+	data := fixture()
+	c1 := customerIn(t, data, "C1")
+	c1.Scheduled = c1.Scheduled[:1] // nothing debits today
+	_, o := faqSessionOn(t, data, 1115, phoneZhang)
+	o.send("/lang en")
+	o.send("pay what's due today") // a payment, not the day's debits (a probe: "nothing is set to debit you today")
+	o.reject("Nothing is set to debit you")
 }
