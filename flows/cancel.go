@@ -987,9 +987,7 @@ func cancelUnderWay(s *Step) error {
 // settledCancel tells the customer the outcome of a cancellation.
 func settledCancel(s *Step, a *supportbot.Action) error {
 	if s.conv.Flow == "cancel" && s.slots.Action == a.Key {
-		defer s.sendAll(s.stillEdits(a, "cancel.settled_above"))
-		defer s.sendAll(s.lateNotice(a, "cancel.settled_above"))
-		s.outcomeOf(a)
+		defer s.sendAll(s.outcomeOf(a, "cancel.settled_above"))
 		if !a.State.Open() {
 			s.finish()
 		}

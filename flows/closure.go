@@ -578,9 +578,7 @@ func submitClosure(s *Step) {
 // settledClosure tells the customer the outcome of their closure request.
 func settledClosure(s *Step, a *supportbot.Action) error {
 	if s.conv.Flow == "close" && s.slots.Action == a.Key {
-		defer s.sendAll(s.stillEdits(a, "closure.settled_above"))
-		defer s.sendAll(s.lateNotice(a, "closure.settled_above"))
-		s.outcomeOf(a)
+		defer s.sendAll(s.outcomeOf(a, "closure.settled_above"))
 		if !a.State.Open() {
 			s.finish()
 		}

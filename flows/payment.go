@@ -1010,7 +1010,7 @@ func walletNamed(text string) bool {
 }
 
 // sayStill tells that the chat's action is still under way (text) in a
-// message its outcome edits (stillTrack, stillEdits): the last thing on
+// message its outcome edits (stillTrack, outcomeOf): the last thing on
 // the screen is not left saying "under way" once it is done (a fault probe
 // saw it so after a cancellation and a closure request).
 func (s *Step) sayStill(text string, rows ...[]supportbot.Button) {
@@ -1023,20 +1023,6 @@ func (s *Step) sayStill(text string, rows ...[]supportbot.Button) {
 	}
 	s.slots.Still = true
 	s.reply(supportbot.Reply{Text: text, Buttons: rows, Track: stillTrack(s.slots.Action, s.slots.StillMore)})
-}
-
-// stillEdits are the edits of the messages sayStill left for a, now that
-// it has an outcome (key: what they say), to be sent after the outcome —
-// read before the step is finished, which forgets them.
-func (s *Step) stillEdits(a *supportbot.Action, key string) []supportbot.Reply {
-	if s.slots.Action != a.Key || !s.slots.Still || a.State.Open() {
-		return nil
-	}
-	var edits []supportbot.Reply
-	for n := 0; n <= s.slots.StillMore; n++ {
-		edits = append(edits, supportbot.Reply{Track: stillTrack(a.Key, n), Text: s.T(key)})
-	}
-	return edits
 }
 
 // sendAll adds replies in order.
@@ -1061,26 +1047,35 @@ func stillTrack(key string, n int) string {
 // outcomeOf makes the step's first reply the outcome of a: the "working on
 // it" message, which is the message the confirmation was on unless that
 // could not be edited (the sender then sent it anew, and knows it by its
-// nonce) or there was none (a typed confirmation).
-func (s *Step) outcomeOf(a *supportbot.Action) {
+// nonce) or there was none (a typed confirmation). It returns what is to
+// follow the outcome (key: what it says), read before the step is
+// finished, which forgets the slots:
+//   - the messages sayStill left, edited to say where the outcome is (a
+//     fault probe saw "⏳ …正在…中" stay the last on the screen);
+//   - or, the outcome late (lateOutcome), a new message saying so:
+//     Telegram notifies of a message, not of an edit (a fault probe: a
+//     result 80–90 s after "比平时慢一些…会马上通知你" came as an edit alone).
+func (s *Step) outcomeOf(a *supportbot.Action, key string) []supportbot.Reply {
 	s.target, s.targetStep = a.MessageID, workingNonce(a.Key)
+	if a.State.Open() {
+		return nil
+	}
+	if s.slots.Action == a.Key && s.slots.Still {
+		var edits []supportbot.Reply
+		for n := 0; n <= s.slots.StillMore; n++ {
+			edits = append(edits, supportbot.Reply{Track: stillTrack(a.Key, n), Text: s.T(key)})
+		}
+		return edits
+	}
+	if !a.CreatedAt.IsZero() && s.now.Sub(a.CreatedAt) >= lateOutcome {
+		return []supportbot.Reply{{Text: s.T(key)}}
+	}
+	return nil
 }
 
 // lateOutcome is how long after its confirm an outcome is late: the
 // customer has likely left the chat, and an edit notifies no one.
 const lateOutcome = 30 * time.Second
-
-// lateNotice is a new message, after a late outcome edited in place, that
-// says where it is (key): Telegram notifies of a message, not of an edit (a
-// fault probe: a result 80–90 s after "比平时慢一些…会马上通知你" came as an
-// edit alone) — none when a "still under way" message, the last in the
-// chat, says so itself (stillEdits).
-func (s *Step) lateNotice(a *supportbot.Action, key string) []supportbot.Reply {
-	if a.CreatedAt.IsZero() || s.now.Sub(a.CreatedAt) < lateOutcome || a.State.Open() || s.slots.Action == a.Key && s.slots.Still {
-		return nil
-	}
-	return []supportbot.Reply{{Text: s.T(key)}}
-}
 
 // startAction commits a money action with the step, claimed by this
 // instance: the worker executes it right after the commit, without a
@@ -2078,11 +2073,10 @@ var cardDigits = regexp.MustCompile(`(?:^|[^0-9])([0-9]{4})(?:[^0-9]|$)`)
 func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.Action) error) error {
 	here := s.conv.Flow == a.Flow && s.slots.Action == a.Key // the chat still waits for it
 	if here {
-		s.outcomeOf(a) // the "working on it" message becomes the outcome
-		// Told again meanwhile that it is under way (a second tap, and
-		// more): those messages, the last in the chat, no longer say so.
-		defer s.sendAll(s.stillEdits(a, "repay.settled_above"))
-		defer s.sendAll(s.lateNotice(a, "repay.settled_above"))
+		// The "working on it" message becomes the outcome; told again
+		// meanwhile that it is under way (a second tap, and more), those
+		// messages, the last in the chat, no longer say so.
+		defer s.sendAll(s.outcomeOf(a, "repay.settled_above"))
 	}
 	rows := [][]supportbot.Button{{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")}}
 	amount := money(a.Repay.Amount)

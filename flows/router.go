@@ -642,13 +642,13 @@ var totalAsked = regexp.MustCompile(`[，,\s]*(?:一共|总共|合计|加起来)
 // ("充电宝和充电器都提前还了吧", "pay off the band and the speaker").
 func paysSeveralOff(l string) bool {
 	return kindsSaid(l) >= 2 && payoffSaid.MatchString(l) && containsAny(l, "都", "和", "跟", "一起", "both", " and ") &&
-		!containsAny(l, "已经", "已", "刚", "了吗", "了没", "没有", "already", "paid off?", "多少", "how much") && !thisBillSaid(l)
+		!containsAny(l, "已经", "已", "刚", "了吗", "了没", "没有", "already", "paid off?", "多少", "how much") && !billWordSaid(l)
 }
 
-// thisBillSaid names the period of now ("手机和手表这期都还了"): a bill,
-// never a plan paid off (a probe: the payoffs' list, and a pick paid one
-// off).
-func thisBillSaid(l string) bool {
+// billWordSaid names the period of now or the overdue ones ("手机和手表这期
+// 都还了", "…逾期的都还了"): a bill, never a plan paid off (probes: the
+// payoffs' list, and a pick paid one off).
+func billWordSaid(l string) bool {
 	return containsAny(l, "这期", "本期", "当期", "这个月", "本月", "逾期", "this month", "this period", "this bill", "this installment", "overdue") && // "手机和手表逾期的都还了": the overdue bills (a probe: the payoffs' list)
 		!containsAny(l, "提前", "结清", "还清", "全部", "off", "early")
 }
@@ -657,7 +657,7 @@ func thisBillSaid(l string) bool {
 // their kinds ("pay the phone and the buds", "帮我把手机和笔记本这期都还了") —
 // not paying off, nor what was paid.
 func paysSeveralBills(l string) bool {
-	return kindsSaid(l) >= 2 && utf8.RuneCountInString(l) <= 40 && paysSeveral.MatchString(l) && (zhRequested(l) || !strings.HasSuffix(l, "了") || thisBillSaid(l)) &&
+	return kindsSaid(l) >= 2 && utf8.RuneCountInString(l) <= 40 && paysSeveral.MatchString(l) && (zhRequested(l) || !strings.HasSuffix(l, "了") || billWordSaid(l)) &&
 		!containsAny(l, "提前", "结清", "还清", "已经", "已", "刚", "off", "early", "paid", "already", "多少", "how much", "剩", "left",
 			"不是", "不要", "别", "而是", "还是", "instead", " not ", "not the", " or ", "rather") // one of them, corrected or chosen
 }
