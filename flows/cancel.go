@@ -1012,6 +1012,7 @@ func settledCancel(s *Step, a *supportbot.Action) error {
 			"amount_fen": int64(v.Amount), "key": a.Key})
 		s.notice("cancel_scheduled", map[string]string{"product": v.Product, "period": strconv.Itoa(v.Period),
 			"amount": money(v.Amount), "time": v.RunAt.Format(time.RFC3339)})
+		s.tellOtherDesks(s.staffT("agent.cancelled_elsewhere", "user", s.conv.ChatID, "product", v.Product, "period", v.Period, "amount", money(v.Amount)))
 		text := s.T("cancel.done", "line", locale.HTML(v.cancelledLine(s)))
 		if v.dueSoon(s.today) {
 			text += "\n\n" + s.dueWarning("cancel.warn_due_done", v)

@@ -594,6 +594,7 @@ func settledClosure(s *Step, a *supportbot.Action) error {
 			"expected_to": string(r.ExpectedTo), "key": a.Key})
 		s.notice("closure_request", map[string]string{"reference": r.Reference, "from": string(r.ExpectedFrom),
 			"to": string(r.ExpectedTo)}) // dates: shown in the reader's language
+		s.tellOtherDesks(s.staffT("agent.closure_elsewhere", "user", s.conv.ChatID, "reference", r.Reference))
 		s.say(s.T("closure.submitted", "reference", r.Reference, "from", r.ExpectedFrom.Format(lang), "to", r.ExpectedTo.Format(lang),
 			"min", closureDaysMin, "max", closureDaysMax),
 			[]supportbot.Button{s.menuBtn(s.T("menu.closure"), "closure"), s.menuBtn(s.T("menu.messages"), "messages")})

@@ -415,3 +415,34 @@ func (e *Engine) TicketCard(ctx context.Context, ticketID int64) (name, icon, ca
 	card, err = contextCard(s, t, true)
 	return name, icon, card, err
 }
+
+// tellOtherDesks posts text — a money action done in this chat — in the
+// topic of each open ticket the customer has in another chat: the agent
+// helping them there is told what changed (a desk probe: a second account
+// paid a plan off, and the agent, just warned to check who they talk to,
+// still saw it owed).
+func (s *Step) tellOtherDesks(text string) {
+	if s.e.cfg.AgentChatID == 0 || s.conv.CustomerID == "" {
+		return
+	}
+	customer, chat, staff := s.conv.CustomerID, s.conv.ChatID, s.e.cfg.AgentChatID
+	s.do(func(ctx context.Context, tx Tx) error {
+		chats, err := tx.CustomerConversations(ctx, customer)
+		if err != nil {
+			return err
+		}
+		for _, o := range chats {
+			if o.ChatID == chat { // an open ticket is what matters: the chat handed off
+				continue
+			}
+			t, err := tx.OpenTicket(ctx, o.ChatID)
+			if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return err
+			}
+			s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: t.ID, Text: text})
+		}
+		return nil
+	})
+}

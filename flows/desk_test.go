@@ -1269,3 +1269,35 @@ func TestAPaymentFromAnotherAccountIsToldInTheTopic(t *testing.T) {
 		t.Errorf("the topic got %q; want the payoff from the other account told", got)
 	}
 }
+
+// A booking cancelled and a closure asked for from the customer's other
+// account are told in the topic of their open ticket, as a payment is: the
+// agent saw the booking still set, the account still open.
+func TestACancellationAndAClosureFromAnotherAccountAreToldInTheTopic(t *testing.T) {
+	h, first, _ := handedOff(t, "zh")
+	first.send("我的卡被冻结了")
+	h.staff()
+	second := h.chat(101, "zh")
+	second.identify(phoneZhang)
+	second.send("/cancel_schedule")
+	second.press("Redmi K70 第 7 期")
+	second.pressData(second.button("取消这笔预约还款").Data)
+	second.expect("已取消预约还款")
+	if got := texts(h.staff()); !strings.Contains(got, "另一个 Telegram 账号（ID <code>101</code>）取消了「Redmi K70」第 7 期的预约还款（¥249.92）") {
+		t.Errorf("the topic got %q; want the cancellation from the other account told", got)
+	}
+
+	h = staffHarness(t, false)
+	first = h.chat(300, "en")
+	first.identify(phoneBob)
+	first.send("/agent")
+	h.staff()
+	second = h.chat(301, "en")
+	second.identify(phoneBob)
+	second.startClosure()
+	second.send("4321")
+	second.expect("Closure request submitted")
+	if got := texts(h.staff()); !strings.Contains(got, "另一个 Telegram 账号（ID <code>301</code>）提交了注销申请（编号 "+second.ref()+"）") {
+		t.Errorf("the topic got %q; want the closure request from the other account told", got)
+	}
+}

@@ -2085,7 +2085,11 @@ func settledPayment(s *Step, a *supportbot.Action, paid func(*Step, *supportbot.
 		if here {
 			s.finish()
 		}
-		s.tellOtherDesks(a)
+		key := "agent.paid_elsewhere_bill"
+		if a.Flow == "repay" {
+			key = "agent.paid_elsewhere_payoff"
+		}
+		s.tellOtherDesks(s.staffT(key, "user", s.conv.ChatID, "product", a.Product, "amount", money(a.Outcome.Repayment.Amount), "card", a.Card))
 		return paid(s, a)
 	case supportbot.ActionProcessing:
 		s.say(s.T("repay.processing", "amount", amount))
@@ -2300,42 +2304,6 @@ func shortfallSaid(s *Step, open []supportbot.Plan, said supportbot.Money) (bool
 		}
 	}
 	return false, nil
-}
-
-// tellOtherDesks posts a payment made in this chat in the topic of each
-// open ticket the customer has in another chat: the agent helping them
-// there is told money moved (a desk probe: a second account paid a plan
-// off, and the agent, just warned to check who they talk to, still saw it
-// owed).
-func (s *Step) tellOtherDesks(a *supportbot.Action) {
-	if s.e.cfg.AgentChatID == 0 || s.conv.CustomerID == "" {
-		return
-	}
-	key := "agent.paid_elsewhere_bill"
-	if a.Flow == "repay" {
-		key = "agent.paid_elsewhere_payoff"
-	}
-	text := s.staffT(key, "user", s.conv.ChatID, "product", a.Product, "amount", money(a.Outcome.Repayment.Amount), "card", a.Card)
-	customer, chat, staff := s.conv.CustomerID, s.conv.ChatID, s.e.cfg.AgentChatID
-	s.do(func(ctx context.Context, tx Tx) error {
-		chats, err := tx.CustomerConversations(ctx, customer)
-		if err != nil {
-			return err
-		}
-		for _, o := range chats {
-			if o.ChatID == chat { // an open ticket is what matters: the chat handed off
-				continue
-			}
-			t, err := tx.OpenTicket(ctx, o.ChatID)
-			if supportbot.ErrorCode(err) == supportbot.ENOTFOUND {
-				continue
-			} else if err != nil {
-				return err
-			}
-			s.late = append(s.late, supportbot.Reply{ChatID: staff, TicketID: t.ID, Text: text})
-		}
-		return nil
-	})
 }
 
 // startPayment quotes the plan the customer named, or their only open one,
