@@ -563,14 +563,15 @@ func (s *Server) sendPartsEach(_ context.Context, r supportbot.Reply, from int) 
 		if err != nil {
 			return 0, nil, err
 		}
-		var ids []struct {
+		var copies []struct {
 			MessageID int64 `json:"message_id"`
 		}
-		json.Unmarshal(resp.Result, &ids)
-		if len(ids) == 0 {
-			return 1, nil, nil
+		json.Unmarshal(resp.Result, &copies)
+		ids := make([]int64, 0, len(copies))
+		for _, c := range copies {
+			ids = append(ids, c.MessageID) // each taken back by a withdrawal
 		}
-		return 1, []int64{ids[0].MessageID}, nil
+		return 1, ids, nil
 	}
 	if r.CopyFromMessage != 0 {
 		p := tgbotapi.Params{}

@@ -1010,9 +1010,10 @@ func agentEvent(s *Step) error {
 				say(supportbot.Reply{Text: s.T("agent.claimed", "agent", a.AgentName)})
 			}
 		}
-		track := ""
+		track, media := "", ""
 		if a.MessageID != 0 {
 			track = agentTrack(a.MessageID) // an edit of it edits the customer's copy
+			media = mediaTrack(a.MessageID) // /unsend takes them back too
 		}
 		switch {
 		case a.Kind == supportbot.AgentFAQ:
@@ -1029,12 +1030,18 @@ func agentEvent(s *Step) error {
 		case len(a.Album) > 1: // an album's copy takes no caption: signed above it
 			// The signed words are what a correction of the caption edits.
 			say(supportbot.Reply{Text: signed(a.Text), Track: track})
-			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyMessages: a.Album, HideCaption: a.Text != ""})
+			s.reply(supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyMessages: a.Album, HideCaption: a.Text != "", Track: media})
 		case a.CopyFromMessage != 0:
 			r := supportbot.Reply{CopyFromChat: a.CopyFromChat, CopyFromMessage: a.CopyFromMessage, Track: track, ReplyTo: a.ReplyTo}
-			if caption := signed(a.Text); supportbot.TextLen(locale.Plain(caption)) <= supportbot.CaptionLimit {
-				r.HideCaption, r.Caption = true, caption
+			caption := signed(a.Text)
+			if supportbot.TextLen(locale.Plain(caption)) > supportbot.CaptionLimit {
+				// Too long to sign in the caption (a probe's 1,020
+				// characters reached the customer unsigned): signed above
+				// it, as an album's, and a correction edits those words.
+				say(supportbot.Reply{Text: caption, Track: track, ReplyTo: a.ReplyTo})
+				r.Track, r.ReplyTo, caption = media, 0, ""
 			}
+			r.HideCaption, r.Caption = true, caption
 			s.reply(r)
 		default:
 			say(supportbot.Reply{Text: signed(a.Text), Track: track, ReplyTo: a.ReplyTo}) // to the customer's words the agent replied to
@@ -1042,6 +1049,7 @@ func agentEvent(s *Step) error {
 	case supportbot.AgentUnsend:
 		// Whatever the ticket's state: the customer must not keep it.
 		s.reply(supportbot.Reply{Track: agentTrack(a.MessageID), Withdraw: true})
+		s.reply(supportbot.Reply{Track: mediaTrack(a.MessageID), Withdraw: true}) // an album's, a photo's signed above it
 		s.conv.Transcript.Append(supportbot.Line{Time: s.now, From: "agent", Text: "[withdrawn]"})
 	case supportbot.AgentClaim, supportbot.AgentTransfer:
 		if t.Status != supportbot.TicketOpen {

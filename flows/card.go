@@ -28,6 +28,7 @@ const (
 func postTrack(ticket, seq int64) string { return fmt.Sprintf("t%d:c%d", ticket, seq) } // a post of customer messages
 func topicTrack(ticket int64) string     { return fmt.Sprintf("t%d:topic", ticket) }    // the topic's name
 func agentTrack(message int64) string    { return fmt.Sprintf("a%d", message) }         // the customer's copy of an agent's message
+func mediaTrack(message int64) string    { return fmt.Sprintf("a%d:media", message) }   // its media, when signed in a message above them
 
 // closeTrack and rateTrack name a closing note and a rating invitation: one
 // of each per time the ticket is closed (it can be reopened).

@@ -1023,8 +1023,8 @@ func TestAnAgentTakesBackAReply(t *testing.T) {
 		t.Errorf("/unsend: %+v; want only 👍 on the command", got)
 	}
 	got := c.inbox()
-	if len(got) != 1 || !got[0].Withdraw || got[0].Track != fmt.Sprintf("a%d", wrong) {
-		t.Errorf("the customer's chat got %+v; want the copy of agent message %d withdrawn", got, wrong)
+	if len(got) != 2 || !got[0].Withdraw || got[0].Track != fmt.Sprintf("a%d", wrong) || got[1].Track != fmt.Sprintf("a%d:media", wrong) {
+		t.Errorf("the customer's chat got %+v; want the copy of agent message %d withdrawn, and media signed above it", got, wrong)
 	}
 	if e := h.audit("ticket_unsend"); len(e) != 1 || e[0].Details["message_id"] != float64(wrong) {
 		t.Errorf("ticket_unsend audit = %+v", e)

@@ -745,6 +745,61 @@ func TestAnAgentTakesBackAReplySentToTheWrongCustomer(t *testing.T) {
 	}
 }
 
+// TestAnAgentsMediaSignedAboveThemAreTakenBackWhole: a photo whose caption
+// is too long to sign in it (a probe's 1,020 characters reached the customer
+// unsigned) is signed in a message above it; /unsend of it, and of an album
+// (whose photos stayed: only the signed line went), takes back the photos
+// with the words.
+func TestAnAgentsMediaSignedAboveThemAreTakenBackWhole(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7825, "zh")
+	c.say("/agent", "排在第 1 位")
+	topic := a.ticketTopic(1)
+	caption := "还款说明：" + strings.Repeat("请核对", 338)
+	photo, _ := a.srv.MessageOf(a.srv.SendGroupPhoto(staffChat, topic, agentWang, "w7", caption))
+	c.sees("👩‍💼 王丽：还款说明：请核对")
+	album, err := a.srv.SendAlbum(staffChat, topic, agentWang, telegramtest.Media{FileID: "w8", Caption: "两张回执"}, telegramtest.Media{FileID: "w9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.sees("👩‍💼 王丽：两张回执")
+	media := func() map[string]telegramtest.SentMessage {
+		got := map[string]telegramtest.SentMessage{}
+		for _, m := range a.srv.SentTo(c.user.ID) {
+			if m.FileID != "" {
+				got[m.FileID] = m
+			}
+		}
+		return got
+	}
+	deadline := time.Now().Add(deskWait)
+	for len(media()) < 3 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := media(); len(got) != 3 || got["w7"].Text != "" {
+		t.Fatalf("the customer got the media %+v; want w7 (its caption signed above it), w8 and w9", got)
+	}
+	a.srv.SendGroupReply(staffChat, topic, agentWang, photo.MessageID, "/unsend")
+	first, _ := a.srv.MessageOf(album[0])
+	a.srv.SendGroupReply(staffChat, topic, agentWang, first.MessageID, "/unsend")
+	deadline = time.Now().Add(deskWait)
+	for {
+		var kept []string
+		for _, m := range a.srv.SentTo(c.user.ID) {
+			if !m.Deleted && (m.FileID != "" || strings.Contains(m.Text, "王丽：")) {
+				kept = append(kept, m.FileID+m.Text[:min(len(m.Text), 30)])
+			}
+		}
+		if len(kept) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after /unsend the customer still has %q; the topic:\n%s", kept, a.chatText(staffChat, topic))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // TestRepliesCarryTheirContextAcrossTheDesk: an agent's Telegram reply to
 // the customer's post reaches the customer as a reply to their message, and
 // the customer's reply to their copy of an agent's message reaches the
