@@ -597,7 +597,7 @@ func remaining(plans []supportbot.Plan) (supportbot.Money, error) {
 
 // overdueLines are a plan's overdue periods, each with its late fee and,
 // when its booking is being debited now, not to pay it again.
-func overdueLines(s *Step, p supportbot.Plan, sched []supportbot.ScheduledRepayment) []string {
+func overdueLines(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []supportbot.ScheduledRepayment) []string {
 	var lines []string
 	debiting := supportbot.DebitingPeriods(p.ID, sched, s.now)
 	for _, b := range p.Bills {
@@ -611,7 +611,7 @@ func overdueLines(s *Step, p supportbot.Plan, sched []supportbot.ScheduledRepaym
 		lines = append(lines, s.T(key, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang), "days", b.DueDate.DaysUntil(s.today), // "我逾期了多少天"
 			"amount", money(b.Amount()), "late_fee", money(b.LateFee)))
 		if debiting[b.Period] { // paying it now would pay it twice
-			lines = append(lines, debitingLine(s, p, b, sched, "bill.overdue_debiting"))
+			lines = append(lines, debitingLine(s, p, b, cards, sched, "bill.overdue_debiting"))
 		}
 	}
 	return lines
@@ -652,7 +652,7 @@ func dueLines(s *Step, p supportbot.Plan, cards []supportbot.Card, sched []suppo
 	if next, ok := p.NextDue(); ok && !next.Overdue(s.today) {
 		lines = append(lines, nextDueLines(s, p, next, cards, sched, false)...)
 	}
-	overdue := overdueLines(s, p, sched)
+	overdue := overdueLines(s, p, cards, sched)
 	lines = append(lines, overdue...)
 	if len(overdue) > 0 {
 		if next, ok := nextNotOverdue(p, s.today); ok {
@@ -701,7 +701,7 @@ func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supp
 	if r, ok := scheduledFor(p.ID, next.Period, sched); ok {
 		switch g := gapOf(s, r, next, cards); {
 		case r.Debiting(s.now):
-			lines = append(lines, debitingLine(s, p, next, sched, "bill.next_debiting"))
+			lines = append(lines, debitingLine(s, p, next, cards, sched, "bill.next_debiting"))
 		case r.RunAt.Before(s.now):
 			// Still "scheduled" a day after its time: it did not run.
 			lines = append(lines, s.T("bill.next_scheduled_stale", "when", when(s, r.RunAt)))
@@ -728,8 +728,12 @@ func nextDueLines(s *Step, p supportbot.Plan, next supportbot.Bill, cards []supp
 
 // debitingLine says a period's booking is being debited (key), or, booked
 // for less than the period costs, how much it leaves for the customer to
-// pay once it is done — never "nothing to do" over a shortfall.
-func debitingLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []supportbot.ScheduledRepayment, key string) string {
+// pay once it is done — never "nothing to do" over a shortfall, nor over a
+// frozen card.
+func debitingLine(s *Step, p supportbot.Plan, b supportbot.Bill, cards []supportbot.Card, sched []supportbot.ScheduledRepayment, key string) string {
+	if text := debitingFrozen(s, p, b, cards, sched); text != "" {
+		return text
+	}
 	if short := debitingShort(p.ID, b, sched, s.now); short > 0 {
 		return s.T("bill.debiting_short", "booked", money(b.Due()-short), "short", money(short))
 	}
@@ -745,6 +749,32 @@ func debitingLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []support
 		return s.T(key+"_soon", "when", when(s, at))
 	}
 	return s.T(key)
+}
+
+// debitingFrozen says a period's booking being debited from a frozen card
+// will fail, and what to do once it has ("" when none is): a probe's
+// customer, due today, was told "无需手动还款" and refused at /pay — the
+// core leaves a period being debited out of any quote until the debit is
+// over, so it cannot be paid before then either.
+func debitingFrozen(s *Step, p supportbot.Plan, b supportbot.Bill, cards []supportbot.Card, sched []supportbot.ScheduledRepayment) string {
+	for _, r := range sched {
+		if r.PlanID != p.ID || r.Period != b.Period || !r.Debiting(s.now) || !cardOf(cards, r.CardID).Frozen {
+			continue
+		}
+		then := s.T("bill.frozen_then_pay", "date", s.day(b.DueDate))
+		switch {
+		case len(usableCards(cards)) == 0:
+			then = s.T("bill.frozen_then_card")
+		case b.Overdue(s.today):
+			then = s.T("bill.frozen_then_pay_overdue")
+		}
+		card := cardOf(cards, r.CardID).Masked()
+		if r.Status == supportbot.ScheduledScheduled && r.RunAt.After(s.now) {
+			return s.T("bill.debiting_frozen_soon", "when", when(s, r.RunAt), "card", card, "then", then)
+		}
+		return s.T("bill.debiting_frozen", "card", card, "then", then)
+	}
+	return ""
 }
 
 // debitingSoon is when the booking counted as being debited for a plan's
@@ -803,7 +833,7 @@ const (
 // its card with the bank already.
 func gapOf(s *Step, r supportbot.ScheduledRepayment, b supportbot.Bill, cards []supportbot.Card) bookingGap {
 	switch {
-	case !r.Debiting(s.now) && cardOf(cards, r.CardID).Frozen:
+	case cardOf(cards, r.CardID).Frozen: // being debited too: it fails all the same
 		return gapCard
 	case !r.Debiting(s.now) && !b.Overdue(s.today) && supportbot.DateOf(r.RunAt, s.e.cfg.Location) > b.DueDate:
 		return gapLate // one overdue already, or with the bank, is past being late first
@@ -827,6 +857,9 @@ func cardOf(cards []supportbot.Card, id string) supportbot.Card {
 func gapNote(s *Step, g bookingGap, r supportbot.ScheduledRepayment, b supportbot.Bill) string {
 	switch g {
 	case gapCard:
+		if r.Debiting(s.now) { // to pay once it has failed: the core takes no payment of it before
+			return s.T("bill.booked_gap_card_debiting", "when", when(s, r.RunAt))
+		}
 		return s.T("bill.booked_gap_card", "when", when(s, r.RunAt))
 	case gapShort:
 		if r.Debiting(s.now) {
@@ -1002,10 +1035,16 @@ func periodLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []supportbo
 		if at, soon := debitingSoon(p.ID, b.Period, sched, s.now); soon {
 			status = s.T("paid_in.debiting_soon", "when", when(s, at))
 		}
-		if r, ok := scheduledFor(p.ID, b.Period, sched); ok && r.Amount < b.Due() {
-			// Short of the period: the rest is theirs once it is done (a
-			// probe: "no need to pay it by hand", ¥5.25 short).
-			status = s.T("paid_in.unpaid") + gapNote(s, gapShort, r, b)
+		if r, ok := scheduledFor(p.ID, b.Period, sched); ok {
+			// Short of the period, or from a frozen card: the rest, or
+			// all of it, is theirs once it is done (probes: "no need to
+			// pay it by hand", ¥5.25 short; a debit bound to fail).
+			// Cards unread, the booking is said as it is.
+			if cards, err := s.cards(); err == nil {
+				if g := gapOf(s, r, b, cards); g == gapShort || g == gapCard {
+					status = s.T("paid_in.unpaid") + gapNote(s, g, r, b)
+				}
+			}
 		}
 	case b.Overdue(s.today):
 		status = s.T("paid_in.overdue", "amount", money(b.Due()))

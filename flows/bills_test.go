@@ -696,3 +696,31 @@ func TestADayBeingDebitedShortSaysTheRest(t *testing.T) {
 	c.send("15号要还多少")
 	c.expect("「Redmi K70」第 6 期", "预约还款 ¥249.92 正在扣款，还差 ¥12.00：扣款完成后请手动还上差额")
 }
+
+// A booking being debited from a frozen card fails: the bill, /pay and the
+// day's sums say so, and when it can be paid — never "无需手动还款" (a probe's
+// customer, due today, was told so and refused at /pay, while another
+// answer of the bot said the debit would fail).
+func TestABookingDebitedFromAFrozenCardIsNotNothingToDo(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Scheduled[1].CardID = "K2" // S2: the laptop's period 3, due today, runs in an hour
+	h, c := faqSessionOn(t, data, 100, phoneZhang)
+	c.send("/bill")
+	c.expect("将在 今天 11:00 从 工商银行 **** 4321 扣款（2 小时内执行，已无法取消），但这张卡已冻结，扣款会失败",
+		"扣款失败后这一期就可以用其他卡还（/pay），请在还款日（今天）前还上")
+	c.reject("无需手动还款")
+	c.send("/pay")
+	c.press("Xiaomi Book")
+	c.expect("第 3 期的预约还款已在执行中，现在还不能重复还这一期", "但这张卡已冻结，扣款会失败", "[👤 转人工客服]")
+	c.reject("无需重复还款")
+	c.send("今天要还多少")
+	c.expect("会扣款失败")
+	c.reject("无需手动还", "不用自己还")
+	c.send("/lang en")
+	c.send("/bill")
+	c.expect("runs today at 11:00 from ICBC **** 4321 (within 2 hours, so it can't be cancelled), but that card is frozen and the debit will fail")
+	c.reject("nothing to do by hand")
+	if n := len(h.audit("payment")); n != 0 {
+		t.Errorf("payments = %d, want none", n)
+	}
+}

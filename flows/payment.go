@@ -873,6 +873,20 @@ func nothingToPay(s *Step, flow string, p *supportbot.Plan) error {
 				text = s.T("pay.busy_short", "product", p.Product, "period", b.Period, "booked", money(b.Due()-short), "short", money(short))
 			}
 		}
+		cards, err := s.cards()
+		if err != nil {
+			return err
+		}
+		for _, b := range p.Bills {
+			if frozen := debitingFrozen(s, *p, b, cards, sched); frozen != "" && slices.Contains(busy, b.Period) && b.Status == supportbot.BillUnpaid {
+				// Not "nothing to pay again": the debit will fail, and
+				// only then can the period be paid (the core leaves it
+				// out until the debit is over).
+				s.say(s.T("pay.busy_frozen", "product", p.Product, "period", b.Period)+"\n"+frozen,
+					[]supportbot.Button{s.humanBtn()}, rows[0])
+				return nil
+			}
+		}
 		s.say(text, rows...)
 		return nil
 	}

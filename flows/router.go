@@ -5136,9 +5136,13 @@ func (s *Step) overdueNow() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	cards, err := s.cards()
+	if err != nil {
+		return nil, err
+	}
 	var lines []string
 	for _, p := range plans {
-		if late := overdueLines(s, p, sched); len(late) > 0 {
+		if late := overdueLines(s, p, cards, sched); len(late) > 0 {
 			lines = append(lines, string(planTitle(p)))
 			lines = append(lines, late...)
 		}
