@@ -216,7 +216,9 @@ func debitsAhead(s *Step, text string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	plans, err := s.openPlans()
+	// Every plan: a booking of one settled since still debits (a probe was
+	// told nothing debits tomorrow, a processing debit of ¥79.68 on file).
+	plans, err := s.plans()
 	if err != nil {
 		return false, err
 	}
@@ -311,6 +313,9 @@ func debitsAhead(s *Step, text string) (bool, error) {
 	if afterPaying { // the payment asked about, a tap away
 		btns = append([]supportbot.Button{s.menuBtn(s.T("menu.pay"), "pay")}, btns...)
 	}
+	if d.paidTwice {
+		btns = append([]supportbot.Button{s.humanBtn()}, btns...)
+	}
 	s.conv.Misses = 0
 	s.say(b.String(), s.next(btns...)...)
 	return true, nil
@@ -333,6 +338,7 @@ type aheadView struct {
 type aheadLines struct {
 	lines, byHand, covered []string
 	cancellable, underWay  bool
+	paidTwice              bool             // a booking debits a period paid already
 	total                  supportbot.Money // what lines debit
 	overflow               bool             // total did not sum
 }
@@ -385,6 +391,12 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) aheadLi
 				"amount", money(r.Amount), "time", when(s, r.RunAt))
 			if !r.RunAt.After(s.now) {
 				line += s.T("ahead.debiting_now") // its time gone by: under way, not to come (an audit)
+			}
+			if periodPaid([]supportbot.Plan{p}, p.ID, r.Period) {
+				// A second charge of a period paid already: said, a person
+				// a tap away (a probe's was listed as any debit to come).
+				line += "\n" + s.T("debited.booking_paid")
+				d.paidTwice = true
 			}
 			d.lines = append(d.lines, line)
 			d.add(r.Amount)

@@ -373,3 +373,45 @@ func TestHowMuchOnADayIsThatDaysDebits(t *testing.T) {
 	c.send("下个月15号要还多少")
 	c.expect("📅 12 月要还")
 }
+
+// A booking that still debits a plan paid off since is a debit to come, and
+// a second charge: said so, with a person a tap away (a probe with every
+// plan settled was told nothing would debit tomorrow, a ¥79.68 debit on
+// file for 09:00).
+func TestABookingOfAPlanPaidOffStillDebitsAndIsSaidToBeASecondCharge(t *testing.T) {
+	data := fixture()
+	wang := customerIn(t, data, "C3")
+	for i := range wang.Plans[0].Bills {
+		wang.Plans[0].Bills[i].Status = supportbot.BillPaid
+	}
+	wang.Scheduled[0].RunAt = time.Date(2026, 11, 22, 9, 0, 0, 0, shanghai) // tomorrow
+	_, c := faqSessionOn(t, data, 100, phoneWang)
+	for _, q := range []string{"明天会扣我钱吗", "明天还会扣我100吗"} {
+		c.send(q)
+		c.expect("Xiaomi Watch", "第 3 期", "¥100.00", "这一期已经还清了，这笔扣款可能是重复扣款", "[👤 转人工客服]")
+		c.reject("没有会自动扣你钱")
+	}
+	c.send("/lang en")
+	c.send("will i be charged tomorrow")
+	c.expect("Xiaomi Watch", "period 3", "¥100.00", "[👤 Talk to a person]")
+	c.reject("Nothing is set to debit you")
+}
+
+// The same booking on /bill: not "all settled, nothing to pay" alone.
+func TestTheBillSaysABookingOfAPeriodPaidAlready(t *testing.T) {
+	data := fixture()
+	wang := customerIn(t, data, "C3")
+	for i := range wang.Plans[0].Bills {
+		wang.Plans[0].Bills[i].Status = supportbot.BillPaid
+	}
+	wang.Scheduled[0].RunAt = time.Date(2026, 11, 22, 9, 0, 0, 0, shanghai)
+	_, c := faqSessionOn(t, data, 100, phoneWang)
+	c.send("/bill")
+	c.expect("都已结清", "「Xiaomi Watch」第 3 期已经还清，但还有一笔 ¥100.00 的预约还款（明天 09:00）要扣：可能是重复扣款", "[👤 转人工客服]")
+
+	data = fixture()
+	customerIn(t, data, "C1").Plans[0].Bills[6].Status = supportbot.BillPaid // K70 period 7, booked by S1
+	_, c = faqSessionOn(t, data, 101, phoneZhang)
+	c.send("/bill")
+	c.expect("「Redmi K70」第 7 期已经还清，但还有一笔 ¥249.92 的预约还款（2026年12月14日 09:00）要扣", "[👤 转人工客服]")
+}

@@ -468,6 +468,13 @@ func showBills(s *Step, asked string) error {
 		if asked == askedOverdue {
 			text = s.T("bill.overdue_none") + "\n\n" + text
 		}
+		sched, err := s.scheduled()
+		if err != nil {
+			return err
+		}
+		if twice := secondCharges(s, plans, sched); len(twice) > 0 {
+			text += "\n\n" + strings.Join(twice, "\n")
+		}
 		s.say(text, s.next(s.menuBtn(s.T("menu.messages"), "messages"), s.humanBtn())...)
 		return s.appendAnnouncement()
 	}
@@ -577,6 +584,10 @@ func showBills(s *Step, asked string) error {
 	}
 	if settled > 0 {
 		parts = append(parts, s.T("bill.settled_count", "settled", settled))
+	}
+	if twice := secondCharges(s, plans, sched); len(twice) > 0 {
+		parts = append(parts, strings.Join(twice, "\n"))
+		rows = append(rows, []supportbot.Button{s.humanBtn()})
 	}
 	rows, err = s.remindOffer(rows)
 	if err != nil {

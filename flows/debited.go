@@ -189,3 +189,18 @@ func periodPaid(plans []supportbot.Plan, planID string, period int) bool {
 	}
 	return false
 }
+
+// secondCharges are lines for each live booking of a period paid already:
+// a debit to come that may charge it twice (a probe's /bill said every
+// plan was settled, nothing to pay, a debit of ¥79.68 on file for the next
+// morning).
+func secondCharges(s *Step, plans []supportbot.Plan, sched []supportbot.ScheduledRepayment) []string {
+	var lines []string
+	for _, r := range sched {
+		if r.Live() && !r.RunAt.Before(s.now.Add(-supportbot.StaleBooking)) && periodPaid(plans, r.PlanID, r.Period) {
+			lines = append(lines, s.T("bill.second_charge", "product", productOf(plans, r.PlanID), "period", r.Period,
+				"amount", money(r.Amount), "time", when(s, r.RunAt)))
+		}
+	}
+	return lines
+}
