@@ -804,9 +804,15 @@ func TestACancellationAskedAfterIsNotLeftSayingUnderWay(t *testing.T) {
 			return nil, errDown
 		}
 	})
+	ok := c.button("取消这笔预约还款").Data
 	c.send("确认")
 	c.send("取消了吗")
 	c.expect("正在取消中")
+	c.pressData(ok) // its button tapped again (a Telegram probe: that "under way" stayed)
+	c.expect("正在取消中")
+	if c.last[len(c.last)-1].Track == "" {
+		t.Errorf("a second tap's 'under way' is not tracked, to be edited by the outcome: %+v", c.last)
+	}
 	h.hooks.set(func(k *hooks) { k.cancel = nil })
 	h.advance(time.Minute)
 	h.drain()

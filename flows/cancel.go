@@ -1066,7 +1066,9 @@ func staleCancel(s *Step, a action) (bool, error) {
 	} else if err != nil {
 		return true, err
 	}
-	if act.State.Open() {
+	if act.State.Open() && s.conv.Flow == "cancel" && s.slots.Action == act.Key {
+		s.sayStill(s.T("cancel.still")) // the outcome edits it too
+	} else if act.State.Open() {
 		s.say(s.T("cancel.still"))
 	} else {
 		s.say(s.T("cancel.already_done"), []supportbot.Button{s.menuBtn(s.T("menu.messages"), "messages")})

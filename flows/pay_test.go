@@ -2386,3 +2386,17 @@ func TestTodaysBillIsThePlanDueToday(t *testing.T) {
 	o.send("pay what's due today") // a payment, not the day's debits (a probe: "nothing is set to debit you today")
 	o.reject("Nothing is set to debit you")
 }
+
+// "那下期呢" right after paying a period is the quote's own period, not one
+// beyond it: a probe was told "你说的第 7 期不在这笔里" above period 6's
+// quote.
+func TestTheNextPeriodAskedAfterPayingIsTheQuotedOne(t *testing.T) {
+	_, c := faqSession(t, 641)
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.press("确认还款")
+	c.expect("还款成功")
+	c.send("那下期呢")
+	c.expect("第 7 期（还款日 2026年12月15日）")
+	c.reject("不在这笔里")
+}

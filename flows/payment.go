@@ -300,15 +300,25 @@ func paidJustNow(s *Step, p *supportbot.Plan, q *supportbot.Quote) ([]string, er
 	}) {
 		return nil, nil
 	}
+	if a, err := paidHereLately(s, p); a == nil || err != nil {
+		return nil, err
+	} else {
+		periods := a.Outcome.Repayment.Periods
+		return []string{s.T("pay.paid_just_now", "product", p.Product, "periods", periodList(s, periods), "n", len(periods),
+			"time", when(s, a.SettledAt)), ""}, nil
+	}
+}
+
+// paidHereLately is the latest payment of p made here in the last half
+// hour, if any.
+func paidHereLately(s *Step, p *supportbot.Plan) (*supportbot.Action, error) {
 	list, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range list { // the latest first
+	for i, a := range list { // the latest first
 		if a.PlanID == p.ID && a.State == supportbot.ActionSucceeded && a.Outcome.Repayment != nil && s.now.Sub(a.SettledAt) <= askedAfter {
-			periods := a.Outcome.Repayment.Periods
-			return []string{s.T("pay.paid_just_now", "product", p.Product, "periods", periodList(s, periods), "n", len(periods),
-				"time", when(s, a.SettledAt)), ""}, nil
+			return &list[i], nil
 		}
 	}
 	return nil, nil
@@ -415,6 +425,15 @@ func askedBeyond(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 	last := slices.Max(q.Periods)
 	current, _ := nextNotOverdue(*p, s.today) // "这期": the one not overdue yet
 	month, monthSaid := monthNamed(l, s.today)
+	if nextPeriodSaid.MatchString(l) && !periodNamed.MatchString(l) {
+		// "那下期呢" right after paying a period: the next one is this
+		// quote's, not the one after it (a probe was told "你说的第 7 期
+		// 不在这笔里" above period 6's quote).
+		if a, err := paidHereLately(s, p); err == nil && a != nil && slices.Max(a.Outcome.Repayment.Periods) < q.Periods[0] &&
+			nextAfter(p, slices.Max(a.Outcome.Repayment.Periods)) == q.Periods[0] {
+			return nil
+		}
+	}
 	var asked []int
 	for _, b := range p.Bills {
 		if b.Status != supportbot.BillUnpaid || slices.Contains(q.Periods, b.Period) || slices.Contains(q.Excluded, b.Period) {
