@@ -1301,3 +1301,26 @@ func TestACancellationAndAClosureFromAnotherAccountAreToldInTheTopic(t *testing.
 		t.Errorf("the topic got %q; want the closure request from the other account told", got)
 	}
 }
+
+// A ticket reopened and closed again is rated again: its rating is the
+// last close's. A probe rated 5, then, after the reopen and the close, was
+// invited again, pressed 4, and was thanked for 5 — the 4 dropped.
+func TestAReopenedTicketIsRatedAgain(t *testing.T) {
+	h, c, topic := handedOff(t, "zh")
+	a := h.agent(7, "小李", topic)
+	a.send("/close")
+	c.inbox()
+	c.press("5⭐")
+	c.expect("感谢你的评价（5 星）")
+	h.staff()
+	a.send("/reopen")
+	c.send("还有一个问题")
+	a.send("/close")
+	c.inbox()
+	c.press("4⭐")
+	c.expect("感谢你的评价（4 星）")
+	c.reject("5 星")
+	if got := texts(h.staff()); !strings.Contains(got, "⭐ 客户评分：4 星") {
+		t.Errorf("the topic got %q; want the new rating", got)
+	}
+}
