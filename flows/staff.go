@@ -133,6 +133,15 @@ func (e *Engine) staffStep(s *Step) error {
 				d.here(s.staffT("desk.edit_closed", "ticket", t.ID))
 			}
 		}
+		if t.Status == supportbot.TicketReferred {
+			// Referred while the staff chat refused the bot: its topic's
+			// new name and closing note went nowhere then, and it kept
+			// its 🟢 name, open, taking replies that got a bare 🤷 (a
+			// desk probe). The bot reads the chat again: both are made
+			// now (the note edited in place if it did get out).
+			s.reply(e.retitle(t, false))
+			s.reply(e.closeReply(t, s.staffT("desk.referred", "ticket", t.ID, "hotline", e.cfg.Hotline)))
+		}
 		d.shrug(notRelayedText(d.s, d.t))
 		return nil
 	}

@@ -204,6 +204,39 @@ func TestATicketReferredForARefusedPostSaysSoInItsTopic(t *testing.T) {
 	a.topicShows(a.ticketTopic(2), "📞 转为电话热线")
 }
 
+// TestAReferredTopicIsPutRightWhenAnAgentWritesInIt: the bot removed
+// from the staff chat, a ticket's next message referred it to the hotline;
+// its topic's new name and closing note went nowhere. Added back, the
+// topic kept its 🟢 name, open, and the agent's reply and /close got a
+// bare 🤷 (a desk probe). The agent's next message there brings the topic
+// up to date: ✅, the note that the customer was given the hotline, closed.
+func TestAReferredTopicIsPutRightWhenAnAgentWritesInIt(t *testing.T) {
+	a := MustRunMain(t, "AGENT_CHAT_ID", strconv.Itoa(staffChat), "AGENT_USER_IDS", "9001")
+	c := a.customer(7814, "zh")
+	c.say("/agent", "排在第")
+	topic := a.ticketTopic(1)
+	a.agentSays(agentWang, topic, "您好")
+	c.sees("王丽：您好")
+	a.topicNamed(topic, "🟢 #T1 User · 王丽")
+	a.srv.SetMissing(staffChat, true)
+	a.srv.SendText(c.user, "还在吗")
+	c.sees("无法把你转给在线客服")
+	a.srv.SetMissing(staffChat, false)
+	a.agentSays(agentWang, topic, "在的")
+	a.topicShows(topic, "已转为电话热线")
+	a.topicNamed(topic, "✅ #T1 User")
+	deadline := time.Now().Add(deskWait)
+	for tp, _ := a.srv.Topic(staffChat, topic); !tp.Closed; tp, _ = a.srv.Topic(staffChat, topic) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the referred ticket's topic is still open: %+v", tp)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := told(a.srv, c.user.ID, "在的"); n != 0 {
+		t.Errorf("the agent's reply after the referral reached the customer %d times", n)
+	}
+}
+
 // TestAStaffChatGoneForAMomentLosesNoOtherTicketsMessage: one ticket's
 // relay waits out a 429 while the staff chat refuses the bot for a moment
 // (removed by mistake, added back): the ticket whose message was refused
