@@ -682,6 +682,8 @@ func TestAPlansLateFeeAndTheOverduePlusNextMonthAreAnswered(t *testing.T) {
 	c.send("/lang en")
 	c.send("what's the late fee on my phone")
 	c.expect("Overdue on your account", "plus a late fee of ¥12.00")
+	c.send("what's the late fee") // nothing named (a probe: unsure)
+	c.expect("Overdue on your account", "plus a late fee of ¥12.00")
 	c.send("the overdue one plus next month's in total")
 	c.expect("Due from now to the end of December", "Redmi K70, period 6: ¥261.92 (overdue")
 }
@@ -723,4 +725,21 @@ func TestABookingDebitedFromAFrozenCardIsNotNothingToDo(t *testing.T) {
 	if n := len(h.audit("payment")); n != 0 {
 		t.Errorf("payments = %d, want none", n)
 	}
+}
+
+// A booking debiting an overdue period short of it (or from a frozen card):
+// "扣款成功了吗" says what it leaves to pay, not "不用再手动还这一期"; and
+// the payoff's quote, which leaves that period out, does not offer to pay
+// the overdue period alone (a probe was offered 「只还逾期的」 and refused).
+func TestAShortDebitOfTheOverduePeriodIsNotNothingToDo(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Scheduled[2].Period = 6 // S3, processing: ¥249.92 of the overdue ¥261.92
+	_, c := faqSessionOn(t, data, 1116, phoneZhang)
+	c.send("扣款成功了吗")
+	c.expect("第 6 期的预约还款", "少 ¥12.00", "上面注明要自己还的部分")
+	c.reject("不用再手动还这一期")
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.expect("第 6 期的预约还款正在扣款中，不计入本次金额")
+	c.reject("只还逾期的")
 }

@@ -343,7 +343,10 @@ func quoteBreakdown(s *Step, flow string, p *supportbot.Plan, q *supportbot.Quot
 		if waived := waivedFees(p, q, s.today); waived > 0 {
 			lines = append(lines, s.T("repay.quote_waived", "amount", money(waived)))
 		}
-		if n := countOverdue(*p, s.today); n == 1 {
+		// Overdue periods a booking is debiting are left out of the quote,
+		// and cannot be paid alone either (a probe was offered 「只还逾期
+		// 的」 and refused).
+		if n := countOverdue(*p, s.today) - overdueLeftOut(p, q, s.today); n == 1 {
 			// "把欠的全还了" from a customer overdue may mean the overdue
 			// bill: how to pay that alone, beside the payoff (a probe).
 			lines = append(lines, s.T("repay.overdue_only"))
@@ -1441,14 +1444,35 @@ var lastDebitSaid = regexp.MustCompile(`(?:最近一次|最近一笔|上一次|�
 
 // bookingsDebiting answers "今天的钱扣了没有" with the customer's scheduled
 // repayments being debited now, if any — of the plan named, if one is.
+// One short of its period, or from a frozen card, says what it leaves to
+// pay by hand, and the end no "不用再手动还" (a probe: ¥200.00 of ¥404.91).
 func bookingsDebiting(s *Step, named *supportbot.Plan) (bool, error) {
+	plans, err := s.plans()
+	if err != nil {
+		return false, err
+	}
+	cards, err := s.cards()
+	if err != nil {
+		return false, err
+	}
+	end := "repay.booking_debiting_end"
 	return sayBookings(s, named, func(r supportbot.ScheduledRepayment) bool { return r.Debiting(s.now) },
 		func(r supportbot.ScheduledRepayment) string {
+			key := "repay.booking_debiting"
 			if r.Status == supportbot.ScheduledScheduled && r.RunAt.After(s.now) {
-				return "repay.booking_soon" // with the bank, not debited yet (a probe: "正在扣款中" an hour before)
+				key = "repay.booking_soon" // with the bank, not debited yet (a probe: "正在扣款中" an hour before)
 			}
-			return "repay.booking_debiting"
-		}, "repay.booking_debiting_end")
+			line := s.T(key, "product", productOf(plans, r.PlanID), "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt))
+			if i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == r.PlanID }); i >= 0 {
+				if b, ok := billOf(&plans[i], r.Period); ok && b.Status == supportbot.BillUnpaid {
+					if g := gapOf(s, r, b, cards); g == gapShort || g == gapCard {
+						line += gapNote(s, g, r, b)
+						end = "repay.booking_debiting_end_gap"
+					}
+				}
+			}
+			return line
+		}, &end)
 }
 
 // bookingsDone answers whether a payment went through with the customer's
@@ -1456,14 +1480,21 @@ func bookingsDebiting(s *Step, named *supportbot.Plan) (bool, error) {
 // audit: "did today's payment go through?" after a booking took ¥541.58
 // that morning was told no recent repayment was found).
 func bookingsDone(s *Step, named *supportbot.Plan) (bool, error) {
+	plans, err := s.plans()
+	if err != nil {
+		return false, err
+	}
 	return sayBookings(s, named, func(r supportbot.ScheduledRepayment) bool { return ranLately(s, r) },
-		func(supportbot.ScheduledRepayment) string { return "repay.booking_done" }, "")
+		func(r supportbot.ScheduledRepayment) string {
+			return s.T("repay.booking_done", "product", productOf(plans, r.PlanID), "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt))
+		}, nil)
 }
 
-// sayBookings says, a line each (key's), the customer's bookings that keep
-// holds for — of the plan named, if one is — then end, if any; it reports
-// whether there were any.
-func sayBookings(s *Step, named *supportbot.Plan, keep func(supportbot.ScheduledRepayment) bool, key func(supportbot.ScheduledRepayment) string, end string) (bool, error) {
+// sayBookings says, a line each, the customer's bookings that keep holds
+// for — of the plan named, if one is — then the line of the key *end, if
+// any, as it stands once every line is made; it reports whether there
+// were any.
+func sayBookings(s *Step, named *supportbot.Plan, keep func(supportbot.ScheduledRepayment) bool, line func(supportbot.ScheduledRepayment) string, end *string) (bool, error) {
 	sched, err := s.scheduled()
 	if err != nil {
 		return false, err
@@ -1474,16 +1505,12 @@ func sayBookings(s *Step, named *supportbot.Plan, keep func(supportbot.Scheduled
 	if len(sched) == 0 {
 		return false, nil
 	}
-	plans, err := s.plans()
-	if err != nil {
-		return false, err
-	}
 	lines := make([]string, 0, len(sched)+1)
 	for _, r := range sched {
-		lines = append(lines, s.T(key(r), "product", productOf(plans, r.PlanID), "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt)))
+		lines = append(lines, line(r))
 	}
-	if end != "" {
-		lines = append(lines, s.T(end))
+	if end != nil {
+		lines = append(lines, s.T(*end))
 	}
 	s.say(strings.Join(lines, "\n"), s.billAndMessages())
 	return true, nil
@@ -3382,4 +3409,16 @@ func namedIn(t string, open []supportbot.Plan) (i int, decided bool) {
 		return onlyOne(len(names), func(i int) bool { return kindShown(names[i]) == kind }), true
 	}
 	return 0, false
+}
+
+// overdueLeftOut is how many overdue periods of p the quote leaves out: a
+// booking is debiting them.
+func overdueLeftOut(p *supportbot.Plan, q *supportbot.Quote, today supportbot.Date) int {
+	k := 0
+	for _, n := range q.Excluded {
+		if b, ok := billOf(p, n); ok && b.Overdue(today) {
+			k++
+		}
+	}
+	return k
 }

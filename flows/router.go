@@ -800,6 +800,10 @@ var autopayStatusAsked = regexp.MustCompile(`^我?(?:(?:是不是|有没有)(?:�
 var lateFeeOfPlan = regexp.MustCompile(`^(?:what'?s|whats|what is|how much is) (?:the |my )?late (?:fee|charge|penalty)s? (?:on|for|of) (?:the |my )?[a-z0-9 ]{2,30}\??$|` +
 	`^(?:我的?)?[^，。？?]{1,12}的?(?:滞纳金|罚息)(?:是|有|要)?(?:多少|几块)(?:钱)?[？?]*$`)
 
+// lateFeeBare asks the late fee with nothing else ("what's the late fee":
+// a probe got unsure).
+var lateFeeBare = regexp.MustCompile(`^(?:so |and |ok |okay )?(?:what'?s|whats|what is|how much is) (?:the |my |a )?late (?:fee|charge|penalty)s?\s*\??$`)
+
 // notThisButThat: a question said against another it is not ("不是问怎么还款
 // 是问还款日过了还能还吗", "not how to pay, i want to know where to see the
 // due date"); the submatch is what is asked.
@@ -3133,7 +3137,7 @@ func (s *Step) freeText(text string) error {
 		}
 		return s.startFlow("pay", "")
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && lateFeeOfPlan.MatchString(l) && namesAKind(bare(l)) && !aboutSomeoneElse(text) && s.showAnswer("late-fee") {
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && (lateFeeOfPlan.MatchString(l) && namesAKind(bare(l)) || lateFeeBare.MatchString(l)) && !aboutSomeoneElse(text) && s.showAnswer("late-fee") {
 		// "what's the late fee on my band", "手环的滞纳金是多少": the late fee's
 		// answer, with the customer's overdue periods and each one's fee
 		// (an English probe: unsure).
