@@ -139,10 +139,13 @@ func rateLater(s *Step, arg string) error {
 		return nil
 	}
 	t, err := s.e.st.Ticket(s.ctx, ticket)
-	if err == nil && t.ChatID == s.conv.ChatID && t.Rating != 0 {
-		// Rated already (a second tap, taken after the first): the thanks
-		// stays as it was, not "this button has expired" (a probe) — its
-		// menu button too, outside a step (a probe: the edit took it off).
+	if err == nil && t.ChatID == s.conv.ChatID && t.Rating == int(n) {
+		// Rated so already (a second tap, taken after the first): the
+		// thanks stays as it was, not "this button has expired" (a probe)
+		// — its menu button too, outside a step (a probe: the edit took
+		// it off). Another number is the rating changed: the last one
+		// given counts (a probe rated 5, was invited again after a
+		// reopen, pressed 4 and was thanked for 5).
 		if s.conv.Flow == "" || s.conv.Flow == "rate" {
 			s.say(s.T("agent.rated", "rating", t.Rating), s.next()...)
 			return nil

@@ -751,7 +751,6 @@ func (d *desk) reopen() error {
 	staff := d.e.cfg.AgentChatID
 	done := d.toCustomer(supportbot.AgentEvent{Kind: supportbot.AgentReopen}, func(t *supportbot.Ticket) {
 		t.Status, t.ClosedAt, t.Invite = supportbot.TicketOpen, time.Time{}, ""
-		t.Rating = 0 // the next close's to rate: a probe's second rating was thanked as the first
 		t.Relay.Closed = true
 		d.takeIfFree(t)
 	}, func(t *supportbot.Ticket) {
