@@ -339,6 +339,12 @@ func quoteBreakdown(s *Step, flow string, p *supportbot.Plan, q *supportbot.Quot
 		// scheduled, and the fees that paying off today saves.
 		if remaining := scheduledCost(p, q); remaining != q.Amount {
 			lines = append(lines, s.T("repay.quote_remaining", "remaining", money(remaining)))
+			if remaining < q.Amount { // both bounded: the difference is too
+				// The prepayment fee over the fees it waives: paying
+				// off costs more than paying as scheduled (a probe's last
+				// period, ¥6.00 more), said rather than left to compare.
+				lines = append(lines, s.T("repay.quote_costs_more", "more", money(q.Amount-remaining)))
+			}
 		}
 		if waived := waivedFees(p, q, s.today); waived > 0 {
 			lines = append(lines, s.T("repay.quote_waived", "amount", money(waived)))

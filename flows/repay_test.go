@@ -1043,3 +1043,16 @@ func TestWhetherAPayoffEndsItAllIsAnsweredAtItsQuote(t *testing.T) {
 	c.send("so after this its fully paid?")
 	c.expect(`The quote above pays "Xiaomi Book" off`)
 }
+
+// A payoff that costs more than paying as scheduled — a prepayment fee
+// over the fees it waives — says so, and how much (a probe's last period
+// cost ¥6.00 more paid off, with only both totals to compare).
+func TestAPayoffThatCostsMoreSaysSo(t *testing.T) {
+	_, c := faqSession(t, 1117)
+	c.send("/repay")
+	c.press("Xiaomi Book") // periods 4–6: ¥3,015.00 as scheduled, ¥3,045.00 paid off (1.5 % fee, ¥15.00 of fees waived)
+	c.expect("按原计划还完共需 ¥3,015.00", "今天结清比按原计划还多付 ¥30.00")
+	c.send("/repay")
+	c.press("Redmi K70") // no prepayment fee: never more
+	c.reject("多付")
+}
