@@ -408,6 +408,10 @@ func TestTheBillSaysABookingOfAPeriodPaidAlready(t *testing.T) {
 	_, c := faqSessionOn(t, data, 100, phoneWang)
 	c.send("/bill")
 	c.expect("都已结清", "「Xiaomi Watch」第 3 期已经还清，但还有一笔 ¥100.00 的预约还款（明天 09:00）要扣：可能是重复扣款", "[👤 转人工客服]")
+	for _, q := range []string{"我都还清了 为什么明天还要扣", "第3期我已经还了 为什么还要扣我钱"} { // a probe: unsure, or the refunds' answer
+		c.send(q)
+		c.expect("如果确实多扣了", "「Xiaomi Watch」第 3 期已经还清，但还有一笔 ¥100.00 的预约还款（明天 09:00）要扣", "[👤 转人工客服]")
+	}
 
 	data = fixture()
 	customerIn(t, data, "C1").Plans[0].Bills[6].Status = supportbot.BillPaid // K70 period 7, booked by S1

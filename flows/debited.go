@@ -120,11 +120,39 @@ func (s *Step) ownDebits(topic string) string {
 		return ""
 	}
 	lines, err := debitLines(s)
-	if err != nil || len(lines) == 0 {
+	if err != nil {
 		return ""
 	}
-	return s.T("debited.header") + "\n" + strings.Join(lines, "\n")
+	// A booking still to run on a period paid already: the second charge
+	// asked about may be it (a probe: "第2期我已经还了 为什么明天还要扣"
+	// got unsure, the booking on file for the next morning).
+	plans, err := s.plans()
+	if err != nil {
+		return ""
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return ""
+	}
+	ahead := secondCharges(s, plans, slices.DeleteFunc(slices.Clone(sched), func(r supportbot.ScheduledRepayment) bool { return r.Debiting(s.now) }))
+	var own []string
+	if len(lines) > 0 {
+		own = append(own, s.T("debited.header")+"\n"+strings.Join(lines, "\n"))
+	}
+	if len(ahead) > 0 {
+		own = append(own, strings.Join(ahead, "\n"))
+	}
+	return strings.Join(own, "\n\n")
 }
+
+// paidYetDebited says a period or plan paid and asks why a debit is still
+// coming or taking money ("第2期我已经还了 为什么明天还要扣", "我都还清了
+// 为什么还在扣我钱", "i already paid period 2 why is there another charge
+// tomorrow"): a second charge asked about (a probe got unsure, or the
+// refunds' answer).
+var paidYetDebited = regexp.MustCompile(`(?:已经|都|早就?)?还(?:了|清了?|完了?)[^。?？!！]{0,14}(?:为什么|为啥|怎么|咋)[^。?？!！]{0,8}(?:还|又)(?:要|在|会|有)?[^。?？!！]{0,4}(?:扣|划)|` +
+	`\b(?:already|just) paid\b[^.?!]{0,40}\b(?:why|how come)\b[^.?!]{0,40}\b(?:charg|debit|deduct|tak)`)
+
 
 // debitLines are what of the customer's own takes money by itself, or took
 // it lately: their bookings debiting or done in debitedWithin, their

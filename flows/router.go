@@ -3586,6 +3586,12 @@ func (s *Step) freeText(text string) error {
 	if told, err := paidInMonth(s, text); told || err != nil { // "我上个月还了没有": that month's periods
 		return err
 	}
+	if s.conv.CustomerID != "" && paidYetDebited.MatchString(strings.ToLower(text)) && !aboutSomeoneElse(text) && s.showAnswer("double-charge") {
+		// "第2期我已经还了 为什么明天还要扣": a second charge asked about,
+		// with what of theirs debits (unsure, or the refunds' answer).
+		s.conv.Misses = 0
+		return nil
+	}
 	if s.conv.CustomerID != "" && asksWhyDebited(text) && !unknownPlan.MatchString(strings.ToLower(text)) { // "我没还款怎么扣钱了": what of theirs debits; not a plan disowned ("I never bought this tablet, why am I being charged?")
 		if other, err := s.forSomeoneElse(text); err != nil || other {
 			return err
