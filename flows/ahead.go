@@ -387,7 +387,11 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) aheadLi
 			if r.PlanID != p.ID || !r.Live() || !onDay(supportbot.DateOf(r.RunAt, s.e.cfg.Location)) || r.RunAt.Before(s.now.Add(-supportbot.StaleBooking)) {
 				continue
 			}
-			line := v.withCard(r.CardID, "debited.booking", "product", p.Product, "period", r.Period,
+			frozen := "ahead.frozen"
+			if r.Debiting(s.now) {
+				frozen = "ahead.frozen_debiting" // too late to change its card; paid by hand once it has failed
+			}
+			line := v.withCard(r.CardID, frozen, "debited.booking", "product", p.Product, "period", r.Period,
 				"amount", money(r.Amount), "time", when(s, r.RunAt))
 			if !r.RunAt.After(s.now) {
 				line += s.T("ahead.debiting_now") // its time gone by: under way, not to come (an audit)
@@ -430,7 +434,7 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) aheadLi
 				}
 			}
 			if due && onDay(next.DueDate) {
-				d.lines = append(d.lines, v.withCard(defaultCardID(v.cards), "ahead.autopay", "product", p.Product, "period", next.Period,
+				d.lines = append(d.lines, v.withCard(defaultCardID(v.cards), "ahead.frozen", "ahead.autopay", "product", p.Product, "period", next.Period,
 					"amount", money(next.Amount()), "date", s.day(next.DueDate)))
 				d.add(next.Amount())
 			}
@@ -486,16 +490,16 @@ func dueOn(p supportbot.Plan, day *supportbot.Date) (supportbot.Bill, bool) {
 	return p.Bills[i], true
 }
 
-// withCard is the line key says, of the card with id, warned when that
-// card is frozen.
-func (v aheadView) withCard(id, key string, args ...any) string {
+// withCard is the line key says, of the card with id, warned (the key
+// frozen) when that card is frozen.
+func (v aheadView) withCard(id, frozen, key string, args ...any) string {
 	i := slices.IndexFunc(v.cards, func(c supportbot.Card) bool { return c.ID == id })
 	if i < 0 {
 		return v.s.T(key, append(args, "card", "")...)
 	}
 	line := v.s.T(key, append(args, "card", v.cards[i].Masked())...)
 	if v.cards[i].Frozen {
-		line += v.s.T("ahead.frozen")
+		line += v.s.T(frozen)
 	}
 	return line
 }

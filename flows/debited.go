@@ -153,7 +153,6 @@ func (s *Step) ownDebits(topic string) string {
 var paidYetDebited = regexp.MustCompile(`(?:已经|都|早就?)?还(?:了|清了?|完了?)[^。?？!！]{0,14}(?:为什么|为啥|怎么|咋)[^。?？!！]{0,8}(?:还|又)(?:要|在|会|有)?[^。?？!！]{0,4}(?:扣|划)|` +
 	`\b(?:already|just) paid\b[^.?!]{0,40}\b(?:why|how come)\b[^.?!]{0,40}\b(?:charg|debit|deduct|tak)`)
 
-
 // debitLines are what of the customer's own takes money by itself, or took
 // it lately: their bookings debiting or done in debitedWithin, their
 // payments here, and the plans on auto-repayment.

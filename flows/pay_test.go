@@ -2399,4 +2399,17 @@ func TestTheNextPeriodAskedAfterPayingIsTheQuotedOne(t *testing.T) {
 	c.send("那下期呢")
 	c.expect("第 7 期（还款日 2026年12月15日）")
 	c.reject("不在这笔里")
+
+	// Next month is a month: with period 7 due this month, the quote of it
+	// says December's period 8 is not in it (a probe's variant: the note
+	// dropped, and a 确认 paid this month's period for next month's).
+	data := fixture()
+	customerIn(t, data, "C1").Plans[0].Bills[6].DueDate = "2026-11-30"
+	_, c = faqSessionOn(t, data, 642, phoneZhang)
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.press("确认还款")
+	c.expect("还款成功")
+	c.send("那下个月呢")
+	c.expect("第 7 期（还款日 2026年11月30日）", "你说的第 8 期不在这笔里")
 }

@@ -413,8 +413,18 @@ func leftOut(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 	if len(debiting) > 0 {
 		lines = append([]string{busy(debiting)}, lines...)
 	}
+	cards, err := s.cards()
 	for _, b := range p.Bills {
-		if short := debitingShort(p.ID, b, sched, s.now); short > 0 && slices.Contains(q.Excluded, b.Period) {
+		if !slices.Contains(q.Excluded, b.Period) {
+			continue
+		}
+		if err == nil && debitingFrozen(s, *p, b, cards, sched) != "" {
+			// Left out, and bound to fail: paid by hand after (a probe's
+			// payoff said nothing of it).
+			lines = append(lines, s.T("pay.left_out_frozen", "period", b.Period))
+			continue
+		}
+		if short := debitingShort(p.ID, b, sched, s.now); short > 0 {
 			lines = append(lines, s.T("pay.left_out_short", "period", b.Period, "booked", money(b.Due()-short), "short", money(short)))
 		}
 	}
@@ -434,10 +444,11 @@ func askedBeyond(s *Step, p *supportbot.Plan, q *supportbot.Quote) []string {
 	last := slices.Max(q.Periods)
 	current, _ := nextNotOverdue(*p, s.today) // "这期": the one not overdue yet
 	month, monthSaid := monthNamed(l, s.today)
-	if nextPeriodSaid.MatchString(l) && !periodNamed.MatchString(l) {
+	if nextOneSaid.MatchString(l) && !periodNamed.MatchString(l) {
 		// "那下期呢" right after paying a period: the next one is this
 		// quote's, not the one after it (a probe was told "你说的第 7 期
-		// 不在这笔里" above period 6's quote).
+		// 不在这笔里" above period 6's quote) — but next month is a month
+		// ("那下个月呢": this month's period quoted, January's said apart).
 		if a, err := paidHereLately(s, p); err == nil && a != nil && slices.Max(a.Outcome.Repayment.Periods) < q.Periods[0] &&
 			nextAfter(p, slices.Max(a.Outcome.Repayment.Periods)) == q.Periods[0] {
 			return nil
@@ -516,6 +527,10 @@ var nextPeriodNamed = regexp.MustCompile(`下一?期|下个?月(?:的|那期|那
 // nextPeriodSaid names the period after this one ("下期", "下个月的", "next
 // month's").
 var nextPeriodSaid = regexp.MustCompile(`下一?期|下个?月|\bnext (?:period|month|installment|bill)\b`)
+
+// nextOneSaid names the next period, not a month ("下期", "下一期", "the
+// next one").
+var nextOneSaid = regexp.MustCompile(`下一?期|\bnext (?:period|installment|bill|one)\b`)
 
 // nextAfter is the first unpaid period of p after period n, 0 for none.
 func nextAfter(p *supportbot.Plan, n int) int {

@@ -307,8 +307,10 @@ func cancelBooking(c *chatter, bc billCustomer, rng *rand.Rand) error {
 	}); err != nil {
 		return err
 	}
+	// The second press: still under way (then edited to where the outcome
+	// is, as a payment's), or done already.
 	if _, err := c.waitFor(ask, "the second press answered", func(m shown) bool {
-		return strings.Contains(m.Plain, "正在取消中") || strings.Contains(m.Plain, "取消已经处理完毕")
+		return strings.Contains(m.Plain, "正在取消中") || strings.Contains(m.Plain, "取消已经处理完毕") || strings.Contains(m.Plain, "取消已有结果")
 	}); err != nil {
 		return err
 	}
