@@ -419,3 +419,23 @@ func TestTheBillSaysABookingOfAPeriodPaidAlready(t *testing.T) {
 	c.send("/bill")
 	c.expect("「Redmi K70」第 7 期已经还清，但还有一笔 ¥249.92 的预约还款（2026年12月14日 09:00）要扣", "[👤 转人工客服]")
 }
+
+// A booking being debited on a period paid already cannot be cancelled,
+// and blocks a closure: both say it may be a second charge, not only to
+// wait it out (a probe was told to wait for what /bill called one).
+func TestABookingDebitingAPaidPeriodIsASecondChargeWhereverItIsShown(t *testing.T) {
+	data := fixture()
+	wang := customerIn(t, data, "C3")
+	for i := range wang.Plans[0].Bills {
+		wang.Plans[0].Bills[i].Status = supportbot.BillPaid
+	}
+	wang.Scheduled[0].RunAt = time.Date(2026, 11, 22, 9, 0, 0, 0, shanghai)
+	wang.Scheduled[0].Status = supportbot.ScheduledProcessing
+	_, c := faqSessionOn(t, data, 100, phoneWang)
+	c.send("/cancel_schedule")
+	c.expect("Xiaomi Watch 第 3 期", "这一期已经还清了，这笔扣款可能是重复扣款")
+	c.press("Xiaomi Watch 第 3 期")
+	c.expect("这一期已经还清了，这笔扣款可能是重复扣款", "[👤 转人工客服]")
+	c.send("/close_account")
+	c.expect("正在处理或即将扣款", "这一期已经还清了，这笔扣款可能是重复扣款", "[👤 转人工客服]")
+}

@@ -91,6 +91,12 @@ type scheduledView struct {
 	BillDue bool            // that bill is unpaid
 }
 
+// paidAlready reports a booking still ahead whose period is paid: a
+// second charge if it runs.
+func (v *scheduledView) paidAlready() bool {
+	return v.Live() && v.DueDate != "" && !v.BillDue
+}
+
 // paysInstead is the plan a customer at the list of bookings asks to pay
 // now instead, in so many words and nothing else ("actually i'll just pay
 // the pad now", "pay it now", "算了我直接还平板这期吧"): named, or — "it",
@@ -676,6 +682,9 @@ func listScheduled(s *Step) error {
 		if key := v.refusalKey(s.now); key != "" {
 			line += "\n   " + s.T(key+"_short")
 		}
+		if v.paidAlready() {
+			line += "\n" + s.T("debited.booking_paid")
+		}
 		lines = append(lines, line)
 		rows = append(rows, []supportbot.Button{s.btn(s.T("cancel.btn_pick", "n", i+1, "product", v.Product, "period", v.Period), "pick", v.ID)})
 	}
@@ -896,6 +905,11 @@ func refuse(s *Step, v *scheduledView, key string, core *supportbot.CoreError) {
 		"product": v.Product, "period": strconv.Itoa(v.Period), "amount": money(v.Amount), "reason": "@" + key + "_short",
 	})
 	text := v.line(s) + "\n\n" + s.T(key)
+	if v.paidAlready() {
+		// Not to be waited out: its period is paid (a probe was told
+		// only that the bank had it).
+		text += "\n\n" + strings.TrimSpace(s.T("debited.booking_paid"))
+	}
 	s.say(text, []supportbot.Button{s.humanBtn()}, []supportbot.Button{s.menuBtn(s.T("menu.bill"), "bill"), s.menuBtn(s.T("btn.menu"), "menu")})
 }
 

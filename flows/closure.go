@@ -228,6 +228,7 @@ type closureCheck struct {
 	owed        supportbot.Money // Plan.Remaining of the open plans
 	cancellable int              // scheduled repayments the customer can cancel
 	waiting     int              // scheduled or processing ones the bank is already debiting
+	paidTwice   int              // of those, ones debiting a period paid already
 	refunds     int
 	paying      int // repayments confirmed here, waiting for their outcome
 }
@@ -272,6 +273,9 @@ func checkClosure(s *Step) (closureCheck, error) {
 		// The cancel flow's rule: the bank is debiting it, or not.
 		if v.refusalKey(s.now) != "" {
 			k.waiting++
+			if v.paidAlready() {
+				k.paidTwice++
+			}
 		} else {
 			k.cancellable++
 		}
@@ -316,6 +320,11 @@ func closureBlocked(s *Step) (bool, error) {
 	}
 	if k.waiting > 0 {
 		lines = append(lines, s.T("closure.check_processing", "count", k.waiting))
+	}
+	if k.paidTwice > 0 {
+		// Not only to wait out: a possible second charge (a probe was told
+		// to wait for what /bill called one).
+		lines = append(lines, s.T("debited.booking_paid"))
 	}
 	if k.refunds > 0 {
 		lines = append(lines, s.T("closure.check_refund", "count", k.refunds))
