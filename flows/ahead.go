@@ -123,7 +123,7 @@ func asksDebitAfterPaying(l string) bool {
 // byHandAsked asks whether a bill must still be paid by hand ("我开了自动
 // 还款 这个月还要自己还吗": a probe got the steps to pay by hand): what
 // debits by itself, and what is left to pay by hand, say it.
-var byHandAsked = regexp.MustCompile(`(?:还要|还需要|需要|需不需要|要不要|用不用|还用|还得)我?(?:自己|手动)(?:去)?(?:还|付|交|操作)|` +
+var byHandAsked = regexp.MustCompile(`(?:还要|还需要|需要|需不需要|要不要|用不用|还用|还得)我?(?:自己手动|自己|手动)(?:去)?(?:还|付|交|操作)|` +
 	// "我要不要今天先还了": whether to, from what debits by itself (a
 	// regression run: this period's quote, auto-repayment due tomorrow unsaid)
 	`(?:要不要|需不需要|用不用|该不该)(?:今天|现在|马上)?(?:先)?(?:还|付|交)(?:了|掉|上)?(?:吧|呢|啊)?$|` +
@@ -165,7 +165,7 @@ var (
 	willFail = regexp.MustCompile(`\bwill (?:my |the |it |that )?(?:next )?(?:payment|debit|autopay|auto-?repayment|scheduled payment|charge)?[^.?!]{0,30}\bfail\b|会不会(?:扣款)?失败|会扣(?:款)?失败|能(?:不能)?扣成功|` +
 		// whether it will work ("is my payment on the 8th going to work", "…still going through", "will my booking on the 8th go through":
 		// an English probe got "no recent repayment" with the only card frozen)
-		`\b(?:payment|debit|booking|scheduled payment|autopay|charge)\b[^.?!]{0,24}\b(?:going to|gonna|will|still) (?:work|go through|go thru|going through|be ok|be fine)\b|` +
+		`\b(?:payment|debit|booking|scheduled payment|autopay|charge)\b[^.?!]{0,24}\b(?:going to|gonna|will|still) (?:work|go through|go thru|going through|be ok|be fine|fail)\b|` +
 		`\bwill (?:my |the )?(?:payment|debit|booking|scheduled payment|charge)\b[^.?!]{0,24}\b(?:work|go through|go thru)\b|` +
 		// "is my tablet payment going through today" (a probe: the tablet's payoff quote, which a confirm paid)
 		`\b(?:is|are) (?:my |the )?[^.?!]{0,20}\b(?:payment|debit|booking|scheduled payment|charge)s? (?:going|gonna go) (?:through|thru)\b`)

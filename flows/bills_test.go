@@ -722,6 +722,8 @@ func TestABookingDebitedFromAFrozenCardIsNotNothingToDo(t *testing.T) {
 	c.send("今天会扣我钱吗") // too late to change its card
 	c.expect("这张卡已冻结，扣款会失败：失败后请用其他卡手动还")
 	c.reject("请在到期前换卡")
+	c.send("这期还要我自己手动还吗") // a probe got how to pay in general
+	c.expect("这张卡已冻结，扣款会失败：失败后请用其他卡手动还")
 	c.send("今天要还多少")
 	c.expect("会扣款失败")
 	c.reject("无需手动还", "不用自己还")
@@ -729,6 +731,8 @@ func TestABookingDebitedFromAFrozenCardIsNotNothingToDo(t *testing.T) {
 	c.send("/bill")
 	c.expect("runs today at 11:00 from ICBC **** 4321 (within 2 hours, so it can't be cancelled), but that card is frozen and the debit will fail")
 	c.reject("nothing to do by hand")
+	c.send("is my payment today going to fail") // a probe: unsure
+	c.expect("this card is frozen, so the debit will fail: once it has, pay by hand with another card")
 	if n := len(h.audit("payment")); n != 0 {
 		t.Errorf("payments = %d, want none", n)
 	}
