@@ -2909,3 +2909,21 @@ func TestANeverMindAtAQuoteDeclinesItAndAnswersWhatFollows(t *testing.T) {
 		t.Errorf("repayments %+v, want one of ¥261.92", got)
 	}
 }
+
+// Asked in so many words (a probe got unsure for each): paying a few days
+// late is the overdue answer; closing now is the closure's check; "why
+// can't i pay" is what paying says — here, nothing is due.
+func TestLatePayingClosingNowAndWhyNotPayingAreAnswered(t *testing.T) {
+	_, c := faqSession(t, 1118)
+	c.send("能不能晚几天还")
+	c.expect("还款日过后还没还上，就算逾期")
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	b := h.chat(1119, "en")
+	b.identify(phoneBob)
+	b.send("can i close now")
+	b.expect("You can ask to close your account", "Go on")
+	b.send("why can't i pay")
+	b.expect("You have no bills to pay")
+}

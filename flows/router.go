@@ -3618,6 +3618,17 @@ func (s *Step) freeText(text string) error {
 			s.conv.Misses = 0
 			return nil
 		}
+		// Otherwise what paying says: the bill's quote, or why there is
+		// none — being debited, from a frozen card, nothing due (an English
+		// probe: unsure).
+		s.conv.Misses = 0
+		return s.startFlow("pay", "")
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && closeNowAsked.MatchString(strings.TrimSpace(l)) {
+		// "can i close now" after paying off: the closure's check (an
+		// English probe: unsure); nothing is sent without its steps.
+		s.conv.Misses = 0
+		return s.startFlow("close", "")
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && overdueDespiteAutopay.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("repayment-failed") {
 		s.conv.Misses = 0 // the failed debit's checklist, their frozen cards, and what is overdue now
@@ -4762,11 +4773,18 @@ var dueDayCutoff = regexp.MustCompile(`(?:还款日|到期日|到期那天|最�
 
 // graceWords ask for a grace period: the overdue topic says there is none
 // to count on.
+// closeNowAsked asks whether the account can be closed now, in so many
+// words ("can i close now", "现在可以注销了吗").
+var closeNowAsked = regexp.MustCompile(`^(?:so |ok |okay |and |then )?(?:can|could) i (?:close|cancel|delete) (?:my |the )?(?:installment |instalment )?(?:account )?now\??$|` +
+	`^(?:那|那么|所以)?(?:我)?现在(?:能|可以)(?:注销|销户)(?:账户|账号|分期账户)?了?(?:吗|么|嘛)[？?]*$`)
+
 // fewDaysLate asks what paying a few days late does ("那要是晚两天呢": an
 // audit got the mall's orders desk, a late delivery); deliveryWords are a
 // parcel's, which is late in the mall's sense.
 var (
 	fewDaysLate = regexp.MustCompile(`(?:晚|迟|拖)(?:[一二两三四五几1-5]|一两|两三|个[一两几]|了[一两几])天(?:还|付|交|再还)?(?:款)?(?:呢|会怎样|会怎么样|怎么办|行吗|可以吗|行不行|有事吗|没事吧|有影响吗|算逾期吗)|` +
+		// "能不能晚几天还" (a probe: unsure)
+		`(?:能不能|能否|可不可以|可以|能)(?:晚|迟|拖|缓)(?:[一二两三四五几1-5]|一两|两三)天(?:再)?(?:还|付|交)(?:款|钱)?(?:吗|呢|啊)?[？?]*$|` +
 		`\b(?:pay|paying|pays)\b[^.?!]{0,12}\b(?:a (?:few|couple of)|[1-5]|one|two|three) days? late\b`)
 	deliveryWords = []string{"发货", "到货", "快递", "物流", "收货", "送货", "配送", "deliver", "shipping", "shipped", "parcel", "package"}
 )
