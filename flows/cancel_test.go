@@ -752,6 +752,8 @@ func TestABookingsCardAskedChangedIsToldItKeepsIt(t *testing.T) {
 	_, c := faqSession(t, 1095)
 	c.send("手机14号扣款的那个能改成工商银行的卡吗")
 	c.expect("这里不能换卡", "/cancel_schedule", "[🗓 取消预约还款]")
+	c.send("14号那笔预约能换成工行卡扣吗") // a probe got the cards' list
+	c.expect("这里不能换卡", "/cancel_schedule")
 	c.send("/lang en")
 	c.send("can the scheduled payment use my icbc card instead")
 	c.expect("its card can't be changed here")

@@ -3310,8 +3310,8 @@ func (s *Step) freeText(text string) error {
 	if told, err := s.autopayOnCardAsked(text); told || err != nil { // "以后自动还款都用建行卡 帮我开一下"
 		return err
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && debitCardChanged.MatchString(l) && !aboutSomeoneElse(text) {
-		s.conv.Misses = 0 // "以后都用招行卡扣款": the default card changed, not a payment
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && debitCardChanged.MatchString(l) && !bookingCardChanged.MatchString(l) && !aboutSomeoneElse(text) {
+		s.conv.Misses = 0 // "以后都用招行卡扣款": the default card changed, not a payment — nor a booking's ("明天那笔预约能换成建行卡扣吗": its own reader)
 		return s.startFlow("cards", "")
 	}
 	if l := strings.ReplaceAll(strings.ToLower(text), "还款卡", "卡"); s.conv.CustomerID != "" && ownCardsAsked.MatchString(l) && !aboutSomeoneElse(text) && // "默认还款卡": a card's name, no payment (a probe: unsure)
