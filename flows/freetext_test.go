@@ -2927,3 +2927,11 @@ func TestLatePayingClosingNowAndWhyNotPayingAreAnswered(t *testing.T) {
 	b.send("why can't i pay")
 	b.expect("You have no bills to pay")
 }
+
+// "手续费每期多少" got the fee rules alone (a probe): under them, each
+// plan's fee of a period, as its next period has it.
+func TestTheFeeOfAPeriodIsTheirs(t *testing.T) {
+	_, c := faqSession(t, 1120)
+	c.send("手续费每期多少")
+	c.expect("由你这笔分期的银行或金融机构规定", "Redmi K70</b>：不收分期手续费", "Xiaomi Book</b>：每期手续费 ¥5.00（今天到期的那期：本金 ¥1,000.00 + 手续费 ¥5.00）")
+}

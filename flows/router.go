@@ -5307,6 +5307,20 @@ func (s *Step) ownPlans(topic string) string {
 		line = func(p supportbot.Plan, plan locale.HTML) string {
 			return s.T("faq.own_partner", "plan", plan, "partner", p.Partner)
 		}
+	case "installment-fee":
+		// "手续费每期多少", "电视每期手续费多少": each plan's fee of a
+		// period, as its next one has it (a probe: the fee rules alone,
+		// the fees on file).
+		line = func(p supportbot.Plan, plan locale.HTML) string {
+			b, ok := nextNotOverdue(p, s.today)
+			switch {
+			case !ok:
+				return string(plan)
+			case b.Fee == 0:
+				return s.T("faq.own_fee_none", "plan", plan)
+			}
+			return s.T("faq.own_fee", "plan", plan, "fee", money(b.Fee), "date", s.day(b.DueDate), "principal", money(b.Principal))
+		}
 	case "view-installment-details":
 		// "每期多少钱": each plan's next period, its amount and due date —
 		// not only where to look (an audit).
