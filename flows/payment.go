@@ -300,13 +300,13 @@ func paidJustNow(s *Step, p *supportbot.Plan, q *supportbot.Quote) ([]string, er
 	}) {
 		return nil, nil
 	}
-	if a, err := paidHereLately(s, p); a == nil || err != nil {
+	a, err := paidHereLately(s, p)
+	if a == nil || err != nil {
 		return nil, err
-	} else {
-		periods := a.Outcome.Repayment.Periods
-		return []string{s.T("pay.paid_just_now", "product", p.Product, "periods", periodList(s, periods), "n", len(periods),
-			"time", when(s, a.SettledAt)), ""}, nil
 	}
+	periods := a.Outcome.Repayment.Periods
+	return []string{s.T("pay.paid_just_now", "product", p.Product, "periods", periodList(s, periods), "n", len(periods),
+		"time", when(s, a.SettledAt)), ""}, nil
 }
 
 // paidHereLately is the latest payment of p made here in the last half
