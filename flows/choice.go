@@ -227,7 +227,10 @@ var deviceKinds = []deviceKind{
 	{said: []string{"手机充电器", "充电器", "充电头", "charger"}, shown: []string{"充电器", "充电头", "charger"}, icon: "🔌"},
 	{said: []string{"音箱", "音响", "speaker"}, shown: []string{"音箱", "音响", "speaker", "sound"}, icon: "🔊"},
 	{said: []string{"净化器", "purifier"}, shown: []string{"净化器", "purifier"}, icon: "🌀"},
-	{said: []string{"扫地机器人", "扫地机", "robot vacuum", "vacuum"}, shown: []string{"扫地", "vacuum"}, icon: "🧹"},
+	// A robot that mops too ("米家扫拖机器人", a probe: "扫地机器人" was told
+	// none of theirs is one), and a vacuum cleaner, are asked for as one.
+	{said: []string{"扫地机器人", "扫拖机器人", "扫地机", "扫拖机", "拖地机", "洗地机", "吸尘器", "robot vacuum", "vacuum", "mop"}, shown: []string{"扫地", "扫拖", "拖地", "洗地", "吸尘", "vacuum", "mop"}, icon: "🧹"},
+	{said: []string{"电动滑板车", "滑板车", "平衡车", "电动车", "scooter"}, shown: []string{"滑板车", "平衡车", "电动车", "scooter"}, icon: "🛴"},
 	{said: []string{"显示器", "智能屏", "smart display"}, shown: []string{"显示器", "智能屏", "display", "monitor"}, icon: "🖥"},
 	{said: []string{"路由器", "router"}, shown: []string{"路由器", "router"}, icon: "📶"},
 	// A brand shows a phone only with a model's number ("Xiaomi 15",

@@ -2413,3 +2413,29 @@ func TestTheNextPeriodAskedAfterPayingIsTheQuotedOne(t *testing.T) {
 	c.send("那下个月呢")
 	c.expect("第 7 期（还款日 2026年11月30日）", "你说的第 8 期不在这笔里")
 }
+
+// A robot that mops too is asked for as a robot vacuum, and a scooter by
+// its English name: a probe with "米家扫拖机器人 M30 S" was told none of
+// their plans is a 扫地机器人 (and "pay the scooter" got "can't answer").
+func TestAMopRobotAndAScooterAreAskedForByTheirKind(t *testing.T) {
+	phone := "8613400134006"
+	data := append(fixture(), supportbot.CustomerData{
+		Customer: supportbot.Customer{ID: "C6X", Name: "刘洋", Phone: onFile(phone), IDCardLast4: "6666", Language: "zh"},
+		Cards:    []supportbot.Card{{ID: "K6X", Bank: "招商银行", Last4: "6101", Default: true}},
+		Plans: []supportbot.Plan{
+			{ID: "P61", CustomerID: "C6X", OrderNo: "5260101006104", Product: "米家扫拖机器人 M30 S", Partner: "小米分期",
+				Principal: 60000, Periods: 6, Bills: monthly("P61", "2026-11-25", 6, 10000, 10000, 0, 0)},
+			{ID: "P62", CustomerID: "C6X", OrderNo: "5260101006105", Product: "九号电动滑板车 F2 Pro", Partner: "小米分期",
+				Principal: 120000, Periods: 12, Bills: monthly("P62", "2026-11-26", 12, 10000, 10000, 0, 0)},
+		},
+	})
+	_, c := faqSessionOn(t, data, 1121, phone)
+	c.send("还扫地机器人这期")
+	c.expect("本期账单</b>：米家扫拖机器人 M30 S")
+	c.send("那吸尘器呢") // the quote's own plan: said so, not "none of yours"
+	c.reject("没有「")
+	c.send("返回")
+	c.send("/lang en")
+	c.send("pay the scooter")
+	c.expect("Bill due</b>: 九号电动滑板车 F2 Pro")
+}
