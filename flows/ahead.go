@@ -64,7 +64,7 @@ func asksDebitAhead(text string) bool {
 	if bookingStillOn.MatchString(l) && !containsAny(l, notAhead...) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "is my scheduled payment for tomorrow still on": it is, or not (an audit opened its cancellation)
 	}
-	if cardOfADebit.MatchString(l) && (aDaySaid(l) || containsAny(l, "下次", "下一次", "下期", "预约", "next", "scheduled", "booking") || namesAKind(l)) &&
+	if cardOfADebit.MatchString(l) && (aDaySaid(l) || containsAny(l, "下次", "下一次", "下期", "下个月", "下月", "预约", "next", "scheduled", "booking") || namesAKind(l)) &&
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "what card will tomorrow's payment come from", "…the laptop payment…": the debits say each one's card (an audit: unsure; a probe: the default, where the laptop's booking takes another)
 	}
