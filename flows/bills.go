@@ -1133,6 +1133,40 @@ func onePeriod(s *Step, text string) (bool, error) {
 // whole bill; a regression run: an overdue customer told nothing was due).
 // Anything more in the question (a month, a total till then, a delay, what
 // was paid) is not this answer. It reports whether it answered.
+// weekAsked asks what is due this week ("这周要还什么", "本周要还多少",
+// "what do i need to pay this week": a probe got unsure).
+var weekAsked = regexp.MustCompile(`(?:这周|这一周|本周|这个星期|这星期|这个礼拜|这礼拜)[^，。？?]{0,6}(?:要还|还什么|还多少|要交|要付|扣什么|扣多少|要扣|到期|该还)|` +
+	`\b(?:pay|owe|due|charged|debited)\b[^.?!]{0,20}\bthis week\b|\bthis week'?s? (?:bills?|payments?)\b`)
+
+// dueThisWeek answers weekAsked: every unpaid bill due by this Sunday,
+// overdue ones first, each with whether a booking pays it, and the total.
+func dueThisWeek(s *Step, text string) (bool, error) {
+	l := strings.ToLower(text)
+	if s.conv.CustomerID == "" || !weekAsked.MatchString(l) || containsAny(l, "上周", "上个星期", "last week", "下周", "next week") {
+		return false, nil
+	}
+	if proceed, told, err := s.ownAsked(text); !proceed {
+		return told, err
+	}
+	open, err := s.openPlans()
+	if err != nil {
+		return false, err
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	t := s.today.Time(time.UTC)
+	sunday := supportbot.Date(t.AddDate(0, 0, (7-int(t.Weekday()))%7).Format("2006-01-02"))
+	text, err = dueIn(s, open, sched, func(b supportbot.Bill) bool { return b.DueDate <= sunday }, "bill.week", sunday.Format(s.conv.Lang))
+	if err != nil {
+		return false, err
+	}
+	s.conv.Misses = 0
+	s.say(text, s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.bill"), "bill"))...)
+	return true, nil
+}
+
 func dueOnDay(s *Step, text string) (bool, error) {
 	l := strings.TrimSpace(strings.ToLower(inDigits(text)))
 	if s.conv.CustomerID == "" || !dueDayZH.MatchString(l) && !dueDayEN.MatchString(l) {

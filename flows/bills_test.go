@@ -754,3 +754,15 @@ func TestAShortDebitOfTheOverduePeriodIsNotNothingToDo(t *testing.T) {
 	c.expect("第 6 期的预约还款正在扣款中，不计入本次金额")
 	c.reject("只还逾期的")
 }
+
+// "这周要还什么" got unsure (a probe): every bill due by Sunday, the
+// overdue one first, with the total.
+func TestThisWeeksBillsAreAnswered(t *testing.T) {
+	_, c := faqSession(t, 1122) // Saturday 2026-11-21
+	c.send("这周要还什么")
+	c.expect("这周（到 2026年11月22日）要还", "Redmi K70 第 6 期", "Xiaomi Book 第 3 期")
+	c.reject("第 7 期")
+	c.send("/lang en")
+	c.send("what do i need to pay this week")
+	c.expect("Due this week (to Nov 22, 2026)")
+}

@@ -3577,6 +3577,9 @@ func (s *Step) freeText(text string) error {
 	if told, err := debitsAhead(s, text); told || err != nil { // "will i be charged tomorrow?": what debits, and when
 		return err
 	}
+	if told, err := dueThisWeek(s, text); told || err != nil { // "这周要还什么": the bills due by Sunday
+		return err
+	}
 	if told, err := dueOnDay(s, text); told || err != nil { // "15号要还多少": the bills due that day
 		return err
 	}
