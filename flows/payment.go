@@ -1448,7 +1448,7 @@ func sayLatestNotice(s *Step, kinds []string, key, noneKey string) error {
 // probe: the bill, without the answer). It reports whether it answered.
 func lastDebitAsked(s *Step, text string) (bool, error) {
 	l := strings.ToLower(text)
-	if s.conv.CustomerID == "" || !lastDebitSaid.MatchString(l) || !asks(text) && !containsAny(l, "什么时候", "哪天", "几号", "多少", "when", "how much") ||
+	if s.conv.CustomerID == "" || !lastDebitSaid.MatchString(l) || !asks(text) && !containsAny(l, "什么时候", "哪天", "几号", "多少", "when", "how much", "what did") ||
 		(whenPaidOff.MatchString(l) || thisTheLast.MatchString(l)) && !containsAny(l, " was ", " did ", " were ", "went") { // "when is my last payment", "is this the last payment?": the final one (an audit, a probe: "no repayment yet")
 		return false, nil
 	}
@@ -1461,7 +1461,9 @@ func lastDebitAsked(s *Step, text string) (bool, error) {
 
 // lastDebitSaid names the latest payment or debit ("最近一次扣款", "上次还款",
 // "my last payment").
-var lastDebitSaid = regexp.MustCompile(`(?:最近一次|最近一笔|上一次|上次|最后一次)的?(?:扣款|还款|付款|扣钱)|\b(?:last|latest|most recent) (?:payment|debit|repayment|charge)\b`)
+var lastDebitSaid = regexp.MustCompile(`(?:最近一次|最近一笔|上一次|上次|最后一次)的?(?:扣款|还款|付款|扣钱)|\b(?:last|latest|most recent) (?:payment|debit|repayment|charge)\b|` +
+	// "我刚才付了多少", "what did i just pay" (a probe: unsure)
+	`(?:刚才|刚刚|方才)(?:我)?(?:付|还|扣|交)了(?:多少|什么|哪笔|哪个)|\b(?:what|how much) did (?:i|you) just (?:pay|charge|take)\b`)
 
 // bookingsDebiting answers "今天的钱扣了没有" with the customer's scheduled
 // repayments being debited now, if any — of the plan named, if one is.
