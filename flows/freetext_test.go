@@ -2935,3 +2935,22 @@ func TestTheFeeOfAPeriodIsTheirs(t *testing.T) {
 	c.send("手续费每期多少")
 	c.expect("由你这笔分期的银行或金融机构规定", "Redmi K70</b>：不收分期手续费", "Xiaomi Book</b>：每期手续费 ¥5.00（今天到期的那期：本金 ¥1,000.00 + 手续费 ¥5.00）")
 }
+
+// When a plan is paid, asked of it by name, is that plan's bill with its
+// due date; how many plans, every plan's (a probe: unsure for each).
+func TestWhenAPlanIsPaidAndHowManyPlansAreTheBill(t *testing.T) {
+	_, c := faqSession(t, 1123)
+	for _, q := range []string{"手机什么时候还", "笔记本几号还", "平板什么时候开始还"} {
+		c.send(q)
+		if q == "平板什么时候开始还" { // none of theirs is a tablet: not the bill of another
+			c.reject("你问的这笔如下")
+			continue
+		}
+		c.expect("你问的这笔如下", "下期还款日")
+	}
+	c.send("我有几笔分期")
+	c.expect("你有 2 笔进行中的分期")
+	c.send("/lang en")
+	c.send("when is the laptop due")
+	c.expect("Xiaomi Book", "Next due date")
+}

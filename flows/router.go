@@ -3577,6 +3577,19 @@ func (s *Step) freeText(text string) error {
 	if told, err := debitsAhead(s, text); told || err != nil { // "will i be charged tomorrow?": what debits, and when
 		return err
 	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && (planDueAsked.MatchString(l) && !containsAny(l, "还完", "还清", "结清", "最后一期", "paid off", "pay off", "fully paid", "last", "final") || // when it ends: its schedule
+		plansCountAsked.MatchString(l)) && !aboutSomeoneElse(text) && !anyPerson.MatchString(l) {
+		// "手机什么时候还", "平板什么时候开始还", "我有几笔分期": the bill of
+		// the plan named — its due date — or every plan's (a probe: unsure).
+		open, err := s.openPlans()
+		if err != nil {
+			return err
+		}
+		if plansCountAsked.MatchString(l) || planSaid(bare(l), open) > 0 {
+			s.conv.Misses = 0
+			return s.startFlow("bill", "")
+		}
+	}
 	if told, err := dueThisWeek(s, text); told || err != nil { // "这周要还什么": the bills due by Sunday
 		return err
 	}
@@ -4776,6 +4789,15 @@ var dueDayCutoff = regexp.MustCompile(`(?:还款日|到期日|到期那天|最�
 
 // graceWords ask for a grace period: the overdue topic says there is none
 // to count on.
+// planDueAsked asks when a plan is paid ("手机什么时候还", "笔记本几号还",
+// "平板第一期什么时候扣", "when is the laptop due"); plansCountAsked how
+// many plans there are ("我有几笔分期", "how many installments do i have").
+var (
+	planDueAsked = regexp.MustCompile(`(?:什么时候|啥时候|几号|哪天|哪一天)(?:开始)?(?:还|扣|交|付|到期)|(?:还款日|到期日|扣款日)是?(?:哪天|几号|什么时候)|` +
+		`\bwhen (?:is|are|do i pay|does|will|should i pay)\b[^.?!]{0,30}\b(?:due|pay|paid|charged|debited)\b`)
+	plansCountAsked = regexp.MustCompile(`(?:我)?(?:有|还有|一共有|总共有)几(?:笔|个)分期|\bhow many (?:installments?|instalments?|plans?|loans?) (?:do i have|have i got|are there)\b`)
+)
+
 // closeNowAsked asks whether the account can be closed now, in so many
 // words ("can i close now", "现在可以注销了吗").
 var closeNowAsked = regexp.MustCompile(`^(?:so |ok |okay |and |then )?(?:can|could) i (?:close|cancel|delete) (?:my |the )?(?:installment |instalment )?(?:account )?now\??$|` +
