@@ -1909,7 +1909,8 @@ func TestAllBillsAskedAreTheListSaidOnce(t *testing.T) {
 	data := fixture()
 	customerIn(t, data, "C1").Plans[1].Bills[1].Status = supportbot.BillUnpaid // the Xiaomi Book's period 2 overdue too
 	// The overdue ones (a probe: unsure).
-	for i, ask := range []string{"把逾期的两笔都还了", "逾期的两笔都还了吧", "手机和笔记本逾期的都还了"} { // the last: the payoffs' list, and its "1" paid one off (a probe)
+	for i, ask := range []string{"把逾期的两笔都还了", "逾期的两笔都还了吧", "手机和笔记本逾期的都还了", // the last: the payoffs' list, and its "1" paid one off (a probe)
+		"帮我把所有逾期的还了", "pay all the overdue ones"} { // a probe: unsure
 		_, c := faqSessionOn(t, data, int64(1105+i), phoneZhang)
 		c.send(ask)
 		c.expect("要还哪一笔分期的账单", "一次还一笔")
