@@ -1133,6 +1133,58 @@ func onePeriod(s *Step, text string) (bool, error) {
 // whole bill; a regression run: an overdue customer told nothing was due).
 // Anything more in the question (a month, a total till then, a delay, what
 // was paid) is not this answer. It reports whether it answered.
+// periodSumAsked asks what this period of several plans comes to ("手机和
+// 电视这期一共多少", "两个分期这期加起来多少", "this period in total for
+// both": a probe got the overview, no sum).
+var periodSumAsked = regexp.MustCompile(`(?:这期|本期|这一期)[^，。？?]{0,6}(?:一共|总共|加起来|合计|共计)[^，。？?]{0,4}多少|(?:一共|总共|加起来|合计)[^，。？?]{0,4}(?:这期|本期)[^，。？?]{0,4}多少|` +
+	`\bthis (?:period|month)'?s?\b[^.?!]{0,20}\b(?:in total|altogether|combined|total)\b`)
+
+// periodSum answers periodSumAsked: the bill of each plan named (two kinds
+// or more), or of every plan ("两个", "都"), as paying it would take it —
+// its overdue periods with their late fees, or its current one — summed.
+func periodSum(s *Step, text string) (bool, error) {
+	l := strings.ToLower(text)
+	if s.conv.CustomerID == "" || !periodSumAsked.MatchString(l) || aboutSomeoneElse(text) ||
+		containsAny(l, "还了", "还掉", "帮我", "pay the", "pay my", "pay both", "pay all", "pay them") { // paying them, with the total: the bills' list says it
+		return false, nil
+	}
+	open, err := s.openPlans()
+	if err != nil {
+		return false, err
+	}
+	var of []supportbot.Plan
+	if kinds := kindsNamed(bare(l)); len(kinds) >= 2 {
+		for _, p := range open {
+			if slices.Contains(kinds, kindShown(p.Product)) {
+				of = append(of, p)
+			}
+		}
+	} else if len(kinds) == 0 && containsAny(l, "两个", "两笔", "三个", "三笔", "所有", "全部", "都", "both", "all") {
+		of = open
+	}
+	if len(of) < 2 {
+		return false, nil
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	current := map[string]int{} // as a bill is paid: the overdue periods, or the current one
+	for _, p := range of {
+		if b, ok := nextNotOverdue(p, s.today); ok && countOverdue(p, s.today) == 0 {
+			current[p.ID] = b.Period
+		}
+	}
+	fits := func(b supportbot.Bill) bool { return b.Overdue(s.today) || current[b.PlanID] == b.Period }
+	text, err = dueIn(s, of, sched, fits, "bill.period_sum", "")
+	if err != nil {
+		return false, err
+	}
+	s.conv.Misses = 0
+	s.say(text, s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.bill"), "bill"))...)
+	return true, nil
+}
+
 // weekAsked asks what is due this week ("这周要还什么", "本周要还多少",
 // "what do i need to pay this week": a probe got unsure).
 var weekAsked = regexp.MustCompile(`(?:这周|这一周|本周|这个星期|这星期|这个礼拜|这礼拜)[^，。？?]{0,6}(?:要还|还什么|还多少|要交|要付|扣什么|扣多少|要扣|到期|该还)|` +

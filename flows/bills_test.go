@@ -766,3 +766,15 @@ func TestThisWeeksBillsAreAnswered(t *testing.T) {
 	c.send("what do i need to pay this week")
 	c.expect("Due this week (to Nov 22, 2026)")
 }
+
+// "手机和笔记本这期一共多少" got the overview with no sum (a probe): each
+// plan's bill as paying it takes it — the phone's overdue period with its
+// late fee, the laptop's current one — and what they come to.
+func TestThisPeriodOfTwoPlansIsSummed(t *testing.T) {
+	_, c := faqSession(t, 1124)
+	for _, q := range []string{"手机和笔记本这期一共多少", "两个分期这期加起来多少"} {
+		c.send(q)
+		c.expect("这几笔这期一共要还 <b>¥1,266.92</b>", "Redmi K70 第 6 期", "Xiaomi Book 第 3 期")
+		c.reject("第 7 期")
+	}
+}

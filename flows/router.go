@@ -3591,6 +3591,9 @@ func (s *Step) freeText(text string) error {
 			return s.startFlow("bill", "")
 		}
 	}
+	if told, err := periodSum(s, text); told || err != nil { // "手机和电视这期一共多少": the sum of their bills
+		return err
+	}
 	if told, err := dueThisWeek(s, text); told || err != nil { // "这周要还什么": the bills due by Sunday
 		return err
 	}
