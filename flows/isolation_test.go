@@ -231,6 +231,7 @@ func TestAskingForSomeoneElsesBillIsNotAnsweredWithOnesOwn(t *testing.T) {
 		"my missus bill", "帮小芳把这期还了", "how much does Max owe", // a name that is also a model's word (a probe)
 		"我老婆叫李娜 她也在你们这分期 帮我看下她的", "帮我查一下陈静的手表", "他的账单多少", // her, his, a name before a device (a probe)
 		"我老婆孙薇也有个Redmi K70 她的还剩多少", "她的还清了吗", // hers, said after a device of the asker's kind (a probe: the asker's own bills)
+		"刘洋是我老公 他的电视还剩多少", // his, of any kind (a probe: the asker's own bills)
 		"my wife has a phone too, how much is left on hers", "my wife also has an installment here, is hers paid off?",
 		"Has James paid this month", "Has Emily paid", "Is Emily paid", "Has James already paid", "has he paid", "李娜还了吗", "王芳付了吗",
 		"李娜这个月还了吗", "李娜已经还了吗", "李娜是不是还了", "李娜上个月交了吗", "我老婆还了吗", "我妈还了吗", "我老公付了吗", // (a review: each got the asker's own debit) // whether a name paid (a probe: the asker's own debit came back)

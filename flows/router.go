@@ -367,7 +367,9 @@ var someoneElses = regexp.MustCompile(`(?:` + kin + `|我妈|我爸|别人|他�
 	`\bfees? (?:does |did )?(?:she|he) (?:has|have|owes?)\b|` +
 	`(?:^|[^其吉])[她他](?:们家)?的(?:账单|分期|月供|欠款|逾期|滞纳金|手机|电脑|笔记本|平板)|(?:^|[^其吉给送为帮替])[她他]的?那(?:笔|个|部|台|单|期)|(?:^|[^其吉])[她他](?:还|现在|一共|总共|到底)?欠(?:多少|几|了多少)|` +
 	`(?:^|[^其吉])[她他](?:这个月|这期|现在|一共|总共)?(?:还要还|要还|还有|还剩|还)(?:多少|几期)|` +
-	`[帮替给][她他]查`)
+	`[帮替给][她他]查|` +
+	// "刘洋是我老公 他的电视还剩多少": his plan of any kind (a probe got her own overview)
+	`(?:^|[^其吉])[她他]的[^，。？?\s]{1,8}(?:还剩|还有多少|还差|还欠|欠多少|还了吗|还清了|还完了|这期|账单|分期)`)
 
 // kinEN are the people a customer names as theirs, in English.
 const kinEN = `wife|husband|mom|mum|mother|dad|father|parents|friend|son|daughter|partner|colleague|brother|sister|` +
