@@ -50,7 +50,7 @@ func asksDebitAhead(text string) bool {
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "我的自动还款能扣成功吗", "is my autopay working": what it will debit, a frozen card said (an audit: "no recent repayment", the how-to)
 	}
-	if willFail.MatchString(l) && (aDaySaid(l) || containsAny(l, "next", "下次", "下一次", "下期")) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+	if willFail.MatchString(l) && (aDaySaid(l) || containsAny(l, "next", "下次", "下一次", "下期", "这次", "这期", "this time", "this month")) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "will my payment on the 10th fail": what debits then, a frozen card said (an audit: the failed payment's checklist)
 	}
 	if (dueOnDayAsked.MatchString(l) && !payFirst.MatchString(l) || dueOnDayHowMuch.MatchString(l) && !nextMonthSaid.MatchString(l) && !condition.MatchString(l) && // "pay what's due today": paying it (a probe: "nothing debits today")

@@ -499,6 +499,7 @@ func TestAsksDebitAhead(t *testing.T) {
 		// whether a debit of a day goes through (a probe: the plan's payoff quote)
 		"whats due on the 20th": true, "17号要还什么": true, "whats due": false, // a day's bills (a probe: the due date's answer, unsure)
 		"what card will the laptop payment come from": true, "笔记本扣哪张卡": true, // a plan's: its debits' cards (a probe: the default, the booking on another)
+		"这次能扣成功吗": true, "这期会不会扣款失败": true, // a probe: "no repayment record"
 		"下个月扣哪张卡": true, "下个月扣款用哪张卡": true, // next month's: a probe got the default card, the booking on another
 		"这期还要我自己手动还吗": true, "is my payment tomorrow going to fail": true, // a probe: how to pay in general; unsure
 		"is my tablet payment going through today": true, "is my payment going through tomorrow?": true, "is my payment going through?": false,
