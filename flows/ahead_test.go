@@ -439,3 +439,16 @@ func TestABookingDebitingAPaidPeriodIsASecondChargeWhereverItIsShown(t *testing.
 	c.send("/close_account")
 	c.expect("正在处理或即将扣款", "这一期已经还清了，这笔扣款可能是重复扣款", "[👤 转人工客服]")
 }
+
+// "这次能扣成功吗" got "no recent repayment" (a probe, its default card
+// frozen): this time is the next debit — what debits, and that the frozen
+// card's will fail.
+func TestWhetherThisTimesDebitWorksIsTheDebitsToCome(t *testing.T) {
+	data := fixture()
+	zhang := customerIn(t, data, "C1")
+	zhang.Cards[0].Frozen = true // K1, the default, every booking's
+	_, c := faqSessionOn(t, data, 1125, phoneZhang)
+	c.send("这次能扣成功吗")
+	c.expect("这张卡已冻结，扣款会失败")
+	c.reject("没有查到你最近的还款记录")
+}
