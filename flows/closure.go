@@ -65,7 +65,7 @@ func closeFlow() *spec {
 var closeAsked = regexp.MustCompile(`^(?:那|那我|我|那么)?(?:现在|目前|今天)?(?:能|可以|能不能|可不可以|是否可以|是不是可以|可以不可以)` +
 	`(?:申请)?注销(?:了)?(?:我的)?(?:分期)?(?:账户|账号)?(?:了)?(?:吗|么|嘛|没|不|没有)?$` +
 	`|^我(?:现在|目前)?(?:满足|符合|达到)(?:了)?注销(?:的)?条件(?:了)?(?:吗|么|没|没有)?$` +
-	`|^(?:can|could|may) i (?:now )?close (?:my |the )?(?:installment )?account(?: now| yet)?$` +
+	`|^(?:so |ok |okay |and |then )?(?:can|could|may) i (?:now )?close(?: (?:my |the )?(?:installment )?account)?(?: now| yet)?$` + // "can i close now" (a probe: unsure)
 	`|^am i (?:able|allowed|eligible) to close (?:my )?(?:installment )?account(?: now| yet)?$` +
 	// why not (a probe: the general conditions, not what stands in their way)
 	`|^(?:为什么|为啥|怎么)(?:我)?(?:的)?(?:分期)?(?:账户|账号)?(?:还是|还|一直)?(?:不能|没法|无法|不让我?|不给我?)(?:申请)?注销(?:我的)?(?:分期)?(?:账户|账号)?(?:了)?(?:呢|啊|呀)?$` +

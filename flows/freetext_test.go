@@ -2954,3 +2954,13 @@ func TestWhenAPlanIsPaidAndHowManyPlansAreTheBill(t *testing.T) {
 	c.send("when is the laptop due")
 	c.expect("Xiaomi Book", "Next due date")
 }
+
+// A plan returned asked whether it is still to be paid got unsure (a
+// probe): a return is not the plan cancelled — the refund's answer.
+func TestAReturnedPlanStillToPayIsTheRefundsAnswer(t *testing.T) {
+	_, c := faqSession(t, 1126)
+	for _, q := range []string{"手表已经退货了还要还吗", "我退了一个订单 还用还这个月的吗", "i returned the phone do i still have to pay"} {
+		c.send(q)
+		c.expect("退了货不等于分期已经取消")
+	}
+}

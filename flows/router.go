@@ -3593,6 +3593,12 @@ func (s *Step) freeText(text string) error {
 			return s.startFlow("bill", "")
 		}
 	}
+	if l := strings.ToLower(text); returnedStillPay.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("refund-timing") {
+		// "手表已经退货了还要还吗": a return is not the plan cancelled —
+		// the bills stand until the refund is done (a probe: unsure).
+		s.conv.Misses = 0
+		return nil
+	}
 	if told, err := periodSum(s, text); told || err != nil { // "手机和电视这期一共多少": the sum of their bills
 		return err
 	}
@@ -3645,12 +3651,6 @@ func (s *Step) freeText(text string) error {
 		// probe: unsure).
 		s.conv.Misses = 0
 		return s.startFlow("pay", "")
-	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && closeNowAsked.MatchString(strings.TrimSpace(l)) {
-		// "can i close now" after paying off: the closure's check (an
-		// English probe: unsure); nothing is sent without its steps.
-		s.conv.Misses = 0
-		return s.startFlow("close", "")
 	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && overdueDespiteAutopay.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("repayment-failed") {
 		s.conv.Misses = 0 // the failed debit's checklist, their frozen cards, and what is overdue now
@@ -4793,8 +4793,12 @@ var dueDayCutoff = regexp.MustCompile(`(?:还款日|到期日|到期那天|最�
 	`\bpay(?:ing)? on the (?:due date|due day)(?: itself)?,? (?:late|too late|ok|okay|in time|on time|count)|` +
 	`\b(?:what time|cut-?off|midnight|until when|how late)\b.{0,30}\b(?:due date|due day)\b|\bdue date\b.{0,30}\b(?:what time|cut-?off|midnight|how late)\b`)
 
-// graceWords ask for a grace period: the overdue topic says there is none
-// to count on.
+// returnedStillPay asks whether a plan returned or refunded is still to
+// be paid ("手表已经退货了还要还吗", "我退了一个订单 还用还这个月的吗",
+// "i returned the watch do i still have to pay").
+var returnedStillPay = regexp.MustCompile(`(?:退货|退了货|退款了|退了(?:一个|这个|那个)?(?:订单|货)?)[^。？?]{0,12}(?:还要还|还用还|还得还|要不要还|需要还|还需要还|用不用还|还要付|还要交|还要继续还)|` +
+	`\b(?:returned|refunded|sent back)\b[^.?!]{0,30}\b(?:still (?:have to |need to )?(?:pay|repay)|do i (?:still )?(?:need|have) to (?:pay|repay))\b`)
+
 // planDueAsked asks when a plan is paid ("手机什么时候还", "笔记本几号还",
 // "平板第一期什么时候扣", "when is the laptop due"); plansCountAsked how
 // many plans there are ("我有几笔分期", "how many installments do i have").
@@ -4804,11 +4808,8 @@ var (
 	plansCountAsked = regexp.MustCompile(`(?:我)?(?:有|还有|一共有|总共有)几(?:笔|个)分期|\bhow many (?:installments?|instalments?|plans?|loans?) (?:do i have|have i got|are there)\b`)
 )
 
-// closeNowAsked asks whether the account can be closed now, in so many
-// words ("can i close now", "现在可以注销了吗").
-var closeNowAsked = regexp.MustCompile(`^(?:so |ok |okay |and |then )?(?:can|could) i (?:close|cancel|delete) (?:my |the )?(?:installment |instalment )?(?:account )?now\??$|` +
-	`^(?:那|那么|所以)?(?:我)?现在(?:能|可以)(?:注销|销户)(?:账户|账号|分期账户)?了?(?:吗|么|嘛)[？?]*$`)
-
+// graceWords ask for a grace period: the overdue topic says there is none
+// to count on.
 // fewDaysLate asks what paying a few days late does ("那要是晚两天呢": an
 // audit got the mall's orders desk, a late delivery); deliveryWords are a
 // parcel's, which is late in the mall's sense.
