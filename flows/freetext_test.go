@@ -2950,6 +2950,11 @@ func TestWhenAPlanIsPaidAndHowManyPlansAreTheBill(t *testing.T) {
 	}
 	c.send("我有几笔分期")
 	c.expect("你有 2 笔进行中的分期")
+	c.send("/pay") // at a quote: not the bill in its place, dropping the quote unsaid
+	c.press("Redmi K70")
+	c.send("笔记本什么时候还")
+	c.reject("你问的这笔如下")
+	c.send("返回")
 	c.send("/lang en")
 	c.send("when is the laptop due")
 	c.expect("Xiaomi Book", "Next due date")

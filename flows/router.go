@@ -3580,8 +3580,9 @@ func (s *Step) freeText(text string) error {
 	if told, err := debitsAhead(s, text); told || err != nil { // "will i be charged tomorrow?": what debits, and when
 		return err
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && (planDueAsked.MatchString(l) && !containsAny(l, "还完", "还清", "结清", "最后一期", "paid off", "pay off", "fully paid", "last", "final") || // when it ends: its schedule
-		plansCountAsked.MatchString(l)) && !aboutSomeoneElse(text) && !anyPerson.MatchString(l) {
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && s.conv.Flow == "" && // at a step its readers answer beside it
+		(planDueAsked.MatchString(l) && !containsAny(l, "还完", "还清", "结清", "最后一期", "paid off", "pay off", "fully paid", "last", "final") || // when it ends: its schedule
+			plansCountAsked.MatchString(l)) && !aboutSomeoneElse(text) && !anyPerson.MatchString(l) {
 		// "手机什么时候还", "平板什么时候开始还", "我有几笔分期": the bill of
 		// the plan named — its due date — or every plan's (a probe: unsure).
 		open, err := s.openPlans()
