@@ -778,3 +778,16 @@ func TestThisPeriodOfTwoPlansIsSummed(t *testing.T) {
 		c.reject("第 7 期")
 	}
 }
+
+// "how much is overdue in total" got the overdue periods with no total (a
+// probe): two or more, and what they come to now.
+func TestTheOverdueTotalIsSaid(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[1].Bills[1].Status = supportbot.BillUnpaid // the Xiaomi Book's period 2 overdue too
+	_, c := faqSessionOn(t, data, 1127, phoneZhang)
+	c.send("逾期了要交多少滞纳金")
+	c.expect("逾期合计 <b>¥1,266.92</b>（含滞纳金）")
+	_, c = faqSession(t, 1128) // one period: no total beside it
+	c.send("逾期了要交多少滞纳金")
+	c.reject("逾期合计")
+}

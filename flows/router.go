@@ -5172,7 +5172,21 @@ func (s *Step) ownOverdue(topic string) string {
 		}
 		return text
 	}
-	return s.T("faq.own_overdue") + "\n" + strings.Join(lines, "\n")
+	text := s.T("faq.own_overdue") + "\n" + strings.Join(lines, "\n")
+	// Two periods or more: what they come to now ("how much is overdue in
+	// total": a probe got the periods, no total).
+	var due []supportbot.Money
+	for _, p := range plans {
+		for _, b := range p.Bills {
+			if b.Overdue(s.today) {
+				due = append(due, b.Due())
+			}
+		}
+	}
+	if total, err := supportbot.SumMoney(due...); len(due) > 1 && err == nil {
+		text += "\n" + s.T("faq.own_overdue_total", "total", money(total))
+	}
+	return text
 }
 
 // sayWithOverdue says key's text with the customer's overdue bills (or that
