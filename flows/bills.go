@@ -1180,9 +1180,15 @@ func periodSum(s *Step, text string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	sayDue(s, text)
+	return true, nil
+}
+
+// sayDue says what is due (dueIn's text), paying it and the bills a tap
+// away.
+func sayDue(s *Step, text string) {
 	s.conv.Misses = 0
 	s.say(text, s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.bill"), "bill"))...)
-	return true, nil
 }
 
 // weekAsked asks what is due this week ("这周要还什么", "本周要还多少",
@@ -1214,8 +1220,7 @@ func dueThisWeek(s *Step, text string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	s.conv.Misses = 0
-	s.say(text, s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.bill"), "bill"))...)
+	sayDue(s, text)
 	return true, nil
 }
 

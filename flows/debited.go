@@ -208,13 +208,18 @@ func debitLines(s *Step) ([]string, error) {
 
 // periodPaid reports a period of plan paid already.
 func periodPaid(plans []supportbot.Plan, planID string, period int) bool {
+	b, ok := periodOf(plans, planID, period)
+	return ok && b.Status == supportbot.BillPaid
+}
+
+// periodOf is the bill of a period of plan, among plans.
+func periodOf(plans []supportbot.Plan, planID string, period int) (supportbot.Bill, bool) {
 	for i := range plans {
 		if plans[i].ID == planID {
-			b, ok := billOf(&plans[i], period)
-			return ok && b.Status == supportbot.BillPaid
+			return billOf(&plans[i], period)
 		}
 	}
-	return false
+	return supportbot.Bill{}, false
 }
 
 // secondCharges are lines for each live booking of a period paid already:

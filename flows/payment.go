@@ -1486,12 +1486,10 @@ func bookingsDebiting(s *Step, named *supportbot.Plan) (bool, error) {
 				key = "repay.booking_soon" // with the bank, not debited yet (a probe: "正在扣款中" an hour before)
 			}
 			line := s.T(key, "product", productOf(plans, r.PlanID), "period", r.Period, "amount", money(r.Amount), "time", when(s, r.RunAt))
-			if i := slices.IndexFunc(plans, func(p supportbot.Plan) bool { return p.ID == r.PlanID }); i >= 0 {
-				if b, ok := billOf(&plans[i], r.Period); ok && b.Status == supportbot.BillUnpaid {
-					if g := gapOf(s, r, b, cards); g == gapShort || g == gapCard {
-						line += gapNote(s, g, r, b)
-						end = "repay.booking_debiting_end_gap"
-					}
+			if b, ok := periodOf(plans, r.PlanID, r.Period); ok && b.Status == supportbot.BillUnpaid {
+				if g := gapOf(s, r, b, cards); g == gapShort || g == gapCard {
+					line += gapNote(s, g, r, b)
+					end = "repay.booking_debiting_end_gap"
 				}
 			}
 			return line
