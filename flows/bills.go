@@ -162,6 +162,7 @@ func dueIn(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepaymen
 	if err != nil {
 		return "", err
 	}
+	s.shownSum(total, len(lines))
 	return s.T(key+"_due", "month", month, "total", money(total)) + "\n" + strings.Join(lines, "\n"), nil
 }
 
@@ -1236,23 +1237,34 @@ func dueOnDay(s *Step, text string) (bool, error) {
 	if proceed, told, err := s.ownAsked(text); !proceed {
 		return told, err
 	}
+	return true, sayDueOn(s, day)
+}
+
+// sayDueOn says what is due on day: the periods due that day with their
+// status, or that none is and when the next falls due — what is overdue
+// above, and their sum kept for "一共多少" next.
+func sayDueOn(s *Step, day supportbot.Date) error {
 	plans, err := s.openPlans()
 	if err != nil {
-		return false, err
+		return err
 	}
 	sched, err := s.scheduled()
 	if err != nil {
-		return false, err
+		return err
 	}
 	var lines, late []string
+	var amounts []supportbot.Money
 	next := supportbot.Date("")
 	for _, p := range plans {
 		for _, b := range p.Bills {
 			switch {
 			case b.Overdue(s.today):
-				late = append(late, periodLine(s, p, b, sched))
+				late, amounts = append(late, periodLine(s, p, b, sched)), append(amounts, b.Due())
 			case b.DueDate == day:
 				lines = append(lines, periodLine(s, p, b, sched))
+				if b.Status == supportbot.BillUnpaid {
+					amounts = append(amounts, b.Due())
+				}
 			case b.Status == supportbot.BillUnpaid && b.DueDate > day && (next == "" || b.DueDate < next):
 				next = b.DueDate
 			}
@@ -1270,9 +1282,41 @@ func dueOnDay(s *Step, text string) (bool, error) {
 	default:
 		out = append(out, s.T("due_day.none", "day", s.day(day)))
 	}
+	if total, err := supportbot.SumMoney(amounts...); err == nil && len(amounts) > 0 {
+		s.shownSum(total, len(amounts))
+	}
+	if s.slots.Topic == nil {
+		s.slots.Topic = &lastStep{At: s.now}
+	}
+	s.slots.Topic.Flow = dayAnswered // "后天呢" next is that day's
 	s.conv.Misses = 0
 	s.say(strings.Join(out, "\n"), s.billAndMessages())
-	return true, nil
+	return nil
+}
+
+// dayAnswered marks what is due on a day as the topic: another day named
+// alone next ("后天呢", "这周五呢", "what about friday?") asks the same of
+// it (a probe: unsure).
+const dayAnswered = "day"
+
+var (
+	otherDayZH = regexp.MustCompile(`^(?:那|那么|还有)?(?:今天|明天|后天|大后天|(?:下下|下|这|本)?(?:周|星期|礼拜)[一二三四五六日天]|(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日])(?:的|那天)?(?:呢|要还吗|有吗|要还多少|还多少|要还什么)?[?？。]*$`)
+	otherDayEN = regexp.MustCompile(`^(?:and |what about |how about |and what about |and on )(?:on )?(?:the day after tomorrow|today|tomorrow|(?:next |this )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|the [0-9]{1,2}(?:st|nd|rd|th)?)[?.!]*$`)
+)
+
+// dayFollowUp answers another day named alone right after what is due on
+// a day was said: what is due on that one.
+func (s *Step) dayFollowUp(text string) (bool, error) {
+	t := s.topicJustBefore()
+	l := strings.TrimSpace(strings.ToLower(inDigits(text)))
+	if t == nil || t.Flow != dayAnswered || !otherDayZH.MatchString(l) && !otherDayEN.MatchString(l) {
+		return false, nil
+	}
+	day, ok := s.dayAsked(l)
+	if !ok || day < s.today {
+		return false, nil
+	}
+	return true, sayDueOn(s, day)
 }
 
 // dueDayZH and dueDayEN are how much is due on a day asked and nothing

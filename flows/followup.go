@@ -21,6 +21,10 @@ type lastStep struct {
 	On    bool      `json:"on,omitempty"`    // autopay: the switch asked for
 	Done  bool      `json:"done,omitempty"`  // confirmed (under way as it closed), not only quoted
 	At    time.Time `json:"at"`
+	// Total and Count: what a list of bills just shown comes to, and how
+	// many bills it has (shownSum).
+	Total supportbot.Money `json:"total,omitempty"`
+	Count int              `json:"count,omitempty"`
 }
 
 // followUpWindow is how long a finished step is what a bare "and the

@@ -1601,6 +1601,9 @@ func quoteText(s *Step, flow string) (bool, error) {
 	text := strings.ToLower(strings.TrimSpace(s.ev.Text))
 	switch s.conv.State {
 	case "choosing":
+		if flow == "repay" && sumFollowUp.MatchString(text) {
+			return true, askPlan(s) // "那一共是多少": the list again, what paying off all costs above it
+		}
 		if flow == "pay" && asksPayoff(text) && !asks(text) {
 			// "pay off the phone due today" at the bills' list: the
 			// payoff, not the bill picked by the words (a probe's 确认 paid

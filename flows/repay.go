@@ -26,7 +26,19 @@ func askPlan(s *Step) error {
 		rows = append(rows, []supportbot.Button{s.btn(label, "plan", p.ID)})
 	}
 	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
-	s.say(s.T("repay.choose"), rows...)
+	lead := s.T("repay.choose")
+	if l := strings.ToLower(strings.TrimSpace(s.ev.Text)); len(open) > 1 && s.ev.Kind == supportbot.EventText &&
+		(allPayoffsAsked.MatchString(l) || s.conv.State == "choosing" && sumFollowUp.MatchString(l)) {
+		// "全部提前还清要多少钱", "那一共是多少" at this list: what paying
+		// off each costs today, and the sum (a probe: the list alone,
+		// then unsure).
+		sum, err := payoffsTotal(s, open)
+		if err != nil {
+			return err
+		}
+		lead = sum + "\n\n" + lead
+	}
+	s.say(lead, rows...)
 	return nil
 }
 

@@ -3180,6 +3180,12 @@ func (s *Step) freeText(text string) error {
 	if ok, err := s.pickAfterBills(text); ok || err != nil { // "第2个" after the bills' overview: its schedule
 		return err
 	}
+	if ok, err := s.sumAfterList(text); ok || err != nil { // "一共多少" after this month's bills: what they come to
+		return err
+	}
+	if ok, err := s.dayFollowUp(text); ok || err != nil { // "后天呢" after what is due today: what is due then
+		return err
+	}
 	if ok, err := s.termsAsked(text); ok || err != nil { // "本期是什么意思", "what does overdue mean"
 		return err
 	}
@@ -3607,6 +3613,9 @@ func (s *Step) freeText(text string) error {
 		return err
 	}
 	if told, err := dueOnDay(s, text); told || err != nil { // "15号要还多少": the bills due that day
+		return err
+	}
+	if told, err := sumsAsked(s, text); told || err != nil { // "一共逾期多少钱", "本金还有多少": the sum asked
 		return err
 	}
 	if told, err := onePeriod(s, text); told || err != nil { // "笔记本最后一期多少钱": that period

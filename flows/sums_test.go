@@ -1,0 +1,68 @@
+package flows_test
+
+import "testing"
+
+// A probe's customers asked sums of their own bills in so many words and
+// were told "not sure": what a list just shown comes to, what is overdue in
+// all, what paying off everything costs, the principal and the fees left.
+// 张伟 on 2026-11-21: the K70's period 6 overdue (¥249.92 + ¥12.00 late),
+// the Xiaomi Book's period 3 due today (¥1,000 + ¥5 fee), 1.5 % to prepay.
+
+func TestTheSumOfAListJustShownIsSaid(t *testing.T) {
+	_, c := faqSession(t, 1129)
+	c.send("这个月要还多少")
+	c.expect("¥1,266.92")
+	c.send("一共多少")
+	c.expect("以上一共 <b>¥1,266.92</b>（2 笔账单）")
+	c.send("/bill")
+	c.send("那一共多少")
+	c.expect("你 2 笔进行中的分期合计待还 <b>¥5,781.40</b>")
+}
+
+func TestTheSumOfWhatIsOverdueIsSaid(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[1].Bills[1].Status = "unpaid" // the Xiaomi Book's period 2 overdue too
+	_, c := faqSessionOn(t, data, 1130, phoneZhang)
+	c.send("一共逾期多少钱")
+	c.expect("逾期合计 <b>¥1,266.92</b>（含滞纳金）", "Redmi K70", "Xiaomi Book")
+	c.send("逾期的一共要还多少")
+	c.expect("逾期合计 <b>¥1,266.92</b>")
+}
+
+func TestWhatPayingOffEverythingCostsIsSummed(t *testing.T) {
+	_, c := faqSession(t, 1131)
+	c.send("全部提前还清要多少钱")
+	// Each as its quote prices it, the period a booking is debiting left
+	// out: the K70's ¥1,749.40 principal and ¥12.00 late fee but its
+	// period 8 (being debited); the Xiaomi Book's ¥3,000 not due and 1.5 %
+	// of it, its period 3 (debited within the hour) apart.
+	c.expect("按今天算一共 <b>¥4,556.48</b>", "Redmi K70：¥1,511.48（另有 ¥249.92 正由预约还款扣款，不计入）", "Xiaomi Book：¥3,045.00（另有 ¥1,005.00 正由预约还款扣款，不计入）", "要提前结清哪一笔分期")
+	c.send("那一共是多少")
+	c.expect("按今天算一共 <b>¥4,556.48</b>")
+	c.send("2")
+	c.expect("合计应付：<b>¥3,045.00</b>") // the Xiaomi Book's own quote, as summed
+}
+
+func TestThePrincipalAndTheFeesLeftAreSaid(t *testing.T) {
+	_, c := faqSession(t, 1132)
+	c.send("本金还有多少")
+	c.expect("Redmi K70：<b>¥1,749.40</b>（7 期未还）", "Xiaomi Book：<b>¥4,000.00</b>（4 期未还）", "合计 <b>¥5,749.40</b>")
+	c.send("笔记本的手续费一共还要交多少")
+	c.expect("Xiaomi Book：<b>¥20.00</b>（4 期未还）", "提前结清只收已到期各期的手续费")
+	c.reject("Redmi K70")
+}
+
+// "今天要还多少" then "后天呢" got unsure (a probe): that day's, and what
+// the answer listed comes to.
+func TestAnotherDayAfterADaysAnswerIsThatDays(t *testing.T) {
+	_, c := faqSession(t, 1133)
+	c.send("今天要还多少")
+	c.expect("Xiaomi Book")
+	c.send("一共多少")
+	c.expect("以上一共 <b>¥1,266.92</b>（2 笔账单）")
+	c.send("今天要还多少")
+	c.send("后天呢")
+	c.expect("2026年11月23日没有到期的账单；下一次到期是 2026年12月15日")
+	c.send("那15号呢")
+	c.expect("2026年12月15日到期的账单", "Redmi K70")
+}
