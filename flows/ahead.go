@@ -50,11 +50,17 @@ func asksDebitAhead(text string) bool {
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "我的自动还款能扣成功吗", "is my autopay working": what it will debit, a frozen card said (an audit: "no recent repayment", the how-to)
 	}
+	if (autoWhich.MatchString(l) || bookingOK.MatchString(l)) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+		return true
+	}
+	if willWorkBare.MatchString(strings.TrimSpace(l)) {
+		return true // "能扣成功吗" after a day's debit: the debits to come, a frozen card said (a probe: "no recent repayment", then "会按时扣款")
+	}
 	if willFail.MatchString(l) && (aDaySaid(l) || containsAny(l, "next", "下次", "下一次", "下期", "这次", "这期", "this time", "this month")) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "will my payment on the 10th fail": what debits then, a frozen card said (an audit: the failed payment's checklist)
 	}
 	if (dueOnDayAsked.MatchString(l) && !payFirst.MatchString(l) || dueOnDayHowMuch.MatchString(l) && !nextMonthSaid.MatchString(l) && !condition.MatchString(l) && // "pay what's due today": paying it (a probe: "nothing debits today")
-		!containsAny(l, "如果", "的话", "要是", "滞纳金", "罚息", "逾期", "late fee", "overdue")) && // "1号那两笔 逾期会扣多少滞纳金": the late fee's (a replay)
+		!containsAny(l, "如果", "的话", "要是", "滞纳金", "罚息", "逾期", "手续费", "late fee", "overdue")) && // "1号那两笔 逾期会扣多少滞纳金": the late fee's (a replay)
 		aDaySaid(l) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "whats due on the 20th", "17号要还什么": what debits then, and what is to pay by hand (a probe: the due date's answer, unsure)
 	}
@@ -123,7 +129,7 @@ func asksDebitAfterPaying(l string) bool {
 // byHandAsked asks whether a bill must still be paid by hand ("我开了自动
 // 还款 这个月还要自己还吗": a probe got the steps to pay by hand): what
 // debits by itself, and what is left to pay by hand, say it.
-var byHandAsked = regexp.MustCompile(`(?:还要|还需要|需要|需不需要|要不要|用不用|还用|还得)我?(?:自己手动|自己|手动)(?:去)?(?:还|付|交|操作)|` +
+var byHandAsked = regexp.MustCompile(`(?:还要|还需要|需要|需不需要|要不要|用不用|还用|还得|不用|不需要|不必)我?(?:自己手动|自己|手动)(?:去)?(?:还|付|交|操作)|` +
 	// "我要不要今天先还了": whether to, from what debits by itself (a
 	// regression run: this period's quote, auto-repayment due tomorrow unsaid)
 	`(?:要不要|需不需要|用不用|该不该)(?:今天|现在|马上)?(?:先)?(?:还|付|交)(?:了|掉|上)?(?:吧|呢|啊)?$|` +
@@ -162,7 +168,10 @@ var (
 		`^(?:and |so )?what about (?:the |my )?(?:tomorrow'?s|today'?s|the [0-9]{1,2}(?:st|nd|rd|th)?'?s?) (?:payment|booking|scheduled repayment|debit)\??$`)
 	// willFail asks whether a debit to come will fail ("will my payment on
 	// the 10th fail", "10号会不会扣款失败").
-	willFail = regexp.MustCompile(`\bwill (?:my |the |it |that )?(?:next )?(?:payment|debit|autopay|auto-?repayment|scheduled payment|charge)?[^.?!]{0,30}\bfail\b|会不会(?:扣款)?失败|会扣(?:款)?失败|能(?:不能)?扣成功|` +
+	// willWorkBare asks whether the debit will work, nothing more ("能扣
+	// 成功吗", "会扣款成功吗") — not whether one did ("扣成功了吗").
+	willWorkBare = regexp.MustCompile(`^(?:那|这笔|那笔|它)?(?:能|会)(?:不能)?(?:正常)?扣(?:款)?成功(?:吗|么|嘛)?[?？]*$`)
+	willFail     = regexp.MustCompile(`\bwill (?:my |the |it |that )?(?:next )?(?:payment|debit|autopay|auto-?repayment|scheduled payment|charge)?[^.?!]{0,30}\bfail\b|会不会(?:扣款)?失败|会扣(?:款)?失败|能(?:不能)?扣成功|` +
 		// whether it will work ("is my payment on the 8th going to work", "…still going through", "will my booking on the 8th go through":
 		// an English probe got "no recent repayment" with the only card frozen)
 		`\b(?:payment|debit|booking|scheduled payment|autopay|charge)\b[^.?!]{0,24}\b(?:going to|gonna|will|still) (?:work|go through|go thru|going through|be ok|be fine|fail)\b|` +
@@ -174,7 +183,14 @@ var (
 	// dueOnDayHowMuch asks what debits on a day ("28号会扣什么", "31号要扣
 	// 多少": a probe got unsure) — not next month's day (its month's
 	// bills), nor paying on it ("如果…的话").
-	dueOnDayHowMuch = regexp.MustCompile(`(?:要|会)扣多少|(?:会|要)扣(?:什么|哪些|哪笔)|扣什么`)
+	dueOnDayHowMuch = regexp.MustCompile(`扣多少|(?:会|要)扣(?:什么|哪些|哪笔)|扣什么`) // "1月14号扣多少" too (a probe: unsure)
+	// autoWhich asks which bills debit by themselves ("哪笔会自动扣", "哪些
+	// 是自动扣款的", "which ones are paid automatically": a probe got unsure).
+	autoWhich = regexp.MustCompile(`哪(?:笔|些|个|几笔|一笔|几个)(?:分期|账单)?(?:会|是|能)?(?:自动|预约)(?:扣|还|扣款|还款)|` +
+		`\bwhich (?:ones?|plans?|bills?|payments?) (?:will be|are|get|is|will get) (?:paid|debited|charged|taken) automatically\b|\bwhich (?:ones?|plans?|bills?) (?:are|is) on (?:autopay|auto-?repayment)\b`)
+	// bookingOK asks whether a booking will be fine ("后天的预约没问题吧",
+	// "明天那笔预约能扣吧": a probe got unsure, its card frozen).
+	bookingOK = regexp.MustCompile(`预约(?:还款|扣款)?(?:没问题|没事|不会有问题|能扣|能成功|可以扣|正常)(?:吧|吗|么|嘛)|\b(?:scheduled (?:re)?payment|booking)\b[^.?!]{0,20}\b(?:ok|okay|fine|all right|alright)\b`)
 	// bookingWhen asks when the bookings run.
 	bookingWhen = regexp.MustCompile(`^(?:我的?)?(?:那个|那笔)?预约(?:还款)?(?:是|在)?(?:几号|哪天|什么时候|啥时候|几点|几号几点|哪天几点)(?:扣|扣款)?(?:啊|呢)?[?？]*$|` +
 		`^when (?:is|are|does|do|will) (?:my |the )?(?:scheduled (?:re)?payments?|bookings?)(?: run| go| happen| scheduled)?\??$`)
@@ -212,6 +228,11 @@ func debitsAhead(s *Step, text string) (bool, error) {
 	if proceed, told, err := s.ownAsked(text); !proceed {
 		return told, err
 	}
+	return sayDebits(s, text)
+}
+
+// sayDebits is debitsAhead's answer to text.
+func sayDebits(s *Step, text string) (bool, error) {
 	named, err := planNamed(s, text)
 	if err != nil {
 		return false, err
@@ -315,6 +336,9 @@ func debitsAhead(s *Step, text string) (bool, error) {
 	}
 	if d.paidTwice {
 		btns = append([]supportbot.Button{s.humanBtn()}, btns...)
+	}
+	if dayNamed { // "后天呢" next: that day's debits (a probe: unsure)
+		s.slots.Topic = &lastStep{Flow: dayAnswered, On: true, At: s.now}
 	}
 	s.conv.Misses = 0
 	s.say(b.String(), s.next(btns...)...)

@@ -452,3 +452,34 @@ func TestWhetherThisTimesDebitWorksIsTheDebitsToCome(t *testing.T) {
 	c.expect("这张卡已冻结，扣款会失败")
 	c.reject("没有查到你最近的还款记录")
 }
+
+// TestAFrozenBookingIsNeverSaidToRunAsPlanned: a booking on a frozen card,
+// kept at its cancellation, was told "会按原定时间扣款"; "能扣成功吗" got "no
+// recent repayment … 会按时扣款"; "这期不用我自己还吧" was taken for a no to
+// paying (a probe): each says the debit will fail. "哪笔会自动扣" and
+// "后天呢" after a day's debits got unsure.
+func TestAFrozenBookingIsNeverSaidToRunAsPlanned(t *testing.T) {
+	data := payFixture()
+	c5 := customerIn(t, data, "C5")
+	c5.Plans[0].AutoRepay = false
+	c5.Cards[0].Frozen = true
+	_, c := faqSessionOn(t, data, 1134, phoneZhao)
+	c.send("/cancel_schedule")
+	c.expect("扣款卡已冻结，会扣款失败")
+	c.send("1")
+	c.expect("要取消这笔预约还款吗", "扣款卡已冻结，会扣款失败")
+	c.send("不取消了")
+	c.expect("这笔预约还款没有取消", "会扣款失败")
+	c.reject("按原定时间")
+	c.send("能扣成功吗")
+	c.expect("扣款会失败")
+	c.reject("没有查到", "会按时扣款")
+	c.send("这期不用我自己还吧")
+	c.expect("扣款会失败")
+	c.reject("这次不还款")
+	c.send("哪笔会自动扣")
+	c.expect("接下来会自动扣款的", "Redmi Note 13")
+	c.send("明天会扣我钱吗")
+	c.send("12月23号呢")
+	c.expect("2026年12月23日会自动扣款的", "第 3 期")
+}

@@ -884,6 +884,21 @@ func gapNote(s *Step, g bookingGap, r supportbot.ScheduledRepayment, b supportbo
 	return ""
 }
 
+// keptNote is what booking r leaves to do as it stands: that its period is
+// paid already (a second charge if it runs), or what its debit leaves to pay
+// by hand (gapNote) — "" when it pays its period whole and on time. A probe
+// was told a booking on a frozen card "会按原定时间扣款".
+func keptNote(s *Step, r supportbot.ScheduledRepayment, plans []supportbot.Plan, cards []supportbot.Card) string {
+	b, ok := periodOf(plans, r.PlanID, r.Period)
+	switch {
+	case !ok:
+		return ""
+	case b.Status == supportbot.BillPaid:
+		return "\n" + s.T("debited.booking_paid")
+	}
+	return gapNote(s, gapOf(s, r, b, cards), r, b)
+}
+
 // scheduledFor is the live scheduled repayment of a plan's period, if any.
 func scheduledFor(planID string, period int, sched []supportbot.ScheduledRepayment) (supportbot.ScheduledRepayment, bool) {
 	for _, r := range sched {
@@ -1294,13 +1309,13 @@ func sayDueOn(s *Step, day supportbot.Date) error {
 	return nil
 }
 
-// dayAnswered marks what is due on a day as the topic: another day named
-// alone next ("后天呢", "这周五呢", "what about friday?") asks the same of
-// it (a probe: unsure).
+// dayAnswered marks what is due on a day (or, On, what debits on it) as
+// the topic: another day named alone next ("后天呢", "这周五呢", "what about
+// friday?") asks the same of it (a probe: unsure).
 const dayAnswered = "day"
 
 var (
-	otherDayZH = regexp.MustCompile(`^(?:那|那么|还有)?(?:今天|明天|后天|大后天|(?:下下|下|这|本)?(?:周|星期|礼拜)[一二三四五六日天]|(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日])(?:的|那天)?(?:呢|要还吗|有吗|要还多少|还多少|要还什么)?[?？。]*$`)
+	otherDayZH = regexp.MustCompile(`^(?:那|那么|还有)?(?:今天|明天|后天|大后天|(?:下下|下|这|本)?(?:周|星期|礼拜)[一二三四五六日天]|(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日])(?:的|那天)?(?:呢|有吗|也有吗)?[?？。]*$`) // a question of its own ("23号要还多少") is its reader's
 	otherDayEN = regexp.MustCompile(`^(?:and |what about |how about |and what about |and on )(?:on )?(?:the day after tomorrow|today|tomorrow|(?:next |this )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|the [0-9]{1,2}(?:st|nd|rd|th)?)[?.!]*$`)
 )
 
@@ -1316,6 +1331,9 @@ func (s *Step) dayFollowUp(text string) (bool, error) {
 	if !ok || day < s.today {
 		return false, nil
 	}
+	if t.On { // after the debits of a day ("明天会扣我钱吗"): that day's
+		return sayDebits(s, l)
+	}
 	return true, sayDueOn(s, day)
 }
 
@@ -1330,7 +1348,8 @@ var (
 	dueDayEN = regexp.MustCompile(`^how much (?:do|will|should|must) i (?:have to |need to )?(?:pay|owe)(?: on)? (?:the )?(?:[0-9]{1,2}(?:st|nd|rd|th)?|today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\??$|` +
 		// whether anything is due on a day (an audit: "is my payment due today" got a quote, one tap from paying)
 		`^(?:is|are) (?:my|any|the|a) (?:[a-z]+ )?(?:payments?|bills?|installments?) due (?:today|tomorrow)\??$|^do i have (?:a |any )?(?:payments?|bills?) due (?:today|tomorrow)\??$|` +
-		`^is (?:anything|something) due (?:today|tomorrow)\??$|^(?:what|which) (?:payments?|bills?) (?:is|are) due (?:today|tomorrow)\??$`)
+		`^is (?:anything|something) due (?:today|tomorrow)\??$|^do i have (?:anything|something) (?:due|to pay) (?:today|tomorrow)\??$|` +
+		`^(?:is|will) (?:anything|something) (?:being |be )?(?:taken|charged|debited|deducted)(?: from (?:my|the) (?:card|account))? (?:today|tomorrow)\??$|^(?:what|which) (?:payments?|bills?) (?:is|are) due (?:today|tomorrow)\??$`)
 )
 
 // lastPeriodSaid names a plan's last period.
@@ -1471,7 +1490,7 @@ func duesStand(s *Step, lead string) error {
 		lead = s.T("decline.nothing_paid") + s.T("decline.bills_stand")
 	}
 	parts := []string{lead}
-	booked := false
+	booked, gap := false, false
 	for _, p := range open {
 		due, _ := dueLines(s, p, cards, sched)
 		if len(due) == 0 {
@@ -1482,9 +1501,17 @@ func duesStand(s *Step, lead string) error {
 			lines = append(lines, line)
 		}
 		parts = append(parts, strings.Join(lines, "\n"))
-		booked = booked || slices.ContainsFunc(sched, func(r supportbot.ScheduledRepayment) bool { return r.PlanID == p.ID && r.RunAt.After(s.now) })
+		for _, r := range sched {
+			if r.PlanID == p.ID && r.RunAt.After(s.now) {
+				b, ok := billOf(&p, r.Period)
+				booked, gap = true, gap || ok && b.Status == supportbot.BillUnpaid && gapOf(s, r, b, cards) != paysWhole
+			}
+		}
 	}
-	if booked {
+	switch {
+	case gap: // "仍会按时扣款" of one that will fail: untrue (a probe)
+		parts = append(parts, s.T("decline.booking_runs_gap"))
+	case booked:
 		parts = append(parts, s.T("decline.booking_runs"))
 	}
 	parts = append(parts, s.T("decline.still_due"))

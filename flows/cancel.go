@@ -653,6 +653,20 @@ func scheduledViews(s *Step) ([]*scheduledView, error) {
 	return views, nil
 }
 
+// note is keptNote of v: its period paid already, or what its debit leaves
+// to pay by hand; "" when it pays its period whole and on time.
+func (v *scheduledView) note(s *Step) (string, error) {
+	plans, err := s.plans()
+	if err != nil {
+		return "", err
+	}
+	cards, err := s.cards()
+	if err != nil {
+		return "", err
+	}
+	return keptNote(s, v.ScheduledRepayment, plans, cards), nil
+}
+
 // active are the ones still ahead: scheduled or processing.
 func active(views []*scheduledView) []*scheduledView {
 	var out []*scheduledView
@@ -682,10 +696,11 @@ func listScheduled(s *Step) error {
 		if key := v.refusalKey(s.now); key != "" {
 			line += "\n   " + s.T(key+"_short")
 		}
-		if v.paidAlready() {
-			line += "\n" + s.T("debited.booking_paid")
+		note, err := v.note(s)
+		if err != nil {
+			return err
 		}
-		lines = append(lines, line)
+		lines = append(lines, line+note)
 		rows = append(rows, []supportbot.Button{s.btn(s.T("cancel.btn_pick", "n", i+1, "product", v.Product, "period", v.Period), "pick", v.ID)})
 	}
 	rows = append(rows, []supportbot.Button{s.cancelBtn(), s.humanBtn()})
@@ -932,7 +947,11 @@ func askCancel(s *Step, v *scheduledView) error {
 		return nil
 	}
 	s.slots.Scheduled = v.ID
-	lines := []string{s.T("cancel.confirm"), v.line(s)}
+	note, err := v.note(s) // its card frozen, its period paid: said before keeping it is chosen (a probe)
+	if err != nil {
+		return err
+	}
+	lines := []string{s.T("cancel.confirm"), v.line(s) + note}
 	if v.dueSoon(s.today) {
 		lines = append(lines, "", s.dueWarning("cancel.warn_due", v))
 	}

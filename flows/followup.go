@@ -18,7 +18,7 @@ type lastStep struct {
 	Flow  string    `json:"flow"`
 	Plan  string    `json:"plan,omitempty"`
 	Plans []string  `json:"plans,omitempty"` // billsListed: the plans in the order shown
-	On    bool      `json:"on,omitempty"`    // autopay: the switch asked for
+	On    bool      `json:"on,omitempty"`    // autopay: the switch asked for; dayAnswered: the day's debits were said
 	Done  bool      `json:"done,omitempty"`  // confirmed (under way as it closed), not only quoted
 	At    time.Time `json:"at"`
 	// Total and Count: what a list of bills just shown comes to, and how

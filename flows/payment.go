@@ -343,7 +343,13 @@ func quoteBreakdown(s *Step, flow string, p *supportbot.Plan, q *supportbot.Quot
 				// The prepayment fee over the fees it waives: paying
 				// off costs more than paying as scheduled (a probe's last
 				// period, ¥6.00 more), said rather than left to compare.
-				lines = append(lines, s.T("repay.quote_costs_more", "more", money(q.Amount-remaining)))
+				if late := countOverdue(*p, s.today); late > 0 {
+					// /pay pays the overdue periods, not "the current one
+					// alone" (an English probe).
+					lines = append(lines, s.T("repay.quote_costs_more_overdue", "more", money(q.Amount-remaining), "count", late))
+				} else {
+					lines = append(lines, s.T("repay.quote_costs_more", "more", money(q.Amount-remaining)))
+				}
 			}
 		}
 		if waived := waivedFees(p, q, s.today); waived > 0 {
@@ -1415,10 +1421,18 @@ func latestPaymentNotice(s *Step) (bool, error) {
 	if err != nil {
 		return true, err
 	}
+	plans, err := s.plans()
+	if err != nil {
+		return true, err
+	}
+	cards, err := s.cards()
+	if err != nil {
+		return true, err
+	}
 	var ahead []string
 	for _, v := range active(views) {
 		if v.Status == supportbot.ScheduledScheduled && v.RunAt.After(s.now) {
-			ahead = append(ahead, v.line(s))
+			ahead = append(ahead, v.line(s)+keptNote(s, v.ScheduledRepayment, plans, cards))
 		}
 	}
 	if len(ahead) > 0 && len(s.out) > 0 {

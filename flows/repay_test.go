@@ -1055,4 +1055,13 @@ func TestAPayoffThatCostsMoreSaysSo(t *testing.T) {
 	c.send("/repay")
 	c.press("Redmi K70") // no prepayment fee: never more
 	c.reject("多付")
+	// Overdue, /pay pays the overdue periods, not "the current one alone"
+	// (an English probe).
+	data := fixture()
+	customerIn(t, data, "C1").Plans[1].Bills[1].Status = supportbot.BillUnpaid
+	_, c = faqSessionOn(t, data, 1135, phoneZhang)
+	c.send("/repay")
+	c.press("Xiaomi Book")
+	c.expect("今天结清比按原计划还多付 ¥30.00", "也可以发 /pay 先还逾期的 1 期")
+	c.reject("只还当期")
 }

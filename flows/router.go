@@ -2099,12 +2099,18 @@ func (s *Step) declineStep() error {
 		s.say(s.T("decline.under_way"), s.next(s.menuBtn(s.T("menu.messages"), "messages"))...)
 		return nil
 	}
-	key := "decline.done"
+	key, note := "decline.done", ""
 	switch s.conv.Flow {
 	case "repay", "pay":
 		key = "decline.nothing_paid"
 	case "cancel":
 		key = "decline.schedule_kept"
+		var err error
+		if note, err = s.keptBookingNote(); err != nil {
+			return err
+		} else if note != "" {
+			key = "decline.schedule_kept_gap" // not "会按原定时间扣款" of one on a frozen card (a probe)
+		}
 	case "close":
 		key = "decline.no_closure"
 	case "autopay", "cards":
@@ -2117,8 +2123,26 @@ func (s *Step) declineStep() error {
 		s.menu("menu.again")
 		return nil
 	}
+	if note != "" {
+		s.say(s.T(key)+note, s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.bill"), "bill"), s.humanBtn())...)
+		return nil
+	}
 	s.declined(key)
 	return nil
+}
+
+// keptBookingNote is keptNote of the booking picked at the cancellation
+// being declined, "" for none.
+func (s *Step) keptBookingNote() (string, error) {
+	views, err := scheduledViews(s)
+	if err != nil {
+		return "", err
+	}
+	i := slices.IndexFunc(views, func(v *scheduledView) bool { return v.ID == s.slots.Scheduled && v.Live() })
+	if s.slots.Scheduled == "" || i < 0 {
+		return "", nil
+	}
+	return views[i].note(s)
 }
 
 // withoutNo is text without a no that leads it ("算了 还是提前还清吧",

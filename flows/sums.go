@@ -31,12 +31,12 @@ var (
 		`\bhow much (?:to|would it (?:take|cost) to|does it (?:take|cost) to|do i need to|for me to) (?:pay off|settle|clear) (?:everything|all|it all|all of (?:it|them)|all my (?:plans|installments|loans|bills))\b|\btotal payoff\b`)
 	// principalAsked asks the principal still owed ("本金还有多少", "how
 	// much principal is left").
-	principalAsked = regexp.MustCompile(`本金(?:还|一共|总共)?(?:剩|有|欠|剩下|没还)?(?:多少|几)|(?:剩|剩下|还欠|没还)的?本金(?:是|有)?(?:多少|几)|\bhow much (?:of the )?principal\b|\bprincipal (?:left|remaining|outstanding|still owed)\b|\b(?:remaining|outstanding) principal\b`)
+	principalAsked = regexp.MustCompile(`本金(?:还|一共|总共)?(?:剩|有|欠|剩下|没还)?(?:多少|几)|(?:剩|剩下|还欠|没还)的?本金(?:是|有)?(?:多少|几)|(?:剩|剩下|欠|没还)(?:多少|几)(?:的)?本金|\bhow much (?:of the )?principal\b|\bprincipal (?:left|remaining|outstanding|still owed)\b|\b(?:remaining|outstanding) principal\b`)
 	// feesLeftAsked asks the installment fees still to pay ("电视的手续费一
 	// 共还要交多少", "how much in fees is left") — not what one period's is
 	// (faq.own_fee), nor the prepayment fee.
 	feesLeftAsked = regexp.MustCompile(`手续费(?:一共|总共|加起来|全部)(?:还)?(?:要|需要|得)?(?:交|付|还|收)?多少|(?:还要|还得|还需要|还剩|剩下|剩)(?:交|付)?(?:多少|几)(?:钱)?(?:的)?手续费|手续费(?:还)?(?:剩|剩下|有)多少|` +
-		`\bhow much (?:in )?fees? (?:is |are |do i have )?(?:left|remaining|still to pay|in total|altogether)\b|\b(?:total|remaining) (?:installment )?fees?\b|\bfees? (?:left|remaining|in total)\b`)
+		`\bhow much (?:in )?fees? (?:is |are |do i have )?(?:left|remaining|still to pay|in total|altogether)\b|\b(?:total|remaining) (?:installment )?fees?\b|\bfees? (?:left|remaining|in total)\b|\bfees?\b[^.?!]{0,25}\b(?:in total|altogether|left)\b`)
 )
 
 // sumsAsked answers a sum of the customer's own bills asked in so many
