@@ -791,3 +791,25 @@ func TestTheOverdueTotalIsSaid(t *testing.T) {
 	c.send("逾期了要交多少滞纳金")
 	c.reject("逾期合计")
 }
+
+// An English probe's "and february?" after January's bills, "show me the
+// schedule for the phone", "what is the date of my next laptop payment"
+// and "pay everything that's due" got "can't answer" or unsure.
+func TestEnglishFollowUpsAndPlainAsks(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(1136, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("what do i owe in january")
+	c.expect("Due in January 2027")
+	c.send("and february?")
+	c.expect("Due in February 2027", "Redmi K70, period 9")
+	c.send("show me the schedule for the phone")
+	c.expect("Redmi K70", "2027-05-15")
+	c.send("what is the date of my next laptop payment")
+	c.expect("Xiaomi Book", "Next due date")
+	c.send("pay everything that's due")
+	c.expect("Which plan's bill do you want to pay?")
+}

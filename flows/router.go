@@ -562,7 +562,8 @@ func paysAllBills(l string) bool {
 }
 
 var (
-	allBillsEN = regexp.MustCompile(`^(?:please |pls |plz |i want to |let me )?pay (?:all|both|all three|all two|all four|all of them|them all|all my bills|all the bills|all my installments|every bill|all (?:the |my )?overdue(?: ones| bills| installments)?)(?: of them)?(?: now| please| pls| at once)?[.!]*$`)
+	allBillsEN = regexp.MustCompile(`^(?:please |pls |plz |i want to |let me )?pay (?:all|both|all three|all two|all four|all of them|them all|all my bills|all the bills|all my installments|every bill|all (?:the |my )?overdue(?: ones| bills| installments)?|` +
+		`(?:everything|whatever|all|what)(?: that)?(?:'s| is)? (?:due|owed|overdue))(?: of them)?(?: now| today| please| pls| at once)?[.!]*$`) // "pay everything that's due" (an English probe: unsure)
 	allBillsZh = regexp.MustCompile(`^(?:请|麻烦)?(?:帮我|给我|我要|我想)?(?:把)?(?:逾期(?:了)?的)?` + // "把逾期的两笔都还了" (a probe: unsure)
 		`(?:(?:这几笔|这两笔|这三笔|每一?笔|两笔|三笔|几笔|这几个|这两个|两个|三个|俩)(?:分期|账单|订单|月供)?|(?:所有|全部)的?(?:分期|账单|订单|月供)|(?:分期|账单|月供)(?:都|全部|全都)|` +
 		`(?:所有|全部)逾期(?:了)?的(?:分期|账单|订单|月供)?)` + // "帮我把所有逾期的还了" (a probe: unsure)
@@ -1652,7 +1653,8 @@ var notOwnPayoff = []string{"fee", "if ", "would i save", "interest", "how do", 
 var (
 	owesNow       = regexp.MustCompile(`^(?:那|那么)?我?(?:现在|目前)?(?:一共|总共|总的)?(?:还要|还得|还需要|还)(?:还|欠|付)(?:你们)?多少(?:钱)?(?:啊|呢|呀)?$`)
 	monthFollowUp = regexp.MustCompile(`^(?:那|那么|还有)?(?:下下?个?月|这个月|本月|[0-9]{1,2}月份?)(?:的)?(?:呢|那期呢|的账单呢|账单呢)$|` +
-		`^(?:and|what about|how about) (?:the )?(?:next month|this month|the month after)(?: then)?$`)
+		`^(?:and|what about|how about|and what about|and in|and for|what about in) (?:the )?(?:next month|this month|the month after|` +
+		`january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept|sep|oct|nov|dec)(?: then)?$`) // "and february?" after January's (an English probe: "can't answer")
 )
 
 // paysAKind is "还" and a kind of device and nothing else ("还充电宝", "帮我
@@ -3624,6 +3626,19 @@ func (s *Step) freeText(text string) error {
 			return s.startFlow("bill", "")
 		}
 	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && s.conv.Flow == "" && scheduleAsked.MatchString(l) &&
+		!containsAny(l, "cancel", "change", "取消", "改", "预约") && !aboutSomeoneElse(text) && !anyPerson.MatchString(l) {
+		// "show me the schedule for the phone", "手机的还款计划": that plan's
+		// schedule (an English probe: unsure).
+		open, err := s.openPlans()
+		if err != nil {
+			return err
+		}
+		if i := planSaid(bare(l), open); i > 0 {
+			s.conv.Misses = 0
+			return showSchedule(s, open[i-1].ID)
+		}
+	}
 	if l := strings.ToLower(text); returnedStillPay.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("refund-timing") {
 		// "手表已经退货了还要还吗": a return is not the plan cancelled —
 		// the bills stand until the refund is done (a probe: unsure).
@@ -4838,7 +4853,10 @@ var returnedStillPay = regexp.MustCompile(`(?:退货|退了货|退款了|退了(
 // many plans there are ("我有几笔分期", "how many installments do i have").
 var (
 	planDueAsked = regexp.MustCompile(`(?:什么时候|啥时候|几号|哪天|哪一天)(?:开始)?(?:还|扣|交|付|到期)|(?:还款日|到期日|扣款日)是?(?:哪天|几号|什么时候)|` +
-		`\bwhen (?:is|are|do i pay|does|will|should i pay)\b[^.?!]{0,30}\b(?:due|pay|paid|charged|debited)\b`)
+		`\bwhen (?:is|are|do i pay|does|will|should i pay)\b[^.?!]{0,30}\b(?:due|pay|paid|charged|debited)\b|` +
+		`\b(?:what(?:'s| is)|whats) the (?:date|due date|day) (?:of|for) (?:my |the )?next\b|\bwhen(?:'s| is) (?:my |the )?next\b[^.?!]{0,24}\b(?:payment|bill|installment|due)\b`) // "what is the date of my next laptop payment" (an English probe: unsure)
+	// scheduleAsked asks to see a plan's schedule.
+	scheduleAsked   = regexp.MustCompile(`\b(?:payment |repayment |installment )?schedule\b|\bpayment plan\b|还款计划|还款明细|分期明细|每期明细`)
 	plansCountAsked = regexp.MustCompile(`(?:我)?(?:有|还有|一共有|总共有)几(?:笔|个)分期|\bhow many (?:installments?|instalments?|plans?|loans?) (?:do i have|have i got|are there)\b`)
 )
 
