@@ -70,7 +70,7 @@ func asksDebitAhead(text string) bool {
 	if bookingStillOn.MatchString(l) && !containsAny(l, notAhead...) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "is my scheduled payment for tomorrow still on": it is, or not (an audit opened its cancellation)
 	}
-	if cardOfADebit.MatchString(l) && (aDaySaid(l) || containsAny(l, "下次", "下一次", "下期", "下个月", "下月", "预约", "next", "scheduled", "booking") || namesAKind(l)) &&
+	if cardOfADebit.MatchString(l) && (aDaySaid(l) || containsAny(l, "下次", "下一次", "下期", "下个月", "下月", "预约", "自动还款", "自动扣", "next", "scheduled", "booking", "autopay", "auto-pay", "auto-repay") || namesAKind(l)) && // "冰箱的自动还款从哪张卡扣" (a probe: the how-to)
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "what card will tomorrow's payment come from", "…the laptop payment…": the debits say each one's card (an audit: unsure; a probe: the default, where the laptop's booking takes another)
 	}
@@ -256,7 +256,7 @@ func sayDebits(s *Step, text string) (bool, error) {
 	if dayNamed {
 		only = &day
 	}
-	v := aheadView{s: s, cards: cards, sched: sched, named: named, autopayAsked: autopayWorks.MatchString(strings.ToLower(text))}
+	v := aheadView{s: s, cards: cards, sched: sched, named: named, autopayAsked: autopayAsked(strings.ToLower(text))}
 	if l := strings.ToLower(text); containsAny(l, append([]string{"今天", "today"}, aheadToday...)...) && containsAny(l, "明天", "tomorrow", "tmrw") &&
 		containsAny(l, "一共", "总共", "加起来", "合计", "多少", "how much", "in total", "altogether") && !asksDebitAfterPaying(l) {
 		// "今晚和明天加起来一共扣多少": both days, and what they come to (an
@@ -343,6 +343,13 @@ func sayDebits(s *Step, text string) (bool, error) {
 	s.conv.Misses = 0
 	s.say(b.String(), s.next(btns...)...)
 	return true, nil
+}
+
+// autopayAsked asks whether auto-repayment works, or from which card it
+// debits ("冰箱的自动还款从哪张卡扣"): its first debit is said even after
+// booked periods.
+func autopayAsked(l string) bool {
+	return autopayWorks.MatchString(l) || cardOfADebit.MatchString(l) && containsAny(l, "自动还款", "自动扣", "autopay", "auto-pay", "auto-repay")
 }
 
 // aheadView is what debitsAhead reads a customer's debits to come from.

@@ -579,7 +579,15 @@ func showBills(s *Step, asked string) error {
 		}
 		parts = append([]string{month}, parts...)
 	case asked == askedOverdue && overdue:
-		parts = append([]string{s.T("bill.overdue_yes")}, parts...)
+		late := 0
+		for _, p := range open {
+			late += countOverdue(p, s.today)
+		}
+		key := "bill.overdue_yes"
+		if late > 1 { // "逾期了几期": how many, not "the period marked" (a probe)
+			key = "bill.overdue_yes_many"
+		}
+		parts = append([]string{s.T(key, "count", late)}, parts...)
 	case asked == askedOverdue:
 		parts = append([]string{s.T("bill.overdue_none")}, parts...)
 	}

@@ -813,3 +813,32 @@ func TestEnglishFollowUpsAndPlainAsks(t *testing.T) {
 	c.send("pay everything that's due")
 	c.expect("Which plan's bill do you want to pay?")
 }
+
+// A probe's plain questions that got unsure, a wrong desk or no count:
+// "pay this month's phone bill" (another lender's answer), "第二笔呢" after
+// the overview, "逾期了几期", "手机再不还会怎么样", and which card an
+// auto-repayment debits.
+func TestPlainAsksOfAProbe(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[1].Bills[1].Status = supportbot.BillUnpaid // two periods overdue
+	_, c := faqSessionOn(t, data, 1138, phoneZhang)
+	c.send("/bill")
+	c.send("第二笔呢")
+	c.expect("Xiaomi Book", "还款计划")
+	c.send("逾期了几期")
+	c.expect("你有 2 期逾期未还")
+	c.send("手机再不还会怎么样")
+	c.expect("滞纳金", "你的账单里逾期的是")
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	e := h.chat(1139, "en")
+	e.identify(phoneZhang)
+	e.send("/lang en")
+	e.send("pay this month's phone bill")
+	e.expect("Redmi K70", "Total to pay")
+	e.reject("Huabei")
+	_, z := faqSessionOn(t, payFixture(), 1140, phoneZhao)
+	z.send("手机的自动还款从哪张卡扣")
+	z.expect("🔁 自动还款：「Redmi Note 13」", "农业银行 **** 5555")
+}

@@ -384,6 +384,9 @@ var (
 
 // ordinal is the position a typed pick names, 0 for none.
 func ordinal(t string) int {
+	if strings.HasPrefix(t, "第") { // "第二笔呢" (a probe: "can't answer"); "两个呢" may be both
+		t = strings.TrimSuffix(strings.TrimSuffix(t, "呢"), "的")
+	}
 	if m := zhOrdinal.FindStringSubmatch(t); m != nil {
 		if n, err := strconv.Atoi(m[1]); err == nil {
 			return n

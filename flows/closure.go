@@ -379,6 +379,12 @@ func handleClose(s *Step, a action) (bool, error) {
 				// closed and said so (a desk probe: the ID asked again).
 				return true, s.startFlow("agent", "")
 			}
+			if lang := langNamed(text); lang != "" && !strings.ContainsFunc(text, unicode.IsDigit) {
+				// "中文" typed at /lang's chooser (an English probe: taken
+				// for an answer to the ID, the language kept): switched,
+				// no try counted — the step closed, said so, as /lang does.
+				return true, s.setLang(string(lang))
+			}
 			if s.ev.Forwarded {
 				// Someone's words passed on, not the customer's answer:
 				// a probe's forwarded "2468" submitted the closure. No try

@@ -608,3 +608,21 @@ func TestAPersonAskedAtTheIDStepIsThePerson(t *testing.T) {
 		t.Errorf("%d closure requests, want none", n)
 	}
 }
+
+// "中文" typed at /lang's chooser during the ID check was taken for an
+// answer to it and the language kept (an English probe): switched, the
+// step closed and said so, no try counted.
+func TestALanguageTypedAtTheIDCheckSwitches(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(1137, "en")
+	c.identify(phoneBob)
+	c.send("/close_account")
+	c.press("Go on")
+	c.expect("You have 3 tries left.")
+	c.send("/lang")
+	c.send("中文")
+	c.expect("已切换为中文", "刚才进行到一半的步骤已关闭")
+	c.send("/close_account")
+	c.press("继续")
+	c.expect("还可以尝试 3 次")
+}

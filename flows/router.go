@@ -1669,7 +1669,7 @@ var periodEarlyAsked = regexp.MustCompile(`(?:能|可以|能不能|可不可以|
 
 // phoneBillPaid asks a phone's bill paid ("pay the phone bill", "pay my
 // xiaomi 14 phone bill").
-var phoneBillPaid = regexp.MustCompile(`^(?:pls |please )?(?:i want to |i wanna |i need to |can i |let me )?pay (?:(?:the|my) )?(?:[a-z0-9+]+ ){0,3}phone(?:['’]?s)? bill(?: now| please| pls)?` + // "pay the phone's bill", "pay phone bill using icbc 9988" (a probe: another lender's)
+var phoneBillPaid = regexp.MustCompile(`^(?:pls |please )?(?:i want to |i wanna |i need to |can i |let me )?pay (?:(?:the|my) )?(?:this month['’]?s |this period['’]?s |current )?(?:[a-z0-9+]+ ){0,3}phone(?:['’]?s)? bill(?: now| please| pls)?` + // "pay the phone's bill", "pay this month's phone bill", "pay phone bill using icbc 9988" (a probe: another lender's)
 	`(?: (?:with|using|from|on) (?:my |the )?[a-z ]{2,30}?(?: card)?(?: (?:ending(?: in)? )?[0-9]{4})?)?[.!?]*$`) // "…with icbc" (a probe: another lender's)
 
 // unbindsACard reports lower-cased text asking for a card to be unbound
@@ -3174,6 +3174,13 @@ func (s *Step) freeText(text string) error {
 		return nil
 	}
 	if l := strings.ToLower(text); lateFeeCut.MatchString(l) && !aboutSomeoneElse(text) && s.showAnswer("late-fee") {
+		s.conv.Misses = 0
+		return nil
+	}
+	if l := strings.ToLower(text); s.conv.Flow == "" && notPaidWhat.MatchString(l) && utf8.RuneCountInString(l) <= 30 && !aboutSomeoneElse(text) && s.showAnswer("overdue-consequences") {
+		// "平板再不还会怎么样", "今天不还会怎样", "what happens if i don't
+		// pay": what being late brings, with their own overdue (a probe:
+		// unsure).
 		s.conv.Misses = 0
 		return nil
 	}
@@ -4859,6 +4866,10 @@ var (
 	scheduleAsked   = regexp.MustCompile(`\b(?:payment |repayment |installment )?schedule\b|\bpayment plan\b|还款计划|还款明细|分期明细|每期明细`)
 	plansCountAsked = regexp.MustCompile(`(?:我)?(?:有|还有|一共有|总共有)几(?:笔|个)分期|\bhow many (?:installments?|instalments?|plans?|loans?) (?:do i have|have i got|are there)\b`)
 )
+
+// notPaidWhat asks what not paying brings.
+var notPaidWhat = regexp.MustCompile(`不还(?:款|钱)?(?:的话)?(?:会|会有|有)?(?:怎么样|怎样|怎么办|什么后果|啥后果|什么影响|后果)|晚还(?:的话)?(?:会|会有)?(?:怎么样|怎样|什么后果|啥后果|什么影响)|` +
+	`\bwhat (?:happens|will happen|would happen) if i (?:don'?t|do not|can'?t|cannot|never) pay\b|\bwhat if i (?:don'?t|do not|can'?t) pay\b`)
 
 // graceWords ask for a grace period: the overdue topic says there is none
 // to count on.
