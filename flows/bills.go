@@ -1099,8 +1099,15 @@ func periodLine(s *Step, p supportbot.Plan, b supportbot.Bill, sched []supportbo
 			}
 		}
 	}
-	return s.T("paid_in.line", "product", p.Product, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
+	line := s.T("paid_in.line", "product", p.Product, "period", b.Period, "date", b.DueDate.Format(s.conv.Lang),
 		"amount", money(b.Amount()), "status", locale.HTML(status))
+	if r, ok := scheduledFor(p.ID, b.Period, sched); ok && b.Status == supportbot.BillPaid && !r.RunAt.Before(s.now.Add(-supportbot.StaleBooking)) {
+		// Paid, and a booking still debits it: "✅ paid" alone left a
+		// possible second charge unsaid (an English probe, "why is there a
+		// payment processing for my watch? I already paid period 2").
+		line += "\n" + s.T("paid_in.second_charge", "amount", money(r.Amount), "time", when(s, r.RunAt))
+	}
+	return line
 }
 
 // onePeriod answers a question about one period by its number or as the
@@ -1250,7 +1257,7 @@ func dueThisWeek(s *Step, text string) (bool, error) {
 
 func dueOnDay(s *Step, text string) (bool, error) {
 	l := strings.TrimSpace(strings.ToLower(inDigits(text)))
-	if s.conv.CustomerID == "" || !dueDayZH.MatchString(l) && !dueDayEN.MatchString(l) {
+	if s.conv.CustomerID == "" || !dueDayZH.MatchString(l) && !dueDayEN.MatchString(l) && !dueDayPlanZH.MatchString(l) {
 		return false, nil
 	}
 	day, ok := s.dayAsked(l)
@@ -1260,17 +1267,30 @@ func dueOnDay(s *Step, text string) (bool, error) {
 	if proceed, told, err := s.ownAsked(text); !proceed {
 		return told, err
 	}
-	return true, sayDueOn(s, day)
+	plans, err := s.openPlans()
+	if err != nil {
+		return false, err
+	}
+	if m := dueDayPlanZH.FindStringSubmatch(l); m != nil {
+		i := planSaid(bare(m[1]), plans)
+		if i == 0 {
+			return false, nil // "15号信用卡要还多少": none of theirs
+		}
+		plans = plans[i-1 : i]
+	}
+	return true, sayDueOn(s, day, plans)
 }
+
+// dueDayPlanZH is dueDayZH's first form with a plan between the day and
+// the question ("1月18号电视要还多少": a probe got the plan's card, its next
+// period a month before).
+var dueDayPlanZH = regexp.MustCompile(`^(?:请问|那|我)?\s*(?:今天|明天|后天|大后天|(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天]|下?星期[一二三四五六日天])(?:的|那天)?\s*` +
+	`([\p{Han}A-Za-z][\p{Han}A-Za-z0-9 ]{0,11}?)(?:的|那笔|那期)?\s*(?:要|需要|应该|得)(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$`)
 
 // sayDueOn says what is due on day: the periods due that day with their
 // status, or that none is and when the next falls due — what is overdue
 // above, and their sum kept for "一共多少" next.
-func sayDueOn(s *Step, day supportbot.Date) error {
-	plans, err := s.openPlans()
-	if err != nil {
-		return err
-	}
+func sayDueOn(s *Step, day supportbot.Date, plans []supportbot.Plan) error {
 	sched, err := s.scheduled()
 	if err != nil {
 		return err
@@ -1342,7 +1362,11 @@ func (s *Step) dayFollowUp(text string) (bool, error) {
 	if t.On { // after the debits of a day ("明天会扣我钱吗"): that day's
 		return sayDebits(s, l)
 	}
-	return true, sayDueOn(s, day)
+	plans, err := s.openPlans()
+	if err != nil {
+		return false, err
+	}
+	return true, sayDueOn(s, day, plans)
 }
 
 // dueDayZH and dueDayEN are how much is due on a day asked and nothing

@@ -1,6 +1,10 @@
 package flows_test
 
-import "testing"
+import (
+	"testing"
+
+	"supportbot"
+)
 
 // TestWhyDebitedIsAnsweredWithWhatDebits: "我没还款怎么扣钱了" got the guide
 // on how to pay, "why did u take money from my card" "can't answer" (a
@@ -118,4 +122,15 @@ func TestPaidAlreadyButABookingStaysIsToldOfIt(t *testing.T) {
 	c.send("/lang en")
 	c.send("I paid already, why is there still a scheduled payment?")
 	c.expect("still ahead", "/cancel_schedule", "Xiaomi Watch")
+}
+
+// "why is there a payment processing for my watch? I already paid period
+// 2" got "Period 2 … ✅ paid" alone (an English probe): a period paid that
+// a booking still debits says it may be a second charge.
+func TestAPaidPeriodABookingDebitsSaysSo(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[0].Bills[7].Status = supportbot.BillPaid // S3 is debiting period 8
+	_, c := faqSessionOn(t, data, 1141, phoneZhang)
+	c.send("手机第8期还了吗")
+	c.expect("第 8 期", "可能是重复扣款", "/agent")
 }

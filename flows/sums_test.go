@@ -66,3 +66,14 @@ func TestAnotherDayAfterADaysAnswerIsThatDays(t *testing.T) {
 	c.send("那15号呢")
 	c.expect("2026年12月15日到期的账单", "Redmi K70")
 }
+
+// "1月18号电视要还多少" got the TV's card, its next period a month before
+// (a probe): that plan's bill due that day.
+func TestADaysBillOfAPlanNamed(t *testing.T) {
+	_, c := faqSession(t, 1142)
+	c.send("12月21号笔记本要还多少")
+	c.expect("2026年12月21日到期的账单", "「Xiaomi Book」第 4 期")
+	c.reject("Redmi K70")
+	c.send("15号信用卡要还多少")
+	c.reject("到期的账单")
+}
