@@ -842,3 +842,13 @@ func TestPlainAsksOfAProbe(t *testing.T) {
 	z.send("手机的自动还款从哪张卡扣")
 	z.expect("🔁 自动还款：「Redmi Note 13」", "农业银行 **** 5555")
 }
+
+// "笔记本这期我还一下吧", "笔记本这期手动还一下" got the plan's card, or
+// unsure (a probe): the plan's bill.
+func TestAPlanFirstThenPayingItIsItsBill(t *testing.T) {
+	for i, q := range []string{"手机这期我手动还一下", "手机这期我还一下吧"} {
+		_, c := faqSession(t, int64(1143+i))
+		c.send(q)
+		c.expect("Redmi K70", "合计应付：<b>¥261.92</b>")
+	}
+}

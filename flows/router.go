@@ -3633,6 +3633,18 @@ func (s *Step) freeText(text string) error {
 			return s.startFlow("bill", "")
 		}
 	}
+	if m := planPeriodPaid.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text))); m != nil && s.conv.CustomerID != "" && s.conv.Flow == "" && !aboutSomeoneElse(text) && !anyPerson.MatchString(m[1]) {
+		// "笔记本这期我还一下吧", "笔记本这期手动还一下", "手机第一期我现在就想
+		// 还": the plan's bill (a probe got its card, or unsure).
+		open, err := s.openPlans()
+		if err != nil {
+			return err
+		}
+		if i := planSaid(bare(m[1]), open); i > 0 {
+			s.conv.Misses = 0
+			return s.startFlow("pay", open[i-1].ID)
+		}
+	}
 	if l := strings.ToLower(text); s.conv.CustomerID != "" && s.conv.Flow == "" && scheduleAsked.MatchString(l) &&
 		!containsAny(l, "cancel", "change", "取消", "改", "预约") && !aboutSomeoneElse(text) && !anyPerson.MatchString(l) {
 		// "show me the schedule for the phone", "手机的还款计划": that plan's
@@ -4862,6 +4874,9 @@ var (
 	planDueAsked = regexp.MustCompile(`(?:什么时候|啥时候|几号|哪天|哪一天)(?:开始)?(?:还|扣|交|付|到期)|(?:还款日|到期日|扣款日)是?(?:哪天|几号|什么时候)|` +
 		`\bwhen (?:is|are|do i pay|does|will|should i pay)\b[^.?!]{0,30}\b(?:due|pay|paid|charged|debited)\b|` +
 		`\b(?:what(?:'s| is)|whats) the (?:date|due date|day) (?:of|for) (?:my |the )?next\b|\bwhen(?:'s| is) (?:my |the )?next\b[^.?!]{0,24}\b(?:payment|bill|installment|due)\b`) // "what is the date of my next laptop payment" (an English probe: unsure)
+	// planPeriodPaid asks a plan's bill paid, the plan first and the verb
+	// last ("笔记本这期我还一下吧").
+	planPeriodPaid = regexp.MustCompile(`^(.{1,20}?)的?(?:这期|本期|这个月的?|第一期|第1期)(?:我)?(?:现在|今天)?(?:就)?(?:想|要)?(?:自己)?(?:手动)?(?:先)?(?:还|付|交)(?:一下|下|掉|上)?(?:吧|呗|啊)?[。.!！]*$`)
 	// scheduleAsked asks to see a plan's schedule.
 	scheduleAsked   = regexp.MustCompile(`\b(?:payment |repayment |installment )?schedule\b|\bpayment plan\b|还款计划|还款明细|分期明细|每期明细`)
 	plansCountAsked = regexp.MustCompile(`(?:我)?(?:有|还有|一共有|总共有)几(?:笔|个)分期|\bhow many (?:installments?|instalments?|plans?|loans?) (?:do i have|have i got|are there)\b`)
