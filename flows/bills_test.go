@@ -852,3 +852,18 @@ func TestAPlanFirstThenPayingItIsItsBill(t *testing.T) {
 		c.expect("Redmi K70", "合计应付：<b>¥261.92</b>")
 	}
 }
+
+// "pay the tv with my card 6222…" got the masking warning and then unsure
+// (an English probe): the number is masked and the payment asked still
+// quoted.
+func TestAPaymentAskedWithACardNumberIsStillQuoted(t *testing.T) {
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(1145, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	c.send("pay the phone with my card 6222021234567894")
+	c.expect("That looked like a card or ID number", "Redmi K70", "Total to pay")
+	c.reject("6222021234567894")
+}

@@ -2237,7 +2237,9 @@ func (e *Engine) route(s *Step) error {
 		if (ev.Kind == supportbot.EventText || ev.Kind == supportbot.EventMedia) && s.conv.Flow == "" {
 			// "我卡号6222… 这张卡为什么扣不了钱": the question is still
 			// answered (a photo's caption too).
-			if rest := strings.TrimSpace(supportbot.MaskedSecret.ReplaceAllString(ev.Text, "")); utf8.RuneCountInString(rest) >= 4 {
+			rest := strings.TrimSpace(supportbot.MaskedSecret.ReplaceAllString(ev.Text, ""))
+			rest = cardLeftBehind.ReplaceAllString(rest, "") // "pay the tv with my card 6222…": the payment (an English probe: unsure)
+			if utf8.RuneCountInString(rest) >= 4 {
 				return s.freeText(rest)
 			}
 		}
@@ -4881,6 +4883,11 @@ var (
 	scheduleAsked   = regexp.MustCompile(`\b(?:payment |repayment |installment )?schedule\b|\bpayment plan\b|还款计划|还款明细|分期明细|每期明细`)
 	plansCountAsked = regexp.MustCompile(`(?:我)?(?:有|还有|一共有|总共有)几(?:笔|个)分期|\bhow many (?:installments?|instalments?|plans?|loans?) (?:do i have|have i got|are there)\b`)
 )
+
+// cardLeftBehind is what a masked card number leaves dangling at the end
+// of a request: "with my card", "用这张卡".
+var cardLeftBehind = regexp.MustCompile(`(?i)[\s,，]*(?:with|using|from|on|by)\s+(?:my |the |this )?(?:bank |debit |credit )?card(?: number| no\.?)?[\s.。!！]*$|` +
+	`[\s,，]*(?:用|拿|从)(?:我的)?(?:这张|那张)?(?:银行)?(?:卡号|卡)[\s。!！]*$`)
 
 // notPaidWhat asks what not paying brings.
 var notPaidWhat = regexp.MustCompile(`不还(?:款|钱)?(?:的话)?(?:会|会有|有)?(?:怎么样|怎样|怎么办|什么后果|啥后果|什么影响|后果)|晚还(?:的话)?(?:会|会有)?(?:怎么样|怎样|什么后果|啥后果|什么影响)|` +
