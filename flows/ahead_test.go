@@ -465,9 +465,9 @@ func TestAFrozenBookingIsNeverSaidToRunAsPlanned(t *testing.T) {
 	c5.Cards[0].Frozen = true
 	_, c := faqSessionOn(t, data, 1134, phoneZhao)
 	c.send("/cancel_schedule")
-	c.expect("扣款卡已冻结，会扣款失败")
+	c.expect("扣款卡已冻结，到时会扣款失败")
 	c.send("1")
-	c.expect("要取消这笔预约还款吗", "扣款卡已冻结，会扣款失败")
+	c.expect("要取消这笔预约还款吗", "扣款卡已冻结，到时会扣款失败")
 	c.send("不取消了")
 	c.expect("这笔预约还款没有取消", "会扣款失败")
 	c.reject("按原定时间")

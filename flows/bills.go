@@ -587,6 +587,17 @@ func showBills(s *Step, asked string) error {
 		if late > 1 { // "逾期了几期": how many, not "the period marked" (a probe)
 			key = "bill.overdue_yes_many"
 		}
+		var due []supportbot.Money
+		for _, p := range open {
+			for _, b := range p.Bills {
+				if b.Overdue(s.today) {
+					due = append(due, b.Due())
+				}
+			}
+		}
+		if total, err := supportbot.SumMoney(due...); err == nil {
+			s.shownSum(total, late) // "那一共多少" next: what is overdue (a replay got what is left on every plan)
+		}
 		parts = append([]string{s.T(key, "count", late)}, parts...)
 	case asked == askedOverdue:
 		parts = append([]string{s.T("bill.overdue_none")}, parts...)
@@ -904,7 +915,19 @@ func keptNote(s *Step, r supportbot.ScheduledRepayment, plans []supportbot.Plan,
 	case b.Status == supportbot.BillPaid:
 		return "\n" + s.T("debited.booking_paid")
 	}
-	return gapNote(s, gapOf(s, r, b, cards), r, b)
+	debiting := "" // with the bank already: what is left is paid once it is done
+	if r.Debiting(s.now) {
+		debiting = "_debiting"
+	}
+	switch gapOf(s, r, b, cards) { // under a line that says its time and card already
+	case gapCard:
+		return "\n" + s.T("booking.gap_card"+debiting)
+	case gapShort:
+		return "\n" + s.T("booking.gap_short"+debiting, "due", money(b.Due()), "short", money(b.Due()-r.Amount))
+	case gapLate:
+		return "\n" + s.T("booking.gap_late", "date", b.DueDate.Format(s.conv.Lang))
+	}
+	return ""
 }
 
 // scheduledFor is the live scheduled repayment of a plan's period, if any.
@@ -1381,7 +1404,7 @@ var (
 		// whether anything is due on a day (an audit: "is my payment due today" got a quote, one tap from paying)
 		`^(?:is|are) (?:my|any|the|a) (?:[a-z]+ )?(?:payments?|bills?|installments?) due (?:today|tomorrow)\??$|^do i have (?:a |any )?(?:payments?|bills?) due (?:today|tomorrow)\??$|` +
 		`^is (?:anything|something) due (?:today|tomorrow)\??$|^do i have (?:anything|something) (?:due|to pay) (?:today|tomorrow)\??$|` +
-		`^(?:is|will) (?:anything|something) (?:being |be )?(?:taken|charged|debited|deducted)(?: from (?:my|the) (?:card|account))? (?:today|tomorrow)\??$|^(?:what|which) (?:payments?|bills?) (?:is|are) due (?:today|tomorrow)\??$`)
+		`^(?:what|which) (?:payments?|bills?) (?:is|are) due (?:today|tomorrow)\??$`)
 )
 
 // lastPeriodSaid names a plan's last period.

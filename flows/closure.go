@@ -379,7 +379,12 @@ func handleClose(s *Step, a action) (bool, error) {
 				// closed and said so (a desk probe: the ID asked again).
 				return true, s.startFlow("agent", "")
 			}
-			if lang := langNamed(text); lang != "" && !strings.ContainsFunc(text, unicode.IsDigit) {
+			if lang := langNamed(text); lang != "" && lang == s.conv.Lang {
+				// The language it is in already: nothing to switch, the
+				// step kept (a replay: closed for no change).
+				s.say(s.T("closure.lang_same"), []supportbot.Button{s.cancelBtn(), s.humanBtn()})
+				return true, nil
+			} else if lang != "" && !strings.ContainsFunc(text, unicode.IsDigit) {
 				// "中文" typed at /lang's chooser (an English probe: taken
 				// for an answer to the ID, the language kept): switched,
 				// no try counted — the step closed, said so, as /lang does.

@@ -626,3 +626,23 @@ func TestALanguageTypedAtTheIDCheckSwitches(t *testing.T) {
 	c.press("继续")
 	c.expect("还可以尝试 3 次")
 }
+
+// The language it is in already, picked at the ID check, closed the step
+// for no change (a replay): the step stays.
+func TestTheSameLanguageAtTheIDCheckKeepsIt(t *testing.T) {
+	h := newHarness(t, fixture())
+	c := h.chat(1148, "en")
+	c.identify(phoneBob)
+	c.send("/close_account")
+	c.press("Go on")
+	c.send("/lang")
+	c.send("English")
+	c.expect("still waits for the last 4 characters")
+	c.send("/lang")
+	c.press("English")
+	c.expect("the step you were at is still open")
+	c.send("4321")
+	c.expect("type the last 4 characters of your ID number once more") // a step in between: asked once more, as after any
+	c.send("4321")
+	c.expect("Closure request submitted")
+}

@@ -1618,6 +1618,12 @@ func quoteText(s *Step, flow string) (bool, error) {
 		if flow == "repay" && sumFollowUp.MatchString(text) {
 			return true, askPlan(s) // "那一共是多少": the list again, what paying off all costs above it
 		}
+		if flow == "pay" && paysAllBills(text) {
+			// "pay all my bills" at this list: one at a time, from it (a
+			// replay: the payoffs' list, and its "1" quoted a payoff).
+			s.say(s.T("pay.one_at_a_time"))
+			return true, nil
+		}
 		if flow == "pay" && asksPayoff(text) && !asks(text) {
 			// "pay off the phone due today" at the bills' list: the
 			// payoff, not the bill picked by the words (a probe's 确认 paid

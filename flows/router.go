@@ -2919,8 +2919,10 @@ func (s *Step) logout() error {
 func (s *Step) setLang(arg string) error {
 	langBtns := []supportbot.Button{
 		s.button("中文", Callback{Kind: CallbackLang, Arg: "zh"}), s.button("English", Callback{Kind: CallbackLang, Arg: "en"})}
+	same := false
 	switch lang := langNamed(arg); {
 	case lang != "":
+		same = lang == s.conv.Lang
 		s.conv.Lang = lang
 	case s.ev.Kind == supportbot.EventButton:
 		// Our buttons name zh or en: another is forged, and a live quote
@@ -2957,6 +2959,12 @@ func (s *Step) setLang(arg string) error {
 		// closed (an operator probe: "/lang zh" at a quote, then 确认: "nothing
 		// to confirm"); others are closed, said so.
 		flow, plan, card := s.conv.Flow, s.slots.Plan, s.slots.Card
+		if same && flow != "pay" && flow != "repay" && flow != "cancel" && flow != "autopay" {
+			// The language it is in already: the step kept, not closed for
+			// no change (a replay: a closure's ID check lost).
+			s.say(s.T("lang.same_step"))
+			return nil
+		}
 		s.leave()
 		switch flow {
 		case "pay", "repay", "cancel", "autopay":

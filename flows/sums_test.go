@@ -77,3 +77,26 @@ func TestADaysBillOfAPlanNamed(t *testing.T) {
 	c.send("15号信用卡要还多少")
 	c.reject("到期的账单")
 }
+
+// A replay of the probes: "那一共多少" after "我逾期了吗" got what is left on
+// every plan, not what is overdue; "is anything being taken from my card
+// today?" the day's bills, a debit under way left out; "所有账单都帮我还了"
+// at the bills' list the payoffs' list.
+func TestFollowUpsOfTheReplay(t *testing.T) {
+	_, c := faqSession(t, 1146)
+	c.send("我逾期了吗")
+	c.send("那一共多少")
+	c.expect("以上一共 <b>¥261.92</b>（1 笔账单）")
+	c.send("/pay")
+	c.send("所有账单都帮我还了")
+	c.expect("一次还一笔")
+	c.reject("提前结清")
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	e := h.chat(1147, "en")
+	e.identify(phoneZhang)
+	e.send("/lang en")
+	e.send("is anything being taken from my card today?")
+	e.expect("Redmi K70", "period 8")
+}
