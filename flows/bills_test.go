@@ -796,12 +796,7 @@ func TestTheOverdueTotalIsSaid(t *testing.T) {
 // schedule for the phone", "what is the date of my next laptop payment"
 // and "pay everything that's due" got "can't answer" or unsure.
 func TestEnglishFollowUpsAndPlainAsks(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(1136, "en")
-	c.identify(phoneZhang)
-	c.send("/lang en")
+	_, c := faqSessionEn(t, 1136)
 	c.send("what do i owe in january")
 	c.expect("Due in January 2027")
 	c.send("and february?")
@@ -829,12 +824,7 @@ func TestPlainAsksOfAProbe(t *testing.T) {
 	c.expect("你有 2 期逾期未还")
 	c.send("手机再不还会怎么样")
 	c.expect("滞纳金", "你的账单里逾期的是")
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	e := h.chat(1139, "en")
-	e.identify(phoneZhang)
-	e.send("/lang en")
+	_, e := faqSessionEn(t, 1139)
 	e.send("pay this month's phone bill")
 	e.expect("Redmi K70", "Total to pay")
 	e.reject("Huabei")
@@ -857,12 +847,7 @@ func TestAPlanFirstThenPayingItIsItsBill(t *testing.T) {
 // (an English probe): the number is masked and the payment asked still
 // quoted.
 func TestAPaymentAskedWithACardNumberIsStillQuoted(t *testing.T) {
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	c := h.chat(1145, "en")
-	c.identify(phoneZhang)
-	c.send("/lang en")
+	_, c := faqSessionEn(t, 1145)
 	c.send("pay the phone with my card 6222021234567894")
 	c.expect("That looked like a card or ID number", "Redmi K70", "Total to pay")
 	c.reject("6222021234567894")

@@ -1057,6 +1057,19 @@ func faqSessionOn(t *testing.T, data []supportbot.CustomerData, id int64, phone 
 	return h, c
 }
 
+// faqSessionEn is faqSession with 张伟's chat in English (/lang en: his
+// language on file is Chinese).
+func faqSessionEn(t *testing.T, id int64) (*harness, *chat) {
+	t.Helper()
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	c := h.chat(id, "en")
+	c.identify(phoneZhang)
+	c.send("/lang en")
+	return h, c
+}
+
 // customerIn is the customer id of data, to change before a harness opens on it.
 func customerIn(t *testing.T, data []supportbot.CustomerData, id string) *supportbot.CustomerData {
 	t.Helper()

@@ -91,12 +91,7 @@ func TestFollowUpsOfTheReplay(t *testing.T) {
 	c.send("所有账单都帮我还了")
 	c.expect("一次还一笔")
 	c.reject("提前结清")
-	h := newHarness(t, fixture())
-	h.realFAQ()
-	h.open()
-	e := h.chat(1147, "en")
-	e.identify(phoneZhang)
-	e.send("/lang en")
+	_, e := faqSessionEn(t, 1147)
 	e.send("is anything being taken from my card today?")
 	e.expect("Redmi K70", "period 8")
 }
