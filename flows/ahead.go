@@ -188,13 +188,13 @@ var (
 	// 是自动扣款的", "which ones are paid automatically": a probe got unsure).
 	autoWhich = regexp.MustCompile(`哪(?:笔|些|个|几笔|一笔|几个)(?:分期|账单)?(?:会|是|能)?(?:自动|预约)(?:扣|还|扣款|还款)|` +
 		`\bwhich (?:ones?|plans?|bills?|payments?) (?:will be|are|get|is|will get) (?:paid|debited|charged|taken) automatically\b|\bwhich (?:ones?|plans?|bills?) (?:are|is) on (?:autopay|auto-?repayment)\b`)
-	// bookingOK asks whether a booking will be fine ("后天的预约没问题吧",
-	// "明天那笔预约能扣吧": a probe got unsure, its card frozen).
 	// takenOnADay asks whether anything is taken on a day ("is anything
 	// being taken from my card today?": a replay got the day's bills, a
 	// debit under way left out).
 	takenOnADay = regexp.MustCompile(`^(?:is|will) (?:anything|something) (?:being |be |get |getting )?(?:taken|charged|debited|deducted)(?: from (?:my|the) (?:card|account))? (?:today|tomorrow|tonight)\??$`)
-	bookingOK   = regexp.MustCompile(`预约(?:还款|扣款)?(?:没问题|没事|不会有问题|能扣|能成功|可以扣|正常)(?:吧|吗|么|嘛)|\b(?:scheduled (?:re)?payment|booking)\b[^.?!]{0,20}\b(?:ok|okay|fine|all right|alright)\b`)
+	// bookingOK asks whether a booking will be fine ("后天的预约没问题吧",
+	// "明天那笔预约能扣吧": a probe got unsure, its card frozen).
+	bookingOK = regexp.MustCompile(`预约(?:还款|扣款)?(?:没问题|没事|不会有问题|能扣|能成功|可以扣|正常)(?:吧|吗|么|嘛)|\b(?:scheduled (?:re)?payment|booking)\b[^.?!]{0,20}\b(?:ok|okay|fine|all right|alright)\b`)
 	// bookingWhen asks when the bookings run.
 	bookingWhen = regexp.MustCompile(`^(?:我的?)?(?:那个|那笔)?预约(?:还款)?(?:是|在)?(?:几号|哪天|什么时候|啥时候|几点|几号几点|哪天几点)(?:扣|扣款)?(?:啊|呢)?[?？]*$|` +
 		`^when (?:is|are|does|do|will) (?:my |the )?(?:scheduled (?:re)?payments?|bookings?)(?: run| go| happen| scheduled)?\??$`)

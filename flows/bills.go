@@ -579,14 +579,6 @@ func showBills(s *Step, asked string) error {
 		}
 		parts = append([]string{month}, parts...)
 	case asked == askedOverdue && overdue:
-		late := 0
-		for _, p := range open {
-			late += countOverdue(p, s.today)
-		}
-		key := "bill.overdue_yes"
-		if late > 1 { // "逾期了几期": how many, not "the period marked" (a probe)
-			key = "bill.overdue_yes_many"
-		}
 		var due []supportbot.Money
 		for _, p := range open {
 			for _, b := range p.Bills {
@@ -596,9 +588,13 @@ func showBills(s *Step, asked string) error {
 			}
 		}
 		if total, err := supportbot.SumMoney(due...); err == nil {
-			s.shownSum(total, late) // "那一共多少" next: what is overdue (a replay got what is left on every plan)
+			s.shownSum(total, len(due)) // "那一共多少" next: what is overdue (a replay got what is left on every plan)
 		}
-		parts = append([]string{s.T(key, "count", late)}, parts...)
+		key := "bill.overdue_yes"
+		if len(due) > 1 { // "逾期了几期": how many, not "the period marked" (a probe)
+			key = "bill.overdue_yes_many"
+		}
+		parts = append([]string{s.T(key, "count", len(due))}, parts...)
 	case asked == askedOverdue:
 		parts = append([]string{s.T("bill.overdue_none")}, parts...)
 	}
@@ -903,10 +899,11 @@ func gapNote(s *Step, g bookingGap, r supportbot.ScheduledRepayment, b supportbo
 	return ""
 }
 
-// keptNote is what booking r leaves to do as it stands: that its period is
-// paid already (a second charge if it runs), or what its debit leaves to pay
-// by hand (gapNote) — "" when it pays its period whole and on time. A probe
-// was told a booking on a frozen card "会按原定时间扣款".
+// keptNote is a note for under booking r's own line of what it leaves to do
+// as it stands: that its period is paid already (a second charge if it
+// runs), or what its debit leaves to pay by hand (gapOf) — "" when it pays
+// its period whole and on time. A probe was told a booking on a frozen card
+// "会按原定时间扣款".
 func keptNote(s *Step, r supportbot.ScheduledRepayment, plans []supportbot.Plan, cards []supportbot.Card) string {
 	b, ok := periodOf(plans, r.PlanID, r.Period)
 	switch {
