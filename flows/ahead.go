@@ -187,7 +187,8 @@ var (
 	// autoWhich asks which bills debit by themselves ("哪笔会自动扣", "哪些
 	// 是自动扣款的", "which ones are paid automatically": a probe got unsure).
 	autoWhich = regexp.MustCompile(`哪(?:笔|些|个|几笔|一笔|几个)(?:分期|账单)?(?:会|是|能)?(?:自动|预约)(?:扣|还|扣款|还款)|` +
-		`\bwhich (?:ones?|plans?|bills?|payments?) (?:will be|are|get|is|will get) (?:paid|debited|charged|taken) automatically\b|\bwhich (?:ones?|plans?|bills?) (?:are|is) on (?:autopay|auto-?repayment)\b`)
+		`\bwhich (?:ones?|plans?|bills?|payments?) (?:will be|are|get|is|will get) (?:paid|debited|charged|taken) automatically\b|\bwhich (?:ones?|plans?|bills?) (?:are|is) on (?:autopay|auto-?repayment)\b|` +
+		`\bwhat (?:will|is going to|gets) (?:be )?(?:debited|charged|taken|paid) automatically\b`)
 	// takenOnADay asks whether anything is taken on a day ("is anything
 	// being taken from my card today?": a replay got the day's bills, a
 	// debit under way left out).
@@ -341,8 +342,14 @@ func sayDebits(s *Step, text string) (bool, error) {
 	if d.paidTwice {
 		btns = append([]supportbot.Button{s.humanBtn()}, btns...)
 	}
+	if len(lines) > 0 && !d.overflow {
+		s.shownSum(d.total, len(lines)) // "一共多少" next (a replay: unsure)
+	}
 	if dayNamed { // "后天呢" next: that day's debits (a probe: unsure)
-		s.slots.Topic = &lastStep{Flow: dayAnswered, On: true, At: s.now}
+		if s.slots.Topic == nil {
+			s.slots.Topic = &lastStep{At: s.now}
+		}
+		s.slots.Topic.Flow, s.slots.Topic.On = dayAnswered, true
 	}
 	s.conv.Misses = 0
 	s.say(b.String(), s.next(btns...)...)

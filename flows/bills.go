@@ -439,6 +439,7 @@ var overdueWords = map[string]bool{"am": true, "i": true, "im": true, "is": true
 	"already": true, "right": true, "not": true, "on": true, "account": true, "the": true, "of": true, "still": true,
 	"yet": true, "a": true, "an": true, "past": true, "installment": true, "installments": true, "plan": true, "plans": true,
 	"how": true, "many": true, "days": true, "long": true, // "how many days overdue am i" (an audit: unsure)
+	"periods": true, "period": true, "months": true, // "how many periods am i overdue" (a replay: unsure)
 	// a follow-up's lead: "so am i overdue now", "ok am i late then" (an English probe got the bill's quote)
 	"so": true, "then": true, "ok": true, "okay": true, "and": true, "wait": true, "currently": true, "today": true,
 	"last": true, "final": true, "latest": true} // "is my last pad payment overdue?" (an English probe got the bill's quote)
@@ -1395,7 +1396,7 @@ func (s *Step) dayFollowUp(text string) (bool, error) {
 var (
 	dueDayZH = regexp.MustCompile(`^(?:请问|那|我)?\s*(?:今天|明天|后天|大后天|(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天]|下?星期[一二三四五六日天])(?:的|那天)?\s*(?:要|需要|应该|得)?(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$|` +
 		// whether anything, and what, is due on the day ("今天要还钱吗", "我今天要还哪个", "今天到期的是哪笔": an audit was unsure)
-		`^(?:请问|那)?我?(?:今天|明天)(?:要|需要|得|有)(?:还钱|还款|要还的|到期的)(?:吗|么|嘛)?[?？]*$|^(?:请问|那)?我?(?:今天|明天)(?:要|得)还哪(?:个|笔|期|一笔|一期)[?？]*$|` +
+		`^(?:请问|那)?我?(?:今天|明天)(?:要|需要|得|有)(?:还钱|还款|还|要还的|到期的)(?:吗|么|嘛)?[?？]*$|^(?:请问|那)?我?(?:今天|明天)(?:要|得)还哪(?:个|笔|期|一笔|一期)[?？]*$|` +
 		`^(?:今天|明天)到期的是哪(?:个|笔|期|一笔|一期)[?？]*$`)
 	dueDayEN = regexp.MustCompile(`^how much (?:do|will|should|must) i (?:have to |need to )?(?:pay|owe)(?: on)? (?:the )?(?:[0-9]{1,2}(?:st|nd|rd|th)?|today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\??$|` +
 		// whether anything is due on a day (an audit: "is my payment due today" got a quote, one tap from paying)

@@ -95,3 +95,27 @@ func TestFollowUpsOfTheReplay(t *testing.T) {
 	e.send("is anything being taken from my card today?")
 	e.expect("Redmi K70", "period 8")
 }
+
+// More of the replay's: "今天要还吗", "what will be debited automatically",
+// "一共多少" after the debits to come, "how many periods am i overdue" got
+// unsure or the auto-repayment how-to.
+func TestMoreAsksOfTheReplay(t *testing.T) {
+	_, c := faqSession(t, 1149)
+	c.send("今天要还吗")
+	c.expect("Xiaomi Book")
+	c.send("哪笔会自动扣")
+	c.expect("接下来会自动扣款的")
+	c.send("一共多少")
+	c.expect("以上一共 <b>¥1,504.84</b>（3 笔账单）")
+	_, e := faqSessionEn(t, 1150)
+	e.send("what will be debited automatically")
+	e.expect("Redmi K70")
+	e.reject("turn on")
+	h := newHarness(t, fixture())
+	h.realFAQ()
+	h.open()
+	b := h.chat(1151, "en")
+	b.identify(phoneBob)
+	b.send("how many periods am i overdue")
+	b.expect("paid off")
+}
