@@ -464,6 +464,18 @@ func (v aheadView) debits(plans []supportbot.Plan, day *supportbot.Date) aheadLi
 		}
 		switch {
 		case p.AutoRepay:
+			for _, b := range p.Bills {
+				// A booked period its booking leaves short, late or failing:
+				// not auto-repayment's either — the rest is by hand (a probe:
+				// the warning was dropped once auto-repayment was on, where
+				// /bill gave it).
+				if b.Status != supportbot.BillUnpaid || b.Overdue(s.today) || day != nil && b.DueDate > *day || day == nil && b.Period != next.Period {
+					continue
+				}
+				if gap := v.gap(p, b); gap != "" {
+					d.byHand = append(d.byHand, s.T("ahead.by_hand", "product", p.Product, "period", b.Period, "amount", money(b.Amount()), "date", s.day(b.DueDate))+gap)
+				}
+			}
 			if !due && day == nil && v.autopayAsked {
 				// The next period booked: the first one auto-repayment takes
 				// comes after it (a probe with a frozen default card was

@@ -483,3 +483,17 @@ func TestAFrozenBookingIsNeverSaidToRunAsPlanned(t *testing.T) {
 	c.send("12月23号呢")
 	c.expect("2026年12月23日会自动扣款的", "第 3 期")
 }
+
+// With auto-repayment on, a booking short of its period dropped its "还差
+// …：差额请手动还" from what debits by itself, where /bill still said it (a
+// probe): the rest is said to pay by hand all the same.
+func TestAShortBookingUnderAutoRepaymentStillSaysTheRest(t *testing.T) {
+	data := payFixture()
+	c5 := customerIn(t, data, "C5") // auto-repayment on
+	c5.Scheduled[0].Amount = 10000
+	_, c := faqSessionOn(t, data, 1152, phoneZhao)
+	c.send("这期还需要我手动还吗")
+	c.expect("还差 ¥203.00：差额请手动还")
+	c.send("23号会扣多少")
+	c.expect("还差 ¥203.00：差额请手动还")
+}

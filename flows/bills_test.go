@@ -852,3 +852,16 @@ func TestAPaymentAskedWithACardNumberIsStillQuoted(t *testing.T) {
 	c.expect("That looked like a card or ID number", "Redmi K70", "Total to pay")
 	c.reject("6222021234567894")
 }
+
+// "is my K70 payment overdue?" got the K70's overdue bill quoted, one tap
+// from paying (a probe): a model's name is a plan named — its yes or no.
+func TestAModelNamedAskedIfOverdueIsAnswered(t *testing.T) {
+	_, e := faqSessionEn(t, 1155)
+	e.send("is my K70 payment overdue?")
+	e.expect("Redmi K70", "overdue")
+	e.reject("Total to pay")
+	_, c := faqSession(t, 1156)
+	c.send("K70逾期了吗")
+	c.expect("Redmi K70", "逾期")
+	c.reject("合计应付")
+}

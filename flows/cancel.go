@@ -105,50 +105,67 @@ func (v *scheduledView) paidAlready() bool {
 // ("don't pay it", "i can't pay it", "i'll pay it in the app", "pay it all
 // now", "我现在还没钱", "直接还清": a regression run had each quoted), nor
 // a device the customer has none of.
-func paysInstead(s *Step, text string, list []*scheduledView) (*supportbot.Plan, error) {
+//
+// asked reports a payment asked that way whatever the plan: with none
+// found, the bills' list is for the customer to pick from — not the
+// booking the words' day or device picks (a probe: "now pay today's bill"
+// picked today's booking to cancel, and a confirm cancelled it on its due
+// date, nothing paid).
+func paysInstead(s *Step, text string, list []*scheduledView) (p *supportbot.Plan, asked bool, err error) {
 	l := strings.ToLower(strings.TrimSpace(text))
 	m := payNowEN.FindStringSubmatch(l)
-	if m == nil {
-		m = payNowZH.FindStringSubmatch(l)
-	}
-	if m == nil {
-		m = payPeriodZH.FindStringSubmatch(l) // "还冰箱这期": a probe's 确认 cancelled that booking instead
+	for _, re := range []*regexp.Regexp{payNowZH, payPeriodZH, payNamedFirstZH} { // "还冰箱这期": a probe's 确认 cancelled that booking instead
+		if m == nil {
+			m = re.FindStringSubmatch(l)
+		}
 	}
 	if m == nil || containsAny(l, "app", "wechat", "alipay", "cash", "card", "bank", "微信", "支付宝", "现金", "卡") {
-		return nil, nil
+		return nil, false, nil
 	}
 	open, err := s.openPlans()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	obj := strings.TrimSpace(m[1])
 	if wordsIn(obj, "off") || slices.ContainsFunc(wholePlanEN, func(w string) bool { return wordsIn(obj, w) }) {
-		return nil, nil // paying it off: not this bill
+		return nil, false, nil // paying it off: not this bill
+	}
+	if obj == "today" || obj == "今天" { // "pay today's bill": the one plan due today
+		if i := onlyOne(len(open), func(i int) bool {
+			b, ok := open[i].NextDue()
+			return ok && b.DueDate == s.today
+		}); i > 0 {
+			return &open[i-1], true, nil
+		}
+		return nil, true, nil
 	}
 	if !itself[obj] {
 		if i := planSaid(bare(obj), open); i > 0 {
-			return &open[i-1], nil
+			return &open[i-1], true, nil
 		}
-		return nil, nil // a device none of theirs, or words not a plan's: the list says
+		return nil, true, nil // a device none of theirs, or words not a plan's: the bills' list says
 	}
 	if len(list) == 0 || slices.ContainsFunc(list, func(v *scheduledView) bool { return v.PlanID != list[0].PlanID }) {
-		return nil, nil // which plan, the words do not say
+		return nil, true, nil // which plan, the words do not say
 	}
 	if i := slices.IndexFunc(open, func(p supportbot.Plan) bool { return p.ID == list[0].PlanID }); i >= 0 {
-		return &open[i], nil // the list's one plan: "just pay it now"
+		return &open[i], true, nil // the list's one plan: "just pay it now"
 	}
-	return nil, nil
+	return nil, true, nil
 }
 
 // payNowEN and payNowZH are a payment now asked for plainly, its object
 // caught: "actually i'll just pay the pad now", "pay for it", "算了我直接还
 // 平板这期吧", "那我现在就还这期".
 var (
-	payNowEN = regexp.MustCompile(`^(?:(?:actually|ok|okay|well|hmm|nah|oh)[,\s]+)*(?:(?:i'?ll|i will|i wanna|i want to|i need to|i'?d rather|let me)\s+)?` +
+	payNowEN = regexp.MustCompile(`^(?:(?:actually|ok|okay|well|hmm|nah|oh|now|so|then)[,\s]+)*(?:(?:i'?ll|i will|i wanna|i want to|i need to|i'?d rather|let me)\s+)?` +
 		`(?:just\s+)?pay\s+(?:for\s+)?(it|this|that|this one|that one|(?:the |my )?[a-z0-9]+(?: [a-z0-9]+)?)?` +
 		`(?:'s)?(?:\s+(?:bill|period|installment|now|instead|today|right now|directly|then|this month|this period|manually|myself|by hand))*[\s.!]*$`)
 	payNowZH = regexp.MustCompile(`^(?:算了|那|那就|还是|好吧)?[，,\s]*(?:我)?(?:还是)?(?:直接|现在就|马上就?)(?:还|付)(?:一下)?` +
 		`([^，,。了没不能可要有在欠起吗呢？?清完掉]{0,10}?)(?:这一?期)?(?:的)?(?:吧|算了)?$`)
+	// payNamedFirstZH: the plan first, paying it now last ("那Pro那个我现
+	// 在手动还", "那电视这期我现在还": a probe cancelled a booking instead).
+	payNamedFirstZH = regexp.MustCompile(`^(?:算了|那|那就|还是|好吧)?[，,\s]*([^，,。了没不能可要有在欠起吗呢？?清完掉我]{1,12}?)(?:那个|那笔|那期|这一?期|的)?\s*(?:我)?(?:现在|直接|马上|自己|手动)+(?:就)?(?:还|付)(?:一下|掉)?(?:吧)?$`)
 	// payPeriodZH: a period's payment asked, its plan named ("还冰箱这期",
 	// "帮我还小米15这期吧").
 	payPeriodZH = regexp.MustCompile(`^(?:我要|我想|帮我|那|先|那我|那我就|我)?(?:手动|自己|直接|现在|先)?(?:还|付)(?:一下)?([^，,。了没不能可要有在欠起吗呢？?清完掉]{1,10}?)(?:的)?(?:这一?期|本期)(?:的?账单)?(?:吧)?$`)
@@ -769,7 +786,7 @@ func handleCancel(s *Step, a action) (bool, error) {
 				s.say(s.T("cancel.one_at_a_time"))
 				return true, nil
 			}
-			if p, err := paysInstead(s, text, list); err != nil || p != nil {
+			if p, asked, err := paysInstead(s, text, list); err != nil || asked {
 				// "actually i'll just pay the pad now": its bill, whose
 				// payment cancels the booking of that period — not the
 				// booking's cancellation picked by the device named (an
@@ -778,6 +795,9 @@ func handleCancel(s *Step, a action) (bool, error) {
 					return true, err
 				}
 				s.finish()
+				if p == nil {
+					return true, s.startFlow("pay", "") // which one, the bills' list
+				}
 				return true, s.startFlow("pay", p.ID)
 			}
 			if m := correctedTo.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text))); m != nil {

@@ -758,3 +758,19 @@ func TestABookingsCardAskedChangedIsToldItKeepsIt(t *testing.T) {
 	c.send("can the scheduled payment use my icbc card instead")
 	c.expect("its card can't be changed here")
 }
+
+// At the bookings' list, "那Pro那个我现在手动还" and "now pay today's bill"
+// were taken for the booking to cancel — a confirm cancelled one on its due
+// date, nothing paid (a probe): a payment asked there is the bill.
+func TestPayingAskedAtTheBookingsListIsTheBill(t *testing.T) {
+	_, c := faqSession(t, 1153)
+	c.send("/cancel_schedule")
+	c.send("那手机那个我现在手动还")
+	c.expect("Redmi K70", "合计应付")
+	c.reject("要取消这笔预约还款吗")
+	_, c = faqSession(t, 1154)
+	c.send("/cancel_schedule")
+	c.send("now pay today's bill")
+	c.expect("Xiaomi Book")
+	c.reject("要取消这笔预约还款吗")
+}

@@ -4113,7 +4113,7 @@ func (s *Step) freeText(text string) error {
 		}
 		return s.startFlow("bill", "") // how long until each is due, the bill says (a regression run: the closure's time)
 	}
-	if asksIfOverdue(text) { // "我逾期了吗": the customer's bills say, first
+	if asksIfOverdue(text) || asksIfOverdue(s.withoutOwnProducts(text)) { // "我逾期了吗": the customer's bills say, first; "is my K70 payment overdue?" (a probe: its quote)
 		s.conv.Misses = 0
 		if l := strings.ToLower(text); !asks(text) && payOverdueZh.MatchString(l) && requestOnly(l) && !anyPerson.MatchString(l) && s.conv.CustomerID != "" {
 			// "还逾期的": a payment asked (a probe got "是的" and the bill)
@@ -4896,6 +4896,28 @@ var (
 // of a request: "with my card", "用这张卡".
 var cardLeftBehind = regexp.MustCompile(`(?i)[\s,，]*(?:with|using|from|on|by)\s+(?:my |the |this )?(?:bank |debit |credit )?card(?: number| no\.?)?[\s.。!！]*$|` +
 	`[\s,，]*(?:用|拿|从)(?:我的)?(?:这张|那张)?(?:银行)?(?:卡号|卡)[\s。!！]*$`)
+
+// withoutOwnProducts is text lower-cased without the words of the
+// customer's plans' products ("is my K70 payment overdue?" → "is my
+// payment overdue?"), for a question's shape read around a plan named.
+func (s *Step) withoutOwnProducts(text string) string {
+	l := strings.ToLower(text)
+	if s.conv.CustomerID == "" {
+		return l
+	}
+	plans, err := s.plans()
+	if err != nil {
+		return l
+	}
+	for _, p := range plans {
+		for _, w := range strings.FieldsFunc(strings.ToLower(p.Product), notAlnum) {
+			if len(w) >= 2 && strings.ContainsFunc(w, unicode.IsDigit) { // a model ("k70", "15"), not a word of the language ("pro", "book")
+				l = strings.ReplaceAll(l, w, " ")
+			}
+		}
+	}
+	return strings.Join(strings.Fields(l), " ")
+}
 
 // notPaidWhat asks what not paying brings.
 var notPaidWhat = regexp.MustCompile(`不还(?:款|钱)?(?:的话)?(?:会|会有|有)?(?:怎么样|怎样|怎么办|什么后果|啥后果|什么影响|后果)|晚还(?:的话)?(?:会|会有)?(?:怎么样|怎样|什么后果|啥后果|什么影响)|` +

@@ -29,6 +29,10 @@ var (
 	allPayoffsAsked = regexp.MustCompile(`(?:全部|所有|都|全都|一次性)(?:的)?(?:分期)?(?:都)?(?:提前)?(?:还清|结清|还完|还掉)(?:的话)?(?:一共|总共)?(?:要|需要|得)?(?:还|付)?多少|` +
 		`(?:提前)?(?:还清|结清)(?:全部|所有)(?:的)?(?:分期)?(?:一共|总共)?(?:要|需要|得)?多少|` +
 		`\bhow much (?:to|would it (?:take|cost) to|does it (?:take|cost) to|do i need to|for me to) (?:pay off|settle|clear) (?:everything|all|it all|all of (?:it|them)|all my (?:plans|installments|loans|bills))\b|\btotal payoff\b`)
+	// payoffAmountAsked asks what paying a plan off costs ("K70提前还款多少
+	// 钱", "how much to pay off the phone").
+	payoffAmountAsked = regexp.MustCompile(`(?:提前还款|提前还清|提前结清|一次性还清|结清|还清)(?:的话)?(?:要|需要|得|是)?(?:多少|几)|` +
+		`\bhow much (?:to|would it (?:take|cost) to|does it (?:take|cost) to|do i need to|is it to) (?:pay off|settle|clear)\b|\bpayoff (?:amount|for|of)\b`)
 	// principalAsked asks the principal still owed ("本金还有多少", "how
 	// much principal is left").
 	principalAsked = regexp.MustCompile(`本金(?:还|一共|总共)?(?:剩|有|欠|剩下|没还)?(?:多少|几)|(?:剩|剩下|还欠|没还)的?本金(?:是|有)?(?:多少|几)|(?:剩|剩下|欠|没还)(?:多少|几)(?:的)?本金|\bhow much (?:of the )?principal\b|\bprincipal (?:left|remaining|outstanding|still owed)\b|\b(?:remaining|outstanding) principal\b`)
@@ -53,6 +57,8 @@ func sumsAsked(s *Step, text string) (bool, error) {
 		say = overdueSum
 	case allPayoffsAsked.MatchString(l):
 		say = func(s *Step, _ string) (bool, error) { return true, s.startFlow("repay", "") } // the plans to pick from, the sum above them
+	case payoffAmountAsked.MatchString(l) && !containsAny(l, "手续费", "fee", "如果", "if "):
+		say = payoffOfPlanNamed
 	case principalAsked.MatchString(l) && !containsAny(l, "利息", "interest"):
 		say = principalLeft
 	case feesLeftAsked.MatchString(l) && !containsAny(l, "提前", "early", "prepay", "每期", "each", "per "):
@@ -64,6 +70,22 @@ func sumsAsked(s *Step, text string) (bool, error) {
 		return told, err
 	}
 	return say(s, l)
+}
+
+// payoffOfPlanNamed is the payoff's quote of the one plan the words name
+// ("K70提前还款多少钱", "how much to pay off the note 13 pro": a probe got
+// the payoff rule, its figures a /repay away); false for none.
+func payoffOfPlanNamed(s *Step, l string) (bool, error) {
+	open, err := s.openPlans()
+	if err != nil {
+		return false, err
+	}
+	i := planSaid(bare(l), open)
+	if i == 0 {
+		return false, nil
+	}
+	s.conv.Misses = 0
+	return true, s.startFlow("repay", open[i-1].ID) // a quote to confirm, nothing paid
 }
 
 // overdueSum says each overdue period with its late fee and, two or more,

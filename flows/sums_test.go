@@ -119,3 +119,14 @@ func TestMoreAsksOfTheReplay(t *testing.T) {
 	b.send("how many periods am i overdue")
 	b.expect("paid off")
 }
+
+// "K70提前还款多少钱" from a customer of several plans got the payoff rule
+// (a probe): the K70's payoff quote, nothing paid.
+func TestAPayoffAskedOfAModelIsItsQuote(t *testing.T) {
+	_, c := faqSession(t, 1157)
+	c.send("K70提前还款多少钱")
+	c.expect("提前结清报价", "Redmi K70")
+	_, e := faqSessionEn(t, 1158)
+	e.send("how much to pay off the K70")
+	e.expect("Payoff quote", "Redmi K70")
+}
