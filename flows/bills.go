@@ -1188,7 +1188,8 @@ func onePeriod(s *Step, text string) (bool, error) {
 // periodSumAsked asks what this period of several plans comes to ("手机和
 // 电视这期一共多少", "两个分期这期加起来多少", "this period in total for
 // both": a probe got the overview, no sum).
-var periodSumAsked = regexp.MustCompile(`(?:这期|本期|这一期)[^，。？?]{0,6}(?:一共|总共|加起来|合计|共计)[^，。？?]{0,4}多少|(?:一共|总共|加起来|合计)[^，。？?]{0,4}(?:这期|本期)[^，。？?]{0,4}多少|` +
+var periodSumAsked = regexp.MustCompile(`(?:这期|本期|这一期)[^，。？?]{0,6}(?:一共|总共|加起来|合计|共计|分别)[^，。？?]{0,4}多少|(?:一共|总共|加起来|合计|分别)[^，。？?]{0,4}(?:这期|本期)[^，。？?]{0,4}多少|` + // "分别": each, and the total beside them (a probe's "那一共多少" next got the whole balance)
+
 	`\bthis (?:period|month)'?s?\b[^.?!]{0,20}\b(?:in total|altogether|combined|total)\b`)
 
 // periodSum answers periodSumAsked: the bill of each plan named (two kinds

@@ -2440,3 +2440,12 @@ func TestAMopRobotAndAScooterAreAskedForByTheirKind(t *testing.T) {
 	c.send("pay the scooter")
 	c.expect("Bill due</b>: 九号电动滑板车 F2 Pro")
 }
+
+// "用尾号1234的卡还K70这期", a card none of theirs, was quoted on the default
+// card without a word (a probe): the quote says there is no such card and
+// which card it is on.
+func TestACardEndNamedThatIsNoneOfTheirsIsSaid(t *testing.T) {
+	_, c := faqSession(t, 1159)
+	c.send("用尾号1234的卡还K70这期")
+	c.expect("合计应付", "你没有尾号 1234 的银行卡", "上面的报价仍从 招商银行 **** 6789 扣款")
+}

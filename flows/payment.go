@@ -1978,7 +1978,7 @@ func (s *Step) cardAsked(text string) error {
 	if err != nil {
 		return err
 	}
-	if cardChoice(bare(text), cards) == 0 && bankIn(strings.ToLower(text), s.conv.Lang) == "" {
+	if cardChoice(bare(text), cards) == 0 && bankIn(strings.ToLower(text), s.conv.Lang) == "" && !cardEndSaid.MatchString(strings.ToLower(text)) {
 		return nil
 	}
 	said := len(s.out)
@@ -2169,6 +2169,11 @@ var refusalThenCard = regexp.MustCompile(`^(?:no[,，]?\s*)?(?:not|don'?t use|do
 
 // cardDigits is a card's last 4 digits said as a card's ("card 6666",
 // "6666那张", "尾号6666"): 4 digits standing alone.
+// cardEndSaid names a card by its last 4 digits in so many words ("用尾号
+// 1234的卡", "with my card ending 1234"): one none of theirs is said so
+// under the quote (a probe: quoted on the default card without a word).
+var cardEndSaid = regexp.MustCompile(`(?:尾号|后四位|ending(?: in)?|ends? in|last (?:4|four)(?: digits)?)\s*(?:是|为|:)?\s*[0-9]{4}|[0-9]{4}\s*(?:的卡|那张|这张)`)
+
 var cardDigits = regexp.MustCompile(`(?:^|[^0-9])([0-9]{4})(?:[^0-9]|$)`)
 
 // settledPayment tells the customer the outcome of a payment of flow: paid,

@@ -22,6 +22,7 @@ var (
 	// sumFollowUp asks what a list just shown comes to: "一共多少", "那加起来
 	// 多少钱", "and in total?", "what's the total".
 	sumFollowUp = regexp.MustCompile(`^(?:那|那么|所以)?(?:这些|那些|这几笔|它们)?(?:加起来|一共|总共|合计|总计|一起)+(?:是|要|要还|得还|需要还?|该还)?多少(?:钱|块|元)?[啊呀呢吗嘛]?[?？。!！]*$|` +
+		`^(?:那|那么)?(?:加起来|一共|总共|合计)呢[?？。]*$|` + // "一共呢"
 		`^(?:and |so |ok |okay )?(?:how much )?(?:is (?:that|it) )?(?:in total|total|altogether|all together|in all)[?.!]*$|` +
 		`^(?:and |so )?what(?:'s| is|s) the (?:total|sum)[?.!]*$|^(?:and |so )?how much (?:is that|does that come to|do they come to)(?: in total| altogether| in all)?[?.!]*$`)
 	// allPayoffsAsked asks what paying off every plan costs ("全部提前还清要

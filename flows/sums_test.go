@@ -130,3 +130,13 @@ func TestAPayoffAskedOfAModelIsItsQuote(t *testing.T) {
 	e.send("how much to pay off the K70")
 	e.expect("Payoff quote", "Redmi K70")
 }
+
+// "手机和笔记本这期分别多少" then "一共呢" got the overview, then unsure (a
+// probe): each plan's bill, and what they come to.
+func TestEachThenTheirSum(t *testing.T) {
+	_, c := faqSession(t, 1160)
+	c.send("手机和笔记本这期分别多少")
+	c.expect("Redmi K70 第 6 期", "Xiaomi Book 第 3 期")
+	c.send("一共呢")
+	c.expect("以上一共 <b>¥1,266.92</b>（2 笔账单）")
+}
