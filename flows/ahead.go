@@ -50,7 +50,7 @@ func asksDebitAhead(text string) bool {
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "我的自动还款能扣成功吗", "is my autopay working": what it will debit, a frozen card said (an audit: "no recent repayment", the how-to)
 	}
-	if (autoWhich.MatchString(l) || bookingOK.MatchString(l) || takenOnADay.MatchString(strings.TrimSpace(l))) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+	if (autoWhich.MatchString(l) || bookingOK.MatchString(l) || autopayTakes.MatchString(l) || takenOnADay.MatchString(strings.TrimSpace(l))) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true
 	}
 	if willWorkBare.MatchString(strings.TrimSpace(l)) {
@@ -133,7 +133,7 @@ var byHandAsked = regexp.MustCompile(`(?:还要|还需要|需要|需不需要|�
 	// "我要不要今天先还了": whether to, from what debits by itself (a
 	// regression run: this period's quote, auto-repayment due tomorrow unsaid)
 	`(?:要不要|需不需要|用不用|该不该)(?:今天|现在|马上)?(?:先)?(?:还|付|交)(?:了|掉|上)?(?:吧|呢|啊)?$|` +
-	`\b(?:do|will) i (?:still )?(?:need|have) to pay (?:it |this |anything )?(?:manually|myself|by hand)\b|` +
+	`\b(?:do|will) i (?:still )?(?:need|have) to pay (?:it |this |anything |(?:the |my )?[a-z0-9 ]{1,30}? )?(?:manually|myself|by hand)\b|` + // "do i need to pay the TV bill myself" (an English probe: the how-to)
 	// "这个月哪些需要我自己手动还", "which ones do i have to pay myself"
 	// (a probe: how to pay)
 	`(?:哪些|哪几笔|哪笔|哪几期|什么)(?:是|还)?(?:需要|要|得)我?(?:自己|手动)+(?:去)?(?:还|付|交)|\bwhich (?:ones?|bills?|payments?) (?:do|will|should) i (?:need to |have to )?pay (?:myself|manually|by hand)\b`)
@@ -192,7 +192,10 @@ var (
 	// takenOnADay asks whether anything is taken on a day ("is anything
 	// being taken from my card today?": a replay got the day's bills, a
 	// debit under way left out).
-	takenOnADay = regexp.MustCompile(`^(?:is|will) (?:anything|something) (?:being |be |get |getting )?(?:taken|charged|debited|deducted)(?: from (?:my|the) (?:card|account))? (?:today|tomorrow|tonight)\??$`)
+	// autopayTakes asks how much a debit will take ("how much will autopay
+	// take on the 11th": an English probe got the how-to).
+	autopayTakes = regexp.MustCompile(`\bhow much (?:will|is) (?:the |my )?(?:autopay|auto-?repayment|scheduled (?:re)?payment|booking|debit|[a-z0-9]+ booking)(?: going to)? (?:take|debit|charge)\b`)
+	takenOnADay  = regexp.MustCompile(`^(?:is|will) (?:anything|something) (?:being |be |get |getting )?(?:taken|charged|debited|deducted)(?: from (?:my|the) (?:card|account))? (?:today|tomorrow|tonight)\??$`)
 	// bookingOK asks whether a booking will be fine ("后天的预约没问题吧",
 	// "明天那笔预约能扣吧": a probe got unsure, its card frozen).
 	bookingOK = regexp.MustCompile(`预约(?:还款|扣款)?(?:没问题|没事|不会有问题|能扣|能成功|可以扣|正常)(?:吧|吗|么|嘛)|\b(?:scheduled (?:re)?payment|booking)\b[^.?!]{0,20}\b(?:ok|okay|fine|all right|alright)\b`)

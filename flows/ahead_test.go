@@ -497,3 +497,17 @@ func TestAShortBookingUnderAutoRepaymentStillSaysTheRest(t *testing.T) {
 	c.send("23号会扣多少")
 	c.expect("还差 ¥203.00：差额请手动还")
 }
+
+// English asks of what debits by itself that got the how-to (a probe): "do
+// i need to pay the laptop bill myself", "how much will autopay take on the
+// 23rd".
+func TestEnglishAsksOfWhatDebitsByItself(t *testing.T) {
+	data := payFixture()
+	_, c := faqSessionOn(t, data, 1161, phoneZhao)
+	c.send("/lang en")
+	c.send("do i need to pay the phone bill myself")
+	c.expect("Redmi Note 13")
+	c.reject("Send /pay and pick")
+	c.send("how much will autopay take on the 23rd")
+	c.expect("Redmi Note 13", "¥303.00")
+}

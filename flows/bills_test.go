@@ -865,3 +865,16 @@ func TestAModelNamedAskedIfOverdueIsAnswered(t *testing.T) {
 	c.expect("Redmi K70", "逾期")
 	c.reject("合计应付")
 }
+
+// "退款能直接抵扣逾期的钱吗", "will the refund cover my overdue bill" got
+// unsure (a probe): the refunds' answer — the bills stand until it is done.
+func TestARefundSetAgainstTheBillsIsTheRefundsAnswer(t *testing.T) {
+	_, c := faqSession(t, 1162)
+	c.send("退款能直接抵扣逾期的钱吗")
+	c.expect("退款")
+	c.reject("我不太确定")
+	_, e := faqSessionEn(t, 1163)
+	e.send("will the refund cover my overdue bill")
+	e.expect("refund")
+	e.reject("not sure")
+}

@@ -4875,7 +4875,11 @@ var dueDayCutoff = regexp.MustCompile(`(?:还款日|到期日|到期那天|最�
 // be paid ("手表已经退货了还要还吗", "我退了一个订单 还用还这个月的吗",
 // "i returned the watch do i still have to pay").
 var returnedStillPay = regexp.MustCompile(`(?:退货|退了货|退款了|退了(?:一个|这个|那个)?(?:订单|货)?)[^。？?]{0,12}(?:还要还|还用还|还得还|要不要还|需要还|还需要还|用不用还|还要付|还要交|还要继续还)|` +
-	`\b(?:returned|refunded|sent back)\b[^.?!]{0,30}\b(?:still (?:have to |need to )?(?:pay|repay)|do i (?:still )?(?:need|have) to (?:pay|repay))\b`)
+	`\b(?:returned|refunded|sent back)\b[^.?!]{0,30}\b(?:still (?:have to |need to )?(?:pay|repay)|do i (?:still )?(?:need|have) to (?:pay|repay))\b|` +
+	// a refund set against the bills ("退款能直接抵扣逾期的钱吗", "will the
+	// refund cover my overdue bill": a probe got unsure)
+	`退款[^，。？?]{0,10}(?:抵扣|冲抵|抵消|抵掉|能抵|可以抵|顶)|退款[^，。？?]{0,8}(?:会)?影响(?:我的)?还款|` +
+	`\brefunds?\b[^.?!]{0,20}\b(?:cover|offset|count (?:towards|toward|against)|pay (?:off|for))\b|\b(?:pending )?refund\b[^.?!]{0,20}\bchange what i (?:have to |need to )?pay\b`)
 
 // planDueAsked asks when a plan is paid ("手机什么时候还", "笔记本几号还",
 // "平板第一期什么时候扣", "when is the laptop due"); plansCountAsked how
