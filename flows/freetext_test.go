@@ -2969,3 +2969,11 @@ func TestAReturnedPlanStillToPayIsTheRefundsAnswer(t *testing.T) {
 		c.expect("退了货不等于分期已经取消")
 	}
 }
+
+// "你好呀 今天天气真冷 顺便问一下我是不是逾期了" got small talk's answer (a
+// probe): the question after "顺便问一下" is answered.
+func TestAQuestionAfterSmallTalkIsAnswered(t *testing.T) {
+	_, c := faqSession(t, 1164)
+	c.send("你好呀 今天天气真冷 顺便问一下我是不是逾期了")
+	c.expect("是的，你有逾期未还的账单")
+}

@@ -2015,6 +2015,9 @@ func withoutCourtesy(text string) string {
 
 var (
 	courtesyLead = regexp.MustCompile(`^(?:(?:你好|您好|(?:(?i)hi|hello|hey)\b|在吗|在不在|有人吗)[\s,，.。!！?？~]*)*` +
+		// small talk before "顺便问一下": the question after ("你好呀 今天天气真
+		// 冷 顺便问一下我是不是逾期了": a probe got "chat is not my thing")
+		`(?:[^?？]{0,30}?顺便(?:问一下|问下|问问|请问)[\s,，:：]*)?` +
 		// "确认之前我想问下手续费能免吗": the question after (a probe: unsure)
 		`(?:在?确认(?:之前|以前|前)[\s,，]*)?` + // not 还款前: "还款前3天提醒我一下" is when
 		`(?:我?(?:想|想要)?(?:问下|问一下|请问|咨询一下|咨询下)[\s,，:：]*|(?i:i (?:want|wanted|would like) to ask|quick question)[\s,:]*)?`)
