@@ -1277,6 +1277,40 @@ func dueThisWeek(s *Step, text string) (bool, error) {
 	return true, nil
 }
 
+// byDayAsked asks what is to pay by a day ("10号之前我要还多少", "15号前
+// 一共要还多少": a probe got unsure).
+var byDayAsked = regexp.MustCompile(`^(?:请问|那)?我?\s*(?:(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天]|月底)(?:之前|以前|前)\s*我?(?:一共|总共)?(?:要|需要|得|应该)(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$`)
+
+// dueByDay answers byDayAsked: every unpaid bill due by that day, overdue
+// ones first, each with whether a booking pays it, and the total.
+func dueByDay(s *Step, text string) (bool, error) {
+	l := strings.TrimSpace(strings.ToLower(inDigits(text)))
+	if s.conv.CustomerID == "" || !byDayAsked.MatchString(l) || strings.Contains(l, "月底") {
+		return false, nil
+	}
+	day, ok := s.dayAsked(l)
+	if !ok || day < s.today {
+		return false, nil
+	}
+	if proceed, told, err := s.ownAsked(text); !proceed {
+		return told, err
+	}
+	open, err := s.openPlans()
+	if err != nil {
+		return false, err
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	text, err = dueIn(s, open, sched, func(b supportbot.Bill) bool { return b.DueDate <= day }, "bill.by_day", s.day(day))
+	if err != nil {
+		return false, err
+	}
+	sayDue(s, text)
+	return true, nil
+}
+
 func dueOnDay(s *Step, text string) (bool, error) {
 	l := strings.TrimSpace(strings.ToLower(inDigits(text)))
 	if s.conv.CustomerID == "" || !dueDayZH.MatchString(l) && !dueDayEN.MatchString(l) && !dueDayPlanZH.MatchString(l) {

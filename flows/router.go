@@ -3683,6 +3683,9 @@ func (s *Step) freeText(text string) error {
 	if told, err := dueThisWeek(s, text); told || err != nil { // "这周要还什么": the bills due by Sunday
 		return err
 	}
+	if told, err := dueByDay(s, text); told || err != nil { // "10号之前我要还多少": the bills due by then
+		return err
+	}
 	if told, err := dueOnDay(s, text); told || err != nil { // "15号要还多少": the bills due that day
 		return err
 	}

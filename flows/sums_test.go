@@ -140,3 +140,14 @@ func TestEachThenTheirSum(t *testing.T) {
 	c.send("一共呢")
 	c.expect("以上一共 <b>¥1,266.92</b>（2 笔账单）")
 }
+
+// "10号之前我要还多少" got unsure (a probe): every bill due by that day,
+// overdue ones first, and their total.
+func TestWhatIsDueByADay(t *testing.T) {
+	_, c := faqSession(t, 1166)
+	c.send("12月16号之前我要还多少")
+	c.expect("2026年12月16日之前（含当天）要还 <b>¥1,516.84</b>", "Redmi K70 第 6 期", "Redmi K70 第 7 期", "Xiaomi Book 第 3 期")
+	c.reject("Xiaomi Book 第 4 期")
+	c.send("一共多少")
+	c.expect("以上一共 <b>¥1,516.84</b>（3 笔账单）")
+}
