@@ -599,6 +599,19 @@ func showBills(s *Step, asked string) error {
 	case asked == askedOverdue:
 		parts = append([]string{s.T("bill.overdue_none")}, parts...)
 	}
+	if l := strings.ToLower(s.ev.Text); asked == askedOverdue && s.ev.Kind == supportbot.EventText &&
+		(containsAny(l, "今天") && containsAny(l, "还款日", "到期") || containsAny(l, "due today")) {
+		// "今天是还款日 我还没还 算逾期吗": today's is not late until the
+		// day is over — said, beside another plan's overdue (a probe: a bare
+		// yes, as if today's were late).
+		for _, p := range open {
+			for _, b := range p.Bills {
+				if b.Status == supportbot.BillUnpaid && b.DueDate == s.today {
+					parts[0] += "\n" + s.T("bill.due_today_not_late", "product", p.Product, "period", b.Period)
+				}
+			}
+		}
+	}
 	if settled > 0 {
 		parts = append(parts, s.T("bill.settled_count", "settled", settled))
 	}

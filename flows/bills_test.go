@@ -878,3 +878,12 @@ func TestARefundSetAgainstTheBillsIsTheRefundsAnswer(t *testing.T) {
 	e.expect("refund")
 	e.reject("not sure")
 }
+
+// "今天是还款日 我还没还 算逾期吗" with another plan overdue got a bare yes,
+// as if today's were late (a probe): today's period is said not late until
+// the day is over.
+func TestTodaysPeriodIsNotLateYet(t *testing.T) {
+	_, c := faqSession(t, 1167)
+	c.send("今天是还款日 我还没还 算逾期吗")
+	c.expect("是的，你有逾期未还的账单", "今天到期的「Xiaomi Book」第 3 期今天之内还上就不算逾期")
+}
