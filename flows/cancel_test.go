@@ -774,3 +774,19 @@ func TestPayingAskedAtTheBookingsListIsTheBill(t *testing.T) {
 	c.expect("Xiaomi Book")
 	c.reject("要取消这笔预约还款吗")
 }
+
+// After a booking's cancellation, "那手机这期我现在还" was taken for the
+// cancellation again, of another booking (a probe): it is the bill.
+func TestPayingItNowAfterACancellationIsTheBill(t *testing.T) {
+	_, c := faqSession(t, 1168)
+	c.send("/cancel_schedule")
+	c.press("Redmi K70 第 7 期")
+	c.send("确认")
+	c.expect("已取消预约还款")
+	c.send("那手机这期我现在还")
+	c.expect("合计应付", "Redmi K70")
+	c.reject("你的预约还款")
+	c.send("/menu")
+	c.send("还K70逾期的")
+	c.expect("合计应付", "Redmi K70")
+}

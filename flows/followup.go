@@ -68,6 +68,7 @@ var (
 	// its own — the ordinary readers take it ("笔记本也提前结清", "and when
 	// is the laptop due?", "手机呢 不还了").
 	followUpOwnWords = regexp.MustCompile(`还款|还清|结清|提前|取消|预约|自动|关|开|扣|付|多少|几|什么|为什么|怎么|哪|吗|不|别|没|` +
+		`(?:这期|本期|那期)[^，。]{0,6}还|(?:现在|手动|自己|直接|马上)还|` + // "那电视这期我现在还" after a cancellation: paying it (a probe got the bookings' list)
 		`\b(pay|paid|off|cancel|autopay|auto|close|turn|switch|settle|when|why|what's|whats|which|much|many|not|don't|dont|no|is|are|does|did|can|could|will|due|overdue|owe)\b`)
 	// othersThing: a thing said to be another's by a pronoun ("他的",
 	// "and her laptop?") or a name's possessive ("li na's laptop"; a

@@ -4121,13 +4121,21 @@ func (s *Step) freeText(text string) error {
 	}
 	if asksIfOverdue(text) || asksIfOverdue(s.withoutOwnProducts(text)) { // "我逾期了吗": the customer's bills say, first; "is my K70 payment overdue?" (a probe: its quote)
 		s.conv.Misses = 0
-		if l := strings.ToLower(text); !asks(text) && payOverdueZh.MatchString(l) && requestOnly(l) && !anyPerson.MatchString(l) && s.conv.CustomerID != "" {
+		if l := strings.ReplaceAll(s.withoutOwnProducts(text), " ", ""); !asks(text) && payOverdueZh.MatchString(l) && requestOnly(l) && !anyPerson.MatchString(l) && s.conv.CustomerID != "" {
 			// "还逾期的": a payment asked (a probe got "是的" and the bill)
 			// — with nothing overdue, the answer that says so (a replay:
-			// the list of bills to pay, not a word of it).
+			// the list of bills to pay, not a word of it). "还K70逾期的":
+			// the K70's (a probe: its yes or no).
 			if late, err := s.hasOverdue(); err != nil || late {
 				if err != nil {
 					return err
+				}
+				named, err := planNamed(s, text)
+				if err != nil {
+					return err
+				}
+				if named != nil {
+					return s.startFlow("pay", named.ID)
 				}
 				return s.startFlow("pay", "")
 			}
