@@ -1272,33 +1272,39 @@ func dueThisWeek(s *Step, text string) (bool, error) {
 	if proceed, told, err := s.ownAsked(text); !proceed {
 		return told, err
 	}
+	t := s.today.Time(time.UTC)
+	sunday := supportbot.Date(t.AddDate(0, 0, (7-int(t.Weekday()))%7).Format("2006-01-02"))
+	return true, sayDueBy(s, sunday, "bill.week", sunday.Format(s.conv.Lang))
+}
+
+// sayDueBy says every unpaid bill due by day (dueIn under key, day named
+// as label), what they come to, and paying them a tap away.
+func sayDueBy(s *Step, day supportbot.Date, key, label string) error {
 	open, err := s.openPlans()
 	if err != nil {
-		return false, err
+		return err
 	}
 	sched, err := s.scheduled()
 	if err != nil {
-		return false, err
+		return err
 	}
-	t := s.today.Time(time.UTC)
-	sunday := supportbot.Date(t.AddDate(0, 0, (7-int(t.Weekday()))%7).Format("2006-01-02"))
-	text, err = dueIn(s, open, sched, func(b supportbot.Bill) bool { return b.DueDate <= sunday }, "bill.week", sunday.Format(s.conv.Lang))
+	text, err := dueIn(s, open, sched, func(b supportbot.Bill) bool { return b.DueDate <= day }, key, label)
 	if err != nil {
-		return false, err
+		return err
 	}
 	sayDue(s, text)
-	return true, nil
+	return nil
 }
 
 // byDayAsked asks what is to pay by a day ("10号之前我要还多少", "15号前
 // 一共要还多少": a probe got unsure).
-var byDayAsked = regexp.MustCompile(`^(?:请问|那)?我?\s*(?:(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天]|月底)(?:之前|以前|前)\s*我?(?:一共|总共)?(?:要|需要|得|应该)(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$`)
+var byDayAsked = regexp.MustCompile(`^(?:请问|那)?我?\s*(?:(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天])(?:之前|以前|前)\s*我?(?:一共|总共)?(?:要|需要|得|应该)(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$`)
 
 // dueByDay answers byDayAsked: every unpaid bill due by that day, overdue
 // ones first, each with whether a booking pays it, and the total.
 func dueByDay(s *Step, text string) (bool, error) {
 	l := strings.TrimSpace(strings.ToLower(inDigits(text)))
-	if s.conv.CustomerID == "" || !byDayAsked.MatchString(l) || strings.Contains(l, "月底") {
+	if s.conv.CustomerID == "" || !byDayAsked.MatchString(l) {
 		return false, nil
 	}
 	day, ok := s.dayAsked(l)
@@ -1308,20 +1314,7 @@ func dueByDay(s *Step, text string) (bool, error) {
 	if proceed, told, err := s.ownAsked(text); !proceed {
 		return told, err
 	}
-	open, err := s.openPlans()
-	if err != nil {
-		return false, err
-	}
-	sched, err := s.scheduled()
-	if err != nil {
-		return false, err
-	}
-	text, err = dueIn(s, open, sched, func(b supportbot.Bill) bool { return b.DueDate <= day }, "bill.by_day", s.day(day))
-	if err != nil {
-		return false, err
-	}
-	sayDue(s, text)
-	return true, nil
+	return true, sayDueBy(s, day, "bill.by_day", s.day(day))
 }
 
 func dueOnDay(s *Step, text string) (bool, error) {
