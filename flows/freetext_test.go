@@ -1247,8 +1247,10 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 	c.send("/lang en")
 	c.send("how much do i need to pay this month")
 	c.expect("📅 Due this month (November): <b>¥1,266.92</b>:")
-	c.send("what do i owe next month")
-	c.expect("📅 Due in December: <b>¥1,254.92</b>:")
+	for _, q := range []string{"what do i owe next month", "do i owe anything next month", "is anything due next month"} { // the last two: whether all is paid, or unsure (an English probe)
+		c.send(q)
+		c.expect("📅 Due in December: <b>¥1,254.92</b>:")
+	}
 	c.send("/bill") // the bill alone, as it was
 	c.reject("📅")
 }
@@ -2713,6 +2715,18 @@ func TestWhetherPayingOnADayIsLate(t *testing.T) {
 		c.send(q)
 		c.expect("2026年12月25日还的话")
 	}
+	// Asked what if, or how much then, without a word of being late (a
+	// probe: unsure, or the overview); a plan named is that plan alone, and
+	// each line says what is to pay.
+	for _, q := range []string{"what if i pay tomorrow instead", "如果我明天还呢"} {
+		c.send(q)
+		c.expect("明天还的话", "「Xiaomi Book」第 3 期今天到期，明天才还就已经逾期，除了 ¥1,005.00 还会产生滞纳金")
+	}
+	c.send("如果我12月10号还手机要还多少")
+	c.expect("2026年12月10日还的话", "「Redmi K70」第 7 期2026年12月15日到期，2026年12月10日还不算逾期，应还 ¥249.92") // its period 6 paid above
+	c.reject("Xiaomi Book")
+	c.send("如果我明天还不上会怎样") // not able to pay: not whether a day is late
+	c.reject("明天还的话")
 }
 
 // The mall's labels of installment orders — where "待还款订单" is, what

@@ -11,6 +11,8 @@ import (
 // if i pay tonight?", "明天还算逾期吗", "今天不还的话明天会逾期吗").
 var lateOnDayAsked = regexp.MustCompile(`(?:今天|今晚|明天|后天|[0-9]{1,2}\s*[号日])(?:晚上|下午|上午|再|才)?(?:还|付|交)(?:款|钱|上)?(?:的话)?[^，。？?]{0,6}(?:算不算|算|会不会|会|有没有|要|还)?(?:逾期|滞纳金)|` +
 	`(?:今天|今晚)不还(?:的话)?[^，。？?]{0,8}(?:逾期|滞纳金)|` +
+	// "如果我明天还呢", "如果我15号还笔记本要还多少" (a probe: the overview, or unsure)
+	`(?:如果|要是|假如)我?(?:今晚|明天|后天|(?:[0-9]{1,2}\s*月)?[0-9]{1,2}\s*[号日])(?:晚上|下午|上午)?(?:再|才)?(?:还|付|交)|` +
 	// "今天的账单能不能明天再还" (a probe: unsure)
 	`(?:今天|今日)(?:的|到期的|要还的)?(?:账单|这期|那期|那笔|的)?[^，。？?0-9]{0,8}((?:拖到|推到|等到)?(?:明天|后天|[0-9]{1,2}\s*[号日])(?:再|才)?(?:还|付|交))|` + // the day paid: its group ("今天要还的路由器能明天再还吗", "今天的能不能拖到明天还")
 	`\bpay (?:today'?s|this) (?:bill|payment|installment) (tomorrow|on (?:the )?[0-9]{1,2}(?:st|nd|rd|th)?)\b|` + // "can i pay today's bill tomorrow"
@@ -29,8 +31,9 @@ var lateOnDayAsked = regexp.MustCompile(`(?:今天|今晚|明天|后天|[0-9]{1,
 func lateIfPaidOn(s *Step, text string) (bool, error) {
 	l := strings.ToLower(text)
 	if s.conv.CustomerID == "" || !lateOnDayAsked.MatchString(l) || !containsAny(l, "逾期", "滞纳金", "late", "overdue", "ok", "fine", "alright", "problem", "in time",
-		"what happens", "can i", "能不能", "能", "可以吗", "行吗", "行不行", "可不可以", "会怎样", "会怎么样") ||
-		containsAny(l, "为什么", "为啥", "why", "已经", "already", "还了", "付了", "交了", "还上了", "paid") { // a payment said made: whether it went through
+		"what happens", "what if", "can i", "能不能", "能", "可以吗", "行吗", "行不行", "可不可以", "会怎样", "会怎么样", "呢", "多少", "how much") ||
+		containsAny(l, "为什么", "为啥", "why", "已经", "already", "还了", "付了", "交了", "还上了", "paid") || // a payment said made: whether it went through
+		containsAny(l, "还不上", "还不了", "还不起", "付不起", "付不了", "没钱", "can't pay", "cannot pay", "can't afford") { // not able to pay: the overdue answer's
 		return false, nil
 	}
 	if proceed, told, err := s.ownAsked(text); !proceed {
@@ -54,6 +57,12 @@ func lateIfPaidOn(s *Step, text string) (bool, error) {
 	plans, err := s.openPlans()
 	if err != nil {
 		return false, err
+	}
+	if p, err := planNamed(s, text); err != nil || p != nil { // "如果我15号还笔记本要还多少": that plan's
+		if err != nil {
+			return false, err
+		}
+		plans = []supportbot.Plan{*p}
 	}
 	sched, err := s.scheduled()
 	if err != nil {

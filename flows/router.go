@@ -3849,10 +3849,11 @@ func (s *Step) freeText(text string) error {
 	if told, err := lastDebitAsked(s, text); told || err != nil { // "最近一次扣款是什么时候": the message center's latest
 		return err
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && allPaidAsked.MatchString(l) && !containsAny(l, notAllPaid...) && kindsSaid(l) == 0 && !aboutSomeoneElse(text) && shortSaid(l, 40, 100) {
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && allPaidAsked.MatchString(l) && !containsAny(l, notAllPaid...) && kindsSaid(l) == 0 && !asksThisMonth(text) && !aboutSomeoneElse(text) && shortSaid(l, 40, 100) {
 		// "我的分期都还完了吗", "are all my installments paid?": the bill (a
 		// probe: "no recent payment") — unless a payment was just made,
-		// whose outcome lastPayment tells.
+		// whose outcome lastPayment tells; a month asked, "do i owe
+		// anything next month", is that month's bills (below).
 		recent, err := s.e.st.CustomerRepayments(s.ctx, s.conv.CustomerID, s.now.Add(-askedAfter))
 		if err != nil {
 			return err
