@@ -887,3 +887,22 @@ func TestTodaysPeriodIsNotLateYet(t *testing.T) {
 	c.send("今天是还款日 我还没还 算逾期吗")
 	c.expect("是的，你有逾期未还的账单", "今天到期的「Xiaomi Book」第 3 期今天之内还上就不算逾期")
 }
+
+// TestAWordInsideAProductsWordNamesNoPlan: "how much for the overdue stuff
+// and this month's too" from a customer with a "Smart Band" was read as
+// the band's month alone ("and" inside "band"), its overdue period left
+// out — a total too low (an English probe). Letters inside a word of a
+// product name no plan; a word of it still does.
+func TestAWordInsideAProductsWordNamesNoPlan(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[1].Product = "Xiaomi Smart Band 9" // the Xiaomi Book: period 3 due today
+	_, c := faqSessionOn(t, data, 1169, phoneZhang)
+	c.send("/lang en")
+	for _, q := range []string{"how much for the overdue stuff and this month's too", "how much do i need to pay this month and the overdue one"} {
+		c.send(q)
+		c.expect("📅 Due this month (November): <b>¥1,266.92</b>:", "Redmi K70, period 6: ¥261.92", "Xiaomi Smart Band 9, period 3: ¥1,005.00")
+	}
+	c.send("how much is the band this month")
+	c.expect("📅 Due this month (November): <b>¥1,005.00</b>:")
+	c.reject("Redmi K70, period 6")
+}

@@ -504,7 +504,7 @@ func nameChoice(t string, names []string) int {
 	for i, name := range names {
 		name = strings.ToLower(name)
 		for _, w := range nameWords(t) {
-			if !strings.Contains(name, w) {
+			if !wordOfName(name, w) {
 				continue
 			}
 			if found != 0 && found != i+1 {
@@ -564,6 +564,23 @@ func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // notAlnum reports a rune that is neither a letter nor a digit.
 func notAlnum(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// wordOfName reports a word typed (of nameWords) in a lower-cased name: two
+// Chinese characters anywhere in it; a word in letters as one of its words,
+// or, four letters or more, the start or end of one ("redmi" of
+// "redmibook", "book" of "matebook") — not any letters inside one: "and"
+// is no word of "Smart Band 9" (an English probe: "the overdue stuff and
+// this month's" was read as the band's month alone); a number anywhere in
+// one ("512" of "512gb").
+func wordOfName(name, w string) bool {
+	first, _ := utf8.DecodeRuneInString(w)
+	if unicode.Is(unicode.Han, first) || unicode.IsDigit(first) {
+		return strings.Contains(name, w)
+	}
+	return slices.ContainsFunc(strings.FieldsFunc(name, notAlnum), func(f string) bool {
+		return f == w || len(w) >= 4 && (strings.HasPrefix(f, w) || strings.HasSuffix(f, w))
+	})
+}
 
 // nameWords are the words a name may be typed by: runs of letters and
 // digits, three or more, and each two Chinese characters side by side.
