@@ -505,6 +505,7 @@ func showBills(s *Step, asked string) error {
 	var rows [][]supportbot.Button
 	overdue, lateOnes := false, 0
 	shown := open
+	var settledAsked *supportbot.Plan // named, and paid off
 	if s.ev.Kind == supportbot.EventText {
 		if i := planSaid(bare(s.ev.Text), open); i > 0 {
 			s.talkedOf(open[i-1].ID) // "平板的账单" then "还这个": the tablet's
@@ -520,7 +521,10 @@ func showBills(s *Step, asked string) error {
 		} else if p != nil {
 			// "笔记本还欠多少", the laptop paid off: said so before the plans
 			// still open (a walk: the phone's bill alone, as if it were it)
-			parts[0] = s.T("repay.already_settled", "product", p.Product) + "\n\n" + parts[0]
+			settledAsked = p
+			if asked != askedOverdue { // the overdue answer says it in its own words
+				parts[0] = s.T("repay.already_settled", "product", p.Product) + "\n\n" + parts[0]
+			}
 		}
 	}
 	for i, p := range shown {
@@ -579,6 +583,15 @@ func showBills(s *Step, asked string) error {
 			return err
 		}
 		parts = append([]string{month}, parts...)
+	case asked == askedOverdue && settledAsked != nil:
+		// "电视还逾期吗", the TV paid off: no, of the TV — another plan's
+		// overdue period said as another's (a probe: "是的，你有逾期未还的
+		// 账单" above "「电视」已经全部结清", the yes read as the TV's).
+		head := s.T("bill.overdue_settled_named", "product", settledAsked.Product)
+		if overdue {
+			head += "\n" + s.T("bill.overdue_others")
+		}
+		parts = append([]string{head}, parts...)
 	case asked == askedOverdue && overdue:
 		var due []supportbot.Money
 		for _, p := range open {

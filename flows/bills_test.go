@@ -834,12 +834,15 @@ func TestPlainAsksOfAProbe(t *testing.T) {
 }
 
 // "笔记本这期我还一下吧", "笔记本这期手动还一下" got the plan's card, or
-// unsure (a probe): the plan's bill.
+// unsure (a probe): the plan's bill; "手表这期提前还了", before its due
+// date, got the plan's payoff quote — confirmed, the whole plan paid for one
+// period asked (a probe).
 func TestAPlanFirstThenPayingItIsItsBill(t *testing.T) {
-	for i, q := range []string{"手机这期我手动还一下", "手机这期我还一下吧"} {
-		_, c := faqSession(t, int64(1143+i))
+	for i, q := range []string{"手机这期我手动还一下", "手机这期我还一下吧", "手机这期提前还了", "手机这期我现在直接还了吧"} {
+		_, c := faqSession(t, int64(1170+i))
 		c.send(q)
 		c.expect("Redmi K70", "合计应付：<b>¥261.92</b>")
+		c.reject("提前结清")
 	}
 }
 

@@ -1713,6 +1713,14 @@ func TestAPlanPaidOffNamedByItsKindIsThatPlan(t *testing.T) {
 	}
 	c.send("手机还剩几期") // the phone's own, open
 	c.expect("<b>Redmi K70</b>（订单号")
+	// Whether it is overdue: no, of the laptop, the phone's overdue period
+	// another plan's (a probe: "是的，你有逾期未还的账单" above the laptop
+	// paid off).
+	for _, ask := range []string{"笔记本逾期了吗", "笔记本还逾期吗"} {
+		c.send(ask)
+		c.expect("✅ 没有，「Xiaomi Book」已经全部结清，不存在逾期。\n⚠️ 不过你的其他分期有逾期未还的账单", "第 6 期已逾期")
+		c.reject("是的，你有逾期未还的账单")
+	}
 }
 
 // TestAPlanJustPaidOffAskedIsThatPayment: "笔记本还完了吗" just after the

@@ -1623,7 +1623,7 @@ var zhPayAsked = regexp.MustCompile(`(?:帮我|给我|替我|我要|我想|把[^
 var (
 	paysAllOff = regexp.MustCompile(`(?:两笔|两个|俩|全部|所有的?)(?:分期|订单)?(?:都|一起|全部)?(?:帮我)?(?:提前)(?:还清|结清|还完|还掉|还了)|` +
 		`\bpay (?:off )?(?:both|all)(?: of)?(?: my| the)? (?:plans|installments|instalments|loans)(?: off)?(?: early)?\b|\bpay off both\b`)
-	paysNextEarly = regexp.MustCompile(`(?:下一期|下期|下个月的?那?期)(?:的)?(?:也)?(?:帮我)?提前(?:还|付|交)(?:了|掉|上)?|提前(?:还|付|交)(?:一下)?(?:下一期|下期)`)
+	paysNextEarly = regexp.MustCompile(`(?:下一期|下期|下个月的?那?期|这一?期|本期)(?:的)?(?:也)?(?:帮我|我)?(?:想|要)?(?:先)?提前(?:还|付|交)(?:了|掉|上)?|提前(?:还|付|交)(?:一下)?(?:下一期|下期|这一?期|本期)`)
 )
 
 // closureNoticeAsked asks whether the closure's outcome is told ("注销成功了
@@ -3648,7 +3648,9 @@ func (s *Step) freeText(text string) error {
 	}
 	if m := planPeriodPaid.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text))); m != nil && s.conv.CustomerID != "" && s.conv.Flow == "" && !aboutSomeoneElse(text) && !anyPerson.MatchString(m[1]) {
 		// "笔记本这期我还一下吧", "笔记本这期手动还一下", "手机第一期我现在就想
-		// 还": the plan's bill (a probe got its card, or unsure).
+		// 还": the plan's bill (a probe got its card, or unsure); "手表这期提
+		// 前还了", before its due date, too (a probe: the plan's payoff quote,
+		// confirmed and paid — the whole plan for one period asked).
 		open, err := s.openPlans()
 		if err != nil {
 			return err
@@ -4905,7 +4907,7 @@ var (
 		`\b(?:what(?:'s| is)|whats) the (?:date|due date|day) (?:of|for) (?:my |the )?next\b|\bwhen(?:'s| is) (?:my |the )?next\b[^.?!]{0,24}\b(?:payment|bill|installment|due)\b`) // "what is the date of my next laptop payment" (an English probe: unsure)
 	// planPeriodPaid asks a plan's bill paid, the plan first and the verb
 	// last ("笔记本这期我还一下吧").
-	planPeriodPaid = regexp.MustCompile(`^(.{1,20}?)的?(?:这期|本期|这个月的?|第一期|第1期)(?:我)?(?:现在|今天)?(?:就)?(?:想|要)?(?:自己)?(?:手动)?(?:先)?(?:还|付|交)(?:一下|下|掉|上)?(?:吧|呗|啊)?[。.!！]*$`)
+	planPeriodPaid = regexp.MustCompile(`^(.{1,20}?)的?(?:这期|本期|这个月的?|第一期|第1期)(?:我)?(?:现在|今天)?(?:就)?(?:想|要)?(?:自己)?(?:手动|直接)?(?:先)?(?:提前)?(?:还|付|交)(?:一下|下|掉|上)?(?:了)?(?:吧|呗|啊)?[。.!！]*$`)
 	// scheduleAsked asks to see a plan's schedule.
 	scheduleAsked   = regexp.MustCompile(`\b(?:payment |repayment |installment )?schedule\b|\bpayment plan\b|还款计划|还款明细|分期明细|每期明细`)
 	plansCountAsked = regexp.MustCompile(`(?:我)?(?:有|还有|一共有|总共有)几(?:笔|个)分期|\bhow many (?:installments?|instalments?|plans?|loans?) (?:do i have|have i got|are there)\b`)
