@@ -2755,6 +2755,18 @@ func TestAPlansFeeAndADebitUnderWayAreTheirOwn(t *testing.T) {
 	c.send("手机那笔提前还款要手续费吗")
 	c.expect("<b>Redmi K70</b>：不收提前还款手续费")
 	c.reject("不太确定")
+	// What it comes to asked: that plan's payoff quote, which prices the
+	// fee and says how (a probe: the rule, each plan's rate, the figure a
+	// /repay away).
+	for _, q := range []string{"笔记本能提前还清吗 要多少手续费", "笔记本提前还款多少钱 手续费怎么算的"} {
+		c.send(q)
+		c.expect("提前结清报价</b>：Xiaomi Book", "提前还款手续费（费率 1.50%，按未到期本金 ¥3,000.00 计）：¥45.00", "合计应付")
+		c.send("返回")
+	}
+	c.send("/lang en")
+	c.send("how much is the fee to pay off the laptop")
+	c.expect("Payoff quote</b>: Xiaomi Book")
+	c.send("/lang zh")
 	c.send("我那笔正在扣款的能取消吗")
 	c.expect("Redmi K70 第 8 期", "正在处理中", "无法取消")
 	c.reject("不太确定")

@@ -845,6 +845,9 @@ var periodOfPlanZH = regexp.MustCompile(`^(?:帮我|我要|我想|请|请帮我|
 var planFeeAsked = regexp.MustCompile(`提前[^，。？?]{0,6}(?:手续费|违约金)[^，。]{0,6}(?:吗|么|多少|几|[?？])|(?:手续费|违约金)[^，。]{0,4}提前|` +
 	`\b(?:prepayment|prepay|early repayment|payoff|pay ?off)\b[^.?!]{0,12}\b(?:fee|penalty)\b|\b(?:fee|penalty)\b[^.?!]{0,20}\b(?:prepay|pay(?:ing)? (?:it )?off|early)\b`)
 
+// payoffWord is a word of paying a plan off ("提前", "结清", "pay the tv off").
+var payoffWord = regexp.MustCompile(`提前|结清|还清|一次性还|\bpay(?:ing)? (?:it |this |that |the [a-z0-9 ]{1,20} |my [a-z0-9 ]{1,20} )?off\b|\bpayoff\b|\bearly\b|\bprepay`)
+
 // debitUnderWaySaid: a debit said to be under way ("我那笔正在扣款的",
 // "the payment that's processing").
 var debitUnderWaySaid = regexp.MustCompile(`正在扣|正在处理|扣款中|处理中|\b(?:processing|being (?:debited|charged|processed)|in progress|going through)\b`)
@@ -3274,11 +3277,18 @@ func (s *Step) freeText(text string) error {
 		}
 		return s.startFlow("pay", plan)
 	}
-	if l := strings.ToLower(text); s.conv.CustomerID != "" && planFeeAsked.MatchString(l) && !wantsPayoff.MatchString(l) && !aboutSomeoneElse(text) {
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && (planFeeAsked.MatchString(l) || payoffWord.MatchString(l) && containsAny(l, "手续费", "fee") && payoffFeeAmountAsked.MatchString(l)) &&
+		!wantsPayoff.MatchString(l) && !aboutSomeoneElse(text) {
 		// "手机那笔提前还款要手续费吗": the fee of their plans, each (an FAQ
-		// probe got unsure; asked without a plan named, it was answered).
+		// probe got unsure; asked without a plan named, it was answered);
+		// what it comes to asked ("电视能提前还清吗 要多少手续费", "笔记本提前
+		// 还款多少钱 手续费怎么算的"), the plan's payoff quote, which prices
+		// the fee and says how (a probe: the rule, the figure a /repay away).
 		if p, err := planNamed(s, text); err != nil {
 			return err
+		} else if p != nil && payoffFeeAmountAsked.MatchString(l) && !containsAny(l, "如果", "if ", "每期", "per period", "each") {
+			s.conv.Misses = 0
+			return s.startFlow("repay", p.ID) // a quote to confirm, nothing paid
 		} else if p != nil && s.showAnswer("early-repayment-fee") {
 			s.conv.Misses = 0
 			return nil

@@ -34,6 +34,12 @@ var (
 	// 钱", "how much to pay off the phone").
 	payoffAmountAsked = regexp.MustCompile(`(?:提前还款|提前还清|提前结清|一次性还清|结清|还清)(?:的话)?(?:要|需要|得|是)?(?:多少|几)|` +
 		`\bhow much (?:to|would it (?:take|cost) to|does it (?:take|cost) to|do i need to|is it to) (?:pay off|settle|clear)\b|\bpayoff (?:amount|for|of)\b`)
+	// payoffFeeAmountAsked asks what a payoff's fee comes to ("电视能提前还
+	// 清吗 要多少手续费", "手续费怎么算的", "how much is the fee to pay off
+	// the tv") — beside a payoff's word (planFeeAsked), not whether there is
+	// one, which the rule with each plan's rate answers.
+	payoffFeeAmountAsked = regexp.MustCompile(`(?:多少|几)(?:钱)?(?:的)?手续费|手续费(?:是|要|收|得|一共|总共)?(?:多少|几)|手续费怎么算|多少钱|一共多少|总共多少|` +
+		`\b(?:how much|what)(?:'s| is|s| would be)? (?:the |a |my )?(?:prepayment |early repayment |payoff |early payoff )?fees?\b|\bhow much\b`)
 	// principalAsked asks the principal still owed ("本金还有多少", "how
 	// much principal is left").
 	principalAsked = regexp.MustCompile(`本金(?:还|一共|总共)?(?:剩|有|欠|剩下|没还)?(?:多少|几)|(?:剩|剩下|还欠|没还)的?本金(?:是|有)?(?:多少|几)|(?:剩|剩下|欠|没还)(?:多少|几)(?:的)?本金|\bhow much (?:of the )?principal\b|\bprincipal (?:left|remaining|outstanding|still owed)\b|\b(?:remaining|outstanding) principal\b`)
