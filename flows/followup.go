@@ -529,7 +529,7 @@ func laterOrMade(l string) bool {
 
 // whoPaid asks who paid or pays ("这期谁帮我还了", "手机那个谁帮我还了"): a
 // question, no request (a replay quoted the bill, and a 确认 paid it).
-var whoPaid = regexp.MustCompile(`谁[^，。,]{0,6}(?:还|付|交|扣|结清)|who[^.?!]{0,20}pa(?:y|id)`)
+var whoPaid = regexp.MustCompile(`谁[^，。,]{0,6}(?:还|付|交|扣|结清)|\bwho\b[^.?!]{0,20}\bpa(?:y|id)\b`)
 
 // madeOrLaterSaid reports a payment said made already or for a time to
 // come ("我妈已经帮我还逾期的了", "昨天还逾期的那笔了", "pay it next week") — what

@@ -701,3 +701,14 @@ func TestMessageLink(t *testing.T) {
 		t.Errorf("messageLink of a basic group = %q; want none", got)
 	}
 }
+
+// TestWhoPaidIsAQuestion: "who paid my phone bill" asks who paid, no
+// request to pay — its English half was written with backspaces where
+// word boundaries were meant, and matched nothing.
+func TestWhoPaidIsAQuestion(t *testing.T) {
+	for text, want := range map[string]bool{"这期谁帮我还了": true, "who paid my phone bill": true, "who is going to pay the laptop": true, "pay the phone": false, "whole payment": false} {
+		if got := whoPaid.MatchString(text); got != want {
+			t.Errorf("whoPaid(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
