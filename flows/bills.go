@@ -387,9 +387,14 @@ func planOverdue(s *Step, text string) (bool, error) {
 	if err != nil || p == nil {
 		return false, err
 	}
-	summary, late, err := planStanding(s, *p)
+	return true, sayPlanOverdue(s, *p)
+}
+
+// sayPlanOverdue says whether p is overdue, with where it stands.
+func sayPlanOverdue(s *Step, p supportbot.Plan) error {
+	summary, late, err := planStanding(s, p)
 	if err != nil {
-		return false, err
+		return err
 	}
 	key := "bill.plan_overdue_none"
 	if late {
@@ -400,8 +405,9 @@ func planOverdue(s *Step, text string) (bool, error) {
 		btns = append([]supportbot.Button{s.menuBtn(s.T("pay.btn_bill"), "pay:"+p.ID)}, btns...)
 	}
 	s.talkedOf(p.ID) // "那赶紧帮我还" next: this plan's bill
+	s.slots.Topic.Flow = overdueAnswered
 	s.say(s.T(key, "product", p.Product)+"\n\n"+summary, s.next(btns...)...)
-	return true, nil
+	return nil
 }
 
 // kindNames takes out the words naming a kind of device, longest first.

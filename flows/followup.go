@@ -167,6 +167,14 @@ func (s *Step) followUp(text string) (bool, error) {
 	if last == nil || !followable[last.Flow] || s.conv.CustomerID == "" {
 		return false, nil
 	}
+	if t := s.topicJustBefore(); t != nil && (t.Flow == "view" || t.Flow == billsListed || t.Flow == overdueAnswered) {
+		// A plan looked at or asked about in the message before, after the
+		// money step ("is my tv payment overdue?" after the TV's bill was
+		// paid): "what about the watch" follows that question
+		// (viewFollowUp), not the payment — a probe was quoted the watch's
+		// bill, one tap from paying. (A money step sets no topic.)
+		return false, nil
+	}
 	p, err := s.followedBy(text, last.Plan)
 	if err != nil {
 		return false, err
@@ -257,7 +265,7 @@ func (s *Step) followedBy(text, lastPlan string) (*supportbot.Plan, error) {
 // message, as any topic.
 func (s *Step) viewFollowUp(text string) (bool, error) {
 	t := s.topicJustBefore()
-	if t == nil || t.Flow != "view" && t.Flow != billsListed || s.conv.CustomerID == "" {
+	if t == nil || t.Flow != "view" && t.Flow != billsListed && t.Flow != overdueAnswered || s.conv.CustomerID == "" {
 		return false, nil
 	}
 	p, err := s.followedBy(text, t.Plan)
@@ -265,8 +273,15 @@ func (s *Step) viewFollowUp(text string) (bool, error) {
 		return false, err
 	}
 	s.conv.Misses = 0
+	if t.Flow == overdueAnswered { // "我的手表逾期了吗" then "那手机呢": whether the phone is
+		return true, sayPlanOverdue(s, *p)
+	}
 	return true, showSchedule(s, p.ID)
 }
+
+// overdueAnswered marks a plan's yes or no to "is it overdue?" as the
+// topic: another plan named alone next is asked the same (viewFollowUp).
+const overdueAnswered = "overdue"
 
 // whyAsked is a bare why, or what to do, after an answer ("why not?",
 // "为啥", "what do i need to do").

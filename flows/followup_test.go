@@ -789,3 +789,27 @@ func TestAnotherPlanOfAKind(t *testing.T) {
 	c.expect("要提前结清哪一笔分期")
 	c.reject("不太确定")
 }
+
+// TestAFollowUpFollowsTheQuestionJustAsked: after the TV's bill was paid,
+// "is my tv payment overdue?" then "what about the watch" quoted the
+// watch's bill, one tap from paying (an English probe): the follow-up
+// repeated the payment, not the question just before it. It asks the same
+// of the plan named — whether it is overdue; after a plan's schedule, its
+// schedule.
+func TestAFollowUpFollowsTheQuestionJustAsked(t *testing.T) {
+	_, c := faqSession(t, 1175)
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.send("确认")
+	c.expect("还款成功")
+	c.send("手机逾期了吗")
+	c.expect("没有，「Redmi K70」目前没有逾期")
+	c.send("那笔记本呢")
+	c.expect("没有，「Xiaomi Book」目前没有逾期")
+	c.reject("合计应付")
+	c.send("手机还剩几期")
+	c.expect("<b>Redmi K70</b>（订单号")
+	c.send("那笔记本呢")
+	c.expect("<b>Xiaomi Book</b>（订单号")
+	c.reject("合计应付")
+}
