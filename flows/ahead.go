@@ -197,8 +197,14 @@ var (
 	autopayTakes = regexp.MustCompile(`\bhow much (?:will|is) (?:the |my )?(?:autopay|auto-?repayment|scheduled (?:re)?payment|booking|debit|[a-z0-9]+ booking)(?: going to)? (?:take|debit|charge)\b`)
 	takenOnADay  = regexp.MustCompile(`^(?:is|will) (?:anything|something) (?:being |be |get |getting )?(?:taken|charged|debited|deducted)(?: from (?:my|the) (?:card|account))? (?:today|tomorrow|tonight)\??$`)
 	// bookingOK asks whether a booking will be fine ("后天的预约没问题吧",
-	// "明天那笔预约能扣吧": a probe got unsure, its card frozen).
-	bookingOK = regexp.MustCompile(`预约(?:还款|扣款)?(?:没问题|没事|不会有问题|能扣|能成功|可以扣|正常)(?:吧|吗|么|嘛)|\b(?:scheduled (?:re)?payment|booking)\b[^.?!]{0,20}\b(?:ok|okay|fine|all right|alright)\b`)
+	// "明天那笔预约能扣吧": a probe got unsure, its card frozen), or takes
+	// it to cover a bill ("my scheduled repayment covers the laptop
+	// right?", "autopay will take care of the tv on the 10th right?",
+	// "预约的钱够还这期吧": an English probe got unsure — the booking short
+	// of its bill, the default card frozen).
+	bookingOK = regexp.MustCompile(`预约(?:还款|扣款)?(?:没问题|没事|不会有问题|能扣|能成功|可以扣|正常)(?:吧|吗|么|嘛)|\b(?:scheduled (?:re)?payment|booking)\b[^.?!]{0,20}\b(?:ok|okay|fine|all right|alright)\b|` +
+		`\b(?:scheduled (?:re)?payments?|bookings?|autopay|auto-?pay|auto-?repayment)\b[^.?!]{0,24}\b(?:covers?|will cover|takes? care of|will take care of|handles?|will handle)\b|` +
+		`(?:预约|自动还款|自动扣款)[^，。？?]{0,8}(?:够还|够扣|能还上|会帮我还|会自动还|能覆盖|覆盖)[^，。？?]{0,6}(?:吧|吗|么|嘛|对吧|是吧)`)
 	// bookingWhen asks when the bookings run.
 	bookingWhen = regexp.MustCompile(`^(?:我的?)?(?:那个|那笔)?预约(?:还款)?(?:是|在)?(?:几号|哪天|什么时候|啥时候|几点|几号几点|哪天几点)(?:扣|扣款)?(?:啊|呢)?[?？]*$|` +
 		`^when (?:is|are|does|do|will) (?:my |the )?(?:scheduled (?:re)?payments?|bookings?)(?: run| go| happen| scheduled)?\??$`)

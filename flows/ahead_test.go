@@ -496,6 +496,22 @@ func TestAShortBookingUnderAutoRepaymentStillSaysTheRest(t *testing.T) {
 	c.expect("还差 ¥203.00：差额请手动还")
 	c.send("23号会扣多少")
 	c.expect("还差 ¥203.00：差额请手动还")
+	// Taken to cover the bill, in so many words (an English probe: unsure,
+	// the booking short of its bill): the same, the rest said.
+	for _, q := range []string{"预约的钱够还这期吧", "/lang en", "my scheduled repayment covers the phone right? nothing to do?"} {
+		c.send(q)
+		if q != "/lang en" {
+			c.expect("¥203.00")
+		}
+	}
+	// The default card frozen, auto-repayment taken to pay (an English
+	// probe: unsure): the debit will fail, said.
+	c5.Cards[0].Frozen = true
+	c5.Scheduled = nil
+	_, e := faqSessionOn(t, data, 1176, phoneZhao)
+	e.send("/lang en")
+	e.send("autopay will take care of the phone on the 23rd right?")
+	e.expect("Auto-repayment", "frozen, so the debit will fail")
 }
 
 // English asks of what debits by itself that got the how-to (a probe): "do
