@@ -1311,8 +1311,56 @@ func sayDueBy(s *Step, day supportbot.Date, key, label string) error {
 	if err != nil {
 		return err
 	}
+	if s.slots.Topic == nil {
+		s.slots.Topic = &lastStep{At: s.now}
+	}
+	s.slots.Topic.Flow = byDayAnswered // "月底之前呢" next is by then
 	sayDue(s, text)
 	return nil
+}
+
+// byDayAnswered marks what is to pay by a day as the topic: another day
+// named alone next, "before" it ("月底之前呢", "and by the 20th?"), asks the
+// same of it (byDayFollowUp; a probe: unsure).
+const byDayAnswered = "by_day"
+
+var (
+	byDayFollowZH = regexp.MustCompile(`^(?:那|那么)?(?:(这个?|本|下个?)?月底|(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日]|下?(?:周|星期)[一二三四五六日天])(?:之前|以前|前)(?:呢)?[?？。]*$`)
+	byDayFollowEN = regexp.MustCompile(`^(?:and |what about |how about |and what about )?(?:by|before) (?:(the end of (?:the|this|next) month|month end|the end of the month)|the [0-9]{1,2}(?:st|nd|rd|th)?|(?:next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))[?.!]*$`)
+)
+
+// byOn reads an English day by or before which as one on which.
+var byOn = strings.NewReplacer("before the ", "on the ", "by the ", "on the ")
+
+// byDayFollowUp answers byDayFollowZH or byDayFollowEN right after what is
+// to pay by a day was said: what is to pay by the one named now.
+func (s *Step) byDayFollowUp(text string) (bool, error) {
+	t := s.topicJustBefore()
+	l := strings.TrimSpace(strings.ToLower(inDigits(text)))
+	if t == nil || t.Flow != byDayAnswered || s.conv.CustomerID == "" {
+		return false, nil
+	}
+	var day supportbot.Date
+	ok := false
+	zh, en := byDayFollowZH.FindStringSubmatch(l), byDayFollowEN.FindStringSubmatch(l)
+	switch {
+	case zh == nil && en == nil:
+		return false, nil
+	case zh != nil && strings.Contains(zh[0], "月底"), en != nil && en[1] != "":
+		m := s.today.Time(time.UTC)
+		ahead := 1
+		if zh != nil && strings.HasPrefix(zh[1], "下") || en != nil && strings.Contains(en[1], "next") {
+			ahead = 2
+		}
+		day, ok = supportbot.Date(time.Date(m.Year(), m.Month()+time.Month(ahead), 0, 0, 0, 0, 0, time.UTC).Format("2006-01-02")), true
+	default:
+		day, ok = s.dayAsked(byOn.Replace(l)) // "before the 16th": the day as "on the 16th" is read
+	}
+	if !ok || day < s.today {
+		return false, nil
+	}
+	s.conv.Misses = 0
+	return true, sayDueBy(s, day, "bill.by_day", s.day(day))
 }
 
 // byDayAsked asks what is to pay by a day ("10号之前我要还多少", "15号前

@@ -1244,6 +1244,12 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 		c.send(asked)
 		c.expect("📅 2027 年 3 月要还", "Redmi K70 第 10 期")
 	}
+	// Another month alone next, in Chinese numerals or without 呢 (a
+	// probe: unsure).
+	c.send("二月呢")
+	c.expect("📅 2027 年 2 月要还", "Redmi K70 第 9 期")
+	c.send("那4月")
+	c.expect("📅 2027 年 4 月要还", "Redmi K70 第 11 期")
 	c.send("/lang en")
 	c.send("how much do i need to pay this month")
 	c.expect("📅 Due this month (November): <b>¥1,266.92</b>:")

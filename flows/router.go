@@ -1655,7 +1655,8 @@ var notOwnPayoff = []string{"fee", "if ", "would i save", "interest", "how do", 
 // ("那下个月呢", "and next month?").
 var (
 	owesNow       = regexp.MustCompile(`^(?:那|那么)?我?(?:现在|目前)?(?:一共|总共|总的)?(?:还要|还得|还需要|还)(?:还|欠|付)(?:你们)?多少(?:钱)?(?:啊|呢|呀)?$`)
-	monthFollowUp = regexp.MustCompile(`^(?:那|那么|还有)?(?:下下?个?月|这个月|本月|[0-9]{1,2}月份?)(?:的)?(?:呢|那期呢|的账单呢|账单呢)$|` +
+	monthFollowUp = regexp.MustCompile(`^(?:那|那么|还有)?(?:下下?个?月|这个月|本月|(?:[0-9]{1,2}|十[一二]|[一二三四五六七八九十])月份?)(?:的)?(?:呢|那期呢|的账单呢|账单呢)$|` +
+		`^(?:那|那么)(?:下下?个?月|(?:[0-9]{1,2}|十[一二]|[一二三四五六七八九十])月份?)(?:的)?$|` + // "二月呢", "那2月" after January's (a probe: unsure)
 		`^(?:and|what about|how about|and what about|and in|and for|what about in) (?:the )?(?:next month|this month|the month after|` +
 		`january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept|sep|oct|nov|dec)(?: then)?$`) // "and february?" after January's (an English probe: "can't answer")
 )
@@ -3233,6 +3234,9 @@ func (s *Step) freeText(text string) error {
 		return err
 	}
 	if ok, err := s.dayFollowUp(text); ok || err != nil { // "后天呢" after what is due today: what is due then
+		return err
+	}
+	if ok, err := s.byDayFollowUp(text); ok || err != nil { // "月底之前呢" after what is to pay by Wednesday: by then
 		return err
 	}
 	if ok, err := s.termsAsked(text); ok || err != nil { // "本期是什么意思", "what does overdue mean"

@@ -150,4 +150,20 @@ func TestWhatIsDueByADay(t *testing.T) {
 	c.reject("Xiaomi Book 第 4 期")
 	c.send("一共多少")
 	c.expect("以上一共 <b>¥1,516.84</b>（3 笔账单）")
+	// Another day, or the month's end, before it next: by then (a probe:
+	// "月底之前呢" after "下周三之前需要还多少" got unsure).
+	c.send("25号之前我要还多少")
+	c.expect("2026年11月25日之前（含当天）要还 <b>¥1,266.92</b>")
+	c.send("月底之前呢")
+	c.expect("2026年11月30日之前（含当天）要还 <b>¥1,266.92</b>")
+	c.send("那12月20号之前呢")
+	c.expect("2026年12月20日之前（含当天）要还 <b>¥1,516.84</b>")
+	c.send("下个月底之前呢")
+	c.expect("2026年12月31日之前（含当天）要还 <b>¥2,521.84</b>", "Xiaomi Book 第 4 期")
+	_, e := faqSessionEn(t, 1177)
+	e.send("what do i need to pay this week")
+	e.send("and by the end of the month?")
+	e.expect("Nov 30, 2026", "<b>¥1,266.92</b>")
+	e.send("what about before the 16th?")
+	e.expect("Dec 16, 2026", "<b>¥1,516.84</b>")
 }
