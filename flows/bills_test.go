@@ -820,8 +820,10 @@ func TestPlainAsksOfAProbe(t *testing.T) {
 	c.send("/bill")
 	c.send("第二笔呢")
 	c.expect("Xiaomi Book", "还款计划")
-	c.send("逾期了几期")
-	c.expect("你有 2 期逾期未还")
+	for _, q := range []string{"逾期了几期", "我逾期了几期 分别是哪个"} { // the second: unsure (a probe)
+		c.send(q)
+		c.expect("你有 2 期逾期未还")
+	}
 	c.send("手机再不还会怎么样")
 	c.expect("滞纳金", "你的账单里逾期的是")
 	_, e := faqSessionEn(t, 1139)

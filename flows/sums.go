@@ -17,7 +17,8 @@ var (
 	// 一共要还多少", "how much is overdue") — not how many days, nor what
 	// being late would cost.
 	overdueSumAsked = regexp.MustCompile(`(?:一共|总共|合计|加起来)(?:逾期|欠)了?的?(?:是|有|要还|得还)?多少|逾期(?:的|了)?(?:一共|总共|合计|加起来)(?:是|有|要还|得还|欠)?多少|` +
-		`逾期(?:的)?(?:金额|欠款|款项?)(?:是|有)?(?:一共)?多少|^我?逾期了?多少钱[?？]*$|` +
+		`逾期(?:的)?(?:金额|欠款|款项?)(?:是|有)?(?:一共)?多少|^(?:我想问下|我想问一下|想问下|想问一下|请问|问一下|问下)?我?(?:现在|目前)?(?:一共)?逾期了?(?:多少钱|多少)[?？]*$|` +
+		`逾期[^，。？?]{0,24}加起来(?:是|要|一共|总共)?(?:多少|几)|` + // "电视逾期那期多少 手机逾期那期多少 加起来多少" (a probe: the bills' list)
 		`\bhow much (?:is|am i|do i have) (?:overdue|past due|behind)\b|\bhow much (?:do i owe|is owed) (?:that is |that's )?(?:overdue|past due)\b|\btotal (?:overdue|past due)\b`)
 	// sumFollowUp asks what a list just shown comes to: "一共多少", "那加起来
 	// 多少钱", "and in total?", "what's the total".

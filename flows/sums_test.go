@@ -27,6 +27,13 @@ func TestTheSumOfWhatIsOverdueIsSaid(t *testing.T) {
 	c.expect("逾期合计 <b>¥1,266.92</b>（含滞纳金）", "Redmi K70", "Xiaomi Book")
 	c.send("逾期的一共要还多少")
 	c.expect("逾期合计 <b>¥1,266.92</b>")
+	// Asked with a lead, or each named and then summed (a probe: the bills'
+	// list to pay from).
+	for _, q := range []string{"我想问下我现在逾期了多少钱", "手机逾期那期多少 笔记本逾期那期多少 加起来多少"} {
+		c.send(q)
+		c.expect("逾期合计 <b>¥1,266.92</b>")
+		c.reject("要还哪一笔")
+	}
 }
 
 func TestWhatPayingOffEverythingCostsIsSummed(t *testing.T) {
