@@ -813,3 +813,29 @@ func TestAFollowUpFollowsTheQuestionJustAsked(t *testing.T) {
 	c.expect("<b>Xiaomi Book</b>（订单号")
 	c.reject("合计应付")
 }
+
+// TestANoToPayingTakenBackQuotesAgain: "算了不还了" at a quote, then "还是还吧",
+// got unsure, the quote gone (a probe): the same bill quoted again — one
+// payment when confirmed.
+func TestANoToPayingTakenBackQuotesAgain(t *testing.T) {
+	h, c := faqSession(t, 1178)
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.send("算了不还了")
+	c.expect("这次不还款")
+	c.send("还是还吧")
+	c.expect("Redmi K70", "合计应付：<b>¥261.92</b>")
+	c.send("确认")
+	c.expect("还款成功")
+	c.send("还是还吧") // paid already: not quoted again
+	c.reject("合计应付")
+	if n := len(h.repayments("C1")); n != 1 {
+		t.Fatalf("%d repayments, want 1", n)
+	}
+	_, e := faqSessionEn(t, 1179)
+	e.send("/repay")
+	e.press("Xiaomi Book")
+	e.send("no, not now")
+	e.send("actually pay it after all")
+	e.expect("Payoff quote</b>: Xiaomi Book")
+}

@@ -3245,6 +3245,9 @@ func (s *Step) freeText(text string) error {
 	if ok, err := s.followUp(text); ok || err != nil { // "那笔记本呢" after the phone's bill: the laptop's
 		return err
 	}
+	if ok, err := s.payAfterAllAsked(text); ok || err != nil { // "还是还吧" after "算了不还了": that quote again
+		return err
+	}
 	if ok, err := s.remindFollowUp(text); ok || err != nil { // "turn them off" after the reminders' answer
 		return err
 	}
