@@ -55,7 +55,7 @@ func asksThisMonth(text string) bool {
 	l := strings.ToLower(text)
 	_, named := monthNamed(l, supportbot.Date("2000-01-01")) // "1月份要还多少": that month's (the month, whatever the day)
 	return (containsAny(l, "这个月", "本月", "这月", "this month", "end of the month", "end of month", "month end", "month-end") || monthEnd.MatchString(l) || nextMonthSaid.MatchString(l) || named) &&
-		(containsAny(l, "多少", "几笔", "几期", "几号", "哪天", "什么时候", "how much", "what do i owe", "what i owe", "do i owe", "owe anything", "anything due", "whats due", "what's due", "what is due", "amount",
+		(containsAny(l, "多少", "几笔", "几期", "几号", "哪天", "什么时候", "有哪些", "哪几笔", "how much", "what do i owe", "what i owe", "do i owe", "owe anything", "anything due", "whats due", "what's due", "what is due", "amount",
 			"when", "what date", "which day") || spansMonths(l)) && // "下个月几号还款": its bills say when (a probe: this month's dates); "the overdue one plus next month's in total" (an English probe: the bill)
 		!containsAny(l, "已经", "扣了", "还了", "付了", "paid", "did i pay", "have i", "was taken", "were taken", "did you take", "took") // what was paid, not what is due (a probe)
 }
@@ -420,7 +420,7 @@ var kindNames = func() *strings.Replacer {
 }()
 
 // overdueFiller are the words of a Chinese "am I overdue?", longest first.
-var overdueFiller = []string{"今天是还款日", "今天还款日", "还款日是今天", "分别是哪几期", "分别是哪些", "分别是哪个", "是哪几期", "是哪几个", "是哪些", "是哪个", "哪几期", "分别", "还没还", "多少期", "几期", "是不是", "有没有", "多少天", "算不算", "现在", "目前", "是否", "应该", "已经", "账单", "分期", "这期", "本期",
+var overdueFiller = []string{"今天是还款日", "今天还款日", "还款日是今天", "分别是哪几期", "分别是哪些", "分别是哪个", "是哪几期", "是哪几个", "是哪些", "是哪个", "哪几期", "分别", "还没还", "那个", "那笔", "这个", "这笔", "多少期", "几期", "是不是", "有没有", "多少天", "算不算", "现在", "目前", "是否", "应该", "已经", "账单", "分期", "这期", "本期",
 	"对吧", "没有", "逾期", "我的", "几天", "算是", "属于", "仍然", "依然", "所以", "那么", "我", "还", "了", "没", "吗", "吧", "嘛", "么", "呢", "有", "的", "算", "那"}
 
 // allPaidAsked asks whether everything is paid ("我的分期都还完了吗", "还有没
@@ -1502,7 +1502,7 @@ func (s *Step) dayFollowUp(text string) (bool, error) {
 // else: the day (today, tomorrow, the day after, a day of the week or of
 // the month, no month), and how much to pay.
 var (
-	dueDayZH = regexp.MustCompile(`^(?:请问|那|我)?\s*(?:今天|明天|后天|大后天|(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天]|下?星期[一二三四五六日天])(?:的|那天)?\s*(?:要|需要|应该|得)?(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$|` +
+	dueDayZH = regexp.MustCompile(`^(?:请问|那|我)?\s*(?:今天|明天|后天|大后天|(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天]|下?星期[一二三四五六日天])(?:的|那天)?\s*(?:要|需要|应该|得)?(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*(?:[，, ]*(?:是|还的是|要还的是)?哪(?:个|笔|些|几笔|一笔)[啊呀呢?？]*)?$|` + // "10号要还多少 是哪个" (a probe: unsure)
 		// whether anything, and what, is due on the day ("今天要还钱吗", "我今天要还哪个", "今天到期的是哪笔": an audit was unsure)
 		`^(?:请问|那)?我?(?:今天|明天)(?:要|需要|得|有)(?:还钱|还款|还|要还的|到期的)(?:吗|么|嘛)?[?？]*$|^(?:请问|那)?我?(?:今天|明天)(?:要|得)还哪(?:个|笔|期|一笔|一期)[?？]*$|` +
 		`^(?:今天|明天)到期的是哪(?:个|笔|期|一笔|一期)[?？]*$`)

@@ -430,8 +430,10 @@ func TestWhatIsDueOnADayIsAnswered(t *testing.T) {
 	c.send("15号要还多少")
 	c.expect("先说逾期的", "「Redmi K70」第 6 期", // overdue, to pay now whatever the day (a regression run)
 		"2026年12月15日到期的账单", "「Redmi K70」第 7 期", "已预约 2026年12月14日 09:00 自动扣款")
-	c.send("12月15号要还多少") // the month said too (a probe: unsure)
-	c.expect("先说逾期的", "2026年12月15日到期的账单", "「Redmi K70」第 7 期")
+	for _, q := range []string{"12月15号要还多少", "15号要还多少 是哪个"} { // the month said too, which one asked (probes: unsure)
+		c.send(q)
+		c.expect("先说逾期的", "2026年12月15日到期的账单", "「Redmi K70」第 7 期")
+	}
 	c.send("明天要还多少钱")
 	c.expect("明天没有到期的账单；下一次到期是")
 	for _, more := range []string{"下个月15号要还多少", "15号之前一共要还多少", "这周一共要还多少钱", "15号要还多少 能不能晚几天"} {

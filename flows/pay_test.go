@@ -1716,7 +1716,7 @@ func TestAPlanPaidOffNamedByItsKindIsThatPlan(t *testing.T) {
 	// Whether it is overdue: no, of the laptop, the phone's overdue period
 	// another plan's (a probe: "是的，你有逾期未还的账单" above the laptop
 	// paid off).
-	for _, ask := range []string{"笔记本逾期了吗", "笔记本还逾期吗"} {
+	for _, ask := range []string{"笔记本逾期了吗", "笔记本还逾期吗", "笔记本那个逾期了吗"} { // the last: unsure (a probe)
 		c.send(ask)
 		c.expect("✅ 没有，「Xiaomi Book」已经全部结清，不存在逾期。\n⚠️ 不过你的其他分期有逾期未还的账单", "第 6 期已逾期")
 		c.reject("是的，你有逾期未还的账单")
@@ -1918,7 +1918,8 @@ func TestAllBillsAskedAreTheListSaidOnce(t *testing.T) {
 	customerIn(t, data, "C1").Plans[1].Bills[1].Status = supportbot.BillUnpaid // the Xiaomi Book's period 2 overdue too
 	// The overdue ones (a probe: unsure).
 	for i, ask := range []string{"把逾期的两笔都还了", "逾期的两笔都还了吧", "手机和笔记本逾期的都还了", // the last: the payoffs' list, and its "1" paid one off (a probe)
-		"帮我把所有逾期的还了", "pay all the overdue ones"} { // a probe: unsure
+		"帮我把所有逾期的还了", "pay all the overdue ones", // a probe: unsure
+		"把逾期的两笔都还了吧 一起还", "这个月的两笔都帮我还了吧"} { // a probe: unsure
 		_, c := faqSessionOn(t, data, int64(1105+i), phoneZhang)
 		c.send(ask)
 		c.expect("要还哪一笔分期的账单", "一次还一笔")

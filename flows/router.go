@@ -564,10 +564,10 @@ func paysAllBills(l string) bool {
 var (
 	allBillsEN = regexp.MustCompile(`^(?:please |pls |plz |i want to |let me )?pay (?:all|both|all three|all two|all four|all of them|them all|all my bills|all the bills|all my installments|every bill|all (?:the |my )?overdue(?: ones| bills| installments)?|` +
 		`(?:everything|whatever|all|what)(?: that)?(?:'s| is)? (?:due|owed|overdue))(?: of them)?(?: now| today| please| pls| at once)?[.!]*$`) // "pay everything that's due" (an English probe: unsure)
-	allBillsZh = regexp.MustCompile(`^(?:请|麻烦)?(?:帮我|给我|我要|我想)?(?:把)?(?:逾期(?:了)?的)?` + // "把逾期的两笔都还了" (a probe: unsure)
+	allBillsZh = regexp.MustCompile(`^(?:请|麻烦)?(?:帮我|给我|我要|我想)?(?:把)?(?:逾期(?:了)?的|这个月的?|本月的?)?` + // "把逾期的两笔都还了" (a probe: unsure)
 		`(?:(?:这几笔|这两笔|这三笔|每一?笔|两笔|三笔|几笔|这几个|这两个|两个|三个|俩)(?:分期|账单|订单|月供)?|(?:所有|全部)的?(?:分期|账单|订单|月供)|(?:分期|账单|月供)(?:都|全部|全都)|` +
 		`(?:所有|全部)逾期(?:了)?的(?:分期|账单|订单|月供)?)` + // "帮我把所有逾期的还了" (a probe: unsure)
-		`的?(?:这期|本期|这个月的?)?(?:都|一起|全部|全都)?(?:帮我|给我)?(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?[。.!！~]*$`)
+		`的?(?:这期|本期|这个月的?)?(?:都|一起|全部|全都)?(?:帮我|给我)?(?:还|付|交)(?:了|掉|上)?(?:吧|呗|啊)?[。.!！~]*(?:[，, ]*(?:一起还|一起付|一块还|一次还|一次性还|一起)(?:吧|了吧)?[。.!！~]*)?$`) // "… 一起还" (a probe: unsure)
 )
 
 // laterAtQuote puts paying off to later by the clock ("晚点帮我还这期",
