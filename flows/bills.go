@@ -108,8 +108,18 @@ func monthDue(s *Step, open []supportbot.Plan, sched []supportbot.ScheduledRepay
 	if s.conv.Lang == supportbot.LangEN {
 		month = t.Month().String()
 	}
+	if overdueLeftOutSaid.MatchString(l) {
+		// "what's due this month apart from the overdue ones" (an English
+		// probe got them counted in): this month's own, said so.
+		text, err := dueIn(s, open, sched, func(b supportbot.Bill) bool { return b.DueDate <= end && !b.Overdue(s.today) }, "bill.month", month)
+		return text + "\n" + s.T("bill.month_overdue_left_out"), err
+	}
 	return dueIn(s, open, sched, func(b supportbot.Bill) bool { return b.DueDate <= end }, "bill.month", month)
 }
+
+// overdueLeftOutSaid leaves the overdue periods out of what is asked
+// ("apart from the overdue ones", "除了逾期的").
+var overdueLeftOutSaid = regexp.MustCompile(`\b(?:apart from|except(?: for)?|besides|other than|not counting|excluding|without) (?:the |my )?(?:overdue|late|past due)\b|(?:除了|除去|不算|不含|不包括)(?:那个|那笔|那些)?逾期|逾期的?(?:那期|那笔|那些)?(?:除外|不算)`)
 
 // spansMonths asks for what is due now and in a later month together
 // ("我这个月逾期的那期加下个月的一共要还多少": a probe got the later month's
@@ -318,7 +328,8 @@ var payoffEndsAsked = regexp.MustCompile(`还完(?:这笔|这次|以后|了)?(?:
 
 var thisTheLast = regexp.MustCompile(`还完[^，。？?]{0,6}?(?:这期|这一期|本期)(?:就|是不是就|是不是)?(?:结束|完了|没了|还清|结清|不用还|全部还完)|` +
 	`(?:这期|这一期|本期)还完(?:了)?(?:就|是不是就|是不是)?(?:结束|完了|没了|还清|结清|不用还|全部还完)|(?:这期|这一期|本期)是(?:不是)?最后一期|这是最后一期了?(?:吧|吗)|是不是最后一期|` +
-	`\bis (?:this|it|that) (?:the |my )?(?:last|final) (?:one|payment|period|installment)\b|\bafter this (?:one|payment|period)\b[^.?!]{0,24}\b(?:done|finished|paid off|over)\b`)
+	`是最后一期了?(?:吗|吧|么|嘛)|` + // "耳机是最后一期了吗"
+	`\bis (?:this|it|that|the [a-z0-9+ ]{1,30}?|my [a-z0-9+ ]{1,30}?) (?:on )?(?:the |my |its )?(?:last|final) (?:one|payment|period|installment)\b|\bafter this (?:one|payment|period)\b[^.?!]{0,24}\b(?:done|finished|paid off|over)\b`) // "is the buds the last payment?" (an English probe: "no repayment yet")
 
 // whenDoneZH asks when a plan is paid off ("什么时候能还完", "哪天结清";
 // "什么时候能还完" got the early repayment's how-to: an audit).

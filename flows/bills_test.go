@@ -670,8 +670,13 @@ func TestWhetherThisIsTheLastPeriodIsAnswered(t *testing.T) {
 	}
 	_, o := faqSessionOn(t, data, 1091, phoneZhang)
 	o.send("/lang en")
-	o.send("is this the last payment on the laptop?")
-	o.expect(`Yes: this is the last period of "Xiaomi Book"`)
+	for _, q := range []string{"is this the last payment on the laptop?", "is the laptop the last payment?", "is my laptop on its last payment?"} { // the last two: "no repayment yet" (an English probe)
+		o.send(q)
+		o.expect(`Yes: this is the last period of "Xiaomi Book"`)
+	}
+	o.send("/lang zh")
+	o.send("笔记本是最后一期了吗")
+	o.expect("是的，这是「Xiaomi Book」的最后一期")
 }
 
 // TestAPlansLateFeeAndTheOverduePlusNextMonthAreAnswered: "what's the late

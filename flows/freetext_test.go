@@ -1217,6 +1217,13 @@ func TestThisMonthsAmountComesFirst(t *testing.T) {
 	o.expect("• Redmi K70 第 6 期 ¥261.92（已逾期，含滞纳金；还款日 2026年11月15日）（预约还款 ¥249.92 正在扣款，还差 ¥12.00：扣款完成后请手动还上差额）")
 	c.send("这个月已经扣了多少") // what was paid (a probe)
 	c.reject("📅")
+	for _, q := range []string{"除了逾期的 这个月还要还多少", "/lang en", "what's due this month apart from the overdue ones", "/lang zh"} { // an English probe: the overdue ones counted in
+		c.send(q)
+		if !strings.HasPrefix(q, "/") {
+			c.expect("<b>¥1,005.00</b>", "Xiaomi Book")
+			c.reject("Redmi K70 第 6 期", "Redmi K70, period 6")
+		}
+	}
 	c.send("这个月要扣的有哪些") // which: this month's (a probe: unsure)
 	c.expect("📅 本月（11月）要还 <b>¥1,266.92</b>")
 	c.send("这个月手机要还多少") // one plan's month: that plan's alone (probes)
