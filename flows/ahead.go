@@ -207,7 +207,13 @@ var (
 		`(?:预约|自动还款|自动扣款)[^，。？?]{0,8}(?:够还|够扣|能还上|会帮我还|会自动还|能覆盖|覆盖)[^，。？?]{0,6}(?:吧|吗|么|嘛|对吧|是吧)`)
 	// bookingWhen asks when the bookings run.
 	bookingWhen = regexp.MustCompile(`^(?:我的?)?(?:那个|那笔)?预约(?:还款)?(?:是|在)?(?:几号|哪天|什么时候|啥时候|几点|几号几点|哪天几点)(?:扣|扣款)?(?:啊|呢)?[?？]*$|` +
-		`^when (?:is|are|does|do|will) (?:my |the )?(?:scheduled (?:re)?payments?|bookings?)(?: run| go| happen| scheduled)?\??$`)
+		`^when (?:is|are|does|do|will) (?:my |the )?(?:scheduled (?:re)?payments?|bookings?)(?: run| go| happen| scheduled)?\??$|` +
+		// what is booked, and on which card ("what's scheduled", "which cards are my repayments scheduled on?",
+		// "what card is the 300 on?": an English probe got unsure)
+		`^(?:so |and |ok )?(?:what'?s|whats|what is|what are) (?:my )?(?:scheduled|booked)(?: payments?| repayments?)?\??$|^(?:what|which) (?:payments?|repayments?|bills?) (?:are|is) (?:scheduled|booked)\??$|` +
+		`\b(?:which|what) cards? (?:are|is|will) (?:my |the )?(?:scheduled )?(?:repayments?|payments?|bookings?) (?:scheduled |booked |be )?(?:on|from|charged to|debited from)\b|` +
+		`^(?:which|what) card is (?:the |my )?(?:¥|rmb ?)?[0-9][0-9,.]*(?: yuan| rmb)? (?:booking |payment |scheduled payment |one )?(?:on|from)\??$|` +
+		`^(?:我的?)?预约(?:还款)?(?:有哪些|都有哪些|是哪几笔|扣哪张卡|在哪张卡上?|用的哪张卡)[?？]*$`)
 	// bookingStillOn asks whether a booking still stands ("我的预约还款还在
 	// 吗", "is my scheduled payment for tomorrow still on", "i set up a
 	// payment for tomorrow, is it still on").

@@ -527,3 +527,18 @@ func TestEnglishAsksOfWhatDebitsByItself(t *testing.T) {
 	c.send("how much will autopay take on the 23rd")
 	c.expect("Redmi Note 13", "¥303.00")
 }
+
+// TestWhatIsBookedAndOnWhichCardIsTheDebitsAhead: "what's scheduled",
+// "which cards are my repayments scheduled on?", "what card is the 300
+// on?" got unsure (an English probe): the debits to come, each with its
+// card.
+func TestWhatIsBookedAndOnWhichCardIsTheDebitsAhead(t *testing.T) {
+	_, e := faqSessionEn(t, 1180)
+	for _, q := range []string{"what's scheduled", "which cards are my repayments scheduled on?", "what card is the 249.92 on?"} {
+		e.send(q)
+		e.expect(`Scheduled repayment: period 7 of "Redmi K70", <b>¥249.92</b>, China Merchants Bank **** 6789`)
+	}
+	_, c := faqSession(t, 1181)
+	c.send("我的预约有哪些")
+	c.expect("预约还款：「Redmi K70」第 7 期 <b>¥249.92</b>")
+}

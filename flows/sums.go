@@ -30,7 +30,8 @@ var (
 	// 多少钱", "how much to pay off everything").
 	allPayoffsAsked = regexp.MustCompile(`(?:全部|所有|都|全都|一次性)(?:的)?(?:分期)?(?:都)?(?:提前)?(?:还清|结清|还完|还掉)(?:的话)?(?:一共|总共)?(?:要|需要|得)?(?:还|付)?多少|` +
 		`(?:提前)?(?:还清|结清)(?:全部|所有)(?:的)?(?:分期)?(?:一共|总共)?(?:要|需要|得)?多少|` +
-		`\bhow much (?:to|would it (?:take|cost) to|does it (?:take|cost) to|do i need to|for me to) (?:pay off|settle|clear) (?:everything|all|it all|all of (?:it|them)|all my (?:plans|installments|loans|bills))\b|\btotal payoff\b`)
+		`\bhow much (?:to|would it (?:take|cost) to|does it (?:take|cost) to|do i need to|for me to) (?:pay off|settle|clear) (?:everything|all|it all|all of (?:it|them)|all my (?:plans|installments|loans|bills))\b|\btotal payoff\b|` +
+		`\b(?:total|how much)\b[^.?!]{0,16}\bif i (?:pay|paid) (?:off )?(?:both|all|everything)(?: of them| plans| my plans)?(?: off)?\b|\bpay(?:ing)? off (?:both|all|everything)(?: of them| plans| my plans)?\b[^.?!]{0,20}\b(?:how much|total|cost)\b`) // "what's the total if i pay off both plans today" (an English probe: unsure)
 	// payoffAmountAsked asks what paying a plan off costs ("K70提前还款多少
 	// 钱", "how much to pay off the phone").
 	payoffAmountAsked = regexp.MustCompile(`(?:提前还款|提前还清|提前结清|一次性还清|结清|还清)(?:的话)?(?:要|需要|得|是)?(?:多少|几)|` +

@@ -48,6 +48,9 @@ func TestWhatPayingOffEverythingCostsIsSummed(t *testing.T) {
 	c.expect("按今天算一共 <b>¥4,556.48</b>")
 	c.send("2")
 	c.expect("合计应付：<b>¥3,045.00</b>") // the Xiaomi Book's own quote, as summed
+	_, e := faqSessionEn(t, 1182)
+	e.send("what's the total if i pay off both plans today") // an English probe: unsure
+	e.expect("<b>¥4,556.48</b>")
 }
 
 func TestThePrincipalAndTheFeesLeftAreSaid(t *testing.T) {
