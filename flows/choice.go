@@ -236,7 +236,9 @@ var deviceKinds = []deviceKind{
 	// A brand shows a phone only with a model's number ("Xiaomi 15",
 	// "Redmi K80", "Redmi Note 14"): "Xiaomi Smart Display 10" is none (an
 	// audit: "pay my phone" quoted and paid it). See phoneModel.
-	{said: []string{"手机", "phone", "mobile"}, shown: []string{"phone", "手机", "galaxy", "huawei", "honor", "oppo", "vivo"}, icon: "📱"},
+	// A foldable is a phone ("折叠屏那个提前结清" for the MIX Flip: a probe
+	// got unsure).
+	{said: []string{"折叠屏手机", "折叠手机", "折叠屏", "手机", "foldable", "flip phone", "phone", "mobile"}, shown: []string{"phone", "手机", "galaxy", "huawei", "honor", "oppo", "vivo"}, icon: "📱"},
 }
 
 // phoneModel is a phone's name by its brand and model number: "Xiaomi 15",

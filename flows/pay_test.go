@@ -2458,3 +2458,15 @@ func TestACardEndNamedThatIsNoneOfTheirsIsSaid(t *testing.T) {
 	c.send("用尾号1234的卡还K70这期")
 	c.expect("合计应付", "你没有尾号 1234 的银行卡", "上面的报价仍从 招商银行 **** 6789 扣款")
 }
+
+// TestAFoldableIsAPhone: "折叠屏那个提前结清" from the owner of a MIX Flip got
+// unsure (a probe): a foldable is a phone — that plan's payoff.
+func TestAFoldableIsAPhone(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[0].Product = "Xiaomi MIX Flip 2"
+	for i, ask := range []string{"折叠屏那个提前结清", "提前还款 折叠屏"} {
+		_, c := faqSessionOn(t, data, int64(1183+i), phoneZhang)
+		c.send(ask)
+		c.expect("提前结清报价</b>：Xiaomi MIX Flip 2")
+	}
+}
