@@ -1376,7 +1376,7 @@ func (s *Step) byDayFollowUp(text string) (bool, error) {
 
 // byDayAsked asks what is to pay by a day ("10号之前我要还多少", "15号前
 // 一共要还多少": a probe got unsure).
-var byDayAsked = regexp.MustCompile(`^(?:请问|那)?我?\s*(?:(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天])(?:之前|以前|前)\s*我?(?:一共|总共)?(?:要|需要|得|应该)(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$`)
+var byDayAsked = regexp.MustCompile(`^(?:请问|那)?我?\s*(?:(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天])(?:之前|以前|前)\s*我?(?:一共|总共)?(?:要|需要|得|应该)(?:自己|手动)*(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$`)
 
 // dueByDay answers byDayAsked: every unpaid bill due by that day, overdue
 // ones first, each with whether a booking pays it, and the total.

@@ -839,3 +839,21 @@ func TestANoToPayingTakenBackQuotesAgain(t *testing.T) {
 	e.send("actually pay it after all")
 	e.expect("Payoff quote</b>: Xiaomi Book")
 }
+
+// TestWhatIsLeftAfterAPayoffIsTheBill: "还有没还完的吗" right after a payoff
+// got that payment's outcome, the plan still open unsaid (a probe): what is
+// still open.
+func TestWhatIsLeftAfterAPayoffIsTheBill(t *testing.T) {
+	_, c := faqSession(t, 1185)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("确认")
+	c.expect("成功")
+	for _, q := range []string{"还有没还完的吗", "还有别的要还吗"} {
+		c.send(q)
+		c.expect("<b>Xiaomi Book</b>")
+	}
+	_, e := faqSessionEn(t, 1186)
+	e.send("anything else i owe?")
+	e.expect("<b>Redmi K70</b>", "<b>Xiaomi Book</b>")
+}

@@ -1629,6 +1629,11 @@ var (
 	paysNextEarly = regexp.MustCompile(`(?:下一期|下期|下个月的?那?期|这一?期|本期)(?:的)?(?:也)?(?:帮我|我)?(?:想|要)?(?:先)?提前(?:还|付|交)(?:了|掉|上)?|提前(?:还|付|交)(?:一下)?(?:下一期|下期|这一?期|本期)`)
 )
 
+// anythingElseOwed asks what is still to pay besides ("还有没还完的吗",
+// "还有别的要还吗", "anything else i owe?").
+var anythingElseOwed = regexp.MustCompile(`^(?:那|那么|嗯|好的|好)?[，, ]*(?:我)?还有(?:没有)?(?:没还完|没还清|没还|要还|别的要还|其他要还|其它要还)的?(?:吗|么|嘛|没有|没)?[?？。]*$|` +
+	`^(?:那|那么)?(?:我)?还剩(?:什么|哪些|哪笔|哪个)没还[?？。]*$|^(?:so |ok |and )?(?:is there )?anything else (?:left )?(?:to pay|i owe|owed|outstanding)\??$|^(?:so |ok |and )?what else do i (?:owe|need to pay|have to pay)\??$`)
+
 // closureNoticeAsked asks whether the closure's outcome is told ("注销成功了
 // 会通知我吗", "will you let me know when my account is closed").
 var closureNoticeAsked = regexp.MustCompile(`(?:注销|销户)[^，。？?]{0,10}(?:会|能)?(?:通知|告诉|提醒)我|(?:怎么|如何)知道[^，。？?]{0,6}(?:注销|销户)[^，。？?]{0,4}(?:好|成功|完成)|` +
@@ -3884,6 +3889,13 @@ func (s *Step) freeText(text string) error {
 			}
 			return s.startBeside(text, "bill", "")
 		}
+	}
+	if l := strings.ToLower(text); s.conv.CustomerID != "" && anythingElseOwed.MatchString(l) && kindsSaid(l) == 0 && !aboutSomeoneElse(text) && shortSaid(l, 30, 80) {
+		// "还有没还完的吗" after a payoff: what is still open — not that
+		// payment's outcome (a probe: "今天的还款已经扣款成功", the plan
+		// still unpaid left unsaid).
+		s.conv.Misses = 0
+		return s.startBeside(text, "bill", "")
 	}
 	if told, err := lastPayment(s, text); told || err != nil { // "扣了吗" after paying
 		s.conv.Misses = 0

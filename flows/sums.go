@@ -2,6 +2,7 @@ package flows
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"supportbot"
@@ -90,12 +91,21 @@ func payoffOfPlanNamed(s *Step, l string) (bool, error) {
 		return false, err
 	}
 	i := planSaid(bare(l), open)
+	if t := s.topicJustBefore(); i == 0 && t != nil && t.Plan != "" && pointsBack.MatchString(l) {
+		// "那它提前还清要多少" right after a plan's schedule: that plan's
+		// (a probe: the plans to pick from).
+		i = slices.IndexFunc(open, func(p supportbot.Plan) bool { return p.ID == t.Plan }) + 1
+	}
 	if i == 0 {
 		return false, nil
 	}
 	s.conv.Misses = 0
 	return true, s.startFlow("repay", open[i-1].ID) // a quote to confirm, nothing paid
 }
+
+// pointsBack is a word pointing back at the plan just talked about ("它",
+// "这个", "it").
+var pointsBack = regexp.MustCompile(`它|这个|这笔|那个|那笔|\b(?:it|this one|that one)\b`)
 
 // overdueSum says each overdue period with its late fee and, two or more,
 // their total — or that none is overdue and when the next falls due.

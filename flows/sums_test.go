@@ -48,6 +48,14 @@ func TestWhatPayingOffEverythingCostsIsSummed(t *testing.T) {
 	c.expect("按今天算一共 <b>¥4,556.48</b>")
 	c.send("2")
 	c.expect("合计应付：<b>¥3,045.00</b>") // the Xiaomi Book's own quote, as summed
+	// A plan just looked at, pointed back at (a probe: the plans to pick
+	// from).
+	_, p := faqSession(t, 1187)
+	p.send("/bill")
+	p.send("2")
+	p.expect("Xiaomi Book</b>（订单号", "还款计划")
+	p.send("那它提前还清要多少")
+	p.expect("提前结清报价</b>：Xiaomi Book")
 	_, e := faqSessionEn(t, 1182)
 	e.send("what's the total if i pay off both plans today") // an English probe: unsure
 	e.expect("<b>¥4,556.48</b>")
@@ -162,6 +170,8 @@ func TestWhatIsDueByADay(t *testing.T) {
 	c.expect("以上一共 <b>¥1,516.84</b>（3 笔账单）")
 	// Another day, or the month's end, before it next: by then (a probe:
 	// "月底之前呢" after "下周三之前需要还多少" got unsure).
+	c.send("那我25号之前要自己还多少") // 自己: unsure (a probe)
+	c.expect("2026年11月25日之前（含当天）要还 <b>¥1,266.92</b>")
 	c.send("25号之前我要还多少")
 	c.expect("2026年11月25日之前（含当天）要还 <b>¥1,266.92</b>")
 	c.send("月底之前呢")
