@@ -504,6 +504,24 @@ func TestAShortBookingUnderAutoRepaymentStillSaysTheRest(t *testing.T) {
 			c.expect("¥203.00")
 		}
 	}
+	// Only the rest asked to be paid (an English probe: the ways to pay):
+	// bills are paid whole — the period now, its booking cancelled, or the
+	// rest once the booking has run.
+	zhang := fixture()
+	for i, b := range customerIn(t, zhang, "C1").Scheduled {
+		if b.ID == "S1" { // the K70's period 7 (¥249.92), booked for ¥100
+			customerIn(t, zhang, "C1").Scheduled[i].Amount = 10000
+		}
+	}
+	_, r := faqSessionOn(t, zhang, 1188, phoneZhang)
+	r.send("预约不够的部分我想先补上差额")
+	r.expect("¥149.92", "Redmi K70", "账单按整期还，不能只还差额")
+	r.send("/lang en")
+	for _, q := range []string{"can i just pay the 149.92 that the booking doesnt cover", "can i pay the rest that the booking won't cover"} {
+		r.send(q)
+		r.expect("¥149.92", "Redmi K70", "Bills are paid whole, so the difference alone cannot be paid")
+		r.reject("Total to pay", "Alipay")
+	}
 	// The default card frozen, auto-repayment taken to pay (an English
 	// probe: unsure): the debit will fail, said.
 	c5.Cards[0].Frozen = true

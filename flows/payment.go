@@ -2415,6 +2415,47 @@ func shortfallSaid(s *Step, open []supportbot.Plan, said supportbot.Money) (bool
 	return false, nil
 }
 
+// shortfallWords name what a booking leaves of its period ("差额", "the
+// rest", "what the booking doesn't cover").
+var shortfallWords = regexp.MustCompile(`差额|差的(?:钱|部分|那部分)?|不够的(?:部分|钱)|剩下的(?:部分|钱)|\b(?:the )?(?:rest|difference|remainder|shortfall)\b|\b(?:doesn'?t|does not|won'?t|will not) cover\b|\bnot covered\b`)
+
+// shortfallAsked answers a payment of what a booking leaves of its period,
+// asked outside a step ("can i just pay the 248.58 that the booking doesnt
+// cover", "我想先把差额补上": an English probe got the ways to pay): the
+// amount typed, or the rest said in words when one booking leaves one.
+func shortfallAsked(s *Step, text string) (bool, error) {
+	l := strings.ToLower(text)
+	if s.conv.CustomerID == "" || s.conv.Flow != "" || !shortfallWords.MatchString(l) || !containsAny(l, "预约", "booking", "scheduled", "booked", "autopay") && !amountInText.MatchString(l) {
+		return false, nil
+	}
+	open, err := s.openPlans()
+	if err != nil {
+		return false, err
+	}
+	if m := amountInText.FindStringSubmatch(l); m != nil {
+		if said, ok := typedMoney(m[1], m[2]); ok {
+			return shortfallSaid(s, open, said)
+		}
+		return false, nil
+	}
+	sched, err := s.scheduled()
+	if err != nil {
+		return false, err
+	}
+	var shorts []supportbot.Money
+	for _, p := range open {
+		for _, b := range p.Bills {
+			if r, ok := scheduledFor(p.ID, b.Period, sched); ok && b.Status == supportbot.BillUnpaid && r.Amount < b.Due() {
+				shorts = append(shorts, b.Due()-r.Amount)
+			}
+		}
+	}
+	if len(shorts) != 1 {
+		return false, nil
+	}
+	return shortfallSaid(s, open, shorts[0])
+}
+
 // startPayment quotes the plan the customer named, or their only open one,
 // or lets them choose.
 func startPayment(s *Step, flow, planID string, nothing func(*Step)) error {

@@ -3253,6 +3253,10 @@ func (s *Step) freeText(text string) error {
 	if ok, err := s.payAfterAllAsked(text); ok || err != nil { // "还是还吧" after "算了不还了": that quote again
 		return err
 	}
+	if ok, err := shortfallAsked(s, text); ok || err != nil { // "can i just pay the 248.58 that the booking doesnt cover"
+		s.conv.Misses = 0
+		return err
+	}
 	if ok, err := s.remindFollowUp(text); ok || err != nil { // "turn them off" after the reminders' answer
 		return err
 	}
