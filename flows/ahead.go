@@ -50,7 +50,7 @@ func asksDebitAhead(text string) bool {
 		!someoneElses.MatchString(l) && !kinFor.MatchString(l) {
 		return true // "我的自动还款能扣成功吗", "is my autopay working": what it will debit, a frozen card said (an audit: "no recent repayment", the how-to)
 	}
-	if (autoWhich.MatchString(l) || bookingOK.MatchString(l) || autopayTakes.MatchString(l) || takenOnADay.MatchString(strings.TrimSpace(l))) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) {
+	if (autoWhich.MatchString(l) || bookingOK.MatchString(l) && !containsAny(l, chargeWords...) || autopayTakes.MatchString(l) || takenOnADay.MatchString(strings.TrimSpace(l))) && !someoneElses.MatchString(l) && !kinFor.MatchString(l) { // "does autopay cover the late fee?": the guide's
 		return true
 	}
 	if willWorkBare.MatchString(strings.TrimSpace(l)) {

@@ -55,7 +55,7 @@ func asksThisMonth(text string) bool {
 	l := strings.ToLower(text)
 	_, named := monthNamed(l, supportbot.Date("2000-01-01")) // "1月份要还多少": that month's (the month, whatever the day)
 	return (containsAny(l, "这个月", "本月", "这月", "this month", "end of the month", "end of month", "month end", "month-end") || monthEnd.MatchString(l) || nextMonthSaid.MatchString(l) || named) &&
-		(containsAny(l, "多少", "几笔", "几期", "几号", "哪天", "什么时候", "有哪些", "哪几笔", "how much", "what do i owe", "what i owe", "do i owe", "owe anything", "anything due", "whats due", "what's due", "what is due", "amount",
+		(containsAny(l, "多少", "几笔", "几期", "几号", "哪天", "什么时候", "要扣的有哪些", "要还的有哪些", "扣的有哪些", "还的有哪些", "哪几笔", "how much", "what do i owe", "what i owe", "do i owe", "owe anything", "anything due", "whats due", "what's due", "what is due", "amount",
 			"when", "what date", "which day") || spansMonths(l)) && // "下个月几号还款": its bills say when (a probe: this month's dates); "the overdue one plus next month's in total" (an English probe: the bill)
 		!containsAny(l, "已经", "扣了", "还了", "付了", "paid", "did i pay", "have i", "was taken", "were taken", "did you take", "took") // what was paid, not what is due (a probe)
 }

@@ -580,9 +580,17 @@ func wordOfName(name, w string) bool {
 		return strings.Contains(name, w)
 	}
 	return slices.ContainsFunc(strings.FieldsFunc(name, notAlnum), func(f string) bool {
-		return f == w || len(w) >= 4 && (strings.HasPrefix(f, w) || strings.HasSuffix(f, w))
+		return f == w || (len(w) >= 4 || len(w) == 3 && !shortWords[w]) && strings.HasPrefix(f, w) || len(w) >= 4 && strings.HasSuffix(f, w)
 	})
 }
+
+// shortWords are English words of three letters a sentence has, no
+// shortening of a name ("the vac" is the vacuum; "and" no Android).
+var shortWords = map[string]bool{"and": true, "the": true, "for": true, "not": true, "can": true, "are": true, "you": true, "all": true,
+	"any": true, "how": true, "pay": true, "off": true, "due": true, "now": true, "one": true, "two": true, "new": true, "old": true,
+	"too": true, "out": true, "get": true, "got": true, "was": true, "has": true, "had": true, "her": true, "his": true, "its": true,
+	"our": true, "who": true, "why": true, "yes": true, "use": true, "see": true, "set": true, "did": true, "may": true, "let": true,
+	"but": true, "far": true, "way": true, "day": true, "own": true, "per": true, "fee": true, "bit": true, "lot": true}
 
 // nameWords are the words a name may be typed by: runs of letters and
 // digits, three or more, and each two Chinese characters side by side.

@@ -220,7 +220,7 @@ func (s *Step) followUp(text string) (bool, error) {
 
 // payAfterAll takes back a no to paying, right after it ("算了不还了" then
 // "还是还吧", "actually pay it after all").
-var payAfterAll = regexp.MustCompile(`^(?:算了|嗯|那|好吧|唉|哎)?[，, ]*(?:我)?(?:还是|还是要|那还是)(?:现在)?(?:还|付|结清|提前还|还了|还掉|付了|还上)(?:吧|了吧|一下吧|一下|掉吧)?[。.!！]*$|` +
+var payAfterAll = regexp.MustCompile(`^(?:算了|嗯|那|好吧|唉|哎)?[，, ]*(?:我)?(?:还是|还是要|那还是)(?:现在)?(?:还|付|结清|提前还|还掉|还上)(?:吧|了吧|一下吧|一下|掉吧)?[。.!！]*$|` + // not "我还是还了": paid
 	`^(?:actually|ok|okay|fine|on second thought|wait)[, ]+(?:i'?ll |let'?s |go ahead and |just |please )?(?:pay|do|settle) it(?: off)?(?: after all| then| now| anyway)?(?: please)?[.!]*$|^(?:pay it after all|go ahead and pay(?: it)?)[.!]*$`)
 
 // payAfterAllAsked quotes again the bill or payoff just declined when
@@ -232,7 +232,11 @@ func (s *Step) payAfterAllAsked(text string) (bool, error) {
 		return false, nil
 	}
 	s.conv.Misses = 0
-	return true, s.startFlow(last.Flow, last.Plan) // a fresh quote, nothing paid without its confirmation
+	flow := last.Flow
+	if payItOff.MatchString(strings.ToLower(text)) { // "还是结清吧", "actually, pay it off" after the bill declined: its payoff
+		flow = "repay"
+	}
+	return true, s.startFlow(flow, last.Plan) // a fresh quote, nothing paid without its confirmation
 }
 
 // followedBy is the plan other than lastPlan that text names alone as a

@@ -3018,3 +3018,35 @@ func TestAQuestionAfterSmallTalkIsAnswered(t *testing.T) {
 	c.send("你好呀 今天天气真冷 顺便问一下我是不是逾期了")
 	c.expect("是的，你有逾期未还的账单")
 }
+
+// TestTheNewReadersLeaveOtherQuestionsAlone: a replay of this round's
+// readers against questions near theirs (R23c) — each is read as before.
+func TestTheNewReadersLeaveOtherQuestionsAlone(t *testing.T) {
+	_, c := faqSession(t, 1189)
+	c.send("逾期的和这个月要还的加起来多少") // both: this month's bills, overdue first — not the overdue sum alone
+	c.expect("📅 本月（11月）要还 <b>¥1,266.92</b>")
+	c.reject("逾期合计")
+	for _, q := range []string{"如果我15号还清笔记本要多少钱", "如果我明天还 能用支付宝吗"} { // a payoff on a day, a way to pay
+		c.send(q)
+		c.reject("还的话：")
+	}
+	c.send("这个月有哪些优惠活动")
+	c.reject("📅 本月")
+	c.send("笔记本提前还款手续费怎么算的 先不还") // not now: the rule, no quote
+	c.reject("合计应付")
+	c.send("/pay")
+	c.press("Redmi K70")
+	c.send("算了不还了")
+	c.send("我还是还了") // paid already, said: no quote
+	c.reject("合计应付")
+	c.send("还是结清吧") // the payoff, not the bill declined
+	c.expect("提前结清报价</b>：Redmi K70")
+	_, e := faqSessionEn(t, 1190)
+	e.send("does autopay cover the late fee?")
+	e.reject("What will be debited")
+	data := fixture()
+	customerIn(t, data, "C1").Plans[1].Product = "Dreame Vacuum X40"
+	_, v := faqSessionOn(t, data, 1191, phoneZhang)
+	v.send("pay off the vac") // three letters of its name's word
+	v.expect("提前结清报价</b>：Dreame Vacuum X40")
+}

@@ -33,7 +33,8 @@ func lateIfPaidOn(s *Step, text string) (bool, error) {
 	if s.conv.CustomerID == "" || !lateOnDayAsked.MatchString(l) || !containsAny(l, "逾期", "滞纳金", "late", "overdue", "ok", "fine", "alright", "problem", "in time",
 		"what happens", "what if", "can i", "能不能", "能", "可以吗", "行吗", "行不行", "可不可以", "会怎样", "会怎么样", "呢", "多少", "how much") ||
 		containsAny(l, "为什么", "为啥", "why", "已经", "already", "还了", "付了", "交了", "还上了", "paid") || // a payment said made: whether it went through
-		containsAny(l, "还不上", "还不了", "还不起", "付不起", "付不了", "没钱", "can't pay", "cannot pay", "can't afford") { // not able to pay: the overdue answer's
+		containsAny(l, "还不上", "还不了", "还不起", "付不起", "付不了", "没钱", "can't pay", "cannot pay", "can't afford") || // not able to pay: the overdue answer's
+		payItOff.MatchString(l) || containsAny(l, "支付宝", "微信", "能用", "用什么", "alipay", "wechat", "which card", "哪张卡") { // a payoff on that day, the way to pay: their readers
 		return false, nil
 	}
 	if proceed, told, err := s.ownAsked(text); !proceed {

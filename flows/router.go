@@ -3302,7 +3302,7 @@ func (s *Step) freeText(text string) error {
 		// the fee and says how (a probe: the rule, the figure a /repay away).
 		if p, err := planNamed(s, text); err != nil {
 			return err
-		} else if p != nil && payoffFeeAmountAsked.MatchString(l) && !containsAny(l, "如果", "if ", "每期", "per period", "each") {
+		} else if p != nil && payoffFeeAmountAsked.MatchString(l) && !containsAny(l, "如果", "if ", "每期", "每月", "每个月", "per period", "each", "monthly", "per month", "先不", "不还", "not now", "not yet", "later") {
 			s.conv.Misses = 0
 			return s.startFlow("repay", p.ID) // a quote to confirm, nothing paid
 		} else if p != nil && s.showAnswer("early-repayment-fee") {

@@ -63,7 +63,7 @@ func sumsAsked(s *Step, text string) (bool, error) {
 	}
 	var say func(*Step, string) (bool, error)
 	switch {
-	case overdueSumAsked.MatchString(l):
+	case overdueSumAsked.MatchString(l) && !containsAny(l, "这个月", "本月", "下个月", "下月", "月份", "month"): // "逾期的和这个月要还的加起来多少": both (monthDue)
 		say = overdueSum
 	case allPayoffsAsked.MatchString(l):
 		say = func(s *Step, _ string) (bool, error) { return true, s.startFlow("repay", "") } // the plans to pick from, the sum above them
