@@ -1378,14 +1378,19 @@ func (s *Step) byDayFollowUp(text string) (bool, error) {
 // 一共要还多少": a probe got unsure).
 var byDayAsked = regexp.MustCompile(`^(?:请问|那)?我?\s*(?:(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天])(?:之前|以前|前)\s*我?(?:一共|总共)?(?:要|需要|得|应该)(?:自己|手动)*(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*$`)
 
+// byDayAskedEN is byDayAsked in English ("how much is due by the 20th",
+// "what do i need to pay before the 15th": an English probe got the
+// overview).
+var byDayAskedEN = regexp.MustCompile(`^(?:so |and |ok )?(?:how much|what)(?: is| do i| will i| should i)?(?: have to| need to)?(?: pay| owe| due)?(?: in total| altogether)? (?:by|before) the [0-9]{1,2}(?:st|nd|rd|th)?(?: of (?:the|this|next) month)?[?.!]*$`)
+
 // dueByDay answers byDayAsked: every unpaid bill due by that day, overdue
 // ones first, each with whether a booking pays it, and the total.
 func dueByDay(s *Step, text string) (bool, error) {
 	l := strings.TrimSpace(strings.ToLower(inDigits(text)))
-	if s.conv.CustomerID == "" || !byDayAsked.MatchString(l) {
+	if s.conv.CustomerID == "" || !byDayAsked.MatchString(l) && !byDayAskedEN.MatchString(l) {
 		return false, nil
 	}
-	day, ok := s.dayAsked(l)
+	day, ok := s.dayAsked(byOn.Replace(l))
 	if !ok || day < s.today {
 		return false, nil
 	}

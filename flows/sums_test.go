@@ -181,6 +181,8 @@ func TestWhatIsDueByADay(t *testing.T) {
 	c.send("下个月底之前呢")
 	c.expect("2026年12月31日之前（含当天）要还 <b>¥2,521.84</b>", "Xiaomi Book 第 4 期")
 	_, e := faqSessionEn(t, 1177)
+	e.send("how much is due by the 16th") // an English probe: the overview
+	e.expect("Dec 16, 2026", "<b>¥1,516.84</b>")
 	e.send("what do i need to pay this week")
 	e.send("and by the end of the month?")
 	e.expect("Nov 30, 2026", "<b>¥1,266.92</b>")
