@@ -395,10 +395,30 @@ func planOverdue(s *Step, text string) (bool, error) {
 		return false, err
 	}
 	p, err := planNamed(s, text)
-	if err != nil || p == nil {
+	if err != nil {
 		return false, err
 	}
+	if p == nil {
+		return kindNoneSaid(s, text) // "is my phone payment overdue?" with no phone: said so, not "nothing of yours is overdue" (an English probe)
+	}
 	return true, sayPlanOverdue(s, *p)
+}
+
+// kindNoneSaid says that none of the customer's plans (paid off ones
+// included) is of the kind text names, when none is; it reports whether it
+// said so.
+func kindNoneSaid(s *Step, text string) (bool, error) {
+	plans, err := s.plans()
+	if err != nil {
+		return false, err
+	}
+	word := kindNotTheirs(bare(text), plans)
+	if word == "" {
+		return false, nil
+	}
+	s.conv.Misses = 0
+	s.say(s.T("plans.kind_none", "kind", word), s.billAndMessages())
+	return true, nil
 }
 
 // sayPlanOverdue says whether p is overdue, with where it stands.

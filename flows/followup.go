@@ -300,6 +300,19 @@ func (s *Step) viewFollowUp(text string) (bool, error) {
 	return true, showSchedule(s, p.ID)
 }
 
+// kindFollowUpNone answers a follow-up naming only a kind of device none of
+// the customer's plans is ("what about the laptop" from a customer with no
+// laptop, after a question or a step: an English probe got unsure).
+func (s *Step) kindFollowUpNone(text string) (bool, error) {
+	l := strings.ToLower(strings.TrimSpace(text))
+	if s.conv.CustomerID == "" || s.conv.Flow != "" || s.topicJustBefore() == nil && s.recent(false) == nil ||
+		!followUpEn.MatchString(l) && !(hasHan(l) && followUpZh.MatchString(l)) || followUpOwnWords.MatchString(strings.Replace(l, "还有", "", 1)) ||
+		aboutSomeoneElse(text) || kinFor.MatchString(l) || s.othersThingSaid(l) {
+		return false, nil
+	}
+	return kindNoneSaid(s, text)
+}
+
 // overdueAnswered marks a plan's yes or no to "is it overdue?" as the
 // topic: another plan named alone next is asked the same (viewFollowUp).
 const overdueAnswered = "overdue"

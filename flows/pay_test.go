@@ -2470,3 +2470,25 @@ func TestAFoldableIsAPhone(t *testing.T) {
 		c.expect("提前结清报价</b>：Xiaomi MIX Flip 2")
 	}
 }
+
+// TestAPhoneBillWithoutAPhoneIsTheCarriers: "pay my phone bill" from a
+// customer paying no phone here got other lenders' loans, as if it were a
+// loan (an English probe): a carrier's bill is the carrier's, and their
+// plans to pick from.
+func TestAPhoneBillWithoutAPhoneIsTheCarriers(t *testing.T) {
+	data := fixture()
+	customerIn(t, data, "C1").Plans[0].Product = "Xiaomi Watch S4"
+	_, e := faqSessionOn(t, data, 1192, phoneZhang)
+	e.send("/lang en")
+	e.send("pay my phone bill")
+	e.expect("A mobile carrier's bill is not paid here", "Which plan's bill do you want to pay?")
+	e.reject("Huabei")
+	e.send("back")
+	// Asked overdue, or followed up, of a kind none of theirs is (an
+	// English probe: "nothing of yours is overdue", and unsure).
+	e.send("is my phone payment overdue?")
+	e.expect("None of your plans is a phone.")
+	e.send("how much do i owe this month")
+	e.send("what about the tv")
+	e.expect("None of your plans is a tv.")
+}

@@ -3263,6 +3263,9 @@ func (s *Step) freeText(text string) error {
 	if ok, err := s.viewFollowUp(text); ok || err != nil { // "那笔记本呢" after the phone's schedule: the laptop's
 		return err
 	}
+	if ok, err := s.kindFollowUpNone(text); ok || err != nil { // "what about the laptop" with no laptop: said so
+		return err
+	}
 	if ok, err := s.whyAfter(text); ok || err != nil { // "why not?" after the closure's check, "那我要怎么办" after the scam warning
 		return err
 	}
@@ -3364,6 +3367,14 @@ func (s *Step) freeText(text string) error {
 				return err
 			}
 			return s.cardAsked(text) // "…with my icbc card ending 9988": on that card
+		}
+		if len(open) > 0 {
+			// No phone paid here: none of their plans is one, a carrier's
+			// bill is the carrier's, and their plans to pick from (an
+			// English probe: other lenders' loans, as if it were a loan).
+			s.conv.Misses = 0
+			s.say(s.T("pay.carrier_bill"))
+			return s.startFlow("pay", "")
 		}
 	}
 	if l := bare(text); s.conv.CustomerID != "" && paysAKind.MatchString(l) {
