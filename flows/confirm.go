@@ -270,6 +270,9 @@ func asksAboutQuote(text string) bool {
 	if amountAsked.MatchString(l) && (amountSaid.MatchString(l) || chargeWithFigure.MatchString(l)) {
 		return true // "这个12块是啥", "手续费21是什么": a part of it (probes: "payments are whole periods", unsure)
 	}
+	if containsAny(l, "为什么", "为啥", "why", "how come") && containsAny(l, "这期", "本期", "this period", "today") && containsAny(l, "手续费", "fee") {
+		return true // "为什么要收这期的手续费" at a payoff: the fee of the period due, a part of it (a probe: the bill quoted, then unsure)
+	}
 	short := 40 // English words are longer: "does this cancel tomorrow's scheduled repayment?" (a probe: the booking's cancellation, which a confirm made)
 	if !hasHan(l) {
 		short = 64

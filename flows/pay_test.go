@@ -2492,3 +2492,28 @@ func TestAPhoneBillWithoutAPhoneIsTheCarriers(t *testing.T) {
 	e.send("what about the tv")
 	e.expect("None of your plans is a tv.")
 }
+
+// TestAtThePayoffsAQuestionOrAPickStaysThePayoff: at a payoff's quote,
+// "为什么要收这期的手续费" quoted the bill instead, and a 确认 paid it; at
+// the payoffs' list, "先还耳机" quoted the earbuds' bill, and a 确认 paid one
+// period (a probe). A question of the quote is its breakdown, the payoff
+// still to confirm; a plan picked at the payoffs' list is its payoff.
+func TestAtThePayoffsAQuestionOrAPickStaysThePayoff(t *testing.T) {
+	_, c := faqSession(t, 1193)
+	c.send("/repay")
+	c.press("Redmi K70")
+	c.send("为什么要收这期的手续费")
+	c.expect("报价的明细如下", "提前结清报价")
+	c.reject("本期账单", "逾期账单")
+	c.send("确认")
+	c.expect("提前还款成功")
+	_, p := faqSession(t, 1194)
+	p.send("两个都提前还清一共多少")
+	p.expect("要提前结清哪一笔分期")
+	p.send("先还手机")
+	p.expect("提前结清报价</b>：Redmi K70")
+	_, e := faqSessionEn(t, 1195)
+	e.send("now pay the phone bill") // "now": another lender's loans (an English probe)
+	e.expect("Redmi K70", "Total to pay")
+	e.reject("Huabei")
+}

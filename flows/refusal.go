@@ -163,7 +163,8 @@ func otherQuoteAsked(flow, text string) string {
 		limit = 60 // English words are longer: "no i want to pay off the earbuds completely"
 	}
 	if asks(text) || utf8.RuneCountInString(l) > limit || containsAny(l, "不要只", "不只", "别只", "不是只", "not just", "not only") ||
-		laterOrMade(l) || cheapOrDear.MatchString(l) || soonestPick.MatchString(l) || anyPerson.MatchString(l) {
+		laterOrMade(l) || cheapOrDear.MatchString(l) || soonestPick.MatchString(l) || anyPerson.MatchString(l) ||
+		feeAsked(l) || amountAsked.MatchString(l) || containsAny(l, "为什么", "为啥", "凭什么", "why", "how come") { // "为什么要收这期的手续费" at a payoff: a question of its figure (a probe: the bill quoted, and a 确认 paid it)
 		// "贵的那个我下个月也要提前还" at the cheaper one's bill: another
 		// plan, later — not this one's payoff (a replay: a 确认 paid it)
 		return ""

@@ -1678,7 +1678,7 @@ var periodEarlyAsked = regexp.MustCompile(`(?:能|可以|能不能|可不可以|
 
 // phoneBillPaid asks a phone's bill paid ("pay the phone bill", "pay my
 // xiaomi 14 phone bill").
-var phoneBillPaid = regexp.MustCompile(`^(?:pls |please )?(?:i want to |i wanna |i need to |can i |let me )?pay (?:(?:the|my) )?(?:this month['’]?s |this period['’]?s |current )?(?:[a-z0-9+]+ ){0,3}phone(?:['’]?s)? bill(?: now| please| pls)?` + // "pay the phone's bill", "pay this month's phone bill", "pay phone bill using icbc 9988" (a probe: another lender's)
+var phoneBillPaid = regexp.MustCompile(`^(?:(?:ok|okay|now|then|so|and|and now|ok now|alright)[, ]+)?(?:pls |please )?(?:i want to |i wanna |i need to |can i |let me )?(?:now )?pay (?:(?:the|my) )?(?:this month['’]?s |this period['’]?s |current )?(?:[a-z0-9+]+ ){0,3}phone(?:['’]?s)? bill(?: now| please| pls)?` + // "pay the phone's bill", "pay this month's phone bill", "pay phone bill using icbc 9988" (a probe: another lender's)
 	`(?: (?:with|using|from|on) (?:my |the )?[a-z ]{2,30}?(?: card)?(?: (?:ending(?: in)? )?[0-9]{4})?)?[.!?]*$`) // "…with icbc" (a probe: another lender's)
 
 // unbindsACard reports lower-cased text asking for a card to be unbound
@@ -4635,6 +4635,12 @@ func (s *Step) paysAPlanNamed(c Classification, text string) (bool, error) {
 	}
 	if name == "bill" && zhPayAsked.MatchString(l) && payoffSaidZh(l) && !paysABillOnly(l) {
 		name = "repay" // "笔记本剩下的帮我还了": what is left of it, paid (a replay: unsure)
+	}
+	if name == "pay" && s.conv.Flow == "repay" && s.conv.State == "choosing" && !paysABillOnly(l) && !periodNamed.MatchString(l) && !overdueNamed(l) {
+		// "先还耳机" at the payoffs' list ("两个都提前还清一共多少"): the
+		// earbuds paid off first, as the list offers — not their bill (a
+		// probe: a 确认 paid one period).
+		name = "repay"
 	}
 	// "i want to pay off my laptop early how much is the fee": what it
 	// costs, asked with the request, is what its quote says.
