@@ -780,6 +780,16 @@ func handleCancel(s *Step, a action) (bool, error) {
 			for i, v := range list {
 				names[i] = v.Product
 			}
+			if asks(s.ev.Text) && asksDebitAhead(s.ev.Text) && !containsAny(text, "取消", "cancel") {
+				// "明天还会扣吗" at the list: what will debit, the list still
+				// waiting — not a pick of tomorrow's booking, which a 确认
+				// then cancelled (a probe).
+				if _, err := sayDebits(s, text); err != nil {
+					return true, err
+				}
+				s.say(s.T("cancel.still_listed"))
+				return true, nil
+			}
 			if allBookings.MatchString(bare(text)) {
 				// "两个都取消", "全部取消": one at a time, the list still
 				// waiting (a probe: "can't answer").

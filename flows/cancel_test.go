@@ -790,3 +790,24 @@ func TestPayingItNowAfterACancellationIsTheBill(t *testing.T) {
 	c.send("还K70逾期的")
 	c.expect("合计应付", "Redmi K70")
 }
+
+// TestAQuestionAtTheBookingsListIsNoPick: "明天还会扣吗" at the bookings'
+// list picked tomorrow's booking, and a 确认 then cancelled it (a probe):
+// what will debit is said, the list still waits, nothing cancelled. And
+// "那我现在手动还手机这期" after it is the phone's bill (unsure, or the
+// plan alone, before).
+func TestAQuestionAtTheBookingsListIsNoPick(t *testing.T) {
+	h, c := faqSession(t, 1196)
+	c.send("/cancel_schedule")
+	c.send("14号会扣吗")
+	c.expect("2026年12月14日会自动扣款的", "要取消的话，请点上面预约列表里的一项")
+	c.reject("要取消这笔预约还款吗")
+	c.send("确认")
+	c.expect("还没有选择")
+	if got := h.scheduled("C1")["S1"]; got == supportbot.ScheduledCancelled {
+		t.Fatal("S1 cancelled by a question at the list")
+	}
+	c.send("返回")
+	c.send("那我现在手动还手机这期")
+	c.expect("Redmi K70", "合计应付：<b>¥261.92</b>")
+}

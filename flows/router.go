@@ -3683,7 +3683,11 @@ func (s *Step) freeText(text string) error {
 			return s.startFlow("bill", "")
 		}
 	}
-	if m := planPeriodPaid.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text))); m != nil && s.conv.CustomerID != "" && s.conv.Flow == "" && !aboutSomeoneElse(text) && !anyPerson.MatchString(m[1]) {
+	m := planPeriodPaid.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text)))
+	if m == nil {
+		m = periodOfPlanPaid.FindStringSubmatch(strings.ToLower(strings.TrimSpace(text))) // "那我现在手动还手机这期" after a cancellation (a probe: unsure, or the plan alone)
+	}
+	if m != nil && s.conv.CustomerID != "" && s.conv.Flow == "" && !aboutSomeoneElse(text) && !anyPerson.MatchString(m[1]) {
 		// "笔记本这期我还一下吧", "笔记本这期手动还一下", "手机第一期我现在就想
 		// 还": the plan's bill (a probe got its card, or unsure); "手表这期提
 		// 前还了", before its due date, too (a probe: the plan's payoff quote,
@@ -3692,7 +3696,11 @@ func (s *Step) freeText(text string) error {
 		if err != nil {
 			return err
 		}
-		if i := planSaid(bare(m[1]), open); i > 0 {
+		settled, err := settledNamed(s, m[1]) // "还 AirPods & 充电盒 这期", the earbuds paid off: said so below, not the bundle's bill
+		if err != nil {
+			return err
+		}
+		if i := planSaid(bare(m[1]), open); i > 0 && settled == nil {
 			s.conv.Misses = 0
 			return s.startFlow("pay", open[i-1].ID)
 		}
@@ -4958,6 +4966,9 @@ var (
 	// planPeriodPaid asks a plan's bill paid, the plan first and the verb
 	// last ("笔记本这期我还一下吧").
 	planPeriodPaid = regexp.MustCompile(`^(.{1,20}?)的?(?:这期|本期|这个月的?|第一期|第1期)(?:我)?(?:现在|今天)?(?:就)?(?:想|要)?(?:自己)?(?:手动|直接)?(?:先)?(?:提前)?(?:还|付|交)(?:一下|下|掉|上)?(?:了)?(?:吧|呗|啊)?[。.!！]*$`)
+	// periodOfPlanPaid is planPeriodPaid with the verb first ("那我手动还手机
+	// 这期", "我现在就还平板这期吧").
+	periodOfPlanPaid = regexp.MustCompile(`^(?:那|那么|好|好的|行)?[，, ]*(?:我)?(?:现在|今天)?(?:就)?(?:自己|手动|直接)*(?:先)?(?:还|付|交)(?:一下|下)?(?:我的)?(.{1,20}?)的?(?:这期|本期|这个月的?)(?:吧|呗|了吧|啊)?[。.!！]*$`)
 	// scheduleAsked asks to see a plan's schedule.
 	scheduleAsked   = regexp.MustCompile(`\b(?:payment |repayment |installment )?schedule\b|\bpayment plan\b|还款计划|还款明细|分期明细|每期明细`)
 	plansCountAsked = regexp.MustCompile(`(?:我)?(?:有|还有|一共有|总共有)几(?:笔|个)分期|\bhow many (?:installments?|instalments?|plans?|loans?) (?:do i have|have i got|are there)\b`)
