@@ -3238,6 +3238,9 @@ func (s *Step) freeText(text string) error {
 	if ok, err := s.sumAfterList(text); ok || err != nil { // "一共多少" after this month's bills: what they come to
 		return err
 	}
+	if ok, err := s.payAllAfterList(text); ok || err != nil { // "帮我都还了吧" after them: their bills, one at a time
+		return err
+	}
 	if ok, err := s.dayFollowUp(text); ok || err != nil { // "后天呢" after what is due today: what is due then
 		return err
 	}

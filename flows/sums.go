@@ -18,7 +18,7 @@ var (
 	// 一共要还多少", "how much is overdue") — not how many days, nor what
 	// being late would cost.
 	overdueSumAsked = regexp.MustCompile(`(?:一共|总共|合计|加起来)(?:逾期|欠)了?的?(?:是|有|要还|得还)?多少|逾期(?:的|了)?(?:一共|总共|合计|加起来)(?:是|有|要还|得还|欠)?多少|` +
-		`逾期(?:的)?(?:金额|欠款|款项?)(?:是|有)?(?:一共)?多少|^(?:我想问下|我想问一下|想问下|想问一下|请问|问一下|问下)?我?(?:现在|目前)?(?:一共)?逾期了?(?:多少钱|多少)[?？]*$|` +
+		`逾期(?:的)?(?:金额|欠款|款项?)(?:是|有)?(?:一共)?多少|^(?:在吗|你好|您好|hi|hello)?[，, ]*(?:我想问下|我想问一下|想问下|想问一下|请问|问一下|问下)?我?(?:现在|目前)?(?:一共)?逾期了?(?:多少钱|多少)[啊呀呢]?[?？]*$|` +
 		`逾期[^，。？?]{0,24}加起来(?:是|要|一共|总共)?(?:多少|几)|` + // "电视逾期那期多少 手机逾期那期多少 加起来多少" (a probe: the bills' list)
 		`\bhow much (?:is|am i|do i have) (?:overdue|past due|behind)\b|\bhow much (?:do i owe|is owed) (?:that is |that's )?(?:overdue|past due)\b|\btotal (?:overdue|past due)\b`)
 	// sumFollowUp asks what a list just shown comes to: "一共多少", "那加起来
@@ -103,6 +103,27 @@ func payoffOfPlanNamed(s *Step, l string) (bool, error) {
 	return true, s.startFlow("repay", open[i-1].ID) // a quote to confirm, nothing paid
 }
 
+// payEverything asks everything just listed paid ("帮我都还了吧", "pay
+// everything", "pay them all").
+var payEverything = regexp.MustCompile(`^(?:那|那就|好|好的|行)?[，, ]*(?:帮我|给我|我要|我想)?(?:把)?(?:这些|它们|这几笔)?(?:都|全部|全都|一起)(?:帮我)?(?:还了|还掉|还上|付了|还)(?:吧|呗)?[。.!！]*$|` +
+	`^(?:ok |okay |then |so |just )?pay (?:everything|it all|them all|all of (?:it|them)|all(?: of those)?|those)(?: now| please| pls)?[.!]*$`)
+
+// payAllAfterList takes payEverything right after a list of bills due or
+// what is overdue: their bills, one at a time — not every plan paid off (a
+// probe: the payoffs' list).
+func (s *Step) payAllAfterList(text string) (bool, error) {
+	t := s.topicJustBefore()
+	if t == nil || t.Count == 0 && t.Flow != overdueAnswered || !payEverything.MatchString(strings.ToLower(strings.TrimSpace(text))) {
+		return false, nil
+	}
+	s.conv.Misses = 0
+	if err := s.startFlow("pay", ""); err != nil || s.conv.State != "choosing" {
+		return true, err
+	}
+	s.say(s.T("pay.one_at_a_time"))
+	return true, nil
+}
+
 // pointsBack is a word pointing back at the plan just talked about ("它",
 // "这个", "it").
 var pointsBack = regexp.MustCompile(`它|这个|这笔|那个|那笔|\b(?:it|this one|that one)\b`)
@@ -115,6 +136,10 @@ func overdueSum(s *Step, _ string) (bool, error) {
 		return false, nil
 	}
 	sayDue(s, text)
+	if s.slots.Topic == nil {
+		s.slots.Topic = &lastStep{At: s.now}
+	}
+	s.slots.Topic.Flow = overdueAnswered // "帮我都还了吧" next: their bills (payAllAfterList)
 	return true, nil
 }
 
@@ -261,6 +286,9 @@ const dueListed = "due"
 // list comes to — or, after the bills' overview, what is left on them.
 func (s *Step) sumAfterList(text string) (bool, error) {
 	t := s.topicJustBefore()
+	if t != nil && t.Count == 0 && t.Flow == overdueAnswered && sumFollowUp.MatchString(strings.ToLower(strings.TrimSpace(text))) {
+		return overdueSum(s, text) // "耳机呢" then "一共多少" after plans' overdue answers: all that is overdue (a probe: unsure)
+	}
 	if t == nil || t.Count == 0 && t.Flow != billsListed || !sumFollowUp.MatchString(strings.ToLower(strings.TrimSpace(text))) {
 		return false, nil
 	}

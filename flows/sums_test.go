@@ -29,11 +29,27 @@ func TestTheSumOfWhatIsOverdueIsSaid(t *testing.T) {
 	c.expect("逾期合计 <b>¥1,266.92</b>")
 	// Asked with a lead, or each named and then summed (a probe: the bills'
 	// list to pay from).
-	for _, q := range []string{"我想问下我现在逾期了多少钱", "手机逾期那期多少 笔记本逾期那期多少 加起来多少"} {
+	for _, q := range []string{"我想问下我现在逾期了多少钱", "手机逾期那期多少 笔记本逾期那期多少 加起来多少", "在吗 我逾期了多少钱啊"} {
 		c.send(q)
 		c.expect("逾期合计 <b>¥1,266.92</b>")
 		c.reject("要还哪一笔")
 	}
+	// Everything asked paid next: their bills, one at a time — not every
+	// plan paid off (a probe: the payoffs' list).
+	c.send("帮我都还了吧")
+	c.expect("要还哪一笔分期的账单", "一次还一笔")
+	c.reject("要提前结清哪一笔分期")
+	// Each plan asked whether overdue, then the total (a probe: unsure).
+	_, o := faqSessionOn(t, data, 1197, phoneZhang)
+	o.send("手机逾期了吗")
+	o.send("那笔记本呢")
+	o.send("一共多少")
+	o.expect("逾期合计 <b>¥1,266.92</b>")
+	_, e := faqSessionEn(t, 1198)
+	e.send("how much is due by the 16th")
+	e.send("pay everything")
+	e.expect("Which plan's bill do you want to pay?")
+	e.reject("pay off early")
 }
 
 func TestWhatPayingOffEverythingCostsIsSummed(t *testing.T) {
