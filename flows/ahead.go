@@ -188,7 +188,9 @@ var (
 	// 是自动扣款的", "which ones are paid automatically": a probe got unsure).
 	autoWhich = regexp.MustCompile(`哪(?:笔|些|个|几笔|一笔|几个)(?:分期|账单)?(?:会|是|能)?(?:自动|预约)(?:扣|还|扣款|还款)|` +
 		`\bwhich (?:ones?|plans?|bills?|payments?) (?:will be|are|get|is|will get) (?:paid|debited|charged|taken) automatically\b|\bwhich (?:ones?|plans?|bills?) (?:are|is) on (?:autopay|auto-?repayment)\b|` +
-		`\bwhat (?:will|is going to|gets) (?:be )?(?:debited|charged|taken|paid) automatically\b`)
+		`\bwhat (?:will|is going to|gets) (?:be )?(?:debited|charged|taken|paid) automatically\b|` +
+		// one plan's ("平板那个是自动扣吗", "is the pad paid automatically": a probe got unsure, and the autopay how-to)
+		`(?:那个|那笔|这个|这笔|的)?(?:是|会)(?:不是)?自动(?:扣|还|扣款|还款)(?:的)?(?:吗|么|嘛)|\bis (?:the |my )?[a-z0-9 ]{1,25}? (?:paid|debited|charged|taken) automatically\b`)
 	// takenOnADay asks whether anything is taken on a day ("is anything
 	// being taken from my card today?": a replay got the day's bills, a
 	// debit under way left out).

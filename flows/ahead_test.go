@@ -560,3 +560,16 @@ func TestWhatIsBookedAndOnWhichCardIsTheDebitsAhead(t *testing.T) {
 	c.send("我的预约有哪些")
 	c.expect("预约还款：「Redmi K70」第 7 期 <b>¥249.92</b>")
 }
+
+// TestWhetherAPlanIsPaidAutomaticallyIsWhatDebits: "平板那个是自动扣吗", "is
+// the pad paid automatically" got unsure, and the autopay how-to (a probe):
+// what will debit by itself, its booking said.
+func TestWhetherAPlanIsPaidAutomaticallyIsWhatDebits(t *testing.T) {
+	_, c := faqSession(t, 1199)
+	c.send("手机那个是自动扣吗")
+	c.expect("预约还款：「Redmi K70」第 7 期")
+	_, e := faqSessionEn(t, 1200)
+	e.send("is the phone paid automatically")
+	e.expect(`Scheduled repayment: period 7 of "Redmi K70"`)
+	e.reject("Send /autopay")
+}

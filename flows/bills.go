@@ -1541,12 +1541,12 @@ var (
 	dueDayZH = regexp.MustCompile(`^(?:请问|那|我)?\s*(?:今天|明天|后天|大后天|(?:[0-9]{1,2}\s*月\s*)?[0-9]{1,2}\s*[号日]|下?周[一二三四五六日天]|下?星期[一二三四五六日天])(?:的|那天)?\s*(?:要|需要|应该|得)?(?:还|付|交)多少(?:钱)?[啊呀呢吗?？]*(?:[，, ]*(?:是|还的是|要还的是)?哪(?:个|笔|些|几笔|一笔)[啊呀呢?？]*)?$|` + // "10号要还多少 是哪个" (a probe: unsure)
 		// whether anything, and what, is due on the day ("今天要还钱吗", "我今天要还哪个", "今天到期的是哪笔": an audit was unsure)
 		`^(?:请问|那)?我?(?:今天|明天)(?:要|需要|得|有)(?:还钱|还款|还|要还的|到期的)(?:吗|么|嘛)?[?？]*$|^(?:请问|那)?我?(?:今天|明天)(?:要|得)还哪(?:个|笔|期|一笔|一期)[?？]*$|` +
-		`^(?:今天|明天)到期的是哪(?:个|笔|期|一笔|一期)[?？]*$`)
+		`^(?:今天|明天)到期的是哪(?:个|笔|期|一笔|一期)[?？]*$|^哪(?:个|笔|期|一笔|一期|几笔)(?:是)?(?:今天|明天)到期(?:的)?(?:啊|呢)?[?？]*$`) // "哪个今天到期" (a probe: small talk)
 	dueDayEN = regexp.MustCompile(`^how much (?:do|will|should|must) i (?:have to |need to )?(?:pay|owe)(?: on)? (?:the )?(?:[0-9]{1,2}(?:st|nd|rd|th)?|today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\??$|` +
 		// whether anything is due on a day (an audit: "is my payment due today" got a quote, one tap from paying)
 		`^(?:is|are) (?:my|any|the|a) (?:[a-z]+ )?(?:payments?|bills?|installments?) due (?:today|tomorrow)\??$|^do i have (?:a |any )?(?:payments?|bills?) due (?:today|tomorrow)\??$|` +
 		`^is (?:anything|something) due (?:today|tomorrow)\??$|^do i have (?:anything|something) (?:due|to pay) (?:today|tomorrow)\??$|` +
-		`^(?:what|which) (?:payments?|bills?) (?:is|are) due (?:today|tomorrow)\??$`)
+		`^(?:what|which) (?:payments?|bills?) (?:is|are) due (?:today|tomorrow)\??$|^what (?:do|will) i (?:need to |have to )?pay (?:today|tomorrow)\??$`) // the last: the bills' list to pay from (a probe)
 )
 
 // lastPeriodSaid names a plan's last period.

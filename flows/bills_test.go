@@ -430,6 +430,13 @@ func TestWhatIsDueOnADayIsAnswered(t *testing.T) {
 	c.send("15号要还多少")
 	c.expect("先说逾期的", "「Redmi K70」第 6 期", // overdue, to pay now whatever the day (a regression run)
 		"2026年12月15日到期的账单", "「Redmi K70」第 7 期", "已预约 2026年12月14日 09:00 自动扣款")
+	for _, q := range []string{"哪个今天到期", "/lang en", "what do i need to pay today", "/lang zh"} { // small talk, and the bills' list (a probe)
+		c.send(q)
+		if !strings.HasPrefix(q, "/") {
+			c.expect("Xiaomi Book", "¥1,005.00")
+			c.reject("Which plan's bill", "哪一笔分期的账单")
+		}
+	}
 	for _, q := range []string{"12月15号要还多少", "15号要还多少 是哪个"} { // the month said too, which one asked (probes: unsure)
 		c.send(q)
 		c.expect("先说逾期的", "2026年12月15日到期的账单", "「Redmi K70」第 7 期")
