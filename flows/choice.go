@@ -430,8 +430,10 @@ func chineseNumber(s string) int {
 // "红米本" is a RedmiBook, "红米" a Redmi, "小米本" a Xiaomi Book (a probe:
 // "提前还款 红米本" was not understood — the FAQ reads 红米 as shopping). 小
 // 米 alone stays: it is as likely 小米分期, a partner, or the mall.
-var brandNames = strings.NewReplacer("红米本", "redmibook", "小米本", "xiaomi book", "红米", "redmi",
-	"苹果手机", "iphone", "苹果平板", "ipad", "苹果电脑", "macbook", "苹果笔记本", "macbook", "苹果手表", "apple watch")
+// Each stands apart from what follows: "红米K80" is "redmi k80" (a probe:
+// "redmik80", no word of "Redmi K80", read as none).
+var brandNames = strings.NewReplacer("红米本", " redmibook ", "小米本", " xiaomi book ", "红米", " redmi ",
+	"苹果手机", " iphone ", "苹果平板", " ipad ", "苹果电脑", " macbook ", "苹果笔记本", " macbook ", "苹果手表", " apple watch ")
 
 // xiaomiModel is 小米 with a model number ("小米15"): a Xiaomi phone, not
 // the partner; modelSaid a brand and its model number.

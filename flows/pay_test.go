@@ -2517,3 +2517,16 @@ func TestAtThePayoffsAQuestionOrAPickStaysThePayoff(t *testing.T) {
 	e.expect("Redmi K70", "Total to pay")
 	e.reject("Huabei")
 }
+
+// TestARedmiNamedInChineseIsItsPlan: "红米K70提前还清要多少" got unsure, and
+// "红米手机逾期了吗" the mall's products desk (a probe): 红米 is Redmi, apart
+// from the model after it.
+func TestARedmiNamedInChineseIsItsPlan(t *testing.T) {
+	_, c := faqSession(t, 1201)
+	c.send("红米K70提前还清要多少")
+	c.expect("提前结清报价</b>：Redmi K70")
+	c.send("返回")
+	c.send("红米手机逾期了吗")
+	c.expect("「Redmi K70」")
+	c.reject("小米商城 App")
+}
