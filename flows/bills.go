@@ -435,8 +435,12 @@ func sayPlanOverdue(s *Step, p supportbot.Plan) error {
 	if late {
 		btns = append([]supportbot.Button{s.menuBtn(s.T("pay.btn_bill"), "pay:"+p.ID)}, btns...)
 	}
+	asked := []string{p.ID} // "手机逾期了吗", "耳机呢": both, for "一共多少" next
+	if t := s.topicJustBefore(); t != nil && t.Flow == overdueAnswered && !slices.Contains(t.Plans, p.ID) {
+		asked = append(slices.Clone(t.Plans), p.ID)
+	}
 	s.talkedOf(p.ID) // "那赶紧帮我还" next: this plan's bill
-	s.slots.Topic.Flow = overdueAnswered
+	s.slots.Topic.Flow, s.slots.Topic.Plans = overdueAnswered, asked
 	s.say(s.T(key, "product", p.Product)+"\n\n"+summary, s.next(btns...)...)
 	return nil
 }

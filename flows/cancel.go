@@ -760,6 +760,10 @@ func otherBookingMeant(s *Step, text string) (*scheduledView, error) {
 	return list[n-1], nil
 }
 
+// debitQuestion asks whether a debit will go ahead ("will tomorrow's one go
+// through?", "14号那笔扣得了吗"): not a pick at the bookings' list.
+var debitQuestion = regexp.MustCompile(`会扣|还会扣|扣不扣|会不会扣|扣得了|能扣成功|\b(?:go(?:es)? through|go thru|work|be (?:taken|charged|debited))\b`)
+
 // otherOne is the other of two, said alone.
 var otherOne = regexp.MustCompile(`^(?:另一个|另外一个|另一笔|另外那个|另外一笔|other one|other)(?:吧|啦)?$`)
 
@@ -780,7 +784,7 @@ func handleCancel(s *Step, a action) (bool, error) {
 			for i, v := range list {
 				names[i] = v.Product
 			}
-			if asks(s.ev.Text) && asksDebitAhead(s.ev.Text) && !containsAny(text, "取消", "cancel") {
+			if asks(s.ev.Text) && (asksDebitAhead(s.ev.Text) || debitQuestion.MatchString(text)) && !containsAny(text, "取消", "cancel", "不扣", "别扣", "不要扣", "don't", "dont", "do not", "stop") {
 				// "明天还会扣吗" at the list: what will debit, the list still
 				// waiting — not a pick of tomorrow's booking, which a 确认
 				// then cancelled (a probe).

@@ -807,7 +807,16 @@ func TestAQuestionAtTheBookingsListIsNoPick(t *testing.T) {
 	if got := h.scheduled("C1")["S1"]; got == supportbot.ScheduledCancelled {
 		t.Fatal("S1 cancelled by a question at the list")
 	}
+	c.send("14号那笔能不扣吗") // a cancellation asked as a question: that booking's
+	c.expect("要取消这笔预约还款吗")
 	c.send("返回")
+	c.send("我还了手机这期") // paid, said: no quote (a replay)
+	c.reject("合计应付")
 	c.send("那我现在手动还手机这期")
 	c.expect("Redmi K70", "合计应付：<b>¥261.92</b>")
+	_, e := faqSessionEn(t, 1204)
+	e.send("/cancel_schedule")
+	e.send("will the one on the 14th go through?")
+	e.expect("Scheduled repayment")
+	e.reject("Cancel this scheduled repayment?")
 }

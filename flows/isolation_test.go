@@ -325,3 +325,18 @@ func TestAKinsDeviceNotTheirsIsSomeoneElses(t *testing.T) {
 		c.reject("合计待还", "Redmi K70")
 	}
 }
+
+// TestOnesOwnAfterAnothersRefusedIsTheBill: "那我自己的呢", "ok my own then"
+// right after another person's bill was refused got unsure (a probe): the
+// customer's own bills.
+func TestOnesOwnAfterAnothersRefusedIsTheBill(t *testing.T) {
+	_, c := faqSession(t, 1202)
+	c.send("我老婆的账单给我看看")
+	c.expect("我只能查看和办理你本人")
+	c.send("那我自己的呢")
+	c.expect("你有 2 笔进行中的分期")
+	_, e := faqSessionEn(t, 1203)
+	e.send("show me my wife's bill")
+	e.send("ok my own then")
+	e.expect("You have 2 open installment plans")
+}

@@ -1629,6 +1629,11 @@ var (
 	paysNextEarly = regexp.MustCompile(`(?:下一期|下期|下个月的?那?期|这一?期|本期)(?:的)?(?:也)?(?:帮我|我)?(?:想|要)?(?:先)?提前(?:还|付|交)(?:了|掉|上)?|提前(?:还|付|交)(?:一下)?(?:下一期|下期|这一?期|本期)`)
 )
 
+// ownOnesAsked asks the customer's own bills, alone ("那我自己的呢", "ok my
+// own then", "what about mine").
+var ownOnesAsked = regexp.MustCompile(`^(?:那|那么|好吧|好|行|ok|okay)?[，, ]*(?:看看|查查|查一下|看一下)?(?:我自己的|我本人的)(?:呢|吧|账单|账单呢|分期|分期呢)?[?？。!！]*$|` +
+	`^(?:ok |okay |then |so |fine |alright )?(?:what about |and |show me |show |check )?(?:my own(?: one| ones| bills?| account)?|mine)(?: then| please| instead)?[?.!]*$`)
+
 // anythingElseOwed asks what is still to pay besides ("还有没还完的吗",
 // "还有别的要还吗", "anything else i owe?").
 var anythingElseOwed = regexp.MustCompile(`^(?:那|那么|嗯|好的|好)?[，, ]*(?:我)?还有(?:没有)?(?:没还完|没还清|没还|要还|别的要还|其他要还|其它要还)的?(?:吗|么|嘛|没有|没)?[?？。]*$|` +
@@ -3240,6 +3245,12 @@ func (s *Step) freeText(text string) error {
 	}
 	if ok, err := s.payAllAfterList(text); ok || err != nil { // "帮我都还了吧" after them: their bills, one at a time
 		return err
+	}
+	if l := strings.ToLower(strings.TrimSpace(text)); s.conv.CustomerID != "" && ownOnesAsked.MatchString(l) {
+		// "那我自己的呢", "ok my own then" after another person's bill was
+		// refused: the customer's own (a probe: unsure).
+		s.conv.Misses = 0
+		return s.startFlow("bill", "")
 	}
 	if ok, err := s.dayFollowUp(text); ok || err != nil { // "后天呢" after what is due today: what is due then
 		return err
@@ -4971,7 +4982,7 @@ var (
 	planPeriodPaid = regexp.MustCompile(`^(.{1,20}?)的?(?:这期|本期|这个月的?|第一期|第1期)(?:我)?(?:现在|今天)?(?:就)?(?:想|要)?(?:自己)?(?:手动|直接)?(?:先)?(?:提前)?(?:还|付|交)(?:一下|下|掉|上)?(?:了)?(?:吧|呗|啊)?[。.!！]*$`)
 	// periodOfPlanPaid is planPeriodPaid with the verb first ("那我手动还手机
 	// 这期", "我现在就还平板这期吧").
-	periodOfPlanPaid = regexp.MustCompile(`^(?:那|那么|好|好的|行)?[，, ]*(?:我)?(?:现在|今天)?(?:就)?(?:自己|手动|直接)*(?:先)?(?:还|付|交)(?:一下|下)?(?:我的)?(.{1,20}?)的?(?:这期|本期|这个月的?)(?:吧|呗|了吧|啊)?[。.!！]*$`)
+	periodOfPlanPaid = regexp.MustCompile(`^(?:那|那么|好|好的|行)?[，, ]*(?:我)?(?:现在|今天)?(?:就)?(?:自己|手动|直接)*(?:先)?(?:还|付|交)(?:一下|下)?(?:我的)?([^了过].{0,19}?)的?(?:这期|本期|这个月的?)(?:吧|呗|了吧|啊)?[。.!！]*$`) // not "我还了手机这期": paid
 	// scheduleAsked asks to see a plan's schedule.
 	scheduleAsked   = regexp.MustCompile(`\b(?:payment |repayment |installment )?schedule\b|\bpayment plan\b|还款计划|还款明细|分期明细|每期明细`)
 	plansCountAsked = regexp.MustCompile(`(?:我)?(?:有|还有|一共有|总共有)几(?:笔|个)分期|\bhow many (?:installments?|instalments?|plans?|loans?) (?:do i have|have i got|are there)\b`)

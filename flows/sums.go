@@ -105,7 +105,8 @@ func payoffOfPlanNamed(s *Step, l string) (bool, error) {
 
 // payEverything asks everything just listed paid ("帮我都还了吧", "pay
 // everything", "pay them all").
-var payEverything = regexp.MustCompile(`^(?:那|那就|好|好的|行)?[，, ]*(?:帮我|给我|我要|我想)?(?:把)?(?:这些|它们|这几笔)?(?:都|全部|全都|一起)(?:帮我)?(?:还了|还掉|还上|付了|还)(?:吧|呗)?[。.!！]*$|` +
+var payEverything = regexp.MustCompile(`^(?:那|那就|好|好的|行)?[，, ]*(?:(?:帮我|给我|我要|我想)(?:把)?|把)(?:这些|它们|这几笔)?(?:都|全部|全都|一起)(?:帮我)?(?:还了|还掉|还上|付了|还)(?:吧|呗)?[。.!！]*$|` +
+	`^(?:那|那就|好|好的|行)?[，, ]*(?:这些|它们|这几笔)?(?:都|全部|全都|一起)(?:帮我)?(?:还了|还掉|还上|付了|还)(?:吧|呗)[。.!！]*$|` + // a request: not "都还了", paid
 	`^(?:ok |okay |then |so |just )?pay (?:everything|it all|them all|all of (?:it|them)|all(?: of those)?|those)(?: now| please| pls)?[.!]*$`)
 
 // payAllAfterList takes payEverything right after a list of bills due or
@@ -140,6 +141,36 @@ func overdueSum(s *Step, _ string) (bool, error) {
 		s.slots.Topic = &lastStep{At: s.now}
 	}
 	s.slots.Topic.Flow = overdueAnswered // "帮我都还了吧" next: their bills (payAllAfterList)
+	return true, nil
+}
+
+// overdueOfPlans says what the plans asked one by one whether overdue come
+// to, overdue; false when none of them is.
+func overdueOfPlans(s *Step, ids []string) (bool, error) {
+	var due []supportbot.Money
+	for _, id := range ids {
+		p, err := s.plan(id)
+		if err != nil {
+			return false, err
+		}
+		if p == nil {
+			continue
+		}
+		for _, b := range p.Bills {
+			if b.Overdue(s.today) {
+				due = append(due, b.Due())
+			}
+		}
+	}
+	if len(due) == 0 {
+		return false, nil
+	}
+	total, err := supportbot.SumMoney(due...)
+	if err != nil {
+		return false, err
+	}
+	s.shownSum(total, len(due))
+	sayDue(s, s.T("sum.listed", "total", money(total), "count", len(due)))
 	return true, nil
 }
 
@@ -286,8 +317,8 @@ const dueListed = "due"
 // list comes to — or, after the bills' overview, what is left on them.
 func (s *Step) sumAfterList(text string) (bool, error) {
 	t := s.topicJustBefore()
-	if t != nil && t.Count == 0 && t.Flow == overdueAnswered && sumFollowUp.MatchString(strings.ToLower(strings.TrimSpace(text))) {
-		return overdueSum(s, text) // "耳机呢" then "一共多少" after plans' overdue answers: all that is overdue (a probe: unsure)
+	if t != nil && t.Count == 0 && t.Flow == overdueAnswered && len(t.Plans) > 0 && sumFollowUp.MatchString(strings.ToLower(strings.TrimSpace(text))) {
+		return overdueOfPlans(s, t.Plans) // "手机那个逾期几天了", "耳机呢", then "一共多少": what those are overdue (a probe: unsure)
 	}
 	if t == nil || t.Count == 0 && t.Flow != billsListed || !sumFollowUp.MatchString(strings.ToLower(strings.TrimSpace(text))) {
 		return false, nil
