@@ -1364,8 +1364,12 @@ var (
 	byDayFollowEN = regexp.MustCompile(`^(?:and |what about |how about |and what about )?(?:by|before) (?:(the end of (?:the|this|next) month|month end|the end of the month)|the [0-9]{1,2}(?:st|nd|rd|th)?|(?:next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))[?.!]*$`)
 )
 
-// byOn reads an English day by or before which as one on which.
-var byOn = strings.NewReplacer("before the ", "on the ", "by the ", "on the ")
+// byOn reads an English day by or before which as one on which; theDayOn a
+// day named alone after "and" or "about".
+var (
+	byOn     = strings.NewReplacer("before the ", "on the ", "by the ", "on the ")
+	theDayOn = strings.NewReplacer("and the ", "and on the ", "about the ", "about on the ")
+)
 
 // byDayFollowUp answers byDayFollowZH or byDayFollowEN right after what is
 // to pay by a day was said: what is to pay by the one named now.
@@ -1524,6 +1528,7 @@ func (s *Step) dayFollowUp(text string) (bool, error) {
 	if t == nil || t.Flow != dayAnswered || !otherDayZH.MatchString(l) && !otherDayEN.MatchString(l) {
 		return false, nil
 	}
+	l = theDayOn.Replace(l) // "and the 25th?": the 25th (a probe: unsure)
 	day, ok := s.dayAsked(l)
 	if !ok || day < s.today {
 		return false, nil

@@ -105,6 +105,13 @@ func TestAnotherDayAfterADaysAnswerIsThatDays(t *testing.T) {
 	c.expect("2026年11月23日没有到期的账单；下一次到期是 2026年12月15日")
 	c.send("那15号呢")
 	c.expect("2026年12月15日到期的账单", "Redmi K70")
+	_, e := faqSessionEn(t, 1205)
+	e.send("whats due on the 14th")
+	e.expect("Dec 14, 2026")
+	e.send("and the 15th?") // unsure (an English probe)
+	e.expect("Dec 15, 2026")
+	e.send("what about the 20th?")
+	e.expect("Dec 20, 2026")
 }
 
 // "1月18号电视要还多少" got the TV's card, its next period a month before
