@@ -634,14 +634,7 @@ func showBills(s *Step, asked string) error {
 		}
 		parts = append([]string{head}, parts...)
 	case asked == askedOverdue && overdue:
-		var due []supportbot.Money
-		for _, p := range open {
-			for _, b := range p.Bills {
-				if b.Overdue(s.today) {
-					due = append(due, b.Due())
-				}
-			}
-		}
+		due := overdueDues(open, s.today)
 		if total, err := supportbot.SumMoney(due...); err == nil {
 			s.shownSum(total, len(due)) // "那一共多少" next: what is overdue (a replay got what is left on every plan)
 		}
@@ -679,6 +672,20 @@ func showBills(s *Step, asked string) error {
 	}
 	s.say(strings.Join(parts, "\n\n"), append(rows, []supportbot.Button{s.menuBtn(s.T("btn.menu"), "menu")})...)
 	return s.appendAnnouncement()
+}
+
+// overdueDues are what each overdue period of plans costs today, late fee
+// included.
+func overdueDues(plans []supportbot.Plan, today supportbot.Date) []supportbot.Money {
+	var due []supportbot.Money
+	for _, p := range plans {
+		for _, b := range p.Bills {
+			if b.Overdue(today) {
+				due = append(due, b.Due())
+			}
+		}
+	}
+	return due
 }
 
 // remaining is what is left to pay on plans, summed with bounds.

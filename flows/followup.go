@@ -243,23 +243,8 @@ func (s *Step) payAfterAllAsked(text string) (bool, error) {
 // follow-up ("那笔记本呢", "and the laptop?", "the other one too"); nil
 // when it is none — words of their own, someone else's thing.
 func (s *Step) followedBy(text, lastPlan string) (*supportbot.Plan, error) {
-	l := strings.ToLower(strings.TrimSpace(text))
-	said := followUpEn.MatchString(l) || hasHan(l) && followUpZh.MatchString(l)
-	if m := correctedTo.FindStringSubmatch(l); m != nil && !said {
-		// "不对 是笔记本", "no, the laptop" right after the phone's step:
-		// the laptop meant (a probe: unsure once its debit was said)
-		l, text, said = m[1]+m[2], m[1]+m[2], true // one alternative captures each
-	}
-	if !said || followUpOwnWords.MatchString(strings.Replace(l, "还有", "", 1)) {
-		return nil, nil
-	}
-	if m := possessorZh.FindStringSubmatch(l); m != nil && personName([]rune(m[1])) && s.notOwn([]string{m[1]}) {
-		return nil, nil // "那李娜的笔记本呢"
-	}
-	if aboutSomeoneElse(text) || (kinFor.MatchString(l) || kinBought.MatchString(l) || s.othersThingSaid(l)) && !boughtForThem.MatchString(l) || s.namesAnotherPerson(text) {
-		// "那我老婆的笔记本呢", "and Li Na's laptop?": not theirs — the
-		// readers of someone else's say so (a replay: the customer's own
-		// laptop's payoff, and a 确认 paid it).
+	text, l, ok := s.followUpAlone(text)
+	if !ok {
 		return nil, nil
 	}
 	p, err := planNamed(s, text)
@@ -278,6 +263,33 @@ func (s *Step) followedBy(text, lastPlan string) (*supportbot.Plan, error) {
 		return nil, nil
 	}
 	return p, nil
+}
+
+// followUpAlone reads text as a follow-up naming only a thing of the
+// customer's own ("那笔记本呢", "and the laptop?", "不对 是笔记本"): the words
+// naming it (text as typed and l lower-cased), false when it is none —
+// words of their own, someone else's thing.
+func (s *Step) followUpAlone(text string) (string, string, bool) {
+	l := strings.ToLower(strings.TrimSpace(text))
+	said := followUpEn.MatchString(l) || hasHan(l) && followUpZh.MatchString(l)
+	if m := correctedTo.FindStringSubmatch(l); m != nil && !said {
+		// "不对 是笔记本", "no, the laptop" right after the phone's step:
+		// the laptop meant (a probe: unsure once its debit was said)
+		l, text, said = m[1]+m[2], m[1]+m[2], true // one alternative captures each
+	}
+	if !said || followUpOwnWords.MatchString(strings.Replace(l, "还有", "", 1)) {
+		return text, l, false
+	}
+	if m := possessorZh.FindStringSubmatch(l); m != nil && personName([]rune(m[1])) && s.notOwn([]string{m[1]}) {
+		return text, l, false // "那李娜的笔记本呢"
+	}
+	if aboutSomeoneElse(text) || (kinFor.MatchString(l) || kinBought.MatchString(l) || s.othersThingSaid(l)) && !boughtForThem.MatchString(l) || s.namesAnotherPerson(text) {
+		// "那我老婆的笔记本呢", "and Li Na's laptop?": not theirs — the
+		// readers of someone else's say so (a replay: the customer's own
+		// laptop's payoff, and a 确认 paid it).
+		return text, l, false
+	}
+	return text, l, true
 }
 
 // viewFollowUp shows the schedule of another plan named alone right after
@@ -304,10 +316,11 @@ func (s *Step) viewFollowUp(text string) (bool, error) {
 // the customer's plans is ("what about the laptop" from a customer with no
 // laptop, after a question or a step: an English probe got unsure).
 func (s *Step) kindFollowUpNone(text string) (bool, error) {
-	l := strings.ToLower(strings.TrimSpace(text))
-	if s.conv.CustomerID == "" || s.conv.Flow != "" || s.topicJustBefore() == nil && s.recent(false) == nil ||
-		!followUpEn.MatchString(l) && !(hasHan(l) && followUpZh.MatchString(l)) || followUpOwnWords.MatchString(strings.Replace(l, "还有", "", 1)) ||
-		aboutSomeoneElse(text) || kinFor.MatchString(l) || s.othersThingSaid(l) {
+	if s.conv.CustomerID == "" || s.conv.Flow != "" || s.topicJustBefore() == nil && s.recent(false) == nil {
+		return false, nil
+	}
+	text, _, ok := s.followUpAlone(text)
+	if !ok {
 		return false, nil
 	}
 	return kindNoneSaid(s, text)

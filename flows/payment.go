@@ -2392,27 +2392,49 @@ func shortfallSaid(s *Step, open []supportbot.Plan, said supportbot.Money) (bool
 	if said <= 0 {
 		return false, nil
 	}
-	sched, err := s.scheduled()
+	shorts, err := shortBookings(s, open)
 	if err != nil {
 		return false, err
 	}
-	for _, p := range open {
-		for _, b := range p.Bills {
-			r, ok := scheduledFor(p.ID, b.Period, sched)
-			if !ok || b.Status != supportbot.BillUnpaid || r.Amount >= b.Due() || b.Due()-r.Amount != said {
-				continue
-			}
-			s.finish()
-			args := []any{"amount", money(said), "product", p.Product, "period", b.Period, "booked", money(r.Amount), "due", money(b.Due())}
-			if r.Debiting(s.now) {
-				s.say(s.T("pay.shortfall_debiting", args...), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
-			} else {
-				s.say(s.T("pay.shortfall_booked", args...), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.bill"), "bill"))...)
-			}
-			return true, nil
+	for _, sb := range shorts {
+		p, b, r := sb.plan, sb.bill, sb.booking
+		if b.Due()-r.Amount != said {
+			continue
 		}
+		s.finish()
+		args := []any{"amount", money(said), "product", p.Product, "period", b.Period, "booked", money(r.Amount), "due", money(b.Due())}
+		if r.Debiting(s.now) {
+			s.say(s.T("pay.shortfall_debiting", args...), s.next(s.menuBtn(s.T("menu.bill"), "bill"))...)
+		} else {
+			s.say(s.T("pay.shortfall_booked", args...), s.next(s.menuBtn(s.T("menu.pay"), "pay"), s.menuBtn(s.T("menu.bill"), "bill"))...)
+		}
+		return true, nil
 	}
 	return false, nil
+}
+
+// shortBooking is an unpaid period whose booking is for less than it.
+type shortBooking struct {
+	plan    supportbot.Plan
+	bill    supportbot.Bill
+	booking supportbot.ScheduledRepayment
+}
+
+// shortBookings are the periods of open that their bookings leave short.
+func shortBookings(s *Step, open []supportbot.Plan) ([]shortBooking, error) {
+	sched, err := s.scheduled()
+	if err != nil {
+		return nil, err
+	}
+	var shorts []shortBooking
+	for _, p := range open {
+		for _, b := range p.Bills {
+			if r, ok := scheduledFor(p.ID, b.Period, sched); ok && b.Status == supportbot.BillUnpaid && r.Amount < b.Due() {
+				shorts = append(shorts, shortBooking{p, b, r})
+			}
+		}
+	}
+	return shorts, nil
 }
 
 // shortfallWords name what a booking leaves of its period ("差额", "the
@@ -2438,22 +2460,11 @@ func shortfallAsked(s *Step, text string) (bool, error) {
 		}
 		return false, nil
 	}
-	sched, err := s.scheduled()
-	if err != nil {
+	shorts, err := shortBookings(s, open)
+	if err != nil || len(shorts) != 1 {
 		return false, err
 	}
-	var shorts []supportbot.Money
-	for _, p := range open {
-		for _, b := range p.Bills {
-			if r, ok := scheduledFor(p.ID, b.Period, sched); ok && b.Status == supportbot.BillUnpaid && r.Amount < b.Due() {
-				shorts = append(shorts, b.Due()-r.Amount)
-			}
-		}
-	}
-	if len(shorts) != 1 {
-		return false, nil
-	}
-	return shortfallSaid(s, open, shorts[0])
+	return shortfallSaid(s, open, shorts[0].bill.Due()-shorts[0].booking.Amount)
 }
 
 // startPayment quotes the plan the customer named, or their only open one,

@@ -147,21 +147,17 @@ func overdueSum(s *Step, _ string) (bool, error) {
 // overdueOfPlans says what the plans asked one by one whether overdue come
 // to, overdue; false when none of them is.
 func overdueOfPlans(s *Step, ids []string) (bool, error) {
-	var due []supportbot.Money
+	var plans []supportbot.Plan
 	for _, id := range ids {
 		p, err := s.plan(id)
 		if err != nil {
 			return false, err
 		}
-		if p == nil {
-			continue
-		}
-		for _, b := range p.Bills {
-			if b.Overdue(s.today) {
-				due = append(due, b.Due())
-			}
+		if p != nil {
+			plans = append(plans, *p)
 		}
 	}
+	due := overdueDues(plans, s.today)
 	if len(due) == 0 {
 		return false, nil
 	}
